@@ -1,0 +1,6 @@
+/** @module Everything public plus what tests and sibling packages need: the contract suite. */
+export * from './index.ts';
+export { runEventLogContract, sampleRecord } from './contract/event-log-contract.ts';
+export type { ContractSubject, ContractOptions, ContractCase } from './contract/event-log-contract.ts';
+export { DedupeWindow, DEFAULT_DEDUPE_WINDOW_MS } from './memory/dedupe-window.ts';
+export { AppendSignal } from './memory/append-signal.ts';

@@ -1,0 +1,70 @@
+/**
+ * @module Event encoding: one version byte, then the envelope as a MessagePack map.
+ * The version byte lets a reader refuse what it does not understand instead of misreading it.
+ */
+import { Packr } from 'msgpackr';
+import { EventMalformedError, EventVersionUnsupportedError } from '../errors/index.ts';
+import type { EventEnvelope } from './envelope.ts';
+import type { EventRegistry } from './registry.ts';
+
+/** The current encoding version, written as the first byte of every encoded event. */
+export const EVENT_ENCODING_VERSION = 1;
+
+// Plain maps (no msgpackr records extension) so any MessagePack reader can decode the bytes.
+const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true });
+
+/** Encodes an envelope as `[version][msgpack map]`. */
+export function encodeEvent(event: EventEnvelope): Uint8Array {
+  const body = packr.pack(event);
+  const out = Buffer.allocUnsafe(body.length + 1);
+  out[0] = EVENT_ENCODING_VERSION;
+  body.copy(out, 1);
+  return out;
+}
+
+/** Options for {@link decodeEvent}. */
+export interface DecodeEventOptions {
+  /**
+   * Validate `data` against the registry. Without a registry only the envelope is checked,
+   * which is what tools that print any event (`tickline log tail`) want.
+   */
+  registry?: EventRegistry;
+}
+
+const REQUIRED_STRINGS = ['id', 'type', 'source', 'subject', 'time', 'partitionkey', 'dataschema'] as const;
+
+/**
+ * Decodes and checks an event.
+ * @throws EventVersionUnsupportedError for an unknown version byte.
+ * @throws EventMalformedError for bytes that are not a complete envelope.
+ * @throws EventUnknownTypeError / EventInvalidError when a registry is given and the data fails it.
+ */
+export function decodeEvent(bytes: Uint8Array, options: DecodeEventOptions = {}): EventEnvelope {
+  if (bytes.length < 2) throw new EventMalformedError(`event record too short (${bytes.length} bytes)`);
+  if (bytes[0] !== EVENT_ENCODING_VERSION) throw new EventVersionUnsupportedError(bytes[0]!);
+  let value: unknown;
+  try {
+    value = packr.unpack(bytes.subarray(1));
+  } catch (cause) {
+    throw new EventMalformedError('event record is not valid MessagePack', { cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new EventMalformedError('event record is not a map');
+  }
+  const envelope = value as Record<string, unknown>;
+  for (const name of REQUIRED_STRINGS) {
+    if (typeof envelope[name] !== 'string') {
+      throw new EventMalformedError(`event attribute "${name}" is missing or not a string`, {
+        details: { attribute: name },
+      });
+    }
+  }
+  if (typeof envelope.seq !== 'number' || !Number.isInteger(envelope.seq)) {
+    throw new EventMalformedError('event attribute "seq" is missing or not an integer', {
+      details: { attribute: 'seq' },
+    });
+  }
+  const event = envelope as unknown as EventEnvelope;
+  if (options.registry) event.data = options.registry.validate(event.type, event.dataschema, event.data);
+  return event;
+}

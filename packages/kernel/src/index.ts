@@ -1,0 +1,58 @@
+/**
+ * @module @tickline/kernel — what every package shares: the event envelope and its codec, ids,
+ * the clock, errors with stable codes, logging, metrics, the correlation context and lifecycle.
+ */
+export {
+  TicklineError,
+  isTicklineError,
+  errorGuard,
+  defineErrorCodes,
+  listErrorCodes,
+  KernelErrorCodes,
+  EventMalformedError,
+  EventVersionUnsupportedError,
+  EventUnknownTypeError,
+  EventInvalidError,
+  ConfigInvalidError,
+  isEventMalformedError,
+  isEventVersionUnsupportedError,
+  isEventUnknownTypeError,
+  isEventInvalidError,
+  isConfigInvalidError,
+  isEventDecodeError,
+} from './errors/index.ts';
+export { uuidv7, uuidv7Time, isUuid } from './ids/uuidv7.ts';
+export { systemClock, ManualClock } from './clock/clock.ts';
+export { withCorrelation, enterCorrelation, currentCorrelation } from './context/correlation.ts';
+export { dataschemaFor } from './events/envelope.ts';
+export { defineEvent, EventRegistry } from './events/registry.ts';
+export { encodeEvent, decodeEvent, EVENT_ENCODING_VERSION } from './events/codec.ts';
+export { createEventSource } from './events/event-source.ts';
+export { createLogger, silentLogger } from './logging/logger.ts';
+export {
+  createMetricsRegistry,
+  getOrCreateMetric,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+} from './metrics/metrics.ts';
+export { ServiceStatus } from './lifecycle/service.ts';
+export { ServiceHost, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './lifecycle/service-host.ts';
+
+export type {
+  TicklineErrorOptions,
+  ErrorDescription,
+  ErrorCatalogue,
+  KernelErrorCode,
+} from './errors/index.ts';
+export type { Clock } from './clock/clock.ts';
+export type { CorrelationContext } from './context/correlation.ts';
+export type { EventEnvelope } from './events/envelope.ts';
+export type { EventDefinition, DefineEventOptions } from './events/registry.ts';
+export type { DecodeEventOptions } from './events/codec.ts';
+export type { EventSource, EventSourceOptions, NewEvent } from './events/event-source.ts';
+export type { Logger, CreateLoggerOptions } from './logging/logger.ts';
+export type { MetricsRegistryOptions } from './metrics/metrics.ts';
+export type { Service, ServiceContext, ServiceHealth } from './lifecycle/service.ts';
+export type { ServiceHostOptions } from './lifecycle/service-host.ts';

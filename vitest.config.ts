@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+// Test kinds by suffix (STYLE §8): *.test.ts has no I/O beyond temp files, *.int.test.ts talks to a
+// real dependency (nats-server, PostgreSQL, a child process), *.e2e.test.ts drives the whole app.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'int',
+          include: ['packages/*/src/**/*.int.test.ts', 'packages/*/test/**/*.int.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          // Integration suites start real servers; on two cores, run files one at a time.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['packages/*/src/**/*.e2e.test.ts', 'packages/*/test/**/*.e2e.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
