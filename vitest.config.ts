@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // real dependency (nats-server, PostgreSQL, a child process), *.e2e.test.ts drives the whole app.
 export default defineConfig({
   test: {
+    reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
       {
         test: {
