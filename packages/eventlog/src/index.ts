@@ -13,6 +13,14 @@ export {
   isConsumerBusyError,
   isInvalidArgumentError,
 } from './port/errors.ts';
+export { createPublisher, DEFAULT_FLUSH_TIMEOUT_MS } from './publisher/publisher.ts';
+export {
+  DEFAULT_MAX_QUEUED_EVENTS,
+  DEFAULT_MAX_BATCH,
+  DEFAULT_RETRY_INITIAL_DELAY_MS,
+  DEFAULT_RETRY_MAX_DELAY_MS,
+  DEFAULT_STOP_DRAIN_TIMEOUT_MS,
+} from './publisher/publisher-options.ts';
 
 export type {
   Offset,
@@ -31,3 +39,6 @@ export type {
 } from './port/event-log.ts';
 export type { EventLogErrorCode } from './port/errors.ts';
 export type { InMemoryEventLogOptions } from './memory/memory-event-log.ts';
+export type { Publisher, PublisherStats } from './publisher/publisher.ts';
+export type { PublisherOptions } from './publisher/publisher-options.ts';
+export type { JournalRecovery } from './publisher/spill-journal.ts';

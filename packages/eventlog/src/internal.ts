@@ -4,3 +4,6 @@ export { runEventLogContract, sampleRecord } from './contract/event-log-contract
 export type { ContractSubject, ContractOptions, ContractCase } from './contract/event-log-contract.ts';
 export { DedupeWindow, DEFAULT_DEDUPE_WINDOW_MS } from './memory/dedupe-window.ts';
 export { AppendSignal } from './memory/append-signal.ts';
+export { SpillJournal } from './publisher/spill-journal.ts';
+export { encodeFrames, parseFrames } from './publisher/journal-frame.ts';
+export { isPermanentAppendError, isTransientAppendError } from './publisher/append-with-retry.ts';
