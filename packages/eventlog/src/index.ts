@@ -3,6 +3,7 @@
  * buffer, and the consumer runner.
  */
 export { createInMemoryEventLog, InMemoryEventLog } from './memory/memory-event-log.ts';
+export { createNatsEventLog, NatsEventLog } from './nats/nats-event-log.ts';
 export {
   EventLogErrorCodes,
   EventLogError,
@@ -39,6 +40,7 @@ export type {
 } from './port/event-log.ts';
 export type { EventLogErrorCode } from './port/errors.ts';
 export type { InMemoryEventLogOptions } from './memory/memory-event-log.ts';
+export type { NatsEventLogOptions } from './nats/options.ts';
 export type { Publisher, PublisherStats } from './publisher/publisher.ts';
 export type { PublisherOptions } from './publisher/publisher-options.ts';
 export type { JournalRecovery } from './publisher/spill-journal.ts';

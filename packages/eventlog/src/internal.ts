@@ -4,6 +4,9 @@ export { runEventLogContract, sampleRecord } from './contract/event-log-contract
 export type { ContractSubject, ContractOptions, ContractCase } from './contract/event-log-contract.ts';
 export { DedupeWindow, DEFAULT_DEDUPE_WINDOW_MS } from './memory/dedupe-window.ts';
 export { AppendSignal } from './memory/append-signal.ts';
+export { escapeToken, unescapeToken, SubjectScheme } from './nats/subjects.ts';
+export { resolveNatsOptions } from './nats/options.ts';
+export type { ResolvedNatsEventLogOptions } from './nats/options.ts';
 export { SpillJournal } from './publisher/spill-journal.ts';
 export { encodeFrames, parseFrames } from './publisher/journal-frame.ts';
 export { isPermanentAppendError, isTransientAppendError } from './publisher/append-with-retry.ts';

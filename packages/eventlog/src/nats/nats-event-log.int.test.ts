@@ -1,0 +1,76 @@
+import { requireBinary, startNatsServer, type NatsServerHandle } from '@tickline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runEventLogContract, sampleRecord } from '../contract/event-log-contract.ts';
+import { isEventLogUnavailableError } from '../port/errors.ts';
+import { createNatsEventLog, type NatsEventLog } from './nats-event-log.ts';
+import type { NatsEventLogOptions } from './options.ts';
+
+const nats = requireBinary('nats-server', 'nats-server');
+let server: NatsServerHandle | undefined;
+let streamCounter = 0;
+
+/** A unique stream and subject prefix per test, so tests never see each other's records. */
+function uniqueOptions(): NatsEventLogOptions {
+  const n = ++streamCounter;
+  return {
+    servers: server!.url,
+    stream: `CONTRACT_${process.pid}_${n}`,
+    subjectPrefix: `contract.${process.pid}.${n}`,
+  };
+}
+
+describe.skipIf(!nats.available)(`nats event log ${nats.reason ?? ''}`, () => {
+  beforeAll(async () => {
+    server = await startNatsServer();
+  });
+  afterAll(async () => {
+    await server?.cleanup();
+  });
+
+  runEventLogContract('nats', {
+    create: async () => {
+      const options = uniqueOptions();
+      const log = await createNatsEventLog(options);
+      return {
+        log,
+        reopen: async () => {
+          await log.close();
+          return createNatsEventLog(options);
+        },
+      };
+    },
+  });
+
+  describe('nats adapter', () => {
+    it('outage - appends reject promptly with EVLOG_UNAVAILABLE while the server is down, then recover', async () => {
+      const log: NatsEventLog = await createNatsEventLog({ ...uniqueOptions(), publishTimeoutMs: 2000 });
+      try {
+        expect((await log.append([sampleRecord()]))[0]).toMatchObject({ ok: true, offset: 1 });
+        await server!.kill();
+        await expect.poll(() => log.health().connected, { timeout: 5000 }).toBe(false);
+        const started = Date.now();
+        await expect(log.append([sampleRecord()])).rejects.toSatisfy(isEventLogUnavailableError);
+        expect(Date.now() - started).toBeLessThan(100);
+        await server!.restart();
+        await expect.poll(() => log.health().connected, { timeout: 10_000 }).toBe(true);
+        const again = await log.append([sampleRecord()]);
+        expect(again[0]).toMatchObject({ ok: true, offset: 2, duplicate: false });
+      } finally {
+        await log.close();
+      }
+    });
+
+    it('options - a second open with the same stream reuses it and sees its records', async () => {
+      const options = uniqueOptions();
+      const a = await createNatsEventLog(options);
+      const b = await createNatsEventLog(options);
+      try {
+        await a.append([sampleRecord('k'), sampleRecord('k')]);
+        expect(await b.head()).toEqual({ first: 1, last: 2 });
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,245 @@
+/**
+ * @module NatsEventLog: the EventLog port on NATS JetStream. One stream holds the log (offset =
+ * stream sequence, key = subject token, id = `Nats-Msg-Id` so re-sent records are dropped within
+ * the duplicate window); durable pull consumers hold the consumer positions.
+ *
+ * Durability: nats-server 2.9 acknowledges a publish before it fsyncs. On one node an
+ * acknowledged record can be lost if the machine crashes; run R3 streams on a 3-node cluster
+ * (`replicas: 3`) where an ack means a quorum stored it.
+ */
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '@tickline/kernel';
+import { EventLogError } from '../port/errors.ts';
+import type {
+  AppendRecord,
+  AppendResult,
+  ConsumerInfo,
+  ConsumerOptions,
+  EventLog,
+  LogConsumer,
+  LogHead,
+  LogHealth,
+  LogRecord,
+  ReadOptions,
+  StartPosition,
+} from '../port/event-log.ts';
+import { ConnectionMonitor, ConnectionState, openNatsConnection } from './connection.ts';
+import { NatsLogConsumer } from './consumer.ts';
+import { createNatsMetrics } from './metrics.ts';
+import { resolveNatsOptions, type NatsEventLogOptions, type ResolvedNatsEventLogOptions } from './options.ts';
+import { PublishPipeline } from './publish-pipeline.ts';
+import { readRange } from './read-range.ts';
+import { durableConsumerConfig } from './start-position.ts';
+import { ensureStream } from './stream-setup.ts';
+import { escapeToken, SubjectScheme, unescapeToken } from './subjects.ts';
+
+const CONSUMER_NOT_FOUND = 10014;
+
+/**
+ * Connects, creates or updates the stream, and returns the log.
+ * @example
+ * const log = await createNatsEventLog({ servers: 'nats://127.0.0.1:4222', replicas: 3 });
+ */
+export async function createNatsEventLog(options: NatsEventLogOptions): Promise<NatsEventLog> {
+  const resolved = resolveNatsOptions(options);
+  const { nc, resetBackoff } = await openNatsConnection(resolved);
+  try {
+    const jsm = await jetstreamManager(nc, { timeout: resolved.publishTimeoutMs });
+    const subjects = new SubjectScheme(resolved.subjectPrefix);
+    await ensureStream(jsm, resolved, subjects);
+    return new NatsEventLog(
+      nc,
+      jsm,
+      jetstream(nc, { timeout: resolved.publishTimeoutMs }),
+      subjects,
+      resolved,
+      resetBackoff,
+    );
+  } catch (error) {
+    await nc.close().catch(() => undefined);
+    throw asUnavailable(`cannot set up stream "${resolved.stream}"`, error);
+  }
+}
+
+function asUnavailable(message: string, error: unknown): EventLogError {
+  return error instanceof EventLogError
+    ? error
+    : new EventLogError('EVLOG_UNAVAILABLE', `${message}: ${String(error)}`, { cause: error });
+}
+
+export class NatsEventLog implements EventLog {
+  readonly name: string;
+  readonly #nc: NatsConnection;
+  readonly #jsm: JetStreamManager;
+  readonly #js: JetStreamClient;
+  readonly #subjects: SubjectScheme;
+  readonly #options: ResolvedNatsEventLogOptions;
+  readonly #logger: Logger;
+  readonly #monitor: ConnectionMonitor;
+  readonly #pipeline: PublishPipeline;
+  readonly #open = new Map<string, NatsLogConsumer>();
+  #closed = false;
+
+  constructor(
+    nc: NatsConnection,
+    jsm: JetStreamManager,
+    js: JetStreamClient,
+    subjects: SubjectScheme,
+    options: ResolvedNatsEventLogOptions,
+    resetBackoff: () => void,
+  ) {
+    this.name = options.stream;
+    this.#nc = nc;
+    this.#jsm = jsm;
+    this.#js = js;
+    this.#subjects = subjects;
+    this.#options = options;
+    this.#logger = options.logger.child({ eventLog: 'nats', stream: options.stream });
+    const metrics = createNatsMetrics(options.metrics, options.stream);
+    this.#monitor = new ConnectionMonitor(nc, {
+      metrics,
+      logger: this.#logger,
+      onDisconnect: () =>
+        this.#pipeline.failAll('connection to NATS lost before the ack (retry with the same id)'),
+      onReconnect: () => {
+        resetBackoff();
+        this.#pipeline.resume();
+      },
+    });
+    this.#pipeline = new PublishPipeline({
+      nc,
+      subjects,
+      maxInflight: options.maxInflight,
+      publishTimeoutMs: options.publishTimeoutMs,
+      metrics,
+      isConnected: () => this.#monitor.state === ConnectionState.Connected,
+    });
+  }
+
+  async append(records: readonly AppendRecord[]): Promise<AppendResult[]> {
+    this.#assertUsable();
+    return this.#pipeline.append(records);
+  }
+
+  async read(options: ReadOptions): Promise<LogRecord[]> {
+    this.#assertUsable();
+    if (!(options.from >= 0) || !(options.limit >= 0))
+      throw new EventLogError('EVLOG_INVALID_ARGUMENT', 'read needs from >= 0 and limit >= 0', {
+        details: { ...options },
+      });
+    try {
+      return await readRange(this.#js, this.name, this.#subjects, await this.head(), options);
+    } catch (error) {
+      throw asUnavailable(`read of "${this.name}" failed`, error);
+    }
+  }
+
+  async head(): Promise<LogHead> {
+    this.#assertUsable();
+    try {
+      const { state } = await this.#jsm.streams.info(this.name);
+      return state.last_seq === 0 ? { first: 0, last: 0 } : { first: state.first_seq, last: state.last_seq };
+    } catch (error) {
+      throw asUnavailable(`stream info of "${this.name}" failed`, error);
+    }
+  }
+
+  async consumer(name: string, options: ConsumerOptions = {}): Promise<LogConsumer> {
+    this.#assertUsable();
+    if (this.#open.has(name))
+      throw new EventLogError('EVLOG_CONSUMER_BUSY', `consumer "${name}" is already open`);
+    const durable = escapeToken(name);
+    const consumer = new NatsLogConsumer(name, durable, {
+      nc: this.#nc,
+      stream: this.name,
+      subjects: this.#subjects,
+      ackTimeoutMs: this.#options.publishTimeoutMs,
+      onClose: () => this.#open.delete(name),
+    });
+    this.#open.set(name, consumer);
+    try {
+      const exists = await this.#consumerExists(durable);
+      if (!exists) await this.#createDurable(durable, options.start ?? { from: 'earliest' });
+      return consumer;
+    } catch (error) {
+      this.#open.delete(name);
+      throw asUnavailable(`cannot open consumer "${name}"`, error);
+    }
+  }
+
+  async consumers(): Promise<ConsumerInfo[]> {
+    this.#assertUsable();
+    try {
+      const out: ConsumerInfo[] = [];
+      for await (const info of this.#jsm.consumers.list(this.name)) {
+        const durable = info.config.durable_name;
+        if (!durable) continue; // read() uses ephemeral ordered consumers
+        out.push({
+          name: unescapeToken(durable),
+          acked: info.ack_floor.stream_seq,
+          lag: info.num_pending + info.num_ack_pending,
+        });
+      }
+      return out.sort((a, b) => a.name.localeCompare(b.name));
+    } catch (error) {
+      throw asUnavailable(`consumer list of "${this.name}" failed`, error);
+    }
+  }
+
+  async resetConsumer(name: string, start: StartPosition): Promise<void> {
+    this.#assertUsable();
+    if (this.#open.has(name)) throw new EventLogError('EVLOG_CONSUMER_BUSY', `consumer "${name}" is open`);
+    const durable = escapeToken(name);
+    try {
+      if (await this.#consumerExists(durable)) await this.#jsm.consumers.delete(this.name, durable);
+      await this.#createDurable(durable, start);
+    } catch (error) {
+      throw asUnavailable(`cannot reset consumer "${name}"`, error);
+    }
+  }
+
+  health(): LogHealth {
+    if (this.#closed) return { connected: false, detail: 'closed' };
+    const state = this.#monitor.state;
+    return state === ConnectionState.Connected
+      ? { connected: true, detail: `connected to ${this.#monitor.server}` }
+      : { connected: false, detail: state };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Let in-flight publishes finish (each is bounded by publishTimeoutMs), then release consumers.
+    await this.#pipeline.drained();
+    await Promise.allSettled([...this.#open.values()].map((c) => c.close()));
+    this.#pipeline.close();
+    await this.#nc.close().catch(() => undefined);
+    await this.#monitor.done();
+  }
+
+  async #consumerExists(durable: string): Promise<boolean> {
+    try {
+      await this.#jsm.consumers.info(this.name, durable);
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === CONSUMER_NOT_FOUND) return false;
+      throw error;
+    }
+  }
+
+  async #createDurable(durable: string, start: StartPosition): Promise<void> {
+    const config = await durableConsumerConfig(this.#jsm, this.name, durable, start, {
+      ackWaitMs: this.#options.ackWaitMs,
+      head: () => this.head(),
+    });
+    await this.#jsm.consumers.add(this.name, config);
+  }
+
+  #assertUsable(): void {
+    if (this.#closed) throw new EventLogError('EVLOG_CLOSED', `event log "${this.name}" is closed`);
+    const state = this.#monitor.state;
+    if (state !== ConnectionState.Connected)
+      throw new EventLogError('EVLOG_UNAVAILABLE', `not connected to NATS (${state})`);
+  }
+}

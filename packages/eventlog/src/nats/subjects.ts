@@ -1,0 +1,66 @@
+/**
+ * @module Keys and consumer names as NATS tokens. A subject token may not hold `.`, `*`, `>` or
+ * whitespace, and durable names also forbid path separators; any key (slashes, dots, spaces,
+ * unicode, empty) is escaped reversibly: `[A-Za-z0-9_:-]` pass through, every other UTF-8 byte
+ * becomes `~XX` (upper-case hex), and the empty key is a lone `~`.
+ */
+
+const SAFE = /^[A-Za-z0-9_:-]+$/;
+const SAFE_BYTE = /[A-Za-z0-9_:-]/;
+const EMPTY_TOKEN = '~';
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Escapes `value` into one valid subject token (also a valid durable consumer name). */
+export function escapeToken(value: string): string {
+  if (value === '') return EMPTY_TOKEN;
+  // Most keys (zone-1, sym:BTC-USDT) need no escaping: skip the byte walk on the hot path.
+  if (SAFE.test(value)) return value;
+  let out = '';
+  for (const byte of encoder.encode(value)) {
+    const char = String.fromCharCode(byte);
+    out +=
+      byte < 0x80 && SAFE_BYTE.test(char) ? char : `~${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** Reverses {@link escapeToken}; throws on a token it could not have produced. */
+export function unescapeToken(token: string): string {
+  if (token === EMPTY_TOKEN) return '';
+  if (!token.includes('~')) return token;
+  const bytes: number[] = [];
+  for (let i = 0; i < token.length; i++) {
+    if (token[i] === '~') {
+      const hex = token.slice(i + 1, i + 3);
+      if (!/^[0-9A-F]{2}$/.test(hex)) throw new Error(`malformed escaped token "${token}"`);
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(token.charCodeAt(i));
+    }
+  }
+  return decoder.decode(new Uint8Array(bytes));
+}
+
+/** Subject naming for one stream: `${prefix}.${escaped key}`. */
+export class SubjectScheme {
+  readonly prefix: string;
+  /** The stream's subject filter. */
+  readonly wildcard: string;
+  readonly #prefixLength: number;
+
+  constructor(prefix: string) {
+    this.prefix = prefix;
+    this.wildcard = `${prefix}.*`;
+    this.#prefixLength = prefix.length + 1;
+  }
+
+  subjectFor(key: string): string {
+    return `${this.prefix}.${escapeToken(key)}`;
+  }
+
+  keyOf(subject: string): string {
+    return unescapeToken(subject.slice(this.#prefixLength));
+  }
+}
