@@ -3,6 +3,7 @@
  * tell a complete record from a torn or corrupted one and stop exactly at the last good frame.
  */
 import { crc32 } from 'node:zlib';
+import { EventLogError } from '../port/errors.ts';
 import type { AppendRecord } from '../port/event-log.ts';
 
 /** Bytes before each body: length and CRC-32 of the body, both little-endian u32. */
@@ -27,6 +28,23 @@ export function frameSize(record: AppendRecord): number {
     Buffer.byteLength(record.type) +
     record.payload.length
   );
+}
+
+/** Throws unless `record` fits a frame (id, key and type have u16 lengths): checked at publish, not at write. */
+export function assertFrameable(record: AppendRecord): void {
+  for (const value of [record.id, record.key, record.type]) {
+    if (
+      typeof value !== 'string' ||
+      (value.length * 3 > MAX_FRAME_STRING_BYTES && Buffer.byteLength(value) > MAX_FRAME_STRING_BYTES)
+    ) {
+      throw new EventLogError(
+        'EVLOG_INVALID_ARGUMENT',
+        'record id, key and type must be strings of at most 65535 bytes',
+      );
+    }
+  }
+  if (!(record.payload instanceof Uint8Array))
+    throw new EventLogError('EVLOG_INVALID_ARGUMENT', 'record payload must be bytes');
 }
 
 /** Encodes records as consecutive frames in one buffer. */

@@ -29,15 +29,15 @@ import {
   createAppendRetryPolicy,
   isPermanentAppendError,
 } from './append-with-retry.ts';
-import { MAX_FRAME_STRING_BYTES } from './journal-frame.ts';
+import { assertFrameable } from './journal-frame.ts';
 import { createPublisherMetrics, type PublisherMetrics } from './publisher-metrics.ts';
 import {
   resolvePublisherOptions,
   type PublisherOptions,
   type ResolvedPublisherOptions,
 } from './publisher-options.ts';
-import { RecordQueue } from './record-queue.ts';
-import { SpillJournal, type JournalRecovery } from './spill-journal.ts';
+import { OutageBuffer } from './outage-buffer.ts';
+import type { JournalRecovery } from './spill-journal.ts';
 
 /** How long {@link Publisher.flush} waits when not told. */
 export const DEFAULT_FLUSH_TIMEOUT_MS = 30_000;
@@ -87,16 +87,11 @@ export function createPublisher(options: PublisherOptions): Publisher {
 }
 
 type State = 'created' | 'running' | 'stopping' | 'stopped';
-interface Batch {
-  records: AppendRecord[];
-  commit: () => void;
-}
 
 class BufferedPublisher implements Publisher {
   readonly name: string;
   readonly #options: ResolvedPublisherOptions;
-  readonly #memory = new RecordQueue<AppendRecord>();
-  readonly #journal: SpillJournal;
+  readonly #buffer: OutageBuffer;
   readonly #retry: RetryPolicy;
   readonly #metrics: PublisherMetrics;
   readonly #abort = new AbortController();
@@ -104,12 +99,12 @@ class BufferedPublisher implements Publisher {
   readonly #flushWaiters = new Set<{ target: number; resolve: (drained: boolean) => void }>();
   #logger: Logger;
   #state: State = 'created';
-  #spilling = false;
   #accepted = 0;
   #settled = 0;
   #inFlight = 0;
   #failing: unknown;
   #wakeUp: (() => void) | undefined;
+  #woken = false;
   #stopping: Promise<void> | undefined;
   #recovery: JournalRecovery | undefined;
 
@@ -117,15 +112,11 @@ class BufferedPublisher implements Publisher {
     this.name = options.name;
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
-    this.#journal = new SpillJournal({
-      path: options.journalPath,
-      logger: this.#logger,
-      onWritten: () => this.#wake(),
-    });
+    this.#buffer = new OutageBuffer({ ...options, logger: this.#logger, onReady: () => this.#wake() });
     this.#retry = createAppendRetryPolicy(options.retryInitialDelayMs, options.retryMaxDelayMs);
     this.#metrics = createPublisherMetrics(options.metrics, options.name, () => ({
-      queued: this.#memory.length,
-      spilled: this.#journal.unsent,
+      queued: this.#buffer.queued,
+      spilled: this.#buffer.spilled,
       inFlight: this.#inFlight,
     }));
   }
@@ -173,8 +164,8 @@ class BufferedPublisher implements Publisher {
 
   stats(): PublisherStats {
     return {
-      queued: this.#memory.length,
-      spilled: this.#journal.unsent,
+      queued: this.#buffer.queued,
+      spilled: this.#buffer.spilled,
       inFlight: this.#inFlight,
       ...this.#counts,
     };
@@ -185,7 +176,7 @@ class BufferedPublisher implements Publisher {
   }
 
   health(): ServiceHealth {
-    const info = { queued: this.#memory.length, spilled: this.#journal.unsent };
+    const info = { queued: this.#buffer.queued, spilled: this.#buffer.spilled };
     if (this.#state === 'created') return { status: ServiceStatus.Starting, info };
     if (this.#state === 'stopping') return { status: ServiceStatus.Stopping, info };
     if (this.#state === 'stopped') return { status: ServiceStatus.Stopped, info };
@@ -196,10 +187,10 @@ class BufferedPublisher implements Publisher {
         info,
       };
     }
-    if (this.#journal.writeError !== undefined) {
+    if (this.#buffer.journalError !== undefined) {
       return {
         status: ServiceStatus.Degraded,
-        detail: `spill journal write failing (${message(this.#journal.writeError)})`,
+        detail: `spill journal write failing (${message(this.#buffer.journalError)})`,
         info,
       };
     }
@@ -210,18 +201,17 @@ class BufferedPublisher implements Publisher {
     if (this.#state !== 'created')
       throw new EventLogError('EVLOG_INVALID_ARGUMENT', `publisher "${this.name}" was already started`);
     this.#logger = this.#options.logger ?? context.logger;
-    this.#journal.logger = this.#logger;
-    const recovery = await this.#journal.open();
+    this.#buffer.logger = this.#logger;
+    const recovery = await this.#buffer.open();
     this.#recovery = recovery;
     if (recovery.records > 0) {
       // They go out before anything published in this run (the journal sends its prefix first).
       this.#accepted += recovery.records;
       this.#logger.info(
-        { records: recovery.records, journal: this.#journal.path },
+        { records: recovery.records, journal: this.#buffer.journalPath },
         're-sending events journaled by a previous run',
       );
     }
-    if (this.#journal.unsent > this.#journal.prefixRemaining) this.#spilling = true;
     this.#state = 'running';
     this.#drain().catch((error: unknown) => context.fail(error));
   }
@@ -241,14 +231,13 @@ class BufferedPublisher implements Publisher {
     this.#state = 'stopped';
     this.#abort.abort();
     this.#wake();
-    await this.#journal.open();
-    const saved = await this.#journal.persist(this.#memory.takeAll());
+    const saved = await this.#buffer.persist();
     for (const waiter of this.#flushWaiters) waiter.resolve(false);
     if (drained)
       this.#logger.info({ published: this.#counts.published }, 'publisher stopped; everything was published');
     else
       this.#logger.warn(
-        { saved, journal: this.#journal.path },
+        { saved, journal: this.#buffer.journalPath },
         'publisher stopped with events unpublished; saved them to the journal for the next start',
       );
   }
@@ -257,21 +246,11 @@ class BufferedPublisher implements Publisher {
     if (this.#state === 'stopped') {
       throw new EventLogError('EVLOG_CLOSED', `publisher "${this.name}" is stopped`);
     }
-    checkFrameStrings(record);
+    assertFrameable(record);
     this.#accepted++;
-    if (this.#spilling || this.#memory.length >= this.#options.maxQueuedEvents) {
-      if (!this.#spilling) {
-        this.#spilling = true;
-        this.#logger.warn(
-          { queued: this.#memory.length },
-          'publisher memory queue full; spilling new events to the journal',
-        );
-      }
-      this.#journal.append(record);
+    if (this.#buffer.push(record)) {
       this.#counts.spilledTotal++;
       this.#metrics.spilledTotal.inc();
-    } else {
-      this.#memory.push(record);
     }
     this.#wake();
   }
@@ -285,7 +264,9 @@ class BufferedPublisher implements Publisher {
   async #drain(): Promise<void> {
     const signal = this.#abort.signal;
     while (!signal.aborted) {
-      const batch = await this.#nextBatch();
+      this.#woken = false;
+      const batch = await this.#buffer.next((lost, error) => this.#lost(lost, error));
+      if (!batch) await this.#sleep();
       if (!batch || batch.records.length === 0 || signal.aborted) continue;
       if (!(await this.#send(batch.records))) return;
       batch.commit();
@@ -293,40 +274,14 @@ class BufferedPublisher implements Publisher {
     }
   }
 
-  /** Order: records recovered from a previous run, then memory, then the journal. */
-  async #nextBatch(): Promise<Batch | undefined> {
-    const journal = this.#journal;
-    const max = this.#options.maxBatch;
-    if (journal.prefixRemaining > 0) return this.#readJournal(Math.min(max, journal.prefixRemaining));
-    if (this.#memory.length > 0) {
-      const records = this.#memory.peek(max);
-      return { records, commit: () => this.#memory.drop(records.length) };
-    }
-    if (journal.readable > 0) return this.#readJournal(max);
-    if (journal.unsent === 0) {
-      if (this.#spilling) {
-        this.#spilling = false;
-        this.#logger.info('spill journal drained; publishing from memory again');
-      }
-      journal.resetIfDrained();
-    }
-    // Woken by publish(), by a completed journal write, or by stop().
-    await new Promise<void>((resolve) => (this.#wakeUp = resolve));
-    return undefined;
-  }
-
-  async #readJournal(max: number): Promise<Batch | undefined> {
-    try {
-      const batch = await this.#journal.read(max);
-      return { records: batch.records, commit: () => this.#journal.commit(batch) };
-    } catch (error) {
-      const lost = this.#journal.discardUnread();
-      this.#counts.rejected += lost;
-      this.#metrics.rejected.inc(lost);
-      this.#settle(lost);
-      this.#logger.error({ err: error, lost }, 'spill journal unreadable; the unread rest of it was dropped');
-      return undefined;
-    }
+  #lost(count: number, error: unknown): void {
+    this.#counts.rejected += count;
+    this.#metrics.rejected.inc(count);
+    this.#settle(count);
+    this.#logger.error(
+      { err: error, lost: count },
+      'spill journal unreadable; the unread rest of it was dropped',
+    );
   }
 
   /** Appends one batch until stored. Returns false when aborted by stop(). */
@@ -370,7 +325,7 @@ class BufferedPublisher implements Publisher {
       this.#metrics.appendErrors.inc();
       if (this.#failing === undefined) {
         this.#logger.warn(
-          { err: error, queued: this.#memory.length },
+          { err: error, queued: this.#buffer.queued },
           'event log append failed; buffering and retrying',
         );
       }
@@ -380,7 +335,7 @@ class BufferedPublisher implements Publisher {
       if (this.#failing === undefined) return;
       this.#failing = undefined;
       this.#logger.info(
-        { queued: this.#memory.length, spilled: this.#journal.unsent },
+        { queued: this.#buffer.queued, spilled: this.#buffer.spilled },
         'event log append recovered',
       );
     },
@@ -392,29 +347,19 @@ class BufferedPublisher implements Publisher {
     for (const waiter of this.#flushWaiters) if (this.#settled >= waiter.target) waiter.resolve(true);
   }
 
+  /** Resolves on the next publish, completed journal write or stop — or at once if one came already. */
+  #sleep(): Promise<void> {
+    if (this.#woken) return Promise.resolve();
+    return new Promise((resolve) => (this.#wakeUp = resolve));
+  }
+
   #wake(): void {
     const wakeUp = this.#wakeUp;
+    this.#woken = true;
     if (!wakeUp) return;
     this.#wakeUp = undefined;
     wakeUp();
   }
-}
-
-/** The journal frame stores id, key and type with u16 lengths; refuse what cannot fit up front. */
-function checkFrameStrings(record: AppendRecord): void {
-  for (const value of [record.id, record.key, record.type]) {
-    if (
-      typeof value !== 'string' ||
-      (value.length * 3 > MAX_FRAME_STRING_BYTES && Buffer.byteLength(value) > MAX_FRAME_STRING_BYTES)
-    ) {
-      throw new EventLogError(
-        'EVLOG_INVALID_ARGUMENT',
-        'record id, key and type must be strings of at most 65535 bytes',
-      );
-    }
-  }
-  if (!(record.payload instanceof Uint8Array))
-    throw new EventLogError('EVLOG_INVALID_ARGUMENT', 'record payload must be bytes');
 }
 
 function message(error: unknown): string {
