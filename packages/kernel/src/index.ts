@@ -39,6 +39,18 @@ export {
 } from './metrics/metrics.ts';
 export { ServiceStatus } from './lifecycle/service.ts';
 export { ServiceHost, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './lifecycle/service-host.ts';
+export {
+  loadConfig,
+  readConfigFile,
+  listConfigFields,
+  envNameFor,
+  ConfigFieldKind,
+  redactSecrets,
+  redactUrlCredentials,
+  isSecretKey,
+  REDACTED,
+  deepFreeze,
+} from './config/index.ts';
 
 export type {
   TicklineErrorOptions,
@@ -56,3 +68,11 @@ export type { Logger, CreateLoggerOptions } from './logging/logger.ts';
 export type { MetricsRegistryOptions } from './metrics/metrics.ts';
 export type { Service, ServiceContext, ServiceHealth } from './lifecycle/service.ts';
 export type { ServiceHostOptions } from './lifecycle/service-host.ts';
+export type {
+  LoadConfigOptions,
+  ConfigOverride,
+  ConfigOrigin,
+  ConfigField,
+  ConfigProblem,
+  DeepReadonly,
+} from './config/index.ts';

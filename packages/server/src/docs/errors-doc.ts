@@ -2,6 +2,7 @@
 import { listErrorCodes } from '@tickline/kernel';
 // Imported for their side effect: each package declares its codes when its module loads.
 import '@tickline/eventlog';
+import '../errors.ts';
 
 /** The markdown for docs/errors.md. */
 export function renderErrorsDoc(): string {

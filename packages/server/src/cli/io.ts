@@ -1,0 +1,26 @@
+/** @module What a command reads and writes, injected so commands run in tests without a process. */
+
+/** The outside world of one CLI run. */
+export interface CliIo {
+  /** Standard output (results). */
+  out(text: string): void;
+  /** Standard error (problems, progress). */
+  err(text: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Fires when the user interrupts (Ctrl-C) a long-running command such as `log tail`. */
+  interrupted?: AbortSignal;
+}
+
+/** The real process's streams and environment. */
+export function processIo(): CliIo {
+  const interrupt = new AbortController();
+  const onSignal = (): void => interrupt.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+    env: process.env,
+    interrupted: interrupt.signal,
+  };
+}

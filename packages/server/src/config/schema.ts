@@ -1,0 +1,143 @@
+/**
+ * @module The Tickline config schema: every setting with its description and default. Each
+ * setting is also an environment variable named after its path (`http.port` ↔
+ * `TICKLINE_HTTP_PORT`); `tickline config print` shows the effective values.
+ */
+import { z } from 'zod';
+
+export const DEFAULT_HTTP_PORT = 8080;
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024; // 1 MiB
+export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024; // 64 MiB, as the embedded log's own default
+export const DEFAULT_FSYNC_INTERVAL_MS = 100;
+export const DEFAULT_NATS_SERVERS = ['nats://127.0.0.1:4222'];
+export const DEFAULT_STREAM = 'TICKLINE';
+export const DEFAULT_MAX_QUEUED_EVENTS = 100_000;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** Process roles; see roles.ts for what each runs. */
+export const RoleName = {
+  All: 'all',
+  Gateway: 'gateway',
+  Collector: 'collector',
+  Game: 'game',
+  Platform: 'platform',
+  Strategy: 'strategy',
+} as const;
+export type RoleName = (typeof RoleName)[keyof typeof RoleName];
+
+const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+const PositiveInt = z.int().positive();
+// 0 turns a limit off; JSON Schema shows it as `an integer ≥ 0`.
+const LimitOrZero = z.int().min(0);
+
+const EmbeddedSchema = z.strictObject({
+  fsync: z
+    .enum(['always', 'interval', 'never'])
+    .default('always')
+    .describe(
+      'always: every group commit is fsynced before appends resolve (survives power loss); interval: fsync every fsyncIntervalMs (survives a process crash); never: only on segment roll and close.',
+    ),
+  fsyncIntervalMs: PositiveInt.default(DEFAULT_FSYNC_INTERVAL_MS).describe(
+    'Background fsync period under fsync: interval.',
+  ),
+  segmentBytes: PositiveInt.default(DEFAULT_SEGMENT_BYTES).describe(
+    'Size at which a segment file is sealed and a new one started.',
+  ),
+  retention: z
+    .strictObject({
+      maxBytes: LimitOrZero.default(0).describe(
+        'Delete the oldest sealed segments past this total size; 0 keeps everything.',
+      ),
+      maxAgeMs: LimitOrZero.default(0).describe(
+        'Delete sealed segments older than this; 0 keeps everything.',
+      ),
+    })
+    .prefault({}),
+});
+
+const NatsSchema = z.strictObject({
+  servers: z
+    .array(z.string().min(1))
+    .min(1)
+    .default(DEFAULT_NATS_SERVERS)
+    .describe('NATS server URLs (credentials in a URL are redacted when printed).'),
+  stream: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default(DEFAULT_STREAM)
+    .describe('JetStream stream name; the dead-letter stream is <stream>_DLQ.'),
+  replicas: z
+    .int()
+    .min(1)
+    .max(5)
+    .default(1)
+    .describe('Stream replicas; use 3 on a 3-node cluster for durability.'),
+  user: z.string().min(1).optional().describe('User name for user/password authentication.'),
+  password: z.string().min(1).optional().describe('Password for user/password authentication (secret).'),
+  token: z.string().min(1).optional().describe('Token authentication (secret).'),
+});
+
+/** The whole configuration, as validated at start. */
+export const TicklineConfigSchema = z.strictObject({
+  role: z
+    .enum(Object.values(RoleName) as [RoleName, ...RoleName[]])
+    .default(RoleName.All)
+    .describe('What this process runs; `--role` overrides it.'),
+  dataDir: z
+    .string()
+    .min(1)
+    .default('./data')
+    .describe('Where the embedded event log, spill journal and other local data live.'),
+  http: z
+    .strictObject({
+      host: z
+        .string()
+        .min(1)
+        .default('0.0.0.0')
+        .describe('Interface to listen on; 127.0.0.1 keeps it local.'),
+      port: z
+        .int()
+        .min(0)
+        .max(65535)
+        .default(DEFAULT_HTTP_PORT)
+        .describe('TCP port; 0 picks a free one (printed at start).'),
+      bodyLimitBytes: PositiveInt.default(DEFAULT_BODY_LIMIT_BYTES).describe(
+        'Largest request body accepted.',
+      ),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: LogLevel.default('info').describe('Lowest level written (JSON lines on stdout).'),
+    })
+    .prefault({}),
+  eventlog: z
+    .strictObject({
+      engine: z
+        .enum(['embedded', 'nats'])
+        .default('embedded')
+        .describe(
+          'embedded: segment files under dataDir (one process); nats: a NATS JetStream stream (scaled).',
+        ),
+      embedded: EmbeddedSchema.prefault({}),
+      nats: NatsSchema.prefault({}),
+    })
+    .prefault({}),
+  publisher: z
+    .strictObject({
+      maxQueuedEvents: PositiveInt.default(DEFAULT_MAX_QUEUED_EVENTS).describe(
+        'Events held in memory while the log is slow or down; beyond this they go to the spill journal.',
+      ),
+    })
+    .prefault({}),
+  shutdown: z
+    .strictObject({
+      timeoutMs: PositiveInt.default(DEFAULT_SHUTDOWN_TIMEOUT_MS).describe(
+        'Time allowed for draining and stopping everything.',
+      ),
+    })
+    .prefault({}),
+});
+
+/** The validated, frozen config every component receives (or a slice of it). */
+export type TicklineConfig = z.output<typeof TicklineConfigSchema>;

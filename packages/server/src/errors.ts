@@ -1,0 +1,52 @@
+/** @module Errors raised by the server: HTTP gateway failures and command-line misuse. */
+import { defineErrorCodes, errorGuard, TicklineError, type TicklineErrorOptions } from '@tickline/kernel';
+
+export const ServerErrorCodes = defineErrorCodes({
+  HTTP_NOT_FOUND: {
+    meaning: 'No route matches the method and path.',
+    resolve: 'Check the URL and method against docs/api.md.',
+    httpStatus: 404,
+  },
+  HTTP_BAD_REQUEST: {
+    meaning: 'The request is malformed: unparsable body, or input that fails validation.',
+    resolve: 'Fix the request; the details name each failing field.',
+    httpStatus: 400,
+  },
+  HTTP_PAYLOAD_TOO_LARGE: {
+    meaning: 'The request body is larger than http.bodyLimitBytes.',
+    resolve: 'Send less, or raise http.bodyLimitBytes.',
+    httpStatus: 413,
+  },
+  HTTP_UNSUPPORTED_MEDIA_TYPE: {
+    meaning: 'The request body has a content type the route does not accept.',
+    resolve: 'Send application/json.',
+    httpStatus: 415,
+  },
+  HTTP_INTERNAL: {
+    meaning: 'An unexpected failure while handling the request.',
+    resolve: 'A bug: the server log has the error with the request id; report it.',
+    httpStatus: 500,
+  },
+  SERVER_INVALID_ARGUMENT: {
+    meaning: 'A command-line argument is malformed (an offset, a time, a count).',
+    resolve: 'See `tickline <command> --help` for the accepted forms.',
+    httpStatus: 400,
+  },
+  SERVER_LOG_IN_USE: {
+    meaning: 'The embedded event log is held by a running tickline, so it cannot be changed.',
+    resolve: 'Stop the running server first; read-only commands (log info, log tail) work while it runs.',
+    httpStatus: 409,
+  },
+});
+
+export type ServerErrorCode = keyof typeof ServerErrorCodes;
+
+export class ServerError extends TicklineError {
+  override name = 'ServerError';
+  constructor(code: ServerErrorCode, message: string, options?: TicklineErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+export const isInvalidArgumentError = errorGuard('SERVER_INVALID_ARGUMENT');
+export const isLogInUseError = errorGuard('SERVER_LOG_IN_USE');

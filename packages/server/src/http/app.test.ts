@@ -1,0 +1,265 @@
+import {
+  ConfigInvalidError,
+  createEventSource,
+  createMetricsRegistry,
+  defineEvent,
+  isUuid,
+  ServiceStatus,
+  silentLogger,
+  type EventEnvelope,
+  type ServiceHealth,
+} from '@tickline/kernel';
+import type { FastifyInstance } from 'fastify';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ServerError } from '../errors.ts';
+import { createHttpApp } from './app.ts';
+
+const Pinged = defineEvent({
+  type: 'test.pinged',
+  version: 1,
+  description: 'A test route was called.',
+  schema: z.object({ n: z.number() }),
+});
+
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+function build(
+  health: Record<string, ServiceHealth> = { eventlog: { status: ServiceStatus.Up } },
+): FastifyInstance {
+  app = createHttpApp({
+    logger: silentLogger,
+    metrics: createMetricsRegistry({ processMetrics: false }),
+    health: () => health,
+    bodyLimitBytes: 1024,
+  });
+  // Test-only routes: one creates an event the way a domain handler would.
+  const source = createEventSource({ source: 'test/http' });
+  app.get('/test/event', async () => source.create(Pinged, { subject: 's-1', data: { n: 1 } }));
+  app.post('/test/event', async (request) => {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return source.create(Pinged, { subject: 's-2', data: request.body as { n: number } });
+  });
+  app.get('/test/tickline-error', async () => {
+    throw new ConfigInvalidError('bad thing', { field: 'x' });
+  });
+  app.get('/test/server-error', async () => {
+    throw new ServerError('HTTP_BAD_REQUEST', 'nope', { details: { field: 'q' } });
+  });
+  app.get('/test/zod-error', async () => z.strictObject({ n: z.number() }).parse({ n: 'x' }));
+  app.get('/test/crash', async () => {
+    throw new Error('secret internals');
+  });
+  return app;
+}
+
+describe('http - request id', () => {
+  it('request id - a valid incoming X-Request-Id is honoured and echoed', async () => {
+    const res = await build().inject({ url: '/healthz', headers: { 'x-request-id': 'abc.DEF:12-3_4' } });
+    expect(res.headers['x-request-id']).toBe('abc.DEF:12-3_4');
+  });
+
+  it('request id - an invalid one is replaced by a UUIDv7', async () => {
+    for (const bad of ['has space', 'a'.repeat(129), 'semi;colon', '']) {
+      const res = await build().inject({ url: '/healthz', headers: { 'x-request-id': bad } });
+      const id = res.headers['x-request-id'] as string;
+      expect(id, bad).not.toBe(bad);
+      expect(isUuid(id)).toBe(true);
+      expect(id[14]).toBe('7');
+      await app?.close();
+    }
+  });
+
+  it('request id - one is generated when none is sent, and echoed on 404s too', async () => {
+    const res = await build().inject({ url: '/nowhere' });
+    expect(res.statusCode).toBe(404);
+    expect(isUuid(res.headers['x-request-id'] as string)).toBe(true);
+  });
+
+  it('request id - flows into the correlationid of events created during a GET', async () => {
+    const res = await build().inject({ url: '/test/event', headers: { 'x-request-id': 'req-42' } });
+    const event = res.json<EventEnvelope>();
+    expect(event.type).toBe('test.pinged');
+    expect(event.correlationid).toBe('req-42');
+  });
+
+  it('request id - flows into events created after parsing a body and awaiting', async () => {
+    const res = await build().inject({
+      method: 'POST',
+      url: '/test/event',
+      headers: { 'x-request-id': 'req-post' },
+      payload: { n: 7 },
+    });
+    const event = res.json<EventEnvelope>();
+    expect(event.data).toEqual({ n: 7 });
+    expect(event.correlationid).toBe('req-post');
+  });
+
+  it('request id - survives a body that arrives after the headers (real socket, port 0)', async () => {
+    const server = build();
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = server.server.address() as AddressInfo;
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/test/event',
+          headers: { 'x-request-id': 'req-slow', 'content-type': 'application/json', 'content-length': 7 },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve(text));
+        },
+      );
+      req.on('error', reject);
+      req.flushHeaders();
+      // The body's bytes reach the parser in a later socket read, outside the request's hooks.
+      setTimeout(() => req.end('{"n":3}'), 50);
+    });
+    expect((JSON.parse(body) as EventEnvelope).correlationid).toBe('req-slow');
+  });
+
+  it('request id - concurrent requests keep their own ids', async () => {
+    const server = build();
+    const ids = Array.from({ length: 20 }, (_, i) => `c-${i}`);
+    const events = await Promise.all(
+      ids.map((id) =>
+        server.inject({
+          method: 'POST',
+          url: '/test/event',
+          headers: { 'x-request-id': id },
+          payload: { n: 1 },
+        }),
+      ),
+    );
+    expect(events.map((res) => res.json<EventEnvelope>().correlationid)).toEqual(ids);
+  });
+
+  it('request id - a generated id is the correlationid too', async () => {
+    const res = await build().inject({ url: '/test/event' });
+    expect(res.json<EventEnvelope>().correlationid).toBe(res.headers['x-request-id']);
+  });
+});
+
+describe('http - errors', () => {
+  it('errors - unknown routes answer 404 in the error shape', async () => {
+    const res = await build().inject({ method: 'DELETE', url: '/nope?x=1' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: { code: 'HTTP_NOT_FOUND', message: 'no route for DELETE /nope' } });
+  });
+
+  it('errors - a Tickline error gets the status of its code from the catalogue', async () => {
+    const res = await build().inject({ url: '/test/tickline-error' });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({
+      error: { code: 'KERNEL_CONFIG_INVALID', message: 'bad thing', details: { field: 'x' } },
+    });
+    const bad = await build().inject({ url: '/test/server-error' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({
+      error: { code: 'HTTP_BAD_REQUEST', message: 'nope', details: { field: 'q' } },
+    });
+  });
+
+  it('errors - zod failures are 400 with the failing fields', async () => {
+    const res = await build().inject({ url: '/test/zod-error' });
+    expect(res.statusCode).toBe(400);
+    const body = res.json<{ error: { code: string; details: { issues: Array<{ path: string }> } } }>();
+    expect(body.error.code).toBe('HTTP_BAD_REQUEST');
+    expect(body.error.details.issues.map((i) => i.path)).toEqual(['n']);
+  });
+
+  it('errors - unexpected errors are 500 without their message', async () => {
+    const res = await build().inject({ url: '/test/crash' });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({ error: { code: 'HTTP_INTERNAL', message: 'internal error' } });
+  });
+
+  it('errors - malformed JSON and oversized bodies keep the shape', async () => {
+    const server = build();
+    const malformed = await server.inject({
+      method: 'POST',
+      url: '/test/event',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"n":',
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json<{ error: { code: string } }>().error.code).toBe('HTTP_BAD_REQUEST');
+    const large = await server.inject({
+      method: 'POST',
+      url: '/test/event',
+      payload: { n: 1, pad: 'x'.repeat(2000) },
+    });
+    expect(large.statusCode).toBe(413);
+    expect(large.json<{ error: { code: string } }>().error.code).toBe('HTTP_PAYLOAD_TOO_LARGE');
+    const text = await server.inject({
+      method: 'POST',
+      url: '/test/event',
+      headers: { 'content-type': 'application/x-nope' },
+      payload: 'x',
+    });
+    expect(text.statusCode).toBe(415);
+    expect(text.json<{ error: { code: string } }>().error.code).toBe('HTTP_UNSUPPORTED_MEDIA_TYPE');
+  });
+});
+
+describe('http - probes and metrics', () => {
+  it('probes - /healthz answers ok', async () => {
+    const res = await build().inject({ url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('probes - /readyz is 200 when every service is up or degraded', async () => {
+    const res = await build({
+      eventlog: { status: ServiceStatus.Up },
+      publisher: { status: ServiceStatus.Degraded, detail: 'log down, buffering' },
+    }).inject({ url: '/readyz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      status: 'ready',
+      services: {
+        eventlog: { status: 'up' },
+        publisher: { status: 'degraded', detail: 'log down, buffering' },
+      },
+    });
+  });
+
+  it('probes - /readyz is 503 and lists each service when one is down', async () => {
+    const res = await build({
+      eventlog: { status: ServiceStatus.Failed, detail: 'Error: disk full' },
+      http: { status: ServiceStatus.Up },
+    }).inject({ url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({
+      status: 'unavailable',
+      services: { eventlog: { status: 'failed', detail: 'Error: disk full' }, http: { status: 'up' } },
+    });
+  });
+
+  it('probes - /readyz is 503 while starting', async () => {
+    const res = await build({ eventlog: { status: ServiceStatus.Starting } }).inject({ url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+  });
+
+  it('metrics - /metrics serves Prometheus text including request timings', async () => {
+    const server = build();
+    await server.inject({ url: '/healthz' });
+    const res = await server.inject({ url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.body).toContain(
+      'tickline_http_request_duration_seconds_count{method="GET",route="/healthz",status_code="200"} 1',
+    );
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * @module One mapping from errors to HTTP responses: `{ error: { code, message, details } }` with
+ * the status from the error catalogue. Unknown routes answer 404 in the same shape.
+ */
+import { isTicklineError, listErrorCodes } from '@tickline/kernel';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ServerErrorCodes, type ServerErrorCode } from '../errors.ts';
+
+/** The body of every error response. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+interface Mapped {
+  status: number;
+  body: ErrorBody;
+}
+
+const BY_STATUS: Record<number, ServerErrorCode> = {
+  400: 'HTTP_BAD_REQUEST',
+  404: 'HTTP_NOT_FOUND',
+  413: 'HTTP_PAYLOAD_TOO_LARGE',
+  415: 'HTTP_UNSUPPORTED_MEDIA_TYPE',
+};
+
+let statusByCode: Map<string, number> | undefined;
+
+// Packages declare their codes as they load, so the table is read when first needed, then again
+// for a code it does not know yet.
+function statusFor(code: string): number | undefined {
+  if (!statusByCode?.has(code)) statusByCode = new Map(listErrorCodes().map((e) => [e.code, e.httpStatus]));
+  return statusByCode.get(code);
+}
+
+/** Maps any thrown value to a status and body. Exported for tests and for non-HTTP transports. */
+export function mapError(error: unknown): Mapped {
+  if (isZodError(error)) {
+    const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    return shaped('HTTP_BAD_REQUEST', 'invalid input', { issues });
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  if (Array.isArray(fastifyError.validation)) {
+    return shaped('HTTP_BAD_REQUEST', fastifyError.message ?? 'invalid input', {
+      issues: fastifyError.validation,
+    });
+  }
+  if (isTicklineError(error)) {
+    const status = statusFor(error.code);
+    if (status !== undefined) {
+      const details = (error as { details?: Record<string, unknown> }).details;
+      return {
+        status,
+        body: { error: { code: error.code, message: error.message, ...(details ? { details } : {}) } },
+      };
+    }
+  }
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const code = BY_STATUS[status] ?? 'HTTP_BAD_REQUEST';
+    return { status, body: { error: { code, message: fastifyError.message ?? code } } };
+  }
+  // Never echo an unexpected error's message: it may hold internals. The log has it.
+  return shaped('HTTP_INTERNAL', 'internal error');
+}
+
+function shaped(code: ServerErrorCode, message: string, details?: Record<string, unknown>): Mapped {
+  return {
+    status: ServerErrorCodes[code].httpStatus,
+    body: { error: { code, message, ...(details ? { details } : {}) } },
+  };
+}
+
+function isZodError(error: unknown): error is { issues: Array<{ path: PropertyKey[]; message: string }> } {
+  return (
+    error instanceof Error &&
+    error.name === 'ZodError' &&
+    Array.isArray((error as { issues?: unknown }).issues)
+  );
+}
+
+/** Installs the error and not-found handlers on the root instance. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler(function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+    const { status, body } = mapError(error);
+    // Client mistakes are not server errors (STYLE §6): only 5xx are logged as errors.
+    if (status >= 500) request.log.error({ err: error, code: body.error.code }, 'request failed');
+    else request.log.debug({ code: body.error.code, message: body.error.message }, 'request rejected');
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler(function handleNotFound(request: FastifyRequest, reply: FastifyReply) {
+    const { status, body } = shaped(
+      'HTTP_NOT_FOUND',
+      `no route for ${request.method} ${request.url.split('?')[0]}`,
+    );
+    return reply.status(status).send(body);
+  });
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { RoleName } from './config/schema.ts';
+import { describeRoles, ROLES, servicesFor } from './roles.ts';
+
+describe('roles - table', () => {
+  it('roles - every role name has an entry and nothing else does', () => {
+    expect(Object.keys(ROLES).sort()).toEqual(Object.values(RoleName).sort());
+  });
+
+  it('roles - all runs every shared service, in start order', () => {
+    expect(servicesFor('all')).toEqual(['eventlog', 'eventlog-dlq', 'publisher', 'http']);
+  });
+
+  it('roles - every role serves HTTP (probes, metrics) and has the event log before the publisher', () => {
+    for (const role of Object.values(RoleName)) {
+      const services = servicesFor(role);
+      expect(services, role).toContain('http');
+      expect(services.at(-1), role).toBe('http');
+      expect(services.indexOf('eventlog'), role).toBeLessThan(services.indexOf('publisher'));
+    }
+  });
+
+  it('roles - a producer-only role opens no dead-letter log', () => {
+    expect(servicesFor('collector')).toEqual(['eventlog', 'publisher', 'http']);
+    expect(servicesFor('platform')).toContain('eventlog-dlq');
+  });
+
+  it('roles - the help text names each role, what runs now and what comes later', () => {
+    const text = describeRoles();
+    for (const role of Object.values(RoleName)) expect(text).toMatch(new RegExp(`^  ${role} `, 'm'));
+    expect(text).toContain('later: market sources, candle aggregation');
+    expect(text).toContain('runs now: eventlog, publisher, http');
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * @module Opening the configured event logs: the main log and the dead-letter log, embedded
+ * (`${dataDir}/eventlog`, `${dataDir}/eventlog-dlq`) or NATS (`${stream}`, `${stream}_DLQ`).
+ */
+import { resolve } from 'node:path';
+import { createEmbeddedEventLog, createNatsEventLog, type EventLog } from '@tickline/eventlog';
+import { redactUrlCredentials, type Logger, type Registry } from '@tickline/kernel';
+import type { ResolvedConfig } from '../config/load.ts';
+import { DEFAULT_STREAM } from '../config/schema.ts';
+
+/** Which of the process's logs. */
+export const LogKind = { Main: 'main', DeadLetter: 'dead-letter' } as const;
+export type LogKind = (typeof LogKind)[keyof typeof LogKind];
+
+/** Where a log lives, for messages and `log info`. */
+export type LogLocation =
+  | { engine: 'embedded'; dir: string; text: string }
+  | { engine: 'nats'; stream: string; servers: string[]; text: string };
+
+/** What the wiring needs to open a log. */
+export interface OpenEventLogOptions {
+  logger: Logger;
+  metrics: Registry;
+  /** Open for reading only (CLI inspection): no lock, no writes. @default false */
+  readOnly?: boolean;
+}
+
+const DLQ_SUFFIX = '_DLQ';
+
+/** The location of `kind` under `config`. */
+export function eventLogLocation(config: ResolvedConfig, kind: LogKind): LogLocation {
+  if (config.eventlog.engine === 'embedded') {
+    const dir = resolve(config.dataDir, kind === LogKind.Main ? 'eventlog' : 'eventlog-dlq');
+    return { engine: 'embedded', dir, text: dir };
+  }
+  const base = config.eventlog.nats.stream;
+  const stream = kind === LogKind.Main ? base : `${base}${DLQ_SUFFIX}`;
+  const servers = config.eventlog.nats.servers.map(redactUrlCredentials);
+  return { engine: 'nats', stream, servers, text: `stream ${stream} on ${servers.join(', ')}` };
+}
+
+/**
+ * Opens the log `kind` as configured. Embedded logs opened `readOnly` take no lock, so they
+ * can be read while a server runs. NATS streams get their own subject space, so a stream and
+ * its dead-letter stream (or two deployments on one cluster) never capture each other's subjects.
+ */
+export async function openEventLog(
+  config: ResolvedConfig,
+  kind: LogKind,
+  options: OpenEventLogOptions,
+): Promise<EventLog> {
+  const location = eventLogLocation(config, kind);
+  const common = { logger: options.logger, metrics: options.metrics };
+  if (location.engine === 'embedded') {
+    const { fsync, fsyncIntervalMs, segmentBytes, retention } = config.eventlog.embedded;
+    return createEmbeddedEventLog({
+      ...common,
+      dir: location.dir,
+      name: kind === LogKind.Main ? 'eventlog' : 'eventlog-dlq',
+      fsync,
+      fsyncIntervalMs,
+      segmentBytes,
+      // 0 turns a limit off in the config; the log takes "absent" for that.
+      retention: {
+        ...(retention.maxBytes > 0 ? { maxBytes: retention.maxBytes } : {}),
+        ...(retention.maxAgeMs > 0 ? { maxAgeMs: retention.maxAgeMs } : {}),
+      },
+      readOnly: options.readOnly ?? false,
+    });
+  }
+  const { servers, replicas, user, password, token } = config.eventlog.nats;
+  return createNatsEventLog({
+    ...common,
+    servers: [...servers],
+    stream: location.stream,
+    subjectPrefix: subjectPrefixFor(location.stream),
+    replicas,
+    ...(user === undefined ? {} : { user }),
+    ...(password === undefined ? {} : { pass: password }),
+    ...(token === undefined ? {} : { token }),
+  });
+}
+
+/** `TICKLINE` keeps the adapter's default subjects (`tickline.events.*`); other streams get `tickline.<stream>.*`. */
+export function subjectPrefixFor(stream: string): string {
+  return stream === DEFAULT_STREAM ? 'tickline.events' : `tickline.${stream}`;
+}
