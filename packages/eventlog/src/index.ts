@@ -22,6 +22,21 @@ export {
   DEFAULT_RETRY_MAX_DELAY_MS,
   DEFAULT_STOP_DRAIN_TIMEOUT_MS,
 } from './publisher/publisher-options.ts';
+export { createConsumerRunner } from './consumer/consumer-runner.ts';
+export {
+  isRetryableHandlerError,
+  DEFAULT_CONSUMER_BATCH_SIZE,
+  DEFAULT_CONSUMER_WAIT_MS,
+  DEFAULT_HANDLER_MAX_ATTEMPTS,
+} from './consumer/consumer-options.ts';
+export { createMemoryDedupeStore, DEFAULT_DEDUPE_CAPACITY } from './consumer/dedupe-store.ts';
+export {
+  DEAD_LETTER_TYPE,
+  DEAD_LETTER_VERSION,
+  encodeDeadLetter,
+  decodeDeadLetter,
+} from './consumer/dead-letter.ts';
+export { listDeadLetters, readDeadLetter, retryDeadLetter } from './consumer/dead-letters.ts';
 
 export type {
   Offset,
@@ -44,3 +59,12 @@ export type { NatsEventLogOptions } from './nats/options.ts';
 export type { Publisher, PublisherStats } from './publisher/publisher.ts';
 export type { PublisherOptions } from './publisher/publisher-options.ts';
 export type { JournalRecovery } from './publisher/spill-journal.ts';
+export type { ConsumerRunner, ConsumerRunnerStats } from './consumer/consumer-runner.ts';
+export type { ConsumerRunnerOptions, EventHandler, HandlerContext } from './consumer/consumer-options.ts';
+export type { DedupeStore, MemoryDedupeStoreOptions } from './consumer/dedupe-store.ts';
+export type { DeadLetter, DeadLetterError } from './consumer/dead-letter.ts';
+export type {
+  DeadLetterPage,
+  ListDeadLettersOptions,
+  RetryDeadLetterOptions,
+} from './consumer/dead-letters.ts';
