@@ -15,7 +15,13 @@ export function registerConfigCommand(
   io: CliIo,
   setExitCode: (code: ExitCode) => void,
 ): void {
-  const config = program.command('config').description('show the configuration and its settings');
+  const config = program
+    .command('config')
+    .description('show the configuration and its settings')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tickline config print --config tickline.yaml\n  tickline config fields',
+    );
   config
     .command('print')
     .description(

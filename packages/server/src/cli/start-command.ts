@@ -3,7 +3,6 @@ import { createLogger, createMetricsRegistry } from '@tickline/kernel';
 import type { Command } from 'commander';
 import { loadTicklineConfig } from '../config/load.ts';
 import type { ExitCode } from '../exit-code.ts';
-import { startProcess } from '../process/start-process.ts';
 import { describeRoles } from '../roles.ts';
 import { reportCommandError } from './command-errors.ts';
 import type { CliIo } from './io.ts';
@@ -44,6 +43,8 @@ Examples:
           ...(options.config ? { file: options.config } : {}),
         });
         logger = createLogger({ level: config.log.level, name: 'tickline' });
+        // Loaded here so `tickline version` and `--help` do not pay for Fastify and the adapters.
+        const { startProcess } = await import('../process/start-process.ts');
         await startProcess({ config, logger, metrics: createMetricsRegistry() });
         // Running: the exit comes from the signal handlers.
         setExitCode(undefined);

@@ -3,7 +3,7 @@
  * health that an uncaught error marks failed.
  */
 import { resolve } from 'node:path';
-import { createPublisherService } from '../wiring/publisher.ts';
+import type { Publisher } from '@tickline/eventlog';
 import {
   ServiceHost,
   ServiceStatus,
@@ -16,6 +16,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ResolvedConfig } from '../config/load.ts';
 import { servicesFor, SharedService } from '../roles.ts';
 import { LogKind, openEventLog } from '../wiring/event-logs.ts';
+import { createPublisherService } from '../wiring/publisher.ts';
+import type { DeferredService } from './deferred-service.ts';
 import { createEventLogService, type EventLogService } from './event-log-service.ts';
 import { createHttpService, type HttpService } from './http-service.ts';
 
@@ -34,6 +36,8 @@ export interface Runtime {
   /** The main event log service. */
   readonly eventLog: EventLogService;
   readonly http: HttpService | undefined;
+  /** The publisher (its `instance` exists once started), when the role has one. */
+  readonly publisher: DeferredService<Publisher> | undefined;
   /** Every service's health, plus `process` once an uncaught error marked it failed. */
   health(): Record<string, ServiceHealth>;
   /** Records a fatal error; `/readyz` reports the process failed from now on. */
@@ -53,17 +57,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     openEventLog(config, kind, { logger: context.logger, metrics });
   const eventLog = createEventLogService(SharedService.EventLog, openLog(LogKind.Main));
   let http: HttpService | undefined;
+  let publisher: DeferredService<Publisher> | undefined;
   const builders: Record<SharedService, () => Service> = {
     [SharedService.EventLog]: () => eventLog,
     [SharedService.DeadLetterLog]: () =>
       createEventLogService(SharedService.DeadLetterLog, openLog(LogKind.DeadLetter)),
-    [SharedService.Publisher]: () =>
-      createPublisherService({
+    [SharedService.Publisher]: () => {
+      publisher = createPublisherService({
         log: () => eventLog.log,
         spillDir: resolve(config.dataDir, 'spill'),
         maxQueuedEvents: config.publisher.maxQueuedEvents,
         metrics,
-      }),
+      });
+      return publisher;
+    },
     [SharedService.Http]: () => {
       http = createHttpService({
         host: config.http.host,
@@ -82,6 +89,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     eventLog,
     get http() {
       return http;
+    },
+    get publisher() {
+      return publisher;
     },
     health,
     markFailed(error) {

@@ -4,8 +4,6 @@ import type { ExitCode } from '../../exit-code.ts';
 import { runCommand } from '../command-errors.ts';
 import type { CliIo } from '../io.ts';
 import { configOption } from '../options.ts';
-import { runLogInfo } from './log-info.ts';
-import { runLogReplay, runLogTail } from './log-tail.ts';
 
 const POSITIONS = 'earliest, latest, an offset (42) or an ISO time (2026-11-22T10:00:00Z)';
 
@@ -13,8 +11,16 @@ const POSITIONS = 'earliest, latest, an offset (42) or an ISO time (2026-11-22T1
 export function registerLogCommand(program: Command, io: CliIo, setExitCode: (code: ExitCode) => void): void {
   const log = program
     .command('log')
-    .description('inspect and replay the event log (embedded logs are opened read-only where only read)');
+    .description('inspect and replay the event log (embedded logs are opened read-only where only read)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tickline log info\n  tickline log tail --from earliest --no-follow\n  tickline log replay --from 1 --to 100',
+    );
   const run = (body: () => Promise<void>) => async () => setExitCode(await runCommand(io, body));
+  // The adapters load only when a log command runs, not for every `tickline` invocation.
+  const info = async () => (await import('./log-info.ts')).runLogInfo;
+  const tail = async () => (await import('./log-tail.ts')).runLogTail;
+  const replay = async () => (await import('./log-tail.ts')).runLogReplay;
 
   log
     .command('info')
@@ -24,7 +30,7 @@ export function registerLogCommand(program: Command, io: CliIo, setExitCode: (co
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  tickline log info\n  tickline log info --dlq --json')
     .action((options: { config?: string; dlq?: boolean; json?: boolean }) =>
-      run(() => runLogInfo(io, { ...options, deadLetters: options.dlq ?? false }))(),
+      run(async () => (await info())(io, { ...options, deadLetters: options.dlq ?? false }))(),
     );
 
   log
@@ -57,7 +63,7 @@ Examples:
         follow: boolean;
         limit?: string;
         dlq?: boolean;
-      }) => run(() => runLogTail(io, { ...options, deadLetters: options.dlq ?? false }))(),
+      }) => run(async () => (await tail())(io, { ...options, deadLetters: options.dlq ?? false }))(),
     );
 
   log
@@ -88,6 +94,6 @@ Examples:
         type?: string;
         consumer?: string;
         dlq?: boolean;
-      }) => run(() => runLogReplay(io, { ...options, deadLetters: options.dlq ?? false }))(),
+      }) => run(async () => (await replay())(io, { ...options, deadLetters: options.dlq ?? false }))(),
     );
 }

@@ -1,0 +1,207 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEmbeddedEventLog, type EmbeddedEventLog } from '@tickline/eventlog';
+import { createEventSource, defineEvent, encodeEvent, type EventEnvelope } from '@tickline/kernel';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { CliIo } from '../io.ts';
+import { runCli } from '../program.ts';
+import { runRecorded } from '../test-io.ts';
+
+const Moved = defineEvent({
+  type: 'game.player.moved',
+  version: 1,
+  description: 'A player moved.',
+  schema: z.object({ x: z.number() }),
+});
+const Traded = defineEvent({
+  type: 'market.trade',
+  version: 1,
+  description: 'A trade happened.',
+  schema: z.object({ price: z.number() }),
+});
+
+const dataDir = mkdtempSync(join(tmpdir(), 'tickline-logcmd-'));
+const env = { TICKLINE_DATA_DIR: dataDir };
+const events: EventEnvelope[] = [];
+let appendedAt: number;
+
+beforeAll(async () => {
+  const log = await createEmbeddedEventLog({ dir: join(dataDir, 'eventlog') });
+  const source = createEventSource({ source: 'zone/zone-1' });
+  events.push(
+    source.create(Moved, { subject: 'p1', data: { x: 1 } }),
+    source.create(Traded, { subject: 'BTC', data: { price: 2 } }),
+  );
+  const toRecord = (e: EventEnvelope) => ({
+    id: e.id,
+    key: e.partitionkey,
+    type: e.type,
+    payload: encodeEvent(e),
+  });
+  await log.append(events.map(toRecord));
+  // Offset 3: bytes that are not an event.
+  await log.append([
+    { id: 'garbage-1', key: 'k', type: 'game.player.moved', payload: Uint8Array.of(9, 9, 9) },
+  ]);
+  appendedAt = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  events.push(source.create(Moved, { subject: 'p2', data: { x: 3 } }));
+  await log.append([toRecord(events[2]!)]);
+  const consumer = await log.consumer('projections');
+  const batch = await consumer.fetch({ max: 2, waitMs: 50 });
+  await consumer.ack(batch.at(-1)!.offset);
+  await consumer.close();
+  await log.close();
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function lines(text: string): unknown[] {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as unknown);
+}
+
+describe('cli - log info', () => {
+  it('log info - head, storage, recovery and consumers with lag', async () => {
+    const run = await runRecorded(['log', 'info'], env);
+    expect(run.outcome).toBe(0);
+    expect(run.stdout).toContain(`event log   ${join(dataDir, 'eventlog')} (embedded)`);
+    expect(run.stdout).toContain('offsets     first 1, last 4 (4 records)');
+    expect(run.stdout).toMatch(/storage {5}segments 1, bytes \d+/);
+    expect(run.stdout).toMatch(/recovery {4}segments 1, records 4, truncatedBytes 0, corruptRecords 0/);
+    expect(run.stdout).toMatch(/projections {2}acked 2 {2}lag 2/);
+  });
+
+  it('log info - --json carries the same facts', async () => {
+    const info = JSON.parse((await runRecorded(['log', 'info', '--json'], env)).stdout) as Record<
+      string,
+      unknown
+    >;
+    expect(info).toMatchObject({
+      head: { first: 1, last: 4 },
+      records: 4,
+      consumers: [{ name: 'projections', acked: 2, lag: 2 }],
+      stats: { segments: 1 },
+      recovery: { records: 4 },
+    });
+  });
+});
+
+describe('cli - log tail', () => {
+  it('log tail - prints decoded envelopes as JSON lines and an error line for a bad record', async () => {
+    const run = await runRecorded(['log', 'tail', '--no-follow'], env);
+    expect(run.outcome).toBe(0);
+    expect(lines(run.stdout)).toEqual([
+      { offset: 1, ...events[0] },
+      { offset: 2, ...events[1] },
+      { offset: 4, ...events[2] },
+    ]);
+    expect(lines(run.stderr)).toEqual([
+      {
+        offset: 3,
+        id: 'garbage-1',
+        type: 'game.player.moved',
+        error: { code: 'KERNEL_EVENT_VERSION_UNSUPPORTED', message: 'unsupported event encoding version 9' },
+      },
+    ]);
+  });
+
+  it('log tail - --type filters by prefix, --from and --limit bound the output', async () => {
+    const byType = await runRecorded(['log', 'tail', '--no-follow', '--type', 'market.'], env);
+    expect(lines(byType.stdout)).toEqual([{ offset: 2, ...events[1] }]);
+    const bounded = await runRecorded(['log', 'tail', '--no-follow', '--from', '2', '--limit', '1'], env);
+    expect(lines(bounded.stdout)).toEqual([{ offset: 2, ...events[1] }]);
+  });
+
+  it('log tail - --from an ISO time starts at the first record appended at or after it', async () => {
+    const run = await runRecorded(
+      ['log', 'tail', '--no-follow', '--from', new Date(appendedAt + 1).toISOString()],
+      env,
+    );
+    expect(lines(run.stdout)).toEqual([{ offset: 4, ...events[2] }]);
+  });
+
+  it('log tail - following prints records appended after it started, until interrupted', async () => {
+    const interrupt = new AbortController();
+    let stdout = '';
+    const io: CliIo = {
+      out: (text) => {
+        stdout += text;
+        interrupt.abort();
+      },
+      err: () => {},
+      env,
+      interrupted: interrupt.signal,
+    };
+    const tail = runCli(['node', 'tickline', 'log', 'tail'], io);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const writer = await createEmbeddedEventLog({ dir: join(dataDir, 'eventlog') });
+    const late = createEventSource({ source: 'zone/zone-9' }).create(Moved, {
+      subject: 'p9',
+      data: { x: 9 },
+    });
+    const [appended] = await writer.append([
+      { id: late.id, key: late.partitionkey, type: late.type, payload: encodeEvent(late) },
+    ]);
+    await writer.close();
+    expect(await tail).toBe(0);
+    expect(lines(stdout)).toEqual([{ offset: appended!.ok ? appended!.offset : -1, ...late }]);
+    events.push(late);
+  });
+
+  it('log tail - a malformed --from or --limit is a usage error', async () => {
+    const from = await runRecorded(['log', 'tail', '--no-follow', '--from', 'yesterday'], env);
+    expect(from.outcome).toBe(2);
+    expect(from.stderr).toContain('--from "yesterday": expected earliest, latest, an offset');
+    expect((await runRecorded(['log', 'tail', '--no-follow', '--limit', '0'], env)).outcome).toBe(2);
+  });
+});
+
+describe('cli - log replay', () => {
+  it('log replay - prints an inclusive offset range', async () => {
+    const run = await runRecorded(['log', 'replay', '--from', '1', '--to', '2'], env);
+    expect(lines(run.stdout)).toEqual([
+      { offset: 1, ...events[0] },
+      { offset: 2, ...events[1] },
+    ]);
+  });
+
+  it('log replay - fails clearly while a server holds the embedded log', async () => {
+    let holder: EmbeddedEventLog | undefined = await createEmbeddedEventLog({
+      dir: join(dataDir, 'eventlog'),
+    });
+    try {
+      const run = await runRecorded(
+        ['log', 'replay', '--consumer', 'projections', '--from', 'earliest'],
+        env,
+      );
+      expect(run.outcome).toBe(1);
+      expect(run.stderr).toMatch(
+        /^error: cannot rewind consumer "projections": .*locked by pid \d+ \(a running tickline holds it\); stop it first/,
+      );
+      expect(run.stderr).toContain('[SERVER_LOG_IN_USE]');
+    } finally {
+      await holder.close();
+      holder = undefined;
+    }
+  });
+
+  it('log replay - --consumer rewinds a durable consumer', async () => {
+    const run = await runRecorded(['log', 'replay', '--consumer', 'projections', '--from', 'earliest'], env);
+    expect(run.outcome).toBe(0);
+    expect(run.stdout).toContain('consumer projections');
+    expect(run.stdout).toContain('acked 2 → 0, 5 records to replay');
+    const info = JSON.parse((await runRecorded(['log', 'info', '--json'], env)).stdout) as {
+      consumers: unknown[];
+    };
+    expect(info.consumers).toEqual([{ name: 'projections', acked: 0, lag: 5 }]);
+  });
+
+  it('log replay - --to with --consumer is refused', async () => {
+    const run = await runRecorded(['log', 'replay', '--consumer', 'x', '--from', '1', '--to', '2'], env);
+    expect(run.outcome).toBe(2);
+  });
+});

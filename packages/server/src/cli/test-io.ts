@@ -1,0 +1,28 @@
+/** @module A CliIo that records what a command writes, for tests. */
+import type { CliIo } from './io.ts';
+import { runCli, type CliOutcome } from './program.ts';
+
+/** The result of one recorded run. */
+export interface RecordedRun {
+  outcome: CliOutcome;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `tickline ...args` in-process with `env` and records its output. */
+export async function runRecorded(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  interrupted?: AbortSignal,
+): Promise<RecordedRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    out: (text) => void (stdout += text),
+    err: (text) => void (stderr += text),
+    env,
+    ...(interrupted ? { interrupted } : {}),
+  };
+  const outcome = await runCli(['node', 'tickline', ...args], io);
+  return { outcome, stdout, stderr };
+}
