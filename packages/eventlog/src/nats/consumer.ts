@@ -74,12 +74,16 @@ export class NatsLogConsumer implements LogConsumer {
     let last = -1;
     for (let i = 0; i < this.#handedOut.length && this.#handedOut[i]!.seq <= offset; i++) last = i;
     if (last < 0) return;
-    const { msg, seq } = this.#handedOut[last]!;
-    this.#handedOut.splice(0, last + 1);
-    // AckPolicy.All: one acknowledgement covers everything delivered before it. Waiting for the
-    // server's reply means positions read right after (consumers(), a reopen) include it.
+    const acked = this.#handedOut.splice(0, last + 1);
+    const { msg, seq } = acked.pop()!;
+    // AckPolicy.Explicit, one ack per record: under AckPolicy.All a delivery lost in transit (the
+    // node we were connected to died) would be covered by the next ack and silently skipped;
+    // explicitly it is redelivered after ack_wait. The acks travel in order on one connection, so
+    // once the server confirms the last one, positions read right after include them all.
+    const { nc } = this.#context;
     try {
-      await this.#context.nc.request(msg.reply!, ACK, { timeout: this.#context.ackTimeoutMs });
+      for (const d of acked) nc.publish(d.msg.reply!, ACK);
+      await nc.request(msg.reply!, ACK, { timeout: this.#context.ackTimeoutMs });
     } catch (cause) {
       throw new EventLogError('EVLOG_UNAVAILABLE', `ack of offset ${seq} on "${this.name}" not confirmed`, {
         cause,

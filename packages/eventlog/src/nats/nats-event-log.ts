@@ -7,7 +7,7 @@
  * acknowledged record can be lost if the machine crashes; run R3 streams on a 3-node cluster
  * (`replicas: 3`) where an ack means a quorum stored it.
  */
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@tickline/kernel';
 import { EventLogError } from '../port/errors.ts';
@@ -45,17 +45,10 @@ export async function createNatsEventLog(options: NatsEventLogOptions): Promise<
   const resolved = resolveNatsOptions(options);
   const { nc, resetBackoff } = await openNatsConnection(resolved);
   try {
-    const jsm = await jetstreamManager(nc, { timeout: resolved.publishTimeoutMs });
+    const jsm = await jetstreamManager(nc, { timeout: resolved.apiTimeoutMs });
     const subjects = new SubjectScheme(resolved.subjectPrefix);
     await ensureStream(jsm, resolved, subjects);
-    return new NatsEventLog(
-      nc,
-      jsm,
-      jetstream(nc, { timeout: resolved.publishTimeoutMs }),
-      subjects,
-      resolved,
-      resetBackoff,
-    );
+    return new NatsEventLog(nc, jsm, subjects, resolved, resetBackoff);
   } catch (error) {
     await nc.close().catch(() => undefined);
     throw asUnavailable(`cannot set up stream "${resolved.stream}"`, error);
@@ -72,7 +65,6 @@ export class NatsEventLog implements EventLog {
   readonly name: string;
   readonly #nc: NatsConnection;
   readonly #jsm: JetStreamManager;
-  readonly #js: JetStreamClient;
   readonly #subjects: SubjectScheme;
   readonly #options: ResolvedNatsEventLogOptions;
   readonly #logger: Logger;
@@ -84,7 +76,6 @@ export class NatsEventLog implements EventLog {
   constructor(
     nc: NatsConnection,
     jsm: JetStreamManager,
-    js: JetStreamClient,
     subjects: SubjectScheme,
     options: ResolvedNatsEventLogOptions,
     resetBackoff: () => void,
@@ -92,7 +83,6 @@ export class NatsEventLog implements EventLog {
     this.name = options.stream;
     this.#nc = nc;
     this.#jsm = jsm;
-    this.#js = js;
     this.#subjects = subjects;
     this.#options = options;
     this.#logger = options.logger.child({ eventLog: 'nats', stream: options.stream });
@@ -129,7 +119,7 @@ export class NatsEventLog implements EventLog {
         details: { ...options },
       });
     try {
-      return await readRange(this.#js, this.name, this.#subjects, await this.head(), options);
+      return await readRange(this.#jsm, this.name, this.#subjects, await this.head(), options);
     } catch (error) {
       throw asUnavailable(`read of "${this.name}" failed`, error);
     }

@@ -21,6 +21,8 @@ export interface NatsEventLogOptions {
   publishTimeoutMs?: number;
   /** How long a fetched record may stay unacknowledged before JetStream redelivers it. @default 30000 */
   ackWaitMs?: number;
+  /** How long a JetStream API call (stream/consumer info, create, delete) may take. @default 10000 */
+  apiTimeoutMs?: number;
   /** First connection timeout; reconnects afterwards never give up. @default 5000 */
   connectTimeoutMs?: number;
   /** How long the stream remembers record ids to drop re-sent ones (`duplicate_window`). @default 120000 */
@@ -42,6 +44,8 @@ export const DEFAULT_MAX_INFLIGHT = 1024;
 export const DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
 export const DEFAULT_ACK_WAIT_MS = 30_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+// A consumer create on an R3 stream waits for a raft election: give it room.
+export const DEFAULT_API_TIMEOUT_MS = 10_000;
 export const DEFAULT_NATS_DEDUPE_WINDOW_MS = 2 * 60 * 1000; // 2 minutes
 
 /** Options with every default applied. */
@@ -54,6 +58,7 @@ export interface ResolvedNatsEventLogOptions {
   publishTimeoutMs: number;
   ackWaitMs: number;
   connectTimeoutMs: number;
+  apiTimeoutMs: number;
   dedupeWindowMs: number;
   retention: { maxBytes?: number; maxAgeMs?: number };
   auth: { user?: string; pass?: string; token?: string };
@@ -94,6 +99,7 @@ export function resolveNatsOptions(options: NatsEventLogOptions): ResolvedNatsEv
     maxInflight: positive('maxInflight', options.maxInflight ?? DEFAULT_MAX_INFLIGHT),
     publishTimeoutMs: positive('publishTimeoutMs', options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS),
     ackWaitMs: positive('ackWaitMs', options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS),
+    apiTimeoutMs: positive('apiTimeoutMs', options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS),
     connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
     dedupeWindowMs: positive('dedupeWindowMs', options.dedupeWindowMs ?? DEFAULT_NATS_DEDUPE_WINDOW_MS),
     retention: { ...options.retention },

@@ -62,9 +62,12 @@ export class PublishPipeline {
   #nextToken = 1;
   #sweeper: NodeJS.Timeout | undefined;
   #idle: (() => void)[] = [];
+  #pumpScheduled = false;
+  readonly #refillBelow: number;
 
   constructor(options: PublishPipelineOptions) {
     this.#options = options;
+    this.#refillBelow = Math.max(0, Math.floor(options.maxInflight / 2));
     this.#inbox = createInbox();
     this.#inboxLength = this.#inbox.length + 1;
     // The callback form skips the async iterator: acks are handled synchronously as they arrive.
@@ -205,7 +208,21 @@ export class PublishPipeline {
     } else {
       this.#fail(entry.call, entry.index, ack.error);
     }
-    this.#pump();
+    this.#schedulePump();
+  }
+
+  /**
+   * Refilling the window per ack costs one socket write per record (acks trickle in a few per
+   * read). Refill once it is half empty, after the current read (a microtask), so nats.js writes
+   * the new publishes in one go; half a window in flight keeps the server busy meanwhile.
+   */
+  #schedulePump(): void {
+    if (this.#pumpScheduled || this.#inflight.size > this.#refillBelow) return;
+    this.#pumpScheduled = true;
+    queueMicrotask(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
   }
 
   #fail(call: AppendCall, index: number, error: EventLogError): void {

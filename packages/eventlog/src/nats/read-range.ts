@@ -1,36 +1,53 @@
-/** @module Range reads for replay: an ordered (ephemeral) consumer starting at `from`. */
-import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
+/**
+ * @module Range reads for replay and inspection: direct gets (`allow_direct` on the stream), a
+ * window of them in flight at once. Any replica answers a direct get, so reads keep working
+ * while a node is down; an ordered consumer did not (on 2.9 its create may be placed on the
+ * dead peer and time out).
+ */
+import type { JetStreamManager, StoredMsg } from '@nats-io/jetstream';
 import type { LogHead, LogRecord, ReadOptions } from '../port/event-log.ts';
-import { fromJsMsg } from './record-codec.ts';
+import { toLogRecord } from './record-codec.ts';
 import type { SubjectScheme } from './subjects.ts';
 
-/** Upper bound on one read; a range with deleted sequences in it returns short after this. */
-const READ_EXPIRES_MS = 5_000;
+/** Direct gets in flight at once. */
+const READ_WINDOW = 128;
 
-/** Reads up to `limit` records from `from`; asks only for what the head says exists, so it never waits. */
+/** One stored message as a record. */
+export function fromStoredMsg(msg: StoredMsg, subjects: SubjectScheme): LogRecord {
+  return toLogRecord(
+    {
+      seq: msg.seq,
+      subject: msg.subject,
+      headers: msg.header,
+      data: msg.data,
+      serverTimeMs: msg.time.getTime(),
+    },
+    subjects,
+  );
+}
+
+/** Reads up to `limit` records from `from` (sequences deleted from the stream are skipped). */
 export async function readRange(
-  js: JetStreamClient,
+  jsm: JetStreamManager,
   stream: string,
   subjects: SubjectScheme,
   head: LogHead,
   options: ReadOptions,
 ): Promise<LogRecord[]> {
+  if (head.last === 0) return [];
   const from = Math.max(options.from, head.first, 1);
   const count = Math.min(options.limit, head.last - from + 1);
-  if (count <= 0 || head.last === 0) return [];
-  const consumer = await js.consumers.get(stream, {
-    deliver_policy: DeliverPolicy.StartSequence,
-    opt_start_seq: from,
-  });
-  const records: LogRecord[] = [];
-  try {
-    const batch = await consumer.fetch({ max_messages: count, expires: READ_EXPIRES_MS });
-    for await (const msg of batch) {
-      records.push(fromJsMsg(msg, subjects));
-      if (records.length >= count) break;
+  if (count <= 0) return [];
+  const slots = new Array<StoredMsg | null>(count);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++;
+      slots[i] = await jsm.direct.getMessage(stream, { seq: from + i });
     }
-  } finally {
-    await consumer.delete().catch(() => false);
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_WINDOW, count) }, worker));
+  const records: LogRecord[] = [];
+  for (const msg of slots) if (msg) records.push(fromStoredMsg(msg, subjects));
   return records;
 }

@@ -2,7 +2,6 @@
  * @module How a record sits in a JetStream message: payload as the body, the key in the subject
  * (escaped), the id as `Nats-Msg-Id` (which drives dedupe), type and time as headers.
  */
-import type { JsMsg } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import type { AppendRecord, LogRecord } from '../port/event-log.ts';
 import type { SubjectScheme } from './subjects.ts';
@@ -16,11 +15,14 @@ export const RecordHeaders = {
   id: ID_HEADER,
   type: TYPE_HEADER,
   time: TIME_HEADER,
-  /** Fills `h` for `record`; the time defaults to now, as the port says. */
+  /**
+   * Fills `h` for `record`. Without a time the header is left out and the server's timestamp
+   * (the time of the append, as the port defines the default) stands in when reading.
+   */
   write(h: MsgHdrs, record: AppendRecord): void {
     h.set(ID_HEADER, record.id);
     h.set(TYPE_HEADER, record.type);
-    h.set(TIME_HEADER, String(record.time ?? Date.now()));
+    if (record.time !== undefined) h.set(TIME_HEADER, String(record.time));
   },
   /** The record's time, or `fallbackMs` (the server's timestamp) when the header is missing. */
   readTime(h: MsgHdrs | undefined, fallbackMs: number): number {
@@ -50,18 +52,4 @@ export function toLogRecord(parts: StoredParts, subjects: SubjectScheme): LogRec
     time: RecordHeaders.readTime(parts.headers, parts.serverTimeMs),
     payload: parts.data,
   };
-}
-
-/** Rebuilds the record a consumer delivered. */
-export function fromJsMsg(msg: JsMsg, subjects: SubjectScheme): LogRecord {
-  return toLogRecord(
-    {
-      seq: msg.seq,
-      subject: msg.subject,
-      headers: msg.headers,
-      data: msg.data,
-      serverTimeMs: Math.floor(msg.info.timestampNanos / 1e6),
-    },
-    subjects,
-  );
 }

@@ -21,7 +21,7 @@ export async function durableConsumerConfig(
 ): Promise<Partial<ConsumerConfig>> {
   const base: Partial<ConsumerConfig> = {
     durable_name: durable,
-    ack_policy: AckPolicy.All,
+    ack_policy: AckPolicy.Explicit,
     ack_wait: nanos(tuning.ackWaitMs),
     max_ack_pending: MAX_ACK_PENDING,
   };
@@ -57,7 +57,7 @@ export async function firstSeqAtOrAfter(
   let hi = head.last + 1;
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
-    const msg = await jsm.streams.getMessage(stream, { seq: mid }).catch(() => null);
+    const msg = await jsm.direct.getMessage(stream, { seq: mid });
     // A deleted sequence has no time: treat it as earlier so the search moves past it.
     const recordTime = msg ? RecordHeaders.readTime(msg.header, msg.time.getTime()) : -Infinity;
     if (recordTime >= time) hi = mid;

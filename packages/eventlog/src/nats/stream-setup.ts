@@ -27,6 +27,8 @@ export function desiredStreamConfig(
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
     num_replicas: options.replicas,
+    // Lets any replica answer reads (read() uses direct gets), so they survive a node loss.
+    allow_direct: true,
     duplicate_window: nanos(options.dedupeWindowMs),
     max_bytes: options.retention.maxBytes ?? -1,
     max_age: options.retention.maxAgeMs === undefined ? 0 : nanos(options.retention.maxAgeMs),
