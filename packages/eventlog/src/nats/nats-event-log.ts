@@ -119,7 +119,10 @@ export class NatsEventLog implements EventLog {
         details: { ...options },
       });
     try {
-      return await readRange(this.#jsm, this.name, this.#subjects, await this.head(), options);
+      return await readRange(this.#nc, this.name, this.#subjects, await this.head(), {
+        ...options,
+        timeoutMs: this.#options.apiTimeoutMs,
+      });
     } catch (error) {
       throw asUnavailable(`read of "${this.name}" failed`, error);
     }
