@@ -2,85 +2,35 @@
  * The real `tickline` process: spawned with Node 24 on the bin, no config file, data in a temp
  * dir, port 0. Probes, metrics, graceful SIGTERM, config errors, and the log commands.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createEmbeddedEventLog } from '@tickline/eventlog';
 import { createEventSource, defineEvent, encodeEvent } from '@tickline/kernel';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import {
+  runTickline,
+  startTicklineServer,
+  type FinishedCommand,
+  type RunningServer,
+} from './testing/tickline-process.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const NODE = join(ROOT, 'node_modules/.bin/node');
-const BIN = join(ROOT, 'packages/server/src/bin.ts');
 const SHUTDOWN_TIMEOUT_MS = 5_000;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** The environment without any TICKLINE_* of the machine running the tests, plus `extra`. */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('TICKLINE_')),
-  );
-  return { ...env, TICKLINE_DATA_DIR: dataDir, ...extra };
+function tickline(args: string[], env: Record<string, string> = {}): Promise<FinishedCommand> {
+  return runTickline(args, { TICKLINE_DATA_DIR: dataDir, ...env });
 }
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tickline(args: string[], env: Record<string, string> = {}): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [BIN, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  logLines: () => Array<Record<string, unknown>>;
-  exited: Promise<number | null>;
-}
-
-/** Starts the server and resolves once it logs its URL. */
-function startServer(env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(NODE, [BIN, 'start'], {
-    env: childEnv({
-      TICKLINE_HTTP_PORT: '0',
-      TICKLINE_HTTP_HOST: '127.0.0.1',
-      TICKLINE_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-      ...env,
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  const logLines = () =>
-    stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const started = logLines().find((line) => typeof line.url === 'string');
-      if (started)
-        resolve({ child, url: (started.url as string).replace('localhost', '127.0.0.1'), logLines, exited });
-    });
-    void exited.then((code) => reject(new Error(`tickline start exited ${code}: ${stderr}${stdout}`)));
+function startServer(): Promise<RunningServer> {
+  return startTicklineServer({
+    TICKLINE_DATA_DIR: dataDir,
+    TICKLINE_HTTP_PORT: '0',
+    TICKLINE_HTTP_HOST: '127.0.0.1',
+    TICKLINE_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
   });
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmbeddedEventLog } from '@tickline/eventlog';
+import { createEmbeddedEventLog, decodeDeadLetter } from '@tickline/eventlog';
 import {
   createEventSource,
   createMetricsRegistry,
@@ -9,10 +9,11 @@ import {
   defineEvent,
   silentLogger,
 } from '@tickline/kernel';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { loadTicklineConfig } from '../config/load.ts';
-import { startProcess, type RunningProcess } from './start-process.ts';
+import { createConsumerService } from '../wiring/consumer.ts';
+import { startProcess, type RunningProcess, type StartProcessOptions } from './start-process.ts';
 
 const Noticed = defineEvent({
   type: 'test.notice.broadcast',
@@ -31,6 +32,7 @@ afterEach(async () => {
 
 async function start(
   env: Record<string, string> = {},
+  components?: StartProcessOptions['components'],
 ): Promise<{ process: RunningProcess; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tickline-runtime-'));
   dirs.push(dataDir);
@@ -42,6 +44,7 @@ async function start(
     logger: silentLogger,
     metrics: createMetricsRegistry({ processMetrics: false }),
     handleSignals: false,
+    ...(components ? { components } : {}),
   });
   return { process: running, dataDir };
 }
@@ -115,5 +118,48 @@ describe('runtime - roles', () => {
     const { process, dataDir } = await start({ TICKLINE_ROLE: 'collector' });
     expect(Object.keys(process.runtime.health())).toEqual(['eventlog', 'publisher', 'http']);
     expect(existsSync(join(dataDir, 'eventlog-dlq'))).toBe(false);
+  });
+});
+
+describe('runtime - components', () => {
+  it('components - a consumer runs between the publisher and HTTP, with its metrics and dead letters', async () => {
+    const seen: string[] = [];
+    const { process } = await start({}, (shared) => [
+      createConsumerService(shared, {
+        name: 'notices',
+        waitMs: 20,
+        retry: { maxAttempts: 1 },
+        // A batch takes effect whole or not at all, as the runner requires.
+        handle: async (batch) => {
+          const texts = batch.map((event) => (event.data as { text: string }).text);
+          if (texts.includes('poison')) throw new Error('cannot handle poison');
+          seen.push(...texts);
+        },
+      }),
+    ]);
+    expect(Object.keys(process.runtime.health())).toEqual([
+      'eventlog',
+      'eventlog-dlq',
+      'publisher',
+      'notices',
+      'http',
+    ]);
+    const source = createEventSource({ source: 'test/runtime' });
+    const publisher = process.runtime.publisher!.instance;
+    for (const text of ['a', 'poison', 'b'])
+      publisher.publish(source.create(Noticed, { subject: 'zone-1', data: { text } }));
+    expect(await publisher.flush(5_000)).toBe(true);
+    await vi.waitFor(() => expect(seen).toEqual(['a', 'b']), { timeout: 5_000 });
+
+    const metrics = await (await fetch(`${process.url!}/metrics`)).text();
+    expect(metrics).toMatch(/^tickline_consumer_\w+\{consumer="notices"\} /m);
+
+    const dlq = process.runtime.deadLetterLog!.log;
+    await vi.waitFor(async () => expect((await dlq.head()).last).toBe(1), { timeout: 5_000 });
+    const [letter] = await dlq.read({ from: 1, limit: 1 });
+    expect(decodeDeadLetter(letter!.payload)).toMatchObject({
+      consumer: 'notices',
+      error: { message: expect.stringContaining('poison') },
+    });
   });
 });

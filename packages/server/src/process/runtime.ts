@@ -1,6 +1,7 @@
 /**
- * @module The process runtime: the services of a role, in a ServiceHost, plus the process-level
- * health that an uncaught error marks failed.
+ * @module The process runtime: the services of a role in a ServiceHost — event logs, publisher,
+ * domain components, HTTP last (so it stops first) — plus the process-level health that an
+ * uncaught error marks failed.
  */
 import { resolve } from 'node:path';
 import type { Publisher } from '@tickline/eventlog';
@@ -21,23 +22,34 @@ import type { DeferredService } from './deferred-service.ts';
 import { createEventLogService, type EventLogService } from './event-log-service.ts';
 import { createHttpService, type HttpService } from './http-service.ts';
 
+/** What domain components are built from. Logs and publisher are usable once started. */
+export interface SharedServices {
+  config: ResolvedConfig;
+  metrics: Registry;
+  eventLog: EventLogService;
+  /** Absent for roles that only produce. */
+  deadLetterLog: EventLogService | undefined;
+  publisher: DeferredService<Publisher> | undefined;
+}
+
 /** Options for {@link createRuntime}. */
 export interface RuntimeOptions {
   config: ResolvedConfig;
   logger: Logger;
   metrics: Registry;
+  /**
+   * Domain services (consumers, zones, collectors), started after the shared services and
+   * before HTTP, stopped in reverse.
+   */
+  components?: (shared: SharedServices) => Service[];
   /** Adds routes to the HTTP app before it listens. */
   configureHttp?: (app: FastifyInstance) => void | Promise<void>;
 }
 
 /** A built (not yet started) process. */
-export interface Runtime {
+export interface Runtime extends SharedServices {
   readonly host: ServiceHost;
-  /** The main event log service. */
-  readonly eventLog: EventLogService;
   readonly http: HttpService | undefined;
-  /** The publisher (its `instance` exists once started), when the role has one. */
-  readonly publisher: DeferredService<Publisher> | undefined;
   /** Every service's health, plus `process` once an uncaught error marked it failed. */
   health(): Record<string, ServiceHealth>;
   /** Records a fatal error; `/readyz` reports the process failed from now on. */
@@ -47,52 +59,53 @@ export interface Runtime {
 /** Builds the services of `config.role` in start order. */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const { config, logger, metrics } = options;
+  const wanted = new Set(servicesFor(config.role));
   const host = new ServiceHost({ logger, shutdownTimeoutMs: config.shutdown.timeoutMs });
   let failure: string | undefined;
   const health = (): Record<string, ServiceHealth> => ({
     ...host.health(),
     ...(failure === undefined ? {} : { process: { status: ServiceStatus.Failed, detail: failure } }),
   });
-  const openLog = (kind: LogKind) => (context: { logger: Logger }) =>
-    openEventLog(config, kind, { logger: context.logger, metrics });
-  const eventLog = createEventLogService(SharedService.EventLog, openLog(LogKind.Main));
-  let http: HttpService | undefined;
-  let publisher: DeferredService<Publisher> | undefined;
-  const builders: Record<SharedService, () => Service> = {
-    [SharedService.EventLog]: () => eventLog,
-    [SharedService.DeadLetterLog]: () =>
-      createEventLogService(SharedService.DeadLetterLog, openLog(LogKind.DeadLetter)),
-    [SharedService.Publisher]: () => {
-      publisher = createPublisherService({
-        log: () => eventLog.log,
-        spillDir: resolve(config.dataDir, 'spill'),
-        maxQueuedEvents: config.publisher.maxQueuedEvents,
-        metrics,
-      });
-      return publisher;
-    },
-    [SharedService.Http]: () => {
-      http = createHttpService({
+  const logService = (name: string, kind: LogKind) =>
+    createEventLogService(name, (context) => openEventLog(config, kind, { logger: context.logger, metrics }));
+
+  const shared: SharedServices = {
+    config,
+    metrics,
+    eventLog: logService(SharedService.EventLog, LogKind.Main),
+    deadLetterLog: wanted.has(SharedService.DeadLetterLog)
+      ? logService(SharedService.DeadLetterLog, LogKind.DeadLetter)
+      : undefined,
+    publisher: undefined,
+  };
+  if (wanted.has(SharedService.Publisher)) {
+    shared.publisher = createPublisherService({
+      log: () => shared.eventLog.log,
+      spillDir: resolve(config.dataDir, 'spill'),
+      maxQueuedEvents: config.publisher.maxQueuedEvents,
+      metrics,
+    });
+  }
+  const http = wanted.has(SharedService.Http)
+    ? createHttpService({
         host: config.http.host,
         port: config.http.port,
         bodyLimitBytes: config.http.bodyLimitBytes,
         metrics,
         health,
         ...(options.configureHttp ? { configure: options.configureHttp } : {}),
-      });
-      return http;
-    },
-  };
-  for (const service of servicesFor(config.role)) host.add(builders[service]());
+      })
+    : undefined;
+
+  for (const service of [shared.eventLog, shared.deadLetterLog, shared.publisher])
+    if (service) host.add(service);
+  for (const component of options.components?.(shared) ?? []) host.add(component);
+  if (http) host.add(http);
+
   return {
+    ...shared,
     host,
-    eventLog,
-    get http() {
-      return http;
-    },
-    get publisher() {
-      return publisher;
-    },
+    http,
     health,
     markFailed(error) {
       failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../config/load.ts';
 import { ROLES, servicesFor } from '../roles.ts';
 import { eventLogLocation, LogKind } from '../wiring/event-logs.ts';
 import { installProcessHandlers } from './process-handlers.ts';
-import { createRuntime, type Runtime } from './runtime.ts';
+import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 
 /** Options for {@link startProcess}. */
 export interface StartProcessOptions {
@@ -21,6 +21,8 @@ export interface StartProcessOptions {
   /** @default process.exit */
   exit?: (code: number) => void;
   configureHttp?: (app: FastifyInstance) => void | Promise<void>;
+  /** Domain services; see {@link RuntimeOptions.components}. */
+  components?: RuntimeOptions['components'];
 }
 
 /** A started process. */
@@ -43,6 +45,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
     logger,
     metrics: options.metrics,
     ...(options.configureHttp ? { configureHttp: options.configureHttp } : {}),
+    ...(options.components ? { components: options.components } : {}),
   });
   const removeHandlers =
     options.handleSignals === false

@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmbeddedEventLog, type EmbeddedEventLog } from '@tickline/eventlog';
+import {
+  createEmbeddedEventLog,
+  DEAD_LETTER_TYPE,
+  encodeDeadLetter,
+  type EmbeddedEventLog,
+} from '@tickline/eventlog';
 import { createEventSource, defineEvent, encodeEvent, type EventEnvelope } from '@tickline/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -157,6 +162,58 @@ describe('cli - log tail', () => {
     expect(from.outcome).toBe(2);
     expect(from.stderr).toContain('--from "yesterday": expected earliest, latest, an offset');
     expect((await runRecorded(['log', 'tail', '--no-follow', '--limit', '0'], env)).outcome).toBe(2);
+  });
+});
+
+describe('cli - dead letters', () => {
+  it('log tail --dlq - prints dead letters with the original event decoded', async () => {
+    const original = events[0]!;
+    const dlq = await createEmbeddedEventLog({ dir: join(dataDir, 'eventlog-dlq') });
+    const letter = {
+      v: 1 as const,
+      record: {
+        offset: 1,
+        id: original.id,
+        key: original.partitionkey,
+        type: original.type,
+        time: 1,
+        payload: encodeEvent(original),
+      },
+      log: 'eventlog',
+      consumer: 'projections',
+      error: { code: 'EVLOG_HANDLER_FAILED', message: 'handler failed: boom' },
+      attempts: 5,
+      failedAt: Date.UTC(2026, 10, 22, 10),
+    };
+    await dlq.append([
+      {
+        id: `dlq-${original.id}`,
+        key: original.partitionkey,
+        type: DEAD_LETTER_TYPE,
+        payload: encodeDeadLetter(letter),
+      },
+    ]);
+    await dlq.close();
+    const run = await runRecorded(['log', 'tail', '--dlq', '--no-follow'], env);
+    expect(run.stderr).toBe('');
+    expect(lines(run.stdout)).toEqual([
+      {
+        offset: 1,
+        type: DEAD_LETTER_TYPE,
+        consumer: 'projections',
+        log: 'eventlog',
+        error: { code: 'EVLOG_HANDLER_FAILED', message: 'handler failed: boom' },
+        attempts: 5,
+        failedAt: '2026-11-22T10:00:00.000Z',
+        original: {
+          offset: 1,
+          id: original.id,
+          key: original.partitionkey,
+          type: original.type,
+          event: original,
+        },
+      },
+    ]);
   });
 });
 

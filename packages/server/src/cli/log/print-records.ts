@@ -1,8 +1,15 @@
 /**
- * @module Printing log records as JSON lines: the decoded envelope with its offset first. A
- * record that does not decode prints one error line (with its code) on stderr, and the listing goes on.
+ * @module Printing log records as JSON lines: the decoded envelope (or dead letter) with its
+ * offset first. A record that does not decode prints one error line (with its code) on stderr,
+ * and the listing goes on.
  */
-import type { EventLog, LogRecord, Offset } from '@tickline/eventlog';
+import {
+  DEAD_LETTER_TYPE,
+  decodeDeadLetter,
+  type EventLog,
+  type LogRecord,
+  type Offset,
+} from '@tickline/eventlog';
 import { decodeEvent, isTicklineError } from '@tickline/kernel';
 import type { CliIo } from '../io.ts';
 
@@ -64,17 +71,42 @@ export async function printRecords(
 
 function printRecord(io: CliIo, record: LogRecord, result: PrintRecordsResult): void {
   try {
-    const event = decodeEvent(record.payload);
-    io.out(`${JSON.stringify({ offset: record.offset, ...event })}\n`);
+    const shown = record.type === DEAD_LETTER_TYPE ? describeDeadLetter(record) : decodeEvent(record.payload);
+    io.out(`${JSON.stringify({ offset: record.offset, ...shown })}\n`);
     result.printed++;
   } catch (error) {
-    const code = isTicklineError(error) ? error.code : 'UNKNOWN';
-    const message = error instanceof Error ? error.message : String(error);
-    io.err(
-      `${JSON.stringify({ offset: record.offset, id: record.id, type: record.type, error: { code, message } })}\n`,
-    );
+    const line = { offset: record.offset, id: record.id, type: record.type, error: describeError(error) };
+    io.err(`${JSON.stringify(line)}\n`);
     result.undecodable++;
   }
+}
+
+/** A dead letter, with the original event decoded when it can be (it may be why it is here). */
+function describeDeadLetter(record: LogRecord): Record<string, unknown> {
+  const letter = decodeDeadLetter(record.payload);
+  const original = letter.record;
+  let event: Record<string, unknown>;
+  try {
+    event = { event: decodeEvent(original.payload) };
+  } catch (error) {
+    event = { eventError: describeError(error) };
+  }
+  return {
+    type: DEAD_LETTER_TYPE,
+    consumer: letter.consumer,
+    log: letter.log,
+    error: letter.error,
+    attempts: letter.attempts,
+    failedAt: new Date(letter.failedAt).toISOString(),
+    original: { offset: original.offset, id: original.id, key: original.key, type: original.type, ...event },
+  };
+}
+
+function describeError(error: unknown): { code: string; message: string } {
+  return {
+    code: isTicklineError(error) ? error.code : 'UNKNOWN',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

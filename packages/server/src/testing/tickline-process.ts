@@ -1,0 +1,75 @@
+/**
+ * @module Test helpers that run the real `tickline` executable (Node 24 on bin.ts) as a child
+ * process, with an environment free of the machine's own TICKLINE_* variables.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const NODE = join(ROOT, 'node_modules/.bin/node');
+const BIN = join(ROOT, 'packages/server/src/bin.ts');
+
+/** A finished command. */
+export interface FinishedCommand {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A running `tickline start`. */
+export interface RunningServer {
+  child: ChildProcess;
+  /** Base URL on 127.0.0.1 (the logged one says localhost). */
+  url: string;
+  /** Parsed JSON log lines so far. */
+  logLines(): Array<Record<string, unknown>>;
+  exited: Promise<number | null>;
+}
+
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('TICKLINE_'));
+  return { ...Object.fromEntries(inherited), ...env };
+}
+
+function spawnTickline(args: readonly string[], env: Record<string, string>): ChildProcess {
+  return spawn(NODE, [BIN, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Runs `tickline ...args` to completion. */
+export function runTickline(args: readonly string[], env: Record<string, string>): Promise<FinishedCommand> {
+  return new Promise((resolve, reject) => {
+    const child = spawnTickline(args, env);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts `tickline start` and resolves once it logs its URL; rejects if it exits first. */
+export function startTicklineServer(env: Record<string, string>): Promise<RunningServer> {
+  const child = spawnTickline(['start'], env);
+  let stdout = '';
+  let stderr = '';
+  const logLines = () =>
+    stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const started = logLines().find((line) => typeof line.url === 'string');
+      if (started) {
+        const url = (started.url as string).replace('localhost', '127.0.0.1');
+        resolve({ child, url, logLines, exited });
+      }
+    });
+    void exited.then((code) => reject(new Error(`tickline start exited ${code}: ${stderr}${stdout}`)));
+  });
+}
