@@ -1,6 +1,7 @@
 /**
  * @module @tickline/kernel — what every package shares: the event envelope and its codec, ids,
- * the clock, errors with stable codes, logging, metrics, the correlation context and lifecycle.
+ * the clock, errors with stable codes, logging, metrics, the correlation context, lifecycle and
+ * config loading (file + TICKLINE_* environment, validated, frozen, redactable).
  */
 export {
   TicklineError,

@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream';
 import {
   ConfigInvalidError,
+  createLogger,
   createEventSource,
   createMetricsRegistry,
   defineEvent,
@@ -148,6 +150,51 @@ describe('http - request id', () => {
   it('request id - a generated id is the correlationid too', async () => {
     const res = await build().inject({ url: '/test/event' });
     expect(res.json<EventEnvelope>().correlationid).toBe(res.headers['x-request-id']);
+  });
+});
+
+describe('http - logging', () => {
+  it('logging - request logs carry the request id, and a 5xx is logged with its error', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        callback();
+      },
+    });
+    app = createHttpApp({
+      logger: createLogger({ level: 'debug', destination }),
+      metrics: createMetricsRegistry({ processMetrics: false }),
+      health: () => ({}),
+    });
+    app.get('/test/log', async (request) => {
+      request.log.info({ step: 'inside' }, 'handler ran');
+      return {};
+    });
+    app.get('/test/crash', async () => {
+      throw new Error('secret internals');
+    });
+    await app.inject({ url: '/test/log', headers: { 'x-request-id': 'log-1' } });
+    await app.inject({ url: '/test/crash', headers: { 'x-request-id': 'log-2' } });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ requestId: 'log-1', step: 'inside', msg: 'handler ran' }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        requestId: 'log-1',
+        msg: 'request completed',
+        statusCode: 200,
+        url: '/test/log',
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        requestId: 'log-2',
+        level: 'error',
+        code: 'HTTP_INTERNAL',
+        err: expect.objectContaining({ message: 'secret internals' }),
+      }),
+    );
   });
 });
 
