@@ -125,8 +125,9 @@ function readBody(body: Buffer): AppendRecord | string {
   const keyEnd = idEnd + body.readUInt16LE(11);
   const typeEnd = keyEnd + body.readUInt16LE(13);
   if (typeEnd > body.length) return 'string lengths overrun the frame';
-  // Copy the payload out: the read buffer is reused and records outlive it.
-  const payload = new Uint8Array(body.subarray(typeEnd));
+  // A view, not a copy: each read allocates its own buffer, so the records of a batch share it
+  // (one allocation per batch instead of one per record, which matters to the GC while draining).
+  const payload = new Uint8Array(body.buffer, body.byteOffset + typeEnd, body.length - typeEnd);
   const record: AppendRecord = {
     id: body.toString('utf8', BODY_FIXED_BYTES, idEnd),
     key: body.toString('utf8', idEnd, keyEnd),

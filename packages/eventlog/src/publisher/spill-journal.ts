@@ -17,7 +17,7 @@ import { RecordQueue } from './record-queue.ts';
 /** Most records encoded into one write; bounds the time one write batch takes on the thread. */
 export const DEFAULT_RECORDS_PER_WRITE = 2_000;
 /** Bytes read from the file at a time when draining or scanning it. */
-export const READ_CHUNK_BYTES = 1024 * 1024; // 1 MiB
+export const READ_CHUNK_BYTES = 256 * 1024; // 256 KiB: ~800 typical events, a batch
 /** Wait before retrying a failed journal write (disk full, I/O error). */
 export const WRITE_RETRY_DELAY_MS = 1_000;
 
@@ -294,7 +294,7 @@ export class SpillJournal {
 }
 
 async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
+  const buffer = Buffer.allocUnsafeSlow(length); // never pooled: record payloads are views into it
   const { bytesRead } = await handle.read(buffer, 0, length, position);
   return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
 }
