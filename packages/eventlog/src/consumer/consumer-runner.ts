@@ -14,6 +14,7 @@ import {
   type ServiceContext,
   type ServiceHealth,
 } from '@tickline/kernel';
+import { EventLogError } from '../port/errors.ts';
 import type { LogConsumer, Offset } from '../port/event-log.ts';
 import { isTransientAppendError } from '../publisher/append-with-retry.ts';
 import { createConsumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts';
@@ -104,6 +105,9 @@ class Runner implements ConsumerRunner {
   }
 
   async start(context: ServiceContext): Promise<void> {
+    if (this.#state !== 'created') {
+      throw new EventLogError('EVLOG_INVALID_ARGUMENT', `consumer runner "${this.name}" was already started`);
+    }
     const options = this.#options;
     const logger = (options.logger ?? context.logger).child({ consumer: this.name });
     // Opened here so a start fails loudly (consumer busy, log closed) instead of in the loop.
