@@ -3,6 +3,8 @@
  * buffer, and the consumer runner.
  */
 export { createInMemoryEventLog, InMemoryEventLog } from './memory/memory-event-log.ts';
+export { createEmbeddedEventLog } from './embedded/embedded-event-log.ts';
+export { FsyncPolicy } from './embedded/options.ts';
 export { createNatsEventLog, NatsEventLog } from './nats/nats-event-log.ts';
 export {
   EventLogErrorCodes,
@@ -55,6 +57,10 @@ export type {
 } from './port/event-log.ts';
 export type { EventLogErrorCode } from './port/errors.ts';
 export type { InMemoryEventLogOptions } from './memory/memory-event-log.ts';
+export type { EmbeddedEventLog, EmbeddedLogStats } from './embedded/embedded-event-log.ts';
+export type { EmbeddedEventLogOptions } from './embedded/options.ts';
+export type { RecoveryReport } from './embedded/recovery.ts';
+export type { RetentionResult } from './embedded/retention.ts';
 export type { NatsEventLogOptions } from './nats/options.ts';
 export type { Publisher, PublisherStats } from './publisher/publisher.ts';
 export type { PublisherOptions } from './publisher/publisher-options.ts';

@@ -10,6 +10,8 @@ export type { ResolvedNatsEventLogOptions } from './nats/options.ts';
 export { SpillJournal } from './publisher/spill-journal.ts';
 export { encodeFrames, parseFrames } from './publisher/journal-frame.ts';
 export { isPermanentAppendError, isTransientAppendError } from './publisher/append-with-retry.ts';
+export { resolveEmbeddedOptions } from './embedded/options.ts';
+export type { ResolvedEmbeddedEventLogOptions } from './embedded/options.ts';
 export { processBatch } from './consumer/process-batch.ts';
 export { retryUntilStopped, ConsumerStoppedError } from './consumer/retry-until-stopped.ts';
 export { deadLetterRecord } from './consumer/dead-letter.ts';

@@ -1,0 +1,311 @@
+/**
+ * @module The embedded EventLog: Tickline's default log, segmented append-only files in one
+ * directory and no external process.
+ *
+ * Layout of `dir`: `00000000000000000001.log`, … (segments named by their first offset),
+ * `consumers.json` (durable consumer positions) and `LOCK` (the writer's pid).
+ *
+ * @example
+ * const log = await createEmbeddedEventLog({ dir: './data/events', metrics, logger });
+ * const [result] = await log.append([{ id, key: 'zone/zone-1', type: 'game.player.moved', payload }]);
+ */
+import { mkdir } from 'node:fs/promises';
+import { AppendSignal } from '../memory/append-signal.ts';
+import { EventLogError } from '../port/errors.ts';
+import type {
+  AppendRecord,
+  AppendResult,
+  ConsumerInfo,
+  ConsumerOptions,
+  EventLog,
+  LogConsumer,
+  LogHead,
+  LogHealth,
+  LogRecord,
+  Offset,
+  ReadOptions,
+  StartPosition,
+} from '../port/event-log.ts';
+import { CheckpointStore, readCheckpoints } from './checkpoint-store.ts';
+import { EmbeddedConsumer, type ConsumerHost } from './embedded-consumer.ts';
+import { createEmbeddedMetrics } from './embedded-metrics.ts';
+import { GroupWriter } from './group-writer.ts';
+import { IdWindow } from './id-window.ts';
+import { acquireLock, type DirectoryLock } from './lock-file.ts';
+import { firstOffset, updateSegmentGauges, type LogState } from './log-state.ts';
+import { positionAtTime, readRecords } from './log-reader.ts';
+import { resolveEmbeddedOptions, type EmbeddedEventLogOptions } from './options.ts';
+import { RecordCache } from './record-cache.ts';
+import { recoverLog, type RecoveryReport } from './recovery.ts';
+import { applyRetention, type RetentionResult } from './retention.ts';
+import { TailFollower } from './tail-follower.ts';
+
+/** Size and range of an embedded log. */
+export interface EmbeddedLogStats {
+  segments: number;
+  bytes: number;
+  first: Offset;
+  last: Offset;
+}
+
+/** The EventLog port plus what only the embedded log has. */
+export interface EmbeddedEventLog extends EventLog {
+  /** What opening found: segments, records, a truncated tail, damaged records. */
+  readonly recovery: RecoveryReport;
+  /** Runs retention now (it also runs on a timer and after every segment roll). */
+  applyRetention(): Promise<RetentionResult>;
+  stats(): EmbeddedLogStats;
+}
+
+/**
+ * Opens (creating if missing) the embedded log in `options.dir`: takes the directory lock
+ * (EVLOG_LOCKED if another live process holds it), verifies and repairs the tail, and reloads
+ * recent ids for dedupe. `readOnly` skips the lock and all writes and follows another writer.
+ */
+export async function createEmbeddedEventLog(options: EmbeddedEventLogOptions): Promise<EmbeddedEventLog> {
+  const resolved = resolveEmbeddedOptions(options);
+  if (!resolved.readOnly) await mkdir(resolved.dir, { recursive: true });
+  const lock = resolved.readOnly ? undefined : await acquireLock(resolved.dir, resolved.logger);
+  try {
+    const state: LogState = {
+      options: resolved,
+      segments: [],
+      lastCommitted: 0,
+      cache: new RecordCache(resolved.cacheMaxBytes, resolved.cacheMaxRecords),
+      signal: new AppendSignal(),
+      dedupe: new IdWindow(resolved.dedupeWindowMs, resolved.dedupeMaxEntries),
+      metrics: createEmbeddedMetrics(resolved.metrics, resolved.name),
+    };
+    const recovery = await recoverLog(state);
+    updateSegmentGauges(state);
+    if (!resolved.readOnly) await CheckpointStore.cleanup(resolved.dir);
+    const checkpoints = new CheckpointStore(
+      resolved.dir,
+      await readCheckpoints(resolved.dir),
+      resolved.checkpointIntervalMs,
+      resolved.logger,
+      !resolved.readOnly,
+    );
+    resolved.logger.info(
+      { log: resolved.name, dir: resolved.dir, readOnly: resolved.readOnly, ...recovery },
+      'event log opened',
+    );
+    const log = new FileEventLog(state, recovery, checkpoints, lock);
+    await log.start();
+    return log;
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+class FileEventLog implements EmbeddedEventLog, ConsumerHost {
+  readonly name: string;
+  readonly recovery: RecoveryReport;
+  readonly state: LogState;
+  readonly checkpoints: CheckpointStore;
+  readonly #lock: DirectoryLock | undefined;
+  readonly #open = new Set<string>();
+  readonly #timers: NodeJS.Timeout[] = [];
+  #writer: GroupWriter | undefined;
+  #follower: TailFollower | undefined;
+  #retention: Promise<unknown> = Promise.resolve();
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(
+    state: LogState,
+    recovery: RecoveryReport,
+    checkpoints: CheckpointStore,
+    lock: DirectoryLock | undefined,
+  ) {
+    this.state = state;
+    this.name = state.options.name;
+    this.recovery = recovery;
+    this.checkpoints = checkpoints;
+    this.#lock = lock;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async start(): Promise<void> {
+    const { readOnly, fsync, fsyncIntervalMs, retention, retentionCheckIntervalMs } = this.state.options;
+    if (readOnly) {
+      this.#follower = new TailFollower(this.state);
+      this.#follower.start();
+      return;
+    }
+    const hasRetention = retention.maxBytes !== undefined || retention.maxAgeMs !== undefined;
+    this.#writer = await GroupWriter.open(this.state, () => {
+      if (hasRetention) this.#retainInBackground();
+    });
+    if (fsync === 'interval') this.#every(fsyncIntervalMs, () => this.#writer?.requestSync());
+    if (hasRetention) {
+      this.#every(retentionCheckIntervalMs, () => this.#retainInBackground());
+      this.#retainInBackground();
+    }
+  }
+
+  append(records: readonly AppendRecord[]): Promise<AppendResult[]> {
+    if (this.#closed) return Promise.reject(this.#closedError());
+    if (!this.#writer)
+      return Promise.reject(
+        new EventLogError('EVLOG_READ_ONLY', `event log "${this.name}" is open read-only`),
+      );
+    if (!Array.isArray(records))
+      return Promise.reject(new EventLogError('EVLOG_INVALID_ARGUMENT', 'append takes an array of records'));
+    if (records.length === 0) return Promise.resolve([]);
+    return this.#writer.append(records);
+  }
+
+  async read(options: ReadOptions): Promise<LogRecord[]> {
+    this.#assertOpen();
+    if (!Number.isSafeInteger(options.from) || options.from < 0)
+      throw new EventLogError('EVLOG_INVALID_ARGUMENT', 'read: from must be an offset ≥ 0', {
+        details: { from: options.from },
+      });
+    if (!Number.isSafeInteger(options.limit) || options.limit < 0)
+      throw new EventLogError('EVLOG_INVALID_ARGUMENT', 'read: limit must be an integer ≥ 0', {
+        details: { limit: options.limit },
+      });
+    return readRecords(this.state, options.from, options.limit);
+  }
+
+  async head(): Promise<LogHead> {
+    return { first: firstOffset(this.state), last: this.state.lastCommitted };
+  }
+
+  async consumer(name: string, options: ConsumerOptions = {}): Promise<LogConsumer> {
+    this.#assertOpen();
+    if (typeof name !== 'string' || name === '')
+      throw new EventLogError('EVLOG_INVALID_ARGUMENT', 'consumer name must be a non-empty string');
+    if (this.#open.has(name))
+      throw new EventLogError('EVLOG_CONSUMER_BUSY', `consumer "${name}" is already open`);
+    this.#open.add(name);
+    try {
+      if (!this.checkpoints.positions.has(name)) {
+        const position = await this.#resolveStart(options.start ?? { from: 'earliest' });
+        await this.checkpoints.setNow(name, position);
+      }
+    } catch (error) {
+      this.#open.delete(name);
+      throw error;
+    }
+    return new EmbeddedConsumer(name, this, this.checkpoints.positions.get(name)!);
+  }
+
+  release(name: string): void {
+    this.#open.delete(name);
+  }
+
+  async consumers(): Promise<ConsumerInfo[]> {
+    this.#assertOpen();
+    let positions = this.checkpoints.positions;
+    if (this.state.options.readOnly) {
+      // The writer's file is the truth; positions this read-only log moved itself win over it.
+      positions = new Map([...(await readCheckpoints(this.state.options.dir)), ...positions]);
+    }
+    const last = this.state.lastCommitted;
+    return [...positions].map(([name, acked]) => ({ name, acked, lag: Math.max(0, last - acked) }));
+  }
+
+  async resetConsumer(name: string, start: StartPosition): Promise<void> {
+    this.#assertOpen();
+    if (this.state.options.readOnly)
+      throw new EventLogError(
+        'EVLOG_READ_ONLY',
+        `event log "${this.name}" is open read-only; stop its writer to reset "${name}"`,
+      );
+    if (this.#open.has(name)) throw new EventLogError('EVLOG_CONSUMER_BUSY', `consumer "${name}" is open`);
+    await this.checkpoints.setNow(name, await this.#resolveStart(start));
+  }
+
+  health(): LogHealth {
+    if (this.#closed) return { connected: false, detail: 'closed' };
+    const failure = this.#writer?.failure;
+    if (failure) return { connected: false, detail: `write failed: ${failure.message}` };
+    return this.state.options.readOnly ? { connected: true, detail: 'read-only' } : { connected: true };
+  }
+
+  applyRetention(): Promise<RetentionResult> {
+    if (this.#closed) return Promise.reject(this.#closedError());
+    if (!this.#writer)
+      return Promise.reject(
+        new EventLogError('EVLOG_READ_ONLY', `event log "${this.name}" is open read-only`),
+      );
+    const run = this.#retention.then(() => applyRetention(this.state));
+    this.#retention = run.catch(() => {});
+    return run;
+  }
+
+  stats(): EmbeddedLogStats {
+    let bytes = 0;
+    for (const seg of this.state.segments) bytes += seg.size;
+    return {
+      segments: this.state.segments.length,
+      bytes,
+      first: firstOffset(this.state),
+      last: this.state.lastCommitted,
+    };
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    this.state.signal.notify();
+    try {
+      await this.#writer?.close();
+      await this.#follower?.stop();
+      await this.#retention;
+      if (!this.state.options.readOnly) await this.checkpoints.flush();
+    } finally {
+      await this.#lock?.release();
+    }
+    this.state.options.logger.info({ log: this.name, last: this.state.lastCommitted }, 'event log closed');
+  }
+
+  /** The acknowledged position a new consumer starts from (it receives the records after it). */
+  async #resolveStart(start: StartPosition): Promise<Offset> {
+    switch (start?.from) {
+      case 'earliest':
+        return Math.max(0, firstOffset(this.state) - 1);
+      case 'latest':
+        return this.state.lastCommitted;
+      case 'offset':
+        if (!Number.isSafeInteger(start.offset) || start.offset < 0) break;
+        return Math.max(0, start.offset - 1);
+      case 'time':
+        if (!Number.isFinite(start.time)) break;
+        return positionAtTime(this.state, start.time);
+    }
+    throw new EventLogError('EVLOG_INVALID_ARGUMENT', 'unknown start position', { details: { start } });
+  }
+
+  #retainInBackground(): void {
+    if (this.#closed) return;
+    this.applyRetention().catch((error: unknown) =>
+      this.state.options.logger.error({ err: error, log: this.name }, 'event log retention failed'),
+    );
+  }
+
+  #every(intervalMs: number, run: () => void): void {
+    const timer = setInterval(run, intervalMs);
+    timer.unref();
+    this.#timers.push(timer);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw this.#closedError();
+  }
+
+  #closedError(): EventLogError {
+    return new EventLogError('EVLOG_CLOSED', `event log "${this.name}" is closed`);
+  }
+}

@@ -1,0 +1,119 @@
+import { createMetricsRegistry, type Registry } from '@tickline/kernel';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEmbeddedEventLog, type EmbeddedEventLog } from './embedded-event-log.ts';
+import type { EmbeddedEventLogOptions } from './options.ts';
+import { metricValue, records, tempDir } from './testing/temp-log.ts';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CHECKPOINT_FILE } from './checkpoint-store.ts';
+
+describe('embedded log writes', () => {
+  let dir: string;
+  let remove: () => Promise<void>;
+  let registry: Registry;
+  const open: EmbeddedEventLog[] = [];
+  const openLog = async (options: Partial<EmbeddedEventLogOptions> = {}): Promise<EmbeddedEventLog> => {
+    const log = await createEmbeddedEventLog({ dir, name: 'gc', metrics: registry, ...options });
+    open.push(log);
+    return log;
+  };
+
+  beforeEach(async () => {
+    ({ dir, remove } = await tempDir());
+    registry = createMetricsRegistry({ processMetrics: false });
+  });
+  afterEach(async () => {
+    for (const log of open.splice(0)) await log.close();
+    await remove();
+  });
+
+  it('group commit - appends issued together share one write and one fsync', async () => {
+    const log = await openLog();
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => log.append(records(`g${i}`, 50))));
+    expect(results.flat().map((r) => (r.ok ? r.offset : 0))).toEqual(
+      Array.from({ length: 400 }, (_, i) => i + 1),
+    );
+    expect(await metricValue(registry, 'tickline_eventlog_group_commits_total', 'gc')).toBe(1);
+    expect(await metricValue(registry, 'tickline_eventlog_fsync_duration_seconds', 'gc')).toBe(1);
+    expect(await metricValue(registry, 'tickline_eventlog_appended_records_total', 'gc')).toBe(400);
+    expect(await metricValue(registry, 'tickline_eventlog_appended_bytes_total', 'gc')).toBe(
+      log.stats().bytes,
+    );
+  });
+
+  it('group commit - appends made while a group is in flight form the next group', async () => {
+    const log = await openLog();
+    const first = log.append(records('a', 10));
+    await Promise.resolve(); // let the first group start
+    const second = Promise.all([log.append(records('b', 10)), log.append(records('c', 10))]);
+    await Promise.all([first, second]);
+    expect(await metricValue(registry, 'tickline_eventlog_group_commits_total', 'gc')).toBe(2);
+    expect((await log.read({ from: 1, limit: 100 })).map((r) => r.id)).toEqual(
+      [...records('a', 10), ...records('b', 10), ...records('c', 10)].map((r) => r.id),
+    );
+  });
+
+  it('append - duplicates inside one call and against a queued call point at the first copy', async () => {
+    const log = await openLog();
+    const [a, b] = records('dup', 2);
+    const [r1, r2] = await Promise.all([log.append([a!, a!]), log.append([b!, a!])]);
+    expect(r1).toEqual([
+      { ok: true, offset: 1, duplicate: false },
+      { ok: true, offset: 1, duplicate: true },
+    ]);
+    expect(r2).toEqual([
+      { ok: true, offset: 2, duplicate: false },
+      { ok: true, offset: 1, duplicate: true },
+    ]);
+    expect(await metricValue(registry, 'tickline_eventlog_duplicate_records_total', 'gc')).toBe(2);
+  });
+
+  it('append - an invalid record fails alone, the rest of the batch is stored', async () => {
+    const log = await openLog();
+    const [good, alsoGood] = records('valid', 2);
+    const results = await log.append([
+      good!,
+      { id: '', key: 'k', type: 't', payload: new Uint8Array(1) },
+      alsoGood!,
+    ]);
+    expect(results[0]).toEqual({ ok: true, offset: 1, duplicate: false });
+    expect(results[1]).toMatchObject({ ok: false, error: { code: 'EVLOG_INVALID_ARGUMENT' } });
+    expect(results[2]).toEqual({ ok: true, offset: 2, duplicate: false });
+  });
+
+  it('fsync - interval and never policies still store every record across a reopen', async () => {
+    for (const fsync of ['interval', 'never'] as const) {
+      const log = await openLog({ fsync, fsyncIntervalMs: 5 });
+      await log.append(records(fsync, 20));
+      await log.close();
+      const reopened = await openLog();
+      expect((await reopened.read({ from: 1, limit: 100 })).map((r) => r.id).slice(-20)).toEqual(
+        records(fsync, 20).map((r) => r.id),
+      );
+      await reopened.close();
+    }
+  });
+
+  it('checkpoints - acknowledgements reach disk within the interval without a close', async () => {
+    const log = await openLog({ checkpointIntervalMs: 20 });
+    await log.append(records('ack', 10));
+    const consumer = await log.consumer('c');
+    await consumer.fetch({ max: 10, waitMs: 100 });
+    for (let offset = 1; offset <= 10; offset++) await consumer.ack(offset);
+    const read = async () =>
+      JSON.parse(await readFile(join(dir, CHECKPOINT_FILE), 'utf8')).consumers.c as number;
+    for (let i = 0; i < 50 && (await read()) !== 10; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await read()).toBe(10);
+  });
+
+  it('close - waits for queued appends, then refuses more', async () => {
+    const log = await openLog();
+    const pending = log.append(records('late', 5));
+    await log.close();
+    expect((await pending).every((r) => r.ok)).toBe(true);
+    await expect(log.append(records('later', 1))).rejects.toMatchObject({ code: 'EVLOG_CLOSED' });
+    await expect(log.read({ from: 1, limit: 1 })).rejects.toMatchObject({ code: 'EVLOG_CLOSED' });
+    const reopened = await openLog();
+    expect((await reopened.head()).last).toBe(5);
+  });
+});
