@@ -42,7 +42,9 @@ Examples:
           overrides: roleOverride(options.role),
           ...(options.config ? { file: options.config } : {}),
         });
-        logger = createLogger({ level: config.log.level, name: 'tickline' });
+        // process.stdout is synchronous for files and pipes on Linux: lines keep their order and the
+        // last ones (why it stopped) are not lost at exit, unlike pino's asynchronous default.
+        logger = createLogger({ level: config.log.level, name: 'tickline', destination: process.stdout });
         // Loaded here so `tickline version` and `--help` do not pay for Fastify and the adapters.
         const { startProcess } = await import('../process/start-process.ts');
         await startProcess({ config, logger, metrics: createMetricsRegistry() });
