@@ -1,0 +1,29 @@
+/** @module Events identity publishes. */
+import { defineEvent } from '@tickline/kernel';
+import { z } from 'zod';
+import { ROLES, TIERS } from './users/user.ts';
+
+/** How an account came to be. */
+export const SignUpMethod = { Password: 'password', Oidc: 'oidc', Admin: 'admin' } as const;
+export type SignUpMethod = (typeof SignUpMethod)[keyof typeof SignUpMethod];
+
+export const AccountCreatedDataSchema = z.object({
+  userId: z.uuid(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  tier: z.enum(TIERS),
+  method: z.enum([SignUpMethod.Password, SignUpMethod.Oidc, SignUpMethod.Admin]),
+  /** Issuer of the OIDC provider when `method` is `oidc`. */
+  issuer: z.string().optional(),
+});
+export type AccountCreatedData = z.infer<typeof AccountCreatedDataSchema>;
+
+/** A user account was created (subject and partition key: the user id). */
+export const AccountCreated = defineEvent<AccountCreatedData>({
+  type: 'account.created',
+  description: 'A user account was created (sign-up, OIDC first sign-in, or by an admin).',
+  schema: AccountCreatedDataSchema,
+});
+
+/** Every event identity defines, for the process registry. */
+export const IDENTITY_EVENTS = [AccountCreated] as const;

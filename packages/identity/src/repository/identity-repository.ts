@@ -1,0 +1,94 @@
+/**
+ * @module The identity repository port. Each method is one atomic step of a domain rule, so an
+ * adapter can make it a single statement or transaction (rotation and replay checks are
+ * conditional writes, never read-then-write in the service).
+ */
+import type {
+  ApiKeyRecord,
+  ListUsersQuery,
+  OidcIdentityRecord,
+  OidcStateRecord,
+  RefreshTokenRecord,
+  SessionRecord,
+  TotpRecord,
+  UserPatch,
+  UserRecord,
+} from './records.ts';
+
+export interface UserRepository {
+  /** @throws IdentityError IDENTITY_EMAIL_TAKEN when the email exists. */
+  insertUser(user: UserRecord): Promise<void>;
+  findUserById(id: string): Promise<UserRecord | undefined>;
+  findUserByEmail(email: string): Promise<UserRecord | undefined>;
+  /**
+   * Applies `patch`. With `keepAnAdmin`, refuses (returns 'last_admin') when the change would
+   * leave no active admin. Returns undefined when there is no such user.
+   */
+  updateUser(
+    id: string,
+    patch: UserPatch,
+    at: Date,
+    options?: { keepAnAdmin?: boolean },
+  ): Promise<UserRecord | 'last_admin' | undefined>;
+  listUsers(query: ListUsersQuery): Promise<UserRecord[]>;
+  countActiveAdmins(): Promise<number>;
+}
+
+export interface SessionRepository {
+  createSession(session: SessionRecord, first: RefreshTokenRecord): Promise<void>;
+  findRefreshToken(
+    tokenHash: string,
+  ): Promise<{ token: RefreshTokenRecord; session: SessionRecord } | undefined>;
+  /** Marks `tokenId` used and stores `next`, only if it was unused. False: it was used already. */
+  rotateRefreshToken(tokenId: string, usedAt: Date, next: RefreshTokenRecord): Promise<boolean>;
+  /** False when there is no such session or it was already revoked. */
+  revokeSession(sessionId: string, reason: string, at: Date): Promise<boolean>;
+  /** Revokes every live session of the user; returns how many. */
+  revokeUserSessions(userId: string, reason: string, at: Date): Promise<number>;
+}
+
+export interface ApiKeyRepository {
+  insertApiKey(key: ApiKeyRecord): Promise<void>;
+  findApiKeyByPrefix(prefix: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(userId: string): Promise<ApiKeyRecord[]>;
+  /** Unrevoked keys not yet expired at `now`. */
+  countActiveApiKeys(userId: string, now: Date): Promise<number>;
+  /** False when the user owns no such key. Revoking twice keeps the first time. */
+  revokeApiKey(userId: string, keyId: string, at: Date): Promise<boolean>;
+  /** Moves each key's last-used time forward (never back). One call per flush, not per request. */
+  recordApiKeyUse(uses: ReadonlyArray<{ id: string; at: Date }>): Promise<void>;
+}
+
+export interface TotpRepository {
+  findTotp(userId: string): Promise<TotpRecord | undefined>;
+  /** Creates or replaces a pending factor. False when an enabled one exists. */
+  savePendingTotp(userId: string, secretCipher: string, at: Date): Promise<boolean>;
+  /** Enables a pending factor and stores its recovery codes. False when none is pending. */
+  activateTotp(userId: string, timeStep: number, at: Date, recoveryCodeHashes: string[]): Promise<boolean>;
+  /** Records an accepted code's time step, only if later than the last one. False: replay. */
+  advanceTotpTimeStep(userId: string, timeStep: number): Promise<boolean>;
+  /** Marks an unused recovery code used. False when there is no such unused code. */
+  consumeRecoveryCode(userId: string, codeHash: string, at: Date): Promise<boolean>;
+  replaceRecoveryCodes(userId: string, codeHashes: string[]): Promise<void>;
+  countUnusedRecoveryCodes(userId: string): Promise<number>;
+  /** Removes the factor and its recovery codes. */
+  deleteTotp(userId: string): Promise<void>;
+}
+
+export interface OidcRepository {
+  saveOidcState(state: OidcStateRecord): Promise<void>;
+  /** Deletes and returns the state if it exists and has not expired at `now` (single use). */
+  takeOidcState(state: string, now: Date): Promise<OidcStateRecord | undefined>;
+  findOidcIdentity(issuer: string, subject: string): Promise<OidcIdentityRecord | undefined>;
+  linkOidcIdentity(identity: OidcIdentityRecord): Promise<void>;
+  /** Inserts the user and the link together. @throws IdentityError IDENTITY_EMAIL_TAKEN. */
+  insertUserWithOidcIdentity(user: UserRecord, identity: OidcIdentityRecord): Promise<void>;
+}
+
+/** Everything identity stores. */
+export interface IdentityRepository
+  extends UserRepository,
+    SessionRepository,
+    ApiKeyRepository,
+    TotpRepository,
+    OidcRepository {}

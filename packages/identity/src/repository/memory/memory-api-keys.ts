@@ -1,0 +1,38 @@
+/** @module In-memory API keys. */
+import type { ApiKeyRepository } from '../identity-repository.ts';
+import { copy, type MemoryState } from './memory-state.ts';
+
+export function createMemoryApiKeys(state: MemoryState): ApiKeyRepository {
+  return {
+    async insertApiKey(key) {
+      state.apiKeys.set(key.id, copy(key));
+    },
+    async findApiKeyByPrefix(prefix) {
+      for (const key of state.apiKeys.values()) if (key.prefix === prefix) return copy(key);
+      return undefined;
+    },
+    async listApiKeys(userId) {
+      return [...state.apiKeys.values()]
+        .filter((k) => k.userId === userId)
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .map(copy);
+    },
+    async countActiveApiKeys(userId, now) {
+      return [...state.apiKeys.values()].filter(
+        (k) => k.userId === userId && k.revokedAt === null && (k.expiresAt === null || k.expiresAt > now),
+      ).length;
+    },
+    async revokeApiKey(userId, keyId, at) {
+      const key = state.apiKeys.get(keyId);
+      if (!key || key.userId !== userId) return false;
+      key.revokedAt ??= at;
+      return true;
+    },
+    async recordApiKeyUse(uses) {
+      for (const { id, at } of uses) {
+        const key = state.apiKeys.get(id);
+        if (key && (key.lastUsedAt === null || key.lastUsedAt < at)) key.lastUsedAt = new Date(at);
+      }
+    },
+  };
+}

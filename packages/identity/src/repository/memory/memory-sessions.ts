@@ -1,0 +1,44 @@
+/** @module In-memory sessions and refresh tokens. */
+import type { SessionRepository } from '../identity-repository.ts';
+import { copy, type MemoryState } from './memory-state.ts';
+
+export function createMemorySessions(state: MemoryState): SessionRepository {
+  return {
+    async createSession(session, first) {
+      state.sessions.set(session.id, copy(session));
+      state.refreshTokens.set(first.id, copy(first));
+    },
+    async findRefreshToken(tokenHash) {
+      for (const token of state.refreshTokens.values()) {
+        if (token.tokenHash !== tokenHash) continue;
+        const session = state.sessions.get(token.sessionId);
+        return session && { token: copy(token), session: copy(session) };
+      }
+      return undefined;
+    },
+    async rotateRefreshToken(tokenId, usedAt, next) {
+      const token = state.refreshTokens.get(tokenId);
+      if (!token || token.usedAt !== null) return false;
+      token.usedAt = usedAt;
+      state.refreshTokens.set(next.id, copy(next));
+      return true;
+    },
+    async revokeSession(sessionId, reason, at) {
+      const session = state.sessions.get(sessionId);
+      if (!session || session.revokedAt !== null) return false;
+      session.revokedAt = at;
+      session.revokeReason = reason;
+      return true;
+    },
+    async revokeUserSessions(userId, reason, at) {
+      let count = 0;
+      for (const session of state.sessions.values()) {
+        if (session.userId !== userId || session.revokedAt !== null) continue;
+        session.revokedAt = at;
+        session.revokeReason = reason;
+        count++;
+      }
+      return count;
+    },
+  };
+}

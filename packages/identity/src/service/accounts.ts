@@ -1,0 +1,198 @@
+/**
+ * @module Accounts: sign-up, password sign-in (throttled, timing-equalised for unknown emails),
+ * the MFA step, password change, and admin-created accounts. Sign-up stores the user, then
+ * publishes `account.created` (fire-and-forget: the response never waits for consumers).
+ */
+import { uuidv7 } from '@tickline/kernel';
+import { IdentityError, TooManyAttemptsError } from '../errors.ts';
+import { AccountCreated, SignUpMethod } from '../events.ts';
+import {
+  ChangePasswordInputSchema,
+  CompleteMfaInputSchema,
+  SignInInputSchema,
+  SignUpInputSchema,
+  type ChangePasswordInput,
+  type CompleteMfaInput,
+  type SignInInput,
+  type SignUpInput,
+} from '../schemas/auth-schemas.ts';
+import { parseInput } from '../schemas/parse-input.ts';
+import { throttleKeys, type ThrottleKey } from '../throttle/sign-in-throttle.ts';
+import { assertPasswordAllowed } from '../users/password-policy.ts';
+import { toPublicUser, type PublicUser, type Role, type UserRecord } from '../users/user.ts';
+import type { IdentityContext } from './identity-context.ts';
+import type { SecondFactor } from './second-factor.ts';
+import { RevokeReason, type Sessions, type TokenPair } from './sessions.ts';
+
+/** Where a request came from; counted by the throttle. */
+export interface RequestOrigin {
+  /** Client IP address as the gateway sees it. */
+  address?: string;
+}
+
+/** Fully signed in. */
+export interface SignedIn {
+  status: 'signed_in';
+  user: PublicUser;
+  tokens: TokenPair;
+}
+
+/** Password (or OIDC) accepted; a second factor is needed. */
+export interface MfaRequired {
+  status: 'mfa_required';
+  mfaToken: string;
+  mfaTokenExpiresAt: string;
+}
+
+export type SignInResult = SignedIn | MfaRequired;
+
+export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondFactor: SecondFactor) {
+  const { repo, options } = ctx;
+
+  async function throttleCheck(keys: ThrottleKey[]): Promise<void> {
+    const decision = await options.throttle.check(keys);
+    if (!decision.allowed) throw new TooManyAttemptsError(decision.retryAfterMs);
+  }
+
+  async function createUser(fields: Pick<UserRecord, 'email' | 'displayName' | 'passwordHash' | 'role'>) {
+    const now = ctx.now();
+    const user: UserRecord = {
+      id: uuidv7(now.getTime()),
+      ...fields,
+      tier: options.defaultTier,
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+    };
+    return user;
+  }
+
+  function announce(user: UserRecord, method: SignUpMethod, issuer?: string): void {
+    ctx.metrics.signUps.inc({ method });
+    const data = { userId: user.id, email: user.email, role: user.role, tier: user.tier, method };
+    options.publish?.(
+      ctx.events.create(AccountCreated, { subject: user.id, data: issuer ? { ...data, issuer } : data }),
+    );
+  }
+
+  async function signedIn(user: UserRecord): Promise<SignedIn> {
+    const tokens = await sessions.start(user);
+    return { status: 'signed_in', user: toPublicUser(user, await secondFactor.isEnabled(user.id)), tokens };
+  }
+
+  /** After the first factor: a challenge when two-factor is on, else a session. */
+  async function finishSignIn(user: UserRecord, method: string): Promise<SignInResult> {
+    if (user.status !== 'active') {
+      ctx.metrics.signIns.inc({ method, outcome: 'disabled' });
+      throw new IdentityError('AUTH_ACCOUNT_DISABLED', 'account disabled');
+    }
+    if (await secondFactor.isEnabled(user.id)) {
+      ctx.metrics.signIns.inc({ method, outcome: 'mfa_required' });
+      const challenge = await ctx.jwt.signMfa(user.id);
+      return { status: 'mfa_required', mfaToken: challenge.token, mfaTokenExpiresAt: challenge.expiresAt.toISOString() };
+    }
+    ctx.metrics.signIns.inc({ method, outcome: 'success' });
+    return signedIn(user);
+  }
+
+  async function newPasswordHash(password: string, email: string): Promise<string> {
+    assertPasswordAllowed(password, email);
+    return options.passwordHasher.hash(password);
+  }
+
+  return {
+    announce,
+    finishSignIn,
+    signedIn,
+    createUser,
+
+    async signUp(input: SignUpInput): Promise<SignedIn> {
+      const { email, password, displayName } = parseInput(SignUpInputSchema, input);
+      const passwordHash = await newPasswordHash(password, email);
+      const user = await createUser({ email, displayName: displayName ?? null, passwordHash, role: 'user' });
+      await repo.insertUser(user);
+      announce(user, SignUpMethod.Password);
+      return signedIn(user);
+    },
+
+    async signIn(input: SignInInput, origin: RequestOrigin = {}): Promise<SignInResult> {
+      const { email, password } = parseInput(SignInInputSchema, input);
+      const keys = throttleKeys(options.throttleLimits, email, origin.address);
+      try {
+        await throttleCheck(keys);
+      } catch (error) {
+        ctx.metrics.signIns.inc({ method: 'password', outcome: 'throttled' });
+        throw error;
+      }
+      const user = await repo.findUserByEmail(email);
+      let ok = false;
+      if (user?.passwordHash) ok = await options.passwordHasher.verify(user.passwordHash, password);
+      // Same cost as a real check, so response time does not reveal which emails exist.
+      else await options.passwordHasher.verify(await ctx.dummyHash(), password);
+      if (!user || !ok) {
+        await options.throttle.recordFailure(keys);
+        ctx.metrics.signIns.inc({ method: 'password', outcome: 'invalid_credentials' });
+        throw new IdentityError('AUTH_INVALID_CREDENTIALS', 'email or password is wrong');
+      }
+      const result = await finishSignIn(user, 'password');
+      if (result.status === 'signed_in') await options.throttle.reset(keys[0]!);
+      return result;
+    },
+
+    async completeMfa(input: CompleteMfaInput, origin: RequestOrigin = {}): Promise<SignedIn> {
+      const { mfaToken, code } = parseInput(CompleteMfaInputSchema, input);
+      const userId = await ctx.jwt.verifyMfa(mfaToken);
+      const user = await repo.findUserById(userId);
+      if (!user) throw new IdentityError('AUTH_INVALID_CREDENTIALS', 'account not found');
+      // Code guesses count against the same account key as password guesses.
+      const keys = throttleKeys(options.throttleLimits, user.email, origin.address);
+      await throttleCheck(keys);
+      if (!(await secondFactor.verify(user.id, code))) {
+        await options.throttle.recordFailure(keys);
+        ctx.metrics.signIns.inc({ method: 'mfa', outcome: 'invalid_code' });
+        throw new IdentityError('AUTH_MFA_CODE_INVALID', 'two-factor code invalid');
+      }
+      if (user.status !== 'active') throw new IdentityError('AUTH_ACCOUNT_DISABLED', 'account disabled');
+      await options.throttle.reset(keys[0]!);
+      ctx.metrics.signIns.inc({ method: 'mfa', outcome: 'success' });
+      return signedIn(user);
+    },
+
+    /** Changes the password, ends every session and starts a new one. */
+    async changePassword(userId: string, input: ChangePasswordInput, origin: RequestOrigin = {}): Promise<TokenPair> {
+      const { currentPassword, newPassword } = parseInput(ChangePasswordInputSchema, input);
+      const user = await repo.findUserById(userId);
+      if (!user) throw new IdentityError('IDENTITY_USER_NOT_FOUND', 'user not found');
+      if (!user.passwordHash) throw new IdentityError('IDENTITY_PASSWORD_NOT_SET', 'account has no password');
+      const keys = throttleKeys(options.throttleLimits, user.email, origin.address);
+      await throttleCheck(keys);
+      if (!(await options.passwordHasher.verify(user.passwordHash, currentPassword))) {
+        await options.throttle.recordFailure(keys);
+        throw new IdentityError('AUTH_INVALID_CREDENTIALS', 'current password is wrong');
+      }
+      const passwordHash = await newPasswordHash(newPassword, user.email);
+      const updated = await repo.updateUser(userId, { passwordHash }, ctx.now());
+      if (!updated || updated === 'last_admin') throw new IdentityError('IDENTITY_USER_NOT_FOUND', 'user not found');
+      await sessions.signOutEverywhere(userId, RevokeReason.PasswordChanged);
+      return sessions.start(updated);
+    },
+
+    async getUser(userId: string): Promise<PublicUser> {
+      const user = await repo.findUserById(userId);
+      if (!user) throw new IdentityError('IDENTITY_USER_NOT_FOUND', 'user not found');
+      return toPublicUser(user, await secondFactor.isEnabled(user.id));
+    },
+
+    /** Creates an account directly (first-run admin, admin tooling); publishes `account.created`. */
+    async createAccount(input: SignUpInput, role: Role): Promise<PublicUser> {
+      const { email, password, displayName } = parseInput(SignUpInputSchema, input);
+      const passwordHash = await newPasswordHash(password, email);
+      const user = await createUser({ email, displayName: displayName ?? null, passwordHash, role });
+      await repo.insertUser(user);
+      announce(user, SignUpMethod.Admin);
+      return toPublicUser(user, false);
+    },
+  };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;

@@ -1,0 +1,123 @@
+/**
+ * @module The identity service: one object over the repository, tokens, throttle and providers.
+ * Every method validates its input with the exported zod schemas and fails with a stable code.
+ *
+ * @example
+ * const identity = createIdentityService({ repository, tokens: { issuer, signing }, totp: { encryptionKey } });
+ * const { tokens } = await identity.signUp({ email: 'ada@example.com', password: 'correct horse battery' });
+ * const principal = await identity.authenticate(`Bearer ${tokens.accessToken}`);
+ */
+import type { ChangePasswordInput, CompleteMfaInput, RefreshInput, SignInInput, SignUpInput, TotpCodeInput } from '../schemas/auth-schemas.ts';
+import type { ListUsersQueryInput, UpdateUserInput } from '../schemas/admin-schemas.ts';
+import type { CreateApiKeyInput } from '../schemas/api-key-schemas.ts';
+import type { OidcStartQuery } from '../schemas/oidc-schemas.ts';
+import type { TierLimits } from '../tiers/tiers.ts';
+import type { PublicUser, Role, Tier } from '../users/user.ts';
+import { createAccounts, type RequestOrigin, type SignedIn, type SignInResult } from './accounts.ts';
+import { createAdmin, type UserPage } from './admin.ts';
+import { createApiKeys, type ApiKeyInfo } from './api-keys.ts';
+import { createAuthenticator } from './authenticate.ts';
+import { createIdentityContext } from './identity-context.ts';
+import { createOidcSignIn, type OidcSignInResult, type OidcStart } from './oidc-sign-in.ts';
+import { resolveIdentityOptions, type IdentityServiceOptions } from './options.ts';
+import type { Principal } from './principal.ts';
+import { createSecondFactor, type TotpEnrolment } from './second-factor.ts';
+import { createSessions, type TokenPair } from './sessions.ts';
+
+/** Everything identity does; HTTP routes and other packages call this. */
+export interface IdentityService {
+  signUp(input: SignUpInput): Promise<SignedIn>;
+  signIn(input: SignInInput, origin?: RequestOrigin): Promise<SignInResult>;
+  completeMfa(input: CompleteMfaInput, origin?: RequestOrigin): Promise<SignedIn>;
+  refresh(input: RefreshInput): Promise<TokenPair>;
+  signOut(input: RefreshInput): Promise<void>;
+  /** Ends every session of the caller; returns how many were live. */
+  signOutEverywhere(principal: Principal): Promise<number>;
+  changePassword(principal: Principal, input: ChangePasswordInput, origin?: RequestOrigin): Promise<TokenPair>;
+  getUser(principal: Principal): Promise<PublicUser>;
+
+  /** `Authorization` header (Bearer access token or API key), or an `X-API-Key` value. */
+  authenticate(authorization: string | undefined, xApiKey?: string): Promise<Principal>;
+  authenticateAccessToken(token: string): Promise<Principal>;
+  authenticateApiKey(key: string): Promise<Principal>;
+
+  createApiKey(principal: Principal, input: CreateApiKeyInput): Promise<{ apiKey: ApiKeyInfo; key: string }>;
+  listApiKeys(principal: Principal): Promise<ApiKeyInfo[]>;
+  revokeApiKey(principal: Principal, keyId: string): Promise<void>;
+
+  enrolTotp(principal: Principal): Promise<TotpEnrolment>;
+  activateTotp(principal: Principal, input: TotpCodeInput): Promise<{ recoveryCodes: string[] }>;
+  disableTotp(principal: Principal, input: TotpCodeInput): Promise<void>;
+  regenerateRecoveryCodes(principal: Principal, input: TotpCodeInput): Promise<{ recoveryCodes: string[] }>;
+
+  listUsers(actor: Principal, query?: ListUsersQueryInput): Promise<UserPage>;
+  updateUser(actor: Principal, userId: string, input: UpdateUserInput): Promise<PublicUser>;
+  /** Creates an account without signing in (first-run admin). */
+  createAccount(input: SignUpInput, role: Role): Promise<PublicUser>;
+  /** True when at least one active admin exists. */
+  hasAdmin(): Promise<boolean>;
+
+  oidcProviders(): Array<{ id: string; name: string }>;
+  startOidcSignIn(providerId: string, query?: OidcStartQuery): Promise<OidcStart>;
+  completeOidcSignIn(
+    providerId: string,
+    callbackQuery: string | URLSearchParams | Record<string, string>,
+  ): Promise<OidcSignInResult>;
+
+  tierLimits(tier: Tier): TierLimits;
+  /** Writes pending API key last-used times now. */
+  flush(): Promise<void>;
+  /** Stops background work and flushes. */
+  close(): Promise<void>;
+}
+
+export function createIdentityService(options: IdentityServiceOptions): IdentityService {
+  const ctx = createIdentityContext(resolveIdentityOptions(options));
+  const sessions = createSessions(ctx);
+  const secondFactor = createSecondFactor(ctx);
+  const accounts = createAccounts(ctx, sessions, secondFactor);
+  const authenticator = createAuthenticator(ctx);
+  const apiKeys = createApiKeys(ctx);
+  const admin = createAdmin(ctx);
+  const oidc = createOidcSignIn(ctx, accounts);
+
+  return {
+    signUp: accounts.signUp,
+    signIn: accounts.signIn,
+    completeMfa: accounts.completeMfa,
+    refresh: sessions.refresh,
+    signOut: sessions.signOut,
+    signOutEverywhere: (principal) => sessions.signOutEverywhere(principal.userId),
+    changePassword: (principal, input, origin) => accounts.changePassword(principal.userId, input, origin),
+    getUser: (principal) => accounts.getUser(principal.userId),
+
+    authenticate: authenticator.headers,
+    authenticateAccessToken: authenticator.accessToken,
+    authenticateApiKey: authenticator.apiKey,
+
+    createApiKey: apiKeys.create,
+    listApiKeys: apiKeys.list,
+    revokeApiKey: apiKeys.revoke,
+
+    async enrolTotp(principal) {
+      const user = await accounts.getUser(principal.userId);
+      return secondFactor.enrol(principal.userId, user.email);
+    },
+    activateTotp: (principal, input) => secondFactor.activate(principal.userId, input),
+    disableTotp: (principal, input) => secondFactor.disable(principal.userId, input),
+    regenerateRecoveryCodes: (principal, input) => secondFactor.regenerateRecoveryCodes(principal.userId, input),
+
+    listUsers: admin.listUsers,
+    updateUser: admin.updateUser,
+    createAccount: accounts.createAccount,
+    hasAdmin: async () => (await ctx.repo.countActiveAdmins()) > 0,
+
+    oidcProviders: oidc.providers,
+    startOidcSignIn: oidc.start,
+    completeOidcSignIn: oidc.complete,
+
+    tierLimits: (tier) => ctx.options.tiers[tier],
+    flush: () => ctx.lastUsed.flush(),
+    close: () => ctx.lastUsed.close(),
+  };
+}

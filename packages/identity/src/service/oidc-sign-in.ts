@@ -1,0 +1,104 @@
+/**
+ * @module OIDC sign-in: start (state, nonce and PKCE verifier stored server-side with a TTL) →
+ * callback (state taken once, code exchanged and verified, user found by issuer + subject,
+ * else linked by verified email, else created) → the same finish as a password sign-in.
+ */
+import { IdentityError } from '../errors.ts';
+import { SignUpMethod } from '../events.ts';
+import { createOidcClient, type OidcClient } from '../oidc/oidc-client.ts';
+import { OidcStartQuerySchema, type OidcStartQuery } from '../schemas/oidc-schemas.ts';
+import { parseInput } from '../schemas/parse-input.ts';
+import { normalizeEmail } from '../users/email.ts';
+import type { UserRecord } from '../users/user.ts';
+import type { Accounts, SignInResult } from './accounts.ts';
+import type { IdentityContext } from './identity-context.ts';
+
+const MAX_DISPLAY_NAME = 64;
+
+/** Where to send the browser, and what to come back with. */
+export interface OidcStart {
+  authorizationUrl: string;
+  state: string;
+  expiresAt: string;
+}
+
+export type OidcSignInResult = SignInResult & { returnTo: string | null };
+
+export function createOidcSignIn(ctx: IdentityContext, accounts: Accounts) {
+  const { repo, options } = ctx;
+  const clients = new Map<string, OidcClient>(options.oidcProviders.map((p) => [p.id, createOidcClient(p)]));
+
+  function clientFor(providerId: string): OidcClient {
+    const found = clients.get(providerId);
+    if (!found) throw new IdentityError('AUTH_OIDC_PROVIDER_UNKNOWN', `no OIDC provider "${providerId}"`);
+    return found;
+  }
+
+  async function findOrCreateUser(claims: Awaited<ReturnType<OidcClient['exchange']>>): Promise<UserRecord> {
+    const linked = await repo.findOidcIdentity(claims.issuer, claims.subject);
+    if (linked) {
+      const user = await repo.findUserById(linked.userId);
+      if (user) return user;
+    }
+    if (!claims.email) {
+      throw new IdentityError('AUTH_OIDC_FAILED', 'the provider did not share an email', {
+        details: { reason: 'email_missing' },
+      });
+    }
+    const email = normalizeEmail(claims.email);
+    const now = ctx.now();
+    const identity = { issuer: claims.issuer, subject: claims.subject, userId: '', email, createdAt: now };
+    const existing = await repo.findUserByEmail(email);
+    if (existing) {
+      // Linking on an unverified email would let anyone who registers that address at the
+      // provider take over the account.
+      if (!claims.emailVerified || !options.oidcLinkVerifiedEmail) {
+        throw new IdentityError('IDENTITY_EMAIL_TAKEN', 'an account with this email exists; sign in to it first');
+      }
+      await repo.linkOidcIdentity({ ...identity, userId: existing.id });
+      return existing;
+    }
+    const displayName = claims.name?.replace(/\p{Cc}/gu, '').trim().slice(0, MAX_DISPLAY_NAME) || null;
+    const user = await accounts.createUser({ email, displayName, passwordHash: null, role: 'user' });
+    await repo.insertUserWithOidcIdentity(user, { ...identity, userId: user.id });
+    accounts.announce(user, SignUpMethod.Oidc, claims.issuer);
+    return user;
+  }
+
+  return {
+    providers(): Array<{ id: string; name: string }> {
+      return [...clients.values()].map((c) => ({ id: c.id, name: c.name }));
+    },
+
+    async start(providerId: string, query: OidcStartQuery = {}): Promise<OidcStart> {
+      const oidc = clientFor(providerId);
+      const { returnTo } = parseInput(OidcStartQuerySchema, query);
+      const checks = oidc.newChecks();
+      const url = await oidc.authorizationUrl(checks);
+      const now = ctx.now();
+      const expiresAt = new Date(now.getTime() + options.oidcStateTtlMs);
+      await repo.saveOidcState({ ...checks, providerId, returnTo: returnTo ?? null, createdAt: now, expiresAt });
+      return { authorizationUrl: url.href, state: checks.state, expiresAt: expiresAt.toISOString() };
+    },
+
+    /** Handles the provider's redirect; `query` is the callback's query string or parameters. */
+    async complete(
+      providerId: string,
+      query: string | URLSearchParams | Record<string, string>,
+    ): Promise<OidcSignInResult> {
+      const oidc = clientFor(providerId);
+      const params = new URLSearchParams(query);
+      const state = params.get('state');
+      const record = state && state.length <= 256 ? await repo.takeOidcState(state, ctx.now()) : undefined;
+      if (!record || record.providerId !== providerId) {
+        throw new IdentityError('AUTH_OIDC_STATE_INVALID', 'unknown or expired sign-in state');
+      }
+      const claims = await oidc.exchange(params, record);
+      const user = await findOrCreateUser(claims);
+      const result = await accounts.finishSignIn(user, 'oidc');
+      return { ...result, returnTo: record.returnTo };
+    },
+  };
+}
+
+export type OidcSignIn = ReturnType<typeof createOidcSignIn>;

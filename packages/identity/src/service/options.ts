@@ -1,0 +1,176 @@
+/** @module Identity service options, their defaults, and the one function that resolves them. */
+import {
+  Registry,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type EventEnvelope,
+  type Logger,
+} from '@tickline/kernel';
+import { DEFAULT_LAST_USED_FLUSH_INTERVAL_MS } from '../api-keys/last-used-recorder.ts';
+import type { OidcProviderOptions } from '../oidc/oidc-provider-options.ts';
+import type { IdentityRepository } from '../repository/identity-repository.ts';
+import { createMemorySignInThrottle } from '../throttle/memory-sign-in-throttle.ts';
+import type { SignInThrottle, ThrottleLimits } from '../throttle/sign-in-throttle.ts';
+import { resolveTierTable, type TierOverrides, type TierTable } from '../tiers/tiers.ts';
+import type { TokenSigningOptions } from '../tokens/token-keys.ts';
+import { createArgon2Hasher, type PasswordHasher } from '../users/password-hasher.ts';
+import type { Tier } from '../users/user.ts';
+
+export const DEFAULT_ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
+export const DEFAULT_REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+export const DEFAULT_SESSION_MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
+export const DEFAULT_MFA_TOKEN_TTL_MS = 5 * 60 * 1000;
+export const DEFAULT_CLOCK_SKEW_MS = 30_000;
+export const DEFAULT_OIDC_STATE_TTL_MS = 10 * 60 * 1000;
+export const DEFAULT_TOTP_ISSUER = 'Tickline';
+
+/** Scopes an API key may carry unless configured otherwise. */
+export const DEFAULT_API_KEY_SCOPES = [
+  'market:read',
+  'strategies:read',
+  'strategies:write',
+  'backtests:run',
+  'signals:read',
+  'portfolio:read',
+  'portfolio:write',
+  'stream:read',
+  'admin',
+] as const;
+
+/** Options for {@link createIdentityService}. */
+export interface IdentityServiceOptions {
+  repository: IdentityRepository;
+  tokens: {
+    signing: TokenSigningOptions;
+    /** `iss` of issued tokens, e.g. the public base URL. */
+    issuer: string;
+    /** `aud` of access tokens. @default 'tickline-api' */
+    audience?: string;
+    /** @default 900_000 (15 minutes) */
+    accessTokenTtlMs?: number;
+    /** Each refresh token's life; every rotation starts a new one. @default 30 days */
+    refreshTokenTtlMs?: number;
+    /** A session's absolute life, however often it is refreshed. @default 90 days */
+    sessionMaxAgeMs?: number;
+    /** The MFA challenge between password and code. @default 300_000 (5 minutes) */
+    mfaTokenTtlMs?: number;
+    /** Tolerated clock difference when checking exp/nbf/iat. @default 30_000 */
+    clockSkewMs?: number;
+  };
+  totp: {
+    /** 32 bytes (base64url string or bytes) that encrypt TOTP secrets at rest. */
+    encryptionKey: string | Uint8Array;
+    /** Name shown in authenticator apps. @default 'Tickline' */
+    issuer?: string;
+    /** Periods accepted either side of now. @default 1 */
+    windowSteps?: number;
+  };
+  /** Failed sign-in counting. @default an in-memory throttle on `clock` */
+  throttle?: SignInThrottle;
+  throttleLimits?: ThrottleLimits;
+  /** Called with `account.created` after the account is stored. Fire-and-forget (a Publisher's `publish`). */
+  publish?: (event: EventEnvelope) => void;
+  /** The `source` of published events. @default 'identity' */
+  eventSource?: string;
+  /** Per-tier overrides of rate limits and quotas. */
+  tiers?: TierOverrides;
+  /** Tier of new accounts. @default 'free' */
+  defaultTier?: Tier;
+  /** The scopes an API key may be given. @default DEFAULT_API_KEY_SCOPES */
+  apiKeyScopes?: readonly string[];
+  /** How often API key last-used times are written. @default 60_000 */
+  apiKeyLastUsedFlushIntervalMs?: number;
+  oidc?: {
+    providers: OidcProviderOptions[];
+    /** How long a started OIDC sign-in may take. @default 600_000 (10 minutes) */
+    stateTtlMs?: number;
+    /**
+     * Link a first OIDC sign-in to an existing account with the same email when the provider
+     * says the email is verified. Off means such a sign-in is refused with IDENTITY_EMAIL_TAKEN.
+     * @default true
+     */
+    linkVerifiedEmail?: boolean;
+  };
+  /** @default argon2id with OWASP's minimum cost */
+  passwordHasher?: PasswordHasher;
+  /** @default systemClock */
+  clock?: Clock;
+  /** @default silentLogger */
+  logger?: Logger;
+  /** @default a private registry */
+  metrics?: Registry;
+}
+
+/** Options with every default applied. */
+export interface ResolvedIdentityOptions {
+  repository: IdentityRepository;
+  signing: TokenSigningOptions;
+  issuer: string;
+  audience: string;
+  accessTokenTtlMs: number;
+  refreshTokenTtlMs: number;
+  sessionMaxAgeMs: number;
+  mfaTokenTtlMs: number;
+  clockSkewMs: number;
+  totpEncryptionKey: string | Uint8Array;
+  totpIssuer: string;
+  totpWindowSteps: number | undefined;
+  throttle: SignInThrottle;
+  throttleLimits: ThrottleLimits;
+  publish: ((event: EventEnvelope) => void) | undefined;
+  eventSource: string;
+  tiers: TierTable;
+  defaultTier: Tier;
+  apiKeyScopes: ReadonlySet<string>;
+  apiKeyLastUsedFlushIntervalMs: number;
+  oidcProviders: OidcProviderOptions[];
+  oidcStateTtlMs: number;
+  oidcLinkVerifiedEmail: boolean;
+  passwordHasher: PasswordHasher;
+  clock: Clock;
+  logger: Logger;
+  metrics: Registry;
+}
+
+export function resolveIdentityOptions(options: IdentityServiceOptions): ResolvedIdentityOptions {
+  const clock = options.clock ?? systemClock;
+  const resolved: ResolvedIdentityOptions = {
+    repository: options.repository,
+    signing: options.tokens.signing,
+    issuer: options.tokens.issuer,
+    audience: options.tokens.audience ?? 'tickline-api',
+    accessTokenTtlMs: options.tokens.accessTokenTtlMs ?? DEFAULT_ACCESS_TOKEN_TTL_MS,
+    refreshTokenTtlMs: options.tokens.refreshTokenTtlMs ?? DEFAULT_REFRESH_TOKEN_TTL_MS,
+    sessionMaxAgeMs: options.tokens.sessionMaxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS,
+    mfaTokenTtlMs: options.tokens.mfaTokenTtlMs ?? DEFAULT_MFA_TOKEN_TTL_MS,
+    clockSkewMs: options.tokens.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS,
+    totpEncryptionKey: options.totp.encryptionKey,
+    totpIssuer: options.totp.issuer ?? DEFAULT_TOTP_ISSUER,
+    totpWindowSteps: options.totp.windowSteps,
+    throttle: options.throttle ?? createMemorySignInThrottle({ clock }),
+    throttleLimits: options.throttleLimits ?? {},
+    publish: options.publish,
+    eventSource: options.eventSource ?? 'identity',
+    tiers: resolveTierTable(options.tiers),
+    defaultTier: options.defaultTier ?? 'free',
+    apiKeyScopes: new Set(options.apiKeyScopes ?? DEFAULT_API_KEY_SCOPES),
+    apiKeyLastUsedFlushIntervalMs: options.apiKeyLastUsedFlushIntervalMs ?? DEFAULT_LAST_USED_FLUSH_INTERVAL_MS,
+    oidcProviders: options.oidc?.providers ?? [],
+    oidcStateTtlMs: options.oidc?.stateTtlMs ?? DEFAULT_OIDC_STATE_TTL_MS,
+    oidcLinkVerifiedEmail: options.oidc?.linkVerifiedEmail ?? true,
+    passwordHasher: options.passwordHasher ?? createArgon2Hasher(),
+    clock,
+    logger: options.logger ?? silentLogger,
+    metrics: options.metrics ?? new Registry(),
+  };
+  for (const field of ['accessTokenTtlMs', 'refreshTokenTtlMs', 'sessionMaxAgeMs', 'mfaTokenTtlMs'] as const) {
+    if (!(resolved[field] >= 1000)) throw new RangeError(`tokens.${field} must be at least 1000 ms`);
+  }
+  if (resolved.accessTokenTtlMs > resolved.refreshTokenTtlMs) {
+    throw new RangeError('tokens.accessTokenTtlMs must not exceed tokens.refreshTokenTtlMs');
+  }
+  const ids = resolved.oidcProviders.map((p) => p.id);
+  if (new Set(ids).size !== ids.length) throw new RangeError('oidc.providers ids must be unique');
+  return resolved;
+}

@@ -1,0 +1,43 @@
+/** @module Who is calling: the result of authenticating a request, and the checks on it. */
+import { IdentityError } from '../errors.ts';
+import type { TierLimits } from '../tiers/tiers.ts';
+import type { Role, Tier } from '../users/user.ts';
+
+export const PrincipalKind = { User: 'user', ApiKey: 'api_key' } as const;
+export type PrincipalKind = (typeof PrincipalKind)[keyof typeof PrincipalKind];
+
+/** An authenticated caller. */
+export interface Principal {
+  kind: PrincipalKind;
+  userId: string;
+  role: Role;
+  tier: Tier;
+  /** The tier's rate limits and quotas. */
+  limits: TierLimits;
+  /** An API key's scopes; null for a signed-in user (every scope their role allows). */
+  scopes: readonly string[] | null;
+  /** Session of an access token. */
+  sessionId?: string;
+  /** Key id of an API key: rate limits are counted per key. */
+  apiKeyId?: string;
+}
+
+/** @throws IdentityError AUTH_FORBIDDEN unless the principal has `role`. */
+export function requireRole(principal: Principal, role: Role): void {
+  if (principal.role !== role) {
+    throw new IdentityError('AUTH_FORBIDDEN', `requires role ${role}`, { details: { required: role } });
+  }
+}
+
+/** @throws IdentityError AUTH_FORBIDDEN when an API key lacks `scope` (users have every scope). */
+export function requireScope(principal: Principal, scope: string): void {
+  if (principal.scopes !== null && !principal.scopes.includes(scope)) {
+    throw new IdentityError('AUTH_FORBIDDEN', `requires scope ${scope}`, { details: { required: scope } });
+  }
+}
+
+/** Admin operations: the admin role, and for an API key also the `admin` scope. */
+export function requireAdmin(principal: Principal): void {
+  requireRole(principal, 'admin');
+  requireScope(principal, 'admin');
+}
