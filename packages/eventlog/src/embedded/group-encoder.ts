@@ -2,7 +2,7 @@
  * @module Encodes one `append` call into a buffer of frames the moment it is made: offsets are
  * assigned and duplicates answered in call order, so encoding (the CPU part) overlaps the write
  * and fsync of the group before. Nothing is allocated per record beyond its result and its
- * cached view.
+ * cache entry.
  */
 import type { AppendRecord, AppendResult, LogRecord } from '../port/event-log.ts';
 import { EventLogError } from '../port/errors.ts';
@@ -14,7 +14,7 @@ import { INDEX_INTERVAL_BYTES } from './segment.ts';
 export interface EncodedAppend {
   buf: Buffer;
   bytes: number;
-  /** Records stored by this call, in offset order, payloads viewing `buf`. */
+  /** Records stored by this call, in offset order (for the cache). */
   records: LogRecord[];
   payloadBytes: number;
   results: AppendResult[];
@@ -94,7 +94,9 @@ export function encodeAppend(
       key: record.key,
       type: record.type,
       time,
-      payload: new Uint8Array(buf.buffer, buf.byteOffset + end - size, size),
+      // The caller's bytes, not a view of `buf`: no object per record, and `buf` is garbage once
+      // written. Callers hand over the payload (encodeEvent makes a fresh one per event).
+      payload: record.payload,
     });
     payloadBytes += size;
     pos = end;

@@ -17,7 +17,8 @@ interface Run {
 export class RecordCache {
   readonly #maxBytes: number;
   readonly #maxRecords: number;
-  #runs: Run[] = [];
+  // Evicted slots before #head are cleared, so evicted records are garbage at once.
+  #runs: Array<Run | undefined> = [];
   #head = 0;
   #bytes = 0;
   #count = 0;
@@ -35,7 +36,7 @@ export class RecordCache {
   /** Adds records whose offsets follow the last cached one without a hole (else the cache restarts). */
   push(records: LogRecord[], payloadBytes: number): void {
     if (records.length === 0) return;
-    const tail = this.#runs.at(-1);
+    const tail = this.#runs.length > this.#head ? this.#runs.at(-1) : undefined;
     if (tail && tail.first + tail.records.length !== records[0]!.offset) this.clear();
     const bytes = payloadBytes + records.length * RECORD_OVERHEAD_BYTES;
     this.#runs.push({ first: records[0]!.offset, records, bytes });
@@ -45,7 +46,8 @@ export class RecordCache {
       this.#head < this.#runs.length - 1 &&
       (this.#bytes > this.#maxBytes || this.#count > this.#maxRecords)
     ) {
-      const old = this.#runs[this.#head++]!;
+      const old = this.#runs[this.#head]!;
+      this.#runs[this.#head++] = undefined;
       this.#bytes -= old.bytes;
       this.#count -= old.records.length;
     }
