@@ -1,0 +1,370 @@
+/**
+ * @module The real-time gateway: admits SSE streams and WebSocket upgrades (authenticate, then
+ * authorize every channel), owns the connections and the two shared timers (SSE keep-alive,
+ * WebSocket ping), and closes everything on shutdown. One timer per kind, not per connection,
+ * keeps idle connections cheap.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { isTicklineError } from '@tickline/kernel';
+import type { Connection } from '../connection/connection.ts';
+import { createGatewayCounters, type GatewayCounters } from '../connection/counters.ts';
+import { RealtimeError, type RealtimeErrorCode } from '../errors.ts';
+import type { Hub } from '../hub/hub.ts';
+import type { ResumePlan } from '../hub/resume.ts';
+import { parseStreamRequest, refuseTokensInUrl, requestQuery } from '../sse/sse-request.ts';
+import { SseConnection } from '../sse/sse-connection.ts';
+import { WsConnection, type WsHost } from '../ws/ws-connection.ts';
+import { rejectUpgrade } from '../ws/reject-upgrade.ts';
+import { registerGatewayMetrics } from './gateway-metrics.ts';
+import {
+  CONNECTION_AGE_JITTER,
+  resolveGatewayOptions,
+  type RealtimeGatewayOptions,
+  type ResolvedGatewayOptions,
+} from './gateway-options.ts';
+
+/** An admitted stream request, ready to be opened. */
+export interface StreamAdmission<P> {
+  principal: P;
+  channels: string[];
+  lastEventId: string | undefined;
+}
+
+/** Connection counts and totals. */
+export interface GatewayStats {
+  sse: {
+    connections: number;
+    messages: number;
+    bytes: number;
+    slowConsumerDisconnects: number;
+    coalesced: number;
+  };
+  ws: {
+    connections: number;
+    messages: number;
+    bytes: number;
+    slowConsumerDisconnects: number;
+    coalesced: number;
+  };
+  resumeHits: number;
+  resumeMisses: number;
+  subscriptions: number;
+}
+
+/** Creates a gateway; mount it with `realtimeRoutes` (Fastify) or its handlers. */
+export function createRealtimeGateway<P>(options: RealtimeGatewayOptions<P>): RealtimeGateway<P> {
+  return new RealtimeGateway(options);
+}
+
+export class RealtimeGateway<P> implements WsHost<P> {
+  readonly hub: Hub;
+  readonly #options: ResolvedGatewayOptions<P>;
+  readonly #counters: GatewayCounters = createGatewayCounters();
+  readonly #sse = new Set<SseConnection<P>>();
+  readonly #ws = new Set<WsConnection<P>>();
+  readonly #wss: WebSocketServer;
+  readonly #keepAlive: NodeJS.Timeout;
+  readonly #ping: NodeJS.Timeout;
+  #closing = false;
+
+  constructor(options: RealtimeGatewayOptions<P>) {
+    this.#options = resolveGatewayOptions(options);
+    this.hub = this.#options.hub;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: this.#options.maxClientMessageBytes,
+    });
+    this.#keepAlive = setInterval(() => this.#sweepSse(), this.#options.keepAliveMs);
+    this.#keepAlive.unref();
+    this.#ping = setInterval(() => this.#sweepWs(), this.#options.pingIntervalMs);
+    this.#ping.unref();
+    registerGatewayMetrics(this.#options.metrics, this.#counters, this.hub);
+  }
+
+  get maxChannels(): number {
+    return this.#options.maxChannelsPerConnection;
+  }
+
+  /**
+   * Checks a stream request: no credential in the URL, valid channels, an authenticated
+   * principal allowed on every channel.
+   * @throws RealtimeError with the code (and so the HTTP status) to answer with.
+   */
+  async admitStream(request: IncomingMessage): Promise<StreamAdmission<P>> {
+    this.#assertAccepting();
+    const parsed = parseStreamRequest(request, {
+      maxChannels: this.#options.maxChannelsPerConnection,
+      forbiddenQueryParams: this.#options.forbiddenQueryParams,
+    });
+    const principal = await this.#authenticate(request);
+    const refused = await this.authorizeAll(principal, parsed.channels);
+    if (refused) throw refused;
+    return { principal, ...parsed };
+  }
+
+  /** Starts an admitted stream on a response nobody else will write to (Fastify: after `reply.hijack()`). */
+  openStream(
+    request: IncomingMessage,
+    response: ServerResponse,
+    admission: StreamAdmission<P>,
+    headers?: Record<string, string | number | readonly string[]>,
+  ): SseConnection<P> | undefined {
+    if (request.destroyed || response.destroyed) return undefined;
+    if (this.#closing) {
+      const refused = new RealtimeError('RT_SHUTTING_DOWN', 'the gateway is shutting down');
+      response.writeHead(refused.httpStatus, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(JSON.stringify({ error: refused.toJSON() }));
+      return undefined;
+    }
+    const connection = new SseConnection<P>({
+      request,
+      response,
+      principal: admission.principal,
+      host: this,
+      counters: this.#counters.sse,
+      maxBufferedBytes: this.#options.maxBufferedBytes,
+      expiresAt: this.#expiresAt(),
+      closeGraceMs: this.#options.closeGraceMs,
+      ...(headers ? { headers } : {}),
+    });
+    this.#sse.add(connection);
+    this.#counters.sse.connections++;
+    const plan = this.subscribe(connection, admission.channels, admission.lastEventId);
+    const retryMs = Math.round(this.#options.sseRetryMs * (0.5 + Math.random()));
+    connection.start(admission.channels, plan, retryMs);
+    return connection;
+  }
+
+  /** A plain `node:http` handler for the stream route. */
+  readonly handleStream = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    let admission: StreamAdmission<P>;
+    try {
+      admission = await this.admitStream(request);
+    } catch (error) {
+      const refused = this.#asRealtimeError(error);
+      response.writeHead(refused.httpStatus, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(JSON.stringify({ error: refused.toJSON() }));
+      return;
+    }
+    this.openStream(request, response, admission);
+  };
+
+  /** Handles the `upgrade` of a request already routed to the WebSocket path. */
+  async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    let principal: P;
+    try {
+      this.#assertAccepting();
+      if (!this.#options.allowOrigin(request.headers.origin, request)) {
+        throw new RealtimeError('RT_FORBIDDEN', 'WebSocket connections from this origin are not accepted', {
+          details: { origin: request.headers.origin },
+        });
+      }
+      refuseTokensInUrl(requestQuery(request), this.#options.forbiddenQueryParams);
+      principal = await this.#authenticate(request);
+    } catch (error) {
+      const refused = this.#asRealtimeError(error);
+      rejectUpgrade(socket, refused.httpStatus, { error: refused.toJSON() });
+      return;
+    }
+    if (socket.destroyed || this.#closing) return;
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      const connection = new WsConnection<P>({
+        ws,
+        socket: socket as Socket,
+        principal,
+        host: this,
+        counters: this.#counters.ws,
+        maxBufferedBytes: this.#options.maxBufferedBytes,
+        expiresAt: this.#expiresAt(),
+        closeGraceMs: this.#options.closeGraceMs,
+      });
+      this.#ws.add(connection);
+      this.#counters.ws.connections++;
+    });
+  }
+
+  /**
+   * Routes `upgrade` requests for `path` on `server` to {@link handleUpgrade}. Other paths are left
+   * to other listeners, or answered 404 when this is the only one.
+   */
+  attachWebSocket(server: Server, path = '/api/v1/ws'): () => void {
+    const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+      const url = request.url ?? '/';
+      const at = url.indexOf('?');
+      if ((at === -1 ? url : url.slice(0, at)) === path) {
+        void this.handleUpgrade(request, socket, head);
+      } else if (server.listenerCount('upgrade') === 1) {
+        rejectUpgrade(socket, 404, {
+          error: { code: 'HTTP_NOT_FOUND', message: 'no WebSocket endpoint here' },
+        });
+      }
+    };
+    server.on('upgrade', onUpgrade);
+    return () => server.off('upgrade', onUpgrade);
+  }
+
+  /** Closes the connections whose principal matches, e.g. on sign-out everywhere. Returns how many. */
+  disconnect(matches: (principal: P) => boolean, reason: RealtimeErrorCode = 'RT_SESSION_EXPIRED'): number {
+    let closed = 0;
+    for (const connection of [...this.#sse, ...this.#ws]) {
+      if (matches(connection.principal)) {
+        connection.close(reason, 'the session ended');
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  stats(): GatewayStats {
+    const { sse, ws, resumeHits, resumeMisses } = this.#counters;
+    return {
+      sse: { ...sse },
+      ws: { ...ws },
+      resumeHits,
+      resumeMisses,
+      subscriptions: this.hub.subscriberCount(),
+    };
+  }
+
+  /** Refuses new connections and closes open ones with RT_SHUTTING_DOWN (WebSocket 1001). */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    clearInterval(this.#keepAlive);
+    clearInterval(this.#ping);
+    for (const connection of [...this.#sse, ...this.#ws]) {
+      connection.close('RT_SHUTTING_DOWN', 'the gateway is shutting down; reconnect');
+    }
+    this.#wss.close();
+  }
+
+  // ---- WsHost / ConnectionHost ----
+
+  async authorizeAll(principal: P, channels: readonly string[]): Promise<RealtimeError | undefined> {
+    for (const channel of channels) {
+      let allowed: boolean;
+      try {
+        allowed = await this.#options.authorize(principal, channel);
+      } catch (cause) {
+        this.#options.logger.error({ err: cause, channel }, 'authorize hook failed');
+        return new RealtimeError('RT_AUTH_UNAVAILABLE', 'authorization could not be checked', { cause });
+      }
+      if (allowed !== true) {
+        return new RealtimeError('RT_FORBIDDEN', `not allowed to subscribe to "${channel}"`, {
+          details: { channel },
+        });
+      }
+    }
+    return undefined;
+  }
+
+  subscribe(
+    connection: Connection<P>,
+    channels: readonly string[],
+    lastEventId: string | undefined,
+  ): ResumePlan {
+    for (const channel of channels) connection.channels.add(channel);
+    return this.hub.subscribe(channels, connection, lastEventId);
+  }
+
+  unsubscribeFrom(connection: Connection<P>, channels: readonly string[]): void {
+    const held = channels.filter((c) => connection.channels.delete(c));
+    this.hub.unsubscribe(held, connection);
+  }
+
+  unsubscribe(connection: Connection): void {
+    this.hub.unsubscribe(connection.channels, connection);
+    connection.channels.clear();
+  }
+
+  release(connection: Connection): void {
+    const removed =
+      connection.transport === 'sse'
+        ? this.#sse.delete(connection as SseConnection<P>)
+        : this.#ws.delete(connection as WsConnection<P>);
+    if (removed) this.#counters[connection.transport].connections--;
+  }
+
+  countResume(plan: ResumePlan): void {
+    if (!plan.resumed) return;
+    if (plan.recovered) this.#counters.resumeHits++;
+    else this.#counters.resumeMisses++;
+  }
+
+  reportError(error: unknown, connection: Connection<P>): void {
+    this.#options.logger.error({ err: error, connection: connection.id }, 'real-time request failed');
+  }
+
+  // ---- internals ----
+
+  #sweepSse(): void {
+    const now = this.#options.clock.now();
+    for (const connection of this.#sse) {
+      if (connection.expiresAt <= now)
+        connection.close('RT_SESSION_EXPIRED', 'connection age limit reached; reconnect');
+      else connection.keepAlive();
+    }
+  }
+
+  #sweepWs(): void {
+    const now = this.#options.clock.now();
+    for (const connection of this.#ws) {
+      if (connection.expiresAt <= now)
+        connection.close('RT_SESSION_EXPIRED', 'connection age limit reached; reconnect');
+      else connection.heartbeat();
+    }
+  }
+
+  #expiresAt(): number {
+    const maxAge = this.#options.maxConnectionAgeMs;
+    if (maxAge === 0) return Number.POSITIVE_INFINITY;
+    return this.#options.clock.now() + maxAge * (1 - CONNECTION_AGE_JITTER * Math.random());
+  }
+
+  #assertAccepting(): void {
+    if (this.#closing) throw new RealtimeError('RT_SHUTTING_DOWN', 'the gateway is shutting down');
+    if (this.#sse.size + this.#ws.size >= this.#options.maxConnections) {
+      throw new RealtimeError('RT_TOO_MANY_CONNECTIONS', 'the gateway is at its connection limit', {
+        details: { max: this.#options.maxConnections },
+      });
+    }
+  }
+
+  async #authenticate(request: IncomingMessage): Promise<P> {
+    let principal: P | null | undefined;
+    try {
+      principal = await this.#options.authenticate(request);
+    } catch (cause) {
+      this.#options.logger.error({ err: cause }, 'authenticate hook failed');
+      throw new RealtimeError('RT_AUTH_UNAVAILABLE', 'authentication could not be checked', { cause });
+    }
+    if (principal === null || principal === undefined) {
+      throw new RealtimeError('RT_UNAUTHENTICATED', 'a session cookie or stream ticket is required');
+    }
+    return principal;
+  }
+
+  /** Any admission failure as the RealtimeError to answer with (unexpected ones are logged). */
+  asRealtimeError(error: unknown): RealtimeError {
+    return this.#asRealtimeError(error);
+  }
+
+  #asRealtimeError(error: unknown): RealtimeError {
+    if (error instanceof RealtimeError) return error;
+    if (isTicklineError(error) && error.code.startsWith('RT_')) {
+      return new RealtimeError(
+        error.code as RealtimeErrorCode,
+        error.message,
+        error.details ? { details: error.details } : {},
+      );
+    }
+    this.#options.logger.error({ err: error }, 'real-time admission failed');
+    return new RealtimeError('RT_AUTH_UNAVAILABLE', 'the request could not be checked', { cause: error });
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * @module One SSE stream. Under HTTP/1.1 the response is chunked and every frame is written to the
+ * socket as a pre-built chunk (one `write` per event, the chunk shared by all subscribers);
+ * under HTTP/2 frames go through the response.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { encodeHttpChunk, SSE_KEEP_ALIVE, sseFrame } from '../hub/frames.ts';
+import type { HubMessage } from '../hub/hub-message.ts';
+import type { ResumePlan } from '../hub/resume.ts';
+import { Connection, type CloseReason, type ConnectionHost } from '../connection/connection.ts';
+import { Transport, type TransportCounters } from '../connection/counters.ts';
+
+const KEEP_ALIVE_CHUNK = encodeHttpChunk(SSE_KEEP_ALIVE);
+
+/** Response headers of a stream. */
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  // nginx buffers responses unless told not to.
+  'x-accel-buffering': 'no',
+} as const;
+
+export interface SseConnectionInit<P> {
+  request: IncomingMessage;
+  response: ServerResponse;
+  principal: P;
+  host: ConnectionHost;
+  counters: TransportCounters;
+  maxBufferedBytes: number;
+  expiresAt: number;
+  closeGraceMs: number;
+  /** Extra response headers (e.g. the request id Fastify set before the hijack). */
+  headers?: Record<string, string | number | readonly string[]>;
+}
+
+export class SseConnection<P = unknown> extends Connection<P> {
+  readonly transport = Transport.sse;
+  readonly #response: ServerResponse;
+  readonly #chunked: boolean;
+  /** Under HTTP/1.x, the connection to close once the stream ended (it is never reused). */
+  readonly #socket: Socket | undefined;
+  readonly #closeGraceMs: number;
+
+  constructor(init: SseConnectionInit<P>) {
+    const { request, response } = init;
+    response.writeHead(200, {
+      ...init.headers,
+      ...SSE_HEADERS,
+      ...(request.httpVersionMajor === 1 ? { connection: 'keep-alive' } : {}),
+    });
+    response.flushHeaders();
+    const socket = response.socket ?? request.socket;
+    // HTTP/1.x: write to the socket ourselves (chunk-framed when the response is chunked).
+    const direct = request.httpVersionMajor === 1;
+    super({ ...init, sink: direct ? socket : response });
+    this.#response = response;
+    this.#chunked = direct && response.chunkedEncoding;
+    this.#socket = direct ? socket : undefined;
+    this.#closeGraceMs = init.closeGraceMs;
+    response.once('close', () => this.peerClosed());
+  }
+
+  protected frameOf(message: HubMessage): Buffer {
+    return this.#chunked ? message.sseChunk : message.sse;
+  }
+
+  /** Sends `subscribed` (carrying a resume position and the reconnect delay), any reset, then the replay. */
+  start(channels: readonly string[], plan: ResumePlan, retryMs: number): void {
+    const data = JSON.stringify({ channels, resumed: plan.resumed, recovered: plan.recovered });
+    this.#control(sseFrame({ retryMs, id: plan.position, event: 'subscribed', data }));
+    if (plan.resetChannels.length > 0) {
+      const reset = JSON.stringify({ channels: plan.resetChannels, reason: 'history_exceeded' });
+      this.#control(sseFrame({ id: plan.position, event: 'reset', data: reset }));
+    }
+    this.sendReplay(plan);
+  }
+
+  /** Writes the keep-alive comment unless the client is already behind. */
+  keepAlive(): void {
+    if (this.closed || this.congested) return;
+    this.write(this.#chunked ? KEEP_ALIVE_CHUNK : SSE_KEEP_ALIVE);
+  }
+
+  protected end(reason: CloseReason, message: string): void {
+    if (reason !== 'normal') {
+      this.#control(sseFrame({ event: 'error', data: JSON.stringify({ code: reason, message }) }));
+    }
+    const response = this.#response;
+    const socket = this.#socket;
+    if (!response.writableEnded) response.end();
+    // A client that does not read would hold the buffer forever: give it a grace period, then cut.
+    const timer = setTimeout(() => response.destroy(), this.#closeGraceMs);
+    timer.unref();
+    const finished = () => {
+      clearTimeout(timer);
+      socket?.end();
+    };
+    if (response.writableFinished) finished();
+    else response.once('finish', finished);
+  }
+
+  #control(frame: Buffer): void {
+    this.write(this.#chunked ? encodeHttpChunk(frame) : frame);
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * @module One WebSocket connection on `ws`. `ws` reads frames and answers control frames; text
+ * frames out are written to the socket directly: events as the hub's shared frame, replies framed
+ * here. (Safe because permessage-deflate is off, so `ws` itself never holds frames back.)
+ */
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import { isTicklineError } from '@tickline/kernel';
+import { normalizeChannelList } from '../channels/channel-name.ts';
+import { Connection, type CloseReason, type ConnectionHost } from '../connection/connection.ts';
+import { Transport, type TransportCounters } from '../connection/counters.ts';
+import { RealtimeError } from '../errors.ts';
+import { encodeWsTextFrame } from '../hub/frames.ts';
+import type { HubMessage } from '../hub/hub-message.ts';
+import type { ResumePlan } from '../hub/resume.ts';
+import { parseClientMessage, type ClientMessage } from '../protocol/client-messages.ts';
+import { closeCodeFor, CloseCode } from '../protocol/close-codes.ts';
+import { errorMessage, type ServerMessage } from '../protocol/server-messages.ts';
+
+/** What a WebSocket connection asks of its gateway besides the shared host duties. */
+export interface WsHost<P> extends ConnectionHost {
+  readonly maxChannels: number;
+  /** Resolves to the first refused channel's error, or undefined when all are allowed. */
+  authorizeAll(principal: P, channels: readonly string[]): Promise<RealtimeError | undefined>;
+  subscribe(
+    connection: Connection<P>,
+    channels: readonly string[],
+    lastEventId: string | undefined,
+  ): ResumePlan;
+  unsubscribeFrom(connection: Connection<P>, channels: readonly string[]): void;
+  reportError(error: unknown, connection: Connection<P>): void;
+}
+
+export interface WsConnectionInit<P> {
+  ws: WebSocket;
+  socket: Socket;
+  principal: P;
+  host: WsHost<P>;
+  counters: TransportCounters;
+  maxBufferedBytes: number;
+  expiresAt: number;
+  closeGraceMs: number;
+}
+
+export class WsConnection<P = unknown> extends Connection<P> {
+  readonly transport = Transport.ws;
+  readonly #ws: WebSocket;
+  readonly #wsHost: WsHost<P>;
+  readonly #closeGraceMs: number;
+  /** Cleared by each ping; set by the pong (or any message). Still clear at the next ping = dead. */
+  alive = true;
+
+  constructor(init: WsConnectionInit<P>) {
+    super({ ...init, sink: init.socket });
+    this.#ws = init.ws;
+    this.#wsHost = init.host;
+    this.#closeGraceMs = init.closeGraceMs;
+    init.ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
+    init.ws.on('pong', () => (this.alive = true));
+    init.ws.on('close', () => this.peerClosed());
+    // Socket errors end in 'close'; without a listener `ws` would rethrow them.
+    init.ws.on('error', () => {});
+  }
+
+  protected frameOf(message: HubMessage): Buffer {
+    return message.ws;
+  }
+
+  /** Sends a ping; a peer that has not answered the previous one is terminated. */
+  heartbeat(): void {
+    if (this.closed) return;
+    if (!this.alive) {
+      this.peerClosed();
+      this.#ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.#ws.ping();
+  }
+
+  send(message: ServerMessage): void {
+    if (!this.closed) this.write(encodeWsTextFrame(Buffer.from(JSON.stringify(message), 'utf8')));
+  }
+
+  protected end(reason: CloseReason, message: string): void {
+    const ws = this.#ws;
+    if (reason !== 'normal')
+      this.write(encodeWsTextFrame(Buffer.from(JSON.stringify({ type: 'error', code: reason, message }))));
+    ws.close(
+      reason === 'normal' ? CloseCode.Normal : (closeCodeFor[reason] ?? CloseCode.InternalError),
+      reason === 'normal' ? '' : reason,
+    );
+    // `ws` waits 30 s for the peer's close frame; a stalled peer should not hold its buffer that long.
+    const timer = setTimeout(() => ws.terminate(), this.#closeGraceMs);
+    timer.unref();
+    ws.once('close', () => clearTimeout(timer));
+  }
+
+  #onMessage(data: Buffer, isBinary: boolean): void {
+    this.alive = true;
+    if (this.closed) return;
+    let message: ClientMessage;
+    try {
+      if (isBinary)
+        throw new RealtimeError('RT_BAD_MESSAGE', 'binary frames are not accepted; send JSON text');
+      message = parseClientMessage(data.toString('utf8'));
+    } catch (error) {
+      this.#sendError(error);
+      return;
+    }
+    switch (message.type) {
+      case 'ping':
+        this.send({ type: 'pong', ...(message.ref !== undefined ? { ref: message.ref } : {}) });
+        return;
+      case 'unsubscribe':
+        this.#wsHost.unsubscribeFrom(this, message.channels);
+        this.send({ type: 'unsubscribed', channels: message.channels, ...withRef(message.ref) });
+        return;
+      case 'subscribe':
+        this.#subscribe(message).catch((error: unknown) => this.#sendError(error, message.ref));
+        return;
+    }
+  }
+
+  async #subscribe(message: Extract<ClientMessage, { type: 'subscribe' }>): Promise<void> {
+    const requested = normalizeChannelList(message.channels, this.#wsHost.maxChannels);
+    const added = requested.filter((c) => !this.channels.has(c));
+    this.#assertRoom(added.length);
+    const refused = await this.#wsHost.authorizeAll(this.principal, added);
+    if (refused) throw refused;
+    if (this.closed) return;
+    this.#assertRoom(added.filter((c) => !this.channels.has(c)).length);
+    const plan = this.#wsHost.subscribe(this, added, message.lastEventId);
+    this.send({
+      type: 'subscribed',
+      channels: requested,
+      resumed: plan.resumed,
+      recovered: plan.recovered,
+      position: plan.position,
+      ...withRef(message.ref),
+    });
+    if (plan.resetChannels.length > 0) {
+      this.send({
+        type: 'reset',
+        channels: plan.resetChannels,
+        reason: 'history_exceeded',
+        position: plan.position,
+      });
+    }
+    this.sendReplay(plan);
+  }
+
+  #assertRoom(adding: number): void {
+    const max = this.#wsHost.maxChannels;
+    if (this.channels.size + adding > max) {
+      throw new RealtimeError('RT_TOO_MANY_CHANNELS', `at most ${max} channels per connection`, {
+        details: { subscribed: this.channels.size, adding, max },
+      });
+    }
+  }
+
+  #sendError(error: unknown, ref?: string | number): void {
+    if (isTicklineError(error)) {
+      this.send(errorMessage(error, ref));
+      return;
+    }
+    this.#wsHost.reportError(error, this);
+    this.send({
+      type: 'error',
+      code: 'RT_AUTH_UNAVAILABLE',
+      message: 'the request could not be checked',
+      ...withRef(ref),
+    });
+  }
+}
+
+function withRef(ref: string | number | undefined): { ref?: string | number } {
+  return ref === undefined ? {} : { ref };
+}
