@@ -27,13 +27,13 @@ import type {
   StartPosition,
 } from '../port/event-log.ts';
 import { CheckpointStore, readCheckpoints } from './checkpoint-store.ts';
-import { EmbeddedConsumer, type ConsumerHost } from './embedded-consumer.ts';
+import { ConsumerRegistry } from './consumer-registry.ts';
 import { createEmbeddedMetrics } from './embedded-metrics.ts';
 import { GroupWriter } from './group-writer.ts';
 import { IdWindow } from './id-window.ts';
 import { acquireLock, type DirectoryLock } from './lock-file.ts';
 import { firstOffset, updateSegmentGauges, type LogState } from './log-state.ts';
-import { positionAtTime, readRecords } from './log-reader.ts';
+import { readRecords } from './log-reader.ts';
 import { resolveEmbeddedOptions, type EmbeddedEventLogOptions } from './options.ts';
 import { RecordCache } from './record-cache.ts';
 import { recoverLog, type RecoveryReport } from './recovery.ts';
@@ -99,13 +99,13 @@ export async function createEmbeddedEventLog(options: EmbeddedEventLogOptions): 
   }
 }
 
-class FileEventLog implements EmbeddedEventLog, ConsumerHost {
+class FileEventLog implements EmbeddedEventLog {
   readonly name: string;
   readonly recovery: RecoveryReport;
   readonly state: LogState;
-  readonly checkpoints: CheckpointStore;
+  readonly #checkpoints: CheckpointStore;
+  readonly #consumers: ConsumerRegistry;
   readonly #lock: DirectoryLock | undefined;
-  readonly #open = new Set<string>();
   readonly #timers: NodeJS.Timeout[] = [];
   #writer: GroupWriter | undefined;
   #follower: TailFollower | undefined;
@@ -122,12 +122,9 @@ class FileEventLog implements EmbeddedEventLog, ConsumerHost {
     this.state = state;
     this.name = state.options.name;
     this.recovery = recovery;
-    this.checkpoints = checkpoints;
+    this.#checkpoints = checkpoints;
+    this.#consumers = new ConsumerRegistry(state, checkpoints, () => this.#closed);
     this.#lock = lock;
-  }
-
-  get closed(): boolean {
-    return this.#closed;
   }
 
   async start(): Promise<void> {
@@ -179,47 +176,17 @@ class FileEventLog implements EmbeddedEventLog, ConsumerHost {
 
   async consumer(name: string, options: ConsumerOptions = {}): Promise<LogConsumer> {
     this.#assertOpen();
-    if (typeof name !== 'string' || name === '')
-      throw new EventLogError('EVLOG_INVALID_ARGUMENT', 'consumer name must be a non-empty string');
-    if (this.#open.has(name))
-      throw new EventLogError('EVLOG_CONSUMER_BUSY', `consumer "${name}" is already open`);
-    this.#open.add(name);
-    try {
-      if (!this.checkpoints.positions.has(name)) {
-        const position = await this.#resolveStart(options.start ?? { from: 'earliest' });
-        await this.checkpoints.setNow(name, position);
-      }
-    } catch (error) {
-      this.#open.delete(name);
-      throw error;
-    }
-    return new EmbeddedConsumer(name, this, this.checkpoints.positions.get(name)!);
-  }
-
-  release(name: string): void {
-    this.#open.delete(name);
+    return this.#consumers.open(name, options);
   }
 
   async consumers(): Promise<ConsumerInfo[]> {
     this.#assertOpen();
-    let positions = this.checkpoints.positions;
-    if (this.state.options.readOnly) {
-      // The writer's file is the truth; positions this read-only log moved itself win over it.
-      positions = new Map([...(await readCheckpoints(this.state.options.dir)), ...positions]);
-    }
-    const last = this.state.lastCommitted;
-    return [...positions].map(([name, acked]) => ({ name, acked, lag: Math.max(0, last - acked) }));
+    return this.#consumers.list();
   }
 
   async resetConsumer(name: string, start: StartPosition): Promise<void> {
     this.#assertOpen();
-    if (this.state.options.readOnly)
-      throw new EventLogError(
-        'EVLOG_READ_ONLY',
-        `event log "${this.name}" is open read-only; stop its writer to reset "${name}"`,
-      );
-    if (this.#open.has(name)) throw new EventLogError('EVLOG_CONSUMER_BUSY', `consumer "${name}" is open`);
-    await this.checkpoints.setNow(name, await this.#resolveStart(start));
+    await this.#consumers.reset(name, start);
   }
 
   health(): LogHealth {
@@ -264,28 +231,11 @@ class FileEventLog implements EmbeddedEventLog, ConsumerHost {
       await this.#writer?.close();
       await this.#follower?.stop();
       await this.#retention;
-      if (!this.state.options.readOnly) await this.checkpoints.flush();
+      if (!this.state.options.readOnly) await this.#checkpoints.flush();
     } finally {
       await this.#lock?.release();
     }
     this.state.options.logger.info({ log: this.name, last: this.state.lastCommitted }, 'event log closed');
-  }
-
-  /** The acknowledged position a new consumer starts from (it receives the records after it). */
-  async #resolveStart(start: StartPosition): Promise<Offset> {
-    switch (start?.from) {
-      case 'earliest':
-        return Math.max(0, firstOffset(this.state) - 1);
-      case 'latest':
-        return this.state.lastCommitted;
-      case 'offset':
-        if (!Number.isSafeInteger(start.offset) || start.offset < 0) break;
-        return Math.max(0, start.offset - 1);
-      case 'time':
-        if (!Number.isFinite(start.time)) break;
-        return positionAtTime(this.state, start.time);
-    }
-    throw new EventLogError('EVLOG_INVALID_ARGUMENT', 'unknown start position', { details: { start } });
   }
 
   #retainInBackground(): void {

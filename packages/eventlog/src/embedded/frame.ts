@@ -34,6 +34,7 @@ export function frameUpperBound(record: AppendRecord): number {
 
 /** Why `record` cannot be stored, or undefined when it can. */
 export function invalidRecordReason(record: AppendRecord): string | undefined {
+  if (typeof record !== 'object' || record === null) return 'a record must be an object';
   if (typeof record.id !== 'string' || record.id === '') return 'id must be a non-empty string';
   if (typeof record.key !== 'string') return 'key must be a string';
   if (typeof record.type !== 'string') return 'type must be a string';

@@ -3,9 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEmbeddedEventLog, type EmbeddedEventLog } from './embedded-event-log.ts';
 import type { EmbeddedEventLogOptions } from './options.ts';
 import { metricValue, records, tempDir } from './testing/temp-log.ts';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHECKPOINT_FILE } from './checkpoint-store.ts';
+import { segmentFileName } from './segment.ts';
 
 describe('embedded log writes', () => {
   let dir: string;
@@ -71,14 +72,12 @@ describe('embedded log writes', () => {
   it('append - an invalid record fails alone, the rest of the batch is stored', async () => {
     const log = await openLog();
     const [good, alsoGood] = records('valid', 2);
-    const results = await log.append([
-      good!,
-      { id: '', key: 'k', type: 't', payload: new Uint8Array(1) },
-      alsoGood!,
-    ]);
+    const empty = { id: '', key: 'k', type: 't', payload: new Uint8Array(1) };
+    const results = await log.append([good!, empty, null as never, alsoGood!]);
     expect(results[0]).toEqual({ ok: true, offset: 1, duplicate: false });
     expect(results[1]).toMatchObject({ ok: false, error: { code: 'EVLOG_INVALID_ARGUMENT' } });
-    expect(results[2]).toEqual({ ok: true, offset: 2, duplicate: false });
+    expect(results[2]).toMatchObject({ ok: false, error: { code: 'EVLOG_INVALID_ARGUMENT' } });
+    expect(results[3]).toEqual({ ok: true, offset: 2, duplicate: false });
   });
 
   it('fsync - interval and never policies still store every record across a reopen', async () => {
@@ -104,6 +103,24 @@ describe('embedded log writes', () => {
       JSON.parse(await readFile(join(dir, CHECKPOINT_FILE), 'utf8')).consumers.c as number;
     for (let i = 0; i < 50 && (await read()) !== 10; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await read()).toBe(10);
+  });
+
+  it('write failure - a failed roll refuses appends with EVLOG_UNAVAILABLE until a reopen', async () => {
+    const log = await openLog({ segmentBytes: 1024 });
+    await log.append(records('ok', 3, 200));
+    // Squat every name the next segment could take, so creating it fails.
+    const squatted = Array.from({ length: 10 }, (_, i) => join(dir, segmentFileName(4 + i)));
+    for (const path of squatted) await writeFile(path, '');
+    await expect(log.append(records('fail', 3, 200, 3))).rejects.toMatchObject({ code: 'EVLOG_UNAVAILABLE' });
+    expect(log.health()).toMatchObject({ connected: false, detail: expect.stringContaining('EEXIST') });
+    await expect(log.append(records('more', 1))).rejects.toMatchObject({ code: 'EVLOG_UNAVAILABLE' });
+    await log.close();
+    for (const path of squatted) await rm(path);
+    const reopened = await openLog({ segmentBytes: 1024 });
+    expect((await reopened.head()).last).toBe(3);
+    expect(await reopened.append(records('fail', 1, 200, 3))).toEqual([
+      { ok: true, offset: 4, duplicate: false },
+    ]);
   });
 
   it('close - waits for queued appends, then refuses more', async () => {

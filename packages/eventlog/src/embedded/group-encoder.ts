@@ -53,8 +53,14 @@ export function encodeAppend(
   reject: (error: Error) => void,
 ): EncodedAppend {
   const { dedupe, failed, now } = context;
+  // Validate everything before touching offsets or the dedupe window.
   let upper = 0;
-  for (const record of input) upper += frameUpperBound(record);
+  let invalid: Map<number, string> | undefined;
+  for (let i = 0; i < input.length; i++) {
+    const reason = invalidRecordReason(input[i]!);
+    if (reason === undefined) upper += frameUpperBound(input[i]!);
+    else (invalid ??= new Map()).set(i, reason);
+  }
   const buf = Buffer.allocUnsafe(upper);
   const records: LogRecord[] = [];
   const results = new Array<AppendResult>(input.length);
@@ -66,11 +72,11 @@ export function encodeAppend(
   let duplicates = 0;
   for (let i = 0; i < input.length; i++) {
     const record = input[i]!;
-    const reason = invalidRecordReason(record);
+    const reason = invalid?.get(i);
     if (reason !== undefined) {
       results[i] = {
         ok: false,
-        error: new EventLogError('EVLOG_INVALID_ARGUMENT', reason, { details: { id: record.id } }),
+        error: new EventLogError('EVLOG_INVALID_ARGUMENT', reason, { details: { index: i } }),
       };
       continue;
     }

@@ -8,7 +8,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { AppendRecord, AppendResult } from '../port/event-log.ts';
 import { EventLogError } from '../port/errors.ts';
-import { fsyncDirectory } from './fs-util.ts';
+import { fsyncDirectory, writevAll } from './fs-util.ts';
 import { encodeAppend, MARK_FIELDS, type EncodeContext, type EncodedAppend } from './group-encoder.ts';
 import { updateSegmentGauges, type LogState } from './log-state.ts';
 import { Segment } from './segment.ts';
@@ -121,12 +121,7 @@ export class GroupWriter {
   async #write(group: EncodedAppend[], bytes: number): Promise<void> {
     const position = this.#active.size;
     const buffers = group.filter((item) => item.bytes > 0).map((item) => item.buf.subarray(0, item.bytes));
-    let written = 0;
-    while (written < bytes) {
-      const { bytesWritten } = await this.#fh.writev(buffers, position + written);
-      written += bytesWritten;
-      if (written < bytes) dropWritten(buffers, bytesWritten);
-    }
+    await writevAll(this.#fh, buffers, position);
     // From here the bytes are in the file; a failed fsync below is not undone but fails the writer.
     this.#active.size += bytes;
     this.#unsynced = true;
@@ -242,20 +237,5 @@ export class GroupWriter {
         cause,
       },
     );
-  }
-}
-
-/** Drops `count` written bytes from the front of `buffers` (after a short writev). */
-function dropWritten(buffers: Buffer[], count: number): void {
-  let left = count;
-  while (left > 0 && buffers.length > 0) {
-    const head = buffers[0]!;
-    if (head.length <= left) {
-      left -= head.length;
-      buffers.shift();
-    } else {
-      buffers[0] = head.subarray(left);
-      left = 0;
-    }
   }
 }
