@@ -19,12 +19,14 @@ export const IdentityErrorCodes = defineErrorCodes({
     httpStatus: 401,
   },
   AUTH_TOO_MANY_ATTEMPTS: {
-    meaning: 'Too many failed sign-ins for this account or from this address; details.retryAfterSeconds says when to retry.',
+    meaning:
+      'Too many failed sign-ins for this account or from this address; details.retryAfterSeconds says when to retry.',
     resolve: 'Wait for the Retry-After period; the window slides, so further failures extend it.',
     httpStatus: 429,
   },
   AUTH_TOKEN_MALFORMED: {
-    meaning: 'The bearer token is not a well-formed JWT (not three base64url parts, bad JSON, missing claims).',
+    meaning:
+      'The bearer token is not a well-formed JWT (not three base64url parts, bad JSON, missing claims).',
     resolve: 'Send the access token exactly as issued.',
     httpStatus: 401,
   },
@@ -34,7 +36,8 @@ export const IdentityErrorCodes = defineErrorCodes({
     httpStatus: 401,
   },
   AUTH_TOKEN_SIGNATURE_INVALID: {
-    meaning: 'The token signature does not verify with the server key (forged, altered, or from another key).',
+    meaning:
+      'The token signature does not verify with the server key (forged, altered, or from another key).',
     resolve: 'Sign in again; if it follows a key change, old tokens are expected to fail.',
     httpStatus: 401,
   },
@@ -59,7 +62,8 @@ export const IdentityErrorCodes = defineErrorCodes({
     httpStatus: 401,
   },
   AUTH_TOKEN_TYPE_INVALID: {
-    meaning: 'A valid token was used for the wrong purpose (an MFA challenge token as an access token, or the reverse).',
+    meaning:
+      'A valid token was used for the wrong purpose (an MFA challenge token as an access token, or the reverse).',
     resolve: 'Send the access token for API calls and the MFA token only to the MFA step.',
     httpStatus: 401,
   },
@@ -119,7 +123,8 @@ export const IdentityErrorCodes = defineErrorCodes({
     httpStatus: 502,
   },
   IDENTITY_INVALID_INPUT: {
-    meaning: 'The input failed validation (wrong type, unknown field, too long); details.issues lists each field.',
+    meaning:
+      'The input failed validation (wrong type, unknown field, too long); details.issues lists each field.',
     resolve: 'Fix the named fields.',
     httpStatus: 400,
   },

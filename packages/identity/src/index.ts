@@ -31,7 +31,12 @@ export {
 export { AccountCreated, AccountCreatedDataSchema, SignUpMethod, IDENTITY_EVENTS } from './events.ts';
 export { Role, Tier, UserStatus, ROLES, TIERS, USER_STATUSES } from './users/user.ts';
 export { normalizeEmail, MAX_EMAIL_LENGTH } from './users/email.ts';
-export { MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, PasswordRule, checkPassword } from './users/password-policy.ts';
+export {
+  MIN_PASSWORD_LENGTH,
+  MAX_PASSWORD_LENGTH,
+  PasswordRule,
+  checkPassword,
+} from './users/password-policy.ts';
 export { createArgon2Hasher } from './users/password-hasher.ts';
 export { DEFAULT_TIER_LIMITS, resolveTierTable } from './tiers/tiers.ts';
 export { API_KEY_PREFIX, looksLikeApiKey } from './api-keys/api-key-format.ts';
@@ -53,7 +58,11 @@ export {
   TotpCodeInputSchema,
   EmailSchema,
 } from './schemas/auth-schemas.ts';
-export { CreateApiKeyInputSchema, ApiKeyIdParamsSchema, ApiKeyScopeSchema } from './schemas/api-key-schemas.ts';
+export {
+  CreateApiKeyInputSchema,
+  ApiKeyIdParamsSchema,
+  ApiKeyScopeSchema,
+} from './schemas/api-key-schemas.ts';
 export {
   ListUsersQuerySchema,
   UpdateUserInputSchema,

@@ -8,7 +8,9 @@ import { randomString, sha256Hex } from '../tokens/secrets.ts';
 export const API_KEY_PREFIX = 'tkl_live_';
 const PUBLIC_ID_CHARS = 12;
 const SECRET_CHARS = 40;
-const KEY_PATTERN = new RegExp(`^(${API_KEY_PREFIX}[0-9A-Za-z]{${PUBLIC_ID_CHARS}})_[0-9A-Za-z]{${SECRET_CHARS}}$`);
+const KEY_PATTERN = new RegExp(
+  `^(${API_KEY_PREFIX}[0-9A-Za-z]{${PUBLIC_ID_CHARS}})_[0-9A-Za-z]{${SECRET_CHARS}}$`,
+);
 
 /** A new key: the full secret (shown once) and what is stored. */
 export interface GeneratedApiKey {

@@ -5,7 +5,9 @@ import { principalOf, requireAuthentication } from './authenticate.ts';
 
 export function registerApiKeyRoutes(app: FastifyInstance, service: IdentityService): void {
   const auth = { preHandler: requireAuthentication(service) };
-  app.get('/api-keys', auth, async (request) => ({ apiKeys: await service.listApiKeys(principalOf(request)) }));
+  app.get('/api-keys', auth, async (request) => ({
+    apiKeys: await service.listApiKeys(principalOf(request)),
+  }));
   app.post('/api-keys', auth, async (request, reply) => {
     reply.status(201);
     return service.createApiKey(principalOf(request), request.body as never);

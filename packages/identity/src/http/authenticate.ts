@@ -7,7 +7,10 @@ import type { Principal } from '../service/principal.ts';
 const principals = new WeakMap<FastifyRequest, Principal>();
 
 /** Authenticates from `Authorization: Bearer …` or `X-API-Key`. Throws AUTH_* errors. */
-export async function authenticateRequest(service: IdentityService, request: FastifyRequest): Promise<Principal> {
+export async function authenticateRequest(
+  service: IdentityService,
+  request: FastifyRequest,
+): Promise<Principal> {
   const xApiKey = request.headers['x-api-key'];
   return service.authenticate(request.headers.authorization, Array.isArray(xApiKey) ? xApiKey[0] : xApiKey);
 }
@@ -27,7 +30,11 @@ export function principalOf(request: FastifyRequest): Principal {
 }
 
 /** Adds `Retry-After` to throttled responses (the server's error handler writes the body). */
-export async function retryAfterHook(_request: FastifyRequest, reply: FastifyReply, error: unknown): Promise<void> {
+export async function retryAfterHook(
+  _request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+): Promise<void> {
   if (isTooManyAttemptsError(error)) {
     const seconds = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
     if (seconds !== undefined) reply.header('retry-after', String(seconds));

@@ -17,7 +17,8 @@ export function registerOidcRoutes(app: FastifyInstance, service: IdentityServic
   });
   app.get('/auth/oidc/:provider/callback', async (request) => {
     const search = request.url.split('?')[1];
-    if (search === undefined) throw new IdentityError('AUTH_OIDC_STATE_INVALID', 'callback without parameters');
+    if (search === undefined)
+      throw new IdentityError('AUTH_OIDC_STATE_INVALID', 'callback without parameters');
     return service.completeOidcSignIn((request.params as { provider: string }).provider, search);
   });
 }

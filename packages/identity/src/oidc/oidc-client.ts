@@ -103,7 +103,8 @@ export function createOidcClient(options: OidcProviderOptions): OidcClient {
         });
       } catch (error) {
         if (isTransportError(error)) throw unavailable(options.id, error);
-        const reason = (error as { error?: string; code?: string }).error ?? (error as { code?: string }).code;
+        const reason =
+          (error as { error?: string; code?: string }).error ?? (error as { code?: string }).code;
         throw new IdentityError('AUTH_OIDC_FAILED', 'OIDC sign-in did not verify', {
           cause: error,
           details: { provider: options.id, reason: reason ?? 'unknown' },

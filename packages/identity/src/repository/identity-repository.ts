@@ -87,8 +87,4 @@ export interface OidcRepository {
 
 /** Everything identity stores. */
 export interface IdentityRepository
-  extends UserRepository,
-    SessionRepository,
-    ApiKeyRepository,
-    TotpRepository,
-    OidcRepository {}
+  extends UserRepository, SessionRepository, ApiKeyRepository, TotpRepository, OidcRepository {}

@@ -4,7 +4,11 @@ import { z } from 'zod';
 export const MAX_RETURN_TO_LENGTH = 2048;
 
 export const OidcProviderParamsSchema = z.strictObject({
-  provider: z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a provider id'),
+  provider: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a provider id'),
 });
 
 /**

@@ -89,7 +89,11 @@ export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondF
     if (await secondFactor.isEnabled(user.id)) {
       ctx.metrics.signIns.inc({ method, outcome: 'mfa_required' });
       const challenge = await ctx.jwt.signMfa(user.id);
-      return { status: 'mfa_required', mfaToken: challenge.token, mfaTokenExpiresAt: challenge.expiresAt.toISOString() };
+      return {
+        status: 'mfa_required',
+        mfaToken: challenge.token,
+        mfaTokenExpiresAt: challenge.expiresAt.toISOString(),
+      };
     }
     ctx.metrics.signIns.inc({ method, outcome: 'success' });
     return signedIn(user);
@@ -106,7 +110,7 @@ export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondF
     signedIn,
     createUser,
 
-    async signUp(input: SignUpInput): Promise<SignedIn> {
+    signUp: async (input: SignUpInput): Promise<SignedIn> => {
       const { email, password, displayName } = parseInput(SignUpInputSchema, input);
       const passwordHash = await newPasswordHash(password, email);
       const user = await createUser({ email, displayName: displayName ?? null, passwordHash, role: 'user' });
@@ -115,7 +119,7 @@ export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondF
       return signedIn(user);
     },
 
-    async signIn(input: SignInInput, origin: RequestOrigin = {}): Promise<SignInResult> {
+    signIn: async (input: SignInInput, origin: RequestOrigin = {}): Promise<SignInResult> => {
       const { email, password } = parseInput(SignInInputSchema, input);
       const keys = throttleKeys(options.throttleLimits, email, origin.address);
       try {
@@ -139,7 +143,7 @@ export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondF
       return result;
     },
 
-    async completeMfa(input: CompleteMfaInput, origin: RequestOrigin = {}): Promise<SignedIn> {
+    completeMfa: async (input: CompleteMfaInput, origin: RequestOrigin = {}): Promise<SignedIn> => {
       const { mfaToken, code } = parseInput(CompleteMfaInputSchema, input);
       const userId = await ctx.jwt.verifyMfa(mfaToken);
       const user = await repo.findUserById(userId);
@@ -159,7 +163,11 @@ export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondF
     },
 
     /** Changes the password, ends every session and starts a new one. */
-    async changePassword(userId: string, input: ChangePasswordInput, origin: RequestOrigin = {}): Promise<TokenPair> {
+    changePassword: async (
+      userId: string,
+      input: ChangePasswordInput,
+      origin: RequestOrigin = {},
+    ): Promise<TokenPair> => {
       const { currentPassword, newPassword } = parseInput(ChangePasswordInputSchema, input);
       const user = await repo.findUserById(userId);
       if (!user) throw new IdentityError('IDENTITY_USER_NOT_FOUND', 'user not found');
@@ -172,19 +180,20 @@ export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondF
       }
       const passwordHash = await newPasswordHash(newPassword, user.email);
       const updated = await repo.updateUser(userId, { passwordHash }, ctx.now());
-      if (!updated || updated === 'last_admin') throw new IdentityError('IDENTITY_USER_NOT_FOUND', 'user not found');
+      if (!updated || updated === 'last_admin')
+        throw new IdentityError('IDENTITY_USER_NOT_FOUND', 'user not found');
       await sessions.signOutEverywhere(userId, RevokeReason.PasswordChanged);
       return sessions.start(updated);
     },
 
-    async getUser(userId: string): Promise<PublicUser> {
+    getUser: async (userId: string): Promise<PublicUser> => {
       const user = await repo.findUserById(userId);
       if (!user) throw new IdentityError('IDENTITY_USER_NOT_FOUND', 'user not found');
       return toPublicUser(user, await secondFactor.isEnabled(user.id));
     },
 
     /** Creates an account directly (first-run admin, admin tooling); publishes `account.created`. */
-    async createAccount(input: SignUpInput, role: Role): Promise<PublicUser> {
+    createAccount: async (input: SignUpInput, role: Role): Promise<PublicUser> => {
       const { email, password, displayName } = parseInput(SignUpInputSchema, input);
       const passwordHash = await newPasswordHash(password, email);
       const user = await createUser({ email, displayName: displayName ?? null, passwordHash, role });

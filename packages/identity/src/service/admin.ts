@@ -25,7 +25,7 @@ export function createAdmin(ctx: IdentityContext) {
     toPublicUser(user, (await repo.findTotp(user.id))?.enabledAt != null);
 
   return {
-    async listUsers(actor: Principal, query: ListUsersQueryInput = {}): Promise<UserPage> {
+    listUsers: async (actor: Principal, query: ListUsersQueryInput = {}): Promise<UserPage> => {
       requireAdmin(actor);
       const { limit, after, role, tier, email } = parseInput(ListUsersQuerySchema, query);
       const users = await repo.listUsers({ limit, after, role, tier, emailPrefix: email });
@@ -36,7 +36,7 @@ export function createAdmin(ctx: IdentityContext) {
     },
 
     /** Changes role, tier or status; disabling also ends every session of the user. */
-    async updateUser(actor: Principal, userId: string, input: UpdateUserInput): Promise<PublicUser> {
+    updateUser: async (actor: Principal, userId: string, input: UpdateUserInput): Promise<PublicUser> => {
       requireAdmin(actor);
       const { id } = parseInput(UserIdParamsSchema, { id: userId });
       const patch = parseInput(UpdateUserInputSchema, input);

@@ -3,7 +3,11 @@ import { uuidv7 } from '@tickline/kernel';
 import { generateApiKey } from '../api-keys/api-key-format.ts';
 import { IdentityError } from '../errors.ts';
 import type { ApiKeyRecord } from '../repository/records.ts';
-import { ApiKeyIdParamsSchema, CreateApiKeyInputSchema, type CreateApiKeyInput } from '../schemas/api-key-schemas.ts';
+import {
+  ApiKeyIdParamsSchema,
+  CreateApiKeyInputSchema,
+  type CreateApiKeyInput,
+} from '../schemas/api-key-schemas.ts';
 import { invalidInput, parseInput } from '../schemas/parse-input.ts';
 import type { IdentityContext } from './identity-context.ts';
 import type { Principal } from './principal.ts';
@@ -39,7 +43,10 @@ export function createApiKeys(ctx: IdentityContext) {
   const { repo, options } = ctx;
   return {
     /** Creates a key for the principal's user. The returned `key` is never retrievable again. */
-    async create(principal: Principal, input: CreateApiKeyInput): Promise<{ apiKey: ApiKeyInfo; key: string }> {
+    create: async (
+      principal: Principal,
+      input: CreateApiKeyInput,
+    ): Promise<{ apiKey: ApiKeyInfo; key: string }> => {
       const { name, scopes, expiresInDays } = parseInput(CreateApiKeyInputSchema, input);
       const unknown = scopes.filter((s) => !options.apiKeyScopes.has(s));
       if (unknown.length > 0) {
@@ -48,7 +55,9 @@ export function createApiKeys(ctx: IdentityContext) {
       // A key cannot grant more than its creator has: only admins may mint `admin` keys, and a key
       // may only create keys within its own scopes.
       const escalates = scopes.filter(
-        (s) => (s === 'admin' && principal.role !== 'admin') || (principal.scopes !== null && !principal.scopes.includes(s)),
+        (s) =>
+          (s === 'admin' && principal.role !== 'admin') ||
+          (principal.scopes !== null && !principal.scopes.includes(s)),
       );
       if (escalates.length > 0) {
         throw new IdentityError('AUTH_FORBIDDEN', 'cannot grant scopes the caller does not have', {
@@ -58,9 +67,13 @@ export function createApiKeys(ctx: IdentityContext) {
       const now = ctx.now();
       const limit = options.tiers[principal.tier].maxApiKeys;
       if ((await repo.countActiveApiKeys(principal.userId, now)) >= limit) {
-        throw new IdentityError('IDENTITY_QUOTA_EXCEEDED', `tier ${principal.tier} allows ${limit} API keys`, {
-          details: { limit: 'maxApiKeys', value: limit },
-        });
+        throw new IdentityError(
+          'IDENTITY_QUOTA_EXCEEDED',
+          `tier ${principal.tier} allows ${limit} API keys`,
+          {
+            details: { limit: 'maxApiKeys', value: limit },
+          },
+        );
       }
       const generated = generateApiKey();
       const record: ApiKeyRecord = {
@@ -79,11 +92,11 @@ export function createApiKeys(ctx: IdentityContext) {
       return { apiKey: toApiKeyInfo(record), key: generated.key };
     },
 
-    async list(principal: Principal): Promise<ApiKeyInfo[]> {
+    list: async (principal: Principal): Promise<ApiKeyInfo[]> => {
       return (await repo.listApiKeys(principal.userId)).map(toApiKeyInfo);
     },
 
-    async revoke(principal: Principal, keyId: string): Promise<void> {
+    revoke: async (principal: Principal, keyId: string): Promise<void> => {
       const { id } = parseInput(ApiKeyIdParamsSchema, { id: keyId });
       if (!(await repo.revokeApiKey(principal.userId, id, ctx.now()))) {
         throw new IdentityError('IDENTITY_API_KEY_NOT_FOUND', 'API key not found');

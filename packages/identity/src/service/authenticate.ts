@@ -76,7 +76,7 @@ export function createAuthenticator(ctx: IdentityContext) {
      * The `Authorization` header value, or an `X-API-Key` value as a fallback.
      * @throws IdentityError AUTH_UNAUTHENTICATED when neither carries a credential.
      */
-    headers(authorization: string | undefined, xApiKey?: string): Promise<Principal> {
+    headers: (authorization: string | undefined, xApiKey?: string): Promise<Principal> => {
       const match = authorization ? BEARER.exec(authorization) : null;
       if (match) return bearer(match[1]!);
       if (xApiKey) return bearer(xApiKey.trim());

@@ -7,7 +7,14 @@
  * const { tokens } = await identity.signUp({ email: 'ada@example.com', password: 'correct horse battery' });
  * const principal = await identity.authenticate(`Bearer ${tokens.accessToken}`);
  */
-import type { ChangePasswordInput, CompleteMfaInput, RefreshInput, SignInInput, SignUpInput, TotpCodeInput } from '../schemas/auth-schemas.ts';
+import type {
+  ChangePasswordInput,
+  CompleteMfaInput,
+  RefreshInput,
+  SignInInput,
+  SignUpInput,
+  TotpCodeInput,
+} from '../schemas/auth-schemas.ts';
 import type { ListUsersQueryInput, UpdateUserInput } from '../schemas/admin-schemas.ts';
 import type { CreateApiKeyInput } from '../schemas/api-key-schemas.ts';
 import type { OidcStartQuery } from '../schemas/oidc-schemas.ts';
@@ -33,7 +40,11 @@ export interface IdentityService {
   signOut(input: RefreshInput): Promise<void>;
   /** Ends every session of the caller; returns how many were live. */
   signOutEverywhere(principal: Principal): Promise<number>;
-  changePassword(principal: Principal, input: ChangePasswordInput, origin?: RequestOrigin): Promise<TokenPair>;
+  changePassword(
+    principal: Principal,
+    input: ChangePasswordInput,
+    origin?: RequestOrigin,
+  ): Promise<TokenPair>;
   getUser(principal: Principal): Promise<PublicUser>;
 
   /** `Authorization` header (Bearer access token or API key), or an `X-API-Key` value. */
@@ -105,7 +116,8 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     },
     activateTotp: (principal, input) => secondFactor.activate(principal.userId, input),
     disableTotp: (principal, input) => secondFactor.disable(principal.userId, input),
-    regenerateRecoveryCodes: (principal, input) => secondFactor.regenerateRecoveryCodes(principal.userId, input),
+    regenerateRecoveryCodes: (principal, input) =>
+      secondFactor.regenerateRecoveryCodes(principal.userId, input),
 
     listUsers: admin.listUsers,
     updateUser: admin.updateUser,

@@ -53,12 +53,19 @@ export function createOidcSignIn(ctx: IdentityContext, accounts: Accounts) {
       // Linking on an unverified email would let anyone who registers that address at the
       // provider take over the account.
       if (!claims.emailVerified || !options.oidcLinkVerifiedEmail) {
-        throw new IdentityError('IDENTITY_EMAIL_TAKEN', 'an account with this email exists; sign in to it first');
+        throw new IdentityError(
+          'IDENTITY_EMAIL_TAKEN',
+          'an account with this email exists; sign in to it first',
+        );
       }
       await repo.linkOidcIdentity({ ...identity, userId: existing.id });
       return existing;
     }
-    const displayName = claims.name?.replace(/\p{Cc}/gu, '').trim().slice(0, MAX_DISPLAY_NAME) || null;
+    const displayName =
+      claims.name
+        ?.replace(/\p{Cc}/gu, '')
+        .trim()
+        .slice(0, MAX_DISPLAY_NAME) || null;
     const user = await accounts.createUser({ email, displayName, passwordHash: null, role: 'user' });
     await repo.insertUserWithOidcIdentity(user, { ...identity, userId: user.id });
     accounts.announce(user, SignUpMethod.Oidc, claims.issuer);
@@ -66,26 +73,32 @@ export function createOidcSignIn(ctx: IdentityContext, accounts: Accounts) {
   }
 
   return {
-    providers(): Array<{ id: string; name: string }> {
+    providers: (): Array<{ id: string; name: string }> => {
       return [...clients.values()].map((c) => ({ id: c.id, name: c.name }));
     },
 
-    async start(providerId: string, query: OidcStartQuery = {}): Promise<OidcStart> {
+    start: async (providerId: string, query: OidcStartQuery = {}): Promise<OidcStart> => {
       const oidc = clientFor(providerId);
       const { returnTo } = parseInput(OidcStartQuerySchema, query);
       const checks = oidc.newChecks();
       const url = await oidc.authorizationUrl(checks);
       const now = ctx.now();
       const expiresAt = new Date(now.getTime() + options.oidcStateTtlMs);
-      await repo.saveOidcState({ ...checks, providerId, returnTo: returnTo ?? null, createdAt: now, expiresAt });
+      await repo.saveOidcState({
+        ...checks,
+        providerId,
+        returnTo: returnTo ?? null,
+        createdAt: now,
+        expiresAt,
+      });
       return { authorizationUrl: url.href, state: checks.state, expiresAt: expiresAt.toISOString() };
     },
 
     /** Handles the provider's redirect; `query` is the callback's query string or parameters. */
-    async complete(
+    complete: async (
       providerId: string,
       query: string | URLSearchParams | Record<string, string>,
-    ): Promise<OidcSignInResult> {
+    ): Promise<OidcSignInResult> => {
       const oidc = clientFor(providerId);
       const params = new URLSearchParams(query);
       const state = params.get('state');

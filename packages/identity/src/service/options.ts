@@ -155,7 +155,8 @@ export function resolveIdentityOptions(options: IdentityServiceOptions): Resolve
     tiers: resolveTierTable(options.tiers),
     defaultTier: options.defaultTier ?? 'free',
     apiKeyScopes: new Set(options.apiKeyScopes ?? DEFAULT_API_KEY_SCOPES),
-    apiKeyLastUsedFlushIntervalMs: options.apiKeyLastUsedFlushIntervalMs ?? DEFAULT_LAST_USED_FLUSH_INTERVAL_MS,
+    apiKeyLastUsedFlushIntervalMs:
+      options.apiKeyLastUsedFlushIntervalMs ?? DEFAULT_LAST_USED_FLUSH_INTERVAL_MS,
     oidcProviders: options.oidc?.providers ?? [],
     oidcStateTtlMs: options.oidc?.stateTtlMs ?? DEFAULT_OIDC_STATE_TTL_MS,
     oidcLinkVerifiedEmail: options.oidc?.linkVerifiedEmail ?? true,
@@ -164,7 +165,12 @@ export function resolveIdentityOptions(options: IdentityServiceOptions): Resolve
     logger: options.logger ?? silentLogger,
     metrics: options.metrics ?? new Registry(),
   };
-  for (const field of ['accessTokenTtlMs', 'refreshTokenTtlMs', 'sessionMaxAgeMs', 'mfaTokenTtlMs'] as const) {
+  for (const field of [
+    'accessTokenTtlMs',
+    'refreshTokenTtlMs',
+    'sessionMaxAgeMs',
+    'mfaTokenTtlMs',
+  ] as const) {
     if (!(resolved[field] >= 1000)) throw new RangeError(`tokens.${field} must be at least 1000 ms`);
   }
   if (resolved.accessTokenTtlMs > resolved.refreshTokenTtlMs) {

@@ -7,11 +7,7 @@ import { IdentityError } from '../errors.ts';
 import { TotpCodeInputSchema, type TotpCodeInput } from '../schemas/auth-schemas.ts';
 import { parseInput } from '../schemas/parse-input.ts';
 import { qrSvg } from '../totp/qr.ts';
-import {
-  generateRecoveryCodes,
-  hashRecoveryCode,
-  looksLikeRecoveryCode,
-} from '../totp/recovery-codes.ts';
+import { generateRecoveryCodes, hashRecoveryCode, looksLikeRecoveryCode } from '../totp/recovery-codes.ts';
 import type { TotpRecord } from '../repository/records.ts';
 import type { IdentityContext } from './identity-context.ts';
 
@@ -41,7 +37,8 @@ export function createSecondFactor(ctx: IdentityContext) {
 
   async function requireEnabled(userId: string): Promise<TotpRecord> {
     const record = await repo.findTotp(userId);
-    if (!record?.enabledAt) throw new IdentityError('IDENTITY_TOTP_NOT_ENROLLED', 'two-factor is not enabled');
+    if (!record?.enabledAt)
+      throw new IdentityError('IDENTITY_TOTP_NOT_ENROLLED', 'two-factor is not enabled');
     return record;
   }
 
@@ -49,7 +46,8 @@ export function createSecondFactor(ctx: IdentityContext) {
   async function verify(userId: string, code: string): Promise<boolean> {
     const record = await repo.findTotp(userId);
     if (!record?.enabledAt) return false;
-    if (looksLikeRecoveryCode(code)) return repo.consumeRecoveryCode(userId, hashRecoveryCode(code), ctx.now());
+    if (looksLikeRecoveryCode(code))
+      return repo.consumeRecoveryCode(userId, hashRecoveryCode(code), ctx.now());
     return acceptTotpCode(record, code);
   }
 
@@ -62,11 +60,11 @@ export function createSecondFactor(ctx: IdentityContext) {
   return {
     verify,
 
-    async isEnabled(userId: string): Promise<boolean> {
+    isEnabled: async (userId: string): Promise<boolean> => {
       return (await repo.findTotp(userId))?.enabledAt != null;
     },
 
-    async enrol(userId: string, accountName: string): Promise<TotpEnrolment> {
+    enrol: async (userId: string, accountName: string): Promise<TotpEnrolment> => {
       const secret = ctx.totp.newSecret();
       const saved = await repo.savePendingTotp(userId, ctx.secretBox.seal(secret, userId), ctx.now());
       if (!saved) throw new IdentityError('IDENTITY_TOTP_ALREADY_ENABLED', 'two-factor is already enabled');
@@ -79,17 +77,19 @@ export function createSecondFactor(ctx: IdentityContext) {
       const { code } = parseInput(TotpCodeInputSchema, input);
       const record = await repo.findTotp(userId);
       if (!record) throw new IdentityError('IDENTITY_TOTP_NOT_ENROLLED', 'enrol first');
-      if (record.enabledAt) throw new IdentityError('IDENTITY_TOTP_ALREADY_ENABLED', 'two-factor is already enabled');
+      if (record.enabledAt)
+        throw new IdentityError('IDENTITY_TOTP_ALREADY_ENABLED', 'two-factor is already enabled');
       const step = await ctx.totp.match(open(record), code);
       if (step === undefined) throw invalidCode();
       const recoveryCodes = generateRecoveryCodes();
       const activated = await repo.activateTotp(userId, step, ctx.now(), recoveryCodes.map(hashRecoveryCode));
-      if (!activated) throw new IdentityError('IDENTITY_TOTP_ALREADY_ENABLED', 'two-factor is already enabled');
+      if (!activated)
+        throw new IdentityError('IDENTITY_TOTP_ALREADY_ENABLED', 'two-factor is already enabled');
       return { recoveryCodes };
     },
 
     /** Turns two-factor off; needs a current code or a recovery code. */
-    async disable(userId: string, input: TotpCodeInput): Promise<void> {
+    disable: async (userId: string, input: TotpCodeInput): Promise<void> => {
       const { code } = parseInput(TotpCodeInputSchema, input);
       await requireEnabled(userId);
       if (!(await verify(userId, code))) throw invalidCode();
@@ -97,7 +97,10 @@ export function createSecondFactor(ctx: IdentityContext) {
     },
 
     /** Replaces every recovery code; needs a current TOTP code. */
-    async regenerateRecoveryCodes(userId: string, input: TotpCodeInput): Promise<{ recoveryCodes: string[] }> {
+    async regenerateRecoveryCodes(
+      userId: string,
+      input: TotpCodeInput,
+    ): Promise<{ recoveryCodes: string[] }> {
       const { code } = parseInput(TotpCodeInputSchema, input);
       const record = await requireEnabled(userId);
       if (looksLikeRecoveryCode(code) || !(await acceptTotpCode(record, code))) throw invalidCode();

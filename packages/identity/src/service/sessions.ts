@@ -67,38 +67,54 @@ export function createSessions(ctx: IdentityContext) {
 
   return {
     /** Starts a session for a user who has fully authenticated. */
-    async start(user: UserRecord): Promise<TokenPair> {
+    start: async (user: UserRecord): Promise<TokenPair> => {
       const now = ctx.now();
       const sessionId = uuidv7(now.getTime());
       const sessionExpiresAt = new Date(now.getTime() + options.sessionMaxAgeMs);
-      const tokenExpiresAt = new Date(Math.min(now.getTime() + options.refreshTokenTtlMs, sessionExpiresAt.getTime()));
+      const tokenExpiresAt = new Date(
+        Math.min(now.getTime() + options.refreshTokenTtlMs, sessionExpiresAt.getTime()),
+      );
       const first = newRefreshToken(sessionId, now, tokenExpiresAt);
       await repo.createSession(
-        { id: sessionId, userId: user.id, createdAt: now, expiresAt: sessionExpiresAt, revokedAt: null, revokeReason: null },
+        {
+          id: sessionId,
+          userId: user.id,
+          createdAt: now,
+          expiresAt: sessionExpiresAt,
+          revokedAt: null,
+          revokeReason: null,
+        },
         first.record,
       );
       return pair(user, sessionId, first.secret, tokenExpiresAt);
     },
 
     /** Exchanges a refresh token for a new pair. */
-    async refresh(input: RefreshInput): Promise<TokenPair> {
+    refresh: async (input: RefreshInput): Promise<TokenPair> => {
       const { refreshToken } = parseInput(RefreshInputSchema, input);
       const now = ctx.now();
       const found = await repo.findRefreshToken(sha256Hex(refreshToken));
-      if (!found || found.session.revokedAt !== null) throw reject('AUTH_REFRESH_TOKEN_INVALID', 'refresh token invalid');
+      if (!found || found.session.revokedAt !== null)
+        throw reject('AUTH_REFRESH_TOKEN_INVALID', 'refresh token invalid');
       const { token, session } = found;
       if (token.usedAt !== null) {
         await repo.revokeSession(session.id, RevokeReason.ReuseDetected, now);
-        ctx.options.logger.warn({ userId: session.userId, sessionId: session.id }, 'refresh token reuse: session revoked');
+        ctx.options.logger.warn(
+          { userId: session.userId, sessionId: session.id },
+          'refresh token reuse: session revoked',
+        );
         throw reject('AUTH_REFRESH_TOKEN_REUSED', 'refresh token already used; session revoked');
       }
-      if (token.expiresAt <= now || session.expiresAt <= now) throw reject('AUTH_REFRESH_TOKEN_INVALID', 'refresh token expired');
+      if (token.expiresAt <= now || session.expiresAt <= now)
+        throw reject('AUTH_REFRESH_TOKEN_INVALID', 'refresh token expired');
       const user = await repo.findUserById(session.userId);
       if (!user || user.status !== 'active') {
         await repo.revokeSession(session.id, RevokeReason.Disabled, now);
         throw reject('AUTH_REFRESH_TOKEN_INVALID', 'account is not active');
       }
-      const expiresAt = new Date(Math.min(now.getTime() + options.refreshTokenTtlMs, session.expiresAt.getTime()));
+      const expiresAt = new Date(
+        Math.min(now.getTime() + options.refreshTokenTtlMs, session.expiresAt.getTime()),
+      );
       const next = newRefreshToken(session.id, now, expiresAt);
       // Two refreshes racing with the same token: only one conditional update wins; the other is reuse.
       if (!(await repo.rotateRefreshToken(token.id, now, next.record))) {
@@ -110,14 +126,17 @@ export function createSessions(ctx: IdentityContext) {
     },
 
     /** Ends the session the refresh token belongs to. Unknown tokens are ignored (nothing to end). */
-    async signOut(input: RefreshInput): Promise<void> {
+    signOut: async (input: RefreshInput): Promise<void> => {
       const { refreshToken } = parseInput(RefreshInputSchema, input);
       const found = await repo.findRefreshToken(sha256Hex(refreshToken));
       if (found) await repo.revokeSession(found.session.id, RevokeReason.SignOut, ctx.now());
     },
 
     /** Ends every session of the user; access tokens already issued live until they expire. */
-    async signOutEverywhere(userId: string, reason: string = RevokeReason.SignOutEverywhere): Promise<number> {
+    signOutEverywhere: async (
+      userId: string,
+      reason: string = RevokeReason.SignOutEverywhere,
+    ): Promise<number> => {
       return repo.revokeUserSessions(userId, reason, ctx.now());
     },
   };

@@ -22,7 +22,10 @@ export interface TestIdentity {
   repository: IdentityRepository;
   events: EventEnvelope[];
   /** Signs up and returns the principal of the new user's access token. */
-  signUpUser(email?: string, password?: string): Promise<{ principal: Principal; accessToken: string; refreshToken: string }>;
+  signUpUser(
+    email?: string,
+    password?: string,
+  ): Promise<{ principal: Principal; accessToken: string; refreshToken: string }>;
   /** Creates an admin account and signs it in. */
   admin(): Promise<Principal>;
 }

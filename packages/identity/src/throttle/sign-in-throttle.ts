@@ -46,7 +46,11 @@ export const DEFAULT_MAX_FAILURES_PER_ADDRESS = 20;
 export const DEFAULT_THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 
 /** The keys one attempt counts against. */
-export function throttleKeys(limits: ThrottleLimits, account: string, address: string | undefined): ThrottleKey[] {
+export function throttleKeys(
+  limits: ThrottleLimits,
+  account: string,
+  address: string | undefined,
+): ThrottleKey[] {
   const windowMs = limits.windowMs ?? DEFAULT_THROTTLE_WINDOW_MS;
   const keys: ThrottleKey[] = [
     {

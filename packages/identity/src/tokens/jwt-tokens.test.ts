@@ -6,7 +6,12 @@ import { codeOf, TEST_SECRET, TEST_START_MS } from '../testing/identity-test-kit
 import { createJwtTokens, type JwtTokensOptions } from './jwt-tokens.ts';
 import { importTokenKeys } from './token-keys.ts';
 
-const claims = { userId: '0190f0c2-0000-7000-8000-000000000001', role: 'user', tier: 'free', sessionId: 's-1' } as const;
+const claims = {
+  userId: '0190f0c2-0000-7000-8000-000000000001',
+  role: 'user',
+  tier: 'free',
+  sessionId: 's-1',
+} as const;
 
 function tokens(overrides: Partial<JwtTokensOptions> = {}) {
   return createJwtTokens({
@@ -110,7 +115,10 @@ describe('access tokens', () => {
     const publicKeyPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
     const signer = tokens({ keys: importTokenKeys({ algorithm: 'EdDSA', privateKeyPem, keyId: 'k1' }) });
     const { token } = await signer.signAccess(claims);
-    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: 'EdDSA', kid: 'k1' });
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toMatchObject({
+      alg: 'EdDSA',
+      kid: 'k1',
+    });
     const verifier = tokens({ keys: importTokenKeys({ algorithm: 'EdDSA', privateKeyPem, publicKeyPem }) });
     await expect(verifier.verifyAccess(token)).resolves.toMatchObject(claims);
     // An HS256 verifier must not accept it (algorithm confusion).

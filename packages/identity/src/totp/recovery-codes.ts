@@ -10,7 +10,9 @@ const RECOVERY_CODE_CHARS = 16;
 
 /** Fresh codes in display form: `abcd-efgh-jkmn-pqrs`. */
 export function generateRecoveryCodes(count: number = RECOVERY_CODE_COUNT): string[] {
-  return Array.from({ length: count }, () => randomHumanString(RECOVERY_CODE_CHARS).match(/.{4}/g)!.join('-'));
+  return Array.from({ length: count }, () =>
+    randomHumanString(RECOVERY_CODE_CHARS).match(/.{4}/g)!.join('-'),
+  );
 }
 
 /** The canonical form that is hashed: lower case, no separators or spaces. */

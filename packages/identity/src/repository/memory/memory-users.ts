@@ -6,7 +6,8 @@ import { copy, type MemoryState } from './memory-state.ts';
 
 export function insertMemoryUser(state: MemoryState, user: UserRecord): void {
   for (const existing of state.users.values()) {
-    if (existing.email === user.email) throw new IdentityError('IDENTITY_EMAIL_TAKEN', 'email already registered');
+    if (existing.email === user.email)
+      throw new IdentityError('IDENTITY_EMAIL_TAKEN', 'email already registered');
   }
   state.users.set(user.id, copy(user));
 }

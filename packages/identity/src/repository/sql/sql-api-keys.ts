@@ -12,16 +12,34 @@ export function createSqlApiKeys(sql: IdentitySql): ApiKeyRepository {
       await sql.query(
         `insert into api_keys (id, user_id, name, prefix, key_hash, scopes, created_at, expires_at, last_used_at, revoked_at)
          values ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9, $10)`,
-        [key.id, key.userId, key.name, key.prefix, key.keyHash, key.scopes, key.createdAt, key.expiresAt, key.lastUsedAt, key.revokedAt],
+        [
+          key.id,
+          key.userId,
+          key.name,
+          key.prefix,
+          key.keyHash,
+          key.scopes,
+          key.createdAt,
+          key.expiresAt,
+          key.lastUsedAt,
+          key.revokedAt,
+        ],
       );
     },
     async findApiKeyByPrefix(prefix) {
-      const result = await sql.query<ApiKeyRecord>(`select ${API_KEY_COLUMNS} from api_keys where prefix = $1`, [prefix]);
+      const result = await sql.query<ApiKeyRecord>(
+        `select ${API_KEY_COLUMNS} from api_keys where prefix = $1`,
+        [prefix],
+      );
       return result.rows[0];
     },
     async listApiKeys(userId) {
-      return (await sql.query<ApiKeyRecord>(`select ${API_KEY_COLUMNS} from api_keys where user_id = $1 order by id`, [userId]))
-        .rows;
+      return (
+        await sql.query<ApiKeyRecord>(
+          `select ${API_KEY_COLUMNS} from api_keys where user_id = $1 order by id`,
+          [userId],
+        )
+      ).rows;
     },
     async countActiveApiKeys(userId, now) {
       const result = await sql.query<{ n: number }>(

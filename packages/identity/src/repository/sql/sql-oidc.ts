@@ -17,7 +17,15 @@ export function createSqlOidc(sql: IdentitySql): OidcRepository {
       await sql.query(
         `insert into oidc_login_states (state, provider_id, nonce, code_verifier, return_to, created_at, expires_at)
          values ($1, $2, $3, $4, $5, $6, $7)`,
-        [state.state, state.providerId, state.nonce, state.codeVerifier, state.returnTo, state.createdAt, state.expiresAt],
+        [
+          state.state,
+          state.providerId,
+          state.nonce,
+          state.codeVerifier,
+          state.returnTo,
+          state.createdAt,
+          state.expiresAt,
+        ],
       );
     },
     async takeOidcState(state, now) {

@@ -26,7 +26,14 @@ export function createSqlSessions(sql: IdentitySql): SessionRepository {
         await tx.query(
           `insert into auth_sessions (id, user_id, created_at, expires_at, revoked_at, revoke_reason)
            values ($1, $2, $3, $4, $5, $6)`,
-          [session.id, session.userId, session.createdAt, session.expiresAt, session.revokedAt, session.revokeReason],
+          [
+            session.id,
+            session.userId,
+            session.createdAt,
+            session.expiresAt,
+            session.revokedAt,
+            session.revokeReason,
+          ],
         );
         await insertToken(tx, first);
       });
@@ -63,10 +70,10 @@ export function createSqlSessions(sql: IdentitySql): SessionRepository {
     },
     rotateRefreshToken(tokenId, usedAt, next) {
       return sql.transaction(async (tx) => {
-        const used = await tx.query(`update refresh_tokens set used_at = $2 where id = $1 and used_at is null`, [
-          tokenId,
-          usedAt,
-        ]);
+        const used = await tx.query(
+          `update refresh_tokens set used_at = $2 where id = $1 and used_at is null`,
+          [tokenId, usedAt],
+        );
         if (used.rowCount === 0) return false;
         await insertToken(tx, next);
         return true;

@@ -1,7 +1,12 @@
 /** @module Users in SQL. */
 import type { UserRepository } from '../identity-repository.ts';
 import type { UserRecord } from '../records.ts';
-import { mapEmailTaken, type IdentitySql, type IdentitySqlQueryable, type IdentitySqlValue } from './identity-sql.ts';
+import {
+  mapEmailTaken,
+  type IdentitySql,
+  type IdentitySqlQueryable,
+  type IdentitySqlValue,
+} from './identity-sql.ts';
 
 export const USER_COLUMNS = `id, email, display_name as "displayName", password_hash as "passwordHash", role, tier,
   status, created_at as "createdAt", updated_at as "updatedAt"`;
@@ -11,7 +16,17 @@ export function insertUserSql(db: IdentitySqlQueryable, user: UserRecord): Promi
     db.query(
       `insert into users (id, email, display_name, password_hash, role, tier, status, created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [user.id, user.email, user.displayName, user.passwordHash, user.role, user.tier, user.status, user.createdAt, user.updatedAt],
+      [
+        user.id,
+        user.email,
+        user.displayName,
+        user.passwordHash,
+        user.role,
+        user.tier,
+        user.status,
+        user.createdAt,
+        user.updatedAt,
+      ],
     ),
   );
 }
@@ -25,7 +40,8 @@ export function createSqlUsers(sql: IdentitySql): UserRepository {
       return (await sql.query<UserRecord>(`select ${USER_COLUMNS} from users where id = $1`, [id])).rows[0];
     },
     async findUserByEmail(email) {
-      return (await sql.query<UserRecord>(`select ${USER_COLUMNS} from users where email = $1`, [email])).rows[0];
+      return (await sql.query<UserRecord>(`select ${USER_COLUMNS} from users where email = $1`, [email]))
+        .rows[0];
     },
     updateUser(id, patch, at, options = {}) {
       return sql.transaction(async (tx) => {

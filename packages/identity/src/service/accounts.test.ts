@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { TooManyAttemptsError } from '../errors.ts';
+import { AccountCreated } from '../events.ts';
+import { codeOf, createTestIdentity, GOOD_PASSWORD } from '../testing/identity-test-kit.ts';
+
+describe('accounts', () => {
+  it('sign-up - creates the user, signs in, and publishes account.created once stored', async () => {
+    const kit = createTestIdentity();
+    const result = await kit.service.signUp({
+      email: '  Ada.Lovelace@Example.COM ',
+      password: GOOD_PASSWORD,
+      displayName: 'Ada',
+    });
+    expect(result.user).toMatchObject({
+      email: 'ada.lovelace@example.com',
+      role: 'user',
+      tier: 'free',
+      displayName: 'Ada',
+    });
+    expect(kit.events).toHaveLength(1);
+    const [event] = kit.events;
+    expect(event).toMatchObject({
+      type: 'account.created',
+      dataschema: AccountCreated.dataschema,
+      subject: result.user.id,
+      partitionkey: result.user.id,
+      data: { userId: result.user.id, email: 'ada.lovelace@example.com', method: 'password', tier: 'free' },
+    });
+    expect(AccountCreated.schema.safeParse(event!.data).success).toBe(true);
+    expect(await kit.repository.findUserById(result.user.id)).toMatchObject({
+      passwordHash: expect.stringMatching(/^\$argon2id\$/),
+    });
+  });
+
+  it('sign-up - the same mailbox in another case is taken', async () => {
+    const kit = createTestIdentity();
+    await kit.service.signUp({ email: 'bob@example.com', password: GOOD_PASSWORD });
+    expect(await codeOf(kit.service.signUp({ email: 'BOB@example.com', password: GOOD_PASSWORD }))).toBe(
+      'IDENTITY_EMAIL_TAKEN',
+    );
+    expect(kit.events).toHaveLength(1);
+  });
+
+  it.each([
+    ['short', 'too_short'],
+    ['1234567890', 'common'],
+    ['aaaaaaaaaaaaaaa', 'repetitive'],
+    ['carol-the-great-2026', 'contains_email'],
+  ])('sign-up - password %j is refused as %s', async (password, rule) => {
+    const kit = createTestIdentity();
+    const error = await kit.service.signUp({ email: 'carol@example.com', password }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'IDENTITY_PASSWORD_WEAK', details: { rule } });
+  });
+
+  it('sign-in - the right password signs in; a wrong one or an unknown email is the same error', async () => {
+    const kit = createTestIdentity();
+    await kit.service.signUp({ email: 'dan@example.com', password: GOOD_PASSWORD });
+    await expect(
+      kit.service.signIn({ email: 'DAN@example.com', password: GOOD_PASSWORD }),
+    ).resolves.toMatchObject({
+      status: 'signed_in',
+    });
+    expect(await codeOf(kit.service.signIn({ email: 'dan@example.com', password: 'wrong password!' }))).toBe(
+      'AUTH_INVALID_CREDENTIALS',
+    );
+    expect(await codeOf(kit.service.signIn({ email: 'nobody@example.com', password: GOOD_PASSWORD }))).toBe(
+      'AUTH_INVALID_CREDENTIALS',
+    );
+  });
+
+  it('sign-in - given 5 failures for an account, then even the right password waits, with retry-after', async () => {
+    const kit = createTestIdentity();
+    await kit.service.signUp({ email: 'eve@example.com', password: GOOD_PASSWORD });
+    for (let i = 0; i < 5; i++)
+      await codeOf(kit.service.signIn({ email: 'eve@example.com', password: `wrong-${i}-password` }));
+    const error = await kit.service
+      .signIn({ email: 'eve@example.com', password: GOOD_PASSWORD })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TooManyAttemptsError);
+    expect(error).toMatchObject({ code: 'AUTH_TOO_MANY_ATTEMPTS', retryAfterSeconds: 900 });
+    kit.clock.advance(15 * 60 * 1000);
+    await expect(
+      kit.service.signIn({ email: 'eve@example.com', password: GOOD_PASSWORD }),
+    ).resolves.toMatchObject({
+      status: 'signed_in',
+    });
+  });
+
+  it('sign-in - a success resets the account count', async () => {
+    const kit = createTestIdentity();
+    await kit.service.signUp({ email: 'fay@example.com', password: GOOD_PASSWORD });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4; i++)
+        await codeOf(kit.service.signIn({ email: 'fay@example.com', password: 'not the password' }));
+      await expect(
+        kit.service.signIn({ email: 'fay@example.com', password: GOOD_PASSWORD }),
+      ).resolves.toBeDefined();
+    }
+  });
+
+  it('sign-in - failures from one address across accounts are throttled per address', async () => {
+    const kit = createTestIdentity({ throttleLimits: { maxFailuresPerAddress: 3 } });
+    const origin = { address: '203.0.113.7' };
+    for (let i = 0; i < 3; i++) {
+      await codeOf(kit.service.signIn({ email: `guess${i}@example.com`, password: 'whatever pass' }, origin));
+    }
+    expect(
+      await codeOf(kit.service.signIn({ email: 'other@example.com', password: 'whatever pass' }, origin)),
+    ).toBe('AUTH_TOO_MANY_ATTEMPTS');
+    expect(await codeOf(kit.service.signIn({ email: 'other@example.com', password: 'whatever pass' }))).toBe(
+      'AUTH_INVALID_CREDENTIALS',
+    );
+  });
+
+  it('sign-in - a disabled account cannot sign in', async () => {
+    const kit = createTestIdentity();
+    const admin = await kit.admin();
+    const user = await kit.signUpUser('gus@example.com');
+    await kit.service.updateUser(admin, user.principal.userId, { status: 'disabled' });
+    expect(await codeOf(kit.service.signIn({ email: 'gus@example.com', password: GOOD_PASSWORD }))).toBe(
+      'AUTH_ACCOUNT_DISABLED',
+    );
+    expect(await codeOf(kit.service.refresh({ refreshToken: user.refreshToken }))).toBe(
+      'AUTH_REFRESH_TOKEN_INVALID',
+    );
+  });
+
+  it('change password - needs the current one, ends every session, and the new one works', async () => {
+    const kit = createTestIdentity();
+    const user = await kit.signUpUser('hal@example.com');
+    expect(
+      await codeOf(
+        kit.service.changePassword(user.principal, {
+          currentPassword: 'nope nope nope',
+          newPassword: 'a brand new passphrase',
+        }),
+      ),
+    ).toBe('AUTH_INVALID_CREDENTIALS');
+    const tokens = await kit.service.changePassword(user.principal, {
+      currentPassword: GOOD_PASSWORD,
+      newPassword: 'a brand new passphrase',
+    });
+    expect(await codeOf(kit.service.refresh({ refreshToken: user.refreshToken }))).toBe(
+      'AUTH_REFRESH_TOKEN_INVALID',
+    );
+    await expect(kit.service.refresh({ refreshToken: tokens.refreshToken })).resolves.toBeDefined();
+    expect(await codeOf(kit.service.signIn({ email: 'hal@example.com', password: GOOD_PASSWORD }))).toBe(
+      'AUTH_INVALID_CREDENTIALS',
+    );
+    await expect(
+      kit.service.signIn({ email: 'hal@example.com', password: 'a brand new passphrase' }),
+    ).resolves.toBeDefined();
+  });
+
+  it('first run - createAccount makes an admin; hasAdmin tells', async () => {
+    const kit = createTestIdentity();
+    expect(await kit.service.hasAdmin()).toBe(false);
+    await kit.service.createAccount({ email: 'root@example.com', password: GOOD_PASSWORD }, 'admin');
+    expect(await kit.service.hasAdmin()).toBe(true);
+    expect(kit.events[0]).toMatchObject({ data: { role: 'admin', method: 'admin' } });
+  });
+});

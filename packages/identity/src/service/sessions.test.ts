@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { codeOf, createTestIdentity, GOOD_PASSWORD } from '../testing/identity-test-kit.ts';
+import { DEFAULT_ACCESS_TOKEN_TTL_MS, DEFAULT_SESSION_MAX_AGE_MS } from './options.ts';
+
+describe('sessions', () => {
+  it('sessions - given a refresh token, when refreshed, then a new pair is issued and the old token is spent', async () => {
+    const kit = createTestIdentity();
+    const { refreshToken } = await kit.signUpUser();
+    const next = await kit.service.refresh({ refreshToken });
+    expect(next.refreshToken).not.toBe(refreshToken);
+    await expect(kit.service.authenticateAccessToken(next.accessToken)).resolves.toMatchObject({
+      kind: 'user',
+    });
+    await expect(kit.service.refresh({ refreshToken: next.refreshToken })).resolves.toBeDefined();
+  });
+
+  it('sessions - given a rotated token, when presented again, then the whole family is revoked', async () => {
+    const kit = createTestIdentity();
+    const { refreshToken } = await kit.signUpUser();
+    const second = await kit.service.refresh({ refreshToken });
+    expect(await codeOf(kit.service.refresh({ refreshToken }))).toBe('AUTH_REFRESH_TOKEN_REUSED');
+    // The legitimate holder's newer token dies with the family.
+    expect(await codeOf(kit.service.refresh({ refreshToken: second.refreshToken }))).toBe(
+      'AUTH_REFRESH_TOKEN_INVALID',
+    );
+  });
+
+  it('sessions - reuse in one session leaves the user’s other sessions alone', async () => {
+    const kit = createTestIdentity();
+    const { refreshToken } = await kit.signUpUser('two@example.com');
+    const other = await kit.service.signIn({ email: 'two@example.com', password: GOOD_PASSWORD });
+    if (other.status !== 'signed_in') throw new Error('expected a session');
+    await kit.service.refresh({ refreshToken });
+    await codeOf(kit.service.refresh({ refreshToken }));
+    await expect(kit.service.refresh({ refreshToken: other.tokens.refreshToken })).resolves.toBeDefined();
+  });
+
+  it('sessions - sign-out ends one session; sign-out everywhere ends all', async () => {
+    const kit = createTestIdentity();
+    const first = await kit.signUpUser('three@example.com');
+    const second = await kit.service.signIn({ email: 'three@example.com', password: GOOD_PASSWORD });
+    const third = await kit.service.signIn({ email: 'three@example.com', password: GOOD_PASSWORD });
+    if (second.status !== 'signed_in' || third.status !== 'signed_in') throw new Error('expected sessions');
+    await kit.service.signOut({ refreshToken: first.refreshToken });
+    expect(await codeOf(kit.service.refresh({ refreshToken: first.refreshToken }))).toBe(
+      'AUTH_REFRESH_TOKEN_INVALID',
+    );
+    expect(await kit.service.signOutEverywhere(first.principal)).toBe(2);
+    for (const tokens of [second.tokens, third.tokens]) {
+      expect(await codeOf(kit.service.refresh({ refreshToken: tokens.refreshToken }))).toBe(
+        'AUTH_REFRESH_TOKEN_INVALID',
+      );
+    }
+  });
+
+  it('sessions - access tokens expire after their ttl; refresh gives a working one', async () => {
+    const kit = createTestIdentity();
+    const { accessToken, refreshToken } = await kit.signUpUser();
+    kit.clock.advance(DEFAULT_ACCESS_TOKEN_TTL_MS + 60_000);
+    expect(await codeOf(kit.service.authenticateAccessToken(accessToken))).toBe('AUTH_TOKEN_EXPIRED');
+    const next = await kit.service.refresh({ refreshToken });
+    await expect(kit.service.authenticateAccessToken(next.accessToken)).resolves.toBeDefined();
+  });
+
+  it('sessions - a session ends at its absolute max age however often it is refreshed', async () => {
+    const kit = createTestIdentity();
+    let { refreshToken } = await kit.signUpUser();
+    const step = 20 * 24 * 60 * 60 * 1000;
+    for (let elapsed = step; elapsed < DEFAULT_SESSION_MAX_AGE_MS; elapsed += step) {
+      kit.clock.advance(step);
+      ({ refreshToken } = await kit.service.refresh({ refreshToken }));
+    }
+    kit.clock.advance(step);
+    expect(await codeOf(kit.service.refresh({ refreshToken }))).toBe('AUTH_REFRESH_TOKEN_INVALID');
+  });
+
+  it('sessions - a role change shows in the next refreshed access token', async () => {
+    const kit = createTestIdentity();
+    const admin = await kit.admin();
+    const user = await kit.signUpUser();
+    await kit.service.updateUser(admin, user.principal.userId, { tier: 'premium' });
+    const next = await kit.service.refresh({ refreshToken: user.refreshToken });
+    await expect(kit.service.authenticateAccessToken(next.accessToken)).resolves.toMatchObject({
+      tier: 'premium',
+      limits: kit.service.tierLimits('premium'),
+    });
+  });
+
+  it('sessions - concurrent refreshes with one token: one wins, the other is reuse', async () => {
+    const kit = createTestIdentity();
+    const { refreshToken } = await kit.signUpUser();
+    const results = await Promise.allSettled([
+      kit.service.refresh({ refreshToken }),
+      kit.service.refresh({ refreshToken }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(
+      await codeOf(
+        Promise.reject((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason),
+      ),
+    ).toBe('AUTH_REFRESH_TOKEN_REUSED');
+  });
+});
