@@ -17,6 +17,8 @@ export default defineConfig({
         test: {
           name: 'int',
           include: ['packages/*/src/**/*.int.test.ts', 'packages/*/test/**/*.int.test.ts'],
+          // One PostgreSQL server per run (or TICKLINE_TEST_DATABASE_URL); files inject its URL.
+          globalSetup: ['packages/testing/src/postgres/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
           // Integration suites start real servers; on two cores, run files one at a time.

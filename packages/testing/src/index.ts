@@ -1,14 +1,21 @@
 /**
  * @module @tickline/testing — real-server harness for integration tests (dev only): free ports,
- * temp dirs, binary lookup that fails in CI, nats-server and a nats-server cluster.
+ * temp dirs, binary lookup that fails in CI, nats-server and a nats-server cluster, PostgreSQL
+ * (server, database per file, Vitest global setup).
  */
 export { freePort, canConnect } from './free-port.ts';
 export { tempDir } from './temp-dir.ts';
 export { requireBinary } from './binary.ts';
 export { startNatsServer } from './nats/nats-server.ts';
 export { startNatsCluster } from './nats/nats-cluster.ts';
+export { startPostgres } from './postgres/postgres-server.ts';
+export { requirePostgresBinaries } from './postgres/postgres-binaries.ts';
+export { createDatabase } from './postgres/create-database.ts';
+export { providedPostgres, PROVIDED_POSTGRES_KEY } from './postgres/provided-postgres.ts';
 
 export type { TempDir } from './temp-dir.ts';
 export type { BinaryLookup } from './binary.ts';
 export type { NatsServerHandle, StartNatsServerOptions } from './nats/nats-server.ts';
 export type { NatsClusterHandle, StartNatsClusterOptions } from './nats/nats-cluster.ts';
+export type { PostgresServerHandle, StartPostgresOptions } from './postgres/postgres-server.ts';
+export type { ProvidedPostgres } from './postgres/provided-postgres.ts';

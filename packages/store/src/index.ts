@@ -1,0 +1,56 @@
+/**
+ * @module @tickline/store — SQL for Tickline: one `Sql` port over PGlite (embedded, in a worker
+ * thread) and PostgreSQL, one migration set, the idempotent projection helper for consumers, and
+ * bulk inserts.
+ *
+ * @example
+ * const sql = config.database.url
+ *   ? await createPostgresSql({ url: config.database.url })
+ *   : await createPgliteSql({ dataDir: join(dataDir, 'pglite') });
+ * await migrate(sql);
+ * const projection = createSqlProjection({ sql, consumer: 'accounts', project: async (tx, events) => { … } });
+ */
+export { SqlDialect } from './port/sql.ts';
+export { createPgliteSql } from './pglite/pglite-sql.ts';
+export {
+  createPostgresSql,
+  DEFAULT_POOL_SIZE,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+} from './postgres/postgres-sql.ts';
+export { migrate, migrationStatus } from './migrations/migrate.ts';
+export { loadMigrations, migrationFromText, MIGRATIONS_DIR } from './migrations/load-migrations.ts';
+export { createSqlProjection } from './projection/sql-projection.ts';
+export { insertRows, DEFAULT_INSERT_CHUNK_ROWS } from './bulk/insert-rows.ts';
+export {
+  StoreErrorCodes,
+  StoreError,
+  isStoreConnectionError,
+  isStoreQueryError,
+  isUniqueViolationError,
+  isConstraintViolationError,
+  isSerializationFailureError,
+  isMigrationChangedError,
+  isMigrationFailedError,
+  isStoreClosedError,
+} from './errors.ts';
+
+export type { Sql, SqlTx, SqlQueryable, SqlResult, SqlValue, SqlHealth } from './port/sql.ts';
+export type { PgliteSqlOptions, PgliteLocation } from './pglite/pglite-sql.ts';
+export type { PostgresSqlOptions } from './postgres/postgres-sql.ts';
+export type {
+  MigrateOptions,
+  MigrateResult,
+  MigrationStatus,
+  AppliedMigration,
+} from './migrations/migrate.ts';
+export type { Migration } from './migrations/load-migrations.ts';
+export type {
+  SqlProjection,
+  SqlProjectionOptions,
+  ProjectionContext,
+  ProjectionResult,
+  ConsumerCheckpoint,
+} from './projection/sql-projection.ts';
+export type { InsertRowsOptions, OnConflict } from './bulk/insert-rows.ts';
+export type { StoreErrorCode } from './errors.ts';

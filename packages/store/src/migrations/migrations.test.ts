@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { loadMigrations, migrationFromText } from './load-migrations.ts';
+
+/**
+ * Released migrations are frozen: editing one breaks every database that applied it
+ * (STORE_MIGRATION_CHANGED). A new migration adds its checksum here.
+ */
+const FROZEN: Record<string, string> = {
+  '0001_event_infrastructure': '9a326651d187883ea7ca37a9ac961a3c8d7b03d3829ffb868dc69db8332a5287',
+};
+
+describe('migrations', () => {
+  it('migrations - released files are unchanged, numbered without gaps, and ordered', async () => {
+    const migrations = await loadMigrations();
+    for (const [id, checksum] of Object.entries(FROZEN)) {
+      expect(migrations.find((m) => m.id === id)?.checksum, id).toBe(checksum);
+    }
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+  });
+
+  it('migrations - names must be NNNN_snake_name.sql; checksums ignore line endings', () => {
+    for (const name of ['1_x.sql', '0001-x.sql', '0001_X.sql', '0001_x.txt']) {
+      expect(() => migrationFromText(name, ''), name).toThrow(
+        expect.objectContaining({ code: 'STORE_INVALID_ARGUMENT' }),
+      );
+    }
+    expect(migrationFromText('0007_x.sql', 'a;\r\nb;\r\n')).toMatchObject({
+      id: '0007_x',
+      version: 7,
+      checksum: migrationFromText('0007_x.sql', 'a;\nb;\n').checksum,
+    });
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '@tickline/testing';
+import { runSqlContract } from '../contract/sql-contract.ts';
+import { createPgliteSql } from './pglite-sql.ts';
+
+runSqlContract('pglite (worker thread, memory)', { open: () => createPgliteSql({ memory: true }) });
+
+describe('pglite adapter', () => {
+  it('pglite - data in dataDir survives a close and reopen; the outer handle is refused inside a transaction', async () => {
+    const dir = await tempDir('tickline-pglite');
+    try {
+      let sql = await createPgliteSql({ dataDir: `${dir.path}/db` });
+      await sql.exec("create table kept (v text); insert into kept values ('still here');");
+      const error = await sql
+        .transaction(async () => {
+          await sql.query('select 1');
+        })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'STORE_INVALID_ARGUMENT' });
+      await sql.close();
+      sql = await createPgliteSql({ dataDir: `${dir.path}/db` });
+      expect((await sql.query('select v from kept')).rows).toEqual([{ v: 'still here' }]);
+      await sql.close();
+    } finally {
+      await dir.remove();
+    }
+  }, 60_000);
+});

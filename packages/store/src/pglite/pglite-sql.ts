@@ -1,0 +1,152 @@
+/**
+ * @module The embedded `Sql` adapter: PGlite (Postgres in WASM) in a worker thread, so no
+ * statement ever runs on the thread serving real-time traffic. One connection: statements outside
+ * a transaction are pipelined to the worker; a transaction holds the worker from BEGIN to COMMIT
+ * (see `lane.ts`), so concurrent transactions run one after the other.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdir } from 'node:fs/promises';
+import { Registry } from '@tickline/kernel';
+import { StoreError } from '../errors.ts';
+import { pingHealth, rolledBackAtCommit, transactionHandle } from '../adapter-common.ts';
+import type { Sql, SqlHealth, SqlQueryable, SqlResult, SqlTx, SqlValue } from '../port/sql.ts';
+import { createSqlMetrics, type SqlMetrics } from '../sql-metrics.ts';
+import { prepareParams } from '../values/conversions.ts';
+import { Lane } from './lane.ts';
+import { WorkerClient } from './worker-client.ts';
+
+/** Where the embedded database lives: files under `dataDir`, or memory only (tests). */
+export type PgliteLocation = { dataDir: string; memory?: never } | { memory: true; dataDir?: never };
+
+/** Options for {@link createPgliteSql}. */
+export type PgliteSqlOptions = PgliteLocation & {
+  /** @default a private registry */
+  metrics?: Registry;
+};
+
+interface TxState {
+  owner: PgliteSql;
+  open: boolean;
+}
+
+// Which transaction the current async call chain is inside, to refuse the outer handle there.
+const currentTx = new AsyncLocalStorage<TxState>();
+
+/**
+ * Starts the worker and opens (creating on first use) the database. Opening takes a few seconds
+ * (WASM start; initdb on first use), off the calling thread.
+ * @throws StoreError STORE_CONNECTION_FAILED when the database cannot be opened.
+ * @example
+ * const sql = await createPgliteSql({ dataDir: './data/pglite' });
+ * await migrate(sql);
+ */
+export async function createPgliteSql(options: PgliteSqlOptions): Promise<Sql> {
+  const dataDir = options.memory ? undefined : options.dataDir;
+  try {
+    if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
+    const client = await WorkerClient.start(dataDir === undefined ? {} : { dataDir });
+    return new PgliteSql(client, createSqlMetrics(options.metrics ?? new Registry(), 'pglite'));
+  } catch (cause) {
+    const where = dataDir ?? 'memory';
+    throw new StoreError(
+      'STORE_CONNECTION_FAILED',
+      `could not open PGlite (${where}): ${(cause as Error).message}`,
+      {
+        cause,
+        details: { dataDir: where },
+      },
+    );
+  }
+}
+
+class PgliteSql implements Sql {
+  readonly dialect = 'pglite';
+  readonly #client: WorkerClient;
+  readonly #metrics: SqlMetrics;
+  readonly #lane = new Lane();
+  #txIds = 0;
+  #closing: Promise<void> | undefined;
+
+  constructor(client: WorkerClient, metrics: SqlMetrics) {
+    this.#client = client;
+    this.#metrics = metrics;
+  }
+
+  async query<T = Record<string, unknown>>(
+    text: string,
+    params?: readonly SqlValue[],
+  ): Promise<SqlResult<T>> {
+    this.#guard();
+    return this.#lane.shared(() => this.#query<T>(0, text, params));
+  }
+
+  async exec(script: string): Promise<void> {
+    this.#guard();
+    return this.#lane.shared(() => this.#exec(0, script));
+  }
+
+  async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    this.#guard();
+    return this.#lane.exclusive(async () => {
+      const id = ++this.#txIds;
+      const state: TxState = { owner: this, open: true };
+      const inner: SqlQueryable = {
+        query: <R>(text: string, params?: readonly SqlValue[]) => this.#query<R>(id, text, params),
+        exec: (script: string) => this.#exec(id, script),
+      };
+      const tx = transactionHandle(inner, () => state.open);
+      await this.#metrics.statement('begin', () => this.#client.request({ op: 'begin', tx: id }));
+      let result: T;
+      try {
+        result = await currentTx.run(state, () => fn(tx));
+      } catch (error) {
+        state.open = false;
+        // If the rollback fails too (worker gone) the caller still learns the first error.
+        await this.#client.request({ op: 'rollback', tx: id }).catch(() => {});
+        this.#metrics.transaction('rollback');
+        throw error;
+      }
+      state.open = false;
+      const reply = await this.#metrics.statement('commit', () =>
+        this.#client.request({ op: 'commit', tx: id }),
+      );
+      this.#metrics.transaction(reply.rolledBack ? 'rollback' : 'commit');
+      if (reply.rolledBack) throw rolledBackAtCommit();
+      return result;
+    });
+  }
+
+  health(): Promise<SqlHealth> {
+    return pingHealth(this);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#lane.exclusive(async () => {
+      await this.#client.request({ op: 'close' }).catch(() => {});
+      await this.#client.terminate();
+    });
+    return this.#closing;
+  }
+
+  #guard(): void {
+    if (this.#closing) throw new StoreError('STORE_CLOSED', 'the PGlite store is closed');
+    const tx = currentTx.getStore();
+    if (tx?.owner === this && tx.open) {
+      throw new StoreError(
+        'STORE_INVALID_ARGUMENT',
+        'use the transaction handle inside transaction(): the embedded database has one connection, so the outer handle would wait for the transaction forever',
+      );
+    }
+  }
+
+  #query<T>(tx: number, text: string, params: readonly SqlValue[] | undefined): Promise<SqlResult<T>> {
+    return this.#metrics.statement(text, async () => {
+      const reply = await this.#client.request({ op: 'query', tx, text, params: prepareParams(params) });
+      return { rows: (reply.rows ?? []) as T[], rowCount: reply.rowCount ?? 0 };
+    });
+  }
+
+  async #exec(tx: number, script: string): Promise<void> {
+    await this.#metrics.statement(script, () => this.#client.request({ op: 'exec', tx, text: script }));
+  }
+}
