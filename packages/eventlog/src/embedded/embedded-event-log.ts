@@ -5,6 +5,18 @@
  * Layout of `dir`: `00000000000000000001.log`, … (segments named by their first offset),
  * `consumers.json` (durable consumer positions) and `LOCK` (the writer's pid).
  *
+ * What it promises, and where each part lives:
+ * - An append resolves once its group is written and, under `fsync: 'always'`, fdatasynced
+ *   (group-writer.ts). Consumers only ever see such records.
+ * - Acknowledgements reach disk within `checkpointIntervalMs`: a crash redelivers at most that
+ *   window — at-least-once (checkpoint-store.ts).
+ * - Opening cuts a torn or garbage tail and reports it (recovery.ts). A damaged record elsewhere
+ *   is skipped and counted; only a `read` of exactly that one record fails with
+ *   EVLOG_CORRUPT_RECORD (log-reader.ts).
+ * - Duplicates are answered for `dedupeWindowMs`, bounded to `dedupeMaxEntries` ids (id-window.ts).
+ * - The log keeps a reference to each appended payload while the record is in the in-memory
+ *   cache: do not modify a payload after appending it (encodeEvent returns a fresh one).
+ *
  * @example
  * const log = await createEmbeddedEventLog({ dir: './data/events', metrics, logger });
  * const [result] = await log.append([{ id, key: 'zone/zone-1', type: 'game.player.moved', payload }]);
