@@ -110,13 +110,27 @@ export function createOidcClient(options: OidcProviderOptions): OidcClient {
           details: { provider: options.id, reason: reason ?? 'unknown' },
         });
       }
-      const claims = tokens.claims()!;
+      const idToken = tokens.claims()!;
+      let profile: Record<string, unknown> = idToken;
+      // Providers may keep scope claims out of the ID token (OIDC Core §5.4 lets them) and serve
+      // them from userinfo; the subject check there ties the answer to the ID token.
+      if (typeof idToken.email !== 'string') {
+        try {
+          profile = { ...(await client.fetchUserInfo(config, tokens.access_token, idToken.sub)), ...idToken };
+        } catch (error) {
+          if (isTransportError(error)) throw unavailable(options.id, error);
+          throw new IdentityError('AUTH_OIDC_FAILED', 'OIDC userinfo did not verify', {
+            cause: error,
+            details: { provider: options.id, reason: 'userinfo' },
+          });
+        }
+      }
       return {
-        issuer: claims.iss,
-        subject: claims.sub,
-        email: typeof claims.email === 'string' ? claims.email : undefined,
-        emailVerified: claims.email_verified === true,
-        name: typeof claims.name === 'string' ? claims.name : undefined,
+        issuer: idToken.iss,
+        subject: idToken.sub,
+        email: typeof profile.email === 'string' ? profile.email : undefined,
+        emailVerified: profile.email_verified === true,
+        name: typeof profile.name === 'string' ? profile.name : undefined,
       };
     },
   };
