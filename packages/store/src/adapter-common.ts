@@ -2,14 +2,30 @@
 import { StoreError } from './errors.ts';
 import type { SqlHealth, SqlQueryable, SqlTx, SqlValue } from './port/sql.ts';
 
-/** Round-trips `select 1` through `sql`; reports instead of throwing. */
+/** How long a health ping may take before the database counts as not answering. */
+export const HEALTH_TIMEOUT_MS = 5_000;
+
+/**
+ * Round-trips `select 1` through `sql`; reports instead of throwing, and gives up after
+ * {@link HEALTH_TIMEOUT_MS} (a long transaction holding PGlite's only connection, a hung server).
+ */
 export async function pingHealth(sql: SqlQueryable): Promise<SqlHealth> {
   const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<SqlHealth>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ connected: false, detail: `no answer within ${HEALTH_TIMEOUT_MS} ms` }),
+      HEALTH_TIMEOUT_MS,
+    );
+  });
+  const ping = sql.query('select 1').then(
+    (): SqlHealth => ({ connected: true, latencyMs: performance.now() - started }),
+    (error: unknown): SqlHealth => ({ connected: false, detail: (error as Error).message }),
+  );
   try {
-    await sql.query('select 1');
-    return { connected: true, latencyMs: performance.now() - started };
-  } catch (error) {
-    return { connected: false, detail: (error as Error).message };
+    return await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

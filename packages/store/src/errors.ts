@@ -44,6 +44,12 @@ export const StoreErrorCodes = defineErrorCodes({
     resolve: 'Fix the migration (the cause is attached) and run `tickline migrate up` again.',
     httpStatus: 500,
   },
+  STORE_LOCKED: {
+    meaning: 'The embedded database directory is already open in another process (or another handle).',
+    resolve:
+      'Stop the other process first (a running server holds it; `tickline migrate` runs at its start-up). details.pid names the holder.',
+    httpStatus: 500,
+  },
   STORE_CLOSED: {
     meaning: 'The SQL store was used after close().',
     resolve: 'A shutdown is in progress; the caller should stop too.',
@@ -75,3 +81,4 @@ export const isSerializationFailureError = errorGuard('STORE_SERIALIZATION_FAILU
 export const isMigrationChangedError = errorGuard('STORE_MIGRATION_CHANGED');
 export const isMigrationFailedError = errorGuard('STORE_MIGRATION_FAILED');
 export const isStoreClosedError = errorGuard('STORE_CLOSED');
+export const isStoreLockedError = errorGuard('STORE_LOCKED');

@@ -33,6 +33,7 @@ export {
   isMigrationChangedError,
   isMigrationFailedError,
   isStoreClosedError,
+  isStoreLockedError,
 } from './errors.ts';
 
 export type { Sql, SqlTx, SqlQueryable, SqlResult, SqlValue, SqlHealth } from './port/sql.ts';

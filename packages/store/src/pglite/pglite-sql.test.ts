@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '@tickline/testing';
 import { runSqlContract } from '../contract/sql-contract.ts';
@@ -6,7 +7,7 @@ import { createPgliteSql } from './pglite-sql.ts';
 runSqlContract('pglite (worker thread, memory)', { open: () => createPgliteSql({ memory: true }) });
 
 describe('pglite adapter', () => {
-  it('pglite - data in dataDir survives a close and reopen; the outer handle is refused inside a transaction', async () => {
+  it('pglite - data in dataDir survives a close and reopen; the dir is locked while open; the outer handle is refused inside a transaction', async () => {
     const dir = await tempDir('tickline-pglite');
     try {
       let sql = await createPgliteSql({ dataDir: `${dir.path}/db` });
@@ -17,6 +18,10 @@ describe('pglite adapter', () => {
         })
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'STORE_INVALID_ARGUMENT' });
+      // One handle per directory: a second opener (another process, or this one) is refused.
+      await expect(createPgliteSql({ dataDir: `${dir.path}/db` })).rejects.toMatchObject({
+        code: 'STORE_LOCKED',
+      });
       await sql.close();
       sql = await createPgliteSql({ dataDir: `${dir.path}/db` });
       expect((await sql.query('select v from kept')).rows).toEqual([{ v: 'still here' }]);
@@ -25,4 +30,16 @@ describe('pglite adapter', () => {
       await dir.remove();
     }
   }, 60_000);
+
+  it('pglite - a data dir that cannot be created is STORE_CONNECTION_FAILED', async () => {
+    const dir = await tempDir('tickline-pglite');
+    try {
+      await writeFile(`${dir.path}/file`, 'not a directory');
+      await expect(createPgliteSql({ dataDir: `${dir.path}/file/db` })).rejects.toMatchObject({
+        code: 'STORE_CONNECTION_FAILED',
+      });
+    } finally {
+      await dir.remove();
+    }
+  });
 });

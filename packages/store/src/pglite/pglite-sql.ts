@@ -7,7 +7,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir } from 'node:fs/promises';
 import { Registry } from '@tickline/kernel';
-import { StoreError } from '../errors.ts';
+import { isStoreLockedError, StoreError } from '../errors.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { pingHealth, rolledBackAtCommit, transactionHandle } from '../adapter-common.ts';
 import type { Sql, SqlHealth, SqlQueryable, SqlResult, SqlTx, SqlValue } from '../port/sql.ts';
 import { createSqlMetrics, type SqlMetrics } from '../sql-metrics.ts';
@@ -35,19 +36,26 @@ const currentTx = new AsyncLocalStorage<TxState>();
 /**
  * Starts the worker and opens (creating on first use) the database. Opening takes a few seconds
  * (WASM start; initdb on first use), off the calling thread.
- * @throws StoreError STORE_CONNECTION_FAILED when the database cannot be opened.
+ * @throws StoreError STORE_CONNECTION_FAILED when the database cannot be opened, STORE_LOCKED when
+ * another process (or handle) has `dataDir` open.
  * @example
  * const sql = await createPgliteSql({ dataDir: './data/pglite' });
  * await migrate(sql);
  */
 export async function createPgliteSql(options: PgliteSqlOptions): Promise<Sql> {
   const dataDir = options.memory ? undefined : options.dataDir;
+  const where = dataDir ?? 'memory';
+  let unlock = async (): Promise<void> => {};
   try {
-    if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
+    if (dataDir !== undefined) {
+      await mkdir(dataDir, { recursive: true });
+      unlock = await lockDataDir(dataDir);
+    }
     const client = await WorkerClient.start(dataDir === undefined ? {} : { dataDir });
-    return new PgliteSql(client, createSqlMetrics(options.metrics ?? new Registry(), 'pglite'));
+    return new PgliteSql(client, createSqlMetrics(options.metrics ?? new Registry(), 'pglite'), unlock);
   } catch (cause) {
-    const where = dataDir ?? 'memory';
+    await unlock();
+    if (isStoreLockedError(cause)) throw cause;
     throw new StoreError(
       'STORE_CONNECTION_FAILED',
       `could not open PGlite (${where}): ${(cause as Error).message}`,
@@ -64,12 +72,14 @@ class PgliteSql implements Sql {
   readonly #client: WorkerClient;
   readonly #metrics: SqlMetrics;
   readonly #lane = new Lane();
+  readonly #unlock: () => Promise<void>;
   #txIds = 0;
   #closing: Promise<void> | undefined;
 
-  constructor(client: WorkerClient, metrics: SqlMetrics) {
+  constructor(client: WorkerClient, metrics: SqlMetrics, unlock: () => Promise<void>) {
     this.#client = client;
     this.#metrics = metrics;
+    this.#unlock = unlock;
   }
 
   async query<T = Record<string, unknown>>(
@@ -124,6 +134,7 @@ class PgliteSql implements Sql {
     this.#closing ??= this.#lane.exclusive(async () => {
       await this.#client.request({ op: 'close' }).catch(() => {});
       await this.#client.terminate();
+      await this.#unlock();
     });
     return this.#closing;
   }
