@@ -38,8 +38,30 @@ export function toStoreError(error: unknown, statement?: string): StoreError {
     }
     return new StoreError(codeForSqlState(fields.sqlState), fields.message, { cause, details });
   }
-  const code: StoreErrorCode = CONNECTION_MESSAGE.test(fields.message)
-    ? 'STORE_CONNECTION_FAILED'
-    : 'STORE_QUERY_FAILED';
-  return new StoreError(code, fields.message, { cause, details: preview });
+  const network = isNetworkError(error);
+  const message = network ? networkMessage(error as NetworkError) : fields.message;
+  const code: StoreErrorCode =
+    network || CONNECTION_MESSAGE.test(message) ? 'STORE_CONNECTION_FAILED' : 'STORE_QUERY_FAILED';
+  return new StoreError(code, message, { cause, details: preview });
+}
+
+interface NetworkError {
+  code?: unknown;
+  syscall?: unknown;
+  message?: unknown;
+  errors?: unknown;
+}
+
+/** Socket errors from Node: `ECONNREFUSED`…, or an AggregateError of them (one per address tried). */
+function isNetworkError(error: unknown): boolean {
+  const e = error as NetworkError | null;
+  if (typeof e !== 'object' || e === null) return false;
+  return typeof e.syscall === 'string' || (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code));
+}
+
+// An AggregateError's own message is empty; name the first attempt instead.
+function networkMessage(error: NetworkError): string {
+  const first = Array.isArray(error.errors) ? (error.errors[0] as NetworkError | undefined) : undefined;
+  const message = typeof error.message === 'string' && error.message ? error.message : first?.message;
+  return typeof message === 'string' && message ? message : `network error ${String(error.code)}`;
 }
