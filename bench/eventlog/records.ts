@@ -14,7 +14,7 @@ const BenchMoved = defineEvent({
 /** `count` append records whose payloads are encoded envelopes of ~300 bytes. */
 export function makeRecords(count: number, keys = 64): AppendRecord[] {
   const source = createEventSource({ source: 'zone/bench' });
-  const probe = encodeEvent(source.create(BenchMoved, { subject: 'player-0000', partitionkey: 'zone-00', data: { x: 1.5, y: 2.5, pad: '' } }));
+  const probe = encodeEvent(source.create(BenchMoved, { subject: 'player-0000', partitionkey: 'zone-00', data: { x: 499_999.5, y: 249_999.75, pad: '' } }));
   const pad = 'x'.repeat(Math.max(0, TARGET_EVENT_BYTES - probe.length));
   const records: AppendRecord[] = new Array(count);
   for (let i = 0; i < count; i++) {

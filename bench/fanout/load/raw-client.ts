@@ -1,0 +1,209 @@
+/**
+ * @module Minimal load-generator clients on raw TCP sockets, so 5,000 of them fit on one core
+ * without becoming the bottleneck: a WebSocket handshake and frame parser (answering pings), an
+ * SSE reader, and the Engine.IO/Socket.IO handshake on top of the WebSocket one. Each finds
+ * `"seq":` and `"ts":` in a message with one byte search and records the latency.
+ */
+import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { BENCH_CHANNEL, type Impl } from '../ipc.ts';
+import { nowMs } from '../payload.ts';
+import type { Recorder } from './recorder.ts';
+
+const SEQ = Buffer.from('"seq":');
+const TS = Buffer.from('"ts":');
+const HEADER_END = Buffer.from('\r\n\r\n');
+const SSE_END = Buffer.from('\n\n');
+const SUBSCRIBE = Buffer.from(JSON.stringify({ type: 'subscribe', channels: [BENCH_CHANNEL] }));
+
+export interface ClientTarget {
+  impl: Impl;
+  port: number;
+  cookie: string | undefined;
+}
+
+/** Parses a JSON number at `pos` (digits, optional fraction). */
+function readNumber(buf: Buffer, pos: number): number {
+  let value = 0;
+  let i = pos;
+  for (; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (c < 48 || c > 57) break;
+    value = value * 10 + (c - 48);
+  }
+  if (buf[i] === 46) {
+    let scale = 0.1;
+    for (i++; i < buf.length; i++) {
+      const c = buf[i]!;
+      if (c < 48 || c > 57) break;
+      value += (c - 48) * scale;
+      scale /= 10;
+    }
+  }
+  return value;
+}
+
+/** A masked client frame (the all-zero mask is valid and leaves the payload as is). */
+function clientFrame(opcode: number, payload: Buffer): Buffer {
+  if (payload.length > 125) throw new Error('client frames here are small');
+  return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
+}
+
+export class RawClient {
+  readonly ready: Promise<void>;
+  /** Messages seen (any seq). */
+  received = 0;
+  errors = 0;
+  readonly #socket: Socket;
+  readonly #impl: Impl;
+  readonly #recorder: Recorder;
+  #carry: Buffer | undefined;
+  #headersDone = false;
+  #isReady = false;
+  #resolveReady!: () => void;
+  #fail!: (error: Error) => void;
+
+  constructor(target: ClientTarget, recorder: Recorder) {
+    this.#impl = target.impl;
+    this.#recorder = recorder;
+    this.ready = new Promise((resolve, reject) => {
+      this.#resolveReady = resolve;
+      this.#fail = reject;
+    });
+    const socket = connect(target.port, '127.0.0.1');
+    this.#socket = socket;
+    socket.setNoDelay(true);
+    socket.on('error', (error) => {
+      this.errors++;
+      this.#fail(error);
+    });
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.write(this.#request(target));
+  }
+
+  get isWebSocket(): boolean {
+    return this.#impl !== 'raw-sse' && this.#impl !== 'tickline-sse';
+  }
+
+  #markReady(): void {
+    this.#isReady = true;
+    this.#resolveReady();
+  }
+
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  #request(target: ClientTarget): string {
+    const cookie = target.cookie ? `Cookie: ${target.cookie}\r\n` : '';
+    const host = `Host: 127.0.0.1:${target.port}\r\n`;
+    const path =
+      target.impl === 'tickline-sse'
+        ? `/api/v1/stream?channels=${BENCH_CHANNEL}`
+        : target.impl === 'tickline-ws'
+          ? '/api/v1/ws'
+          : target.impl === 'socketio'
+            ? '/socket.io/?EIO=4&transport=websocket'
+            : '/';
+    if (!this.isWebSocket) return `GET ${path} HTTP/1.1\r\n${host}Accept: text/event-stream\r\n${cookie}\r\n`;
+    return (
+      `GET ${path} HTTP/1.1\r\n${host}Upgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n${cookie}\r\n`
+    );
+  }
+
+  #onData(chunk: Buffer): void {
+    const now = nowMs();
+    let buf = this.#carry ? Buffer.concat([this.#carry, chunk]) : chunk;
+    this.#carry = undefined;
+    if (!this.#headersDone) {
+      const end = buf.indexOf(HEADER_END);
+      if (end === -1) {
+        this.#carry = buf;
+        return;
+      }
+      const status = buf.toString('latin1', 9, 12);
+      const expected = this.isWebSocket ? '101' : '200';
+      if (status !== expected) {
+        this.#fail(
+          new Error(`${this.#impl}: HTTP ${status}: ${buf.toString('latin1', 0, Math.min(buf.length, 300))}`),
+        );
+        this.#socket.destroy();
+        return;
+      }
+      this.#headersDone = true;
+      buf = buf.subarray(end + 4);
+      if (this.#impl === 'tickline-ws') this.#socket.write(clientFrame(1, SUBSCRIBE));
+      if (this.#impl === 'raw-ws' || this.#impl === 'raw-sse') this.#markReady();
+    }
+    if (this.isWebSocket) this.#frames(buf, now);
+    else this.#sse(buf, now);
+  }
+
+  #frames(buf: Buffer, now: number): void {
+    let pos = 0;
+    while (buf.length - pos >= 2) {
+      const opcode = buf[pos]! & 0x0f;
+      let length = buf[pos + 1]! & 0x7f;
+      let header = 2;
+      if (length === 126) {
+        if (buf.length - pos < 4) break;
+        length = buf.readUInt16BE(pos + 2);
+        header = 4;
+      } else if (length === 127) {
+        if (buf.length - pos < 10) break;
+        length = Number(buf.readBigUInt64BE(pos + 2));
+        header = 10;
+      }
+      if (buf.length - pos < header + length) break;
+      const start = pos + header;
+      pos = start + length;
+      if (opcode === 1) this.#text(buf, start, pos, now);
+      else if (opcode === 9) this.#socket.write(clientFrame(10, buf.subarray(start, pos)));
+    }
+    if (pos < buf.length) this.#carry = buf.subarray(pos);
+  }
+
+  #text(buf: Buffer, start: number, end: number, now: number): void {
+    if (this.#impl === 'socketio') {
+      const first = buf[start]!;
+      if (first === 0x32 && end - start === 1)
+        return void this.#socket.write(clientFrame(1, Buffer.from('3'))); // ping → pong
+      if (first === 0x30) return void this.#socket.write(clientFrame(1, Buffer.from('40'))); // open → connect
+      if (first === 0x34 && buf[start + 1] === 0x30) return this.#markReady(); // connected
+    }
+    if (!this.#measure(buf, start, end, now) && !this.#isReady && this.#impl === 'tickline-ws') {
+      if (buf.indexOf('"subscribed"', start) !== -1) this.#markReady();
+    }
+  }
+
+  #sse(buf: Buffer, now: number): void {
+    const last = buf.lastIndexOf(SSE_END);
+    if (last === -1) {
+      this.#carry = buf;
+      return;
+    }
+    let pos = 0;
+    while (pos < last) {
+      const at = buf.indexOf(SEQ, pos);
+      if (at === -1 || at > last) break;
+      this.#measure(buf, at, last, now);
+      pos = at + SEQ.length;
+    }
+    if (!this.#isReady && this.#impl === 'tickline-sse' && buf.indexOf('event: subscribed') !== -1)
+      this.#markReady();
+    if (last + 2 < buf.length) this.#carry = buf.subarray(last + 2);
+  }
+
+  /** Records the message whose `"seq":` is at or after `start`; false when there is none. */
+  #measure(buf: Buffer, start: number, end: number, now: number): boolean {
+    const at = buf.indexOf(SEQ, start);
+    if (at === -1 || at >= end) return false;
+    const seq = readNumber(buf, at + SEQ.length);
+    const ts = buf.indexOf(TS, at);
+    if (ts === -1 || ts >= end) return false;
+    this.#recorder.record(seq, now - readNumber(buf, ts + TS.length));
+    this.received++;
+    return true;
+  }
+}

@@ -1,0 +1,145 @@
+/** @module One benchmark phase: one server child, N subscribers, memory, then a fixed-rate window. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { percentile, progress } from '../lib/report.ts';
+import type { FromServer, Impl, ToServer } from './ipc.ts';
+import { RawClient, type ClientTarget } from './load/raw-client.ts';
+import { Recorder } from './load/recorder.ts';
+import { openWitness } from './load/witness.ts';
+
+const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
+const CONNECT_CONCURRENCY = 200;
+const CONNECT_TIMEOUT_MS = 60_000;
+const SETTLE_MS = 1_000;
+const STRAGGLER_MS = 500;
+
+export interface PhaseOptions {
+  impl: Impl;
+  subscribers: number;
+  rate: number;
+  warmupMs: number;
+  windowMs: number;
+  /** Core for the server child, or undefined to leave scheduling alone. */
+  serverCore: number | undefined;
+}
+
+export interface PhaseResult {
+  impl: Impl;
+  subscribers: number;
+  cpuUsPerMsg: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  deliveredRatio: number;
+  kbPerConn: number;
+  heapKbPerConn: number;
+  fanoutP50Ms: number;
+  serverCpuPct: number;
+  loadgenCpuUsPerMsg: number;
+  witnessOk: boolean;
+}
+
+type Message<T extends FromServer['type']> = Extract<FromServer, { type: T }>;
+
+function next<T extends FromServer['type']>(child: ChildProcess, type: T): Promise<Message<T>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: FromServer) => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message as Message<T>);
+    };
+    const onExit = (code: number | null) =>
+      reject(new Error(`server exited (${code}) while waiting for "${type}"`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+function ask<T extends FromServer['type']>(
+  child: ChildProcess,
+  message: ToServer,
+  type: T,
+): Promise<Message<T>> {
+  const reply = next(child, type);
+  child.send(message);
+  return reply;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function connectAll(count: number, target: ClientTarget, recorder: Recorder): Promise<RawClient[]> {
+  const clients: RawClient[] = [];
+  let started = 0;
+  const deadline = Date.now() + CONNECT_TIMEOUT_MS;
+  const worker = async () => {
+    while (started < count) {
+      started++;
+      const client = new RawClient(target, recorder);
+      clients.push(client);
+      await Promise.race([
+        client.ready,
+        sleep(Math.max(0, deadline - Date.now())).then(() => Promise.reject(new Error('connect timed out'))),
+      ]);
+      if (clients.length % 1000 === 0) progress(`  ${clients.length} connected`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, count) }, worker));
+  return clients;
+}
+
+export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
+  const { impl, subscribers, rate, warmupMs, windowMs } = options;
+  const node = [process.execPath, '--expose-gc', SERVER, impl];
+  const [command, ...args] =
+    options.serverCore === undefined ? node : ['taskset', '-c', String(options.serverCore), ...node];
+  const child = spawn(command!, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let clients: RawClient[] = [];
+  try {
+    const ready = await next(child, 'ready');
+    const target: ClientTarget = { impl, port: ready.port, cookie: ready.cookie };
+    const idle = await ask(child, { type: 'mem' }, 'mem');
+    progress(`${impl} × ${subscribers}: connecting`);
+    const recorder = new Recorder(Math.ceil(rate * ((warmupMs + windowMs) / 1000 + 2) * subscribers));
+    clients = await connectAll(subscribers, target, recorder);
+    await sleep(SETTLE_MS);
+    const loaded = await ask(child, { type: 'mem' }, 'mem');
+    const witness = await openWitness(impl, ready.port, ready.cookie);
+    progress(
+      `${impl} × ${subscribers}: publishing ${rate}/s, ${warmupMs / 1000} s warm-up + ${windowMs / 1000} s window`,
+    );
+    const loadCpu = process.cpuUsage();
+    const receivedBefore = recorder.size;
+    const window = await ask(child, { type: 'run', rate, warmupMs, windowMs }, 'window');
+    await sleep(STRAGGLER_MS);
+    const load = process.cpuUsage(loadCpu);
+    const latencies = recorder.window(window.firstSeq, window.lastSeq);
+    const published = window.lastSeq - window.firstSeq + 1;
+    const witnessed = [...witness.seqs].filter((s) => s >= window.firstSeq && s <= window.lastSeq).length;
+    witness.close();
+    const errors = clients.reduce((sum, c) => sum + c.errors, 0);
+    if (errors > 0) progress(`${impl}: ${errors} client errors`);
+    return {
+      impl,
+      subscribers,
+      cpuUsPerMsg: window.cpuUs / latencies.length,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: percentile(latencies, 100),
+      deliveredRatio: latencies.length / (published * subscribers),
+      kbPerConn: (loaded.rss - idle.rss) / subscribers / 1024,
+      heapKbPerConn: (loaded.heapUsed - idle.heapUsed) / subscribers / 1024,
+      fanoutP50Ms: window.fanoutP50Ms,
+      serverCpuPct: (window.cpuUs / 1000 / window.elapsedMs) * 100,
+      loadgenCpuUsPerMsg: (load.user + load.system) / Math.max(1, recorder.size - receivedBefore),
+      witnessOk: witnessed === published,
+    };
+  } finally {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'stop' } satisfies ToServer);
+      await Promise.race([exited, sleep(5_000).then(() => child.kill('SIGKILL'))]);
+    }
+    for (const client of clients) client.destroy();
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * @module `npm run bench:fanout` — fan-out cost of Tickline's real-time gateway against bare
+ * servers and Socket.IO, in one run, on loopback.
+ *
+ * Peers: Tickline WebSocket, Tickline SSE (same server: Fastify + gateway, ticket auth, channel
+ * rules, history), a bare `ws` broadcast server, a bare `node:http` SSE broadcaster, Socket.IO 4.
+ * Each phase starts one peer in a child process pinned to core 1 (`taskset -c 1`); this process,
+ * the load generator, pins itself to core 0. Per phase: memory after GC before and after N idle
+ * subscribers connect; then events of ~200 bytes at a fixed rate (default 10/s to every
+ * subscriber): server CPU per delivered event from the child's `process.cpuUsage()` over the
+ * window, and publish→receive latency p50/p99 measured on every delivery.
+ *
+ * Sizes: BENCH_SUBSCRIBERS (default "5000,1000"), BENCH_RATE (10 events/s), BENCH_WARMUP_SECONDS
+ * (3), BENCH_WINDOW_SECONDS (10), BENCH_IMPLS (all). Needs `ulimit -n` above the subscriber count
+ * plus ~100 (each side holds one descriptor per connection). The last line is `RESULT {json}`.
+ */
+import { execFileSync } from 'node:child_process';
+import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
+import { IMPLS, type Impl } from './ipc.ts';
+import { runPhase, type PhaseResult } from './phase.ts';
+import { makeEvent } from './payload.ts';
+
+const rows = (process.env.BENCH_SUBSCRIBERS ?? '5000,1000').split(',').map((s) => Number(s.trim()));
+const impls = (process.env.BENCH_IMPLS ?? IMPLS.join(',')).split(',').map((s) => s.trim()) as Impl[];
+const rate = envInt('BENCH_RATE', 10);
+const warmupMs = envInt('BENCH_WARMUP_SECONDS', 3) * 1000;
+const windowMs = envInt('BENCH_WINDOW_SECONDS', 10) * 1000;
+
+const openFiles = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim());
+const needed = Math.max(...rows) + 100;
+if (Number.isFinite(openFiles) && openFiles < needed) {
+  throw new Error(`ulimit -n is ${openFiles}; ${needed} needed. Run \`ulimit -n ${needed * 2}\` first.`);
+}
+
+// Load generator on core 0 (every thread: -a), servers on core 1.
+let serverCore: number | undefined = 1;
+try {
+  execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
+} catch {
+  serverCore = undefined;
+  progress('taskset unavailable: running unpinned');
+}
+
+const eventBytes = Buffer.byteLength(JSON.stringify(makeEvent(1).data));
+progress(
+  `events of ${eventBytes} bytes of data, ${rate}/s to each subscriber; rows ${rows.join(', ')}; ulimit -n ${openFiles}`,
+);
+const results: PhaseResult[] = [];
+for (const subscribers of rows) {
+  for (const impl of impls) {
+    const result = await runPhase({ impl, subscribers, rate, warmupMs, windowMs, serverCore });
+    progress(
+      `${impl} × ${subscribers}: ${round(result.cpuUsPerMsg, 2)} µs/msg, p50 ${round(result.p50Ms, 1)} ms, ` +
+        `p99 ${round(result.p99Ms, 1)} ms, ${round(result.kbPerConn, 1)} KB/conn, delivered ${round(result.deliveredRatio, 4)}`,
+    );
+    results.push(result);
+  }
+}
+
+printTable(
+  results.map((r) => ({
+    subscribers: r.subscribers,
+    impl: r.impl,
+    'server µs/msg': round(r.cpuUsPerMsg, 2),
+    'server CPU %': round(r.serverCpuPct, 1),
+    'p50 ms': round(r.p50Ms, 1),
+    'p99 ms': round(r.p99Ms, 1),
+    'max ms': round(r.maxMs, 1),
+    delivered: round(r.deliveredRatio, 4),
+    'KB/conn (rss)': round(r.kbPerConn, 1),
+    'KB/conn (heap)': round(r.heapKbPerConn, 1),
+    'fan-out p50 ms': round(r.fanoutP50Ms, 2),
+    'loadgen µs/msg': round(r.loadgenCpuUsPerMsg, 2),
+    witness: r.witnessOk ? 'ok' : 'MISSED',
+  })),
+);
+
+const KEYS: Record<Impl, string> = {
+  'tickline-ws': 'ws',
+  'tickline-sse': 'sse',
+  'raw-ws': 'raw_ws',
+  'raw-sse': 'raw_sse',
+  socketio: 'socketio',
+};
+const summary: Record<string, unknown> = {
+  subscribers: rows[0],
+  rate_per_subscriber: rate,
+  event_data_bytes: eventBytes,
+};
+for (const r of results) {
+  const suffix = r.subscribers === rows[0] ? '' : `_${r.subscribers}`;
+  const key = KEYS[r.impl];
+  summary[`${key}_cpu_us_per_msg${suffix}`] = round(r.cpuUsPerMsg, 3);
+  summary[`${key}_p50_ms${suffix}`] = round(r.p50Ms, 2);
+  summary[`${key}_p99_ms${suffix}`] = round(r.p99Ms, 2);
+  summary[`${key}_kb_per_conn${suffix}`] = round(r.kbPerConn, 2);
+  summary[`${key}_delivered${suffix}`] = round(r.deliveredRatio, 4);
+}
+const ratio = (a: string, b: string) =>
+  typeof summary[a] === 'number' && typeof summary[b] === 'number' ? round(summary[a] / summary[b], 3) : null;
+summary.ws_vs_raw_cpu = ratio('ws_cpu_us_per_msg', 'raw_ws_cpu_us_per_msg');
+summary.sse_vs_raw_cpu = ratio('sse_cpu_us_per_msg', 'raw_sse_cpu_us_per_msg');
+summary.ws_vs_socketio_cpu = ratio('ws_cpu_us_per_msg', 'socketio_cpu_us_per_msg');
+summary.ws_vs_socketio_kb = ratio('ws_kb_per_conn', 'socketio_kb_per_conn');
+summary.loadgen_max_us_per_msg = round(Math.max(...results.map((r) => r.loadgenCpuUsPerMsg)), 2);
+summary.witness_ok = results.every((r) => r.witnessOk);
+summary.pinned = serverCore !== undefined;
+printResult(summary);

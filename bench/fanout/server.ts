@@ -1,0 +1,93 @@
+/**
+ * @module The server child of `npm run bench:fanout` (run pinned to its own core): starts one peer,
+ * reports memory after GC on request, and publishes at a fixed rate, measuring its own CPU over the
+ * window with `process.cpuUsage()`.
+ */
+import { percentile } from '../lib/report.ts';
+import type { FromServer, Impl, ToServer } from './ipc.ts';
+import { makeEvent } from './payload.ts';
+import type { Peer } from './peers/peer.ts';
+import { startRawSse } from './peers/raw-sse.ts';
+import { startRawWs } from './peers/raw-ws.ts';
+import { startSocketIo } from './peers/socketio.ts';
+import { startTickline } from './peers/tickline.ts';
+
+const impl = process.argv[2] as Impl;
+const send = (message: FromServer) => process.send!(message);
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const starters: Record<Impl, () => Promise<Peer>> = {
+  'tickline-ws': startTickline,
+  'tickline-sse': startTickline,
+  'raw-ws': startRawWs,
+  'raw-sse': startRawSse,
+  socketio: startSocketIo,
+};
+
+const peer = await starters[impl]();
+
+async function settledMemory(): Promise<{ rss: number; heapUsed: number }> {
+  for (let i = 0; i < 3; i++) {
+    gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  if (process.env.BENCH_DEBUG_MEM) {
+    const v8 = await import('node:v8');
+    const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, [Math.round(s.space_size / 1e6), Math.round(s.space_used_size / 1e6)]]));
+    process.stderr.write(`[mem] ${JSON.stringify({ rss, heapTotal, heapUsed, external, arrayBuffers, spaces })}\n`);
+  }
+  return { rss, heapUsed };
+}
+
+function run(rate: number, warmupMs: number, windowMs: number): void {
+  const intervalMs = 1000 / rate;
+  const start = performance.now();
+  const fanout: number[] = [];
+  let seq = 0;
+  let next = start;
+  let window: { cpu: NodeJS.CpuUsage; at: number; firstSeq: number } | undefined;
+  const tick = () => {
+    const now = performance.now();
+    if (window === undefined && now - start >= warmupMs) {
+      window = { cpu: process.cpuUsage(), at: now, firstSeq: seq + 1 };
+    }
+    if (window !== undefined && now - window.at >= windowMs) {
+      const cpu = process.cpuUsage(window.cpu);
+      send({
+        type: 'window',
+        firstSeq: window.firstSeq,
+        lastSeq: seq,
+        cpuUs: cpu.user + cpu.system,
+        elapsedMs: now - window.at,
+        fanoutP50Ms: percentile(fanout, 50),
+        fanoutP99Ms: percentile(fanout, 99),
+      });
+      return;
+    }
+    seq++;
+    const event = makeEvent(seq);
+    const before = performance.now();
+    peer.broadcast(event);
+    if (window !== undefined) fanout.push(performance.now() - before);
+    next += intervalMs;
+    setTimeout(tick, Math.max(0, next - performance.now()));
+  };
+  tick();
+}
+
+process.on('message', (message: ToServer) => {
+  switch (message.type) {
+    case 'mem':
+      void settledMemory().then((m) => send({ type: 'mem', ...m }));
+      return;
+    case 'run':
+      run(message.rate, message.warmupMs, message.windowMs);
+      return;
+    case 'stop':
+      // Exit without a graceful close: the server side closing first keeps TIME_WAIT off the
+      // load generator's ephemeral ports.
+      process.exit(0);
+  }
+});
+send({ type: 'ready', port: peer.port, cookie: peer.cookie });
