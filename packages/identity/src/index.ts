@@ -15,7 +15,7 @@ export {
   DEFAULT_API_KEY_SCOPES,
 } from './service/options.ts';
 export { PrincipalKind, requireRole, requireScope, requireAdmin } from './service/principal.ts';
-export { RevokeReason } from './service/sessions.ts';
+export { RevokeReason, DEFAULT_ENDED_SESSION_RETENTION_MS } from './service/sessions.ts';
 export {
   IdentityErrorCodes,
   IdentityError,

@@ -45,6 +45,8 @@ export interface SessionRepository {
   revokeSession(sessionId: string, reason: string, at: Date): Promise<boolean>;
   /** Revokes every live session of the user; returns how many. */
   revokeUserSessions(userId: string, reason: string, at: Date): Promise<number>;
+  /** Deletes sessions (and their tokens) that expired or were revoked before `before`. */
+  deleteEndedSessions(before: Date): Promise<number>;
 }
 
 export interface ApiKeyRepository {

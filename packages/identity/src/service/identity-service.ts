@@ -76,6 +76,11 @@ export interface IdentityService {
   ): Promise<OidcSignInResult>;
 
   tierLimits(tier: Tier): TierLimits;
+  /**
+   * Deletes sessions (and their refresh tokens) that expired or were revoked more than
+   * `retentionMs` ago. Each refresh adds a row, so run this periodically. @default 7 days
+   */
+  purgeEndedSessions(retentionMs?: number): Promise<number>;
   /** Writes pending API key last-used times now. */
   flush(): Promise<void>;
   /** Stops background work and flushes. */
@@ -129,6 +134,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     completeOidcSignIn: oidc.complete,
 
     tierLimits: (tier) => ctx.options.tiers[tier],
+    purgeEndedSessions: (retentionMs) => sessions.purgeEnded(retentionMs),
     flush: () => ctx.lastUsed.flush(),
     close: () => ctx.lastUsed.close(),
   };

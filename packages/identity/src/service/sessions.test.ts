@@ -74,6 +74,20 @@ describe('sessions', () => {
     expect(await codeOf(kit.service.refresh({ refreshToken }))).toBe('AUTH_REFRESH_TOKEN_INVALID');
   });
 
+  it('sessions - purging deletes sessions ended before the retention, not live ones', async () => {
+    const kit = createTestIdentity();
+    const ended = await kit.signUpUser();
+    const live = await kit.signUpUser();
+    await kit.service.signOut({ refreshToken: ended.refreshToken });
+    expect(await kit.service.purgeEndedSessions()).toBe(0);
+    kit.clock.advance(8 * 24 * 60 * 60 * 1000);
+    expect(await kit.service.purgeEndedSessions()).toBe(1);
+    await expect(kit.service.refresh({ refreshToken: live.refreshToken })).resolves.toBeDefined();
+    expect(await codeOf(kit.service.refresh({ refreshToken: ended.refreshToken }))).toBe(
+      'AUTH_REFRESH_TOKEN_INVALID',
+    );
+  });
+
   it('sessions - a role change shows in the next refreshed access token', async () => {
     const kit = createTestIdentity();
     const admin = await kit.admin();

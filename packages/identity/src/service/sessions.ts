@@ -14,6 +14,8 @@ import type { IdentityContext } from './identity-context.ts';
 
 const REFRESH_TOKEN_PREFIX = 'tkl_rt_';
 const REFRESH_TOKEN_BYTES = 32;
+/** How long ended sessions are kept (for audit) before purgeEnded deletes them. */
+export const DEFAULT_ENDED_SESSION_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** What a client keeps after signing in. */
 export interface TokenPair {
@@ -131,6 +133,10 @@ export function createSessions(ctx: IdentityContext) {
       const found = await repo.findRefreshToken(sha256Hex(refreshToken));
       if (found) await repo.revokeSession(found.session.id, RevokeReason.SignOut, ctx.now());
     },
+
+    /** Deletes sessions that ended more than `retentionMs` ago; returns how many. */
+    purgeEnded: (retentionMs: number = DEFAULT_ENDED_SESSION_RETENTION_MS): Promise<number> =>
+      repo.deleteEndedSessions(new Date(ctx.now().getTime() - retentionMs)),
 
     /** Ends every session of the user; access tokens already issued live until they expire. */
     signOutEverywhere: async (

@@ -164,6 +164,21 @@ export function runIdentityRepositoryContract(label: string, repo: () => Identit
       expect((await repo().findRefreshToken(token.tokenHash))?.session.revokedAt).toBeNull();
     });
 
+    it('sessions - ended sessions are deleted with their tokens; live ones stay', async () => {
+      const u = await stored();
+      const live = session(u.id);
+      const revoked = session(u.id);
+      await repo().createSession(live.session, live.token);
+      await repo().createSession(revoked.session, revoked.token);
+      await repo().revokeSession(revoked.session.id, 'sign_out', at(10));
+      // Other cases share the repository: count nothing, look at this case's rows.
+      await repo().deleteEndedSessions(at(5));
+      expect(await repo().findRefreshToken(revoked.token.tokenHash)).toBeDefined();
+      expect(await repo().deleteEndedSessions(at(20))).toBeGreaterThanOrEqual(1);
+      expect(await repo().findRefreshToken(revoked.token.tokenHash)).toBeUndefined();
+      expect(await repo().findRefreshToken(live.token.tokenHash)).toBeDefined();
+    });
+
     it('api keys - find by prefix, list, count active, revoke once, owner only', async () => {
       const u = await stored();
       const key = apiKey(u.id);

@@ -4,6 +4,19 @@ import { copy, type MemoryState } from './memory-state.ts';
 
 export function createMemorySessions(state: MemoryState): SessionRepository {
   return {
+    async deleteEndedSessions(before) {
+      let count = 0;
+      for (const [id, session] of state.sessions) {
+        const ended =
+          session.expiresAt < before || (session.revokedAt !== null && session.revokedAt < before);
+        if (!ended) continue;
+        state.sessions.delete(id);
+        for (const [tokenId, token] of state.refreshTokens)
+          if (token.sessionId === id) state.refreshTokens.delete(tokenId);
+        count++;
+      }
+      return count;
+    },
     async createSession(session, first) {
       state.sessions.set(session.id, copy(session));
       state.refreshTokens.set(first.id, copy(first));

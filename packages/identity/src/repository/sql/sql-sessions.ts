@@ -21,6 +21,13 @@ interface TokenWithSessionRow extends RefreshTokenRecord {
 
 export function createSqlSessions(sql: IdentitySql): SessionRepository {
   return {
+    async deleteEndedSessions(before) {
+      // Tokens go with their session (on delete cascade).
+      const result = await sql.query(`delete from auth_sessions where expires_at < $1 or revoked_at < $1`, [
+        before,
+      ]);
+      return result.rowCount;
+    },
     async createSession(session, first) {
       await sql.transaction(async (tx) => {
         await tx.query(
