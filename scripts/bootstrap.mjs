@@ -12,15 +12,27 @@
  *     apt-get), or says how to.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MIN_NODE_MAJOR = 24;
 
-/** Binaries the integration tests start, and the Debian package that provides each. */
-const SERVERS = [{ binary: 'nats-server', apt: 'nats-server' }];
+/**
+ * Binaries the integration tests start, and the Debian package that provides each. PostgreSQL's
+ * server binaries live off PATH (/usr/lib/postgresql/<major>/bin), hence `dirs`.
+ */
+const SERVERS = [
+  { binary: 'nats-server', apt: 'nats-server' },
+  { binary: 'initdb', apt: 'postgresql', dirs: postgresBinDirs() },
+  { binary: 'redis-server', apt: 'redis-server' },
+];
+
+function postgresBinDirs() {
+  const base = '/usr/lib/postgresql';
+  return existsSync(base) ? readdirSync(base).map((major) => join(base, major, 'bin')) : [];
+}
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
@@ -43,8 +55,8 @@ function localNodeMajor() {
   return Number(/^v(\d+)/.exec(out.stdout ?? '')?.[1] ?? 0);
 }
 
-function onPath(binary) {
-  const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/sbin', '/sbin']);
+function onPath(binary, extraDirs = []) {
+  const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/sbin', '/sbin'], extraDirs);
   return dirs.some((d) => d && existsSync(join(d, binary)));
 }
 
@@ -63,7 +75,7 @@ if (systemMajor < MIN_NODE_MAJOR && localNodeMajor() < MIN_NODE_MAJOR) {
 }
 
 if (process.argv.includes('--servers')) {
-  const missing = SERVERS.filter((s) => !onPath(s.binary));
+  const missing = SERVERS.filter((s) => !onPath(s.binary, s.dirs));
   if (missing.length > 0) {
     const packages = missing.map((s) => s.apt);
     const canApt = process.getuid?.() === 0 && onPath('apt-get');

@@ -25,6 +25,10 @@ export const DEFAULT_LAG_INTERVAL_MS = 5_000;
 export interface HandlerContext {
   /** Bound to the consumer's name. */
   logger: Logger;
+  /** The log offset of each event, index for index (projections checkpoint with these). */
+  offsets: readonly number[];
+  /** The highest offset in `offsets`. */
+  lastOffset: number;
 }
 
 /** Processes a batch. Throwing means none of the batch took effect (it will be retried). */

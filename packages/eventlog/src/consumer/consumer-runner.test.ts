@@ -51,6 +51,19 @@ describe('consumer runner', () => {
 
   const numbersSeen = (batches: EventEnvelope[][]) => batches.flat().map((e) => (e as Moved).data.n);
 
+  it("runner - gives the handler each event's log offset for checkpoints", async () => {
+    const events = makeEvents(30, { keys: ['a'] });
+    await log.append(events.map((e) => recordOf(e)));
+    const seen: Array<{ offsets: readonly number[]; lastOffset: number }> = [];
+    const runner = await run({
+      batchSize: 10,
+      handle: async (_batch, { offsets, lastOffset }) => void seen.push({ offsets, lastOffset }),
+    });
+    await runner.idle();
+    expect(seen.flatMap((s) => s.offsets)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(seen.map((s) => s.lastOffset)).toEqual([10, 20, 30]);
+  });
+
   it('runner - handles every event once, in order, in batches, and acks the last offset', async () => {
     const events = makeEvents(1_200, { keys: ['a', 'b'] });
     await log.append(events.map((e) => recordOf(e)));

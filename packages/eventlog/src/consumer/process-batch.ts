@@ -94,13 +94,15 @@ export async function processBatch(records: readonly LogRecord[], deps: BatchDep
 async function handleWithRetry(items: readonly Decoded[], deps: BatchDependencies): Promise<HandleOutcome> {
   let attempts = 0;
   const events = items.map((i) => i.event);
+  const offsets = items.map((i) => i.record.offset);
+  const context = { logger: deps.logger, offsets, lastOffset: Math.max(...offsets) };
   try {
     await retryUntilStopped(
       deps.handlerPolicy,
       async (attempt) => {
         attempts = attempt + 1;
         try {
-          await deps.handle(events, { logger: deps.logger });
+          await deps.handle(events, context);
         } catch (error) {
           deps.counts.failed++;
           deps.metrics.failed.inc();
