@@ -1,3 +1,4 @@
+import { Registry } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import { TooManyAttemptsError } from '../errors.ts';
 import { AccountCreated } from '../events.ts';
@@ -158,5 +159,21 @@ describe('accounts', () => {
     await kit.service.createAccount({ email: 'root@example.com', password: GOOD_PASSWORD }, 'admin');
     expect(await kit.service.hasAdmin()).toBe(true);
     expect(kit.events[0]).toMatchObject({ data: { role: 'admin', method: 'admin' } });
+  });
+
+  it('metrics - sign-ins by outcome and rejections by code are counted', async () => {
+    const metrics = new Registry();
+    const kit = createTestIdentity({ metrics });
+    await kit.service.signUp({ email: 'metrics@example.com', password: GOOD_PASSWORD });
+    await kit.service.signIn({ email: 'metrics@example.com', password: GOOD_PASSWORD });
+    await codeOf(kit.service.signIn({ email: 'metrics@example.com', password: 'wrong password!' }));
+    await codeOf(kit.service.authenticate('Bearer nope'));
+    const text = await metrics.metrics();
+    expect(text).toContain('tickline_identity_sign_ups_total{method="password"} 1');
+    expect(text).toContain('tickline_identity_sign_ins_total{method="password",outcome="success"} 1');
+    expect(text).toContain(
+      'tickline_identity_sign_ins_total{method="password",outcome="invalid_credentials"} 1',
+    );
+    expect(text).toContain('tickline_identity_rejections_total{code="AUTH_TOKEN_MALFORMED"} 1');
   });
 });
