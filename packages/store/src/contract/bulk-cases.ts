@@ -1,7 +1,7 @@
 /** @module Contract cases: bulk inserts through unnest, idempotent by default, with upserts. */
 import { expect, it } from 'vitest';
 import { insertRows } from '../bulk/insert-rows.ts';
-import type { SqlSubject } from './sql-contract.ts';
+import type { SqlSubject } from './sql-subject.ts';
 
 const COLUMNS = {
   id: 'int8',

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { isMigrationChangedError, isMigrationFailedError } from '../errors.ts';
 import { loadMigrations, migrationFromText } from '../migrations/load-migrations.ts';
 import { migrate, migrationStatus } from '../migrations/migrate.ts';
-import type { SqlSubject } from './sql-contract.ts';
+import type { SqlSubject } from './sql-subject.ts';
 
 const first = migrationFromText('0001_first.sql', 'create table a (x int);\ninsert into a values (1);\n');
 const second = migrationFromText('0002_second.sql', 'create table b (y int);');

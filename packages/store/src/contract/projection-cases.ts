@@ -9,7 +9,7 @@ import { insertRows } from '../bulk/insert-rows.ts';
 import { migrate } from '../migrations/migrate.ts';
 import type { SqlTx } from '../port/sql.ts';
 import { createSqlProjection, type SqlProjection } from '../projection/sql-projection.ts';
-import type { SqlSubject } from './sql-contract.ts';
+import type { SqlSubject } from './sql-subject.ts';
 
 /** The consumer runner's handler type, restated: the store does not depend on the event log. */
 type RunnerHandler = (events: EventEnvelope[], context: { logger: Logger }) => Promise<void>;

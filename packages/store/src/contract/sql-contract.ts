@@ -11,6 +11,7 @@ import { migrationCases } from './migration-cases.ts';
 import { projectionCases } from './projection-cases.ts';
 import { transactionCases } from './transaction-cases.ts';
 import { valueCases } from './value-cases.ts';
+import type { SqlSubject } from './sql-subject.ts';
 
 /** Options for {@link runSqlContract}. */
 export interface SqlContractOptions {
@@ -20,8 +21,7 @@ export interface SqlContractOptions {
   openTimeoutMs?: number;
 }
 
-/** Gives each case the shared handle, valid from `beforeAll` on. */
-export type SqlSubject = () => Sql;
+export type { SqlSubject } from './sql-subject.ts';
 
 /** Registers the contract suite for one adapter. The suite owns the schema `public`. */
 export function runSqlContract(adapter: string, options: SqlContractOptions): void {

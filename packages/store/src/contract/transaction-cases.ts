@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { isStoreQueryError } from '../errors.ts';
 import type { SqlTx } from '../port/sql.ts';
-import type { SqlSubject } from './sql-contract.ts';
+import type { SqlSubject } from './sql-subject.ts';
 
 export function transactionCases(subject: SqlSubject): void {
   const ids = async (): Promise<number[]> =>

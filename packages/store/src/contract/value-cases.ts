@@ -1,7 +1,7 @@
 /** @module Contract cases: values round-trip with the same types, rowCount, scripts, error codes, health. */
 import { expect, it } from 'vitest';
 import type { StoreError } from '../errors.ts';
-import type { SqlSubject } from './sql-contract.ts';
+import type { SqlSubject } from './sql-subject.ts';
 
 const JSON_VALUE = { a: 1, nested: { list: [1, 'two', null, true] }, quote: `it's "quoted" \\ ü` };
 

@@ -1,0 +1,174 @@
+/**
+ * @module Architecture rules, checked on every test run (DESIGN.md "The house"):
+ * dependencies point one way between packages, no deep imports into another package's files,
+ * and no import cycles between files. Dependency-free on purpose: it reads sources as text.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const PACKAGES = join(ROOT, 'packages');
+
+/**
+ * Layers from DESIGN.md: a package may import only packages of a lower layer. `testing` is a
+ * dev-only harness: any test may use it, no production file may.
+ */
+const LAYER: Record<string, number> = {
+  kernel: 0,
+  eventlog: 1,
+  store: 1,
+  identity: 2,
+  realtime: 2,
+  market: 2,
+  notify: 2,
+  game: 2,
+  strategy: 3,
+  platform: 4,
+  server: 5,
+};
+/** Packages that stand apart: they may import only the ones listed. */
+const ISOLATED: Record<string, string[]> = { client: [], web: ['client'] };
+
+const IMPORT_RE = /(?:^|[;\s])(?:import|export)\s(?:type\s)?(?:[^'"]*?\sfrom\s)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+interface SourceFile {
+  pkg: string;
+  path: string;
+  isTest: boolean;
+  imports: string[];
+}
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist') continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) walk(full, out);
+    else if (/\.(ts|tsx)$/.test(name) && !name.endsWith('.d.ts')) out.push(full);
+  }
+  return out;
+}
+
+function loadSources(): SourceFile[] {
+  const files: SourceFile[] = [];
+  for (const pkg of readdirSync(PACKAGES)) {
+    const src = join(PACKAGES, pkg, 'src');
+    if (!existsSync(src)) continue;
+    for (const path of walk(src)) {
+      const text = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
+      const imports = [...text.matchAll(IMPORT_RE)].map((m) => (m[1] ?? m[2])!);
+      const rel = relative(src, path);
+      const isTest = /\.test\.tsx?$/.test(path) || /(^|\/)(testing|contract)\//.test(rel) || pkg === 'testing';
+      files.push({ pkg, path, isTest, imports });
+    }
+  }
+  return files;
+}
+
+const sources = loadSources();
+
+function resolveRelative(from: string, spec: string): string | undefined {
+  const base = resolve(dirname(from), spec);
+  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')]) {
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
+}
+
+function packageExports(pkg: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(PACKAGES, pkg, 'package.json'), 'utf8')) as { exports?: Record<string, string> };
+  return Object.keys(manifest.exports ?? { '.': '' }).map((k) => (k === '.' ? `@tickline/${pkg}` : `@tickline/${pkg}/${k.slice(2)}`));
+}
+
+describe('architecture', () => {
+  it('architecture - relative imports stay inside their package', () => {
+    const escapes = sources.flatMap((f) =>
+      f.imports
+        .filter((s) => s.startsWith('.'))
+        .filter((s) => !resolve(dirname(f.path), s).startsWith(join(PACKAGES, f.pkg) + '/'))
+        .map((s) => `${relative(ROOT, f.path)} → ${s}`),
+    );
+    expect(escapes).toEqual([]);
+  });
+
+  it('architecture - other packages are imported through their declared entry points only', () => {
+    const deep = sources.flatMap((f) =>
+      f.imports
+        .filter((s) => s.startsWith('@tickline/'))
+        .filter((s) => !packageExports(s.split('/')[1]!).includes(s))
+        .map((s) => `${relative(ROOT, f.path)} → ${s}`),
+    );
+    expect(deep).toEqual([]);
+  });
+
+  it('architecture - dependencies point one way (DESIGN.md layers); testing only from tests', () => {
+    const violations: string[] = [];
+    for (const f of sources) {
+      for (const spec of f.imports.filter((s) => s.startsWith('@tickline/'))) {
+        const target = spec.split('/')[1]!;
+        if (target === f.pkg) continue;
+        const where = `${relative(ROOT, f.path)} → ${spec}`;
+        if (target === 'testing') {
+          if (!f.isTest) violations.push(`${where} (the harness is for tests only)`);
+          continue;
+        }
+        if (f.pkg === 'testing') continue;
+        if (f.pkg in ISOLATED) {
+          if (!ISOLATED[f.pkg]!.includes(target) && !f.isTest) violations.push(`${where} (${f.pkg} stands apart)`);
+          continue;
+        }
+        const from = LAYER[f.pkg];
+        const to = LAYER[target];
+        if (from === undefined || to === undefined) violations.push(`${where} (package without a layer: add it to LAYER)`);
+        else if (to >= from && !(f.isTest && to <= from)) violations.push(`${where} (layer ${from} may not import layer ${to})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('architecture - no import cycles between files', () => {
+    const graph = new Map<string, string[]>();
+    for (const f of sources) {
+      graph.set(
+        f.path,
+        f.imports.filter((s) => s.startsWith('.')).flatMap((s) => resolveRelative(f.path, s) ?? []),
+      );
+    }
+    // Tarjan's strongly connected components: any component of two or more files is a cycle.
+    let index = 0;
+    const indices = new Map<string, number>();
+    const low = new Map<string, number>();
+    const stack: string[] = [];
+    const onStack = new Set<string>();
+    const cycles: string[][] = [];
+    const connect = (v: string): void => {
+      indices.set(v, index);
+      low.set(v, index++);
+      stack.push(v);
+      onStack.add(v);
+      for (const w of graph.get(v) ?? []) {
+        if (!indices.has(w)) {
+          connect(w);
+          low.set(v, Math.min(low.get(v)!, low.get(w)!));
+        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, indices.get(w)!));
+      }
+      if (low.get(v) === indices.get(v)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(relative(ROOT, w));
+        } while (w !== v);
+        if (component.length > 1) cycles.push(component.sort());
+      }
+    };
+    for (const v of graph.keys()) if (!indices.has(v)) connect(v);
+    expect(cycles).toEqual([]);
+  });
+
+  it('architecture - the checker sees the code it guards', () => {
+    expect(sources.length).toBeGreaterThan(100);
+    expect(sources.some((f) => f.imports.includes('@tickline/kernel'))).toBe(true);
+  });
+});
