@@ -1,0 +1,104 @@
+/**
+ * @module JSON over `fetch`: one place that builds URLs, sends bodies and turns every failure into
+ * a {@link TicklineApiError} (the server's `{ error: { code, message, details } }`, or a client code).
+ */
+import { TicklineApiError } from '../errors.ts';
+import type { ErrorBody } from '../wire/identity-types.ts';
+
+/** The `fetch` signature the SDK needs (the global one, or a test double). */
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  /** Path below the base URL, e.g. `/api/v1/me`. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Sent as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface HttpClient {
+  readonly baseUrl: string;
+  /** Resolves the parsed JSON body (undefined for 204); rejects with TicklineApiError. */
+  send<T>(request: HttpRequest): Promise<T>;
+  url(path: string, query?: HttpRequest['query']): string;
+}
+
+export function createHttpClient(options: { baseUrl: string; fetch: FetchLike }): HttpClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch;
+
+  function url(path: string, query?: HttpRequest['query']): string {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) search.set(key, String(value));
+    }
+    const text = search.toString();
+    return `${baseUrl}${path}${text ? `?${text}` : ''}`;
+  }
+
+  async function send<T>(request: HttpRequest): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    const init: RequestInit = { method: request.method, headers };
+    if (request.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(request.body);
+    }
+    if (request.signal) init.signal = request.signal;
+    let response: Response;
+    try {
+      response = await doFetch(url(request.path, request.query), init);
+    } catch (cause) {
+      if (request.signal?.aborted) throw cause;
+      throw new TicklineApiError(
+        'CLIENT_NETWORK_ERROR',
+        `${request.method} ${request.path} failed to reach the server`,
+        {
+          cause,
+        },
+      );
+    }
+    return readResponse<T>(response, request);
+  }
+
+  return { baseUrl, send, url };
+}
+
+async function readResponse<T>(response: Response, request: HttpRequest): Promise<T> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (cause) {
+    throw new TicklineApiError('CLIENT_NETWORK_ERROR', 'the connection broke while reading the answer', {
+      status: response.status,
+      cause,
+    });
+  }
+  let json: unknown;
+  if (text !== '') {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw badResponse(response, request, 'is not JSON');
+    }
+  }
+  if (response.ok) return json as T;
+  const error = (json as Partial<ErrorBody> | undefined)?.error;
+  if (!error || typeof error.code !== 'string') throw badResponse(response, request, 'has no error body');
+  throw new TicklineApiError(error.code, typeof error.message === 'string' ? error.message : error.code, {
+    status: response.status,
+    ...(error.details ? { details: error.details } : {}),
+  });
+}
+
+function badResponse(response: Response, request: HttpRequest, problem: string): TicklineApiError {
+  return new TicklineApiError(
+    'CLIENT_BAD_RESPONSE',
+    `${request.method} ${request.path}: the ${response.status} answer ${problem}`,
+    { status: response.status },
+  );
+}

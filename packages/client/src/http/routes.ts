@@ -1,0 +1,32 @@
+/**
+ * @module The server paths the SDK calls, in one table. Override single entries with the client's
+ * `paths` option when a deployment mounts the API elsewhere.
+ */
+
+export const DEFAULT_PATHS = {
+  /** Creates the account and signs it in (publishes `account.created`). */
+  signUp: '/api/v1/accounts',
+  signIn: '/api/v1/auth/sign-in',
+  completeMfa: '/api/v1/auth/mfa',
+  refresh: '/api/v1/auth/refresh',
+  signOut: '/api/v1/auth/sign-out',
+  signOutEverywhere: '/api/v1/auth/sign-out-everywhere',
+  me: '/api/v1/me',
+  changePassword: '/api/v1/me/password',
+  totpEnrol: '/api/v1/me/totp',
+  totpActivate: '/api/v1/me/totp/activate',
+  totpDisable: '/api/v1/me/totp/disable',
+  totpRecoveryCodes: '/api/v1/me/totp/recovery-codes',
+  apiKeys: '/api/v1/api-keys',
+  /** Mints a short-lived stream ticket for the SSE URL and the WebSocket upgrade. */
+  streamTickets: '/api/v1/stream/tickets',
+  stream: '/api/v1/stream',
+  ws: '/api/v1/ws',
+} as const;
+
+export type ClientPaths = { -readonly [K in keyof typeof DEFAULT_PATHS]: string };
+
+/** The query parameter carrying a stream ticket (realtime `DEFAULT_TICKET_PARAM`). */
+export const TICKET_PARAM = 'ticket';
+/** The query parameter carrying the resume position when no header can be set (EventSource). */
+export const LAST_EVENT_ID_PARAM = 'lastEventId';

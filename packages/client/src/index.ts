@@ -1,0 +1,73 @@
+/**
+ * @module @tickline/client — the Tickline SDK for browsers and Node 24.
+ *
+ * REST calls with the access token kept in memory and refreshed ahead of expiry (and once on a
+ * 401, one refresh shared by concurrent calls); SSE and WebSocket subscriptions that fetch a
+ * fresh stream ticket per connect, reconnect with jittered backoff, resume from the last event id
+ * and drop duplicates. React bindings live in `@tickline/client/react`.
+ *
+ * @example
+ * const client = createTicklineClient({ baseUrl: 'https://tickline.example' });
+ * const { user } = await client.auth.signUp({ email, password });
+ * const subscription = client.subscribe([`user:${user.id}`], {
+ *   onEvent: (event) => console.log(event.type, event.data),
+ *   onReset: () => reloadState(),
+ * });
+ */
+export { createTicklineClient } from './client.ts';
+export { DEFAULT_REFRESH_AHEAD_MS } from './client-options.ts';
+export {
+  TicklineApiError,
+  ClientErrorCodes,
+  isTicklineApiError,
+  isUnauthenticatedError,
+  isNetworkError,
+  isRetryableError,
+} from './errors.ts';
+export { SignOutReason } from './auth/session.ts';
+export {
+  createMemoryTokenStorage,
+  createWebTokenStorage,
+  DEFAULT_TOKEN_STORAGE_KEY,
+} from './auth/token-storage.ts';
+export { DEFAULT_PATHS } from './http/routes.ts';
+export { StreamStatus } from './stream/subscription.ts';
+export { TransportKind } from './stream/transport.ts';
+export { CloseCode } from './wire/stream-types.ts';
+
+export type { TicklineClient, SubscribeOptions } from './client.ts';
+export type { TicklineClientOptions } from './client-options.ts';
+export type { ClientErrorCode, TicklineApiErrorOptions } from './errors.ts';
+export type { SessionEvents } from './auth/session.ts';
+export type { TokenStorage, StoredSession, WebStorageLike } from './auth/token-storage.ts';
+export type { AuthApi } from './api/auth-api.ts';
+export type { AccountApi } from './api/account-api.ts';
+export type { ApiKeysApi } from './api/api-keys-api.ts';
+export type { FetchLike, HttpRequest, HttpMethod } from './http/http-client.ts';
+export type { ClientPaths } from './http/routes.ts';
+export type { Subscription, StatusChange, SubscriptionHandlers } from './stream/subscription.ts';
+export type { ReconnectOptions } from './stream/backoff.ts';
+export type { EventSourceConstructor, EventSourceLike } from './stream/sse-transport.ts';
+export type { WebSocketConstructor, WebSocketLike } from './stream/ws-transport.ts';
+export type { StreamEvent, StreamReset } from './wire/stream-types.ts';
+export type {
+  PublicUser,
+  Role,
+  Tier,
+  UserStatus,
+  TokenPair,
+  SignedIn,
+  MfaRequired,
+  SignInResult,
+  SignUpInput,
+  SignInInput,
+  CompleteMfaInput,
+  ChangePasswordInput,
+  TotpCodeInput,
+  TotpEnrolment,
+  RecoveryCodes,
+  ApiKeyInfo,
+  CreateApiKeyInput,
+  CreatedApiKey,
+  ErrorBody,
+} from './wire/identity-types.ts';

@@ -1,0 +1,27 @@
+/** @module Internals for tests and sibling packages: transports, the subscription core, backoff, dedupe. */
+export * from './index.ts';
+export { Emitter } from './emitter.ts';
+export { Session } from './auth/session.ts';
+export { createAuthorizedSend } from './auth/authorized-http.ts';
+export { createHttpClient } from './http/http-client.ts';
+export { TICKET_PARAM, LAST_EVENT_ID_PARAM } from './http/routes.ts';
+export { resolveClientOptions } from './client-options.ts';
+export { ResumableSubscription } from './stream/subscription.ts';
+export { createSseTransport } from './stream/sse-transport.ts';
+export { createWsTransport, DEFAULT_WS_PING_INTERVAL_MS } from './stream/ws-transport.ts';
+export {
+  backoffDelayMs,
+  resolveReconnectOptions,
+  DEFAULT_INITIAL_DELAY_MS,
+  DEFAULT_MAX_DELAY_MS,
+} from './stream/backoff.ts';
+export { RecentIds, DEFAULT_DEDUPE_WINDOW } from './stream/recent-ids.ts';
+export { shouldReconnectAfterClose, RECONNECTABLE_STREAM_ERRORS } from './wire/stream-types.ts';
+export type {
+  Transport,
+  TransportConnection,
+  TransportHandlers,
+  ConnectRequest,
+} from './stream/transport.ts';
+export type { HttpClient } from './http/http-client.ts';
+export type { WsClientMessage, WsServerMessage, WireEvent } from './wire/stream-types.ts';
