@@ -90,7 +90,8 @@ async function connectAll(count: number, target: ClientTarget, recorder: Recorde
 
 export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
   const { impl, subscribers, rate, warmupMs, windowMs } = options;
-  const node = [process.execPath, '--expose-gc', SERVER, impl];
+  const extraFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const node = [process.execPath, '--expose-gc', ...extraFlags, SERVER, impl];
   const [command, ...args] =
     options.serverCore === undefined ? node : ['taskset', '-c', String(options.serverCore), ...node];
   const child = spawn(command!, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

@@ -54,6 +54,10 @@ export interface GatewayStats {
   subscriptions: number;
 }
 
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
 /** Creates a gateway; mount it with `realtimeRoutes` (Fastify) or its handlers. */
 export function createRealtimeGateway<P>(options: RealtimeGatewayOptions<P>): RealtimeGateway<P> {
   return new RealtimeGateway(options);
@@ -156,7 +160,7 @@ export class RealtimeGateway<P> implements WsHost<P> {
 
   /** Handles the `upgrade` of a request already routed to the WebSocket path. */
   async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     let principal: P;
     try {
       this.#assertAccepting();
@@ -174,6 +178,7 @@ export class RealtimeGateway<P> implements WsHost<P> {
     }
     if (socket.destroyed || this.#closing) return;
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      socket.off('error', destroyOnError); // `ws` handles socket errors from here
       const connection = new WsConnection<P>({
         ws,
         socket: socket as Socket,

@@ -148,6 +148,11 @@ export class Hub {
     }
   }
 
+  /** The hub's own string for a channel name (so connections can share it), or `channel` itself. */
+  canonicalName(channel: string): string {
+    return this.#channels.get(channel)?.name ?? channel;
+  }
+
   /** Subscribers of `channel`, or of every channel when omitted. */
   subscriberCount(channel?: string): number {
     if (channel === undefined) return this.#subscriptions;

@@ -57,6 +57,8 @@ export class SseConnection<P = unknown> extends Connection<P> {
     this.#response = response;
     this.#chunked = direct && response.chunkedEncoding;
     this.#socket = direct ? socket : undefined;
+    // Small frames must leave at once, whatever the server's default.
+    if (direct) socket.setNoDelay(true);
     this.#closeGraceMs = init.closeGraceMs;
     response.once('close', () => this.peerClosed());
   }

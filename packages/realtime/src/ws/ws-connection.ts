@@ -4,7 +4,7 @@
  * here. (Safe because permessage-deflate is off, so `ws` itself never holds frames back.)
  */
 import type { Socket } from 'node:net';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { isTicklineError } from '@tickline/kernel';
 import { normalizeChannelList } from '../channels/channel-name.ts';
 import { Connection, type CloseReason, type ConnectionHost } from '../connection/connection.ts';
@@ -42,6 +42,22 @@ export interface WsConnectionInit<P> {
   closeGraceMs: number;
 }
 
+// One set of listener functions for every socket, instead of four closures per connection.
+const kConnection = Symbol('tickline.realtime.connection');
+type TaggedSocket = WebSocket & { [kConnection]: WsConnection<unknown> };
+const connectionOf = (ws: WebSocket) => (ws as TaggedSocket)[kConnection];
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  connectionOf(this).receive(data as Buffer, isBinary);
+}
+function onPong(this: WebSocket): void {
+  connectionOf(this).alive = true;
+}
+function onClose(this: WebSocket): void {
+  connectionOf(this).socketClosed();
+}
+// Socket errors end in 'close'; without a listener `ws` would rethrow them.
+function ignoreError(): void {}
+
 export class WsConnection<P = unknown> extends Connection<P> {
   readonly transport = Transport.ws;
   readonly #ws: WebSocket;
@@ -55,11 +71,16 @@ export class WsConnection<P = unknown> extends Connection<P> {
     this.#ws = init.ws;
     this.#wsHost = init.host;
     this.#closeGraceMs = init.closeGraceMs;
-    init.ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
-    init.ws.on('pong', () => (this.alive = true));
-    init.ws.on('close', () => this.peerClosed());
-    // Socket errors end in 'close'; without a listener `ws` would rethrow them.
-    init.ws.on('error', () => {});
+    (init.ws as TaggedSocket)[kConnection] = this;
+    init.ws.on('message', onMessage);
+    init.ws.on('pong', onPong);
+    init.ws.on('close', onClose);
+    init.ws.on('error', ignoreError);
+  }
+
+  /** The socket closed (either side). */
+  socketClosed(): void {
+    this.peerClosed();
   }
 
   protected frameOf(message: HubMessage): Buffer {
@@ -96,7 +117,8 @@ export class WsConnection<P = unknown> extends Connection<P> {
     ws.once('close', () => clearTimeout(timer));
   }
 
-  #onMessage(data: Buffer, isBinary: boolean): void {
+  /** A message from the client. */
+  receive(data: Buffer, isBinary: boolean): void {
     this.alive = true;
     if (this.closed) return;
     let message: ClientMessage;
