@@ -22,6 +22,22 @@ export const ServerErrorCodes = defineErrorCodes({
     resolve: 'Send application/json.',
     httpStatus: 415,
   },
+  HTTP_RATE_LIMITED: {
+    meaning: 'Too many requests for this API key, user (by tier) or address (anonymous).',
+    resolve:
+      'Wait for Retry-After seconds; the RateLimit-* headers show the budget. Upgrade the tier for more.',
+    httpStatus: 429,
+  },
+  HTTP_HEADERS_TOO_LARGE: {
+    meaning: 'The request line and headers are larger than http.maxHeaderBytes.',
+    resolve: 'Send fewer or smaller headers (often oversized cookies), or raise http.maxHeaderBytes.',
+    httpStatus: 431,
+  },
+  HTTP_REQUEST_TIMEOUT: {
+    meaning: 'The client did not send the whole request in time.',
+    resolve: 'Retry; check the network between the client and the server.',
+    httpStatus: 408,
+  },
   HTTP_INTERNAL: {
     meaning: 'An unexpected failure while handling the request.',
     resolve: 'A bug: the server log has the error with the request id; report it.',

@@ -1,7 +1,7 @@
 /**
  * @module @tickline/testing — real-server harness for integration tests (dev only): free ports,
  * temp dirs, binary lookup that fails in CI, nats-server and a nats-server cluster, PostgreSQL
- * (server, database per file, Vitest global setup).
+ * (server, database per file, Vitest global setup), redis-server.
  */
 export { freePort, canConnect } from './free-port.ts';
 export { tempDir } from './temp-dir.ts';
@@ -12,6 +12,7 @@ export { startPostgres } from './postgres/postgres-server.ts';
 export { requirePostgresBinaries } from './postgres/postgres-binaries.ts';
 export { createDatabase } from './postgres/create-database.ts';
 export { providedPostgres, PROVIDED_POSTGRES_KEY } from './postgres/provided-postgres.ts';
+export { startRedis, requireRedisServer } from './redis/redis-server.ts';
 
 export type { TempDir } from './temp-dir.ts';
 export type { BinaryLookup } from './binary.ts';
@@ -19,3 +20,4 @@ export type { NatsServerHandle, StartNatsServerOptions } from './nats/nats-serve
 export type { NatsClusterHandle, StartNatsClusterOptions } from './nats/nats-cluster.ts';
 export type { PostgresServerHandle, StartPostgresOptions } from './postgres/postgres-server.ts';
 export type { ProvidedPostgres } from './postgres/provided-postgres.ts';
+export type { RedisServerHandle, StartRedisOptions } from './redis/redis-server.ts';

@@ -24,7 +24,18 @@ describe('config - tickline schema', () => {
     expect(loadTicklineConfig({ env: {} })).toEqual({
       role: 'all',
       dataDir: './data',
-      http: { host: '0.0.0.0', port: 8080, bodyLimitBytes: 1048576 },
+      http: {
+        host: '0.0.0.0',
+        port: 8080,
+        bodyLimitBytes: 1048576,
+        maxHeaderBytes: 16384,
+        trustProxy: false,
+        docs: true,
+        cors: { origins: [], credentials: false },
+        tls: {},
+        rateLimit: { enabled: true, anonymous: { requestsPerMinute: 60, burst: 20 } },
+      },
+      redis: { keyPrefix: 'tickline:', commandTimeoutMs: 250 },
       log: { level: 'info' },
       eventlog: {
         engine: 'embedded',
@@ -101,6 +112,34 @@ describe('config - tickline schema', () => {
       message(() => loadTicklineConfig({ env: { TICKLINE_EVENTLOG_EMBEDDED_FSYNC: 'sometimes' } })),
     ).toBe(
       'config error: eventlog.embedded.fsync (TICKLINE_EVENTLOG_EMBEDDED_FSYNC) = "sometimes": expected one of always, interval, never',
+    );
+  });
+
+  it('schema - HTTP hardening and Redis settings come from the environment', () => {
+    const config = loadTicklineConfig({
+      env: {
+        TICKLINE_HTTP_CORS_ORIGINS: 'https://a.example,https://b.example',
+        TICKLINE_HTTP_CORS_CREDENTIALS: 'true',
+        TICKLINE_HTTP_TLS_CERT_FILE: '/etc/tickline/cert.pem',
+        TICKLINE_HTTP_TLS_KEY_FILE: '/etc/tickline/key.pem',
+        TICKLINE_HTTP_RATE_LIMIT_ANONYMOUS_REQUESTS_PER_MINUTE: '10',
+        TICKLINE_HTTP_MAX_HEADER_BYTES: '8192',
+        TICKLINE_REDIS_URL: 'redis://127.0.0.1:6379',
+      },
+    });
+    expect(config.http.cors).toEqual({
+      origins: ['https://a.example', 'https://b.example'],
+      credentials: true,
+    });
+    expect(config.http.tls).toEqual({ certFile: '/etc/tickline/cert.pem', keyFile: '/etc/tickline/key.pem' });
+    expect(config.http.rateLimit.anonymous).toEqual({ requestsPerMinute: 10, burst: 20 });
+    expect(config.http.maxHeaderBytes).toBe(8192);
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('schema - a TLS certificate without its key names both fields', () => {
+    expect(message(() => loadTicklineConfig({ env: { TICKLINE_HTTP_TLS_CERT_FILE: '/c.pem' } }))).toContain(
+      'http.tls.certFile and http.tls.keyFile must be given together',
     );
   });
 

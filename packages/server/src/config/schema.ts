@@ -13,6 +13,12 @@ export const DEFAULT_NATS_SERVERS = ['nats://127.0.0.1:4222'];
 export const DEFAULT_STREAM = 'TICKLINE';
 export const DEFAULT_MAX_QUEUED_EVENTS = 100_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_HEADER_BYTES = 16 * 1024; // 16 KiB, Node's own default
+export const DEFAULT_ANONYMOUS_REQUESTS_PER_MINUTE = 60;
+export const DEFAULT_ANONYMOUS_BURST = 20;
+export const DEFAULT_REDIS_KEY_PREFIX = 'tickline:';
+// A rate-limit check waits at most this long for Redis before the request goes through unchecked.
+export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 250;
 
 /** Process roles; see roles.ts for what each runs. */
 export const RoleName = {
@@ -77,6 +83,67 @@ const NatsSchema = z.strictObject({
   token: z.string().min(1).optional().describe('Token authentication (secret).'),
 });
 
+const CorsSchema = z.strictObject({
+  origins: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      'Origins allowed to call the API from a browser (`https://app.example.com`, or `*` for any without credentials); empty: same origin only.',
+    ),
+  credentials: z
+    .boolean()
+    .default(false)
+    .describe('Let those origins send cookies and Authorization (Access-Control-Allow-Credentials).'),
+});
+
+const TlsSchema = z
+  .strictObject({
+    certFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('PEM certificate (chain) file; with keyFile, serve HTTPS.'),
+    keyFile: z.string().min(1).optional().describe('PEM private key file of certFile.'),
+  })
+  .refine((tls) => (tls.certFile === undefined) === (tls.keyFile === undefined), {
+    message: 'http.tls.certFile and http.tls.keyFile must be given together',
+    path: ['keyFile'],
+  });
+
+const RateLimitSchema = z.strictObject({
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Limit /api/v1 requests per API key, per user (by tier) and per address for anonymous callers.',
+    ),
+  anonymous: z
+    .strictObject({
+      requestsPerMinute: PositiveInt.default(DEFAULT_ANONYMOUS_REQUESTS_PER_MINUTE).describe(
+        'Sustained requests per minute from one address without credentials.',
+      ),
+      burst: LimitOrZero.default(DEFAULT_ANONYMOUS_BURST).describe(
+        'Extra requests one address may make at once above the sustained rate.',
+      ),
+    })
+    .prefault({}),
+});
+
+const RedisSchema = z.strictObject({
+  url: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('redis:// or rediss:// URL; when set, rate limits are shared through Redis (scaled mode).'),
+  keyPrefix: z
+    .string()
+    .default(DEFAULT_REDIS_KEY_PREFIX)
+    .describe('Prefix of every key Tickline writes, so deployments can share a Redis.'),
+  commandTimeoutMs: PositiveInt.default(DEFAULT_REDIS_COMMAND_TIMEOUT_MS).describe(
+    'Longest wait for one Redis command on a request path; past it the request proceeds (fail open).',
+  ),
+});
+
 /** The whole configuration, as validated at start. */
 export const TicklineConfigSchema = z.strictObject({
   role: z
@@ -104,8 +171,22 @@ export const TicklineConfigSchema = z.strictObject({
       bodyLimitBytes: PositiveInt.default(DEFAULT_BODY_LIMIT_BYTES).describe(
         'Largest request body accepted.',
       ),
+      maxHeaderBytes: PositiveInt.default(DEFAULT_MAX_HEADER_BYTES).describe(
+        'Largest request head (request line and headers) accepted; larger ones get 431.',
+      ),
+      trustProxy: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Take the client address from X-Forwarded-For (only behind a proxy that sets it): rate limits count per address.',
+        ),
+      docs: z.boolean().default(true).describe('Serve the OpenAPI document and the /api/docs page.'),
+      cors: CorsSchema.prefault({}),
+      tls: TlsSchema.prefault({}),
+      rateLimit: RateLimitSchema.prefault({}),
     })
     .prefault({}),
+  redis: RedisSchema.prefault({}),
   log: z
     .strictObject({
       level: LogLevel.default('info').describe('Lowest level written (JSON lines on stdout).'),

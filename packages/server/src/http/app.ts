@@ -1,17 +1,31 @@
 /**
  * @module The HTTP app: Fastify with request ids, correlation, one error shape, probes and
- * metrics. Domain routes are added by later packages as plugins on the returned instance.
+ * metrics, zod validation with an OpenAPI document, security headers, CORS, size limits and
+ * optional HTTPS. Domain routes are added by later packages as plugins on the returned instance.
  */
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { type Logger, type Registry, type ServiceHealth } from '@tickline/kernel';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { registerErrorHandling } from './error-handler.ts';
 import { toFastifyLogger } from './fastify-logger.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { registerMetrics } from './metrics-routes.ts';
+import { handleClientError } from './plugins/limits/client-error-handler.ts';
+import { identityRouteSchemas } from './plugins/openapi/identity-route-schemas.ts';
+import { registerOpenApi, type OpenApiOptions } from './plugins/openapi/openapi-plugin.ts';
+import { realtimeRouteSchemas } from './plugins/openapi/realtime-route-schemas.ts';
+import { attachRouteSchemas, type RouteSchemaTable } from './plugins/openapi/route-schemas.ts';
+import { registerCors, type CorsOptions } from './plugins/security/cors.ts';
+import { registerSecurityHeaders } from './plugins/security/security-headers.ts';
+import type { TlsCredentials } from './plugins/security/tls-options.ts';
+import { registerZodCompilers } from './plugins/validation/zod-compilers.ts';
 import { registerRequestContext } from './request-context.ts';
 import { requestIdFrom, REQUEST_ID_HEADER } from './request-id.ts';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/** Node's own default; a larger head is answered 431. */
+export const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
 // Probes and scrapes arrive every few seconds; logging each at info would drown the access log.
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -24,10 +38,24 @@ export interface HttpAppOptions {
   health: () => Record<string, ServiceHealth>;
   /** @default 1 MiB */
   bodyLimitBytes?: number;
+  /** Request line plus headers. @default 16 KiB */
+  maxHeaderBytes?: number;
+  /** Serve HTTPS with these; also turns on HSTS. @default plain HTTP */
+  tls?: TlsCredentials;
+  /** Client address from X-Forwarded-For. Only behind a proxy that sets it. @default false */
+  trustProxy?: boolean;
+  /** @default no CORS (same origin only) */
+  cors?: CorsOptions;
+  /** OpenAPI at /api/openapi.json and the page at /api/docs; false turns both off. @default {} */
+  docs?: OpenApiOptions | false;
+  /** Schemas for routes that plugins declare without them. @default identity's and the stream's */
+  routeSchemas?: readonly RouteSchemaTable[];
 }
 
 /** Builds the app (not listening). Tests drive it with `app.inject()`. */
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
+  const maxHeaderSize = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+  const tls = options.tls;
   const app = Fastify({
     loggerInstance: toFastifyLogger(options.logger),
     // Our own access log below: Fastify's would serialize whole request objects through our logger.
@@ -36,9 +64,21 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     genReqId: (raw) => requestIdFrom(raw.headers[REQUEST_ID_HEADER]),
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? false,
+    clientErrorHandler: handleClientError,
+    // An https.Server serves requests like an http.Server; Fastify's types only know the latter.
+    serverFactory: (handler) =>
+      tls
+        ? (createHttpsServer({ ...tls, maxHeaderSize }, handler) as unknown as Server)
+        : createHttpServer({ maxHeaderSize }, handler),
   });
+  registerZodCompilers(app);
   registerRequestContext(app);
   registerErrorHandling(app);
+  registerSecurityHeaders(app, { tls: tls !== undefined });
+  if (options.cors) registerCors(app, options.cors);
+  if (options.docs !== false) registerOpenApi(app, options.docs ?? {});
+  attachRouteSchemas(app, options.routeSchemas ?? [identityRouteSchemas, realtimeRouteSchemas]);
   registerMetrics(app, options.metrics);
   registerHealthRoutes(app, options.health);
   app.addHook('onResponse', async function accessLog(request, reply) {

@@ -5,6 +5,7 @@
 import { isTicklineError, listErrorCodes } from '@tickline/kernel';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServerErrorCodes, type ServerErrorCode } from '../errors.ts';
+import { issuesFromFastify, issuesFromZod, summarizeIssues } from './plugins/validation/validation-issues.ts';
 
 /** The body of every error response. */
 export interface ErrorBody {
@@ -19,8 +20,11 @@ interface Mapped {
 const BY_STATUS: Record<number, ServerErrorCode> = {
   400: 'HTTP_BAD_REQUEST',
   404: 'HTTP_NOT_FOUND',
+  408: 'HTTP_REQUEST_TIMEOUT',
   413: 'HTTP_PAYLOAD_TOO_LARGE',
   415: 'HTTP_UNSUPPORTED_MEDIA_TYPE',
+  429: 'HTTP_RATE_LIMITED',
+  431: 'HTTP_HEADERS_TOO_LARGE',
 };
 
 let statusByCode: Map<string, number> | undefined;
@@ -35,14 +39,14 @@ function statusFor(code: string): number | undefined {
 /** Maps any thrown value to a status and body. Exported for tests and for non-HTTP transports. */
 export function mapError(error: unknown): Mapped {
   if (isZodError(error)) {
-    const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-    return shaped('HTTP_BAD_REQUEST', 'invalid input', { issues });
+    const issues = issuesFromZod(error.issues);
+    return shaped('HTTP_BAD_REQUEST', summarizeIssues(issues), { issues });
   }
   const fastifyError = error as Partial<FastifyError>;
   if (Array.isArray(fastifyError.validation)) {
-    return shaped('HTTP_BAD_REQUEST', fastifyError.message ?? 'invalid input', {
-      issues: fastifyError.validation,
-    });
+    const where = fastifyError.validationContext;
+    const issues = issuesFromFastify(fastifyError.validation, where);
+    return shaped('HTTP_BAD_REQUEST', summarizeIssues(issues, where), { issues });
   }
   if (isTicklineError(error)) {
     const status = statusFor(error.code);
@@ -70,7 +74,9 @@ function shaped(code: ServerErrorCode, message: string, details?: Record<string,
   };
 }
 
-function isZodError(error: unknown): error is { issues: Array<{ path: PropertyKey[]; message: string }> } {
+function isZodError(
+  error: unknown,
+): error is { issues: Array<{ path: PropertyKey[]; code?: string; message: string; keys?: unknown }> } {
   return (
     error instanceof Error &&
     error.name === 'ZodError' &&

@@ -3,6 +3,8 @@ import { ServiceStatus, type Registry, type Service, type ServiceHealth } from '
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { createHttpApp } from '../http/app.ts';
+import type { CorsOptions } from '../http/plugins/security/cors.ts';
+import { readTlsCredentials, type TlsFiles } from '../http/plugins/security/tls-options.ts';
 
 /** Options for {@link createHttpService}. */
 export interface HttpServiceOptions {
@@ -10,6 +12,16 @@ export interface HttpServiceOptions {
   /** 0 picks a free port. */
   port: number;
   bodyLimitBytes: number;
+  /** @default 16 KiB */
+  maxHeaderBytes?: number;
+  /** @default false */
+  trustProxy?: boolean;
+  /** @default no CORS */
+  cors?: CorsOptions;
+  /** Serve /api/openapi.json and /api/docs. @default true */
+  docs?: boolean;
+  /** HTTPS when both files are given; read at start. */
+  tls?: TlsFiles;
   metrics: Registry;
   health: () => Record<string, ServiceHealth>;
   /** Adds routes before the server listens (domain packages, tests). */
@@ -20,29 +32,39 @@ export interface HttpServiceOptions {
 export interface HttpService extends Service {
   /** The port actually bound (useful with port 0); undefined until listening. */
   readonly port: number | undefined;
+  /** Whether it serves HTTPS. */
+  readonly tls: boolean;
 }
 
 export function createHttpService(options: HttpServiceOptions): HttpService {
   let app: FastifyInstance | undefined;
   let port: number | undefined;
   let state: ServiceStatus = ServiceStatus.Starting;
+  const tlsConfigured = options.tls?.certFile !== undefined;
   return {
     name: 'http',
     get port() {
       return port;
     },
+    tls: tlsConfigured,
     async start(context) {
+      const tls = options.tls ? readTlsCredentials(options.tls) : undefined;
       app = createHttpApp({
         logger: context.logger,
         metrics: options.metrics,
         health: options.health,
         bodyLimitBytes: options.bodyLimitBytes,
+        ...(options.maxHeaderBytes === undefined ? {} : { maxHeaderBytes: options.maxHeaderBytes }),
+        ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+        ...(options.cors ? { cors: options.cors } : {}),
+        ...(options.docs === false ? { docs: false as const } : {}),
+        ...(tls ? { tls } : {}),
       });
       await options.configure?.(app);
       await app.listen({
         host: options.host,
         port: options.port,
-        listenTextResolver: () => 'http server listening',
+        listenTextResolver: () => (tls ? 'https server listening' : 'http server listening'),
       });
       port = (app.server.address() as AddressInfo).port;
       state = ServiceStatus.Up;

@@ -28,7 +28,7 @@ export interface StartProcessOptions {
 /** A started process. */
 export interface RunningProcess {
   runtime: Runtime;
-  /** `http://localhost:PORT`, when the role serves HTTP. */
+  /** `http://localhost:PORT` (https with TLS configured), when the role serves HTTP. */
   url: string | undefined;
   /** Stops every service (what SIGTERM does, without exiting). */
   stop(): Promise<void>;
@@ -69,7 +69,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
     throw error;
   }
   const port = runtime.http?.port;
-  const url = port === undefined ? undefined : `http://localhost:${port}`;
+  const url = port === undefined ? undefined : `${runtime.http?.tls ? 'https' : 'http'}://localhost:${port}`;
   logger.info(
     {
       url,

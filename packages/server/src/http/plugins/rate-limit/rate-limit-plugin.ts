@@ -1,0 +1,29 @@
+/**
+ * @module The opt-in: registering {@link rateLimitPlugin} in a scope limits every route of that
+ * scope (and of its children), and nothing outside it — probes, metrics and docs stay unlimited.
+ *
+ * @example
+ * await app.register(async function api(scope) {
+ *   await scope.register(rateLimitPlugin, { limiter });
+ *   await scope.register(identityRoutes, { prefix: '/api/v1', service });
+ * });
+ */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { RateLimiter } from './rate-limiter.ts';
+
+export interface RateLimitPluginOptions {
+  limiter: RateLimiter;
+}
+
+async function rateLimit(app: FastifyInstance, options: RateLimitPluginOptions): Promise<void> {
+  app.addHook('onRequest', options.limiter.hook);
+}
+
+/**
+ * The hook lands in the scope that registers the plugin (what `fastify-plugin` does with the
+ * same symbol), so siblings registered there are limited too.
+ */
+export const rateLimitPlugin: FastifyPluginAsync<RateLimitPluginOptions> = Object.assign(rateLimit, {
+  [Symbol.for('skip-override')]: true,
+  [Symbol.for('fastify.display-name')]: 'tickline-rate-limit',
+});
