@@ -117,10 +117,20 @@ export function createTicklineClient(options: TicklineClientOptions): TicklineCl
           details: { field: 'channels' },
         });
       }
+      const kind = subscribeOptions.transport ?? resolved.defaultTransport;
+      if (kind === TransportKind.Sse && (subscribeOptions.types ?? []).length === 0) {
+        throw new TicklineApiError(
+          'CLIENT_INVALID_OPTIONS',
+          'an SSE subscription needs `types`: EventSource only dispatches the event names it listens to',
+          {
+            details: { field: 'types' },
+          },
+        );
+      }
       const subscription: ResumableSubscription<any> = new ResumableSubscription({
         ...subscribeOptions,
         channels,
-        transport: transportFor(subscribeOptions.transport ?? resolved.defaultTransport),
+        transport: transportFor(kind),
         getTicket: streamTicket,
         reconnect: resolved.reconnect,
         lastEventId: subscribeOptions.lastEventId,

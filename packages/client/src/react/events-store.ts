@@ -7,7 +7,7 @@
  * StrictMode's mount–unmount–mount) costs at most one resubscribe, and usually none.
  */
 import type { TicklineClient } from '../client.ts';
-import type { TicklineApiError } from '../errors.ts';
+import { TicklineApiError, isTicklineApiError } from '../errors.ts';
 import { StreamStatus, type StatusChange, type Subscription } from '../stream/subscription.ts';
 import type { TransportKind } from '../stream/transport.ts';
 import type { StreamEvent, StreamReset } from '../wire/stream-types.ts';
@@ -47,6 +47,8 @@ export class EventsStore {
   #baseChannels: readonly string[];
   #subscription: Subscription | undefined;
   #channelsKey = '';
+  /** The current subscription delivers every type (no filter). */
+  #allTypes = false;
   #lastEventId: string | undefined;
   #state: ConnectionState = IDLE;
   #active = false;
@@ -111,25 +113,35 @@ export class EventsStore {
   #reconcile(): void {
     const channels = this.#active && this.#listeners.size > 0 ? this.#wantedChannels() : [];
     const key = channels.join(',');
+    const types = this.#wantedTypes();
     const live = this.#subscription && this.#subscription.status !== StreamStatus.Closed;
-    if (live && key === this.#channelsKey) {
-      this.#subscription!.addTypes(this.#wantedTypes());
+    // A filtered subscription cannot widen to every type in place; the reverse needs no change.
+    if (live && key === this.#channelsKey && (this.#allTypes || types.length > 0)) {
+      if (!this.#allTypes) this.#subscription!.addTypes(types);
       return;
     }
     this.#stop();
     this.#channelsKey = key;
+    this.#allTypes = types.length === 0;
     if (channels.length === 0) return;
     // Until `subscribe` returns (it reports `connecting` synchronously) the new one is current.
     const mine: { subscription?: Subscription } = {};
     const current = () => mine.subscription === undefined || this.#subscription === mine.subscription;
-    mine.subscription = this.#client.subscribe(channels, {
-      types: this.#wantedTypes(),
-      ...(this.#options.transport ? { transport: this.#options.transport } : {}),
-      ...(this.#lastEventId !== undefined ? { lastEventId: this.#lastEventId } : {}),
-      onEvent: (event) => current() && this.#dispatch(event),
-      onReset: (reset) => current() && this.#reset(reset),
-      onStatus: (change) => current() && this.#setState(change),
-    });
+    try {
+      mine.subscription = this.#client.subscribe(channels, {
+        types,
+        ...(this.#options.transport ? { transport: this.#options.transport } : {}),
+        ...(this.#lastEventId !== undefined ? { lastEventId: this.#lastEventId } : {}),
+        onEvent: (event) => current() && this.#dispatch(event),
+        onReset: (reset) => current() && this.#reset(reset),
+        onStatus: (change) => current() && this.#setState(change),
+      });
+    } catch (error) {
+      // A wiring mistake (no WebSocket here, SSE without types): shown through the status, not thrown
+      // from a microtask where no component could catch it.
+      this.#setState({ status: StreamStatus.Closed, attempt: 0, error: asApiError(error) });
+      return;
+    }
     this.#subscription = mine.subscription;
   }
 
@@ -202,4 +214,15 @@ function guarded(run: () => void): void {
       throw error;
     });
   }
+}
+
+function asApiError(error: unknown): TicklineApiError {
+  if (isTicklineApiError(error)) return error;
+  return new TicklineApiError(
+    'CLIENT_INVALID_OPTIONS',
+    error instanceof Error ? error.message : String(error),
+    {
+      cause: error,
+    },
+  );
 }

@@ -4,7 +4,9 @@ import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SubscribeOptions, TicklineClient } from '../client.ts';
 import type { StatusChange, StreamStatus, Subscription } from '../stream/subscription.ts';
+import { TicklineApiError } from '../errors.ts';
 import type { StreamEvent } from '../wire/stream-types.ts';
+import type { ConnectionState } from './events-store.ts';
 import { TicklineProvider } from './provider.ts';
 import { useConnectionStatus } from './use-connection-status.ts';
 import { useEvents } from './use-events.ts';
@@ -22,10 +24,11 @@ interface FakeSubscription extends Subscription {
 }
 
 /** A client whose `subscribe` is recorded and driven by the test. */
-function fakeClient() {
+function fakeClient(refuse?: Error) {
   const subscriptions: FakeSubscription[] = [];
   const client = {
     subscribe(channels: readonly string[], options: SubscribeOptions): Subscription {
+      if (refuse) throw refuse;
       let status: StreamStatus = 'connecting';
       const subscription: FakeSubscription = {
         channels,
@@ -222,6 +225,50 @@ describe('react - useEvents', () => {
     });
     expect(market).toEqual(['m1']);
     expect(user).toEqual(['u1']);
+  });
+});
+
+describe('react - provider edge cases', () => {
+  it('react - a hook for every type widens a filtered subscription by resubscribing from the same position', async () => {
+    const fake = fakeClient();
+    const all: string[] = [];
+    const tree = (withAll: boolean) =>
+      createElement(
+        TicklineProvider,
+        { client: fake.client, channels: ['user:u1'] },
+        createElement(Listener, { types: ['x'], into: [] }),
+        withAll ? createElement(Listener, { types: [], into: all }) : null,
+      );
+    await render(tree(false));
+    expect(fake.subscriptions[0]!.options.types).toEqual(['x']);
+    await render(tree(true));
+    expect(fake.subscriptions[0]!.closed).toBe(true);
+    expect(fake.open()).toHaveLength(1);
+    expect(fake.open()[0]!.options).toMatchObject({ types: [], lastEventId: 'last-of-1' });
+    await act(async () => fake.open()[0]!.emit({ id: 'e1', type: 'anything' }));
+    expect(all).toEqual(['e1']);
+    // Narrowing again keeps the unfiltered subscription.
+    await render(tree(false));
+    expect(fake.subscriptions).toHaveLength(2);
+  });
+
+  it('react - a subscription the client refuses shows as closed with the error instead of throwing', async () => {
+    const refused = new TicklineApiError('CLIENT_INVALID_OPTIONS', 'an SSE subscription needs `types`');
+    const fake = fakeClient(refused);
+    let state: ConnectionState | undefined;
+    function Status(): ReactNode {
+      state = useConnectionStatus();
+      return null;
+    }
+    await render(
+      createElement(
+        TicklineProvider,
+        { client: fake.client, channels: ['user:u1'], transport: 'sse' },
+        createElement(Status),
+        createElement(Listener, { types: [], into: [] }),
+      ),
+    );
+    expect(state).toEqual({ status: 'closed', attempt: 0, error: refused });
   });
 });
 
