@@ -9,6 +9,16 @@ export { createRuntime } from './process/runtime.ts';
 export { createConsumerService } from './wiring/consumer.ts';
 export { startProcess } from './process/start-process.ts';
 export { createHttpApp } from './http/app.ts';
+export { rateLimitPlugin } from './http/plugins/rate-limit/rate-limit-plugin.ts';
+export { createRateLimiter, RateLimitSubjectKind } from './http/plugins/rate-limit/rate-limiter.ts';
+export {
+  createConfiguredRateLimiter,
+  createRateLimitStoreFor,
+} from './http/plugins/rate-limit/configured-rate-limiter.ts';
+export { createMemoryRateLimitStore } from './http/plugins/rate-limit/memory-rate-limit-store.ts';
+export { createRedisRateLimitStore } from './http/plugins/rate-limit/redis-rate-limit-store.ts';
+export { attachRouteSchemas } from './http/plugins/openapi/route-schemas.ts';
+export { OPENAPI_JSON_PATH, DOCS_PATH } from './http/plugins/openapi/openapi-plugin.ts';
 export { runCli } from './cli/program.ts';
 export { ServerErrorCodes, ServerError, isInvalidArgumentError, isLogInUseError } from './errors.ts';
 export { ExitCode } from './exit-code.ts';
@@ -24,6 +34,28 @@ export type { HttpService } from './process/http-service.ts';
 export type { RunningProcess, StartProcessOptions } from './process/start-process.ts';
 export type { HttpAppOptions } from './http/app.ts';
 export type { ErrorBody } from './http/error-handler.ts';
+export type { RateLimitRule, RateLimitDecision } from './http/plugins/rate-limit/gcra.ts';
+export type { RateLimitStore } from './http/plugins/rate-limit/rate-limit-store.ts';
+export type {
+  RateLimiter,
+  RateLimiterOptions,
+  RateLimitPrincipal,
+  ResolveRateLimitPrincipal,
+  RateLimitOutcome,
+} from './http/plugins/rate-limit/rate-limiter.ts';
+export type { RateLimitPluginOptions } from './http/plugins/rate-limit/rate-limit-plugin.ts';
+export type {
+  ConfiguredRateLimiter,
+  ConfiguredRateLimiterDeps,
+} from './http/plugins/rate-limit/configured-rate-limiter.ts';
+export type {
+  RedisRateLimitStore,
+  RedisRateLimitStoreOptions,
+} from './http/plugins/rate-limit/redis-rate-limit-store.ts';
+export type { RouteSchema, RouteSchemaTable } from './http/plugins/openapi/route-schemas.ts';
+export type { OpenApiOptions } from './http/plugins/openapi/openapi-plugin.ts';
+export type { CorsOptions } from './http/plugins/security/cors.ts';
+export type { TlsCredentials, TlsFiles } from './http/plugins/security/tls-options.ts';
 export type { CliIo } from './cli/io.ts';
 export type { CliOutcome } from './cli/program.ts';
 export type { ServerErrorCode } from './errors.ts';

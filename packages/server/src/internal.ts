@@ -1,5 +1,10 @@
 /** @module Everything public plus what tests and sibling packages need. */
 export * from './index.ts';
 export { mapError } from './http/error-handler.ts';
+export { gcraParams, gcraStep } from './http/plugins/rate-limit/gcra.ts';
+export { identityRouteSchemas } from './http/plugins/openapi/identity-route-schemas.ts';
+export { realtimeRouteSchemas } from './http/plugins/openapi/realtime-route-schemas.ts';
+export { contentSecurityPolicy } from './http/plugins/security/security-headers.ts';
+export { readTlsCredentials } from './http/plugins/security/tls-options.ts';
 export { requestIdFrom, REQUEST_ID_HEADER } from './http/request-id.ts';
 export { openEventLog, eventLogLocation, LogKind } from './wiring/event-logs.ts';

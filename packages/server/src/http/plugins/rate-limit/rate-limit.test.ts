@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../app.ts';
 import { gcraParams, gcraStep } from './gcra.ts';
+import { createConfiguredRateLimiter } from './configured-rate-limiter.ts';
 import { createMemoryRateLimitStore } from './memory-rate-limit-store.ts';
 import { rateLimitPlugin } from './rate-limit-plugin.ts';
 import type { RateLimitStore } from './rate-limit-store.ts';
@@ -200,5 +201,31 @@ describe('rate limit - memory store bounds', () => {
     await store.take('ip:new', params);
     expect(store.size).toBeLessThanOrEqual(10);
     await store.close();
+  });
+});
+
+describe('rate limit - from config', () => {
+  const deps = {
+    logger: silentLogger,
+    metrics: createMetricsRegistry({ processMetrics: false }),
+    tiers: TIERS,
+    principal: () => undefined,
+  };
+  const settings = (enabled: boolean, url?: string) => ({
+    http: { rateLimit: { enabled, anonymous: ANONYMOUS } },
+    redis: { ...(url ? { url } : {}), keyPrefix: 'tickline:', commandTimeoutMs: 50 },
+  });
+
+  it('config - off when disabled; memory without redis.url; Redis with it', async () => {
+    expect(createConfiguredRateLimiter(settings(false), deps)).toBeUndefined();
+    const memory = createConfiguredRateLimiter(settings(true), deps)!;
+    expect(memory.store.kind).toBe('memory');
+    await memory.close();
+    // Nothing listens on port 1: the Redis store is created anyway and fails open.
+    const redis = createConfiguredRateLimiter(settings(true, 'redis://127.0.0.1:1'), deps)!;
+    expect(redis.store.kind).toBe('redis');
+    const outcome = await redis.limiter.check({ ip: '10.1.1.1', headers: {} } as FastifyRequest);
+    expect(outcome.decision).toBeUndefined();
+    await redis.close();
   });
 });
