@@ -53,6 +53,18 @@ export const ServerErrorCodes = defineErrorCodes({
     resolve: 'Stop the running server first; read-only commands (log info, log tail) work while it runs.',
     httpStatus: 409,
   },
+  SERVER_MIGRATIONS_PENDING: {
+    meaning:
+      'The PostgreSQL database lacks migrations this version needs, and database.migrateOnStart is off.',
+    resolve: 'Run `tickline migrate up` (or set database.migrateOnStart), then start again.',
+    httpStatus: 503,
+  },
+  SERVER_SECRET_INVALID: {
+    meaning: 'A generated secret file under <dataDir>/secrets is unusable (empty or truncated).',
+    resolve:
+      'Delete the file named in the message to generate a new one (signs everyone out), or set auth.secret.',
+    httpStatus: 500,
+  },
 });
 
 export type ServerErrorCode = keyof typeof ServerErrorCodes;
@@ -66,3 +78,4 @@ export class ServerError extends TicklineError {
 
 export const isInvalidArgumentError = errorGuard('SERVER_INVALID_ARGUMENT');
 export const isLogInUseError = errorGuard('SERVER_LOG_IN_USE');
+export const isMigrationsPendingError = errorGuard('SERVER_MIGRATIONS_PENDING');

@@ -51,7 +51,18 @@ describe('process - tickline start', () => {
       expect(readyz.headers.get('x-request-id')).toBe('e2e-1');
       const ready = (await readyz.json()) as { status: string; services: Record<string, { status: string }> };
       expect(ready.status).toBe('ready');
-      expect(Object.keys(ready.services)).toEqual(['eventlog', 'eventlog-dlq', 'publisher', 'http']);
+      expect(Object.keys(ready.services)).toEqual([
+        'eventlog',
+        'eventlog-dlq',
+        'publisher',
+        'sql',
+        'identity',
+        'realtime',
+        'account-snapshot-outbox',
+        'account-snapshots',
+        'realtime-delivery',
+        'http',
+      ]);
 
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       expect(metrics).toMatch(/^tickline_process_cpu_seconds_total/m);

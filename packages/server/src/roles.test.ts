@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RoleName } from './config/schema.ts';
-import { describeRoles, ROLES, servicesFor } from './roles.ts';
+import { componentsFor, describeRoles, ROLES, servicesFor } from './roles.ts';
 
 describe('roles - table', () => {
   it('roles - every role name has an entry and nothing else does', () => {
@@ -30,5 +30,21 @@ describe('roles - table', () => {
     for (const role of Object.values(RoleName)) expect(text).toMatch(new RegExp(`^  ${role} `, 'm'));
     expect(text).toContain('later: market sources, candle aggregation');
     expect(text).toContain('runs now: eventlog, publisher, http');
+  });
+
+  it('roles - gateways authenticate and stream, platform processes project, all does both', () => {
+    expect(componentsFor('gateway')).toEqual(['sql', 'identity', 'realtime', 'realtime-delivery']);
+    expect(componentsFor('platform')).toEqual(['sql', 'account-snapshots']);
+    expect(componentsFor('all')).toEqual([
+      'sql',
+      'identity',
+      'realtime',
+      'account-snapshots',
+      'realtime-delivery',
+    ]);
+    expect(componentsFor('collector')).toEqual([]);
+    expect(describeRoles()).toContain(
+      'runs now: eventlog, eventlog-dlq, publisher, sql, identity, realtime, realtime-delivery, http',
+    );
   });
 });

@@ -1,7 +1,7 @@
 /**
  * @module Roles: which services a `tickline` process runs. One table, read by the wiring and by
- * `tickline start --help`. Domain components arrive in later issues; until then every role
- * starts the shared services and `pending` says what it will add.
+ * `tickline start --help`: the shared services, the domain components built so far, and
+ * `pending`, what a role will add as later packages land.
  */
 import { RoleName } from './config/schema.ts';
 
@@ -18,10 +18,34 @@ export type SharedService = (typeof SharedService)[keyof typeof SharedService];
 
 const START_ORDER: readonly SharedService[] = Object.values(SharedService);
 
+/**
+ * Domain components (wiring/domain.ts), started after the publisher and before HTTP, in this
+ * order: the database, identity, real-time delivery, then the consumers.
+ */
+export const DomainComponent = {
+  Sql: 'sql',
+  Identity: 'identity',
+  Realtime: 'realtime',
+  AccountSnapshots: 'account-snapshots',
+  RealtimeDelivery: 'realtime-delivery',
+} as const;
+export type DomainComponent = (typeof DomainComponent)[keyof typeof DomainComponent];
+
+// Gateways authenticate and stream; platform processes project. Both need the database.
+const GATEWAY_COMPONENTS = [
+  DomainComponent.Sql,
+  DomainComponent.Identity,
+  DomainComponent.Realtime,
+  DomainComponent.RealtimeDelivery,
+] as const;
+const PLATFORM_COMPONENTS = [DomainComponent.Sql, DomainComponent.AccountSnapshots] as const;
+
 /** What one role runs. */
 export interface RoleSpec {
   summary: string;
   services: readonly SharedService[];
+  /** Domain components, in start order. */
+  components: readonly DomainComponent[];
   /** Domain components this role will run once they exist. */
   pending: readonly string[];
 }
@@ -34,38 +58,37 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
   all: {
     summary: 'everything in one process (the embedded default)',
     services: ALL_SHARED,
-    pending: [
-      'gateway routes',
-      'market collectors',
-      'game zones',
-      'platform consumers',
-      'strategy runtime',
-      'dashboard',
-    ],
+    components: Object.values(DomainComponent),
+    pending: ['market collectors', 'game zones', 'notifications', 'strategy runtime', 'dashboard'],
   },
   gateway: {
     summary: 'HTTP API, SSE and WebSocket delivery; fans out through the log',
     services: ALL_SHARED,
-    pending: ['identity and API routes', 'SSE / WebSocket delivery', 'rate limits'],
+    components: GATEWAY_COMPONENTS,
+    pending: [],
   },
   collector: {
     summary: 'market data sources: normalize, validate, publish',
     services: PRODUCER_ONLY,
+    components: [],
     pending: ['market sources', 'candle aggregation'],
   },
   game: {
     summary: 'game zones: fixed-tick loop, TCP and WebSocket transports',
     services: ALL_SHARED,
+    components: [],
     pending: ['zones', 'game transports', 'snapshots'],
   },
   platform: {
     summary: 'event consumers projecting into SQL; operations API',
     services: ALL_SHARED,
-    pending: ['projections', 'notifications', 'operations API'],
+    components: PLATFORM_COMPONENTS,
+    pending: ['market projections', 'notifications', 'operations API'],
   },
   strategy: {
     summary: 'sandboxed strategies, backtests and live signals',
     services: ALL_SHARED,
+    components: [],
     pending: ['strategy runtime', 'backtests', 'live signals'],
   },
 };
@@ -76,6 +99,12 @@ export function servicesFor(role: RoleName): SharedService[] {
   return START_ORDER.filter((service) => wanted.has(service));
 }
 
+/** The domain components of `role`, in start order. */
+export function componentsFor(role: RoleName): DomainComponent[] {
+  const wanted = new Set(ROLES[role].components);
+  return Object.values(DomainComponent).filter((component) => wanted.has(component));
+}
+
 /** The roles section of `tickline start --help`. */
 export function describeRoles(): string {
   const width = Math.max(...Object.keys(ROLES).map((name) => name.length));
@@ -84,7 +113,11 @@ export function describeRoles(): string {
       const pending = spec.pending.length
         ? `\n  ${' '.repeat(width)}  later: ${spec.pending.join(', ')}`
         : '';
-      return `  ${name.padEnd(width)}  ${spec.summary}\n  ${' '.repeat(width)}  runs now: ${spec.services.join(', ')}${pending}`;
+      // In start order: HTTP comes last, after the components.
+      const shared = spec.services.filter((service) => service !== SharedService.Http);
+      const http = spec.services.includes(SharedService.Http) ? [SharedService.Http] : [];
+      const runs = [...shared, ...componentsFor(name as RoleName), ...http].join(', ');
+      return `  ${name.padEnd(width)}  ${spec.summary}\n  ${' '.repeat(width)}  runs now: ${runs}${pending}`;
     })
     .join('\n');
 }

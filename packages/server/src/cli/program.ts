@@ -1,9 +1,10 @@
-/** @module The `tickline` command line: start, config, log, version. */
+/** @module The `tickline` command line: start, config, log, migrate, version. */
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../exit-code.ts';
 import { registerConfigCommand } from './config-command.ts';
 import type { CliIo } from './io.ts';
 import { registerLogCommand } from './log/log-command.ts';
+import { registerMigrateCommand } from './migrate/migrate-command.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerVersionCommand, ticklineVersion } from './version-command.ts';
 
@@ -28,11 +29,13 @@ Examples:
   tickline start
   tickline config print
   tickline log tail --from earliest --no-follow
+  tickline migrate status
   tickline start --help`,
     );
   registerStartCommand(program, io, setExitCode);
   registerConfigCommand(program, io, setExitCode);
   registerLogCommand(program, io, setExitCode);
+  registerMigrateCommand(program, io, setExitCode);
   registerVersionCommand(program, io, setExitCode);
   return program;
 }

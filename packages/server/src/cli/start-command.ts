@@ -22,7 +22,7 @@ export function registerStartCommand(
     .addHelpText(
       'after',
       `
-Roles (domain components arrive in later releases; until then each role runs the shared services):
+Roles (what each runs now, and what later releases add):
 ${describeRoles()}
 
 Stops on SIGTERM or Ctrl-C: drains and stops services in reverse order within shutdown.timeoutMs,
@@ -47,7 +47,13 @@ Examples:
         logger = createLogger({ level: config.log.level, name: 'tickline', destination: process.stdout });
         // Loaded here so `tickline version` and `--help` do not pay for Fastify and the adapters.
         const { startProcess } = await import('../process/start-process.ts');
-        await startProcess({ config, logger, metrics: createMetricsRegistry() });
+        const { createDomainWiring } = await import('../wiring/domain.ts');
+        await startProcess({
+          config,
+          logger,
+          metrics: createMetricsRegistry(),
+          ...createDomainWiring(config),
+        });
         // Running: the exit comes from the signal handlers.
         setExitCode(undefined);
       } catch (error) {

@@ -49,6 +49,25 @@ describe('config - tickline schema', () => {
       },
       publisher: { maxQueuedEvents: 100000 },
       shutdown: { timeoutMs: 10000 },
+      database: { poolSize: 10, migrateOnStart: false },
+      auth: {
+        issuer: 'tickline',
+        accessTokenTtlMs: 900000,
+        refreshTokenTtlMs: 2592000000,
+        streamTicketTtlMs: 60000,
+        initialAdminEmail: 'admin@tickline.local',
+        oidc: { providers: [] },
+        tiers: { free: {}, premium: {}, enterprise: {} },
+      },
+      realtime: {
+        keepAliveMs: 25000,
+        pingIntervalMs: 25000,
+        history: { maxEvents: 1000, maxAgeMs: 300000 },
+        slowConsumer: { maxBufferedBytes: 1048576 },
+        maxChannelsPerConnection: 64,
+        maxConnections: 50000,
+        maxConnectionAgeMs: 3600000,
+      },
     });
   });
 

@@ -4,6 +4,9 @@
  * `TICKLINE_HTTP_PORT`); `tickline config print` shows the effective values.
  */
 import { z } from 'zod';
+import { AuthSchema } from './auth-schema.ts';
+import { DatabaseSchema } from './database-schema.ts';
+import { RealtimeSchema } from './realtime-schema.ts';
 
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024; // 1 MiB
@@ -218,6 +221,9 @@ export const TicklineConfigSchema = z.strictObject({
       ),
     })
     .prefault({}),
+  database: DatabaseSchema.prefault({}),
+  auth: AuthSchema.prefault({}),
+  realtime: RealtimeSchema.prefault({}),
 });
 
 /** The validated, frozen config every component receives (or a slice of it). */

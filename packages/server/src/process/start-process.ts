@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { Logger, Registry } from '@tickline/kernel';
 import type { FastifyInstance } from 'fastify';
 import type { ResolvedConfig } from '../config/load.ts';
-import { ROLES, servicesFor } from '../roles.ts';
+import { componentsFor, ROLES, servicesFor } from '../roles.ts';
 import { eventLogLocation, LogKind } from '../wiring/event-logs.ts';
 import { installProcessHandlers } from './process-handlers.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
@@ -59,7 +59,12 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
         });
   const role = ROLES[config.role];
   logger.info(
-    { role: config.role, services: servicesFor(config.role), later: role.pending },
+    {
+      role: config.role,
+      services: servicesFor(config.role),
+      components: componentsFor(config.role),
+      later: role.pending,
+    },
     `starting role ${config.role}: ${role.summary}`,
   );
   try {

@@ -1,6 +1,7 @@
 /**
  * @module Opening the configured event logs: the main log and the dead-letter log, embedded
- * (`${dataDir}/eventlog`, `${dataDir}/eventlog-dlq`) or NATS (`${stream}`, `${stream}_DLQ`).
+ * (`${dataDir}/eventlog`, `${dataDir}/eventlog-dlq`) or NATS (`${stream}`, `${stream}_DLQ`); and on
+ * NATS the real-time fan-out log between gateways (`${stream}_RT`, kept briefly).
  */
 import { resolve } from 'node:path';
 import { createEmbeddedEventLog, createNatsEventLog, type EventLog } from '@tickline/eventlog';
@@ -9,7 +10,7 @@ import type { ResolvedConfig } from '../config/load.ts';
 import { DEFAULT_STREAM } from '../config/schema.ts';
 
 /** Which of the process's logs. */
-export const LogKind = { Main: 'main', DeadLetter: 'dead-letter' } as const;
+export const LogKind = { Main: 'main', DeadLetter: 'dead-letter', Realtime: 'realtime' } as const;
 export type LogKind = (typeof LogKind)[keyof typeof LogKind];
 
 /** Where a log lives, for messages and `log info`. */
@@ -25,16 +26,23 @@ export interface OpenEventLogOptions {
   readOnly?: boolean;
 }
 
-const DLQ_SUFFIX = '_DLQ';
+const SUFFIX: Record<LogKind, string> = { main: '', 'dead-letter': '_DLQ', realtime: '_RT' };
+const EMBEDDED_DIR: Record<LogKind, string> = {
+  main: 'eventlog',
+  'dead-letter': 'eventlog-dlq',
+  realtime: 'eventlog-realtime',
+};
+/** The fan-out log carries live frames only (resume is served from each hub's history). */
+export const REALTIME_LOG_MAX_AGE_MS = 10 * 60_000;
 
 /** The location of `kind` under `config`. */
 export function eventLogLocation(config: ResolvedConfig, kind: LogKind): LogLocation {
   if (config.eventlog.engine === 'embedded') {
-    const dir = resolve(config.dataDir, kind === LogKind.Main ? 'eventlog' : 'eventlog-dlq');
+    const dir = resolve(config.dataDir, EMBEDDED_DIR[kind]);
     return { engine: 'embedded', dir, text: dir };
   }
   const base = config.eventlog.nats.stream;
-  const stream = kind === LogKind.Main ? base : `${base}${DLQ_SUFFIX}`;
+  const stream = `${base}${SUFFIX[kind]}`;
   const servers = config.eventlog.nats.servers.map(redactUrlCredentials);
   return { engine: 'nats', stream, servers, text: `stream ${stream} on ${servers.join(', ')}` };
 }
@@ -56,7 +64,7 @@ export async function openEventLog(
     return createEmbeddedEventLog({
       ...common,
       dir: location.dir,
-      name: kind === LogKind.Main ? 'eventlog' : 'eventlog-dlq',
+      name: EMBEDDED_DIR[kind],
       fsync,
       fsyncIntervalMs,
       segmentBytes,
@@ -75,6 +83,7 @@ export async function openEventLog(
     stream: location.stream,
     subjectPrefix: subjectPrefixFor(location.stream),
     replicas,
+    ...(kind === LogKind.Realtime ? { retention: { maxAgeMs: REALTIME_LOG_MAX_AGE_MS } } : {}),
     ...(user === undefined ? {} : { user }),
     ...(password === undefined ? {} : { pass: password }),
     ...(token === undefined ? {} : { token }),

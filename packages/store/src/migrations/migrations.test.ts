@@ -7,6 +7,7 @@ import { loadMigrations, migrationFromText } from './load-migrations.ts';
  */
 const FROZEN: Record<string, string> = {
   '0001_event_infrastructure': '9a326651d187883ea7ca37a9ac961a3c8d7b03d3829ffb868dc69db8332a5287',
+  '0003_account_snapshots': '6d0f08a003641627fec4003e0808e7878d4763f69e3b5c5825e776b2c01949e2',
 };
 
 describe('migrations', () => {

@@ -1,0 +1,49 @@
+/** @module `tickline migrate [up|status]`: bring the configured database to the current schema, or report it. */
+import type { Command } from 'commander';
+import type { ExitCode } from '../../exit-code.ts';
+import { runCommand } from '../command-errors.ts';
+import type { CliIo } from '../io.ts';
+import { configOption } from '../options.ts';
+
+/** Adds `migrate` with `up` (the default) and `status`. */
+export function registerMigrateCommand(
+  program: Command,
+  io: CliIo,
+  setExitCode: (code: ExitCode) => void,
+): void {
+  const run = (body: () => Promise<void>) => async () => setExitCode(await runCommand(io, body));
+  // The store (PGlite, pg) loads only when a migrate command runs.
+  const actions = async () => import('./migrate-actions.ts');
+  const migrate = program
+    .command('migrate')
+    .description(
+      'apply or list the database migrations (PostgreSQL at database.url, else the embedded PGlite)',
+    )
+    .addHelpText(
+      'after',
+      `
+The embedded database migrates itself at start; use \`migrate up\` for PostgreSQL (or set
+database.migrateOnStart). Several processes migrating one database at once apply each migration once.
+The embedded database is locked while a tickline runs there: stop it first.
+
+Examples:
+  tickline migrate status
+  TICKLINE_DATABASE_URL=postgres://tickline@db/tickline tickline migrate up`,
+    );
+  migrate
+    .command('up', { isDefault: true })
+    .description('apply every pending migration, each in its own transaction')
+    .addOption(configOption())
+    .option('--json', 'print JSON')
+    .action((options: { config?: string; json?: boolean }) =>
+      run(async () => (await actions()).runMigrateUp(io, options))(),
+    );
+  migrate
+    .command('status')
+    .description('list applied, pending and changed migrations without changing anything')
+    .addOption(configOption())
+    .option('--json', 'print JSON')
+    .action((options: { config?: string; json?: boolean }) =>
+      run(async () => (await actions()).runMigrateStatus(io, options))(),
+    );
+}

@@ -1,0 +1,89 @@
+/**
+ * @module The domain components of a role (see `componentsFor` in roles.ts), wired once: the
+ * database, identity, real-time delivery, the account-snapshots consumer with its outbox, and the
+ * realtime-delivery consumer; plus the `/api/v1` routes on a gateway. `tickline start` passes
+ * the result to `startProcess`.
+ */
+import { type Service } from '@tickline/kernel';
+import type { FastifyInstance } from 'fastify';
+import { ACCOUNT_SNAPSHOTS_CONSUMER, createSnapshotHandler } from '../accounts/snapshot-consumer.ts';
+import { createSnapshotOutbox } from '../accounts/snapshot-outbox.ts';
+import { registerApiRoutes } from '../api/api-routes.ts';
+import type { ResolvedConfig } from '../config/load.ts';
+import type { SharedServices } from '../process/runtime.ts';
+import { componentsFor, DomainComponent } from '../roles.ts';
+import { createConsumerService } from './consumer.ts';
+import { createProcessEventRegistry } from './event-registry.ts';
+import { createIdentityComponent, type IdentityComponent } from './identity-component.ts';
+import { createRealtimeComponent, type RealtimeComponent } from './realtime-component.ts';
+import { createRealtimeDeliveryHandler, REALTIME_DELIVERY_CONSUMER } from './realtime-delivery.ts';
+import { createSqlService, type SqlService } from './sql-service.ts';
+
+/** What `startProcess` takes to run a role's domain. */
+export interface DomainWiring {
+  components: (shared: SharedServices) => Service[];
+  configureHttp: (app: FastifyInstance) => Promise<void>;
+}
+
+/** Builds the wiring of `config.role`. */
+export function createDomainWiring(config: ResolvedConfig): DomainWiring {
+  const wanted = new Set(componentsFor(config.role));
+  let sqlService: SqlService | undefined;
+  let identity: IdentityComponent | undefined;
+  let realtime: RealtimeComponent | undefined;
+
+  function components(shared: SharedServices): Service[] {
+    if (wanted.size === 0) return [];
+    const { metrics } = shared;
+    const publisherService = shared.publisher;
+    if (!publisherService) throw new Error(`role ${config.role} has domain components but no publisher`);
+    const publisher = () => publisherService.instance;
+    const registry = createProcessEventRegistry();
+    const database = createSqlService(config, metrics);
+    const sql = () => database.sql;
+    const list: Service[] = [database];
+    sqlService = database;
+    if (wanted.has(DomainComponent.Identity)) {
+      identity = createIdentityComponent({ config, metrics, sql, publisher });
+      list.push(identity);
+    }
+    if (wanted.has(DomainComponent.Realtime) && identity) {
+      realtime = createRealtimeComponent({ config, metrics, identity });
+      list.push(realtime);
+    }
+    if (wanted.has(DomainComponent.AccountSnapshots)) {
+      const outbox = createSnapshotOutbox({ sql, publisher });
+      const handle = createSnapshotHandler({ sql, outbox });
+      list.push(
+        outbox,
+        createConsumerService(shared, { name: ACCOUNT_SNAPSHOTS_CONSUMER, registry, handle }),
+      );
+    }
+    if (wanted.has(DomainComponent.RealtimeDelivery) && realtime) {
+      const hub = () => realtime!.hub;
+      list.push(
+        createConsumerService(shared, {
+          name: REALTIME_DELIVERY_CONSUMER,
+          start: { from: 'latest' },
+          registry,
+          handle: createRealtimeDeliveryHandler(hub),
+        }),
+      );
+    }
+    return list;
+  }
+
+  async function configureHttp(app: FastifyInstance): Promise<void> {
+    if (!sqlService || !identity || !realtime) return;
+    const started = { sql: sqlService, identity, realtime };
+    await registerApiRoutes(app, {
+      identity: started.identity.identity,
+      sql: () => started.sql.sql,
+      tickets: () => started.realtime.tickets,
+      ticketTtlMs: config.auth.streamTicketTtlMs,
+      gateway: started.realtime.gateway,
+    });
+  }
+
+  return { components, configureHttp };
+}

@@ -1,0 +1,15 @@
+/**
+ * @module The process's event registry: every type a consumer may find in the main log. A consumer
+ * decodes with it, so a type missing here would be dead-lettered; each package adds its list.
+ */
+import { IDENTITY_EVENTS } from '@tickline/identity';
+import { EventRegistry, type EventDefinition } from '@tickline/kernel';
+import { ACCOUNT_EVENTS } from '../accounts/account-events.ts';
+
+/** Every event definition of the process. */
+export const PROCESS_EVENTS: readonly EventDefinition<any>[] = [...IDENTITY_EVENTS, ...ACCOUNT_EVENTS];
+
+/** A registry holding {@link PROCESS_EVENTS}. */
+export function createProcessEventRegistry(): EventRegistry {
+  return new EventRegistry(PROCESS_EVENTS);
+}
