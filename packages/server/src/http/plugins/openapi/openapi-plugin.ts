@@ -46,6 +46,7 @@ export function registerOpenApi(app: FastifyInstance, options: OpenApiOptions = 
     // Swagger UI would otherwise send the document to an outside validator.
     validatorUrl: false,
     uiConfig: { deepLinking: true },
+    theme: { title: options.title ?? 'Tickline API' },
   });
   app.get(OPENAPI_JSON_PATH, { schema: { hide: true } }, async function openApiDocument() {
     return app.swagger();
