@@ -4,7 +4,17 @@
  */
 export { TicklineConfigSchema, RoleName } from './config/schema.ts';
 export { loadTicklineConfig, CONFIG_FILE_ENV } from './config/load.ts';
-export { ROLES, SharedService, servicesFor } from './roles.ts';
+export { ROLES, SharedService, servicesFor, DomainComponent, componentsFor } from './roles.ts';
+export { createDomainWiring } from './wiring/domain.ts';
+export { createProcessEventRegistry, PROCESS_EVENTS } from './wiring/event-registry.ts';
+export {
+  AccountSnapshotGenerated,
+  AccountSnapshotDataSchema,
+  ACCOUNT_EVENTS,
+} from './accounts/account-events.ts';
+export { STARTING_CASH } from './accounts/initial-snapshot.ts';
+export { SESSION_COOKIE } from './api/session-cookie.ts';
+export { STREAM_CHANNEL_RULES } from './api/stream-auth.ts';
 export { createRuntime } from './process/runtime.ts';
 export { createConsumerService } from './wiring/consumer.ts';
 export { startProcess } from './process/start-process.ts';
@@ -26,6 +36,9 @@ export { ExitCode } from './exit-code.ts';
 export type { TicklineConfig } from './config/schema.ts';
 export type { ResolvedConfig, LoadTicklineConfigOptions } from './config/load.ts';
 export type { RoleSpec } from './roles.ts';
+export type { DomainWiring } from './wiring/domain.ts';
+export type { AccountSnapshotData, Position } from './accounts/account-events.ts';
+export type { StreamPrincipal } from './api/stream-auth.ts';
 export type { Runtime, RuntimeOptions, SharedServices } from './process/runtime.ts';
 export type { ConsumerServiceOptions } from './wiring/consumer.ts';
 export type { DeferredService } from './process/deferred-service.ts';

@@ -8,3 +8,11 @@ export { contentSecurityPolicy } from './http/plugins/security/security-headers.
 export { readTlsCredentials } from './http/plugins/security/tls-options.ts';
 export { requestIdFrom, REQUEST_ID_HEADER } from './http/request-id.ts';
 export { openEventLog, eventLogLocation, LogKind } from './wiring/event-logs.ts';
+export { deriveAuthKeys, loadAuthKeys } from './wiring/auth-keys.ts';
+export { openDatabase, databaseLocation } from './wiring/database.ts';
+export { createSnapshotHandler, ACCOUNT_SNAPSHOTS_CONSUMER } from './accounts/snapshot-consumer.ts';
+export {
+  createRealtimeDeliveryHandler,
+  REALTIME_DELIVERY_CONSUMER,
+  USER_EVENT_TYPES,
+} from './wiring/realtime-delivery.ts';

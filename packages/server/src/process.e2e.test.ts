@@ -57,6 +57,7 @@ describe('process - tickline start', () => {
         'publisher',
         'sql',
         'identity',
+        'rate-limit',
         'realtime',
         'account-snapshot-outbox',
         'account-snapshots',

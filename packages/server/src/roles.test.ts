@@ -33,18 +33,25 @@ describe('roles - table', () => {
   });
 
   it('roles - gateways authenticate and stream, platform processes project, all does both', () => {
-    expect(componentsFor('gateway')).toEqual(['sql', 'identity', 'realtime', 'realtime-delivery']);
+    expect(componentsFor('gateway')).toEqual([
+      'sql',
+      'identity',
+      'rate-limit',
+      'realtime',
+      'realtime-delivery',
+    ]);
     expect(componentsFor('platform')).toEqual(['sql', 'account-snapshots']);
     expect(componentsFor('all')).toEqual([
       'sql',
       'identity',
+      'rate-limit',
       'realtime',
       'account-snapshots',
       'realtime-delivery',
     ]);
     expect(componentsFor('collector')).toEqual([]);
     expect(describeRoles()).toContain(
-      'runs now: eventlog, eventlog-dlq, publisher, sql, identity, realtime, realtime-delivery, http',
+      'runs now: eventlog, eventlog-dlq, publisher, sql, identity, rate-limit, realtime, realtime-delivery, http',
     );
   });
 });

@@ -20,11 +20,12 @@ const START_ORDER: readonly SharedService[] = Object.values(SharedService);
 
 /**
  * Domain components (wiring/domain.ts), started after the publisher and before HTTP, in this
- * order: the database, identity, real-time delivery, then the consumers.
+ * order: the database, identity and the rate limiter, real-time delivery, then the consumers.
  */
 export const DomainComponent = {
   Sql: 'sql',
   Identity: 'identity',
+  RateLimit: 'rate-limit',
   Realtime: 'realtime',
   AccountSnapshots: 'account-snapshots',
   RealtimeDelivery: 'realtime-delivery',
@@ -35,6 +36,7 @@ export type DomainComponent = (typeof DomainComponent)[keyof typeof DomainCompon
 const GATEWAY_COMPONENTS = [
   DomainComponent.Sql,
   DomainComponent.Identity,
+  DomainComponent.RateLimit,
   DomainComponent.Realtime,
   DomainComponent.RealtimeDelivery,
 ] as const;

@@ -74,6 +74,8 @@ export function accountFlowCases(base: () => string, label: string): void {
         bearer: ada.accessToken,
       });
       expect(snapshot.body).toEqual({ status: 'ready', snapshot: viaSse.data });
+      // /api/v1 is rate limited: a free user's budget.
+      expect(snapshot.headers.get('ratelimit-policy')).toBe('60;w=60;burst=20');
 
       // Each stream got exactly its own user's snapshot, once.
       for (const [client, userId] of [

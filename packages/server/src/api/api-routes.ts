@@ -1,12 +1,15 @@
 /**
  * @module The `/api/v1` routes of a gateway: identity's (sign-up, sign-in, refresh, sign-out, 2FA,
- * API keys, admin, OIDC), accounts, and stream tickets, with the session cookie set and cleared
- * around them; plus the SSE and WebSocket endpoints of the real-time gateway.
+ * API keys, admin, OIDC), accounts, and stream tickets, rate limited, with the session cookie set
+ * and cleared around them; plus the SSE and WebSocket endpoints of the real-time gateway (limited
+ * by the gateway's own connection bounds instead).
  */
 import { identityRoutes, principalOf, type IdentityService } from '@tickline/identity';
 import { realtimeRoutes, type RealtimeGateway, type StreamTicketIssuer } from '@tickline/realtime';
 import type { SqlQueryable } from '@tickline/store';
 import type { FastifyInstance } from 'fastify';
+import { rateLimitPlugin } from '../http/plugins/rate-limit/rate-limit-plugin.ts';
+import type { RateLimiter } from '../http/plugins/rate-limit/rate-limiter.ts';
 import { registerAccountRoutes } from './accounts-routes.ts';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
 import type { StreamPrincipal } from './stream-auth.ts';
@@ -21,12 +24,15 @@ export interface ApiRoutesOptions {
   tickets: () => StreamTicketIssuer;
   ticketTtlMs: number;
   gateway: RealtimeGateway<StreamPrincipal>;
+  /** Limits every `/api/v1` route; absent when rate limiting is off. */
+  limiter: RateLimiter | undefined;
 }
 
 /** Registers everything on `app` (the root instance). */
 export async function registerApiRoutes(app: FastifyInstance, options: ApiRoutesOptions): Promise<void> {
   await app.register(
     async function api(scope) {
+      if (options.limiter) await scope.register(rateLimitPlugin, { limiter: options.limiter });
       scope.addHook('preSerialization', setSessionCookie);
       scope.addHook('onSend', clearSessionCookie);
       // Signing out everywhere also ends this gateway's open streams of the user.

@@ -1,7 +1,7 @@
 /**
  * @module The domain components of a role (see `componentsFor` in roles.ts), wired once: the
- * database, identity, real-time delivery, the account-snapshots consumer with its outbox, and the
- * realtime-delivery consumer; plus the `/api/v1` routes on a gateway. `tickline start` passes
+ * database, identity, the rate limiter, real-time delivery, the account-snapshots consumer with its
+ * outbox, and the realtime-delivery consumer; plus the `/api/v1` routes on a gateway. `tickline start` passes
  * the result to `startProcess`.
  */
 import { type Service } from '@tickline/kernel';
@@ -15,6 +15,7 @@ import { componentsFor, DomainComponent } from '../roles.ts';
 import { createConsumerService } from './consumer.ts';
 import { createProcessEventRegistry } from './event-registry.ts';
 import { createIdentityComponent, type IdentityComponent } from './identity-component.ts';
+import { createRateLimitComponent, type RateLimitComponent } from './rate-limit-component.ts';
 import { createRealtimeComponent, type RealtimeComponent } from './realtime-component.ts';
 import { createRealtimeDeliveryHandler, REALTIME_DELIVERY_CONSUMER } from './realtime-delivery.ts';
 import { createSqlService, type SqlService } from './sql-service.ts';
@@ -30,6 +31,7 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
   const wanted = new Set(componentsFor(config.role));
   let sqlService: SqlService | undefined;
   let identity: IdentityComponent | undefined;
+  let rateLimit: RateLimitComponent | undefined;
   let realtime: RealtimeComponent | undefined;
 
   function components(shared: SharedServices): Service[] {
@@ -46,6 +48,10 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
     if (wanted.has(DomainComponent.Identity)) {
       identity = createIdentityComponent({ config, metrics, sql, publisher });
       list.push(identity);
+    }
+    if (wanted.has(DomainComponent.RateLimit) && identity) {
+      rateLimit = createRateLimitComponent({ config, metrics, identity });
+      list.push(rateLimit);
     }
     if (wanted.has(DomainComponent.Realtime) && identity) {
       realtime = createRealtimeComponent({ config, metrics, identity });
@@ -82,6 +88,7 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
       tickets: () => started.realtime.tickets,
       ticketTtlMs: config.auth.streamTicketTtlMs,
       gateway: started.realtime.gateway,
+      limiter: rateLimit?.limiter,
     });
   }
 
