@@ -27,6 +27,7 @@ export function accountFlowCases(base: () => string, label: string): void {
       const bob = await signUpAndIn(base(), email('bob'));
       expect(ada.signUp.body).toMatchObject({ status: 'signed_in', user: { role: 'user', tier: 'free' } });
       expect(ada.signUp.body).not.toHaveProperty('snapshot');
+      expect(ada.signUp.headers.get('cache-control')).toBe('no-store');
 
       // lastEventId = the user id (a UUIDv7, the account's creation time): events published on the
       // channel since the account exists are replayed, whether they came before the stream or not.

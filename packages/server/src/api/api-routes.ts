@@ -33,6 +33,10 @@ export async function registerApiRoutes(app: FastifyInstance, options: ApiRoutes
   await app.register(
     async function api(scope) {
       if (options.limiter) await scope.register(rateLimitPlugin, { limiter: options.limiter });
+      // Answers carry tokens, keys and account data: no cache may keep them (RFC 6749 §5.1).
+      scope.addHook('onRequest', async function noStore(_request, reply) {
+        void reply.header('cache-control', 'no-store');
+      });
       scope.addHook('preSerialization', setSessionCookie);
       scope.addHook('onSend', clearSessionCookie);
       // Signing out everywhere also ends this gateway's open streams of the user.
