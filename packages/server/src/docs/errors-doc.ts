@@ -2,6 +2,9 @@
 import { listErrorCodes } from '@tickline/kernel';
 // Imported for their side effect: each package declares its codes when its module loads.
 import '@tickline/eventlog';
+import '@tickline/store';
+import '@tickline/identity';
+import '@tickline/realtime';
 import '../errors.ts';
 
 /** The markdown for docs/errors.md. */
