@@ -1,32 +1,13 @@
-import { createMetricsRegistry, type Registry } from '@tickline/kernel';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEmbeddedEventLog, type EmbeddedEventLog } from './embedded-event-log.ts';
-import type { EmbeddedEventLogOptions } from './options.ts';
-import { metricValue, records, tempDir } from './testing/temp-log.ts';
+import { describe, expect, it } from 'vitest';
+import { metricValue, records, useTempLogs } from './testing/temp-log.ts';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHECKPOINT_FILE } from './checkpoint-store.ts';
 import { segmentFileName } from './segment.ts';
 
 describe('embedded log writes', () => {
-  let dir: string;
-  let remove: () => Promise<void>;
-  let registry: Registry;
-  const open: EmbeddedEventLog[] = [];
-  const openLog = async (options: Partial<EmbeddedEventLogOptions> = {}): Promise<EmbeddedEventLog> => {
-    const log = await createEmbeddedEventLog({ dir, name: 'gc', metrics: registry, ...options });
-    open.push(log);
-    return log;
-  };
-
-  beforeEach(async () => {
-    ({ dir, remove } = await tempDir());
-    registry = createMetricsRegistry({ processMetrics: false });
-  });
-  afterEach(async () => {
-    for (const log of open.splice(0)) await log.close();
-    await remove();
-  });
+  const logs = useTempLogs('gc');
+  const openLog = logs.open;
 
   it('group commit - appends issued together share one write and one fsync', async () => {
     const log = await openLog();
@@ -34,10 +15,10 @@ describe('embedded log writes', () => {
     expect(results.flat().map((r) => (r.ok ? r.offset : 0))).toEqual(
       Array.from({ length: 400 }, (_, i) => i + 1),
     );
-    expect(await metricValue(registry, 'tickline_eventlog_group_commits_total', 'gc')).toBe(1);
-    expect(await metricValue(registry, 'tickline_eventlog_fsync_duration_seconds', 'gc')).toBe(1);
-    expect(await metricValue(registry, 'tickline_eventlog_appended_records_total', 'gc')).toBe(400);
-    expect(await metricValue(registry, 'tickline_eventlog_appended_bytes_total', 'gc')).toBe(
+    expect(await metricValue(logs.registry, 'tickline_eventlog_group_commits_total', 'gc')).toBe(1);
+    expect(await metricValue(logs.registry, 'tickline_eventlog_fsync_duration_seconds', 'gc')).toBe(1);
+    expect(await metricValue(logs.registry, 'tickline_eventlog_appended_records_total', 'gc')).toBe(400);
+    expect(await metricValue(logs.registry, 'tickline_eventlog_appended_bytes_total', 'gc')).toBe(
       log.stats().bytes,
     );
   });
@@ -48,7 +29,7 @@ describe('embedded log writes', () => {
     await Promise.resolve(); // let the first group start
     const second = Promise.all([log.append(records('b', 10)), log.append(records('c', 10))]);
     await Promise.all([first, second]);
-    expect(await metricValue(registry, 'tickline_eventlog_group_commits_total', 'gc')).toBe(2);
+    expect(await metricValue(logs.registry, 'tickline_eventlog_group_commits_total', 'gc')).toBe(2);
     expect((await log.read({ from: 1, limit: 100 })).map((r) => r.id)).toEqual(
       [...records('a', 10), ...records('b', 10), ...records('c', 10)].map((r) => r.id),
     );
@@ -66,7 +47,7 @@ describe('embedded log writes', () => {
       { ok: true, offset: 2, duplicate: false },
       { ok: true, offset: 1, duplicate: true },
     ]);
-    expect(await metricValue(registry, 'tickline_eventlog_duplicate_records_total', 'gc')).toBe(2);
+    expect(await metricValue(logs.registry, 'tickline_eventlog_duplicate_records_total', 'gc')).toBe(2);
   });
 
   it('append - an invalid record fails alone, the rest of the batch is stored', async () => {
@@ -100,7 +81,7 @@ describe('embedded log writes', () => {
     await consumer.fetch({ max: 10, waitMs: 100 });
     for (let offset = 1; offset <= 10; offset++) await consumer.ack(offset);
     const read = async () =>
-      JSON.parse(await readFile(join(dir, CHECKPOINT_FILE), 'utf8')).consumers.c as number;
+      JSON.parse(await readFile(join(logs.dir, CHECKPOINT_FILE), 'utf8')).consumers.c as number;
     for (let i = 0; i < 50 && (await read()) !== 10; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await read()).toBe(10);
   });
@@ -109,7 +90,7 @@ describe('embedded log writes', () => {
     const log = await openLog({ segmentBytes: 1024 });
     await log.append(records('ok', 3, 200));
     // Squat every name the next segment could take, so creating it fails.
-    const squatted = Array.from({ length: 10 }, (_, i) => join(dir, segmentFileName(4 + i)));
+    const squatted = Array.from({ length: 10 }, (_, i) => join(logs.dir, segmentFileName(4 + i)));
     for (const path of squatted) await writeFile(path, '');
     await expect(log.append(records('fail', 3, 200, 3))).rejects.toMatchObject({ code: 'EVLOG_UNAVAILABLE' });
     expect(log.health()).toMatchObject({ connected: false, detail: expect.stringContaining('EEXIST') });

@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createMetricsRegistry, type Registry } from '@tickline/kernel';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEmbeddedEventLog, type EmbeddedEventLog } from './embedded-event-log.ts';
-import type { EmbeddedEventLogOptions } from './options.ts';
+import { describe, expect, it } from 'vitest';
 import {
   BODY_OFFSET,
   appendToFile,
@@ -13,36 +10,20 @@ import {
   patchFile,
   records,
   segmentFiles,
-  tempDir,
+  useTempLogs,
 } from './testing/temp-log.ts';
 
 describe('embedded log recovery', () => {
-  let dir: string;
-  let remove: () => Promise<void>;
-  let registry: Registry;
-  const open: EmbeddedEventLog[] = [];
-  const openLog = async (options: Partial<EmbeddedEventLogOptions> = {}): Promise<EmbeddedEventLog> => {
-    const log = await createEmbeddedEventLog({ dir, name: 'rec', metrics: registry, ...options });
-    open.push(log);
-    return log;
-  };
-
-  beforeEach(async () => {
-    ({ dir, remove } = await tempDir());
-    registry = createMetricsRegistry({ processMetrics: false });
-  });
-  afterEach(async () => {
-    for (const log of open.splice(0)) await log.close();
-    await remove();
-  });
+  const logs = useTempLogs('rec');
+  const openLog = logs.open;
 
   it('recovery - a torn tail is truncated and reported, appends continue at the next offset', async () => {
     const log = await openLog();
     const written = records('torn', 10);
     await log.append(written);
     await log.close();
-    const [segment] = await segmentFiles(dir);
-    const path = join(dir, segment!);
+    const [segment] = await segmentFiles(logs.dir);
+    const path = join(logs.dir, segment!);
     const frames = await framePositions(path);
     const whole = await readFile(path);
     const last = frames.at(-1)!;
@@ -58,7 +39,7 @@ describe('embedded log recovery', () => {
     });
     expect(reopened.recovery.records).toBe(10);
     expect((await stat(path)).size).toBe(whole.length);
-    expect(await metricValue(registry, 'tickline_eventlog_torn_tail_truncations_total', 'rec')).toBe(1);
+    expect(await metricValue(logs.registry, 'tickline_eventlog_torn_tail_truncations_total', 'rec')).toBe(1);
     expect(await reopened.append(records('torn', 1, 64, 10))).toEqual([
       { ok: true, offset: 11, duplicate: false },
     ]);
@@ -71,15 +52,15 @@ describe('embedded log recovery', () => {
     const written = records('garbage', 20, 100);
     await log.append(written);
     await log.close();
-    const [segment] = await segmentFiles(dir);
+    const [segment] = await segmentFiles(logs.dir);
     const garbage = randomBytes(777);
-    await appendToFile(join(dir, segment!), garbage);
+    await appendToFile(join(logs.dir, segment!), garbage);
 
     const reopened = await openLog();
     expect(reopened.recovery.truncatedBytes).toBe(777);
     expect(reopened.recovery.truncatedSegment).toBe(segment);
-    expect(await metricValue(registry, 'tickline_eventlog_torn_tail_truncations_total', 'rec')).toBe(1);
-    expect(await metricValue(registry, 'tickline_eventlog_truncated_bytes_total', 'rec')).toBe(777);
+    expect(await metricValue(logs.registry, 'tickline_eventlog_torn_tail_truncations_total', 'rec')).toBe(1);
+    expect(await metricValue(logs.registry, 'tickline_eventlog_truncated_bytes_total', 'rec')).toBe(777);
     const all = await reopened.read({ from: 1, limit: 100 });
     expect(all.map((r) => r.id)).toEqual(written.map((r) => r.id));
     all.forEach((r, i) => expect(Buffer.from(r.payload).equals(Buffer.from(written[i]!.payload))).toBe(true));
@@ -89,8 +70,8 @@ describe('embedded log recovery', () => {
     const log = await openLog();
     await log.append(records('zeros', 5));
     await log.close();
-    const [segment] = await segmentFiles(dir);
-    await appendToFile(join(dir, segment!), new Uint8Array(4096));
+    const [segment] = await segmentFiles(logs.dir);
+    await appendToFile(join(logs.dir, segment!), new Uint8Array(4096));
     const reopened = await openLog();
     expect(reopened.recovery.truncatedBytes).toBe(4096);
     expect((await reopened.head()).last).toBe(5);
@@ -101,9 +82,9 @@ describe('embedded log recovery', () => {
     const written = records('flip', 60, 100);
     for (const record of written) await log.append([record]);
     await log.close();
-    const files = await segmentFiles(dir);
+    const files = await segmentFiles(logs.dir);
     expect(files.length).toBeGreaterThan(3);
-    const sealed = join(dir, files[1]!);
+    const sealed = join(logs.dir, files[1]!);
     const frames = await framePositions(sealed);
     const victim = frames[2]!;
     await patchFile(
@@ -115,7 +96,7 @@ describe('embedded log recovery', () => {
     const reopened = await openLog({ segmentBytes: 2048 });
     const all = await reopened.read({ from: 1, limit: 100 });
     expect(all.map((r) => r.offset)).toEqual(written.map((_, i) => i + 1).filter((o) => o !== victim.offset));
-    expect(await metricValue(registry, 'tickline_eventlog_corrupt_records_total', 'rec')).toBe(1);
+    expect(await metricValue(logs.registry, 'tickline_eventlog_corrupt_records_total', 'rec')).toBe(1);
     await expect(reopened.read({ from: victim.offset, limit: 1 })).rejects.toMatchObject({
       code: 'EVLOG_CORRUPT_RECORD',
       details: { offset: victim.offset, next: victim.offset + 1 },
@@ -133,8 +114,8 @@ describe('embedded log recovery', () => {
     const written = records('length', 40, 100);
     for (const record of written) await log.append([record]);
     await log.close();
-    const files = await segmentFiles(dir);
-    const sealed = join(dir, files[0]!);
+    const files = await segmentFiles(logs.dir);
+    const sealed = join(logs.dir, files[0]!);
     const victim = (await framePositions(sealed))[3]!;
     await patchFile(sealed, victim.pos, Buffer.from([0xff, 0xff, 0x00, 0x10]));
 
@@ -149,14 +130,14 @@ describe('embedded log recovery', () => {
     const log = await openLog();
     await log.append(records('active', 30, 50));
     await log.close();
-    const [segment] = await segmentFiles(dir);
-    const path = join(dir, segment!);
+    const [segment] = await segmentFiles(logs.dir);
+    const path = join(logs.dir, segment!);
     const victim = (await framePositions(path))[10]!;
     await patchFile(path, victim.pos + BODY_OFFSET + 1, Buffer.from([0xee]));
 
     const reopened = await openLog();
     expect(reopened.recovery).toMatchObject({ truncatedBytes: 0, corruptRecords: 1, records: 29 });
-    expect(await metricValue(registry, 'tickline_eventlog_corrupt_records_total', 'rec')).toBe(1);
+    expect(await metricValue(logs.registry, 'tickline_eventlog_corrupt_records_total', 'rec')).toBe(1);
     expect(await reopened.append(records('active', 1, 50, 30))).toEqual([
       { ok: true, offset: 31, duplicate: false },
     ]);
@@ -169,13 +150,13 @@ describe('embedded log recovery', () => {
     const log = await openLog({ segmentBytes: 1024 });
     for (const record of records('empty', 20, 100)) await log.append([record]);
     await log.close();
-    const files = await segmentFiles(dir);
-    const last = join(dir, files.at(-1)!);
+    const files = await segmentFiles(logs.dir);
+    const last = join(logs.dir, files.at(-1)!);
     const lastFrames = await framePositions(last);
     // Garbage where the whole last segment was: nothing valid in it survives.
     await writeFile(last, randomBytes(300));
     const reopened = await openLog({ segmentBytes: 1024 });
-    expect(await segmentFiles(dir)).toEqual(files.slice(0, -1));
+    expect(await segmentFiles(logs.dir)).toEqual(files.slice(0, -1));
     expect(reopened.recovery.truncatedBytes).toBe(300);
     const head = await reopened.head();
     expect(head.last).toBe(lastFrames[0]!.offset - 1);

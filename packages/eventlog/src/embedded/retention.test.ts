@@ -1,45 +1,34 @@
-import { createMetricsRegistry, type Registry } from '@tickline/kernel';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEmbeddedEventLog, type EmbeddedEventLog } from './embedded-event-log.ts';
-import type { EmbeddedEventLogOptions } from './options.ts';
-import { framePositions, metricValue, records, segmentFiles, tempDir } from './testing/temp-log.ts';
+import { describe, expect, it } from 'vitest';
+import type { EmbeddedEventLog } from './embedded-event-log.ts';
+import {
+  framePositions,
+  metricValue,
+  records,
+  segmentFiles,
+  tempDir,
+  useTempLogs,
+} from './testing/temp-log.ts';
 import { join } from 'node:path';
 
 describe('embedded log segments and retention', () => {
-  let dir: string;
-  let remove: () => Promise<void>;
-  let registry: Registry;
-  const open: EmbeddedEventLog[] = [];
-  const openLog = async (options: Partial<EmbeddedEventLogOptions> = {}): Promise<EmbeddedEventLog> => {
-    const log = await createEmbeddedEventLog({ dir, name: 'seg', metrics: registry, ...options });
-    open.push(log);
-    return log;
-  };
+  const logs = useTempLogs('seg');
+  const openLog = logs.open;
   const appendOneByOne = async (log: EmbeddedEventLog, prefix: string, count: number): Promise<void> => {
     for (const record of records(prefix, count, 200)) await log.append([record]);
   };
 
-  beforeEach(async () => {
-    ({ dir, remove } = await tempDir());
-    registry = createMetricsRegistry({ processMetrics: false });
-  });
-  afterEach(async () => {
-    for (const log of open.splice(0)) await log.close();
-    await remove();
-  });
-
   it('segments - roll past segmentBytes, are named by their first offset, and read back in order', async () => {
     const log = await openLog({ segmentBytes: 4096 });
     await appendOneByOne(log, 'roll', 100);
-    const files = await segmentFiles(dir);
+    const files = await segmentFiles(logs.dir);
     expect(files.length).toBeGreaterThan(4);
     expect(log.stats()).toMatchObject({ segments: files.length, first: 1, last: 100 });
     for (const file of files) {
-      const frames = await framePositions(join(dir, file));
+      const frames = await framePositions(join(logs.dir, file));
       expect(frames[0]!.offset).toBe(Number(file.slice(0, 20)));
       expect(frames.reduce((n, f) => n + f.length, 0)).toBeLessThanOrEqual(4096);
     }
-    expect(await metricValue(registry, 'tickline_eventlog_segments', 'seg')).toBe(files.length);
+    expect(await metricValue(logs.registry, 'tickline_eventlog_segments', 'seg')).toBe(files.length);
     await log.close();
     const reopened = await openLog({ segmentBytes: 4096 });
     const all = await reopened.read({ from: 1, limit: 1000 });
@@ -52,12 +41,12 @@ describe('embedded log segments and retention', () => {
     const lagging = await log.consumer('lagging');
     await appendOneByOne(log, 'size', 200);
     await lagging.close();
-    const before = await segmentFiles(dir);
+    const before = await segmentFiles(logs.dir);
     await log.close();
     // Opening runs retention in the background; an explicit run queues behind it.
     const reopened = await openLog({ segmentBytes: 4096, retention: { maxBytes: 16 * 1024 } });
     await reopened.applyRetention();
-    const after = await segmentFiles(dir);
+    const after = await segmentFiles(logs.dir);
     expect(after.length).toBeLessThan(before.length);
     expect(after).toEqual(before.slice(before.length - after.length));
     expect(reopened.stats().bytes).toBeLessThanOrEqual(16 * 1024);
@@ -65,7 +54,7 @@ describe('embedded log segments and retention', () => {
     const head = await reopened.head();
     expect(head).toEqual({ first: Number(after[0]!.slice(0, 20)), last: 200 });
     expect(
-      await metricValue(registry, 'tickline_eventlog_retention_deleted_segments_total', 'seg'),
+      await metricValue(logs.registry, 'tickline_eventlog_retention_deleted_segments_total', 'seg'),
     ).toBeGreaterThan(0);
     const consumer = await reopened.consumer('lagging');
     const batch = await consumer.fetch({ max: 5, waitMs: 100 });
@@ -77,12 +66,12 @@ describe('embedded log segments and retention', () => {
     let clock = 1_000_000;
     const log = await openLog({ segmentBytes: 4096, now: () => clock, retention: { maxAgeMs: 60_000 } });
     await appendOneByOne(log, 'age', 100);
-    const files = await segmentFiles(dir);
+    const files = await segmentFiles(logs.dir);
     expect((await log.applyRetention()).deletedSegments).toBe(0);
     clock += 60_001;
     const result = await log.applyRetention();
     expect(result.deletedSegments).toBe(files.length - 1);
-    expect(await segmentFiles(dir)).toEqual([files.at(-1)]);
+    expect(await segmentFiles(logs.dir)).toEqual([files.at(-1)]);
     expect((await log.head()).first).toBe(Number(files.at(-1)!.slice(0, 20)));
     expect(log.stats().segments).toBe(1);
   });

@@ -2,7 +2,10 @@
 import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Registry } from '@tickline/kernel';
+import { createMetricsRegistry, type Registry } from '@tickline/kernel';
+import { afterEach, beforeEach } from 'vitest';
+import { createEmbeddedEventLog, type EmbeddedEventLog } from '../embedded-event-log.ts';
+import type { EmbeddedEventLogOptions } from '../options.ts';
 import type { AppendRecord } from '../../port/event-log.ts';
 import { FRAME_HEADER_BYTES, checkFrame, frameOffset } from '../frame.ts';
 
@@ -84,3 +87,39 @@ export async function metricValue(registry: Registry, name: string, log: string)
 
 /** Where the body of a frame starts, for tests that damage a payload. */
 export const BODY_OFFSET = FRAME_HEADER_BYTES;
+
+/** A temp directory, a metrics registry and an opener per test; logs opened are closed after it. */
+export interface TempLogs {
+  readonly dir: string;
+  readonly registry: Registry;
+  open(options?: Partial<EmbeddedEventLogOptions>): Promise<EmbeddedEventLog>;
+}
+
+/** Registers `beforeEach`/`afterEach` hooks giving each test a fresh directory for logs named `name`. */
+export function useTempLogs(name: string): TempLogs {
+  let dir = '';
+  let remove: () => Promise<void> = async () => {};
+  let registry: Registry = createMetricsRegistry({ processMetrics: false });
+  const opened: EmbeddedEventLog[] = [];
+  beforeEach(async () => {
+    ({ dir, remove } = await tempDir());
+    registry = createMetricsRegistry({ processMetrics: false });
+  });
+  afterEach(async () => {
+    for (const log of opened.splice(0)) await log.close();
+    await remove();
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    get registry() {
+      return registry;
+    },
+    async open(options = {}) {
+      const log = await createEmbeddedEventLog({ dir, name, metrics: registry, ...options });
+      opened.push(log);
+      return log;
+    },
+  };
+}
