@@ -5,7 +5,6 @@ import {
   metricValue,
   records,
   segmentFiles,
-  tempDir,
   useTempLogs,
 } from './testing/temp-log.ts';
 import { join } from 'node:path';
