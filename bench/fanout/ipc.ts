@@ -23,4 +23,6 @@ export type FromServer =
       /** Synchronous time of one broadcast call (the write loop), p50/p99 in ms. */
       fanoutP50Ms: number;
       fanoutP99Ms: number;
+      /** Longest event-loop stall seen during the window (perf_hooks), ms. */
+      loopDelayMaxMs: number;
     };

@@ -34,6 +34,8 @@ export interface PhaseResult {
   kbPerConn: number;
   heapKbPerConn: number;
   fanoutP50Ms: number;
+  fanoutP99Ms: number;
+  loopDelayMaxMs: number;
   serverCpuPct: number;
   loadgenCpuUsPerMsg: number;
   witnessOk: boolean;
@@ -131,6 +133,8 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
       kbPerConn: (loaded.rss - idle.rss) / subscribers / 1024,
       heapKbPerConn: (loaded.heapUsed - idle.heapUsed) / subscribers / 1024,
       fanoutP50Ms: window.fanoutP50Ms,
+      fanoutP99Ms: window.fanoutP99Ms,
+      loopDelayMaxMs: window.loopDelayMaxMs,
       serverCpuPct: (window.cpuUs / 1000 / window.elapsedMs) * 100,
       loadgenCpuUsPerMsg: (load.user + load.system) / Math.max(1, recorder.size - receivedBefore),
       witnessOk: witnessed === published,

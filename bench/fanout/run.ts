@@ -70,6 +70,8 @@ printTable(
     'KB/conn (rss)': round(r.kbPerConn, 1),
     'KB/conn (heap)': round(r.heapKbPerConn, 1),
     'fan-out p50 ms': round(r.fanoutP50Ms, 2),
+    'fan-out p99 ms': round(r.fanoutP99Ms, 2),
+    'loop stall max ms': round(r.loopDelayMaxMs, 1),
     'loadgen µs/msg': round(r.loadgenCpuUsPerMsg, 2),
     witness: r.witnessOk ? 'ok' : 'MISSED',
   })),

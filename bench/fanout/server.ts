@@ -3,6 +3,7 @@
  * reports memory after GC on request, and publishes at a fixed rate, measuring its own CPU over the
  * window with `process.cpuUsage()`.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { percentile } from '../lib/report.ts';
 import type { FromServer, Impl, ToServer } from './ipc.ts';
 import { makeEvent } from './payload.ts';
@@ -46,13 +47,16 @@ function run(rate: number, warmupMs: number, windowMs: number): void {
   let seq = 0;
   let next = start;
   let window: { cpu: NodeJS.CpuUsage; at: number; firstSeq: number } | undefined;
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   const tick = () => {
     const now = performance.now();
     if (window === undefined && now - start >= warmupMs) {
       window = { cpu: process.cpuUsage(), at: now, firstSeq: seq + 1 };
+      loopDelay.enable();
     }
     if (window !== undefined && now - window.at >= windowMs) {
       const cpu = process.cpuUsage(window.cpu);
+      loopDelay.disable();
       send({
         type: 'window',
         firstSeq: window.firstSeq,
@@ -61,6 +65,7 @@ function run(rate: number, warmupMs: number, windowMs: number): void {
         elapsedMs: now - window.at,
         fanoutP50Ms: percentile(fanout, 50),
         fanoutP99Ms: percentile(fanout, 99),
+        loopDelayMaxMs: loopDelay.max / 1e6,
       });
       return;
     }

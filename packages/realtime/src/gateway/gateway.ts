@@ -8,7 +8,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { isTicklineError } from '@tickline/kernel';
 import type { Connection } from '../connection/connection.ts';
 import { createGatewayCounters, type GatewayCounters } from '../connection/counters.ts';
 import { RealtimeError, type RealtimeErrorCode } from '../errors.ts';
@@ -18,6 +17,7 @@ import { parseStreamRequest, refuseTokensInUrl, requestQuery } from '../sse/sse-
 import { SseConnection } from '../sse/sse-connection.ts';
 import { WsConnection, type WsHost } from '../ws/ws-connection.ts';
 import { rejectUpgrade } from '../ws/reject-upgrade.ts';
+import { authenticateRequest, authorizeChannels, toRealtimeError } from './admission.ts';
 import { registerGatewayMetrics } from './gateway-metrics.ts';
 import {
   CONNECTION_AGE_JITTER,
@@ -54,6 +54,9 @@ export interface GatewayStats {
   subscriptions: number;
 }
 
+/** Keep-alive and ping periods are served in this many slices. */
+const HEARTBEAT_SLICES = 8;
+
 function destroyOnError(this: Duplex): void {
   this.destroy();
 }
@@ -73,6 +76,8 @@ export class RealtimeGateway<P> implements WsHost<P> {
   readonly #keepAlive: NodeJS.Timeout;
   readonly #ping: NodeJS.Timeout;
   #closing = false;
+  #sseTick = 0;
+  #wsTick = 0;
 
   constructor(options: RealtimeGatewayOptions<P>) {
     this.#options = resolveGatewayOptions(options);
@@ -83,9 +88,12 @@ export class RealtimeGateway<P> implements WsHost<P> {
       perMessageDeflate: false,
       maxPayload: this.#options.maxClientMessageBytes,
     });
-    this.#keepAlive = setInterval(() => this.#sweepSse(), this.#options.keepAliveMs);
+    // Each tick serves one slice of the connections, so 5,000 pings (and their pongs) or
+    // keep-alives never land in one burst between two broadcasts.
+    const slice = (periodMs: number) => Math.max(1, Math.floor(periodMs / HEARTBEAT_SLICES));
+    this.#keepAlive = setInterval(() => this.#sweepSse(), slice(this.#options.keepAliveMs));
     this.#keepAlive.unref();
-    this.#ping = setInterval(() => this.#sweepWs(), this.#options.pingIntervalMs);
+    this.#ping = setInterval(() => this.#sweepWs(), slice(this.#options.pingIntervalMs));
     this.#ping.unref();
     registerGatewayMetrics(this.#options.metrics, this.#counters, this.hub);
   }
@@ -105,7 +113,7 @@ export class RealtimeGateway<P> implements WsHost<P> {
       maxChannels: this.#options.maxChannelsPerConnection,
       forbiddenQueryParams: this.#options.forbiddenQueryParams,
     });
-    const principal = await this.#authenticate(request);
+    const principal = await authenticateRequest(this.#options.authenticate, request, this.#options.logger);
     const refused = await this.authorizeAll(principal, parsed.channels);
     if (refused) throw refused;
     return { principal, ...parsed };
@@ -150,7 +158,7 @@ export class RealtimeGateway<P> implements WsHost<P> {
     try {
       admission = await this.admitStream(request);
     } catch (error) {
-      const refused = this.#asRealtimeError(error);
+      const refused = this.asRealtimeError(error);
       response.writeHead(refused.httpStatus, { 'content-type': 'application/json; charset=utf-8' });
       response.end(JSON.stringify({ error: refused.toJSON() }));
       return;
@@ -170,9 +178,9 @@ export class RealtimeGateway<P> implements WsHost<P> {
         });
       }
       refuseTokensInUrl(requestQuery(request), this.#options.forbiddenQueryParams);
-      principal = await this.#authenticate(request);
+      principal = await authenticateRequest(this.#options.authenticate, request, this.#options.logger);
     } catch (error) {
-      const refused = this.#asRealtimeError(error);
+      const refused = this.asRealtimeError(error);
       rejectUpgrade(socket, refused.httpStatus, { error: refused.toJSON() });
       return;
     }
@@ -251,22 +259,8 @@ export class RealtimeGateway<P> implements WsHost<P> {
 
   // ---- WsHost / ConnectionHost ----
 
-  async authorizeAll(principal: P, channels: readonly string[]): Promise<RealtimeError | undefined> {
-    for (const channel of channels) {
-      let allowed: boolean;
-      try {
-        allowed = await this.#options.authorize(principal, channel);
-      } catch (cause) {
-        this.#options.logger.error({ err: cause, channel }, 'authorize hook failed');
-        return new RealtimeError('RT_AUTH_UNAVAILABLE', 'authorization could not be checked', { cause });
-      }
-      if (allowed !== true) {
-        return new RealtimeError('RT_FORBIDDEN', `not allowed to subscribe to "${channel}"`, {
-          details: { channel },
-        });
-      }
-    }
-    return undefined;
+  authorizeAll(principal: P, channels: readonly string[]): Promise<RealtimeError | undefined> {
+    return authorizeChannels(this.#options.authorize, principal, channels, this.#options.logger);
   }
 
   subscribe(
@@ -310,7 +304,9 @@ export class RealtimeGateway<P> implements WsHost<P> {
 
   #sweepSse(): void {
     const now = this.#options.clock.now();
+    const slice = this.#sseTick++ % HEARTBEAT_SLICES;
     for (const connection of this.#sse) {
+      if (connection.id % HEARTBEAT_SLICES !== slice) continue;
       if (connection.expiresAt <= now)
         connection.close('RT_SESSION_EXPIRED', 'connection age limit reached; reconnect');
       else connection.keepAlive();
@@ -319,7 +315,9 @@ export class RealtimeGateway<P> implements WsHost<P> {
 
   #sweepWs(): void {
     const now = this.#options.clock.now();
+    const slice = this.#wsTick++ % HEARTBEAT_SLICES;
     for (const connection of this.#ws) {
+      if (connection.id % HEARTBEAT_SLICES !== slice) continue;
       if (connection.expiresAt <= now)
         connection.close('RT_SESSION_EXPIRED', 'connection age limit reached; reconnect');
       else connection.heartbeat();
@@ -341,35 +339,8 @@ export class RealtimeGateway<P> implements WsHost<P> {
     }
   }
 
-  async #authenticate(request: IncomingMessage): Promise<P> {
-    let principal: P | null | undefined;
-    try {
-      principal = await this.#options.authenticate(request);
-    } catch (cause) {
-      this.#options.logger.error({ err: cause }, 'authenticate hook failed');
-      throw new RealtimeError('RT_AUTH_UNAVAILABLE', 'authentication could not be checked', { cause });
-    }
-    if (principal === null || principal === undefined) {
-      throw new RealtimeError('RT_UNAUTHENTICATED', 'a session cookie or stream ticket is required');
-    }
-    return principal;
-  }
-
   /** Any admission failure as the RealtimeError to answer with (unexpected ones are logged). */
   asRealtimeError(error: unknown): RealtimeError {
-    return this.#asRealtimeError(error);
-  }
-
-  #asRealtimeError(error: unknown): RealtimeError {
-    if (error instanceof RealtimeError) return error;
-    if (isTicklineError(error) && error.code.startsWith('RT_')) {
-      return new RealtimeError(
-        error.code as RealtimeErrorCode,
-        error.message,
-        error.details ? { details: error.details } : {},
-      );
-    }
-    this.#options.logger.error({ err: error }, 'real-time admission failed');
-    return new RealtimeError('RT_AUTH_UNAVAILABLE', 'the request could not be checked', { cause: error });
+    return toRealtimeError(error, this.#options.logger);
   }
 }

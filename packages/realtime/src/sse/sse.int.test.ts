@@ -182,6 +182,31 @@ describe('sse - refusals and clean-up', () => {
     expect(t.gateway.stats().sse.connections).toBe(0);
   });
 
+  it('refusals - a failing authenticate or authorize hook is 503 RT_AUTH_UNAVAILABLE, not a crash', async () => {
+    t = await startTestGateway({
+      gateway: {
+        authorize: (_user, channel) => {
+          if (channel === 'market:boom') throw new Error('policy store down');
+          return true;
+        },
+      },
+    });
+    const res = await fetch(t.streamUrl(['market:boom']));
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: 'RT_AUTH_UNAVAILABLE' } });
+    await t.close();
+    t = await startTestGateway({
+      gateway: {
+        authenticate: () => {
+          throw new Error('session store down');
+        },
+      },
+    });
+    const res2 = await fetch(t.streamUrl(['market:x']));
+    expect(res2.status).toBe(503);
+    expect(t.hub.subscriberCount()).toBe(0);
+  });
+
   it('refusals - a real EventSource reports the 403 and subscribes to nothing', async () => {
     t = await startTestGateway();
     const es = new EventSource(t.streamUrl(['user:u2']));
