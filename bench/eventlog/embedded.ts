@@ -2,8 +2,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmbeddedEventLog, type AppendRecord, type EventLog } from '@tickline/eventlog';
+import { createEmbeddedEventLog, type EventLog } from '@tickline/eventlog';
 import { percentile, progress } from '../lib/report.ts';
+import type { RecordSource } from './records.ts';
 
 const APPEND_BATCH = 1_000;
 const APPENDERS = 4;
@@ -21,24 +22,26 @@ async function withLog<T>(run: (log: EventLog) => Promise<T>): Promise<T> {
 }
 
 /** Appends every record with concurrent appenders while one consumer fetches and acks. */
-export async function embeddedThroughput(records: AppendRecord[]): Promise<{ eps: number; appendEps: number }> {
+export async function embeddedThroughput(
+  records: RecordSource,
+  total: number,
+): Promise<{ eps: number; appendEps: number }> {
   return withLog(async (log) => {
     const consumer = await log.consumer('bench');
     const started = performance.now();
     let appendedAt = 0;
     let next = 0;
     const appender = async (): Promise<void> => {
-      while (next < records.length) {
-        const from = next;
+      while (next < total) {
         next += APPEND_BATCH;
-        await log.append(records.slice(from, from + APPEND_BATCH));
+        await log.append(records.batch(APPEND_BATCH));
       }
     };
     const appending = Promise.all(Array.from({ length: APPENDERS }, appender)).then(() => {
       appendedAt = performance.now();
     });
     let consumed = 0;
-    while (consumed < records.length) {
+    while (consumed < total) {
       const batch = await consumer.fetch({ max: FETCH_MAX, waitMs: 1000 });
       if (batch.length === 0) continue;
       consumed += batch.length;
@@ -47,18 +50,18 @@ export async function embeddedThroughput(records: AppendRecord[]): Promise<{ eps
     const elapsed = (performance.now() - started) / 1000;
     await appending;
     await consumer.close();
-    return { eps: records.length / elapsed, appendEps: records.length / ((appendedAt - started) / 1000) };
+    return { eps: total / elapsed, appendEps: total / ((appendedAt - started) / 1000) };
   });
 }
 
 /** Offers `rate` events/s for `seconds` in 1 ms slices; latency is append call → consumer receipt. */
 export async function embeddedLatency(
-  records: AppendRecord[],
+  records: RecordSource,
   rate: number,
   seconds: number,
 ): Promise<{ p50: number; p99: number; max: number; samples: number }> {
   return withLog(async (log) => {
-    const total = Math.min(records.length, rate * seconds);
+    const total = rate * seconds;
     const sentAt = new Float64Array(total + 1);
     const latencies = new Float64Array(total);
     const consumer = await log.consumer('bench-latency');
@@ -77,7 +80,7 @@ export async function embeddedLatency(
     while (sent < total) {
       const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
       if (due > sent) {
-        const batch = records.slice(sent, due);
+        const batch = records.batch(due - sent);
         const t = performance.now();
         for (let o = sent + 1; o <= due; o++) sentAt[o] = t;
         sent = due;
@@ -91,6 +94,11 @@ export async function embeddedLatency(
     }
     await consuming;
     await consumer.close();
-    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: percentile(latencies, 100), samples: total };
+    return {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: percentile(latencies, 100),
+      samples: total,
+    };
   });
 }

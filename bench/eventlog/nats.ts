@@ -1,8 +1,9 @@
 /** @module NATS JetStream: the Tickline adapter against the raw client, same server, same run. */
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { createNatsEventLog, type AppendRecord } from '@tickline/eventlog';
+import { createNatsEventLog } from '@tickline/eventlog';
 import { progress } from '../lib/report.ts';
+import type { RecordSource } from './records.ts';
 
 /** In-flight publishes for the raw client's pipeline (the reference measured 82k–131k/s windows). */
 export const RAW_WINDOW = 1_024;
@@ -10,7 +11,8 @@ const APPEND_BATCH = 1_000;
 const APPENDERS = 4;
 
 /** Raw `@nats-io/jetstream`: `js.publish()` pipelined with a sliding window of RAW_WINDOW. */
-export async function rawJetStreamPublish(url: string, records: AppendRecord[]): Promise<number> {
+export async function rawJetStreamPublish(url: string, source: RecordSource, total: number): Promise<number> {
+  const records = source.batch(total);
   const nc = await connect({ servers: url });
   try {
     const jsm = await jetstreamManager(nc);
@@ -50,7 +52,12 @@ export async function rawJetStreamPublish(url: string, records: AppendRecord[]):
 }
 
 /** The Tickline adapter: batches of APPEND_BATCH from APPENDERS concurrent callers, then a consumer drains. */
-export async function adapterThroughput(url: string, records: AppendRecord[]): Promise<{ appendEps: number; consumeEps: number }> {
+export async function adapterThroughput(
+  url: string,
+  source: RecordSource,
+  total: number,
+): Promise<{ appendEps: number; consumeEps: number }> {
+  const records = source.batch(total);
   const stream = `TICKLINE_BENCH_${Date.now()}`;
   const log = await createNatsEventLog({ servers: url, stream, subjectPrefix: stream.toLowerCase() });
   try {

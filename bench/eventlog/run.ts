@@ -12,19 +12,19 @@ import { startNatsServer } from '@tickline/testing';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
 import { embeddedLatency, embeddedThroughput } from './embedded.ts';
 import { adapterThroughput, RAW_WINDOW, rawJetStreamPublish } from './nats.ts';
-import { makeRecords, TARGET_EVENT_BYTES } from './records.ts';
+import { createRecordSource, TARGET_EVENT_BYTES } from './records.ts';
 
 const events = envInt('BENCH_EVENTS', 1_000_000);
 const natsEvents = envInt('BENCH_NATS_EVENTS', 200_000);
 const rate = envInt('BENCH_RATE', 50_000);
 const latencySeconds = envInt('BENCH_LATENCY_SECONDS', 5);
 
-progress(`building ${events.toLocaleString()} events of ~${TARGET_EVENT_BYTES} bytes`);
-const records = makeRecords(Math.max(events, natsEvents, rate * latencySeconds));
-const eventBytes = records[0]!.payload.length;
+progress(`encoding a pool of events of ~${TARGET_EVENT_BYTES} bytes`);
+const records = createRecordSource();
+const eventBytes = Math.round(records.eventBytes);
 
 progress('embedded: append + consume, fsync always');
-const embedded = await embeddedThroughput(records.slice(0, events));
+const embedded = await embeddedThroughput(records, events);
 progress(`embedded: ${Math.round(embedded.eps).toLocaleString()} events/s end to end`);
 
 progress(`embedded: latency at ${rate.toLocaleString()} events/s for ${latencySeconds} s`);
@@ -35,21 +35,40 @@ const nats = await startNatsServer();
 let raw: number;
 let adapter: { appendEps: number; consumeEps: number };
 try {
-  const natsRecords = records.slice(0, natsEvents);
   progress(`nats: raw js.publish pipelined (window ${RAW_WINDOW}), ${natsEvents.toLocaleString()} events`);
-  raw = await rawJetStreamPublish(nats.url, natsRecords);
+  raw = await rawJetStreamPublish(nats.url, records, natsEvents);
   progress('nats: Tickline adapter append + consume');
-  adapter = await adapterThroughput(nats.url, natsRecords);
+  adapter = await adapterThroughput(nats.url, records, natsEvents);
 } finally {
   await nats.cleanup();
 }
 
 printTable([
-  { path: 'embedded append+consume (fsync always)', 'events/s': Math.round(embedded.eps), note: `append alone ${Math.round(embedded.appendEps)}/s` },
-  { path: `embedded latency @${rate}/s`, 'events/s': rate, note: `p50 ${round(latency.p50, 3)} ms, p99 ${round(latency.p99, 3)} ms, max ${round(latency.max, 1)} ms` },
-  { path: 'nats adapter append', 'events/s': Math.round(adapter.appendEps), note: `${round(adapter.appendEps / raw, 2)}x raw` },
-  { path: 'raw @nats-io/jetstream pipelined publish', 'events/s': Math.round(raw), note: `window ${RAW_WINDOW}` },
-  { path: 'nats adapter consume', 'events/s': Math.round(adapter.consumeEps), note: 'durable pull, ack per batch' },
+  {
+    path: 'embedded append+consume (fsync always)',
+    'events/s': Math.round(embedded.eps),
+    note: `append alone ${Math.round(embedded.appendEps)}/s`,
+  },
+  {
+    path: `embedded latency @${rate}/s`,
+    'events/s': rate,
+    note: `p50 ${round(latency.p50, 3)} ms, p99 ${round(latency.p99, 3)} ms, max ${round(latency.max, 1)} ms`,
+  },
+  {
+    path: 'nats adapter append',
+    'events/s': Math.round(adapter.appendEps),
+    note: `${round(adapter.appendEps / raw, 2)}x raw`,
+  },
+  {
+    path: 'raw @nats-io/jetstream pipelined publish',
+    'events/s': Math.round(raw),
+    note: `window ${RAW_WINDOW}`,
+  },
+  {
+    path: 'nats adapter consume',
+    'events/s': Math.round(adapter.consumeEps),
+    note: 'durable pull, ack per batch',
+  },
 ]);
 printResult({
   event_bytes: eventBytes,
