@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmbeddedEventLog, type EventLog } from '@tickline/eventlog';
+import { createEmbeddedEventLog, type EventLog, type FsyncPolicy } from '@tickline/eventlog';
 import { percentile, progress } from '../lib/report.ts';
 import type { RecordSource } from './records.ts';
 
@@ -10,9 +10,9 @@ const APPEND_BATCH = 1_000;
 const APPENDERS = 4;
 const FETCH_MAX = 8_192;
 
-async function withLog<T>(run: (log: EventLog) => Promise<T>): Promise<T> {
+async function withLog<T>(run: (log: EventLog) => Promise<T>, fsync: FsyncPolicy = 'always'): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'tickline-bench-'));
-  const log = await createEmbeddedEventLog({ dir, fsync: 'always' });
+  const log = await createEmbeddedEventLog({ dir, fsync });
   try {
     return await run(log);
   } finally {
@@ -54,11 +54,16 @@ export async function embeddedThroughput(
   });
 }
 
-/** Offers `rate` events/s for `seconds` in 1 ms slices; latency is append call → consumer receipt. */
+/**
+ * Offers `rate` events/s for `seconds` in 1 ms slices; latency is append call → consumer receipt.
+ * Consumers only see records once their group commit is on disk, so with `fsync: 'always'` every
+ * sample includes an fdatasync, and one slow fdatasync delays everything behind it.
+ */
 export async function embeddedLatency(
   records: RecordSource,
   rate: number,
   seconds: number,
+  fsync: FsyncPolicy = 'always',
 ): Promise<{ p50: number; p99: number; max: number; samples: number }> {
   return withLog(async (log) => {
     const total = rate * seconds;
@@ -100,5 +105,5 @@ export async function embeddedLatency(
       max: percentile(latencies, 100),
       samples: total,
     };
-  });
+  }, fsync);
 }
