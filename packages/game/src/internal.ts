@@ -1,0 +1,2 @@
+/** @module Everything public, plus what tests and sibling packages need. */
+export * from './index.ts';
