@@ -11,17 +11,12 @@ import {
   type IdentityServiceOptions,
   type TierOverrides,
 } from '@tickline/identity';
-import {
-  ServiceStatus,
-  TicklineError,
-  type Registry,
-  type Service,
-  type ServiceHealth,
-} from '@tickline/kernel';
+import { ServiceStatus, type Registry, type Service, type ServiceHealth } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
 import { ensureInitialAdmin } from '../accounts/initial-admin.ts';
 import type { ResolvedConfig } from '../config/load.ts';
 import { loadAuthKeys, type AuthKeys } from './auth-keys.ts';
+import { startedGetter } from './started.ts';
 
 /** How often sessions that ended over a week ago are deleted. */
 export const SESSION_PURGE_INTERVAL_MS = 60 * 60_000;
@@ -75,10 +70,7 @@ export function createIdentityComponent(options: IdentityComponentOptions): Iden
   let keys: AuthKeys | undefined;
   let timer: NodeJS.Timeout | undefined;
   let state: ServiceStatus = ServiceStatus.Starting;
-  const started = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new TicklineError('KERNEL_SERVICE_FAILED', 'identity has not started');
-    return value;
-  };
+  const started = startedGetter('identity');
   return {
     name: 'identity',
     get identity() {

@@ -5,13 +5,7 @@
  * over a stream of its own (`<stream>_RT`), so relayed frames never reach domain consumers.
  */
 import type { EventLog } from '@tickline/eventlog';
-import {
-  ServiceStatus,
-  TicklineError,
-  type Registry,
-  type Service,
-  type ServiceHealth,
-} from '@tickline/kernel';
+import { ServiceStatus, type Registry, type Service, type ServiceHealth } from '@tickline/kernel';
 import {
   createChannelAuthorizer,
   createEventLogBridge,
@@ -28,6 +22,7 @@ import type { ResolvedConfig } from '../config/load.ts';
 import { LogKind, openEventLog } from './event-logs.ts';
 import type { IdentityComponent } from './identity-component.ts';
 import { loadNodeId } from './node-id.ts';
+import { startedGetter } from './started.ts';
 
 /** Options for {@link createRealtimeComponent}. */
 export interface RealtimeComponentOptions {
@@ -53,10 +48,7 @@ export function createRealtimeComponent(options: RealtimeComponentOptions): Real
   let bridgeLog: EventLog | undefined;
   let bridge: EventLogBridge | undefined;
   let state: ServiceStatus = ServiceStatus.Starting;
-  const started = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new TicklineError('KERNEL_SERVICE_FAILED', 'realtime has not started');
-    return value;
-  };
+  const started = startedGetter('realtime');
   return {
     name: 'realtime',
     get hub() {
