@@ -1,0 +1,26 @@
+/** @module Small helpers shared by the indicator implementations. */
+import { TicklineError } from '@tickline/kernel';
+
+/** Error code for a bad indicator parameter or mismatched inputs (fix the caller's arguments). */
+export const INDICATOR_PARAM_INVALID = 'MARKET_INDICATOR_PARAM_INVALID';
+
+/** A `Float64Array` of `length` filled with `NaN` (the warm-up marker). */
+export function nanArray(length: number): Float64Array {
+  return new Float64Array(length).fill(NaN);
+}
+
+/** Throws unless `period` is a positive integer. */
+export function checkPeriod(period: number, name = 'period'): void {
+  if (!Number.isInteger(period) || period < 1) {
+    throw new TicklineError(INDICATOR_PARAM_INVALID, `${name} must be a positive integer, got ${period}`);
+  }
+}
+
+/** Throws unless the parallel input arrays have the same length. */
+export function checkSameLength(...arrays: ArrayLike<number>[]): void {
+  const n = arrays[0]!.length;
+  for (const a of arrays) {
+    if (a.length !== n)
+      throw new TicklineError(INDICATOR_PARAM_INVALID, `input arrays differ in length (${a.length} vs ${n})`);
+  }
+}
