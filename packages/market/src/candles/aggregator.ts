@@ -1,0 +1,258 @@
+/**
+ * @module Trade → candle aggregation. Pure and deterministic: time comes only from the trades
+ * (exchange time) and from explicit {@link CandleAggregator.advance} calls, never a wall clock.
+ *
+ * Per (symbol, interval) one candle is forming. A trade in a later bucket closes it. Closed
+ * candles stay correctable for `graceMs` after their close time (measured on the watermark, the
+ * latest time seen): a late trade inside the window updates the candle, bumps `revision` and
+ * emits a `closed` output with `correction: true`; later than that it is dropped and counted.
+ */
+import type { Candle, CandleInterval, DisconnectMessage, Trade } from '../port/market-message.ts';
+import { ALL_INTERVALS, INTERVAL_MS, bucketStart } from './intervals.ts';
+
+/** What aggregation emits. */
+export interface CandleOutput {
+  readonly type: 'updated' | 'closed';
+  readonly candle: Candle;
+  /** A late trade changed an already closed candle. */
+  readonly correction: boolean;
+}
+
+/** Options for {@link CandleAggregator}. */
+export interface CandleAggregatorOptions {
+  /** @default all six: 1s, 1m, 5m, 15m, 1h, 1d */
+  intervals?: readonly CandleInterval[];
+  /** How long after its close a candle still accepts late trades. @default 5_000 */
+  graceMs?: number;
+  /** Emit an `updated` output for every trade into a forming candle. @default true */
+  emitUpdates?: boolean;
+}
+
+export const DEFAULT_CANDLE_GRACE_MS = 5_000;
+
+type Working = { -readonly [K in keyof Candle]: Candle[K] };
+
+interface Series {
+  forming: Working | null;
+  /** Closed candles still inside the grace window, by open time. */
+  recent: Map<number, Working>;
+  /** A disconnect happened; the next candle to receive a trade is incomplete. */
+  gapPending: boolean;
+  /** Exchange times of the first and last trade in the forming candle, for open/close order. */
+  firstAt: number;
+  lastAt: number;
+  /** The newest bucket ever opened; trades for it or older (once closed) are late. */
+  latestOpen: number;
+}
+
+const freeze = (c: Working): Candle => Object.freeze({ ...c });
+
+/** Aggregates one exchange's trades into candles for every configured interval. */
+export class CandleAggregator {
+  readonly #intervals: readonly CandleInterval[];
+  readonly #graceMs: number;
+  readonly #emitUpdates: boolean;
+  readonly #series = new Map<string, Series>();
+  #watermark = Number.NEGATIVE_INFINITY;
+  #droppedLate = 0;
+  /** Earliest close time of any forming candle / grace end of any recent one: skips idle scans. */
+  #nextCloseAt = Number.POSITIVE_INFINITY;
+  #nextExpireAt = Number.POSITIVE_INFINITY;
+
+  constructor(options: CandleAggregatorOptions = {}) {
+    this.#intervals = options.intervals ?? ALL_INTERVALS;
+    this.#graceMs = options.graceMs ?? DEFAULT_CANDLE_GRACE_MS;
+    this.#emitUpdates = options.emitUpdates ?? true;
+  }
+
+  /** Trades dropped because they arrived after their candle's grace window. */
+  get droppedLate(): number {
+    return this.#droppedLate;
+  }
+
+  /** Adds a trade; returns the outputs in order (closes before the new candle's update). */
+  onTrade(trade: Trade): CandleOutput[] {
+    const out: CandleOutput[] = [];
+    if (trade.exchangeTime > this.#watermark) {
+      this.#closeDue(trade.exchangeTime, out);
+      this.#watermark = trade.exchangeTime;
+    }
+    let late = false;
+    for (const interval of this.#intervals) {
+      if (!this.#apply(trade, interval, out)) late = true;
+    }
+    if (late) this.#droppedLate++;
+    this.#expire();
+    return out;
+  }
+
+  /** Time passed with no trades (a timer tick): closes candles whose end is at or before `nowMs`. */
+  advance(nowMs: number): CandleOutput[] {
+    const out: CandleOutput[] = [];
+    if (nowMs > this.#watermark) {
+      this.#closeDue(nowMs, out);
+      this.#watermark = nowMs;
+    }
+    this.#expire();
+    return out;
+  }
+
+  /** A feed gap: the forming candles of these symbols, and the next ones to get a trade, are incomplete. */
+  onDisconnect(marker: DisconnectMessage): CandleOutput[] {
+    const out: CandleOutput[] = [];
+    for (const symbol of marker.symbols) {
+      for (const interval of this.#intervals) {
+        const s = this.#get(symbol, interval);
+        s.gapPending = true;
+        if (s.forming && !s.forming.incomplete && s.forming.closeTime > marker.at) {
+          s.forming.incomplete = true;
+          if (this.#emitUpdates) out.push({ type: 'updated', candle: freeze(s.forming), correction: false });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The forming candle, if any (for snapshots). */
+  forming(symbol: string, interval: CandleInterval): Candle | null {
+    const f = this.#series.get(`${symbol}|${interval}`)?.forming;
+    return f ? freeze(f) : null;
+  }
+
+  #get(symbol: string, interval: CandleInterval): Series {
+    const key = `${symbol}|${interval}`;
+    let s = this.#series.get(key);
+    if (!s) {
+      s = {
+        forming: null,
+        recent: new Map(),
+        gapPending: false,
+        firstAt: 0,
+        lastAt: 0,
+        latestOpen: Number.NEGATIVE_INFINITY,
+      };
+      this.#series.set(key, s);
+    }
+    return s;
+  }
+
+  /** Returns false when the trade was too late for this interval. */
+  #apply(trade: Trade, interval: CandleInterval, out: CandleOutput[]): boolean {
+    const s = this.#get(trade.symbol, interval);
+    const open = bucketStart(trade.exchangeTime, interval);
+    const f = s.forming;
+    if (f && f.openTime === open) {
+      this.#add(s, f, trade);
+      if (this.#emitUpdates) out.push({ type: 'updated', candle: freeze(f), correction: false });
+      return true;
+    }
+    // A bucket that already ended on the watermark (closed by advance) is late even if it never opened.
+    if (open > s.latestOpen && open + INTERVAL_MS[interval] > this.#watermark) {
+      if (f) this.#close(s, out);
+      s.latestOpen = open;
+      const c = this.#start(trade, interval, open);
+      if (s.gapPending) {
+        c.incomplete = true;
+        s.gapPending = false;
+      }
+      s.forming = c;
+      s.firstAt = s.lastAt = trade.exchangeTime;
+      if (c.closeTime < this.#nextCloseAt) this.#nextCloseAt = c.closeTime;
+      if (this.#emitUpdates) out.push({ type: 'updated', candle: freeze(c), correction: false });
+      return true;
+    }
+    // Older than the forming candle: correct a recent closed one, or create it if the bucket was empty.
+    const closeTime = open + INTERVAL_MS[interval];
+    if (this.#watermark >= closeTime + this.#graceMs) return false;
+    const closed = s.recent.get(open);
+    if (closed) {
+      closed.high = Math.max(closed.high, trade.price);
+      closed.low = Math.min(closed.low, trade.price);
+      closed.volume += trade.size;
+      closed.quoteVolume += trade.price * trade.size;
+      closed.trades += 1;
+      closed.revision += 1;
+      // Open/close of a closed candle are not re-derived: we do not keep its trade times. A late
+      // trade is, by definition, not after the candle's last trade in arrival order.
+      out.push({ type: 'closed', candle: freeze(closed), correction: true });
+    } else {
+      const c = this.#start(trade, interval, open);
+      c.revision = 1;
+      this.#keep(s, c);
+      out.push({ type: 'closed', candle: freeze(c), correction: true });
+    }
+    return true;
+  }
+
+  #start(trade: Trade, interval: CandleInterval, open: number): Working {
+    return {
+      exchange: trade.exchange,
+      symbol: trade.symbol,
+      interval,
+      openTime: open,
+      closeTime: open + INTERVAL_MS[interval],
+      open: trade.price,
+      high: trade.price,
+      low: trade.price,
+      close: trade.price,
+      volume: trade.size,
+      quoteVolume: trade.price * trade.size,
+      trades: 1,
+      incomplete: false,
+      revision: 0,
+    };
+  }
+
+  #add(s: Series, c: Working, trade: Trade): void {
+    if (trade.price > c.high) c.high = trade.price;
+    if (trade.price < c.low) c.low = trade.price;
+    // Arrival order decides ties; an earlier exchange time within the bucket takes the open.
+    if (trade.exchangeTime < s.firstAt) {
+      c.open = trade.price;
+      s.firstAt = trade.exchangeTime;
+    }
+    if (trade.exchangeTime >= s.lastAt) {
+      c.close = trade.price;
+      s.lastAt = trade.exchangeTime;
+    }
+    c.volume += trade.size;
+    c.quoteVolume += trade.price * trade.size;
+    c.trades += 1;
+  }
+
+  #close(s: Series, out: CandleOutput[]): void {
+    const f = s.forming!;
+    s.forming = null;
+    this.#keep(s, f);
+    out.push({ type: 'closed', candle: freeze(f), correction: false });
+  }
+
+  #keep(s: Series, c: Working): void {
+    s.recent.set(c.openTime, c);
+    const until = c.closeTime + this.#graceMs;
+    if (until < this.#nextExpireAt) this.#nextExpireAt = until;
+  }
+
+  #closeDue(nowMs: number, out: CandleOutput[]): void {
+    if (nowMs < this.#nextCloseAt) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const s of this.#series.values()) {
+      if (s.forming && s.forming.closeTime <= nowMs) this.#close(s, out);
+      if (s.forming && s.forming.closeTime < next) next = s.forming.closeTime;
+    }
+    this.#nextCloseAt = next;
+  }
+
+  #expire(): void {
+    if (this.#watermark < this.#nextExpireAt) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const s of this.#series.values()) {
+      for (const [open, c] of s.recent) {
+        const until = c.closeTime + this.#graceMs;
+        if (this.#watermark >= until) s.recent.delete(open);
+        else if (until < next) next = until;
+      }
+    }
+    this.#nextExpireAt = next;
+  }
+}

@@ -1,0 +1,77 @@
+/** @module The market's event types: trades, candle updates and closes, source status. */
+import { defineEvent } from '@tickline/kernel';
+import { z } from 'zod';
+
+const side = z.enum(['buy', 'sell', 'unknown']);
+const interval = z.enum(['1s', '1m', '5m', '15m', '1h', '1d']);
+const positive = z.number().positive().finite();
+const epochMs = z.number().int().nonnegative();
+
+/** A validated trade. */
+export const tradeSchema = z.object({
+  exchange: z.string().min(1),
+  symbol: z.string().regex(/^[A-Z0-9]+-[A-Z0-9]+$/),
+  tradeId: z.string().min(1),
+  price: positive,
+  size: positive,
+  side,
+  exchangeTime: epochMs,
+  receivedAt: epochMs,
+  seq: z.number().int().optional(),
+});
+
+/** An OHLCV candle. */
+export const candleSchema = z.object({
+  exchange: z.string().min(1),
+  symbol: z.string().min(1),
+  interval,
+  openTime: epochMs,
+  closeTime: epochMs,
+  open: positive,
+  high: positive,
+  low: positive,
+  close: positive,
+  volume: z.number().nonnegative().finite(),
+  quoteVolume: z.number().nonnegative().finite(),
+  trades: z.number().int().nonnegative(),
+  incomplete: z.boolean(),
+  revision: z.number().int().nonnegative(),
+});
+
+export const MarketTrade = defineEvent({
+  type: 'market.trade',
+  description: 'A trade from a market source, normalized and validated.',
+  schema: tradeSchema,
+});
+
+export const MarketCandleUpdated = defineEvent({
+  type: 'market.candle.updated',
+  description: 'The forming candle of a symbol and interval changed.',
+  schema: candleSchema,
+});
+
+export const MarketCandleClosed = defineEvent({
+  type: 'market.candle.closed',
+  description: 'A candle closed, or a late trade corrected a closed one (correction: true, revision > 0).',
+  schema: candleSchema.extend({ correction: z.boolean() }),
+});
+
+export const MarketSourceStatus = defineEvent({
+  type: 'market.source.status',
+  description: 'A market source changed state (connecting, live, stale, backing_off, failed).',
+  schema: z.object({
+    source: z.string().min(1),
+    exchange: z.string().min(1),
+    state: z.enum(['connecting', 'live', 'stale', 'backing_off', 'failed']),
+    at: epochMs,
+    detail: z.string().optional(),
+  }),
+});
+
+/** Every market event, for registering in an `EventRegistry`. */
+export const MARKET_EVENTS = [
+  MarketTrade,
+  MarketCandleUpdated,
+  MarketCandleClosed,
+  MarketSourceStatus,
+] as const;

@@ -1,0 +1,13 @@
+/** @module Candle aggregation and the market event types. */
+export { INTERVAL_MS, ALL_INTERVALS, bucketStart, isCandleInterval } from './intervals.ts';
+export { CandleAggregator, DEFAULT_CANDLE_GRACE_MS } from './aggregator.ts';
+export {
+  tradeSchema,
+  candleSchema,
+  MarketTrade,
+  MarketCandleUpdated,
+  MarketCandleClosed,
+  MarketSourceStatus,
+  MARKET_EVENTS,
+} from './events.ts';
+export type { CandleOutput, CandleAggregatorOptions } from './aggregator.ts';

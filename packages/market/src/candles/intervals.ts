@@ -1,0 +1,28 @@
+/** @module Candle intervals and UTC bucket alignment. Every interval divides a day, so epoch-aligned is UTC-aligned. */
+import type { CandleInterval } from '../port/market-message.ts';
+
+/** Interval lengths in milliseconds. */
+export const INTERVAL_MS: Readonly<Record<CandleInterval, number>> = Object.freeze({
+  '1s': 1_000,
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '1d': 86_400_000,
+});
+
+/** All intervals, shortest first. */
+export const ALL_INTERVALS: readonly CandleInterval[] = Object.freeze(
+  Object.keys(INTERVAL_MS) as CandleInterval[],
+);
+
+/** The open time of the bucket holding `timeMs`. */
+export function bucketStart(timeMs: number, interval: CandleInterval): number {
+  const ms = INTERVAL_MS[interval];
+  return Math.floor(timeMs / ms) * ms;
+}
+
+/** True for a known interval name. */
+export function isCandleInterval(value: string): value is CandleInterval {
+  return Object.hasOwn(INTERVAL_MS, value);
+}

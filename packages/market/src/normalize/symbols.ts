@@ -1,0 +1,76 @@
+/**
+ * @module Symbol naming: each venue spells pairs its own way (`btcusdt`, `KRW-BTC`, `BTC-USD`);
+ * everything inside Tickline uses canonical `BASE-QUOTE` in upper case.
+ */
+
+/** Quote assets recognised when a venue glues base and quote together, longest first. */
+export const KNOWN_QUOTES: readonly string[] = [
+  'FDUSD',
+  'USDT',
+  'USDC',
+  'BUSD',
+  'TUSD',
+  'DAI',
+  'USD',
+  'EUR',
+  'GBP',
+  'TRY',
+  'BRL',
+  'JPY',
+  'KRW',
+  'BTC',
+  'ETH',
+  'BNB',
+];
+
+const CANONICAL = /^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/;
+
+/** True for `BASE-QUOTE` in upper case. */
+export function isCanonicalSymbol(symbol: string): boolean {
+  return CANONICAL.test(symbol);
+}
+
+function splitGlued(raw: string): string | null {
+  for (const quote of KNOWN_QUOTES) {
+    if (raw.length > quote.length && raw.endsWith(quote)) {
+      return `${raw.slice(0, -quote.length)}-${quote}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * The canonical name of a venue's symbol, or null when it cannot be read.
+ * Binance glues (`btcusdt`), Upbit puts the quote first (`KRW-BTC`), Coinbase is already
+ * canonical (`BTC-USD`); other sources accept `BTC-USDT`, `BTC/USDT` or `BTC_USDT`.
+ */
+export function toCanonicalSymbol(exchange: string, raw: string): string | null {
+  const s = raw.trim().toUpperCase();
+  let out: string | null;
+  switch (exchange) {
+    case 'binance':
+      out = splitGlued(s);
+      break;
+    case 'upbit': {
+      const [quote, base, extra] = s.split('-');
+      out = quote && base && extra === undefined ? `${base}-${quote}` : null;
+      break;
+    }
+    default:
+      out = s.includes('-') || s.includes('/') || s.includes('_') ? s.replace(/[/_]/, '-') : splitGlued(s);
+  }
+  return out && isCanonicalSymbol(out) ? out : null;
+}
+
+/** The venue's spelling of a canonical symbol, for subscribe requests. */
+export function toVenueSymbol(exchange: string, canonical: string): string {
+  const [base, quote] = canonical.split('-');
+  switch (exchange) {
+    case 'binance':
+      return `${base}${quote}`.toLowerCase();
+    case 'upbit':
+      return `${quote}-${base}`;
+    default:
+      return canonical;
+  }
+}

@@ -1,0 +1,32 @@
+/** @module Errors raised by market sources. */
+import { defineErrorCodes, errorGuard, TicklineError, type TicklineErrorOptions } from '@tickline/kernel';
+
+export const MarketErrorCodes = defineErrorCodes({
+  MARKET_SYMBOL_UNKNOWN: {
+    meaning: 'A subscription named a symbol the source does not offer.',
+    resolve: 'Use a canonical BASE-QUOTE symbol from the source configuration.',
+    httpStatus: 400,
+  },
+  MARKET_SOURCE_STATE: {
+    meaning:
+      'A market source was used in the wrong lifecycle state (messages() twice, subscribe after stop).',
+    resolve: 'Start the source once, read messages() from one consumer, stop it once.',
+    httpStatus: 500,
+  },
+  MARKET_CSV_HEADER: {
+    meaning: 'A CSV replay file lacks the columns for trades or candles.',
+    resolve:
+      'Give the file a header row: time,price,size[,side,id,symbol] or open_time,open,high,low,close,volume.',
+    httpStatus: 400,
+  },
+});
+
+/** An error with a market code. */
+export class MarketError extends TicklineError {
+  constructor(code: keyof typeof MarketErrorCodes, message: string, options?: TicklineErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+export const isMarketSymbolUnknownError = errorGuard('MARKET_SYMBOL_UNKNOWN');
+export const isMarketCsvHeaderError = errorGuard('MARKET_CSV_HEADER');
