@@ -1,0 +1,74 @@
+/** @module Why the zone refused a command: stable `GAME_*` reason codes sent back with the authoritative position. */
+import { defineErrorCodes } from '@tickline/kernel';
+
+export const GameErrorCodes = defineErrorCodes({
+  GAME_MALFORMED: {
+    meaning: 'A command had the wrong shape: a missing field, a non-finite number or a non-integer sequence.',
+    resolve: 'Fix the client; the command was dropped and the player keeps its authoritative position.',
+    httpStatus: 400,
+  },
+  GAME_MOVE_TOO_FAST: {
+    meaning: 'A move covered more distance than the maximum speed allows for the ticks since the last move.',
+    resolve: 'Snap the client to the authoritative position in the rejection and keep predicting from there.',
+    httpStatus: 400,
+  },
+  GAME_TELEPORT: {
+    meaning:
+      'A move jumped further than any legal move could (far beyond the per-tick speed): a teleport attempt.',
+    resolve: 'Snap the client to the authoritative position; repeated attempts are counted as cheating.',
+    httpStatus: 400,
+  },
+  GAME_OUT_OF_BOUNDS: {
+    meaning: 'A move targeted a point outside the zone.',
+    resolve: 'Clamp movement to the zone bounds announced in the welcome message.',
+    httpStatus: 400,
+  },
+  GAME_BLOCKED: {
+    meaning: 'A move ended in, or passed through, a blocked cell of the obstacle map.',
+    resolve: 'Snap to the authoritative position and route around the obstacle.',
+    httpStatus: 400,
+  },
+  GAME_RATE_LIMITED: {
+    meaning: "A client sent more commands in one window of simulated ticks than the zone's limit.",
+    resolve: 'Send at most the advertised command rate; stamp each command with the tick it was issued at.',
+    httpStatus: 429,
+  },
+  GAME_STALE_SEQ: {
+    meaning:
+      'A command repeated or went back on its sequence number, or its tick went backwards or into the future.',
+    resolve: 'Number commands with a strictly increasing sequence and a non-decreasing, current tick.',
+    httpStatus: 400,
+  },
+  GAME_NOT_JOINED: {
+    meaning: 'A command came for a player that is not in the zone.',
+    resolve: 'Send hello (join) first, or rejoin after being removed.',
+    httpStatus: 409,
+  },
+  GAME_ALREADY_JOINED: {
+    meaning: 'A join came for a player already in the zone.',
+    resolve: 'Resume the existing session instead of joining twice.',
+    httpStatus: 409,
+  },
+  GAME_ZONE_FULL: {
+    meaning: 'The zone holds its maximum number of players.',
+    resolve: 'Ask the coordinator for another zone.',
+    httpStatus: 503,
+  },
+});
+
+/** A reason a command was rejected. */
+export type GameRejectReason = keyof typeof GameErrorCodes;
+
+/** The reason codes as constants, so call sites do not spell strings. */
+export const RejectReason = {
+  Malformed: 'GAME_MALFORMED',
+  MoveTooFast: 'GAME_MOVE_TOO_FAST',
+  Teleport: 'GAME_TELEPORT',
+  OutOfBounds: 'GAME_OUT_OF_BOUNDS',
+  Blocked: 'GAME_BLOCKED',
+  RateLimited: 'GAME_RATE_LIMITED',
+  StaleSeq: 'GAME_STALE_SEQ',
+  NotJoined: 'GAME_NOT_JOINED',
+  AlreadyJoined: 'GAME_ALREADY_JOINED',
+  ZoneFull: 'GAME_ZONE_FULL',
+} as const satisfies Record<string, GameRejectReason>;

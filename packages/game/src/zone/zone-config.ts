@@ -1,0 +1,91 @@
+/** @module A zone's rules: tick rate, speeds, limits and view radius, with their defaults in one place. */
+import type { Clock } from '@tickline/kernel';
+import { ObstacleMap, type ObstacleMapConfig } from './obstacle-map.ts';
+
+/** Options for a {@link Zone}. Distances are world units; durations are ticks. */
+export interface ZoneOptions {
+  zoneId: string;
+  /** Time for event timestamps only; the simulation itself counts ticks. */
+  clock: Clock;
+  /** The static obstacles (and so the world size). @default an open 1000 × 1000 map */
+  map?: ObstacleMapConfig | ObstacleMap;
+  /** Simulation ticks per second. @default 20 */
+  tickRateHz?: number;
+  /** Broadcast interest deltas every N simulation ticks. @default 1 */
+  broadcastEveryTicks?: number;
+  /** Maximum distance a player may move per tick. @default 0.5 (10 units/s at 20 Hz) */
+  maxSpeedPerTick?: number;
+  /** Ticks of movement one move may claim (a client that paused cannot bank speed). @default 10 */
+  maxMoveTicks?: number;
+  /** A move longer than this is a teleport attempt. @default 2 × maxSpeedPerTick × maxMoveTicks */
+  teleportDistance?: number;
+  /** The rate-limit window, in client ticks. @default 20 (one second at 20 Hz) */
+  rateWindowTicks?: number;
+  /** Commands a client may send per rate window. @default 15 */
+  maxCommandsPerWindow?: number;
+  /** How far a command's tick may lead the zone's tick (client clock drift). @default 10 */
+  maxLeadTicks?: number;
+  /** Older command ticks are counted as this many ticks ago (no banking old windows). @default 100 */
+  maxLagTicks?: number;
+  /** Players at most. @default 2000 */
+  maxPlayers?: number;
+  /** Interest radius: a client sees players within this distance. @default 50 */
+  viewRadius?: number;
+  /** Where a join without coordinates lands. @default the centre of the map */
+  spawn?: { x: number; y: number };
+  /** Emit `game.player.moved` for each accepted move. @default true */
+  emitMoveEvents?: boolean;
+  /** The event source's last seq (after a restore). @default 0 */
+  lastEventSeq?: number;
+}
+
+export type ResolvedZoneOptions = Required<Omit<ZoneOptions, 'map' | 'lastEventSeq'>> & {
+  map: ObstacleMap;
+  lastEventSeq: number;
+};
+
+const DEFAULT_WORLD_SIZE = 1000;
+
+/** Fills in defaults and checks ranges. */
+export function resolveZoneOptions(options: ZoneOptions): ResolvedZoneOptions {
+  const map =
+    options.map instanceof ObstacleMap
+      ? options.map
+      : options.map
+        ? new ObstacleMap(options.map)
+        : ObstacleMap.open(DEFAULT_WORLD_SIZE, DEFAULT_WORLD_SIZE, 10);
+  const maxSpeedPerTick = options.maxSpeedPerTick ?? 0.5;
+  const maxMoveTicks = options.maxMoveTicks ?? 10;
+  const resolved: ResolvedZoneOptions = {
+    zoneId: options.zoneId,
+    clock: options.clock,
+    map,
+    tickRateHz: options.tickRateHz ?? 20,
+    broadcastEveryTicks: options.broadcastEveryTicks ?? 1,
+    maxSpeedPerTick,
+    maxMoveTicks,
+    teleportDistance: options.teleportDistance ?? 2 * maxSpeedPerTick * maxMoveTicks,
+    rateWindowTicks: options.rateWindowTicks ?? 20,
+    maxCommandsPerWindow: options.maxCommandsPerWindow ?? 15,
+    maxLeadTicks: options.maxLeadTicks ?? 10,
+    maxLagTicks: options.maxLagTicks ?? 100,
+    maxPlayers: options.maxPlayers ?? 2000,
+    viewRadius: options.viewRadius ?? 50,
+    spawn: options.spawn ?? { x: map.width / 2, y: map.height / 2 },
+    emitMoveEvents: options.emitMoveEvents ?? true,
+    lastEventSeq: options.lastEventSeq ?? 0,
+  };
+  for (const key of [
+    'tickRateHz',
+    'broadcastEveryTicks',
+    'maxSpeedPerTick',
+    'maxMoveTicks',
+    'rateWindowTicks',
+    'maxCommandsPerWindow',
+    'maxPlayers',
+    'viewRadius',
+  ] as const) {
+    if (!(resolved[key] > 0)) throw new RangeError(`zone option ${key} must be positive`);
+  }
+  return resolved;
+}
