@@ -31,6 +31,7 @@ export type { ObstacleMapConfig } from './zone/obstacle-map.ts';
 export type { ZoneCommand, JoinCommand, MoveCommand, LeaveCommand } from './zone/commands.ts';
 export type { GameRejectReason } from './zone/errors.ts';
 export type { ViewDelta } from './zone/interest.ts';
+export type { PlayerTable } from './zone/player-table.ts';
 export type { ZoneSnapshot, PlayerSnapshot } from './zone/snapshot.ts';
 export type * from './protocol/messages.ts';
 export type { DecodeMessageOptions } from './protocol/codec.ts';

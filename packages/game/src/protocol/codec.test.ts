@@ -1,6 +1,9 @@
+import { ManualClock } from '@tickline/kernel';
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
+import { Zone } from '../zone/zone.ts';
 import { decodeMessage, encodeMessage } from './codec.ts';
+import { deltaMessageFrom } from './delta.ts';
 import { MessageType, type GameMessage } from './messages.ts';
 
 const raw = new Packr({ useRecords: false });
@@ -82,5 +85,20 @@ describe('protocol codec - encode and decode', () => {
     const big = encodeMessage({ type: MessageType.Hello, token: 'x'.repeat(4000) });
     expect(codeOf(() => decodeMessage(big, { maxBytes: 1024 }))).toBe('GAME_PROTOCOL_TOO_LARGE');
     expect(decodeMessage(big)).toMatchObject({ type: MessageType.Hello });
+  });
+});
+
+describe('protocol delta - from the zone', () => {
+  it('delta - a viewer delta becomes a message that survives the codec', () => {
+    const zone = new Zone({ zoneId: 'z', clock: new ManualClock(0), viewRadius: 10 });
+    zone.enqueue({ kind: 'join', playerId: 'a', seq: 1, x: 50, y: 50 });
+    zone.enqueue({ kind: 'join', playerId: 'b', seq: 1, x: 52, y: 50 });
+    zone.step();
+    const messages: GameMessage[] = [];
+    zone.broadcast((_, delta) => messages.push(deltaMessageFrom(zone.tick, delta, zone.players)));
+    expect(messages.map((m) => decodeMessage(encodeMessage(m)))).toEqual([
+      { type: MessageType.Delta, tick: 1, entered: [['b', 52, 50]], moved: [], left: [] },
+      { type: MessageType.Delta, tick: 1, entered: [['a', 50, 50]], moved: [], left: [] },
+    ]);
   });
 });

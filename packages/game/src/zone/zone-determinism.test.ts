@@ -60,6 +60,10 @@ describe('zone determinism - same inputs, same state', () => {
     expect(run(a, ticks)).toEqual(run(b, ticks));
     expect(a.snapshot()).toEqual(b.snapshot());
     expect(a.snapshot().players.length).toBe(4);
+    // The script exercises both sides of validation, so equality is not trivially "nothing moved"
+    const text = JSON.stringify(run(walledZone(), ticks));
+    expect(text).toContain('game.player.moved');
+    expect(text).toContain('GAME_MOVE_TOO_FAST');
   });
 
   it('snapshot - a zone restored from a JSON round-tripped snapshot continues exactly like the original', () => {
