@@ -29,6 +29,7 @@ export function bollinger(values: ArrayLike<number>, period = 20, k = 2): Bollin
   let shift = n > 0 ? values[0]! : 0;
   let s1 = 0;
   let s2 = 0;
+  let untilRecompute = period;
   for (let i = 0; i < n; i++) {
     const x = values[i]! - shift;
     s1 += x;
@@ -38,7 +39,8 @@ export function bollinger(values: ArrayLike<number>, period = 20, k = 2): Bollin
       s1 -= o;
       s2 -= o * o;
     }
-    if (i % period === period - 1) {
+    if (--untilRecompute === 0) {
+      untilRecompute = period;
       let m = 0;
       for (let j = i - period + 1; j <= i; j++) m += values[j]!;
       shift = m / period;
@@ -74,6 +76,7 @@ export class BollingerStream {
   #s1 = 0;
   #s2 = 0;
   #committed = 0;
+  #untilRecompute: number;
   #forming = NaN;
   #hasForming = false;
 
@@ -83,6 +86,7 @@ export class BollingerStream {
     this.period = period;
     this.k = k;
     this.#ring = new Float64Array(period);
+    this.#untilRecompute = period;
   }
 
   /** Appends a bar's value. */
@@ -124,7 +128,9 @@ export class BollingerStream {
     }
     ring[this.#head] = value;
     this.#head = this.#head + 1 === this.period ? 0 : this.#head + 1;
-    if (++this.#committed % this.period === 0) {
+    this.#committed++;
+    if (--this.#untilRecompute === 0) {
+      this.#untilRecompute = this.period;
       let m = 0;
       for (let i = 0; i < this.period; i++) m += ring[i]!;
       this.#shift = m / this.period;

@@ -11,6 +11,7 @@ export class SmaStream {
   #head = 0;
   #sum = 0;
   #committed = 0;
+  #untilRecompute: number;
   #forming = NaN;
   #hasForming = false;
 
@@ -18,6 +19,7 @@ export class SmaStream {
     checkPeriod(period);
     this.period = period;
     this.#ring = new Float64Array(period);
+    this.#untilRecompute = period;
   }
 
   /** Appends a bar; returns the SMA including it (`NaN` in warm-up). */
@@ -40,7 +42,9 @@ export class SmaStream {
     this.#sum += value - ring[this.#head]!;
     ring[this.#head] = value;
     this.#head = this.#head + 1 === this.period ? 0 : this.#head + 1;
-    if (++this.#committed % this.period === 0) {
+    this.#committed++;
+    if (--this.#untilRecompute === 0) {
+      this.#untilRecompute = this.period;
       let s = 0;
       for (let i = 0; i < this.period; i++) s += ring[i]!;
       this.#sum = s;
@@ -99,6 +103,7 @@ export class WmaStream {
   #sum = 0;
   #num = 0;
   #committed = 0;
+  #untilRecompute: number;
   #forming = NaN;
   #hasForming = false;
 
@@ -107,6 +112,7 @@ export class WmaStream {
     this.period = period;
     this.#ring = new Float64Array(period);
     this.#denom = (period * (period + 1)) / 2;
+    this.#untilRecompute = period;
   }
 
   /** Appends a bar; returns the WMA including it (`NaN` in warm-up). */
@@ -130,7 +136,9 @@ export class WmaStream {
     this.#sum += value - ring[this.#head]!;
     ring[this.#head] = value;
     this.#head = this.#head + 1 === this.period ? 0 : this.#head + 1;
-    if (++this.#committed % this.period === 0) {
+    this.#committed++;
+    if (--this.#untilRecompute === 0) {
+      this.#untilRecompute = this.period;
       // Oldest sits at head after the write; weights rise 1..period towards the newest.
       let s = 0;
       let num = 0;

@@ -1,6 +1,6 @@
 /**
  * @module Simple, exponential and weighted moving averages, batch and streaming.
- * Running sums are recomputed exactly once per `period` committed bars so rounding cannot drift.
+ * Running sums are recomputed exactly once per `period` bars so rounding cannot drift.
  */
 import { checkPeriod, nanArray } from './shared.ts';
 
@@ -9,16 +9,21 @@ export function sma(values: ArrayLike<number>, period: number): Float64Array {
   checkPeriod(period);
   const n = values.length;
   const out = nanArray(n);
+  const warm = Math.min(period, n);
   let sum = 0;
-  for (let i = 0; i < n; i++) {
-    sum += values[i]!;
-    if (i >= period) sum -= values[i - period]!;
-    // Exact recompute bounds the accumulated error of the add/subtract pairs.
-    if (i % period === period - 1) {
+  for (let i = 0; i < warm; i++) sum += values[i]!;
+  if (n >= period) out[period - 1] = sum / period;
+  // Exact recompute once per period bounds the error of the add/subtract pairs (a countdown, not %,
+  // keeps the hot loop free of integer division).
+  let untilRecompute = period;
+  for (let i = period; i < n; i++) {
+    sum += values[i]! - values[i - period]!;
+    if (--untilRecompute === 0) {
+      untilRecompute = period;
       sum = 0;
       for (let j = i - period + 1; j <= i; j++) sum += values[j]!;
     }
-    if (i >= period - 1) out[i] = sum / period;
+    out[i] = sum / period;
   }
   return out;
 }
@@ -49,12 +54,20 @@ export function wma(values: ArrayLike<number>, period: number): Float64Array {
   const denom = (period * (period + 1)) / 2;
   let sum = 0;
   let num = 0;
-  for (let i = 0; i < n; i++) {
-    const x = values[i]!;
+  const warm = Math.min(period, n);
+  for (let i = 0; i < warm; i++) {
     // Zero padding before the series keeps one recurrence for warm-up and steady state.
+    num += period * values[i]! - sum;
+    sum += values[i]!;
+  }
+  if (n >= period) out[period - 1] = num / denom;
+  let untilRecompute = period;
+  for (let i = period; i < n; i++) {
+    const x = values[i]!;
     num += period * x - sum;
-    sum += x - (i >= period ? values[i - period]! : 0);
-    if (i % period === period - 1) {
+    sum += x - values[i - period]!;
+    if (--untilRecompute === 0) {
+      untilRecompute = period;
       sum = 0;
       num = 0;
       for (let j = i - period + 1, w = 1; j <= i; j++, w++) {
@@ -62,7 +75,7 @@ export function wma(values: ArrayLike<number>, period: number): Float64Array {
         num += w * values[j]!;
       }
     }
-    if (i >= period - 1) out[i] = num / denom;
+    out[i] = num / denom;
   }
   return out;
 }

@@ -31,11 +31,13 @@ export class WindowExtreme {
     const val = this.#val;
     // Drop dominated values from the back: they can never be the extreme again.
     while (this.#len > 0) {
-      const back = (this.#front + this.#len - 1) % size;
+      let back = this.#front + this.#len - 1;
+      if (back >= size) back -= size;
       if (this.#max ? val[back]! > value : val[back]! < value) break;
       this.#len--;
     }
-    const slot = (this.#front + this.#len) % size;
+    let slot = this.#front + this.#len;
+    if (slot >= size) slot -= size;
     idx[slot] = this.#count;
     val[slot] = value;
     this.#len++;
