@@ -120,6 +120,9 @@ describe('CandleAggregator', () => {
       }),
     ]);
     expect(agg.droppedLate).toBe(0);
+    // And a late trade later than the candle's last one becomes its close; an earlier one its open
+    expect(agg.onTrade(trade(T0 + 59_500, 99))[0]!.candle).toMatchObject({ close: 99, low: 99, revision: 2 });
+    expect(agg.onTrade(trade(T0 + 500, 98))[0]!.candle).toMatchObject({ open: 98, close: 99, revision: 3 });
     // And the forming candle is untouched
     expect(agg.forming('BTC-USDT', '1m')).toMatchObject({ openTime: T0 + 60_000, trades: 2 });
   });

@@ -30,7 +30,8 @@ export interface CandleAggregatorOptions {
 
 export const DEFAULT_CANDLE_GRACE_MS = 5_000;
 
-type Working = { -readonly [K in keyof Candle]: Candle[K] };
+/** A candle being built, with the exchange times of its first and last trade (for open/close order). */
+type Working = { -readonly [K in keyof Candle]: Candle[K] } & { firstAt: number; lastAt: number };
 
 interface Series {
   forming: Working | null;
@@ -38,14 +39,14 @@ interface Series {
   recent: Map<number, Working>;
   /** A disconnect happened; the next candle to receive a trade is incomplete. */
   gapPending: boolean;
-  /** Exchange times of the first and last trade in the forming candle, for open/close order. */
-  firstAt: number;
-  lastAt: number;
   /** The newest bucket ever opened; trades for it or older (once closed) are late. */
   latestOpen: number;
 }
 
-const freeze = (c: Working): Candle => Object.freeze({ ...c });
+function freeze(c: Working): Candle {
+  const { firstAt: _f, lastAt: _l, ...candle } = c;
+  return Object.freeze(candle);
+}
 
 /** Aggregates one exchange's trades into candles for every configured interval. */
 export class CandleAggregator {
@@ -127,8 +128,6 @@ export class CandleAggregator {
         forming: null,
         recent: new Map(),
         gapPending: false,
-        firstAt: 0,
-        lastAt: 0,
         latestOpen: Number.NEGATIVE_INFINITY,
       };
       this.#series.set(key, s);
@@ -142,7 +141,7 @@ export class CandleAggregator {
     const open = bucketStart(trade.exchangeTime, interval);
     const f = s.forming;
     if (f && f.openTime === open) {
-      this.#add(s, f, trade);
+      this.#add(f, trade);
       if (this.#emitUpdates) out.push({ type: 'updated', candle: freeze(f), correction: false });
       return true;
     }
@@ -156,7 +155,6 @@ export class CandleAggregator {
         s.gapPending = false;
       }
       s.forming = c;
-      s.firstAt = s.lastAt = trade.exchangeTime;
       if (c.closeTime < this.#nextCloseAt) this.#nextCloseAt = c.closeTime;
       if (this.#emitUpdates) out.push({ type: 'updated', candle: freeze(c), correction: false });
       return true;
@@ -166,14 +164,8 @@ export class CandleAggregator {
     if (this.#watermark >= closeTime + this.#graceMs) return false;
     const closed = s.recent.get(open);
     if (closed) {
-      closed.high = Math.max(closed.high, trade.price);
-      closed.low = Math.min(closed.low, trade.price);
-      closed.volume += trade.size;
-      closed.quoteVolume += trade.price * trade.size;
-      closed.trades += 1;
+      this.#add(closed, trade);
       closed.revision += 1;
-      // Open/close of a closed candle are not re-derived: we do not keep its trade times. A late
-      // trade is, by definition, not after the candle's last trade in arrival order.
       out.push({ type: 'closed', candle: freeze(closed), correction: true });
     } else {
       const c = this.#start(trade, interval, open);
@@ -200,20 +192,22 @@ export class CandleAggregator {
       trades: 1,
       incomplete: false,
       revision: 0,
+      firstAt: trade.exchangeTime,
+      lastAt: trade.exchangeTime,
     };
   }
 
-  #add(s: Series, c: Working, trade: Trade): void {
+  #add(c: Working, trade: Trade): void {
     if (trade.price > c.high) c.high = trade.price;
     if (trade.price < c.low) c.low = trade.price;
     // Arrival order decides ties; an earlier exchange time within the bucket takes the open.
-    if (trade.exchangeTime < s.firstAt) {
+    if (trade.exchangeTime < c.firstAt) {
       c.open = trade.price;
-      s.firstAt = trade.exchangeTime;
+      c.firstAt = trade.exchangeTime;
     }
-    if (trade.exchangeTime >= s.lastAt) {
+    if (trade.exchangeTime >= c.lastAt) {
       c.close = trade.price;
-      s.lastAt = trade.exchangeTime;
+      c.lastAt = trade.exchangeTime;
     }
     c.volume += trade.size;
     c.quoteVolume += trade.price * trade.size;
