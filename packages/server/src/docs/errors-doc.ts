@@ -5,6 +5,8 @@ import '@tickline/eventlog';
 import '@tickline/store';
 import '@tickline/identity';
 import '@tickline/realtime';
+import '@tickline/market';
+import '@tickline/game';
 import '../errors.ts';
 
 /** The markdown for docs/errors.md. */
