@@ -31,10 +31,11 @@ export const CASES: BenchCase[] = [
     name: 'SMA',
     batch: (d) => [m.sma(d.close, P)],
     stream: (d, out) => {
+      const { n, close } = d;
       const s = new m.SmaStream(P);
       let acc = 0;
-      for (let i = 0; i < d.n; i++) {
-        const v = s.update(d.close[i]!);
+      for (let i = 0; i < n; i++) {
+        const v = s.update(close[i]!);
         if (out) out[0]![i] = v;
         acc = v;
       }
@@ -57,10 +58,11 @@ export const CASES: BenchCase[] = [
     name: 'EMA',
     batch: (d) => [m.ema(d.close, P)],
     stream: (d, out) => {
+      const { n, close } = d;
       const s = new m.EmaStream(P);
       let acc = 0;
-      for (let i = 0; i < d.n; i++) {
-        const v = s.update(d.close[i]!);
+      for (let i = 0; i < n; i++) {
+        const v = s.update(close[i]!);
         if (out) out[0]![i] = v;
         acc = v;
       }
@@ -86,10 +88,11 @@ export const CASES: BenchCase[] = [
     name: 'WMA',
     batch: (d) => [m.wma(d.close, P)],
     stream: (d, out) => {
+      const { n, close } = d;
       const s = new m.WmaStream(P);
       let acc = 0;
-      for (let i = 0; i < d.n; i++) {
-        const v = s.update(d.close[i]!);
+      for (let i = 0; i < n; i++) {
+        const v = s.update(close[i]!);
         if (out) out[0]![i] = v;
         acc = v;
       }
@@ -108,10 +111,11 @@ export const CASES: BenchCase[] = [
     name: 'RSI',
     batch: (d) => [m.rsi(d.close, P)],
     stream: (d, out) => {
+      const { n, close } = d;
       const s = new m.RsiStream(P);
       let acc = 0;
-      for (let i = 0; i < d.n; i++) {
-        const v = s.update(d.close[i]!);
+      for (let i = 0; i < n; i++) {
+        const v = s.update(close[i]!);
         if (out) out[0]![i] = v;
         acc = v;
       }
@@ -137,10 +141,11 @@ export const CASES: BenchCase[] = [
       return [r.macd, r.signal];
     },
     stream: (d, out) => {
+      const { n, close } = d;
       const s = new m.MacdStream(FAST, SLOW, SIG);
       let acc = 0;
-      for (let i = 0; i < d.n; i++) {
-        const v = s.update(d.close[i]!);
+      for (let i = 0; i < n; i++) {
+        const v = s.update(close[i]!);
         if (out) {
           out[0]![i] = v.macd;
           out[1]![i] = v.signal;
@@ -172,10 +177,11 @@ export const CASES: BenchCase[] = [
       return [r.middle, r.upper, r.lower];
     },
     stream: (d, out) => {
+      const { n, close } = d;
       const s = new m.BollingerStream(BB, 2);
       let acc = 0;
-      for (let i = 0; i < d.n; i++) {
-        const v = s.update(d.close[i]!);
+      for (let i = 0; i < n; i++) {
+        const v = s.update(close[i]!);
         if (out) {
           out[0]![i] = v.middle;
           out[1]![i] = v.upper;
@@ -205,10 +211,11 @@ export const CASES: BenchCase[] = [
     name: 'ATR',
     batch: (d) => [m.atr(d.high, d.low, d.close, P)],
     stream: (d, out) => {
+      const { n, close, high, low } = d;
       const s = new m.AtrStream(P);
       let acc = 0;
-      for (let i = 0; i < d.n; i++) {
-        const v = s.update(d.high[i]!, d.low[i]!, d.close[i]!);
+      for (let i = 0; i < n; i++) {
+        const v = s.update(high[i]!, low[i]!, close[i]!);
         if (out) out[0]![i] = v;
         acc = v;
       }
@@ -235,10 +242,11 @@ export const CASES: BenchCase[] = [
       return [r.k, r.d];
     },
     stream: (d, out) => {
+      const { n, close, high, low } = d;
       const s = new m.StochasticStream(KP, DP);
       let acc = 0;
-      for (let i = 0; i < d.n; i++) {
-        const v = s.update(d.high[i]!, d.low[i]!, d.close[i]!);
+      for (let i = 0; i < n; i++) {
+        const v = s.update(high[i]!, low[i]!, close[i]!);
         if (out) {
           out[0]![i] = v.k;
           out[1]![i] = v.d;
@@ -267,10 +275,11 @@ export const CASES: BenchCase[] = [
     name: 'VWAP',
     batch: (d) => [m.vwap(d.typical, d.volume)],
     stream: (d, out) => {
+      const { n, typical, volume } = d;
       const s = new m.VwapStream();
       let acc = 0;
-      for (let i = 0; i < d.n; i++) {
-        const v = s.update(d.typical[i]!, d.volume[i]!);
+      for (let i = 0; i < n; i++) {
+        const v = s.update(typical[i]!, volume[i]!);
         if (out) out[0]![i] = v;
         acc = v;
       }
@@ -294,10 +303,11 @@ export const CASES: BenchCase[] = [
     name: 'OBV',
     batch: (d) => [m.obv(d.close, d.volume)],
     stream: (d, out) => {
+      const { n, close, volume } = d;
       const s = new m.ObvStream();
       let acc = 0;
-      for (let i = 0; i < d.n; i++) {
-        const v = s.update(d.close[i]!, d.volume[i]!);
+      for (let i = 0; i < n; i++) {
+        const v = s.update(close[i]!, volume[i]!);
         if (out) out[0]![i] = v;
         acc = v;
       }

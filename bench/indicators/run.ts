@@ -4,7 +4,7 @@
  * (batch functions), over one deterministic random walk, with outputs checked equal within 1e-9
  * on the overlapping definition (conventions that differ are named in the check table).
  *
- * Sizes: BENCH_VALUES (default 1,000,000 closes), BENCH_REPS (default 3 timed runs after one
+ * Sizes: BENCH_VALUES (default 1,000,000 closes), BENCH_REPS (default 5 timed runs after one
  * warm-up; the median is reported), BENCH_SEED (default 1). The last line is `RESULT {json}`.
  */
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
@@ -15,7 +15,7 @@ import { nsPerValue } from './measure.ts';
 import { PEERS, type Form } from './peers.ts';
 
 const n = envInt('BENCH_VALUES', 1_000_000);
-const reps = envInt('BENCH_REPS', 3);
+const reps = envInt('BENCH_REPS', 5);
 const seed = envInt('BENCH_SEED', 1);
 
 progress(`building ${n} OHLCV bars (seed ${seed})`);

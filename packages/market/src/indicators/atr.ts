@@ -22,7 +22,7 @@ export function atr(
   checkPeriod(period);
   checkSameLength(high, low, close);
   const n = close.length;
-  const out = nanArray(n);
+  const out = nanArray(n, period - 1);
   let avg = 0;
   let prevClose = NaN;
   for (let i = 0; i < n; i++) {

@@ -23,9 +23,9 @@ export interface BollingerValue {
 export function bollinger(values: ArrayLike<number>, period = 20, k = 2): BollingerResult {
   checkPeriod(period);
   const n = values.length;
-  const middle = nanArray(n);
-  const upper = nanArray(n);
-  const lower = nanArray(n);
+  const middle = nanArray(n, period - 1);
+  const upper = nanArray(n, period - 1);
+  const lower = nanArray(n, period - 1);
   let shift = n > 0 ? values[0]! : 0;
   let s1 = 0;
   let s2 = 0;

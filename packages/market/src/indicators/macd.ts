@@ -26,11 +26,11 @@ export function macd(closes: ArrayLike<number>, fast = 12, slow = 26, signal = 9
   const n = closes.length;
   const f = ema(closes, fast);
   const s = ema(closes, slow);
-  const line = nanArray(n);
   const start = Math.max(fast, slow) - 1;
+  const line = nanArray(n, start);
   for (let i = start; i < n; i++) line[i] = f[i]! - s[i]!;
-  const sig = nanArray(n);
-  const hist = nanArray(n);
+  const sig = nanArray(n, start);
+  const hist = nanArray(n, start + signal - 1);
   if (n > start) {
     sig.set(ema(line.subarray(start), signal), start);
     for (let i = start + signal - 1; i < n; i++) hist[i] = line[i]! - sig[i]!;

@@ -57,8 +57,12 @@ export class EmaStream {
   readonly period: number;
   readonly #alpha: number;
   #prev = NaN;
+  /** The forming bar's value, adopted as-is on commit (no second evaluation). */
+  #cur = NaN;
   #seedSum = 0;
   #committed = 0;
+  /** At least `period` bars committed: the fast path. */
+  #steady = false;
   #forming = NaN;
   #hasForming = false;
 
@@ -70,27 +74,26 @@ export class EmaStream {
 
   /** Appends a bar; returns the EMA including it (`NaN` in warm-up). */
   update(value: number): number {
-    if (this.#hasForming) this.#commit(this.#forming);
-    this.#hasForming = true;
+    if (this.#steady) {
+      // Past warm-up, committing the forming bar is adopting its value: one multiply-add per bar.
+      const prev = (this.#prev = this.#cur);
+      return (this.#cur = prev + this.#alpha * (value - prev));
+    }
+    if (this.#hasForming) {
+      if (this.#committed >= this.period - 1) this.#prev = this.#cur;
+      else this.#seedSum += this.#forming;
+      this.#steady = ++this.#committed >= this.period;
+    }
     return this.replace(value);
   }
 
   /** Revises the forming bar without advancing. */
   replace(value: number): number {
+    if (this.#steady) return (this.#cur = this.#prev + this.#alpha * (value - this.#prev));
     this.#hasForming = true;
     this.#forming = value;
-    if (this.#committed >= this.period) return this.#prev + this.#alpha * (value - this.#prev);
-    if (this.#committed === this.period - 1) return (this.#seedSum + value) / this.period;
+    if (this.#committed === this.period - 1) return (this.#cur = (this.#seedSum + value) / this.period);
     return NaN;
-  }
-
-  #commit(value: number): void {
-    if (this.#committed >= this.period) this.#prev += this.#alpha * (value - this.#prev);
-    else {
-      this.#seedSum += value;
-      if (this.#committed === this.period - 1) this.#prev = this.#seedSum / this.period;
-    }
-    this.#committed++;
   }
 }
 

@@ -8,22 +8,24 @@ import { checkPeriod, nanArray } from './shared.ts';
 export function sma(values: ArrayLike<number>, period: number): Float64Array {
   checkPeriod(period);
   const n = values.length;
-  const out = nanArray(n);
+  const out = nanArray(n, period - 1);
   const warm = Math.min(period, n);
   let sum = 0;
   for (let i = 0; i < warm; i++) sum += values[i]!;
   if (n >= period) out[period - 1] = sum / period;
-  // Exact recompute once per period bounds the error of the add/subtract pairs (a countdown, not %,
-  // keeps the hot loop free of integer division).
-  let untilRecompute = period;
-  for (let i = period; i < n; i++) {
-    sum += values[i]! - values[i - period]!;
-    if (--untilRecompute === 0) {
-      untilRecompute = period;
-      sum = 0;
-      for (let j = i - period + 1; j <= i; j++) sum += values[j]!;
+  // Exact recompute at the end of every block of `period` bounds the error of the add/subtract
+  // pairs. Blocks, not a per-value counter, keep the hot loop simple enough to optimise well.
+  let i = period;
+  for (let blockEnd = 2 * period; i < n; blockEnd += period) {
+    const stop = blockEnd < n ? blockEnd : n;
+    for (; i < stop; i++) {
+      sum += values[i]! - values[i - period]!;
+      out[i] = sum / period;
     }
-    out[i] = sum / period;
+    if (i < blockEnd) break;
+    sum = 0;
+    for (let j = blockEnd - period; j < blockEnd; j++) sum += values[j]!;
+    out[blockEnd - 1] = sum / period;
   }
   return out;
 }
@@ -32,7 +34,7 @@ export function sma(values: ArrayLike<number>, period: number): Float64Array {
 export function ema(values: ArrayLike<number>, period: number): Float64Array {
   checkPeriod(period);
   const n = values.length;
-  const out = nanArray(n);
+  const out = nanArray(n, n < period ? n : period - 1);
   if (n < period) return out;
   const alpha = 2 / (period + 1);
   let sum = 0;
@@ -50,7 +52,7 @@ export function ema(values: ArrayLike<number>, period: number): Float64Array {
 export function wma(values: ArrayLike<number>, period: number): Float64Array {
   checkPeriod(period);
   const n = values.length;
-  const out = nanArray(n);
+  const out = nanArray(n, period - 1);
   const denom = (period * (period + 1)) / 2;
   let sum = 0;
   let num = 0;
@@ -61,21 +63,23 @@ export function wma(values: ArrayLike<number>, period: number): Float64Array {
     sum += values[i]!;
   }
   if (n >= period) out[period - 1] = num / denom;
-  let untilRecompute = period;
-  for (let i = period; i < n; i++) {
-    const x = values[i]!;
-    num += period * x - sum;
-    sum += x - values[i - period]!;
-    if (--untilRecompute === 0) {
-      untilRecompute = period;
-      sum = 0;
-      num = 0;
-      for (let j = i - period + 1, w = 1; j <= i; j++, w++) {
-        sum += values[j]!;
-        num += w * values[j]!;
-      }
+  let i = period;
+  for (let blockEnd = 2 * period; i < n; blockEnd += period) {
+    const stop = blockEnd < n ? blockEnd : n;
+    for (; i < stop; i++) {
+      const x = values[i]!;
+      num += period * x - sum;
+      sum += x - values[i - period]!;
+      out[i] = num / denom;
     }
-    out[i] = num / denom;
+    if (i < blockEnd) break;
+    sum = 0;
+    num = 0;
+    for (let j = blockEnd - period, w = 1; j < blockEnd; j++, w++) {
+      sum += values[j]!;
+      num += w * values[j]!;
+    }
+    out[blockEnd - 1] = num / denom;
   }
   return out;
 }

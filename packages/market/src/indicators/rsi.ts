@@ -14,14 +14,14 @@ function rsiFrom(avgGain: number, avgLoss: number): number {
 export function rsi(closes: ArrayLike<number>, period = 14): Float64Array {
   checkPeriod(period);
   const n = closes.length;
-  const out = nanArray(n);
+  const out = nanArray(n, n <= period ? n : period);
   if (n <= period) return out;
   let gain = 0;
   let loss = 0;
   for (let i = 1; i <= period; i++) {
     const d = closes[i]! - closes[i - 1]!;
-    if (d > 0) gain += d;
-    else loss -= d;
+    gain += Math.max(d, 0);
+    loss += Math.max(-d, 0);
   }
   gain /= period;
   loss /= period;
@@ -29,8 +29,8 @@ export function rsi(closes: ArrayLike<number>, period = 14): Float64Array {
   const keep = period - 1;
   for (let i = period + 1; i < n; i++) {
     const d = closes[i]! - closes[i - 1]!;
-    gain = (gain * keep + (d > 0 ? d : 0)) / period;
-    loss = (loss * keep + (d < 0 ? -d : 0)) / period;
+    gain = (gain * keep + Math.max(d, 0)) / period;
+    loss = (loss * keep + Math.max(-d, 0)) / period;
     out[i] = rsiFrom(gain, loss);
   }
   return out;
@@ -65,8 +65,8 @@ export class RsiStream {
     const c = this.#committed;
     if (c < this.period) return NaN;
     const d = close - this.#prevClose;
-    const up = d > 0 ? d : 0;
-    const down = d < 0 ? -d : 0;
+    const up = Math.max(d, 0);
+    const down = Math.max(-d, 0);
     if (c === this.period) return rsiFrom((this.#gain + up) / this.period, (this.#loss + down) / this.period);
     const keep = this.period - 1;
     return rsiFrom((this.#gain * keep + up) / this.period, (this.#loss * keep + down) / this.period);
@@ -79,8 +79,8 @@ export class RsiStream {
       return;
     }
     const d = close - this.#prevClose;
-    const up = d > 0 ? d : 0;
-    const down = d < 0 ? -d : 0;
+    const up = Math.max(d, 0);
+    const down = Math.max(-d, 0);
     this.#prevClose = close;
     if (c < this.period) {
       // Still summing the seed changes.

@@ -4,9 +4,12 @@ import { TicklineError } from '@tickline/kernel';
 /** Error code for a bad indicator parameter or mismatched inputs (fix the caller's arguments). */
 export const INDICATOR_PARAM_INVALID = 'MARKET_INDICATOR_PARAM_INVALID';
 
-/** A `Float64Array` of `length` filled with `NaN` (the warm-up marker). */
-export function nanArray(length: number): Float64Array {
-  return new Float64Array(length).fill(NaN);
+/**
+ * A `Float64Array` of `length` whose first `warmup` entries are `NaN` (the warm-up marker); the
+ * caller writes every later entry. Filling only the warm-up saves a full pass over the output.
+ */
+export function nanArray(length: number, warmup = length): Float64Array {
+  return new Float64Array(length).fill(NaN, 0, Math.min(warmup, length));
 }
 
 /** Throws unless `period` is a positive integer. */

@@ -36,8 +36,8 @@ export function stochastic(
   checkPeriod(dPeriod, 'dPeriod');
   checkSameLength(high, low, close);
   const n = close.length;
-  const k = nanArray(n);
-  const d = nanArray(n);
+  const k = nanArray(n, kPeriod - 1);
+  const d = nanArray(n, kPeriod - 1);
   const hi = new WindowExtreme(kPeriod, true);
   const lo = new WindowExtreme(kPeriod, false);
   for (let i = 0; i < n; i++) {

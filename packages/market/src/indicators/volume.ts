@@ -84,9 +84,8 @@ export function obv(close: ArrayLike<number>, volume: ArrayLike<number>): Float6
   const out = new Float64Array(n);
   let acc = 0;
   for (let i = 1; i < n; i++) {
-    const d = close[i]! - close[i - 1]!;
-    if (d > 0) acc += volume[i]!;
-    else if (d < 0) acc -= volume[i]!;
+    // Branch-free: the sign of a random walk's change defeats the branch predictor.
+    acc += Math.sign(close[i]! - close[i - 1]!) * volume[i]!;
     out[i] = acc;
   }
   return out;
@@ -119,6 +118,7 @@ export class ObvStream {
 
   #value(close: number, volume: number): number {
     const d = close - this.#prevClose;
-    return d > 0 ? this.#acc + volume : d < 0 ? this.#acc - volume : this.#acc;
+    // NaN before the first committed bar: the first bar contributes nothing.
+    return d === d ? this.#acc + Math.sign(d) * volume : this.#acc;
   }
 }
