@@ -13,6 +13,12 @@ export const MarketErrorCodes = defineErrorCodes({
     resolve: 'Start the source once, read messages() from one consumer, stop it once.',
     httpStatus: 500,
   },
+  MARKET_INDICATOR_PARAM_INVALID: {
+    meaning:
+      'An indicator was given a period that is not a positive integer, or input arrays of different lengths.',
+    resolve: 'Pass integer periods ≥ 1 and equally long high/low/close/volume arrays.',
+    httpStatus: 400,
+  },
   MARKET_CSV_HEADER: {
     meaning: 'A CSV replay file lacks the columns for trades or candles.',
     resolve:
