@@ -2,7 +2,8 @@
  * @module Per indicator: our batch and streaming runs, and the peers with their conventions.
  * The streaming loops are written out per indicator on purpose: one shared loop calling
  * `s.update` would see ten stream classes and go megamorphic, and the benchmark would measure
- * V8's inline cache instead of the indicator. The peers' loops are specialised the same way.
+ * V8's inline cache instead of the indicator. The peers' streaming loops get the same treatment
+ * (`specialisedFeed` in peers.ts).
  */
 import * as m from '@tickline/market';
 import type { BenchData } from './data.ts';

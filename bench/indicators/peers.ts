@@ -45,6 +45,7 @@ export function tsPair<I, R>(
   pick: (r: R | null) => number[],
   extra: Pick<PeerImpl, 'from' | 'note' | 'reference'>,
 ): PeerImpl[] {
+  const feed = specialisedFeed<I, R>();
   const outputs = (d: BenchData): Float64Array[] => {
     const xs = input(d);
     const ind = make();
@@ -57,13 +58,7 @@ export function tsPair<I, R>(
   const streaming: PeerImpl = {
     peer: 'trading-signals',
     form: 'streaming',
-    run: (d) => {
-      const xs = input(d);
-      const ind = make();
-      let last: R | null = null;
-      for (let i = 0; i < xs.length; i++) last = ind.add(xs[i]!);
-      return pick(last)[0] ?? 0;
-    },
+    run: (d) => pick(feed(make(), input(d)))[0] ?? 0,
     outputs,
     ...extra,
   };
@@ -75,6 +70,20 @@ export function tsPair<I, R>(
     ...extra,
   };
   return [batch, streaming];
+}
+
+/**
+ * A streaming loop of its own for each peer indicator. One loop shared by every trading-signals
+ * class would make its `add` call site megamorphic and slow the peer down for reasons of ours;
+ * `new Function` gives each case fresh inline caches, as our own per-indicator loops have.
+ */
+function specialisedFeed<I, R>(): (ind: TsIndicator<I, R>, xs: readonly I[]) => R | null {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fresh function per case is the point
+  return new Function(
+    'ind',
+    'xs',
+    'let last = null; for (let i = 0; i < xs.length; i++) last = ind.add(xs[i]); return last;',
+  ) as (ind: TsIndicator<I, R>, xs: readonly I[]) => R | null;
 }
 
 /** indicatorts: batch functions over plain arrays. */
