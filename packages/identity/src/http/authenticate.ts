@@ -5,14 +5,22 @@ import type { IdentityService } from '../service/identity-service.ts';
 import type { Principal } from '../service/principal.ts';
 
 const principals = new WeakMap<FastifyRequest, Principal>();
+// One verification per request: the gateway's rate limiter and the route's preHandler both ask,
+// and an API key costs a hash and a lookup. Failures are shared too, so both see the same error.
+const pending = new WeakMap<FastifyRequest, Promise<Principal>>();
 
-/** Authenticates from `Authorization: Bearer …` or `X-API-Key`. Throws AUTH_* errors. */
-export async function authenticateRequest(
-  service: IdentityService,
-  request: FastifyRequest,
-): Promise<Principal> {
-  const xApiKey = request.headers['x-api-key'];
-  return service.authenticate(request.headers.authorization, Array.isArray(xApiKey) ? xApiKey[0] : xApiKey);
+/** Authenticates from `Authorization: Bearer …` or `X-API-Key`, once per request. Throws AUTH_* errors. */
+export function authenticateRequest(service: IdentityService, request: FastifyRequest): Promise<Principal> {
+  let result = pending.get(request);
+  if (!result) {
+    const xApiKey = request.headers['x-api-key'];
+    result = service.authenticate(
+      request.headers.authorization,
+      Array.isArray(xApiKey) ? xApiKey[0] : xApiKey,
+    );
+    pending.set(request, result);
+  }
+  return result;
 }
 
 /** A preHandler that authenticates and keeps the principal for {@link principalOf}. */
