@@ -6,6 +6,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EventLogError } from '../port/errors.ts';
 import type { FetchOptions, LogConsumer, LogRecord, Offset } from '../port/event-log.ts';
+import { DeliveryOrder } from './delivery-order.ts';
 import { PullRequester, type DeliveredMessage } from './pull-request.ts';
 import { toLogRecord } from './record-codec.ts';
 import type { SubjectScheme } from './subjects.ts';
@@ -20,6 +21,8 @@ export interface NatsConsumerContext {
   subjects: SubjectScheme;
   /** How long to wait for the server to confirm an ack. */
   ackTimeoutMs: number;
+  /** The consumer's `ack_wait`: how long a delivery lost in transit takes to come back. */
+  ackWaitMs: number;
   /** Called once the consumer has released its messages. */
   onClose: () => void;
 }
@@ -32,18 +35,36 @@ export class NatsLogConsumer implements LogConsumer {
   #buffer: DeliveredMessage[] = [];
   /** Returned by `fetch`, not yet acknowledged, in delivery order. */
   #handedOut: DeliveredMessage[] = [];
+  readonly #order: DeliveryOrder<DeliveredMessage>;
+  /** A hold is on: the buffer is re-sorted before anything more is handed out. */
+  #holding = false;
   #closed = false;
 
   constructor(name: string, durable: string, context: NatsConsumerContext) {
     this.name = name;
     this.#context = context;
-    this.#puller = new PullRequester(context.nc, context.stream, durable, (d) => this.#buffer.push(d));
+    this.#order = new DeliveryOrder(context.ackWaitMs);
+    this.#puller = new PullRequester(context.nc, context.stream, durable, (d) => {
+      this.#order.observe(d);
+      this.#buffer.push(d);
+    });
+  }
+
+  /** Where the durable stands on the server, read when it is opened (see DeliveryOrder). */
+  resumeAfter(consumerSeq: number, ackWaitMs: number): void {
+    this.#order.resumeAfter(consumerSeq, ackWaitMs);
+  }
+
+  /** Deliveries lost in transit that held this consumer (see delivery-order.ts). */
+  get orderGaps(): number {
+    return this.#order.gaps;
   }
 
   async fetch(options: FetchOptions): Promise<LogRecord[]> {
     this.#assertOpen();
     const max = Math.max(0, options.max);
     if (max === 0) return [];
+    if (!(await this.#orderedAfterHold(max, options))) return [];
     if (this.#buffer.length === 0 && !this.#puller.pending) {
       await this.#puller.request(max);
       if (this.#buffer.length === 0 && options.waitMs > 0 && !options.signal?.aborted) {
@@ -111,18 +132,50 @@ export class NatsLogConsumer implements LogConsumer {
     }
   }
 
+  /**
+   * False while a hold is on: keeps pulling, so the lost deliveries can come back, for at most
+   * `waitMs`. Once the hold has ended the buffer is put back in stream order.
+   */
+  async #orderedAfterHold(max: number, options: FetchOptions): Promise<boolean> {
+    let remaining = this.#order.holdRemainingMs();
+    if (remaining > 0) {
+      this.#holding = true;
+      const waitMs = Math.min(remaining, options.waitMs);
+      if (waitMs > 0 && !options.signal?.aborted) {
+        if (this.#puller.pending) await abortable(sleep(waitMs), options.signal);
+        else await abortable(this.#puller.request(max, waitMs), options.signal);
+      }
+      this.#assertOpen();
+      remaining = this.#order.holdRemainingMs();
+      if (remaining > 0) return false;
+    }
+    if (this.#holding) {
+      this.#holding = false;
+      this.#buffer = this.#order.release(this.#buffer);
+    }
+    return true;
+  }
+
   /** A one-record request: the server ends it as soon as a record arrives, or at `waitMs`. */
   async #waitForOne(waitMs: number, signal: AbortSignal | undefined): Promise<void> {
-    const served = this.#puller.request(1, waitMs);
-    if (!signal) return served;
     // An abort returns early; the request stays open until its expiry and close() waits for it.
-    await new Promise<void>((resolve) => {
-      signal.addEventListener('abort', () => resolve(), { once: true });
-      void served.then(resolve);
-    });
+    await abortable(this.#puller.request(1, waitMs), signal);
   }
 
   #assertOpen(): void {
     if (this.#closed) throw new EventLogError('EVLOG_CLOSED', `consumer "${this.name}" is closed`);
   }
+}
+
+/** Resolves when `work` does or `signal` aborts, whichever is first. */
+function abortable(work: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return work;
+  return new Promise<void>((resolve) => {
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    void work.then(resolve);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -7,7 +7,11 @@
  * acknowledged record can be lost if the machine crashes; run R3 streams on a 3-node cluster
  * (`replicas: 3`) where an ack means a quorum stored it.
  */
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  jetstreamManager,
+  type ConsumerInfo as JsConsumerInfo,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@tickline/kernel';
 import { EventLogError } from '../port/errors.ts';
@@ -35,6 +39,7 @@ import { ensureStream } from './stream-setup.ts';
 import { escapeToken, SubjectScheme, unescapeToken } from './subjects.ts';
 
 const CONSUMER_NOT_FOUND = 10014;
+const NANOS_PER_MS = 1_000_000;
 
 /**
  * Connects, creates or updates the stream, and returns the log.
@@ -148,12 +153,15 @@ export class NatsEventLog implements EventLog {
       stream: this.name,
       subjects: this.#subjects,
       ackTimeoutMs: this.#options.publishTimeoutMs,
+      ackWaitMs: this.#options.ackWaitMs,
       onClose: () => this.#open.delete(name),
     });
     this.#open.set(name, consumer);
     try {
-      const exists = await this.#consumerExists(durable);
-      if (!exists) await this.#createDurable(durable, options.start ?? { from: 'earliest' });
+      const info =
+        (await this.#consumerInfo(durable)) ??
+        (await this.#createDurable(durable, options.start ?? { from: 'earliest' }));
+      consumer.resumeAfter(info.delivered.consumer_seq, (info.config.ack_wait ?? 0) / NANOS_PER_MS);
       return consumer;
     } catch (error) {
       this.#open.delete(name);
@@ -185,7 +193,7 @@ export class NatsEventLog implements EventLog {
     if (this.#open.has(name)) throw new EventLogError('EVLOG_CONSUMER_BUSY', `consumer "${name}" is open`);
     const durable = escapeToken(name);
     try {
-      if (await this.#consumerExists(durable)) await this.#jsm.consumers.delete(this.name, durable);
+      if (await this.#consumerInfo(durable)) await this.#jsm.consumers.delete(this.name, durable);
       await this.#createDurable(durable, start);
     } catch (error) {
       throw asUnavailable(`cannot reset consumer "${name}"`, error);
@@ -211,22 +219,21 @@ export class NatsEventLog implements EventLog {
     await this.#monitor.done();
   }
 
-  async #consumerExists(durable: string): Promise<boolean> {
+  async #consumerInfo(durable: string): Promise<JsConsumerInfo | undefined> {
     try {
-      await this.#jsm.consumers.info(this.name, durable);
-      return true;
+      return await this.#jsm.consumers.info(this.name, durable);
     } catch (error) {
-      if ((error as { code?: number }).code === CONSUMER_NOT_FOUND) return false;
+      if ((error as { code?: number }).code === CONSUMER_NOT_FOUND) return undefined;
       throw error;
     }
   }
 
-  async #createDurable(durable: string, start: StartPosition): Promise<void> {
+  async #createDurable(durable: string, start: StartPosition): Promise<JsConsumerInfo> {
     const config = await durableConsumerConfig(this.#jsm, this.name, durable, start, {
       ackWaitMs: this.#options.ackWaitMs,
       head: () => this.head(),
     });
-    await this.#jsm.consumers.add(this.name, config);
+    return this.#jsm.consumers.add(this.name, config);
   }
 
   #assertUsable(): void {

@@ -18,6 +18,8 @@ import {
 export interface DeliveredMessage {
   msg: Msg;
   seq: number;
+  /** The consumer's delivery sequence (every delivery, redeliveries included, takes one). */
+  consumerSeq: number;
   serverTimeMs: number;
 }
 
@@ -35,11 +37,17 @@ interface OpenRequest {
 }
 
 /** Parses `$JS.ACK.<stream>.<consumer>.<dc>.<sseq>.<dseq>.<ts>.<pending>` (and the 12-token form). */
-export function parseAckSubject(reply: string): { seq: number; serverTimeMs: number } | undefined {
+export function parseAckSubject(
+  reply: string,
+): { seq: number; consumerSeq: number; serverTimeMs: number } | undefined {
   const tokens = reply.split('.');
   const base = tokens.length === 9 ? 5 : tokens.length >= 11 ? 7 : -1;
   if (base < 0 || tokens[0] !== '$JS' || tokens[1] !== 'ACK') return undefined;
-  return { seq: Number(tokens[base]), serverTimeMs: Math.floor(Number(tokens[base + 2]) / 1e6) };
+  return {
+    seq: Number(tokens[base]),
+    consumerSeq: Number(tokens[base + 1]),
+    serverTimeMs: Math.floor(Number(tokens[base + 2]) / 1e6),
+  };
 }
 
 export class PullRequester {
