@@ -9,6 +9,7 @@ export { GameErrorCodes, RejectReason } from './zone/errors.ts';
 export { PlayerJoined, PlayerMoved, PlayerLeft, GameEvents } from './zone/events.ts';
 export { ZONE_SNAPSHOT_FORMAT } from './zone/snapshot.ts';
 export { GAME_PROTOCOL_VERSION, MessageType } from './protocol/messages.ts';
+export { GameSessionErrorCodes, CloseCode } from './protocol/close-codes.ts';
 export { encodeMessage, decodeMessage, DEFAULT_MAX_MESSAGE_BYTES } from './protocol/codec.ts';
 export {
   encodeFrame,
@@ -36,3 +37,5 @@ export type { ZoneSnapshot, PlayerSnapshot } from './zone/snapshot.ts';
 export type * from './protocol/messages.ts';
 export type { DecodeMessageOptions } from './protocol/codec.ts';
 export type { GameProtocolErrorCode } from './protocol/errors.ts';
+export type { GameSessionErrorCode } from './protocol/close-codes.ts';
+export type { ZoneHost, TickInfo, TickListener, DrainOptions } from './loop/zone-host.ts';

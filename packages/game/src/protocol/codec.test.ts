@@ -25,6 +25,8 @@ const EVERY_MESSAGE: GameMessage[] = [
     y: 2,
     width: 1000,
     height: 800,
+    lastSeq: 3,
+    resumed: false,
   },
   { type: MessageType.Ack, seq: 7, tick: 121, x: 10.25, y: 3 },
   { type: MessageType.Reject, seq: 9, tick: 122, reason: 'GAME_MOVE_TOO_FAST', x: 10.25, y: 3 },
@@ -34,6 +36,8 @@ const EVERY_MESSAGE: GameMessage[] = [
   { type: MessageType.Pong, nonce: 99, serverTime: 1_700_000_000_123 },
   { type: MessageType.Error, code: 'GAME_PROTOCOL_MALFORMED', message: 'bad' },
   { type: MessageType.Close, code: 'GAME_RATE_LIMITED', message: 'flood' },
+  { type: MessageType.Heartbeat, nonce: 4, tick: 120, serverTime: 1_700_000_000_500 },
+  { type: MessageType.HeartbeatAck, nonce: 4 },
 ];
 
 const codeOf = (fn: () => unknown): string | undefined => {

@@ -9,7 +9,7 @@ import { GAME_PROTOCOL_VERSION, MessageType, type GameMessage } from './messages
 /** The largest encoded message accepted. @default 64 KiB */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
 
-type FieldKind = 'str' | 'str?' | 'int' | 'num' | 'level' | 'entities' | 'strs';
+type FieldKind = 'str' | 'str?' | 'int' | 'num' | 'bool' | 'level' | 'entities' | 'strs';
 const MAX_STRING = 4096;
 
 // Positional layouts: the wire array is [version, type, ...fields in this order].
@@ -26,6 +26,7 @@ const LAYOUTS: Record<number, ReadonlyArray<readonly [string, FieldKind]>> = {
   ],
   [MessageType.Ping]: [['nonce', 'int']],
   [MessageType.Leave]: [['seq', 'int']],
+  [MessageType.HeartbeatAck]: [['nonce', 'int']],
   [MessageType.Welcome]: [
     ['playerId', 'str'],
     ['zoneId', 'str'],
@@ -36,6 +37,8 @@ const LAYOUTS: Record<number, ReadonlyArray<readonly [string, FieldKind]>> = {
     ['y', 'num'],
     ['width', 'num'],
     ['height', 'num'],
+    ['lastSeq', 'int'],
+    ['resumed', 'bool'],
   ],
   [MessageType.Ack]: [
     ['seq', 'int'],
@@ -72,6 +75,11 @@ const LAYOUTS: Record<number, ReadonlyArray<readonly [string, FieldKind]>> = {
     ['code', 'str'],
     ['message', 'str'],
   ],
+  [MessageType.Heartbeat]: [
+    ['nonce', 'int'],
+    ['tick', 'int'],
+    ['serverTime', 'num'],
+  ],
 };
 
 const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, variableMapSize: true });
@@ -90,6 +98,8 @@ function valid(kind: FieldKind, v: unknown): boolean {
       return Number.isSafeInteger(v);
     case 'num':
       return Number.isFinite(v);
+    case 'bool':
+      return typeof v === 'boolean';
     case 'level':
       return v === 'info' || v === 'warn';
     case 'entities':

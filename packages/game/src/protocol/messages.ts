@@ -12,6 +12,7 @@ export const MessageType = {
   Move: 2,
   Ping: 3,
   Leave: 4,
+  HeartbeatAck: 5,
   Welcome: 64,
   Ack: 65,
   Reject: 66,
@@ -20,6 +21,7 @@ export const MessageType = {
   Pong: 69,
   Error: 70,
   Close: 71,
+  Heartbeat: 72,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -46,6 +48,11 @@ export interface LeaveMessage {
   type: typeof MessageType.Leave;
   seq: number;
 }
+/** The answer to a server {@link HeartbeatMessage}, echoing its nonce. */
+export interface HeartbeatAckMessage {
+  type: typeof MessageType.HeartbeatAck;
+  nonce: number;
+}
 
 export interface WelcomeMessage {
   type: typeof MessageType.Welcome;
@@ -58,6 +65,10 @@ export interface WelcomeMessage {
   y: number;
   width: number;
   height: number;
+  /** The last client seq the zone applied: after a resume, resend only commands after it. */
+  lastSeq: number;
+  /** True when this hello resumed an existing session (the player kept its place). */
+  resumed: boolean;
 }
 export interface AckMessage {
   type: typeof MessageType.Ack;
@@ -96,13 +107,24 @@ export interface ErrorMessage {
   code: string;
   message: string;
 }
+/** The last message before the server closes a connection: why (a stable `GAME_*` code). */
 export interface CloseMessage {
   type: typeof MessageType.Close;
   code: string;
   message: string;
 }
+/**
+ * The server's heartbeat: a client answers with {@link HeartbeatAckMessage}. A client silent for
+ * the idle timeout is closed; a client that hears nothing for long should reconnect and resume.
+ */
+export interface HeartbeatMessage {
+  type: typeof MessageType.Heartbeat;
+  nonce: number;
+  tick: number;
+  serverTime: number;
+}
 
-export type ClientMessage = HelloMessage | MoveMessage | PingMessage | LeaveMessage;
+export type ClientMessage = HelloMessage | MoveMessage | PingMessage | LeaveMessage | HeartbeatAckMessage;
 export type ServerMessage =
   | WelcomeMessage
   | AckMessage
@@ -111,5 +133,6 @@ export type ServerMessage =
   | NoticeMessage
   | PongMessage
   | ErrorMessage
-  | CloseMessage;
+  | CloseMessage
+  | HeartbeatMessage;
 export type GameMessage = ClientMessage | ServerMessage;

@@ -1,0 +1,107 @@
+/**
+ * @module Why the server closes a game connection: the `code` of the last {@link CloseMessage}
+ * (and the WebSocket close reason). Protocol violations use the `GAME_PROTOCOL_*` codes; these
+ * are the session's own.
+ */
+import { defineErrorCodes } from '@tickline/kernel';
+
+export const GameSessionErrorCodes = defineErrorCodes({
+  GAME_TOKEN_INVALID: {
+    meaning: 'The join token was malformed, wrongly signed, or issued for another zone.',
+    resolve: 'Ask `POST /api/v1/game/join` for a new token and connect to the zone it names.',
+    httpStatus: 401,
+  },
+  GAME_TOKEN_EXPIRED: {
+    meaning: 'The join token expired before the hello arrived.',
+    resolve: 'Request a new token right before connecting; tokens live a few seconds.',
+    httpStatus: 401,
+  },
+  GAME_TOKEN_REUSED: {
+    meaning: 'The join token had already been used once (tokens are single-use).',
+    resolve:
+      'Request a new token per connection; reconnect within the grace period with the session id instead.',
+    httpStatus: 401,
+  },
+  GAME_HANDSHAKE_REQUIRED: {
+    meaning: 'The first message was not a hello, or a hello came twice on one connection.',
+    resolve: 'Send exactly one hello first, then commands.',
+    httpStatus: 400,
+  },
+  GAME_HANDSHAKE_TIMEOUT: {
+    meaning: 'No hello arrived within the handshake timeout after connecting.',
+    resolve: 'Send the hello right after the connection opens.',
+    httpStatus: 408,
+  },
+  GAME_SESSION_EXPIRED: {
+    meaning: 'A resume named a session that does not exist (its grace period ended, or never existed).',
+    resolve: 'Join again with a new token; the player left the zone when the grace period ended.',
+    httpStatus: 404,
+  },
+  GAME_SESSION_REPLACED: {
+    meaning: 'The same player connected again (new hello or resume); the older connection was closed.',
+    resolve: 'Keep one connection per player.',
+    httpStatus: 409,
+  },
+  GAME_SESSION_IDLE: {
+    meaning: 'Nothing arrived from the client within the idle timeout (heartbeats unanswered).',
+    resolve: 'Answer heartbeats; reconnect and resume within the grace period.',
+    httpStatus: 408,
+  },
+  GAME_SESSION_FLOOD: {
+    meaning: 'The client sent more messages per second than the connection limit allows.',
+    resolve: 'Send at most the advertised command rate; the player may resume within the grace period.',
+    httpStatus: 429,
+  },
+  GAME_SESSION_SLOW_CONSUMER: {
+    meaning: "The client read too slowly: its connection's send buffer passed the limit and it was dropped.",
+    resolve: 'Read faster or from a better network; resume within the grace period.',
+    httpStatus: 503,
+  },
+  GAME_SESSION_ENDED: {
+    meaning: 'The player left the zone (leave message); a normal close.',
+    resolve: 'Nothing to do; join again to play.',
+    httpStatus: 200,
+  },
+  GAME_ZONE_UNKNOWN: {
+    meaning: 'The requested zone is not registered with the coordinator or not hosted by this server.',
+    resolve: 'Use a zone id the coordinator lists, or omit it to get the least loaded zone.',
+    httpStatus: 404,
+  },
+  GAME_NO_ZONE_AVAILABLE: {
+    meaning: 'Every zone is full or draining.',
+    resolve: 'Retry later, or add zones (game.zones) or game processes.',
+    httpStatus: 503,
+  },
+  GAME_ZONE_DRAINING: {
+    meaning: 'The zone is draining for a restart: it accepts no new players and closes connections.',
+    resolve: 'Ask the coordinator for a zone again, then join it.',
+    httpStatus: 503,
+  },
+  GAME_SERVER_SHUTDOWN: {
+    meaning: 'The game server is shutting down.',
+    resolve: 'Reconnect after it restarts and resume within the grace period, or join another zone.',
+    httpStatus: 503,
+  },
+});
+
+/** A session close code. */
+export type GameSessionErrorCode = keyof typeof GameSessionErrorCodes;
+
+/** The close codes as constants. */
+export const CloseCode = {
+  TokenInvalid: 'GAME_TOKEN_INVALID',
+  TokenExpired: 'GAME_TOKEN_EXPIRED',
+  TokenReused: 'GAME_TOKEN_REUSED',
+  HandshakeRequired: 'GAME_HANDSHAKE_REQUIRED',
+  HandshakeTimeout: 'GAME_HANDSHAKE_TIMEOUT',
+  SessionExpired: 'GAME_SESSION_EXPIRED',
+  SessionReplaced: 'GAME_SESSION_REPLACED',
+  Idle: 'GAME_SESSION_IDLE',
+  Flood: 'GAME_SESSION_FLOOD',
+  SlowConsumer: 'GAME_SESSION_SLOW_CONSUMER',
+  Ended: 'GAME_SESSION_ENDED',
+  ZoneUnknown: 'GAME_ZONE_UNKNOWN',
+  NoZoneAvailable: 'GAME_NO_ZONE_AVAILABLE',
+  Draining: 'GAME_ZONE_DRAINING',
+  Shutdown: 'GAME_SERVER_SHUTDOWN',
+} as const satisfies Record<string, GameSessionErrorCode>;
