@@ -10,6 +10,8 @@ export { PlayerJoined, PlayerMoved, PlayerLeft, GameEvents } from './zone/events
 export { ZONE_SNAPSHOT_FORMAT } from './zone/snapshot.ts';
 export { GAME_PROTOCOL_VERSION, MessageType } from './protocol/messages.ts';
 export { GameSessionErrorCodes, CloseCode } from './protocol/close-codes.ts';
+export { ZoneRunner } from './loop/zone-runner.ts';
+export { systemScheduler } from './loop/scheduler.ts';
 export { encodeMessage, decodeMessage, DEFAULT_MAX_MESSAGE_BYTES } from './protocol/codec.ts';
 export {
   encodeFrame,
@@ -39,3 +41,6 @@ export type { DecodeMessageOptions } from './protocol/codec.ts';
 export type { GameProtocolErrorCode } from './protocol/errors.ts';
 export type { GameSessionErrorCode } from './protocol/close-codes.ts';
 export type { ZoneHost, TickInfo, TickListener, DrainOptions } from './loop/zone-host.ts';
+export type { ZoneClients, ZoneRunnerStats } from './loop/zone-runner.ts';
+export type { ZoneRunnerOptions, EventSink } from './loop/runner-options.ts';
+export type { Scheduler } from './loop/scheduler.ts';
