@@ -20,3 +20,4 @@ export * from './candles/index.ts';
 export * from './latest/index.ts';
 export * from './sources/simulator/index.ts';
 export * from './sources/csv/index.ts';
+export * from './storage/index.ts';

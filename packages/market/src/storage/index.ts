@@ -1,0 +1,53 @@
+/** @module Market storage: time-partitioned trades and candles, their projections, queries, quarantine. */
+export {
+  PartitionPeriod,
+  periodStart,
+  addPeriods,
+  partitionRange,
+  partitionsAround,
+} from './partition-periods.ts';
+export {
+  MARKET_TRADES_TABLE,
+  MARKET_CANDLES_TABLE,
+  listPartitions,
+  ensurePartitions,
+  dropPartitionsBefore,
+} from './partitions.ts';
+export {
+  maintainMarketPartitions,
+  resolvePartitionPolicies,
+  DEFAULT_TRADE_PARTITIONS_AHEAD,
+  DEFAULT_TRADE_RETENTION_MS,
+  DEFAULT_CANDLE_PARTITIONS_AHEAD,
+  DEFAULT_CANDLE_RETENTION_MS,
+  DEFAULT_PARTITIONS_BEHIND,
+} from './partition-maintenance.ts';
+export {
+  createTradeProjection,
+  createCandleProjection,
+  projectTrades,
+  projectCandles,
+  MARKET_TRADES_CONSUMER,
+  MARKET_CANDLES_CONSUMER,
+} from './projections.ts';
+export {
+  listMarkets,
+  queryCandles,
+  queryTrades,
+  clampLimit,
+  MAX_QUERY_LIMIT,
+  DEFAULT_QUERY_LIMIT,
+} from './queries.ts';
+export { insertQuarantine, queryQuarantine } from './quarantine.ts';
+
+export type { PartitionRange } from './partition-periods.ts';
+export type { PartitionedTable, PartitionInfo, PartitionDropResult } from './partitions.ts';
+export type {
+  PartitionPolicy,
+  PartitionMaintenanceOptions,
+  PartitionMaintenanceResult,
+  ResolvedPartitionPolicy,
+} from './partition-maintenance.ts';
+export type { MarketProjection, MarketProjectionOptions } from './projections.ts';
+export type { MarketSummary, StoredCandle, CandleQuery, TradeQuery } from './queries.ts';
+export type { QuarantineEntry, StoredQuarantineEntry, QuarantineQuery } from './quarantine.ts';

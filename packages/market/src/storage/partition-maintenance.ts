@@ -1,0 +1,111 @@
+/**
+ * @module One maintenance pass over the market tables: partitions around now created, expired ones
+ * dropped. Run it once at start (before the projections write) and then on a schedule (the
+ * `partition-maintenance` job).
+ */
+import type { Sql } from '@tickline/store';
+import { partitionsAround } from './partition-periods.ts';
+import {
+  dropPartitionsBefore,
+  ensurePartitions,
+  MARKET_CANDLES_TABLE,
+  MARKET_TRADES_TABLE,
+  type PartitionedTable,
+} from './partitions.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Trade partitions (days) created after today's. */
+export const DEFAULT_TRADE_PARTITIONS_AHEAD = 3;
+/** Trades older than this are dropped, a whole day partition at a time. 30 days. */
+export const DEFAULT_TRADE_RETENTION_MS = 30 * DAY_MS;
+/** Candle partitions (months) created after this month's. */
+export const DEFAULT_CANDLE_PARTITIONS_AHEAD = 2;
+/** Candles older than this are dropped, a whole month partition at a time. About two years. */
+export const DEFAULT_CANDLE_RETENTION_MS = 730 * DAY_MS;
+/** Partitions created before the current one, so a restart's backfill finds a home. */
+export const DEFAULT_PARTITIONS_BEHIND = 1;
+
+/** How one table is kept. */
+export interface PartitionPolicy {
+  /** Partitions after the current one. */
+  ahead?: number;
+  /** Partitions before the current one. @default 1 */
+  behind?: number;
+  /** Age after which a partition (by its end) is dropped; `null` keeps everything. */
+  retentionMs?: number | null;
+}
+
+/** Options for {@link maintainMarketPartitions}. */
+export interface PartitionMaintenanceOptions {
+  /** @default { ahead: 3, behind: 1, retentionMs: 30 days } (daily partitions) */
+  trades?: PartitionPolicy;
+  /** @default { ahead: 2, behind: 1, retentionMs: 730 days } (monthly partitions) */
+  candles?: PartitionPolicy;
+}
+
+/** The options with every default applied. */
+export interface ResolvedPartitionPolicy {
+  ahead: number;
+  behind: number;
+  retentionMs: number | null;
+}
+
+/** What one pass did, per table. */
+export interface PartitionMaintenanceResult {
+  created: string[];
+  dropped: string[];
+  defaultRowsDeleted: number;
+}
+
+/** Applies the defaults; a negative count or retention is a programming error. */
+export function resolvePartitionPolicies(
+  options: PartitionMaintenanceOptions = {},
+): Record<'trades' | 'candles', ResolvedPartitionPolicy> {
+  const resolve = (policy: PartitionPolicy | undefined, ahead: number, retentionMs: number) => {
+    const resolved = {
+      ahead: policy?.ahead ?? ahead,
+      behind: policy?.behind ?? DEFAULT_PARTITIONS_BEHIND,
+      retentionMs: policy?.retentionMs === undefined ? retentionMs : policy.retentionMs,
+    };
+    if (resolved.ahead < 0 || resolved.behind < 0 || (resolved.retentionMs ?? 0) < 0) {
+      throw new RangeError('partition ahead, behind and retentionMs must not be negative');
+    }
+    return resolved;
+  };
+  return {
+    trades: resolve(options.trades, DEFAULT_TRADE_PARTITIONS_AHEAD, DEFAULT_TRADE_RETENTION_MS),
+    candles: resolve(options.candles, DEFAULT_CANDLE_PARTITIONS_AHEAD, DEFAULT_CANDLE_RETENTION_MS),
+  };
+}
+
+async function maintainTable(
+  sql: Sql,
+  target: PartitionedTable,
+  policy: ResolvedPartitionPolicy,
+  nowMs: number,
+): Promise<PartitionMaintenanceResult> {
+  const ranges = partitionsAround(target.table, target.period, nowMs, policy.behind, policy.ahead);
+  const created = await ensurePartitions(sql, target, ranges);
+  if (policy.retentionMs === null) return { created, dropped: [], defaultRowsDeleted: 0 };
+  // Never drop what this pass keeps ahead or behind, whatever the retention says.
+  const cutoffMs = Math.min(nowMs - policy.retentionMs, ranges[0]!.fromMs);
+  return { created, ...(await dropPartitionsBefore(sql, target, cutoffMs)) };
+}
+
+/**
+ * Creates the trade and candle partitions around `nowMs` and drops the expired ones.
+ * @example
+ * await maintainMarketPartitions(sql, Date.now(), { trades: { retentionMs: 7 * 86_400_000 } });
+ */
+export async function maintainMarketPartitions(
+  sql: Sql,
+  nowMs: number,
+  options: PartitionMaintenanceOptions = {},
+): Promise<Record<'trades' | 'candles', PartitionMaintenanceResult>> {
+  const policies = resolvePartitionPolicies(options);
+  return {
+    trades: await maintainTable(sql, MARKET_TRADES_TABLE, policies.trades, nowMs),
+    candles: await maintainTable(sql, MARKET_CANDLES_TABLE, policies.candles, nowMs),
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * @module The market projections for the consumer runner: `market.trade` into `market_trades`,
+ * `market.candle.updated` / `market.candle.closed` into `market_candles`, both keeping
+ * `market_symbols` current. Each batch is one transaction with its event claims and checkpoint
+ * (`createSqlProjection`), and the rows are keyed by the venue's identity, so a replay or
+ * redelivery changes nothing. Other event types in a batch are claimed and ignored.
+ */
+import type { EventEnvelope } from '@tickline/kernel';
+import {
+  createSqlProjection,
+  insertRows,
+  type ProjectionContext,
+  type ProjectionResult,
+  type Sql,
+  type SqlProjection,
+  type SqlTx,
+} from '@tickline/store';
+import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles/events.ts';
+import type { Candle, Trade } from '../port/market-message.ts';
+import { touchSymbols, upsertCandles, type CandleWrite } from './candle-writes.ts';
+
+/** Durable consumer name of the trade projection. */
+export const MARKET_TRADES_CONSUMER = 'market-trades';
+/** Durable consumer name of the candle projection. */
+export const MARKET_CANDLES_CONSUMER = 'market-candles';
+
+/** Options for {@link createTradeProjection} and {@link createCandleProjection}. */
+export interface MarketProjectionOptions {
+  /** The database, or a getter for one opened later (read on the first batch). */
+  sql: Sql | (() => Sql);
+  /** @default 'market-trades' / 'market-candles' */
+  consumer?: string;
+}
+
+/** A projection whose `handle` goes to `createConsumerRunner({ name: consumer, handle })`. */
+export interface MarketProjection {
+  readonly consumer: string;
+  /** The runner's handler (the runner's context carries `lastOffset` and `logger`). */
+  readonly handle: (events: EventEnvelope[], context?: ProjectionContext) => Promise<void>;
+  /** Projects a batch and reports what it did. */
+  apply(events: readonly EventEnvelope[], context?: ProjectionContext): Promise<ProjectionResult>;
+}
+
+interface TradeRow extends Record<string, unknown> {
+  exchange: string;
+  symbol: string;
+  trade_id: string;
+  exchange_time: Date;
+  price: number;
+  size: number;
+  side: string;
+  received_at: Date;
+  seq: number | null;
+}
+
+const TRADE_COLUMNS = {
+  exchange: 'text',
+  symbol: 'text',
+  trade_id: 'text',
+  exchange_time: 'timestamptz',
+  price: 'float8',
+  size: 'float8',
+  side: 'text',
+  received_at: 'timestamptz',
+  seq: 'int8',
+} as const;
+
+/** Writes the trades of `events` (other types ignored); returns the rows inserted. */
+export async function projectTrades(tx: SqlTx, events: readonly EventEnvelope[]): Promise<number> {
+  const trades = events.filter((e) => e.type === MarketTrade.type).map((e) => e.data as Trade);
+  if (trades.length === 0) return 0;
+  const rows = trades.map((t): TradeRow => ({
+    exchange: t.exchange,
+    symbol: t.symbol,
+    trade_id: t.tradeId,
+    exchange_time: new Date(t.exchangeTime),
+    price: t.price,
+    size: t.size,
+    side: t.side,
+    received_at: new Date(t.receivedAt),
+    seq: t.seq ?? null,
+  }));
+  const inserted = await insertRows(tx, { table: 'market_trades', columns: TRADE_COLUMNS, rows });
+  await touchSymbols(
+    tx,
+    trades.map((t) => ({ exchange: t.exchange, symbol: t.symbol, timeMs: t.exchangeTime, price: t.price })),
+    'trade',
+  );
+  return inserted;
+}
+
+/** Writes the candles of `events` (other types ignored); returns the rows inserted or updated. */
+export async function projectCandles(tx: SqlTx, events: readonly EventEnvelope[]): Promise<number> {
+  const writes: CandleWrite[] = [];
+  for (const event of events) {
+    if (event.type === MarketCandleUpdated.type) writes.push({ candle: event.data as Candle, closed: false });
+    else if (event.type === MarketCandleClosed.type) {
+      writes.push({ candle: event.data as Candle, closed: true });
+    }
+  }
+  if (writes.length === 0) return 0;
+  const written = await upsertCandles(tx, writes);
+  await touchSymbols(
+    tx,
+    writes.map(({ candle: c }) => ({
+      exchange: c.exchange,
+      symbol: c.symbol,
+      timeMs: c.openTime,
+      price: c.close,
+    })),
+    'candle',
+  );
+  return written;
+}
+
+function marketProjection(
+  options: MarketProjectionOptions,
+  defaultConsumer: string,
+  project: (tx: SqlTx, events: readonly EventEnvelope[]) => Promise<number>,
+): MarketProjection {
+  const consumer = options.consumer ?? defaultConsumer;
+  let projection: SqlProjection | undefined;
+  const bound = (): SqlProjection =>
+    (projection ??= createSqlProjection({
+      sql: typeof options.sql === 'function' ? options.sql() : options.sql,
+      consumer,
+      project: async (tx, events) => {
+        await project(tx, events);
+      },
+    }));
+  return {
+    consumer,
+    apply: (events, context) => bound().apply(events, context),
+    handle: async (events, context) => {
+      await bound().apply(events, context);
+    },
+  };
+}
+
+/**
+ * The trade projection.
+ * @example
+ * const trades = createTradeProjection({ sql: () => store.sql });
+ * createConsumerRunner({ log, name: trades.consumer, handle: trades.handle });
+ */
+export function createTradeProjection(options: MarketProjectionOptions): MarketProjection {
+  return marketProjection(options, MARKET_TRADES_CONSUMER, projectTrades);
+}
+
+/** The candle projection (same shape as {@link createTradeProjection}). */
+export function createCandleProjection(options: MarketProjectionOptions): MarketProjection {
+  return marketProjection(options, MARKET_CANDLES_CONSUMER, projectCandles);
+}

@@ -1,0 +1,204 @@
+/**
+ * @module Reads for the market API: the markets seen, candles and trades of a symbol over a time
+ * range. Times are epoch milliseconds in and out; prices and sizes are numbers. Ranges are
+ * `[from, to)`. Results are ascending by time; with `from` they start there, without it they are
+ * the latest `limit` rows before `to` (what a chart loads first).
+ */
+import type { SqlQueryable, SqlValue } from '@tickline/store';
+import type { Candle, CandleInterval, Trade, TradeSide } from '../port/market-message.ts';
+
+/** Rows a query returns at most, whatever `limit` asks. */
+export const MAX_QUERY_LIMIT = 5_000;
+/** Rows a query returns when `limit` is not given. */
+export const DEFAULT_QUERY_LIMIT = 500;
+
+/** A market seen by the projections. */
+export interface MarketSummary {
+  exchange: string;
+  symbol: string;
+  firstSeenAt: number;
+  /** Exchange time of the newest trade stored; null when only candles were seen. */
+  lastTradeAt: number | null;
+  lastPrice: number | null;
+  /** Open time of the newest candle stored. */
+  lastCandleAt: number | null;
+}
+
+/** A stored candle: the event's fields, whether it closed, and when it was last written. */
+export interface StoredCandle extends Candle {
+  closed: boolean;
+  updatedAt: number;
+}
+
+/** Options for {@link queryCandles}. */
+export interface CandleQuery {
+  /** Every exchange when omitted. */
+  exchange?: string;
+  symbol: string;
+  interval: CandleInterval;
+  /** Inclusive open time (ms). */
+  from?: number;
+  /** Exclusive open time (ms). */
+  to?: number;
+  /** @default 500, at most 5_000 */
+  limit?: number;
+}
+
+/** Options for {@link queryTrades}. */
+export interface TradeQuery {
+  exchange?: string;
+  symbol: string;
+  /** Inclusive exchange time (ms). */
+  from?: number;
+  /** Exclusive exchange time (ms). */
+  to?: number;
+  /** @default 500, at most 5_000 */
+  limit?: number;
+}
+
+/** `limit` clamped to `[1, MAX_QUERY_LIMIT]`. */
+export function clampLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_QUERY_LIMIT;
+  return Math.min(MAX_QUERY_LIMIT, Math.max(1, Math.floor(limit)));
+}
+
+/** Every market, by exchange and symbol. */
+export async function listMarkets(sql: SqlQueryable): Promise<MarketSummary[]> {
+  const { rows } = await sql.query<{
+    exchange: string;
+    symbol: string;
+    first_seen_at: Date;
+    last_trade_at: Date | null;
+    last_price: number | null;
+    last_candle_at: Date | null;
+  }>(
+    `select exchange, symbol, first_seen_at, last_trade_at, last_price, last_candle_at
+     from market_symbols order by symbol, exchange`,
+  );
+  return rows.map((r) => ({
+    exchange: r.exchange,
+    symbol: r.symbol,
+    firstSeenAt: r.first_seen_at.getTime(),
+    lastTradeAt: r.last_trade_at?.getTime() ?? null,
+    lastPrice: r.last_price,
+    lastCandleAt: r.last_candle_at?.getTime() ?? null,
+  }));
+}
+
+/**
+ * Builds `where … order by … limit` for a time-range read: ascending from `from`, or the latest
+ * `limit` rows (descending in SQL, reversed by the caller) when `from` is absent.
+ */
+function timeRange(
+  column: string,
+  filters: Array<[string, SqlValue]>,
+  query: { from?: number; to?: number; limit?: number },
+): { where: string; order: string; params: SqlValue[]; latest: boolean } {
+  const conditions: string[] = [];
+  const params: SqlValue[] = [];
+  const add = (condition: string, value: SqlValue) => {
+    params.push(value);
+    conditions.push(condition.replace('?', `$${params.length}`));
+  };
+  for (const [condition, value] of filters) add(condition, value);
+  if (query.from !== undefined) add(`${column} >= ?`, new Date(query.from));
+  if (query.to !== undefined) add(`${column} < ?`, new Date(query.to));
+  const latest = query.from === undefined;
+  params.push(clampLimit(query.limit));
+  return {
+    where: conditions.join(' and '),
+    order: `${column} ${latest ? 'desc' : 'asc'}`,
+    params,
+    latest,
+  };
+}
+
+interface CandleRow {
+  exchange: string;
+  symbol: string;
+  interval: CandleInterval;
+  open_time: Date;
+  close_time: Date;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  quote_volume: number;
+  trades: number;
+  incomplete: boolean;
+  closed: boolean;
+  revision: number;
+  updated_at: Date;
+}
+
+/** Candles of one symbol and interval, ascending by open time. */
+export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promise<StoredCandle[]> {
+  const filters: Array<[string, SqlValue]> = [
+    ['symbol = ?', query.symbol],
+    ['interval = ?', query.interval],
+  ];
+  if (query.exchange !== undefined) filters.push(['exchange = ?', query.exchange]);
+  const range = timeRange('open_time', filters, query);
+  const { rows } = await sql.query<CandleRow>(
+    `select * from market_candles where ${range.where}
+     order by ${range.order}, exchange ${range.latest ? 'desc' : 'asc'} limit $${range.params.length}`,
+    range.params,
+  );
+  if (range.latest) rows.reverse();
+  return rows.map((r) => ({
+    exchange: r.exchange,
+    symbol: r.symbol,
+    interval: r.interval,
+    openTime: r.open_time.getTime(),
+    closeTime: r.close_time.getTime(),
+    open: r.open,
+    high: r.high,
+    low: r.low,
+    close: r.close,
+    volume: r.volume,
+    quoteVolume: r.quote_volume,
+    trades: r.trades,
+    incomplete: r.incomplete,
+    closed: r.closed,
+    revision: r.revision,
+    updatedAt: r.updated_at.getTime(),
+  }));
+}
+
+interface TradeRow {
+  exchange: string;
+  symbol: string;
+  trade_id: string;
+  exchange_time: Date;
+  price: number;
+  size: number;
+  side: TradeSide;
+  received_at: Date;
+  seq: number | null;
+}
+
+/** Trades of one symbol, ascending by exchange time (ties by exchange and trade id). */
+export async function queryTrades(sql: SqlQueryable, query: TradeQuery): Promise<Trade[]> {
+  const filters: Array<[string, SqlValue]> = [['symbol = ?', query.symbol]];
+  if (query.exchange !== undefined) filters.push(['exchange = ?', query.exchange]);
+  const range = timeRange('exchange_time', filters, query);
+  const direction = range.latest ? 'desc' : 'asc';
+  const { rows } = await sql.query<TradeRow>(
+    `select * from market_trades where ${range.where}
+     order by ${range.order}, exchange ${direction}, trade_id ${direction} limit $${range.params.length}`,
+    range.params,
+  );
+  if (range.latest) rows.reverse();
+  return rows.map((r) => ({
+    exchange: r.exchange,
+    symbol: r.symbol,
+    tradeId: r.trade_id,
+    price: r.price,
+    size: r.size,
+    side: r.side,
+    exchangeTime: r.exchange_time.getTime(),
+    receivedAt: r.received_at.getTime(),
+    ...(r.seq === null ? {} : { seq: Number(r.seq) }),
+  }));
+}
