@@ -20,4 +20,5 @@ export * from './candles/index.ts';
 export * from './latest/index.ts';
 export * from './sources/simulator/index.ts';
 export * from './sources/csv/index.ts';
+export * from './collector/index.ts';
 export * from './storage/index.ts';

@@ -1,0 +1,220 @@
+/**
+ * @module The market collector: runs the configured sources concurrently and feeds each one's
+ * messages through its {@link SourceIngest} (validate → latest store → candles → publish). A
+ * source that fails to start or whose stream throws is marked failed and logged; the others and
+ * the process carry on. Source status changes are published as `market.source.status`.
+ */
+import {
+  createEventSource,
+  ServiceStatus,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type Logger,
+  type Registry,
+  type Service,
+  type ServiceContext,
+  type ServiceHealth,
+} from '@tickline/kernel';
+import { CandleAggregator, type CandleAggregatorOptions } from '../candles/aggregator.ts';
+import { MarketSourceStatus } from '../candles/events.ts';
+import { ALL_INTERVALS } from '../candles/intervals.ts';
+import type { LatestStore } from '../latest/latest-store.ts';
+import { createTradeValidator, type TradeValidator } from '../normalize/trade-validator.ts';
+import type { ValidationRules } from '../normalize/validate-trade.ts';
+import type { MarketKind } from '../port/market-message.ts';
+import type { MarketSource } from '../port/market-source.ts';
+import { SourceState } from '../port/source-status.ts';
+import { createCollectorMetrics, setSourceStateGauge, type CollectorMetrics } from './collector-metrics.ts';
+import { QuarantineBuffer, type QuarantineBufferOptions } from './quarantine-buffer.ts';
+import { runSource, type SourceReport, type SourceRun } from './source-run.ts';
+import { SourceIngest, type PublishEvent } from './source-ingest.ts';
+
+/** How often forming candles are published. */
+export const DEFAULT_CANDLE_UPDATE_INTERVAL_MS = 250;
+/**
+ * A quiet market's candles close this long after their end on the wall clock (a trade in the
+ * next bucket closes them at once). The delay leaves room for venue clocks a little behind ours.
+ */
+export const IDLE_CLOSE_DELAY_MS = 1_000;
+
+/** One source and what to subscribe on it. */
+export interface CollectorSource {
+  source: MarketSource;
+  /** Canonical symbols. */
+  symbols: readonly string[];
+  /** @default ['trade'] */
+  kinds?: readonly MarketKind[];
+}
+
+/** Options for {@link createMarketCollector}. */
+export interface MarketCollectorOptions {
+  sources: readonly CollectorSource[];
+  /** The publisher's `publish` (fire-and-forget). Read at start. */
+  publish: () => PublishEvent;
+  /** Updated with every accepted trade. @default none */
+  latest?: LatestStore;
+  /** Bounds and known symbols. @default the validator's defaults, any well-formed symbol */
+  validation?: ValidationRules;
+  /** @default all intervals, the aggregator's grace window */
+  candles?: Pick<CandleAggregatorOptions, 'intervals' | 'graceMs'>;
+  /** @default 250 */
+  candleUpdateIntervalMs?: number;
+  /** Where rejected trades are written in batches. @default none: only counted */
+  quarantine?: Omit<QuarantineBufferOptions, 'logger'>;
+  /** @default systemClock */
+  clock?: Clock;
+  /** @default none */
+  metrics?: Registry;
+  /** @default the service context's logger */
+  logger?: Logger;
+}
+
+/** The collector service. */
+export interface MarketCollector extends Service {
+  /** Status and counters of each source, in configuration order. */
+  sources(): SourceReport[];
+  /** Rejections by reason, over all sources. */
+  rejected(): Readonly<Record<string, number>>;
+}
+
+/**
+ * Creates the collector; start it after the publisher.
+ * @example
+ * const collector = createMarketCollector({ sources: [{ source: new SimulatorSource(), symbols: ['BTC-USDT'] }], publish: () => publisher.publish.bind(publisher) });
+ */
+export function createMarketCollector(options: MarketCollectorOptions): MarketCollector {
+  return new Collector(options);
+}
+
+class Collector implements MarketCollector {
+  readonly name = 'market-collector';
+  readonly #o: MarketCollectorOptions;
+  readonly #clock: Clock;
+  readonly #intervals;
+  readonly #metrics: CollectorMetrics | undefined;
+  readonly #validator: TradeValidator;
+  #runs: SourceRun[] = [];
+  #quarantine: QuarantineBuffer | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #state: ServiceStatus = ServiceStatus.Starting;
+
+  constructor(options: MarketCollectorOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#intervals = options.candles?.intervals ?? ALL_INTERVALS;
+    this.#metrics = options.metrics ? createCollectorMetrics(options.metrics) : undefined;
+    this.#validator = createTradeValidator({
+      ...options.validation,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+    });
+  }
+
+  async start(context: ServiceContext): Promise<void> {
+    const logger = this.#o.logger ?? context.logger ?? silentLogger;
+    const publish = this.#o.publish();
+    if (this.#o.quarantine) {
+      this.#quarantine = new QuarantineBuffer({ ...this.#o.quarantine, logger });
+      this.#quarantine.start();
+    }
+    const quarantine = this.#quarantine;
+    this.#runs = this.#o.sources.map(({ source, symbols, kinds }) => {
+      const ingest = new SourceIngest({
+        source: source.name,
+        publish,
+        validator: this.#validator,
+        aggregator: new CandleAggregator({
+          ...this.#o.candles,
+          intervals: this.#intervals,
+          emitUpdates: false,
+        }),
+        intervals: this.#intervals,
+        clock: this.#clock,
+        ...(this.#o.latest ? { latest: this.#o.latest } : {}),
+        ...(quarantine ? { quarantine: (row) => quarantine.add(row) } : {}),
+        ...(this.#metrics ? { metrics: this.#metrics } : {}),
+      });
+      // The previous run (if any) stopped mid-candle: mark the first candles incomplete.
+      ingest.onMessage({
+        kind: 'disconnect',
+        exchange: source.exchange,
+        symbols,
+        at: this.#clock.now(),
+        reason: 'collector started',
+      });
+      const events = createEventSource({ source: `collector/${source.name}`, clock: this.#clock });
+      return runSource({
+        source,
+        symbols,
+        kinds: kinds ?? ['trade'],
+        ingest,
+        clock: this.#clock,
+        logger: logger.child({ source: source.name }),
+        onStatus: (change) => {
+          if (this.#metrics) setSourceStateGauge(this.#metrics, source.name, change.state);
+          const detail = change.detail === undefined ? {} : { detail: change.detail };
+          publish(
+            events.create(MarketSourceStatus, {
+              subject: source.name,
+              data: {
+                source: source.name,
+                exchange: source.exchange,
+                state: change.state,
+                at: change.at,
+                ...detail,
+              },
+            }),
+          );
+        },
+      });
+    });
+    const updateMs = this.#o.candleUpdateIntervalMs ?? DEFAULT_CANDLE_UPDATE_INTERVAL_MS;
+    this.#timer = setInterval(() => this.#tick(), updateMs).unref();
+    this.#state = ServiceStatus.Up;
+    logger.info(
+      { sources: this.#runs.map((r) => r.report().name), intervals: this.#intervals },
+      'market collector started',
+    );
+  }
+
+  #tick(): void {
+    const now = this.#clock.now();
+    for (const run of this.#runs) {
+      run.ingest.advance(now - IDLE_CLOSE_DELAY_MS);
+      run.ingest.flushUpdates();
+      run.sample(now);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#state = ServiceStatus.Stopping;
+    clearInterval(this.#timer);
+    await Promise.all(this.#runs.map((run) => run.stop()));
+    // Publish the last forming candles so the store holds what was collected up to the stop.
+    for (const run of this.#runs) run.ingest.flushUpdates();
+    await this.#quarantine?.stop();
+    this.#state = ServiceStatus.Stopped;
+  }
+
+  health(): ServiceHealth {
+    const reports = this.sources();
+    const notLive = reports.filter((r) => r.state !== SourceState.Live);
+    const info = { sources: Object.fromEntries(reports.map((r) => [r.name, r.state])) };
+    if (this.#state === ServiceStatus.Up && notLive.length > 0) {
+      return {
+        status: ServiceStatus.Degraded,
+        detail: `not live: ${notLive.map((r) => `${r.name} (${r.state})`).join(', ')}`,
+        info,
+      };
+    }
+    return { status: this.#state, info };
+  }
+
+  sources(): SourceReport[] {
+    return this.#runs.map((run) => run.report());
+  }
+
+  rejected(): Readonly<Record<string, number>> {
+    return this.#validator.rejected();
+  }
+}

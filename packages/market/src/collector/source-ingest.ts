@@ -1,0 +1,148 @@
+/**
+ * @module One source's hot path: validate each trade against the configured rules, then update
+ * the latest-value store and the candle aggregator and publish `market.trade` — all synchronous,
+ * publishing fire-and-forget. Rejected trades are counted and handed to the quarantine. Forming
+ * candles are published at most once per `candleUpdateIntervalMs` per series (every trade
+ * touches six intervals: one event each would multiply the log's load by seven); closes and
+ * corrections are published at once.
+ */
+import { createEventSource, type Clock, type EventEnvelope, type EventSource } from '@tickline/kernel';
+import type { CandleAggregator, CandleOutput } from '../candles/aggregator.ts';
+import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles/events.ts';
+import type { LatestStore } from '../latest/latest-store.ts';
+import { toVenueSymbol } from '../normalize/symbols.ts';
+import type { TradeValidator } from '../normalize/trade-validator.ts';
+import type { Candle, CandleInterval, MarketMessage, Trade } from '../port/market-message.ts';
+import type { CollectorMetrics } from './collector-metrics.ts';
+import type { QuarantinedMessage } from './quarantine-buffer.ts';
+
+/** Publishes an event without waiting (the process publisher's `publish`). */
+export type PublishEvent = (event: EventEnvelope) => void;
+
+/** Options for {@link SourceIngest}. */
+export interface SourceIngestOptions {
+  /** The source's name; events carry `source: collector/<name>`. */
+  source: string;
+  publish: PublishEvent;
+  validator: TradeValidator;
+  aggregator: CandleAggregator;
+  intervals: readonly CandleInterval[];
+  clock: Clock;
+  latest?: LatestStore;
+  quarantine?: (row: QuarantinedMessage) => void;
+  metrics?: CollectorMetrics;
+}
+
+/** Counters of one source since start. */
+export interface SourceIngestStats {
+  trades: number;
+  rejected: number;
+  candles: number;
+  lastTradeAt: number | null;
+}
+
+/** Runs messages of one source through validation, candles and the publisher. */
+export class SourceIngest {
+  readonly #o: SourceIngestOptions;
+  readonly #events: EventSource;
+  readonly #dirty = new Set<string>();
+  readonly #tradeCounter: { inc(): void } | undefined;
+  readonly stats: SourceIngestStats = { trades: 0, rejected: 0, candles: 0, lastTradeAt: null };
+  #reportedLate = 0;
+
+  constructor(options: SourceIngestOptions) {
+    this.#o = options;
+    this.#events = createEventSource({ source: `collector/${options.source}`, clock: options.clock });
+    // Bound once: label lookup per trade costs more than the increment.
+    this.#tradeCounter = options.metrics?.trades.labels({ source: options.source });
+  }
+
+  /** Handles one message from the source. Never throws for bad data. */
+  onMessage(message: MarketMessage): void {
+    switch (message.kind) {
+      case 'trade':
+        this.#onTrade(message.trade);
+        return;
+      case 'candle':
+        this.#onVenueCandle(message.candle);
+        return;
+      case 'disconnect':
+        // The forming candles turn incomplete; the next flush publishes them so.
+        for (const symbol of message.symbols) this.#dirty.add(symbol);
+        this.#emitCandles(this.#o.aggregator.onDisconnect(message));
+        return;
+    }
+  }
+
+  #onTrade(raw: Trade): void {
+    // Sources emit canonical symbols; validation reads a venue's spelling, so give it that.
+    const result = this.#o.validator.validate({ ...raw, symbol: toVenueSymbol(raw.exchange, raw.symbol) });
+    if (!result.ok) {
+      this.stats.rejected++;
+      this.#o.quarantine?.({
+        receivedAt: raw.receivedAt,
+        source: this.#o.source,
+        exchange: raw.exchange,
+        symbol: raw.symbol,
+        reason: result.reason,
+        payload: raw,
+      });
+      return;
+    }
+    const trade = result.trade;
+    this.#o.latest?.write(trade);
+    this.#o.publish(this.#events.create(MarketTrade, { subject: trade.symbol, data: trade }));
+    const now = this.#o.clock.now();
+    this.stats.trades++;
+    this.stats.lastTradeAt = trade.exchangeTime;
+    this.#tradeCounter?.inc();
+    this.#o.metrics?.lag.observe(Math.max(0, now - trade.exchangeTime) / 1000);
+    this.#dirty.add(trade.symbol);
+    const outputs = this.#o.aggregator.onTrade(trade);
+    if (outputs.length > 0) this.#emitCandles(outputs);
+  }
+
+  #onVenueCandle(candle: Candle): void {
+    // A venue's own candle (kline feed, CSV candle replay): published as is, closed once over.
+    const closed = candle.closeTime <= this.#o.clock.now();
+    this.#publishCandle(closed ? 'closed' : 'updated', candle, false);
+  }
+
+  #emitCandles(outputs: readonly CandleOutput[]): void {
+    for (const output of outputs) {
+      // Forming updates are coalesced (flushUpdates); closes and corrections go at once.
+      if (output.type === 'closed') this.#publishCandle('closed', output.candle, output.correction);
+      else this.#dirty.add(output.candle.symbol);
+    }
+  }
+
+  #publishCandle(type: CandleOutput['type'], candle: Candle, correction: boolean): void {
+    this.stats.candles++;
+    this.#o.publish(
+      type === 'closed'
+        ? this.#events.create(MarketCandleClosed, { subject: candle.symbol, data: { ...candle, correction } })
+        : this.#events.create(MarketCandleUpdated, { subject: candle.symbol, data: candle }),
+    );
+  }
+
+  /** Publishes the forming candle of every series that changed since the last call. */
+  flushUpdates(): void {
+    for (const symbol of this.#dirty) {
+      for (const interval of this.#o.intervals) {
+        const forming = this.#o.aggregator.forming(symbol, interval);
+        if (forming) this.#publishCandle('updated', forming, false);
+      }
+    }
+    this.#dirty.clear();
+  }
+
+  /** Closes candles whose end passed with no trade (a quiet market still gets its candles). */
+  advance(nowMs: number): void {
+    this.#emitCandles(this.#o.aggregator.advance(nowMs));
+    const dropped = this.#o.aggregator.droppedLate;
+    if (dropped > this.#reportedLate) {
+      this.#o.metrics?.droppedLate.inc({ source: this.#o.source }, dropped - this.#reportedLate);
+      this.#reportedLate = dropped;
+    }
+  }
+}
