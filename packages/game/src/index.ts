@@ -9,7 +9,7 @@ export { GameErrorCodes, RejectReason } from './zone/errors.ts';
 export { PlayerJoined, PlayerMoved, PlayerLeft, GameEvents } from './zone/events.ts';
 export { ZONE_SNAPSHOT_FORMAT } from './zone/snapshot.ts';
 export { GAME_PROTOCOL_VERSION, MessageType } from './protocol/messages.ts';
-export { GameSessionErrorCodes, CloseCode } from './protocol/close-codes.ts';
+export { GameSessionErrorCodes, CloseCode, GameSessionError } from './protocol/close-codes.ts';
 export { ZoneRunner } from './loop/zone-runner.ts';
 export { systemScheduler } from './loop/scheduler.ts';
 export { encodeMessage, decodeMessage, DEFAULT_MAX_MESSAGE_BYTES } from './protocol/codec.ts';

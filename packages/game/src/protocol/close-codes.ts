@@ -3,7 +3,7 @@
  * (and the WebSocket close reason). Protocol violations use the `GAME_PROTOCOL_*` codes; these
  * are the session's own.
  */
-import { defineErrorCodes } from '@tickline/kernel';
+import { defineErrorCodes, TicklineError } from '@tickline/kernel';
 
 export const GameSessionErrorCodes = defineErrorCodes({
   GAME_TOKEN_INVALID: {
@@ -105,3 +105,12 @@ export const CloseCode = {
   Draining: 'GAME_ZONE_DRAINING',
   Shutdown: 'GAME_SERVER_SHUTDOWN',
 } as const satisfies Record<string, GameSessionErrorCode>;
+
+/** A session or coordinator failure with its close code (HTTP status from the catalogue). */
+export class GameSessionError extends TicklineError {
+  override name = 'GameSessionError';
+  declare readonly code: GameSessionErrorCode;
+  constructor(code: GameSessionErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, details === undefined ? {} : { details });
+  }
+}
