@@ -1,0 +1,80 @@
+/** @module Options of a {@link GameClient}, their defaults, and the one function that resolves them. */
+import {
+  resolveReconnectOptions,
+  type ReconnectOptions,
+  type ResolvedReconnectOptions,
+} from '../stream/backoff.ts';
+import { createWsConnector, type GameConnector } from './connector.ts';
+import { DEFAULT_INTERPOLATION_DELAY_TICKS } from './interpolation.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './protocol/codec.ts';
+
+/** Client ping period: each pong is an RTT sample. */
+export const DEFAULT_GAME_PING_INTERVAL_MS = 1000;
+/** Silence after which the connection is presumed dead and a resume starts. */
+export const DEFAULT_GAME_DEAD_AFTER_MS = 5000;
+/** How long after a drop the client keeps trying to resume its session. */
+export const DEFAULT_RESUME_GRACE_MS = 15_000;
+/** First resume attempt delay: quick, since the session is waiting on the server. */
+const DEFAULT_RESUME_INITIAL_DELAY_MS = 100;
+const DEFAULT_RESUME_MAX_DELAY_MS = 2000;
+
+/** Options of a {@link GameClient}. */
+export interface GameClientOptions {
+  /** The zone endpoint from the join answer: `ws://…`/`wss://…`, or `tcp://host:port` with the TCP connector. */
+  url: string;
+  /** The join token, or a function returning a fresh one (called for every connect and resume). */
+  token: string | (() => string | Promise<string>);
+  /** How bytes travel. @default createWsConnector() (the global WebSocket) */
+  connector?: GameConnector;
+  /** @default 1000 */
+  pingIntervalMs?: number;
+  /** @default 5000 */
+  deadAfterMs?: number;
+  /** @default 15_000 */
+  resumeGraceMs?: number;
+  /** Delays between resume attempts. @default 100 ms doubling to 2 s, jittered */
+  reconnect?: ReconnectOptions;
+  /** Ticks behind the server that other players are drawn at. @default 2 */
+  interpolationDelayTicks?: number;
+  /** The largest message accepted from the server. @default 64 KiB */
+  maxMessageBytes?: number;
+  /** Keep the predicted position inside the zone bounds from the welcome. @default true */
+  clampToBounds?: boolean;
+  /** A monotonic millisecond clock. @default performance.now */
+  now?: () => number;
+}
+
+export interface ResolvedGameClientOptions {
+  url: string;
+  token: () => string | Promise<string>;
+  connector: GameConnector;
+  pingIntervalMs: number;
+  deadAfterMs: number;
+  resumeGraceMs: number;
+  reconnect: ResolvedReconnectOptions;
+  interpolationDelayTicks: number;
+  maxMessageBytes: number;
+  clampToBounds: boolean;
+  now: () => number;
+}
+
+export function resolveGameClientOptions(options: GameClientOptions): ResolvedGameClientOptions {
+  const token = options.token;
+  return {
+    url: options.url,
+    token: typeof token === 'string' ? () => token : token,
+    connector: options.connector ?? createWsConnector(),
+    pingIntervalMs: options.pingIntervalMs ?? DEFAULT_GAME_PING_INTERVAL_MS,
+    deadAfterMs: options.deadAfterMs ?? DEFAULT_GAME_DEAD_AFTER_MS,
+    resumeGraceMs: options.resumeGraceMs ?? DEFAULT_RESUME_GRACE_MS,
+    reconnect: resolveReconnectOptions({
+      initialDelayMs: DEFAULT_RESUME_INITIAL_DELAY_MS,
+      maxDelayMs: DEFAULT_RESUME_MAX_DELAY_MS,
+      ...options.reconnect,
+    }),
+    interpolationDelayTicks: options.interpolationDelayTicks ?? DEFAULT_INTERPOLATION_DELAY_TICKS,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    clampToBounds: options.clampToBounds ?? true,
+    now: options.now ?? (() => performance.now()),
+  };
+}

@@ -1,0 +1,215 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { GameConnector, GameSocketHandlers } from './connector.ts';
+import { GameClient } from './game-client.ts';
+import type { GameClientOptions } from './game-client-options.ts';
+import { GameClientState, type AckEvent, type ClosedEvent, type RejectEvent } from './game-events.ts';
+import { decodeMessage, encodeMessage } from './protocol/codec.ts';
+import {
+  MessageType,
+  type ClientMessage,
+  type ServerMessage,
+  type WelcomeMessage,
+} from './protocol/messages.ts';
+
+/** A scripted server: records what the client sends, pushes what the test says. */
+class FakeServer {
+  connections: Array<{ handlers: GameSocketHandlers; sent: ClientMessage[]; closed: boolean }> = [];
+  readonly connector: GameConnector = (_url, handlers) => {
+    const conn = { handlers, sent: [] as ClientMessage[], closed: false };
+    this.connections.push(conn);
+    return {
+      send: (bytes) => void conn.sent.push(decodeMessage(bytes) as ClientMessage),
+      close: () => void (conn.closed = true),
+    };
+  };
+  get last() {
+    return this.connections.at(-1)!;
+  }
+  push(message: ServerMessage) {
+    this.last.handlers.message(encodeMessage(message));
+  }
+  sent<T extends ClientMessage['type']>(type: T) {
+    return this.last.sent.filter((m): m is Extract<ClientMessage, { type: T }> => m.type === type);
+  }
+}
+
+const welcome = (over: Partial<WelcomeMessage> = {}): WelcomeMessage => ({
+  type: MessageType.Welcome,
+  playerId: 'p1',
+  zoneId: 'z1',
+  sessionId: 's1',
+  tick: 100,
+  tickRateHz: 20,
+  x: 50,
+  y: 50,
+  width: 1000,
+  height: 1000,
+  lastSeq: 0,
+  resumed: false,
+  ...over,
+});
+
+let server: FakeServer;
+const make = (over: Partial<GameClientOptions> = {}) =>
+  new GameClient({
+    url: 'ws://zone',
+    token: 'jt',
+    connector: server.connector,
+    now: () => Date.now(),
+    ...over,
+  });
+
+async function connected(client: GameClient) {
+  const done = client.connect();
+  await vi.advanceTimersByTimeAsync(0);
+  server.last.handlers.opened();
+  server.push(welcome());
+  return done;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 1_000_000 });
+  server = new FakeServer();
+});
+afterEach(() => vi.useRealTimers());
+
+describe('GameClient', () => {
+  it('game client - says hello with the join token and resolves with the welcome', async () => {
+    const client = make();
+    const w = await connected(client);
+    expect(server.sent(MessageType.Hello)).toEqual([{ type: MessageType.Hello, token: 'jt' }]);
+    expect(w.playerId).toBe('p1');
+    expect(client.state).toBe(GameClientState.Connected);
+    expect(client.position).toEqual({ x: 50, y: 50 });
+  });
+
+  it('game client - moves carry increasing seq and the estimated server tick, predicted at once', async () => {
+    const client = make();
+    await connected(client);
+    expect(client.move(0.5, 0)).toBe(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(client.move(0, 0.5)).toBe(2);
+    expect(server.sent(MessageType.Move)).toEqual([
+      { type: MessageType.Move, seq: 1, tick: 100, x: 50.5, y: 50 },
+      { type: MessageType.Move, seq: 2, tick: 102, x: 50.5, y: 50.5 },
+    ]);
+    expect(client.position).toEqual({ x: 50.5, y: 50.5 });
+  });
+
+  it('game client - an ack reconciles and reports the move → ack latency; a reject reports its reason', async () => {
+    const client = make();
+    await connected(client);
+    const acks: AckEvent[] = [];
+    const rejects: RejectEvent[] = [];
+    client.on('ack', (a) => acks.push(a));
+    client.on('reject', (r) => rejects.push(r));
+    client.move(0.5, 0);
+    client.moveTo(90, 50, { predict: false }); // a speed hack, not predicted
+    client.move(0.5, 0);
+    expect(client.position).toEqual({ x: 51, y: 50 });
+    await vi.advanceTimersByTimeAsync(40);
+    server.push({ type: MessageType.Ack, seq: 1, tick: 101, x: 50.5, y: 50 });
+    server.push({ type: MessageType.Reject, seq: 2, tick: 101, reason: 'GAME_TELEPORT', x: 50.5, y: 50 });
+    expect(acks).toEqual([{ seq: 1, tick: 101, x: 50.5, y: 50, latencyMs: 40, correction: 0 }]);
+    expect(rejects).toEqual([{ seq: 2, tick: 101, reason: 'GAME_TELEPORT', x: 50.5, y: 50, latencyMs: 40 }]);
+    expect(client.position).toEqual({ x: 51, y: 50 });
+    expect(client.prediction.pending.map((p) => p.seq)).toEqual([3]);
+  });
+
+  it('game client - answers heartbeats, pings for RTT, interpolates others from deltas', async () => {
+    const client = make({ pingIntervalMs: 1000 });
+    await connected(client);
+    const rtts: number[] = [];
+    client.on('rtt', (r) => rtts.push(r));
+    server.push({ type: MessageType.Heartbeat, nonce: 7, tick: 101, serverTime: 0 });
+    expect(server.sent(MessageType.HeartbeatAck)).toEqual([{ type: MessageType.HeartbeatAck, nonce: 7 }]);
+    await vi.advanceTimersByTimeAsync(1000);
+    const [ping] = server.sent(MessageType.Ping);
+    await vi.advanceTimersByTimeAsync(30);
+    server.push({ type: MessageType.Pong, nonce: ping!.nonce, serverTime: 0 });
+    expect(rtts).toEqual([30]);
+    expect(client.rttMs).toBe(30);
+    server.push({ type: MessageType.Delta, tick: 121, entered: [['p2', 10, 10]], moved: [], left: [] });
+    server.push({ type: MessageType.Delta, tick: 122, entered: [], moved: [['p2', 11, 10]], left: [] });
+    // Now ≈ tick 120.6 (welcome 100 + 1030 ms) raised to 122 by the delta; drawn 2 ticks behind.
+    expect(client.others()).toEqual([{ id: 'p2', x: 10, y: 10 }]);
+    await vi.advanceTimersByTimeAsync(75);
+    const [p2] = client.others();
+    expect(p2!.x).toBeCloseTo(10.5, 6);
+  });
+
+  it('game client - a drop resumes the session with the same token and session id', async () => {
+    const client = make();
+    await connected(client);
+    const resumed: WelcomeMessage[] = [];
+    client.on('resumed', (w) => resumed.push(w));
+    client.move(1, 0);
+    server.last.handlers.closed({ code: 1006, reason: '' });
+    expect(client.state).toBe(GameClientState.Resuming);
+    expect(client.move(1, 0)).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(server.connections).toHaveLength(2);
+    server.last.handlers.opened();
+    expect(server.sent(MessageType.Hello)).toEqual([
+      { type: MessageType.Hello, token: 'jt', resumeSession: 's1' },
+    ]);
+    server.push(welcome({ resumed: true, lastSeq: 0, tick: 110 }));
+    expect(client.state).toBe(GameClientState.Connected);
+    expect(resumed).toHaveLength(1);
+    // The unapplied move is forgotten; the next seq continues after it.
+    expect(client.position).toEqual({ x: 50, y: 50 });
+    expect(client.move(1, 0)).toBe(2);
+  });
+
+  it('game client - silence longer than deadAfterMs counts as a drop', async () => {
+    const client = make({ deadAfterMs: 3000 });
+    await connected(client);
+    await vi.advanceTimersByTimeAsync(4100);
+    expect(server.connections[0]!.closed).toBe(true);
+    expect(client.state).toBe(GameClientState.Resuming);
+  });
+
+  it('game client - gives up resuming after the grace period', async () => {
+    const client = make({ resumeGraceMs: 1000 });
+    await connected(client);
+    const closed: ClosedEvent[] = [];
+    client.on('closed', (c) => closed.push(c));
+    server.last.handlers.closed({ code: 1006, reason: '' });
+    for (let i = 0; i < 20 && client.state !== GameClientState.Closed; i++) {
+      await vi.advanceTimersByTimeAsync(500);
+      server.last.handlers.closed({ code: 1006, reason: '' });
+    }
+    expect(closed).toEqual([{ code: 'CLIENT_GAME_RESUME_FAILED', message: expect.any(String) }]);
+  });
+
+  it('game client - a server close message ends the client with its code, without resuming', async () => {
+    const client = make();
+    await connected(client);
+    const closed: ClosedEvent[] = [];
+    client.on('closed', (c) => closed.push(c));
+    server.push({ type: MessageType.Close, code: 'GAME_ZONE_DRAINING', message: 'restart' });
+    server.last.handlers.closed({ code: 1000, reason: '' });
+    expect(closed).toEqual([{ code: 'GAME_ZONE_DRAINING', message: 'restart' }]);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(server.connections).toHaveLength(1);
+  });
+
+  it('game client - a refused hello rejects connect with the server code', async () => {
+    const client = make();
+    const done = client.connect();
+    await vi.advanceTimersByTimeAsync(0);
+    server.last.handlers.opened();
+    server.push({ type: MessageType.Close, code: 'GAME_JOIN_TOKEN_INVALID', message: 'expired' });
+    server.last.handlers.closed({ code: 1008, reason: '' });
+    await expect(done).rejects.toMatchObject({ code: 'GAME_JOIN_TOKEN_INVALID' });
+  });
+
+  it('game client - close() sends leave and closes the socket', async () => {
+    const client = make();
+    await connected(client);
+    client.close();
+    expect(server.sent(MessageType.Leave)).toEqual([{ type: MessageType.Leave, seq: 1 }]);
+    expect(server.last.closed).toBe(true);
+    expect(client.state).toBe(GameClientState.Closed);
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * @module @tickline/client/game — the game protocol client: handshake with a join token,
+ * heartbeats, resume after a drop, moves with client seq, prediction and reconciliation,
+ * interpolation of others. WebSocket by default (browsers, Node); TCP in Node through
+ * `@tickline/client/game/tcp`.
+ *
+ * @example
+ * const { endpoint, token } = await joinGame(client, { zoneId: 'zone-1' });
+ * const game = new GameClient({ url: endpoint, token });
+ * await game.connect();
+ * game.move(0.5, 0);
+ */
+export { GameClient } from './game-client.ts';
+export { GameClientState } from './game-events.ts';
+export { GameClientErrorCodes } from './errors.ts';
+export { createWsConnector } from './connector.ts';
+export { joinGame, DEFAULT_GAME_JOIN_PATH } from './join.ts';
+export { Predictor } from './prediction.ts';
+export { Interpolator, DEFAULT_INTERPOLATION_DELAY_TICKS } from './interpolation.ts';
+export { TickClock, DEFAULT_MAX_LEAD_TICKS } from './tick-clock.ts';
+export {
+  DEFAULT_GAME_PING_INTERVAL_MS,
+  DEFAULT_GAME_DEAD_AFTER_MS,
+  DEFAULT_RESUME_GRACE_MS,
+} from './game-client-options.ts';
+export { GAME_PROTOCOL_VERSION, MessageType } from './protocol/messages.ts';
+export {
+  encodeMessage,
+  decodeMessage,
+  KNOWN_MESSAGE_TYPES,
+  DEFAULT_MAX_MESSAGE_BYTES,
+} from './protocol/codec.ts';
+export {
+  encodeFrame,
+  FrameDecoder,
+  FRAME_HEADER_BYTES,
+  DEFAULT_MAX_FRAME_BYTES,
+} from './protocol/framing.ts';
+
+export type { MoveToOptions } from './game-client.ts';
+export type { GameClientEvents, AckEvent, RejectEvent, ClosedEvent } from './game-events.ts';
+export type { GameClientOptions } from './game-client-options.ts';
+export type { GameClientErrorCode } from './errors.ts';
+export type {
+  GameConnector,
+  GameSocket,
+  GameSocketHandlers,
+  BinaryWebSocketLike,
+  BinaryWebSocketConstructor,
+} from './connector.ts';
+export type { GameJoin, JoinGameOptions } from './join.ts';
+export type { PendingInput, Bounds, ReconcileResult } from './prediction.ts';
+export type { RemotePlayer } from './interpolation.ts';
+export type * from './protocol/messages.ts';

@@ -1,0 +1,43 @@
+/**
+ * @module Asking the coordinator for a seat: `POST /api/v1/game/join` (authenticated) picks a zone
+ * (the requested one, or the least loaded with room) and answers with its endpoints and a
+ * short-lived join token for the hello.
+ */
+import type { HttpRequest } from '../http/http-client.ts';
+
+/** The coordinator's route. */
+export const DEFAULT_GAME_JOIN_PATH = '/api/v1/game/join';
+
+/** Options of {@link joinGame}. */
+export interface JoinGameOptions {
+  /** A zone to join; the coordinator picks one when absent. */
+  zoneId?: string;
+  /** @default DEFAULT_GAME_JOIN_PATH */
+  path?: string;
+}
+
+/** The coordinator's answer. */
+export interface GameJoin {
+  zoneId: string;
+  /** The join token for the hello; short-lived. */
+  token: string;
+  /** Endpoints of the zone's process, by transport: `ws://…`, `tcp://…`. */
+  endpoints: { ws?: string; tcp?: string };
+  /** Token expiry, ISO 8601. */
+  expiresAt?: string;
+}
+
+/**
+ * Requests a seat through an authenticated SDK client (`createTicklineClient(...)`, signed in or
+ * with an API key).
+ */
+export function joinGame(
+  client: { request<T>(request: HttpRequest): Promise<T> },
+  options: JoinGameOptions = {},
+): Promise<GameJoin> {
+  return client.request<GameJoin>({
+    method: 'POST',
+    path: options.path ?? DEFAULT_GAME_JOIN_PATH,
+    body: options.zoneId !== undefined ? { zoneId: options.zoneId } : {},
+  });
+}
