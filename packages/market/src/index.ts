@@ -22,3 +22,4 @@ export * from './sources/simulator/index.ts';
 export * from './sources/csv/index.ts';
 export * from './collector/index.ts';
 export * from './storage/index.ts';
+export * from './jobs/index.ts';

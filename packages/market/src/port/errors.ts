@@ -25,6 +25,22 @@ export const MarketErrorCodes = defineErrorCodes({
       'Give the file a header row: time,price,size[,side,id,symbol] or open_time,open,high,low,close,volume.',
     httpStatus: 400,
   },
+  MARKET_JOB_SCHEDULE_INVALID: {
+    meaning:
+      'A scheduled job was given a schedule that is not a cron expression (5 fields, or 6 with seconds).',
+    resolve: 'Write the schedule as a cron expression in UTC, e.g. "0 * * * *" for hourly.',
+    httpStatus: 400,
+  },
+  MARKET_JOB_UNKNOWN: {
+    meaning: 'A job name was asked for that the job scheduler does not have.',
+    resolve: 'Use a name from the job status list (GET the job status API).',
+    httpStatus: 404,
+  },
+  MARKET_JOB_RUNNING: {
+    meaning: 'A job was asked to run while a run of it was still in progress; runs never overlap.',
+    resolve: 'Wait for the running run to finish (see the job status API), then ask again.',
+    httpStatus: 409,
+  },
 });
 
 /** An error with a market code. */
@@ -36,3 +52,5 @@ export class MarketError extends TicklineError {
 
 export const isMarketSymbolUnknownError = errorGuard('MARKET_SYMBOL_UNKNOWN');
 export const isMarketCsvHeaderError = errorGuard('MARKET_CSV_HEADER');
+export const isMarketJobUnknownError = errorGuard('MARKET_JOB_UNKNOWN');
+export const isMarketJobRunningError = errorGuard('MARKET_JOB_RUNNING');

@@ -88,7 +88,7 @@ select e, sym, f, l, p from unnest($1::text[], $2::text[], $3::timestamptz[], $4
   as u(e, sym, f, l, p)
 on conflict (exchange, symbol) do update set
   first_seen_at = least(s.first_seen_at, excluded.first_seen_at),
-  last_price = case when s.last_trade_at is null or excluded.last_trade_at >= s.last_trade_at
+  last_price = case when s.last_trade_at is null or excluded.last_trade_at > s.last_trade_at
     then excluded.last_price else s.last_price end,
   last_trade_at = greatest(s.last_trade_at, excluded.last_trade_at)`;
 
@@ -99,7 +99,10 @@ on conflict (exchange, symbol) do update set
   first_seen_at = least(s.first_seen_at, excluded.first_seen_at),
   last_candle_at = greatest(s.last_candle_at, excluded.last_candle_at)`;
 
-/** Records the markets seen in a batch (first and last time, last trade price). */
+/**
+ * Records the markets seen in a batch (first and last time, last trade price). The price moves only
+ * for a strictly newer trade, so a re-sent trade (skipped by the trade key) cannot change it.
+ */
 export async function touchSymbols(
   tx: SqlQueryable,
   touches: readonly SymbolTouch[],

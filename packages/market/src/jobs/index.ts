@@ -1,0 +1,20 @@
+/** @module Scheduled market jobs: the cron scheduler, partition maintenance, backfill, run records. */
+export { createJobScheduler, DEFAULT_JOB_HISTORY_SIZE } from './scheduler.ts';
+export { JobRunStatus, JobTrigger } from './job-types.ts';
+export { parseCronSchedule } from './cron-schedule.ts';
+export { systemTimers, ManualTimers } from './timers.ts';
+export {
+  partitionMaintenanceJob,
+  PARTITION_MAINTENANCE_JOB,
+  DEFAULT_PARTITION_MAINTENANCE_SCHEDULE,
+} from './partition-job.ts';
+export { backfillJob, DEFAULT_BACKFILL_LOOKBACK_MS } from './backfill-job.ts';
+export { createSqlJobRunRecorder, queryJobRuns } from './sql-job-runs.ts';
+export { isMarketJobUnknownError, isMarketJobRunningError } from '../port/errors.ts';
+
+export type { JobScheduler, JobSchedulerOptions } from './scheduler.ts';
+export type { JobDefinition, JobRun, JobRunDetails, JobRunRecorder, JobStatus } from './job-types.ts';
+export type { CronSchedule } from './cron-schedule.ts';
+export type { JobTimers } from './timers.ts';
+export type { PartitionMaintenanceJobOptions } from './partition-job.ts';
+export type { BackfillJobOptions, BackfillWindow } from './backfill-job.ts';
