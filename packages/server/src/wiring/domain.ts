@@ -19,6 +19,7 @@ import { createRateLimitComponent, type RateLimitComponent } from './rate-limit-
 import { createRealtimeComponent, type RealtimeComponent } from './realtime-component.ts';
 import { createRealtimeDeliveryHandler, REALTIME_DELIVERY_CONSUMER } from './realtime-delivery.ts';
 import { createSqlService, type SqlService } from './sql-service.ts';
+import { registerWebApp } from '../web/web-plugin.ts';
 
 /** What `startProcess` takes to run a role's domain. */
 export interface DomainWiring {
@@ -90,6 +91,8 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
       gateway: started.realtime.gateway,
       limiter: rateLimit?.limiter,
     });
+    // The dashboard on the same port; its wildcard route yields to every route above.
+    await registerWebApp(app);
   }
 
   return { components, configureHttp };

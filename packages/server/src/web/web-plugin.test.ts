@@ -1,0 +1,94 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createHttpApp } from '../http/app.ts';
+import { registerWebApp } from './web-plugin.ts';
+
+const INDEX =
+  '<!doctype html><div id="root"></div><script type="module" src="/assets/index-abc123.js"></script>';
+const dist = mkdtempSync(join(tmpdir(), 'tickline-web-'));
+mkdirSync(join(dist, 'assets'));
+writeFileSync(join(dist, 'index.html'), INDEX);
+writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
+writeFileSync(join(dist, 'robots.txt'), 'User-agent: *');
+afterAll(() => rmSync(dist, { recursive: true, force: true }));
+
+const HTML = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+async function build(distDir: string): Promise<FastifyInstance> {
+  app = createHttpApp({
+    logger: silentLogger,
+    metrics: createMetricsRegistry({ processMetrics: false }),
+    health: () => ({}),
+  });
+  app.get('/api/v1/thing', async () => ({ ok: true }));
+  await registerWebApp(app, { distDir });
+  await app.ready();
+  return app;
+}
+
+describe('web app plugin', () => {
+  it('web - serves index.html at / with revalidation, and hashed assets as immutable', async () => {
+    const web = await build(dist);
+    const index = await web.inject({ url: '/', headers: HTML });
+    expect(index.statusCode).toBe(200);
+    expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(index.headers['cache-control']).toBe('no-cache');
+    expect(index.body).toBe(INDEX);
+
+    const asset = await web.inject({ url: '/assets/index-abc123.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(asset.body).toBe('console.log(1)');
+
+    const other = await web.inject({ url: '/robots.txt' });
+    expect(other.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('web - a matching ETag is answered 304 without a body', async () => {
+    const web = await build(dist);
+    const first = await web.inject({ url: '/', headers: HTML });
+    const again = await web.inject({
+      url: '/',
+      headers: { ...HTML, 'if-none-match': first.headers.etag as string },
+    });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+  });
+
+  it('web - page paths fall back to index.html; API paths, files and non-HTML requests keep the JSON 404', async () => {
+    const web = await build(dist);
+    const deep = await web.inject({ url: '/markets/BTC-USD?interval=1m', headers: HTML });
+    expect(deep.statusCode).toBe(200);
+    expect(deep.body).toBe(INDEX);
+
+    for (const [url, headers] of [
+      ['/api/v1/nope', HTML],
+      ['/assets/missing.js', HTML],
+      ['/nope', { accept: 'application/json' }],
+    ] as const) {
+      const missing = await web.inject({ url, headers });
+      expect(missing.statusCode, url).toBe(404);
+      expect(missing.json(), url).toMatchObject({ error: { code: 'HTTP_NOT_FOUND' } });
+    }
+    expect((await web.inject({ url: '/api/v1/thing' })).json()).toEqual({ ok: true });
+    expect((await web.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+
+  it('web - without a build, pages say how to build it and the API still answers', async () => {
+    const web = await build(join(dist, 'absent'));
+    const page = await web.inject({ url: '/', headers: HTML });
+    expect(page.statusCode).toBe(503);
+    expect(page.body).toContain('npm run web:build');
+    expect((await web.inject({ url: '/api/v1/thing' })).statusCode).toBe(200);
+  });
+});

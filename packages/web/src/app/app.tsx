@@ -1,0 +1,81 @@
+/**
+ * @module The dashboard shell: session gate, the signed-in layout (header, navigation, connection
+ * indicator, notifications) with one `TicklineProvider` per user, and the page table.
+ */
+import { TicklineProvider } from '@tickline/client/react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { ApiKeysPage } from '../pages/account/api-keys-page.tsx';
+import { OverviewPage } from '../pages/account/overview-page.tsx';
+import { SecurityPage } from '../pages/account/security-page.tsx';
+import { SignInPage } from '../pages/auth/sign-in-page.tsx';
+import { SignUpPage } from '../pages/auth/sign-up-page.tsx';
+import { NotFoundPage } from '../pages/not-found-page.tsx';
+import { Loading } from '../components/states.tsx';
+import { NotificationsProvider, Toast } from '../components/notifications.tsx';
+import { createPageClient } from './client.ts';
+import { Layout } from './layout.tsx';
+import { RouterProvider, matchPath, useRouter } from './router.tsx';
+import { SessionProvider, useSession } from './session.tsx';
+
+/** Pages for signed-in users; the first match wins. */
+const PAGES: ReadonlyArray<{
+  path: string;
+  title: string;
+  render: (params: Record<string, string>) => ReactNode;
+}> = [
+  { path: '/', title: 'Overview', render: () => <OverviewPage /> },
+  { path: '/security', title: 'Security', render: () => <SecurityPage /> },
+  { path: '/api-keys', title: 'API keys', render: () => <ApiKeysPage /> },
+];
+const PUBLIC_PAGES = new Set(['/sign-in', '/sign-up']);
+
+export function App(): ReactNode {
+  const [client] = useState(() => createPageClient());
+  return (
+    <RouterProvider>
+      <SessionProvider client={client}>
+        <Gate />
+      </SessionProvider>
+    </RouterProvider>
+  );
+}
+
+function Gate(): ReactNode {
+  const { state, client } = useSession();
+  const { path, navigate } = useRouter();
+  const signedIn = state.status === 'signed-in';
+  const redirect =
+    state.status === 'signed-out' && !PUBLIC_PAGES.has(path)
+      ? '/sign-in'
+      : signedIn && PUBLIC_PAGES.has(path)
+        ? '/'
+        : undefined;
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect, navigate]);
+
+  const page = PAGES.find((candidate) => matchPath(candidate.path, path));
+  useEffect(() => {
+    const title =
+      path === '/sign-in' ? 'Sign in' : path === '/sign-up' ? 'Sign up' : (page?.title ?? 'Not found');
+    document.title = `${title} · Tickline`;
+  }, [path, page]);
+
+  if (state.status === 'loading' || redirect) {
+    return (
+      <main id="main" className="auth-page">
+        <Loading />
+      </main>
+    );
+  }
+  if (state.status === 'signed-out') return path === '/sign-up' ? <SignUpPage /> : <SignInPage />;
+  const channel = `user:${state.user.id}`;
+  return (
+    <TicklineProvider key={state.user.id} client={client} channels={[channel]}>
+      <NotificationsProvider channel={channel}>
+        <Layout>{page ? page.render(matchPath(page.path, path) ?? {}) : <NotFoundPage />}</Layout>
+        <Toast />
+      </NotificationsProvider>
+    </TicklineProvider>
+  );
+}

@@ -1,0 +1,40 @@
+/** @module Human words for the events a user receives on their own channel. */
+import type { StreamEvent } from '@tickline/client';
+
+interface SnapshotData {
+  currency?: string;
+  cash?: string;
+  tier?: string;
+}
+
+/** A title and one line for `event`; unknown types fall back to their name. */
+export function describeEvent(event: StreamEvent): { title: string; body: string } {
+  switch (event.type) {
+    case 'account.snapshot.generated': {
+      const data = (event.data ?? {}) as SnapshotData;
+      return {
+        title: 'Your paper portfolio is ready',
+        body: `${formatMoney(data.cash, data.currency)} starting cash${data.tier ? ` (${data.tier} tier)` : ''}.`,
+      };
+    }
+    default:
+      return { title: event.type, body: summarize(event.data) };
+  }
+}
+
+/** `10000.00`, `USD` → `$10,000.00`. */
+export function formatMoney(amount: string | undefined, currency: string | undefined): string {
+  const value = Number(amount);
+  if (amount === undefined || !Number.isFinite(value)) return amount ?? '—';
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency ?? 'USD' }).format(value);
+  } catch {
+    return `${amount} ${currency ?? ''}`.trim();
+  }
+}
+
+function summarize(data: unknown): string {
+  if (data === null || data === undefined) return '';
+  const text = typeof data === 'string' ? data : JSON.stringify(data);
+  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
+}

@@ -1,0 +1,191 @@
+/**
+ * @module Notifications: every event on the user's own channel (`user:{id}`), kept newest first,
+ * fed by `useEvents`. A bell with an unread count opens the panel; the newest also shows as a
+ * toast for a few seconds.
+ */
+import type { StreamEvent } from '@tickline/client';
+import { useEvents } from '@tickline/client/react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
+import { describeEvent } from './describe-event.ts';
+
+/** Events kept in the panel. */
+const MAX_NOTIFICATIONS = 50;
+const TOAST_MS = 6_000;
+
+export interface Notification {
+  id: string;
+  type: string;
+  title: string;
+  body: string;
+  receivedAt: Date;
+  read: boolean;
+}
+
+interface NotificationsValue {
+  items: readonly Notification[];
+  unread: number;
+  toast: Notification | undefined;
+  markAllRead: () => void;
+  dismissToast: () => void;
+}
+
+const NotificationsContext = createContext<NotificationsValue | null>(null);
+
+/** Collects the events of `channel`; render inside a `TicklineProvider`. */
+export function NotificationsProvider({
+  channel,
+  children,
+}: {
+  channel: string;
+  children: ReactNode;
+}): ReactNode {
+  const [items, setItems] = useState<Notification[]>([]);
+  const [toast, setToast] = useState<Notification>();
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+
+  useEvents(
+    [],
+    (event: StreamEvent) => {
+      const { title, body } = describeEvent(event);
+      const item: Notification = {
+        id: event.id,
+        type: event.type,
+        title,
+        body,
+        receivedAt: new Date(),
+        read: false,
+      };
+      setItems((previous) =>
+        previous.some((n) => n.id === item.id) ? previous : [item, ...previous].slice(0, MAX_NOTIFICATIONS),
+      );
+      setToast(item);
+      clearTimeout(timer.current);
+      timer.current = setTimeout(() => setToast(undefined), TOAST_MS);
+    },
+    { channels: [channel] },
+  );
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const markAllRead = useCallback(
+    () => setItems((previous) => previous.map((n) => (n.read ? n : { ...n, read: true }))),
+    [],
+  );
+  const dismissToast = useCallback(() => setToast(undefined), []);
+  const value = useMemo(
+    () => ({ items, unread: items.filter((n) => !n.read).length, toast, markAllRead, dismissToast }),
+    [items, toast, markAllRead, dismissToast],
+  );
+  return <NotificationsContext.Provider value={value}>{children}</NotificationsContext.Provider>;
+}
+
+export function useNotifications(): NotificationsValue {
+  const value = useContext(NotificationsContext);
+  if (!value) throw new Error('useNotifications outside NotificationsProvider');
+  return value;
+}
+
+/** The bell and its panel (a disclosure: Escape closes it and returns focus to the bell). */
+export function NotificationsButton(): ReactNode {
+  const { items, unread, markAllRead } = useNotifications();
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const close = () => {
+    setOpen(false);
+    markAllRead();
+    button.current?.focus();
+  };
+  return (
+    <div className="notifications">
+      <button
+        ref={button}
+        type="button"
+        className="icon-button"
+        aria-expanded={open}
+        aria-controls="notifications-panel"
+        aria-label={unread > 0 ? `Notifications, ${unread} unread` : 'Notifications'}
+        onClick={() => (open ? close() : setOpen(true))}
+      >
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+          <path
+            d="M12 3a6 6 0 0 0-6 6v3.5L4 16h16l-2-3.5V9a6 6 0 0 0-6-6Zm-2 15a2 2 0 0 0 4 0"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.8"
+          />
+        </svg>
+        {unread > 0 ? <span className="badge">{unread}</span> : null}
+      </button>
+      {open ? (
+        <section
+          id="notifications-panel"
+          className="notifications-panel"
+          aria-label="Notifications"
+          onKeyDown={(event) => event.key === 'Escape' && close()}
+        >
+          <header>
+            <h2>Notifications</h2>
+            <button type="button" className="button button-small button-ghost" onClick={close}>
+              Close
+            </button>
+          </header>
+          <NotificationList items={items} />
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+/** The list itself, also shown on the overview page. */
+export function NotificationList({ items }: { items: readonly Notification[] }): ReactNode {
+  if (items.length === 0) {
+    return (
+      <p className="muted notifications-empty">
+        No notifications yet. They appear here the moment they happen.
+      </p>
+    );
+  }
+  return (
+    <ul className="notification-list" aria-live="polite">
+      {items.map((n) => (
+        <li
+          key={n.id}
+          className={n.read ? 'notification' : 'notification notification-unread'}
+          data-type={n.type}
+        >
+          <div className="notification-title">{n.title}</div>
+          <div className="notification-body">{n.body}</div>
+          <time dateTime={n.receivedAt.toISOString()}>{n.receivedAt.toLocaleTimeString()}</time>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The newest notification for a few seconds, announced politely. */
+export function Toast(): ReactNode {
+  const { toast, dismissToast } = useNotifications();
+  return (
+    <div className="toast-region" role="status" aria-live="polite">
+      {toast ? (
+        <div className="toast" data-type={toast.type}>
+          <div>
+            <strong>{toast.title}</strong>
+            <div>{toast.body}</div>
+          </div>
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={dismissToast}>
+            ×
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

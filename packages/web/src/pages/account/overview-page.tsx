@@ -1,0 +1,84 @@
+/**
+ * @module The signed-in home: the account, its paper-portfolio snapshot (pending until the
+ * `account.snapshot.generated` event arrives, then shown without a reload), and recent
+ * notifications.
+ */
+import { useEvents } from '@tickline/client/react';
+import type { ReactNode } from 'react';
+import { useSession, useUser } from '../../app/session.tsx';
+import { formatMoney } from '../../components/describe-event.ts';
+import { NotificationList, useNotifications } from '../../components/notifications.tsx';
+import { ErrorState, Loading } from '../../components/states.tsx';
+import { useAsync } from '../../components/use-async.ts';
+
+interface Snapshot {
+  accountId: string;
+  tier: string;
+  currency: string;
+  cash: string;
+  positions: Array<{ symbol: string; quantity: string; averagePrice: string }>;
+  generatedAt: string;
+}
+type SnapshotStatus = { status: 'pending' } | { status: 'ready'; snapshot: Snapshot };
+
+export function OverviewPage(): ReactNode {
+  const user = useUser();
+  const { client } = useSession();
+  const { items } = useNotifications();
+  const snapshot = useAsync(
+    () => client.request<SnapshotStatus>({ method: 'GET', path: '/api/v1/accounts/me/snapshot' }),
+    [client, user.id],
+  );
+  useEvents<Snapshot>(
+    ['account.snapshot.generated'],
+    (event) => snapshot.set({ status: 'ready', snapshot: event.data }),
+    {
+      channels: [`user:${user.id}`],
+      onReset: () => snapshot.reload(),
+    },
+  );
+
+  return (
+    <main id="main" className="page">
+      <header className="page-header">
+        <h1>Welcome, {user.displayName ?? user.email}</h1>
+        <p className="muted">
+          {user.role === 'admin' ? 'Administrator' : 'Member'} · {user.tier} tier · two-factor{' '}
+          {user.mfaEnabled ? 'on' : 'off'}
+        </p>
+      </header>
+      <div className="grid grid-2">
+        <section className="card" aria-labelledby="portfolio-title">
+          <h2 id="portfolio-title">Paper portfolio</h2>
+          <PortfolioBody state={snapshot} />
+        </section>
+        <section className="card" aria-labelledby="recent-title">
+          <h2 id="recent-title">Recent notifications</h2>
+          <NotificationList items={items.slice(0, 5)} />
+        </section>
+      </div>
+    </main>
+  );
+}
+
+function PortfolioBody({ state }: { state: ReturnType<typeof useAsync<SnapshotStatus>> }): ReactNode {
+  if (state.status === 'error') return <ErrorState error={state.error} onRetry={state.reload} />;
+  if (!state.data) return <Loading label="Loading portfolio…" />;
+  if (state.data.status === 'pending') {
+    return <Loading label="Setting up your paper portfolio — it appears here as soon as it is ready." />;
+  }
+  const { snapshot } = state.data;
+  return (
+    <div className="portfolio" data-testid="portfolio">
+      <div className="stat">
+        <span className="stat-label">Cash</span>
+        <span className="stat-value">{formatMoney(snapshot.cash, snapshot.currency)}</span>
+      </div>
+      <div className="stat">
+        <span className="stat-label">Positions</span>
+        <span className="stat-value">{snapshot.positions.length}</span>
+      </div>
+      <p className="muted">Generated {new Date(snapshot.generatedAt).toLocaleString()}</p>
+    </div>
+  );
+}

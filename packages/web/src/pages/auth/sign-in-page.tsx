@@ -1,0 +1,96 @@
+/**
+ * @module Sign-in in two steps: email and password, then — when two-factor is on — a TOTP or
+ * recovery code against the short-lived MFA token.
+ */
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { Link, useRouter } from '../../app/router.tsx';
+import { useSession } from '../../app/session.tsx';
+import { Field, FormError, formText } from '../../components/field.tsx';
+import { errorMessage } from '../../components/states.tsx';
+
+export function SignInPage(): ReactNode {
+  const { signIn, completeMfa } = useSession();
+  const { navigate } = useRouter();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string>();
+  const [mfaToken, setMfaToken] = useState<string>();
+
+  async function run(action: () => Promise<void>) {
+    setPending(true);
+    setError(undefined);
+    try {
+      await action();
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setPending(false);
+    }
+  }
+
+  function onPassword(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    void run(async () => {
+      const result = await signIn({
+        email: formText(form, 'email').trim(),
+        password: formText(form, 'password'),
+      });
+      if (result.status === 'mfa_required') setMfaToken(result.mfaToken);
+      else navigate('/', { replace: true });
+    });
+  }
+
+  function onCode(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const code = formText(new FormData(event.currentTarget), 'code').replace(/\s+/g, '');
+    void run(async () => {
+      await completeMfa({ mfaToken: mfaToken!, code });
+      navigate('/', { replace: true });
+    });
+  }
+
+  if (mfaToken) {
+    return (
+      <main id="main" className="auth-page">
+        <form className="card auth-card" onSubmit={onCode} aria-labelledby="mfa-title">
+          <h1 id="mfa-title">Two-factor code</h1>
+          <p className="muted">
+            Enter the 6-digit code from your authenticator app, or one of your recovery codes.
+          </p>
+          <FormError message={error} />
+          <Field
+            label="Code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            autoFocus
+          />
+          <button type="submit" className="button button-primary" disabled={pending}>
+            {pending ? 'Checking…' : 'Verify'}
+          </button>
+          <button type="button" className="button button-ghost" onClick={() => setMfaToken(undefined)}>
+            Back
+          </button>
+        </form>
+      </main>
+    );
+  }
+
+  return (
+    <main id="main" className="auth-page">
+      <form className="card auth-card" onSubmit={onPassword} aria-labelledby="sign-in-title">
+        <h1 id="sign-in-title">Sign in</h1>
+        <FormError message={error} />
+        <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required />
+        <button type="submit" className="button button-primary" disabled={pending}>
+          {pending ? 'Signing in…' : 'Sign in'}
+        </button>
+        <p className="muted">
+          New here? <Link to="/sign-up">Create an account</Link>
+        </p>
+      </form>
+    </main>
+  );
+}
