@@ -28,6 +28,41 @@ export {
   isGameProtocolVersion,
 } from './protocol/errors.ts';
 
+export {
+  SnapshotKind,
+  encodeZoneSnapshot,
+  decodeZoneSnapshot,
+  toStoredSnapshot,
+} from './snapshots/stored-snapshot.ts';
+export { DEFAULT_LIST_LIMIT } from './snapshots/snapshot-store.ts';
+export {
+  createMemorySnapshotStore,
+  DEFAULT_MEMORY_SNAPSHOTS_PER_ZONE,
+} from './snapshots/memory-snapshot-store.ts';
+export {
+  createRedisSnapshotStore,
+  DEFAULT_REDIS_SNAPSHOT_TTL_MS,
+  DEFAULT_REDIS_SNAPSHOTS_PER_ZONE,
+} from './snapshots/redis-snapshot-store.ts';
+export { createSqlSnapshotStore, DEFAULT_SQL_SNAPSHOTS_PER_ZONE } from './snapshots/sql-snapshot-store.ts';
+export {
+  SnapshotScheduler,
+  DEFAULT_HOT_SNAPSHOT_INTERVAL_MS,
+  DEFAULT_COLD_SNAPSHOT_INTERVAL_MS,
+} from './snapshots/snapshot-scheduler.ts';
+export {
+  GameSnapshotErrorCodes,
+  GameSnapshotError,
+  isSnapshotStoreUnavailableError,
+  isSnapshotCorruptError,
+  isSnapshotNotFoundError,
+  isZoneUnknownError,
+  isZoneDrainingError,
+} from './snapshots/snapshot-errors.ts';
+export { recoverZone, RecoverySource } from './recovery/recover-zone.ts';
+export { ReplayState } from './recovery/replay-state.ts';
+export { ZoneAdmin } from './admin/zone-admin.ts';
+
 export type { Ack, Rejection, TickResult } from './zone/zone.ts';
 export type { ZoneOptions, ResolvedZoneOptions } from './zone/zone-config.ts';
 export type { ObstacleMapConfig } from './zone/obstacle-map.ts';
@@ -44,3 +79,23 @@ export type { ZoneHost, TickInfo, TickListener, DrainOptions } from './loop/zone
 export type { ZoneClients, ZoneRunnerStats } from './loop/zone-runner.ts';
 export type { ZoneRunnerOptions, EventSink } from './loop/runner-options.ts';
 export type { Scheduler } from './loop/scheduler.ts';
+export type { SnapshotInfo, StoredSnapshot, SnapshotMeta } from './snapshots/stored-snapshot.ts';
+export type { SnapshotStore, ListSnapshotsOptions } from './snapshots/snapshot-store.ts';
+export type { MemorySnapshotStoreOptions } from './snapshots/memory-snapshot-store.ts';
+export type { RedisSnapshotStore, RedisSnapshotStoreOptions } from './snapshots/redis-snapshot-store.ts';
+export type { SqlSnapshotStoreOptions } from './snapshots/sql-snapshot-store.ts';
+export type {
+  SnapshotSource,
+  SnapshotSchedulerOptions,
+  TakeSnapshotResult,
+} from './snapshots/snapshot-scheduler.ts';
+export type { GameSnapshotErrorCode } from './snapshots/snapshot-errors.ts';
+export type { RecoverZoneOptions, RecoveryResult, RecoveryAttempt } from './recovery/recover-zone.ts';
+export type { ReplayLogResult } from './recovery/replay-log.ts';
+export type {
+  ZoneAdminOptions,
+  ZoneSummary,
+  ListedSnapshot,
+  RestoreResult,
+  DrainResult,
+} from './admin/zone-admin.ts';

@@ -1,3 +1,5 @@
 /** @module Everything public, plus what tests and sibling packages need. */
 export * from './index.ts';
 export { ManualScheduler } from './loop/scheduler.ts';
+export { replayZoneEvents, DEFAULT_REPLAY_BATCH } from './recovery/replay-log.ts';
+export { LogPositionTracker } from './snapshots/log-position.ts';

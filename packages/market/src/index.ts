@@ -23,3 +23,14 @@ export * from './sources/csv/index.ts';
 export * from './collector/index.ts';
 export * from './storage/index.ts';
 export * from './jobs/index.ts';
+export * from './sources/network/index.ts';
+export * from './sources/binance/index.ts';
+export * from './sources/upbit/index.ts';
+export * from './sources/coinbase/index.ts';
+export {
+  createSource,
+  parseSourceConfig,
+  sourceSubscription,
+  SourceConfigSchema,
+} from './sources/registry.ts';
+export type { SourceConfig, SourceConfigInput, SourceKind, SourceDeps } from './sources/registry.ts';

@@ -1,5 +1,9 @@
-/** @module Errors of snapshot stores, recovery and zone administration: stable `GAME_*` codes. */
+/**
+ * @module Errors of snapshot stores, recovery and zone administration: stable `GAME_*` codes.
+ * Admin operations also use the session table's `GAME_ZONE_UNKNOWN` and `GAME_ZONE_DRAINING`.
+ */
 import { defineErrorCodes, errorGuard, TicklineError, type TicklineErrorOptions } from '@tickline/kernel';
+import type { GameSessionErrorCode } from '../protocol/close-codes.ts';
 
 export const GameSnapshotErrorCodes = defineErrorCodes({
   GAME_SNAPSHOT_STORE_UNAVAILABLE: {
@@ -19,19 +23,11 @@ export const GameSnapshotErrorCodes = defineErrorCodes({
     resolve: 'List the zone’s snapshots and pick one that exists.',
     httpStatus: 404,
   },
-  GAME_ZONE_UNKNOWN: {
-    meaning: 'An admin operation named a zone this process does not host.',
-    resolve: 'Ask the coordinator which process hosts the zone and call that one.',
-    httpStatus: 404,
-  },
-  GAME_ZONE_DRAINING: {
-    meaning: 'The zone is draining for a restart and refuses joins and further admin changes.',
-    resolve: 'Join another zone (the coordinator skips draining zones); rejoin after the restart.',
-    httpStatus: 503,
-  },
 });
 
-export type GameSnapshotErrorCode = keyof typeof GameSnapshotErrorCodes;
+export type GameSnapshotErrorCode =
+  | keyof typeof GameSnapshotErrorCodes
+  | Extract<GameSessionErrorCode, 'GAME_ZONE_UNKNOWN' | 'GAME_ZONE_DRAINING'>;
 
 /** A snapshot, recovery or admin failure. */
 export class GameSnapshotError extends TicklineError {

@@ -1,0 +1,231 @@
+/**
+ * @module The snapshot scheduler: every `hotIntervalMs` a snapshot of each zone to the hot store,
+ * every `coldIntervalMs` to the cold store. The state is copied synchronously between ticks (the
+ * timer runs on the zone's event loop, never inside a step: cheap, ~1 object per player); encoding
+ * and the write happen afterwards, asynchronously. A store that fails or hangs never reaches the
+ * tick: the write is counted as failed, a write still running makes the next one for that store
+ * and zone skip, and the next interval tries again.
+ */
+import {
+  ServiceStatus,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type Logger,
+  type Registry,
+  type Service,
+  type ServiceContext,
+  type ServiceHealth,
+} from '@tickline/kernel';
+import type { Zone } from '../zone/zone.ts';
+import { LogPositionTracker, type LogHeadSource } from './log-position.ts';
+import { createSnapshotMetrics, SnapshotWriteResult, type SnapshotMetrics } from './snapshot-metrics.ts';
+import type { SnapshotStore } from './snapshot-store.ts';
+import { infoOf, SnapshotKind, toStoredSnapshot, type SnapshotInfo } from './stored-snapshot.ts';
+
+export const DEFAULT_HOT_SNAPSHOT_INTERVAL_MS = 1_000;
+export const DEFAULT_COLD_SNAPSHOT_INTERVAL_MS = 60_000;
+/** Longest `stop()` waits for writes in flight (a hung store must not hold a shutdown). */
+export const STOP_WAIT_MS = 5_000;
+
+/** What the scheduler needs of a running zone (a `ZoneHost` fits). Read between ticks only. */
+export interface SnapshotSource {
+  readonly zoneId: string;
+  /** The live zone (a host may swap it on restore, so it is read on every snapshot). */
+  readonly zone: Zone;
+}
+
+/** Options for {@link SnapshotScheduler}. */
+export interface SnapshotSchedulerOptions {
+  /** The hot store: memory in embedded mode, Redis when configured. */
+  hot: SnapshotStore;
+  /** The cold store (SQL); without one, no cold snapshots. */
+  cold?: SnapshotStore;
+  /** The zones' event log, for the position each snapshot covers. Without it: 0 (replay from the start). */
+  log?: LogHeadSource;
+  /** @default 1_000 */
+  hotIntervalMs?: number;
+  /** @default 60_000 */
+  coldIntervalMs?: number;
+  metrics: Registry;
+  /** @default systemClock */
+  clock?: Clock;
+  /** @default silentLogger */
+  logger?: Logger;
+}
+
+/** What {@link SnapshotScheduler.takeNow} stored and where it failed. */
+export interface TakeSnapshotResult {
+  snapshot: SnapshotInfo;
+  stored: string[];
+  failed: Array<{ store: string; error: unknown }>;
+}
+
+interface Tracked {
+  source: SnapshotSource;
+  /** Stores with a write in flight for this zone. */
+  busy: Set<SnapshotStore>;
+  lastOk: Map<string, number>;
+}
+
+/** Takes and stores the zones' snapshots on a schedule and on demand. */
+export class SnapshotScheduler implements Service {
+  readonly name = 'game-snapshots';
+  readonly #hot: SnapshotStore;
+  readonly #cold: SnapshotStore | undefined;
+  readonly #clock: Clock;
+  readonly #metrics: SnapshotMetrics;
+  readonly #position: LogPositionTracker;
+  readonly #hotIntervalMs: number;
+  readonly #coldIntervalMs: number;
+  readonly #zones = new Map<string, Tracked>();
+  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #logger: Logger;
+  #lastFailure: { store: string; at: number } | undefined;
+  readonly #failing = new Set<string>();
+  #running = false;
+
+  constructor(options: SnapshotSchedulerOptions) {
+    this.#hot = options.hot;
+    this.#cold = options.cold;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.#metrics = createSnapshotMetrics(options.metrics);
+    this.#position = new LogPositionTracker(options.log, this.#logger);
+    this.#hotIntervalMs = options.hotIntervalMs ?? DEFAULT_HOT_SNAPSHOT_INTERVAL_MS;
+    this.#coldIntervalMs = options.coldIntervalMs ?? DEFAULT_COLD_SNAPSHOT_INTERVAL_MS;
+    if (!(this.#hotIntervalMs > 0) || !(this.#coldIntervalMs > 0))
+      throw new RangeError('snapshot intervals must be positive');
+  }
+
+  /** Starts snapshotting `source` (replacing a source with the same zone id). */
+  add(source: SnapshotSource): void {
+    const previous = this.#zones.get(source.zoneId);
+    this.#zones.set(source.zoneId, { source, busy: previous?.busy ?? new Set(), lastOk: new Map() });
+  }
+
+  /** Stops snapshotting a zone (its stored snapshots stay). */
+  remove(zoneId: string): void {
+    this.#zones.delete(zoneId);
+  }
+
+  async start(context: ServiceContext): Promise<void> {
+    this.#logger = context.logger;
+    await this.#position.refresh();
+    this.#running = true;
+    const every = (ms: number, fn: () => unknown) => {
+      const timer = setInterval(fn, ms);
+      timer.unref();
+      this.#timers.push(timer);
+    };
+    every(this.#hotIntervalMs, () => void this.runRound(SnapshotKind.Hot));
+    if (this.#cold) every(this.#coldIntervalMs, () => void this.runRound(SnapshotKind.Cold));
+  }
+
+  /** Stops the timers and waits (at most `STOP_WAIT_MS`) for writes in flight. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    for (const timer of this.#timers.splice(0)) clearInterval(timer);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)));
+    await Promise.race([Promise.allSettled([...this.#inFlight]), bound]);
+    clearTimeout(timer);
+  }
+
+  health(): ServiceHealth {
+    const failure = this.#lastFailure;
+    const info = { zones: this.#zones.size, logPosition: this.#position.confirmed };
+    if (!this.#running) return { status: ServiceStatus.Stopped, info };
+    if (failure && this.#clock.now() - failure.at < 2 * this.#hotIntervalMs)
+      return { status: ServiceStatus.Degraded, detail: `snapshot store ${failure.store} is failing`, info };
+    return { status: ServiceStatus.Up, info };
+  }
+
+  /**
+   * Snapshots every zone to the store of `kind` (hot or cold). The timers call it; tests drive it.
+   * Resolves when the writes settle; never rejects.
+   */
+  async runRound(kind: typeof SnapshotKind.Hot | typeof SnapshotKind.Cold): Promise<void> {
+    const store = kind === SnapshotKind.Hot ? this.#hot : this.#cold;
+    if (!store) return;
+    const position = this.#position.confirmed;
+    void this.#position.refresh();
+    const now = this.#clock.now();
+    const writes: Array<Promise<unknown>> = [];
+    for (const tracked of this.#zones.values()) {
+      const last = tracked.lastOk.get(kind);
+      if (last !== undefined) this.#metrics.age(tracked.source.zoneId, kind, (now - last) / 1000);
+      if (tracked.busy.has(store)) {
+        this.#metrics.write(store.name, kind, SnapshotWriteResult.Skipped);
+        continue;
+      }
+      writes.push(this.#write(tracked, [store], kind, position).catch(() => undefined));
+    }
+    await Promise.all(writes);
+  }
+
+  /**
+   * Takes a snapshot of `zoneId` now and writes it to the hot and cold stores (an admin
+   * "snapshot now", or the last state before a drain).
+   * @default kind 'manual'
+   */
+  async takeNow(
+    zoneId: string,
+    kind: SnapshotKind = SnapshotKind.Manual,
+  ): Promise<TakeSnapshotResult | undefined> {
+    const tracked = this.#zones.get(zoneId);
+    if (!tracked) return undefined;
+    const stores = this.#cold ? [this.#hot, this.#cold] : [this.#hot];
+    await this.#position.refresh();
+    return this.#write(tracked, stores, kind, this.#position.confirmed);
+  }
+
+  /** Copies the state now (synchronously, between ticks); encodes and writes after a yield. */
+  #write(tracked: Tracked, stores: SnapshotStore[], kind: SnapshotKind, position: number) {
+    const state = tracked.source.zone.snapshot();
+    const takenAt = this.#clock.now();
+    for (const s of stores) tracked.busy.add(s);
+    const work = (async (): Promise<TakeSnapshotResult> => {
+      try {
+        // Let a tick that is due run before the encoding.
+        await new Promise((resolve) => setImmediate(resolve));
+        const started = performance.now();
+        const stored = toStoredSnapshot(state, { kind, logPosition: position, takenAt });
+        this.#metrics.bytes(state.zoneId, stored.size);
+        const result: TakeSnapshotResult = { snapshot: infoOf(stored), stored: [], failed: [] };
+        await Promise.all(
+          stores.map(async (store) => {
+            try {
+              await store.put(stored);
+              result.stored.push(store.name);
+              tracked.lastOk.set(store === this.#hot ? SnapshotKind.Hot : SnapshotKind.Cold, takenAt);
+              this.#metrics.write(store.name, kind, SnapshotWriteResult.Ok);
+              this.#metrics.writeSeconds(store.name, (performance.now() - started) / 1000);
+              if (this.#failing.delete(store.name))
+                this.#logger.info({ store: store.name }, 'zone snapshot writes work again');
+            } catch (error) {
+              result.failed.push({ store: store.name, error });
+              this.#lastFailure = { store: store.name, at: this.#clock.now() };
+              this.#metrics.write(store.name, kind, SnapshotWriteResult.Failed);
+              // Once per outage in the log; the counter has every failure.
+              if (!this.#failing.has(store.name)) {
+                this.#failing.add(store.name);
+                this.#logger.warn(
+                  { err: error, zone: state.zoneId, store: store.name },
+                  'zone snapshot write failed',
+                );
+              }
+            }
+          }),
+        );
+        return result;
+      } finally {
+        for (const s of stores) tracked.busy.delete(s);
+      }
+    })();
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work));
+    return work;
+  }
+}
