@@ -1,0 +1,22 @@
+/**
+ * @module Coinbase Advanced Trade market data WebSocket: endpoints, limits and timings
+ * (exchange-protocols.md §3 and the Advanced Trade docs; see the sources README for assumptions).
+ */
+import type { DialectDefaults } from '../network/dialect.ts';
+import type { NetworkSourceOptions } from '../network/options.ts';
+
+export const COINBASE_WS_URL = 'wss://advanced-trade-ws.coinbase.com';
+export const COINBASE_REST_URL = 'https://api.coinbase.com';
+/** `heartbeats` arrive every second; five missed ones mean the connection is dead. */
+export const COINBASE_HEARTBEAT_MS = 1_000;
+/** Candles per public candles request (the API allows up to 350). */
+export const COINBASE_CANDLES_LIMIT = 300;
+
+export const COINBASE_DEFAULTS: DialectDefaults = Object.freeze({
+  silenceMs: 5 * COINBASE_HEARTBEAT_MS,
+  outbound: Object.freeze([{ limit: 8, windowMs: 1_000 }]),
+  connects: Object.freeze([{ limit: 8, windowMs: 1_000 }]),
+});
+
+/** Options for {@link createCoinbaseSource}. */
+export type CoinbaseSourceOptions = NetworkSourceOptions;

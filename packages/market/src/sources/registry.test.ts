@@ -1,0 +1,53 @@
+import { isConfigInvalidError } from '@tickline/kernel';
+import { describe, expect, it } from 'vitest';
+import { CsvReplaySource } from './csv/source.ts';
+import { WebSocketSource } from './network/websocket-source.ts';
+import { createSource, parseSourceConfig, sourceSubscription } from './registry.ts';
+import { SimulatorSource } from './simulator/source.ts';
+
+describe('source registry', () => {
+  it('registry - builds every kind from its config', () => {
+    expect(createSource({ kind: 'simulator' })).toBeInstanceOf(SimulatorSource);
+    expect(createSource({ kind: 'csv', files: ['x.csv'] })).toBeInstanceOf(CsvReplaySource);
+    for (const kind of ['binance', 'upbit', 'coinbase'] as const) {
+      const source = createSource(parseSourceConfig({ kind, symbols: ['BTC-USDT'], name: `${kind}-main` }));
+      expect(source).toBeInstanceOf(WebSocketSource);
+      expect(source.exchange).toBe(kind);
+      expect(source.name).toBe(`${kind}-main`);
+    }
+  });
+
+  it('registry - subscription defaults: simulator markets, trades only', () => {
+    expect(sourceSubscription(parseSourceConfig({ kind: 'simulator' }))).toEqual({
+      symbols: ['BTC-USDT', 'ETH-USDT'],
+      kinds: ['trade'],
+    });
+    const binance = parseSourceConfig({ kind: 'binance', symbols: ['ETH-USDT'], kinds: ['trade', 'candle'] });
+    expect(sourceSubscription(binance)).toEqual({ symbols: ['ETH-USDT'], kinds: ['trade', 'candle'] });
+  });
+
+  it('registry - `type` is read as `kind`', () => {
+    expect(parseSourceConfig({ type: 'upbit', symbols: ['BTC-KRW'] }).kind).toBe('upbit');
+  });
+
+  it('registry - invalid configs fail naming the field', () => {
+    const attempts: unknown[] = [
+      { kind: 'binance', symbols: [] },
+      { kind: 'binance', symbols: ['btcusdt'] },
+      { kind: 'kraken', symbols: ['BTC-USD'] },
+      { kind: 'coinbase', symbols: ['BTC-USD'], silenceMs: -1 },
+      { kind: 'upbit', symbols: ['BTC-KRW'], bogus: true },
+    ];
+    for (const input of attempts) {
+      expect(() => parseSourceConfig(input)).toThrow();
+      try {
+        parseSourceConfig(input);
+      } catch (error) {
+        expect(isConfigInvalidError(error)).toBe(true);
+      }
+    }
+    expect(() => parseSourceConfig({ kind: 'coinbase', symbols: ['BTC-USD'], silenceMs: -1 })).toThrow(
+      /silenceMs/,
+    );
+  });
+});

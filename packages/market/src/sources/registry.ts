@@ -1,0 +1,206 @@
+/**
+ * @module Building sources from configuration: one zod-validated discriminated union on `kind`
+ * (`simulator`, `csv`, `binance`, `upbit`, `coinbase`), one factory. The collector reads a list
+ * of these, calls {@link createSource} for each and subscribes with {@link sourceSubscription}.
+ *
+ * @example
+ * const config = parseSourceConfig({ kind: 'binance', symbols: ['BTC-USDT'] });
+ * const source = createSource(config, { logger, metrics });
+ * const { symbols, kinds } = sourceSubscription(config);
+ */
+import { ConfigInvalidError, type Clock, type Logger, type Registry } from '@tickline/kernel';
+import { z } from 'zod';
+import type { MarketKind } from '../port/market-message.ts';
+import type { MarketSource } from '../port/market-source.ts';
+import type { Sleep } from '../port/sleep.ts';
+import { createBinanceSource } from './binance/source.ts';
+import { createCoinbaseSource } from './coinbase/source.ts';
+import { CsvReplaySource } from './csv/source.ts';
+import type { NetworkSourceOptions } from './network/options.ts';
+import { DEFAULT_SIMULATED_SYMBOLS } from './simulator/config.ts';
+import { SimulatorSource } from './simulator/source.ts';
+import { createUpbitSource } from './upbit/source.ts';
+
+const Symbol = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected a canonical BASE-QUOTE symbol');
+const Interval = z.enum(['1s', '1m', '5m', '15m', '1h', '1d']);
+const Ms = z.int().positive();
+
+const common = {
+  /** Source name in status, metrics and `/sources`. Defaults to the kind. */
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected a lower-case, path-safe name')
+    .optional(),
+  /** Kinds to subscribe. */
+  kinds: z
+    .array(z.enum(['trade', 'candle']))
+    .min(1)
+    .default(['trade']),
+};
+
+const SimulatorConfig = z.strictObject({
+  kind: z.literal('simulator'),
+  ...common,
+  /** Subscription; default every simulated market. */
+  symbols: z.array(Symbol).optional(),
+  seed: z.int().optional(),
+  markets: z
+    .array(
+      z.strictObject({
+        symbol: Symbol,
+        startPrice: z.number().positive(),
+        tickSize: z.number().positive().optional(),
+        meanSize: z.number().positive().optional(),
+      }),
+    )
+    .min(1)
+    .optional(),
+  tradesPerSecond: z.number().positive().optional(),
+  dailyVolatility: z.number().positive().optional(),
+  mode: z.enum(['paced', 'max']).optional(),
+  tickMs: Ms.optional(),
+});
+
+const CsvConfig = z.strictObject({
+  kind: z.literal('csv'),
+  ...common,
+  /** Replay only these; default every row. */
+  symbols: z.array(Symbol).optional(),
+  files: z.array(z.string().min(1)).min(1),
+  exchange: z.string().min(1).optional(),
+  symbol: Symbol.optional(),
+  interval: Interval.optional(),
+  speed: z.union([z.number().positive(), z.literal('max')]).optional(),
+});
+
+/** Resilience and endpoint settings shared by the network sources; unset means the venue default. */
+const network = {
+  symbols: z.array(Symbol).min(1),
+  url: z.url().optional(),
+  restUrl: z.url().optional(),
+  backoff: z
+    .strictObject({ initialMs: Ms.optional(), maxMs: Ms.optional(), factor: z.number().min(1).optional() })
+    .optional(),
+  rateLimitBackoffMs: Ms.optional(),
+  breaker: z
+    .strictObject({ failureThreshold: z.int().min(1).optional(), cooldownMs: Ms.optional() })
+    .optional(),
+  silenceMs: Ms.optional(),
+  connectTimeoutMs: Ms.optional(),
+  maxLifetimeMs: Ms.optional(),
+  keepaliveMs: Ms.optional(),
+  candleIntervals: z.array(Interval).min(1).optional(),
+  backfill: z.boolean().optional(),
+  maxBackfillMs: Ms.optional(),
+  recentTradeIds: z.int().min(1).optional(),
+  highWaterMark: z.int().min(1).optional(),
+  httpTimeoutMs: Ms.optional(),
+};
+
+const BinanceConfig = z.strictObject({ kind: z.literal('binance'), ...common, ...network });
+const UpbitConfig = z.strictObject({ kind: z.literal('upbit'), ...common, ...network });
+const CoinbaseConfig = z.strictObject({ kind: z.literal('coinbase'), ...common, ...network });
+
+/** `type` is accepted as an alias of `kind` (the server's config file spells it so). */
+function kindAlias(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const { type, ...rest } = value as Record<string, unknown>;
+  return 'kind' in rest || type === undefined ? value : { kind: type, ...rest };
+}
+
+const SourceConfigUnion = z.discriminatedUnion('kind', [
+  SimulatorConfig,
+  CsvConfig,
+  BinanceConfig,
+  UpbitConfig,
+  CoinbaseConfig,
+]);
+
+/** One configured source. */
+export const SourceConfigSchema = z.preprocess(kindAlias, SourceConfigUnion);
+export type SourceConfig = z.output<typeof SourceConfigUnion>;
+export type SourceConfigInput = z.input<typeof SourceConfigUnion>;
+export type SourceKind = SourceConfig['kind'];
+
+/** What sources may share: time, logging, metrics, HTTP (tests inject them). */
+export interface SourceDeps {
+  /** @default systemClock */
+  clock?: Clock;
+  /** @default timerSleep */
+  sleep?: Sleep;
+  /** Uniform [0, 1) for reconnect jitter. @default Math.random */
+  random?: () => number;
+  /** @default the service context's logger */
+  logger?: Logger;
+  metrics?: Registry;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** Validates one source configuration; throws `KERNEL_CONFIG_INVALID` naming the fields. */
+export function parseSourceConfig(input: unknown): SourceConfig {
+  const result = SourceConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  throw new ConfigInvalidError(
+    `invalid market source: ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`,
+    { problems },
+  );
+}
+
+/** What to subscribe for a configured source (empty symbols on CSV means every row). */
+export function sourceSubscription(config: SourceConfig): { symbols: string[]; kinds: MarketKind[] } {
+  const kinds = [...config.kinds];
+  if (config.kind === 'simulator') {
+    return {
+      symbols: config.symbols ?? (config.markets ?? DEFAULT_SIMULATED_SYMBOLS).map((m) => m.symbol),
+      kinds,
+    };
+  }
+  return { symbols: [...(config.symbols ?? [])], kinds };
+}
+
+/** Builds the source a configuration describes (validated again, so raw input is fine too). */
+export function createSource(input: SourceConfig | SourceConfigInput, deps: SourceDeps = {}): MarketSource {
+  const config = parseSourceConfig(input);
+  switch (config.kind) {
+    case 'simulator':
+      return new SimulatorSource({
+        name: config.name,
+        seed: config.seed,
+        symbols: config.markets,
+        tradesPerSecond: config.tradesPerSecond,
+        dailyVolatility: config.dailyVolatility,
+        mode: config.mode,
+        tickMs: config.tickMs,
+        clock: deps.clock,
+        sleep: deps.sleep,
+      });
+    case 'csv':
+      return new CsvReplaySource({
+        name: config.name,
+        files: config.files,
+        exchange: config.exchange,
+        symbol: config.symbol,
+        interval: config.interval,
+        speed: config.speed,
+        clock: deps.clock,
+        sleep: deps.sleep,
+        logger: deps.logger,
+      });
+    case 'binance':
+      return createBinanceSource(networkOptions(config, deps));
+    case 'upbit':
+      return createUpbitSource(networkOptions(config, deps));
+    case 'coinbase':
+      return createCoinbaseSource(networkOptions(config, deps));
+  }
+}
+
+function networkOptions(
+  config: Extract<SourceConfig, { kind: 'binance' | 'upbit' | 'coinbase' }>,
+  deps: SourceDeps,
+): NetworkSourceOptions {
+  const { kind: _kind, kinds: _kinds, symbols: _symbols, ...settings } = config;
+  return { ...settings, ...deps };
+}
