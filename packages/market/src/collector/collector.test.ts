@@ -185,6 +185,39 @@ describe('market collector', () => {
     expect(ofType(spy.events, 'market.trade')).toHaveLength(3);
   });
 
+  it('replay - historical trades pass the age bound and close candles on their own time', async () => {
+    const spy = publisherSpy();
+    const old = T0 - 2 * 86_400_000;
+    // Received now, traded two days ago.
+    const script = [trade(1, old, 100), trade(2, old + 1_500, 101), trade(3, old + 2_500, 102)].map((m) =>
+      m.kind === 'trade' ? { ...m, trade: { ...m.trade, receivedAt: T0 } } : m,
+    );
+    const collector = createMarketCollector({
+      sources: [
+        { source: new ScriptedSource('replay', script), symbols: ['BTC-USDT'], replay: true },
+        { source: new ScriptedSource('live', script), symbols: ['BTC-USDT'] },
+      ],
+      publish: spy.publish,
+      candles: { intervals: ['1s'] },
+      candleUpdateIntervalMs: 5,
+      clock: new ManualClock(T0),
+    });
+    await collector.start(context);
+    await until(() => collector.sources().every((s) => s.trades + s.rejected === 3), 'both scripts');
+    // A few timer ticks: a live source's candles would be closed by the wall clock, a replay's not.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await collector.stop();
+    expect(collector.sources().map((s) => [s.name, s.trades, s.rejected])).toEqual([
+      ['replay', 3, 0],
+      ['live', 0, 3],
+    ]);
+    expect(collector.rejected()).toEqual({ time_too_old: 3 });
+    const closed = ofType(spy.events, 'market.candle.closed').map(
+      (e) => (e.data as { openTime: number }).openTime,
+    );
+    expect(closed).toEqual([old, old + 1_000]);
+  });
+
   it('candles - forming candles are published coalesced; a disconnect marks them incomplete', async () => {
     const spy = publisherSpy();
     const source = new ScriptedSource('scripted', [

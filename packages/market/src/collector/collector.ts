@@ -45,6 +45,11 @@ export interface CollectorSource {
   symbols: readonly string[];
   /** @default ['trade'] */
   kinds?: readonly MarketKind[];
+  /**
+   * Historical data (a CSV replay): no age bounds on exchange time, and candles close only on
+   * the data's own time, never on the wall clock. @default false
+   */
+  replay?: boolean;
 }
 
 /** Options for {@link createMarketCollector}. */
@@ -93,7 +98,7 @@ class Collector implements MarketCollector {
   readonly #clock: Clock;
   readonly #intervals;
   readonly #metrics: CollectorMetrics | undefined;
-  readonly #validator: TradeValidator;
+  readonly #validators: TradeValidator[] = [];
   #runs: SourceRun[] = [];
   #quarantine: QuarantineBuffer | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -104,10 +109,6 @@ class Collector implements MarketCollector {
     this.#clock = options.clock ?? systemClock;
     this.#intervals = options.candles?.intervals ?? ALL_INTERVALS;
     this.#metrics = options.metrics ? createCollectorMetrics(options.metrics) : undefined;
-    this.#validator = createTradeValidator({
-      ...options.validation,
-      ...(options.metrics ? { metrics: options.metrics } : {}),
-    });
   }
 
   async start(context: ServiceContext): Promise<void> {
@@ -118,11 +119,17 @@ class Collector implements MarketCollector {
       this.#quarantine.start();
     }
     const quarantine = this.#quarantine;
-    this.#runs = this.#o.sources.map(({ source, symbols, kinds }) => {
+    this.#runs = this.#o.sources.map(({ source, symbols, kinds, replay }) => {
+      const validator = createTradeValidator({
+        ...this.#o.validation,
+        ...(replay ? { maxPastMs: Number.POSITIVE_INFINITY, maxFutureMs: Number.POSITIVE_INFINITY } : {}),
+        ...(this.#o.metrics ? { metrics: this.#o.metrics } : {}),
+      });
+      this.#validators.push(validator);
       const ingest = new SourceIngest({
         source: source.name,
         publish,
-        validator: this.#validator,
+        validator,
         aggregator: new CandleAggregator({
           ...this.#o.candles,
           intervals: this.#intervals,
@@ -144,6 +151,7 @@ class Collector implements MarketCollector {
       });
       const events = createEventSource({ source: `collector/${source.name}`, clock: this.#clock });
       return runSource({
+        replay: replay ?? false,
         source,
         symbols,
         kinds: kinds ?? ['trade'],
@@ -180,7 +188,7 @@ class Collector implements MarketCollector {
   #tick(): void {
     const now = this.#clock.now();
     for (const run of this.#runs) {
-      run.ingest.advance(now - IDLE_CLOSE_DELAY_MS);
+      if (!run.replay) run.ingest.advance(now - IDLE_CLOSE_DELAY_MS);
       run.ingest.flushUpdates();
       run.sample(now);
     }
@@ -215,6 +223,10 @@ class Collector implements MarketCollector {
   }
 
   rejected(): Readonly<Record<string, number>> {
-    return this.#validator.rejected();
+    const total: Record<string, number> = {};
+    for (const v of this.#validators) {
+      for (const [reason, n] of Object.entries(v.rejected())) total[reason] = (total[reason] ?? 0) + (n ?? 0);
+    }
+    return total;
   }
 }

@@ -37,6 +37,8 @@ export interface SourceReport {
 /** Options for {@link runSource}. */
 export interface SourceRunOptions {
   source: MarketSource;
+  /** Historical data: candles close on data time only. */
+  replay: boolean;
   symbols: readonly string[];
   kinds: readonly MarketKind[];
   ingest: SourceIngest;
@@ -48,6 +50,7 @@ export interface SourceRunOptions {
 /** A running source. */
 export interface SourceRun {
   readonly ingest: SourceIngest;
+  readonly replay: boolean;
   report(): SourceReport;
   /** Closes the trades/s window when it is due (called by the collector's timer). */
   sample(nowMs: number): void;
@@ -115,6 +118,7 @@ export function runSource(options: SourceRunOptions): SourceRun {
 
   return {
     ingest,
+    replay: options.replay,
     sample(now) {
       if (now - window.startedAt < RATE_WINDOW_MS) return;
       const trades = ingest.stats.trades;
