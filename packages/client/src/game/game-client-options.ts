@@ -11,7 +11,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from './protocol/codec.ts';
 /** Client ping period: each pong is an RTT sample. */
 export const DEFAULT_GAME_PING_INTERVAL_MS = 1000;
 /** Silence after which the connection is presumed dead and a resume starts. */
-export const DEFAULT_GAME_DEAD_AFTER_MS = 5000;
+export const DEFAULT_GAME_DEAD_AFTER_MS = 10_000;
 /** How long after a drop the client keeps trying to resume its session. */
 export const DEFAULT_RESUME_GRACE_MS = 15_000;
 /** First resume attempt delay: quick, since the session is waiting on the server. */
@@ -22,13 +22,16 @@ const DEFAULT_RESUME_MAX_DELAY_MS = 2000;
 export interface GameClientOptions {
   /** The zone endpoint from the join answer: `ws://…`/`wss://…`, or `tcp://host:port` with the TCP connector. */
   url: string;
-  /** The join token, or a function returning a fresh one (called for every connect and resume). */
+  /**
+   * The join token (single-use: a resume then names only the session), or a function returning a
+   * fresh one for every connect and resume, so a resume that finds its session gone joins anew.
+   */
   token: string | (() => string | Promise<string>);
   /** How bytes travel. @default createWsConnector() (the global WebSocket) */
   connector?: GameConnector;
   /** @default 1000 */
   pingIntervalMs?: number;
-  /** @default 5000 */
+  /** @default 10_000 */
   deadAfterMs?: number;
   /** @default 15_000 */
   resumeGraceMs?: number;
@@ -46,7 +49,8 @@ export interface GameClientOptions {
 
 export interface ResolvedGameClientOptions {
   url: string;
-  token: () => string | Promise<string>;
+  /** The token for a first connect (`resume` false) or a resume (true). */
+  token: (resume: boolean) => string | Promise<string>;
   connector: GameConnector;
   pingIntervalMs: number;
   deadAfterMs: number;
@@ -62,7 +66,8 @@ export function resolveGameClientOptions(options: GameClientOptions): ResolvedGa
   const token = options.token;
   return {
     url: options.url,
-    token: typeof token === 'string' ? () => token : token,
+    // A used string token would only be refused as reused: resume with the session id alone.
+    token: typeof token === 'string' ? (resume) => (resume ? '' : token) : () => token(),
     connector: options.connector ?? createWsConnector(),
     pingIntervalMs: options.pingIntervalMs ?? DEFAULT_GAME_PING_INTERVAL_MS,
     deadAfterMs: options.deadAfterMs ?? DEFAULT_GAME_DEAD_AFTER_MS,

@@ -151,7 +151,7 @@ describe('GameClient', () => {
     expect(server.connections).toHaveLength(2);
     server.last.handlers.opened();
     expect(server.sent(MessageType.Hello)).toEqual([
-      { type: MessageType.Hello, token: 'jt', resumeSession: 's1' },
+      { type: MessageType.Hello, token: '', resumeSession: 's1' },
     ]);
     server.push(welcome({ resumed: true, lastSeq: 0, tick: 110 }));
     expect(client.state).toBe(GameClientState.Connected);
@@ -159,6 +159,25 @@ describe('GameClient', () => {
     // The unapplied move is forgotten; the next seq continues after it.
     expect(client.position).toEqual({ x: 50, y: 50 });
     expect(client.move(1, 0)).toBe(2);
+  });
+
+  it('game client - a token function gives each resume a fresh token; a lost session starts anew', async () => {
+    let issued = 0;
+    const client = make({ token: () => `jt${++issued}` });
+    await connected(client);
+    const welcomes: WelcomeMessage[] = [];
+    client.on('welcome', (w) => welcomes.push(w));
+    client.move(1, 0);
+    server.last.handlers.closed({ code: 1006, reason: '' });
+    await vi.advanceTimersByTimeAsync(200);
+    server.last.handlers.opened();
+    expect(server.sent(MessageType.Hello)).toEqual([
+      { type: MessageType.Hello, token: 'jt2', resumeSession: 's1' },
+    ]);
+    server.push(welcome({ sessionId: 's2', x: 500, y: 500, resumed: false }));
+    expect(welcomes.map((w) => w.sessionId)).toEqual(['s2']);
+    expect(client.position).toEqual({ x: 500, y: 500 });
+    expect(client.prediction.pending).toEqual([]);
   });
 
   it('game client - silence longer than deadAfterMs counts as a drop', async () => {

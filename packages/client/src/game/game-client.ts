@@ -5,7 +5,7 @@
  * deltas, and resumes its session after a drop within the grace period.
  *
  * @example
- * const game = new GameClient({ url: join.endpoint, token: join.token });
+ * const game = new GameClient({ url: join.ws!, token: join.token });
  * game.on('reject', (r) => console.warn(r.reason));
  * await game.connect();
  * game.move(0.4, 0); // predicted at once, reconciled when the ack arrives
@@ -150,7 +150,7 @@ export class GameClient {
     const generation = ++this.#generation;
     let token: string;
     try {
-      token = await this.options.token();
+      token = await this.options.token(this.#welcome !== undefined);
     } catch (error) {
       return this.#closed(generation, 1006, `no join token: ${(error as Error).message}`);
     }

@@ -5,8 +5,8 @@
  * `@tickline/client/game/tcp`.
  *
  * @example
- * const { endpoint, token } = await joinGame(client, { zoneId: 'zone-1' });
- * const game = new GameClient({ url: endpoint, token });
+ * const { ws, token } = await joinGame(client, { zone: 'zone-1' });
+ * const game = new GameClient({ url: ws!, token });
  * await game.connect();
  * game.move(0.5, 0);
  */

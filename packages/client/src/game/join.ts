@@ -10,21 +10,23 @@ export const DEFAULT_GAME_JOIN_PATH = '/api/v1/game/join';
 
 /** Options of {@link joinGame}. */
 export interface JoinGameOptions {
-  /** A zone to join; the coordinator picks one when absent. */
-  zoneId?: string;
+  /** A zone to join; the coordinator picks the least loaded one with room when absent. */
+  zone?: string;
   /** @default DEFAULT_GAME_JOIN_PATH */
   path?: string;
 }
 
 /** The coordinator's answer. */
 export interface GameJoin {
-  zoneId: string;
-  /** The join token for the hello; short-lived. */
+  /** The join token for the hello: single-use, short-lived. */
   token: string;
-  /** Endpoints of the zone's process, by transport: `ws://…`, `tcp://…`. */
-  endpoints: { ws?: string; tcp?: string };
-  /** Token expiry, ISO 8601. */
-  expiresAt?: string;
+  zone: string;
+  /** `tcp://host:port`, or null when the zone is not served over TCP. */
+  tcp: string | null;
+  /** `ws://host:port/…`, or null when the zone is not served over WebSocket. */
+  ws: string | null;
+  /** Token expiry, milliseconds since the epoch. */
+  expiresAt: number;
 }
 
 /**
@@ -38,6 +40,6 @@ export function joinGame(
   return client.request<GameJoin>({
     method: 'POST',
     path: options.path ?? DEFAULT_GAME_JOIN_PATH,
-    body: options.zoneId !== undefined ? { zoneId: options.zoneId } : {},
+    body: options.zone !== undefined ? { zone: options.zone } : {},
   });
 }
