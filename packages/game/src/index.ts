@@ -12,6 +12,13 @@ export { GAME_PROTOCOL_VERSION, MessageType } from './protocol/messages.ts';
 export { GameSessionErrorCodes, CloseCode, GameSessionError } from './protocol/close-codes.ts';
 export { ZoneRunner } from './loop/zone-runner.ts';
 export { systemScheduler } from './loop/scheduler.ts';
+export { GameSessions } from './session/game-sessions.ts';
+export { DEFAULT_SESSION_MAX_MESSAGE_BYTES } from './session/session-options.ts';
+export { TcpTransport, DEFAULT_CLOSE_GRACE_MS } from './transport/tcp-transport.ts';
+export { WsTransport, DEFAULT_GAME_WS_PATH } from './transport/ws-transport.ts';
+export { wsCloseCode } from './transport/close-status.ts';
+export { createJoinTokens, DEFAULT_JOIN_TOKEN_TTL_MS } from './coordinator/join-token.ts';
+export { ZoneCoordinator } from './coordinator/zone-coordinator.ts';
 export { encodeMessage, decodeMessage, DEFAULT_MAX_MESSAGE_BYTES } from './protocol/codec.ts';
 export {
   encodeFrame,
@@ -79,6 +86,18 @@ export type { ZoneHost, TickInfo, TickListener, DrainOptions } from './loop/zone
 export type { ZoneClients, ZoneRunnerStats } from './loop/zone-runner.ts';
 export type { ZoneRunnerOptions, EventSink } from './loop/runner-options.ts';
 export type { Scheduler } from './loop/scheduler.ts';
+export type { GameSessionsStats } from './session/game-sessions.ts';
+export type { GameSessionsOptions, SessionLimits } from './session/session-options.ts';
+export type { GameConnection, ConnectionHandler, ConnectionAcceptor } from './session/connection.ts';
+export type { TcpTransportOptions } from './transport/tcp-transport.ts';
+export type { WsTransportOptions } from './transport/ws-transport.ts';
+export type {
+  JoinTokens,
+  JoinTokenClaims,
+  JoinTokenOptions,
+  JoinTokenVerification,
+} from './coordinator/join-token.ts';
+export type { ZoneEntry, JoinTicket, ZoneCoordinatorOptions } from './coordinator/zone-coordinator.ts';
 export type { SnapshotInfo, StoredSnapshot, SnapshotMeta } from './snapshots/stored-snapshot.ts';
 export type { SnapshotStore, ListSnapshotsOptions } from './snapshots/snapshot-store.ts';
 export type { MemorySnapshotStoreOptions } from './snapshots/memory-snapshot-store.ts';

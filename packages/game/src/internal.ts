@@ -3,3 +3,5 @@ export * from './index.ts';
 export { ManualScheduler } from './loop/scheduler.ts';
 export { replayZoneEvents, DEFAULT_REPLAY_BATCH } from './recovery/replay-log.ts';
 export { LogPositionTracker } from './snapshots/log-position.ts';
+export { TestGameClient } from './transport/test-client.ts';
+export type { ClientEnd } from './transport/test-client.ts';

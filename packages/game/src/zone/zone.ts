@@ -132,6 +132,18 @@ export class Zone {
     return r;
   }
 
+  /**
+   * The ids of the players `playerId` saw at the last broadcast, so a client that reconnected can be
+   * sent its whole view again; later deltas continue from exactly this set.
+   */
+  visibleTo(playerId: string): string[] {
+    const slot = this.players.slotOf(playerId);
+    if (slot === undefined) return [];
+    const ids: string[] = [];
+    for (const other of this.#interest.visibleTo(slot)) ids.push(this.players.ids[other]!);
+    return ids;
+  }
+
   /** Calls `visit` with each viewer's interest delta since the previous broadcast. */
   broadcast(visit: (viewerId: string, delta: ViewDelta, viewerSlot: number) => void): void {
     const ids = this.players.ids;

@@ -1,0 +1,41 @@
+/**
+ * @module What the session layer needs from a transport (TCP or WebSocket): send one encoded
+ * message, tell how much is still buffered, close with a reason — and what it gives back: a
+ * handler for the connection's messages and its end.
+ */
+
+/** One client connection, as a transport presents it. */
+export interface GameConnection {
+  readonly transport: 'tcp' | 'ws';
+  /** The peer's address, for logs. */
+  readonly remote: string;
+  /** Sends one encoded message (the transport frames it). Never throws; a dead socket drops it. */
+  send(message: Uint8Array): void;
+  /** Bytes accepted by `send` and not yet handed to the kernel. */
+  readonly bufferedBytes: number;
+  /**
+   * Sends a Close message with `code` when the socket can still take it, then closes; a socket
+   * that does not finish closing within the transport's grace is destroyed. Idempotent.
+   */
+  close(code: string, message: string, encodedClose: Uint8Array): void;
+  /** Batch the writes of one tick into fewer syscalls (optional). */
+  cork?(): void;
+  uncork?(): void;
+}
+
+/** What the session layer returns for a new connection; the transport calls it. */
+export interface ConnectionHandler {
+  /** One complete message (a frame's payload). */
+  onMessage(bytes: Uint8Array): void;
+  /** A framing error the transport detected (oversized frame): closes with its code. */
+  onProtocolError(code: string, message: string): void;
+  /** The socket is closed (for whatever reason). Called once. */
+  onClose(): void;
+}
+
+/** The session layer as transports see it. */
+export interface ConnectionAcceptor {
+  /** Largest message accepted; transports size their frame limits from it. */
+  readonly maxMessageBytes: number;
+  open(connection: GameConnection): ConnectionHandler;
+}

@@ -1,0 +1,127 @@
+import { createMetricsRegistry, ManualClock } from '@tickline/kernel';
+import { describe, expect, it } from 'vitest';
+import { createJoinTokens } from '../coordinator/join-token.ts';
+import { ManualScheduler } from '../loop/scheduler.ts';
+import { ZoneRunner } from '../loop/zone-runner.ts';
+import { decodeMessage, encodeMessage } from '../protocol/codec.ts';
+import { MessageType, type ServerMessage } from '../protocol/messages.ts';
+import { Zone } from '../zone/zone.ts';
+import type { GameConnection } from './connection.ts';
+import { GameSessions } from './game-sessions.ts';
+
+/** A connection that records what it was sent; `buffered` stands in for the socket's backlog. */
+class FakeConnection implements GameConnection {
+  readonly transport = 'tcp' as const;
+  readonly remote = 'fake';
+  readonly sent: ServerMessage[] = [];
+  buffered = 0;
+  closedWith: string | undefined;
+  get bufferedBytes() {
+    return this.buffered;
+  }
+  send(message: Uint8Array) {
+    this.sent.push(decodeMessage(message) as ServerMessage);
+  }
+  close(code: string) {
+    this.closedWith = code;
+  }
+}
+
+function setup() {
+  const clock = new ManualClock(1_700_000_000_000);
+  const scheduler = new ManualScheduler();
+  const metrics = createMetricsRegistry({ processMetrics: false });
+  const tokens = createJoinTokens({ secret: 'session-test-secret-of-32-bytes-min', clock });
+  const runner = new ZoneRunner({
+    zone: new Zone({ zoneId: 'z1', clock }),
+    events: { publish: () => {} },
+    metrics,
+    clock,
+    scheduler,
+  });
+  const sessions = new GameSessions({
+    tokens,
+    metrics,
+    clock,
+    scheduler,
+    maxBufferedBytes: 1000,
+    resumeGraceMs: 1000,
+  });
+  sessions.addZone(runner);
+  runner.start();
+  const tick = () => {
+    clock.advance(runner.periodMs);
+    runner.runDue();
+  };
+  const join = (playerId: string) => {
+    const connection = new FakeConnection();
+    const handler = sessions.open(connection);
+    handler.onMessage(encodeMessage({ type: MessageType.Hello, token: tokens.issue(playerId, 'z1').token }));
+    tick();
+    return { connection, handler };
+  };
+  return { clock, scheduler, runner, sessions, tick, join };
+}
+
+describe('game sessions', () => {
+  it('backpressure - a client whose send buffer passes the bound is dropped; the zone goes on', () => {
+    const { join, tick, runner, sessions } = setup();
+    const slow = join('slow');
+    const fast = join('fast');
+    expect(slow.connection.sent[0]).toMatchObject({ type: MessageType.Welcome, playerId: 'slow' });
+    slow.connection.buffered = 5000;
+    // 'fast' moves, so 'slow' is sent a delta and found over the bound.
+    const moveTo = (seq: number, x: number) =>
+      fast.handler.onMessage(encodeMessage({ type: MessageType.Move, seq, tick: runner.tick, x, y: 500 }));
+    moveTo(1, 500.2);
+    tick();
+    expect(slow.connection.closedWith).toBe('GAME_SESSION_SLOW_CONSUMER');
+    slow.handler.onClose();
+    expect(sessions.sessionOf('slow')).toMatchObject({ connected: false });
+    expect(fast.connection.sent.at(-1)).toMatchObject({ type: MessageType.Ack, seq: 1, x: 500.2 });
+    moveTo(2, 500.4);
+    tick();
+    expect(fast.connection.sent.at(-1)).toMatchObject({ type: MessageType.Ack, seq: 2, x: 500.4 });
+  });
+
+  it('drain - players get the notice and a close, leave the zone, and new hellos are refused', () => {
+    const { join, tick, runner, sessions } = setup();
+    const p = join('p');
+    runner.notice('info', 'hello all');
+    expect(p.connection.sent.at(-1)).toMatchObject({ type: MessageType.Notice, text: 'hello all' });
+    runner.drain({ message: 'restarting' });
+    expect(p.connection.sent.at(-1)).toMatchObject({
+      type: MessageType.Notice,
+      level: 'warn',
+      text: 'restarting',
+    });
+    expect(p.connection.closedWith).toBe('GAME_ZONE_DRAINING');
+    tick();
+    expect(runner.zone.player('p')).toBeUndefined();
+    const late = join('late');
+    expect(late.connection.closedWith).toBe('GAME_ZONE_DRAINING');
+    expect(sessions.stats()).toMatchObject({ sessions: 0 });
+  });
+
+  it('grace - the sweep removes a dropped player once the grace period ends', () => {
+    const { join, tick, runner, scheduler, clock } = setup();
+    const p = join('p');
+    p.handler.onClose();
+    clock.advance(999);
+    scheduler.runDue();
+    tick();
+    expect(runner.zone.player('p')).toBeDefined();
+    clock.advance(1);
+    scheduler.runDue();
+    tick();
+    expect(runner.zone.player('p')).toBeUndefined();
+  });
+
+  it('replace - a second connection of the same player takes over the session', () => {
+    const { join } = setup();
+    const first = join('p');
+    const second = join('p');
+    expect(first.connection.closedWith).toBe('GAME_SESSION_REPLACED');
+    expect(second.connection.sent[0]).toMatchObject({ type: MessageType.Welcome, resumed: true });
+  });
+});

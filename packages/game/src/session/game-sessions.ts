@@ -1,0 +1,361 @@
+/**
+ * @module The session layer between transports and zones: the hello handshake with a join token,
+ * resume within a grace period, per-connection flood and slow-consumer limits, heartbeats, and the
+ * delivery of each tick's acks, rejections and interest deltas. Protocol errors close only the
+ * offending connection; nothing here blocks or throws into a tick.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '@tickline/kernel';
+import type { ZoneRunner } from '../loop/zone-runner.ts';
+import type { DrainOptions } from '../loop/zone-host.ts';
+import { CloseCode } from '../protocol/close-codes.ts';
+import { decodeMessage, encodeMessage } from '../protocol/codec.ts';
+import { GameProtocolError } from '../protocol/errors.ts';
+import { MessageType, type HelloMessage, type ServerMessage } from '../protocol/messages.ts';
+import type { ConnectionAcceptor, ConnectionHandler, GameConnection } from './connection.ts';
+import { FloodGuard } from './flood-guard.ts';
+import {
+  resolveSessionOptions,
+  type GameSessionsOptions,
+  type ResolvedSessionOptions,
+} from './session-options.ts';
+import { createSessionMetrics, type SessionMetrics } from './session-metrics.ts';
+import type { Link, Session } from './session-state.ts';
+import { deliverTick, sendWelcome } from './tick-delivery.ts';
+
+/** Counts for health and tests. */
+export interface GameSessionsStats {
+  connections: number;
+  sessions: number;
+  /** Sessions without a connection, inside their grace period. */
+  dropped: number;
+}
+
+export class GameSessions implements ConnectionAcceptor {
+  readonly #o: ResolvedSessionOptions;
+  readonly #logger: Logger;
+  readonly #metrics: SessionMetrics;
+  readonly #zones = new Map<string, ZoneRunner>();
+  readonly #draining = new Set<string>();
+  readonly #links = new Set<Link>();
+  readonly #bySession = new Map<string, Session>();
+  readonly #byPlayer = new Map<string, Session>();
+  readonly #detach: Array<() => void> = [];
+  #cancelSweep: (() => void) | undefined;
+  #nonce = 0;
+  #closing = false;
+  #lastHeartbeat = -Infinity;
+
+  constructor(options: GameSessionsOptions) {
+    this.#o = resolveSessionOptions(options);
+    this.#logger = this.#o.logger;
+    this.#metrics = createSessionMetrics(this.#o.metrics);
+    this.#scheduleSweep();
+  }
+
+  get maxMessageBytes(): number {
+    return this.#o.maxMessageBytes;
+  }
+
+  /** Serves `runner`'s players: delivers its ticks, takes its notices and drains. */
+  addZone(runner: ZoneRunner): void {
+    this.#zones.set(runner.zoneId, runner);
+    this.#detach.push(runner.onTick((info) => deliverTick(this.#delivery, runner, info)));
+    runner.attachClients({
+      notice: (level, text) => this.notice(runner.zoneId, level, text),
+      drain: (options) => this.drain(runner.zoneId, options),
+    });
+  }
+
+  /** Whether `zoneId` is draining (refusing players). */
+  isDraining(zoneId: string): boolean {
+    return this.#draining.has(zoneId);
+  }
+
+  open(connection: GameConnection): ConnectionHandler {
+    const now = this.#o.clock.monotonic();
+    const link: Link = {
+      connection,
+      flood: new FloodGuard(this.#o.maxMessagesPerSecond, this.#o.burstSeconds, now),
+      openedAt: now,
+      lastReceivedAt: now,
+      session: undefined,
+      closed: false,
+    };
+    this.#links.add(link);
+    this.#metrics.connections(connection.transport).inc();
+    if (this.#closing) this.#close(link, CloseCode.Shutdown, 'the game server is shutting down');
+    const messagesIn = this.#metrics.messagesIn(connection.transport);
+    return {
+      onMessage: (bytes) => {
+        messagesIn.inc();
+        this.#onMessage(link, bytes);
+      },
+      onProtocolError: (code, message) => this.#close(link, code, message),
+      onClose: () => this.#onClosed(link),
+    };
+  }
+
+  /** Sends a notice to every connected player of `zoneId`. */
+  notice(zoneId: string, level: 'info' | 'warn', text: string): void {
+    for (const session of this.#byPlayer.values()) {
+      if (session.runner.zoneId === zoneId && session.link)
+        this.#send(session.link, { type: MessageType.Notice, level, text });
+    }
+  }
+
+  /** Tells the zone's players, closes their connections, removes them from the zone and refuses new ones. */
+  drain(zoneId: string, options: DrainOptions): void {
+    this.#draining.add(zoneId);
+    for (const session of [...this.#byPlayer.values()]) {
+      if (session.runner.zoneId !== zoneId) continue;
+      if (session.link) {
+        this.#send(session.link, { type: MessageType.Notice, level: 'warn', text: options.message });
+        this.#close(session.link, options.code ?? CloseCode.Draining, options.message);
+      }
+      this.#end(session, 'drained');
+    }
+  }
+
+  /** Lets a drained zone take players again. */
+  undrain(zoneId: string): void {
+    this.#draining.delete(zoneId);
+  }
+
+  stats(): GameSessionsStats {
+    let dropped = 0;
+    for (const s of this.#bySession.values()) if (!s.link) dropped++;
+    return { connections: this.#links.size, sessions: this.#bySession.size, dropped };
+  }
+
+  /** The session of a player, if any (tests, admin). */
+  sessionOf(playerId: string): { sessionId: string; zoneId: string; connected: boolean } | undefined {
+    const s = this.#byPlayer.get(playerId);
+    return s && { sessionId: s.sessionId, zoneId: s.runner.zoneId, connected: s.link !== undefined };
+  }
+
+  /** Closes every connection with `code` and stops the sweep; sessions stay for a restart's resume. */
+  close(code: string = CloseCode.Shutdown, message = 'the game server is shutting down'): void {
+    this.#closing = true;
+    this.#cancelSweep?.();
+    for (const detach of this.#detach.splice(0)) detach();
+    for (const link of [...this.#links]) this.#close(link, code, message);
+  }
+
+  // What tick delivery needs, without exposing the maps.
+  readonly #delivery = {
+    sessionOf: (playerId: string) => this.#byPlayer.get(playerId),
+    send: (link: Link, message: ServerMessage) => this.#send(link, message),
+    close: (link: Link, code: string, message: string) => this.#close(link, code, message),
+    end: (session: Session) => this.#end(session, undefined),
+  };
+
+  #onMessage(link: Link, bytes: Uint8Array): void {
+    if (link.closed) return;
+    const now = this.#o.clock.monotonic();
+    link.lastReceivedAt = now;
+    if (!link.flood.take(now))
+      return this.#close(link, CloseCode.Flood, `more than ${this.#o.maxMessagesPerSecond} messages/s`);
+    let message;
+    try {
+      message = decodeMessage(bytes, { maxBytes: this.#o.maxMessageBytes });
+    } catch (error) {
+      const e = error instanceof GameProtocolError ? error : undefined;
+      return this.#close(link, e?.code ?? 'GAME_PROTOCOL_MALFORMED', e?.message ?? 'unreadable message');
+    }
+    const session = link.session;
+    if (!session) {
+      if (message.type !== MessageType.Hello)
+        return this.#close(link, CloseCode.HandshakeRequired, 'the first message must be hello');
+      return this.#hello(link, message);
+    }
+    const playerId = session.playerId;
+    switch (message.type) {
+      case MessageType.Move:
+        return session.runner.submit({
+          kind: 'move',
+          playerId,
+          seq: message.seq,
+          tick: message.tick,
+          x: message.x,
+          y: message.y,
+        });
+      case MessageType.Ping:
+        return this.#send(link, {
+          type: MessageType.Pong,
+          nonce: message.nonce,
+          serverTime: this.#o.clock.now(),
+        });
+      case MessageType.HeartbeatAck:
+        return;
+      case MessageType.Leave:
+        session.leaveSeq = message.seq;
+        return session.runner.submit({ kind: 'leave', playerId, seq: message.seq, reason: 'left' });
+      case MessageType.Hello:
+        return this.#close(link, CloseCode.HandshakeRequired, 'hello was already accepted');
+      default:
+        return this.#close(link, 'GAME_PROTOCOL_UNKNOWN_TYPE', `type ${message.type} is a server message`);
+    }
+  }
+
+  #hello(link: Link, hello: HelloMessage): void {
+    if (hello.resumeSession !== undefined) {
+      const existing = this.#bySession.get(hello.resumeSession);
+      if (existing && existing.leaveSeq === undefined) return this.#attach(link, existing);
+      if (!hello.token) return this.#close(link, CloseCode.SessionExpired, 'no such session; join again');
+    }
+    const verified = this.#o.tokens.verify(hello.token);
+    if (!verified.ok) return this.#close(link, verified.code, verified.message);
+    const { sub: playerId, zone: zoneId } = verified.claims;
+    const runner = this.#zones.get(zoneId);
+    if (!runner) return this.#close(link, CloseCode.ZoneUnknown, `zone ${zoneId} is not served here`);
+    if (this.#draining.has(zoneId))
+      return this.#close(link, CloseCode.Draining, `zone ${zoneId} is draining`);
+    const existing = this.#byPlayer.get(playerId);
+    if (existing && existing.runner === runner && existing.leaveSeq === undefined)
+      return this.#attach(link, existing);
+    if (existing) this.#end(existing, 'moved');
+    const session: Session = {
+      sessionId: randomBytes(16).toString('base64url'),
+      playerId,
+      runner,
+      link: undefined,
+      droppedAt: undefined,
+      joined: false,
+      leaveSeq: undefined,
+    };
+    this.#bySession.set(session.sessionId, session);
+    this.#byPlayer.set(playerId, session);
+    this.#metrics.sessions.set(this.#bySession.size);
+    session.link = link;
+    link.session = session;
+    runner.submit({ kind: 'join', playerId, seq: 0 });
+  }
+
+  /** Moves a session onto `link` (resume, or the same player connecting again). */
+  #attach(link: Link, session: Session): void {
+    const previous = session.link;
+    if (previous && previous !== link) {
+      previous.session = undefined;
+      this.#close(previous, CloseCode.SessionReplaced, 'the player connected again');
+    }
+    session.link = link;
+    session.droppedAt = undefined;
+    link.session = session;
+    if (session.joined) sendWelcome(this.#delivery, session, true);
+  }
+
+  #send(link: Link, message: ServerMessage): void {
+    if (link.closed) return;
+    const bytes = encodeMessage(message);
+    const connection = link.connection;
+    connection.send(bytes);
+    this.#metrics.bytesOut(connection.transport).inc(bytes.length);
+    if (connection.bufferedBytes > this.#o.maxBufferedBytes)
+      this.#close(link, CloseCode.SlowConsumer, `more than ${this.#o.maxBufferedBytes} bytes unsent`);
+  }
+
+  #close(link: Link, code: string, message: string): void {
+    if (link.closed) return;
+    link.closed = true;
+    this.#metrics.closed(code);
+    this.#logger.debug({ remote: link.connection.remote, code, message }, 'closing game connection');
+    let encoded: Uint8Array;
+    try {
+      encoded = encodeMessage({ type: MessageType.Close, code, message: message.slice(0, 200) });
+    } catch {
+      encoded = encodeMessage({ type: MessageType.Close, code, message: '' });
+    }
+    link.connection.close(code, message, encoded);
+    this.#detachLink(link);
+  }
+
+  #onClosed(link: Link): void {
+    link.closed = true;
+    this.#detachLink(link);
+  }
+
+  /** Forgets a link; its session (if any) starts its grace period, or ends when it was leaving. */
+  #detachLink(link: Link): void {
+    if (!this.#links.delete(link)) return;
+    this.#metrics.connections(link.connection.transport).dec();
+    const session = link.session;
+    link.session = undefined;
+    if (!session || session.link !== link) return;
+    session.link = undefined;
+    if (session.leaveSeq !== undefined) return this.#forget(session);
+    session.droppedAt = this.#o.clock.monotonic();
+    if (this.#o.resumeGraceMs === 0) this.#end(session, 'disconnected');
+  }
+
+  /** Removes the player from its zone (unless it already left) and forgets the session. */
+  #end(session: Session, reason: string | undefined): void {
+    if (reason !== undefined && session.leaveSeq === undefined) {
+      const seq = session.runner.zone.player(session.playerId)?.lastSeq ?? 0;
+      session.runner.submit({ kind: 'leave', playerId: session.playerId, seq, reason });
+    }
+    if (session.link) {
+      const link = session.link;
+      session.link = undefined;
+      link.session = undefined;
+    }
+    this.#forget(session);
+  }
+
+  #forget(session: Session): void {
+    if (this.#bySession.get(session.sessionId) === session) this.#bySession.delete(session.sessionId);
+    if (this.#byPlayer.get(session.playerId) === session) this.#byPlayer.delete(session.playerId);
+    this.#metrics.sessions.set(this.#bySession.size);
+  }
+
+  #scheduleSweep(): void {
+    this.#cancelSweep = this.#o.scheduler.schedule(() => {
+      try {
+        this.sweep();
+      } finally {
+        if (!this.#closing) this.#scheduleSweep();
+      }
+    }, this.#sweepIntervalMs());
+  }
+
+  #sweepIntervalMs(): number {
+    const o = this.#o;
+    // Often enough that no timeout overshoots by more than a quarter of itself.
+    return Math.max(
+      10,
+      Math.min(
+        o.heartbeatIntervalMs,
+        o.handshakeTimeoutMs / 4,
+        o.idleTimeoutMs / 4,
+        o.resumeGraceMs / 4 || Infinity,
+      ),
+    );
+  }
+
+  /** Closes silent and handshake-less connections, sends heartbeats, ends expired grace periods. */
+  sweep(): void {
+    const o = this.#o;
+    const now = o.clock.monotonic();
+    const heartbeat = now - this.#lastHeartbeat >= o.heartbeatIntervalMs;
+    if (heartbeat) this.#lastHeartbeat = now;
+    for (const link of [...this.#links]) {
+      if (!link.session && now - link.openedAt >= o.handshakeTimeoutMs)
+        this.#close(link, CloseCode.HandshakeTimeout, `no hello within ${o.handshakeTimeoutMs} ms`);
+      else if (now - link.lastReceivedAt >= o.idleTimeoutMs)
+        this.#close(link, CloseCode.Idle, `nothing received for ${o.idleTimeoutMs} ms`);
+      else if (heartbeat && link.session?.joined) {
+        const tick = link.session.runner.tick;
+        this.#send(link, {
+          type: MessageType.Heartbeat,
+          nonce: ++this.#nonce,
+          tick,
+          serverTime: o.clock.now(),
+        });
+      }
+    }
+    for (const session of [...this.#bySession.values()]) {
+      if (session.droppedAt !== undefined && now - session.droppedAt >= o.resumeGraceMs)
+        this.#end(session, 'disconnected');
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/** @module The session layer's metrics: connections, sessions in grace, closes by code, bytes and messages. */
+import { Counter, Gauge, getOrCreateMetric, type Registry } from '@tickline/kernel';
+
+/** Handles on the series (shared by every session layer of one registry). */
+export interface SessionMetrics {
+  connections(transport: string): { inc(): void; dec(): void };
+  sessions: { set(value: number): void };
+  closed(code: string): void;
+  bytesOut(transport: string): { inc(value: number): void };
+  messagesIn(transport: string): { inc(): void };
+}
+
+function metric<T>(registry: Registry, name: string, create: () => T): T {
+  return getOrCreateMetric(registry, name, create);
+}
+
+export function createSessionMetrics(registry: Registry): SessionMetrics {
+  const registers = [registry];
+  const connections = metric(
+    registry,
+    'tickline_game_connections',
+    () =>
+      new Gauge({
+        name: 'tickline_game_connections',
+        help: 'Open game connections.',
+        labelNames: ['transport'],
+        registers,
+      }),
+  );
+  const sessions = metric(
+    registry,
+    'tickline_game_sessions',
+    () =>
+      new Gauge({
+        name: 'tickline_game_sessions',
+        help: 'Game sessions, connected or inside their resume grace period.',
+        registers,
+      }),
+  );
+  const closed = metric(
+    registry,
+    'tickline_game_connections_closed_total',
+    () =>
+      new Counter({
+        name: 'tickline_game_connections_closed_total',
+        help: 'Game connections the server closed, by close code.',
+        labelNames: ['code'],
+        registers,
+      }),
+  );
+  const bytesOut = metric(
+    registry,
+    'tickline_game_bytes_out_total',
+    () =>
+      new Counter({
+        name: 'tickline_game_bytes_out_total',
+        help: 'Encoded game message bytes sent to clients (before framing).',
+        labelNames: ['transport'],
+        registers,
+      }),
+  );
+  const messagesIn = metric(
+    registry,
+    'tickline_game_messages_in_total',
+    () =>
+      new Counter({
+        name: 'tickline_game_messages_in_total',
+        help: 'Game messages received from clients.',
+        labelNames: ['transport'],
+        registers,
+      }),
+  );
+  return {
+    connections: (transport) => connections.labels({ transport }),
+    sessions,
+    closed: (code) => closed.labels({ code }).inc(),
+    bytesOut: (transport) => bytesOut.labels({ transport }),
+    messagesIn: (transport) => messagesIn.labels({ transport }),
+  };
+}

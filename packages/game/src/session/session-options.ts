@@ -1,0 +1,79 @@
+/** @module Limits and timings of the session layer, with their defaults in one place. */
+import { silentLogger, systemClock, type Clock, type Logger, type Registry } from '@tickline/kernel';
+import { systemScheduler, type Scheduler } from '../loop/scheduler.ts';
+import type { JoinTokens } from '../coordinator/join-token.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../protocol/codec.ts';
+
+/** Connection limits. */
+export interface SessionLimits {
+  /** Largest message (frame payload) accepted; larger closes the connection. @default 4 KiB */
+  maxMessageBytes?: number;
+  /** Sustained messages per second one connection may send. @default 40 */
+  maxMessagesPerSecond?: number;
+  /**
+   * Seconds of messages a connection may send at once on top of the rate: a client whose commands
+   * queued up behind a network or server stall is not taken for a flood. @default 5
+   */
+  burstSeconds?: number;
+  /** A connection whose unsent bytes exceed this is dropped as a slow consumer. @default 1 MiB */
+  maxBufferedBytes?: number;
+  /** A connection must say hello within this. @default 5_000 */
+  handshakeTimeoutMs?: number;
+  /** Server heartbeat period. @default 5_000 */
+  heartbeatIntervalMs?: number;
+  /** A connection silent for this long is closed (the player enters its grace period). @default 15_000 */
+  idleTimeoutMs?: number;
+  /** A dropped player stays in the zone this long, resumable; then it leaves. @default 30_000 */
+  resumeGraceMs?: number;
+}
+
+/** Options for {@link GameSessions}. */
+export interface GameSessionsOptions extends SessionLimits {
+  tokens: JoinTokens;
+  metrics: Registry;
+  /** @default silentLogger */
+  logger?: Logger;
+  /** @default systemClock */
+  clock?: Clock;
+  /** Drives the heartbeat sweep. @default systemScheduler */
+  scheduler?: Scheduler;
+}
+
+export type ResolvedSessionOptions = Required<GameSessionsOptions>;
+
+export const DEFAULT_SESSION_MAX_MESSAGE_BYTES = 4 * 1024;
+
+/** Fills in defaults and checks ranges. */
+export function resolveSessionOptions(options: GameSessionsOptions): ResolvedSessionOptions {
+  const resolved: ResolvedSessionOptions = {
+    tokens: options.tokens,
+    metrics: options.metrics,
+    logger: options.logger ?? silentLogger,
+    clock: options.clock ?? systemClock,
+    scheduler: options.scheduler ?? systemScheduler,
+    maxMessageBytes: Math.min(
+      options.maxMessageBytes ?? DEFAULT_SESSION_MAX_MESSAGE_BYTES,
+      DEFAULT_MAX_MESSAGE_BYTES,
+    ),
+    maxMessagesPerSecond: options.maxMessagesPerSecond ?? 40,
+    burstSeconds: options.burstSeconds ?? 5,
+    maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5_000,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5_000,
+    idleTimeoutMs: options.idleTimeoutMs ?? 15_000,
+    resumeGraceMs: options.resumeGraceMs ?? 30_000,
+  };
+  for (const key of [
+    'maxMessageBytes',
+    'maxMessagesPerSecond',
+    'burstSeconds',
+    'maxBufferedBytes',
+    'handshakeTimeoutMs',
+    'heartbeatIntervalMs',
+    'idleTimeoutMs',
+  ] as const) {
+    if (!(resolved[key] > 0)) throw new RangeError(`session option ${key} must be positive`);
+  }
+  if (!(resolved.resumeGraceMs >= 0)) throw new RangeError('session option resumeGraceMs must be ≥ 0');
+  return resolved;
+}

@@ -1,0 +1,28 @@
+/** @module The session layer's records: a connection (socket) and a session (a player in a zone). */
+import type { ZoneRunner } from '../loop/zone-runner.ts';
+import type { FloodGuard } from './flood-guard.ts';
+import type { GameConnection } from './connection.ts';
+
+/** One open connection. It has a session once its hello was accepted. */
+export interface Link {
+  readonly connection: GameConnection;
+  readonly flood: FloodGuard;
+  readonly openedAt: number;
+  lastReceivedAt: number;
+  session: Session | undefined;
+  closed: boolean;
+}
+
+/** A player in a zone, attached to a connection or waiting out its grace period. */
+export interface Session {
+  readonly sessionId: string;
+  readonly playerId: string;
+  readonly runner: ZoneRunner;
+  link: Link | undefined;
+  /** Monotonic time the connection dropped; undefined while connected. */
+  droppedAt: number | undefined;
+  /** The zone applied the join (a welcome went out, or will on resume). */
+  joined: boolean;
+  /** The player sent leave with this seq; the session ends when the zone acks it. */
+  leaveSeq: number | undefined;
+}

@@ -1,0 +1,226 @@
+import { createMetricsRegistry, ManualClock, systemClock, type EventEnvelope } from '@tickline/kernel';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createJoinTokens } from '../coordinator/join-token.ts';
+import { ZoneRunner } from '../loop/zone-runner.ts';
+import { MessageType } from '../protocol/messages.ts';
+import { GameSessions } from '../session/game-sessions.ts';
+import type { SessionLimits } from '../session/session-options.ts';
+import { Zone } from '../zone/zone.ts';
+import { TcpTransport } from './tcp-transport.ts';
+import { TestGameClient } from './test-client.ts';
+import { WsTransport } from './ws-transport.ts';
+
+const SECRET = 'transport-test-secret-of-32-bytes-or-more';
+const MAX_MESSAGE_BYTES = 1024;
+
+async function startServer(limits: SessionLimits = {}) {
+  const metrics = createMetricsRegistry({ processMetrics: false });
+  const events: EventEnvelope[] = [];
+  const tokenClock = new ManualClock(Date.now());
+  const tokens = createJoinTokens({ secret: SECRET, ttlMs: 5_000, clock: tokenClock });
+  const runner = new ZoneRunner({
+    zone: new Zone({ zoneId: 'z1', clock: systemClock, tickRateHz: 50 }),
+    events: { publish: (e) => events.push(e) },
+    metrics,
+  });
+  const sessions = new GameSessions({
+    tokens,
+    metrics,
+    maxMessageBytes: MAX_MESSAGE_BYTES,
+    heartbeatIntervalMs: 100,
+    idleTimeoutMs: 2_000,
+    handshakeTimeoutMs: 2_000,
+    resumeGraceMs: 2_000,
+    ...limits,
+  });
+  sessions.addZone(runner);
+  runner.start();
+  const tcp = new TcpTransport({ acceptor: sessions, host: '127.0.0.1', port: 0, closeGraceMs: 200 });
+  const tcpPort = await tcp.listen();
+  const ws = new WsTransport({ acceptor: sessions, closeGraceMs: 200 });
+  const wsPort = await ws.listen(0, '127.0.0.1');
+  const clients: TestGameClient[] = [];
+  const server = {
+    runner,
+    sessions,
+    events,
+    tokens,
+    tokenClock,
+    async connect(transport: 'tcp' | 'ws') {
+      const client =
+        transport === 'tcp'
+          ? await TestGameClient.tcp(tcpPort)
+          : await TestGameClient.ws(`ws://127.0.0.1:${wsPort}/game/ws`);
+      clients.push(client);
+      return client;
+    },
+    /** Connects, says hello with a fresh token for `playerId`, and waits for the welcome. */
+    async join(transport: 'tcp' | 'ws', playerId: string) {
+      const client = await server.connect(transport);
+      client.send({ type: MessageType.Hello, token: tokens.issue(playerId, 'z1').token });
+      const welcome = await client.next(MessageType.Welcome);
+      return { client, welcome };
+    },
+    async stop() {
+      for (const c of clients) c.drop();
+      sessions.close();
+      runner.stop();
+      await tcp.close();
+      await ws.close();
+    },
+  };
+  return server;
+}
+
+let server: Awaited<ReturnType<typeof startServer>> | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+describe.each(['tcp', 'ws'] as const)('game transports over %s', (transport) => {
+  it(`${transport} - a valid token joins; an expired or reused one is refused with its reason`, async () => {
+    server = await startServer();
+    const token = server.tokens.issue('alice', 'z1').token;
+    const alice = await server.connect(transport);
+    alice.send({ type: MessageType.Hello, token });
+    const welcome = await alice.next(MessageType.Welcome);
+    expect(welcome).toMatchObject({
+      playerId: 'alice',
+      zoneId: 'z1',
+      resumed: false,
+      x: 500,
+      y: 500,
+      lastSeq: 0,
+    });
+    const reuse = await server.connect(transport);
+    reuse.send({ type: MessageType.Hello, token });
+    expect((await reuse.ended).code).toBe('GAME_TOKEN_REUSED');
+    const expired = server.tokens.issue('bob', 'z1').token;
+    server.tokenClock.advance(5_000);
+    const late = await server.connect(transport);
+    late.send({ type: MessageType.Hello, token: expired });
+    const end = await late.ended;
+    expect(end.code).toBe('GAME_TOKEN_EXPIRED');
+    if (transport === 'ws') expect(end.wsCode).toBe(4401);
+  });
+
+  it(`${transport} - a move is acked with the authoritative position and reaches the neighbour as a delta`, async () => {
+    server = await startServer();
+    const a = await server.join(transport, 'a');
+    const b = await server.join(transport, 'b');
+    a.client.send({ type: MessageType.Move, seq: 1, tick: a.welcome.tick, x: 500.4, y: 500 });
+    const ack = await a.client.next(MessageType.Ack, (m) => m.seq === 1);
+    expect(ack).toMatchObject({ x: 500.4, y: 500 });
+    await b.client.next(MessageType.Delta, (d) => d.moved.some(([id, x]) => id === 'a' && x === 500.4));
+    a.client.send({ type: MessageType.Move, seq: 2, tick: a.welcome.tick + 1, x: 900, y: 900 });
+    const reject = await a.client.next(MessageType.Reject, (m) => m.seq === 2);
+    expect(reject).toMatchObject({ reason: 'GAME_TELEPORT', x: 500.4, y: 500 });
+    const moved = server.events.filter((e) => e.type === 'game.player.moved');
+    expect(moved).toHaveLength(1);
+  });
+
+  it(`${transport} - a malformed message closes only that connection; the others keep playing`, async () => {
+    server = await startServer();
+    const bad = await server.join(transport, 'bad');
+    const good = await server.join(transport, 'good');
+    bad.client.sendPayload(new Uint8Array([0xc1, 0xff, 0x00]));
+    expect((await bad.client.ended).code).toBe('GAME_PROTOCOL_MALFORMED');
+    good.client.send({ type: MessageType.Move, seq: 1, tick: good.welcome.tick, x: 500.3, y: 500 });
+    expect(await good.client.next(MessageType.Ack, (m) => m.seq === 1)).toMatchObject({ x: 500.3 });
+    expect(server.runner.zone.player('good')).toMatchObject({ x: 500.3, lastSeq: 1 });
+  });
+
+  it(`${transport} - an oversized message closes the connection with GAME_PROTOCOL_TOO_LARGE`, async () => {
+    server = await startServer();
+    const big = await server.join(transport, 'big');
+    if (transport === 'tcp') {
+      const header = Buffer.alloc(4);
+      header.writeUInt32BE(10 * 1024 * 1024);
+      big.client.sendWire(header);
+    } else big.client.sendPayload(new Uint8Array(MAX_MESSAGE_BYTES + 100));
+    expect((await big.client.ended).code).toBe('GAME_PROTOCOL_TOO_LARGE');
+    expect(server.runner.zone.player('big')).toBeDefined(); // in its grace period, zone untouched
+  });
+
+  it(`${transport} - a flood closes the connection with GAME_SESSION_FLOOD`, async () => {
+    server = await startServer({ maxMessagesPerSecond: 20, burstSeconds: 1 });
+    const flood = await server.join(transport, 'flood');
+    const other = await server.join(transport, 'calm');
+    for (let i = 0; i < 100; i++) flood.client.send({ type: MessageType.Ping, nonce: i });
+    expect((await flood.client.ended).code).toBe('GAME_SESSION_FLOOD');
+    other.client.send({ type: MessageType.Ping, nonce: 7 });
+    expect(await other.client.next(MessageType.Pong)).toMatchObject({ nonce: 7 });
+  });
+
+  it(`${transport} - the server sends heartbeats and closes a silent client as idle`, async () => {
+    server = await startServer({ idleTimeoutMs: 400 });
+    const quiet = await server.join(transport, 'quiet');
+    const beat = await quiet.client.next(MessageType.Heartbeat);
+    expect(beat.tick).toBeGreaterThanOrEqual(quiet.welcome.tick);
+    expect((await quiet.client.ended).code).toBe('GAME_SESSION_IDLE');
+    expect(server.sessions.sessionOf('quiet')).toMatchObject({ connected: false });
+  });
+
+  it(`${transport} - a hello must come first, and within the handshake timeout`, async () => {
+    server = await startServer({ handshakeTimeoutMs: 200 });
+    const rude = await server.connect(transport);
+    rude.send({ type: MessageType.Ping, nonce: 1 });
+    expect((await rude.ended).code).toBe('GAME_HANDSHAKE_REQUIRED');
+    const slow = await server.connect(transport);
+    expect((await slow.ended).code).toBe('GAME_HANDSHAKE_TIMEOUT');
+  });
+
+  it(`${transport} - a dropped player resumes within the grace period at its position`, async () => {
+    server = await startServer();
+    const first = await server.join(transport, 'r');
+    const watcher = await server.join(transport, 'w');
+    first.client.send({ type: MessageType.Move, seq: 1, tick: first.welcome.tick, x: 501, y: 500 });
+    await first.client.next(MessageType.Ack, (m) => m.seq === 1);
+    first.client.drop();
+    await first.client.ended;
+    const again = await server.connect(transport);
+    again.send({ type: MessageType.Hello, token: '', resumeSession: first.welcome.sessionId });
+    const welcome = await again.next(MessageType.Welcome);
+    expect(welcome).toMatchObject({
+      resumed: true,
+      x: 501,
+      y: 500,
+      lastSeq: 1,
+      sessionId: first.welcome.sessionId,
+    });
+    const view = await again.next(MessageType.Delta);
+    expect(view.entered.map(([id]) => id)).toEqual(['w']);
+    again.send({ type: MessageType.Move, seq: 2, tick: welcome.tick, x: 501.4, y: 500 });
+    expect(await again.next(MessageType.Ack, (m) => m.seq === 2)).toMatchObject({ x: 501.4 });
+    expect(server.events.filter((e) => e.type === 'game.player.left')).toHaveLength(0);
+    void watcher;
+  });
+
+  it(`${transport} - after the grace period the player left and game.player.left is published`, async () => {
+    server = await startServer({ resumeGraceMs: 200 });
+    const gone = await server.join(transport, 'gone');
+    gone.client.drop();
+    await gone.client.ended;
+    const deadline = Date.now() + 3000;
+    while (server.runner.zone.player('gone') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(server.runner.zone.player('gone')).toBeUndefined();
+    const left = server.events.find((e) => e.type === 'game.player.left');
+    expect(left?.data).toMatchObject({ playerId: 'gone', reason: 'disconnected' });
+    const late = await server.connect(transport);
+    late.send({ type: MessageType.Hello, token: '', resumeSession: gone.welcome.sessionId });
+    expect((await late.ended).code).toBe('GAME_SESSION_EXPIRED');
+  });
+
+  it(`${transport} - leave ends the session normally`, async () => {
+    server = await startServer();
+    const p = await server.join(transport, 'p');
+    p.client.send({ type: MessageType.Leave, seq: 1 });
+    const end = await p.client.ended;
+    expect(end.code).toBe('GAME_SESSION_ENDED');
+    if (transport === 'ws') expect(end.wsCode).toBe(1000);
+    expect(server.runner.zone.player('p')).toBeUndefined();
+    expect(server.events.find((e) => e.type === 'game.player.left')?.data).toMatchObject({ reason: 'left' });
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * @module The TCP transport: `node:net`, each message in a frame with a 4-byte big-endian length
+ * prefix (the protocol's {@link FrameDecoder}). An oversized frame closes the connection as soon
+ * as its header arrives, before anything is buffered.
+ */
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { encodeFrame, FrameDecoder } from '../protocol/framing.ts';
+import type { GameProtocolError } from '../protocol/errors.ts';
+import type { ConnectionAcceptor, GameConnection } from '../session/connection.ts';
+
+/** How long a closing connection may take to flush its Close frame before it is destroyed. @default 1_000 */
+export const DEFAULT_CLOSE_GRACE_MS = 1_000;
+
+/** Options for {@link TcpTransport}. */
+export interface TcpTransportOptions {
+  acceptor: ConnectionAcceptor;
+  /** @default '0.0.0.0' */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** @default DEFAULT_CLOSE_GRACE_MS */
+  closeGraceMs?: number;
+}
+
+export class TcpTransport {
+  readonly #o: TcpTransportOptions;
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  #port: number | undefined;
+
+  constructor(options: TcpTransportOptions) {
+    this.#o = options;
+    this.#server = createServer({ noDelay: true }, (socket) => this.#accept(socket));
+  }
+
+  /** The bound port once listening. */
+  get port(): number | undefined {
+    return this.#port;
+  }
+
+  /** Open sockets. */
+  get connections(): number {
+    return this.#sockets.size;
+  }
+
+  async listen(): Promise<number> {
+    const { host = '0.0.0.0', port } = this.#o;
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#port = (this.#server.address() as AddressInfo).port;
+    return this.#port;
+  }
+
+  /** Stops accepting and destroys remaining sockets (close them through the session layer first). */
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    if (!this.#server.listening) return;
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  #accept(socket: Socket): void {
+    this.#sockets.add(socket);
+    const graceMs = this.#o.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
+    const decoder = new FrameDecoder(this.#o.acceptor.maxMessageBytes);
+    let closing = false;
+    const connection: GameConnection = {
+      transport: 'tcp',
+      remote: `${socket.remoteAddress}:${socket.remotePort}`,
+      send(message) {
+        if (!closing && socket.writable) socket.write(encodeFrame(message));
+      },
+      get bufferedBytes() {
+        return socket.writableLength;
+      },
+      close(_code, _message, encodedClose) {
+        if (closing) return;
+        closing = true;
+        if (socket.writable) socket.end(encodeFrame(encodedClose));
+        socket.setTimeout(0);
+        setTimeout(() => socket.destroy(), graceMs).unref();
+      },
+      cork: () => socket.cork(),
+      uncork: () => socket.uncork(),
+    };
+    const handler = this.#o.acceptor.open(connection);
+    socket.on('data', (chunk: Buffer) => {
+      if (closing) return;
+      let frames: Buffer[];
+      try {
+        frames = decoder.push(chunk);
+      } catch (error) {
+        const e = error as GameProtocolError;
+        handler.onProtocolError(e.code ?? 'GAME_PROTOCOL_MALFORMED', e.message);
+        return;
+      }
+      for (const frame of frames) {
+        if (closing) break;
+        handler.onMessage(frame);
+      }
+    });
+    // 'close' always follows 'error'; the session layer learns of the end there.
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      this.#sockets.delete(socket);
+      closing = true;
+      handler.onClose();
+    });
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * @module The WebSocket transport (`ws`): one binary frame per message. It mounts on an existing
+ * HTTP server at a path (`noServer` + the server's `upgrade` event, so it shares the API's port)
+ * or listens on its own port. Text frames and frames over the message limit close the connection
+ * with a reason; frames over twice the limit are cut off by `ws` itself (close 1009).
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ConnectionAcceptor, GameConnection } from '../session/connection.ts';
+import { wsCloseCode } from './close-status.ts';
+import { DEFAULT_CLOSE_GRACE_MS } from './tcp-transport.ts';
+
+/** The default path of the game WebSocket endpoint. */
+export const DEFAULT_GAME_WS_PATH = '/game/ws';
+
+/** Options for {@link WsTransport}. */
+export interface WsTransportOptions {
+  acceptor: ConnectionAcceptor;
+  /** @default DEFAULT_GAME_WS_PATH */
+  path?: string;
+  /** @default DEFAULT_CLOSE_GRACE_MS */
+  closeGraceMs?: number;
+}
+
+export class WsTransport {
+  readonly path: string;
+  readonly #o: WsTransportOptions;
+  readonly #wss: WebSocketServer;
+  readonly #sockets = new Set<WebSocket>();
+  #own: Server | undefined;
+
+  constructor(options: WsTransportOptions) {
+    this.#o = options;
+    this.path = options.path ?? DEFAULT_GAME_WS_PATH;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      // Room to read a slightly oversized message and close with our own reason.
+      maxPayload: 2 * options.acceptor.maxMessageBytes,
+    });
+  }
+
+  get connections(): number {
+    return this.#sockets.size;
+  }
+
+  /** Routes `upgrade` requests for the path on `server` here; other paths are left to other listeners. */
+  attach(server: Server): () => void {
+    const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+      const url = request.url ?? '/';
+      const at = url.indexOf('?');
+      if ((at === -1 ? url : url.slice(0, at)) === this.path) this.handleUpgrade(request, socket, head);
+      else if (server.listenerCount('upgrade') === 1)
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    };
+    server.on('upgrade', onUpgrade);
+    return () => server.off('upgrade', onUpgrade);
+  }
+
+  /** Listens on its own HTTP server (standalone mode). Returns the bound port. */
+  async listen(port: number, host = '0.0.0.0'): Promise<number> {
+    const server = (this.#own = createServer((_request, response) => {
+      response.writeHead(426, { connection: 'close' }).end();
+    }));
+    this.attach(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    return (server.address() as AddressInfo).port;
+  }
+
+  /** Completes a WebSocket upgrade for a request already routed to the path. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, socket as Socket, request));
+  }
+
+  /** Terminates remaining sockets and the standalone server. */
+  async close(): Promise<void> {
+    for (const ws of this.#sockets) ws.terminate();
+    const own = this.#own;
+    if (own?.listening) await new Promise<void>((resolve) => own.close(() => resolve()));
+  }
+
+  #accept(ws: WebSocket, socket: Socket, request: IncomingMessage): void {
+    this.#sockets.add(ws);
+    const graceMs = this.#o.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
+    const maxBytes = this.#o.acceptor.maxMessageBytes;
+    let closing = false;
+    const connection: GameConnection = {
+      transport: 'ws',
+      remote: `${request.socket.remoteAddress}:${request.socket.remotePort}`,
+      send(message) {
+        if (!closing && ws.readyState === ws.OPEN) ws.send(message, { binary: true });
+      },
+      get bufferedBytes() {
+        return ws.bufferedAmount;
+      },
+      close(code, _message, encodedClose) {
+        if (closing) return;
+        closing = true;
+        if (ws.readyState === ws.OPEN) {
+          ws.send(encodedClose, { binary: true });
+          ws.close(wsCloseCode(code), code);
+        }
+        setTimeout(() => ws.terminate(), graceMs).unref();
+      },
+      cork: () => socket.cork(),
+      uncork: () => socket.uncork(),
+    };
+    const handler = this.#o.acceptor.open(connection);
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (closing) return;
+      if (!isBinary)
+        return handler.onProtocolError('GAME_PROTOCOL_MALFORMED', 'text frames are not accepted');
+      if (data.length > maxBytes)
+        return handler.onProtocolError(
+          'GAME_PROTOCOL_TOO_LARGE',
+          `message of ${data.length} bytes exceeds ${maxBytes}`,
+        );
+      handler.onMessage(data);
+    });
+    // `ws` closes the socket itself after an error (e.g. 1009 for a frame over maxPayload).
+    ws.on('error', () => {});
+    ws.on('close', () => {
+      this.#sockets.delete(ws);
+      closing = true;
+      handler.onClose();
+    });
+  }
+}
