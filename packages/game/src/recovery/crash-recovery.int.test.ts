@@ -1,0 +1,180 @@
+/**
+ * The crash test: a child process runs a zone of 1,000 scripted players (hot snapshots to Redis
+ * every second, cold ones to PostgreSQL, events to a file-backed embedded log) and is killed with
+ * SIGKILL. Recovery from each source must equal the same script replayed in this process, at the
+ * last event the recovered state holds — nothing the log acknowledged is lost, and only commands
+ * whose events never left the dead process are missing.
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createEmbeddedEventLog, type EmbeddedEventLog } from '@tickline/eventlog';
+import { createMetricsRegistry, ManualClock } from '@tickline/kernel';
+import { createPostgresSql, migrate, type Sql } from '@tickline/store';
+import {
+  createDatabase,
+  providedPostgres,
+  startRedis,
+  tempDir,
+  type RedisServerHandle,
+  type TempDir,
+} from '@tickline/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createMemorySnapshotStore } from '../snapshots/memory-snapshot-store.ts';
+import { createRedisSnapshotStore, type RedisSnapshotStore } from '../snapshots/redis-snapshot-store.ts';
+import { createSqlSnapshotStore } from '../snapshots/sql-snapshot-store.ts';
+import { PlayerJoined, PlayerLeft } from '../zone/events.ts';
+import { Zone } from '../zone/zone.ts';
+import { crashScript, crashZoneOptions, type CrashZoneConfig } from './fixtures/crash-zone-config.ts';
+import { positionsOf } from './fixtures/scripted-players.ts';
+import { recoverZone, type RecoveryResult } from './recover-zone.ts';
+
+const CHILD = fileURLToPath(new URL('./fixtures/crash-zone-child.ts', import.meta.url));
+const PLAYERS = 1_000;
+/** Ticks the child plays before it is killed (6 s at 20 Hz: several hot and cold snapshots). */
+const KILL_AFTER_TICK = 120;
+const RECOVERY_BUDGET_MS = 1_000;
+
+type Positions = ReturnType<typeof positionsOf>;
+
+/**
+ * Replays the script in a fresh zone and returns its positions right after each target seq — a
+ * target inside a tick gets that tick's events up to it, applied to the state before the tick.
+ */
+function referenceAt(config: CrashZoneConfig, targets: number[]): Map<number, Positions> {
+  const zone = new Zone(crashZoneOptions(config, new ManualClock(0)));
+  const script = crashScript(config.players);
+  const out = new Map<number, Positions>();
+  const pending = [...new Set(targets)].sort((a, b) => a - b);
+  let seq = 0;
+  while (pending.length > 0) {
+    const before = new Map(positionsOf(zone).map((p) => [p.id, p]));
+    for (const command of script.commands(zone)) zone.enqueue(command);
+    const { events } = zone.step();
+    for (const e of events) {
+      const d = e.data as { playerId: string; x: number; y: number };
+      if (e.type === PlayerLeft.type) before.delete(d.playerId);
+      else before.set(d.playerId, { id: d.playerId, x: d.x, y: d.y });
+      seq = e.seq;
+      while (pending[0] === seq) {
+        const sorted = [...before.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        out.set(pending.shift()!, sorted);
+      }
+    }
+    if (zone.tick > 100_000) throw new Error(`the script never reached seq ${pending[0]}`);
+  }
+  return out;
+}
+
+const postgres = providedPostgres(inject);
+
+describe.skipIf(!postgres.url)(`zone crash recovery (kill -9) ${postgres.skipReason ?? ''}`, () => {
+  let redis: RedisServerHandle;
+  let dir: TempDir;
+  let sql: Sql;
+  let hot: RedisSnapshotStore;
+  let log: EmbeddedEventLog;
+  let config: CrashZoneConfig;
+  let lastReport = { tick: 0, lastSeq: 0, confirmedSeq: 0 };
+  let logOpenMs = 0;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    dir = await tempDir('tickline-game-crash');
+    const postgresUrl = await createDatabase(postgres.url!, 'game_crash');
+    sql = await createPostgresSql({ url: postgresUrl });
+    await migrate(sql);
+    config = {
+      zoneId: 'crash-zone',
+      players: PLAYERS,
+      logDir: `${dir.path}/log`,
+      spillDir: `${dir.path}/spill`,
+      redisUrl: redis.url,
+      postgresUrl,
+      coldIntervalMs: 2_000,
+    };
+    const child = spawn(process.execPath, [CHILD, JSON.stringify(config)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      const [kind, tick, lastSeq, confirmedSeq] = line.split(' ');
+      if (kind !== 'TICK') return;
+      lastReport = { tick: Number(tick), lastSeq: Number(lastSeq), confirmedSeq: Number(confirmedSeq) };
+      if (lastReport.tick >= KILL_AFTER_TICK) child.kill('SIGKILL');
+    });
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const signal = await exited;
+    clearTimeout(guard);
+    expect(lastReport.tick, `child died early: ${stderr}`).toBeGreaterThanOrEqual(KILL_AFTER_TICK);
+    expect(signal).toBe('SIGKILL');
+    hot = createRedisSnapshotStore({ url: redis.url });
+    await hot.ready();
+    const opened = performance.now();
+    log = await createEmbeddedEventLog({ dir: config.logDir });
+    logOpenMs = performance.now() - opened;
+  }, 90_000);
+
+  afterAll(async () => {
+    await log?.close();
+    await hot?.close();
+    await sql?.close();
+    await redis?.cleanup();
+    await dir?.remove();
+  });
+
+  let fromLog: RecoveryResult;
+  let reference: Map<number, Positions>;
+  const metrics = createMetricsRegistry({ processMetrics: false });
+  const seqOf = (r: RecoveryResult) => r.zone.snapshot().lastEventSeq;
+  const recover = (stores: Pick<Parameters<typeof recoverZone>[0], 'hot' | 'cold'>) =>
+    recoverZone({ zone: crashZoneOptions(config, new ManualClock(0)), log, metrics, ...stores });
+
+  it('crash recovery - from the hot snapshot in Redis: under a second, equal to the script at its last event', async () => {
+    fromLog = await recover({});
+    const r = await recover({ hot, cold: createSqlSnapshotStore({ sql }) });
+    reference = referenceAt(config, [seqOf(r), seqOf(fromLog)]);
+    console.log(
+      `crash recovery: ${PLAYERS} players, killed at tick ~${lastReport.tick}; hot (Redis) recovery ` +
+        `${r.durationMs.toFixed(1)} ms (snapshot tick ${r.snapshot?.tick}, ${r.replay?.applied} events replayed ` +
+        `of ${r.replay?.scanned} read); embedded log open ${logOpenMs.toFixed(0)} ms`,
+    );
+    expect(r.source).toBe('hot');
+    expect(r.zone.size).toBeGreaterThan(PLAYERS * 0.9);
+    expect(r.durationMs).toBeLessThan(RECOVERY_BUDGET_MS);
+    // Nothing the log acknowledged is lost, and the snapshot's moves count even if their events died.
+    expect(seqOf(r)).toBeGreaterThanOrEqual(lastReport.confirmedSeq);
+    expect(seqOf(r)).toBeGreaterThanOrEqual(seqOf(fromLog));
+    expect(positionsOf(r.zone)).toEqual(reference.get(seqOf(r)));
+  });
+
+  it('crash recovery - from the cold snapshot in PostgreSQL plus the log: the state the log holds', async () => {
+    const r = await recover({ hot: createMemorySnapshotStore(), cold: createSqlSnapshotStore({ sql }) });
+    console.log(
+      `crash recovery: cold (PostgreSQL) + replay ${r.durationMs.toFixed(1)} ms (snapshot tick ${r.snapshot?.tick}, ` +
+        `${r.replay?.applied} events replayed)`,
+    );
+    expect(r.source).toBe('cold');
+    expect(r.replay!.applied).toBeGreaterThan(0);
+    expect(seqOf(r)).toBe(seqOf(fromLog));
+    expect(positionsOf(r.zone)).toEqual(reference.get(seqOf(r)));
+  });
+
+  it('crash recovery - from the log alone: the same state, every event since the start replayed', () => {
+    console.log(
+      `crash recovery: log replay ${fromLog.durationMs.toFixed(1)} ms (${fromLog.replay?.applied} events, ` +
+        `${fromLog.gaps} seq gaps)`,
+    );
+    expect(fromLog.source).toBe('replay');
+    expect(fromLog.gaps).toBe(0);
+    expect(fromLog.replay!.applied).toBe(seqOf(fromLog));
+    expect(seqOf(fromLog)).toBeGreaterThanOrEqual(lastReport.confirmedSeq);
+    expect(positionsOf(fromLog.zone)).toEqual(reference.get(seqOf(fromLog)));
+    expect(PlayerJoined.type).toBe('game.player.joined');
+  });
+});
