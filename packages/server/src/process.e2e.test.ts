@@ -62,6 +62,11 @@ describe('process - tickline start', () => {
         'account-snapshot-outbox',
         'account-snapshots',
         'realtime-delivery',
+        'market-jobs',
+        'market-trades',
+        'market-candles',
+        'market-collector',
+        'market-delivery',
         'http',
       ]);
 

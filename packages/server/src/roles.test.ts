@@ -28,8 +28,8 @@ describe('roles - table', () => {
   it('roles - the help text names each role, what runs now and what comes later', () => {
     const text = describeRoles();
     for (const role of Object.values(RoleName)) expect(text).toMatch(new RegExp(`^  ${role} `, 'm'));
-    expect(text).toContain('later: market sources, candle aggregation');
-    expect(text).toContain('runs now: eventlog, publisher, http');
+    expect(text).toContain('later: notifications, operations API');
+    expect(text).toContain('runs now: eventlog, publisher, sql, market, http');
   });
 
   it('roles - gateways authenticate and stream, platform processes project, all does both', () => {
@@ -39,8 +39,9 @@ describe('roles - table', () => {
       'rate-limit',
       'realtime',
       'realtime-delivery',
+      'market',
     ]);
-    expect(componentsFor('platform')).toEqual(['sql', 'account-snapshots']);
+    expect(componentsFor('platform')).toEqual(['sql', 'account-snapshots', 'market']);
     expect(componentsFor('all')).toEqual([
       'sql',
       'identity',
@@ -48,10 +49,11 @@ describe('roles - table', () => {
       'realtime',
       'account-snapshots',
       'realtime-delivery',
+      'market',
     ]);
-    expect(componentsFor('collector')).toEqual([]);
+    expect(componentsFor('collector')).toEqual(['sql', 'market']);
     expect(describeRoles()).toContain(
-      'runs now: eventlog, eventlog-dlq, publisher, sql, identity, rate-limit, realtime, realtime-delivery, http',
+      'runs now: eventlog, eventlog-dlq, publisher, sql, identity, rate-limit, realtime, realtime-delivery, market, http',
     );
   });
 });

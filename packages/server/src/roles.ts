@@ -29,6 +29,8 @@ export const DomainComponent = {
   Realtime: 'realtime',
   AccountSnapshots: 'account-snapshots',
   RealtimeDelivery: 'realtime-delivery',
+  /** Market data: collector, projections and jobs, live channels — the parts of the role (market-component.ts). */
+  Market: 'market',
 } as const;
 export type DomainComponent = (typeof DomainComponent)[keyof typeof DomainComponent];
 
@@ -39,8 +41,13 @@ const GATEWAY_COMPONENTS = [
   DomainComponent.RateLimit,
   DomainComponent.Realtime,
   DomainComponent.RealtimeDelivery,
+  DomainComponent.Market,
 ] as const;
-const PLATFORM_COMPONENTS = [DomainComponent.Sql, DomainComponent.AccountSnapshots] as const;
+const PLATFORM_COMPONENTS = [
+  DomainComponent.Sql,
+  DomainComponent.AccountSnapshots,
+  DomainComponent.Market,
+] as const;
 
 /** What one role runs. */
 export interface RoleSpec {
@@ -61,7 +68,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     summary: 'everything in one process (the embedded default)',
     services: ALL_SHARED,
     components: Object.values(DomainComponent),
-    pending: ['market collectors', 'game zones', 'notifications', 'strategy runtime', 'dashboard'],
+    pending: ['game zones', 'notifications', 'strategy runtime', 'dashboard'],
   },
   gateway: {
     summary: 'HTTP API, SSE and WebSocket delivery; fans out through the log',
@@ -72,8 +79,9 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
   collector: {
     summary: 'market data sources: normalize, validate, publish',
     services: PRODUCER_ONLY,
-    components: [],
-    pending: ['market sources', 'candle aggregation'],
+    // The database only for the quarantine of rejected messages.
+    components: [DomainComponent.Sql, DomainComponent.Market],
+    pending: [],
   },
   game: {
     summary: 'game zones: fixed-tick loop, TCP and WebSocket transports',
@@ -85,7 +93,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     summary: 'event consumers projecting into SQL; operations API',
     services: ALL_SHARED,
     components: PLATFORM_COMPONENTS,
-    pending: ['market projections', 'notifications', 'operations API'],
+    pending: ['notifications', 'operations API'],
   },
   strategy: {
     summary: 'sandboxed strategies, backtests and live signals',

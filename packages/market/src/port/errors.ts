@@ -19,6 +19,11 @@ export const MarketErrorCodes = defineErrorCodes({
     resolve: 'Pass integer periods ≥ 1 and equally long high/low/close/volume arrays.',
     httpStatus: 400,
   },
+  MARKET_SYMBOL_NOT_FOUND: {
+    meaning: 'A market route named a symbol that is neither configured nor stored.',
+    resolve: 'Use a symbol from GET /api/v1/markets (canonical BASE-QUOTE, upper case).',
+    httpStatus: 404,
+  },
   MARKET_CSV_HEADER: {
     meaning: 'A CSV replay file lacks the columns for trades or candles.',
     resolve:

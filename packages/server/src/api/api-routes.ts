@@ -9,6 +9,7 @@ import { realtimeRoutes, type RealtimeGateway, type StreamTicketIssuer } from '@
 import type { SqlQueryable } from '@tickline/store';
 import type { FastifyInstance } from 'fastify';
 import { rateLimitPlugin } from '../http/plugins/rate-limit/rate-limit-plugin.ts';
+import { registerMarketRoutes, type MarketRoutesOptions } from '../market/market-routes.ts';
 import type { RateLimiter } from '../http/plugins/rate-limit/rate-limiter.ts';
 import { registerAccountRoutes } from './accounts-routes.ts';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
@@ -26,6 +27,8 @@ export interface ApiRoutesOptions {
   gateway: RealtimeGateway<StreamPrincipal>;
   /** Limits every `/api/v1` route; absent when rate limiting is off. */
   limiter: RateLimiter | undefined;
+  /** The market routes, where market data runs. */
+  market?: MarketRoutesOptions;
 }
 
 /** Registers everything on `app` (the root instance). */
@@ -49,6 +52,7 @@ export async function registerApiRoutes(app: FastifyInstance, options: ApiRoutes
       await scope.register(identityRoutes, { service: options.identity });
       registerAccountRoutes(scope, { identity: options.identity, sql: options.sql });
       registerStreamTicketRoutes(scope, options);
+      if (options.market) registerMarketRoutes(scope, options.market);
     },
     { prefix: API_PREFIX },
   );

@@ -68,7 +68,36 @@ describe('config - tickline schema', () => {
         maxConnections: 50000,
         maxConnectionAgeMs: 3600000,
       },
+      market: {
+        enabled: true,
+        symbols: ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'],
+        sources: [
+          {
+            kind: 'simulator',
+            markets: [
+              { symbol: 'BTC-USDT', startPrice: 60000 },
+              { symbol: 'ETH-USDT', startPrice: 3000 },
+              { symbol: 'SOL-USDT', startPrice: 150 },
+            ],
+          },
+        ],
+        validation: { maxFutureMs: 5000, maxPastMs: 86400000 },
+        candles: { intervals: ['1s', '1m', '5m', '15m', '1h', '1d'], graceMs: 5000, updateIntervalMs: 250 },
+        tickerIntervalMs: 250,
+        jobs: { partitionMaintenance: '7 * * * *' },
+        retention: { tradesMs: 2592000000, candlesMs: 63072000000 },
+      },
     });
+  });
+
+  it('schema - market sources come from a JSON array in the environment and are checked', () => {
+    const config = loadTicklineConfig({
+      env: { TICKLINE_MARKET_SOURCES: '[{"type":"csv","files":["t.csv"],"speed":"max"}]' },
+    });
+    expect(config.market.sources).toEqual([{ kind: 'csv', files: ['t.csv'], speed: 'max' }]);
+    expect(
+      message(() => loadTicklineConfig({ env: { TICKLINE_MARKET_SOURCES: '[{"type":"ftp"}]' } })),
+    ).toMatch(/^config error: market\.sources/);
   });
 
   it('schema - the brief example: a bad port names field, variable, value and range', () => {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AuthSchema } from './auth-schema.ts';
 import { DatabaseSchema } from './database-schema.ts';
 import { RealtimeSchema } from './realtime-schema.ts';
+import { MarketSchema } from '../market/market-config-schema.ts';
 
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024; // 1 MiB
@@ -224,6 +225,7 @@ export const TicklineConfigSchema = z.strictObject({
   database: DatabaseSchema.prefault({}),
   auth: AuthSchema.prefault({}),
   realtime: RealtimeSchema.prefault({}),
+  market: MarketSchema.prefault({}),
 });
 
 /** The validated, frozen config every component receives (or a slice of it). */

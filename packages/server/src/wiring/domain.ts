@@ -10,6 +10,7 @@ import { ACCOUNT_SNAPSHOTS_CONSUMER, createSnapshotHandler } from '../accounts/s
 import { createSnapshotOutbox } from '../accounts/snapshot-outbox.ts';
 import { registerApiRoutes } from '../api/api-routes.ts';
 import type { ResolvedConfig } from '../config/load.ts';
+import { createMarketComponent, type MarketComponent } from '../market/market-component.ts';
 import type { SharedServices } from '../process/runtime.ts';
 import { componentsFor, DomainComponent } from '../roles.ts';
 import { createConsumerService } from './consumer.ts';
@@ -34,6 +35,7 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
   let identity: IdentityComponent | undefined;
   let rateLimit: RateLimitComponent | undefined;
   let realtime: RealtimeComponent | undefined;
+  let market: MarketComponent | undefined;
 
   function components(shared: SharedServices): Service[] {
     if (wanted.size === 0) return [];
@@ -77,6 +79,18 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
         }),
       );
     }
+    if (wanted.has(DomainComponent.Market) && config.market.enabled) {
+      const started = realtime;
+      market = createMarketComponent({
+        config,
+        shared,
+        sql,
+        publisher,
+        registry,
+        hub: started ? () => started.hub : undefined,
+      });
+      list.push(...market.services);
+    }
     return list;
   }
 
@@ -90,6 +104,15 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
       ticketTtlMs: config.auth.streamTicketTtlMs,
       gateway: started.realtime.gateway,
       limiter: rateLimit?.limiter,
+      ...(market
+        ? {
+            market: {
+              view: market.view,
+              identity: started.identity.identity,
+              symbols: config.market.symbols,
+            },
+          }
+        : {}),
     });
     // The dashboard on the same port; its wildcard route yields to every route above.
     await registerWebApp(app);

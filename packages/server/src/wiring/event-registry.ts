@@ -4,10 +4,15 @@
  */
 import { IDENTITY_EVENTS } from '@tickline/identity';
 import { EventRegistry, type EventDefinition } from '@tickline/kernel';
+import { MARKET_EVENTS } from '@tickline/market';
 import { ACCOUNT_EVENTS } from '../accounts/account-events.ts';
 
 /** Every event definition of the process. */
-export const PROCESS_EVENTS: readonly EventDefinition<any>[] = [...IDENTITY_EVENTS, ...ACCOUNT_EVENTS];
+export const PROCESS_EVENTS: readonly EventDefinition<any>[] = [
+  ...IDENTITY_EVENTS,
+  ...ACCOUNT_EVENTS,
+  ...MARKET_EVENTS,
+];
 
 /** A registry holding {@link PROCESS_EVENTS}. */
 export function createProcessEventRegistry(): EventRegistry {

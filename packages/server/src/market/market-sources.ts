@@ -1,0 +1,33 @@
+/** @module The configured market sources, built through the market package's source registry. */
+import type { Registry } from '@tickline/kernel';
+import { createSource, parseSourceConfig, sourceSubscription, type CollectorSource } from '@tickline/market';
+import type { MarketConfig } from './market-config-schema.ts';
+
+/** The collector's sources, and every symbol they name (accepted besides `market.symbols`). */
+export interface ConfiguredSources {
+  sources: CollectorSource[];
+  symbols: Set<string>;
+}
+
+/**
+ * Validates each entry against its kind's full schema (throws KERNEL_CONFIG_INVALID naming the
+ * field) and builds it. CSV sources are replays: no age bounds, candles on data time.
+ */
+export function createConfiguredSources(
+  market: Pick<MarketConfig, 'sources' | 'symbols'>,
+  metrics: Registry,
+): ConfiguredSources {
+  const symbols = new Set<string>(market.symbols);
+  const sources = market.sources.map((entry): CollectorSource => {
+    const config = parseSourceConfig(entry);
+    const subscription = sourceSubscription(config);
+    for (const symbol of subscription.symbols) symbols.add(symbol);
+    return {
+      source: createSource(config, { metrics }),
+      symbols: subscription.symbols,
+      kinds: subscription.kinds,
+      replay: config.kind === 'csv',
+    };
+  });
+  return { sources, symbols };
+}

@@ -1,0 +1,17 @@
+/** @module What the market routes read: the database, the latest-value store, sources and jobs. */
+import type { JobScheduler, LatestStore, SourceReport, SourceState } from '@tickline/market';
+import type { Sql } from '@tickline/store';
+
+/** A source as `/markets/sources` shows it: the collector's report, or the last status event seen. */
+export type SourceView = Pick<SourceReport, 'name' | 'exchange' | 'since' | 'detail'> & {
+  state: SourceState;
+} & Partial<Omit<SourceReport, 'name' | 'exchange' | 'since' | 'detail' | 'state'>>;
+
+/** The market side of a process, for the routes. */
+export interface MarketView {
+  sql: () => Sql;
+  latest: LatestStore;
+  /** Present where the scheduled jobs run (platform, all). */
+  jobs: JobScheduler | undefined;
+  sources(): SourceView[];
+}
