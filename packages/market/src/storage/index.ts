@@ -21,6 +21,7 @@ export {
   DEFAULT_CANDLE_PARTITIONS_AHEAD,
   DEFAULT_CANDLE_RETENTION_MS,
   DEFAULT_PARTITIONS_BEHIND,
+  DEFAULT_CANDLE_INTERVAL_RETENTION_MS,
 } from './partition-maintenance.ts';
 export {
   createTradeProjection,
@@ -46,6 +47,7 @@ export type {
   PartitionPolicy,
   PartitionMaintenanceOptions,
   PartitionMaintenanceResult,
+  MarketPartitionMaintenanceResult,
   ResolvedPartitionPolicy,
 } from './partition-maintenance.ts';
 export type { MarketProjection, MarketProjectionOptions } from './projections.ts';

@@ -4,6 +4,7 @@
  * `partition-maintenance` job).
  */
 import type { Sql } from '@tickline/store';
+import type { CandleInterval } from '../port/market-message.ts';
 import { partitionsAround } from './partition-periods.ts';
 import {
   dropPartitionsBefore,
@@ -25,6 +26,12 @@ export const DEFAULT_CANDLE_PARTITIONS_AHEAD = 2;
 export const DEFAULT_CANDLE_RETENTION_MS = 730 * DAY_MS;
 /** Partitions created before the current one, so a restart's backfill finds a home. */
 export const DEFAULT_PARTITIONS_BEHIND = 1;
+/**
+ * Shorter retention for fine candles, which a monthly partition cannot express: 1s candles are
+ * 86,400 rows a day per market, so they are kept for two days.
+ */
+export const DEFAULT_CANDLE_INTERVAL_RETENTION_MS: Readonly<Partial<Record<CandleInterval, number>>> =
+  Object.freeze({ '1s': 2 * DAY_MS });
 
 /** How one table is kept. */
 export interface PartitionPolicy {
@@ -42,6 +49,18 @@ export interface PartitionMaintenanceOptions {
   trades?: PartitionPolicy;
   /** @default { ahead: 2, behind: 1, retentionMs: 730 days } (monthly partitions) */
   candles?: PartitionPolicy;
+  /**
+   * Candles of these intervals are deleted row by row once older than the given age (inside the
+   * partitions the table-wide retention keeps). @default { '1s': 2 days }
+   */
+  candleIntervalRetentionMs?: Partial<Record<CandleInterval, number>>;
+}
+
+/** What one pass did: per table, and the fine candles deleted by interval retention. */
+export interface MarketPartitionMaintenanceResult {
+  trades: PartitionMaintenanceResult;
+  candles: PartitionMaintenanceResult;
+  candleRowsDeleted: number;
 }
 
 /** The options with every default applied. */
@@ -102,10 +121,19 @@ export async function maintainMarketPartitions(
   sql: Sql,
   nowMs: number,
   options: PartitionMaintenanceOptions = {},
-): Promise<Record<'trades' | 'candles', PartitionMaintenanceResult>> {
+): Promise<MarketPartitionMaintenanceResult> {
   const policies = resolvePartitionPolicies(options);
-  return {
-    trades: await maintainTable(sql, MARKET_TRADES_TABLE, policies.trades, nowMs),
-    candles: await maintainTable(sql, MARKET_CANDLES_TABLE, policies.candles, nowMs),
-  };
+  const trades = await maintainTable(sql, MARKET_TRADES_TABLE, policies.trades, nowMs);
+  const candles = await maintainTable(sql, MARKET_CANDLES_TABLE, policies.candles, nowMs);
+  let candleRowsDeleted = 0;
+  const byInterval = options.candleIntervalRetentionMs ?? DEFAULT_CANDLE_INTERVAL_RETENTION_MS;
+  for (const [interval, retentionMs] of Object.entries(byInterval)) {
+    if (retentionMs === undefined) continue;
+    const { rowCount } = await sql.query(
+      'delete from market_candles where interval = $1 and open_time < $2',
+      [interval, new Date(nowMs - retentionMs)],
+    );
+    candleRowsDeleted += rowCount;
+  }
+  return { trades, candles, candleRowsDeleted };
 }

@@ -8,7 +8,6 @@
 import type { EventEnvelope } from '@tickline/kernel';
 import {
   createSqlProjection,
-  insertRows,
   type ProjectionContext,
   type ProjectionResult,
   type Sql,
@@ -17,7 +16,9 @@ import {
 } from '@tickline/store';
 import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles/events.ts';
 import type { Candle, Trade } from '../port/market-message.ts';
-import { touchSymbols, upsertCandles, type CandleWrite } from './candle-writes.ts';
+import { upsertCandles, type CandleWrite } from './candle-writes.ts';
+import { touchSymbols } from './symbol-writes.ts';
+import { insertTrades } from './trade-writes.ts';
 
 /** Durable consumer name of the trade projection. */
 export const MARKET_TRADES_CONSUMER = 'market-trades';
@@ -41,46 +42,11 @@ export interface MarketProjection {
   apply(events: readonly EventEnvelope[], context?: ProjectionContext): Promise<ProjectionResult>;
 }
 
-interface TradeRow extends Record<string, unknown> {
-  exchange: string;
-  symbol: string;
-  trade_id: string;
-  exchange_time: Date;
-  price: number;
-  size: number;
-  side: string;
-  received_at: Date;
-  seq: number | null;
-}
-
-const TRADE_COLUMNS = {
-  exchange: 'text',
-  symbol: 'text',
-  trade_id: 'text',
-  exchange_time: 'timestamptz',
-  price: 'float8',
-  size: 'float8',
-  side: 'text',
-  received_at: 'timestamptz',
-  seq: 'int8',
-} as const;
-
 /** Writes the trades of `events` (other types ignored); returns the rows inserted. */
 export async function projectTrades(tx: SqlTx, events: readonly EventEnvelope[]): Promise<number> {
   const trades = events.filter((e) => e.type === MarketTrade.type).map((e) => e.data as Trade);
   if (trades.length === 0) return 0;
-  const rows = trades.map((t): TradeRow => ({
-    exchange: t.exchange,
-    symbol: t.symbol,
-    trade_id: t.tradeId,
-    exchange_time: new Date(t.exchangeTime),
-    price: t.price,
-    size: t.size,
-    side: t.side,
-    received_at: new Date(t.receivedAt),
-    seq: t.seq ?? null,
-  }));
-  const inserted = await insertRows(tx, { table: 'market_trades', columns: TRADE_COLUMNS, rows });
+  const inserted = await insertTrades(tx, trades);
   await touchSymbols(
     tx,
     trades.map((t) => ({ exchange: t.exchange, symbol: t.symbol, timeMs: t.exchangeTime, price: t.price })),

@@ -7,6 +7,7 @@ import { migrate, type Sql } from '@tickline/store';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles/events.ts';
 import type { Candle, Trade } from '../port/market-message.ts';
+import { partitionMaintenanceJob } from '../jobs/partition-job.ts';
 import { createSqlJobRunRecorder, queryJobRuns } from '../jobs/sql-job-runs.ts';
 import { maintainMarketPartitions } from './partition-maintenance.ts';
 import { listPartitions, MARKET_TRADES_TABLE, ensurePartitions } from './partitions.ts';
@@ -168,6 +169,24 @@ export function marketStorageCases(adapter: string, open: () => Promise<Sql>): v
       });
       expect(result.trades.dropped).toEqual([]);
       expect(result.candles.dropped).toEqual([]);
+    });
+
+    it('partitions - fine candles expire by interval inside kept partitions; the job reports the pass', async () => {
+      const projection = createCandleProjection({ sql });
+      await projection.apply([
+        closed(candle(T0, 101, 0, { interval: '1s', closeTime: T0 + 1_000 })),
+        closed(candle(T0, 101)),
+      ]);
+      const job = partitionMaintenanceJob({ sql: () => sql, clock: new ManualClock(T0 + 3 * DAY) });
+      expect(job).toMatchObject({ name: 'partition-maintenance', schedule: '7 * * * *', runOnStart: true });
+      const details = await job.run(new AbortController().signal);
+      expect(details).toMatchObject({
+        candleRowsDeleted: 1,
+        trades: { created: expect.arrayContaining(['market_trades_p20260321']) as unknown, dropped: [] },
+      });
+      expect(await queryCandles(sql, { symbol: 'BTC-USDT', interval: '1s' })).toEqual([]);
+      expect(await queryCandles(sql, { symbol: 'BTC-USDT', interval: '1m' })).toHaveLength(1);
+      expect(() => partitionMaintenanceJob({ sql, trades: { ahead: -1 } })).toThrow(RangeError);
     });
 
     it('partitions - rows already in the default partition move into a partition created for their range', async () => {
