@@ -26,7 +26,7 @@ export interface GameClientOptions {
    * The join token (single-use: a resume then names only the session), or a function returning a
    * fresh one for every connect and resume, so a resume that finds its session gone joins anew.
    */
-  token: string | (() => string | Promise<string>);
+  token: string | ((resume: boolean) => string | Promise<string>);
   /** How bytes travel. @default createWsConnector() (the global WebSocket) */
   connector?: GameConnector;
   /** @default 1000 */
@@ -67,7 +67,7 @@ export function resolveGameClientOptions(options: GameClientOptions): ResolvedGa
   return {
     url: options.url,
     // A used string token would only be refused as reused: resume with the session id alone.
-    token: typeof token === 'string' ? (resume) => (resume ? '' : token) : () => token(),
+    token: typeof token === 'string' ? (resume) => (resume ? '' : token) : token,
     connector: options.connector ?? createWsConnector(),
     pingIntervalMs: options.pingIntervalMs ?? DEFAULT_GAME_PING_INTERVAL_MS,
     deadAfterMs: options.deadAfterMs ?? DEFAULT_GAME_DEAD_AFTER_MS,

@@ -1,6 +1,7 @@
 /** @module The `tickline` command line: start, config, log, migrate, version. */
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../exit-code.ts';
+import { registerBotsCommand } from './bots/bots-command.ts';
 import { registerConfigCommand } from './config-command.ts';
 import type { CliIo } from './io.ts';
 import { registerLogCommand } from './log/log-command.ts';
@@ -37,6 +38,7 @@ Examples:
   registerLogCommand(program, io, setExitCode);
   registerMigrateCommand(program, io, setExitCode);
   registerVersionCommand(program, io, setExitCode);
+  registerBotsCommand(program, io, setExitCode);
   return program;
 }
 
