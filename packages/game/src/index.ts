@@ -52,6 +52,7 @@ export {
   DEFAULT_REDIS_SNAPSHOTS_PER_ZONE,
 } from './snapshots/redis-snapshot-store.ts';
 export { createSqlSnapshotStore, DEFAULT_SQL_SNAPSHOTS_PER_ZONE } from './snapshots/sql-snapshot-store.ts';
+export { createFileSnapshotStore, DEFAULT_FILE_SNAPSHOTS_PER_ZONE } from './snapshots/file-snapshot-store.ts';
 export {
   SnapshotScheduler,
   DEFAULT_HOT_SNAPSHOT_INTERVAL_MS,
@@ -103,6 +104,7 @@ export type { SnapshotStore, ListSnapshotsOptions } from './snapshots/snapshot-s
 export type { MemorySnapshotStoreOptions } from './snapshots/memory-snapshot-store.ts';
 export type { RedisSnapshotStore, RedisSnapshotStoreOptions } from './snapshots/redis-snapshot-store.ts';
 export type { SqlSnapshotStoreOptions } from './snapshots/sql-snapshot-store.ts';
+export type { FileSnapshotStoreOptions } from './snapshots/file-snapshot-store.ts';
 export type {
   SnapshotSource,
   SnapshotSchedulerOptions,

@@ -1,7 +1,7 @@
 /**
- * The crash test: a child process runs a zone of 1,000 scripted players (hot snapshots to Redis
- * every second, cold ones to PostgreSQL, events to a file-backed embedded log) and is killed with
- * SIGKILL. Recovery from each source must equal the same script replayed in this process, at the
+ * The crash test: a child process runs a zone of 1,000 scripted players (hot snapshots every
+ * second to Redis and to files, cold ones to PostgreSQL, events to a file-backed embedded log) and
+ * is killed with SIGKILL. Recovery from each source must equal the same script replayed in this process, at the
  * last event the recovered state holds — nothing the log acknowledged is lost, and only commands
  * whose events never left the dead process are missing.
  */
@@ -20,6 +20,7 @@ import {
   type TempDir,
 } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createFileSnapshotStore } from '../snapshots/file-snapshot-store.ts';
 import { createMemorySnapshotStore } from '../snapshots/memory-snapshot-store.ts';
 import { createRedisSnapshotStore, type RedisSnapshotStore } from '../snapshots/redis-snapshot-store.ts';
 import { createSqlSnapshotStore } from '../snapshots/sql-snapshot-store.ts';
@@ -90,6 +91,7 @@ describe.skipIf(!postgres.url)(`zone crash recovery (kill -9) ${postgres.skipRea
       logDir: `${dir.path}/log`,
       spillDir: `${dir.path}/spill`,
       redisUrl: redis.url,
+      fileHotDir: `${dir.path}/hot`,
       postgresUrl,
       coldIntervalMs: 2_000,
     };
@@ -151,6 +153,19 @@ describe.skipIf(!postgres.url)(`zone crash recovery (kill -9) ${postgres.skipRea
     expect(seqOf(r)).toBeGreaterThanOrEqual(lastReport.confirmedSeq);
     expect(seqOf(r)).toBeGreaterThanOrEqual(seqOf(fromLog));
     expect(positionsOf(r.zone)).toEqual(reference.get(seqOf(r)));
+  });
+
+  it('crash recovery - from the hot snapshot in files (embedded mode): under a second, same property', async () => {
+    const r = await recover({ hot: createFileSnapshotStore({ dir: config.fileHotDir }) });
+    console.log(
+      `crash recovery: hot (file) recovery ${r.durationMs.toFixed(1)} ms (snapshot tick ${r.snapshot?.tick}, ` +
+        `${r.replay?.applied} events replayed)`,
+    );
+    expect(r.source).toBe('hot');
+    expect(r.durationMs).toBeLessThan(RECOVERY_BUDGET_MS);
+    expect(seqOf(r)).toBeGreaterThanOrEqual(seqOf(fromLog));
+    const expected = referenceAt(config, [seqOf(r)]).get(seqOf(r));
+    expect(positionsOf(r.zone)).toEqual(expected);
   });
 
   it('crash recovery - from the cold snapshot in PostgreSQL plus the log: the state the log holds', async () => {
