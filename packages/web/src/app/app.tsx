@@ -2,6 +2,7 @@
  * @module The dashboard shell: session gate, the signed-in layout (header, navigation, connection
  * indicator, notifications) with one `TicklineProvider` per user, and the page table.
  */
+import type { PublicUser } from '@tickline/client';
 import { TicklineProvider } from '@tickline/client/react';
 import { useEffect, useState, type ReactNode } from 'react';
 import { ApiKeysPage } from '../pages/account/api-keys-page.tsx';
@@ -28,6 +29,17 @@ const PAGES: ReadonlyArray<{
   { path: '/api-keys', title: 'API keys', render: () => <ApiKeysPage /> },
 ];
 const PUBLIC_PAGES = new Set(['/sign-in', '/sign-up']);
+/** An account younger than this replays its channel from its creation on the first connect. */
+const FRESH_ACCOUNT_MS = 10 * 60 * 1000;
+
+/**
+ * Where the first connect resumes. A new account's id is a UUIDv7 of its creation time, so
+ * resuming from it replays what was published since — the welcome snapshot comes while the page
+ * is still connecting (seed 002), and would otherwise be missed.
+ */
+function resumeFrom(user: PublicUser): string | undefined {
+  return Date.now() - Date.parse(user.createdAt) < FRESH_ACCOUNT_MS ? user.id : undefined;
+}
 
 export function App(): ReactNode {
   const [client] = useState(() => createPageClient());
@@ -71,7 +83,12 @@ function Gate(): ReactNode {
   if (state.status === 'signed-out') return path === '/sign-up' ? <SignUpPage /> : <SignInPage />;
   const channel = `user:${state.user.id}`;
   return (
-    <TicklineProvider key={state.user.id} client={client} channels={[channel]}>
+    <TicklineProvider
+      key={state.user.id}
+      client={client}
+      channels={[channel]}
+      lastEventId={resumeFrom(state.user)}
+    >
       <NotificationsProvider channel={channel}>
         <Layout>{page ? page.render(matchPath(page.path, path) ?? {}) : <NotFoundPage />}</Layout>
         <Toast />

@@ -98,13 +98,31 @@ export function NotificationsButton(): ReactNode {
   const { items, unread, markAllRead } = useNotifications();
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
-  const close = () => {
+  const wrapper = useRef<HTMLDivElement>(null);
+  const close = (returnFocus = true) => {
     setOpen(false);
     markAllRead();
-    button.current?.focus();
+    if (returnFocus) button.current?.focus();
   };
+  // A click elsewhere closes the panel (focus stays where the click put it).
+  const closeRef = useRef(close);
+  closeRef.current = close;
+  useEffect(() => {
+    if (!open) return;
+    const onPointerDown = (event: PointerEvent) => {
+      if (!wrapper.current?.contains(event.target as Node)) closeRef.current(false);
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    return () => document.removeEventListener('pointerdown', onPointerDown);
+  }, [open]);
   return (
-    <div className="notifications">
+    <div
+      ref={wrapper}
+      className="notifications"
+      onKeyDown={(event) => {
+        if (open && event.key === 'Escape') close();
+      }}
+    >
       <button
         ref={button}
         type="button"
@@ -125,15 +143,10 @@ export function NotificationsButton(): ReactNode {
         {unread > 0 ? <span className="badge">{unread}</span> : null}
       </button>
       {open ? (
-        <section
-          id="notifications-panel"
-          className="notifications-panel"
-          aria-label="Notifications"
-          onKeyDown={(event) => event.key === 'Escape' && close()}
-        >
+        <section id="notifications-panel" className="notifications-panel" aria-label="Notifications">
           <header>
             <h2>Notifications</h2>
-            <button type="button" className="button button-small button-ghost" onClick={close}>
+            <button type="button" className="button button-small button-ghost" onClick={() => close()}>
               Close
             </button>
           </header>

@@ -1,0 +1,51 @@
+/**
+ * @module A real `tickline start` serving a fresh build of the dashboard, with data in a temp dir,
+ * on a free port — what the browser tests drive.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTicklineServer, type RunningServer } from '@tickline/server/testing';
+
+const WEB_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const STOP_TIMEOUT_MS = 10_000;
+
+/** A running server with the dashboard at `url`. */
+export interface Dashboard {
+  url: string;
+  server: RunningServer;
+  stop(): Promise<void>;
+}
+
+/** Runs `vite build` when `dist/` is older than its sources (the same check `npm start` makes). */
+export function buildDashboardIfStale(): void {
+  const result = spawnSync(process.execPath, [join(WEB_DIR, 'scripts', 'build-if-stale.mjs')], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`dashboard build failed:\n${result.stdout}${result.stderr}`);
+}
+
+/** Builds if needed, then starts `tickline start` on 127.0.0.1 and a free port. */
+export async function startDashboard(env: Record<string, string> = {}): Promise<Dashboard> {
+  buildDashboardIfStale();
+  const dataDir = mkdtempSync(join(tmpdir(), 'tickline-web-e2e-'));
+  const server = await startTicklineServer({
+    TICKLINE_DATA_DIR: dataDir,
+    TICKLINE_HTTP_PORT: '0',
+    TICKLINE_HTTP_HOST: '127.0.0.1',
+    ...env,
+  });
+  return {
+    url: server.url,
+    server,
+    async stop() {
+      server.child.kill('SIGTERM');
+      const timer = setTimeout(() => server.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await server.exited;
+      clearTimeout(timer);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
