@@ -13,6 +13,57 @@ export {
 } from './errors.ts';
 export { createPlatformProjection, projectPlatformEvents } from './projection/platform-projection.ts';
 export { MovementKind } from './projection/game-facts.ts';
+export {
+  maintainMovementPartitions,
+  PLATFORM_MOVEMENTS_TABLE,
+  DEFAULT_MOVEMENT_RETENTION_DAYS,
+  DEFAULT_MOVEMENT_PARTITIONS_AHEAD,
+} from './partitions/movement-partitions.ts';
+export { AuditOutcome, listAudit, writeAudit, DEFAULT_AUDIT_PAGE } from './audit/audit-log.ts';
+export {
+  searchPlayers,
+  findPlayer,
+  playerSessions,
+  movementHistory,
+  DEFAULT_PLAYER_PAGE,
+  DEFAULT_MOVEMENT_PAGE,
+  DEFAULT_SESSION_PAGE,
+} from './players/player-queries.ts';
+export {
+  streamOverview,
+  DEFAULT_RATE_WINDOW_MS,
+  DEFAULT_RATE_SAMPLE_RECORDS,
+} from './streams/stream-overview.ts';
+export {
+  DeadLetterStatus,
+  listDeadLetterViews,
+  retryDeadLetterAction,
+  discardDeadLetter,
+} from './dead-letters/dead-letter-ops.ts';
+export { createPlatformOperations } from './operations/platform-operations.ts';
 
 export type { PlatformErrorCode } from './errors.ts';
 export type { PlatformProjectionOptions } from './projection/platform-projection.ts';
+export type { MovementPartitionOptions, MovementPartitionResult } from './partitions/movement-partitions.ts';
+export type { AuditActor, AuditEntry, AuditRecord, ListAuditOptions } from './audit/audit-log.ts';
+export type {
+  PlayerRecord,
+  PlayerSession,
+  Movement,
+  SearchPlayersOptions,
+  MovementHistoryOptions,
+} from './players/player-queries.ts';
+export type { StreamOverview, StreamOverviewOptions, TypeRate } from './streams/stream-overview.ts';
+export type {
+  DeadLetterView,
+  DeadLetterScope,
+  ListDeadLetterViewsOptions,
+} from './dead-letters/dead-letter-ops.ts';
+export type {
+  ZoneOperations,
+  ZoneStatus,
+  LivePlayerState,
+  ZoneSnapshotInfo,
+  Notice,
+} from './game/zone-operations.ts';
+export type { PlatformOperations, PlatformOperationsOptions } from './operations/platform-operations.ts';

@@ -1,0 +1,61 @@
+/**
+ * @module What the platform needs from the game runtime to operate zones: their live status, a
+ * player's live state, snapshots, notices, drain and restart. The server adapts the runtime of its
+ * own process to this port; a process without zones has none, and those operations answer
+ * PLATFORM_UNAVAILABLE.
+ */
+
+/** A zone as the operator sees it. */
+export interface ZoneStatus {
+  zoneId: string;
+  /** Connected players (concurrent users). */
+  ccu: number;
+  tick: number;
+  /** Tick duration percentiles over the runtime's recent window, milliseconds. */
+  tickP50Ms: number | null;
+  tickP99Ms: number | null;
+  /** `ok`, or why not: `paused`, `draining`, `lagging`, `stopped`. */
+  health: string;
+}
+
+/** A player's state in a running zone. */
+export interface LivePlayerState {
+  zoneId: string;
+  x: number;
+  y: number;
+  tick: number;
+}
+
+/** A stored snapshot (without its bytes). */
+export interface ZoneSnapshotInfo {
+  id: string;
+  zoneId: string;
+  kind: string;
+  tick: number;
+  players: number;
+  takenAt: number;
+  size: number;
+}
+
+/** A notice to players. */
+export interface Notice {
+  level: 'info' | 'warn';
+  text: string;
+  /** Only this zone; every zone when absent. */
+  zoneId?: string;
+}
+
+/** The port. Each method throws `PLATFORM_NOT_FOUND` (or the runtime's own coded error) for an unknown zone. */
+export interface ZoneOperations {
+  zones(): Promise<ZoneStatus[]>;
+  livePlayer(playerId: string): Promise<LivePlayerState | undefined>;
+  listSnapshots(zoneId: string): Promise<ZoneSnapshotInfo[]>;
+  takeSnapshot(zoneId: string): Promise<ZoneSnapshotInfo>;
+  restoreSnapshot(zoneId: string, snapshotId: string): Promise<{ tick: number; replayedEvents: number }>;
+  /** Returns how many zones got the notice. */
+  broadcast(notice: Notice): Promise<{ zones: number }>;
+  /** Tells the zone's players, closes their connections and refuses new ones. */
+  drain(zoneId: string, message: string): Promise<void>;
+  /** Stops the zone and starts it again from its latest snapshot. */
+  restart(zoneId: string): Promise<void>;
+}

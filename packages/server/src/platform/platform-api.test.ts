@@ -1,0 +1,274 @@
+import {
+  createInMemoryEventLog,
+  DEAD_LETTER_TYPE,
+  DEAD_LETTER_VERSION,
+  encodeDeadLetter,
+} from '@tickline/eventlog';
+import { createInMemoryIdentityRepository } from '@tickline/identity';
+import { decodeEvent, encodeEvent, type EventEnvelope } from '@tickline/kernel';
+import { createPlatformOperations, createPlatformProjection } from '@tickline/platform';
+import { gameStream, PLAYERS } from '@tickline/platform/internal';
+import { createPgliteSql, migrate, type Sql } from '@tickline/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GOOD_PASSWORD, createTestApi, type TestApi } from '../http/plugins/testing/test-api.ts';
+import { callJson } from '../testing/api-clients.ts';
+import { registerPlatformApi } from './platform-api.ts';
+import { createFakeZones, type FakeZones } from './testing/fake-zones.ts';
+
+const stream = gameStream(2);
+const log = createInMemoryEventLog({ name: 'main' });
+const deadLetters = createInMemoryEventLog({ name: 'main-dlq' });
+let sql: Sql;
+let api: TestApi;
+let zones: FakeZones;
+let base: string;
+let admin: string;
+let user: string;
+
+const toRecord = (event: EventEnvelope) => ({
+  id: event.id,
+  key: event.partitionkey,
+  type: event.type,
+  payload: encodeEvent(event),
+});
+
+async function signIn(email: string): Promise<string> {
+  const response = await callJson(base, 'POST', '/api/v1/auth/sign-in', {
+    body: { email, password: GOOD_PASSWORD },
+  });
+  expect(response.status).toBe(200);
+  return response.body.tokens.accessToken as string;
+}
+
+beforeAll(async () => {
+  sql = await createPgliteSql({ memory: true });
+  await migrate(sql);
+  await createPlatformProjection({ sql, consumerGroup: 'platform' }).apply(stream);
+  await log.append(stream.map(toRecord));
+  const consumer = await log.consumer('platform');
+  await consumer.ack(20);
+  await consumer.close();
+  // A dead letter: the consumer gave up on the 5th event.
+  const failed = (await log.read({ from: 5, limit: 1 }))[0]!;
+  await deadLetters.append([
+    {
+      id: 'dl-1',
+      key: failed.key,
+      type: DEAD_LETTER_TYPE,
+      payload: encodeDeadLetter({
+        v: DEAD_LETTER_VERSION,
+        record: failed,
+        log: 'main',
+        consumer: 'platform',
+        error: { code: 'EVLOG_HANDLER_FAILED', message: 'database down' },
+        attempts: 5,
+        failedAt: 1_700_000_000_000,
+      }),
+    },
+  ]);
+  zones = createFakeZones();
+  api = await createTestApi({ repository: createInMemoryIdentityRepository() });
+  const operations = createPlatformOperations({
+    sql: () => sql,
+    consumerGroup: 'platform',
+    log: () => log,
+    deadLetters: () => deadLetters,
+    zones: () => zones,
+  });
+  await registerPlatformApi(api.app, { identity: api.identity, operations, limiter: undefined });
+  base = await api.listen();
+  await api.identity.createAccount({ email: 'ops@example.com', password: GOOD_PASSWORD }, 'admin');
+  await api.identity.signUp({ email: 'someone@example.com', password: GOOD_PASSWORD });
+  admin = await signIn('ops@example.com');
+  user = await signIn('someone@example.com');
+}, 60_000); // PGlite start and migrations take seconds on a busy machine
+afterAll(async () => {
+  await api?.close();
+  await sql?.close();
+});
+
+const asAdmin = (method: string, path: string, body?: unknown) =>
+  callJson(base, method, `/api/v1${path}`, { bearer: admin, ...(body === undefined ? {} : { body }) });
+
+describe('operations api', () => {
+  it('admin api - a non-admin gets 403 AUTH_FORBIDDEN and an anonymous caller 401 on every route', async () => {
+    const routes: Array<[string, string]> = [
+      ['GET', '/admin/streams'],
+      ['GET', '/admin/dead-letters'],
+      ['POST', '/admin/dead-letters/1/retry'],
+      ['POST', '/admin/dead-letters/1/discard'],
+      ['GET', '/admin/players'],
+      ['GET', `/admin/players/${PLAYERS[0]}`],
+      ['GET', `/admin/players/${PLAYERS[0]}/movements`],
+      ['GET', '/admin/zones'],
+      ['GET', '/admin/zones/a/snapshots'],
+      ['POST', '/admin/zones/a/snapshots'],
+      ['POST', '/admin/zones/a/snapshots/s1/restore'],
+      ['POST', '/admin/broadcast'],
+      ['POST', '/admin/zones/a/drain'],
+      ['POST', '/admin/zones/a/restart'],
+      ['GET', '/admin/audit'],
+    ];
+    for (const [method, path] of routes) {
+      const forbidden = await callJson(base, method, `/api/v1${path}`, { bearer: user });
+      expect([path, forbidden.status, forbidden.body.error.code]).toEqual([path, 403, 'AUTH_FORBIDDEN']);
+      const anonymous = await callJson(base, method, `/api/v1${path}`);
+      expect([path, anonymous.status]).toEqual([path, 401]);
+    }
+    expect(zones.calls).toEqual([]);
+    const audit = await asAdmin('GET', '/admin/audit');
+    expect(audit.body.entries).toEqual([]);
+  });
+
+  it('admin api - streams shows the head, rates per type and consumer lag', async () => {
+    const response = await asAdmin('GET', '/admin/streams');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const { log: head, rates, consumers } = response.body;
+    expect(head).toMatchObject({ name: 'main', head: { first: 1, last: stream.length } });
+    expect(rates.total).toBe(stream.length);
+    const moved = rates.byType.find((r: { type: string }) => r.type === 'game.player.moved');
+    expect(moved.count).toBe(stream.filter((e) => e.type === 'game.player.moved').length);
+    expect(moved.perSecond).toBeCloseTo(moved.count / 60, 6);
+    expect(consumers).toEqual([{ name: 'platform', acked: 20, lag: stream.length - 20 }]);
+    expect(response.body.checkpoints).toEqual([
+      expect.objectContaining({ consumer: 'platform', lastEventId: stream.at(-1)!.id }),
+    ]);
+  });
+
+  it('admin api - dead letters are listed, retried into the log and discarded', async () => {
+    const list = await asAdmin('GET', '/admin/dead-letters');
+    expect(list.status).toBe(200);
+    expect(list.body.letters).toHaveLength(1);
+    const [letter] = list.body.letters;
+    expect(letter).toMatchObject({
+      offset: 1,
+      consumer: 'platform',
+      status: 'open',
+      error: { code: 'EVLOG_HANDLER_FAILED' },
+      event: { id: stream[4]!.id, type: stream[4]!.type },
+    });
+    const retried = await asAdmin('POST', '/admin/dead-letters/1/retry');
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual({ offset: stream.length + 1, duplicate: false });
+    const [copy] = await log.read({ from: stream.length + 1, limit: 1 });
+    expect(decodeEvent(copy!.payload)).toEqual(stream[4]);
+    const discarded = await asAdmin('POST', '/admin/dead-letters/1/discard', { reason: 'handled by hand' });
+    expect(discarded.status).toBe(204);
+    const again = await asAdmin('POST', '/admin/dead-letters/1/retry');
+    expect([again.status, again.body.error.code]).toEqual([409, 'PLATFORM_DEAD_LETTER_DISCARDED']);
+    const missing = await asAdmin('POST', '/admin/dead-letters/99/discard');
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'PLATFORM_NOT_FOUND']);
+    const after = await asAdmin('GET', '/admin/dead-letters?status=discarded');
+    expect(after.body.letters).toMatchObject([
+      { offset: 1, status: 'discarded', handledBy: expect.any(String) },
+    ]);
+    const bad = await asAdmin('GET', '/admin/dead-letters?status=gone');
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'HTTP_BAD_REQUEST']);
+  });
+
+  it('admin api - players are found by email, shown with sessions, live state and movements', async () => {
+    const found = await asAdmin('GET', '/admin/players?query=PLAYER-1@');
+    expect(found.body.players).toMatchObject([{ playerId: PLAYERS[1], online: false }]);
+    const online = await asAdmin('GET', '/admin/players?online=true');
+    expect(online.body.players.map((p: { playerId: string }) => p.playerId)).toEqual([PLAYERS[0]]);
+    const detail = await asAdmin('GET', `/admin/players/${PLAYERS[0]}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.player).toMatchObject({ playerId: PLAYERS[0], online: true, zoneId: 'a' });
+    expect(detail.body.sessions).toHaveLength(2);
+    expect(detail.body.live).toEqual({ zoneId: 'a', x: 1, y: 2, tick: 100 });
+    const movements = await asAdmin('GET', `/admin/players/${PLAYERS[0]}/movements?limit=5`);
+    expect(movements.body.movements).toHaveLength(5);
+    const times = movements.body.movements.map((m: { at: string }) => Date.parse(m.at));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    const unknown = await asAdmin('GET', '/admin/players/nobody');
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'PLATFORM_NOT_FOUND']);
+  });
+
+  it('admin api - zone operations reach the game runtime', async () => {
+    expect((await asAdmin('GET', '/admin/zones')).body.zones).toHaveLength(2);
+    const taken = await asAdmin('POST', '/admin/zones/a/snapshots');
+    expect([taken.status, taken.body.id]).toEqual([201, 's1']);
+    expect((await asAdmin('GET', '/admin/zones/a/snapshots')).body.snapshots).toMatchObject([{ id: 's1' }]);
+    expect((await asAdmin('POST', '/admin/zones/a/snapshots/s1/restore')).body).toEqual({
+      tick: 100,
+      replayedEvents: 0,
+    });
+    expect((await asAdmin('POST', '/admin/broadcast', { text: 'restart at noon' })).body).toEqual({
+      zones: 2,
+    });
+    expect((await asAdmin('POST', '/admin/zones/a/drain', { message: 'bye' })).status).toBe(204);
+    expect((await asAdmin('POST', '/admin/zones/b/restart')).status).toBe(204);
+    const unknown = await asAdmin('POST', '/admin/zones/zz/drain');
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'PLATFORM_NOT_FOUND']);
+    expect(zones.calls).toEqual(['snapshot a', 'restore a s1', 'drain a bye', 'restart b']);
+    expect(zones.notices).toEqual([{ level: 'info', text: 'restart at noon' }]);
+  });
+
+  it('admin api - every operation and player lookup is in the audit, failures too', async () => {
+    const response = await asAdmin('GET', '/admin/audit?limit=100');
+    const entries = response.body.entries as Array<{
+      action: string;
+      target?: string;
+      outcome: string;
+      actor: { kind: string };
+    }>;
+    expect(entries.map((e) => `${e.action} ${e.target ?? '-'} ${e.outcome}`).reverse()).toEqual([
+      'dead_letter.retry 1 ok',
+      'dead_letter.discard 1 ok',
+      'dead_letter.retry 1 failed',
+      'dead_letter.discard 99 failed',
+      'player.search PLAYER-1@ ok',
+      'player.search - ok',
+      `player.lookup ${PLAYERS[0]} ok`,
+      `player.movements ${PLAYERS[0]} ok`,
+      'player.lookup nobody failed',
+      'zone.snapshot.take a ok',
+      'zone.snapshot.restore a ok',
+      'zone.broadcast - ok',
+      'zone.drain a ok',
+      'zone.restart b ok',
+      'zone.drain zz failed',
+    ]);
+    expect(new Set(entries.map((e) => e.actor.kind))).toEqual(new Set(['user']));
+    const page = await asAdmin('GET', '/admin/audit?limit=2');
+    expect(page.body.entries).toHaveLength(2);
+    const next = await asAdmin('GET', `/admin/audit?limit=2&before=${page.body.next}`);
+    expect(next.body.entries[0].id).toBeLessThan(page.body.entries[1].id);
+  });
+});
+
+describe('operations api without zones or dead-letter log', () => {
+  it('admin api - zone and dead-letter routes answer 503 PLATFORM_UNAVAILABLE', async () => {
+    const bare = await createTestApi({ repository: createInMemoryIdentityRepository() });
+    try {
+      const operations = createPlatformOperations({ sql: () => sql, consumerGroup: 'bare', log: () => log });
+      await registerPlatformApi(bare.app, { identity: bare.identity, operations, limiter: undefined });
+      await bare.identity.createAccount({ email: 'ops@example.com', password: GOOD_PASSWORD }, 'admin');
+      const { tokens } = (await bare.identity.signIn({
+        email: 'ops@example.com',
+        password: GOOD_PASSWORD,
+      })) as {
+        tokens: { accessToken: string };
+      };
+      for (const [method, url] of [
+        ['GET', '/api/v1/admin/zones'],
+        ['POST', '/api/v1/admin/zones/a/drain'],
+        ['GET', '/api/v1/admin/dead-letters'],
+      ] as const) {
+        const response = await bare.app.inject({
+          method,
+          url,
+          headers: { authorization: `Bearer ${tokens.accessToken}` },
+        });
+        expect([url, response.statusCode, response.json().error.code]).toEqual([
+          url,
+          503,
+          'PLATFORM_UNAVAILABLE',
+        ]);
+      }
+    } finally {
+      await bare.close();
+    }
+  });
+});
