@@ -7,6 +7,7 @@ import '@tickline/identity';
 import '@tickline/realtime';
 import '@tickline/market';
 import '@tickline/game';
+import '@tickline/platform';
 import '../errors.ts';
 
 /** The markdown for docs/errors.md. */
