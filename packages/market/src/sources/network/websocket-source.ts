@@ -163,14 +163,14 @@ export class WebSocketSource implements MarketSource {
       this.#subscribed.set(s, have);
       this.#venueSymbols.set(toVenueSymbol(this.exchange, s).toUpperCase(), s);
     }
-    if (added.size === 0) return;
+    if (added.size === 0 || !this.#conn?.isOpen) return; // the next open sends the whole set
     const add: Subscription = { symbols: [...added], kinds: [...addedKinds] };
     await this.#sendAll(this.#dialect.subscribeFrames(add, this.#subscription(), this.#requestContext()));
   }
 
   async unsubscribe(symbols: readonly string[]): Promise<void> {
     const removed = symbols.filter((s) => this.#subscribed.delete(s));
-    if (removed.length === 0) return;
+    if (removed.length === 0 || !this.#conn?.isOpen) return;
     await this.#sendAll(
       this.#dialect.unsubscribeFrames(removed, this.#subscription(), this.#requestContext()),
     );
