@@ -25,6 +25,8 @@ import { infoOf, SnapshotKind, toStoredSnapshot, type SnapshotInfo } from './sto
 
 export const DEFAULT_HOT_SNAPSHOT_INTERVAL_MS = 1_000;
 export const DEFAULT_COLD_SNAPSHOT_INTERVAL_MS = 60_000;
+/** Longest `start()` and `takeNow()` wait for a fresh log head before using the last one read. */
+export const LOG_HEAD_WAIT_MS = 1_000;
 /** Longest `stop()` waits for writes in flight (a hung store must not hold a shutdown). */
 export const STOP_WAIT_MS = 5_000;
 
@@ -112,7 +114,7 @@ export class SnapshotScheduler implements Service {
 
   async start(context: ServiceContext): Promise<void> {
     this.#logger = context.logger;
-    await this.#position.refresh();
+    await within(this.#position.refresh(), LOG_HEAD_WAIT_MS);
     this.#running = true;
     const every = (ms: number, fn: () => unknown) => {
       const timer = setInterval(fn, ms);
@@ -127,10 +129,7 @@ export class SnapshotScheduler implements Service {
   async stop(): Promise<void> {
     this.#running = false;
     for (const timer of this.#timers.splice(0)) clearInterval(timer);
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)));
-    await Promise.race([Promise.allSettled([...this.#inFlight]), bound]);
-    clearTimeout(timer);
+    await within(Promise.allSettled([...this.#inFlight]), STOP_WAIT_MS);
   }
 
   health(): ServiceHealth {
@@ -177,7 +176,8 @@ export class SnapshotScheduler implements Service {
     const tracked = this.#zones.get(zoneId);
     if (!tracked) return undefined;
     const stores = this.#cold ? [this.#hot, this.#cold] : [this.#hot];
-    await this.#position.refresh();
+    // A fresher position shortens a later replay; a log that is away must not hold the operator.
+    await within(this.#position.refresh(), LOG_HEAD_WAIT_MS);
     return this.#write(tracked, stores, kind, this.#position.confirmed);
   }
 
@@ -228,4 +228,18 @@ export class SnapshotScheduler implements Service {
     void work.finally(() => this.#inFlight.delete(work));
     return work;
   }
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first (never rejects). */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    bound,
+  ]);
+  clearTimeout(timer);
 }
