@@ -67,6 +67,7 @@ describe('process - tickline start', () => {
         'market-candles',
         'market-collector',
         'market-delivery',
+        'game',
         'http',
       ]);
 

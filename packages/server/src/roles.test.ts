@@ -49,8 +49,10 @@ describe('roles - table', () => {
       'realtime',
       'account-snapshots',
       'realtime-delivery',
+      'game',
       'market',
     ]);
+    expect(componentsFor('game')).toEqual(['game']);
     expect(componentsFor('collector')).toEqual(['sql', 'market']);
     expect(describeRoles()).toContain(
       'runs now: eventlog, eventlog-dlq, publisher, sql, identity, rate-limit, realtime, realtime-delivery, market, http',

@@ -29,6 +29,8 @@ export const DomainComponent = {
   Realtime: 'realtime',
   AccountSnapshots: 'account-snapshots',
   RealtimeDelivery: 'realtime-delivery',
+  /** Game zones: the tick loops, sessions, TCP and WebSocket transports, the coordinator (game/game-component.ts). */
+  Game: 'game',
   /** Market data: collector, projections and jobs, live channels — the parts of the role (market-component.ts). */
   Market: 'market',
 } as const;
@@ -68,7 +70,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     summary: 'everything in one process (the embedded default)',
     services: ALL_SHARED,
     components: Object.values(DomainComponent),
-    pending: ['game zones', 'notifications', 'strategy runtime', 'dashboard'],
+    pending: ['notifications', 'strategy runtime', 'dashboard'],
   },
   gateway: {
     summary: 'HTTP API, SSE and WebSocket delivery; fans out through the log',
@@ -86,8 +88,8 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
   game: {
     summary: 'game zones: fixed-tick loop, TCP and WebSocket transports',
     services: ALL_SHARED,
-    components: [],
-    pending: ['zones', 'game transports', 'snapshots'],
+    components: [DomainComponent.Game],
+    pending: ['snapshots'],
   },
   platform: {
     summary: 'event consumers projecting into SQL; operations API',

@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { rateLimitPlugin } from '../http/plugins/rate-limit/rate-limit-plugin.ts';
 import { registerMarketRoutes, type MarketRoutesOptions } from '../market/market-routes.ts';
 import type { RateLimiter } from '../http/plugins/rate-limit/rate-limiter.ts';
+import { registerGameRoutes, type GameRoutesOptions } from '../game/game-routes.ts';
 import { registerAccountRoutes } from './accounts-routes.ts';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
 import type { StreamPrincipal } from './stream-auth.ts';
@@ -27,6 +28,8 @@ export interface ApiRoutesOptions {
   gateway: RealtimeGateway<StreamPrincipal>;
   /** Limits every `/api/v1` route; absent when rate limiting is off. */
   limiter: RateLimiter | undefined;
+  /** The game join routes, where zones run. */
+  game?: GameRoutesOptions;
   /** The market routes, where market data runs. */
   market?: MarketRoutesOptions;
 }
@@ -52,6 +55,7 @@ export async function registerApiRoutes(app: FastifyInstance, options: ApiRoutes
       await scope.register(identityRoutes, { service: options.identity });
       registerAccountRoutes(scope, { identity: options.identity, sql: options.sql });
       registerStreamTicketRoutes(scope, options);
+      if (options.game) registerGameRoutes(scope, options.game);
       if (options.market) registerMarketRoutes(scope, options.market);
     },
     { prefix: API_PREFIX },

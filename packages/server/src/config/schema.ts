@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AuthSchema } from './auth-schema.ts';
 import { DatabaseSchema } from './database-schema.ts';
 import { RealtimeSchema } from './realtime-schema.ts';
+import { GameSchema } from '../game/game-config-schema.ts';
 import { MarketSchema } from '../market/market-config-schema.ts';
 
 export const DEFAULT_HTTP_PORT = 8080;
@@ -225,6 +226,7 @@ export const TicklineConfigSchema = z.strictObject({
   database: DatabaseSchema.prefault({}),
   auth: AuthSchema.prefault({}),
   realtime: RealtimeSchema.prefault({}),
+  game: GameSchema.prefault({}),
   market: MarketSchema.prefault({}),
 });
 

@@ -10,6 +10,7 @@ import { ACCOUNT_SNAPSHOTS_CONSUMER, createSnapshotHandler } from '../accounts/s
 import { createSnapshotOutbox } from '../accounts/snapshot-outbox.ts';
 import { registerApiRoutes } from '../api/api-routes.ts';
 import type { ResolvedConfig } from '../config/load.ts';
+import { createGameComponent, type GameComponent } from '../game/game-component.ts';
 import { createMarketComponent, type MarketComponent } from '../market/market-component.ts';
 import type { SharedServices } from '../process/runtime.ts';
 import { componentsFor, DomainComponent } from '../roles.ts';
@@ -35,6 +36,7 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
   let identity: IdentityComponent | undefined;
   let rateLimit: RateLimitComponent | undefined;
   let realtime: RealtimeComponent | undefined;
+  let game: GameComponent | undefined;
   let market: MarketComponent | undefined;
 
   function components(shared: SharedServices): Service[] {
@@ -91,10 +93,16 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
       });
       list.push(...market.services);
     }
+    if (wanted.has(DomainComponent.Game) && config.game.enabled) {
+      game = createGameComponent({ config, metrics, publisher });
+      list.push(game);
+    }
     return list;
   }
 
   async function configureHttp(app: FastifyInstance): Promise<void> {
+    // The game WebSocket shares the HTTP port on every role that runs zones, gateway or not.
+    game?.attachHttp(app);
     if (!sqlService || !identity || !realtime) return;
     const started = { sql: sqlService, identity, realtime };
     await registerApiRoutes(app, {
@@ -104,6 +112,17 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
       ticketTtlMs: config.auth.streamTicketTtlMs,
       gateway: started.realtime.gateway,
       limiter: rateLimit?.limiter,
+      ...(game
+        ? {
+            game: {
+              identity: started.identity.identity,
+              coordinator: () => game!.coordinator,
+              ...(config.game.advertiseHost === undefined
+                ? {}
+                : { advertiseHost: config.game.advertiseHost }),
+            },
+          }
+        : {}),
       ...(market
         ? {
             market: {

@@ -3,6 +3,7 @@
  * decodes with it, so a type missing here would be dead-lettered; each package adds its list.
  */
 import { IDENTITY_EVENTS } from '@tickline/identity';
+import { GameEvents } from '@tickline/game';
 import { EventRegistry, type EventDefinition } from '@tickline/kernel';
 import { MARKET_EVENTS } from '@tickline/market';
 import { ACCOUNT_EVENTS } from '../accounts/account-events.ts';
@@ -12,6 +13,7 @@ export const PROCESS_EVENTS: readonly EventDefinition<any>[] = [
   ...IDENTITY_EVENTS,
   ...ACCOUNT_EVENTS,
   ...MARKET_EVENTS,
+  ...GameEvents,
 ];
 
 /** A registry holding {@link PROCESS_EVENTS}. */

@@ -1,0 +1,181 @@
+/**
+ * @module Game zones as a service of the process: one {@link ZoneRunner} per configured zone, the
+ * session layer, the TCP transport (when `game.tcp.port` is set) and the WebSocket transport
+ * (mounted on the HTTP server by {@link GameComponent.attachHttp}), and the coordinator that hands
+ * out join tokens for them. Zone events go to the process publisher, never awaited.
+ */
+import { hkdfSync } from 'node:crypto';
+import type { Publisher } from '@tickline/eventlog';
+import {
+  createJoinTokens,
+  GameSessions,
+  ObstacleMap,
+  TcpTransport,
+  WsTransport,
+  Zone,
+  ZoneCoordinator,
+  ZoneRunner,
+  type ZoneOptions,
+} from '@tickline/game';
+import {
+  ServiceStatus,
+  systemClock,
+  type Registry,
+  type Service,
+  type ServiceHealth,
+} from '@tickline/kernel';
+import type { FastifyInstance } from 'fastify';
+import type { ResolvedConfig } from '../config/load.ts';
+import { AUTH_KEY_BYTES, loadAuthKeys } from '../wiring/auth-keys.ts';
+import { startedGetter } from '../wiring/started.ts';
+
+/** Ticks between two load reports of a zone to the coordinator (one second at 20 Hz). */
+const LOAD_REPORT_EVERY_TICKS = 20;
+/** Stands for the host name in registered addresses; the join route fills it in per request. */
+export const HOST_PLACEHOLDER = '{host}';
+
+/** Options for {@link createGameComponent}. */
+export interface GameComponentOptions {
+  config: ResolvedConfig;
+  metrics: Registry;
+  /** The started publisher (read at start). */
+  publisher: () => Publisher;
+  /** Builds each zone at start; recovery from snapshots plugs in here. @default a fresh zone */
+  createZone?: (options: ZoneOptions) => Zone | Promise<Zone>;
+}
+
+/** The running zones, the sessions and the coordinator once started. */
+export interface GameComponent extends Service {
+  readonly runners: readonly ZoneRunner[];
+  readonly sessions: GameSessions;
+  readonly coordinator: ZoneCoordinator;
+  /** The bound TCP port, when the TCP transport runs. */
+  readonly tcpPort: number | undefined;
+  /** Mounts the WebSocket endpoint on the HTTP server (call from configureHttp). */
+  attachHttp(app: FastifyInstance): void;
+}
+
+/** The zone rules the config describes. */
+export function zoneOptionsFrom(config: ResolvedConfig, zoneId: string): ZoneOptions {
+  const game = config.game;
+  const { map } = game;
+  return {
+    zoneId,
+    clock: systemClock,
+    map: map.rows
+      ? { cellSize: map.cellSize, rows: [...map.rows] }
+      : ObstacleMap.open(map.width, map.height, map.cellSize),
+    tickRateHz: game.tickRateHz,
+    broadcastEveryTicks: game.broadcastEveryTicks,
+    maxSpeedPerTick: game.maxSpeedPerTick,
+    viewRadius: game.viewRadius,
+    rateWindowTicks: game.rateWindowTicks,
+    maxCommandsPerWindow: game.maxCommandsPerWindow,
+    maxPlayers: game.maxPlayersPerZone,
+  };
+}
+
+/** The join-token key: derived from the stream-ticket key with its own label, so neither token works as the other. */
+export function deriveJoinTokenSecret(streamTicketSecret: Uint8Array): Uint8Array {
+  return new Uint8Array(
+    hkdfSync('sha256', streamTicketSecret, 'tickline', 'tickline/game-join-token', AUTH_KEY_BYTES),
+  );
+}
+
+export function createGameComponent(options: GameComponentOptions): GameComponent {
+  const { config, metrics } = options;
+  const game = config.game;
+  const runners: ZoneRunner[] = [];
+  let sessions: GameSessions | undefined;
+  let coordinator: ZoneCoordinator | undefined;
+  let tcp: TcpTransport | undefined;
+  let ws: WsTransport | undefined;
+  let tcpPort: number | undefined;
+  let state: ServiceStatus = ServiceStatus.Starting;
+  const started = startedGetter('game');
+  return {
+    name: 'game',
+    runners,
+    get sessions() {
+      return started(sessions);
+    },
+    get coordinator() {
+      return started(coordinator);
+    },
+    get tcpPort() {
+      return tcpPort;
+    },
+    async start(context) {
+      const logger = context.logger;
+      const keys = await loadAuthKeys(config);
+      const tokens = createJoinTokens({
+        secret: deriveJoinTokenSecret(keys.streamTicketSecret),
+        ttlMs: game.joinTokenTtlMs,
+      });
+      coordinator = new ZoneCoordinator({ tokens });
+      sessions = new GameSessions({ tokens, metrics, logger, ...game.limits });
+      const publisher = options.publisher();
+      if (game.tcp.port > 0) {
+        tcp = new TcpTransport({ acceptor: sessions, host: game.tcp.host, port: game.tcp.port });
+        tcpPort = await tcp.listen();
+      }
+      if (game.ws.enabled) ws = new WsTransport({ acceptor: sessions, path: game.ws.path });
+      for (const zoneId of game.zones) {
+        const zoneOptions = zoneOptionsFrom(config, zoneId);
+        const zone = await (options.createZone?.(zoneOptions) ?? new Zone(zoneOptions));
+        const runner = new ZoneRunner({ zone, events: publisher, metrics, logger });
+        sessions.addZone(runner);
+        const registry = coordinator;
+        registry.register({
+          zoneId,
+          tcp: tcpPort === undefined ? null : `tcp://${HOST_PLACEHOLDER}:${tcpPort}`,
+          ws: ws ? ws.path : null,
+          players: zone.size,
+          capacity: game.maxPlayersPerZone,
+          draining: false,
+        });
+        runner.onTick((info) => {
+          if (info.tick % LOAD_REPORT_EVERY_TICKS === 0)
+            registry.report(zoneId, runner.playerCount, sessions?.isDraining(zoneId) ?? false);
+        });
+        runner.start();
+        runners.push(runner);
+      }
+      logger.info(
+        { zones: game.zones, tcpPort, wsPath: ws?.path, tickRateHz: game.tickRateHz },
+        'game zones running',
+      );
+      state = ServiceStatus.Up;
+    },
+    attachHttp(app) {
+      if (!ws) return;
+      const detach = ws.attach(app.server);
+      app.addHook('preClose', async function closeGameSockets() {
+        detach();
+        sessions?.close();
+      });
+    },
+    async stop() {
+      state = ServiceStatus.Stopping;
+      sessions?.close();
+      for (const runner of runners) runner.stop();
+      await tcp?.close();
+      await ws?.close();
+      state = ServiceStatus.Stopped;
+    },
+    health(): ServiceHealth {
+      if (!sessions) return { status: state };
+      const zones = runners.map((r) => {
+        const s = r.stats();
+        return {
+          zone: s.zoneId,
+          tick: s.tick,
+          players: s.players,
+          tickP99Ms: s.tickP99Ms,
+          overruns: s.overruns,
+        };
+      });
+      return { status: state, info: { ...sessions.stats(), zones } };
+    },
+  };
+}
