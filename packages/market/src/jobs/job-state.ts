@@ -69,6 +69,14 @@ export class JobState {
     this.#resolveDone?.();
   }
 
+  /** Seeds the history with runs recorded before this process (finished ones only). */
+  restore(runs: readonly JobRun[], historySize: number): void {
+    if (this.#history.length > 0 || this.#current) return;
+    this.#historySize = historySize;
+    this.#history = runs.filter((r) => r.status !== JobRunStatus.Running).slice(0, historySize);
+    this.#lastSuccessAt = this.#history.find((r) => r.status === JobRunStatus.Succeeded)?.finishedAt;
+  }
+
   status(): JobStatus {
     const copy = (run: JobRun): JobRun => ({ ...run });
     const lastRun = this.#current ?? this.#history[0];

@@ -72,4 +72,6 @@ export interface JobRunRecorder {
   /** Called when a run starts; the value returned is handed to `finished`. */
   started(run: Readonly<JobRun>): Promise<unknown>;
   finished(handle: unknown, run: Readonly<JobRun>): Promise<void>;
+  /** The latest recorded runs of `job`, newest first: the status API's history after a restart. */
+  recent?(job: string, limit: number): Promise<JobRun[]>;
 }

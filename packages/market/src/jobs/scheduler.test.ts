@@ -238,6 +238,43 @@ describe('job scheduler', () => {
   });
 });
 
+describe('job scheduler history', () => {
+  it('restart - the history recorded before start is shown; a run left running by a crash is not', async () => {
+    const before: JobRun[] = [
+      { job: 'kept', trigger: 'schedule', status: 'running', startedAt: T0 - 1_000 },
+      {
+        job: 'kept',
+        trigger: 'schedule',
+        status: 'failed',
+        startedAt: T0 - 2_000,
+        finishedAt: T0 - 1_900,
+        error: 'x',
+      },
+      { job: 'kept', trigger: 'manual', status: 'succeeded', startedAt: T0 - 3_000, finishedAt: T0 - 2_900 },
+    ];
+    const recorder: JobRunRecorder = {
+      started: async () => undefined,
+      finished: async () => undefined,
+      recent: async (job, limit) => (job === 'kept' ? before.slice(0, limit) : []),
+    };
+    const { scheduler } = setup(
+      [{ name: 'kept', schedule: '0 0 * * *', run: async () => undefined }],
+      recorder,
+    );
+    await scheduler.start(context);
+    expect(scheduler.status()[0]).toMatchObject({
+      running: false,
+      runs: 0,
+      lastSuccessAt: T0 - 2_900,
+      lastRun: { status: 'failed' },
+    });
+    expect(scheduler.status()[0]!.history.map((r) => r.status)).toEqual(['failed', 'succeeded']);
+    await scheduler.runNow('kept');
+    expect(scheduler.status()[0]!.history.map((r) => r.status)).toEqual(['succeeded', 'failed', 'succeeded']);
+    await scheduler.stop();
+  });
+});
+
 describe('backfill job', () => {
   it('backfill - windows follow each other without holes; a failed window is asked for again', async () => {
     const clock = new ManualClock(T0);

@@ -138,7 +138,7 @@ export function createJobScheduler(options: JobSchedulerOptions = {}): JobSchedu
     try {
       return await fn();
     } catch (error) {
-      logger.warn({ err: error }, `job run recorder failed to record the run ${what}`);
+      logger.warn({ err: error }, `job run recorder failed (${what})`);
       return undefined;
     }
   }
@@ -154,7 +154,9 @@ export function createJobScheduler(options: JobSchedulerOptions = {}): JobSchedu
             () => controller.abort(new Error(`timed out after ${state.job.timeoutMs} ms`)),
             state.job.timeoutMs,
           );
-    const handle = options.recorder ? await record('start', () => options.recorder!.started(run)) : undefined;
+    const handle = options.recorder
+      ? await record('run start', () => options.recorder!.started(run))
+      : undefined;
     try {
       const details = await state.job.run(controller.signal);
       if (details) run.details = details;
@@ -173,7 +175,7 @@ export function createJobScheduler(options: JobSchedulerOptions = {}): JobSchedu
     state.finish(run);
     metrics?.runs.inc({ job: run.job, status: run.status });
     metrics?.duration.observe({ job: run.job, status: run.status }, run.durationMs / 1000);
-    if (options.recorder) await record('end', () => options.recorder!.finished(handle, run));
+    if (options.recorder) await record('run end', () => options.recorder!.finished(handle, run));
     return run;
   }
 
@@ -197,6 +199,13 @@ export function createJobScheduler(options: JobSchedulerOptions = {}): JobSchedu
     },
     async start(context: ServiceContext) {
       logger = context.logger;
+      const recent = options.recorder?.recent?.bind(options.recorder);
+      if (recent) {
+        for (const state of jobs.values()) {
+          const runs = await record('history', () => recent(state.job.name, historySize));
+          if (runs) state.restore(runs, historySize);
+        }
+      }
       started = true;
       for (const state of jobs.values()) {
         state.stopping = false;

@@ -18,6 +18,7 @@ export function createSqlJobRunRecorder(sql: Sql | (() => Sql)): JobRunRecorder 
       );
       return rows[0]?.id;
     },
+    recent: (job, limit) => queryJobRuns(db(), { job, limit }),
     async finished(handle, run) {
       if (handle === undefined) return;
       await db().query(

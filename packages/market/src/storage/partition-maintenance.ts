@@ -1,9 +1,11 @@
 /**
  * @module One maintenance pass over the market tables: partitions around now created, expired ones
- * dropped. Run it once at start (before the projections write) and then on a schedule (the
- * `partition-maintenance` job).
+ * dropped, and retention applied to what is not partitioned (1s candles, quarantine, job runs).
+ * Run it once at start and then on a schedule (the `partition-maintenance` job); rows written
+ * before it ran wait in the default partitions and move into the partitions it creates.
  */
 import type { Sql } from '@tickline/store';
+import { isCandleInterval } from '../candles/intervals.ts';
 import type { CandleInterval } from '../port/market-message.ts';
 import { partitionsAround } from './partition-periods.ts';
 import {
@@ -32,6 +34,10 @@ export const DEFAULT_PARTITIONS_BEHIND = 1;
  */
 export const DEFAULT_CANDLE_INTERVAL_RETENTION_MS: Readonly<Partial<Record<CandleInterval, number>>> =
   Object.freeze({ '1s': 2 * DAY_MS });
+/** Quarantined messages are for inspection, not history: a week. */
+export const DEFAULT_QUARANTINE_RETENTION_MS = 7 * DAY_MS;
+/** Job run records: 30 days. */
+export const DEFAULT_JOB_RUN_RETENTION_MS = 30 * DAY_MS;
 
 /** How one table is kept. */
 export interface PartitionPolicy {
@@ -54,13 +60,20 @@ export interface PartitionMaintenanceOptions {
    * partitions the table-wide retention keeps). @default { '1s': 2 days }
    */
   candleIntervalRetentionMs?: Partial<Record<CandleInterval, number>>;
+  /** Age after which quarantined messages are deleted; `null` keeps them. @default 7 days */
+  quarantineRetentionMs?: number | null;
+  /** Age after which `market_job_runs` rows are deleted; `null` keeps them. @default 30 days */
+  jobRunRetentionMs?: number | null;
 }
 
 /** What one pass did: per table, and the fine candles deleted by interval retention. */
 export interface MarketPartitionMaintenanceResult {
   trades: PartitionMaintenanceResult;
   candles: PartitionMaintenanceResult;
+  /** Rows deleted by `candleIntervalRetentionMs`, `quarantineRetentionMs`, `jobRunRetentionMs`. */
   candleRowsDeleted: number;
+  quarantineRowsDeleted: number;
+  jobRunsDeleted: number;
 }
 
 /** The options with every default applied. */
@@ -125,15 +138,40 @@ export async function maintainMarketPartitions(
   const policies = resolvePartitionPolicies(options);
   const trades = await maintainTable(sql, MARKET_TRADES_TABLE, policies.trades, nowMs);
   const candles = await maintainTable(sql, MARKET_CANDLES_TABLE, policies.candles, nowMs);
+  const deleteOlder = async (table: string, column: string, retentionMs: number | null, filter = '') =>
+    retentionMs === null
+      ? 0
+      : (
+          await sql.query(`delete from ${table} where ${filter}${column} < $1`, [
+            new Date(nowMs - retentionMs),
+          ])
+        ).rowCount;
   let candleRowsDeleted = 0;
   const byInterval = options.candleIntervalRetentionMs ?? DEFAULT_CANDLE_INTERVAL_RETENTION_MS;
   for (const [interval, retentionMs] of Object.entries(byInterval)) {
-    if (retentionMs === undefined) continue;
-    const { rowCount } = await sql.query(
-      'delete from market_candles where interval = $1 and open_time < $2',
-      [interval, new Date(nowMs - retentionMs)],
+    if (!isCandleInterval(interval) || retentionMs === undefined) continue;
+    candleRowsDeleted += await deleteOlder(
+      'market_candles',
+      'open_time',
+      retentionMs,
+      `interval = '${interval}' and `,
     );
-    candleRowsDeleted += rowCount;
   }
-  return { trades, candles, candleRowsDeleted };
+  return {
+    trades,
+    candles,
+    candleRowsDeleted,
+    quarantineRowsDeleted: await deleteOlder(
+      'market_quarantine',
+      'received_at',
+      options.quarantineRetentionMs === undefined
+        ? DEFAULT_QUARANTINE_RETENTION_MS
+        : options.quarantineRetentionMs,
+    ),
+    jobRunsDeleted: await deleteOlder(
+      'market_job_runs',
+      'started_at',
+      options.jobRunRetentionMs === undefined ? DEFAULT_JOB_RUN_RETENTION_MS : options.jobRunRetentionMs,
+    ),
+  };
 }

@@ -177,15 +177,30 @@ export function marketStorageCases(adapter: string, open: () => Promise<Sql>): v
         closed(candle(T0, 101, 0, { interval: '1s', closeTime: T0 + 1_000 })),
         closed(candle(T0, 101)),
       ]);
+      await insertQuarantine(sql, [
+        { receivedAt: T0 - 5 * DAY, source: 'sim', reason: 'old' },
+        { receivedAt: T0, source: 'sim', reason: 'recent' },
+      ]);
+      const recorder = createSqlJobRunRecorder(sql);
+      await recorder.started({
+        job: 'old',
+        trigger: 'schedule',
+        status: 'running',
+        startedAt: T0 - 40 * DAY,
+      });
       const job = partitionMaintenanceJob({ sql: () => sql, clock: new ManualClock(T0 + 3 * DAY) });
       expect(job).toMatchObject({ name: 'partition-maintenance', schedule: '7 * * * *', runOnStart: true });
       const details = await job.run(new AbortController().signal);
       expect(details).toMatchObject({
         candleRowsDeleted: 1,
+        quarantineRowsDeleted: 1,
+        jobRunsDeleted: 1,
         trades: { created: expect.arrayContaining(['market_trades_p20260321']) as unknown, dropped: [] },
       });
       expect(await queryCandles(sql, { symbol: 'BTC-USDT', interval: '1s' })).toEqual([]);
       expect(await queryCandles(sql, { symbol: 'BTC-USDT', interval: '1m' })).toHaveLength(1);
+      expect((await queryQuarantine(sql)).map((e) => e.reason)).toEqual(['recent']);
+      expect(await queryJobRuns(sql)).toEqual([]);
       expect(() => partitionMaintenanceJob({ sql, trades: { ahead: -1 } })).toThrow(RangeError);
     });
 
