@@ -12,7 +12,7 @@ export {
   isDeadLetterDiscardedError,
 } from './errors.ts';
 export { createPlatformProjection, projectPlatformEvents } from './projection/platform-projection.ts';
-export { MovementKind } from './projection/game-facts.ts';
+export { MovementKind, PLATFORM_EVENT_TYPES } from './projection/game-facts.ts';
 export {
   maintainMovementPartitions,
   PLATFORM_MOVEMENTS_TABLE,

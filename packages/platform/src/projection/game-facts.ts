@@ -16,6 +16,12 @@ const KIND_BY_TYPE: Readonly<Record<string, MovementKind>> = {
   [PlayerLeft.type]: MovementKind.Left,
 };
 
+/** The types the platform projects; other events in the log are not its business. */
+export const PLATFORM_EVENT_TYPES: ReadonlySet<string> = new Set([
+  ...Object.keys(KIND_BY_TYPE),
+  AccountCreated.type,
+]);
+
 /** One game event's position. `at` is the event time (ms); `seq` the zone's event sequence. */
 export interface PositionFact {
   eventId: string;

@@ -8,7 +8,13 @@
 import type { EventEnvelope } from '@tickline/kernel';
 import { createSqlProjection, insertRows, type Sql, type SqlProjection, type SqlTx } from '@tickline/store';
 import { checkConsumerGroup } from '../consumer-group.ts';
-import { playerStateWrites, positionFacts, profileFacts, type PositionFact } from './game-facts.ts';
+import {
+  PLATFORM_EVENT_TYPES,
+  playerStateWrites,
+  positionFacts,
+  profileFacts,
+  type PositionFact,
+} from './game-facts.ts';
 import { upsertPlayerStates, upsertProfiles } from './player-writes.ts';
 import { writeSessions } from './session-writes.ts';
 
@@ -73,9 +79,24 @@ export async function projectPlatformEvents(
  */
 export function createPlatformProjection(options: PlatformProjectionOptions): SqlProjection {
   const consumerGroup = checkConsumerGroup(options.consumerGroup);
-  return createSqlProjection({
+  const projection = createSqlProjection({
     sql: options.sql,
     consumer: consumerGroup,
     project: (tx, events) => projectPlatformEvents(tx, consumerGroup, events),
   });
+  // The log carries every domain's events (market trades by the thousand): only the ones projected
+  // here are claimed in processed_events; a batch without any still moves the checkpoint.
+  const apply: SqlProjection['apply'] = (events, context) =>
+    projection.apply(
+      events.filter((e) => PLATFORM_EVENT_TYPES.has(e.type)),
+      context,
+    );
+  return {
+    consumer: projection.consumer,
+    apply,
+    handle: async (events, context) => {
+      await apply(events, context);
+    },
+    checkpoint: () => projection.checkpoint(),
+  };
 }

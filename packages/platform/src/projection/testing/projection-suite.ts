@@ -153,6 +153,15 @@ export function runPlatformProjectionSuite(name: string, open: () => Promise<Sql
       expect(await dumpGroup(sql, 'tenant-b')).toEqual(await dumpGroup(sql, 'tenant-a'));
     });
 
+    it('projection - events of other domains are neither projected nor claimed, and the checkpoint moves', async () => {
+      const noise = { ...stream[5]!, id: 'market-noise', type: 'market.trade.executed', data: {} };
+      const projection = createPlatformProjection({ sql, consumerGroup: 'noise' });
+      expect(await projection.apply([noise], { lastOffset: 7 })).toEqual({ projected: 0, duplicates: 0 });
+      expect(await projection.checkpoint()).toMatchObject({ position: 7, lastEventId: null });
+      const claimed = await sql.query('select 1 from processed_events where consumer = $1', ['noise']);
+      expect(claimed.rows).toEqual([]);
+    });
+
     it('projection - a rolled-back batch is projected again by the next attempt', async () => {
       let fail = true;
       const flaky = createSqlProjection({
