@@ -69,6 +69,7 @@ export {
 } from './snapshots/snapshot-errors.ts';
 export { recoverZone, RecoverySource } from './recovery/recover-zone.ts';
 export { ReplayState } from './recovery/replay-state.ts';
+export { createZonePersistence } from './recovery/zone-persistence.ts';
 export { ZoneAdmin } from './admin/zone-admin.ts';
 
 export type { Ack, Rejection, TickResult } from './zone/zone.ts';
@@ -113,6 +114,7 @@ export type {
 export type { GameSnapshotErrorCode } from './snapshots/snapshot-errors.ts';
 export type { RecoverZoneOptions, RecoveryResult, RecoveryAttempt } from './recovery/recover-zone.ts';
 export type { ReplayLogResult } from './recovery/replay-log.ts';
+export type { ZonePersistence, ZonePersistenceOptions } from './recovery/zone-persistence.ts';
 export type {
   ZoneAdminOptions,
   ZoneSummary,
