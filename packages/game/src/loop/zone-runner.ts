@@ -21,6 +21,8 @@ import type { DrainOptions, TickInfo, TickListener, ZoneHost } from './zone-host
 export interface ZoneClients {
   notice(level: 'info' | 'warn', text: string): void;
   drain(options: DrainOptions): void;
+  /** The zone was swapped for a restored one: reconcile sessions with its players. */
+  replaced?(): void;
 }
 
 /** Counters and recent tick durations of one runner. */
@@ -130,6 +132,7 @@ export class ZoneRunner implements ZoneHost {
     this.#zone = zone;
     this.#lastEventSeq = zone.options.lastEventSeq;
     this.#resetEpoch();
+    this.#clients?.replaced?.();
   }
 
   onTick(listener: TickListener): () => void {

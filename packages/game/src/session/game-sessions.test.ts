@@ -124,4 +124,38 @@ describe('game sessions', () => {
     expect(first.connection.closedWith).toBe('GAME_SESSION_REPLACED');
     expect(second.connection.sent[0]).toMatchObject({ type: MessageType.Welcome, resumed: true });
   });
+
+  it('restore - players of a restored zone without a session wait out the grace, or take their place back', () => {
+    const { join, tick, runner, scheduler, clock } = setup();
+    const p = join('p');
+    p.handler.onMessage(
+      encodeMessage({ type: MessageType.Move, seq: 1, tick: runner.tick, x: 500.4, y: 500 }),
+    );
+    tick();
+    const snapshot = runner.zone.snapshot();
+    const restored = Zone.restore(
+      { ...snapshot, players: [...snapshot.players, { ...snapshot.players[0]!, id: 'ghost' }] },
+      { zoneId: 'z1', clock },
+    );
+    runner.pause();
+    runner.replaceZone(restored);
+    runner.resume();
+    const back = join('ghost');
+    expect(back.connection.sent[0]).toMatchObject({ type: MessageType.Welcome, resumed: true, x: 500.4 });
+    back.handler.onClose();
+    clock.advance(1000);
+    scheduler.runDue();
+    tick();
+    expect(runner.zone.player('ghost')).toBeUndefined();
+    expect(runner.zone.player('p')).toMatchObject({ x: 500.4 });
+  });
+
+  it('restore - a session whose player is missing from the restored zone joins it again', () => {
+    const { join, tick, runner, clock } = setup();
+    const p = join('p');
+    runner.replaceZone(new Zone({ zoneId: 'z1', clock }));
+    tick();
+    expect(runner.zone.player('p')).toMatchObject({ x: 500, y: 500 });
+    expect(p.connection.sent.filter((m) => m.type === MessageType.Welcome)).toHaveLength(2);
+  });
 });

@@ -64,7 +64,46 @@ export class GameSessions implements ConnectionAcceptor {
     runner.attachClients({
       notice: (level, text) => this.notice(runner.zoneId, level, text),
       drain: (options) => this.drain(runner.zoneId, options),
+      replaced: () => this.#reconcile(runner),
     });
+    this.#reconcile(runner);
+  }
+
+  /**
+   * After a recovery or restore: players in the zone without a session get one in its grace period
+   * (they may join again with a token and keep their place; otherwise they leave when it ends), and
+   * sessions whose player is not in the restored zone join it again.
+   */
+  #reconcile(runner: ZoneRunner): void {
+    const zone = runner.zone;
+    const now = this.#o.clock.monotonic();
+    for (const playerId of zone.players.ids) {
+      if (playerId === undefined || this.#byPlayer.has(playerId)) continue;
+      const session = this.#newSession(playerId, runner);
+      session.joined = true;
+      session.droppedAt = now;
+    }
+    for (const session of this.#byPlayer.values()) {
+      if (session.runner !== runner || !session.joined || zone.player(session.playerId)) continue;
+      session.joined = false;
+      runner.submit({ kind: 'join', playerId: session.playerId, seq: 0 });
+    }
+  }
+
+  #newSession(playerId: string, runner: ZoneRunner): Session {
+    const session: Session = {
+      sessionId: randomBytes(16).toString('base64url'),
+      playerId,
+      runner,
+      link: undefined,
+      droppedAt: undefined,
+      joined: false,
+      leaveSeq: undefined,
+    };
+    this.#bySession.set(session.sessionId, session);
+    this.#byPlayer.set(playerId, session);
+    this.#metrics.sessions.set(this.#bySession.size);
+    return session;
   }
 
   /** Whether `zoneId` is draining (refusing players). */
@@ -215,18 +254,7 @@ export class GameSessions implements ConnectionAcceptor {
     if (existing && existing.runner === runner && existing.leaveSeq === undefined)
       return this.#attach(link, existing);
     if (existing) this.#end(existing, 'moved');
-    const session: Session = {
-      sessionId: randomBytes(16).toString('base64url'),
-      playerId,
-      runner,
-      link: undefined,
-      droppedAt: undefined,
-      joined: false,
-      leaveSeq: undefined,
-    };
-    this.#bySession.set(session.sessionId, session);
-    this.#byPlayer.set(playerId, session);
-    this.#metrics.sessions.set(this.#bySession.size);
+    const session = this.#newSession(playerId, runner);
     session.link = link;
     link.session = session;
     runner.submit({ kind: 'join', playerId, seq: 0 });
