@@ -3,6 +3,10 @@
  * wiring composes: `recover()` builds each zone at start (hot → cold → log), `track()` makes a
  * running zone snapshotted and administrable, `admin` serves the admin routes.
  *
+ * Order at start: start the publisher and let it re-send its spill journal (`flush()`) before
+ * `recover()`, when the log is up — events spilled before a crash would otherwise reach the log
+ * after the replay, and a zone recovered from an older snapshot would reuse their seqs.
+ *
  * @example
  * const persistence = createZonePersistence({ hot, cold, log, metrics });
  * await persistence.start(context);
