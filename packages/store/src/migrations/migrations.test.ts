@@ -7,7 +7,9 @@ import { loadMigrations, migrationFromText } from './load-migrations.ts';
  */
 const FROZEN: Record<string, string> = {
   '0001_event_infrastructure': '9a326651d187883ea7ca37a9ac961a3c8d7b03d3829ffb868dc69db8332a5287',
+  '0002_identity': '55cc411c36ed6fb8a2b64b18fddee3db981a79fabbc5e469dcbaf01a28f8504b',
   '0003_account_snapshots': '6d0f08a003641627fec4003e0808e7878d4763f69e3b5c5825e776b2c01949e2',
+  '0004_market': 'f2c414ca8c6d2636486c26b87a95cf3899317ae8c406f4768793c2609d56a04e',
   '0005_game': '5cc3341b4a65f0441d9491efb9748394b7583861c027de9cf6b5157d9d4faf3b',
 };
 
