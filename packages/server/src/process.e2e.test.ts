@@ -68,6 +68,8 @@ describe('process - tickline start', () => {
         'market-collector',
         'market-delivery',
         'game',
+        'platform-partitions',
+        'platform',
         'http',
       ]);
 

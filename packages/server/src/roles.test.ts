@@ -28,7 +28,7 @@ describe('roles - table', () => {
   it('roles - the help text names each role, what runs now and what comes later', () => {
     const text = describeRoles();
     for (const role of Object.values(RoleName)) expect(text).toMatch(new RegExp(`^  ${role} `, 'm'));
-    expect(text).toContain('later: notifications, operations API');
+    expect(text).toMatch(/^ +later: notifications$/m);
     expect(text).toContain('runs now: eventlog, publisher, sql, market, http');
   });
 
@@ -41,7 +41,7 @@ describe('roles - table', () => {
       'realtime-delivery',
       'market',
     ]);
-    expect(componentsFor('platform')).toEqual(['sql', 'account-snapshots', 'market']);
+    expect(componentsFor('platform')).toEqual(['sql', 'identity', 'account-snapshots', 'market', 'platform']);
     expect(componentsFor('all')).toEqual([
       'sql',
       'identity',
@@ -51,6 +51,7 @@ describe('roles - table', () => {
       'realtime-delivery',
       'game',
       'market',
+      'platform',
     ]);
     expect(componentsFor('game')).toEqual(['game']);
     expect(componentsFor('collector')).toEqual(['sql', 'market']);

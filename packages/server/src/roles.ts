@@ -33,6 +33,8 @@ export const DomainComponent = {
   Game: 'game',
   /** Market data: collector, projections and jobs, live channels — the parts of the role (market-component.ts). */
   Market: 'market',
+  /** The platform: game-event projection, movement partitions, the operations API (platform/platform-component.ts). */
+  Platform: 'platform',
 } as const;
 export type DomainComponent = (typeof DomainComponent)[keyof typeof DomainComponent];
 
@@ -45,10 +47,13 @@ const GATEWAY_COMPONENTS = [
   DomainComponent.RealtimeDelivery,
   DomainComponent.Market,
 ] as const;
+// Identity on platform processes authenticates the operations API's admins.
 const PLATFORM_COMPONENTS = [
   DomainComponent.Sql,
+  DomainComponent.Identity,
   DomainComponent.AccountSnapshots,
   DomainComponent.Market,
+  DomainComponent.Platform,
 ] as const;
 
 /** What one role runs. */
@@ -95,7 +100,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     summary: 'event consumers projecting into SQL; operations API',
     services: ALL_SHARED,
     components: PLATFORM_COMPONENTS,
-    pending: ['notifications', 'operations API'],
+    pending: ['notifications'],
   },
   strategy: {
     summary: 'sandboxed strategies, backtests and live signals',

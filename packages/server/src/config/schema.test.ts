@@ -112,6 +112,7 @@ describe('config - tickline schema', () => {
         jobs: { partitionMaintenance: '7 * * * *' },
         retention: { tradesMs: 2592000000, candlesMs: 63072000000 },
       },
+      platform: { consumerGroup: 'platform', movementRetentionDays: 30 },
     });
   });
 

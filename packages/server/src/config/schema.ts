@@ -9,6 +9,7 @@ import { DatabaseSchema } from './database-schema.ts';
 import { RealtimeSchema } from './realtime-schema.ts';
 import { GameSchema } from '../game/game-config-schema.ts';
 import { MarketSchema } from '../market/market-config-schema.ts';
+import { PlatformSchema } from '../platform/platform-config-schema.ts';
 
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024; // 1 MiB
@@ -228,6 +229,7 @@ export const TicklineConfigSchema = z.strictObject({
   realtime: RealtimeSchema.prefault({}),
   game: GameSchema.prefault({}),
   market: MarketSchema.prefault({}),
+  platform: PlatformSchema.prefault({}),
 });
 
 /** The validated, frozen config every component receives (or a slice of it). */

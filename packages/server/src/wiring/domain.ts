@@ -12,6 +12,8 @@ import { registerApiRoutes } from '../api/api-routes.ts';
 import type { ResolvedConfig } from '../config/load.ts';
 import { createGameComponent, type GameComponent } from '../game/game-component.ts';
 import { createMarketComponent, type MarketComponent } from '../market/market-component.ts';
+import { registerPlatformApi } from '../platform/platform-api.ts';
+import { createPlatformComponent, type PlatformComponent } from '../platform/platform-component.ts';
 import type { SharedServices } from '../process/runtime.ts';
 import { componentsFor, DomainComponent } from '../roles.ts';
 import { createConsumerService } from './consumer.ts';
@@ -38,6 +40,7 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
   let realtime: RealtimeComponent | undefined;
   let game: GameComponent | undefined;
   let market: MarketComponent | undefined;
+  let platform: PlatformComponent | undefined;
 
   function components(shared: SharedServices): Service[] {
     if (wanted.size === 0) return [];
@@ -97,10 +100,22 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
       game = createGameComponent({ config, metrics, publisher });
       list.push(game);
     }
+    if (wanted.has(DomainComponent.Platform)) {
+      platform = createPlatformComponent({ settings: config.platform, shared, sql, registry });
+      list.push(...platform.services);
+    }
     return list;
   }
 
   async function configureHttp(app: FastifyInstance): Promise<void> {
+    // The operations API: on platform processes too, which serve no other /api/v1 routes.
+    if (platform && identity) {
+      await registerPlatformApi(app, {
+        identity: identity.identity,
+        operations: platform.operations,
+        limiter: rateLimit?.limiter,
+      });
+    }
     // The game WebSocket shares the HTTP port on every role that runs zones, gateway or not.
     game?.attachHttp(app);
     if (!sqlService || !identity || !realtime) return;
