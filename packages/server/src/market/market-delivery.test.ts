@@ -1,0 +1,102 @@
+import type { EventEnvelope } from '@tickline/kernel';
+import { LatestStore, type Trade } from '@tickline/market';
+import type { Hub } from '@tickline/realtime';
+import { describe, expect, it } from 'vitest';
+import { createMarketDelivery } from './market-delivery.ts';
+
+const T0 = Date.now();
+const context = { logger: undefined as never, offsets: [], lastOffset: 0 };
+
+function envelope(type: string, data: unknown, id: string): EventEnvelope {
+  return {
+    id,
+    type,
+    source: 'collector/test',
+    subject: 'BTC-USDT',
+    time: new Date(T0).toISOString(),
+    seq: 1,
+    partitionkey: 'BTC-USDT',
+    dataschema: `${type}/v1`,
+    data,
+  };
+}
+
+const trade = (n: number): Trade => ({
+  exchange: 'test',
+  symbol: 'BTC-USDT',
+  tradeId: String(n),
+  price: 100 + n,
+  size: 1,
+  side: 'buy',
+  exchangeTime: T0 + n,
+  receivedAt: T0 + n,
+});
+
+function hubSpy() {
+  const published: Array<{ channel: string; type: string; id: string; data: any }> = [];
+  const hub = {
+    publish: (channel: string, e: { id: string; type: string; data: unknown }) =>
+      published.push({ channel, ...e }),
+  };
+  return { published, hub: () => hub as unknown as Hub };
+}
+
+describe('market delivery', () => {
+  it('channels - trades and candles go to their symbol channels; the ticker is throttled', async () => {
+    const { published, hub } = hubSpy();
+    const latest = new LatestStore();
+    const delivery = createMarketDelivery({ hub, latest, feedLatest: true, tickerIntervalMs: 20 });
+    delivery.start();
+    try {
+      const events = [1, 2, 3, 4, 5].map((n) => envelope('market.trade', trade(n), `t${n}`));
+      events.push(
+        envelope('market.candle.closed', { symbol: 'BTC-USDT', interval: '1m', openTime: T0 }, 'c1'),
+      );
+      await delivery.handle(events, context);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(published.filter((p) => p.channel === 'market:BTC-USDT:trades').map((p) => p.id)).toEqual([
+        't1',
+        't2',
+        't3',
+        't4',
+        't5',
+      ]);
+      expect(published.filter((p) => p.channel === 'market:BTC-USDT:candles:1m').map((p) => p.id)).toEqual([
+        'c1',
+      ]);
+      // Five trades, one ticker with the last of them; no new trade, no new ticker.
+      const tickers = published.filter((p) => p.channel === 'market:BTC-USDT:ticker');
+      expect(tickers).toHaveLength(1);
+      expect(tickers[0]).toMatchObject({ type: 'market.ticker', data: { symbol: 'BTC-USDT', last: 105 } });
+      expect(latest.get('BTC-USDT')!.lastTrade.tradeId).toBe('5');
+    } finally {
+      delivery.stop();
+    }
+  });
+
+  it('sources - status events are reported; the latest store is left alone when the collector feeds it', async () => {
+    const { hub } = hubSpy();
+    const latest = new LatestStore();
+    const seen: string[] = [];
+    const delivery = createMarketDelivery({
+      hub,
+      latest,
+      feedLatest: false,
+      tickerIntervalMs: 20,
+      onSourceStatus: (s) => seen.push(`${s.source}:${s.state}`),
+    });
+    await delivery.handle(
+      [
+        envelope(
+          'market.source.status',
+          { source: 'binance', exchange: 'binance', state: 'backing_off', at: T0 },
+          's1',
+        ),
+        envelope('market.trade', trade(1), 't1'),
+      ],
+      context,
+    );
+    expect(seen).toEqual(['binance:backing_off']);
+    expect(latest.get('BTC-USDT')).toBeUndefined();
+  });
+});
