@@ -92,6 +92,7 @@ describe('config - tickline schema', () => {
           idleTimeoutMs: 15000,
           resumeGraceMs: 30000,
         },
+        snapshots: { hotIntervalMs: 1000, coldIntervalMs: 60000 },
       },
       market: {
         enabled: true,

@@ -2,17 +2,17 @@
  * @module Game zones as a service of the process: one {@link ZoneRunner} per configured zone, the
  * session layer, the TCP transport (when `game.tcp.port` is set) and the WebSocket transport
  * (mounted on the HTTP server by {@link GameComponent.attachHttp}), and the coordinator that hands
- * out join tokens for them. Zone events go to the process publisher, never awaited.
+ * out join tokens for them. Zone events go to the process publisher, never awaited. Each zone is
+ * recovered at start (hot snapshot → cold snapshot → log replay) and snapshotted while it runs.
  */
 import { hkdfSync } from 'node:crypto';
-import type { Publisher } from '@tickline/eventlog';
+import type { EventLog, Publisher } from '@tickline/eventlog';
 import {
   createJoinTokens,
   GameSessions,
   ObstacleMap,
   TcpTransport,
   WsTransport,
-  Zone,
   ZoneCoordinator,
   ZoneRunner,
   type ZoneOptions,
@@ -24,10 +24,12 @@ import {
   type Service,
   type ServiceHealth,
 } from '@tickline/kernel';
+import type { Sql } from '@tickline/store';
 import type { FastifyInstance } from 'fastify';
 import type { ResolvedConfig } from '../config/load.ts';
 import { AUTH_KEY_BYTES, loadAuthKeys } from '../wiring/auth-keys.ts';
 import { startedGetter } from '../wiring/started.ts';
+import { closeGamePersistence, openGamePersistence, type GamePersistence } from './game-persistence.ts';
 
 /** Ticks between two load reports of a zone to the coordinator (one second at 20 Hz). */
 const LOAD_REPORT_EVERY_TICKS = 20;
@@ -40,8 +42,10 @@ export interface GameComponentOptions {
   metrics: Registry;
   /** The started publisher (read at start). */
   publisher: () => Publisher;
-  /** Builds each zone at start; recovery from snapshots plugs in here. @default a fresh zone */
-  createZone?: (options: ZoneOptions) => Zone | Promise<Zone>;
+  /** The open main log (read at start): snapshot positions and replay on recovery. */
+  log: () => EventLog;
+  /** The open database (read at start), for cold snapshots. */
+  sql?: () => Sql;
 }
 
 /** The running zones, the sessions and the coordinator once started. */
@@ -49,6 +53,8 @@ export interface GameComponent extends Service {
   readonly runners: readonly ZoneRunner[];
   readonly sessions: GameSessions;
   readonly coordinator: ZoneCoordinator;
+  /** Snapshots, recovery reports and admin operations of the zones. */
+  readonly persistence: GamePersistence['service'];
   /** The bound TCP port, when the TCP transport runs. */
   readonly tcpPort: number | undefined;
   /** Mounts the WebSocket endpoint on the HTTP server (call from configureHttp). */
@@ -91,6 +97,7 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
   let tcp: TcpTransport | undefined;
   let ws: WsTransport | undefined;
   let tcpPort: number | undefined;
+  let persistence: GamePersistence | undefined;
   let state: ServiceStatus = ServiceStatus.Starting;
   const started = startedGetter('game');
   return {
@@ -101,6 +108,9 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
     },
     get coordinator() {
       return started(coordinator);
+    },
+    get persistence() {
+      return started(persistence).service;
     },
     get tcpPort() {
       return tcpPort;
@@ -115,6 +125,15 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
       coordinator = new ZoneCoordinator({ tokens });
       sessions = new GameSessions({ tokens, metrics, logger, ...game.limits });
       const publisher = options.publisher();
+      persistence = openGamePersistence({
+        config,
+        metrics,
+        logger,
+        log: options.log(),
+        sql: options.sql?.(),
+        stopZone: (zoneId) => runners.find((r) => r.zoneId === zoneId)?.stop(),
+      });
+      await persistence.service.start(context);
       if (game.tcp.port > 0) {
         tcp = new TcpTransport({ acceptor: sessions, host: game.tcp.host, port: game.tcp.port });
         tcpPort = await tcp.listen();
@@ -122,7 +141,7 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
       if (game.ws.enabled) ws = new WsTransport({ acceptor: sessions, path: game.ws.path });
       for (const zoneId of game.zones) {
         const zoneOptions = zoneOptionsFrom(config, zoneId);
-        const zone = await (options.createZone?.(zoneOptions) ?? new Zone(zoneOptions));
+        const zone = await persistence.service.recover(zoneOptions);
         const runner = new ZoneRunner({ zone, events: publisher, metrics, logger });
         sessions.addZone(runner);
         const registry = coordinator;
@@ -138,6 +157,7 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
           if (info.tick % LOAD_REPORT_EVERY_TICKS === 0)
             registry.report(zoneId, runner.playerCount, sessions?.isDraining(zoneId) ?? false);
         });
+        persistence.service.track(runner);
         runner.start();
         runners.push(runner);
       }
@@ -158,7 +178,9 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
     async stop() {
       state = ServiceStatus.Stopping;
       sessions?.close();
+      // Runners stop first, so the scheduler's last snapshot is of the final state.
       for (const runner of runners) runner.stop();
+      await closeGamePersistence(persistence);
       await tcp?.close();
       await ws?.close();
       state = ServiceStatus.Stopped;
@@ -175,7 +197,8 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
           overruns: s.overruns,
         };
       });
-      return { status: state, info: { ...sessions.stats(), zones } };
+      const recovered = persistence?.service.health().info?.recovered;
+      return { status: state, info: { ...sessions.stats(), zones, recovered } };
     },
   };
 }

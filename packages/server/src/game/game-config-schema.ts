@@ -26,6 +26,9 @@ export const RESUME_GRACE_MS = 30_000;
 export const JOIN_TOKEN_TTL_MS = 30_000;
 /** game `DEFAULT_GAME_WS_PATH` */
 export const GAME_WS_PATH = '/game/ws';
+/** game `DEFAULT_HOT_SNAPSHOT_INTERVAL_MS` / `DEFAULT_COLD_SNAPSHOT_INTERVAL_MS` */
+export const HOT_SNAPSHOT_INTERVAL_MS = 1_000;
+export const COLD_SNAPSHOT_INTERVAL_MS = 60_000;
 /** Zones of about a hundred players keep the interest fan-out small (see the README's figures). */
 export const MAX_PLAYERS_PER_ZONE = 100;
 
@@ -125,4 +128,14 @@ export const GameSchema = z.strictObject({
     .describe('Host name clients are told to connect to; absent: the host of the join request.'),
   joinTokenTtlMs: PositiveInt.default(JOIN_TOKEN_TTL_MS).describe('Lifetime of a join token (single-use).'),
   limits: LimitsSchema.prefault({}),
+  snapshots: z
+    .strictObject({
+      hotIntervalMs: PositiveInt.default(HOT_SNAPSHOT_INTERVAL_MS).describe(
+        'Hot snapshot period: to Redis when redis.url is set, else to files under dataDir/game-snapshots.',
+      ),
+      coldIntervalMs: PositiveInt.default(COLD_SNAPSHOT_INTERVAL_MS).describe(
+        'Cold snapshot period, to the SQL database (table game_snapshots).',
+      ),
+    })
+    .prefault({}),
 });

@@ -1,5 +1,7 @@
 import {
+  DEFAULT_COLD_SNAPSHOT_INTERVAL_MS,
   DEFAULT_GAME_WS_PATH,
+  DEFAULT_HOT_SNAPSHOT_INTERVAL_MS,
   DEFAULT_JOIN_TOKEN_TTL_MS,
   DEFAULT_SESSION_MAX_MESSAGE_BYTES,
   resolveZoneOptions,
@@ -22,6 +24,8 @@ describe('game config', () => {
     expect(defaults.MAX_MESSAGE_BYTES).toBe(DEFAULT_SESSION_MAX_MESSAGE_BYTES);
     expect(defaults.JOIN_TOKEN_TTL_MS).toBe(DEFAULT_JOIN_TOKEN_TTL_MS);
     expect(defaults.GAME_WS_PATH).toBe(DEFAULT_GAME_WS_PATH);
+    expect(defaults.HOT_SNAPSHOT_INTERVAL_MS).toBe(DEFAULT_HOT_SNAPSHOT_INTERVAL_MS);
+    expect(defaults.COLD_SNAPSHOT_INTERVAL_MS).toBe(DEFAULT_COLD_SNAPSHOT_INTERVAL_MS);
   });
 
   it('game config - zones, map rows and rules come from the environment and reach the zone', () => {

@@ -1,6 +1,7 @@
 /**
  * The real `tickline start` with game zones: a user joins over HTTP, then plays over the
- * WebSocket on the API port, and a second user over TCP sees the move as a delta.
+ * WebSocket on the API port, and a second user over TCP sees the move as a delta. After a restart
+ * the zone is recovered and the player joins again at its position.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('game - tickline start', () => {
   it('game e2e - join over HTTP, play over WebSocket and TCP', async () => {
     const tcpPort = await freePort();
-    const server = await startTicklineServer({
+    const env = {
       TICKLINE_DATA_DIR: dataDir,
       TICKLINE_HTTP_PORT: '0',
       TICKLINE_HTTP_HOST: '127.0.0.1',
@@ -25,7 +26,8 @@ describe('game - tickline start', () => {
       TICKLINE_GAME_TCP_HOST: '127.0.0.1',
       TICKLINE_GAME_ZONES: 'north,south',
       TICKLINE_MARKET_ENABLED: 'false',
-    });
+    };
+    let server = await startTicklineServer(env);
     const clients: TestGameClient[] = [];
     try {
       const alice = await signUpAndIn(server.url, 'alice@example.com');
@@ -77,10 +79,32 @@ describe('game - tickline start', () => {
       );
       const ready = await (await fetch(`${server.url}/readyz`)).json();
       expect(ready.services.game).toMatchObject({ status: 'up', info: { connections: 2 } });
+
+      // Restart: the zone comes back from its snapshots (and the log) with alice where she was.
+      for (const c of clients.splice(0)) c.drop();
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      server = await startTicklineServer(env);
+      const again = await callJson(server.url, 'POST', '/api/v1/game/join', {
+        body: { zone: 'north' },
+        bearer: alice.accessToken,
+      });
+      const back = await TestGameClient.ws(again.body.ws);
+      clients.push(back);
+      back.send({ type: MessageType.Hello, token: again.body.token });
+      expect(await back.next(MessageType.Welcome)).toMatchObject({
+        playerId: alice.userId,
+        resumed: true,
+        x: welcome.x + 0.4,
+        y: welcome.y,
+        lastSeq: 1,
+      });
+      const recovered = (await (await fetch(`${server.url}/readyz`)).json()).services.game.info.recovered;
+      expect(['hot', 'cold', 'replay']).toContain(recovered.north.source);
     } finally {
       for (const c of clients) c.drop();
       server.child.kill('SIGTERM');
       await server.exited;
     }
-  }, 60_000);
+  }, 150_000);
 });

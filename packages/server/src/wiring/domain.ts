@@ -97,7 +97,7 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
       list.push(...market.services);
     }
     if (wanted.has(DomainComponent.Game) && config.game.enabled) {
-      game = createGameComponent({ config, metrics, publisher });
+      game = createGameComponent({ config, metrics, publisher, log: () => shared.eventLog.log, sql });
       list.push(game);
     }
     if (wanted.has(DomainComponent.Platform)) {
