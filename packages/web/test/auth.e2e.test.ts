@@ -4,23 +4,17 @@
  * snapshot notification arriving live, keyboard-only sign-in, two-factor enrolment and the TOTP
  * sign-in step, API keys, sign-out; labels on every field; laptop and phone widths.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  chromiumBinary,
-  isFocused,
-  launchBrowser,
-  newContext,
-  screenshot,
-  Viewport,
-} from './harness/browser.ts';
+  openPage as openPageIn,
+  signUp as signUpIn,
+  TEST_PASSWORD as PASSWORD,
+  uniqueEmail as email,
+} from './harness/accounts.ts';
+import { chromiumBinary, isFocused, launchBrowser, screenshot, Viewport } from './harness/browser.ts';
 import { startDashboard, type Dashboard } from './harness/dashboard.ts';
 import { totpCode } from './harness/totp.ts';
-
-const PASSWORD = 'correct horse battery staple';
-const WAIT_MS = 15_000;
-
-const email = (name: string) => `${name}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
 
 describe.skipIf(!chromiumBinary.available)('web - accounts in the browser', () => {
   let dashboard: Dashboard;
@@ -33,21 +27,10 @@ describe.skipIf(!chromiumBinary.available)('web - accounts in the browser', () =
     await dashboard?.stop();
   });
 
-  async function openPage(viewport: { width: number; height: number } = Viewport.Laptop): Promise<Page> {
-    const context = await newContext(browser, viewport);
-    const page = await context.newPage();
-    page.setDefaultTimeout(WAIT_MS);
-    return page;
-  }
-
-  async function signUp(page: Page, address: string, displayName = 'Ada'): Promise<void> {
-    await page.goto(`${dashboard.url}/sign-up`);
-    await page.getByLabel('Email').fill(address);
-    await page.getByLabel('Display name').fill(displayName);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('heading', { name: `Welcome, ${displayName}` }).waitFor();
-  }
+  const openPage = (viewport: { width: number; height: number } = Viewport.Laptop) =>
+    openPageIn(browser, viewport);
+  const signUp = (page: Page, address: string, displayName = 'Ada') =>
+    signUpIn(page, dashboard.url, address, displayName);
 
   /** Every form control has an accessible name from a label. */
   async function unlabelledInputs(page: Page): Promise<string[]> {
@@ -171,7 +154,7 @@ describe.skipIf(!chromiumBinary.available)('web - accounts in the browser', () =
     const me = await fetch(`${dashboard.url}/api/v1/me`, { headers: { 'x-api-key': secret } });
     expect(me.status).toBe(200);
 
-    page.once('dialog', (dialog) => void dialog.accept());
+    page.once('dialog', (dialog: Dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Revoke trading bot' }).click();
     await page.getByText('No API keys yet').waitFor();
     await page.context().close();

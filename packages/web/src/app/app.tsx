@@ -10,6 +10,9 @@ import { OverviewPage } from '../pages/account/overview-page.tsx';
 import { SecurityPage } from '../pages/account/security-page.tsx';
 import { SignInPage } from '../pages/auth/sign-in-page.tsx';
 import { SignUpPage } from '../pages/auth/sign-up-page.tsx';
+import { GamePage } from '../pages/game/game-page.tsx';
+import { MarketPage } from '../pages/markets/market-page.tsx';
+import { MarketsPage } from '../pages/markets/markets-page.tsx';
 import { NotFoundPage } from '../pages/not-found-page.tsx';
 import { Loading } from '../components/states.tsx';
 import { NotificationsProvider, Toast } from '../components/notifications.tsx';
@@ -25,6 +28,13 @@ const PAGES: ReadonlyArray<{
   render: (params: Record<string, string>) => ReactNode;
 }> = [
   { path: '/', title: 'Overview', render: () => <OverviewPage /> },
+  { path: '/markets', title: 'Markets', render: () => <MarketsPage /> },
+  {
+    path: '/markets/:symbol',
+    title: 'Market',
+    render: ({ symbol }) => <MarketPage key={symbol} symbol={symbol!} />,
+  },
+  { path: '/game', title: 'Game', render: () => <GamePage /> },
   { path: '/security', title: 'Security', render: () => <SecurityPage /> },
   { path: '/api-keys', title: 'API keys', render: () => <ApiKeysPage /> },
 ];

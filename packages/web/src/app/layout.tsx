@@ -8,6 +8,8 @@ import { useSession, useUser } from './session.tsx';
 /** Navigation entries; `admin` ones only for administrators. */
 const NAV: ReadonlyArray<{ to: string; label: string; admin?: boolean }> = [
   { to: '/', label: 'Overview' },
+  { to: '/markets', label: 'Markets' },
+  { to: '/game', label: 'Game' },
   { to: '/security', label: 'Security' },
   { to: '/api-keys', label: 'API keys' },
 ];

@@ -1,0 +1,108 @@
+/**
+ * @module One market: live ticker, candlestick chart with an interval switch (history from the
+ * API, live candles from the stream), overlays (SMA, EMA, Bollinger) and panes (RSI, MACD).
+ */
+import { useState, type ReactNode } from 'react';
+import { Link } from '../../app/router.tsx';
+import { useSession } from '../../app/session.tsx';
+import { ErrorState, Loading } from '../../components/states.tsx';
+import { useAsync } from '../../components/use-async.ts';
+import { CandleChart, OVERLAYS, PANES, type Indicator } from './candle-chart.tsx';
+import { formatPercent, formatPrice, INTERVALS, type Interval, type MarketSummary } from './market-types.ts';
+import { useCandles } from './use-candles.ts';
+import { useTickers } from './use-tickers.ts';
+
+const LABELS: Record<Indicator, string> = {
+  sma: 'SMA 20',
+  ema: 'EMA 50',
+  bollinger: 'Bollinger 20/2',
+  rsi: 'RSI 14',
+  macd: 'MACD 12/26/9',
+};
+
+export function MarketPage({ symbol }: { symbol: string }): ReactNode {
+  const { client } = useSession();
+  const [interval, setChartInterval] = useState<Interval>('1s');
+  const [indicators, setIndicators] = useState<ReadonlySet<Indicator>>(new Set(['sma', 'rsi']));
+  const markets = useAsync(
+    async () =>
+      (await client.requestPublic<{ markets: MarketSummary[] }>({ method: 'GET', path: '/api/v1/markets' }))
+        .markets,
+    [client],
+  );
+  const market = markets.data?.find((m) => m.symbol === symbol);
+  const exchange = market?.exchanges[0];
+  const candles = useCandles(symbol, interval, exchange);
+  const ticker = useTickers([symbol]).get(symbol);
+  const change = ticker?.stats24h?.changePercent;
+
+  const toggle = (name: Indicator) =>
+    setIndicators((current) => {
+      const next = new Set(current);
+      if (!next.delete(name)) next.add(name);
+      return next;
+    });
+
+  return (
+    <main id="main" className="page">
+      <header className="page-header market-header">
+        <div>
+          <p className="muted small">
+            <Link to="/markets">Markets</Link> / {symbol}
+          </p>
+          <h1>{symbol}</h1>
+          <p className="muted">{exchange ?? (markets.data && !market ? 'Not collected here' : ' ')}</p>
+        </div>
+        <div className="market-price" aria-live="off">
+          <span className="stat-value" data-testid="market-last">
+            {formatPrice(ticker?.last ?? market?.lastPrice)}
+          </span>
+          <span className={change === undefined ? 'muted' : change >= 0 ? 'up' : 'down'}>
+            {formatPercent(change)} 24h
+          </span>
+        </div>
+      </header>
+      <section className="card chart-card" aria-label={`${symbol} chart`}>
+        <div className="chart-toolbar">
+          <div role="radiogroup" aria-label="Interval" className="segmented">
+            {INTERVALS.map((value) => (
+              <button
+                key={value}
+                type="button"
+                role="radio"
+                aria-checked={interval === value}
+                className={interval === value ? 'segment segment-on' : 'segment'}
+                onClick={() => setChartInterval(value)}
+              >
+                {value}
+              </button>
+            ))}
+          </div>
+          <fieldset className="indicator-toggles">
+            <legend className="visually-hidden">Indicators</legend>
+            {[...OVERLAYS, ...PANES].map((name) => (
+              <label key={name} className="check">
+                <input type="checkbox" checked={indicators.has(name)} onChange={() => toggle(name)} />
+                {LABELS[name]}
+              </label>
+            ))}
+          </fieldset>
+        </div>
+        {candles.status === 'error' && candles.candles.length === 0 ? (
+          <ErrorState error={candles.error} onRetry={candles.reload} />
+        ) : candles.status === 'loading' && candles.candles.length === 0 ? (
+          <Loading label="Loading candles…" />
+        ) : null}
+        <CandleChart
+          candles={candles.candles}
+          viewKey={`${symbol}/${interval}`}
+          indicators={indicators}
+          label={`${symbol} ${interval} candlestick chart, ${candles.candles.length} candles${candles.updates ? `, ${candles.updates} live updates` : ''}`}
+        />
+        {candles.status === 'ready' && candles.candles.length === 0 ? (
+          <p className="muted">No {interval} candles yet: they appear as trades arrive.</p>
+        ) : null}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * @module Candles of one symbol and interval: history from the API, then live updates from
+ * `market:{symbol}:candles:{interval}` merged by open time (a forming candle is replaced in place,
+ * a new one appended). A stream gap reloads the history.
+ */
+import { useEvents } from '@tickline/client/react';
+import { useCallback, useState } from 'react';
+import { useSession } from '../../app/session.tsx';
+import { useAsync } from '../../components/use-async.ts';
+import { CANDLE_EVENTS, marketChannel, type Candle, type Interval } from './market-types.ts';
+
+/** Candles loaded and kept (the API's default page). */
+const HISTORY_LIMIT = 500;
+
+export interface CandlesState {
+  status: 'loading' | 'error' | 'ready';
+  error?: unknown;
+  candles: readonly Candle[];
+  /** Live updates applied since the history loaded. */
+  updates: number;
+  reload: () => void;
+}
+
+export function useCandles(symbol: string, interval: Interval, exchange: string | undefined): CandlesState {
+  const { client } = useSession();
+  const [live, setLive] = useState<{ key: string; candles: Candle[]; updates: number }>();
+  const key = `${symbol}/${interval}/${exchange ?? ''}`;
+  const history = useAsync(async () => {
+    const query = new URLSearchParams({
+      interval,
+      limit: String(HISTORY_LIMIT),
+      ...(exchange ? { exchange } : {}),
+    });
+    const answer = await client.requestPublic<{ candles: Candle[] }>({
+      method: 'GET',
+      path: `/api/v1/markets/${encodeURIComponent(symbol)}/candles?${query.toString()}`,
+    });
+    setLive({ key, candles: answer.candles, updates: 0 });
+    return answer.candles;
+  }, [client, key]);
+
+  const apply = useCallback(
+    (candle: Candle) =>
+      setLive((current) => {
+        if (!current || current.key !== key) return current;
+        if (exchange && candle.exchange !== exchange) return current;
+        return { ...current, candles: merge(current.candles, candle), updates: current.updates + 1 };
+      }),
+    [key, exchange],
+  );
+  useEvents<Candle>(CANDLE_EVENTS, (event) => apply(event.data), {
+    channels: [marketChannel.candles(symbol, interval)],
+    onReset: history.reload,
+  });
+
+  const candles = live?.key === key ? live.candles : (history.data ?? []);
+  return {
+    status: history.status,
+    error: history.status === 'error' ? history.error : undefined,
+    candles,
+    updates: live?.key === key ? live.updates : 0,
+    reload: history.reload,
+  };
+}
+
+function merge(candles: Candle[], candle: Candle): Candle[] {
+  const last = candles[candles.length - 1];
+  if (!last || candle.openTime > last.openTime) return [...candles, candle].slice(-HISTORY_LIMIT);
+  const index = candles.findLastIndex((c) => c.openTime === candle.openTime);
+  if (index < 0) return candles; // older than the window: not shown
+  const next = candles.slice();
+  next[index] = candle;
+  return next;
+}
