@@ -41,6 +41,13 @@ export interface GameClientOptions {
   interpolationDelayTicks?: number;
   /** The largest message accepted from the server. @default 64 KiB */
   maxMessageBytes?: number;
+  /**
+   * Decode deltas and interpolate other players. Headless bots that never look at others set it
+   * false: deltas are then recognised from their first bytes and dropped undecoded, which keeps a
+   * load generator with many players in one zone from spending its core on other players' moves.
+   * @default true
+   */
+  trackOthers?: boolean;
   /** Keep the predicted position inside the zone bounds from the welcome. @default true */
   clampToBounds?: boolean;
   /** A monotonic millisecond clock. @default performance.now */
@@ -58,6 +65,7 @@ export interface ResolvedGameClientOptions {
   reconnect: ResolvedReconnectOptions;
   interpolationDelayTicks: number;
   maxMessageBytes: number;
+  trackOthers: boolean;
   clampToBounds: boolean;
   now: () => number;
 }
@@ -79,6 +87,7 @@ export function resolveGameClientOptions(options: GameClientOptions): ResolvedGa
     }),
     interpolationDelayTicks: options.interpolationDelayTicks ?? DEFAULT_INTERPOLATION_DELAY_TICKS,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    trackOthers: options.trackOthers ?? true,
     clampToBounds: options.clampToBounds ?? true,
     now: options.now ?? (() => performance.now()),
   };

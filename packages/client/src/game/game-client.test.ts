@@ -138,6 +138,21 @@ describe('GameClient', () => {
     expect(p2!.x).toBeCloseTo(10.5, 6);
   });
 
+  it('game client - with trackOthers false, deltas are dropped undecoded and acks still arrive', async () => {
+    const client = make({ trackOthers: false });
+    await connected(client);
+    const deltas: unknown[] = [];
+    const acks: AckEvent[] = [];
+    client.on('delta', (d) => deltas.push(d));
+    client.on('ack', (a) => acks.push(a));
+    client.move(0.5, 0);
+    server.push({ type: MessageType.Delta, tick: 101, entered: [['p2', 1, 1]], moved: [], left: [] });
+    server.push({ type: MessageType.Ack, seq: 1, tick: 101, x: 50.5, y: 50 });
+    expect(deltas).toEqual([]);
+    expect(client.others()).toEqual([]);
+    expect(acks.map((a) => a.seq)).toEqual([1]);
+  });
+
   it('game client - a drop resumes the session with the same token and session id', async () => {
     const client = make();
     await connected(client);

@@ -31,6 +31,9 @@ import {
 } from './protocol/messages.ts';
 import { TickClock } from './tick-clock.ts';
 
+/** The first byte of an encoded delta: a MessagePack array of six elements. */
+const DELTA_HEADER = 0x96;
+
 /** Options of {@link GameClient.moveTo}. */
 export interface MoveToOptions {
   /** Move the predicted position now. False sends the command only (it settles when answered). @default true */
@@ -175,6 +178,8 @@ export class GameClient {
 
   #receive(bytes: Uint8Array): void {
     const now = (this.#lastHeardMs = this.options.now());
+    // [version, Delta, tick, entered, moved, left] starts 0x96 (fixarray of 6), version, type.
+    if (!this.options.trackOthers && bytes[0] === DELTA_HEADER && bytes[2] === MessageType.Delta) return;
     let message: ServerMessage;
     try {
       message = decodeMessage(bytes, this.options.maxMessageBytes) as ServerMessage;

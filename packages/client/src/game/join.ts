@@ -25,8 +25,8 @@ export interface GameJoin {
   tcp: string | null;
   /** `ws://host:port/…`, or null when the zone is not served over WebSocket. */
   ws: string | null;
-  /** Token expiry, milliseconds since the epoch. */
-  expiresAt: number;
+  /** Token expiry, ISO 8601. */
+  expiresAt: string;
 }
 
 /**

@@ -75,6 +75,8 @@ export class Bot {
       // A resume whose session is gone joins again with a fresh token.
       token: async (resume) => (resume ? (await join()).token : first.token),
       ...(tcp ? { connector: createTcpConnector() } : {}),
+      // Bots never look at other players: their deltas are dropped undecoded.
+      trackOthers: false,
     });
     const bot = new Bot(game, options, stats);
     await game.connect();

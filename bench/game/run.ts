@@ -1,0 +1,125 @@
+/**
+ * @module `npm run bench:game` — Tickline's game server against Colyseus 0.18 (`@colyseus/core`
+ * with `@colyseus/ws-transport`, players on `@colyseus/sdk`), the same scenario in the same run
+ * (rules.ts: 20 Hz tick, a move 10×/s per player, 2% speed hacks, a per-client rate limit).
+ *
+ * Each server runs in a child pinned to core 0 (`taskset -c 0`); this process, the load generator,
+ * pins itself to core 1. Per server: players join zones of 100 (rooms in Colyseus) — 1,000, then
+ * 1,000 more on the same server — then a fresh server with everyone in one zone. Each step: memory
+ * after GC before and after joining, a warm-up, then a measured window: server CPU
+ * (`process.cpuUsage`), bytes handed to sockets (/proc/self/io wchar), work per tick (Tickline:
+ * step + delivery; Colyseus: `broadcastPatch`), tick interval, and move → authoritative-state
+ * latency (Tickline: the ack; Colyseus: the player's own `seq` appearing in a patch).
+ *
+ * "Healthy N" (zones of 100) is extrapolated from CPU per player at the largest step: the N at
+ * which the server would use 65% of its core, if tick p99 stayed under 50 ms where measured — a
+ * full ramp does not fit the 60 s budget. The load generator counts as the limit when it
+ * delivered under 95% of the moves or used over 90% of its core.
+ *
+ * Sizes: BENCH_ZONE_STEPS (default "1000,2000"), BENCH_ONE_ZONE (1000), BENCH_WARMUP_SECONDS (1),
+ * BENCH_WINDOW_SECONDS (3), BENCH_SERVERS (tickline,colyseus). The last line is `RESULT {json}`.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
+import { joinColyseus } from './colyseus-load.ts';
+import { SERVERS, type ServerKind } from './ipc.ts';
+import { runPhase, type JoinPlayer, type PhaseResult } from './phase.ts';
+import { HEALTHY_CPU_SHARE, HEALTHY_TICK_P99_MS, RULES } from './rules.ts';
+import { joinTickline } from './tickline-load.ts';
+
+const zoneSteps = (process.env.BENCH_ZONE_STEPS ?? '1000,2000').split(',').map(Number);
+const oneZone = envInt('BENCH_ONE_ZONE', 1000);
+const warmupMs = envInt('BENCH_WARMUP_SECONDS', 1) * 1000;
+const windowMs = envInt('BENCH_WINDOW_SECONDS', 3) * 1000;
+const servers = (process.env.BENCH_SERVERS ?? SERVERS.join(',')).split(',') as ServerKind[];
+const secret = randomBytes(32).toString('hex');
+process.env.BENCH_JOIN_SECRET = secret;
+
+let serverCore: number | undefined = 0;
+try {
+  execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
+} catch {
+  serverCore = undefined;
+  progress('taskset unavailable: running unpinned');
+}
+
+const joiners: Record<ServerKind, JoinPlayer> = {
+  tickline: (ready, zone, recorder, random) =>
+    joinTickline(String(ready.extra.ws), secret, zone, recorder, random),
+  colyseus: (ready, zone, recorder, random) => joinColyseus(ready.port, zone, recorder, random),
+};
+
+const started = performance.now();
+const zoned: PhaseResult[] = [];
+const single: PhaseResult[] = [];
+for (const kind of servers) {
+  const common = { kind, join: joiners[kind], warmupMs, windowMs, serverCore };
+  zoned.push(...(await runPhase({ ...common, steps: zoneSteps, zoneSize: RULES.zoneSize })));
+  single.push(...(await runPhase({ ...common, steps: [oneZone], zoneSize: oneZone })));
+}
+
+const cpuPer1k = (r: PhaseResult) => (r.serverCpuShare * 100) / (r.players / 1000);
+const bytesPerClient = (r: PhaseResult) => r.bytesOut / r.players / (r.elapsedMs / 1000);
+const loadgenLimited = (r: PhaseResult) => r.deliveredRatio < 0.95 || r.loadgenCpuShare > 0.9;
+printTable(
+  [...zoned, ...single].map((r) => ({
+    server: r.kind,
+    players: r.players,
+    zone: r.zoneSize,
+    'cpu %core': round(r.serverCpuShare * 100, 1),
+    'cpu/1k %': round(cpuPer1k(r), 1),
+    'tick p50 ms': round(r.tickP50Ms, 2),
+    'tick p99 ms': round(r.tickP99Ms, 2),
+    'interval p99 ms': round(r.intervalP99Ms, 1),
+    'move→state p50 ms': round(r.latencyP50Ms, 1),
+    'p99 ms': round(r.latencyP99Ms, 1),
+    'KB/s/client out': round(bytesPerClient(r) / 1024, 2),
+    'KB/client': round(r.rssPerPlayerKb, 1),
+    'honest rejects': r.honestRejects,
+    'hacks sent': r.hacks,
+    delivered: round(r.deliveredRatio, 3),
+    'loadgen %core': round(r.loadgenCpuShare * 100, 0),
+  })),
+);
+
+const pick = (rows: PhaseResult[], kind: ServerKind, players?: number) =>
+  rows.find((r) => r.kind === kind && (players === undefined || r.players === players));
+/** Healthy N in zones of 100, extrapolated from the largest measured step. */
+function healthyN(kind: ServerKind): number {
+  const rows = zoned.filter((r) => r.kind === kind);
+  const healthy = rows.filter(
+    (r) => r.tickP99Ms < HEALTHY_TICK_P99_MS && r.serverCpuShare <= HEALTHY_CPU_SHARE,
+  );
+  const top = rows.at(-1);
+  if (!top) return NaN;
+  if (healthy.length < rows.length) return healthy.at(-1)?.players ?? 0;
+  return Math.floor((HEALTHY_CPU_SHARE / top.serverCpuShare) * top.players);
+}
+const result: Record<string, unknown> = { elapsed_s: round((performance.now() - started) / 1000, 1) };
+for (const kind of servers) {
+  const rows = zoned.filter((r) => r.kind === kind);
+  result[`${kind}_cpu_per_1k`] = round(rows.reduce((s, r) => s + cpuPer1k(r), 0) / rows.length, 2);
+  for (const r of rows) result[`${kind}_cpu_per_1k_at_${r.players}`] = round(cpuPer1k(r), 2);
+  result[`${kind}_one_zone_p99_ms`] = round(pick(single, kind)?.tickP99Ms ?? NaN, 2);
+  result[`${kind}_healthy_n`] = healthyN(kind);
+  const top = rows.at(-1);
+  if (top) {
+    result[`${kind}_latency_p50_ms`] = round(top.latencyP50Ms, 1);
+    result[`${kind}_latency_p99_ms`] = round(top.latencyP99Ms, 1);
+    result[`${kind}_bytes_per_client_s`] = Math.round(bytesPerClient(top));
+    result[`${kind}_kb_per_client`] = round(top.rssPerPlayerKb, 1);
+  }
+}
+if (servers.length === 2) {
+  const t = (k: string) => result[`tickline_${k}`] as number;
+  const c = (k: string) => result[`colyseus_${k}`] as number;
+  result.cpu_ratio = round(t('cpu_per_1k') / c('cpu_per_1k'), 2);
+  result.one_zone_p99_ratio = round(t('one_zone_p99_ms') / c('one_zone_p99_ms'), 2);
+  result.healthy_n_ratio = round(t('healthy_n') / c('healthy_n'), 2);
+}
+result.healthy_n_method = 'extrapolated to 65% of a core from the largest zoned step';
+result.loadgen_limited = [...zoned, ...single].some(loadgenLimited);
+result.honest_rejects = [...zoned, ...single].reduce((s, r) => s + r.honestRejects, 0);
+result.load_average = Number((await import('node:os')).loadavg()[0]!.toFixed(2));
+printResult(result);

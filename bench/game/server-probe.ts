@@ -1,0 +1,77 @@
+/**
+ * @module The measuring half of a server child: answers the load generator's IPC (memory after
+ * GC, measured windows) and collects tick work and tick intervals that the server code reports.
+ */
+import { readFileSync } from 'node:fs';
+import { percentile } from '../lib/report.ts';
+import type { FromServer, ToServer } from './ipc.ts';
+
+function bytesWritten(): number {
+  const io = readFileSync('/proc/self/io', 'utf8');
+  return Number(/wchar:\s*(\d+)/.exec(io)?.[1] ?? 0);
+}
+
+/** Collects tick samples; one per server process. */
+export class ServerProbe {
+  #tickMs: number[] = [];
+  #intervalMs: number[] = [];
+  #lastTickAt = new Map<string, number>();
+  #accepted = 0;
+  #rejected = 0;
+  #start: { at: number; cpu: NodeJS.CpuUsage; bytes: number } | undefined;
+
+  /** Records one tick of `zone` that started at `startedAt` and took `workMs`. */
+  tick(zone: string, startedAt: number, workMs: number): void {
+    const last = this.#lastTickAt.get(zone);
+    this.#lastTickAt.set(zone, startedAt);
+    if (!this.#start) return;
+    this.#tickMs.push(workMs);
+    if (last !== undefined) this.#intervalMs.push(startedAt - last);
+  }
+
+  moves(accepted: number, rejected: number): void {
+    this.#accepted += accepted;
+    this.#rejected += rejected;
+  }
+
+  /** Serves IPC until `stop`, then calls `onStop`. */
+  serve(onStop: () => Promise<void> | void): void {
+    const send = (message: FromServer) => process.send!(message);
+    process.on('message', (message: ToServer) => {
+      switch (message.type) {
+        case 'mem': {
+          globalThis.gc?.();
+          const m = process.memoryUsage();
+          return send({ type: 'mem', rss: m.rss, heapUsed: m.heapUsed });
+        }
+        case 'window-start':
+          this.#tickMs = [];
+          this.#intervalMs = [];
+          this.#accepted = this.#rejected = 0;
+          this.#start = { at: performance.now(), cpu: process.cpuUsage(), bytes: bytesWritten() };
+          return send({ type: 'window-started' });
+        case 'window-end': {
+          const start = this.#start!;
+          const cpu = process.cpuUsage(start.cpu);
+          this.#start = undefined;
+          return send({
+            type: 'window',
+            elapsedMs: performance.now() - start.at,
+            cpuUs: cpu.user + cpu.system,
+            bytesOut: bytesWritten() - start.bytes,
+            tickP50Ms: percentile(this.#tickMs, 50),
+            tickP99Ms: percentile(this.#tickMs, 99),
+            tickMaxMs: this.#tickMs.length ? Math.max(...this.#tickMs) : NaN,
+            intervalP99Ms: percentile(this.#intervalMs, 99),
+            ticks: this.#tickMs.length,
+            accepted: this.#accepted,
+            rejected: this.#rejected,
+          });
+        }
+        case 'stop':
+          void Promise.resolve(onStop()).finally(() => process.exit(0));
+          return;
+      }
+    });
+  }
+}
