@@ -8,8 +8,14 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 /** Moves per second while a key is held: under the zone's command budget (15 per second by default). */
 const MOVE_RATE_HZ = 10;
-/** Units per second: under the default speed limit (0.5 per tick at 20 Hz = 10 units/s). */
-const SPEED_UNITS_PER_S = 8;
+/**
+ * Units per server tick: under the zone's default limit (0.5). The server checks distance against
+ * the ticks between two moves' stamps, so each step is sized by the ticks since the last stamp —
+ * a timer that fires late or early never asks for more than the elapsed ticks allow.
+ */
+const SPEED_UNITS_PER_TICK = 0.45;
+/** The zone measures at most this many ticks since the last move (its `maxMoveTicks`). */
+const MAX_STEP_TICKS = 10;
 const PIXELS_PER_UNIT = 8;
 const GRID_UNITS = 10;
 const KEYS: Record<string, [number, number]> = {
@@ -46,7 +52,6 @@ export function GameCanvas({
 
   // Movement: one command per period while keys are held, diagonal normalised.
   useEffect(() => {
-    const step = SPEED_UNITS_PER_S / MOVE_RATE_HZ;
     const timer = setInterval(() => {
       let dx = 0;
       let dy = 0;
@@ -56,7 +61,10 @@ export function GameCanvas({
         dy += y;
       }
       const length = Math.hypot(dx, dy);
-      if (length > 0) game.move((dx / length) * step, (dy / length) * step);
+      const ticks = Math.min(game.serverTick - game.lastMoveTick, MAX_STEP_TICKS);
+      if (length === 0 || ticks < 1) return;
+      const step = ticks * SPEED_UNITS_PER_TICK;
+      game.move((dx / length) * step, (dy / length) * step);
     }, 1000 / MOVE_RATE_HZ);
     return () => clearInterval(timer);
   }, [game]);
