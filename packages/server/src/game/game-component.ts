@@ -8,7 +8,9 @@
 import { hkdfSync } from 'node:crypto';
 import type { EventLog, Publisher } from '@tickline/eventlog';
 import {
+  CloseCode,
   createJoinTokens,
+  GameSessionError,
   GameSessions,
   ObstacleMap,
   TcpTransport,
@@ -31,8 +33,8 @@ import { AUTH_KEY_BYTES, loadAuthKeys } from '../wiring/auth-keys.ts';
 import { startedGetter } from '../wiring/started.ts';
 import { closeGamePersistence, openGamePersistence, type GamePersistence } from './game-persistence.ts';
 
-/** Ticks between two load reports of a zone to the coordinator (one second at 20 Hz). */
-const LOAD_REPORT_EVERY_TICKS = 20;
+/** Period of the zones' load reports to the coordinator. */
+const LOAD_REPORT_INTERVAL_MS = 1_000;
 /** Stands for the host name in registered addresses; the join route fills it in per request. */
 export const HOST_PLACEHOLDER = '{host}';
 
@@ -59,6 +61,11 @@ export interface GameComponent extends Service {
   readonly tcpPort: number | undefined;
   /** Mounts the WebSocket endpoint on the HTTP server (call from configureHttp). */
   attachHttp(app: FastifyInstance): void;
+  /**
+   * Starts a drained or stopped zone again: recovered from its newest snapshot (and the log),
+   * ticking, snapshotted, taking players. @throws GameSessionError GAME_ZONE_UNKNOWN
+   */
+  restartZone(zoneId: string): Promise<void>;
 }
 
 /** The zone rules the config describes. */
@@ -98,6 +105,7 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
   let ws: WsTransport | undefined;
   let tcpPort: number | undefined;
   let persistence: GamePersistence | undefined;
+  let reportTimer: NodeJS.Timeout | undefined;
   let state: ServiceStatus = ServiceStatus.Starting;
   const started = startedGetter('game');
   return {
@@ -144,8 +152,7 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
         const zone = await persistence.service.recover(zoneOptions);
         const runner = new ZoneRunner({ zone, events: publisher, metrics, logger });
         sessions.addZone(runner);
-        const registry = coordinator;
-        registry.register({
+        coordinator.register({
           zoneId,
           tcp: tcpPort === undefined ? null : `tcp://${HOST_PLACEHOLDER}:${tcpPort}`,
           ws: ws ? ws.path : null,
@@ -153,14 +160,21 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
           capacity: game.maxPlayersPerZone,
           draining: false,
         });
-        runner.onTick((info) => {
-          if (info.tick % LOAD_REPORT_EVERY_TICKS === 0)
-            registry.report(zoneId, runner.playerCount, sessions?.isDraining(zoneId) ?? false);
-        });
         persistence.service.track(runner);
         runner.start();
         runners.push(runner);
       }
+      const registry = coordinator;
+      const live = sessions;
+      reportTimer = setInterval(() => {
+        for (const runner of runners)
+          registry.report(
+            runner.zoneId,
+            runner.playerCount,
+            live.isDraining(runner.zoneId) || !runner.running,
+          );
+      }, LOAD_REPORT_INTERVAL_MS);
+      reportTimer.unref();
       logger.info(
         { zones: game.zones, tcpPort, wsPath: ws?.path, tickRateHz: game.tickRateHz },
         'game zones running',
@@ -175,8 +189,23 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
         sessions?.close();
       });
     },
+    async restartZone(zoneId) {
+      const runner = runners.find((r) => r.zoneId === zoneId);
+      if (!runner || !persistence || !sessions)
+        throw new GameSessionError(CloseCode.ZoneUnknown, `zone ${zoneId} is not hosted here`, { zoneId });
+      runner.stop();
+      runner.pause();
+      const zone = await persistence.service.recover(zoneOptionsFrom(config, zoneId));
+      runner.replaceZone(zone);
+      sessions.undrain(zoneId);
+      persistence.service.track(runner);
+      runner.resume();
+      runner.start();
+      coordinator?.report(zoneId, runner.playerCount, false);
+    },
     async stop() {
       state = ServiceStatus.Stopping;
+      clearInterval(reportTimer);
       sessions?.close();
       // Runners stop first, so the scheduler's last snapshot is of the final state.
       for (const runner of runners) runner.stop();
