@@ -14,7 +14,9 @@ export interface ZoneStatus {
   /** Tick duration percentiles over the runtime's recent window, milliseconds. */
   tickP50Ms: number | null;
   tickP99Ms: number | null;
-  /** `ok`, or why not: `paused`, `draining`, `lagging`, `stopped`. */
+  /** Ticks that took longer than the tick interval, since start. */
+  overruns: number;
+  /** `ok`, or why not: `paused`, `draining`. */
   health: string;
 }
 
@@ -51,11 +53,15 @@ export interface ZoneOperations {
   livePlayer(playerId: string): Promise<LivePlayerState | undefined>;
   listSnapshots(zoneId: string): Promise<ZoneSnapshotInfo[]>;
   takeSnapshot(zoneId: string): Promise<ZoneSnapshotInfo>;
-  restoreSnapshot(zoneId: string, snapshotId: string): Promise<{ tick: number; replayedEvents: number }>;
-  /** Returns how many zones got the notice. */
-  broadcast(notice: Notice): Promise<{ zones: number }>;
-  /** Tells the zone's players, closes their connections and refuses new ones. */
-  drain(zoneId: string, message: string): Promise<void>;
-  /** Stops the zone and starts it again from its latest snapshot. */
+  /** Swaps the zone's state for the snapshot's (tick and event seq keep moving forward). */
+  restoreSnapshot(
+    zoneId: string,
+    snapshotId: string,
+  ): Promise<{ snapshotId: string; tick: number; players: number }>;
+  /** Returns how many zones and players got the notice. */
+  broadcast(notice: Notice): Promise<{ zones: number; players: number }>;
+  /** Tells the zone's players, closes their connections, snapshots the final state and stops the zone. */
+  drain(zoneId: string, message: string): Promise<{ playersTold: number }>;
+  /** Starts a drained or stopped zone again from its latest snapshot. */
   restart(zoneId: string): Promise<void>;
 }

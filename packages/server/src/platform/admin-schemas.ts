@@ -154,7 +154,8 @@ export const ZonesSchema = z.object({
       tick: z.int(),
       tickP50Ms: z.number().nullable(),
       tickP99Ms: z.number().nullable(),
-      health: z.string(),
+      overruns: z.int(),
+      health: z.string().describe('`ok`, `paused` or `draining`'),
     }),
   ),
 });
@@ -169,8 +170,9 @@ const SnapshotSchema = z.object({
 });
 export const SnapshotListSchema = z.object({ snapshots: z.array(SnapshotSchema) });
 export const SnapshotTakenSchema = SnapshotSchema;
-export const RestoredSchema = z.object({ tick: z.int(), replayedEvents: z.int() });
-export const BroadcastResultSchema = z.object({ zones: z.int() });
+export const RestoredSchema = z.object({ snapshotId: z.string(), tick: z.int(), players: z.int() });
+export const BroadcastResultSchema = z.object({ zones: z.int(), players: z.int() });
+export const DrainedSchema = z.object({ playersTold: z.int() });
 
 export const AuditPageSchema = z.object({
   entries: z.array(

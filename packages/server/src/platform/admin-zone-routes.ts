@@ -9,6 +9,7 @@ import { actorOf, ADMIN_SECURITY, adminOnly } from './admin-guard.ts';
 import {
   BroadcastInputSchema,
   BroadcastResultSchema,
+  DrainedSchema,
   DrainInputSchema,
   NoContentSchema,
   RestoredSchema,
@@ -106,16 +107,15 @@ export function registerAdminZoneRoutes(app: FastifyInstance, options: AdminRout
     {
       preValidation,
       schema: {
-        ...doc('Tell the zone’s players, close their connections and refuse new ones'),
+        ...doc('Tell the zone’s players, disconnect them, snapshot the final state and stop the zone'),
         params: ZoneParamsSchema,
         body: DrainInputSchema.nullish(),
-        response: { 204: NoContentSchema },
+        response: { 200: DrainedSchema },
       },
     },
-    async function drain(request, reply) {
+    async function drain(request) {
       const { message } = DrainInputSchema.parse(request.body ?? {});
-      await operations.drain(actorOf(request), zoneOf(request.params), message);
-      return reply.status(204).send();
+      return operations.drain(actorOf(request), zoneOf(request.params), message);
     },
   );
   app.post(
@@ -123,7 +123,7 @@ export function registerAdminZoneRoutes(app: FastifyInstance, options: AdminRout
     {
       preValidation,
       schema: {
-        ...doc('Restart the zone from its latest snapshot'),
+        ...doc('Start a drained zone again from its latest snapshot'),
         params: ZoneParamsSchema,
         response: { 204: NoContentSchema },
       },

@@ -191,13 +191,17 @@ describe('operations api', () => {
     expect([taken.status, taken.body.id]).toEqual([201, 's1']);
     expect((await asAdmin('GET', '/admin/zones/a/snapshots')).body.snapshots).toMatchObject([{ id: 's1' }]);
     expect((await asAdmin('POST', '/admin/zones/a/snapshots/s1/restore')).body).toEqual({
+      snapshotId: 's1',
       tick: 100,
-      replayedEvents: 0,
+      players: 3,
     });
     expect((await asAdmin('POST', '/admin/broadcast', { text: 'restart at noon' })).body).toEqual({
       zones: 2,
+      players: 5,
     });
-    expect((await asAdmin('POST', '/admin/zones/a/drain', { message: 'bye' })).status).toBe(204);
+    expect((await asAdmin('POST', '/admin/zones/a/drain', { message: 'bye' })).body).toEqual({
+      playersTold: 3,
+    });
     expect((await asAdmin('POST', '/admin/zones/b/restart')).status).toBe(204);
     const unknown = await asAdmin('POST', '/admin/zones/zz/drain');
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'PLATFORM_NOT_FOUND']);

@@ -26,6 +26,7 @@ export function createFakeZones(): FakeZones {
         tick: 100,
         tickP50Ms: 0.4,
         tickP99Ms: 1.2,
+        overruns: 0,
         health: 'ok',
       }));
     },
@@ -57,15 +58,16 @@ export function createFakeZones(): FakeZones {
         throw new PlatformError('PLATFORM_NOT_FOUND', `no snapshot ${snapshotId}`);
       }
       calls.push(`restore ${zoneId} ${snapshotId}`);
-      return { tick: 100, replayedEvents: 0 };
+      return { snapshotId, tick: 100, players: 3 };
     },
     async broadcast(notice) {
       notices.push(notice);
-      return { zones: notice.zoneId ? 1 : ids.length };
+      return { zones: notice.zoneId ? 1 : ids.length, players: notice.zoneId ? 3 : 5 };
     },
     async drain(zoneId, message) {
       known(zoneId);
       calls.push(`drain ${zoneId} ${message}`);
+      return { playersTold: 3 };
     },
     async restart(zoneId) {
       known(zoneId);
