@@ -2,3 +2,4 @@
 export * from './index.ts';
 export { randomWalkOhlcv } from './indicators/random-walk.ts';
 export type { OhlcvSeries } from './indicators/random-walk.ts';
+export * from './sources/testing/index.ts';

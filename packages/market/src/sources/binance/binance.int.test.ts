@@ -1,47 +1,30 @@
-import { silentLogger } from '@tickline/kernel';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { MarketKind } from '../../port/market-message.ts';
 import type { NetworkSourceOptions } from '../network/options.ts';
-import type { WebSocketSource } from '../network/websocket-source.ts';
 import { BinanceMock, type BinanceMockOptions } from '../testing/binance-mock.ts';
-import { SourceProbe } from '../testing/source-probe.ts';
+import { startMockedSource, type MockedSource } from '../testing/harness.ts';
 import { createBinanceSource } from './source.ts';
 
-const context = { logger: silentLogger, fail: (e: unknown) => void e };
 const T0 = Date.UTC(2024, 2, 15, 10, 0, 0);
 const MINUTE = 60_000;
-/** Fast, deterministic resilience timings: jitter pinned at half the ceiling. */
-const FAST: NetworkSourceOptions = {
-  backoff: { initialMs: 100, maxMs: 400, factor: 2 },
-  random: () => 0.5,
-  silenceMs: 2_000,
-  rateLimitBackoffMs: 300,
-  breaker: { failureThreshold: 3, cooldownMs: 300 },
-};
 
-let cleanup: (() => Promise<void>)[] = [];
+let running: (() => Promise<void>) | null = null;
 afterEach(async () => {
-  for (const c of cleanup.reverse()) await c();
-  cleanup = [];
+  await running?.();
+  running = null;
 });
 
 async function setup(
   options: NetworkSourceOptions = {},
   mockOptions: BinanceMockOptions = {},
-  kinds: ('trade' | 'candle')[] = ['trade'],
-): Promise<{ mock: BinanceMock; source: WebSocketSource; probe: SourceProbe }> {
-  const mock = await BinanceMock.start(mockOptions);
-  const source = createBinanceSource({ ...FAST, url: mock.wsUrl, restUrl: mock.restUrl, ...options });
-  cleanup.push(
-    () => mock.close(),
-    () => source.stop(),
-  );
-  const probe = new SourceProbe(source);
-  const first = mock.nextMessage((t) => t.includes('SUBSCRIBE'));
-  await source.subscribe(['BTC-USDT'], kinds);
-  await source.start(context);
-  await first;
-  await probe.untilState('live');
-  return { mock, source, probe };
+  kinds: MarketKind[] = ['trade'],
+): Promise<MockedSource<BinanceMock>> {
+  const started = await startMockedSource(new BinanceMock(mockOptions), createBinanceSource, options, {
+    symbols: ['BTC-USDT'],
+    kinds,
+  });
+  running = started.stop;
+  return started;
 }
 
 const trade = (t: number, T: number, m = false) => ({ t, p: '65000.10', q: '0.5', T, m });

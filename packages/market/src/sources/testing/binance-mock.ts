@@ -57,10 +57,6 @@ export class BinanceMock extends MockVenueServer {
     };
   }
 
-  static async start(options?: BinanceMockOptions): Promise<BinanceMock> {
-    return new BinanceMock(options).listen();
-  }
-
   /** Streams a connection is subscribed to. */
   streamsOf(conn: MockConnection): string[] {
     return [...(this.#state.get(conn)?.streams ?? [])];

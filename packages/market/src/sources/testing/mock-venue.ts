@@ -38,6 +38,8 @@ export type MockEvent =
   | { type: 'connection'; conn: MockConnection }
   | { type: 'refused'; status: number }
   | { type: 'message'; conn: MockConnection; text: string }
+  /** The mock sent a frame. */
+  | { type: 'sent'; conn: MockConnection; text: string }
   | { type: 'pong'; conn: MockConnection; payload: string }
   | { type: 'close'; conn: MockConnection; code: number }
   | { type: 'rest'; url: URL };
@@ -129,9 +131,10 @@ export class MockVenueServer {
   sendTo(conn: MockConnection, data: string | Buffer | object): void {
     if (this.#silent || conn.closed !== null) return;
     const text = typeof data === 'string' || Buffer.isBuffer(data) ? data : JSON.stringify(data);
-    if (this.binaryFrames && typeof text === 'string')
+    if (this.binaryFrames && typeof text === 'string') {
       conn.ws.send(Buffer.from(text, 'utf8'), { binary: true });
-    else conn.ws.send(text);
+    } else conn.ws.send(text);
+    this.#emit({ type: 'sent', conn, text: typeof text === 'string' ? text : text.toString('utf8') });
   }
 
   /** Resolves with the first event from now on that `match` accepts (set it up before the trigger). */
