@@ -116,6 +116,7 @@ export class GameSessions implements ConnectionAcceptor {
     const link: Link = {
       connection,
       flood: new FloodGuard(this.#o.maxMessagesPerSecond, this.#o.burstSeconds, now),
+      bytesOut: this.#metrics.bytesOut(connection.transport),
       openedAt: now,
       lastReceivedAt: now,
       session: undefined,
@@ -278,7 +279,7 @@ export class GameSessions implements ConnectionAcceptor {
     const bytes = encodeMessage(message);
     const connection = link.connection;
     connection.send(bytes);
-    this.#metrics.bytesOut(connection.transport).inc(bytes.length);
+    link.bytesOut.inc(bytes.length);
     if (connection.bufferedBytes > this.#o.maxBufferedBytes)
       this.#close(link, CloseCode.SlowConsumer, `more than ${this.#o.maxBufferedBytes} bytes unsent`);
   }

@@ -7,6 +7,8 @@ import type { GameConnection } from './connection.ts';
 export interface Link {
   readonly connection: GameConnection;
   readonly flood: FloodGuard;
+  /** The transport's bytes-out counter, looked up once (label lookups cost more than the send). */
+  readonly bytesOut: { inc(value: number): void };
   readonly openedAt: number;
   lastReceivedAt: number;
   session: Session | undefined;
