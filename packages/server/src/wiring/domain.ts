@@ -12,6 +12,7 @@ import { registerApiRoutes } from '../api/api-routes.ts';
 import type { ResolvedConfig } from '../config/load.ts';
 import { createGameComponent, type GameComponent } from '../game/game-component.ts';
 import { createMarketComponent, type MarketComponent } from '../market/market-component.ts';
+import { gameZoneOperations } from '../platform/game-zone-operations.ts';
 import { registerPlatformApi } from '../platform/platform-api.ts';
 import { createPlatformComponent, type PlatformComponent } from '../platform/platform-component.ts';
 import type { SharedServices } from '../process/runtime.ts';
@@ -101,7 +102,22 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
       list.push(game);
     }
     if (wanted.has(DomainComponent.Platform)) {
-      platform = createPlatformComponent({ settings: config.platform, shared, sql, registry });
+      // Zone operations reach the zones of this process (roles all and game+platform in one).
+      const running = game;
+      const zones =
+        running &&
+        gameZoneOperations({
+          runners: () => running.runners,
+          admin: () => running.persistence.admin,
+          restart: (zoneId) => running.restartZone(zoneId),
+        });
+      platform = createPlatformComponent({
+        settings: config.platform,
+        shared,
+        sql,
+        registry,
+        ...(zones ? { zones: () => zones } : {}),
+      });
       list.push(...platform.services);
     }
     return list;
