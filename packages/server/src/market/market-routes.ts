@@ -3,22 +3,18 @@
  * and source status (public, read-only), and the admin views of scheduled jobs and the quarantine.
  * A symbol that is neither configured nor stored is 404 MARKET_SYMBOL_NOT_FOUND.
  */
-import { principalOf, requireAdmin, requireAuthentication, type IdentityService } from '@tickline/identity';
-import { listMarkets, MarketError, queryCandles, queryQuarantine, queryTrades } from '@tickline/market';
+import type { IdentityService } from '@tickline/identity';
+import { listMarkets, MarketError, queryCandles, queryTrades } from '@tickline/market';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
 import { indicatorPoints } from './indicator-points.ts';
+import { registerMarketAdminRoutes } from './market-admin-routes.ts';
+import { definedOnly, MARKET_TAGS as TAGS, type Input } from './route-input.ts';
 import {
   CandlesQuerySchema,
   CandlesResponseSchema,
   IndicatorQuerySchema,
   IndicatorResponseSchema,
-  JobParamsSchema,
-  JobRunResponseSchema,
-  JobsResponseSchema,
   MarketsResponseSchema,
-  QuarantineQuerySchema,
-  QuarantineResponseSchema,
   SourcesResponseSchema,
   SymbolParamsSchema,
   TickerResponseSchema,
@@ -26,9 +22,6 @@ import {
   TradesResponseSchema,
 } from './market-route-schemas.ts';
 import type { MarketView } from './market-view.ts';
-
-const TAGS = ['market'];
-const ADMIN_SECURITY: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
 
 /** Options for {@link registerMarketRoutes}. */
 export interface MarketRoutesOptions {
@@ -38,12 +31,9 @@ export interface MarketRoutesOptions {
   symbols: readonly string[];
 }
 
-type Input<T extends z.ZodType> = z.output<T>;
-
 export function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions): void {
   const { view } = options;
   const configured = new Set(options.symbols);
-  const admin = requireAuthentication(options.identity);
 
   async function knownSymbol(request: FastifyRequest): Promise<string> {
     const { symbol } = request.params as Input<typeof SymbolParamsSchema>;
@@ -203,76 +193,5 @@ export function registerMarketRoutes(app: FastifyInstance, options: MarketRoutes
     },
   );
 
-  app.get(
-    '/markets/jobs',
-    {
-      preHandler: admin,
-      schema: {
-        summary: 'Scheduled market jobs (admin)',
-        tags: TAGS,
-        security: ADMIN_SECURITY,
-        response: { 200: JobsResponseSchema },
-      },
-    },
-    async function jobsRoute(request) {
-      requireAdmin(principalOf(request));
-      return { jobs: view.jobs?.status() ?? [] };
-    },
-  );
-
-  app.post(
-    '/markets/jobs/:name/run',
-    {
-      preHandler: admin,
-      schema: {
-        summary: 'Run a market job now (admin)',
-        description: 'Resolves when the run finished. 404 MARKET_JOB_UNKNOWN, 409 MARKET_JOB_RUNNING.',
-        tags: TAGS,
-        security: ADMIN_SECURITY,
-        params: JobParamsSchema,
-        response: { 200: JobRunResponseSchema },
-      },
-    },
-    async function runJobRoute(request) {
-      requireAdmin(principalOf(request));
-      const { name } = request.params as Input<typeof JobParamsSchema>;
-      if (!view.jobs) {
-        throw new MarketError(
-          'MARKET_JOB_UNKNOWN',
-          `no jobs run in this process (role without the platform part)`,
-          {
-            details: { job: name },
-          },
-        );
-      }
-      return { run: await view.jobs.runNow(name) };
-    },
-  );
-
-  app.get(
-    '/markets/quarantine',
-    {
-      preHandler: admin,
-      schema: {
-        summary: 'Rejected market messages (admin)',
-        description: 'Newest first.',
-        tags: TAGS,
-        security: ADMIN_SECURITY,
-        querystring: QuarantineQuerySchema,
-        response: { 200: QuarantineResponseSchema },
-      },
-    },
-    async function quarantineRoute(request) {
-      requireAdmin(principalOf(request));
-      const q = request.query as Input<typeof QuarantineQuerySchema>;
-      return { entries: await queryQuarantine(view.sql(), definedOnly(q)) };
-    },
-  );
-}
-
-/** Drops undefined values (the queries' options are exact optional properties). */
-function definedOnly<T extends Record<string, unknown>>(
-  value: T,
-): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
+  registerMarketAdminRoutes(app, options);
 }
