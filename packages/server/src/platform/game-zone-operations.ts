@@ -1,8 +1,8 @@
 /**
  * @module The platform's `ZoneOperations` over the game runtime of this process: zone status from
  * the runners' tick statistics, live player state from the running zone, and the snapshot,
- * notice and drain operations of the game's `ZoneAdmin`. Restart needs the game component to
- * start a zone again; until it offers that, restart answers PLATFORM_UNAVAILABLE.
+ * notice and drain operations of the game's `ZoneAdmin`, and restart through the game component.
+ * Without a restart function, restart answers PLATFORM_UNAVAILABLE.
  */
 import type { ZoneAdmin, ZoneRunner } from '@tickline/game';
 import { PlatformError, type ZoneOperations } from '@tickline/platform';
