@@ -52,6 +52,7 @@ export interface PhaseResult extends ServerWindow {
 
 const CONNECT_CONCURRENCY = 100;
 const DRIVER_PERIOD_MS = 10;
+const MAX_BACKLOG_MS = 100;
 
 type Reply<T extends FromServer['type']> = Extract<FromServer, { type: T }>;
 function ask<T extends FromServer['type']>(
@@ -75,15 +76,20 @@ function ask<T extends FromServer['type']>(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Sends each client's move every 1/movesPerSecond s, spread evenly; catches up after a stall. */
+/**
+ * Sends each client's move every 1/movesPerSecond s, spread evenly. A late timer sends at most
+ * MAX_BACKLOG_MS of moves at once: a burst would trip the rate limit, on either server.
+ */
 function drive(clients: LoadClient[], random: () => number): () => void {
-  const started = performance.now();
   const perMs = (clients.length * RULES.movesPerSecond) / 1000;
-  let done = 0;
+  let owed = 0;
   let cursor = 0;
+  let last = performance.now();
   const timer = setInterval(() => {
-    const due = Math.floor((performance.now() - started) * perMs);
-    for (; done < due; done++) {
+    const now = performance.now();
+    owed += Math.min(now - last, MAX_BACKLOG_MS) * perMs;
+    last = now;
+    for (; owed >= 1; owed--) {
       clients[cursor]!.move(random() < RULES.hackRatio);
       cursor = (cursor + 1) % clients.length;
     }

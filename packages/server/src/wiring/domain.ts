@@ -11,6 +11,7 @@ import { createSnapshotOutbox } from '../accounts/snapshot-outbox.ts';
 import { registerApiRoutes } from '../api/api-routes.ts';
 import type { ResolvedConfig } from '../config/load.ts';
 import { createGameComponent, type GameComponent } from '../game/game-component.ts';
+import { createGameCoordinatorComponent, type GameCoordinatorComponent } from '../game/game-coordinator.ts';
 import { createMarketComponent, type MarketComponent } from '../market/market-component.ts';
 import { gameZoneOperations } from '../platform/game-zone-operations.ts';
 import { registerPlatformApi } from '../platform/platform-api.ts';
@@ -40,6 +41,7 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
   let rateLimit: RateLimitComponent | undefined;
   let realtime: RealtimeComponent | undefined;
   let game: GameComponent | undefined;
+  let gameCoordinator: GameCoordinatorComponent | undefined;
   let market: MarketComponent | undefined;
   let platform: PlatformComponent | undefined;
 
@@ -101,6 +103,11 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
       game = createGameComponent({ config, metrics, publisher, log: () => shared.eventLog.log, sql });
       list.push(game);
     }
+    // A gateway without zones sends players to the zone processes that share their zones in Redis.
+    if (!game && identity && config.game.enabled && config.redis.url) {
+      gameCoordinator = createGameCoordinatorComponent(config);
+      list.push(gameCoordinator);
+    }
     if (wanted.has(DomainComponent.Platform)) {
       // Zone operations reach the zones of this process (roles all and game+platform in one).
       const running = game;
@@ -136,6 +143,7 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
     game?.attachHttp(app);
     if (!sqlService || !identity || !realtime) return;
     const started = { sql: sqlService, identity, realtime };
+    const joins = game ?? gameCoordinator;
     await registerApiRoutes(app, {
       identity: started.identity.identity,
       sql: () => started.sql.sql,
@@ -143,11 +151,11 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
       ticketTtlMs: config.auth.streamTicketTtlMs,
       gateway: started.realtime.gateway,
       limiter: rateLimit?.limiter,
-      ...(game
+      ...(joins
         ? {
             game: {
               identity: started.identity.identity,
-              coordinator: () => game!.coordinator,
+              coordinator: () => joins.coordinator,
               ...(config.game.advertiseHost === undefined
                 ? {}
                 : { advertiseHost: config.game.advertiseHost }),

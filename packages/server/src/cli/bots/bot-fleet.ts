@@ -9,6 +9,7 @@ import { BotStats, type BotSummary } from './bot-stats.ts';
 
 const PROGRESS_INTERVAL_MS = 1000;
 const DRIVER_PERIOD_MS = 10;
+const MAX_BACKLOG_MS = 100;
 
 /** Runs the fleet for the configured duration (or until interrupted). */
 export async function runBotFleet(io: CliIo, o: BotRunOptions): Promise<BotSummary> {
@@ -16,6 +17,7 @@ export async function runBotFleet(io: CliIo, o: BotRunOptions): Promise<BotSumma
   const runId = Date.now().toString(36);
   const bots: Bot[] = [];
   const started = performance.now();
+  let driveFrom = started;
   let lastProgress = started;
   const progress = setInterval(() => {
     const now = performance.now();
@@ -37,15 +39,19 @@ export async function runBotFleet(io: CliIo, o: BotRunOptions): Promise<BotSumma
     }
   };
 
-  // Moves are spread evenly: every DRIVER_PERIOD_MS the bots whose turn has come send one.
+  // Moves are spread evenly: each DRIVER_PERIOD_MS the bots whose turn has come send one. A late
+  // timer sends at most MAX_BACKLOG_MS of moves at once: a burst would trip the rate limit.
   const perMs = o.rateHz / 1000;
-  let moved = 0;
+  let owed = 0;
   let cursor = 0;
-  let driveFrom = performance.now();
+  let lastDrive = performance.now();
   const driver = setInterval(() => {
+    const now = performance.now();
+    const elapsed = Math.min(now - lastDrive, MAX_BACKLOG_MS);
+    lastDrive = now;
     if (bots.length === 0) return;
-    const due = Math.floor((performance.now() - driveFrom) * perMs * bots.length);
-    for (; moved < due; moved++) {
+    owed += elapsed * perMs * bots.length;
+    for (; owed >= 1; owed--) {
       bots[cursor % bots.length]!.move(Math.random() < o.hackRatio);
       cursor++;
     }
@@ -56,9 +62,11 @@ export async function runBotFleet(io: CliIo, o: BotRunOptions): Promise<BotSumma
     io.err(
       `${stats.connected} of ${o.count} bots connected in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
     );
-    // The duration counts from the moment every bot is in.
+    // The duration and the summary count from the moment every bot is in.
     driveFrom = performance.now();
-    moved = 0;
+    io.err(`${stats.tick((driveFrom - started) / 1000, (driveFrom - lastProgress) / 1000)}\n`);
+    lastProgress = driveFrom;
+    stats.resetTotals();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, o.durationMs);
       io.interrupted?.addEventListener('abort', () => {

@@ -105,6 +105,13 @@ export class BotStats {
     );
   }
 
+  /** Forgets the totals (the connect phase), keeping connection counts. */
+  resetTotals(): void {
+    this.#total = empty();
+    this.hacksAccepted = 0;
+    for (const key of Object.keys(this.rejectsByReason)) delete this.rejectsByReason[key];
+  }
+
   summary(bots: number, durationS: number): BotSummary {
     const t = this.#total;
     return {
