@@ -10,6 +10,7 @@ import { OverviewPage } from '../pages/account/overview-page.tsx';
 import { SecurityPage } from '../pages/account/security-page.tsx';
 import { SignInPage } from '../pages/auth/sign-in-page.tsx';
 import { SignUpPage } from '../pages/auth/sign-up-page.tsx';
+import { AdminPage } from '../pages/admin/admin-page.tsx';
 import { GamePage } from '../pages/game/game-page.tsx';
 import { MarketPage } from '../pages/markets/market-page.tsx';
 import { MarketsPage } from '../pages/markets/markets-page.tsx';
@@ -35,6 +36,7 @@ const PAGES: ReadonlyArray<{
     render: ({ symbol }) => <MarketPage key={symbol} symbol={symbol!} />,
   },
   { path: '/game', title: 'Game', render: () => <GamePage /> },
+  { path: '/admin', title: 'Operations', render: () => <AdminPage /> },
   { path: '/security', title: 'Security', render: () => <SecurityPage /> },
   { path: '/api-keys', title: 'API keys', render: () => <ApiKeysPage /> },
 ];

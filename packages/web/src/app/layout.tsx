@@ -10,6 +10,7 @@ const NAV: ReadonlyArray<{ to: string; label: string; admin?: boolean }> = [
   { to: '/', label: 'Overview' },
   { to: '/markets', label: 'Markets' },
   { to: '/game', label: 'Game' },
+  { to: '/admin', label: 'Operations', admin: true },
   { to: '/security', label: 'Security' },
   { to: '/api-keys', label: 'API keys' },
 ];

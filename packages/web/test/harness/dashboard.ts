@@ -3,7 +3,7 @@
  * on a free port — what the browser tests drive.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,8 @@ const STOP_TIMEOUT_MS = 10_000;
 /** A running server with the dashboard at `url`. */
 export interface Dashboard {
   url: string;
+  /** The server's data directory (the first-run admin's credentials are under secrets/). */
+  dataDir: string;
   server: RunningServer;
   stop(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export async function startDashboard(env: Record<string, string> = {}): Promise<
   });
   return {
     url: server.url,
+    dataDir,
     server,
     async stop() {
       server.child.kill('SIGTERM');
@@ -48,4 +51,13 @@ export async function startDashboard(env: Record<string, string> = {}): Promise<
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The first-run admin's email and password, from the file `tickline start` writes on a fresh data dir. */
+export function initialAdmin(dashboard: Dashboard): { email: string; password: string } {
+  const text = readFileSync(join(dashboard.dataDir, 'secrets', 'initial-admin.txt'), 'utf8');
+  const email = /^email: (.+)$/m.exec(text)?.[1];
+  const password = /^password: (.+)$/m.exec(text)?.[1];
+  if (!email || !password) throw new Error('initial-admin.txt has no email and password');
+  return { email, password };
 }

@@ -1,0 +1,39 @@
+/**
+ * @module Operations (admins only): zones with CCU and tick latency, snapshots, server health,
+ * broadcast, player lookup, event streams and dead letters. Views re-read every two seconds.
+ */
+import type { ReactNode } from 'react';
+import { useUser } from '../../app/session.tsx';
+import { Empty } from '../../components/states.tsx';
+import { BroadcastForm } from './broadcast-form.tsx';
+import { HealthPanel } from './health-panel.tsx';
+import { PlayersPanel } from './players-panel.tsx';
+import { StreamsPanel } from './streams-panel.tsx';
+import { ZonesPanel } from './zones-panel.tsx';
+
+export function AdminPage(): ReactNode {
+  const user = useUser();
+  return (
+    <main id="main" className="page">
+      <header className="page-header">
+        <h1>Operations</h1>
+        <p className="muted">Live zone load, tick latency and health; every action here is audited.</p>
+      </header>
+      {user.role !== 'admin' ? (
+        <Empty title="Administrators only">Your account cannot use the operations API.</Empty>
+      ) : (
+        <div className="stack">
+          <ZonesPanel />
+          <div className="grid grid-2">
+            <HealthPanel />
+            <BroadcastForm />
+          </div>
+          <div className="grid grid-2">
+            <PlayersPanel />
+            <StreamsPanel />
+          </div>
+        </div>
+      )}
+    </main>
+  );
+}

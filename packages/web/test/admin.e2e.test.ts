@@ -1,0 +1,83 @@
+/// <reference lib="dom" />
+/**
+ * Operations in the browser: the first-run admin signs in; a player joins a zone and the zone's
+ * CCU rises on the admin page without a reload; the admin takes and restores a snapshot and
+ * broadcasts a notice that the player's game page shows.
+ */
+import type { Browser, Dialog, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
+import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
+import { initialAdmin, startDashboard, type Dashboard } from './harness/dashboard.ts';
+
+describe.skipIf(!chromiumBinary.available)('web - operations in the browser', () => {
+  let dashboard: Dashboard;
+  let browser: Browser;
+  beforeAll(async () => {
+    [dashboard, browser] = await Promise.all([startDashboard(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.stop();
+  });
+
+  async function signInAsAdmin(): Promise<Page> {
+    const { email, password } = initialAdmin(dashboard);
+    const page = await openPage(browser);
+    await page.goto(`${dashboard.url}/sign-in`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
+    return page;
+  }
+
+  it('web - CCU rises as a player joins; snapshot taken and restored; a broadcast reaches the player', async () => {
+    const admin = await signInAsAdmin();
+    await admin.getByRole('link', { name: 'Operations' }).click();
+    const firstZone = admin.locator('tbody tr[data-zone]').first();
+    await firstZone.waitFor();
+    const zoneId = (await firstZone.getAttribute('data-zone'))!;
+    const ccu = admin.locator(`tr[data-zone="${zoneId}"] [data-testid="zone-ccu"]`);
+    expect(await ccu.textContent()).toBe('0');
+
+    const player = await openPage(browser);
+    await signUp(player, dashboard.url, uniqueEmail('player'), 'Player');
+    await player.getByRole('link', { name: 'Game', exact: true }).click();
+    await player.getByLabel('Zone').selectOption(zoneId);
+    await player.getByRole('button', { name: 'Play' }).click();
+    await player.getByTestId('game-state').filter({ hasText: 'connected' }).waitFor();
+
+    // No reload: the page re-reads the zones on its own.
+    await ccu.filter({ hasText: '1' }).waitFor();
+
+    await admin.getByRole('button', { name: 'Take snapshot now' }).click();
+    const taken = admin
+      .getByTestId('snapshot-message')
+      .filter({ hasText: /Snapshot at tick \d+ taken \(1 player\)/ });
+    await taken.waitFor();
+    const tick = /tick (\d+)/.exec((await taken.textContent())!)![1]!;
+    const restore = admin.getByRole('button', { name: `Restore tick ${tick}`, exact: true });
+    await restore.waitFor();
+    admin.once('dialog', (dialog: Dialog) => void dialog.accept());
+    await restore.click();
+    await admin
+      .getByTestId('snapshot-message')
+      .filter({ hasText: `Restored ${zoneId} to tick ${tick} (1 player)` })
+      .waitFor();
+
+    await admin.getByLabel('Message').fill('Maintenance at 18:00 UTC');
+    await admin.getByRole('button', { name: 'Send notice' }).click();
+    await admin
+      .getByTestId('broadcast-result')
+      .filter({ hasText: /Sent to [1-9]\d* players/ })
+      .waitFor();
+    await player.getByTestId('game-notices').getByText('Maintenance at 18:00 UTC').waitFor();
+    await admin.getByRole('heading', { name: 'Event streams' }).scrollIntoViewIfNeeded();
+    await admin.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(admin, 'operations');
+    await screenshot(player, 'game-notice');
+    await admin.context().close();
+    await player.context().close();
+  });
+});
