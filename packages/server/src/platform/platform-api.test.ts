@@ -242,6 +242,42 @@ describe('operations api', () => {
   });
 });
 
+describe('operations api document', () => {
+  it('admin api - every admin route is in the OpenAPI document with its credentials and inputs', async () => {
+    const response = await callJson(base, 'GET', '/api/openapi.json');
+    const paths = response.body.paths as Record<
+      string,
+      Record<string, { security?: unknown[]; parameters?: Array<{ name: string }> }>
+    >;
+    const admin = Object.keys(paths).filter(
+      (path) => path.startsWith('/api/v1/admin/') && !path.startsWith('/api/v1/admin/users'),
+    );
+    expect(admin.sort()).toEqual([
+      '/api/v1/admin/audit',
+      '/api/v1/admin/broadcast',
+      '/api/v1/admin/dead-letters',
+      '/api/v1/admin/dead-letters/{offset}/discard',
+      '/api/v1/admin/dead-letters/{offset}/retry',
+      '/api/v1/admin/players',
+      '/api/v1/admin/players/{id}',
+      '/api/v1/admin/players/{id}/movements',
+      '/api/v1/admin/streams',
+      '/api/v1/admin/zones',
+      '/api/v1/admin/zones/{zoneId}/drain',
+      '/api/v1/admin/zones/{zoneId}/restart',
+      '/api/v1/admin/zones/{zoneId}/snapshots',
+      '/api/v1/admin/zones/{zoneId}/snapshots/{snapshotId}/restore',
+    ]);
+    for (const path of admin)
+      for (const operation of Object.values(paths[path]!)) expect(operation.security).toHaveLength(2);
+    expect(paths['/api/v1/admin/players']!.get!.parameters!.map((p) => p.name)).toEqual([
+      'query',
+      'online',
+      'limit',
+    ]);
+  });
+});
+
 describe('operations api without zones or dead-letter log', () => {
   it('admin api - zone and dead-letter routes answer 503 PLATFORM_UNAVAILABLE', async () => {
     const bare = await createTestApi({ repository: createInMemoryIdentityRepository() });
