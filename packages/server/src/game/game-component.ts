@@ -5,18 +5,19 @@
  * out join tokens for them. Zone events go to the process publisher, never awaited. Each zone is
  * recovered at start (hot snapshot → cold snapshot → log replay) and snapshotted while it runs.
  */
-import { hkdfSync } from 'node:crypto';
+import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { EventLog, Publisher } from '@tickline/eventlog';
+import type { ZoneCoordinator } from '@tickline/game';
 import {
   CloseCode,
-  createJoinTokens,
   GameSessionError,
   GameSessions,
   ObstacleMap,
   TcpTransport,
   WsTransport,
-  ZoneCoordinator,
   ZoneRunner,
+  type ZoneEntry,
   type ZoneOptions,
 } from '@tickline/game';
 import {
@@ -29,8 +30,8 @@ import {
 import type { Sql } from '@tickline/store';
 import type { FastifyInstance } from 'fastify';
 import type { ResolvedConfig } from '../config/load.ts';
-import { AUTH_KEY_BYTES, loadAuthKeys } from '../wiring/auth-keys.ts';
 import { startedGetter } from '../wiring/started.ts';
+import { createJoinSide, openZoneDirectory } from './game-coordinator.ts';
 import { closeGamePersistence, openGamePersistence, type GamePersistence } from './game-persistence.ts';
 
 /** Period of the zones' load reports to the coordinator. */
@@ -88,13 +89,6 @@ export function zoneOptionsFrom(config: ResolvedConfig, zoneId: string): ZoneOpt
   };
 }
 
-/** The join-token key: derived from the stream-ticket key with its own label, so neither token works as the other. */
-export function deriveJoinTokenSecret(streamTicketSecret: Uint8Array): Uint8Array {
-  return new Uint8Array(
-    hkdfSync('sha256', streamTicketSecret, 'tickline', 'tickline/game-join-token', AUTH_KEY_BYTES),
-  );
-}
-
 export function createGameComponent(options: GameComponentOptions): GameComponent {
   const { config, metrics } = options;
   const game = config.game;
@@ -106,6 +100,23 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
   let tcpPort: number | undefined;
   let persistence: GamePersistence | undefined;
   let reportTimer: NodeJS.Timeout | undefined;
+  let closeDirectory: (() => Promise<void>) | undefined;
+  let httpServer: Server | undefined;
+  const advertiseHost = game.advertiseHost ?? hostname();
+  /** The local zones with absolute addresses, for other processes. */
+  const sharedEntries = (registry: ZoneCoordinator): ZoneEntry[] => {
+    const address = httpServer?.address();
+    const httpPort = address && typeof address === 'object' ? address.port : undefined;
+    const scheme = config.http.tls.certFile === undefined ? 'ws' : 'wss';
+    return registry
+      .list()
+      .filter((entry) => runners.some((r) => r.zoneId === entry.zoneId))
+      .map((entry) => ({
+        ...entry,
+        tcp: entry.tcp?.replace(HOST_PLACEHOLDER, advertiseHost) ?? null,
+        ws: entry.ws && httpPort !== undefined ? `${scheme}://${advertiseHost}:${httpPort}${entry.ws}` : null,
+      }));
+  };
   let state: ServiceStatus = ServiceStatus.Starting;
   const started = startedGetter('game');
   return {
@@ -125,12 +136,9 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
     },
     async start(context) {
       const logger = context.logger;
-      const keys = await loadAuthKeys(config);
-      const tokens = createJoinTokens({
-        secret: deriveJoinTokenSecret(keys.streamTicketSecret),
-        ttlMs: game.joinTokenTtlMs,
-      });
-      coordinator = new ZoneCoordinator({ tokens });
+      const joinSide = await createJoinSide(config);
+      const tokens = joinSide.tokens;
+      coordinator = joinSide.coordinator;
       sessions = new GameSessions({ tokens, metrics, logger, ...game.limits });
       const publisher = options.publisher();
       persistence = openGamePersistence({
@@ -175,6 +183,7 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
           );
       }, LOAD_REPORT_INTERVAL_MS);
       reportTimer.unref();
+      closeDirectory = openZoneDirectory(config, registry, () => sharedEntries(registry), logger);
       logger.info(
         { zones: game.zones, tcpPort, wsPath: ws?.path, tickRateHz: game.tickRateHz },
         'game zones running',
@@ -182,6 +191,7 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
       state = ServiceStatus.Up;
     },
     attachHttp(app) {
+      httpServer = app.server;
       if (!ws) return;
       const detach = ws.attach(app.server);
       app.addHook('preClose', async function closeGameSockets() {
@@ -206,6 +216,7 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
     async stop() {
       state = ServiceStatus.Stopping;
       clearInterval(reportTimer);
+      await closeDirectory?.();
       sessions?.close();
       // Runners stop first, so the scheduler's last snapshot is of the final state.
       for (const runner of runners) runner.stop();
