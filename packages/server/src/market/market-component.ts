@@ -4,7 +4,7 @@
  * on `platform`; delivery to live channels and the routes' latest-value store on `gateway`; all
  * of them on `all`. The view is what the routes read.
  */
-import type { EventHandler, Publisher } from '@tickline/eventlog';
+import type { Publisher } from '@tickline/eventlog';
 import type { EventRegistry, Service } from '@tickline/kernel';
 import {
   createCandleProjection,
@@ -30,6 +30,7 @@ import type { ResolvedConfig } from '../config/load.ts';
 import type { RoleName } from '../config/schema.ts';
 import type { SharedServices } from '../process/runtime.ts';
 import { createConsumerService } from '../wiring/consumer.ts';
+import { onlyTypes } from '../wiring/only-types.ts';
 import { createMarketDelivery, MARKET_DELIVERY_CONSUMER } from './market-delivery.ts';
 import type { MarketConfig } from './market-config-schema.ts';
 import { createConfiguredSources } from './market-sources.ts';
@@ -69,19 +70,6 @@ export interface MarketComponent {
 }
 
 const retention = (ms: number): number | null => (ms === 0 ? null : ms);
-
-/**
- * Hands a projection only the event types it stores. The projection claims every event id it is
- * given in `processed_events`: fed the whole log, the candle projection would claim each trade
- * too (100k rows/s at full rate) for nothing. The log consumer's own position still moves.
- */
-export function onlyTypes(types: readonly string[], handle: EventHandler): EventHandler {
-  const wanted = new Set(types);
-  return async function projectWanted(events, context) {
-    const mine = events.filter((event) => wanted.has(event.type));
-    if (mine.length > 0) await handle(mine, context);
-  };
-}
 
 export function createMarketComponent(options: MarketComponentOptions): MarketComponent {
   const { config, shared, sql } = options;

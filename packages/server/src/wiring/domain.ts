@@ -4,6 +4,7 @@
  * outbox, and the realtime-delivery consumer; plus the `/api/v1` routes on a gateway. `tickline start` passes
  * the result to `startProcess`.
  */
+import { AccountCreated } from '@tickline/identity';
 import { type Service } from '@tickline/kernel';
 import type { FastifyInstance } from 'fastify';
 import { ACCOUNT_SNAPSHOTS_CONSUMER, createSnapshotHandler } from '../accounts/snapshot-consumer.ts';
@@ -19,6 +20,7 @@ import { createPlatformComponent, type PlatformComponent } from '../platform/pla
 import type { SharedServices } from '../process/runtime.ts';
 import { componentsFor, DomainComponent } from '../roles.ts';
 import { createConsumerService } from './consumer.ts';
+import { onlyTypes } from './only-types.ts';
 import { createProcessEventRegistry } from './event-registry.ts';
 import { createIdentityComponent, type IdentityComponent } from './identity-component.ts';
 import { createRateLimitComponent, type RateLimitComponent } from './rate-limit-component.ts';
@@ -70,7 +72,8 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
     }
     if (wanted.has(DomainComponent.AccountSnapshots)) {
       const outbox = createSnapshotOutbox({ sql, publisher });
-      const handle = createSnapshotHandler({ sql, outbox });
+      // Only account.created: every other event would be claimed in processed_events for nothing.
+      const handle = onlyTypes([AccountCreated.type], createSnapshotHandler({ sql, outbox }));
       list.push(
         outbox,
         createConsumerService(shared, { name: ACCOUNT_SNAPSHOTS_CONSUMER, registry, handle }),
