@@ -1,0 +1,160 @@
+/**
+ * Seed 004's tenants with real processes: one `all` process (game zones, platform group
+ * `platform`) and one `platform` process under group `tenant-b`, sharing a nats-server
+ * (JetStream) and one PostgreSQL database. Both project the same game events independently into
+ * the same tables; the second tenant stopped falls behind (lag visible to the first), and started
+ * again catches up to the same rows.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MessageType, TestGameClient } from '@tickline/game/internal';
+import {
+  createDatabase,
+  requireBinary,
+  requirePostgresBinaries,
+  startNatsServer,
+  startPostgres,
+  type NatsServerHandle,
+  type PostgresServerHandle,
+} from '@tickline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callJson, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
+import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+
+const nats = requireBinary('nats-server', 'nats-server');
+const existingPostgres = process.env.TICKLINE_TEST_DATABASE_URL;
+const postgresBinaries = existingPostgres
+  ? { available: true, reason: undefined }
+  : requirePostgresBinaries();
+const available = nats.available && postgresBinaries.available;
+const reason = nats.reason ?? postgresBinaries.reason ?? 'nats-server and postgres found';
+
+const dirs: string[] = [];
+const servers: RunningServer[] = [];
+let natsServer: NatsServerHandle | undefined;
+let postgres: PostgresServerHandle | undefined;
+let shared: Record<string, string>;
+
+function start(
+  role: string,
+  extra: Record<string, string> = {},
+): Promise<RunningServer & { dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), `tickline-tenants-${role}-`));
+  dirs.push(dataDir);
+  return startTicklineServer({ ...shared, ...extra, TICKLINE_ROLE: role, TICKLINE_DATA_DIR: dataDir }).then(
+    (server) => {
+      servers.push(server);
+      return { ...server, dataDir };
+    },
+  );
+}
+
+beforeAll(async () => {
+  if (!available) return;
+  natsServer = await startNatsServer();
+  let base = existingPostgres;
+  if (!base) {
+    postgres = await startPostgres();
+    base = postgres.url;
+  }
+  shared = {
+    TICKLINE_HTTP_PORT: '0',
+    TICKLINE_HTTP_HOST: '127.0.0.1',
+    TICKLINE_EVENTLOG_ENGINE: 'nats',
+    TICKLINE_EVENTLOG_NATS_SERVERS: natsServer.url,
+    TICKLINE_EVENTLOG_NATS_STREAM: `TENANTS_${process.pid}`,
+    TICKLINE_DATABASE_URL: await createDatabase(base, 'platform_tenants'),
+    TICKLINE_DATABASE_MIGRATE_ON_START: 'true',
+    TICKLINE_AUTH_SECRET: 'platform-tenants-shared-secret-0123456789',
+    TICKLINE_MARKET_ENABLED: 'false',
+    TICKLINE_GAME_ZONES: 'north',
+  };
+}, 60_000);
+afterAll(async () => {
+  for (const server of servers) server.child.kill('SIGTERM');
+  await Promise.all(servers.map((server) => server.exited));
+  await natsServer?.cleanup();
+  await postgres?.cleanup();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function adminToken(url: string, dataDir: string): Promise<string> {
+  const text = readFileSync(join(dataDir, 'secrets', 'initial-admin.txt'), 'utf8');
+  const [, email] = /email: (\S+)/.exec(text)!;
+  const [, password] = /password: (\S+)/.exec(text)!;
+  const signIn = await callJson(url, 'POST', '/api/v1/auth/sign-in', { body: { email, password } });
+  return signIn.body.tokens.accessToken as string;
+}
+
+async function walk(url: string, user: TestUser, moves: number): Promise<void> {
+  const seat = await callJson(url, 'POST', '/api/v1/game/join', {
+    body: { zone: 'north' },
+    bearer: user.accessToken,
+  });
+  const client = await TestGameClient.ws(seat.body.ws);
+  try {
+    client.send({ type: MessageType.Hello, token: seat.body.token });
+    const welcome = await client.next(MessageType.Welcome);
+    let { x, tick } = welcome;
+    let seq = welcome.lastSeq;
+    for (let i = 0; i < moves; i++) {
+      seq += 1;
+      x += i % 2 === 0 ? 0.3 : -0.3;
+      client.send({ type: MessageType.Move, seq, tick, x, y: welcome.y });
+      tick = (await client.next(MessageType.Ack, (m) => m.seq === seq)).tick;
+    }
+  } finally {
+    client.drop();
+  }
+}
+
+/** Polls the movement history until it has `count` rows; returns their event ids. */
+async function movementsOf(url: string, token: string, playerId: string, count: number): Promise<string[]> {
+  let ids: string[] = [];
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const response = await callJson(url, 'GET', `/api/v1/admin/players/${playerId}/movements`, {
+      bearer: token,
+    });
+    ids = (response.body.movements ?? []).map((m: { eventId: string }) => m.eventId);
+    if (ids.length >= count) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return ids;
+}
+
+describe.skipIf(!available)(
+  `platform tenants - two consumer groups on one NATS and one database (${reason})`,
+  () => {
+    it('tenants - both groups project the same events; a stopped tenant lags, then catches up', async () => {
+      const game = await start('all');
+      const tenantEnv = { TICKLINE_PLATFORM_CONSUMER_GROUP: 'tenant-b' };
+      let tenant = await start('platform', tenantEnv);
+      const admin = await adminToken(game.url, game.dataDir);
+      const alice = await signUpAndIn(game.url, `alice.${Date.now()}@example.com`);
+      await walk(game.url, alice, 10);
+      // joined and 10 moves (the leave comes only after the resume grace).
+      const inA = await movementsOf(game.url, admin, alice.userId, 11);
+      const inB = await movementsOf(tenant.url, admin, alice.userId, 11);
+      expect(inA.length).toBeGreaterThanOrEqual(11);
+      expect(inB.slice(-11)).toEqual(inA.slice(-11));
+
+      tenant.child.kill('SIGTERM');
+      expect(await tenant.exited).toBe(0);
+      await walk(game.url, alice, 5);
+      const more = await movementsOf(game.url, admin, alice.userId, inA.length + 5);
+      const streams = await callJson(game.url, 'GET', '/api/v1/admin/streams', { bearer: admin });
+      const lag = streams.body.consumers.find((c: { name: string }) => c.name === 'tenant-b')?.lag ?? 0;
+      expect(lag).toBeGreaterThan(0);
+
+      tenant = await start('platform', tenantEnv);
+      const caughtUp = await movementsOf(tenant.url, admin, alice.userId, more.length);
+      expect(caughtUp.slice(0, more.length)).toEqual(more.slice(0, more.length));
+      const after = await callJson(tenant.url, 'GET', '/api/v1/admin/streams', { bearer: admin });
+      expect(after.body.checkpoints.map((c: { consumer: string }) => c.consumer)).toEqual(
+        expect.arrayContaining(['platform', 'tenant-b']),
+      );
+    }, 180_000);
+  },
+);
