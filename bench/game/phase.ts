@@ -101,7 +101,19 @@ function drive(clients: LoadClient[], random: () => number): () => void {
 export async function runPhase(o: PhaseOptions): Promise<PhaseResult[]> {
   const zones = Math.ceil(Math.max(...o.steps) / o.zoneSize);
   const script = fileURLToPath(new URL(`./${o.kind}-server.ts`, import.meta.url));
-  const node = ['--expose-gc', script, '--zones', String(zones), '--zone-size', String(o.zoneSize)];
+  // BENCH_PROFILE=dir writes a V8 CPU profile of each server child there.
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE]
+    : [];
+  const node = [
+    ...profile,
+    '--expose-gc',
+    script,
+    '--zones',
+    String(zones),
+    '--zone-size',
+    String(o.zoneSize),
+  ];
   const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
   const child =
     o.serverCore === undefined
