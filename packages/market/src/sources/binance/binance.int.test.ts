@@ -3,6 +3,7 @@ import type { MarketKind } from '../../port/market-message.ts';
 import type { NetworkSourceOptions } from '../network/options.ts';
 import { BinanceMock, type BinanceMockOptions } from '../testing/binance-mock.ts';
 import { startMockedSource, type MockedSource } from '../testing/harness.ts';
+import { readRecording, RECORDINGS } from '../testing/recording.ts';
 import { createBinanceSource } from './source.ts';
 
 const T0 = Date.UTC(2024, 2, 15, 10, 0, 0);
@@ -262,5 +263,20 @@ describe('binance source against a loopback mock', () => {
     await mock.nextConnection();
     await probe.untilMessage((m) => m.kind === 'disconnect' && m.reason.startsWith('lifetime'));
     expect(mock.connections[0]!.closed?.code).toBe(1001);
+  });
+
+  it('recorded - the recorded session replayed at 100× comes out as its decoded trades and closed candle', async () => {
+    const { mock, probe } = await setup({}, {}, ['trade', 'candle']);
+    await mock.replay(readRecording(RECORDINGS.binance), 100);
+    const candle = await probe.untilMessage((m) => m.kind === 'candle');
+    await probe.untilTrade('3500000003');
+    expect(probe.trades().map((t) => [t.tradeId, t.price, t.side])).toEqual([
+      ['3500000001', 71000, 'sell'],
+      ['3500000002', 71000.1, 'buy'],
+      ['3500000003', 70999.9, 'sell'],
+    ]);
+    expect(candle).toMatchObject({
+      candle: { openTime: Date.UTC(2024, 2, 15, 10), trades: 2, close: 71000.1 },
+    });
   });
 });

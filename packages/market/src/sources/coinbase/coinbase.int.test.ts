@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NetworkSourceOptions } from '../network/options.ts';
 import { CoinbaseMock, type CoinbaseMockOptions, type CoinbaseMockTrade } from '../testing/coinbase-mock.ts';
 import { startMockedSource, type MockedSource } from '../testing/harness.ts';
+import { readRecording, RECORDINGS } from '../testing/recording.ts';
 import { createCoinbaseSource } from './source.ts';
 
 const T0 = Date.UTC(2024, 2, 15, 10, 0, 0);
@@ -143,5 +144,16 @@ describe('coinbase source against a loopback mock', () => {
     mock.trades('BTC-USD', [trade(40, T0)]);
     await probe.untilTrade('40');
     expect(source.stats).toMatchObject({ venueErrors: 1, malformed: 1, disconnects: 0 });
+  });
+
+  it('recorded - the recorded session replays into its trades, snapshot included', async () => {
+    const { mock, probe } = await setup({}, { heartbeatMs: 60_000 });
+    await mock.replay(readRecording(RECORDINGS.coinbase), 'max');
+    await probe.untilTrade('640000003');
+    expect(probe.trades().map((t) => [t.tradeId, t.side])).toEqual([
+      ['640000002', 'sell'],
+      ['640000001', 'buy'],
+      ['640000003', 'buy'],
+    ]);
   });
 });

@@ -10,3 +10,5 @@ export type { BinanceMockOptions, BinanceMockTrade } from './binance-mock.ts';
 export type { UpbitMockOptions, UpbitMockTrade } from './upbit-mock.ts';
 export type { CoinbaseMockOptions, CoinbaseMockTrade } from './coinbase-mock.ts';
 export type { MockedSource } from './harness.ts';
+export { readRecording, RECORDINGS } from './recording.ts';
+export type { RecordedFrame } from './recording.ts';

@@ -9,6 +9,7 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { RecordedFrame } from './recording.ts';
 
 /** One client connection as the mock sees it. */
 export interface MockConnection {
@@ -135,6 +136,22 @@ export class MockVenueServer {
       conn.ws.send(Buffer.from(text, 'utf8'), { binary: true });
     } else conn.ws.send(text);
     this.#emit({ type: 'sent', conn, text: typeof text === 'string' ? text : text.toString('utf8') });
+  }
+
+  /**
+   * Sends recorded frames to every open connection, keeping their spacing divided by `speed`
+   * (`'max'`: back to back). Resolves after the last one.
+   */
+  async replay(frames: readonly RecordedFrame[], speed: number | 'max' = 'max'): Promise<void> {
+    const first = frames[0]?.at ?? 0;
+    const started = performance.now();
+    for (const f of frames) {
+      if (speed !== 'max') {
+        const wait = started + (f.at - first) / speed - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      for (const c of this.open()) this.sendTo(c, f.frame);
+    }
   }
 
   /** Resolves with the first event from now on that `match` accepts (set it up before the trigger). */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NetworkSourceOptions } from '../network/options.ts';
 import { startMockedSource, type MockedSource } from '../testing/harness.ts';
+import { readRecording, RECORDINGS } from '../testing/recording.ts';
 import { UpbitMock, type UpbitMockOptions, type UpbitMockTrade } from '../testing/upbit-mock.ts';
 import { createUpbitSource } from './source.ts';
 
@@ -172,5 +173,17 @@ describe('upbit source against a loopback mock', () => {
     const failed = await probe.untilState('failed');
     await probe.untilState('live', probe.statuses.items.indexOf(failed));
     expect(source.stats).toMatchObject({ failedConnects: 3, rateLimited: 3 });
+  });
+
+  it('recorded - the recorded session (DEFAULT and SIMPLE keys, binary frames) replays into its trades', async () => {
+    const { mock, source, probe } = await setup();
+    await mock.replay(readRecording(RECORDINGS.upbit), 'max');
+    await probe.untilTrade('17104968102100000');
+    expect(probe.trades().map((t) => [t.tradeId, t.price, t.side])).toEqual([
+      ['17104968000100000', 98_500_000, 'buy'],
+      ['17104968001100000', 98_501_000, 'sell'],
+      ['17104968102100000', 98_499_000, 'buy'],
+    ]);
+    expect(source.stats.malformed).toBe(0);
   });
 });
