@@ -70,12 +70,14 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
     await admin.getByRole('button', { name: 'Send notice' }).click();
     await admin
       .getByTestId('broadcast-result')
-      .filter({ hasText: /Sent to [1-9]\d* players/ })
+      .filter({ hasText: /Sent to [1-9]\d* players? in/ })
       .waitFor();
     await player.getByTestId('game-notices').getByText('Maintenance at 18:00 UTC').waitFor();
-    await admin.getByRole('heading', { name: 'Event streams' }).scrollIntoViewIfNeeded();
+    await admin.getByText(/events\/s over/).waitFor();
+    // The player shows up in the lookup's online list on its own, too.
+    await admin.getByRole('button', { name: /^player\./ }).waitFor();
     await admin.evaluate(() => window.scrollTo(0, 0));
-    await screenshot(admin, 'operations');
+    await screenshot(admin, 'operations', { fullPage: true });
     await screenshot(player, 'game-notice');
     await admin.context().close();
     await player.context().close();

@@ -44,10 +44,14 @@ export function newContext(
 }
 
 /** Saves a screenshot of `page` as a test artifact (and for the README when asked). */
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<string> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const path = join(ARTIFACTS_DIR, `${name}.png`);
-  await page.screenshot({ path });
+  await page.screenshot({ path, fullPage: options.fullPage ?? false });
   if (process.env.TICKLINE_UPDATE_SCREENSHOTS === '1') {
     mkdirSync(DOCS_DIR, { recursive: true });
     copyFileSync(path, join(DOCS_DIR, `${name}.png`));

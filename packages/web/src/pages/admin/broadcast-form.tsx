@@ -28,7 +28,7 @@ export function BroadcastForm(): ReactNode {
           ...(zoneId ? { zoneId } : {}),
         },
       });
-      setSent(`Sent to ${result.players} players in ${result.zones} zones.`);
+      setSent(`Sent to ${plural(result.players, 'player')} in ${plural(result.zones, 'zone')}.`);
       formElement.reset();
     } catch (caught) {
       setError(errorMessage(caught));
@@ -68,4 +68,8 @@ export function BroadcastForm(): ReactNode {
       </button>
     </form>
   );
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -3,7 +3,6 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useSession } from '../../app/session.tsx';
 import { formText } from '../../components/field.tsx';
 import { Empty, ErrorState, Loading } from '../../components/states.tsx';
-import { useAsync } from '../../components/use-async.ts';
 import { usePolling } from '../../components/use-polling.ts';
 import { ADMIN, ADMIN_REFRESH_MS, type Player, type PlayerDetail } from './admin-api.ts';
 
@@ -11,15 +10,19 @@ export function PlayersPanel(): ReactNode {
   const { client } = useSession();
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<string>();
-  const players = useAsync(async () => {
-    const search = new URLSearchParams({ limit: '20', ...(query ? { query } : { online: 'true' }) });
-    return (
-      await client.request<{ players: Player[] }>({
-        method: 'GET',
-        path: `${ADMIN}/players?${search.toString()}`,
-      })
-    ).players;
-  }, [client, query]);
+  const players = usePolling(
+    async () => {
+      const search = new URLSearchParams({ limit: '20', ...(query ? { query } : { online: 'true' }) });
+      return (
+        await client.request<{ players: Player[] }>({
+          method: 'GET',
+          path: `${ADMIN}/players?${search.toString()}`,
+        })
+      ).players;
+    },
+    ADMIN_REFRESH_MS * 2,
+    [client, query],
+  );
 
   function onSearch(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
