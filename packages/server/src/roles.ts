@@ -75,7 +75,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     summary: 'everything in one process (the embedded default)',
     services: ALL_SHARED,
     components: Object.values(DomainComponent),
-    pending: ['notifications', 'strategy runtime', 'dashboard'],
+    pending: ['notifications', 'strategy runtime'],
   },
   gateway: {
     summary: 'HTTP API, SSE and WebSocket delivery; fans out through the log',
