@@ -61,6 +61,13 @@ async function startServer(limits: SessionLimits = {}) {
       const welcome = await client.next(MessageType.Welcome);
       return { client, welcome };
     },
+    /** What a process stop does: sessions close with a reason, then the transports. */
+    async shutdown() {
+      sessions.close();
+      runner.stop();
+      await tcp.close();
+      await ws.close();
+    },
     async stop() {
       for (const c of clients) c.drop();
       sessions.close();
@@ -222,5 +229,12 @@ describe.each(['tcp', 'ws'] as const)('game transports over %s', (transport) => 
     if (transport === 'ws') expect(end.wsCode).toBe(1000);
     expect(server.runner.zone.player('p')).toBeUndefined();
     expect(server.events.find((e) => e.type === 'game.player.left')?.data).toMatchObject({ reason: 'left' });
+  });
+
+  it(`${transport} - a shutdown tells connected clients why before the sockets go`, async () => {
+    server = await startServer();
+    const p = await server.join(transport, 'p');
+    await server.shutdown();
+    expect((await p.client.ended).code).toBe('GAME_SERVER_SHUTDOWN');
   });
 });

@@ -7,6 +7,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { encodeFrame, FrameDecoder } from '../protocol/framing.ts';
 import type { GameProtocolError } from '../protocol/errors.ts';
 import type { ConnectionAcceptor, GameConnection } from '../session/connection.ts';
+import { waitUntilEmpty } from './drain-sockets.ts';
 
 /** How long a closing connection may take to flush its Close frame before it is destroyed. @default 1_000 */
 export const DEFAULT_CLOSE_GRACE_MS = 1_000;
@@ -56,11 +57,18 @@ export class TcpTransport {
     return this.#port;
   }
 
-  /** Stops accepting and destroys remaining sockets (close them through the session layer first). */
+  /**
+   * Stops accepting, lets closing sockets flush their Close frames (up to the close grace), then
+   * destroys what is left. Close connections through the session layer first, so they get a reason.
+   */
   async close(): Promise<void> {
+    const closed = this.#server.listening
+      ? new Promise<void>((resolve) => this.#server.close(() => resolve()))
+      : Promise.resolve();
+    for (const socket of this.#sockets) if (!socket.writableEnded) socket.end();
+    await waitUntilEmpty(this.#sockets, this.#o.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS);
     for (const socket of this.#sockets) socket.destroy();
-    if (!this.#server.listening) return;
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await closed;
   }
 
   #accept(socket: Socket): void {

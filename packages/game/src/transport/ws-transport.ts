@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ConnectionAcceptor, GameConnection } from '../session/connection.ts';
 import { wsCloseCode } from './close-status.ts';
+import { waitUntilEmpty } from './drain-sockets.ts';
 import { DEFAULT_CLOSE_GRACE_MS } from './tcp-transport.ts';
 
 /** The default path of the game WebSocket endpoint. */
@@ -79,8 +80,10 @@ export class WsTransport {
     this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, socket as Socket, request));
   }
 
-  /** Terminates remaining sockets and the standalone server. */
+  /** Lets closing sockets finish (up to the close grace), terminates the rest, stops the standalone server. */
   async close(): Promise<void> {
+    for (const ws of this.#sockets) if (ws.readyState === ws.OPEN) ws.close(1001, 'GAME_SERVER_SHUTDOWN');
+    await waitUntilEmpty(this.#sockets, this.#o.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS);
     for (const ws of this.#sockets) ws.terminate();
     const own = this.#own;
     if (own?.listening) await new Promise<void>((resolve) => own.close(() => resolve()));
