@@ -69,6 +69,7 @@ printTable(
     zone: r.zoneSize,
     'cpu %core': round(r.serverCpuShare * 100, 1),
     'cpu/1k %': round(cpuPer1k(r), 1),
+    'cpu µs/move': round(r.cpuUs / Math.max(1, r.sent), 1),
     'tick p50 ms': round(r.tickP50Ms, 2),
     'tick p99 ms': round(r.tickP99Ms, 2),
     'interval p99 ms': round(r.intervalP99Ms, 1),
@@ -101,6 +102,8 @@ for (const kind of servers) {
   const rows = zoned.filter((r) => r.kind === kind);
   result[`${kind}_cpu_per_1k`] = round(rows.reduce((s, r) => s + cpuPer1k(r), 0) / rows.length, 2);
   for (const r of rows) result[`${kind}_cpu_per_1k_at_${r.players}`] = round(cpuPer1k(r), 2);
+  for (const r of rows)
+    result[`${kind}_cpu_us_per_move_at_${r.players}`] = round(r.cpuUs / Math.max(1, r.sent), 1);
   result[`${kind}_one_zone_p99_ms`] = round(pick(single, kind)?.tickP99Ms ?? NaN, 2);
   result[`${kind}_healthy_n`] = healthyN(kind);
   const top = rows.at(-1);
