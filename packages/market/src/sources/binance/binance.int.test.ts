@@ -279,4 +279,34 @@ describe('binance source against a loopback mock', () => {
       candle: { openTime: Date.UTC(2024, 2, 15, 10), trades: 2, close: 71000.1 },
     });
   });
+
+  it('backfill failure - a 429 from REST is counted; the gap stays marked and the feed goes on', async () => {
+    const { mock, source, probe } = await setup();
+    mock.failRest(1, {
+      status: 429,
+      body: { code: -1003, msg: 'Too many requests' },
+      headers: { 'retry-after': '2' },
+    });
+    mock.trade('BTCUSDT', trade(1, T0));
+    const rest = mock.waitFor((e) => e.type === 'rest' && e.url);
+    mock.trade('BTCUSDT', trade(3, T0 + 2 * MINUTE));
+    await rest;
+    await source.backfillsSettled();
+    mock.trade('BTCUSDT', trade(4, T0 + 2 * MINUTE + 1));
+    await probe.untilTrade('4');
+    expect(probe.messages.items.map((m) => m.kind)).toEqual(['trade', 'disconnect', 'trade', 'trade']);
+    expect(source.stats).toMatchObject({ backfillRequests: 1, backfillFailures: 1, backfillCandles: 0 });
+  });
+
+  it('stop - messages() and status() end, the socket closes normally, nothing is retried', async () => {
+    const { mock, source, probe, stop } = await setup();
+    running = null;
+    const closed = mock.waitFor((e) => e.type === 'close' && e.code);
+    await source.stop();
+    await probe.ended();
+    expect(await closed).toBe(1000);
+    expect(source.health().status).toBe('stopped');
+    expect(mock.connections).toHaveLength(1);
+    await stop();
+  });
 });

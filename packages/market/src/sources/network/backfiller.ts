@@ -30,13 +30,14 @@ export class Backfiller {
     recorder: StatsRecorder,
     push: (message: MarketMessage) => void,
     logger: () => Logger,
+    stop: AbortSignal,
   ) {
     this.#dialect = dialect;
     this.#o = options;
     this.#recorder = recorder;
     this.#push = push;
     this.#logger = logger;
-    this.#get = createHttpGetJson(options.fetch, options.httpTimeoutMs);
+    this.#get = createHttpGetJson(options.fetch, options.httpTimeoutMs, stop);
   }
 
   /**

@@ -79,6 +79,7 @@ export class WebSocketSource implements MarketSource {
       this.#recorder,
       (m) => this.#queue.push(m),
       () => this.#logger,
+      this.#stop.signal,
     );
     this.#feed = new StatusFeed({
       source: this.name,
@@ -91,6 +92,11 @@ export class WebSocketSource implements MarketSource {
   /** Counters since construction. */
   get stats(): Readonly<NetworkSourceStats> {
     return this.#recorder.stats;
+  }
+
+  /** Resolves when every backfill requested so far has finished (succeeded or failed). */
+  backfillsSettled(): Promise<void> {
+    return this.#backfiller.idle();
   }
 
   async start(context: ServiceContext): Promise<void> {

@@ -55,6 +55,7 @@ export class MockVenueServer {
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #events = new EventEmitter();
   #refuse: { count: number; status: number } = { count: 0, status: 503 };
+  #restFaults: MockRestAnswer[] = [];
   #silent = false;
   #nextId = 1;
   /** Send JSON as binary frames (Upbit does; exchange-protocols.md §2). */
@@ -102,6 +103,11 @@ export class MockVenueServer {
   /** Refuses the next `count` WebSocket upgrades with an HTTP status (503, 429). */
   refuseNext(count: number, status = 503): void {
     this.#refuse = { count, status };
+  }
+
+  /** The next `count` REST requests get `answer` (429 with `retry-after`, 418, 500). */
+  failRest(count: number, answer: MockRestAnswer): void {
+    this.#restFaults = Array.from({ length: count }, () => answer);
   }
 
   /** While silent, nothing is sent: no data, no pings, no heartbeats; sockets stay open. */
@@ -247,7 +253,7 @@ export class MockVenueServer {
     const url = new URL(req.url ?? '/', this.restUrl);
     this.restRequests.push(url);
     this.#emit({ type: 'rest', url });
-    const answer = this.onRest(url);
+    const answer = this.#restFaults.shift() ?? this.onRest(url);
     res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     res.end(JSON.stringify(answer.body));
   }
