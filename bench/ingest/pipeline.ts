@@ -46,6 +46,8 @@ const context = {
 // One trade in LAG_SAMPLE is decoded by the tailing reader (decoding all would be the benchmark).
 const LAG_SAMPLE = 16;
 const CANDLE_TYPES = new Set(['market.candle.updated', 'market.candle.closed']);
+/** The server's `publisher.maxQueuedEvents` default. */
+const MAX_QUEUED_EVENTS = 100_000;
 
 interface Rig {
   dir: string;
@@ -56,7 +58,12 @@ interface Rig {
 async function withRig<T>(run: (rig: Rig) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'tickline-bench-ingest-'));
   const log = await createEmbeddedEventLog({ dir: join(dir, 'eventlog'), fsync: 'always' });
-  const publisher = createPublisher({ log, spillDir: join(dir, 'spill'), metrics: createMetricsRegistry() });
+  const publisher = createPublisher({
+    log,
+    spillDir: join(dir, 'spill'),
+    maxQueuedEvents: MAX_QUEUED_EVENTS,
+    metrics: createMetricsRegistry(),
+  });
   await publisher.start(context);
   try {
     return await run({ dir, log, publisher });
@@ -67,9 +74,11 @@ async function withRig<T>(run: (rig: Rig) => Promise<T>): Promise<T> {
   }
 }
 
-function collectorFor(source: SimulatorSource, publisher: Publisher) {
+function collectorFor(source: SimulatorSource, publisher: Publisher, replay: boolean) {
   return createMarketCollector({
-    sources: [{ source, symbols: SYMBOLS }],
+    // Full speed runs simulated time ahead of the clock, like a replay: pulled as the log drains.
+    sources: [{ source, symbols: SYMBOLS, replay }],
+    congested: () => publisher.stats().queued > MAX_QUEUED_EVENTS / 2,
     publish: () => (event) => publisher.publish(event),
     latest: new LatestStore(),
     validation: { knownSymbols: new Set(SYMBOLS) },
@@ -102,7 +111,7 @@ export interface ThroughputResult {
 export async function ingestThroughput(total: number): Promise<ThroughputResult> {
   return withRig(async ({ publisher }) => {
     const source = new SimulatorSource({ seed: 7, symbols: MARKETS, mode: 'max', tradesPerSecond: 10 });
-    const collector = collectorFor(source, publisher);
+    const collector = collectorFor(source, publisher, true);
     const started = performance.now();
     await collector.start(context);
     await until(() => (collector.sources()[0]?.trades ?? 0) >= total, collector);
@@ -183,7 +192,7 @@ export async function ingestLatency(rate: number, seconds: number): Promise<Late
       tradesPerSecond: rate / SYMBOLS.length,
       tickMs: 10,
     });
-    const collector = collectorFor(source, publisher);
+    const collector = collectorFor(source, publisher, false);
     const started = performance.now();
     await collector.start(context);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));

@@ -218,6 +218,29 @@ describe('market collector', () => {
     expect(closed).toEqual([old, old + 1_000]);
   });
 
+  it('replay - a replay source pauses while the publisher is congested; a live one does not', async () => {
+    const spy = publisherSpy();
+    let congested = true;
+    const script = Array.from({ length: 3_000 }, (_, i) => trade(i + 1, T0 + i, 100));
+    const collector = createMarketCollector({
+      sources: [
+        { source: new ScriptedSource('replay', script), symbols: ['BTC-USDT'], replay: true },
+        { source: new ScriptedSource('live', script), symbols: ['BTC-USDT'] },
+      ],
+      publish: spy.publish,
+      congested: () => congested,
+      clock: new ManualClock(T0 + 3_000),
+    });
+    await collector.start(context);
+    await until(() => collector.sources()[1]!.trades === 3_000, 'the live source to finish');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Paused at its first yield point (after one slice of messages).
+    expect(collector.sources()[0]!.trades).toBeLessThan(1_000);
+    congested = false;
+    await until(() => collector.sources()[0]!.trades === 3_000, 'the replay to resume');
+    await collector.stop();
+  });
+
   it('candles - forming candles are published coalesced; a disconnect marks them incomplete', async () => {
     const spy = publisherSpy();
     const source = new ScriptedSource('scripted', [

@@ -46,8 +46,9 @@ export interface CollectorSource {
   /** @default ['trade'] */
   kinds?: readonly MarketKind[];
   /**
-   * Historical data (a CSV replay): no age bounds on exchange time, and candles close only on
-   * the data's own time, never on the wall clock. @default false
+   * Historical or simulated-ahead data (a CSV replay, the simulator at full speed): no age bounds
+   * on exchange time, candles close only on the data's own time, never on the wall clock, and the
+   * source is pulled no faster than the publisher drains. @default false
    */
   replay?: boolean;
 }
@@ -67,6 +68,11 @@ export interface MarketCollectorOptions {
   candleUpdateIntervalMs?: number;
   /** Where rejected trades are written in batches. @default none: only counted */
   quarantine?: Omit<QuarantineBufferOptions, 'logger'>;
+  /**
+   * True while the publisher's queue is congested; replay sources pause then (pulled no faster
+   * than the log takes them). Live sources never wait. @default never congested
+   */
+  congested?: () => boolean;
   /** @default systemClock */
   clock?: Clock;
   /** @default none */
@@ -152,6 +158,7 @@ class Collector implements MarketCollector {
       const events = createEventSource({ source: `collector/${source.name}`, clock: this.#clock });
       return runSource({
         replay: replay ?? false,
+        ...(this.#o.congested ? { congested: this.#o.congested } : {}),
         source,
         symbols,
         kinds: kinds ?? ['trade'],

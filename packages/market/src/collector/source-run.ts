@@ -5,7 +5,7 @@
  * milliseconds: a source that never waits (CSV or the simulator at full speed) would otherwise
  * run in microtasks alone and starve timers, HTTP and the publisher's drain.
  */
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { Clock, Logger } from '@tickline/kernel';
 import type { MarketKind } from '../port/market-message.ts';
 import type { MarketSource } from '../port/market-source.ts';
@@ -16,6 +16,8 @@ import type { SourceIngest } from './source-ingest.ts';
 export const PUMP_YIELD_EVERY_MESSAGES = 512;
 /** Longest the pump runs without yielding. */
 export const PUMP_YIELD_EVERY_MS = 10;
+/** How often a paused replay checks whether the publisher has drained. */
+export const CONGESTION_POLL_MS = 5;
 
 /** What `/markets/sources` shows of one source. */
 export interface SourceReport {
@@ -37,8 +39,10 @@ export interface SourceReport {
 /** Options for {@link runSource}. */
 export interface SourceRunOptions {
   source: MarketSource;
-  /** Historical data: candles close on data time only. */
+  /** Historical data: candles close on data time only; pulled no faster than the log takes it. */
   replay: boolean;
+  /** True while the publisher's queue is congested (replays pause then). */
+  congested?: () => boolean;
   symbols: readonly string[];
   kinds: readonly MarketKind[];
   ingest: SourceIngest;
@@ -108,6 +112,9 @@ export function runSource(options: SourceRunOptions): SourceRun {
         if (++count >= PUMP_YIELD_EVERY_MESSAGES || clock.monotonic() - since >= PUMP_YIELD_EVERY_MS) {
           count = 0;
           await yieldToEventLoop();
+          // A replay has no clock to keep up with: let the log drain instead of spilling to disk.
+          // A live source is never paused; the publisher's buffer and spill take its bursts.
+          while (options.replay && options.congested?.()) await sleep(CONGESTION_POLL_MS);
           since = clock.monotonic();
         }
       }

@@ -11,7 +11,8 @@ export interface ConfiguredSources {
 
 /**
  * Validates each entry against its kind's full schema (throws KERNEL_CONFIG_INVALID naming the
- * field) and builds it. CSV sources are replays: no age bounds, candles on data time.
+ * field) and builds it. CSV sources and a full-speed simulator are replays: no age bounds, candles
+ * on data time, pulled as the log drains.
  */
 export function createConfiguredSources(
   market: Pick<MarketConfig, 'sources' | 'symbols'>,
@@ -26,7 +27,8 @@ export function createConfiguredSources(
       source: createSource(config, { metrics }),
       symbols: subscription.symbols,
       kinds: subscription.kinds,
-      replay: config.kind === 'csv',
+      // A CSV replay, or the simulator at full speed (its time runs ahead of the clock).
+      replay: config.kind === 'csv' || (config.kind === 'simulator' && config.mode === 'max'),
     };
   });
   return { sources, symbols };
