@@ -70,6 +70,7 @@ describe('process - tickline start', () => {
         'game',
         'platform-partitions',
         'platform',
+        'platform-ops-feed',
         'http',
       ]);
 

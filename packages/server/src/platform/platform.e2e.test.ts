@@ -13,7 +13,13 @@ import { MessageType, TestGameClient } from '@tickline/game/internal';
 import { decodeEvent } from '@tickline/kernel';
 import { createPgliteSql } from '@tickline/store';
 import { afterAll, describe, expect, it } from 'vitest';
-import { callJson, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
+import {
+  callJson,
+  openEventSource,
+  signUpAndIn,
+  streamTicket,
+  type TestUser,
+} from '../testing/api-clients.ts';
 import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-platform-e2e-'));
@@ -83,6 +89,25 @@ describe('platform - tickline start', () => {
         callJson(server.url, 'GET', `/api/v1/admin${path}`, { bearer: admin });
       const zones = await asAdmin('/zones');
       expect(zones.body.zones).toMatchObject([{ zoneId: 'north', ccu: 2, health: 'ok' }]);
+      // The same figures live, pushed to admins on admin:zones.
+      const feed = openEventSource(server.url, {
+        channels: ['admin:zones'],
+        types: ['admin.zones'],
+        ticket: await streamTicket(server.url, admin),
+      });
+      try {
+        const live = await feed.next('admin.zones');
+        expect(live.data.zones).toMatchObject([{ zoneId: 'north', ccu: 2 }]);
+      } finally {
+        feed.close();
+      }
+      const refused = openEventSource(server.url, {
+        channels: ['admin:zones'],
+        types: ['admin.zones'],
+        ticket: await streamTicket(server.url, bob.accessToken),
+      });
+      expect(await refused.refused).toBe(403);
+      refused.close();
       let online: string[] = [];
       const deadline = Date.now() + 20_000;
       while (Date.now() < deadline && online.length < 2) {

@@ -15,6 +15,7 @@ import { createGameComponent, type GameComponent } from '../game/game-component.
 import { createGameCoordinatorComponent, type GameCoordinatorComponent } from '../game/game-coordinator.ts';
 import { createMarketComponent, type MarketComponent } from '../market/market-component.ts';
 import { gameZoneOperations } from '../platform/game-zone-operations.ts';
+import { createOpsFeed } from '../platform/ops-feed.ts';
 import { registerPlatformApi } from '../platform/platform-api.ts';
 import { createPlatformComponent, type PlatformComponent } from '../platform/platform-component.ts';
 import type { SharedServices } from '../process/runtime.ts';
@@ -129,6 +130,9 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
         ...(zones ? { zones: () => zones } : {}),
       });
       list.push(...platform.services);
+      // Live zone and stream figures for admins watching admin:* channels on this gateway.
+      const hubOwner = realtime;
+      if (hubOwner) list.push(createOpsFeed({ hub: () => hubOwner.hub, operations: platform.operations }));
     }
     return list;
   }
