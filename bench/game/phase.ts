@@ -50,7 +50,7 @@ export interface PhaseResult extends ServerWindow {
   serverCpuShare: number;
 }
 
-const CONNECT_CONCURRENCY = 100;
+const CONNECT_CONCURRENCY = 200;
 const DRIVER_PERIOD_MS = 10;
 const MAX_BACKLOG_MS = 100;
 

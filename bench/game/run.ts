@@ -18,7 +18,7 @@
  * delivered under 95% of the moves or used over 90% of its core.
  *
  * Sizes: BENCH_ZONE_STEPS (default "1000,2000"), BENCH_ONE_ZONE (1000), BENCH_WARMUP_SECONDS (1),
- * BENCH_WINDOW_SECONDS (3), BENCH_SERVERS (tickline,colyseus). The last line is `RESULT {json}`.
+ * BENCH_WINDOW_SECONDS (2), BENCH_SERVERS (tickline,colyseus). The last line is `RESULT {json}`.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,7 +32,7 @@ import { joinTickline } from './tickline-load.ts';
 const zoneSteps = (process.env.BENCH_ZONE_STEPS ?? '1000,2000').split(',').map(Number);
 const oneZone = envInt('BENCH_ONE_ZONE', 1000);
 const warmupMs = envInt('BENCH_WARMUP_SECONDS', 1) * 1000;
-const windowMs = envInt('BENCH_WINDOW_SECONDS', 3) * 1000;
+const windowMs = envInt('BENCH_WINDOW_SECONDS', 2) * 1000;
 const servers = (process.env.BENCH_SERVERS ?? SERVERS.join(',')).split(',') as ServerKind[];
 const secret = randomBytes(32).toString('hex');
 process.env.BENCH_JOIN_SECRET = secret;
