@@ -14,7 +14,8 @@ const HONEST_SPEED_SHARE = 0.8;
 /** A speed hack jumps this many times the honest step. */
 const HACK_MULTIPLIER = 40;
 const MAX_MOVE_TICKS = 10;
-const RETRY_LIMIT = 8;
+/** Attempts per call: sign-ups from one address meet the anonymous rate limit (60/min by default). */
+const RETRY_LIMIT = 30;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -57,6 +57,8 @@ export function registerBotsCommand(
       `
 Progress goes to stderr once a second; the summary to stdout. Exits 1 when a bot cannot connect,
 is disconnected for good, a speed hack is accepted or too many honest moves are rejected.
+Each bot signs up its own account: throttled sign-ups are retried, but for hundreds of bots raise
+http.rateLimit.anonymous (or disable http.rateLimit) on the server under test.
 
 Examples:
   tickline bots --count 50 --duration 10
