@@ -2,7 +2,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app.tsx';
-import './styles.css';
+import './styles/base.css';
+import './styles/controls.css';
+import './styles/live.css';
+import './styles/markets.css';
+import './styles/game.css';
+import './styles/operations.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -21,8 +21,13 @@ export const Viewport = {
   Phone: { width: 390, height: 844 },
 } as const;
 
-/** Where chromium is, or why the tests skip (throws under CI=true). */
-export const chromiumBinary = requireBinary(process.env.CHROMIUM_PATH ?? 'chromium', 'chromium');
+/**
+ * Where chromium is (CHROMIUM_PATH, else `chromium` on PATH), or why the tests skip; throws under
+ * CI=true instead of skipping.
+ */
+export const chromiumBinary = process.env.CHROMIUM_PATH
+  ? { available: true as const, path: process.env.CHROMIUM_PATH }
+  : requireBinary('chromium', 'chromium');
 
 /** Launches headless Chromium. */
 export function launchBrowser(): Promise<Browser> {
