@@ -90,13 +90,20 @@ function collectorFor(source: SimulatorSource, publisher: Publisher, replay: boo
 async function until(
   check: () => boolean,
   collector?: { sources(): Array<{ state: string; detail?: string }> },
-): Promise<void> {
+  timeoutMs = Number.POSITIVE_INFINITY,
+): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
   while (!check()) {
     const failed = collector?.sources().find((s) => s.state === 'failed');
     if (failed) throw new Error(`source failed: ${failed.detail}`);
+    if (performance.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+  return true;
 }
+
+/** Longest the paced run waits for the log and the projection to catch up after the offered period. */
+const CATCH_UP_MS = 15_000;
 
 /** Result of the full-speed run. */
 export interface ThroughputResult {
@@ -139,6 +146,8 @@ export interface LatencyResult {
   candleEvents: number;
   candleLagP50Ms: number;
   candleLagP99Ms: number;
+  /** The projection reached the log's head within the catch-up bound. */
+  caughtUp: boolean;
 }
 
 /** Offers `rate` trades/s for `seconds`; lags as described in the module comment. */
@@ -199,10 +208,11 @@ export async function ingestLatency(rate: number, seconds: number): Promise<Late
     await collector.stop();
     const trades = collector.sources()[0]!.trades;
     const elapsed = (performance.now() - started) / 1000;
-    await publisher.flush(30_000);
-    // Let the tail and the projection reach the head before reading the samples.
+    await publisher.flush(CATCH_UP_MS);
+    // Let the tail and the projection reach the head before reading the samples (bounded: a run
+    // that fell behind reports what it measured, and says so).
     const head = (await log.head()).last;
-    await until(() => runner.stats().lastOffset >= head);
+    const caughtUp = await until(() => runner.stats().lastOffset >= head, undefined, CATCH_UP_MS);
     stopTail.abort();
     await tailing.catch(() => undefined);
     await tail.close();
@@ -217,6 +227,7 @@ export async function ingestLatency(rate: number, seconds: number): Promise<Late
       candleEvents: candleLags.length,
       candleLagP50Ms: percentile(candleLags, 50),
       candleLagP99Ms: percentile(candleLags, 99),
+      caughtUp,
     };
   });
 }
