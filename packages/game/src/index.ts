@@ -14,6 +14,7 @@ export { ZoneRunner } from './loop/zone-runner.ts';
 export { systemScheduler } from './loop/scheduler.ts';
 export { GameSessions } from './session/game-sessions.ts';
 export { DEFAULT_SESSION_MAX_MESSAGE_BYTES } from './session/session-options.ts';
+export { SpawnPolicy, spawnPoint } from './session/spawn-point.ts';
 export { TcpTransport, DEFAULT_CLOSE_GRACE_MS } from './transport/tcp-transport.ts';
 export { WsTransport, DEFAULT_GAME_WS_PATH } from './transport/ws-transport.ts';
 export { wsCloseCode } from './transport/close-status.ts';

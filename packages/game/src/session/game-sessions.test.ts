@@ -8,6 +8,8 @@ import { MessageType, type ServerMessage } from '../protocol/messages.ts';
 import { Zone } from '../zone/zone.ts';
 import type { GameConnection } from './connection.ts';
 import { GameSessions } from './game-sessions.ts';
+import type { GameSessionsOptions } from './session-options.ts';
+import { spawnPoint } from './spawn-point.ts';
 
 /** A connection that records what it was sent; `buffered` stands in for the socket's backlog. */
 class FakeConnection implements GameConnection {
@@ -27,7 +29,7 @@ class FakeConnection implements GameConnection {
   }
 }
 
-function setup() {
+function setup(options: Partial<GameSessionsOptions> = {}) {
   const clock = new ManualClock(1_700_000_000_000);
   const scheduler = new ManualScheduler();
   const metrics = createMetricsRegistry({ processMetrics: false });
@@ -46,6 +48,7 @@ function setup() {
     scheduler,
     maxBufferedBytes: 1000,
     resumeGraceMs: 1000,
+    ...options,
   });
   sessions.addZone(runner);
   runner.start();
@@ -157,5 +160,13 @@ describe('game sessions', () => {
     tick();
     expect(runner.zone.player('p')).toMatchObject({ x: 500, y: 500 });
     expect(p.connection.sent.filter((m) => m.type === MessageType.Welcome)).toHaveLength(2);
+  });
+
+  it('spawn - with scatter, players join at their scattered points', () => {
+    const { join, runner } = setup({ spawn: 'scatter' });
+    const a = join('a');
+    const at = spawnPoint(runner.zone, 'a', 'scatter')!;
+    expect(a.connection.sent[0]).toMatchObject({ type: MessageType.Welcome, x: at.x, y: at.y });
+    expect(at).not.toEqual({ x: 500, y: 500 });
   });
 });

@@ -21,6 +21,7 @@ import {
 } from './session-options.ts';
 import { createSessionMetrics, type SessionMetrics } from './session-metrics.ts';
 import type { Link, Session } from './session-state.ts';
+import { spawnPoint } from './spawn-point.ts';
 import { deliverTick, sendWelcome } from './tick-delivery.ts';
 
 /** Counts for health and tests. */
@@ -86,8 +87,13 @@ export class GameSessions implements ConnectionAcceptor {
     for (const session of this.#byPlayer.values()) {
       if (session.runner !== runner || !session.joined || zone.player(session.playerId)) continue;
       session.joined = false;
-      runner.submit({ kind: 'join', playerId: session.playerId, seq: 0 });
+      this.#join(runner, session.playerId);
     }
+  }
+
+  #join(runner: ZoneRunner, playerId: string): void {
+    const at = spawnPoint(runner.zone, playerId, this.#o.spawn);
+    runner.submit({ kind: 'join', playerId, seq: 0, ...at });
   }
 
   #newSession(playerId: string, runner: ZoneRunner): Session {
@@ -258,7 +264,7 @@ export class GameSessions implements ConnectionAcceptor {
     const session = this.#newSession(playerId, runner);
     session.link = link;
     link.session = session;
-    runner.submit({ kind: 'join', playerId, seq: 0 });
+    this.#join(runner, playerId);
   }
 
   /** Moves a session onto `link` (resume, or the same player connecting again). */

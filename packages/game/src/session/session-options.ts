@@ -3,6 +3,7 @@ import { silentLogger, systemClock, type Clock, type Logger, type Registry } fro
 import { systemScheduler, type Scheduler } from '../loop/scheduler.ts';
 import type { JoinTokens } from '../coordinator/join-token.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../protocol/codec.ts';
+import { SpawnPolicy } from './spawn-point.ts';
 
 /** Connection limits. */
 export interface SessionLimits {
@@ -35,6 +36,11 @@ export interface GameSessionsOptions extends SessionLimits {
   logger?: Logger;
   /** @default systemClock */
   clock?: Clock;
+  /**
+   * Where joining players appear: `center` (the zone's spawn point: everyone in view of everyone,
+   * the interest fan-out's worst case) or `scatter` (spread over the zone by player id). @default 'center'
+   */
+  spawn?: SpawnPolicy;
   /** Drives the heartbeat sweep. @default systemScheduler */
   scheduler?: Scheduler;
 }
@@ -51,6 +57,7 @@ export function resolveSessionOptions(options: GameSessionsOptions): ResolvedSes
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,
     scheduler: options.scheduler ?? systemScheduler,
+    spawn: options.spawn ?? SpawnPolicy.Center,
     maxMessageBytes: Math.min(
       options.maxMessageBytes ?? DEFAULT_SESSION_MAX_MESSAGE_BYTES,
       DEFAULT_MAX_MESSAGE_BYTES,

@@ -71,6 +71,7 @@ describe('config - tickline schema', () => {
       game: {
         enabled: true,
         zones: ['zone-1'],
+        spawn: 'center',
         maxPlayersPerZone: 100,
         tickRateHz: 20,
         broadcastEveryTicks: 1,

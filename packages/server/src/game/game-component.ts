@@ -139,7 +139,7 @@ export function createGameComponent(options: GameComponentOptions): GameComponen
       const joinSide = await createJoinSide(config);
       const tokens = joinSide.tokens;
       coordinator = joinSide.coordinator;
-      sessions = new GameSessions({ tokens, metrics, logger, ...game.limits });
+      sessions = new GameSessions({ tokens, metrics, logger, spawn: game.spawn, ...game.limits });
       const publisher = options.publisher();
       persistence = openGamePersistence({
         config,

@@ -86,6 +86,12 @@ export const GameSchema = z.strictObject({
     .min(1)
     .default(['zone-1'])
     .describe('Zone ids this process runs (comma-separated in TICKLINE_GAME_ZONES).'),
+  spawn: z
+    .enum(['center', 'scatter'])
+    .default('center')
+    .describe(
+      "Where joining players appear: center (the zone's middle: everyone sees everyone, as a demo wants) or scatter (spread over the zone by player id, as a big world wants).",
+    ),
   maxPlayersPerZone: PositiveInt.default(MAX_PLAYERS_PER_ZONE).describe(
     'Players per zone; the coordinator sends new players to the least loaded zone with room.',
   ),
