@@ -76,5 +76,11 @@ export interface AuditEntry {
 }
 
 export const ADMIN = '/api/v1/admin';
-/** How often the operations views re-read (the API has no admin stream yet). */
+/** How often the views without a live channel (snapshots, dead letters, players, health) re-read. */
 export const ADMIN_REFRESH_MS = 2_000;
+
+/** Live operations channels (admins only), published about once a second while watched. */
+export const AdminChannel = {
+  Zones: { channel: 'admin:zones', type: 'admin.zones' },
+  Streams: { channel: 'admin:streams', type: 'admin.streams' },
+} as const;

@@ -1,6 +1,7 @@
 /**
  * @module Operations (admins only): zones with CCU and tick latency, snapshots, server health,
- * broadcast, player lookup, event streams and dead letters. Views re-read every two seconds.
+ * broadcast, player lookup, event streams and dead letters. Zones and streams update live from
+ * `admin:zones` and `admin:streams`; the other views re-read every few seconds.
  */
 import type { ReactNode } from 'react';
 import { useUser } from '../../app/session.tsx';

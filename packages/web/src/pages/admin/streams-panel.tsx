@@ -2,18 +2,22 @@
 import { useState, type ReactNode } from 'react';
 import { useSession } from '../../app/session.tsx';
 import { Empty, ErrorState, Loading, errorMessage } from '../../components/states.tsx';
+import { useLive } from '../../components/use-live.ts';
 import { usePolling } from '../../components/use-polling.ts';
-import { ADMIN, ADMIN_REFRESH_MS, type DeadLetter, type Streams } from './admin-api.ts';
+import { ADMIN, ADMIN_REFRESH_MS, AdminChannel, type DeadLetter, type Streams } from './admin-api.ts';
 
 /** Event types listed, busiest first. */
 const TOP_TYPES = 10;
 
 export function StreamsPanel(): ReactNode {
   const { client } = useSession();
-  const streams = usePolling(
+  const streams = useLive(
     () => client.request<Streams>({ method: 'GET', path: `${ADMIN}/streams` }),
-    ADMIN_REFRESH_MS,
     [client],
+    {
+      ...AdminChannel.Streams,
+      pick: (data: Streams) => data,
+    },
   );
   const letters = usePolling(
     async () =>

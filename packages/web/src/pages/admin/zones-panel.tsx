@@ -6,8 +6,8 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useSession } from '../../app/session.tsx';
 import { Sparkline } from '../../components/sparkline.tsx';
 import { Empty, ErrorState, Loading, errorMessage } from '../../components/states.tsx';
-import { usePolling } from '../../components/use-polling.ts';
-import { ADMIN, ADMIN_REFRESH_MS, type ZoneStatus } from './admin-api.ts';
+import { useLive } from '../../components/use-live.ts';
+import { ADMIN, AdminChannel, type ZoneStatus } from './admin-api.ts';
 import { SnapshotsPanel } from './snapshots-panel.tsx';
 
 /** Samples kept per zone for the trend lines (two minutes at the refresh rate). */
@@ -15,11 +15,11 @@ const HISTORY_SAMPLES = 60;
 
 export function ZonesPanel(): ReactNode {
   const { client } = useSession();
-  const zones = usePolling(
+  const zones = useLive(
     async () =>
       (await client.request<{ zones: ZoneStatus[] }>({ method: 'GET', path: `${ADMIN}/zones` })).zones,
-    ADMIN_REFRESH_MS,
     [client],
+    { ...AdminChannel.Zones, pick: (data: { zones: ZoneStatus[] }) => data.zones },
   );
   const history = useRef(new Map<string, { ccu: number[]; p99: number[] }>());
   const [selected, setSelected] = useState<string>();
