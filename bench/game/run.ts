@@ -17,6 +17,10 @@
  * 65% of a core, if tick p99 stayed under 50 ms where measured — a full ramp does not fit 60 s. The load generator counts as the limit when it
  * delivered under 95% of the moves or used over 90% of its core.
  *
+ * Where players start: BENCH_SPAWN=cluster (default: Tickline spawns everyone at its zone's spawn
+ * point, so each player sees its whole zone, as every Colyseus player sees its whole room) or
+ * `spread` (Tickline scatters joins over the world; interest management then filters).
+ *
  * Sizes: BENCH_ZONE_STEPS (default "1000,2000"), BENCH_ONE_ZONE (1000), BENCH_WARMUP_SECONDS (1),
  * BENCH_WINDOW_SECONDS (2), BENCH_SERVERS (tickline,colyseus). The last line is `RESULT {json}`.
  */
@@ -129,6 +133,7 @@ if (servers.length === 2) {
   result.healthy_n_ratio = round(t('healthy_n') / c('healthy_n'), 2);
 }
 result.healthy_n_method = 'full-rate CPU per player at the largest zoned step, extrapolated to 65% of a core';
+result.spawn = process.env.BENCH_SPAWN === 'spread' ? 'spread' : 'cluster';
 result.loadgen_limited = [...zoned, ...single].some(loadgenLimited);
 result.honest_rejects = [...zoned, ...single].reduce((s, r) => s + r.honestRejects, 0);
 result.load_average = Number((await import('node:os')).loadavg()[0]!.toFixed(2));

@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { createJoinTokens, GameSessions, WsTransport, Zone, ZoneRunner } from '@tickline/game';
 import { createMetricsRegistry, systemClock, type EventEnvelope } from '@tickline/kernel';
-import { RULES } from './rules.ts';
+import { RULES, Walker, seededRandom } from './rules.ts';
 import { ServerProbe } from './server-probe.ts';
 
 const { values } = parseArgs({
@@ -20,6 +20,8 @@ const zoneSize = Number(values['zone-size']);
 const secret = process.env.BENCH_JOIN_SECRET;
 if (!secret) throw new Error('BENCH_JOIN_SECRET is required');
 
+const spread = process.env.BENCH_SPAWN === 'spread';
+const random = seededRandom(7);
 const probe = new ServerProbe();
 const metrics = createMetricsRegistry();
 const tokens = createJoinTokens({ secret, ttlMs: 120_000 });
@@ -40,6 +42,18 @@ for (let z = 0; z < zones; z++) {
     maxPlayers: zoneSize,
   });
   const runner = new ZoneRunner({ zone, events, metrics });
+  if (spread) {
+    // The session layer joins players at the zone's spawn point; BENCH_SPAWN=spread scatters them
+    // over the world instead (as the Colyseus room always does), so interest management has
+    // something to filter.
+    const submit = runner.submit.bind(runner);
+    runner.submit = (command) =>
+      submit(
+        command.kind === 'join' && command.x === undefined
+          ? { ...command, ...Walker.spawn(random) }
+          : command,
+      );
+  }
   // Tick work = the step (durationMs) plus every listener after it, delivery above all: the first
   // listener marks the end of the step, the last one (registered after the sessions') closes it.
   let stepEnd = 0;
