@@ -4,7 +4,7 @@
  * snapshot notification arriving live, keyboard-only sign-in, two-factor enrolment and the TOTP
  * sign-in step, API keys, sign-out; labels on every field; laptop and phone widths.
  */
-import type { Browser, Dialog, Page } from 'playwright-core';
+import type { Browser, Dialog, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   openPage as openPageIn,
@@ -71,6 +71,35 @@ describe.skipIf(!chromiumBinary.available)('web - accounts in the browser', () =
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
     expect(await isFocused(page.getByRole('button', { name: 'Notifications' }))).toBe(true);
+    await page.context().close();
+  });
+
+  it('web - the connection indicator shows reconnecting when the stream drops, and live once it is back', async () => {
+    const page = await openPage();
+    // Every stream WebSocket goes through this route: the first is passed to the server; later
+    // ones wait for `release`, so the reconnecting state lasts until the test has seen it.
+    const sockets: WebSocketRoute[] = [];
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.routeWebSocket(/\/api\/v1\/ws/, async (ws) => {
+      sockets.push(ws);
+      if (sockets.length > 1) await released;
+      ws.connectToServer();
+    });
+    await signUp(page, email('drop'), 'Drew');
+    const indicator = page.locator('.connection');
+    await page.locator('.connection[data-status="open"]').waitFor();
+    expect(await indicator.textContent()).toBe('Live');
+
+    // The gateway going away (1001) is a close the SDK reconnects after.
+    await sockets[0]!.close({ code: 1001, reason: 'test: server going away' });
+    await page
+      .locator('.connection[data-status="reconnecting"], .connection[data-status="connecting"]')
+      .waitFor();
+    expect(await indicator.textContent()).toMatch(/Reconnecting|Connecting/);
+    release();
+    await page.locator('.connection[data-status="open"]').waitFor();
+    expect(sockets.length).toBeGreaterThan(1);
     await page.context().close();
   });
 
