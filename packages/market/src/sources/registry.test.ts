@@ -50,4 +50,12 @@ describe('source registry', () => {
       /silenceMs/,
     );
   });
+
+  it('registry - coinbase speaks Advanced Trade unless `feed: exchange`', () => {
+    const advanced = parseSourceConfig({ kind: 'coinbase', symbols: ['BTC-USD'] });
+    const exchange = parseSourceConfig({ kind: 'coinbase', symbols: ['BTC-USD'], feed: 'exchange' });
+    expect(createSource(advanced).health().info).toMatchObject({ circuit: 'closed' });
+    expect(exchange).toMatchObject({ feed: 'exchange' });
+    expect(() => parseSourceConfig({ kind: 'coinbase', symbols: ['BTC-USD'], feed: 'pro' })).toThrow(/feed/);
+  });
 });

@@ -99,7 +99,13 @@ const network = {
 
 const BinanceConfig = z.strictObject({ kind: z.literal('binance'), ...common, ...network });
 const UpbitConfig = z.strictObject({ kind: z.literal('upbit'), ...common, ...network });
-const CoinbaseConfig = z.strictObject({ kind: z.literal('coinbase'), ...common, ...network });
+const CoinbaseConfig = z.strictObject({
+  kind: z.literal('coinbase'),
+  ...common,
+  ...network,
+  /** Advanced Trade (default) or the Exchange feed. */
+  feed: z.enum(['advanced-trade', 'exchange']).optional(),
+});
 
 /** `type` is accepted as an alias of `kind` (the server's config file spells it so). */
 function kindAlias(value: unknown): unknown {
@@ -192,8 +198,10 @@ export function createSource(input: SourceConfig | SourceConfigInput, deps: Sour
       return createBinanceSource(networkOptions(config, deps));
     case 'upbit':
       return createUpbitSource(networkOptions(config, deps));
-    case 'coinbase':
-      return createCoinbaseSource(networkOptions(config, deps));
+    case 'coinbase': {
+      const { feed, ...rest } = config;
+      return createCoinbaseSource({ ...networkOptions(rest, deps), feed });
+    }
   }
 }
 

@@ -18,5 +18,15 @@ export const COINBASE_DEFAULTS: DialectDefaults = Object.freeze({
   connects: Object.freeze([{ limit: 8, windowMs: 1_000 }]),
 });
 
+/** Which Coinbase feed to speak. */
+export const CoinbaseFeed = { AdvancedTrade: 'advanced-trade', Exchange: 'exchange' } as const;
+export type CoinbaseFeed = (typeof CoinbaseFeed)[keyof typeof CoinbaseFeed];
+
 /** Options for {@link createCoinbaseSource}. */
-export type CoinbaseSourceOptions = NetworkSourceOptions;
+export interface CoinbaseSourceOptions extends NetworkSourceOptions {
+  /**
+   * `advanced-trade` (`market_trades` + `heartbeats`, `sequence_num`) or `exchange` (the Exchange
+   * feed: `matches` + `heartbeat`, contiguous `trade_id`). @default 'advanced-trade'
+   */
+  feed?: CoinbaseFeed;
+}

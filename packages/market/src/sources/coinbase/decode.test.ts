@@ -4,6 +4,7 @@ import type { DecodeContext } from '../network/dialect.ts';
 import { MalformedFrameError } from '../network/frame-fields.ts';
 import { readRecording, RECORDINGS } from '../testing/recording.ts';
 import { decodeCoinbaseCandle, decodeCoinbaseFrame } from './decode.ts';
+import { decodeCoinbaseExchangeCandle, decodeCoinbaseExchangeFrame } from './exchange-feed.ts';
 import { coinbaseSubscribeFrames } from './requests.ts';
 
 const T0 = Date.UTC(2024, 2, 15, 10);
@@ -89,6 +90,55 @@ describe('coinbase decode', () => {
       open: 1.5,
       close: 1.8,
       volume: 3,
+    });
+  });
+
+  it('exchange feed - match and last_match (maker side inverted), heartbeat, ack, error, unknown types', () => {
+    const decode = (o: object) => decodeCoinbaseExchangeFrame(JSON.stringify(o), context);
+    const m = {
+      trade_id: 10,
+      sequence: 50,
+      maker_order_id: 'ac928c66-ca53-498f-9c13-a110027a60e8',
+      taker_order_id: '132fb6ae-456b-4654-b4e0-d681ac05cea1',
+      time: '2014-11-07T08:19:27.028459Z',
+      product_id: 'BTC-USD',
+      size: '5.23512',
+      price: '400.23',
+      side: 'sell',
+    };
+    expect(decode({ type: 'match', ...m })).toEqual([
+      {
+        type: 'trade',
+        trade: {
+          exchange: 'coinbase',
+          symbol: 'BTC-USD',
+          tradeId: '10',
+          price: 400.23,
+          size: 5.23512,
+          side: 'buy',
+          exchangeTime: Date.parse('2014-11-07T08:19:27.028Z'),
+          receivedAt: 42,
+          seq: 50,
+        },
+      },
+    ]);
+    expect(decode({ type: 'last_match', ...m, side: 'buy' })[0]).toMatchObject({ trade: { side: 'sell' } });
+    expect(decode({ type: 'heartbeat', sequence: 90, last_trade_id: 20, product_id: 'BTC-USD' })).toEqual([
+      { type: 'heartbeat' },
+    ]);
+    expect(decode({ type: 'subscriptions', channels: [] })).toEqual([{ type: 'ack' }]);
+    expect(decode({ type: 'error', message: 'Failed to subscribe' })).toEqual([
+      { type: 'venue_error', message: 'Failed to subscribe' },
+    ]);
+    expect(decode({ type: 'ticker', product_id: 'BTC-USD' })).toEqual([{ type: 'ignored' }]);
+    expect(() => decode({ type: 'match', product_id: 'BTC-USD' })).toThrow(MalformedFrameError);
+    expect(decodeCoinbaseExchangeCandle([T0 / 1000, 1, 3, 2, 2.5, 9], 'BTC-USD')).toMatchObject({
+      openTime: T0,
+      open: 2,
+      high: 3,
+      low: 1,
+      close: 2.5,
+      volume: 9,
     });
   });
 });

@@ -12,6 +12,7 @@ import {
   type CoinbaseSourceOptions,
 } from './config.ts';
 import { decodeCoinbaseFrame } from './decode.ts';
+import { coinbaseExchangeDialect } from './exchange-feed.ts';
 import { coinbaseSubscribeFrames, coinbaseUnsubscribeFrames } from './requests.ts';
 
 /** The Coinbase dialect for {@link WebSocketSource}. */
@@ -29,7 +30,8 @@ export const coinbaseDialect: VenueDialect = Object.freeze({
   backfill: coinbaseBackfill,
 });
 
-/** A Coinbase Advanced Trade source. */
+/** A Coinbase source: Advanced Trade by default, or the Exchange feed with `feed: 'exchange'`. */
 export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): WebSocketSource {
-  return new WebSocketSource(coinbaseDialect, options);
+  const { feed, ...rest } = options;
+  return new WebSocketSource(feed === 'exchange' ? coinbaseExchangeDialect : coinbaseDialect, rest);
 }

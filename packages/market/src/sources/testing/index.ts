@@ -12,3 +12,5 @@ export type { CoinbaseMockOptions, CoinbaseMockTrade } from './coinbase-mock.ts'
 export type { MockedSource } from './harness.ts';
 export { readRecording, RECORDINGS } from './recording.ts';
 export type { RecordedFrame } from './recording.ts';
+export { CoinbaseExchangeMock } from './coinbase-exchange-mock.ts';
+export type { CoinbaseExchangeMockOptions, CoinbaseExchangeMatch } from './coinbase-exchange-mock.ts';
