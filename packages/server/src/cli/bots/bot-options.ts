@@ -17,6 +17,7 @@ export interface BotCommandOptions {
   hacks: string;
   speed: string;
   password?: string;
+  apiKey?: string;
   connectConcurrency: string;
   maxRejectRatio: string;
   json?: boolean;
@@ -38,6 +39,8 @@ export interface BotRunOptions {
   speedPerTick: number;
   /** Password of the bot accounts (each bot signs up its own). */
   password: string;
+  /** Play as this API key's user instead of signing up (one player, so one bot). */
+  apiKey: string | undefined;
   connectConcurrency: number;
   /** Honest moves rejected above this share fail the run. */
   maxRejectRatio: number;
@@ -69,9 +72,15 @@ export function resolveBotOptions(o: BotCommandOptions): BotRunOptions {
   const transport = o.tcp ? BotTransport.Tcp : o.transport;
   if (transport !== BotTransport.Ws && transport !== BotTransport.Tcp)
     throw new ServerError('SERVER_INVALID_ARGUMENT', `--transport must be ws or tcp, got "${transport}"`);
+  const count = number('--count', o.count, 1, 100_000, true);
+  if (o.apiKey !== undefined && count > 1)
+    throw new ServerError(
+      'SERVER_INVALID_ARGUMENT',
+      '--api-key plays as one user, and one user is one player: use it with --count 1, or omit it to sign each bot up',
+    );
   return {
     url: url.origin,
-    count: number('--count', o.count, 1, 100_000, true),
+    count,
     durationMs: number('--duration', o.duration, 0.1, 86_400) * 1000,
     rateHz: number('--rate', o.rate, 0.1, 60),
     zone: o.zone,
@@ -79,6 +88,7 @@ export function resolveBotOptions(o: BotCommandOptions): BotRunOptions {
     hackRatio: number('--hacks', o.hacks, 0, 1),
     speedPerTick: number('--speed', o.speed, 0.001),
     password: o.password ?? `Bot-${crypto.randomUUID()}`,
+    apiKey: o.apiKey,
     connectConcurrency: number('--connect-concurrency', o.connectConcurrency, 1, 1000, true),
     maxRejectRatio: number('--max-reject-ratio', o.maxRejectRatio, 0, 1),
     json: o.json ?? false,

@@ -59,12 +59,16 @@ export class Bot {
     });
   }
 
-  /** Signs up account `index`, asks for a seat and connects. */
+  /** Signs up account `index` (or uses the API key), asks for a seat and connects. */
   static async start(index: number, runId: string, options: BotRunOptions, stats: BotStats): Promise<Bot> {
-    const api: TicklineClient = createTicklineClient({ baseUrl: options.url });
-    await retrying(() =>
-      api.auth.signUp({ email: `bot-${runId}-${index}@bots.example.com`, password: options.password }),
-    );
+    const api: TicklineClient = createTicklineClient({
+      baseUrl: options.url,
+      ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+    });
+    if (options.apiKey === undefined)
+      await retrying(() =>
+        api.auth.signUp({ email: `bot-${runId}-${index}@bots.example.com`, password: options.password }),
+      );
     const join = () =>
       retrying(() => joinGame(api, options.zone === undefined ? {} : { zone: options.zone }));
     const first: GameJoin = await join();

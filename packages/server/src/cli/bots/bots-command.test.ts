@@ -35,6 +35,8 @@ describe('tickline bots', () => {
     expect(() => resolveBotOptions(raw({ count: '0' }))).toThrow(/--count/);
     expect(() => resolveBotOptions(raw({ url: 'ftp://x' }))).toThrow(/--url/);
     expect(() => resolveBotOptions(raw({ transport: 'udp' }))).toThrow(/--transport/);
+    expect(() => resolveBotOptions(raw({ apiKey: 'tk_x' }))).toThrow(/--api-key .* --count 1/);
+    expect(resolveBotOptions(raw({ apiKey: 'tk_x', count: '1' })).apiKey).toBe('tk_x');
     const run = await runRecorded(['bots', '--count', 'many']);
     expect(run.outcome).toBe(ExitCode.Usage);
     expect(run.stderr).toMatch(/--count must be an integer/);

@@ -45,6 +45,7 @@ export function registerBotsCommand(
     .option('--hacks <ratio>', 'share of moves that are speed hacks (must be rejected)', '0')
     .option('--speed <units>', "the zone's maximum speed per tick (bots use 80%)", '0.5')
     .option('--password <password>', 'password of the bot accounts (default: random)')
+    .option('--api-key <key>', "play as this API key's user instead of signing up (with --count 1)")
     .option(
       '--connect-concurrency <n>',
       'bots signing up and connecting at once',
