@@ -89,6 +89,7 @@ printTable(
     'KB/client': round(r.rssPerPlayerKb, 1),
     'honest rejects': r.honestRejects,
     'hacks sent': r.hacks,
+    'server rejects': r.rejected,
     delivered: round(r.deliveredRatio, 3),
     'loadgen %core': round(r.loadgenCpuShare * 100, 0),
   })),
