@@ -8,7 +8,7 @@
  */
 import { silentLogger, type Logger, type ServiceContext, type ServiceHealth } from '@tickline/kernel';
 import { MarketError } from '../../port/errors.ts';
-import type { MarketKind, MarketMessage, Trade } from '../../port/market-message.ts';
+import type { MarketKind, MarketMessage } from '../../port/market-message.ts';
 import type { MarketSource } from '../../port/market-source.ts';
 import { SourceState, type SourceStatusChange } from '../../port/source-status.ts';
 import { StatusFeed } from '../../port/status-feed.ts';
@@ -17,6 +17,7 @@ import { fullJitterDelayMs } from './backoff.ts';
 import { Backfiller } from './backfiller.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { Connection, EndCause, type ConnectionEnd } from './connection.ts';
+import { FeedIntegrity } from './feed-integrity.ts';
 import type { DecodeContext, DecodedEvent, RequestContext, Subscription, VenueDialect } from './dialect.ts';
 import { MessageQueue } from './message-queue.ts';
 import {
@@ -26,7 +27,6 @@ import {
 } from './options.ts';
 import { RatePacer } from './rate-pacer.ts';
 import { StatsRecorder, type NetworkSourceStats } from './source-stats.ts';
-import { FrameSequence, TradeOrder } from './trade-order.ts';
 
 /** A market source over a venue's WebSocket feed. */
 export class WebSocketSource implements MarketSource {
@@ -39,14 +39,11 @@ export class WebSocketSource implements MarketSource {
   readonly #recorder: StatsRecorder;
   readonly #breaker: CircuitBreaker;
   readonly #connects: RatePacer;
-  readonly #order: TradeOrder;
-  readonly #frames = new FrameSequence();
+  readonly #integrity: FeedIntegrity;
   readonly #backfiller: Backfiller;
   readonly #subscribed = new Map<string, Set<MarketKind>>();
   readonly #venueSymbols = new Map<string, string>();
   readonly #stop = new AbortController();
-  /** Since when each symbol may be missing trades; settled by its next trade. */
-  readonly #missingSince = new Map<string, number>();
   #logger: Logger;
   #conn: Connection | null = null;
   #loop: Promise<void> | null = null;
@@ -64,10 +61,6 @@ export class WebSocketSource implements MarketSource {
     this.#recorder = new StatsRecorder(this.name, this.#o.metrics);
     this.#breaker = new CircuitBreaker(this.#o.clock, this.#o.breaker);
     this.#connects = new RatePacer(this.#o.connectLimits, this.#o.clock, this.#o.sleep);
-    this.#order = new TradeOrder({
-      contiguous: dialect.contiguousTradeIds,
-      recentIds: this.#o.recentTradeIds,
-    });
     this.#queue = new MessageQueue({
       highWaterMark: this.#o.highWaterMark,
       onPause: () => this.#conn?.pause(),
@@ -81,6 +74,15 @@ export class WebSocketSource implements MarketSource {
       () => this.#logger,
       this.#stop.signal,
     );
+    this.#integrity = new FeedIntegrity({
+      exchange: dialect.exchange,
+      contiguousTradeIds: dialect.contiguousTradeIds,
+      recentTradeIds: this.#o.recentTradeIds,
+      clock: this.#o.clock,
+      recorder: this.#recorder,
+      backfiller: this.#backfiller,
+      push: (m) => this.#queue.push(m),
+    });
     this.#feed = new StatusFeed({
       source: this.name,
       exchange: this.exchange,
@@ -265,7 +267,7 @@ export class WebSocketSource implements MarketSource {
 
   #opened(conn: Connection): void {
     this.#breaker.onSuccess();
-    this.#frames.reset();
+    this.#integrity.connectionOpened();
     this.#setState(SourceState.Live, this.#everOpened ? 'reconnected' : undefined);
     this.#everOpened = true;
     const all = this.#subscription();
@@ -277,29 +279,11 @@ export class WebSocketSource implements MarketSource {
 
   /** An open connection was lost: one marker, and every symbol may be missing trades from here. */
   #lost(end: ConnectionEnd): void {
-    this.#recorder.add('disconnects');
-    const at = this.#o.clock.now();
-    const symbols = [...this.#subscribed.keys()];
-    for (const s of symbols) {
-      if (!this.#missingSince.has(s)) this.#missingSince.set(s, this.#order.lastTime(s) ?? at);
-    }
     this.#logger.info({ cause: end.cause, code: end.code, reason: end.reason }, 'connection lost');
-    this.#queue.push({
-      kind: 'disconnect',
-      exchange: this.exchange,
-      symbols,
-      at,
-      reason: `${end.cause}: ${end.code}${end.reason ? ` ${end.reason}` : ''}`,
-    });
-  }
-
-  #gap(symbols: readonly string[], reason: string, since: number | undefined): void {
-    this.#recorder.add('gaps');
-    const at = this.#o.clock.now();
-    for (const s of symbols) {
-      if (!this.#missingSince.has(s)) this.#missingSince.set(s, since ?? this.#order.lastTime(s) ?? at);
-    }
-    this.#queue.push({ kind: 'disconnect', exchange: this.exchange, symbols, at, reason });
+    this.#integrity.connectionLost(
+      [...this.#subscribed.keys()],
+      `${end.cause}: ${end.code}${end.reason ? ` ${end.reason}` : ''}`,
+    );
   }
 
   #decodeContext(): DecodeContext {
@@ -328,7 +312,7 @@ export class WebSocketSource implements MarketSource {
     switch (e.type) {
       case 'trade':
         this.#attempt = 0;
-        this.#onTrade(e.trade);
+        if (this.#subscribed.get(e.trade.symbol)?.has('trade')) this.#integrity.trade(e.trade);
         return;
       case 'candle':
         this.#attempt = 0;
@@ -336,13 +320,9 @@ export class WebSocketSource implements MarketSource {
         this.#recorder.add('candles');
         this.#queue.push({ kind: 'candle', candle: e.candle });
         return;
-      case 'sequence': {
-        const verdict = this.#frames.check(e.seq);
-        if (verdict.type === 'gap') {
-          this.#gap([...this.#subscribed.keys()], `sequence gap: ${verdict.missed} frames missed`, undefined);
-        } else if (verdict.type === 'stale') this.#recorder.add('outOfOrder');
+      case 'sequence':
+        this.#integrity.sequence(e.seq, [...this.#subscribed.keys()]);
         return;
-      }
       case 'heartbeat':
       case 'ack':
         this.#attempt = 0;
@@ -358,33 +338,5 @@ export class WebSocketSource implements MarketSource {
       case 'ignored':
         return;
     }
-  }
-
-  #onTrade(trade: Trade): void {
-    const symbol = trade.symbol;
-    if (!this.#subscribed.get(symbol)?.has('trade')) return;
-    const previousId = this.#order.lastId(symbol);
-    const previousTime = this.#order.lastTime(symbol);
-    const verdict = this.#order.check(symbol, trade.tradeId, trade.exchangeTime);
-    if (verdict.type === 'duplicate') {
-      this.#recorder.add('duplicates');
-      return;
-    }
-    if (verdict.type === 'out_of_order') this.#recorder.add('outOfOrder');
-    if (verdict.type === 'gap') {
-      this.#gap([symbol], `trade id gap: ${verdict.from}..${verdict.to} missing`, previousTime);
-    }
-    const since = this.#missingSince.get(symbol);
-    if (since !== undefined && verdict.type !== 'out_of_order') {
-      this.#missingSince.delete(symbol);
-      // Contiguous ids that carry on across a reconnect prove nothing was missed.
-      const carriedOn =
-        this.#dialect.contiguousTradeIds &&
-        verdict.type === 'new' &&
-        Number(trade.tradeId) === previousId! + 1;
-      if (!carriedOn) this.#backfiller.request(symbol, since, trade.exchangeTime);
-    }
-    this.#recorder.add('trades');
-    this.#queue.push({ kind: 'trade', trade });
   }
 }
