@@ -189,17 +189,33 @@ describe.skipIf(!chromiumBinary.available)('web - accounts in the browser', () =
     await page.context().close();
   });
 
-  it('web - the overview fits a phone screen: navigation, status and notifications stay reachable', async () => {
+  it('web - pages fit a phone screen: no sideways scrolling; navigation, status and notifications stay reachable', async () => {
     const page = await openPage(Viewport.Phone);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     await signUp(page, email('phone'), 'Pat');
     await page.getByTestId('portfolio').waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    for (const name of ['Overview', 'Security', 'API keys']) {
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    for (const name of ['Overview', 'Markets', 'Game', 'Security', 'API keys']) {
       expect(await page.getByRole('link', { name, exact: true }).isVisible()).toBe(true);
     }
     await page.getByRole('button', { name: /Notifications/ }).waitFor();
     await screenshot(page, 'overview-phone');
+
+    for (const [link, ready] of [
+      ['Markets', page.locator('tbody tr').first()],
+      ['Game', page.getByRole('button', { name: 'Play' })],
+      ['API keys', page.getByRole('button', { name: 'Create key' })],
+      ['Security', page.getByRole('button', { name: 'Set up two-factor' })],
+    ] as const) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await ready.waitFor();
+      expect(await overflow(), link).toBeLessThanOrEqual(0);
+    }
+    await page.getByRole('link', { name: 'Markets', exact: true }).click();
+    await page.locator('tbody tr th a').first().click();
+    await page.getByTestId('candle-chart').waitFor();
+    expect(await overflow(), 'market chart').toBeLessThanOrEqual(0);
+    await screenshot(page, 'market-phone');
     await page.context().close();
   });
 });
