@@ -10,6 +10,7 @@ import type { ZoneRunner } from '../loop/zone-runner.ts';
 import type { DrainOptions } from '../loop/zone-host.ts';
 import { CloseCode } from '../protocol/close-codes.ts';
 import { decodeMessage, encodeMessage } from '../protocol/codec.ts';
+import { DeltaEncoder } from '../protocol/delta-encoder.ts';
 import { GameProtocolError } from '../protocol/errors.ts';
 import { MessageType, type HelloMessage, type ServerMessage } from '../protocol/messages.ts';
 import type { ConnectionAcceptor, ConnectionHandler, GameConnection } from './connection.ts';
@@ -61,7 +62,8 @@ export class GameSessions implements ConnectionAcceptor {
   /** Serves `runner`'s players: delivers its ticks, takes its notices and drains. */
   addZone(runner: ZoneRunner): void {
     this.#zones.set(runner.zoneId, runner);
-    this.#detach.push(runner.onTick((info) => deliverTick(this.#delivery, runner, info)));
+    const deltas = new DeltaEncoder();
+    this.#detach.push(runner.onTick((info) => deliverTick(this.#delivery, runner, info, deltas)));
     runner.attachClients({
       notice: (level, text) => this.notice(runner.zoneId, level, text),
       drain: (options) => this.drain(runner.zoneId, options),
@@ -192,6 +194,7 @@ export class GameSessions implements ConnectionAcceptor {
   readonly #delivery = {
     sessionOf: (playerId: string) => this.#byPlayer.get(playerId),
     send: (link: Link, message: ServerMessage) => this.#send(link, message),
+    sendEncoded: (link: Link, bytes: Uint8Array) => this.#sendEncoded(link, bytes),
     close: (link: Link, code: string, message: string) => this.#close(link, code, message),
     end: (session: Session) => this.#end(session, undefined),
   };
@@ -282,7 +285,11 @@ export class GameSessions implements ConnectionAcceptor {
 
   #send(link: Link, message: ServerMessage): void {
     if (link.closed) return;
-    const bytes = encodeMessage(message);
+    this.#sendEncoded(link, encodeMessage(message));
+  }
+
+  #sendEncoded(link: Link, bytes: Uint8Array): void {
+    if (link.closed) return;
     const connection = link.connection;
     connection.send(bytes);
     link.bytesOut.inc(bytes.length);

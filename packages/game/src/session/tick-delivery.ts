@@ -7,7 +7,7 @@
 import type { TickInfo } from '../loop/zone-host.ts';
 import type { ZoneRunner } from '../loop/zone-runner.ts';
 import { CloseCode } from '../protocol/close-codes.ts';
-import { deltaMessageFrom } from '../protocol/delta.ts';
+import type { DeltaEncoder } from '../protocol/delta-encoder.ts';
 import { MessageType, type EntityState, type ServerMessage } from '../protocol/messages.ts';
 import { RejectReason } from '../zone/errors.ts';
 import type { Link, Session } from './session-state.ts';
@@ -16,6 +16,8 @@ import type { Link, Session } from './session-state.ts';
 export interface Delivery {
   sessionOf(playerId: string): Session | undefined;
   send(link: Link, message: ServerMessage): void;
+  /** Sends an already encoded message. */
+  sendEncoded(link: Link, bytes: Uint8Array): void;
   close(link: Link, code: string, message: string): void;
   /** Forgets a session whose player already left the zone. */
   end(session: Session): void;
@@ -53,7 +55,7 @@ export function sendWelcome(d: Delivery, session: Session, resumed: boolean): vo
 }
 
 /** Delivers `info` (one tick of `runner`) to the connected players. */
-export function deliverTick(d: Delivery, runner: ZoneRunner, info: TickInfo): void {
+export function deliverTick(d: Delivery, runner: ZoneRunner, info: TickInfo, deltas: DeltaEncoder): void {
   const { result, tick } = info;
   const corked = new Set<Link>();
   const linkOf = (session: Session | undefined): Link | undefined => {
@@ -110,11 +112,12 @@ export function deliverTick(d: Delivery, runner: ZoneRunner, info: TickInfo): vo
     }
     if (result.broadcastDue) {
       const zone = runner.zone;
+      deltas.nextTick();
       zone.broadcast((viewerId, delta) => {
         const session = d.sessionOf(viewerId);
         if (!session?.joined) return;
         const link = linkOf(session);
-        if (link) d.send(link, deltaMessageFrom(tick, delta, zone.players));
+        if (link) d.sendEncoded(link, deltas.encode(tick, delta, zone.players));
       });
     }
   } finally {
