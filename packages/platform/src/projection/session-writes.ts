@@ -1,7 +1,9 @@
 /**
  * @module Writes of `platform_sessions`: a join opens a session, a leave closes the latest session
- * of that player and zone that started before it. A leave delivered before its join (a retried
- * dead letter, a replay out of order) is kept apart and adopted when the join arrives.
+ * of that player and zone that started at or before it. A leave delivered before its join (a
+ * retried dead letter, a replay out of order) is kept apart and adopted when the join arrives.
+ * Statements per batch: one for the joins, one per "round" of leaves (a player leaving one zone
+ * n times in the batch makes n rounds), and only when orphan leaves exist, one per join.
  */
 import { insertRows, type SqlTx } from '@tickline/store';
 import { MovementKind, type PositionFact } from './game-facts.ts';
@@ -21,23 +23,96 @@ delete from platform_sessions where consumer_group = $1 and session_id in (selec
 const HAS_ORPHANS =
   'select exists (select 1 from platform_sessions where consumer_group = $1 and joined_at is null) as found';
 
-const CLOSE = `with target as (
-  select session_id from platform_sessions
-  where consumer_group = $1 and player_id = $2 and zone_id = $3 and joined_at is not null and joined_at <= $4
-  order by joined_at desc, joined_seq desc limit 1
+// Many leaves at once, no two of one player and zone (so no two target one session). The same
+// leave again (a replay without claims) matches its own session and changes nothing.
+const CLOSE_MANY = `with l as (
+  select * from unnest($2::text[], $3::text[], $4::timestamptz[], $5::int8[], $6::text[], $7::text[])
+    as l(player_id, zone_id, left_at, left_seq, left_reason, event_id)
+), target as (
+  select l.*, (
+    select s.session_id from platform_sessions s
+    where s.consumer_group = $1 and s.player_id = l.player_id and s.zone_id = l.zone_id
+      and s.joined_at is not null and s.joined_at <= l.left_at
+    order by s.joined_at desc, s.joined_seq desc limit 1
+  ) as session_id
+  from l
 )
-update platform_sessions s set left_at = $4, left_seq = $5, left_reason = $6
+update platform_sessions s set left_at = t.left_at, left_seq = t.left_seq, left_reason = t.left_reason
 from target t where s.consumer_group = $1 and s.session_id = t.session_id
-  -- the same leave again (a replay without claims) matches its own session and changes nothing
-  and (s.left_at is null or (s.left_at = $4 and s.left_seq = $5))`;
+  and (s.left_at is null or (s.left_at = t.left_at and s.left_seq = t.left_seq))
+returning t.event_id`;
 
-const ORPHAN = `insert into platform_sessions (consumer_group, session_id, player_id, zone_id, left_at, left_seq, left_reason)
-values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`;
+async function openSessions(tx: SqlTx, consumerGroup: string, joins: readonly PositionFact[]): Promise<void> {
+  await insertRows(tx, {
+    table: 'platform_sessions',
+    columns: {
+      consumer_group: 'text',
+      session_id: 'text',
+      player_id: 'text',
+      zone_id: 'text',
+      joined_at: 'timestamptz',
+      joined_seq: 'int8',
+    },
+    rows: joins.map((f) => ({
+      consumer_group: consumerGroup,
+      session_id: f.eventId,
+      player_id: f.playerId,
+      zone_id: f.zoneId,
+      joined_at: new Date(f.at),
+      joined_seq: f.seq,
+    })),
+  });
+  const orphans = await tx.query<{ found: boolean }>(HAS_ORPHANS, [consumerGroup]);
+  if (!orphans.rows[0]?.found) return;
+  for (const f of joins) {
+    await tx.query(ADOPT, [consumerGroup, f.eventId, f.playerId, f.zoneId, new Date(f.at)]);
+  }
+}
+
+/** Closes one round of leaves; a leave that closes nothing is kept as an orphan for its join. */
+async function closeSessions(
+  tx: SqlTx,
+  consumerGroup: string,
+  leaves: readonly PositionFact[],
+): Promise<void> {
+  const { rows } = await tx.query<{ event_id: string }>(CLOSE_MANY, [
+    consumerGroup,
+    leaves.map((f) => f.playerId),
+    leaves.map((f) => f.zoneId),
+    leaves.map((f) => new Date(f.at)),
+    leaves.map((f) => f.seq),
+    leaves.map((f) => f.reason ?? ''),
+    leaves.map((f) => f.eventId),
+  ]);
+  const closed = new Set(rows.map((r) => r.event_id));
+  await insertRows(tx, {
+    table: 'platform_sessions',
+    columns: {
+      consumer_group: 'text',
+      session_id: 'text',
+      player_id: 'text',
+      zone_id: 'text',
+      left_at: 'timestamptz',
+      left_seq: 'int8',
+      left_reason: 'text',
+    },
+    rows: leaves
+      .filter((f) => !closed.has(f.eventId))
+      .map((f) => ({
+        consumer_group: consumerGroup,
+        session_id: `left:${f.eventId}`,
+        player_id: f.playerId,
+        zone_id: f.zoneId,
+        left_at: new Date(f.at),
+        left_seq: f.seq,
+        left_reason: f.reason ?? '',
+      })),
+  });
+}
 
 /**
- * Opens the batch's sessions (one insert), lets them adopt leaves that arrived before them (only
- * when such leaves exist: they are rare), then closes sessions with the batch's leaves in order.
- * Inserting every join first is safe: a leave only matches a join that started at or before it.
+ * Opens the batch's sessions, then closes sessions with its leaves. Opening every join first is
+ * safe: a leave only matches a join that started at or before it.
  */
 export async function writeSessions(
   tx: SqlTx,
@@ -45,48 +120,17 @@ export async function writeSessions(
   facts: readonly PositionFact[],
 ): Promise<void> {
   const joins = facts.filter((f) => f.kind === MovementKind.Joined);
-  if (joins.length > 0) {
-    await insertRows(tx, {
-      table: 'platform_sessions',
-      columns: {
-        consumer_group: 'text',
-        session_id: 'text',
-        player_id: 'text',
-        zone_id: 'text',
-        joined_at: 'timestamptz',
-        joined_seq: 'int8',
-      },
-      rows: joins.map((f) => ({
-        consumer_group: consumerGroup,
-        session_id: f.eventId,
-        player_id: f.playerId,
-        zone_id: f.zoneId,
-        joined_at: new Date(f.at),
-        joined_seq: f.seq,
-      })),
-    });
-    const orphans = await tx.query<{ found: boolean }>(HAS_ORPHANS, [consumerGroup]);
-    if (orphans.rows[0]?.found) {
-      for (const f of joins) {
-        await tx.query(ADOPT, [consumerGroup, f.eventId, f.playerId, f.zoneId, new Date(f.at)]);
-      }
-    }
+  if (joins.length > 0) await openSessions(tx, consumerGroup, joins);
+  // Leaves of different players or zones touch different sessions: the n-th leave of every
+  // player and zone go in one statement, the rounds in batch order.
+  const rounds: PositionFact[][] = [];
+  const seen = new Map<string, number>();
+  for (const leave of facts) {
+    if (leave.kind !== MovementKind.Left) continue;
+    const key = `${leave.playerId}\u0000${leave.zoneId}`;
+    const round = seen.get(key) ?? 0;
+    seen.set(key, round + 1);
+    (rounds[round] ??= []).push(leave);
   }
-  for (const fact of facts) {
-    if (fact.kind !== MovementKind.Left) continue;
-    const at = new Date(fact.at);
-    const reason = fact.reason ?? '';
-    const closed = await tx.query(CLOSE, [consumerGroup, fact.playerId, fact.zoneId, at, fact.seq, reason]);
-    if (closed.rowCount === 0) {
-      await tx.query(ORPHAN, [
-        consumerGroup,
-        `left:${fact.eventId}`,
-        fact.playerId,
-        fact.zoneId,
-        at,
-        fact.seq,
-        reason,
-      ]);
-    }
-  }
+  for (const round of rounds) await closeSessions(tx, consumerGroup, round);
 }
