@@ -112,6 +112,11 @@ export interface ThroughputResult {
   /** Events appended (trades, candle closes and coalesced updates, status). */
   events: number;
   spilled: number;
+  /**
+   * Process CPU (user + system, every thread) per trade: the cost regardless of what else the
+   * machine runs, where trades/s follows the machine's other load.
+   */
+  cpuUsPerTrade: number;
 }
 
 /** The simulator at full speed for `total` trades, timed until all events are in the log. */
@@ -120,18 +125,21 @@ export async function ingestThroughput(total: number): Promise<ThroughputResult>
     const source = new SimulatorSource({ seed: 7, symbols: MARKETS, mode: 'max', tradesPerSecond: 10 });
     const collector = collectorFor(source, publisher, true);
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await collector.start(context);
     await until(() => (collector.sources()[0]?.trades ?? 0) >= total, collector);
     await collector.stop();
     const trades = collector.sources()[0]!.trades;
     if (!(await publisher.flush(60_000))) throw new Error('publisher did not drain');
     const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
     const stats = publisher.stats();
     return {
       trades,
       tradesPerSecond: trades / seconds,
       events: stats.published,
       spilled: stats.spilledTotal,
+      cpuUsPerTrade: (used.user + used.system) / trades,
     };
   });
 }

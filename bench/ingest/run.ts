@@ -12,6 +12,7 @@
  * The last line is `RESULT {json}` with `trades_per_s` (full speed) and `lag_p99_ms` (trade →
  * stored candle at the offered rate).
  */
+import { loadavg } from 'node:os';
 import { startNatsServer } from '@tickline/testing';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
 import { RAW_WINDOW } from '../eventlog/nats.ts';
@@ -46,7 +47,7 @@ printTable([
   {
     path: 'tickline collector → embedded log (fsync always)',
     'trades/s': Math.round(max.tradesPerSecond),
-    note: `validate + candles (6 intervals) + latest; ${max.events} events appended, ${max.spilled} spilled`,
+    note: `validate + candles (6 intervals) + latest; ${max.events} events appended, ${max.spilled} spilled; ${round(max.cpuUsPerTrade, 2)} µs CPU/trade`,
   },
   {
     path: `tickline paced @${rate}/s`,
@@ -66,6 +67,8 @@ printTable([
 ]);
 printResult({
   trades_per_s: Math.round(max.tradesPerSecond),
+  cpu_us_per_trade: round(max.cpuUsPerTrade, 3),
+  load_average_1m: round(loadavg()[0]!, 1),
   paced_rate: rate,
   paced_trades_per_s: Math.round(paced.tradesPerSecond),
   paced_caught_up: paced.caughtUp,

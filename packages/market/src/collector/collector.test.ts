@@ -241,6 +241,30 @@ describe('market collector', () => {
     await collector.stop();
   });
 
+  it('candles - a quiet live source has its candles closed by the clock, a busy one by its trades only', async () => {
+    const spy = publisherSpy();
+    const clock = new ManualClock(T0 + 500);
+    const collector = createMarketCollector({
+      sources: [{ source: new ScriptedSource('quiet', [trade(1, T0 + 100, 100)]), symbols: ['BTC-USDT'] }],
+      publish: spy.publish,
+      candles: { intervals: ['1s'] },
+      candleUpdateIntervalMs: 5,
+      clock,
+    });
+    await collector.start(context);
+    await until(() => collector.sources()[0]!.trades === 1, 'the trade');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Still inside the delay: nothing closed yet.
+    clock.advance(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ofType(spy.events, 'market.candle.closed')).toHaveLength(0);
+    // Quiet for over a second and past the candle's end plus the delay: closed by the clock.
+    clock.advance(1_500);
+    await until(() => ofType(spy.events, 'market.candle.closed').length === 1, 'the idle close');
+    await collector.stop();
+    expect(ofType(spy.events, 'market.candle.closed')[0]!.data).toMatchObject({ openTime: T0, trades: 1 });
+  });
+
   it('candles - forming candles are published coalesced; a disconnect marks them incomplete', async () => {
     const spy = publisherSpy();
     const source = new ScriptedSource('scripted', [

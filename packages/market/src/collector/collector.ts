@@ -33,8 +33,9 @@ import { SourceIngest, type PublishEvent } from './source-ingest.ts';
 /** How often forming candles are published. */
 export const DEFAULT_CANDLE_UPDATE_INTERVAL_MS = 250;
 /**
- * A quiet market's candles close this long after their end on the wall clock (a trade in the
- * next bucket closes them at once). The delay leaves room for venue clocks a little behind ours.
+ * A source with no trade for this long is quiet: its candles then close on the wall clock, this
+ * long after their end (a trade in the next bucket closes them at once). The delay leaves room for
+ * venue clocks a little behind ours.
  */
 export const IDLE_CLOSE_DELAY_MS = 1_000;
 
@@ -106,6 +107,8 @@ class Collector implements MarketCollector {
   readonly #metrics: CollectorMetrics | undefined;
   readonly #validators: TradeValidator[] = [];
   #runs: SourceRun[] = [];
+  /** Per run: its trade count when last changed, and since when (wall clock). */
+  readonly #quiet = new Map<SourceRun, { trades: number; since: number }>();
   #quarantine: QuarantineBuffer | undefined;
   #timer: NodeJS.Timeout | undefined;
   #state: ServiceStatus = ServiceStatus.Starting;
@@ -195,7 +198,13 @@ class Collector implements MarketCollector {
   #tick(): void {
     const now = this.#clock.now();
     for (const run of this.#runs) {
-      if (!run.replay) run.ingest.advance(now - IDLE_CLOSE_DELAY_MS);
+      // Quiet since the last tick that saw a trade: only then does the wall clock close candles.
+      const seen = run.ingest.stats.trades;
+      const quiet = this.#quiet.get(run);
+      if (!quiet || quiet.trades !== seen) this.#quiet.set(run, { trades: seen, since: now });
+      else if (!run.replay && now - quiet.since >= IDLE_CLOSE_DELAY_MS) {
+        run.ingest.advance(now - IDLE_CLOSE_DELAY_MS);
+      }
       run.ingest.flushUpdates();
       run.sample(now);
     }

@@ -148,7 +148,12 @@ export class SourceIngest {
     this.#dirty.clear();
   }
 
-  /** Closes candles whose end passed with no trade (a quiet market still gets its candles). */
+  /**
+   * Closes candles whose end passed with no trade (a quiet market still gets its candles). Call
+   * it only while the source is quiet: a busy source closes candles with its own trades, and one
+   * running behind the clock would otherwise have candles closed under a backlog of their trades,
+   * each of which would then publish a correction.
+   */
   advance(nowMs: number): void {
     this.#emitCandles(this.#o.aggregator.advance(nowMs));
     const dropped = this.#o.aggregator.droppedLate;
