@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MarketKind } from '../../port/market-message.ts';
 import type { NetworkSourceOptions } from '../network/options.ts';
 import { BinanceMock, type BinanceMockOptions } from '../testing/binance-mock.ts';
-import { startMockedSource, type MockedSource } from '../testing/harness.ts';
+import { startMockedSource, testServiceContext, type MockedSource } from '../testing/harness.ts';
 import { readRecording, RECORDINGS } from '../testing/recording.ts';
 import { createBinanceSource } from './source.ts';
 
@@ -308,5 +308,33 @@ describe('binance source against a loopback mock', () => {
     expect(source.health().status).toBe('stopped');
     expect(mock.connections).toHaveLength(1);
     await stop();
+  });
+
+  it('backpressure - a consumer that stops reading pauses the socket without tripping the watchdog', async () => {
+    const mock = await new BinanceMock().listen();
+    const source = createBinanceSource({
+      url: mock.wsUrl,
+      restUrl: mock.restUrl,
+      silenceMs: 150,
+      highWaterMark: 4,
+    });
+    running = async () => {
+      await source.stop();
+      await mock.close();
+    };
+    const subscribed = mock.nextMessage((t) => t.includes('SUBSCRIBE'));
+    await source.subscribe(['BTC-USDT'], ['trade']);
+    await source.start(testServiceContext);
+    await subscribed;
+    for (let t = 1; t <= 20; t++) mock.trade('BTCUSDT', trade(t, T0 + t));
+    // Nobody reads for several silence windows.
+    await new Promise((r) => setTimeout(r, 500));
+    const ids: string[] = [];
+    for await (const m of source.messages()) {
+      if (m.kind === 'trade') ids.push(m.trade.tradeId);
+      if (ids.length === 20) break;
+    }
+    expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)));
+    expect(source.stats).toMatchObject({ stale: 0, disconnects: 0 });
   });
 });

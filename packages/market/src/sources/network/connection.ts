@@ -134,13 +134,20 @@ export class Connection {
     }
   }
 
-  /** Stops reading from the socket (backpressure); TCP pushes back on the venue. */
+  /**
+   * Stops reading from the socket (backpressure); TCP pushes back on the venue. The watchdog rests
+   * meanwhile: the silence is ours, not the venue's.
+   */
   pause(): void {
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.pause();
+    if (this.#ws.readyState !== WebSocket.OPEN || this.#cause !== null) return;
+    this.#ws.pause();
+    this.#watchdog.stop();
   }
 
   resume(): void {
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.resume();
+    if (this.#ws.readyState !== WebSocket.OPEN || this.#cause !== null) return;
+    this.#ws.resume();
+    this.#watchdog.start();
   }
 
   /** Ends the connection for `cause`; a stale socket is destroyed rather than closed politely. */
