@@ -50,7 +50,7 @@ export function openZoneDirectory(
   });
   const sync = startZoneDirectorySync({ directory, coordinator, local, logger });
   return async () => {
-    sync.stop();
+    await sync.stop();
     await directory.close();
   };
 }

@@ -20,10 +20,10 @@ export interface ZoneDirectorySyncOptions {
   intervalMs?: number;
 }
 
-/** Starts syncing; returns a stop function that also resolves any sync in flight. */
+/** Starts syncing; `stop()` waits for a sync in flight, then takes this process's zones out. */
 export function startZoneDirectorySync(options: ZoneDirectorySyncOptions): {
   sync(): Promise<void>;
-  stop(): void;
+  stop(): Promise<void>;
 } {
   const { directory, coordinator, logger } = options;
   const remote = new Set<string>();
@@ -59,5 +59,13 @@ export function startZoneDirectorySync(options: ZoneDirectorySyncOptions): {
     running ??= sync().finally(() => (running = undefined));
   }, options.intervalMs ?? DEFAULT_DIRECTORY_SYNC_INTERVAL_MS);
   timer.unref();
-  return { sync, stop: () => clearInterval(timer) };
+  return {
+    sync,
+    async stop() {
+      clearInterval(timer);
+      await running;
+      const local = options.local().map((e) => e.zoneId);
+      await directory.remove(local).catch(() => {});
+    },
+  };
 }

@@ -34,6 +34,8 @@ export interface ZoneDirectory {
   publish(entries: readonly ZoneEntry[]): Promise<void>;
   /** The zones refreshed within the stale bound. */
   read(): Promise<ZoneEntry[]>;
+  /** Takes zones out at once (a graceful stop), instead of waiting for them to go stale. */
+  remove(zoneIds: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,10 @@ export function createRedisZoneDirectory(options: ZoneDirectoryOptions): ZoneDir
         }
       }
       return entries;
+    },
+    async remove(zoneIds) {
+      if (zoneIds.length === 0 || !client.isReady) return;
+      await timed(client.hDel(key, [...zoneIds]));
     },
     async close() {
       if (client.isOpen) client.destroy();
