@@ -40,10 +40,11 @@ export function runPlatformProjectionSuite(name: string, open: () => Promise<Sql
   describe(`platform projection on ${name}`, () => {
     let sql: Sql;
     const stream = gameStream();
+    // PGlite's start and the migrations take seconds on a busy machine.
     beforeAll(async () => {
       sql = await open();
       await migrate(sql);
-    });
+    }, 60_000);
     afterAll(() => sql.close());
 
     it('projection - the whole stream gives players, sessions and one movement per game event', async () => {
