@@ -11,6 +11,7 @@ import { ACCOUNT_SNAPSHOTS_CONSUMER, createSnapshotHandler } from '../accounts/s
 import { createSnapshotOutbox } from '../accounts/snapshot-outbox.ts';
 import { registerApiRoutes } from '../api/api-routes.ts';
 import type { ResolvedConfig } from '../config/load.ts';
+import { createAdminGameFeed } from '../game/admin-game-feed.ts';
 import { createGameComponent, type GameComponent } from '../game/game-component.ts';
 import { createGameCoordinatorComponent, type GameCoordinatorComponent } from '../game/game-coordinator.ts';
 import { createMarketComponent, type MarketComponent } from '../market/market-component.ts';
@@ -106,6 +107,16 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
     if (wanted.has(DomainComponent.Game) && config.game.enabled) {
       game = createGameComponent({ config, metrics, publisher, log: () => shared.eventLog.log, sql });
       list.push(game);
+      // Live zone figures for admins watching admin:game where zones and a hub share the process.
+      const [running, hubOwner] = [game, realtime];
+      if (hubOwner)
+        list.push(
+          createAdminGameFeed({
+            hub: () => hubOwner.hub,
+            game: () => ({ runners: running.runners, recoveries: () => running.persistence.recoveries() }),
+            metrics,
+          }),
+        );
     }
     // A gateway without zones sends players to the zone processes that share their zones in Redis.
     if (!game && identity && config.game.enabled && config.redis.url) {
