@@ -12,11 +12,19 @@ export interface BenchData extends OhlcvSeries {
   candles: Array<{ open: number; high: number; low: number; close: number; volume: number }>;
 }
 
-export function makeData(n: number, seed: number): BenchData {
+/**
+ * Which shapes to build: a timing builds only what its implementation reads, so no one's run pays
+ * for collecting a million candle objects it never touches (see time-worker.ts).
+ * @default 'all'
+ */
+export type DataShapes = 'typed' | 'arrays' | 'all';
+
+export function makeData(n: number, seed: number, shapes: DataShapes = 'all'): BenchData {
   const s = randomWalkOhlcv(n, seed);
   const typical = new Float64Array(n);
   const trueRange = new Float64Array(n);
-  const candles: BenchData['candles'] = new Array(n);
+  const withCandles = shapes === 'all';
+  const candles: BenchData['candles'] = withCandles ? new Array(n) : [];
   for (let i = 0; i < n; i++) {
     typical[i] = (s.high[i]! + s.low[i]! + s.close[i]!) / 3;
     const prev = i === 0 ? NaN : s.close[i - 1]!;
@@ -24,25 +32,29 @@ export function makeData(n: number, seed: number): BenchData {
       i === 0
         ? s.high[i]! - s.low[i]!
         : Math.max(s.high[i]! - s.low[i]!, Math.abs(s.high[i]! - prev), Math.abs(s.low[i]! - prev));
-    candles[i] = {
-      open: s.open[i]!,
-      high: s.high[i]!,
-      low: s.low[i]!,
-      close: s.close[i]!,
-      volume: s.volume[i]!,
-    };
+    if (withCandles)
+      candles[i] = {
+        open: s.open[i]!,
+        high: s.high[i]!,
+        low: s.low[i]!,
+        close: s.close[i]!,
+        volume: s.volume[i]!,
+      };
   }
   return {
     ...s,
     n,
     typical,
     trueRange,
-    arrays: {
-      high: Array.from(s.high),
-      low: Array.from(s.low),
-      close: Array.from(s.close),
-      volume: Array.from(s.volume),
-    },
+    arrays:
+      shapes === 'typed'
+        ? { high: [], low: [], close: [], volume: [] }
+        : {
+            high: Array.from(s.high),
+            low: Array.from(s.low),
+            close: Array.from(s.close),
+            volume: Array.from(s.volume),
+          },
     candles,
   };
 }

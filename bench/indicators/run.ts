@@ -4,15 +4,17 @@
  * (batch functions), over one deterministic random walk, with outputs checked equal within 1e-9
  * on the overlapping definition (conventions that differ are named in the check table).
  *
- * Sizes: BENCH_VALUES (default 1,000,000 closes), BENCH_REPS (default 5 timed runs after one
+ * Each timing runs in its own worker thread (a fresh isolate, see time-worker.ts); the checks
+ * run here. Sizes: BENCH_VALUES (default 1,000,000 closes), BENCH_REPS (default 5 timed runs after one
  * warm-up; the median is reported), BENCH_SEED (default 1). The last line is `RESULT {json}`.
  */
+import { Worker } from 'node:worker_threads';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
 import { CASES } from './cases.ts';
 import { maxRelativeError, TOLERANCE } from './check.ts';
 import { makeData } from './data.ts';
-import { nsPerValue } from './measure.ts';
 import { PEERS, type Form } from './peers.ts';
+import type { TimingJob } from './time-worker.ts';
 
 const n = envInt('BENCH_VALUES', 1_000_000);
 const reps = envInt('BENCH_REPS', 5);
@@ -36,6 +38,18 @@ function record(name: string, against: string, from: number, err: number, note =
   });
 }
 
+/** ns per value of one implementation, timed alone in a fresh worker (see time-worker.ts). */
+function timeInWorker(job: Omit<TimingJob, 'n' | 'reps' | 'seed'>): Promise<number> {
+  const worker = new Worker(new URL('./time-worker.ts', import.meta.url), {
+    workerData: { ...job, n, reps, seed } satisfies TimingJob,
+  });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (ns: number) => resolve(ns));
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`timing worker exited with ${code}`)));
+  });
+}
+
 const table: Array<Record<string, string | number>> = [];
 const rows: Array<{ name: string; form: Form; ns: number; best_peer: string; best_peer_ns: number }> = [];
 const start = Date.now();
@@ -54,13 +68,13 @@ for (const c of CASES.filter((x) => only === undefined || only.includes(x.name))
 
   progress(`${c.name}: timing`);
   const ours: Record<Form, number> = {
-    batch: nsPerValue(() => c.batch(d)[0]![n - 1]!, n, reps),
-    streaming: nsPerValue(() => c.stream(d), n, reps),
+    batch: await timeInWorker({ name: c.name, form: 'batch', who: 'tickline' }),
+    streaming: await timeInWorker({ name: c.name, form: 'streaming', who: 'tickline' }),
   };
   for (const form of ['batch', 'streaming'] as const) {
     const peerNs: Record<string, number> = {};
     for (const p of c.peers.filter((x) => x.form === form))
-      peerNs[p.peer] = nsPerValue(() => p.run(d), n, reps);
+      peerNs[p.peer] = await timeInWorker({ name: c.name, form, who: p.peer });
     const best = Object.entries(peerNs).sort((a, b) => a[1] - b[1])[0];
     const bestPeer = best?.[0] ?? 'none';
     const bestNs = best?.[1] ?? NaN;
