@@ -138,6 +138,24 @@ describe('GameClient', () => {
     expect(p2!.x).toBeCloseTo(10.5, 6);
   });
 
+  it('game client - a shared delta is applied without the client own entry', async () => {
+    const client = make();
+    await connected(client);
+    const deltas: unknown[] = [];
+    client.on('delta', (d) => deltas.push(d));
+    server.push({
+      type: MessageType.SharedDelta,
+      tick: 101,
+      entered: [['p2', 1, 1]],
+      moved: [['p1', 9, 9]],
+      left: ['p3'],
+    });
+    expect(deltas).toEqual([
+      { type: MessageType.Delta, tick: 101, entered: [['p2', 1, 1]], moved: [], left: ['p3'] },
+    ]);
+    expect(client.others().map((o) => o.id)).toEqual(['p2']);
+  });
+
   it('game client - with trackOthers false, deltas are dropped undecoded and acks still arrive', async () => {
     const client = make({ trackOthers: false });
     await connected(client);

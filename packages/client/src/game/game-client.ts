@@ -26,6 +26,7 @@ import { decodeMessage, encodeMessage } from './protocol/codec.ts';
 import {
   MessageType,
   type ClientMessage,
+  type DeltaMessage,
   type ServerMessage,
   type WelcomeMessage,
 } from './protocol/messages.ts';
@@ -179,7 +180,12 @@ export class GameClient {
   #receive(bytes: Uint8Array): void {
     const now = (this.#lastHeardMs = this.options.now());
     // [version, Delta, tick, entered, moved, left] starts 0x96 (fixarray of 6), version, type.
-    if (!this.options.trackOthers && bytes[0] === DELTA_HEADER && bytes[2] === MessageType.Delta) return;
+    if (
+      !this.options.trackOthers &&
+      bytes[0] === DELTA_HEADER &&
+      (bytes[2] === MessageType.Delta || bytes[2] === MessageType.SharedDelta)
+    )
+      return;
     let message: ServerMessage;
     try {
       message = decodeMessage(bytes, this.options.maxMessageBytes) as ServerMessage;
@@ -209,6 +215,20 @@ export class GameClient {
         this.#clock?.observe(message.tick, now, transitTicks);
         this.#others.apply(message);
         return this.#events.emit('delta', message);
+      case MessageType.SharedDelta: {
+        // The same bytes went to every viewer of a region, this client included: drop its own entry.
+        const self = this.#welcome?.playerId;
+        const delta: DeltaMessage = {
+          type: MessageType.Delta,
+          tick: message.tick,
+          entered: message.entered.filter((e) => e[0] !== self),
+          moved: message.moved.filter((e) => e[0] !== self),
+          left: message.left.filter((id) => id !== self),
+        };
+        this.#clock?.observe(delta.tick, now, transitTicks);
+        this.#others.apply(delta);
+        return this.#events.emit('delta', delta);
+      }
       case MessageType.Heartbeat:
         this.#clock?.observe(message.tick, now, transitTicks);
         return this.#send({ type: MessageType.HeartbeatAck, nonce: message.nonce });

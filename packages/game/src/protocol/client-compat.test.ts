@@ -52,6 +52,9 @@ const SAMPLES = {
     { type: MessageType.Delta, tick: 122, entered: [['p2', 1.5, 2.5]], moved: [['p3', 4, 5]], left: ['p4'] },
     { type: MessageType.Delta, tick: 123, entered: [], moved: [], left: [] },
   ],
+  SharedDelta: [
+    { type: MessageType.SharedDelta, tick: 124, entered: [], moved: [['p1', 4, 5]], left: ['p4'] },
+  ],
   Notice: [{ type: MessageType.Notice, level: 'warn', text: 'zone restarting in 30 s' }],
   Pong: [{ type: MessageType.Pong, nonce: 99, serverTime: 1_700_000_000_123 }],
   Error: [{ type: MessageType.Error, code: 'GAME_PROTOCOL_MALFORMED', message: 'bad' }],

@@ -2,7 +2,8 @@
  * @module Encoding interest deltas fast: each visible player's `[id, x, y]` is encoded once per
  * tick and copied into every viewer's delta, instead of being built and packed again for each of
  * the viewers that see it. The bytes are a valid MessagePack `[version, Delta, tick, entered,
- * moved, left]` (numbers as float64) that {@link decodeMessage} reads like any other message.
+ * moved, left]` (numbers as float64) that {@link decodeMessage} reads like any other message; a
+ * group's shared delta is encoded once for all its viewers.
  */
 import type { ViewDelta } from '../zone/interest.ts';
 import type { PlayerTable } from '../zone/player-table.ts';
@@ -62,8 +63,17 @@ export class DeltaEncoder {
     this.#generation++;
   }
 
-  /** The encoded delta for one viewer (same content as `deltaMessageFrom` + `encodeMessage`). */
-  encode(tick: number, delta: ViewDelta, players: PlayerTable): Buffer {
+  /**
+   * The encoded delta for one viewer (same content as `deltaMessageFrom` + `encodeMessage`), or —
+   * with `type` {@link MessageType.SharedDelta} — for every viewer of a view group.
+   * @default type MessageType.Delta
+   */
+  encode(
+    tick: number,
+    delta: ViewDelta,
+    players: PlayerTable,
+    type: typeof MessageType.Delta | typeof MessageType.SharedDelta = MessageType.Delta,
+  ): Buffer {
     const left = delta.left.map(encodeString);
     let size = 1 + 2 + (tick <= MAX_UINT32 ? 5 : 9);
     size += arrayHeaderBytes(delta.entered.length) + arrayHeaderBytes(delta.moved.length);
@@ -74,7 +84,7 @@ export class DeltaEncoder {
     const out = Buffer.allocUnsafe(size);
     out[0] = 0x96; // fixarray of 6
     out[1] = GAME_PROTOCOL_VERSION;
-    out[2] = MessageType.Delta;
+    out[2] = type;
     let at = 3;
     if (tick <= MAX_UINT32) {
       out[at] = UINT32;

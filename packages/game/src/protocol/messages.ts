@@ -22,6 +22,7 @@ export const MessageType = {
   Error: 70,
   Close: 71,
   Heartbeat: 72,
+  SharedDelta: 73,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -92,6 +93,19 @@ export interface DeltaMessage {
   moved: EntityState[];
   left: string[];
 }
+/**
+ * A delta encoded once and sent unchanged to every viewer of one interest region (all of whom
+ * see the same players). It reads like {@link DeltaMessage}, except that it may list the
+ * receiving player itself among `moved`: a client skips its own entry (its own position comes
+ * with acks).
+ */
+export interface SharedDeltaMessage {
+  type: typeof MessageType.SharedDelta;
+  tick: number;
+  entered: EntityState[];
+  moved: EntityState[];
+  left: string[];
+}
 export interface NoticeMessage {
   type: typeof MessageType.Notice;
   level: 'info' | 'warn';
@@ -130,6 +144,7 @@ export type ServerMessage =
   | AckMessage
   | RejectMessage
   | DeltaMessage
+  | SharedDeltaMessage
   | NoticeMessage
   | PongMessage
   | ErrorMessage

@@ -1,7 +1,7 @@
 /**
  * @module Sending one tick's output: a welcome when a join was applied, the ack (last applied
  * seq and authoritative position) or rejection per player, then — on broadcast ticks — each
- * viewer's interest delta. Writes are corked per connection for the tick, so one player's
+ * viewer's interest delta (viewers that see the same players get one shared encoding). Writes are corked per connection for the tick, so one player's
  * messages of a tick leave in one syscall.
  */
 import type { TickInfo } from '../loop/zone-host.ts';
@@ -10,6 +10,7 @@ import { CloseCode } from '../protocol/close-codes.ts';
 import type { DeltaEncoder } from '../protocol/delta-encoder.ts';
 import { MessageType, type EntityState, type ServerMessage } from '../protocol/messages.ts';
 import { RejectReason } from '../zone/errors.ts';
+import type { ViewGroup } from '../zone/interest.ts';
 import type { Link, Session } from './session-state.ts';
 
 /** What delivery needs from the session layer. */
@@ -113,11 +114,20 @@ export function deliverTick(d: Delivery, runner: ZoneRunner, info: TickInfo, del
     if (result.broadcastDue) {
       const zone = runner.zone;
       deltas.nextTick();
-      zone.broadcast((viewerId, delta) => {
+      // A view group's delta is encoded once; its viewers get the same bytes.
+      const shared = new Map<ViewGroup, Buffer>();
+      zone.broadcastShared((viewerId, delta, group) => {
         const session = d.sessionOf(viewerId);
         if (!session?.joined) return;
         const link = linkOf(session);
-        if (link) d.sendEncoded(link, deltas.encode(tick, delta, zone.players));
+        if (!link) return;
+        if (!group) return d.sendEncoded(link, deltas.encode(tick, delta, zone.players));
+        let bytes = shared.get(group);
+        if (!bytes) {
+          bytes = deltas.encode(tick, delta, zone.players, MessageType.SharedDelta);
+          shared.set(group, bytes);
+        }
+        d.sendEncoded(link, bytes);
       });
     }
   } finally {

@@ -119,7 +119,7 @@ describe.each(['tcp', 'ws'] as const)('game transports over %s', (transport) => 
     a.client.send({ type: MessageType.Move, seq: 1, tick: a.welcome.tick, x: 500.4, y: 500 });
     const ack = await a.client.next(MessageType.Ack, (m) => m.seq === 1);
     expect(ack).toMatchObject({ x: 500.4, y: 500 });
-    await b.client.next(MessageType.Delta, (d) => d.moved.some(([id, x]) => id === 'a' && x === 500.4));
+    await b.client.nextDelta((d) => d.moved.some(([id, x]) => id === 'a' && x === 500.4));
     a.client.send({ type: MessageType.Move, seq: 2, tick: a.welcome.tick + 1, x: 900, y: 900 });
     const reject = await a.client.next(MessageType.Reject, (m) => m.seq === 2);
     expect(reject).toMatchObject({ reason: 'GAME_TELEPORT', x: 500.4, y: 500 });

@@ -92,18 +92,32 @@ export class TestGameClient {
     timeoutMs = 3000,
   ): Promise<Of<T>> {
     const match = (m: ServerMessage): boolean => m.type === type && where(m as Of<T>);
+    return this.#first(match, `type ${type}`, timeoutMs) as Promise<Of<T>>;
+  }
+
+  /** Like {@link next} for interest deltas: a viewer's own (`Delta`) or its view group's (`SharedDelta`). */
+  nextDelta(
+    where: (m: Of<typeof MessageType.Delta> | Of<typeof MessageType.SharedDelta>) => boolean = () => true,
+    timeoutMs = 3000,
+  ): Promise<Of<typeof MessageType.Delta> | Of<typeof MessageType.SharedDelta>> {
+    const match = (m: ServerMessage): boolean =>
+      (m.type === MessageType.Delta || m.type === MessageType.SharedDelta) && where(m);
+    return this.#first(match, 'delta', timeoutMs) as Promise<Of<typeof MessageType.Delta>>;
+  }
+
+  #first(match: (m: ServerMessage) => boolean, what: string, timeoutMs: number): Promise<ServerMessage> {
     const seen = this.received.find(match);
-    if (seen) return Promise.resolve(seen as Of<T>);
+    if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`no message of type ${type} within ${timeoutMs} ms`)),
+        () => reject(new Error(`no message of ${what} within ${timeoutMs} ms`)),
         timeoutMs,
       );
       this.#waiters.push({
         match,
         resolve: (m) => {
           clearTimeout(timer);
-          resolve(m as Of<T>);
+          resolve(m);
         },
       });
     });

@@ -1,7 +1,13 @@
 /**
  * @module A uniform grid of buckets over the world, as intrusive linked lists in typed arrays:
- * moving a player between cells is O(1) and allocates nothing.
+ * moving a player between cells is O(1) and allocates nothing. It can also measure the bounding box
+ * of each cell's occupants, so interest can tell a cell wholly in view (or wholly out of it) from
+ * one that needs a distance check per player.
  */
+
+/** How much of a cell's occupants a viewer sees. */
+export const CellView = { None: 0, All: 1, Some: 2 } as const;
+export type CellView = (typeof CellView)[keyof typeof CellView];
 
 /** Buckets players (by slot) into square cells. */
 export class SpatialGrid {
@@ -14,6 +20,13 @@ export class SpatialGrid {
   readonly next: Int32Array;
   readonly #prev: Int32Array;
   readonly #cellOf: Int32Array;
+  // Occupants' bounding box per cell, valid where #measuredAt equals #measure.
+  readonly #minX: Float64Array;
+  readonly #maxX: Float64Array;
+  readonly #minY: Float64Array;
+  readonly #maxY: Float64Array;
+  readonly #measuredAt: Float64Array;
+  #measure = 0;
 
   constructor(width: number, height: number, cellSize: number, capacity: number) {
     this.cellSize = cellSize;
@@ -23,6 +36,49 @@ export class SpatialGrid {
     this.next = new Int32Array(capacity).fill(-1);
     this.#prev = new Int32Array(capacity).fill(-1);
     this.#cellOf = new Int32Array(capacity).fill(-1);
+    const cells = this.cols * this.rows;
+    this.#minX = new Float64Array(cells);
+    this.#maxX = new Float64Array(cells);
+    this.#minY = new Float64Array(cells);
+    this.#maxY = new Float64Array(cells);
+    this.#measuredAt = new Float64Array(cells);
+  }
+
+  /** Records each occupied cell's bounding box from the positions `x`, `y` (indexed by slot). */
+  measure(x: Float64Array, y: Float64Array, highWater: number): void {
+    const m = ++this.#measure;
+    for (let slot = 0; slot < highWater; slot++) {
+      const cell = this.#cellOf[slot]!;
+      if (cell === -1) continue;
+      const px = x[slot]!;
+      const py = y[slot]!;
+      if (this.#measuredAt[cell] !== m) {
+        this.#measuredAt[cell] = m;
+        this.#minX[cell] = this.#maxX[cell] = px;
+        this.#minY[cell] = this.#maxY[cell] = py;
+        continue;
+      }
+      if (px < this.#minX[cell]!) this.#minX[cell] = px;
+      if (px > this.#maxX[cell]!) this.#maxX[cell] = px;
+      if (py < this.#minY[cell]!) this.#minY[cell] = py;
+      if (py > this.#maxY[cell]!) this.#maxY[cell] = py;
+    }
+  }
+
+  /**
+   * Whether a viewer at `(vx, vy)` sees none, all or some of an occupied cell's players (as of the
+   * last {@link measure}), by the same `dx² + dy² ≤ r²` test interest applies per player: the
+   * squares are monotonic, so the box's farthest and nearest corners bound every occupant exactly.
+   */
+  view(cell: number, vx: number, vy: number, r2: number): CellView {
+    const ax = this.#minX[cell]! - vx;
+    const bx = this.#maxX[cell]! - vx;
+    const ay = this.#minY[cell]! - vy;
+    const by = this.#maxY[cell]! - vy;
+    if (Math.max(ax * ax, bx * bx) + Math.max(ay * ay, by * by) <= r2) return CellView.All;
+    const nx = ax > 0 ? ax : bx < 0 ? bx : 0;
+    const ny = ay > 0 ? ay : by < 0 ? by : 0;
+    return nx * nx + ny * ny > r2 ? CellView.None : CellView.Some;
   }
 
   /** The cell index for a point (clamped into the grid). */

@@ -7,7 +7,7 @@ import { createEventSource, type EventEnvelope, type EventSource } from '@tickli
 import type { JoinCommand, LeaveCommand, MoveCommand, ZoneCommand } from './commands.ts';
 import { RejectReason, type GameRejectReason } from './errors.ts';
 import { PlayerJoined, PlayerLeft, PlayerMoved } from './events.ts';
-import { InterestTracker, type ViewDelta } from './interest.ts';
+import { InterestTracker, type ViewDelta, type ViewGroup } from './interest.ts';
 import { PlayerTable } from './player-table.ts';
 import { finiteOrNull, nullToNever, ZONE_SNAPSHOT_FORMAT, type ZoneSnapshot } from './snapshot.ts';
 import { SpatialGrid } from './spatial-grid.ts';
@@ -144,10 +144,27 @@ export class Zone {
     return ids;
   }
 
-  /** Calls `visit` with each viewer's interest delta since the previous broadcast. */
+  /** Calls `visit` with each viewer's own interest delta since the previous broadcast. */
   broadcast(visit: (viewerId: string, delta: ViewDelta, viewerSlot: number) => void): void {
+    const own = { entered: [] as number[], moved: [] as number[], left: [] as string[] };
+    this.broadcastShared((viewerId, delta, group, slot) => {
+      if (!group) return visit(viewerId, delta, slot);
+      own.moved.length = 0;
+      for (const o of delta.moved) if (o !== slot) own.moved.push(o);
+      visit(viewerId, { entered: delta.entered, moved: own.moved, left: delta.left }, slot);
+    });
+  }
+
+  /**
+   * Like {@link broadcast}, but viewers that see the same players get the same {@link ViewGroup}
+   * (`delta` is `group.delta` and may list the viewer itself in `moved`), so a delta can be encoded
+   * once and its bytes sent to all of them.
+   */
+  broadcastShared(
+    visit: (viewerId: string, delta: ViewDelta, group: ViewGroup | undefined, viewerSlot: number) => void,
+  ): void {
     const ids = this.players.ids;
-    this.#interest.broadcast(this.#tick, (slot, delta) => visit(ids[slot]!, delta, slot));
+    this.#interest.broadcast(this.#tick, (slot, delta, group) => visit(ids[slot]!, delta, group, slot));
   }
 
   /** The zone's state as plain data. `lastLogPosition` is for the snapshotter to fill. */

@@ -69,7 +69,7 @@ describe('game - tickline start', () => {
 
       ws.send({ type: MessageType.Move, seq: 1, tick: welcome.tick, x: welcome.x + 0.4, y: welcome.y });
       expect(await ws.next(MessageType.Ack, (m) => m.seq === 1)).toMatchObject({ x: welcome.x + 0.4 });
-      await tcp.next(MessageType.Delta, (d) => d.moved.some(([id]) => id === alice.userId));
+      await tcp.nextDelta((d) => d.moved.some(([id]) => id === alice.userId));
 
       // The zone's players (CCU) and commands are on /metrics; the game component on /readyz.
       const metrics = await (await fetch(`${server.url}/metrics`)).text();

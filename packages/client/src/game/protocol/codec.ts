@@ -14,6 +14,12 @@ type FieldKind = 'str' | 'str?' | 'int' | 'num' | 'bool' | 'level' | 'entities' 
 const MAX_STRING = 4096;
 
 // Positional layouts: the wire array is [version, type, ...fields in this order].
+const DELTA_LAYOUT: ReadonlyArray<readonly [string, FieldKind]> = [
+  ['tick', 'int'],
+  ['entered', 'entities'],
+  ['moved', 'entities'],
+  ['left', 'strs'],
+];
 const LAYOUTS: Record<number, ReadonlyArray<readonly [string, FieldKind]>> = {
   [MessageType.Hello]: [
     ['token', 'str'],
@@ -54,12 +60,8 @@ const LAYOUTS: Record<number, ReadonlyArray<readonly [string, FieldKind]>> = {
     ['x', 'num'],
     ['y', 'num'],
   ],
-  [MessageType.Delta]: [
-    ['tick', 'int'],
-    ['entered', 'entities'],
-    ['moved', 'entities'],
-    ['left', 'strs'],
-  ],
+  [MessageType.Delta]: DELTA_LAYOUT,
+  [MessageType.SharedDelta]: DELTA_LAYOUT,
   [MessageType.Notice]: [
     ['level', 'level'],
     ['text', 'str'],
