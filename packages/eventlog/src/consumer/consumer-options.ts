@@ -41,6 +41,8 @@ export interface ConsumerRunnerOptions {
   name: string;
   /** Where a new consumer starts. @default { from: 'earliest' } */
   start?: StartPosition;
+  /** Several processes split this consumer's records (see `ConsumerOptions.shared`). @default false */
+  shared?: boolean;
   /** Validates each event's data; without it only the envelope is checked. */
   registry?: EventRegistry;
   handle: EventHandler;
@@ -83,6 +85,7 @@ export interface ResolvedConsumerRunnerOptions {
   log: EventLog;
   name: string;
   start: StartPosition;
+  shared: boolean;
   registry: EventRegistry | undefined;
   handle: EventHandler;
   batchSize: number;
@@ -103,6 +106,7 @@ export function resolveConsumerRunnerOptions(options: ConsumerRunnerOptions): Re
     log: options.log,
     name: options.name,
     start: options.start ?? { from: 'earliest' },
+    shared: options.shared ?? false,
     registry: options.registry,
     handle: options.handle,
     batchSize: options.batchSize ?? DEFAULT_CONSUMER_BATCH_SIZE,

@@ -111,7 +111,7 @@ class Runner implements ConsumerRunner {
     const options = this.#options;
     const logger = (options.logger ?? context.logger).child({ consumer: this.name });
     // Opened here so a start fails loudly (consumer busy, log closed) instead of in the loop.
-    this.#consumer = await options.log.consumer(this.name, { start: options.start });
+    this.#consumer = await options.log.consumer(this.name, { start: options.start, shared: options.shared });
     this.#state = 'running';
     this.#loop = this.#run(logger).catch((error: unknown) => context.fail(error));
     this.#lagTimer = setInterval(() => void this.#refreshLag(logger), options.lagIntervalMs).unref();
@@ -142,7 +142,7 @@ class Runner implements ConsumerRunner {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        this.#consumer ??= await options.log.consumer(this.name, { start: options.start });
+        this.#consumer ??= await options.log.consumer(this.name, { start: options.start, shared: options.shared });
         const turn = ++this.#turn;
         const records = await this.#consumer.fetch({
           max: options.batchSize,

@@ -23,6 +23,8 @@ export interface NatsConsumerContext {
   ackTimeoutMs: number;
   /** The consumer's `ack_wait`: how long a delivery lost in transit takes to come back. */
   ackWaitMs: number;
+  /** Other processes hold the same durable: gaps are their deliveries, not losses. */
+  shared: boolean;
   /** Called once the consumer has released its messages. */
   onClose: () => void;
 }
@@ -45,7 +47,7 @@ export class NatsLogConsumer implements LogConsumer {
     this.#context = context;
     this.#order = new DeliveryOrder(context.ackWaitMs);
     this.#puller = new PullRequester(context.nc, context.stream, durable, (d) => {
-      this.#order.observe(d);
+      if (!context.shared) this.#order.observe(d);
       this.#buffer.push(d);
     });
   }

@@ -154,6 +154,7 @@ export class NatsEventLog implements EventLog {
       subjects: this.#subjects,
       ackTimeoutMs: this.#options.publishTimeoutMs,
       ackWaitMs: this.#options.ackWaitMs,
+      shared: options.shared ?? false,
       onClose: () => this.#open.delete(name),
     });
     this.#open.set(name, consumer);

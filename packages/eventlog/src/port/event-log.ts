@@ -47,6 +47,13 @@ export type StartPosition =
 export interface ConsumerOptions {
   /** @default { from: 'earliest' } */
   start?: StartPosition;
+  /**
+   * Several processes hold this durable name at once and split its records between them (the
+   * gateways' delivery consumers). Order per key then holds per holder only, and the NATS
+   * adapter does not pause on delivery-sequence gaps, which other holders cause all the time.
+   * @default false
+   */
+  shared?: boolean;
 }
 
 /** Options for {@link LogConsumer.fetch}. */

@@ -147,6 +147,8 @@ export function createMarketComponent(options: MarketComponentOptions): MarketCo
     const consumer = createConsumerService(shared, {
       name: MARKET_DELIVERY_CONSUMER,
       start: { from: 'latest' },
+      // Every gateway holds this durable and takes a share; the bridge fans channels out.
+      shared: true,
       registry: options.registry,
       handle: delivery.handle,
     });

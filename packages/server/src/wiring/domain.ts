@@ -87,6 +87,8 @@ export function createDomainWiring(config: ResolvedConfig): DomainWiring {
         createConsumerService(shared, {
           name: REALTIME_DELIVERY_CONSUMER,
           start: { from: 'latest' },
+          // Every gateway holds this durable; each event goes to one, the bridge fans it out.
+          shared: true,
           registry,
           handle: createRealtimeDeliveryHandler(hub),
         }),
