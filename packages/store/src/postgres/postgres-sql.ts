@@ -128,6 +128,10 @@ class PostgresSql implements Sql {
     const inner = queryable(client, this.#metrics);
     const tx = transactionHandle(inner, () => open);
     let broken: Error | undefined;
+    // The pool stops listening to a client it hands out: a connection lost between statements
+    // (a server restart) would be an uncaught 'error' and stop the process. Destroy it instead.
+    const lost = (error: Error) => (broken ??= error);
+    client.on('error', lost);
     try {
       await inner.query('begin');
       let result: T;
@@ -149,6 +153,7 @@ class PostgresSql implements Sql {
       throw error;
     } finally {
       open = false;
+      client.removeListener('error', lost);
       // A client whose rollback failed may sit in a transaction: destroy it rather than reuse it.
       client.release(broken);
     }
