@@ -18,8 +18,9 @@
  * delivered under 95% of the moves or used over 90% of its core.
  *
  * Where players start: BENCH_SPAWN=cluster (default: Tickline spawns everyone at its zone's spawn
- * point, so each player sees its whole zone, as every Colyseus player sees its whole room) or
- * `spread` (Tickline scatters joins over the world; interest management then filters).
+ * point with a view radius spanning the world, so each player sees its whole zone for the whole
+ * run, as every Colyseus player sees its whole room) or `spread` (Tickline scatters joins over the
+ * world with its default 50-unit view; interest management then filters).
  *
  * Sizes: BENCH_ZONE_STEPS (default "1000,2000"), BENCH_ONE_ZONE (1000), BENCH_WARMUP_SECONDS (1),
  * BENCH_WINDOW_SECONDS (2), BENCH_SERVERS (tickline,colyseus). The last line is `RESULT {json}`.

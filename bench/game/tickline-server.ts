@@ -40,6 +40,10 @@ for (let z = 0; z < zones; z++) {
     tickRateHz: RULES.tickRateHz,
     maxSpeedPerTick: RULES.maxSpeedPerTick,
     maxPlayers: zoneSize,
+    // Clustered (the default), every player must see its whole zone for the whole run, as every
+    // Colyseus client sees its whole room: the walkers spread ~8 units/s from the spawn point, so
+    // the default 50-unit view would thin the fan-out within seconds and flatter Tickline.
+    ...(spread ? {} : { viewRadius: RULES.worldSize * Math.SQRT2 }),
   });
   const runner = new ZoneRunner({ zone, events, metrics });
   if (spread) {

@@ -44,6 +44,12 @@ interface Group extends ViewGroup {
   computedAt: number;
 }
 
+/**
+ * Below this many players around a viewer, its own distance checks cost less than a group's
+ * bookkeeping (scattered players rarely share a view anyway).
+ */
+const MIN_GROUPED_NEARBY = 32;
+
 const emptyDelta = () => ({ entered: [] as number[], moved: [] as number[], left: [] as string[] });
 
 /** Tracks visible sets per viewer and computes deltas. */
@@ -135,7 +141,10 @@ export class InterestTracker {
     this.#lastBroadcastTick = tick;
   }
 
-  /** The occupied cells wholly in `v`'s view, or undefined when one is only partly in view. */
+  /**
+   * The occupied cells wholly in `v`'s view, or undefined when one is only partly in view or too
+   * few players are near for grouping to pay.
+   */
   #cellsInView(v: number): number[] | undefined {
     const t = this.table;
     const g = this.grid;
@@ -144,6 +153,7 @@ export class InterestTracker {
     const vy = t.y[v]!;
     const cells = this.#cells;
     cells.length = 0;
+    let nearby = 0;
     const c0 = Math.max(0, Math.floor((vx - r) / g.cellSize));
     const c1 = Math.min(g.cols - 1, Math.floor((vx + r) / g.cellSize));
     const r0 = Math.max(0, Math.floor((vy - r) / g.cellSize));
@@ -155,9 +165,10 @@ export class InterestTracker {
         const seen = g.view(cell, vx, vy, r * r);
         if (seen === CellView.Some) return undefined;
         if (seen === CellView.All) cells.push(cell);
+        nearby += g.occupants(cell);
       }
     }
-    return cells;
+    return nearby < MIN_GROUPED_NEARBY ? undefined : cells;
   }
 
   /** The group's new members and its delta since the last broadcast. */

@@ -25,6 +25,7 @@ export class SpatialGrid {
   readonly #maxX: Float64Array;
   readonly #minY: Float64Array;
   readonly #maxY: Float64Array;
+  readonly #count: Int32Array;
   readonly #measuredAt: Float64Array;
   #measure = 0;
 
@@ -41,7 +42,13 @@ export class SpatialGrid {
     this.#maxX = new Float64Array(cells);
     this.#minY = new Float64Array(cells);
     this.#maxY = new Float64Array(cells);
+    this.#count = new Int32Array(cells);
     this.#measuredAt = new Float64Array(cells);
+  }
+
+  /** Occupants of a cell at the last {@link measure}. */
+  occupants(cell: number): number {
+    return this.#measuredAt[cell] === this.#measure ? this.#count[cell]! : 0;
   }
 
   /** Records each occupied cell's bounding box from the positions `x`, `y` (indexed by slot). */
@@ -56,8 +63,10 @@ export class SpatialGrid {
         this.#measuredAt[cell] = m;
         this.#minX[cell] = this.#maxX[cell] = px;
         this.#minY[cell] = this.#maxY[cell] = py;
+        this.#count[cell] = 1;
         continue;
       }
+      this.#count[cell]!++;
       if (px < this.#minX[cell]!) this.#minX[cell] = px;
       if (px > this.#maxX[cell]!) this.#maxX[cell] = px;
       if (py < this.#minY[cell]!) this.#minY[cell] = py;
