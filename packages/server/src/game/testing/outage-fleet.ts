@@ -1,0 +1,139 @@
+/**
+ * @module A bot fleet for the outage tests: the `tickline bots` {@link Bot}s driven in the test
+ * process at a steady rate, with per player what the server acknowledged — so the events in the
+ * log can be counted against it. `quiesce()` stops the moves and waits until every move has its
+ * answer (an ack or a reject); the player's accepted moves are then its last seq minus its rejects.
+ */
+import { Bot } from '../../cli/bots/bot.ts';
+import { BotTransport, type BotRunOptions } from '../../cli/bots/bot-options.ts';
+import { BotStats } from '../../cli/bots/bot-stats.ts';
+import { until } from '../../testing/api-clients.ts';
+
+const DRIVER_PERIOD_MS = 10;
+/** A late timer sends at most this much of owed moves at once (a burst trips the rate limit). */
+const MAX_BACKLOG_MS = 100;
+
+/** What one bot saw. */
+export interface BotRecord {
+  bot: Bot;
+  playerId: string;
+  /** Highest seq answered (ack or reject). */
+  lastSeq: number;
+  rejected: Set<number>;
+  acks: number;
+  closed: string | undefined;
+  resumed: number;
+}
+
+/** Options for {@link startOutageFleet}. */
+export interface OutageFleetOptions {
+  url: string;
+  count: number;
+  rateHz: number;
+  speedPerTick: number;
+  /** @default 16 */
+  connectConcurrency?: number;
+}
+
+/** A running fleet. */
+export interface OutageFleet {
+  readonly records: readonly BotRecord[];
+  readonly stats: BotStats;
+  /** Acks received by all bots so far. */
+  acks(): number;
+  /** Stops moving and waits until every sent move is answered. */
+  quiesce(timeoutMs?: number): Promise<void>;
+  /** Moves again after {@link quiesce}. */
+  resume(): void;
+  /** Moves the server accepted, per player id. */
+  accepted(): Map<string, number>;
+  close(): void;
+}
+
+export async function startOutageFleet(o: OutageFleetOptions): Promise<OutageFleet> {
+  const stats = new BotStats();
+  const runOptions: BotRunOptions = {
+    url: o.url,
+    count: o.count,
+    durationMs: 0,
+    rateHz: o.rateHz,
+    zone: undefined,
+    transport: BotTransport.Ws,
+    hackRatio: 0,
+    speedPerTick: o.speedPerTick,
+    password: `Bot-${crypto.randomUUID()}`,
+    apiKey: undefined,
+    connectConcurrency: o.connectConcurrency ?? 16,
+    maxRejectRatio: 1,
+    json: true,
+  };
+  const runId = Date.now().toString(36);
+  const records: BotRecord[] = [];
+  let next = 0;
+  const starter = async () => {
+    while (next < o.count) {
+      const bot = await Bot.start(next++, runId, runOptions, stats);
+      const record: BotRecord = {
+        bot,
+        playerId: bot.game.welcome!.playerId,
+        lastSeq: 0,
+        rejected: new Set(),
+        acks: 0,
+        closed: undefined,
+        resumed: 0,
+      };
+      bot.game.on('ack', (a) => {
+        record.acks++;
+        record.lastSeq = Math.max(record.lastSeq, a.seq);
+      });
+      bot.game.on('reject', (r) => {
+        record.rejected.add(r.seq);
+        record.lastSeq = Math.max(record.lastSeq, r.seq);
+      });
+      bot.game.on('closed', (c) => (record.closed = c.code));
+      bot.game.on('resumed', () => record.resumed++);
+      records.push(record);
+    }
+  };
+  await Promise.all(Array.from({ length: runOptions.connectConcurrency }, starter));
+
+  let moving = true;
+  const perMs = o.rateHz / 1000;
+  let owed = 0;
+  let cursor = 0;
+  let lastDrive = performance.now();
+  const driver = setInterval(() => {
+    const now = performance.now();
+    const elapsed = Math.min(now - lastDrive, MAX_BACKLOG_MS);
+    lastDrive = now;
+    if (!moving) return;
+    owed += elapsed * perMs * records.length;
+    for (; owed >= 1; owed--) records[cursor++ % records.length]!.bot.move(false);
+  }, DRIVER_PERIOD_MS);
+
+  return {
+    records,
+    stats,
+    acks: () => records.reduce((sum, r) => sum + r.acks, 0),
+    async quiesce(timeoutMs = 15_000) {
+      moving = false;
+      await until(
+        () => records.every((r) => r.bot.game.prediction.pending.length === 0),
+        timeoutMs,
+        'every move answered',
+      );
+    },
+    resume() {
+      lastDrive = performance.now();
+      owed = 0;
+      moving = true;
+    },
+    accepted() {
+      return new Map(records.map((r) => [r.playerId, r.lastSeq - r.rejected.size]));
+    },
+    close() {
+      clearInterval(driver);
+      for (const r of records) r.bot.close();
+    },
+  };
+}
