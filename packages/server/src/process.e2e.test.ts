@@ -68,6 +68,7 @@ describe('process - tickline start', () => {
         'market-collector',
         'market-delivery',
         'game',
+        'admin-game-feed',
         'platform-partitions',
         'platform',
         'platform-ops-feed',
