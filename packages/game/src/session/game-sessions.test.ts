@@ -16,12 +16,14 @@ class FakeConnection implements GameConnection {
   readonly transport = 'tcp' as const;
   readonly remote = 'fake';
   readonly sent: ServerMessage[] = [];
+  readonly raw: Uint8Array[] = [];
   buffered = 0;
   closedWith: string | undefined;
   get bufferedBytes() {
     return this.buffered;
   }
   send(message: Uint8Array) {
+    this.raw.push(message);
     this.sent.push(decodeMessage(message) as ServerMessage);
   }
   close(code: string) {
@@ -67,6 +69,33 @@ function setup(options: Partial<GameSessionsOptions> = {}) {
 }
 
 describe('game sessions', () => {
+  it('crowd - players who see the same crowd are sent the same shared delta bytes, once encoded', () => {
+    // Given 40 players at the zone's spawn point (a crowd: one view group)
+    const { join, tick, runner } = setup({ spawn: 'center' });
+    const players = Array.from({ length: 40 }, (_, i) => join(`p${i}`));
+    tick();
+    tick();
+    // When p0 moves
+    const mover = players[0]!;
+    const { x, y } = runner.zone.player('p0')!;
+    mover.handler.onMessage(
+      encodeMessage({ type: MessageType.Move, seq: 1, tick: runner.tick, x: x + 0.3, y }),
+    );
+    tick();
+    // Then every other player gets one SharedDelta naming p0 as moved, and all get the same bytes
+    const last = players.slice(1).map((p) => p.connection.raw.at(-1)!);
+    expect(players[1]!.connection.sent.at(-1)).toEqual({
+      type: MessageType.SharedDelta,
+      tick: runner.tick,
+      entered: [],
+      moved: [['p0', x + 0.3, y]],
+      left: [],
+    });
+    for (const bytes of last) expect(bytes).toBe(last[0]);
+    // …and the mover itself gets its ack, not a delta holding only itself
+    expect(mover.connection.sent.at(-1)).toMatchObject({ type: MessageType.Ack, seq: 1 });
+  });
+
   it('backpressure - a client whose send buffer passes the bound is dropped; the zone goes on', () => {
     const { join, tick, runner, sessions } = setup();
     const slow = join('slow');
