@@ -12,6 +12,7 @@ import {
   startPostgres,
   type PostgresServerHandle,
 } from '@tickline/testing';
+import { loadMigrations } from '@tickline/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTickline, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 import { accountFlowCases } from './account-flow-suite.ts';
@@ -56,16 +57,20 @@ describe.skipIf(!binaries.available)(
     it('postgres - start refuses pending migrations; migrate up applies them; status shows none pending', async () => {
       const refused = await runTickline(['start'], env);
       expect(refused.code).toBe(1);
+      const pending = (await loadMigrations()).map((m) => m.id).join(', ');
+      expect(pending).toMatch(/^0001_event_infrastructure, 0002_identity, /);
+      expect(refused.stderr).toContain(
+        `needs migrations (pending: ${pending}; changed: none); run \`tickline migrate up\``,
+      );
       expect(refused.stderr).toMatch(
-        /service "sql" failed to start: database postgres:\/\/\S+ needs migrations \(pending: 0001_event_infrastructure, 0002_identity, 0003_account_snapshots; changed: none\); run `tickline migrate up`/,
+        /service "sql" failed to start: database postgres:\/\/\S+ needs migrations/,
       );
       expect(refused.stdout + refused.stderr).not.toContain(PASSWORD);
 
       const up = await runTickline(['migrate', 'up'], env);
       expect(up.code).toBe(0);
-      expect(up.stdout).toMatch(
-        /^database {4}postgres:\/\/.+ \(postgres\)\napplied now 0001_event_infrastructure, 0002_identity, 0003_account_snapshots\n$/,
-      );
+      expect(up.stdout).toMatch(/^database {4}postgres:\/\/.+ \(postgres\)\n/);
+      expect(up.stdout).toContain(`\napplied now ${pending}\n`);
       expect(up.stdout).not.toContain(PASSWORD);
 
       const status = await runTickline(['migrate', 'status', '--json'], env);
@@ -75,11 +80,7 @@ describe.skipIf(!binaries.available)(
         pending: string[];
         changed: string[];
       };
-      expect(report.applied.map((m) => m.id)).toEqual([
-        '0001_event_infrastructure',
-        '0002_identity',
-        '0003_account_snapshots',
-      ]);
+      expect(report.applied.map((m) => m.id).join(', ')).toBe(pending);
       expect(report).toMatchObject({ pending: [], changed: [] });
 
       server = await startTicklineServer(env);
