@@ -22,17 +22,22 @@ const wallTick = () => Math.floor(Date.now() / RULES.tickMs);
 export const OBSERVER_EVERY = 20;
 let joined = 0;
 
-/** Joins one player to `zone` and resolves once its first state arrived. */
+/**
+ * Joins one player to `zone` (a room of up to `zoneSize` players) and resolves once its first
+ * state arrived. `maxClients` must be the phase's zone size: with fewer, `joinOrCreate` opens
+ * another room for the same zone once one is full, and "one room of 1,000" becomes ten of 100.
+ */
 export async function joinColyseus(
   port: number,
   zone: string,
   recorder: Recorder,
   random: () => number,
+  zoneSize: number = RULES.zoneSize,
 ): Promise<LoadClient> {
   const sdk = new Client(`http://127.0.0.1:${port}`);
   const room: Room<unknown, ZoneView> = await sdk.joinOrCreate<ZoneView>('zone', {
     zone,
-    maxClients: RULES.zoneSize,
+    maxClients: zoneSize,
   });
   const sentAt = new Map<number, number>();
   let seq = 0;

@@ -16,6 +16,8 @@ export type JoinPlayer = (
   zone: string,
   recorder: Recorder,
   random: () => number,
+  /** Players per zone in this phase (a Colyseus room must take them all). */
+  zoneSize: number,
 ) => Promise<LoadClient>;
 
 export interface PhaseOptions {
@@ -133,7 +135,9 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult[]> {
       const worker = async () => {
         while (next < players) {
           const i = next++;
-          clients.push(await o.join(ready, `zone-${Math.floor(i / o.zoneSize)}`, recorder, random));
+          clients.push(
+            await o.join(ready, `zone-${Math.floor(i / o.zoneSize)}`, recorder, random, o.zoneSize),
+          );
         }
       };
       await Promise.all(Array.from({ length: CONNECT_CONCURRENCY }, worker));

@@ -53,7 +53,8 @@ try {
 const joiners: Record<ServerKind, JoinPlayer> = {
   tickline: (ready, zone, recorder, random) =>
     joinTickline(String(ready.extra.ws), secret, zone, recorder, random),
-  colyseus: (ready, zone, recorder, random) => joinColyseus(ready.port, zone, recorder, random),
+  colyseus: (ready, zone, recorder, random, zoneSize) =>
+    joinColyseus(ready.port, zone, recorder, random, zoneSize),
 };
 
 const started = performance.now();
