@@ -5,9 +5,10 @@
  * age and the last recovery; bytes out per second per transport. The counters are read from the
  * metrics registry the runners and sessions already feed, so the feed and `/metrics` never disagree.
  */
-import { ServiceStatus, uuidv7, type Registry, type Service, type ServiceHealth } from '@tickline/kernel';
+import { uuidv7, type Registry, type Service } from '@tickline/kernel';
 import type { ZoneRunner } from '@tickline/game';
 import type { Hub } from '@tickline/realtime';
+import { createBeatService } from '../wiring/beat-service.ts';
 
 /** The channel and its event type. */
 export const AdminGameChannel = { channel: 'admin:game', type: 'admin.game' } as const;
@@ -176,37 +177,19 @@ function round(value: number): number {
 
 /** The feed as a service of the process; reads nothing while nobody watches. */
 export function createAdminGameFeed(options: AdminGameFeedOptions): Service {
-  const intervalMs = options.intervalMs ?? DEFAULT_ADMIN_GAME_FEED_INTERVAL_MS;
   const reader = createGameFiguresReader(options);
-  let timer: NodeJS.Timeout | undefined;
-  let busy = false;
-  let status: ServiceStatus = ServiceStatus.Starting;
-  return {
+  return createBeatService({
     name: 'admin-game-feed',
-    async start(context) {
-      timer = setInterval(() => {
-        const hub = options.hub();
-        // A slow read skips a beat instead of piling up.
-        if (busy) return;
-        if (hub.subscriberCount(AdminGameChannel.channel) === 0) return reader.reset();
-        busy = true;
-        reader
-          .read()
-          .then((data) => {
-            if (data)
-              hub.publish(AdminGameChannel.channel, { id: uuidv7(), type: AdminGameChannel.type, data });
-          })
-          .catch((error: unknown) => context.logger.warn({ err: error }, 'admin game feed failed'))
-          .finally(() => (busy = false));
-      }, intervalMs).unref();
-      status = ServiceStatus.Up;
+    intervalMs: options.intervalMs ?? DEFAULT_ADMIN_GAME_FEED_INTERVAL_MS,
+    async beat(logger) {
+      const hub = options.hub();
+      if (hub.subscriberCount(AdminGameChannel.channel) === 0) return reader.reset();
+      try {
+        const data = await reader.read();
+        if (data) hub.publish(AdminGameChannel.channel, { id: uuidv7(), type: AdminGameChannel.type, data });
+      } catch (error) {
+        logger.warn({ err: error }, 'admin game feed failed');
+      }
     },
-    async stop() {
-      clearInterval(timer);
-      status = ServiceStatus.Stopped;
-    },
-    health(): ServiceHealth {
-      return { status };
-    },
-  };
+  });
 }

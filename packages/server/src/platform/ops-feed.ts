@@ -4,9 +4,10 @@
  * stream overview to `admin:streams`, once per interval, through the real-time hub. Nothing is
  * computed while nobody watches.
  */
-import { ServiceStatus, uuidv7, type Service, type ServiceHealth } from '@tickline/kernel';
+import { uuidv7, type Service } from '@tickline/kernel';
 import { isPlatformUnavailableError, type PlatformOperations } from '@tickline/platform';
 import type { Hub } from '@tickline/realtime';
+import { createBeatService } from '../wiring/beat-service.ts';
 
 /** The channels and their event types. */
 export const AdminChannel = {
@@ -27,46 +28,25 @@ export interface OpsFeedOptions {
 
 /** The feed as a service of the process. */
 export function createOpsFeed(options: OpsFeedOptions): Service {
-  const intervalMs = options.intervalMs ?? DEFAULT_OPS_FEED_INTERVAL_MS;
-  let timer: NodeJS.Timeout | undefined;
-  let busy = false;
-  let status: ServiceStatus = ServiceStatus.Starting;
-
-  async function publishWatched(logger: { warn(obj: object, msg: string): void }): Promise<void> {
-    const hub = options.hub();
-    const feeds = [
-      { ...AdminChannel.Zones, read: async () => ({ zones: await options.operations.zones() }) },
-      { ...AdminChannel.Streams, read: () => options.operations.streams() },
-    ];
-    for (const feed of feeds) {
-      if (hub.subscriberCount(feed.channel) === 0) continue;
-      try {
-        hub.publish(feed.channel, { id: uuidv7(), type: feed.type, data: await feed.read() });
-      } catch (error) {
-        // A process without zones has no zone feed; anything else is worth a line.
-        if (!isPlatformUnavailableError(error))
-          logger.warn({ err: error, channel: feed.channel }, 'ops feed failed');
-      }
-    }
-  }
-
-  return {
+  return createBeatService({
     name: 'platform-ops-feed',
-    async start(context) {
-      timer = setInterval(() => {
-        // A slow read (a busy log) skips a beat instead of piling up.
-        if (busy) return;
-        busy = true;
-        void publishWatched(context.logger).finally(() => (busy = false));
-      }, intervalMs).unref();
-      status = ServiceStatus.Up;
+    intervalMs: options.intervalMs ?? DEFAULT_OPS_FEED_INTERVAL_MS,
+    async beat(logger) {
+      const hub = options.hub();
+      const feeds = [
+        { ...AdminChannel.Zones, read: async () => ({ zones: await options.operations.zones() }) },
+        { ...AdminChannel.Streams, read: () => options.operations.streams() },
+      ];
+      for (const feed of feeds) {
+        if (hub.subscriberCount(feed.channel) === 0) continue;
+        try {
+          hub.publish(feed.channel, { id: uuidv7(), type: feed.type, data: await feed.read() });
+        } catch (error) {
+          // A process without zones has no zone feed; anything else is worth a line.
+          if (!isPlatformUnavailableError(error))
+            logger.warn({ err: error, channel: feed.channel }, 'ops feed failed');
+        }
+      }
     },
-    async stop() {
-      clearInterval(timer);
-      status = ServiceStatus.Stopped;
-    },
-    health(): ServiceHealth {
-      return { status };
-    },
-  };
+  });
 }
