@@ -5,21 +5,10 @@
  * oldest rows are dropped and counted, since a flood of bad data is the case where memory matters.
  */
 import { silentLogger, type Logger } from '@tickline/kernel';
+import type { QuarantineEntry } from '../storage/quarantine.ts';
 
-/** A message the collector rejected (the `market_quarantine` row). */
-export interface QuarantinedMessage {
-  /** Epoch ms when the collector received it. */
-  readonly receivedAt: number;
-  /** The source's name (`simulator`, `binance-spot`). */
-  readonly source: string;
-  readonly exchange?: string;
-  readonly symbol?: string;
-  /** A `RejectReason`, or another stable reason string. */
-  readonly reason: string;
-  readonly detail?: string;
-  /** The message as received (stored as JSON). */
-  readonly payload?: unknown;
-}
+/** A message the collector rejected: the `market_quarantine` row storage writes. */
+export type QuarantinedMessage = QuarantineEntry;
 
 /** Writes a batch of quarantined messages (e.g. storage's `insertQuarantine`). */
 export type QuarantineSink = (rows: readonly QuarantinedMessage[]) => Promise<void>;
@@ -81,11 +70,7 @@ export class QuarantineBuffer {
   /** Queues a row; never waits, never throws. */
   add(row: QuarantinedMessage): void {
     this.#rows.push(row);
-    if (this.#rows.length > this.#maxRows) {
-      const excess = this.#rows.length - this.#maxRows;
-      this.#rows.splice(0, excess);
-      this.#dropped += excess;
-    }
+    this.#dropOldest();
     if (this.#rows.length >= this.#batchRows && !this.#writing) void this.flush();
   }
 
@@ -111,14 +96,18 @@ export class QuarantineBuffer {
       this.#failures++;
       // Put the batch back in front (still bounded); the next flush retries it.
       this.#rows.unshift(...batch);
-      if (this.#rows.length > this.#maxRows) {
-        const excess = this.#rows.length - this.#maxRows;
-        this.#rows.splice(0, excess);
-        this.#dropped += excess;
-      }
+      this.#dropOldest();
       this.#logger.warn({ err: error, rows: batch.length }, 'writing quarantined market messages failed');
       return false;
     }
+  }
+
+  /** Keeps the buffer bounded: the oldest rows beyond `maxBufferedRows` go, counted. */
+  #dropOldest(): void {
+    const excess = this.#rows.length - this.#maxRows;
+    if (excess <= 0) return;
+    this.#rows.splice(0, excess);
+    this.#dropped += excess;
   }
 
   /** Stops the timer and makes a last attempt to write what is buffered. */

@@ -6,7 +6,7 @@
 import { insertRows, type SqlQueryable, type SqlValue } from '@tickline/store';
 import { clampLimit } from './queries.ts';
 
-/** A rejected message to keep (the collector's `QuarantinedMessage` fits as it is). */
+/** A rejected message to keep (the collector's `QuarantinedMessage` is this type). */
 export interface QuarantineEntry {
   /** When it arrived (ms). */
   readonly receivedAt: number;
