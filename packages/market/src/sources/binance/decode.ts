@@ -2,7 +2,7 @@
  * @module Binance frames → normalized events. Combined-stream payloads arrive wrapped as
  * `{"stream","data"}`; JSON-RPC answers as `{"result","id"}` or `{"code","msg","id"}`.
  */
-import { INTERVAL_MS, isCandleInterval } from '../../candles/intervals.ts';
+import { isCandleInterval } from '../../candles/intervals.ts';
 import type { Candle } from '../../port/market-message.ts';
 import { parseDecimal } from '../../normalize/parse-number.ts';
 import type { DecodeContext, DecodedEvent } from '../network/dialect.ts';
@@ -14,6 +14,7 @@ import {
   requireSymbol,
   type JsonObject,
 } from '../network/frame-fields.ts';
+import { venueCandle } from '../network/venue-candle.ts';
 
 const EXCHANGE = 'binance';
 
@@ -64,21 +65,18 @@ function decodeTrade(p: JsonObject, context: DecodeContext) {
 export function decodeKline(k: JsonObject, symbol: string): Candle | null {
   const interval = typeof k.i === 'string' ? k.i : '';
   if (!isCandleInterval(interval) || typeof k.t !== 'number') return null;
-  return Object.freeze({
+  return venueCandle({
     exchange: EXCHANGE,
     symbol,
     interval,
     openTime: k.t,
-    closeTime: k.t + INTERVAL_MS[interval],
-    open: parseDecimal(k.o),
-    high: parseDecimal(k.h),
-    low: parseDecimal(k.l),
-    close: parseDecimal(k.c),
-    volume: parseDecimal(k.v),
+    open: k.o,
+    high: k.h,
+    low: k.l,
+    close: k.c,
+    volume: k.v,
     quoteVolume: parseDecimal(k.q),
     trades: typeof k.n === 'number' ? k.n : 0,
-    incomplete: false,
-    revision: 0,
   });
 }
 
@@ -89,20 +87,17 @@ export function decodeKlineRow(row: unknown, symbol: string, interval: '1m'): Ca
   if (!Array.isArray(row) || row.length < 9 || typeof row[0] !== 'number') {
     throw new MalformedFrameError('kline row is not [openTime, o, h, l, c, v, closeTime, q, n, …]');
   }
-  return Object.freeze({
+  return venueCandle({
     exchange: EXCHANGE,
     symbol,
     interval,
     openTime: row[0],
-    closeTime: row[0] + INTERVAL_MS[interval],
-    open: parseDecimal(row[1]),
-    high: parseDecimal(row[2]),
-    low: parseDecimal(row[3]),
-    close: parseDecimal(row[4]),
-    volume: parseDecimal(row[5]),
+    open: row[1],
+    high: row[2],
+    low: row[3],
+    close: row[4],
+    volume: row[5],
     quoteVolume: parseDecimal(row[7]),
     trades: typeof row[8] === 'number' ? row[8] : 0,
-    incomplete: false,
-    revision: 0,
   });
 }

@@ -14,17 +14,14 @@ import {
   requireSymbol,
   type JsonObject,
 } from '../network/frame-fields.ts';
+import { venueCandle } from '../network/venue-candle.ts';
 
 const EXCHANGE = 'coinbase';
-const MINUTE_MS = 60_000;
 
 /** Decodes one Coinbase Advanced Trade frame. */
 export function decodeCoinbaseFrame(text: string, context: DecodeContext): DecodedEvent[] {
   const msg = requireObject(parseJsonFrame(text), 'frame');
-  if (msg.type === 'error') {
-    const text = [msg.message, msg.reason].filter((v) => typeof v === 'string').join(': ');
-    return [{ type: 'venue_error', message: text || 'error' }];
-  }
+  if (msg.type === 'error') return [coinbaseErrorEvent(msg)];
   const out: DecodedEvent[] = [];
   if (typeof msg.sequence_num === 'number') out.push({ type: 'sequence', seq: msg.sequence_num });
   switch (msg.channel) {
@@ -51,6 +48,12 @@ export function decodeCoinbaseFrame(text: string, context: DecodeContext): Decod
   }
 }
 
+/** A Coinbase `error` frame (both APIs send `message` and `reason`) as a venue error. */
+export function coinbaseErrorEvent(msg: JsonObject): DecodedEvent {
+  const text = [msg.message, msg.reason].filter((v) => typeof v === 'string').join(': ');
+  return { type: 'venue_error', message: text || 'error' };
+}
+
 function decodeTrade(t: JsonObject, context: DecodeContext): Trade {
   const tradeId = requireId(t, 'trade_id');
   const side = t.side;
@@ -72,21 +75,16 @@ export function decodeCoinbaseCandle(row: unknown, symbol: string): Candle {
   const c = requireObject(row, 'candle');
   const start = Number(c.start) * 1000;
   if (!Number.isFinite(start)) throw new MalformedFrameError('candle start missing');
-  return Object.freeze({
+  // Coinbase candles carry neither quote volume nor a trade count; 0 keeps event schemas valid.
+  return venueCandle({
     exchange: EXCHANGE,
     symbol,
     interval: '1m',
     openTime: start,
-    closeTime: start + MINUTE_MS,
-    open: parseDecimal(c.open),
-    high: parseDecimal(c.high),
-    low: parseDecimal(c.low),
-    close: parseDecimal(c.close),
-    volume: parseDecimal(c.volume),
-    // Coinbase candles carry neither quote volume nor a trade count; 0 keeps event schemas valid.
-    quoteVolume: 0,
-    trades: 0,
-    incomplete: false,
-    revision: 0,
+    open: c.open,
+    high: c.high,
+    low: c.low,
+    close: c.close,
+    volume: c.volume,
   });
 }

@@ -25,7 +25,9 @@ import {
   requireSymbol,
   type JsonObject,
 } from '../network/frame-fields.ts';
+import { venueCandle } from '../network/venue-candle.ts';
 import { COINBASE_DEFAULTS } from './config.ts';
+import { coinbaseErrorEvent } from './decode.ts';
 
 export const COINBASE_EXCHANGE_WS_URL = 'wss://ws-feed.exchange.coinbase.com';
 export const COINBASE_EXCHANGE_REST_URL = 'https://api.exchange.coinbase.com';
@@ -78,10 +80,8 @@ export function decodeCoinbaseExchangeFrame(text: string, context: DecodeContext
       return [{ type: 'heartbeat' }];
     case 'subscriptions':
       return [{ type: 'ack' }];
-    case 'error': {
-      const text = [msg.message, msg.reason].filter((v) => typeof v === 'string').join(': ');
-      return [{ type: 'venue_error', message: text || 'error' }];
-    }
+    case 'error':
+      return [coinbaseErrorEvent(msg)];
     default:
       return [{ type: 'ignored' }];
   }
@@ -93,22 +93,17 @@ export function decodeCoinbaseExchangeCandle(row: unknown, symbol: string): Cand
     throw new MalformedFrameError('candle row is not [time, low, high, open, close, volume]');
   }
   const openTime = row[0] * 1000;
-  return Object.freeze({
+  // Exchange candles carry neither quote volume nor a trade count.
+  return venueCandle({
     exchange: EXCHANGE,
     symbol,
     interval: '1m',
     openTime,
-    closeTime: openTime + MINUTE_MS,
-    open: parseDecimal(row[3]),
-    high: parseDecimal(row[2]),
-    low: parseDecimal(row[1]),
-    close: parseDecimal(row[4]),
-    volume: parseDecimal(row[5]),
-    // Exchange candles carry neither quote volume nor a trade count.
-    quoteVolume: 0,
-    trades: 0,
-    incomplete: false,
-    revision: 0,
+    open: row[3],
+    high: row[2],
+    low: row[1],
+    close: row[4],
+    volume: row[5],
   });
 }
 

@@ -13,9 +13,9 @@ import {
   requireSymbol,
   type JsonObject,
 } from '../network/frame-fields.ts';
+import { venueCandle } from '../network/venue-candle.ts';
 
 const EXCHANGE = 'upbit';
-const MINUTE_MS = 60_000;
 
 /** Decodes one Upbit frame. */
 export function decodeUpbitFrame(text: string, context: DecodeContext): DecodedEvent[] {
@@ -55,21 +55,17 @@ export function decodeUpbitCandle(row: unknown, symbol: string): Candle {
   const c = requireObject(row, 'candle');
   const at = typeof c.candle_date_time_utc === 'string' ? Date.parse(`${c.candle_date_time_utc}Z`) : NaN;
   if (!Number.isFinite(at)) throw new MalformedFrameError('candle_date_time_utc missing');
-  return Object.freeze({
+  // Upbit candles carry no trade count.
+  return venueCandle({
     exchange: EXCHANGE,
     symbol,
     interval: '1m',
     openTime: at,
-    closeTime: at + MINUTE_MS,
-    open: parseDecimal(c.opening_price),
-    high: parseDecimal(c.high_price),
-    low: parseDecimal(c.low_price),
-    close: parseDecimal(c.trade_price),
-    volume: parseDecimal(c.candle_acc_trade_volume),
+    open: c.opening_price,
+    high: c.high_price,
+    low: c.low_price,
+    close: c.trade_price,
+    volume: c.candle_acc_trade_volume,
     quoteVolume: parseDecimal(c.candle_acc_trade_price),
-    // Upbit candles carry no trade count.
-    trades: 0,
-    incomplete: false,
-    revision: 0,
   });
 }
