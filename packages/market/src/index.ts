@@ -17,6 +17,12 @@ export type { StochasticResult, StochasticValue } from './indicators/stochastic.
 export * from './port/index.ts';
 export * from './normalize/index.ts';
 export * from './candles/index.ts';
+export {
+  LiveIndicators,
+  LIVE_INDICATOR_PARAMS,
+  DEFAULT_LIVE_INDICATOR_INTERVALS,
+} from './indicators/live/live-indicators.ts';
+export type { LiveIndicatorValues } from './indicators/live/live-indicators.ts';
 export * from './latest/index.ts';
 export * from './sources/simulator/index.ts';
 export * from './sources/csv/index.ts';

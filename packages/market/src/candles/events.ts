@@ -68,10 +68,38 @@ export const MarketSourceStatus = defineEvent({
   }),
 });
 
+const indicatorValue = z.number().finite().nullable();
+
+export const MarketIndicatorsUpdated = defineEvent({
+  type: 'market.indicators.updated',
+  description:
+    'Live indicator values (SMA, EMA, RSI, MACD, Bollinger) after a published candle of a live interval; null during warm-up.',
+  schema: z.object({
+    exchange: z.string().min(1),
+    symbol: z.string().min(1),
+    interval,
+    openTime: epochMs,
+    closed: z.boolean(),
+    params: z.record(z.string(), z.unknown()),
+    values: z.object({
+      sma: indicatorValue,
+      ema: indicatorValue,
+      rsi: indicatorValue,
+      macd: indicatorValue,
+      macdSignal: indicatorValue,
+      macdHistogram: indicatorValue,
+      bollingerUpper: indicatorValue,
+      bollingerMiddle: indicatorValue,
+      bollingerLower: indicatorValue,
+    }),
+  }),
+});
+
 /** Every market event, for registering in an `EventRegistry`. */
 export const MARKET_EVENTS = [
   MarketTrade,
   MarketCandleUpdated,
   MarketCandleClosed,
   MarketSourceStatus,
+  MarketIndicatorsUpdated,
 ] as const;

@@ -8,6 +8,7 @@ export {
   MarketCandleUpdated,
   MarketCandleClosed,
   MarketSourceStatus,
+  MarketIndicatorsUpdated,
   MARKET_EVENTS,
 } from './events.ts';
 export type { CandleOutput, CandleAggregatorOptions } from './aggregator.ts';

@@ -117,6 +117,35 @@ describe('market collector', () => {
     expect(report).toMatchObject({ name: 'simulator', trades: trades.length, rejected: 0 });
   });
 
+  it('indicators - each closed candle of a live interval publishes its indicator values, after the candle', async () => {
+    // Given a collector building 1s candles with live indicators on 1s
+    const spy = publisherSpy();
+    const simulator = new SimulatorSource({ seed: 3, mode: 'max', startTime: T0, tradesPerSecond: 20 });
+    const collector = createMarketCollector({
+      sources: [{ source: simulator, symbols: ['BTC-USDT'] }],
+      publish: spy.publish,
+      candles: { intervals: ['1s'] },
+      liveIndicatorIntervals: ['1s'],
+      clock: new ManualClock(T0),
+    });
+    // When enough trades went through for the 26-bar MACD to warm up
+    await collector.start(context);
+    await until(() => ofType(spy.events, 'market.candle.closed').length >= 40, '40 closed candles');
+    await collector.stop();
+    // Then every closed candle is followed by an indicators event for the same bar
+    const indicators = ofType(spy.events, 'market.indicators.updated').map(
+      (e) => e.data as { openTime: number; closed: boolean; values: Record<string, number | null> },
+    );
+    const closedTimes = ofType(spy.events, 'market.candle.closed').map(
+      (e) => (e.data as { openTime: number }).openTime,
+    );
+    expect(indicators.filter((v) => v.closed).map((v) => v.openTime)).toEqual(closedTimes);
+    expect(indicators[0]!.values.sma).toBeNull();
+    expect(indicators.at(-1)!.values).toMatchObject({ sma: expect.any(Number), macd: expect.any(Number) });
+    const closeIndex = spy.events.findIndex((e) => e.type === 'market.candle.closed');
+    expect(spy.events[closeIndex + 1]!.type).toBe('market.indicators.updated');
+  });
+
   it('validation - rejected trades are counted by reason and quarantined in batches, never published', async () => {
     const spy = publisherSpy();
     const written: QuarantinedMessage[][] = [];

@@ -19,6 +19,8 @@ import {
 import { CandleAggregator, type CandleAggregatorOptions } from '../candles/aggregator.ts';
 import { MarketSourceStatus } from '../candles/events.ts';
 import { ALL_INTERVALS } from '../candles/intervals.ts';
+import { LiveIndicators } from '../indicators/live/live-indicators.ts';
+import type { CandleInterval } from '../port/market-message.ts';
 import type { LatestStore } from '../latest/latest-store.ts';
 import { createTradeValidator, type TradeValidator } from '../normalize/trade-validator.ts';
 import type { ValidationRules } from '../normalize/validate-trade.ts';
@@ -67,6 +69,11 @@ export interface MarketCollectorOptions {
   candles?: Pick<CandleAggregatorOptions, 'intervals' | 'graceMs'>;
   /** @default 250 */
   candleUpdateIntervalMs?: number;
+  /**
+   * Candle intervals whose published candles also publish `market.indicators.updated`; `[]` turns
+   * live indicators off. @default DEFAULT_LIVE_INDICATOR_INTERVALS (1m and up)
+   */
+  liveIndicatorIntervals?: readonly CandleInterval[];
   /** Where rejected trades are written in batches. @default none: only counted */
   quarantine?: Omit<QuarantineBufferOptions, 'logger'>;
   /**
@@ -146,6 +153,7 @@ class Collector implements MarketCollector {
         }),
         intervals: this.#intervals,
         clock: this.#clock,
+        indicators: new LiveIndicators(this.#o.liveIndicatorIntervals),
         ...(this.#o.latest ? { latest: this.#o.latest } : {}),
         ...(quarantine ? { quarantine: (row) => quarantine.add(row) } : {}),
         ...(this.#metrics ? { metrics: this.#metrics } : {}),

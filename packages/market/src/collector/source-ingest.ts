@@ -8,7 +8,13 @@
  */
 import { createEventSource, type Clock, type EventEnvelope, type EventSource } from '@tickline/kernel';
 import type { CandleAggregator, CandleOutput } from '../candles/aggregator.ts';
-import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles/events.ts';
+import {
+  MarketCandleClosed,
+  MarketCandleUpdated,
+  MarketIndicatorsUpdated,
+  MarketTrade,
+} from '../candles/events.ts';
+import { LIVE_INDICATOR_PARAMS, type LiveIndicators } from '../indicators/live/live-indicators.ts';
 import type { LatestStore } from '../latest/latest-store.ts';
 import { toVenueSymbol } from '../normalize/symbols.ts';
 import type { TradeValidator } from '../normalize/trade-validator.ts';
@@ -34,6 +40,8 @@ export interface SourceIngestOptions {
   aggregator: CandleAggregator;
   intervals: readonly CandleInterval[];
   clock: Clock;
+  /** Live indicator streams fed with every published candle. @default none */
+  indicators?: LiveIndicators;
   latest?: LatestStore;
   quarantine?: (row: QuarantinedMessage) => void;
   metrics?: CollectorMetrics;
@@ -130,6 +138,22 @@ export class SourceIngest {
       type === 'closed'
         ? this.#events.create(MarketCandleClosed, { subject: candle.symbol, data: { ...candle, correction } })
         : this.#events.create(MarketCandleUpdated, { subject: candle.symbol, data: candle }),
+    );
+    const values = this.#o.indicators?.onCandle(candle);
+    if (!values) return;
+    this.#o.publish(
+      this.#events.create(MarketIndicatorsUpdated, {
+        subject: candle.symbol,
+        data: {
+          exchange: candle.exchange,
+          symbol: candle.symbol,
+          interval: candle.interval,
+          openTime: candle.openTime,
+          closed: type === 'closed',
+          params: LIVE_INDICATOR_PARAMS,
+          values,
+        },
+      }),
     );
   }
 

@@ -109,7 +109,12 @@ describe('config - tickline schema', () => {
           },
         ],
         validation: { maxFutureMs: 5000, maxPastMs: 86400000 },
-        candles: { intervals: ['1s', '1m', '5m', '15m', '1h', '1d'], graceMs: 5000, updateIntervalMs: 250 },
+        candles: {
+          intervals: ['1s', '1m', '5m', '15m', '1h', '1d'],
+          graceMs: 5000,
+          updateIntervalMs: 250,
+          liveIndicatorIntervals: ['1m', '5m', '15m', '1h', '1d'],
+        },
         tickerIntervalMs: 250,
         jobs: { partitionMaintenance: '7 * * * *' },
         retention: { tradesMs: 2592000000, candlesMs: 63072000000 },

@@ -129,6 +129,7 @@ export function createMarketComponent(options: MarketComponentOptions): MarketCo
       },
       candles: { intervals: market.candles.intervals, graceMs: market.candles.graceMs },
       candleUpdateIntervalMs: market.candles.updateIntervalMs,
+      liveIndicatorIntervals: market.candles.liveIndicatorIntervals,
       congested: () => options.publisher().stats().queued > config.publisher.maxQueuedEvents / 2,
       quarantine: { sink: async (rows) => void (await insertQuarantine(sql(), rows)) },
       metrics: shared.metrics,

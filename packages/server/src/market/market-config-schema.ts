@@ -114,6 +114,12 @@ export const MarketSchema = z.strictObject({
         .positive()
         .default(CANDLE_UPDATE_INTERVAL_MS)
         .describe('Forming candles are published at most this often per series.'),
+      liveIndicatorIntervals: z
+        .array(z.enum(CANDLE_INTERVALS))
+        .default(['1m', '5m', '15m', '1h', '1d'])
+        .describe(
+          'Intervals whose candles also publish live indicator values (SMA 20, EMA 20, RSI 14, MACD 12/26/9, Bollinger 20/2) on market:{symbol}:indicators:{interval}; [] turns them off.',
+        ),
     })
     .prefault({}),
   tickerIntervalMs: z

@@ -74,6 +74,21 @@ describe('market delivery', () => {
     }
   });
 
+  it('channels - live indicator values go to market:{symbol}:indicators:{interval}', async () => {
+    const { published, hub } = hubSpy();
+    const delivery = createMarketDelivery({
+      hub,
+      latest: new LatestStore(),
+      feedLatest: true,
+      tickerIntervalMs: 20,
+    });
+    const data = { symbol: 'BTC-USDT', interval: '5m', openTime: T0, closed: true, values: { sma: 101.5 } };
+    await delivery.handle([envelope('market.indicators.updated', data, 'i1')], context);
+    expect(published).toEqual([
+      { channel: 'market:BTC-USDT:indicators:5m', id: 'i1', type: 'market.indicators.updated', data },
+    ]);
+  });
+
   it('sources - status events are reported; the latest store is left alone when the collector feeds it', async () => {
     const { hub } = hubSpy();
     const latest = new LatestStore();

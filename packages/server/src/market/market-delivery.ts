@@ -1,7 +1,8 @@
 /**
  * @module The market-delivery consumer (gateway role): market events from the main log onto the
  * hub's public channels — `market:{symbol}:trades` (every trade), `market:{symbol}:candles:{interval}`
- * (forming updates and closes) — and a throttled `market:{symbol}:ticker`: at most one message per
+ * (forming updates and closes), `market:{symbol}:indicators:{interval}` (live indicator values
+ * after each candle of a live interval) — and a throttled `market:{symbol}:ticker`: at most one message per
  * `tickerIntervalMs` per symbol, carrying the latest-value store's ticker (last price, 24 h stats).
  * Where no collector runs in the process, the consumer also feeds the latest-value store and keeps
  * the last status of each source, so the ticker and sources routes work on a gateway alone.
@@ -19,12 +20,14 @@ const TRADE = 'market.trade';
 const CANDLE_UPDATED = 'market.candle.updated';
 const CANDLE_CLOSED = 'market.candle.closed';
 const SOURCE_STATUS = 'market.source.status';
+const INDICATORS = 'market.indicators.updated';
 
 /** Channel names. */
 export const marketChannel = {
   trades: (symbol: string) => `market:${symbol}:trades`,
   candles: (symbol: string, interval: string) => `market:${symbol}:candles:${interval}`,
   ticker: (symbol: string) => `market:${symbol}:ticker`,
+  indicators: (symbol: string, interval: string) => `market:${symbol}:indicators:${interval}`,
 };
 
 /** Options for {@link createMarketDelivery}. */
@@ -93,6 +96,15 @@ export function createMarketDelivery(options: MarketDeliveryOptions): MarketDeli
             id: event.id,
             type: event.type,
             data: candle,
+          });
+          break;
+        }
+        case INDICATORS: {
+          const data = event.data as { symbol: string; interval: string };
+          publish(marketChannel.indicators(data.symbol, data.interval), {
+            id: event.id,
+            type: event.type,
+            data,
           });
           break;
         }

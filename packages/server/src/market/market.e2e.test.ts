@@ -23,6 +23,8 @@ const env = {
   TICKLINE_HTTP_PORT: '0',
   TICKLINE_HTTP_HOST: '127.0.0.1',
   TICKLINE_SHUTDOWN_TIMEOUT_MS: '5000',
+  // The tests poll anonymously several times a second; the default 60/min would answer 429.
+  TICKLINE_HTTP_RATE_LIMIT_ANONYMOUS_REQUESTS_PER_MINUTE: '6000',
   TICKLINE_MARKET_SOURCES: JSON.stringify([
     {
       kind: 'simulator',
@@ -135,8 +137,8 @@ describe('market - through the tickline process', () => {
   it('live - an SSE subscriber gets market:BTC-USDT:trades as they happen and a throttled ticker', async () => {
     const ticket = await streamTicket(server.url, adminToken);
     const stream = openEventSource(server.url, {
-      channels: ['market:BTC-USDT:trades', 'market:BTC-USDT:ticker'],
-      types: ['market.trade', 'market.ticker'],
+      channels: ['market:BTC-USDT:trades', 'market:BTC-USDT:ticker', 'market:BTC-USDT:indicators:1m'],
+      types: ['market.trade', 'market.ticker', 'market.indicators.updated'],
       ticket,
     });
     try {
@@ -162,6 +164,11 @@ describe('market - through the tickline process', () => {
       // At most 4 per second per symbol (20 trades/s arrive on this symbol).
       const window = tickers.filter((e) => e.at >= openedAt);
       expect(window.length).toBeLessThanOrEqual(10);
+      // Live indicator values of the forming 1m candle (coalesced like the candle itself).
+      const indicators = stream.events.filter((e) => e.type === 'market.indicators.updated');
+      expect(indicators.length).toBeGreaterThan(0);
+      expect(indicators[0]!.channel).toBe('market:BTC-USDT:indicators:1m');
+      expect(indicators[0]!.data).toMatchObject({ symbol: 'BTC-USDT', interval: '1m', params: { sma: 20 } });
     } finally {
       stream.close();
     }
