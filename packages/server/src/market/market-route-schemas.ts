@@ -87,12 +87,8 @@ const TradeSchema = z.object({
   seq: z.number().optional(),
 });
 
-const CandleSchema = z.object({
-  exchange: z.string(),
-  symbol: z.string(),
-  interval: z.enum(INTERVALS),
-  openTime: z.number(),
-  closeTime: z.number(),
+/** Prices, volumes and count of a candle or a 24 h window. */
+const OHLCV_FIELDS = {
   open: z.number(),
   high: z.number(),
   low: z.number(),
@@ -100,6 +96,15 @@ const CandleSchema = z.object({
   volume: z.number(),
   quoteVolume: z.number(),
   trades: z.number(),
+};
+
+const CandleSchema = z.object({
+  exchange: z.string(),
+  symbol: z.string(),
+  interval: z.enum(INTERVALS),
+  openTime: z.number(),
+  closeTime: z.number(),
+  ...OHLCV_FIELDS,
   incomplete: z.boolean().describe('A source disconnect overlapped it: trades may be missing.'),
   revision: z.number(),
   closed: z.boolean(),
@@ -109,13 +114,7 @@ const CandleSchema = z.object({
 const StatsSchema = z
   .object({
     windowStart: z.number(),
-    open: z.number(),
-    high: z.number(),
-    low: z.number(),
-    close: z.number(),
-    volume: z.number(),
-    quoteVolume: z.number(),
-    trades: z.number(),
+    ...OHLCV_FIELDS,
     change: z.number(),
     changePercent: z.number(),
   })
