@@ -54,7 +54,12 @@ const emptyDelta = () => ({ entered: [] as number[], moved: [] as number[], left
 
 /** Tracks visible sets per viewer and computes deltas. */
 export class InterestTracker {
-  readonly #visible: Array<Set<number>>;
+  /**
+   * Who each viewer sees, as a bit set per viewer (`#words` 32-bit words from `viewer * #words`):
+   * membership tests in a crowd's inner loop cost a shift, not a hash lookup.
+   */
+  readonly #visible: Uint32Array;
+  readonly #words: number;
   readonly #pendingLeft: string[][];
   readonly #groupOf: Array<Group | undefined>;
   readonly #groups = new Map<string, Group>();
@@ -73,25 +78,56 @@ export class InterestTracker {
     this.table = table;
     this.grid = grid;
     this.radius = radius;
-    this.#visible = Array.from({ length: table.capacity }, () => new Set<number>());
+    this.#words = Math.ceil(table.capacity / 32);
+    this.#visible = new Uint32Array(table.capacity * this.#words);
     this.#pendingLeft = Array.from({ length: table.capacity }, () => []);
     this.#groupOf = new Array<Group | undefined>(table.capacity).fill(undefined);
     this.#stamp = new Float64Array(table.capacity);
   }
 
   /** The slots a viewer currently sees (as of its last broadcast). */
-  visibleTo(slot: number): ReadonlySet<number> {
-    return this.#visible[slot]!;
+  visibleTo(slot: number): number[] {
+    const out: number[] = [];
+    this.#eachVisible(slot, (o) => void out.push(o));
+    return out;
+  }
+
+  #sees(v: number, o: number): boolean {
+    return ((this.#visible[v * this.#words + (o >>> 5)]! >>> (o & 31)) & 1) === 1;
+  }
+
+  #see(v: number, o: number): void {
+    this.#visible[v * this.#words + (o >>> 5)]! |= 1 << (o & 31);
+  }
+
+  #unsee(v: number, o: number): void {
+    this.#visible[v * this.#words + (o >>> 5)]! &= ~(1 << (o & 31));
+  }
+
+  /** Calls `each` for every slot `v` sees, in slot order (it may unsee the slot it is given). */
+  #eachVisible(v: number, each: (o: number) => void): void {
+    const vis = this.#visible;
+    const base = v * this.#words;
+    for (let w = 0; w < this.#words; w++) {
+      let word = vis[base + w]!;
+      while (word !== 0) {
+        const low = word & -word;
+        each(w * 32 + 31 - Math.clz32(low));
+        word ^= low;
+      }
+    }
   }
 
   /** Forget a player: every viewer that saw it gets it in `left` next broadcast. */
   removed(slot: number, playerId: string): void {
     const t = this.table;
     for (let v = 0; v < t.highWater; v++) {
-      if (t.ids[v] !== undefined && this.#visible[v]!.delete(slot)) this.#pendingLeft[v]!.push(playerId);
+      if (t.ids[v] === undefined || !this.#sees(v, slot)) continue;
+      this.#unsee(v, slot);
+      this.#pendingLeft[v]!.push(playerId);
     }
     for (const g of this.#groups.values()) if (g.members.delete(slot)) g.pendingLeft.push(playerId);
-    this.#visible[slot]!.clear();
+    this.#visible.fill(0, slot * this.#words, (slot + 1) * this.#words);
     this.#pendingLeft[slot]!.length = 0;
     this.#groupOf[slot] = undefined;
   }
@@ -200,9 +236,8 @@ export class InterestTracker {
 
   /** A viewer that stayed in `g`: its own set follows the group's delta (it is never in it). */
   #follow(v: number, g: Group): void {
-    const vis = this.#visible[v]!;
-    for (const o of g.delta.entered) vis.add(o);
-    for (const o of g.leftSlots) vis.delete(o);
+    for (const o of g.delta.entered) this.#see(v, o);
+    for (const o of g.leftSlots) this.#unsee(v, o);
     // The removed players it saw are the group's: they are in the group's `left` already.
     this.#pendingLeft[v]!.length = 0;
   }
@@ -211,18 +246,17 @@ export class InterestTracker {
   #join(v: number, g: Group, since: number): void {
     const t = this.table;
     const d = this.#reset();
-    const vis = this.#visible[v]!;
+    this.#eachVisible(v, (o) => {
+      if (g.members.has(o)) return;
+      this.#unsee(v, o);
+      d.left.push(t.ids[o]!);
+    });
     for (const o of g.members) {
       if (o === v) continue;
-      if (!vis.has(o)) {
-        vis.add(o);
+      if (!this.#sees(v, o)) {
+        this.#see(v, o);
         d.entered.push(o);
       } else if (t.changedTick[o]! > since) d.moved.push(o);
-    }
-    for (const o of vis) {
-      if (g.members.has(o)) continue;
-      vis.delete(o);
-      d.left.push(t.ids[o]!);
     }
   }
 
@@ -234,7 +268,8 @@ export class InterestTracker {
     const r2 = r * r;
     const d = this.#reset();
     const epoch = ++this.#epoch;
-    const vis = this.#visible[v]!;
+    const vis = this.#visible;
+    const base = v * this.#words;
     const vx = t.x[v]!;
     const vy = t.y[v]!;
     const c0 = Math.max(0, Math.floor((vx - r) / g.cellSize));
@@ -249,18 +284,20 @@ export class InterestTracker {
           const dy = t.y[o]! - vy;
           if (dx * dx + dy * dy > r2) continue;
           this.#stamp[o] = epoch;
-          if (!vis.has(o)) {
-            vis.add(o);
+          const at = base + (o >>> 5);
+          const bit = 1 << (o & 31);
+          if ((vis[at]! & bit) === 0) {
+            vis[at]! |= bit;
             d.entered.push(o);
           } else if (t.changedTick[o]! > since) d.moved.push(o);
         }
       }
     }
-    for (const o of vis) {
-      if (this.#stamp[o] === epoch) continue;
-      vis.delete(o);
+    this.#eachVisible(v, (o) => {
+      if (this.#stamp[o] === epoch) return;
+      this.#unsee(v, o);
       d.left.push(t.ids[o]!);
-    }
+    });
   }
 
   #reset(): { entered: number[]; moved: number[]; left: string[] } {
