@@ -5,78 +5,34 @@
  * the same tables; the second tenant stopped falls behind (lag visible to the first), and started
  * again catches up to the same rows.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageType, TestGameClient } from '@tickline/game/internal';
-import {
-  createDatabase,
-  requireBinary,
-  requirePostgresBinaries,
-  startNatsServer,
-  startPostgres,
-  type NatsServerHandle,
-  type PostgresServerHandle,
-} from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
-import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import {
+  scaledClusterDependencies,
+  startScaledCluster,
+  type ClusterProcess,
+  type ScaledCluster,
+} from '../testing/scaled-cluster.ts';
 
-const nats = requireBinary('nats-server', 'nats-server');
-const existingPostgres = process.env.TICKLINE_TEST_DATABASE_URL;
-const postgresBinaries = existingPostgres
-  ? { available: true, reason: undefined }
-  : requirePostgresBinaries();
-const available = nats.available && postgresBinaries.available;
-const reason = nats.reason ?? postgresBinaries.reason ?? 'nats-server and postgres found';
-
-const dirs: string[] = [];
-const servers: RunningServer[] = [];
-let natsServer: NatsServerHandle | undefined;
-let postgres: PostgresServerHandle | undefined;
-let shared: Record<string, string>;
-
-function start(
-  role: string,
-  extra: Record<string, string> = {},
-): Promise<RunningServer & { dataDir: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), `tickline-tenants-${role}-`));
-  dirs.push(dataDir);
-  return startTicklineServer({ ...shared, ...extra, TICKLINE_ROLE: role, TICKLINE_DATA_DIR: dataDir }).then(
-    (server) => {
-      servers.push(server);
-      return { ...server, dataDir };
-    },
-  );
-}
+const { available, reason } = scaledClusterDependencies();
+let cluster: ScaledCluster | undefined;
+const start = (role: string, extra?: Record<string, string>): Promise<ClusterProcess> =>
+  cluster!.start(role, extra);
 
 beforeAll(async () => {
   if (!available) return;
-  natsServer = await startNatsServer();
-  let base = existingPostgres;
-  if (!base) {
-    postgres = await startPostgres();
-    base = postgres.url;
-  }
-  shared = {
-    TICKLINE_HTTP_PORT: '0',
-    TICKLINE_HTTP_HOST: '127.0.0.1',
-    TICKLINE_EVENTLOG_ENGINE: 'nats',
-    TICKLINE_EVENTLOG_NATS_SERVERS: natsServer.url,
-    TICKLINE_EVENTLOG_NATS_STREAM: `TENANTS_${process.pid}`,
-    TICKLINE_DATABASE_URL: await createDatabase(base, 'platform_tenants'),
-    TICKLINE_DATABASE_MIGRATE_ON_START: 'true',
-    TICKLINE_AUTH_SECRET: 'platform-tenants-shared-secret-0123456789',
-    TICKLINE_MARKET_ENABLED: 'false',
-    TICKLINE_GAME_ZONES: 'north',
-  };
+  cluster = await startScaledCluster({
+    name: 'platform_tenants',
+    stream: 'TENANTS',
+    authSecret: 'platform-tenants-shared-secret-0123456789',
+    env: { TICKLINE_MARKET_ENABLED: 'false', TICKLINE_GAME_ZONES: 'north' },
+  });
 }, 60_000);
 afterAll(async () => {
-  for (const server of servers) server.child.kill('SIGTERM');
-  await Promise.all(servers.map((server) => server.exited));
-  await natsServer?.cleanup();
-  await postgres?.cleanup();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  await cluster?.stop();
 });
 
 async function adminToken(url: string, dataDir: string): Promise<string> {

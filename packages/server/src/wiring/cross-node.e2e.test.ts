@@ -6,18 +6,6 @@
  * gateways — one of them only through the event-log bridge. A ticket minted by one gateway opens
  * a stream on the other (shared auth secret).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  createDatabase,
-  requireBinary,
-  requirePostgresBinaries,
-  startNatsServer,
-  startPostgres,
-  type NatsServerHandle,
-  type PostgresServerHandle,
-} from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callJson,
@@ -27,62 +15,30 @@ import {
   streamTicket,
   type StreamClient,
 } from '../testing/api-clients.ts';
-import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import {
+  scaledClusterDependencies,
+  startScaledCluster,
+  type ClusterProcess,
+  type ScaledCluster,
+} from '../testing/scaled-cluster.ts';
 
 const SNAPSHOT = 'account.snapshot.generated';
-const nats = requireBinary('nats-server', 'nats-server');
-const existingPostgres = process.env.TICKLINE_TEST_DATABASE_URL;
-const postgresBinaries = existingPostgres
-  ? { available: true, reason: undefined }
-  : requirePostgresBinaries();
-const available = nats.available && postgresBinaries.available;
-const reason = nats.reason ?? postgresBinaries.reason ?? 'nats-server and postgres found';
-
-const dirs: string[] = [];
-const servers: RunningServer[] = [];
+const { available, reason } = scaledClusterDependencies();
 const clients: StreamClient[] = [];
-let natsServer: NatsServerHandle | undefined;
-let postgres: PostgresServerHandle | undefined;
-let shared: Record<string, string>;
-
-function start(role: string): Promise<RunningServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), `tickline-e2e-${role}-`));
-  dirs.push(dataDir);
-  return startTicklineServer({ ...shared, TICKLINE_ROLE: role, TICKLINE_DATA_DIR: dataDir }).then(
-    (server) => {
-      servers.push(server);
-      return server;
-    },
-  );
-}
+let cluster: ScaledCluster | undefined;
+const start = (role: string): Promise<ClusterProcess> => cluster!.start(role);
 
 beforeAll(async () => {
   if (!available) return;
-  natsServer = await startNatsServer();
-  let base = existingPostgres;
-  if (!base) {
-    postgres = await startPostgres();
-    base = postgres.url;
-  }
-  shared = {
-    TICKLINE_HTTP_PORT: '0',
-    TICKLINE_HTTP_HOST: '127.0.0.1',
-    TICKLINE_EVENTLOG_ENGINE: 'nats',
-    TICKLINE_EVENTLOG_NATS_SERVERS: natsServer.url,
-    TICKLINE_EVENTLOG_NATS_STREAM: `XNODE_${process.pid}`,
-    TICKLINE_DATABASE_URL: await createDatabase(base, 'cross_node'),
-    // Every process migrates at start: the advisory lock lets each migration run once.
-    TICKLINE_DATABASE_MIGRATE_ON_START: 'true',
-    TICKLINE_AUTH_SECRET: 'cross-node-shared-secret-0123456789abcdef',
-  };
+  cluster = await startScaledCluster({
+    name: 'cross_node',
+    stream: 'XNODE',
+    authSecret: 'cross-node-shared-secret-0123456789abcdef',
+  });
 });
 afterAll(async () => {
   for (const client of clients) client.close();
-  for (const server of servers) server.child.kill('SIGTERM');
-  const codes = await Promise.all(servers.map((server) => server.exited));
-  await natsServer?.cleanup();
-  await postgres?.cleanup();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  const codes = (await cluster?.stop()) ?? [];
   expect(codes.every((code) => code === 0)).toBe(true);
 });
 

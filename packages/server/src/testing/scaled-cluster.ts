@@ -1,0 +1,95 @@
+/**
+ * @module Scaled mode in e2e tests: real `tickline` processes of any role sharing one nats-server
+ * (JetStream) and one PostgreSQL database (a fresh one in `TICKLINE_TEST_DATABASE_URL`'s server
+ * when set, else in a PostgreSQL started for the run). Each process gets its own data directory.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createDatabase,
+  requireBinary,
+  requirePostgresBinaries,
+  startNatsServer,
+  startPostgres,
+} from '@tickline/testing';
+import { startTicklineServer, type RunningServer } from './tickline-process.ts';
+
+/** Whether the cluster's dependencies are here, and the reason shown in the suite's title. */
+export function scaledClusterDependencies(): { available: boolean; reason: string } {
+  const nats = requireBinary('nats-server', 'nats-server');
+  const postgres = process.env.TICKLINE_TEST_DATABASE_URL
+    ? { available: true, reason: undefined }
+    : requirePostgresBinaries();
+  return {
+    available: nats.available && postgres.available,
+    reason: nats.reason ?? postgres.reason ?? 'nats-server and postgres found',
+  };
+}
+
+/** Options for {@link startScaledCluster}. */
+export interface ScaledClusterOptions {
+  /** Names the database and the processes' data directories (`cross_node`). */
+  name: string;
+  /** The JetStream stream (unique per run: the process id is appended). */
+  stream: string;
+  /** Shared by every process, so a token or ticket from one is good on the others. */
+  authSecret: string;
+  /** More environment for every process. */
+  env?: Record<string, string>;
+}
+
+/** A started process and its data directory. */
+export type ClusterProcess = RunningServer & { dataDir: string };
+
+/** The shared dependencies and the processes started on them. */
+export interface ScaledCluster {
+  /** Starts a `tickline start` process of `role`, with `extra` environment. */
+  start(role: string, extra?: Record<string, string>): Promise<ClusterProcess>;
+  /** SIGTERMs every process, stops the dependencies, removes the directories; the exit codes. */
+  stop(): Promise<Array<number | null>>;
+}
+
+/** Starts nats-server and the database; processes are started with {@link ScaledCluster.start}. */
+export async function startScaledCluster(options: ScaledClusterOptions): Promise<ScaledCluster> {
+  const dirs: string[] = [];
+  const servers: RunningServer[] = [];
+  const nats = await startNatsServer();
+  let base = process.env.TICKLINE_TEST_DATABASE_URL;
+  const postgres = base ? undefined : await startPostgres();
+  base ??= postgres!.url;
+  const shared: Record<string, string> = {
+    TICKLINE_HTTP_PORT: '0',
+    TICKLINE_HTTP_HOST: '127.0.0.1',
+    TICKLINE_EVENTLOG_ENGINE: 'nats',
+    TICKLINE_EVENTLOG_NATS_SERVERS: nats.url,
+    TICKLINE_EVENTLOG_NATS_STREAM: `${options.stream}_${process.pid}`,
+    TICKLINE_DATABASE_URL: await createDatabase(base, options.name),
+    // Every process migrates at start: the advisory lock lets each migration run once.
+    TICKLINE_DATABASE_MIGRATE_ON_START: 'true',
+    TICKLINE_AUTH_SECRET: options.authSecret,
+    ...options.env,
+  };
+  return {
+    async start(role, extra = {}) {
+      const dataDir = mkdtempSync(join(tmpdir(), `tickline-${options.name}-${role}-`));
+      dirs.push(dataDir);
+      const server = await startTicklineServer({
+        ...shared,
+        ...extra,
+        TICKLINE_ROLE: role,
+        TICKLINE_DATA_DIR: dataDir,
+      });
+      servers.push(server);
+      return { ...server, dataDir };
+    },
+    async stop() {
+      for (const server of servers) server.child.kill('SIGTERM');
+      const codes = await Promise.all(servers.map((server) => server.exited));
+      await nats.cleanup();
+      await postgres?.cleanup();
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+      return codes;
+    },
+  };
+}
