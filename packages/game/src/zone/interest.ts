@@ -55,10 +55,11 @@ const emptyDelta = () => ({ entered: [] as number[], moved: [] as number[], left
 /** Tracks visible sets per viewer and computes deltas. */
 export class InterestTracker {
   /**
-   * Who each viewer sees, as a bit set per viewer (`#words` 32-bit words from `viewer * #words`):
+   * Who each viewer sees, as a bit set per viewer (`#words` 32-bit words, allocated when the slot
+   * is first used, so memory follows the players a zone has had, not its capacity):
    * membership tests in a crowd's inner loop cost a shift, not a hash lookup.
    */
-  readonly #visible: Uint32Array;
+  readonly #visible: Uint32Array[];
   readonly #words: number;
   readonly #pendingLeft: string[][];
   readonly #groupOf: Array<Group | undefined>;
@@ -79,7 +80,7 @@ export class InterestTracker {
     this.grid = grid;
     this.radius = radius;
     this.#words = Math.ceil(table.capacity / 32);
-    this.#visible = new Uint32Array(table.capacity * this.#words);
+    this.#visible = [];
     this.#pendingLeft = Array.from({ length: table.capacity }, () => []);
     this.#groupOf = new Array<Group | undefined>(table.capacity).fill(undefined);
     this.#stamp = new Float64Array(table.capacity);
@@ -92,24 +93,27 @@ export class InterestTracker {
     return out;
   }
 
+  #row(v: number): Uint32Array {
+    return (this.#visible[v] ??= new Uint32Array(this.#words));
+  }
+
   #sees(v: number, o: number): boolean {
-    return ((this.#visible[v * this.#words + (o >>> 5)]! >>> (o & 31)) & 1) === 1;
+    return ((this.#row(v)[o >>> 5]! >>> (o & 31)) & 1) === 1;
   }
 
   #see(v: number, o: number): void {
-    this.#visible[v * this.#words + (o >>> 5)]! |= 1 << (o & 31);
+    this.#row(v)[o >>> 5]! |= 1 << (o & 31);
   }
 
   #unsee(v: number, o: number): void {
-    this.#visible[v * this.#words + (o >>> 5)]! &= ~(1 << (o & 31));
+    this.#row(v)[o >>> 5]! &= ~(1 << (o & 31));
   }
 
   /** Calls `each` for every slot `v` sees, in slot order (it may unsee the slot it is given). */
   #eachVisible(v: number, each: (o: number) => void): void {
-    const vis = this.#visible;
-    const base = v * this.#words;
+    const vis = this.#row(v);
     for (let w = 0; w < this.#words; w++) {
-      let word = vis[base + w]!;
+      let word = vis[w]!;
       while (word !== 0) {
         const low = word & -word;
         each(w * 32 + 31 - Math.clz32(low));
@@ -127,7 +131,7 @@ export class InterestTracker {
       this.#pendingLeft[v]!.push(playerId);
     }
     for (const g of this.#groups.values()) if (g.members.delete(slot)) g.pendingLeft.push(playerId);
-    this.#visible.fill(0, slot * this.#words, (slot + 1) * this.#words);
+    this.#visible[slot]?.fill(0);
     this.#pendingLeft[slot]!.length = 0;
     this.#groupOf[slot] = undefined;
   }
@@ -268,8 +272,7 @@ export class InterestTracker {
     const r2 = r * r;
     const d = this.#reset();
     const epoch = ++this.#epoch;
-    const vis = this.#visible;
-    const base = v * this.#words;
+    const vis = this.#row(v);
     const vx = t.x[v]!;
     const vy = t.y[v]!;
     const c0 = Math.max(0, Math.floor((vx - r) / g.cellSize));
@@ -284,7 +287,7 @@ export class InterestTracker {
           const dy = t.y[o]! - vy;
           if (dx * dx + dy * dy > r2) continue;
           this.#stamp[o] = epoch;
-          const at = base + (o >>> 5);
+          const at = o >>> 5;
           const bit = 1 << (o & 31);
           if ((vis[at]! & bit) === 0) {
             vis[at]! |= bit;
