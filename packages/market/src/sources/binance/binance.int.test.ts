@@ -1,31 +1,26 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MarketKind } from '../../port/market-message.ts';
 import type { NetworkSourceOptions } from '../network/options.ts';
 import { BinanceMock, type BinanceMockOptions } from '../testing/binance-mock.ts';
-import { startMockedSource, testServiceContext, type MockedSource } from '../testing/harness.ts';
+import { testServiceContext, type MockedSource } from '../testing/harness.ts';
+import { mockedSourceFixture } from '../testing/mocked-source-fixture.ts';
 import { readRecording, RECORDINGS } from '../testing/recording.ts';
 import { createBinanceSource } from './source.ts';
 
 const T0 = Date.UTC(2024, 2, 15, 10, 0, 0);
 const MINUTE = 60_000;
 
-let running: (() => Promise<void>) | null = null;
-afterEach(async () => {
-  await running?.();
-  running = null;
-});
+const sources = mockedSourceFixture();
 
 async function setup(
   options: NetworkSourceOptions = {},
   mockOptions: BinanceMockOptions = {},
   kinds: MarketKind[] = ['trade'],
 ): Promise<MockedSource<BinanceMock>> {
-  const started = await startMockedSource(new BinanceMock(mockOptions), createBinanceSource, options, {
+  return sources.start(new BinanceMock(mockOptions), createBinanceSource, options, {
     symbols: ['BTC-USDT'],
     kinds,
   });
-  running = started.stop;
-  return started;
 }
 
 const trade = (t: number, T: number, m = false) => ({ t, p: '65000.10', q: '0.5', T, m });
@@ -300,7 +295,7 @@ describe('binance source against a loopback mock', () => {
 
   it('stop - messages() and status() end, the socket closes normally, nothing is retried', async () => {
     const { mock, source, probe, stop } = await setup();
-    running = null;
+    sources.afterTest(null);
     const closed = mock.waitFor((e) => e.type === 'close' && e.code);
     await source.stop();
     await probe.ended();
@@ -318,10 +313,10 @@ describe('binance source against a loopback mock', () => {
       silenceMs: 150,
       highWaterMark: 4,
     });
-    running = async () => {
+    sources.afterTest(async () => {
       await source.stop();
       await mock.close();
-    };
+    });
     const subscribed = mock.nextMessage((t) => t.includes('SUBSCRIBE'));
     await source.subscribe(['BTC-USDT'], ['trade']);
     await source.start(testServiceContext);

@@ -1,30 +1,26 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NetworkSourceOptions } from '../network/options.ts';
 import { CoinbaseMock, type CoinbaseMockOptions, type CoinbaseMockTrade } from '../testing/coinbase-mock.ts';
-import { startMockedSource, type MockedSource } from '../testing/harness.ts';
+import type { MockedSource } from '../testing/harness.ts';
+import { mockedSourceFixture } from '../testing/mocked-source-fixture.ts';
 import { readRecording, RECORDINGS } from '../testing/recording.ts';
 import { createCoinbaseSource } from './source.ts';
 
 const T0 = Date.UTC(2024, 2, 15, 10, 0, 0);
 const MINUTE = 60_000;
 
-let running: (() => Promise<void>) | null = null;
-afterEach(async () => {
-  await running?.();
-  running = null;
-});
+const sources = mockedSourceFixture();
 
 async function setup(
   options: NetworkSourceOptions = {},
   mockOptions: CoinbaseMockOptions = {},
 ): Promise<MockedSource<CoinbaseMock>> {
-  const started = await startMockedSource(
+  const started = await sources.start(
     new CoinbaseMock({ heartbeatMs: 50, ...mockOptions }),
     createCoinbaseSource,
     { silenceMs: 400, ...options },
     { symbols: ['BTC-USD'] },
   );
-  running = started.stop;
   // Subscribed to both channels (heartbeats first, then market_trades).
   const { mock } = started;
   const subscribed = (): boolean => mock.channelsOf(mock.connections[0]!).market_trades !== undefined;

@@ -1,34 +1,29 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NetworkSourceOptions } from '../network/options.ts';
 import {
   CoinbaseExchangeMock,
   type CoinbaseExchangeMatch,
   type CoinbaseExchangeMockOptions,
 } from '../testing/coinbase-exchange-mock.ts';
-import { startMockedSource, type MockedSource } from '../testing/harness.ts';
+import type { MockedSource } from '../testing/harness.ts';
+import { mockedSourceFixture } from '../testing/mocked-source-fixture.ts';
 import { createCoinbaseSource } from './source.ts';
 
 const T0 = Date.UTC(2024, 2, 15, 10, 0, 0);
 const MINUTE = 60_000;
 
-let running: (() => Promise<void>) | null = null;
-afterEach(async () => {
-  await running?.();
-  running = null;
-});
+const sources = mockedSourceFixture();
 
 async function setup(
   options: NetworkSourceOptions = {},
   mockOptions: CoinbaseExchangeMockOptions = {},
 ): Promise<MockedSource<CoinbaseExchangeMock>> {
-  const started = await startMockedSource(
+  return sources.start(
     new CoinbaseExchangeMock({ heartbeatMs: 50, ...mockOptions }),
     (o) => createCoinbaseSource({ ...o, feed: 'exchange' }),
     { silenceMs: 400, ...options },
     { symbols: ['BTC-USD'] },
   );
-  running = started.stop;
-  return started;
 }
 
 const match = (id: number, at: number, side: 'buy' | 'sell' = 'sell'): CoinbaseExchangeMatch => ({

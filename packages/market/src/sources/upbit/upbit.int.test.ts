@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NetworkSourceOptions } from '../network/options.ts';
-import { startMockedSource, type MockedSource } from '../testing/harness.ts';
+import type { MockedSource } from '../testing/harness.ts';
+import { mockedSourceFixture } from '../testing/mocked-source-fixture.ts';
 import { readRecording, RECORDINGS } from '../testing/recording.ts';
 import { UpbitMock, type UpbitMockOptions, type UpbitMockTrade } from '../testing/upbit-mock.ts';
 import { createUpbitSource } from './source.ts';
@@ -8,21 +9,15 @@ import { createUpbitSource } from './source.ts';
 const T0 = Date.UTC(2024, 2, 15, 10, 0, 0);
 const MINUTE = 60_000;
 
-let running: (() => Promise<void>) | null = null;
-afterEach(async () => {
-  await running?.();
-  running = null;
-});
+const sources = mockedSourceFixture();
 
 async function setup(
   options: NetworkSourceOptions = {},
   mockOptions: UpbitMockOptions = {},
 ): Promise<MockedSource<UpbitMock>> {
-  const started = await startMockedSource(new UpbitMock(mockOptions), createUpbitSource, options, {
+  return sources.start(new UpbitMock(mockOptions), createUpbitSource, options, {
     symbols: ['BTC-KRW'],
   });
-  running = started.stop;
-  return started;
 }
 
 const trade = (sid: number, at: number, askBid: 'ASK' | 'BID' = 'BID'): UpbitMockTrade => ({
