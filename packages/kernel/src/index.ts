@@ -24,6 +24,7 @@ export {
 } from './errors/index.ts';
 export { uuidv7, uuidv7Time, isUuid } from './ids/uuidv7.ts';
 export { systemClock, ManualClock } from './clock/clock.ts';
+export { withTimeout } from './async/with-timeout.ts';
 export { withCorrelation, enterCorrelation, currentCorrelation } from './context/correlation.ts';
 export { dataschemaFor } from './events/envelope.ts';
 export { defineEvent, EventRegistry } from './events/registry.ts';

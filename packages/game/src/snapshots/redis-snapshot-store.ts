@@ -6,7 +6,7 @@
  * up after `commandTimeoutMs`: a put then fails fast and the scheduler counts it.
  */
 import { createHash } from 'node:crypto';
-import { silentLogger, type Logger } from '@tickline/kernel';
+import { silentLogger, withTimeout, type Logger } from '@tickline/kernel';
 import { createClient, RESP_TYPES } from 'redis';
 import { SnapshotStoreUnavailableError } from './snapshot-errors.ts';
 import { DEFAULT_LIST_LIMIT, type SnapshotStore } from './snapshot-store.ts';
@@ -98,7 +98,11 @@ export function createRedisSnapshotStore(options: RedisSnapshotStoreOptions): Re
 
   async function command<T>(args: string[] | Array<string | Buffer>, binary = false): Promise<T> {
     try {
-      return await withTimeout(client.sendCommand<T>(args, binary ? AS_BUFFERS : undefined), timeoutMs);
+      return await withTimeout(
+        client.sendCommand<T>(args, binary ? AS_BUFFERS : undefined),
+        timeoutMs,
+        'redis command',
+      );
     } catch (error) {
       throw new SnapshotStoreUnavailableError('redis', error);
     }
@@ -166,14 +170,4 @@ export function createRedisSnapshotStore(options: RedisSnapshotStoreOptions): Re
       if (client.isOpen) client.destroy();
     },
   };
-}
-
-/** node-redis's own timeout stops at the write; a hung server would hold the caller until the socket dies. */
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis command timed out after ${timeoutMs} ms`)), timeoutMs);
-  });
-  promise.catch(() => {});
-  return Promise.race([promise, timedOut]).finally(() => clearTimeout(timer));
 }

@@ -5,7 +5,7 @@
  * is ignored, so a dead zone process stops receiving players within seconds. Redis being away
  * only freezes the directory: nothing here is on a tick or request path.
  */
-import { silentLogger, type Logger } from '@tickline/kernel';
+import { silentLogger, withTimeout, type Logger } from '@tickline/kernel';
 import type { ZoneEntry } from '@tickline/game';
 import { createClient } from 'redis';
 
@@ -56,14 +56,7 @@ export function createRedisZoneDirectory(options: ZoneDirectoryOptions): ZoneDir
     logger.warn({ err: error }, 'redis error (the zone directory is frozen until it is back)');
   });
   client.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis connect failed'));
-  const timed = <T>(promise: Promise<T>): Promise<T> => {
-    promise.catch(() => {});
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`redis command timed out after ${timeoutMs} ms`)), timeoutMs);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-  };
+  const timed = <T>(promise: Promise<T>): Promise<T> => withTimeout(promise, timeoutMs, 'redis command');
   return {
     async publish(entries) {
       if (entries.length === 0 || !client.isReady) return;

@@ -5,7 +5,7 @@
  * limiter then lets the request through (fail open) rather than make it wait.
  */
 import { createHash } from 'node:crypto';
-import { silentLogger, type Logger } from '@tickline/kernel';
+import { silentLogger, withTimeout, type Logger } from '@tickline/kernel';
 import { createClient } from 'redis';
 import { decisionFrom, type GcraParams, type RateLimitDecision } from './gcra.ts';
 import type { RateLimitStore } from './rate-limit-store.ts';
@@ -87,11 +87,11 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
   async function run(key: string, params: GcraParams): Promise<[number, string, string]> {
     const args = ['1', prefix + key, String(params.emissionIntervalMs), String(params.toleranceMs)];
     try {
-      return await withTimeout(client.sendCommand(['EVALSHA', GCRA_SHA, ...args]), timeout);
+      return await withTimeout(client.sendCommand(['EVALSHA', GCRA_SHA, ...args]), timeout, 'redis command');
     } catch (error) {
       // First use on this server (or after a SCRIPT FLUSH): send the script itself once.
       if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
-      return withTimeout(client.sendCommand(['EVAL', GCRA_SCRIPT, ...args]), timeout);
+      return withTimeout(client.sendCommand(['EVAL', GCRA_SCRIPT, ...args]), timeout, 'redis command');
     }
   }
 
@@ -114,18 +114,4 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
       if (client.isOpen) client.destroy();
     },
   };
-}
-
-/**
- * node-redis's own command timeout stops at the write: a command sent to a Redis that stopped
- * answering would wait until the socket dies. The caller stops waiting here instead.
- */
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis command timed out after ${timeoutMs} ms`)), timeoutMs);
-  });
-  // The late reply (or failure) of an abandoned command must not surface as an unhandled rejection.
-  promise.catch(() => {});
-  return Promise.race([promise, timedOut]).finally(() => clearTimeout(timer));
 }
