@@ -32,8 +32,12 @@ import { recoverZone, type RecoveryResult } from './recover-zone.ts';
 
 const CHILD = fileURLToPath(new URL('./fixtures/crash-zone-child.ts', import.meta.url));
 const PLAYERS = 1_000;
-/** Ticks the child plays before it is killed (6 s at 20 Hz: several hot and cold snapshots). */
-const KILL_AFTER_TICK = 120;
+/**
+ * Ticks the child plays before it is killed: 6.5 s at 20 Hz, several hot (1 s) and cold (2 s)
+ * snapshots, and half an interval after the last of each. At 120 the kill landed on a cold
+ * snapshot's tick, the log held nothing after it, and the "cold + replay" case replayed nothing.
+ */
+const KILL_AFTER_TICK = 130;
 const RECOVERY_BUDGET_MS = 1_000;
 
 type Positions = ReturnType<typeof positionsOf>;
