@@ -8,7 +8,7 @@
  * (counted per player against what the bots were acknowledged; no id twice). Admins watch the
  * zones on `admin:game`; a user is refused it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlayerMoved } from '@tickline/game';
@@ -28,7 +28,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTicklineConfig } from '../config/load.ts';
 import {
-  callJson,
+  initialAdminToken,
   openEventSource,
   signUpAndIn,
   streamTicket,
@@ -104,7 +104,7 @@ beforeAll(async () => {
     const failures = running.logLines().filter((line) => line.level === 'error' || line.level === 'fatal');
     console.error(`tickline exited ${code}:`, JSON.stringify(failures.slice(0, 5), null, 1));
   });
-  const admin = await adminToken(server.url);
+  const admin = await initialAdminToken(server.url, dataDir);
   feed = openEventSource(server.url, {
     channels: [AdminGameChannel.channel],
     types: [AdminGameChannel.type],
@@ -124,14 +124,6 @@ afterAll(async () => {
   await Promise.allSettled([natsServer?.cleanup(), redis?.cleanup(), postgres?.cleanup()]);
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function adminToken(url: string): Promise<string> {
-  const text = readFileSync(join(dataDir, 'secrets', 'initial-admin.txt'), 'utf8');
-  const [, email] = /email: (\S+)/.exec(text)!;
-  const [, password] = /password: (\S+)/.exec(text)!;
-  const signIn = await callJson(url, 'POST', '/api/v1/auth/sign-in', { body: { email, password } });
-  return signIn.body.tokens.accessToken as string;
-}
 
 /** Cumulative tick-duration bucket counts over all zones, from /metrics (le in seconds → count). */
 async function tickBuckets(url: string): Promise<Map<number, number>> {

@@ -5,11 +5,10 @@
  * the same tables; the second tenant stopped falls behind (lag visible to the first), and started
  * again catches up to the same rows.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { MessageType, TestGameClient } from '@tickline/game/internal';
+import type { TestGameClient } from '@tickline/game/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callJson, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
+import { callJson, initialAdminToken, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
+import { joinAndWalk } from '../testing/game-walk.ts';
 import {
   scaledClusterDependencies,
   startScaledCluster,
@@ -35,33 +34,12 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function adminToken(url: string, dataDir: string): Promise<string> {
-  const text = readFileSync(join(dataDir, 'secrets', 'initial-admin.txt'), 'utf8');
-  const [, email] = /email: (\S+)/.exec(text)!;
-  const [, password] = /password: (\S+)/.exec(text)!;
-  const signIn = await callJson(url, 'POST', '/api/v1/auth/sign-in', { body: { email, password } });
-  return signIn.body.tokens.accessToken as string;
-}
-
 async function walk(url: string, user: TestUser, moves: number): Promise<void> {
-  const seat = await callJson(url, 'POST', '/api/v1/game/join', {
-    body: { zone: 'north' },
-    bearer: user.accessToken,
-  });
-  const client = await TestGameClient.ws(seat.body.ws);
+  const opened: TestGameClient[] = [];
   try {
-    client.send({ type: MessageType.Hello, token: seat.body.token });
-    const welcome = await client.next(MessageType.Welcome);
-    let { x, tick } = welcome;
-    let seq = welcome.lastSeq;
-    for (let i = 0; i < moves; i++) {
-      seq += 1;
-      x += i % 2 === 0 ? 0.3 : -0.3;
-      client.send({ type: MessageType.Move, seq, tick, x, y: welcome.y });
-      tick = (await client.next(MessageType.Ack, (m) => m.seq === seq)).tick;
-    }
+    await joinAndWalk(url, user, moves, (client) => opened.push(client));
   } finally {
-    client.drop();
+    for (const client of opened) client.drop();
   }
 }
 
@@ -87,7 +65,7 @@ describe.skipIf(!available)(
       const game = await start('all');
       const tenantEnv = { TICKLINE_PLATFORM_CONSUMER_GROUP: 'tenant-b' };
       let tenant = await start('platform', tenantEnv);
-      const admin = await adminToken(game.url, game.dataDir);
+      const admin = await initialAdminToken(game.url, game.dataDir);
       const alice = await signUpAndIn(game.url, `alice.${Date.now()}@example.com`);
       await walk(game.url, alice, 10);
       // joined and 10 moves (the leave comes only after the resume grace).

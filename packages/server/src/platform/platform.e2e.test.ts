@@ -5,21 +5,22 @@
  * flowing and started again: once the lag is zero, the movement table holds every game event of
  * the log exactly once.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmbeddedEventLog } from '@tickline/eventlog';
-import { MessageType, TestGameClient } from '@tickline/game/internal';
+import type { TestGameClient } from '@tickline/game/internal';
 import { decodeEvent } from '@tickline/kernel';
 import { createPgliteSql } from '@tickline/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   callJson,
+  initialAdminToken,
   openEventSource,
   signUpAndIn,
   streamTicket,
-  type TestUser,
 } from '../testing/api-clients.ts';
+import { joinAndWalk } from '../testing/game-walk.ts';
 import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-platform-e2e-'));
@@ -33,38 +34,6 @@ const env = {
   TICKLINE_MARKET_ENABLED: 'false',
 };
 
-async function adminToken(url: string): Promise<string> {
-  const text = readFileSync(join(dataDir, 'secrets', 'initial-admin.txt'), 'utf8');
-  const [, email] = /email: (\S+)/.exec(text)!;
-  const [, password] = /password: (\S+)/.exec(text)!;
-  const signIn = await callJson(url, 'POST', '/api/v1/auth/sign-in', { body: { email, password } });
-  expect(signIn.status).toBe(200);
-  return signIn.body.tokens.accessToken as string;
-}
-
-/** Joins `north` over WebSocket and walks `moves` steps, each after the previous ack. */
-async function play(url: string, user: TestUser, moves: number, clients: TestGameClient[]) {
-  const seat = await callJson(url, 'POST', '/api/v1/game/join', {
-    body: { zone: 'north' },
-    bearer: user.accessToken,
-  });
-  expect(seat.status).toBe(201);
-  const client = await TestGameClient.ws(seat.body.ws);
-  clients.push(client);
-  client.send({ type: MessageType.Hello, token: seat.body.token });
-  const welcome = await client.next(MessageType.Welcome);
-  let { x, tick } = welcome;
-  let seq = welcome.lastSeq;
-  for (let i = 0; i < moves; i++) {
-    seq += 1;
-    x += i % 2 === 0 ? 0.3 : -0.3;
-    client.send({ type: MessageType.Move, seq, tick, x, y: welcome.y });
-    const ack = await client.next(MessageType.Ack, (m) => m.seq === seq);
-    tick = ack.tick;
-  }
-  return client;
-}
-
 async function lagOf(url: string, token: string): Promise<number | undefined> {
   const streams = await callJson(url, 'GET', '/api/v1/admin/streams', { bearer: token });
   return streams.body.consumers.find((c: { name: string }) => c.name === 'platform')?.lag;
@@ -75,7 +44,7 @@ describe('platform - tickline start', () => {
     let server: RunningServer = await startTicklineServer(env);
     const clients: TestGameClient[] = [];
     try {
-      const admin = await adminToken(server.url);
+      const admin = await initialAdminToken(server.url, dataDir);
       const alice = await signUpAndIn(server.url, 'alice@example.com');
       const bob = await signUpAndIn(server.url, 'bob@example.com');
       const forbidden = await callJson(server.url, 'GET', '/api/v1/admin/players', {
@@ -83,8 +52,8 @@ describe('platform - tickline start', () => {
       });
       expect([forbidden.status, forbidden.body.error.code]).toEqual([403, 'AUTH_FORBIDDEN']);
 
-      await play(server.url, alice, 10, clients);
-      await play(server.url, bob, 10, clients);
+      await joinAndWalk(server.url, alice, 10, (c) => clients.push(c));
+      await joinAndWalk(server.url, bob, 10, (c) => clients.push(c));
       const asAdmin = (path: string) =>
         callJson(server.url, 'GET', `/api/v1/admin${path}`, { bearer: admin });
       const zones = await asAdmin('/zones');
@@ -133,7 +102,7 @@ describe('platform - tickline start', () => {
       expect(lag).toBe(0);
 
       // Moves in flight, then SIGKILL: no drain, no flush, a batch may be half-consumed.
-      const walking = play(server.url, alice, 200, clients).catch(() => undefined);
+      const walking = joinAndWalk(server.url, alice, 200, (c) => clients.push(c)).catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 400));
       server.child.kill('SIGKILL');
       await server.exited;
@@ -141,7 +110,7 @@ describe('platform - tickline start', () => {
       for (const c of clients.splice(0)) c.drop();
 
       server = await startTicklineServer(env);
-      const again = await adminToken(server.url);
+      const again = await initialAdminToken(server.url, dataDir);
       lag = await lagOf(server.url, again);
       for (let i = 0; i < 200 && lag !== 0; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));

@@ -2,8 +2,11 @@
  * @module Test clients of a running tickline: the REST calls of the account flow, and real stream
  * clients — an `eventsource` EventSource and a `ws` WebSocket — that record what they receive.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EventSource } from 'eventsource';
 import { WebSocket } from 'ws';
+import { INITIAL_ADMIN_FILE } from '../accounts/initial-admin.ts';
 
 /** A password the identity policy accepts. */
 export const TEST_PASSWORD = 'violet-kettle-93-orbit';
@@ -87,6 +90,16 @@ export async function signUpAndIn(base: string, email: string): Promise<TestUser
     cookie: sessionCookieOf(signIn),
     signUp,
   };
+}
+
+/** Signs in as the initial admin, whose credentials the first start wrote under `dataDir`. */
+export async function initialAdminToken(base: string, dataDir: string): Promise<string> {
+  const text = readFileSync(join(dataDir, 'secrets', INITIAL_ADMIN_FILE), 'utf8');
+  const [, email] = /email: (\S+)/.exec(text)!;
+  const [, password] = /password: (\S+)/.exec(text)!;
+  const signIn = await callJson(base, 'POST', '/api/v1/auth/sign-in', { body: { email, password } });
+  if (signIn.status !== 200) throw new Error(`admin sign-in answered ${signIn.status}`);
+  return signIn.body.tokens.accessToken as string;
 }
 
 /** `POST /api/v1/stream/tickets`. */
