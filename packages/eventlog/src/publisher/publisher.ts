@@ -107,6 +107,8 @@ class BufferedPublisher implements Publisher {
   #woken = false;
   #stopping: Promise<void> | undefined;
   #recovery: JournalRecovery | undefined;
+  #lastTimeText = '';
+  #lastTime = Number.NaN;
 
   constructor(options: ResolvedPublisherOptions) {
     this.name = options.name;
@@ -123,7 +125,12 @@ class BufferedPublisher implements Publisher {
 
   publish(event: EventEnvelope): void {
     try {
-      const time = Date.parse(event.time);
+      // Events of one source share the time text within a millisecond: parse each text once.
+      if (event.time !== this.#lastTimeText) {
+        this.#lastTimeText = event.time;
+        this.#lastTime = Date.parse(event.time);
+      }
+      const time = this.#lastTime;
       this.#accept({
         id: event.id,
         key: event.partitionkey,

@@ -28,6 +28,20 @@ describe('events - codec', () => {
     expect(decodeEvent(bytes, { registry })).toEqual(event);
   });
 
+  it('event time - each event carries its own millisecond, formatted once per millisecond', () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const source = createEventSource({ source: 'zone/zone-1', clock });
+    const a = source.create(PlayerMoved, { subject: 'p1', data: { x: 0, y: 0 } });
+    const b = source.create(PlayerMoved, { subject: 'p1', data: { x: 1, y: 0 } });
+    clock.advance(1);
+    const c = source.create(PlayerMoved, { subject: 'p1', data: { x: 2, y: 0 } });
+    expect([a.time, b.time, c.time]).toEqual([
+      '2023-11-14T22:13:20.000Z',
+      '2023-11-14T22:13:20.000Z',
+      '2023-11-14T22:13:20.001Z',
+    ]);
+  });
+
   it('assigns seq per source, CloudEvents attributes and the correlation context', () => {
     const source = zone();
     const first = source.create(PlayerMoved, { subject: 'p1', data: { x: 0, y: 0 } });

@@ -44,6 +44,9 @@ export interface EventSource {
 export function createEventSource(options: EventSourceOptions): EventSource {
   const clock = options.clock ?? systemClock;
   let seq = options.lastSeq ?? 0;
+  // A busy source creates many events per millisecond: format each millisecond's time once.
+  let lastNow = Number.NaN;
+  let lastTime = '';
   return {
     source: options.source,
     get lastSeq() {
@@ -51,13 +54,17 @@ export function createEventSource(options: EventSourceOptions): EventSource {
     },
     create<TData>(definition: EventDefinition<TData>, event: NewEvent<TData>): EventEnvelope<TData> {
       const now = clock.now();
+      if (now !== lastNow) {
+        lastNow = now;
+        lastTime = new Date(now).toISOString();
+      }
       const context = currentCorrelation();
       const envelope: EventEnvelope<TData> = {
         id: uuidv7(now),
         type: definition.type,
         source: options.source,
         subject: event.subject,
-        time: new Date(now).toISOString(),
+        time: lastTime,
         seq: ++seq,
         partitionkey: event.partitionkey ?? event.subject,
         dataschema: definition.dataschema,
