@@ -116,7 +116,7 @@ describe('config - tickline schema', () => {
           liveIndicatorIntervals: ['1m', '5m', '15m', '1h', '1d'],
         },
         tickerIntervalMs: 250,
-        jobs: { partitionMaintenance: '7 * * * *' },
+        jobs: { partitionMaintenance: '7 * * * *', backfill: '17,47 * * * *' },
         retention: { tradesMs: 2592000000, candlesMs: 63072000000 },
       },
       platform: { consumerGroup: 'platform', movementRetentionDays: 30 },

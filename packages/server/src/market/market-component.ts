@@ -31,6 +31,7 @@ import type { RoleName } from '../config/schema.ts';
 import type { SharedServices } from '../process/runtime.ts';
 import { createConsumerService } from '../wiring/consumer.ts';
 import { onlyTypes } from '../wiring/only-types.ts';
+import { createBackfillJobs } from './market-backfill-jobs.ts';
 import { createMarketDelivery, MARKET_DELIVERY_CONSUMER } from './market-delivery.ts';
 import type { MarketConfig } from './market-config-schema.ts';
 import { createConfiguredSources } from './market-sources.ts';
@@ -81,22 +82,34 @@ export function createMarketComponent(options: MarketComponentOptions): MarketCo
   let jobs: JobScheduler | undefined;
   const seen = new Map<string, SourceStatusChange>();
 
-  if (parts.project) {
+  // One scheduler for the role's jobs: partition upkeep where projections run, backfills where
+  // the sources run (both on `all`), so the job status API shows them together.
+  const configured = parts.collect ? createConfiguredSources(market as MarketConfig, shared.metrics) : undefined;
+  const jobDefinitions = [
+    ...(parts.project
+      ? [
+          partitionMaintenanceJob({
+            sql,
+            schedule: market.jobs.partitionMaintenance,
+            trades: { retentionMs: retention(market.retention.tradesMs) },
+            candles: { retentionMs: retention(market.retention.candlesMs) },
+          }),
+        ]
+      : []),
+    ...(configured ? createBackfillJobs(configured.sources, market.jobs.backfill) : []),
+  ];
+  if (jobDefinitions.length > 0) {
     jobs = createJobScheduler({
       name: 'market-jobs',
       metrics: shared.metrics,
       recorder: createSqlJobRunRecorder(sql),
-      jobs: [
-        partitionMaintenanceJob({
-          sql,
-          schedule: market.jobs.partitionMaintenance,
-          trades: { retentionMs: retention(market.retention.tradesMs) },
-          candles: { retentionMs: retention(market.retention.candlesMs) },
-        }),
-      ],
+      jobs: jobDefinitions,
     });
+    services.push(jobs);
+  }
+
+  if (parts.project) {
     services.push(
-      jobs,
       createConsumerService(shared, {
         name: MARKET_TRADES_CONSUMER,
         registry: options.registry,
@@ -113,8 +126,7 @@ export function createMarketComponent(options: MarketComponentOptions): MarketCo
     );
   }
 
-  if (parts.collect) {
-    const configured = createConfiguredSources(market as MarketConfig, shared.metrics);
+  if (configured) {
     collector = createMarketCollector({
       sources: configured.sources,
       publish: () => {

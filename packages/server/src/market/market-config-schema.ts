@@ -26,6 +26,8 @@ export const CANDLE_RETENTION_MS = 730 * DAY_MS;
 export const TICKER_INTERVAL_MS = 250;
 /** Partition maintenance at minute 7 of every hour. */
 export const PARTITION_MAINTENANCE_CRON = '7 * * * *';
+/** Twice an hour, off the hour (venues see fewer requests then). */
+export const BACKFILL_CRON = '17,47 * * * *';
 
 /** What `tickline start` shows with no configuration: three simulated markets. */
 export const DEFAULT_SIMULATED_MARKETS = [
@@ -134,6 +136,12 @@ export const MarketSchema = z.strictObject({
         .min(1)
         .default(PARTITION_MAINTENANCE_CRON)
         .describe('Cron expression: create partitions ahead, drop those past retention.'),
+      backfill: z
+        .string()
+        .default(BACKFILL_CRON)
+        .describe(
+          "Cron expression: each network source (binance, upbit, coinbase) fetches the closed 1m candles since its last run over REST; '' turns it off.",
+        ),
     })
     .prefault({}),
   retention: z

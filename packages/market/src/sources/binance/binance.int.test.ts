@@ -196,6 +196,30 @@ describe('binance source against a loopback mock', () => {
     expect(source.stats).toMatchObject({ gaps: 1, backfillRequests: 1, backfillCandles: 2 });
   });
 
+  it('scheduled backfill - requestBackfill fetches the closed minutes of a window onto the stream', async () => {
+    const { mock, source, probe } = await setup();
+    mock.klines.set('BTCUSDT', [
+      [T0, '1', '2', '0.5', '1.5', '10', T0 + MINUTE - 1, '15', 7, '5', '7', '0'],
+      [T0 + MINUTE, '1.5', '2', '1', '1.8', '4', T0 + 2 * MINUTE - 1, '7', 3, '2', '3', '0'],
+    ]);
+    const rest = mock.waitFor((e) => e.type === 'rest' && e.url);
+    source.requestBackfill('BTC-USDT', T0, T0 + 2 * MINUTE + 10_000);
+    const url = await rest;
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      symbol: 'BTCUSDT',
+      interval: '1m',
+      startTime: String(T0),
+    });
+    await source.backfillsSettled();
+    await probe.untilMessage((m) => m.kind === 'candle' && m.candle.openTime === T0 + MINUTE);
+    const candles = probe.messages.items.flatMap((m) => (m.kind === 'candle' ? [m.candle] : []));
+    expect(candles.map((c) => [c.symbol, c.interval, c.openTime, c.close])).toEqual([
+      ['BTC-USDT', '1m', T0, 1.5],
+      ['BTC-USDT', '1m', T0 + MINUTE, 1.8],
+    ]);
+    expect(source.stats).toMatchObject({ backfillRequests: 1, backfillCandles: 2 });
+  });
+
   it('dedupe - exact duplicate trade ids are dropped, late ones passed on and counted', async () => {
     const { mock, source, probe } = await setup();
     for (const t of [100, 101, 101, 103, 102, 100, 104]) mock.trade('BTCUSDT', trade(t, T0 + t));

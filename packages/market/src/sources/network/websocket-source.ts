@@ -96,6 +96,15 @@ export class WebSocketSource implements MarketSource {
     return this.#recorder.stats;
   }
 
+  /**
+   * Asks the venue's REST API for the closed 1m candles of `symbol` (canonical) between `fromMs`
+   * and `toMs` — a scheduled backfill. They arrive on `messages()` as venue candles, in order with
+   * the gap backfills; a failure is counted, never thrown.
+   */
+  requestBackfill(symbol: string, fromMs: number, toMs: number): void {
+    this.#backfiller.request(symbol, fromMs, toMs);
+  }
+
   /** Resolves when every backfill requested so far has finished (succeeded or failed). */
   backfillsSettled(): Promise<void> {
     return this.#backfiller.idle();
