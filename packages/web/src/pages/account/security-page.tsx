@@ -6,27 +6,14 @@ import type { RecoveryCodes, TotpEnrolment } from '@tickline/client';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useSession, useUser } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
-import { errorMessage } from '../../components/states.tsx';
+import { usePendingAction } from '../../components/use-pending-action.ts';
 
 export function SecurityPage(): ReactNode {
   const user = useUser();
   const { client, reload } = useSession();
   const [enrolment, setEnrolment] = useState<TotpEnrolment>();
   const [recovery, setRecovery] = useState<RecoveryCodes>();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string>();
-
-  async function run(action: () => Promise<void>) {
-    setPending(true);
-    setError(undefined);
-    try {
-      await action();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setPending(false);
-    }
-  }
+  const { pending, error, run } = usePendingAction();
   const codeOf = (event: FormEvent<HTMLFormElement>) =>
     formText(new FormData(event.currentTarget), 'code').replace(/\s+/g, '');
 

@@ -6,26 +6,13 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useRouter } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
-import { errorMessage } from '../../components/states.tsx';
+import { usePendingAction } from '../../components/use-pending-action.ts';
 
 export function SignInPage(): ReactNode {
   const { signIn, completeMfa } = useSession();
   const { navigate } = useRouter();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string>();
+  const { pending, error, run } = usePendingAction();
   const [mfaToken, setMfaToken] = useState<string>();
-
-  async function run(action: () => Promise<void>) {
-    setPending(true);
-    setError(undefined);
-    try {
-      await action();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setPending(false);
-    }
-  }
 
   function onPassword(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
