@@ -16,6 +16,7 @@ const PACKAGES = join(ROOT, 'packages');
  */
 const LAYER: Record<string, number> = {
   kernel: 0,
+  protocol: 0,
   eventlog: 1,
   store: 1,
   identity: 2,

@@ -1,0 +1,2 @@
+/** @module @tickline/notify (being built). */
+export {};

@@ -1,0 +1,2 @@
+/** @module @tickline/protocol (being built). */
+export {};

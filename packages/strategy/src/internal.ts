@@ -1,0 +1,2 @@
+/** @module @tickline/strategy (being built). */
+export {};
