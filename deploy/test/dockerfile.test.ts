@@ -61,9 +61,9 @@ describe('dockerfile - deploy/Dockerfile', () => {
     expect(one('CMD')).toEqual(['["start"]']);
   });
 
-  it('context - every COPY source exists and the .dockerignore keeps it', async () => {
+  it('context - every COPY source exists and deploy/Dockerfile.dockerignore keeps it', async () => {
     const stages = await stagesOf();
-    const ignore = (await readRepoFile('.dockerignore')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignore = (await readRepoFile('deploy/Dockerfile.dockerignore')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
     for (const stage of stages) {
       for (const copy of stage.instructions.filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'))) {
         const sources = copy.args.split(/\s+/).slice(0, -1);
