@@ -30,6 +30,8 @@ const SERVERS = [
   { binary: 'redis-server', apt: 'redis-server' },
   // The dashboard's browser tests drive it through playwright-core.
   { binary: 'chromium', apt: 'chromium' },
+  // The deployment tests check the Prometheus config, alert rules and their unit tests with it.
+  { binary: 'promtool', apt: 'prometheus' },
 ];
 
 function postgresBinDirs() {

@@ -24,6 +24,7 @@ export {
 } from './indicators/live/live-indicators.ts';
 export type { LiveIndicatorValues } from './indicators/live/live-indicators.ts';
 export * from './latest/index.ts';
+export * from './cache/index.ts';
 export * from './sources/simulator/index.ts';
 export * from './sources/csv/index.ts';
 export * from './collector/index.ts';

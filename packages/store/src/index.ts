@@ -12,6 +12,7 @@
  */
 export { SqlDialect } from './port/sql.ts';
 export { createPgliteSql } from './pglite/pglite-sql.ts';
+export { lockDataDir, DATA_DIR_LOCK_FILE } from './pglite/data-dir-lock.ts';
 export {
   createPostgresSql,
   DEFAULT_POOL_SIZE,

@@ -15,6 +15,7 @@ import {
   type SqlTx,
 } from '@tickline/store';
 import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles/events.ts';
+import type { MarketReadCache } from '../cache/market-read-cache.ts';
 import type { Candle, Trade } from '../port/market-message.ts';
 import { upsertCandles, type CandleWrite } from './candle-writes.ts';
 import { touchSymbols } from './symbol-writes.ts';
@@ -31,6 +32,11 @@ export interface MarketProjectionOptions {
   sql: Sql | (() => Sql);
   /** @default 'market-trades' / 'market-candles' */
   consumer?: string;
+  /**
+   * Candle projection: the read cache whose candle series it invalidates after each committed
+   * batch — after, so a reader that misses then loads the committed rows, never the ones before.
+   */
+  cache?: Pick<MarketReadCache, 'invalidateCandles'>;
 }
 
 /** A projection whose `handle` goes to `createConsumerRunner({ name: consumer, handle })`. */
@@ -83,6 +89,7 @@ function marketProjection(
   options: MarketProjectionOptions,
   defaultConsumer: string,
   project: (tx: SqlTx, events: readonly EventEnvelope[]) => Promise<number>,
+  afterCommit: (events: readonly EventEnvelope[]) => Promise<void> = async () => {},
 ): MarketProjection {
   const consumer = options.consumer ?? defaultConsumer;
   let projection: SqlProjection | undefined;
@@ -94,13 +101,25 @@ function marketProjection(
         await project(tx, events);
       },
     }));
+  const apply = async (events: readonly EventEnvelope[], context?: ProjectionContext) => {
+    const result = await bound().apply(events, context);
+    await afterCommit(events);
+    return result;
+  };
   return {
     consumer,
-    apply: (events, context) => bound().apply(events, context),
+    apply,
     handle: async (events, context) => {
-      await bound().apply(events, context);
+      await apply(events, context);
     },
   };
+}
+
+/** The candles of `events` (updated and closed). */
+function candlesOf(events: readonly EventEnvelope[]): Candle[] {
+  return events
+    .filter((e) => e.type === MarketCandleUpdated.type || e.type === MarketCandleClosed.type)
+    .map((e) => e.data as Candle);
 }
 
 /**
@@ -115,5 +134,11 @@ export function createTradeProjection(options: MarketProjectionOptions): MarketP
 
 /** The candle projection (same shape as {@link createTradeProjection}). */
 export function createCandleProjection(options: MarketProjectionOptions): MarketProjection {
-  return marketProjection(options, MARKET_CANDLES_CONSUMER, projectCandles);
+  const { cache } = options;
+  return marketProjection(
+    options,
+    MARKET_CANDLES_CONSUMER,
+    projectCandles,
+    cache ? (events) => cache.invalidateCandles(candlesOf(events)) : undefined,
+  );
 }

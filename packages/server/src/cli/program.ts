@@ -1,6 +1,7 @@
 /** @module The `tickline` command line: start, config, log, migrate, version. */
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../exit-code.ts';
+import { registerBackupCommands } from './backup/backup-command.ts';
 import { registerBotsCommand } from './bots/bots-command.ts';
 import { registerConfigCommand } from './config-command.ts';
 import type { CliIo } from './io.ts';
@@ -39,6 +40,7 @@ Examples:
   registerMigrateCommand(program, io, setExitCode);
   registerVersionCommand(program, io, setExitCode);
   registerBotsCommand(program, io, setExitCode);
+  registerBackupCommands(program, io, setExitCode);
   return program;
 }
 
