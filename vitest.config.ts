@@ -31,6 +31,17 @@ export default defineConfig({
       },
       {
         test: {
+          // The deployment files (deploy/): promtool, kubectl kustomize + schemas, the compose
+          // spec, the Dockerfile against CI's steps; under CI=true a missing binary fails.
+          name: 'deploy',
+          include: ['deploy/test/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['packages/*/src/**/*.e2e.test.ts', 'packages/*/test/**/*.e2e.test.ts'],
           testTimeout: 120_000,

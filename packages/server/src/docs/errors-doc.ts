@@ -9,6 +9,7 @@ import '@tickline/market';
 import '@tickline/game';
 import '@tickline/platform';
 import '../errors.ts';
+import '../cli/backup/backup-errors.ts';
 
 /** The markdown for docs/errors.md. */
 export function renderErrorsDoc(): string {
