@@ -29,7 +29,7 @@ const LAYER: Record<string, number> = {
   server: 5,
 };
 /** Packages that stand apart: they may import only the ones listed. */
-const ISOLATED: Record<string, string[]> = { client: [], web: ['client'] };
+const ISOLATED: Record<string, string[]> = { client: ['protocol'], web: ['client', 'protocol'] };
 /** The SDK depends on nothing of ours, so the composition root may use it (`tickline bots`). */
 const SDK_USERS = new Set(['server']);
 
