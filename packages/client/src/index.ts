@@ -70,4 +70,4 @@ export type {
   CreateApiKeyInput,
   CreatedApiKey,
   ErrorBody,
-} from './wire/identity-types.ts';
+} from '@tickline/protocol';
