@@ -1,10 +1,11 @@
 /**
  * @module @tickline/protocol — the contracts every side of Tickline shares, each defined once:
- * the game wire format (messages, codec, framing, close codes), real-time channel names and event
- * types, the REST response schemas of the identity, market, game and admin APIs, and the closed
- * sets (candle intervals, roles, tiers, account statuses, API-key scopes). Server packages, the
- * SDK (`@tickline/client`) and the dashboard import them from here. Depends on zod and msgpackr
- * only; free of side effects, so a bundle keeps only what it uses.
+ * the game wire format (messages, codec, framing, close codes), the real-time stream's messages
+ * and close codes, channel names and event types, the REST response schemas of the identity,
+ * market, game and admin APIs, and the closed sets (candle intervals, roles, tiers, account
+ * statuses, API-key scopes). Server packages, the SDK (`@tickline/client`) and the dashboard
+ * import them from here. Depends on zod and msgpackr only; free of side effects, so a bundle
+ * keeps only what it uses.
  */
 export { GAME_PROTOCOL_VERSION, MessageType } from './game/messages.ts';
 export { encodeMessage, decodeMessage, DEFAULT_MAX_MESSAGE_BYTES } from './game/codec.ts';
@@ -17,6 +18,13 @@ export {
   isGameProtocolError,
 } from './game/errors.ts';
 export { GameSessionErrorCodes, GameCloseCode } from './game/close-codes.ts';
+export { StreamResetReason, STREAM_TICKET_PARAM, LAST_EVENT_ID_PARAM } from './stream/stream-messages.ts';
+export {
+  StreamCloseCode,
+  shouldReconnect,
+  shouldReconnectAfterClose,
+  RECONNECTABLE_STREAM_ERRORS,
+} from './stream/stream-close-codes.ts';
 export {
   CandleInterval,
   CANDLE_INTERVALS,
@@ -91,6 +99,15 @@ export {
 } from './rest/admin.ts';
 
 export type * from './game/messages.ts';
+export type {
+  StreamEvent,
+  StreamReset,
+  WireEvent,
+  StreamRef,
+  StreamClientMessage,
+  StreamControlMessage,
+  StreamServerMessage,
+} from './stream/stream-messages.ts';
 export type { DecodeMessageOptions } from './game/codec.ts';
 export type { FieldKind, Layout } from './game/layouts.ts';
 export type { GameProtocolErrorCode, ProtocolErrorDescription } from './game/errors.ts';
