@@ -149,16 +149,22 @@ function readStrBody(r: Reader, name: string, length: number): string {
       maxBytes: MAX_STRING_BYTES,
     });
   const start = r.take(length);
-  const body = r.bytes.subarray(start, start + length);
+  const bytes = r.bytes;
   let text: string | undefined;
   if (length <= ASCII_FAST_PATH_BYTES) {
-    let ascii = true;
-    for (let i = 0; i < length && ascii; i++) ascii = body[i]! < 0x80;
-    if (ascii) text = String.fromCharCode(...body);
+    text = '';
+    for (let i = start; i < start + length; i++) {
+      const byte = bytes[i]!;
+      if (byte >= 0x80) {
+        text = undefined;
+        break;
+      }
+      text += String.fromCharCode(byte);
+    }
   }
   if (text === undefined) {
     try {
-      text = utf8.decode(body);
+      text = utf8.decode(bytes.subarray(start, start + length));
     } catch {
       r.at = start;
       return r.malformed(DecodeFailure.InvalidUtf8, `${name} is not valid UTF-8`);
@@ -197,7 +203,8 @@ function readEntities(r: Reader, name: string): EntityState[] {
   for (let i = 0; i < count; i++) {
     const marker = r.marker();
     if (marker !== 0x93) return r.unexpected(marker, `an [id, x, y] entity in ${name}`);
-    out.push([readStr(r, `${name} id`), readNum(r, `${name} x`), readNum(r, `${name} y`)]);
+    // Constant field names: building `${name} id` per entity costs more than reading it.
+    out.push([readStr(r, 'entity id'), readNum(r, 'entity x'), readNum(r, 'entity y')]);
   }
   return out;
 }
