@@ -1,6 +1,5 @@
 /** @module Human words for the events a user receives on their own channel. */
-import type { StreamEvent } from '@tickline/client';
-import { EventType } from '@tickline/protocol';
+import { EventType, type StreamEvent } from '@tickline/protocol';
 
 interface SnapshotData {
   currency?: string;
