@@ -28,18 +28,24 @@ const LAYER: Record<string, number> = {
   platform: 4,
   server: 5,
 };
-/** Packages that stand apart: they may import only the ones listed. */
-const ISOLATED: Record<string, string[]> = { client: [], web: ['client'] };
+/**
+ * Packages that stand apart: they may import only the ones listed. The SDK and the dashboard take
+ * every wire contract from `protocol` (see the contracts test below).
+ */
+const ISOLATED: Record<string, string[]> = { client: ['protocol'], web: ['client', 'protocol'] };
 /** The SDK depends on nothing of ours, so the composition root may use it (`tickline bots`). */
 const SDK_USERS = new Set(['server']);
 
-const IMPORT_RE = /(?:^|[;\s])(?:import|export)\s(?:type\s)?(?:[^'"]*?\sfrom\s)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT_RE =
+  /(?:^|[;\s])(?:import|export)\s(?:type\s)?(?:[^'"]*?\sfrom\s)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 interface SourceFile {
   pkg: string;
   path: string;
   isTest: boolean;
   imports: string[];
+  /** The text without comments. */
+  code: string;
 }
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -61,8 +67,9 @@ function loadSources(): SourceFile[] {
       const text = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
       const imports = [...text.matchAll(IMPORT_RE)].map((m) => (m[1] ?? m[2])!);
       const rel = relative(src, path);
-      const isTest = /\.test\.tsx?$/.test(path) || /(^|\/)(testing|contract)\//.test(rel) || pkg === 'testing';
-      files.push({ pkg, path, isTest, imports });
+      const isTest =
+        /\.test\.tsx?$/.test(path) || /(^|\/)(testing|contract)\//.test(rel) || pkg === 'testing';
+      files.push({ pkg, path, isTest, imports, code: text });
     }
   }
   return files;
@@ -79,8 +86,12 @@ function resolveRelative(from: string, spec: string): string | undefined {
 }
 
 function packageExports(pkg: string): string[] {
-  const manifest = JSON.parse(readFileSync(join(PACKAGES, pkg, 'package.json'), 'utf8')) as { exports?: Record<string, string> };
-  return Object.keys(manifest.exports ?? { '.': '' }).map((k) => (k === '.' ? `@tickline/${pkg}` : `@tickline/${pkg}/${k.slice(2)}`));
+  const manifest = JSON.parse(readFileSync(join(PACKAGES, pkg, 'package.json'), 'utf8')) as {
+    exports?: Record<string, string>;
+  };
+  return Object.keys(manifest.exports ?? { '.': '' }).map((k) =>
+    k === '.' ? `@tickline/${pkg}` : `@tickline/${pkg}/${k.slice(2)}`,
+  );
 }
 
 describe('architecture', () => {
@@ -117,14 +128,17 @@ describe('architecture', () => {
         }
         if (f.pkg === 'testing') continue;
         if (f.pkg in ISOLATED) {
-          if (!ISOLATED[f.pkg]!.includes(target) && !f.isTest) violations.push(`${where} (${f.pkg} stands apart)`);
+          if (!ISOLATED[f.pkg]!.includes(target) && !f.isTest)
+            violations.push(`${where} (${f.pkg} stands apart)`);
           continue;
         }
         if (target === 'client' && SDK_USERS.has(f.pkg)) continue;
         const from = LAYER[f.pkg];
         const to = LAYER[target];
-        if (from === undefined || to === undefined) violations.push(`${where} (package without a layer: add it to LAYER)`);
-        else if (to >= from && !(f.isTest && to <= from)) violations.push(`${where} (layer ${from} may not import layer ${to})`);
+        if (from === undefined || to === undefined)
+          violations.push(`${where} (package without a layer: add it to LAYER)`);
+        else if (to >= from && !(f.isTest && to <= from))
+          violations.push(`${where} (layer ${from} may not import layer ${to})`);
       }
     }
     expect(violations).toEqual([]);
@@ -169,6 +183,42 @@ describe('architecture', () => {
     };
     for (const v of graph.keys()) if (!indices.has(v)) connect(v);
     expect(cycles).toEqual([]);
+  });
+
+  it('architecture - client and web take wire contracts from @tickline/protocol, never a copy', () => {
+    // Every name the contract package exports, so a same-named declaration elsewhere is a copy.
+    const protocolIndex = readFileSync(join(PACKAGES, 'protocol', 'src', 'index.ts'), 'utf8');
+    const contractNames = new Set(
+      [...protocolIndex.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) =>
+        m[1]!
+          .split(',')
+          .map((n) =>
+            n
+              .trim()
+              .split(/\s+as\s+/)
+              .pop()!,
+          )
+          .filter(Boolean),
+      ),
+    );
+    const LITERALS: Array<[RegExp, string]> = [
+      [/[`'"](?:user|market|admin|game):/, 'a channel name or API-key scope (use Channel / ApiKeyScope)'],
+      [/['"](?:account|market|game|admin)\.[a-z]+(?:\.[a-z]+)*['"]/, 'an event type (use EventType)'],
+      [/['"]1s['"]\s*,\s*['"]1m['"]/, 'the candle interval list (use CANDLE_INTERVALS)'],
+    ];
+    const copies: string[] = [];
+    for (const f of sources.filter((s) => (s.pkg === 'client' || s.pkg === 'web') && !s.isTest)) {
+      const where = relative(ROOT, f.path);
+      for (const m of f.code.matchAll(
+        /\b(?:interface|type|const|enum|class)\s+([A-Z]\w*)\s*(?:[=<{:]|extends\b)/g,
+      )) {
+        if (contractNames.has(m[1]!))
+          copies.push(`${where}: declares ${m[1]} (import it from @tickline/protocol)`);
+      }
+      for (const [re, what] of LITERALS) if (re.test(f.code)) copies.push(`${where}: spells ${what}`);
+    }
+    expect(contractNames.size).toBeGreaterThan(50);
+    expect(copies).toEqual([]);
   });
 
   it('architecture - the checker sees the code it guards', () => {

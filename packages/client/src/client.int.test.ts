@@ -5,7 +5,7 @@ import { isTicklineApiError } from './errors.ts';
 import type { StatusChange, Subscription } from './stream/subscription.ts';
 import type { TransportKind } from './stream/transport.ts';
 import { startTestServer, TEST_PASSWORD, type TestServer } from './testing/test-server.ts';
-import type { StreamEvent, StreamReset } from './wire/stream-types.ts';
+import type { StreamEvent, StreamReset } from '@tickline/protocol';
 
 let server: TestServer | undefined;
 const subscriptions: Subscription[] = [];

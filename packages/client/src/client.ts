@@ -19,7 +19,7 @@ import {
 } from './stream/subscription.ts';
 import { TransportKind, type Transport } from './stream/transport.ts';
 import { createWsTransport } from './stream/ws-transport.ts';
-import type { TokenPair } from './wire/identity-types.ts';
+import type { TokenPair } from '@tickline/protocol';
 
 /** Options of {@link TicklineClient.subscribe}. */
 export interface SubscribeOptions<D = unknown> extends SubscriptionHandlers<D> {

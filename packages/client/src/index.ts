@@ -33,7 +33,8 @@ export {
 export { DEFAULT_PATHS } from './http/routes.ts';
 export { StreamStatus } from './stream/subscription.ts';
 export { TransportKind } from './stream/transport.ts';
-export { CloseCode } from './wire/stream-types.ts';
+// The stream gateway's close codes (the protocol's StreamCloseCode), under the SDK's name.
+export { StreamCloseCode as CloseCode } from '@tickline/protocol';
 
 export type { TicklineClient, SubscribeOptions } from './client.ts';
 export type { TicklineClientOptions } from './client-options.ts';
@@ -49,7 +50,7 @@ export type { Subscription, StatusChange, SubscriptionHandlers } from './stream/
 export type { ReconnectOptions } from './stream/backoff.ts';
 export type { EventSourceConstructor, EventSourceLike } from './stream/sse-transport.ts';
 export type { WebSocketConstructor, WebSocketLike } from './stream/ws-transport.ts';
-export type { StreamEvent, StreamReset } from './wire/stream-types.ts';
+export type { StreamEvent, StreamReset } from '@tickline/protocol';
 export type {
   PublicUser,
   Role,
@@ -70,4 +71,4 @@ export type {
   CreateApiKeyInput,
   CreatedApiKey,
   ErrorBody,
-} from './wire/identity-types.ts';
+} from '@tickline/protocol';

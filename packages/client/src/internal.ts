@@ -4,7 +4,6 @@ export { Emitter } from './emitter.ts';
 export { Session } from './auth/session.ts';
 export { createAuthorizedSend } from './auth/authorized-http.ts';
 export { createHttpClient } from './http/http-client.ts';
-export { TICKET_PARAM, LAST_EVENT_ID_PARAM } from './http/routes.ts';
 export { resolveClientOptions } from './client-options.ts';
 export { ResumableSubscription } from './stream/subscription.ts';
 export { createSseTransport } from './stream/sse-transport.ts';
@@ -16,7 +15,7 @@ export {
   DEFAULT_MAX_DELAY_MS,
 } from './stream/backoff.ts';
 export { RecentIds, DEFAULT_DEDUPE_WINDOW } from './stream/recent-ids.ts';
-export { shouldReconnectAfterClose, RECONNECTABLE_STREAM_ERRORS } from './wire/stream-types.ts';
+export { shouldReconnectAfterClose, RECONNECTABLE_STREAM_ERRORS } from '@tickline/protocol';
 export type {
   Transport,
   TransportConnection,
@@ -24,4 +23,8 @@ export type {
   ConnectRequest,
 } from './stream/transport.ts';
 export type { HttpClient } from './http/http-client.ts';
-export type { WsClientMessage, WsServerMessage, WireEvent } from './wire/stream-types.ts';
+export type {
+  StreamClientMessage as WsClientMessage,
+  StreamServerMessage as WsServerMessage,
+  WireEvent,
+} from '@tickline/protocol';

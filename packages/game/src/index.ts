@@ -8,8 +8,7 @@ export { ObstacleMap } from './zone/obstacle-map.ts';
 export { GameErrorCodes, RejectReason } from './zone/errors.ts';
 export { PlayerJoined, PlayerMoved, PlayerLeft, GameEvents } from './zone/events.ts';
 export { ZONE_SNAPSHOT_FORMAT } from './zone/snapshot.ts';
-export { GAME_PROTOCOL_VERSION, MessageType } from './protocol/messages.ts';
-export { GameSessionErrorCodes, CloseCode, GameSessionError } from './protocol/close-codes.ts';
+export { GameSessionError } from './protocol/session-error.ts';
 export { ZoneRunner } from './loop/zone-runner.ts';
 export { systemScheduler } from './loop/scheduler.ts';
 export { GameSessions } from './session/game-sessions.ts';
@@ -20,21 +19,23 @@ export { WsTransport, DEFAULT_GAME_WS_PATH } from './transport/ws-transport.ts';
 export { wsCloseCode } from './transport/close-status.ts';
 export { createJoinTokens, DEFAULT_JOIN_TOKEN_TTL_MS } from './coordinator/join-token.ts';
 export { ZoneCoordinator } from './coordinator/zone-coordinator.ts';
-export { encodeMessage, decodeMessage, DEFAULT_MAX_MESSAGE_BYTES } from './protocol/codec.ts';
+// The wire protocol this server speaks is defined in @tickline/protocol; re-exported so a user of
+// the game server finds it at the same entry point (`CloseCode` is the protocol's GameCloseCode).
 export {
+  GAME_PROTOCOL_VERSION,
+  MessageType,
+  encodeMessage,
+  decodeMessage,
+  DEFAULT_MAX_MESSAGE_BYTES,
   encodeFrame,
   FrameDecoder,
   FRAME_HEADER_BYTES,
   DEFAULT_MAX_FRAME_BYTES,
-} from './protocol/framing.ts';
-export {
   GameProtocolErrorCodes,
   GameProtocolError,
-  isGameProtocolMalformed,
-  isGameProtocolTooLarge,
-  isGameProtocolUnknownType,
-  isGameProtocolVersion,
-} from './protocol/errors.ts';
+  GameSessionErrorCodes,
+  GameCloseCode as CloseCode,
+} from '@tickline/protocol';
 
 export {
   SnapshotKind,
@@ -81,10 +82,15 @@ export type { GameRejectReason } from './zone/errors.ts';
 export type { ViewDelta } from './zone/interest.ts';
 export type { PlayerTable } from './zone/player-table.ts';
 export type { ZoneSnapshot, PlayerSnapshot } from './zone/snapshot.ts';
-export type * from './protocol/messages.ts';
-export type { DecodeMessageOptions } from './protocol/codec.ts';
-export type { GameProtocolErrorCode } from './protocol/errors.ts';
-export type { GameSessionErrorCode } from './protocol/close-codes.ts';
+export type {
+  GameMessage,
+  ClientMessage,
+  ServerMessage,
+  EntityState,
+  DecodeMessageOptions,
+  GameProtocolErrorCode,
+  GameSessionErrorCode,
+} from '@tickline/protocol';
 export type { ZoneHost, TickInfo, TickListener, DrainOptions } from './loop/zone-host.ts';
 export type { ZoneClients, ZoneRunnerStats } from './loop/zone-runner.ts';
 export type { ZoneRunnerOptions, EventSink } from './loop/runner-options.ts';

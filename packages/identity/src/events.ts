@@ -1,5 +1,6 @@
 /** @module Events identity publishes. */
 import { defineEvent } from '@tickline/kernel';
+import { EventType } from '@tickline/protocol';
 import { z } from 'zod';
 import { ROLES, TIERS } from './users/user.ts';
 
@@ -20,7 +21,7 @@ export type AccountCreatedData = z.infer<typeof AccountCreatedDataSchema>;
 
 /** A user account was created (subject and partition key: the user id). */
 export const AccountCreated = defineEvent<AccountCreatedData>({
-  type: 'account.created',
+  type: EventType.AccountCreated,
   description: 'A user account was created (sign-up, OIDC first sign-in, or by an admin).',
   schema: AccountCreatedDataSchema,
 });

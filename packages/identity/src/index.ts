@@ -72,6 +72,7 @@ export {
   UserStatusSchema,
 } from './schemas/admin-schemas.ts';
 export { OidcProviderParamsSchema, OidcStartQuerySchema, ReturnToSchema } from './schemas/oidc-schemas.ts';
+// The response shapes are the identity wire contract, defined in @tickline/protocol.
 export {
   PublicUserSchema,
   TokenPairSchema,
@@ -82,7 +83,7 @@ export {
   CreatedApiKeySchema,
   TotpEnrolmentSchema,
   RecoveryCodesSchema,
-} from './schemas/response-schemas.ts';
+} from '@tickline/protocol';
 export {
   identityRoutes,
   authenticateRequest,

@@ -1,2 +1,169 @@
-/** @module @tickline/protocol (being built). */
-export {};
+/**
+ * @module @tickline/protocol — the contracts every side of Tickline shares, each defined once:
+ * the game wire format (messages, codec, framing, close codes), the real-time stream's messages
+ * and close codes, channel names and event types, the REST response schemas of the identity,
+ * market, game and admin APIs, and the closed sets (candle intervals, roles, tiers, account
+ * statuses, API-key scopes). Server packages, the SDK (`@tickline/client`) and the dashboard
+ * import them from here. Depends on zod and msgpackr only; free of side effects, so a bundle
+ * keeps only what it uses.
+ */
+export { GAME_PROTOCOL_VERSION, MessageType } from './game/messages.ts';
+export { encodeMessage, decodeMessage, DEFAULT_MAX_MESSAGE_BYTES } from './game/codec.ts';
+export { KNOWN_MESSAGE_TYPES, MAX_STRING_LENGTH, MAX_STRING_BYTES } from './game/layouts.ts';
+export { encodeFrame, FrameDecoder, FRAME_HEADER_BYTES, DEFAULT_MAX_FRAME_BYTES } from './game/framing.ts';
+export {
+  GameProtocolErrorCodes,
+  GameProtocolError,
+  DecodeFailure,
+  isGameProtocolError,
+} from './game/errors.ts';
+export { GameSessionErrorCodes, GameCloseCode } from './game/close-codes.ts';
+export { StreamResetReason, STREAM_TICKET_PARAM, LAST_EVENT_ID_PARAM } from './stream/stream-messages.ts';
+export {
+  StreamCloseCode,
+  shouldReconnect,
+  shouldReconnectAfterClose,
+  RECONNECTABLE_STREAM_ERRORS,
+} from './stream/stream-close-codes.ts';
+export {
+  CandleInterval,
+  CANDLE_INTERVALS,
+  CandleIntervalSchema,
+  isCandleInterval,
+} from './sets/candle-interval.ts';
+export {
+  Role,
+  ROLES,
+  RoleSchema,
+  Tier,
+  TIERS,
+  TierSchema,
+  UserStatus,
+  USER_STATUSES,
+  UserStatusSchema,
+  ApiKeyScope,
+  API_KEY_SCOPES,
+} from './sets/identity-sets.ts';
+export { EventType, GAME_PLAYER_EVENT_PREFIX } from './events/event-types.ts';
+export { Channel, ChannelPattern } from './channels/channels.ts';
+export { ErrorBodySchema } from './rest/error-body.ts';
+export {
+  PublicUserSchema,
+  TokenPairSchema,
+  SignedInSchema,
+  MfaRequiredSchema,
+  SignInResultSchema,
+  ApiKeyInfoSchema,
+  CreatedApiKeySchema,
+  TotpEnrolmentSchema,
+  RecoveryCodesSchema,
+} from './rest/identity.ts';
+export {
+  INDICATOR_NAMES,
+  TradeSideSchema,
+  SourceStateSchema,
+  TradeSchema,
+  CandleSchema,
+  Stats24hSchema,
+  MarketsResponseSchema,
+  CandlesResponseSchema,
+  TradesResponseSchema,
+  TickerResponseSchema,
+  SourcesResponseSchema,
+  IndicatorResponseSchema,
+  JobRunSchema,
+  JobsResponseSchema,
+  JobRunResponseSchema,
+  QuarantineResponseSchema,
+  TickerMessageSchema,
+} from './rest/market.ts';
+export { JoinTicketSchema, ZoneListSchema } from './rest/game.ts';
+export {
+  DeadLetterStatusSchema,
+  StreamsSchema,
+  DeadLetterPageSchema,
+  RetriedSchema,
+  NoContentSchema,
+  PlayerSchema,
+  PlayerListSchema,
+  PlayerDetailSchema,
+  MovementsSchema,
+  ZonesSchema,
+  AdminSnapshotSchema,
+  SnapshotListSchema,
+  SnapshotTakenSchema,
+  RestoredSchema,
+  BroadcastResultSchema,
+  DrainedSchema,
+  AuditPageSchema,
+} from './rest/admin.ts';
+
+export type * from './game/messages.ts';
+export type {
+  StreamEvent,
+  StreamReset,
+  WireEvent,
+  StreamRef,
+  StreamClientMessage,
+  StreamControlMessage,
+  StreamServerMessage,
+} from './stream/stream-messages.ts';
+export type { DecodeMessageOptions } from './game/codec.ts';
+export type { FieldKind, Layout } from './game/layouts.ts';
+export type { GameProtocolErrorCode, ProtocolErrorDescription } from './game/errors.ts';
+export type { GameSessionErrorCode } from './game/close-codes.ts';
+export type { ErrorBody } from './rest/error-body.ts';
+export type {
+  PublicUser,
+  TokenPair,
+  SignedIn,
+  MfaRequired,
+  SignInResult,
+  ApiKeyInfo,
+  CreatedApiKey,
+  TotpEnrolment,
+  RecoveryCodes,
+  SignUpInput,
+  SignInInput,
+  CompleteMfaInput,
+  ChangePasswordInput,
+  TotpCodeInput,
+  CreateApiKeyInput,
+} from './rest/identity.ts';
+export type {
+  IndicatorName,
+  Trade,
+  Candle,
+  Stats24h,
+  MarketsResponse,
+  MarketSummary,
+  CandlesResponse,
+  TradesResponse,
+  TickerResponse,
+  SourcesResponse,
+  SourceStatus,
+  IndicatorResponse,
+  JobRun,
+  JobsResponse,
+  QuarantineResponse,
+  TickerMessage,
+} from './rest/market.ts';
+export type { JoinTicket, ZoneList } from './rest/game.ts';
+export type {
+  Streams,
+  DeadLetterPage,
+  DeadLetter,
+  Player,
+  PlayerList,
+  PlayerDetail,
+  Movements,
+  Zones,
+  ZoneStatus,
+  AdminSnapshot,
+  SnapshotList,
+  Restored,
+  BroadcastResult,
+  Drained,
+  AuditPage,
+  AuditEntry,
+} from './rest/admin.ts';

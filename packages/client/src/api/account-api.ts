@@ -9,7 +9,7 @@ import type {
   TokenPair,
   TotpCodeInput,
   TotpEnrolment,
-} from '../wire/identity-types.ts';
+} from '@tickline/protocol';
 
 export interface AccountApi {
   /** The signed-in user. */

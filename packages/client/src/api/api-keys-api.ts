@@ -1,7 +1,7 @@
 /** @module The caller's API keys. */
 import type { AuthorizedSend } from '../auth/authorized-http.ts';
 import type { ClientPaths } from '../http/routes.ts';
-import type { ApiKeyInfo, CreateApiKeyInput, CreatedApiKey } from '../wire/identity-types.ts';
+import type { ApiKeyInfo, CreateApiKeyInput, CreatedApiKey } from '@tickline/protocol';
 
 export interface ApiKeysApi {
   list(): Promise<ApiKeyInfo[]>;

@@ -4,13 +4,7 @@ import type { AuthorizedSend } from '../auth/authorized-http.ts';
 import { SignOutReason, type Session } from '../auth/session.ts';
 import type { HttpClient } from '../http/http-client.ts';
 import type { ClientPaths } from '../http/routes.ts';
-import type {
-  CompleteMfaInput,
-  SignedIn,
-  SignInInput,
-  SignInResult,
-  SignUpInput,
-} from '../wire/identity-types.ts';
+import type { CompleteMfaInput, SignedIn, SignInInput, SignInResult, SignUpInput } from '@tickline/protocol';
 
 export interface AuthApi {
   /** Creates an account and signs it in. */

@@ -6,7 +6,7 @@
  */
 import type { Emitter } from '../emitter.ts';
 import { TicklineApiError, isTicklineApiError } from '../errors.ts';
-import type { PublicUser, TokenPair } from '../wire/identity-types.ts';
+import type { PublicUser, TokenPair } from '@tickline/protocol';
 import type { StoredSession, TokenStorage } from './token-storage.ts';
 
 /** Why a session ended. */

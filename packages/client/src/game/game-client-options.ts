@@ -6,7 +6,7 @@ import {
 } from '../stream/backoff.ts';
 import { createWsConnector, type GameConnector } from './connector.ts';
 import { DEFAULT_INTERPOLATION_DELAY_TICKS } from './interpolation.ts';
-import { DEFAULT_MAX_MESSAGE_BYTES } from './protocol/codec.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '@tickline/protocol';
 
 /** Client ping period: each pong is an RTT sample. */
 export const DEFAULT_GAME_PING_INTERVAL_MS = 1000;

@@ -3,13 +3,14 @@ import type { GameConnector, GameSocketHandlers } from './connector.ts';
 import { GameClient } from './game-client.ts';
 import type { GameClientOptions } from './game-client-options.ts';
 import { GameClientState, type AckEvent, type ClosedEvent, type RejectEvent } from './game-events.ts';
-import { decodeMessage, encodeMessage } from './protocol/codec.ts';
 import {
+  decodeMessage,
+  encodeMessage,
   MessageType,
   type ClientMessage,
   type ServerMessage,
   type WelcomeMessage,
-} from './protocol/messages.ts';
+} from '@tickline/protocol';
 
 /** A scripted server: records what the client sends, pushes what the test says. */
 class FakeServer {

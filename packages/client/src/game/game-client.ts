@@ -22,14 +22,16 @@ import {
 } from './game-client-options.ts';
 import { Interpolator, type RemotePlayer } from './interpolation.ts';
 import { Predictor } from './prediction.ts';
-import { decodeMessage, encodeMessage } from './protocol/codec.ts';
 import {
+  decodeMessage,
+  encodeMessage,
   MessageType,
   type ClientMessage,
   type DeltaMessage,
+  type GameProtocolError,
   type ServerMessage,
   type WelcomeMessage,
-} from './protocol/messages.ts';
+} from '@tickline/protocol';
 import { TickClock } from './tick-clock.ts';
 
 /** The first byte of an encoded delta: a MessagePack array of six elements. */
@@ -188,9 +190,11 @@ export class GameClient {
       return;
     let message: ServerMessage;
     try {
-      message = decodeMessage(bytes, this.options.maxMessageBytes) as ServerMessage;
+      message = decodeMessage(bytes, { maxBytes: this.options.maxMessageBytes }) as ServerMessage;
     } catch (error) {
-      this.#events.emit('error', error as TicklineApiError);
+      // The SDK reports every failure as a TicklineApiError; the protocol's code passes through.
+      const e = error as GameProtocolError;
+      this.#events.emit('error', new TicklineApiError(e.code, e.message, { details: e.details, cause: e }));
       return;
     }
     const transitTicks = this.#clock && this.#rttMs !== undefined ? this.#rttMs / 2 / this.#clock.tickMs : 0;

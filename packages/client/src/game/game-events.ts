@@ -1,6 +1,6 @@
 /** @module What a {@link GameClient} reports: states and the events listeners receive. */
 import type { TicklineApiError } from '../errors.ts';
-import type { DeltaMessage, WelcomeMessage } from './protocol/messages.ts';
+import type { DeltaMessage, WelcomeMessage } from '@tickline/protocol';
 
 /** Where a game client is in its life. */
 export const GameClientState = {

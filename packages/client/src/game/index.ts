@@ -23,19 +23,20 @@ export {
   DEFAULT_GAME_DEAD_AFTER_MS,
   DEFAULT_RESUME_GRACE_MS,
 } from './game-client-options.ts';
-export { GAME_PROTOCOL_VERSION, MessageType } from './protocol/messages.ts';
+// The wire protocol is @tickline/protocol's; re-exported so SDK users find it beside the client.
 export {
+  GAME_PROTOCOL_VERSION,
+  MessageType,
   encodeMessage,
   decodeMessage,
   KNOWN_MESSAGE_TYPES,
   DEFAULT_MAX_MESSAGE_BYTES,
-} from './protocol/codec.ts';
-export {
   encodeFrame,
   FrameDecoder,
   FRAME_HEADER_BYTES,
   DEFAULT_MAX_FRAME_BYTES,
-} from './protocol/framing.ts';
+  GameCloseCode,
+} from '@tickline/protocol';
 
 export type { MoveToOptions } from './game-client.ts';
 export type { GameClientEvents, AckEvent, RejectEvent, ClosedEvent } from './game-events.ts';
@@ -51,4 +52,24 @@ export type {
 export type { GameJoin, JoinGameOptions } from './join.ts';
 export type { PendingInput, Bounds, ReconcileResult } from './prediction.ts';
 export type { RemotePlayer } from './interpolation.ts';
-export type * from './protocol/messages.ts';
+export type {
+  GameMessage,
+  ClientMessage,
+  ServerMessage,
+  EntityState,
+  HelloMessage,
+  MoveMessage,
+  PingMessage,
+  LeaveMessage,
+  HeartbeatAckMessage,
+  WelcomeMessage,
+  AckMessage,
+  RejectMessage,
+  DeltaMessage,
+  SharedDeltaMessage,
+  NoticeMessage,
+  PongMessage,
+  ErrorMessage,
+  CloseMessage,
+  HeartbeatMessage,
+} from '@tickline/protocol';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Interpolator } from './interpolation.ts';
-import { MessageType, type DeltaMessage } from './protocol/messages.ts';
+import { MessageType, type DeltaMessage } from '@tickline/protocol';
 
 const delta = (tick: number, parts: Partial<Omit<DeltaMessage, 'type' | 'tick'>>): DeltaMessage => ({
   type: MessageType.Delta,

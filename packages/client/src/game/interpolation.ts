@@ -4,7 +4,7 @@
  * two real samples surround the render time, so motion is smooth at any frame rate and never
  * extrapolated.
  */
-import type { DeltaMessage, EntityState } from './protocol/messages.ts';
+import type { DeltaMessage, EntityState } from '@tickline/protocol';
 
 /** Ticks behind the estimated server tick that others are drawn at. @default 2 */
 export const DEFAULT_INTERPOLATION_DELAY_TICKS = 2;

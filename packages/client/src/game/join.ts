@@ -3,6 +3,7 @@
  * (the requested one, or the least loaded with room) and answers with its endpoints and a
  * short-lived join token for the hello.
  */
+import type { JoinTicket } from '@tickline/protocol';
 import type { HttpRequest } from '../http/http-client.ts';
 
 /** The coordinator's route. */
@@ -16,18 +17,8 @@ export interface JoinGameOptions {
   path?: string;
 }
 
-/** The coordinator's answer. */
-export interface GameJoin {
-  /** The join token for the hello: single-use, short-lived. */
-  token: string;
-  zone: string;
-  /** `tcp://host:port`, or null when the zone is not served over TCP. */
-  tcp: string | null;
-  /** `ws://host:port/…`, or null when the zone is not served over WebSocket. */
-  ws: string | null;
-  /** Token expiry, ISO 8601. */
-  expiresAt: string;
-}
+/** The coordinator's answer: the protocol's join ticket (token, zone, `tcp`/`ws` endpoints or null, expiry). */
+export type GameJoin = JoinTicket;
 
 /**
  * Requests a seat through an authenticated SDK client (`createTicklineClient(...)`, signed in or

@@ -5,7 +5,7 @@
  */
 import { connect } from 'node:net';
 import type { GameConnector } from './connector.ts';
-import { encodeFrame, FrameDecoder } from './protocol/framing.ts';
+import { encodeFrame, FrameDecoder } from '@tickline/protocol';
 
 /** Close code reported when the socket ends (TCP has no close codes; mirrors WebSocket 1006). */
 const ABNORMAL_CLOSURE = 1006;

@@ -3,7 +3,7 @@
  * a {@link TicklineApiError} (the server's `{ error: { code, message, details } }`, or a client code).
  */
 import { TicklineApiError } from '../errors.ts';
-import type { ErrorBody } from '../wire/identity-types.ts';
+import type { ErrorBody } from '@tickline/protocol';
 
 /** The `fetch` signature the SDK needs (the global one, or a test double). */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;

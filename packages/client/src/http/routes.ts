@@ -25,8 +25,3 @@ export const DEFAULT_PATHS = {
 } as const;
 
 export type ClientPaths = { -readonly [K in keyof typeof DEFAULT_PATHS]: string };
-
-/** The query parameter carrying a stream ticket (realtime `DEFAULT_TICKET_PARAM`). */
-export const TICKET_PARAM = 'ticket';
-/** The query parameter carrying the resume position when no header can be set (EventSource). */
-export const LAST_EVENT_ID_PARAM = 'lastEventId';

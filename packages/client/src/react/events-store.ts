@@ -10,7 +10,7 @@ import type { TicklineClient } from '../client.ts';
 import { TicklineApiError, isTicklineApiError } from '../errors.ts';
 import { StreamStatus, type StatusChange, type Subscription } from '../stream/subscription.ts';
 import type { TransportKind } from '../stream/transport.ts';
-import type { StreamEvent, StreamReset } from '../wire/stream-types.ts';
+import type { StreamEvent, StreamReset } from '@tickline/protocol';
 
 /** `idle`: no hook is listening, so nothing is subscribed. */
 export type ConnectionStatus = StreamStatus | 'idle';

@@ -2,7 +2,7 @@
 import { createElement, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { TicklineClient } from '../client.ts';
 import type { TransportKind } from '../stream/transport.ts';
-import type { StreamReset } from '../wire/stream-types.ts';
+import type { StreamReset } from '@tickline/protocol';
 import { TicklineContext } from './context.ts';
 import { EventsStore } from './events-store.ts';
 

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SubscribeOptions, TicklineClient } from '../client.ts';
 import type { StatusChange, StreamStatus, Subscription } from '../stream/subscription.ts';
 import { TicklineApiError } from '../errors.ts';
-import type { StreamEvent } from '../wire/stream-types.ts';
+import type { StreamEvent } from '@tickline/protocol';
 import type { ConnectionState } from './events-store.ts';
 import { TicklineProvider } from './provider.ts';
 import { useConnectionStatus } from './use-connection-status.ts';

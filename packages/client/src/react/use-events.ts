@@ -1,6 +1,6 @@
 /** @module `useEvents`: run a handler for events of some types, through the provider's one subscription. */
 import { useEffect, useRef } from 'react';
-import type { StreamEvent, StreamReset } from '../wire/stream-types.ts';
+import type { StreamEvent, StreamReset } from '@tickline/protocol';
 import { useTicklineContext } from './context.ts';
 
 export interface UseEventsOptions {

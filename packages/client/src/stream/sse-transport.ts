@@ -7,8 +7,12 @@
  * URL, whose stream ticket expires in about a minute; the subscription reconnects with a new one.
  */
 import { TicklineApiError } from '../errors.ts';
-import { LAST_EVENT_ID_PARAM, TICKET_PARAM } from '../http/routes.ts';
-import { RECONNECTABLE_STREAM_ERRORS, type WireEvent } from '../wire/stream-types.ts';
+import {
+  LAST_EVENT_ID_PARAM,
+  RECONNECTABLE_STREAM_ERRORS,
+  STREAM_TICKET_PARAM,
+  type WireEvent,
+} from '@tickline/protocol';
 import { onceEnded, type EndedInfo, type Transport } from './transport.ts';
 
 /** The part of a `MessageEvent` the transport reads. */
@@ -48,7 +52,7 @@ export function createSseTransport(options: SseTransportOptions): Transport {
   return function connectSse(request, handlers) {
     const query = new URLSearchParams({
       channels: request.channels.join(','),
-      [TICKET_PARAM]: request.ticket,
+      [STREAM_TICKET_PARAM]: request.ticket,
     });
     if (request.lastEventId !== undefined) query.set(LAST_EVENT_ID_PARAM, request.lastEventId);
     const es = new options.EventSource(`${options.streamUrl}?${query.toString()}`, {

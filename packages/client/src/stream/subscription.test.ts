@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TicklineApiError } from '../errors.ts';
-import type { StreamEvent, StreamReset } from '../wire/stream-types.ts';
+import type { StreamEvent, StreamReset } from '@tickline/protocol';
 import { resolveReconnectOptions, type ReconnectOptions } from './backoff.ts';
 import { ResumableSubscription, type StatusChange } from './subscription.ts';
 import type { ConnectRequest, TransportHandlers } from './transport.ts';

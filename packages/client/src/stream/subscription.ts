@@ -4,7 +4,7 @@
  * reports its status. Transport-independent, so SSE and WebSocket behave the same.
  */
 import { TicklineApiError, isRetryableError, isTicklineApiError } from '../errors.ts';
-import type { StreamEvent, StreamReset } from '../wire/stream-types.ts';
+import type { StreamEvent, StreamReset } from '@tickline/protocol';
 import { backoffDelayMs, type ResolvedReconnectOptions } from './backoff.ts';
 import { RecentIds } from './recent-ids.ts';
 import type { EndedInfo, OpenedInfo, Transport, TransportConnection } from './transport.ts';

@@ -3,7 +3,7 @@
  * with a ticket and a resume position, report what arrives, and say once how it ended.
  */
 import type { TicklineApiError } from '../errors.ts';
-import type { StreamEvent, StreamReset } from '../wire/stream-types.ts';
+import type { StreamEvent, StreamReset } from '@tickline/protocol';
 
 export const TransportKind = { Sse: 'sse', Ws: 'ws' } as const;
 export type TransportKind = (typeof TransportKind)[keyof typeof TransportKind];

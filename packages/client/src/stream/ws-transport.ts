@@ -4,13 +4,13 @@
  * application-level ping detects a dead peer that TCP would only notice minutes later.
  */
 import { TicklineApiError } from '../errors.ts';
-import { TICKET_PARAM } from '../http/routes.ts';
 import {
   RECONNECTABLE_STREAM_ERRORS,
   shouldReconnectAfterClose,
-  type WsClientMessage,
-  type WsServerMessage,
-} from '../wire/stream-types.ts';
+  STREAM_TICKET_PARAM,
+  type StreamClientMessage,
+  type StreamServerMessage,
+} from '@tickline/protocol';
 import { onceEnded, type Transport } from './transport.ts';
 
 /** Client ping period; the gateway pings too, but browsers hide protocol pings from scripts. */
@@ -43,14 +43,14 @@ export interface WsTransportOptions {
 export function createWsTransport(options: WsTransportOptions): Transport {
   const pingIntervalMs = options.pingIntervalMs ?? DEFAULT_WS_PING_INTERVAL_MS;
   return function connectWs(request, handlers) {
-    const query = new URLSearchParams({ [TICKET_PARAM]: request.ticket });
+    const query = new URLSearchParams({ [STREAM_TICKET_PARAM]: request.ticket });
     const ws = new options.WebSocket(`${options.wsUrl}?${query.toString()}`);
     const ending = onceEnded(handlers);
     let serverError: TicklineApiError | undefined;
     let missedPings = 0;
     let pinger: ReturnType<typeof setInterval> | undefined;
 
-    const send = (message: WsClientMessage) => {
+    const send = (message: StreamClientMessage) => {
       if (ws.readyState === OPEN) ws.send(JSON.stringify(message));
     };
     const stop = () => {
@@ -82,9 +82,9 @@ export function createWsTransport(options: WsTransportOptions): Transport {
     ws.addEventListener('message', ({ data }) => {
       missedPings = 0;
       if (typeof data !== 'string') return;
-      let message: WsServerMessage;
+      let message: StreamServerMessage;
       try {
-        message = JSON.parse(data) as WsServerMessage;
+        message = JSON.parse(data) as StreamServerMessage;
       } catch {
         return;
       }

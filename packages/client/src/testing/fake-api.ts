@@ -4,7 +4,7 @@
  * tokens the test can expire, and a count of every call.
  */
 import type { FetchLike } from '../http/http-client.ts';
-import type { PublicUser, TokenPair } from '../wire/identity-types.ts';
+import type { PublicUser, TokenPair } from '@tickline/protocol';
 
 export const FAKE_USER: PublicUser = {
   id: '0193a000-0000-7000-8000-000000000001',

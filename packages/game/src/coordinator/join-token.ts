@@ -7,7 +7,7 @@
  */
 import { createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { systemClock, type Clock } from '@tickline/kernel';
-import { CloseCode, type GameSessionErrorCode } from '../protocol/close-codes.ts';
+import { GameCloseCode as CloseCode, type GameSessionErrorCode } from '@tickline/protocol';
 
 /** How long a token is valid: long enough to open a connection, short enough to be useless if leaked. @default 30 s */
 export const DEFAULT_JOIN_TOKEN_TTL_MS = 30_000;

@@ -5,7 +5,8 @@
  * the same `register`/`report` calls from whatever carries them between processes.
  */
 import { systemClock, type Clock } from '@tickline/kernel';
-import { CloseCode, GameSessionError } from '../protocol/close-codes.ts';
+import { GameCloseCode as CloseCode } from '@tickline/protocol';
+import { GameSessionError } from '../protocol/session-error.ts';
 import type { JoinTokens } from './join-token.ts';
 
 /** Where a zone is served and how full it is. */

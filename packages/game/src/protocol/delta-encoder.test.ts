@@ -2,7 +2,7 @@ import { ManualClock } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import { move } from '../zone/zone-fixture.ts';
 import { Zone } from '../zone/zone.ts';
-import { decodeMessage, encodeMessage } from './codec.ts';
+import { decodeMessage, encodeMessage } from '@tickline/protocol';
 import { deltaMessageFrom } from './delta.ts';
 import { DeltaEncoder } from './delta-encoder.ts';
 

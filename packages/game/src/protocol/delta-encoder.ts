@@ -7,7 +7,7 @@
  */
 import type { ViewDelta } from '../zone/interest.ts';
 import type { PlayerTable } from '../zone/player-table.ts';
-import { GAME_PROTOCOL_VERSION, MessageType } from './messages.ts';
+import { GAME_PROTOCOL_VERSION, MessageType } from '@tickline/protocol';
 
 const FLOAT64 = 0xcb;
 const UINT32 = 0xce;

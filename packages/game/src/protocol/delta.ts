@@ -1,7 +1,7 @@
 /** @module Builds the wire delta for one viewer from the zone's interest output. */
 import type { ViewDelta } from '../zone/interest.ts';
 import type { PlayerTable } from '../zone/player-table.ts';
-import { MessageType, type DeltaMessage, type EntityState } from './messages.ts';
+import { MessageType, type DeltaMessage, type EntityState } from '@tickline/protocol';
 
 const entity = (players: PlayerTable, slot: number): EntityState => [
   players.ids[slot]!,

@@ -4,11 +4,11 @@
  */
 import type { EventLog } from '@tickline/eventlog';
 import { decodeEvent } from '@tickline/kernel';
+import { GAME_PLAYER_EVENT_PREFIX } from '@tickline/protocol';
 import type { ReplayState } from './replay-state.ts';
 
 /** Records read per `log.read` call during replay. */
 export const DEFAULT_REPLAY_BATCH = 4_096;
-const ZONE_EVENT_PREFIX = 'game.player.';
 
 /** What a replay read and applied. */
 export interface ReplayLogResult {
@@ -43,7 +43,7 @@ export async function replayZoneEvents(
       if (r.offset > last) break;
       result.scanned++;
       result.lastOffset = r.offset;
-      if (r.key !== state.zoneId || !r.type.startsWith(ZONE_EVENT_PREFIX)) continue;
+      if (r.key !== state.zoneId || !r.type.startsWith(GAME_PLAYER_EVENT_PREFIX)) continue;
       let event;
       try {
         event = decodeEvent(r.payload);

@@ -8,11 +8,16 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '@tickline/kernel';
 import type { ZoneRunner } from '../loop/zone-runner.ts';
 import type { DrainOptions } from '../loop/zone-host.ts';
-import { CloseCode } from '../protocol/close-codes.ts';
-import { decodeMessage, encodeMessage } from '../protocol/codec.ts';
+import {
+  decodeMessage,
+  encodeMessage,
+  GameCloseCode as CloseCode,
+  isGameProtocolError,
+  MessageType,
+  type HelloMessage,
+  type ServerMessage,
+} from '@tickline/protocol';
 import { DeltaEncoder } from '../protocol/delta-encoder.ts';
-import { GameProtocolError } from '../protocol/errors.ts';
-import { MessageType, type HelloMessage, type ServerMessage } from '../protocol/messages.ts';
 import type { ConnectionAcceptor, ConnectionHandler, GameConnection } from './connection.ts';
 import { FloodGuard } from './flood-guard.ts';
 import {
@@ -209,7 +214,7 @@ export class GameSessions implements ConnectionAcceptor {
     try {
       message = decodeMessage(bytes, { maxBytes: this.#o.maxMessageBytes });
     } catch (error) {
-      const e = error instanceof GameProtocolError ? error : undefined;
+      const e = isGameProtocolError(error) ? error : undefined;
       return this.#close(link, e?.code ?? 'GAME_PROTOCOL_MALFORMED', e?.message ?? 'unreadable message');
     }
     const session = link.session;

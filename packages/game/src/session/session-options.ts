@@ -2,7 +2,7 @@
 import { silentLogger, systemClock, type Clock, type Logger, type Registry } from '@tickline/kernel';
 import { systemScheduler, type Scheduler } from '../loop/scheduler.ts';
 import type { JoinTokens } from '../coordinator/join-token.ts';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../protocol/codec.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '@tickline/protocol';
 import { SpawnPolicy } from './spawn-point.ts';
 
 /** Connection limits. */

@@ -6,9 +6,13 @@
  */
 import type { TickInfo } from '../loop/zone-host.ts';
 import type { ZoneRunner } from '../loop/zone-runner.ts';
-import { CloseCode } from '../protocol/close-codes.ts';
+import {
+  GameCloseCode as CloseCode,
+  MessageType,
+  type EntityState,
+  type ServerMessage,
+} from '@tickline/protocol';
 import type { DeltaEncoder } from '../protocol/delta-encoder.ts';
-import { MessageType, type EntityState, type ServerMessage } from '../protocol/messages.ts';
 import { RejectReason } from '../zone/errors.ts';
 import type { ViewGroup } from '../zone/interest.ts';
 import type { Link, Session } from './session-state.ts';

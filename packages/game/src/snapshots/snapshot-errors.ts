@@ -3,7 +3,7 @@
  * Admin operations also use the session table's `GAME_ZONE_UNKNOWN` and `GAME_ZONE_DRAINING`.
  */
 import { defineErrorCodes, errorGuard, TicklineError, type TicklineErrorOptions } from '@tickline/kernel';
-import type { GameSessionErrorCode } from '../protocol/close-codes.ts';
+import type { GameSessionErrorCode } from '@tickline/protocol';
 
 export const GameSnapshotErrorCodes = defineErrorCodes({
   GAME_SNAPSHOT_STORE_UNAVAILABLE: {

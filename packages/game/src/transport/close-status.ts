@@ -4,8 +4,11 @@
  * browser that only sees the close event still knows the class of the reason; the close reason
  * string carries the exact `GAME_*` code.
  */
-import { CloseCode, GameSessionErrorCodes } from '../protocol/close-codes.ts';
-import { GameProtocolErrorCodes } from '../protocol/errors.ts';
+import {
+  GameCloseCode as CloseCode,
+  GameProtocolErrorCodes,
+  GameSessionErrorCodes,
+} from '@tickline/protocol';
 import { GameErrorCodes } from '../zone/errors.ts';
 
 const STATUS = new Map<string, number>(

@@ -2,7 +2,7 @@ import { createMetricsRegistry, ManualClock, systemClock, type EventEnvelope } f
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJoinTokens } from '../coordinator/join-token.ts';
 import { ZoneRunner } from '../loop/zone-runner.ts';
-import { MessageType } from '../protocol/messages.ts';
+import { MessageType } from '@tickline/protocol';
 import { GameSessions } from '../session/game-sessions.ts';
 import type { SessionLimits } from '../session/session-options.ts';
 import { Zone } from '../zone/zone.ts';

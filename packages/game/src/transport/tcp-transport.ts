@@ -4,8 +4,7 @@
  * as its header arrives, before anything is buffered.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { encodeFrame, FrameDecoder } from '../protocol/framing.ts';
-import type { GameProtocolError } from '../protocol/errors.ts';
+import { encodeFrame, FrameDecoder, type GameProtocolError } from '@tickline/protocol';
 import type { ConnectionAcceptor, GameConnection } from '../session/connection.ts';
 import { waitUntilEmpty } from './drain-sockets.ts';
 
@@ -98,7 +97,7 @@ export class TcpTransport {
     const handler = this.#o.acceptor.open(connection);
     socket.on('data', (chunk: Buffer) => {
       if (closing) return;
-      let frames: Buffer[];
+      let frames: Uint8Array[];
       try {
         frames = decoder.push(chunk);
       } catch (error) {

@@ -4,9 +4,15 @@
  */
 import { connect, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import { decodeMessage, encodeMessage } from '../protocol/codec.ts';
-import { encodeFrame, FrameDecoder } from '../protocol/framing.ts';
-import { MessageType, type ClientMessage, type ServerMessage } from '../protocol/messages.ts';
+import {
+  decodeMessage,
+  encodeFrame,
+  encodeMessage,
+  FrameDecoder,
+  MessageType,
+  type ClientMessage,
+  type ServerMessage,
+} from '@tickline/protocol';
 
 type Of<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 

@@ -1,5 +1,6 @@
 /** @module Domain events a zone emits (returned from each tick; the caller publishes them). */
 import { defineEvent } from '@tickline/kernel';
+import { EventType } from '@tickline/protocol';
 import { z } from 'zod';
 
 const position = {
@@ -11,19 +12,19 @@ const position = {
 };
 
 export const PlayerJoined = defineEvent({
-  type: 'game.player.joined',
+  type: EventType.GamePlayerJoined,
   description: 'A player entered a zone at the given position.',
   schema: z.object(position),
 });
 
 export const PlayerMoved = defineEvent({
-  type: 'game.player.moved',
+  type: EventType.GamePlayerMoved,
   description: 'The zone accepted a move; the position is authoritative.',
   schema: z.object({ ...position, seq: z.number().int() }),
 });
 
 export const PlayerLeft = defineEvent({
-  type: 'game.player.left',
+  type: EventType.GamePlayerLeft,
   description: 'A player left a zone (by request, disconnect or drain); the position is its last one.',
   schema: z.object({ ...position, reason: z.string() }),
 });

@@ -1,14 +1,13 @@
 /** @module Input schemas of the admin operations. */
+import { RoleSchema, TierSchema, UserStatusSchema } from '@tickline/protocol';
 import { z } from 'zod';
-import { ROLES, TIERS, USER_STATUSES } from '../users/user.ts';
 import { MAX_EMAIL_LENGTH, normalizeEmail } from '../users/email.ts';
 
 export const MAX_USERS_PAGE = 100;
 export const DEFAULT_USERS_PAGE = 50;
 
-export const RoleSchema = z.enum(ROLES);
-export const TierSchema = z.enum(TIERS);
-export const UserStatusSchema = z.enum(USER_STATUSES);
+// The closed sets are the protocol's; re-exported for the existing callers of this module.
+export { RoleSchema, TierSchema, UserStatusSchema } from '@tickline/protocol';
 
 /** Query string of GET /admin/users (values arrive as strings). */
 export const ListUsersQuerySchema = z.strictObject({

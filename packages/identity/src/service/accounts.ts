@@ -19,6 +19,7 @@ import {
 import { parseInput } from '../schemas/parse-input.ts';
 import { throttleKeys, type ThrottleKey } from '../throttle/sign-in-throttle.ts';
 import { assertPasswordAllowed } from '../users/password-policy.ts';
+import type { SignedIn, SignInResult } from '@tickline/protocol';
 import { toPublicUser, type PublicUser, type Role, type UserRecord } from '../users/user.ts';
 import type { IdentityContext } from './identity-context.ts';
 import type { SecondFactor } from './second-factor.ts';
@@ -30,21 +31,8 @@ export interface RequestOrigin {
   address?: string;
 }
 
-/** Fully signed in. */
-export interface SignedIn {
-  status: 'signed_in';
-  user: PublicUser;
-  tokens: TokenPair;
-}
-
-/** Password (or OIDC) accepted; a second factor is needed. */
-export interface MfaRequired {
-  status: 'mfa_required';
-  mfaToken: string;
-  mfaTokenExpiresAt: string;
-}
-
-export type SignInResult = SignedIn | MfaRequired;
+/** The answers of a sign-in (the wire shapes are @tickline/protocol's). */
+export type { SignedIn, MfaRequired, SignInResult } from '@tickline/protocol';
 
 export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondFactor: SecondFactor) {
   const { repo, options } = ctx;

@@ -11,20 +11,12 @@ import {
 import { invalidInput, parseInput } from '../schemas/parse-input.ts';
 import type { IdentityContext } from './identity-context.ts';
 import type { Principal } from './principal.ts';
+import type { ApiKeyInfo } from '@tickline/protocol';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** An API key as shown to its owner: never the secret or its hash. */
-export interface ApiKeyInfo {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type { ApiKeyInfo } from '@tickline/protocol';
 
 export function toApiKeyInfo(record: ApiKeyRecord): ApiKeyInfo {
   return {

@@ -7,6 +7,7 @@ import {
   type EventEnvelope,
   type Logger,
 } from '@tickline/kernel';
+import { API_KEY_SCOPES, type ApiKeyScope } from '@tickline/protocol';
 import { DEFAULT_LAST_USED_FLUSH_INTERVAL_MS } from '../api-keys/last-used-recorder.ts';
 import type { OidcProviderOptions } from '../oidc/oidc-provider-options.ts';
 import type { IdentityRepository } from '../repository/identity-repository.ts';
@@ -26,17 +27,7 @@ export const DEFAULT_OIDC_STATE_TTL_MS = 10 * 60 * 1000;
 export const DEFAULT_TOTP_ISSUER = 'Tickline';
 
 /** Scopes an API key may carry unless configured otherwise. */
-export const DEFAULT_API_KEY_SCOPES = [
-  'market:read',
-  'strategies:read',
-  'strategies:write',
-  'backtests:run',
-  'signals:read',
-  'portfolio:read',
-  'portfolio:write',
-  'stream:read',
-  'admin',
-] as const;
+export const DEFAULT_API_KEY_SCOPES: readonly ApiKeyScope[] = API_KEY_SCOPES;
 
 /** Options for {@link createIdentityService}. */
 export interface IdentityServiceOptions {

@@ -10,14 +10,10 @@ import { qrSvg } from '../totp/qr.ts';
 import { generateRecoveryCodes, hashRecoveryCode, looksLikeRecoveryCode } from '../totp/recovery-codes.ts';
 import type { TotpRecord } from '../repository/records.ts';
 import type { IdentityContext } from './identity-context.ts';
+import type { TotpEnrolment } from '@tickline/protocol';
 
-/** Shown once, at enrolment. */
-export interface TotpEnrolment {
-  /** Base32, for typing into an app by hand. */
-  secret: string;
-  otpauthUri: string;
-  qrSvg: string;
-}
+/** Shown once, at enrolment (the wire shape is @tickline/protocol's). */
+export type { TotpEnrolment } from '@tickline/protocol';
 
 function invalidCode(): IdentityError {
   return new IdentityError('AUTH_MFA_CODE_INVALID', 'two-factor code invalid');

@@ -11,20 +11,15 @@ import { parseInput } from '../schemas/parse-input.ts';
 import { randomToken, sha256Hex } from '../tokens/secrets.ts';
 import type { UserRecord } from '../users/user.ts';
 import type { IdentityContext } from './identity-context.ts';
+import type { TokenPair } from '@tickline/protocol';
 
 const REFRESH_TOKEN_PREFIX = 'tkl_rt_';
 const REFRESH_TOKEN_BYTES = 32;
 /** How long ended sessions are kept (for audit) before purgeEnded deletes them. */
 export const DEFAULT_ENDED_SESSION_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** What a client keeps after signing in. */
-export interface TokenPair {
-  tokenType: 'Bearer';
-  accessToken: string;
-  accessTokenExpiresAt: string;
-  refreshToken: string;
-  refreshTokenExpiresAt: string;
-}
+/** What a client keeps after signing in (the wire shape is @tickline/protocol's). */
+export type { TokenPair } from '@tickline/protocol';
 
 /** Why a session ended. */
 export const RevokeReason = {

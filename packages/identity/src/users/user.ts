@@ -1,19 +1,8 @@
 /** @module Users: roles, tiers, statuses and the shapes identity hands out. */
 
-/** What a user may do. */
-export const Role = { Admin: 'admin', User: 'user' } as const;
-export type Role = (typeof Role)[keyof typeof Role];
-export const ROLES = Object.values(Role) as [Role, ...Role[]];
-
-/** What a user pays for; sets rate limits and quotas (see `tiers/tiers.ts`). */
-export const Tier = { Free: 'free', Premium: 'premium', Enterprise: 'enterprise' } as const;
-export type Tier = (typeof Tier)[keyof typeof Tier];
-export const TIERS = Object.values(Tier) as [Tier, ...Tier[]];
-
-/** Whether the account may sign in. */
-export const UserStatus = { Active: 'active', Disabled: 'disabled' } as const;
-export type UserStatus = (typeof UserStatus)[keyof typeof UserStatus];
-export const USER_STATUSES = Object.values(UserStatus) as [UserStatus, ...UserStatus[]];
+// Roles, tiers and statuses are closed sets clients see too: defined in @tickline/protocol.
+import type { PublicUser, Role, Tier, UserStatus } from '@tickline/protocol';
+export { Role, ROLES, Tier, TIERS, UserStatus, USER_STATUSES } from '@tickline/protocol';
 
 /** A user as stored. `passwordHash` is null for accounts created through OIDC. */
 export interface UserRecord {
@@ -29,18 +18,8 @@ export interface UserRecord {
   updatedAt: Date;
 }
 
-/** A user as shown to clients: never the password hash. */
-export interface PublicUser {
-  id: string;
-  email: string;
-  displayName: string | null;
-  role: Role;
-  tier: Tier;
-  status: UserStatus;
-  mfaEnabled: boolean;
-  hasPassword: boolean;
-  createdAt: string;
-}
+/** A user as shown to clients (the wire shape is @tickline/protocol's): never the password hash. */
+export type { PublicUser } from '@tickline/protocol';
 
 /** The public view of a stored user. */
 export function toPublicUser(user: UserRecord, mfaEnabled: boolean): PublicUser {

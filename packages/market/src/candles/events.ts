@@ -1,9 +1,10 @@
 /** @module The market's event types: trades, candle updates and closes, source status. */
 import { defineEvent } from '@tickline/kernel';
+import { CandleIntervalSchema, EventType } from '@tickline/protocol';
 import { z } from 'zod';
 
 const side = z.enum(['buy', 'sell', 'unknown']);
-const interval = z.enum(['1s', '1m', '5m', '15m', '1h', '1d']);
+const interval = CandleIntervalSchema;
 const positive = z.number().positive().finite();
 const epochMs = z.number().int().nonnegative();
 
@@ -39,25 +40,25 @@ export const candleSchema = z.object({
 });
 
 export const MarketTrade = defineEvent({
-  type: 'market.trade',
+  type: EventType.MarketTrade,
   description: 'A trade from a market source, normalized and validated.',
   schema: tradeSchema,
 });
 
 export const MarketCandleUpdated = defineEvent({
-  type: 'market.candle.updated',
+  type: EventType.MarketCandleUpdated,
   description: 'The forming candle of a symbol and interval changed.',
   schema: candleSchema,
 });
 
 export const MarketCandleClosed = defineEvent({
-  type: 'market.candle.closed',
+  type: EventType.MarketCandleClosed,
   description: 'A candle closed, or a late trade corrected a closed one (correction: true, revision > 0).',
   schema: candleSchema.extend({ correction: z.boolean() }),
 });
 
 export const MarketSourceStatus = defineEvent({
-  type: 'market.source.status',
+  type: EventType.MarketSourceStatus,
   description: 'A market source changed state (connecting, live, stale, backing_off, failed).',
   schema: z.object({
     source: z.string().min(1),
@@ -71,7 +72,7 @@ export const MarketSourceStatus = defineEvent({
 const indicatorValue = z.number().finite().nullable();
 
 export const MarketIndicatorsUpdated = defineEvent({
-  type: 'market.indicators.updated',
+  type: EventType.MarketIndicatorsUpdated,
   description:
     'Live indicator values (SMA, EMA, RSI, MACD, Bollinger) after a published candle of a live interval; null during warm-up.',
   schema: z.object({

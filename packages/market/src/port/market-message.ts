@@ -2,6 +2,9 @@
  * @module The normalized market stream: what every source emits, whatever the venue. Trades and
  * candles use canonical symbols (`BTC-USDT`) and epoch milliseconds.
  */
+// Candle intervals (UTC-aligned) are a closed set clients name too: defined in @tickline/protocol.
+import type { CandleInterval } from '@tickline/protocol';
+export { CandleInterval } from '@tickline/protocol';
 
 /** What a subscription can ask for. */
 export const MarketKind = { Trade: 'trade', Candle: 'candle' } as const;
@@ -10,17 +13,6 @@ export type MarketKind = (typeof MarketKind)[keyof typeof MarketKind];
 /** The aggressor's side. `unknown` when the venue does not say. */
 export const TradeSide = { Buy: 'buy', Sell: 'sell', Unknown: 'unknown' } as const;
 export type TradeSide = (typeof TradeSide)[keyof typeof TradeSide];
-
-/** Candle intervals, UTC-aligned. */
-export const CandleInterval = {
-  S1: '1s',
-  M1: '1m',
-  M5: '5m',
-  M15: '15m',
-  H1: '1h',
-  D1: '1d',
-} as const;
-export type CandleInterval = (typeof CandleInterval)[keyof typeof CandleInterval];
 
 /** A validated trade. */
 export interface Trade {

@@ -9,6 +9,7 @@
  * const { symbols, kinds } = sourceSubscription(config);
  */
 import { ConfigInvalidError, type Clock, type Logger, type Registry } from '@tickline/kernel';
+import { CandleIntervalSchema } from '@tickline/protocol';
 import { z } from 'zod';
 import type { MarketKind } from '../port/market-message.ts';
 import type { MarketSource } from '../port/market-source.ts';
@@ -22,7 +23,7 @@ import { SimulatorSource } from './simulator/source.ts';
 import { createUpbitSource } from './upbit/source.ts';
 
 const Symbol = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected a canonical BASE-QUOTE symbol');
-const Interval = z.enum(['1s', '1m', '5m', '15m', '1h', '1d']);
+const Interval = CandleIntervalSchema;
 const Ms = z.int().positive();
 
 const common = {

@@ -1,11 +1,12 @@
 /** @module Reading stream credentials from a request: a cookie, or a stream ticket in the query. */
 import type { IncomingMessage } from 'node:http';
+import { STREAM_TICKET_PARAM } from '@tickline/protocol';
 import type { Authenticate } from '../gateway/gateway-options.ts';
 import { requestQuery } from '../sse/sse-request.ts';
 import type { StreamTicketClaims, StreamTicketIssuer } from './stream-ticket.ts';
 
 /** The query parameter that carries a stream ticket. */
-export const DEFAULT_TICKET_PARAM = 'ticket';
+export const DEFAULT_TICKET_PARAM = STREAM_TICKET_PARAM;
 
 /** The value of cookie `name`, or undefined. */
 export function readCookie(request: IncomingMessage, name: string): string | undefined {

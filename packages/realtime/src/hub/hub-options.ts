@@ -1,5 +1,6 @@
 /** @module Hub options, their defaults, and the one function that resolves them. */
 import { systemClock, type Clock, type Logger, silentLogger } from '@tickline/kernel';
+import { ChannelPattern } from '@tickline/protocol';
 import { RealtimeError } from '../errors.ts';
 
 /** Events kept per channel for resume. */
@@ -9,7 +10,7 @@ export const DEFAULT_HISTORY_MAX_AGE_MS = 5 * 60_000; // 5 minutes
 /** How often idle channels' histories are expired and empty channels dropped. */
 export const DEFAULT_HISTORY_SWEEP_INTERVAL_MS = 30_000;
 /** Market data is a stream of latest values: a congested client gets the newest per channel. */
-export const DEFAULT_COALESCE_PATTERNS: readonly string[] = ['market:**'];
+export const DEFAULT_COALESCE_PATTERNS: readonly string[] = [ChannelPattern.Market];
 
 /** Options for {@link createHub}. */
 export interface HubOptions {

@@ -1,4 +1,5 @@
 /** @module Messages a WebSocket client sends, validated with zod: unknown fields are refused. */
+import type { StreamClientMessage } from '@tickline/protocol';
 import { z } from 'zod';
 import { MAX_CHANNEL_NAME_LENGTH } from '../channels/channel-name.ts';
 import { MAX_LAST_EVENT_ID_LENGTH } from '../sse/sse-request.ts';
@@ -23,6 +24,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ping'), ref }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
+
+// Compile-time proof that the validator accepts every message of the stream contract
+// (@tickline/protocol's StreamClientMessage), so a client built on the contract is never refused.
+const _acceptsContract = (message: StreamClientMessage): ClientMessage => message;
 
 /**
  * Parses a text frame.

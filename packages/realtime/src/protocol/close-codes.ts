@@ -1,27 +1,12 @@
 /**
- * @module WebSocket close codes, mapped once from error codes. 4000–4999 is the application
- * range (RFC 6455 §7.4.2); codes below 4500 mean "reconnect", 4500 and up mean "do not retry
- * without changing something" — the same split Centrifugo uses.
+ * @module WebSocket close codes, mapped once from error codes. The codes themselves and the
+ * reconnect rule (below 4500: reconnect) are the protocol's.
  */
+import { StreamCloseCode as CloseCode } from '@tickline/protocol';
 import type { RealtimeErrorCode } from '../errors.ts';
 
-export const CloseCode = {
-  /** Closed on purpose by either side. */
-  Normal: 1000,
-  /** The gateway is shutting down; reconnect elsewhere. */
-  GoingAway: 1001,
-  /** Unexpected server failure. */
-  InternalError: 1011,
-  /** Reconnect with the last event id: the client read too slowly. */
-  SlowConsumer: 4008,
-  /** Reconnect with a current credential: the connection reached its maximum age. */
-  SessionExpired: 4001,
-  /** Retry later: the gateway is at its connection limit. */
-  TryAgainLater: 4013,
-  /** Do not retry: the credential is not valid. */
-  Unauthenticated: 4501,
-} as const;
-export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+// The codes and the reconnect rule are the stream contract (clients read them): @tickline/protocol.
+export { StreamCloseCode as CloseCode, shouldReconnect } from '@tickline/protocol';
 
 /** The close code for an error that ends a connection. */
 export const closeCodeFor: Partial<Record<RealtimeErrorCode, CloseCode>> = {
@@ -31,8 +16,3 @@ export const closeCodeFor: Partial<Record<RealtimeErrorCode, CloseCode>> = {
   RT_TOO_MANY_CONNECTIONS: CloseCode.TryAgainLater,
   RT_UNAUTHENTICATED: CloseCode.Unauthenticated,
 };
-
-/** True when a client should reconnect after this close code. */
-export function shouldReconnect(code: number): boolean {
-  return code === CloseCode.GoingAway || code === CloseCode.InternalError || (code >= 4000 && code < 4500);
-}

@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { parseStreamRequest } from '../sse/sse-request.ts';
 import { parseClientMessage } from './client-messages.ts';
+import { RECONNECTABLE_STREAM_ERRORS } from '@tickline/protocol';
+import { RealtimeErrorCodes, type RealtimeErrorCode } from '../errors.ts';
 import { CloseCode, closeCodeFor, shouldReconnect } from './close-codes.ts';
 
 describe('protocol - client messages', () => {
@@ -71,5 +73,16 @@ describe('protocol - close codes', () => {
     expect(shouldReconnect(CloseCode.GoingAway)).toBe(true);
     expect(shouldReconnect(CloseCode.Unauthenticated)).toBe(false);
     expect(shouldReconnect(CloseCode.Normal)).toBe(false);
+  });
+
+  it('close codes - the errors clients reconnect after are ours and close with a reconnect code, and no other does', () => {
+    for (const code of RECONNECTABLE_STREAM_ERRORS) {
+      expect(Object.keys(RealtimeErrorCodes), code).toContain(code);
+      const closeCode = closeCodeFor[code as RealtimeErrorCode];
+      if (closeCode !== undefined) expect(shouldReconnect(closeCode), code).toBe(true);
+    }
+    for (const [code, closeCode] of Object.entries(closeCodeFor)) {
+      if (shouldReconnect(closeCode)) expect(RECONNECTABLE_STREAM_ERRORS.has(code), code).toBe(true);
+    }
   });
 });

@@ -3,22 +3,12 @@
  * `subscribed`, `unsubscribed`, `reset`, `pong` and `error`, all JSON objects with a `type`.
  */
 import type { TicklineError } from '@tickline/kernel';
+import type { StreamControlMessage, StreamRef } from '@tickline/protocol';
 
-type Ref = string | number | undefined;
+type Ref = StreamRef | undefined;
 
-export type ServerMessage =
-  | {
-      type: 'subscribed';
-      channels: string[];
-      resumed: boolean;
-      recovered: boolean;
-      position: string;
-      ref?: Ref;
-    }
-  | { type: 'unsubscribed'; channels: string[]; ref?: Ref }
-  | { type: 'reset'; channels: string[]; reason: 'history_exceeded'; position: string }
-  | { type: 'pong'; ref?: Ref }
-  | { type: 'error'; code: string; message: string; details?: Record<string, unknown>; ref?: Ref };
+/** The gateway's control messages: the stream contract's, defined in @tickline/protocol. */
+export type ServerMessage = StreamControlMessage;
 
 /** The `error` message for a Tickline error. */
 export function errorMessage(error: TicklineError, ref?: Ref): ServerMessage {

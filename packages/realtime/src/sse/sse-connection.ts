@@ -4,6 +4,7 @@
  * under HTTP/2 frames go through the response.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StreamResetReason } from '@tickline/protocol';
 import type { Socket } from 'node:net';
 import { encodeHttpChunk, SSE_KEEP_ALIVE, sseFrame } from '../hub/frames.ts';
 import type { HubMessage } from '../hub/hub-message.ts';
@@ -72,7 +73,10 @@ export class SseConnection<P = unknown> extends Connection<P> {
     const data = JSON.stringify({ channels, resumed: plan.resumed, recovered: plan.recovered });
     this.#control(sseFrame({ retryMs, id: plan.position, event: 'subscribed', data }));
     if (plan.resetChannels.length > 0) {
-      const reset = JSON.stringify({ channels: plan.resetChannels, reason: 'history_exceeded' });
+      const reset = JSON.stringify({
+        channels: plan.resetChannels,
+        reason: StreamResetReason.HistoryExceeded,
+      });
       this.#control(sseFrame({ id: plan.position, event: 'reset', data: reset }));
     }
     this.sendReplay(plan);

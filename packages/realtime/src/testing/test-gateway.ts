@@ -2,6 +2,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { createMetricsRegistry, type Registry } from '@tickline/kernel';
+import { ChannelPattern, Role } from '@tickline/protocol';
 import { createTicketAuthenticator } from '../auth/credentials.ts';
 import { createStreamTicketIssuer, type StreamTicketIssuer } from '../auth/stream-ticket.ts';
 import { createChannelAuthorizer } from '../channels/channel-rules.ts';
@@ -13,7 +14,7 @@ import type { HubOptions } from '../hub/hub-options.ts';
 
 export interface TestUser {
   id: string;
-  role: 'admin' | 'user';
+  role: Role;
 }
 
 export interface TestGateway {
@@ -49,9 +50,9 @@ export async function startTestGateway(
       toPrincipal: (claims) => ({ id: claims.sub, role: claims.attrs?.role === 'admin' ? 'admin' : 'user' }),
     }),
     authorize: createChannelAuthorizer<TestUser>([
-      { pattern: 'market:**', allow: () => true },
-      { pattern: 'user:{id}', allow: (user, { id }) => user.id === id },
-      { pattern: 'admin:**', allow: (user) => user.role === 'admin' },
+      { pattern: ChannelPattern.Market, allow: () => true },
+      { pattern: ChannelPattern.User, allow: (user, { id }) => user.id === id },
+      { pattern: ChannelPattern.Admin, allow: (user) => user.role === Role.Admin },
     ]),
     sseRetryMs: 50,
     ...options.gateway,

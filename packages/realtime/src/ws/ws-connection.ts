@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import { isTicklineError } from '@tickline/kernel';
+import { StreamResetReason } from '@tickline/protocol';
 import { normalizeChannelList } from '../channels/channel-name.ts';
 import { Connection, type CloseReason, type ConnectionHost } from '../connection/connection.ts';
 import { Transport, type TransportCounters } from '../connection/counters.ts';
@@ -165,7 +166,7 @@ export class WsConnection<P = unknown> extends Connection<P> {
       this.send({
         type: 'reset',
         channels: plan.resetChannels,
-        reason: 'history_exceeded',
+        reason: StreamResetReason.HistoryExceeded,
         position: plan.position,
       });
     }

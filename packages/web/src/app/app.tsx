@@ -2,8 +2,9 @@
  * @module The dashboard shell: session gate, the signed-in layout (header, navigation, connection
  * indicator, notifications) with one `TicklineProvider` per user, and the page table.
  */
-import type { PublicUser } from '@tickline/client';
+import type { PublicUser } from '@tickline/protocol';
 import { TicklineProvider } from '@tickline/client/react';
+import { Channel } from '@tickline/protocol';
 import { useEffect, useState, type ReactNode } from 'react';
 import { ApiKeysPage } from '../pages/account/api-keys-page.tsx';
 import { OverviewPage } from '../pages/account/overview-page.tsx';
@@ -93,7 +94,7 @@ function Gate(): ReactNode {
     );
   }
   if (state.status === 'signed-out') return path === '/sign-up' ? <SignUpPage /> : <SignInPage />;
-  const channel = `user:${state.user.id}`;
+  const channel = Channel.user(state.user.id);
   return (
     <TicklineProvider
       key={state.user.id}

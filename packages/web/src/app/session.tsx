@@ -3,7 +3,8 @@
  * set by sign-in/sign-up, cleared when the SDK reports the session ended (sign-out or a refused
  * refresh).
  */
-import type { PublicUser, SignInResult, TicklineClient } from '@tickline/client';
+import type { TicklineClient } from '@tickline/client';
+import type { PublicUser, SignInResult } from '@tickline/protocol';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 
 /** `loading` until the stored session has been tried. */

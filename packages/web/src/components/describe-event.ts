@@ -1,5 +1,5 @@
 /** @module Human words for the events a user receives on their own channel. */
-import type { StreamEvent } from '@tickline/client';
+import { EventType, type StreamEvent } from '@tickline/protocol';
 
 interface SnapshotData {
   currency?: string;
@@ -10,7 +10,7 @@ interface SnapshotData {
 /** A title and one line for `event`; unknown types fall back to their name. */
 export function describeEvent(event: StreamEvent): { title: string; body: string } {
   switch (event.type) {
-    case 'account.snapshot.generated': {
+    case EventType.AccountSnapshotGenerated: {
       const data = (event.data ?? {}) as SnapshotData;
       return {
         title: 'Your paper portfolio is ready',

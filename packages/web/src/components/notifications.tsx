@@ -3,7 +3,7 @@
  * fed by `useEvents`. A bell with an unread count opens the panel; the newest also shows as a
  * toast for a few seconds.
  */
-import type { StreamEvent } from '@tickline/client';
+import type { StreamEvent } from '@tickline/protocol';
 import { useEvents } from '@tickline/client/react';
 import {
   createContext,

@@ -2,7 +2,7 @@
  * @module API keys: list, create (the secret shown once, with a copy button), revoke with a
  * confirmation. Keys authenticate bots and scripts in place of a session.
  */
-import type { ApiKeyInfo, CreatedApiKey } from '@tickline/client';
+import { ApiKeyScope, Role, type ApiKeyInfo, type CreatedApiKey } from '@tickline/protocol';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useSession, useUser } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
@@ -10,17 +10,17 @@ import { Empty, ErrorState, Loading, errorMessage } from '../../components/state
 import { useAsync } from '../../components/use-async.ts';
 
 /** Scopes offered in the form (the server's defaults; `admin` only for admins). */
-const SCOPES = [
-  'market:read',
-  'stream:read',
-  'portfolio:read',
-  'portfolio:write',
-  'strategies:read',
-  'strategies:write',
-  'backtests:run',
-  'signals:read',
-] as const;
-const DEFAULT_SCOPES: readonly string[] = ['market:read', 'stream:read'];
+const SCOPES: readonly ApiKeyScope[] = [
+  ApiKeyScope.MarketRead,
+  ApiKeyScope.StreamRead,
+  ApiKeyScope.PortfolioRead,
+  ApiKeyScope.PortfolioWrite,
+  ApiKeyScope.StrategiesRead,
+  ApiKeyScope.StrategiesWrite,
+  ApiKeyScope.BacktestsRun,
+  ApiKeyScope.SignalsRead,
+];
+const DEFAULT_SCOPES: readonly string[] = [ApiKeyScope.MarketRead, ApiKeyScope.StreamRead];
 
 export function ApiKeysPage(): ReactNode {
   const user = useUser();
@@ -29,7 +29,7 @@ export function ApiKeysPage(): ReactNode {
   const [created, setCreated] = useState<CreatedApiKey>();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
-  const scopes = user.role === 'admin' ? [...SCOPES, 'admin'] : SCOPES;
+  const scopes = user.role === Role.Admin ? [...SCOPES, ApiKeyScope.Admin] : SCOPES;
 
   async function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

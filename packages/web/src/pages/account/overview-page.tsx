@@ -4,6 +4,7 @@
  * notifications.
  */
 import { useEvents } from '@tickline/client/react';
+import { Channel, EventType } from '@tickline/protocol';
 import type { ReactNode } from 'react';
 import { useSession, useUser } from '../../app/session.tsx';
 import { formatMoney } from '../../components/describe-event.ts';
@@ -30,10 +31,10 @@ export function OverviewPage(): ReactNode {
     [client, user.id],
   );
   useEvents<Snapshot>(
-    ['account.snapshot.generated'],
+    [EventType.AccountSnapshotGenerated],
     (event) => snapshot.set({ status: 'ready', snapshot: event.data }),
     {
-      channels: [`user:${user.id}`],
+      channels: [Channel.user(user.id)],
       onReset: () => snapshot.reload(),
     },
   );

@@ -2,7 +2,7 @@
  * @module Two-factor authentication: enrol (QR code and secret from the server), confirm with a
  * first code, show the recovery codes once; or turn it off with a current code.
  */
-import type { RecoveryCodes, TotpEnrolment } from '@tickline/client';
+import type { RecoveryCodes, TotpEnrolment } from '@tickline/protocol';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useSession, useUser } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';

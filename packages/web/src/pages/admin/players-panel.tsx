@@ -4,7 +4,8 @@ import { useSession } from '../../app/session.tsx';
 import { formText } from '../../components/field.tsx';
 import { Empty, ErrorState, Loading } from '../../components/states.tsx';
 import { usePolling } from '../../components/use-polling.ts';
-import { ADMIN, ADMIN_REFRESH_MS, type Player, type PlayerDetail } from './admin-api.ts';
+import type { Player, PlayerDetail } from '@tickline/protocol';
+import { ADMIN, ADMIN_REFRESH_MS } from './admin-api.ts';
 
 export function PlayersPanel(): ReactNode {
   const { client } = useSession();

@@ -3,7 +3,8 @@ import { useState, type ReactNode } from 'react';
 import { useSession } from '../../app/session.tsx';
 import { Empty, ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { usePolling } from '../../components/use-polling.ts';
-import { ADMIN, ADMIN_REFRESH_MS, type Snapshot } from './admin-api.ts';
+import type { AdminSnapshot as Snapshot } from '@tickline/protocol';
+import { ADMIN, ADMIN_REFRESH_MS } from './admin-api.ts';
 
 /** Snapshots shown (newest first). */
 const SHOWN = 5;

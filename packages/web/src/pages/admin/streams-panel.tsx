@@ -4,7 +4,8 @@ import { useSession } from '../../app/session.tsx';
 import { Empty, ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useLive } from '../../components/use-live.ts';
 import { usePolling } from '../../components/use-polling.ts';
-import { ADMIN, ADMIN_REFRESH_MS, AdminChannel, type DeadLetter, type Streams } from './admin-api.ts';
+import type { DeadLetter, Streams } from '@tickline/protocol';
+import { ADMIN, ADMIN_REFRESH_MS, AdminChannel } from './admin-api.ts';
 
 /** Event types listed, busiest first. */
 const TOP_TYPES = 10;

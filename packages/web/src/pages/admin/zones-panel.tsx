@@ -7,7 +7,8 @@ import { useSession } from '../../app/session.tsx';
 import { Sparkline } from '../../components/sparkline.tsx';
 import { Empty, ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useLive } from '../../components/use-live.ts';
-import { ADMIN, AdminChannel, type ZoneStatus } from './admin-api.ts';
+import type { ZoneStatus } from '@tickline/protocol';
+import { ADMIN, AdminChannel } from './admin-api.ts';
 import { SnapshotsPanel } from './snapshots-panel.tsx';
 
 /** Samples kept per zone for the trend lines (two minutes at the refresh rate). */

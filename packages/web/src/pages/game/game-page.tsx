@@ -3,6 +3,7 @@
  * state, server tick, RTT and ack latency, how far the last reconciliation corrected the
  * prediction, other players in view, rejected moves and notices from the server.
  */
+import type { ZoneList } from '@tickline/protocol';
 import { useState, type ReactNode } from 'react';
 import { useSession } from '../../app/session.tsx';
 import { ErrorState, errorMessage } from '../../components/states.tsx';
@@ -10,20 +11,13 @@ import { useAsync } from '../../components/use-async.ts';
 import { GameCanvas, type Positions } from './game-canvas.tsx';
 import { useGame } from './use-game.ts';
 
-interface ZoneInfo {
-  zone: string;
-  players: number;
-  capacity: number;
-}
-
 /** A move far beyond the speed limit, to see the server refuse it. */
 const TELEPORT_UNITS = 40;
 
 export function GamePage(): ReactNode {
   const { client } = useSession();
   const zones = useAsync(
-    async () =>
-      (await client.request<{ zones: ZoneInfo[] }>({ method: 'GET', path: '/api/v1/game/zones' })).zones,
+    async () => (await client.request<ZoneList>({ method: 'GET', path: '/api/v1/game/zones' })).zones,
     [client],
   );
   const [zone, setZone] = useState<string>('');

@@ -16,7 +16,7 @@ import {
 } from 'lightweight-charts';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { bollinger, ema, macd, rsi, sma, type Line } from './indicators.ts';
-import type { Candle } from './market-types.ts';
+import type { Candle } from '@tickline/protocol';
 
 export const OVERLAYS = ['sma', 'ema', 'bollinger'] as const;
 export const PANES = ['rsi', 'macd'] as const;

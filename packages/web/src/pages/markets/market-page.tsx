@@ -8,7 +8,8 @@ import { useSession } from '../../app/session.tsx';
 import { ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { CandleChart, OVERLAYS, PANES, type Indicator } from './candle-chart.tsx';
-import { formatPercent, formatPrice, INTERVALS, type Interval, type MarketSummary } from './market-types.ts';
+import { CANDLE_INTERVALS, type CandleInterval, type MarketSummary } from '@tickline/protocol';
+import { formatPercent, formatPrice } from './market-format.ts';
 import { useCandles } from './use-candles.ts';
 import { useTickers } from './use-tickers.ts';
 
@@ -22,7 +23,7 @@ const LABELS: Record<Indicator, string> = {
 
 export function MarketPage({ symbol }: { symbol: string }): ReactNode {
   const { client } = useSession();
-  const [interval, setChartInterval] = useState<Interval>('1s');
+  const [interval, setChartInterval] = useState<CandleInterval>('1s');
   const [indicators, setIndicators] = useState<ReadonlySet<Indicator>>(new Set(['sma', 'rsi']));
   const markets = useAsync(
     async () =>
@@ -65,7 +66,7 @@ export function MarketPage({ symbol }: { symbol: string }): ReactNode {
       <section className="card chart-card" aria-label={`${symbol} chart`}>
         <div className="chart-toolbar">
           <div role="radiogroup" aria-label="Interval" className="segmented">
-            {INTERVALS.map((value) => (
+            {CANDLE_INTERVALS.map((value) => (
               <button
                 key={value}
                 type="button"

@@ -4,7 +4,8 @@ import { Link } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Empty, ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
-import { formatPercent, formatPrice, type MarketSummary, type SourceStatus } from './market-types.ts';
+import type { MarketSummary, SourceStatus } from '@tickline/protocol';
+import { formatPercent, formatPrice } from './market-format.ts';
 import { useTickers } from './use-tickers.ts';
 
 /** Source status has no stream of its own: re-read this often. */

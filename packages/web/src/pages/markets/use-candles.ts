@@ -7,8 +7,10 @@ import { useEvents } from '@tickline/client/react';
 import { useCallback, useState } from 'react';
 import { useSession } from '../../app/session.tsx';
 import { useAsync } from '../../components/use-async.ts';
-import { CANDLE_EVENTS, marketChannel, type Candle, type Interval } from './market-types.ts';
+import { Channel, EventType, type Candle, type CandleInterval } from '@tickline/protocol';
 
+/** The events of a candles channel: a forming candle changed, a candle closed. */
+const CANDLE_EVENTS = [EventType.MarketCandleUpdated, EventType.MarketCandleClosed] as const;
 /** Candles loaded and kept (the API's default page). */
 const HISTORY_LIMIT = 500;
 
@@ -21,7 +23,11 @@ export interface CandlesState {
   reload: () => void;
 }
 
-export function useCandles(symbol: string, interval: Interval, exchange: string | undefined): CandlesState {
+export function useCandles(
+  symbol: string,
+  interval: CandleInterval,
+  exchange: string | undefined,
+): CandlesState {
   const { client } = useSession();
   const [live, setLive] = useState<{ key: string; candles: Candle[]; updates: number }>();
   const key = `${symbol}/${interval}/${exchange ?? ''}`;
@@ -49,7 +55,7 @@ export function useCandles(symbol: string, interval: Interval, exchange: string 
     [key, exchange],
   );
   useEvents<Candle>(CANDLE_EVENTS, (event) => apply(event.data), {
-    channels: [marketChannel.candles(symbol, interval)],
+    channels: [Channel.marketCandles(symbol, interval)],
     onReset: history.reload,
   });
 

@@ -1,7 +1,7 @@
 /** @module Live tickers of some symbols from `market:{symbol}:ticker` (the gateway sends at most a few per second). */
 import { useEvents } from '@tickline/client/react';
 import { useState } from 'react';
-import { marketChannel, TICKER_EVENT, type TickerMessage } from './market-types.ts';
+import { Channel, EventType, type TickerMessage } from '@tickline/protocol';
 
 /** The latest ticker per symbol, plus when it arrived (for a flash on change). */
 export function useTickers(
@@ -11,12 +11,12 @@ export function useTickers(
     new Map(),
   );
   useEvents<TickerMessage>(
-    [TICKER_EVENT],
+    [EventType.MarketTicker],
     (event) =>
       setTickers((current) =>
         new Map(current).set(event.data.symbol, { ...event.data, receivedAt: Date.now() }),
       ),
-    { channels: symbols.map(marketChannel.ticker) },
+    { channels: symbols.map(Channel.marketTicker) },
   );
   return tickers;
 }

@@ -1,5 +1,5 @@
 /**
- * @module The game messages, shared by server and client. On the wire each message is a
+ * @module The game messages, shared by the game server and the SDK. On the wire each message is a
  * MessagePack array `[version, type, ...fields]`: positional fields keep frames small at 20 Hz.
  */
 

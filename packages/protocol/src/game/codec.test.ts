@@ -1,9 +1,6 @@
-import { ManualClock } from '@tickline/kernel';
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { Zone } from '../zone/zone.ts';
 import { decodeMessage, encodeMessage } from './codec.ts';
-import { deltaMessageFrom } from './delta.ts';
 import { MessageType, type GameMessage } from './messages.ts';
 
 const raw = new Packr({ useRecords: false });
@@ -92,17 +89,74 @@ describe('protocol codec - encode and decode', () => {
   });
 });
 
-describe('protocol delta - from the zone', () => {
-  it('delta - a viewer delta becomes a message that survives the codec', () => {
-    const zone = new Zone({ zoneId: 'z', clock: new ManualClock(0), viewRadius: 10 });
-    zone.enqueue({ kind: 'join', playerId: 'a', seq: 1, x: 50, y: 50 });
-    zone.enqueue({ kind: 'join', playerId: 'b', seq: 1, x: 52, y: 50 });
-    zone.step();
-    const messages: GameMessage[] = [];
-    zone.broadcast((_, delta) => messages.push(deltaMessageFrom(zone.tick, delta, zone.players)));
-    expect(messages.map((m) => decodeMessage(encodeMessage(m)))).toEqual([
-      { type: MessageType.Delta, tick: 1, entered: [['b', 52, 50]], moved: [], left: [] },
-      { type: MessageType.Delta, tick: 1, entered: [['a', 50, 50]], moved: [], left: [] },
-    ]);
-  });
+/**
+ * Wire format v1, byte for byte: these frames were produced by the codec before it moved into this
+ * package, and the game server, the SDK and recorded sessions all depend on them. Changing the
+ * format is a new protocol version, not an edit here.
+ */
+const WIRE_V1: Array<[hex: string, message: GameMessage]> = [
+  ['940101a66a745f616263c0', { type: 1, token: 'jt_abc' }],
+  ['940101a66a745f616263a3732d31', { type: 1, token: 'jt_abc', resumeSession: 's-1' }],
+  ['9601020778cb402480000000000003', { type: 2, seq: 7, tick: 120, x: 10.25, y: 3 }],
+  [
+    '960102ce00011170cb41f2a05f20000000cbbff8000000000000d1fed4',
+    { type: 2, seq: 70000, tick: 5000000000, x: -1.5, y: -300 },
+  ],
+  ['93010363', { type: 3, nonce: 99 }],
+  ['93010408', { type: 4, seq: 8 }],
+  ['93010504', { type: 5, nonce: 4 }],
+  [
+    '9d0140a27031a27a31a3732d310514cb3ff800000000000002cd03e8cd032003c3',
+    {
+      type: 64,
+      playerId: 'p1',
+      zoneId: 'z1',
+      sessionId: 's-1',
+      tick: 5,
+      tickRateHz: 20,
+      x: 1.5,
+      y: 2,
+      width: 1000,
+      height: 800,
+      lastSeq: 3,
+      resumed: true,
+    },
+  ],
+  ['9601410779cb402480000000000003', { type: 65, seq: 7, tick: 121, x: 10.25, y: 3 }],
+  [
+    '970142097ab247414d455f4d4f56455f544f4f5f46415354cb402480000000000003',
+    { type: 66, seq: 9, tick: 122, reason: 'GAME_MOVE_TOO_FAST', x: 10.25, y: 3 },
+  ],
+  [
+    '9601437a9193a27032cb3ff8000000000000cb40040000000000009193a27033040591a27034',
+    { type: 67, tick: 122, entered: [['p2', 1.5, 2.5]], moved: [['p3', 4, 5]], left: ['p4'] },
+  ],
+  [
+    '9601497c909193a27031040591a27034',
+    { type: 73, tick: 124, entered: [], moved: [['p1', 4, 5]], left: ['p4'] },
+  ],
+  [
+    '940144a47761726eb77a6f6e652072657374617274696e6720696e2033302073',
+    { type: 68, level: 'warn', text: 'zone restarting in 30 s' },
+  ],
+  ['94014563cb4278bcfe5687b000', { type: 69, nonce: 99, serverTime: 1700000000123 }],
+  [
+    '940146b747414d455f50524f544f434f4c5f4d414c464f524d4544a3626164',
+    { type: 70, code: 'GAME_PROTOCOL_MALFORMED', message: 'bad' },
+  ],
+  [
+    '940147b147414d455f524154455f4c494d49544544a5666c6f6f64',
+    { type: 71, code: 'GAME_RATE_LIMITED', message: 'flood' },
+  ],
+  ['9501480478cb4278bcfe569f4000', { type: 72, nonce: 4, tick: 120, serverTime: 1700000000500 }],
+];
+
+describe('protocol codec - wire format v1', () => {
+  it.each(WIRE_V1.map(([hex, m]) => [m.type, hex, m] as const))(
+    'wire v1 - type %i encodes to the recorded bytes and decodes back',
+    (_, hex, message) => {
+      expect(Buffer.from(encodeMessage(message)).toString('hex')).toBe(hex);
+      expect(decodeMessage(Buffer.from(hex, 'hex'))).toEqual(message);
+    },
+  );
 });

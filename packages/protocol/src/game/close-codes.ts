@@ -1,11 +1,11 @@
 /**
- * @module Why the server closes a game connection: the `code` of the last {@link CloseMessage}
- * (and the WebSocket close reason). Protocol violations use the `GAME_PROTOCOL_*` codes; these
- * are the session's own.
+ * @module Why the server closes a game connection: the `code` of the last close message (and the
+ * WebSocket close reason). Protocol violations use the `GAME_PROTOCOL_*` codes; these are the
+ * session's own. The game server registers this catalogue with the kernel's.
  */
-import { defineErrorCodes, TicklineError } from '@tickline/kernel';
+import type { ProtocolErrorDescription } from './errors.ts';
 
-export const GameSessionErrorCodes = defineErrorCodes({
+export const GameSessionErrorCodes = {
   GAME_TOKEN_INVALID: {
     meaning: 'The join token was malformed, wrongly signed, or issued for another zone.',
     resolve: 'Ask `POST /api/v1/game/join` for a new token and connect to the zone it names.',
@@ -82,13 +82,13 @@ export const GameSessionErrorCodes = defineErrorCodes({
     resolve: 'Reconnect after it restarts and resume within the grace period, or join another zone.',
     httpStatus: 503,
   },
-});
+} as const satisfies Record<string, ProtocolErrorDescription>;
 
 /** A session close code. */
 export type GameSessionErrorCode = keyof typeof GameSessionErrorCodes;
 
-/** The close codes as constants. */
-export const CloseCode = {
+/** The session close codes as constants. */
+export const GameCloseCode = {
   TokenInvalid: 'GAME_TOKEN_INVALID',
   TokenExpired: 'GAME_TOKEN_EXPIRED',
   TokenReused: 'GAME_TOKEN_REUSED',
@@ -105,12 +105,3 @@ export const CloseCode = {
   Draining: 'GAME_ZONE_DRAINING',
   Shutdown: 'GAME_SERVER_SHUTDOWN',
 } as const satisfies Record<string, GameSessionErrorCode>;
-
-/** A session or coordinator failure with its close code (HTTP status from the catalogue). */
-export class GameSessionError extends TicklineError {
-  override name = 'GameSessionError';
-  declare readonly code: GameSessionErrorCode;
-  constructor(code: GameSessionErrorCode, message: string, details?: Record<string, unknown>) {
-    super(code, message, details === undefined ? {} : { details });
-  }
-}

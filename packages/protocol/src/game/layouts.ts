@@ -1,0 +1,102 @@
+/**
+ * @module The fixed layout of every message type: the wire array is `[version, type, ...fields]`
+ * with the fields in this order. The encoder checks values against it and the strict decoder reads
+ * exactly it; a new message type is a new row here and a new interface in `messages.ts`.
+ */
+import { MessageType } from './messages.ts';
+
+/**
+ * What a field may hold: `str` a string, `str?` a string or nil, `int` a safe integer, `num` a
+ * finite number, `bool`, `level` `'info' | 'warn'`, `entities` an array of `[id, x, y]`, `strs` an
+ * array of strings.
+ */
+export type FieldKind = 'str' | 'str?' | 'int' | 'num' | 'bool' | 'level' | 'entities' | 'strs';
+
+/** One message type's fields, in wire order. */
+export type Layout = ReadonlyArray<readonly [name: string, kind: FieldKind]>;
+
+/** The longest string field, in UTF-16 code units (what JavaScript's `length` counts). */
+export const MAX_STRING_LENGTH = 4096;
+/**
+ * The most bytes a string field may declare: UTF-8 needs at most 3 bytes per UTF-16 code unit, so
+ * no string of {@link MAX_STRING_LENGTH} units is longer. Checked before a byte is decoded.
+ */
+export const MAX_STRING_BYTES = 3 * MAX_STRING_LENGTH;
+
+const DELTA_LAYOUT: Layout = [
+  ['tick', 'int'],
+  ['entered', 'entities'],
+  ['moved', 'entities'],
+  ['left', 'strs'],
+];
+
+export const LAYOUTS: Readonly<Record<number, Layout>> = {
+  [MessageType.Hello]: [
+    ['token', 'str'],
+    ['resumeSession', 'str?'],
+  ],
+  [MessageType.Move]: [
+    ['seq', 'int'],
+    ['tick', 'int'],
+    ['x', 'num'],
+    ['y', 'num'],
+  ],
+  [MessageType.Ping]: [['nonce', 'int']],
+  [MessageType.Leave]: [['seq', 'int']],
+  [MessageType.HeartbeatAck]: [['nonce', 'int']],
+  [MessageType.Welcome]: [
+    ['playerId', 'str'],
+    ['zoneId', 'str'],
+    ['sessionId', 'str'],
+    ['tick', 'int'],
+    ['tickRateHz', 'num'],
+    ['x', 'num'],
+    ['y', 'num'],
+    ['width', 'num'],
+    ['height', 'num'],
+    ['lastSeq', 'int'],
+    ['resumed', 'bool'],
+  ],
+  [MessageType.Ack]: [
+    ['seq', 'int'],
+    ['tick', 'int'],
+    ['x', 'num'],
+    ['y', 'num'],
+  ],
+  [MessageType.Reject]: [
+    ['seq', 'int'],
+    ['tick', 'int'],
+    ['reason', 'str'],
+    ['x', 'num'],
+    ['y', 'num'],
+  ],
+  [MessageType.Delta]: DELTA_LAYOUT,
+  [MessageType.SharedDelta]: DELTA_LAYOUT,
+  [MessageType.Notice]: [
+    ['level', 'level'],
+    ['text', 'str'],
+  ],
+  [MessageType.Pong]: [
+    ['nonce', 'int'],
+    ['serverTime', 'num'],
+  ],
+  [MessageType.Error]: [
+    ['code', 'str'],
+    ['message', 'str'],
+  ],
+  [MessageType.Close]: [
+    ['code', 'str'],
+    ['message', 'str'],
+  ],
+  [MessageType.Heartbeat]: [
+    ['nonce', 'int'],
+    ['tick', 'int'],
+    ['serverTime', 'num'],
+  ],
+};
+
+/** The type codes this build knows. */
+export const KNOWN_MESSAGE_TYPES: readonly number[] = Object.keys(LAYOUTS).map(Number);
+
+/** The most fields any layout has, plus version and type: the largest message array accepted. */
+export const MAX_MESSAGE_ARRAY = 2 + Math.max(...Object.values(LAYOUTS).map((l) => l.length));

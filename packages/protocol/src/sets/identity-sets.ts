@@ -1,0 +1,41 @@
+/**
+ * @module The closed sets of identity that clients see: roles, tiers, account statuses and API-key
+ * scopes. Identity enforces them; the SDK, the dashboard and the gateway's channel rules read them.
+ */
+import { z } from 'zod';
+
+/** What a user may do. */
+export const Role = { Admin: 'admin', User: 'user' } as const;
+export type Role = (typeof Role)[keyof typeof Role];
+export const ROLES = Object.values(Role) as [Role, ...Role[]];
+export const RoleSchema = z.enum(ROLES);
+
+/** What a user pays for; sets rate limits and quotas. */
+export const Tier = { Free: 'free', Premium: 'premium', Enterprise: 'enterprise' } as const;
+export type Tier = (typeof Tier)[keyof typeof Tier];
+export const TIERS = Object.values(Tier) as [Tier, ...Tier[]];
+export const TierSchema = z.enum(TIERS);
+
+/** Whether the account may sign in. */
+export const UserStatus = { Active: 'active', Disabled: 'disabled' } as const;
+export type UserStatus = (typeof UserStatus)[keyof typeof UserStatus];
+export const USER_STATUSES = Object.values(UserStatus) as [UserStatus, ...UserStatus[]];
+export const UserStatusSchema = z.enum(USER_STATUSES);
+
+/**
+ * The scopes an API key may carry (`area:action`; `admin` alone grants the admin API). A deployment
+ * may narrow the list it accepts; it cannot invent scopes no route checks.
+ */
+export const ApiKeyScope = {
+  MarketRead: 'market:read',
+  StrategiesRead: 'strategies:read',
+  StrategiesWrite: 'strategies:write',
+  BacktestsRun: 'backtests:run',
+  SignalsRead: 'signals:read',
+  PortfolioRead: 'portfolio:read',
+  PortfolioWrite: 'portfolio:write',
+  StreamRead: 'stream:read',
+  Admin: 'admin',
+} as const;
+export type ApiKeyScope = (typeof ApiKeyScope)[keyof typeof ApiKeyScope];
+export const API_KEY_SCOPES = Object.values(ApiKeyScope) as [ApiKeyScope, ...ApiKeyScope[]];
