@@ -37,6 +37,7 @@ export {
   Counter,
   Gauge,
   Histogram,
+export { LogFormat, resolveLogFormat } from './logging/log-format.ts';
   Registry,
 } from './metrics/metrics.ts';
 export { ServiceStatus } from './lifecycle/service.ts';

@@ -195,7 +195,13 @@ export const TicklineConfigSchema = z.strictObject({
   redis: RedisSchema.prefault({}),
   log: z
     .strictObject({
-      level: LogLevel.default('info').describe('Lowest level written (JSON lines on stdout).'),
+      level: LogLevel.default('info').describe('Lowest level written (to stdout).'),
+      format: z
+        .enum(['auto', 'pretty', 'json'])
+        .default('auto')
+        .describe(
+          'auto: short coloured lines (pino-pretty) when stdout is a terminal, JSON lines otherwise; pretty or json force one.',
+        ),
     })
     .prefault({}),
   eventlog: z
