@@ -26,7 +26,12 @@ export { uuidv7, uuidv7Time, isUuid } from './ids/uuidv7.ts';
 export { systemClock, ManualClock } from './clock/clock.ts';
 export { withTimeout } from './async/with-timeout.ts';
 export { withCorrelation, enterCorrelation, currentCorrelation } from './context/correlation.ts';
-export { dataschemaFor } from './events/envelope.ts';
+export {
+  CLOUDEVENTS_SPECVERSION,
+  canonicalDataschema,
+  dataschemaFor,
+  upgradeEnvelope,
+} from './events/envelope.ts';
 export { defineEvent, EventRegistry } from './events/registry.ts';
 export { encodeEvent, decodeEvent, EVENT_ENCODING_VERSION } from './events/codec.ts';
 export { createEventSource } from './events/event-source.ts';

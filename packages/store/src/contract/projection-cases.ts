@@ -16,6 +16,7 @@ type RunnerHandler = (events: EventEnvelope[], context: { logger: Logger }) => P
 
 function deposit(account: string, amount: number): EventEnvelope<{ amount: number }> {
   return {
+    specversion: '1.0',
     id: uuidv7(),
     type: 'test.deposited',
     source: 'test/projection',
@@ -23,7 +24,7 @@ function deposit(account: string, amount: number): EventEnvelope<{ amount: numbe
     time: new Date().toISOString(),
     seq: 1,
     partitionkey: account,
-    dataschema: '/schemas/test.deposited/1',
+    dataschema: 'urn:tickline:schemas:test.deposited:1',
     data: { amount },
   };
 }
