@@ -14,7 +14,9 @@ import { createMemorySignInThrottle } from '../throttle/memory-sign-in-throttle.
 import type { SignInThrottle, ThrottleLimits } from '../throttle/sign-in-throttle.ts';
 import { resolveTierTable, type TierOverrides, type TierTable } from '../tiers/tiers.ts';
 import type { TokenSigningOptions } from '../tokens/token-keys.ts';
+import { boundPasswordHasher, type PasswordHashingLimits } from '../users/bounded-hasher.ts';
 import { createArgon2Hasher, type PasswordHasher } from '../users/password-hasher.ts';
+import { createIdentityMetrics } from './identity-metrics.ts';
 import type { Tier } from '../users/user.ts';
 
 export const DEFAULT_ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
@@ -94,6 +96,8 @@ export interface IdentityServiceOptions {
   };
   /** @default argon2id with OWASP's minimum cost */
   passwordHasher?: PasswordHasher;
+  /** Bounds on concurrent and queued hashing; past them a call fails with IDENTITY_BUSY. */
+  passwordHashing?: PasswordHashingLimits;
   /** @default systemClock */
   clock?: Clock;
   /** @default silentLogger */
@@ -135,6 +139,8 @@ export interface ResolvedIdentityOptions {
 
 export function resolveIdentityOptions(options: IdentityServiceOptions): ResolvedIdentityOptions {
   const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? new Registry();
+  const shed = createIdentityMetrics(metrics).passwordHashesShed;
   const resolved: ResolvedIdentityOptions = {
     repository: options.repository,
     signing: options.tokens.signing,
@@ -160,10 +166,14 @@ export function resolveIdentityOptions(options: IdentityServiceOptions): Resolve
     oidcProviders: options.oidc?.providers ?? [],
     oidcStateTtlMs: options.oidc?.stateTtlMs ?? DEFAULT_OIDC_STATE_TTL_MS,
     oidcLinkVerifiedEmail: options.oidc?.linkVerifiedEmail ?? true,
-    passwordHasher: options.passwordHasher ?? createArgon2Hasher(),
+    passwordHasher: boundPasswordHasher(
+      options.passwordHasher ?? createArgon2Hasher(),
+      options.passwordHashing,
+      () => shed.inc(),
+    ),
     clock,
     logger: options.logger ?? silentLogger,
-    metrics: options.metrics ?? new Registry(),
+    metrics,
   };
   for (const field of [
     'accessTokenTtlMs',
