@@ -47,6 +47,7 @@ export {
   DEFAULT_THROTTLE_WINDOW_MS,
 } from './throttle/sign-in-throttle.ts';
 export { createMemorySignInThrottle } from './throttle/memory-sign-in-throttle.ts';
+export { createRedisSignInThrottle } from './throttle/redis-sign-in-throttle.ts';
 export { createInMemoryIdentityRepository } from './repository/memory/memory-identity-repository.ts';
 export { createSqlIdentityRepository } from './repository/sql/sql-identity-repository.ts';
 export {
@@ -112,7 +113,9 @@ export type {
   ThrottleKey,
   ThrottleLimits,
 } from './throttle/sign-in-throttle.ts';
-export type { MemorySignInThrottleOptions } from './throttle/memory-sign-in-throttle.ts';
+export type { MemorySignInThrottle, MemorySignInThrottleOptions } from './throttle/memory-sign-in-throttle.ts';
+export type { RedisCommandClient, RedisSignInThrottleOptions } from './throttle/redis-sign-in-throttle.ts';
+export type { PasswordHashingLimits } from './users/bounded-hasher.ts';
 export type {
   IdentityRepository,
   UserRepository,
