@@ -13,8 +13,15 @@ export {
   DEFAULT_CLOCK_SKEW_MS,
   DEFAULT_OIDC_STATE_TTL_MS,
   DEFAULT_API_KEY_SCOPES,
+  ACCOUNT_SCOPE,
 } from './service/options.ts';
-export { PrincipalKind, requireRole, requireScope, requireAdmin } from './service/principal.ts';
+export {
+  PrincipalKind,
+  requireRole,
+  requireScope,
+  requireAdmin,
+  streamTicketAttrs,
+} from './service/principal.ts';
 export { RevokeReason, DEFAULT_ENDED_SESSION_RETENTION_MS } from './service/sessions.ts';
 export {
   IdentityErrorCodes,

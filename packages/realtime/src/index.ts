@@ -64,7 +64,7 @@ export type { StreamAdmission, GatewayStats } from './gateway/gateway.ts';
 export type { RealtimeGatewayOptions, Authenticate } from './gateway/gateway-options.ts';
 export type { RealtimeRoutesOptions } from './fastify/realtime-routes.ts';
 export type { ChannelPattern, ChannelParams } from './channels/channel-pattern.ts';
-export type { ChannelRule, Authorize } from './channels/channel-rules.ts';
+export type { ChannelRule, ChannelAuthorizerOptions, Authorize } from './channels/channel-rules.ts';
 export type {
   StreamTicketIssuer,
   StreamTicketOptions,

@@ -26,8 +26,8 @@ import { createApiKeys, type ApiKeyInfo } from './api-keys.ts';
 import { createAuthenticator } from './authenticate.ts';
 import { createIdentityContext } from './identity-context.ts';
 import { createOidcSignIn, type OidcSignInResult, type OidcStart } from './oidc-sign-in.ts';
-import { resolveIdentityOptions, type IdentityServiceOptions } from './options.ts';
-import type { Principal } from './principal.ts';
+import { ACCOUNT_SCOPE, resolveIdentityOptions, type IdentityServiceOptions } from './options.ts';
+import { requireScope, type Principal } from './principal.ts';
 import { createSecondFactor, type TotpEnrolment } from './second-factor.ts';
 import { createSessions, type TokenPair } from './sessions.ts';
 
@@ -87,6 +87,16 @@ export interface IdentityService {
   close(): Promise<void>;
 }
 
+/** `operation` after checking the principal may manage the account (see {@link ACCOUNT_SCOPE}). */
+function managing<A extends unknown[], R>(
+  operation: (principal: Principal, ...args: A) => Promise<R>,
+): (principal: Principal, ...args: A) => Promise<R> {
+  return async (principal, ...args) => {
+    requireScope(principal, ACCOUNT_SCOPE);
+    return operation(principal, ...args);
+  };
+}
+
 export function createIdentityService(options: IdentityServiceOptions): IdentityService {
   const ctx = createIdentityContext(resolveIdentityOptions(options));
   const sessions = createSessions(ctx);
@@ -103,26 +113,29 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     completeMfa: accounts.completeMfa,
     refresh: sessions.refresh,
     signOut: sessions.signOut,
-    signOutEverywhere: (principal) => sessions.signOutEverywhere(principal.userId),
-    changePassword: (principal, input, origin) => accounts.changePassword(principal.userId, input, origin),
+    signOutEverywhere: managing((principal) => sessions.signOutEverywhere(principal.userId)),
+    changePassword: managing((principal, input: ChangePasswordInput, origin?: RequestOrigin) =>
+      accounts.changePassword(principal.userId, input, origin),
+    ),
     getUser: (principal) => accounts.getUser(principal.userId),
 
     authenticate: authenticator.headers,
     authenticateAccessToken: authenticator.accessToken,
     authenticateApiKey: authenticator.apiKey,
 
-    createApiKey: apiKeys.create,
+    createApiKey: managing(apiKeys.create),
     listApiKeys: apiKeys.list,
-    revokeApiKey: apiKeys.revoke,
+    revokeApiKey: managing(apiKeys.revoke),
 
-    async enrolTotp(principal) {
+    enrolTotp: managing(async (principal) => {
       const user = await accounts.getUser(principal.userId);
       return secondFactor.enrol(principal.userId, user.email);
-    },
-    activateTotp: (principal, input) => secondFactor.activate(principal.userId, input),
-    disableTotp: (principal, input) => secondFactor.disable(principal.userId, input),
-    regenerateRecoveryCodes: (principal, input) =>
+    }),
+    activateTotp: managing((principal, input: TotpCodeInput) => secondFactor.activate(principal.userId, input)),
+    disableTotp: managing((principal, input: TotpCodeInput) => secondFactor.disable(principal.userId, input)),
+    regenerateRecoveryCodes: managing((principal, input: TotpCodeInput) =>
       secondFactor.regenerateRecoveryCodes(principal.userId, input),
+    ),
 
     listUsers: admin.listUsers,
     updateUser: admin.updateUser,

@@ -27,6 +27,13 @@ export const DEFAULT_CLOCK_SKEW_MS = 30_000;
 export const DEFAULT_OIDC_STATE_TTL_MS = 10 * 60 * 1000;
 export const DEFAULT_TOTP_ISSUER = 'Tickline';
 
+/**
+ * The scope an API key needs for account management: creating or revoking keys, two-factor
+ * settings, the password, signing sessions out. A leaked `market:read` key must not be able to
+ * mint itself successors, switch off 2FA or lock the owner out. Signed-in users have it.
+ */
+export const ACCOUNT_SCOPE = 'account:manage';
+
 /** Scopes an API key may carry unless configured otherwise. */
 export const DEFAULT_API_KEY_SCOPES = [
   'market:read',
@@ -38,6 +45,7 @@ export const DEFAULT_API_KEY_SCOPES = [
   'portfolio:write',
   'stream:read',
   'admin',
+  ACCOUNT_SCOPE,
 ] as const;
 
 /** Options for {@link createIdentityService}. */

@@ -36,6 +36,15 @@ export function requireScope(principal: Principal, scope: string): void {
   }
 }
 
+/**
+ * What a stream ticket minted for `principal` must carry, so the stream is authorized as the
+ * credential was: a signed-in user's role, or an API key's role narrowed to the key's scopes (an
+ * admin's `stream:read` key must not read `admin:*` channels).
+ */
+export function streamTicketAttrs(principal: Principal): { role: Role; scopes?: string[] } {
+  return principal.scopes === null ? { role: principal.role } : { role: principal.role, scopes: [...principal.scopes] };
+}
+
 /** Admin operations: the admin role, and for an API key also the `admin` scope. */
 export function requireAdmin(principal: Principal): void {
   requireRole(principal, 'admin');
