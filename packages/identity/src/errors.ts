@@ -67,6 +67,12 @@ export const IdentityErrorCodes = defineErrorCodes({
     resolve: 'Send the access token for API calls and the MFA token only to the MFA step.',
     httpStatus: 401,
   },
+  AUTH_SESSION_REVOKED: {
+    meaning:
+      "The access token was issued before the account's sessions were revoked (sign-out, sign-out everywhere, a disabled account, a role or tier change, a revoked API key).",
+    resolve: 'Refresh the session (a live refresh token gets a current access token) or sign in again.',
+    httpStatus: 401,
+  },
   AUTH_REFRESH_TOKEN_INVALID: {
     meaning: 'The refresh token is unknown, expired, or its session was signed out.',
     resolve: 'Sign in again.',

@@ -55,6 +55,9 @@ export {
 } from './throttle/sign-in-throttle.ts';
 export { createMemorySignInThrottle } from './throttle/memory-sign-in-throttle.ts';
 export { createRedisSignInThrottle } from './throttle/redis-sign-in-throttle.ts';
+export { createMemorySessionVersions } from './revocation/memory-session-versions.ts';
+export { createRedisSessionVersions } from './revocation/redis-session-versions.ts';
+export { cacheSessionVersions } from './revocation/cached-session-versions.ts';
 export { createInMemoryIdentityRepository } from './repository/memory/memory-identity-repository.ts';
 export { createSqlIdentityRepository } from './repository/sql/sql-identity-repository.ts';
 export {
@@ -123,6 +126,10 @@ export type {
 export type { MemorySignInThrottle, MemorySignInThrottleOptions } from './throttle/memory-sign-in-throttle.ts';
 export type { RedisCommandClient, RedisSignInThrottleOptions } from './throttle/redis-sign-in-throttle.ts';
 export type { PasswordHashingLimits } from './users/bounded-hasher.ts';
+export type { SessionVersions } from './revocation/session-versions.ts';
+export type { MemorySessionVersionsOptions } from './revocation/memory-session-versions.ts';
+export type { RedisSessionVersionsOptions } from './revocation/redis-session-versions.ts';
+export type { CachedSessionVersionsOptions } from './revocation/cached-session-versions.ts';
 export type {
   IdentityRepository,
   UserRepository,

@@ -77,6 +77,11 @@ export interface IdentityService {
 
   tierLimits(tier: Tier): TierLimits;
   /**
+   * Whether a credential issued under session version `version` still stands (cached ≤ 2 s). The
+   * gateway's hook for stream tickets (`sv` in their attrs) and for open streams.
+   */
+  isSessionCurrent(userId: string, version: number): Promise<boolean>;
+  /**
    * Deletes sessions (and their refresh tokens) that expired or were revoked more than
    * `retentionMs` ago. Each refresh adds a row, so run this periodically. @default 7 days
    */
@@ -147,6 +152,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     completeOidcSignIn: oidc.complete,
 
     tierLimits: (tier) => ctx.options.tiers[tier],
+    isSessionCurrent: async (userId, version) => version >= (await ctx.options.sessionVersions.current(userId)),
     purgeEndedSessions: (retentionMs) => sessions.purgeEnded(retentionMs),
     flush: () => ctx.lastUsed.flush(),
     close: () => ctx.lastUsed.close(),

@@ -10,6 +10,9 @@ import {
 import { DEFAULT_LAST_USED_FLUSH_INTERVAL_MS } from '../api-keys/last-used-recorder.ts';
 import type { OidcProviderOptions } from '../oidc/oidc-provider-options.ts';
 import type { IdentityRepository } from '../repository/identity-repository.ts';
+import { cacheSessionVersions } from '../revocation/cached-session-versions.ts';
+import { createMemorySessionVersions } from '../revocation/memory-session-versions.ts';
+import type { SessionVersions } from '../revocation/session-versions.ts';
 import { createMemorySignInThrottle } from '../throttle/memory-sign-in-throttle.ts';
 import type { SignInThrottle, ThrottleLimits } from '../throttle/sign-in-throttle.ts';
 import { resolveTierTable, type TierOverrides, type TierTable } from '../tiers/tiers.ts';
@@ -76,6 +79,11 @@ export interface IdentityServiceOptions {
     /** Periods accepted either side of now. @default 1 */
     windowSteps?: number;
   };
+  /**
+   * Per-user session versions, checked on every access token (through a 2 s cache). Scaled mode:
+   * the Redis adapter, so a revocation on one gateway reaches all. @default in memory
+   */
+  sessionVersions?: SessionVersions;
   /** Failed sign-in counting. @default an in-memory throttle on `clock` */
   throttle?: SignInThrottle;
   throttleLimits?: ThrottleLimits;
@@ -130,6 +138,7 @@ export interface ResolvedIdentityOptions {
   totpWindowSteps: number | undefined;
   throttle: SignInThrottle;
   throttleLimits: ThrottleLimits;
+  sessionVersions: SessionVersions;
   publish: ((event: EventEnvelope) => void) | undefined;
   eventSource: string;
   tiers: TierTable;
@@ -164,6 +173,10 @@ export function resolveIdentityOptions(options: IdentityServiceOptions): Resolve
     totpWindowSteps: options.totp.windowSteps,
     throttle: options.throttle ?? createMemorySignInThrottle({ clock }),
     throttleLimits: options.throttleLimits ?? {},
+    sessionVersions: cacheSessionVersions(options.sessionVersions ?? createMemorySessionVersions({ clock }), {
+      clock,
+      logger: options.logger ?? silentLogger,
+    }),
     publish: options.publish,
     eventSource: options.eventSource ?? 'identity',
     tiers: resolveTierTable(options.tiers),

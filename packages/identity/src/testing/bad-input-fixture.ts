@@ -69,6 +69,6 @@ export function tokenSignedWith(secret: string, clockMs: number, issuer = TEST_I
 }
 
 export const claimsOf = (f: Fixture) =>
-  ({ userId: f.user.userId, role: 'admin', tier: 'enterprise', sessionId: 'x' }) as const;
+  ({ userId: f.user.userId, role: 'admin', tier: 'enterprise', sessionId: 'x', sessionVersion: 0 }) as const;
 
 /** [name, act, expected code] — each must leave the store unchanged. */
