@@ -18,8 +18,12 @@ export const CloseCode = {
   SessionExpired: 4001,
   /** Retry later: the gateway is at its connection limit. */
   TryAgainLater: 4013,
+  /** Retry later: the account holds as many streams as its tier allows. */
+  UserConnectionLimit: 4029,
   /** Do not retry: the credential is not valid. */
   Unauthenticated: 4501,
+  /** Do not retry with this credential: it was revoked. */
+  SessionRevoked: 4503,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -30,6 +34,8 @@ export const closeCodeFor: Partial<Record<RealtimeErrorCode, CloseCode>> = {
   RT_SHUTTING_DOWN: CloseCode.GoingAway,
   RT_TOO_MANY_CONNECTIONS: CloseCode.TryAgainLater,
   RT_UNAUTHENTICATED: CloseCode.Unauthenticated,
+  RT_USER_CONNECTION_LIMIT: CloseCode.UserConnectionLimit,
+  RT_SESSION_REVOKED: CloseCode.SessionRevoked,
 };
 
 /** True when a client should reconnect after this close code. */
