@@ -1,5 +1,5 @@
 /**
- * @module Architecture rules, checked on every test run (DESIGN.md "The house"):
+ * @module Architecture rules, checked on every test run:
  * dependencies point one way between packages, no deep imports into another package's files,
  * and no import cycles between files. Dependency-free on purpose: it reads sources as text.
  */
@@ -11,7 +11,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const PACKAGES = join(ROOT, 'packages');
 
 /**
- * Layers from DESIGN.md: a package may import only packages of a lower layer. `testing` is a
+ * Layers of the design: a package may import only packages of a lower layer. `testing` is a
  * dev-only harness: any test may use it, no production file may.
  */
 const LAYER: Record<string, number> = {
@@ -115,7 +115,7 @@ describe('architecture', () => {
     expect(deep).toEqual([]);
   });
 
-  it('architecture - dependencies point one way (DESIGN.md layers); testing only from tests', () => {
+  it('architecture - dependencies point one way (the layers); testing only from tests', () => {
     const violations: string[] = [];
     for (const f of sources) {
       for (const spec of f.imports.filter((s) => s.startsWith('@tickline/'))) {

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NPM_CI_ARGS, runQuietly } from './quiet-install.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MIN_NODE_MAJOR = 24;
@@ -66,8 +67,15 @@ function onPath(binary, extraDirs = []) {
 }
 
 if (dependenciesStale()) {
-  console.log('bootstrap: installing dependencies (npm ci) — first run only, about a minute…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // Quiet: a progress line, and npm's own output only when it fails (see quiet-install.mjs).
+  const install = await runQuietly('bootstrap: installing dependencies (first run only, about a minute)', 'npm', [
+    ...NPM_CI_ARGS,
+  ], { cwd: root });
+  if (!install.ok) {
+    process.stderr.write(install.output);
+    console.error(`bootstrap: \`npm ${NPM_CI_ARGS.join(' ')}\` failed (exit ${install.status ?? 'signal'})`);
+    process.exit(install.status ?? 1);
+  }
 }
 
 const systemMajor = Number(process.versions.node.split('.')[0]);

@@ -2,7 +2,7 @@
  * @module The Colyseus peer: `@colyseus/core` 0.18 with `@colyseus/ws-transport`, one room type
  * filtered by zone (rooms of `maxClients` players), 20 Hz simulation and patch rate, moves
  * validated by the same rules as Tickline's zone and acknowledged through the synced state (each
- * player's `seq`), the cheaper of Colyseus's two ways to answer (see game-facts.md). Run as a
+ * player's `seq`), the cheaper of Colyseus's two ways to answer (schema state sync rather than a message per move). Run as a
  * child of run.ts, pinned to its own core.
  */
 import { Room, Server, type Client } from '@colyseus/core';

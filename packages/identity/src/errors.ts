@@ -67,6 +67,12 @@ export const IdentityErrorCodes = defineErrorCodes({
     resolve: 'Send the access token for API calls and the MFA token only to the MFA step.',
     httpStatus: 401,
   },
+  AUTH_SESSION_REVOKED: {
+    meaning:
+      "The access token was issued before the account's sessions were revoked (sign-out, sign-out everywhere, a disabled account, a role or tier change, a revoked API key).",
+    resolve: 'Refresh the session (a live refresh token gets a current access token) or sign in again.',
+    httpStatus: 401,
+  },
   AUTH_REFRESH_TOKEN_INVALID: {
     meaning: 'The refresh token is unknown, expired, or its session was signed out.',
     resolve: 'Sign in again.',
@@ -168,6 +174,12 @@ export const IdentityErrorCodes = defineErrorCodes({
     resolve: 'Start with the enrol step.',
     httpStatus: 409,
   },
+  IDENTITY_BUSY: {
+    meaning:
+      'Too many password hashes are running or queued (sign-ups, sign-ins, password changes); the request was shed before any work. details.retryAfterSeconds says when to retry.',
+    resolve: 'Retry after the Retry-After period. If it persists, raise identity password hashing limits or add gateways.',
+    httpStatus: 503,
+  },
   IDENTITY_PASSWORD_NOT_SET: {
     meaning: 'The account signs in through an OIDC provider and has no password.',
     resolve: 'Sign in with the provider.',
@@ -198,11 +210,24 @@ export class TooManyAttemptsError extends IdentityError {
   }
 }
 
+/** Password hashing is saturated; carries the wait so the gateway can set `Retry-After`. */
+export class IdentityBusyError extends IdentityError {
+  override name = 'IdentityBusyError';
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super('IDENTITY_BUSY', `password hashing is saturated; retry in ${retryAfterSeconds} s`, {
+      details: { retryAfterSeconds },
+    });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** True for every access/MFA token rejection (`AUTH_TOKEN_*`). */
 export function isAuthTokenError(error: unknown): error is TicklineError {
   return isTicklineError(error) && error.code.startsWith('AUTH_TOKEN_');
 }
 export const isTooManyAttemptsError = errorGuard('AUTH_TOO_MANY_ATTEMPTS');
+export const isIdentityBusyError = errorGuard('IDENTITY_BUSY');
 export const isInvalidCredentialsError = errorGuard('AUTH_INVALID_CREDENTIALS');
 export const isRefreshTokenReusedError = errorGuard('AUTH_REFRESH_TOKEN_REUSED');
 export const isForbiddenError = errorGuard('AUTH_FORBIDDEN');

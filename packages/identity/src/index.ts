@@ -13,8 +13,15 @@ export {
   DEFAULT_CLOCK_SKEW_MS,
   DEFAULT_OIDC_STATE_TTL_MS,
   DEFAULT_API_KEY_SCOPES,
+  ACCOUNT_SCOPE,
 } from './service/options.ts';
-export { PrincipalKind, requireRole, requireScope, requireAdmin } from './service/principal.ts';
+export {
+  PrincipalKind,
+  requireRole,
+  requireScope,
+  requireAdmin,
+  streamTicketAttrs,
+} from './service/principal.ts';
 export { RevokeReason, DEFAULT_ENDED_SESSION_RETENTION_MS } from './service/sessions.ts';
 export {
   IdentityErrorCodes,
@@ -47,6 +54,10 @@ export {
   DEFAULT_THROTTLE_WINDOW_MS,
 } from './throttle/sign-in-throttle.ts';
 export { createMemorySignInThrottle } from './throttle/memory-sign-in-throttle.ts';
+export { createRedisSignInThrottle } from './throttle/redis-sign-in-throttle.ts';
+export { createMemorySessionVersions } from './revocation/memory-session-versions.ts';
+export { createRedisSessionVersions } from './revocation/redis-session-versions.ts';
+export { cacheSessionVersions } from './revocation/cached-session-versions.ts';
 export { createInMemoryIdentityRepository } from './repository/memory/memory-identity-repository.ts';
 export { createSqlIdentityRepository } from './repository/sql/sql-identity-repository.ts';
 export {
@@ -113,7 +124,13 @@ export type {
   ThrottleKey,
   ThrottleLimits,
 } from './throttle/sign-in-throttle.ts';
-export type { MemorySignInThrottleOptions } from './throttle/memory-sign-in-throttle.ts';
+export type { MemorySignInThrottle, MemorySignInThrottleOptions } from './throttle/memory-sign-in-throttle.ts';
+export type { RedisCommandClient, RedisSignInThrottleOptions } from './throttle/redis-sign-in-throttle.ts';
+export type { PasswordHashingLimits } from './users/bounded-hasher.ts';
+export type { SessionVersions } from './revocation/session-versions.ts';
+export type { MemorySessionVersionsOptions } from './revocation/memory-session-versions.ts';
+export type { RedisSessionVersionsOptions } from './revocation/redis-session-versions.ts';
+export type { CachedSessionVersionsOptions } from './revocation/cached-session-versions.ts';
 export type {
   IdentityRepository,
   UserRepository,

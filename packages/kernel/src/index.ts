@@ -25,12 +25,19 @@ export {
 export { uuidv7, uuidv7Time, isUuid } from './ids/uuidv7.ts';
 export { systemClock, ManualClock } from './clock/clock.ts';
 export { withTimeout } from './async/with-timeout.ts';
+export { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './files/private-modes.ts';
 export { withCorrelation, enterCorrelation, currentCorrelation } from './context/correlation.ts';
-export { dataschemaFor } from './events/envelope.ts';
+export {
+  CLOUDEVENTS_SPECVERSION,
+  canonicalDataschema,
+  dataschemaFor,
+  upgradeEnvelope,
+} from './events/envelope.ts';
 export { defineEvent, EventRegistry } from './events/registry.ts';
 export { encodeEvent, decodeEvent, EVENT_ENCODING_VERSION } from './events/codec.ts';
 export { createEventSource } from './events/event-source.ts';
 export { createLogger, silentLogger } from './logging/logger.ts';
+export { LogFormat, resolveLogFormat } from './logging/log-format.ts';
 export {
   createMetricsRegistry,
   getOrCreateMetric,

@@ -48,6 +48,16 @@ export const RealtimeErrorCodes = defineErrorCodes({
     resolve: 'Retry after a back-off, or connect to another gateway.',
     httpStatus: 503,
   },
+  RT_USER_CONNECTION_LIMIT: {
+    meaning: "The account already holds as many streams as its tier allows (maxStreamConnections), across gateways.",
+    resolve: 'Close another stream (a tab, a bot) or move to a higher tier; retry after one closes.',
+    httpStatus: 429,
+  },
+  RT_SESSION_REVOKED: {
+    meaning: "The stream's credential was revoked (sign-out, a disabled account, a role or tier change, a revoked API key).",
+    resolve: 'Do not resume with it: get a new stream ticket with a current session.',
+    httpStatus: 401,
+  },
   RT_SHUTTING_DOWN: {
     meaning: 'The gateway is shutting down.',
     resolve: 'Reconnect (with the last event id); another gateway will serve the stream.',

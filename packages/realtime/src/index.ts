@@ -21,6 +21,9 @@ export {
   DEFAULT_COALESCE_PATTERNS,
 } from './hub/hub-options.ts';
 export { createRealtimeGateway, RealtimeGateway } from './gateway/gateway.ts';
+export { createMemoryConnectionCounter, DEFAULT_CONNECTION_LEASE_MS } from './limits/connection-counter.ts';
+export { createRedisConnectionCounter } from './limits/redis-connection-counter.ts';
+export { createLiveRelay } from './bridge/live-relay.ts';
 export {
   DEFAULT_KEEP_ALIVE_MS,
   DEFAULT_PING_INTERVAL_MS,
@@ -62,9 +65,13 @@ export type { HubOptions } from './hub/hub-options.ts';
 export type { ResumePlan } from './hub/resume.ts';
 export type { StreamAdmission, GatewayStats } from './gateway/gateway.ts';
 export type { RealtimeGatewayOptions, Authenticate } from './gateway/gateway-options.ts';
+export type { PrincipalPolicyOptions } from './gateway/principal-policy.ts';
+export type { ConnectionCounter, ConnectionLease, MemoryConnectionCounterOptions } from './limits/connection-counter.ts';
+export type { RedisConnectionCounterOptions } from './limits/redis-connection-counter.ts';
+export type { LiveRelay, LiveRelayOptions } from './bridge/live-relay.ts';
 export type { RealtimeRoutesOptions } from './fastify/realtime-routes.ts';
 export type { ChannelPattern, ChannelParams } from './channels/channel-pattern.ts';
-export type { ChannelRule, Authorize } from './channels/channel-rules.ts';
+export type { ChannelRule, ChannelAuthorizerOptions, Authorize } from './channels/channel-rules.ts';
 export type {
   StreamTicketIssuer,
   StreamTicketOptions,

@@ -29,6 +29,8 @@ describe('roles - table', () => {
     const text = describeRoles();
     for (const role of Object.values(RoleName)) expect(text).toMatch(new RegExp(`^  ${role} `, 'm'));
     expect(text).toMatch(/^ +later: notifications$/m);
+    expect(text).not.toContain('later: snapshots'); // game snapshots run today
+    expect(text).toMatch(/^ {2}strategy .*starts no strategy code yet/m);
     expect(text).toContain('runs now: eventlog, publisher, sql, market, http');
   });
 

@@ -94,7 +94,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     summary: 'game zones: fixed-tick loop, TCP and WebSocket transports',
     services: ALL_SHARED,
     components: [DomainComponent.Game],
-    pending: ['snapshots'],
+    pending: [],
   },
   platform: {
     summary: 'event consumers projecting into SQL; operations API',
@@ -103,7 +103,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     pending: ['notifications'],
   },
   strategy: {
-    summary: 'sandboxed strategies, backtests and live signals',
+    summary: 'reserved for sandboxed strategies; starts no strategy code yet',
     services: ALL_SHARED,
     components: [],
     pending: ['strategy runtime', 'backtests', 'live signals'],

@@ -22,6 +22,7 @@ export {
 export { migrate, migrationStatus } from './migrations/migrate.ts';
 export { loadMigrations, migrationFromText, MIGRATIONS_DIR } from './migrations/load-migrations.ts';
 export { createSqlProjection } from './projection/sql-projection.ts';
+export { pruneProcessedEvents, DEFAULT_REDELIVERY_WINDOW_MS } from './projection/prune-processed.ts';
 export { insertRows, DEFAULT_INSERT_CHUNK_ROWS } from './bulk/insert-rows.ts';
 export {
   StoreErrorCodes,
@@ -47,6 +48,7 @@ export type {
   AppliedMigration,
 } from './migrations/migrate.ts';
 export type { Migration } from './migrations/load-migrations.ts';
+export type { PruneProcessedOptions, PruneProcessedResult } from './projection/prune-processed.ts';
 export type {
   SqlProjection,
   SqlProjectionOptions,

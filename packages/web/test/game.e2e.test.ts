@@ -48,7 +48,8 @@ describe.skipIf(!chromiumBinary.available)('web - the game in the browser', () =
     await ada.getByTestId('own-position').filter({ hasText: /\d/ }).waitFor();
     const start = await position(ada);
 
-    await ada.getByTestId('playfield').focus();
+    // No click and no focus() here: joining focuses the playfield, so the keys work at once.
+    await ada.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'playfield');
     await ada.keyboard.down('ArrowRight');
     await ada.waitForTimeout(HOLD_MS); // holding a key is the input itself, not a wait for a result
     await ada.keyboard.up('ArrowRight');

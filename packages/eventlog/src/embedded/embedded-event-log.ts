@@ -22,6 +22,7 @@
  * const [result] = await log.append([{ id, key: 'zone/zone-1', type: 'game.player.moved', payload }]);
  */
 import { mkdir } from 'node:fs/promises';
+import { PRIVATE_DIR_MODE } from '@tickline/kernel';
 import { AppendSignal } from '../memory/append-signal.ts';
 import { EventLogError } from '../port/errors.ts';
 import type {
@@ -76,7 +77,7 @@ export interface EmbeddedEventLog extends EventLog {
  */
 export async function createEmbeddedEventLog(options: EmbeddedEventLogOptions): Promise<EmbeddedEventLog> {
   const resolved = resolveEmbeddedOptions(options);
-  if (!resolved.readOnly) await mkdir(resolved.dir, { recursive: true });
+  if (!resolved.readOnly) await mkdir(resolved.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const lock = resolved.readOnly ? undefined : await acquireLock(resolved.dir, resolved.logger);
   try {
     const state: LogState = {

@@ -128,27 +128,66 @@ describe('embedded log - kill -9', () => {
   });
 
   it('kill -9 - a torn frame appended by hand is truncated and reported, nothing acknowledged is lost', async () => {
-    const files = await segmentFiles(dir);
-    const path = join(dir, files.at(-1)!);
-    const frames = await framePositions(path);
-    const lastFrame = frames.at(-1)!;
-    const torn = (await readFile(path)).subarray(lastFrame.pos, lastFrame.pos + lastFrame.length - 7);
-    await appendToFile(path, torn);
-    const { ids, recovery } = await idsByOffset(dir);
-    expect(recovery).toMatchObject({ truncatedBytes: torn.length, truncatedSegment: files.at(-1) });
-    verify(ids, acks);
-    const log = await createEmbeddedEventLog({ dir });
+    // Its own directory and records: it must not depend on what the previous case left behind
+    // (its last segment can be empty right after a roll).
+    const own = await tempDir('tickline-torn-');
     try {
-      expect(log.recovery.truncatedBytes).toBe(0);
-      expect(
-        (await log.append([{ id: 'after-torn', key: 'k', type: 't', payload: new Uint8Array(4) }]))[0],
-      ).toEqual({
-        ok: true,
-        offset: ids.length + 1,
-        duplicate: false,
-      });
+      const writer = await createEmbeddedEventLog({ dir: own.dir, segmentBytes: 4096 });
+      const written: Ack[] = [];
+      try {
+        for (let batch = 0; batch < 20; batch++) {
+          const results = await writer.append(
+            Array.from({ length: 5 }, (_, i) => ({
+              id: `t-0-${batch * 5 + i}`,
+              key: 'k',
+              type: 't',
+              payload: new Uint8Array(64),
+            })),
+          );
+          const first = results[0]!;
+          if (!first.ok) throw new Error('append failed');
+          written.push({ prefix: 't', appender: 0, seq: batch * 5, count: 5, offset: first.offset });
+        }
+      } finally {
+        await writer.close();
+      }
+      const files = await segmentFiles(own.dir);
+      expect(files.length).toBeGreaterThan(1);
+      // A whole frame copied from the last segment that has one, torn, then written at the tail.
+      let source: { path: string; frame: { pos: number; length: number } } | undefined;
+      for (const file of [...files].reverse()) {
+        const frames = await framePositions(join(own.dir, file));
+        if (frames.length > 0) {
+          source = { path: join(own.dir, file), frame: frames.at(-1)! };
+          break;
+        }
+      }
+      if (!source) throw new Error('no frame in any segment');
+      const torn = (await readFile(source.path)).subarray(
+        source.frame.pos,
+        source.frame.pos + source.frame.length - 7,
+      );
+      const tail = join(own.dir, files.at(-1)!);
+      await appendToFile(tail, torn);
+      const { ids, recovery } = await idsByOffset(own.dir);
+      expect(recovery).toMatchObject({ truncatedBytes: torn.length, truncatedSegment: files.at(-1) });
+      expect(ids).toHaveLength(100);
+      verify(ids, written);
+      const log = await createEmbeddedEventLog({ dir: own.dir });
+      try {
+        expect(log.recovery.truncatedBytes).toBe(0);
+        expect(
+          (await log.append([{ id: 'after-torn', key: 'k', type: 't', payload: new Uint8Array(4) }]))[0],
+        ).toEqual({
+          ok: true,
+          offset: ids.length + 1,
+          duplicate: false,
+        });
+      } finally {
+        await log.close();
+      }
     } finally {
-      await log.close();
+      await own.remove();
     }
   });
 });

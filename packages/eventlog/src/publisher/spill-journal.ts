@@ -8,7 +8,7 @@
  */
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Logger } from '@tickline/kernel';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, type Logger } from '@tickline/kernel';
 import { EventLogError } from '../port/errors.ts';
 import type { AppendRecord } from '../port/event-log.ts';
 import { encodeFrames, parseFrames } from './journal-frame.ts';
@@ -152,8 +152,8 @@ export class SpillJournal {
   }
 
   async #recover(): Promise<JournalRecovery> {
-    await mkdir(dirname(this.path), { recursive: true });
-    const handle = await open(this.path, 'a+');
+    await mkdir(dirname(this.path), { recursive: true, mode: PRIVATE_DIR_MODE });
+    const handle = await open(this.path, 'a+', PRIVATE_FILE_MODE);
     this.#handle = handle;
     const size = (await handle.stat()).size;
     let position = 0;
@@ -273,10 +273,10 @@ export class SpillJournal {
       await unlink(this.path).catch(ignoreMissing);
       return 0;
     }
-    await mkdir(dirname(this.path), { recursive: true });
+    await mkdir(dirname(this.path), { recursive: true, mode: PRIVATE_DIR_MODE });
     const insertAt = this.#prefixRecords > 0 ? this.#prefixEnd : this.#readPos;
     const temporary = `${this.path}.tmp`;
-    const out = await open(temporary, 'w');
+    const out = await open(temporary, 'w', PRIVATE_FILE_MODE);
     try {
       if (source) await copyRange(source, out, this.#readPos, insertAt);
       await writeRecords(out, insert, this.#recordsPerWrite);

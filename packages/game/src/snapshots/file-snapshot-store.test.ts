@@ -1,10 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileSnapshotStore } from './file-snapshot-store.ts';
 import { isSnapshotCorruptError } from './snapshot-errors.ts';
-import { runSnapshotStoreContract } from './snapshot-store-contract.ts';
+import { runSnapshotStoreContract, sampleZoneSnapshot } from './snapshot-store-contract.ts';
+import { SnapshotKind, toStoredSnapshot } from './stored-snapshot.ts';
 
 let dir: TempDir;
 let stores = 0;
@@ -19,6 +20,19 @@ runSnapshotStoreContract('file', {
 });
 
 describe('file snapshot store', () => {
+  it('file snapshot store - snapshot directories are 0700 whatever the umask', async () => {
+    const previous = process.umask(0o000);
+    try {
+      const store = createFileSnapshotStore({ dir: join(dir.path, 'private') });
+      await store.put(toStoredSnapshot(sampleZoneSnapshot('z1', 1), { kind: SnapshotKind.Hot, logPosition: 1, takenAt: 1 }));
+      for (const path of [join(dir.path, 'private'), join(dir.path, 'private', 'z1')])
+        expect((await stat(path)).mode & 0o777, path).toBe(0o700);
+      await store.close();
+    } finally {
+      process.umask(previous);
+    }
+  });
+
   it('file snapshot store - a truncated file is reported as corrupt, not misread', async () => {
     const store = createFileSnapshotStore({ dir: join(dir.path, 'corrupt') });
     await mkdir(join(dir.path, 'corrupt', 'z'), { recursive: true });

@@ -7,7 +7,7 @@
  */
 import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isUuid } from '@tickline/kernel';
+import { isUuid, PRIVATE_DIR_MODE } from '@tickline/kernel';
 import { SnapshotCorruptError } from './snapshot-errors.ts';
 import { DEFAULT_LIST_LIMIT, type SnapshotStore } from './snapshot-store.ts';
 import { infoOf, type SnapshotInfo, type StoredSnapshot } from './stored-snapshot.ts';
@@ -75,7 +75,7 @@ export function createFileSnapshotStore(options: FileSnapshotStoreOptions): Snap
     name: 'file',
     async put(snapshot) {
       const dir = zoneDir(snapshot.zoneId);
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       const previous = await find(snapshot.id);
       const header = Buffer.from(JSON.stringify(infoOf(snapshot)));
       const length = Buffer.alloc(HEADER_LENGTH_BYTES);

@@ -1,6 +1,6 @@
 /** @module Request authentication for Fastify routes: a preHandler and a way to read the result. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isTooManyAttemptsError } from '../errors.ts';
+import { isIdentityBusyError, isTooManyAttemptsError } from '../errors.ts';
 import type { IdentityService } from '../service/identity-service.ts';
 import type { Principal } from '../service/principal.ts';
 
@@ -43,7 +43,7 @@ export async function retryAfterHook(
   reply: FastifyReply,
   error: unknown,
 ): Promise<void> {
-  if (isTooManyAttemptsError(error)) {
+  if (isTooManyAttemptsError(error) || isIdentityBusyError(error)) {
     const seconds = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
     if (seconds !== undefined) reply.header('retry-after', String(seconds));
   }

@@ -4,7 +4,7 @@
  * publishes `account.created` (fire-and-forget: the response never waits for consumers).
  */
 import { uuidv7 } from '@tickline/kernel';
-import { IdentityError, TooManyAttemptsError } from '../errors.ts';
+import { IdentityError, isTooManyAttemptsError } from '../errors.ts';
 import { AccountCreated, SignUpMethod } from '../events.ts';
 import {
   ChangePasswordInputSchema,
@@ -17,12 +17,13 @@ import {
   type SignUpInput,
 } from '../schemas/auth-schemas.ts';
 import { parseInput } from '../schemas/parse-input.ts';
-import { throttleKeys, type ThrottleKey } from '../throttle/sign-in-throttle.ts';
+import { throttleKeys } from '../throttle/sign-in-throttle.ts';
 import { assertPasswordAllowed } from '../users/password-policy.ts';
 import type { SignedIn, SignInResult } from '@tickline/protocol';
 import { toPublicUser, type PublicUser, type Role, type UserRecord } from '../users/user.ts';
 import type { IdentityContext } from './identity-context.ts';
 import type { SecondFactor } from './second-factor.ts';
+import { throttledAttempt } from './throttled-attempt.ts';
 import { RevokeReason, type Sessions, type TokenPair } from './sessions.ts';
 
 /** Where a request came from; counted by the throttle. */
@@ -36,11 +37,6 @@ export type { SignedIn, MfaRequired, SignInResult } from '@tickline/protocol';
 
 export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondFactor: SecondFactor) {
   const { repo, options } = ctx;
-
-  async function throttleCheck(keys: ThrottleKey[]): Promise<void> {
-    const decision = await options.throttle.check(keys);
-    if (!decision.allowed) throw new TooManyAttemptsError(decision.retryAfterMs);
-  }
 
   async function createUser(fields: Pick<UserRecord, 'email' | 'displayName' | 'passwordHash' | 'role'>) {
     const now = ctx.now();
@@ -110,24 +106,26 @@ export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondF
     signIn: async (input: SignInInput, origin: RequestOrigin = {}): Promise<SignInResult> => {
       const { email, password } = parseInput(SignInInputSchema, input);
       const keys = throttleKeys(options.throttleLimits, email, origin.address);
-      try {
-        await throttleCheck(keys);
-      } catch (error) {
-        ctx.metrics.signIns.inc({ method: 'password', outcome: 'throttled' });
-        throw error;
-      }
       const user = await repo.findUserByEmail(email);
       let ok = false;
-      if (user?.passwordHash) ok = await options.passwordHasher.verify(user.passwordHash, password);
-      // Same cost as a real check, so response time does not reveal which emails exist.
-      else await options.passwordHasher.verify(await ctx.dummyHash(), password);
+      try {
+        ok = await throttledAttempt(ctx, keys, async () => {
+          if (user?.passwordHash) return options.passwordHasher.verify(user.passwordHash, password);
+          // Same cost as a real check, so response time does not reveal which emails exist.
+          await options.passwordHasher.verify(await ctx.dummyHash(), password);
+          return false;
+        });
+      } catch (error) {
+        if (isTooManyAttemptsError(error)) ctx.metrics.signIns.inc({ method: 'password', outcome: 'throttled' });
+        throw error;
+      }
       if (!user || !ok) {
-        await options.throttle.recordFailure(keys);
         ctx.metrics.signIns.inc({ method: 'password', outcome: 'invalid_credentials' });
         throw new IdentityError('AUTH_INVALID_CREDENTIALS', 'email or password is wrong');
       }
       const result = await finishSignIn(user, 'password');
-      if (result.status === 'signed_in') await options.throttle.reset(keys[0]!);
+      // Signed in: the account's count starts over (a pending MFA step keeps it, codes count there).
+      if (result.status === 'signed_in') await options.throttle.forgive([], [keys[0]!]);
       return result;
     },
 
@@ -138,14 +136,12 @@ export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondF
       if (!user) throw new IdentityError('AUTH_INVALID_CREDENTIALS', 'account not found');
       // Code guesses count against the same account key as password guesses.
       const keys = throttleKeys(options.throttleLimits, user.email, origin.address);
-      await throttleCheck(keys);
-      if (!(await secondFactor.verify(user.id, code))) {
-        await options.throttle.recordFailure(keys);
+      if (!(await throttledAttempt(ctx, keys, () => secondFactor.verify(user.id, code)))) {
         ctx.metrics.signIns.inc({ method: 'mfa', outcome: 'invalid_code' });
         throw new IdentityError('AUTH_MFA_CODE_INVALID', 'two-factor code invalid');
       }
       if (user.status !== 'active') throw new IdentityError('AUTH_ACCOUNT_DISABLED', 'account disabled');
-      await options.throttle.reset(keys[0]!);
+      await options.throttle.forgive([], [keys[0]!]);
       ctx.metrics.signIns.inc({ method: 'mfa', outcome: 'success' });
       return signedIn(user);
     },
@@ -161,9 +157,8 @@ export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondF
       if (!user) throw new IdentityError('IDENTITY_USER_NOT_FOUND', 'user not found');
       if (!user.passwordHash) throw new IdentityError('IDENTITY_PASSWORD_NOT_SET', 'account has no password');
       const keys = throttleKeys(options.throttleLimits, user.email, origin.address);
-      await throttleCheck(keys);
-      if (!(await options.passwordHasher.verify(user.passwordHash, currentPassword))) {
-        await options.throttle.recordFailure(keys);
+      const hash = user.passwordHash;
+      if (!(await throttledAttempt(ctx, keys, () => options.passwordHasher.verify(hash, currentPassword)))) {
         throw new IdentityError('AUTH_INVALID_CREDENTIALS', 'current password is wrong');
       }
       const passwordHash = await newPasswordHash(newPassword, user.email);

@@ -47,6 +47,9 @@ export function createAdmin(ctx: IdentityContext) {
         throw new IdentityError('IDENTITY_LAST_ADMIN', 'the change would leave no active admin');
       }
       if (patch.status === 'disabled') await repo.revokeUserSessions(id, RevokeReason.Disabled, now);
+      // Tokens carry role and tier: any change must stop the ones already issued (and their streams).
+      if (patch.status !== undefined || patch.role !== undefined || patch.tier !== undefined)
+        await ctx.options.sessionVersions.bump(id);
       ctx.options.logger.info({ actor: actor.userId, userId: id, change: patch }, 'user changed by admin');
       return withMfa(updated);
     },

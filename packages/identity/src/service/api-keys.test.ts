@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { API_KEY_PREFIX } from '../api-keys/api-key-format.ts';
 import { sha256Hex } from '../tokens/secrets.ts';
+import { streamTicketAttrs } from './principal.ts';
 import { codeOf, createTestIdentity } from '../testing/identity-test-kit.ts';
 
 describe('API keys', () => {
@@ -136,5 +137,19 @@ describe('API keys', () => {
     await expect(
       kit.service.createApiKey(principal, { name: 'c', scopes: ['market:read'] }),
     ).resolves.toBeDefined();
+  });
+
+  it('scopes - account management needs account:manage; a stream ticket carries the key scopes, not the role', async () => {
+    const kit = createTestIdentity();
+    const admin = await kit.admin();
+    const manage = await kit.service.createApiKey(admin, { name: 'ops', scopes: ['account:manage', 'stream:read'] });
+    const manager = await kit.service.authenticateApiKey(manage.key);
+    const { apiKey } = await kit.service.createApiKey(manager, { name: 'child', scopes: ['stream:read'] });
+    await kit.service.revokeApiKey(manager, apiKey.id);
+    const reader = await kit.service.authenticateApiKey(
+      (await kit.service.createApiKey(admin, { name: 'reader', scopes: ['stream:read'] })).key,
+    );
+    expect(streamTicketAttrs(reader)).toEqual({ role: 'admin', sv: expect.any(Number), scopes: ['stream:read'] });
+    expect(streamTicketAttrs(admin)).toEqual({ role: 'admin', sv: expect.any(Number) });
   });
 });

@@ -93,6 +93,9 @@ export function createApiKeys(ctx: IdentityContext) {
       if (!(await repo.revokeApiKey(principal.userId, id, ctx.now()))) {
         throw new IdentityError('IDENTITY_API_KEY_NOT_FOUND', 'API key not found');
       }
+      // The key itself is refused from now on (checked per request); the bump also ends the
+      // streams opened with tickets it minted.
+      await ctx.options.sessionVersions.bump(principal.userId);
     },
   };
 }

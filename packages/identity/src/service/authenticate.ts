@@ -25,6 +25,9 @@ export function createAuthenticator(ctx: IdentityContext) {
 
   async function accessToken(token: string): Promise<Principal> {
     const claims = await ctx.jwt.verifyAccess(token);
+    if (claims.sessionVersion < (await options.sessionVersions.current(claims.userId))) {
+      throw new IdentityError('AUTH_SESSION_REVOKED', 'the session was revoked; refresh or sign in again');
+    }
     return {
       kind: 'user',
       userId: claims.userId,
@@ -33,6 +36,7 @@ export function createAuthenticator(ctx: IdentityContext) {
       limits: options.tiers[claims.tier],
       scopes: null,
       sessionId: claims.sessionId,
+      sessionVersion: claims.sessionVersion,
     };
   }
 
@@ -57,6 +61,7 @@ export function createAuthenticator(ctx: IdentityContext) {
       limits: options.tiers[owner.tier],
       scopes: record.scopes,
       apiKeyId: record.id,
+      sessionVersion: await options.sessionVersions.current(owner.id),
     };
   }
 

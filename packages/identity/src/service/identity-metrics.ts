@@ -5,6 +5,7 @@ export interface IdentityMetrics {
   signIns: Counter<'method' | 'outcome'>;
   signUps: Counter<'method'>;
   rejections: Counter<'code'>;
+  passwordHashesShed: Counter;
 }
 
 export function createIdentityMetrics(registry: Registry): IdentityMetrics {
@@ -39,6 +40,16 @@ export function createIdentityMetrics(registry: Registry): IdentityMetrics {
           name: 'tickline_identity_rejections_total',
           help: 'Credentials refused, by error code (tokens, API keys, refresh reuse)',
           labelNames: ['code'] as const,
+          registers: [registry],
+        }),
+    ),
+    passwordHashesShed: getOrCreateMetric(
+      registry,
+      'tickline_identity_password_hashes_shed_total',
+      () =>
+        new Counter({
+          name: 'tickline_identity_password_hashes_shed_total',
+          help: 'Password hashes or verifications refused with IDENTITY_BUSY (hashing saturated)',
           registers: [registry],
         }),
     ),

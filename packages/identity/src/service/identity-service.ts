@@ -26,8 +26,8 @@ import { createApiKeys, type ApiKeyInfo } from './api-keys.ts';
 import { createAuthenticator } from './authenticate.ts';
 import { createIdentityContext } from './identity-context.ts';
 import { createOidcSignIn, type OidcSignInResult, type OidcStart } from './oidc-sign-in.ts';
-import { resolveIdentityOptions, type IdentityServiceOptions } from './options.ts';
-import type { Principal } from './principal.ts';
+import { ACCOUNT_SCOPE, resolveIdentityOptions, type IdentityServiceOptions } from './options.ts';
+import { requireScope, type Principal } from './principal.ts';
 import { createSecondFactor, type TotpEnrolment } from './second-factor.ts';
 import { createSessions, type TokenPair } from './sessions.ts';
 
@@ -77,6 +77,11 @@ export interface IdentityService {
 
   tierLimits(tier: Tier): TierLimits;
   /**
+   * Whether a credential issued under session version `version` still stands (cached ≤ 2 s). The
+   * gateway's hook for stream tickets (`sv` in their attrs) and for open streams.
+   */
+  isSessionCurrent(userId: string, version: number): Promise<boolean>;
+  /**
    * Deletes sessions (and their refresh tokens) that expired or were revoked more than
    * `retentionMs` ago. Each refresh adds a row, so run this periodically. @default 7 days
    */
@@ -85,6 +90,16 @@ export interface IdentityService {
   flush(): Promise<void>;
   /** Stops background work and flushes. */
   close(): Promise<void>;
+}
+
+/** `operation` after checking the principal may manage the account (see {@link ACCOUNT_SCOPE}). */
+function managing<A extends unknown[], R>(
+  operation: (principal: Principal, ...args: A) => Promise<R>,
+): (principal: Principal, ...args: A) => Promise<R> {
+  return async (principal, ...args) => {
+    requireScope(principal, ACCOUNT_SCOPE);
+    return operation(principal, ...args);
+  };
 }
 
 export function createIdentityService(options: IdentityServiceOptions): IdentityService {
@@ -103,26 +118,29 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     completeMfa: accounts.completeMfa,
     refresh: sessions.refresh,
     signOut: sessions.signOut,
-    signOutEverywhere: (principal) => sessions.signOutEverywhere(principal.userId),
-    changePassword: (principal, input, origin) => accounts.changePassword(principal.userId, input, origin),
+    signOutEverywhere: managing((principal) => sessions.signOutEverywhere(principal.userId)),
+    changePassword: managing((principal, input: ChangePasswordInput, origin?: RequestOrigin) =>
+      accounts.changePassword(principal.userId, input, origin),
+    ),
     getUser: (principal) => accounts.getUser(principal.userId),
 
     authenticate: authenticator.headers,
     authenticateAccessToken: authenticator.accessToken,
     authenticateApiKey: authenticator.apiKey,
 
-    createApiKey: apiKeys.create,
+    createApiKey: managing(apiKeys.create),
     listApiKeys: apiKeys.list,
-    revokeApiKey: apiKeys.revoke,
+    revokeApiKey: managing(apiKeys.revoke),
 
-    async enrolTotp(principal) {
+    enrolTotp: managing(async (principal) => {
       const user = await accounts.getUser(principal.userId);
       return secondFactor.enrol(principal.userId, user.email);
-    },
-    activateTotp: (principal, input) => secondFactor.activate(principal.userId, input),
-    disableTotp: (principal, input) => secondFactor.disable(principal.userId, input),
-    regenerateRecoveryCodes: (principal, input) =>
+    }),
+    activateTotp: managing((principal, input: TotpCodeInput) => secondFactor.activate(principal.userId, input)),
+    disableTotp: managing((principal, input: TotpCodeInput) => secondFactor.disable(principal.userId, input)),
+    regenerateRecoveryCodes: managing((principal, input: TotpCodeInput) =>
       secondFactor.regenerateRecoveryCodes(principal.userId, input),
+    ),
 
     listUsers: admin.listUsers,
     updateUser: admin.updateUser,
@@ -134,6 +152,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     completeOidcSignIn: oidc.complete,
 
     tierLimits: (tier) => ctx.options.tiers[tier],
+    isSessionCurrent: async (userId, version) => version >= (await ctx.options.sessionVersions.current(userId)),
     purgeEndedSessions: (retentionMs) => sessions.purgeEnded(retentionMs),
     flush: () => ctx.lastUsed.flush(),
     close: () => ctx.lastUsed.close(),

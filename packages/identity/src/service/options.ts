@@ -7,15 +7,20 @@ import {
   type EventEnvelope,
   type Logger,
 } from '@tickline/kernel';
-import { API_KEY_SCOPES, type ApiKeyScope } from '@tickline/protocol';
+import { API_KEY_SCOPES, ApiKeyScope } from '@tickline/protocol';
 import { DEFAULT_LAST_USED_FLUSH_INTERVAL_MS } from '../api-keys/last-used-recorder.ts';
 import type { OidcProviderOptions } from '../oidc/oidc-provider-options.ts';
 import type { IdentityRepository } from '../repository/identity-repository.ts';
+import { cacheSessionVersions } from '../revocation/cached-session-versions.ts';
+import { createMemorySessionVersions } from '../revocation/memory-session-versions.ts';
+import type { SessionVersions } from '../revocation/session-versions.ts';
 import { createMemorySignInThrottle } from '../throttle/memory-sign-in-throttle.ts';
 import type { SignInThrottle, ThrottleLimits } from '../throttle/sign-in-throttle.ts';
 import { resolveTierTable, type TierOverrides, type TierTable } from '../tiers/tiers.ts';
 import type { TokenSigningOptions } from '../tokens/token-keys.ts';
+import { boundPasswordHasher, type PasswordHashingLimits } from '../users/bounded-hasher.ts';
 import { createArgon2Hasher, type PasswordHasher } from '../users/password-hasher.ts';
+import { createIdentityMetrics } from './identity-metrics.ts';
 import type { Tier } from '../users/user.ts';
 
 export const DEFAULT_ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
@@ -25,6 +30,13 @@ export const DEFAULT_MFA_TOKEN_TTL_MS = 5 * 60 * 1000;
 export const DEFAULT_CLOCK_SKEW_MS = 30_000;
 export const DEFAULT_OIDC_STATE_TTL_MS = 10 * 60 * 1000;
 export const DEFAULT_TOTP_ISSUER = 'Tickline';
+
+/**
+ * The scope an API key needs for account management: creating or revoking keys, two-factor
+ * settings, the password, signing sessions out. A leaked `market:read` key must not be able to
+ * mint itself successors, switch off 2FA or lock the owner out. Signed-in users have it.
+ */
+export const ACCOUNT_SCOPE = ApiKeyScope.AccountManage;
 
 /** Scopes an API key may carry unless configured otherwise. */
 export const DEFAULT_API_KEY_SCOPES: readonly ApiKeyScope[] = API_KEY_SCOPES;
@@ -57,6 +69,11 @@ export interface IdentityServiceOptions {
     /** Periods accepted either side of now. @default 1 */
     windowSteps?: number;
   };
+  /**
+   * Per-user session versions, checked on every access token (through a 2 s cache). Scaled mode:
+   * the Redis adapter, so a revocation on one gateway reaches all. @default in memory
+   */
+  sessionVersions?: SessionVersions;
   /** Failed sign-in counting. @default an in-memory throttle on `clock` */
   throttle?: SignInThrottle;
   throttleLimits?: ThrottleLimits;
@@ -85,6 +102,8 @@ export interface IdentityServiceOptions {
   };
   /** @default argon2id with OWASP's minimum cost */
   passwordHasher?: PasswordHasher;
+  /** Bounds on concurrent and queued hashing; past them a call fails with IDENTITY_BUSY. */
+  passwordHashing?: PasswordHashingLimits;
   /** @default systemClock */
   clock?: Clock;
   /** @default silentLogger */
@@ -109,6 +128,7 @@ export interface ResolvedIdentityOptions {
   totpWindowSteps: number | undefined;
   throttle: SignInThrottle;
   throttleLimits: ThrottleLimits;
+  sessionVersions: SessionVersions;
   publish: ((event: EventEnvelope) => void) | undefined;
   eventSource: string;
   tiers: TierTable;
@@ -126,6 +146,8 @@ export interface ResolvedIdentityOptions {
 
 export function resolveIdentityOptions(options: IdentityServiceOptions): ResolvedIdentityOptions {
   const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? new Registry();
+  const shed = createIdentityMetrics(metrics).passwordHashesShed;
   const resolved: ResolvedIdentityOptions = {
     repository: options.repository,
     signing: options.tokens.signing,
@@ -141,6 +163,10 @@ export function resolveIdentityOptions(options: IdentityServiceOptions): Resolve
     totpWindowSteps: options.totp.windowSteps,
     throttle: options.throttle ?? createMemorySignInThrottle({ clock }),
     throttleLimits: options.throttleLimits ?? {},
+    sessionVersions: cacheSessionVersions(options.sessionVersions ?? createMemorySessionVersions({ clock }), {
+      clock,
+      logger: options.logger ?? silentLogger,
+    }),
     publish: options.publish,
     eventSource: options.eventSource ?? 'identity',
     tiers: resolveTierTable(options.tiers),
@@ -151,10 +177,14 @@ export function resolveIdentityOptions(options: IdentityServiceOptions): Resolve
     oidcProviders: options.oidc?.providers ?? [],
     oidcStateTtlMs: options.oidc?.stateTtlMs ?? DEFAULT_OIDC_STATE_TTL_MS,
     oidcLinkVerifiedEmail: options.oidc?.linkVerifiedEmail ?? true,
-    passwordHasher: options.passwordHasher ?? createArgon2Hasher(),
+    passwordHasher: boundPasswordHasher(
+      options.passwordHasher ?? createArgon2Hasher(),
+      options.passwordHashing,
+      () => shed.inc(),
+    ),
     clock,
     logger: options.logger ?? silentLogger,
-    metrics: options.metrics ?? new Registry(),
+    metrics,
   };
   for (const field of [
     'accessTokenTtlMs',

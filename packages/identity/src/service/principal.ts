@@ -20,6 +20,12 @@ export interface Principal {
   sessionId?: string;
   /** Key id of an API key: rate limits are counted per key. */
   apiKeyId?: string;
+  /**
+   * The user's session version this credential stands on: an access token's `sv`, or the current
+   * one for an API key (checked against the database on every request). Stream tickets carry it.
+   * @default 0
+   */
+  sessionVersion?: number;
 }
 
 /** @throws IdentityError AUTH_FORBIDDEN unless the principal has `role`. */
@@ -34,6 +40,16 @@ export function requireScope(principal: Principal, scope: string): void {
   if (principal.scopes !== null && !principal.scopes.includes(scope)) {
     throw new IdentityError('AUTH_FORBIDDEN', `requires scope ${scope}`, { details: { required: scope } });
   }
+}
+
+/**
+ * What a stream ticket minted for `principal` must carry, so the stream is authorized as the
+ * credential was: a signed-in user's role, or an API key's role narrowed to the key's scopes (an
+ * admin's `stream:read` key must not read `admin:*` channels).
+ */
+export function streamTicketAttrs(principal: Principal): { role: Role; sv: number; scopes?: string[] } {
+  const attrs = { role: principal.role, sv: principal.sessionVersion ?? 0 };
+  return principal.scopes === null ? attrs : { ...attrs, scopes: [...principal.scopes] };
 }
 
 /** Admin operations: the admin role, and for an API key also the `admin` scope. */

@@ -129,6 +129,35 @@ describe('two-factor (TOTP)', () => {
     );
   });
 
+  it.each([
+    ['disable', (kit: TestIdentity, p: Parameters<TestIdentity['service']['disableTotp']>[0]) =>
+      kit.service.disableTotp(p, { code: '000000' })],
+    ['regenerate recovery codes', (kit: TestIdentity, p: Parameters<TestIdentity['service']['disableTotp']>[0]) =>
+      kit.service.regenerateRecoveryCodes(p, { code: '000000' })],
+  ] as const)('throttle - every code check counts: %s stops guessing after the account limit', async (_name, guess) => {
+    const kit = createTestIdentity();
+    const { user, codeNow } = await enrolled(kit, 'guess@example.com');
+    for (let i = 0; i < 5; i++) expect(await codeOf(guess(kit, user.principal))).toBe('AUTH_MFA_CODE_INVALID');
+    expect(await codeOf(guess(kit, user.principal))).toBe('AUTH_TOO_MANY_ATTEMPTS');
+    // Even the right code waits now, and so does a password sign-in of the same account.
+    kit.clock.advance(PERIOD_MS);
+    expect(await codeOf(kit.service.disableTotp(user.principal, { code: await codeNow() }))).toBe(
+      'AUTH_TOO_MANY_ATTEMPTS',
+    );
+    expect(await codeOf(kit.service.signIn({ email: 'guess@example.com', password: GOOD_PASSWORD }))).toBe(
+      'AUTH_TOO_MANY_ATTEMPTS',
+    );
+  });
+
+  it('throttle - an activation code check counts too', async () => {
+    const kit = createTestIdentity();
+    const user = await kit.signUpUser('activate-guess@example.com');
+    await kit.service.enrolTotp(user.principal);
+    for (let i = 0; i < 5; i++)
+      expect(await codeOf(kit.service.activateTotp(user.principal, { code: '000000' }))).toBe('AUTH_MFA_CODE_INVALID');
+    expect(await codeOf(kit.service.activateTotp(user.principal, { code: '000000' }))).toBe('AUTH_TOO_MANY_ATTEMPTS');
+  });
+
   it('enrol again - refused while enabled; disable needs a code, then sign-in is one step', async () => {
     const kit = createTestIdentity();
     const { user, codeNow } = await enrolled(kit);

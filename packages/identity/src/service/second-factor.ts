@@ -9,8 +9,10 @@ import { parseInput } from '../schemas/parse-input.ts';
 import { qrSvg } from '../totp/qr.ts';
 import { generateRecoveryCodes, hashRecoveryCode, looksLikeRecoveryCode } from '../totp/recovery-codes.ts';
 import type { TotpRecord } from '../repository/records.ts';
+import { throttleKeys } from '../throttle/sign-in-throttle.ts';
 import type { IdentityContext } from './identity-context.ts';
 import type { TotpEnrolment } from '@tickline/protocol';
+import { throttledAttempt } from './throttled-attempt.ts';
 
 /** Shown once, at enrolment (the wire shape is @tickline/protocol's). */
 export type { TotpEnrolment } from '@tickline/protocol';
@@ -47,6 +49,16 @@ export function createSecondFactor(ctx: IdentityContext) {
     return acceptTotpCode(record, code);
   }
 
+  /**
+   * A code check counted on the account's throttle key, the one password and MFA sign-in use:
+   * a session holder cannot guess codes faster than a sign-in could.
+   */
+  async function throttledCode(userId: string, check: () => Promise<boolean>): Promise<boolean> {
+    const user = await repo.findUserById(userId);
+    if (!user) throw new IdentityError('IDENTITY_USER_NOT_FOUND', 'user not found');
+    return throttledAttempt(ctx, throttleKeys(ctx.options.throttleLimits, user.email, undefined), check);
+  }
+
   async function freshRecoveryCodes(userId: string): Promise<string[]> {
     const codes = generateRecoveryCodes();
     await repo.replaceRecoveryCodes(userId, codes.map(hashRecoveryCode));
@@ -75,8 +87,12 @@ export function createSecondFactor(ctx: IdentityContext) {
       if (!record) throw new IdentityError('IDENTITY_TOTP_NOT_ENROLLED', 'enrol first');
       if (record.enabledAt)
         throw new IdentityError('IDENTITY_TOTP_ALREADY_ENABLED', 'two-factor is already enabled');
-      const step = await ctx.totp.match(open(record), code);
-      if (step === undefined) throw invalidCode();
+      let step: number | undefined;
+      const matched = await throttledCode(userId, async () => {
+        step = await ctx.totp.match(open(record), code);
+        return step !== undefined;
+      });
+      if (!matched || step === undefined) throw invalidCode();
       const recoveryCodes = generateRecoveryCodes();
       const activated = await repo.activateTotp(userId, step, ctx.now(), recoveryCodes.map(hashRecoveryCode));
       if (!activated)
@@ -88,7 +104,7 @@ export function createSecondFactor(ctx: IdentityContext) {
     disable: async (userId: string, input: TotpCodeInput): Promise<void> => {
       const { code } = parseInput(TotpCodeInputSchema, input);
       await requireEnabled(userId);
-      if (!(await verify(userId, code))) throw invalidCode();
+      if (!(await throttledCode(userId, () => verify(userId, code)))) throw invalidCode();
       await repo.deleteTotp(userId);
     },
 
@@ -99,7 +115,11 @@ export function createSecondFactor(ctx: IdentityContext) {
     ): Promise<{ recoveryCodes: string[] }> {
       const { code } = parseInput(TotpCodeInputSchema, input);
       const record = await requireEnabled(userId);
-      if (looksLikeRecoveryCode(code) || !(await acceptTotpCode(record, code))) throw invalidCode();
+      const accepted = await throttledCode(
+        userId,
+        async () => !looksLikeRecoveryCode(code) && (await acceptTotpCode(record, code)),
+      );
+      if (!accepted) throw invalidCode();
       return { recoveryCodes: await freshRecoveryCodes(userId) };
     },
 

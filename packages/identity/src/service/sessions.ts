@@ -47,7 +47,14 @@ export function createSessions(ctx: IdentityContext) {
   const { repo, options } = ctx;
 
   async function pair(user: UserRecord, sessionId: string, refresh: string, refreshExpiresAt: Date) {
-    const access = await ctx.jwt.signAccess({ userId: user.id, role: user.role, tier: user.tier, sessionId });
+    const sessionVersion = await options.sessionVersions.current(user.id);
+    const access = await ctx.jwt.signAccess({
+      userId: user.id,
+      role: user.role,
+      tier: user.tier,
+      sessionId,
+      sessionVersion,
+    });
     return {
       tokenType: 'Bearer',
       accessToken: access.token,
@@ -126,19 +133,24 @@ export function createSessions(ctx: IdentityContext) {
     signOut: async (input: RefreshInput): Promise<void> => {
       const { refreshToken } = parseInput(RefreshInputSchema, input);
       const found = await repo.findRefreshToken(sha256Hex(refreshToken));
-      if (found) await repo.revokeSession(found.session.id, RevokeReason.SignOut, ctx.now());
+      if (!found) return;
+      await repo.revokeSession(found.session.id, RevokeReason.SignOut, ctx.now());
+      // Access tokens are stateless: only a version bump stops the ones already issued.
+      await options.sessionVersions.bump(found.session.userId);
     },
 
     /** Deletes sessions that ended more than `retentionMs` ago; returns how many. */
     purgeEnded: (retentionMs: number = DEFAULT_ENDED_SESSION_RETENTION_MS): Promise<number> =>
       repo.deleteEndedSessions(new Date(ctx.now().getTime() - retentionMs)),
 
-    /** Ends every session of the user; access tokens already issued live until they expire. */
+    /** Ends every session of the user, and (by a version bump) every access token and stream. */
     signOutEverywhere: async (
       userId: string,
       reason: string = RevokeReason.SignOutEverywhere,
     ): Promise<number> => {
-      return repo.revokeUserSessions(userId, reason, ctx.now());
+      const ended = await repo.revokeUserSessions(userId, reason, ctx.now());
+      await options.sessionVersions.bump(userId);
+      return ended;
     },
   };
 }

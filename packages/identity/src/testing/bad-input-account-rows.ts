@@ -112,5 +112,32 @@ export const ACCOUNT_REJECTION_ROWS: Array<[string, Act, string]> = [
     ({ kit }, f) => kit.service.disableTotp(f.user, { code: SQL }),
     'IDENTITY_TOTP_NOT_ENROLLED',
   ],
+  [
+    'scopes - a market:read key cannot create keys',
+    ({ kit }, f) => kit.service.createApiKey(f.readKey, { name: 'successor', scopes: ['market:read'] }),
+    'AUTH_FORBIDDEN',
+  ],
+  [
+    'scopes - a market:read key cannot revoke keys',
+    ({ kit }, f) => kit.service.revokeApiKey(f.readKey, f.readKey.apiKeyId!),
+    'AUTH_FORBIDDEN',
+  ],
+  ['scopes - a market:read key cannot enrol 2FA', ({ kit }, f) => kit.service.enrolTotp(f.readKey), 'AUTH_FORBIDDEN'],
+  [
+    'scopes - a market:read key cannot switch 2FA off',
+    ({ kit }, f) => kit.service.disableTotp(f.readKey, { code: '123456' }),
+    'AUTH_FORBIDDEN',
+  ],
+  [
+    'scopes - a market:read key cannot change the password',
+    ({ kit }, f) =>
+      kit.service.changePassword(f.readKey, { currentPassword: GOOD_PASSWORD, newPassword: `${GOOD_PASSWORD}!` }),
+    'AUTH_FORBIDDEN',
+  ],
+  [
+    'scopes - a market:read key cannot sign sessions out',
+    ({ kit }, f) => kit.service.signOutEverywhere(f.readKey),
+    'AUTH_FORBIDDEN',
+  ],
   ['oidc - unknown provider', ({ kit }) => kit.service.startOidcSignIn('nope'), 'AUTH_OIDC_PROVIDER_UNKNOWN'],
 ];

@@ -21,6 +21,8 @@ export interface Fixture {
   refreshToken: string;
   admin: Principal;
   revokedKey: string;
+  /** The user's live API key with only `market:read`, authenticated. */
+  readKey: Principal;
 }
 
 export type Act = (env: BadInputEnv, f: Fixture) => Promise<unknown>;
@@ -49,7 +51,9 @@ export async function fixture(env: BadInputEnv): Promise<Fixture> {
     scopes: ['market:read'],
   });
   await kit.service.revokeApiKey(signed.principal, apiKey.id);
-  return { email, user: signed.principal, ...signed, admin, revokedKey: key };
+  const live = await kit.service.createApiKey(signed.principal, { name: 'read', scopes: ['market:read'] });
+  const readKey = await kit.service.authenticateApiKey(live.key);
+  return { email, user: signed.principal, ...signed, admin, revokedKey: key, readKey };
 }
 
 export function tokenSignedWith(secret: string, clockMs: number, issuer = TEST_ISSUER) {
@@ -65,6 +69,6 @@ export function tokenSignedWith(secret: string, clockMs: number, issuer = TEST_I
 }
 
 export const claimsOf = (f: Fixture) =>
-  ({ userId: f.user.userId, role: 'admin', tier: 'enterprise', sessionId: 'x' }) as const;
+  ({ userId: f.user.userId, role: 'admin', tier: 'enterprise', sessionId: 'x', sessionVersion: 0 }) as const;
 
 /** [name, act, expected code] — each must leave the store unchanged. */

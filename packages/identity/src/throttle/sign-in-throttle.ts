@@ -1,20 +1,25 @@
 /**
- * @module The sign-in throttle port: counts failed attempts per key (`account:<email>`,
- * `address:<ip>`) in a sliding window. The in-memory adapter serves one process; a Redis adapter
- * implements the same three calls for several gateways.
+ * @module The sign-in throttle port: counts attempts per key (`account:<email>`, `address:<ip>`)
+ * in a sliding window. `take` checks and counts in one atomic step, so parallel guesses cannot all
+ * pass a check made before any of them is counted; a success gives its attempt back. The in-memory
+ * adapter serves one process, the Redis adapter every gateway at once (scaled mode).
  */
 
 /** Whether an attempt may go ahead. */
 export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
 
-/** Counts failures; never counts successes. */
+/** Counts attempts; a successful one is forgiven. */
 export interface SignInThrottle {
-  /** Checks every key; blocked when any key is over its limit. */
-  check(keys: readonly ThrottleKey[]): Promise<ThrottleDecision>;
-  /** Adds one failure to each key. */
-  recordFailure(keys: readonly ThrottleKey[]): Promise<void>;
-  /** Forgets a key's failures (after a successful sign-in of that account). */
-  reset(key: ThrottleKey): Promise<void>;
+  /**
+   * Atomically: refused when any key already holds `maxFailures` attempts in its window; otherwise
+   * this attempt is counted against every key (as a failure, until {@link forgive}n).
+   */
+  take(keys: readonly ThrottleKey[]): Promise<ThrottleDecision>;
+  /**
+   * The attempt counted by `take(keys)` succeeded: it is taken back from every key, and every
+   * attempt of the keys in `clear` is forgotten (the account's after its owner signed in).
+   */
+  forgive(keys: readonly ThrottleKey[], clear?: readonly ThrottleKey[]): Promise<void>;
 }
 
 /** A counted subject and its limit. */

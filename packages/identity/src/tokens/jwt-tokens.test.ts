@@ -11,6 +11,7 @@ const claims = {
   role: 'user',
   tier: 'free',
   sessionId: 's-1',
+  sessionVersion: 0,
 } as const;
 
 function tokens(overrides: Partial<JwtTokensOptions> = {}) {

@@ -20,10 +20,17 @@ export interface AccessClaims {
   tier: Tier;
   /** The session (refresh-token family) it was issued for. */
   sessionId: string;
+  /** The user's session version when it was issued (`sv`); older than the current one = revoked. @default 0 */
+  sessionVersion?: number;
+}
+
+/** The claims of a verified token: the version is always known (0 for tokens without one). */
+interface VerifiedClaims extends AccessClaims {
+  sessionVersion: number;
 }
 
 /** A verified access token. */
-export interface VerifiedAccessToken extends AccessClaims {
+export interface VerifiedAccessToken extends VerifiedClaims {
   expiresAt: Date;
 }
 
@@ -90,12 +97,12 @@ export function createJwtTokens(options: JwtTokensOptions): JwtTokens {
       sign(
         ACCESS_TOKEN_TYPE,
         claims.userId,
-        { role: claims.role, tier: claims.tier, sid: claims.sessionId },
+        { role: claims.role, tier: claims.tier, sid: claims.sessionId, sv: claims.sessionVersion ?? 0 },
         options.accessTokenTtlMs,
       ),
     async verifyAccess(token) {
       const payload = await verify(token, ACCESS_TOKEN_TYPE, options.accessTokenTtlMs);
-      const { role, tier, sid } = payload as { role?: unknown; tier?: unknown; sid?: unknown };
+      const { role, tier, sid, sv } = payload as { role?: unknown; tier?: unknown; sid?: unknown; sv?: unknown };
       if (!ROLES.includes(role as Role) || !TIERS.includes(tier as Tier) || typeof sid !== 'string') {
         throw new IdentityError('AUTH_TOKEN_MALFORMED', 'access token claims are incomplete');
       }
@@ -104,6 +111,8 @@ export function createJwtTokens(options: JwtTokensOptions): JwtTokens {
         role: role as Role,
         tier: tier as Tier,
         sessionId: sid,
+        // Tokens issued before versions existed carry none: version 0, refused after any bump.
+        sessionVersion: typeof sv === 'number' && Number.isFinite(sv) ? sv : 0,
         expiresAt: new Date(payload.exp! * 1000),
       };
     },

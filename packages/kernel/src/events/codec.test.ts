@@ -53,7 +53,8 @@ describe('events - codec', () => {
       type: 'game.player.moved',
       source: 'zone/zone-1',
       partitionkey: 'p1',
-      dataschema: '/schemas/game.player.moved/1',
+      specversion: '1.0',
+      dataschema: 'urn:tickline:schemas:game.player.moved:1',
       time: '2023-11-14T22:13:20.000Z',
     });
     expect(first.correlationid).toBeUndefined();

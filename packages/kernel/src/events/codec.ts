@@ -4,7 +4,7 @@
  */
 import { Packr } from 'msgpackr';
 import { EventMalformedError, EventVersionUnsupportedError } from '../errors/index.ts';
-import type { EventEnvelope } from './envelope.ts';
+import { CLOUDEVENTS_SPECVERSION, upgradeEnvelope, type EventEnvelope } from './envelope.ts';
 import type { EventRegistry } from './registry.ts';
 
 /** The current encoding version, written as the first byte of every encoded event. */
@@ -34,7 +34,8 @@ export interface DecodeEventOptions {
 const REQUIRED_STRINGS = ['id', 'type', 'source', 'subject', 'time', 'partitionkey', 'dataschema'] as const;
 
 /**
- * Decodes and checks an event.
+ * Decodes and checks an event. Envelopes from before CloudEvents conformance (no `specversion`,
+ * a relative `dataschema`) come back in the current form.
  * @throws EventVersionUnsupportedError for an unknown version byte.
  * @throws EventMalformedError for bytes that are not a complete envelope.
  * @throws EventUnknownTypeError / EventInvalidError when a registry is given and the data fails it.
@@ -52,6 +53,12 @@ export function decodeEvent(bytes: Uint8Array, options: DecodeEventOptions = {})
     throw new EventMalformedError('event record is not a map');
   }
   const envelope = value as Record<string, unknown>;
+  upgradeEnvelope(envelope);
+  if (envelope.specversion !== CLOUDEVENTS_SPECVERSION) {
+    throw new EventMalformedError(`event specversion ${String(envelope.specversion)} is not ${CLOUDEVENTS_SPECVERSION}`, {
+      details: { attribute: 'specversion' },
+    });
+  }
   for (const name of REQUIRED_STRINGS) {
     if (typeof envelope[name] !== 'string') {
       throw new EventMalformedError(`event attribute "${name}" is missing or not a string`, {

@@ -2,7 +2,7 @@
 import { systemClock, type Clock } from '../clock/clock.ts';
 import { currentCorrelation } from '../context/correlation.ts';
 import { uuidv7 } from '../ids/uuidv7.ts';
-import type { EventEnvelope } from './envelope.ts';
+import { CLOUDEVENTS_SPECVERSION, type EventEnvelope } from './envelope.ts';
 import type { EventDefinition } from './registry.ts';
 
 /** Options for {@link createEventSource}. */
@@ -60,6 +60,7 @@ export function createEventSource(options: EventSourceOptions): EventSource {
       }
       const context = currentCorrelation();
       const envelope: EventEnvelope<TData> = {
+        specversion: CLOUDEVENTS_SPECVERSION,
         id: uuidv7(now),
         type: definition.type,
         source: options.source,

@@ -1,7 +1,7 @@
 /** @module The registry of event types: each (type, version) has a zod schema for its data. */
 import type { z } from 'zod';
 import { EventInvalidError, EventUnknownTypeError, TicklineError } from '../errors/index.ts';
-import { dataschemaFor } from './envelope.ts';
+import { canonicalDataschema, dataschemaFor } from './envelope.ts';
 
 /** A registered event type. */
 export interface EventDefinition<TData = unknown> {
@@ -66,7 +66,7 @@ export class EventRegistry {
 
   /** The definition for a schema reference, or undefined. */
   bySchema(dataschema: string): EventDefinition | undefined {
-    return this.#bySchema.get(dataschema);
+    return this.#bySchema.get(canonicalDataschema(dataschema));
   }
 
   /** The newest version of a type, or undefined. */
@@ -87,7 +87,7 @@ export class EventRegistry {
    * @throws EventInvalidError when the data does not match.
    */
   validate(type: string, dataschema: string, data: unknown): unknown {
-    const definition = this.#bySchema.get(dataschema);
+    const definition = this.#bySchema.get(canonicalDataschema(dataschema));
     if (!definition || definition.type !== type) throw new EventUnknownTypeError(type, dataschema);
     const result = definition.schema.safeParse(data);
     if (!result.success) {

@@ -11,4 +11,6 @@ export {
   MarketIndicatorsUpdated,
   MARKET_EVENTS,
 } from './events.ts';
+export { LIVE_ONLY_MARKET_EVENT_TYPES, routeLiveOnly } from './live-only.ts';
 export type { CandleOutput, CandleAggregatorOptions } from './aggregator.ts';
+export type { RouteLiveOnlyOptions } from './live-only.ts';

@@ -9,6 +9,11 @@ export {
   DEFAULT_PARTITION_MAINTENANCE_SCHEDULE,
 } from './partition-job.ts';
 export { backfillJob, DEFAULT_BACKFILL_LOOKBACK_MS } from './backfill-job.ts';
+export {
+  pruneProcessedEventsJob,
+  PRUNE_PROCESSED_EVENTS_JOB,
+  DEFAULT_PRUNE_PROCESSED_EVENTS_SCHEDULE,
+} from './prune-processed-job.ts';
 export { createSqlJobRunRecorder, queryJobRuns } from './sql-job-runs.ts';
 export { isMarketJobUnknownError, isMarketJobRunningError } from '../port/errors.ts';
 
@@ -18,3 +23,4 @@ export type { CronSchedule } from './cron-schedule.ts';
 export type { JobTimers } from './timers.ts';
 export type { PartitionMaintenanceJobOptions } from './partition-job.ts';
 export type { BackfillJobOptions, BackfillWindow } from './backfill-job.ts';
+export type { PruneProcessedEventsJobOptions } from './prune-processed-job.ts';

@@ -50,8 +50,23 @@ describe('normalize', () => {
     ['1,5', NaN],
     [null, NaN],
     [true, NaN],
+    ['.5', 0.5],
+    ['5.', 5],
+    ['.', NaN],
+    ['1e', NaN],
+    ['-1.5E+3', -1500],
+    ['1'.repeat(40_000), NaN], // a 40k-digit "price" is refused by length, not read as Infinity
   ] as const)('numbers - parseDecimal(%j) = %d', (input, expected) => {
     expect(parseDecimal(input)).toBe(expected);
+  });
+
+  it('numbers - long digit runs are refused in linear time (the old regex took 4.8 s on 40k digits)', () => {
+    // Both shapes made the backtracking regex quadratic; a generous bound, far above linear cost.
+    const started = performance.now();
+    for (const text of ['1'.repeat(400_000) + 'x', '1'.repeat(400_000) + '.' + '1'.repeat(400_000) + 'x'])
+      expect(parseDecimal(text)).toBeNaN();
+    expect(parseTimestampMs('1'.repeat(400_000) + 'x')).toBeNaN();
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('numbers - timestamps in s, ms, µs, ns and ISO all become ms', () => {

@@ -52,6 +52,7 @@ const SimulatorConfig = z.strictObject({
         startPrice: z.number().positive(),
         tickSize: z.number().positive().optional(),
         meanSize: z.number().positive().optional(),
+        sizeStep: z.number().positive().optional(),
       }),
     )
     .min(1)

@@ -36,6 +36,11 @@ export const ApiKeyScope = {
   PortfolioWrite: 'portfolio:write',
   StreamRead: 'stream:read',
   Admin: 'admin',
+  /**
+   * Account management: create or revoke keys, two-factor settings, the password, signing
+   * sessions out. Signed-in users have it; a key needs it explicitly.
+   */
+  AccountManage: 'account:manage',
 } as const;
 export type ApiKeyScope = (typeof ApiKeyScope)[keyof typeof ApiKeyScope];
 export const API_KEY_SCOPES = Object.values(ApiKeyScope) as [ApiKeyScope, ...ApiKeyScope[]];

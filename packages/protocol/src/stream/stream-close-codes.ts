@@ -19,8 +19,12 @@ export const StreamCloseCode = {
   SlowConsumer: 4008,
   /** Retry later: the gateway is at its connection limit. */
   TryAgainLater: 4013,
+  /** Retry later: the account holds as many streams as its tier allows. */
+  UserConnectionLimit: 4029,
   /** Do not retry: the credential is not valid. */
   Unauthenticated: 4501,
+  /** Do not retry with this credential: it was revoked (sign-out, disabled user, role change). */
+  SessionRevoked: 4503,
 } as const;
 export type StreamCloseCode = (typeof StreamCloseCode)[keyof typeof StreamCloseCode];
 
@@ -50,5 +54,6 @@ export const RECONNECTABLE_STREAM_ERRORS: ReadonlySet<string> = new Set([
   'RT_SESSION_EXPIRED',
   'RT_SHUTTING_DOWN',
   'RT_TOO_MANY_CONNECTIONS',
+  'RT_USER_CONNECTION_LIMIT',
   'RT_AUTH_UNAVAILABLE',
 ]);

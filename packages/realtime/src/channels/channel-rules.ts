@@ -7,6 +7,18 @@ export interface ChannelRule<P> {
   pattern: string;
   /** True to allow. `params` holds the pattern's captures. */
   allow: (principal: P, params: ChannelParams, channel: string) => boolean | Promise<boolean>;
+  /**
+   * Scopes a scoped principal (one streaming with an API key's ticket) must also hold, whatever
+   * `allow` says: an admin's `stream:read` key must not read `admin:*`. Unscoped principals (a
+   * signed-in user) are judged by `allow` alone.
+   */
+  scopes?: readonly string[];
+}
+
+/** Options for {@link createChannelAuthorizer}. */
+export interface ChannelAuthorizerOptions<P> {
+  /** The principal's scopes, or null/undefined when it is not narrowed by any. @default none */
+  scopesOf?: (principal: P) => readonly string[] | null | undefined;
 }
 
 /** The authorization hook the gateway calls on every subscribe. */
@@ -21,12 +33,22 @@ export type Authorize<P> = (principal: P, channel: string) => boolean | Promise<
  *   { pattern: 'admin:**', allow: (user) => user.role === 'admin' },
  * ]);
  */
-export function createChannelAuthorizer<P>(rules: readonly ChannelRule<P>[]): Authorize<P> {
-  const compiled = rules.map((rule) => ({ pattern: compileChannelPattern(rule.pattern), allow: rule.allow }));
+export function createChannelAuthorizer<P>(
+  rules: readonly ChannelRule<P>[],
+  options: ChannelAuthorizerOptions<P> = {},
+): Authorize<P> {
+  const compiled = rules.map((rule) => ({
+    pattern: compileChannelPattern(rule.pattern),
+    allow: rule.allow,
+    scopes: rule.scopes ?? [],
+  }));
   return function authorizeByRules(principal: P, channel: string): boolean | Promise<boolean> {
     for (const rule of compiled) {
       const params = rule.pattern.match(channel);
-      if (params !== undefined) return rule.allow(principal, params, channel);
+      if (params === undefined) continue;
+      const held = options.scopesOf?.(principal);
+      if (held && !rule.scopes.every((scope) => held.includes(scope))) return false;
+      return rule.allow(principal, params, channel);
     }
     return false;
   };

@@ -107,4 +107,21 @@ describe('channels - rules', () => {
   it('rules - a channel no rule covers is refused', () => {
     expect(authorize(root, 'secret:thing')).toBe(false);
   });
+
+  it('scopes - a scoped principal needs the rule scopes too: an admin stream:read key cannot read admin:*', () => {
+    type Scoped = User & { scopes?: string[] };
+    const scoped = createChannelAuthorizer<Scoped>(
+      [
+        { pattern: 'market:**', scopes: ['stream:read'], allow: () => true },
+        { pattern: 'admin:**', scopes: ['admin'], allow: (user) => user.role === 'admin' },
+      ],
+      { scopesOf: (p) => p.scopes },
+    );
+    const key: Scoped = { ...root, scopes: ['stream:read'] };
+    expect(scoped(key, 'market:BTC-USD:trades')).toBe(true);
+    expect(scoped(key, 'admin:game')).toBe(false);
+    expect(scoped({ ...root, scopes: ['stream:read', 'admin'] }, 'admin:game')).toBe(true);
+    expect(scoped({ ...root, scopes: [] }, 'market:BTC-USD:trades')).toBe(false);
+    expect(scoped(root, 'admin:game')).toBe(true); // signed in, not narrowed
+  });
 });

@@ -5,6 +5,7 @@ import type { Authorize } from '../channels/channel-rules.ts';
 import { assertNonNegativeInteger } from '../hub/hub-options.ts';
 import type { Hub } from '../hub/hub.ts';
 import { DEFAULT_FORBIDDEN_QUERY_PARAMS } from '../sse/sse-request.ts';
+import type { PrincipalPolicyOptions } from './principal-policy.ts';
 
 /** SSE keep-alive comment period: below the 30–60 s idle timeouts of common proxies. */
 export const DEFAULT_KEEP_ALIVE_MS = 25_000;
@@ -63,6 +64,12 @@ export interface RealtimeGatewayOptions<P> {
   allowOrigin?: (origin: string | undefined, request: IncomingMessage) => boolean;
   /** Query parameters refused with RT_TOKEN_IN_URL. @default access_token, token, jwt, api_key, apikey, authorization */
   forbiddenQueryParams?: readonly string[];
+  /**
+   * Per-principal rules: streams per user (the tier's `maxStreamConnections`, counted across
+   * gateways with the Redis counter) and revocation (refused at admission, closed when open).
+   * @default none
+   */
+  principals?: PrincipalPolicyOptions<P>;
   /** @default a private registry */
   metrics?: Registry;
   /** @default silentLogger */
@@ -86,6 +93,7 @@ export interface ResolvedGatewayOptions<P> {
   maxClientMessageBytes: number;
   allowOrigin: (origin: string | undefined, request: IncomingMessage) => boolean;
   forbiddenQueryParams: readonly string[];
+  principals: PrincipalPolicyOptions<P>;
   metrics: Registry;
   logger: Logger;
   clock: Clock;
@@ -110,6 +118,7 @@ export function resolveGatewayOptions<P>(options: RealtimeGatewayOptions<P>): Re
     maxClientMessageBytes: options.maxClientMessageBytes ?? DEFAULT_MAX_CLIENT_MESSAGE_BYTES,
     allowOrigin: options.allowOrigin ?? sameHostOrigin,
     forbiddenQueryParams: options.forbiddenQueryParams ?? DEFAULT_FORBIDDEN_QUERY_PARAMS,
+    principals: options.principals ?? {},
     metrics: options.metrics ?? new Registry(),
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,

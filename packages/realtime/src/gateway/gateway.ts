@@ -19,6 +19,8 @@ import { WsConnection, type WsHost } from '../ws/ws-connection.ts';
 import { rejectUpgrade } from '../ws/reject-upgrade.ts';
 import { authenticateRequest, authorizeChannels, toRealtimeError } from './admission.ts';
 import { registerGatewayMetrics } from './gateway-metrics.ts';
+import { PrincipalPolicy } from './principal-policy.ts';
+import type { ConnectionLease } from '../limits/connection-counter.ts';
 import {
   CONNECTION_AGE_JITTER,
   resolveGatewayOptions,
@@ -31,6 +33,8 @@ export interface StreamAdmission<P> {
   principal: P;
   channels: string[];
   lastEventId: string | undefined;
+  /** The stream slot taken for the principal; released if the stream is never opened. */
+  lease?: ConnectionLease;
 }
 
 /** Connection counts and totals. */
@@ -75,6 +79,9 @@ export class RealtimeGateway<P> implements WsHost<P> {
   readonly #wss: WebSocketServer;
   readonly #keepAlive: NodeJS.Timeout;
   readonly #ping: NodeJS.Timeout;
+  readonly #policy: PrincipalPolicy<P>;
+  readonly #leases = new Map<Connection<P>, ConnectionLease>();
+  readonly #recheck: NodeJS.Timeout | undefined;
   #closing = false;
   #sseTick = 0;
   #wsTick = 0;
@@ -96,6 +103,11 @@ export class RealtimeGateway<P> implements WsHost<P> {
     this.#ping = setInterval(() => this.#sweepWs(), slice(this.#options.pingIntervalMs));
     this.#ping.unref();
     registerGatewayMetrics(this.#options.metrics, this.#counters, this.hub);
+    this.#policy = new PrincipalPolicy(this.#options.principals, this.#options.metrics, this.#options.logger);
+    if (this.#policy.checksPrincipals) {
+      this.#recheck = setInterval(() => void this.#recheckPrincipals(), this.#policy.recheckIntervalMs);
+      this.#recheck.unref();
+    }
   }
 
   get maxChannels(): number {
@@ -116,7 +128,8 @@ export class RealtimeGateway<P> implements WsHost<P> {
     const principal = await authenticateRequest(this.#options.authenticate, request, this.#options.logger);
     const refused = await this.authorizeAll(principal, parsed.channels);
     if (refused) throw refused;
-    return { principal, ...parsed };
+    const lease = await this.#policy.admit(principal);
+    return { principal, ...parsed, ...(lease ? { lease } : {}) };
   }
 
   /** Starts an admitted stream on a response nobody else will write to (Fastify: after `reply.hijack()`). */
@@ -126,6 +139,9 @@ export class RealtimeGateway<P> implements WsHost<P> {
     admission: StreamAdmission<P>,
     headers?: Record<string, string | number | readonly string[]>,
   ): SseConnection<P> | undefined {
+    if (request.destroyed || response.destroyed || this.#closing) {
+      if (admission.lease) this.#policy.release(admission.lease);
+    }
     if (request.destroyed || response.destroyed) return undefined;
     if (this.#closing) {
       const refused = new RealtimeError('RT_SHUTTING_DOWN', 'the gateway is shutting down');
@@ -145,6 +161,7 @@ export class RealtimeGateway<P> implements WsHost<P> {
       ...(headers ? { headers } : {}),
     });
     this.#sse.add(connection);
+    if (admission.lease) this.#leases.set(connection, admission.lease);
     this.#counters.sse.connections++;
     const plan = this.subscribe(connection, admission.channels, admission.lastEventId);
     const retryMs = Math.round(this.#options.sseRetryMs * (0.5 + Math.random()));
@@ -170,6 +187,7 @@ export class RealtimeGateway<P> implements WsHost<P> {
   async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', destroyOnError);
     let principal: P;
+    let lease: ConnectionLease | undefined;
     try {
       this.#assertAccepting();
       if (!this.#options.allowOrigin(request.headers.origin, request)) {
@@ -179,12 +197,16 @@ export class RealtimeGateway<P> implements WsHost<P> {
       }
       refuseTokensInUrl(requestQuery(request), this.#options.forbiddenQueryParams);
       principal = await authenticateRequest(this.#options.authenticate, request, this.#options.logger);
+      lease = await this.#policy.admit(principal);
     } catch (error) {
       const refused = this.asRealtimeError(error);
       rejectUpgrade(socket, refused.httpStatus, { error: refused.toJSON() });
       return;
     }
-    if (socket.destroyed || this.#closing) return;
+    if (socket.destroyed || this.#closing) {
+      if (lease) this.#policy.release(lease);
+      return;
+    }
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
       socket.off('error', destroyOnError); // `ws` handles socket errors from here
       const connection = new WsConnection<P>({
@@ -198,6 +220,7 @@ export class RealtimeGateway<P> implements WsHost<P> {
         closeGraceMs: this.#options.closeGraceMs,
       });
       this.#ws.add(connection);
+      if (lease) this.#leases.set(connection, lease);
       this.#counters.ws.connections++;
     });
   }
@@ -251,6 +274,7 @@ export class RealtimeGateway<P> implements WsHost<P> {
     this.#closing = true;
     clearInterval(this.#keepAlive);
     clearInterval(this.#ping);
+    clearInterval(this.#recheck);
     for (const connection of [...this.#sse, ...this.#ws]) {
       connection.close('RT_SHUTTING_DOWN', 'the gateway is shutting down; reconnect');
     }
@@ -288,6 +312,11 @@ export class RealtimeGateway<P> implements WsHost<P> {
         ? this.#sse.delete(connection as SseConnection<P>)
         : this.#ws.delete(connection as WsConnection<P>);
     if (removed) this.#counters[connection.transport].connections--;
+    const lease = this.#leases.get(connection as Connection<P>);
+    if (lease) {
+      this.#leases.delete(connection as Connection<P>);
+      this.#policy.release(lease);
+    }
   }
 
   countResume(plan: ResumePlan): void {
@@ -322,6 +351,25 @@ export class RealtimeGateway<P> implements WsHost<P> {
         connection.close('RT_SESSION_EXPIRED', 'connection age limit reached; reconnect');
       else connection.heartbeat();
     }
+  }
+
+  /** Closes connections whose credential was revoked; renews the stream slots of the rest. */
+  async #recheckPrincipals(): Promise<void> {
+    const open = [...this.#sse, ...this.#ws];
+    const verdicts = await Promise.all(
+      open.map((connection) =>
+        this.#policy.isCurrent(connection.principal).catch((error: unknown) => {
+          this.#options.logger.warn({ err: error }, 'revocation check failed; the stream stays open');
+          return true;
+        }),
+      ),
+    );
+    for (const [i, connection] of open.entries()) {
+      if (verdicts[i] || connection.closed) continue;
+      this.#policy.closedRevoked();
+      connection.close('RT_SESSION_REVOKED', 'the credential was revoked');
+    }
+    this.#policy.renew([...this.#leases.values()]);
   }
 
   #expiresAt(): number {

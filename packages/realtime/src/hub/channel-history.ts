@@ -18,12 +18,20 @@ export class ChannelHistory {
   constructor(capacity: number, maxAgeMs: number, floorId: string) {
     this.#capacity = capacity;
     this.#maxAgeMs = maxAgeMs;
-    this.#ring = new Array<HubMessage | undefined>(capacity);
+    // Grown on push, not sized up front: anyone may subscribe to an invented channel name
+    // (`market:NOPE:trades`) that no producer will ever publish on, and it must cost nothing.
+    // Until the first wrap, writes land at index === length, so the array stays dense.
+    this.#ring = [];
     this.floorId = floorId;
   }
 
   get size(): number {
     return this.#size;
+  }
+
+  /** Ring slots allocated so far (at most the capacity). */
+  get allocatedSlots(): number {
+    return this.#ring.length;
   }
 
   has(id: string): boolean {

@@ -272,3 +272,38 @@ describe('hub - history and resume', () => {
     hub.close();
   });
 });
+
+describe('hub - history cost', () => {
+  it('history - subscribing to invented channels allocates no history; publishing allocates what it stores', () => {
+    const clock = clockAt();
+    const hub = createHub({ clock, history: { maxEvents: 500 } });
+    const sub = collector();
+    const invented = Array.from({ length: 1_000 }, (_, i) => `market:NOPE${i}:trades`);
+    hub.subscribe(invented, sub);
+    expect(hub.stats()).toMatchObject({ channels: 1_000, historySlots: 0 }); // was 500,000 slots
+    for (let n = 1; n <= 3; n++) {
+      clock.advance(1);
+      hub.publish('market:BTC-USD:trades', event(clock, n));
+    }
+    expect(hub.stats().historySlots).toBe(3);
+    hub.unsubscribe(invented, sub);
+    expect(hub.stats().channels).toBe(1);
+  });
+
+  it('history - the ring wraps at capacity once grown, oldest dropped first', () => {
+    const clock = clockAt();
+    const hub = createHub({ clock, history: { maxEvents: 3 } });
+    const ids: string[] = [];
+    for (let n = 1; n <= 5; n++) {
+      clock.advance(1);
+      const e = event(clock, n);
+      ids.push(e.id);
+      hub.publish('market:X-Y:trades', e);
+    }
+    const late = collector();
+    const plan = hub.subscribe(['market:X-Y:trades'], late, ids[1]);
+    expect(plan).toMatchObject({ resumed: true });
+    expect(hub.stats().historySlots).toBe(3);
+  });
+});
+

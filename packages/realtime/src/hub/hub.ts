@@ -38,6 +38,8 @@ export interface HubStats {
   subscriptions: number;
   published: number;
   duplicates: number;
+  /** History slots allocated over all channels: grows with what is published, not subscribed. */
+  historySlots: number;
 }
 
 export type PublishListener = (channel: string, event: HubEvent) => void;
@@ -180,6 +182,7 @@ export class Hub {
       subscriptions: this.#subscriptions,
       published: this.#published,
       duplicates: this.#duplicates,
+      historySlots: [...this.#channels.values()].reduce((sum, s) => sum + s.history.allocatedSlots, 0),
     };
   }
 

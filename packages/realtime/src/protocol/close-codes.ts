@@ -15,4 +15,6 @@ export const closeCodeFor: Partial<Record<RealtimeErrorCode, CloseCode>> = {
   RT_SHUTTING_DOWN: CloseCode.GoingAway,
   RT_TOO_MANY_CONNECTIONS: CloseCode.TryAgainLater,
   RT_UNAUTHENTICATED: CloseCode.Unauthenticated,
+  RT_USER_CONNECTION_LIMIT: CloseCode.UserConnectionLimit,
+  RT_SESSION_REVOKED: CloseCode.SessionRevoked,
 };

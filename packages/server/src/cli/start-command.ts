@@ -5,6 +5,7 @@ import { loadTicklineConfig } from '../config/load.ts';
 import type { ExitCode } from '../exit-code.ts';
 import { describeRoles } from '../roles.ts';
 import { reportCommandError } from './command-errors.ts';
+import { logDestination } from './log-destination.ts';
 import type { CliIo } from './io.ts';
 import { configOption, roleOption, roleOverride } from './options.ts';
 
@@ -44,7 +45,11 @@ Examples:
         });
         // process.stdout is synchronous for files and pipes on Linux: lines keep their order and the
         // last ones (why it stopped) are not lost at exit, unlike pino's asynchronous default.
-        logger = createLogger({ level: config.log.level, name: 'tickline', destination: process.stdout });
+        logger = createLogger({
+          level: config.log.level,
+          name: 'tickline',
+          destination: logDestination(config.log.format),
+        });
         // Loaded here so `tickline version` and `--help` do not pay for Fastify and the adapters.
         const { startProcess } = await import('../process/start-process.ts');
         const { createDomainWiring } = await import('../wiring/domain.ts');

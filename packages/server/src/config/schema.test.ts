@@ -36,14 +36,15 @@ describe('config - tickline schema', () => {
         rateLimit: { enabled: true, anonymous: { requestsPerMinute: 60, burst: 20 } },
       },
       redis: { keyPrefix: 'tickline:', commandTimeoutMs: 250 },
-      log: { level: 'info' },
+      log: { level: 'info', format: 'auto' },
       eventlog: {
         engine: 'embedded',
         embedded: {
           fsync: 'always',
           fsyncIntervalMs: 100,
           segmentBytes: 67108864,
-          retention: { maxBytes: 0, maxAgeMs: 0 },
+          // A stated disk budget, not "keep everything": 1 GiB of sealed segments, a week at most.
+          retention: { maxBytes: 1024 ** 3, maxAgeMs: 7 * 24 * 3_600_000 },
         },
         nats: { servers: ['nats://127.0.0.1:4222'], stream: 'TICKLINE', replicas: 1 },
       },

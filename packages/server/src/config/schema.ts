@@ -15,6 +15,15 @@ export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024; // 1 MiB
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024; // 64 MiB, as the embedded log's own default
 export const DEFAULT_FSYNC_INTERVAL_MS = 100;
+/**
+ * The embedded default's disk budget for the event log: retention keeps the sealed segments
+ * under 1 GiB, so with the open segment the log stays under 1.1 GiB. Forming candles and
+ * indicator updates are live-only, so the default simulator's durable events (trades, closed
+ * candles, statuses: ~15 KB/s) fill it in about 19 hours; older segments are deleted first.
+ */
+export const DEFAULT_EMBEDDED_RETENTION_MAX_BYTES = 1024 * 1024 * 1024; // 1 GiB
+/** And nothing older than a week, whatever the size. */
+export const DEFAULT_EMBEDDED_RETENTION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 export const DEFAULT_NATS_SERVERS = ['nats://127.0.0.1:4222'];
 export const DEFAULT_STREAM = 'TICKLINE';
 export const DEFAULT_MAX_QUEUED_EVENTS = 100_000;
@@ -57,11 +66,11 @@ const EmbeddedSchema = z.strictObject({
   ),
   retention: z
     .strictObject({
-      maxBytes: LimitOrZero.default(0).describe(
-        'Delete the oldest sealed segments past this total size; 0 keeps everything.',
+      maxBytes: LimitOrZero.default(DEFAULT_EMBEDDED_RETENTION_MAX_BYTES).describe(
+        'Delete the oldest sealed segments past this total size (the disk budget: 1 GiB plus the open segment); 0 keeps everything.',
       ),
-      maxAgeMs: LimitOrZero.default(0).describe(
-        'Delete sealed segments older than this; 0 keeps everything.',
+      maxAgeMs: LimitOrZero.default(DEFAULT_EMBEDDED_RETENTION_MAX_AGE_MS).describe(
+        'Delete sealed segments older than this (7 days); 0 keeps everything.',
       ),
     })
     .prefault({}),
@@ -195,7 +204,13 @@ export const TicklineConfigSchema = z.strictObject({
   redis: RedisSchema.prefault({}),
   log: z
     .strictObject({
-      level: LogLevel.default('info').describe('Lowest level written (JSON lines on stdout).'),
+      level: LogLevel.default('info').describe('Lowest level written (to stdout).'),
+      format: z
+        .enum(['auto', 'pretty', 'json'])
+        .default('auto')
+        .describe(
+          'auto: short coloured lines (pino-pretty) when stdout is a terminal, JSON lines otherwise; pretty or json force one.',
+        ),
     })
     .prefault({}),
   eventlog: z

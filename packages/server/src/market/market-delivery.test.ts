@@ -9,6 +9,7 @@ const context = { logger: undefined as never, offsets: [], lastOffset: 0 };
 
 function envelope(type: string, data: unknown, id: string): EventEnvelope {
   return {
+    specversion: '1.0',
     id,
     type,
     source: 'collector/test',

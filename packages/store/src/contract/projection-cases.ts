@@ -8,6 +8,7 @@ import { expect, it } from 'vitest';
 import { insertRows } from '../bulk/insert-rows.ts';
 import { migrate } from '../migrations/migrate.ts';
 import type { SqlTx } from '../port/sql.ts';
+import { pruneProcessedEvents } from '../projection/prune-processed.ts';
 import { createSqlProjection, type SqlProjection } from '../projection/sql-projection.ts';
 import type { SqlSubject } from './sql-subject.ts';
 
@@ -16,6 +17,7 @@ type RunnerHandler = (events: EventEnvelope[], context: { logger: Logger }) => P
 
 function deposit(account: string, amount: number): EventEnvelope<{ amount: number }> {
   return {
+    specversion: '1.0',
     id: uuidv7(),
     type: 'test.deposited',
     source: 'test/projection',
@@ -23,7 +25,7 @@ function deposit(account: string, amount: number): EventEnvelope<{ amount: numbe
     time: new Date().toISOString(),
     seq: 1,
     partitionkey: account,
-    dataschema: '/schemas/test.deposited/1',
+    dataschema: 'urn:tickline:schemas:test.deposited:1',
     data: { amount },
   };
 }
@@ -147,5 +149,31 @@ export function projectionCases(subject: SqlSubject): void {
     await handler(events.slice(0, 4), { logger });
     await handler(events.slice(0, 4), { logger });
     expect((await tables()).ledger).toHaveLength(4);
+  });
+
+  it('prune - ids older than the checkpoint minus the redelivery window go; a redelivery inside it is deduped', async () => {
+    const projection = await setup();
+    const sql = subject();
+    const count = async () => Number((await sql.query<{ n: number }>('select count(*)::int as n from processed_events')).rows[0]!.n);
+    // Batch A was processed three hours ago; batch B just now (the checkpoint moved with it).
+    await projection.apply(events.slice(0, 5), { lastOffset: 5 });
+    await sql.query("update processed_events set processed_at = processed_at - interval '3 hours'");
+    await projection.apply(events.slice(5), { lastOffset: 10 });
+    const hour = 60 * 60 * 1000;
+    expect(await pruneProcessedEvents(sql, { redeliveryWindowMs: hour })).toEqual({ deleted: { deposits: 5 } });
+    expect(await count()).toBe(5);
+    // A redelivery of B (inside the window) changes nothing.
+    expect(await projection.apply(events.slice(5), { lastOffset: 10 })).toEqual({ projected: 0, duplicates: 5 });
+    // Bounded: however many batches pass, only the window's ids remain.
+    for (let round = 0; round < 5; round++) {
+      await sql.query("update processed_events set processed_at = processed_at - interval '3 hours'");
+      await projection.apply(
+        Array.from({ length: 10 }, (_, i) => deposit(`acct-${i % 3}`, 1)),
+        { lastOffset: 20 + round * 10 },
+      );
+      await pruneProcessedEvents(sql, { redeliveryWindowMs: hour });
+      expect(await count()).toBe(10);
+    }
+    expect(await pruneProcessedEvents(sql, { redeliveryWindowMs: 0 })).toEqual({ deleted: {} }); // same instant: kept
   });
 }

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '@tickline/testing';
 import { runSqlContract } from '../contract/sql-contract.ts';
@@ -11,6 +11,7 @@ describe('pglite adapter', () => {
     const dir = await tempDir('tickline-pglite');
     try {
       let sql = await createPgliteSql({ dataDir: `${dir.path}/db` });
+      expect((await stat(`${dir.path}/db`)).mode & 0o777).toBe(0o700); // the database is the owner's only
       await sql.exec("create table kept (v text); insert into kept values ('still here');");
       const error = await sql
         .transaction(async () => {

@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir } from 'node:fs/promises';
-import { Registry } from '@tickline/kernel';
+import { PRIVATE_DIR_MODE, Registry } from '@tickline/kernel';
 import { isStoreLockedError, StoreError } from '../errors.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { pingHealth, rolledBackAtCommit, transactionHandle } from '../adapter-common.ts';
@@ -48,7 +48,7 @@ export async function createPgliteSql(options: PgliteSqlOptions): Promise<Sql> {
   let unlock = async (): Promise<void> => {};
   try {
     if (dataDir !== undefined) {
-      await mkdir(dataDir, { recursive: true });
+      await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
       unlock = await lockDataDir(dataDir);
     }
     const client = await WorkerClient.start(dataDir === undefined ? {} : { dataDir });

@@ -1,4 +1,4 @@
-/** @module Binance spot market streams: endpoints, limits and timings (exchange-protocols.md §1). */
+/** @module Binance spot market streams: endpoints, limits and timings (https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams). */
 import type { DialectDefaults } from '../network/dialect.ts';
 import type { NetworkSourceOptions } from '../network/options.ts';
 

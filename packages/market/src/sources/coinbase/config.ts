@@ -1,6 +1,6 @@
 /**
  * @module Coinbase Advanced Trade market data WebSocket: endpoints, limits and timings
- * (exchange-protocols.md §3 and the Advanced Trade docs; see the sources README for assumptions).
+ * (https://docs.cdp.coinbase.com/advanced-trade/docs/ws-overview; see the sources README for assumptions).
  */
 import type { DialectDefaults } from '../network/dialect.ts';
 import type { NetworkSourceOptions } from '../network/options.ts';

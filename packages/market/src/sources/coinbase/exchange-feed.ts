@@ -1,6 +1,6 @@
 /**
  * @module The Coinbase Exchange feed dialect (`wss://ws-feed.exchange.coinbase.com`,
- * exchange-protocols.md §3): `subscribe` with `product_ids` and the `heartbeat` and `matches`
+ * https://docs.cdp.coinbase.com/exchange/docs/websocket-overview): `subscribe` with `product_ids` and the `heartbeat` and `matches`
  * channels, `last_match` then `match` messages whose `side` is the maker's (so the aggressor is the
  * other side), `trade_id` contiguous per product (gaps), heartbeats every second per product, and
  * `GET /products/{id}/candles?granularity=60&start&end` backfill.

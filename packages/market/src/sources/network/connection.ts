@@ -42,6 +42,8 @@ export interface ConnectionEnd {
 export interface ConnectionOptions {
   url: string;
   connectTimeoutMs: number;
+  /** ws refuses a message whose declared length is larger (close 1009) before buffering it. */
+  maxFrameBytes: number;
   silenceMs: number;
   maxLifetimeMs: number | undefined;
   keepaliveMs: number | undefined;
@@ -84,7 +86,10 @@ export class Connection {
       this.end(EndCause.Stale);
     });
     // No Origin header: Upbit limits requests that carry one to 1 per 10 s.
-    this.#ws = new WebSocket(options.url, { handshakeTimeout: options.connectTimeoutMs });
+    this.#ws = new WebSocket(options.url, {
+      handshakeTimeout: options.connectTimeoutMs,
+      maxPayload: options.maxFrameBytes,
+    });
     this.ended = new Promise((resolve) => {
       this.#ws.on('close', (code, reason) => {
         this.#cleanup();

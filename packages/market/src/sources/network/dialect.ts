@@ -83,7 +83,7 @@ export interface VenueDialect {
   backfill?(request: BackfillRequest, restUrl: string, get: HttpGetJson): Promise<Candle[]>;
 }
 
-/** Venue limits and timings, from exchange-protocols.md. */
+/** Venue limits and timings, from each venue's public API docs (see the sources README). */
 export interface DialectDefaults {
   /** Silence that counts as a dead connection. */
   readonly silenceMs: number;

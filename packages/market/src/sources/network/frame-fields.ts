@@ -16,8 +16,49 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Parses a frame that must be a JSON object (or, with `allowArray`, an array). */
+/**
+ * Largest frame read, in UTF-16 code units. Venue frames are a few hundred bytes (a Coinbase
+ * `market_trades` snapshot of 50 trades is ~10 kB); the socket already refuses frames over
+ * `maxFrameBytes` by their declared length, and this guards callers that hand text in directly.
+ */
+export const MAX_FRAME_CHARS = 1024 * 1024;
+/** Deepest array/object nesting read: venue layouts nest three levels at most. */
+export const MAX_FRAME_DEPTH = 16;
+
+const OPEN_BRACE = 123;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACE = 125;
+const CLOSE_BRACKET = 93;
+const QUOTE = 34;
+const BACKSLASH = 92;
+
+/**
+ * The deepest nesting in a JSON text, stopping once it passes `limit`: one linear pass, so
+ * `JSON.parse` never builds the objects of a frame shaped to exhaust the stack or the heap.
+ */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > limit) return true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
+  }
+  return false;
+}
+
+/**
+ * Parses a frame that must be JSON, refusing before parsing text over {@link MAX_FRAME_CHARS}
+ * or nested deeper than {@link MAX_FRAME_DEPTH}.
+ */
 export function parseJsonFrame(text: string): unknown {
+  if (text.length > MAX_FRAME_CHARS) throw new MalformedFrameError(`frame of ${text.length} chars is too large`);
+  if (jsonDepthExceeds(text, MAX_FRAME_DEPTH)) throw new MalformedFrameError('frame nested too deep');
   try {
     return JSON.parse(text);
   } catch {

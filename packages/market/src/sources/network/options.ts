@@ -32,6 +32,11 @@ export interface NetworkSourceOptions {
   silenceMs?: number;
   /** Opening handshake timeout. @default 10_000 */
   connectTimeoutMs?: number;
+  /**
+   * Largest WebSocket message accepted, in bytes: the socket closes with 1009 on a larger declared
+   * length before buffering it. @default 1 MiB
+   */
+  maxFrameBytes?: number;
   /** Proactive reconnect age. @default Binance 23 h 50 min; others none */
   maxLifetimeMs?: number;
   /** Application keep-alive period where the venue has one (Upbit `PING`). @default per venue */
@@ -68,6 +73,8 @@ export interface NetworkSourceOptions {
 
 export const DEFAULT_RATE_LIMIT_BACKOFF_MS = 10_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Venue messages are under 16 kB; 1 MiB leaves room and still bounds what one frame can cost. */
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_BACKFILL_MS = 6 * 3_600_000;
 
 /** Options with every default applied. */
@@ -80,6 +87,7 @@ export interface ResolvedNetworkSourceOptions {
   breaker: Required<CircuitBreakerOptions>;
   silenceMs: number;
   connectTimeoutMs: number;
+  maxFrameBytes: number;
   maxLifetimeMs: number | undefined;
   keepaliveMs: number | undefined;
   outboundLimits: readonly RateWindow[];
@@ -115,6 +123,7 @@ export function resolveNetworkSourceOptions(
     },
     silenceMs: options.silenceMs ?? venue.defaults.silenceMs,
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     maxLifetimeMs: options.maxLifetimeMs ?? venue.defaults.maxLifetimeMs,
     keepaliveMs: options.keepaliveMs ?? venue.defaults.keepaliveMs,
     outboundLimits: options.outboundLimits ?? venue.defaults.outbound,

@@ -253,6 +253,7 @@ export class WebSocketSource implements MarketSource {
     const conn = new Connection({
       url: this.#dialect.connectUrl(this.#o.url),
       connectTimeoutMs: this.#o.connectTimeoutMs,
+      maxFrameBytes: this.#o.maxFrameBytes,
       silenceMs: this.#o.silenceMs,
       maxLifetimeMs: this.#o.maxLifetimeMs,
       keepaliveMs: this.#o.keepaliveMs,

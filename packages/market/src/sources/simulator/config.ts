@@ -11,6 +11,8 @@ export interface SimulatedSymbol {
   tickSize?: number;
   /** Mean trade size in base units. @default 1_000 / startPrice */
   meanSize?: number;
+  /** Size increment (a venue's lot step); sizes are rounded to it. @default meanSize / 1_000 rounded to a power of ten */
+  sizeStep?: number;
 }
 
 /** Options for the simulator source. */
@@ -54,6 +56,7 @@ export interface ResolvedSymbol {
   startPrice: number;
   tickSize: number;
   meanSize: number;
+  sizeStep: number;
 }
 
 /** The tape generator's settings (no clock or timers: the tape is pure). */
@@ -69,8 +72,9 @@ export interface TapeConfig {
   startTime: number;
 }
 
-function defaultTick(price: number): number {
-  return 10 ** Math.floor(Math.log10(price / 100_000));
+/** The power of ten at or below `value`. */
+function powerOfTenBelow(value: number): number {
+  return 10 ** Math.floor(Math.log10(value));
 }
 
 /** Fills in defaults for the pure tape. */
@@ -78,12 +82,17 @@ export function resolveTapeConfig(options: SimulatorOptions, startTime: number):
   return {
     exchange: options.name ?? 'simulator',
     seed: options.seed ?? 1,
-    symbols: (options.symbols ?? DEFAULT_SIMULATED_SYMBOLS).map((s) => ({
-      symbol: s.symbol,
-      startPrice: s.startPrice,
-      tickSize: s.tickSize ?? defaultTick(s.startPrice),
-      meanSize: s.meanSize ?? 1_000 / s.startPrice,
-    })),
+    symbols: (options.symbols ?? DEFAULT_SIMULATED_SYMBOLS).map((s) => {
+      const meanSize = s.meanSize ?? 1_000 / s.startPrice;
+      return {
+        symbol: s.symbol,
+        startPrice: s.startPrice,
+        // BTC at 60,000 gets 0.1 and 0.00001, ETH at 3,000 0.01 and 0.0001: Binance's own steps.
+        tickSize: s.tickSize ?? powerOfTenBelow(s.startPrice / 100_000),
+        meanSize,
+        sizeStep: s.sizeStep ?? powerOfTenBelow(meanSize / 1_000),
+      };
+    }),
     tradesPerSecond: options.tradesPerSecond ?? 10,
     dailyVolatility: options.dailyVolatility ?? 0.03,
     burstProbability: options.burstProbability ?? 0.001,

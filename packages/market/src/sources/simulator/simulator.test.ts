@@ -70,6 +70,25 @@ describe('simulator', () => {
     expect(btc.length / seconds).toBeLessThan(14);
   });
 
+  it('precision - prices print on the tick and sizes on the size step, with no float noise', () => {
+    const decimals = (n: number): number => (String(n).split('.')[1] ?? '').length;
+    const trades = take(20_000, 3, {
+      symbols: [
+        { symbol: 'BTC-USDT', startPrice: 60_000 },
+        { symbol: 'ETH-USDT', startPrice: 3_000 },
+        { symbol: 'SOL-USDT', startPrice: 150, tickSize: 0.25, sizeStep: 0.5, meanSize: 5 },
+      ],
+    });
+    const places = { 'BTC-USDT': [1, 5], 'ETH-USDT': [2, 4], 'SOL-USDT': [2, 1] } as Record<string, number[]>;
+    const noisy = trades.filter((t) => {
+      const [price, size] = places[t.symbol]!;
+      return decimals(t.price) > price! || decimals(t.size) > size! || String(t.price).includes('e');
+    });
+    expect(noisy.slice(0, 3)).toEqual([]);
+    const sol = trades.filter((t) => t.symbol === 'SOL-USDT');
+    expect(sol.filter((t) => (t.price * 4) % 1 !== 0 || (t.size * 2) % 1 !== 0)).toEqual([]);
+  });
+
   it('max mode - emits only subscribed symbols, from the configured start time', async () => {
     const sim = new SimulatorSource({ seed: 3, mode: 'max', startTime: T0 });
     await sim.start(context);

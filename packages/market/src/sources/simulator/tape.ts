@@ -13,10 +13,29 @@ interface Walk {
   symbol: string;
   logPrice: number;
   tickSize: number;
+  sizeStep: number;
   meanSize: number;
   nextAt: number;
   burstLeft: number;
   seq: number;
+}
+
+/** Decimal places of a step (0.1 → 1, 0.25 → 2, 5 → 0), so a multiple prints without float noise. */
+export function stepDecimals(step: number): number {
+  for (let d = 0; d < 16; d++) {
+    const scaled = step * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, scaled)) return d;
+  }
+  return 16;
+}
+
+/**
+ * `value` rounded to a whole number of `step`s (at least one), as the shortest decimal: `599957 *
+ * 0.1` is 59995.700000000004 in binary floating point; a venue would print 59995.7.
+ */
+export function roundToStep(value: number, step: number): number {
+  const steps = Math.max(1, Math.round(value / step));
+  return Number((steps * step).toFixed(stepDecimals(step)));
 }
 
 /** Yields trades across all symbols in time order, forever. `receivedAt` equals `exchangeTime`. */
@@ -27,6 +46,7 @@ export function* tradeTape(config: TapeConfig): Generator<Trade> {
     symbol: s.symbol,
     logPrice: Math.log(s.startPrice),
     tickSize: s.tickSize,
+    sizeStep: s.sizeStep,
     meanSize: s.meanSize,
     nextAt: config.startTime + rng.exponential(meanGapMs),
     burstLeft: 0,
@@ -45,8 +65,8 @@ export function* tradeTape(config: TapeConfig): Generator<Trade> {
     // Variance scales with the time to the next trade so volatility per day does not depend on the rate.
     const sigma = config.dailyVolatility * factor * Math.sqrt(gap / DAY_MS);
     w.logPrice += sigma * rng.normal() - (sigma * sigma) / 2;
-    const price = Math.max(w.tickSize, Math.round(Math.exp(w.logPrice) / w.tickSize) * w.tickSize);
-    const size = Number(Math.max(1e-8, rng.exponential(w.meanSize)).toPrecision(6));
+    const price = roundToStep(Math.exp(w.logPrice), w.tickSize);
+    const size = roundToStep(rng.exponential(w.meanSize), w.sizeStep);
     const side = rng.next() < 0.5 ? 'buy' : 'sell';
     w.seq++;
     w.nextAt += gap;
@@ -55,7 +75,7 @@ export function* tradeTape(config: TapeConfig): Generator<Trade> {
       exchange: config.exchange,
       symbol: w.symbol,
       tradeId: String(w.seq),
-      price: Number(price.toFixed(12)),
+      price,
       size,
       side,
       exchangeTime: at,

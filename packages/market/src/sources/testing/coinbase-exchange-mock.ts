@@ -1,5 +1,5 @@
 /**
- * @module A loopback Coinbase Exchange feed (exchange-protocols.md §3 mock checklist): the 5 s
+ * @module A loopback Coinbase Exchange feed (after Coinbase's Exchange feed docs): the 5 s
  * subscribe deadline, the `subscriptions` ack, `last_match` on subscribe then `match` messages with
  * per-product `sequence` and `trade_id`, a `heartbeat` per product every `heartbeatMs` carrying
  * `last_trade_id`, `error` messages, and `GET /products/{id}/candles`.

@@ -58,7 +58,7 @@ export class MockVenueServer {
   #restFaults: MockRestAnswer[] = [];
   #silent = false;
   #nextId = 1;
-  /** Send JSON as binary frames (Upbit does; exchange-protocols.md §2). */
+  /** Send JSON as binary frames (Upbit does). */
   binaryFrames = false;
 
   constructor() {

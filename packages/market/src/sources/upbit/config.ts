@@ -1,4 +1,4 @@
-/** @module Upbit quotation WebSocket: endpoints, limits and timings (exchange-protocols.md §2). */
+/** @module Upbit quotation WebSocket: endpoints, limits and timings (https://global-docs.upbit.com/reference/websocket-guide). */
 import type { DialectDefaults } from '../network/dialect.ts';
 import type { NetworkSourceOptions } from '../network/options.ts';
 

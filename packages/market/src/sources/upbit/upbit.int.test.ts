@@ -150,6 +150,20 @@ describe('upbit source against a loopback mock', () => {
     expect(source.stats).toMatchObject({ venueErrors: 1, malformed: 2, disconnects: 0 });
   });
 
+  it('limits - a frame past maxFrameBytes closes the socket (1009) unread; deep nesting is skipped unparsed', async () => {
+    const { mock, source, probe } = await setup({ maxFrameBytes: 4096 });
+    const nested = Buffer.from(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    mock.sendRaw(nested.subarray(0, 4000)); // under the size limit, but 4000 levels deep
+    const again = mock.nextConnection();
+    mock.sendRaw(Buffer.from(JSON.stringify({ type: 'trade', pad: 'x'.repeat(8192) })));
+    const conn = await again;
+    expect(mock.connections[0]?.closed?.code).toBe(1009);
+    await mock.nextMessage((t) => t.startsWith('['), conn);
+    mock.trade('KRW-BTC', trade(7, T0));
+    await probe.untilTrade('7');
+    expect(source.stats).toMatchObject({ malformed: 1, disconnects: 1 });
+  });
+
   it('watchdog - an idle-closed or silent connection reconnects and resubscribes', async () => {
     const { mock, probe } = await setup({ silenceMs: 150, keepaliveMs: 10_000 });
     const again = mock.nextConnection();

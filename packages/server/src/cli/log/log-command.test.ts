@@ -8,6 +8,7 @@ import {
   type EmbeddedEventLog,
 } from '@tickline/eventlog';
 import { createEventSource, defineEvent, encodeEvent, type EventEnvelope } from '@tickline/kernel';
+import { HTTP, type CloudEvent } from 'cloudevents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CliIo } from '../io.ts';
@@ -112,6 +113,20 @@ describe('cli - log tail', () => {
         error: { code: 'KERNEL_EVENT_VERSION_UNSUPPORTED', message: 'unsupported event encoding version 9' },
       },
     ]);
+  });
+
+  it('log tail - every line printed is a CloudEvent the official SDK accepts (offset is an extension)', async () => {
+    const run = await runRecorded(['log', 'tail', '--no-follow'], env);
+    const printed = run.stdout.trim().split('\n');
+    expect(printed).toHaveLength(3);
+    for (const line of printed) {
+      const event = HTTP.toEvent<unknown>({
+        headers: { 'content-type': 'application/cloudevents+json' },
+        body: line,
+      }) as CloudEvent<unknown>;
+      expect(event.validate()).toBe(true); // throws on any attribute that does not conform
+      expect(event).toMatchObject({ specversion: '1.0', dataschema: expect.stringMatching(/^urn:tickline:schemas:/) });
+    }
   });
 
   it('log tail - --type filters by prefix, --from and --limit bound the output', async () => {

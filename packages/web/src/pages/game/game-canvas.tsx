@@ -1,7 +1,8 @@
 /**
  * @module The playfield: a canvas redrawn every animation frame around the local player — grid,
  * zone edge, other players (interpolated), the local player where prediction puts it and, faintly,
- * where the server last confirmed it. Arrow keys or WASD move it while the canvas has focus.
+ * where the server last confirmed it. Arrow keys or WASD move it while the canvas has focus, which
+ * it takes on join.
  */
 import type { GameClient } from '@tickline/client/game';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
@@ -49,6 +50,11 @@ export function GameCanvas({
   const [focused, setFocused] = useState(false);
   const onFrameRef = useRef(onFrame);
   onFrameRef.current = onFrame;
+
+  // Focus on join: the arrow keys should move the player at once, without a click on the canvas.
+  useEffect(() => {
+    canvas.current?.focus();
+  }, [game]);
 
   // Movement: one command per period while keys are held, diagonal normalised.
   useEffect(() => {

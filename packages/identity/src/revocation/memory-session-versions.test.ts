@@ -1,0 +1,47 @@
+import { ManualClock } from '@tickline/kernel';
+import { describe, expect, it } from 'vitest';
+import { cacheSessionVersions } from './cached-session-versions.ts';
+import { createMemorySessionVersions } from './memory-session-versions.ts';
+import { runSessionVersionsContract } from './session-versions-contract.ts';
+
+runSessionVersionsContract('memory', (clock) => createMemorySessionVersions({ clock }));
+runSessionVersionsContract('memory behind a cache', (clock) =>
+  cacheSessionVersions(createMemorySessionVersions({ clock }), { clock }),
+);
+
+describe('session versions - cache', () => {
+  it('cache - a bump on another gateway is seen once the entry is older than ttlMs', async () => {
+    const clock = new ManualClock(1_000_000);
+    const shared = createMemorySessionVersions({ clock });
+    const a = cacheSessionVersions(shared, { clock, ttlMs: 2_000 });
+    const b = cacheSessionVersions(shared, { clock, ttlMs: 2_000 });
+    const before = await b.current('u');
+    const bumped = await a.bump('u');
+    expect(await a.current('u')).toBe(bumped); // the gateway that bumped knows at once
+    expect(await b.current('u')).toBe(before); // the other within ttlMs
+    clock.advance(2_000);
+    expect(await b.current('u')).toBe(bumped);
+  });
+
+  it('cache - while the store is unreachable the last known version stands', async () => {
+    const clock = new ManualClock(1_000_000);
+    let up = true;
+    const inner = createMemorySessionVersions({ clock });
+    const flaky = {
+      current: (user: string) => (up ? inner.current(user) : Promise.reject(new Error('down'))),
+      bump: (user: string) => inner.bump(user),
+    };
+    const cached = cacheSessionVersions(flaky, { clock, ttlMs: 10 });
+    const bumped = await cached.bump('u');
+    up = false;
+    clock.advance(100);
+    expect(await cached.current('u')).toBe(bumped);
+  });
+
+  it('floor - a store started at T refuses what was issued before T', async () => {
+    const clock = new ManualClock(5_000);
+    const versions = createMemorySessionVersions({ clock, floor: 5_000 });
+    expect(await versions.current('anyone')).toBe(5_000);
+    expect(await versions.bump('anyone')).toBe(5_001);
+  });
+});

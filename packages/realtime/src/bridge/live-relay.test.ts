@@ -1,0 +1,31 @@
+import { createInMemoryEventLog } from '@tickline/eventlog';
+import { uuidv7 } from '@tickline/kernel';
+import { describe, expect, it } from 'vitest';
+import { createHub, type Subscriber } from '../hub/hub.ts';
+import type { HubMessage } from '../hub/hub-message.ts';
+import { until } from '../testing/test-gateway.ts';
+import { createEventLogBridge } from './event-log-bridge.ts';
+import { createLiveRelay } from './live-relay.ts';
+
+describe('live relay', () => {
+  it('live - a collector’s live-only message reaches the subscribers of every gateway through the fan-out log', async () => {
+    const log = createInMemoryEventLog();
+    const gateways = ['gw-a', 'gw-b'].map((nodeId) => {
+      const hub = createHub();
+      const received: HubMessage[] = [];
+      const subscriber: Subscriber = { deliver: (m) => received.push(m) };
+      hub.subscribe(['market:BTC-USDT:candles:1m'], subscriber);
+      return { hub, received, bridge: createEventLogBridge({ log, hub, nodeId, fetchWaitMs: 20 }) };
+    });
+    for (const g of gateways) await g.bridge.start();
+    try {
+      const relay = createLiveRelay({ append: (record) => void log.append([record]) });
+      const event = { id: uuidv7(), type: 'market.candle.updated', data: { close: 1 } };
+      relay.publish('market:BTC-USDT:candles:1m', event);
+      await until(() => gateways.every((g) => g.received.length === 1), 5_000, 'both gateways');
+      expect(gateways.map((g) => g.received[0]!.id)).toEqual([event.id, event.id]);
+    } finally {
+      for (const g of gateways) await g.bridge.stop();
+    }
+  });
+});
