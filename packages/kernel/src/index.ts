@@ -41,6 +41,7 @@ export {
 } from './metrics/metrics.ts';
 export { ServiceStatus } from './lifecycle/service.ts';
 export { ServiceHost, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './lifecycle/service-host.ts';
+export { createBeatService } from './lifecycle/beat-service.ts';
 export {
   loadConfig,
   readConfigFile,
@@ -54,6 +55,13 @@ export {
   deepFreeze,
 } from './config/index.ts';
 export { defineModule } from './module/domain-module.ts';
+export {
+  createPrivateFile,
+  readOrCreatePrivateFile,
+  secretsPath,
+  PRIVATE_FILE_MODE,
+  PRIVATE_DIR_MODE,
+} from './files/private-files.ts';
 
 export type {
   TicklineErrorOptions,
@@ -71,6 +79,8 @@ export type { Logger, CreateLoggerOptions } from './logging/logger.ts';
 export type { MetricsRegistryOptions } from './metrics/metrics.ts';
 export type { Service, ServiceContext, ServiceHealth } from './lifecycle/service.ts';
 export type { ServiceHostOptions } from './lifecycle/service-host.ts';
+export type { BeatServiceOptions } from './lifecycle/beat-service.ts';
+export type { PrivateFile } from './files/private-files.ts';
 export type {
   LoadConfigOptions,
   ConfigOverride,
@@ -89,3 +99,4 @@ export type {
   ChannelDelivery,
   ChannelDeliveryHandler,
 } from './module/domain-module.ts';
+export type { Caller, RequestAuth } from './module/request-auth.ts';

@@ -56,6 +56,8 @@ export interface ChannelMessage {
 /** Where deliveries publish: the realtime hub, seen from a domain that may not import realtime. */
 export interface ChannelSink {
   publish(channel: string, message: ChannelMessage): void;
+  /** Subscribers of `channel` on this process (feeds compute nothing while nobody watches). */
+  subscriberCount(channel: string): number;
 }
 
 /** A domain's channel delivery bound to one process's sink. */
@@ -81,7 +83,7 @@ export interface ChannelDelivery {
  *
  * @typeParam TKey - the config section key
  * @typeParam TSchema - the config section schema
- * @typeParam TDeps - what the host needs besides {@link ModuleBaseDeps}: started objects
+ * @typeParam TDeps - what the host needs: {@link ModuleBaseDeps} plus started objects
  *   (`eventLog`, `publisher`, `sql`, `hub`, `redis`, other modules' hosts), never getters
  * @typeParam THost - what the host hands on
  * @typeParam TRoutes - the routes plugin type (Fastify's `FastifyPluginAsync`)
@@ -91,7 +93,7 @@ export interface ChannelDelivery {
  *   config: { key: 'market', schema: MarketSettingsSchema },
  *   migrations: fileURLToPath(new URL('../migrations', import.meta.url)),
  *   after: ['identity', 'realtime'],
- *   createHost: (deps: MarketHostDeps & ModuleBaseDeps<MarketSettings>) => createMarketHost(deps),
+ *   createHost: (deps: MarketHostDeps) => createMarketHost(deps), // MarketHostDeps extends ModuleBaseDeps<MarketSettings>
  *   routes: (host) => marketRoutes(host),
  *   channels: (host) => marketDelivery(host),
  * });
@@ -105,7 +107,8 @@ export interface DomainModule<
 > {
   /** Also the step name in start-up errors and logs. */
   readonly name: string;
-  readonly config: ModuleConfigSection<TKey, TSchema>;
+  /** Absent for a module without settings (its host then gets `settings: undefined`). */
+  readonly config?: ModuleConfigSection<TKey, TSchema>;
   /**
    * Absolute path of the module's `migrations/` folder (`NNNN_name.sql`; versions are unique
    * across all modules and never renumbered), or undefined when it owns no tables.
@@ -113,12 +116,24 @@ export interface DomainModule<
   readonly migrations: string | undefined;
   /** Modules whose hosts start before this one (their hosts arrive in `deps`). */
   readonly after: readonly string[];
-  /** Builds the host from started objects; may do I/O (load keys, check tables). */
-  createHost(deps: TDeps & ModuleBaseDeps<z.output<TSchema>>): THost | Promise<THost>;
-  /** The HTTP routes, an encapsulated plugin mounted under `/api/v1`, schemas inline. */
-  readonly routes?: (host: THost) => TRoutes;
-  /** The domain's channel delivery, on processes that hold a realtime hub. */
-  readonly channels?: (host: THost) => ChannelDelivery;
+  /**
+   * Builds the host from started objects; may do I/O (load keys, check tables). `TDeps` extends
+   * {@link ModuleBaseDeps} of the module's settings (`z.output` of its schema).
+   */
+  createHost(deps: TDeps): THost | Promise<THost>;
+  /**
+   * The HTTP routes, an encapsulated plugin mounted under `/api/v1` (rate limited, `no-store`),
+   * schemas inline. The role table says on which roles they are served; undefined: none here.
+   */
+  readonly routes?: (host: THost) => TRoutes | undefined;
+  /**
+   * Long-lived connections mounted at the root of the HTTP server on every role that runs the
+   * module, outside `/api/v1`'s per-request limits: SSE and WebSocket endpoints, socket transports
+   * attached to the server (`app.server`).
+   */
+  readonly sockets?: (host: THost) => TRoutes | undefined;
+  /** The domain's channel delivery, on processes that hold a realtime hub; undefined: none here. */
+  readonly channels?: (host: THost) => ChannelDelivery | undefined;
 }
 
 /** Returns `module` as is: it only makes TypeScript infer the module's type parameters. */
@@ -128,6 +143,8 @@ export function defineModule<
   TDeps,
   THost extends ModuleHost,
   TRoutes = unknown,
->(module: DomainModule<TKey, TSchema, TDeps, THost, TRoutes>): DomainModule<TKey, TSchema, TDeps, THost, TRoutes> {
+>(
+  module: DomainModule<TKey, TSchema, TDeps, THost, TRoutes>,
+): DomainModule<TKey, TSchema, TDeps, THost, TRoutes> {
   return module;
 }

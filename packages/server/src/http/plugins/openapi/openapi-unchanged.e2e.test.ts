@@ -11,8 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTicklineConfig } from '../../../config/load.ts';
-import { startProcess, type RunningProcess } from '../../../process/start-process.ts';
-import { createDomainWiring } from '../../../wiring/domain.ts';
+import { bootstrap, type RunningProcess } from '../../../bootstrap/bootstrap.ts';
 
 const FIXTURE = fileURLToPath(new URL('./openapi.fixture.json', import.meta.url));
 
@@ -42,17 +41,16 @@ describe('openapi - the document is unchanged by refactors', () => {
         TICKLINE_LOG_LEVEL: 'silent',
       },
     });
-    running = await startProcess({
-      config,
+    running = await bootstrap(config, {
       logger: silentLogger,
       metrics: createMetricsRegistry(),
       handleSignals: false,
-      ...createDomainWiring(config),
     });
     const res = await fetch(`${running.url!.replace('localhost', '127.0.0.1')}/api/openapi.json`);
     expect(res.status).toBe(200);
     doc = (await res.json()) as OpenApiDocument;
-    if (process.env.TICKLINE_UPDATE_FIXTURES === '1') writeFileSync(FIXTURE, `${JSON.stringify(doc, null, 2)}\n`);
+    if (process.env.TICKLINE_UPDATE_FIXTURES === '1')
+      writeFileSync(FIXTURE, `${JSON.stringify(doc, null, 2)}\n`);
   });
   afterAll(async () => {
     await running?.stop();
