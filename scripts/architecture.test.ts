@@ -33,7 +33,8 @@ const ISOLATED: Record<string, string[]> = { client: [], web: ['client'] };
 /** The SDK depends on nothing of ours, so the composition root may use it (`tickline bots`). */
 const SDK_USERS = new Set(['server']);
 
-const IMPORT_RE = /(?:^|[;\s])(?:import|export)\s(?:type\s)?(?:[^'"]*?\sfrom\s)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT_RE =
+  /(?:^|[;\s])(?:import|export)\s(?:type\s)?(?:[^'"]*?\sfrom\s)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 interface SourceFile {
   pkg: string;
@@ -61,7 +62,8 @@ function loadSources(): SourceFile[] {
       const text = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
       const imports = [...text.matchAll(IMPORT_RE)].map((m) => (m[1] ?? m[2])!);
       const rel = relative(src, path);
-      const isTest = /\.test\.tsx?$/.test(path) || /(^|\/)(testing|contract)\//.test(rel) || pkg === 'testing';
+      const isTest =
+        /\.test\.tsx?$/.test(path) || /(^|\/)(testing|contract)\//.test(rel) || pkg === 'testing';
       files.push({ pkg, path, isTest, imports });
     }
   }
@@ -79,8 +81,12 @@ function resolveRelative(from: string, spec: string): string | undefined {
 }
 
 function packageExports(pkg: string): string[] {
-  const manifest = JSON.parse(readFileSync(join(PACKAGES, pkg, 'package.json'), 'utf8')) as { exports?: Record<string, string> };
-  return Object.keys(manifest.exports ?? { '.': '' }).map((k) => (k === '.' ? `@tickline/${pkg}` : `@tickline/${pkg}/${k.slice(2)}`));
+  const manifest = JSON.parse(readFileSync(join(PACKAGES, pkg, 'package.json'), 'utf8')) as {
+    exports?: Record<string, string>;
+  };
+  return Object.keys(manifest.exports ?? { '.': '' }).map((k) =>
+    k === '.' ? `@tickline/${pkg}` : `@tickline/${pkg}/${k.slice(2)}`,
+  );
 }
 
 describe('architecture', () => {
@@ -117,14 +123,17 @@ describe('architecture', () => {
         }
         if (f.pkg === 'testing') continue;
         if (f.pkg in ISOLATED) {
-          if (!ISOLATED[f.pkg]!.includes(target) && !f.isTest) violations.push(`${where} (${f.pkg} stands apart)`);
+          if (!ISOLATED[f.pkg]!.includes(target) && !f.isTest)
+            violations.push(`${where} (${f.pkg} stands apart)`);
           continue;
         }
         if (target === 'client' && SDK_USERS.has(f.pkg)) continue;
         const from = LAYER[f.pkg];
         const to = LAYER[target];
-        if (from === undefined || to === undefined) violations.push(`${where} (package without a layer: add it to LAYER)`);
-        else if (to >= from && !(f.isTest && to <= from)) violations.push(`${where} (layer ${from} may not import layer ${to})`);
+        if (from === undefined || to === undefined)
+          violations.push(`${where} (package without a layer: add it to LAYER)`);
+        else if (to >= from && !(f.isTest && to <= from))
+          violations.push(`${where} (layer ${from} may not import layer ${to})`);
       }
     }
     expect(violations).toEqual([]);
@@ -169,6 +178,52 @@ describe('architecture', () => {
     };
     for (const v of graph.keys()) if (!indices.has(v)) connect(v);
     expect(cycles).toEqual([]);
+  });
+
+  it('architecture - no domain package imports the composition root (server)', () => {
+    const upward = sources
+      .filter((f) => f.pkg !== 'server')
+      .flatMap((f) =>
+        f.imports.filter((s) => s.split('/')[1] === 'server').map((s) => `${relative(ROOT, f.path)} → ${s}`),
+      );
+    expect(upward).toEqual([]);
+  });
+
+  it('architecture - route files take their input types from inline schemas, never `as never`', () => {
+    // A route file: a module's routes plugin or anything that declares routes on a Fastify instance.
+    const ROUTE_FILE = /(^|[-/])routes?(-[a-z-]+)?\.ts$/;
+    const DECLARES_ROUTES = /\b(app|scope|fastify)\.(get|post|put|patch|delete|route)\(/;
+    const offenders = sources
+      .filter((f) => !f.isTest)
+      .filter((f) => {
+        const text = readFileSync(f.path, 'utf8');
+        return ROUTE_FILE.test(relative(PACKAGES, f.path)) || DECLARES_ROUTES.test(text);
+      })
+      .filter((f) => /\bas never\b/.test(readFileSync(f.path, 'utf8')))
+      .map((f) => relative(ROOT, f.path));
+    expect(offenders).toEqual([]);
+    expect(sources.some((f) => f.path.endsWith('identity/src/http/auth-routes.ts'))).toBe(true);
+  });
+
+  it('architecture - each domain exports its module from its entry point, with a light config entry', () => {
+    const DOMAINS_WITH_MODULES: Record<string, string> = {
+      identity: 'identityModule',
+      realtime: 'realtimeModule',
+      market: 'marketModule',
+      game: 'gameModule',
+      platform: 'platformModule',
+    };
+    for (const [pkg, name] of Object.entries(DOMAINS_WITH_MODULES)) {
+      const index = readFileSync(join(PACKAGES, pkg, 'src', 'index.ts'), 'utf8');
+      expect(index, pkg).toMatch(new RegExp(`export \\{[^}]*\\b${name}\\b[^}]*\\}`));
+      expect(packageExports(pkg), pkg).toContain(`@tickline/${pkg}/config`);
+      // The config entry loads no domain code: zod, the kernel and files of its own package.
+      const config = sources.find((f) => f.path === join(PACKAGES, pkg, 'src', 'config.ts'))!;
+      expect(
+        config.imports.filter((s) => !s.startsWith('.') && s !== 'zod' && s !== '@tickline/kernel'),
+        pkg,
+      ).toEqual([]);
+    }
   });
 
   it('architecture - the checker sees the code it guards', () => {
