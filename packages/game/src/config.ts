@@ -5,6 +5,7 @@
  * file stays light (zod only) so printing help loads no transport.
  */
 import type { DeepReadonly } from '@tickline/kernel';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /** Zone rules. */
@@ -151,3 +152,6 @@ export type GameSettings = DeepReadonly<z.output<typeof GameSchema>>;
 
 /** The `game` section of the Tickline config. */
 export const gameConfig = { key: 'game', schema: GameSchema.prefault({}) } as const;
+
+/** The game tables' migrations (versions unique across all modules). */
+export const GAME_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));

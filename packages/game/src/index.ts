@@ -133,7 +133,7 @@ export {
 } from './module/admin-game-feed.ts';
 export { createRedisZoneDirectory, DEFAULT_ZONE_STALE_AFTER_MS } from './module/zone-directory.ts';
 export { gameRoutes } from './module/game-routes.ts';
-export { gameConfig, GameSchema } from './config.ts';
+export { gameConfig, GameSchema, GAME_MIGRATIONS_DIR } from './config.ts';
 export type { GameHost, GameHostDeps, GameZones } from './module/game-host.ts';
 export type { AdminGameFigures, ZoneGameFigures, GameFeedSource } from './module/admin-game-feed.ts';
 export type { GameSettings } from './config.ts';

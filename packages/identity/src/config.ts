@@ -5,6 +5,7 @@
  * the domain (argon2, jose, openid-client).
  */
 import type { DeepReadonly } from '@tickline/kernel';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_TIER_LIMITS as TIER_LIMITS, type TierLimits } from './tiers/tiers.ts';
 import { TIERS as TIER_NAMES, type Tier as TierName } from './users/user.ts';
@@ -143,3 +144,6 @@ export type AuthSettings = DeepReadonly<z.output<typeof AuthSchema>>;
 
 /** The `auth` section of the Tickline config. */
 export const identityConfig = { key: 'auth', schema: AuthSchema.prefault({}) } as const;
+
+/** The identity tables' migrations (versions unique across all modules). */
+export const IDENTITY_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));

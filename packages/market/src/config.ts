@@ -5,6 +5,7 @@
  * code imports them; this file stays light (zod only) so printing help loads no venue adapter.
  */
 import type { DeepReadonly } from '@tickline/kernel';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const DAY_MS = 86_400_000;
@@ -165,3 +166,6 @@ export type MarketSettings = DeepReadonly<z.output<typeof MarketSchema>>;
 
 /** The `market` section of the Tickline config. */
 export const marketConfig = { key: 'market', schema: MarketSchema.prefault({}) } as const;
+
+/** The market tables' migrations (versions unique across all modules). */
+export const MARKET_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));

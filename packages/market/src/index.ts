@@ -52,7 +52,7 @@ export {
 } from './module/market-delivery.ts';
 export { marketRoutes } from './module/market-routes.ts';
 export { createConfiguredSources } from './module/market-sources.ts';
-export { marketConfig, MarketSchema } from './config.ts';
+export { marketConfig, MarketSchema, MARKET_MIGRATIONS_DIR } from './config.ts';
 export type { MarketHost, MarketHostDeps, MarketParts } from './module/market-host.ts';
 export type { MarketDelivery, MarketDeliveryOptions } from './module/market-delivery.ts';
 export type { MarketView, SourceView } from './module/market-view.ts';

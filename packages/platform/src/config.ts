@@ -4,6 +4,7 @@
  * different groups), and how long the movement history is kept. Light (zod only), for help.
  */
 import type { DeepReadonly } from '@tickline/kernel';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CONSUMER_GROUP_PATTERN, DEFAULT_CONSUMER_GROUP } from './consumer-group.ts';
 
@@ -31,3 +32,6 @@ export type PlatformSettings = DeepReadonly<z.output<typeof PlatformSchema>>;
 
 /** The `platform` section of the Tickline config. */
 export const platformConfig = { key: 'platform', schema: PlatformSchema.prefault({}) } as const;
+
+/** The platform tables' migrations (versions unique across all modules). */
+export const PLATFORM_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));

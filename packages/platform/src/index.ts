@@ -72,6 +72,6 @@ export { createPlatformHost, PLATFORM_PARTITION_MAINTENANCE_INTERVAL_MS } from '
 export { platformRoutes } from './module/platform-routes.ts';
 export { gameZoneOperations } from './module/game-zone-operations.ts';
 export { createOpsFeed, AdminChannel, DEFAULT_OPS_FEED_INTERVAL_MS } from './module/ops-feed.ts';
-export { platformConfig, PlatformSchema } from './config.ts';
+export { platformConfig, PlatformSchema, PLATFORM_MIGRATIONS_DIR } from './config.ts';
 export type { PlatformHost, PlatformHostDeps } from './module/platform-host.ts';
 export type { PlatformSettings } from './config.ts';

@@ -19,7 +19,12 @@ export {
   DEFAULT_IDLE_TIMEOUT_MS,
 } from './postgres/postgres-sql.ts';
 export { migrate, migrationStatus } from './migrations/migrate.ts';
-export { loadMigrations, migrationFromText, MIGRATIONS_DIR } from './migrations/load-migrations.ts';
+export {
+  loadMigrations,
+  loadMigrationSets,
+  migrationFromText,
+  MIGRATIONS_DIR,
+} from './migrations/load-migrations.ts';
 export { createSqlProjection } from './projection/sql-projection.ts';
 export { insertRows, DEFAULT_INSERT_CHUNK_ROWS } from './bulk/insert-rows.ts';
 export {

@@ -1,6 +1,7 @@
 /** @module @tickline/strategy (being built). Accounts: the initial paper-portfolio snapshot flow. */
 export { accountsModule } from './accounts/accounts-module.ts';
 export { createAccountsHost } from './accounts/accounts-host.ts';
+export { ACCOUNTS_MIGRATIONS_DIR } from './accounts/migrations-dir.ts';
 export {
   AccountSnapshotGenerated,
   AccountSnapshotDataSchema,

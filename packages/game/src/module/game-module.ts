@@ -6,7 +6,7 @@
  */
 import type { DomainModule } from '@tickline/kernel';
 import type { FastifyPluginAsync } from 'fastify';
-import { gameConfig } from '../config.ts';
+import { gameConfig, GAME_MIGRATIONS_DIR } from '../config.ts';
 import { createGameHost, type GameHost, type GameHostDeps } from './game-host.ts';
 import { gameRoutes } from './game-routes.ts';
 
@@ -19,7 +19,7 @@ export const gameModule: DomainModule<
 > = {
   name: 'game',
   config: gameConfig,
-  migrations: undefined,
+  migrations: GAME_MIGRATIONS_DIR,
   after: ['identity', 'realtime'],
   createHost: createGameHost,
   routes: (host) =>

@@ -4,7 +4,7 @@
  */
 import type { DomainModule } from '@tickline/kernel';
 import type { FastifyPluginAsync } from 'fastify';
-import { identityConfig } from '../config.ts';
+import { identityConfig, IDENTITY_MIGRATIONS_DIR } from '../config.ts';
 import { identityRoutes } from '../http/identity-routes.ts';
 import { createIdentityHost, type IdentityHost, type IdentityHostDeps } from './identity-host.ts';
 
@@ -17,7 +17,7 @@ export const identityModule: DomainModule<
 > = {
   name: 'identity',
   config: identityConfig,
-  migrations: undefined,
+  migrations: IDENTITY_MIGRATIONS_DIR,
   after: [],
   createHost: createIdentityHost,
   routes: (host) =>

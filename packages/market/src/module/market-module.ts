@@ -5,7 +5,7 @@
  */
 import type { DomainModule } from '@tickline/kernel';
 import type { FastifyPluginAsync } from 'fastify';
-import { marketConfig } from '../config.ts';
+import { marketConfig, MARKET_MIGRATIONS_DIR } from '../config.ts';
 import { marketDelivery } from './market-delivery.ts';
 import { createMarketHost, type MarketHost, type MarketHostDeps } from './market-host.ts';
 import { marketRoutes } from './market-routes.ts';
@@ -19,7 +19,7 @@ export const marketModule: DomainModule<
 > = {
   name: 'market',
   config: marketConfig,
-  migrations: undefined,
+  migrations: MARKET_MIGRATIONS_DIR,
   after: ['identity', 'realtime'],
   createHost: createMarketHost,
   // The routes and the delivery where the role delivers (gateway, all) and market is enabled.

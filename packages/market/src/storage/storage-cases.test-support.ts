@@ -3,7 +3,8 @@
  * PostgreSQL server (`storage.int.test.ts`): partitions, projections, queries, quarantine, job runs.
  */
 import { createEventSource, ManualClock, type EventEnvelope } from '@tickline/kernel';
-import { ensurePartitions, listPartitions, migrate, partitionsAround, type Sql } from '@tickline/store';
+import { ensurePartitions, listPartitions, migrate, partitionsAround, type Sql, loadMigrationSets, MIGRATIONS_DIR } from '@tickline/store';
+import { MARKET_MIGRATIONS_DIR } from '../config.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles/events.ts';
 import type { Candle, Trade } from '../port/market-message.ts';
@@ -75,7 +76,7 @@ export function marketStorageCases(adapter: string, open: () => Promise<Sql>): v
     });
     beforeEach(async () => {
       await sql.exec('drop schema if exists public cascade; create schema public');
-      await migrate(sql);
+      await migrate(sql, { migrations: await loadMigrationSets([MIGRATIONS_DIR, MARKET_MIGRATIONS_DIR]) });
     });
 
     const partitionNames = async (table: string): Promise<string[]> =>

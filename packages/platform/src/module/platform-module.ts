@@ -5,7 +5,7 @@
  */
 import type { DomainModule } from '@tickline/kernel';
 import type { FastifyPluginAsync } from 'fastify';
-import { platformConfig } from '../config.ts';
+import { platformConfig, PLATFORM_MIGRATIONS_DIR } from '../config.ts';
 import { createPlatformHost, type PlatformHost, type PlatformHostDeps } from './platform-host.ts';
 import { platformRoutes } from './platform-routes.ts';
 
@@ -18,7 +18,7 @@ export const platformModule: DomainModule<
 > = {
   name: 'platform',
   config: platformConfig,
-  migrations: undefined,
+  migrations: PLATFORM_MIGRATIONS_DIR,
   after: ['identity', 'game'],
   createHost: createPlatformHost,
   routes: (host) => platformRoutes({ identity: host.identity.identity, operations: host.operations }),

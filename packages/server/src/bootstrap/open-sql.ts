@@ -8,6 +8,7 @@ import { migrate, migrationStatus, type Sql } from '@tickline/store';
 import type { ResolvedConfig } from '../config/load.ts';
 import { ServerError } from '../errors.ts';
 import { databaseLocation, openDatabase } from '../wiring/database.ts';
+import { loadAllMigrations } from '../wiring/migrations.ts';
 
 /** Opens and migrates (or checks) the configured database; closes it again when that fails. */
 export async function openMigratedSql(
@@ -15,13 +16,14 @@ export async function openMigratedSql(
   options: { logger: Logger; metrics: Registry },
 ): Promise<Sql> {
   const location = databaseLocation(config);
+  const migrations = await loadAllMigrations();
   const sql = await openDatabase(config, options);
   try {
     if (location.engine === 'pglite' || config.database.migrateOnStart) {
-      const { applied } = await migrate(sql);
+      const { applied } = await migrate(sql, { migrations });
       if (applied.length > 0) options.logger.info({ applied, database: location.text }, 'database migrated');
     } else {
-      const status = await migrationStatus(sql);
+      const status = await migrationStatus(sql, { migrations });
       if (status.pending.length > 0 || status.changed.length > 0) {
         throw new ServerError(
           'SERVER_MIGRATIONS_PENDING',

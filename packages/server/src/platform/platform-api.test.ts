@@ -9,6 +9,7 @@ import { decodeEvent, encodeEvent, type EventEnvelope } from '@tickline/kernel';
 import { createPlatformOperations, createPlatformProjection, platformRoutes } from '@tickline/platform';
 import { createFakeZones, gameStream, PLAYERS, type FakeZones } from '@tickline/platform/internal';
 import { createPgliteSql, migrate, type Sql } from '@tickline/store';
+import { loadAllMigrations } from '../wiring/migrations.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOOD_PASSWORD, createTestApi, type TestApi } from '../http/plugins/testing/test-api.ts';
 import { registerApiScope } from '../api/api-scope.ts';
@@ -41,7 +42,7 @@ async function signIn(email: string): Promise<string> {
 
 beforeAll(async () => {
   sql = await createPgliteSql({ memory: true });
-  await migrate(sql);
+  await migrate(sql, { migrations: await loadAllMigrations() });
   await createPlatformProjection({ sql, consumerGroup: 'platform' }).apply(stream);
   await log.append(stream.map(toRecord));
   const consumer = await log.consumer('platform');

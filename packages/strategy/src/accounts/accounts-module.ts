@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { accountDelivery } from './account-delivery.ts';
 import { accountRoutes } from './accounts-routes.ts';
+import { ACCOUNTS_MIGRATIONS_DIR } from './migrations-dir.ts';
 import { createAccountsHost, type AccountsHost, type AccountsHostDeps } from './accounts-host.ts';
 
 export const accountsModule: DomainModule<
@@ -18,7 +19,7 @@ export const accountsModule: DomainModule<
   FastifyPluginAsyncZod
 > = {
   name: 'accounts',
-  migrations: undefined,
+  migrations: ACCOUNTS_MIGRATIONS_DIR,
   after: ['identity'],
   createHost: createAccountsHost,
   routes: (host) => accountRoutes({ identity: host.identity.identity, sql: host.sql }),
