@@ -221,6 +221,54 @@ describe('architecture', () => {
     expect(copies).toEqual([]);
   });
 
+  it('architecture - no domain package imports the composition root (server)', () => {
+    const upward = sources
+      .filter((f) => f.pkg !== 'server')
+      .flatMap((f) =>
+        f.imports.filter((s) => s.split('/')[1] === 'server').map((s) => `${relative(ROOT, f.path)} → ${s}`),
+      );
+    expect(upward).toEqual([]);
+  });
+
+  it('architecture - route files take their input types from inline schemas, never `as never`', () => {
+    // A route file: a module's routes plugin or anything that declares routes on a Fastify instance.
+    const ROUTE_FILE = /(^|[-/])routes?(-[a-z-]+)?\.ts$/;
+    const DECLARES_ROUTES = /\b(app|scope|fastify)\.(get|post|put|patch|delete|route)\(/;
+    const offenders = sources
+      .filter((f) => !f.isTest)
+      .filter((f) => {
+        const text = readFileSync(f.path, 'utf8');
+        return ROUTE_FILE.test(relative(PACKAGES, f.path)) || DECLARES_ROUTES.test(text);
+      })
+      .filter((f) => /\bas never\b/.test(readFileSync(f.path, 'utf8')))
+      .map((f) => relative(ROOT, f.path));
+    expect(offenders).toEqual([]);
+    expect(sources.some((f) => f.path.endsWith('identity/src/http/auth-routes.ts'))).toBe(true);
+  });
+
+  it('architecture - each domain exports its module from its entry point, with a light config entry', () => {
+    const DOMAINS_WITH_MODULES: Record<string, string> = {
+      identity: 'identityModule',
+      realtime: 'realtimeModule',
+      market: 'marketModule',
+      game: 'gameModule',
+      platform: 'platformModule',
+    };
+    for (const [pkg, name] of Object.entries(DOMAINS_WITH_MODULES)) {
+      const index = readFileSync(join(PACKAGES, pkg, 'src', 'index.ts'), 'utf8');
+      expect(index, pkg).toMatch(new RegExp(`export \\{[^}]*\\b${name}\\b[^}]*\\}`));
+      expect(packageExports(pkg), pkg).toContain(`@tickline/${pkg}/config`);
+      // The config entry loads no domain code: zod, the kernel, Node and files of its own package.
+      const config = sources.find((f) => f.path === join(PACKAGES, pkg, 'src', 'config.ts'))!;
+      expect(
+        config.imports.filter(
+          (s) => !s.startsWith('.') && !s.startsWith('node:') && s !== 'zod' && s !== '@tickline/kernel',
+        ),
+        pkg,
+      ).toEqual([]);
+    }
+  });
+
   it('architecture - the checker sees the code it guards', () => {
     expect(sources.length).toBeGreaterThan(100);
     expect(sources.some((f) => f.imports.includes('@tickline/kernel'))).toBe(true);

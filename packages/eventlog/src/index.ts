@@ -25,6 +25,8 @@ export {
   DEFAULT_STOP_DRAIN_TIMEOUT_MS,
 } from './publisher/publisher-options.ts';
 export { createConsumerRunner } from './consumer/consumer-runner.ts';
+export { createConsumerFactory } from './consumer/consumer-factory.ts';
+export { onlyTypes } from './consumer/only-types.ts';
 export {
   isRetryableHandlerError,
   DEFAULT_CONSUMER_BATCH_SIZE,
@@ -66,6 +68,11 @@ export type { Publisher, PublisherStats } from './publisher/publisher.ts';
 export type { PublisherOptions } from './publisher/publisher-options.ts';
 export type { JournalRecovery } from './publisher/spill-journal.ts';
 export type { ConsumerRunner, ConsumerRunnerStats } from './consumer/consumer-runner.ts';
+export type {
+  ConsumerFactory,
+  ConsumerFactoryOptions,
+  ConsumerServiceOptions,
+} from './consumer/consumer-factory.ts';
 export type { ConsumerRunnerOptions, EventHandler, HandlerContext } from './consumer/consumer-options.ts';
 export type { DedupeStore, MemoryDedupeStoreOptions } from './consumer/dedupe-store.ts';
 export type { DeadLetter, DeadLetterError } from './consumer/dead-letter.ts';

@@ -129,3 +129,17 @@ export type {
   RestoreResult,
   DrainResult,
 } from './admin/zone-admin.ts';
+export { gameModule } from './module/game-module.ts';
+export { createGameHost, zoneOptionsFrom, HOST_PLACEHOLDER, ZONE_ROLES } from './module/game-host.ts';
+export {
+  createAdminGameFeed,
+  createGameFiguresReader,
+  AdminGameChannel,
+  DEFAULT_ADMIN_GAME_FEED_INTERVAL_MS,
+} from './module/admin-game-feed.ts';
+export { createRedisZoneDirectory, DEFAULT_ZONE_STALE_AFTER_MS } from './module/zone-directory.ts';
+export { gameRoutes } from './module/game-routes.ts';
+export { gameConfig, GameSchema, GAME_MIGRATIONS_DIR } from './config.ts';
+export type { GameHost, GameHostDeps, GameZones } from './module/game-host.ts';
+export type { AdminGameFigures, ZoneGameFigures, GameFeedSource } from './module/admin-game-feed.ts';
+export type { GameSettings } from './config.ts';

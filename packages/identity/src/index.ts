@@ -1,8 +1,23 @@
 /**
  * @module @tickline/identity — users, sign-in, tokens, API keys, roles and tiers, TOTP, OIDC and
  * sign-in throttling. `createIdentityService` is the domain API; `identityRoutes` mounts it on
- * Fastify; the zod schemas describe every input for OpenAPI.
+ * Fastify; the zod schemas describe every input for OpenAPI. `identityModule` is what the
+ * composition root composes: config section `auth`, host and routes.
  */
+export { identityModule } from './module/identity-module.ts';
+export {
+  createIdentityHost,
+  identityOptionsFrom,
+  SESSION_PURGE_INTERVAL_MS,
+} from './module/identity-host.ts';
+export { ensureInitialAdmin, INITIAL_ADMIN_FILE } from './module/initial-admin.ts';
+export {
+  identityConfig,
+  AuthSchema,
+  MIN_AUTH_SECRET_LENGTH,
+  DEFAULT_STREAM_TICKET_TTL_MS,
+  IDENTITY_MIGRATIONS_DIR,
+} from './config.ts';
 export { createIdentityService } from './service/identity-service.ts';
 export {
   resolveIdentityOptions,
@@ -142,3 +157,6 @@ export type {
 export type { InMemoryIdentityRepository } from './repository/memory/memory-identity-repository.ts';
 export type { IdentitySql } from './repository/sql/identity-sql.ts';
 export type { IdentityRoutesOptions } from './http/identity-routes.ts';
+export type { IdentityHost, IdentityHostDeps, IdentityKeys } from './module/identity-host.ts';
+export type { InitialAdmin, InitialAdminOptions } from './module/initial-admin.ts';
+export type { AuthSettings } from './config.ts';

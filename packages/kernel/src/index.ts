@@ -48,6 +48,7 @@ export {
 } from './metrics/metrics.ts';
 export { ServiceStatus } from './lifecycle/service.ts';
 export { ServiceHost, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './lifecycle/service-host.ts';
+export { createBeatService } from './lifecycle/beat-service.ts';
 export {
   loadConfig,
   readConfigFile,
@@ -60,6 +61,12 @@ export {
   REDACTED,
   deepFreeze,
 } from './config/index.ts';
+export { defineModule } from './module/domain-module.ts';
+export {
+  createPrivateFile,
+  readOrCreatePrivateFile,
+  secretsPath,
+} from './files/private-files.ts';
 
 export type {
   TicklineErrorOptions,
@@ -77,6 +84,8 @@ export type { Logger, CreateLoggerOptions } from './logging/logger.ts';
 export type { MetricsRegistryOptions } from './metrics/metrics.ts';
 export type { Service, ServiceContext, ServiceHealth } from './lifecycle/service.ts';
 export type { ServiceHostOptions } from './lifecycle/service-host.ts';
+export type { BeatServiceOptions } from './lifecycle/beat-service.ts';
+export type { PrivateFile } from './files/private-files.ts';
 export type {
   LoadConfigOptions,
   ConfigOverride,
@@ -85,3 +94,14 @@ export type {
   ConfigProblem,
   DeepReadonly,
 } from './config/index.ts';
+export type {
+  DomainModule,
+  ModuleConfigSection,
+  ModuleBaseDeps,
+  ModuleHost,
+  ChannelMessage,
+  ChannelSink,
+  ChannelDelivery,
+  ChannelDeliveryHandler,
+} from './module/domain-module.ts';
+export type { Caller, RequestAuth } from './module/request-auth.ts';

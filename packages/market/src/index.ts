@@ -41,3 +41,20 @@ export {
   SourceConfigSchema,
 } from './sources/registry.ts';
 export type { SourceConfig, SourceConfigInput, SourceKind, SourceDeps } from './sources/registry.ts';
+export { marketModule } from './module/market-module.ts';
+export { createMarketHost, MARKET_PARTS } from './module/market-host.ts';
+export {
+  createMarketDelivery,
+  marketDelivery,
+  marketChannel,
+  MARKET_DELIVERY_CONSUMER,
+  MARKET_DELIVERY_TYPES,
+  TICKER_MESSAGE_TYPE,
+} from './module/market-delivery.ts';
+export { marketRoutes } from './module/market-routes.ts';
+export { createConfiguredSources } from './module/market-sources.ts';
+export { marketConfig, MarketSchema, MARKET_MIGRATIONS_DIR } from './config.ts';
+export type { MarketHost, MarketHostDeps, MarketParts } from './module/market-host.ts';
+export type { MarketDelivery, MarketDeliveryOptions } from './module/market-delivery.ts';
+export type { MarketView, SourceView } from './module/market-view.ts';
+export type { MarketSettings } from './config.ts';

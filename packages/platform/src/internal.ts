@@ -4,3 +4,5 @@ export { positionFacts, profileFacts, playerStateWrites, isNewer } from './proje
 export { ratesOf } from './streams/stream-overview.ts';
 export { gameStream, batches, PLAYERS, STREAM_START_MS } from './projection/testing/game-stream.ts';
 export type { PositionFact, ProfileFact, PlayerStateWrite } from './projection/game-facts.ts';
+export { createFakeZones } from './testing/fake-zones.ts';
+export type { FakeZones } from './testing/fake-zones.ts';

@@ -13,6 +13,12 @@
  * await app.register(realtimeRoutes, { gateway });          // GET /api/v1/stream, /api/v1/ws
  * hub.publish(`user:${id}`, { id: event.id, type: event.type, data: event.data });
  */
+export { realtimeModule, STREAM_PATHS } from './module/realtime-module.ts';
+export { StreamRouteSchema } from './module/stream-route-schema.ts';
+export { createRealtimeHost } from './module/realtime-host.ts';
+export { createStreamAuthenticator, STREAM_CHANNEL_RULES, SESSION_COOKIE } from './module/stream-auth.ts';
+export { streamTicketRoutes, STREAM_SCOPE } from './module/stream-ticket-routes.ts';
+export { realtimeConfig, RealtimeSchema } from './config.ts';
 export { createHub, Hub } from './hub/hub.ts';
 export {
   DEFAULT_HISTORY_MAX_EVENTS,
@@ -88,3 +94,7 @@ export type { ClientMessage } from './protocol/client-messages.ts';
 export type { ServerMessage } from './protocol/server-messages.ts';
 export type { RealtimeErrorCode } from './errors.ts';
 export type { Transport } from './connection/counters.ts';
+export type { RealtimeHost, RealtimeHostDeps } from './module/realtime-host.ts';
+export type { StreamPrincipal, VerifyAccessToken } from './module/stream-auth.ts';
+export type { StreamTicketRoutesOptions } from './module/stream-ticket-routes.ts';
+export type { RealtimeSettings } from './config.ts';

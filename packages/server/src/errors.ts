@@ -65,6 +65,13 @@ export const ServerErrorCodes = defineErrorCodes({
       'Delete the file named in the message to generate a new one (signs everyone out), or set auth.secret.',
     httpStatus: 500,
   },
+  SERVER_START_FAILED: {
+    meaning:
+      'A start-up step failed (details.step names it: eventlog, publisher, sql, a module, http); what had started was stopped in reverse.',
+    resolve:
+      'Read the cause in the message and the log line before it; fix it (a held port, a database down) and start again.',
+    httpStatus: 503,
+  },
 });
 
 export type ServerErrorCode = keyof typeof ServerErrorCodes;
@@ -79,3 +86,4 @@ export class ServerError extends TicklineError {
 export const isInvalidArgumentError = errorGuard('SERVER_INVALID_ARGUMENT');
 export const isLogInUseError = errorGuard('SERVER_LOG_IN_USE');
 export const isMigrationsPendingError = errorGuard('SERVER_MIGRATIONS_PENDING');
+export const isStartFailedError = errorGuard('SERVER_START_FAILED');

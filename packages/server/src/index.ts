@@ -1,23 +1,14 @@
 /**
- * @module @tickline/server — the `tickline` process: config schema and loading, roles, the
- * runtime wiring the shared services, the HTTP app, and the command line.
+ * @module @tickline/server — the `tickline` process: config schema and loading, the domain list
+ * and the role table, the ordered bootstrap, the HTTP gateway, and the command line.
  */
 export { TicklineConfigSchema, RoleName } from './config/schema.ts';
 export { loadTicklineConfig, CONFIG_FILE_ENV } from './config/load.ts';
-export { ROLES, SharedService, servicesFor, DomainComponent, componentsFor } from './roles.ts';
-export { createDomainWiring } from './wiring/domain.ts';
+export { ROLES, SharedService, servicesFor, modulesFor } from './roles.ts';
+export { DOMAINS } from './domains.ts';
+export { bootstrap } from './bootstrap/bootstrap.ts';
 export { createProcessEventRegistry, PROCESS_EVENTS } from './wiring/event-registry.ts';
-export {
-  AccountSnapshotGenerated,
-  AccountSnapshotDataSchema,
-  ACCOUNT_EVENTS,
-} from './accounts/account-events.ts';
-export { STARTING_CASH } from './accounts/initial-snapshot.ts';
 export { SESSION_COOKIE } from './api/session-cookie.ts';
-export { STREAM_CHANNEL_RULES } from './api/stream-auth.ts';
-export { createRuntime } from './process/runtime.ts';
-export { createConsumerService } from './wiring/consumer.ts';
-export { startProcess } from './process/start-process.ts';
 export { createHttpApp } from './http/app.ts';
 export { rateLimitPlugin } from './http/plugins/rate-limit/rate-limit-plugin.ts';
 export { createRateLimiter, RateLimitSubjectKind } from './http/plugins/rate-limit/rate-limiter.ts';
@@ -27,24 +18,23 @@ export {
 } from './http/plugins/rate-limit/configured-rate-limiter.ts';
 export { createMemoryRateLimitStore } from './http/plugins/rate-limit/memory-rate-limit-store.ts';
 export { createRedisRateLimitStore } from './http/plugins/rate-limit/redis-rate-limit-store.ts';
-export { attachRouteSchemas } from './http/plugins/openapi/route-schemas.ts';
 export { OPENAPI_JSON_PATH, DOCS_PATH } from './http/plugins/openapi/openapi-plugin.ts';
 export { runCli } from './cli/program.ts';
-export { ServerErrorCodes, ServerError, isInvalidArgumentError, isLogInUseError } from './errors.ts';
+export {
+  ServerErrorCodes,
+  ServerError,
+  isInvalidArgumentError,
+  isLogInUseError,
+  isStartFailedError,
+} from './errors.ts';
 export { ExitCode } from './exit-code.ts';
 
 export type { TicklineConfig } from './config/schema.ts';
 export type { ResolvedConfig, LoadTicklineConfigOptions } from './config/load.ts';
 export type { RoleSpec } from './roles.ts';
-export type { DomainWiring } from './wiring/domain.ts';
-export type { AccountSnapshotData, Position } from './accounts/account-events.ts';
-export type { StreamPrincipal } from './api/stream-auth.ts';
-export type { Runtime, RuntimeOptions, SharedServices } from './process/runtime.ts';
-export type { ConsumerServiceOptions } from './wiring/consumer.ts';
-export type { DeferredService } from './process/deferred-service.ts';
-export type { EventLogService } from './process/event-log-service.ts';
+export type { DomainEntry, DomainName, ServerModule } from './domains.ts';
+export type { BootstrapOptions, RunningProcess } from './bootstrap/bootstrap.ts';
 export type { HttpService } from './process/http-service.ts';
-export type { RunningProcess, StartProcessOptions } from './process/start-process.ts';
 export type { HttpAppOptions } from './http/app.ts';
 export type { ErrorBody } from './http/error-handler.ts';
 export type { RateLimitRule, RateLimitDecision } from './http/plugins/rate-limit/gcra.ts';
@@ -65,7 +55,6 @@ export type {
   RedisRateLimitStore,
   RedisRateLimitStoreOptions,
 } from './http/plugins/rate-limit/redis-rate-limit-store.ts';
-export type { RouteSchema, RouteSchemaTable } from './http/plugins/openapi/route-schemas.ts';
 export type { OpenApiOptions } from './http/plugins/openapi/openapi-plugin.ts';
 export type { CorsOptions } from './http/plugins/security/cors.ts';
 export type { TlsCredentials, TlsFiles } from './http/plugins/security/tls-options.ts';

@@ -2,17 +2,9 @@
 export * from './index.ts';
 export { mapError } from './http/error-handler.ts';
 export { gcraParams, gcraStep } from './http/plugins/rate-limit/gcra.ts';
-export { identityRouteSchemas } from './http/plugins/openapi/identity-route-schemas.ts';
-export { realtimeRouteSchemas } from './http/plugins/openapi/realtime-route-schemas.ts';
 export { contentSecurityPolicy } from './http/plugins/security/security-headers.ts';
 export { readTlsCredentials } from './http/plugins/security/tls-options.ts';
 export { requestIdFrom, REQUEST_ID_HEADER } from './http/request-id.ts';
 export { openEventLog, eventLogLocation, LogKind } from './wiring/event-logs.ts';
 export { deriveAuthKeys, loadAuthKeys } from './wiring/auth-keys.ts';
 export { openDatabase, databaseLocation } from './wiring/database.ts';
-export { createSnapshotHandler, ACCOUNT_SNAPSHOTS_CONSUMER } from './accounts/snapshot-consumer.ts';
-export {
-  createRealtimeDeliveryHandler,
-  REALTIME_DELIVERY_CONSUMER,
-  USER_EVENT_TYPES,
-} from './wiring/realtime-delivery.ts';

@@ -77,7 +77,7 @@ describe.skipIf(!nats.available)(`process - NATS engine (${nats.reason ?? 'nats-
       TICKLINE_HTTP_PORT: '0',
     });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error: service "eventlog" failed to start: .+ \[KERNEL_SERVICE_FAILED\]\n$/);
+    expect(run.stderr).toMatch(/^error: start-up failed at step eventlog: .+ \[SERVER_START_FAILED\]\n$/);
     expect(run.stderr).not.toContain('wrong');
   });
 });

@@ -57,7 +57,7 @@ describe('process - tickline start', () => {
         'publisher',
         'sql',
         'identity',
-        'rate-limit',
+        'session-purge',
         'realtime',
         'account-snapshot-outbox',
         'account-snapshots',
@@ -67,11 +67,13 @@ describe('process - tickline start', () => {
         'market-candles',
         'market-collector',
         'market-delivery',
+        'market-ticker',
         'game',
         'admin-game-feed',
         'platform-partitions',
         'platform',
         'platform-ops-feed',
+        'rate-limit',
         'http',
       ]);
 

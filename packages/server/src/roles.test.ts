@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RoleName } from './config/schema.ts';
-import { componentsFor, describeRoles, ROLES, servicesFor } from './roles.ts';
+import { DOMAINS } from './domains.ts';
+import { describeRoles, modulesFor, ROLES, servicesFor } from './roles.ts';
 
 describe('roles - table', () => {
   it('roles - every role name has an entry and nothing else does', () => {
@@ -8,7 +9,7 @@ describe('roles - table', () => {
   });
 
   it('roles - all runs every shared service, in start order', () => {
-    expect(servicesFor('all')).toEqual(['eventlog', 'eventlog-dlq', 'publisher', 'http']);
+    expect(servicesFor('all')).toEqual(['eventlog', 'eventlog-dlq', 'publisher', 'sql', 'http']);
   });
 
   it('roles - every role serves HTTP (probes, metrics) and has the event log before the publisher', () => {
@@ -21,7 +22,7 @@ describe('roles - table', () => {
   });
 
   it('roles - a producer-only role opens no dead-letter log', () => {
-    expect(servicesFor('collector')).toEqual(['eventlog', 'publisher', 'http']);
+    expect(servicesFor('collector')).toEqual(['eventlog', 'publisher', 'sql', 'http']);
     expect(servicesFor('platform')).toContain('eventlog-dlq');
   });
 
@@ -35,30 +36,29 @@ describe('roles - table', () => {
   });
 
   it('roles - gateways authenticate and stream, platform processes project, all does both', () => {
-    expect(componentsFor('gateway')).toEqual([
-      'sql',
-      'identity',
-      'rate-limit',
-      'realtime',
-      'realtime-delivery',
-      'market',
-    ]);
-    expect(componentsFor('platform')).toEqual(['sql', 'identity', 'account-snapshots', 'market', 'platform']);
-    expect(componentsFor('all')).toEqual([
-      'sql',
-      'identity',
-      'rate-limit',
-      'realtime',
-      'account-snapshots',
-      'realtime-delivery',
-      'game',
-      'market',
-      'platform',
-    ]);
-    expect(componentsFor('game')).toEqual(['game']);
-    expect(componentsFor('collector')).toEqual(['sql', 'market']);
+    const names = (role: RoleName) => modulesFor(role).map((m) => m.name);
+    expect(names('gateway')).toEqual(['identity', 'realtime', 'accounts', 'market', 'game']);
+    expect(names('platform')).toEqual(['identity', 'accounts', 'market', 'platform']);
+    expect(names('all')).toEqual(DOMAINS.map((d) => d.name));
+    expect(names('game')).toEqual(['game']);
+    expect(names('collector')).toEqual(['market']);
+    expect(names('strategy')).toEqual([]);
+    expect(ROLES.platform.api).toEqual(['platform']);
     expect(describeRoles()).toContain(
-      'runs now: eventlog, eventlog-dlq, publisher, sql, identity, rate-limit, realtime, realtime-delivery, market, http',
+      'runs now: eventlog, eventlog-dlq, publisher, sql, identity, realtime, accounts, market, game, http',
     );
+  });
+
+  it('roles - a module starts after the modules it names in after (domains.ts order)', async () => {
+    const modules = await Promise.all(DOMAINS.map((d) => d.load()));
+    for (const [index, module] of modules.entries()) {
+      expect(module.name).toBe(DOMAINS[index]!.name);
+      for (const before of module.after)
+        expect(
+          DOMAINS.findIndex((d) => d.name === before),
+          `${module.name} after ${before}`,
+        ).toBeLessThan(index);
+      expect(module.config?.key).toBe('config' in DOMAINS[index]! ? DOMAINS[index].config.key : undefined);
+    }
   });
 });

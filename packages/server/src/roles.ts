@@ -1,9 +1,11 @@
 /**
- * @module Roles: which services a `tickline` process runs. One table, read by the wiring and by
- * `tickline start --help`: the shared services, the domain components built so far, and
- * `pending`, what a role will add as later packages land.
+ * @module Roles: which services and domain modules a `tickline` process runs. One table, read by
+ * the bootstrap and by `tickline start --help`: the shared services, the modules (started in the
+ * order of domains.ts), the modules whose `/api/v1` routes the role serves, and `pending`, what a
+ * role will add as later packages land.
  */
 import { RoleName } from './config/schema.ts';
+import { DOMAINS, type DomainName } from './domains.ts';
 
 export { RoleName };
 
@@ -12,114 +14,97 @@ export const SharedService = {
   EventLog: 'eventlog',
   DeadLetterLog: 'eventlog-dlq',
   Publisher: 'publisher',
+  Sql: 'sql',
   Http: 'http',
 } as const;
 export type SharedService = (typeof SharedService)[keyof typeof SharedService];
 
 const START_ORDER: readonly SharedService[] = Object.values(SharedService);
 
-/**
- * Domain components (wiring/domain.ts), started after the publisher and before HTTP, in this
- * order: the database, identity and the rate limiter, real-time delivery, then the consumers.
- */
-export const DomainComponent = {
-  Sql: 'sql',
-  Identity: 'identity',
-  RateLimit: 'rate-limit',
-  Realtime: 'realtime',
-  AccountSnapshots: 'account-snapshots',
-  RealtimeDelivery: 'realtime-delivery',
-  /** Game zones: the tick loops, sessions, TCP and WebSocket transports, the coordinator (game/game-component.ts). */
-  Game: 'game',
-  /** Market data: collector, projections and jobs, live channels — the parts of the role (market-component.ts). */
-  Market: 'market',
-  /** The platform: game-event projection, movement partitions, the operations API (platform/platform-component.ts). */
-  Platform: 'platform',
-} as const;
-export type DomainComponent = (typeof DomainComponent)[keyof typeof DomainComponent];
-
-// Gateways authenticate and stream; platform processes project. Both need the database.
-const GATEWAY_COMPONENTS = [
-  DomainComponent.Sql,
-  DomainComponent.Identity,
-  DomainComponent.RateLimit,
-  DomainComponent.Realtime,
-  DomainComponent.RealtimeDelivery,
-  DomainComponent.Market,
-] as const;
-// Identity on platform processes authenticates the operations API's admins.
-const PLATFORM_COMPONENTS = [
-  DomainComponent.Sql,
-  DomainComponent.Identity,
-  DomainComponent.AccountSnapshots,
-  DomainComponent.Market,
-  DomainComponent.Platform,
-] as const;
-
 /** What one role runs. */
 export interface RoleSpec {
   summary: string;
   services: readonly SharedService[];
-  /** Domain components, in start order. */
-  components: readonly DomainComponent[];
-  /** Domain components this role will run once they exist. */
+  /** Domain modules (started in the order of domains.ts). */
+  modules: readonly DomainName[];
+  /** Modules whose `/api/v1` routes this role serves. */
+  api: readonly DomainName[];
+  /** Serve the dashboard on the HTTP port. */
+  web: boolean;
+  /** What this role will run once it exists. */
   pending: readonly string[];
 }
 
-const ALL_SHARED = START_ORDER;
+const ALL_MODULES = DOMAINS.map((domain) => domain.name);
 // The dead-letter log is for consumers; a role that only produces does not open one.
-const PRODUCER_ONLY = [SharedService.EventLog, SharedService.Publisher, SharedService.Http] as const;
+const CONSUMER = [SharedService.EventLog, SharedService.DeadLetterLog, SharedService.Publisher] as const;
+const PRODUCER = [SharedService.EventLog, SharedService.Publisher] as const;
+const WITH_SQL = [SharedService.Sql, SharedService.Http] as const;
 
 export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
   all: {
     summary: 'everything in one process (the embedded default)',
-    services: ALL_SHARED,
-    components: Object.values(DomainComponent),
+    services: [...CONSUMER, ...WITH_SQL],
+    modules: ALL_MODULES,
+    api: ALL_MODULES,
+    web: true,
     pending: ['notifications', 'strategy runtime'],
   },
   gateway: {
     summary: 'HTTP API, SSE and WebSocket delivery; fans out through the log',
-    services: ALL_SHARED,
-    components: GATEWAY_COMPONENTS,
+    services: [...CONSUMER, ...WITH_SQL],
+    // Game here is the coordinator that sends players to zone processes (with Redis).
+    modules: ['identity', 'realtime', 'accounts', 'market', 'game'],
+    api: ['identity', 'realtime', 'accounts', 'market', 'game'],
+    web: true,
     pending: [],
   },
   collector: {
     summary: 'market data sources: normalize, validate, publish',
-    services: PRODUCER_ONLY,
     // The database only for the quarantine of rejected messages.
-    components: [DomainComponent.Sql, DomainComponent.Market],
+    services: [...PRODUCER, ...WITH_SQL],
+    modules: ['market'],
+    api: [],
+    web: false,
     pending: [],
   },
   game: {
     summary: 'game zones: fixed-tick loop, TCP and WebSocket transports',
-    services: ALL_SHARED,
-    components: [DomainComponent.Game],
+    services: [...CONSUMER, ...WITH_SQL],
+    modules: ['game'],
+    api: [],
+    web: false,
     pending: [],
   },
   platform: {
     summary: 'event consumers projecting into SQL; operations API',
-    services: ALL_SHARED,
-    components: PLATFORM_COMPONENTS,
+    services: [...CONSUMER, ...WITH_SQL],
+    // Identity authenticates the operations API's admins.
+    modules: ['identity', 'accounts', 'market', 'platform'],
+    api: ['platform'],
+    web: false,
     pending: ['notifications'],
   },
   strategy: {
     summary: 'reserved for sandboxed strategies; starts no strategy code yet',
-    services: ALL_SHARED,
-    components: [],
+    services: [...CONSUMER, SharedService.Http],
+    modules: [],
+    api: [],
+    web: false,
     pending: ['strategy runtime', 'backtests', 'live signals'],
   },
 };
 
-/** The services of `role`, in start order. */
+/** The shared services of `role`, in start order. */
 export function servicesFor(role: RoleName): SharedService[] {
   const wanted = new Set(ROLES[role].services);
   return START_ORDER.filter((service) => wanted.has(service));
 }
 
-/** The domain components of `role`, in start order. */
-export function componentsFor(role: RoleName): DomainComponent[] {
-  const wanted = new Set(ROLES[role].components);
-  return Object.values(DomainComponent).filter((component) => wanted.has(component));
+/** The domains `role` runs, in start order. */
+export function modulesFor(role: RoleName): (typeof DOMAINS)[number][] {
+  const wanted = new Set<string>(ROLES[role].modules);
+  return DOMAINS.filter((domain) => wanted.has(domain.name));
 }
 
 /** The roles section of `tickline start --help`. */
@@ -130,10 +115,10 @@ export function describeRoles(): string {
       const pending = spec.pending.length
         ? `\n  ${' '.repeat(width)}  later: ${spec.pending.join(', ')}`
         : '';
-      // In start order: HTTP comes last, after the components.
-      const shared = spec.services.filter((service) => service !== SharedService.Http);
+      // In start order: HTTP comes last, after the modules.
+      const shared = servicesFor(name as RoleName).filter((service) => service !== SharedService.Http);
       const http = spec.services.includes(SharedService.Http) ? [SharedService.Http] : [];
-      const runs = [...shared, ...componentsFor(name as RoleName), ...http].join(', ');
+      const runs = [...shared, ...modulesFor(name as RoleName).map((m) => m.name), ...http].join(', ');
       return `  ${name.padEnd(width)}  ${spec.summary}\n  ${' '.repeat(width)}  runs now: ${runs}${pending}`;
     })
     .join('\n');

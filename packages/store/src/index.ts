@@ -1,7 +1,7 @@
 /**
  * @module @tickline/store — SQL for Tickline: one `Sql` port over PGlite (embedded, in a worker
  * thread) and PostgreSQL, one migration set, the idempotent projection helper for consumers, and
- * bulk inserts.
+ * bulk inserts, the transactional outbox and time-range partition upkeep.
  *
  * @example
  * const sql = config.database.url
@@ -20,10 +20,24 @@ export {
   DEFAULT_IDLE_TIMEOUT_MS,
 } from './postgres/postgres-sql.ts';
 export { migrate, migrationStatus } from './migrations/migrate.ts';
-export { loadMigrations, migrationFromText, MIGRATIONS_DIR } from './migrations/load-migrations.ts';
+export {
+  loadMigrations,
+  loadMigrationSets,
+  migrationFromText,
+  MIGRATIONS_DIR,
+} from './migrations/load-migrations.ts';
 export { createSqlProjection } from './projection/sql-projection.ts';
 export { pruneProcessedEvents, DEFAULT_REDELIVERY_WINDOW_MS } from './projection/prune-processed.ts';
 export { insertRows, DEFAULT_INSERT_CHUNK_ROWS } from './bulk/insert-rows.ts';
+export {
+  PartitionPeriod,
+  periodStart,
+  addPeriods,
+  partitionRange,
+  partitionsAround,
+} from './partitions/partition-periods.ts';
+export { listPartitions, ensurePartitions, dropPartitionsBefore } from './partitions/partitions.ts';
+export { createOutbox, OUTBOX_FLUSH_TIMEOUT_MS, OUTBOX_RESEND_BATCH } from './outbox/outbox.ts';
 export {
   StoreErrorCodes,
   StoreError,
@@ -57,4 +71,7 @@ export type {
   ConsumerCheckpoint,
 } from './projection/sql-projection.ts';
 export type { InsertRowsOptions, OnConflict } from './bulk/insert-rows.ts';
+export type { PartitionRange } from './partitions/partition-periods.ts';
+export type { Outbox, OutboxOptions, OutboxPublisher } from './outbox/outbox.ts';
+export type { PartitionedTable, PartitionInfo, PartitionDropResult } from './partitions/partitions.ts';
 export type { StoreErrorCode } from './errors.ts';

@@ -1,7 +1,7 @@
 /**
  * @module @tickline/testing — real-server harness for integration tests (dev only): free ports,
  * temp dirs, binary lookup that fails in CI, nats-server and a nats-server cluster, PostgreSQL
- * (server, database per file, Vitest global setup), redis-server.
+ * (server, database per file, Vitest global setup), redis-server; `until`, the polling helper.
  */
 export { freePort, canConnect } from './free-port.ts';
 export { tempDir } from './temp-dir.ts';
@@ -13,6 +13,7 @@ export { requirePostgresBinaries } from './postgres/postgres-binaries.ts';
 export { createDatabase } from './postgres/create-database.ts';
 export { providedPostgres, PROVIDED_POSTGRES_KEY } from './postgres/provided-postgres.ts';
 export { startRedis, requireRedisServer } from './redis/redis-server.ts';
+export { until, DEFAULT_UNTIL_TIMEOUT_MS } from './until.ts';
 
 export type { TempDir } from './temp-dir.ts';
 export type { BinaryLookup } from './binary.ts';
@@ -21,3 +22,4 @@ export type { NatsClusterHandle, StartNatsClusterOptions } from './nats/nats-clu
 export type { PostgresServerHandle, StartPostgresOptions } from './postgres/postgres-server.ts';
 export type { ProvidedPostgres } from './postgres/provided-postgres.ts';
 export type { RedisServerHandle, StartRedisOptions } from './redis/redis-server.ts';
+export type { UntilOptions } from './until.ts';

@@ -8,7 +8,8 @@ import type { AppendRecord, EventLog } from '../port/event-log.ts';
 import { createInMemoryEventLog, type InMemoryEventLog } from '../memory/memory-event-log.ts';
 import { createPublisher, type Publisher } from './publisher.ts';
 import type { PublisherOptions } from './publisher-options.ts';
-import { makeEvents, numbers, readAll, testContext, until } from './test-events.ts';
+import { until } from '@tickline/testing';
+import { makeEvents, numbers, readAll, testContext } from './test-events.ts';
 
 const FAST_RETRY = { initialDelayMs: 5, maxDelayMs: 20 };
 

@@ -71,12 +71,3 @@ export async function readAll(log: EventLog): Promise<LogRecord[]> {
 export function numbers(records: readonly LogRecord[]): number[] {
   return records.map((r) => (decodeEvent(r.payload).data as { n: number }).n);
 }
-
-/** Polls `condition` every few ms until true or `timeoutMs` passes (for state with no event to await). */
-export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

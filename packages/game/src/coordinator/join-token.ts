@@ -8,9 +8,10 @@
 import { createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { systemClock, type Clock } from '@tickline/kernel';
 import { GameCloseCode as CloseCode, type GameSessionErrorCode } from '@tickline/protocol';
+import { JOIN_TOKEN_TTL_MS } from '../config.ts';
 
 /** How long a token is valid: long enough to open a connection, short enough to be useless if leaked. @default 30 s */
-export const DEFAULT_JOIN_TOKEN_TTL_MS = 30_000;
+export const DEFAULT_JOIN_TOKEN_TTL_MS = JOIN_TOKEN_TTL_MS;
 /** Shortest secret accepted (RFC 2104: at least the hash output). */
 export const MIN_JOIN_TOKEN_SECRET_BYTES = 32;
 const MAX_TOKEN_LENGTH = 2048;

@@ -10,7 +10,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createEmbeddedEventLog, type EmbeddedEventLog } from '@tickline/eventlog';
 import { createMetricsRegistry, ManualClock } from '@tickline/kernel';
-import { createPostgresSql, migrate, type Sql } from '@tickline/store';
+import { createPostgresSql, migrate, type Sql, loadMigrationSets, MIGRATIONS_DIR } from '@tickline/store';
+import { GAME_MIGRATIONS_DIR } from '../config.ts';
 import {
   createDatabase,
   providedPostgres,
@@ -88,7 +89,7 @@ describe.skipIf(!postgres.url)(`zone crash recovery (kill -9) ${postgres.skipRea
     dir = await tempDir('tickline-game-crash');
     const postgresUrl = await createDatabase(postgres.url!, 'game_crash');
     sql = await createPostgresSql({ url: postgresUrl });
-    await migrate(sql);
+    await migrate(sql, { migrations: await loadMigrationSets([MIGRATIONS_DIR, GAME_MIGRATIONS_DIR]) });
     config = {
       zoneId: 'crash-zone',
       players: PLAYERS,

@@ -4,6 +4,16 @@ import { systemScheduler, type Scheduler } from '../loop/scheduler.ts';
 import type { JoinTokens } from '../coordinator/join-token.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '@tickline/protocol';
 import { SpawnPolicy } from './spawn-point.ts';
+import {
+  BURST_SECONDS,
+  HANDSHAKE_TIMEOUT_MS,
+  HEARTBEAT_INTERVAL_MS,
+  IDLE_TIMEOUT_MS,
+  MAX_BUFFERED_BYTES,
+  MAX_MESSAGE_BYTES,
+  MAX_MESSAGES_PER_SECOND,
+  RESUME_GRACE_MS,
+} from '../config.ts';
 
 /** Connection limits. */
 export interface SessionLimits {
@@ -47,7 +57,7 @@ export interface GameSessionsOptions extends SessionLimits {
 
 export type ResolvedSessionOptions = Required<GameSessionsOptions>;
 
-export const DEFAULT_SESSION_MAX_MESSAGE_BYTES = 4 * 1024;
+export const DEFAULT_SESSION_MAX_MESSAGE_BYTES = MAX_MESSAGE_BYTES;
 
 /** Fills in defaults and checks ranges. */
 export function resolveSessionOptions(options: GameSessionsOptions): ResolvedSessionOptions {
@@ -62,13 +72,13 @@ export function resolveSessionOptions(options: GameSessionsOptions): ResolvedSes
       options.maxMessageBytes ?? DEFAULT_SESSION_MAX_MESSAGE_BYTES,
       DEFAULT_MAX_MESSAGE_BYTES,
     ),
-    maxMessagesPerSecond: options.maxMessagesPerSecond ?? 40,
-    burstSeconds: options.burstSeconds ?? 5,
-    maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
-    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5_000,
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5_000,
-    idleTimeoutMs: options.idleTimeoutMs ?? 15_000,
-    resumeGraceMs: options.resumeGraceMs ?? 30_000,
+    maxMessagesPerSecond: options.maxMessagesPerSecond ?? MAX_MESSAGES_PER_SECOND,
+    burstSeconds: options.burstSeconds ?? BURST_SECONDS,
+    maxBufferedBytes: options.maxBufferedBytes ?? MAX_BUFFERED_BYTES,
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
+    idleTimeoutMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+    resumeGraceMs: options.resumeGraceMs ?? RESUME_GRACE_MS,
   };
   for (const key of [
     'maxMessageBytes',

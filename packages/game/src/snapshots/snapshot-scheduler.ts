@@ -22,9 +22,10 @@ import { LogPositionTracker, type LogHeadSource } from './log-position.ts';
 import { createSnapshotMetrics, SnapshotWriteResult, type SnapshotMetrics } from './snapshot-metrics.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 import { infoOf, SnapshotKind, toStoredSnapshot, type SnapshotInfo } from './stored-snapshot.ts';
+import { COLD_SNAPSHOT_INTERVAL_MS, HOT_SNAPSHOT_INTERVAL_MS } from '../config.ts';
 
-export const DEFAULT_HOT_SNAPSHOT_INTERVAL_MS = 1_000;
-export const DEFAULT_COLD_SNAPSHOT_INTERVAL_MS = 60_000;
+export const DEFAULT_HOT_SNAPSHOT_INTERVAL_MS = HOT_SNAPSHOT_INTERVAL_MS;
+export const DEFAULT_COLD_SNAPSHOT_INTERVAL_MS = COLD_SNAPSHOT_INTERVAL_MS;
 /** Longest `start()` and `takeNow()` wait for a fresh log head before using the last one read. */
 export const LOG_HEAD_WAIT_MS = 1_000;
 /** Longest `stop()` waits for writes in flight (a hung store must not hold a shutdown). */

@@ -1,4 +1,5 @@
-import { createPostgresSql, migrate, type Sql } from '@tickline/store';
+import { createPostgresSql, migrate, type Sql, loadMigrationSets, MIGRATIONS_DIR } from '@tickline/store';
+import { GAME_MIGRATIONS_DIR } from '../config.ts';
 import { createDatabase, providedPostgres } from '@tickline/testing';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { runSnapshotStoreContract } from './snapshot-store-contract.ts';
@@ -10,7 +11,7 @@ describe.skipIf(!postgres.url)(`game snapshots on postgres ${postgres.skipReason
   let sql: Sql;
   beforeAll(async () => {
     sql = await createPostgresSql({ url: await createDatabase(postgres.url!, 'game_snapshots') });
-    await migrate(sql);
+    await migrate(sql, { migrations: await loadMigrationSets([MIGRATIONS_DIR, GAME_MIGRATIONS_DIR]) });
   });
   afterAll(() => sql?.close());
 

@@ -12,9 +12,10 @@ import type { ConnectionAcceptor, GameConnection } from '../session/connection.t
 import { wsCloseCode } from './close-status.ts';
 import { waitUntilEmpty } from './drain-sockets.ts';
 import { DEFAULT_CLOSE_GRACE_MS } from './tcp-transport.ts';
+import { GAME_WS_PATH } from '../config.ts';
 
 /** The default path of the game WebSocket endpoint. */
-export const DEFAULT_GAME_WS_PATH = '/game/ws';
+export const DEFAULT_GAME_WS_PATH = GAME_WS_PATH;
 
 /** Options for {@link WsTransport}. */
 export interface WsTransportOptions {

@@ -1,6 +1,14 @@
 /** @module A zone's rules: tick rate, speeds, limits and view radius, with their defaults in one place. */
 import type { Clock } from '@tickline/kernel';
 import { ObstacleMap, type ObstacleMapConfig } from './obstacle-map.ts';
+import {
+  MAX_COMMANDS_PER_WINDOW,
+  MAX_SPEED_PER_TICK,
+  RATE_WINDOW_TICKS,
+  TICK_RATE_HZ,
+  VIEW_RADIUS,
+  WORLD_SIZE,
+} from '../config.ts';
 
 /** Options for a {@link Zone}. Distances are world units; durations are ticks. */
 export interface ZoneOptions {
@@ -44,8 +52,6 @@ export type ResolvedZoneOptions = Required<Omit<ZoneOptions, 'map' | 'lastEventS
   lastEventSeq: number;
 };
 
-const DEFAULT_WORLD_SIZE = 1000;
-
 /** Fills in defaults and checks ranges. */
 export function resolveZoneOptions(options: ZoneOptions): ResolvedZoneOptions {
   const map =
@@ -53,24 +59,24 @@ export function resolveZoneOptions(options: ZoneOptions): ResolvedZoneOptions {
       ? options.map
       : options.map
         ? new ObstacleMap(options.map)
-        : ObstacleMap.open(DEFAULT_WORLD_SIZE, DEFAULT_WORLD_SIZE, 10);
-  const maxSpeedPerTick = options.maxSpeedPerTick ?? 0.5;
+        : ObstacleMap.open(WORLD_SIZE, WORLD_SIZE, 10);
+  const maxSpeedPerTick = options.maxSpeedPerTick ?? MAX_SPEED_PER_TICK;
   const maxMoveTicks = options.maxMoveTicks ?? 10;
   const resolved: ResolvedZoneOptions = {
     zoneId: options.zoneId,
     clock: options.clock,
     map,
-    tickRateHz: options.tickRateHz ?? 20,
+    tickRateHz: options.tickRateHz ?? TICK_RATE_HZ,
     broadcastEveryTicks: options.broadcastEveryTicks ?? 1,
     maxSpeedPerTick,
     maxMoveTicks,
     teleportDistance: options.teleportDistance ?? 2 * maxSpeedPerTick * maxMoveTicks,
-    rateWindowTicks: options.rateWindowTicks ?? 20,
-    maxCommandsPerWindow: options.maxCommandsPerWindow ?? 15,
+    rateWindowTicks: options.rateWindowTicks ?? RATE_WINDOW_TICKS,
+    maxCommandsPerWindow: options.maxCommandsPerWindow ?? MAX_COMMANDS_PER_WINDOW,
     maxLeadTicks: options.maxLeadTicks ?? 10,
     maxLagTicks: options.maxLagTicks ?? 100,
     maxPlayers: options.maxPlayers ?? 2000,
-    viewRadius: options.viewRadius ?? 50,
+    viewRadius: options.viewRadius ?? VIEW_RADIUS,
     spawn: options.spawn ?? { x: map.width / 2, y: map.height / 2 },
     emitMoveEvents: options.emitMoveEvents ?? true,
     lastEventSeq: options.lastEventSeq ?? 0,

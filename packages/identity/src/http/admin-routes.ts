@@ -1,14 +1,40 @@
 /** @module Routes: user administration (admin role; API keys also need the `admin` scope). */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ListUsersQuerySchema, UpdateUserInputSchema, UserIdParamsSchema } from '../schemas/admin-schemas.ts';
+import { PublicUserSchema } from '@tickline/protocol';
 import type { IdentityService } from '../service/identity-service.ts';
 import { principalOf, requireAuthentication } from './authenticate.ts';
+import { CREDENTIALS } from './route-docs.ts';
 
-export function registerAdminRoutes(app: FastifyInstance, service: IdentityService): void {
-  const auth = { preHandler: requireAuthentication(service) };
-  app.get('/admin/users', auth, async (request) =>
-    service.listUsers(principalOf(request), request.query as never),
-  );
-  app.patch('/admin/users/:id', auth, async (request) =>
-    service.updateUser(principalOf(request), (request.params as { id: string }).id, request.body as never),
-  );
+export function adminRoutes(service: IdentityService): FastifyPluginAsyncZod {
+  return async function admin(app) {
+    const preHandler = requireAuthentication(service);
+    const doc = (summary: string) => ({ summary, tags: ['admin'], security: CREDENTIALS });
+    app.get(
+      '/admin/users',
+      {
+        preHandler,
+        schema: {
+          ...doc('List users (admins)'),
+          querystring: ListUsersQuerySchema,
+          response: { 200: z.object({ users: z.array(PublicUserSchema), nextAfter: z.uuid().nullable() }) },
+        },
+      },
+      async (request) => service.listUsers(principalOf(request), request.query),
+    );
+    app.patch(
+      '/admin/users/:id',
+      {
+        preHandler,
+        schema: {
+          ...doc("Change a user's role, tier or status (admins)"),
+          params: UserIdParamsSchema,
+          body: UpdateUserInputSchema,
+          response: { 200: PublicUserSchema },
+        },
+      },
+      async (request) => service.updateUser(principalOf(request), request.params.id, request.body),
+    );
+  };
 }

@@ -1,19 +1,52 @@
 /** @module Routes: the caller's API keys. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApiKeyIdParamsSchema, CreateApiKeyInputSchema } from '../schemas/api-key-schemas.ts';
+import { ApiKeyInfoSchema, CreatedApiKeySchema } from '@tickline/protocol';
 import type { IdentityService } from '../service/identity-service.ts';
 import { principalOf, requireAuthentication } from './authenticate.ts';
+import { CREDENTIALS, NoContent } from './route-docs.ts';
 
-export function registerApiKeyRoutes(app: FastifyInstance, service: IdentityService): void {
-  const auth = { preHandler: requireAuthentication(service) };
-  app.get('/api-keys', auth, async (request) => ({
-    apiKeys: await service.listApiKeys(principalOf(request)),
-  }));
-  app.post('/api-keys', auth, async (request, reply) => {
-    reply.status(201);
-    return service.createApiKey(principalOf(request), request.body as never);
-  });
-  app.delete('/api-keys/:id', auth, async (request, reply) => {
-    await service.revokeApiKey(principalOf(request), (request.params as { id: string }).id);
-    return reply.status(204).send();
-  });
+export function apiKeyRoutes(service: IdentityService): FastifyPluginAsyncZod {
+  return async function apiKeys(app) {
+    const preHandler = requireAuthentication(service);
+    const doc = (summary: string) => ({ summary, tags: ['api-keys'], security: CREDENTIALS });
+    app.get(
+      '/api-keys',
+      {
+        preHandler,
+        schema: {
+          ...doc("The caller's API keys (never the keys themselves)"),
+          response: { 200: z.object({ apiKeys: z.array(ApiKeyInfoSchema) }) },
+        },
+      },
+      async (request) => ({ apiKeys: await service.listApiKeys(principalOf(request)) }),
+    );
+    app.post(
+      '/api-keys',
+      {
+        preHandler,
+        schema: {
+          ...doc('Create an API key; the key is shown once'),
+          body: CreateApiKeyInputSchema,
+          response: { 201: CreatedApiKeySchema },
+        },
+      },
+      async (request, reply) => {
+        reply.status(201);
+        return service.createApiKey(principalOf(request), request.body);
+      },
+    );
+    app.delete(
+      '/api-keys/:id',
+      {
+        preHandler,
+        schema: { ...doc('Revoke an API key'), params: ApiKeyIdParamsSchema, response: { 204: NoContent } },
+      },
+      async (request, reply) => {
+        await service.revokeApiKey(principalOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+  };
 }

@@ -1,40 +1,175 @@
 /** @module Routes: sign-up, sign-in, MFA, refresh, sign-out, the caller's account and its 2FA. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ChangePasswordInputSchema,
+  CompleteMfaInputSchema,
+  RefreshInputSchema,
+  SignInInputSchema,
+  SignUpInputSchema,
+  TotpCodeInputSchema,
+} from '../schemas/auth-schemas.ts';
+import {
+  PublicUserSchema,
+  RecoveryCodesSchema,
+  SignedInSchema,
+  SignInResultSchema,
+  TokenPairSchema,
+  TotpEnrolmentSchema,
+} from '@tickline/protocol';
 import type { IdentityService } from '../service/identity-service.ts';
 import { principalOf, requireAuthentication } from './authenticate.ts';
+import { CREDENTIALS, NoContent } from './route-docs.ts';
 
-export function registerAuthRoutes(app: FastifyInstance, service: IdentityService): void {
-  const auth = { preHandler: requireAuthentication(service) };
-  const origin = (ip: string) => ({ address: ip });
+const AUTH = ['auth'];
+const ACCOUNT = ['account'];
 
-  app.post('/auth/sign-up', async (request, reply) => {
-    reply.status(201);
-    return service.signUp(request.body as never);
-  });
-  app.post('/auth/sign-in', async (request) => service.signIn(request.body as never, origin(request.ip)));
-  app.post('/auth/mfa', async (request) => service.completeMfa(request.body as never, origin(request.ip)));
-  app.post('/auth/refresh', async (request) => service.refresh(request.body as never));
-  app.post('/auth/sign-out', async (request, reply) => {
-    await service.signOut(request.body as never);
-    return reply.status(204).send();
-  });
-  app.post('/auth/sign-out-everywhere', auth, async (request) => ({
-    revokedSessions: await service.signOutEverywhere(principalOf(request)),
-  }));
+export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
+  return async function auth(app) {
+    const preHandler = requireAuthentication(service);
+    const origin = (ip: string) => ({ address: ip });
+    const account = (summary: string) => ({ summary, tags: ACCOUNT, security: CREDENTIALS });
 
-  app.get('/me', auth, async (request) => service.getUser(principalOf(request)));
-  app.post('/me/password', auth, async (request) =>
-    service.changePassword(principalOf(request), request.body as never, origin(request.ip)),
-  );
-  app.post('/me/totp', auth, async (request) => service.enrolTotp(principalOf(request)));
-  app.post('/me/totp/activate', auth, async (request) =>
-    service.activateTotp(principalOf(request), request.body as never),
-  );
-  app.post('/me/totp/disable', auth, async (request, reply) => {
-    await service.disableTotp(principalOf(request), request.body as never);
-    return reply.status(204).send();
-  });
-  app.post('/me/totp/recovery-codes', auth, async (request) =>
-    service.regenerateRecoveryCodes(principalOf(request), request.body as never),
-  );
+    app.post(
+      '/auth/sign-up',
+      {
+        schema: {
+          summary: 'Create an account with email and password, and sign in',
+          tags: AUTH,
+          body: SignUpInputSchema,
+          response: { 201: SignedInSchema },
+        },
+      },
+      async (request, reply) => {
+        reply.status(201);
+        return service.signUp(request.body);
+      },
+    );
+    app.post(
+      '/auth/sign-in',
+      {
+        schema: {
+          summary: 'Sign in; answers tokens, or an MFA step when TOTP is on',
+          tags: AUTH,
+          body: SignInInputSchema,
+          response: { 200: SignInResultSchema },
+        },
+      },
+      async (request) => service.signIn(request.body, origin(request.ip)),
+    );
+    app.post(
+      '/auth/mfa',
+      {
+        schema: {
+          summary: 'Complete a sign-in with a TOTP or recovery code',
+          tags: AUTH,
+          body: CompleteMfaInputSchema,
+          response: { 200: SignedInSchema },
+        },
+      },
+      async (request) => service.completeMfa(request.body, origin(request.ip)),
+    );
+    app.post(
+      '/auth/refresh',
+      {
+        schema: {
+          summary: 'Trade a refresh token for a new pair (the old one is spent)',
+          tags: AUTH,
+          body: RefreshInputSchema,
+          response: { 200: TokenPairSchema },
+        },
+      },
+      async (request) => service.refresh(request.body),
+    );
+    app.post(
+      '/auth/sign-out',
+      {
+        schema: {
+          summary: 'End the session of a refresh token',
+          tags: AUTH,
+          body: RefreshInputSchema,
+          response: { 204: NoContent },
+        },
+      },
+      async (request, reply) => {
+        await service.signOut(request.body);
+        return reply.status(204).send(null);
+      },
+    );
+    app.post(
+      '/auth/sign-out-everywhere',
+      {
+        preHandler,
+        schema: {
+          ...account('End every session of the caller'),
+          response: { 200: z.object({ revokedSessions: z.int() }) },
+        },
+      },
+      async (request) => ({ revokedSessions: await service.signOutEverywhere(principalOf(request)) }),
+    );
+
+    app.get(
+      '/me',
+      { preHandler, schema: { ...account('The caller'), response: { 200: PublicUserSchema } } },
+      async (request) => service.getUser(principalOf(request)),
+    );
+    app.post(
+      '/me/password',
+      {
+        preHandler,
+        schema: {
+          ...account('Change the password (other sessions end)'),
+          body: ChangePasswordInputSchema,
+          response: { 200: TokenPairSchema },
+        },
+      },
+      async (request) => service.changePassword(principalOf(request), request.body, origin(request.ip)),
+    );
+    app.post(
+      '/me/totp',
+      {
+        preHandler,
+        schema: {
+          ...account('Start TOTP enrolment: secret, otpauth URI and QR code'),
+          response: { 200: TotpEnrolmentSchema },
+        },
+      },
+      async (request) => service.enrolTotp(principalOf(request)),
+    );
+    app.post(
+      '/me/totp/activate',
+      {
+        preHandler,
+        schema: {
+          ...account('Confirm TOTP with a first code; answers recovery codes'),
+          body: TotpCodeInputSchema,
+          response: { 200: RecoveryCodesSchema },
+        },
+      },
+      async (request) => service.activateTotp(principalOf(request), request.body),
+    );
+    app.post(
+      '/me/totp/disable',
+      {
+        preHandler,
+        schema: { ...account('Turn TOTP off'), body: TotpCodeInputSchema, response: { 204: NoContent } },
+      },
+      async (request, reply) => {
+        await service.disableTotp(principalOf(request), request.body);
+        return reply.status(204).send(null);
+      },
+    );
+    app.post(
+      '/me/totp/recovery-codes',
+      {
+        preHandler,
+        schema: {
+          ...account('Replace the recovery codes'),
+          body: TotpCodeInputSchema,
+          response: { 200: RecoveryCodesSchema },
+        },
+      },
+      async (request) => service.regenerateRecoveryCodes(principalOf(request), request.body),
+    );
+  };
 }

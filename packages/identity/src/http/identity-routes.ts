@@ -1,17 +1,20 @@
 /**
- * @module The identity HTTP API as one Fastify plugin. The server registers it under `/api/v1`;
- * errors are thrown as TicklineErrors for the server's error handler to shape.
+ * @module The identity HTTP API as one encapsulated Fastify plugin with its zod schemas inline
+ * (they validate each request before the service sees it and describe the routes in the OpenAPI
+ * document). The server registers it under `/api/v1`; errors are thrown as TicklineErrors for the
+ * server's error handler to shape.
  *
  * @example
  * await app.register(identityRoutes, { prefix: '/api/v1', service: identity });
  */
 import type { FastifyInstance } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { IdentityService } from '../service/identity-service.ts';
-import { registerAdminRoutes } from './admin-routes.ts';
-import { registerApiKeyRoutes } from './api-key-routes.ts';
-import { registerAuthRoutes } from './auth-routes.ts';
+import { adminRoutes } from './admin-routes.ts';
+import { apiKeyRoutes } from './api-key-routes.ts';
+import { authRoutes } from './auth-routes.ts';
 import { retryAfterHook } from './authenticate.ts';
-import { registerOidcRoutes } from './oidc-routes.ts';
+import { oidcRoutes } from './oidc-routes.ts';
 
 export { authenticateRequest, requireAuthentication, principalOf } from './authenticate.ts';
 
@@ -24,9 +27,14 @@ export interface IdentityRoutesOptions {
 
 /** Registers every identity route on an encapsulated instance. */
 export async function identityRoutes(app: FastifyInstance, options: IdentityRoutesOptions): Promise<void> {
+  // Set here too, inside the plugin's own scope: hosts other than the server (the SDK's test API,
+  // identity's route tests) mount it on a bare Fastify whose default compilers cannot read zod.
+  // Responses are documented, not re-checked, as in the server (JSON.stringify).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
   app.addHook('onError', retryAfterHook);
-  registerAuthRoutes(app, options.service);
-  registerApiKeyRoutes(app, options.service);
-  registerAdminRoutes(app, options.service);
-  if (options.oidc ?? true) registerOidcRoutes(app, options.service);
+  await app.register(authRoutes(options.service));
+  await app.register(apiKeyRoutes(options.service));
+  await app.register(adminRoutes(options.service));
+  if (options.oidc ?? true) await app.register(oidcRoutes(options.service));
 }

@@ -23,8 +23,9 @@ import { createArgon2Hasher, type PasswordHasher } from '../users/password-hashe
 import { createIdentityMetrics } from './identity-metrics.ts';
 import type { Tier } from '../users/user.ts';
 
-export const DEFAULT_ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
-export const DEFAULT_REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+import { DEFAULT_ACCESS_TOKEN_TTL_MS, DEFAULT_REFRESH_TOKEN_TTL_MS } from '../config.ts';
+
+export { DEFAULT_ACCESS_TOKEN_TTL_MS, DEFAULT_REFRESH_TOKEN_TTL_MS };
 export const DEFAULT_SESSION_MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
 export const DEFAULT_MFA_TOKEN_TTL_MS = 5 * 60 * 1000;
 export const DEFAULT_CLOCK_SKEW_MS = 30_000;

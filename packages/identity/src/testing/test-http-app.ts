@@ -11,6 +11,16 @@ import type { IdentityService } from '../service/identity-service.ts';
 export async function createTestHttpApp(service: IdentityService): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   app.setErrorHandler(async (error, _request, reply) => {
+    // A request the route's zod schema refused, shaped as the server's HTTP_BAD_REQUEST.
+    const validation = (error as { validation?: unknown[] }).validation;
+    if (validation) {
+      const issues = validation.map((issue) => ({ ...(issue as object) }));
+      return reply
+        .status(400)
+        .send({
+          error: { code: 'HTTP_BAD_REQUEST', message: (error as Error).message, details: { issues } },
+        });
+    }
     if (isTicklineError(error)) {
       const status = listErrorCodes().find((c) => c.code === error.code)?.httpStatus ?? 500;
       return reply.status(status).send({ error: error.toJSON() });

@@ -3,7 +3,11 @@ import { silentLogger } from '../logging/logger.ts';
 import { ServiceStatus, type Service, type ServiceContext } from './service.ts';
 import { ServiceHost } from './service-host.ts';
 
-function fakeService(name: string, journal: string[], behaviour: { failStart?: boolean; hangStop?: boolean } = {}) {
+function fakeService(
+  name: string,
+  journal: string[],
+  behaviour: { failStart?: boolean; hangStop?: boolean } = {},
+) {
   let context: ServiceContext | undefined;
   const service: Service & { context: () => ServiceContext | undefined } = {
     name,
@@ -31,7 +35,37 @@ describe('lifecycle - service host', () => {
     host.add(fakeService('http', journal));
     await host.start();
     await host.stop();
-    expect(journal).toEqual(['start log', 'start publisher', 'start http', 'stop http', 'stop publisher', 'stop log']);
+    expect(journal).toEqual([
+      'start log',
+      'start publisher',
+      'start http',
+      'stop http',
+      'stop publisher',
+      'stop log',
+    ]);
+  });
+
+  it('startService starts each service as it is added; stop still runs in reverse', async () => {
+    const journal: string[] = [];
+    const host = new ServiceHost({ logger: silentLogger });
+    await host.startService(fakeService('log', journal));
+    journal.push('built publisher from the open log');
+    await host.startService(fakeService('publisher', journal));
+    await expect(host.startService(fakeService('http', journal, { failStart: true }))).rejects.toMatchObject({
+      code: 'KERNEL_SERVICE_FAILED',
+      details: { service: 'http' },
+    });
+    expect(host.health().http).toMatchObject({ status: 'failed' });
+    await host.stop();
+    expect(journal).toEqual([
+      'start log',
+      'built publisher from the open log',
+      'start publisher',
+      'start http',
+      'stop http',
+      'stop publisher',
+      'stop log',
+    ]);
   });
 
   it('a failed start stops what already started and reports the service', async () => {
@@ -39,7 +73,10 @@ describe('lifecycle - service host', () => {
     const host = new ServiceHost({ logger: silentLogger });
     host.add(fakeService('log', journal));
     host.add(fakeService('http', journal, { failStart: true }));
-    await expect(host.start()).rejects.toMatchObject({ code: 'KERNEL_SERVICE_FAILED', details: { service: 'http' } });
+    await expect(host.start()).rejects.toMatchObject({
+      code: 'KERNEL_SERVICE_FAILED',
+      details: { service: 'http' },
+    });
     expect(journal).toEqual(['start log', 'start http', 'stop http', 'stop log']);
     expect(host.health().http).toMatchObject({ status: 'failed' });
   });

@@ -56,6 +56,30 @@ export class ServiceHost {
     }
   }
 
+  /**
+   * Adds `service` and starts it now, for start-ups that build each step from what the previous
+   * one started. On a failure the service is marked failed and the error rethrown as
+   * KERNEL_SERVICE_FAILED; stopping what started before is the caller's decision.
+   */
+  async startService<T extends Service>(service: T): Promise<T> {
+    const entry: Entry = { service, started: false };
+    this.#entries.push(entry);
+    const logger = this.#logger.child({ service: service.name });
+    try {
+      await service.start({ logger, fail: (error) => this.#recordFailure(entry, logger, error) });
+      entry.started = true;
+      logger.debug('service started');
+      return service;
+    } catch (cause) {
+      entry.failure = cause;
+      logger.error({ err: cause }, 'service failed to start');
+      throw new TicklineError('KERNEL_SERVICE_FAILED', `service "${service.name}" failed to start`, {
+        cause,
+        details: { service: service.name },
+      });
+    }
+  }
+
   /** Stops started services in reverse order. Idempotent; concurrent callers share one stop. */
   stop(): Promise<void> {
     this.#stopping ??= this.#stopAll();

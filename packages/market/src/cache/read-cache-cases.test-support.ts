@@ -5,7 +5,8 @@
  * series invalidated with their candles, ranges not cached, tickers.
  */
 import { createEventSource, createMetricsRegistry, ManualClock, type EventEnvelope, type Registry } from '@tickline/kernel';
-import { createPgliteSql, migrate, type Sql } from '@tickline/store';
+import { createPgliteSql, loadMigrationSets, migrate, MIGRATIONS_DIR, type Sql } from '@tickline/store';
+import { MARKET_MIGRATIONS_DIR } from '../config.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MarketCandleClosed, MarketCandleUpdated } from '../candles/events.ts';
 import type { Candle } from '../port/market-message.ts';
@@ -49,7 +50,7 @@ export function readCacheCases(name: string, openStore: () => Promise<CacheStore
 
     beforeAll(async () => {
       sql = await createPgliteSql({ memory: true });
-      await migrate(sql);
+      await migrate(sql, { migrations: await loadMigrationSets([MIGRATIONS_DIR, MARKET_MIGRATIONS_DIR]) });
       metrics = createMetricsRegistry({ processMetrics: false });
       cache = createMarketReadCache({ store: await openStore(), metrics });
       projection = createCandleProjection({ sql, cache });

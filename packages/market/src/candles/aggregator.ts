@@ -9,6 +9,9 @@
  */
 import type { Candle, CandleInterval, DisconnectMessage, Trade } from '../port/market-message.ts';
 import { ALL_INTERVALS, INTERVAL_MS, bucketStart } from './intervals.ts';
+import { DEFAULT_CANDLE_GRACE_MS } from '../config.ts';
+
+export { DEFAULT_CANDLE_GRACE_MS };
 
 /** What aggregation emits. */
 export interface CandleOutput {
@@ -27,8 +30,6 @@ export interface CandleAggregatorOptions {
   /** Emit an `updated` output for every trade into a forming candle. @default true */
   emitUpdates?: boolean;
 }
-
-export const DEFAULT_CANDLE_GRACE_MS = 5_000;
 
 /** A candle being built, with the exchange times of its first and last trade (for open/close order). */
 type Working = { -readonly [K in keyof Candle]: Candle[K] } & { firstAt: number; lastAt: number };

@@ -1,4 +1,5 @@
 /** @module Candle intervals and UTC bucket alignment. Every interval divides a day, so epoch-aligned is UTC-aligned. */
+import { CANDLE_INTERVALS } from '../config.ts';
 import type { CandleInterval } from '../port/market-message.ts';
 
 /** Interval lengths in milliseconds. */
@@ -11,10 +12,8 @@ export const INTERVAL_MS: Readonly<Record<CandleInterval, number>> = Object.free
   '1d': 86_400_000,
 });
 
-/** All intervals, shortest first. */
-export const ALL_INTERVALS: readonly CandleInterval[] = Object.freeze(
-  Object.keys(INTERVAL_MS) as CandleInterval[],
-);
+/** All intervals, shortest first (the config's list). */
+export const ALL_INTERVALS: readonly CandleInterval[] = Object.freeze([...CANDLE_INTERVALS]);
 
 /** The open time of the bucket holding `timeMs`. */
 export function bucketStart(timeMs: number, interval: CandleInterval): number {

@@ -1,4 +1,5 @@
 import { createMetricsRegistry, ManualClock, silentLogger, type EventEnvelope } from '@tickline/kernel';
+import { until } from '@tickline/testing';
 import { describe, expect, it } from 'vitest';
 import { LatestStore } from '../latest/latest-store.ts';
 import type { MarketMessage, Trade } from '../port/market-message.ts';
@@ -11,14 +12,6 @@ import { QuarantineBuffer, type QuarantinedMessage } from './quarantine-buffer.t
 
 const context = { logger: silentLogger, fail: () => undefined };
 const T0 = Date.UTC(2024, 2, 15, 12);
-
-async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** A source replaying fixed messages; `failWith` makes its stream throw after them. */
 class ScriptedSource implements MarketSource {

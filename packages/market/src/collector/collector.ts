@@ -31,9 +31,11 @@ import { createCollectorMetrics, setSourceStateGauge, type CollectorMetrics } fr
 import { QuarantineBuffer, type QuarantineBufferOptions } from './quarantine-buffer.ts';
 import { runSource, type SourceReport, type SourceRun } from './source-run.ts';
 import { SourceIngest, type PublishEvent } from './source-ingest.ts';
+import { DEFAULT_CANDLE_UPDATE_INTERVAL_MS } from '../config.ts';
+
+export { DEFAULT_CANDLE_UPDATE_INTERVAL_MS };
 
 /** How often forming candles are published. */
-export const DEFAULT_CANDLE_UPDATE_INTERVAL_MS = 250;
 /**
  * A source with no trade for this long is quiet: its candles then close on the wall clock, this
  * long after their end (a trade in the next bucket closes them at once). The delay leaves room for

@@ -5,6 +5,9 @@
 import type { Trade, TradeSide } from '../port/market-message.ts';
 import { parseDecimal, parseTimestampMs } from './parse-number.ts';
 import { toCanonicalSymbol } from './symbols.ts';
+import { DEFAULT_MAX_FUTURE_MS, DEFAULT_MAX_PAST_MS } from '../config.ts';
+
+export { DEFAULT_MAX_FUTURE_MS, DEFAULT_MAX_PAST_MS };
 
 /** Why a trade was rejected. Stable: used as a metric label and in the quarantine table. */
 export const RejectReason = {
@@ -44,9 +47,6 @@ export interface ValidationRules {
   /** How far behind `receivedAt` an exchange time may be. @default 86_400_000 (one day) */
   maxPastMs?: number;
 }
-
-export const DEFAULT_MAX_FUTURE_MS = 5_000;
-export const DEFAULT_MAX_PAST_MS = 86_400_000;
 
 export type ValidationResult = { ok: true; trade: Trade } | { ok: false; reason: RejectReason };
 

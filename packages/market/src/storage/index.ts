@@ -1,18 +1,5 @@
 /** @module Market storage: time-partitioned trades and candles, their projections, queries, quarantine. */
-export {
-  PartitionPeriod,
-  periodStart,
-  addPeriods,
-  partitionRange,
-  partitionsAround,
-} from './partition-periods.ts';
-export {
-  MARKET_TRADES_TABLE,
-  MARKET_CANDLES_TABLE,
-  listPartitions,
-  ensurePartitions,
-  dropPartitionsBefore,
-} from './partitions.ts';
+export { MARKET_TRADES_TABLE, MARKET_CANDLES_TABLE } from './market-tables.ts';
 export {
   maintainMarketPartitions,
   resolvePartitionPolicies,
@@ -43,8 +30,6 @@ export {
 } from './queries.ts';
 export { insertQuarantine, queryQuarantine } from './quarantine.ts';
 
-export type { PartitionRange } from './partition-periods.ts';
-export type { PartitionedTable, PartitionInfo, PartitionDropResult } from './partitions.ts';
 export type {
   PartitionPolicy,
   PartitionMaintenanceOptions,

@@ -4,28 +4,28 @@
  * Run it once at start and then on a schedule (the `partition-maintenance` job); rows written
  * before it ran wait in the default partitions and move into the partitions it creates.
  */
-import type { Sql } from '@tickline/store';
-import { isCandleInterval } from '../candles/intervals.ts';
-import type { CandleInterval } from '../port/market-message.ts';
-import { partitionsAround } from './partition-periods.ts';
 import {
   dropPartitionsBefore,
   ensurePartitions,
-  MARKET_CANDLES_TABLE,
-  MARKET_TRADES_TABLE,
+  partitionsAround,
   type PartitionedTable,
-} from './partitions.ts';
+  type Sql,
+} from '@tickline/store';
+import { isCandleInterval } from '../candles/intervals.ts';
+import type { CandleInterval } from '../port/market-message.ts';
+import { MARKET_CANDLES_TABLE, MARKET_TRADES_TABLE } from './market-tables.ts';
+import { DEFAULT_TRADE_RETENTION_MS, DEFAULT_CANDLE_RETENTION_MS } from '../config.ts';
+
+export { DEFAULT_TRADE_RETENTION_MS, DEFAULT_CANDLE_RETENTION_MS };
 
 const DAY_MS = 86_400_000;
 
 /** Trade partitions (days) created after today's. */
 export const DEFAULT_TRADE_PARTITIONS_AHEAD = 3;
 /** Trades older than this are dropped, a whole day partition at a time. 30 days. */
-export const DEFAULT_TRADE_RETENTION_MS = 30 * DAY_MS;
 /** Candle partitions (months) created after this month's. */
 export const DEFAULT_CANDLE_PARTITIONS_AHEAD = 2;
 /** Candles older than this are dropped, a whole month partition at a time. About two years. */
-export const DEFAULT_CANDLE_RETENTION_MS = 730 * DAY_MS;
 /** Partitions created before the current one, so a restart's backfill finds a home. */
 export const DEFAULT_PARTITIONS_BEHIND = 1;
 /**

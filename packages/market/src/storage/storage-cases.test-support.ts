@@ -3,15 +3,15 @@
  * PostgreSQL server (`storage.int.test.ts`): partitions, projections, queries, quarantine, job runs.
  */
 import { createEventSource, ManualClock, type EventEnvelope } from '@tickline/kernel';
-import { migrate, type Sql } from '@tickline/store';
+import { ensurePartitions, listPartitions, migrate, partitionsAround, type Sql, loadMigrationSets, MIGRATIONS_DIR } from '@tickline/store';
+import { MARKET_MIGRATIONS_DIR } from '../config.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles/events.ts';
 import type { Candle, Trade } from '../port/market-message.ts';
 import { partitionMaintenanceJob } from '../jobs/partition-job.ts';
 import { createSqlJobRunRecorder, queryJobRuns } from '../jobs/sql-job-runs.ts';
 import { maintainMarketPartitions } from './partition-maintenance.ts';
-import { listPartitions, MARKET_TRADES_TABLE, ensurePartitions } from './partitions.ts';
-import { partitionsAround } from './partition-periods.ts';
+import { MARKET_TRADES_TABLE } from './market-tables.ts';
 import { createCandleProjection, createTradeProjection } from './projections.ts';
 import { insertQuarantine, queryQuarantine } from './quarantine.ts';
 import { listMarkets, MAX_QUERY_LIMIT, queryCandles, queryTrades } from './queries.ts';
@@ -76,7 +76,7 @@ export function marketStorageCases(adapter: string, open: () => Promise<Sql>): v
     });
     beforeEach(async () => {
       await sql.exec('drop schema if exists public cascade; create schema public');
-      await migrate(sql);
+      await migrate(sql, { migrations: await loadMigrationSets([MIGRATIONS_DIR, MARKET_MIGRATIONS_DIR]) });
     });
 
     const partitionNames = async (table: string): Promise<string[]> =>

@@ -1,4 +1,5 @@
-import { createPgliteSql, migrate, type Sql } from '@tickline/store';
+import { createPgliteSql, migrate, type Sql, loadMigrationSets, MIGRATIONS_DIR } from '@tickline/store';
+import { PLATFORM_MIGRATIONS_DIR } from '../config.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatformProjection } from '../projection/platform-projection.ts';
 import { gameStream, STREAM_START_MS } from '../projection/testing/game-stream.ts';
@@ -8,7 +9,7 @@ const DAY_MS = 86_400_000;
 let sql: Sql;
 beforeAll(async () => {
   sql = await createPgliteSql({ memory: true });
-  await migrate(sql);
+  await migrate(sql, { migrations: await loadMigrationSets([MIGRATIONS_DIR, PLATFORM_MIGRATIONS_DIR]) });
 }, 60_000);
 afterAll(() => sql.close());
 

@@ -1,6 +1,6 @@
 /**
  * @module Partition maintenance of `platform_movements` (daily partitions on the event time),
- * with market's helpers (`ensurePartitions`, `dropPartitionsBefore`): partitions are created a few
+ * with store's helpers (`ensurePartitions`, `dropPartitionsBefore`): partitions are created a few
  * days ahead so inserts land in them, and whole days past the retention are dropped (cheaper than
  * deleting rows). Partitions are per table, so the retention holds for every consumer group.
  */
@@ -10,8 +10,9 @@ import {
   PartitionPeriod,
   partitionsAround,
   type PartitionedTable,
-} from '@tickline/market';
-import type { Sql } from '@tickline/store';
+  type Sql,
+} from '@tickline/store';
+import { DEFAULT_MOVEMENT_RETENTION_DAYS } from '../config.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -22,8 +23,7 @@ export const PLATFORM_MOVEMENTS_TABLE: PartitionedTable = Object.freeze({
   period: PartitionPeriod.Day,
 });
 
-/** Days of movement history kept. */
-export const DEFAULT_MOVEMENT_RETENTION_DAYS = 30;
+export { DEFAULT_MOVEMENT_RETENTION_DAYS };
 /** Daily partitions created ahead of today. */
 export const DEFAULT_MOVEMENT_PARTITIONS_AHEAD = 3;
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmbeddedEventLog, createInMemoryEventLog, type EventLog } from '@tickline/eventlog';
 import { uuidv7 } from '@tickline/kernel';
+import { until } from '@tickline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHub, type Hub } from '../hub/hub.ts';
 import type { HubMessage } from '../hub/hub-message.ts';
@@ -31,14 +32,6 @@ async function node(log: EventLog, nodeId: string): Promise<Node> {
     hub.close();
   });
   return { hub, bridge, received };
-}
-
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 async function crossNodeFanOut(log: EventLog): Promise<void> {

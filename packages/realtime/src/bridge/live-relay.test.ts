@@ -3,7 +3,7 @@ import { uuidv7 } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import { createHub, type Subscriber } from '../hub/hub.ts';
 import type { HubMessage } from '../hub/hub-message.ts';
-import { until } from '../testing/test-gateway.ts';
+import { until } from '@tickline/testing';
 import { createEventLogBridge } from './event-log-bridge.ts';
 import { createLiveRelay } from './live-relay.ts';
 
@@ -22,7 +22,10 @@ describe('live relay', () => {
       const relay = createLiveRelay({ append: (record) => void log.append([record]) });
       const event = { id: uuidv7(), type: 'market.candle.updated', data: { close: 1 } };
       relay.publish('market:BTC-USDT:candles:1m', event);
-      await until(() => gateways.every((g) => g.received.length === 1), 5_000, 'both gateways');
+      await until(() => gateways.every((g) => g.received.length === 1), {
+        timeoutMs: 5_000,
+        what: 'both gateways',
+      });
       expect(gateways.map((g) => g.received[0]!.id)).toEqual([event.id, event.id]);
     } finally {
       for (const g of gateways) await g.bridge.stop();

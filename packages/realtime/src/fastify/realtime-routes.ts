@@ -3,7 +3,7 @@
  * upgrade, and closing the gateway's connections before the server stops (long-lived streams
  * would otherwise keep `close()` waiting).
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import type { RealtimeGateway } from '../gateway/gateway.ts';
 
 /** Options for {@link realtimeRoutes}. */
@@ -13,6 +13,8 @@ export interface RealtimeRoutesOptions {
   ssePath?: string;
   /** Absolute path (not prefixed by the plugin's prefix). @default '/api/v1/ws' */
   wsPath?: string;
+  /** The SSE route's schema (validated by the host app's compilers; shown in its OpenAPI). */
+  sseSchema?: FastifySchema;
 }
 
 /**
@@ -26,6 +28,7 @@ export const realtimeRoutes: FastifyPluginAsync<RealtimeRoutesOptions> = async f
   const { gateway } = options;
   app.get(
     options.ssePath ?? '/api/v1/stream',
+    options.sseSchema ? { schema: options.sseSchema } : {},
     async function stream(request: FastifyRequest, reply: FastifyReply) {
       let admission;
       try {

@@ -2,7 +2,8 @@ import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../protocol/close-codes.ts';
 import { createMemoryConnectionCounter } from '../limits/connection-counter.ts';
-import { startTestGateway, TEST_COOKIE, until, type TestGateway } from '../testing/test-gateway.ts';
+import { until } from '@tickline/testing';
+import { startTestGateway, TEST_COOKIE, type TestGateway } from '../testing/test-gateway.ts';
 
 const gateways: TestGateway[] = [];
 const sockets: WebSocket[] = [];
@@ -37,13 +38,20 @@ describe('gateway - streams per user and revocation', () => {
     expect(await open(a, 'ada').status).toBe(429);
     const sse = await fetch(b.streamUrl(['market:BTC-USD:trades'], 'ada'));
     expect(sse.status).toBe(429);
-    expect(await sse.json()).toMatchObject({ error: { code: 'RT_USER_CONNECTION_LIMIT', details: { max: 2 } } });
+    expect(await sse.json()).toMatchObject({
+      error: { code: 'RT_USER_CONNECTION_LIMIT', details: { max: 2 } },
+    });
     expect(await open(a, 'bob').status).toBe(101); // another user is not affected
     first.ws.close();
     await first.closed;
-    await until(() => a.gateway.stats().ws.connections + b.gateway.stats().ws.connections === 2, 5_000, 'a release');
+    await until(() => a.gateway.stats().ws.connections + b.gateway.stats().ws.connections === 2, {
+      timeoutMs: 5_000,
+      what: 'a release',
+    });
     expect(await open(a, 'ada').status).toBe(101);
-    expect(await a.metrics.metrics()).toContain('tickline_realtime_principal_refusals_total{reason="user_limit"}');
+    expect(await a.metrics.metrics()).toContain(
+      'tickline_realtime_principal_refusals_total{reason="user_limit"}',
+    );
   });
 
   it('revocation - open streams of a revoked user are closed with 4503; a resume with the old ticket is refused', async () => {
@@ -60,7 +68,10 @@ describe('gateway - streams per user and revocation', () => {
     expect(sse.status).toBe(200);
     revoked.add('eve');
     expect(await ws.closed).toBe(CloseCode.SessionRevoked);
-    await until(() => t.gateway.stats().sse.connections === 0, 5_000, 'the SSE stream closed');
+    await until(() => t.gateway.stats().sse.connections === 0, {
+      timeoutMs: 5_000,
+      what: 'the SSE stream closed',
+    });
     expect(other.ws.readyState).toBe(WebSocket.OPEN);
     expect(await open(t, 'eve').status).toBe(401);
     const resume = await fetch(`${t.streamUrl(['market:BTC-USD:trades'], 'eve')}&lastEventId=x`);

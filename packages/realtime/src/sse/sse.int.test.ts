@@ -3,7 +3,8 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { uuidv7 } from '@tickline/kernel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestGateway, until, type TestGateway } from '../testing/test-gateway.ts';
+import { until } from '@tickline/testing';
+import { startTestGateway, type TestGateway } from '../testing/test-gateway.ts';
 
 let t: TestGateway | undefined;
 const sources: EventSource[] = [];
@@ -50,7 +51,7 @@ describe('sse - delivery', () => {
   it('sse - a real EventSource receives events with id, type and channel', async () => {
     t = await startTestGateway();
     const { events } = open(t.streamUrl(['user:u1', 'market:BTC-USD:trades']));
-    await until(() => events.length === 1, 5_000, 'subscribed');
+    await until(() => events.length === 1, { timeoutMs: 5_000, what: 'subscribed' });
     expect(events[0]).toMatchObject({
       type: 'subscribed',
       data: { channels: ['user:u1', 'market:BTC-USD:trades'], resumed: false },
@@ -87,7 +88,10 @@ describe('sse - delivery', () => {
     });
     req.end();
     try {
-      await until(() => chunks.join('').split(':\n\n').length - 1 >= 3, 5_000, 'three keep-alive comments');
+      await until(() => chunks.join('').split(':\n\n').length - 1 >= 3, {
+        timeoutMs: 5_000,
+        what: 'three keep-alive comments',
+      });
       expect(chunks.join('')).not.toContain('event: test.event');
     } finally {
       req.destroy();
@@ -103,7 +107,10 @@ describe('sse - resume', () => {
     const seen = publish(t.hub, 'user:u1', 0);
     await until(() => live(first.events).length === 1);
     first.es.close();
-    await until(() => t!.hub.subscriberCount() === 0, 5_000, 'the first stream to be released');
+    await until(() => t!.hub.subscriberCount() === 0, {
+      timeoutMs: 5_000,
+      what: 'the first stream to be released',
+    });
     const missed = Array.from({ length: 100 }, (_, n) => publish(t!.hub, 'user:u1', n + 1));
     const second = open(t.streamUrl(['user:u1']), first.events.at(-1)!.id);
     await until(() => live(second.events).length >= 100);
@@ -125,7 +132,7 @@ describe('sse - resume', () => {
     await until(() => live(events).length === 1);
     expect(t.gateway.disconnect((user) => user.id === 'u1')).toBe(1);
     const missed = Array.from({ length: 100 }, (_, n) => publish(t!.hub, 'user:u1', n + 1));
-    await until(() => live(events).length === 101, 10_000, 'the automatic reconnect');
+    await until(() => live(events).length === 101, { timeoutMs: 10_000, what: 'the automatic reconnect' });
     expect(events.filter((e) => e.type === 'error').map((e) => e.data.code)).toEqual(['RT_SESSION_EXPIRED']);
     expect(
       live(events)
@@ -225,11 +232,10 @@ describe('sse - refusals and clean-up', () => {
     expect(t.hub.subscriberCount()).toBe(3);
     expect(t.gateway.stats().sse.connections).toBe(2);
     for (const s of streams) s.es.close();
-    await until(
-      () => t!.hub.subscriberCount() === 0 && t!.gateway.stats().sse.connections === 0,
-      5_000,
-      'release',
-    );
+    await until(() => t!.hub.subscriberCount() === 0 && t!.gateway.stats().sse.connections === 0, {
+      timeoutMs: 5_000,
+      what: 'release',
+    });
     expect(t.hub.stats().channels).toBe(0);
   });
 

@@ -2,7 +2,8 @@ import { WebSocket } from 'ws';
 import { uuidv7 } from '@tickline/kernel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../protocol/close-codes.ts';
-import { startTestGateway, TEST_COOKIE, until, type TestGateway } from '../testing/test-gateway.ts';
+import { until } from '@tickline/testing';
+import { startTestGateway, TEST_COOKIE, type TestGateway } from '../testing/test-gateway.ts';
 
 let t: TestGateway | undefined;
 const sockets: WebSocket[] = [];
@@ -45,7 +46,10 @@ async function connect(
     closed,
     send: (message) => ws.send(JSON.stringify(message)),
     async next(type, from = 0) {
-      await until(() => messages.slice(from).some((m) => m.type === type), 5_000, `a "${type}" message`);
+      await until(() => messages.slice(from).some((m) => m.type === type), {
+        timeoutMs: 5_000,
+        what: `a "${type}" message`,
+      });
       return messages.slice(from).find((m) => m.type === type);
     },
   };
@@ -185,11 +189,10 @@ describe('ws - liveness and clean-up', () => {
     await Promise.all(clients.map((c) => c.next('subscribed')));
     expect(t.hub.subscriberCount()).toBe(3);
     for (const c of clients) c.ws.close();
-    await until(
-      () => t!.hub.subscriberCount() === 0 && t!.gateway.stats().ws.connections === 0,
-      5_000,
-      'release',
-    );
+    await until(() => t!.hub.subscriberCount() === 0 && t!.gateway.stats().ws.connections === 0, {
+      timeoutMs: 5_000,
+      what: 'release',
+    });
   });
 
   it('slow consumers - a client that stops reading is told RT_SLOW_CONSUMER and closed with 4008', async () => {

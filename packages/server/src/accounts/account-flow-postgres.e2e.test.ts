@@ -12,7 +12,7 @@ import {
   startPostgres,
   type PostgresServerHandle,
 } from '@tickline/testing';
-import { loadMigrations } from '@tickline/store';
+import { loadAllMigrations } from '../wiring/migrations.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTickline, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 import { accountFlowCases } from './account-flow-suite.ts';
@@ -57,7 +57,7 @@ describe.skipIf(!binaries.available)(
     it('postgres - start refuses pending migrations; migrate up applies them; status shows none pending', async () => {
       const refused = await runTickline(['start'], env);
       expect(refused.code).toBe(1);
-      const pending = (await loadMigrations()).map((m) => m.id).join(', ');
+      const pending = (await loadAllMigrations()).map((m) => m.id).join(', ');
       expect(pending).toMatch(/^0001_event_infrastructure, 0002_identity, /);
       expect(refused.stderr).toContain(
         `needs migrations (pending: ${pending}; changed: none); run \`tickline migrate up\``,

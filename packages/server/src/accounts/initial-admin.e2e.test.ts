@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadMigrations } from '@tickline/store';
+import { loadAllMigrations } from '../wiring/migrations.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { callJson } from '../testing/api-clients.ts';
 import { runTickline, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
@@ -35,7 +35,7 @@ describe('accounts - first run', () => {
   it('first run - migrate status on a new data dir lists every migration as pending', async () => {
     const status = await runTickline(['migrate', 'status'], env);
     expect(status.code).toBe(0);
-    const [first, ...rest] = (await loadMigrations()).map((m) => m.id);
+    const [first, ...rest] = (await loadAllMigrations()).map((m) => m.id);
     expect(first).toBe('0001_event_infrastructure');
     expect(status.stdout).toBe(
       [

@@ -7,7 +7,10 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export const SESSION_COOKIE = 'tickline_session';
+// The name is realtime's: its stream authenticator reads the cookie.
+import { SESSION_COOKIE } from '@tickline/realtime';
+
+export { SESSION_COOKIE };
 export const SESSION_COOKIE_PATH = '/api/v1';
 
 /** Routes after which the cookie is cleared (relative to the API prefix). */

@@ -51,14 +51,8 @@ Examples:
           destination: logDestination(config.log.format),
         });
         // Loaded here so `tickline version` and `--help` do not pay for Fastify and the adapters.
-        const { startProcess } = await import('../process/start-process.ts');
-        const { createDomainWiring } = await import('../wiring/domain.ts');
-        await startProcess({
-          config,
-          logger,
-          metrics: createMetricsRegistry(),
-          ...createDomainWiring(config),
-        });
+        const { bootstrap } = await import('../bootstrap/bootstrap.ts');
+        await bootstrap(config, { logger, metrics: createMetricsRegistry() });
         // Running: the exit comes from the signal handlers.
         setExitCode(undefined);
       } catch (error) {

@@ -4,12 +4,8 @@
  * `TICKLINE_HTTP_PORT`); `tickline config print` shows the effective values.
  */
 import { z } from 'zod';
-import { AuthSchema } from './auth-schema.ts';
+import { DOMAINS } from '../domains.ts';
 import { DatabaseSchema } from './database-schema.ts';
-import { RealtimeSchema } from './realtime-schema.ts';
-import { GameSchema } from '../game/game-config-schema.ts';
-import { MarketSchema } from '../market/market-config-schema.ts';
-import { PlatformSchema } from '../platform/platform-config-schema.ts';
 
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024; // 1 MiB
@@ -35,7 +31,7 @@ export const DEFAULT_REDIS_KEY_PREFIX = 'tickline:';
 // A rate-limit check waits at most this long for Redis before the request goes through unchecked.
 export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 250;
 
-/** Process roles; see roles.ts for what each runs. */
+/** Process roles; see roles.ts for what each runs. Defined here: roles.ts reads the domain list. */
 export const RoleName = {
   All: 'all',
   Gateway: 'gateway',
@@ -240,12 +236,25 @@ export const TicklineConfigSchema = z.strictObject({
     })
     .prefault({}),
   database: DatabaseSchema.prefault({}),
-  auth: AuthSchema.prefault({}),
-  realtime: RealtimeSchema.prefault({}),
-  game: GameSchema.prefault({}),
-  market: MarketSchema.prefault({}),
-  platform: PlatformSchema.prefault({}),
+  // Each domain's own section, with its own defaults (domains.ts).
+  ...domainSections(),
 });
+
+type Sections = {
+  [
+    D in (typeof DOMAINS)[number] as D extends { config: { key: infer K extends string } } ? K : never
+  ]: D extends {
+    config: { schema: infer S };
+  }
+    ? S
+    : never;
+};
+
+function domainSections(): Sections {
+  const sections: Record<string, z.ZodType> = {};
+  for (const domain of DOMAINS) if ('config' in domain) sections[domain.config.key] = domain.config.schema;
+  return sections as Sections;
+}
 
 /** The validated, frozen config every component receives (or a slice of it). */
 export type TicklineConfig = z.output<typeof TicklineConfigSchema>;

@@ -24,6 +24,7 @@ import {
   type NatsServerHandle,
   type PostgresServerHandle,
   type RedisServerHandle,
+  until,
 } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTicklineConfig } from '../config/load.ts';
@@ -32,12 +33,11 @@ import {
   openEventSource,
   signUpAndIn,
   streamTicket,
-  until,
   type StreamClient,
 } from '../testing/api-clients.ts';
 import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 import { LogKind, openEventLog } from '../wiring/event-logs.ts';
-import { AdminGameChannel, type AdminGameFigures } from './admin-game-feed.ts';
+import { AdminGameChannel, type AdminGameFigures } from '@tickline/game';
 import { startOutageFleet, type OutageFleet } from './testing/outage-fleet.ts';
 
 const BOTS = 200;
@@ -224,11 +224,14 @@ describe.skipIf(!available)(`game outages - tickline start with ${BOTS} bots (${
   it('outage - admins get admin:game live; a user is refused it', async () => {
     const latest = () => feed!.events.at(-1)?.data as AdminGameFigures | undefined;
     const ccu = () => latest()?.zones.reduce((sum, z) => sum + z.ccu, 0);
-    await until(() => ccu() === BOTS, 10_000, `${BOTS} players on admin:game`);
+    await until(() => ccu() === BOTS, { timeoutMs: 10_000, what: `${BOTS} players on admin:game` });
     const data = latest()!;
     expect(data.zones.map((z) => z.zoneId).sort()).toEqual(['east', 'west']);
     expect(data.zones[0]).toMatchObject({ recovery: { source: expect.any(String) } });
-    await until(() => feed!.events.at(-1)!.data.zones[0].commandsPerSecond > 0, 10_000, 'moves counted');
+    await until(() => feed!.events.at(-1)!.data.zones[0].commandsPerSecond > 0, {
+      timeoutMs: 10_000,
+      what: 'moves counted',
+    });
     const metrics = await (await fetch(`${server!.url}/metrics`)).text();
     expect(metrics).toMatch(/^tickline_game_players\{zone="east"\} \d+/m);
     expect(metrics).toMatch(/^tickline_game_snapshot_age_seconds\{zone="east",kind="hot"\}/m);

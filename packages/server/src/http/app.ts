@@ -12,10 +12,7 @@ import { toFastifyLogger } from './fastify-logger.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { registerMetrics } from './metrics-routes.ts';
 import { handleClientError } from './plugins/limits/client-error-handler.ts';
-import { identityRouteSchemas } from './plugins/openapi/identity-route-schemas.ts';
 import { registerOpenApi, type OpenApiOptions } from './plugins/openapi/openapi-plugin.ts';
-import { realtimeRouteSchemas } from './plugins/openapi/realtime-route-schemas.ts';
-import { attachRouteSchemas, type RouteSchemaTable } from './plugins/openapi/route-schemas.ts';
 import { registerCors, type CorsOptions } from './plugins/security/cors.ts';
 import { registerSecurityHeaders } from './plugins/security/security-headers.ts';
 import type { TlsCredentials } from './plugins/security/tls-options.ts';
@@ -48,8 +45,6 @@ export interface HttpAppOptions {
   cors?: CorsOptions;
   /** OpenAPI at /api/openapi.json and the page at /api/docs; false turns both off. @default {} */
   docs?: OpenApiOptions | false;
-  /** Schemas for routes that plugins declare without them. @default identity's and the stream's */
-  routeSchemas?: readonly RouteSchemaTable[];
 }
 
 /** Builds the app (not listening). Tests drive it with `app.inject()`. */
@@ -78,7 +73,6 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   registerSecurityHeaders(app, { tls: tls !== undefined });
   if (options.cors) registerCors(app, options.cors);
   if (options.docs !== false) registerOpenApi(app, options.docs ?? {});
-  attachRouteSchemas(app, options.routeSchemas ?? [identityRouteSchemas, realtimeRouteSchemas]);
   registerMetrics(app, options.metrics);
   registerHealthRoutes(app, options.health);
   app.addHook('onResponse', async function accessLog(request, reply) {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { createEmbeddedEventLog } from '@tickline/eventlog';
 import { createPgliteSql } from '@tickline/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callJson, openEventSource, streamTicket, until } from '../testing/api-clients.ts';
+import { until } from '@tickline/testing';
+import { callJson, openEventSource, streamTicket } from '../testing/api-clients.ts';
 import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-market-'));
@@ -143,13 +144,15 @@ describe('market - through the tickline process', () => {
     });
     try {
       expect(await stream.refused).toBe(200);
-      await until(
-        () => stream.events.filter((e) => e.type === 'market.trade').length >= 5,
-        15_000,
-        'five live trades',
-      );
+      await until(() => stream.events.filter((e) => e.type === 'market.trade').length >= 5, {
+        timeoutMs: 15_000,
+        what: 'five live trades',
+      });
       const openedAt = performance.now();
-      await until(() => performance.now() - openedAt > 2_000, 5_000, 'two seconds of stream');
+      await until(() => performance.now() - openedAt > 2_000, {
+        timeoutMs: 5_000,
+        what: 'two seconds of stream',
+      });
       const trades = stream.events.filter((e) => e.type === 'market.trade');
       expect(
         trades.every((e) => e.channel === 'market:BTC-USDT:trades' && e.data.symbol === 'BTC-USDT'),

@@ -6,14 +6,14 @@ import {
 } from '@tickline/eventlog';
 import { createInMemoryIdentityRepository } from '@tickline/identity';
 import { decodeEvent, encodeEvent, type EventEnvelope } from '@tickline/kernel';
-import { createPlatformOperations, createPlatformProjection } from '@tickline/platform';
-import { gameStream, PLAYERS } from '@tickline/platform/internal';
+import { createPlatformOperations, createPlatformProjection, platformRoutes } from '@tickline/platform';
+import { createFakeZones, gameStream, PLAYERS, type FakeZones } from '@tickline/platform/internal';
 import { createPgliteSql, migrate, type Sql } from '@tickline/store';
+import { loadAllMigrations } from '../wiring/migrations.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOOD_PASSWORD, createTestApi, type TestApi } from '../http/plugins/testing/test-api.ts';
+import { registerApiScope } from '../api/api-scope.ts';
 import { callJson } from '../testing/api-clients.ts';
-import { registerPlatformApi } from './platform-api.ts';
-import { createFakeZones, type FakeZones } from './testing/fake-zones.ts';
 
 const stream = gameStream(2);
 const log = createInMemoryEventLog({ name: 'main' });
@@ -42,7 +42,7 @@ async function signIn(email: string): Promise<string> {
 
 beforeAll(async () => {
   sql = await createPgliteSql({ memory: true });
-  await migrate(sql);
+  await migrate(sql, { migrations: await loadAllMigrations() });
   await createPlatformProjection({ sql, consumerGroup: 'platform' }).apply(stream);
   await log.append(stream.map(toRecord));
   const consumer = await log.consumer('platform');
@@ -75,7 +75,10 @@ beforeAll(async () => {
     deadLetters: () => deadLetters,
     zones: () => zones,
   });
-  await registerPlatformApi(api.app, { identity: api.identity, operations, limiter: undefined });
+  await registerApiScope(api.app, {
+    plugins: [platformRoutes({ identity: api.identity, operations })],
+    limiter: undefined,
+  });
   base = await api.listen();
   await api.identity.createAccount({ email: 'ops@example.com', password: GOOD_PASSWORD }, 'admin');
   await api.identity.signUp({ email: 'someone@example.com', password: GOOD_PASSWORD });
@@ -283,7 +286,10 @@ describe('operations api without zones or dead-letter log', () => {
     const bare = await createTestApi({ repository: createInMemoryIdentityRepository() });
     try {
       const operations = createPlatformOperations({ sql: () => sql, consumerGroup: 'bare', log: () => log });
-      await registerPlatformApi(bare.app, { identity: bare.identity, operations, limiter: undefined });
+      await registerApiScope(bare.app, {
+        plugins: [platformRoutes({ identity: bare.identity, operations })],
+        limiter: undefined,
+      });
       await bare.identity.createAccount({ email: 'ops@example.com', password: GOOD_PASSWORD }, 'admin');
       const { tokens } = (await bare.identity.signIn({
         email: 'ops@example.com',

@@ -6,19 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventSource } from 'eventsource';
 import { WebSocket } from 'ws';
-import { INITIAL_ADMIN_FILE } from '../accounts/initial-admin.ts';
+import { INITIAL_ADMIN_FILE } from '@tickline/identity';
+import { until } from '@tickline/testing';
 
 /** A password the identity policy accepts. */
 export const TEST_PASSWORD = 'violet-kettle-93-orbit';
-
-/** Polls `check` every few milliseconds until it holds. */
-export async function until(check: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** A JSON response. */
 export interface JsonResponse {
@@ -134,7 +126,10 @@ export interface StreamClient {
 
 function waitFor(events: ReceivedEvent[]) {
   return async (type: string, timeoutMs = 15_000): Promise<ReceivedEvent> => {
-    await until(() => events.some((e) => e.type === type), timeoutMs, `a "${type}" event`);
+    await until(() => events.some((e) => e.type === type), {
+      timeoutMs: timeoutMs,
+      what: `a "${type}" event`,
+    });
     return events.find((e) => e.type === type)!;
   };
 }

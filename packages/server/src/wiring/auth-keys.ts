@@ -4,9 +4,9 @@
  * `${dataDir}/secrets/auth-secret`. One secret to share between gateways, never one in the code.
  */
 import { hkdfSync, randomBytes } from 'node:crypto';
+import { readOrCreatePrivateFile, secretsPath } from '@tickline/kernel';
 import type { ResolvedConfig } from '../config/load.ts';
 import { ServerError } from '../errors.ts';
-import { readOrCreatePrivateFile, secretsPath } from './private-files.ts';
 
 /** Bytes of a generated master secret (and of every derived key). */
 export const AUTH_KEY_BYTES = 32;

@@ -6,7 +6,7 @@ import { IDENTITY_EVENTS } from '@tickline/identity';
 import { GameEvents } from '@tickline/game';
 import { EventRegistry, type EventDefinition } from '@tickline/kernel';
 import { MARKET_EVENTS } from '@tickline/market';
-import { ACCOUNT_EVENTS } from '../accounts/account-events.ts';
+import { ACCOUNT_EVENTS } from '@tickline/strategy';
 
 /** Every event definition of the process. */
 export const PROCESS_EVENTS: readonly EventDefinition<any>[] = [

@@ -3,8 +3,7 @@
  * durable fan-out consumer, so a restart reuses its consumer instead of leaving one behind per start.
  */
 import { resolve } from 'node:path';
-import { uuidv7 } from '@tickline/kernel';
-import { readOrCreatePrivateFile } from './private-files.ts';
+import { readOrCreatePrivateFile, uuidv7 } from '@tickline/kernel';
 
 export const NODE_ID_FILE = 'node-id';
 

@@ -1,6 +1,7 @@
 /**
- * @module The migration set: numbered `.sql` files in `packages/store/migrations/`, one schema
- * for PGlite and PostgreSQL. Each is identified by its file name without `.sql` and checked by a
+ * @module The migration set: numbered `.sql` files in `packages/store/migrations/` (the event
+ * infrastructure) and in each domain's `migrations/` folder, one schema for PGlite and PostgreSQL;
+ * versions are unique across all folders. Each is identified by its file name without `.sql` and checked by a
  * SHA-256 of its text (line endings normalized, so a checkout with CRLF is not "changed").
  */
 import { createHash } from 'node:crypto';
@@ -20,7 +21,7 @@ export interface Migration {
   sql: string;
 }
 
-/** The package's own migrations folder. */
+/** Store's own migrations folder (the event infrastructure every domain builds on). */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
 const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
@@ -59,6 +60,24 @@ export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
     names.map(async (name) => migrationFromText(name, await readFile(`${dir}/${name}`, 'utf8'))),
   );
   migrations.sort((a, b) => a.version - b.version);
+  assertUniqueVersions(migrations);
+  return migrations;
+}
+
+/**
+ * The migrations of several folders as one set (store's and each module's), ordered by version.
+ * @throws StoreError STORE_INVALID_ARGUMENT when two folders use one version.
+ * @example
+ * await migrate(sql, { migrations: await loadMigrationSets([MIGRATIONS_DIR, IDENTITY_MIGRATIONS_DIR]) });
+ */
+export async function loadMigrationSets(dirs: readonly string[]): Promise<Migration[]> {
+  const migrations = (await Promise.all(dirs.map((dir) => loadMigrations(dir)))).flat();
+  migrations.sort((a, b) => a.version - b.version);
+  assertUniqueVersions(migrations);
+  return migrations;
+}
+
+function assertUniqueVersions(migrations: readonly Migration[]): void {
   for (let i = 1; i < migrations.length; i++) {
     if (migrations[i]!.version === migrations[i - 1]!.version) {
       throw new StoreError(
@@ -70,5 +89,4 @@ export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
       );
     }
   }
-  return migrations;
 }

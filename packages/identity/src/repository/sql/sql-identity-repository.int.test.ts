@@ -1,4 +1,5 @@
-import { createPgliteSql, createPostgresSql, migrate, type Sql } from '@tickline/store';
+import { createPgliteSql, createPostgresSql, migrate, type Sql, loadMigrationSets, MIGRATIONS_DIR } from '@tickline/store';
+import { IDENTITY_MIGRATIONS_DIR } from '../../config.ts';
 import { createDatabase, providedPostgres } from '@tickline/testing';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { runIdentityRepositoryContract } from '../contract/identity-repository-contract.ts';
@@ -13,7 +14,7 @@ function engineSuites(label: string, open: () => Promise<Sql>): void {
   let sql: Sql | undefined;
   beforeAll(async () => {
     sql = await open();
-    await migrate(sql);
+    await migrate(sql, { migrations: await loadMigrationSets([MIGRATIONS_DIR, IDENTITY_MIGRATIONS_DIR]) });
   });
   afterAll(async () => {
     await sql?.close();

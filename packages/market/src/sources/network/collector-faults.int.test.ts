@@ -4,6 +4,7 @@
  * whose circuit opens leaves the other venue and the collector running.
  */
 import type { EventEnvelope } from '@tickline/kernel';
+import { until } from '@tickline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Candle, Trade } from '../../port/market-message.ts';
 import { createMarketCollector } from '../../collector/collector.ts';
@@ -18,17 +19,8 @@ afterEach(async () => {
 });
 
 /** Resolves when `published` holds an event `match` accepts. */
-function until(published: EventEnvelope[], match: (e: EventEnvelope) => boolean, timeoutMs = 5_000) {
-  return new Promise<void>((resolve, reject) => {
-    const started = Date.now();
-    const check = (): void => {
-      if (published.some(match)) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error('no matching event published'));
-      else setTimeout(check, 10);
-    };
-    check();
-  });
-}
+const publishedOne = (published: EventEnvelope[], match: (e: EventEnvelope) => boolean) =>
+  until(() => published.some(match), 'a matching event published');
 
 const tradeOf = (e: EventEnvelope): Trade => e.data as Trade;
 const isTrade = (exchange: string, id?: string) => (e: EventEnvelope) =>
@@ -93,7 +85,7 @@ describe('network sources through the collector', () => {
     bn(2, 1);
     bn(3, 2);
     ub(100, 0);
-    await until(published, isTrade('binance', '3'));
+    await publishedOne(published, isTrade('binance', '3'));
     const again = binance.nextConnection();
     binance.dropAll();
     const conn = await again;
@@ -104,7 +96,7 @@ describe('network sources through the collector', () => {
     // Trade ids 4 and 5 never arrive: a gap.
     bn(6, 1_500);
     ub(101, 10);
-    await until(published, isTrade('binance', '6'));
+    await publishedOne(published, isTrade('binance', '6'));
 
     const binanceIds = published.filter(isTrade('binance')).map((e) => tradeOf(e).tradeId);
     expect(binanceIds).toEqual(['1', '2', '3', '6']);
@@ -116,12 +108,12 @@ describe('network sources through the collector', () => {
     // Binance now refuses every connection: its circuit opens; Upbit carries on.
     binance.refuseNext(1_000);
     binance.dropAll();
-    await until(
+    await publishedOne(
       published,
       (e) => e.type === 'market.source.status' && (e.data as { state: string }).state === 'failed',
     );
     for (let i = 0; i < 5; i++) ub(102 + i, 20 + i);
-    await until(published, isTrade('upbit', '106'));
+    await publishedOne(published, isTrade('upbit', '106'));
     const upbitIds = published.filter(isTrade('upbit')).map((e) => tradeOf(e).tradeId);
     expect(upbitIds).toEqual(['100', '101', '102', '103', '104', '105', '106']);
     const reports = Object.fromEntries(collector.sources().map((r) => [r.exchange, r.state]));

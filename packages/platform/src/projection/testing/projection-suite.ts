@@ -4,7 +4,8 @@
  */
 import { PlayerMoved } from '@tickline/game';
 import { createEventSource, ManualClock, type EventEnvelope } from '@tickline/kernel';
-import { createSqlProjection, migrate, type Sql } from '@tickline/store';
+import { createSqlProjection, migrate, type Sql, loadMigrationSets, MIGRATIONS_DIR } from '@tickline/store';
+import { PLATFORM_MIGRATIONS_DIR } from '../../config.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatformProjection, projectPlatformEvents } from '../platform-projection.ts';
 import { batches, gameStream, PLAYERS, seededRandom, STREAM_START_MS } from './game-stream.ts';
@@ -43,7 +44,7 @@ export function runPlatformProjectionSuite(name: string, open: () => Promise<Sql
     // PGlite's start and the migrations take seconds on a busy machine.
     beforeAll(async () => {
       sql = await open();
-      await migrate(sql);
+      await migrate(sql, { migrations: await loadMigrationSets([MIGRATIONS_DIR, PLATFORM_MIGRATIONS_DIR]) });
     }, 60_000);
     afterAll(() => sql.close());
 

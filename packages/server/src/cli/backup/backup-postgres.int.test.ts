@@ -3,6 +3,7 @@ import { createPostgresSql, migrate, type Sql } from '@tickline/store';
 import { createDatabase, providedPostgres, tempDir, type TempDir } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runTickline } from '../../testing/tickline-process.ts';
+import { loadAllMigrations } from '../../wiring/migrations.ts';
 import { captureTables } from './backup-fixture.ts';
 
 const postgres = providedPostgres(inject);
@@ -17,7 +18,7 @@ describe.skipIf(!postgres.url)(`backup - PostgreSQL round trip with pg_dump / pg
     dir = await tempDir('tickline-backup-pg');
     url = await createDatabase(postgres.url!, 'backup');
     sql = await createPostgresSql({ url });
-    await migrate(sql);
+    await migrate(sql, { migrations: await loadAllMigrations() });
     env = { TICKLINE_DATA_DIR: join(dir.path, 'data'), TICKLINE_DATABASE_URL: url };
     // Rows in a plain table and in a partitioned one (candles), written as the projections write them.
     for (let i = 0; i < 50; i++) {

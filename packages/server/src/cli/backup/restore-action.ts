@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
-import { loadMigrations, migrationStatus } from '@tickline/store';
+import { migrationStatus } from '@tickline/store';
+import { loadAllMigrations } from '../../wiring/migrations.ts';
 import { loadTicklineConfig, type ResolvedConfig } from '../../config/load.ts';
 import { databaseLocation, openDatabase } from '../../wiring/database.ts';
 import type { CliIo } from '../io.ts';
@@ -28,7 +29,7 @@ export interface RestoreCommandOptions {
 
 /** Migration ids this tickline knows (an archive with others comes from a newer version). */
 async function knownMigrations(): Promise<string[]> {
-  return (await loadMigrations()).map((m) => m.id);
+  return (await loadAllMigrations()).map((m) => m.id);
 }
 
 async function postgresHoldsData(config: ResolvedConfig): Promise<boolean> {

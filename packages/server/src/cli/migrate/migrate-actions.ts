@@ -1,6 +1,7 @@
 /** @module What `tickline migrate up` and `tickline migrate status` do and print. */
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { migrate, migrationStatus, type MigrationStatus, type Sql } from '@tickline/store';
+import { loadAllMigrations } from '../../wiring/migrations.ts';
 import { loadTicklineConfig } from '../../config/load.ts';
 import { databaseLocation, openDatabase } from '../../wiring/database.ts';
 import type { CliIo } from '../io.ts';
@@ -31,8 +32,9 @@ async function withDatabase<T>(
 /** `migrate up`: applies what is pending, then prints the status. */
 export async function runMigrateUp(io: CliIo, options: MigrateCommandOptions): Promise<void> {
   await withDatabase(io, options, async (sql, where) => {
-    const { applied } = await migrate(sql);
-    const status = await migrationStatus(sql);
+    const migrations = await loadAllMigrations();
+    const { applied } = await migrate(sql, { migrations });
+    const status = await migrationStatus(sql, { migrations });
     if (options.json) {
       io.out(`${JSON.stringify({ database: where, applied, status }, null, 2)}\n`);
       return;
@@ -48,7 +50,7 @@ export async function runMigrateUp(io: CliIo, options: MigrateCommandOptions): P
 /** `migrate status`. */
 export async function runMigrateStatus(io: CliIo, options: MigrateCommandOptions): Promise<void> {
   await withDatabase(io, options, async (sql, where) => {
-    const status = await migrationStatus(sql);
+    const status = await migrationStatus(sql, { migrations: await loadAllMigrations() });
     io.out(
       options.json
         ? `${JSON.stringify({ database: where, ...status }, null, 2)}\n`

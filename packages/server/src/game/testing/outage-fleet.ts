@@ -7,7 +7,7 @@
 import { Bot } from '../../cli/bots/bot.ts';
 import { BotTransport, type BotRunOptions } from '../../cli/bots/bot-options.ts';
 import { BotStats } from '../../cli/bots/bot-stats.ts';
-import { until } from '../../testing/api-clients.ts';
+import { until } from '@tickline/testing';
 
 const DRIVER_PERIOD_MS = 10;
 /** A late timer sends at most this much of owed moves at once (a burst trips the rate limit). */
@@ -117,11 +117,10 @@ export async function startOutageFleet(o: OutageFleetOptions): Promise<OutageFle
     acks: () => records.reduce((sum, r) => sum + r.acks, 0),
     async quiesce(timeoutMs = 15_000) {
       moving = false;
-      await until(
-        () => records.every((r) => r.bot.game.prediction.pending.length === 0),
-        timeoutMs,
-        'every move answered',
-      );
+      await until(() => records.every((r) => r.bot.game.prediction.pending.length === 0), {
+        timeoutMs: timeoutMs,
+        what: 'every move answered',
+      });
     },
     resume() {
       lastDrive = performance.now();

@@ -5,6 +5,7 @@
  */
 import { createSqlIdentityRepository } from '@tickline/identity';
 import { createPgliteSql, migrate, type Sql } from '@tickline/store';
+import { loadAllMigrations } from '../../../wiring/migrations.ts';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_ROWS } from './bad-input/auth-rows.ts';
@@ -19,7 +20,7 @@ describe('http bad input (PGlite)', () => {
 
   beforeAll(async () => {
     sql = await createPgliteSql({ memory: true });
-    await migrate(sql);
+    await migrate(sql, { migrations: await loadAllMigrations() });
     const api = await createTestApi({ repository: createSqlIdentityRepository(sql) });
     await api.listen();
     ctx = { api, sql, port: (api.app.server.address() as AddressInfo).port };

@@ -22,6 +22,7 @@ import {
   createHub,
   createRealtimeGateway,
   realtimeRoutes,
+  StreamRouteSchema,
   type Hub,
 } from '@tickline/realtime';
 import type { FastifyInstance } from 'fastify';
@@ -122,7 +123,7 @@ export async function createTestApi(options: TestApiOptions): Promise<TestApi> {
       { pattern: 'admin:**', allow: (user) => user.role === 'admin' },
     ]),
   });
-  await app.register(realtimeRoutes, { gateway });
+  await app.register(realtimeRoutes, { gateway, sseSchema: StreamRouteSchema });
   let baseUrl: string | undefined;
   return {
     app,

@@ -1,0 +1,94 @@
+/**
+ * @module The join side of the game: the coordinator with its join tokens, and — when Redis is
+ * configured — the directory that shares zones between processes. A game process owns one (with
+ * its local zones); a gateway without zones runs {@link createGameCoordinatorComponent} so
+ * `POST /game/join` can send players to zone processes elsewhere (all processes need the same
+ * `auth.secret`, from which the join-token key is derived).
+ */
+import { hkdfSync } from 'node:crypto';
+import { createJoinTokens, type JoinTokens } from '../coordinator/join-token.ts';
+import { ZoneCoordinator, type ZoneEntry } from '../coordinator/zone-coordinator.ts';
+import { ServiceStatus, type Logger, type Service, type ServiceHealth } from '@tickline/kernel';
+import { DEFAULT_ZONE_STALE_AFTER_MS, createRedisZoneDirectory } from './zone-directory.ts';
+import { startZoneDirectorySync } from './zone-directory-sync.ts';
+
+/** Bytes of the join-token key. */
+const JOIN_TOKEN_KEY_BYTES = 32;
+
+/** Where zones are shared between processes (the `redis` section). */
+export interface RedisSettings {
+  readonly url?: string | undefined;
+  readonly keyPrefix: string;
+  readonly commandTimeoutMs: number;
+}
+
+/** The join-token key: derived from the stream-ticket key with its own label, so neither token works as the other. */
+export function deriveJoinTokenSecret(streamTicketSecret: Uint8Array): Uint8Array {
+  return new Uint8Array(
+    hkdfSync('sha256', streamTicketSecret, 'tickline', 'tickline/game-join-token', JOIN_TOKEN_KEY_BYTES),
+  );
+}
+
+/** Builds the join tokens and an empty coordinator from the process's keys. */
+export function createJoinSide(
+  streamTicketSecret: Uint8Array,
+  joinTokenTtlMs: number,
+): { tokens: JoinTokens; coordinator: ZoneCoordinator } {
+  const tokens = createJoinTokens({
+    secret: deriveJoinTokenSecret(streamTicketSecret),
+    ttlMs: joinTokenTtlMs,
+  });
+  return { tokens, coordinator: new ZoneCoordinator({ tokens, staleAfterMs: 0 }) };
+}
+
+/** Starts sharing zones through Redis when `redis.url` is set; returns its stop, or undefined. */
+export function openZoneDirectory(
+  redis: RedisSettings,
+  coordinator: ZoneCoordinator,
+  local: () => ZoneEntry[],
+  logger: Logger,
+): (() => Promise<void>) | undefined {
+  if (!redis.url) return undefined;
+  const directory = createRedisZoneDirectory({
+    url: redis.url,
+    keyPrefix: redis.keyPrefix,
+    commandTimeoutMs: redis.commandTimeoutMs,
+    staleAfterMs: DEFAULT_ZONE_STALE_AFTER_MS,
+    logger,
+  });
+  const sync = startZoneDirectorySync({ directory, coordinator, local, logger });
+  return async () => {
+    await sync.stop();
+    await directory.close();
+  };
+}
+
+/** A coordinator without zones of its own. */
+export interface GameCoordinatorComponent extends Service {
+  readonly coordinator: ZoneCoordinator;
+}
+
+/** A gateway's coordinator: zones elsewhere, shared through Redis. */
+export function createGameCoordinatorComponent(
+  coordinator: ZoneCoordinator,
+  redis: RedisSettings,
+): GameCoordinatorComponent {
+  let closeDirectory: (() => Promise<void>) | undefined;
+  let state: ServiceStatus = ServiceStatus.Starting;
+  return {
+    name: 'game-coordinator',
+    coordinator,
+    async start(context) {
+      closeDirectory = openZoneDirectory(redis, coordinator, () => [], context.logger);
+      state = ServiceStatus.Up;
+    },
+    async stop() {
+      state = ServiceStatus.Stopping;
+      await closeDirectory?.();
+      state = ServiceStatus.Stopped;
+    },
+    health(): ServiceHealth {
+      return { status: state, info: { zones: coordinator.list().length } };
+    },
+  };
+}

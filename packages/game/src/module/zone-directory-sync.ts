@@ -1,0 +1,71 @@
+/**
+ * @module Keeps a coordinator and the shared zone directory in step: every second the local
+ * zones are written (with absolute addresses) and the other processes' zones are read into the
+ * coordinator; zones that vanished or went stale are dropped from it.
+ */
+import type { ZoneCoordinator, ZoneEntry } from '../coordinator/zone-coordinator.ts';
+import type { Logger } from '@tickline/kernel';
+import type { ZoneDirectory } from './zone-directory.ts';
+
+export const DEFAULT_DIRECTORY_SYNC_INTERVAL_MS = 1_000;
+
+/** Options for {@link startZoneDirectorySync}. */
+export interface ZoneDirectorySyncOptions {
+  directory: ZoneDirectory;
+  coordinator: ZoneCoordinator;
+  /** This process's zones as others should see them (absolute addresses); none on a pure gateway. */
+  local: () => ZoneEntry[];
+  logger: Logger;
+  /** @default DEFAULT_DIRECTORY_SYNC_INTERVAL_MS */
+  intervalMs?: number;
+}
+
+/** Starts syncing; `stop()` waits for a sync in flight, then takes this process's zones out. */
+export function startZoneDirectorySync(options: ZoneDirectorySyncOptions): {
+  sync(): Promise<void>;
+  stop(): Promise<void>;
+} {
+  const { directory, coordinator, logger } = options;
+  const remote = new Set<string>();
+  let running: Promise<void> | undefined;
+  let warnedAt = 0;
+  async function sync(): Promise<void> {
+    const local = options.local();
+    const localIds = new Set(local.map((e) => e.zoneId));
+    try {
+      await directory.publish(local);
+      const seen = new Set<string>();
+      for (const entry of await directory.read()) {
+        if (localIds.has(entry.zoneId)) continue;
+        seen.add(entry.zoneId);
+        if (!remote.has(entry.zoneId)) {
+          coordinator.register(entry);
+          remote.add(entry.zoneId);
+        } else coordinator.report(entry.zoneId, entry.players, entry.draining);
+      }
+      for (const zoneId of [...remote]) {
+        if (seen.has(zoneId)) continue;
+        coordinator.unregister(zoneId);
+        remote.delete(zoneId);
+      }
+    } catch (error) {
+      if (Date.now() - warnedAt > 10_000) {
+        warnedAt = Date.now();
+        logger.warn({ err: error }, 'zone directory sync failed (keeping the last known zones)');
+      }
+    }
+  }
+  const timer = setInterval(() => {
+    running ??= sync().finally(() => (running = undefined));
+  }, options.intervalMs ?? DEFAULT_DIRECTORY_SYNC_INTERVAL_MS);
+  timer.unref();
+  return {
+    sync,
+    async stop() {
+      clearInterval(timer);
+      await running;
+      const local = options.local().map((e) => e.zoneId);
+      await directory.remove(local).catch(() => {});
+    },
+  };
+}

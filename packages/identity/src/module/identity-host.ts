@@ -1,0 +1,155 @@
+/**
+ * @module Identity as a host of the process: the domain service over the SQL repository, the keys
+ * the process derived from its auth secret, `account.created` through the publisher, the first-run
+ * admin, and an hourly purge of ended sessions.
+ */
+import type { Publisher } from '@tickline/eventlog';
+import {
+  createBeatService,
+  ServiceStatus,
+  type ModuleBaseDeps,
+  type ModuleHost,
+  type RequestAuth,
+  type Service,
+} from '@tickline/kernel';
+import type { FastifyRequest } from 'fastify';
+import type { Sql } from '@tickline/store';
+import type { AuthSettings } from '../config.ts';
+import { isAuthTokenError } from '../errors.ts';
+import { principalOf, requireAuthentication } from '../http/authenticate.ts';
+import { createSqlIdentityRepository } from '../repository/sql/sql-identity-repository.ts';
+import { createIdentityService, type IdentityService } from '../service/identity-service.ts';
+import type { IdentityServiceOptions } from '../service/options.ts';
+import { requireAdmin, requireScope } from '../service/principal.ts';
+import type { TierOverrides } from '../tiers/tiers.ts';
+import type { Role } from '../users/user.ts';
+import { ensureInitialAdmin } from './initial-admin.ts';
+
+/** How often sessions that ended over a week ago are deleted. */
+export const SESSION_PURGE_INTERVAL_MS = 60 * 60_000;
+
+/** The keys identity uses, derived by the process from `auth.secret`. */
+export interface IdentityKeys {
+  /** HS256 key of access and MFA tokens. */
+  accessTokenSecret: Uint8Array;
+  /** AES-256-GCM key of TOTP secrets at rest. */
+  totpEncryptionKey: Uint8Array;
+}
+
+/** What {@link createIdentityHost} is built from. */
+export interface IdentityHostDeps extends ModuleBaseDeps<AuthSettings> {
+  sql: Sql;
+  publisher: Publisher;
+  keys: IdentityKeys;
+  /** Where the first-run admin's credentials are written (`<dataDir>/secrets`). */
+  dataDir: string;
+}
+
+/** Identity on a running process. */
+export interface IdentityHost extends ModuleHost {
+  readonly identity: IdentityService;
+  /** A session cookie's or token's user, or null when it is not valid (for stream authentication). */
+  verifyAccessToken(token: string): Promise<{ userId: string; role: Role } | null>;
+  /** Authentication for other domains' routes. */
+  readonly auth: RequestAuth<FastifyRequest>;
+}
+
+/** Identity's request authentication, for routes outside the identity package. */
+export function requestAuth(identity: IdentityService): RequestAuth<FastifyRequest> {
+  const authenticate = requireAuthentication(identity);
+  return {
+    authenticate,
+    caller(request, scope) {
+      const principal = principalOf(request);
+      if (scope !== undefined) requireScope(principal, scope);
+      return { userId: principal.userId, role: principal.role, kind: principal.kind };
+    },
+    admin(request) {
+      const principal = principalOf(request);
+      requireAdmin(principal);
+      return { userId: principal.userId, role: principal.role, kind: principal.kind };
+    },
+  };
+}
+
+/** The identity options the `auth` section describes. */
+export function identityOptionsFrom(
+  auth: AuthSettings,
+  keys: IdentityKeys,
+): Omit<IdentityServiceOptions, 'repository' | 'publish' | 'logger' | 'metrics'> {
+  const tiers: TierOverrides = {};
+  for (const [tier, overrides] of Object.entries(auth.tiers)) {
+    const set = Object.entries(overrides).filter(([, value]) => value !== undefined);
+    if (set.length > 0) tiers[tier as keyof TierOverrides] = Object.fromEntries(set);
+  }
+  return {
+    tokens: {
+      signing:
+        auth.jwtPrivateKey === undefined
+          ? { algorithm: 'HS256', secret: keys.accessTokenSecret }
+          : { algorithm: 'EdDSA', privateKeyPem: auth.jwtPrivateKey },
+      issuer: auth.issuer,
+      accessTokenTtlMs: auth.accessTokenTtlMs,
+      refreshTokenTtlMs: auth.refreshTokenTtlMs,
+    },
+    totp: { encryptionKey: keys.totpEncryptionKey },
+    tiers,
+    oidc: { providers: auth.oidc.providers.map((provider) => ({ ...provider })) },
+  };
+}
+
+/** Builds identity from the open database and the started publisher; creates the first admin. */
+export async function createIdentityHost(deps: IdentityHostDeps): Promise<IdentityHost> {
+  const { settings, publisher, logger } = deps;
+  const identity = createIdentityService({
+    ...identityOptionsFrom(settings, deps.keys),
+    repository: createSqlIdentityRepository(deps.sql),
+    publish: (event) => publisher.publish(event),
+    logger,
+    metrics: deps.metrics,
+  });
+  try {
+    await ensureInitialAdmin({
+      sql: deps.sql,
+      identity,
+      email: settings.initialAdminEmail,
+      dataDir: deps.dataDir,
+      logger,
+    });
+  } catch (error) {
+    await identity.close();
+    throw error;
+  }
+  let state: ServiceStatus = ServiceStatus.Up;
+  const service: Service = {
+    name: 'identity',
+    async start() {},
+    async stop() {
+      state = ServiceStatus.Stopping;
+      await identity.close();
+      state = ServiceStatus.Stopped;
+    },
+    health: () => ({ status: state }),
+  };
+  const purge = createBeatService({
+    name: 'session-purge',
+    intervalMs: SESSION_PURGE_INTERVAL_MS,
+    beat: async () => void (await identity.purgeEndedSessions()),
+    failureMessage: 'purging ended sessions failed; retrying next hour',
+  });
+  return {
+    services: [service, purge],
+    identity,
+    auth: requestAuth(identity),
+    async verifyAccessToken(token) {
+      try {
+        const principal = await identity.authenticateAccessToken(token);
+        return { userId: principal.userId, role: principal.role };
+      } catch (error) {
+        // An expired or forged token is a refusal; anything else (a bug) is for the caller to log.
+        if (isAuthTokenError(error)) return null;
+        throw error;
+      }
+    },
+  };
+}

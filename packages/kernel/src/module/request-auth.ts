@@ -1,0 +1,25 @@
+/**
+ * @module Request authentication as identity's host offers it to other domains' routes, which may
+ * not import identity (same layer): a preHandler, then who called. Generic over the request type
+ * so the kernel stays free of Fastify (domains use `RequestAuth<FastifyRequest>`).
+ */
+
+/** Who called: a user with an access token, or an API key acting for its user. */
+export interface Caller {
+  readonly userId: string;
+  readonly role: 'admin' | 'user';
+  /** `user` (access token) or `api-key`. */
+  readonly kind: string;
+}
+
+export interface RequestAuth<TRequest> {
+  /** A preHandler: authenticates the request (bearer token or API key) or throws `AUTH_*`. */
+  authenticate(request: TRequest): Promise<void>;
+  /**
+   * The caller {@link authenticate} found; with `scope`, an API key must carry it.
+   * @throws AUTH_FORBIDDEN (403)
+   */
+  caller(request: TRequest, scope?: string): Caller;
+  /** The caller, who must be an admin (an API key also needs the `admin` scope). @throws AUTH_FORBIDDEN */
+  admin(request: TRequest): Caller;
+}

@@ -1,0 +1,168 @@
+/**
+ * @module Market data as a host of the process, by role: the collector (sources → publisher) on
+ * `collector`; the trade and candle projections and the scheduled jobs (partition maintenance) on
+ * `platform`; delivery to live channels and the routes' latest-value store on `gateway`; all of
+ * them on `all`. The view is what the routes read.
+ */
+import { onlyTypes, type ConsumerFactory, type Publisher } from '@tickline/eventlog';
+import type { ModuleBaseDeps, ModuleHost, RequestAuth, Service } from '@tickline/kernel';
+import type { FastifyRequest } from 'fastify';
+import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles/events.ts';
+import { createMarketCollector, type MarketCollector } from '../collector/collector.ts';
+import { partitionMaintenanceJob } from '../jobs/partition-job.ts';
+import { createJobScheduler, type JobScheduler } from '../jobs/scheduler.ts';
+import { createSqlJobRunRecorder } from '../jobs/sql-job-runs.ts';
+import { LatestStore } from '../latest/latest-store.ts';
+import type { SourceStatusChange } from '../port/source-status.ts';
+import {
+  createCandleProjection,
+  createTradeProjection,
+  MARKET_CANDLES_CONSUMER,
+  MARKET_TRADES_CONSUMER,
+} from '../storage/projections.ts';
+import { insertQuarantine } from '../storage/quarantine.ts';
+import type { Sql } from '@tickline/store';
+import type { MarketSettings } from '../config.ts';
+import { createBackfillJobs } from './market-backfill-jobs.ts';
+import { createConfiguredSources } from './market-sources.ts';
+import type { MarketView, SourceView } from './market-view.ts';
+
+/** Which market parts a role runs. */
+export interface MarketParts {
+  collect: boolean;
+  project: boolean;
+  deliver: boolean;
+}
+
+/** Roles are the composition root's; a role it does not list here runs no market part. */
+export const MARKET_PARTS: Readonly<Record<string, MarketParts>> = {
+  all: { collect: true, project: true, deliver: true },
+  gateway: { collect: false, project: false, deliver: true },
+  collector: { collect: true, project: false, deliver: false },
+  platform: { collect: false, project: true, deliver: false },
+};
+const NOTHING: MarketParts = { collect: false, project: false, deliver: false };
+
+/** What {@link createMarketHost} is built from. */
+export interface MarketHostDeps extends ModuleBaseDeps<MarketSettings> {
+  /** The process role: which parts run (see {@link MARKET_PARTS}). */
+  role: string;
+  sql: Sql;
+  publisher: Publisher;
+  consumers: ConsumerFactory;
+  /** The sections of other domains this one reads. */
+  config: { readonly publisher: { readonly maxQueuedEvents: number } };
+  /** Identity's host, where the routes are served (their admin views need it). */
+  identity?: { auth: RequestAuth<FastifyRequest> } | undefined;
+}
+
+/** Market on a running process. */
+export interface MarketHost extends ModuleHost {
+  readonly view: MarketView;
+  readonly parts: MarketParts;
+  readonly symbols: readonly string[];
+  readonly auth: RequestAuth<FastifyRequest> | undefined;
+  readonly tickerIntervalMs: number;
+  /** Remembers each `market.source.status` seen (where no collector runs here). */
+  noteSourceStatus(change: SourceStatusChange): void;
+}
+
+const retention = (ms: number): number | null => (ms === 0 ? null : ms);
+
+export function createMarketHost(deps: MarketHostDeps): MarketHost {
+  const { settings: market, sql, metrics, publisher } = deps;
+  const parts = (market.enabled ? MARKET_PARTS[deps.role] : undefined) ?? NOTHING;
+  const latest = new LatestStore();
+  const services: Service[] = [];
+  let collector: MarketCollector | undefined;
+  let jobs: JobScheduler | undefined;
+  const seen = new Map<string, SourceStatusChange>();
+
+  // One scheduler for the role's jobs: partition upkeep where projections run, backfills where
+  // the sources run (both on `all`), so the job status API shows them together.
+  const configured = parts.collect ? createConfiguredSources(market, metrics) : undefined;
+  const jobDefinitions = [
+    ...(parts.project
+      ? [
+          partitionMaintenanceJob({
+            sql,
+            schedule: market.jobs.partitionMaintenance,
+            trades: { retentionMs: retention(market.retention.tradesMs) },
+            candles: { retentionMs: retention(market.retention.candlesMs) },
+          }),
+        ]
+      : []),
+    ...(configured ? createBackfillJobs(configured.sources, market.jobs.backfill) : []),
+  ];
+  if (jobDefinitions.length > 0) {
+    jobs = createJobScheduler({
+      name: 'market-jobs',
+      metrics,
+      recorder: createSqlJobRunRecorder(sql),
+      jobs: jobDefinitions,
+    });
+    services.push(jobs);
+  }
+
+  if (parts.project) {
+    services.push(
+      deps.consumers({
+        name: MARKET_TRADES_CONSUMER,
+        handle: onlyTypes([MarketTrade.type], createTradeProjection({ sql }).handle),
+      }),
+      deps.consumers({
+        name: MARKET_CANDLES_CONSUMER,
+        handle: onlyTypes(
+          [MarketCandleUpdated.type, MarketCandleClosed.type],
+          createCandleProjection({ sql }).handle,
+        ),
+      }),
+    );
+  }
+
+  if (configured) {
+    collector = createMarketCollector({
+      sources: configured.sources,
+      publish: () => (event) => publisher.publish(event),
+      latest,
+      validation: {
+        knownSymbols: configured.symbols,
+        maxFutureMs: market.validation.maxFutureMs,
+        maxPastMs: market.validation.maxPastMs,
+      },
+      candles: { intervals: market.candles.intervals, graceMs: market.candles.graceMs },
+      candleUpdateIntervalMs: market.candles.updateIntervalMs,
+      liveIndicatorIntervals: market.candles.liveIndicatorIntervals,
+      congested: () => publisher.stats().queued > deps.config.publisher.maxQueuedEvents / 2,
+      quarantine: { sink: async (rows) => void (await insertQuarantine(sql, rows)) },
+      metrics,
+    });
+    services.push(collector);
+  }
+
+  const view: MarketView = {
+    sql,
+    latest,
+    jobs,
+    feedLatest: !collector,
+    sources(): SourceView[] {
+      if (collector) return collector.sources();
+      return [...seen.values()].map((s) => ({
+        name: s.source,
+        exchange: s.exchange,
+        state: s.state,
+        since: s.at,
+        ...(s.detail === undefined ? {} : { detail: s.detail }),
+      }));
+    },
+  };
+  return {
+    services,
+    view,
+    parts,
+    symbols: market.symbols,
+    auth: deps.identity?.auth,
+    tickerIntervalMs: market.tickerIntervalMs,
+    noteSourceStatus: (change) => void seen.set(change.source, change),
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * @module Market as a domain module: the `market` config section, the host (collector,
+ * projections and jobs, the latest-value store — by role), the `/api/v1/markets` routes, and the
+ * delivery of trades, candles, indicators and tickers to `market:*` channels.
+ */
+import type { DomainModule } from '@tickline/kernel';
+import type { FastifyPluginAsync } from 'fastify';
+import { marketConfig, MARKET_MIGRATIONS_DIR } from '../config.ts';
+import { marketDelivery } from './market-delivery.ts';
+import { createMarketHost, type MarketHost, type MarketHostDeps } from './market-host.ts';
+import { marketRoutes } from './market-routes.ts';
+
+export const marketModule: DomainModule<
+  typeof marketConfig.key,
+  typeof marketConfig.schema,
+  MarketHostDeps,
+  MarketHost,
+  FastifyPluginAsync
+> = {
+  name: 'market',
+  config: marketConfig,
+  migrations: MARKET_MIGRATIONS_DIR,
+  after: ['identity', 'realtime'],
+  createHost: createMarketHost,
+  // The routes and the delivery where the role delivers (gateway, all) and market is enabled.
+  routes: (host) =>
+    host.parts.deliver && host.auth
+      ? marketRoutes({ view: host.view, auth: host.auth, symbols: host.symbols })
+      : undefined,
+  channels: (host) => (host.parts.deliver ? marketDelivery(host) : undefined),
+};

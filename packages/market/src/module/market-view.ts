@@ -1,0 +1,22 @@
+/** @module What the market routes read: the database, the latest-value store, sources and jobs. */
+import type { SourceReport } from '../collector/source-run.ts';
+import type { JobScheduler } from '../jobs/scheduler.ts';
+import type { LatestStore } from '../latest/latest-store.ts';
+import type { SourceState } from '../port/source-status.ts';
+import type { Sql } from '@tickline/store';
+
+/** A source as `/markets/sources` shows it: the collector's report, or the last status event seen. */
+export type SourceView = Pick<SourceReport, 'name' | 'exchange' | 'since' | 'detail'> & {
+  state: SourceState;
+} & Partial<Omit<SourceReport, 'name' | 'exchange' | 'since' | 'detail' | 'state'>>;
+
+/** The market side of a process, for the routes. */
+export interface MarketView {
+  sql: Sql;
+  latest: LatestStore;
+  /** Write delivered trades into `latest` (no collector in this process does). */
+  feedLatest: boolean;
+  /** Present where the scheduled jobs run (platform, all). */
+  jobs: JobScheduler | undefined;
+  sources(): SourceView[];
+}

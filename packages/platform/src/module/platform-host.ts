@@ -1,0 +1,94 @@
+/**
+ * @module The platform as a host of the process (roles `platform` and `all`): the game-event
+ * projection consumed under the configured consumer group, hourly maintenance of the movement
+ * partitions, the operations the admin routes call, and — where a hub runs — the live zone and
+ * stream figures on `admin:zones` and `admin:streams`.
+ */
+import type { ConsumerFactory, EventLog } from '@tickline/eventlog';
+import type { GameHost } from '@tickline/game';
+import type { IdentityHost } from '@tickline/identity';
+import {
+  createBeatService,
+  type ChannelSink,
+  type ModuleBaseDeps,
+  type ModuleHost,
+  type Service,
+} from '@tickline/kernel';
+import type { Sql } from '@tickline/store';
+import type { PlatformSettings } from '../config.ts';
+import { createPlatformOperations, type PlatformOperations } from '../operations/platform-operations.ts';
+import { maintainMovementPartitions } from '../partitions/movement-partitions.ts';
+import { createPlatformProjection } from '../projection/platform-projection.ts';
+import { gameZoneOperations } from './game-zone-operations.ts';
+import { createOpsFeed } from './ops-feed.ts';
+
+/** How often the movement partitions are created ahead and expired ones dropped. */
+export const PLATFORM_PARTITION_MAINTENANCE_INTERVAL_MS = 60 * 60_000;
+
+/** What {@link createPlatformHost} is built from. */
+export interface PlatformHostDeps extends ModuleBaseDeps<PlatformSettings> {
+  sql: Sql;
+  eventLog: EventLog;
+  deadLetters?: EventLog | undefined;
+  consumers: ConsumerFactory;
+  identity: IdentityHost;
+  /** The game host of this process: zone operations reach its zones (roles all, game+platform). */
+  game?: GameHost | undefined;
+  /** Realtime's host where one runs here: live figures on `admin:*` through its hub. */
+  realtime?: { hub: ChannelSink } | undefined;
+  /** @default PLATFORM_PARTITION_MAINTENANCE_INTERVAL_MS (hourly) */
+  maintenanceIntervalMs?: number;
+}
+
+/** The platform on a running process. */
+export interface PlatformHost extends ModuleHost {
+  readonly operations: PlatformOperations;
+  readonly identity: IdentityHost;
+}
+
+export function createPlatformHost(deps: PlatformHostDeps): PlatformHost {
+  const { settings, sql } = deps;
+  const zones = deps.game?.zones;
+  const operations = createPlatformOperations({
+    sql: () => sql,
+    consumerGroup: settings.consumerGroup,
+    log: () => deps.eventLog,
+    deadLetters: () => deps.deadLetters,
+    ...(zones
+      ? {
+          zones: () =>
+            gameZoneOperations({
+              runners: () => zones.runners,
+              admin: () => zones.persistence.admin,
+              restart: (zoneId) => zones.restartZone(zoneId),
+            }),
+        }
+      : {}),
+  });
+  // A failing run does not stop the process: rows land in the default partition meanwhile.
+  const partitions = createBeatService({
+    name: 'platform-partitions',
+    intervalMs: deps.maintenanceIntervalMs ?? PLATFORM_PARTITION_MAINTENANCE_INTERVAL_MS,
+    beatAtStart: true,
+    failureMessage: 'movement partition maintenance failed; retrying next interval',
+    async beat(logger) {
+      const result = await maintainMovementPartitions(sql, {
+        nowMs: Date.now(),
+        retentionDays: settings.movementRetentionDays,
+      });
+      if (result.created.length + result.dropped.length > 0)
+        logger.info({ ...result }, 'movement partitions maintained');
+    },
+  });
+  const projection = createPlatformProjection({ sql, consumerGroup: settings.consumerGroup });
+  const consumer = deps.consumers({
+    name: settings.consumerGroup,
+    handle: async (events, context) => {
+      await projection.apply(events, { lastOffset: context.lastOffset, logger: context.logger });
+    },
+  });
+  const services: Service[] = [partitions, consumer];
+  // Live zone and stream figures for admins watching admin:* channels on this gateway.
+  if (deps.realtime) services.push(createOpsFeed({ hub: deps.realtime.hub, operations }));
+  return { services, operations, identity: deps.identity };
+}

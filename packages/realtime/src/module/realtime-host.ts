@@ -1,0 +1,119 @@
+/**
+ * @module Real-time delivery as a host of the process: the hub (channels with resume history),
+ * the SSE/WebSocket gateway authenticating by stream ticket or session cookie, and — where several
+ * gateways share one log (NATS) — the event-log bridge that fans out between them over a log of
+ * its own, so relayed frames never reach domain consumers.
+ */
+import type { EventLog } from '@tickline/eventlog';
+import {
+  ServiceStatus,
+  type ModuleBaseDeps,
+  type ModuleHost,
+  type RequestAuth,
+  type Service,
+  type ServiceHealth,
+} from '@tickline/kernel';
+import type { FastifyRequest } from 'fastify';
+import { createStreamTicketIssuer, type StreamTicketIssuer } from '../auth/stream-ticket.ts';
+import { createEventLogBridge, type EventLogBridge } from '../bridge/event-log-bridge.ts';
+import { createChannelAuthorizer } from '../channels/channel-rules.ts';
+import type { RealtimeSettings } from '../config.ts';
+import { createRealtimeGateway, type RealtimeGateway } from '../gateway/gateway.ts';
+import { createHub, type Hub } from '../hub/hub.ts';
+import {
+  createStreamAuthenticator,
+  STREAM_CHANNEL_RULES,
+  type StreamPrincipal,
+  type VerifyAccessToken,
+} from './stream-auth.ts';
+
+/** What {@link createRealtimeHost} is built from. */
+export interface RealtimeHostDeps extends ModuleBaseDeps<RealtimeSettings> {
+  /** Identity's host: the session cookie is checked as an access token; the ticket route authenticates. */
+  identity: { verifyAccessToken: VerifyAccessToken; auth: RequestAuth<FastifyRequest> };
+  /** The process's stream-ticket key (derived from `auth.secret`). */
+  keys: { streamTicketSecret: Uint8Array };
+  /** The sections of other domains this one reads. */
+  config: { readonly auth: { readonly streamTicketTtlMs: number } };
+  /**
+   * Opens the fan-out log between gateways (NATS only) with this process's node id; undefined
+   * where one process holds every subscriber.
+   */
+  fanout?: { open(): Promise<EventLog>; nodeId: string } | undefined;
+}
+
+/** Realtime on a running process. */
+export interface RealtimeHost extends ModuleHost {
+  readonly hub: Hub;
+  readonly gateway: RealtimeGateway<StreamPrincipal>;
+  readonly tickets: StreamTicketIssuer;
+  readonly ticketTtlMs: number;
+  readonly auth: RequestAuth<FastifyRequest>;
+}
+
+export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<RealtimeHost> {
+  const { settings, logger, metrics } = deps;
+  const hub = createHub({
+    history: { maxEvents: settings.history.maxEvents, maxAgeMs: settings.history.maxAgeMs },
+    logger,
+  });
+  const ticketTtlMs = deps.config.auth.streamTicketTtlMs;
+  const tickets = createStreamTicketIssuer({ secret: deps.keys.streamTicketSecret, ttlMs: ticketTtlMs });
+  const gateway = createRealtimeGateway<StreamPrincipal>({
+    hub,
+    authenticate: createStreamAuthenticator(deps.identity.verifyAccessToken, tickets),
+    authorize: createChannelAuthorizer(STREAM_CHANNEL_RULES),
+    keepAliveMs: settings.keepAliveMs,
+    pingIntervalMs: settings.pingIntervalMs,
+    maxBufferedBytes: settings.slowConsumer.maxBufferedBytes,
+    maxChannelsPerConnection: settings.maxChannelsPerConnection,
+    maxConnections: settings.maxConnections,
+    maxConnectionAgeMs: settings.maxConnectionAgeMs,
+    metrics,
+    logger,
+  });
+  let bridgeLog: EventLog | undefined;
+  let bridge: EventLogBridge | undefined;
+  let state: ServiceStatus = ServiceStatus.Starting;
+  const service: Service = {
+    name: 'realtime',
+    async start(context) {
+      if (deps.fanout) {
+        bridgeLog = await deps.fanout.open();
+        bridge = createEventLogBridge({
+          log: bridgeLog,
+          hub,
+          nodeId: deps.fanout.nodeId,
+          logger: context.logger,
+        });
+        await bridge.start();
+        context.logger.info(
+          { nodeId: deps.fanout.nodeId, log: bridgeLog.name },
+          'real-time fan-out between gateways through the event log',
+        );
+      }
+      state = ServiceStatus.Up;
+    },
+    async stop() {
+      state = ServiceStatus.Stopping;
+      await bridge?.stop();
+      await bridgeLog?.close();
+      await gateway.close();
+      hub.close();
+      state = ServiceStatus.Stopped;
+    },
+    health(): ServiceHealth {
+      const stats = gateway.stats();
+      const info = { sse: stats.sse.connections, ws: stats.ws.connections };
+      if (state === ServiceStatus.Up && bridgeLog && !bridgeLog.health().connected) {
+        return {
+          status: ServiceStatus.Degraded,
+          detail: 'fan-out log disconnected: only local subscribers get events',
+          info,
+        };
+      }
+      return { status: state, info };
+    },
+  };
+  return { services: [service], hub, gateway, tickets, ticketTtlMs, auth: deps.identity.auth };
+}

@@ -1,0 +1,65 @@
+import type { IncomingMessage } from 'node:http';
+import { ManualClock } from '@tickline/kernel';
+import { describe, expect, it } from 'vitest';
+import { createStreamTicketIssuer } from '../auth/stream-ticket.ts';
+import { createChannelAuthorizer } from '../channels/channel-rules.ts';
+import { createStreamAuthenticator, STREAM_CHANNEL_RULES, type StreamPrincipal } from './stream-auth.ts';
+
+const ADA = '01a20158-8c4b-767c-9f41-34690b545512';
+const BOB = '01a20158-8c4b-767c-9f41-34690b545513';
+const authorize = createChannelAuthorizer(STREAM_CHANNEL_RULES);
+const user = (userId: string): StreamPrincipal => ({ userId, role: 'user' });
+const admin: StreamPrincipal = { userId: BOB, role: 'admin' };
+
+const request = (url: string, cookie?: string) =>
+  ({ url, headers: cookie ? { cookie } : {} }) as unknown as IncomingMessage;
+const clock = new ManualClock(1_800_000_000_000);
+const tickets = createStreamTicketIssuer({ secret: 't'.repeat(32), ttlMs: 60_000, clock });
+// Identity's host answers null for an expired or forged token.
+const verifyAccessToken = async (token: string): Promise<StreamPrincipal | null> =>
+  token === 'good-token' ? { userId: ADA, role: 'admin' } : null;
+const authenticate = createStreamAuthenticator(verifyAccessToken, tickets);
+
+describe('stream auth - channel rules', () => {
+  it('rules - user:{id} is only for that user, admins included', async () => {
+    expect(await authorize(user(ADA), `user:${ADA}`)).toBe(true);
+    expect(await authorize(user(BOB), `user:${ADA}`)).toBe(false);
+    expect(await authorize(admin, `user:${ADA}`)).toBe(false);
+  });
+
+  it('rules - market and game channels are for any signed-in user; admin channels for admins', async () => {
+    expect(await authorize(user(ADA), 'market:BTC-USD:trades')).toBe(true);
+    expect(await authorize(user(ADA), 'game:zone-1')).toBe(true);
+    expect(await authorize(user(ADA), 'admin:game')).toBe(false);
+    expect(await authorize(admin, 'admin:game')).toBe(true);
+  });
+
+  it('rules - a channel no rule names is refused', async () => {
+    expect(await authorize(admin, 'secret:stuff')).toBe(false);
+    expect(await authorize(admin, `user:${ADA}:extra`)).toBe(false);
+  });
+});
+
+describe('stream auth - credentials', () => {
+  it('credentials - a valid ticket in the URL gives its user and role', async () => {
+    const ticket = tickets.issue(BOB, { role: 'admin' });
+    expect(await authenticate(request(`/api/v1/stream?channels=x&ticket=${ticket}`))).toEqual(admin);
+    expect(await authenticate(request(`/api/v1/stream?ticket=${tickets.issue(ADA)}`))).toEqual(user(ADA));
+  });
+
+  it('credentials - an expired or forged ticket refuses, without falling back to the cookie', async () => {
+    const ticket = tickets.issue(BOB);
+    clock.advance(60_001);
+    expect(await authenticate(request(`/?ticket=${ticket}`, 'tickline_session=good-token'))).toBeNull();
+    expect(await authenticate(request(`/?ticket=v1.e30.AAAA`))).toBeNull();
+  });
+
+  it('credentials - the session cookie is verified as an access token', async () => {
+    expect(await authenticate(request('/api/v1/stream', 'a=1; tickline_session=good-token'))).toEqual({
+      userId: ADA,
+      role: 'admin',
+    });
+    expect(await authenticate(request('/api/v1/stream', 'tickline_session=forged'))).toBeNull();
+    expect(await authenticate(request('/api/v1/stream'))).toBeNull();
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * @module Who may open a stream, and on which channels. Browsers cannot set headers on
+ * EventSource, so a stream authenticates by a short-lived stream ticket in the URL (minted by
+ * `POST /api/v1/stream/tickets`) or by the HttpOnly session cookie (the access token, set at
+ * sign-in). A long-lived credential in the URL is refused by the gateway itself.
+ */
+import type { IncomingMessage } from 'node:http';
+import { DEFAULT_TICKET_PARAM, readCookie } from '../auth/credentials.ts';
+import type { StreamTicketIssuer } from '../auth/stream-ticket.ts';
+import type { ChannelRule } from '../channels/channel-rules.ts';
+import type { Authenticate } from '../gateway/gateway-options.ts';
+
+/** The HttpOnly cookie holding the access token, set by the gateway at sign-in. */
+export const SESSION_COOKIE = 'tickline_session';
+
+/** Who holds a stream. */
+export interface StreamPrincipal {
+  userId: string;
+  role: 'admin' | 'user';
+}
+
+/** Checks an access token: its user, or null when it is expired or forged (other errors throw). */
+export type VerifyAccessToken = (token: string) => Promise<StreamPrincipal | null>;
+
+/** Channel rules: the first matching pattern decides; a channel no rule names is refused. */
+export const STREAM_CHANNEL_RULES: readonly ChannelRule<StreamPrincipal>[] = [
+  { pattern: 'user:{id}', allow: (principal, { id }) => principal.userId === id },
+  { pattern: 'market:**', allow: () => true },
+  { pattern: 'admin:**', allow: (principal) => principal.role === 'admin' },
+  { pattern: 'game:**', allow: () => true },
+];
+
+function ticketIn(request: IncomingMessage): string | undefined {
+  const url = request.url ?? '/';
+  const at = url.indexOf('?');
+  if (at === -1) return undefined;
+  return new URLSearchParams(url.slice(at + 1)).get(DEFAULT_TICKET_PARAM) ?? undefined;
+}
+
+/**
+ * The gateway's authenticate hook: a ticket when the URL has one (an invalid ticket refuses,
+ * without falling back to the cookie), else the session cookie.
+ */
+export function createStreamAuthenticator(
+  verifyAccessToken: VerifyAccessToken,
+  tickets: StreamTicketIssuer,
+): Authenticate<StreamPrincipal> {
+  return async function authenticateStream(request) {
+    const ticket = ticketIn(request);
+    if (ticket !== undefined) {
+      const verified = tickets.verify(ticket);
+      if (!verified.ok) return null;
+      return {
+        userId: verified.claims.sub,
+        role: verified.claims.attrs?.role === 'admin' ? 'admin' : 'user',
+      };
+    }
+    const token = readCookie(request, SESSION_COOKIE);
+    if (token === undefined) return null;
+    // An expired or forged cookie is a refusal (null); anything else (a bug) is for the gateway to log.
+    return verifyAccessToken(token);
+  };
+}

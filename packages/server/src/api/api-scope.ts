@@ -1,0 +1,48 @@
+/**
+ * @module The `/api/v1` scope of a process: the domain modules' route plugins the role serves,
+ * rate limited, never cached, with the session cookie set and cleared around them. Signing out
+ * everywhere also ends the caller's open streams on this gateway.
+ */
+import { principalOf } from '@tickline/identity';
+import type { RealtimeGateway, StreamPrincipal } from '@tickline/realtime';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { rateLimitPlugin } from '../http/plugins/rate-limit/rate-limit-plugin.ts';
+import type { RateLimiter } from '../http/plugins/rate-limit/rate-limiter.ts';
+import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
+
+export const API_PREFIX = '/api/v1';
+
+/** Options for {@link registerApiScope}. */
+export interface ApiScopeOptions {
+  /** The modules' route plugins, in start order. */
+  plugins: readonly FastifyPluginAsync[];
+  /** Limits every route; absent when rate limiting is off. */
+  limiter: RateLimiter | undefined;
+  /** The realtime gateway of this process, whose streams a sign-out everywhere ends. */
+  gateway?: RealtimeGateway<StreamPrincipal> | undefined;
+}
+
+/** Registers the scope on `app` (the root instance). */
+export async function registerApiScope(app: FastifyInstance, options: ApiScopeOptions): Promise<void> {
+  await app.register(
+    async function api(scope) {
+      if (options.limiter) await scope.register(rateLimitPlugin, { limiter: options.limiter });
+      // Answers carry tokens, keys, account and player data: no cache may keep them (RFC 6749 §5.1).
+      scope.addHook('onRequest', async function noStore(_request, reply) {
+        void reply.header('cache-control', 'no-store');
+      });
+      scope.addHook('preSerialization', setSessionCookie);
+      scope.addHook('onSend', clearSessionCookie);
+      const gateway = options.gateway;
+      if (gateway)
+        scope.addHook('onResponse', async function endStreams(request, reply) {
+          if (reply.statusCode < 300 && request.routeOptions.url?.endsWith('/auth/sign-out-everywhere')) {
+            const { userId } = principalOf(request);
+            gateway.disconnect((principal) => principal.userId === userId);
+          }
+        });
+      for (const plugin of options.plugins) await scope.register(plugin);
+    },
+    { prefix: API_PREFIX },
+  );
+}

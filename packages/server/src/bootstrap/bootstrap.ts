@@ -1,0 +1,305 @@
+/**
+ * @module `bootstrap(config)`: a role's process, started top to bottom — open the event log (and
+ * the dead-letter log), start the publisher, open SQL, then each domain module's host in the
+ * order of domains.ts with its channel delivery, then HTTP (the modules' sockets and routes, the
+ * dashboard). Every step passes real, started objects to the next and registers what it started,
+ * so the stop runs in reverse. A failing step stops what started and rejects naming the step.
+ */
+import { resolve } from 'node:path';
+import {
+  createConsumerFactory,
+  createPublisher,
+  onlyTypes,
+  type EventLog,
+  type Publisher,
+} from '@tickline/eventlog';
+import type { IdentityHost } from '@tickline/identity';
+import {
+  ServiceHost,
+  ServiceStatus,
+  systemClock,
+  type ChannelSink,
+  type Logger,
+  type ModuleHost,
+  type Registry,
+  type ServiceHealth,
+} from '@tickline/kernel';
+import { isValidChannelName, type RealtimeHost } from '@tickline/realtime';
+import { registerApiScope } from '../api/api-scope.ts';
+import type { ResolvedConfig } from '../config/load.ts';
+import type { ServerModule } from '../domains.ts';
+import { createHttpService, type HttpService } from '../process/http-service.ts';
+import { installProcessHandlers } from '../process/process-handlers.ts';
+import { modulesFor, ROLES, servicesFor, SharedService } from '../roles.ts';
+import { registerWebApp } from '../web/web-plugin.ts';
+import { loadAuthKeys } from '../wiring/auth-keys.ts';
+import { createProcessEventRegistry } from '../wiring/event-registry.ts';
+import { eventLogLocation, LogKind, openEventLog } from '../wiring/event-logs.ts';
+import { databaseLocation } from '../wiring/database.ts';
+import { loadNodeId } from '../wiring/node-id.ts';
+import { openMigratedSql } from './open-sql.ts';
+import { eventLogService, sqlService } from './process-services.ts';
+import { createRateLimitService } from './rate-limit-service.ts';
+import { createStartup } from './startup.ts';
+
+/** Options for {@link bootstrap}. */
+export interface BootstrapOptions {
+  logger: Logger;
+  metrics: Registry;
+  /** Install SIGTERM/SIGINT and crash handlers on the process. @default true */
+  handleSignals?: boolean;
+  /** @default process.exit */
+  exit?: (code: number) => void;
+  /** The modules to run instead of the role's (tests). @default the role table's */
+  modules?: readonly ServerModule[];
+}
+
+/** A started process. */
+export interface RunningProcess {
+  /** `http://localhost:PORT` (https with TLS configured), when the role serves HTTP. */
+  readonly url: string | undefined;
+  readonly host: ServiceHost;
+  readonly eventLog: EventLog;
+  /** Absent for roles that only produce. */
+  readonly deadLetters: EventLog | undefined;
+  readonly publisher: Publisher;
+  /** The modules' hosts, by module name. */
+  readonly hosts: ReadonlyMap<string, ModuleHost>;
+  /** Every service's health, plus `process` once an uncaught error marked it failed. */
+  health(): Record<string, ServiceHealth>;
+  /** Records a fatal error; `/readyz` reports the process failed from now on. */
+  markFailed(error: unknown): void;
+  /** Stops every service (what SIGTERM does, without exiting). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the process `config` describes. Rejects with SERVER_START_FAILED (`details.step`) after
+ * stopping what started when a step fails.
+ */
+export async function bootstrap(config: ResolvedConfig, options: BootstrapOptions): Promise<RunningProcess> {
+  const { logger, metrics } = options;
+  const role = config.role;
+  const spec = ROLES[role];
+  const wanted = new Set(servicesFor(role));
+  const host = new ServiceHost({ logger, shutdownTimeoutMs: config.shutdown.timeoutMs });
+  const startup = createStartup(host, logger);
+  let failure: string | undefined;
+  const health = (): Record<string, ServiceHealth> => ({
+    ...host.health(),
+    ...(failure === undefined ? {} : { process: { status: ServiceStatus.Failed, detail: failure } }),
+  });
+  const markFailed = (error: unknown) => {
+    failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  };
+  const removeHandlers =
+    options.handleSignals === false
+      ? () => {}
+      : installProcessHandlers({
+          logger,
+          stop: () => host.stop(),
+          markFailed,
+          shutdownTimeoutMs: config.shutdown.timeoutMs,
+          ...(options.exit ? { exit: options.exit } : {}),
+        });
+  const modules = options.modules ?? (await Promise.all(modulesFor(role).map((domain) => domain.load())));
+  logger.info(
+    { role, services: [...wanted], modules: modules.map((m) => m.name), later: spec.pending },
+    `starting role ${role}: ${spec.summary}`,
+  );
+
+  try {
+    const openLog = async (name: string, kind: LogKind): Promise<EventLog> => {
+      const log = await openEventLog(config, kind, { logger: logger.child({ service: name }), metrics });
+      await startup.start(eventLogService(name, log));
+      return log;
+    };
+    const eventLog = await startup.step(SharedService.EventLog, () =>
+      openLog(SharedService.EventLog, LogKind.Main),
+    );
+    const deadLetters = wanted.has(SharedService.DeadLetterLog)
+      ? await startup.step(SharedService.DeadLetterLog, () =>
+          openLog(SharedService.DeadLetterLog, LogKind.DeadLetter),
+        )
+      : undefined;
+    const publisher = await startup.step(SharedService.Publisher, async () => {
+      const started = createPublisher({
+        log: eventLog,
+        spillDir: resolve(config.dataDir, 'spill'),
+        maxQueuedEvents: config.publisher.maxQueuedEvents,
+        metrics,
+        logger: logger.child({ service: SharedService.Publisher }),
+      });
+      await startup.start(started);
+      return started;
+    });
+    // A role's database is for its modules: none run, none opened.
+    const sql =
+      wanted.has(SharedService.Sql) && modules.length > 0
+        ? await startup.step(SharedService.Sql, async (stepLogger) => {
+            const opened = await openMigratedSql(config, { logger: stepLogger, metrics });
+            await startup.start(sqlService(opened, databaseLocation(config), await opened.health()));
+            return opened;
+          })
+        : undefined;
+
+    const hosts = new Map<string, ModuleHost>();
+    if (modules.length > 0 && !sql)
+      await startup.step('modules', () => {
+        throw new Error(`role ${role} runs modules but opens no database; add sql to its services`);
+      });
+    if (modules.length > 0) {
+      const keys = await startup.step('auth-keys', async (stepLogger) => {
+        const loaded = await loadAuthKeys(config);
+        if (loaded.source.kind === 'file' && loaded.source.created)
+          stepLogger.info({ file: loaded.source.file }, 'generated the auth secret (keep it with the data)');
+        return loaded;
+      });
+      const nodeId = config.eventlog.engine === 'nats' ? await loadNodeId(config.dataDir) : undefined;
+      // What every module may take; each declares the part it needs, and the hosts of the
+      // modules before it arrive under their names.
+      const deps: Record<string, unknown> = {
+        role,
+        config,
+        dataDir: config.dataDir,
+        metrics,
+        clock: systemClock,
+        eventLog,
+        deadLetters,
+        publisher,
+        sql,
+        keys,
+        consumers: createConsumerFactory({
+          log: eventLog,
+          deadLetters,
+          metrics,
+          registry: createProcessEventRegistry(),
+        }),
+        // Several gateways share one NATS log: real-time frames fan out over a log of their own.
+        fanout:
+          nodeId === undefined
+            ? undefined
+            : {
+                nodeId,
+                open: () =>
+                  openEventLog(config, LogKind.Realtime, {
+                    logger: logger.child({ service: 'realtime' }),
+                    metrics,
+                  }),
+              },
+      };
+      for (const module of modules) {
+        const moduleHost = await startup.step(module.name, async (stepLogger) => {
+          for (const before of module.after)
+            if (modules.some((m) => m.name === before) && !hosts.has(before))
+              throw new Error(`module ${module.name} must start after ${before}`);
+          const settings = module.config ? (config as Record<string, unknown>)[module.config.key] : undefined;
+          const built: ModuleHost = await module.createHost({ ...deps, settings, logger: stepLogger });
+          await startup.start(...built.services);
+          const realtime = deps.realtime as RealtimeHost | undefined;
+          const delivery = realtime ? module.channels?.(built) : undefined;
+          if (realtime && delivery) {
+            const handler = delivery.create(channelSink(realtime, stepLogger));
+            const consumer = (deps.consumers as ReturnType<typeof createConsumerFactory>)({
+              name: delivery.name,
+              start: { from: 'latest' },
+              // Every gateway holds this durable; each event goes to one, the bridge fans it out.
+              shared: true,
+              handle: onlyTypes(delivery.eventTypes, async (events, context) =>
+                handler.deliver(events, context.logger),
+              ),
+            });
+            await startup.start(consumer, ...(handler.services ?? []));
+          }
+          return built;
+        });
+        hosts.set(module.name, moduleHost);
+        deps[module.name] = moduleHost;
+      }
+    }
+
+    const http = wanted.has(SharedService.Http)
+      ? await startup.step(SharedService.Http, async (stepLogger) => {
+          const identity = hosts.get('identity') as IdentityHost | undefined;
+          const limiter = identity
+            ? createRateLimitService(config, { identity: identity.identity, logger: stepLogger, metrics })
+            : undefined;
+          if (limiter) await startup.start(limiter);
+          const service: HttpService = createHttpService({
+            host: config.http.host,
+            port: config.http.port,
+            bodyLimitBytes: config.http.bodyLimitBytes,
+            maxHeaderBytes: config.http.maxHeaderBytes,
+            trustProxy: config.http.trustProxy,
+            cors: config.http.cors,
+            docs: config.http.docs,
+            tls: config.http.tls,
+            metrics,
+            health,
+            async configure(app) {
+              const served = new Set<string>(spec.api);
+              const routes = [];
+              for (const module of modules) {
+                const moduleHost = hosts.get(module.name)!;
+                const sockets = module.sockets?.(moduleHost);
+                if (sockets) await app.register(sockets);
+                const plugin =
+                  served.has(module.name) || options.modules ? module.routes?.(moduleHost) : undefined;
+                if (plugin) routes.push(plugin);
+              }
+              if (routes.length > 0)
+                await registerApiScope(app, {
+                  plugins: routes,
+                  limiter: limiter?.limiter,
+                  gateway: (hosts.get('realtime') as RealtimeHost | undefined)?.gateway,
+                });
+              // The dashboard on the same port; its wildcard route yields to every route above.
+              if (spec.web && !options.modules) await registerWebApp(app);
+            },
+          });
+          await startup.start(service);
+          return service;
+        })
+      : undefined;
+
+    const port = http?.port;
+    const url = port === undefined ? undefined : `${http?.tls ? 'https' : 'http'}://localhost:${port}`;
+    logger.info(
+      {
+        url,
+        dataDir: resolve(config.dataDir),
+        eventlog: eventLogLocation(config, LogKind.Main).text,
+        deadLetters: eventLogLocation(config, LogKind.DeadLetter).text,
+      },
+      url === undefined ? 'tickline started' : `tickline listening on ${url}`,
+    );
+    return {
+      url,
+      host,
+      eventLog,
+      deadLetters,
+      publisher,
+      hosts,
+      health,
+      markFailed,
+      async stop() {
+        await host.stop();
+        removeHandlers();
+      },
+    };
+  } catch (error) {
+    removeHandlers();
+    throw error;
+  }
+}
+
+/** The hub as deliveries see it: a channel name that is not one (a foreign producer) is skipped. */
+function channelSink(realtime: RealtimeHost, logger: Logger): ChannelSink {
+  return {
+    publish(channel, message) {
+      if (isValidChannelName(channel)) realtime.hub.publish(channel, message);
+      else logger.warn({ id: message.id, type: message.type }, 'event names no valid channel; not delivered');
+    },
+    subscriberCount: (channel) => realtime.hub.subscriberCount(channel),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * @module What the process opens before any domain: an open event log and the database, each
+ * wrapped as a service that reports health and closes on stop.
+ */
+import type { EventLog } from '@tickline/eventlog';
+import { createBeatService, ServiceStatus, type Service, type ServiceHealth } from '@tickline/kernel';
+import type { Sql, SqlHealth } from '@tickline/store';
+import type { DatabaseLocation } from '../wiring/database.ts';
+
+/** How often the database is pinged for `/readyz`. */
+export const SQL_HEALTH_INTERVAL_MS = 5_000;
+
+/** `log`, already open, as the service named `name`: healthy while connected, closed on stop. */
+export function eventLogService(name: string, log: EventLog): Service {
+  let stopped = false;
+  return {
+    name,
+    async start() {},
+    async stop() {
+      stopped = true;
+      await log.close();
+    },
+    health(): ServiceHealth {
+      if (stopped) return { status: ServiceStatus.Stopped };
+      const health = log.health();
+      // Disconnected is degraded, not down: the publisher buffers and the process keeps serving.
+      return health.connected
+        ? { status: ServiceStatus.Up }
+        : { status: ServiceStatus.Degraded, detail: health.detail ?? 'event log disconnected' };
+    },
+  };
+}
+
+/** The open database as the service `sql`: pinged every few seconds, health read without waiting. */
+export function sqlService(sql: Sql, location: DatabaseLocation, first: SqlHealth): Service {
+  let last = first;
+  let stopped = false;
+  const ping = createBeatService({
+    name: 'sql',
+    intervalMs: SQL_HEALTH_INTERVAL_MS,
+    beat: async () => void (last = await sql.health()),
+  });
+  return {
+    name: 'sql',
+    start: (context) => ping.start(context),
+    async stop() {
+      stopped = true;
+      await ping.stop();
+      await sql.close();
+    },
+    health(): ServiceHealth {
+      if (stopped) return { status: ServiceStatus.Stopped };
+      // Degraded, not down: live streams and the publisher keep working without the database.
+      if (!last.connected)
+        return { status: ServiceStatus.Degraded, detail: last.detail ?? 'database unreachable' };
+      return {
+        status: ServiceStatus.Up,
+        info: {
+          engine: location.engine,
+          ...(last.latencyMs === undefined ? {} : { latencyMs: last.latencyMs }),
+        },
+      };
+    },
+  };
+}

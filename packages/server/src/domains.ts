@@ -1,0 +1,46 @@
+/**
+ * @module The domains this server composes — the one list a new domain joins (with its place in
+ * the role table, roles.ts). In start order: a module comes after those named in its `after`. Each
+ * entry carries the domain's config section from its light `./config` entry point, so the config
+ * schema and `tickline --help` load no domain; the module itself is imported when a role runs it.
+ */
+import { identityConfig } from '@tickline/identity/config';
+import type { DomainModule, ModuleConfigSection } from '@tickline/kernel';
+import { marketConfig } from '@tickline/market/config';
+import { gameConfig } from '@tickline/game/config';
+import { platformConfig } from '@tickline/platform/config';
+import { realtimeConfig } from '@tickline/realtime/config';
+
+/** A module as the server composes it; each domain types its own deps and host. */
+export type ServerModule = DomainModule<string, any, any, any, any>;
+
+/** One domain of the list. */
+export interface DomainEntry {
+  readonly name: string;
+  /** Its config section (absent: no settings). */
+  readonly config?: ModuleConfigSection;
+  readonly load: () => Promise<ServerModule>;
+}
+
+export const DOMAINS = [
+  {
+    name: 'identity',
+    config: identityConfig,
+    load: async () => (await import('@tickline/identity')).identityModule,
+  },
+  {
+    name: 'realtime',
+    config: realtimeConfig,
+    load: async () => (await import('@tickline/realtime')).realtimeModule,
+  },
+  { name: 'accounts', load: async () => (await import('@tickline/strategy')).accountsModule },
+  { name: 'market', config: marketConfig, load: async () => (await import('@tickline/market')).marketModule },
+  { name: 'game', config: gameConfig, load: async () => (await import('@tickline/game')).gameModule },
+  {
+    name: 'platform',
+    config: platformConfig,
+    load: async () => (await import('@tickline/platform')).platformModule,
+  },
+] as const satisfies readonly DomainEntry[];
+
+export type DomainName = (typeof DOMAINS)[number]['name'];
