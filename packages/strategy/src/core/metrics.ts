@@ -27,21 +27,38 @@ export const monthStart: PeriodKey = (t) => {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
 };
 
-/** Return of each period: its last equity over the previous period's last (the capital first). */
+/** The equity at the last step of each UTC day: parallel arrays of day starts and values. */
+export function dailyCloses(time: Float64Array, value: Float64Array): { start: number[]; value: number[] } {
+  const start: number[] = [];
+  const closes: number[] = [];
+  const n = time.length;
+  let i = 0;
+  while (i < n) {
+    const day = dayStart(time[i]!);
+    const end = day + DAY_MS;
+    // Skip to the last step of this day without computing a key per step.
+    while (i + 1 < n && time[i + 1]! <= end) i++;
+    start.push(day);
+    closes.push(value[i]!);
+    i++;
+  }
+  return { start, value: closes };
+}
+
+/** Return of each period from daily closes: its last close over the previous period's (the capital first). */
 export function periodReturns(
-  time: Float64Array,
-  value: Float64Array,
+  days: { start: number[]; value: number[] },
   startingCapital: number,
   key: PeriodKey,
 ): PeriodReturn[] {
   const out: PeriodReturn[] = [];
   let prev = startingCapital;
-  for (let i = 0; i < time.length; i++) {
-    const k = key(time[i]!);
-    const lastOfPeriod = i + 1 === time.length || key(time[i + 1]!) !== k;
-    if (!lastOfPeriod) continue;
-    out.push({ start: k, return: prev === 0 ? 0 : value[i]! / prev - 1 });
-    prev = value[i]!;
+  const n = days.start.length;
+  for (let i = 0; i < n; i++) {
+    const k = key(days.start[i]! + 1);
+    if (i + 1 < n && key(days.start[i + 1]! + 1) === k) continue;
+    out.push({ start: k, return: prev === 0 ? 0 : days.value[i]! / prev - 1 });
+    prev = days.value[i]!;
   }
   return out;
 }
@@ -108,7 +125,8 @@ export function computeMetrics(
   const spanMs = n > 0 ? time[n - 1]! - startTime : 0;
   const cagr =
     spanMs <= 0 ? 0 : finalEquity <= 0 ? -1 : Math.pow(finalEquity / startingCapital, YEAR_MS / spanMs) - 1;
-  const day = periodReturns(time, value, startingCapital, dayStart);
+  const days = dailyCloses(time, value);
+  const day = periodReturns(days, startingCapital, dayStart);
   const daily = day.map((p) => p.return);
   const m = mean(daily);
   let sq = 0;
@@ -141,8 +159,8 @@ export function computeMetrics(
     feesPaid: ledger.feesPaid,
     periodReturns: {
       day,
-      week: periodReturns(time, value, startingCapital, weekStart),
-      month: periodReturns(time, value, startingCapital, monthStart),
+      week: periodReturns(days, startingCapital, weekStart),
+      month: periodReturns(days, startingCapital, monthStart),
     },
   };
 }
