@@ -1,2 +1,40 @@
-/** @module @tickline/strategy (being built). */
-export {};
+/**
+ * @module @tickline/strategy — user strategies and backtests: the deterministic engine and
+ * metrics (core/), the isolated-vm sandbox that runs user code (sandbox/), save-time compile and
+ * the published API types (api/).
+ */
+export { StrategyErrorCodes } from './core/errors.ts';
+export { runBacktest } from './core/engine.ts';
+export { resolveParams, checkDefinition } from './core/definition.ts';
+export {
+  backtestSettingsSchema,
+  resolveBacktestSettings,
+  DEFAULT_OUTPUT_LIMITS,
+} from './settings/backtest-settings.ts';
+export { StrategySandbox, runInSandbox, DEFAULT_SANDBOX_LIMITS } from './sandbox/sandbox.ts';
+export { compileStrategy, stripTypes, DEFAULT_MAX_CODE_BYTES } from './api/compile-strategy.ts';
+export { STRATEGY_API_DTS } from './api/strategy-api-dts.ts';
+export { SMA_CROSS_SOURCE } from './examples/sma-cross.ts';
+export type { StrategyErrorCode } from './core/errors.ts';
+export type { EngineRunResult, RunOptions, Signal } from './core/engine.ts';
+export type { ParamSpec, ParamSpecs, ParamValues, StrategyDefinition } from './core/definition.ts';
+export type {
+  BacktestResult,
+  CandleColumns,
+  DrawdownInfo,
+  EngineSettings,
+  Feed,
+  Fill,
+  LogLine,
+  Metrics,
+  Order,
+  OrderRequest,
+  OutputLimits,
+  PeriodReturn,
+  PlotSeries,
+  Slippage,
+  Trade,
+} from './core/types.ts';
+export type { BacktestSettingsInput } from './settings/backtest-settings.ts';
+export type { SandboxLimits, SandboxRunOptions } from './sandbox/sandbox.ts';
+export type { CompiledStrategy, CompileOptions, SourceLanguage } from './api/compile-strategy.ts';

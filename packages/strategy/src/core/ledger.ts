@@ -23,6 +23,11 @@ export class Position {
   realized = 0;
   fees = 0;
   entryStep = 0;
+  /** Fill counts and last prices: a one-fill side reports its price exactly, not notional / qty. */
+  entryFills = 0;
+  exitFills = 0;
+  lastEntryPrice = NaN;
+  lastExitPrice = NaN;
 
   constructor(symbol: string) {
     this.symbol = symbol;
@@ -120,6 +125,8 @@ export class Ledger {
       p.realized = 0;
       p.fees = 0;
       p.entryStep = step;
+      p.entryFills = 0;
+      p.exitFills = 0;
       p.avgPrice = price;
     } else {
       p.avgPrice = (Math.abs(p.qty) * p.avgPrice + abs * price) / (Math.abs(p.qty) + abs);
@@ -127,6 +134,8 @@ export class Ledger {
     p.qty += signed;
     p.entryQty += abs;
     p.entryNotional += abs * price;
+    p.entryFills++;
+    p.lastEntryPrice = price;
     p.fees += fee;
   }
 
@@ -143,6 +152,8 @@ export class Ledger {
     p.realized += (price - p.avgPrice) * qty * dir;
     p.exitQty += qty;
     p.exitNotional += qty * price;
+    p.exitFills++;
+    p.lastExitPrice = price;
     p.fees += fee;
     // A remainder below a billionth of the trade is rounding from percent sizing, not a position.
     const left = Math.abs(p.qty) - qty;
@@ -169,8 +180,8 @@ export class Ledger {
       direction: dir > 0 ? 'long' : 'short',
       entryTime: p.entryTime,
       exitTime: time,
-      entryPrice: p.entryNotional / p.entryQty,
-      exitPrice: p.exitNotional / p.exitQty,
+      entryPrice: p.entryFills === 1 ? p.lastEntryPrice : p.entryNotional / p.entryQty,
+      exitPrice: p.exitFills === 1 ? p.lastExitPrice : p.exitNotional / p.exitQty,
       qty: p.entryQty,
       pnl,
       fees: p.fees,

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stripTypes } from '../api/compile-strategy.ts';
 import { randomWalkFeed } from '../core/candles.test-support.ts';
 import { runBacktest } from '../core/engine.ts';
+import { indicators } from '../core/indicators.ts';
 import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import { evaluateTrustedStrategy } from './host-module.ts';
@@ -141,6 +142,18 @@ describe('sandbox - abuse table', () => {
 });
 
 describe('sandbox - determinism and clock', () => {
+  it('offers every indicator of ctx.ta in the isolate, computing what the host computes', async () => {
+    const names = Object.keys(indicators);
+    const code = strategy(
+      `if (ctx.feed.index === 99) { ctx.log(${JSON.stringify(names)}.filter((n) => typeof ctx.ta[n] !== 'function').join(',')); ctx.log(ctx.ta.rsi(ctx.close.toArray(), 14)[99]); }`,
+    );
+    const r = await runInSandbox({ code, feeds: [feed], settings }, LIMITS);
+    expect(r.logs.map((l) => l.text)).toEqual([
+      '',
+      String(indicators.rsi(feed.columns.close.subarray(0, 100), 14)[99]),
+    ]);
+  });
+
   it('runs the same engine as the host: same trades, equity and metrics', async () => {
     const r = await runInSandbox({ code: smaJs, feeds: [feed], settings }, LIMITS);
     expect(r.trades.length).toBeGreaterThan(10);
