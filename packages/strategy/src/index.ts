@@ -15,6 +15,11 @@ export { StrategySandbox, runInSandbox, DEFAULT_SANDBOX_LIMITS } from './sandbox
 export { compileStrategy, stripTypes, DEFAULT_MAX_CODE_BYTES } from './api/compile-strategy.ts';
 export { STRATEGY_API_DTS } from './api/strategy-api-dts.ts';
 export { SMA_CROSS_SOURCE } from './examples/sma-cross.ts';
+export { createInlineExecutor } from './research/executor.ts';
+export { createWorkerPool } from './research/worker-pool.ts';
+export { sliceFeeds, shareFeeds } from './research/feeds.ts';
+export { checkLookahead } from './research/lookahead.ts';
+export { walkForward, gridCombinations } from './research/walk-forward.ts';
 export type { StrategyErrorCode } from './core/errors.ts';
 export type { EngineRunResult, RunOptions, Signal } from './core/engine.ts';
 export type { ParamSpec, ParamSpecs, ParamValues, StrategyDefinition } from './core/definition.ts';
@@ -38,3 +43,13 @@ export type {
 export type { BacktestSettingsInput } from './settings/backtest-settings.ts';
 export type { SandboxLimits, SandboxRunOptions } from './sandbox/sandbox.ts';
 export type { CompiledStrategy, CompileOptions, SourceLanguage } from './api/compile-strategy.ts';
+export type { BacktestExecutor, BacktestJob } from './research/executor.ts';
+export type { WorkerPoolOptions } from './research/worker-pool.ts';
+export type { LookaheadDifference, LookaheadOptions, LookaheadReport } from './research/lookahead.ts';
+export type {
+  Objective,
+  ParamGrid,
+  WalkForwardOptions,
+  WalkForwardReport,
+  WalkForwardWindow,
+} from './research/walk-forward.ts';

@@ -34,8 +34,18 @@ export class Position {
   }
 }
 
+/** The running sums the metrics need (all closed trades, also when the list is truncated). */
+export interface TradeStats {
+  readonly tradeCount: number;
+  readonly wins: number;
+  readonly losses: number;
+  readonly grossProfit: number;
+  readonly grossLoss: number;
+  readonly feesPaid: number;
+}
+
 /** Cash, positions and closed trades. */
-export class Ledger {
+export class Ledger implements TradeStats {
   cash: number;
   feesPaid = 0;
   readonly positions = new Map<string, Position>();

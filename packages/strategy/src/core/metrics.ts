@@ -3,7 +3,7 @@
  * Risk ratios use daily returns (the equity at the last step of each UTC day) annualised with
  * 365 days, because crypto markets trade every day of the year. Formulas: docs/backtesting.md.
  */
-import type { Ledger } from './ledger.ts';
+import type { TradeStats } from './ledger.ts';
 import type { DrawdownInfo, Metrics, PeriodReturn } from './types.ts';
 
 export const DAY_MS = 86_400_000;
@@ -114,7 +114,7 @@ function mean(xs: readonly number[]): number {
 export function computeMetrics(
   time: Float64Array,
   value: Float64Array,
-  ledger: Ledger,
+  ledger: TradeStats,
   startingCapital: number,
   exposedSteps: number,
   startTime = time.length > 0 ? time[0]! : 0,
