@@ -48,6 +48,8 @@ export interface RunOptions {
   /** Called about every `progressEvery` steps with (steps done, steps at most). */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
+  /** Fail with STRATEGY_FORBIDDEN_API when onCandle returns a value (an async handler). */
+  synchronousOnly?: boolean;
 }
 
 export interface EngineRunResult extends BacktestResult {
@@ -315,9 +317,10 @@ export class Engine {
     const advanced = new Uint8Array(F);
     const init = new InitContext(this);
     const ctx = new StrategyContext(this);
-    const initial = def.init === undefined ? undefined : def.init(init);
+    const initial = def.init === undefined ? undefined : def.init.call(def, init);
     this.state = initial === undefined ? {} : initial;
     const onCandle = def.onCandle;
+    const syncOnly = options.synchronousOnly === true;
     const progressEvery = options.progressEvery ?? 65_536;
     const onProgress = options.onProgress;
     let exposed = 0;
@@ -364,7 +367,15 @@ export class Engine {
         if (advanced[f] === 0) continue;
         cursors[f]!.i = next[f]!;
         this.feedIndex = f;
-        onCandle(ctx);
+        if (onCandle.call(def, ctx) !== undefined && syncOnly) {
+          throw new TicklineError(
+            'STRATEGY_FORBIDDEN_API',
+            'onCandle must not return a value (async handlers are not supported)',
+            {
+              details: { api: 'async onCandle' },
+            },
+          );
+        }
         next[f]!++;
         bars++;
       }

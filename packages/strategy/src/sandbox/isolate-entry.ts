@@ -20,11 +20,14 @@ import { Engine } from '../core/engine.ts';
 import type { EngineRunResult } from '../core/engine.ts';
 import { indicators } from '../core/indicators.ts';
 import type { EngineSettings, Feed } from '../core/types.ts';
+import { PACKED_COLUMNS } from './packed-feeds.ts';
+import type { PackedFeed } from './packed-feeds.ts';
 import { VIOLATION } from './violation.ts';
 
-/** What the host sends in (copied once). */
+/** What the host sends in: one transferred buffer, so the candles are copied exactly once. */
 export interface IsolateInput {
-  feeds: Feed[];
+  feeds: PackedFeed[];
+  columns: Float64Array;
   settings: EngineSettings;
   params: Record<string, unknown>;
   recordSignals: boolean;
@@ -198,6 +201,19 @@ function classify(error: unknown): IsolateError {
   };
 }
 
+/** Views on the packed buffer, feed by feed, column by column. */
+function unpackFeeds(input: IsolateInput): Feed[] {
+  let offset = 0;
+  return input.feeds.map((f) => {
+    const columns = {} as Feed['columns'];
+    for (const name of PACKED_COLUMNS) {
+      columns[name] = input.columns.subarray(offset, offset + f.length);
+      offset += f.length;
+    }
+    return { symbol: f.symbol, interval: f.interval, columns };
+  });
+}
+
 /** Runs the bar loop over the copied-in feeds. */
 function run(
   definition: StrategyDefinition,
@@ -205,25 +221,10 @@ function run(
   progress: ProgressCallback | undefined,
 ): IsolateOutput {
   try {
-    const user = definition;
-    const onCandle = user.onCandle;
-    if (typeof onCandle !== 'function')
-      throw new TicklineError('STRATEGY_DEFINITION_INVALID', 'the default export needs an onCandle function');
-    // A returned value means an async handler: strategies are synchronous functions of the bars.
-    const checked: StrategyDefinition = {
-      params: user.params,
-      init: user.init === undefined ? undefined : (ctx) => user.init!(ctx),
-      onCandle: (ctx) => {
-        if (user.onCandle(ctx) !== undefined)
-          throw new TicklineError(
-            'STRATEGY_FORBIDDEN_API',
-            'onCandle must not return a value (async handlers are not supported)',
-          );
-      },
-    };
-    const engine = new Engine(input.feeds, input.settings);
+    const engine = new Engine(unpackFeeds(input), input.settings);
     current = engine;
-    const result = engine.run(checked, {
+    const result = engine.run(definition, {
+      synchronousOnly: true,
       params: input.params,
       recordSignals: input.recordSignals,
       progressEvery: input.progressEvery,

@@ -14,6 +14,8 @@ import type { EngineSettings, Feed } from '../core/types.ts';
 import { isolateBundle } from './isolate-bundle.ts';
 import { VIOLATION } from './violation.ts';
 import type { IsolateInput, IsolateOutput } from './isolate-entry.ts';
+import { PACKED_COLUMNS } from './packed-feeds.ts';
+import type { PackedFeed } from './packed-feeds.ts';
 
 /** Resource limits of one run (from the user's tier). */
 export interface SandboxLimits {
@@ -45,6 +47,24 @@ export interface SandboxRunOptions {
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
   signal?: AbortSignal;
+}
+
+/** All columns of all feeds in one buffer (one copy here, none more on the way in). */
+function packFeeds(feeds: readonly Feed[]): { feeds: PackedFeed[]; columns: Float64Array } {
+  let total = 0;
+  for (const f of feeds) total += f.columns.closeTime.length * PACKED_COLUMNS.length;
+  const columns = new Float64Array(total);
+  let offset = 0;
+  for (const f of feeds) {
+    for (const name of PACKED_COLUMNS) {
+      columns.set(f.columns[name], offset);
+      offset += f.columns.closeTime.length;
+    }
+  }
+  return {
+    feeds: feeds.map((f) => ({ symbol: f.symbol, interval: f.interval, length: f.columns.closeTime.length })),
+    columns,
+  };
 }
 
 /** `[file:line:col]` at the end of V8 messages from isolated-vm. */
@@ -97,8 +117,10 @@ export class StrategySandbox {
       options.settings.seed,
       options.signal,
       async (context, definition, timeout) => {
+        const { feeds, columns } = packFeeds(options.feeds);
         const input: IsolateInput = {
-          feeds: options.feeds.map((f) => ({ symbol: f.symbol, interval: f.interval, columns: f.columns })),
+          feeds,
+          columns,
           settings: options.settings,
           params: options.params ?? {},
           recordSignals: options.recordSignals === true,
@@ -110,7 +132,15 @@ export class StrategySandbox {
             : new ivm.Callback(options.onProgress, { ignored: true });
         const output = (await context.evalClosure(
           'return __tickline.run($0, $1, $2)',
-          [definition.derefInto(), new ivm.ExternalCopy(input).copyInto({ release: true }), progress],
+          // The packed buffer is ours: transferred in, not copied again.
+          [
+            definition.derefInto(),
+            new ivm.ExternalCopy(input, { transferList: [columns.buffer] }).copyInto({
+              release: true,
+              transferIn: true,
+            }),
+            progress,
+          ],
           { result: { copy: true }, timeout },
         )) as IsolateOutput;
         if (typeof output !== 'object' || output === null || typeof output.ok !== 'boolean') {
