@@ -19,6 +19,12 @@ export { createInlineExecutor } from './research/executor.ts';
 export { createWorkerPool } from './research/worker-pool.ts';
 export { sliceFeeds, shareFeeds } from './research/feeds.ts';
 export { checkLookahead } from './research/lookahead.ts';
+export { BacktestService, backtestRequestSchema } from './jobs/backtest-service.ts';
+export { BacktestCompleted, STRATEGY_EVENTS } from './jobs/events.ts';
+export { downsampleCurve } from './jobs/downsample.ts';
+export { strategyConfigSchema } from './module/strategy-config.ts';
+export { createCodeCipher } from './versions/code-cipher.ts';
+export { StrategyRepository, STRATEGY_MIGRATIONS_DIR } from './versions/strategy-repository.ts';
 export { walkForward, gridCombinations } from './research/walk-forward.ts';
 export type { StrategyErrorCode } from './core/errors.ts';
 export type { EngineRunResult, RunOptions, Signal } from './core/engine.ts';
@@ -44,6 +50,23 @@ export type { BacktestSettingsInput } from './settings/backtest-settings.ts';
 export type { SandboxLimits, SandboxRunOptions } from './sandbox/sandbox.ts';
 export type { CompiledStrategy, CompileOptions, SourceLanguage } from './api/compile-strategy.ts';
 export type { BacktestExecutor, BacktestJob } from './research/executor.ts';
+export type {
+  BacktestRequest,
+  BacktestServiceDeps,
+  CandleSource,
+  ExecuteOptions,
+} from './jobs/backtest-service.ts';
+export type { BacktestCompletedData } from './jobs/events.ts';
+export type { StrategyConfig, TierLimits } from './module/strategy-config.ts';
+export type { CodeCipher, CodeCipherOptions, EncryptedCode } from './versions/code-cipher.ts';
+export type {
+  RunRecord,
+  RunStatus,
+  StoredResult,
+  StrategyRecord,
+  VersionInfo,
+  VersionRecord,
+} from './versions/strategy-repository.ts';
 export type { WorkerPoolOptions } from './research/worker-pool.ts';
 export type { LookaheadDifference, LookaheadOptions, LookaheadReport } from './research/lookahead.ts';
 export type {

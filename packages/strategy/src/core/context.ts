@@ -4,10 +4,30 @@
  * getters, so the instances can be frozen: a strategy cannot tamper with them, and nothing it can
  * reach shows a candle after the one being handled (series stop at the current bar).
  */
-import type { Engine } from './engine.ts';
-import type { ParamValues } from './definition.ts';
-import type { Order, OrderRequest } from './types.ts';
 import type { Indicators } from './indicators.ts';
+import type { Ledger } from './ledger.ts';
+import type { EngineSettings, Order, OrderRequest, OrderSide, ParamValues } from './types.ts';
+
+/** What the views read from and call on the engine (engine.ts implements it). */
+export interface Engine {
+  readonly settings: EngineSettings;
+  readonly ledger: Ledger;
+  readonly ta: Indicators;
+  readonly views: FeedView[];
+  readonly portfolioView: PortfolioView;
+  readonly params: ParamValues;
+  readonly state: unknown;
+  readonly time: number;
+  readonly feedIndex: number;
+  positionView(symbol: string): PositionView;
+  place(side: OrderSide, request: OrderRequest): number;
+  closePosition(symbol: string, reason?: string): number;
+  cancel(orderId: number): boolean;
+  cancelAll(symbol?: string): number;
+  openOrders(): Order[];
+  log(args: unknown[]): void;
+  plot(name: string, value: number): void;
+}
 
 /** The current index of a feed, shared by its series. */
 export interface FeedCursor {

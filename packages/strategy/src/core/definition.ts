@@ -4,22 +4,9 @@
  */
 import { TicklineError } from '@tickline/kernel';
 import type { InitContext, StrategyContext } from './context.ts';
+import type { ParamSpecs, ParamValues } from './types.ts';
 
-/** A declared parameter: its type, range and default. */
-export type ParamSpec =
-  | {
-      type: 'int' | 'float';
-      default: number;
-      min?: number;
-      max?: number;
-      step?: number;
-      description?: string;
-    }
-  | { type: 'bool'; default: boolean; description?: string }
-  | { type: 'enum'; default: string; values: readonly string[]; description?: string };
-
-export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
-export type ParamValues = Record<string, number | boolean | string>;
+export type { ParamSpec, ParamSpecs, ParamValues } from './types.ts';
 
 /** A strategy: parameters, optional `init` (returns the initial `ctx.state`) and `onCandle`. */
 export interface StrategyDefinition {

@@ -100,6 +100,13 @@ export const StrategyErrorCodes = defineErrorCodes({
     resolve: 'Import or backfill the range first, or pick a range with data.',
     httpStatus: 422,
   },
+  STRATEGY_QUOTA_EXCEEDED: {
+    meaning:
+      "The user's tier allows no more of this (backtests per day, concurrent backtests, stored strategies).",
+    resolve:
+      'Wait for running backtests or the next day, delete strategies, or move to a larger tier; details name the quota.',
+    httpStatus: 429,
+  },
   STRATEGY_RUN_CANCELLED: {
     meaning: 'The backtest was cancelled before it finished.',
     resolve: 'Start it again if it is still wanted.',

@@ -1,5 +1,21 @@
 /** @module The engine's data shapes: feeds as columns, orders, fills, trades, settings and results. */
 
+/** A declared parameter: its type, range and default. */
+export type ParamSpec =
+  | {
+      type: 'int' | 'float';
+      default: number;
+      min?: number;
+      max?: number;
+      step?: number;
+      description?: string;
+    }
+  | { type: 'bool'; default: boolean; description?: string }
+  | { type: 'enum'; default: string; values: readonly string[]; description?: string };
+
+export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
+export type ParamValues = Record<string, number | boolean | string>;
+
 /** Closed candles of one feed as parallel columns (times in epoch ms; `closeTime` exclusive). */
 export interface CandleColumns {
   openTime: Float64Array;

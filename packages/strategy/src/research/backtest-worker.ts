@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isTicklineError } from '@tickline/kernel';
 import { StrategySandbox } from '../sandbox/sandbox.ts';
 import type { SandboxLimits } from '../sandbox/sandbox.ts';
+import { sameLimits } from './executor.ts';
 import type { BacktestJob } from './executor.ts';
 
 export type WorkerRequest = { id: number; job: BacktestJob };
@@ -18,7 +19,10 @@ let sandbox = new StrategySandbox(limits);
 
 parentPort!.on('message', (request: WorkerRequest) => {
   void (async () => {
-    if (!sandbox.usable) sandbox = new StrategySandbox(limits);
+    if (!sandbox.usable || !sameLimits(sandbox.limits, request.job.limits)) {
+      sandbox.dispose();
+      sandbox = new StrategySandbox(request.job.limits ?? limits);
+    }
     let reply: WorkerReply;
     try {
       reply = { id: request.id, ok: true, result: await sandbox.run(request.job) };

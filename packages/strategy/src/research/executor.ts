@@ -15,6 +15,13 @@ export interface BacktestJob {
   settings: EngineSettings;
   params?: Record<string, unknown>;
   recordSignals?: boolean;
+  /** Sandbox limits for this run (the tier's); the executor's own when absent. */
+  limits?: SandboxLimits;
+}
+
+/** True when a sandbox with `has` limits can run a job that wants `wants`. */
+export function sameLimits(has: SandboxLimits, wants: SandboxLimits | undefined): boolean {
+  return wants === undefined || (has.memoryMb === wants.memoryMb && has.cpuMs === wants.cpuMs);
 }
 
 export interface BacktestExecutor {
@@ -32,7 +39,10 @@ export function createInlineExecutor(limits?: Partial<SandboxLimits>): BacktestE
     concurrency: 1,
     run(job) {
       const next = queue.then(async () => {
-        if (sandbox === undefined || !sandbox.usable) sandbox = new StrategySandbox(limits);
+        if (sandbox === undefined || !sandbox.usable || !sameLimits(sandbox.limits, job.limits)) {
+          sandbox?.dispose();
+          sandbox = new StrategySandbox(job.limits ?? limits);
+        }
         return sandbox.run(job);
       });
       queue = next.catch(() => undefined);
