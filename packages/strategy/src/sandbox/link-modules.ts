@@ -28,6 +28,13 @@ export interface VirtualModule {
 const IMPORT = /^\s*import\s*\{([^}]*)\}\s*from\s*'([^']+)';?/gm;
 const EXPORT_DECL = /^export\s+(?:async\s+)?(?:function\*?|class|const|let)\s+([A-Za-z_$][\w$]*)/gm;
 
+const TOP_LEVEL = /^(?:export\s+)?(?:async\s+)?(?:function\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)/gm;
+
+/** Names declared at the top level of a file (column 0), for the collision check. */
+function topLevelNames(body: string): string[] {
+  return [...body.matchAll(TOP_LEVEL)].map((m) => m[1]!);
+}
+
 function fail(message: string): never {
   throw new Error(`link-modules: ${message}`);
 }
@@ -38,6 +45,10 @@ export function linkModules(entry: URL, virtuals: readonly VirtualModule[]): str
   const bodies = new Map<string, string>();
   const ids = new Map<string, number>();
   const byBare = new Map(virtuals.map((v) => [v.specifier, v]));
+  const flat = new Set<string>();
+  const declared = new Map<string, string>();
+  const boundFromVirtual = new Set<string>();
+  const exported = new Map<string, string[]>();
   const idOf = (key: string): number => {
     let id = ids.get(key);
     if (id === undefined) ids.set(key, (id = ids.size));
@@ -68,9 +79,21 @@ export function linkModules(entry: URL, virtuals: readonly VirtualModule[]): str
       const bindings = names
         .split(',')
         .map((n) => n.trim())
-        .filter((n) => n !== '' && !n.startsWith('type '))
-        .map((n) => n.replace(/\s+as\s+/, ': '));
-      return bindings.length === 0 ? '' : `const { ${bindings.join(', ')} } = __m${idOf(target)};`;
+        .filter((n) => n !== '' && !n.startsWith('type '));
+      if (byBare.has(spec)) {
+        // A virtual module's names are bound once in the shared scope: names a linked file
+        // already declares (the market index re-exports linked files) are that declaration.
+        const list = bindings
+          .map((n) => n.replace(/\s+as\s+/, ': '))
+          .filter((n) => !declared.has(n) && !boundFromVirtual.has(n));
+        for (const n of list) boundFromVirtual.add(n);
+        return list.length === 0 ? '' : `const { ${list.join(', ')} } = __m${idOf(target)};`;
+      }
+      // Linked files share one scope (scope hoisting): an import is the very same binding.
+      const aliases = bindings.filter((n) => /\s+as\s+/.test(n));
+      if (aliases.length > 0)
+        fail(`${url.pathname}: import aliases are not supported (${aliases.join(', ')})`);
+      return '';
     });
     body = body.replace(EXPORT_DECL, (all, name: string) => {
       exportsOf.push(name);
@@ -78,15 +101,28 @@ export function linkModules(entry: URL, virtuals: readonly VirtualModule[]): str
     });
     if (/^\s*(import|export)\b/m.test(body))
       fail(`${url.pathname}: an import or export form the linker does not handle`);
-    bodies.set(key, `${body}\nreturn { ${exportsOf.join(', ')} };`);
+    bodies.set(key, body);
+    flat.add(key);
+    for (const name of topLevelNames(body)) {
+      const owner = declared.get(name);
+      if (owner !== undefined && owner !== key) fail(`'${name}' is declared in both ${owner} and ${key}`);
+      declared.set(name, key);
+    }
+    exported.set(key, exportsOf);
     order.push(key);
   };
 
   visit(entry.href, []);
+  // Linked files are hoisted into one scope (cross-file calls are plain calls, as in one file);
+  // a virtual module's `__require` of a linked file gets an object of that file's exports.
   return [
     '(function () {',
     "'use strict';",
-    ...order.map((key) => `const __m${idOf(key)} = (function () {\n${bodies.get(key)!}\n})();`),
+    ...order.map((key) =>
+      flat.has(key)
+        ? `${bodies.get(key)!}\nconst __m${idOf(key)} = { ${exported.get(key)!.join(', ')} };`
+        : `const __m${idOf(key)} = (function () {\n${bodies.get(key)!}\n})();`,
+    ),
     '})();',
   ].join('\n');
 }
