@@ -60,6 +60,8 @@ export interface ExecuteOptions {
 }
 
 const DAY_MS = 86_400_000;
+/** Steps between progress reports from the isolate (a few per second at engine speed). */
+const PROGRESS_STEPS = 100_000;
 
 /** See module doc. */
 export class BacktestService {
@@ -160,6 +162,11 @@ export class BacktestService {
         settings: resolveBacktestSettings(request.settings, tier.output),
         params: request.params,
         limits: { memoryMb: tier.memoryMb, cpuMs: tier.cpuMs },
+        onProgress:
+          options.onProgress === undefined
+            ? undefined
+            : (done, total) => options.onProgress?.(total === 0 ? 1 : done / total),
+        progressEvery: PROGRESS_STEPS,
       });
       const stored: StoredResult = {
         metrics: result.metrics,

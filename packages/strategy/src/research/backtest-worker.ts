@@ -9,8 +9,9 @@ import type { SandboxLimits } from '../sandbox/sandbox.ts';
 import { sameLimits } from './executor.ts';
 import type { BacktestJob } from './executor.ts';
 
-export type WorkerRequest = { id: number; job: BacktestJob };
+export type WorkerRequest = { id: number; job: Omit<BacktestJob, 'onProgress'>; wantsProgress: boolean };
 export type WorkerReply =
+  | { id: number; progress: [number, number] }
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };
 
@@ -25,7 +26,11 @@ parentPort!.on('message', (request: WorkerRequest) => {
     }
     let reply: WorkerReply;
     try {
-      reply = { id: request.id, ok: true, result: await sandbox.run(request.job) };
+      const onProgress = request.wantsProgress
+        ? (done: number, total: number): void =>
+            parentPort!.postMessage({ id: request.id, progress: [done, total] } satisfies WorkerReply)
+        : undefined;
+      reply = { id: request.id, ok: true, result: await sandbox.run({ ...request.job, onProgress }) };
     } catch (error) {
       reply = isTicklineError(error)
         ? {

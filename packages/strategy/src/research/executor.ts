@@ -15,6 +15,9 @@ export interface BacktestJob {
   settings: EngineSettings;
   params?: Record<string, unknown>;
   recordSignals?: boolean;
+  /** Called from the run about every `progressEvery` steps with (bars done, bars in all). */
+  onProgress?: (done: number, total: number) => void;
+  progressEvery?: number;
   /** Sandbox limits for this run (the tier's); the executor's own when absent. */
   limits?: SandboxLimits;
 }

@@ -9,7 +9,7 @@ import { TicklineError } from '@tickline/kernel';
 import type { EngineRunResult } from '../core/engine.ts';
 import { DEFAULT_SANDBOX_LIMITS } from '../sandbox/sandbox.ts';
 import type { SandboxLimits } from '../sandbox/sandbox.ts';
-import type { WorkerReply } from './backtest-worker.ts';
+import type { WorkerReply, WorkerRequest } from './backtest-worker.ts';
 import type { BacktestExecutor, BacktestJob } from './executor.ts';
 
 export interface WorkerPoolOptions {
@@ -40,7 +40,13 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): BacktestExecu
       const worker = idle.pop()!;
       const job = queue.shift()!;
       busy.set(worker, job);
-      worker.postMessage({ id: job.id, job: job.job });
+      // Functions cannot cross threads: progress comes back as messages.
+      const { onProgress, ...rest } = job.job;
+      worker.postMessage({
+        id: job.id,
+        job: rest,
+        wantsProgress: onProgress !== undefined,
+      } satisfies WorkerRequest);
     }
   };
 
@@ -48,6 +54,10 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): BacktestExecu
     const worker = new Worker(new URL('./backtest-worker.ts', import.meta.url), { workerData: { limits } });
     worker.on('message', (reply: WorkerReply) => {
       const job = busy.get(worker);
+      if ('progress' in reply) {
+        if (job?.id === reply.id) job.job.onProgress?.(...reply.progress);
+        return;
+      }
       busy.delete(worker);
       idle.push(worker);
       if (job !== undefined && job.id === reply.id) {
