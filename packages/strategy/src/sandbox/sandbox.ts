@@ -89,25 +89,42 @@ function fromIsolate(error: {
   });
 }
 
-/** One isolate that runs strategies one after another. */
+/** V8's code cache for the engine script, made by the first compile in this process. */
+let bundleCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
+
+async function compileBundle(isolate: ivm.Isolate): Promise<ivm.Script> {
+  const script = await isolate.compileScript(isolateBundle(), {
+    filename: 'tickline-engine.js',
+    ...(bundleCache === undefined ? { produceCachedData: true } : { cachedData: bundleCache }),
+  });
+  // The typings omit it, but a script compiled with produceCachedData carries its cache.
+  const produced = (script as ivm.Script & ivm.CachedDataResult).cachedData;
+  if (bundleCache === undefined && produced !== undefined) bundleCache = produced;
+  return script;
+}
+
+/**
+ * Runs strategies one after another, each in a new isolate: nothing of one run (heap, frozen
+ * realm, compiled code and its type feedback) reaches the next. In one bench:backtest run the
+ * first run in a fresh isolate took 516 ms and later runs in new contexts of the same isolate
+ * 916–994 ms; a new isolate costs a few milliseconds with V8's code cache for the engine script.
+ */
 export class StrategySandbox {
   readonly limits: SandboxLimits;
-  #isolate: ivm.Isolate;
-  #script: ivm.Script | undefined;
   #busy = false;
+  #disposed = false;
 
   constructor(limits: Partial<SandboxLimits> = {}) {
     this.limits = { ...DEFAULT_SANDBOX_LIMITS, ...limits };
-    this.#isolate = new ivm.Isolate({ memoryLimit: this.limits.memoryMb });
   }
 
-  /** False once a run hit a limit (the isolate is gone; make a new sandbox). */
+  /** False once disposed. */
   get usable(): boolean {
-    return !this.#isolate.isDisposed;
+    return !this.#disposed;
   }
 
   dispose(): void {
-    if (!this.#isolate.isDisposed) this.#isolate.dispose();
+    this.#disposed = true;
   }
 
   /** Runs one backtest; throws a TicklineError with a STRATEGY_* code on any failure. */
@@ -172,10 +189,9 @@ export class StrategySandbox {
   ): Promise<T> {
     if (this.#busy)
       throw new TicklineError('STRATEGY_SANDBOX_FAILED', 'a sandbox runs one strategy at a time');
-    if (!this.usable)
-      throw new TicklineError('STRATEGY_SANDBOX_FAILED', 'this sandbox was disposed after hitting a limit');
+    if (!this.usable) throw new TicklineError('STRATEGY_SANDBOX_FAILED', 'this sandbox was disposed');
     this.#busy = true;
-    const isolate = this.#isolate;
+    const isolate = new ivm.Isolate({ memoryLimit: this.limits.memoryMb });
     const cpuStart = isolate.cpuTime;
     const cpuLimitNs = BigInt(this.limits.cpuMs) * 1_000_000n;
     let stoppedFor: 'cpu' | 'abort' | undefined;
@@ -195,9 +211,9 @@ export class StrategySandbox {
     let importedForbidden: string | undefined;
     let phase: 'setup' | 'evaluate' | 'run' = 'setup';
     try {
-      this.#script ??= await isolate.compileScript(isolateBundle(), { filename: 'tickline-engine.js' });
+      const script = await compileBundle(isolate);
       context = await isolate.createContext();
-      await this.#script.run(context, { timeout });
+      await script.run(context, { timeout });
       await context.evalClosure('__tickline.harden($0)', [seed], { timeout });
       try {
         module = await isolate.compileModule(code, { filename: MODULE_FILENAME });
@@ -226,7 +242,10 @@ export class StrategySandbox {
       signal?.removeEventListener('abort', onAbort);
       definition?.release();
       module?.release();
-      if (!isolate.isDisposed) context?.release();
+      if (!isolate.isDisposed) {
+        context?.release();
+        isolate.dispose();
+      }
       this.#busy = false;
     }
   }
