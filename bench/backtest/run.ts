@@ -1,0 +1,115 @@
+/**
+ * @module `npm run bench:backtest` — an SMA(20/50) crossover over 1M one-minute bars with full
+ * accounting (mark-to-market equity every bar, trade list, metrics): inside the isolated-vm
+ * sandbox (the whole bar loop in the isolate, columns copied in once, the result out once), the
+ * same engine on the host thread, and grademark 0.3.0 with the same rules — trades and final
+ * equity checked equal. Then walk-forward runs per second over a pool of worker threads.
+ *
+ * Sizes: BENCH_BARS (default 1,000,000), BENCH_REPS (default 3 timed runs each for sandbox and
+ * host, after one warm-up; the median is reported; grademark runs once). The last line is
+ * `RESULT {json}`. Targets: ≥ 5M bars/s in the sandbox, ≥ 30× grademark, sandbox ≤ 1.5× host.
+ */
+import { availableParallelism } from 'node:os';
+import {
+  compileStrategy,
+  createWorkerPool,
+  evaluateTrustedStrategy,
+  grademarkBars,
+  randomWalkFeed,
+  resolveBacktestSettings,
+  runBacktest,
+  runGrademarkSmaCross,
+  shareFeeds,
+  SMA_CROSS_SOURCE,
+  StrategySandbox,
+  walkForward,
+} from '@tickline/strategy/internal';
+import { envInt, percentile, printResult, printTable, progress, round } from '../lib/report.ts';
+
+const bars = envInt('BENCH_BARS', 1_000_000);
+const reps = envInt('BENCH_REPS', 3);
+const CAPITAL = 10_000;
+
+progress(`building ${bars} one-minute bars`);
+const feed = randomWalkFeed('BTC-USDT', '1m', 60_000, bars, 1);
+const settings = resolveBacktestSettings({ startingCapital: CAPITAL, takerFee: 0, makerFee: 0 });
+const { js } = await compileStrategy(SMA_CROSS_SOURCE);
+
+async function timed<T>(label: string, n: number, fn: () => Promise<T> | T): Promise<{ ms: number; last: T }> {
+  const samples: number[] = [];
+  let last!: T;
+  for (let i = 0; i <= n; i++) {
+    const t0 = performance.now();
+    last = await fn();
+    const ms = performance.now() - t0;
+    if (i > 0 || n === 0) samples.push(ms);
+    progress(`${label} ${i === 0 && n > 0 ? 'warm-up' : `run ${i}`}: ${ms.toFixed(0)} ms`);
+  }
+  return { ms: percentile(samples, 50), last };
+}
+
+// The isolate is created once (as a worker keeps one); each run gets a fresh context, copies
+// the columns in, runs the bar loop, and copies the result out — all inside the timing.
+const sandbox = new StrategySandbox({ memoryMb: 1024, cpuMs: 120_000 });
+const inSandbox = await timed('sandbox', reps, () => sandbox.run({ code: js, feeds: [feed], settings }));
+sandbox.dispose();
+const definition = evaluateTrustedStrategy(js);
+const onHost = await timed('host', reps, () => runBacktest(definition, [feed], settings));
+progress('grademark: preparing bars (indicators precomputed, not timed)');
+const gBars = grademarkBars(feed, 20, 50);
+const peer = await timed('grademark', 0, () => runGrademarkSmaCross(gBars, CAPITAL));
+
+const sbTrades = inSandbox.last.trades;
+const hostTrades = onHost.last.trades;
+const sameTrades =
+  sbTrades.length === peer.last.trades.length &&
+  hostTrades.length === sbTrades.length &&
+  sbTrades.every((t, i) => {
+    const g = peer.last.trades[i]!;
+    return t.entryTime === g.entryTime.getTime() && t.entryPrice === g.entryPrice && t.exitPrice === g.exitPrice;
+  });
+const equityDiff = Math.abs(inSandbox.last.metrics.finalEquity / peer.last.finalCapital - 1);
+
+progress('walk-forward: 12-combination grid, 200k in-sample / 50k out-of-sample windows, worker pool');
+const workers = availableParallelism();
+const pool = createWorkerPool({ size: workers, limits: { memoryMb: 512, cpuMs: 120_000 } });
+const wfoJob = { code: js, feeds: shareFeeds([feed]), settings };
+const wfoOptions = {
+  grid: { fast: [5, 10, 20, 30], slow: [50, 100, 200] },
+  inSampleBars: Math.floor(bars / 5),
+  outSampleBars: Math.floor(bars / 20),
+};
+const wfo = await timed('walk-forward', 0, () => walkForward(pool, wfoJob, wfoOptions));
+await pool.close();
+
+const barsPerS = bars / (inSandbox.ms / 1000);
+const hostBarsPerS = bars / (onHost.ms / 1000);
+const grademarkBarsPerS = bars / (peer.ms / 1000);
+const result = {
+  bars,
+  bars_per_s: Math.round(barsPerS),
+  host_bars_per_s: Math.round(hostBarsPerS),
+  grademark_bars_per_s: Math.round(grademarkBarsPerS),
+  sandbox_vs_grademark: round(barsPerS / grademarkBarsPerS, 1),
+  sandbox_overhead_ratio: round(inSandbox.ms / onHost.ms, 2),
+  wfo_runs_per_s: round(wfo.last.runs / (wfo.ms / 1000), 1),
+  wfo_runs: wfo.last.runs,
+  wfo_bars_per_s: Math.round((wfo.last.runs * wfoOptions.inSampleBars) / (wfo.ms / 1000)),
+  workers,
+  trades: sbTrades.length,
+  same_trades_as_grademark: sameTrades,
+  final_equity_rel_diff: equityDiff,
+};
+
+console.log(`Backtest: SMA(20/50) crossover, ${bars} one-minute bars, full accounting; median of ${reps} runs after a warm-up`);
+printTable([
+  { engine: 'tickline, isolated-vm sandbox', ms: round(inSandbox.ms, 0), 'bars/s': result.bars_per_s, trades: sbTrades.length, 'final equity': round(inSandbox.last.metrics.finalEquity, 6) },
+  { engine: 'tickline, host thread', ms: round(onHost.ms, 0), 'bars/s': result.host_bars_per_s, trades: hostTrades.length, 'final equity': round(onHost.last.metrics.finalEquity, 6) },
+  { engine: 'grademark 0.3.0', ms: round(peer.ms, 0), 'bars/s': result.grademark_bars_per_s, trades: peer.last.trades.length, 'final equity': round(peer.last.finalCapital, 6) },
+]);
+console.log(`walk-forward: ${wfo.last.runs} runs (${wfo.last.windows.length} windows) in ${round(wfo.ms, 0)} ms on ${workers} workers`);
+if (!sameTrades || equityDiff > 1e-9) {
+  progress('MISMATCH: the engine and grademark disagree');
+  process.exitCode = 1;
+}
+printResult(result);

@@ -1,0 +1,78 @@
+/** @module Test helpers: candle feeds from rows and deterministic random walks. */
+import type { Feed } from './types.ts';
+
+/** [open, high, low, close] rows (volume 1) of `intervalMs` bars from `startMs`. */
+export function feedFromRows(
+  symbol: string,
+  interval: string,
+  intervalMs: number,
+  startMs: number,
+  rows: readonly (readonly [number, number, number, number])[],
+): Feed {
+  const n = rows.length;
+  const col = (): Float64Array => new Float64Array(n);
+  const c = {
+    openTime: col(),
+    closeTime: col(),
+    open: col(),
+    high: col(),
+    low: col(),
+    close: col(),
+    volume: col(),
+  };
+  rows.forEach(([o, h, l, cl], i) => {
+    c.openTime[i] = startMs + i * intervalMs;
+    c.closeTime[i] = startMs + (i + 1) * intervalMs;
+    c.open[i] = o;
+    c.high[i] = h;
+    c.low[i] = l;
+    c.close[i] = cl;
+    c.volume[i] = 1;
+  });
+  return { symbol, interval, columns: c };
+}
+
+/** A seeded random walk of `n` bars (mulberry32), prices around `start`. */
+export function randomWalkFeed(
+  symbol: string,
+  interval: string,
+  intervalMs: number,
+  n: number,
+  seed = 42,
+  start = 100,
+  startMs = Date.UTC(2024, 0, 1),
+): Feed {
+  let a = seed >>> 0;
+  const rnd = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const c = {
+    openTime: new Float64Array(n),
+    closeTime: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
+  let price = start;
+  for (let i = 0; i < n; i++) {
+    const open = price;
+    const close = Math.max(1, open * (1 + (rnd() - 0.5) * 0.004));
+    const high = Math.max(open, close) * (1 + rnd() * 0.001);
+    const low = Math.min(open, close) * (1 - rnd() * 0.001);
+    c.openTime[i] = startMs + i * intervalMs;
+    c.closeTime[i] = startMs + (i + 1) * intervalMs;
+    c.open[i] = open;
+    c.high[i] = high;
+    c.low[i] = low;
+    c.close[i] = close;
+    c.volume[i] = 1 + rnd();
+    price = close;
+  }
+  return { symbol, interval, columns: c };
+}

@@ -1,0 +1,260 @@
+/**
+ * @module The objects a strategy sees: `ctx` with ago-indexed candle series, positions, the
+ * portfolio, order calls, `log` and `plot`. State lives in private fields and is read through
+ * getters, so the instances can be frozen: a strategy cannot tamper with them, and nothing it can
+ * reach shows a candle after the one being handled (series stop at the current bar).
+ */
+import type { Indicators } from './indicators.ts';
+import type { Ledger } from './ledger.ts';
+import type { EngineSettings, Order, OrderRequest, OrderSide, ParamValues } from './types.ts';
+
+/** What the views read from and call on the engine (engine.ts implements it). */
+export interface Engine {
+  readonly settings: EngineSettings;
+  readonly ledger: Ledger;
+  readonly ta: Indicators;
+  readonly views: FeedView[];
+  readonly portfolioView: PortfolioView;
+  readonly params: ParamValues;
+  readonly state: unknown;
+  readonly time: number;
+  readonly feedIndex: number;
+  positionView(symbol: string): PositionView;
+  place(side: OrderSide, request: OrderRequest): number;
+  closePosition(symbol: string, reason?: string): number;
+  cancel(orderId: number): boolean;
+  cancelAll(symbol?: string): number;
+  openOrders(): Order[];
+  log(args: unknown[]): void;
+  plot(name: string, value: number): void;
+}
+
+/** The current index of a feed, shared by its series. */
+export interface FeedCursor {
+  i: number;
+}
+
+/** One column of a feed up to the current bar: `at(0)` is the current bar, `at(1)` the one before. */
+export class Series {
+  readonly #col: Float64Array;
+  readonly #cur: FeedCursor;
+
+  constructor(col: Float64Array, cursor: FeedCursor) {
+    this.#col = col;
+    this.#cur = cursor;
+    Object.freeze(this);
+  }
+
+  /** The value `ago` bars back (0 = current); `NaN` before the first bar or for a negative `ago`. */
+  at(ago: number): number {
+    const i = this.#cur.i - ago;
+    return ago >= 0 && i >= 0 ? this.#col[i]! : NaN;
+  }
+
+  /** Bars visible so far (current included). */
+  get length(): number {
+    return this.#cur.i + 1;
+  }
+
+  /** A copy of the visible values, oldest first, for the batch indicators. */
+  toArray(): Float64Array {
+    return this.#col.slice(0, this.#cur.i + 1);
+  }
+}
+
+/** A feed as the strategy sees it. */
+export class FeedView {
+  readonly symbol: string;
+  readonly interval: string;
+  readonly time: Series;
+  readonly open: Series;
+  readonly high: Series;
+  readonly low: Series;
+  readonly close: Series;
+  readonly volume: Series;
+  readonly #cur: FeedCursor;
+
+  constructor(
+    symbol: string,
+    interval: string,
+    cols: Record<'closeTime' | 'open' | 'high' | 'low' | 'close' | 'volume', Float64Array>,
+    cursor: FeedCursor,
+  ) {
+    this.symbol = symbol;
+    this.interval = interval;
+    this.#cur = cursor;
+    this.time = new Series(cols.closeTime, cursor);
+    this.open = new Series(cols.open, cursor);
+    this.high = new Series(cols.high, cursor);
+    this.low = new Series(cols.low, cursor);
+    this.close = new Series(cols.close, cursor);
+    this.volume = new Series(cols.volume, cursor);
+    Object.freeze(this);
+  }
+
+  /** Index of the current bar in this feed. */
+  get index(): number {
+    return this.#cur.i;
+  }
+}
+
+/** A read-only view of one symbol's position. */
+export class PositionView {
+  readonly #e: Engine;
+  readonly #symbol: string;
+
+  constructor(engine: Engine, symbol: string) {
+    this.#e = engine;
+    this.#symbol = symbol;
+    Object.freeze(this);
+  }
+
+  get symbol(): string {
+    return this.#symbol;
+  }
+  /** Signed quantity: > 0 long, < 0 short. */
+  get qty(): number {
+    return this.#e.ledger.position(this.#symbol).qty;
+  }
+  get avgPrice(): number {
+    const p = this.#e.ledger.position(this.#symbol);
+    return p.qty === 0 ? NaN : p.avgPrice;
+  }
+  get unrealizedPnl(): number {
+    const p = this.#e.ledger.position(this.#symbol);
+    return p.qty === 0 ? 0 : (p.mark - p.avgPrice) * p.qty;
+  }
+}
+
+/** Cash and equity. */
+export class PortfolioView {
+  readonly #e: Engine;
+
+  constructor(engine: Engine) {
+    this.#e = engine;
+    Object.freeze(this);
+  }
+
+  get cash(): number {
+    return this.#e.ledger.cash;
+  }
+  /** Cash plus positions marked at their last price. */
+  get equity(): number {
+    return this.#e.ledger.equity();
+  }
+  get startingCapital(): number {
+    return this.#e.settings.startingCapital;
+  }
+  get feesPaid(): number {
+    return this.#e.ledger.feesPaid;
+  }
+}
+
+/** What `init` gets: parameters, feeds, indicators, and `log`. */
+export class InitContext {
+  readonly #e: Engine;
+
+  constructor(engine: Engine) {
+    this.#e = engine;
+    Object.freeze(this);
+  }
+
+  get params(): Readonly<ParamValues> {
+    return this.#e.params;
+  }
+  get feeds(): readonly FeedView[] {
+    return this.#e.views;
+  }
+  get ta(): Indicators {
+    return this.#e.ta;
+  }
+  log(...args: unknown[]): void {
+    this.#e.log(args);
+  }
+}
+
+/** What `onCandle` gets, once per closed candle of each feed. */
+export class StrategyContext {
+  readonly #e: Engine;
+
+  constructor(engine: Engine) {
+    this.#e = engine;
+    Object.freeze(this);
+  }
+
+  /** The close time of the candle being handled (the engine's clock). */
+  get time(): number {
+    return this.#e.time;
+  }
+  get params(): Readonly<ParamValues> {
+    return this.#e.params;
+  }
+  /** What `init` returned (an empty object without `init`); yours to mutate. */
+  get state(): any {
+    return this.#e.state;
+  }
+  get ta(): Indicators {
+    return this.#e.ta;
+  }
+  /** The feed whose candle is being handled. */
+  get feed(): FeedView {
+    return this.#e.views[this.#e.feedIndex]!;
+  }
+  get feeds(): readonly FeedView[] {
+    return this.#e.views;
+  }
+  get open(): Series {
+    return this.#e.views[this.#e.feedIndex]!.open;
+  }
+  get high(): Series {
+    return this.#e.views[this.#e.feedIndex]!.high;
+  }
+  get low(): Series {
+    return this.#e.views[this.#e.feedIndex]!.low;
+  }
+  get close(): Series {
+    return this.#e.views[this.#e.feedIndex]!.close;
+  }
+  get volume(): Series {
+    return this.#e.views[this.#e.feedIndex]!.volume;
+  }
+  get portfolio(): PortfolioView {
+    return this.#e.portfolioView;
+  }
+  /** The position in `symbol` (default: the current feed's symbol). */
+  position(symbol?: string): PositionView {
+    return this.#e.positionView(symbol ?? this.#e.views[this.#e.feedIndex]!.symbol);
+  }
+  /** Places a buy order; returns its id. Market orders fill at the next bar's open. */
+  buy(request: OrderRequest): number {
+    return this.#e.place('buy', request);
+  }
+  /** Places a sell order; returns its id. */
+  sell(request: OrderRequest): number {
+    return this.#e.place('sell', request);
+  }
+  /** Closes the whole position in `symbol` at the next open (market); returns the order id or -1 when flat. */
+  closePosition(symbol?: string, reason?: string): number {
+    return this.#e.closePosition(symbol ?? this.#e.views[this.#e.feedIndex]!.symbol, reason);
+  }
+  /** Cancels an open order; false when it already filled or never existed. */
+  cancel(orderId: number): boolean {
+    return this.#e.cancel(orderId);
+  }
+  /** Cancels every open order (of `symbol` when given); returns how many. */
+  cancelAll(symbol?: string): number {
+    return this.#e.cancelAll(symbol);
+  }
+  /** Copies of the open orders. */
+  orders(): Order[] {
+    return this.#e.openOrders();
+  }
+  /** Keeps a line in the run's log (bounded: lines and characters per line). */
+  log(...args: unknown[]): void {
+    this.#e.log(args);
+  }
+  /** Adds a point (at the current time) to a named plot series. */
+  plot(name: string, value: number): void {
+    this.#e.plot(name, value);
+  }
+}

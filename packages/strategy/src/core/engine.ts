@@ -1,0 +1,453 @@
+/**
+ * @module The event-driven backtest engine. Time advances over the close times of all feeds;
+ * at each step the execution feed of every symbol (its finest interval) fills resting orders
+ * with its new bar and marks positions at its close, equity is recorded, and then `onCandle`
+ * runs once for each feed whose candle closed at that time, in feed order. Orders placed in
+ * `onCandle` therefore fill on a later bar than the one the strategy saw: never on data it
+ * has not seen, never on the bar that produced the signal.
+ *
+ * Pure and deterministic: no I/O, no wall clock (the bar time is the only clock).
+ */
+import { TicklineError } from '@tickline/kernel';
+import { checkDefinition, resolveParams } from './definition.ts';
+import type { ParamValues, StrategyDefinition } from './definition.ts';
+import { FeedView, InitContext, PortfolioView, PositionView, StrategyContext } from './context.ts';
+import type { FeedCursor } from './context.ts';
+import { crossingPrice, slipped } from './fill-model.ts';
+import { indicators } from './indicators.ts';
+import type { Indicators } from './indicators.ts';
+import { Ledger } from './ledger.ts';
+import type { Position } from './ledger.ts';
+import { computeMetrics } from './metrics.ts';
+import type {
+  BacktestResult,
+  EngineSettings,
+  Feed,
+  LogLine,
+  Order,
+  OrderRequest,
+  OrderSide,
+  PlotSeries,
+} from './types.ts';
+
+/** An order as the strategy placed it, kept for the look-ahead check. */
+export interface Signal {
+  time: number;
+  symbol: string;
+  side: OrderSide;
+  type: string;
+  qty: number;
+  percent: number;
+  price: number;
+}
+
+export interface RunOptions {
+  params?: Readonly<Record<string, unknown>>;
+  /** Keep every placed order in `signals` (the look-ahead check compares them). */
+  recordSignals?: boolean;
+  /** Called about every `progressEvery` steps with (steps done, steps at most). */
+  onProgress?: (done: number, total: number) => void;
+  progressEvery?: number;
+  /** Fail with STRATEGY_FORBIDDEN_API when onCandle returns a value (an async handler). */
+  synchronousOnly?: boolean;
+}
+
+export interface EngineRunResult extends BacktestResult {
+  signals: Signal[];
+  rejectedOrders: number;
+  params: ParamValues;
+}
+
+const MAX_NAME_CHARS = 64;
+
+function orderError(message: string): TicklineError {
+  return new TicklineError('STRATEGY_ORDER_INVALID', message);
+}
+
+function formatArg(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null)
+    return String(value);
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return '[unserialisable]';
+  }
+}
+
+/** The run's mutable state; strategies reach it only through the frozen views of context.ts. */
+export class Engine {
+  readonly settings: EngineSettings;
+  readonly ledger: Ledger;
+  readonly ta: Indicators = indicators;
+  readonly views: FeedView[];
+  readonly portfolioView: PortfolioView;
+  params: ParamValues = {};
+  state: unknown = {};
+  time = NaN;
+  feedIndex = 0;
+  step = 0;
+  readonly #feeds: readonly Feed[];
+  readonly #symbols: Set<string>;
+  readonly #positionViews = new Map<string, PositionView>();
+  readonly #cursors: FeedCursor[];
+  #orders: Order[] = [];
+  #nextOrderId = 1;
+  readonly logs: LogLine[] = [];
+  logsDropped = 0;
+  readonly #plots = new Map<string, PlotSeries>();
+  #plotPoints = 0;
+  readonly signals: Signal[] = [];
+  #recordSignals = false;
+  rejectedOrders = 0;
+
+  constructor(feeds: readonly Feed[], settings: EngineSettings) {
+    if (feeds.length === 0)
+      throw new TicklineError('STRATEGY_CONFIG_INVALID', 'a backtest needs at least one feed');
+    this.#feeds = feeds;
+    this.settings = settings;
+    this.ledger = new Ledger(settings.startingCapital, settings.limits.maxTrades);
+    this.#symbols = new Set(feeds.map((f) => f.symbol));
+    this.#cursors = feeds.map(() => ({ i: -1 }));
+    this.views = feeds.map((f, k) => new FeedView(f.symbol, f.interval, f.columns, this.#cursors[k]!));
+    this.portfolioView = new PortfolioView(this);
+  }
+
+  positionView(symbol: string): PositionView {
+    let v = this.#positionViews.get(symbol);
+    if (v === undefined) {
+      if (!this.#symbols.has(symbol)) throw orderError(`no feed for symbol ${symbol}`);
+      v = new PositionView(this, symbol);
+      this.#positionViews.set(symbol, v);
+    }
+    return v;
+  }
+
+  place(side: OrderSide, request: OrderRequest): number {
+    if (request === null || typeof request !== 'object')
+      throw orderError('an order needs { qty } or { percent }');
+    const symbol = request.symbol ?? this.views[this.feedIndex]!.symbol;
+    if (!this.#symbols.has(symbol)) throw orderError(`no feed for symbol ${String(symbol)}`);
+    const type = request.type ?? 'market';
+    if (type !== 'market' && type !== 'limit' && type !== 'stop')
+      throw orderError(`unknown order type ${String(type)}`);
+    const hasQty = request.qty !== undefined;
+    const hasPct = request.percent !== undefined;
+    if (hasQty === hasPct) throw orderError('give exactly one of qty and percent');
+    const qty = hasQty ? request.qty! : 0;
+    const percent = hasPct ? request.percent! : 0;
+    if (hasQty && !(typeof qty === 'number' && qty > 0 && Number.isFinite(qty)))
+      throw orderError('qty must be a positive number');
+    if (
+      hasPct &&
+      !(typeof percent === 'number' && percent > 0 && percent <= 100 * this.settings.maxLeverage)
+    ) {
+      throw orderError(`percent must be in (0, ${100 * this.settings.maxLeverage}]`);
+    }
+    const price = request.price ?? NaN;
+    if (type !== 'market' && !(typeof price === 'number' && price > 0 && Number.isFinite(price))) {
+      throw orderError(`a ${type} order needs a positive price`);
+    }
+    if (this.#orders.length >= this.settings.limits.maxOpenOrders) {
+      throw new TicklineError(
+        'STRATEGY_OUTPUT_LIMIT',
+        `more than ${this.settings.limits.maxOpenOrders} open orders`,
+        {
+          details: { limit: 'maxOpenOrders', value: this.settings.limits.maxOpenOrders },
+        },
+      );
+    }
+    const reason = request.reason === undefined ? type : String(request.reason).slice(0, MAX_NAME_CHARS);
+    const id = this.#nextOrderId++;
+    this.#orders.push({ id, symbol, side, type, qty, percent, price, reason, createdAt: this.time });
+    if (this.#recordSignals) this.signals.push({ time: this.time, symbol, side, type, qty, percent, price });
+    return id;
+  }
+
+  closePosition(symbol: string, reason?: string): number {
+    const qty = this.positionView(symbol).qty;
+    if (qty === 0) return -1;
+    return this.place(qty > 0 ? 'sell' : 'buy', { symbol, qty: Math.abs(qty), reason: reason ?? 'close' });
+  }
+
+  cancel(orderId: number): boolean {
+    const i = this.#orders.findIndex((o) => o.id === orderId);
+    if (i < 0) return false;
+    this.#orders.splice(i, 1);
+    return true;
+  }
+
+  cancelAll(symbol?: string): number {
+    const before = this.#orders.length;
+    this.#orders = symbol === undefined ? [] : this.#orders.filter((o) => o.symbol !== symbol);
+    return before - this.#orders.length;
+  }
+
+  openOrders(): Order[] {
+    return this.#orders.map((o) => ({ ...o }));
+  }
+
+  log(args: unknown[]): void {
+    if (this.logs.length >= this.settings.limits.maxLogLines) {
+      this.logsDropped++;
+      return;
+    }
+    const max = this.settings.limits.maxLogLineChars;
+    let text = '';
+    for (let i = 0; i < args.length && text.length <= max; i++)
+      text += (i > 0 ? ' ' : '') + formatArg(args[i]);
+    this.logs.push({ time: this.time, text: text.length > max ? text.slice(0, max) : text });
+  }
+
+  plot(name: string, value: number): void {
+    const key = String(name).slice(0, MAX_NAME_CHARS);
+    let s = this.#plots.get(key);
+    if (s === undefined) {
+      if (this.#plots.size >= this.settings.limits.maxPlotSeries) {
+        throw new TicklineError(
+          'STRATEGY_OUTPUT_LIMIT',
+          `more than ${this.settings.limits.maxPlotSeries} plot series`,
+          {
+            details: { limit: 'maxPlotSeries', value: this.settings.limits.maxPlotSeries },
+          },
+        );
+      }
+      s = { name: key, time: [], value: [] };
+      this.#plots.set(key, s);
+    }
+    if (++this.#plotPoints > this.settings.limits.maxPlotPoints) {
+      throw new TicklineError(
+        'STRATEGY_OUTPUT_LIMIT',
+        `more than ${this.settings.limits.maxPlotPoints} plot points`,
+        {
+          details: { limit: 'maxPlotPoints', value: this.settings.limits.maxPlotPoints },
+        },
+      );
+    }
+    s.time.push(this.time);
+    s.value.push(+value);
+  }
+
+  #reject(order: Order, why: string): void {
+    this.rejectedOrders++;
+    this.log([`order ${order.id} (${order.side} ${order.symbol}) rejected: ${why}`]);
+  }
+
+  /** Fills what the bar reaches, in the order the orders were placed. */
+  #matchOrders(p: Position, open: number, high: number, low: number, time: number): void {
+    const orders = this.#orders;
+    const { slippage, makerFee, takerFee } = this.settings;
+    let kept = 0;
+    for (let k = 0; k < orders.length; k++) {
+      const o = orders[k]!;
+      if (o.symbol !== p.symbol) {
+        orders[kept++] = o;
+        continue;
+      }
+      let price: number;
+      let feeRate = takerFee;
+      if (o.type === 'market') price = slipped(o.side, open, high, low, slippage);
+      else {
+        price = crossingPrice(o, open, high, low);
+        if (price !== price) {
+          orders[kept++] = o;
+          continue;
+        }
+        if (o.type === 'stop') price = slipped(o.side, price, high, low, slippage);
+        else feeRate = makerFee;
+      }
+      this.#execute(p, o, price, feeRate, time);
+    }
+    orders.length = kept;
+  }
+
+  #execute(p: Position, o: Order, price: number, feeRate: number, time: number): void {
+    const { allowShort, maxLeverage } = this.settings;
+    p.mark = price;
+    const equity = this.ledger.equity();
+    let qty = o.percent > 0 ? ((o.percent / 100) * equity) / (price * (1 + feeRate)) : o.qty;
+    if (!allowShort && o.side === 'sell') {
+      if (p.qty <= 0) return this.#reject(o, 'nothing to sell (shorting is off)');
+      if (qty > p.qty) qty = p.qty;
+    }
+    const signed = o.side === 'buy' ? qty : -qty;
+    const after = p.qty + signed;
+    if (Math.abs(after) > Math.abs(p.qty)) {
+      let othersGross = 0;
+      for (const q of this.ledger.list) if (q !== p && q.qty !== 0) othersGross += Math.abs(q.qty) * q.mark;
+      const allowedAbs = Math.max(0, (equity * maxLeverage - othersGross) / (price * (1 + feeRate)));
+      const flips = p.qty !== 0 && Math.sign(after) !== Math.sign(p.qty);
+      const maxQty = flips ? Math.abs(p.qty) + allowedAbs : allowedAbs - Math.abs(p.qty);
+      if (qty > maxQty) qty = maxQty;
+      if (!(qty > 0)) return this.#reject(o, 'insufficient buying power');
+    }
+    this.ledger.fill(p, o.side, qty, price, qty * price * feeRate, time, o.reason, this.step);
+  }
+
+  /** Runs the strategy over the feeds. */
+  run(definition: StrategyDefinition, options: RunOptions = {}): EngineRunResult {
+    const def = checkDefinition(definition);
+    this.params = Object.freeze(resolveParams(def.params, options.params));
+    this.#recordSignals = options.recordSignals === true;
+    const feeds = this.#feeds;
+    const F = feeds.length;
+    // Execution feed per symbol: its finest interval (the first on ties) fills orders and marks.
+    const isExec: boolean[] = feeds.map(() => false);
+    const positions: Position[] = feeds.map((f) => this.ledger.position(f.symbol));
+    for (const symbol of this.#symbols) {
+      let best = -1;
+      for (let f = 0; f < F; f++) {
+        if (feeds[f]!.symbol !== symbol) continue;
+        const c = feeds[f]!.columns;
+        const span = c.closeTime.length > 0 ? c.closeTime[0]! - c.openTime[0]! : Infinity;
+        const bestSpan =
+          best < 0 ? Infinity : feeds[best]!.columns.closeTime[0]! - feeds[best]!.columns.openTime[0]!;
+        if (best < 0 || span < bestSpan) best = f;
+      }
+      isExec[best] = true;
+    }
+    // The views' series read these cursors: moving one moves what the strategy can see.
+    const cursors = this.#cursors;
+    let total = 0;
+    for (const f of feeds) total += f.columns.closeTime.length;
+    const equityTime = new Float64Array(total);
+    const equityValue = new Float64Array(total);
+    const next = new Int32Array(F);
+    const lengths = feeds.map((f) => f.columns.closeTime.length);
+    const advanced = new Uint8Array(F);
+    const init = new InitContext(this);
+    const ctx = new StrategyContext(this);
+    const initial = def.init === undefined ? undefined : def.init.call(def, init);
+    this.state = initial === undefined ? {} : initial;
+    const onCandle = def.onCandle;
+    const syncOnly = options.synchronousOnly === true;
+    const progressEvery = options.progressEvery ?? 65_536;
+    const onProgress = options.onProgress;
+    let exposed = 0;
+    let bars = 0;
+    let step = 0;
+    const ledger = this.ledger;
+    for (;;) {
+      let t = Infinity;
+      for (let f = 0; f < F; f++) {
+        const i = next[f]!;
+        if (i < lengths[f]!) {
+          const ct = feeds[f]!.columns.closeTime[i]!;
+          if (ct < t) t = ct;
+        }
+      }
+      if (t === Infinity) break;
+      this.time = t;
+      this.step = step;
+      for (let f = 0; f < F; f++) {
+        const i = next[f]!;
+        if (i >= lengths[f]! || feeds[f]!.columns.closeTime[i]! !== t) {
+          advanced[f] = 0;
+          continue;
+        }
+        advanced[f] = 1;
+        if (isExec[f]) {
+          const c = feeds[f]!.columns;
+          const p = positions[f]!;
+          if (this.#orders.length > 0)
+            this.#matchOrders(p, c.open[i]!, c.high[i]!, c.low[i]!, c.openTime[i]!);
+          p.mark = c.close[i]!;
+        }
+      }
+      const equity = ledger.equity();
+      equityTime[step] = t;
+      equityValue[step] = equity;
+      for (let k = 0; k < ledger.list.length; k++) {
+        if (ledger.list[k]!.qty !== 0) {
+          exposed++;
+          break;
+        }
+      }
+      for (let f = 0; f < F; f++) {
+        if (advanced[f] === 0) continue;
+        cursors[f]!.i = next[f]!;
+        this.feedIndex = f;
+        if (onCandle.call(def, ctx) !== undefined && syncOnly) {
+          throw new TicklineError(
+            'STRATEGY_FORBIDDEN_API',
+            'onCandle must not return a value (async handlers are not supported)',
+            {
+              details: { api: 'async onCandle' },
+            },
+          );
+        }
+        next[f]!++;
+        bars++;
+      }
+      step++;
+      if (onProgress !== undefined && step % progressEvery === 0) onProgress(bars, total);
+    }
+    this.#finish(positions, isExec, step, equityValue);
+    const time = equityTime.subarray(0, step);
+    const value = equityValue.subarray(0, step);
+    let startTime = Infinity;
+    for (const f of feeds)
+      if (f.columns.openTime.length > 0) startTime = Math.min(startTime, f.columns.openTime[0]!);
+    const metrics = computeMetrics(
+      time,
+      value,
+      ledger,
+      this.settings.startingCapital,
+      exposed,
+      startTime === Infinity ? 0 : startTime,
+    );
+    onProgress?.(bars, total);
+    const plots = [...this.#plots.values()];
+    return {
+      metrics,
+      trades: ledger.trades,
+      tradesTruncated: ledger.tradesTruncated,
+      fills: ledger.fills,
+      equity: { time, value },
+      logs: this.logs,
+      logsDropped: this.logsDropped,
+      plots,
+      bars,
+      signals: this.signals,
+      rejectedOrders: this.rejectedOrders,
+      params: { ...this.params },
+    };
+  }
+
+  /** Expires open orders and, with closeAtEnd, closes positions at their last close. */
+  #finish(positions: Position[], isExec: boolean[], steps: number, equityValue: Float64Array): void {
+    this.#orders = [];
+    if (!this.settings.closeAtEnd || steps === 0) return;
+    const feeds = this.#feeds;
+    for (let f = 0; f < feeds.length; f++) {
+      const p = positions[f]!;
+      if (!isExec[f] || p.qty === 0) continue;
+      const c = feeds[f]!.columns;
+      const last = c.close.length - 1;
+      const side: OrderSide = p.qty > 0 ? 'sell' : 'buy';
+      const price = slipped(side, c.close[last]!, c.high[last]!, c.low[last]!, this.settings.slippage);
+      const qty = Math.abs(p.qty);
+      this.ledger.fill(
+        p,
+        side,
+        qty,
+        price,
+        qty * price * this.settings.takerFee,
+        c.closeTime[last]!,
+        'end-of-data',
+        steps,
+      );
+    }
+    equityValue[steps - 1] = this.ledger.equity();
+  }
+}
+
+/** Runs `definition` over `feeds` with `settings` on this thread (trusted code only: see sandbox/). */
+export function runBacktest(
+  definition: StrategyDefinition,
+  feeds: readonly Feed[],
+  settings: EngineSettings,
+  options?: RunOptions,
+): EngineRunResult {
+  return new Engine(feeds, settings).run(definition, options);
+}

@@ -1,0 +1,166 @@
+/**
+ * @module Performance metrics from the mark-to-market equity curve and the ledger's trade sums.
+ * Risk ratios use daily returns (the equity at the last step of each UTC day) annualised with
+ * 365 days, because crypto markets trade every day of the year. Formulas: docs/backtesting.md.
+ */
+import type { TradeStats } from './ledger.ts';
+import type { DrawdownInfo, Metrics, PeriodReturn } from './types.ts';
+
+export const DAY_MS = 86_400_000;
+export const YEAR_MS = 365 * DAY_MS;
+const ANNUAL = Math.sqrt(365);
+
+type PeriodKey = (t: number) => number;
+
+/** UTC day start of the bar that closes at `t` (close times are exclusive, hence − 1). */
+export const dayStart: PeriodKey = (t) => Math.floor((t - 1) / DAY_MS) * DAY_MS;
+
+/** UTC Monday 00:00 of the week holding the bar closing at `t` (1970-01-01 was a Thursday). */
+export const weekStart: PeriodKey = (t) => {
+  const day = Math.floor((t - 1) / DAY_MS);
+  return (day - ((day + 3) % 7)) * DAY_MS;
+};
+
+/** UTC first day of the month holding the bar closing at `t`. */
+export const monthStart: PeriodKey = (t) => {
+  const d = new Date(t - 1);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+};
+
+/** The equity at the last step of each UTC day: parallel arrays of day starts and values. */
+export function dailyCloses(time: Float64Array, value: Float64Array): { start: number[]; value: number[] } {
+  const start: number[] = [];
+  const closes: number[] = [];
+  const n = time.length;
+  let i = 0;
+  while (i < n) {
+    const day = dayStart(time[i]!);
+    const end = day + DAY_MS;
+    // Skip to the last step of this day without computing a key per step.
+    while (i + 1 < n && time[i + 1]! <= end) i++;
+    start.push(day);
+    closes.push(value[i]!);
+    i++;
+  }
+  return { start, value: closes };
+}
+
+/** Return of each period from daily closes: its last close over the previous period's (the capital first). */
+export function periodReturns(
+  days: { start: number[]; value: number[] },
+  startingCapital: number,
+  key: PeriodKey,
+): PeriodReturn[] {
+  const out: PeriodReturn[] = [];
+  let prev = startingCapital;
+  const n = days.start.length;
+  for (let i = 0; i < n; i++) {
+    const k = key(days.start[i]! + 1);
+    if (i + 1 < n && key(days.start[i + 1]! + 1) === k) continue;
+    out.push({ start: k, return: prev === 0 ? 0 : days.value[i]! / prev - 1 });
+    prev = days.value[i]!;
+  }
+  return out;
+}
+
+/** Maximum drawdown (peak starts at the capital) with its dates, and the longest time under water. */
+export function drawdown(
+  time: Float64Array,
+  value: Float64Array,
+  startingCapital: number,
+  startTime: number,
+): DrawdownInfo {
+  let peak = startingCapital;
+  let peakTime = startTime;
+  let max = 0;
+  let maxPeak = NaN;
+  let maxPeakTime: number | null = null;
+  let troughTime: number | null = null;
+  let recoveryTime: number | null = null;
+  let longest = 0;
+  let underwater = false;
+  for (let i = 0; i < time.length; i++) {
+    const v = value[i]!;
+    const t = time[i]!;
+    if (v >= peak) {
+      if (underwater) longest = Math.max(longest, t - peakTime);
+      underwater = false;
+      if (recoveryTime === null && maxPeakTime !== null && v >= maxPeak) recoveryTime = t;
+      peak = v;
+      peakTime = t;
+      continue;
+    }
+    underwater = true;
+    const dd = 1 - v / peak;
+    if (dd > max) {
+      max = dd;
+      maxPeak = peak;
+      maxPeakTime = peakTime;
+      troughTime = t;
+      recoveryTime = null;
+    }
+  }
+  if (underwater) longest = Math.max(longest, time[time.length - 1]! - peakTime);
+  return { maxDrawdown: max, peakTime: maxPeakTime, troughTime, recoveryTime, longestDrawdownMs: longest };
+}
+
+function mean(xs: readonly number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return xs.length === 0 ? 0 : s / xs.length;
+}
+
+/** Builds the metrics table. `exposedSteps` counts steps that ended with a position open. */
+export function computeMetrics(
+  time: Float64Array,
+  value: Float64Array,
+  ledger: TradeStats,
+  startingCapital: number,
+  exposedSteps: number,
+  startTime = time.length > 0 ? time[0]! : 0,
+): Metrics {
+  const n = time.length;
+  const finalEquity = n > 0 ? value[n - 1]! : startingCapital;
+  const totalReturn = finalEquity / startingCapital - 1;
+  const spanMs = n > 0 ? time[n - 1]! - startTime : 0;
+  const cagr =
+    spanMs <= 0 ? 0 : finalEquity <= 0 ? -1 : Math.pow(finalEquity / startingCapital, YEAR_MS / spanMs) - 1;
+  const days = dailyCloses(time, value);
+  const day = periodReturns(days, startingCapital, dayStart);
+  const daily = day.map((p) => p.return);
+  const m = mean(daily);
+  let sq = 0;
+  let down = 0;
+  for (const r of daily) {
+    sq += (r - m) * (r - m);
+    if (r < 0) down += r * r;
+  }
+  const std = daily.length > 1 ? Math.sqrt(sq / (daily.length - 1)) : 0;
+  const downside = daily.length > 0 ? Math.sqrt(down / daily.length) : 0;
+  const dd = drawdown(time, value, startingCapital, startTime);
+  const trades = ledger.tradeCount;
+  return {
+    startingCapital,
+    finalEquity,
+    totalReturn,
+    cagr,
+    volatility: std * ANNUAL,
+    sharpe: std > 0 ? (m / std) * ANNUAL : null,
+    sortino: downside > 0 ? (m / downside) * ANNUAL : null,
+    calmar: dd.maxDrawdown > 0 ? cagr / dd.maxDrawdown : null,
+    drawdown: dd,
+    trades,
+    winRate: trades === 0 ? 0 : ledger.wins / trades,
+    profitFactor: ledger.grossLoss > 0 ? ledger.grossProfit / ledger.grossLoss : null,
+    expectancy: trades === 0 ? 0 : (ledger.grossProfit - ledger.grossLoss) / trades,
+    avgWin: ledger.wins === 0 ? 0 : ledger.grossProfit / ledger.wins,
+    avgLoss: ledger.losses === 0 ? 0 : -ledger.grossLoss / ledger.losses,
+    exposure: n === 0 ? 0 : exposedSteps / n,
+    feesPaid: ledger.feesPaid,
+    periodReturns: {
+      day,
+      week: periodReturns(days, startingCapital, weekStart),
+      month: periodReturns(days, startingCapital, monthStart),
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * @module Where research runs execute. {@link BacktestExecutor} is the port: the worker pool
+ * spreads runs over threads (one isolate each), the inline executor runs them in a sandbox on
+ * this thread (tests, small jobs).
+ */
+import type { EngineRunResult } from '../core/engine.ts';
+import type { EngineSettings, Feed } from '../core/types.ts';
+import { StrategySandbox } from '../sandbox/sandbox.ts';
+import type { SandboxLimits } from '../sandbox/sandbox.ts';
+
+/** One backtest to run. */
+export interface BacktestJob {
+  code: string;
+  feeds: readonly Feed[];
+  settings: EngineSettings;
+  params?: Record<string, unknown>;
+  recordSignals?: boolean;
+  /** Called from the run about every `progressEvery` steps with (bars done, bars in all). */
+  onProgress?: (done: number, total: number) => void;
+  progressEvery?: number;
+  /** Sandbox limits for this run (the tier's); the executor's own when absent. */
+  limits?: SandboxLimits;
+}
+
+/** True when a sandbox with `has` limits can run a job that wants `wants`. */
+export function sameLimits(has: SandboxLimits, wants: SandboxLimits | undefined): boolean {
+  return wants === undefined || (has.memoryMb === wants.memoryMb && has.cpuMs === wants.cpuMs);
+}
+
+export interface BacktestExecutor {
+  /** How many runs may usefully be in flight at once. */
+  readonly concurrency: number;
+  run(job: BacktestJob): Promise<EngineRunResult>;
+  close(): Promise<void>;
+}
+
+/** Runs jobs one at a time in a sandbox on this thread. */
+export function createInlineExecutor(limits?: Partial<SandboxLimits>): BacktestExecutor {
+  let sandbox: StrategySandbox | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    concurrency: 1,
+    run(job) {
+      const next = queue.then(async () => {
+        if (sandbox === undefined || !sandbox.usable || !sameLimits(sandbox.limits, job.limits)) {
+          sandbox?.dispose();
+          sandbox = new StrategySandbox(job.limits ?? limits);
+        }
+        return sandbox.run(job);
+      });
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    close() {
+      sandbox?.dispose();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Runs `items` through `fn` with at most `concurrency` in flight; results in input order. */
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, lane));
+  return out;
+}

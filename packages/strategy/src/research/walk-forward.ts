@@ -1,0 +1,167 @@
+/**
+ * @module Walk-forward optimisation: over rolling windows, every parameter combination of a grid
+ * runs on the in-sample part, the best (by the objective) runs on the following out-of-sample
+ * part, and the out-of-sample runs are chained into one equity curve, each window starting with
+ * the equity the previous one ended with. Only out-of-sample results say how the method would
+ * have done; the in-sample scores say how much it was fitted.
+ */
+import { TicklineError } from '@tickline/kernel';
+import type { EngineRunResult } from '../core/engine.ts';
+import { drawdown } from '../core/metrics.ts';
+import type { Metrics } from '../core/types.ts';
+import type { BacktestExecutor, BacktestJob } from './executor.ts';
+import { mapConcurrent } from './executor.ts';
+import { sliceFeeds } from './feeds.ts';
+
+export type Objective = 'sharpe' | 'sortino' | 'calmar' | 'totalReturn' | 'profitFactor';
+export type ParamGrid = Readonly<Record<string, readonly (number | boolean | string)[]>>;
+
+export interface WalkForwardOptions {
+  grid: ParamGrid;
+  /** In-sample length in bars of the first feed. */
+  inSampleBars: number;
+  /** Out-of-sample length in bars of the first feed. */
+  outSampleBars: number;
+  /** How far each window moves. @default outSampleBars */
+  stepBars?: number;
+  /** @default 'sharpe' */
+  objective?: Objective;
+  /** Largest grid accepted. @default 1000 */
+  maxCombinations?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface WalkForwardWindow {
+  inSample: { from: number; to: number };
+  outSample: { from: number; to: number };
+  bestParams: Record<string, number | boolean | string>;
+  inSampleScore: number;
+  outSampleScore: number;
+  outSampleReturn: number;
+  outSampleTrades: number;
+}
+
+export interface WalkForwardReport {
+  windows: WalkForwardWindow[];
+  /** Out-of-sample equity, window after window. */
+  equity: { time: Float64Array; value: Float64Array };
+  totalReturn: number;
+  maxDrawdown: number;
+  runs: number;
+}
+
+/** Every combination of the grid, in a stable order (last key varies fastest). */
+export function gridCombinations(grid: ParamGrid): Array<Record<string, number | boolean | string>> {
+  let combos: Array<Record<string, number | boolean | string>> = [{}];
+  for (const [name, values] of Object.entries(grid)) {
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
+  }
+  return combos;
+}
+
+/** A higher-is-better score; runs without a value (no trades, no drawdown) rank last. */
+export function score(metrics: Metrics, objective: Objective): number {
+  const v = objective === 'totalReturn' ? metrics.totalReturn : metrics[objective];
+  return v === null || !Number.isFinite(v) ? -Infinity : v;
+}
+
+/** Runs the walk-forward analysis (see module doc). */
+export async function walkForward(
+  executor: BacktestExecutor,
+  job: BacktestJob,
+  options: WalkForwardOptions,
+): Promise<WalkForwardReport> {
+  const objective = options.objective ?? 'sharpe';
+  const step = options.stepBars ?? options.outSampleBars;
+  const combos = gridCombinations(options.grid);
+  const maxCombinations = options.maxCombinations ?? 1_000;
+  if (combos.length === 0 || combos.length > maxCombinations) {
+    throw new TicklineError(
+      'STRATEGY_CONFIG_INVALID',
+      `the grid has ${combos.length} combinations (1–${maxCombinations} allowed)`,
+    );
+  }
+  if (!(options.inSampleBars >= 1 && options.outSampleBars >= 1 && step >= 1)) {
+    throw new TicklineError('STRATEGY_CONFIG_INVALID', 'window lengths must be at least one bar');
+  }
+  const c = job.feeds[0]!.columns;
+  const n = c.closeTime.length;
+  const starts: number[] = [];
+  for (let s = 0; s + options.inSampleBars + options.outSampleBars <= n; s += step) starts.push(s);
+  if (starts.length === 0) {
+    throw new TicklineError(
+      'STRATEGY_CONFIG_INVALID',
+      `${n} bars are fewer than one in-sample plus one out-of-sample window`,
+    );
+  }
+  const total = starts.length * (combos.length + 1);
+  let done = 0;
+  const tick = (): void => options.onProgress?.(++done, total);
+  // Time bounds: a window holds the bars closing in (from, to].
+  const bound = (i: number): number => (i === 0 ? c.openTime[0]! : c.closeTime[i - 1]!);
+  const windows: WalkForwardWindow[] = [];
+  const time: number[] = [];
+  const value: number[] = [];
+  let capital = job.settings.startingCapital;
+  // In-sample grids of all windows run together, so the pool stays busy across windows.
+  const inSample = await mapConcurrent(
+    starts.flatMap((s) => combos.map((params) => ({ s, params }))),
+    executor.concurrency,
+    async ({ s, params }) => {
+      const feeds = sliceFeeds(job.feeds, bound(s), bound(s + options.inSampleBars));
+      const r = await executor.run({
+        ...job,
+        feeds,
+        params: { ...job.params, ...params },
+        recordSignals: false,
+      });
+      tick();
+      return score(r.metrics, objective);
+    },
+  );
+  const best = starts.map((_, w) => {
+    let k = 0;
+    for (let j = 1; j < combos.length; j++)
+      if (inSample[w * combos.length + j]! > inSample[w * combos.length + k]!) k = j;
+    return k;
+  });
+  // Out-of-sample runs chain capital, so they run in order.
+  for (let w = 0; w < starts.length; w++) {
+    const s = starts[w]!;
+    const isFrom = bound(s);
+    const oosFrom = bound(s + options.inSampleBars);
+    const oosTo = bound(s + options.inSampleBars + options.outSampleBars);
+    const params = combos[best[w]!]!;
+    const r: EngineRunResult = await executor.run({
+      ...job,
+      feeds: sliceFeeds(job.feeds, oosFrom, oosTo),
+      settings: { ...job.settings, startingCapital: capital },
+      params: { ...job.params, ...params },
+      recordSignals: false,
+    });
+    tick();
+    for (let i = 0; i < r.equity.time.length; i++) {
+      time.push(r.equity.time[i]!);
+      value.push(r.equity.value[i]!);
+    }
+    windows.push({
+      inSample: { from: isFrom, to: oosFrom },
+      outSample: { from: oosFrom, to: oosTo },
+      bestParams: params,
+      inSampleScore: inSample[w * combos.length + best[w]!]!,
+      outSampleScore: score(r.metrics, objective),
+      outSampleReturn: r.metrics.totalReturn,
+      outSampleTrades: r.metrics.trades,
+    });
+    capital = r.metrics.finalEquity;
+  }
+  const equity = { time: Float64Array.from(time), value: Float64Array.from(value) };
+  const start = job.settings.startingCapital;
+  return {
+    windows,
+    equity,
+    totalReturn: capital / start - 1,
+    maxDrawdown: drawdown(equity.time, equity.value, start, windows[0]!.outSample.from).maxDrawdown,
+    runs: total,
+  };
+}
