@@ -53,6 +53,7 @@ export {
   REDACTED,
   deepFreeze,
 } from './config/index.ts';
+export { defineModule } from './module/domain-module.ts';
 
 export type {
   TicklineErrorOptions,
@@ -78,3 +79,13 @@ export type {
   ConfigProblem,
   DeepReadonly,
 } from './config/index.ts';
+export type {
+  DomainModule,
+  ModuleConfigSection,
+  ModuleBaseDeps,
+  ModuleHost,
+  ChannelMessage,
+  ChannelSink,
+  ChannelDelivery,
+  ChannelDeliveryHandler,
+} from './module/domain-module.ts';

@@ -1,0 +1,133 @@
+/**
+ * @module The domain-module contract: what a domain package (identity, realtime, market, game,
+ * platform, strategy, notify) exports from its entry point so that the composition root
+ * (`server`) composes it with one line — its config section with its own defaults, its
+ * migrations, a host built from real, started objects, its HTTP routes and its channel delivery.
+ *
+ * The kernel knows neither Fastify, SQL nor the event log, so the shape is generic: each domain
+ * names its own dependencies (`TDeps`, e.g. `{ sql: Sql; publisher: Publisher }`) and its routes
+ * type (a Fastify `FastifyPluginAsync`, imported as a type only).
+ */
+import type { z } from 'zod';
+import type { Clock } from '../clock/clock.ts';
+import type { EventEnvelope } from '../events/envelope.ts';
+import type { Service } from '../lifecycle/service.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Registry } from '../metrics/metrics.ts';
+
+/**
+ * A domain's section of the Tickline config: `key` is its place in the file (`market:`) and the
+ * prefix of its environment variables (`TICKLINE_MARKET_*`).
+ */
+export interface ModuleConfigSection<TKey extends string = string, TSchema extends z.ZodType = z.ZodType> {
+  readonly key: TKey;
+  /**
+   * The section with its own defaults and descriptions: `schema.parse(undefined)` yields a whole
+   * section, so the composition root copies no default (use `.prefault({})` on the object).
+   */
+  readonly schema: TSchema;
+}
+
+/** What every host receives, whatever its domain. */
+export interface ModuleBaseDeps<TSettings> {
+  /** The module's parsed, frozen config section. */
+  readonly settings: TSettings;
+  readonly logger: Logger;
+  readonly metrics: Registry;
+  readonly clock: Clock;
+}
+
+/**
+ * What `createHost` returns: the services to start, in order, right after it (each is registered
+ * for stop in reverse), plus whatever the domain hands to later modules and to its routes
+ * (`identity`, `hub`, `view`, …) as extra fields of the concrete host type.
+ */
+export interface ModuleHost {
+  readonly services: readonly Service[];
+}
+
+/** One message on a realtime channel. */
+export interface ChannelMessage {
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+}
+
+/** Where deliveries publish: the realtime hub, seen from a domain that may not import realtime. */
+export interface ChannelSink {
+  publish(channel: string, message: ChannelMessage): void;
+}
+
+/** A domain's channel delivery bound to one process's sink. */
+export interface ChannelDeliveryHandler {
+  deliver(events: readonly EventEnvelope[], logger: Logger): void | Promise<void>;
+  /** Timers of the delivery (a throttled ticker), started with it and stopped before it. */
+  readonly services?: readonly Service[];
+}
+
+/**
+ * Which of a domain's events go to which realtime channel. The composition root runs one consumer
+ * named `name` on processes that hold a hub, handing it only `eventTypes`.
+ */
+export interface ChannelDelivery {
+  /** Durable consumer name (kept stable: renaming it replays or skips history). */
+  readonly name: string;
+  readonly eventTypes: readonly string[];
+  create(sink: ChannelSink): ChannelDeliveryHandler;
+}
+
+/**
+ * A domain module.
+ *
+ * @typeParam TKey - the config section key
+ * @typeParam TSchema - the config section schema
+ * @typeParam TDeps - what the host needs besides {@link ModuleBaseDeps}: started objects
+ *   (`eventLog`, `publisher`, `sql`, `hub`, `redis`, other modules' hosts), never getters
+ * @typeParam THost - what the host hands on
+ * @typeParam TRoutes - the routes plugin type (Fastify's `FastifyPluginAsync`)
+ * @example
+ * export const marketModule = defineModule({
+ *   name: 'market',
+ *   config: { key: 'market', schema: MarketSettingsSchema },
+ *   migrations: fileURLToPath(new URL('../migrations', import.meta.url)),
+ *   after: ['identity', 'realtime'],
+ *   createHost: (deps: MarketHostDeps & ModuleBaseDeps<MarketSettings>) => createMarketHost(deps),
+ *   routes: (host) => marketRoutes(host),
+ *   channels: (host) => marketDelivery(host),
+ * });
+ */
+export interface DomainModule<
+  TKey extends string = string,
+  TSchema extends z.ZodType = z.ZodType,
+  TDeps = unknown,
+  THost extends ModuleHost = ModuleHost,
+  TRoutes = unknown,
+> {
+  /** Also the step name in start-up errors and logs. */
+  readonly name: string;
+  readonly config: ModuleConfigSection<TKey, TSchema>;
+  /**
+   * Absolute path of the module's `migrations/` folder (`NNNN_name.sql`; versions are unique
+   * across all modules and never renumbered), or undefined when it owns no tables.
+   */
+  readonly migrations: string | undefined;
+  /** Modules whose hosts start before this one (their hosts arrive in `deps`). */
+  readonly after: readonly string[];
+  /** Builds the host from started objects; may do I/O (load keys, check tables). */
+  createHost(deps: TDeps & ModuleBaseDeps<z.output<TSchema>>): THost | Promise<THost>;
+  /** The HTTP routes, an encapsulated plugin mounted under `/api/v1`, schemas inline. */
+  readonly routes?: (host: THost) => TRoutes;
+  /** The domain's channel delivery, on processes that hold a realtime hub. */
+  readonly channels?: (host: THost) => ChannelDelivery;
+}
+
+/** Returns `module` as is: it only makes TypeScript infer the module's type parameters. */
+export function defineModule<
+  TKey extends string,
+  TSchema extends z.ZodType,
+  TDeps,
+  THost extends ModuleHost,
+  TRoutes = unknown,
+>(module: DomainModule<TKey, TSchema, TDeps, THost, TRoutes>): DomainModule<TKey, TSchema, TDeps, THost, TRoutes> {
+  return module;
+}
