@@ -1,0 +1,235 @@
+/** @module The repository's test cases, run against PGlite (unit) and PostgreSQL (int). */
+import { randomBytes } from 'node:crypto';
+import { uuidv7 } from '@tickline/kernel';
+import { loadMigrations, migrate } from '@tickline/store';
+import type { Sql } from '@tickline/store';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCodeCipher } from './code-cipher.ts';
+import { STRATEGY_MIGRATIONS_DIR, StrategyRepository } from './strategy-repository.ts';
+
+const key = (): string => randomBytes(32).toString('base64');
+
+/** Applies store's migrations and 0007. */
+export async function migrateWithStrategy(sql: Sql): Promise<void> {
+  await migrate(sql, {
+    migrations: [
+      ...(await loadMigrations()),
+      ...(await loadMigrations(fileURLToPath(STRATEGY_MIGRATIONS_DIR))),
+    ],
+  });
+}
+
+export function runRepositoryCases(name: string, open: () => Promise<Sql>): void {
+  describe(`strategy repository - ${name}`, () => {
+    let sql: Sql;
+    const keys = { k1: key(), k2: key() };
+    const now = new Date('2026-01-01T00:00:00Z');
+    const alice = uuidv7();
+    const bob = uuidv7();
+
+    beforeAll(async () => {
+      sql = await open();
+      await migrateWithStrategy(sql);
+      for (const [id, email] of [
+        [alice, `alice-${alice}@example.com`],
+        [bob, `bob-${bob}@example.com`],
+      ] as const) {
+        await sql.query(
+          `insert into users (id, email, role, tier, status, created_at, updated_at) values ($1, $2, 'user', 'free', 'active', $3, $3)`,
+          [id, email, now],
+        );
+      }
+    }, 120_000);
+    afterAll(() => sql?.close());
+
+    it('saves immutable, numbered versions with the code encrypted at rest', async () => {
+      const repo = new StrategyRepository(sql, createCodeCipher({ keys, currentKeyId: 'k1' }));
+      const s = await repo.createStrategy({ id: uuidv7(), userId: alice, name: 'cross', now });
+      const v1 = await repo.saveVersion({
+        userId: alice,
+        strategyId: s.id,
+        source: 'const a: number = 1; // SECRET-1',
+        js: 'js1',
+        language: 'typescript',
+        params: {},
+        now,
+      });
+      const v2 = await repo.saveVersion({
+        userId: alice,
+        strategyId: s.id,
+        source: 'const b = 2; // SECRET-2',
+        js: 'js2',
+        language: 'javascript',
+        params: { n: { type: 'int', default: 3 } },
+        now,
+      });
+      expect([v1.version, v2.version]).toEqual([1, 2]);
+      expect((await repo.getStrategy(alice, s.id)).latestVersion).toBe(2);
+      expect((await repo.getVersion(alice, s.id, 1)).source).toContain('SECRET-1');
+      expect(await repo.getVersion(alice, s.id)).toMatchObject({
+        version: 2,
+        js: 'js2',
+        params: { n: { type: 'int', default: 3 } },
+      });
+      expect((await repo.listVersions(alice, s.id)).map((v) => v.version)).toEqual([1, 2]);
+      // The stored bytes do not contain the code
+      const { rows } = await sql.query<{ ciphertext: Uint8Array }>(
+        'select ciphertext from strategy_versions where strategy_id = $1',
+        [s.id],
+      );
+      for (const r of rows) expect(Buffer.from(r.ciphertext).toString('latin1')).not.toContain('SECRET');
+      // and a version cannot be changed
+      await expect(
+        sql.query('update strategy_versions set language = $1 where strategy_id = $2', ['javascript', s.id]),
+      ).rejects.toThrow();
+    });
+
+    it('keeps old versions readable after a key rotation, and refuses unknown keys and tampering', async () => {
+      const before = new StrategyRepository(
+        sql,
+        createCodeCipher({ keys: { k1: keys.k1 }, currentKeyId: 'k1' }),
+      );
+      const s = await before.createStrategy({ id: uuidv7(), userId: alice, name: 'rotated', now });
+      await before.saveVersion({
+        userId: alice,
+        strategyId: s.id,
+        source: 'old',
+        js: 'old',
+        language: 'javascript',
+        params: {},
+        now,
+      });
+      // Rotate: k2 becomes current, k1 stays for reading
+      const after = new StrategyRepository(sql, createCodeCipher({ keys, currentKeyId: 'k2' }));
+      const v2 = await after.saveVersion({
+        userId: alice,
+        strategyId: s.id,
+        source: 'new',
+        js: 'new',
+        language: 'javascript',
+        params: {},
+        now,
+      });
+      expect(v2.keyId).toBe('k2');
+      expect((await after.getVersion(alice, s.id, 1)).source).toBe('old');
+      expect((await after.getVersion(alice, s.id, 2)).source).toBe('new');
+      await expect(before.getVersion(alice, s.id, 2)).rejects.toMatchObject({ code: 'STRATEGY_KEY_UNKNOWN' });
+      // Moving version 2's ciphertext onto version 1 fails authentication (bound to its row)
+      await sql.query('drop trigger strategy_versions_no_update on strategy_versions');
+      await sql.query(
+        `update strategy_versions set key_id = 'k2', nonce = (select nonce from strategy_versions where strategy_id = $1 and version = 2),
+         ciphertext = (select ciphertext from strategy_versions where strategy_id = $1 and version = 2) where strategy_id = $1 and version = 1`,
+        [s.id],
+      );
+      await sql.query(
+        'create trigger strategy_versions_no_update before update on strategy_versions for each row execute function strategy_versions_immutable()',
+      );
+      await expect(after.getVersion(alice, s.id, 1)).rejects.toMatchObject({ code: 'STRATEGY_CODE_CORRUPT' });
+    });
+
+    it("hides other users' strategies, versions and runs", async () => {
+      const repo = new StrategyRepository(sql, createCodeCipher({ keys, currentKeyId: 'k1' }));
+      const s = await repo.createStrategy({ id: uuidv7(), userId: alice, name: 'private', now });
+      await repo.saveVersion({
+        userId: alice,
+        strategyId: s.id,
+        source: 'x',
+        js: 'x',
+        language: 'javascript',
+        params: {},
+        now,
+      });
+      const run = await repo.createRun({
+        id: uuidv7(),
+        userId: alice,
+        strategyId: s.id,
+        version: 1,
+        request: {},
+        now,
+      });
+      await expect(repo.getStrategy(bob, s.id)).rejects.toMatchObject({ code: 'STRATEGY_NOT_FOUND' });
+      await expect(repo.getVersion(bob, s.id, 1)).rejects.toMatchObject({ code: 'STRATEGY_NOT_FOUND' });
+      await expect(
+        repo.saveVersion({
+          userId: bob,
+          strategyId: s.id,
+          source: 'y',
+          js: 'y',
+          language: 'javascript',
+          params: {},
+          now,
+        }),
+      ).rejects.toMatchObject({
+        code: 'STRATEGY_NOT_FOUND',
+      });
+      await expect(repo.getRun(bob, run.id)).rejects.toMatchObject({ code: 'STRATEGY_NOT_FOUND' });
+      await expect(
+        repo.createRun({ id: uuidv7(), userId: bob, strategyId: s.id, version: 1, request: {}, now }),
+      ).rejects.toMatchObject({
+        code: 'STRATEGY_NOT_FOUND',
+      });
+      expect(await repo.listStrategies(bob)).toEqual([]);
+      await expect(repo.deleteStrategy(bob, s.id)).rejects.toMatchObject({ code: 'STRATEGY_NOT_FOUND' });
+    });
+
+    it('records a run from queued to succeeded with its result, and counts runs for quotas', async () => {
+      const repo = new StrategyRepository(sql, createCodeCipher({ keys, currentKeyId: 'k1' }));
+      const s = await repo.createStrategy({ id: uuidv7(), userId: bob, name: 'runs', now });
+      await repo.saveVersion({
+        userId: bob,
+        strategyId: s.id,
+        source: 'x',
+        js: 'x',
+        language: 'javascript',
+        params: {},
+        now,
+      });
+      const run = await repo.createRun({
+        id: uuidv7(),
+        userId: bob,
+        strategyId: s.id,
+        version: 1,
+        request: { symbol: 'BTC-USDT' },
+        now,
+      });
+      expect(await repo.runCounts(bob, now)).toEqual({ since: 1, active: 1 });
+      await repo.markRunning(run.id, now);
+      await repo.setProgress(run.id, 0.5);
+      expect(await repo.getRun(bob, run.id)).toMatchObject({ status: 'running', progress: 0.5 });
+      const result = {
+        metrics: { totalReturn: 0.1 } as never,
+        trades: [],
+        tradesTruncated: false,
+        equity: [[1, 2]] as Array<[number, number]>,
+        logs: [],
+        plots: [],
+        bars: 10,
+      };
+      await repo.completeRun(run.id, result, now);
+      expect(await repo.getRun(bob, run.id)).toMatchObject({
+        status: 'succeeded',
+        progress: 1,
+        request: { symbol: 'BTC-USDT' },
+      });
+      expect(await repo.getResult(bob, run.id)).toEqual(result);
+      expect(await repo.runCounts(bob, now)).toEqual({ since: 1, active: 0 });
+      const failed = await repo.createRun({
+        id: uuidv7(),
+        userId: bob,
+        strategyId: s.id,
+        version: 1,
+        request: {},
+        now,
+      });
+      await repo.failRun(failed.id, { code: 'STRATEGY_CPU_LIMIT', message: 'too slow' }, now);
+      expect((await repo.getRun(bob, failed.id)).error).toEqual({
+        code: 'STRATEGY_CPU_LIMIT',
+        message: 'too slow',
+      });
+      expect((await repo.listRuns(bob)).map((r) => r.id)).toEqual([failed.id, run.id].sort().reverse());
+      await repo.deleteStrategy(bob, s.id);
+      await expect(repo.getRun(bob, run.id)).rejects.toMatchObject({ code: 'STRATEGY_NOT_FOUND' });
+    });
+  });
+}
