@@ -53,3 +53,21 @@ export type {
   WalkForwardReport,
   WalkForwardWindow,
 } from './research/walk-forward.ts';
+export { strategyModule } from './module/strategy-module.ts';
+export { createStrategyHost } from './module/strategy-host.ts';
+export { StrategySettingsSchema, DEV_CODE_KEY_ID } from './module/strategy-settings.ts';
+export { StrategyApiErrorCodes } from './module/strategy-api-errors.ts';
+export { BacktestProgress, BacktestCompleted, STRATEGY_EVENTS } from './module/strategy-events.ts';
+export { strategyDelivery, STRATEGY_DELIVERY_CONSUMER } from './module/strategy-delivery.ts';
+export { BacktestQueue, downsampleEquity } from './module/backtest-queue.ts';
+export { loadFeed, assertKnownSymbol, hasCandles, storeClosedCandles } from './module/candle-feed.ts';
+export { strategyRoutes, STRATEGY_SCOPES, drawdownOf } from './http/strategy-routes.ts';
+export { StrategyRepository, STRATEGY_MIGRATIONS_DIR } from './versions/strategy-repository.ts';
+export { createCodeCipher } from './versions/code-cipher.ts';
+export type { StrategyHost, StrategyHostDeps } from './module/strategy-host.ts';
+export type { StrategySettings, TierJobLimits } from './module/strategy-settings.ts';
+export type { StrategyApiErrorCode } from './module/strategy-api-errors.ts';
+export type { BacktestProgressData, BacktestCompletedData } from './module/strategy-events.ts';
+export type { BacktestRequest } from './module/backtest-queue.ts';
+export type { FeedQuery } from './module/candle-feed.ts';
+export type { RunRecord, RunStatus, StrategyRecord, VersionInfo, VersionRecord, StoredResult } from './versions/strategy-repository.ts';
