@@ -70,4 +70,11 @@ export type { StrategyApiErrorCode } from './module/strategy-api-errors.ts';
 export type { BacktestProgressData, BacktestCompletedData } from './module/strategy-events.ts';
 export type { BacktestRequest } from './module/backtest-queue.ts';
 export type { FeedQuery } from './module/candle-feed.ts';
-export type { RunRecord, RunStatus, StrategyRecord, VersionInfo, VersionRecord, StoredResult } from './versions/strategy-repository.ts';
+export type {
+  RunRecord,
+  RunStatus,
+  StrategyRecord,
+  VersionInfo,
+  VersionRecord,
+  StoredResult,
+} from './versions/strategy-repository.ts';

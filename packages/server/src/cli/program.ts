@@ -1,10 +1,12 @@
 /** @module The `tickline` command line: start, config, log, migrate, version. */
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../exit-code.ts';
+import { registerBacktestCommand } from './backtest/backtest-command.ts';
 import { registerBotsCommand } from './bots/bots-command.ts';
 import { registerConfigCommand } from './config-command.ts';
 import type { CliIo } from './io.ts';
 import { registerLogCommand } from './log/log-command.ts';
+import { registerMarketCommand } from './market/market-command.ts';
 import { registerMigrateCommand } from './migrate/migrate-command.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerVersionCommand, ticklineVersion } from './version-command.ts';
@@ -39,6 +41,8 @@ Examples:
   registerMigrateCommand(program, io, setExitCode);
   registerVersionCommand(program, io, setExitCode);
   registerBotsCommand(program, io, setExitCode);
+  registerMarketCommand(program, io, setExitCode);
+  registerBacktestCommand(program, io, setExitCode);
   return program;
 }
 

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
-import { createStrategyTestApp, HOUR, T0, waveCandles, type StrategyTestApp } from './strategy-test-app.test-support.ts';
+import {
+  createStrategyTestApp,
+  HOUR,
+  T0,
+  waveCandles,
+  type StrategyTestApp,
+} from './strategy-test-app.test-support.ts';
 
 const BAD_SYNTAX = `export default defineStrategy({
   params: {},
@@ -99,19 +105,89 @@ describe('strategy routes over PGlite', () => {
   it('strategy routes - bad input gets a coded 4xx and changes nothing', async () => {
     const before = await counts();
     const cases: Array<[string, 'GET' | 'POST', string, unknown, number, string]> = [
-      ['syntax error', 'POST', '/strategies', { name: 'x', source: BAD_SYNTAX }, 422, 'STRATEGY_SYNTAX_ERROR'],
-      ['code too large', 'POST', `/strategies/${strategyId}/versions`, { source: `// ${'x'.repeat(200_000)}\n${SMA_CROSS_SOURCE}` }, 413, 'STRATEGY_CODE_TOO_LARGE'],
+      [
+        'syntax error',
+        'POST',
+        '/strategies',
+        { name: 'x', source: BAD_SYNTAX },
+        422,
+        'STRATEGY_SYNTAX_ERROR',
+      ],
+      [
+        'code too large',
+        'POST',
+        `/strategies/${strategyId}/versions`,
+        { source: `// ${'x'.repeat(200_000)}\n${SMA_CROSS_SOURCE}` },
+        413,
+        'STRATEGY_CODE_TOO_LARGE',
+      ],
       ['someone else’s strategy', 'GET', `/strategies/${strategyId}`, undefined, 404, 'STRATEGY_NOT_FOUND'],
-      ['unknown version', 'GET', `/strategies/${strategyId}/versions/9`, undefined, 404, 'STRATEGY_NOT_FOUND'],
-      ['wrong parameter type', 'POST', '/backtests', backtest({ params: { fast: 'five' } }), 422, 'STRATEGY_PARAM_INVALID'],
-      ['undeclared parameter', 'POST', '/backtests', backtest({ params: { nope: 1 } }), 422, 'STRATEGY_PARAM_INVALID'],
-      ['unknown symbol', 'POST', '/backtests', backtest({ symbol: 'DOGE-USDT' }), 404, 'MARKET_SYMBOL_NOT_FOUND'],
+      [
+        'unknown version',
+        'GET',
+        `/strategies/${strategyId}/versions/9`,
+        undefined,
+        404,
+        'STRATEGY_NOT_FOUND',
+      ],
+      [
+        'wrong parameter type',
+        'POST',
+        '/backtests',
+        backtest({ params: { fast: 'five' } }),
+        422,
+        'STRATEGY_PARAM_INVALID',
+      ],
+      [
+        'undeclared parameter',
+        'POST',
+        '/backtests',
+        backtest({ params: { nope: 1 } }),
+        422,
+        'STRATEGY_PARAM_INVALID',
+      ],
+      [
+        'unknown symbol',
+        'POST',
+        '/backtests',
+        backtest({ symbol: 'DOGE-USDT' }),
+        404,
+        'MARKET_SYMBOL_NOT_FOUND',
+      ],
       ['unknown interval', 'POST', '/backtests', backtest({ interval: '7m' }), 400, 'HTTP_BAD_REQUEST'],
       ['unknown version to run', 'POST', '/backtests', backtest({ version: 9 }), 404, 'STRATEGY_NOT_FOUND'],
-      ['range with no data', 'POST', '/backtests', backtest({ from: '2025-01-01T00:00:00Z', to: '2025-02-01T00:00:00Z' }), 422, 'STRATEGY_NO_DATA'],
-      ['reversed range', 'POST', '/backtests', backtest({ from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }), 400, 'STRATEGY_RANGE_INVALID'],
-      ['sandbox above the tier', 'POST', '/backtests', backtest({ sandbox: { memoryMb: 4096 } }), 403, 'STRATEGY_TIER_LIMIT'],
-      ['bad settings type', 'POST', '/backtests', backtest({ settings: { startingCapital: 'lots' } }), 400, 'HTTP_BAD_REQUEST'],
+      [
+        'range with no data',
+        'POST',
+        '/backtests',
+        backtest({ from: '2025-01-01T00:00:00Z', to: '2025-02-01T00:00:00Z' }),
+        422,
+        'STRATEGY_NO_DATA',
+      ],
+      [
+        'reversed range',
+        'POST',
+        '/backtests',
+        backtest({ from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }),
+        400,
+        'STRATEGY_RANGE_INVALID',
+      ],
+      [
+        'sandbox above the tier',
+        'POST',
+        '/backtests',
+        backtest({ sandbox: { memoryMb: 4096 } }),
+        403,
+        'STRATEGY_TIER_LIMIT',
+      ],
+      [
+        'bad settings type',
+        'POST',
+        '/backtests',
+        backtest({ settings: { startingCapital: 'lots' } }),
+        400,
+        'HTTP_BAD_REQUEST',
+      ],
     ];
     for (const [name, method, url, payload, status, code] of cases) {
       const who = name === 'someone else’s strategy' ? bob : ada;
@@ -130,7 +206,10 @@ describe('strategy routes over PGlite', () => {
     const anonymous = await t.app.inject({ method: 'GET', url: '/api/v1/strategies' });
     expect(anonymous.statusCode).toBe(401);
     const principal = await t.identity.authenticateAccessToken(ada.accessToken);
-    const { key } = await t.identity.createApiKey(principal, { name: 'read only', scopes: ['strategies:read'] });
+    const { key } = await t.identity.createApiKey(principal, {
+      name: 'read only',
+      scopes: ['strategies:read'],
+    });
     const reader = { auth: { 'x-api-key': key } };
     expect((await inject(reader, 'GET', '/strategies')).statusCode).toBe(200);
     const refused = await inject(reader, 'POST', '/backtests', backtest());
@@ -159,7 +238,10 @@ describe('strategy routes over PGlite', () => {
     const mine = t.events.filter((e) => (e.data as { backtestId?: string }).backtestId === id);
     expect(mine.every((e) => e.subject === ada.userId)).toBe(true);
     const completed = mine.find((e) => e.type === 'backtest.completed');
-    expect(completed?.data).toMatchObject({ status: 'succeeded', summary: { trades: run.result.metrics.trades } });
+    expect(completed?.data).toMatchObject({
+      status: 'succeeded',
+      summary: { trades: run.result.metrics.trades },
+    });
 
     const list = (await inject(ada, 'GET', `/backtests?strategyId=${strategyId}`)).json();
     expect(list.backtests.map((b: { id: string }) => b.id)).toContain(id);

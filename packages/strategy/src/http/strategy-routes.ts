@@ -39,7 +39,10 @@ const IdParams = z.object({ id: Id });
 const VersionParams = z.object({ id: Id, n: z.coerce.number().int().min(1).max(1_000_000) });
 const Language = z.enum(['typescript', 'javascript']).default('typescript');
 /** Bounded here only against abuse; the configured limit is checked with its own code (413). */
-const Source = z.string().min(1).max(4 * 1024 * 1024);
+const Source = z
+  .string()
+  .min(1)
+  .max(4 * 1024 * 1024);
 /** An ISO date-time or epoch milliseconds. */
 const Instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]);
 const toMs = (v: string | number): number => (typeof v === 'number' ? v : Date.parse(v));
@@ -210,7 +213,10 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
           now,
         });
         reply.status(201);
-        return { strategy: { ...strategyJson(strategy), latestVersion: version.version }, version: versionJson(version) };
+        return {
+          strategy: { ...strategyJson(strategy), latestVersion: version.version },
+          version: versionJson(version),
+        };
       },
     );
 
@@ -293,7 +299,11 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
         schema: { summary: 'One version with its source', tags: TAGS, security, params: VersionParams },
       },
       async (request) => {
-        const v = await repository.getVersion(principalOf(request).userId, request.params.id, request.params.n);
+        const v = await repository.getVersion(
+          principalOf(request).userId,
+          request.params.id,
+          request.params.n,
+        );
         return { version: { ...versionJson(v), source: v.source } };
       },
     );
@@ -347,9 +357,13 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
           cpuMs: body.sandbox?.cpuMs ?? limits.cpuMs,
         };
         if (sandbox.memoryMb > limits.memoryMb || sandbox.cpuMs > limits.cpuMs) {
-          throw new TicklineError('STRATEGY_TIER_LIMIT', `the ${principal.tier} tier allows at most ${limits.memoryMb} MiB and ${limits.cpuMs} ms`, {
-            details: { tier: principal.tier, memoryMb: limits.memoryMb, cpuMs: limits.cpuMs },
-          });
+          throw new TicklineError(
+            'STRATEGY_TIER_LIMIT',
+            `the ${principal.tier} tier allows at most ${limits.memoryMb} MiB and ${limits.cpuMs} ms`,
+            {
+              details: { tier: principal.tier, memoryMb: limits.memoryMb, cpuMs: limits.cpuMs },
+            },
+          );
         }
         const version = await repository.getVersion(principal.userId, body.strategyId, body.version);
         const params = resolveParams(version.params, body.params);
@@ -357,25 +371,51 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
         resolveBacktestSettings(settingsInput);
         const interval = body.interval as BacktestRequest['interval'];
         await assertKnownSymbol(host.sql, body.symbol);
-        const feedQuery = { symbol: body.symbol, interval, from, to, ...(body.exchange ? { exchange: body.exchange } : {}) };
+        const feedQuery = {
+          symbol: body.symbol,
+          interval,
+          from,
+          to,
+          ...(body.exchange ? { exchange: body.exchange } : {}),
+        };
         if (!(await hasCandles(host.sql, feedQuery))) {
-          throw new TicklineError('STRATEGY_NO_DATA', `no candles for ${body.symbol} ${interval} in the range`, {
-            details: { symbol: body.symbol, interval, from: new Date(from).toISOString(), to: new Date(to).toISOString() },
-          });
+          throw new TicklineError(
+            'STRATEGY_NO_DATA',
+            `no candles for ${body.symbol} ${interval} in the range`,
+            {
+              details: {
+                symbol: body.symbol,
+                interval,
+                from: new Date(from).toISOString(),
+                to: new Date(to).toISOString(),
+              },
+            },
+          );
         }
         const now = host.clock.now();
         const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
         const counts = await repository.runCounts(principal.userId, new Date(dayStart));
         if (counts.since >= principal.limits.backtestsPerDay) {
           reply.header('retry-after', String(Math.ceil((dayStart + DAY_MS - now) / 1000)));
-          throw new TicklineError('STRATEGY_QUOTA_BACKTESTS', `the ${principal.tier} tier runs ${principal.limits.backtestsPerDay} backtests per day`, {
-            details: { limit: principal.limits.backtestsPerDay, resetAt: new Date(dayStart + DAY_MS).toISOString() },
-          });
+          throw new TicklineError(
+            'STRATEGY_QUOTA_BACKTESTS',
+            `the ${principal.tier} tier runs ${principal.limits.backtestsPerDay} backtests per day`,
+            {
+              details: {
+                limit: principal.limits.backtestsPerDay,
+                resetAt: new Date(dayStart + DAY_MS).toISOString(),
+              },
+            },
+          );
         }
         if (counts.active >= limits.concurrentJobs) {
-          throw new TicklineError('STRATEGY_QUOTA_CONCURRENT', `the ${principal.tier} tier allows ${limits.concurrentJobs} backtests at once`, {
-            details: { limit: limits.concurrentJobs, active: counts.active },
-          });
+          throw new TicklineError(
+            'STRATEGY_QUOTA_CONCURRENT',
+            `the ${principal.tier} tier allows ${limits.concurrentJobs} backtests at once`,
+            {
+              details: { limit: limits.concurrentJobs, active: counts.active },
+            },
+          );
         }
         const request_: BacktestRequest = {
           ...feedQuery,
@@ -439,7 +479,13 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
         const r = await repository.getResult(userId, run.id);
         return {
           backtest: runJson(run),
-          result: { metrics: r.metrics, bars: r.bars, tradesTruncated: r.tradesTruncated, logs: r.logs, plots: r.plots },
+          result: {
+            metrics: r.metrics,
+            bars: r.bars,
+            tradesTruncated: r.tradesTruncated,
+            logs: r.logs,
+            plots: r.plots,
+          },
         };
       },
     );
@@ -458,7 +504,12 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
       '/backtests/:id/trades',
       {
         ...guarded(STRATEGY_SCOPES.read),
-        schema: { summary: 'Trades of a succeeded backtest', tags: BACKTEST_TAGS, security, params: IdParams },
+        schema: {
+          summary: 'Trades of a succeeded backtest',
+          tags: BACKTEST_TAGS,
+          security,
+          params: IdParams,
+        },
       },
       async (request) => {
         const r = await resultOf(principalOf(request).userId, request.params.id);

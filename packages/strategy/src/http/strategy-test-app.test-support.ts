@@ -7,7 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createArgon2Hasher, createIdentityService, createSqlIdentityRepository } from '@tickline/identity';
 import type { IdentityService, TierOverrides } from '@tickline/identity';
-import { createMetricsRegistry, isTicklineError, listErrorCodes, silentLogger, systemClock } from '@tickline/kernel';
+import {
+  createMetricsRegistry,
+  isTicklineError,
+  listErrorCodes,
+  silentLogger,
+  systemClock,
+} from '@tickline/kernel';
 import type { EventEnvelope } from '@tickline/kernel';
 import type { Candle } from '@tickline/market';
 import { createPgliteSql, loadMigrations, migrate, type Sql } from '@tickline/store';
@@ -82,7 +88,11 @@ export async function createStrategyTestApp(
     ...(options.tiers ? { tiers: options.tiers } : {}),
   });
   const events: EventEnvelope[] = [];
-  const settings = { ...StrategySettingsSchema.parse(undefined), progressIntervalMs: 50, ...options.settings };
+  const settings = {
+    ...StrategySettingsSchema.parse(undefined),
+    progressIntervalMs: 50,
+    ...options.settings,
+  };
   const host = createStrategyHost({
     sql,
     identity,
@@ -100,7 +110,9 @@ export async function createStrategyTestApp(
   // The server's error shape (server/http/error-handler.ts), reduced to what these routes raise.
   app.setErrorHandler(async (error, _request, reply) => {
     if (Array.isArray((error as { validation?: unknown }).validation)) {
-      return reply.status(400).send({ error: { code: 'HTTP_BAD_REQUEST', message: (error as Error).message } });
+      return reply
+        .status(400)
+        .send({ error: { code: 'HTTP_BAD_REQUEST', message: (error as Error).message } });
     }
     if (isTicklineError(error)) {
       const status = listErrorCodes().find((c) => c.code === error.code)?.httpStatus ?? 500;
@@ -109,7 +121,11 @@ export async function createStrategyTestApp(
     }
     const e = error as { statusCode?: number; message?: string };
     const status = e.statusCode ?? 500;
-    return reply.status(status).send({ error: { code: status === 413 ? 'HTTP_PAYLOAD_TOO_LARGE' : 'HTTP_ERROR', message: e.message } });
+    return reply
+      .status(status)
+      .send({
+        error: { code: status === 413 ? 'HTTP_PAYLOAD_TOO_LARGE' : 'HTTP_ERROR', message: e.message },
+      });
   });
   await app.register(strategyRoutes(host), { prefix: '/api/v1' });
   await app.ready();
@@ -123,7 +139,11 @@ export async function createStrategyTestApp(
     async user() {
       const email = `trader${++counter}-${Date.now()}@example.com`;
       const { tokens, user } = await identity.signUp({ email, password: 'correct horse battery staple' });
-      return { auth: { authorization: `Bearer ${tokens.accessToken}` }, userId: user.id, accessToken: tokens.accessToken };
+      return {
+        auth: { authorization: `Bearer ${tokens.accessToken}` },
+        userId: user.id,
+        accessToken: tokens.accessToken,
+      };
     },
     async close() {
       await app.close();

@@ -107,7 +107,10 @@ export class BacktestQueue implements Service {
       `select id, user_id from backtest_runs where status = 'queued' order by created_at, id`,
     );
     for (const r of rows) this.#waiting.push(await repository.getRun(r.user_id, r.id));
-    this.#logger.info({ resumed: rows.length, interrupted: interrupted.rows.length }, 'backtest queue started');
+    this.#logger.info(
+      { resumed: rows.length, interrupted: interrupted.rows.length },
+      'backtest queue started',
+    );
     this.#running = true;
     this.#pump();
   }
@@ -168,7 +171,7 @@ export class BacktestQueue implements Service {
   /** Starts waiting runs while there are free workers, skipping users at their own limit. */
   #pump(): void {
     if (!this.#running) return;
-    for (let i = 0; i < this.#waiting.length && this.#active.size < this.#o.workers; ) {
+    for (let i = 0; i < this.#waiting.length && this.#active.size < this.#o.workers;) {
       const run = this.#waiting[i]!;
       const request = run.request as unknown as BacktestRequest;
       if (this.#runningOf(run.userId) >= Math.max(1, request.userConcurrency ?? 1)) {
@@ -179,7 +182,9 @@ export class BacktestQueue implements Service {
       const active: Active = { run, abort: new AbortController() };
       this.#active.set(run.id, active);
       const done = this.#execute(active)
-        .catch((error: unknown) => this.#logger.error({ err: error, id: run.id }, 'backtest bookkeeping failed'))
+        .catch((error: unknown) =>
+          this.#logger.error({ err: error, id: run.id }, 'backtest bookkeeping failed'),
+        )
         .finally(() => {
           this.#active.delete(run.id);
           this.#settled.delete(done);
@@ -203,18 +208,31 @@ export class BacktestQueue implements Service {
       try {
         feed = await loadFeed(
           sql,
-          { symbol: request.symbol, interval: request.interval, from: request.from, to: request.to, ...(request.exchange ? { exchange: request.exchange } : {}) },
+          {
+            symbol: request.symbol,
+            interval: request.interval,
+            from: request.from,
+            to: request.to,
+            ...(request.exchange ? { exchange: request.exchange } : {}),
+          },
           { maxBars: request.maxBars },
         );
       } catch (error) {
         if (!(error instanceof RangeError)) throw error;
-        throw new TicklineError('STRATEGY_TIER_LIMIT', `the range holds more than ${request.maxBars} candles`, {
-          details: { maxBars: request.maxBars },
-        });
+        throw new TicklineError(
+          'STRATEGY_TIER_LIMIT',
+          `the range holds more than ${request.maxBars} candles`,
+          {
+            details: { maxBars: request.maxBars },
+          },
+        );
       }
       const total = feed.columns.openTime.length;
       if (total === 0) {
-        throw new TicklineError('STRATEGY_NO_DATA', `no candles for ${request.symbol} ${request.interval} in range`);
+        throw new TicklineError(
+          'STRATEGY_NO_DATA',
+          `no candles for ${request.symbol} ${request.interval} in range`,
+        );
       }
       let lastProgressAt = Number.NEGATIVE_INFINITY;
       const onProgress = (done: number, of: number): void => {
@@ -227,7 +245,14 @@ export class BacktestQueue implements Service {
           this.#events.create(BacktestProgress, {
             subject: run.userId,
             partitionkey: run.userId,
-            data: { backtestId: run.id, strategyId: run.strategyId, version: run.version, progress, barsDone: done, barsTotal: of },
+            data: {
+              backtestId: run.id,
+              strategyId: run.strategyId,
+              version: run.version,
+              progress,
+              barsDone: done,
+              barsTotal: of,
+            },
           }),
         );
       };

@@ -11,12 +11,14 @@ export const StrategyApiErrorCodes = defineErrorCodes({
     httpStatus: 403,
   },
   STRATEGY_QUOTA_BACKTESTS: {
-    meaning: "The user started as many backtests today (UTC) as the tier allows (identity's backtestsPerDay).",
+    meaning:
+      "The user started as many backtests today (UTC) as the tier allows (identity's backtestsPerDay).",
     resolve: 'Wait for the next UTC day (details.resetAt), or move to a larger tier.',
     httpStatus: 429,
   },
   STRATEGY_QUOTA_CONCURRENT: {
-    meaning: 'The user has as many backtests queued or running as the tier allows (strategy.tiers.*.concurrentJobs).',
+    meaning:
+      'The user has as many backtests queued or running as the tier allows (strategy.tiers.*.concurrentJobs).',
     resolve: 'Wait for a run to finish or cancel one, then start again.',
     httpStatus: 429,
   },

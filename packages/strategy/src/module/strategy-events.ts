@@ -48,8 +48,7 @@ export const BacktestProgress = defineEvent<BacktestProgressData>({
 /** A backtest finished: succeeded (with its headline metrics), failed (with the code) or cancelled. */
 export const BacktestCompleted = defineEvent<BacktestCompletedData>({
   type: 'backtest.completed',
-  description:
-    'A backtest finished (succeeded, failed or cancelled); delivered to its owner on `user:{id}`.',
+  description: 'A backtest finished (succeeded, failed or cancelled); delivered to its owner on `user:{id}`.',
   schema: BacktestCompletedDataSchema,
 });
 

@@ -30,7 +30,10 @@ export interface StrategyHost extends ModuleHost {
 export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<StrategySettings>): StrategyHost {
   const { settings, logger } = deps;
   const cipher = createCodeCipher({ keys: settings.codeKeys, currentKeyId: settings.currentKeyId });
-  if (settings.codeKeys[settings.currentKeyId] === DEV_CODE_KEY && settings.currentKeyId === DEV_CODE_KEY_ID) {
+  if (
+    settings.codeKeys[settings.currentKeyId] === DEV_CODE_KEY &&
+    settings.currentKeyId === DEV_CODE_KEY_ID
+  ) {
     logger.warn(
       { keyId: DEV_CODE_KEY_ID },
       'strategy code is encrypted with the built-in development key; set strategy.codeKeys and strategy.currentKeyId',
@@ -46,5 +49,13 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     workers: settings.workers,
     progressIntervalMs: settings.progressIntervalMs,
   });
-  return { services: [queue], settings, sql: deps.sql, repository, queue, identity: deps.identity, clock: deps.clock };
+  return {
+    services: [queue],
+    settings,
+    sql: deps.sql,
+    repository,
+    queue,
+    identity: deps.identity,
+    clock: deps.clock,
+  };
 }
