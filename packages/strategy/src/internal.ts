@@ -5,3 +5,5 @@ export { evaluateTrustedStrategy } from './sandbox/host-module.ts';
 export { isolateBundle, MARKET_INDICATOR_FILES } from './sandbox/isolate-bundle.ts';
 export { feedFromRows, randomWalkFeed } from './core/candles.test-support.ts';
 export { grademarkBars, runGrademarkSmaCross } from './examples/grademark-sma-cross.test-support.ts';
+export { createStrategyTestApp, waveCandles, HOUR, T0 } from './testing/strategy-test-app.ts';
+export type { StrategyTestApp } from './testing/strategy-test-app.ts';

@@ -6,7 +6,7 @@ import {
   T0,
   waveCandles,
   type StrategyTestApp,
-} from './strategy-test-app.test-support.ts';
+} from '../testing/strategy-test-app.ts';
 
 const BAD_SYNTAX = `export default defineStrategy({
   params: {},
@@ -99,7 +99,7 @@ describe('strategy routes over PGlite', () => {
     expect(list.json().strategies).toHaveLength(1);
     expect(list.json().strategies[0].latestVersion).toBe(2);
     const types = await t.app.inject({ method: 'GET', url: '/api/v1/strategies/api-types' });
-    expect(types.body).toContain('defineStrategy');
+    expect(types.json().declarations).toContain('defineStrategy');
   });
 
   it('strategy routes - bad input gets a coded 4xx and changes nothing', async () => {

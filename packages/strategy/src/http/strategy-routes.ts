@@ -128,11 +128,12 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
       {
         schema: {
           summary: 'The published strategy API as a TypeScript declaration file',
-          description: 'For editors: load it as `tickline-strategy.d.ts` to type-check strategy code.',
+          description:
+            'For editors: load `declarations` as `tickline-strategy.d.ts` to type-check strategy code.',
           tags: TAGS,
         },
       },
-      async (_request, reply) => reply.type('text/plain; charset=utf-8').send(STRATEGY_API_DTS),
+      async () => ({ filename: 'tickline-strategy.d.ts', declarations: STRATEGY_API_DTS }),
     );
 
     app.post(

@@ -22,7 +22,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { storeClosedCandles } from '../module/candle-feed.ts';
 import { createStrategyHost, type StrategyHost } from '../module/strategy-host.ts';
 import { StrategySettingsSchema, type StrategySettings } from '../module/strategy-settings.ts';
-import { strategyRoutes } from './strategy-routes.ts';
+import { strategyRoutes } from '../http/strategy-routes.ts';
 
 export const HOUR = 3_600_000;
 /** 2026-01-01 00:00 UTC: the first stored candle. */
@@ -121,11 +121,9 @@ export async function createStrategyTestApp(
     }
     const e = error as { statusCode?: number; message?: string };
     const status = e.statusCode ?? 500;
-    return reply
-      .status(status)
-      .send({
-        error: { code: status === 413 ? 'HTTP_PAYLOAD_TOO_LARGE' : 'HTTP_ERROR', message: e.message },
-      });
+    return reply.status(status).send({
+      error: { code: status === 413 ? 'HTTP_PAYLOAD_TOO_LARGE' : 'HTTP_ERROR', message: e.message },
+    });
   });
   await app.register(strategyRoutes(host), { prefix: '/api/v1' });
   await app.ready();
