@@ -19,7 +19,7 @@ import { ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { StrategyEditor, type CodeProblem } from './strategy-editor.tsx';
 
-const INTERVALS = ['1m', '5m', '15m', '1h', '1d'] as const;
+const INTERVALS = ['1s', '1m', '5m', '15m', '1h', '1d'] as const;
 
 function problemOf(error: unknown): CodeProblem {
   const details = isTicklineApiError(error)
