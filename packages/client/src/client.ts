@@ -5,6 +5,8 @@
 import { createAccountApi, type AccountApi } from './api/account-api.ts';
 import { createApiKeysApi, type ApiKeysApi } from './api/api-keys-api.ts';
 import { createAuthApi, type AuthApi } from './api/auth-api.ts';
+import { createBacktestsApi, type BacktestsApi } from './api/backtests-api.ts';
+import { createStrategiesApi, type StrategiesApi } from './api/strategies-api.ts';
 import { createAuthorizedSend } from './auth/authorized-http.ts';
 import { Session, type SessionEvents } from './auth/session.ts';
 import { resolveClientOptions, type TicklineClientOptions } from './client-options.ts';
@@ -38,6 +40,8 @@ export interface TicklineClient {
   readonly auth: AuthApi;
   readonly me: AccountApi;
   readonly apiKeys: ApiKeysApi;
+  readonly strategies: StrategiesApi;
+  readonly backtests: BacktestsApi;
   /** Authenticated call to any API route, with the same refresh and error handling. */
   request<T>(request: HttpRequest): Promise<T>;
   /** Unauthenticated call (public routes). */
@@ -108,6 +112,8 @@ export function createTicklineClient(options: TicklineClientOptions): TicklineCl
     auth: createAuthApi(http, send, session, paths),
     me: createAccountApi(send, session, paths),
     apiKeys: createApiKeysApi(send, paths),
+    strategies: createStrategiesApi(send, paths),
+    backtests: createBacktestsApi(send, paths),
     request: send,
     requestPublic: (request) => http.send(request),
     streamTicket,

@@ -44,6 +44,9 @@ export type { TokenStorage, StoredSession, WebStorageLike } from './auth/token-s
 export type { AuthApi } from './api/auth-api.ts';
 export type { AccountApi } from './api/account-api.ts';
 export type { ApiKeysApi } from './api/api-keys-api.ts';
+export type { StrategiesApi } from './api/strategies-api.ts';
+export type { BacktestsApi } from './api/backtests-api.ts';
+export type * from './wire/strategy-types.ts';
 export type { FetchLike, HttpRequest, HttpMethod } from './http/http-client.ts';
 export type { ClientPaths } from './http/routes.ts';
 export type { Subscription, StatusChange, SubscriptionHandlers } from './stream/subscription.ts';

@@ -3,6 +3,7 @@
  * catalogue without the sandbox (which loads isolated-vm's native addon), for `--help`,
  * `config print` and the generated docs.
  */
-export { strategyConfigSchema } from './module/strategy-config.ts';
+export { StrategySettingsSchema } from './module/strategy-settings.ts';
+export { StrategyApiErrorCodes } from './module/strategy-api-errors.ts';
 export { StrategyErrorCodes } from './core/errors.ts';
-export type { StrategyConfig, TierLimits } from './module/strategy-config.ts';
+export type { StrategySettings, TierJobLimits } from './module/strategy-settings.ts';

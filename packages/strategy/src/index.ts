@@ -7,7 +7,7 @@
 // Accounts: the initial paper-portfolio snapshot flow (seed 002).
 export { accountsModule } from './accounts/accounts-module.ts';
 export { createAccountsHost } from './accounts/accounts-host.ts';
-export { ACCOUNTS_MIGRATIONS_DIR } from './accounts/migrations-dir.ts';
+export { STRATEGY_MIGRATIONS_DIR } from './migrations-dir.ts';
 export {
   AccountSnapshotGenerated,
   AccountSnapshotDataSchema,
@@ -37,12 +37,6 @@ export { createInlineExecutor } from './research/executor.ts';
 export { createWorkerPool } from './research/worker-pool.ts';
 export { sliceFeeds, shareFeeds } from './research/feeds.ts';
 export { checkLookahead } from './research/lookahead.ts';
-export { BacktestService, backtestRequestSchema } from './jobs/backtest-service.ts';
-export { BacktestCompleted, STRATEGY_EVENTS } from './jobs/events.ts';
-export { downsampleCurve } from './jobs/downsample.ts';
-export { strategyConfigSchema } from './module/strategy-config.ts';
-export { createCodeCipher } from './versions/code-cipher.ts';
-export { StrategyRepository, STRATEGY_MIGRATIONS_DIR } from './versions/strategy-repository.ts';
 export { walkForward, gridCombinations } from './research/walk-forward.ts';
 export type { StrategyErrorCode } from './core/errors.ts';
 export type { EngineRunResult, RunOptions, Signal } from './core/engine.ts';
@@ -68,23 +62,7 @@ export type { BacktestSettingsInput } from './settings/backtest-settings.ts';
 export type { SandboxLimits, SandboxRunOptions } from './sandbox/sandbox.ts';
 export type { CompiledStrategy, CompileOptions, SourceLanguage } from './api/compile-strategy.ts';
 export type { BacktestExecutor, BacktestJob } from './research/executor.ts';
-export type {
-  BacktestRequest,
-  BacktestServiceDeps,
-  CandleSource,
-  ExecuteOptions,
-} from './jobs/backtest-service.ts';
-export type { BacktestCompletedData } from './jobs/events.ts';
-export type { StrategyConfig, TierLimits } from './module/strategy-config.ts';
 export type { CodeCipher, CodeCipherOptions, EncryptedCode } from './versions/code-cipher.ts';
-export type {
-  RunRecord,
-  RunStatus,
-  StoredResult,
-  StrategyRecord,
-  VersionInfo,
-  VersionRecord,
-} from './versions/strategy-repository.ts';
 export type { WorkerPoolOptions } from './research/worker-pool.ts';
 export type { LookaheadDifference, LookaheadOptions, LookaheadReport } from './research/lookahead.ts';
 export type {
@@ -94,3 +72,28 @@ export type {
   WalkForwardReport,
   WalkForwardWindow,
 } from './research/walk-forward.ts';
+export { strategyModule } from './module/strategy-module.ts';
+export { createStrategyHost } from './module/strategy-host.ts';
+export { StrategySettingsSchema, DEV_CODE_KEY_ID } from './module/strategy-settings.ts';
+export { StrategyApiErrorCodes } from './module/strategy-api-errors.ts';
+export { BacktestProgress, BacktestCompleted, STRATEGY_EVENTS } from './module/strategy-events.ts';
+export { strategyDelivery, STRATEGY_DELIVERY_CONSUMER } from './module/strategy-delivery.ts';
+export { BacktestQueue, downsampleEquity } from './module/backtest-queue.ts';
+export { loadFeed, assertKnownSymbol, hasCandles, storeClosedCandles } from './module/candle-feed.ts';
+export { strategyRoutes, STRATEGY_SCOPES, drawdownOf } from './http/strategy-routes.ts';
+export { StrategyRepository } from './versions/strategy-repository.ts';
+export { createCodeCipher } from './versions/code-cipher.ts';
+export type { StrategyHost, StrategyHostDeps } from './module/strategy-host.ts';
+export type { StrategySettings, TierJobLimits } from './module/strategy-settings.ts';
+export type { StrategyApiErrorCode } from './module/strategy-api-errors.ts';
+export type { BacktestProgressData, BacktestCompletedData } from './module/strategy-events.ts';
+export type { BacktestRequest } from './module/backtest-queue.ts';
+export type { FeedQuery } from './module/candle-feed.ts';
+export type {
+  RunRecord,
+  RunStatus,
+  StrategyRecord,
+  VersionInfo,
+  VersionRecord,
+  StoredResult,
+} from './versions/strategy-repository.ts';

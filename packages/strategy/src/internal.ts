@@ -4,5 +4,7 @@ export { Engine } from './core/engine.ts';
 export { evaluateTrustedStrategy } from './sandbox/host-module.ts';
 export { isolateBundle, MARKET_INDICATOR_FILES } from './sandbox/isolate-bundle.ts';
 export { feedFromRows, randomWalkFeed } from './core/candles.test-support.ts';
-export { migrateWithStrategy } from './versions/repository-cases.test-support.ts';
+export { migrateForStrategy } from './testing/strategy-migrations.ts';
 export { grademarkBars, runGrademarkSmaCross } from './examples/grademark-sma-cross.test-support.ts';
+export { createStrategyTestApp, waveCandles, HOUR, T0 } from './testing/strategy-test-app.ts';
+export type { StrategyTestApp } from './testing/strategy-test-app.ts';

@@ -8,6 +8,7 @@ import './styles/live.css';
 import './styles/markets.css';
 import './styles/game.css';
 import './styles/operations.css';
+import './styles/strategies.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -21,6 +21,10 @@ export const DEFAULT_PATHS = {
   /** Mints a short-lived stream ticket for the SSE URL and the WebSocket upgrade. */
   streamTickets: '/api/v1/stream/tickets',
   stream: '/api/v1/stream',
+  /** Strategies and their versions (`/{id}/versions/{n}`), `/compile`, `/api-types`. */
+  strategies: '/api/v1/strategies',
+  /** Backtests: queue, list, `/{id}`, `/{id}/trades`, `/{id}/equity`, `/{id}/cancel`. */
+  backtests: '/api/v1/backtests',
   ws: '/api/v1/ws',
 } as const;
 

@@ -2,10 +2,12 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../exit-code.ts';
 import { registerBackupCommands } from './backup/backup-command.ts';
+import { registerBacktestCommand } from './backtest/backtest-command.ts';
 import { registerBotsCommand } from './bots/bots-command.ts';
 import { registerConfigCommand } from './config-command.ts';
 import type { CliIo } from './io.ts';
 import { registerLogCommand } from './log/log-command.ts';
+import { registerMarketCommand } from './market/market-command.ts';
 import { registerMigrateCommand } from './migrate/migrate-command.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerVersionCommand, ticklineVersion } from './version-command.ts';
@@ -41,6 +43,8 @@ Examples:
   registerVersionCommand(program, io, setExitCode);
   registerBotsCommand(program, io, setExitCode);
   registerBackupCommands(program, io, setExitCode);
+  registerMarketCommand(program, io, setExitCode);
+  registerBacktestCommand(program, io, setExitCode);
   return program;
 }
 

@@ -8,7 +8,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { accountDelivery } from './account-delivery.ts';
 import { accountRoutes } from './accounts-routes.ts';
-import { ACCOUNTS_MIGRATIONS_DIR } from './migrations-dir.ts';
 import { createAccountsHost, type AccountsHost, type AccountsHostDeps } from './accounts-host.ts';
 
 export const accountsModule: DomainModule<
@@ -19,7 +18,8 @@ export const accountsModule: DomainModule<
   FastifyPluginAsyncZod
 > = {
   name: 'accounts',
-  migrations: ACCOUNTS_MIGRATIONS_DIR,
+  // Its table (0003) is in the package's migrations folder, which strategyModule composes.
+  migrations: undefined,
   after: ['identity'],
   createHost: createAccountsHost,
   routes: (host) => accountRoutes({ identity: host.identity.identity, sql: host.sql }),

@@ -7,8 +7,8 @@ import {
   silentLogger,
   type EventEnvelope,
 } from '@tickline/kernel';
-import { createPgliteSql, migrate, type Sql, loadMigrationSets, MIGRATIONS_DIR } from '@tickline/store';
-import { ACCOUNTS_MIGRATIONS_DIR } from './migrations-dir.ts';
+import { createPgliteSql, type Sql } from '@tickline/store';
+import { migrateForStrategy } from '../testing/strategy-migrations.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { until } from '@tickline/testing';
@@ -25,7 +25,7 @@ const USERS = ['01a20158-8c4b-767c-9f41-000000000001', '01a20158-8c4b-767c-9f41-
 let sql: Sql;
 beforeAll(async () => {
   sql = await createPgliteSql({ memory: true });
-  await migrate(sql, { migrations: await loadMigrationSets([MIGRATIONS_DIR, ACCOUNTS_MIGRATIONS_DIR]) });
+  await migrateForStrategy(sql);
 }, 60_000); // PGlite start and migrations take seconds on a busy machine
 afterAll(() => sql.close());
 

@@ -1,24 +1,14 @@
 /** @module The repository's test cases, run against PGlite (unit) and PostgreSQL (int). */
 import { randomBytes } from 'node:crypto';
 import { uuidv7 } from '@tickline/kernel';
-import { loadMigrations, migrate } from '@tickline/store';
 import type { Sql } from '@tickline/store';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodeCipher } from './code-cipher.ts';
-import { STRATEGY_MIGRATIONS_DIR, StrategyRepository } from './strategy-repository.ts';
+import { migrateForStrategy } from '../testing/strategy-migrations.ts';
+import { StrategyRepository } from './strategy-repository.ts';
 
 const key = (): string => randomBytes(32).toString('base64');
 
-/** Applies store's migrations and 0007. */
-export async function migrateWithStrategy(sql: Sql): Promise<void> {
-  await migrate(sql, {
-    migrations: [
-      ...(await loadMigrations()),
-      ...(await loadMigrations(fileURLToPath(STRATEGY_MIGRATIONS_DIR))),
-    ],
-  });
-}
 
 export function runRepositoryCases(name: string, open: () => Promise<Sql>): void {
   describe(`strategy repository - ${name}`, () => {
@@ -30,7 +20,7 @@ export function runRepositoryCases(name: string, open: () => Promise<Sql>): void
 
     beforeAll(async () => {
       sql = await open();
-      await migrateWithStrategy(sql);
+      await migrateForStrategy(sql);
       for (const [id, email] of [
         [alice, `alice-${alice}@example.com`],
         [bob, `bob-${bob}@example.com`],

@@ -365,6 +365,3 @@ export class StrategyRepository {
     };
   }
 }
-
-/** The strategy package's migrations folder (0007). */
-export const STRATEGY_MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);

@@ -16,6 +16,9 @@ import { GamePage } from '../pages/game/game-page.tsx';
 import { MarketPage } from '../pages/markets/market-page.tsx';
 import { MarketsPage } from '../pages/markets/markets-page.tsx';
 import { NotFoundPage } from '../pages/not-found-page.tsx';
+import { BacktestPage, CompareBacktestsPage } from '../pages/strategies/backtest-page.tsx';
+import { StrategiesPage } from '../pages/strategies/strategies-page.tsx';
+import { StrategyPage } from '../pages/strategies/strategy-page.tsx';
 import { Loading } from '../components/states.tsx';
 import { NotificationsProvider, Toast } from '../components/notifications.tsx';
 import { createPageClient } from './client.ts';
@@ -36,6 +39,14 @@ const PAGES: ReadonlyArray<{
     title: 'Market',
     render: ({ symbol }) => <MarketPage key={symbol} symbol={symbol!} />,
   },
+  { path: '/strategies', title: 'Strategies', render: () => <StrategiesPage /> },
+  { path: '/strategies/:id', title: 'Strategy', render: ({ id }) => <StrategyPage key={id} id={id!} /> },
+  {
+    path: '/backtests/compare/:ids',
+    title: 'Compare backtests',
+    render: ({ ids }) => <CompareBacktestsPage ids={ids!} />,
+  },
+  { path: '/backtests/:id', title: 'Backtest', render: ({ id }) => <BacktestPage key={id} id={id!} /> },
   { path: '/game', title: 'Game', render: () => <GamePage /> },
   { path: '/admin', title: 'Operations', render: () => <AdminPage /> },
   { path: '/security', title: 'Security', render: () => <SecurityPage /> },

@@ -9,6 +9,7 @@ import { useSession, useUser } from './session.tsx';
 const NAV: ReadonlyArray<{ to: string; label: string; admin?: boolean }> = [
   { to: '/', label: 'Overview' },
   { to: '/markets', label: 'Markets' },
+  { to: '/strategies', label: 'Strategies' },
   { to: '/game', label: 'Game' },
   { to: '/admin', label: 'Operations', admin: true },
   { to: '/security', label: 'Security' },

@@ -1,0 +1,46 @@
+/** @module `tickline backtest`: run a strategy file over stored candles on this machine. */
+import type { Command } from 'commander';
+import type { ExitCode } from '../../exit-code.ts';
+import { runCommand } from '../command-errors.ts';
+import type { CliIo } from '../io.ts';
+import { configOption } from '../options.ts';
+import type { BacktestCommandOptions } from './backtest-actions.ts';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function registerBacktestCommand(
+  program: Command,
+  io: CliIo,
+  setExitCode: (code: ExitCode) => void,
+): void {
+  // The sandbox (isolated-vm) and the store load only when a backtest runs.
+  const actions = async () => import('./backtest-actions.ts');
+  program
+    .command('backtest')
+    .description('run a strategy over stored candles in the sandbox and print its metrics')
+    .addOption(configOption())
+    .requiredOption('--strategy <file>', 'strategy source (.ts or .js) written against the strategy API')
+    .requiredOption('--symbol <symbol>', 'canonical symbol, e.g. BTC-USDT')
+    .requiredOption('--interval <interval>', 'candle interval, e.g. 1h')
+    .requiredOption('--from <time>', 'first open time: ISO date or epoch ms')
+    .requiredOption('--to <time>', 'end (exclusive): ISO date or epoch ms')
+    .option('--exchange <name>', 'read candles of this exchange only')
+    .option('-p, --param <name=value>', 'a strategy parameter (repeatable)', collect)
+    .option('--capital <amount>', 'starting capital (default 10000)')
+    .option('--fee <fraction>', 'maker and taker fee as a fraction (default 0.001)')
+    .option('--memory-mb <mb>', 'sandbox memory limit')
+    .option('--cpu-ms <ms>', 'sandbox CPU-time limit')
+    .option('--json', 'print metrics and trades as JSON (progress stays on standard error)')
+    .addHelpText(
+      'after',
+      `
+Candles come from the configured store: load them first with \`tickline market import\` or
+\`tickline market backfill\`.
+
+Example:
+  tickline backtest --strategy sma.ts --symbol BTC-USDT --interval 1h --from 2024-01-01 --to 2024-07-01 -p fast=10`,
+    )
+    .action(async (options: BacktestCommandOptions) =>
+      setExitCode(await runCommand(io, async () => (await actions()).runBacktestCommand(io, options))),
+    );
+}

@@ -1,0 +1,255 @@
+/**
+ * @module What `tickline market import` and `tickline market backfill` do: closed candles into
+ * the configured candle store (the market's own candle write, through the strategy package's
+ * `storeClosedCandles`), with progress on standard error and a summary on standard output.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
+import {
+  BINANCE_REST_URL,
+  binanceDialect,
+  bucketStart,
+  INTERVAL_MS,
+  isCandleInterval,
+  type Candle,
+  type CandleInterval,
+} from '@tickline/market';
+import { migrate, type Sql } from '@tickline/store';
+import { storeClosedCandles } from '@tickline/strategy';
+import { loadTicklineConfig } from '../../config/load.ts';
+import { ServerError } from '../../errors.ts';
+import { openDatabase } from '../../wiring/database.ts';
+import { progressBar } from '../backtest/progress-bar.ts';
+import type { CliIo } from '../io.ts';
+import { klineFileName, parseKlineLine } from './binance-kline-csv.ts';
+
+/** Rows stored per transaction. */
+const BATCH = 5_000;
+/** One REST page of 1m klines (Binance's limit). */
+const PAGE_MINUTES = 1_000;
+
+export interface MarketImportOptions {
+  config?: string;
+  symbol?: string;
+  interval?: string;
+  exchange?: string;
+  json?: boolean;
+}
+
+export interface MarketBackfillOptions {
+  config?: string;
+  source: string;
+  symbol: string;
+  interval: string;
+  from: string;
+  to: string;
+  restUrl?: string;
+  json?: boolean;
+}
+
+const badArgument = (message: string): ServerError => new ServerError('SERVER_INVALID_ARGUMENT', message);
+
+/** An ISO date-time or epoch milliseconds. */
+export function parseInstant(text: string, name: string): number {
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(ms))
+    throw badArgument(`${name}: expected an ISO date or epoch milliseconds, got ${text}`);
+  return ms;
+}
+
+function intervalOf(text: string | undefined): CandleInterval {
+  if (text === undefined || !isCandleInterval(text)) {
+    throw badArgument(
+      `--interval: expected one of ${Object.keys(INTERVAL_MS).join(', ')}, got ${String(text)}`,
+    );
+  }
+  return text;
+}
+
+/** Opens the configured database with the store's migrations applied. */
+export async function withCandleStore<T>(
+  io: CliIo,
+  configFile: string | undefined,
+  body: (sql: Sql) => Promise<T>,
+): Promise<T> {
+  const config = loadTicklineConfig({ env: io.env, ...(configFile ? { file: configFile } : {}) });
+  const sql = await openDatabase(config, {
+    logger: silentLogger,
+    metrics: createMetricsRegistry({ processMetrics: false }),
+  });
+  try {
+    await migrate(sql);
+    return await body(sql);
+  } finally {
+    await sql.close();
+  }
+}
+
+/** `market import FILE`. */
+export async function runMarketImport(io: CliIo, file: string, options: MarketImportOptions): Promise<void> {
+  const fromName = klineFileName(file);
+  const symbol = options.symbol ?? fromName.symbol;
+  if (symbol === undefined)
+    throw badArgument('--symbol is needed: the file name does not say it (BTCUSDT-1h-2024-01.csv does)');
+  const interval = intervalOf(options.interval ?? fromName.interval);
+  const target = { symbol, interval, exchange: options.exchange ?? 'binance' };
+  const size = (await stat(file)).size;
+  await withCandleStore(io, options.config, async (sql) => {
+    const bar = progressBar(io, `import ${symbol} ${interval}`);
+    let stored = 0;
+    let rows = 0;
+    let bytes = 0;
+    let batch: Candle[] = [];
+    let first: number | undefined;
+    let last: number | undefined;
+    const flush = async () => {
+      stored += await storeClosedCandles(sql, batch);
+      batch = [];
+    };
+    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+    let lineNo = 0;
+    for await (const line of lines) {
+      lineNo++;
+      bytes += Buffer.byteLength(line) + 1;
+      const candle = parseKlineLine(line, lineNo, target);
+      if (candle === null) continue;
+      rows++;
+      first = Math.min(first ?? candle.openTime, candle.openTime);
+      last = Math.max(last ?? candle.openTime, candle.openTime);
+      batch.push(candle);
+      if (batch.length >= BATCH) {
+        await flush();
+        bar.update(Math.min(bytes, size), size);
+      }
+    }
+    await flush();
+    bar.update(size, size);
+    bar.finish();
+    report(io, options.json, { symbol, interval, exchange: target.exchange, rows, stored, first, last });
+  });
+}
+
+function report(
+  io: CliIo,
+  json: boolean | undefined,
+  r: {
+    symbol: string;
+    interval: string;
+    exchange: string;
+    rows: number;
+    stored: number;
+    first?: number | undefined;
+    last?: number | undefined;
+  },
+): void {
+  const range = {
+    from: r.first === undefined ? null : new Date(r.first).toISOString(),
+    to: r.last === undefined ? null : new Date(r.last).toISOString(),
+  };
+  if (json) {
+    io.out(
+      `${JSON.stringify({ symbol: r.symbol, interval: r.interval, exchange: r.exchange, candles: r.rows, stored: r.stored, ...range })}\n`,
+    );
+    return;
+  }
+  io.out(
+    `symbol    ${r.symbol} (${r.exchange})\ninterval  ${r.interval}\ncandles   ${r.rows} read, ${r.stored} stored\nrange     ${range.from ?? '-'} .. ${range.to ?? '-'}\n`,
+  );
+}
+
+/** 1m candles → `interval` candles (complete buckets only: a partial one would be a wrong bar). */
+export function rollUp(minutes: readonly Candle[], interval: CandleInterval): Candle[] {
+  if (interval === '1m') return [...minutes];
+  const size = INTERVAL_MS[interval] / 60_000;
+  const buckets = new Map<number, Candle[]>();
+  for (const c of minutes) {
+    const key = bucketStart(c.openTime, interval);
+    let list = buckets.get(key);
+    if (!list) buckets.set(key, (list = []));
+    list.push(c);
+  }
+  const out: Candle[] = [];
+  for (const [openTime, list] of [...buckets].sort(([a], [b]) => a - b)) {
+    if (list.length !== size) continue;
+    list.sort((a, b) => a.openTime - b.openTime);
+    out.push({
+      ...list[0]!,
+      interval,
+      openTime,
+      closeTime: openTime + INTERVAL_MS[interval],
+      open: list[0]!.open,
+      close: list[list.length - 1]!.close,
+      high: Math.max(...list.map((c) => c.high)),
+      low: Math.min(...list.map((c) => c.low)),
+      volume: list.reduce((s, c) => s + c.volume, 0),
+      quoteVolume: list.reduce((s, c) => s + c.quoteVolume, 0),
+      trades: list.reduce((s, c) => s + c.trades, 0),
+      incomplete: list.some((c) => c.incomplete),
+      revision: 0,
+    });
+  }
+  return out;
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+  if (!response.ok)
+    throw new ServerError(
+      'SERVER_INVALID_ARGUMENT',
+      `GET ${new URL(url).pathname} answered ${response.status}`,
+    );
+  return response.json();
+}
+
+/**
+ * `market backfill --source binance`: the venue's 1m klines over REST (the market Binance
+ * source's own backfill), rolled up to `--interval` when it is longer, page by page.
+ */
+export async function runMarketBackfill(io: CliIo, options: MarketBackfillOptions): Promise<void> {
+  if (options.source !== 'binance')
+    throw badArgument(`--source: only binance has a klines backfill, got ${options.source}`);
+  const interval = intervalOf(options.interval);
+  if (interval === '1s') throw badArgument('--interval: the klines backfill starts at 1m');
+  const step = INTERVAL_MS[interval];
+  const from = bucketStart(parseInstant(options.from, '--from'), interval);
+  const to = bucketStart(parseInstant(options.to, '--to'), interval);
+  if (!(from < to)) throw badArgument('--from must be before --to (after rounding to the interval)');
+  const restUrl = options.restUrl ?? BINANCE_REST_URL;
+  await withCandleStore(io, options.config, async (sql) => {
+    const bar = progressBar(io, `backfill ${options.symbol} ${interval}`);
+    let rows = 0;
+    let stored = 0;
+    let first: number | undefined;
+    let last: number | undefined;
+    // Pages hold whole buckets of the target interval, so a roll-up never sees half a bucket.
+    const pageMs = Math.max(step, Math.floor((PAGE_MINUTES * 60_000) / step) * step);
+    for (let start = from; start < to; start += pageMs) {
+      const end = Math.min(to, start + pageMs);
+      const minutes = await binanceDialect.backfill!(
+        { symbol: options.symbol, interval: '1m', fromOpen: start, toOpen: end },
+        restUrl,
+        getJson,
+      );
+      const candles = rollUp(minutes, interval);
+      rows += candles.length;
+      for (const c of candles) {
+        first = Math.min(first ?? c.openTime, c.openTime);
+        last = Math.max(last ?? c.openTime, c.openTime);
+      }
+      stored += await storeClosedCandles(sql, candles);
+      bar.update(end - from, to - from);
+    }
+    bar.finish();
+    report(io, options.json, {
+      symbol: options.symbol,
+      interval,
+      exchange: 'binance',
+      rows,
+      stored,
+      first,
+      last,
+    });
+  });
+}

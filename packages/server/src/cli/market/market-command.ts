@@ -1,0 +1,49 @@
+/** @module `tickline market import FILE` and `tickline market backfill`: history into the candle store. */
+import type { Command } from 'commander';
+import type { ExitCode } from '../../exit-code.ts';
+import { runCommand } from '../command-errors.ts';
+import type { CliIo } from '../io.ts';
+import { configOption } from '../options.ts';
+import type { MarketBackfillOptions, MarketImportOptions } from './market-actions.ts';
+
+export function registerMarketCommand(
+  program: Command,
+  io: CliIo,
+  setExitCode: (code: ExitCode) => void,
+): void {
+  const run = (body: () => Promise<void>) => async () => setExitCode(await runCommand(io, body));
+  // The store and the market sources load only when a market command runs.
+  const actions = async () => import('./market-actions.ts');
+  const market = program.command('market').description('load historical candles into the candle store');
+  market
+    .command('import')
+    .description("load a Binance kline CSV (data.binance.vision's layout) into the candle store")
+    .argument('<file>', 'CSV file, e.g. BTCUSDT-1h-2024-01.csv')
+    .addOption(configOption())
+    .option('--symbol <symbol>', 'canonical symbol (default: from the file name), e.g. BTC-USDT')
+    .option('--interval <interval>', 'candle interval (default: from the file name)')
+    .option('--exchange <name>', 'exchange the candles are stored under', 'binance')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  tickline market import BTCUSDT-1h-2024-01.csv')
+    .action((file: string, options: MarketImportOptions) =>
+      run(async () => (await actions()).runMarketImport(io, file, options))(),
+    );
+  market
+    .command('backfill')
+    .description("fetch closed candles over the venue's REST API into the candle store")
+    .addOption(configOption())
+    .requiredOption('--source <source>', 'venue (binance)')
+    .requiredOption('--symbol <symbol>', 'canonical symbol, e.g. BTC-USDT')
+    .requiredOption('--interval <interval>', 'candle interval (1m and longer)')
+    .requiredOption('--from <time>', 'first open time: ISO date or epoch ms')
+    .requiredOption('--to <time>', 'end (exclusive): ISO date or epoch ms')
+    .option('--rest-url <url>', "the venue's REST base URL (default: the venue's public API)")
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  tickline market backfill --source binance --symbol BTC-USDT --interval 1h --from 2024-01-01 --to 2024-02-01',
+    )
+    .action((options: MarketBackfillOptions) =>
+      run(async () => (await actions()).runMarketBackfill(io, options))(),
+    );
+}

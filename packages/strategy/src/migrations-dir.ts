@@ -1,0 +1,8 @@
+/**
+ * @module The strategy package's one migrations folder: 0003 (account snapshots), 0007
+ * (strategies, versions, backtests), 0009 (broker orders and credentials). `strategyModule` owns
+ * it, so the composed migration set loads it once.
+ */
+import { fileURLToPath } from 'node:url';
+
+export const STRATEGY_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));

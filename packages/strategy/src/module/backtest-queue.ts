@@ -1,0 +1,332 @@
+/**
+ * @module The backtest job queue: runs queued backtests, at most `workers` at once in this
+ * process and at most the tier's `concurrentJobs` per user, each in a fresh isolate with the
+ * tier's memory and CPU limits. Job state lives in SQL (`backtest_runs`): a run is claimed with a
+ * conditional update, so a restart re-queues what was still queued and fails what was running
+ * with STRATEGY_RUN_INTERRUPTED (one strategy process per database runs the queue). Progress and
+ * completion go out as events whose subject is the owner, for the user's stream.
+ */
+import type { Publisher } from '@tickline/eventlog';
+import {
+  createEventSource,
+  isTicklineError,
+  TicklineError,
+  type Clock,
+  type EventSource,
+  type Logger,
+  type Service,
+  type ServiceContext,
+  type ServiceHealth,
+} from '@tickline/kernel';
+import type { CandleInterval } from '@tickline/market';
+import type { Sql } from '@tickline/store';
+import type { EngineRunResult } from '../core/engine.ts';
+import { runInSandbox } from '../sandbox/sandbox.ts';
+import { resolveBacktestSettings, type BacktestSettingsInput } from '../settings/backtest-settings.ts';
+import type { RunRecord, StoredResult, StrategyRepository } from '../versions/strategy-repository.ts';
+import { loadFeed } from './candle-feed.ts';
+import { BacktestCompleted, BacktestProgress, type BacktestCompletedData } from './strategy-events.ts';
+import './strategy-api-errors.ts';
+
+/** `source` of the queue's events. */
+export const BACKTEST_EVENT_SOURCE = 'strategy/backtests';
+/** Points kept of the equity curve for charts (the metrics use every bar). */
+export const EQUITY_POINTS = 2_000;
+
+/** What `backtest_runs.request` holds: everything a run needs besides the code. */
+export interface BacktestRequest {
+  symbol: string;
+  interval: CandleInterval;
+  from: number;
+  to: number;
+  exchange?: string;
+  params: Record<string, unknown>;
+  settings: BacktestSettingsInput;
+  /** The tier's limits when the run was queued. */
+  sandbox: { memoryMb: number; cpuMs: number };
+  maxBars: number;
+  /** Runs of one user run at most this many at once. */
+  userConcurrency: number;
+}
+
+export interface BacktestQueueOptions {
+  sql: Sql;
+  repository: StrategyRepository;
+  publisher: Pick<Publisher, 'publish'>;
+  clock: Clock;
+  logger: Logger;
+  workers: number;
+  progressIntervalMs: number;
+}
+
+interface Active {
+  run: RunRecord;
+  abort: AbortController;
+}
+
+/** Every `n`-th point of the curve and the last one, as [time, equity] pairs. */
+export function downsampleEquity(
+  equity: EngineRunResult['equity'],
+  points = EQUITY_POINTS,
+): Array<[number, number]> {
+  const n = equity.time.length;
+  const step = Math.max(1, Math.ceil(n / points));
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < n; i += step) out.push([equity.time[i]!, equity.value[i]!]);
+  if (n > 0 && (n - 1) % step !== 0) out.push([equity.time[n - 1]!, equity.value[n - 1]!]);
+  return out;
+}
+
+export class BacktestQueue implements Service {
+  readonly name = 'backtest-queue';
+  readonly #o: BacktestQueueOptions;
+  readonly #events: EventSource;
+  readonly #waiting: RunRecord[] = [];
+  readonly #active = new Map<string, Active>();
+  readonly #settled = new Set<Promise<void>>();
+  #logger: Logger;
+  #running = false;
+
+  constructor(options: BacktestQueueOptions) {
+    this.#o = options;
+    this.#logger = options.logger;
+    this.#events = createEventSource({ source: BACKTEST_EVENT_SOURCE, clock: options.clock });
+  }
+
+  async start(_context: ServiceContext): Promise<void> {
+    const { sql, repository, clock } = this.#o;
+    const interrupted = await sql.query<{ id: string; user_id: string }>(
+      `select id, user_id from backtest_runs where status = 'running'`,
+    );
+    const error = { code: 'STRATEGY_RUN_INTERRUPTED', message: 'the process stopped while the backtest ran' };
+    for (const r of interrupted.rows) {
+      await repository.failRun(r.id, error, new Date(clock.now()));
+      this.#announce(await repository.getRun(r.user_id, r.id), 'failed', null, error);
+    }
+    const { rows } = await sql.query<{ id: string; user_id: string }>(
+      `select id, user_id from backtest_runs where status = 'queued' order by created_at, id`,
+    );
+    for (const r of rows) this.#waiting.push(await repository.getRun(r.user_id, r.id));
+    this.#logger.info(
+      { resumed: rows.length, interrupted: interrupted.rows.length },
+      'backtest queue started',
+    );
+    this.#running = true;
+    this.#pump();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    for (const a of this.#active.values()) a.abort.abort();
+    await Promise.allSettled([...this.#settled]);
+  }
+
+  health(): ServiceHealth {
+    return this.#running
+      ? { status: 'up', info: { queued: this.#waiting.length, running: this.#active.size } }
+      : { status: 'stopped', detail: 'not running' };
+  }
+
+  /** Queued and running runs of this process (for tests and health). */
+  get sizes(): { queued: number; running: number } {
+    return { queued: this.#waiting.length, running: this.#active.size };
+  }
+
+  /** Adds a run the routes just created (status queued). */
+  enqueue(run: RunRecord): void {
+    this.#waiting.push(run);
+    this.#pump();
+  }
+
+  /**
+   * Cancels a queued or running run of `userId`. A queued run is cancelled at once; a running one
+   * is stopped and marked cancelled by its own completion. STRATEGY_RUN_FINISHED otherwise.
+   */
+  async cancel(userId: string, id: string): Promise<RunRecord> {
+    const run = await this.#o.repository.getRun(userId, id);
+    const active = this.#active.get(id);
+    if (active) {
+      active.abort.abort();
+      return run;
+    }
+    if (run.status !== 'queued') {
+      throw new TicklineError('STRATEGY_RUN_FINISHED', `backtest ${id} is ${run.status}`, {
+        details: { status: run.status },
+      });
+    }
+    const at = this.#waiting.findIndex((r) => r.id === id);
+    if (at >= 0) this.#waiting.splice(at, 1);
+    const error = { code: 'STRATEGY_RUN_CANCELLED', message: 'cancelled before it started' };
+    await this.#o.repository.failRun(id, error, new Date(this.#o.clock.now()), 'cancelled');
+    this.#announce(run, 'cancelled', null, error);
+    return this.#o.repository.getRun(userId, id);
+  }
+
+  #runningOf(userId: string): number {
+    let n = 0;
+    for (const a of this.#active.values()) if (a.run.userId === userId) n++;
+    return n;
+  }
+
+  /** Starts waiting runs while there are free workers, skipping users at their own limit. */
+  #pump(): void {
+    if (!this.#running) return;
+    for (let i = 0; i < this.#waiting.length && this.#active.size < this.#o.workers;) {
+      const run = this.#waiting[i]!;
+      const request = run.request as unknown as BacktestRequest;
+      if (this.#runningOf(run.userId) >= Math.max(1, request.userConcurrency ?? 1)) {
+        i++;
+        continue;
+      }
+      this.#waiting.splice(i, 1);
+      const active: Active = { run, abort: new AbortController() };
+      this.#active.set(run.id, active);
+      const done = this.#execute(active)
+        .catch((error: unknown) =>
+          this.#logger.error({ err: error, id: run.id }, 'backtest bookkeeping failed'),
+        )
+        .finally(() => {
+          this.#active.delete(run.id);
+          this.#settled.delete(done);
+          this.#pump();
+        });
+      this.#settled.add(done);
+    }
+  }
+
+  async #execute({ run, abort }: Active): Promise<void> {
+    const { sql, repository, clock } = this.#o;
+    const claimed = await sql.query(
+      `update backtest_runs set status = 'running', started_at = $2 where id = $1 and status = 'queued'`,
+      [run.id, new Date(clock.now())],
+    );
+    if (claimed.rowCount === 0) return;
+    const request = run.request as unknown as BacktestRequest;
+    try {
+      const version = await repository.getVersion(run.userId, run.strategyId, run.version);
+      let feed;
+      try {
+        feed = await loadFeed(
+          sql,
+          {
+            symbol: request.symbol,
+            interval: request.interval,
+            from: request.from,
+            to: request.to,
+            ...(request.exchange ? { exchange: request.exchange } : {}),
+          },
+          { maxBars: request.maxBars },
+        );
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        throw new TicklineError(
+          'STRATEGY_TIER_LIMIT',
+          `the range holds more than ${request.maxBars} candles`,
+          {
+            details: { maxBars: request.maxBars },
+          },
+        );
+      }
+      const total = feed.columns.openTime.length;
+      if (total === 0) {
+        throw new TicklineError(
+          'STRATEGY_NO_DATA',
+          `no candles for ${request.symbol} ${request.interval} in range`,
+        );
+      }
+      let lastProgressAt = Number.NEGATIVE_INFINITY;
+      const onProgress = (done: number, of: number): void => {
+        const now = clock.now();
+        if (now - lastProgressAt < this.#o.progressIntervalMs) return;
+        lastProgressAt = now;
+        const progress = of > 0 ? Math.min(1, done / of) : 0;
+        void repository.setProgress(run.id, progress).catch(() => undefined);
+        this.#o.publisher.publish(
+          this.#events.create(BacktestProgress, {
+            subject: run.userId,
+            partitionkey: run.userId,
+            data: {
+              backtestId: run.id,
+              strategyId: run.strategyId,
+              version: run.version,
+              progress,
+              barsDone: done,
+              barsTotal: of,
+            },
+          }),
+        );
+      };
+      const result = await runInSandbox(
+        {
+          code: version.js,
+          feeds: [feed],
+          settings: resolveBacktestSettings(request.settings),
+          params: request.params,
+          onProgress,
+          progressEvery: Math.max(1_000, Math.ceil(total / 50)),
+          signal: abort.signal,
+        },
+        request.sandbox,
+      );
+      const stored: StoredResult = {
+        metrics: result.metrics,
+        trades: result.trades,
+        tradesTruncated: result.tradesTruncated,
+        equity: downsampleEquity(result.equity),
+        logs: result.logs,
+        plots: result.plots,
+        bars: result.bars,
+      };
+      await repository.completeRun(run.id, stored, new Date(clock.now()));
+      this.#announce(run, 'succeeded', result, null);
+    } catch (error) {
+      const cancelled = abort.signal.aborted;
+      const coded = isTicklineError(error)
+        ? { code: error.code, message: error.message }
+        : { code: 'STRATEGY_SANDBOX_FAILED', message: 'the backtest failed unexpectedly' };
+      if (!isTicklineError(error)) this.#logger.error({ err: error, id: run.id }, 'backtest failed');
+      // Stopping the process aborts runs too: those are interrupted, not cancelled by the user.
+      const status = cancelled && this.#running ? 'cancelled' : 'failed';
+      const recorded =
+        cancelled && !this.#running
+          ? { code: 'STRATEGY_RUN_INTERRUPTED', message: 'the process stopped while the backtest ran' }
+          : cancelled
+            ? { code: 'STRATEGY_RUN_CANCELLED', message: 'the backtest was cancelled' }
+            : coded;
+      await repository.failRun(run.id, recorded, new Date(clock.now()), status);
+      this.#announce(run, status, null, recorded);
+    }
+  }
+
+  #announce(
+    run: RunRecord,
+    status: BacktestCompletedData['status'],
+    result: EngineRunResult | null,
+    error: { code: string; message: string } | null,
+  ): void {
+    const m = result?.metrics;
+    this.#o.publisher.publish(
+      this.#events.create(BacktestCompleted, {
+        subject: run.userId,
+        partitionkey: run.userId,
+        data: {
+          backtestId: run.id,
+          strategyId: run.strategyId,
+          version: run.version,
+          status,
+          summary: m
+            ? {
+                totalReturn: m.totalReturn,
+                maxDrawdown: m.drawdown.maxDrawdown,
+                sharpe: m.sharpe,
+                trades: m.trades,
+                finalEquity: m.finalEquity,
+              }
+            : null,
+          error,
+          finishedAt: new Date(this.#o.clock.now()).toISOString(),
+        },
+      }),
+    );
+  }
+}

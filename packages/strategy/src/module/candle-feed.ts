@@ -1,0 +1,111 @@
+/**
+ * @module Stored candles → an engine {@link Feed}: the market's candle query over SQL, paged by
+ * open time, closed candles only, one exchange per bar (the named one, else the first by name),
+ * so a backtest reads exactly the history a user imported, backfilled or collected.
+ */
+import { createEventSource } from '@tickline/kernel';
+import {
+  INTERVAL_MS,
+  listMarkets,
+  MarketCandleClosed,
+  MarketError,
+  MAX_QUERY_LIMIT,
+  projectCandles,
+  queryCandles,
+} from '@tickline/market';
+import type { Candle, CandleInterval } from '@tickline/market';
+import type { Sql, SqlQueryable } from '@tickline/store';
+import type { Feed } from '../core/types.ts';
+
+export interface FeedQuery {
+  symbol: string;
+  interval: CandleInterval;
+  /** Inclusive open time (ms). */
+  from: number;
+  /** Exclusive open time (ms). */
+  to: number;
+  exchange?: string;
+}
+
+/** MARKET_SYMBOL_NOT_FOUND unless some exchange has stored data for `symbol`. */
+export async function assertKnownSymbol(sql: SqlQueryable, symbol: string): Promise<void> {
+  const markets = await listMarkets(sql);
+  if (!markets.some((m) => m.symbol === symbol)) {
+    throw new MarketError('MARKET_SYMBOL_NOT_FOUND', `no market ${symbol}`, { details: { symbol } });
+  }
+}
+
+/** True when the range holds at least one closed candle (a cheap check before queuing a run). */
+export async function hasCandles(sql: SqlQueryable, query: FeedQuery): Promise<boolean> {
+  const rows = await queryCandles(sql, { ...definedExchange(query), limit: 50 });
+  return rows.some((c) => c.closed);
+}
+
+function definedExchange(q: FeedQuery) {
+  const { exchange, ...rest } = q;
+  return exchange === undefined ? rest : { ...rest, exchange };
+}
+
+/**
+ * Loads the range as columns; `maxBars` stops a run from reading more than its tier allows
+ * (RangeError with the count, which the caller turns into its coded error).
+ */
+export async function loadFeed(
+  sql: SqlQueryable,
+  query: FeedQuery,
+  options: { maxBars?: number; onPage?: (loaded: number) => void } = {},
+): Promise<Feed> {
+  const step = INTERVAL_MS[query.interval];
+  const open: number[] = [];
+  const high: number[] = [];
+  const low: number[] = [];
+  const close: number[] = [];
+  const volume: number[] = [];
+  const openTime: number[] = [];
+  let from = query.from;
+  for (;;) {
+    const page = await queryCandles(sql, { ...definedExchange(query), from, limit: MAX_QUERY_LIMIT });
+    for (const c of page) {
+      // Several exchanges may store the same bar: keep the first (rows come ordered by exchange).
+      if (!c.closed || (openTime.length > 0 && openTime[openTime.length - 1]! >= c.openTime)) continue;
+      openTime.push(c.openTime);
+      open.push(c.open);
+      high.push(c.high);
+      low.push(c.low);
+      close.push(c.close);
+      volume.push(c.volume);
+    }
+    if (options.maxBars !== undefined && openTime.length > options.maxBars) {
+      throw new RangeError(`more than ${options.maxBars} candles in range`);
+    }
+    options.onPage?.(openTime.length);
+    if (page.length < MAX_QUERY_LIMIT) break;
+    from = page[page.length - 1]!.openTime + 1;
+  }
+  const times = Float64Array.from(openTime);
+  return {
+    symbol: query.symbol,
+    interval: query.interval,
+    columns: {
+      openTime: times,
+      closeTime: times.map((t) => t + step),
+      open: Float64Array.from(open),
+      high: Float64Array.from(high),
+      low: Float64Array.from(low),
+      close: Float64Array.from(close),
+      volume: Float64Array.from(volume),
+    },
+  };
+}
+
+/**
+ * Stores closed candles (an import or a backfill) through the market's own candle projection
+ * write, so `market_symbols` learns the symbol and a later correction still wins by revision.
+ * Returns the rows inserted or replaced.
+ */
+export async function storeClosedCandles(sql: Sql, candles: readonly Candle[]): Promise<number> {
+  if (candles.length === 0) return 0;
+  const source = createEventSource({ source: 'strategy/candle-import' });
+  const events = candles.map((c) => source.create(MarketCandleClosed, { subject: c.symbol, data: c }));
+  return sql.transaction((tx) => projectCandles(tx, events));
+}

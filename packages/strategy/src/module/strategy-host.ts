@@ -1,0 +1,61 @@
+/**
+ * @module The strategy host: the repository over SQL with the code cipher from config, the
+ * backtest queue, and what the routes need (identity for authentication, per-tier limits).
+ */
+import type { Publisher } from '@tickline/eventlog';
+import type { IdentityService } from '@tickline/identity';
+import type { Clock, ModuleBaseDeps, ModuleHost } from '@tickline/kernel';
+import type { Sql } from '@tickline/store';
+import { createCodeCipher } from '../versions/code-cipher.ts';
+import { StrategyRepository } from '../versions/strategy-repository.ts';
+import { BacktestQueue } from './backtest-queue.ts';
+import { DEV_CODE_KEY, DEV_CODE_KEY_ID, type StrategySettings } from './strategy-settings.ts';
+
+/** Started objects the host needs besides the base deps. */
+export interface StrategyHostDeps {
+  sql: Sql;
+  publisher: Pick<Publisher, 'publish'>;
+  identity: IdentityService;
+}
+
+export interface StrategyHost extends ModuleHost {
+  readonly settings: StrategySettings;
+  readonly sql: Sql;
+  readonly repository: StrategyRepository;
+  readonly queue: BacktestQueue;
+  readonly identity: IdentityService;
+  readonly clock: Clock;
+}
+
+export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<StrategySettings>): StrategyHost {
+  const { settings, logger } = deps;
+  const cipher = createCodeCipher({ keys: settings.codeKeys, currentKeyId: settings.currentKeyId });
+  if (
+    settings.codeKeys[settings.currentKeyId] === DEV_CODE_KEY &&
+    settings.currentKeyId === DEV_CODE_KEY_ID
+  ) {
+    logger.warn(
+      { keyId: DEV_CODE_KEY_ID },
+      'strategy code is encrypted with the built-in development key; set strategy.codeKeys and strategy.currentKeyId',
+    );
+  }
+  const repository = new StrategyRepository(deps.sql, cipher);
+  const queue = new BacktestQueue({
+    sql: deps.sql,
+    repository,
+    publisher: deps.publisher,
+    clock: deps.clock,
+    logger: logger.child({ component: 'backtest-queue' }),
+    workers: settings.workers,
+    progressIntervalMs: settings.progressIntervalMs,
+  });
+  return {
+    services: [queue],
+    settings,
+    sql: deps.sql,
+    repository,
+    queue,
+    identity: deps.identity,
+    clock: deps.clock,
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * @module The strategy domain module: config section `strategy`, migration 0007, the host
+ * (repository, backtest queue), the routes under `/api/v1` and the delivery of backtest events
+ * to the owner's `user:{id}` channel. It starts after identity (authentication) and market (the
+ * candle tables it reads).
+ */
+import { STRATEGY_MIGRATIONS_DIR } from '../migrations-dir.ts';
+import { defineModule, type ModuleBaseDeps } from '@tickline/kernel';
+import { strategyRoutes } from '../http/strategy-routes.ts';
+import { strategyDelivery } from './strategy-delivery.ts';
+import { createStrategyHost, type StrategyHostDeps } from './strategy-host.ts';
+import { StrategySettingsSchema, type StrategySettings } from './strategy-settings.ts';
+
+export const strategyModule = defineModule({
+  name: 'strategy',
+  config: { key: 'strategy', schema: StrategySettingsSchema },
+  migrations: STRATEGY_MIGRATIONS_DIR,
+  after: ['identity', 'market'],
+  createHost: (deps: StrategyHostDeps & ModuleBaseDeps<StrategySettings>) => createStrategyHost(deps),
+  routes: (host) => strategyRoutes(host),
+  channels: () => strategyDelivery,
+});

@@ -1,0 +1,147 @@
+/**
+ * @module A strategy API over real PGlite for route tests: store migrations and 0007, identity
+ * with its SQL repository, the real strategy host and queue, candles stored through the market
+ * projection, the server's error shape, and the published events kept in an array.
+ */
+import { randomBytes } from 'node:crypto';
+import { createArgon2Hasher, createIdentityService, createSqlIdentityRepository } from '@tickline/identity';
+import type { IdentityService, TierOverrides } from '@tickline/identity';
+import {
+  createMetricsRegistry,
+  isTicklineError,
+  listErrorCodes,
+  silentLogger,
+  systemClock,
+} from '@tickline/kernel';
+import type { EventEnvelope } from '@tickline/kernel';
+import type { Candle } from '@tickline/market';
+import { createPgliteSql, type Sql } from '@tickline/store';
+import { migrateForStrategy } from './strategy-migrations.ts';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { storeClosedCandles } from '../module/candle-feed.ts';
+import { createStrategyHost, type StrategyHost } from '../module/strategy-host.ts';
+import { StrategySettingsSchema, type StrategySettings } from '../module/strategy-settings.ts';
+import { strategyRoutes } from '../http/strategy-routes.ts';
+
+export const HOUR = 3_600_000;
+/** 2026-01-01 00:00 UTC: the first stored candle. */
+export const T0 = Date.UTC(2026, 0, 1);
+
+/** `count` hourly closed candles with a slow wave, so an SMA crossover trades. */
+export function waveCandles(symbol: string, count: number, exchange = 'binance'): Candle[] {
+  return Array.from({ length: count }, (_, i) => {
+    const close = 100 + 20 * Math.sin(i / 15) + i * 0.01;
+    const open = 100 + 20 * Math.sin((i - 1) / 15) + (i - 1) * 0.01;
+    return {
+      exchange,
+      symbol,
+      interval: '1h' as const,
+      openTime: T0 + i * HOUR,
+      closeTime: T0 + (i + 1) * HOUR,
+      open,
+      high: Math.max(open, close) + 0.5,
+      low: Math.min(open, close) - 0.5,
+      close,
+      volume: 10,
+      quoteVolume: 10 * close,
+      trades: 5,
+      incomplete: false,
+      revision: 0,
+    };
+  });
+}
+
+export interface StrategyTestApp {
+  app: FastifyInstance;
+  sql: Sql;
+  host: StrategyHost;
+  identity: IdentityService;
+  events: EventEnvelope[];
+  /** Signs up a user; returns the bearer header and the user id. */
+  user(): Promise<{ auth: { authorization: string }; userId: string; accessToken: string }>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function createStrategyTestApp(
+  options: { tiers?: TierOverrides; settings?: Partial<StrategySettings>; candles?: Candle[] } = {},
+): Promise<StrategyTestApp> {
+  const sql = await createPgliteSql({ memory: true });
+  await migrateForStrategy(sql);
+  if (options.candles) await storeClosedCandles(sql, options.candles);
+  const identity = createIdentityService({
+    clock: systemClock,
+    repository: createSqlIdentityRepository(sql),
+    tokens: {
+      issuer: 'https://tickline.test',
+      signing: { algorithm: 'HS256', secret: 'test-secret-that-is-at-least-32-bytes-long' },
+    },
+    totp: { encryptionKey: randomBytes(32) },
+    passwordHasher: createArgon2Hasher({ memoryCostKib: 1024, timeCost: 1 }),
+    ...(options.tiers ? { tiers: options.tiers } : {}),
+  });
+  const events: EventEnvelope[] = [];
+  const settings = {
+    ...StrategySettingsSchema.parse(undefined),
+    progressIntervalMs: 50,
+    ...options.settings,
+  };
+  const host = createStrategyHost({
+    sql,
+    identity,
+    publisher: { publish: (e) => void events.push(e) },
+    settings,
+    logger: silentLogger,
+    metrics: createMetricsRegistry(),
+    clock: systemClock,
+  });
+  for (const service of host.services) await service.start({ logger: silentLogger, fail: () => undefined });
+
+  const app = Fastify({ logger: false });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // The server's error shape (server/http/error-handler.ts), reduced to what these routes raise.
+  app.setErrorHandler(async (error, _request, reply) => {
+    if (Array.isArray((error as { validation?: unknown }).validation)) {
+      return reply
+        .status(400)
+        .send({ error: { code: 'HTTP_BAD_REQUEST', message: (error as Error).message } });
+    }
+    if (isTicklineError(error)) {
+      const status = listErrorCodes().find((c) => c.code === error.code)?.httpStatus ?? 500;
+      const details = (error as { details?: unknown }).details;
+      return reply.status(status).send({ error: { code: error.code, message: error.message, details } });
+    }
+    const e = error as { statusCode?: number; message?: string };
+    const status = e.statusCode ?? 500;
+    return reply.status(status).send({
+      error: { code: status === 413 ? 'HTTP_PAYLOAD_TOO_LARGE' : 'HTTP_ERROR', message: e.message },
+    });
+  });
+  await app.register(strategyRoutes(host), { prefix: '/api/v1' });
+  await app.ready();
+
+  return {
+    app,
+    sql,
+    host,
+    identity,
+    events,
+    async user() {
+      const email = `trader${++counter}-${Date.now()}@example.com`;
+      const { tokens, user } = await identity.signUp({ email, password: 'correct horse battery staple' });
+      return {
+        auth: { authorization: `Bearer ${tokens.accessToken}` },
+        userId: user.id,
+        accessToken: tokens.accessToken,
+      };
+    },
+    async close() {
+      await app.close();
+      for (const service of [...host.services].reverse()) await service.stop();
+      await sql.close();
+    },
+  };
+}

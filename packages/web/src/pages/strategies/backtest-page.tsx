@@ -1,0 +1,151 @@
+/**
+ * @module A backtest's results: status, metrics, equity and drawdown, the price with trades
+ * marked, and the trade list; `/backtests/compare/:ids` shows several runs' metrics side by side.
+ */
+import type { BacktestTrade } from '@tickline/client';
+import type { ReactNode } from 'react';
+import { Link } from '../../app/router.tsx';
+import { useSession } from '../../app/session.tsx';
+import { ErrorState, Loading } from '../../components/states.tsx';
+import { useAsync } from '../../components/use-async.ts';
+import { EquityChart, TradesChart, type PriceCandle } from './backtest-charts.tsx';
+import { MetricsTable } from './metrics-table.tsx';
+
+const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
+
+export function BacktestPage({ id }: { id: string }): ReactNode {
+  const { client } = useSession();
+  const state = useAsync(async () => {
+    const detail = await client.backtests.get(id);
+    if (detail.backtest.status !== 'succeeded')
+      return { detail, curves: null, trades: [] as BacktestTrade[], candles: [] };
+    const [curves, { trades }] = await Promise.all([
+      client.backtests.equity(id),
+      client.backtests.trades(id),
+    ]);
+    const b = detail.backtest;
+    const query = new URLSearchParams({
+      interval: b.interval,
+      from: String(Date.parse(b.from)),
+      to: String(Date.parse(b.to)),
+      limit: '5000',
+    });
+    const { candles } = await client.requestPublic<{ candles: PriceCandle[] }>({
+      method: 'GET',
+      path: `/api/v1/markets/${encodeURIComponent(b.symbol)}/candles?${query.toString()}`,
+    });
+    return { detail, curves, trades, candles };
+  }, [client, id]);
+  if (state.status === 'error')
+    return (
+      <main id="main" className="page">
+        <ErrorState error={state.error} onRetry={state.reload} />
+      </main>
+    );
+  if (state.data === undefined)
+    return (
+      <main id="main" className="page">
+        <Loading />
+      </main>
+    );
+  const { detail, curves, trades, candles } = state.data;
+  const b = detail.backtest;
+  return (
+    <main id="main" className="page">
+      <header className="page-header">
+        <h1>
+          Backtest {b.symbol} {b.interval}
+        </h1>
+        <p className="muted">
+          <Link to={`/strategies/${b.strategyId}`}>strategy v{b.version}</Link> · {b.from.slice(0, 10)} →{' '}
+          {b.to.slice(0, 10)} · <span data-testid="backtest-status">{b.status}</span>
+          {b.error ? ` · ${b.error.code}: ${b.error.message}` : ''}
+        </p>
+      </header>
+      {detail.result && curves ? (
+        <div className="stack">
+          <section className="card" aria-labelledby="metrics-title">
+            <h2 id="metrics-title">Metrics</h2>
+            <MetricsTable columns={[{ label: `v${b.version}`, metrics: detail.result.metrics }]} />
+          </section>
+          <section className="card" aria-labelledby="equity-title">
+            <h2 id="equity-title">Equity and drawdown</h2>
+            <EquityChart curves={curves} />
+          </section>
+          <section className="card" aria-labelledby="trades-title">
+            <h2 id="trades-title">Trades on the price</h2>
+            <TradesChart candles={candles} trades={trades} />
+            <div className="table-scroll">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th>Entry</th>
+                    <th>Exit</th>
+                    <th>Side</th>
+                    <th className="num">Entry price</th>
+                    <th className="num">Exit price</th>
+                    <th className="num">P&amp;L</th>
+                    <th>Reasons</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {trades.map((t, i) => (
+                    <tr key={i}>
+                      <td>{time(t.entryTime)}</td>
+                      <td>{time(t.exitTime)}</td>
+                      <td>{t.direction}</td>
+                      <td className="num">{t.entryPrice.toFixed(2)}</td>
+                      <td className="num">{t.exitPrice.toFixed(2)}</td>
+                      <td className="num">{t.pnl.toFixed(2)}</td>
+                      <td>
+                        {t.entryReason} → {t.exitReason}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        </div>
+      ) : null}
+    </main>
+  );
+}
+
+export function CompareBacktestsPage({ ids }: { ids: string }): ReactNode {
+  const { client } = useSession();
+  const list = ids.split(',').filter(Boolean).slice(0, 6);
+  const state = useAsync(() => Promise.all(list.map((id) => client.backtests.get(id))), [client, ids]);
+  if (state.status === 'error')
+    return (
+      <main id="main" className="page">
+        <ErrorState error={state.error} onRetry={state.reload} />
+      </main>
+    );
+  if (state.data === undefined)
+    return (
+      <main id="main" className="page">
+        <Loading />
+      </main>
+    );
+  const columns = state.data.flatMap((d) =>
+    d.result
+      ? [
+          {
+            label: `v${d.backtest.version} ${d.backtest.symbol} ${d.backtest.id.slice(-6)}`,
+            metrics: d.result.metrics,
+          },
+        ]
+      : [],
+  );
+  return (
+    <main id="main" className="page">
+      <header className="page-header">
+        <h1>Compare backtests</h1>
+      </header>
+      <section className="card">
+        <MetricsTable columns={columns} />
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,98 @@
+/// <reference lib="dom" />
+/**
+ * Strategies in a real Chromium against `tickline start` (default simulator; it needs the strategy
+ * module composed into the server): write a strategy, see a compile error inline at its line, fix
+ * it and save a version, diff it, run a backtest over the simulator's stored 1 s candles, watch
+ * its progress, and read the results page (metrics, equity and trades charts).
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage, signUp, uniqueEmail, WAIT_MS } from './harness/accounts.ts';
+import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
+import { startDashboard, type Dashboard } from './harness/dashboard.ts';
+
+const DAY = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', () => {
+  let dashboard: Dashboard;
+  let browser: Browser;
+  beforeAll(async () => {
+    [dashboard, browser] = await Promise.all([startDashboard(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.stop();
+  });
+
+  it('web - write a strategy, see the error inline, fix it, backtest it, read the results', async () => {
+    const page = await openPage(browser);
+    await signUp(page, dashboard.url, uniqueEmail('quant'), 'Quant');
+
+    // A symbol the simulator collects (its 1 s candles are stored as they close).
+    await page.getByRole('link', { name: 'Markets', exact: true }).click();
+    const row = page.locator('tbody tr').first();
+    await row.waitFor();
+    const symbol = (await row.getAttribute('data-symbol'))!;
+
+    await page.getByRole('link', { name: 'Strategies', exact: true }).click();
+    await page.getByLabel('Name').fill('cross');
+    await page.getByRole('button', { name: 'Create from template' }).click();
+    await page.getByRole('heading', { name: 'cross' }).waitFor();
+    const editor = page.getByTestId('strategy-editor').locator('.cm-content');
+    await editor.waitFor();
+
+    // Break line 2, check: the error is listed with its line and marked in the editor.
+    await page.locator('.cm-line').nth(1).click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' const = ;');
+    await page.getByRole('button', { name: 'Check' }).click();
+    const problem = page.getByTestId('code-problem');
+    await problem.waitFor({ timeout: WAIT_MS });
+    expect(await problem.textContent()).toMatch(/^Line 2/);
+    await page.locator('.cm-lint-marker-error, .cm-lintRange-error').first().waitFor();
+    await screenshot(page, 'strategy-error');
+
+    // Fix it and save version 2; the diff against version 1 is empty of changes, then shows the edit.
+    for (let i = 0; i < ' const = ;'.length; i++) await page.keyboard.press('Backspace');
+    await page.keyboard.type(' // tuned');
+    await page.getByRole('button', { name: 'Save new version' }).click();
+    await page.getByText('Saved version 2.').waitFor({ timeout: WAIT_MS });
+    expect(await problem.count()).toBe(0);
+    await page.getByRole('button', { name: 'Diff with editor' }).last().click();
+    await page.getByTestId('version-diff').getByText('// tuned').waitFor();
+
+    // Backtest today's 1 s candles with short SMAs.
+    await page.getByLabel('Symbol').fill(symbol);
+    await page.getByLabel('Interval').selectOption('1s');
+    await page.getByLabel('From').fill(isoDay(Date.now()));
+    await page.getByLabel('To').fill(isoDay(Date.now() + DAY));
+    await page.getByLabel('fast').fill('3');
+    await page.getByLabel('slow').fill('8');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    const status = page.getByTestId('run-status').first();
+    await status.waitFor({ timeout: WAIT_MS });
+    await page.waitForFunction(
+      () =>
+        /succeeded|failed|cancelled/.test(
+          document.querySelector('[data-testid="run-status"]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(await status.textContent()).toBe('succeeded');
+
+    await page.getByTestId('runs').getByRole('link').first().click();
+    await page.getByTestId('metrics-table').waitFor({ timeout: WAIT_MS });
+    expect(await page.getByTestId('backtest-status').textContent()).toBe('succeeded');
+    await page.getByTestId('equity-chart').locator('canvas').first().waitFor();
+    await page.getByTestId('trades-chart').locator('canvas').first().waitFor();
+    expect(
+      await page
+        .getByTestId('metrics-table')
+        .getByRole('row', { name: /Total return/ })
+        .count(),
+    ).toBe(1);
+    await screenshot(page, 'backtest-results');
+  }, 180_000);
+});
