@@ -1,2 +1,4 @@
 /** @module @tickline/strategy (being built). */
-export {};
+// Broker port and pre-trade risk (issue 11).
+export * from './broker/index.ts';
+export * from './risk/index.ts';

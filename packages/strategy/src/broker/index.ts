@@ -1,0 +1,28 @@
+/** @module The broker port, order model, lifecycle events and client order ids. */
+export {
+  OrderSide,
+  OrderType,
+  OrderStatus,
+  TimeInForce,
+  RejectReason,
+  PlaceOrderRequestSchema,
+  isFinalStatus,
+  rejectedOrder,
+} from './order.ts';
+export { strategyClientOrderId, manualClientOrderId } from './client-order-id.ts';
+export { OrderPlaced, OrderFilled, OrderCancelled, OrderRejected, OrderEvents } from './events.ts';
+export { orderTransitions } from './order-transitions.ts';
+export {
+  BrokerErrorCodes,
+  BrokerError,
+  isBrokerOutcomeUnknownError,
+  isBrokerOrderNotFoundError,
+  isBrokerVenueUnavailableError,
+  isBrokerLiveDisabledError,
+} from './errors.ts';
+export type { Order, OrderFill, OrderOrigin, PlaceOrderRequest, PlaceOrderInput } from './order.ts';
+export type { StrategyOrderKey } from './client-order-id.ts';
+export type { OrderPlacedData, OrderFilledData, OrderCancelledData, OrderRejectedData } from './events.ts';
+export type { OrderLifecycleEvent } from './order-transitions.ts';
+export type { Broker, ClosableBroker, OrderRef, OpenOrdersQuery, Balance } from './broker.ts';
+export type { BrokerErrorCode } from './errors.ts';
