@@ -27,6 +27,12 @@ export const BrokerErrorCodes = defineErrorCodes({
     resolve: 'Set strategy.broker.binance.enabled to true (and point baseUrl at the testnet first).',
     httpStatus: 403,
   },
+  STRATEGY_BROKER_WRONG_PORTFOLIO: {
+    meaning:
+      'A venue adapter bound to one portfolio (one set of API keys) was asked about another portfolio.',
+    resolve: 'A wiring bug: route each portfolio to the adapter made with its own credentials.',
+    httpStatus: 500,
+  },
 });
 export type BrokerErrorCode = keyof typeof BrokerErrorCodes;
 
@@ -42,3 +48,4 @@ export const isBrokerOutcomeUnknownError = errorGuard('STRATEGY_BROKER_OUTCOME_U
 export const isBrokerOrderNotFoundError = errorGuard('STRATEGY_BROKER_ORDER_NOT_FOUND');
 export const isBrokerVenueUnavailableError = errorGuard('STRATEGY_BROKER_VENUE_UNAVAILABLE');
 export const isBrokerLiveDisabledError = errorGuard('STRATEGY_BROKER_LIVE_DISABLED');
+export const isBrokerWrongPortfolioError = errorGuard('STRATEGY_BROKER_WRONG_PORTFOLIO');

@@ -13,12 +13,19 @@ export { strategyClientOrderId, manualClientOrderId } from './client-order-id.ts
 export { OrderPlaced, OrderFilled, OrderCancelled, OrderRejected, OrderEvents } from './events.ts';
 export { orderTransitions } from './order-transitions.ts';
 export {
+  BinanceSpotBroker,
+  createBinanceSpotBroker,
+  BINANCE_SPOT_VENUE,
+} from './binance/binance-spot-broker.ts';
+export { BinanceSpotConfigSchema, BINANCE_SPOT_TESTNET_URL, BINANCE_SPOT_URL } from './binance/config.ts';
+export {
   BrokerErrorCodes,
   BrokerError,
   isBrokerOutcomeUnknownError,
   isBrokerOrderNotFoundError,
   isBrokerVenueUnavailableError,
   isBrokerLiveDisabledError,
+  isBrokerWrongPortfolioError,
 } from './errors.ts';
 export type { Order, OrderFill, OrderOrigin, PlaceOrderRequest, PlaceOrderInput } from './order.ts';
 export type { StrategyOrderKey } from './client-order-id.ts';
@@ -26,3 +33,5 @@ export type { OrderPlacedData, OrderFilledData, OrderCancelledData, OrderRejecte
 export type { OrderLifecycleEvent } from './order-transitions.ts';
 export type { Broker, ClosableBroker, OrderRef, OpenOrdersQuery, Balance } from './broker.ts';
 export type { BrokerErrorCode } from './errors.ts';
+export type { BinanceSpotBrokerOptions } from './binance/binance-spot-broker.ts';
+export type { BinanceSpotConfig, BinanceCredentials } from './binance/config.ts';
