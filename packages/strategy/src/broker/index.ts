@@ -12,6 +12,10 @@ export {
 export { strategyClientOrderId, manualClientOrderId } from './client-order-id.ts';
 export { OrderPlaced, OrderFilled, OrderCancelled, OrderRejected, OrderEvents } from './events.ts';
 export { orderTransitions } from './order-transitions.ts';
+export { OrderDesk } from './order-desk.ts';
+export { InMemoryOrderJournal } from './order-journal.ts';
+export { sealVenueCredentials, openVenueCredentials, resealVenueCredentials } from './credentials.ts';
+export { BrokerConfigSchema } from './config.ts';
 export {
   BinanceSpotBroker,
   createBinanceSpotBroker,
@@ -35,3 +39,7 @@ export type { Broker, ClosableBroker, OrderRef, OpenOrdersQuery, Balance } from 
 export type { BrokerErrorCode } from './errors.ts';
 export type { BinanceSpotBrokerOptions } from './binance/binance-spot-broker.ts';
 export type { BinanceSpotConfig, BinanceCredentials } from './binance/config.ts';
+export type { OrderDeskOptions, PortfolioRiskView } from './order-desk.ts';
+export type { OrderJournal } from './order-journal.ts';
+export type { VenueCredentials, SealedVenueCredentials } from './credentials.ts';
+export type { BrokerConfig } from './config.ts';
