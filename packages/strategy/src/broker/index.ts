@@ -43,3 +43,12 @@ export type { OrderDeskOptions, PortfolioRiskView } from './order-desk.ts';
 export type { OrderJournal } from './order-journal.ts';
 export type { VenueCredentials, SealedVenueCredentials } from './credentials.ts';
 export type { BrokerConfig } from './config.ts';
+export type {
+  PaperBar,
+  PaperFillModel,
+  PaperBroker,
+  PaperBrokerOptions,
+  LedgerPosition,
+  PortfolioLedger,
+  PortfolioLedgerReader,
+} from './paper/paper-ports.ts';

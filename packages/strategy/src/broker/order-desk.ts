@@ -128,6 +128,14 @@ export class OrderDesk {
     return cancelled;
   }
 
+  /**
+   * Takes an order snapshot a venue pushed (the paper broker's fills on a bar, a user-data stream)
+   * and emits what changed since the journal's copy.
+   */
+  applyUpdate(order: Order): Promise<Order> {
+    return this.#apply(order);
+  }
+
   async #apply(next: Order): Promise<Order> {
     return (await this.#applyCounted(next)).order;
   }
