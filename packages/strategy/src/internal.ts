@@ -12,6 +12,7 @@ export type {
   BrokerContractOptions,
   BrokerContractCase,
 } from './broker/contract/broker-contract.ts';
+export { runOrderJournalContract } from './broker/contract/order-journal-contract.ts';
 export { BinanceSpotMock } from './broker/testing/binance-spot-mock.ts';
 export type { BinanceSpotMockOptions, InjectedFailure } from './broker/testing/binance-spot-mock.ts';
 export type { MockSymbol } from './broker/testing/binance-mock-book.ts';

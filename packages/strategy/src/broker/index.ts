@@ -14,6 +14,8 @@ export { OrderPlaced, OrderFilled, OrderCancelled, OrderRejected, OrderEvents } 
 export { orderTransitions } from './order-transitions.ts';
 export { OrderDesk } from './order-desk.ts';
 export { InMemoryOrderJournal } from './order-journal.ts';
+export { SqlOrderJournal } from './sql/sql-order-journal.ts';
+export { saveSealedCredentials, findSealedCredentials } from './sql/sql-credentials.ts';
 export { sealVenueCredentials, openVenueCredentials, resealVenueCredentials } from './credentials.ts';
 export { BrokerConfigSchema } from './config.ts';
 export {

@@ -6,7 +6,10 @@ import { createBinanceSpotBroker } from './binance/binance-spot-broker.ts';
 import { BinanceSpotConfigSchema } from './binance/config.ts';
 import { strategyClientOrderId } from './client-order-id.ts';
 import { OrderDesk, type PortfolioRiskView } from './order-desk.ts';
+import { createPgliteSql, loadMigrations, migrate } from '@tickline/store';
 import { InMemoryOrderJournal } from './order-journal.ts';
+import { STRATEGY_MIGRATIONS_DIR } from './sql/migrations-dir.ts';
+import { SqlOrderJournal } from './sql/sql-order-journal.ts';
 import { type PlaceOrderInput, PlaceOrderRequestSchema } from './order.ts';
 import type { OrderLifecycleEvent } from './order-transitions.ts';
 import { BinanceSpotMock } from './testing/binance-spot-mock.ts';
@@ -167,4 +170,48 @@ describe('order desk - risk and the kill switch', () => {
     ).toEqual(['kill switch', 'kill switch']);
     expect(mock.book.balances.get('USDT')).toEqual({ free: 10_000, locked: 0 });
   });
+});
+
+describe('order desk - restart', () => {
+  it('a desk on the SQL journal that restarts recognises the ids it placed: no new order, no new events', async () => {
+    const sql = await createPgliteSql({ memory: true });
+    try {
+      await migrate(sql, {
+        migrations: [...(await loadMigrations()), ...(await loadMigrations(STRATEGY_MIGRATIONS_DIR))],
+      });
+      const broker = createBinanceSpotBroker({
+        portfolioId: P,
+        credentials: { apiKey: 'k', apiSecret: 's' },
+        config: BinanceSpotConfigSchema.parse({ enabled: true, baseUrl: mock.url }),
+        clock,
+      });
+      const deskOn = (emitted: OrderLifecycleEvent[]) =>
+        new OrderDesk({
+          broker,
+          journal: new SqlOrderJournal(sql, broker.venue),
+          portfolios,
+          clock,
+          emit: (e) => emitted.push(e),
+        });
+      const before: OrderLifecycleEvent[] = [];
+      const market = request();
+      const resting = request({ type: 'limit', price: 95, quantity: 1 });
+      await deskOn(before).place(market);
+      await deskOn(before).place(resting);
+      expect(before.map((e) => e.type)).toEqual(['order.placed', 'order.filled', 'order.placed']);
+
+      const after: OrderLifecycleEvent[] = [];
+      const restarted = deskOn(after);
+      const posts = mock.requestsTo('/api/v3/order', 'POST').length;
+      expect(await restarted.place(market)).toMatchObject({ status: 'filled', origin: { kind: 'strategy' } });
+      expect(await restarted.place(resting)).toMatchObject({ status: 'new' });
+      expect(mock.requestsTo('/api/v3/order', 'POST')).toHaveLength(posts);
+      mock.trade('BTCUSDT', 95);
+      expect(await restarted.sync(P)).toBe(1);
+      expect(after.map((e) => e.type)).toEqual(['order.filled']);
+      expect(mock.book.orders).toHaveLength(2);
+    } finally {
+      await sql.close();
+    }
+  }, 60_000);
 });
