@@ -13,6 +13,7 @@ export { strategyClientOrderId, manualClientOrderId } from './client-order-id.ts
 export { OrderPlaced, OrderFilled, OrderCancelled, OrderRejected, OrderEvents } from './events.ts';
 export { orderTransitions } from './order-transitions.ts';
 export { OrderDesk } from './order-desk.ts';
+export { orderEnvelope, orderEventSourceName } from './order-envelope.ts';
 export { InMemoryOrderJournal } from './order-journal.ts';
 export { SqlOrderJournal } from './sql/sql-order-journal.ts';
 export { saveSealedCredentials, findSealedCredentials } from './sql/sql-credentials.ts';
