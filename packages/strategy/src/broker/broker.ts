@@ -4,8 +4,9 @@
  * {@link BinanceSpotBroker}. Every adapter runs the contract suite in `testing/broker-contract.ts`.
  *
  * Commands may fail, and a refusal is an answer, not an exception: `place` resolves to an order
- * with status `rejected` and a {@link RejectReason}. It throws only when no fact can be stated —
- * `STRATEGY_BROKER_OUTCOME_UNKNOWN` — and then placing again with the same client order id is safe.
+ * with status `rejected` and a {@link RejectReason}. It throws only when no fact can be stated
+ * (the answer was lost, or the venue could not be asked), and then placing again with the same
+ * client order id is safe.
  */
 import type { Order, PlaceOrderRequest } from './order.ts';
 
@@ -38,7 +39,9 @@ export interface Broker {
   readonly venue: string;
   /**
    * Places an order, or returns the existing one when its client order id was placed before.
-   * @throws BrokerError `STRATEGY_BROKER_OUTCOME_UNKNOWN` when the venue's answer was lost.
+   * @throws BrokerError `STRATEGY_BROKER_OUTCOME_UNKNOWN` when the venue's answer was lost;
+   *   `STRATEGY_BROKER_VENUE_UNAVAILABLE` when the venue could not be asked and nothing was sent.
+   *   Either way, placing again with the same client order id is safe.
    */
   place(request: PlaceOrderRequest): Promise<Order>;
   /**

@@ -243,6 +243,16 @@ describe('binance spot broker - lost answers and idempotency', () => {
     expect(mock.book.orders).toHaveLength(2);
   });
 
+  it('does not place blind when the look-up before placing fails', async () => {
+    const venue = await startVenue();
+    mock = venue.mock;
+    mock.inject({ method: 'GET', path: '/api/v3/order', status: 503 });
+    await expect(venue.broker.place(order())).rejects.toMatchObject({
+      code: 'STRATEGY_BROKER_VENUE_UNAVAILABLE',
+    });
+    expect(mock.requestsTo('/api/v3/order', 'POST')).toHaveLength(0);
+  });
+
   it('fills carry the venue trade ids and commission (from myTrades)', async () => {
     const venue = await startVenue();
     mock = venue.mock;

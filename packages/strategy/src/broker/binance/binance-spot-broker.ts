@@ -108,6 +108,23 @@ export class BinanceSpotBroker implements ClosableBroker {
           existing.retryAfterMs,
         );
       }
+      if (existing.kind === 'failed') {
+        // A refusal (bad key, bad signature) would refuse the order too. Anything else leaves us
+        // not knowing whether the id was placed before, and placing blind could place it twice.
+        const lookup = existing.result;
+        const meaning = lookup.kind === 'error' ? classifyBinanceError(lookup.answer) : undefined;
+        if (lookup.kind === 'error' && meaning?.kind === 'rejected') {
+          const detail = `Binance ${lookup.answer.code ?? lookup.answer.status}: ${lookup.answer.msg ?? 'no message'}`;
+          return rejectedOrder(
+            request,
+            meaning.reason,
+            detail,
+            this.#clock.now(),
+            lookup.answer.retryAfterMs,
+          );
+        }
+        throw unavailable('order look-up before placing', lookup);
+      }
     }
     const result = await this.#rest.signed('POST', '/api/v3/order', placeParams(request));
     const now = this.#clock.now();
