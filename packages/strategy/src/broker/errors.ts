@@ -27,6 +27,12 @@ export const BrokerErrorCodes = defineErrorCodes({
     resolve: 'Set strategy.broker.binance.enabled to true (and point baseUrl at the testnet first).',
     httpStatus: 403,
   },
+  STRATEGY_BROKER_REQUEST_INVALID: {
+    meaning:
+      'An order request is malformed: a quantity that is not a finite positive number, a price that does not fit the order type, a bad symbol or client order id.',
+    resolve: 'Fix the named fields; nothing was placed and no event was emitted.',
+    httpStatus: 400,
+  },
   STRATEGY_BROKER_WRONG_PORTFOLIO: {
     meaning:
       'A venue adapter bound to one portfolio (one set of API keys) was asked about another portfolio.',
@@ -48,4 +54,5 @@ export const isBrokerOutcomeUnknownError = errorGuard('STRATEGY_BROKER_OUTCOME_U
 export const isBrokerOrderNotFoundError = errorGuard('STRATEGY_BROKER_ORDER_NOT_FOUND');
 export const isBrokerVenueUnavailableError = errorGuard('STRATEGY_BROKER_VENUE_UNAVAILABLE');
 export const isBrokerLiveDisabledError = errorGuard('STRATEGY_BROKER_LIVE_DISABLED');
+export const isBrokerRequestInvalidError = errorGuard('STRATEGY_BROKER_REQUEST_INVALID');
 export const isBrokerWrongPortfolioError = errorGuard('STRATEGY_BROKER_WRONG_PORTFOLIO');

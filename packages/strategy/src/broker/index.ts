@@ -33,6 +33,7 @@ export {
   isBrokerVenueUnavailableError,
   isBrokerLiveDisabledError,
   isBrokerWrongPortfolioError,
+  isBrokerRequestInvalidError,
 } from './errors.ts';
 export type { Order, OrderFill, OrderOrigin, PlaceOrderRequest, PlaceOrderInput } from './order.ts';
 export type { StrategyOrderKey } from './client-order-id.ts';

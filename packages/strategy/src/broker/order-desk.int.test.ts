@@ -1,4 +1,4 @@
-import type { Clock } from '@tickline/kernel';
+import { type Clock, createMetricsRegistry, type Registry } from '@tickline/kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engageKillSwitch, KILL_SWITCH_OFF, type KillSwitchState } from '../risk/kill-switch.ts';
 import { type RiskLimits, RiskLimitsSchema } from '../risk/risk-limits.ts';
@@ -20,6 +20,7 @@ let desk: OrderDesk;
 let events: OrderLifecycleEvent[];
 let limits: RiskLimits;
 let killSwitch: KillSwitchState;
+let registry: Registry;
 const clock: Clock & { shift: number } = {
   shift: 0,
   now: () => Date.now() + clock.shift,
@@ -81,12 +82,14 @@ beforeEach(async () => {
     config: BinanceSpotConfigSchema.parse({ enabled: true, baseUrl: mock.url }),
     clock,
   });
+  registry = createMetricsRegistry({ processMetrics: false });
   desk = new OrderDesk({
     broker,
     journal: new InMemoryOrderJournal(),
     portfolios,
     clock,
     emit: (e) => events.push(e),
+    metrics: registry,
   });
 });
 afterEach(() => mock.stop());
@@ -134,6 +137,31 @@ describe('order desk - events once per fact', () => {
     clock.shift += 1_001;
     expect(await desk.place(order)).toMatchObject({ status: 'filled' });
     expect(types()).toEqual(['order.rejected', 'order.placed', 'order.filled']);
+  });
+});
+
+describe('order desk - bad input and metrics', () => {
+  it('refuses malformed orders with a code, changing nothing and emitting nothing', async () => {
+    for (const quantity of [Number.NaN, -1, 0, Number.POSITIVE_INFINITY]) {
+      const bad = { ...request(), quantity };
+      await expect(desk.place(bad)).rejects.toMatchObject({ code: 'STRATEGY_BROKER_REQUEST_INVALID' });
+    }
+    await expect(desk.place({ ...request(), type: 'limit', price: undefined })).rejects.toMatchObject({
+      code: 'STRATEGY_BROKER_REQUEST_INVALID',
+    });
+    expect(events).toEqual([]);
+    expect(mock.requests).toEqual([]);
+  });
+
+  it('counts outcomes by venue and reason, and times the venue', async () => {
+    await desk.place(request());
+    await desk.place(request({ quantity: 1_000 }));
+    const text = await registry.metrics();
+    expect(text).toContain('tickline_broker_orders_total{venue="binance-spot",outcome="placed",reason=""} 1');
+    expect(text).toContain(
+      'tickline_broker_orders_total{venue="binance-spot",outcome="rejected",reason="insufficient_funds"} 1',
+    );
+    expect(text).toContain('tickline_broker_place_seconds_count{venue="binance-spot"} 2');
   });
 });
 

@@ -5,14 +5,23 @@
  * and `order.rejected` are emitted once, in order, whether the answer came from placing, from a
  * poll or from a retry. Strategy runs and manual orders from the API both go through it.
  */
-import type { Clock } from '@tickline/kernel';
+import type { Clock, Registry } from '@tickline/kernel';
 import { checkOrder, type RiskSnapshot } from '../risk/check-order.ts';
 import { type KillSwitchState, ordersToCancel } from '../risk/kill-switch.ts';
 import { ordersInWindow, recordOrderTime } from '../risk/order-rate.ts';
 import type { RiskLimits } from '../risk/risk-limits.ts';
 import type { Broker, OrderRef } from './broker.ts';
+import { createDeskMetrics, type DeskMetrics } from './desk-metrics.ts';
+import { BrokerError } from './errors.ts';
 import type { OrderJournal } from './order-journal.ts';
-import { isFinalStatus, type Order, type PlaceOrderRequest, rejectedOrder } from './order.ts';
+import {
+  isFinalStatus,
+  type Order,
+  type PlaceOrderInput,
+  type PlaceOrderRequest,
+  PlaceOrderRequestSchema,
+  rejectedOrder,
+} from './order.ts';
 import { type OrderLifecycleEvent, orderTransitions } from './order-transitions.ts';
 
 /**
@@ -36,6 +45,8 @@ export interface OrderDeskOptions {
    * (`broker/<venue>`, subject = partition key = portfolio id) and hands it to the publisher.
    */
   emit: (event: OrderLifecycleEvent) => void;
+  /** Where `tickline_broker_*` metrics go; none when absent. */
+  metrics?: Registry;
 }
 
 /** See the module comment. */
@@ -44,9 +55,11 @@ export class OrderDesk {
   // Orders per portfolio in the last minute; per process (a portfolio's strategies run on one).
   readonly #recent = new Map<string, number[]>();
   readonly #inFlight = new Map<string, Promise<Order>>();
+  readonly #metrics: DeskMetrics | undefined;
 
   constructor(options: OrderDeskOptions) {
     this.#o = options;
+    this.#metrics = options.metrics ? createDeskMetrics(options.metrics) : undefined;
   }
 
   /**
@@ -54,7 +67,23 @@ export class OrderDesk {
    * risk limit refuses it; the same client order id twice yields the one order and no new events.
    * @throws BrokerError `STRATEGY_BROKER_OUTCOME_UNKNOWN` from the venue; place again with the same id.
    */
-  place(request: PlaceOrderRequest): Promise<Order> {
+  place(input: PlaceOrderInput | PlaceOrderRequest): Promise<Order> {
+    // Validated here too: a strategy's order reaches the desk without passing an HTTP schema, and
+    // a non-finite quantity must change nothing (not even become an event, whose schema refuses it).
+    const parsed = PlaceOrderRequestSchema.safeParse(input);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      return Promise.reject(
+        new BrokerError(
+          'STRATEGY_BROKER_REQUEST_INVALID',
+          `invalid order: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+          {
+            details: { issues },
+          },
+        ),
+      );
+    }
+    const request = parsed.data;
     const key = `${request.portfolioId}\u0000${request.clientOrderId}`;
     const running = this.#inFlight.get(key);
     if (running) return running;
@@ -78,11 +107,29 @@ export class OrderDesk {
     if (!decision.allowed) {
       const detail =
         decision.reason === 'risk_limit' ? `${decision.limit}: ${decision.detail}` : decision.detail;
+      this.#count('rejected', decision.reason);
       return this.#apply(rejectedOrder(request, decision.reason, detail, now));
     }
     this.#recent.set(request.portfolioId, recordOrderTime(recent, now));
-    const answer = await this.#o.broker.place(request);
+    const started = this.#o.clock.monotonic();
+    let answer: Order;
+    try {
+      answer = await this.#o.broker.place(request);
+    } catch (error) {
+      this.#count('unknown', '');
+      throw error;
+    } finally {
+      this.#metrics?.placeSeconds.observe(
+        { venue: this.#o.broker.venue },
+        (this.#o.clock.monotonic() - started) / 1000,
+      );
+    }
+    this.#count(answer.status === 'rejected' ? 'rejected' : 'placed', answer.rejectReason ?? '');
     return this.#apply({ ...answer, origin: request.origin });
+  }
+
+  #count(outcome: 'placed' | 'rejected' | 'unknown', reason: string): void {
+    this.#metrics?.orders.inc({ venue: this.#o.broker.venue, outcome, reason });
   }
 
   /** Cancels an order and emits what changed (fills first, then the cancel). */
