@@ -25,6 +25,12 @@ export {
 export { uuidv7, uuidv7Time, isUuid } from './ids/uuidv7.ts';
 export { systemClock, ManualClock } from './clock/clock.ts';
 export { withTimeout } from './async/with-timeout.ts';
+export {
+  createSecretBox,
+  generateSecretKey,
+  SecretBoxConfigSchema,
+  SecretBoxError,
+} from './crypto/secret-box.ts';
 export { withCorrelation, enterCorrelation, currentCorrelation } from './context/correlation.ts';
 export { dataschemaFor } from './events/envelope.ts';
 export { defineEvent, EventRegistry } from './events/registry.ts';
@@ -61,6 +67,7 @@ export type {
   KernelErrorCode,
 } from './errors/index.ts';
 export type { Clock } from './clock/clock.ts';
+export type { SecretBox, SecretBoxConfig } from './crypto/secret-box.ts';
 export type { CorrelationContext } from './context/correlation.ts';
 export type { EventEnvelope } from './events/envelope.ts';
 export type { EventDefinition, DefineEventOptions } from './events/registry.ts';

@@ -53,3 +53,6 @@ export type {
   WalkForwardReport,
   WalkForwardWindow,
 } from './research/walk-forward.ts';
+// Broker port and pre-trade risk (issue 11).
+export * from './broker/index.ts';
+export * from './risk/index.ts';
