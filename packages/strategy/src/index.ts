@@ -56,3 +56,6 @@ export type {
 // Broker port and pre-trade risk (issue 11).
 export * from './broker/index.ts';
 export * from './risk/index.ts';
+// Paper venue, portfolios and live runs (issue 11).
+export * from './paper/index.ts';
+export * from './portfolio/index.ts';
