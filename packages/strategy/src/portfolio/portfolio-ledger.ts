@@ -32,6 +32,19 @@ export function symbolAssets(symbol: string): { base: string; quote: string } {
   return { base: symbol.slice(0, i), quote: symbol.slice(i + 1) };
 }
 
+/**
+ * A position to open a book with: a snapshot's (symbol, quantity, average price), or a stored
+ * row of the projection with its P&L so far (realized P&L then counts as already closed).
+ */
+export interface OpeningPosition {
+  symbol: string;
+  quantity: number;
+  averagePrice: number;
+  markPrice?: number;
+  realizedPnl?: number;
+  fees?: number;
+}
+
 /** A position with its P&L, as the portfolio read model shows it. */
 export interface PortfolioPosition extends LedgerPosition {
   /** (mark − average) × quantity; 0 while no price is known. */
@@ -48,25 +61,31 @@ export class CorePortfolioLedger implements PortfolioLedger {
   open(
     portfolioId: string,
     cash: number,
-    positions: ReadonlyArray<{ symbol: string; quantity: number; averagePrice: number }> = [],
+    positions: ReadonlyArray<OpeningPosition> = [],
+    day?: { day: number; dayStartEquity: number; fills: number },
   ): void {
     const ledger = new Ledger(cash, Number.POSITIVE_INFINITY);
+    const closedRealized = new Map<string, number>();
+    const fees = new Map<string, number>();
     for (const p of positions) {
-      if (p.quantity === 0) continue;
+      if (p.realizedPnl !== undefined) closedRealized.set(p.symbol, p.realizedPnl);
+      if (p.fees !== undefined) fees.set(p.symbol, p.fees);
       const position = ledger.position(p.symbol);
+      if (p.markPrice !== undefined) position.mark = p.markPrice;
+      if (p.quantity === 0) continue;
       position.qty = p.quantity;
       position.avgPrice = p.averagePrice;
       position.entryQty = Math.abs(p.quantity);
       position.entryNotional = Math.abs(p.quantity) * p.averagePrice;
-      position.mark = p.averagePrice;
+      if (p.markPrice === undefined) position.mark = p.averagePrice;
     }
     this.#books.set(portfolioId, {
       ledger,
-      closedRealized: new Map(),
-      fees: new Map(),
-      day: Number.NaN,
-      dayStartEquity: ledger.equity(),
-      fills: 0,
+      closedRealized,
+      fees,
+      day: day?.day ?? Number.NaN,
+      dayStartEquity: day?.dayStartEquity ?? ledger.equity(),
+      fills: day?.fills ?? 0,
     });
   }
 
@@ -178,5 +197,11 @@ export class CorePortfolioLedger implements PortfolioLedger {
 
   dayStartEquity(portfolioId: string): number {
     return this.#books.get(portfolioId)?.dayStartEquity ?? 0;
+  }
+
+  /** The day bookkeeping, to store next to the figures and re-open with. */
+  dayState(portfolioId: string): { day: number; dayStartEquity: number; fills: number } | undefined {
+    const book = this.#books.get(portfolioId);
+    return book && { day: book.day, dayStartEquity: book.dayStartEquity, fills: book.fills };
   }
 }
