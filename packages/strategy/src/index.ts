@@ -59,3 +59,4 @@ export * from './risk/index.ts';
 // Paper venue, portfolios and live runs (issue 11).
 export * from './paper/index.ts';
 export * from './portfolio/index.ts';
+export * from './live/index.ts';

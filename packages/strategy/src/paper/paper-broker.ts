@@ -27,6 +27,13 @@ export interface CreatePaperBrokerOptions extends PaperBrokerOptions {
   marketFill?: 'immediate' | 'next-bar';
   /** Epoch ms now, for order times. @default Date.now */
   now?: () => number;
+  /**
+   * Orders whose funds are checked when they fill, not when placed — the backtest's rule, so a
+   * strategy may place a protective stop in the same candle as the buy it protects. Such an order
+   * fills what the cash (buy) or the position (sell) covers at that moment and the rest is
+   * cancelled. @default none: every order holds its funds from placement, as a venue does
+   */
+  fundsAtFill?: (request: PlaceOrderRequest) => boolean;
 }
 
 /** Quantities below this are rounding left by percent sizing, not something to fill. */
@@ -41,6 +48,8 @@ class PaperVenue implements PaperBroker {
   /** Keys of working orders, oldest first: bars fill in placement order. */
   #working: string[] = [];
   readonly #last = new Map<string, number>();
+  /** Orders whose funds are checked at fill only (see `fundsAtFill`); they hold nothing. */
+  readonly #deferred = new Set<string>();
   #seq = 0;
 
   constructor(options: CreatePaperBrokerOptions) {
@@ -73,7 +82,7 @@ class PaperVenue implements PaperBroker {
     const held = new Map<string, number>();
     for (const key of this.#working) {
       const o = this.#orders.get(key)!;
-      if (o.portfolioId !== portfolioId) continue;
+      if (o.portfolioId !== portfolioId || this.#deferred.has(key)) continue;
       const remaining = o.quantity - o.filledQuantity;
       const { base, quote } = symbolAssets(o.symbol);
       if (o.side === 'sell') held.set(base, (held.get(base) ?? 0) + remaining);
@@ -109,7 +118,9 @@ class PaperVenue implements PaperBroker {
       return rejectedOrder(request, 'market_closed', `no price for ${request.symbol} yet`, now);
     const { base, quote } = symbolAssets(request.symbol);
     const held = this.#held(request.portfolioId);
-    if (request.side === 'sell') {
+    const deferred = this.#o.fundsAtFill?.(request) === true;
+    if (deferred) this.#deferred.add(key);
+    else if (request.side === 'sell') {
       const free = this.#free(request.portfolioId, base, request.symbol, held);
       if (request.quantity > free + DUST)
         return rejectedOrder(request, 'insufficient_funds', `${free} ${base} free to sell`, now);
@@ -235,17 +246,17 @@ class PaperVenue implements PaperBroker {
     }
     const remaining = order.quantity - order.filledQuantity;
     let quantity = Math.min(remaining, volume.left);
-    // Funds at the fill price: the other working orders' holds do not count against this one.
+    // Funds at the fill price: what the account holds, less what other orders hold (a deferred
+    // order takes its own share of the holds back, having none).
     const { base, quote } = symbolAssets(order.symbol);
-    const held = this.#held(order.portfolioId);
-    const mine = order.side === 'sell' ? remaining : 0;
+    const held = this.#deferred.has(key) ? new Map<string, number>() : this.#held(order.portfolioId);
+    const mine = order.side === 'sell' && !this.#deferred.has(key) ? remaining : 0;
     if (order.side === 'sell') {
       const free = this.#free(order.portfolioId, base, order.symbol, held) + mine;
       if (quantity > free) quantity = Math.max(0, free);
     } else {
-      const holdOfThis =
-        remaining * (order.price ?? this.#lastPrice(order.symbol) ?? 0) +
-        model.fee(order.type, remaining * (order.price ?? this.#lastPrice(order.symbol) ?? 0));
+      const reference = remaining * (order.price ?? this.#lastPrice(order.symbol) ?? 0);
+      const holdOfThis = this.#deferred.has(key) ? 0 : reference + model.fee(order.type, reference);
       const free = this.#free(order.portfolioId, quote, order.symbol, held) + holdOfThis;
       const affordable = free / (price + model.fee(order.type, price));
       if (quantity > affordable) quantity = Math.max(0, affordable);
