@@ -60,3 +60,4 @@ export * from './risk/index.ts';
 export * from './paper/index.ts';
 export * from './portfolio/index.ts';
 export * from './live/index.ts';
+export * from './live-http/index.ts';

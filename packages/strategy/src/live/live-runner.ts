@@ -95,6 +95,8 @@ export interface LiveRunnerOptions {
   cpuMsPerCandle?: number;
   /** Signals kept per run for status. @default 20 */
   keepSignals?: number;
+  /** Called when a run finished a candle (its orders placed): for latency metrics and benchmarks. */
+  observe?: (runId: string, candle: FeedCandle) => void;
 }
 
 interface Run {
@@ -347,6 +349,7 @@ export class LiveRunner {
     }
     let leg = 0;
     for (const order of step.placed) await this.#place(run, order, candle, leg++);
+    this.#o.observe?.(run.spec.id, candle);
   }
 
   async #place(run: Run, order: EngineOrder, candle: FeedCandle, leg: number): Promise<void> {
