@@ -13,3 +13,4 @@ export type {
 } from './live-runner.ts';
 export type { StrategySignalData, StrategyLivePausedData } from './live-events.ts';
 export type { LiveErrorCode } from './errors.ts';
+export { ownerOf, liveMembers } from './assignment.ts';

@@ -95,6 +95,11 @@ export interface LiveRunnerOptions {
   cpuMsPerCandle?: number;
   /** Signals kept per run for status. @default 20 */
   keepSignals?: number;
+  /**
+   * Whether this process runs `runId` now (see assignment.ts: rendezvous over the live members).
+   * @default every enabled run
+   */
+  owns?: (runId: string) => boolean;
   /** Called when a run finished a candle (its orders placed): for latency metrics and benchmarks. */
   observe?: (runId: string, candle: FeedCandle) => void;
 }
@@ -310,7 +315,10 @@ export class LiveRunner {
     this.#o.books.mark(symbol, candle.close, candle.closeTime);
     const runs = this.#byFeed.get(`${symbol}\u0000${interval}`);
     if (runs === undefined) return;
-    for (const run of runs) if (run.status.state === 'running') await this.#step(run, candle);
+    const owns = this.#o.owns;
+    for (const run of runs)
+      if (run.status.state === 'running' && (owns === undefined || owns(run.spec.id)))
+        await this.#step(run, candle);
   }
 
   async #step(run: Run, candle: FeedCandle): Promise<void> {
