@@ -14,3 +14,5 @@ export type {
 export type { StrategySignalData, StrategyLivePausedData } from './live-events.ts';
 export type { LiveErrorCode } from './errors.ts';
 export { ownerOf, liveMembers } from './assignment.ts';
+export { createLiveHost } from './live-host.ts';
+export type { LiveHost, LiveHostDeps } from './live-host.ts';

@@ -61,8 +61,8 @@ interface PositionRow {
   fees: number;
 }
 
-/** Loads a portfolio's rows into the ledger; false when the portfolio is not open. */
-async function load(
+/** Loads a portfolio's rows into the ledger; undefined when the portfolio is not open. */
+export async function loadPortfolio(
   tx: SqlTx,
   ledger: CorePortfolioLedger,
   portfolioId: string,
@@ -147,7 +147,7 @@ export async function projectPortfolioEvents(tx: SqlTx, events: readonly EventEn
   const dirty = new Map<string, number>();
   const touch = async (portfolioId: string): Promise<boolean> => {
     if (open.has(portfolioId)) return true;
-    if ((await load(tx, ledger, portfolioId)) === undefined) return false;
+    if ((await loadPortfolio(tx, ledger, portfolioId)) === undefined) return false;
     open.add(portfolioId);
     return true;
   };
