@@ -16,3 +16,4 @@ export type { LiveErrorCode } from './errors.ts';
 export { ownerOf, liveMembers } from './assignment.ts';
 export { createLiveHost } from './live-host.ts';
 export type { LiveHost, LiveHostDeps } from './live-host.ts';
+export { RunnerMembership, RunnerHeartbeat } from './membership.ts';

@@ -20,6 +20,7 @@ import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import { createPortfolioProjection, loadPortfolio } from '../portfolio/portfolio-projection.ts';
 import type { RiskLimits } from '../risk/risk-limits.ts';
+import type { RunnerMembership } from './membership.ts';
 import { type CandleHistory, type FeedCandle, LiveRunner } from './live-runner.ts';
 
 /** Dependencies of {@link createLiveHost}. */
@@ -39,6 +40,12 @@ export interface LiveHostDeps {
   load: (strategyId: string, version: number) => Promise<StrategyDefinition>;
   history: CandleHistory;
   owns?: (runId: string) => boolean;
+  /**
+   * Several runner processes: heartbeats are read from the candle consumer's batches and runs
+   * assigned by rendezvous (`owns` is then the membership's). Publish `membership.heartbeat()`
+   * every few seconds (shorter than its ttl).
+   */
+  membership?: RunnerMembership;
 }
 
 /** What {@link createLiveHost} makes. */
@@ -94,7 +101,11 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     publish: deps.publish,
     source: createEventSource({ source: 'strategy/live', clock: deps.clock }),
     clock: deps.clock,
-    ...(deps.owns === undefined ? {} : { owns: deps.owns }),
+    ...(deps.membership !== undefined
+      ? { owns: (id: string) => deps.membership!.owns(id) }
+      : deps.owns === undefined
+        ? {}
+        : { owns: deps.owns }),
   }));
   const candles = createConsumerRunner({
     log: deps.eventLog,
@@ -102,6 +113,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     start: { from: 'latest' },
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
     handle: async (events) => {
+      deps.membership?.observe(events);
       for (const e of events) {
         if (e.type !== 'market.candle.closed') continue;
         const c = e.data as FeedCandle;
