@@ -26,6 +26,12 @@ export { uuidv7, uuidv7Time, isUuid } from './ids/uuidv7.ts';
 export { systemClock, ManualClock } from './clock/clock.ts';
 export { withTimeout } from './async/with-timeout.ts';
 export { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './files/private-modes.ts';
+export {
+  createSecretBox,
+  generateSecretKey,
+  SecretBoxConfigSchema,
+  SecretBoxError,
+} from './crypto/secret-box.ts';
 export { withCorrelation, enterCorrelation, currentCorrelation } from './context/correlation.ts';
 export {
   CLOUDEVENTS_SPECVERSION,
@@ -75,6 +81,7 @@ export type {
   KernelErrorCode,
 } from './errors/index.ts';
 export type { Clock } from './clock/clock.ts';
+export type { SecretBox, SecretBoxConfig } from './crypto/secret-box.ts';
 export type { CorrelationContext } from './context/correlation.ts';
 export type { EventEnvelope } from './events/envelope.ts';
 export type { EventDefinition, DefineEventOptions } from './events/registry.ts';

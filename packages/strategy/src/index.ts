@@ -97,3 +97,11 @@ export type {
   VersionRecord,
   StoredResult,
 } from './versions/strategy-repository.ts';
+// Broker port and pre-trade risk (issue 11).
+export * from './broker/index.ts';
+export * from './risk/index.ts';
+// Paper venue, portfolios and live runs (issue 11).
+export * from './paper/index.ts';
+export * from './portfolio/index.ts';
+export * from './live/index.ts';
+export * from './live-http/index.ts';

@@ -8,3 +8,19 @@ export { migrateForStrategy } from './testing/strategy-migrations.ts';
 export { grademarkBars, runGrademarkSmaCross } from './examples/grademark-sma-cross.test-support.ts';
 export { createStrategyTestApp, waveCandles, HOUR, T0 } from './testing/strategy-test-app.ts';
 export type { StrategyTestApp } from './testing/strategy-test-app.ts';
+export {
+  runBrokerContract,
+  CONTRACT_SYMBOL,
+  CONTRACT_UNKNOWN_SYMBOL,
+  CONTRACT_START_PRICE,
+  CONTRACT_START_CASH,
+} from './broker/contract/broker-contract.ts';
+export type {
+  BrokerContractSubject,
+  BrokerContractOptions,
+  BrokerContractCase,
+} from './broker/contract/broker-contract.ts';
+export { runOrderJournalContract } from './broker/contract/order-journal-contract.ts';
+export { BinanceSpotMock } from './broker/testing/binance-spot-mock.ts';
+export type { BinanceSpotMockOptions, InjectedFailure } from './broker/testing/binance-spot-mock.ts';
+export type { MockSymbol } from './broker/testing/binance-mock-book.ts';

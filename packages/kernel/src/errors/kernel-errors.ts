@@ -39,6 +39,28 @@ export const KernelErrorCodes = defineErrorCodes({
     resolve: 'Look at the named service; raise shutdown.timeoutMs if draining legitimately takes longer.',
     httpStatus: 500,
   },
+  KERNEL_SECRET_KEY_INVALID: {
+    meaning: 'A secret-box key is not 32 bytes of base64, or the active key id names no configured key.',
+    resolve:
+      'Give each key 32 random bytes in base64 (openssl rand -base64 32) and make activeKeyId one of them.',
+    httpStatus: 500,
+  },
+  KERNEL_SECRET_KEY_UNKNOWN: {
+    meaning: 'A sealed secret names a key id that is not configured (it was removed before re-sealing).',
+    resolve: 'Put the old key back under its id, re-seal the stored secrets, then remove it.',
+    httpStatus: 500,
+  },
+  KERNEL_SECRET_MALFORMED: {
+    meaning: 'A stored value is not a sealed secret (v1.<keyId>.<iv>.<data>.<tag>).',
+    resolve:
+      'The stored value is corrupt or was written in plain text; store it again through the secret box.',
+    httpStatus: 500,
+  },
+  KERNEL_SECRET_TAMPERED: {
+    meaning: 'A sealed secret failed authentication: it was altered, or opened under another context.',
+    resolve: 'Treat the value as lost and ask the owner to enter the secret again.',
+    httpStatus: 500,
+  },
   KERNEL_SERVICE_FAILED: {
     meaning: 'A service failed to start or crashed while running.',
     resolve: 'The cause is attached; /readyz reports the service as failed until restart.',

@@ -10,6 +10,7 @@ import {
   type ParamSpec,
 } from '@tickline/client';
 import { useEvents } from '@tickline/client/react';
+import { CANDLE_INTERVALS, type CandleInterval } from '@tickline/protocol';
 import { diffLines } from 'diff';
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useRouter } from '../../app/router.tsx';
@@ -19,7 +20,6 @@ import { ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { StrategyEditor, type CodeProblem } from './strategy-editor.tsx';
 
-const INTERVALS = ['1s', '1m', '5m', '15m', '1h', '1d'] as const;
 
 function problemOf(error: unknown): CodeProblem {
   const details = isTicklineApiError(error)
@@ -118,7 +118,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
       await client.backtests.run({
         strategyId: id,
         symbol: formText(form, 'symbol').trim(),
-        interval: formText(form, 'interval') as (typeof INTERVALS)[number],
+        interval: formText(form, 'interval') as CandleInterval,
         from: new Date(formText(form, 'from')).toISOString(),
         to: new Date(formText(form, 'to')).toISOString(),
         params: values,
@@ -206,7 +206,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
             <label className="field">
               <span className="field-label">Interval</span>
               <select name="interval" defaultValue="1h">
-                {INTERVALS.map((i) => (
+                {CANDLE_INTERVALS.map((i) => (
                   <option key={i}>{i}</option>
                 ))}
               </select>

@@ -1,0 +1,213 @@
+/**
+ * @module The order desk: the one way orders reach a broker. It checks the kill switch and the
+ * risk limits (pure, `risk/`), places through the port, and turns every answer into lifecycle
+ * events by diffing against the journal — so `order.placed`, each `order.filled`, `order.cancelled`
+ * and `order.rejected` are emitted once, in order, whether the answer came from placing, from a
+ * poll or from a retry. Strategy runs and manual orders from the API both go through it.
+ */
+import type { Clock, Registry } from '@tickline/kernel';
+import { checkOrder, type RiskSnapshot } from '../risk/check-order.ts';
+import { type KillSwitchState, ordersToCancel } from '../risk/kill-switch.ts';
+import { ordersInWindow, recordOrderTime } from '../risk/order-rate.ts';
+import type { RiskLimits } from '../risk/risk-limits.ts';
+import type { Broker, OrderRef } from './broker.ts';
+import { createDeskMetrics, type DeskMetrics } from './desk-metrics.ts';
+import { BrokerError } from './errors.ts';
+import type { OrderJournal } from './order-journal.ts';
+import {
+  isFinalStatus,
+  type Order,
+  type PlaceOrderInput,
+  type PlaceOrderRequest,
+  PlaceOrderRequestSchema,
+  rejectedOrder,
+} from './order.ts';
+import { type OrderLifecycleEvent, orderTransitions } from './order-transitions.ts';
+
+/**
+ * What the desk needs from the portfolio side (the portfolio ledger / projection implements it):
+ * the position and equity figures of the risk check, the portfolio's limits and its kill switch.
+ */
+export interface PortfolioRiskView {
+  riskSnapshot(portfolioId: string, symbol: string): Promise<Omit<RiskSnapshot, 'recentOrderTimes'>>;
+  riskLimits(portfolioId: string): Promise<RiskLimits>;
+  killSwitch(portfolioId: string): Promise<KillSwitchState>;
+}
+
+/** Options for {@link OrderDesk}. */
+export interface OrderDeskOptions {
+  broker: Broker;
+  journal: OrderJournal;
+  portfolios: PortfolioRiskView;
+  clock: Clock;
+  /**
+   * Receives each lifecycle event in order; the caller stamps it with an event source
+   * (`broker/<venue>`, subject = partition key = portfolio id) and hands it to the publisher.
+   */
+  emit: (event: OrderLifecycleEvent) => void;
+  /** Where `tickline_broker_*` metrics go; none when absent. */
+  metrics?: Registry;
+}
+
+/** See the module comment. */
+export class OrderDesk {
+  readonly #o: OrderDeskOptions;
+  // Orders per portfolio in the last minute; per process (a portfolio's strategies run on one).
+  readonly #recent = new Map<string, number[]>();
+  readonly #inFlight = new Map<string, Promise<Order>>();
+  readonly #metrics: DeskMetrics | undefined;
+
+  constructor(options: OrderDeskOptions) {
+    this.#o = options;
+    this.#metrics = options.metrics ? createDeskMetrics(options.metrics) : undefined;
+  }
+
+  /**
+   * Places an order (already validated with `PlaceOrderRequestSchema`) unless the kill switch or a
+   * risk limit refuses it; the same client order id twice yields the one order and no new events.
+   * @throws BrokerError `STRATEGY_BROKER_OUTCOME_UNKNOWN` from the venue; place again with the same id.
+   */
+  place(input: PlaceOrderInput | PlaceOrderRequest): Promise<Order> {
+    // Validated here too: a strategy's order reaches the desk without passing an HTTP schema, and
+    // a non-finite quantity must change nothing (not even become an event, whose schema refuses it).
+    const parsed = PlaceOrderRequestSchema.safeParse(input);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      return Promise.reject(
+        new BrokerError(
+          'STRATEGY_BROKER_REQUEST_INVALID',
+          `invalid order: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+          {
+            details: { issues },
+          },
+        ),
+      );
+    }
+    const request = parsed.data;
+    const key = `${request.portfolioId}\u0000${request.clientOrderId}`;
+    const running = this.#inFlight.get(key);
+    if (running) return running;
+    const placing = this.#place(request).finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, placing);
+    return placing;
+  }
+
+  async #place(request: PlaceOrderRequest): Promise<Order> {
+    const known = await this.#o.journal.get(request.portfolioId, request.clientOrderId);
+    // A rejection left nothing at the venue, so the same id may be tried again; anything else is the order.
+    if (known && known.status !== 'rejected') return known;
+    const now = this.#o.clock.now();
+    const [snapshot, limits, killSwitch] = await Promise.all([
+      this.#o.portfolios.riskSnapshot(request.portfolioId, request.symbol),
+      this.#o.portfolios.riskLimits(request.portfolioId),
+      this.#o.portfolios.killSwitch(request.portfolioId),
+    ]);
+    const recent = ordersInWindow(this.#recent.get(request.portfolioId) ?? [], now);
+    const decision = checkOrder(request, limits, { ...snapshot, recentOrderTimes: recent }, killSwitch, now);
+    if (!decision.allowed) {
+      const detail =
+        decision.reason === 'risk_limit' ? `${decision.limit}: ${decision.detail}` : decision.detail;
+      this.#count('rejected', decision.reason);
+      return this.#apply(rejectedOrder(request, decision.reason, detail, now));
+    }
+    this.#recent.set(request.portfolioId, recordOrderTime(recent, now));
+    const started = this.#o.clock.monotonic();
+    let answer: Order;
+    try {
+      answer = await this.#o.broker.place(request);
+    } catch (error) {
+      this.#count('unknown', '');
+      throw error;
+    } finally {
+      this.#metrics?.placeSeconds.observe(
+        { venue: this.#o.broker.venue },
+        (this.#o.clock.monotonic() - started) / 1000,
+      );
+    }
+    this.#count(answer.status === 'rejected' ? 'rejected' : 'placed', answer.rejectReason ?? '');
+    return this.#apply({ ...answer, origin: request.origin });
+  }
+
+  #count(outcome: 'placed' | 'rejected' | 'unknown', reason: string): void {
+    this.#metrics?.orders.inc({ venue: this.#o.broker.venue, outcome, reason });
+  }
+
+  /** Cancels an order and emits what changed (fills first, then the cancel). */
+  async cancel(ref: OrderRef, detail?: string): Promise<Order> {
+    const answer = await this.#o.broker.cancel(ref);
+    return this.#apply(
+      detail === undefined || answer.status !== 'cancelled' ? answer : { ...answer, detail },
+    );
+  }
+
+  /**
+   * Asks the venue about every working order the journal knows (for venues that do not push) and
+   * emits what changed. Returns the number of events emitted.
+   */
+  async sync(portfolioId?: string): Promise<number> {
+    let emitted = 0;
+    for (const order of await this.#o.journal.working(portfolioId)) {
+      const now = await this.#o.broker.order({
+        portfolioId: order.portfolioId,
+        symbol: order.symbol,
+        clientOrderId: order.clientOrderId,
+      });
+      if (now) emitted += (await this.#applyCounted(now)).events;
+    }
+    return emitted;
+  }
+
+  /**
+   * Applies an engaged kill switch: cancels every working order of the portfolio at the venue
+   * (those placed outside Tickline included). Returns the cancelled orders.
+   */
+  async cancelAll(portfolioId: string, state: KillSwitchState): Promise<Order[]> {
+    const open = await this.#o.broker.openOrders({ portfolioId });
+    const cancelled: Order[] = [];
+    for (const order of ordersToCancel(state, open)) {
+      cancelled.push(
+        await this.cancel(
+          { portfolioId, symbol: order.symbol, clientOrderId: order.clientOrderId },
+          'kill switch',
+        ),
+      );
+    }
+    return cancelled;
+  }
+
+  /**
+   * Takes an order snapshot a venue pushed (the paper broker's fills on a bar, a user-data stream)
+   * and emits what changed since the journal's copy.
+   */
+  applyUpdate(order: Order): Promise<Order> {
+    return this.#apply(order);
+  }
+
+  async #apply(next: Order): Promise<Order> {
+    return (await this.#applyCounted(next)).order;
+  }
+
+  async #applyCounted(next: Order): Promise<{ order: Order; events: number }> {
+    const previous = await this.#o.journal.get(next.portfolioId, next.clientOrderId);
+    // Venues do not store the origin; keep the one the journal has.
+    const merged =
+      next.origin === undefined && previous?.origin !== undefined
+        ? { ...next, origin: previous.origin }
+        : next;
+    // A final snapshot never moves back to working (a late poll answer after a cancel).
+    if (
+      previous &&
+      previous.status !== 'rejected' &&
+      isFinalStatus(previous.status) &&
+      !isFinalStatus(merged.status)
+    ) {
+      return { order: previous, events: 0 };
+    }
+    // After a rejected attempt the order's life starts over; a repeated rejection says nothing new.
+    const since = previous?.status === 'rejected' && merged.status !== 'rejected' ? undefined : previous;
+    const events = orderTransitions(since, merged, this.#o.broker.venue);
+    await this.#o.journal.put(merged);
+    for (const event of events) this.#o.emit(event);
+    return { order: merged, events: events.length };
+  }
+}

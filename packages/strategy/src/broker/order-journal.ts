@@ -1,0 +1,34 @@
+/**
+ * @module The order journal: the last known snapshot of each order, by client order id. The order
+ * desk diffs venue answers against it, so each lifecycle event is emitted once even when a place
+ * is retried or a poll sees the same state again. In memory here; the SQL journal (the portfolio's
+ * `orders` table, written in the same transaction as the projection) implements the same port.
+ */
+import { isFinalStatus, type Order } from './order.ts';
+
+/** Last known order snapshots. */
+export interface OrderJournal {
+  get(portfolioId: string, clientOrderId: string): Promise<Order | undefined>;
+  put(order: Order): Promise<void>;
+  /** Orders not yet final (to poll at venues that do not push). */
+  working(portfolioId?: string): Promise<Order[]>;
+}
+
+/** An {@link OrderJournal} in a Map; final orders stay, so a retried place is recognised. */
+export class InMemoryOrderJournal implements OrderJournal {
+  readonly #orders = new Map<string, Order>();
+
+  async get(portfolioId: string, clientOrderId: string): Promise<Order | undefined> {
+    return this.#orders.get(`${portfolioId}\u0000${clientOrderId}`);
+  }
+
+  async put(order: Order): Promise<void> {
+    this.#orders.set(`${order.portfolioId}\u0000${order.clientOrderId}`, order);
+  }
+
+  async working(portfolioId?: string): Promise<Order[]> {
+    return [...this.#orders.values()].filter(
+      (o) => !isFinalStatus(o.status) && (portfolioId === undefined || o.portfolioId === portfolioId),
+    );
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * @module The order journal in SQL (`broker_orders`, migration 0009): one row per order, upserted
+ * with its latest snapshot, so a desk that restarts still recognises every client order id it has
+ * placed and does not emit an order's events twice.
+ */
+import type { Sql } from '@tickline/store';
+import type { OrderJournal } from '../order-journal.ts';
+import type { Order } from '../order.ts';
+
+const UPSERT = `insert into broker_orders (portfolio_id, client_order_id, venue, symbol, status, snapshot, updated_at)
+values ($1, $2, $3, $4, $5, $6, $7)
+on conflict (portfolio_id, client_order_id) do update set
+  venue = excluded.venue, symbol = excluded.symbol, status = excluded.status,
+  snapshot = excluded.snapshot, updated_at = excluded.updated_at`;
+
+/** An {@link OrderJournal} over the `broker_orders` table. */
+export class SqlOrderJournal implements OrderJournal {
+  readonly #sql: Sql;
+  readonly #venue: string;
+
+  /** @param venue written next to each row, for operators reading the table. */
+  constructor(sql: Sql, venue: string) {
+    this.#sql = sql;
+    this.#venue = venue;
+  }
+
+  async get(portfolioId: string, clientOrderId: string): Promise<Order | undefined> {
+    const { rows } = await this.#sql.query<{ snapshot: Order }>(
+      'select snapshot from broker_orders where portfolio_id = $1 and client_order_id = $2',
+      [portfolioId, clientOrderId],
+    );
+    return rows[0]?.snapshot;
+  }
+
+  async put(order: Order): Promise<void> {
+    await this.#sql.query(UPSERT, [
+      order.portfolioId,
+      order.clientOrderId,
+      this.#venue,
+      order.symbol,
+      order.status,
+      JSON.stringify(order),
+      new Date(order.updatedAt),
+    ]);
+  }
+
+  async working(portfolioId?: string): Promise<Order[]> {
+    const { rows } = await this.#sql.query<{ snapshot: Order }>(
+      `select snapshot from broker_orders
+       where status in ('new', 'partially_filled') and ($1::text is null or portfolio_id = $1)
+       order by updated_at, client_order_id`,
+      [portfolioId ?? null],
+    );
+    return rows.map((r) => r.snapshot);
+  }
+}

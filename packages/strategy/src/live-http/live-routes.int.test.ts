@@ -1,0 +1,208 @@
+import { createEventSource, type EventEnvelope, ManualClock } from '@tickline/kernel';
+import { createPgliteSql, type Sql } from '@tickline/store';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OrderDesk } from '../broker/order-desk.ts';
+import { orderEnvelope, orderEventSourceName } from '../broker/order-envelope.ts';
+import { migrateForStrategy } from '../testing/strategy-migrations.ts';
+import { SqlOrderJournal } from '../broker/sql/sql-order-journal.ts';
+import type { StrategyDefinition } from '../core/definition.ts';
+import { LiveRunner } from '../live/live-runner.ts';
+import { coreFillModel } from '../paper/core-fill-model.ts';
+import { createPaperBroker } from '../paper/paper-broker.ts';
+import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
+import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
+import { RiskLimitsSchema } from '../risk/risk-limits.ts';
+import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
+import { liveRoutes } from './live-routes.ts';
+
+const ADA = 'ada';
+const BOB = 'bob';
+const PORTFOLIOS = new Map([
+  ['pa', ADA],
+  ['pb', BOB],
+]);
+const idle: StrategyDefinition = { onCandle() {} };
+
+describe('live routes (inject, PGlite journal)', () => {
+  let sql: Sql;
+  let app: FastifyInstance;
+  const published: EventEnvelope[] = [];
+  const books = new CorePortfolioLedger();
+  const as = (user: string) => ({ 'x-test-user': user });
+
+  beforeAll(async () => {
+    sql = await createPgliteSql({ memory: true });
+    await migrateForStrategy(sql);
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const settings = resolveBacktestSettings({ startingCapital: 10_000 });
+    books.open('pa', 10_000, []);
+    books.open('pb', 10_000, []);
+    const last = new Map([['BTC-USDT', 100]]);
+    const paper = createPaperBroker({
+      fillModel: coreFillModel(settings),
+      ledger: books,
+      symbols: new Set(last.keys()),
+      lastPrice: (s) => last.get(s),
+      now: () => clock.now(),
+    });
+    const risk = new LedgerRiskView(books, RiskLimitsSchema.parse({ maxPositionValue: 5_000 }), (s) =>
+      last.get(s),
+    );
+    const journal = new SqlOrderJournal(sql, paper.venue);
+    const source = createEventSource({ source: orderEventSourceName('paper'), clock });
+    const late: { runner?: LiveRunner } = {};
+    const desk = new OrderDesk({
+      broker: paper,
+      journal,
+      portfolios: risk,
+      clock,
+      emit: (e) => {
+        late.runner!.onOrderEvent(e);
+        published.push(orderEnvelope(source, e));
+      },
+    });
+    const runner = (late.runner = new LiveRunner({
+      desk,
+      paper,
+      books,
+      risk,
+      load: async () => idle,
+      history: async () => [],
+      publish: (e) => published.push(e),
+      source: createEventSource({ source: 'strategy/live', clock }),
+      clock,
+    }));
+    app = Fastify();
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    await app.register(liveRoutes, {
+      prefix: '/api/v1',
+      runner,
+      desk,
+      journal,
+      books,
+      authenticate: async (request) => {
+        const user = request.headers['x-test-user'];
+        if (typeof user !== 'string') throw Object.assign(new Error('who?'), { statusCode: 401 });
+        return { userId: user, admin: false };
+      },
+      ownerOf: async (id) => PORTFOLIOS.get(id),
+      portfoliosOf: async (user) => [...PORTFOLIOS].filter(([, u]) => u === user).map(([id]) => id),
+      versionExists: async (user, strategyId, version) =>
+        user === ADA && strategyId === 's1' && version === 1,
+      maxLive: async () => 1,
+      settings: () => settings,
+      symbols: new Set(last.keys()),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await sql?.close();
+  });
+
+  const order = (user: string, portfolio: string, body: unknown, key = `k${Math.random()}`) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/v1/portfolios/${portfolio}/orders`,
+      headers: { ...as(user), 'idempotency-key': key },
+      payload: body as object,
+    });
+  const rows = async () =>
+    Number((await sql.query<{ n: string }>('select count(*) as n from broker_orders')).rows[0]!.n);
+
+  it('places a manual market order once per idempotency key, and shows the position', async () => {
+    const first = await order(ADA, 'pa', { symbol: 'BTC-USDT', side: 'buy', quantity: 2 }, 'same');
+    expect(first.statusCode).toBe(201);
+    expect(first.json().order).toMatchObject({ status: 'filled', filledQuantity: 2 });
+    const again = await order(ADA, 'pa', { symbol: 'BTC-USDT', side: 'buy', quantity: 2 }, 'same');
+    expect(again.json().order.clientOrderId).toBe(first.json().order.clientOrderId);
+    expect(published.filter((e) => e.type === 'order.placed')).toHaveLength(1);
+    const portfolio = (await app.inject({ url: '/api/v1/portfolios/pa', headers: as(ADA) })).json();
+    expect(portfolio.positions).toEqual([expect.objectContaining({ symbol: 'BTC-USDT', quantity: 2 })]);
+  });
+
+  it('places and cancels a resting limit order', async () => {
+    const placed = await order(ADA, 'pa', {
+      symbol: 'BTC-USDT',
+      side: 'buy',
+      type: 'limit',
+      price: 90,
+      quantity: 1,
+    });
+    expect(placed.statusCode).toBe(201);
+    const id = placed.json().order.clientOrderId as string;
+    const open = (await app.inject({ url: '/api/v1/portfolios/pa/orders', headers: as(ADA) })).json();
+    expect(open.orders.map((o: { clientOrderId: string }) => o.clientOrderId)).toEqual([id]);
+    const cancelled = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/portfolios/pa/orders/${id}?symbol=BTC-USDT`,
+      headers: as(ADA),
+    });
+    expect(cancelled.json().order).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('refuses bad input with a coded 4xx and changes nothing', async () => {
+    const before = await rows();
+    const events = published.length;
+    for (const quantity of [-1, 0, 'NaN', 'Infinity', null]) {
+      const r = await order(ADA, 'pa', { symbol: 'BTC-USDT', side: 'buy', quantity });
+      expect(r.statusCode, String(quantity)).toBe(400);
+    }
+    expect((await order(ADA, 'pa', { symbol: 'btc', side: 'buy', quantity: 1 })).statusCode).toBe(400);
+    expect(
+      (await order(ADA, 'pa', { symbol: 'BTC-USDT', side: 'buy', type: 'limit', quantity: 1 })).statusCode,
+    ).toBe(400);
+    // Someone else's portfolio is not found.
+    const theirs = await order(ADA, 'pb', { symbol: 'BTC-USDT', side: 'buy', quantity: 1 });
+    expect(theirs.statusCode).toBe(404);
+    expect(theirs.json().code).toBe('STRATEGY_PORTFOLIO_NOT_FOUND');
+    expect(await rows()).toBe(before);
+    expect(published.length).toBe(events);
+  });
+
+  it('answers an unknown symbol and a risk limit with order.rejected', async () => {
+    const unknown = await order(ADA, 'pa', { symbol: 'ETH-USDT', side: 'buy', quantity: 1 });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json().order).toMatchObject({ status: 'rejected', rejectReason: 'unknown_symbol' });
+    const big = await order(ADA, 'pa', { symbol: 'BTC-USDT', side: 'buy', quantity: 60 });
+    expect(big.json().order).toMatchObject({ status: 'rejected', rejectReason: 'risk_limit' });
+    expect(published.filter((e) => e.type === 'order.rejected')).toHaveLength(2);
+  });
+
+  it('enables a live strategy within the tier limit, shows and pauses it; refuses others', async () => {
+    const enable = (user: string, body: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url: '/api/v1/live-strategies', headers: as(user), payload: body });
+    const body = {
+      strategyId: 's1',
+      version: 1,
+      portfolioId: 'pa',
+      feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
+    };
+    const on = await enable(ADA, body);
+    expect(on.statusCode).toBe(201);
+    const id = on.json().run.id as string;
+    expect(
+      (await app.inject({ url: `/api/v1/live-strategies/${id}`, headers: as(ADA) })).json().run,
+    ).toMatchObject({
+      state: 'running',
+    });
+    expect((await app.inject({ url: `/api/v1/live-strategies/${id}`, headers: as(BOB) })).statusCode).toBe(
+      404,
+    );
+    const missing = await enable(ADA, { ...body, strategyId: 's2' });
+    expect(missing.statusCode, missing.body).toBe(404);
+    const eth = await enable(ADA, { ...body, feeds: [{ symbol: 'ETH-USDT', interval: '1m' }] });
+    expect(eth.statusCode, eth.body).toBe(400);
+    expect((await enable(BOB, { ...body, portfolioId: 'pb' })).statusCode).toBe(404);
+    const paused = await app.inject({
+      method: 'POST',
+      url: `/api/v1/live-strategies/${id}/pause`,
+      headers: as(ADA),
+    });
+    expect(paused.json().run).toMatchObject({ state: 'paused', pause: { code: 'user' } });
+    const signals = await app.inject({ url: `/api/v1/live-strategies/${id}/signals`, headers: as(ADA) });
+    expect(signals.json()).toEqual({ signals: [] });
+  });
+});

@@ -1,0 +1,283 @@
+/**
+ * @module The live-trading routes under `/api/v1` (an encapsulated Fastify plugin, zod schemas
+ * inline): portfolios with positions and working orders, manual paper orders (place with an
+ * `Idempotency-Key`, cancel), the kill switch, and live strategy runs (enable with params, status
+ * with last signals and logs, pause). Every route is scoped by the caller: another user's
+ * portfolio or run is 404. Input is checked before anything happens — a non-finite or negative
+ * quantity, a malformed symbol, a missing price is 400 and changes nothing; an order the venue or
+ * a risk limit refuses is an `order.rejected` (answered 422 with the reason).
+ */
+import { listErrorCodes, TicklineError } from '@tickline/kernel';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { manualClientOrderId } from '../broker/client-order-id.ts';
+import { BrokerError, BrokerErrorCodes } from '../broker/errors.ts';
+import { StrategyErrorCodes } from '../core/errors.ts';
+import type { OrderDesk } from '../broker/order-desk.ts';
+import type { OrderJournal } from '../broker/order-journal.ts';
+import type { EngineSettings } from '../core/types.ts';
+import { LiveErrorCodes } from '../live/errors.ts';
+import type { LiveRunner, LiveStrategySpec } from '../live/live-runner.ts';
+import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
+
+/** Who is calling (the composition root maps identity's principal onto it). */
+export interface LiveCaller {
+  userId: string;
+  admin: boolean;
+}
+
+/** Options of {@link liveRoutes}. */
+export interface LiveRoutesOptions {
+  runner: LiveRunner;
+  desk: OrderDesk;
+  journal: OrderJournal;
+  books: CorePortfolioLedger;
+  /** The caller, or a thrown 401 (identity's authentication). */
+  authenticate: (request: FastifyRequest) => Promise<LiveCaller>;
+  /** The owner of a portfolio (the account's user), undefined when unknown. */
+  ownerOf: (portfolioId: string) => Promise<string | undefined>;
+  /** Portfolio ids of a user. */
+  portfoliosOf: (userId: string) => Promise<string[]>;
+  /** True when the user may run this strategy version (theirs, and it exists). */
+  versionExists: (userId: string, strategyId: string, version: number) => Promise<boolean>;
+  /** Live runs at once the user's tier allows. */
+  maxLive: (userId: string) => Promise<number>;
+  /** Engine settings of live runs (fees and slippage of the paper venue). */
+  settings: (userId: string) => EngineSettings;
+  /** Tradable symbols. */
+  symbols: ReadonlySet<string>;
+}
+
+const Symbol_ = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/);
+const Quantity = z.number().finite().positive();
+const PortfolioParams = z.object({ portfolioId: z.string().min(1).max(100) });
+const RunParams = z.object({ id: z.string().min(1).max(200) });
+
+function notFound(what: 'portfolio' | 'run', id: string): TicklineError {
+  return what === 'portfolio'
+    ? new TicklineError('STRATEGY_PORTFOLIO_NOT_FOUND', `no portfolio ${id}`, {
+        details: { portfolioId: id },
+      })
+    : new TicklineError('STRATEGY_LIVE_NOT_FOUND', `no live strategy ${id}`, { details: { id } });
+}
+
+/** See the module comment. */
+export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify, o) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  // The catalogues these routes throw from, named so they are registered with the kernel.
+  void [LiveErrorCodes, StrategyErrorCodes, BrokerErrorCodes];
+  const statusOf = new Map(listErrorCodes().map((c) => [c.code, c.httpStatus]));
+  // Coded errors answer with their catalogue status; zod failures are 400 with the issues.
+  app.setErrorHandler((error: unknown, _request, reply) => {
+    const e = error as {
+      code?: string;
+      message?: string;
+      validation?: unknown;
+      statusCode?: number;
+      details?: unknown;
+    };
+    if (e.validation !== undefined)
+      return reply
+        .status(400)
+        .send({ code: 'STRATEGY_REQUEST_INVALID', message: e.message, details: e.validation });
+    if (error instanceof TicklineError)
+      return reply
+        .status(statusOf.get(error.code) ?? 500)
+        .send({ code: error.code, message: error.message, details: error.details });
+    return reply.status(e.statusCode ?? 500).send({ code: e.code ?? 'INTERNAL', message: e.message });
+  });
+
+  const owned = async (request: FastifyRequest, portfolioId: string): Promise<LiveCaller> => {
+    const caller = await o.authenticate(request);
+    const owner = await o.ownerOf(portfolioId);
+    if (owner === undefined || (owner !== caller.userId && !caller.admin))
+      throw notFound('portfolio', portfolioId);
+    return caller;
+  };
+  const runOf = async (request: FastifyRequest, id: string) => {
+    const caller = await o.authenticate(request);
+    const status = o.runner.status(id);
+    if (status === undefined || (status.userId !== caller.userId && !caller.admin)) throw notFound('run', id);
+    return status;
+  };
+  const summary = (portfolioId: string) => ({
+    portfolioId,
+    cash: o.books.cash(portfolioId),
+    equity: o.books.equity(portfolioId),
+    dayStartEquity: o.books.dayStartEquity(portfolioId),
+  });
+
+  app.get('/portfolios', { schema: { summary: 'Your portfolios' } }, async (request) => {
+    const caller = await o.authenticate(request);
+    return { portfolios: (await o.portfoliosOf(caller.userId)).map(summary) };
+  });
+
+  app.get('/portfolios/:portfolioId', { schema: { params: PortfolioParams } }, async (request) => {
+    await owned(request, request.params.portfolioId);
+    const id = request.params.portfolioId;
+    return { ...summary(id), positions: o.books.positions(id) };
+  });
+
+  app.get('/portfolios/:portfolioId/orders', { schema: { params: PortfolioParams } }, async (request) => {
+    await owned(request, request.params.portfolioId);
+    return { orders: await o.journal.working(request.params.portfolioId) };
+  });
+
+  app.post(
+    '/portfolios/:portfolioId/orders',
+    {
+      schema: {
+        summary: 'Place a manual paper order',
+        params: PortfolioParams,
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(100) }),
+        body: z
+          .strictObject({
+            symbol: Symbol_,
+            side: z.enum(['buy', 'sell']),
+            type: z.enum(['market', 'limit', 'stop']).default('market'),
+            quantity: Quantity,
+            price: Quantity.optional(),
+          })
+          .refine((b) => (b.type === 'market') === (b.price === undefined), {
+            message: 'limit and stop orders need a price; market orders take none',
+            path: ['price'],
+          }),
+      },
+    },
+    async (request, reply) => {
+      const caller = await owned(request, request.params.portfolioId);
+      const { symbol, side, type, quantity, price } = request.body;
+      const order = await o.desk.place({
+        portfolioId: request.params.portfolioId,
+        clientOrderId: manualClientOrderId(caller.userId, request.headers['idempotency-key']),
+        symbol,
+        side,
+        type,
+        quantity,
+        ...(price === undefined ? {} : { price }),
+        origin: { kind: 'manual', userId: caller.userId },
+      });
+      return reply.status(order.status === 'rejected' ? 422 : 201).send({ order });
+    },
+  );
+
+  app.delete(
+    '/portfolios/:portfolioId/orders/:clientOrderId',
+    {
+      schema: {
+        params: PortfolioParams.extend({ clientOrderId: z.string().min(1).max(36) }),
+        querystring: z.object({ symbol: Symbol_ }),
+      },
+    },
+    async (request) => {
+      await owned(request, request.params.portfolioId);
+      const { portfolioId, clientOrderId } = request.params;
+      return {
+        order: await o.desk.cancel(
+          { portfolioId, clientOrderId, symbol: request.query.symbol },
+          'cancelled by the owner',
+        ),
+      };
+    },
+  );
+
+  app.post(
+    '/portfolios/:portfolioId/kill-switch',
+    { schema: { params: PortfolioParams, body: z.strictObject({ reason: z.string().min(1).max(200) }) } },
+    async (request) => {
+      const caller = await owned(request, request.params.portfolioId);
+      const cancelled = await o.runner.killSwitch(
+        request.params.portfolioId,
+        caller.admin ? 'admin' : 'user',
+        {
+          by: caller.userId,
+          at: Date.now(),
+          reason: request.body.reason,
+        },
+      );
+      return { cancelled: cancelled.length };
+    },
+  );
+
+  app.post(
+    '/live-strategies',
+    {
+      schema: {
+        summary: 'Run a strategy version live on a portfolio',
+        body: z.strictObject({
+          strategyId: z.string().min(1).max(100),
+          version: z.int().positive(),
+          portfolioId: z.string().min(1).max(100),
+          params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).default({}),
+          feeds: z
+            .array(z.strictObject({ symbol: Symbol_, interval: z.enum(['1m', '5m', '15m', '1h', '1d']) }))
+            .min(1)
+            .max(8),
+          warmupBars: z.int().min(0).max(5_000).default(200),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const caller = await owned(request, body.portfolioId);
+      for (const f of body.feeds)
+        if (!o.symbols.has(f.symbol))
+          throw new BrokerError('STRATEGY_BROKER_REQUEST_INVALID', `unknown symbol ${f.symbol}`, {
+            details: { symbol: f.symbol },
+          });
+      if (!(await o.versionExists(caller.userId, body.strategyId, body.version)))
+        throw new TicklineError(
+          'STRATEGY_NOT_FOUND',
+          `no strategy ${body.strategyId} version ${body.version}`,
+        );
+      const id = `${body.portfolioId}:${body.strategyId}`;
+      const running = o.runner
+        .list()
+        .filter((r) => r.userId === caller.userId && r.state === 'running' && r.id !== id);
+      const max = await o.maxLive(caller.userId);
+      if (running.length >= max)
+        throw new TicklineError(
+          'STRATEGY_LIVE_LIMIT',
+          `${running.length} live strategies running (limit ${max})`,
+          {
+            details: { limit: max },
+          },
+        );
+      const spec: LiveStrategySpec = {
+        id,
+        strategyId: body.strategyId,
+        version: body.version,
+        userId: caller.userId,
+        portfolioId: body.portfolioId,
+        params: body.params,
+        feeds: body.feeds,
+        settings: o.settings(caller.userId),
+        warmupBars: body.warmupBars,
+      };
+      return reply.status(201).send({ run: await o.runner.enable(spec) });
+    },
+  );
+
+  app.get('/live-strategies', async (request) => {
+    const caller = await o.authenticate(request);
+    return { runs: o.runner.list().filter((r) => r.userId === caller.userId) };
+  });
+
+  app.get('/live-strategies/:id', { schema: { params: RunParams } }, async (request) => ({
+    run: await runOf(request, request.params.id),
+  }));
+
+  app.get('/live-strategies/:id/signals', { schema: { params: RunParams } }, async (request) => ({
+    signals: (await runOf(request, request.params.id)).lastSignals,
+  }));
+
+  app.get('/live-strategies/:id/logs', { schema: { params: RunParams } }, async (request) => ({
+    logs: (await runOf(request, request.params.id)).logs,
+  }));
+
+  app.post('/live-strategies/:id/pause', { schema: { params: RunParams } }, async (request) => {
+    await runOf(request, request.params.id);
+    return { run: o.runner.pause(request.params.id, 'user', 'paused by the owner') };
+  });
+};

@@ -1,0 +1,29 @@
+/** @module Errors of live strategy runs. */
+import { defineErrorCodes, errorGuard } from '@tickline/kernel';
+
+export const LiveErrorCodes = defineErrorCodes({
+  STRATEGY_LIVE_LIMIT: {
+    meaning: "Enabling this strategy would run more live strategies at once than the user's tier allows.",
+    resolve: 'Pause another live strategy, or move to a tier with more live strategies.',
+    httpStatus: 409,
+  },
+  STRATEGY_LIVE_NOT_FOUND: {
+    meaning: 'No live strategy run with this id exists for the user.',
+    resolve: 'List the live strategies; a strategy runs live only after it was enabled.',
+    httpStatus: 404,
+  },
+  STRATEGY_LIVE_PAUSED: {
+    meaning: 'The live strategy is paused (it failed, went over a limit, or the kill switch stopped it).',
+    resolve: 'Read the pause reason, fix the strategy or release the kill switch, and enable it again.',
+    httpStatus: 409,
+  },
+  STRATEGY_PORTFOLIO_NOT_FOUND: {
+    meaning: "The portfolio does not exist or is someone else's.",
+    resolve: 'Use a portfolio id from the list of your portfolios.',
+    httpStatus: 404,
+  },
+});
+export type LiveErrorCode = keyof typeof LiveErrorCodes;
+
+export const isLiveLimitError = errorGuard('STRATEGY_LIVE_LIMIT');
+export const isLiveNotFoundError = errorGuard('STRATEGY_LIVE_NOT_FOUND');

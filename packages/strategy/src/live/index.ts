@@ -1,0 +1,19 @@
+/** @module Live strategy runs: the incremental engine, the runner, their events and errors. */
+export { LiveEngine } from './live-engine.ts';
+export { LiveRunner } from './live-runner.ts';
+export { StrategySignal, StrategyLivePaused, LIVE_EVENTS, liveEventChannels } from './live-events.ts';
+export { LiveErrorCodes, isLiveLimitError, isLiveNotFoundError } from './errors.ts';
+export type { LiveCandle, LiveFeed, LiveStep } from './live-engine.ts';
+export type {
+  LiveStrategySpec,
+  LiveRunnerOptions,
+  LiveRunStatus,
+  FeedCandle,
+  CandleHistory,
+} from './live-runner.ts';
+export type { StrategySignalData, StrategyLivePausedData } from './live-events.ts';
+export type { LiveErrorCode } from './errors.ts';
+export { ownerOf, liveMembers } from './assignment.ts';
+export { createLiveHost } from './live-host.ts';
+export type { LiveHost, LiveHostDeps } from './live-host.ts';
+export { RunnerMembership, RunnerHeartbeat } from './membership.ts';

@@ -1,0 +1,151 @@
+/**
+ * @module The backtest engine driven one candle at a time. A live run is an {@link Engine} — the
+ * same strategy contexts, order validation, indicators and core ledger — whose feeds grow as
+ * candles close, and whose orders leave through the order desk instead of the engine's own
+ * matcher: `advance()` shows a candle to `onCandle` exactly as the backtest's loop does and returns
+ * the orders placed and cancelled; fills the venue reports come back through `applyFill()` and
+ * are booked with the core ledger, so the strategy's position and cash read as in a backtest.
+ *
+ * Feeds are fixed-capacity columns (the views keep references to them); when one is full its
+ * newer half moves to the front, so `series.at(n)` and indicators over `toArray()` see the latest
+ * `capacity / 2` candles at least.
+ */
+import { TicklineError } from '@tickline/kernel';
+import { FeedView } from '../core/context.ts';
+import type { FeedCursor } from '../core/context.ts';
+import { checkDefinition, resolveParams } from '../core/definition.ts';
+import type { StrategyDefinition } from '../core/definition.ts';
+import { Engine } from '../core/engine.ts';
+import { StrategyContext, InitContext } from '../core/context.ts';
+import type { CandleColumns, EngineSettings, Order, OrderSide } from '../core/types.ts';
+
+/** One closed candle. */
+export interface LiveCandle {
+  openTime: number;
+  closeTime: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+/** A feed of a live run. */
+export interface LiveFeed {
+  symbol: string;
+  interval: string;
+}
+
+/** What one `advance()` did. */
+export interface LiveStep {
+  /** Orders `onCandle` placed, in placement order. */
+  placed: Order[];
+  /** Engine ids of orders `onCandle` cancelled. */
+  cancelled: number[];
+}
+
+const COLUMNS = ['openTime', 'closeTime', 'open', 'high', 'low', 'close', 'volume'] as const;
+
+/** See the module comment. */
+export class LiveEngine extends Engine {
+  readonly #definition: StrategyDefinition;
+  readonly #columns: CandleColumns[];
+  readonly #cursors: FeedCursor[];
+  readonly #capacity: number;
+  readonly #ctx: StrategyContext;
+  #steps = 0;
+
+  constructor(
+    definition: StrategyDefinition,
+    feeds: readonly LiveFeed[],
+    settings: EngineSettings,
+    params: Readonly<Record<string, unknown>> | undefined,
+    capacity = 1_024,
+  ) {
+    const columns = feeds.map(() => {
+      const c = {} as CandleColumns;
+      for (const name of COLUMNS) c[name] = new Float64Array(capacity);
+      return c;
+    });
+    super(
+      feeds.map((f, k) => ({ symbol: f.symbol, interval: f.interval, columns: columns[k]! })),
+      settings,
+    );
+    this.#columns = columns;
+    this.#capacity = capacity;
+    // The engine's own cursors belong to its batch loop; a live run moves its own.
+    this.#cursors = feeds.map(() => ({ i: -1 }));
+    for (let k = 0; k < feeds.length; k++)
+      this.views[k] = new FeedView(feeds[k]!.symbol, feeds[k]!.interval, columns[k]!, this.#cursors[k]!);
+    this.#definition = checkDefinition(definition);
+    this.params = Object.freeze(resolveParams(this.#definition.params, params));
+    const initial = this.#definition.init?.call(this.#definition, new InitContext(this));
+    this.state = initial === undefined ? {} : initial;
+    this.#ctx = new StrategyContext(this);
+  }
+
+  /** Index of the feed for (symbol, interval), or -1. */
+  feedOf(symbol: string, interval: string): number {
+    return this.views.findIndex((v) => v.symbol === symbol && v.interval === interval);
+  }
+
+  /**
+   * Shows a closed candle of feed `f` to the strategy. Fills for the bar should be applied first
+   * (the backtest fills resting orders with a bar before the strategy sees it).
+   * @throws TicklineError whatever `onCandle` threw (STRATEGY_* coded).
+   */
+  advance(f: number, candle: LiveCandle): LiveStep {
+    const c = this.#columns[f]!;
+    const cursor = this.#cursors[f]!;
+    let i = cursor.i + 1;
+    if (i >= this.#capacity) {
+      const keep = this.#capacity >> 1;
+      for (const name of COLUMNS) c[name].copyWithin(0, this.#capacity - keep);
+      i = keep;
+    }
+    c.openTime[i] = candle.openTime;
+    c.closeTime[i] = candle.closeTime;
+    c.open[i] = candle.open;
+    c.high[i] = candle.high;
+    c.low[i] = candle.low;
+    c.close[i] = candle.close;
+    c.volume[i] = candle.volume;
+    cursor.i = i;
+    this.time = candle.closeTime;
+    this.feedIndex = f;
+    this.step = this.#steps++;
+    this.ledger.position(this.views[f]!.symbol).mark = candle.close;
+    const before = new Set(this.openOrders().map((o) => o.id));
+    if (this.#definition.onCandle.call(this.#definition, this.#ctx) !== undefined) {
+      throw new TicklineError(
+        'STRATEGY_FORBIDDEN_API',
+        'onCandle must not return a value (async handlers are not supported)',
+        { details: { api: 'async onCandle' } },
+      );
+    }
+    const after = this.openOrders();
+    const ids = new Set(after.map((o) => o.id));
+    return {
+      placed: after.filter((o) => !before.has(o.id)),
+      cancelled: [...before].filter((id) => !ids.has(id)),
+    };
+  }
+
+  /** Books one execution of an order with the core ledger (as the backtest's matcher does). */
+  applyFill(
+    symbol: string,
+    side: OrderSide,
+    quantity: number,
+    price: number,
+    fee: number,
+    time: number,
+    reason: string,
+  ): void {
+    this.ledger.fill(this.ledger.position(symbol), side, quantity, price, fee, time, reason, this.step);
+  }
+
+  /** Forgets an order the venue finished (filled, cancelled or rejected). */
+  orderDone(orderId: number): void {
+    this.cancel(orderId);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * @module Events of live strategy runs. `strategy.signal`: a live run decided an order on a closed
+ * candle (subject: the strategy id; delivered on `user:{userId}` and `strategy:{id}:signals`).
+ * `strategy.live.paused`: a run stopped — it threw, went over its CPU budget per candle, hit a
+ * limit, or the kill switch was engaged (delivered on `user:{userId}` so the owner is told).
+ */
+import { defineEvent } from '@tickline/kernel';
+import { z } from 'zod';
+
+const epochMs = z.int().nonnegative();
+
+export const StrategySignal = defineEvent({
+  type: 'strategy.signal',
+  description: 'A live strategy run placed an order on a closed candle (before the venue answered).',
+  schema: z.object({
+    strategyId: z.string().min(1),
+    version: z.int().positive(),
+    userId: z.string().min(1),
+    portfolioId: z.string().min(1),
+    candleCloseTime: epochMs,
+    clientOrderId: z.string().min(1),
+    symbol: z.string().min(1),
+    side: z.enum(['buy', 'sell']),
+    type: z.enum(['market', 'limit', 'stop']),
+    quantity: z.number().finite().positive(),
+    price: z.number().finite().positive().optional(),
+    reason: z.string(),
+  }),
+});
+
+export const StrategyLivePaused = defineEvent({
+  type: 'strategy.live.paused',
+  description:
+    'A live strategy run was paused: it threw, exceeded its CPU or memory budget, or its portfolio kill switch was engaged.',
+  schema: z.object({
+    strategyId: z.string().min(1),
+    userId: z.string().min(1),
+    portfolioId: z.string().min(1),
+    /** A STRATEGY_* error code, or `kill_switch` / `user`. */
+    code: z.string().min(1),
+    reason: z.string(),
+    at: epochMs,
+  }),
+});
+
+export type StrategySignalData = z.infer<typeof StrategySignal.schema>;
+export type StrategyLivePausedData = z.infer<typeof StrategyLivePaused.schema>;
+
+export const LIVE_EVENTS = [StrategySignal, StrategyLivePaused] as const;
+
+/** The realtime channels an event of this module goes to. */
+export function liveEventChannels(type: string, data: unknown): string[] {
+  const d = data as { userId?: string; strategyId?: string; origin?: { kind: string; userId?: string } };
+  if (type === 'strategy.signal') return [`user:${d.userId}`, `strategy:${d.strategyId}:signals`];
+  if (type === 'strategy.live.paused') return [`user:${d.userId}`];
+  return [];
+}

@@ -1,0 +1,148 @@
+/**
+ * @module The live host: everything a process needs to run live strategies on paper, made from
+ * real, started dependencies — the paper venue, the portfolio books and risk view, the order
+ * desk over the SQL journal, the runner, and two eventlog consumer runners (the candles into the
+ * runner, the portfolio projection into SQL). The composition root adds `services` to its
+ * ServiceHost and mounts `liveRoutes` with `routeOptions` plus identity's hooks.
+ */
+import { type ConsumerRunner, createConsumerRunner, type EventLog } from '@tickline/eventlog';
+import { type Clock, createEventSource, type EventEnvelope, type Registry } from '@tickline/kernel';
+import type { Sql } from '@tickline/store';
+import { OrderDesk } from '../broker/order-desk.ts';
+import { orderEnvelope, orderEventSourceName } from '../broker/order-envelope.ts';
+import type { PaperBroker } from '../broker/paper/paper-ports.ts';
+import { SqlOrderJournal } from '../broker/sql/sql-order-journal.ts';
+import type { StrategyDefinition } from '../core/definition.ts';
+import type { EngineSettings } from '../core/types.ts';
+import { coreFillModel } from '../paper/core-fill-model.ts';
+import { createPaperBroker } from '../paper/paper-broker.ts';
+import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
+import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
+import { createPortfolioProjection, loadPortfolio } from '../portfolio/portfolio-projection.ts';
+import type { RiskLimits } from '../risk/risk-limits.ts';
+import type { RunnerMembership } from './membership.ts';
+import { type CandleHistory, type FeedCandle, LiveRunner } from './live-runner.ts';
+
+/** Dependencies of {@link createLiveHost}. */
+export interface LiveHostDeps {
+  eventLog: EventLog;
+  /** Publishes an event (the started publisher's `publish`). */
+  publish: (event: EventEnvelope) => void;
+  sql: Sql;
+  clock: Clock;
+  metrics?: Registry;
+  /** This process's member name (its candle consumer is `strategy.live.<member>`). */
+  member: string;
+  symbols: ReadonlySet<string>;
+  /** Fees and slippage of the paper venue. */
+  settings: EngineSettings;
+  risk: RiskLimits;
+  load: (strategyId: string, version: number) => Promise<StrategyDefinition>;
+  history: CandleHistory;
+  owns?: (runId: string) => boolean;
+  /**
+   * Several runner processes: heartbeats are read from the candle consumer's batches and runs
+   * assigned by rendezvous (`owns` is then the membership's). Publish `membership.heartbeat()`
+   * every few seconds (shorter than its ttl).
+   */
+  membership?: RunnerMembership;
+}
+
+/** What {@link createLiveHost} makes. */
+export interface LiveHost {
+  runner: LiveRunner;
+  desk: OrderDesk;
+  paper: PaperBroker;
+  books: CorePortfolioLedger;
+  risk: LedgerRiskView;
+  journal: SqlOrderJournal;
+  /** Start after the event log and the publisher; stop before them. */
+  services: ConsumerRunner[];
+  /** Opens the in-memory books from the portfolio tables; call before starting `services`. */
+  loadBooks(): Promise<number>;
+}
+
+/** See the module comment. */
+export function createLiveHost(deps: LiveHostDeps): LiveHost {
+  const books = new CorePortfolioLedger();
+  const last = new Map<string, number>();
+  const lastPrice = (symbol: string) => last.get(symbol);
+  const paper = createPaperBroker({
+    fillModel: coreFillModel(deps.settings),
+    ledger: books,
+    symbols: deps.symbols,
+    lastPrice,
+    marketFill: 'next-bar',
+    fundsAtFill: (request) => request.origin.kind === 'strategy',
+    now: () => deps.clock.now(),
+  });
+  const risk = new LedgerRiskView(books, deps.risk, lastPrice);
+  const journal = new SqlOrderJournal(deps.sql, paper.venue);
+  const orderSource = createEventSource({ source: orderEventSourceName(paper.venue), clock: deps.clock });
+  const late: { runner?: LiveRunner } = {};
+  const desk = new OrderDesk({
+    broker: paper,
+    journal,
+    portfolios: risk,
+    clock: deps.clock,
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+    emit: (event) => {
+      late.runner!.onOrderEvent(event);
+      deps.publish(orderEnvelope(orderSource, event));
+    },
+  });
+  const runner = (late.runner = new LiveRunner({
+    desk,
+    paper,
+    books,
+    risk,
+    load: deps.load,
+    history: deps.history,
+    publish: deps.publish,
+    source: createEventSource({ source: 'strategy/live', clock: deps.clock }),
+    clock: deps.clock,
+    ...(deps.membership !== undefined
+      ? { owns: (id: string) => deps.membership!.owns(id) }
+      : deps.owns === undefined
+        ? {}
+        : { owns: deps.owns }),
+  }));
+  const candles = createConsumerRunner({
+    log: deps.eventLog,
+    name: `strategy.live.${deps.member}`,
+    start: { from: 'latest' },
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+    handle: async (events) => {
+      deps.membership?.observe(events);
+      for (const e of events) {
+        if (e.type !== 'market.candle.closed') continue;
+        const c = e.data as FeedCandle;
+        last.set(c.symbol, c.close);
+      }
+      await runner.handle(events);
+    },
+  });
+  // The books in memory open from snapshots too (the projection keeps the SQL copy).
+  const projection = createPortfolioProjection(deps.sql);
+  const projector = createConsumerRunner({
+    log: deps.eventLog,
+    name: projection.consumer,
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+    handle: async (events, context) => {
+      for (const e of events) {
+        if (e.type !== 'account.snapshot.generated') continue;
+        const d = e.data as { accountId: string; cash: string };
+        if (!books.has(d.accountId)) books.open(d.accountId, Number(d.cash), []);
+      }
+      await projection.handle(events, context);
+    },
+  });
+  const loadBooks = async (): Promise<number> => {
+    const { rows } = await deps.sql.query<{ portfolio_id: string }>('select portfolio_id from portfolios');
+    await deps.sql.transaction(async (tx) => {
+      for (const r of rows) await loadPortfolio(tx, books, r.portfolio_id);
+    });
+    return rows.length;
+  };
+  return { runner, desk, paper, books, risk, journal, services: [candles, projector], loadBooks };
+}

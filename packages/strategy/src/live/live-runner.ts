@@ -1,0 +1,420 @@
+/**
+ * @module The live runner of one process: the enabled strategies it owns, fed by closed candles.
+ * Per candle it (1) lets the paper venue fill resting orders with the bar and turns the changes
+ * into order events through the order desk, (2) marks the books, then (3) shows the candle to
+ * every run on that feed — the backtest's order within one time step — and sends the orders they
+ * placed through the desk with a client order id keyed by (strategy, version, candle close time,
+ * leg), so deciding again on the same candle after a restart or a takeover asks for the same ids
+ * and places nothing twice.
+ *
+ * A run that throws, or uses more than its CPU budget on a candle, is paused with the reason and a
+ * `strategy.live.paused` event goes to its owner; the other runs go on. Engaging a portfolio's kill
+ * switch cancels its working orders and pauses its runs.
+ */
+import { type Clock, type EventEnvelope, type EventSource, TicklineError } from '@tickline/kernel';
+import { strategyClientOrderId } from '../broker/client-order-id.ts';
+import type { OrderDesk } from '../broker/order-desk.ts';
+import type { Order as VenueOrder } from '../broker/order.ts';
+import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
+import type { PaperBroker } from '../broker/paper/paper-ports.ts';
+import type { StrategyDefinition } from '../core/definition.ts';
+import type { EngineSettings, Order as EngineOrder } from '../core/types.ts';
+import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
+import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
+import type { KillSwitchActor, KillSwitchEngagement } from '../risk/kill-switch.ts';
+import { LiveEngine, type LiveCandle, type LiveFeed } from './live-engine.ts';
+import { StrategyLivePaused, StrategySignal, type StrategySignalData } from './live-events.ts';
+import { LiveErrorCodes } from './errors.ts';
+
+// STRATEGY_LIVE_PAUSED is this module's code; naming the catalogue registers it with the kernel.
+void LiveErrorCodes;
+
+/** A strategy version enabled live with its parameters on its feeds. */
+export interface LiveStrategySpec {
+  /** The live run's id (one strategy may run once per portfolio). */
+  id: string;
+  strategyId: string;
+  version: number;
+  userId: string;
+  portfolioId: string;
+  params: Record<string, unknown>;
+  feeds: LiveFeed[];
+  settings: EngineSettings;
+  /** Candles of history shown before acting (indicator warm-up). */
+  warmupBars: number;
+}
+
+/** A closed candle of one feed. */
+export interface FeedCandle extends LiveCandle {
+  symbol: string;
+  interval: string;
+}
+
+/** Where warm-up history comes from (the market's stored candles). */
+export type CandleHistory = (
+  symbol: string,
+  interval: string,
+  count: number,
+  before: number,
+) => Promise<LiveCandle[]>;
+
+/** Status of a run, for the API. */
+export interface LiveRunStatus {
+  id: string;
+  strategyId: string;
+  version: number;
+  userId: string;
+  portfolioId: string;
+  state: 'running' | 'paused';
+  pause?: { code: string; reason: string; at: number };
+  candles: number;
+  signals: number;
+  lastCandleTime?: number;
+  lastSignals: StrategySignalData[];
+  logs: Array<{ time: number; text: string }>;
+}
+
+/** Options for {@link LiveRunner}. */
+export interface LiveRunnerOptions {
+  desk: OrderDesk;
+  /** The paper venue fed by candles of `fillInterval`; absent for live venues (they fill themselves). */
+  paper?: PaperBroker;
+  /** The interval whose candles fill paper orders. @default '1m' */
+  fillInterval?: string;
+  books: CorePortfolioLedger;
+  risk: LedgerRiskView;
+  /** Loads a strategy version's definition (the sandbox's, or trusted code in tests). */
+  load: (strategyId: string, version: number) => Promise<StrategyDefinition>;
+  history: CandleHistory;
+  /** Publishes an event (the eventlog publisher's `publish`). */
+  publish: (event: EventEnvelope) => void;
+  /** The event source of `strategy.*` events. */
+  source: EventSource;
+  clock: Clock;
+  /** CPU budget of one run on one candle, ms; over it the run is paused. @default 50 */
+  cpuMsPerCandle?: number;
+  /** Signals kept per run for status. @default 20 */
+  keepSignals?: number;
+  /**
+   * Whether this process runs `runId` now (see assignment.ts: rendezvous over the live members).
+   * @default every enabled run
+   */
+  owns?: (runId: string) => boolean;
+  /** Called when a run finished a candle (its orders placed): for latency metrics and benchmarks. */
+  observe?: (runId: string, candle: FeedCandle) => void;
+}
+
+interface Run {
+  spec: LiveStrategySpec;
+  engine: LiveEngine;
+  status: LiveRunStatus;
+  /** Engine order id ↔ client order id, for fills and cancels. */
+  byEngineId: Map<number, string>;
+  byClientId: Map<string, EngineOrder>;
+}
+
+/** See the module comment. */
+export class LiveRunner {
+  readonly #o: LiveRunnerOptions;
+  readonly #runs = new Map<string, Run>();
+  /** Runs by `symbol\u0000interval`. */
+  readonly #byFeed = new Map<string, Run[]>();
+  /** Runs by client order id, for the fills the desk reports. */
+  readonly #byOrder = new Map<string, Run>();
+  readonly #cpuMs: number;
+
+  constructor(options: LiveRunnerOptions) {
+    this.#o = options;
+    this.#cpuMs = options.cpuMsPerCandle ?? 50;
+  }
+
+  /**
+   * The desk's emit hook: books fills in the portfolio and in the run that placed the order.
+   * Wire it as `emit: (e) => { runner.onOrderEvent(e); publish(orderEnvelope(source, e)); }`.
+   */
+  onOrderEvent(event: OrderLifecycleEvent): void {
+    if (event.type === 'order.filled') this.#o.books.applyFill(event.data);
+    const run = this.#byOrder.get(event.data.clientOrderId);
+    if (run === undefined) return;
+    const order = run.byClientId.get(event.data.clientOrderId);
+    if (order === undefined) return;
+    if (event.type === 'order.filled') {
+      const d = event.data;
+      run.engine.applyFill(
+        d.symbol,
+        d.side,
+        d.fill.quantity,
+        d.fill.price,
+        d.fill.fee,
+        d.fill.time,
+        order.reason,
+      );
+      if (!d.partial) this.#forget(run, order);
+    } else if (event.type === 'order.cancelled' || event.type === 'order.rejected') {
+      this.#forget(run, order);
+    }
+  }
+
+  #forget(run: Run, order: EngineOrder): void {
+    run.engine.orderDone(order.id);
+    const clientOrderId = run.byEngineId.get(order.id);
+    run.byEngineId.delete(order.id);
+    if (clientOrderId !== undefined) {
+      run.byClientId.delete(clientOrderId);
+      this.#byOrder.delete(clientOrderId);
+    }
+  }
+
+  /** Starts a run: loads the version, replays `warmupBars` of history per feed, then listens. */
+  async enable(spec: LiveStrategySpec): Promise<LiveRunStatus> {
+    this.disable(spec.id);
+    const definition = await this.#o.load(spec.strategyId, spec.version);
+    const engine = new LiveEngine(
+      definition,
+      spec.feeds,
+      spec.settings,
+      spec.params,
+      Math.max(256, spec.warmupBars * 2),
+    );
+    const status: LiveRunStatus = {
+      id: spec.id,
+      strategyId: spec.strategyId,
+      version: spec.version,
+      userId: spec.userId,
+      portfolioId: spec.portfolioId,
+      state: 'running',
+      candles: 0,
+      signals: 0,
+      lastSignals: [],
+      logs: engine.logs,
+    };
+    const run: Run = { spec, engine, status, byEngineId: new Map(), byClientId: new Map() };
+    if (spec.warmupBars > 0) {
+      const now = this.#o.clock.now();
+      const history = await Promise.all(
+        spec.feeds.map(async (f, k) =>
+          (await this.#o.history(f.symbol, f.interval, spec.warmupBars, now)).map((c) => ({ ...c, k })),
+        ),
+      );
+      const merged = history.flat().sort((a, b) => a.closeTime - b.closeTime || a.k - b.k);
+      try {
+        for (const c of merged) {
+          engine.advance(c.k, c);
+          // Warm-up builds indicators and state; its orders are not real, and vanish.
+          engine.cancelAll();
+        }
+      } catch (error) {
+        this.#pause(run, error);
+      }
+    }
+    this.#runs.set(spec.id, run);
+    for (const f of spec.feeds) {
+      const key = `${f.symbol}\u0000${f.interval}`;
+      this.#byFeed.set(key, [...(this.#byFeed.get(key) ?? []), run]);
+    }
+    return status;
+  }
+
+  /** Stops a run and forgets it (its working orders stay at the venue). */
+  disable(id: string): boolean {
+    const run = this.#runs.get(id);
+    if (run === undefined) return false;
+    this.#runs.delete(id);
+    for (const f of run.spec.feeds) {
+      const key = `${f.symbol}\u0000${f.interval}`;
+      this.#byFeed.set(
+        key,
+        (this.#byFeed.get(key) ?? []).filter((r) => r !== run),
+      );
+    }
+    for (const id of run.byClientId.keys()) this.#byOrder.delete(id);
+    return true;
+  }
+
+  /** Pauses a run on request (the owner, or the kill switch). */
+  pause(id: string, code: string, reason: string): LiveRunStatus | undefined {
+    const run = this.#runs.get(id);
+    if (run === undefined) return undefined;
+    this.#pause(run, new TicklineError('STRATEGY_LIVE_PAUSED', reason), code);
+    return run.status;
+  }
+
+  status(id: string): LiveRunStatus | undefined {
+    return this.#runs.get(id)?.status;
+  }
+
+  list(): LiveRunStatus[] {
+    return [...this.#runs.values()].map((r) => r.status);
+  }
+
+  /** Engages a portfolio's kill switch: cancels its working orders and pauses its runs. */
+  async killSwitch(
+    portfolioId: string,
+    actor: KillSwitchActor,
+    engagement: KillSwitchEngagement,
+  ): Promise<VenueOrder[]> {
+    const state = this.#o.risk.engage(portfolioId, actor, engagement);
+    for (const run of this.#runs.values())
+      if (run.spec.portfolioId === portfolioId && run.status.state === 'running')
+        this.#pause(
+          run,
+          new TicklineError('STRATEGY_LIVE_PAUSED', `kill switch: ${engagement.reason}`),
+          'kill_switch',
+        );
+    return this.#o.desk.cancelAll(portfolioId, state);
+  }
+
+  #pause(run: Run, error: unknown, code?: string): void {
+    if (run.status.state === 'paused') return;
+    const at = this.#o.clock.now();
+    const coded = error instanceof TicklineError ? error : undefined;
+    const reason = error instanceof Error ? error.message : String(error);
+    run.status.state = 'paused';
+    run.status.pause = { code: code ?? coded?.code ?? 'STRATEGY_RUNTIME_ERROR', reason, at };
+    this.#o.publish(
+      this.#o.source.create(StrategyLivePaused, {
+        subject: run.spec.id,
+        data: {
+          strategyId: run.spec.strategyId,
+          userId: run.spec.userId,
+          portfolioId: run.spec.portfolioId,
+          code: run.status.pause.code,
+          reason,
+          at,
+        },
+      }),
+    );
+  }
+
+  /** Handles a batch of `market.candle.closed` envelopes (an eventlog consumer's handler). */
+  async handle(events: readonly EventEnvelope[]): Promise<void> {
+    for (const e of events) {
+      if (e.type !== 'market.candle.closed') continue;
+      const d = e.data as FeedCandle & { incomplete?: boolean; correction?: boolean };
+      // A correction revises a candle already acted on; runs decide once per candle.
+      if (d.correction === true || d.incomplete === true) continue;
+      await this.onCandle(d);
+    }
+  }
+
+  /** One closed candle: fills, marks, then every run on the feed. */
+  async onCandle(candle: FeedCandle): Promise<void> {
+    const { symbol, interval } = candle;
+    if (this.#o.paper && interval === (this.#o.fillInterval ?? '1m')) {
+      const bar = {
+        symbol,
+        open: candle.open,
+        high: candle.high,
+        low: candle.low,
+        close: candle.close,
+        volume: Infinity,
+        time: candle.openTime,
+      };
+      for (const order of await this.#o.paper.onBar(bar)) await this.#o.desk.applyUpdate(order);
+    }
+    this.#o.books.mark(symbol, candle.close, candle.closeTime);
+    const runs = this.#byFeed.get(`${symbol}\u0000${interval}`);
+    if (runs === undefined) return;
+    const owns = this.#o.owns;
+    for (const run of runs)
+      if (run.status.state === 'running' && (owns === undefined || owns(run.spec.id)))
+        await this.#step(run, candle);
+  }
+
+  async #step(run: Run, candle: FeedCandle): Promise<void> {
+    const f = run.engine.feedOf(candle.symbol, candle.interval);
+    const lastTime = run.status.lastCandleTime;
+    if (lastTime !== undefined && candle.closeTime <= lastTime && run.spec.feeds.length === 1) return;
+    const started = performance.now();
+    let step;
+    try {
+      step = run.engine.advance(f, candle);
+    } catch (error) {
+      this.#pause(run, error);
+      return;
+    }
+    const used = performance.now() - started;
+    run.status.candles++;
+    run.status.lastCandleTime = candle.closeTime;
+    if (used > this.#cpuMs) {
+      this.#pause(
+        run,
+        new TicklineError(
+          'STRATEGY_CPU_LIMIT',
+          `onCandle used ${used.toFixed(1)} ms (limit ${this.#cpuMs} ms per candle)`,
+        ),
+      );
+      return;
+    }
+    for (const id of step.cancelled) {
+      const clientOrderId = run.byEngineId.get(id);
+      if (clientOrderId === undefined) continue;
+      const order = run.byClientId.get(clientOrderId)!;
+      await this.#o.desk.cancel(
+        { portfolioId: run.spec.portfolioId, symbol: order.symbol, clientOrderId },
+        'strategy',
+      );
+    }
+    let leg = 0;
+    for (const order of step.placed) await this.#place(run, order, candle, leg++);
+    this.#o.observe?.(run.spec.id, candle);
+  }
+
+  async #place(run: Run, order: EngineOrder, candle: FeedCandle, leg: number): Promise<void> {
+    const { spec, engine } = run;
+    let quantity = order.qty;
+    if (order.percent > 0) {
+      // A live order needs its quantity now: the percent of equity at the candle's close.
+      quantity =
+        ((order.percent / 100) * engine.ledger.equity()) / (candle.close * (1 + spec.settings.takerFee));
+    }
+    // A sell past the position is the venue's to clamp when it fills (the paper venue does it as
+    // the backtest does); clamping here would drop a stop placed with the buy it protects.
+    if (!(quantity > 0)) {
+      engine.orderDone(order.id);
+      return;
+    }
+    const clientOrderId = strategyClientOrderId({
+      strategyId: spec.id,
+      version: spec.version,
+      candleCloseTime: candle.closeTime,
+      leg,
+    });
+    run.byEngineId.set(order.id, clientOrderId);
+    run.byClientId.set(clientOrderId, order);
+    this.#byOrder.set(clientOrderId, run);
+    const signal: StrategySignalData = {
+      strategyId: spec.strategyId,
+      version: spec.version,
+      userId: spec.userId,
+      portfolioId: spec.portfolioId,
+      candleCloseTime: candle.closeTime,
+      clientOrderId,
+      symbol: order.symbol,
+      side: order.side,
+      type: order.type,
+      quantity,
+      ...(order.type === 'market' ? {} : { price: order.price }),
+      reason: order.reason,
+    };
+    run.status.signals++;
+    run.status.lastSignals.push(signal);
+    if (run.status.lastSignals.length > (this.#o.keepSignals ?? 20)) run.status.lastSignals.shift();
+    this.#o.publish(this.#o.source.create(StrategySignal, { subject: spec.strategyId, data: signal }));
+    await this.#o.desk.place({
+      portfolioId: spec.portfolioId,
+      clientOrderId,
+      symbol: order.symbol,
+      side: order.side,
+      type: order.type,
+      quantity,
+      ...(order.type === 'market' ? {} : { price: order.price }),
+      origin: {
+        kind: 'strategy',
+        strategyId: spec.strategyId,
+        version: spec.version,
+        candleCloseTime: candle.closeTime,
+      },
+    });
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * @module The pre-trade risk check: pure, so a backtest, the paper broker and a live venue apply
+ * the same rules to the same numbers. Orders that reduce a position pass the position-value and
+ * daily-loss limits (a limit must never trap a portfolio in the position it is trying to leave);
+ * the kill switch and the order rate stop everything.
+ */
+import type { OrderSide, OrderType } from '../broker/order.ts';
+import { isKillSwitchEngaged, type KillSwitchState } from './kill-switch.ts';
+import { ordersInWindow } from './order-rate.ts';
+import { RiskLimitName, type RiskLimits } from './risk-limits.ts';
+
+/** The order being checked. */
+export interface RiskOrder {
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  quantity: number;
+  price?: number;
+}
+
+/** What the portfolio looks like now (from the portfolio ledger; see `PortfolioRiskView`). */
+export interface RiskSnapshot {
+  /** Signed base quantity held in the order's symbol (> 0 long). */
+  positionQuantity: number;
+  /** Latest trade price of the symbol. */
+  markPrice: number;
+  /** Equity at 00:00 UTC today, and now, both marked to market. */
+  dayStartEquity: number;
+  equity: number;
+  /** Epoch ms of the portfolio's orders in the last minute, oldest first. */
+  recentOrderTimes: readonly number[];
+}
+
+/** The verdict. */
+export type RiskDecision =
+  | { allowed: true }
+  | { allowed: false; reason: 'kill_switch'; detail: string }
+  | { allowed: false; reason: 'risk_limit'; limit: RiskLimitName; detail: string };
+
+/** Checks one order against the limits and the kill switch, at `now` (epoch ms). */
+export function checkOrder(
+  order: RiskOrder,
+  limits: RiskLimits,
+  snapshot: RiskSnapshot,
+  killSwitch: KillSwitchState,
+  now: number,
+): RiskDecision {
+  if (isKillSwitchEngaged(killSwitch)) {
+    const by = killSwitch.admin ? 'an admin' : 'the owner';
+    return { allowed: false, reason: 'kill_switch', detail: `the kill switch is engaged by ${by}` };
+  }
+  if (limits.maxOrdersPerMinute > 0) {
+    const recent = ordersInWindow(snapshot.recentOrderTimes, now).length;
+    if (recent >= limits.maxOrdersPerMinute) {
+      return refuse(
+        RiskLimitName.MaxOrdersPerMinute,
+        `${recent} orders in the last minute (limit ${limits.maxOrdersPerMinute})`,
+      );
+    }
+  }
+  const signed = order.side === 'buy' ? order.quantity : -order.quantity;
+  const before = snapshot.positionQuantity;
+  const after = before + signed;
+  // Reducing: the order moves the position towards zero without crossing past its size.
+  if (Math.abs(after) < Math.abs(before) && Math.sign(after) !== -Math.sign(before)) return { allowed: true };
+
+  if (limits.maxDailyLoss > 0) {
+    const loss = snapshot.dayStartEquity - snapshot.equity;
+    if (loss >= limits.maxDailyLoss) {
+      return refuse(
+        RiskLimitName.MaxDailyLoss,
+        `lost ${round(loss)} today (limit ${limits.maxDailyLoss}); only reducing orders pass`,
+      );
+    }
+  }
+  if (limits.maxPositionValue > 0) {
+    const price =
+      order.type === 'market' ? snapshot.markPrice : Math.max(order.price ?? 0, snapshot.markPrice);
+    const value = Math.abs(after) * price;
+    if (value > limits.maxPositionValue) {
+      return refuse(
+        RiskLimitName.MaxPositionValue,
+        `position in ${order.symbol} would be worth ${round(value)} (limit ${limits.maxPositionValue})`,
+      );
+    }
+  }
+  return { allowed: true };
+}
+
+function refuse(limit: RiskLimitName, detail: string): RiskDecision {
+  return { allowed: false, reason: 'risk_limit', limit, detail };
+}
+
+function round(value: number): string {
+  return value.toFixed(2);
+}
