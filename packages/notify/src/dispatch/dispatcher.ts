@@ -42,10 +42,15 @@ export interface DispatcherOptions {
   batchSize: number;
   concurrency: number;
   leaseMs: number;
+  /** Claim-send-complete loops running at once. @default 4 */
+  workers?: number;
   metrics?: NotifyMetrics;
   /** @default 'notify/dispatcher' */
   source?: string;
 }
+
+/** Dispatch loops per process. */
+export const DEFAULT_DISPATCH_WORKERS = 4;
 
 export interface Dispatcher extends Service {
   /** Look for due work now (new deliveries were queued). */
@@ -60,13 +65,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const events = createEventSource({ source: options.source ?? 'notify/dispatcher', clock });
   const counts = { delivered: 0, failed: 0, retried: 0 };
   const abort = new AbortController();
-  let wakeUp: (() => void) | undefined;
+  const wakers = new Set<() => void>();
   let woken = false;
   let loop: Promise<void> | undefined;
   let logger: Logger | undefined;
   let lastError: unknown;
   let state: 'created' | 'running' | 'stopped' = 'created';
   const idleWaiters: Array<() => void> = [];
+  let lastRelease = Number.NEGATIVE_INFINITY;
+  const perRound = Math.max(1, Math.ceil(options.batchSize / (options.workers ?? DEFAULT_DISPATCH_WORKERS)));
 
   async function sendOne(d: ClaimedDelivery): Promise<{ result: SendResult; durationMs: number }> {
     const channel = channels.get(d.channel);
@@ -85,8 +92,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   async function round(): Promise<number> {
     const now = clock.now();
-    await releaseHeld(sql, now);
-    const claimed = await claimDue(sql, now, now + options.leaseMs, options.batchSize);
+    // Held rows are due at most once per poll interval: one worker folding them is enough.
+    if (performance.now() - lastRelease >= options.pollIntervalMs) {
+      lastRelease = performance.now();
+      await releaseHeld(sql, now);
+    }
+    const claimed = await claimDue(sql, now, now + options.leaseMs, perRound);
     if (claimed.length === 0) return 0;
     const outcomes: DeliveryOutcome[] = [];
     const attempts: AttemptRecord[] = [];
@@ -119,7 +130,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         else outcomes.push({ id: d.id, status: 'failed', error: result.error });
       }
     };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, claimed.length) }, worker));
+    const inFlight = Math.max(1, Math.floor(options.concurrency / (options.workers ?? DEFAULT_DISPATCH_WORKERS)));
+    await Promise.all(Array.from({ length: Math.min(inFlight, claimed.length) }, worker));
     await completeDeliveries(sql, clock.now(), outcomes, attempts);
     const byId = new Map(claimed.map((d) => [d.id, d]));
     for (const o of outcomes) {
@@ -164,14 +176,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         continue;
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.pollIntervalMs);
-        wakeUp = () => {
+        const wakeUp = () => {
           clearTimeout(timer);
+          wakers.delete(wakeUp);
           resolve();
         };
+        const timer = setTimeout(wakeUp, options.pollIntervalMs);
+        wakers.add(wakeUp);
         abort.signal.addEventListener('abort', wakeUp, { once: true });
       });
-      wakeUp = undefined;
     }
   }
 
@@ -179,7 +192,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     name: 'notify-dispatcher',
     wake() {
       woken = true;
-      wakeUp?.();
+      for (const wakeUp of [...wakers]) wakeUp();
     },
     idle() {
       if (state !== 'running') return Promise.resolve();
@@ -189,11 +202,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     async start(context: ServiceContext) {
       logger = context.logger.child({ component: 'notify-dispatcher' });
       state = 'running';
-      loop = run().catch((error: unknown) => context.fail(error));
+      // Several loops, so one's SQL (claim, complete) overlaps another's HTTP; SKIP LOCKED keeps
+      // their claims disjoint.
+      loop = Promise.all(Array.from({ length: options.workers ?? DEFAULT_DISPATCH_WORKERS }, run))
+        .then(() => undefined)
+        .catch((error: unknown) => context.fail(error));
     },
     async stop() {
       abort.abort();
-      wakeUp?.();
+      for (const wakeUp of [...wakers]) wakeUp();
       await loop;
       state = 'stopped';
       for (const resolve of idleWaiters.splice(0)) resolve();

@@ -54,11 +54,9 @@ export async function enqueue(
   if (requested.length === 0) return false;
   const userIds = [...new Set(requested.map((e) => e.data.userId))];
   await ensureUsers(tx, userIds);
-  const [prefs, rules, counters] = await Promise.all([
-    loadPreferences(tx, config, userIds),
-    loadRules(tx, userIds),
-    loadCounters(tx, userIds, nowMs),
-  ]);
+  const prefs = await loadPreferences(tx, config, userIds);
+  const rules = await loadRules(tx, userIds);
+  const counters = await loadCounters(tx, userIds, nowMs);
   const targets = await loadTargets(tx, userIds, new Map([...prefs].map(([id, p]) => [id, p.email])));
   const notifications: Record<string, unknown>[] = [];
   const deliveries: Record<string, unknown>[] = [];

@@ -9,20 +9,19 @@ export async function loadTargets(
 ): Promise<Map<string, UserTargets>> {
   const out = new Map<string, UserTargets>();
   for (const id of userIds) out.set(id, { email: emails.get(id) ?? null, webhooks: [], pushSubscriptions: [], phone: null });
-  const [hooks, subs, phones] = await Promise.all([
-    db.query<{ id: string; user_id: string; kinds: string[] }>(
+  // One after another: inside a transaction the queries share one connection.
+  const hooks = await db.query<{ id: string; user_id: string; kinds: string[] }>(
       'select id, user_id, kinds from notify_webhook_endpoints where user_id = any($1::uuid[]) and disabled_at is null order by created_at',
       [userIds],
-    ),
-    db.query<{ id: string; user_id: string }>(
+    );
+  const subs = await db.query<{ id: string; user_id: string }>(
       'select id, user_id from notify_push_subscriptions where user_id = any($1::uuid[]) order by created_at',
       [userIds],
-    ),
-    db.query<{ user_id: string; phone: string }>(
+    );
+  const phones = await db.query<{ user_id: string; phone: string }>(
       'select user_id, phone from notify_phones where user_id = any($1::uuid[]) and verified_at is not null',
       [userIds],
-    ),
-  ]);
+    );
   for (const h of hooks.rows) (out.get(h.user_id)!.webhooks as Array<{ id: string; kinds: string[] }>).push({ id: h.id, kinds: h.kinds });
   for (const s of subs.rows) (out.get(s.user_id)!.pushSubscriptions as string[]).push(s.id);
   for (const p of phones.rows) out.get(p.user_id)!.phone = p.phone;
@@ -39,18 +38,16 @@ export async function loadCounters(
   for (const id of userIds) out.set(id, { lastHour: 0, smsToday: 0 });
   const hourAgo = new Date(nowMs - 3_600_000);
   const midnight = new Date(nowMs - (nowMs % 86_400_000));
-  const [recent, sms] = await Promise.all([
-    db.query<{ user_id: string; n: number }>(
+  const recent = await db.query<{ user_id: string; n: number }>(
       `select user_id, count(*)::int as n from notify_notifications
        where user_id = any($1::uuid[]) and created_at > $2 and severity <> 'critical' group by user_id`,
       [userIds, hourAgo],
-    ),
-    db.query<{ user_id: string; n: number }>(
+    );
+  const sms = await db.query<{ user_id: string; n: number }>(
       `select user_id, count(*)::int as n from notify_deliveries
        where user_id = any($1::uuid[]) and channel = 'sms' and created_at >= $2 group by user_id`,
       [userIds, midnight],
-    ),
-  ]);
+    );
   for (const r of recent.rows) out.get(r.user_id)!.lastHour = r.n;
   for (const r of sms.rows) out.get(r.user_id)!.smsToday = r.n;
   return out;

@@ -3,7 +3,7 @@
  * `{webhook-id}.{webhook-timestamp}.{body}` with the base64 key after `whsec_`, sent as
  * `v1,<base64 signature>`; during a secret rotation one signature per live secret, space-separated.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
 export const SECRET_PREFIX = 'whsec_';
 /** The spec asks for 24 to 64 random bytes; 32 matches the HMAC-SHA256 block-friendly key size. */
@@ -14,11 +14,12 @@ export function generateWebhookSecret(): string {
   return SECRET_PREFIX + randomBytes(SECRET_BYTES).toString('base64');
 }
 
-const keyCache = new Map<string, Buffer>();
-function keyOf(secret: string): Buffer {
+// A KeyObject per secret: createHmac with raw bytes prepares a key on every call.
+const keyCache = new Map<string, KeyObject>();
+function keyOf(secret: string): KeyObject {
   let key = keyCache.get(secret);
   if (!key) {
-    key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
+    key = createSecretKey(Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64'));
     if (keyCache.size > 10_000) keyCache.clear();
     keyCache.set(secret, key);
   }

@@ -92,7 +92,7 @@ export function createWebhookChannel(options: WebhookChannelOptions): WebhookCha
             ...webhookHeaders(endpoint.secrets, notification.id, timestampS, body),
           },
           body,
-          signal: AbortSignal.timeout(options.timeoutMs),
+          // headersTimeout / bodyTimeout on the agent bound the wait (no per-request timer).
         });
         const text = excerpt(await response.body.text(), options.responseExcerptBytes);
         const status = response.statusCode;
