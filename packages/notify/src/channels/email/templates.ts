@@ -18,7 +18,7 @@ const BUILT_IN: Record<string, Record<Part, string>> = {
     subject: '[Tickline] {{ title }}',
     html: `<!doctype html><html lang="en"><body style="font-family:sans-serif">
 <h2>{{ title }}</h2>
-<p>{{ body | newline_to_br }}</p>
+<p>{{ body | escape | newline_to_br | raw }}</p>
 {% if items %}<ul>{% for item in items %}<li><strong>{{ item.title }}</strong> — {{ item.body }}</li>{% endfor %}</ul>{% endif %}
 {% if link %}<p><a href="{{ link }}">Open in Tickline</a></p>{% endif %}
 <p style="color:#888;font-size:12px">You receive this because of your notification settings in Tickline.</p>
@@ -36,7 +36,7 @@ You receive this because of your notification settings in Tickline.`,
     subject: '[Tickline] {{ title }}',
     html: `<!doctype html><html lang="ko"><body style="font-family:sans-serif">
 <h2>{{ title }}</h2>
-<p>{{ body | newline_to_br }}</p>
+<p>{{ body | escape | newline_to_br | raw }}</p>
 {% if items %}<ul>{% for item in items %}<li><strong>{{ item.title }}</strong> — {{ item.body }}</li>{% endfor %}</ul>{% endif %}
 {% if link %}<p><a href="{{ link }}">Tickline에서 열기</a></p>{% endif %}
 <p style="color:#888;font-size:12px">Tickline 알림 설정에 따라 발송된 메일입니다.</p>
@@ -65,8 +65,20 @@ export interface EmailTemplates {
 /** Creates the renderer; `dir` holds operator overrides. */
 export function createEmailTemplates(dir?: string): EmailTemplates {
   // HTML output escapes every {{ }} by default; text output does not (it is not HTML).
-  const html = new Liquid({ outputEscape: 'escape', ownPropertyOnly: true, strictFilters: true });
-  const text = new Liquid({ ownPropertyOnly: true, strictFilters: true });
+  // No file system for templates: `{% render %}` / `{% include %}` cannot read files, so an edited
+  // template cannot pull in anything from the server's disk.
+  const noFiles = {
+    exists: async () => false,
+    existsSync: () => false,
+    readFile: async (file: string) => Promise.reject(new Error(`templates cannot read files (${file})`)),
+    readFileSync: (file: string) => {
+      throw new Error(`templates cannot read files (${file})`);
+    },
+    resolve: (_root: string, file: string) => file,
+  };
+  const base = { ownPropertyOnly: true, strictFilters: true, fs: noFiles, root: [] as string[] };
+  const html = new Liquid({ ...base, outputEscape: 'escape' });
+  const text = new Liquid(base);
   const compiled = new Map<string, Template[] | undefined>();
 
   function source(name: string, part: Part): string | undefined {
