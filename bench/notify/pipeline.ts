@@ -29,9 +29,9 @@ export async function startNotifyBench(postgresUrl: string, receiverUrl: string,
   const context = { logger: silentLogger, fail: (error: unknown) => console.error('service failed', error) };
   await publisher.start(context);
   const sql: Sql = await createPostgresSql({ url: await createDatabase(postgresUrl, 'bench_notify'), poolSize: 8 });
-  await migrate(sql, { migrations: [...(await loadMigrations()), ...(await loadMigrations(notifyModule.migrations.dir))] });
+  await migrate(sql, { migrations: [...(await loadMigrations()), ...(await loadMigrations(notifyModule.migrations))] });
   const host = notifyModule.createHost({
-    config: notifyModule.config.schema.parse({
+    settings: notifyModule.config.schema.parse({
       webhooks: { allowPrivateTargets: true },
       tiers: { enterprise: { rateLimitPerHour: 10_000_000 } },
     }),

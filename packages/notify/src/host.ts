@@ -8,6 +8,7 @@
 import { createConsumerRunner, type ConsumerRunner, type EventLog, type Publisher } from '@tickline/eventlog';
 import { systemClock, type Clock, type Logger, type Registry, type Service } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
+import type { FastifyRequest } from 'fastify';
 import { createNotifyApi, type NotifyApi } from './api/notify-api.ts';
 import type { NotificationChannel } from './channels/channel.ts';
 import { createEmailChannel } from './channels/email/email-channel.ts';
@@ -28,19 +29,32 @@ import { createMatcher, MATCHER_CONSUMER } from './matching/matcher.ts';
 import { stableNotificationId } from './matching/notification-id.ts';
 import { createEnqueueProjection, ENQUEUE_CONSUMER } from './queue/enqueue-projection.ts';
 import { createEventSource } from '@tickline/kernel';
+import { NotifyError } from './errors.ts';
+
+/** Identity's request authentication as its host offers it (kernel `RequestAuth`), narrowed. */
+export interface RequestAuthLike {
+  authenticate(request: FastifyRequest): Promise<void>;
+  caller(request: FastifyRequest): { readonly userId: string };
+}
 
 /** What the host needs: real, started objects. */
 export interface NotifyHostDeps {
-  /** The `notify` config section (parsed: `notifyModule.config.schema.parse(raw)`). */
-  config: NotifyConfig;
+  /** The parsed `notify` section (`notifyModule.config.schema.parse(raw.notify)`). */
+  settings: NotifyConfig;
   /** The main event log (the consumers read it). */
   eventLog: EventLog;
   /** The started publisher on the main log. */
   publisher: Publisher;
   /** Open SQL with the notify migration applied. */
   sql: Sql;
-  /** Master secret: the key that seals webhook secrets at rest is derived from it. */
-  secret: string;
+  /**
+   * Key material the key that seals webhook secrets at rest is derived from (HKDF, notify's own
+   * label): the master secret, or the process's derived auth keys (`keys.totpEncryptionKey`).
+   */
+  secret?: string | Uint8Array;
+  keys?: { readonly totpEncryptionKey: Uint8Array };
+  /** Identity's host where routes are served: request authentication for the routes. */
+  identity?: { readonly auth: RequestAuthLike } | undefined;
   metrics: Registry;
   logger: Logger;
   /** @default systemClock */
@@ -63,6 +77,8 @@ export interface NotifyHost {
   readonly channels: ReadonlyMap<Channel, NotificationChannel>;
   /** Consumers, by name (for their stats and idle()). */
   readonly consumers: ReadonlyMap<string, ConsumerRunner>;
+  /** Identity's request authentication, when this process serves routes. */
+  readonly auth: RequestAuthLike | undefined;
   /** Closes channel connections (after the services stopped). */
   close(): Promise<void>;
 }
@@ -70,15 +86,17 @@ export interface NotifyHost {
 /**
  * Builds notify. Nothing starts until the services are started.
  * @example
- * const notify = createNotifyHost({ config: config.notify, eventLog, publisher, sql, secret, metrics, logger });
+ * const notify = createNotifyHost({ settings: config.notify, eventLog, publisher, sql, keys, metrics, logger, clock });
  * for (const service of notify.services) host.add(service);
  * await app.register(notifyRoutes, { prefix: '/api/v1', api: notify.api, authenticate });
  */
 export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
-  const { config, sql, publisher } = deps;
+  const { settings: config, sql, publisher } = deps;
+  const secret = deps.secret ?? deps.keys?.totpEncryptionKey;
+  if (secret === undefined) throw new NotifyError('NOTIFY_INVALID_INPUT', 'notify needs secret or keys to seal webhook secrets', { details: { fields: ['secret', 'keys'] } });
   const clock = deps.clock ?? systemClock;
   const metrics = createNotifyMetrics(deps.metrics);
-  const endpoints = createEndpointStore({ sql, box: createSecretBox(deps.secret), clock });
+  const endpoints = createEndpointStore({ sql, box: createSecretBox(secret), clock });
   const notices = createEventSource({ source: 'notify/host', clock });
 
   const channels = new Map<Channel, NotificationChannel>();
@@ -194,6 +212,7 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
     endpoints,
     channels,
     consumers,
+    auth: deps.identity?.auth,
     async close() {
       await Promise.all([...channels.values()].map(async (c) => c.close?.()));
     },

@@ -5,7 +5,7 @@ import { notifyModule, NOTIFY_MIGRATIONS_DIR } from './module.ts';
 
 describe('notify module', () => {
   it('module - the config section parses from nothing to its defaults, strictly', () => {
-    const config = notifyModule.config.schema.parse({});
+    const config = notifyModule.config.schema.parse(undefined);
     expect(notifyModule.config.key).toBe('notify');
     expect(config.dispatch.retryScheduleSeconds).toEqual([5, 300, 1_800, 7_200, 18_000, 36_000, 50_400, 72_000, 86_400]);
     expect(config.webhooks).toMatchObject({ allowPrivateTargets: false, timeoutMs: 15_000 });
@@ -26,6 +26,13 @@ describe('notify module', () => {
       'notification.failed',
       'notification.inbox.added',
     ]);
-    expect(notifyModule.delivery.userEventTypes).toEqual(['notification.inbox.added']);
+    const delivery = notifyModule.channels(undefined as never);
+    expect(delivery.eventTypes).toEqual(['notification.inbox.added']);
+    const published: Array<[string, unknown]> = [];
+    const userId = '019a0000-0000-7000-8000-0000000000aa';
+    delivery.create({ publish: (channel, message) => published.push([channel, message]) }).deliver([
+      { id: 'e1', type: 'notification.inbox.added', source: 'notify/in-app', subject: userId, time: '', seq: 1, partitionkey: userId, dataschema: '', data: { id: 'n1' } },
+    ]);
+    expect(published).toEqual([[`user:${userId}`, { id: 'e1', type: 'notification.inbox.added', data: { id: 'n1' } }]]);
   });
 });

@@ -3,7 +3,8 @@ import { Registry, silentLogger, uuidv7 } from '@tickline/kernel';
 import { createInMemoryEventLog, createPublisher } from '@tickline/eventlog';
 import type { Sql } from '@tickline/store';
 import { providedPostgres, tempDir, type TempDir } from '@tickline/testing';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { notifyModule } from '../module.ts';
 import { Webhook } from 'standardwebhooks';
 import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -41,7 +42,7 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
     const publisher = createPublisher({ log, spillDir: spill.path });
     const vapid = webpush.generateVAPIDKeys();
     host = createNotifyHost({
-      config: NotifyConfigSchema.parse({
+      settings: NotifyConfigSchema.parse({
         publicBaseUrl: PUBLIC,
         sms: { baseUrl: twilio.baseUrl, accountSid: SID, authToken: TOKEN, from: '+15550000000' },
         push: { vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey },
@@ -66,6 +67,24 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
   });
 
   const countEndpoints = async () => Number((await sql.query<{ n: number }>('select count(*)::int as n from notify_webhook_endpoints')).rows[0]!.n);
+
+  it("routes - the module's routes authenticate through identity's host", async () => {
+    const plugin = notifyModule.routes({
+      ...host,
+      auth: {
+        authenticate: async (request) => {
+          if (request.headers.authorization !== 'Bearer ada') throw Object.assign(new Error('no'), { statusCode: 401 });
+        },
+        caller: () => ({ userId: ada }),
+      },
+    })!;
+    expect(notifyModule.routes({ ...host, auth: undefined })).toBeUndefined();
+    const moduleApp = Fastify({ logger: false });
+    await moduleApp.register(plugin, { prefix: '/api/v1' });
+    expect((await moduleApp.inject({ method: 'GET', url: '/api/v1/notifications/unread-count', headers: { authorization: 'Bearer ada' } })).json()).toEqual({ unread: 0 });
+    expect((await moduleApp.inject({ method: 'GET', url: '/api/v1/notifications/unread-count' })).statusCode).toBe(401);
+    await moduleApp.close();
+  });
 
   it('routes - requests without a user are 401', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/notifications' })).statusCode).toBe(401);

@@ -26,7 +26,7 @@ const context = { logger: silentLogger, fail: (error: unknown) => console.error(
 await publisher.start(context);
 const sql = await createPostgresSql({ url: config.databaseUrl });
 const host = createNotifyHost({
-  config: NotifyConfigSchema.parse({
+  settings: NotifyConfigSchema.parse({
     webhooks: { allowPrivateTargets: true, timeoutMs: 5_000 },
     tiers: { enterprise: { rateLimitPerHour: 1_000_000 } },
     dispatch: { pollIntervalMs: 50, batchSize: 100, leaseMs: 3_000, retryScheduleSeconds: [0.5, 1, 2, 4], retryJitter: 0 },

@@ -62,7 +62,7 @@ export async function startNotifyHarness(options: HarnessOptions): Promise<Notif
     ...options.config,
   });
   const host = createNotifyHost({
-    config,
+    settings: config,
     eventLog: log,
     publisher,
     sql: options.sql,

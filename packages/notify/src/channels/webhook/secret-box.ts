@@ -10,7 +10,7 @@ export interface SecretBox {
   open(sealed: string): string;
 }
 
-export function createSecretBox(masterSecret: string): SecretBox {
+export function createSecretBox(masterSecret: string | Uint8Array): SecretBox {
   const key = Buffer.from(hkdfSync('sha256', masterSecret, 'tickline-notify', 'webhook endpoint secrets', 32));
   return {
     seal(plain) {
