@@ -1,0 +1,333 @@
+/**
+ * @module The notify API: what the routes (and the future web pages) call. Every method takes the
+ * acting user's id and touches only that user's rows; another user's endpoint or subscription is
+ * "not found", never "forbidden", so ids cannot be probed.
+ */
+import { uuidv7, type Clock } from '@tickline/kernel';
+import { insertRows, type Sql } from '@tickline/store';
+import type { OutgoingNotification } from '../channels/channel.ts';
+import type { NotificationChannel } from '../channels/channel.ts';
+import { listInbox, markAllRead, markRead, unreadCount, type InboxPage } from '../channels/in-app/inbox-sql.ts';
+import {
+  deleteSubscription,
+  listSubscriptions,
+  saveSubscription,
+  type PushSubscriptionRecord,
+} from '../channels/push/subscriptions-sql.ts';
+import { confirmPhone, deletePhone, readPhone, startPhoneVerification } from '../channels/sms/phones-sql.ts';
+import { verifyTwilioSignature } from '../channels/sms/twilio-signature.ts';
+import type { EndpointStore, WebhookEndpoint, WebhookFormat } from '../channels/webhook/endpoints-sql.ts';
+import { checkWebhookUrl, type Resolve } from '../channels/webhook/ssrf-guard.ts';
+import type { NotifyConfig } from '../config.ts';
+import { NotifyError } from '../errors.ts';
+import { Channel, CHANNELS, NotificationKind, RULE_KINDS, Severity } from '../kinds.ts';
+import { requeue } from '../queue/delivery-sql.ts';
+import { isValidTimeZone, QUIET_TIME } from '../rules/quiet-hours.ts';
+import {
+  deleteRule,
+  ensureUsers,
+  loadRules,
+  putRule,
+  readSettings,
+  tierDefaults,
+  updateSettings,
+  type SettingsPatch,
+} from '../rules/preferences-sql.ts';
+
+/** The acting user as the gateway authenticated them. */
+export interface Actor {
+  userId: string;
+  /** Keeps notify's copy of the tier current. */
+  tier?: string;
+}
+
+export interface RuleView {
+  kind: string;
+  channels: string[];
+  urgent: boolean;
+  /** No rule stored: the tier's default applies. */
+  isDefault: boolean;
+}
+
+export interface SettingsView {
+  email: string | null;
+  locale: string;
+  timeZone: string;
+  quietHours: { start: string; end: string } | null;
+  rateLimitPerHour: number;
+  smsDailyCap: number;
+}
+
+export interface AttemptView {
+  id: number;
+  notificationId: string;
+  ok: boolean;
+  statusCode: number | null;
+  responseExcerpt: string | null;
+  error: string | null;
+  durationMs: number;
+  attemptedAt: string;
+}
+
+export interface NotifyApiOptions {
+  sql: Sql;
+  config: NotifyConfig;
+  clock: Clock;
+  endpoints: EndpointStore;
+  /** The SMS channel (sends verification codes), when configured. */
+  sms?: NotificationChannel;
+  /** Wakes the dispatcher after queuing a test send or a resend. */
+  wake: () => void;
+  /** DNS for the SSRF check (tests inject one). */
+  resolve?: Resolve;
+}
+
+export interface NotifyApi {
+  inbox(actor: Actor, options: { limit: number; before?: string; unreadOnly?: boolean }): Promise<InboxPage>;
+  unread(actor: Actor): Promise<number>;
+  markRead(actor: Actor, id: string): Promise<void>;
+  markAllRead(actor: Actor): Promise<number>;
+  rules(actor: Actor): Promise<{ kinds: string[]; channels: string[]; rules: RuleView[]; settings: SettingsView }>;
+  putRule(actor: Actor, kind: string, rule: { channels: string[]; urgent?: boolean }): Promise<RuleView>;
+  deleteRule(actor: Actor, kind: string): Promise<void>;
+  updateSettings(actor: Actor, patch: SettingsPatch): Promise<SettingsView>;
+  createEndpoint(actor: Actor, input: { url: string; format?: WebhookFormat; kinds?: string[] }): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
+  listEndpoints(actor: Actor): Promise<WebhookEndpoint[]>;
+  getEndpoint(actor: Actor, id: string): Promise<WebhookEndpoint>;
+  updateEndpoint(actor: Actor, id: string, patch: { url?: string; format?: WebhookFormat; kinds?: string[]; enabled?: boolean }): Promise<WebhookEndpoint>;
+  deleteEndpoint(actor: Actor, id: string): Promise<void>;
+  rotateSecret(actor: Actor, id: string): Promise<{ secret: string; previousValidUntil: string }>;
+  testEndpoint(actor: Actor, id: string): Promise<{ notificationId: string }>;
+  attempts(actor: Actor, id: string, options: { limit: number; before?: number }): Promise<AttemptView[]>;
+  resend(actor: Actor, id: string, notificationId: string): Promise<number>;
+  resendSince(actor: Actor, id: string, since: Date): Promise<number>;
+  vapidPublicKey(): string | undefined;
+  subscribePush(actor: Actor, input: { endpoint: string; keys: { p256dh: string; auth: string }; device?: string }): Promise<PushSubscriptionRecord>;
+  listPush(actor: Actor): Promise<PushSubscriptionRecord[]>;
+  deletePush(actor: Actor, id: string): Promise<void>;
+  startPhone(actor: Actor, phone: string): Promise<void>;
+  confirmPhone(actor: Actor, code: string): Promise<{ phone: string }>;
+  readPhone(actor: Actor): Promise<{ phone: string; verified: boolean } | null>;
+  deletePhone(actor: Actor): Promise<void>;
+  /** Checks a Twilio status callback's signature. */
+  verifySmsCallback(url: string, params: Record<string, string>, signature: string | undefined): void;
+}
+
+function settingsView(p: Awaited<ReturnType<typeof readSettings>>): SettingsView {
+  return {
+    email: p.email,
+    locale: p.locale,
+    timeZone: p.timeZone,
+    quietHours: p.quietStart && p.quietEnd ? { start: p.quietStart, end: p.quietEnd } : null,
+    rateLimitPerHour: p.rateLimitPerHour,
+    smsDailyCap: p.smsDailyCap,
+  };
+}
+
+export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
+  const { sql, config, clock, endpoints } = options;
+  const allowPrivate = config.webhooks.allowPrivateTargets;
+
+  async function sync(actor: Actor): Promise<void> {
+    await ensureUsers(sql, [actor.userId]);
+    if (actor.tier) {
+      await sql.query('update notify_preferences set tier = $2 where user_id = $1 and tier <> $2', [actor.userId, actor.tier]);
+    }
+  }
+
+  function checkKinds(kinds: readonly string[]): void {
+    for (const kind of kinds) {
+      if (!(RULE_KINDS as readonly string[]).includes(kind)) {
+        throw new NotifyError('NOTIFY_UNKNOWN_KIND', `unknown notification kind: ${kind}`, { details: { kind, kinds: RULE_KINDS } });
+      }
+    }
+  }
+
+  async function ownEndpoint(actor: Actor, id: string): Promise<WebhookEndpoint> {
+    return endpoints.get(actor.userId, id);
+  }
+
+  return {
+    inbox: (actor, o) => listInbox(sql, actor.userId, o),
+    unread: (actor) => unreadCount(sql, actor.userId),
+    async markRead(actor, id) {
+      if (!(await markRead(sql, actor.userId, id, new Date(clock.now())))) {
+        throw new NotifyError('NOTIFY_NOTIFICATION_NOT_FOUND', 'no such notification', { details: { id } });
+      }
+    },
+    markAllRead: (actor) => markAllRead(sql, actor.userId, new Date(clock.now())),
+    async rules(actor) {
+      await sync(actor);
+      const settings = await readSettings(sql, config, actor.userId);
+      const stored = (await loadRules(sql, [actor.userId])).get(actor.userId) ?? new Map();
+      const defaults = tierDefaults(config, settings.tier).channels;
+      const rules = RULE_KINDS.map((kind): RuleView => {
+        const rule = stored.get(kind);
+        return rule
+          ? { kind, channels: [...rule.channels], urgent: rule.urgent, isDefault: false }
+          : { kind, channels: kind === NotificationKind.SourceDown ? [] : [...defaults], urgent: false, isDefault: true };
+      });
+      return { kinds: [...RULE_KINDS], channels: [...CHANNELS], rules, settings: settingsView(settings) };
+    },
+    async putRule(actor, kind, rule) {
+      checkKinds([kind]);
+      await sync(actor);
+      const channels = [...new Set(rule.channels)] as Channel[];
+      await putRule(sql, actor.userId, kind, { channels, urgent: rule.urgent ?? false });
+      return { kind, channels, urgent: rule.urgent ?? false, isDefault: false };
+    },
+    async deleteRule(actor, kind) {
+      checkKinds([kind]);
+      await deleteRule(sql, actor.userId, kind);
+    },
+    async updateSettings(actor, patch) {
+      if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
+        throw new NotifyError('NOTIFY_INVALID_QUIET_HOURS', `unknown time zone: ${patch.timeZone}`, { details: { field: 'timeZone' } });
+      }
+      const q = patch.quietHours;
+      if (q && (!QUIET_TIME.test(q.start) || !QUIET_TIME.test(q.end))) {
+        throw new NotifyError('NOTIFY_INVALID_QUIET_HOURS', 'quiet hours must be HH:MM times', { details: { field: 'quietHours', quietHours: q } });
+      }
+      await sync(actor);
+      await updateSettings(sql, actor.userId, patch);
+      return settingsView(await readSettings(sql, config, actor.userId));
+    },
+    async createEndpoint(actor, input) {
+      await sync(actor);
+      checkKinds(input.kinds ?? []);
+      const url = await checkWebhookUrl(input.url, allowPrivate, options.resolve);
+      const settings = await readSettings(sql, config, actor.userId);
+      const limit = tierDefaults(config, settings.tier).maxWebhookEndpoints;
+      if ((await endpoints.count(actor.userId)) >= limit) {
+        throw new NotifyError('NOTIFY_LIMIT_REACHED', `at most ${limit} webhook endpoints`, { details: { limit: 'maxWebhookEndpoints', max: limit } });
+      }
+      return endpoints.create({ userId: actor.userId, url: url.toString(), format: input.format ?? 'standard', kinds: input.kinds ?? [] });
+    },
+    listEndpoints: (actor) => endpoints.list(actor.userId),
+    getEndpoint: ownEndpoint,
+    async updateEndpoint(actor, id, patch) {
+      await ownEndpoint(actor, id);
+      if (patch.kinds) checkKinds(patch.kinds);
+      const url = patch.url === undefined ? undefined : (await checkWebhookUrl(patch.url, allowPrivate, options.resolve)).toString();
+      return endpoints.update(actor.userId, id, { ...patch, ...(url ? { url } : {}) });
+    },
+    deleteEndpoint: (actor, id) => endpoints.remove(actor.userId, id),
+    async rotateSecret(actor, id) {
+      const overlap = config.webhooks.rotationOverlapMs;
+      const secret = await endpoints.rotate(actor.userId, id, overlap);
+      return { secret, previousValidUntil: new Date(clock.now() + overlap).toISOString() };
+    },
+    async testEndpoint(actor, id) {
+      const endpoint = await ownEndpoint(actor, id);
+      const now = clock.now();
+      const notificationId = uuidv7(now);
+      await sql.transaction(async (tx) => {
+        await insertRows(tx, {
+          table: 'notify_notifications',
+          columns: { id: 'uuid', user_id: 'uuid', kind: 'text', severity: 'text', title: 'text', body: 'text', data: 'jsonb', created_at: 'timestamptz' },
+          rows: [{ id: notificationId, user_id: actor.userId, kind: NotificationKind.Test, severity: Severity.Info, title: 'Test notification', body: `A test from Tickline to ${endpoint.url}.`, data: { test: true }, created_at: new Date(now) }],
+        });
+        await insertRows(tx, {
+          table: 'notify_deliveries',
+          columns: { id: 'uuid', notification_id: 'uuid', user_id: 'uuid', channel: 'text', target: 'text', status: 'text', next_attempt_at: 'timestamptz' },
+          rows: [{ id: uuidv7(now), notification_id: notificationId, user_id: actor.userId, channel: Channel.Webhook, target: endpoint.id, status: 'pending', next_attempt_at: new Date(now) }],
+        });
+      });
+      options.wake();
+      return { notificationId };
+    },
+    async attempts(actor, id, o) {
+      await ownEndpoint(actor, id);
+      const { rows } = await sql.query<{
+        id: number;
+        notification_id: string;
+        ok: boolean;
+        status_code: number | null;
+        response_excerpt: string | null;
+        error: string | null;
+        duration_ms: number;
+        attempted_at: Date;
+      }>(
+        `select id, notification_id, ok, status_code, response_excerpt, error, duration_ms, attempted_at from notify_attempts
+         where channel = 'webhook' and target = $1 and ($2::bigint is null or id < $2) order by id desc limit $3`,
+        [id, o.before ?? null, o.limit],
+      );
+      return rows.map((r) => ({
+        id: Number(r.id),
+        notificationId: r.notification_id,
+        ok: r.ok,
+        statusCode: r.status_code,
+        responseExcerpt: r.response_excerpt,
+        error: r.error,
+        durationMs: r.duration_ms,
+        attemptedAt: r.attempted_at.toISOString(),
+      }));
+    },
+    async resend(actor, id, notificationId) {
+      await ownEndpoint(actor, id);
+      const n = await requeue(sql, clock.now(), [{ notificationId, userId: actor.userId, channel: Channel.Webhook, target: id }]);
+      if (n === 0) throw new NotifyError('NOTIFY_NOTIFICATION_NOT_FOUND', 'this notification was never sent to this endpoint', { details: { notificationId } });
+      options.wake();
+      return n;
+    },
+    async resendSince(actor, id, since) {
+      await ownEndpoint(actor, id);
+      const { rows } = await sql.query<{ notification_id: string }>(
+        `select notification_id from notify_deliveries where channel = 'webhook' and target = $1 and created_at >= $2 and status in ('delivered', 'failed')`,
+        [id, since],
+      );
+      const n = await requeue(sql, clock.now(), rows.map((r) => ({ notificationId: r.notification_id, userId: actor.userId, channel: Channel.Webhook, target: id })));
+      options.wake();
+      return n;
+    },
+    vapidPublicKey: () => config.push.vapidPublicKey,
+    async subscribePush(actor, input) {
+      if (!config.push.vapidPublicKey) throw new NotifyError('NOTIFY_CHANNEL_NOT_CONFIGURED', 'Web Push is not configured', { details: { channel: 'push' } });
+      // The push service URL is where we will POST: the same SSRF rules as webhooks.
+      await checkWebhookUrl(input.endpoint, allowPrivate, options.resolve);
+      await sync(actor);
+      return saveSubscription(sql, { userId: actor.userId, endpoint: input.endpoint, p256dh: input.keys.p256dh, auth: input.keys.auth, device: input.device }, clock.now());
+    },
+    listPush: (actor) => listSubscriptions(sql, actor.userId),
+    async deletePush(actor, id) {
+      if (!(await deleteSubscription(sql, id, actor.userId))) {
+        throw new NotifyError('NOTIFY_SUBSCRIPTION_NOT_FOUND', 'no such push subscription', { details: { id } });
+      }
+    },
+    async startPhone(actor, phone) {
+      const sms = options.sms;
+      if (!sms) throw new NotifyError('NOTIFY_CHANNEL_NOT_CONFIGURED', 'SMS is not configured', { details: { channel: 'sms' } });
+      await sync(actor);
+      const now = clock.now();
+      const code = await startPhoneVerification(sql, actor.userId, phone, now);
+      const notification: OutgoingNotification = {
+        id: uuidv7(now),
+        userId: actor.userId,
+        kind: NotificationKind.Security,
+        severity: Severity.Critical,
+        title: 'Tickline code',
+        body: `Your verification code is ${code}`,
+        data: {},
+        createdAt: new Date(now).toISOString(),
+        locale: 'en',
+      };
+      const result = await sms.send({ deliveryId: notification.id, notification, target: phone, attempt: 1 });
+      if (result.outcome !== 'delivered') {
+        throw new NotifyError('NOTIFY_CHANNEL_NOT_CONFIGURED', `the code could not be sent: ${result.error}`, { details: { channel: 'sms' } });
+      }
+    },
+    async confirmPhone(actor, code) {
+      return { phone: await confirmPhone(sql, actor.userId, code, clock.now()) };
+    },
+    async readPhone(actor) {
+      return (await readPhone(sql, actor.userId)) ?? null;
+    },
+    deletePhone: (actor) => deletePhone(sql, actor.userId),
+    verifySmsCallback(url, params, signature) {
+      const token = config.sms.authToken;
+      if (!token || !verifyTwilioSignature(token, url, params, signature)) {
+        throw new NotifyError('NOTIFY_SIGNATURE_INVALID', 'status callback signature does not verify');
+      }
+    },
+  };
+}

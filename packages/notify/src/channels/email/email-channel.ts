@@ -1,0 +1,55 @@
+/**
+ * @module The email channel: nodemailer over SMTP, HTML and text bodies from the LiquidJS
+ * templates in the user's locale. The notification id travels as `X-Notification-Id` and in the
+ * `Message-ID`, so a mailbox (or a mail filter) can drop a repeat. 5xx answers about the
+ * recipient are permanent; everything else (4xx, connection refused, timeouts) is retried.
+ */
+import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { Channel } from '../../kinds.ts';
+import { describe, type NotificationChannel } from '../channel.ts';
+import type { EmailTemplates } from './templates.ts';
+
+export interface EmailChannelOptions {
+  transport: SMTPTransport.Options;
+  from: string;
+  templates: EmailTemplates;
+  baseUrl?: string;
+}
+
+export interface EmailChannel extends NotificationChannel {
+  close(): Promise<void>;
+}
+
+export function createEmailChannel(options: EmailChannelOptions): EmailChannel {
+  const transporter = nodemailer.createTransport({ pool: true, maxConnections: 4, ...options.transport });
+  const domain = /@([^>\s]+)/.exec(options.from)?.[1] ?? 'tickline.local';
+  return {
+    channel: Channel.Email,
+    async send({ notification, target }) {
+      const mail = await options.templates.render(notification, options.baseUrl ? { baseUrl: options.baseUrl } : {});
+      try {
+        const info = await transporter.sendMail({
+          from: options.from,
+          to: target,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          messageId: `<${notification.id}@${domain}>`,
+          headers: { 'X-Notification-Id': notification.id, 'X-Notification-Kind': notification.kind },
+        });
+        return { outcome: 'delivered', excerpt: info.response };
+      } catch (error) {
+        const code = (error as { responseCode?: number }).responseCode;
+        const response = (error as { response?: string }).response;
+        if (typeof code === 'number' && code >= 550 && code <= 554) {
+          return { outcome: 'rejected', statusCode: code, excerpt: response ?? '', error: describe(error) };
+        }
+        return { outcome: 'retry', ...(code ? { statusCode: code } : {}), error: describe(error) };
+      }
+    },
+    async close() {
+      transporter.close();
+    },
+  };
+}

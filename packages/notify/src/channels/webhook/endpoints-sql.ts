@@ -1,0 +1,193 @@
+/**
+ * @module Webhook endpoints in SQL, with a small read cache for the sender (a busy endpoint is
+ * read once per few seconds, not once per message). Writes through this store drop the cached
+ * copy at once; other processes see a change within the cache's TTL.
+ */
+import { uuidv7, type Clock } from '@tickline/kernel';
+import type { Sql, SqlQueryable } from '@tickline/store';
+import { NotifyError } from '../../errors.ts';
+import type { SecretBox } from './secret-box.ts';
+import { generateWebhookSecret } from './sign.ts';
+
+export const WebhookFormat = { Standard: 'standard', Slack: 'slack', Discord: 'discord' } as const;
+export type WebhookFormat = (typeof WebhookFormat)[keyof typeof WebhookFormat];
+
+export interface WebhookEndpoint {
+  id: string;
+  userId: string;
+  url: string;
+  format: WebhookFormat;
+  kinds: string[];
+  disabledAt: string | null;
+  disabledReason: string | null;
+  failingSince: string | null;
+  createdAt: string;
+}
+
+interface SealedSecret {
+  box: string;
+  /** ISO time after which this secret no longer signs; null = current. */
+  expiresAt: string | null;
+}
+
+interface EndpointRow {
+  id: string;
+  user_id: string;
+  url: string;
+  format: WebhookFormat;
+  kinds: string[];
+  secrets: SealedSecret[];
+  disabled_at: Date | null;
+  disabled_reason: string | null;
+  failing_since: Date | null;
+  created_at: Date;
+}
+
+const toEndpoint = (r: EndpointRow): WebhookEndpoint => ({
+  id: r.id,
+  userId: r.user_id,
+  url: r.url,
+  format: r.format,
+  kinds: r.kinds,
+  disabledAt: r.disabled_at?.toISOString() ?? null,
+  disabledReason: r.disabled_reason,
+  failingSince: r.failing_since?.toISOString() ?? null,
+  createdAt: r.created_at.toISOString(),
+});
+
+/** An endpoint with its live secrets in clear (sender side only). */
+export interface SendableEndpoint extends WebhookEndpoint {
+  secrets: string[];
+}
+
+export interface EndpointStore {
+  create(input: { userId: string; url: string; format: WebhookFormat; kinds: string[] }): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
+  list(userId: string): Promise<WebhookEndpoint[]>;
+  /** @throws NotifyError NOTIFY_ENDPOINT_NOT_FOUND when it is not the user's */
+  get(userId: string, id: string): Promise<WebhookEndpoint>;
+  update(userId: string, id: string, patch: { url?: string; format?: WebhookFormat; kinds?: string[]; enabled?: boolean }): Promise<WebhookEndpoint>;
+  remove(userId: string, id: string): Promise<void>;
+  /** New current secret; the previous one keeps signing until `overlapMs` from now. */
+  rotate(userId: string, id: string, overlapMs: number): Promise<string>;
+  /** For the sender: cached for `cacheMs`. */
+  forSending(id: string): Promise<SendableEndpoint | undefined>;
+  recordSuccess(id: string): Promise<void>;
+  /** Starts or continues a failure run; returns when it started. */
+  recordFailure(id: string): Promise<Date>;
+  disable(id: string, reason: string): Promise<boolean>;
+  count(userId: string): Promise<number>;
+}
+
+export interface EndpointStoreOptions {
+  sql: Sql;
+  box: SecretBox;
+  clock: Clock;
+  /** @default 5_000 */
+  cacheMs?: number;
+}
+
+export function createEndpointStore(options: EndpointStoreOptions): EndpointStore {
+  const { sql, box, clock } = options;
+  const cacheMs = options.cacheMs ?? 5_000;
+  const cache = new Map<string, { at: number; value: SendableEndpoint | undefined }>();
+
+  async function row(db: SqlQueryable, userId: string, id: string): Promise<EndpointRow> {
+    const { rows } = await db.query<EndpointRow>('select * from notify_webhook_endpoints where id = $1 and user_id = $2', [id, userId]);
+    const found = rows[0];
+    if (!found) throw new NotifyError('NOTIFY_ENDPOINT_NOT_FOUND', 'no such webhook endpoint', { details: { id } });
+    return found;
+  }
+
+  return {
+    async create({ userId, url, format, kinds }) {
+      const secret = generateWebhookSecret();
+      const { rows } = await sql.query<EndpointRow>(
+        `insert into notify_webhook_endpoints (id, user_id, url, format, kinds, secrets, created_at)
+         values ($1, $2, $3, $4, $5::text[], $6, $7) returning *`,
+        [uuidv7(clock.now()), userId, url, format, kinds, JSON.stringify([{ box: box.seal(secret), expiresAt: null }]), new Date(clock.now())],
+      );
+      return { endpoint: toEndpoint(rows[0]!), secret };
+    },
+    async list(userId) {
+      const { rows } = await sql.query<EndpointRow>('select * from notify_webhook_endpoints where user_id = $1 order by created_at', [userId]);
+      return rows.map(toEndpoint);
+    },
+    async get(userId, id) {
+      return toEndpoint(await row(sql, userId, id));
+    },
+    async update(userId, id, patch) {
+      await row(sql, userId, id);
+      const { rows } = await sql.query<EndpointRow>(
+        `update notify_webhook_endpoints set
+           url = coalesce($3, url), format = coalesce($4, format), kinds = coalesce($5::text[], kinds),
+           disabled_at = case when $6::boolean is null then disabled_at when $6 then null else coalesce(disabled_at, $7) end,
+           disabled_reason = case when $6::boolean is null then disabled_reason when $6 then null else coalesce(disabled_reason, 'by user') end,
+           failing_since = case when $6 then null else failing_since end
+         where id = $1 and user_id = $2 returning *`,
+        [id, userId, patch.url ?? null, patch.format ?? null, patch.kinds ?? null, patch.enabled ?? null, new Date(clock.now())],
+      );
+      cache.delete(id);
+      return toEndpoint(rows[0]!);
+    },
+    async remove(userId, id) {
+      await row(sql, userId, id);
+      await sql.query('delete from notify_webhook_endpoints where id = $1', [id]);
+      cache.delete(id);
+    },
+    async rotate(userId, id, overlapMs) {
+      const current = await row(sql, userId, id);
+      const now = clock.now();
+      const secret = generateWebhookSecret();
+      const kept = current.secrets
+        .filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now)
+        .map((s) => ({ box: s.box, expiresAt: s.expiresAt ?? new Date(now + overlapMs).toISOString() }));
+      await sql.query('update notify_webhook_endpoints set secrets = $2 where id = $1', [
+        id,
+        JSON.stringify([{ box: box.seal(secret), expiresAt: null }, ...kept]),
+      ]);
+      cache.delete(id);
+      return secret;
+    },
+    async forSending(id) {
+      const now = clock.now();
+      const hit = cache.get(id);
+      if (hit && now - hit.at < cacheMs) return hit.value;
+      const { rows } = await sql.query<EndpointRow>('select * from notify_webhook_endpoints where id = $1', [id]);
+      const r = rows[0];
+      const value = r && {
+        ...toEndpoint(r),
+        secrets: r.secrets.filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now).map((s) => box.open(s.box)),
+      };
+      cache.set(id, { at: now, value });
+      return value;
+    },
+    async recordSuccess(id) {
+      const hit = cache.get(id)?.value;
+      if (hit && hit.failingSince === null) return;
+      await sql.query('update notify_webhook_endpoints set failing_since = null where id = $1 and failing_since is not null', [id]);
+      if (hit) hit.failingSince = null;
+    },
+    async recordFailure(id) {
+      const { rows } = await sql.query<{ failing_since: Date }>(
+        'update notify_webhook_endpoints set failing_since = coalesce(failing_since, $2) where id = $1 returning failing_since',
+        [id, new Date(clock.now())],
+      );
+      const since = rows[0]?.failing_since ?? new Date(clock.now());
+      const hit = cache.get(id)?.value;
+      if (hit) hit.failingSince = since.toISOString();
+      return since;
+    },
+    async disable(id, reason) {
+      const { rowCount } = await sql.query(
+        'update notify_webhook_endpoints set disabled_at = $2, disabled_reason = $3 where id = $1 and disabled_at is null',
+        [id, new Date(clock.now()), reason],
+      );
+      cache.delete(id);
+      return rowCount > 0;
+    },
+    async count(userId) {
+      const { rows } = await sql.query<{ n: number }>('select count(*)::int as n from notify_webhook_endpoints where user_id = $1', [userId]);
+      return rows[0]!.n;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * @module The SSRF guard: webhook requests never reach private, loopback, link-local, CGNAT,
+ * multicast or reserved addresses unless allowed by config. URLs are checked when saved, and the
+ * address is checked again at connect time (DNS resolved by us, every answer checked), so a name
+ * that later resolves to 127.0.0.1 (DNS rebinding) is refused too. Redirects are never followed.
+ */
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { BlockList, isIP } from 'node:net';
+import { MAX_WEBHOOK_URL_LENGTH } from '../../config.ts';
+import { NotifyError } from '../../errors.ts';
+
+const blocked = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  blocked.addSubnet(net, prefix, 'ipv4');
+}
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['2001:db8::', 32],
+  ['64:ff9b::', 96],
+] as const) {
+  blocked.addSubnet(net, prefix, 'ipv6');
+}
+
+/** True for addresses a webhook must not reach by default. */
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return blocked.check(address, 'ipv4');
+  if (family === 6) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (mapped) return blocked.check(mapped[1]!, 'ipv4');
+    return blocked.check(address, 'ipv6');
+  }
+  return true; // not an address at all: refuse
+}
+
+function reject(reason: string, details: Record<string, unknown> = {}): never {
+  throw new NotifyError('NOTIFY_URL_REJECTED', `webhook URL rejected: ${reason}`, { details: { reason, ...details } });
+}
+
+/** Checks the form of a URL (no DNS): http(s), length, no credentials, a host. */
+export function parseWebhookUrl(raw: string): URL {
+  if (raw.length > MAX_WEBHOOK_URL_LENGTH) reject('too_long', { maxLength: MAX_WEBHOOK_URL_LENGTH });
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return reject('malformed');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') reject('scheme', { scheme: url.protocol });
+  if (url.username || url.password) reject('credentials');
+  if (!url.hostname) reject('malformed');
+  return url;
+}
+
+export type Resolve = (host: string) => Promise<string[]>;
+
+/** Resolves with the system resolver (all addresses). */
+export const systemResolve: Resolve = (host) =>
+  new Promise((resolve, reject) =>
+    dnsLookup(host, { all: true }, (error, addresses: LookupAddress[]) =>
+      error ? reject(error) : resolve(addresses.map((a) => a.address)),
+    ),
+  );
+
+/**
+ * Checks a URL fully: its form, then every address its host resolves to.
+ * @throws NotifyError NOTIFY_URL_REJECTED
+ */
+export async function checkWebhookUrl(raw: string, allowPrivate: boolean, resolve: Resolve = systemResolve): Promise<URL> {
+  const url = parseWebhookUrl(raw);
+  if (allowPrivate) return url;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  let addresses: string[];
+  if (isIP(host)) addresses = [host];
+  else {
+    try {
+      addresses = await resolve(host);
+    } catch {
+      return reject('unresolvable', { host });
+    }
+  }
+  const bad = addresses.find(isPrivateAddress);
+  if (bad !== undefined || addresses.length === 0) reject('private_address', { host, address: bad });
+  return url;
+}
+
+/**
+ * A `lookup` for the HTTP client's connector: resolves like the system, then refuses private
+ * answers. Literal-IP hosts never reach a lookup, so senders also call {@link checkWebhookUrl}.
+ */
+export function guardedLookup(allowPrivate: boolean): typeof dnsLookup {
+  const lookup = (hostname: string, options: unknown, callback: (...args: unknown[]) => void) => {
+    dnsLookup(hostname, { ...(options as object), all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error);
+      const bad = allowPrivate ? undefined : addresses.find((a) => isPrivateAddress(a.address));
+      if (bad) {
+        return callback(new NotifyError('NOTIFY_URL_REJECTED', `webhook host ${hostname} resolves to a private address`, { details: { reason: 'private_address', address: bad.address } }));
+      }
+      if ((options as { all?: boolean } | undefined)?.all) return callback(null, addresses);
+      return callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+  return lookup as unknown as typeof dnsLookup;
+}

@@ -1,0 +1,123 @@
+/**
+ * @module The webhook channel: a signed POST (Standard Webhooks headers) of one notification to
+ * one endpoint. 2xx within the timeout is success; 410 disables the endpoint; anything else
+ * (3xx included: redirects are not followed), a timeout or a refused connection is retried by the
+ * dispatcher on the retry schedule. An endpoint that has failed without a success for
+ * `disableAfterMs` is disabled and its owner told through their other channels.
+ */
+import { isIP } from 'node:net';
+import { Agent, request } from 'undici';
+import type { Clock } from '@tickline/kernel';
+import { Channel } from '../../kinds.ts';
+import { describe, excerpt, type NotificationChannel, type SendResult } from '../channel.ts';
+import type { EndpointStore, WebhookEndpoint } from './endpoints-sql.ts';
+import { webhookBody } from './payload.ts';
+import { webhookHeaders } from './sign.ts';
+import { guardedLookup, isPrivateAddress } from './ssrf-guard.ts';
+
+export interface WebhookChannelOptions {
+  endpoints: EndpointStore;
+  clock: Clock;
+  timeoutMs: number;
+  allowPrivateTargets: boolean;
+  disableAfterMs: number;
+  responseExcerptBytes: number;
+  /** Tells the owner (through notify itself) that an endpoint was disabled. */
+  onDisabled?: (endpoint: WebhookEndpoint, reason: string) => void;
+  /** @default 256 */
+  connectionsPerOrigin?: number;
+}
+
+export interface WebhookChannel extends NotificationChannel {
+  close(): Promise<void>;
+}
+
+const THROTTLED = new Set([429, 502, 503, 504]);
+export const USER_AGENT = 'Tickline-Webhooks/1';
+
+function retryAfterMs(header: string | string[] | undefined, nowMs: number): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+export function createWebhookChannel(options: WebhookChannelOptions): WebhookChannel {
+  const { endpoints, clock } = options;
+  const agent = new Agent({
+    connections: options.connectionsPerOrigin ?? 256,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+    connect: { lookup: guardedLookup(options.allowPrivateTargets), timeout: options.timeoutMs },
+  });
+
+  async function disable(endpoint: WebhookEndpoint, reason: string): Promise<void> {
+    if (await endpoints.disable(endpoint.id, reason)) options.onDisabled?.(endpoint, reason);
+  }
+
+  async function failed(endpoint: WebhookEndpoint, result: SendResult): Promise<SendResult> {
+    const since = await endpoints.recordFailure(endpoint.id);
+    if (clock.now() - since.getTime() >= options.disableAfterMs) {
+      await disable(endpoint, 'failing');
+      return { ...result, outcome: 'gone', error: `endpoint disabled after failing since ${since.toISOString()}: ${'error' in result ? result.error : ''}` };
+    }
+    return result;
+  }
+
+  return {
+    channel: Channel.Webhook,
+    async send({ notification, target }) {
+      const endpoint = await endpoints.forSending(target);
+      if (!endpoint) return { outcome: 'gone', error: 'endpoint deleted' };
+      if (endpoint.disabledAt) return { outcome: 'gone', error: `endpoint disabled (${endpoint.disabledReason ?? ''})` };
+      const url = new URL(endpoint.url);
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      // A literal IP is connected to without any lookup, so the guard must look at it here.
+      if (!options.allowPrivateTargets && isIP(host) && isPrivateAddress(host)) {
+        await disable(endpoint, 'private_address');
+        return { outcome: 'gone', error: 'endpoint URL is a private address' };
+      }
+      const body = webhookBody(endpoint.format, notification);
+      const timestampS = Math.floor(clock.now() / 1000);
+      let result: SendResult;
+      try {
+        const response = await request(url, {
+          method: 'POST',
+          dispatcher: agent,
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': USER_AGENT,
+            ...webhookHeaders(endpoint.secrets, notification.id, timestampS, body),
+          },
+          body,
+          // headersTimeout / bodyTimeout on the agent bound the wait (no per-request timer).
+        });
+        const text = excerpt(await response.body.text(), options.responseExcerptBytes);
+        const status = response.statusCode;
+        if (status >= 200 && status < 300) {
+          await endpoints.recordSuccess(endpoint.id);
+          return { outcome: 'delivered', statusCode: status, excerpt: text };
+        }
+        if (status === 410) {
+          await disable(endpoint, 'gone');
+          return { outcome: 'gone', statusCode: status, excerpt: text, error: 'endpoint answered 410 Gone: disabled' };
+        }
+        result = {
+          outcome: 'retry',
+          statusCode: status,
+          excerpt: text,
+          error: `HTTP ${status}`,
+          ...(THROTTLED.has(status) ? { retryAfterMs: retryAfterMs(response.headers['retry-after'], clock.now()) } : {}),
+        };
+      } catch (error) {
+        result = { outcome: 'retry', error: describe(error) };
+      }
+      return failed(endpoint, result);
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * @module Config section `notify`, with its own defaults: dispatch, per-tier defaults, and one
+ * sub-section per channel. A channel whose credentials are missing is simply not configured
+ * (rules may still name it; its deliveries fail with a reason).
+ */
+import { z } from 'zod';
+import { Channel, CHANNELS } from './kinds.ts';
+
+/** The config section key. */
+export const NOTIFY_CONFIG_KEY = 'notify';
+
+/** How often the dispatcher looks for due deliveries when nothing woke it. */
+export const DEFAULT_DISPATCH_POLL_MS = 250;
+/** Deliveries claimed per round. */
+export const DEFAULT_DISPATCH_BATCH = 500;
+/** Sends in flight at once, all channels together. */
+export const DEFAULT_DISPATCH_CONCURRENCY = 128;
+/** A claimed delivery is claimable again after this long (the process died mid-send). */
+export const DEFAULT_LEASE_MS = 60_000;
+/**
+ * Webhook retry schedule in seconds after the first attempt: the Standard Webhooks example
+ * schedule (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h; ~75.6 h in all).
+ */
+export const DEFAULT_RETRY_SCHEDULE_S = [5, 300, 1_800, 7_200, 18_000, 36_000, 50_400, 72_000, 86_400];
+/** ± share of each delay drawn at random, so failed receivers are not hit in lockstep. */
+export const DEFAULT_RETRY_JITTER = 0.2;
+/** Svix waits 15 s for a 2xx. */
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 15_000;
+/** An endpoint failing without a single success for this long is disabled (Svix: 5 days). */
+export const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 3_600_000;
+export const MAX_WEBHOOK_URL_LENGTH = 2_048;
+export const DEFAULT_RESPONSE_EXCERPT_BYTES = 512;
+
+const tierDefaults = (channels: Channel[], rateLimitPerHour: number, smsDailyCap: number) =>
+  z
+    .strictObject({
+      channels: z
+        .array(z.enum(CHANNELS))
+        .default(channels)
+        .describe('Channels every kind goes to when the user has no rule for it.'),
+      rateLimitPerHour: z
+        .int()
+        .min(1)
+        .default(rateLimitPerHour)
+        .describe('Non-critical notifications per user per hour; the overflow is held and sent as one digest.'),
+      smsDailyCap: z.int().min(0).default(smsDailyCap).describe('SMS per user per day (urgent kinds only).'),
+      maxWebhookEndpoints: z.int().min(0).default(channels.includes(Channel.Webhook) ? 20 : 3),
+    })
+    .prefault({});
+
+export const NotifyConfigSchema = z.strictObject({
+  enabled: z.boolean().default(true).describe('Run the notify pipeline (matcher, queue, dispatcher).'),
+  publicBaseUrl: z
+    .url()
+    .optional()
+    .describe('Public URL of the dashboard: links in emails and pushes, and the Twilio callback URL.'),
+  dispatch: z
+    .strictObject({
+      pollIntervalMs: z.int().positive().default(DEFAULT_DISPATCH_POLL_MS),
+      batchSize: z.int().positive().default(DEFAULT_DISPATCH_BATCH),
+      concurrency: z.int().positive().default(DEFAULT_DISPATCH_CONCURRENCY),
+      leaseMs: z.int().positive().default(DEFAULT_LEASE_MS),
+      retryScheduleSeconds: z
+        .array(z.number().min(0))
+        .min(1)
+        .default(DEFAULT_RETRY_SCHEDULE_S)
+        .describe('Delays before attempt 2, 3, …; attempts = length + 1. Used by every channel.'),
+      retryJitter: z.number().min(0).max(1).default(DEFAULT_RETRY_JITTER),
+    })
+    .prefault({}),
+  tiers: z
+    .strictObject({
+      free: tierDefaults([Channel.InApp], 30, 0),
+      premium: tierDefaults([Channel.InApp, Channel.Email, Channel.Push], 120, 5),
+      enterprise: tierDefaults([Channel.InApp, Channel.Email, Channel.Push, Channel.Webhook], 600, 20),
+    })
+    .prefault({}),
+  webhooks: z
+    .strictObject({
+      allowPrivateTargets: z
+        .boolean()
+        .default(false)
+        .describe('Allow webhook URLs on private, loopback and link-local addresses (tests, labs).'),
+      timeoutMs: z.int().positive().default(DEFAULT_WEBHOOK_TIMEOUT_MS),
+      disableAfterMs: z.int().positive().default(DEFAULT_DISABLE_AFTER_MS),
+      responseExcerptBytes: z.int().min(0).default(DEFAULT_RESPONSE_EXCERPT_BYTES),
+      rotationOverlapMs: z
+        .int()
+        .min(0)
+        .default(24 * 3_600_000)
+        .describe('How long the previous secret keeps signing after a rotation.'),
+    })
+    .prefault({}),
+  email: z
+    .strictObject({
+      host: z.string().optional().describe('SMTP host; unset = no email channel.'),
+      port: z.int().min(1).max(65_535).default(587),
+      secure: z.boolean().default(false).describe('TLS from the start (port 465); else STARTTLS when offered.'),
+      user: z.string().optional(),
+      password: z.string().optional().describe('SMTP password (secret).'),
+      from: z.string().default('Tickline <notify@localhost>'),
+      templatesDir: z.string().optional().describe('Folder with <kind>.<locale>.{subject,html,text}.liquid overrides.'),
+    })
+    .prefault({}),
+  sms: z
+    .strictObject({
+      baseUrl: z.url().default('https://api.twilio.com').describe("Twilio's REST API base URL."),
+      accountSid: z.string().optional().describe('Twilio account SID; unset = no SMS channel.'),
+      authToken: z.string().optional().describe('Twilio auth token (secret).'),
+      from: z.string().optional().describe('Sending number (E.164).'),
+    })
+    .prefault({}),
+  push: z
+    .strictObject({
+      vapidPublicKey: z.string().optional().describe('VAPID public key (base64url); unset = no Web Push.'),
+      vapidPrivateKey: z.string().optional().describe('VAPID private key (secret).'),
+      subject: z.string().default('mailto:admin@localhost').describe('VAPID sub: mailto: or https: contact.'),
+      ttlSeconds: z.int().min(0).default(86_400),
+    })
+    .prefault({}),
+});
+
+export type NotifyConfig = z.infer<typeof NotifyConfigSchema>;
+export type NotifyConfigInput = z.input<typeof NotifyConfigSchema>;

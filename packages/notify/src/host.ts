@@ -1,0 +1,220 @@
+/**
+ * @module The notify host: builds the pipeline from real, started objects and returns the
+ * services to start (in order) and the API the routes use.
+ *
+ *   domain events ──matcher──▶ notification.requested ──enqueue──▶ SQL queue ──dispatcher──▶ channels
+ *                                                                                     └─▶ notification.delivered / .failed
+ */
+import { createConsumerRunner, type ConsumerRunner, type EventLog, type Publisher } from '@tickline/eventlog';
+import { systemClock, type Clock, type Logger, type Registry, type Service } from '@tickline/kernel';
+import type { Sql } from '@tickline/store';
+import type { FastifyRequest } from 'fastify';
+import { createNotifyApi, type NotifyApi } from './api/notify-api.ts';
+import type { NotificationChannel } from './channels/channel.ts';
+import { createEmailChannel } from './channels/email/email-channel.ts';
+import { createEmailTemplates } from './channels/email/templates.ts';
+import { createInAppChannel } from './channels/in-app/in-app-channel.ts';
+import { createPushChannel } from './channels/push/push-channel.ts';
+import { createSmsChannel } from './channels/sms/sms-channel.ts';
+import { createEndpointStore, type EndpointStore } from './channels/webhook/endpoints-sql.ts';
+import { createSecretBox } from './channels/webhook/secret-box.ts';
+import type { Resolve } from './channels/webhook/ssrf-guard.ts';
+import { createWebhookChannel } from './channels/webhook/webhook-channel.ts';
+import type { NotifyConfig } from './config.ts';
+import { createDispatcher, type Dispatcher } from './dispatch/dispatcher.ts';
+import { createNotifyMetrics } from './dispatch/notify-metrics.ts';
+import { NotificationRequested } from './events.ts';
+import { Channel, NotificationKind, Severity } from './kinds.ts';
+import { createMatcher, MATCHER_CONSUMER } from './matching/matcher.ts';
+import { stableNotificationId } from './matching/notification-id.ts';
+import { createEnqueueProjection, ENQUEUE_CONSUMER } from './queue/enqueue-projection.ts';
+import { createEventSource } from '@tickline/kernel';
+import { NotifyError } from './errors.ts';
+
+/** Identity's request authentication as its host offers it (kernel `RequestAuth`), narrowed. */
+export interface RequestAuthLike {
+  authenticate(request: FastifyRequest): Promise<void>;
+  caller(request: FastifyRequest): { readonly userId: string };
+}
+
+/** What the host needs: real, started objects. */
+export interface NotifyHostDeps {
+  /** The parsed `notify` section (`notifyModule.config.schema.parse(raw.notify)`). */
+  settings: NotifyConfig;
+  /** The main event log (the consumers read it). */
+  eventLog: EventLog;
+  /** The started publisher on the main log. */
+  publisher: Publisher;
+  /** Open SQL with the notify migration applied. */
+  sql: Sql;
+  /**
+   * Key material the key that seals webhook secrets at rest is derived from (HKDF, notify's own
+   * label): the master secret, or the process's derived auth keys (`keys.totpEncryptionKey`).
+   */
+  secret?: string | Uint8Array;
+  keys?: { readonly totpEncryptionKey: Uint8Array };
+  /** Identity's host where routes are served: request authentication for the routes. */
+  identity?: { readonly auth: RequestAuthLike } | undefined;
+  metrics: Registry;
+  logger: Logger;
+  /** @default systemClock */
+  clock?: Clock;
+  /** Replace or add channel adapters (tests, custom transports). */
+  channels?: Partial<Record<Channel, NotificationChannel>>;
+  /** DNS used by the SSRF check of URLs (tests). */
+  resolve?: Resolve;
+  /** Which parts run here. @default all */
+  run?: { matcher?: boolean; enqueue?: boolean; dispatcher?: boolean };
+}
+
+/** The running notify domain. */
+export interface NotifyHost {
+  /** Start in this order, stop in reverse (a ServiceHost does both). */
+  readonly services: readonly Service[];
+  readonly api: NotifyApi;
+  readonly dispatcher: Dispatcher;
+  readonly endpoints: EndpointStore;
+  readonly channels: ReadonlyMap<Channel, NotificationChannel>;
+  /** Consumers, by name (for their stats and idle()). */
+  readonly consumers: ReadonlyMap<string, ConsumerRunner>;
+  /** Identity's request authentication, when this process serves routes. */
+  readonly auth: RequestAuthLike | undefined;
+  /** Closes channel connections (after the services stopped). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds notify. Nothing starts until the services are started.
+ * @example
+ * const notify = createNotifyHost({ settings: config.notify, eventLog, publisher, sql, keys, metrics, logger, clock });
+ * for (const service of notify.services) host.add(service);
+ * await app.register(notifyRoutes, { prefix: '/api/v1', api: notify.api, authenticate });
+ */
+export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
+  const { settings: config, sql, publisher } = deps;
+  const secret = deps.secret ?? deps.keys?.totpEncryptionKey;
+  if (secret === undefined) throw new NotifyError('NOTIFY_INVALID_INPUT', 'notify needs secret or keys to seal webhook secrets', { details: { fields: ['secret', 'keys'] } });
+  const clock = deps.clock ?? systemClock;
+  const metrics = createNotifyMetrics(deps.metrics);
+  const endpoints = createEndpointStore({ sql, box: createSecretBox(secret), clock });
+  const notices = createEventSource({ source: 'notify/host', clock });
+
+  const channels = new Map<Channel, NotificationChannel>();
+  channels.set(Channel.InApp, createInAppChannel({ sql, publisher, clock }));
+  channels.set(
+    Channel.Webhook,
+    createWebhookChannel({
+      endpoints,
+      clock,
+      timeoutMs: config.webhooks.timeoutMs,
+      allowPrivateTargets: config.webhooks.allowPrivateTargets,
+      disableAfterMs: config.webhooks.disableAfterMs,
+      responseExcerptBytes: config.webhooks.responseExcerptBytes,
+      // Tell the owner through notify itself (their other channels).
+      onDisabled(endpoint, reason) {
+        const at = clock.now();
+        const id = stableNotificationId(at, endpoint.id, 'disabled', String(at));
+        const event = notices.create(NotificationRequested, {
+          subject: endpoint.userId,
+          data: {
+            notificationId: id,
+            userId: endpoint.userId,
+            kind: NotificationKind.EndpointDisabled,
+            severity: Severity.Critical,
+            title: 'A webhook endpoint was disabled',
+            body: `Deliveries to ${endpoint.url} stopped (${reason === 'gone' ? 'it answered 410 Gone' : 'it kept failing'}). Fix it and enable it again in the settings.`,
+            data: { endpointId: endpoint.id, url: endpoint.url, reason },
+            url: '/settings/notifications',
+          },
+        });
+        event.id = id;
+        publisher.publish(event);
+      },
+    }),
+  );
+  if (config.email.host) {
+    channels.set(
+      Channel.Email,
+      createEmailChannel({
+        transport: {
+          host: config.email.host,
+          port: config.email.port,
+          secure: config.email.secure,
+          ...(config.email.user ? { auth: { user: config.email.user, pass: config.email.password ?? '' } } : {}),
+        },
+        from: config.email.from,
+        templates: createEmailTemplates(config.email.templatesDir),
+        ...(config.publicBaseUrl ? { baseUrl: config.publicBaseUrl } : {}),
+      }),
+    );
+  }
+  const { accountSid, authToken, from } = config.sms;
+  if (accountSid && authToken && from) {
+    channels.set(
+      Channel.Sms,
+      createSmsChannel({
+        baseUrl: config.sms.baseUrl,
+        accountSid,
+        authToken,
+        from,
+        ...(config.publicBaseUrl ? { statusCallbackUrl: new URL('/api/v1/notification-phone/sms-status', config.publicBaseUrl).toString() } : {}),
+      }),
+    );
+  }
+  const { vapidPublicKey, vapidPrivateKey } = config.push;
+  if (vapidPublicKey && vapidPrivateKey) {
+    channels.set(
+      Channel.Push,
+      createPushChannel({ sql, vapid: { subject: config.push.subject, publicKey: vapidPublicKey, privateKey: vapidPrivateKey }, ttlSeconds: config.push.ttlSeconds }),
+    );
+  }
+  for (const [name, channel] of Object.entries(deps.channels ?? {})) if (channel) channels.set(name as Channel, channel);
+
+  const dispatcher = createDispatcher({
+    sql,
+    publisher,
+    clock,
+    channels,
+    retry: { scheduleSeconds: config.dispatch.retryScheduleSeconds, jitter: config.dispatch.retryJitter },
+    pollIntervalMs: config.dispatch.pollIntervalMs,
+    batchSize: config.dispatch.batchSize,
+    concurrency: config.dispatch.concurrency,
+    leaseMs: config.dispatch.leaseMs,
+    metrics,
+  });
+  const run = { matcher: true, enqueue: true, dispatcher: true, ...deps.run };
+  const consumers = new Map<string, ConsumerRunner>();
+  const services: Service[] = [];
+  if (run.matcher) {
+    const matcher = createMatcher({ sql, publisher, clock });
+    consumers.set(MATCHER_CONSUMER, createConsumerRunner({ log: deps.eventLog, name: MATCHER_CONSUMER, handle: matcher.handle, metrics: deps.metrics, logger: deps.logger }));
+  }
+  if (run.enqueue) {
+    const enqueue = createEnqueueProjection({ sql, config, clock, onQueued: () => dispatcher.wake() });
+    consumers.set(ENQUEUE_CONSUMER, createConsumerRunner({ log: deps.eventLog, name: ENQUEUE_CONSUMER, handle: enqueue.handle, metrics: deps.metrics, logger: deps.logger }));
+  }
+  services.push(...consumers.values());
+  if (run.dispatcher) services.push(dispatcher);
+
+  const api = createNotifyApi({
+    sql,
+    config,
+    clock,
+    endpoints,
+    ...(channels.get(Channel.Sms) ? { sms: channels.get(Channel.Sms)! } : {}),
+    wake: () => dispatcher.wake(),
+    ...(deps.resolve ? { resolve: deps.resolve } : {}),
+  });
+  return {
+    services,
+    api,
+    dispatcher,
+    endpoints,
+    channels,
+    consumers,
+    auth: deps.identity?.auth,
+    async close() {
+      await Promise.all([...channels.values()].map(async (c) => c.close?.()));
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/** @module `/notification-rules`: which kinds go to which channels, and the user's settings (quiet hours, time zone…). */
+import { z } from 'zod';
+import { TAGS, type RouteContext, type TypedApp } from './route-types.ts';
+
+const Rule = z.object({ kind: z.string(), channels: z.array(z.string()), urgent: z.boolean(), isDefault: z.boolean() });
+const Settings = z.object({
+  email: z.string().nullable(),
+  locale: z.string(),
+  timeZone: z.string(),
+  quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
+  rateLimitPerHour: z.number().int(),
+  smsDailyCap: z.number().int(),
+});
+const ChannelName = z.enum(['in_app', 'email', 'webhook', 'sms', 'push']);
+
+export function registerRuleRoutes(app: TypedApp, { api, actor }: RouteContext): void {
+  app.get(
+    '/notification-rules',
+    {
+      schema: {
+        summary: 'Rules per kind (stored or the tier default) and settings',
+        tags: TAGS,
+        response: { 200: z.object({ kinds: z.array(z.string()), channels: z.array(z.string()), rules: z.array(Rule), settings: Settings }) },
+      },
+    },
+    async (request) => api.rules(await actor(request)),
+  );
+  app.put(
+    '/notification-rules/:kind',
+    {
+      schema: {
+        summary: 'Set the channels of one kind (an empty list mutes it)',
+        tags: TAGS,
+        // The kind is checked by the API so an unknown one gets NOTIFY_UNKNOWN_KIND.
+        params: z.object({ kind: z.string().max(64) }),
+        body: z.strictObject({ channels: z.array(ChannelName).max(5), urgent: z.boolean().optional().describe('May use SMS') }),
+        response: { 200: Rule },
+      },
+    },
+    async (request) => api.putRule(await actor(request), request.params.kind, request.body),
+  );
+  app.delete(
+    '/notification-rules/:kind',
+    { schema: { summary: 'Back to the tier default', tags: TAGS, params: z.object({ kind: z.string().max(64) }) } },
+    async (request, reply) => {
+      await api.deleteRule(await actor(request), request.params.kind);
+      return reply.status(204).send();
+    },
+  );
+  app.patch(
+    '/notification-rules',
+    {
+      schema: {
+        summary: 'Change settings: email, locale, time zone, quiet hours, rate limit',
+        tags: TAGS,
+        body: z.strictObject({
+          email: z.email().max(254).nullable().optional(),
+          locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).optional(),
+          timeZone: z.string().max(64).optional(),
+          // HH:MM is checked by the API so a bad time gets NOTIFY_INVALID_QUIET_HOURS.
+          quietHours: z.strictObject({ start: z.string().max(16), end: z.string().max(16) }).nullable().optional(),
+          rateLimitPerHour: z.number().int().min(1).max(100_000).nullable().optional(),
+        }),
+        response: { 200: Settings },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      return api.updateSettings(await actor(request), {
+        ...(b.email !== undefined ? { email: b.email } : {}),
+        ...(b.locale !== undefined ? { locale: b.locale } : {}),
+        ...(b.timeZone !== undefined ? { timeZone: b.timeZone } : {}),
+        ...(b.quietHours !== undefined ? { quietHours: b.quietHours } : {}),
+        ...(b.rateLimitPerHour !== undefined ? { rateLimitPerHour: b.rateLimitPerHour } : {}),
+      });
+    },
+  );
+}

@@ -1,0 +1,75 @@
+import type { EventEnvelope } from '@tickline/kernel';
+import { describe, expect, it } from 'vitest';
+import { matchEvent } from './match-event.ts';
+import { stableNotificationId } from './notification-id.ts';
+
+const user = '019a0000-0000-7000-8000-0000000000aa';
+const event = (type: string, data: Record<string, unknown>, subject = user): EventEnvelope => ({
+  specversion: '1.0',
+  id: '019a0000-0000-7000-8000-000000000001',
+  type,
+  source: 'test',
+  subject,
+  time: '2026-01-01T00:00:00.000Z',
+  seq: 1,
+  partitionkey: subject,
+  dataschema: `/schemas/${type}/1`,
+  data,
+});
+
+describe('match event', () => {
+  it('match - owner events go to their user with a kind and severity', () => {
+    expect(
+      matchEvent(event('account.snapshot.generated', { accountId: user, cash: '10000.00', currency: 'USD' })),
+    ).toMatchObject({
+      kind: 'account.ready',
+      audience: { type: 'user', userId: user },
+    });
+    expect(matchEvent(event('identity.security.password_changed', {}))).toMatchObject({
+      kind: 'security',
+      severity: 'critical',
+    });
+    expect(
+      matchEvent(event('backtest.completed', { userId: user, backtestId: 'b1', totalReturn: 0.1234 })),
+    ).toMatchObject({
+      kind: 'backtest.completed',
+      body: expect.stringContaining('12.34 %') as unknown,
+      url: '/backtests/b1',
+    });
+    expect(
+      matchEvent(
+        event('portfolio.order.filled', {
+          userId: user,
+          symbol: 'BTC-USD',
+          side: 'buy',
+          quantity: '1',
+          price: '100',
+        }),
+      ),
+    ).toMatchObject({
+      kind: 'order.filled',
+      severity: 'urgent',
+    });
+  });
+
+  it('match - source down goes to subscribers; a notice to everyone; other events to nobody', () => {
+    expect(
+      matchEvent(event('market.source.status', { source: 'binance', state: 'failed' }, 'binance')),
+    ).toMatchObject({ kind: 'market.source.down', audience: { type: 'subscribers' } });
+    expect(
+      matchEvent(event('market.source.status', { source: 'binance', state: 'live' }, 'binance')),
+    ).toBeUndefined();
+    expect(
+      matchEvent(event('game.notice.broadcast', { message: 'maintenance at 10:00' }, 'zone-1')),
+    ).toMatchObject({ kind: 'admin.notice', audience: { type: 'everyone' } });
+    expect(matchEvent(event('market.trade', { price: 1 }, 'BTC-USD'))).toBeUndefined();
+    expect(matchEvent(event('backtest.completed', {}, 'not-a-user'))).toBeUndefined();
+  });
+
+  it('notification id - stable per (event, user), a UUIDv7 with the event time', () => {
+    const a = stableNotificationId(1_767_225_600_000, 'e1', user);
+    expect(a).toBe(stableNotificationId(1_767_225_600_000, 'e1', user));
+    expect(a).not.toBe(stableNotificationId(1_767_225_600_000, 'e1', 'someone-else'));
+    expect(a).toMatch(/^019b[0-9a-f]{4}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * @module Which domain events become notifications, for whom, and with what text. Pure: events
+ * are matched by type string (notify imports no other domain package), and fields are read
+ * defensively because producers own their schemas.
+ */
+import type { EventEnvelope } from '@tickline/kernel';
+import { NotificationKind, Severity } from '../kinds.ts';
+
+/** The recipients of a match: one user, or every user whose rules take the kind. */
+export type Audience = { type: 'user'; userId: string } | { type: 'subscribers' } | { type: 'everyone' };
+
+/** A domain event seen as a notification. */
+export interface EventMatch {
+  kind: NotificationKind;
+  severity: Severity;
+  audience: Audience;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  url?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Source states that mean "no data is coming". */
+const DOWN_STATES = new Set(['failed', 'stale']);
+
+type Data = Record<string, unknown>;
+const scalar = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/** The user an event is about: `data.userId`, `data.accountId`, else the subject if it is a UUID. */
+export function ownerOf(event: EventEnvelope): string | undefined {
+  const data = (event.data ?? {}) as Data;
+  for (const candidate of [data.userId, data.accountId, data.ownerId, event.subject]) {
+    if (typeof candidate === 'string' && UUID.test(candidate)) return candidate.toLowerCase();
+  }
+  return undefined;
+}
+
+function forOwner(event: EventEnvelope, match: Omit<EventMatch, 'audience'>): EventMatch | undefined {
+  const userId = ownerOf(event);
+  return userId ? { ...match, audience: { type: 'user', userId } } : undefined;
+}
+
+/** Matches one event; undefined when it is not a notification. */
+export function matchEvent(event: EventEnvelope): EventMatch | undefined {
+  const data = (event.data ?? {}) as Data;
+  const type = event.type;
+  if (type === 'account.snapshot.generated') {
+    return forOwner(event, {
+      kind: NotificationKind.AccountReady,
+      severity: Severity.Info,
+      title: 'Your account is ready',
+      body: `Your paper portfolio starts with ${str(data.cash) ?? 'its'} ${str(data.currency) ?? ''} cash.`.replace(/\s+/g, ' '),
+      data: { cash: data.cash, currency: data.currency },
+      url: '/portfolio',
+    });
+  }
+  // Identity's security events (password changed, new sign-in, two-factor changed, key created…).
+  if (type.startsWith('security.') || type.startsWith('identity.security.') || type.startsWith('account.security.')) {
+    const what = type.split('.').slice(-1)[0]!.replace(/_/g, ' ');
+    return forOwner(event, {
+      kind: NotificationKind.Security,
+      severity: Severity.Critical,
+      title: `Security: ${what}`,
+      body: str(data.message) ?? `A security event on your account: ${what}. If it was not you, change your password.`,
+      data: { event: type, ...pick(data, ['ip', 'userAgent', 'method', 'keyId']) },
+      url: '/settings/security',
+    });
+  }
+  if (type === 'backtest.completed') {
+    const name = str(data.strategyName) ?? str(data.strategyId) ?? 'your strategy';
+    return forOwner(event, {
+      kind: NotificationKind.BacktestCompleted,
+      severity: Severity.Info,
+      title: 'Backtest completed',
+      body: `The backtest of ${name} finished${typeof data.totalReturn === 'number' ? ` with a return of ${(data.totalReturn * 100).toFixed(2)} %` : ''}.`,
+      data: pick(data, ['backtestId', 'strategyId', 'totalReturn', 'status']),
+      ...(str(data.backtestId) ? { url: `/backtests/${str(data.backtestId)}` } : {}),
+    });
+  }
+  if (type === 'strategy.signal') {
+    return forOwner(event, {
+      kind: NotificationKind.StrategySignal,
+      severity: str(data.urgency) === 'urgent' ? Severity.Urgent : Severity.Info,
+      title: `Signal: ${str(data.side) ?? 'signal'} ${str(data.symbol) ?? ''}`.trim(),
+      body: `Strategy ${str(data.strategyName) ?? str(data.strategyId) ?? ''} signalled ${str(data.side) ?? 'a trade'} on ${str(data.symbol) ?? 'a market'}.`.replace(/\s+/g, ' '),
+      data: pick(data, ['strategyId', 'symbol', 'side', 'price', 'strength']),
+    });
+  }
+  if (type === 'portfolio.order.filled') {
+    return forOwner(event, {
+      kind: NotificationKind.OrderFilled,
+      severity: Severity.Urgent,
+      title: `Order filled: ${str(data.side) ?? ''} ${str(data.symbol) ?? ''}`.replace(/\s+/g, ' ').trim(),
+      body: `${scalar(data.quantity)} ${str(data.symbol) ?? ''} at ${scalar(data.price)}`.trim(),
+      data: pick(data, ['orderId', 'portfolioId', 'symbol', 'side', 'quantity', 'price']),
+    });
+  }
+  if (type === 'market.source.status') {
+    const state = str(data.state);
+    if (!state || !DOWN_STATES.has(state)) return undefined;
+    const source = str(data.source) ?? event.subject;
+    return {
+      kind: NotificationKind.SourceDown,
+      severity: Severity.Info,
+      audience: { type: 'subscribers' },
+      title: `Market source ${source} is ${state}`,
+      body: str(data.detail) ?? `No market data is arriving from ${source}.`,
+      data: { source, exchange: data.exchange, state },
+    };
+  }
+  if (type === 'game.notice.broadcast') {
+    return {
+      kind: NotificationKind.AdminNotice,
+      severity: Severity.Info,
+      audience: { type: 'everyone' },
+      title: str(data.title) ?? 'Notice',
+      body: str(data.message) ?? str(data.text) ?? '',
+      data: pick(data, ['zone', 'level']),
+    };
+  }
+  return undefined;
+}
+
+function pick(data: Data, keys: readonly string[]): Data {
+  const out: Data = {};
+  for (const k of keys) if (data[k] !== undefined) out[k] = data[k];
+  return out;
+}

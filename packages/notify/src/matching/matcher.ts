@@ -1,0 +1,94 @@
+/**
+ * @module The matcher consumer: domain events in, `notification.requested` events out — one per
+ * recipient, each with a stable id derived from the source event and the user. It runs on the
+ * store's idempotent projection (claim + checkpoint in one transaction) and flushes what it
+ * published to the log BEFORE that transaction commits: a crash either leaves the batch unclaimed
+ * (replayed, the same ids are published again and dropped downstream) or fully published.
+ */
+import type { Publisher } from '@tickline/eventlog';
+import { createEventSource, type Clock, type EventEnvelope } from '@tickline/kernel';
+import { createSqlProjection, type Sql, type SqlProjection, type SqlTx } from '@tickline/store';
+import { NotifyError } from '../errors.ts';
+import { NotificationRequested, type NotificationRequestedData } from '../events.ts';
+import { allUsers, upsertAccount, usersWithRule } from '../rules/preferences-sql.ts';
+import { matchEvent } from './match-event.ts';
+import { stableNotificationId } from './notification-id.ts';
+
+export const MATCHER_CONSUMER = 'notify-matcher';
+/** How long the matcher waits for the log to take what it published before retrying the batch. */
+export const MATCHER_FLUSH_TIMEOUT_MS = 10_000;
+
+export interface MatcherOptions {
+  sql: Sql;
+  publisher: Publisher;
+  clock: Clock;
+}
+
+/** True for events the matcher needs to see (everything else is skipped without a transaction). */
+export function isMatcherInput(event: EventEnvelope): boolean {
+  return event.type === 'account.created' || matchEvent(event) !== undefined;
+}
+
+/** Builds the requested events for one source event. */
+export async function requestsFor(tx: SqlTx, event: EventEnvelope, source: ReturnType<typeof createEventSource>): Promise<EventEnvelope<NotificationRequestedData>[]> {
+  const match = matchEvent(event);
+  if (!match) return [];
+  const audience = match.audience;
+  const users =
+    audience.type === 'user' ? [audience.userId] : audience.type === 'subscribers' ? await usersWithRule(tx, match.kind) : await allUsers(tx);
+  const timeMs = Date.parse(event.time) || 0;
+  return users.map((userId) => {
+    const id = stableNotificationId(timeMs, event.id, userId, match.kind);
+    const envelope = source.create(NotificationRequested, {
+      subject: userId,
+      causationid: event.id,
+      ...(event.correlationid ? { correlationid: event.correlationid } : {}),
+      data: {
+        notificationId: id,
+        userId,
+        kind: match.kind,
+        severity: match.severity,
+        title: match.title.slice(0, 200),
+        body: match.body.slice(0, 4_000),
+        data: match.data,
+        sourceEventId: event.id,
+        ...(match.url ? { url: match.url } : {}),
+      },
+    });
+    envelope.id = id;
+    return envelope;
+  });
+}
+
+export function createMatcher(options: MatcherOptions): SqlProjection {
+  const { publisher } = options;
+  const source = createEventSource({ source: 'notify/matcher', clock: options.clock });
+  const projection = createSqlProjection({
+    sql: options.sql,
+    consumer: MATCHER_CONSUMER,
+    project: async (tx, events) => {
+      let published = 0;
+      for (const event of events) {
+        if (event.type === 'account.created') {
+          const data = event.data as { userId?: string; email?: string; tier?: string };
+          if (data.userId && data.email) await upsertAccount(tx, data.userId, data.email, data.tier ?? 'free');
+          continue;
+        }
+        for (const request of await requestsFor(tx, event, source)) {
+          publisher.publish(request);
+          published++;
+        }
+      }
+      if (published > 0 && !(await publisher.flush(MATCHER_FLUSH_TIMEOUT_MS))) {
+        throw new NotifyError('NOTIFY_LOG_UNAVAILABLE', 'event log did not take the notifications in time; batch retried');
+      }
+    },
+  });
+  return {
+    ...projection,
+    handle: async (events, context) => {
+      const wanted = events.filter(isMatcherInput);
+      if (wanted.length > 0) await projection.apply(wanted, context);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { readdir } from 'node:fs/promises';
+import { loadMigrations } from '@tickline/store';
+import { describe, expect, it } from 'vitest';
+import { notifyModule, NOTIFY_MIGRATIONS_DIR } from './module.ts';
+
+describe('notify module', () => {
+  it('module - the config section parses from nothing to its defaults, strictly', () => {
+    const config = notifyModule.config.schema.parse(undefined);
+    expect(notifyModule.config.key).toBe('notify');
+    expect(config.dispatch.retryScheduleSeconds).toEqual([
+      5, 300, 1_800, 7_200, 18_000, 36_000, 50_400, 72_000, 86_400,
+    ]);
+    expect(config.webhooks).toMatchObject({ allowPrivateTargets: false, timeoutMs: 15_000 });
+    expect(config.tiers.free.channels).toEqual(['in_app']);
+    expect(() => notifyModule.config.schema.parse({ webhooks: { allowPrivate: true } })).toThrow();
+  });
+
+  it('module - migration 0008 is the only one and is frozen (edit by adding a new one)', async () => {
+    expect(await readdir(NOTIFY_MIGRATIONS_DIR)).toEqual(['0008_notify.sql']);
+    const [migration] = await loadMigrations(NOTIFY_MIGRATIONS_DIR);
+    expect(migration!.checksum).toBe('a1cf4fb42c89eaa99773778eceb6622c7fc54753ce8cf3e2507e46b1e8364247');
+  });
+
+  it('module - events and the user-facing delivery list', () => {
+    expect(notifyModule.events.map((e) => e.type)).toEqual([
+      'notification.requested',
+      'notification.delivered',
+      'notification.failed',
+      'notification.inbox.added',
+    ]);
+    const delivery = notifyModule.channels(undefined as never);
+    expect(delivery.eventTypes).toEqual(['notification.inbox.added']);
+    const published: Array<[string, unknown]> = [];
+    const userId = '019a0000-0000-7000-8000-0000000000aa';
+    delivery
+      .create({ publish: (channel, message) => published.push([channel, message]) })
+      .deliver([
+        {
+          specversion: '1.0',
+          id: 'e1',
+          type: 'notification.inbox.added',
+          source: 'notify/in-app',
+          subject: userId,
+          time: '',
+          seq: 1,
+          partitionkey: userId,
+          dataschema: '',
+          data: { id: 'n1' },
+        },
+      ]);
+    expect(published).toEqual([
+      [`user:${userId}`, { id: 'e1', type: 'notification.inbox.added', data: { id: 'n1' } }],
+    ]);
+  });
+});

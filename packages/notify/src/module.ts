@@ -1,0 +1,59 @@
+/**
+ * @module The notify domain module (kernel `DomainModule` shape): the `notify` config section
+ * with its defaults, migration 0008, the host factory, the `/api/v1` routes (where identity's
+ * host serves authentication) and the channel delivery of `notification.inbox.added` to
+ * `user:{id}`.
+ */
+import { fileURLToPath } from 'node:url';
+import type { FastifyPluginAsync } from 'fastify';
+import type { EventEnvelope } from '@tickline/kernel';
+import { NOTIFY_CONFIG_KEY, NotifyConfigSchema } from './config.ts';
+import { NOTIFY_EVENTS, NOTIFY_USER_EVENT_TYPES } from './events.ts';
+import { createNotifyHost, type NotifyHost } from './host.ts';
+import { notifyRoutes } from './http/notify-routes.ts';
+
+/** Folder of `0008_notify.sql` (absolute). */
+export const NOTIFY_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+
+/** Durable name of notify's channel-delivery consumer. */
+export const NOTIFY_DELIVERY_CONSUMER = 'notify-delivery';
+
+/** Where a hub publishes (kernel `ChannelSink`, narrowed). */
+export interface NotifyChannelSink {
+  publish(channel: string, message: { id: string; type: string; data: unknown }): void;
+}
+
+/** The routes of a host, bound to identity's authentication; undefined without it. */
+function routesOf(host: NotifyHost): FastifyPluginAsync | undefined {
+  const auth = host.auth;
+  if (!auth) return undefined;
+  return async function notifyModuleRoutes(app) {
+    await notifyRoutes(app, {
+      api: host.api,
+      authenticate: async (request) => {
+        await auth.authenticate(request);
+        return { userId: auth.caller(request).userId };
+      },
+    });
+  };
+}
+
+export const notifyModule = {
+  name: 'notify',
+  config: { key: NOTIFY_CONFIG_KEY, schema: NotifyConfigSchema.prefault({}) },
+  migrations: NOTIFY_MIGRATIONS_DIR,
+  after: ['identity'] as readonly string[],
+  events: NOTIFY_EVENTS,
+  createHost: createNotifyHost,
+  routes: routesOf,
+  /** `notification.inbox.added` goes to `user:{subject}`. */
+  channels: (_host: NotifyHost) => ({
+    name: NOTIFY_DELIVERY_CONSUMER,
+    eventTypes: NOTIFY_USER_EVENT_TYPES,
+    create: (sink: NotifyChannelSink) => ({
+      deliver(events: readonly EventEnvelope[]) {
+        for (const e of events) sink.publish(`user:${e.subject}`, { id: e.id, type: e.type, data: e.data });
+      },
+    }),
+  }),
+} as const;

@@ -1,0 +1,119 @@
+/**
+ * @module Which deliveries one notification gets. Pure: the user's preferences, the rule for the
+ * kind (or the tier's default), the channel targets and the counters go in; rows for the queue
+ * come out, each either due now or held (quiet hours, rate limit) for a digest.
+ */
+import { Channel, Severity, type NotificationKind } from '../kinds.ts';
+import { quietUntil } from './quiet-hours.ts';
+
+/** What the planner knows about a user. */
+export interface UserPreferences {
+  userId: string;
+  tier: string;
+  email: string | null;
+  locale: string;
+  timeZone: string;
+  quietStart: string | null;
+  quietEnd: string | null;
+  rateLimitPerHour: number;
+  smsDailyCap: number;
+}
+
+/** A user's rule for one kind. */
+export interface KindRule {
+  channels: readonly Channel[];
+  urgent: boolean;
+}
+
+/** Where each channel can reach the user. */
+export interface UserTargets {
+  email: string | null;
+  /** Enabled webhook endpoints with the kinds each takes (empty = all). */
+  webhooks: ReadonlyArray<{ id: string; kinds: readonly string[] }>;
+  pushSubscriptions: readonly string[];
+  /** The verified phone, if any. */
+  phone: string | null;
+}
+
+/** Counters the planner updates as it goes through a batch. */
+export interface UserCounters {
+  /** Non-critical notifications in the last hour (this one excluded). */
+  lastHour: number;
+  /** SMS queued today. */
+  smsToday: number;
+}
+
+export interface PlanInput {
+  kind: NotificationKind;
+  severity: Severity;
+  nowMs: number;
+  preferences: UserPreferences;
+  /** The rule for the kind, or undefined for the tier default. */
+  rule: KindRule | undefined;
+  defaultChannels: readonly Channel[];
+  targets: UserTargets;
+  counters: UserCounters;
+}
+
+export interface PlannedDelivery {
+  channel: Channel;
+  target: string;
+  /** held: sent as part of a digest at dueAtMs. */
+  status: 'pending' | 'held';
+  dueAtMs: number;
+  /** Why it is held: quiet hours or rate limit. */
+  reason?: 'quiet_hours' | 'rate_limit';
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Plans the deliveries of one notification and updates `counters`. */
+export function planDeliveries(input: PlanInput): PlannedDelivery[] {
+  const { preferences: p, targets, counters, nowMs } = input;
+  const channels = input.rule?.channels ?? input.defaultChannels;
+  const critical = input.severity === Severity.Critical;
+  let dueAtMs = nowMs;
+  let reason: PlannedDelivery['reason'];
+  if (!critical) {
+    const quiet = p.quietStart && p.quietEnd ? quietUntil(nowMs, { start: p.quietStart, end: p.quietEnd, timeZone: p.timeZone }) : undefined;
+    if (quiet !== undefined) {
+      dueAtMs = quiet;
+      reason = 'quiet_hours';
+    } else if (counters.lastHour >= p.rateLimitPerHour) {
+      // Held until the window has room again; the next full hour keeps the digest count low.
+      dueAtMs = nowMs - (nowMs % HOUR_MS) + HOUR_MS;
+      reason = 'rate_limit';
+    }
+    counters.lastHour++;
+  }
+  const status = reason ? 'held' : 'pending';
+  const out: PlannedDelivery[] = [];
+  const add = (channel: Channel, target: string) => out.push({ channel, target, status, dueAtMs, ...(reason ? { reason } : {}) });
+  for (const channel of new Set(channels)) {
+    switch (channel) {
+      case Channel.InApp:
+        add(channel, p.userId);
+        break;
+      case Channel.Email:
+        if (targets.email) add(channel, targets.email);
+        break;
+      case Channel.Webhook:
+        for (const w of targets.webhooks) if (w.kinds.length === 0 || w.kinds.includes(input.kind)) add(channel, w.id);
+        break;
+      case Channel.Push:
+        for (const s of targets.pushSubscriptions) add(channel, s);
+        break;
+      case Channel.Sms: {
+        // SMS costs money: only kinds the user marked urgent (or critical ones), within the daily cap,
+        // and never held for a digest (a digest SMS at 07:00 helps nobody).
+        const wanted = critical || (input.rule?.urgent ?? false);
+        if (targets.phone && wanted && !reason && counters.smsToday < p.smsDailyCap) {
+          counters.smsToday++;
+          out.push({ channel, target: targets.phone, status: 'pending', dueAtMs: nowMs });
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}

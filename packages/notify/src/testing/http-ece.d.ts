@@ -1,0 +1,8 @@
+/** Types for `http_ece` (no published typings): the parts the push receiver uses. */
+declare module 'http_ece' {
+  import type { ECDH } from 'node:crypto';
+  export function decrypt(
+    buffer: Buffer,
+    params: { version: 'aes128gcm' | 'aesgcm'; privateKey: ECDH; authSecret: string | Buffer; dh?: string },
+  ): Buffer;
+}
