@@ -154,7 +154,8 @@ class Runner implements ConsumerRunner {
           continue;
         }
         const stopTimer = this.#metrics.batchSeconds.startTimer();
-        await processBatch(records, deps);
+        const wanted = options.types ? records.filter((r) => options.types!.has(r.type)) : records;
+        if (wanted.length > 0) await processBatch(wanted, deps);
         const last = records[records.length - 1]!.offset;
         await this.#consumer.ack(last);
         stopTimer();

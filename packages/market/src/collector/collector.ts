@@ -31,6 +31,7 @@ import { createCollectorMetrics, setSourceStateGauge, type CollectorMetrics } fr
 import { QuarantineBuffer, type QuarantineBufferOptions } from './quarantine-buffer.ts';
 import { runSource, type SourceReport, type SourceRun } from './source-run.ts';
 import { SourceIngest, type PublishEvent } from './source-ingest.ts';
+import type { PackedLane } from './trade-packing.ts';
 
 /** How often forming candles are published. */
 export const DEFAULT_CANDLE_UPDATE_INTERVAL_MS = 250;
@@ -61,6 +62,12 @@ export interface MarketCollectorOptions {
   sources: readonly CollectorSource[];
   /** The publisher's `publish` (fire-and-forget). Read at start. */
   publish: () => PublishEvent;
+  /**
+   * The publisher's packed lane, when it runs in a worker (`createWorkerPublisher` with
+   * {@link TRADE_CODEC_URL} among its codecs): trades then cross as packed fields and their events
+   * are built, encoded and appended on the worker. Read at start. @default none
+   */
+  lane?: () => PackedLane | undefined;
   /** Updated with every accepted trade. @default none */
   latest?: LatestStore;
   /** Bounds and known symbols. @default the validator's defaults, any well-formed symbol */
@@ -130,6 +137,7 @@ class Collector implements MarketCollector {
   async start(context: ServiceContext): Promise<void> {
     const logger = this.#o.logger ?? context.logger ?? silentLogger;
     const publish = this.#o.publish();
+    const lane = this.#o.lane?.();
     if (this.#o.quarantine) {
       this.#quarantine = new QuarantineBuffer({ ...this.#o.quarantine, logger });
       this.#quarantine.start();
@@ -145,6 +153,7 @@ class Collector implements MarketCollector {
       const ingest = new SourceIngest({
         source: source.name,
         publish,
+        ...(lane ? { lane } : {}),
         validator,
         aggregator: new CandleAggregator({
           ...this.#o.candles,

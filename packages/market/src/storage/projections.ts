@@ -36,6 +36,11 @@ export interface MarketProjectionOptions {
 /** A projection whose `handle` goes to `createConsumerRunner({ name: consumer, handle })`. */
 export interface MarketProjection {
   readonly consumer: string;
+  /**
+   * The event types it writes: give them to the runner (`types`) so the rest of the log is
+   * skipped undecoded — the candle projection then reads a few events a second, not every trade.
+   */
+  readonly types: ReadonlySet<string>;
   /** The runner's handler (the runner's context carries `lastOffset` and `logger`). */
   readonly handle: (events: EventEnvelope[], context?: ProjectionContext) => Promise<void>;
   /** Projects a batch and reports what it did. */
@@ -82,6 +87,7 @@ export async function projectCandles(tx: SqlTx, events: readonly EventEnvelope[]
 function marketProjection(
   options: MarketProjectionOptions,
   defaultConsumer: string,
+  types: readonly string[],
   project: (tx: SqlTx, events: readonly EventEnvelope[]) => Promise<number>,
 ): MarketProjection {
   const consumer = options.consumer ?? defaultConsumer;
@@ -96,6 +102,7 @@ function marketProjection(
     }));
   return {
     consumer,
+    types: new Set(types),
     apply: (events, context) => bound().apply(events, context),
     handle: async (events, context) => {
       await bound().apply(events, context);
@@ -107,13 +114,18 @@ function marketProjection(
  * The trade projection.
  * @example
  * const trades = createTradeProjection({ sql: () => store.sql });
- * createConsumerRunner({ log, name: trades.consumer, handle: trades.handle });
+ * createConsumerRunner({ log, name: trades.consumer, types: trades.types, handle: trades.handle });
  */
 export function createTradeProjection(options: MarketProjectionOptions): MarketProjection {
-  return marketProjection(options, MARKET_TRADES_CONSUMER, projectTrades);
+  return marketProjection(options, MARKET_TRADES_CONSUMER, [MarketTrade.type], projectTrades);
 }
 
 /** The candle projection (same shape as {@link createTradeProjection}). */
 export function createCandleProjection(options: MarketProjectionOptions): MarketProjection {
-  return marketProjection(options, MARKET_CANDLES_CONSUMER, projectCandles);
+  return marketProjection(
+    options,
+    MARKET_CANDLES_CONSUMER,
+    [MarketCandleUpdated.type, MarketCandleClosed.type],
+    projectCandles,
+  );
 }
