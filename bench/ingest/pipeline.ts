@@ -28,12 +28,7 @@ import {
   type WorkerPublisher,
 } from '@tickline/eventlog';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
-import {
-  createMarketCollector,
-  LatestStore,
-  SimulatorSource,
-  TRADE_CODEC_URL,
-} from '@tickline/market';
+import { createMarketCollector, LatestStore, SimulatorSource, TRADE_CODEC_URL } from '@tickline/market';
 import { percentile, progress } from '../lib/report.ts';
 import type { ReaderJob, ReaderReport } from './reader.worker.ts';
 
@@ -67,7 +62,11 @@ interface Rig {
 async function withRig<T>(mode: PublisherMode, run: (rig: Rig) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'tickline-bench-ingest-'));
   const logDir = join(dir, 'eventlog');
-  const common = { spillDir: join(dir, 'spill'), maxQueuedEvents: MAX_QUEUED_EVENTS, metrics: createMetricsRegistry() };
+  const common = {
+    spillDir: join(dir, 'spill'),
+    maxQueuedEvents: MAX_QUEUED_EVENTS,
+    metrics: createMetricsRegistry(),
+  };
   let log: EventLog | undefined;
   let lane: WorkerPublisher | undefined;
   let publisher: Publisher;
@@ -236,10 +235,20 @@ async function startReader(job: ReaderJob): Promise<{ finish(head: number): Prom
 }
 
 /** Offers `rate` trades/s for `seconds`; lags as described in the module comment. */
-export async function ingestLatency(rate: number, seconds: number, mode: PublisherMode): Promise<LatencyResult> {
+export async function ingestLatency(
+  rate: number,
+  seconds: number,
+  mode: PublisherMode,
+): Promise<LatencyResult> {
   return withRig(mode, async (rig) => {
     const { dir, logDir, publisher } = rig;
-    const job = { logDir, dir, sampleEvery: LAG_SAMPLE, catchUpMs: CATCH_UP_MS, pollIntervalMs: READER_POLL_MS };
+    const job = {
+      logDir,
+      dir,
+      sampleEvery: LAG_SAMPLE,
+      catchUpMs: CATCH_UP_MS,
+      pollIntervalMs: READER_POLL_MS,
+    };
     const projection = await startReader({ ...job, mode: 'projection' });
     const tail = await startReader({ ...job, mode: 'tail' });
 

@@ -40,7 +40,11 @@ export interface ReaderReport {
 const job = workerData as ReaderJob;
 const port = parentPort!;
 const context = { logger: silentLogger, fail: (error: unknown) => console.error('[reader] failed', error) };
-const log = await createEmbeddedEventLog({ dir: job.logDir, readOnly: true, pollIntervalMs: job.pollIntervalMs });
+const log = await createEmbeddedEventLog({
+  dir: job.logDir,
+  readOnly: true,
+  pollIntervalMs: job.pollIntervalMs,
+});
 const lags: number[] = [];
 let lastOffset = 0;
 let finish: () => Promise<void>;
@@ -108,7 +112,9 @@ function wait(position: () => number): void {
       const caughtUp = position() >= head;
       await finish();
       await log.close();
-      port.postMessage({ type: 'report', lags, caughtUp, lastOffset } satisfies ReaderReport & { type: string });
+      port.postMessage({ type: 'report', lags, caughtUp, lastOffset } satisfies ReaderReport & {
+        type: string;
+      });
     })();
   });
 }

@@ -26,12 +26,16 @@ const seconds = envInt('BENCH_SECONDS', 6);
 const natsTrades = envInt('BENCH_NATS_TRADES', 100_000);
 const mode: PublisherMode = process.env.BENCH_PUBLISHER === 'thread' ? 'thread' : 'worker';
 
-progress(`throughput: ${trades.toLocaleString()} simulated trades at full speed, publisher in ${mode === 'worker' ? 'its worker thread' : "the collector's thread"}`);
+progress(
+  `throughput: ${trades.toLocaleString()} simulated trades at full speed, publisher in ${mode === 'worker' ? 'its worker thread' : "the collector's thread"}`,
+);
 const max = await ingestThroughput(trades, mode);
 progress(`throughput: ${Math.round(max.tradesPerSecond).toLocaleString()} trades/s`);
 
 (globalThis as { gc?: () => void }).gc?.();
-progress(`latency: ${rate.toLocaleString()} trades/s offered for ${seconds} s, candle projection on PGlite in its own thread`);
+progress(
+  `latency: ${rate.toLocaleString()} trades/s offered for ${seconds} s, candle projection on PGlite in its own thread`,
+);
 const paced = await ingestLatency(rate, seconds, mode);
 
 progress('peer: starting nats-server (JetStream, file store)');

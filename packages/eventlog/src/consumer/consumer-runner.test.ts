@@ -93,7 +93,12 @@ describe('consumer runner', () => {
     });
     await runner.idle();
     expect(numbersSeen(batches)).toEqual(events.filter((_, i) => i % 3 !== 0).map((e) => e.data.n));
-    expect(runner.stats()).toMatchObject({ processed: 200, decodeErrors: 0, deadLetters: 0, lastOffset: 300 });
+    expect(runner.stats()).toMatchObject({
+      processed: 200,
+      decodeErrors: 0,
+      deadLetters: 0,
+      lastOffset: 300,
+    });
     expect(await log.consumers()).toEqual([{ name: 'projector', acked: 300, lag: 0 }]);
   });
 

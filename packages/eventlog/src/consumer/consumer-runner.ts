@@ -142,7 +142,10 @@ class Runner implements ConsumerRunner {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        this.#consumer ??= await options.log.consumer(this.name, { start: options.start, shared: options.shared });
+        this.#consumer ??= await options.log.consumer(this.name, {
+          start: options.start,
+          shared: options.shared,
+        });
         const turn = ++this.#turn;
         const records = await this.#consumer.fetch({
           max: options.batchSize,

@@ -8,6 +8,7 @@
  */
 import { createEventSource, type EventEnvelope, type EventSource } from '@tickline/kernel';
 import { MarketTrade } from '../candles/events.ts';
+import { TradeRecordEncoder, type TradeRecord } from './trade-record.ts';
 import type { Trade, TradeSide } from '../port/market-message.ts';
 
 /**
@@ -36,6 +37,8 @@ export interface PackedLane {
 export interface PackedTradeReader {
   readonly tag: number;
   read(buf: PackedBytes, cursor: { at: number }): EventEnvelope;
+  /** The same event, straight to its encoded record (what the worker uses). */
+  readRecord(buf: PackedBytes, cursor: { at: number }): TradeRecord;
 }
 
 /** The packed trade's tag (codec tags start at 16). */
@@ -89,7 +92,9 @@ function eventsFor(source: string): EventSource {
   return events;
 }
 
-/** Reads a packed trade back into its `market.trade` event (in the publisher's worker). */
+const encoder = new TradeRecordEncoder();
+
+/** Reads a packed trade back into its `market.trade` event or record (in the publisher's worker). */
 export const tradeCodec: PackedTradeReader = {
   tag: TRADE_TAG,
   read(buf, cursor) {
@@ -120,6 +125,9 @@ export const tradeCodec: PackedTradeReader = {
       ...(Number.isNaN(seq) ? {} : { seq }),
     };
     return eventsFor(source).create(MarketTrade, { subject: symbol, data: trade });
+  },
+  readRecord(buf, cursor) {
+    return encoder.encode(buf, cursor, cursor.at + FIXED_BYTES);
   },
 };
 

@@ -5,6 +5,7 @@
  * appends the event there. A codec module exports `packedCodecs: PackedCodecReader[]`.
  */
 import type { EventEnvelope } from '@tickline/kernel';
+import type { AppendRecord } from '../../port/event-log.ts';
 import type { BatchBuffer } from './packed-batch.ts';
 
 /** A publisher that takes packed entries besides events (see {@link createWorkerPublisher}). */
@@ -26,6 +27,11 @@ export interface PackedCodecReader {
   readonly tag: number;
   /** Reads the entry whose tag is at `cursor.at`, leaving `cursor.at` after it. */
   read(buf: BatchBuffer, cursor: { at: number }): EventEnvelope;
+  /**
+   * The same, already encoded: a codec that writes its event's bytes itself (skipping the envelope
+   * object and the general encoder) returns the record. Used instead of `read` when present.
+   */
+  readRecord?(buf: BatchBuffer, cursor: { at: number }): AppendRecord;
 }
 
 /** What a codec module exports. */

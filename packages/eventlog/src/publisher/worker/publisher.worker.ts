@@ -26,7 +26,12 @@ function plain(fields: Record<string, unknown>): Record<string, unknown> {
   for (const [key, value] of Object.entries(fields)) {
     out[key] =
       value instanceof Error
-        ? { name: value.name, message: value.message, code: (value as { code?: unknown }).code, stack: value.stack }
+        ? {
+            name: value.name,
+            message: value.message,
+            code: (value as { code?: unknown }).code,
+            stack: value.stack,
+          }
         : value;
   }
   return out;
@@ -90,7 +95,10 @@ try {
   log = await openLog();
   codecs = await loadCodecs();
 } catch (error) {
-  send({ type: 'start-failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  send({
+    type: 'start-failed',
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
   process.exit(0);
 }
 const { name, spillDir, ...tuning } = config.publisher;
@@ -109,7 +117,10 @@ try {
   await publisher.start(context);
 } catch (error) {
   await log.close().catch(() => undefined);
-  send({ type: 'start-failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  send({
+    type: 'start-failed',
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
   process.exit(0);
 }
 send({ type: 'ready', recovery: publisher.recovery()!, report: report() });
@@ -146,7 +157,8 @@ function take(buffer: ArrayBuffer, bytes: number, count: number): void {
       received = until;
       break;
     }
-    publisher.publish(codec.read(buf, cursor));
+    if (codec.readRecord) publisher.publishRecord(codec.readRecord(buf, cursor));
+    else publisher.publish(codec.read(buf, cursor));
   }
   send({ type: 'free', buffer, report: report() }, [buffer]);
 }
@@ -157,15 +169,17 @@ port.on('message', (message: ToWorker) => {
       take(message.buffer, message.bytes, message.count);
       return;
     case 'flush':
-      void publisher.flush(message.timeoutMs).then((drained) =>
-        send({ type: 'flushed', id: message.id, drained, report: report() }),
-      );
+      void publisher
+        .flush(message.timeoutMs)
+        .then((drained) => send({ type: 'flushed', id: message.id, drained, report: report() }));
       return;
     case 'stop':
       void (async () => {
         clearInterval(reporter);
         await publisher.stop();
-        await log.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the event log failed'));
+        await log
+          .close()
+          .catch((error: unknown) => logger.warn({ err: error }, 'closing the event log failed'));
         send({ type: 'stopped', report: report() });
         port.close();
       })();

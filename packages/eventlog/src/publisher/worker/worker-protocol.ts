@@ -52,5 +52,11 @@ export type FromWorker =
   | { type: 'free'; buffer: ArrayBuffer; report: WorkerReport }
   | { type: 'report'; report: WorkerReport }
   | { type: 'flushed'; id: number; drained: boolean; report: WorkerReport }
-  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error' | 'fatal'; bindings: Record<string, unknown>; fields: Record<string, unknown>; message: string | undefined }
+  | {
+      type: 'log';
+      level: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+      bindings: Record<string, unknown>;
+      fields: Record<string, unknown>;
+      message: string | undefined;
+    }
   | { type: 'stopped'; report: WorkerReport };

@@ -7,7 +7,11 @@ import { createEmbeddedEventLog } from '../../embedded/embedded-event-log.ts';
 import { makeEvents, numbers, readAll, testContext, until } from '../test-events.ts';
 import { publishPacked } from './packed-test-codec.test-support.ts';
 import { outageChannel } from './switchable-log.test-support.ts';
-import { createWorkerPublisher, type WorkerPublisher, type WorkerPublisherOptions } from './worker-publisher.ts';
+import {
+  createWorkerPublisher,
+  type WorkerPublisher,
+  type WorkerPublisherOptions,
+} from './worker-publisher.ts';
 
 const FAST_RETRY = { initialDelayMs: 5, maxDelayMs: 20 };
 const CODEC = new URL('./packed-test-codec.test-support.ts', import.meta.url);

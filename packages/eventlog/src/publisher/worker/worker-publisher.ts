@@ -32,7 +32,13 @@ import { resolvePublisherOptions, type PublisherOptions } from '../publisher-opt
 import type { JournalRecovery } from '../spill-journal.ts';
 import { BatchBuffer, DEFAULT_BATCH_BYTES, recordBound, writeRecord } from './packed-batch.ts';
 import type { PackedLane } from './packed-codec.ts';
-import type { FromWorker, PublisherWorkerData, ToWorker, WorkerLogSpec, WorkerReport } from './worker-protocol.ts';
+import type {
+  FromWorker,
+  PublisherWorkerData,
+  ToWorker,
+  WorkerLogSpec,
+  WorkerReport,
+} from './worker-protocol.ts';
 
 /** How often the worker reports its counters while they change. */
 export const DEFAULT_WORKER_REPORT_INTERVAL_MS = 20;
@@ -245,7 +251,8 @@ class ThreadedPublisher implements WorkerPublisher {
     });
     this.#worker = worker;
     await new Promise<void>((resolve, reject) => {
-      const onExit = (code: number) => reject(new Error(`publisher worker exited with ${code} before it was ready`));
+      const onExit = (code: number) =>
+        reject(new Error(`publisher worker exited with ${code} before it was ready`));
       worker.once('exit', onExit);
       worker.once('error', reject);
       worker.on('message', (message: FromWorker) => {
@@ -257,7 +264,9 @@ class ThreadedPublisher implements WorkerPublisher {
           resolve();
         } else if (message.type === 'start-failed') {
           worker.off('exit', onExit);
-          reject(new EventLogError('EVLOG_UNAVAILABLE', `publisher worker could not start: ${message.error}`));
+          reject(
+            new EventLogError('EVLOG_UNAVAILABLE', `publisher worker could not start: ${message.error}`),
+          );
         } else this.#onMessage(message, context);
       });
     });
@@ -268,8 +277,7 @@ class ThreadedPublisher implements WorkerPublisher {
     worker.once('exit', () => this.#stopped?.());
     this.#state = 'running';
     this.#ready = true;
-    for (const batch of this.#unsent.splice(0))
-      this.#send({ type: 'batch', ...batch }, [batch.buffer]);
+    for (const batch of this.#unsent.splice(0)) this.#send({ type: 'batch', ...batch }, [batch.buffer]);
     for (const flush of this.#pendingFlushes.splice(0)) this.#send({ type: 'flush', ...flush });
     if (this.#recovery && this.#recovery.records > 0)
       this.#logger.info({ records: this.#recovery.records }, 're-sending events journaled by a previous run');
@@ -340,7 +348,8 @@ class ThreadedPublisher implements WorkerPublisher {
         this.#flushes.get(message.id)?.(message.drained);
         return;
       case 'log': {
-        const target = Object.keys(message.bindings).length > 0 ? this.#logger.child(message.bindings) : this.#logger;
+        const target =
+          Object.keys(message.bindings).length > 0 ? this.#logger.child(message.bindings) : this.#logger;
         if (message.message === undefined) target[message.level](message.fields);
         else target[message.level](message.fields, message.message);
         return;
