@@ -46,6 +46,13 @@ const context = {
 const LAG_SAMPLE = 16;
 /** The server's `publisher.maxQueuedEvents` default. */
 const MAX_QUEUED_EVENTS = 100_000;
+/**
+ * How often forming candles are published (the collector's coalescing): BENCH_CANDLE_UPDATE_MS,
+ * else the collector's default.
+ */
+const CANDLE_UPDATE_MS = process.env.BENCH_CANDLE_UPDATE_MS
+  ? Number(process.env.BENCH_CANDLE_UPDATE_MS)
+  : undefined;
 /** How often the read-only readers look for the writer's new records. */
 const READER_POLL_MS = 5;
 
@@ -101,6 +108,7 @@ function collectorFor(source: SimulatorSource, rig: Rig, replay: boolean) {
     lane: () => lane,
     latest: new LatestStore(),
     validation: { knownSymbols: new Set(SYMBOLS) },
+    ...(CANDLE_UPDATE_MS === undefined ? {} : { candleUpdateIntervalMs: CANDLE_UPDATE_MS }),
     metrics: createMetricsRegistry(),
   });
 }
@@ -208,6 +216,8 @@ export interface LatencyResult {
   lagP99Ms: number;
   lagMaxMs: number;
   candleEvents: number;
+  /** Events other than trades (candle updates and closes, indicators, status) per second offered. */
+  otherEventsPerSecond: number;
   candleLagP50Ms: number;
   candleLagP99Ms: number;
   /** The projection reached the log's head within the catch-up bound. */
@@ -277,6 +287,7 @@ export async function ingestLatency(
       lagP99Ms: percentile(tailed.lags, 99),
       lagMaxMs: percentile(tailed.lags, 100),
       candleEvents: candles.lags.length,
+      otherEventsPerSecond: (head - trades) / elapsed,
       candleLagP50Ms: percentile(candles.lags, 50),
       candleLagP99Ms: percentile(candles.lags, 99),
       caughtUp: candles.caughtUp,

@@ -68,7 +68,7 @@ printTable([
   {
     path: 'trade → stored 1s candle (PGlite in its thread, same run)',
     'trades/s': '',
-    note: `${paced.candleEvents} closed candles: p50 ${round(paced.candleLagP50Ms, 1)} ms, p99 ${round(paced.candleLagP99Ms, 1)} ms${paced.caughtUp ? '' : ' (projection still behind when measured)'}`,
+    note: `${paced.candleEvents} closed 1s candles (${Math.round(paced.otherEventsPerSecond)} candle/indicator events/s beside the trades): p50 ${round(paced.candleLagP50Ms, 1)} ms, p99 ${round(paced.candleLagP99Ms, 1)} ms${paced.caughtUp ? '' : ' (projection still behind when measured)'}`,
   },
   {
     path: 'peer: raw @nats-io/jetstream js.publish, pre-encoded',
@@ -87,6 +87,7 @@ printResult({
   paced_rate: rate,
   paced_trades_per_s: Math.round(paced.tradesPerSecond),
   paced_caught_up: paced.caughtUp,
+  paced_other_events_per_s: Math.round(paced.otherEventsPerSecond),
   lag_p50_ms: round(paced.candleLagP50Ms, 2),
   lag_p99_ms: round(paced.candleLagP99Ms, 2),
   ingest_lag_p50_ms: round(paced.lagP50Ms, 2),
