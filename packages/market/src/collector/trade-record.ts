@@ -30,7 +30,37 @@ const SOURCE_PREFIX = 'collector/';
 /** Symbols and source names are few: recent ones are kept as strings, matched by their bytes. */
 const NAME_CACHE_SIZE = 64;
 
-const SIDE_TEXT = ['buy', 'sell', 'unknown'] as const;
+/** MessagePack of constant parts: keys, and strings that never change. */
+function packed(...parts: Array<string | number>): Uint8Array {
+  const out: number[] = [];
+  for (const part of parts) {
+    if (typeof part === 'number') out.push(part);
+    else {
+      const bytes = Buffer.from(part, 'utf8');
+      if (bytes.length < 32) out.push(0xa0 | bytes.length);
+      else out.push(0xd9, bytes.length);
+      out.push(...bytes);
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+// The envelope in createEventSource's attribute order; `source` is `collector/<name>`.
+const HEAD = packed(EVENT_ENCODING_VERSION, 0x80 | 9, 'id');
+const TYPE_TO_SOURCE = packed('type', MarketTrade.type, 'source');
+const SUBJECT = packed('subject');
+const TIME = packed('time');
+const SEQ = packed('seq');
+const PARTITION_KEY = packed('partitionkey');
+const SCHEMA_TO_DATA = packed('dataschema', MarketTrade.dataschema, 'data');
+const EXCHANGE = packed('exchange');
+const SYMBOL = packed('symbol');
+const TRADE_ID = packed('tradeId');
+const PRICE = packed('price');
+const SIZE = packed('size');
+const SIDE = [packed('side', 'buy'), packed('side', 'sell'), packed('side', 'unknown')] as const;
+const EXCHANGE_TIME = packed('exchangeTime');
+const RECEIVED_AT = packed('receivedAt');
 
 /** Writes MessagePack into slabs. */
 class SlabWriter {
@@ -48,7 +78,8 @@ class SlabWriter {
   }
 
   end(): Uint8Array {
-    return this.buf.subarray(this.start, this.at);
+    // A plain view: cheaper to make than a Buffer's subarray, and all the log needs.
+    return new Uint8Array(this.buf.buffer, this.buf.byteOffset + this.start, this.at - this.start);
   }
 
   byte(value: number): void {
@@ -67,26 +98,31 @@ class SlabWriter {
     }
   }
 
-  /** An ASCII string (keys and texts Tickline makes); anything else goes through utf-8. */
-  str(value: string): void {
+  /** Pre-encoded bytes (the envelope's constant parts). */
+  raw(bytes: Uint8Array): void {
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = 0; i < bytes.length; i++) buf[at++] = bytes[i]!;
+    this.at = at;
+  }
+
+  /** A string of ASCII characters (an id, a time text). */
+  ascii(value: string): void {
     const n = value.length;
-    let ascii = true;
-    for (let i = 0; i < n && ascii; i++) ascii = value.charCodeAt(i) < 0x80;
-    if (!ascii) {
-      const length = Buffer.byteLength(value);
-      this.strHeader(length);
-      this.at += this.buf.write(value, this.at, 'utf8');
-      return;
-    }
     this.strHeader(n);
-    for (let i = 0; i < n; i++) this.buf[this.at++] = value.charCodeAt(i);
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = 0; i < n; i++) buf[at++] = value.charCodeAt(i);
+    this.at = at;
   }
 
   /** A string given as utf-8 bytes of the packed batch. */
   strBytes(from: Uint8Array, start: number, length: number): void {
     this.strHeader(length);
-    this.buf.set(from.subarray(start, start + length), this.at);
-    this.at += length;
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = 0; i < length; i++) buf[at++] = from[start + i]!;
+    this.at = at;
   }
 
   f64(value: number): void {
@@ -166,47 +202,39 @@ export class TradeRecordEncoder {
     const out = this.#out;
     // Strings at most 3 bytes per unit plus headers; numbers 9 bytes; keys fixed.
     out.begin(320 + 3 * (2 * sourceLength + exchangeLength + 3 * symbolLength + tradeIdLength));
-    out.byte(EVENT_ENCODING_VERSION);
-    out.byte(0x80 | 9);
-    out.str('id');
-    out.str(id);
-    out.str('type');
-    out.str(MarketTrade.type);
-    out.str('source');
+    out.raw(HEAD);
+    out.ascii(id);
+    out.raw(TYPE_TO_SOURCE);
     out.strHeader(SOURCE_PREFIX.length + sourceLength);
     for (let i = 0; i < SOURCE_PREFIX.length; i++) out.byte(SOURCE_PREFIX.charCodeAt(i));
-    out.buf.set(bytes.subarray(sourceAt, sourceAt + sourceLength), out.at);
-    out.at += sourceLength;
-    out.str('subject');
+    for (let i = 0; i < sourceLength; i++) out.byte(bytes[sourceAt + i]!);
+    out.raw(SUBJECT);
     out.strBytes(bytes, symbolAt, symbolLength);
-    out.str('time');
-    out.str(this.#lastTime);
-    out.str('seq');
+    out.raw(TIME);
+    out.ascii(this.#lastTime);
+    out.raw(SEQ);
     out.u32(seq);
-    out.str('partitionkey');
+    out.raw(PARTITION_KEY);
     out.strBytes(bytes, symbolAt, symbolLength);
-    out.str('dataschema');
-    out.str(MarketTrade.dataschema);
-    out.str('data');
+    out.raw(SCHEMA_TO_DATA);
     out.byte(0x80 | (hasSeq ? 9 : 8));
-    out.str('exchange');
+    out.raw(EXCHANGE);
     out.strBytes(bytes, exchangeAt, exchangeLength);
-    out.str('symbol');
+    out.raw(SYMBOL);
     out.strBytes(bytes, symbolAt, symbolLength);
-    out.str('tradeId');
+    out.raw(TRADE_ID);
     out.strBytes(bytes, tradeIdAt, tradeIdLength);
-    out.str('price');
+    out.raw(PRICE);
     out.f64(view.getFloat64(at + 9, true));
-    out.str('size');
+    out.raw(SIZE);
     out.f64(view.getFloat64(at + 17, true));
-    out.str('side');
-    out.str(SIDE_TEXT[bytes[at + 49]!] ?? 'unknown');
-    out.str('exchangeTime');
+    out.raw(SIDE[bytes[at + 49]!] ?? SIDE[2]);
+    out.raw(EXCHANGE_TIME);
     out.f64(view.getFloat64(at + 25, true));
-    out.str('receivedAt');
+    out.raw(RECEIVED_AT);
     out.f64(view.getFloat64(at + 33, true));
     if (hasSeq) {
-      out.str('seq');
+      out.raw(SEQ);
       out.f64(venueSeq);
     }
     cursor.at = end;
