@@ -276,8 +276,8 @@ export async function ingestLatency(
     await collector.stop();
     const trades = collector.sources()[0]!.trades;
     const elapsed = (performance.now() - started) / 1000;
-    await publisher.flush(CATCH_UP_MS);
-    // Every event went to the fresh log once: its last offset is the count published.
+    // Every event went to the fresh log once: once drained, its last offset is the count published.
+    const drained = await publisher.flush(CATCH_UP_MS);
     const head = publisher.stats().published;
     const [candles, tailed] = await Promise.all([projection.finish(head), tail.finish(head)]);
     return {
@@ -287,10 +287,11 @@ export async function ingestLatency(
       lagP99Ms: percentile(tailed.lags, 99),
       lagMaxMs: percentile(tailed.lags, 100),
       candleEvents: candles.lags.length,
-      otherEventsPerSecond: (head - trades) / elapsed,
+      // Counted once everything is in the log; a run whose log fell behind says so (caughtUp).
+      otherEventsPerSecond: drained ? (head - trades) / elapsed : Number.NaN,
       candleLagP50Ms: percentile(candles.lags, 50),
       candleLagP99Ms: percentile(candles.lags, 99),
-      caughtUp: candles.caughtUp,
+      caughtUp: drained && candles.caughtUp,
     };
   });
 }

@@ -68,7 +68,7 @@ printTable([
   {
     path: 'trade → stored 1s candle (PGlite in its thread, same run)',
     'trades/s': '',
-    note: `${paced.candleEvents} closed 1s candles (${Math.round(paced.otherEventsPerSecond)} candle/indicator events/s beside the trades): p50 ${round(paced.candleLagP50Ms, 1)} ms, p99 ${round(paced.candleLagP99Ms, 1)} ms${paced.caughtUp ? '' : ' (projection still behind when measured)'}`,
+    note: `${paced.candleEvents} closed 1s candles (${Math.round(paced.otherEventsPerSecond)} candle/indicator events/s beside the trades): p50 ${round(paced.candleLagP50Ms, 1)} ms, p99 ${round(paced.candleLagP99Ms, 1)} ms${paced.caughtUp ? '' : ' (the log or the projection was still behind when measured: lags cover what was read)'}`,
   },
   {
     path: 'peer: raw @nats-io/jetstream js.publish, pre-encoded',
