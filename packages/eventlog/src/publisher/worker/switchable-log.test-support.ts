@@ -1,7 +1,8 @@
 /**
  * @module A log for the worker publisher's tests, opened inside the worker through
  * `{ engine: 'module' }`: the embedded log in `dir`, whose appends fail with EVLOG_UNAVAILABLE
- * while the test says it is down (a BroadcastChannel named after the directory carries the switch).
+ * while the test says it is down (a BroadcastChannel named after the directory carries the switch),
+ * and whose thread exits when the test says `crash`.
  */
 import { BroadcastChannel } from 'node:worker_threads';
 import { createEmbeddedEventLog } from '../../embedded/embedded-event-log.ts';
@@ -24,7 +25,10 @@ export async function openLog(options: SwitchableLogOptions): Promise<EventLog> 
   const channel = outageChannel(options.dir);
   channel.unref();
   channel.onmessage = (message) => {
-    connected = (message as { data: { connected: boolean } }).data.connected;
+    const data = (message as { data: { connected?: boolean; crash?: boolean } }).data;
+    // A crash of the worker thread, as an uncaught fatal error would end it.
+    if (data.crash) process.exit(3);
+    connected = data.connected ?? connected;
   };
   const append = log.append.bind(log);
   const close = log.close.bind(log);

@@ -140,6 +140,23 @@ describe('worker publisher', () => {
     expect(publisher.stats().rejected).toBe(2);
   });
 
+  it('crash - a worker that dies is reported failed; stop still returns', async () => {
+    const context = testContext();
+    const publisher = createWorkerPublisher({
+      log: { engine: 'module', url: SWITCHABLE, options: { dir: logDir } },
+      spillDir: join(dir.path, 'spill'),
+    });
+    await publisher.start(context);
+    const channel = outageChannel(logDir);
+    channel.postMessage({ crash: true });
+    channel.close();
+    await until(() => context.failures.length > 0, 10_000);
+    expect(publisher.health().status).toBe('failed');
+    expect(() => publisher.publish(makeEvents(1)[0]!)).not.toThrow();
+    await publisher.stop();
+    expect(publisher.health().status).toBe('stopped');
+  });
+
   it('start - a log that cannot open fails start with the reason', async () => {
     const publisher = createWorkerPublisher({
       log: { engine: 'module', url: new URL('./no-such-module.ts', import.meta.url).href },

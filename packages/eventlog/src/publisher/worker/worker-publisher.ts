@@ -119,6 +119,7 @@ class ThreadedPublisher implements WorkerPublisher {
   #flushId = 0;
   #stopping: Promise<void> | undefined;
   #stopped: (() => void) | undefined;
+  #exited = false;
   #lastTimeText = '';
   #lastTime = Number.NaN;
 
@@ -283,7 +284,15 @@ class ThreadedPublisher implements WorkerPublisher {
       this.#fatal = error.message;
       context.fail(error);
     });
-    worker.once('exit', () => this.#stopped?.());
+    worker.once('exit', (code) => {
+      this.#exited = true;
+      if (this.#state === 'running') {
+        // Not asked to stop: what it held in memory is lost, as with a crash of the process.
+        this.#fatal ??= `publisher worker exited with ${code}`;
+        context.fail(new EventLogError('EVLOG_UNAVAILABLE', this.#fatal));
+      }
+      this.#stopped?.();
+    });
     this.#state = 'running';
     this.#ready = true;
     for (const batch of this.#unsent.splice(0)) this.#send({ type: 'batch', ...batch }, [batch.buffer]);
@@ -305,9 +314,11 @@ class ThreadedPublisher implements WorkerPublisher {
     this.#state = 'stopping';
     this.#post();
     const worker = this.#worker!;
-    const exited = new Promise<void>((resolve) => (this.#stopped = resolve));
-    this.#send({ type: 'stop' });
-    await exited;
+    if (!this.#exited) {
+      const exited = new Promise<void>((resolve) => (this.#stopped = resolve));
+      this.#send({ type: 'stop' });
+      await exited;
+    }
     // The worker is gone: anything it did not report as taken was lost with it (a crash).
     this.#state = 'stopped';
     for (const done of [...this.#flushes.values()]) done(false);
