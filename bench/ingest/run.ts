@@ -3,7 +3,8 @@
  * (normalize → validate → latest store → candles → fire-and-forget publish) into the embedded log
  * with fsync always, against the raw NATS JetStream client publishing the same trades pre-encoded
  * (no validation, no candles) to a local nats-server, in the same run. The publisher runs in its
- * worker thread (BENCH_PUBLISHER=thread: on the collector's thread, the path before the worker).
+ * worker thread (BENCH_PUBLISHER=thread: on the collector's thread, the path before the worker);
+ * BENCH_CANDLE_UPDATE_MS sets how often forming candles are published (the collector's default).
  *
  * 1. Throughput: BENCH_TRADES (default 500,000) trades at full speed, until all are in the log.
  * 2. Latency: BENCH_RATE (default 100,000) trades/s offered for BENCH_SECONDS (default 6): the
