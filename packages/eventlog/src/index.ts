@@ -18,6 +18,11 @@ export {
 } from './port/errors.ts';
 export { createPublisher, DEFAULT_FLUSH_TIMEOUT_MS } from './publisher/publisher.ts';
 export {
+  createWorkerPublisher,
+  DEFAULT_WORKER_REPORT_INTERVAL_MS,
+} from './publisher/worker/worker-publisher.ts';
+export { BatchBuffer, FIRST_CODEC_TAG } from './publisher/worker/packed-batch.ts';
+export {
   DEFAULT_MAX_QUEUED_EVENTS,
   DEFAULT_MAX_BATCH,
   DEFAULT_RETRY_INITIAL_DELAY_MS,
@@ -66,6 +71,9 @@ export type { RetentionResult } from './embedded/retention.ts';
 export type { NatsEventLogOptions } from './nats/options.ts';
 export type { Publisher, PublisherStats } from './publisher/publisher.ts';
 export type { PublisherOptions } from './publisher/publisher-options.ts';
+export type { WorkerPublisher, WorkerPublisherOptions } from './publisher/worker/worker-publisher.ts';
+export type { WorkerLogSpec } from './publisher/worker/worker-protocol.ts';
+export type { PackedLane, PackedCodecReader, PackedCodecModule } from './publisher/worker/packed-codec.ts';
 export type { JournalRecovery } from './publisher/spill-journal.ts';
 export type { ConsumerRunner, ConsumerRunnerStats } from './consumer/consumer-runner.ts';
 export type {

@@ -45,6 +45,13 @@ export interface ConsumerRunnerOptions {
   shared?: boolean;
   /** Validates each event's data; without it only the envelope is checked. */
   registry?: EventRegistry;
+  /**
+   * Only records of these event types reach the handler; the others are acknowledged without
+   * being decoded (the log keeps each record's type beside its payload). A projection of candles
+   * on a log that also carries every trade decodes a few events per second instead of 100,000.
+   * @default every type
+   */
+  types?: ReadonlySet<string>;
   handle: EventHandler;
   /** @default 500 */
   batchSize?: number;
@@ -87,6 +94,7 @@ export interface ResolvedConsumerRunnerOptions {
   start: StartPosition;
   shared: boolean;
   registry: EventRegistry | undefined;
+  types: ReadonlySet<string> | undefined;
   handle: EventHandler;
   batchSize: number;
   waitMs: number;
@@ -108,6 +116,7 @@ export function resolveConsumerRunnerOptions(options: ConsumerRunnerOptions): Re
     start: options.start ?? { from: 'earliest' },
     shared: options.shared ?? false,
     registry: options.registry,
+    types: options.types,
     handle: options.handle,
     batchSize: options.batchSize ?? DEFAULT_CONSUMER_BATCH_SIZE,
     waitMs: options.waitMs ?? DEFAULT_CONSUMER_WAIT_MS,

@@ -77,6 +77,31 @@ describe('consumer runner', () => {
     expect(await log.consumers()).toEqual([{ name: 'projector', acked: 1_200, lag: 0 }]);
   });
 
+  it('types - records of other types are acked without being decoded or handled', async () => {
+    const events = makeEvents(300, { keys: ['a'] });
+    // Every third record claims another type and carries bytes that do not decode.
+    await log.append(
+      events.map((e, i) =>
+        i % 3 === 0 ? { ...recordOf(e, new Uint8Array([0xff])), type: 'test.other' } : recordOf(e),
+      ),
+    );
+    const batches: EventEnvelope[][] = [];
+    const runner = await run({
+      batchSize: 50,
+      types: new Set(['test.player.moved']),
+      handle: async (batch) => void batches.push(batch),
+    });
+    await runner.idle();
+    expect(numbersSeen(batches)).toEqual(events.filter((_, i) => i % 3 !== 0).map((e) => e.data.n));
+    expect(runner.stats()).toMatchObject({
+      processed: 200,
+      decodeErrors: 0,
+      deadLetters: 0,
+      lastOffset: 300,
+    });
+    expect(await log.consumers()).toEqual([{ name: 'projector', acked: 300, lag: 0 }]);
+  });
+
   it('retry - a failing batch is retried with the same events and then succeeds', async () => {
     await log.append(makeEvents(10).map((e) => recordOf(e)));
     let calls = 0;

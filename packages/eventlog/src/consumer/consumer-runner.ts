@@ -142,7 +142,10 @@ class Runner implements ConsumerRunner {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        this.#consumer ??= await options.log.consumer(this.name, { start: options.start, shared: options.shared });
+        this.#consumer ??= await options.log.consumer(this.name, {
+          start: options.start,
+          shared: options.shared,
+        });
         const turn = ++this.#turn;
         const records = await this.#consumer.fetch({
           max: options.batchSize,
@@ -154,7 +157,8 @@ class Runner implements ConsumerRunner {
           continue;
         }
         const stopTimer = this.#metrics.batchSeconds.startTimer();
-        await processBatch(records, deps);
+        const wanted = options.types ? records.filter((r) => options.types!.has(r.type)) : records;
+        if (wanted.length > 0) await processBatch(wanted, deps);
         const last = records[records.length - 1]!.offset;
         await this.#consumer.ack(last);
         stopTimer();

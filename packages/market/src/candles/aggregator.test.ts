@@ -22,7 +22,7 @@ function trade(at: number, price: number, size = 1, symbol = 'BTC-USDT'): Trade 
   };
 }
 
-const closed = (outs: CandleOutput[]) => outs.filter((o) => o.type === 'closed');
+const closed = (outs: readonly CandleOutput[]) => outs.filter((o) => o.type === 'closed');
 
 describe('CandleAggregator', () => {
   it('venue klines - the recorded-format tape aggregates to its 1m klines', async () => {

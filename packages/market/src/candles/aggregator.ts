@@ -6,6 +6,9 @@
  * candles stay correctable for `graceMs` after their close time (measured on the watermark, the
  * latest time seen): a late trade inside the window updates the candle, bumps `revision` and
  * emits a `closed` output with `correction: true`; later than that it is dropped and counted.
+ *
+ * A trade into a forming candle allocates nothing: series are found by symbol and interval
+ * position (no key strings), and the output array is made only when there is an output.
  */
 import type { Candle, CandleInterval, DisconnectMessage, Trade } from '../port/market-message.ts';
 import { ALL_INTERVALS, INTERVAL_MS, bucketStart } from './intervals.ts';
@@ -44,6 +47,9 @@ interface Series {
   latestOpen: number;
 }
 
+/** What a call returns when nothing happened (most trades, without per-trade updates). */
+const NO_OUTPUTS: readonly CandleOutput[] = Object.freeze([]);
+
 function freeze(c: Working): Candle {
   const { firstAt: _f, lastAt: _l, ...candle } = c;
   return Object.freeze(candle);
@@ -54,7 +60,12 @@ export class CandleAggregator {
   readonly #intervals: readonly CandleInterval[];
   readonly #graceMs: number;
   readonly #emitUpdates: boolean;
-  readonly #series = new Map<string, Series>();
+  /** Per symbol, its series in the order of `#intervals`. */
+  readonly #series = new Map<string, Series[]>();
+  /** Every series, for the scans that visit them all. */
+  readonly #all: Series[] = [];
+  /** Outputs of the call in progress; created on the first one. */
+  #out: CandleOutput[] | undefined;
   #watermark = Number.NEGATIVE_INFINITY;
   #droppedLate = 0;
   /** Earliest close time of any forming candle / grace end of any recent one: skips idle scans. */
@@ -73,82 +84,90 @@ export class CandleAggregator {
   }
 
   /** Adds a trade; returns the outputs in order (closes before the new candle's update). */
-  onTrade(trade: Trade): CandleOutput[] {
-    const out: CandleOutput[] = [];
+  onTrade(trade: Trade): readonly CandleOutput[] {
     if (trade.exchangeTime > this.#watermark) {
-      this.#closeDue(trade.exchangeTime, out);
+      this.#closeDue(trade.exchangeTime);
       this.#watermark = trade.exchangeTime;
     }
+    const series = this.#seriesOf(trade.symbol);
     let late = false;
-    for (const interval of this.#intervals) {
-      if (!this.#apply(trade, interval, out)) late = true;
+    for (let i = 0; i < series.length; i++) {
+      if (!this.#apply(trade, series[i]!, this.#intervals[i]!)) late = true;
     }
     if (late) this.#droppedLate++;
     this.#expire();
-    return out;
+    return this.#take();
   }
 
   /** Time passed with no trades (a timer tick): closes candles whose end is at or before `nowMs`. */
-  advance(nowMs: number): CandleOutput[] {
-    const out: CandleOutput[] = [];
+  advance(nowMs: number): readonly CandleOutput[] {
     if (nowMs > this.#watermark) {
-      this.#closeDue(nowMs, out);
+      this.#closeDue(nowMs);
       this.#watermark = nowMs;
     }
     this.#expire();
-    return out;
+    return this.#take();
   }
 
   /** A feed gap: the forming candles of these symbols, and the next ones to get a trade, are incomplete. */
-  onDisconnect(marker: DisconnectMessage): CandleOutput[] {
-    const out: CandleOutput[] = [];
+  onDisconnect(marker: DisconnectMessage): readonly CandleOutput[] {
     for (const symbol of marker.symbols) {
-      for (const interval of this.#intervals) {
-        const s = this.#get(symbol, interval);
+      for (const s of this.#seriesOf(symbol)) {
         s.gapPending = true;
         if (s.forming && !s.forming.incomplete && s.forming.closeTime > marker.at) {
           s.forming.incomplete = true;
-          if (this.#emitUpdates) out.push({ type: 'updated', candle: freeze(s.forming), correction: false });
+          if (this.#emitUpdates) this.#emit('updated', s.forming, false);
         }
       }
     }
-    return out;
+    return this.#take();
   }
 
   /** The forming candle, if any (for snapshots). */
   forming(symbol: string, interval: CandleInterval): Candle | null {
-    const f = this.#series.get(`${symbol}|${interval}`)?.forming;
+    const at = this.#intervals.indexOf(interval);
+    const f = at < 0 ? null : this.#series.get(symbol)?.[at]?.forming;
     return f ? freeze(f) : null;
   }
 
-  #get(symbol: string, interval: CandleInterval): Series {
-    const key = `${symbol}|${interval}`;
-    let s = this.#series.get(key);
-    if (!s) {
-      s = {
+  #seriesOf(symbol: string): Series[] {
+    let series = this.#series.get(symbol);
+    if (!series) {
+      series = this.#intervals.map(() => ({
         forming: null,
-        recent: new Map(),
+        recent: new Map<number, Working>(),
         gapPending: false,
         latestOpen: Number.NEGATIVE_INFINITY,
-      };
-      this.#series.set(key, s);
+      }));
+      this.#series.set(symbol, series);
+      this.#all.push(...series);
     }
-    return s;
+    return series;
+  }
+
+  #emit(type: CandleOutput['type'], c: Working, correction: boolean): void {
+    (this.#out ??= []).push({ type, candle: freeze(c), correction });
+  }
+
+  /** The outputs of the call that is ending. */
+  #take(): readonly CandleOutput[] {
+    const out = this.#out ?? NO_OUTPUTS;
+    this.#out = undefined;
+    return out;
   }
 
   /** Returns false when the trade was too late for this interval. */
-  #apply(trade: Trade, interval: CandleInterval, out: CandleOutput[]): boolean {
-    const s = this.#get(trade.symbol, interval);
+  #apply(trade: Trade, s: Series, interval: CandleInterval): boolean {
     const open = bucketStart(trade.exchangeTime, interval);
     const f = s.forming;
     if (f && f.openTime === open) {
       this.#add(f, trade);
-      if (this.#emitUpdates) out.push({ type: 'updated', candle: freeze(f), correction: false });
+      if (this.#emitUpdates) this.#emit('updated', f, false);
       return true;
     }
     // A bucket that already ended on the watermark (closed by advance) is late even if it never opened.
     if (open > s.latestOpen && open + INTERVAL_MS[interval] > this.#watermark) {
-      if (f) this.#close(s, out);
+      if (f) this.#close(s);
       s.latestOpen = open;
       const c = this.#start(trade, interval, open);
       if (s.gapPending) {
@@ -157,7 +176,7 @@ export class CandleAggregator {
       }
       s.forming = c;
       if (c.closeTime < this.#nextCloseAt) this.#nextCloseAt = c.closeTime;
-      if (this.#emitUpdates) out.push({ type: 'updated', candle: freeze(c), correction: false });
+      if (this.#emitUpdates) this.#emit('updated', c, false);
       return true;
     }
     // Older than the forming candle: correct a recent closed one, or create it if the bucket was empty.
@@ -167,12 +186,12 @@ export class CandleAggregator {
     if (closed) {
       this.#add(closed, trade);
       closed.revision += 1;
-      out.push({ type: 'closed', candle: freeze(closed), correction: true });
+      this.#emit('closed', closed, true);
     } else {
       const c = this.#start(trade, interval, open);
       c.revision = 1;
       this.#keep(s, c);
-      out.push({ type: 'closed', candle: freeze(c), correction: true });
+      this.#emit('closed', c, true);
     }
     return true;
   }
@@ -215,11 +234,11 @@ export class CandleAggregator {
     c.trades += 1;
   }
 
-  #close(s: Series, out: CandleOutput[]): void {
+  #close(s: Series): void {
     const f = s.forming!;
     s.forming = null;
     this.#keep(s, f);
-    out.push({ type: 'closed', candle: freeze(f), correction: false });
+    this.#emit('closed', f, false);
   }
 
   #keep(s: Series, c: Working): void {
@@ -228,11 +247,11 @@ export class CandleAggregator {
     if (until < this.#nextExpireAt) this.#nextExpireAt = until;
   }
 
-  #closeDue(nowMs: number, out: CandleOutput[]): void {
+  #closeDue(nowMs: number): void {
     if (nowMs < this.#nextCloseAt) return;
     let next = Number.POSITIVE_INFINITY;
-    for (const s of this.#series.values()) {
-      if (s.forming && s.forming.closeTime <= nowMs) this.#close(s, out);
+    for (const s of this.#all) {
+      if (s.forming && s.forming.closeTime <= nowMs) this.#close(s);
       if (s.forming && s.forming.closeTime < next) next = s.forming.closeTime;
     }
     this.#nextCloseAt = next;
@@ -241,7 +260,7 @@ export class CandleAggregator {
   #expire(): void {
     if (this.#watermark < this.#nextExpireAt) return;
     let next = Number.POSITIVE_INFINITY;
-    for (const s of this.#series.values()) {
+    for (const s of this.#all) {
       for (const [open, c] of s.recent) {
         const until = c.closeTime + this.#graceMs;
         if (this.#watermark >= until) s.recent.delete(open);

@@ -34,6 +34,7 @@ import { SourceIngest, type PublishEvent } from './source-ingest.ts';
 import { DEFAULT_CANDLE_UPDATE_INTERVAL_MS } from '../config.ts';
 
 export { DEFAULT_CANDLE_UPDATE_INTERVAL_MS };
+import type { PackedLane } from './trade-packing.ts';
 
 /** How often forming candles are published. */
 /**
@@ -63,6 +64,12 @@ export interface MarketCollectorOptions {
   sources: readonly CollectorSource[];
   /** The publisher's `publish` (fire-and-forget). Read at start. */
   publish: () => PublishEvent;
+  /**
+   * The publisher's packed lane, when it runs in a worker (`createWorkerPublisher` with
+   * {@link TRADE_CODEC_URL} among its codecs): trades then cross as packed fields and their events
+   * are built, encoded and appended on the worker. Read at start. @default none
+   */
+  lane?: () => PackedLane | undefined;
   /** Updated with every accepted trade. @default none */
   latest?: LatestStore;
   /** Bounds and known symbols. @default the validator's defaults, any well-formed symbol */
@@ -132,6 +139,7 @@ class Collector implements MarketCollector {
   async start(context: ServiceContext): Promise<void> {
     const logger = this.#o.logger ?? context.logger ?? silentLogger;
     const publish = this.#o.publish();
+    const lane = this.#o.lane?.();
     if (this.#o.quarantine) {
       this.#quarantine = new QuarantineBuffer({ ...this.#o.quarantine, logger });
       this.#quarantine.start();
@@ -147,6 +155,7 @@ class Collector implements MarketCollector {
       const ingest = new SourceIngest({
         source: source.name,
         publish,
+        ...(lane ? { lane } : {}),
         validator,
         aggregator: new CandleAggregator({
           ...this.#o.candles,

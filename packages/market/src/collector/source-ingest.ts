@@ -21,6 +21,7 @@ import type { TradeValidator } from '../normalize/trade-validator.ts';
 import type { Candle, CandleInterval, MarketMessage, Trade } from '../port/market-message.ts';
 import type { CollectorMetrics } from './collector-metrics.ts';
 import type { QuarantinedMessage } from './quarantine-buffer.ts';
+import { packTrade, type PackedLane } from './trade-packing.ts';
 
 /**
  * One trade in this many has its lag observed: a histogram observation per trade costs more than
@@ -36,6 +37,11 @@ export interface SourceIngestOptions {
   /** The source's name; events carry `source: collector/<name>`. */
   source: string;
   publish: PublishEvent;
+  /**
+   * The publisher's packed lane (a worker publisher): trades go as packed fields and their events
+   * are built on the publisher's thread. @default none: trades are published as events
+   */
+  lane?: PackedLane;
   validator: TradeValidator;
   aggregator: CandleAggregator;
   intervals: readonly CandleInterval[];
@@ -91,6 +97,12 @@ export class SourceIngest {
   }
 
   #onTrade(raw: Trade): void {
+    // The hot path allocates nothing per trade: a trade already in form is taken as it is, and
+    // with a packed lane its event is built on the publisher's thread.
+    if (this.#o.validator.accepts(raw)) {
+      this.#accept(raw);
+      return;
+    }
     // Sources emit canonical symbols; validation reads a venue's spelling, so give it that.
     const result = this.#o.validator.validate({ ...raw, symbol: toVenueSymbol(raw.exchange, raw.symbol) });
     if (!result.ok) {
@@ -105,9 +117,13 @@ export class SourceIngest {
       });
       return;
     }
-    const trade = result.trade;
+    this.#accept(result.trade);
+  }
+
+  #accept(trade: Trade): void {
     this.#o.latest?.write(trade);
-    this.#o.publish(this.#events.create(MarketTrade, { subject: trade.symbol, data: trade }));
+    if (this.#o.lane) packTrade(this.#o.lane, this.#o.source, trade, this.#o.clock.now());
+    else this.#o.publish(this.#events.create(MarketTrade, { subject: trade.symbol, data: trade }));
     this.stats.trades++;
     this.stats.lastTradeAt = trade.exchangeTime;
     if (++this.#uncounted % LAG_SAMPLE_EVERY === 0 && this.#o.metrics) {

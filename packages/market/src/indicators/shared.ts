@@ -12,6 +12,17 @@ export function nanArray(length: number, warmup = length): Float64Array {
   return new Float64Array(length).fill(NaN, 0, Math.min(warmup, length));
 }
 
+/**
+ * Like {@link nanArray}, on memory that is not zeroed first, for an output whose every entry the
+ * caller writes. A fresh zeroed megabyte-sized array costs page faults on first write (about as
+ * much as a whole SMA pass on a virtual machine); memory malloc hands back from earlier outputs
+ * does not.
+ */
+export function warmupArray(length: number, warmup: number): Float64Array {
+  const bytes = Buffer.allocUnsafeSlow(length * Float64Array.BYTES_PER_ELEMENT);
+  return new Float64Array(bytes.buffer, bytes.byteOffset, length).fill(NaN, 0, Math.min(warmup, length));
+}
+
 /** Throws unless `period` is a positive integer. */
 export function checkPeriod(period: number, name = 'period'): void {
   if (!Number.isInteger(period) || period < 1) {

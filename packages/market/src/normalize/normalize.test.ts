@@ -4,6 +4,7 @@ import { parseDecimal, parseTimestampMs } from './parse-number.ts';
 import { toCanonicalSymbol, toVenueSymbol } from './symbols.ts';
 import { createTradeValidator } from './trade-validator.ts';
 import { validateTrade, type RawTrade } from './validate-trade.ts';
+import type { Trade } from '../port/market-message.ts';
 
 const NOW = Date.UTC(2024, 2, 15, 12);
 const base: RawTrade = {
@@ -140,5 +141,42 @@ describe('normalize', () => {
     expect(text).toContain(
       'tickline_market_trades_rejected_total{exchange="binance",reason="price_not_positive"} 2',
     );
+  });
+
+  it('accepts - a trade already in form passes as it is exactly when validation would return it unchanged', () => {
+    const good: Trade = {
+      exchange: 'binance',
+      symbol: 'BTC-USDT',
+      tradeId: '9',
+      price: 67_000.1,
+      size: 0.005,
+      side: 'sell',
+      exchangeTime: NOW - 100,
+      receivedAt: NOW,
+    };
+    const variants: Trade[] = [
+      good,
+      { ...good, seq: 4 },
+      { ...good, exchange: 'upbit', symbol: 'BTC-KRW' },
+      { ...good, exchange: 'coinbase', symbol: 'BTC-USD', side: 'unknown' },
+      { ...good, symbol: 'BTC-XYZ' }, // binance cannot spell an unknown quote back
+      { ...good, symbol: 'btc-usdt' },
+      { ...good, tradeId: '' },
+      { ...good, price: 0 },
+      { ...good, size: Number.POSITIVE_INFINITY },
+      { ...good, side: 'BUY' as never },
+      { ...good, exchangeTime: (NOW - 100) / 1000 }, // seconds: validation rescales it
+      { ...good, exchangeTime: NOW + 60_000 },
+      { ...good, symbol: 'ETH-USDT' }, // not among the known symbols
+    ];
+    const rules = { knownSymbols: new Set(['BTC-USDT', 'BTC-KRW', 'BTC-USD', 'BTC-XYZ']) };
+    for (const trade of variants) {
+      const validator = createTradeValidator(rules);
+      const result = validateTrade({ ...trade, symbol: toVenueSymbol(trade.exchange, trade.symbol) }, rules);
+      const unchanged = result.ok && JSON.stringify(result.trade) === JSON.stringify(trade);
+      expect(validator.accepts(trade), JSON.stringify(trade)).toBe(unchanged);
+      expect(validator.accepted()).toBe(unchanged ? 1 : 0);
+    }
+    expect(createTradeValidator(rules).accepts(good)).toBe(true);
   });
 });

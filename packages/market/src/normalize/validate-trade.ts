@@ -61,6 +61,28 @@ const SIDES: Record<string, TradeSide> = {
   '': 'unknown',
 };
 
+/**
+ * True when `trade` — already in Tickline's form, as sources emit it — passes every rule and
+ * {@link validateTrade} would return an equal trade: it can then be taken as it is, without the
+ * copy. False decides nothing (run {@link validateTrade} for the verdict and the reason).
+ * `symbolRoundTrips`: the venue's spelling of `trade.symbol` reads back as `trade.symbol`.
+ */
+export function isValidNormalTrade(trade: Trade, rules: ValidationRules, symbolRoundTrips: boolean): boolean {
+  if (!symbolRoundTrips) return false;
+  if (rules.knownSymbols && !rules.knownSymbols.has(trade.symbol)) return false;
+  const { tradeId, price, size, side, exchangeTime, receivedAt, seq } = trade;
+  if (typeof tradeId !== 'string' || tradeId === '') return false;
+  if (typeof price !== 'number' || !(price > 0 && price < Number.POSITIVE_INFINITY)) return false;
+  if (typeof size !== 'number' || !(size > 0 && size < Number.POSITIVE_INFINITY)) return false;
+  if (side !== 'buy' && side !== 'sell' && side !== 'unknown') return false;
+  // Milliseconds as parseTimestampMs leaves them (smaller or larger numbers get rescaled).
+  if (typeof exchangeTime !== 'number' || !(exchangeTime >= 1e11 && exchangeTime < 1e14)) return false;
+  if (typeof receivedAt !== 'number') return false;
+  if (exchangeTime - receivedAt > (rules.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS)) return false;
+  if (receivedAt - exchangeTime > (rules.maxPastMs ?? DEFAULT_MAX_PAST_MS)) return false;
+  return seq === undefined || typeof seq === 'number';
+}
+
 function reject(reason: RejectReason): ValidationResult {
   return { ok: false, reason };
 }

@@ -42,6 +42,11 @@ export interface MarketProjectionOptions {
 /** A projection whose `handle` goes to `createConsumerRunner({ name: consumer, handle })`. */
 export interface MarketProjection {
   readonly consumer: string;
+  /**
+   * The event types it writes: give them to the runner (`types`) so the rest of the log is
+   * skipped undecoded — the candle projection then reads a few events a second, not every trade.
+   */
+  readonly types: ReadonlySet<string>;
   /** The runner's handler (the runner's context carries `lastOffset` and `logger`). */
   readonly handle: (events: EventEnvelope[], context?: ProjectionContext) => Promise<void>;
   /** Projects a batch and reports what it did. */
@@ -88,6 +93,7 @@ export async function projectCandles(tx: SqlTx, events: readonly EventEnvelope[]
 function marketProjection(
   options: MarketProjectionOptions,
   defaultConsumer: string,
+  types: readonly string[],
   project: (tx: SqlTx, events: readonly EventEnvelope[]) => Promise<number>,
   afterCommit: (events: readonly EventEnvelope[]) => Promise<void> = async () => {},
 ): MarketProjection {
@@ -108,6 +114,7 @@ function marketProjection(
   };
   return {
     consumer,
+    types: new Set(types),
     apply,
     handle: async (events, context) => {
       await apply(events, context);
@@ -126,10 +133,10 @@ function candlesOf(events: readonly EventEnvelope[]): Candle[] {
  * The trade projection.
  * @example
  * const trades = createTradeProjection({ sql: () => store.sql });
- * createConsumerRunner({ log, name: trades.consumer, handle: trades.handle });
+ * createConsumerRunner({ log, name: trades.consumer, types: trades.types, handle: trades.handle });
  */
 export function createTradeProjection(options: MarketProjectionOptions): MarketProjection {
-  return marketProjection(options, MARKET_TRADES_CONSUMER, projectTrades);
+  return marketProjection(options, MARKET_TRADES_CONSUMER, [MarketTrade.type], projectTrades);
 }
 
 /** The candle projection (same shape as {@link createTradeProjection}). */
@@ -138,6 +145,7 @@ export function createCandleProjection(options: MarketProjectionOptions): Market
   return marketProjection(
     options,
     MARKET_CANDLES_CONSUMER,
+    [MarketCandleUpdated.type, MarketCandleClosed.type],
     projectCandles,
     cache ? (events) => cache.invalidateCandles(candlesOf(events)) : undefined,
   );
