@@ -29,6 +29,7 @@ export {
   dequantize,
   encodeHandleId,
 } from './game/tick-frame.ts';
+export { HandleView } from './game/handle-view.ts';
 export { encodeFrame, FrameDecoder, FRAME_HEADER_BYTES, DEFAULT_MAX_FRAME_BYTES } from './game/framing.ts';
 export {
   GameProtocolErrorCodes,

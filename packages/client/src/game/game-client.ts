@@ -26,12 +26,11 @@ import {
   decodeMessage,
   dequantize,
   encodeMessage,
+  HandleView,
   MessageType,
   peekTickAck,
   TICK_FRAME_MARKER,
   type ClientMessage,
-  type DeltaMessage,
-  type EntityState,
   type GameProtocolError,
   type ServerMessage,
   type TickAck,
@@ -57,7 +56,7 @@ export class GameClient {
   #predictor = new Predictor(0, 0);
   readonly #others = new Interpolator();
   /** Who each handle in view is: learnt when a player enters the view, forgotten when it leaves. */
-  readonly #names = new Map<number, string>();
+  readonly #view = new HandleView();
   #clock: TickClock | undefined;
   #nextSeq = 1;
   #sentAt = new Map<number, number>();
@@ -254,30 +253,9 @@ export class GameClient {
 
   /** A tick frame's view changes, by handle, as a delta of ids and world positions. */
   #onView(tick: TickMessage): void {
-    const names = this.#names;
-    const self = this.#welcome?.handle;
-    const step = this.#welcome?.positionStep ?? 1;
-    if (tick.reset) {
-      names.clear();
-      this.#others.clear();
-    }
-    if (tick.left.length + tick.entered.length + tick.moved.length === 0) return;
-    const delta: DeltaMessage = { tick: tick.tick, entered: [], moved: [], left: [] };
-    for (const handle of tick.left) {
-      const id = names.get(handle);
-      if (id === undefined) continue;
-      names.delete(handle);
-      delta.left.push(id);
-    }
-    for (const [handle, id, qx, qy] of tick.entered) {
-      if (handle === self) continue;
-      names.set(handle, id);
-      delta.entered.push([id, dequantize(qx, step), dequantize(qy, step)]);
-    }
-    for (const [handle, qx, qy] of tick.moved) {
-      const id = handle === self ? undefined : names.get(handle);
-      if (id !== undefined) delta.moved.push([id, dequantize(qx, step), dequantize(qy, step)] as EntityState);
-    }
+    const welcome = this.#welcome;
+    if (tick.reset) this.#others.clear();
+    const delta = this.#view.read(tick, welcome?.handle ?? -1, welcome?.positionStep ?? 1);
     if (delta.left.length + delta.entered.length + delta.moved.length === 0) return;
     this.#others.apply(delta);
     this.#events.emit('delta', delta);
@@ -296,7 +274,7 @@ export class GameClient {
     else this.#predictor = new Predictor(welcome.x, welcome.y, welcome.lastSeq, bounds);
     if (!resumed) {
       this.#others.clear();
-      this.#names.clear();
+      this.#view.clear();
     }
     this.#sentAt.clear();
     this.#nextSeq = Math.max(this.#nextSeq, welcome.lastSeq + 1);

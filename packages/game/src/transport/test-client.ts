@@ -12,6 +12,7 @@ import {
   encodeFrame,
   encodeMessage,
   FrameDecoder,
+  HandleView,
   MessageType,
   type ClientMessage,
   type DeltaMessage,
@@ -48,7 +49,7 @@ export class TestGameClient {
   readonly ended: Promise<ClientEnd>;
   readonly #arrivals: Arrival[] = [];
   #waiters: Array<{ match: (a: Arrival) => boolean; resolve: (a: Arrival) => void }> = [];
-  readonly #names = new Map<number, string>();
+  readonly #view = new HandleView();
   #step = 1;
   #handle = -1;
   #closeCode: string | undefined;
@@ -188,23 +189,7 @@ export class TestGameClient {
       this.acks.push(ack);
       this.#arrive({ kind: 'ack', ack });
     }
-    if (t.reset) this.#names.clear();
-    const delta: DeltaMessage = { tick: t.tick, entered: [], moved: [], left: [] };
-    for (const h of t.left) {
-      const id = this.#names.get(h);
-      if (id === undefined) continue;
-      this.#names.delete(h);
-      delta.left.push(id);
-    }
-    for (const [h, id, qx, qy] of t.entered) {
-      if (h === this.#handle) continue;
-      this.#names.set(h, id);
-      delta.entered.push([id, dequantize(qx, step), dequantize(qy, step)]);
-    }
-    for (const [h, qx, qy] of t.moved) {
-      const id = h === this.#handle ? undefined : this.#names.get(h);
-      if (id !== undefined) delta.moved.push([id, dequantize(qx, step), dequantize(qy, step)]);
-    }
+    const delta = this.#view.read(t, this.#handle, step);
     if (!t.reset && delta.entered.length + delta.moved.length + delta.left.length === 0) return;
     this.deltas.push(delta);
     this.#arrive({ kind: 'delta', delta });
