@@ -22,8 +22,17 @@ import type { Zone } from '../zone/zone.ts';
 
 const allocBuffer = (n: number): Uint8Array => Buffer.allocUnsafe(n);
 
-/** Receives one client's frame; `frame` is a view of the tick's buffer (never reused). */
-export type FrameSink<T> = (target: T, frame: Uint8Array) => void;
+/**
+ * Receives one client's frame; `frame` is a view of the tick's buffer (never reused), already
+ * behind the transport's header when `framed`.
+ */
+export type FrameSink<T> = (target: T, frame: Uint8Array, framed: boolean) => void;
+
+/** A transport's framing (see `WireFraming` in the session layer). */
+export interface FramePrefix {
+  headerBytes(length: number): number;
+  writeHeader(out: Uint8Array, at: number, length: number): number;
+}
 
 /** One zone's tick frames. One instance per zone; `T` is whatever the caller sends to (a link). */
 export class TickEncoder<T> {
@@ -158,19 +167,33 @@ export class TickEncoder<T> {
     return this.#idBytes[slot]!;
   }
 
-  /** Writes every planned frame into one buffer and hands each to `sink`, in planning order. */
-  flush(tick: number, sink: FrameSink<T>): void {
+  /**
+   * Writes every planned frame into one buffer — behind its transport's header when `prefixOf`
+   * gives one — and hands each to `sink`, in planning order.
+   */
+  flush(
+    tick: number,
+    sink: FrameSink<T>,
+    prefixOf: (target: T) => FramePrefix | undefined = () => undefined,
+  ): void {
     const planned = this.#planned;
     if (planned.length === 0) return;
     let total = 0;
-    for (const slot of planned)
-      total += tickHeaderBytes(this.#flags[slot]!) + this.#bodyEnd[slot]! - this.#bodyStart[slot]!;
+    for (const slot of planned) {
+      const length = tickHeaderBytes(this.#flags[slot]!) + this.#bodyEnd[slot]! - this.#bodyStart[slot]!;
+      total += length + (prefixOf(this.#target[slot]!)?.headerBytes(length) ?? 0);
+    }
     const out = Buffer.allocUnsafe(total);
     const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     const body = this.#body.bytes as Buffer;
     let at = 0;
     for (const slot of planned) {
       const start = at;
+      const prefix = prefixOf(this.#target[slot]!);
+      if (prefix) {
+        const length = tickHeaderBytes(this.#flags[slot]!) + this.#bodyEnd[slot]! - this.#bodyStart[slot]!;
+        at = prefix.writeHeader(out, at, length);
+      }
       at = writeTickHeader(
         out,
         view,
@@ -182,7 +205,7 @@ export class TickEncoder<T> {
         this.#qy[slot],
       );
       at += body.copy(out, at, this.#bodyStart[slot], this.#bodyEnd[slot]);
-      sink(this.#target[slot]!, out.subarray(start, at));
+      sink(this.#target[slot]!, out.subarray(start, at), prefix !== undefined);
     }
   }
 }

@@ -204,6 +204,7 @@ export class GameSessions implements ConnectionAcceptor {
     sessionOf: (playerId: string) => this.#byPlayer.get(playerId),
     send: (link: Link, message: ServerMessage) => this.#send(link, message),
     sendEncoded: (link: Link, bytes: Uint8Array) => this.#sendEncoded(link, bytes),
+    sendFramed: (link: Link, framed: Uint8Array) => this.#sendEncoded(link, framed, true),
     close: (link: Link, code: string, message: string) => this.#close(link, code, message),
     end: (session: Session) => this.#end(session, undefined),
   };
@@ -297,14 +298,17 @@ export class GameSessions implements ConnectionAcceptor {
     this.#sendEncoded(link, encodeMessage(message));
   }
 
-  #sendEncoded(link: Link, bytes: Uint8Array): void {
+  /** Sends encoded bytes (`framed`: already behind the transport's header) and checks the backlog. */
+  #sendEncoded(link: Link, bytes: Uint8Array, framed = false): void {
     if (link.closed) return;
     const connection = link.connection;
-    connection.send(bytes);
+    if (framed) connection.sendFramed!(bytes);
+    else connection.send(bytes);
     link.bytesOut.inc(bytes.length);
     if (connection.bufferedBytes > this.#o.maxBufferedBytes)
       this.#close(link, CloseCode.SlowConsumer, `more than ${this.#o.maxBufferedBytes} bytes unsent`);
   }
+
 
   #close(link: Link, code: string, message: string): void {
     if (link.closed) return;

@@ -24,6 +24,8 @@ export interface Delivery {
   send(link: Link, message: ServerMessage): void;
   /** Sends an already encoded message. */
   sendEncoded(link: Link, bytes: Uint8Array): void;
+  /** Sends a message already behind its transport's header (`connection.framing`). */
+  sendFramed(link: Link, framed: Uint8Array): void;
   close(link: Link, code: string, message: string): void;
   /** Forgets a session whose player already left the zone. */
   end(session: Session): void;
@@ -95,7 +97,9 @@ export class ZoneDelivery {
     if (!link || session.runner !== this.#runner) return;
     this.encoder.view(slot, link, delta, group, this.#runner.zone.players);
   };
-  readonly #send = (link: Link, frame: Uint8Array): void => this.#d.sendEncoded(link, frame);
+  readonly #send = (link: Link, frame: Uint8Array, framed: boolean): void =>
+    framed ? this.#d.sendFramed(link, frame) : this.#d.sendEncoded(link, frame);
+  readonly #framing = (link: Link) => (link.connection.sendFramed ? link.connection.framing : undefined);
 
   constructor(d: Delivery, runner: ZoneRunner) {
     this.#d = d;
@@ -157,7 +161,7 @@ export class ZoneDelivery {
           d.send(link, { type: MessageType.Reject, seq: r.seq, tick, reason: r.reason, x: r.x, y: r.y });
       }
       if (result.broadcastDue) zone.broadcastShared(this.#visit);
-      encoder.flush(tick, this.#send);
+      encoder.flush(tick, this.#send, this.#framing);
     } finally {
       for (const link of corked) link.connection.uncork?.();
       corked.clear();
