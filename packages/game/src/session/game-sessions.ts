@@ -309,7 +309,6 @@ export class GameSessions implements ConnectionAcceptor {
       this.#close(link, CloseCode.SlowConsumer, `more than ${this.#o.maxBufferedBytes} bytes unsent`);
   }
 
-
   #close(link: Link, code: string, message: string): void {
     if (link.closed) return;
     link.closed = true;
