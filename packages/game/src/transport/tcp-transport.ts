@@ -8,7 +8,7 @@ import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, type GameProtocolError }
 import type { ConnectionAcceptor, GameConnection, WireFraming } from '../session/connection.ts';
 
 /** The 4-byte big-endian length prefix, written in place. */
-const TCP_FRAMING: WireFraming = {
+export const TCP_FRAMING: WireFraming = {
   headerBytes: () => FRAME_HEADER_BYTES,
   writeHeader(out, at, length) {
     out[at] = length >>> 24;

@@ -19,7 +19,7 @@ import { DEFAULT_CLOSE_GRACE_MS } from './tcp-transport.ts';
  * the socket; `ws` writes nothing between them without compression (off here), so the stream
  * stays well-formed, and `bufferedAmount` still counts the bytes (it reads the socket's).
  */
-const WS_FRAMING: WireFraming = {
+export const WS_FRAMING: WireFraming = {
   headerBytes: (length) => (length < 126 ? 2 : length < 0x1_0000 ? 4 : 10),
   writeHeader(out, at, length) {
     out[at] = 0x82;
