@@ -134,6 +134,9 @@ if (servers.length === 2) {
   result.cpu_ratio = round(t('cpu_per_1k') / c('cpu_per_1k'), 2);
   result.one_zone_p99_ratio = round(t('one_zone_p99_ms') / c('one_zone_p99_ms'), 2);
   result.healthy_n_ratio = round(t('healthy_n') / c('healthy_n'), 2);
+  // Bytes each client is sent per second, and resident memory per player (targets ≤ 0.7 and ≤ 1).
+  result.bytes_per_client_ratio = round(t('bytes_per_client_s') / c('bytes_per_client_s'), 2);
+  result.kb_per_client_ratio = round(t('kb_per_client') / c('kb_per_client'), 2);
 }
 result.healthy_n_method = 'full-rate CPU per player at the largest zoned step, extrapolated to 65% of a core';
 result.spawn = process.env.BENCH_SPAWN === 'spread' ? 'spread' : 'cluster';

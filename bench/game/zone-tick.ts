@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Zone } from '@tickline/game';
-import { deliverTick, DeltaEncoder } from '@tickline/game/internal';
+import { ZoneDelivery } from '@tickline/game/internal';
 import { ManualClock } from '@tickline/kernel';
 import { RULES, Walker, seededRandom } from './rules.ts';
 
@@ -35,7 +35,7 @@ const walkers: Walker[] = [];
 let bytesOut = 0;
 const connection = { send: (b: Uint8Array) => void (bytesOut += b.length), cork() {}, uncork() {} };
 const sessions = new Map<string, object>();
-const runner = { zone } as unknown as Parameters<typeof deliverTick>[1];
+const runner = { zone } as unknown as ConstructorParameters<typeof ZoneDelivery>[1];
 for (let i = 0; i < n; i++) {
   const at = values.spawn === 'center' ? centre : Walker.spawn(random);
   const playerId = `p${i}`;
@@ -50,8 +50,8 @@ const delivery = {
   sendEncoded: (link: { connection: typeof connection }, bytes: Uint8Array) => link.connection.send(bytes),
   close() {},
   end() {},
-} as unknown as Parameters<typeof deliverTick>[0];
-const deltas = new DeltaEncoder();
+} as unknown as ConstructorParameters<typeof ZoneDelivery>[0];
+const deliver = new ZoneDelivery(delivery, runner);
 const seq = new Array<number>(n).fill(0);
 const step: number[] = [];
 const cast: number[] = [];
@@ -66,7 +66,7 @@ for (let t = 0; t < ticks + 20; t++) {
   const t0 = performance.now();
   const result = zone.step();
   const t1 = performance.now();
-  deliverTick(delivery, runner, { result, tick: result.tick, durationMs: t1 - t0 } as never, deltas);
+  deliver.deliver({ result, tick: result.tick, durationMs: t1 - t0 } as never);
   const t2 = performance.now();
   if (t >= 20) {
     step.push(t1 - t0);

@@ -5,5 +5,5 @@ export { replayZoneEvents, DEFAULT_REPLAY_BATCH } from './recovery/replay-log.ts
 export { LogPositionTracker } from './snapshots/log-position.ts';
 export { TestGameClient } from './transport/test-client.ts';
 export type { ClientEnd } from './transport/test-client.ts';
-export { deliverTick } from './session/tick-delivery.ts';
-export { DeltaEncoder } from './protocol/delta-encoder.ts';
+export { ZoneDelivery } from './session/tick-delivery.ts';
+export { TickEncoder } from './protocol/tick-encoder.ts';

@@ -10,6 +10,26 @@
 export { GAME_PROTOCOL_VERSION, MessageType } from './game/messages.ts';
 export { encodeMessage, decodeMessage, DEFAULT_MAX_MESSAGE_BYTES } from './game/codec.ts';
 export { KNOWN_MESSAGE_TYPES, MAX_STRING_LENGTH, MAX_STRING_BYTES } from './game/layouts.ts';
+export {
+  TICK_FRAME_MARKER,
+  TickFlag,
+  TICK_HEADER_BYTES,
+  MAX_TICK_HEADER_BYTES,
+  EMPTY_TICK_BODY_BYTES,
+  MAX_QUANTIZED,
+  MAX_HANDLE,
+  TickBodyWriter,
+  tickHeaderBytes,
+  writeTickHeader,
+  encodeTick,
+  readTick,
+  peekTickAck,
+  positionStepFor,
+  quantize,
+  dequantize,
+  encodeHandleId,
+} from './game/tick-frame.ts';
+export { HandleView } from './game/handle-view.ts';
 export { encodeFrame, FrameDecoder, FRAME_HEADER_BYTES, DEFAULT_MAX_FRAME_BYTES } from './game/framing.ts';
 export {
   GameProtocolErrorCodes,

@@ -9,6 +9,7 @@ import {
   MessageType,
   type ClientMessage,
   type ServerMessage,
+  type TickMessage,
   type WelcomeMessage,
 } from '@tickline/protocol';
 
@@ -34,6 +35,8 @@ class FakeServer {
   }
 }
 
+const STEP = 0.25;
+
 const welcome = (over: Partial<WelcomeMessage> = {}): WelcomeMessage => ({
   type: MessageType.Welcome,
   playerId: 'p1',
@@ -47,7 +50,30 @@ const welcome = (over: Partial<WelcomeMessage> = {}): WelcomeMessage => ({
   height: 1000,
   lastSeq: 0,
   resumed: false,
+  handle: 1,
+  // A step that represents the test's positions exactly: quantization is tested on its own.
+  positionStep: STEP,
   ...over,
+});
+
+/** A tick frame; positions given in world units are quantized with {@link STEP}. */
+const tick = (
+  at: number,
+  over: {
+    ack?: [seq: number, x: number, y: number];
+    reset?: boolean;
+    entered?: Array<[handle: number, id: string, x: number, y: number]>;
+    moved?: Array<[handle: number, x: number, y: number]>;
+    left?: number[];
+  } = {},
+): TickMessage => ({
+  type: MessageType.Tick,
+  tick: at,
+  ack: over.ack && { seq: over.ack[0], qx: over.ack[1] / STEP, qy: over.ack[2] / STEP },
+  reset: over.reset ?? false,
+  left: over.left ?? [],
+  entered: (over.entered ?? []).map(([h, id, x, y]) => [h, id, x / STEP, y / STEP]),
+  moved: (over.moved ?? []).map(([h, x, y]) => [h, x / STEP, y / STEP]),
 });
 
 let server: FakeServer;
@@ -109,7 +135,7 @@ describe('GameClient', () => {
     client.move(0.5, 0);
     expect(client.position).toEqual({ x: 51, y: 50 });
     await vi.advanceTimersByTimeAsync(40);
-    server.push({ type: MessageType.Ack, seq: 1, tick: 101, x: 50.5, y: 50 });
+    server.push(tick(101, { ack: [1, 50.5, 50] }));
     server.push({ type: MessageType.Reject, seq: 2, tick: 101, reason: 'GAME_TELEPORT', x: 50.5, y: 50 });
     expect(acks).toEqual([{ seq: 1, tick: 101, x: 50.5, y: 50, latencyMs: 40, correction: 0 }]);
     expect(rejects).toEqual([{ seq: 2, tick: 101, reason: 'GAME_TELEPORT', x: 50.5, y: 50, latencyMs: 40 }]);
@@ -130,8 +156,8 @@ describe('GameClient', () => {
     server.push({ type: MessageType.Pong, nonce: ping!.nonce, serverTime: 0 });
     expect(rtts).toEqual([30]);
     expect(client.rttMs).toBe(30);
-    server.push({ type: MessageType.Delta, tick: 121, entered: [['p2', 10, 10]], moved: [], left: [] });
-    server.push({ type: MessageType.Delta, tick: 122, entered: [], moved: [['p2', 11, 10]], left: [] });
+    server.push(tick(121, { entered: [[2, 'p2', 10, 10]] }));
+    server.push(tick(122, { moved: [[2, 11, 10]] }));
     // Now ≈ tick 120.6 (welcome 100 + 1030 ms) raised to 122 by the delta; drawn 2 ticks behind.
     expect(client.others()).toEqual([{ id: 'p2', x: 10, y: 10 }]);
     await vi.advanceTimersByTimeAsync(75);
@@ -139,22 +165,57 @@ describe('GameClient', () => {
     expect(p2!.x).toBeCloseTo(10.5, 6);
   });
 
-  it('game client - a shared delta is applied without the client own entry', async () => {
+  it('game client - a shared body is applied without the client own handle; handles name ids', async () => {
     const client = make();
     await connected(client);
     const deltas: unknown[] = [];
     client.on('delta', (d) => deltas.push(d));
-    server.push({
-      type: MessageType.SharedDelta,
-      tick: 101,
-      entered: [['p2', 1, 1]],
-      moved: [['p1', 9, 9]],
-      left: ['p3'],
-    });
+    server.push(tick(101, { entered: [[3, 'p3', 2, 2]] }));
+    server.push(tick(102, { entered: [[2, 'p2', 1, 1]], moved: [[1, 9, 9]], left: [3] }));
+    // A handle freed and given to someone else later: the new id, never the old one.
+    server.push(tick(103, { left: [2], entered: [[2, 'p9', 4, 4]] }));
+    server.push(
+      tick(104, {
+        moved: [
+          [2, 5, 4],
+          [7, 1, 1],
+        ],
+      }),
+    );
     expect(deltas).toEqual([
-      { type: MessageType.Delta, tick: 101, entered: [['p2', 1, 1]], moved: [], left: ['p3'] },
+      { tick: 101, entered: [['p3', 2, 2]], moved: [], left: [] },
+      { tick: 102, entered: [['p2', 1, 1]], moved: [], left: ['p3'] },
+      { tick: 103, entered: [['p9', 4, 4]], moved: [], left: ['p2'] },
+      { tick: 104, entered: [], moved: [['p9', 5, 4]], left: [] },
     ]);
-    expect(client.others().map((o) => o.id)).toEqual(['p2']);
+    expect(client.others().map((o) => o.id)).toEqual(['p9']);
+    server.push(tick(105, { reset: true, entered: [[4, 'p4', 3, 3]] }));
+    expect(client.others().map((o) => o.id)).toEqual(['p4']);
+  });
+
+  it('game client - a quantized ack within half a step of the prediction keeps the exact prediction', async () => {
+    const client = make({ clampToBounds: false });
+    await connected(client);
+    const acks: AckEvent[] = [];
+    client.on('ack', (a) => acks.push(a));
+    client.move(0.3, 0.1);
+    // 50.3 / 0.25 = 201.2 → 201 (50.25); 50.1 → 200 (50): within 0.125 of the prediction.
+    server.push({ ...tick(101), ack: { seq: 1, qx: 201, qy: 200 } });
+    expect(acks[0]).toMatchObject({ seq: 1, x: 50.3, y: 50.1, correction: 0 });
+    client.move(0.3, 0);
+    // One step off: the server put the player elsewhere, and the prediction moves there.
+    server.push({ ...tick(102), ack: { seq: 2, qx: 203, qy: 200 } });
+    expect(acks[1]).toMatchObject({ seq: 2, x: 50.75, y: 50 });
+    expect(acks[1]!.correction).toBeGreaterThan(0);
+  });
+
+  it('game client - a v1 server is reported, not misread', async () => {
+    const client = make();
+    await connected(client);
+    const errors: Array<{ code: string }> = [];
+    client.on('error', (e) => errors.push(e));
+    server.last.handlers.message(Uint8Array.from([0x93, 0x01, MessageType.Ping, 0x01]));
+    expect(errors.map((e) => e.code)).toEqual(['GAME_PROTOCOL_VERSION']);
   });
 
   it('game client - with trackOthers false, deltas are dropped undecoded and acks still arrive', async () => {
@@ -165,8 +226,7 @@ describe('GameClient', () => {
     client.on('delta', (d) => deltas.push(d));
     client.on('ack', (a) => acks.push(a));
     client.move(0.5, 0);
-    server.push({ type: MessageType.Delta, tick: 101, entered: [['p2', 1, 1]], moved: [], left: [] });
-    server.push({ type: MessageType.Ack, seq: 1, tick: 101, x: 50.5, y: 50 });
+    server.push(tick(101, { ack: [1, 50.5, 50], entered: [[2, 'p2', 1, 1]] }));
     expect(deltas).toEqual([]);
     expect(client.others()).toEqual([]);
     expect(acks.map((a) => a.seq)).toEqual([1]);

@@ -24,18 +24,20 @@ import { Interpolator, type RemotePlayer } from './interpolation.ts';
 import { Predictor } from './prediction.ts';
 import {
   decodeMessage,
+  dequantize,
   encodeMessage,
+  HandleView,
   MessageType,
+  peekTickAck,
+  TICK_FRAME_MARKER,
   type ClientMessage,
-  type DeltaMessage,
   type GameProtocolError,
   type ServerMessage,
+  type TickAck,
+  type TickMessage,
   type WelcomeMessage,
 } from '@tickline/protocol';
 import { TickClock } from './tick-clock.ts';
-
-/** The first byte of an encoded delta: a MessagePack array of six elements. */
-const DELTA_HEADER = 0x96;
 
 /** Options of {@link GameClient.moveTo}. */
 export interface MoveToOptions {
@@ -53,6 +55,8 @@ export class GameClient {
   #welcome: WelcomeMessage | undefined;
   #predictor = new Predictor(0, 0);
   readonly #others = new Interpolator();
+  /** Who each handle in view is: learnt when a player enters the view, forgotten when it leaves. */
+  readonly #view = new HandleView();
   #clock: TickClock | undefined;
   #nextSeq = 1;
   #sentAt = new Map<number, number>();
@@ -181,13 +185,15 @@ export class GameClient {
 
   #receive(bytes: Uint8Array): void {
     const now = (this.#lastHeardMs = this.options.now());
-    // [version, Delta, tick, entered, moved, left] starts 0x96 (fixarray of 6), version, type.
-    if (
-      !this.options.trackOthers &&
-      bytes[0] === DELTA_HEADER &&
-      (bytes[2] === MessageType.Delta || bytes[2] === MessageType.SharedDelta)
-    )
-      return;
+    // A client that does not track others reads a tick frame's header only (tick and ack).
+    if (!this.options.trackOthers && bytes[0] === TICK_FRAME_MARKER) {
+      const head = peekTickAck(bytes);
+      if (head) {
+        this.#clock?.observe(head.tick, now, this.#transitTicks());
+        if (head.ack) this.#onAck(head.tick, head.ack, now);
+        return;
+      }
+    }
     let message: ServerMessage;
     try {
       message = decodeMessage(bytes, { maxBytes: this.options.maxMessageBytes }) as ServerMessage;
@@ -197,41 +203,20 @@ export class GameClient {
       this.#events.emit('error', new TicklineApiError(e.code, e.message, { details: e.details, cause: e }));
       return;
     }
-    const transitTicks = this.#clock && this.#rttMs !== undefined ? this.#rttMs / 2 / this.#clock.tickMs : 0;
+    const transitTicks = this.#transitTicks();
     switch (message.type) {
       case MessageType.Welcome:
         return this.#onWelcome(message, now);
-      case MessageType.Ack: {
+      case MessageType.Tick:
         this.#clock?.observe(message.tick, now, transitTicks);
-        const latencyMs = this.#latency(message.seq, now);
-        const { correction } = this.#predictor.reconcile(message.seq, message.x, message.y);
-        const { seq, tick, x, y } = message;
-        return this.#events.emit('ack', { seq, tick, x, y, latencyMs, correction });
-      }
+        if (message.ack) this.#onAck(message.tick, message.ack, now);
+        return this.#onView(message);
       case MessageType.Reject: {
         this.#clock?.observe(message.tick, now, transitTicks);
         const latencyMs = this.#latency(message.seq, now);
         this.#predictor.reconcile(message.seq, message.x, message.y);
         const { seq, tick, reason, x, y } = message;
         return this.#events.emit('reject', { seq, tick, reason, x, y, latencyMs });
-      }
-      case MessageType.Delta:
-        this.#clock?.observe(message.tick, now, transitTicks);
-        this.#others.apply(message);
-        return this.#events.emit('delta', message);
-      case MessageType.SharedDelta: {
-        // The same bytes went to every viewer of a region, this client included: drop its own entry.
-        const self = this.#welcome?.playerId;
-        const delta: DeltaMessage = {
-          type: MessageType.Delta,
-          tick: message.tick,
-          entered: message.entered.filter((e) => e[0] !== self),
-          moved: message.moved.filter((e) => e[0] !== self),
-          left: message.left.filter((id) => id !== self),
-        };
-        this.#clock?.observe(delta.tick, now, transitTicks);
-        this.#others.apply(delta);
-        return this.#events.emit('delta', delta);
       }
       case MessageType.Heartbeat:
         this.#clock?.observe(message.tick, now, transitTicks);
@@ -250,6 +235,32 @@ export class GameClient {
     }
   }
 
+  #transitTicks(): number {
+    return this.#clock && this.#rttMs !== undefined ? this.#rttMs / 2 / this.#clock.tickMs : 0;
+  }
+
+  /** The ack folded into a tick frame: settles inputs up to its seq. */
+  #onAck(tick: number, ack: TickAck, now: number): void {
+    const step = this.#welcome?.positionStep ?? 1;
+    const x = dequantize(ack.qx, step);
+    const y = dequantize(ack.qy, step);
+    const latencyMs = this.#latency(ack.seq, now);
+    // Within half a step of the prediction is the prediction (see Predictor.reconcile).
+    const { correction } = this.#predictor.reconcile(ack.seq, x, y, step / 2);
+    const auth = this.#predictor.authoritative;
+    this.#events.emit('ack', { seq: ack.seq, tick, x: auth.x, y: auth.y, latencyMs, correction });
+  }
+
+  /** A tick frame's view changes, by handle, as a delta of ids and world positions. */
+  #onView(tick: TickMessage): void {
+    const welcome = this.#welcome;
+    if (tick.reset) this.#others.clear();
+    const delta = this.#view.read(tick, welcome?.handle ?? -1, welcome?.positionStep ?? 1);
+    if (delta.left.length + delta.entered.length + delta.moved.length === 0) return;
+    this.#others.apply(delta);
+    this.#events.emit('delta', delta);
+  }
+
   #onWelcome(welcome: WelcomeMessage, now: number): void {
     const resumed = this.#welcome !== undefined && welcome.resumed;
     this.#welcome = welcome;
@@ -261,7 +272,10 @@ export class GameClient {
     const bounds = this.options.clampToBounds ? welcome : undefined;
     if (resumed) this.#predictor.reset(welcome.x, welcome.y, welcome.lastSeq);
     else this.#predictor = new Predictor(welcome.x, welcome.y, welcome.lastSeq, bounds);
-    if (!resumed) this.#others.clear();
+    if (!resumed) {
+      this.#others.clear();
+      this.#view.clear();
+    }
     this.#sentAt.clear();
     this.#nextSeq = Math.max(this.#nextSeq, welcome.lastSeq + 1);
     this.#setState(GameClientState.Connected);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Interpolator } from './interpolation.ts';
-import { MessageType, type DeltaMessage } from '@tickline/protocol';
+import type { DeltaMessage } from '@tickline/protocol';
 
-const delta = (tick: number, parts: Partial<Omit<DeltaMessage, 'type' | 'tick'>>): DeltaMessage => ({
-  type: MessageType.Delta,
+const delta = (tick: number, parts: Partial<Omit<DeltaMessage, 'tick'>>): DeltaMessage => ({
   tick,
   entered: [],
   moved: [],

@@ -75,13 +75,24 @@ export class Predictor {
    * The server's word on `seq`: position after it (accepted, or unchanged when rejected). Answers
    * older than one already applied are ignored (an ack and a rejection can cross).
    */
-  reconcile(seq: number, x: number, y: number): ReconcileResult {
+  reconcile(seq: number, x: number, y: number, tolerance = 0): ReconcileResult {
     if (seq < this.#authSeq) return { settled: [], correction: 0 };
     const beforeX = this.#x;
     const beforeY = this.#y;
     let n = 0;
     while (n < this.#pending.length && this.#pending[n]!.seq <= seq) n++;
     const settled = this.#pending.splice(0, n);
+    if (tolerance > 0) {
+      // A quantized answer names a cell, not a point: when the prediction for `seq` lies in it,
+      // the prediction is the server's position (the server moved exactly where it was asked).
+      let px = this.#authX;
+      let py = this.#authY;
+      for (const input of settled) [px, py] = this.#after(px, py, input.dx, input.dy);
+      if (Math.abs(px - x) <= tolerance && Math.abs(py - y) <= tolerance) {
+        x = px;
+        y = py;
+      }
+    }
     this.#authSeq = seq;
     this.#x = this.#authX = x;
     this.#y = this.#authY = y;
@@ -98,11 +109,12 @@ export class Predictor {
   }
 
   #step(dx: number, dy: number): void {
-    this.#x += dx;
-    this.#y += dy;
-    if (this.#bounds) {
-      this.#x = clamp(this.#x, this.#bounds.width);
-      this.#y = clamp(this.#y, this.#bounds.height);
-    }
+    [this.#x, this.#y] = this.#after(this.#x, this.#y, dx, dy);
+  }
+
+  /** Where an input moves a position. */
+  #after(x: number, y: number, dx: number, dy: number): [number, number] {
+    const b = this.#bounds;
+    return b ? [clamp(x + dx, b.width), clamp(y + dy, b.height)] : [x + dx, y + dy];
   }
 }

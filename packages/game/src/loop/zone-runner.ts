@@ -214,11 +214,6 @@ export class ZoneRunner implements ZoneHost {
     const started = clock.monotonic();
     const applied = zone.queued;
     const result = zone.step(ticks);
-    for (const event of result.events) {
-      events.publish(event);
-      this.#lastEventSeq = event.seq;
-      this.#lastEventId = event.id;
-    }
     const stepped = clock.monotonic();
     const m = this.#metrics;
     if (applied > result.rejections.length) m.accepted.inc(applied - result.rejections.length);
@@ -242,6 +237,13 @@ export class ZoneRunner implements ZoneHost {
     const totalMs = clock.monotonic() - started;
     this.#durations.add(totalMs);
     m.tickSeconds.observe(totalMs / 1000);
+    // The tick's facts become events once its frames are out: one per join, accepted move and
+    // leave, in order, still before the next tick.
+    for (const event of result.events) {
+      events.publish(event);
+      this.#lastEventSeq = event.seq;
+      this.#lastEventId = event.id;
+    }
   }
 
   #overrun(skipped: number): void {

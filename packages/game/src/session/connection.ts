@@ -4,6 +4,18 @@
  * handler for the connection's messages and its end.
  */
 
+/**
+ * A transport's own framing (the TCP length prefix, the WebSocket frame header), so a caller that
+ * builds many messages in one buffer can leave room for it and the transport writes each with one
+ * socket write, no copy and no per-message framing work.
+ */
+export interface WireFraming {
+  /** Bytes of the header in front of a payload of `length` bytes. */
+  headerBytes(length: number): number;
+  /** Writes that header at `at` of `out`; returns where the payload starts. */
+  writeHeader(out: Uint8Array, at: number, length: number): number;
+}
+
 /** One client connection, as a transport presents it. */
 export interface GameConnection {
   readonly transport: 'tcp' | 'ws';
@@ -18,6 +30,10 @@ export interface GameConnection {
    * that does not finish closing within the transport's grace is destroyed. Idempotent.
    */
   close(code: string, message: string, encodedClose: Uint8Array): void;
+  /** The transport's framing, when it can take pre-framed messages (with {@link sendFramed}). */
+  readonly framing?: WireFraming;
+  /** Sends a message already framed with {@link framing} (header, then payload). */
+  sendFramed?(framed: Uint8Array): void;
   /** Batch the writes of one tick into fewer syscalls (optional). */
   cork?(): void;
   uncork?(): void;

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { createJoinTokens } from '../coordinator/join-token.ts';
 import { ManualScheduler } from '../loop/scheduler.ts';
 import { ZoneRunner } from '../loop/zone-runner.ts';
-import { decodeMessage, encodeMessage, MessageType, type ServerMessage } from '@tickline/protocol';
+import {
+  decodeMessage,
+  encodeMessage,
+  MessageType,
+  positionStepFor,
+  quantize,
+  type ServerMessage,
+} from '@tickline/protocol';
+import { DEFAULT_POSITION_STEP } from '../zone/zone-config.ts';
 import { Zone } from '../zone/zone.ts';
 import type { GameConnection } from './connection.ts';
 import { GameSessions } from './game-sessions.ts';
@@ -81,18 +89,25 @@ describe('game sessions', () => {
       encodeMessage({ type: MessageType.Move, seq: 1, tick: runner.tick, x: x + 0.3, y }),
     );
     tick();
-    // Then every other player gets one SharedDelta naming p0 as moved, and all get the same bytes
-    const last = players.slice(1).map((p) => p.connection.raw.at(-1)!);
+    // Then every other player gets one tick frame naming p0's handle as moved (quantized)
+    const step = positionStepFor(1000, 1000, DEFAULT_POSITION_STEP);
+    const p0 = runner.zone.players.slotOf('p0')!;
     expect(players[1]!.connection.sent.at(-1)).toEqual({
-      type: MessageType.SharedDelta,
+      type: MessageType.Tick,
       tick: runner.tick,
+      ack: undefined,
+      reset: false,
       entered: [],
-      moved: [['p0', x + 0.3, y]],
+      moved: [[p0, quantize(x + 0.3, step), quantize(y, step)]],
       left: [],
     });
-    for (const bytes of last) expect(bytes).toBe(last[0]);
-    // …and the mover itself gets its ack, not a delta holding only itself
-    expect(mover.connection.sent.at(-1)).toMatchObject({ type: MessageType.Ack, seq: 1 });
+    // …all frames of the tick are views of one buffer, and the shared body is the same bytes
+    const last = players.map((p) => p.connection.raw.at(-1)!);
+    const body = (frame: Uint8Array) => Buffer.from(frame.subarray(frame.length - 12)).toString('hex');
+    for (const frame of last) expect(frame.buffer).toBe(last[0]!.buffer);
+    for (const frame of last.slice(1)) expect(body(frame)).toBe(body(last[1]!));
+    // …and the mover's frame carries its ack (the same body: a client skips its own handle)
+    expect(mover.connection.sent.at(-1)).toMatchObject({ type: MessageType.Tick, ack: { seq: 1 } });
   });
 
   it('backpressure - a client whose send buffer passes the bound is dropped; the zone goes on', () => {
@@ -109,10 +124,17 @@ describe('game sessions', () => {
     expect(slow.connection.closedWith).toBe('GAME_SESSION_SLOW_CONSUMER');
     slow.handler.onClose();
     expect(sessions.sessionOf('slow')).toMatchObject({ connected: false });
-    expect(fast.connection.sent.at(-1)).toMatchObject({ type: MessageType.Ack, seq: 1, x: 500.2 });
+    const step = positionStepFor(1000, 1000, DEFAULT_POSITION_STEP);
+    expect(fast.connection.sent.at(-1)).toMatchObject({
+      type: MessageType.Tick,
+      ack: { seq: 1, qx: quantize(500.2, step), qy: quantize(500, step) },
+    });
     moveTo(2, 500.4);
     tick();
-    expect(fast.connection.sent.at(-1)).toMatchObject({ type: MessageType.Ack, seq: 2, x: 500.4 });
+    expect(fast.connection.sent.at(-1)).toMatchObject({
+      type: MessageType.Tick,
+      ack: { seq: 2, qx: quantize(500.4, step) },
+    });
   });
 
   it('drain - players get the notice and a close, leave the zone, and new hellos are refused', () => {

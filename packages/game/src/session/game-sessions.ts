@@ -17,7 +17,6 @@ import {
   type HelloMessage,
   type ServerMessage,
 } from '@tickline/protocol';
-import { DeltaEncoder } from '../protocol/delta-encoder.ts';
 import type { ConnectionAcceptor, ConnectionHandler, GameConnection } from './connection.ts';
 import { FloodGuard } from './flood-guard.ts';
 import {
@@ -28,7 +27,7 @@ import {
 import { createSessionMetrics, type SessionMetrics } from './session-metrics.ts';
 import type { Link, Session } from './session-state.ts';
 import { spawnPoint } from './spawn-point.ts';
-import { deliverTick, sendWelcome } from './tick-delivery.ts';
+import { sendWelcome, ZoneDelivery } from './tick-delivery.ts';
 
 /** Counts for health and tests. */
 export interface GameSessionsStats {
@@ -67,8 +66,8 @@ export class GameSessions implements ConnectionAcceptor {
   /** Serves `runner`'s players: delivers its ticks, takes its notices and drains. */
   addZone(runner: ZoneRunner): void {
     this.#zones.set(runner.zoneId, runner);
-    const deltas = new DeltaEncoder();
-    this.#detach.push(runner.onTick((info) => deliverTick(this.#delivery, runner, info, deltas)));
+    const delivery = new ZoneDelivery(this.#delivery, runner);
+    this.#detach.push(runner.onTick((info) => delivery.deliver(info)));
     runner.attachClients({
       notice: (level, text) => this.notice(runner.zoneId, level, text),
       drain: (options) => this.drain(runner.zoneId, options),
@@ -92,7 +91,12 @@ export class GameSessions implements ConnectionAcceptor {
       session.droppedAt = now;
     }
     for (const session of this.#byPlayer.values()) {
-      if (session.runner !== runner || !session.joined || zone.player(session.playerId)) continue;
+      if (session.runner !== runner || !session.joined) continue;
+      if (zone.player(session.playerId)) {
+        // Handles belong to the zone that was replaced: connected clients start their view over.
+        if (session.link) sendWelcome(this.#delivery, session, true);
+        continue;
+      }
       session.joined = false;
       this.#join(runner, session.playerId);
     }
@@ -200,6 +204,7 @@ export class GameSessions implements ConnectionAcceptor {
     sessionOf: (playerId: string) => this.#byPlayer.get(playerId),
     send: (link: Link, message: ServerMessage) => this.#send(link, message),
     sendEncoded: (link: Link, bytes: Uint8Array) => this.#sendEncoded(link, bytes),
+    sendFramed: (link: Link, framed: Uint8Array) => this.#sendEncoded(link, framed, true),
     close: (link: Link, code: string, message: string) => this.#close(link, code, message),
     end: (session: Session) => this.#end(session, undefined),
   };
@@ -293,10 +298,12 @@ export class GameSessions implements ConnectionAcceptor {
     this.#sendEncoded(link, encodeMessage(message));
   }
 
-  #sendEncoded(link: Link, bytes: Uint8Array): void {
+  /** Sends encoded bytes (`framed`: already behind the transport's header) and checks the backlog. */
+  #sendEncoded(link: Link, bytes: Uint8Array, framed = false): void {
     if (link.closed) return;
     const connection = link.connection;
-    connection.send(bytes);
+    if (framed) connection.sendFramed!(bytes);
+    else connection.send(bytes);
     link.bytesOut.inc(bytes.length);
     if (connection.bufferedBytes > this.#o.maxBufferedBytes)
       this.#close(link, CloseCode.SlowConsumer, `more than ${this.#o.maxBufferedBytes} bytes unsent`);

@@ -1,4 +1,5 @@
 import { createMetricsRegistry, ManualClock, systemClock, type EventEnvelope } from '@tickline/kernel';
+import { DEFAULT_POSITION_STEP } from '../zone/zone-config.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJoinTokens } from '../coordinator/join-token.ts';
 import { ZoneRunner } from '../loop/zone-runner.ts';
@@ -117,9 +118,12 @@ describe.each(['tcp', 'ws'] as const)('game transports over %s', (transport) => 
     const a = await server.join(transport, 'a');
     const b = await server.join(transport, 'b');
     a.client.send({ type: MessageType.Move, seq: 1, tick: a.welcome.tick, x: 500.4, y: 500 });
-    const ack = await a.client.next(MessageType.Ack, (m) => m.seq === 1);
-    expect(ack).toMatchObject({ x: 500.4, y: 500 });
-    await b.client.nextDelta((d) => d.moved.some(([id, x]) => id === 'a' && x === 500.4));
+    // Positions travel quantized: within half a step (1/128 by default) of the authoritative ones.
+    const halfStep = DEFAULT_POSITION_STEP / 2;
+    const ack = await a.client.nextAck((m) => m.seq === 1);
+    expect(Math.abs(ack.x - 500.4)).toBeLessThanOrEqual(halfStep);
+    expect(ack.y).toBe(500);
+    await b.client.nextDelta((d) => d.moved.some(([id, x]) => id === 'a' && Math.abs(x - 500.4) <= halfStep));
     a.client.send({ type: MessageType.Move, seq: 2, tick: a.welcome.tick + 1, x: 900, y: 900 });
     const reject = await a.client.next(MessageType.Reject, (m) => m.seq === 2);
     expect(reject).toMatchObject({ reason: 'GAME_TELEPORT', x: 500.4, y: 500 });
@@ -131,11 +135,23 @@ describe.each(['tcp', 'ws'] as const)('game transports over %s', (transport) => 
     server = await startServer();
     const bad = await server.join(transport, 'bad');
     const good = await server.join(transport, 'good');
-    bad.client.sendPayload(new Uint8Array([0xc1, 0xff, 0x00]));
+    bad.client.sendPayload(new Uint8Array([0x93, 0x02, 0xc1]));
     expect((await bad.client.ended).code).toBe('GAME_PROTOCOL_MALFORMED');
     good.client.send({ type: MessageType.Move, seq: 1, tick: good.welcome.tick, x: 500.3, y: 500 });
-    expect(await good.client.next(MessageType.Ack, (m) => m.seq === 1)).toMatchObject({ x: 500.3 });
+    expect((await good.client.nextAck((m) => m.seq === 1)).x).toBeCloseTo(500.3, 1);
     expect(server.runner.zone.player('good')).toMatchObject({ x: 500.3, lastSeq: 1 });
+  });
+
+  it(`${transport} - a v1 client is refused with GAME_PROTOCOL_VERSION before anything else`, async () => {
+    server = await startServer();
+    const old = await server.connect(transport);
+    // [1, Hello, 'jt', nil]: the first message of a v1 SDK.
+    old.sendPayload(Uint8Array.from([0x94, 0x01, MessageType.Hello, 0xa2, 0x6a, 0x74, 0xc0]));
+    const end = await old.ended;
+    expect(end.code).toBe('GAME_PROTOCOL_VERSION');
+    if (transport === 'ws') expect(end.wsCode).toBeGreaterThanOrEqual(4000);
+    const close = old.received.find((m) => m.type === MessageType.Close);
+    expect(close).toMatchObject({ message: expect.stringContaining('version 1 is not supported') });
   });
 
   it(`${transport} - an oversized message closes the connection with GAME_PROTOCOL_TOO_LARGE`, async () => {
@@ -183,7 +199,7 @@ describe.each(['tcp', 'ws'] as const)('game transports over %s', (transport) => 
     const first = await server.join(transport, 'r');
     const watcher = await server.join(transport, 'w');
     first.client.send({ type: MessageType.Move, seq: 1, tick: first.welcome.tick, x: 501, y: 500 });
-    await first.client.next(MessageType.Ack, (m) => m.seq === 1);
+    await first.client.nextAck((m) => m.seq === 1);
     first.client.drop();
     await first.client.ended;
     const again = await server.connect(transport);
@@ -196,10 +212,11 @@ describe.each(['tcp', 'ws'] as const)('game transports over %s', (transport) => 
       lastSeq: 1,
       sessionId: first.welcome.sessionId,
     });
-    const view = await again.next(MessageType.Delta);
+    const view = await again.nextDelta();
     expect(view.entered.map(([id]) => id)).toEqual(['w']);
+    expect(again.received.find((m) => m.type === MessageType.Tick)).toMatchObject({ reset: true });
     again.send({ type: MessageType.Move, seq: 2, tick: welcome.tick, x: 501.4, y: 500 });
-    expect(await again.next(MessageType.Ack, (m) => m.seq === 2)).toMatchObject({ x: 501.4 });
+    expect((await again.nextAck((m) => m.seq === 2)).x).toBeCloseTo(501.4, 1);
     expect(server.events.filter((e) => e.type === 'game.player.left')).toHaveLength(0);
     void watcher;
   });

@@ -4,8 +4,20 @@
  * as its header arrives, before anything is buffered.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { encodeFrame, FrameDecoder, type GameProtocolError } from '@tickline/protocol';
-import type { ConnectionAcceptor, GameConnection } from '../session/connection.ts';
+import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, type GameProtocolError } from '@tickline/protocol';
+import type { ConnectionAcceptor, GameConnection, WireFraming } from '../session/connection.ts';
+
+/** The 4-byte big-endian length prefix, written in place. */
+export const TCP_FRAMING: WireFraming = {
+  headerBytes: () => FRAME_HEADER_BYTES,
+  writeHeader(out, at, length) {
+    out[at] = length >>> 24;
+    out[at + 1] = (length >>> 16) & 0xff;
+    out[at + 2] = (length >>> 8) & 0xff;
+    out[at + 3] = length & 0xff;
+    return at + FRAME_HEADER_BYTES;
+  },
+};
 import { waitUntilEmpty } from './drain-sockets.ts';
 
 /** How long a closing connection may take to flush its Close frame before it is destroyed. @default 1_000 */
@@ -80,6 +92,10 @@ export class TcpTransport {
       remote: `${socket.remoteAddress}:${socket.remotePort}`,
       send(message) {
         if (!closing && socket.writable) socket.write(encodeFrame(message));
+      },
+      framing: TCP_FRAMING,
+      sendFramed(framed) {
+        if (!closing && socket.writable) socket.write(framed);
       },
       get bufferedBytes() {
         return socket.writableLength;

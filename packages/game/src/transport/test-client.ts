@@ -1,20 +1,40 @@
 /**
  * @module A minimal game client for tests, over TCP or WebSocket: sends messages, collects what
- * arrives, and awaits a message of a type or the close (with the server's Close reason).
+ * arrives, and awaits a message of a type or the close (with the server's Close reason). Tick
+ * frames are also read the way the SDK reads them — acks dequantized, view changes by id (its own
+ * handle skipped) — so tests can wait for an ack or a delta.
  */
 import { connect, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import {
   decodeMessage,
+  dequantize,
   encodeFrame,
   encodeMessage,
   FrameDecoder,
+  HandleView,
   MessageType,
   type ClientMessage,
+  type DeltaMessage,
   type ServerMessage,
+  type TickMessage,
 } from '@tickline/protocol';
 
 type Of<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
+
+/** An ack as a client reads it from a tick frame: world positions (within half a step). */
+export interface TestAck {
+  seq: number;
+  tick: number;
+  x: number;
+  y: number;
+}
+
+/** What a test waits for: a message as received, or an ack or delta read from a tick frame. */
+type Arrival =
+  | { kind: 'message'; message: ServerMessage }
+  | { kind: 'ack'; ack: TestAck }
+  | { kind: 'delta'; delta: DeltaMessage };
 
 /** How a test client ended: the Close message's code (if one came) and the WebSocket close code. */
 export interface ClientEnd {
@@ -24,8 +44,14 @@ export interface ClientEnd {
 
 export class TestGameClient {
   readonly received: ServerMessage[] = [];
+  readonly acks: TestAck[] = [];
+  readonly deltas: DeltaMessage[] = [];
   readonly ended: Promise<ClientEnd>;
-  #waiters: Array<{ match: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }> = [];
+  readonly #arrivals: Arrival[] = [];
+  #waiters: Array<{ match: (a: Arrival) => boolean; resolve: (a: Arrival) => void }> = [];
+  readonly #view = new HandleView();
+  #step = 1;
+  #handle = -1;
   #closeCode: string | undefined;
   #sendPayload: (bytes: Uint8Array) => void;
   #end: () => void;
@@ -97,22 +123,27 @@ export class TestGameClient {
     where: (m: Of<T>) => boolean = () => true,
     timeoutMs = 3000,
   ): Promise<Of<T>> {
-    const match = (m: ServerMessage): boolean => m.type === type && where(m as Of<T>);
-    return this.#first(match, `type ${type}`, timeoutMs) as Promise<Of<T>>;
+    const match = (a: Arrival): boolean =>
+      a.kind === 'message' && a.message.type === type && where(a.message as Of<T>);
+    return this.#first(match, `type ${type}`, timeoutMs).then(
+      (a) => (a as { message: ServerMessage }).message as Of<T>,
+    );
   }
 
-  /** Like {@link next} for interest deltas: a viewer's own (`Delta`) or its view group's (`SharedDelta`). */
-  nextDelta(
-    where: (m: Of<typeof MessageType.Delta> | Of<typeof MessageType.SharedDelta>) => boolean = () => true,
-    timeoutMs = 3000,
-  ): Promise<Of<typeof MessageType.Delta> | Of<typeof MessageType.SharedDelta>> {
-    const match = (m: ServerMessage): boolean =>
-      (m.type === MessageType.Delta || m.type === MessageType.SharedDelta) && where(m);
-    return this.#first(match, 'delta', timeoutMs) as Promise<Of<typeof MessageType.Delta>>;
+  /** The first ack (folded into a tick frame) matching `where`. */
+  nextAck(where: (a: TestAck) => boolean = () => true, timeoutMs = 3000): Promise<TestAck> {
+    const match = (a: Arrival): boolean => a.kind === 'ack' && where(a.ack);
+    return this.#first(match, 'ack', timeoutMs).then((a) => (a as { ack: TestAck }).ack);
   }
 
-  #first(match: (m: ServerMessage) => boolean, what: string, timeoutMs: number): Promise<ServerMessage> {
-    const seen = this.received.find(match);
+  /** The first view change (read from a tick frame, by id, without the client itself) matching `where`. */
+  nextDelta(where: (d: DeltaMessage) => boolean = () => true, timeoutMs = 3000): Promise<DeltaMessage> {
+    const match = (a: Arrival): boolean => a.kind === 'delta' && where(a.delta);
+    return this.#first(match, 'delta', timeoutMs).then((a) => (a as { delta: DeltaMessage }).delta);
+  }
+
+  #first(match: (a: Arrival) => boolean, what: string, timeoutMs: number): Promise<Arrival> {
+    const seen = this.#arrivals.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
@@ -138,9 +169,37 @@ export class TestGameClient {
     const message = decodeMessage(bytes) as ServerMessage;
     this.received.push(message);
     if (message.type === MessageType.Close) this.#closeCode = message.code;
+    if (message.type === MessageType.Welcome) {
+      this.#step = message.positionStep;
+      this.#handle = message.handle;
+    }
+    this.#arrive({ kind: 'message', message });
+    if (message.type === MessageType.Tick) this.#readTick(message);
+  }
+
+  #readTick(t: TickMessage): void {
+    const step = this.#step;
+    if (t.ack) {
+      const ack = {
+        seq: t.ack.seq,
+        tick: t.tick,
+        x: dequantize(t.ack.qx, step),
+        y: dequantize(t.ack.qy, step),
+      };
+      this.acks.push(ack);
+      this.#arrive({ kind: 'ack', ack });
+    }
+    const delta = this.#view.read(t, this.#handle, step);
+    if (!t.reset && delta.entered.length + delta.moved.length + delta.left.length === 0) return;
+    this.deltas.push(delta);
+    this.#arrive({ kind: 'delta', delta });
+  }
+
+  #arrive(arrival: Arrival): void {
+    this.#arrivals.push(arrival);
     this.#waiters = this.#waiters.filter((w) => {
-      if (!w.match(message)) return true;
-      w.resolve(message);
+      if (!w.match(arrival)) return true;
+      w.resolve(arrival);
       return false;
     });
   }

@@ -8,11 +8,41 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ConnectionAcceptor, GameConnection } from '../session/connection.ts';
+import type { ConnectionAcceptor, GameConnection, WireFraming } from '../session/connection.ts';
 import { wsCloseCode } from './close-status.ts';
 import { waitUntilEmpty } from './drain-sockets.ts';
 import { DEFAULT_CLOSE_GRACE_MS } from './tcp-transport.ts';
 import { GAME_WS_PATH } from '../config.ts';
+
+/**
+ * A server's unmasked binary WebSocket frame header (RFC 6455 §5.2): FIN + opcode 2, then the
+ * payload length in 7, 7 + 16 or 7 + 64 bits. Written in place so a tick's frames go straight to
+ * the socket; `ws` writes nothing between them without compression (off here), so the stream
+ * stays well-formed, and `bufferedAmount` still counts the bytes (it reads the socket's).
+ */
+export const WS_FRAMING: WireFraming = {
+  headerBytes: (length) => (length < 126 ? 2 : length < 0x1_0000 ? 4 : 10),
+  writeHeader(out, at, length) {
+    out[at] = 0x82;
+    if (length < 126) {
+      out[at + 1] = length;
+      return at + 2;
+    }
+    if (length < 0x1_0000) {
+      out[at + 1] = 126;
+      out[at + 2] = length >>> 8;
+      out[at + 3] = length & 0xff;
+      return at + 4;
+    }
+    out[at + 1] = 127;
+    out.fill(0, at + 2, at + 6);
+    out[at + 6] = length >>> 24;
+    out[at + 7] = (length >>> 16) & 0xff;
+    out[at + 8] = (length >>> 8) & 0xff;
+    out[at + 9] = length & 0xff;
+    return at + 10;
+  },
+};
 
 /** The default path of the game WebSocket endpoint. */
 export const DEFAULT_GAME_WS_PATH = GAME_WS_PATH;
@@ -100,6 +130,10 @@ export class WsTransport {
       remote: `${request.socket.remoteAddress}:${request.socket.remotePort}`,
       send(message) {
         if (!closing && ws.readyState === ws.OPEN) ws.send(message, { binary: true });
+      },
+      framing: WS_FRAMING,
+      sendFramed(framed) {
+        if (!closing && ws.readyState === ws.OPEN) socket.write(framed);
       },
       get bufferedBytes() {
         return ws.bufferedAmount;

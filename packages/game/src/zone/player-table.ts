@@ -3,7 +3,11 @@
  * objects, so moving a thousand players allocates nothing.
  */
 
-/** The zone's players. Slots are reused after a leave (lowest free first, so runs are reproducible). */
+/**
+ * The zone's players. A slot is also the player's handle on the wire, so a freed slot waits
+ * `graceTicks` before reuse (then lowest free first, so runs are reproducible); when every free
+ * slot is younger and the table is full, the oldest is reused.
+ */
 export class PlayerTable {
   readonly capacity: number;
   readonly ids: Array<string | undefined>;
@@ -22,10 +26,20 @@ export class PlayerTable {
   readonly changedTick: Float64Array;
   readonly #slotById = new Map<string, number>();
   readonly #free: number[] = [];
+  /** The tick each slot was freed at. */
+  readonly #freedAt: Float64Array;
+  readonly #graceTicks: number;
+  /** Ids of departed players whose slot is not reused yet: a late `left` still finds its handle. */
+  readonly #departed = new Map<string, number>();
+  readonly #formerIds: Array<string | undefined>;
   #high = 0;
 
-  constructor(capacity: number) {
+  /** @param graceTicks @default 0 (reuse at once) */
+  constructor(capacity: number, graceTicks = 0) {
     this.capacity = capacity;
+    this.#graceTicks = graceTicks;
+    this.#freedAt = new Float64Array(capacity);
+    this.#formerIds = new Array<string | undefined>(capacity).fill(undefined);
     this.ids = new Array<string | undefined>(capacity).fill(undefined);
     this.x = new Float64Array(capacity);
     this.y = new Float64Array(capacity);
@@ -50,14 +64,18 @@ export class PlayerTable {
     return this.#slotById.get(playerId);
   }
 
-  /** Takes a slot for a new player, or returns -1 when full. */
-  add(playerId: string): number {
-    let slot: number;
-    if (this.#free.length > 0) {
-      this.#free.sort((a, b) => b - a);
-      slot = this.#free.pop()!;
-    } else if (this.#high < this.capacity) slot = this.#high++;
-    else return -1;
+  /** The handle a player has, or had until it left (while its slot waits out its grace). */
+  handleOf(playerId: string): number | undefined {
+    return this.#slotById.get(playerId) ?? this.#departed.get(playerId);
+  }
+
+  /** Takes a slot for a new player at `tick`, or returns -1 when full. @default tick Infinity */
+  add(playerId: string, tick = Infinity): number {
+    const slot = this.#takeSlot(tick);
+    if (slot < 0) return -1;
+    const previous = this.#formerIds[slot];
+    if (previous !== undefined && this.#departed.get(previous) === slot) this.#departed.delete(previous);
+    this.#formerIds[slot] = undefined;
     this.ids[slot] = playerId;
     this.#slotById.set(playerId, slot);
     this.lastSeq[slot] = 0;
@@ -68,11 +86,34 @@ export class PlayerTable {
     return slot;
   }
 
-  remove(slot: number): void {
+  #takeSlot(tick: number): number {
+    let best = -1;
+    for (let i = 0; i < this.#free.length; i++) {
+      const s = this.#free[i]!;
+      if (this.#freedAt[s]! + this.#graceTicks <= tick && (best < 0 || s < this.#free[best]!)) best = i;
+    }
+    if (best < 0 && this.#high < this.capacity) return this.#high++;
+    if (best < 0 && this.#free.length > 0) {
+      best = 0;
+      for (let i = 1; i < this.#free.length; i++)
+        if (this.#freedAt[this.#free[i]!]! < this.#freedAt[this.#free[best]!]!) best = i;
+    }
+    if (best < 0) return -1;
+    const slot = this.#free[best]!;
+    this.#free[best] = this.#free[this.#free.length - 1]!;
+    this.#free.pop();
+    return slot;
+  }
+
+  /** Frees a slot at `tick`; its handle is not reused for the grace. @default tick 0 */
+  remove(slot: number, tick = 0): void {
     const id = this.ids[slot];
     if (id === undefined) return;
     this.#slotById.delete(id);
     this.ids[slot] = undefined;
+    this.#formerIds[slot] = id;
+    this.#departed.set(id, slot);
+    this.#freedAt[slot] = tick;
     this.#free.push(slot);
   }
 }

@@ -41,6 +41,20 @@ export interface ZoneOptions {
   viewRadius?: number;
   /** Where a join without coordinates lands. @default the centre of the map */
   spawn?: { x: number; y: number };
+  /**
+   * World units per step of a position on the wire (tick frames carry positions as uint16 steps
+   * within the zone's bounds). Coarsened to extent / 65535 when the map is too large for it.
+   * @default 1/64 (0.015625: 1,000 units in 64,000 steps)
+   */
+  positionStep?: number;
+  /**
+   * Ticks a departed player's handle (its slot) stays unused before another player may take it,
+   * so a client still holding a frame that names the old player cannot mistake the new one.
+   * Must exceed `broadcastEveryTicks` (every viewer is told of the departure at the next
+   * broadcast). A zone whose every free slot is younger reuses the oldest.
+   * @default 40 (2 s at 20 Hz)
+   */
+  handleGraceTicks?: number;
   /** Emit `game.player.moved` for each accepted move. @default true */
   emitMoveEvents?: boolean;
   /** The event source's last seq (after a restore). @default 0 */
@@ -51,6 +65,13 @@ export type ResolvedZoneOptions = Required<Omit<ZoneOptions, 'map' | 'lastEventS
   map: ObstacleMap;
   lastEventSeq: number;
 };
+
+/** See {@link ZoneOptions.positionStep}. */
+export const DEFAULT_POSITION_STEP = 1 / 64;
+/** See {@link ZoneOptions.handleGraceTicks}. */
+export const DEFAULT_HANDLE_GRACE_TICKS = 40;
+/** Handles are uint16 on the wire. */
+const MAX_ZONE_PLAYERS = 0x1_0000;
 
 /** Fills in defaults and checks ranges. */
 export function resolveZoneOptions(options: ZoneOptions): ResolvedZoneOptions {
@@ -78,6 +99,8 @@ export function resolveZoneOptions(options: ZoneOptions): ResolvedZoneOptions {
     maxPlayers: options.maxPlayers ?? 2000,
     viewRadius: options.viewRadius ?? VIEW_RADIUS,
     spawn: options.spawn ?? { x: map.width / 2, y: map.height / 2 },
+    positionStep: options.positionStep ?? DEFAULT_POSITION_STEP,
+    handleGraceTicks: options.handleGraceTicks ?? DEFAULT_HANDLE_GRACE_TICKS,
     emitMoveEvents: options.emitMoveEvents ?? true,
     lastEventSeq: options.lastEventSeq ?? 0,
   };
@@ -90,8 +113,13 @@ export function resolveZoneOptions(options: ZoneOptions): ResolvedZoneOptions {
     'maxCommandsPerWindow',
     'maxPlayers',
     'viewRadius',
+    'positionStep',
   ] as const) {
     if (!(resolved[key] > 0)) throw new RangeError(`zone option ${key} must be positive`);
   }
+  if (resolved.maxPlayers > MAX_ZONE_PLAYERS)
+    throw new RangeError(`zone option maxPlayers must be at most ${MAX_ZONE_PLAYERS}`);
+  if (!(resolved.handleGraceTicks > resolved.broadcastEveryTicks))
+    throw new RangeError('zone option handleGraceTicks must exceed broadcastEveryTicks');
   return resolved;
 }

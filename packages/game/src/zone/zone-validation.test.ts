@@ -11,7 +11,7 @@ describe('zone validation - server authority over moves', () => {
     const results = path.map((x, i) => stepWith(zone, move('p', i + 2, zone.tick + 1, x, 5.5)));
     // Then every move is accepted and the last ack carries the last seq and position
     expect(results.flatMap((r) => r.rejections)).toEqual([]);
-    expect(results.at(-1)!.acks).toEqual([{ playerId: 'p', seq: 4, x: 5.5, y: 5.5 }]);
+    expect(results.at(-1)!.acks).toEqual([{ playerId: 'p', slot: 0, seq: 4, x: 5.5, y: 5.5 }]);
     expect(results.at(-1)!.events.map((e) => e.type)).toEqual(['game.player.moved']);
     expect(zone.player('p')).toEqual({ x: 5.5, y: 5.5, lastSeq: 4 });
   });
@@ -22,7 +22,7 @@ describe('zone validation - server authority over moves', () => {
     // 2 ticks later the budget is 2 units; 3 units is too fast
     const r = stepWith(zone, move('p', 3, 4, 4.5, 0.5));
     expect(r.rejections).toEqual([
-      { playerId: 'p', seq: 3, reason: RejectReason.MoveTooFast, x: 1.5, y: 0.5 },
+      { playerId: 'p', slot: 0, seq: 3, reason: RejectReason.MoveTooFast, x: 1.5, y: 0.5 },
     ]);
     expect(r.events).toEqual([]);
     expect(zone.player('p')).toMatchObject({ x: 1.5, y: 0.5 });
@@ -38,7 +38,9 @@ describe('zone validation - server authority over moves', () => {
   it('teleport - a jump far beyond any legal move is rejected as a teleport', () => {
     const zone = zoneWithPlayer(0.5, 0.5);
     const r = stepWith(zone, move('p', 2, 9, 8.5, 8.5));
-    expect(r.rejections).toEqual([{ playerId: 'p', seq: 2, reason: RejectReason.Teleport, x: 0.5, y: 0.5 }]);
+    expect(r.rejections).toEqual([
+      { playerId: 'p', slot: 0, seq: 2, reason: RejectReason.Teleport, x: 0.5, y: 0.5 },
+    ]);
   });
 
   it('out of bounds - a target outside the world is rejected', () => {
@@ -53,7 +55,9 @@ describe('zone validation - server authority over moves', () => {
   it('wall clipping - a move whose endpoint is free but whose segment crosses a wall is blocked', () => {
     const zone = zoneWithPlayer(2.5, 3.5);
     const r = stepWith(zone, move('p', 2, 3, 4.5, 3.5));
-    expect(r.rejections).toEqual([{ playerId: 'p', seq: 2, reason: RejectReason.Blocked, x: 2.5, y: 3.5 }]);
+    expect(r.rejections).toEqual([
+      { playerId: 'p', slot: 0, seq: 2, reason: RejectReason.Blocked, x: 2.5, y: 3.5 },
+    ]);
   });
 
   it('wall clipping - a diagonal exactly through the corner of two blocked cells is blocked', () => {

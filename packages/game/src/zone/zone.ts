@@ -17,6 +17,8 @@ import { resolveZoneOptions, type ResolvedZoneOptions, type ZoneOptions } from '
 /** The last command applied for a player this tick, with its authoritative position. */
 export interface Ack {
   playerId: string;
+  /** The player's slot (its handle on the wire); after a leave, the slot it had. */
+  slot: number;
   seq: number;
   x: number;
   y: number;
@@ -27,14 +29,71 @@ export interface Rejection extends Ack {
   reason: GameRejectReason;
 }
 
-/** One step's output. Arrays are reused by the next step: consume or copy before stepping again. */
+/**
+ * One step's output. Arrays are reused by the next step: consume or copy before stepping again.
+ * `events` are built when first read (after the tick's frames went out, in the runner): the step
+ * itself only records each fact in reused arrays, so a thousand moves create no objects in it.
+ */
 export interface TickResult {
   tick: number;
   acks: Ack[];
   rejections: Rejection[];
-  events: EventEnvelope[];
+  readonly events: EventEnvelope[];
   /** True on ticks where interest deltas should be sent (every `broadcastEveryTicks`). */
   broadcastDue: boolean;
+}
+
+const FactKind = { Joined: 0, Moved: 1, Left: 2 } as const;
+type FactKind = (typeof FactKind)[keyof typeof FactKind];
+
+/** The facts of one step, in order, as parallel arrays reused step after step. */
+class TickFacts {
+  length = 0;
+  /** The tick the facts happened at. */
+  tick = 0;
+  readonly kind: FactKind[] = [];
+  readonly playerId: string[] = [];
+  readonly x: number[] = [];
+  readonly y: number[] = [];
+  readonly seq: number[] = [];
+  readonly reason: string[] = [];
+
+  add(kind: FactKind, playerId: string, x: number, y: number, seq: number, reason: string): void {
+    const i = this.length++;
+    this.kind[i] = kind;
+    this.playerId[i] = playerId;
+    this.x[i] = x;
+    this.y[i] = y;
+    this.seq[i] = seq;
+    this.reason[i] = reason;
+  }
+}
+
+/** A {@link TickResult} whose events are created from the step's facts on first read. */
+class StepResult implements TickResult {
+  tick = 0;
+  acks: Ack[] = [];
+  rejections: Rejection[] = [];
+  broadcastDue = false;
+  #events: EventEnvelope[] | undefined = [];
+  readonly #build: () => EventEnvelope[];
+
+  constructor(build: () => EventEnvelope[]) {
+    this.#build = build;
+  }
+
+  get events(): EventEnvelope[] {
+    return (this.#events ??= this.#build());
+  }
+
+  /** A new step: the previous events (if never read) are built now, in order, before the new facts. */
+  reset(tick: number): void {
+    if (this.#events === undefined) this.#build();
+    this.#events = undefined;
+    this.tick = tick;
+    this.acks.length = 0;
+    this.rejections.length = 0;
+  }
 }
 
 /** A server-authoritative zone. */
@@ -49,15 +108,22 @@ export class Zone {
   #queue: ZoneCommand[] = [];
   #spare: ZoneCommand[] = [];
   #tick = 0;
-  readonly #result: TickResult = { tick: 0, acks: [], rejections: [], events: [], broadcastDue: false };
+  readonly #facts = new TickFacts();
+  readonly #result = new StepResult(() => this.#createEvents());
 
   constructor(options: ZoneOptions) {
     const o = (this.options = resolveZoneOptions(options));
-    this.players = new PlayerTable(o.maxPlayers);
+    this.players = new PlayerTable(o.maxPlayers, o.handleGraceTicks);
     this.#grid = new SpatialGrid(o.map.width, o.map.height, o.viewRadius, o.maxPlayers);
     this.#interest = new InterestTracker(this.players, this.#grid, o.viewRadius);
     this.#events = createEventSource({ source: `zone/${o.zoneId}`, clock: o.clock, lastSeq: o.lastEventSeq });
-    this.#ackPool = Array.from({ length: o.maxPlayers }, () => ({ playerId: '', seq: 0, x: 0, y: 0 }));
+    this.#ackPool = Array.from({ length: o.maxPlayers }, (_, slot) => ({
+      playerId: '',
+      slot,
+      seq: 0,
+      x: 0,
+      y: 0,
+    }));
     this.#ackedAt = new Float64Array(o.maxPlayers).fill(-1);
   }
 
@@ -119,10 +185,8 @@ export class Zone {
   step(elapsedTicks = 1): TickResult {
     const tick = (this.#tick += elapsedTicks);
     const r = this.#result;
-    r.tick = tick;
-    r.acks.length = 0;
-    r.rejections.length = 0;
-    r.events = [];
+    r.reset(tick);
+    this.#facts.tick = tick;
     r.broadcastDue = tick % this.options.broadcastEveryTicks === 0;
     const queue = this.#queue;
     this.#queue = this.#spare;
@@ -167,8 +231,43 @@ export class Zone {
     this.#interest.broadcast(this.#tick, (slot, delta, group) => visit(ids[slot]!, delta, group, slot));
   }
 
+  /** The envelopes of the last step's facts, in order (the event source numbers them now). */
+  #createEvents(): EventEnvelope[] {
+    const f = this.#facts;
+    const zoneId = this.options.zoneId;
+    const tick = f.tick;
+    const events: EventEnvelope[] = [];
+    for (let i = 0; i < f.length; i++) {
+      const playerId = f.playerId[i]!;
+      const x = f.x[i]!;
+      const y = f.y[i]!;
+      const meta = { subject: playerId, partitionkey: zoneId };
+      const kind = f.kind[i];
+      if (kind === FactKind.Moved)
+        events.push(
+          this.#events.create(PlayerMoved, {
+            ...meta,
+            data: { zoneId, playerId, x, y, tick, seq: f.seq[i]! },
+          }),
+        );
+      else if (kind === FactKind.Joined)
+        events.push(this.#events.create(PlayerJoined, { ...meta, data: { zoneId, playerId, x, y, tick } }));
+      else
+        events.push(
+          this.#events.create(PlayerLeft, {
+            ...meta,
+            data: { zoneId, playerId, x, y, tick, reason: f.reason[i]! },
+          }),
+        );
+    }
+    f.length = 0;
+    return events;
+  }
+
   /** The zone's state as plain data. `lastLogPosition` is for the snapshotter to fill. */
   snapshot(lastLogPosition: string | null = null): ZoneSnapshot {
+    // Events of the last step not read yet take their seqs first, so the snapshot counts them.
+    void this.#result.events;
     const t = this.players;
     const players: ZoneSnapshot['players'] = [];
     for (let s = 0; s < t.highWater; s++) {
@@ -217,19 +316,7 @@ export class Zone {
     t.changedTick[slot] = tick;
     this.#grid.place(slot, cmd.x, cmd.y);
     this.#ack(slot, tick);
-    if (this.options.emitMoveEvents) {
-      const data = {
-        zoneId: this.options.zoneId,
-        playerId: cmd.playerId,
-        x: cmd.x,
-        y: cmd.y,
-        tick,
-        seq: cmd.seq,
-      };
-      this.#result.events.push(
-        this.#events.create(PlayerMoved, { subject: cmd.playerId, partitionkey: this.options.zoneId, data }),
-      );
-    }
+    if (this.options.emitMoveEvents) this.#facts.add(FactKind.Moved, cmd.playerId, cmd.x, cmd.y, cmd.seq, '');
   }
 
   #join(cmd: JoinCommand, tick: number): void {
@@ -242,7 +329,7 @@ export class Zone {
       return this.#rejectUnknown(cmd, RejectReason.Malformed);
     if (!this.options.map.inBounds(x, y)) return this.#rejectUnknown(cmd, RejectReason.OutOfBounds);
     if (this.options.map.pointBlocked(x, y)) return this.#rejectUnknown(cmd, RejectReason.Blocked);
-    const slot = t.add(cmd.playerId);
+    const slot = t.add(cmd.playerId, tick);
     if (slot < 0) return this.#rejectUnknown(cmd, RejectReason.ZoneFull);
     t.x[slot] = x;
     t.y[slot] = y;
@@ -250,10 +337,7 @@ export class Zone {
     t.changedTick[slot] = tick;
     this.#grid.place(slot, x, y);
     this.#ack(slot, tick);
-    const data = { zoneId: this.options.zoneId, playerId: cmd.playerId, x, y, tick };
-    this.#result.events.push(
-      this.#events.create(PlayerJoined, { subject: cmd.playerId, partitionkey: this.options.zoneId, data }),
-    );
+    this.#facts.add(FactKind.Joined, cmd.playerId, x, y, cmd.seq, '');
   }
 
   #leave(cmd: LeaveCommand, tick: number): void {
@@ -262,22 +346,12 @@ export class Zone {
     if (slot === undefined) return this.#rejectUnknown(cmd, RejectReason.NotJoined);
     const x = t.x[slot]!;
     const y = t.y[slot]!;
-    this.#result.acks.push({ playerId: cmd.playerId, seq: cmd.seq, x, y });
+    this.#result.acks.push({ playerId: cmd.playerId, slot, seq: cmd.seq, x, y });
     this.#grid.remove(slot);
     this.#interest.removed(slot, cmd.playerId);
-    t.remove(slot);
+    t.remove(slot, tick);
     this.#ackedAt[slot] = -1;
-    const data = {
-      zoneId: this.options.zoneId,
-      playerId: cmd.playerId,
-      x,
-      y,
-      tick,
-      reason: cmd.reason ?? 'left',
-    };
-    this.#result.events.push(
-      this.#events.create(PlayerLeft, { subject: cmd.playerId, partitionkey: this.options.zoneId, data }),
-    );
+    this.#facts.add(FactKind.Left, cmd.playerId, x, y, cmd.seq, cmd.reason ?? 'left');
   }
 
   /** One ack per player per tick, carrying the last processed seq and the position after it. */
@@ -295,11 +369,18 @@ export class Zone {
 
   #reject(slot: number, seq: number, reason: GameRejectReason): void {
     const t = this.players;
-    this.#result.rejections.push({ playerId: t.ids[slot]!, seq, reason, x: t.x[slot]!, y: t.y[slot]! });
+    this.#result.rejections.push({ playerId: t.ids[slot]!, slot, seq, reason, x: t.x[slot]!, y: t.y[slot]! });
   }
 
   #rejectUnknown(cmd: { playerId: unknown; seq: unknown }, reason: GameRejectReason): void {
     const { x, y } = this.options.spawn;
-    this.#result.rejections.push({ playerId: String(cmd.playerId), seq: Number(cmd.seq), reason, x, y });
+    this.#result.rejections.push({
+      playerId: String(cmd.playerId),
+      slot: -1,
+      seq: Number(cmd.seq),
+      reason,
+      x,
+      y,
+    });
   }
 }

@@ -24,11 +24,20 @@ const EVERY_MESSAGE: GameMessage[] = [
     height: 800,
     lastSeq: 3,
     resumed: false,
+    handle: 4,
+    positionStep: 0.015625,
   },
-  { type: MessageType.Ack, seq: 7, tick: 121, x: 10.25, y: 3 },
   { type: MessageType.Reject, seq: 9, tick: 122, reason: 'GAME_MOVE_TOO_FAST', x: 10.25, y: 3 },
-  { type: MessageType.Delta, tick: 122, entered: [['p2', 1.5, 2.5]], moved: [['p3', 4, 5]], left: ['p4'] },
-  { type: MessageType.Delta, tick: 123, entered: [], moved: [], left: [] },
+  {
+    type: MessageType.Tick,
+    tick: 122,
+    ack: { seq: 7, qx: 656, qy: 192 },
+    reset: false,
+    entered: [[2, 'p2', 96, 160]],
+    moved: [[3, 256, 320]],
+    left: [4],
+  },
+  { type: MessageType.Tick, tick: 123, ack: undefined, reset: true, entered: [], moved: [], left: [] },
   { type: MessageType.Notice, level: 'warn', text: 'zone restarting in 30 s' },
   { type: MessageType.Pong, nonce: 99, serverTime: 1_700_000_000_123 },
   { type: MessageType.Error, code: 'GAME_PROTOCOL_MALFORMED', message: 'bad' },
@@ -57,16 +66,13 @@ describe('protocol codec - encode and decode', () => {
   it('malformed - bytes that are not MessagePack, not an array, or have wrong field types are rejected', () => {
     expect(codeOf(() => decodeMessage(Uint8Array.of(0xc1)))).toBe('GAME_PROTOCOL_MALFORMED');
     expect(codeOf(() => decodeMessage(raw.pack({ type: 2 })))).toBe('GAME_PROTOCOL_MALFORMED');
-    expect(codeOf(() => decodeMessage(raw.pack([1, MessageType.Move, 'x', 1, 2, 3])))).toBe(
+    expect(codeOf(() => decodeMessage(raw.pack([2, MessageType.Move, 'x', 1, 2, 3])))).toBe(
       'GAME_PROTOCOL_MALFORMED',
     );
-    expect(codeOf(() => decodeMessage(raw.pack([1, MessageType.Move, 1, 1, 2])))).toBe(
+    expect(codeOf(() => decodeMessage(raw.pack([2, MessageType.Move, 1, 1, 2])))).toBe(
       'GAME_PROTOCOL_MALFORMED',
     );
-    expect(codeOf(() => decodeMessage(raw.pack([1, MessageType.Move, 1.5, 1, 2, 3])))).toBe(
-      'GAME_PROTOCOL_MALFORMED',
-    );
-    expect(codeOf(() => decodeMessage(raw.pack([1, MessageType.Delta, 1, [['p', 1]], [], []])))).toBe(
+    expect(codeOf(() => decodeMessage(raw.pack([2, MessageType.Move, 1.5, 1, 2, 3])))).toBe(
       'GAME_PROTOCOL_MALFORMED',
     );
   });
@@ -75,11 +81,17 @@ describe('protocol codec - encode and decode', () => {
     expect(
       codeOf(() => encodeMessage({ type: MessageType.Move, seq: 1, tick: 1, x: Number.NaN, y: 0 })),
     ).toBe('GAME_PROTOCOL_MALFORMED');
+    const tick = { type: MessageType.Tick, tick: 1, ack: undefined, reset: false, entered: [], left: [] };
+    expect(codeOf(() => encodeMessage({ ...tick, moved: [[70_000, 1, 1]] }))).toBe('GAME_PROTOCOL_MALFORMED');
+    expect(codeOf(() => encodeMessage({ ...tick, moved: [[1, -1, 1]] }))).toBe('GAME_PROTOCOL_MALFORMED');
   });
 
   it('unknown type and version - are rejected with their own codes', () => {
-    expect(codeOf(() => decodeMessage(raw.pack([1, 42])))).toBe('GAME_PROTOCOL_UNKNOWN_TYPE');
-    expect(codeOf(() => decodeMessage(raw.pack([2, MessageType.Ping, 1])))).toBe('GAME_PROTOCOL_VERSION');
+    expect(codeOf(() => decodeMessage(raw.pack([2, 42])))).toBe('GAME_PROTOCOL_UNKNOWN_TYPE');
+    // A v1 client's hello: refused with the version code, which the server closes with.
+    expect(codeOf(() => decodeMessage(raw.pack([1, MessageType.Hello, 'jt', null])))).toBe(
+      'GAME_PROTOCOL_VERSION',
+    );
   });
 
   it('oversized - a message above the limit is rejected before parsing', () => {
@@ -90,23 +102,22 @@ describe('protocol codec - encode and decode', () => {
 });
 
 /**
- * Wire format v1, byte for byte: these frames were produced by the codec before it moved into this
- * package, and the game server, the SDK and recorded sessions all depend on them. Changing the
- * format is a new protocol version, not an edit here.
+ * Wire format v2, byte for byte: the game server, the SDK and recorded sessions depend on these
+ * frames. Changing the format is a new protocol version, not an edit here.
  */
-const WIRE_V1: Array<[hex: string, message: GameMessage]> = [
-  ['940101a66a745f616263c0', { type: 1, token: 'jt_abc' }],
-  ['940101a66a745f616263a3732d31', { type: 1, token: 'jt_abc', resumeSession: 's-1' }],
-  ['9601020778cb402480000000000003', { type: 2, seq: 7, tick: 120, x: 10.25, y: 3 }],
+const WIRE_V2: Array<[hex: string, message: GameMessage]> = [
+  ['940201a66a745f616263c0', { type: 1, token: 'jt_abc' }],
+  ['940201a66a745f616263a3732d31', { type: 1, token: 'jt_abc', resumeSession: 's-1' }],
+  ['9602020778cb402480000000000003', { type: 2, seq: 7, tick: 120, x: 10.25, y: 3 }],
   [
-    '960102ce00011170cb41f2a05f20000000cbbff8000000000000d1fed4',
+    '960202ce00011170cb41f2a05f20000000cbbff8000000000000d1fed4',
     { type: 2, seq: 70000, tick: 5000000000, x: -1.5, y: -300 },
   ],
-  ['93010363', { type: 3, nonce: 99 }],
-  ['93010408', { type: 4, seq: 8 }],
-  ['93010504', { type: 5, nonce: 4 }],
+  ['93020363', { type: 3, nonce: 99 }],
+  ['93020408', { type: 4, seq: 8 }],
+  ['93020504', { type: 5, nonce: 4 }],
   [
-    '9d0140a27031a27a31a3732d310514cb3ff800000000000002cd03e8cd032003c3',
+    '9f0240a27031a27a31a3732d310514cb3ff800000000000002cd03e8cd032003c304cb3f90000000000000',
     {
       type: 64,
       playerId: 'p1',
@@ -120,40 +131,49 @@ const WIRE_V1: Array<[hex: string, message: GameMessage]> = [
       height: 800,
       lastSeq: 3,
       resumed: true,
+      handle: 4,
+      positionStep: 0.015625,
     },
   ],
-  ['9601410779cb402480000000000003', { type: 65, seq: 7, tick: 121, x: 10.25, y: 3 }],
   [
-    '970142097ab247414d455f4d4f56455f544f4f5f46415354cb402480000000000003',
+    '970242097ab247414d455f4d4f56455f544f4f5f46415354cb402480000000000003',
     { type: 66, seq: 9, tick: 122, reason: 'GAME_MOVE_TOO_FAST', x: 10.25, y: 3 },
   ],
   [
-    '9601437a9193a27032cb3ff8000000000000cb40040000000000009193a27033040591a27034',
-    { type: 67, tick: 122, entered: [['p2', 1.5, 2.5]], moved: [['p3', 4, 5]], left: ['p4'] },
-  ],
-  [
-    '9601497c909193a27031040591a27034',
-    { type: 73, tick: 124, entered: [], moved: [['p1', 4, 5]], left: ['p4'] },
-  ],
-  [
-    '940144a47761726eb77a6f6e652072657374617274696e6720696e2033302073',
+    '940244a47761726eb77a6f6e652072657374617274696e6720696e2033302073',
     { type: 68, level: 'warn', text: 'zone restarting in 30 s' },
   ],
-  ['94014563cb4278bcfe5687b000', { type: 69, nonce: 99, serverTime: 1700000000123 }],
+  ['94024563cb4278bcfe5687b000', { type: 69, nonce: 99, serverTime: 1700000000123 }],
   [
-    '940146b747414d455f50524f544f434f4c5f4d414c464f524d4544a3626164',
+    '940246b747414d455f50524f544f434f4c5f4d414c464f524d4544a3626164',
     { type: 70, code: 'GAME_PROTOCOL_MALFORMED', message: 'bad' },
   ],
   [
-    '940147b147414d455f524154455f4c494d49544544a5666c6f6f64',
+    '940247b147414d455f524154455f4c494d49544544a5666c6f6f64',
     { type: 71, code: 'GAME_RATE_LIMITED', message: 'flood' },
   ],
-  ['9501480478cb4278bcfe569f4000', { type: 72, nonce: 4, tick: 120, serverTime: 1700000000500 }],
+  ['9502480478cb4278bcfe569f4000', { type: 72, nonce: 4, tick: 120, serverTime: 1700000000500 }],
+  [
+    'c1024a017a000000070000009002c00001000400010002006000a000020070320100030000014001',
+    {
+      type: 74,
+      tick: 122,
+      ack: { seq: 7, qx: 656, qy: 192 },
+      reset: false,
+      left: [4],
+      entered: [[2, 'p2', 96, 160]],
+      moved: [[3, 256, 320]],
+    },
+  ],
+  [
+    'c1024a027c000000000000000100010004000500',
+    { type: 74, tick: 124, ack: undefined, reset: true, left: [], entered: [], moved: [[1, 4, 5]] },
+  ],
 ];
 
-describe('protocol codec - wire format v1', () => {
-  it.each(WIRE_V1.map(([hex, m]) => [m.type, hex, m] as const))(
-    'wire v1 - type %i encodes to the recorded bytes and decodes back',
+describe('protocol codec - wire format v2', () => {
+  it.each(WIRE_V2.map(([hex, m]) => [m.type, hex, m] as const))(
+    'wire v2 - type %i encodes to the recorded bytes and decodes back',
     (_, hex, message) => {
       expect(Buffer.from(encodeMessage(message)).toString('hex')).toBe(hex);
       expect(decodeMessage(Buffer.from(hex, 'hex'))).toEqual(message);

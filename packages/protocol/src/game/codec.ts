@@ -6,8 +6,9 @@
 import { Packr } from 'msgpackr';
 import { DecodeFailure, GameProtocolError } from './errors.ts';
 import { LAYOUTS, MAX_STRING_LENGTH, type FieldKind } from './layouts.ts';
-import { GAME_PROTOCOL_VERSION, type GameMessage } from './messages.ts';
+import { GAME_PROTOCOL_VERSION, MessageType, type GameMessage } from './messages.ts';
 import { readMessage } from './strict-decoder.ts';
+import { encodeTick } from './tick-frame.ts';
 
 /** The largest encoded message accepted. @default 64 KiB */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -16,8 +17,6 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
 const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, variableMapSize: true });
 
 const isStr = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_STRING_LENGTH;
-const isEntity = (v: unknown): boolean =>
-  Array.isArray(v) && v.length === 3 && isStr(v[0]) && Number.isFinite(v[1]) && Number.isFinite(v[2]);
 
 function valid(kind: FieldKind, v: unknown): boolean {
   switch (kind) {
@@ -27,24 +26,24 @@ function valid(kind: FieldKind, v: unknown): boolean {
       return v === undefined || v === null || isStr(v);
     case 'int':
       return Number.isSafeInteger(v);
+    case 'u32':
+      return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffff_ffff;
     case 'num':
       return Number.isFinite(v);
     case 'bool':
       return typeof v === 'boolean';
     case 'level':
       return v === 'info' || v === 'warn';
-    case 'entities':
-      return Array.isArray(v) && v.every(isEntity);
-    case 'strs':
-      return Array.isArray(v) && v.every(isStr);
   }
 }
 
 /**
- * Encodes a message as MessagePack `[version, type, ...fields]`.
+ * Encodes a message as MessagePack `[version, type, ...fields]` (a {@link MessageType.Tick} as its
+ * binary frame).
  * @throws GameProtocolError `GAME_PROTOCOL_UNKNOWN_TYPE` or `_MALFORMED` (a field that does not fit).
  */
 export function encodeMessage(message: GameMessage): Uint8Array {
+  if (message.type === MessageType.Tick) return encodeTick(message);
   const layout = LAYOUTS[message.type];
   if (!layout)
     throw new GameProtocolError('GAME_PROTOCOL_UNKNOWN_TYPE', `unknown message type ${String(message.type)}`);

@@ -11,13 +11,16 @@ import { MessageType } from './messages.ts';
 const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replaceAll(' ', ''), 'hex'));
 const u8 = (n: number): string => n.toString(16).padStart(2, '0');
 
-// A valid prefix of each layout: [1, Move, ...] has 6 elements (0x96), [1, Delta, ...] 6,
-// [1, Hello, token, resume] 4 (0x94), [1, Notice, level, text] 4, [1, Welcome, ...] 13 (0x9d).
-const MOVE = `96 01 ${u8(MessageType.Move)}`;
-const DELTA = `96 01 ${u8(MessageType.Delta)}`;
-const HELLO = `94 01 ${u8(MessageType.Hello)}`;
-const NOTICE = `94 01 ${u8(MessageType.Notice)}`;
-const WELCOME_UP_TO_RESUMED = `9d 01 ${u8(MessageType.Welcome)} a1 70 a1 7a a1 73 05 14 01 02 03 04 03`;
+// A valid prefix of each layout: [2, Move, ...] has 6 elements (0x96), [2, Hello, token, resume]
+// 4 (0x94), [2, Notice, level, text] 4, [2, Welcome, ...] 15 (0x9f).
+const MOVE = `96 02 ${u8(MessageType.Move)}`;
+const HELLO = `94 02 ${u8(MessageType.Hello)}`;
+const NOTICE = `94 02 ${u8(MessageType.Notice)}`;
+const WELCOME_UP_TO_RESUMED = `9f 02 ${u8(MessageType.Welcome)} a1 70 a1 7a a1 73 05 14 01 02 03 04 03`;
+// A tick frame's header (marker, version, type, flags 0, tick 7) and one with the ack flag.
+const TICK = `c1 02 ${u8(MessageType.Tick)} 00 07000000`;
+const TICK_ACK = `c1 02 ${u8(MessageType.Tick)} 01 07000000`;
+const NO_ENTRIES = '0000';
 
 interface Row {
   name: string;
@@ -47,20 +50,26 @@ const ROWS: Row[] = [
     reason: 'truncated',
   },
   {
-    name: 'array32 of 4 G entities',
-    frame: `${DELTA} 05 dd ffffffff 90 90`,
+    name: 'tick frame: 65535 left handles in a small frame',
+    frame: `${TICK} ffff 0100`,
     code: 'GAME_PROTOCOL_MALFORMED',
     reason: 'truncated',
   },
   {
-    name: 'array16 of 65535 entities in a small frame',
-    frame: `${DELTA} 05 dc ffff 93 a1 70 01 02 90 90`,
+    name: 'tick frame: 65535 entered players in a small frame',
+    frame: `${TICK} ${NO_ENTRIES} ffff 0100 0200 0300 0100 70`,
     code: 'GAME_PROTOCOL_MALFORMED',
     reason: 'truncated',
   },
   {
-    name: 'array32 of 4 G ids in left',
-    frame: `${DELTA} 05 90 90 dd ffffffff`,
+    name: 'tick frame: an entered id declaring 64 KiB',
+    frame: `${TICK} ${NO_ENTRIES} 0100 0100 0200 0300 ffff 70 ${NO_ENTRIES}`,
+    code: 'GAME_PROTOCOL_TOO_LARGE',
+    reason: 'string-too-long',
+  },
+  {
+    name: 'tick frame: 65535 moved players in a small frame',
+    frame: `${TICK} ${NO_ENTRIES} ${NO_ENTRIES} ffff 0100 0200 0300`,
     code: 'GAME_PROTOCOL_MALFORMED',
     reason: 'truncated',
   },
@@ -78,13 +87,13 @@ const ROWS: Row[] = [
   },
   {
     name: 'array32 header for the message itself',
-    frame: `dd ffffffff 01 02`,
+    frame: `dd ffffffff 02 02`,
     code: 'GAME_PROTOCOL_MALFORMED',
     reason: 'unexpected-type',
   },
   {
-    name: 'message array of 15 elements',
-    frame: `9f 01 02 ${'00 '.repeat(13)}`,
+    name: 'a Move array of 15 elements',
+    frame: `9f 02 02 ${'00 '.repeat(13)}`,
     code: 'GAME_PROTOCOL_MALFORMED',
     reason: 'field-count',
   },
@@ -108,28 +117,58 @@ const ROWS: Row[] = [
     reason: 'unexpected-type',
   },
   {
-    name: 'an entity of four elements',
-    frame: `${DELTA} 05 91 94 a1 70 01 02 03 90 90`,
+    name: 'tick frame: unknown flag bits',
+    frame: `c1 02 ${u8(MessageType.Tick)} 04 07000000 ${NO_ENTRIES} ${NO_ENTRIES} ${NO_ENTRIES}`,
     code: 'GAME_PROTOCOL_MALFORMED',
-    reason: 'unexpected-type',
+    reason: 'invalid-value',
   },
   {
-    name: 'an entity nested one level deeper',
-    frame: `${DELTA} 05 91 91 93 a1 70 01 02 90 90`,
+    name: 'tick frame: the ack flag without the ack',
+    frame: `${TICK_ACK} ${NO_ENTRIES}`,
     code: 'GAME_PROTOCOL_MALFORMED',
-    reason: 'unexpected-type',
+    reason: 'truncated',
   },
   {
-    name: 'a map as an entity',
-    frame: `${DELTA} 05 91 81 a1 78 01 90 90`,
+    name: 'tick frame: invalid UTF-8 in an entered id',
+    frame: `${TICK} ${NO_ENTRIES} 0100 0100 0200 0300 0200 c328 ${NO_ENTRIES}`,
     code: 'GAME_PROTOCOL_MALFORMED',
-    reason: 'unexpected-type',
+    reason: 'invalid-utf8',
   },
   {
-    name: 'an array inside left',
-    frame: `${DELTA} 05 90 90 91 91 a1 70`,
+    name: 'tick frame: version 1',
+    frame: `c1 01 ${u8(MessageType.Tick)} 00 07000000 ${NO_ENTRIES} ${NO_ENTRIES} ${NO_ENTRIES}`,
+    code: 'GAME_PROTOCOL_VERSION',
+    reason: 'invalid-value',
+  },
+  {
+    name: 'tick frame: an unknown binary type',
+    frame: `c1 02 2a 00 07000000 ${NO_ENTRIES} ${NO_ENTRIES} ${NO_ENTRIES}`,
+    code: 'GAME_PROTOCOL_UNKNOWN_TYPE',
+    reason: 'invalid-value',
+  },
+  {
+    name: 'tick frame: a byte after the moved section',
+    frame: `${TICK} ${NO_ENTRIES} ${NO_ENTRIES} ${NO_ENTRIES} 00`,
     code: 'GAME_PROTOCOL_MALFORMED',
-    reason: 'unexpected-type',
+    reason: 'trailing-bytes',
+  },
+  {
+    name: 'tick frame: cut inside the header',
+    frame: `c1 02 ${u8(MessageType.Tick)} 00 0700`,
+    code: 'GAME_PROTOCOL_MALFORMED',
+    reason: 'truncated',
+  },
+  {
+    name: 'a seq beyond uint32',
+    frame: `${MOVE} cf 0000000100000000 01 00 00`,
+    code: 'GAME_PROTOCOL_MALFORMED',
+    reason: 'invalid-value',
+  },
+  {
+    name: 'a negative seq on leave',
+    frame: `93 02 ${u8(MessageType.Leave)} ff`,
+    code: 'GAME_PROTOCOL_MALFORMED',
+    reason: 'invalid-value',
   },
   // Extension types, wherever they appear.
   {
@@ -211,24 +250,36 @@ const ROWS: Row[] = [
     code: 'GAME_PROTOCOL_MALFORMED',
     reason: 'invalid-utf8',
   },
-  { name: 'never-used marker 0xc1', frame: `c1`, code: 'GAME_PROTOCOL_MALFORMED', reason: 'unexpected-type' },
+  { name: 'the tick marker alone', frame: `c1`, code: 'GAME_PROTOCOL_MALFORMED', reason: 'truncated' },
   {
     name: 'a string as version',
     frame: `92 a1 31 03`,
     code: 'GAME_PROTOCOL_MALFORMED',
     reason: 'unexpected-type',
   },
-  { name: 'version 2', frame: `93 02 03 01`, code: 'GAME_PROTOCOL_VERSION', reason: 'invalid-value' },
-  { name: 'an unknown type', frame: `92 01 2a`, code: 'GAME_PROTOCOL_UNKNOWN_TYPE', reason: 'invalid-value' },
+  {
+    name: 'a v1 client (version 1)',
+    frame: `93 01 03 01`,
+    code: 'GAME_PROTOCOL_VERSION',
+    reason: 'invalid-value',
+  },
+  { name: 'version 3', frame: `93 03 03 01`, code: 'GAME_PROTOCOL_VERSION', reason: 'invalid-value' },
+  {
+    name: 'a retired v1 type (Ack)',
+    frame: `96 02 41 07 79 00 00`,
+    code: 'GAME_PROTOCOL_UNKNOWN_TYPE',
+    reason: 'invalid-value',
+  },
+  { name: 'an unknown type', frame: `92 02 2a`, code: 'GAME_PROTOCOL_UNKNOWN_TYPE', reason: 'invalid-value' },
   {
     name: 'too few fields for the type',
-    frame: `95 01 ${u8(MessageType.Move)} 01 01 00`,
+    frame: `95 02 ${u8(MessageType.Move)} 01 01 00`,
     code: 'GAME_PROTOCOL_MALFORMED',
     reason: 'field-count',
   },
   {
     name: 'too many fields for the type',
-    frame: `94 01 ${u8(MessageType.Ping)} 01 01`,
+    frame: `94 02 ${u8(MessageType.Ping)} 01 01`,
     code: 'GAME_PROTOCOL_MALFORMED',
     reason: 'field-count',
   },
@@ -260,13 +311,13 @@ const ROWS: Row[] = [
   },
   {
     name: 'one trailing byte',
-    frame: `93 01 ${u8(MessageType.Ping)} 01 00`,
+    frame: `93 02 ${u8(MessageType.Ping)} 01 00`,
     code: 'GAME_PROTOCOL_MALFORMED',
     reason: 'trailing-bytes',
   },
   {
     name: 'a second message appended',
-    frame: `93 01 ${u8(MessageType.Ping)} 01 93 01 ${u8(MessageType.Ping)} 01`,
+    frame: `93 02 ${u8(MessageType.Ping)} 01 93 02 ${u8(MessageType.Ping)} 01`,
     code: 'GAME_PROTOCOL_MALFORMED',
     reason: 'trailing-bytes',
   },
@@ -290,18 +341,26 @@ describe('protocol decoder - hostile frames', () => {
     });
   });
 
-  it('hostile frame - every prefix of every valid message is refused as truncated, never accepted', () => {
-    const valid = hex(`${DELTA} 7a 91 93 a2 7032 cb 3ff8000000000000 01 90 91 a2 7034`);
-    expect(decodeMessage(valid)).toEqual({
-      type: MessageType.Delta,
-      tick: 122,
-      entered: [['p2', 1.5, 1]],
-      moved: [],
-      left: ['p4'],
+  it('hostile frame - every prefix of a valid message is refused as truncated, never accepted', () => {
+    const move = hex(`${MOVE} 07 7a cb 3ff8000000000000 01`);
+    expect(decodeMessage(move)).toEqual({ type: MessageType.Move, seq: 7, tick: 122, x: 1.5, y: 1 });
+    const tick = hex(
+      `${TICK_ACK} 09000000 0a00 0b00 0100 0400 0100 0200 0300 0300 0200 7032 0100 0500 0600 0700`,
+    );
+    expect(decodeMessage(tick)).toEqual({
+      type: MessageType.Tick,
+      tick: 7,
+      ack: { seq: 9, qx: 10, qy: 11 },
+      reset: false,
+      left: [4],
+      entered: [[2, 'p2', 3, 3]],
+      moved: [[5, 6, 7]],
     });
-    for (let cut = 0; cut < valid.length; cut++) {
-      const error = failure(() => decodeMessage(valid.subarray(0, cut)));
-      expect(error.code, `cut at ${cut}`).toBe('GAME_PROTOCOL_MALFORMED');
+    for (const valid of [move, tick]) {
+      for (let cut = 0; cut < valid.length; cut++) {
+        const error = failure(() => decodeMessage(valid.subarray(0, cut)));
+        expect(error.code, `cut at ${cut}`).toBe('GAME_PROTOCOL_MALFORMED');
+      }
     }
   });
 
@@ -317,7 +376,7 @@ describe('protocol decoder - hostile frames', () => {
   });
 
   it('hostile frame - any integer or float encoding is read as a number', () => {
-    // [1, Move, seq, tick, x, y] with seq as uint16, tick as int64, x as float32, y as negative fixint.
+    // [2, Move, seq, tick, x, y] with seq as uint16, tick as int64, x as float32, y as negative fixint.
     expect(decodeMessage(hex(`${MOVE} cd 0100 d3 0000000000000005 ca 3fc00000 ff`))).toEqual({
       type: MessageType.Move,
       seq: 256,

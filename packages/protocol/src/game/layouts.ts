@@ -6,11 +6,12 @@
 import { MessageType } from './messages.ts';
 
 /**
- * What a field may hold: `str` a string, `str?` a string or nil, `int` a safe integer, `num` a
- * finite number, `bool`, `level` `'info' | 'warn'`, `entities` an array of `[id, x, y]`, `strs` an
- * array of strings.
+ * What a field may hold: `str` a string, `str?` a string or nil, `int` a safe integer, `u32` an
+ * integer in 0 … 2³² − 1 (a client `seq`, which tick frames carry in four bytes), `num` a finite
+ * number, `bool`, `level` `'info' | 'warn'`. The per-tick {@link MessageType.Tick} has no layout
+ * here: it is the binary frame of `tick-frame.ts`.
  */
-export type FieldKind = 'str' | 'str?' | 'int' | 'num' | 'bool' | 'level' | 'entities' | 'strs';
+export type FieldKind = 'str' | 'str?' | 'int' | 'u32' | 'num' | 'bool' | 'level';
 
 /** One message type's fields, in wire order. */
 export type Layout = ReadonlyArray<readonly [name: string, kind: FieldKind]>;
@@ -23,26 +24,19 @@ export const MAX_STRING_LENGTH = 4096;
  */
 export const MAX_STRING_BYTES = 3 * MAX_STRING_LENGTH;
 
-const DELTA_LAYOUT: Layout = [
-  ['tick', 'int'],
-  ['entered', 'entities'],
-  ['moved', 'entities'],
-  ['left', 'strs'],
-];
-
 export const LAYOUTS: Readonly<Record<number, Layout>> = {
   [MessageType.Hello]: [
     ['token', 'str'],
     ['resumeSession', 'str?'],
   ],
   [MessageType.Move]: [
-    ['seq', 'int'],
+    ['seq', 'u32'],
     ['tick', 'int'],
     ['x', 'num'],
     ['y', 'num'],
   ],
   [MessageType.Ping]: [['nonce', 'int']],
-  [MessageType.Leave]: [['seq', 'int']],
+  [MessageType.Leave]: [['seq', 'u32']],
   [MessageType.HeartbeatAck]: [['nonce', 'int']],
   [MessageType.Welcome]: [
     ['playerId', 'str'],
@@ -56,12 +50,8 @@ export const LAYOUTS: Readonly<Record<number, Layout>> = {
     ['height', 'num'],
     ['lastSeq', 'int'],
     ['resumed', 'bool'],
-  ],
-  [MessageType.Ack]: [
-    ['seq', 'int'],
-    ['tick', 'int'],
-    ['x', 'num'],
-    ['y', 'num'],
+    ['handle', 'int'],
+    ['positionStep', 'num'],
   ],
   [MessageType.Reject]: [
     ['seq', 'int'],
@@ -70,8 +60,6 @@ export const LAYOUTS: Readonly<Record<number, Layout>> = {
     ['x', 'num'],
     ['y', 'num'],
   ],
-  [MessageType.Delta]: DELTA_LAYOUT,
-  [MessageType.SharedDelta]: DELTA_LAYOUT,
   [MessageType.Notice]: [
     ['level', 'level'],
     ['text', 'str'],
@@ -95,8 +83,8 @@ export const LAYOUTS: Readonly<Record<number, Layout>> = {
   ],
 };
 
-/** The type codes this build knows. */
-export const KNOWN_MESSAGE_TYPES: readonly number[] = Object.keys(LAYOUTS).map(Number);
+/** The type codes this build knows (the MessagePack layouts and the binary tick frame). */
+export const KNOWN_MESSAGE_TYPES: readonly number[] = [...Object.keys(LAYOUTS).map(Number), MessageType.Tick];
 
 /** The most fields any layout has, plus version and type: the largest message array accepted. */
 export const MAX_MESSAGE_ARRAY = 2 + Math.max(...Object.values(LAYOUTS).map((l) => l.length));

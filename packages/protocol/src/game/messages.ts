@@ -1,10 +1,15 @@
 /**
  * @module The game messages, shared by the game server and the SDK. On the wire each message is a
- * MessagePack array `[version, type, ...fields]`: positional fields keep frames small at 20 Hz.
+ * MessagePack array `[version, type, ...fields]`: positional fields keep frames small at 20 Hz —
+ * except the per-tick {@link TickMessage}, a fixed binary layout (`tick-frame.ts`) with compact
+ * player handles and quantized positions.
  */
 
-/** The protocol version every message carries first. */
-export const GAME_PROTOCOL_VERSION = 1;
+/**
+ * The protocol version every message carries. v2 replaced the v1 `Ack`, `Delta` and
+ * `SharedDelta` messages (codes 65, 67, 73, now retired) by the binary {@link TickMessage}.
+ */
+export const GAME_PROTOCOL_VERSION = 2;
 
 /** Message type codes. Client → server below 64, server → client from 64. */
 export const MessageType = {
@@ -14,20 +19,22 @@ export const MessageType = {
   Leave: 4,
   HeartbeatAck: 5,
   Welcome: 64,
-  Ack: 65,
   Reject: 66,
-  Delta: 67,
   Notice: 68,
   Pong: 69,
   Error: 70,
   Close: 71,
   Heartbeat: 72,
-  SharedDelta: 73,
+  Tick: 74,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
-/** A visible player: id and position. */
+/** A visible player as the SDK presents it: id and position (dequantized). */
 export type EntityState = [id: string, x: number, y: number];
+/** A player entering a viewer's view on the wire: its handle, id and quantized position. */
+export type EnteredEntity = [handle: number, id: string, qx: number, qy: number];
+/** A visible player that moved: its handle and quantized position. */
+export type MovedEntity = [handle: number, qx: number, qy: number];
 
 export interface HelloMessage {
   type: typeof MessageType.Hello;
@@ -70,13 +77,18 @@ export interface WelcomeMessage {
   lastSeq: number;
   /** True when this hello resumed an existing session (the player kept its place). */
   resumed: boolean;
+  /** The player's own handle in this zone: a client skips it in shared tick bodies. */
+  handle: number;
+  /** World units per quantization step of every position in tick frames (see `tick-frame.ts`). */
+  positionStep: number;
 }
-export interface AckMessage {
-  type: typeof MessageType.Ack;
+/** The server's last applied client command, folded into a {@link TickMessage}. */
+export interface TickAck {
+  /** The last client seq the zone applied (accepted or rejected) — it settles pending inputs. */
   seq: number;
-  tick: number;
-  x: number;
-  y: number;
+  /** The player's authoritative position after it, quantized. */
+  qx: number;
+  qy: number;
 }
 export interface RejectMessage {
   type: typeof MessageType.Reject;
@@ -86,21 +98,24 @@ export interface RejectMessage {
   x: number;
   y: number;
 }
-export interface DeltaMessage {
-  type: typeof MessageType.Delta;
-  tick: number;
-  entered: EntityState[];
-  moved: EntityState[];
-  left: string[];
-}
 /**
- * A delta encoded once and sent unchanged to every viewer of one interest region (all of whom
- * see the same players). It reads like {@link DeltaMessage}, except that it may list the
- * receiving player itself among `moved`: a client skips its own entry (its own position comes
- * with acks).
+ * One tick for one client, in one frame: the ack of its last applied command (when the zone
+ * applied one since the previous frame) and the changes of its view — players that left (by
+ * handle), entered (handle, id, position: the only place an id travels) and moved. The view part
+ * may be shared by every viewer of a region, the receiver included: a client skips its own handle.
+ * With `reset`, the client first forgets its whole view (after a resume or a zone recovery).
  */
-export interface SharedDeltaMessage {
-  type: typeof MessageType.SharedDelta;
+export interface TickMessage {
+  type: typeof MessageType.Tick;
+  tick: number;
+  ack: TickAck | undefined;
+  reset: boolean;
+  left: number[];
+  entered: EnteredEntity[];
+  moved: MovedEntity[];
+}
+/** What the SDK makes of a tick frame's view part: ids and world positions. */
+export interface DeltaMessage {
   tick: number;
   entered: EntityState[];
   moved: EntityState[];
@@ -141,10 +156,8 @@ export interface HeartbeatMessage {
 export type ClientMessage = HelloMessage | MoveMessage | PingMessage | LeaveMessage | HeartbeatAckMessage;
 export type ServerMessage =
   | WelcomeMessage
-  | AckMessage
+  | TickMessage
   | RejectMessage
-  | DeltaMessage
-  | SharedDeltaMessage
   | NoticeMessage
   | PongMessage
   | ErrorMessage

@@ -13,12 +13,9 @@ import {
   MAX_STRING_LENGTH,
   type FieldKind,
 } from './layouts.ts';
-import { GAME_PROTOCOL_VERSION, type EntityState, type GameMessage } from './messages.ts';
+import { GAME_PROTOCOL_VERSION, type GameMessage } from './messages.ts';
+import { readTick, TICK_FRAME_MARKER } from './tick-frame.ts';
 
-// The smallest encodings, used to bound declared counts by the bytes left: an entity is at least
-// fixarray + fixstr + two fixints, a string at least its fixstr header.
-const MIN_ENTITY_BYTES = 4;
-const MIN_STRING_BYTES = 1;
 // Strings this short and ASCII are built directly: TextDecoder's per-call cost dominates for ids.
 const ASCII_FAST_PATH_BYTES = 64;
 
@@ -182,40 +179,6 @@ function readStr(r: Reader, name: string): string {
   return readStrBody(r, name, length);
 }
 
-/** An array header whose count the bytes left can hold at `minItemBytes` per element. */
-function readArrayHeader(r: Reader, name: string, minItemBytes: number): number {
-  const marker = r.marker();
-  let count: number;
-  if (marker >= 0x90 && marker <= 0x9f) count = marker & 0x0f;
-  else if (marker === 0xdc) count = r.view.getUint16(r.take(2));
-  else if (marker === 0xdd) count = r.view.getUint32(r.take(4));
-  else return r.unexpected(marker, `array ${name}`);
-  if (count * minItemBytes > r.left)
-    r.malformed(DecodeFailure.Truncated, `${name} declares ${count} elements, ${r.left} bytes left`, {
-      count,
-    });
-  return count;
-}
-
-function readEntities(r: Reader, name: string): EntityState[] {
-  const count = readArrayHeader(r, name, MIN_ENTITY_BYTES);
-  const out: EntityState[] = [];
-  for (let i = 0; i < count; i++) {
-    const marker = r.marker();
-    if (marker !== 0x93) return r.unexpected(marker, `an [id, x, y] entity in ${name}`);
-    // Constant field names: building `${name} id` per entity costs more than reading it.
-    out.push([readStr(r, 'entity id'), readNum(r, 'entity x'), readNum(r, 'entity y')]);
-  }
-  return out;
-}
-
-function readStrs(r: Reader, name: string): string[] {
-  const count = readArrayHeader(r, name, MIN_STRING_BYTES);
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) out.push(readStr(r, name));
-  return out;
-}
-
 function readField(r: Reader, name: string, kind: FieldKind): unknown {
   switch (kind) {
     case 'str':
@@ -227,6 +190,12 @@ function readField(r: Reader, name: string, kind: FieldKind): unknown {
     }
     case 'int':
       return readInt(r, name);
+    case 'u32': {
+      const value = readInt(r, name);
+      if (value < 0 || value > 0xffff_ffff)
+        r.malformed(DecodeFailure.InvalidValue, `${name} is not a uint32`);
+      return value;
+    }
     case 'num':
       return readNum(r, name);
     case 'bool': {
@@ -241,10 +210,6 @@ function readField(r: Reader, name: string, kind: FieldKind): unknown {
         r.malformed(DecodeFailure.InvalidValue, `${name} is ${level}`);
       return level;
     }
-    case 'entities':
-      return readEntities(r, name);
-    case 'strs':
-      return readStrs(r, name);
   }
 }
 
@@ -256,6 +221,7 @@ function readField(r: Reader, name: string, kind: FieldKind): unknown {
  * with `details.reason` (a {@link DecodeFailure}) and `details.offset`.
  */
 export function readMessage(bytes: Uint8Array): GameMessage {
+  if (bytes[0] === TICK_FRAME_MARKER) return readTick(bytes);
   const r = new Reader(bytes);
   const marker = r.marker();
   if (marker < 0x90 || marker > 0x9f) return r.unexpected(marker, 'a message array [version, type, ...]');
@@ -264,9 +230,12 @@ export function readMessage(bytes: Uint8Array): GameMessage {
     r.malformed(DecodeFailure.FieldCount, `a message array has ${count} elements`, { count });
   const version = readInt(r, 'version');
   if (version !== GAME_PROTOCOL_VERSION)
-    r.fail('GAME_PROTOCOL_VERSION', DecodeFailure.InvalidValue, `unsupported protocol version ${version}`, {
-      version,
-    });
+    r.fail(
+      'GAME_PROTOCOL_VERSION',
+      DecodeFailure.InvalidValue,
+      `protocol version ${version} is not supported: this side speaks version ${GAME_PROTOCOL_VERSION}`,
+      { version, supported: GAME_PROTOCOL_VERSION },
+    );
   const type = readInt(r, 'type');
   const layout = LAYOUTS[type];
   if (!layout)

@@ -31,7 +31,7 @@ export async function joinAndWalk(
     seq += 1;
     x += i % 2 === 0 ? 0.3 : -0.3;
     client.send({ type: MessageType.Move, seq, tick, x, y: welcome.y });
-    tick = (await client.next(MessageType.Ack, (m) => m.seq === seq)).tick;
+    tick = (await client.nextAck((m) => m.seq === seq)).tick;
   }
   return client;
 }
