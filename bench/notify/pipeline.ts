@@ -4,14 +4,25 @@
  * sending `backtest.completed` to webhooks only. Events are published like any domain producer.
  */
 import { createEmbeddedEventLog, createPublisher, type EventLog, type Publisher } from '@tickline/eventlog';
-import { createEventSource, defineEvent, Registry, silentLogger, uuidv7, type EventSource } from '@tickline/kernel';
-import { notifyModule, type NotifyHost } from '@tickline/notify';
+import {
+  createEventSource,
+  defineEvent,
+  Registry,
+  silentLogger,
+  uuidv7,
+  type EventSource,
+} from '@tickline/kernel';
+import { createNotifyHost, notifyConfig, NOTIFY_MIGRATIONS_DIR, type NotifyHost } from '@tickline/notify';
 import { stableNotificationId } from '@tickline/notify/internal';
 import { createPostgresSql, loadMigrations, migrate, type Sql } from '@tickline/store';
 import { createDatabase, tempDir, type TempDir } from '@tickline/testing';
 import { z } from 'zod';
 
-const Backtest = defineEvent({ type: 'backtest.completed', description: 'bench', schema: z.record(z.string(), z.unknown()) });
+const Backtest = defineEvent({
+  type: 'backtest.completed',
+  description: 'bench',
+  schema: z.record(z.string(), z.unknown()),
+});
 
 export interface NotifyBench {
   users: string[];
@@ -22,16 +33,25 @@ export interface NotifyBench {
   host: NotifyHost;
 }
 
-export async function startNotifyBench(postgresUrl: string, receiverUrl: string, endpoints: number): Promise<NotifyBench> {
+export async function startNotifyBench(
+  postgresUrl: string,
+  receiverUrl: string,
+  endpoints: number,
+): Promise<NotifyBench> {
   const dir: TempDir = await tempDir('bench-notify');
   const log: EventLog = await createEmbeddedEventLog({ dir: `${dir.path}/log`, fsync: 'interval' });
   const publisher: Publisher = createPublisher({ log, spillDir: `${dir.path}/spill` });
   const context = { logger: silentLogger, fail: (error: unknown) => console.error('service failed', error) };
   await publisher.start(context);
-  const sql: Sql = await createPostgresSql({ url: await createDatabase(postgresUrl, 'bench_notify'), poolSize: 8 });
-  await migrate(sql, { migrations: [...(await loadMigrations()), ...(await loadMigrations(notifyModule.migrations))] });
-  const host = notifyModule.createHost({
-    settings: notifyModule.config.schema.parse({
+  const sql: Sql = await createPostgresSql({
+    url: await createDatabase(postgresUrl, 'bench_notify'),
+    poolSize: 8,
+  });
+  await migrate(sql, {
+    migrations: [...(await loadMigrations()), ...(await loadMigrations(NOTIFY_MIGRATIONS_DIR))],
+  });
+  const host = createNotifyHost({
+    settings: notifyConfig.schema.parse({
       webhooks: { allowPrivateTargets: true },
       tiers: { enterprise: { rateLimitPerHour: 10_000_000 } },
     }),
@@ -56,7 +76,10 @@ export async function startNotifyBench(postgresUrl: string, receiverUrl: string,
     users,
     host,
     emit(userId, n) {
-      const event = source.create(Backtest, { subject: userId, data: { userId, backtestId: `bt-${n}`, strategyName: 'Momentum', totalReturn: 0.0123 } });
+      const event = source.create(Backtest, {
+        subject: userId,
+        data: { userId, backtestId: `bt-${n}`, strategyName: 'Momentum', totalReturn: 0.0123 },
+      });
       publisher.publish(event);
       return stableNotificationId(Date.parse(event.time), event.id, userId, 'backtest.completed');
     },

@@ -5,7 +5,12 @@
  */
 import { Agent, request } from 'undici';
 
-export async function rawPosts(receiverUrl: string, bodies: readonly string[], endpoints: number, concurrency: number): Promise<number> {
+export async function rawPosts(
+  receiverUrl: string,
+  bodies: readonly string[],
+  endpoints: number,
+  concurrency: number,
+): Promise<number> {
   const agent = new Agent({ connections: 256 });
   let next = 0;
   const started = performance.now();

@@ -32,8 +32,12 @@ interface Report {
   arrivals: Array<[string, number]>;
 }
 
-const receiver: ChildProcess = fork(fileURLToPath(new URL('./receiver.ts', import.meta.url)), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-const port = await new Promise<number>((resolve) => receiver.once('message', (m: { port: number }) => resolve(m.port)));
+const receiver: ChildProcess = fork(fileURLToPath(new URL('./receiver.ts', import.meta.url)), {
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+const port = await new Promise<number>((resolve) =>
+  receiver.once('message', (m: { port: number }) => resolve(m.port)),
+);
 const receiverUrl = `http://127.0.0.1:${port}`;
 const report = () =>
   new Promise<Report>((resolve) => {
@@ -44,13 +48,21 @@ const now = () => performance.timeOrigin + performance.now();
 
 progress('starting PostgreSQL');
 const pg = await startPostgres();
-let result: { perSecond: number; p50: number; p99: number; max: number; offered: number; rawPerSecond: number; paced: number };
+let result: {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  offered: number;
+  rawPerSecond: number;
+  paced: number;
+};
 try {
   const bench = await startNotifyBench(pg.url, receiverUrl, ENDPOINTS);
   try {
     // Warm-up: connections, JIT, the endpoint cache.
     for (let i = 0; i < 500; i++) bench.emit(bench.users[i % ENDPOINTS]!, i);
-    for (let got = 0; got < 500; ) {
+    for (let got = 0; got < 500;) {
       await new Promise((r) => setTimeout(r, 100));
       got += (await report()).count;
     }
@@ -75,7 +87,7 @@ try {
     const offered = rate * seconds;
     const pacedStart = now();
     const tickMs = 10;
-    for (let sent = 0; sent < offered; ) {
+    for (let sent = 0; sent < offered;) {
       const due = Math.min(offered, Math.floor(((now() - pacedStart) / 1000) * rate));
       for (; sent < due; sent++) sentAt.set(bench.emit(bench.users[sent % ENDPOINTS]!, total + sent), now());
       await new Promise((r) => setTimeout(r, tickMs));
@@ -143,7 +155,11 @@ printTable([
     'per s': Math.round(result.paced),
     note: `publish → received: p50 ${round(result.p50, 1)} ms, p99 ${round(result.p99, 1)} ms, max ${round(result.max, 1)} ms`,
   },
-  { path: 'peer: raw undici POST loop, same bodies, 128 in flight', 'per s': Math.round(result.rawPerSecond), note: 'no log, no SQL, no signing' },
+  {
+    path: 'peer: raw undici POST loop, same bodies, 128 in flight',
+    'per s': Math.round(result.rawPerSecond),
+    note: 'no log, no SQL, no signing',
+  },
 ]);
 printResult({
   webhooks_per_s: Math.round(result.perSecond),

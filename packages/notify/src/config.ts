@@ -42,9 +42,15 @@ const tierDefaults = (channels: Channel[], rateLimitPerHour: number, smsDailyCap
         .int()
         .min(1)
         .default(rateLimitPerHour)
-        .describe('Non-critical notifications per user per hour; the overflow is held and sent as one digest.'),
+        .describe(
+          'Non-critical notifications per user per hour; the overflow is held and sent as one digest.',
+        ),
       smsDailyCap: z.int().min(0).default(smsDailyCap).describe('SMS per user per day (urgent kinds only).'),
-      maxWebhookEndpoints: z.int().min(0).default(channels.includes(Channel.Webhook) ? 20 : 3),
+      maxWebhookEndpoints: z
+        .int()
+        .min(0)
+        .default(channels.includes(Channel.Webhook) ? 20 : 3)
+        .describe('Webhook endpoints a user of this tier may register.'),
     })
     .prefault({});
 
@@ -56,16 +62,37 @@ export const NotifyConfigSchema = z.strictObject({
     .describe('Public URL of the dashboard: links in emails and pushes, and the Twilio callback URL.'),
   dispatch: z
     .strictObject({
-      pollIntervalMs: z.int().positive().default(DEFAULT_DISPATCH_POLL_MS),
-      batchSize: z.int().positive().default(DEFAULT_DISPATCH_BATCH),
-      concurrency: z.int().positive().default(DEFAULT_DISPATCH_CONCURRENCY),
-      leaseMs: z.int().positive().default(DEFAULT_LEASE_MS),
+      pollIntervalMs: z
+        .int()
+        .positive()
+        .default(DEFAULT_DISPATCH_POLL_MS)
+        .describe('How often an idle dispatcher looks for due deliveries (ms).'),
+      batchSize: z
+        .int()
+        .positive()
+        .default(DEFAULT_DISPATCH_BATCH)
+        .describe('Deliveries one dispatcher loop claims at a time.'),
+      concurrency: z
+        .int()
+        .positive()
+        .default(DEFAULT_DISPATCH_CONCURRENCY)
+        .describe('Claim-send-complete loops per process.'),
+      leaseMs: z
+        .int()
+        .positive()
+        .default(DEFAULT_LEASE_MS)
+        .describe('How long a claimed delivery stays leased before another process may send it again (ms).'),
       retryScheduleSeconds: z
         .array(z.number().min(0))
         .min(1)
         .default(DEFAULT_RETRY_SCHEDULE_S)
         .describe('Delays before attempt 2, 3, …; attempts = length + 1. Used by every channel.'),
-      retryJitter: z.number().min(0).max(1).default(DEFAULT_RETRY_JITTER),
+      retryJitter: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(DEFAULT_RETRY_JITTER)
+        .describe('Random share added to or taken from each retry delay (0–1).'),
     })
     .prefault({}),
   tiers: z
@@ -81,9 +108,21 @@ export const NotifyConfigSchema = z.strictObject({
         .boolean()
         .default(false)
         .describe('Allow webhook URLs on private, loopback and link-local addresses (tests, labs).'),
-      timeoutMs: z.int().positive().default(DEFAULT_WEBHOOK_TIMEOUT_MS),
-      disableAfterMs: z.int().positive().default(DEFAULT_DISABLE_AFTER_MS),
-      responseExcerptBytes: z.int().min(0).default(DEFAULT_RESPONSE_EXCERPT_BYTES),
+      timeoutMs: z
+        .int()
+        .positive()
+        .default(DEFAULT_WEBHOOK_TIMEOUT_MS)
+        .describe('A webhook attempt fails without a 2xx answer within this time (ms).'),
+      disableAfterMs: z
+        .int()
+        .positive()
+        .default(DEFAULT_DISABLE_AFTER_MS)
+        .describe('An endpoint failing this long without a success is disabled and its owner told (ms).'),
+      responseExcerptBytes: z
+        .int()
+        .min(0)
+        .default(DEFAULT_RESPONSE_EXCERPT_BYTES)
+        .describe('Bytes of each response kept in the attempt log.'),
       rotationOverlapMs: z
         .int()
         .min(0)
@@ -94,12 +133,21 @@ export const NotifyConfigSchema = z.strictObject({
   email: z
     .strictObject({
       host: z.string().optional().describe('SMTP host; unset = no email channel.'),
-      port: z.int().min(1).max(65_535).default(587),
-      secure: z.boolean().default(false).describe('TLS from the start (port 465); else STARTTLS when offered.'),
-      user: z.string().optional(),
+      port: z.int().min(1).max(65_535).default(587).describe('SMTP server port.'),
+      secure: z
+        .boolean()
+        .default(false)
+        .describe('TLS from the start (port 465); else STARTTLS when offered.'),
+      user: z.string().optional().describe('SMTP user name (with the password).'),
       password: z.string().optional().describe('SMTP password (secret).'),
-      from: z.string().default('Tickline <notify@localhost>'),
-      templatesDir: z.string().optional().describe('Folder with <kind>.<locale>.{subject,html,text}.liquid overrides.'),
+      from: z
+        .string()
+        .default('Tickline <notify@localhost>')
+        .describe('The From header of notification emails.'),
+      templatesDir: z
+        .string()
+        .optional()
+        .describe('Folder with <kind>.<locale>.{subject,html,text}.liquid overrides.'),
     })
     .prefault({}),
   sms: z
@@ -115,10 +163,17 @@ export const NotifyConfigSchema = z.strictObject({
       vapidPublicKey: z.string().optional().describe('VAPID public key (base64url); unset = no Web Push.'),
       vapidPrivateKey: z.string().optional().describe('VAPID private key (secret).'),
       subject: z.string().default('mailto:admin@localhost').describe('VAPID sub: mailto: or https: contact.'),
-      ttlSeconds: z.int().min(0).default(86_400),
+      ttlSeconds: z
+        .int()
+        .min(0)
+        .default(86_400)
+        .describe('How long a push service keeps an undelivered message (TTL, seconds).'),
     })
     .prefault({}),
 });
 
 export type NotifyConfig = z.infer<typeof NotifyConfigSchema>;
 export type NotifyConfigInput = z.input<typeof NotifyConfigSchema>;
+
+/** The `notify:` config section as the composition root reads it. */
+export const notifyConfig = { key: NOTIFY_CONFIG_KEY, schema: NotifyConfigSchema.prefault({}) } as const;

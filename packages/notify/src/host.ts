@@ -39,7 +39,7 @@ export interface RequestAuthLike {
 
 /** What the host needs: real, started objects. */
 export interface NotifyHostDeps {
-  /** The parsed `notify` section (`notifyModule.config.schema.parse(raw.notify)`). */
+  /** The parsed `notify` section (`notifyConfig.schema.parse(raw.notify)`). */
   settings: NotifyConfig;
   /** The main event log (the consumers read it). */
   eventLog: EventLog;
@@ -93,7 +93,10 @@ export interface NotifyHost {
 export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
   const { settings: config, sql, publisher } = deps;
   const secret = deps.secret ?? deps.keys?.totpEncryptionKey;
-  if (secret === undefined) throw new NotifyError('NOTIFY_INVALID_INPUT', 'notify needs secret or keys to seal webhook secrets', { details: { fields: ['secret', 'keys'] } });
+  if (secret === undefined)
+    throw new NotifyError('NOTIFY_INVALID_INPUT', 'notify needs secret or keys to seal webhook secrets', {
+      details: { fields: ['secret', 'keys'] },
+    });
   const clock = deps.clock ?? systemClock;
   const metrics = createNotifyMetrics(deps.metrics);
   const endpoints = createEndpointStore({ sql, box: createSecretBox(secret), clock });
@@ -140,7 +143,9 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
           host: config.email.host,
           port: config.email.port,
           secure: config.email.secure,
-          ...(config.email.user ? { auth: { user: config.email.user, pass: config.email.password ?? '' } } : {}),
+          ...(config.email.user
+            ? { auth: { user: config.email.user, pass: config.email.password ?? '' } }
+            : {}),
         },
         from: config.email.from,
         templates: createEmailTemplates(config.email.templatesDir),
@@ -157,7 +162,14 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
         accountSid,
         authToken,
         from,
-        ...(config.publicBaseUrl ? { statusCallbackUrl: new URL('/api/v1/notification-phone/sms-status', config.publicBaseUrl).toString() } : {}),
+        ...(config.publicBaseUrl
+          ? {
+              statusCallbackUrl: new URL(
+                '/api/v1/notification-phone/sms-status',
+                config.publicBaseUrl,
+              ).toString(),
+            }
+          : {}),
       }),
     );
   }
@@ -165,10 +177,15 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
   if (vapidPublicKey && vapidPrivateKey) {
     channels.set(
       Channel.Push,
-      createPushChannel({ sql, vapid: { subject: config.push.subject, publicKey: vapidPublicKey, privateKey: vapidPrivateKey }, ttlSeconds: config.push.ttlSeconds }),
+      createPushChannel({
+        sql,
+        vapid: { subject: config.push.subject, publicKey: vapidPublicKey, privateKey: vapidPrivateKey },
+        ttlSeconds: config.push.ttlSeconds,
+      }),
     );
   }
-  for (const [name, channel] of Object.entries(deps.channels ?? {})) if (channel) channels.set(name as Channel, channel);
+  for (const [name, channel] of Object.entries(deps.channels ?? {}))
+    if (channel) channels.set(name as Channel, channel);
 
   const dispatcher = createDispatcher({
     sql,
@@ -187,11 +204,29 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
   const services: Service[] = [];
   if (run.matcher) {
     const matcher = createMatcher({ sql, publisher, clock });
-    consumers.set(MATCHER_CONSUMER, createConsumerRunner({ log: deps.eventLog, name: MATCHER_CONSUMER, handle: matcher.handle, metrics: deps.metrics, logger: deps.logger }));
+    consumers.set(
+      MATCHER_CONSUMER,
+      createConsumerRunner({
+        log: deps.eventLog,
+        name: MATCHER_CONSUMER,
+        handle: matcher.handle,
+        metrics: deps.metrics,
+        logger: deps.logger,
+      }),
+    );
   }
   if (run.enqueue) {
     const enqueue = createEnqueueProjection({ sql, config, clock, onQueued: () => dispatcher.wake() });
-    consumers.set(ENQUEUE_CONSUMER, createConsumerRunner({ log: deps.eventLog, name: ENQUEUE_CONSUMER, handle: enqueue.handle, metrics: deps.metrics, logger: deps.logger }));
+    consumers.set(
+      ENQUEUE_CONSUMER,
+      createConsumerRunner({
+        log: deps.eventLog,
+        name: ENQUEUE_CONSUMER,
+        handle: enqueue.handle,
+        metrics: deps.metrics,
+        logger: deps.logger,
+      }),
+    );
   }
   services.push(...consumers.values());
   if (run.dispatcher) services.push(dispatcher);

@@ -4,13 +4,14 @@
  * SMS via Twilio, Web Push). Composed through {@link notifyModule}.
  *
  * @example
- * const config = notifyModule.config.schema.parse(raw.notify ?? {});
- * const notify = notifyModule.createHost({ config, eventLog, publisher, sql, secret, metrics, logger });
+ * const config = notifyConfig.schema.parse(raw.notify);
+ * const notify = createNotifyHost({ settings: config, eventLog, publisher, sql, secret, metrics, logger });
  * for (const service of notify.services) serviceHost.add(service);
  * await app.register(notifyModule.routes, { prefix: '/api/v1', api: notify.api, authenticate });
  */
 export { notifyModule, NOTIFY_MIGRATIONS_DIR } from './module.ts';
 export { createNotifyHost } from './host.ts';
+export { notifyConfig } from './config.ts';
 export { notifyRoutes } from './http/notify-routes.ts';
 export {
   NotifyConfigSchema,
@@ -30,7 +31,13 @@ export {
   NOTIFY_USER_EVENT_TYPES,
 } from './events.ts';
 export { NotificationKind, Channel, Severity, RULE_KINDS, CHANNELS } from './kinds.ts';
-export { NotifyErrorCodes, NotifyError, isNotifyInvalidInputError, isUrlRejectedError, isEndpointNotFoundError } from './errors.ts';
+export {
+  NotifyErrorCodes,
+  NotifyError,
+  isNotifyInvalidInputError,
+  isUrlRejectedError,
+  isEndpointNotFoundError,
+} from './errors.ts';
 export { MATCHER_CONSUMER } from './matching/matcher.ts';
 export { ENQUEUE_CONSUMER } from './queue/enqueue-projection.ts';
 
@@ -38,7 +45,12 @@ export type { NotifyConfig, NotifyConfigInput } from './config.ts';
 export type { NotifyHost, NotifyHostDeps } from './host.ts';
 export type { NotifyRoutesOptions } from './http/notify-routes.ts';
 export type { NotifyApi, Actor } from './api/notify-api.ts';
-export type { NotificationChannel, ChannelDelivery, SendResult, OutgoingNotification } from './channels/channel.ts';
+export type {
+  NotificationChannel,
+  ChannelDelivery,
+  SendResult,
+  OutgoingNotification,
+} from './channels/channel.ts';
 export type {
   NotificationRequestedData,
   NotificationDeliveredData,

@@ -6,9 +6,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
-import type { EventEnvelope } from '@tickline/kernel';
-import { NOTIFY_CONFIG_KEY, NotifyConfigSchema } from './config.ts';
-import { NOTIFY_EVENTS, NOTIFY_USER_EVENT_TYPES } from './events.ts';
+import { defineModule, type EventEnvelope } from '@tickline/kernel';
+import { notifyConfig } from './config.ts';
+import { NOTIFY_USER_EVENT_TYPES } from './events.ts';
 import { createNotifyHost, type NotifyHost } from './host.ts';
 import { notifyRoutes } from './http/notify-routes.ts';
 
@@ -38,12 +38,11 @@ function routesOf(host: NotifyHost): FastifyPluginAsync | undefined {
   };
 }
 
-export const notifyModule = {
+export const notifyModule = defineModule({
   name: 'notify',
-  config: { key: NOTIFY_CONFIG_KEY, schema: NotifyConfigSchema.prefault({}) },
+  config: notifyConfig,
   migrations: NOTIFY_MIGRATIONS_DIR,
   after: ['identity'] as readonly string[],
-  events: NOTIFY_EVENTS,
   createHost: createNotifyHost,
   routes: routesOf,
   /** `notification.inbox.added` goes to `user:{subject}`. */
@@ -56,4 +55,4 @@ export const notifyModule = {
       },
     }),
   }),
-} as const;
+});

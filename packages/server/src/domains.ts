@@ -9,7 +9,9 @@ import type { DomainModule, ModuleConfigSection } from '@tickline/kernel';
 import { marketConfig } from '@tickline/market/config';
 import { gameConfig } from '@tickline/game/config';
 import { platformConfig } from '@tickline/platform/config';
+import { notifyConfig } from '@tickline/notify/config';
 import { realtimeConfig } from '@tickline/realtime/config';
+import { strategyConfig } from '@tickline/strategy/config';
 
 /** A module as the server composes it; each domain types its own deps and host. */
 export type ServerModule = DomainModule<string, any, any, any, any>;
@@ -36,6 +38,16 @@ export const DOMAINS = [
   { name: 'accounts', load: async () => (await import('@tickline/strategy')).accountsModule },
   { name: 'market', config: marketConfig, load: async () => (await import('@tickline/market')).marketModule },
   { name: 'game', config: gameConfig, load: async () => (await import('@tickline/game')).gameModule },
+  {
+    name: 'strategy',
+    config: strategyConfig,
+    load: async () => (await import('@tickline/strategy')).strategyModule,
+  },
+  {
+    name: 'notify',
+    config: notifyConfig,
+    load: async () => (await import('@tickline/notify')).notifyModule,
+  },
   {
     name: 'platform',
     config: platformConfig,

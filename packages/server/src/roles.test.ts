@@ -29,21 +29,21 @@ describe('roles - table', () => {
   it('roles - the help text names each role, what runs now and what comes later', () => {
     const text = describeRoles();
     for (const role of Object.values(RoleName)) expect(text).toMatch(new RegExp(`^  ${role} `, 'm'));
-    expect(text).toMatch(/^ +later: notifications$/m);
+    expect(text).toMatch(/^ +later: live strategies$/m);
     expect(text).not.toContain('later: snapshots'); // game snapshots run today
-    expect(text).toMatch(/^ {2}strategy .*starts no strategy code yet/m);
+    expect(text).toMatch(/^ {2}strategy .*backtest queue/m);
     expect(text).toContain('runs now: eventlog, publisher, sql, market, http');
   });
 
   it('roles - gateways authenticate and stream, platform processes project, all does both', () => {
     const names = (role: RoleName) => modulesFor(role).map((m) => m.name);
     expect(names('gateway')).toEqual(['identity', 'realtime', 'accounts', 'market', 'game']);
-    expect(names('platform')).toEqual(['identity', 'accounts', 'market', 'platform']);
+    expect(names('platform')).toEqual(['identity', 'accounts', 'market', 'notify', 'platform']);
     expect(names('all')).toEqual(DOMAINS.map((d) => d.name));
     expect(names('game')).toEqual(['game']);
     expect(names('collector')).toEqual(['market']);
-    expect(names('strategy')).toEqual([]);
-    expect(ROLES.platform.api).toEqual(['platform']);
+    expect(names('strategy')).toEqual(['identity', 'strategy']);
+    expect(ROLES.platform.api).toEqual(['notify', 'platform']);
     expect(describeRoles()).toContain(
       'runs now: eventlog, eventlog-dlq, publisher, sql, identity, realtime, accounts, market, game, http',
     );

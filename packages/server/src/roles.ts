@@ -48,7 +48,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     modules: ALL_MODULES,
     api: ALL_MODULES,
     web: true,
-    pending: ['notifications', 'strategy runtime'],
+    pending: ['live strategies'],
   },
   gateway: {
     summary: 'HTTP API, SSE and WebSocket delivery; fans out through the log',
@@ -80,18 +80,20 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     summary: 'event consumers projecting into SQL; operations API',
     services: [...CONSUMER, ...WITH_SQL],
     // Identity authenticates the operations API's admins.
-    modules: ['identity', 'accounts', 'market', 'platform'],
-    api: ['platform'],
+    // Notifications: the matcher, queue and dispatcher consumers, and their routes.
+    modules: ['identity', 'accounts', 'market', 'notify', 'platform'],
+    api: ['notify', 'platform'],
     web: false,
-    pending: ['notifications'],
+    pending: [],
   },
   strategy: {
-    summary: 'reserved for sandboxed strategies; starts no strategy code yet',
-    services: [...CONSUMER, SharedService.Http],
-    modules: [],
-    api: [],
+    summary: 'strategies and backtests in the isolated-vm sandbox (the backtest queue and its API)',
+    // Identity authenticates the strategy API; backtests read the candle tables from SQL.
+    services: [...CONSUMER, ...WITH_SQL],
+    modules: ['identity', 'strategy'],
+    api: ['strategy'],
     web: false,
-    pending: ['strategy runtime', 'backtests', 'live signals'],
+    pending: ['live strategies'],
   },
 };
 

@@ -4,6 +4,7 @@
  * `config print` and the generated docs.
  */
 export { StrategySettingsSchema } from './module/strategy-settings.ts';
+export { strategyConfig } from './module/strategy-settings.ts';
 export { StrategyApiErrorCodes } from './module/strategy-api-errors.ts';
 export { StrategyErrorCodes } from './core/errors.ts';
 export type { StrategySettings, TierJobLimits } from './module/strategy-settings.ts';

@@ -7,7 +7,13 @@ import { uuidv7, type Clock } from '@tickline/kernel';
 import { insertRows, type Sql } from '@tickline/store';
 import type { OutgoingNotification } from '../channels/channel.ts';
 import type { NotificationChannel } from '../channels/channel.ts';
-import { listInbox, markAllRead, markRead, unreadCount, type InboxPage } from '../channels/in-app/inbox-sql.ts';
+import {
+  listInbox,
+  markAllRead,
+  markRead,
+  unreadCount,
+  type InboxPage,
+} from '../channels/in-app/inbox-sql.ts';
 import {
   deleteSubscription,
   listSubscriptions,
@@ -87,14 +93,23 @@ export interface NotifyApi {
   unread(actor: Actor): Promise<number>;
   markRead(actor: Actor, id: string): Promise<void>;
   markAllRead(actor: Actor): Promise<number>;
-  rules(actor: Actor): Promise<{ kinds: string[]; channels: string[]; rules: RuleView[]; settings: SettingsView }>;
+  rules(
+    actor: Actor,
+  ): Promise<{ kinds: string[]; channels: string[]; rules: RuleView[]; settings: SettingsView }>;
   putRule(actor: Actor, kind: string, rule: { channels: string[]; urgent?: boolean }): Promise<RuleView>;
   deleteRule(actor: Actor, kind: string): Promise<void>;
   updateSettings(actor: Actor, patch: SettingsPatch): Promise<SettingsView>;
-  createEndpoint(actor: Actor, input: { url: string; format?: WebhookFormat; kinds?: string[] }): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
+  createEndpoint(
+    actor: Actor,
+    input: { url: string; format?: WebhookFormat; kinds?: string[] },
+  ): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
   listEndpoints(actor: Actor): Promise<WebhookEndpoint[]>;
   getEndpoint(actor: Actor, id: string): Promise<WebhookEndpoint>;
-  updateEndpoint(actor: Actor, id: string, patch: { url?: string; format?: WebhookFormat; kinds?: string[]; enabled?: boolean }): Promise<WebhookEndpoint>;
+  updateEndpoint(
+    actor: Actor,
+    id: string,
+    patch: { url?: string; format?: WebhookFormat; kinds?: string[]; enabled?: boolean },
+  ): Promise<WebhookEndpoint>;
   deleteEndpoint(actor: Actor, id: string): Promise<void>;
   rotateSecret(actor: Actor, id: string): Promise<{ secret: string; previousValidUntil: string }>;
   testEndpoint(actor: Actor, id: string): Promise<{ notificationId: string }>;
@@ -102,7 +117,10 @@ export interface NotifyApi {
   resend(actor: Actor, id: string, notificationId: string): Promise<number>;
   resendSince(actor: Actor, id: string, since: Date): Promise<number>;
   vapidPublicKey(): string | undefined;
-  subscribePush(actor: Actor, input: { endpoint: string; keys: { p256dh: string; auth: string }; device?: string }): Promise<PushSubscriptionRecord>;
+  subscribePush(
+    actor: Actor,
+    input: { endpoint: string; keys: { p256dh: string; auth: string }; device?: string },
+  ): Promise<PushSubscriptionRecord>;
   listPush(actor: Actor): Promise<PushSubscriptionRecord[]>;
   deletePush(actor: Actor, id: string): Promise<void>;
   startPhone(actor: Actor, phone: string): Promise<void>;
@@ -131,14 +149,19 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
   async function sync(actor: Actor): Promise<void> {
     await ensureUsers(sql, [actor.userId]);
     if (actor.tier) {
-      await sql.query('update notify_preferences set tier = $2 where user_id = $1 and tier <> $2', [actor.userId, actor.tier]);
+      await sql.query('update notify_preferences set tier = $2 where user_id = $1 and tier <> $2', [
+        actor.userId,
+        actor.tier,
+      ]);
     }
   }
 
   function checkKinds(kinds: readonly string[]): void {
     for (const kind of kinds) {
       if (!(RULE_KINDS as readonly string[]).includes(kind)) {
-        throw new NotifyError('NOTIFY_UNKNOWN_KIND', `unknown notification kind: ${kind}`, { details: { kind, kinds: RULE_KINDS } });
+        throw new NotifyError('NOTIFY_UNKNOWN_KIND', `unknown notification kind: ${kind}`, {
+          details: { kind, kinds: RULE_KINDS },
+        });
       }
     }
   }
@@ -165,7 +188,12 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
         const rule = stored.get(kind);
         return rule
           ? { kind, channels: [...rule.channels], urgent: rule.urgent, isDefault: false }
-          : { kind, channels: kind === NotificationKind.SourceDown ? [] : [...defaults], urgent: false, isDefault: true };
+          : {
+              kind,
+              channels: kind === NotificationKind.SourceDown ? [] : [...defaults],
+              urgent: false,
+              isDefault: true,
+            };
       });
       return { kinds: [...RULE_KINDS], channels: [...CHANNELS], rules, settings: settingsView(settings) };
     },
@@ -182,11 +210,15 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
     },
     async updateSettings(actor, patch) {
       if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
-        throw new NotifyError('NOTIFY_INVALID_QUIET_HOURS', `unknown time zone: ${patch.timeZone}`, { details: { field: 'timeZone' } });
+        throw new NotifyError('NOTIFY_INVALID_QUIET_HOURS', `unknown time zone: ${patch.timeZone}`, {
+          details: { field: 'timeZone' },
+        });
       }
       const q = patch.quietHours;
       if (q && (!QUIET_TIME.test(q.start) || !QUIET_TIME.test(q.end))) {
-        throw new NotifyError('NOTIFY_INVALID_QUIET_HOURS', 'quiet hours must be HH:MM times', { details: { field: 'quietHours', quietHours: q } });
+        throw new NotifyError('NOTIFY_INVALID_QUIET_HOURS', 'quiet hours must be HH:MM times', {
+          details: { field: 'quietHours', quietHours: q },
+        });
       }
       await sync(actor);
       await updateSettings(sql, actor.userId, patch);
@@ -199,16 +231,26 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
       const settings = await readSettings(sql, config, actor.userId);
       const limit = tierDefaults(config, settings.tier).maxWebhookEndpoints;
       if ((await endpoints.count(actor.userId)) >= limit) {
-        throw new NotifyError('NOTIFY_LIMIT_REACHED', `at most ${limit} webhook endpoints`, { details: { limit: 'maxWebhookEndpoints', max: limit } });
+        throw new NotifyError('NOTIFY_LIMIT_REACHED', `at most ${limit} webhook endpoints`, {
+          details: { limit: 'maxWebhookEndpoints', max: limit },
+        });
       }
-      return endpoints.create({ userId: actor.userId, url: url.toString(), format: input.format ?? 'standard', kinds: input.kinds ?? [] });
+      return endpoints.create({
+        userId: actor.userId,
+        url: url.toString(),
+        format: input.format ?? 'standard',
+        kinds: input.kinds ?? [],
+      });
     },
     listEndpoints: (actor) => endpoints.list(actor.userId),
     getEndpoint: ownEndpoint,
     async updateEndpoint(actor, id, patch) {
       await ownEndpoint(actor, id);
       if (patch.kinds) checkKinds(patch.kinds);
-      const url = patch.url === undefined ? undefined : (await checkWebhookUrl(patch.url, allowPrivate, options.resolve)).toString();
+      const url =
+        patch.url === undefined
+          ? undefined
+          : (await checkWebhookUrl(patch.url, allowPrivate, options.resolve)).toString();
       return endpoints.update(actor.userId, id, { ...patch, ...(url ? { url } : {}) });
     },
     deleteEndpoint: (actor, id) => endpoints.remove(actor.userId, id),
@@ -224,13 +266,51 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
       await sql.transaction(async (tx) => {
         await insertRows(tx, {
           table: 'notify_notifications',
-          columns: { id: 'uuid', user_id: 'uuid', kind: 'text', severity: 'text', title: 'text', body: 'text', data: 'jsonb', created_at: 'timestamptz' },
-          rows: [{ id: notificationId, user_id: actor.userId, kind: NotificationKind.Test, severity: Severity.Info, title: 'Test notification', body: `A test from Tickline to ${endpoint.url}.`, data: { test: true }, created_at: new Date(now) }],
+          columns: {
+            id: 'uuid',
+            user_id: 'uuid',
+            kind: 'text',
+            severity: 'text',
+            title: 'text',
+            body: 'text',
+            data: 'jsonb',
+            created_at: 'timestamptz',
+          },
+          rows: [
+            {
+              id: notificationId,
+              user_id: actor.userId,
+              kind: NotificationKind.Test,
+              severity: Severity.Info,
+              title: 'Test notification',
+              body: `A test from Tickline to ${endpoint.url}.`,
+              data: { test: true },
+              created_at: new Date(now),
+            },
+          ],
         });
         await insertRows(tx, {
           table: 'notify_deliveries',
-          columns: { id: 'uuid', notification_id: 'uuid', user_id: 'uuid', channel: 'text', target: 'text', status: 'text', next_attempt_at: 'timestamptz' },
-          rows: [{ id: uuidv7(now), notification_id: notificationId, user_id: actor.userId, channel: Channel.Webhook, target: endpoint.id, status: 'pending', next_attempt_at: new Date(now) }],
+          columns: {
+            id: 'uuid',
+            notification_id: 'uuid',
+            user_id: 'uuid',
+            channel: 'text',
+            target: 'text',
+            status: 'text',
+            next_attempt_at: 'timestamptz',
+          },
+          rows: [
+            {
+              id: uuidv7(now),
+              notification_id: notificationId,
+              user_id: actor.userId,
+              channel: Channel.Webhook,
+              target: endpoint.id,
+              status: 'pending',
+              next_attempt_at: new Date(now),
+            },
+          ],
         });
       });
       options.wake();
@@ -265,8 +345,15 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
     },
     async resend(actor, id, notificationId) {
       await ownEndpoint(actor, id);
-      const n = await requeue(sql, clock.now(), [{ notificationId, userId: actor.userId, channel: Channel.Webhook, target: id }]);
-      if (n === 0) throw new NotifyError('NOTIFY_NOTIFICATION_NOT_FOUND', 'this notification was never sent to this endpoint', { details: { notificationId } });
+      const n = await requeue(sql, clock.now(), [
+        { notificationId, userId: actor.userId, channel: Channel.Webhook, target: id },
+      ]);
+      if (n === 0)
+        throw new NotifyError(
+          'NOTIFY_NOTIFICATION_NOT_FOUND',
+          'this notification was never sent to this endpoint',
+          { details: { notificationId } },
+        );
       options.wake();
       return n;
     },
@@ -276,27 +363,54 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
         `select notification_id from notify_deliveries where channel = 'webhook' and target = $1 and created_at >= $2 and status in ('delivered', 'failed')`,
         [id, since],
       );
-      const n = await requeue(sql, clock.now(), rows.map((r) => ({ notificationId: r.notification_id, userId: actor.userId, channel: Channel.Webhook, target: id })));
+      const n = await requeue(
+        sql,
+        clock.now(),
+        rows.map((r) => ({
+          notificationId: r.notification_id,
+          userId: actor.userId,
+          channel: Channel.Webhook,
+          target: id,
+        })),
+      );
       options.wake();
       return n;
     },
     vapidPublicKey: () => config.push.vapidPublicKey,
     async subscribePush(actor, input) {
-      if (!config.push.vapidPublicKey) throw new NotifyError('NOTIFY_CHANNEL_NOT_CONFIGURED', 'Web Push is not configured', { details: { channel: 'push' } });
+      if (!config.push.vapidPublicKey)
+        throw new NotifyError('NOTIFY_CHANNEL_NOT_CONFIGURED', 'Web Push is not configured', {
+          details: { channel: 'push' },
+        });
       // The push service URL is where we will POST: the same SSRF rules as webhooks.
       await checkWebhookUrl(input.endpoint, allowPrivate, options.resolve);
       await sync(actor);
-      return saveSubscription(sql, { userId: actor.userId, endpoint: input.endpoint, p256dh: input.keys.p256dh, auth: input.keys.auth, device: input.device }, clock.now());
+      return saveSubscription(
+        sql,
+        {
+          userId: actor.userId,
+          endpoint: input.endpoint,
+          p256dh: input.keys.p256dh,
+          auth: input.keys.auth,
+          device: input.device,
+        },
+        clock.now(),
+      );
     },
     listPush: (actor) => listSubscriptions(sql, actor.userId),
     async deletePush(actor, id) {
       if (!(await deleteSubscription(sql, id, actor.userId))) {
-        throw new NotifyError('NOTIFY_SUBSCRIPTION_NOT_FOUND', 'no such push subscription', { details: { id } });
+        throw new NotifyError('NOTIFY_SUBSCRIPTION_NOT_FOUND', 'no such push subscription', {
+          details: { id },
+        });
       }
     },
     async startPhone(actor, phone) {
       const sms = options.sms;
-      if (!sms) throw new NotifyError('NOTIFY_CHANNEL_NOT_CONFIGURED', 'SMS is not configured', { details: { channel: 'sms' } });
+      if (!sms)
+        throw new NotifyError('NOTIFY_CHANNEL_NOT_CONFIGURED', 'SMS is not configured', {
+          details: { channel: 'sms' },
+        });
       await sync(actor);
       const now = clock.now();
       const code = await startPhoneVerification(sql, actor.userId, phone, now);
@@ -313,7 +427,11 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
       };
       const result = await sms.send({ deliveryId: notification.id, notification, target: phone, attempt: 1 });
       if (result.outcome !== 'delivered') {
-        throw new NotifyError('NOTIFY_CHANNEL_NOT_CONFIGURED', `the code could not be sent: ${result.error}`, { details: { channel: 'sms' } });
+        throw new NotifyError(
+          'NOTIFY_CHANNEL_NOT_CONFIGURED',
+          `the code could not be sent: ${result.error}`,
+          { details: { channel: 'sms' } },
+        );
       }
     },
     async confirmPhone(actor, code) {

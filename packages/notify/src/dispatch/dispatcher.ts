@@ -82,7 +82,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (!channel) result = { outcome: 'rejected', error: `channel ${d.channel} is not configured` };
     else {
       try {
-        result = await channel.send({ deliveryId: d.id, notification: d.notification, target: d.target, attempt: d.attempts });
+        result = await channel.send({
+          deliveryId: d.id,
+          notification: d.notification,
+          target: d.target,
+          attempt: d.attempts,
+        });
       } catch (error) {
         result = { outcome: 'retry', error: describe(error) };
       }
@@ -122,15 +127,30 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         metrics?.attempts.inc({ channel: d.channel, outcome: result.outcome });
         if (result.outcome === 'delivered') {
           outcomes.push({ id: d.id, status: 'delivered' });
-          metrics?.latency.observe({ channel: d.channel }, (attemptedAt - Date.parse(d.notification.createdAt)) / 1000);
+          metrics?.latency.observe(
+            { channel: d.channel },
+            (attemptedAt - Date.parse(d.notification.createdAt)) / 1000,
+          );
           continue;
         }
-        const delay = result.outcome === 'retry' ? nextDelayMs(options.retry, d.attempts, Math.random(), result.retryAfterMs) : undefined;
-        if (delay !== undefined) outcomes.push({ id: d.id, status: 'pending', nextAttemptMs: attemptedAt + delay, error: result.error });
+        const delay =
+          result.outcome === 'retry'
+            ? nextDelayMs(options.retry, d.attempts, Math.random(), result.retryAfterMs)
+            : undefined;
+        if (delay !== undefined)
+          outcomes.push({
+            id: d.id,
+            status: 'pending',
+            nextAttemptMs: attemptedAt + delay,
+            error: result.error,
+          });
         else outcomes.push({ id: d.id, status: 'failed', error: result.error });
       }
     };
-    const inFlight = Math.max(1, Math.floor(options.concurrency / (options.workers ?? DEFAULT_DISPATCH_WORKERS)));
+    const inFlight = Math.max(
+      1,
+      Math.floor(options.concurrency / (options.workers ?? DEFAULT_DISPATCH_WORKERS)),
+    );
     await Promise.all(Array.from({ length: Math.min(inFlight, claimed.length) }, worker));
     await completeDeliveries(sql, clock.now(), outcomes, attempts);
     const byId = new Map(claimed.map((d) => [d.id, d]));
@@ -146,10 +166,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       };
       if (o.status === 'delivered') {
         counts.delivered++;
-        publisher.publish(events.create(NotificationDelivered, { subject: d.notification.userId, data: base }));
+        publisher.publish(
+          events.create(NotificationDelivered, { subject: d.notification.userId, data: base }),
+        );
       } else if (o.status === 'failed') {
         counts.failed++;
-        publisher.publish(events.create(NotificationFailed, { subject: d.notification.userId, data: { ...base, reason: o.error ?? 'failed' } }));
+        publisher.publish(
+          events.create(NotificationFailed, {
+            subject: d.notification.userId,
+            data: { ...base, reason: o.error ?? 'failed' },
+          }),
+        );
       } else counts.retried++;
     }
     return claimed.length;
@@ -167,7 +194,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         if (abort.signal.aborted) break;
         lastError = error;
         logger?.warn({ err: error }, 'dispatch round failed; retrying after a pause');
-        await sleep(Math.min(5_000, 100 * 2 ** failures++), undefined, { signal: abort.signal }).catch(() => {});
+        await sleep(Math.min(5_000, 100 * 2 ** failures++), undefined, { signal: abort.signal }).catch(
+          () => {},
+        );
         continue;
       }
       for (const resolve of idleWaiters.splice(0)) resolve();
@@ -218,7 +247,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     health(): ServiceHealth {
       if (state === 'created') return { status: ServiceStatus.Starting };
       if (state === 'stopped') return { status: ServiceStatus.Stopped };
-      if (lastError) return { status: ServiceStatus.Degraded, detail: `dispatch failing: ${describe(lastError)}`, info: counts };
+      if (lastError)
+        return {
+          status: ServiceStatus.Degraded,
+          detail: `dispatch failing: ${describe(lastError)}`,
+          info: counts,
+        };
       return { status: ServiceStatus.Up, info: counts };
     },
   };

@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { createNatsEventLog, createPublisher, type EventLog, type Publisher } from '@tickline/eventlog';
 import { createEventSource, defineEvent, silentLogger, systemClock, uuidv7 } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
-import { createDatabase, providedPostgres, startNatsServer, tempDir, type NatsServerHandle, type TempDir } from '@tickline/testing';
+import {
+  createDatabase,
+  providedPostgres,
+  startNatsServer,
+  tempDir,
+  type NatsServerHandle,
+  type TempDir,
+} from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { createEndpointStore } from '../channels/webhook/endpoints-sql.ts';
@@ -22,7 +29,11 @@ import { NOTIFY_MIGRATIONS_DIR } from '../module.ts';
 
 const postgres = providedPostgres(inject);
 const CHILD = fileURLToPath(new URL('../testing/notify-child.ts', import.meta.url));
-const Backtest = defineEvent({ type: 'backtest.completed', description: 'test', schema: z.record(z.string(), z.unknown()) });
+const Backtest = defineEvent({
+  type: 'backtest.completed',
+  description: 'test',
+  schema: z.record(z.string(), z.unknown()),
+});
 
 describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () => {
   let sql: Sql;
@@ -37,25 +48,50 @@ describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () 
     const receiver = await startWebhookReceiver();
     const h = await startNotifyHarness({
       sql,
-      config: { dispatch: { pollIntervalMs: 50, retryScheduleSeconds: [1, 2, 4, 8, 8, 8, 8, 8, 8, 8], retryJitter: 0.2 } },
+      config: {
+        dispatch: {
+          pollIntervalMs: 50,
+          retryScheduleSeconds: [1, 2, 4, 8, 8, 8, 8, 8, 8, 8],
+          retryJitter: 0.2,
+        },
+      },
       deps: { clock: systemClock },
     });
     try {
       const users = Array.from({ length: 5 }, () => uuidv7());
       for (const [i, userId] of users.entries()) {
         h.emit('account.created', userId, { userId, email: `u${i}@example.com`, tier: 'enterprise' });
-        await eventually(async () => (await sql.query('select 1 from notify_preferences where user_id = $1', [userId])).rowCount, 30_000, 'account');
+        await eventually(
+          async () =>
+            (await sql.query('select 1 from notify_preferences where user_id = $1', [userId])).rowCount,
+          30_000,
+          'account',
+        );
         await h.host.api.updateSettings({ userId }, { email: null });
         const { secret } = await h.host.api.createEndpoint({ userId }, { url: receiver.url(`/down/${i}`) });
         receiver.setSecret(`/down/${i}`, [secret]);
       }
       await receiver.stop();
       const downAt = Date.now();
-      for (let n = 0; n < 10; n++) for (const userId of users) h.emit('backtest.completed', userId, { userId, backtestId: `d-${n}` });
-      await eventually(async () => (await sql.query(`select 1 from notify_attempts where channel = 'webhook' and not ok and target in (select id::text from notify_webhook_endpoints where url like '%/down/%')`)).rowCount >= 50, 30_000, 'failed attempts while down');
+      for (let n = 0; n < 10; n++)
+        for (const userId of users) h.emit('backtest.completed', userId, { userId, backtestId: `d-${n}` });
+      await eventually(
+        async () =>
+          (
+            await sql.query(
+              `select 1 from notify_attempts where channel = 'webhook' and not ok and target in (select id::text from notify_webhook_endpoints where url like '%/down/%')`,
+            )
+          ).rowCount >= 50,
+        30_000,
+        'failed attempts while down',
+      );
       await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - downAt))));
       await receiver.restart();
-      await eventually(() => receiver.received.filter((r) => r.path.startsWith('/down/')).length >= 50, 60_000, 'all 50 delivered');
+      await eventually(
+        () => receiver.received.filter((r) => r.path.startsWith('/down/')).length >= 50,
+        60_000,
+        'all 50 delivered',
+      );
       await new Promise((r) => setTimeout(r, 1_000));
       const hits = receiver.received.filter((r) => r.path.startsWith('/down/'));
       expect(hits.every((r) => r.verified)).toBe(true);
@@ -71,18 +107,39 @@ describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () 
     const smtp = await startSmtpReceiver();
     const h = await startNotifyHarness({
       sql,
-      config: { email: { host: '127.0.0.1', port: smtp.port }, dispatch: { pollIntervalMs: 50, retryScheduleSeconds: [0.5, 1, 2, 4, 8], retryJitter: 0 } },
+      config: {
+        email: { host: '127.0.0.1', port: smtp.port },
+        dispatch: { pollIntervalMs: 50, retryScheduleSeconds: [0.5, 1, 2, 4, 8], retryJitter: 0 },
+      },
       deps: { clock: systemClock },
     });
     try {
       const userId = uuidv7();
       h.emit('account.created', userId, { userId, email: 'grace@example.com', tier: 'premium' });
-      await eventually(async () => (await sql.query('select 1 from notify_preferences where user_id = $1', [userId])).rowCount, 30_000, 'account');
+      await eventually(
+        async () =>
+          (await sql.query('select 1 from notify_preferences where user_id = $1', [userId])).rowCount,
+        30_000,
+        'account',
+      );
       smtp.refuse(true);
       h.emit('backtest.completed', userId, { userId, backtestId: 'smtp-1' });
-      await eventually(async () => (await sql.query(`select 1 from notify_attempts where channel = 'email' and target = 'grace@example.com' and status_code = 451`)).rowCount, 30_000, 'a refused attempt');
+      await eventually(
+        async () =>
+          (
+            await sql.query(
+              `select 1 from notify_attempts where channel = 'email' and target = 'grace@example.com' and status_code = 451`,
+            )
+          ).rowCount,
+        30_000,
+        'a refused attempt',
+      );
       smtp.refuse(false);
-      const mail = await eventually(() => smtp.received.find((m) => m.envelopeTo.includes('grace@example.com')), 30_000, 'email');
+      const mail = await eventually(
+        () => smtp.received.find((m) => m.envelopeTo.includes('grace@example.com')),
+        30_000,
+        'email',
+      );
       const [item] = (await listInbox(sql, userId, { limit: 5 })).items;
       expect(mail.mail.headers.get('x-notification-id')).toBe(item!.id);
       expect(mail.mail.text).toContain('Backtest completed');
@@ -105,7 +162,9 @@ describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () 
       nats = await startNatsServer();
       databaseUrl = await createDatabase(postgres.url!, 'notify_kill');
       childSql = await createPostgresSql({ url: databaseUrl });
-      await migrate(childSql, { migrations: [...(await loadMigrations()), ...(await loadMigrations(NOTIFY_MIGRATIONS_DIR))] });
+      await migrate(childSql, {
+        migrations: [...(await loadMigrations()), ...(await loadMigrations(NOTIFY_MIGRATIONS_DIR))],
+      });
       log = await createNatsEventLog({ servers: nats.url, stream: 'NOTIFY_KILL' });
       spill = await tempDir('notify-kill');
       publisher = createPublisher({ log, spillDir: spill.path });
@@ -121,7 +180,14 @@ describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () 
     });
 
     async function startChild(): Promise<ChildProcess> {
-      const child = spawn(process.execPath, [CHILD, JSON.stringify({ natsUrl: nats.url, stream: 'NOTIFY_KILL', databaseUrl, secret: TEST_SECRET })], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(
+        process.execPath,
+        [
+          CHILD,
+          JSON.stringify({ natsUrl: nats.url, stream: 'NOTIFY_KILL', databaseUrl, secret: TEST_SECRET }),
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       children.push(child);
       await new Promise<void>((resolve, reject) => {
         child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
@@ -133,18 +199,32 @@ describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () 
     it('faults - kill -9 mid-batch and restart: no notification is lost', async () => {
       const receiver = await startWebhookReceiver();
       try {
-        const endpoints = createEndpointStore({ sql: childSql, box: createSecretBox(TEST_SECRET), clock: systemClock });
+        const endpoints = createEndpointStore({
+          sql: childSql,
+          box: createSecretBox(TEST_SECRET),
+          clock: systemClock,
+        });
         const users = Array.from({ length: 10 }, () => uuidv7());
         const source = createEventSource({ source: 'test/domain' });
         for (const [i, userId] of users.entries()) {
-          await childSql.query(`insert into notify_preferences (user_id, tier) values ($1, 'enterprise')`, [userId]);
-          const { secret } = await endpoints.create({ userId, url: receiver.url(`/kill/${i}`), format: 'standard', kinds: [] });
+          await childSql.query(`insert into notify_preferences (user_id, tier) values ($1, 'enterprise')`, [
+            userId,
+          ]);
+          const { secret } = await endpoints.create({
+            userId,
+            url: receiver.url(`/kill/${i}`),
+            format: 'standard',
+            kinds: [],
+          });
           receiver.setSecret(`/kill/${i}`, [secret]);
         }
         let child = await startChild();
         const total = 2_000;
         for (let n = 0; n < total / users.length; n++) {
-          for (const userId of users) publisher.publish(source.create(Backtest, { subject: userId, data: { userId, backtestId: `k-${n}` } }));
+          for (const userId of users)
+            publisher.publish(
+              source.create(Backtest, { subject: userId, data: { userId, backtestId: `k-${n}` } }),
+            );
         }
         expect(await publisher.flush(30_000)).toBe(true);
         await eventually(() => receiver.ids().length >= total / 4, 60_000, 'a quarter delivered');
@@ -153,16 +233,31 @@ describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () 
         const atKill = receiver.ids().length;
         expect(atKill).toBeLessThan(total);
         child = await startChild();
-        await eventually(() => receiver.ids().length >= total, 120_000, `all ${total} delivered (had ${atKill} at the kill)`);
+        await eventually(
+          () => receiver.ids().length >= total,
+          120_000,
+          `all ${total} delivered (had ${atKill} at the kill)`,
+        );
         // Rows the dead process had leased are sent again once their lease runs out (the only
         // duplicates: sends whose outcome was never recorded).
-        const statuses = async () => (await childSql.query<{ status: string; n: number }>(`select status, count(*)::int as n from notify_deliveries where channel = 'webhook' group by status`)).rows;
-        await eventually(async () => {
-          const rows = await statuses();
-          return rows.length === 1 && rows[0]!.status === 'delivered';
-        }, 60_000, 'every queue row delivered');
+        const statuses = async () =>
+          (
+            await childSql.query<{ status: string; n: number }>(
+              `select status, count(*)::int as n from notify_deliveries where channel = 'webhook' group by status`,
+            )
+          ).rows;
+        await eventually(
+          async () => {
+            const rows = await statuses();
+            return rows.length === 1 && rows[0]!.status === 'delivered';
+          },
+          60_000,
+          'every queue row delivered',
+        );
         expect(await statuses()).toEqual([{ status: 'delivered', n: total }]);
-        const notifications = await childSql.query<{ n: number }>('select count(*)::int as n from notify_notifications');
+        const notifications = await childSql.query<{ n: number }>(
+          'select count(*)::int as n from notify_notifications',
+        );
         expect(notifications.rows[0]!.n).toBe(total);
         expect(receiver.received.every((r) => r.verified)).toBe(true);
         child.kill('SIGKILL');

@@ -24,17 +24,29 @@ export function registerInboxRoutes(app: TypedApp, { api, actor }: RouteContext)
           before: z.uuid().optional().describe('nextCursor of the previous page'),
           unread: z.enum(['true', 'false']).optional(),
         }),
-        response: { 200: z.object({ items: z.array(Item), nextCursor: z.uuid().nullable(), unread: z.number().int() }) },
+        response: {
+          200: z.object({ items: z.array(Item), nextCursor: z.uuid().nullable(), unread: z.number().int() }),
+        },
       },
     },
     async (request) => {
       const q = request.query;
-      return api.inbox(await actor(request), { limit: q.limit, ...(q.before ? { before: q.before } : {}), unreadOnly: q.unread === 'true' });
+      return api.inbox(await actor(request), {
+        limit: q.limit,
+        ...(q.before ? { before: q.before } : {}),
+        unreadOnly: q.unread === 'true',
+      });
     },
   );
   app.get(
     '/notifications/unread-count',
-    { schema: { summary: 'Unread notifications', tags: TAGS, response: { 200: z.object({ unread: z.number().int() }) } } },
+    {
+      schema: {
+        summary: 'Unread notifications',
+        tags: TAGS,
+        response: { 200: z.object({ unread: z.number().int() }) },
+      },
+    },
     async (request) => ({ unread: await api.unread(await actor(request)) }),
   );
   app.post(
@@ -47,7 +59,13 @@ export function registerInboxRoutes(app: TypedApp, { api, actor }: RouteContext)
   );
   app.post(
     '/notifications/read-all',
-    { schema: { summary: 'Mark all read', tags: TAGS, response: { 200: z.object({ marked: z.number().int() }) } } },
+    {
+      schema: {
+        summary: 'Mark all read',
+        tags: TAGS,
+        response: { 200: z.object({ marked: z.number().int() }) },
+      },
+    },
     async (request) => ({ marked: await api.markAllRead(await actor(request)) }),
   );
 }

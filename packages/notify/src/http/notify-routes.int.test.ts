@@ -66,23 +66,38 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
     await spill?.remove();
   });
 
-  const countEndpoints = async () => Number((await sql.query<{ n: number }>('select count(*)::int as n from notify_webhook_endpoints')).rows[0]!.n);
+  const countEndpoints = async () =>
+    Number(
+      (await sql.query<{ n: number }>('select count(*)::int as n from notify_webhook_endpoints')).rows[0]!.n,
+    );
 
   it("routes - the module's routes authenticate through identity's host", async () => {
-    const plugin = notifyModule.routes({
+    const routes = notifyModule.routes!;
+    const plugin = routes({
       ...host,
       auth: {
         authenticate: async (request) => {
-          if (request.headers.authorization !== 'Bearer ada') throw Object.assign(new Error('no'), { statusCode: 401 });
+          if (request.headers.authorization !== 'Bearer ada')
+            throw Object.assign(new Error('no'), { statusCode: 401 });
         },
         caller: () => ({ userId: ada }),
       },
     })!;
-    expect(notifyModule.routes({ ...host, auth: undefined })).toBeUndefined();
+    expect(routes({ ...host, auth: undefined })).toBeUndefined();
     const moduleApp = Fastify({ logger: false });
     await moduleApp.register(plugin, { prefix: '/api/v1' });
-    expect((await moduleApp.inject({ method: 'GET', url: '/api/v1/notifications/unread-count', headers: { authorization: 'Bearer ada' } })).json()).toEqual({ unread: 0 });
-    expect((await moduleApp.inject({ method: 'GET', url: '/api/v1/notifications/unread-count' })).statusCode).toBe(401);
+    expect(
+      (
+        await moduleApp.inject({
+          method: 'GET',
+          url: '/api/v1/notifications/unread-count',
+          headers: { authorization: 'Bearer ada' },
+        })
+      ).json(),
+    ).toEqual({ unread: 0 });
+    expect(
+      (await moduleApp.inject({ method: 'GET', url: '/api/v1/notifications/unread-count' })).statusCode,
+    ).toBe(401);
     await moduleApp.close();
   });
 
@@ -101,29 +116,54 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
       ['file:///etc/passwd', 'scheme'],
       [`https://example.com/${'x'.repeat(2100)}`, 'too_long'],
     ] as const) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: as(ada), payload: { url } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        headers: as(ada),
+        payload: { url },
+      });
       expect(res.statusCode, url).toBe(400);
       expect(res.json(), url).toMatchObject({ error: { code: 'NOTIFY_URL_REJECTED', details: { reason } } });
     }
-    const unknownKind = await app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: as(ada), payload: { url: 'https://hooks.example/x', kinds: ['nope'] } });
+    const unknownKind = await app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: as(ada),
+      payload: { url: 'https://hooks.example/x', kinds: ['nope'] },
+    });
     expect(unknownKind.json()).toMatchObject({ error: { code: 'NOTIFY_UNKNOWN_KIND' } });
     expect(await countEndpoints()).toBe(before);
   });
 
   it("routes - an endpoint's secret is shown once; rotation signs with both; someone else's endpoint is 404", async () => {
-    const created = await app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: as(ada), payload: { url: 'https://hooks.example/tickline', format: 'standard' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: as(ada),
+      payload: { url: 'https://hooks.example/tickline', format: 'standard' },
+    });
     expect(created.statusCode).toBe(201);
     const { endpoint, secret } = created.json<{ endpoint: { id: string }; secret: string }>();
     expect(secret).toMatch(/^whsec_/);
     const listed = await app.inject({ method: 'GET', url: '/api/v1/webhooks', headers: as(ada) });
     expect(JSON.stringify(listed.json())).not.toContain(secret);
 
-    const rotated = (await app.inject({ method: 'POST', url: `/api/v1/webhooks/${endpoint.id}/rotate-secret`, headers: as(ada) })).json<{ secret: string }>();
+    const rotated = (
+      await app.inject({
+        method: 'POST',
+        url: `/api/v1/webhooks/${endpoint.id}/rotate-secret`,
+        headers: as(ada),
+      })
+    ).json<{ secret: string }>();
     const sendable = (await host.endpoints.forSending(endpoint.id))!;
     expect(sendable.secrets).toEqual([rotated.secret, secret]);
     const body = '{"x":1}';
     const ts = Math.floor(Date.now() / 1000);
-    const headers = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(ts), 'webhook-signature': signWebhook(sendable.secrets, 'msg_1', ts, body) };
+    const headers = {
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': String(ts),
+      'webhook-signature': signWebhook(sendable.secrets, 'msg_1', ts, body),
+    };
     expect(() => new Webhook(secret).verify(body, headers)).not.toThrow();
     expect(() => new Webhook(rotated.secret).verify(body, headers)).not.toThrow();
 
@@ -140,35 +180,84 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
       expect(res.statusCode, `${method} ${url}`).toBe(404);
       expect(res.json()).toMatchObject({ error: { code: 'NOTIFY_ENDPOINT_NOT_FOUND' } });
     }
-    const still = (await app.inject({ method: 'GET', url: `/api/v1/webhooks/${endpoint.id}`, headers: as(ada) })).json<{ url: string }>();
+    const still = (
+      await app.inject({ method: 'GET', url: `/api/v1/webhooks/${endpoint.id}`, headers: as(ada) })
+    ).json<{ url: string }>();
     expect(still.url).toBe('https://hooks.example/tickline');
     expect((await host.endpoints.forSending(endpoint.id))!.secrets).toHaveLength(2);
 
-    const test = await app.inject({ method: 'POST', url: `/api/v1/webhooks/${endpoint.id}/test`, headers: as(ada) });
+    const test = await app.inject({
+      method: 'POST',
+      url: `/api/v1/webhooks/${endpoint.id}/test`,
+      headers: as(ada),
+    });
     expect(test.statusCode).toBe(202);
-    const queued = await sql.query('select 1 from notify_deliveries where notification_id = $1 and target = $2', [test.json<{ notificationId: string }>().notificationId, endpoint.id]);
+    const queued = await sql.query(
+      'select 1 from notify_deliveries where notification_id = $1 and target = $2',
+      [test.json<{ notificationId: string }>().notificationId, endpoint.id],
+    );
     expect(queued.rowCount).toBe(1);
   });
 
   it('routes - rules: unknown kinds and bad quiet hours are coded 400s and change nothing', async () => {
-    const before = (await app.inject({ method: 'GET', url: '/api/v1/notification-rules', headers: as(ada) })).json<{ rules: unknown[]; settings: unknown }>();
+    const before = (
+      await app.inject({ method: 'GET', url: '/api/v1/notification-rules', headers: as(ada) })
+    ).json<{ rules: unknown[]; settings: unknown }>();
     expect(before.rules).toHaveLength(7);
-    const unknown = await app.inject({ method: 'PUT', url: '/api/v1/notification-rules/lottery.won', headers: as(ada), payload: { channels: ['email'] } });
+    const unknown = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/notification-rules/lottery.won',
+      headers: as(ada),
+      payload: { channels: ['email'] },
+    });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json()).toMatchObject({ error: { code: 'NOTIFY_UNKNOWN_KIND' } });
-    for (const quietHours of [{ start: '25:00', end: '07:00' }, { start: '22:00', end: '7am' }]) {
-      const res = await app.inject({ method: 'PATCH', url: '/api/v1/notification-rules', headers: as(ada), payload: { quietHours } });
+    for (const quietHours of [
+      { start: '25:00', end: '07:00' },
+      { start: '22:00', end: '7am' },
+    ]) {
+      const res = await app.inject({
+        method: 'PATCH',
+        url: '/api/v1/notification-rules',
+        headers: as(ada),
+        payload: { quietHours },
+      });
       expect(res.json()).toMatchObject({ error: { code: 'NOTIFY_INVALID_QUIET_HOURS' } });
     }
-    const zone = await app.inject({ method: 'PATCH', url: '/api/v1/notification-rules', headers: as(ada), payload: { timeZone: 'Mars/Base', quietHours: { start: '22:00', end: '07:00' } } });
+    const zone = await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/notification-rules',
+      headers: as(ada),
+      payload: { timeZone: 'Mars/Base', quietHours: { start: '22:00', end: '07:00' } },
+    });
     expect(zone.json()).toMatchObject({ error: { code: 'NOTIFY_INVALID_QUIET_HOURS' } });
-    const after = (await app.inject({ method: 'GET', url: '/api/v1/notification-rules', headers: as(ada) })).json();
+    const after = (
+      await app.inject({ method: 'GET', url: '/api/v1/notification-rules', headers: as(ada) })
+    ).json();
     expect(after).toEqual(before);
 
-    const put = await app.inject({ method: 'PUT', url: '/api/v1/notification-rules/order.filled', headers: as(ada), payload: { channels: ['sms', 'push'], urgent: true } });
-    expect(put.json()).toMatchObject({ kind: 'order.filled', channels: ['sms', 'push'], urgent: true, isDefault: false });
-    const patched = await app.inject({ method: 'PATCH', url: '/api/v1/notification-rules', headers: as(ada), payload: { timeZone: 'Asia/Seoul', quietHours: { start: '23:00', end: '07:30' } } });
-    expect(patched.json()).toMatchObject({ timeZone: 'Asia/Seoul', quietHours: { start: '23:00', end: '07:30' } });
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/notification-rules/order.filled',
+      headers: as(ada),
+      payload: { channels: ['sms', 'push'], urgent: true },
+    });
+    expect(put.json()).toMatchObject({
+      kind: 'order.filled',
+      channels: ['sms', 'push'],
+      urgent: true,
+      isDefault: false,
+    });
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/notification-rules',
+      headers: as(ada),
+      payload: { timeZone: 'Asia/Seoul', quietHours: { start: '23:00', end: '07:30' } },
+    });
+    expect(patched.json()).toMatchObject({
+      timeZone: 'Asia/Seoul',
+      quietHours: { start: '23:00', end: '07:30' },
+    });
   });
 
   it('routes - inbox: pages, unread count, mark read, mark all read; not your notification is 404', async () => {
@@ -176,50 +265,156 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
     for (let i = 0; i < 5; i++) {
       const id = uuidv7();
       ids.push(id);
-      await addToInbox(sql, { id, userId: ada, kind: NotificationKind.BacktestCompleted, severity: Severity.Info, title: `n${i}`, body: 'b', data: {}, createdAt: new Date().toISOString(), locale: 'en' });
+      await addToInbox(sql, {
+        id,
+        userId: ada,
+        kind: NotificationKind.BacktestCompleted,
+        severity: Severity.Info,
+        title: `n${i}`,
+        body: 'b',
+        data: {},
+        createdAt: new Date().toISOString(),
+        locale: 'en',
+      });
     }
-    const first = (await app.inject({ method: 'GET', url: '/api/v1/notifications?limit=2', headers: as(ada) })).json<{ items: Array<{ id: string }>; nextCursor: string; unread: number }>();
+    const first = (
+      await app.inject({ method: 'GET', url: '/api/v1/notifications?limit=2', headers: as(ada) })
+    ).json<{ items: Array<{ id: string }>; nextCursor: string; unread: number }>();
     expect(first.items.map((i) => i.id)).toEqual([ids[4], ids[3]]);
     expect(first.unread).toBe(5);
-    const second = (await app.inject({ method: 'GET', url: `/api/v1/notifications?limit=2&before=${first.nextCursor}`, headers: as(ada) })).json<{ items: Array<{ id: string }> }>();
+    const second = (
+      await app.inject({
+        method: 'GET',
+        url: `/api/v1/notifications?limit=2&before=${first.nextCursor}`,
+        headers: as(ada),
+      })
+    ).json<{ items: Array<{ id: string }> }>();
     expect(second.items.map((i) => i.id)).toEqual([ids[2], ids[1]]);
-    expect((await app.inject({ method: 'POST', url: `/api/v1/notifications/${ids[0]}/read`, headers: as(bob) })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'POST', url: `/api/v1/notifications/${ids[0]}/read`, headers: as(ada) })).statusCode).toBe(204);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/notifications/unread-count', headers: as(ada) })).json()).toEqual({ unread: 4 });
-    expect((await app.inject({ method: 'POST', url: '/api/v1/notifications/read-all', headers: as(ada) })).json()).toEqual({ marked: 4 });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/notifications?unread=true', headers: as(ada) })).json()).toMatchObject({ items: [], unread: 0 });
-    const tooMany = await app.inject({ method: 'GET', url: '/api/v1/notifications?limit=1000', headers: as(ada) });
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/v1/notifications/${ids[0]}/read`, headers: as(bob) }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/v1/notifications/${ids[0]}/read`, headers: as(ada) }))
+        .statusCode,
+    ).toBe(204);
+    expect(
+      (
+        await app.inject({ method: 'GET', url: '/api/v1/notifications/unread-count', headers: as(ada) })
+      ).json(),
+    ).toEqual({ unread: 4 });
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/v1/notifications/read-all', headers: as(ada) })).json(),
+    ).toEqual({ marked: 4 });
+    expect(
+      (
+        await app.inject({ method: 'GET', url: '/api/v1/notifications?unread=true', headers: as(ada) })
+      ).json(),
+    ).toMatchObject({ items: [], unread: 0 });
+    const tooMany = await app.inject({
+      method: 'GET',
+      url: '/api/v1/notifications?limit=1000',
+      headers: as(ada),
+    });
     expect(tooMany.statusCode, tooMany.body).toBe(400);
   });
 
   it('routes - push subscriptions and the VAPID key; private push endpoints are refused', async () => {
-    const key = (await app.inject({ method: 'GET', url: '/api/v1/push-subscriptions/vapid-public-key', headers: as(ada) })).json<{ publicKey: string }>();
+    const key = (
+      await app.inject({
+        method: 'GET',
+        url: '/api/v1/push-subscriptions/vapid-public-key',
+        headers: as(ada),
+      })
+    ).json<{ publicKey: string }>();
     expect(key.publicKey).toMatch(/^[A-Za-z0-9_-]{87}$/);
-    const keys = { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM', auth: 'tBHItJI5svbpez7KI4CCXg' };
-    const bad = await app.inject({ method: 'POST', url: '/api/v1/push-subscriptions', headers: as(ada), payload: { endpoint: 'http://127.0.0.1/push/1', keys } });
+    const keys = {
+      p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
+      auth: 'tBHItJI5svbpez7KI4CCXg',
+    };
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/v1/push-subscriptions',
+      headers: as(ada),
+      payload: { endpoint: 'http://127.0.0.1/push/1', keys },
+    });
     expect(bad.json()).toMatchObject({ error: { code: 'NOTIFY_URL_REJECTED' } });
-    const ok = await app.inject({ method: 'POST', url: '/api/v1/push-subscriptions', headers: as(ada), payload: { endpoint: 'https://push.example/send/abc', keys, device: 'phone' } });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/v1/push-subscriptions',
+      headers: as(ada),
+      payload: { endpoint: 'https://push.example/send/abc', keys, device: 'phone' },
+    });
     expect(ok.statusCode).toBe(201);
     const { id } = ok.json<{ id: string }>();
-    expect((await app.inject({ method: 'DELETE', url: `/api/v1/push-subscriptions/${id}`, headers: as(bob) })).json()).toMatchObject({ error: { code: 'NOTIFY_SUBSCRIPTION_NOT_FOUND' } });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/push-subscriptions', headers: as(ada) })).json<{ subscriptions: unknown[] }>().subscriptions).toHaveLength(1);
+    expect(
+      (
+        await app.inject({ method: 'DELETE', url: `/api/v1/push-subscriptions/${id}`, headers: as(bob) })
+      ).json(),
+    ).toMatchObject({ error: { code: 'NOTIFY_SUBSCRIPTION_NOT_FOUND' } });
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/push-subscriptions', headers: as(ada) })).json<{
+        subscriptions: unknown[];
+      }>().subscriptions,
+    ).toHaveLength(1);
   });
 
   it('routes - a phone is verified by the code sent through Twilio; status callbacks must be signed', async () => {
-    const start = await app.inject({ method: 'POST', url: '/api/v1/notification-phone', headers: as(ada), payload: { phone: '+821012345678' } });
+    const start = await app.inject({
+      method: 'POST',
+      url: '/api/v1/notification-phone',
+      headers: as(ada),
+      payload: { phone: '+821012345678' },
+    });
     expect(start.statusCode).toBe(202);
     const code = /code is (\d{6})/.exec(twilio.sent.at(-1)!.body)![1]!;
     const wrong = code === '000000' ? '000001' : '000000';
-    expect((await app.inject({ method: 'POST', url: '/api/v1/notification-phone/confirm', headers: as(ada), payload: { code: wrong } })).json()).toMatchObject({ error: { code: 'NOTIFY_PHONE_NOT_VERIFIED' } });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/notification-phone', headers: as(ada) })).json()).toEqual({ phone: '+821012345678', verified: false });
-    expect((await app.inject({ method: 'POST', url: '/api/v1/notification-phone/confirm', headers: as(ada), payload: { code } })).json()).toEqual({ phone: '+821012345678', verified: true });
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/notification-phone/confirm',
+          headers: as(ada),
+          payload: { code: wrong },
+        })
+      ).json(),
+    ).toMatchObject({ error: { code: 'NOTIFY_PHONE_NOT_VERIFIED' } });
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/notification-phone', headers: as(ada) })).json(),
+    ).toEqual({ phone: '+821012345678', verified: false });
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/notification-phone/confirm',
+          headers: as(ada),
+          payload: { code },
+        })
+      ).json(),
+    ).toEqual({ phone: '+821012345678', verified: true });
 
     const params = { MessageSid: 'SM1', MessageStatus: 'delivered' };
     const url = `${PUBLIC}/api/v1/notification-phone/sms-status`;
     const form = new URLSearchParams(params).toString();
-    const signed = await app.inject({ method: 'POST', url: '/api/v1/notification-phone/sms-status', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TOKEN, url, params) }, payload: form });
+    const signed = await app.inject({
+      method: 'POST',
+      url: '/api/v1/notification-phone/sms-status',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(TOKEN, url, params),
+      },
+      payload: form,
+    });
     expect(signed.statusCode).toBe(204);
-    const forged = await app.inject({ method: 'POST', url: '/api/v1/notification-phone/sms-status', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature('other', url, params) }, payload: form });
+    const forged = await app.inject({
+      method: 'POST',
+      url: '/api/v1/notification-phone/sms-status',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature('other', url, params),
+      },
+      payload: form,
+    });
     expect(forged.json()).toMatchObject({ error: { code: 'NOTIFY_SIGNATURE_INVALID' } });
   });
 });

@@ -22,14 +22,25 @@ export interface NotifyRoutesOptions {
   publicBaseUrl?: string;
 }
 
-export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async function notifyRoutes(app, options) {
+export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async function notifyRoutes(
+  app,
+  options,
+) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const context: RouteContext = { api: options.api, actor: options.authenticate, publicBaseUrl: options.publicBaseUrl };
+  const context: RouteContext = {
+    api: options.api,
+    actor: options.authenticate,
+    publicBaseUrl: options.publicBaseUrl,
+  };
   registerInboxRoutes(typed, context);
   registerRuleRoutes(typed, context);
   registerWebhookRoutes(typed, context);

@@ -3,20 +3,45 @@ import { z } from 'zod';
 import { E164 } from '../channels/sms/phones-sql.ts';
 import { TAGS, type RouteContext, type TypedApp } from './route-types.ts';
 
-const Subscription = z.object({ id: z.uuid(), endpoint: z.string(), device: z.string().nullable(), createdAt: z.string() });
-const b64url = z.string().regex(/^[A-Za-z0-9_-]+={0,2}$/).max(200);
+const Subscription = z.object({
+  id: z.uuid(),
+  endpoint: z.string(),
+  device: z.string().nullable(),
+  createdAt: z.string(),
+});
+const b64url = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+={0,2}$/)
+  .max(200);
 
 export function registerPushRoutes(app: TypedApp, { api, actor, publicBaseUrl }: RouteContext): void {
   app.get(
     '/push-subscriptions/vapid-public-key',
-    { schema: { summary: 'The VAPID public key for PushManager.subscribe', tags: TAGS, response: { 200: z.object({ publicKey: z.string().nullable() }) } } },
+    {
+      schema: {
+        summary: 'The VAPID public key for PushManager.subscribe',
+        tags: TAGS,
+        response: { 200: z.object({ publicKey: z.string().nullable() }) },
+      },
+    },
     async () => ({ publicKey: api.vapidPublicKey() ?? null }),
   );
   app.get(
     '/push-subscriptions',
-    { schema: { summary: 'Your devices with push', tags: TAGS, response: { 200: z.object({ subscriptions: z.array(Subscription) }) } } },
+    {
+      schema: {
+        summary: 'Your devices with push',
+        tags: TAGS,
+        response: { 200: z.object({ subscriptions: z.array(Subscription) }) },
+      },
+    },
     async (request) => ({
-      subscriptions: (await api.listPush(await actor(request))).map((s) => ({ id: s.id, endpoint: s.endpoint, device: s.device, createdAt: s.createdAt })),
+      subscriptions: (await api.listPush(await actor(request))).map((s) => ({
+        id: s.id,
+        endpoint: s.endpoint,
+        device: s.device,
+        createdAt: s.createdAt,
+      })),
     }),
   );
   app.post(
@@ -36,8 +61,14 @@ export function registerPushRoutes(app: TypedApp, { api, actor, publicBaseUrl }:
     },
     async (request, reply) => {
       const b = request.body;
-      const s = await api.subscribePush(await actor(request), { endpoint: b.endpoint, keys: b.keys, ...(b.device ? { device: b.device } : {}) });
-      return reply.status(201).send({ id: s.id, endpoint: s.endpoint, device: s.device, createdAt: s.createdAt });
+      const s = await api.subscribePush(await actor(request), {
+        endpoint: b.endpoint,
+        keys: b.keys,
+        ...(b.device ? { device: b.device } : {}),
+      });
+      return reply
+        .status(201)
+        .send({ id: s.id, endpoint: s.endpoint, device: s.device, createdAt: s.createdAt });
     },
   );
   app.delete(
@@ -51,12 +82,24 @@ export function registerPushRoutes(app: TypedApp, { api, actor, publicBaseUrl }:
 
   app.get(
     '/notification-phone',
-    { schema: { summary: 'Your SMS number', tags: TAGS, response: { 200: z.object({ phone: z.string().nullable(), verified: z.boolean() }) } } },
+    {
+      schema: {
+        summary: 'Your SMS number',
+        tags: TAGS,
+        response: { 200: z.object({ phone: z.string().nullable(), verified: z.boolean() }) },
+      },
+    },
     async (request) => (await api.readPhone(await actor(request))) ?? { phone: null, verified: false },
   );
   app.post(
     '/notification-phone',
-    { schema: { summary: 'Send a verification code to a number (E.164)', tags: TAGS, body: z.strictObject({ phone: z.string().regex(E164) }) } },
+    {
+      schema: {
+        summary: 'Send a verification code to a number (E.164)',
+        tags: TAGS,
+        body: z.strictObject({ phone: z.string().regex(E164) }),
+      },
+    },
     async (request, reply) => {
       await api.startPhone(await actor(request), request.body.phone);
       return reply.status(202).send();
@@ -72,22 +115,40 @@ export function registerPushRoutes(app: TypedApp, { api, actor, publicBaseUrl }:
         response: { 200: z.object({ phone: z.string(), verified: z.literal(true) }) },
       },
     },
-    async (request) => ({ ...(await api.confirmPhone(await actor(request), request.body.code)), verified: true as const }),
+    async (request) => ({
+      ...(await api.confirmPhone(await actor(request), request.body.code)),
+      verified: true as const,
+    }),
   );
-  app.delete('/notification-phone', { schema: { summary: 'Remove the number', tags: TAGS } }, async (request, reply) => {
-    await api.deletePhone(await actor(request));
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/notification-phone',
+    { schema: { summary: 'Remove the number', tags: TAGS } },
+    async (request, reply) => {
+      await api.deletePhone(await actor(request));
+      return reply.status(204).send();
+    },
+  );
   app.post(
     '/notification-phone/sms-status',
-    { schema: { summary: "Twilio's status callback (signed with X-Twilio-Signature)", tags: TAGS, body: z.record(z.string(), z.string()) } },
+    {
+      schema: {
+        summary: "Twilio's status callback (signed with X-Twilio-Signature)",
+        tags: TAGS,
+        body: z.record(z.string(), z.string()),
+      },
+    },
     async (request, reply) => {
       // Twilio signs the URL it was given: the public one, not what a proxy forwarded to us.
       const path = request.url;
-      const url = publicBaseUrl ? new URL(path, publicBaseUrl).toString() : `${request.protocol}://${request.host}${path}`;
+      const url = publicBaseUrl
+        ? new URL(path, publicBaseUrl).toString()
+        : `${request.protocol}://${request.host}${path}`;
       const signature = request.headers['x-twilio-signature'];
       api.verifySmsCallback(url, request.body, Array.isArray(signature) ? signature[0] : signature);
-      request.log.info({ messageSid: request.body.MessageSid, status: request.body.MessageStatus }, 'sms status');
+      request.log.info(
+        { messageSid: request.body.MessageSid, status: request.body.MessageStatus },
+        'sms status',
+      );
       return reply.status(204).send();
     },
   );

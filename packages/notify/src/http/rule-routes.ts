@@ -2,7 +2,12 @@
 import { z } from 'zod';
 import { TAGS, type RouteContext, type TypedApp } from './route-types.ts';
 
-const Rule = z.object({ kind: z.string(), channels: z.array(z.string()), urgent: z.boolean(), isDefault: z.boolean() });
+const Rule = z.object({
+  kind: z.string(),
+  channels: z.array(z.string()),
+  urgent: z.boolean(),
+  isDefault: z.boolean(),
+});
 const Settings = z.object({
   email: z.string().nullable(),
   locale: z.string(),
@@ -20,7 +25,14 @@ export function registerRuleRoutes(app: TypedApp, { api, actor }: RouteContext):
       schema: {
         summary: 'Rules per kind (stored or the tier default) and settings',
         tags: TAGS,
-        response: { 200: z.object({ kinds: z.array(z.string()), channels: z.array(z.string()), rules: z.array(Rule), settings: Settings }) },
+        response: {
+          200: z.object({
+            kinds: z.array(z.string()),
+            channels: z.array(z.string()),
+            rules: z.array(Rule),
+            settings: Settings,
+          }),
+        },
       },
     },
     async (request) => api.rules(await actor(request)),
@@ -33,7 +45,10 @@ export function registerRuleRoutes(app: TypedApp, { api, actor }: RouteContext):
         tags: TAGS,
         // The kind is checked by the API so an unknown one gets NOTIFY_UNKNOWN_KIND.
         params: z.object({ kind: z.string().max(64) }),
-        body: z.strictObject({ channels: z.array(ChannelName).max(5), urgent: z.boolean().optional().describe('May use SMS') }),
+        body: z.strictObject({
+          channels: z.array(ChannelName).max(5),
+          urgent: z.boolean().optional().describe('May use SMS'),
+        }),
         response: { 200: Rule },
       },
     },
@@ -41,7 +56,13 @@ export function registerRuleRoutes(app: TypedApp, { api, actor }: RouteContext):
   );
   app.delete(
     '/notification-rules/:kind',
-    { schema: { summary: 'Back to the tier default', tags: TAGS, params: z.object({ kind: z.string().max(64) }) } },
+    {
+      schema: {
+        summary: 'Back to the tier default',
+        tags: TAGS,
+        params: z.object({ kind: z.string().max(64) }),
+      },
+    },
     async (request, reply) => {
       await api.deleteRule(await actor(request), request.params.kind);
       return reply.status(204).send();
@@ -55,10 +76,16 @@ export function registerRuleRoutes(app: TypedApp, { api, actor }: RouteContext):
         tags: TAGS,
         body: z.strictObject({
           email: z.email().max(254).nullable().optional(),
-          locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).optional(),
+          locale: z
+            .string()
+            .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
+            .optional(),
           timeZone: z.string().max(64).optional(),
           // HH:MM is checked by the API so a bad time gets NOTIFY_INVALID_QUIET_HOURS.
-          quietHours: z.strictObject({ start: z.string().max(16), end: z.string().max(16) }).nullable().optional(),
+          quietHours: z
+            .strictObject({ start: z.string().max(16), end: z.string().max(16) })
+            .nullable()
+            .optional(),
           rateLimitPerHour: z.number().int().min(1).max(100_000).nullable().optional(),
         }),
         response: { 200: Settings },

@@ -29,7 +29,13 @@ const view = <T extends { userId?: string }>(e: T) => {
 export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContext): void {
   app.get(
     '/webhooks',
-    { schema: { summary: 'Your webhook endpoints', tags: TAGS, response: { 200: z.object({ endpoints: z.array(Endpoint) }) } } },
+    {
+      schema: {
+        summary: 'Your webhook endpoints',
+        tags: TAGS,
+        response: { 200: z.object({ endpoints: z.array(Endpoint) }) },
+      },
+    },
     async (request) => ({ endpoints: (await api.listEndpoints(await actor(request))).map(view) }),
   );
   app.post(
@@ -38,13 +44,21 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
       schema: {
         summary: 'Add an endpoint; the signing secret is in this response only',
         tags: TAGS,
-        body: z.strictObject({ url: Url, format: Format.optional(), kinds: z.array(z.string().max(64)).max(20).optional() }),
+        body: z.strictObject({
+          url: Url,
+          format: Format.optional(),
+          kinds: z.array(z.string().max(64)).max(20).optional(),
+        }),
         response: { 201: z.object({ endpoint: Endpoint, secret: z.string() }) },
       },
     },
     async (request, reply) => {
       const b = request.body;
-      const created = await api.createEndpoint(await actor(request), { url: b.url, ...(b.format ? { format: b.format } : {}), ...(b.kinds ? { kinds: b.kinds } : {}) });
+      const created = await api.createEndpoint(await actor(request), {
+        url: b.url,
+        ...(b.format ? { format: b.format } : {}),
+        ...(b.kinds ? { kinds: b.kinds } : {}),
+      });
       return reply.status(201).send({ endpoint: view(created.endpoint), secret: created.secret });
     },
   );
@@ -60,7 +74,12 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
         summary: 'Change URL, format or kinds; enable a disabled endpoint',
         tags: TAGS,
         params: IdParams,
-        body: z.strictObject({ url: Url.optional(), format: Format.optional(), kinds: z.array(z.string().max(64)).max(20).optional(), enabled: z.boolean().optional() }),
+        body: z.strictObject({
+          url: Url.optional(),
+          format: Format.optional(),
+          kinds: z.array(z.string().max(64)).max(20).optional(),
+          enabled: z.boolean().optional(),
+        }),
         response: { 200: Endpoint },
       },
     },
@@ -76,10 +95,14 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
       );
     },
   );
-  app.delete('/webhooks/:id', { schema: { summary: 'Delete an endpoint', tags: TAGS, params: IdParams } }, async (request, reply) => {
-    await api.deleteEndpoint(await actor(request), request.params.id);
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/webhooks/:id',
+    { schema: { summary: 'Delete an endpoint', tags: TAGS, params: IdParams } },
+    async (request, reply) => {
+      await api.deleteEndpoint(await actor(request), request.params.id);
+      return reply.status(204).send();
+    },
+  );
   app.post(
     '/webhooks/:id/rotate-secret',
     {
@@ -94,8 +117,16 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
   );
   app.post(
     '/webhooks/:id/test',
-    { schema: { summary: 'Queue a test notification to this endpoint', tags: TAGS, params: IdParams, response: { 202: z.object({ notificationId: z.uuid() }) } } },
-    async (request, reply) => reply.status(202).send(await api.testEndpoint(await actor(request), request.params.id)),
+    {
+      schema: {
+        summary: 'Queue a test notification to this endpoint',
+        tags: TAGS,
+        params: IdParams,
+        response: { 202: z.object({ notificationId: z.uuid() }) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(202).send(await api.testEndpoint(await actor(request), request.params.id)),
   );
   app.get(
     '/webhooks/:id/attempts',
@@ -104,7 +135,10 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
         summary: 'Delivery attempts, newest first',
         tags: TAGS,
         params: IdParams,
-        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), before: z.coerce.number().int().positive().optional() }),
+        querystring: z.strictObject({
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          before: z.coerce.number().int().positive().optional(),
+        }),
         response: {
           200: z.object({
             attempts: z.array(
@@ -137,7 +171,10 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
         summary: 'Send one notification again, or every one sent since a time',
         tags: TAGS,
         params: IdParams,
-        body: z.union([z.strictObject({ notificationId: z.uuid() }), z.strictObject({ since: z.iso.datetime({ offset: true }) })]),
+        body: z.union([
+          z.strictObject({ notificationId: z.uuid() }),
+          z.strictObject({ since: z.iso.datetime({ offset: true }) }),
+        ]),
         response: { 202: z.object({ queued: z.number().int() }) },
       },
     },

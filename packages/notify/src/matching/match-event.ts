@@ -51,19 +51,28 @@ export function matchEvent(event: EventEnvelope): EventMatch | undefined {
       kind: NotificationKind.AccountReady,
       severity: Severity.Info,
       title: 'Your account is ready',
-      body: `Your paper portfolio starts with ${str(data.cash) ?? 'its'} ${str(data.currency) ?? ''} cash.`.replace(/\s+/g, ' '),
+      body: `Your paper portfolio starts with ${str(data.cash) ?? 'its'} ${str(data.currency) ?? ''} cash.`.replace(
+        /\s+/g,
+        ' ',
+      ),
       data: { cash: data.cash, currency: data.currency },
       url: '/portfolio',
     });
   }
   // Identity's security events (password changed, new sign-in, two-factor changed, key created…).
-  if (type.startsWith('security.') || type.startsWith('identity.security.') || type.startsWith('account.security.')) {
+  if (
+    type.startsWith('security.') ||
+    type.startsWith('identity.security.') ||
+    type.startsWith('account.security.')
+  ) {
     const what = type.split('.').slice(-1)[0]!.replace(/_/g, ' ');
     return forOwner(event, {
       kind: NotificationKind.Security,
       severity: Severity.Critical,
       title: `Security: ${what}`,
-      body: str(data.message) ?? `A security event on your account: ${what}. If it was not you, change your password.`,
+      body:
+        str(data.message) ??
+        `A security event on your account: ${what}. If it was not you, change your password.`,
       data: { event: type, ...pick(data, ['ip', 'userAgent', 'method', 'keyId']) },
       url: '/settings/security',
     });
@@ -84,7 +93,10 @@ export function matchEvent(event: EventEnvelope): EventMatch | undefined {
       kind: NotificationKind.StrategySignal,
       severity: str(data.urgency) === 'urgent' ? Severity.Urgent : Severity.Info,
       title: `Signal: ${str(data.side) ?? 'signal'} ${str(data.symbol) ?? ''}`.trim(),
-      body: `Strategy ${str(data.strategyName) ?? str(data.strategyId) ?? ''} signalled ${str(data.side) ?? 'a trade'} on ${str(data.symbol) ?? 'a market'}.`.replace(/\s+/g, ' '),
+      body: `Strategy ${str(data.strategyName) ?? str(data.strategyId) ?? ''} signalled ${str(data.side) ?? 'a trade'} on ${str(data.symbol) ?? 'a market'}.`.replace(
+        /\s+/g,
+        ' ',
+      ),
       data: pick(data, ['strategyId', 'symbol', 'side', 'price', 'strength']),
     });
   }

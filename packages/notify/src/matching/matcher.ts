@@ -30,12 +30,20 @@ export function isMatcherInput(event: EventEnvelope): boolean {
 }
 
 /** Builds the requested events for one source event. */
-export async function requestsFor(tx: SqlTx, event: EventEnvelope, source: ReturnType<typeof createEventSource>): Promise<EventEnvelope<NotificationRequestedData>[]> {
+export async function requestsFor(
+  tx: SqlTx,
+  event: EventEnvelope,
+  source: ReturnType<typeof createEventSource>,
+): Promise<EventEnvelope<NotificationRequestedData>[]> {
   const match = matchEvent(event);
   if (!match) return [];
   const audience = match.audience;
   const users =
-    audience.type === 'user' ? [audience.userId] : audience.type === 'subscribers' ? await usersWithRule(tx, match.kind) : await allUsers(tx);
+    audience.type === 'user'
+      ? [audience.userId]
+      : audience.type === 'subscribers'
+        ? await usersWithRule(tx, match.kind)
+        : await allUsers(tx);
   const timeMs = Date.parse(event.time) || 0;
   return users.map((userId) => {
     const id = stableNotificationId(timeMs, event.id, userId, match.kind);
@@ -71,7 +79,8 @@ export function createMatcher(options: MatcherOptions): SqlProjection {
       for (const event of events) {
         if (event.type === 'account.created') {
           const data = event.data as { userId?: string; email?: string; tier?: string };
-          if (data.userId && data.email) await upsertAccount(tx, data.userId, data.email, data.tier ?? 'free');
+          if (data.userId && data.email)
+            await upsertAccount(tx, data.userId, data.email, data.tier ?? 'free');
           continue;
         }
         for (const request of await requestsFor(tx, event, source)) {
@@ -80,7 +89,10 @@ export function createMatcher(options: MatcherOptions): SqlProjection {
         }
       }
       if (published > 0 && !(await publisher.flush(MATCHER_FLUSH_TIMEOUT_MS))) {
-        throw new NotifyError('NOTIFY_LOG_UNAVAILABLE', 'event log did not take the notifications in time; batch retried');
+        throw new NotifyError(
+          'NOTIFY_LOG_UNAVAILABLE',
+          'event log did not take the notifications in time; batch retried',
+        );
       }
     },
   });

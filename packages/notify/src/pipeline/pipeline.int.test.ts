@@ -25,7 +25,10 @@ describe.skipIf(!postgres.url)(`notify pipeline ${postgres.skipReason ?? ''}`, (
     sql = await openNotifySql(postgres, 'notify_pipeline');
     smtp = await startSmtpReceiver();
     receiver = await startWebhookReceiver();
-    h = await startNotifyHarness({ sql, config: { email: { host: '127.0.0.1', port: smtp.port, from: 'Tickline <n@tickline.test>' } } });
+    h = await startNotifyHarness({
+      sql,
+      config: { email: { host: '127.0.0.1', port: smtp.port, from: 'Tickline <n@tickline.test>' } },
+    });
   });
   afterEach(() => receiver.respond(204));
   afterAll(async () => {
@@ -37,8 +40,23 @@ describe.skipIf(!postgres.url)(`notify pipeline ${postgres.skipReason ?? ''}`, (
 
   async function signUp(tier: string): Promise<string> {
     const userId = uuidv7();
-    h.emit('account.created', userId, { userId, email: `${userId.slice(-6)}@example.com`, role: 'user', tier, method: 'password' });
-    await eventually(async () => (await sql.query('select 1 from notify_preferences where user_id = $1 and email is not null', [userId])).rowCount, 30_000, 'account recorded');
+    h.emit('account.created', userId, {
+      userId,
+      email: `${userId.slice(-6)}@example.com`,
+      role: 'user',
+      tier,
+      method: 'password',
+    });
+    await eventually(
+      async () =>
+        (
+          await sql.query('select 1 from notify_preferences where user_id = $1 and email is not null', [
+            userId,
+          ])
+        ).rowCount,
+      30_000,
+      'account recorded',
+    );
     return userId;
   }
   async function endpoint(userId: string, path: string): Promise<string> {
@@ -52,17 +70,39 @@ describe.skipIf(!postgres.url)(`notify pipeline ${postgres.skipReason ?? ''}`, (
   it('pipeline - a backtest reaches the inbox, the mailbox and the webhook with one id, each once', async () => {
     const userId = await signUp('enterprise');
     await endpoint(userId, '/e2e');
-    const source = h.emit('backtest.completed', userId, { userId, backtestId: 'bt-1', strategyName: 'Momentum', totalReturn: 0.05 });
+    const source = h.emit('backtest.completed', userId, {
+      userId,
+      backtestId: 'bt-1',
+      strategyName: 'Momentum',
+      totalReturn: 0.05,
+    });
     const [item] = await eventually(() => nonEmpty(inbox(userId)), 30_000, 'inbox item');
-    const ids = await eventually(() => (receiver.ids('/e2e').length ? receiver.ids('/e2e') : undefined), 30_000, 'webhook');
-    const mail = await eventually(() => smtp.received.find((m) => m.envelopeTo.includes(`${userId.slice(-6)}@example.com`)), 30_000, 'email');
+    const ids = await eventually(
+      () => (receiver.ids('/e2e').length ? receiver.ids('/e2e') : undefined),
+      30_000,
+      'webhook',
+    );
+    const mail = await eventually(
+      () => smtp.received.find((m) => m.envelopeTo.includes(`${userId.slice(-6)}@example.com`)),
+      30_000,
+      'email',
+    );
     expect(item!.title).toBe('Backtest completed');
     expect(ids).toEqual([item!.id]);
     expect(mail.mail.headers.get('x-notification-id')).toBe(item!.id);
     expect(mail.mail.html).toContain('Backtest completed');
-    const requested = (await h.published('notification.requested')).filter((e) => e.causationid === source.id);
+    const requested = (await h.published('notification.requested')).filter(
+      (e) => e.causationid === source.id,
+    );
     expect(requested.map((e) => e.id)).toEqual([item!.id]);
-    await eventually(async () => (await h.published('notification.delivered')).filter((e) => (e.data as { notificationId: string }).notificationId === item!.id).length >= 3, 30_000, 'delivered events');
+    await eventually(
+      async () =>
+        (await h.published('notification.delivered')).filter(
+          (e) => (e.data as { notificationId: string }).notificationId === item!.id,
+        ).length >= 3,
+      30_000,
+      'delivered events',
+    );
     const live = (await h.published('notification.inbox.added')).filter((e) => e.subject === userId);
     expect(live.map((e) => (e.data as { id: string }).id)).toEqual([item!.id]);
     // Nothing failed: after a quiet moment still exactly one request per channel.
@@ -80,45 +120,87 @@ describe.skipIf(!postgres.url)(`notify pipeline ${postgres.skipReason ?? ''}`, (
     receiver.respond((hit) => (hit.path === '/flaky' && ++hits <= 2 ? 500 : 204));
     h.emit('backtest.completed', userId, { userId, backtestId: 'f-1' });
     // Retries are due on the manual clock: move it along while waiting.
-    const ids = await eventually(() => {
-      h.clock.advance(1_000);
-      h.host.dispatcher.wake();
-      return receiver.ids('/flaky').length ? receiver.ids('/flaky') : undefined;
-    }, 30_000, 'delivery after retries');
+    const ids = await eventually(
+      () => {
+        h.clock.advance(1_000);
+        h.host.dispatcher.wake();
+        return receiver.ids('/flaky').length ? receiver.ids('/flaky') : undefined;
+      },
+      30_000,
+      'delivery after retries',
+    );
     expect(ids).toHaveLength(1);
     // The receiver records before it answers: wait for the dispatcher to log the success.
-    const attempts = await eventually(async () => {
-      const list = await h.host.api.attempts({ userId }, id, { limit: 10 });
-      return list.length === 3 ? list : undefined;
-    }, 30_000, 'three attempts');
-    expect(attempts.map((a) => [a.ok, a.statusCode])).toEqual([[true, 204], [false, 500], [false, 500]]);
+    const attempts = await eventually(
+      async () => {
+        const list = await h.host.api.attempts({ userId }, id, { limit: 10 });
+        return list.length === 3 ? list : undefined;
+      },
+      30_000,
+      'three attempts',
+    );
+    expect(attempts.map((a) => [a.ok, a.statusCode])).toEqual([
+      [true, 204],
+      [false, 500],
+      [false, 500],
+    ]);
     expect(attempts.every((a) => a.notificationId === ids[0])).toBe(true);
 
     // Resend one: the receiver sees the same id again (and can drop it).
     await h.host.api.resend({ userId }, id, ids[0]!);
-    await eventually(() => receiver.received.filter((r) => r.path === '/flaky' && r.id === ids[0]).length === 2, 30_000, 'resend');
+    await eventually(
+      () => receiver.received.filter((r) => r.path === '/flaky' && r.id === ids[0]).length === 2,
+      30_000,
+      'resend',
+    );
 
     receiver.respond((hit) => (hit.path === '/flaky' ? 410 : 204));
     h.emit('backtest.completed', userId, { userId, backtestId: 'f-2' });
-    await eventually(async () => (await h.host.api.getEndpoint({ userId }, id)).disabledAt, 30_000, 'endpoint disabled');
-    const notice = await eventually(async () => (await inbox(userId)).find((i) => i.kind === 'webhook.disabled'), 30_000, 'user told');
+    await eventually(
+      async () => (await h.host.api.getEndpoint({ userId }, id)).disabledAt,
+      30_000,
+      'endpoint disabled',
+    );
+    const notice = await eventually(
+      async () => (await inbox(userId)).find((i) => i.kind === 'webhook.disabled'),
+      30_000,
+      'user told',
+    );
     expect(notice.body).toContain('410');
-    await eventually(async () => (await h.published('notification.failed')).some((e) => (e.data as { target: string }).target === id), 30_000, 'failed event');
+    await eventually(
+      async () =>
+        (await h.published('notification.failed')).some((e) => (e.data as { target: string }).target === id),
+      30_000,
+      'failed event',
+    );
   });
 
   it('pipeline - quiet hours hold notifications and send one digest when they end; security goes through', async () => {
     const userId = await signUp('free');
     const now = h.clock.now();
-    await h.host.api.updateSettings({ userId }, { timeZone: 'UTC', quietHours: { start: hhmm(now - 3_600_000), end: hhmm(now + 3_600_000) } });
+    await h.host.api.updateSettings(
+      { userId },
+      { timeZone: 'UTC', quietHours: { start: hhmm(now - 3_600_000), end: hhmm(now + 3_600_000) } },
+    );
     for (let i = 0; i < 3; i++) h.emit('backtest.completed', userId, { userId, backtestId: `q-${i}` });
     h.emit('identity.security.password_changed', userId, { userId });
     const [security] = await eventually(() => nonEmpty(inbox(userId)), 30_000, 'security notice');
     expect(security!.kind).toBe('security');
-    await eventually(async () => (await sql.query(`select 1 from notify_deliveries where user_id = $1 and status = 'held'`, [userId])).rowCount === 3, 30_000, 'three held');
+    await eventually(
+      async () =>
+        (await sql.query(`select 1 from notify_deliveries where user_id = $1 and status = 'held'`, [userId]))
+          .rowCount === 3,
+      30_000,
+      'three held',
+    );
     expect(await inbox(userId)).toHaveLength(1);
     h.clock.advance(2 * 3_600_000);
     h.host.dispatcher.wake();
-    const items = await eventually(async () => ((await inbox(userId)).length === 2 ? inbox(userId) : undefined), 30_000, 'digest');
+    const items = await eventually(
+      async () => ((await inbox(userId)).length === 2 ? inbox(userId) : undefined),
+      30_000,
+      'digest',
+    );
     const digest = items.find((i) => i.kind === 'digest')!;
     expect(digest.title).toBe('3 notifications');
     expect((digest.data.items as unknown[]).length).toBe(3);
@@ -129,10 +211,22 @@ describe.skipIf(!postgres.url)(`notify pipeline ${postgres.skipReason ?? ''}`, (
     await h.host.api.updateSettings({ userId }, { rateLimitPerHour: 2 });
     for (let i = 0; i < 5; i++) h.emit('backtest.completed', userId, { userId, backtestId: `r-${i}` });
     await eventually(async () => (await inbox(userId)).length === 2, 30_000, 'two within the limit');
-    await eventually(async () => (await sql.query(`select 1 from notify_deliveries where user_id = $1 and status = 'held'`, [userId])).rowCount === 3, 30_000, 'three held');
+    await eventually(
+      async () =>
+        (await sql.query(`select 1 from notify_deliveries where user_id = $1 and status = 'held'`, [userId]))
+          .rowCount === 3,
+      30_000,
+      'three held',
+    );
     h.clock.advance(3_600_000);
     h.host.dispatcher.wake();
-    const items = await eventually(async () => ((await inbox(userId)).length === 3 ? inbox(userId) : undefined), 30_000, 'digest');
-    expect(items.filter((i) => i.kind === 'digest').map((i) => (i.data.items as unknown[]).length)).toEqual([3]);
+    const items = await eventually(
+      async () => ((await inbox(userId)).length === 3 ? inbox(userId) : undefined),
+      30_000,
+      'digest',
+    );
+    expect(items.filter((i) => i.kind === 'digest').map((i) => (i.data.items as unknown[]).length)).toEqual([
+      3,
+    ]);
   });
 });

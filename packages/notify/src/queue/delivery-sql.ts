@@ -52,7 +52,12 @@ join notify_notifications n on n.id = c.notification_id
 left join notify_preferences p on p.user_id = c.user_id`;
 
 /** Claims up to `limit` due deliveries until `leaseUntil`. */
-export async function claimDue(sql: Sql, nowMs: number, leaseUntilMs: number, limit: number): Promise<ClaimedDelivery[]> {
+export async function claimDue(
+  sql: Sql,
+  nowMs: number,
+  leaseUntilMs: number,
+  limit: number,
+): Promise<ClaimedDelivery[]> {
   const { rows } = await sql.query<ClaimRow>(CLAIM, [new Date(nowMs), new Date(leaseUntilMs), limit]);
   return rows.map((r) => ({
     id: r.id,
@@ -119,7 +124,13 @@ export async function releaseHeld(sql: Sql, nowMs: number, limit = 1_000): Promi
       }
       const first = group[0]!;
       const digestId = uuidv7(nowMs);
-      const items = group.map((r) => ({ id: r.notification_id, kind: r.kind, title: r.title, body: r.body, createdAt: r.created_at.toISOString() }));
+      const items = group.map((r) => ({
+        id: r.notification_id,
+        kind: r.kind,
+        title: r.title,
+        body: r.body,
+        createdAt: r.created_at.toISOString(),
+      }));
       notifications.push({
         id: digestId,
         user_id: first.user_id,
@@ -142,17 +153,37 @@ export async function releaseHeld(sql: Sql, nowMs: number, limit = 1_000): Promi
       for (const r of group) digested.push({ id: r.id, digest: digestId });
     }
     if (single.length > 0) {
-      await tx.query(`update notify_deliveries set status = 'pending', last_error = null where id = any($1::uuid[])`, [single]);
+      await tx.query(
+        `update notify_deliveries set status = 'pending', last_error = null where id = any($1::uuid[])`,
+        [single],
+      );
     }
     if (notifications.length > 0) {
       await insertRows(tx, {
         table: 'notify_notifications',
-        columns: { id: 'uuid', user_id: 'uuid', kind: 'text', severity: 'text', title: 'text', body: 'text', data: 'jsonb', created_at: 'timestamptz' },
+        columns: {
+          id: 'uuid',
+          user_id: 'uuid',
+          kind: 'text',
+          severity: 'text',
+          title: 'text',
+          body: 'text',
+          data: 'jsonb',
+          created_at: 'timestamptz',
+        },
         rows: notifications,
       });
       await insertRows(tx, {
         table: 'notify_deliveries',
-        columns: { id: 'uuid', notification_id: 'uuid', user_id: 'uuid', channel: 'text', target: 'text', status: 'text', next_attempt_at: 'timestamptz' },
+        columns: {
+          id: 'uuid',
+          notification_id: 'uuid',
+          user_id: 'uuid',
+          channel: 'text',
+          target: 'text',
+          status: 'text',
+          next_attempt_at: 'timestamptz',
+        },
         rows: deliveries,
       });
       await tx.query(
@@ -244,7 +275,12 @@ export async function requeue(
     `update notify_deliveries d set status = 'pending', next_attempt_at = $4, attempts = 0, lease_until = null, last_error = 'resend'
      from unnest($1::uuid[], $2::text[], $3::text[]) as v(nid, channel, target)
      where d.notification_id = v.nid and d.channel = v.channel and d.target = v.target`,
-    [rows.map((r) => r.notificationId), rows.map((r) => r.channel), rows.map((r) => r.target), new Date(nowMs)],
+    [
+      rows.map((r) => r.notificationId),
+      rows.map((r) => r.channel),
+      rows.map((r) => r.target),
+      new Date(nowMs),
+    ],
   );
   return rowCount;
 }

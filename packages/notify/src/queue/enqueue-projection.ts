@@ -50,7 +50,9 @@ export async function enqueue(
   nowMs: number,
   events: readonly EventEnvelope[],
 ): Promise<boolean> {
-  const requested = events.filter((e) => e.type === NotificationRequested.type) as EventEnvelope<NotificationRequestedData>[];
+  const requested = events.filter(
+    (e) => e.type === NotificationRequested.type,
+  ) as EventEnvelope<NotificationRequestedData>[];
   if (requested.length === 0) return false;
   const userIds = [...new Set(requested.map((e) => e.data.userId))];
   await ensureUsers(tx, userIds);

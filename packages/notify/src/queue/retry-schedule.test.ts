@@ -7,7 +7,18 @@ describe('retry schedule', () => {
 
   it('retry - follows the Standard Webhooks example schedule, then stops (10 attempts)', () => {
     const delays = Array.from({ length: 10 }, (_, i) => nextDelayMs(policy, i + 1, 0.5));
-    expect(delays).toEqual([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000, undefined]);
+    expect(delays).toEqual([
+      5_000,
+      300_000,
+      1_800_000,
+      7_200_000,
+      18_000_000,
+      36_000_000,
+      50_400_000,
+      72_000_000,
+      86_400_000,
+      undefined,
+    ]);
     const totalHours = DEFAULT_RETRY_SCHEDULE_S.reduce((a, b) => a + b, 0) / 3600;
     expect(totalHours).toBeCloseTo(75.6, 1);
   });

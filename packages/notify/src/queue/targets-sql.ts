@@ -8,21 +8,26 @@ export async function loadTargets(
   emails: ReadonlyMap<string, string | null>,
 ): Promise<Map<string, UserTargets>> {
   const out = new Map<string, UserTargets>();
-  for (const id of userIds) out.set(id, { email: emails.get(id) ?? null, webhooks: [], pushSubscriptions: [], phone: null });
+  for (const id of userIds)
+    out.set(id, { email: emails.get(id) ?? null, webhooks: [], pushSubscriptions: [], phone: null });
   // One after another: inside a transaction the queries share one connection.
   const hooks = await db.query<{ id: string; user_id: string; kinds: string[] }>(
-      'select id, user_id, kinds from notify_webhook_endpoints where user_id = any($1::uuid[]) and disabled_at is null order by created_at',
-      [userIds],
-    );
+    'select id, user_id, kinds from notify_webhook_endpoints where user_id = any($1::uuid[]) and disabled_at is null order by created_at',
+    [userIds],
+  );
   const subs = await db.query<{ id: string; user_id: string }>(
-      'select id, user_id from notify_push_subscriptions where user_id = any($1::uuid[]) order by created_at',
-      [userIds],
-    );
+    'select id, user_id from notify_push_subscriptions where user_id = any($1::uuid[]) order by created_at',
+    [userIds],
+  );
   const phones = await db.query<{ user_id: string; phone: string }>(
-      'select user_id, phone from notify_phones where user_id = any($1::uuid[]) and verified_at is not null',
-      [userIds],
-    );
-  for (const h of hooks.rows) (out.get(h.user_id)!.webhooks as Array<{ id: string; kinds: string[] }>).push({ id: h.id, kinds: h.kinds });
+    'select user_id, phone from notify_phones where user_id = any($1::uuid[]) and verified_at is not null',
+    [userIds],
+  );
+  for (const h of hooks.rows)
+    (out.get(h.user_id)!.webhooks as Array<{ id: string; kinds: string[] }>).push({
+      id: h.id,
+      kinds: h.kinds,
+    });
   for (const s of subs.rows) (out.get(s.user_id)!.pushSubscriptions as string[]).push(s.id);
   for (const p of phones.rows) out.get(p.user_id)!.phone = p.phone;
   return out;
@@ -39,15 +44,15 @@ export async function loadCounters(
   const hourAgo = new Date(nowMs - 3_600_000);
   const midnight = new Date(nowMs - (nowMs % 86_400_000));
   const recent = await db.query<{ user_id: string; n: number }>(
-      `select user_id, count(*)::int as n from notify_notifications
+    `select user_id, count(*)::int as n from notify_notifications
        where user_id = any($1::uuid[]) and created_at > $2 and severity <> 'critical' group by user_id`,
-      [userIds, hourAgo],
-    );
+    [userIds, hourAgo],
+  );
   const sms = await db.query<{ user_id: string; n: number }>(
-      `select user_id, count(*)::int as n from notify_deliveries
+    `select user_id, count(*)::int as n from notify_deliveries
        where user_id = any($1::uuid[]) and channel = 'sms' and created_at >= $2 group by user_id`,
-      [userIds, midnight],
-    );
+    [userIds, midnight],
+  );
   for (const r of recent.rows) out.get(r.user_id)!.lastHour = r.n;
   for (const r of sms.rows) out.get(r.user_id)!.smsToday = r.n;
   return out;

@@ -23,7 +23,15 @@ const input = (over: Partial<PlanInput> = {}): PlanInput => ({
   preferences: prefs(),
   rule: undefined,
   defaultChannels: [Channel.InApp, Channel.Email],
-  targets: { email: 'ada@example.com', webhooks: [{ id: 'w1', kinds: [] }, { id: 'w2', kinds: ['security'] }], pushSubscriptions: ['p1'], phone: '+15550001111' },
+  targets: {
+    email: 'ada@example.com',
+    webhooks: [
+      { id: 'w1', kinds: [] },
+      { id: 'w2', kinds: ['security'] },
+    ],
+    pushSubscriptions: ['p1'],
+    phone: '+15550001111',
+  },
   counters: { lastHour: 0, smsToday: 0 },
   ...over,
 });
@@ -45,8 +53,17 @@ describe('plan deliveries', () => {
   it('plan - quiet hours hold non-critical notifications until they end; critical ones go now', () => {
     const quiet = prefs({ quietStart: '11:00', quietEnd: '13:00' });
     const held = planDeliveries(input({ preferences: quiet }));
-    expect(held.every((d) => d.status === 'held' && d.reason === 'quiet_hours' && d.dueAtMs === Date.parse('2026-01-15T13:00:00Z'))).toBe(true);
-    const critical = planDeliveries(input({ preferences: quiet, severity: Severity.Critical, kind: NotificationKind.Security }));
+    expect(
+      held.every(
+        (d) =>
+          d.status === 'held' &&
+          d.reason === 'quiet_hours' &&
+          d.dueAtMs === Date.parse('2026-01-15T13:00:00Z'),
+      ),
+    ).toBe(true);
+    const critical = planDeliveries(
+      input({ preferences: quiet, severity: Severity.Critical, kind: NotificationKind.Security }),
+    );
     expect(critical.every((d) => d.status === 'pending' && d.dueAtMs === noon)).toBe(true);
   });
 
@@ -54,7 +71,11 @@ describe('plan deliveries', () => {
     const counters = { lastHour: 9, smsToday: 0 };
     expect(planDeliveries(input({ counters }))[0]!.status).toBe('pending');
     const over = planDeliveries(input({ counters }));
-    expect(over[0]).toMatchObject({ status: 'held', reason: 'rate_limit', dueAtMs: Date.parse('2026-01-15T13:00:00Z') });
+    expect(over[0]).toMatchObject({
+      status: 'held',
+      reason: 'rate_limit',
+      dueAtMs: Date.parse('2026-01-15T13:00:00Z'),
+    });
     expect(counters.lastHour).toBe(11);
   });
 

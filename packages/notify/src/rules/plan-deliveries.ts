@@ -75,7 +75,10 @@ export function planDeliveries(input: PlanInput): PlannedDelivery[] {
   let dueAtMs = nowMs;
   let reason: PlannedDelivery['reason'];
   if (!critical) {
-    const quiet = p.quietStart && p.quietEnd ? quietUntil(nowMs, { start: p.quietStart, end: p.quietEnd, timeZone: p.timeZone }) : undefined;
+    const quiet =
+      p.quietStart && p.quietEnd
+        ? quietUntil(nowMs, { start: p.quietStart, end: p.quietEnd, timeZone: p.timeZone })
+        : undefined;
     if (quiet !== undefined) {
       dueAtMs = quiet;
       reason = 'quiet_hours';
@@ -88,7 +91,8 @@ export function planDeliveries(input: PlanInput): PlannedDelivery[] {
   }
   const status = reason ? 'held' : 'pending';
   const out: PlannedDelivery[] = [];
-  const add = (channel: Channel, target: string) => out.push({ channel, target, status, dueAtMs, ...(reason ? { reason } : {}) });
+  const add = (channel: Channel, target: string) =>
+    out.push({ channel, target, status, dueAtMs, ...(reason ? { reason } : {}) });
   for (const channel of new Set(channels)) {
     switch (channel) {
       case Channel.InApp:
@@ -98,7 +102,8 @@ export function planDeliveries(input: PlanInput): PlannedDelivery[] {
         if (targets.email) add(channel, targets.email);
         break;
       case Channel.Webhook:
-        for (const w of targets.webhooks) if (w.kinds.length === 0 || w.kinds.includes(input.kind)) add(channel, w.id);
+        for (const w of targets.webhooks)
+          if (w.kinds.length === 0 || w.kinds.includes(input.kind)) add(channel, w.id);
         break;
       case Channel.Push:
         for (const s of targets.pushSubscriptions) add(channel, s);

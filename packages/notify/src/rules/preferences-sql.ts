@@ -46,7 +46,12 @@ export async function ensureUsers(db: SqlQueryable, userIds: readonly string[]):
 }
 
 /** Records what account.created tells: the email and the tier. */
-export async function upsertAccount(db: SqlQueryable, userId: string, email: string, tier: string): Promise<void> {
+export async function upsertAccount(
+  db: SqlQueryable,
+  userId: string,
+  email: string,
+  tier: string,
+): Promise<void> {
   await db.query(
     `insert into notify_preferences (user_id, email, tier) values ($1, $2, $3)
      on conflict (user_id) do update set email = excluded.email, tier = excluded.tier, updated_at = now()`,
@@ -87,7 +92,7 @@ export async function loadRules(
 /** Users with an explicit rule for `kind` that names at least one channel (opt-in audiences). */
 export async function usersWithRule(db: SqlQueryable, kind: string): Promise<string[]> {
   const { rows } = await db.query<{ user_id: string }>(
-    "select user_id from notify_rules where kind = $1 and cardinality(channels) > 0",
+    'select user_id from notify_rules where kind = $1 and cardinality(channels) > 0',
     [kind],
   );
   return rows.map((r) => r.user_id);
@@ -100,7 +105,11 @@ export async function allUsers(db: SqlQueryable): Promise<string[]> {
 }
 
 /** The raw settings of one user (for the API). */
-export async function readSettings(db: SqlQueryable, config: NotifyConfig, userId: string): Promise<UserPreferences> {
+export async function readSettings(
+  db: SqlQueryable,
+  config: NotifyConfig,
+  userId: string,
+): Promise<UserPreferences> {
   await ensureUsers(db, [userId]);
   const prefs = await loadPreferences(db, config, [userId]);
   return prefs.get(userId)!;
@@ -152,6 +161,9 @@ export async function putRule(db: SqlQueryable, userId: string, kind: string, ru
 }
 
 export async function deleteRule(db: SqlQueryable, userId: string, kind: string): Promise<boolean> {
-  const { rowCount } = await db.query('delete from notify_rules where user_id = $1 and kind = $2', [userId, kind]);
+  const { rowCount } = await db.query('delete from notify_rules where user_id = $1 and kind = $2', [
+    userId,
+    kind,
+  ]);
   return rowCount > 0;
 }

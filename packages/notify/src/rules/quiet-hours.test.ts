@@ -6,9 +6,13 @@ describe('quiet hours', () => {
 
   it('quiet hours - inside a period that crosses midnight ends at the local end time', () => {
     // 23:30 UTC on 15 Jan = 00:30 in Berlin (UTC+1): quiet until 07:00 Berlin = 06:00 UTC.
-    expect(quietUntil(Date.parse('2026-01-15T23:30:00Z'), overnight)).toBe(Date.parse('2026-01-16T06:00:00Z'));
+    expect(quietUntil(Date.parse('2026-01-15T23:30:00Z'), overnight)).toBe(
+      Date.parse('2026-01-16T06:00:00Z'),
+    );
     // 21:30 UTC = 22:30 Berlin: quiet until the next morning.
-    expect(quietUntil(Date.parse('2026-01-15T21:30:00Z'), overnight)).toBe(Date.parse('2026-01-16T06:00:00Z'));
+    expect(quietUntil(Date.parse('2026-01-15T21:30:00Z'), overnight)).toBe(
+      Date.parse('2026-01-16T06:00:00Z'),
+    );
   });
 
   it('quiet hours - outside the period is not quiet', () => {

@@ -29,7 +29,13 @@ const host = createNotifyHost({
   settings: NotifyConfigSchema.parse({
     webhooks: { allowPrivateTargets: true, timeoutMs: 5_000 },
     tiers: { enterprise: { rateLimitPerHour: 1_000_000 } },
-    dispatch: { pollIntervalMs: 50, batchSize: 100, leaseMs: 3_000, retryScheduleSeconds: [0.5, 1, 2, 4], retryJitter: 0 },
+    dispatch: {
+      pollIntervalMs: 50,
+      batchSize: 100,
+      leaseMs: 3_000,
+      retryScheduleSeconds: [0.5, 1, 2, 4],
+      retryJitter: 0,
+    },
   }),
   eventLog: log,
   publisher,

@@ -3,12 +3,7 @@
  * the host with all its services started, a manual clock, and helpers to publish domain events
  * and read what notify published back.
  */
-import {
-  createInMemoryEventLog,
-  createPublisher,
-  type EventLog,
-  type Publisher,
-} from '@tickline/eventlog';
+import { createInMemoryEventLog, createPublisher, type EventLog, type Publisher } from '@tickline/eventlog';
 import {
   createEventSource,
   decodeEvent,
@@ -82,14 +77,15 @@ export async function startNotifyHarness(options: HarnessOptions): Promise<Notif
     host,
     emit(type, subject, data) {
       let definition = definitions.get(type);
-      if (!definition) definitions.set(type, (definition = defineEvent({ type, description: type, schema: anyData })));
+      if (!definition)
+        definitions.set(type, (definition = defineEvent({ type, description: type, schema: anyData })));
       const event = source.create(definition, { subject, data });
       publisher.publish(event);
       return event;
     },
     async published(type) {
       const out: EventEnvelope[] = [];
-      for (let from = 0; ; ) {
+      for (let from = 0; ;) {
         const records = await log.read({ from, limit: 10_000 });
         if (records.length === 0) return out;
         for (const r of records) if (r.type === type) out.push(decodeEvent(r.payload));

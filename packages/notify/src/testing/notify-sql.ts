@@ -8,12 +8,18 @@ import { NOTIFY_MIGRATIONS_DIR } from '../module.ts';
 
 export async function openNotifySql(postgres: ProvidedPostgres, name: string): Promise<Sql> {
   const sql = await createPostgresSql({ url: await createDatabase(postgres.url!, name) });
-  await migrate(sql, { migrations: [...(await loadMigrations()), ...(await loadMigrations(NOTIFY_MIGRATIONS_DIR))] });
+  await migrate(sql, {
+    migrations: [...(await loadMigrations()), ...(await loadMigrations(NOTIFY_MIGRATIONS_DIR))],
+  });
   return sql;
 }
 
 /** Polls `check` until it returns a truthy value (generous: CI machines are busy). */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 30_000, what = 'condition'): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  check: () => Promise<T> | T,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -39,9 +39,18 @@ function verifyVapid(header: string | undefined, origin: string): string | undef
   const key = Buffer.from(m[2]!, 'base64url');
   if (key.length !== 65) return 'bad k';
   const jwk = { kty: 'EC', crv: 'P-256', x: b64url(key.subarray(1, 33)), y: b64url(key.subarray(33)) };
-  const ok = verify('sha256', Buffer.from(`${head}.${claims}`), { key: createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, Buffer.from(sig ?? '', 'base64url'));
+  const ok = verify(
+    'sha256',
+    Buffer.from(`${head}.${claims}`),
+    { key: createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' },
+    Buffer.from(sig ?? '', 'base64url'),
+  );
   if (!ok) return 'bad signature';
-  const body = JSON.parse(Buffer.from(claims!, 'base64url').toString()) as { aud?: string; exp?: number; sub?: string };
+  const body = JSON.parse(Buffer.from(claims!, 'base64url').toString()) as {
+    aud?: string;
+    exp?: number;
+    sub?: string;
+  };
   if (body.aud !== origin) return `aud ${body.aud} is not ${origin}`;
   const now = Date.now() / 1000;
   if (!body.exp || body.exp < now || body.exp > now + 24 * 3600 + 60) return 'bad exp';
@@ -74,7 +83,11 @@ export async function startPushReceiver(): Promise<PushReceiver> {
       if (req.headers.ttl === undefined) return refuse(400, 'no TTL');
       if (req.headers['content-encoding'] !== 'aes128gcm') return refuse(415, 'not aes128gcm');
       try {
-        const plain = decrypt(Buffer.concat(chunks), { version: 'aes128gcm', privateKey: sub.ecdh, authSecret: sub.auth });
+        const plain = decrypt(Buffer.concat(chunks), {
+          version: 'aes128gcm',
+          privateKey: sub.ecdh,
+          authSecret: sub.auth,
+        });
         received.push({
           subscription: id,
           payload: JSON.parse(plain.toString('utf8')) as Record<string, unknown>,
@@ -97,7 +110,10 @@ export async function startPushReceiver(): Promise<PushReceiver> {
       const auth = randomBytes(16);
       const id = randomBytes(8).toString('hex');
       subscriptions.set(id, { ecdh, auth, expired: false });
-      return { endpoint: `${origin}/push/${id}`, keys: { p256dh: b64url(ecdh.getPublicKey()), auth: b64url(auth) } };
+      return {
+        endpoint: `${origin}/push/${id}`,
+        keys: { p256dh: b64url(ecdh.getPublicKey()), auth: b64url(auth) },
+      };
     },
     expire(endpoint) {
       const sub = subscriptions.get(endpoint.split('/').at(-1)!);

@@ -13,12 +13,18 @@ export async function buildTestApp(api: NotifyApi, publicBaseUrl?: string): Prom
   const app = Fastify({ logger: false });
   app.setErrorHandler(function handleTestError(error: unknown, _request, reply) {
     const e = error as { statusCode?: number; validation?: unknown; message?: string; issues?: unknown };
-    if (e.validation || e.issues || e.statusCode === 400) return reply.status(400).send({ error: { code: 'HTTP_BAD_REQUEST', message: e.message } });
-    const status = isTicklineError(error) ? listErrorCodes().find((c) => c.code === error.code)?.httpStatus : undefined;
+    if (e.validation || e.issues || e.statusCode === 400)
+      return reply.status(400).send({ error: { code: 'HTTP_BAD_REQUEST', message: e.message } });
+    const status = isTicklineError(error)
+      ? listErrorCodes().find((c) => c.code === error.code)?.httpStatus
+      : undefined;
     if (isTicklineError(error) && status) {
-      return reply.status(status).send({ error: { code: error.code, message: error.message, details: error.details } });
+      return reply
+        .status(status)
+        .send({ error: { code: error.code, message: error.message, details: error.details } });
     }
-    if (e.statusCode === 401) return reply.status(401).send({ error: { code: 'AUTH_UNAUTHENTICATED', message: e.message } });
+    if (e.statusCode === 401)
+      return reply.status(401).send({ error: { code: 'AUTH_UNAUTHENTICATED', message: e.message } });
     return reply.status(e.statusCode ?? 500).send({ error: { code: 'HTTP_INTERNAL', message: e.message } });
   });
   await app.register(notifyRoutes, {

@@ -28,16 +28,33 @@ export async function startTwilioMock(accountSid: string, authToken: string): Pr
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${accountSid}/Messages.json`) return json(404, { code: 20404, message: 'not found' });
-      if (req.headers.authorization !== `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`) return json(401, { code: 20003, message: 'Authenticate' });
+      const json = (status: number, body: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${accountSid}/Messages.json`)
+        return json(404, { code: 20404, message: 'not found' });
+      if (
+        req.headers.authorization !== `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`
+      )
+        return json(401, { code: 20003, message: 'Authenticate' });
       const failure = failures.shift();
       if (failure) return json(failure, { code: 20500, message: 'scripted failure' });
       const form = new URLSearchParams(Buffer.concat(chunks).toString());
       const to = form.get('To') ?? '';
-      if (!/^\+[1-9]\d{6,14}$/.test(to)) return json(400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.` });
-      sent.push({ to, from: form.get('From') ?? '', body: form.get('Body') ?? '', statusCallback: form.get('StatusCallback') ?? undefined });
-      return json(201, { sid: `SM${randomBytes(16).toString('hex')}`, status: 'queued', to, from: form.get('From'), body: form.get('Body') });
+      if (!/^\+[1-9]\d{6,14}$/.test(to))
+        return json(400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.` });
+      sent.push({
+        to,
+        from: form.get('From') ?? '',
+        body: form.get('Body') ?? '',
+        statusCallback: form.get('StatusCallback') ?? undefined,
+      });
+      return json(201, {
+        sid: `SM${randomBytes(16).toString('hex')}`,
+        status: 'queued',
+        to,
+        from: form.get('From'),
+        body: form.get('Body'),
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -54,7 +54,13 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
           return false;
         }
       });
-      const hit = { id: headers['webhook-id'], timestamp: Number(headers['webhook-timestamp']), body, path, verified };
+      const hit = {
+        id: headers['webhook-id'],
+        timestamp: Number(headers['webhook-timestamp']),
+        body,
+        path,
+        verified,
+      };
       const code = typeof status === 'function' ? status(hit) : status;
       if (code >= 200 && code < 300) received.push(hit);
       res.writeHead(code, { 'content-type': 'text/plain' }).end(code < 300 ? 'ok' : `status ${code}`);
@@ -72,7 +78,9 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
       status = s;
     },
     received,
-    ids: (path) => [...new Set(received.filter((r) => r.verified && (!path || r.path === path)).map((r) => r.id))],
+    ids: (path) => [
+      ...new Set(received.filter((r) => r.verified && (!path || r.path === path)).map((r) => r.id)),
+    ],
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

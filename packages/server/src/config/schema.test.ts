@@ -21,7 +21,57 @@ function message(run: () => unknown): string {
 
 describe('config - tickline schema', () => {
   it('schema - no file and no environment give the documented defaults', () => {
-    expect(loadTicklineConfig({ env: {} })).toEqual({
+    // The strategy and notify sections are their modules' own defaults, compared on their own.
+    const { strategy, notify, ...rest } = loadTicklineConfig({ env: {} });
+    expect(strategy).toEqual({
+      codeKeys: { dev: 'BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=' },
+      currentKeyId: 'dev',
+      maxCodeBytes: 131072,
+      workers: 2,
+      progressIntervalMs: 500,
+      tiers: {
+        free: { concurrentJobs: 1, memoryMb: 64, cpuMs: 10000, maxBarsPerRun: 500000 },
+        premium: { concurrentJobs: 3, memoryMb: 256, cpuMs: 60000, maxBarsPerRun: 5000000 },
+        enterprise: { concurrentJobs: 10, memoryMb: 1024, cpuMs: 600000, maxBarsPerRun: 50000000 },
+      },
+    });
+    expect(notify).toEqual({
+      enabled: true,
+      dispatch: {
+        pollIntervalMs: 250,
+        batchSize: 500,
+        concurrency: 128,
+        leaseMs: 60000,
+        retryScheduleSeconds: [5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400],
+        retryJitter: 0.2,
+      },
+      tiers: {
+        free: { channels: ['in_app'], rateLimitPerHour: 30, smsDailyCap: 0, maxWebhookEndpoints: 3 },
+        premium: {
+          channels: ['in_app', 'email', 'push'],
+          rateLimitPerHour: 120,
+          smsDailyCap: 5,
+          maxWebhookEndpoints: 3,
+        },
+        enterprise: {
+          channels: ['in_app', 'email', 'push', 'webhook'],
+          rateLimitPerHour: 600,
+          smsDailyCap: 20,
+          maxWebhookEndpoints: 20,
+        },
+      },
+      webhooks: {
+        allowPrivateTargets: false,
+        timeoutMs: 15000,
+        disableAfterMs: 432000000,
+        responseExcerptBytes: 512,
+        rotationOverlapMs: 86400000,
+      },
+      email: { port: 587, secure: false, from: 'Tickline <notify@localhost>' },
+      sms: { baseUrl: 'https://api.twilio.com' },
+      push: { subject: 'mailto:admin@localhost', ttlSeconds: 86400 },
+    });
+    expect(rest).toEqual({
       role: 'all',
       dataDir: './data',
       http: {

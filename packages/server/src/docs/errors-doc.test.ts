@@ -12,6 +12,6 @@ describe('docs - errors.md', () => {
     const codes = [...renderErrorsDoc().matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]!);
     expect(codes.length).toBeGreaterThan(10);
     expect(new Set(codes).size).toBe(codes.length);
-    for (const code of codes) expect(code).toMatch(/^(KERNEL|EVLOG|STORE|AUTH|IDENTITY|RT|MARKET|GAME|PLATFORM|SERVER|HTTP)_[A-Z0-9_]+$/);
+    for (const code of codes) expect(code).toMatch(/^(KERNEL|EVLOG|STORE|AUTH|IDENTITY|RT|MARKET|GAME|STRATEGY|NOTIFY|PLATFORM|SERVER|HTTP)_[A-Z0-9_]+$/);
   });
 });

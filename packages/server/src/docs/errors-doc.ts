@@ -8,6 +8,8 @@ import '@tickline/realtime';
 import '@tickline/market';
 import '@tickline/game';
 import '@tickline/platform';
+import '@tickline/strategy';
+import '@tickline/notify';
 import '../errors.ts';
 import '../cli/backup/backup-errors.ts';
 

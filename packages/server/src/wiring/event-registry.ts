@@ -6,12 +6,16 @@ import { IDENTITY_EVENTS } from '@tickline/identity';
 import { GameEvents } from '@tickline/game';
 import { EventRegistry, type EventDefinition } from '@tickline/kernel';
 import { MARKET_EVENTS } from '@tickline/market';
-import { ACCOUNT_EVENTS } from '@tickline/strategy';
+import { NOTIFY_EVENTS } from '@tickline/notify';
+import { ACCOUNT_EVENTS, OrderEvents, STRATEGY_EVENTS } from '@tickline/strategy';
 
 /** Every event definition of the process. */
 export const PROCESS_EVENTS: readonly EventDefinition<any>[] = [
   ...IDENTITY_EVENTS,
   ...ACCOUNT_EVENTS,
+  ...STRATEGY_EVENTS,
+  ...OrderEvents,
+  ...NOTIFY_EVENTS,
   ...MARKET_EVENTS,
   ...GameEvents,
 ];

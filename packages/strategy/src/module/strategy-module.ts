@@ -9,14 +9,18 @@ import { defineModule, type ModuleBaseDeps } from '@tickline/kernel';
 import { strategyRoutes } from '../http/strategy-routes.ts';
 import { strategyDelivery } from './strategy-delivery.ts';
 import { createStrategyHost, type StrategyHostDeps } from './strategy-host.ts';
-import { StrategySettingsSchema, type StrategySettings } from './strategy-settings.ts';
+import type { IdentityHost } from '@tickline/identity';
+import { strategyConfig, type StrategySettings } from './strategy-settings.ts';
 
 export const strategyModule = defineModule({
   name: 'strategy',
-  config: { key: 'strategy', schema: StrategySettingsSchema },
+  config: strategyConfig,
   migrations: STRATEGY_MIGRATIONS_DIR,
   after: ['identity', 'market'],
-  createHost: (deps: StrategyHostDeps & ModuleBaseDeps<StrategySettings>) => createStrategyHost(deps),
+  // The composition root hands over identity's host; the queue and routes need its service.
+  createHost: (
+    deps: Omit<StrategyHostDeps, 'identity'> & { identity: IdentityHost } & ModuleBaseDeps<StrategySettings>,
+  ) => createStrategyHost({ ...deps, identity: deps.identity.identity }),
   routes: (host) => strategyRoutes(host),
   channels: () => strategyDelivery,
 });

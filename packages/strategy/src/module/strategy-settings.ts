@@ -68,3 +68,6 @@ export const StrategySettingsSchema = z
   .prefault({});
 
 export type StrategySettings = z.output<typeof StrategySettingsSchema>;
+
+/** The `strategy:` config section as the composition root reads it (no sandbox loaded). */
+export const strategyConfig = { key: 'strategy', schema: StrategySettingsSchema } as const;

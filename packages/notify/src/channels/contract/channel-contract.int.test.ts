@@ -44,7 +44,11 @@ describe.skipIf(!postgres.url)(`notify channels ${postgres.skipReason ?? ''}`, (
       target: userId,
       userId,
       // The inbox keeps one row per id: a repeat is already deduplicated here.
-      received: async () => (await listInbox(sql, userId, { limit: 50 })).items.map((i) => ({ id: i.id, text: `${i.title} ${i.body}` })),
+      received: async () =>
+        (await listInbox(sql, userId, { limit: 50 })).items.map((i) => ({
+          id: i.id,
+          text: `${i.title} ${i.body}`,
+        })),
       close: async () => {
         await publisher.stop();
         await log.close();
@@ -66,7 +70,10 @@ describe.skipIf(!postgres.url)(`notify channels ${postgres.skipReason ?? ''}`, (
       target: 'ada@example.com',
       userId: uuidv7(),
       received: async () =>
-        smtp.received.map((m) => ({ id: m.mail.headers.get('x-notification-id') as string, text: `${m.mail.subject ?? ''} ${m.mail.text ?? ''}` })),
+        smtp.received.map((m) => ({
+          id: m.mail.headers.get('x-notification-id') as string,
+          text: `${m.mail.subject ?? ''} ${m.mail.text ?? ''}`,
+        })),
       makeFailing: async () => smtp.refuse(true),
       close: async () => {
         await channel.close();
@@ -77,21 +84,39 @@ describe.skipIf(!postgres.url)(`notify channels ${postgres.skipReason ?? ''}`, (
 
   runChannelContract('webhook', async () => {
     const receiver = await startWebhookReceiver();
-    const endpoints = createEndpointStore({ sql, box: createSecretBox('test-master-secret-0123456789abcdef'), clock: systemClock });
+    const endpoints = createEndpointStore({
+      sql,
+      box: createSecretBox('test-master-secret-0123456789abcdef'),
+      clock: systemClock,
+    });
     const userId = uuidv7();
-    const { endpoint, secret } = await endpoints.create({ userId, url: receiver.url('/hook'), format: 'standard', kinds: [] });
+    const { endpoint, secret } = await endpoints.create({
+      userId,
+      url: receiver.url('/hook'),
+      format: 'standard',
+      kinds: [],
+    });
     receiver.setSecret('/hook', [secret]);
-    const channel = createWebhookChannel({ endpoints, clock: systemClock, timeoutMs: 5_000, allowPrivateTargets: true, disableAfterMs: 86_400_000, responseExcerptBytes: 100 });
+    const channel = createWebhookChannel({
+      endpoints,
+      clock: systemClock,
+      timeoutMs: 5_000,
+      allowPrivateTargets: true,
+      disableAfterMs: 86_400_000,
+      responseExcerptBytes: 100,
+    });
     return {
       channel,
       target: endpoint.id,
       userId,
       // Only deliveries the reference library verified count.
       received: async () =>
-        receiver.received.filter((r) => r.verified).map((r) => {
-          const body = JSON.parse(r.body) as { data: { title: string; body: string } };
-          return { id: r.id, text: `${body.data.title} ${body.data.body}` };
-        }),
+        receiver.received
+          .filter((r) => r.verified)
+          .map((r) => {
+            const body = JSON.parse(r.body) as { data: { title: string; body: string } };
+            return { id: r.id, text: `${body.data.title} ${body.data.body}` };
+          }),
       makeGone: async () => receiver.respond(410),
       makeFailing: async () => receiver.respond(503),
       close: async () => {
@@ -106,10 +131,16 @@ describe.skipIf(!postgres.url)(`notify channels ${postgres.skipReason ?? ''}`, (
     async () => {
       const twilio = await startTwilioMock('AC0123456789abcdef0123456789abcdef', 'token-123');
       return {
-        channel: createSmsChannel({ baseUrl: twilio.baseUrl, accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'token-123', from: '+15550000000' }),
+        channel: createSmsChannel({
+          baseUrl: twilio.baseUrl,
+          accountSid: 'AC0123456789abcdef0123456789abcdef',
+          authToken: 'token-123',
+          from: '+15550000000',
+        }),
         target: '+15551234567',
         userId: uuidv7(),
-        received: async () => twilio.sent.map((m) => ({ id: /\[([0-9a-f]{8})\]$/.exec(m.body)?.[1] ?? '', text: m.body })),
+        received: async () =>
+          twilio.sent.map((m) => ({ id: /\[([0-9a-f]{8})\]$/.exec(m.body)?.[1] ?? '', text: m.body })),
         makeFailing: async () => twilio.failNext(503),
         close: () => twilio.stop(),
       };
@@ -122,12 +153,28 @@ describe.skipIf(!postgres.url)(`notify channels ${postgres.skipReason ?? ''}`, (
     const vapid = webpush.generateVAPIDKeys();
     const userId = uuidv7();
     const browser = push.subscribe();
-    const sub = await saveSubscription(sql, { userId, endpoint: browser.endpoint, p256dh: browser.keys.p256dh, auth: browser.keys.auth }, Date.now());
+    const sub = await saveSubscription(
+      sql,
+      { userId, endpoint: browser.endpoint, p256dh: browser.keys.p256dh, auth: browser.keys.auth },
+      Date.now(),
+    );
     return {
-      channel: createPushChannel({ sql, vapid: { subject: 'mailto:ops@tickline.test', publicKey: vapid.publicKey, privateKey: vapid.privateKey }, ttlSeconds: 3600 }),
+      channel: createPushChannel({
+        sql,
+        vapid: {
+          subject: 'mailto:ops@tickline.test',
+          publicKey: vapid.publicKey,
+          privateKey: vapid.privateKey,
+        },
+        ttlSeconds: 3600,
+      }),
       target: sub.id,
       userId,
-      received: async () => push.received.map((r) => ({ id: String(r.payload.id), text: `${String(r.payload.title)} ${String(r.payload.body)}` })),
+      received: async () =>
+        push.received.map((r) => ({
+          id: String(r.payload.id),
+          text: `${String(r.payload.title)} ${String(r.payload.body)}`,
+        })),
       makeGone: async () => push.expire(browser.endpoint),
       makeFailing: async () => push.failNext(503),
       close: () => push.stop(),

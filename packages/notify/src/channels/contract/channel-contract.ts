@@ -33,8 +33,13 @@ export interface ContractOptions {
   ids?: 'full' | 'prefix';
 }
 
-export function runChannelContract(name: string, factory: () => Promise<ChannelSubject>, options: ContractOptions = {}): void {
-  const matches = (received: ReceivedMessage, id: string) => (options.ids === 'prefix' ? id.startsWith(received.id) : received.id === id);
+export function runChannelContract(
+  name: string,
+  factory: () => Promise<ChannelSubject>,
+  options: ContractOptions = {},
+): void {
+  const matches = (received: ReceivedMessage, id: string) =>
+    options.ids === 'prefix' ? id.startsWith(received.id) : received.id === id;
 
   describe(`channel contract - ${name}`, () => {
     let s: ChannelSubject;
@@ -57,7 +62,12 @@ export function runChannelContract(name: string, factory: () => Promise<ChannelS
       locale: 'en',
       ...over,
     });
-    const delivery = (n: OutgoingNotification, attempt = 1): ChannelDelivery => ({ deliveryId: uuidv7(), notification: n, target: s.target, attempt });
+    const delivery = (n: OutgoingNotification, attempt = 1): ChannelDelivery => ({
+      deliveryId: uuidv7(),
+      notification: n,
+      target: s.target,
+      attempt,
+    });
     const waitFor = async (count: number): Promise<ReceivedMessage[]> => {
       const deadline = Date.now() + 15_000;
       for (;;) {

@@ -27,7 +27,10 @@ export function createEmailChannel(options: EmailChannelOptions): EmailChannel {
   return {
     channel: Channel.Email,
     async send({ notification, target }) {
-      const mail = await options.templates.render(notification, options.baseUrl ? { baseUrl: options.baseUrl } : {});
+      const mail = await options.templates.render(
+        notification,
+        options.baseUrl ? { baseUrl: options.baseUrl } : {},
+      );
       try {
         const info = await transporter.sendMail({
           from: options.from,

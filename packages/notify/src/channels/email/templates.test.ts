@@ -34,7 +34,12 @@ describe('email templates', () => {
     const templates = createEmailTemplates();
     expect((await templates.render(n({ locale: 'ko-KR' }))).text).toContain('Tickline 알림 설정');
     expect((await templates.render(n({ locale: 'fr' }))).text).toContain('notification settings');
-    const digest = await templates.render(n({ kind: NotificationKind.Digest, items: [{ id: 'a', kind: 'x', title: 'First', body: 'b1', createdAt: '' }] }));
+    const digest = await templates.render(
+      n({
+        kind: NotificationKind.Digest,
+        items: [{ id: 'a', kind: 'x', title: 'First', body: 'b1', createdAt: '' }],
+      }),
+    );
     expect(digest.html).toContain('<strong>First</strong>');
   });
 
@@ -43,9 +48,14 @@ describe('email templates', () => {
     await writeFile(join(dir, 'backtest.completed.en.subject.liquid'), 'Done: {{ title | upcase }}');
     expect((await createEmailTemplates(dir).render(n({ title: 'bt' }))).subject).toBe('Done: BT');
     const evil = await mkdtemp(join(tmpdir(), 'notify-templates-'));
-    await writeFile(join(evil, 'backtest.completed.en.subject.liquid'), '[{{ process.env.HOME }}{{ constructor }}]');
+    await writeFile(
+      join(evil, 'backtest.completed.en.subject.liquid'),
+      '[{{ process.env.HOME }}{{ constructor }}]',
+    );
     expect((await createEmailTemplates(evil).render(n())).subject).toBe('[]');
     await writeFile(join(evil, 'backtest.completed.en.text.liquid'), '{% render "package.json" %}');
-    await expect(createEmailTemplates(evil).render(n())).rejects.toThrow(/cannot read files|Failed to lookup/);
+    await expect(createEmailTemplates(evil).render(n())).rejects.toThrow(
+      /cannot read files|Failed to lookup/,
+    );
   });
 });

@@ -91,7 +91,14 @@ export function createEmailTemplates(dir?: string): EmailTemplates {
 
   function template(kind: string, locale: string, part: Part): Template[] {
     const lang = locale.split(/[-_]/)[0]!.toLowerCase();
-    for (const name of [`${kind}.${locale}`, `${kind}.${lang}`, `default.${locale}`, `default.${lang}`, `${kind}.en`, 'default.en']) {
+    for (const name of [
+      `${kind}.${locale}`,
+      `${kind}.${lang}`,
+      `default.${locale}`,
+      `default.${lang}`,
+      `${kind}.en`,
+      'default.en',
+    ]) {
       const key = `${name}|${part}`;
       if (!compiled.has(key)) {
         const src = source(name, part);
@@ -122,7 +129,11 @@ export function createEmailTemplates(dir?: string): EmailTemplates {
         html.render(template(n.kind, n.locale, 'html'), context),
         text.render(template(n.kind, n.locale, 'text'), context),
       ]);
-      return { subject: String(subject).trim().replace(/\s+/g, ' '), html: String(htmlBody), text: String(textBody) };
+      return {
+        subject: String(subject).trim().replace(/\s+/g, ' '),
+        html: String(htmlBody),
+        text: String(textBody),
+      };
     },
   };
 }

@@ -29,7 +29,15 @@ export function createInAppChannel(options: InAppChannelOptions): NotificationCh
         options.publisher.publish(
           events.create(InboxItemAdded, {
             subject: n.userId,
-            data: { id: n.id, kind: n.kind, title: n.title, body: n.body, data: n.data, createdAt: n.createdAt, unread },
+            data: {
+              id: n.id,
+              kind: n.kind,
+              title: n.title,
+              body: n.body,
+              data: n.data,
+              createdAt: n.createdAt,
+              unread,
+            },
           }),
         );
       }

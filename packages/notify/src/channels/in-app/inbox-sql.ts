@@ -37,7 +37,15 @@ export async function addToInbox(db: SqlQueryable, n: OutgoingNotification): Pro
   const { rowCount } = await db.query(
     `insert into notify_inbox (id, user_id, kind, title, body, data, created_at)
      values ($1, $2, $3, $4, $5, $6, $7) on conflict (id) do nothing`,
-    [n.id, n.userId, n.kind, n.title, n.body, { ...n.data, ...(n.items ? { items: n.items } : {}) }, n.createdAt],
+    [
+      n.id,
+      n.userId,
+      n.kind,
+      n.title,
+      n.body,
+      { ...n.data, ...(n.items ? { items: n.items } : {}) },
+      n.createdAt,
+    ],
   );
   return rowCount > 0;
 }

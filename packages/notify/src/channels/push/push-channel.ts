@@ -34,14 +34,18 @@ export function createPushChannel(options: PushChannelOptions): NotificationChan
         body: n.body.slice(0, MAX_PUSH_BODY_CHARS),
         url: typeof n.data.url === 'string' ? n.data.url : '/notifications',
       });
-      const details = webpush.generateRequestDetails({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }, payload, {
-        vapidDetails: options.vapid,
-        TTL: options.ttlSeconds,
-        urgency: n.severity === Severity.Info ? 'normal' : 'high',
-        // Topic: a newer message with the same topic replaces an undelivered one (base64url, ≤ 32).
-        topic: n.id.replace(/-/g, '').slice(0, 32),
-        contentEncoding: 'aes128gcm',
-      });
+      const details = webpush.generateRequestDetails(
+        { endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } },
+        payload,
+        {
+          vapidDetails: options.vapid,
+          TTL: options.ttlSeconds,
+          urgency: n.severity === Severity.Info ? 'normal' : 'high',
+          // Topic: a newer message with the same topic replaces an undelivered one (base64url, ≤ 32).
+          topic: n.id.replace(/-/g, '').slice(0, 32),
+          contentEncoding: 'aes128gcm',
+        },
+      );
       try {
         const response = await request(details.endpoint, {
           method: 'POST',
@@ -54,12 +58,27 @@ export function createPushChannel(options: PushChannelOptions): NotificationChan
         if (status >= 200 && status < 300) return { outcome: 'delivered', statusCode: status, excerpt: text };
         if (status === 404 || status === 410) {
           await deleteSubscription(options.sql, sub.id);
-          return { outcome: 'gone', statusCode: status, excerpt: text, error: `push service answered ${status}: subscription removed` };
+          return {
+            outcome: 'gone',
+            statusCode: status,
+            excerpt: text,
+            error: `push service answered ${status}: subscription removed`,
+          };
         }
         if (status === 400 || status === 401 || status === 403 || status === 413) {
-          return { outcome: 'rejected', statusCode: status, excerpt: text, error: `push service answered ${status}` };
+          return {
+            outcome: 'rejected',
+            statusCode: status,
+            excerpt: text,
+            error: `push service answered ${status}`,
+          };
         }
-        return { outcome: 'retry', statusCode: status, excerpt: text, error: `push service answered ${status}` };
+        return {
+          outcome: 'retry',
+          statusCode: status,
+          excerpt: text,
+          error: `push service answered ${status}`,
+        };
       } catch (error) {
         return { outcome: 'retry', error: describe(error) };
       }

@@ -43,17 +43,31 @@ export async function saveSubscription(
      values ($1, $2, $3, $4, $5, $6, $7)
      on conflict (endpoint) do update set user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth, device = excluded.device
      returning *`,
-    [uuidv7(nowMs), input.userId, input.endpoint, input.p256dh, input.auth, input.device ?? null, new Date(nowMs)],
+    [
+      uuidv7(nowMs),
+      input.userId,
+      input.endpoint,
+      input.p256dh,
+      input.auth,
+      input.device ?? null,
+      new Date(nowMs),
+    ],
   );
   return toRecord(rows[0]!);
 }
 
 export async function listSubscriptions(db: SqlQueryable, userId: string): Promise<PushSubscriptionRecord[]> {
-  const { rows } = await db.query<Row>('select * from notify_push_subscriptions where user_id = $1 order by created_at', [userId]);
+  const { rows } = await db.query<Row>(
+    'select * from notify_push_subscriptions where user_id = $1 order by created_at',
+    [userId],
+  );
   return rows.map(toRecord);
 }
 
-export async function getSubscription(db: SqlQueryable, id: string): Promise<PushSubscriptionRecord | undefined> {
+export async function getSubscription(
+  db: SqlQueryable,
+  id: string,
+): Promise<PushSubscriptionRecord | undefined> {
   const { rows } = await db.query<Row>('select * from notify_push_subscriptions where id = $1', [id]);
   return rows[0] && toRecord(rows[0]);
 }

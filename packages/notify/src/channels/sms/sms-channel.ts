@@ -38,7 +38,8 @@ export function createSmsChannel(options: SmsChannelOptions): NotificationChanne
         // The id's first block lets a support person match an SMS to the delivery log.
         Body: `${n.title}: ${n.body}`.slice(0, MAX_SMS_CHARS - 12) + ` [${n.id.slice(0, 8)}]`,
       });
-      if (options.statusCallbackUrl) form.set('StatusCallback', `${options.statusCallbackUrl}?notificationId=${n.id}`);
+      if (options.statusCallbackUrl)
+        form.set('StatusCallback', `${options.statusCallbackUrl}?notificationId=${n.id}`);
       try {
         const response = await request(url, {
           method: 'POST',
@@ -49,7 +50,8 @@ export function createSmsChannel(options: SmsChannelOptions): NotificationChanne
         const text = excerpt(await response.body.text(), 512);
         const status = response.statusCode;
         if (status >= 200 && status < 300) return { outcome: 'delivered', statusCode: status, excerpt: text };
-        if (status === 429 || status >= 500) return { outcome: 'retry', statusCode: status, excerpt: text, error: `Twilio answered ${status}` };
+        if (status === 429 || status >= 500)
+          return { outcome: 'retry', statusCode: status, excerpt: text, error: `Twilio answered ${status}` };
         return { outcome: 'rejected', statusCode: status, excerpt: text, error: `Twilio answered ${status}` };
       } catch (error) {
         return { outcome: 'retry', error: describe(error) };

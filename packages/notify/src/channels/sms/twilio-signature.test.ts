@@ -7,7 +7,9 @@ describe('twilio signature', () => {
   const params = { MessageStatus: 'delivered', MessageSid: 'SM1', AccountSid: 'AC1' };
 
   it('twilio - HMAC-SHA1 over the URL and the sorted name+value pairs, base64', () => {
-    const expected = createHmac('sha1', 'token').update(`${url}AccountSidAC1MessageSidSM1MessageStatusdelivered`).digest('base64');
+    const expected = createHmac('sha1', 'token')
+      .update(`${url}AccountSidAC1MessageSidSM1MessageStatusdelivered`)
+      .digest('base64');
     expect(twilioSignature('token', url, params)).toBe(expected);
   });
 
@@ -16,7 +18,9 @@ describe('twilio signature', () => {
     expect(verifyTwilioSignature('token', url, params, signature)).toBe(true);
     expect(verifyTwilioSignature('other', url, params, signature)).toBe(false);
     expect(verifyTwilioSignature('token', `${url}?x=1`, params, signature)).toBe(false);
-    expect(verifyTwilioSignature('token', url, { ...params, MessageStatus: 'failed' }, signature)).toBe(false);
+    expect(verifyTwilioSignature('token', url, { ...params, MessageStatus: 'failed' }, signature)).toBe(
+      false,
+    );
     expect(verifyTwilioSignature('token', url, params, undefined)).toBe(false);
   });
 });

@@ -5,8 +5,17 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export function twilioSignature(authToken: string, url: string, params: Readonly<Record<string, string>>): string {
-  const data = url + Object.keys(params).sort().map((k) => k + params[k]).join('');
+export function twilioSignature(
+  authToken: string,
+  url: string,
+  params: Readonly<Record<string, string>>,
+): string {
+  const data =
+    url +
+    Object.keys(params)
+      .sort()
+      .map((k) => k + params[k])
+      .join('');
   return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 

@@ -61,11 +61,20 @@ export interface SendableEndpoint extends WebhookEndpoint {
 }
 
 export interface EndpointStore {
-  create(input: { userId: string; url: string; format: WebhookFormat; kinds: string[] }): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
+  create(input: {
+    userId: string;
+    url: string;
+    format: WebhookFormat;
+    kinds: string[];
+  }): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
   list(userId: string): Promise<WebhookEndpoint[]>;
   /** @throws NotifyError NOTIFY_ENDPOINT_NOT_FOUND when it is not the user's */
   get(userId: string, id: string): Promise<WebhookEndpoint>;
-  update(userId: string, id: string, patch: { url?: string; format?: WebhookFormat; kinds?: string[]; enabled?: boolean }): Promise<WebhookEndpoint>;
+  update(
+    userId: string,
+    id: string,
+    patch: { url?: string; format?: WebhookFormat; kinds?: string[]; enabled?: boolean },
+  ): Promise<WebhookEndpoint>;
   remove(userId: string, id: string): Promise<void>;
   /** New current secret; the previous one keeps signing until `overlapMs` from now. */
   rotate(userId: string, id: string, overlapMs: number): Promise<string>;
@@ -92,9 +101,13 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
   const cache = new Map<string, { at: number; value: SendableEndpoint | undefined }>();
 
   async function row(db: SqlQueryable, userId: string, id: string): Promise<EndpointRow> {
-    const { rows } = await db.query<EndpointRow>('select * from notify_webhook_endpoints where id = $1 and user_id = $2', [id, userId]);
+    const { rows } = await db.query<EndpointRow>(
+      'select * from notify_webhook_endpoints where id = $1 and user_id = $2',
+      [id, userId],
+    );
     const found = rows[0];
-    if (!found) throw new NotifyError('NOTIFY_ENDPOINT_NOT_FOUND', 'no such webhook endpoint', { details: { id } });
+    if (!found)
+      throw new NotifyError('NOTIFY_ENDPOINT_NOT_FOUND', 'no such webhook endpoint', { details: { id } });
     return found;
   }
 
@@ -104,12 +117,23 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
       const { rows } = await sql.query<EndpointRow>(
         `insert into notify_webhook_endpoints (id, user_id, url, format, kinds, secrets, created_at)
          values ($1, $2, $3, $4, $5::text[], $6, $7) returning *`,
-        [uuidv7(clock.now()), userId, url, format, kinds, JSON.stringify([{ box: box.seal(secret), expiresAt: null }]), new Date(clock.now())],
+        [
+          uuidv7(clock.now()),
+          userId,
+          url,
+          format,
+          kinds,
+          JSON.stringify([{ box: box.seal(secret), expiresAt: null }]),
+          new Date(clock.now()),
+        ],
       );
       return { endpoint: toEndpoint(rows[0]!), secret };
     },
     async list(userId) {
-      const { rows } = await sql.query<EndpointRow>('select * from notify_webhook_endpoints where user_id = $1 order by created_at', [userId]);
+      const { rows } = await sql.query<EndpointRow>(
+        'select * from notify_webhook_endpoints where user_id = $1 order by created_at',
+        [userId],
+      );
       return rows.map(toEndpoint);
     },
     async get(userId, id) {
@@ -124,7 +148,15 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
            disabled_reason = case when $6::boolean is null then disabled_reason when $6 then null else coalesce(disabled_reason, 'by user') end,
            failing_since = case when $6 then null else failing_since end
          where id = $1 and user_id = $2 returning *`,
-        [id, userId, patch.url ?? null, patch.format ?? null, patch.kinds ?? null, patch.enabled ?? null, new Date(clock.now())],
+        [
+          id,
+          userId,
+          patch.url ?? null,
+          patch.format ?? null,
+          patch.kinds ?? null,
+          patch.enabled ?? null,
+          new Date(clock.now()),
+        ],
       );
       cache.delete(id);
       return toEndpoint(rows[0]!);
@@ -152,11 +184,15 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
       const now = clock.now();
       const hit = cache.get(id);
       if (hit && now - hit.at < cacheMs) return hit.value;
-      const { rows } = await sql.query<EndpointRow>('select * from notify_webhook_endpoints where id = $1', [id]);
+      const { rows } = await sql.query<EndpointRow>('select * from notify_webhook_endpoints where id = $1', [
+        id,
+      ]);
       const r = rows[0];
       const value = r && {
         ...toEndpoint(r),
-        secrets: r.secrets.filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now).map((s) => box.open(s.box)),
+        secrets: r.secrets
+          .filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now)
+          .map((s) => box.open(s.box)),
       };
       cache.set(id, { at: now, value });
       return value;
@@ -164,7 +200,10 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
     async recordSuccess(id) {
       const hit = cache.get(id)?.value;
       if (hit && hit.failingSince === null) return;
-      await sql.query('update notify_webhook_endpoints set failing_since = null where id = $1 and failing_since is not null', [id]);
+      await sql.query(
+        'update notify_webhook_endpoints set failing_since = null where id = $1 and failing_since is not null',
+        [id],
+      );
       if (hit) hit.failingSince = null;
     },
     async recordFailure(id) {
@@ -186,7 +225,10 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
       return rowCount > 0;
     },
     async count(userId) {
-      const { rows } = await sql.query<{ n: number }>('select count(*)::int as n from notify_webhook_endpoints where user_id = $1', [userId]);
+      const { rows } = await sql.query<{ n: number }>(
+        'select count(*)::int as n from notify_webhook_endpoints where user_id = $1',
+        [userId],
+      );
       return rows[0]!.n;
     },
   };

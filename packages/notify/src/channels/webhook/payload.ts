@@ -13,7 +13,10 @@ export function webhookBody(format: WebhookFormat, n: OutgoingNotification): str
       return JSON.stringify({ text: `*${n.title}*\n${n.body}` });
     case WebhookFormat.Discord:
       // Discord caps content at 2,000 characters.
-      return JSON.stringify({ content: `**${n.title}**\n${n.body}`.slice(0, 2_000), allowed_mentions: { parse: [] } });
+      return JSON.stringify({
+        content: `**${n.title}**\n${n.body}`.slice(0, 2_000),
+        allowed_mentions: { parse: [] },
+      });
     default:
       return JSON.stringify({
         type: `notification.${n.kind}`,

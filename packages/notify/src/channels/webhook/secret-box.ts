@@ -11,7 +11,9 @@ export interface SecretBox {
 }
 
 export function createSecretBox(masterSecret: string | Uint8Array): SecretBox {
-  const key = Buffer.from(hkdfSync('sha256', masterSecret, 'tickline-notify', 'webhook endpoint secrets', 32));
+  const key = Buffer.from(
+    hkdfSync('sha256', masterSecret, 'tickline-notify', 'webhook endpoint secrets', 32),
+  );
   return {
     seal(plain) {
       const iv = randomBytes(12);

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { generateWebhookSecret, signWebhook, webhookHeaders } from './sign.ts';
 
 describe('webhook signing', () => {
-  const body = JSON.stringify({ type: 'notification.test', timestamp: '2026-01-01T00:00:00Z', data: { id: 'x' } });
+  const body = JSON.stringify({
+    type: 'notification.test',
+    timestamp: '2026-01-01T00:00:00Z',
+    data: { id: 'x' },
+  });
   const id = '019a0000-0000-7000-8000-000000000001';
 
   it('sign - the standardwebhooks reference library verifies our headers', () => {
@@ -14,7 +18,11 @@ describe('webhook signing', () => {
   });
 
   it('sign - during a rotation both secrets sign; either verifies, a third does not', () => {
-    const [next, previous, stranger] = [generateWebhookSecret(), generateWebhookSecret(), generateWebhookSecret()];
+    const [next, previous, stranger] = [
+      generateWebhookSecret(),
+      generateWebhookSecret(),
+      generateWebhookSecret(),
+    ];
     const headers = webhookHeaders([next, previous], id, Math.floor(Date.now() / 1000), body);
     expect(headers['webhook-signature']!.split(' ')).toHaveLength(2);
     expect(() => new Webhook(next).verify(body, headers)).not.toThrow();

@@ -19,7 +19,9 @@ const keyCache = new Map<string, KeyObject>();
 function keyOf(secret: string): KeyObject {
   let key = keyCache.get(secret);
   if (!key) {
-    key = createSecretKey(Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64'));
+    key = createSecretKey(
+      Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64'),
+    );
     if (keyCache.size > 10_000) keyCache.clear();
     keyCache.set(secret, key);
   }
@@ -27,13 +29,23 @@ function keyOf(secret: string): KeyObject {
 }
 
 /** The `webhook-signature` header value for one message. */
-export function signWebhook(secrets: readonly string[], id: string, timestampS: number, body: string): string {
+export function signWebhook(
+  secrets: readonly string[],
+  id: string,
+  timestampS: number,
+  body: string,
+): string {
   const signed = `${id}.${timestampS}.${body}`;
   return secrets.map((s) => `v1,${createHmac('sha256', keyOf(s)).update(signed).digest('base64')}`).join(' ');
 }
 
 /** The three Standard Webhooks headers. */
-export function webhookHeaders(secrets: readonly string[], id: string, timestampS: number, body: string): Record<string, string> {
+export function webhookHeaders(
+  secrets: readonly string[],
+  id: string,
+  timestampS: number,
+  body: string,
+): Record<string, string> {
   return {
     'webhook-id': id,
     'webhook-timestamp': String(timestampS),

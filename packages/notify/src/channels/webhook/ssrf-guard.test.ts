@@ -1,28 +1,59 @@
 import { describe, expect, it } from 'vitest';
 import { checkWebhookUrl, isPrivateAddress, parseWebhookUrl } from './ssrf-guard.ts';
 
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string; details?: { reason?: string } }) => `${e.code}:${e.details?.reason}`);
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: { code?: string; details?: { reason?: string } }) => `${e.code}:${e.details?.reason}`,
+  );
 
 describe('ssrf guard', () => {
   it('ssrf - private, loopback, link-local, CGNAT and mapped addresses are private', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '224.0.0.1']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '224.0.0.1',
+    ]) {
       expect(isPrivateAddress(a), a).toBe(true);
     }
-    for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700::1111']) expect(isPrivateAddress(a), a).toBe(false);
+    for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700::1111'])
+      expect(isPrivateAddress(a), a).toBe(false);
   });
 
   it('ssrf - the form: http(s) only, no credentials, bounded length', async () => {
-    expect(await codeOf(Promise.resolve().then(() => parseWebhookUrl('ftp://example.com/x')))).toBe('NOTIFY_URL_REJECTED:scheme');
-    expect(await codeOf(Promise.resolve().then(() => parseWebhookUrl('javascript:alert(1)')))).toBe('NOTIFY_URL_REJECTED:scheme');
-    expect(await codeOf(Promise.resolve().then(() => parseWebhookUrl('https://u:p@example.com/')))).toBe('NOTIFY_URL_REJECTED:credentials');
-    expect(await codeOf(Promise.resolve().then(() => parseWebhookUrl(`https://example.com/${'a'.repeat(3000)}`)))).toBe('NOTIFY_URL_REJECTED:too_long');
+    expect(await codeOf(Promise.resolve().then(() => parseWebhookUrl('ftp://example.com/x')))).toBe(
+      'NOTIFY_URL_REJECTED:scheme',
+    );
+    expect(await codeOf(Promise.resolve().then(() => parseWebhookUrl('javascript:alert(1)')))).toBe(
+      'NOTIFY_URL_REJECTED:scheme',
+    );
+    expect(await codeOf(Promise.resolve().then(() => parseWebhookUrl('https://u:p@example.com/')))).toBe(
+      'NOTIFY_URL_REJECTED:credentials',
+    );
+    expect(
+      await codeOf(Promise.resolve().then(() => parseWebhookUrl(`https://example.com/${'a'.repeat(3000)}`))),
+    ).toBe('NOTIFY_URL_REJECTED:too_long');
   });
 
   it('ssrf - every resolved address is checked (a name that resolves to loopback is refused)', async () => {
-    const resolve = async (host: string) => (host === 'rebind.example' ? ['93.184.216.34', '127.0.0.1'] : ['93.184.216.34']);
-    expect(await codeOf(checkWebhookUrl('https://rebind.example/hook', false, resolve))).toBe('NOTIFY_URL_REJECTED:private_address');
+    const resolve = async (host: string) =>
+      host === 'rebind.example' ? ['93.184.216.34', '127.0.0.1'] : ['93.184.216.34'];
+    expect(await codeOf(checkWebhookUrl('https://rebind.example/hook', false, resolve))).toBe(
+      'NOTIFY_URL_REJECTED:private_address',
+    );
     expect(await codeOf(checkWebhookUrl('https://ok.example/hook', false, resolve))).toBe('ok');
-    expect(await codeOf(checkWebhookUrl('http://[::1]:8080/hook', false, resolve))).toBe('NOTIFY_URL_REJECTED:private_address');
+    expect(await codeOf(checkWebhookUrl('http://[::1]:8080/hook', false, resolve))).toBe(
+      'NOTIFY_URL_REJECTED:private_address',
+    );
     expect(await codeOf(checkWebhookUrl('http://127.0.0.1:8080/hook', true, resolve))).toBe('ok');
   });
 });

@@ -53,7 +53,9 @@ export function isPrivateAddress(address: string): boolean {
 }
 
 function reject(reason: string, details: Record<string, unknown> = {}): never {
-  throw new NotifyError('NOTIFY_URL_REJECTED', `webhook URL rejected: ${reason}`, { details: { reason, ...details } });
+  throw new NotifyError('NOTIFY_URL_REJECTED', `webhook URL rejected: ${reason}`, {
+    details: { reason, ...details },
+  });
 }
 
 /** Checks the form of a URL (no DNS): http(s), length, no credentials, a host. */
@@ -85,7 +87,11 @@ export const systemResolve: Resolve = (host) =>
  * Checks a URL fully: its form, then every address its host resolves to.
  * @throws NotifyError NOTIFY_URL_REJECTED
  */
-export async function checkWebhookUrl(raw: string, allowPrivate: boolean, resolve: Resolve = systemResolve): Promise<URL> {
+export async function checkWebhookUrl(
+  raw: string,
+  allowPrivate: boolean,
+  resolve: Resolve = systemResolve,
+): Promise<URL> {
   const url = parseWebhookUrl(raw);
   if (allowPrivate) return url;
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -113,7 +119,11 @@ export function guardedLookup(allowPrivate: boolean): typeof dnsLookup {
       if (error) return callback(error);
       const bad = allowPrivate ? undefined : addresses.find((a) => isPrivateAddress(a.address));
       if (bad) {
-        return callback(new NotifyError('NOTIFY_URL_REJECTED', `webhook host ${hostname} resolves to a private address`, { details: { reason: 'private_address', address: bad.address } }));
+        return callback(
+          new NotifyError('NOTIFY_URL_REJECTED', `webhook host ${hostname} resolves to a private address`, {
+            details: { reason: 'private_address', address: bad.address },
+          }),
+        );
       }
       if ((options as { all?: boolean } | undefined)?.all) return callback(null, addresses);
       return callback(null, addresses[0]!.address, addresses[0]!.family);

@@ -61,7 +61,11 @@ export function createWebhookChannel(options: WebhookChannelOptions): WebhookCha
     const since = await endpoints.recordFailure(endpoint.id);
     if (clock.now() - since.getTime() >= options.disableAfterMs) {
       await disable(endpoint, 'failing');
-      return { ...result, outcome: 'gone', error: `endpoint disabled after failing since ${since.toISOString()}: ${'error' in result ? result.error : ''}` };
+      return {
+        ...result,
+        outcome: 'gone',
+        error: `endpoint disabled after failing since ${since.toISOString()}: ${'error' in result ? result.error : ''}`,
+      };
     }
     return result;
   }
@@ -71,7 +75,8 @@ export function createWebhookChannel(options: WebhookChannelOptions): WebhookCha
     async send({ notification, target }) {
       const endpoint = await endpoints.forSending(target);
       if (!endpoint) return { outcome: 'gone', error: 'endpoint deleted' };
-      if (endpoint.disabledAt) return { outcome: 'gone', error: `endpoint disabled (${endpoint.disabledReason ?? ''})` };
+      if (endpoint.disabledAt)
+        return { outcome: 'gone', error: `endpoint disabled (${endpoint.disabledReason ?? ''})` };
       const url = new URL(endpoint.url);
       const host = url.hostname.replace(/^\[|\]$/g, '');
       // A literal IP is connected to without any lookup, so the guard must look at it here.
@@ -102,14 +107,21 @@ export function createWebhookChannel(options: WebhookChannelOptions): WebhookCha
         }
         if (status === 410) {
           await disable(endpoint, 'gone');
-          return { outcome: 'gone', statusCode: status, excerpt: text, error: 'endpoint answered 410 Gone: disabled' };
+          return {
+            outcome: 'gone',
+            statusCode: status,
+            excerpt: text,
+            error: 'endpoint answered 410 Gone: disabled',
+          };
         }
         result = {
           outcome: 'retry',
           statusCode: status,
           excerpt: text,
           error: `HTTP ${status}`,
-          ...(THROTTLED.has(status) ? { retryAfterMs: retryAfterMs(response.headers['retry-after'], clock.now()) } : {}),
+          ...(THROTTLED.has(status)
+            ? { retryAfterMs: retryAfterMs(response.headers['retry-after'], clock.now()) }
+            : {}),
         };
       } catch (error) {
         result = { outcome: 'retry', error: describe(error) };

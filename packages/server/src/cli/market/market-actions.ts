@@ -16,11 +16,11 @@ import {
   type Candle,
   type CandleInterval,
 } from '@tickline/market';
-import { migrate, type Sql } from '@tickline/store';
+import type { Sql } from '@tickline/store';
 import { storeClosedCandles } from '@tickline/strategy';
 import { loadTicklineConfig } from '../../config/load.ts';
 import { ServerError } from '../../errors.ts';
-import { openDatabase } from '../../wiring/database.ts';
+import { openMigratedSql } from '../../bootstrap/open-sql.ts';
 import { progressBar } from '../backtest/progress-bar.ts';
 import type { CliIo } from '../io.ts';
 import { klineFileName, parseKlineLine } from './binance-kline-csv.ts';
@@ -68,19 +68,21 @@ function intervalOf(text: string | undefined): CandleInterval {
   return text;
 }
 
-/** Opens the configured database with the store's migrations applied. */
+/**
+ * Opens the configured database the way `tickline start` does: the embedded one migrates to the
+ * whole module set, PostgreSQL only with `database.migrateOnStart` (else pending migrations fail).
+ */
 export async function withCandleStore<T>(
   io: CliIo,
   configFile: string | undefined,
   body: (sql: Sql) => Promise<T>,
 ): Promise<T> {
   const config = loadTicklineConfig({ env: io.env, ...(configFile ? { file: configFile } : {}) });
-  const sql = await openDatabase(config, {
+  const sql = await openMigratedSql(config, {
     logger: silentLogger,
     metrics: createMetricsRegistry({ processMetrics: false }),
   });
   try {
-    await migrate(sql);
     return await body(sql);
   } finally {
     await sql.close();
