@@ -62,9 +62,7 @@ describe.skipIf(!binaries.available)(
       expect(refused.stderr).toContain(
         `needs migrations (pending: ${pending}; changed: none); run \`tickline migrate up\``,
       );
-      expect(refused.stderr).toMatch(
-        /service "sql" failed to start: database postgres:\/\/\S+ needs migrations/,
-      );
+      expect(refused.stderr).toMatch(/start-up failed at step sql: database postgres:\/\/\S+ needs migrations/);
       expect(refused.stdout + refused.stderr).not.toContain(PASSWORD);
 
       const up = await runTickline(['migrate', 'up'], env);
