@@ -40,6 +40,13 @@ interface NotificationsValue {
 
 const NotificationsContext = createContext<NotificationsValue | null>(null);
 
+/**
+ * Events on the user's channel that are not news for the bell: a running backtest's progress (the
+ * strategy page shows it), and the notify service's inbox copy of an event the stream already
+ * brought (the bell would show it twice).
+ */
+const QUIET_TYPES: ReadonlySet<string> = new Set(['backtest.progress', 'notification.inbox.added']);
+
 /** Collects the events of `channel`; render inside a `TicklineProvider`. */
 export function NotificationsProvider({
   channel,
@@ -55,6 +62,7 @@ export function NotificationsProvider({
   useEvents(
     [],
     (event: StreamEvent) => {
+      if (QUIET_TYPES.has(event.type)) return;
       const { title, body } = describeEvent(event);
       const item: Notification = {
         id: event.id,
