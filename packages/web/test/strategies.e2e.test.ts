@@ -54,6 +54,9 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
     await screenshot(page, 'strategy-error');
 
     // Fix it and save version 2; the diff against version 1 is empty of changes, then shows the edit.
+    // (Check took the focus: back to the end of line 2 first.)
+    await page.locator('.cm-line').nth(1).click();
+    await page.keyboard.press('End');
     for (let i = 0; i < ' const = ;'.length; i++) await page.keyboard.press('Backspace');
     await page.keyboard.type(' // tuned');
     await page.getByRole('button', { name: 'Save new version' }).click();
@@ -63,10 +66,10 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
     await page.getByTestId('version-diff').getByText('// tuned').waitFor();
 
     // Backtest today's 1 s candles with short SMAs.
-    await page.getByLabel('Symbol').fill(symbol);
+    await page.getByLabel('Symbol', { exact: true }).fill(symbol);
     await page.getByLabel('Interval').selectOption('1s');
-    await page.getByLabel('From').fill(isoDay(Date.now()));
-    await page.getByLabel('To').fill(isoDay(Date.now() + DAY));
+    await page.getByLabel('From', { exact: true }).fill(isoDay(Date.now()));
+    await page.getByLabel('To', { exact: true }).fill(isoDay(Date.now() + DAY));
     await page.getByLabel('fast').fill('3');
     await page.getByLabel('slow').fill('8');
     await page.getByRole('button', { name: 'Run backtest' }).click();
