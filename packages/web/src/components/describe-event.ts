@@ -1,6 +1,15 @@
 /** @module Human words for the events a user receives on their own channel. */
 import { EventType, type StreamEvent } from '@tickline/protocol';
 
+interface BacktestCompletedData {
+  status?: 'succeeded' | 'failed' | 'cancelled';
+  summary?: { totalReturn: number; trades: number; maxDrawdown: number } | null;
+  error?: { code: string; message: string } | null;
+}
+
+/** Not in EventType yet: the strategy module defines it (`packages/strategy`). */
+const BACKTEST_COMPLETED = 'backtest.completed';
+
 interface SnapshotData {
   currency?: string;
   cash?: string;
@@ -17,6 +26,20 @@ export function describeEvent(event: StreamEvent): { title: string; body: string
         body: `${formatMoney(data.cash, data.currency)} starting cash${data.tier ? ` (${data.tier} tier)` : ''}.`,
       };
     }
+    case BACKTEST_COMPLETED: {
+      const data = (event.data ?? {}) as BacktestCompletedData;
+      if (data.status === 'succeeded' && data.summary) {
+        const { totalReturn, trades, maxDrawdown } = data.summary;
+        return {
+          title: 'Backtest finished',
+          body: `${percent(totalReturn)} return, ${trades} trades, ${percent(maxDrawdown)} max drawdown.`,
+        };
+      }
+      return {
+        title: data.status === 'cancelled' ? 'Backtest cancelled' : 'Backtest failed',
+        body: data.error ? `${data.error.code}: ${data.error.message}` : '',
+      };
+    }
     default:
       return { title: event.type, body: summarize(event.data) };
   }
@@ -31,6 +54,10 @@ export function formatMoney(amount: string | undefined, currency: string | undef
   } catch {
     return `${amount} ${currency ?? ''}`.trim();
   }
+}
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(2)}%`;
 }
 
 function summarize(data: unknown): string {
