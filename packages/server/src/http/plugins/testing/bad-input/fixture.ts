@@ -51,6 +51,10 @@ export async function createFixture({ api }: BadInputContext): Promise<Fixture> 
   const principal = await api.identity.authenticateAccessToken(signed.tokens.accessToken);
   const { apiKey, key } = await api.identity.createApiKey(principal, { name: 'k', scopes: ['market:read'] });
   await api.identity.revokeApiKey(principal, apiKey.id);
+  // Revoking a key bumps the user's session version (access tokens issued before it are refused):
+  // sign in again for the tokens the rows use.
+  const current = await api.identity.signIn({ email, password: GOOD_PASSWORD });
+  if (current.status !== 'signed_in') throw new Error('user sign-in needs MFA');
   const adminEmail = uniqueEmail('admin');
   await api.identity.createAccount({ email: adminEmail, password: GOOD_PASSWORD }, 'admin');
   const admin = await api.identity.signIn({ email: adminEmail, password: GOOD_PASSWORD });
@@ -59,8 +63,8 @@ export async function createFixture({ api }: BadInputContext): Promise<Fixture> 
   return {
     email,
     userId: signed.user.id,
-    accessToken: signed.tokens.accessToken,
-    refreshToken: signed.tokens.refreshToken,
+    accessToken: current.tokens.accessToken,
+    refreshToken: current.tokens.refreshToken,
     adminToken: admin.tokens.accessToken,
     revokedKey: key,
     otherUserId: other.user.id,
