@@ -1,11 +1,28 @@
 /**
  * @module zod schemas of the operations API (`/api/v1/admin/...`): inputs are validated with
- * them, responses are documented with them in the OpenAPI document.
+ * these; responses are the wire contract in @tickline/protocol (the dashboard reads it too), and
+ * both appear in the OpenAPI document.
  */
 import { z } from 'zod';
 
+export {
+  StreamsSchema,
+  DeadLetterPageSchema,
+  RetriedSchema,
+  NoContentSchema,
+  PlayerListSchema,
+  PlayerDetailSchema,
+  MovementsSchema,
+  ZonesSchema,
+  SnapshotListSchema,
+  SnapshotTakenSchema,
+  RestoredSchema,
+  BroadcastResultSchema,
+  DrainedSchema,
+  AuditPageSchema,
+} from '@tickline/protocol';
+
 const Time = z.iso.datetime().describe('RFC 3339');
-const Millis = z.number().describe('Milliseconds since the epoch');
 
 export const OffsetParamsSchema = z.object({ offset: z.coerce.number().int().positive() });
 export const PlayerParamsSchema = z.object({ id: z.string().min(1).max(200) });
@@ -44,147 +61,4 @@ export const BroadcastInputSchema = z.object({
 });
 export const DrainInputSchema = z.object({
   message: z.string().min(1).max(500).default('This zone is closing for maintenance.'),
-});
-
-export const StreamsSchema = z.object({
-  log: z.object({
-    name: z.string(),
-    head: z.object({ first: z.int(), last: z.int() }),
-    health: z.object({ connected: z.boolean(), detail: z.string().optional() }),
-  }),
-  rates: z.object({
-    windowMs: z.number(),
-    total: z.int(),
-    perSecond: z.number(),
-    byType: z.array(z.object({ type: z.string(), count: z.int(), perSecond: z.number() })),
-  }),
-  consumers: z.array(z.object({ name: z.string(), acked: z.int(), lag: z.int() })),
-  checkpoints: z.array(
-    z.object({
-      consumer: z.string(),
-      position: z.int(),
-      lastEventId: z.string().nullable(),
-      updatedAt: Time,
-    }),
-  ),
-});
-
-export const DeadLetterPageSchema = z.object({
-  letters: z.array(
-    z.object({
-      offset: z.int(),
-      consumer: z.string(),
-      log: z.string(),
-      record: z.object({
-        offset: z.int(),
-        id: z.string(),
-        key: z.string(),
-        type: z.string(),
-        time: Millis,
-        bytes: z.int(),
-      }),
-      event: z
-        .record(z.string(), z.unknown())
-        .nullable()
-        .describe('The decoded event; null when it does not decode'),
-      error: z.object({
-        code: z.string(),
-        message: z.string(),
-        details: z.record(z.string(), z.unknown()).optional(),
-      }),
-      attempts: z.int(),
-      failedAt: Millis,
-      status: z.enum(['open', 'retried', 'discarded']),
-      handledBy: z.string().nullable(),
-      handledAt: Time.nullable(),
-    }),
-  ),
-  malformed: z.array(z.int()),
-  next: z.int(),
-});
-
-export const RetriedSchema = z.object({ offset: z.int(), duplicate: z.boolean() });
-export const NoContentSchema = z.null().describe('No content');
-
-const PlayerSchema = z.object({
-  playerId: z.string(),
-  profile: z.object({ email: z.string(), role: z.string(), tier: z.string() }).nullable(),
-  online: z.boolean(),
-  zoneId: z.string().nullable(),
-  position: z.object({ x: z.number(), y: z.number() }).nullable(),
-  firstSeenAt: Time.nullable(),
-  lastSeenAt: Time.nullable(),
-});
-export const PlayerListSchema = z.object({ players: z.array(PlayerSchema) });
-export const PlayerDetailSchema = z.object({
-  player: PlayerSchema,
-  sessions: z.array(
-    z.object({
-      sessionId: z.string(),
-      zoneId: z.string(),
-      joinedAt: Time.nullable(),
-      leftAt: Time.nullable(),
-      leftReason: z.string().nullable(),
-    }),
-  ),
-  live: z
-    .object({ zoneId: z.string(), x: z.number(), y: z.number(), tick: z.int() })
-    .nullable()
-    .describe('From the running zone, when this process runs it'),
-});
-export const MovementsSchema = z.object({
-  movements: z.array(
-    z.object({
-      at: Time,
-      eventId: z.string(),
-      zoneId: z.string(),
-      kind: z.enum(['joined', 'moved', 'left']),
-      x: z.number(),
-      y: z.number(),
-      tick: z.int(),
-    }),
-  ),
-});
-
-export const ZonesSchema = z.object({
-  zones: z.array(
-    z.object({
-      zoneId: z.string(),
-      ccu: z.int(),
-      tick: z.int(),
-      tickP50Ms: z.number().nullable(),
-      tickP99Ms: z.number().nullable(),
-      overruns: z.int(),
-      health: z.string().describe('`ok`, `paused` or `draining`'),
-    }),
-  ),
-});
-const SnapshotSchema = z.object({
-  id: z.string(),
-  zoneId: z.string(),
-  kind: z.string(),
-  tick: z.int(),
-  players: z.int(),
-  takenAt: Millis,
-  size: z.int(),
-});
-export const SnapshotListSchema = z.object({ snapshots: z.array(SnapshotSchema) });
-export const SnapshotTakenSchema = SnapshotSchema;
-export const RestoredSchema = z.object({ snapshotId: z.string(), tick: z.int(), players: z.int() });
-export const BroadcastResultSchema = z.object({ zones: z.int(), players: z.int() });
-export const DrainedSchema = z.object({ playersTold: z.int() });
-
-export const AuditPageSchema = z.object({
-  entries: z.array(
-    z.object({
-      id: z.int(),
-      at: Time,
-      actor: z.object({ id: z.string(), kind: z.string() }),
-      action: z.string(),
-      target: z.string().optional(),
-      outcome: z.enum(['ok', 'failed']),
-      details: z.record(z.string(), z.unknown()),
-    }),
-  ),
-  next: z.int().nullable(),
 });
