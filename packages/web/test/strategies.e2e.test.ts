@@ -7,7 +7,13 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, signUp, uniqueEmail, WAIT_MS } from './harness/accounts.ts';
+import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
+
+/**
+ * Waits on the server's work (the first compile loads Node's TypeScript stripper, a backtest starts
+ * an isolate): generous, because CI runs this beside other suites on two cores.
+ */
+const SERVER_WAIT_MS = 60_000;
 import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
 import { startDashboard, type Dashboard } from './harness/dashboard.ts';
 
@@ -48,7 +54,7 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
     await page.keyboard.type(' const = ;');
     await page.getByRole('button', { name: 'Check' }).click();
     const problem = page.getByTestId('code-problem');
-    await problem.waitFor({ timeout: WAIT_MS });
+    await problem.waitFor({ timeout: SERVER_WAIT_MS });
     expect(await problem.textContent()).toMatch(/^Line 2/);
     await page.locator('.cm-lint-marker-error, .cm-lintRange-error').first().waitFor();
     await screenshot(page, 'strategy-error');
@@ -60,7 +66,7 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
     for (let i = 0; i < ' const = ;'.length; i++) await page.keyboard.press('Backspace');
     await page.keyboard.type(' // tuned');
     await page.getByRole('button', { name: 'Save new version' }).click();
-    await page.getByText('Saved version 2.').waitFor({ timeout: WAIT_MS });
+    await page.getByText('Saved version 2.').waitFor({ timeout: SERVER_WAIT_MS });
     expect(await problem.count()).toBe(0);
     await page.getByRole('button', { name: 'Diff with editor' }).last().click();
     await page.getByTestId('version-diff').getByText('// tuned').waitFor();
@@ -74,7 +80,7 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
     await page.getByLabel('slow').fill('8');
     await page.getByRole('button', { name: 'Run backtest' }).click();
     const status = page.getByTestId('run-status').first();
-    await status.waitFor({ timeout: WAIT_MS });
+    await status.waitFor({ timeout: SERVER_WAIT_MS });
     await page.waitForFunction(
       () =>
         /succeeded|failed|cancelled/.test(
@@ -86,7 +92,7 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
     expect(await status.textContent()).toBe('succeeded');
 
     await page.getByTestId('runs').getByRole('link').first().click();
-    await page.getByTestId('metrics-table').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('metrics-table').waitFor({ timeout: SERVER_WAIT_MS });
     expect(await page.getByTestId('backtest-status').textContent()).toBe('succeeded');
     await page.getByTestId('equity-chart').locator('canvas').first().waitFor();
     await page.getByTestId('trades-chart').locator('canvas').first().waitFor();
