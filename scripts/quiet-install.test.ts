@@ -2,12 +2,16 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { NPM_CI_ARGS, runQuietly } from './quiet-install.mjs';
 
-/** A stand-in for npm: prints screens of warnings, then exits with `code`. */
+/**
+ * A stand-in for npm: prints screens of warnings, then exits with `code`. It sets
+ * `process.exitCode` rather than calling `process.exit()`: a forced exit drops stderr writes still
+ * queued on a busy machine's pipe, which lost the last line in CI.
+ */
 function noisyInstall(code: number): string[] {
   return [
     '-e',
     `for (let i = 0; i < 200; i++) console.error('npm warn EBADENGINE Unsupported engine { required: { node: ">=24" } }');` +
-      `console.error('npm error code E${code}'); process.exit(${code});`,
+      `console.error('npm error code E${code}'); process.exitCode = ${code};`,
   ];
 }
 
