@@ -4,6 +4,7 @@
  * say hello with. `GET /game/zones` lists the zones and their load.
  */
 import type { RequestAuth } from '@tickline/kernel';
+import { JoinTicketSchema, ZoneListSchema } from '@tickline/protocol';
 import type { ZoneCoordinator } from '../coordinator/zone-coordinator.ts';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -19,25 +20,6 @@ const JoinBody = z
       .describe('A zone id; absent: the least loaded zone with room.'),
   })
   .prefault({});
-
-const JoinTicketSchema = z.object({
-  token: z.string().describe('Send it in the hello message; valid once, until expiresAt.'),
-  zone: z.string(),
-  tcp: z.string().nullable().describe('`tcp://host:port` of the length-prefixed transport, or null.'),
-  ws: z.string().nullable().describe('WebSocket URL of the zone, or null.'),
-  expiresAt: z.iso.datetime(),
-});
-
-const ZoneListSchema = z.object({
-  zones: z.array(
-    z.object({
-      zone: z.string(),
-      players: z.number().int(),
-      capacity: z.number().int(),
-      draining: z.boolean(),
-    }),
-  ),
-});
 
 /** Options for {@link gameRoutes}. */
 export interface GameRoutesOptions {

@@ -15,8 +15,8 @@ export const DEFAULT_PARTITION_MAINTENANCE_SCHEDULE = '7 * * * *';
 
 /** Options for {@link partitionMaintenanceJob}. */
 export interface PartitionMaintenanceJobOptions extends PartitionMaintenanceOptions {
-  /** The database, or a getter for one opened later. */
-  sql: Sql | (() => Sql);
+  /** The open database. */
+  sql: Sql;
   /** @default '7 * * * *' (hourly) */
   schedule?: string;
   /** @default true: partitions exist before the first write of a fresh database */
@@ -34,8 +34,7 @@ export function partitionMaintenanceJob(options: PartitionMaintenanceJobOptions)
     schedule: options.schedule ?? DEFAULT_PARTITION_MAINTENANCE_SCHEDULE,
     runOnStart: options.runOnStart ?? true,
     async run() {
-      const sql = typeof options.sql === 'function' ? options.sql() : options.sql;
-      const result = await maintainMarketPartitions(sql, clock.now(), options);
+      const result = await maintainMarketPartitions(options.sql, clock.now(), options);
       return { ...result };
     },
   };

@@ -98,7 +98,7 @@ function jobMetrics(registry: Registry | undefined) {
 /**
  * Creates the scheduler.
  * @example
- * const jobs = createJobScheduler({ jobs: [partitionMaintenanceJob({ sql: () => sql, schedule: '5 * * * *' })] });
+ * const jobs = createJobScheduler({ jobs: [partitionMaintenanceJob({ sql, schedule: '5 * * * *' })] });
  * host.add(jobs); // later: jobs.status(), await jobs.runNow('partition-maintenance')
  */
 export function createJobScheduler(options: JobSchedulerOptions = {}): JobScheduler {

@@ -7,21 +7,20 @@ import { clampLimit } from '../storage/queries.ts';
 import type { JobRun, JobRunRecorder, JobRunStatus, JobTrigger } from './job-types.ts';
 
 /** Records each run as a row: inserted as `running` when it starts, completed when it ends. */
-export function createSqlJobRunRecorder(sql: Sql | (() => Sql)): JobRunRecorder {
-  const db = (): Sql => (typeof sql === 'function' ? sql() : sql);
+export function createSqlJobRunRecorder(sql: Sql): JobRunRecorder {
   return {
     async started(run) {
-      const { rows } = await db().query<{ id: number }>(
+      const { rows } = await sql.query<{ id: number }>(
         `insert into market_job_runs (job, started_at, status, details)
          values ($1, $2, $3, $4) returning id`,
         [run.job, new Date(run.startedAt), run.status, { trigger: run.trigger }],
       );
       return rows[0]?.id;
     },
-    recent: (job, limit) => queryJobRuns(db(), { job, limit }),
+    recent: (job, limit) => queryJobRuns(sql, { job, limit }),
     async finished(handle, run) {
       if (handle === undefined) return;
-      await db().query(
+      await sql.query(
         `update market_job_runs set finished_at = $2, status = $3, error = $4, details = $5 where id = $1`,
         [
           handle as number,

@@ -28,8 +28,8 @@ export const MARKET_CANDLES_CONSUMER = 'market-candles';
 
 /** Options for {@link createTradeProjection} and {@link createCandleProjection}. */
 export interface MarketProjectionOptions {
-  /** The database, or a getter for one opened later (read on the first batch). */
-  sql: Sql | (() => Sql);
+  /** The open database. */
+  sql: Sql;
   /** @default 'market-trades' / 'market-candles' */
   consumer?: string;
   /**
@@ -98,17 +98,15 @@ function marketProjection(
   afterCommit: (events: readonly EventEnvelope[]) => Promise<void> = async () => {},
 ): MarketProjection {
   const consumer = options.consumer ?? defaultConsumer;
-  let projection: SqlProjection | undefined;
-  const bound = (): SqlProjection =>
-    (projection ??= createSqlProjection({
-      sql: typeof options.sql === 'function' ? options.sql() : options.sql,
-      consumer,
-      project: async (tx, events) => {
-        await project(tx, events);
-      },
-    }));
+  const projection: SqlProjection = createSqlProjection({
+    sql: options.sql,
+    consumer,
+    project: async (tx, events) => {
+      await project(tx, events);
+    },
+  });
   const apply = async (events: readonly EventEnvelope[], context?: ProjectionContext) => {
-    const result = await bound().apply(events, context);
+    const result = await projection.apply(events, context);
     await afterCommit(events);
     return result;
   };
@@ -132,7 +130,7 @@ function candlesOf(events: readonly EventEnvelope[]): Candle[] {
 /**
  * The trade projection.
  * @example
- * const trades = createTradeProjection({ sql: () => store.sql });
+ * const trades = createTradeProjection({ sql });
  * createConsumerRunner({ log, name: trades.consumer, types: trades.types, handle: trades.handle });
  */
 export function createTradeProjection(options: MarketProjectionOptions): MarketProjection {

@@ -188,7 +188,7 @@ export function marketStorageCases(adapter: string, open: () => Promise<Sql>): v
         status: 'running',
         startedAt: T0 - 40 * DAY,
       });
-      const job = partitionMaintenanceJob({ sql: () => sql, clock: new ManualClock(T0 + 3 * DAY) });
+      const job = partitionMaintenanceJob({ sql, clock: new ManualClock(T0 + 3 * DAY) });
       expect(job).toMatchObject({ name: 'partition-maintenance', schedule: '7 * * * *', runOnStart: true });
       const details = await job.run(new AbortController().signal);
       expect(details).toMatchObject({
@@ -227,7 +227,7 @@ export function marketStorageCases(adapter: string, open: () => Promise<Sql>): v
 
     it('projections - trades: the same batch twice, and a replay under new event ids, store each trade once', async () => {
       await maintainMarketPartitions(sql, T0);
-      const projection = createTradeProjection({ sql: () => sql });
+      const projection = createTradeProjection({ sql });
       const batch = [1, 2, 3].map((i) => tradeEvent(trade(i, T0 + i * 1_000, 100 + i)));
       expect(await projection.apply(batch, { lastOffset: 3 })).toEqual({ projected: 3, duplicates: 0 });
       expect(await projection.apply(batch, { lastOffset: 3 })).toEqual({ projected: 0, duplicates: 3 });

@@ -50,18 +50,17 @@ export function createPlatformHost(deps: PlatformHostDeps): PlatformHost {
   const { settings, sql } = deps;
   const zones = deps.game?.zones;
   const operations = createPlatformOperations({
-    sql: () => sql,
+    sql,
     consumerGroup: settings.consumerGroup,
-    log: () => deps.eventLog,
-    deadLetters: () => deps.deadLetters,
+    log: deps.eventLog,
+    deadLetters: deps.deadLetters,
     ...(zones
       ? {
-          zones: () =>
-            gameZoneOperations({
-              runners: () => zones.runners,
-              admin: () => zones.persistence.admin,
-              restart: (zoneId) => zones.restartZone(zoneId),
-            }),
+          zones: gameZoneOperations({
+            runners: () => zones.runners,
+            admin: () => zones.persistence.admin,
+            restart: (zoneId) => zones.restartZone(zoneId),
+          }),
         }
       : {}),
   });

@@ -34,16 +34,16 @@ import {
 } from '../players/player-queries.ts';
 import { streamOverview } from '../streams/stream-overview.ts';
 
-/** Options for {@link createPlatformOperations}. Getters: the parts are opened after wiring. */
+/** Options for {@link createPlatformOperations}: the open database and logs, never getters. */
 export interface PlatformOperationsOptions {
-  sql: () => SqlQueryable;
+  sql: SqlQueryable;
   consumerGroup: string;
-  /** The main log. */
-  log: () => EventLog;
-  /** The dead-letter log; absent in a process without one. */
-  deadLetters?: () => EventLog | undefined;
+  /** The open main log. */
+  log: EventLog;
+  /** The open dead-letter log; absent in a process without one. */
+  deadLetters?: EventLog | undefined;
   /** The game runtime of this process; absent where no zones run. */
-  zones?: () => ZoneOperations | undefined;
+  zones?: ZoneOperations | undefined;
   /** @default systemClock */
   clock?: Clock;
 }
@@ -69,11 +69,11 @@ export function createPlatformOperations(options: PlatformOperationsOptions) {
     const entry = { actor, action, ...(target === undefined ? {} : { target }) };
     try {
       const result = await run();
-      await writeAudit(options.sql(), consumerGroup, { ...entry, outcome: AuditOutcome.Ok, details }, now());
+      await writeAudit(options.sql, consumerGroup, { ...entry, outcome: AuditOutcome.Ok, details }, now());
       return result;
     } catch (error) {
       await writeAudit(
-        options.sql(),
+        options.sql,
         consumerGroup,
         { ...entry, outcome: AuditOutcome.Failed, details: { ...details, error: errorCodeOf(error) } },
         now(),
@@ -83,17 +83,17 @@ export function createPlatformOperations(options: PlatformOperationsOptions) {
   }
 
   function deadLetterScope(): DeadLetterScope {
-    const deadLetters = options.deadLetters?.();
+    const deadLetters = options.deadLetters;
     if (!deadLetters) {
       throw new PlatformError('PLATFORM_UNAVAILABLE', 'this process has no dead-letter log', {
         details: { part: 'dead-letters' },
       });
     }
-    return { deadLetters, sql: options.sql(), consumerGroup };
+    return { deadLetters, sql: options.sql, consumerGroup };
   }
 
   function zones(): ZoneOperations {
-    const runtime = options.zones?.();
+    const runtime = options.zones;
     if (!runtime) {
       throw new PlatformError('PLATFORM_UNAVAILABLE', 'this process runs no game zones', {
         details: { part: 'zones' },
@@ -105,12 +105,12 @@ export function createPlatformOperations(options: PlatformOperationsOptions) {
   return {
     consumerGroup,
 
-    streams: () => streamOverview({ log: options.log(), sql: options.sql(), nowMs: clock.now() }),
+    streams: () => streamOverview({ log: options.log, sql: options.sql, nowMs: clock.now() }),
 
     deadLetters: (query: ListDeadLetterViewsOptions) => listDeadLetterViews(deadLetterScope(), query),
     retryDeadLetter: (actor: AuditActor, offset: number) =>
       audited(actor, 'dead_letter.retry', String(offset), {}, () =>
-        retryDeadLetterAction({ ...deadLetterScope(), target: options.log() }, offset, actor.id, now()),
+        retryDeadLetterAction({ ...deadLetterScope(), target: options.log }, offset, actor.id, now()),
       ),
     discardDeadLetter: (actor: AuditActor, offset: number, reason?: string) =>
       audited(actor, 'dead_letter.discard', String(offset), reason ? { reason } : {}, () =>
@@ -119,21 +119,21 @@ export function createPlatformOperations(options: PlatformOperationsOptions) {
 
     searchPlayers: (actor: AuditActor, query: SearchPlayersOptions) =>
       audited(actor, 'player.search', query.query, { ...query }, () =>
-        searchPlayers(options.sql(), consumerGroup, query),
+        searchPlayers(options.sql, consumerGroup, query),
       ),
     /** The projected player, its sessions and its live state when a zone of this process holds it. */
     player: (actor: AuditActor, playerId: string) =>
       audited(actor, 'player.lookup', playerId, {}, async () => {
-        const player = await findPlayer(options.sql(), consumerGroup, playerId);
+        const player = await findPlayer(options.sql, consumerGroup, playerId);
         if (!player)
           throw new PlatformError('PLATFORM_NOT_FOUND', 'no such player', { details: { playerId } });
-        const sessions = await playerSessions(options.sql(), consumerGroup, playerId);
-        const live = (await options.zones?.()?.livePlayer(playerId)) ?? null;
+        const sessions = await playerSessions(options.sql, consumerGroup, playerId);
+        const live = (await options.zones?.livePlayer(playerId)) ?? null;
         return { player, sessions, live };
       }),
     movements: (actor: AuditActor, playerId: string, query: MovementHistoryOptions) =>
       audited(actor, 'player.movements', playerId, {}, () =>
-        movementHistory(options.sql(), consumerGroup, playerId, query),
+        movementHistory(options.sql, consumerGroup, playerId, query),
       ),
 
     zones: () => zones().zones(),
@@ -153,7 +153,7 @@ export function createPlatformOperations(options: PlatformOperationsOptions) {
     restart: (actor: AuditActor, zoneId: string) =>
       audited(actor, 'zone.restart', zoneId, {}, () => zones().restart(zoneId)),
 
-    audit: (query: ListAuditOptions) => listAudit(options.sql(), consumerGroup, query),
+    audit: (query: ListAuditOptions) => listAudit(options.sql, consumerGroup, query),
   };
 }
 

@@ -69,11 +69,11 @@ beforeAll(async () => {
   zones = createFakeZones();
   api = await createTestApi({ repository: createInMemoryIdentityRepository() });
   const operations = createPlatformOperations({
-    sql: () => sql,
+    sql,
     consumerGroup: 'platform',
-    log: () => log,
-    deadLetters: () => deadLetters,
-    zones: () => zones,
+    log,
+    deadLetters,
+    zones,
   });
   await registerApiScope(api.app, {
     plugins: [platformRoutes({ identity: api.identity, operations })],
@@ -285,7 +285,7 @@ describe('operations api without zones or dead-letter log', () => {
   it('admin api - zone and dead-letter routes answer 503 PLATFORM_UNAVAILABLE', async () => {
     const bare = await createTestApi({ repository: createInMemoryIdentityRepository() });
     try {
-      const operations = createPlatformOperations({ sql: () => sql, consumerGroup: 'bare', log: () => log });
+      const operations = createPlatformOperations({ sql, consumerGroup: 'bare', log });
       await registerApiScope(bare.app, {
         plugins: [platformRoutes({ identity: bare.identity, operations })],
         limiter: undefined,
