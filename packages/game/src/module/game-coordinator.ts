@@ -8,7 +8,7 @@
 import { hkdfSync } from 'node:crypto';
 import { createJoinTokens, type JoinTokens } from '../coordinator/join-token.ts';
 import { ZoneCoordinator, type ZoneEntry } from '../coordinator/zone-coordinator.ts';
-import { ServiceStatus, type Logger, type Service, type ServiceHealth } from '@tickline/kernel';
+import { ServiceStatus, type Service, type ServiceContext, type ServiceHealth } from '@tickline/kernel';
 import { DEFAULT_ZONE_STALE_AFTER_MS, createRedisZoneDirectory } from './zone-directory.ts';
 import { startZoneDirectorySync } from './zone-directory-sync.ts';
 
@@ -42,21 +42,21 @@ export function createJoinSide(
 }
 
 /** Starts sharing zones through Redis when `redis.url` is set; returns its stop, or undefined. */
-export function openZoneDirectory(
+export async function openZoneDirectory(
   redis: RedisSettings,
   coordinator: ZoneCoordinator,
   local: () => ZoneEntry[],
-  logger: Logger,
-): (() => Promise<void>) | undefined {
+  context: ServiceContext,
+): Promise<(() => Promise<void>) | undefined> {
   if (!redis.url) return undefined;
   const directory = createRedisZoneDirectory({
     url: redis.url,
     keyPrefix: redis.keyPrefix,
     commandTimeoutMs: redis.commandTimeoutMs,
     staleAfterMs: DEFAULT_ZONE_STALE_AFTER_MS,
-    logger,
+    logger: context.logger,
   });
-  const sync = startZoneDirectorySync({ directory, coordinator, local, logger });
+  const sync = await startZoneDirectorySync({ directory, coordinator, local }, context);
   return async () => {
     await sync.stop();
     await directory.close();
@@ -79,7 +79,7 @@ export function createGameCoordinatorComponent(
     name: 'game-coordinator',
     coordinator,
     async start(context) {
-      closeDirectory = openZoneDirectory(redis, coordinator, () => [], context.logger);
+      closeDirectory = await openZoneDirectory(redis, coordinator, () => [], context);
       state = ServiceStatus.Up;
     },
     async stop() {

@@ -22,6 +22,7 @@ import { WsTransport } from '../transport/ws-transport.ts';
 import { ObstacleMap } from '../zone/obstacle-map.ts';
 import type { ZoneOptions } from '../zone/zone-config.ts';
 import {
+  createBeatService,
   ServiceStatus,
   systemClock,
   type ChannelSink,
@@ -180,7 +181,19 @@ function createZoneService(
   let tcp: TcpTransport | undefined;
   let ws: WsTransport | undefined;
   let tcpPort: number | undefined;
-  let reportTimer: NodeJS.Timeout | undefined;
+  // The zones' load, for the coordinator's choice of zone on join.
+  const loadReport = createBeatService({
+    name: 'game-load-report',
+    intervalMs: LOAD_REPORT_INTERVAL_MS,
+    async beat() {
+      for (const runner of runners)
+        coordinator.report(
+          runner.zoneId,
+          runner.playerCount,
+          sessions.isDraining(runner.zoneId) || !runner.running,
+        );
+    },
+  });
   let closeDirectory: (() => Promise<void>) | undefined;
   let httpServer: Server | undefined;
   const advertiseHost = game.advertiseHost ?? hostname();
@@ -228,16 +241,8 @@ function createZoneService(
         runner.start();
         runners.push(runner);
       }
-      reportTimer = setInterval(() => {
-        for (const runner of runners)
-          coordinator.report(
-            runner.zoneId,
-            runner.playerCount,
-            sessions.isDraining(runner.zoneId) || !runner.running,
-          );
-      }, LOAD_REPORT_INTERVAL_MS);
-      reportTimer.unref();
-      closeDirectory = openZoneDirectory(deps.config.redis, coordinator, sharedEntries, log);
+      await loadReport.start(context);
+      closeDirectory = await openZoneDirectory(deps.config.redis, coordinator, sharedEntries, context);
       log.info(
         { zones: game.zones, tcpPort, wsPath: ws?.path, tickRateHz: game.tickRateHz },
         'game zones running',
@@ -269,7 +274,7 @@ function createZoneService(
     },
     async stop() {
       state = ServiceStatus.Stopping;
-      clearInterval(reportTimer);
+      await loadReport.stop();
       await closeDirectory?.();
       sessions.close();
       // Runners stop first, so the scheduler's last snapshot is of the final state.

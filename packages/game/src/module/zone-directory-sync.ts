@@ -1,13 +1,15 @@
 /**
- * @module Keeps a coordinator and the shared zone directory in step: every second the local
- * zones are written (with absolute addresses) and the other processes' zones are read into the
- * coordinator; zones that vanished or went stale are dropped from it.
+ * @module Keeps a coordinator and the shared zone directory in step: every second (a kernel beat)
+ * the local zones are written (with absolute addresses) and the other processes' zones are read
+ * into the coordinator; zones that vanished or went stale are dropped from it.
  */
 import type { ZoneCoordinator, ZoneEntry } from '../coordinator/zone-coordinator.ts';
-import type { Logger } from '@tickline/kernel';
+import { createBeatService, type Logger, type ServiceContext } from '@tickline/kernel';
 import type { ZoneDirectory } from './zone-directory.ts';
 
 export const DEFAULT_DIRECTORY_SYNC_INTERVAL_MS = 1_000;
+/** A failing Redis is logged at most this often: the beat keeps the last known zones meanwhile. */
+const WARN_EVERY_MS = 10_000;
 
 /** Options for {@link startZoneDirectorySync}. */
 export interface ZoneDirectorySyncOptions {
@@ -15,21 +17,20 @@ export interface ZoneDirectorySyncOptions {
   coordinator: ZoneCoordinator;
   /** This process's zones as others should see them (absolute addresses); none on a pure gateway. */
   local: () => ZoneEntry[];
-  logger: Logger;
   /** @default DEFAULT_DIRECTORY_SYNC_INTERVAL_MS */
   intervalMs?: number;
 }
 
 /** Starts syncing; `stop()` waits for a sync in flight, then takes this process's zones out. */
-export function startZoneDirectorySync(options: ZoneDirectorySyncOptions): {
-  sync(): Promise<void>;
-  stop(): Promise<void>;
-} {
-  const { directory, coordinator, logger } = options;
+export async function startZoneDirectorySync(
+  options: ZoneDirectorySyncOptions,
+  context: ServiceContext,
+): Promise<{ sync(): Promise<void>; stop(): Promise<void> }> {
+  const { directory, coordinator } = options;
   const remote = new Set<string>();
   let running: Promise<void> | undefined;
   let warnedAt = 0;
-  async function sync(): Promise<void> {
+  async function syncOnce(logger: Logger): Promise<void> {
     const local = options.local();
     const localIds = new Set(local.map((e) => e.zoneId));
     try {
@@ -49,20 +50,24 @@ export function startZoneDirectorySync(options: ZoneDirectorySyncOptions): {
         remote.delete(zoneId);
       }
     } catch (error) {
-      if (Date.now() - warnedAt > 10_000) {
+      if (Date.now() - warnedAt > WARN_EVERY_MS) {
         warnedAt = Date.now();
         logger.warn({ err: error }, 'zone directory sync failed (keeping the last known zones)');
       }
     }
   }
-  const timer = setInterval(() => {
-    running ??= sync().finally(() => (running = undefined));
-  }, options.intervalMs ?? DEFAULT_DIRECTORY_SYNC_INTERVAL_MS);
-  timer.unref();
+  const sync = (): Promise<void> =>
+    (running ??= syncOnce(context.logger).finally(() => (running = undefined)));
+  const beat = createBeatService({
+    name: 'game-zone-directory',
+    intervalMs: options.intervalMs ?? DEFAULT_DIRECTORY_SYNC_INTERVAL_MS,
+    beat: sync,
+  });
+  await beat.start(context);
   return {
     sync,
     async stop() {
-      clearInterval(timer);
+      await beat.stop();
       await running;
       const local = options.local().map((e) => e.zoneId);
       await directory.remove(local).catch(() => {});

@@ -7,6 +7,7 @@
  * and zone skip, and the next interval tries again.
  */
 import {
+  createBeatService,
   ServiceStatus,
   silentLogger,
   systemClock,
@@ -82,7 +83,8 @@ export class SnapshotScheduler implements Service {
   readonly #hotIntervalMs: number;
   readonly #coldIntervalMs: number;
   readonly #zones = new Map<string, Tracked>();
-  readonly #timers: NodeJS.Timeout[] = [];
+  /** The hot (and cold) snapshot beats while started. */
+  readonly #beats: Service[] = [];
   readonly #inFlight = new Set<Promise<unknown>>();
   #logger: Logger;
   #lastFailure: { store: string; at: number } | undefined;
@@ -117,19 +119,25 @@ export class SnapshotScheduler implements Service {
     this.#logger = context.logger;
     await within(this.#position.refresh(), LOG_HEAD_WAIT_MS);
     this.#running = true;
-    const every = (ms: number, fn: () => unknown) => {
-      const timer = setInterval(fn, ms);
-      timer.unref();
-      this.#timers.push(timer);
+    // A round is not awaited by its beat: a zone still writing is skipped by the round itself
+    // (per zone and kind), so one slow zone never holds back the others' snapshots.
+    const every = async (kind: typeof SnapshotKind.Hot | typeof SnapshotKind.Cold, intervalMs: number) => {
+      const beat = createBeatService({
+        name: `game-${kind}-snapshots`,
+        intervalMs,
+        beat: async () => void this.runRound(kind),
+      });
+      await beat.start(context);
+      this.#beats.push(beat);
     };
-    every(this.#hotIntervalMs, () => void this.runRound(SnapshotKind.Hot));
-    if (this.#cold) every(this.#coldIntervalMs, () => void this.runRound(SnapshotKind.Cold));
+    await every(SnapshotKind.Hot, this.#hotIntervalMs);
+    if (this.#cold) await every(SnapshotKind.Cold, this.#coldIntervalMs);
   }
 
   /** Stops the timers and waits (at most `STOP_WAIT_MS`) for writes in flight. */
   async stop(): Promise<void> {
     this.#running = false;
-    for (const timer of this.#timers.splice(0)) clearInterval(timer);
+    for (const beat of this.#beats.splice(0)) await beat.stop();
     await within(Promise.allSettled([...this.#inFlight]), STOP_WAIT_MS);
   }
 

@@ -1,8 +1,7 @@
 /** @module Scheduled market jobs: the cron scheduler, partition maintenance, backfill, run records. */
-export { createJobScheduler, DEFAULT_JOB_HISTORY_SIZE } from './scheduler.ts';
+export { createJobScheduler, DEFAULT_JOB_HISTORY_SIZE, DEFAULT_JOB_BEAT_MS } from './scheduler.ts';
 export { JobRunStatus, JobTrigger } from './job-types.ts';
 export { parseCronSchedule } from './cron-schedule.ts';
-export { systemTimers, ManualTimers } from './timers.ts';
 export {
   partitionMaintenanceJob,
   PARTITION_MAINTENANCE_JOB,
@@ -20,7 +19,6 @@ export { isMarketJobUnknownError, isMarketJobRunningError } from '../port/errors
 export type { JobScheduler, JobSchedulerOptions } from './scheduler.ts';
 export type { JobDefinition, JobRun, JobRunDetails, JobRunRecorder, JobStatus } from './job-types.ts';
 export type { CronSchedule } from './cron-schedule.ts';
-export type { JobTimers } from './timers.ts';
 export type { PartitionMaintenanceJobOptions } from './partition-job.ts';
 export type { BackfillJobOptions, BackfillWindow } from './backfill-job.ts';
 export type { PruneProcessedEventsJobOptions } from './prune-processed-job.ts';

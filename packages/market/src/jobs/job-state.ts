@@ -1,4 +1,4 @@
-/** @module One job's bookkeeping inside the scheduler: its timer, the run in progress, history and counts. */
+/** @module One job's bookkeeping inside the scheduler: its next time, the run in progress, history and counts. */
 import type { CronSchedule } from './cron-schedule.ts';
 import {
   JobRunStatus,
@@ -7,18 +7,18 @@ import {
   type JobStatus,
   type JobTrigger,
 } from './job-types.ts';
-import type { JobTimers } from './timers.ts';
 
 export class JobState {
   readonly job: JobDefinition;
   readonly schedule: CronSchedule;
-  timer: unknown;
   nextRunAt: number | null = null;
   /** The scheduled time that fired last; the next one is computed after it, so none fires twice. */
   lastDueMs: number | undefined;
   /** Set while the scheduler stops, so an aborted run counts as cancelled, not failed. */
   stopping = false;
   controller: AbortController | undefined;
+  /** Monotonic time at which the run in progress times out; undefined without a timeout. */
+  deadlineMono: number | undefined;
   /** Settles when the run in progress has finished. */
   done: Promise<void> | undefined;
   skipped = 0;
@@ -42,11 +42,6 @@ export class JobState {
   /** The latest finished run. */
   get lastFinished(): JobRun | undefined {
     return this.#history[0];
-  }
-
-  disarm(timers: JobTimers): void {
-    if (this.timer !== undefined) timers.clear(this.timer);
-    this.timer = undefined;
   }
 
   /** Marks a run as started and returns it (mutated until it finishes). */

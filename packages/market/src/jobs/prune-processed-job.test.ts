@@ -2,7 +2,6 @@ import { ManualClock, silentLogger, uuidv7, type EventEnvelope } from '@tickline
 import { createPgliteSql, createSqlProjection, migrate, type Sql } from '@tickline/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobScheduler } from './scheduler.ts';
-import { ManualTimers } from './timers.ts';
 import { pruneProcessedEventsJob, PRUNE_PROCESSED_EVENTS_JOB } from './prune-processed-job.ts';
 
 const context = { logger: silentLogger, fail: () => undefined };
@@ -37,7 +36,6 @@ describe('jobs - processed-events prune', () => {
     const scheduler = createJobScheduler({
       jobs: [pruneProcessedEventsJob({ sql })],
       clock,
-      timers: new ManualTimers(clock),
     });
     await scheduler.start(context);
     try {

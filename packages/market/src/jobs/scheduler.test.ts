@@ -1,10 +1,10 @@
-import { ManualClock, ServiceStatus, silentLogger } from '@tickline/kernel';
+import { ManualClock, ServiceStatus, silentLogger, systemClock } from '@tickline/kernel';
+import { until } from '@tickline/testing';
 import { describe, expect, it } from 'vitest';
 import { backfillJob, type BackfillWindow } from './backfill-job.ts';
 import { parseCronSchedule } from './cron-schedule.ts';
 import type { JobDefinition, JobRun, JobRunRecorder } from './job-types.ts';
-import { createJobScheduler } from './scheduler.ts';
-import { ManualTimers } from './timers.ts';
+import { createJobScheduler, DEFAULT_JOB_BEAT_MS, type JobScheduler } from './scheduler.ts';
 
 const context = { logger: silentLogger, fail: () => undefined };
 const MINUTE = 60_000;
@@ -12,11 +12,28 @@ const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 2, 15, 12, 1, 30);
 const at = (h: number, m: number, s = 0) => Date.UTC(2026, 2, 15, h, m, s);
 
+/**
+ * The beat on a manual clock: moves the clock one beat at a time and asks the scheduler for due
+ * jobs after each, letting the runs it started proceed in between.
+ */
+function beats(clock: ManualClock, scheduler: JobScheduler) {
+  return {
+    async advance(ms: number): Promise<void> {
+      const target = clock.now() + ms;
+      do {
+        clock.advance(Math.min(DEFAULT_JOB_BEAT_MS, target - clock.now()));
+        scheduler.runDue();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      } while (clock.now() < target);
+    },
+  };
+}
+
 function setup(jobs: JobDefinition[], recorder?: JobRunRecorder) {
   const clock = new ManualClock(T0);
-  const timers = new ManualTimers(clock);
-  const scheduler = createJobScheduler({ jobs, clock, timers, ...(recorder ? { recorder } : {}) });
-  return { clock, timers, scheduler };
+  // A beat far longer than any test: only the test's own beats run.
+  const scheduler = createJobScheduler({ jobs, clock, beatMs: 3_600_000, ...(recorder ? { recorder } : {}) });
+  return { clock, timers: beats(clock, scheduler), scheduler };
 }
 
 function deferred() {
@@ -80,9 +97,26 @@ describe('job scheduler', () => {
     expect(status.history.map((r) => r.startedAt)).toEqual([at(12, 15), at(12, 10), at(12, 5)]);
     expect(scheduler.health().status).toBe(ServiceStatus.Up);
     await scheduler.stop();
-    expect(timers.pending).toBe(0);
+    expect(scheduler.status()[0]!.nextRunAt).toBeNull();
     await timers.advance(60 * MINUTE);
     expect(startedAt).toHaveLength(3);
+  });
+
+  it('beat - on the system clock the kernel beat starts each due run, and nothing after stop', async () => {
+    let runs = 0;
+    const scheduler = createJobScheduler({
+      jobs: [{ name: 'every-second', schedule: '* * * * * *', run: async () => void runs++ }],
+      clock: systemClock,
+      beatMs: 50,
+    });
+    await scheduler.start(context);
+    await until(() => runs >= 2, { timeoutMs: 20_000, what: 'two scheduled runs' });
+    expect(scheduler.status()[0]).toMatchObject({ lastRun: { trigger: 'schedule' }, failures: 0 });
+    expect(scheduler.health().status).toBe(ServiceStatus.Up);
+    await scheduler.stop();
+    const after = runs;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(runs).toBe(after);
   });
 
   it('overlap - a scheduled time that finds the job running is skipped, and runNow is refused', async () => {

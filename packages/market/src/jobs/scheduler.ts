@@ -2,10 +2,13 @@
  * @module The job scheduler: named jobs on cron schedules, never two runs of one job at once (a
  * scheduled time that finds the job running is skipped and counted), every run recorded with its
  * status, duration and error, in memory for the status API and optionally through a recorder.
- * A `Service`: `start` arms the timers, `stop` disarms them, aborts running runs and waits for them.
+ * It owns no timer: one kernel beat (`createBeatService`, the platform's single way to do periodic
+ * work) looks every `beatMs` for jobs whose cron time has come and for runs past their timeout.
+ * A `Service`: `start` starts the beat, `stop` stops it, aborts running runs and waits for them.
  */
 import {
   Counter,
+  createBeatService,
   getOrCreateMetric,
   Histogram,
   ServiceStatus,
@@ -29,10 +32,14 @@ import {
   type JobStatus,
 } from './job-types.ts';
 import { JobState } from './job-state.ts';
-import { systemTimers, type JobTimers } from './timers.ts';
 
 /** Runs kept per job for the status API. */
 export const DEFAULT_JOB_HISTORY_SIZE = 20;
+/**
+ * How often the beat looks for due jobs: a run starts at most this late, and a timeout fires at
+ * most this late. Cron times are whole seconds, so a second loses nothing.
+ */
+export const DEFAULT_JOB_BEAT_MS = 1_000;
 
 /** Options for {@link createJobScheduler}. */
 export interface JobSchedulerOptions {
@@ -41,8 +48,8 @@ export interface JobSchedulerOptions {
   name?: string;
   /** @default systemClock */
   clock?: Clock;
-  /** @default Node's timers (unreferenced) */
-  timers?: JobTimers;
+  /** @default DEFAULT_JOB_BEAT_MS (1 s) */
+  beatMs?: number;
   /** Also records runs elsewhere (e.g. `createSqlJobRunRecorder`); its failures are logged only. */
   recorder?: JobRunRecorder;
   /** Where `tickline_market_job_runs_total` and `…_duration_seconds` live. @default none */
@@ -64,6 +71,12 @@ export interface JobScheduler extends Service {
    * @throws MarketError MARKET_JOB_UNKNOWN, or MARKET_JOB_RUNNING while a run is in progress.
    */
   runNow(name: string): Promise<JobRun>;
+  /**
+   * Starts every job whose scheduled time has come (or counts it skipped while it still runs) and
+   * aborts runs past their timeout. The beat calls it every `beatMs` while started; a test on a
+   * manual clock calls it after moving the clock.
+   */
+  runDue(): void;
 }
 
 function jobMetrics(registry: Registry | undefined) {
@@ -103,36 +116,47 @@ function jobMetrics(registry: Registry | undefined) {
  */
 export function createJobScheduler(options: JobSchedulerOptions = {}): JobScheduler {
   const clock = options.clock ?? systemClock;
-  const timers = options.timers ?? systemTimers;
   const historySize = options.historySize ?? DEFAULT_JOB_HISTORY_SIZE;
   const metrics = jobMetrics(options.metrics);
   const jobs = new Map<string, JobState>();
+  const name = options.name ?? 'market-jobs';
   let logger = options.logger ?? silentLogger;
   let started = false;
 
+  /** The next cron time after the later of now and the time that fired last, so none fires twice. */
   function arm(state: JobState): void {
-    state.disarm(timers);
-    if (!started) return;
-    const dueMs = state.schedule.next(Math.max(clock.now(), state.lastDueMs ?? -Infinity));
-    state.nextRunAt = dueMs;
-    if (dueMs === null) return;
-    const fire = (): void => {
-      // Timers may fire early (Node rounds, long delays are capped): wait for the due time.
-      if (clock.now() < dueMs) {
-        state.timer = timers.set(fire, Math.min(dueMs - clock.now(), MAX_TIMER_DELAY_MS));
-        return;
+    state.nextRunAt = started
+      ? state.schedule.next(Math.max(clock.now(), state.lastDueMs ?? -Infinity))
+      : null;
+  }
+
+  function runDue(): void {
+    const nowMono = clock.monotonic();
+    for (const state of jobs.values()) {
+      if (state.running && state.deadlineMono !== undefined && nowMono >= state.deadlineMono) {
+        state.deadlineMono = undefined;
+        state.controller?.abort(new Error(`timed out after ${state.job.timeoutMs} ms`));
       }
-      state.timer = undefined;
-      state.lastDueMs = dueMs;
+    }
+    if (!started) return;
+    const now = clock.now();
+    for (const state of jobs.values()) {
+      if (state.nextRunAt === null || state.nextRunAt > now) continue;
+      state.lastDueMs = state.nextRunAt;
+      arm(state);
       if (state.running) {
         state.skipped++;
         metrics?.runs.inc({ job: state.job.name, status: 'skipped' });
         logger.warn({ job: state.job.name }, 'job still running at its next scheduled time; skipped');
       } else void execute(state, JobTrigger.Schedule);
-      arm(state);
-    };
-    state.timer = timers.set(fire, Math.min(dueMs - clock.now(), MAX_TIMER_DELAY_MS));
+    }
   }
+
+  const beat = createBeatService({
+    name: `${name}-beat`,
+    intervalMs: options.beatMs ?? DEFAULT_JOB_BEAT_MS,
+    beat: async () => runDue(),
+  });
 
   async function record<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
     try {
@@ -147,13 +171,7 @@ export function createJobScheduler(options: JobSchedulerOptions = {}): JobSchedu
     const run = state.begin(trigger, clock.now(), historySize);
     const startedMono = clock.monotonic();
     const controller = state.controller!;
-    const timeout =
-      state.job.timeoutMs === undefined
-        ? undefined
-        : timers.set(
-            () => controller.abort(new Error(`timed out after ${state.job.timeoutMs} ms`)),
-            state.job.timeoutMs,
-          );
+    state.deadlineMono = state.job.timeoutMs === undefined ? undefined : startedMono + state.job.timeoutMs;
     const handle = options.recorder
       ? await record('run start', () => options.recorder!.started(run))
       : undefined;
@@ -168,7 +186,7 @@ export function createJobScheduler(options: JobSchedulerOptions = {}): JobSchedu
       run.error = reason instanceof Error ? reason.message : String(reason);
       if (!stopped) logger.warn({ job: run.job, err: error }, 'job run failed');
     } finally {
-      if (timeout !== undefined) timers.clear(timeout);
+      state.deadlineMono = undefined;
     }
     run.finishedAt = clock.now();
     run.durationMs = clock.monotonic() - startedMono;
@@ -180,7 +198,8 @@ export function createJobScheduler(options: JobSchedulerOptions = {}): JobSchedu
   }
 
   const scheduler: JobScheduler = {
-    name: options.name ?? 'market-jobs',
+    name,
+    runDue,
     register(job) {
       if (jobs.has(job.name)) throw new RangeError(`job "${job.name}" is registered twice`);
       const state = new JobState(job, parseCronSchedule(job.schedule));
@@ -212,12 +231,13 @@ export function createJobScheduler(options: JobSchedulerOptions = {}): JobSchedu
         arm(state);
         if (state.job.runOnStart && !state.running) void execute(state, JobTrigger.Start);
       }
+      await beat.start(context);
     },
     async stop() {
+      await beat.stop();
       started = false;
       const running: Promise<unknown>[] = [];
       for (const state of jobs.values()) {
-        state.disarm(timers);
         state.nextRunAt = null;
         state.stopping = true;
         if (state.running) {
@@ -239,6 +259,3 @@ export function createJobScheduler(options: JobSchedulerOptions = {}): JobSchedu
   for (const job of options.jobs ?? []) scheduler.register(job);
   return scheduler;
 }
-
-/** Longest single timer: Node's setTimeout overflows past 2^31 − 1 ms (about 24.8 days). */
-const MAX_TIMER_DELAY_MS = 2_147_483_647;
