@@ -4,11 +4,11 @@
  * an isolate, and a load in the sandbox that checks the default export and reads its parameter
  * declarations. Every failure is coded and syntax errors carry line and column.
  */
-import { stripTypeScriptTypes } from 'node:module';
 import { inspect } from 'node:util';
 import { TicklineError } from '@tickline/kernel';
 import type { ParamSpecs } from '../core/definition.ts';
 import { StrategySandbox } from '../sandbox/sandbox.ts';
+import { stripTypeScript } from './strip-typescript.ts';
 import type { SandboxLimits } from '../sandbox/sandbox.ts';
 
 /** Largest source accepted at save. @default 128 KiB */
@@ -46,7 +46,7 @@ function positionOf(error: unknown, filename: string): { line?: number; column?:
 /** TypeScript → JavaScript, or STRATEGY_SYNTAX_ERROR with the position. */
 export function stripTypes(source: string, filename = 'strategy.ts'): string {
   try {
-    return stripTypeScriptTypes(source, { mode: 'strip', sourceUrl: filename });
+    return stripTypeScript(source, { mode: 'strip', sourceUrl: filename });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new TicklineError('STRATEGY_SYNTAX_ERROR', message, { details: positionOf(error, filename) });

@@ -5,7 +5,7 @@
  * reach shows a candle after the one being handled (series stop at the current bar).
  */
 import type { Indicators } from './indicators.ts';
-import type { Ledger } from './ledger.ts';
+import type { Ledger, Position } from './ledger.ts';
 import type { EngineSettings, Order, OrderRequest, OrderSide, ParamValues } from './types.ts';
 
 /** What the views read from and call on the engine (engine.ts implements it). */
@@ -20,6 +20,8 @@ export interface Engine {
   readonly time: number;
   readonly feedIndex: number;
   positionView(symbol: string): PositionView;
+  /** The position view of the current feed's symbol. */
+  feedPositionView(): PositionView;
   place(side: OrderSide, request: OrderRequest): number;
   closePosition(symbol: string, reason?: string): number;
   cancel(orderId: number): boolean;
@@ -100,12 +102,13 @@ export class FeedView {
 
 /** A read-only view of one symbol's position. */
 export class PositionView {
-  readonly #e: Engine;
   readonly #symbol: string;
+  /** The ledger keeps one Position per symbol for good: read it directly, not by name per bar. */
+  readonly #p: Position;
 
   constructor(engine: Engine, symbol: string) {
-    this.#e = engine;
     this.#symbol = symbol;
+    this.#p = engine.ledger.position(symbol);
     Object.freeze(this);
   }
 
@@ -114,14 +117,14 @@ export class PositionView {
   }
   /** Signed quantity: > 0 long, < 0 short. */
   get qty(): number {
-    return this.#e.ledger.position(this.#symbol).qty;
+    return this.#p.qty;
   }
   get avgPrice(): number {
-    const p = this.#e.ledger.position(this.#symbol);
+    const p = this.#p;
     return p.qty === 0 ? NaN : p.avgPrice;
   }
   get unrealizedPnl(): number {
-    const p = this.#e.ledger.position(this.#symbol);
+    const p = this.#p;
     return p.qty === 0 ? 0 : (p.mark - p.avgPrice) * p.qty;
   }
 }
@@ -223,7 +226,7 @@ export class StrategyContext {
   }
   /** The position in `symbol` (default: the current feed's symbol). */
   position(symbol?: string): PositionView {
-    return this.#e.positionView(symbol ?? this.#e.views[this.#e.feedIndex]!.symbol);
+    return symbol === undefined ? this.#e.feedPositionView() : this.#e.positionView(symbol);
   }
   /** Places a buy order; returns its id. Market orders fill at the next bar's open. */
   buy(request: OrderRequest): number {

@@ -18,7 +18,7 @@ import { indicators } from './indicators.ts';
 import type { Indicators } from './indicators.ts';
 import { Ledger } from './ledger.ts';
 import type { Position } from './ledger.ts';
-import { computeMetrics } from './metrics.ts';
+import { computeMetrics, DrawdownTracker } from './metrics.ts';
 import type {
   BacktestResult,
   EngineSettings,
@@ -50,6 +50,8 @@ export interface RunOptions {
   progressEvery?: number;
   /** Fail with STRATEGY_FORBIDDEN_API when onCandle returns a value (an async handler). */
   synchronousOnly?: boolean;
+  /** Allocates the equity curve's two columns (the sandbox puts them in shared memory). */
+  allocate?: (length: number) => Float64Array;
 }
 
 export interface EngineRunResult extends BacktestResult {
@@ -62,6 +64,14 @@ const MAX_NAME_CHARS = 64;
 
 function orderError(message: string): TicklineError {
   return new TicklineError('STRATEGY_ORDER_INVALID', message);
+}
+
+function asyncHandlerError(): TicklineError {
+  return new TicklineError(
+    'STRATEGY_FORBIDDEN_API',
+    'onCandle must not return a value (async handlers are not supported)',
+    { details: { api: 'async onCandle' } },
+  );
 }
 
 function formatArg(value: unknown): string {
@@ -90,6 +100,7 @@ export class Engine {
   readonly #feeds: readonly Feed[];
   readonly #symbols: Set<string>;
   readonly #positionViews = new Map<string, PositionView>();
+  readonly #feedPositionViews: (PositionView | undefined)[] = [];
   readonly #cursors: FeedCursor[];
   #orders: Order[] = [];
   #nextOrderId = 1;
@@ -119,6 +130,17 @@ export class Engine {
       if (!this.#symbols.has(symbol)) throw orderError(`no feed for symbol ${symbol}`);
       v = new PositionView(this, symbol);
       this.#positionViews.set(symbol, v);
+    }
+    return v;
+  }
+
+  feedPositionView(): PositionView {
+    const f = this.feedIndex;
+    let v = this.#feedPositionViews[f];
+    // Checked against the view's symbol: a live engine may swap its feed views.
+    if (v === undefined || v.symbol !== this.views[f]!.symbol) {
+      v = this.positionView(this.views[f]!.symbol);
+      this.#feedPositionViews[f] = v;
     }
     return v;
   }
@@ -308,12 +330,14 @@ export class Engine {
     }
     // The views' series read these cursors: moving one moves what the strategy can see.
     const cursors = this.#cursors;
+    const closeTimes = feeds.map((f) => f.columns.closeTime);
+    const lengths = Int32Array.from(closeTimes, (c) => c.length);
     let total = 0;
-    for (const f of feeds) total += f.columns.closeTime.length;
-    const equityTime = new Float64Array(total);
-    const equityValue = new Float64Array(total);
+    for (let f = 0; f < F; f++) total += lengths[f]!;
+    const allocate = options.allocate ?? ((length: number) => new Float64Array(length));
+    const equityTime = allocate(total);
+    const equityValue = allocate(total);
     const next = new Int32Array(F);
-    const lengths = feeds.map((f) => f.columns.closeTime.length);
     const advanced = new Uint8Array(F);
     const init = new InitContext(this);
     const ctx = new StrategyContext(this);
@@ -321,18 +345,27 @@ export class Engine {
     this.state = initial === undefined ? {} : initial;
     const onCandle = def.onCandle;
     const syncOnly = options.synchronousOnly === true;
-    const progressEvery = options.progressEvery ?? 65_536;
+    const progressEvery = Math.max(1, options.progressEvery ?? 65_536);
     const onProgress = options.onProgress;
+    let nextProgress = onProgress === undefined ? -1 : progressEvery;
     let exposed = 0;
     let bars = 0;
     let step = 0;
     const ledger = this.ledger;
+    let startTime = Infinity;
+    for (const f of feeds)
+      if (f.columns.openTime.length > 0) startTime = Math.min(startTime, f.columns.openTime[0]!);
+    if (startTime === Infinity) startTime = 0;
+    const dd = new DrawdownTracker(this.settings.startingCapital, startTime);
+    const held = ledger.list;
+    // The hot loop: no allocation, no closures, no Map lookups per bar; equity is summed inline
+    // (the same sum as Ledger.equity, in the same order) so no number is boxed per step.
     for (;;) {
       let t = Infinity;
       for (let f = 0; f < F; f++) {
         const i = next[f]!;
         if (i < lengths[f]!) {
-          const ct = feeds[f]!.columns.closeTime[i]!;
+          const ct = closeTimes[f]![i]!;
           if (ct < t) t = ct;
         }
       }
@@ -341,7 +374,7 @@ export class Engine {
       this.step = step;
       for (let f = 0; f < F; f++) {
         const i = next[f]!;
-        if (i >= lengths[f]! || feeds[f]!.columns.closeTime[i]! !== t) {
+        if (i >= lengths[f]! || closeTimes[f]![i]! !== t) {
           advanced[f] = 0;
           continue;
         }
@@ -354,47 +387,46 @@ export class Engine {
           p.mark = c.close[i]!;
         }
       }
-      const equity = ledger.equity();
-      equityTime[step] = t;
-      equityValue[step] = equity;
-      for (let k = 0; k < ledger.list.length; k++) {
-        if (ledger.list[k]!.qty !== 0) {
-          exposed++;
-          break;
+      let equity = ledger.cash;
+      let open = false;
+      for (let k = 0; k < held.length; k++) {
+        const p = held[k]!;
+        if (p.qty !== 0) {
+          equity += p.qty * p.mark;
+          open = true;
         }
       }
+      equityTime[step] = t;
+      equityValue[step] = equity;
+      if (open) exposed++;
+      // One step behind: the last step's equity may still change when positions close at the end.
+      if (step > 0) dd.push(equityTime[step - 1]!, equityValue[step - 1]!);
       for (let f = 0; f < F; f++) {
         if (advanced[f] === 0) continue;
         cursors[f]!.i = next[f]!;
         this.feedIndex = f;
-        if (onCandle.call(def, ctx) !== undefined && syncOnly) {
-          throw new TicklineError(
-            'STRATEGY_FORBIDDEN_API',
-            'onCandle must not return a value (async handlers are not supported)',
-            {
-              details: { api: 'async onCandle' },
-            },
-          );
-        }
+        if (onCandle.call(def, ctx) !== undefined && syncOnly) throw asyncHandlerError();
         next[f]!++;
         bars++;
       }
       step++;
-      if (onProgress !== undefined && step % progressEvery === 0) onProgress(bars, total);
+      if (step === nextProgress) {
+        nextProgress += progressEvery;
+        onProgress!(bars, total);
+      }
     }
     this.#finish(positions, isExec, step, equityValue);
+    if (step > 0) dd.push(equityTime[step - 1]!, equityValue[step - 1]!);
     const time = equityTime.subarray(0, step);
     const value = equityValue.subarray(0, step);
-    let startTime = Infinity;
-    for (const f of feeds)
-      if (f.columns.openTime.length > 0) startTime = Math.min(startTime, f.columns.openTime[0]!);
     const metrics = computeMetrics(
       time,
       value,
       ledger,
       this.settings.startingCapital,
       exposed,
-      startTime === Infinity ? 0 : startTime,
+      startTime,
+      dd.result(),
     );
     onProgress?.(bars, total);
     const plots = [...this.#plots.values()];

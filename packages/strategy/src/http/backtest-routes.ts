@@ -120,8 +120,31 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
       }
       const now = host.clock.now();
       const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
-      const counts = await repository.runCounts(principal.userId, new Date(dayStart));
-      if (counts.since >= principal.limits.backtestsPerDay) {
+      const request_: BacktestRequest = {
+        ...feedQuery,
+        params,
+        settings: settingsInput,
+        sandbox,
+        maxBars: limits.maxBarsPerRun,
+        userConcurrency: limits.concurrentJobs,
+      };
+      // Counted and inserted atomically: a burst of requests cannot all pass the same count.
+      const created = await repository.createRunWithinQuota(
+        {
+          id: uuidv7(),
+          userId: principal.userId,
+          strategyId: body.strategyId,
+          version: version.version,
+          request: request_ as unknown as Record<string, unknown>,
+          now: new Date(now),
+        },
+        {
+          since: new Date(dayStart),
+          perDay: principal.limits.backtestsPerDay,
+          concurrent: limits.concurrentJobs,
+        },
+      );
+      if ('exceeded' in created && created.exceeded === 'perDay') {
         reply.header('retry-after', String(Math.ceil((dayStart + DAY_MS - now) / 1000)));
         throw new TicklineError(
           'STRATEGY_QUOTA_BACKTESTS',
@@ -134,31 +157,16 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
           },
         );
       }
-      if (counts.active >= limits.concurrentJobs) {
+      if ('exceeded' in created) {
         throw new TicklineError(
           'STRATEGY_QUOTA_CONCURRENT',
           `the ${principal.tier} tier allows ${limits.concurrentJobs} backtests at once`,
           {
-            details: { limit: limits.concurrentJobs, active: counts.active },
+            details: { limit: limits.concurrentJobs, active: created.active },
           },
         );
       }
-      const request_: BacktestRequest = {
-        ...feedQuery,
-        params,
-        settings: settingsInput,
-        sandbox,
-        maxBars: limits.maxBarsPerRun,
-        userConcurrency: limits.concurrentJobs,
-      };
-      const run = await repository.createRun({
-        id: uuidv7(),
-        userId: principal.userId,
-        strategyId: body.strategyId,
-        version: version.version,
-        request: request_ as unknown as Record<string, unknown>,
-        now: new Date(now),
-      });
+      const run = created.run;
       queue.enqueue(run);
       reply.status(202);
       return { backtest: runJson(run) };

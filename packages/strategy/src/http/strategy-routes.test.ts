@@ -267,6 +267,31 @@ describe('strategy routes over PGlite', () => {
     expect([pending.statusCode, pending.json().error.code]).toEqual([409, 'STRATEGY_RESULT_PENDING']);
   }, 120_000);
 
+  it('quotas - a burst of concurrent backtests gets exactly the concurrent-jobs quota', async () => {
+    // A run that lasts (busy work per bar) so none ends while the burst is answered.
+    const created = await inject(bob, 'POST', '/strategies', {
+      name: 'slow',
+      source: `export default defineStrategy({ params: {}, onCandle(ctx) { let x = 0; for (let i = 0; i < 2e6; i++) x += i; ctx.state.x = x; } });`,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const before = await counts();
+    // When six requests arrive at once for a tier that allows one run at a time
+    const burst = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        inject(bob, 'POST', '/backtests', backtest({ strategyId: created.json().strategy.id, params: {} })),
+      ),
+    );
+    // Then one is queued and five are refused with 429, and only one run was stored
+    const answers = burst.map((r) => [r.statusCode, r.json().error?.code ?? null]);
+    expect(answers.filter(([status]) => status === 202)).toHaveLength(1);
+    expect(
+      answers.filter(([status, code]) => status === 429 && code === 'STRATEGY_QUOTA_CONCURRENT'),
+    ).toHaveLength(5);
+    expect(Number((await counts())!.r)).toBe(Number(before!.r) + 1);
+    const queued = burst.find((r) => r.statusCode === 202)!.json().backtest.id as string;
+    await inject(bob, 'POST', `/backtests/${queued}/cancel`);
+  }, 120_000);
+
   it('quotas - stored strategies 403, backtests per day 429', async () => {
     const second = await inject(ada, 'POST', '/strategies', { name: 'two', source: SMA_CROSS_SOURCE });
     expect(second.statusCode).toBe(201);

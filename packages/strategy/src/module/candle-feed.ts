@@ -13,6 +13,7 @@ import {
   projectCandles,
   queryCandles,
 } from '@tickline/market';
+import { sharedColumn } from '../research/feeds.ts';
 import type { Candle, CandleInterval } from '@tickline/market';
 import type { Sql, SqlQueryable } from '@tickline/store';
 import type { Feed } from '../core/types.ts';
@@ -82,18 +83,20 @@ export async function loadFeed(
     if (page.length < MAX_QUERY_LIMIT) break;
     from = page[page.length - 1]!.openTime + 1;
   }
-  const times = Float64Array.from(openTime);
+  // Shared memory: the sandbox and worker threads read these columns in place (no copy per run).
+  const closeTime = sharedColumn(openTime);
+  for (let i = 0; i < closeTime.length; i++) closeTime[i]! += step;
   return {
     symbol: query.symbol,
     interval: query.interval,
     columns: {
-      openTime: times,
-      closeTime: times.map((t) => t + step),
-      open: Float64Array.from(open),
-      high: Float64Array.from(high),
-      low: Float64Array.from(low),
-      close: Float64Array.from(close),
-      volume: Float64Array.from(volume),
+      openTime: sharedColumn(openTime),
+      closeTime,
+      open: sharedColumn(open),
+      high: sharedColumn(high),
+      low: sharedColumn(low),
+      close: sharedColumn(close),
+      volume: sharedColumn(volume),
     },
   };
 }

@@ -27,6 +27,13 @@ export function sliceFeeds(feeds: readonly Feed[], fromTime: number, toTime: num
   });
 }
 
+/** A column in shared memory, so worker threads and isolates read it without copies. */
+export function sharedColumn(values: ArrayLike<number>): Float64Array {
+  const column = new Float64Array(new SharedArrayBuffer(values.length * Float64Array.BYTES_PER_ELEMENT));
+  column.set(values);
+  return column;
+}
+
 /** Copies the columns into SharedArrayBuffers once, so worker threads read them without copies. */
 export function shareFeeds(feeds: readonly Feed[]): Feed[] {
   return feeds.map((f) => {
@@ -34,11 +41,7 @@ export function shareFeeds(feeds: readonly Feed[]): Feed[] {
     for (const k of COLUMNS) {
       const src = f.columns[k];
       if (src.buffer instanceof SharedArrayBuffer) columns[k] = src;
-      else {
-        const dst = new Float64Array(new SharedArrayBuffer(src.byteLength));
-        dst.set(src);
-        columns[k] = dst;
-      }
+      else columns[k] = sharedColumn(src);
     }
     return { symbol: f.symbol, interval: f.interval, columns };
   });

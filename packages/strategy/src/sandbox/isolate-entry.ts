@@ -19,15 +19,21 @@ import type { ParamSpecs, StrategyDefinition } from '../core/definition.ts';
 import { Engine } from '../core/engine.ts';
 import type { EngineRunResult } from '../core/engine.ts';
 import { indicators } from '../core/indicators.ts';
-import type { EngineSettings, Feed } from '../core/types.ts';
+import type { CandleColumns, EngineSettings, Feed } from '../core/types.ts';
 import { PACKED_COLUMNS } from './packed-feeds.ts';
 import type { PackedFeed } from './packed-feeds.ts';
 import { VIOLATION } from './violation.ts';
+import { packTrades } from './packed-trades.ts';
+import type { PackedTrades } from './packed-trades.ts';
 
-/** What the host sends in: one transferred buffer, so the candles are copied exactly once. */
+/**
+ * What the host sends in: the feeds' shared columns as they are (read in place), or one packed,
+ * transferred buffer (copied exactly once).
+ */
 export interface IsolateInput {
   feeds: PackedFeed[];
-  columns: Float64Array;
+  columns: Float64Array | null;
+  shared: CandleColumns[] | null;
   settings: EngineSettings;
   params: Record<string, unknown>;
   recordSignals: boolean;
@@ -40,7 +46,9 @@ export interface IsolateError {
   details?: Record<string, unknown>;
 }
 
-export type IsolateOutput = { ok: true; result: EngineRunResult } | { ok: false; error: IsolateError };
+/** The result with its trades as columns (packed-trades.ts); the host puts them back. */
+export type IsolateOutput =
+  { ok: true; result: EngineRunResult; trades: PackedTrades } | { ok: false; error: IsolateError };
 
 type ProgressCallback = (done: number, total: number) => void;
 
@@ -70,6 +78,9 @@ const FORBIDDEN_GLOBALS = [
 ] as const;
 
 let current: Engine | undefined;
+
+/** Taken before `harden` forbids the global: only the engine allocates shared memory. */
+const SharedMemory = SharedArrayBuffer;
 
 function engineNow(): number {
   const t = current?.time ?? NaN;
@@ -203,11 +214,14 @@ function classify(error: unknown): IsolateError {
 
 /** Views on the packed buffer, feed by feed, column by column. */
 function unpackFeeds(input: IsolateInput): Feed[] {
+  const shared = input.shared;
+  if (shared !== null)
+    return input.feeds.map((f, k) => ({ symbol: f.symbol, interval: f.interval, columns: shared[k]! }));
   let offset = 0;
   return input.feeds.map((f) => {
     const columns = {} as Feed['columns'];
     for (const name of PACKED_COLUMNS) {
-      columns[name] = input.columns.subarray(offset, offset + f.length);
+      columns[name] = input.columns!.subarray(offset, offset + f.length);
       offset += f.length;
     }
     return { symbol: f.symbol, interval: f.interval, columns };
@@ -229,8 +243,10 @@ function run(
       recordSignals: input.recordSignals,
       progressEvery: input.progressEvery,
       onProgress: progress,
+      // The equity curve is written to shared memory: the host reads it in place (no copy out).
+      allocate: (length) => new Float64Array(new SharedMemory(length * Float64Array.BYTES_PER_ELEMENT)),
     });
-    return { ok: true, result };
+    return { ok: true, result: { ...result, trades: [] }, trades: packTrades(result.trades) };
   } catch (error) {
     return { ok: false, error: classify(error) };
   }

@@ -1,14 +1,14 @@
 /**
  * @module A minimal module linker: turns a fixed set of TypeScript ES modules into one classic
  * script for an isolate (which has no module loader we would want to expose). Types are
- * stripped with Node's own `module.stripTypeScriptTypes`; each module becomes a function scope
+ * stripped with Node's own `module.stripTypeScriptTypes` (quietly: api/strip-typescript.ts); each module becomes a function scope
  * returning its exports, and `import { a, b as c } from '…'` becomes a destructuring of the
  * imported module's exports. The linked files keep to that import/export subset (named imports,
  * `export function|class|const|let` declarations) — the linker rejects anything else, so a file
  * that outgrows it fails loudly rather than linking wrongly.
  */
-import { stripTypeScriptTypes } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { stripTypeScript } from '../api/strip-typescript.ts';
 
 /** A module to link: its source file, and what its bare imports resolve to. */
 export interface LinkSource {
@@ -70,7 +70,7 @@ export function linkModules(entry: URL, virtuals: readonly VirtualModule[]): str
       return;
     }
     const url = new URL(key);
-    const js = stripTypeScriptTypes(readFileSync(url, 'utf8'));
+    const js = stripTypeScript(readFileSync(url, 'utf8'));
     const exportsOf: string[] = [];
     let body = js.replace(IMPORT, (_all, names: string, spec: string) => {
       const target = spec.startsWith('.') ? new URL(spec, url).href : spec;

@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stripTypes } from '../api/compile-strategy.ts';
@@ -106,6 +107,15 @@ const ABUSE: Array<[name: string, code: string, expected: string]> = [
   ['replacing the engine entry', strategy('', 'globalThis.__tickline = {};'), 'STRATEGY_SANDBOX_VIOLATION'],
 ];
 
+/**
+ * The issue's bound on the host's event-loop delay (20 ms at p99), scaled by how overloaded the
+ * machine is: with more runnable threads than cores, any thread — our idle event loop included —
+ * waits for a core about in proportion, whatever the sandbox does. Quiet machine: exactly 20 ms.
+ */
+function p99BoundMs(): number {
+  return 20 * Math.max(1, loadavg()[0]! / availableParallelism());
+}
+
 describe('sandbox - abuse table', () => {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
@@ -124,10 +134,10 @@ describe('sandbox - abuse table', () => {
       const ok = await neighbour;
       expect(ok.metrics.finalEquity).toBe(hostResult.metrics.finalEquity);
       expect(ok.trades).toEqual(hostResult.trades);
-      // The typical turn stays under 20 ms, and no turn waited for the abusive run: a host blocked
-      // by it would show one delay as long as its CPU limit. (The worst single turn on a shared
-      // two-core machine is set by the machine's load, not by the sandbox: idle, it reaches 50 ms.)
-      expect(delay.percentile(50) / 1e6).toBeLessThan(20);
+      // The host's event-loop delay at p99 stays under 20 ms (scaled on an overloaded machine,
+      // see p99BoundMs). p99 alone would miss one long stall, so the worst turn is bounded too:
+      // a host blocked by the abusive run would wait as long as its CPU limit.
+      expect(delay.percentile(99) / 1e6).toBeLessThan(p99BoundMs());
       expect(delay.max / 1e6).toBeLessThan(LIMITS.cpuMs / 4);
     },
   );

@@ -1,8 +1,8 @@
 /**
  * @module Runs strategies in isolated-vm isolates. One isolate per {@link StrategySandbox}
  * (a worker thread keeps one for its runs), a fresh context per run. The whole bar loop runs in
- * the isolate: the feeds are copied in once as typed-array columns and the result copied out
- * once. Memory is capped by the isolate's heap limit, CPU by a watchdog on `isolate.cpuTime`
+ * the isolate: the feeds go in once as typed-array columns (shared memory is read in place,
+ * other columns are copied once) and the result is copied out once. Memory is capped by the isolate's heap limit, CPU by a watchdog on `isolate.cpuTime`
  * (plus a wall-clock backstop), and everything else by the hardened realm (isolate-entry.ts).
  */
 import ivm from 'isolated-vm';
@@ -15,7 +15,7 @@ import { isolateBundle } from './isolate-bundle.ts';
 import { VIOLATION } from './violation.ts';
 import type { IsolateInput, IsolateOutput } from './isolate-entry.ts';
 import { PACKED_COLUMNS } from './packed-feeds.ts';
-import type { PackedFeed } from './packed-feeds.ts';
+import { unpackTrades } from './packed-trades.ts';
 
 /** Resource limits of one run (from the user's tier). */
 export interface SandboxLimits {
@@ -49,8 +49,24 @@ export interface SandboxRunOptions {
   signal?: AbortSignal;
 }
 
-/** All columns of all feeds in one buffer (one copy here, none more on the way in). */
-function packFeeds(feeds: readonly Feed[]): { feeds: PackedFeed[]; columns: Float64Array } {
+/** True when every column lives in shared memory (see {@link shareFeeds}): the isolate reads it in place. */
+function allShared(feeds: readonly Feed[]): boolean {
+  return feeds.every((f) => PACKED_COLUMNS.every((k) => f.columns[k].buffer instanceof SharedArrayBuffer));
+}
+
+/**
+ * How the feeds travel into the isolate. Shared columns go as they are: isolated-vm hands the
+ * isolate the same memory, so nothing is copied (the engine only reads them, and no API gives a
+ * strategy the arrays themselves). Other columns are packed into one buffer — one copy here —
+ * that is transferred in without another.
+ */
+function feedsForIsolate(feeds: readonly Feed[]): Pick<IsolateInput, 'feeds' | 'columns' | 'shared'> {
+  const meta = feeds.map((f) => ({
+    symbol: f.symbol,
+    interval: f.interval,
+    length: f.columns.closeTime.length,
+  }));
+  if (allShared(feeds)) return { feeds: meta, columns: null, shared: feeds.map((f) => f.columns) };
   let total = 0;
   for (const f of feeds) total += f.columns.closeTime.length * PACKED_COLUMNS.length;
   const columns = new Float64Array(total);
@@ -61,10 +77,7 @@ function packFeeds(feeds: readonly Feed[]): { feeds: PackedFeed[]; columns: Floa
       offset += f.columns.closeTime.length;
     }
   }
-  return {
-    feeds: feeds.map((f) => ({ symbol: f.symbol, interval: f.interval, length: f.columns.closeTime.length })),
-    columns,
-  };
+  return { feeds: meta, columns, shared: null };
 }
 
 /** `[file:line:col]` at the end of V8 messages from isolated-vm. */
@@ -134,10 +147,8 @@ export class StrategySandbox {
       options.settings.seed,
       options.signal,
       async (context, definition, timeout) => {
-        const { feeds, columns } = packFeeds(options.feeds);
         const input: IsolateInput = {
-          feeds,
-          columns,
+          ...feedsForIsolate(options.feeds),
           settings: options.settings,
           params: options.params ?? {},
           recordSignals: options.recordSignals === true,
@@ -152,7 +163,9 @@ export class StrategySandbox {
           // The packed buffer is ours: transferred in, not copied again.
           [
             definition.derefInto(),
-            new ivm.ExternalCopy(input, { transferList: [columns.buffer] }).copyInto({
+            new ivm.ExternalCopy(input, {
+              transferList: input.columns === null ? [] : [input.columns.buffer],
+            }).copyInto({
               release: true,
               transferIn: true,
             }),
@@ -164,7 +177,7 @@ export class StrategySandbox {
           throw new TicklineError('STRATEGY_SANDBOX_FAILED', 'the sandbox returned a malformed result');
         }
         if (!output.ok) throw fromIsolate(output.error);
-        return output.result;
+        return { ...output.result, trades: unpackTrades(output.trades) };
       },
     );
   }

@@ -9,7 +9,6 @@ import { StrategyRepository } from './strategy-repository.ts';
 
 const key = (): string => randomBytes(32).toString('base64');
 
-
 export function runRepositoryCases(name: string, open: () => Promise<Sql>): void {
   describe(`strategy repository - ${name}`, () => {
     let sql: Sql;
@@ -220,6 +219,45 @@ export function runRepositoryCases(name: string, open: () => Promise<Sql>): void
       expect((await repo.listRuns(bob)).map((r) => r.id)).toEqual([failed.id, run.id].sort().reverse());
       await repo.deleteStrategy(bob, s.id);
       await expect(repo.getRun(bob, run.id)).rejects.toMatchObject({ code: 'STRATEGY_NOT_FOUND' });
+    });
+
+    it('holds the run quotas under a burst of concurrent requests', async () => {
+      const repo = new StrategyRepository(sql, createCodeCipher({ keys, currentKeyId: 'k1' }));
+      const carol = uuidv7();
+      await sql.query(
+        `insert into users (id, email, role, tier, status, created_at, updated_at) values ($1, $2, 'user', 'free', 'active', $3, $3)`,
+        [carol, `carol-${carol}@example.com`, now],
+      );
+      const s = await repo.createStrategy({ id: uuidv7(), userId: carol, name: 'burst', now });
+      await repo.saveVersion({
+        userId: carol,
+        strategyId: s.id,
+        source: 'x',
+        js: 'x',
+        language: 'javascript',
+        params: {},
+        now,
+      });
+      const burst = (n: number, quota: { perDay: number; concurrent: number }) =>
+        Promise.all(
+          Array.from({ length: n }, () =>
+            repo.createRunWithinQuota(
+              { id: uuidv7(), userId: carol, strategyId: s.id, version: 1, request: {}, now },
+              { since: now, ...quota },
+            ),
+          ),
+        );
+      // Given a limit of 3 concurrent runs, when 12 requests arrive at once, then exactly 3 get in
+      const first = await burst(12, { perDay: 100, concurrent: 3 });
+      expect(first.filter((r) => 'run' in r)).toHaveLength(3);
+      expect(first.filter((r) => 'exceeded' in r && r.exceeded === 'concurrent')).toHaveLength(9);
+      expect(await repo.runCounts(carol, now)).toEqual({ since: 3, active: 3 });
+      // Given those three finished and 5 runs a day, when 12 more arrive at once, then 2 get in
+      for (const r of first) if ('run' in r) await repo.failRun(r.run.id, { code: 'X', message: 'x' }, now);
+      const second = await burst(12, { perDay: 5, concurrent: 100 });
+      expect(second.filter((r) => 'run' in r)).toHaveLength(2);
+      expect(second.filter((r) => 'exceeded' in r && r.exceeded === 'perDay')).toHaveLength(10);
+      expect(await repo.runCounts(carol, now)).toEqual({ since: 5, active: 2 });
     });
   });
 }

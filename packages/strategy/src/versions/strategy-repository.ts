@@ -269,6 +269,33 @@ export class StrategyRepository {
     return runFrom(rows[0]!);
   }
 
+  /**
+   * Creates a run unless the user is at a quota: runs created since `quota.since` (per day) or
+   * runs queued or running (concurrent). Count and insert happen in one transaction under an
+   * advisory lock per user, so concurrent requests of one user are counted one after another
+   * (a plain count-then-insert lets every request of a burst see the same count).
+   */
+  async createRunWithinQuota(
+    input: Parameters<StrategyRepository['createRun']>[0],
+    quota: { since: Date; perDay: number; concurrent: number },
+  ): Promise<{ run: RunRecord } | { exceeded: 'perDay' | 'concurrent'; since: number; active: number }> {
+    await this.getVersion(input.userId, input.strategyId, input.version);
+    return this.#sql.transaction(async (tx) => {
+      await tx.query("select pg_advisory_xact_lock(hashtext('tickline.backtest-quota.' || $1))", [
+        input.userId,
+      ]);
+      const counts = await this.#runCounts(tx, input.userId, quota.since);
+      if (counts.since >= quota.perDay) return { exceeded: 'perDay', ...counts };
+      if (counts.active >= quota.concurrent) return { exceeded: 'concurrent', ...counts };
+      const { rows } = await tx.query<Row>(
+        `insert into backtest_runs (id, user_id, strategy_id, version, status, request, created_at)
+         values ($1, $2, $3, $4, 'queued', $5, $6) returning *`,
+        [input.id, input.userId, input.strategyId, input.version, JSON.stringify(input.request), input.now],
+      );
+      return { run: runFrom(rows[0]!) };
+    });
+  }
+
   async getRun(userId: string, id: string): Promise<RunRecord> {
     const { rows } = await this.#sql.query<Row>(
       'select * from backtest_runs where id = $1 and user_id = $2',
@@ -288,7 +315,15 @@ export class StrategyRepository {
 
   /** Runs created since `since` (the per-day quota) and runs queued or running (the concurrency quota). */
   async runCounts(userId: string, since: Date): Promise<{ since: number; active: number }> {
-    const { rows } = await this.#sql.query<{ since: number | string; active: number | string }>(
+    return this.#runCounts(this.#sql, userId, since);
+  }
+
+  async #runCounts(
+    db: SqlQueryable,
+    userId: string,
+    since: Date,
+  ): Promise<{ since: number; active: number }> {
+    const { rows } = await db.query<{ since: number | string; active: number | string }>(
       `select count(*) filter (where created_at >= $2) as since,
               count(*) filter (where status in ('queued', 'running')) as active
        from backtest_runs where user_id = $1`,
