@@ -29,7 +29,8 @@ import { LiveStore } from '../live/live-store.ts';
 import { RunnerMembership } from '../live/membership.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { StrategyRepository } from '../versions/strategy-repository.ts';
-import type { StrategyDefinition } from '../core/definition.ts';
+import type { OpenSession } from '../live/live-session.ts';
+import { openLiveSandbox } from '../sandbox/live-sandbox.ts';
 import type { LiveSettings } from './strategy-settings.ts';
 
 /** What {@link composeLive} takes. */
@@ -47,8 +48,11 @@ export interface LiveCompositionDeps {
   symbols: ReadonlySet<string>;
   /** The default member name's suffix (the HTTP port), when `live.member` is not set. */
   port?: number;
-  /** Turns a stored version into a runnable definition (the sandbox). */
-  load: (strategyId: string, version: number, userId: string) => Promise<StrategyDefinition>;
+  /**
+   * Opens a run's strategy. @default a sandbox session of the stored version (its compiled code),
+   * with the owner's tier limits — tests may hand trusted sessions instead.
+   */
+  open?: OpenSession;
 }
 
 /** What the strategy host holds of live trading. */
@@ -98,6 +102,20 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   const store = new LiveStore(deps.sql);
   const publish = (event: Parameters<Publisher['publish']>[0]) => void deps.publisher.publish(event);
   const tiers = new Map<string, Tier>();
+  const tierOf = (userId: string): Tier => tiers.get(userId) ?? 'free';
+  // The stored version's compiled code in a new isolate with the owner's tier limits.
+  const sandboxSessions: OpenSession = async (spec, capacity) => {
+    const version = await deps.repository.getVersion(spec.userId, spec.strategyId, spec.version);
+    const limits = settings.tiers[tierOf(spec.userId)];
+    return openLiveSandbox({
+      code: version.js,
+      feeds: spec.feeds,
+      settings: spec.settings,
+      params: spec.params,
+      capacity,
+      limits: { memoryMb: limits.memoryMb, cpuMsPerCandle: limits.cpuMsPerCandle },
+    });
+  };
   // The engine of a live run starts with the portfolio's equity (percent-of-equity orders read it).
   const engineSettings = (portfolioId: string): EngineSettings =>
     resolveBacktestSettings({ startingCapital: Math.max(1, host.books.equity(portfolioId)) });
@@ -111,11 +129,11 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     symbols: deps.symbols,
     settings: resolveBacktestSettings({}),
     risk: settings.risk,
-    load: deps.load,
+    open: deps.open ?? sandboxSessions,
     history: sqlCandleHistory(deps.sql),
     membership,
     persist: {
-      enabled: (spec) => store.save(spec),
+      enabled: (spec) => store.save({ ...spec, tier: tierOf(spec.userId) }),
       paused: (id, pause) => store.pause(id, pause),
     },
     onPersistError: (error) => logger.warn({ err: error }, 'could not store a live strategy pause'),
@@ -150,6 +168,8 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     const ids = new Set(stored.map((r) => r.id));
     for (const local of host.runner.list()) if (!ids.has(local.id)) host.runner.disable(local.id);
     for (const run of stored) {
+      if (host.runner.enabling(run.id)) continue;
+      if (!tiers.has(run.userId)) tiers.set(run.userId, run.tier as Tier);
       const local = host.runner.status(run.id);
       if (run.state === 'paused') {
         if (local?.state === 'running') host.runner.markPaused(run.id, run.pause!);
@@ -217,7 +237,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
         throw error;
       }
     },
-    maxLive: async (userId) => settings.tiers[tiers.get(userId) ?? 'free'].maxLive,
+    maxLive: async (userId) => settings.tiers[tierOf(userId)].maxLive,
     settings: (userId) => engineSettings(userId),
     symbols: deps.symbols,
   };
