@@ -5,9 +5,8 @@
  * engine there; {@link hostSession} runs it on this thread, for trusted definitions only (tests).
  */
 import type { StrategyDefinition } from '../core/definition.ts';
-import type { LogLine, Order, OrderSide } from '../core/types.ts';
+import type { EngineSettings, LogLine, Order, OrderSide } from '../core/types.ts';
 import { type LiveCandle, LiveEngine, type LiveFeed } from './live-engine.ts';
-import type { LiveStrategySpec } from './live-runner.ts';
 
 /** An order a step placed (the engine's order, as plain data). */
 export type LiveOrder = Pick<
@@ -48,8 +47,18 @@ export interface LiveSession {
   dispose(): void;
 }
 
+/** What opening a session needs of a run (a `LiveStrategySpec` is one). */
+export interface LiveSessionSpec {
+  strategyId: string;
+  version: number;
+  userId: string;
+  params: Record<string, unknown>;
+  feeds: LiveFeed[];
+  settings: EngineSettings;
+}
+
 /** Opens a session for a run; `capacity` is the candles each feed keeps. */
-export type OpenSession = (spec: LiveStrategySpec, capacity: number) => Promise<LiveSession>;
+export type OpenSession = (spec: LiveSessionSpec, capacity: number) => Promise<LiveSession>;
 
 /** Index of the feed for (symbol, interval) among `feeds`, or -1. */
 export function feedIndex(feeds: readonly LiveFeed[], symbol: string, interval: string): number {

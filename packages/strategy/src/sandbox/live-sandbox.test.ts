@@ -2,8 +2,8 @@ import type { EventEnvelope } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import type { OrderFilledData, OrderPlacedData } from '../broker/events.ts';
 import { randomWalkFeed } from '../core/candles.test-support.ts';
-import { type FeedCandle, LiveRunner, type LiveStrategySpec } from '../live/live-runner.ts';
-import type { OpenSession } from '../live/live-session.ts';
+import { type FeedCandle, LiveRunner } from '../live/live-runner.ts';
+import type { LiveSessionSpec, OpenSession } from '../live/live-session.ts';
 import { backtest, candleEvents, P, settings, spec, SYMBOL, world } from '../live/live-world.test-support.ts';
 import { evaluateTrustedStrategy } from './host-module.ts';
 import { openLiveSandbox } from './live-sandbox.ts';
@@ -48,7 +48,7 @@ const SOURCES: Record<string, string> = {
 
 const LIMITS = { memoryMb: 16, cpuMsPerCandle: 50 };
 
-const sandboxSessions: OpenSession = (s: LiveStrategySpec, capacity: number) =>
+const sandboxSessions: OpenSession = (s: LiveSessionSpec, capacity: number) =>
   openLiveSandbox({
     code: SOURCES[s.strategyId]!,
     feeds: s.feeds,
@@ -74,6 +74,7 @@ describe('live runs in the sandbox', () => {
     const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
     await w.runner.enable({ ...spec('r', s), strategyId: 'good' });
     await feedAll(w, candleEvents(feed));
+    expect(w.runner.status('r')!.pause).toBeUndefined();
     expect(w.runner.status('r')).toMatchObject({ state: 'running', candles: 400 });
     const placed = w.published.filter((e) => e.type === 'order.placed').map((e) => e.data as OrderPlacedData);
     expect(

@@ -40,6 +40,8 @@ export interface LiveSandboxOptions {
 
 /** Wall-clock backstop of a step, as a multiple of its CPU budget (a busy machine stretches wall time). */
 const WALL_FACTOR = 20;
+/** The least wall-clock backstop of a step, so a descheduled process does not look like a runaway strategy. */
+const MIN_STEP_WALL_MS = 2_000;
 const NS_PER_MS = 1_000_000;
 
 function classify(
@@ -79,7 +81,7 @@ export async function openLiveSandbox(options: LiveSandboxOptions): Promise<Live
   const { limits } = options;
   const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
   const setupTimeout = (limits.setupCpuMs ?? 2_000) * WALL_FACTOR;
-  const stepTimeout = Math.max(limits.cpuMsPerCandle * WALL_FACTOR, 200);
+  const stepTimeout = Math.max(limits.cpuMsPerCandle * WALL_FACTOR, MIN_STEP_WALL_MS);
   let phase: 'setup' | 'evaluate' = 'setup';
   const held: Array<{ release(): void }> = [];
   const dispose = (): void => {
