@@ -168,6 +168,8 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
   const projector = createConsumerRunner({
     log: deps.eventLog,
     name: projection.consumer,
+    // Every runner process holds it; the projection claims each event once in SQL.
+    shared: true,
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
     handle: async (events, context) => {
       for (const e of events) {

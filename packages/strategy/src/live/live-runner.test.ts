@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderFilledData, OrderPlacedData } from '../broker/events.ts';
 import { randomWalkFeed } from '../core/candles.test-support.ts';
 import type { StrategyDefinition } from '../core/definition.ts';
-import { LiveRunner } from './live-runner.ts';
+import { type FeedCandle, LiveRunner } from './live-runner.ts';
 import {
   backtest,
   candleEvents,
@@ -161,5 +161,48 @@ describe('live runs', () => {
         .filter((e) => e.type === 'order.cancelled')
         .map((e) => (e.data as { detail?: string }).detail),
     ).toEqual(Array(working).fill('kill switch'));
+  });
+
+  it('resumes from a checkpoint: candles after it are decided again, those already placed are not placed twice', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 12, 4);
+    const candles = candleEvents(feed).map((e) => e.data as FeedCandle);
+    const everyCandle: StrategyDefinition = {
+      init: () => ({ n: 0 }),
+      onCandle(ctx) {
+        const st = ctx.state as { n: number };
+        st.n++;
+        ctx.buy({ qty: 0.01, reason: `seen ${st.n}` });
+      },
+    };
+    // Process A acts on candles 0–7 and is gone before it stored a checkpoint past candle 5.
+    const a = world(s, everyCandle);
+    await a.runner.enable(spec('r', s));
+    for (const c of candles.slice(0, 8)) {
+      a.track(c);
+      await a.runner.onCandle(c);
+    }
+    const placedBy = (w: ReturnType<typeof world>) =>
+      w.published
+        .filter((e) => e.type === 'order.placed')
+        .map((e) => (e.data as OrderPlacedData).origin)
+        .map((o) => (o?.kind === 'strategy' ? o.candleCloseTime : -1));
+    expect(placedBy(a)).toEqual(candles.slice(0, 8).map((c) => c.closeTime));
+    // Process B takes the run over with the same journal, the stored candles and checkpoint 5.
+    const b = world(s, everyCandle, undefined, a.journal);
+    const runner = new LiveRunner({ ...b.options, history: async () => candles.slice(0, 10) });
+    b.setRunner(runner);
+    for (const c of candles.slice(0, 10)) b.track(c);
+    await runner.enable({ ...spec('r', s), warmupBars: 6 }, { resumeAfter: candles[5]!.closeTime });
+    // Candles 0–5 were warm-up (state), 6–7 were A's orders (same ids: nothing new), 8–9 are new.
+    expect(placedBy(b)).toEqual([candles[8]!.closeTime, candles[9]!.closeTime]);
+    const signals = b.published
+      .filter((e) => e.type === 'strategy.signal')
+      .map((e) => e.data as { reason: string });
+    expect(signals.map((x) => x.reason)).toEqual(['seen 7', 'seen 8', 'seen 9', 'seen 10']);
+    // The live candle after the catch-up is the next one; an old one offered again is ignored.
+    await runner.onCandle(candles[9]!);
+    await runner.onCandle(candles[10]!);
+    expect(placedBy(b)).toEqual([8, 9, 10].map((i) => candles[i]!.closeTime));
   });
 });

@@ -12,6 +12,7 @@
  * switch cancels its working orders and pauses its runs.
  */
 import { type Clock, type EventEnvelope, type EventSource, TicklineError } from '@tickline/kernel';
+import { INTERVAL_MS } from '@tickline/market';
 import { strategyClientOrderId } from '../broker/client-order-id.ts';
 import type { OrderDesk } from '../broker/order-desk.ts';
 import type { Order as VenueOrder } from '../broker/order.ts';
@@ -43,6 +44,13 @@ export interface LiveStrategySpec {
   settings: EngineSettings;
   /** Candles of history shown before acting (indicator warm-up). */
   warmupBars: number;
+}
+
+/** Most stored candles one feed replays on enable (warm-up and catch-up together). */
+const MAX_HISTORY = 5_000;
+
+function intervalMs(interval: string): number {
+  return (INTERVAL_MS as Record<string, number>)[interval] ?? 60_000;
 }
 
 /** A closed candle of one feed. */
@@ -195,10 +203,13 @@ export class LiveRunner {
   }
 
   /** Starts a run: loads the version, replays `warmupBars` of history per feed, then listens. */
-  async enable(spec: LiveStrategySpec, options: { persist?: boolean } = {}): Promise<LiveRunStatus> {
+  async enable(
+    spec: LiveStrategySpec,
+    options: { persist?: boolean; resumeAfter?: number } = {},
+  ): Promise<LiveRunStatus> {
     this.#enabling.add(spec.id);
     try {
-      return await this.#enable(spec, options.persist !== false);
+      return await this.#enable(spec, options);
     } finally {
       this.#enabling.delete(spec.id);
     }
@@ -209,8 +220,11 @@ export class LiveRunner {
     return this.#enabling.has(id);
   }
 
-  async #enable(spec: LiveStrategySpec, persist: boolean): Promise<LiveRunStatus> {
-    if (persist) await this.#o.persist?.enabled(spec);
+  async #enable(
+    spec: LiveStrategySpec,
+    options: { persist?: boolean; resumeAfter?: number },
+  ): Promise<LiveRunStatus> {
+    if (options.persist !== false) await this.#o.persist?.enabled(spec);
     this.disable(spec.id);
     const session = await this.#open(spec, Math.max(256, spec.warmupBars * 2));
     const status: LiveRunStatus = {
@@ -233,27 +247,50 @@ export class LiveRunner {
       byEngineId: new Map(),
       byClientId: new Map(),
     };
-    if (spec.warmupBars > 0) {
-      const now = this.#o.clock.now();
-      const history = await Promise.all(
-        spec.feeds.map(async (f, k) =>
-          (await this.#o.history(f.symbol, f.interval, spec.warmupBars, now)).map((c) => ({ ...c, k })),
-        ),
-      );
-      const merged = history.flat().sort((a, b) => a.closeTime - b.closeTime || a.k - b.k);
-      try {
-        // Warm-up builds indicators and state; its orders are not real, and vanish.
-        for (const c of merged) this.#keepLogs(run, (await session.advance(c.k, c, true)).logs);
-      } catch (error) {
-        this.#pause(run, error);
-      }
+    const resumeAfter = options.resumeAfter;
+    const merged = await this.#history(spec, resumeAfter);
+    try {
+      // Warm-up builds indicators and state; its orders are not real, and vanish.
+      for (const c of merged)
+        if (resumeAfter === undefined || c.closeTime <= resumeAfter)
+          this.#keepLogs(run, (await session.advance(c.k, c, true)).logs);
+    } catch (error) {
+      this.#pause(run, error);
     }
+    if (resumeAfter !== undefined) run.status.lastCandleTime = resumeAfter;
     this.#runs.set(spec.id, run);
     for (const f of spec.feeds) {
       const key = `${f.symbol}\u0000${f.interval}`;
       this.#byFeed.set(key, [...(this.#byFeed.get(key) ?? []), run]);
     }
+    if (resumeAfter !== undefined) {
+      // Catch-up: the candles after the checkpoint are decided now, as they would have been live
+      // (their orders keyed by their close times, so those already placed are not placed again).
+      // Read again after the run is listed, so a candle that arrived meanwhile is not missed.
+      for (const c of await this.#history(spec, resumeAfter))
+        if (c.closeTime > resumeAfter && run.status.state === 'running')
+          await this.#step(run, {
+            ...c,
+            symbol: spec.feeds[c.k]!.symbol,
+            interval: spec.feeds[c.k]!.interval,
+          });
+    }
     return status;
+  }
+
+  /** Stored candles of a run's feeds, oldest first: warm-up, and what closed after `resumeAfter`. */
+  async #history(spec: LiveStrategySpec, resumeAfter: number | undefined) {
+    const now = this.#o.clock.now();
+    const history = await Promise.all(
+      spec.feeds.map(async (f, k) => {
+        const since =
+          resumeAfter === undefined ? 0 : Math.ceil((now - resumeAfter) / intervalMs(f.interval)) + 1;
+        const count = Math.min(MAX_HISTORY, spec.warmupBars + since);
+        if (count <= 0) return [];
+        return (await this.#o.history(f.symbol, f.interval, count, now)).map((c) => ({ ...c, k }));
+      }),
+    );
+    return history.flat().sort((a, b) => a.closeTime - b.closeTime || a.k - b.k);
   }
 
   /** Stops a run and forgets it (its working orders stay at the venue). */
@@ -386,6 +423,8 @@ export class LiveRunner {
     const f = run.session.feedOf(candle.symbol, candle.interval);
     const lastTime = run.status.lastCandleTime;
     if (lastTime !== undefined && candle.closeTime <= lastTime && run.spec.feeds.length === 1) return;
+    // Claimed before the strategy runs: a catch-up and the live consumer may offer the same candle.
+    run.status.lastCandleTime = candle.closeTime;
     let step;
     try {
       step = await run.session.advance(f, candle, false);

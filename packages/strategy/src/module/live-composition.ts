@@ -97,7 +97,9 @@ export function sqlCandleHistory(sql: Sql) {
 /** See the module comment. */
 export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   const { settings, clock, logger } = deps;
-  const member = settings.member ?? `${hostname()}-${deps.port ?? 0}`;
+  // Port 0 (tests) is not unique on a host: the process id is, though not across restarts.
+  const member =
+    settings.member ?? (deps.port ? `${hostname()}-${deps.port}` : `${hostname()}-pid${process.pid}`);
   const membership = new RunnerMembership(member, clock, settings.memberTtlMs);
   const store = new LiveStore(deps.sql);
   const publish = (event: Parameters<Publisher['publish']>[0]) => void deps.publisher.publish(event);
@@ -163,25 +165,53 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     warmupBars: run.warmupBars,
   });
 
+  /** Runs this member runs, as of the last sync. */
+  const mine = new Set<string>();
+  const startedAt = clock.now();
+
+  /**
+   * Starts the stored runs this member owns (rendezvous over the members heard from) and stops the
+   * others. A run it gains — after a restart, or from a member that stopped — resumes from its
+   * checkpoint: the candles after it are decided again, keyed as before, so none is skipped and no
+   * order is placed twice. Until two heartbeats have passed it owns nothing: it has not heard the
+   * others yet, and would take every run.
+   */
   async function sync(): Promise<void> {
     const stored = await store.list();
-    const ids = new Set(stored.map((r) => r.id));
-    for (const local of host.runner.list()) if (!ids.has(local.id)) host.runner.disable(local.id);
-    for (const run of stored) {
-      if (host.runner.enabling(run.id)) continue;
+    const ready = clock.now() - startedAt >= 2 * settings.heartbeatMs;
+    const running = new Map(stored.filter((r) => r.state === 'running').map((r) => [r.id, r]));
+    for (const local of host.runner.list()) {
+      if (host.runner.enabling(local.id)) continue;
+      const run = stored.find((r) => r.id === local.id);
+      if (run?.state === 'paused') {
+        if (local.state === 'running') host.runner.markPaused(run.id, run.pause!);
+      } else if (run === undefined || !membership.owns(run.id) || run.version !== local.version) {
+        host.runner.disable(local.id);
+        if (mine.delete(local.id)) logger.info({ member, run: local.id }, 'live strategy handed over');
+      }
+    }
+    if (!ready) return;
+    for (const run of running.values()) {
       if (!tiers.has(run.userId)) tiers.set(run.userId, run.tier as Tier);
+      if (host.runner.enabling(run.id) || !membership.owns(run.id)) continue;
       const local = host.runner.status(run.id);
-      if (run.state === 'paused') {
-        if (local?.state === 'running') host.runner.markPaused(run.id, run.pause!);
+      // Running here already (enabled through this process's API, or kept from before).
+      if (local !== undefined && local.state === 'running') {
+        mine.add(run.id);
         continue;
       }
-      if (local !== undefined && local.state === 'running' && local.version === run.version) continue;
-      if (local === undefined || local.state === 'paused' || local.version !== run.version) {
-        try {
-          await host.runner.enable(specOf(run), { persist: false });
-        } catch (error) {
-          logger.warn({ err: error, run: run.id }, 'could not start a stored live strategy');
-        }
+      try {
+        await host.runner.enable(specOf(run), {
+          persist: false,
+          ...(run.checkpointMs === undefined ? {} : { resumeAfter: run.checkpointMs }),
+        });
+        mine.add(run.id);
+        logger.info(
+          { member, run: run.id, resumeAfter: run.checkpointMs ?? null },
+          'live strategy runs here',
+        );
+      } catch (error) {
+        logger.warn({ err: error, run: run.id }, 'could not start a stored live strategy');
       }
     }
   }
