@@ -21,7 +21,9 @@ import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import { createPortfolioProjection, loadPortfolio } from '../portfolio/portfolio-projection.ts';
 import type { RiskLimits } from '../risk/risk-limits.ts';
 import type { RunnerMembership } from './membership.ts';
-import { type CandleHistory, type FeedCandle, LiveRunner } from './live-runner.ts';
+import { type CandleHistory, type FeedCandle, LiveRunner, type LiveRunnerOptions } from './live-runner.ts';
+import { PortfolioOrderFilled } from './live-events.ts';
+import type { OpenSession } from './live-session.ts';
 
 /** Dependencies of {@link createLiveHost}. */
 export interface LiveHostDeps {
@@ -37,7 +39,12 @@ export interface LiveHostDeps {
   /** Fees and slippage of the paper venue. */
   settings: EngineSettings;
   risk: RiskLimits;
-  load: (strategyId: string, version: number) => Promise<StrategyDefinition>;
+  /** Opens a run's strategy in its sandbox (see LiveRunnerOptions.open). */
+  open?: OpenSession;
+  /** Trusted definitions on this thread instead (tests only). */
+  load?: (strategyId: string, version: number, userId: string) => Promise<StrategyDefinition>;
+  /** CPU budget per candle of sessions that do not enforce their own (host sessions). */
+  cpuMsPerCandle?: number;
   history: CandleHistory;
   owns?: (runId: string) => boolean;
   /**
@@ -46,6 +53,11 @@ export interface LiveHostDeps {
    * every few seconds (shorter than its ttl).
    */
   membership?: RunnerMembership;
+  /** Where enabled runs and pauses are kept (see LiveRunnerOptions.persist). */
+  persist?: LiveRunnerOptions['persist'];
+  onPersistError?: (error: unknown) => void;
+  /** Called after each batch of candles was handled (the runs' checkpoints move then). */
+  afterCandles?: () => Promise<void>;
 }
 
 /** What {@link createLiveHost} makes. */
@@ -79,6 +91,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
   const risk = new LedgerRiskView(books, deps.risk, lastPrice);
   const journal = new SqlOrderJournal(deps.sql, paper.venue);
   const orderSource = createEventSource({ source: orderEventSourceName(paper.venue), clock: deps.clock });
+  const portfolioSource = createEventSource({ source: 'strategy/portfolio', clock: deps.clock });
   const late: { runner?: LiveRunner } = {};
   const desk = new OrderDesk({
     broker: paper,
@@ -89,6 +102,29 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     emit: (event) => {
       late.runner!.onOrderEvent(event);
       deps.publish(orderEnvelope(orderSource, event));
+      if (event.type === 'order.filled') {
+        // The fill as the portfolio booked it: what its owner is told, and the notify match for fills.
+        const d = event.data;
+        deps.publish(
+          portfolioSource.create(PortfolioOrderFilled, {
+            subject: d.portfolioId,
+            data: {
+              portfolioId: d.portfolioId,
+              userId: d.portfolioId,
+              orderId: d.clientOrderId,
+              symbol: d.symbol,
+              side: d.side,
+              quantity: d.fill.quantity,
+              price: d.fill.price,
+              fee: d.fill.fee,
+              partial: d.partial,
+              cash: books.cash(d.portfolioId),
+              equity: books.equity(d.portfolioId),
+              at: d.fill.time,
+            },
+          }),
+        );
+      }
     },
   });
   const runner = (late.runner = new LiveRunner({
@@ -96,7 +132,9 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     paper,
     books,
     risk,
-    load: deps.load,
+    ...(deps.open === undefined ? {} : { open: deps.open }),
+    ...(deps.load === undefined ? {} : { load: deps.load }),
+    ...(deps.cpuMsPerCandle === undefined ? {} : { cpuMsPerCandle: deps.cpuMsPerCandle }),
     history: deps.history,
     publish: deps.publish,
     source: createEventSource({ source: 'strategy/live', clock: deps.clock }),
@@ -106,6 +144,8 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
       : deps.owns === undefined
         ? {}
         : { owns: deps.owns }),
+    ...(deps.persist === undefined ? {} : { persist: deps.persist }),
+    ...(deps.onPersistError === undefined ? {} : { onPersistError: deps.onPersistError }),
   }));
   const candles = createConsumerRunner({
     log: deps.eventLog,
@@ -120,6 +160,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
         last.set(c.symbol, c.close);
       }
       await runner.handle(events);
+      await deps.afterCandles?.();
     },
   });
   // The books in memory open from snapshots too (the projection keeps the SQL copy).
@@ -127,6 +168,8 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
   const projector = createConsumerRunner({
     log: deps.eventLog,
     name: projection.consumer,
+    // Every runner process holds it; the projection claims each event once in SQL.
+    shared: true,
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
     handle: async (events, context) => {
       for (const e of events) {
