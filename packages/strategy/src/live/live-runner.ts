@@ -239,6 +239,18 @@ export class LiveRunner {
     return run.status;
   }
 
+  /**
+   * Resumes a paused run from the next closed candle: candles that closed while it was paused are
+   * not replayed, so a resume never places the orders a pause skipped.
+   */
+  resume(id: string): LiveRunStatus | undefined {
+    const run = this.#runs.get(id);
+    if (run === undefined) return undefined;
+    run.status.state = 'running';
+    delete run.status.pause;
+    return run.status;
+  }
+
   status(id: string): LiveRunStatus | undefined {
     return this.#runs.get(id)?.status;
   }
