@@ -29,9 +29,9 @@ describe('roles - table', () => {
   it('roles - the help text names each role, what runs now and what comes later', () => {
     const text = describeRoles();
     for (const role of Object.values(RoleName)) expect(text).toMatch(new RegExp(`^  ${role} `, 'm'));
-    expect(text).toMatch(/^ +later: live strategies$/m);
+    expect(text).not.toContain('later: live strategies'); // live runs are in the strategy module
     expect(text).not.toContain('later: snapshots'); // game snapshots run today
-    expect(text).toMatch(/^ {2}strategy .*backtest queue/m);
+    expect(text).toMatch(/^ {2}strategy .*live runs/m);
     expect(text).toContain('runs now: eventlog, publisher, sql, market, http');
   });
 

@@ -48,7 +48,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     modules: ALL_MODULES,
     api: ALL_MODULES,
     web: true,
-    pending: ['live strategies'],
+    pending: [],
   },
   gateway: {
     summary: 'HTTP API, SSE and WebSocket delivery; fans out through the log',
@@ -87,13 +87,14 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     pending: [],
   },
   strategy: {
-    summary: 'strategies and backtests in the isolated-vm sandbox (the backtest queue and its API)',
+    summary:
+      'strategies, backtests and live runs in the isolated-vm sandbox; paper portfolios and orders',
     // Identity authenticates the strategy API; backtests read the candle tables from SQL.
     services: [...CONSUMER, ...WITH_SQL],
     modules: ['identity', 'strategy'],
     api: ['strategy'],
     web: false,
-    pending: ['live strategies'],
+    pending: [],
   },
 };
 

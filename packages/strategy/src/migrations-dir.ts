@@ -1,6 +1,7 @@
 /**
  * @module The strategy package's one migrations folder: 0003 (account snapshots), 0007
- * (strategies, versions, backtests), 0009 (broker orders and credentials). `strategyModule` owns
+ * (strategies, versions, backtests), 0009 (broker orders and credentials, portfolios), 0011 (live
+ * strategies). `strategyModule` owns
  * it, so the composed migration set loads it once.
  */
 import { fileURLToPath } from 'node:url';

@@ -320,12 +320,12 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
 
   app.post('/live-strategies/:id/resume', { schema: { params: RunParams } }, async (request) => {
     await runOf(request, request.params.id);
-    return { run: o.runner.resume(request.params.id) };
+    return { run: await o.runner.resume(request.params.id) };
   });
 
   app.delete('/live-strategies/:id', { schema: { params: RunParams } }, async (request, reply) => {
     await runOf(request, request.params.id);
-    o.runner.disable(request.params.id);
+    await o.runner.stop(request.params.id);
     return reply.status(204).send();
   });
 };

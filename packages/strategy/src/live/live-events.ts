@@ -43,15 +43,43 @@ export const StrategyLivePaused = defineEvent({
   }),
 });
 
+export const PortfolioOrderFilled = defineEvent({
+  type: 'portfolio.order.filled',
+  description:
+    "A portfolio booked an execution of one of its orders: the fill and the portfolio's cash and equity after it.",
+  schema: z.object({
+    portfolioId: z.string().min(1),
+    userId: z.string().min(1),
+    orderId: z.string().min(1),
+    symbol: z.string().min(1),
+    side: z.enum(['buy', 'sell']),
+    quantity: z.number().finite().positive(),
+    price: z.number().finite().positive(),
+    fee: z.number().finite().nonnegative(),
+    partial: z.boolean(),
+    cash: z.number().finite(),
+    equity: z.number().finite(),
+    at: epochMs,
+  }),
+});
+
 export type StrategySignalData = z.infer<typeof StrategySignal.schema>;
 export type StrategyLivePausedData = z.infer<typeof StrategyLivePaused.schema>;
+export type PortfolioOrderFilledData = z.infer<typeof PortfolioOrderFilled.schema>;
 
-export const LIVE_EVENTS = [StrategySignal, StrategyLivePaused] as const;
+export const LIVE_EVENTS = [StrategySignal, StrategyLivePaused, PortfolioOrderFilled] as const;
 
-/** The realtime channels an event of this module goes to. */
+/** Order lifecycle types delivered to the portfolio's owner. */
+const ORDER_TYPES = new Set(['order.placed', 'order.filled', 'order.cancelled', 'order.rejected']);
+
+/**
+ * The realtime channels an event of live trading goes to. A paper portfolio's id is its account's
+ * id (the account snapshot opens it), which is the owner's user id.
+ */
 export function liveEventChannels(type: string, data: unknown): string[] {
-  const d = data as { userId?: string; strategyId?: string; origin?: { kind: string; userId?: string } };
+  const d = data as { userId?: string; strategyId?: string; portfolioId?: string };
   if (type === 'strategy.signal') return [`user:${d.userId}`, `strategy:${d.strategyId}:signals`];
-  if (type === 'strategy.live.paused') return [`user:${d.userId}`];
+  if (type === 'strategy.live.paused' || type === 'portfolio.order.filled') return [`user:${d.userId}`];
+  if (ORDER_TYPES.has(type) && d.portfolioId !== undefined) return [`user:${d.portfolioId}`];
   return [];
 }

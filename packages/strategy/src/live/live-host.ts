@@ -21,7 +21,8 @@ import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import { createPortfolioProjection, loadPortfolio } from '../portfolio/portfolio-projection.ts';
 import type { RiskLimits } from '../risk/risk-limits.ts';
 import type { RunnerMembership } from './membership.ts';
-import { type CandleHistory, type FeedCandle, LiveRunner } from './live-runner.ts';
+import { type CandleHistory, type FeedCandle, LiveRunner, type LiveRunnerOptions } from './live-runner.ts';
+import { PortfolioOrderFilled } from './live-events.ts';
 
 /** Dependencies of {@link createLiveHost}. */
 export interface LiveHostDeps {
@@ -37,7 +38,7 @@ export interface LiveHostDeps {
   /** Fees and slippage of the paper venue. */
   settings: EngineSettings;
   risk: RiskLimits;
-  load: (strategyId: string, version: number) => Promise<StrategyDefinition>;
+  load: (strategyId: string, version: number, userId: string) => Promise<StrategyDefinition>;
   history: CandleHistory;
   owns?: (runId: string) => boolean;
   /**
@@ -46,6 +47,11 @@ export interface LiveHostDeps {
    * every few seconds (shorter than its ttl).
    */
   membership?: RunnerMembership;
+  /** Where enabled runs and pauses are kept (see LiveRunnerOptions.persist). */
+  persist?: LiveRunnerOptions['persist'];
+  onPersistError?: (error: unknown) => void;
+  /** Called after each batch of candles was handled (the runs' checkpoints move then). */
+  afterCandles?: () => Promise<void>;
 }
 
 /** What {@link createLiveHost} makes. */
@@ -79,6 +85,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
   const risk = new LedgerRiskView(books, deps.risk, lastPrice);
   const journal = new SqlOrderJournal(deps.sql, paper.venue);
   const orderSource = createEventSource({ source: orderEventSourceName(paper.venue), clock: deps.clock });
+  const portfolioSource = createEventSource({ source: 'strategy/portfolio', clock: deps.clock });
   const late: { runner?: LiveRunner } = {};
   const desk = new OrderDesk({
     broker: paper,
@@ -89,6 +96,29 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     emit: (event) => {
       late.runner!.onOrderEvent(event);
       deps.publish(orderEnvelope(orderSource, event));
+      if (event.type === 'order.filled') {
+        // The fill as the portfolio booked it: what its owner is told, and the notify match for fills.
+        const d = event.data;
+        deps.publish(
+          portfolioSource.create(PortfolioOrderFilled, {
+            subject: d.portfolioId,
+            data: {
+              portfolioId: d.portfolioId,
+              userId: d.portfolioId,
+              orderId: d.clientOrderId,
+              symbol: d.symbol,
+              side: d.side,
+              quantity: d.fill.quantity,
+              price: d.fill.price,
+              fee: d.fill.fee,
+              partial: d.partial,
+              cash: books.cash(d.portfolioId),
+              equity: books.equity(d.portfolioId),
+              at: d.fill.time,
+            },
+          }),
+        );
+      }
     },
   });
   const runner = (late.runner = new LiveRunner({
@@ -106,6 +136,8 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
       : deps.owns === undefined
         ? {}
         : { owns: deps.owns }),
+    ...(deps.persist === undefined ? {} : { persist: deps.persist }),
+    ...(deps.onPersistError === undefined ? {} : { onPersistError: deps.onPersistError }),
   }));
   const candles = createConsumerRunner({
     log: deps.eventLog,
@@ -120,6 +152,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
         last.set(c.symbol, c.close);
       }
       await runner.handle(events);
+      await deps.afterCandles?.();
     },
   });
   // The books in memory open from snapshots too (the projection keeps the SQL copy).

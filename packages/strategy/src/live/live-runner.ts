@@ -84,7 +84,7 @@ export interface LiveRunnerOptions {
   books: CorePortfolioLedger;
   risk: LedgerRiskView;
   /** Loads a strategy version's definition (the sandbox's, or trusted code in tests). */
-  load: (strategyId: string, version: number) => Promise<StrategyDefinition>;
+  load: (strategyId: string, version: number, userId: string) => Promise<StrategyDefinition>;
   history: CandleHistory;
   /** Publishes an event (the eventlog publisher's `publish`). */
   publish: (event: EventEnvelope) => void;
@@ -102,6 +102,20 @@ export interface LiveRunnerOptions {
   owns?: (runId: string) => boolean;
   /** Called when a run finished a candle (its orders placed): for latency metrics and benchmarks. */
   observe?: (runId: string, candle: FeedCandle) => void;
+  /**
+   * Where enabled runs and pauses are kept (the live store), so every runner process knows them and
+   * a pause outlives the process. `enabled` is awaited before the run starts.
+   */
+  persist?: {
+    enabled(spec: LiveStrategySpec): Promise<void>;
+    paused(id: string, pause: { code: string; reason: string; at: number }): Promise<void>;
+    /** The owner resumed a paused run. */
+    resumed?(id: string): Promise<void>;
+    /** The owner stopped a run: it is forgotten everywhere. */
+    stopped?(id: string): Promise<void>;
+  };
+  /** Logs a failed `persist.paused` (the run stays paused here either way). */
+  onPersistError?: (error: unknown) => void;
 }
 
 interface Run {
@@ -166,9 +180,10 @@ export class LiveRunner {
   }
 
   /** Starts a run: loads the version, replays `warmupBars` of history per feed, then listens. */
-  async enable(spec: LiveStrategySpec): Promise<LiveRunStatus> {
+  async enable(spec: LiveStrategySpec, options: { persist?: boolean } = {}): Promise<LiveRunStatus> {
+    if (options.persist !== false) await this.#o.persist?.enabled(spec);
     this.disable(spec.id);
-    const definition = await this.#o.load(spec.strategyId, spec.version);
+    const definition = await this.#o.load(spec.strategyId, spec.version, spec.userId);
     const engine = new LiveEngine(
       definition,
       spec.feeds,
@@ -241,14 +256,31 @@ export class LiveRunner {
 
   /**
    * Resumes a paused run from the next closed candle: candles that closed while it was paused are
-   * not replayed, so a resume never places the orders a pause skipped.
+   * not replayed, so a resume never places the orders a pause skipped. Stored first, so the other
+   * runner processes' sync does not pause it again.
    */
-  resume(id: string): LiveRunStatus | undefined {
+  async resume(id: string): Promise<LiveRunStatus | undefined> {
     const run = this.#runs.get(id);
     if (run === undefined) return undefined;
+    await this.#o.persist?.resumed?.(id);
     run.status.state = 'running';
     delete run.status.pause;
     return run.status;
+  }
+
+  /** The owner's stop: forgotten in the store (every process drops it at its next sync) and here. */
+  async stop(id: string): Promise<boolean> {
+    if (!this.#runs.has(id)) return false;
+    await this.#o.persist?.stopped?.(id);
+    return this.disable(id);
+  }
+
+  /** Marks a run paused elsewhere (another process, read from the store) without a new event. */
+  markPaused(id: string, pause: { code: string; reason: string; at: number }): void {
+    const run = this.#runs.get(id);
+    if (run === undefined || run.status.state === 'paused') return;
+    run.status.state = 'paused';
+    run.status.pause = pause;
   }
 
   status(id: string): LiveRunStatus | undefined {
@@ -283,6 +315,7 @@ export class LiveRunner {
     const reason = error instanceof Error ? error.message : String(error);
     run.status.state = 'paused';
     run.status.pause = { code: code ?? coded?.code ?? 'STRATEGY_RUNTIME_ERROR', reason, at };
+    this.#o.persist?.paused(run.spec.id, run.status.pause).catch((e: unknown) => this.#o.onPersistError?.(e));
     this.#o.publish(
       this.#o.source.create(StrategyLivePaused, {
         subject: run.spec.id,

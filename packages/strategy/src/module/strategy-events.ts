@@ -4,6 +4,8 @@
  */
 import { defineEvent } from '@tickline/kernel';
 import { z } from 'zod';
+import { LIVE_EVENTS } from '../live/live-events.ts';
+import { RunnerHeartbeat } from '../live/membership.ts';
 
 const RunRef = {
   backtestId: z.uuid(),
@@ -52,5 +54,5 @@ export const BacktestCompleted = defineEvent<BacktestCompletedData>({
   schema: BacktestCompletedDataSchema,
 });
 
-/** Every event the strategy module defines, for the process registry. */
-export const STRATEGY_EVENTS = [BacktestProgress, BacktestCompleted] as const;
+/** Every event the strategy module defines (order events apart: `OrderEvents`), for the process registry. */
+export const STRATEGY_EVENTS = [BacktestProgress, BacktestCompleted, ...LIVE_EVENTS, RunnerHeartbeat] as const;

@@ -2,13 +2,15 @@
  * @module The strategy host: the repository over SQL with the code cipher from config, the
  * backtest queue, and what the routes need (identity for authentication, per-tier limits).
  */
-import type { Publisher } from '@tickline/eventlog';
+import type { EventLog, Publisher } from '@tickline/eventlog';
 import type { IdentityService } from '@tickline/identity';
-import type { Clock, ModuleBaseDeps, ModuleHost } from '@tickline/kernel';
+import { type Clock, type ModuleBaseDeps, type ModuleHost, TicklineError } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
 import { createCodeCipher } from '../versions/code-cipher.ts';
 import { StrategyRepository } from '../versions/strategy-repository.ts';
 import { BacktestQueue } from './backtest-queue.ts';
+import { composeLive, type LiveComposition } from './live-composition.ts';
+import { marketConfig } from '@tickline/market/config';
 import { DEV_CODE_KEY, DEV_CODE_KEY_ID, type StrategySettings } from './strategy-settings.ts';
 
 /** Started objects the host needs besides the base deps. */
@@ -16,6 +18,10 @@ export interface StrategyHostDeps {
   sql: Sql;
   publisher: Pick<Publisher, 'publish'>;
   identity: IdentityService;
+  /** The main log; live trading runs only with it (and `strategy.live.enabled`). */
+  eventLog?: EventLog;
+  /** Other config sections the host reads: market's symbols, the HTTP port (a default member name). */
+  config?: { market?: { symbols?: readonly string[] }; http?: { port?: number } };
 }
 
 export interface StrategyHost extends ModuleHost {
@@ -25,6 +31,8 @@ export interface StrategyHost extends ModuleHost {
   readonly queue: BacktestQueue;
   readonly identity: IdentityService;
   readonly clock: Clock;
+  /** Live strategies, paper portfolios and orders; absent without an event log or when disabled. */
+  readonly live?: LiveComposition;
 }
 
 export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<StrategySettings>): StrategyHost {
@@ -49,8 +57,28 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     workers: settings.workers,
     progressIntervalMs: settings.progressIntervalMs,
   });
+  const live =
+    deps.eventLog !== undefined && settings.live.enabled
+      ? composeLive({
+          settings: settings.live,
+          eventLog: deps.eventLog,
+          publisher: deps.publisher,
+          sql: deps.sql,
+          clock: deps.clock,
+          logger: logger.child({ component: 'live' }),
+          metrics: deps.metrics,
+          repository,
+          identity: deps.identity,
+          symbols: new Set(deps.config?.market?.symbols ?? marketConfig.schema.parse(undefined).symbols),
+          ...(deps.config?.http?.port === undefined ? {} : { port: deps.config.http.port }),
+          load: async () => {
+            throw new TicklineError('STRATEGY_SANDBOX_FAILED', 'live runs in the sandbox are not available yet');
+          },
+        })
+      : undefined;
   return {
-    services: [queue],
+    services: [queue, ...(live?.services ?? [])],
+    ...(live === undefined ? {} : { live }),
     settings,
     sql: deps.sql,
     repository,

@@ -7,6 +7,8 @@
 import { STRATEGY_MIGRATIONS_DIR } from '../migrations-dir.ts';
 import { defineModule, type ModuleBaseDeps } from '@tickline/kernel';
 import { strategyRoutes } from '../http/strategy-routes.ts';
+import { liveRoutes } from '../live-http/live-routes.ts';
+import type { StrategyHost } from './strategy-host.ts';
 import { strategyDelivery } from './strategy-delivery.ts';
 import { createStrategyHost, type StrategyHostDeps } from './strategy-host.ts';
 import type { IdentityHost } from '@tickline/identity';
@@ -21,6 +23,15 @@ export const strategyModule = defineModule({
   createHost: (
     deps: Omit<StrategyHostDeps, 'identity'> & { identity: IdentityHost } & ModuleBaseDeps<StrategySettings>,
   ) => createStrategyHost({ ...deps, identity: deps.identity.identity }),
-  routes: (host) => strategyRoutes(host),
+  routes: (host) => strategyAndLiveRoutes(host),
   channels: () => strategyDelivery,
 });
+
+/** Strategies and backtests, and — where live trading runs — portfolios, orders and live runs. */
+function strategyAndLiveRoutes(host: StrategyHost) {
+  const strategies = strategyRoutes(host);
+  return async function strategyModuleRoutes(app: Parameters<typeof strategies>[0]) {
+    await app.register(strategies);
+    if (host.live !== undefined) await app.register(liveRoutes, host.live.routeOptions);
+  };
+}

@@ -5,6 +5,7 @@
  * (`maxStrategies`, `backtestsPerDay`), read from the caller's principal.
  */
 import { z } from 'zod';
+import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 
 /**
  * A well-known key so a development server starts without configuration. Code saved under it is
@@ -22,6 +23,65 @@ const TierJobLimitsSchema = z.object({
 export type TierJobLimits = z.infer<typeof TierJobLimitsSchema>;
 
 const tier = (defaults: TierJobLimits) => TierJobLimitsSchema.prefault(defaults);
+
+const TierLiveLimitsSchema = z.object({
+  maxLive: z.number().int().min(0).max(10_000).describe('Live strategies a user runs at once.'),
+  cpuMsPerCandle: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .describe('Sandbox CPU time one live strategy may use on one candle (ms); over it the run is paused.'),
+  memoryMb: z.number().int().min(8).max(1_024).describe('Sandbox heap limit of one live strategy (MiB).'),
+});
+export type TierLiveLimits = z.infer<typeof TierLiveLimitsSchema>;
+
+const liveTier = (defaults: TierLiveLimits) => TierLiveLimitsSchema.prefault(defaults);
+
+export const LiveSettingsSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Run live strategies and paper portfolios on roles that run the strategy module.'),
+    member: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(
+        "This process's name among the live runners (its candle consumer is strategy.live.<member>); keep it stable across restarts so a process resumes from its checkpoint. Default: host name and HTTP port.",
+      ),
+    heartbeatMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(3_000)
+      .describe('How often this runner announces itself on the log.'),
+    memberTtlMs: z
+      .number()
+      .int()
+      .min(300)
+      .default(15_000)
+      .describe("A runner not heard from for this long is gone; its strategies move to the others."),
+    syncMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(2_000)
+      .describe('How often a runner reads the enabled strategies and their ownership.'),
+    risk: RiskLimitsSchema.prefault({}).describe('Risk limits of every paper portfolio.'),
+    tiers: z
+      .object({
+        free: liveTier({ maxLive: 2, cpuMsPerCandle: 50, memoryMb: 32 }),
+        premium: liveTier({ maxLive: 20, cpuMsPerCandle: 100, memoryMb: 64 }),
+        enterprise: liveTier({ maxLive: 200, cpuMsPerCandle: 250, memoryMb: 128 }),
+      })
+      .prefault({})
+      .describe('Per-tier live limits.'),
+  })
+  .prefault({});
+export type LiveSettings = z.output<typeof LiveSettingsSchema>;
 
 export const StrategySettingsSchema = z
   .object({
@@ -64,6 +124,7 @@ export const StrategySettingsSchema = z
       })
       .prefault({})
       .describe('Per-tier job and sandbox limits.'),
+    live: LiveSettingsSchema.describe('Live strategies, paper portfolios and orders.'),
   })
   .prefault({});
 

@@ -1,0 +1,136 @@
+/**
+ * @module The enabled live strategies in SQL (migration 0011, `live_strategies`): what every runner
+ * process reads to know which runs exist, their state (running or paused with the reason) and each
+ * run's checkpoint — the close time of the last candle it acted on.
+ */
+import type { SqlQueryable } from '@tickline/store';
+import type { LiveFeed } from './live-engine.ts';
+
+/** One stored run (engine settings are the host's, not stored). */
+export interface StoredLiveRun {
+  id: string;
+  strategyId: string;
+  version: number;
+  userId: string;
+  portfolioId: string;
+  params: Record<string, unknown>;
+  feeds: LiveFeed[];
+  warmupBars: number;
+  state: 'running' | 'paused';
+  pause?: { code: string; reason: string; at: number };
+  checkpointMs?: number;
+}
+
+interface Row {
+  id: string;
+  strategy_id: string;
+  version: number;
+  user_id: string;
+  portfolio_id: string;
+  params: Record<string, unknown> | string;
+  feeds: LiveFeed[] | string;
+  warmup_bars: number;
+  state: 'running' | 'paused';
+  pause_code: string | null;
+  pause_reason: string | null;
+  paused_at_ms: string | number | null;
+  checkpoint_ms: string | number | null;
+}
+
+const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+function fromRow(r: Row): StoredLiveRun {
+  return {
+    id: r.id,
+    strategyId: r.strategy_id,
+    version: Number(r.version),
+    userId: r.user_id,
+    portfolioId: r.portfolio_id,
+    params: json(r.params),
+    feeds: json(r.feeds),
+    warmupBars: Number(r.warmup_bars),
+    state: r.state,
+    ...(r.state === 'paused'
+      ? { pause: { code: r.pause_code ?? '', reason: r.pause_reason ?? '', at: Number(r.paused_at_ms ?? 0) } }
+      : {}),
+    ...(r.checkpoint_ms === null ? {} : { checkpointMs: Number(r.checkpoint_ms) }),
+  };
+}
+
+/** See the module comment. */
+export class LiveStore {
+  readonly #sql: SqlQueryable;
+
+  constructor(sql: SqlQueryable) {
+    this.#sql = sql;
+  }
+
+  /** Stores a run as running (enabling again keeps its checkpoint when the version is the same). */
+  async save(run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs'>): Promise<void> {
+    await this.#sql.query(
+      `insert into live_strategies (id, strategy_id, version, user_id, portfolio_id, params, feeds, warmup_bars,
+         state, pause_code, pause_reason, paused_at_ms, checkpoint_ms, enabled_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, 'running', null, null, null, null, now(), now())
+       on conflict (id) do update set strategy_id = excluded.strategy_id, version = excluded.version,
+         params = excluded.params, feeds = excluded.feeds, warmup_bars = excluded.warmup_bars,
+         state = 'running', pause_code = null, pause_reason = null, paused_at_ms = null,
+         checkpoint_ms = case when live_strategies.version = excluded.version
+           then live_strategies.checkpoint_ms else null end,
+         updated_at = now()`,
+      [
+        run.id,
+        run.strategyId,
+        run.version,
+        run.userId,
+        run.portfolioId,
+        JSON.stringify(run.params),
+        JSON.stringify(run.feeds),
+        run.warmupBars,
+      ],
+    );
+  }
+
+  async pause(id: string, pause: { code: string; reason: string; at: number }): Promise<void> {
+    await this.#sql.query(
+      `update live_strategies set state = 'paused', pause_code = $2, pause_reason = $3, paused_at_ms = $4,
+         updated_at = now() where id = $1`,
+      [id, pause.code, pause.reason.slice(0, 1_000), pause.at],
+    );
+  }
+
+  /** Running again: the pause is cleared, the checkpoint kept. */
+  async resume(id: string): Promise<void> {
+    await this.#sql.query(
+      `update live_strategies set state = 'running', pause_code = null, pause_reason = null,
+         paused_at_ms = null, updated_at = now() where id = $1`,
+      [id],
+    );
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.#sql.query('delete from live_strategies where id = $1', [id]);
+  }
+
+  /** Moves the checkpoints of `ids` forward to `atMs` (never back). */
+  async checkpoint(ids: readonly string[], atMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#sql.query(
+      `update live_strategies set checkpoint_ms = $2, updated_at = now()
+       where id = any($1) and (checkpoint_ms is null or checkpoint_ms < $2)`,
+      [ids as string[], atMs],
+    );
+  }
+
+  async get(id: string): Promise<StoredLiveRun | undefined> {
+    const { rows } = await this.#sql.query<Row>('select * from live_strategies where id = $1', [id]);
+    return rows[0] === undefined ? undefined : fromRow(rows[0]);
+  }
+
+  async list(userId?: string): Promise<StoredLiveRun[]> {
+    const { rows } =
+      userId === undefined
+        ? await this.#sql.query<Row>('select * from live_strategies order by id')
+        : await this.#sql.query<Row>('select * from live_strategies where user_id = $1 order by id', [userId]);
+    return rows.map(fromRow);
+  }
+}

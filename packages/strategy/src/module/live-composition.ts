@@ -1,0 +1,236 @@
+/**
+ * @module Live trading inside the strategy module: the live host (paper venue, books, order desk,
+ * runner, candle and portfolio consumers) made from the process's started log, publisher and
+ * database; runner membership and run assignment through heartbeats on the log; the enabled runs
+ * kept in SQL (live store) and read back every `live.syncMs`, so every runner process knows them;
+ * and what the live routes need from identity (the caller, their tier's limits).
+ */
+import { hostname } from 'node:os';
+import type { EventLog, Publisher } from '@tickline/eventlog';
+import { authenticateRequest, type IdentityService, type Tier } from '@tickline/identity';
+import {
+  createBeatService,
+  createEventSource,
+  type Clock,
+  type Logger,
+  type Registry,
+  type Service,
+  ServiceStatus,
+  TicklineError,
+} from '@tickline/kernel';
+import { INTERVAL_MS, queryCandles, type CandleInterval } from '@tickline/market';
+import type { Sql } from '@tickline/store';
+import type { EngineSettings } from '../core/types.ts';
+import type { LiveRoutesOptions } from '../live-http/live-routes.ts';
+import { createLiveHost, type LiveHost } from '../live/live-host.ts';
+import type { LiveCandle } from '../live/live-engine.ts';
+import type { LiveStrategySpec } from '../live/live-runner.ts';
+import { LiveStore } from '../live/live-store.ts';
+import { RunnerMembership } from '../live/membership.ts';
+import { readEquityHistory } from '../portfolio/equity-history.ts';
+import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
+import type { StrategyRepository } from '../versions/strategy-repository.ts';
+import type { StrategyDefinition } from '../core/definition.ts';
+import type { LiveSettings } from './strategy-settings.ts';
+
+/** What {@link composeLive} takes. */
+export interface LiveCompositionDeps {
+  settings: LiveSettings;
+  eventLog: EventLog;
+  publisher: Pick<Publisher, 'publish'>;
+  sql: Sql;
+  clock: Clock;
+  logger: Logger;
+  metrics: Registry;
+  repository: StrategyRepository;
+  identity: IdentityService;
+  /** Tradable symbols (market's configured symbols). */
+  symbols: ReadonlySet<string>;
+  /** The default member name's suffix (the HTTP port), when `live.member` is not set. */
+  port?: number;
+  /** Turns a stored version into a runnable definition (the sandbox). */
+  load: (strategyId: string, version: number, userId: string) => Promise<StrategyDefinition>;
+}
+
+/** What the strategy host holds of live trading. */
+export interface LiveComposition {
+  host: LiveHost;
+  store: LiveStore;
+  membership: RunnerMembership;
+  services: Service[];
+  routeOptions: Omit<LiveRoutesOptions, 'prefix'>;
+  /** Reads the stored runs and starts, pauses or drops the local ones to match. */
+  sync(): Promise<void>;
+}
+
+/** The last `count` closed candles of a feed that closed at or before `before`, oldest first. */
+export function sqlCandleHistory(sql: Sql) {
+  return async (symbol: string, interval: string, count: number, before: number): Promise<LiveCandle[]> => {
+    const step = INTERVAL_MS[interval as CandleInterval];
+    if (step === undefined || count <= 0) return [];
+    const rows = await queryCandles(sql, {
+      symbol,
+      interval: interval as CandleInterval,
+      to: before - step + 1,
+      limit: Math.min(5_000, count * 2),
+    });
+    const out: LiveCandle[] = [];
+    for (const c of rows) {
+      if (!c.closed || (out.length > 0 && out[out.length - 1]!.openTime >= c.openTime)) continue;
+      out.push({
+        openTime: c.openTime,
+        closeTime: c.closeTime,
+        open: c.open,
+        high: c.high,
+        low: c.low,
+        close: c.close,
+        volume: c.volume,
+      });
+    }
+    return out.slice(-count);
+  };
+}
+
+/** See the module comment. */
+export function composeLive(deps: LiveCompositionDeps): LiveComposition {
+  const { settings, clock, logger } = deps;
+  const member = settings.member ?? `${hostname()}-${deps.port ?? 0}`;
+  const membership = new RunnerMembership(member, clock, settings.memberTtlMs);
+  const store = new LiveStore(deps.sql);
+  const publish = (event: Parameters<Publisher['publish']>[0]) => void deps.publisher.publish(event);
+  const tiers = new Map<string, Tier>();
+  // The engine of a live run starts with the portfolio's equity (percent-of-equity orders read it).
+  const engineSettings = (portfolioId: string): EngineSettings =>
+    resolveBacktestSettings({ startingCapital: Math.max(1, host.books.equity(portfolioId)) });
+  const host: LiveHost = createLiveHost({
+    eventLog: deps.eventLog,
+    publish,
+    sql: deps.sql,
+    clock,
+    metrics: deps.metrics,
+    member,
+    symbols: deps.symbols,
+    settings: resolveBacktestSettings({}),
+    risk: settings.risk,
+    load: deps.load,
+    history: sqlCandleHistory(deps.sql),
+    membership,
+    persist: {
+      enabled: (spec) => store.save(spec),
+      paused: (id, pause) => store.pause(id, pause),
+      resumed: (id) => store.resume(id),
+      stopped: (id) => store.remove(id),
+    },
+    onPersistError: (error) => logger.warn({ err: error }, 'could not store a live strategy pause'),
+    afterCandles: () => checkpoint(),
+  });
+  const saved = new Map<string, number>();
+  async function checkpoint(): Promise<void> {
+    const byTime = new Map<number, string[]>();
+    for (const run of host.runner.list()) {
+      const t = run.lastCandleTime;
+      if (t === undefined || saved.get(run.id) === t || !membership.owns(run.id)) continue;
+      saved.set(run.id, t);
+      byTime.set(t, [...(byTime.get(t) ?? []), run.id]);
+    }
+    for (const [t, ids] of byTime) await store.checkpoint(ids, t);
+  }
+
+  const specOf = (run: Awaited<ReturnType<LiveStore['list']>>[number]): LiveStrategySpec => ({
+    id: run.id,
+    strategyId: run.strategyId,
+    version: run.version,
+    userId: run.userId,
+    portfolioId: run.portfolioId,
+    params: run.params,
+    feeds: run.feeds,
+    settings: engineSettings(run.portfolioId),
+    warmupBars: run.warmupBars,
+  });
+
+  async function sync(): Promise<void> {
+    const stored = await store.list();
+    const ids = new Set(stored.map((r) => r.id));
+    for (const local of host.runner.list()) if (!ids.has(local.id)) host.runner.disable(local.id);
+    for (const run of stored) {
+      const local = host.runner.status(run.id);
+      if (run.state === 'paused') {
+        if (local?.state === 'running') host.runner.markPaused(run.id, run.pause!);
+        continue;
+      }
+      if (local !== undefined && local.state === 'running' && local.version === run.version) continue;
+      if (local === undefined || local.state === 'paused' || local.version !== run.version) {
+        try {
+          await host.runner.enable(specOf(run), { persist: false });
+        } catch (error) {
+          logger.warn({ err: error, run: run.id }, 'could not start a stored live strategy');
+        }
+      }
+    }
+  }
+
+  const source = createEventSource({ source: `strategy/runner/${member}`, clock });
+  const heartbeat = createBeatService({
+    name: 'strategy-live-heartbeat',
+    intervalMs: settings.heartbeatMs,
+    beatAtStart: true,
+    beat: async () => publish(membership.heartbeat(source)),
+  });
+  const syncBeat = createBeatService({
+    name: 'strategy-live-sync',
+    intervalMs: settings.syncMs,
+    beatAtStart: true,
+    beat: () => sync(),
+  });
+  // The books open from the portfolio tables before the consumers feed them.
+  const books: Service = {
+    name: 'strategy-live-books',
+    async start(context) {
+      const n = await host.loadBooks();
+      context.logger.info({ portfolios: n, member }, 'live trading: portfolios loaded');
+    },
+    async stop() {},
+    health: () => ({ status: ServiceStatus.Up }),
+  };
+
+  const ownerOf = async (portfolioId: string): Promise<string | undefined> => {
+    if (host.books.has(portfolioId)) return portfolioId;
+    const { rows } = await deps.sql.query('select 1 from portfolios where portfolio_id = $1', [portfolioId]);
+    return rows.length > 0 ? portfolioId : undefined;
+  };
+  const routeOptions: Omit<LiveRoutesOptions, 'prefix'> = {
+    runner: host.runner,
+    desk: host.desk,
+    journal: host.journal,
+    books: host.books,
+    authenticate: async (request) => {
+      const principal = await authenticateRequest(deps.identity, request);
+      tiers.set(principal.userId, principal.tier);
+      return { userId: principal.userId, admin: principal.role === 'admin' };
+    },
+    // A paper portfolio's id is its account's id, which is the owner's user id.
+    ownerOf,
+    portfoliosOf: async (userId) => ((await ownerOf(userId)) === undefined ? [] : [userId]),
+    versionExists: async (userId, strategyId, version) => {
+      try {
+        await deps.repository.getVersion(userId, strategyId, version);
+        return true;
+      } catch (error) {
+        if (error instanceof TicklineError && /NOT_FOUND/.test(error.code)) return false;
+        throw error;
+      }
+    },
+    maxLive: async (userId) => settings.tiers[tiers.get(userId) ?? 'free'].maxLive,
+    settings: (userId) => engineSettings(userId),
+    symbols: deps.symbols,
+    equityHistory: (portfolioId, limit) => readEquityHistory(deps.sql, portfolioId, limit),
+  };
+  return {
+    host,
+    store,
+    membership,
+    services: [books, ...host.services, heartbeat, syncBeat],
+    routeOptions,
+    sync,
+  };
+}
