@@ -6,6 +6,8 @@ import { createAccountApi, type AccountApi } from './api/account-api.ts';
 import { createApiKeysApi, type ApiKeysApi } from './api/api-keys-api.ts';
 import { createAuthApi, type AuthApi } from './api/auth-api.ts';
 import { createBacktestsApi, type BacktestsApi } from './api/backtests-api.ts';
+import { createLiveStrategiesApi, type LiveStrategiesApi } from './api/live-strategies-api.ts';
+import { createPortfoliosApi, type PortfoliosApi } from './api/portfolios-api.ts';
 import { createStrategiesApi, type StrategiesApi } from './api/strategies-api.ts';
 import { createAuthorizedSend } from './auth/authorized-http.ts';
 import { Session, type SessionEvents } from './auth/session.ts';
@@ -42,6 +44,10 @@ export interface TicklineClient {
   readonly apiKeys: ApiKeysApi;
   readonly strategies: StrategiesApi;
   readonly backtests: BacktestsApi;
+  /** Paper portfolios, positions, equity history and manual orders. */
+  readonly portfolios: PortfoliosApi;
+  /** Strategy versions running live on a portfolio. */
+  readonly liveStrategies: LiveStrategiesApi;
   /** Authenticated call to any API route, with the same refresh and error handling. */
   request<T>(request: HttpRequest): Promise<T>;
   /** Unauthenticated call (public routes). */
@@ -114,6 +120,8 @@ export function createTicklineClient(options: TicklineClientOptions): TicklineCl
     apiKeys: createApiKeysApi(send, paths),
     strategies: createStrategiesApi(send, paths),
     backtests: createBacktestsApi(send, paths),
+    portfolios: createPortfoliosApi(send, paths),
+    liveStrategies: createLiveStrategiesApi(send, paths),
     request: send,
     requestPublic: (request) => http.send(request),
     streamTicket,

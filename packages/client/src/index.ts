@@ -31,6 +31,7 @@ export {
   DEFAULT_TOKEN_STORAGE_KEY,
 } from './auth/token-storage.ts';
 export { DEFAULT_PATHS } from './http/routes.ts';
+export { orderQuantityFor } from './api/order-sizing.ts';
 export { StreamStatus } from './stream/subscription.ts';
 export { TransportKind } from './stream/transport.ts';
 // The stream gateway's close codes (the protocol's StreamCloseCode), under the SDK's name.
@@ -46,6 +47,9 @@ export type { AccountApi } from './api/account-api.ts';
 export type { ApiKeysApi } from './api/api-keys-api.ts';
 export type { StrategiesApi } from './api/strategies-api.ts';
 export type { BacktestsApi } from './api/backtests-api.ts';
+export type { PortfoliosApi, PlaceOrderOptions } from './api/portfolios-api.ts';
+export type { LiveStrategiesApi } from './api/live-strategies-api.ts';
+export type { OrderSizing } from './api/order-sizing.ts';
 export type * from './wire/strategy-types.ts';
 export type { FetchLike, HttpRequest, HttpMethod } from './http/http-client.ts';
 export type { ClientPaths } from './http/routes.ts';
@@ -74,4 +78,19 @@ export type {
   CreateApiKeyInput,
   CreatedApiKey,
   ErrorBody,
+  OrderSide,
+  OrderType,
+  OrderStatus,
+  RejectReason,
+  PortfolioSummary,
+  Position,
+  PortfolioDetail,
+  EquityPoint,
+  OrderFill,
+  Order,
+  PlaceOrderInput,
+  LiveSignal,
+  LiveFeed,
+  LiveRun,
+  EnableLiveInput,
 } from '@tickline/protocol';

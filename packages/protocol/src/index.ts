@@ -99,6 +99,34 @@ export {
 } from './rest/market.ts';
 export { JoinTicketSchema, ZoneListSchema } from './rest/game.ts';
 export {
+  OrderSideSchema,
+  OrderTypeSchema,
+  OrderStatusSchema,
+  RejectReasonSchema,
+  PortfolioSummarySchema,
+  PositionSchema,
+  PortfoliosResponseSchema,
+  PortfolioResponseSchema,
+  EquityPointSchema,
+  EquityHistoryResponseSchema,
+  OrderFillSchema,
+  OrderOriginSchema,
+  OrderSchema,
+  OrdersResponseSchema,
+  OrderResponseSchema,
+  PlaceOrderBodySchema,
+  KillSwitchResponseSchema,
+  LiveSignalSchema,
+  LiveFeedSchema,
+  LiveRunStateSchema,
+  LiveRunSchema,
+  LiveRunResponseSchema,
+  LiveRunsResponseSchema,
+  LiveSignalsResponseSchema,
+  LiveLogsResponseSchema,
+  EnableLiveBodySchema,
+} from './rest/live.ts';
+export {
   DeadLetterStatusSchema,
   StreamsSchema,
   DeadLetterPageSchema,
@@ -169,6 +197,25 @@ export type {
   TickerMessage,
 } from './rest/market.ts';
 export type { JoinTicket, ZoneList } from './rest/game.ts';
+export type {
+  OrderSide,
+  OrderType,
+  OrderStatus,
+  RejectReason,
+  PortfolioSummary,
+  Position,
+  PortfolioDetail,
+  EquityPoint,
+  OrderFill,
+  OrderOrigin,
+  Order,
+  PlaceOrderInput,
+  LiveSignal,
+  LiveFeed,
+  LiveRunState,
+  LiveRun,
+  EnableLiveInput,
+} from './rest/live.ts';
 export type {
   Streams,
   DeadLetterPage,

@@ -8,6 +8,8 @@ export { migrateForStrategy } from './testing/strategy-migrations.ts';
 export { grademarkBars, runGrademarkSmaCross } from './examples/grademark-sma-cross.test-support.ts';
 export { createStrategyTestApp, waveCandles, HOUR, T0 } from './testing/strategy-test-app.ts';
 export type { StrategyTestApp } from './testing/strategy-test-app.ts';
+export { createLiveTestApp } from './testing/live-test-app.ts';
+export type { LiveTestApp, LiveTestAppOptions } from './testing/live-test-app.ts';
 export {
   runBrokerContract,
   CONTRACT_SYMBOL,

@@ -9,6 +9,7 @@ import './styles/markets.css';
 import './styles/game.css';
 import './styles/operations.css';
 import './styles/strategies.css';
+import './styles/portfolio.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -25,6 +25,10 @@ export const DEFAULT_PATHS = {
   strategies: '/api/v1/strategies',
   /** Backtests: queue, list, `/{id}`, `/{id}/trades`, `/{id}/equity`, `/{id}/cancel`. */
   backtests: '/api/v1/backtests',
+  /** Paper portfolios: `/{id}` (positions), `/{id}/equity`, `/{id}/orders`, `/{id}/kill-switch`. */
+  portfolios: '/api/v1/portfolios',
+  /** Live strategy runs: enable, list, `/{id}`, `/{id}/signals`, `/{id}/logs`, pause, resume, stop. */
+  liveStrategies: '/api/v1/live-strategies',
   ws: '/api/v1/ws',
 } as const;
 

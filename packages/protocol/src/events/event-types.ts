@@ -22,6 +22,20 @@ export const EventType = {
   MarketIndicatorsUpdated: 'market.indicators.updated',
   /** The throttled ticker (last price, 24 h stats) on `market:{symbol}:ticker`. */
   MarketTicker: 'market.ticker',
+  /** A venue accepted an order (strategy broker); on the owner's `user:{id}`. */
+  OrderPlaced: 'order.placed',
+  /** An order executed (part of) its quantity, once per execution. */
+  OrderFilled: 'order.filled',
+  /** A resting order was cancelled. */
+  OrderCancelled: 'order.cancelled',
+  /** An order was refused, with a reason. */
+  OrderRejected: 'order.rejected',
+  /** A fill as the portfolio booked it, with cash and equity after. */
+  PortfolioOrderFilled: 'portfolio.order.filled',
+  /** A live strategy run placed an order on a closed candle. */
+  StrategySignal: 'strategy.signal',
+  /** A live strategy run was paused (by its owner, the kill switch, or a failure). */
+  StrategyLivePaused: 'strategy.live.paused',
   /** A player joined a zone (game). */
   GamePlayerJoined: 'game.player.joined',
   /** A player moved (game). */

@@ -33,6 +33,13 @@ export const BrokerErrorCodes = defineErrorCodes({
     resolve: 'Fix the named fields; nothing was placed and no event was emitted.',
     httpStatus: 400,
   },
+  STRATEGY_BROKER_ORDER_REJECTED: {
+    meaning:
+      'The order was refused (an order.rejected fact): details.reason says why — insufficient_funds, unknown_symbol, risk_limit, kill_switch, invalid_order, … — and the answer carries the rejected order.',
+    resolve:
+      'Act on the reason: lower the quantity, pick a listed symbol, wait for the risk window or release the kill switch.',
+    httpStatus: 422,
+  },
   STRATEGY_BROKER_WRONG_PORTFOLIO: {
     meaning:
       'A venue adapter bound to one portfolio (one set of API keys) was asked about another portfolio.',

@@ -12,6 +12,8 @@ export interface OrderJournal {
   put(order: Order): Promise<void>;
   /** Orders not yet final (to poll at venues that do not push). */
   working(portfolioId?: string): Promise<Order[]>;
+  /** A portfolio's orders of any status, last changed first (the order history). */
+  recent(portfolioId: string, limit: number): Promise<Order[]>;
 }
 
 /** An {@link OrderJournal} in a Map; final orders stay, so a retried place is recognised. */
@@ -30,5 +32,14 @@ export class InMemoryOrderJournal implements OrderJournal {
     return [...this.#orders.values()].filter(
       (o) => !isFinalStatus(o.status) && (portfolioId === undefined || o.portfolioId === portfolioId),
     );
+  }
+
+  async recent(portfolioId: string, limit: number): Promise<Order[]> {
+    // Newest placed first among equal times (a manual clock in tests), then the stable sort.
+    return [...this.#orders.values()]
+      .filter((o) => o.portfolioId === portfolioId)
+      .reverse()
+      .sort((a, b) => b.updatedAt - a.updatedAt)
+      .slice(0, limit);
   }
 }

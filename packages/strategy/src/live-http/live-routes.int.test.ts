@@ -9,6 +9,7 @@ import { migrateForStrategy } from '../testing/strategy-migrations.ts';
 import { SqlOrderJournal } from '../broker/sql/sql-order-journal.ts';
 import type { StrategyDefinition } from '../core/definition.ts';
 import { LiveRunner } from '../live/live-runner.ts';
+import { readEquityHistory } from '../portfolio/equity-history.ts';
 import { coreFillModel } from '../paper/core-fill-model.ts';
 import { createPaperBroker } from '../paper/paper-broker.ts';
 import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
@@ -95,6 +96,7 @@ describe('live routes (inject, PGlite journal)', () => {
       maxLive: async () => 1,
       settings: () => settings,
       symbols: new Set(last.keys()),
+      equityHistory: (id, limit) => readEquityHistory(sql, id, limit),
     });
   }, 60_000);
   afterAll(async () => {
@@ -141,6 +143,37 @@ describe('live routes (inject, PGlite journal)', () => {
       headers: as(ADA),
     });
     expect(cancelled.json().order).toMatchObject({ status: 'cancelled' });
+    const history = (
+      await app.inject({ url: '/api/v1/portfolios/pa/orders?status=all&limit=10', headers: as(ADA) })
+    ).json();
+    expect(history.orders[0]).toMatchObject({ clientOrderId: id, status: 'cancelled' });
+    expect(history.orders.map((o: { status: string }) => o.status)).toContain('filled');
+    expect(
+      (await app.inject({ url: '/api/v1/portfolios/pb/orders?status=all', headers: as(ADA) })).statusCode,
+    ).toBe(404);
+  });
+
+  it('answers the equity history oldest first, the latest points within the limit', async () => {
+    await sql.query(
+      `insert into portfolios (portfolio_id, currency, opening_cash, cash, equity, day_start_equity, opened_at, updated_at)
+       values ('pa', 'USDT', 10000, 10000, 10000, 10000, now(), now()) on conflict do nothing`,
+    );
+    for (const [at, equity] of [
+      [1, 10_000],
+      [2, 10_010],
+      [3, 9_990],
+    ])
+      await sql.query(
+        'insert into portfolio_equity (portfolio_id, at_ms, equity, cash) values ($1, $2, $3, 0)',
+        ['pa', at, equity],
+      );
+    const r = await app.inject({ url: '/api/v1/portfolios/pa/equity?limit=2', headers: as(ADA) });
+    expect(r.json()).toEqual({
+      points: [
+        { at: 2, equity: 10_010, cash: 0 },
+        { at: 3, equity: 9_990, cash: 0 },
+      ],
+    });
   });
 
   it('refuses bad input with a coded 4xx and changes nothing', async () => {
@@ -157,7 +190,7 @@ describe('live routes (inject, PGlite journal)', () => {
     // Someone else's portfolio is not found.
     const theirs = await order(ADA, 'pb', { symbol: 'BTC-USDT', side: 'buy', quantity: 1 });
     expect(theirs.statusCode).toBe(404);
-    expect(theirs.json().code).toBe('STRATEGY_PORTFOLIO_NOT_FOUND');
+    expect(theirs.json().error.code).toBe('STRATEGY_PORTFOLIO_NOT_FOUND');
     expect(await rows()).toBe(before);
     expect(published.length).toBe(events);
   });
@@ -166,6 +199,10 @@ describe('live routes (inject, PGlite journal)', () => {
     const unknown = await order(ADA, 'pa', { symbol: 'ETH-USDT', side: 'buy', quantity: 1 });
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json().order).toMatchObject({ status: 'rejected', rejectReason: 'unknown_symbol' });
+    expect(unknown.json().error).toMatchObject({
+      code: 'STRATEGY_BROKER_ORDER_REJECTED',
+      details: { reason: 'unknown_symbol' },
+    });
     const big = await order(ADA, 'pa', { symbol: 'BTC-USDT', side: 'buy', quantity: 60 });
     expect(big.json().order).toMatchObject({ status: 'rejected', rejectReason: 'risk_limit' });
     expect(published.filter((e) => e.type === 'order.rejected')).toHaveLength(2);
@@ -204,5 +241,19 @@ describe('live routes (inject, PGlite journal)', () => {
     expect(paused.json().run).toMatchObject({ state: 'paused', pause: { code: 'user' } });
     const signals = await app.inject({ url: `/api/v1/live-strategies/${id}/signals`, headers: as(ADA) });
     expect(signals.json()).toEqual({ signals: [] });
+    const resumed = await app.inject({
+      method: 'POST',
+      url: `/api/v1/live-strategies/${id}/resume`,
+      headers: as(ADA),
+    });
+    expect(resumed.json().run).toMatchObject({ state: 'running' });
+    expect(resumed.json().run.pause).toBeUndefined();
+    const stop = (user: string) =>
+      app.inject({ method: 'DELETE', url: `/api/v1/live-strategies/${id}`, headers: as(user) });
+    expect((await stop(BOB)).statusCode).toBe(404);
+    expect((await stop(ADA)).statusCode).toBe(204);
+    expect((await app.inject({ url: '/api/v1/live-strategies', headers: as(ADA) })).json()).toEqual({
+      runs: [],
+    });
   });
 });

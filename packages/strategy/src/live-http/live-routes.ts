@@ -1,9 +1,9 @@
 /**
  * @module The live-trading routes under `/api/v1` (an encapsulated Fastify plugin, zod schemas
  * inline): portfolios with positions and working orders, manual paper orders (place with an
- * `Idempotency-Key`, cancel), the kill switch, and live strategy runs (enable with params, status
- * with last signals and logs, pause). Every route is scoped by the caller: another user's
- * portfolio or run is 404. Input is checked before anything happens — a non-finite or negative
+ * `Idempotency-Key`, cancel), order and equity history, the kill switch, and live strategy runs
+ * (enable with params, status with last signals and logs, pause, resume, stop). Every route is
+ * scoped by the caller: another user's portfolio or run is 404. Input is checked before anything happens — a non-finite or negative
  * quantity, a malformed symbol, a missing price is 400 and changes nothing; an order the venue or
  * a risk limit refuses is an `order.rejected` (answered 422 with the reason).
  */
@@ -12,13 +12,14 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { manualClientOrderId } from '../broker/client-order-id.ts';
-import { BrokerError, BrokerErrorCodes } from '../broker/errors.ts';
+import { BrokerError, BrokerErrorCodes, type BrokerErrorCode } from '../broker/errors.ts';
 import { StrategyErrorCodes } from '../core/errors.ts';
 import type { OrderDesk } from '../broker/order-desk.ts';
 import type { OrderJournal } from '../broker/order-journal.ts';
 import type { EngineSettings } from '../core/types.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
 import type { LiveRunner, LiveStrategySpec } from '../live/live-runner.ts';
+import type { EquityPoint } from '../portfolio/equity-history.ts';
 import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 
 /** Who is calling (the composition root maps identity's principal onto it). */
@@ -47,12 +48,19 @@ export interface LiveRoutesOptions {
   settings: (userId: string) => EngineSettings;
   /** Tradable symbols. */
   symbols: ReadonlySet<string>;
+  /**
+   * A portfolio's equity history, oldest first (the projection's `portfolio_equity`); without it
+   * the history is empty (an embedded test app with no SQL read model).
+   */
+  equityHistory?: (portfolioId: string, limit: number) => Promise<EquityPoint[]>;
 }
 
 const Symbol_ = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/);
 const Quantity = z.number().finite().positive();
 const PortfolioParams = z.object({ portfolioId: z.string().min(1).max(100) });
 const RunParams = z.object({ id: z.string().min(1).max(200) });
+/** Rows a history answers with at most. */
+const Limit = z.coerce.number().int().min(1).max(1_000).default(200);
 
 function notFound(what: 'portfolio' | 'run', id: string): TicklineError {
   return what === 'portfolio'
@@ -68,24 +76,17 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
   // The catalogues these routes throw from, named so they are registered with the kernel.
   void [LiveErrorCodes, StrategyErrorCodes, BrokerErrorCodes];
   const statusOf = new Map(listErrorCodes().map((c) => [c.code, c.httpStatus]));
-  // Coded errors answer with their catalogue status; zod failures are 400 with the issues.
+  // Coded errors answer with their catalogue status; zod failures are 400 with the issues. The body
+  // is the API's error shape (`{ error: { code, message, details } }`) that the SDK parses.
   app.setErrorHandler((error: unknown, _request, reply) => {
-    const e = error as {
-      code?: string;
-      message?: string;
-      validation?: unknown;
-      statusCode?: number;
-      details?: unknown;
-    };
+    const e = error as { code?: string; message?: string; validation?: unknown; statusCode?: number };
+    const send = (status: number, code: string, message: string, details?: unknown) =>
+      reply.status(status).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
     if (e.validation !== undefined)
-      return reply
-        .status(400)
-        .send({ code: 'STRATEGY_REQUEST_INVALID', message: e.message, details: e.validation });
+      return send(400, 'HTTP_BAD_REQUEST', e.message ?? 'invalid request', { issues: e.validation });
     if (error instanceof TicklineError)
-      return reply
-        .status(statusOf.get(error.code) ?? 500)
-        .send({ code: error.code, message: error.message, details: error.details });
-    return reply.status(e.statusCode ?? 500).send({ code: e.code ?? 'INTERNAL', message: e.message });
+      return send(statusOf.get(error.code) ?? 500, error.code, error.message, error.details);
+    return send(e.statusCode ?? 500, e.code ?? 'HTTP_INTERNAL', e.message ?? 'request failed');
   });
 
   const owned = async (request: FastifyRequest, portfolioId: string): Promise<LiveCaller> => {
@@ -119,10 +120,36 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     return { ...summary(id), positions: o.books.positions(id) };
   });
 
-  app.get('/portfolios/:portfolioId/orders', { schema: { params: PortfolioParams } }, async (request) => {
-    await owned(request, request.params.portfolioId);
-    return { orders: await o.journal.working(request.params.portfolioId) };
-  });
+  app.get(
+    '/portfolios/:portfolioId/equity',
+    { schema: { params: PortfolioParams, querystring: z.object({ limit: Limit }) } },
+    async (request) => {
+      await owned(request, request.params.portfolioId);
+      const points = (await o.equityHistory?.(request.params.portfolioId, request.query.limit)) ?? [];
+      return { points };
+    },
+  );
+
+  app.get(
+    '/portfolios/:portfolioId/orders',
+    {
+      schema: {
+        summary: 'Working orders, or with status=all every order (last changed first)',
+        params: PortfolioParams,
+        querystring: z.object({ status: z.enum(['open', 'all']).default('open'), limit: Limit }),
+      },
+    },
+    async (request) => {
+      await owned(request, request.params.portfolioId);
+      const id = request.params.portfolioId;
+      return {
+        orders:
+          request.query.status === 'all'
+            ? await o.journal.recent(id, request.query.limit)
+            : await o.journal.working(id),
+      };
+    },
+  );
 
   app.post(
     '/portfolios/:portfolioId/orders',
@@ -158,7 +185,17 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
         ...(price === undefined ? {} : { price }),
         origin: { kind: 'manual', userId: caller.userId },
       });
-      return reply.status(order.status === 'rejected' ? 422 : 201).send({ order });
+      if (order.status !== 'rejected') return reply.status(201).send({ order });
+      // A refusal is a fact, not a failure: the answer carries the order, and the API's error
+      // shape so a caller reading only `error.code` sees the reason too.
+      return reply.status(422).send({
+        order,
+        error: {
+          code: 'STRATEGY_BROKER_ORDER_REJECTED' satisfies BrokerErrorCode,
+          message: order.detail ?? `order rejected: ${order.rejectReason}`,
+          details: { reason: order.rejectReason, clientOrderId: order.clientOrderId },
+        },
+      });
     },
   );
 
@@ -279,5 +316,16 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
   app.post('/live-strategies/:id/pause', { schema: { params: RunParams } }, async (request) => {
     await runOf(request, request.params.id);
     return { run: o.runner.pause(request.params.id, 'user', 'paused by the owner') };
+  });
+
+  app.post('/live-strategies/:id/resume', { schema: { params: RunParams } }, async (request) => {
+    await runOf(request, request.params.id);
+    return { run: await o.runner.resume(request.params.id) };
+  });
+
+  app.delete('/live-strategies/:id', { schema: { params: RunParams } }, async (request, reply) => {
+    await runOf(request, request.params.id);
+    await o.runner.stop(request.params.id);
+    return reply.status(204).send();
   });
 };

@@ -128,6 +128,10 @@ export interface LiveRunnerOptions {
   persist?: {
     enabled(spec: LiveStrategySpec): Promise<void>;
     paused(id: string, pause: { code: string; reason: string; at: number }): Promise<void>;
+    /** The owner resumed a paused run. */
+    resumed?(id: string): Promise<void>;
+    /** The owner stopped a run: it is forgotten everywhere. */
+    stopped?(id: string): Promise<void>;
   };
   /** Logs a failed `persist.paused` (the run stays paused here either way). */
   onPersistError?: (error: unknown) => void;
@@ -324,6 +328,27 @@ export class LiveRunner {
     if (run === undefined) return undefined;
     this.#pause(run, new TicklineError('STRATEGY_LIVE_PAUSED', reason), code);
     return run.status;
+  }
+
+  /**
+   * Resumes a paused run from the next closed candle: candles that closed while it was paused are
+   * not replayed, so a resume never places the orders a pause skipped. Stored first, so the other
+   * runner processes' sync does not pause it again.
+   */
+  async resume(id: string): Promise<LiveRunStatus | undefined> {
+    const run = this.#runs.get(id);
+    if (run === undefined) return undefined;
+    await this.#o.persist?.resumed?.(id);
+    run.status.state = 'running';
+    delete run.status.pause;
+    return run.status;
+  }
+
+  /** The owner's stop: forgotten in the store (every process drops it at its next sync) and here. */
+  async stop(id: string): Promise<boolean> {
+    if (!this.#runs.has(id)) return false;
+    await this.#o.persist?.stopped?.(id);
+    return this.disable(id);
   }
 
   /** Marks a run paused elsewhere (another process, read from the store) without a new event. */

@@ -104,6 +104,19 @@ export class LiveStore {
     );
   }
 
+  /** Running again: the pause is cleared, the checkpoint kept. */
+  async resume(id: string): Promise<void> {
+    await this.#sql.query(
+      `update live_strategies set state = 'running', pause_code = null, pause_reason = null,
+         paused_at_ms = null, updated_at = now() where id = $1`,
+      [id],
+    );
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.#sql.query('delete from live_strategies where id = $1', [id]);
+  }
+
   /** Moves the checkpoints of `ids` forward to `atMs` (never back). */
   async checkpoint(ids: readonly string[], atMs: number): Promise<void> {
     if (ids.length === 0) return;

@@ -27,6 +27,7 @@ import type { LiveCandle } from '../live/live-engine.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
 import { LiveStore } from '../live/live-store.ts';
 import { RunnerMembership } from '../live/membership.ts';
+import { readEquityHistory } from '../portfolio/equity-history.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { StrategyRepository } from '../versions/strategy-repository.ts';
 import type { OpenSession } from '../live/live-session.ts';
@@ -137,6 +138,8 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     persist: {
       enabled: (spec) => store.save({ ...spec, tier: tierOf(spec.userId) }),
       paused: (id, pause) => store.pause(id, pause),
+      resumed: (id) => store.resume(id),
+      stopped: (id) => store.remove(id),
     },
     onPersistError: (error) => logger.warn({ err: error }, 'could not store a live strategy pause'),
     afterCandles: () => checkpoint(),
@@ -270,6 +273,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     maxLive: async (userId) => settings.tiers[tierOf(userId)].maxLive,
     settings: (userId) => engineSettings(userId),
     symbols: deps.symbols,
+    equityHistory: (portfolioId, limit) => readEquityHistory(deps.sql, portfolioId, limit),
   };
   return {
     host,

@@ -9,3 +9,5 @@ export {
   PORTFOLIO_PROJECTION_EVENTS,
 } from './portfolio-projection.ts';
 export type { OpeningPosition } from './portfolio-ledger.ts';
+export { readEquityHistory } from './equity-history.ts';
+export type { EquityPoint } from './equity-history.ts';

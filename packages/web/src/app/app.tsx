@@ -15,7 +15,10 @@ import { AdminPage } from '../pages/admin/admin-page.tsx';
 import { GamePage } from '../pages/game/game-page.tsx';
 import { MarketPage } from '../pages/markets/market-page.tsx';
 import { MarketsPage } from '../pages/markets/markets-page.tsx';
+import { LiveStrategiesPage } from '../pages/live/live-strategies-page.tsx';
 import { NotFoundPage } from '../pages/not-found-page.tsx';
+import { OrdersPage } from '../pages/portfolio/orders-page.tsx';
+import { PortfolioPage } from '../pages/portfolio/portfolio-page.tsx';
 import { BacktestPage, CompareBacktestsPage } from '../pages/strategies/backtest-page.tsx';
 import { StrategiesPage } from '../pages/strategies/strategies-page.tsx';
 import { StrategyPage } from '../pages/strategies/strategy-page.tsx';
@@ -47,6 +50,9 @@ const PAGES: ReadonlyArray<{
     render: ({ ids }) => <CompareBacktestsPage ids={ids!} />,
   },
   { path: '/backtests/:id', title: 'Backtest', render: ({ id }) => <BacktestPage key={id} id={id!} /> },
+  { path: '/portfolio', title: 'Portfolio', render: () => <PortfolioPage /> },
+  { path: '/orders', title: 'Orders', render: () => <OrdersPage /> },
+  { path: '/live', title: 'Live strategies', render: () => <LiveStrategiesPage /> },
   { path: '/game', title: 'Game', render: () => <GamePage /> },
   { path: '/admin', title: 'Operations', render: () => <AdminPage /> },
   { path: '/security', title: 'Security', render: () => <SecurityPage /> },

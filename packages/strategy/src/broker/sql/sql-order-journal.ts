@@ -53,4 +53,13 @@ export class SqlOrderJournal implements OrderJournal {
     );
     return rows.map((r) => r.snapshot);
   }
+
+  async recent(portfolioId: string, limit: number): Promise<Order[]> {
+    const { rows } = await this.#sql.query<{ snapshot: Order }>(
+      `select snapshot from broker_orders where portfolio_id = $1
+       order by updated_at desc, client_order_id desc limit $2`,
+      [portfolioId, limit],
+    );
+    return rows.map((r) => r.snapshot);
+  }
 }

@@ -1,16 +1,19 @@
 /**
- * @module The signed-in home: the account, its paper-portfolio snapshot (pending until the
- * `account.snapshot.generated` event arrives, then shown without a reload), and recent
- * notifications.
+ * @module The signed-in home: the account, its paper portfolio (pending until the
+ * `account.snapshot.generated` event arrives and the portfolio opens, then its live equity, cash
+ * and positions, linking to the portfolio page), and recent notifications.
  */
 import { useEvents } from '@tickline/client/react';
 import { Channel, EventType } from '@tickline/protocol';
 import type { ReactNode } from 'react';
+import { Link } from '../../app/router.tsx';
 import { useSession, useUser } from '../../app/session.tsx';
 import { formatMoney } from '../../components/describe-event.ts';
 import { NotificationList, useNotifications } from '../../components/notifications.tsx';
 import { ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
+import { PortfolioStats } from '../portfolio/portfolio-page.tsx';
+import { usePortfolio } from '../portfolio/use-portfolio.ts';
 
 interface Snapshot {
   accountId: string;
@@ -26,6 +29,7 @@ export function OverviewPage(): ReactNode {
   const user = useUser();
   const { client } = useSession();
   const { items } = useNotifications();
+  const portfolio = usePortfolio();
   const snapshot = useAsync(
     () => client.request<SnapshotStatus>({ method: 'GET', path: '/api/v1/accounts/me/snapshot' }),
     [client, user.id],
@@ -50,8 +54,21 @@ export function OverviewPage(): ReactNode {
       </header>
       <div className="grid grid-2">
         <section className="card" aria-labelledby="portfolio-title">
-          <h2 id="portfolio-title">Paper portfolio</h2>
-          <PortfolioBody state={snapshot} />
+          <div className="row spread">
+            <h2 id="portfolio-title">Paper portfolio</h2>
+            {portfolio.data ? <Link to="/portfolio">Open portfolio →</Link> : null}
+          </div>
+          {portfolio.data ? (
+            <div className="stack">
+              <PortfolioStats portfolio={portfolio.data} />
+              <p className="muted small" data-testid="portfolio">
+                {portfolio.data.positions.filter((p) => p.quantity !== 0).length} open positions ·{' '}
+                <Link to="/orders">place an order</Link> · <Link to="/live">run a strategy live</Link>
+              </p>
+            </div>
+          ) : (
+            <PortfolioBody state={snapshot} />
+          )}
         </section>
         <section className="card" aria-labelledby="recent-title">
           <h2 id="recent-title">Recent notifications</h2>

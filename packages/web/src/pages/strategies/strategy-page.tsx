@@ -18,8 +18,8 @@ import { useSession } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
 import { ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
+import { ParamFields, readParams } from './param-fields.tsx';
 import { StrategyEditor, type CodeProblem } from './strategy-editor.tsx';
-
 
 function problemOf(error: unknown): CodeProblem {
   const details = isTicklineApiError(error)
@@ -107,12 +107,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
   async function onRun(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const values: Record<string, number | boolean | string> = {};
-    for (const [name, spec] of Object.entries(params)) {
-      const raw = formText(form, `param-${name}`);
-      values[name] =
-        spec.type === 'bool' ? form.get(`param-${name}`) === 'on' : spec.type === 'enum' ? raw : Number(raw);
-    }
+    const values = readParams(form, params);
     setRunError(undefined);
     try {
       await client.backtests.run({
@@ -134,7 +129,8 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
       <header className="page-header">
         <h1>{strategy.name}</h1>
         <p className="muted">
-          {versions.length} versions · <Link to="/strategies">all strategies</Link>
+          {versions.length} versions · <Link to="/strategies">all strategies</Link> ·{' '}
+          <Link to={`/live?strategy=${encodeURIComponent(id)}`}>run live →</Link>
         </p>
       </header>
       <div className="stack">
@@ -213,34 +209,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
             </label>
             <Field label="From" name="from" type="date" required />
             <Field label="To" name="to" type="date" required />
-            {Object.entries(params).map(([name, spec]) =>
-              spec.type === 'bool' ? (
-                <label key={name} className="check">
-                  <input type="checkbox" name={`param-${name}`} defaultChecked={spec.default} /> {name}
-                </label>
-              ) : spec.type === 'enum' ? (
-                <label key={name} className="field">
-                  <span className="field-label">{name}</span>
-                  <select name={`param-${name}`} defaultValue={spec.default}>
-                    {spec.values.map((v) => (
-                      <option key={v}>{v}</option>
-                    ))}
-                  </select>
-                </label>
-              ) : (
-                <Field
-                  key={name}
-                  label={name}
-                  name={`param-${name}`}
-                  type="number"
-                  defaultValue={String(spec.default)}
-                  step={spec.type === 'int' ? 1 : 'any'}
-                  {...(spec.min !== undefined ? { min: spec.min } : {})}
-                  {...(spec.max !== undefined ? { max: spec.max } : {})}
-                  {...(spec.description ? { hint: spec.description } : {})}
-                />
-              ),
-            )}
+            <ParamFields params={params} />
             <button type="submit" className="button button-primary">
               Run backtest
             </button>

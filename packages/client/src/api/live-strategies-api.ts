@@ -1,0 +1,49 @@
+/**
+ * @module Live strategy runs: a strategy version enabled with parameters on one or more feeds of a
+ * portfolio, its status (running or paused with the reason), last signals and logs; pause, resume
+ * and stop. Signals and pauses arrive on `user:{id}` (`strategy.signal`, `strategy.live.paused`).
+ */
+import type { AuthorizedSend } from '../auth/authorized-http.ts';
+import type { HttpRequest } from '../http/http-client.ts';
+import type { ClientPaths } from '../http/routes.ts';
+import type { EnableLiveInput, LiveRun, LiveSignal } from '@tickline/protocol';
+
+export interface LiveStrategiesApi {
+  /**
+   * Runs a strategy version live (replaying `warmupBars` stored candles first). Enabling the same
+   * strategy on the same portfolio again replaces the run. Over the tier's limit rejects with
+   * `STRATEGY_LIVE_LIMIT`.
+   */
+  enable(input: EnableLiveInput): Promise<LiveRun>;
+  /** The caller's runs. */
+  list(): Promise<LiveRun[]>;
+  get(id: string): Promise<LiveRun>;
+  /** Its latest signals, oldest first. */
+  signals(id: string): Promise<LiveSignal[]>;
+  logs(id: string): Promise<LiveRun['logs']>;
+  pause(id: string): Promise<LiveRun>;
+  /** Resumes a paused run from the next closed candle. */
+  resume(id: string): Promise<LiveRun>;
+  /** Stops the run and forgets it (its resting orders stay; cancel them on the portfolio). */
+  disable(id: string): Promise<void>;
+}
+
+export function createLiveStrategiesApi(send: AuthorizedSend, paths: ClientPaths): LiveStrategiesApi {
+  const base = paths.liveStrategies;
+  const one = (id: string) => `${base}/${encodeURIComponent(id)}`;
+  const run = async (request: HttpRequest) => (await send<{ run: LiveRun }>(request)).run;
+  return {
+    enable: (input) => run({ method: 'POST', path: base, body: input }),
+    list: async () => (await send<{ runs: LiveRun[] }>({ method: 'GET', path: base })).runs,
+    get: (id) => run({ method: 'GET', path: one(id) }),
+    signals: async (id) =>
+      (await send<{ signals: LiveSignal[] }>({ method: 'GET', path: `${one(id)}/signals` })).signals,
+    logs: async (id) =>
+      (await send<{ logs: LiveRun['logs'] }>({ method: 'GET', path: `${one(id)}/logs` })).logs,
+    pause: (id) => run({ method: 'POST', path: `${one(id)}/pause` }),
+    resume: (id) => run({ method: 'POST', path: `${one(id)}/resume` }),
+    disable: async (id) => {
+      await send<void>({ method: 'DELETE', path: one(id) });
+    },
+  };
+}

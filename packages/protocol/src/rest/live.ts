@@ -1,0 +1,196 @@
+/**
+ * @module The live-trading API on the wire (`/api/v1/portfolios`, `/api/v1/live-strategies`):
+ * portfolios with positions and P&L, paper orders and their fills, live strategy runs with their
+ * signals, and the request bodies the SDK sends. The strategy package answers with these shapes; the
+ * SDK and the dashboard read their types from here. Amounts are the quote currency; times are
+ * epoch milliseconds.
+ */
+import { z } from 'zod';
+
+/** A canonical `BASE-QUOTE` symbol. */
+const SymbolSchema = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/);
+const positive = z.number().finite().positive();
+
+export const OrderSideSchema = z.enum(['buy', 'sell']);
+export const OrderTypeSchema = z.enum(['market', 'limit', 'stop']);
+/** `new` rests (a stop waits for its trigger); the last three are final. */
+export const OrderStatusSchema = z.enum(['new', 'partially_filled', 'filled', 'cancelled', 'rejected']);
+/** Why an order was refused (the broker's closed set). */
+export const RejectReasonSchema = z.enum([
+  'insufficient_funds',
+  'unknown_symbol',
+  'market_closed',
+  'invalid_order',
+  'risk_limit',
+  'kill_switch',
+  'rate_limited',
+  'clock_skew',
+  'auth_failed',
+  'venue_error',
+]);
+
+export const PortfolioSummarySchema = z.object({
+  portfolioId: z.string(),
+  cash: z.number(),
+  /** Cash plus positions marked to their last price. */
+  equity: z.number(),
+  /** Equity when the current UTC day began (the daily-loss limit's base). */
+  dayStartEquity: z.number(),
+});
+
+export const PositionSchema = z.object({
+  symbol: z.string(),
+  /** Signed: > 0 long. */
+  quantity: z.number(),
+  averagePrice: z.number(),
+  /** The last price seen; 0 while none is known. */
+  markPrice: z.number(),
+  realizedPnl: z.number(),
+  unrealizedPnl: z.number(),
+  fees: z.number(),
+});
+
+export const PortfoliosResponseSchema = z.object({ portfolios: z.array(PortfolioSummarySchema) });
+export const PortfolioResponseSchema = PortfolioSummarySchema.extend({ positions: z.array(PositionSchema) });
+
+/** One point of a portfolio's equity history (after a fill, or a candle that moved a mark). */
+export const EquityPointSchema = z.object({ at: z.number(), equity: z.number(), cash: z.number() });
+export const EquityHistoryResponseSchema = z.object({ points: z.array(EquityPointSchema) });
+
+export const OrderFillSchema = z.object({
+  tradeId: z.string(),
+  price: z.number(),
+  quantity: z.number(),
+  fee: z.number(),
+  feeAsset: z.string(),
+  time: z.number(),
+});
+
+export const OrderOriginSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('strategy'),
+    strategyId: z.string(),
+    version: z.number(),
+    candleCloseTime: z.number(),
+  }),
+  z.object({ kind: z.literal('manual'), userId: z.string() }),
+]);
+
+export const OrderSchema = z.object({
+  portfolioId: z.string(),
+  clientOrderId: z.string(),
+  venueOrderId: z.string().optional(),
+  symbol: z.string(),
+  side: OrderSideSchema,
+  type: OrderTypeSchema,
+  quantity: z.number(),
+  price: z.number().optional(),
+  timeInForce: z.enum(['gtc', 'ioc']),
+  status: OrderStatusSchema,
+  filledQuantity: z.number(),
+  /** Sum of price × quantity over the fills. */
+  filledQuote: z.number(),
+  fills: z.array(OrderFillSchema),
+  rejectReason: RejectReasonSchema.optional(),
+  detail: z.string().optional(),
+  retryAfterMs: z.number().optional(),
+  origin: OrderOriginSchema.optional(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+
+export const OrdersResponseSchema = z.object({ orders: z.array(OrderSchema) });
+export const OrderResponseSchema = z.object({ order: OrderSchema });
+
+/**
+ * A manual paper order. `quantity` is in units of the base asset; limit and stop orders need a
+ * `price` (the limit, or the trigger), market orders take none.
+ */
+export const PlaceOrderBodySchema = z
+  .strictObject({
+    symbol: SymbolSchema,
+    side: OrderSideSchema,
+    type: OrderTypeSchema.default('market'),
+    quantity: positive,
+    price: positive.optional(),
+  })
+  .refine((b) => (b.type === 'market') === (b.price === undefined), {
+    message: 'limit and stop orders need a price; market orders take none',
+    path: ['price'],
+  });
+
+export const KillSwitchResponseSchema = z.object({ cancelled: z.number() });
+
+/** A signal of a live run: the order it placed on a closed candle. */
+export const LiveSignalSchema = z.object({
+  strategyId: z.string(),
+  version: z.number(),
+  userId: z.string(),
+  portfolioId: z.string(),
+  candleCloseTime: z.number(),
+  clientOrderId: z.string(),
+  symbol: z.string(),
+  side: OrderSideSchema,
+  type: OrderTypeSchema,
+  quantity: z.number(),
+  price: z.number().optional(),
+  reason: z.string(),
+});
+
+export const LiveFeedSchema = z.object({
+  symbol: SymbolSchema,
+  interval: z.enum(['1m', '5m', '15m', '1h', '1d']),
+});
+
+export const LiveRunStateSchema = z.enum(['running', 'paused']);
+
+export const LiveRunSchema = z.object({
+  /** `{portfolioId}:{strategyId}`: one run per strategy and portfolio. */
+  id: z.string(),
+  strategyId: z.string(),
+  version: z.number(),
+  userId: z.string(),
+  portfolioId: z.string(),
+  state: LiveRunStateSchema,
+  /** Why it is paused: a code (`user`, `kill_switch`, or the failure's error code) and the words. */
+  pause: z.object({ code: z.string(), reason: z.string(), at: z.number() }).optional(),
+  candles: z.number(),
+  signals: z.number(),
+  lastCandleTime: z.number().optional(),
+  lastSignals: z.array(LiveSignalSchema),
+  logs: z.array(z.object({ time: z.number(), text: z.string() })),
+});
+
+export const LiveRunResponseSchema = z.object({ run: LiveRunSchema });
+export const LiveRunsResponseSchema = z.object({ runs: z.array(LiveRunSchema) });
+export const LiveSignalsResponseSchema = z.object({ signals: z.array(LiveSignalSchema) });
+export const LiveLogsResponseSchema = z.object({ logs: LiveRunSchema.shape.logs });
+
+/** Runs a strategy version live on a portfolio, on one or more feeds. */
+export const EnableLiveBodySchema = z.strictObject({
+  strategyId: z.string().min(1).max(100),
+  version: z.int().positive(),
+  portfolioId: z.string().min(1).max(100),
+  params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).default({}),
+  feeds: z.array(LiveFeedSchema.strict()).min(1).max(8),
+  /** Stored candles replayed before acting live, so indicators start warm. */
+  warmupBars: z.int().min(0).max(5_000).default(200),
+});
+
+export type OrderSide = z.infer<typeof OrderSideSchema>;
+export type OrderType = z.infer<typeof OrderTypeSchema>;
+export type OrderStatus = z.infer<typeof OrderStatusSchema>;
+export type RejectReason = z.infer<typeof RejectReasonSchema>;
+export type PortfolioSummary = z.infer<typeof PortfolioSummarySchema>;
+export type Position = z.infer<typeof PositionSchema>;
+export type PortfolioDetail = z.infer<typeof PortfolioResponseSchema>;
+export type EquityPoint = z.infer<typeof EquityPointSchema>;
+export type OrderFill = z.infer<typeof OrderFillSchema>;
+export type OrderOrigin = z.infer<typeof OrderOriginSchema>;
+export type Order = z.infer<typeof OrderSchema>;
+export type PlaceOrderInput = z.input<typeof PlaceOrderBodySchema>;
+export type LiveSignal = z.infer<typeof LiveSignalSchema>;
+export type LiveFeed = z.infer<typeof LiveFeedSchema>;
+export type LiveRunState = z.infer<typeof LiveRunStateSchema>;
+export type LiveRun = z.infer<typeof LiveRunSchema>;
+export type EnableLiveInput = z.input<typeof EnableLiveBodySchema>;

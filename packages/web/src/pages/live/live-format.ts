@@ -1,0 +1,26 @@
+/** @module How the live-strategies page words a run: its state, why it paused, its last signal. */
+import type { LiveRun, LiveSignal } from '@tickline/client';
+import { formatPrice } from '../markets/market-format.ts';
+import { formatQuantity } from '../portfolio/portfolio-format.ts';
+
+/** Pause codes a person reads as a sentence; failures keep their error code. */
+const PAUSE_CODES: Record<string, string> = {
+  user: 'Paused by you',
+  kill_switch: 'Paused by the kill switch',
+  admin: 'Paused by an administrator',
+};
+
+export function pauseText(run: LiveRun): string | undefined {
+  if (run.pause === undefined) return undefined;
+  const who = PAUSE_CODES[run.pause.code];
+  return who ? `${who}: ${run.pause.reason}` : `${run.pause.reason} (${run.pause.code})`;
+}
+
+export function signalText(signal: LiveSignal): string {
+  const price = signal.price === undefined ? '' : ` @ ${formatPrice(signal.price)}`;
+  return `${signal.side} ${formatQuantity(signal.quantity)} ${signal.symbol} ${signal.type}${price}`;
+}
+
+export function timeText(ms: number | undefined): string {
+  return ms === undefined ? '—' : new Date(ms).toLocaleTimeString();
+}

@@ -1,0 +1,113 @@
+/**
+ * @module Orders: the paper order ticket, working orders with cancel, and the history with fills.
+ * Order events on `user:{id}` refresh the tables the moment the venue answers.
+ */
+import type { Order, PortfolioDetail } from '@tickline/client';
+import { useEvents } from '@tickline/client/react';
+import { useState, type ReactNode } from 'react';
+import { Link } from '../../app/router.tsx';
+import { useSession } from '../../app/session.tsx';
+import { FormError } from '../../components/field.tsx';
+import { ErrorState, Loading } from '../../components/states.tsx';
+import { useAsync } from '../../components/use-async.ts';
+import { OpenOrders, OrderHistory } from './order-tables.tsx';
+import { OrderTicket } from './order-ticket.tsx';
+import { PortfolioStats } from './portfolio-page.tsx';
+import { orderErrorText } from './portfolio-format.ts';
+import { ORDER_EVENTS, usePortfolio } from './use-portfolio.ts';
+
+/** Orders the history shows. */
+const HISTORY_LIMIT = 100;
+
+export function OrdersPage(): ReactNode {
+  const portfolio = usePortfolio();
+  return (
+    <main id="main" className="page">
+      <header className="page-header">
+        <h1>Orders</h1>
+        <p className="muted">
+          Paper orders fill against live trades with the backtest’s fees and slippage. See the result on your{' '}
+          <Link to="/portfolio">portfolio</Link>.
+        </p>
+      </header>
+      {portfolio.status === 'error' && !portfolio.data ? (
+        <ErrorState error={portfolio.error} onRetry={portfolio.reload} />
+      ) : portfolio.data === undefined ? (
+        <Loading label="Loading portfolio…" />
+      ) : portfolio.data === null ? (
+        <Loading label="Setting up your paper portfolio — it appears here as soon as it is ready." />
+      ) : (
+        <OrdersBody portfolio={portfolio.data} onChange={portfolio.reload} />
+      )}
+    </main>
+  );
+}
+
+function OrdersBody({
+  portfolio,
+  onChange,
+}: {
+  portfolio: PortfolioDetail;
+  onChange: () => void;
+}): ReactNode {
+  const { client } = useSession();
+  const id = portfolio.portfolioId;
+  const open = useAsync(() => client.portfolios.orders(id), [client, id]);
+  const history = useAsync(
+    () => client.portfolios.orders(id, { status: 'all', limit: HISTORY_LIMIT }),
+    [client, id],
+  );
+  const [cancelling, setCancelling] = useState<ReadonlySet<string>>(new Set());
+  const [cancelError, setCancelError] = useState<string>();
+  const refresh = () => {
+    open.reload();
+    history.reload();
+    onChange();
+  };
+  useEvents(ORDER_EVENTS, refresh);
+
+  async function cancel(order: Order) {
+    setCancelError(undefined);
+    setCancelling((s) => new Set(s).add(order.clientOrderId));
+    try {
+      await client.portfolios.cancelOrder(id, order);
+    } catch (error) {
+      setCancelError(orderErrorText(error));
+    } finally {
+      setCancelling((s) => {
+        const next = new Set(s);
+        next.delete(order.clientOrderId);
+        return next;
+      });
+      refresh();
+    }
+  }
+
+  return (
+    <div className="grid orders-layout">
+      <div className="stack">
+        <OrderTicket portfolio={portfolio} onPlaced={refresh} />
+        <section className="card" aria-label="Portfolio summary">
+          <PortfolioStats portfolio={portfolio} />
+        </section>
+      </div>
+      <div className="stack">
+        <section className="card" aria-labelledby="open-title">
+          <h2 id="open-title">Open orders</h2>
+          <FormError message={cancelError} />
+          {open.status === 'error' ? <ErrorState error={open.error} onRetry={open.reload} /> : null}
+          {open.data ? (
+            <OpenOrders orders={open.data} cancelling={cancelling} onCancel={(o) => void cancel(o)} />
+          ) : (
+            <Loading />
+          )}
+        </section>
+        <section className="card" aria-labelledby="history-title">
+          <h2 id="history-title">History</h2>
+          {history.status === 'error' ? <ErrorState error={history.error} onRetry={history.reload} /> : null}
+          {history.data ? <OrderHistory orders={history.data} /> : <Loading />}
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * @module The paper portfolio: equity, cash and today's P&L, the equity chart (stored history plus
+ * the live figure), positions marked to the latest price, and the latest orders. Order events on
+ * `user:{id}` refresh it at once; marks are re-read every few seconds.
+ */
+import type { EquityPoint, PortfolioDetail } from '@tickline/client';
+import { useEvents } from '@tickline/client/react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { Link } from '../../app/router.tsx';
+import { useSession } from '../../app/session.tsx';
+import { ErrorState, Loading } from '../../components/states.tsx';
+import { useAsync } from '../../components/use-async.ts';
+import { EquityChart } from './equity-chart.tsx';
+import { OrderHistory } from './order-tables.tsx';
+import { formatPnl, formatUsd, pnlClass } from './portfolio-format.ts';
+import { PositionsTable } from './positions-table.tsx';
+import { ORDER_EVENTS, usePortfolio } from './use-portfolio.ts';
+
+/** Equity points the chart starts with. */
+const HISTORY_POINTS = 500;
+
+export function PortfolioPage(): ReactNode {
+  const portfolio = usePortfolio();
+  return (
+    <main id="main" className="page">
+      <header className="page-header">
+        <h1>Portfolio</h1>
+        <p className="muted">
+          Your paper portfolio, marked to live prices. Trade on the <Link to="/orders">Orders</Link> page or
+          let a strategy trade <Link to="/live">live</Link>.
+        </p>
+      </header>
+      {portfolio.status === 'error' && !portfolio.data ? (
+        <ErrorState error={portfolio.error} onRetry={portfolio.reload} />
+      ) : portfolio.data === undefined ? (
+        <Loading label="Loading portfolio…" />
+      ) : portfolio.data === null ? (
+        <Loading label="Setting up your paper portfolio — it appears here as soon as it is ready." />
+      ) : (
+        <PortfolioBody portfolio={portfolio.data} />
+      )}
+    </main>
+  );
+}
+
+/** The headline figures; also shown on the overview. */
+export function PortfolioStats({ portfolio }: { portfolio: PortfolioDetail }): ReactNode {
+  const today = portfolio.equity - portfolio.dayStartEquity;
+  const unrealized = portfolio.positions.reduce((sum, p) => sum + p.unrealizedPnl, 0);
+  return (
+    <div className="portfolio-stats" data-testid="portfolio-stats">
+      <div className="stat">
+        <span className="stat-label">Equity</span>
+        <span className="stat-value" data-testid="portfolio-equity">
+          {formatUsd(portfolio.equity)}
+        </span>
+      </div>
+      <div className="stat">
+        <span className="stat-label">Cash</span>
+        <span className="stat-value" data-testid="portfolio-cash">
+          {formatUsd(portfolio.cash)}
+        </span>
+      </div>
+      <div className="stat">
+        <span className="stat-label">Today</span>
+        <span className={`stat-value ${pnlClass(today)}`}>{formatPnl(today)}</span>
+      </div>
+      <div className="stat">
+        <span className="stat-label">Unrealized</span>
+        <span className={`stat-value ${pnlClass(unrealized)}`}>{formatPnl(unrealized)}</span>
+      </div>
+    </div>
+  );
+}
+
+function PortfolioBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode {
+  const { client } = useSession();
+  const id = portfolio.portfolioId;
+  const history = useAsync(() => client.portfolios.equity(id, { limit: HISTORY_POINTS }), [client, id]);
+  const orders = useAsync(() => client.portfolios.orders(id, { status: 'all', limit: 8 }), [client, id]);
+  useEvents(ORDER_EVENTS, () => {
+    history.reload();
+    orders.reload();
+  });
+  // The figures seen while the page is open, so the line moves between stored points.
+  const [seen, setSeen] = useState<EquityPoint[]>([]);
+  useEffect(() => {
+    setSeen((s) => [...s, { at: Date.now(), equity: portfolio.equity, cash: portfolio.cash }].slice(-2_000));
+  }, [portfolio.equity, portfolio.cash]);
+  const points = [...(history.data ?? []), ...seen].sort((a, b) => a.at - b.at);
+
+  return (
+    <div className="stack">
+      <section className="card" aria-label="Summary">
+        <PortfolioStats portfolio={portfolio} />
+      </section>
+      <section className="card chart-card" aria-labelledby="equity-title">
+        <h2 id="equity-title">Equity</h2>
+        {history.status === 'error' ? <ErrorState error={history.error} onRetry={history.reload} /> : null}
+        <EquityChart points={points} />
+      </section>
+      <section className="card" aria-labelledby="positions-title">
+        <h2 id="positions-title">Positions</h2>
+        <PositionsTable positions={portfolio.positions} />
+      </section>
+      <section className="card" aria-labelledby="recent-orders-title">
+        <div className="row spread">
+          <h2 id="recent-orders-title">Latest orders</h2>
+          <Link to="/orders">All orders →</Link>
+        </div>
+        {orders.status === 'error' ? <ErrorState error={orders.error} onRetry={orders.reload} /> : null}
+        {orders.data ? <OrderHistory orders={orders.data} /> : <Loading label="Loading orders…" />}
+      </section>
+    </div>
+  );
+}
