@@ -6,6 +6,7 @@ import { createAccountApi, type AccountApi } from './api/account-api.ts';
 import { createApiKeysApi, type ApiKeysApi } from './api/api-keys-api.ts';
 import { createAuthApi, type AuthApi } from './api/auth-api.ts';
 import { createBacktestsApi, type BacktestsApi } from './api/backtests-api.ts';
+import { createNotificationsApi, type NotificationsApi } from './api/notifications-api.ts';
 import { createStrategiesApi, type StrategiesApi } from './api/strategies-api.ts';
 import { createAuthorizedSend } from './auth/authorized-http.ts';
 import { Session, type SessionEvents } from './auth/session.ts';
@@ -42,6 +43,7 @@ export interface TicklineClient {
   readonly apiKeys: ApiKeysApi;
   readonly strategies: StrategiesApi;
   readonly backtests: BacktestsApi;
+  readonly notifications: NotificationsApi;
   /** Authenticated call to any API route, with the same refresh and error handling. */
   request<T>(request: HttpRequest): Promise<T>;
   /** Unauthenticated call (public routes). */
@@ -114,6 +116,7 @@ export function createTicklineClient(options: TicklineClientOptions): TicklineCl
     apiKeys: createApiKeysApi(send, paths),
     strategies: createStrategiesApi(send, paths),
     backtests: createBacktestsApi(send, paths),
+    notifications: createNotificationsApi(send, paths),
     request: send,
     requestPublic: (request) => http.send(request),
     streamTicket,

@@ -46,6 +46,7 @@ export type { AccountApi } from './api/account-api.ts';
 export type { ApiKeysApi } from './api/api-keys-api.ts';
 export type { StrategiesApi } from './api/strategies-api.ts';
 export type { BacktestsApi } from './api/backtests-api.ts';
+export type { NotificationsApi, WebhookInput, PushSubscriptionInput } from './api/notifications-api.ts';
 export type * from './wire/strategy-types.ts';
 export type { FetchLike, HttpRequest, HttpMethod } from './http/http-client.ts';
 export type { ClientPaths } from './http/routes.ts';

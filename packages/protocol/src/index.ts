@@ -117,6 +117,33 @@ export {
   DrainedSchema,
   AuditPageSchema,
 } from './rest/admin.ts';
+export {
+  InboxItemSchema,
+  InboxAddedSchema,
+  InboxPageSchema,
+  UnreadCountSchema,
+  MarkedSchema,
+  NotificationChannelNameSchema,
+  NotificationRuleSchema,
+  NotificationSettingsSchema,
+  NotificationRulesSchema,
+  WebhookFormatSchema,
+  WebhookEndpointSchema,
+  CreatedWebhookSchema,
+  RotatedSecretSchema,
+  QueuedTestSchema,
+  QueuedSchema,
+  WebhookAttemptSchema,
+  WebhookAttemptsSchema,
+  PushSubscriptionInfoSchema,
+  VapidPublicKeySchema,
+  NotificationPhoneSchema,
+  DeliveryStatusSchema,
+  AdminDeliverySchema,
+  AdminDeliveriesSchema,
+  AdminEndpointSchema,
+  AdminEndpointsSchema,
+} from './rest/notify.ts';
 
 export type * from './game/messages.ts';
 export type {
@@ -187,3 +214,24 @@ export type {
   AuditPage,
   AuditEntry,
 } from './rest/admin.ts';
+export type {
+  InboxItem,
+  InboxAdded,
+  InboxPage,
+  NotificationChannelName,
+  NotificationRule,
+  NotificationSettings,
+  NotificationRules,
+  NotificationSettingsPatch,
+  WebhookFormat,
+  WebhookEndpointInfo,
+  CreatedWebhook,
+  RotatedSecret,
+  WebhookAttempt,
+  PushSubscriptionInfo,
+  NotificationPhone,
+  DeliveryStatus,
+  AdminDelivery,
+  AdminDeliveries,
+  AdminEndpoint,
+} from './rest/notify.ts';

@@ -16,6 +16,8 @@ import { GamePage } from '../pages/game/game-page.tsx';
 import { MarketPage } from '../pages/markets/market-page.tsx';
 import { MarketsPage } from '../pages/markets/markets-page.tsx';
 import { NotFoundPage } from '../pages/not-found-page.tsx';
+import { InboxPage } from '../pages/notifications/inbox-page.tsx';
+import { NotificationSettingsPage } from '../pages/notifications/settings-page.tsx';
 import { BacktestPage, CompareBacktestsPage } from '../pages/strategies/backtest-page.tsx';
 import { StrategiesPage } from '../pages/strategies/strategies-page.tsx';
 import { StrategyPage } from '../pages/strategies/strategy-page.tsx';
@@ -51,6 +53,12 @@ const PAGES: ReadonlyArray<{
   { path: '/admin', title: 'Operations', render: () => <AdminPage /> },
   { path: '/security', title: 'Security', render: () => <SecurityPage /> },
   { path: '/api-keys', title: 'API keys', render: () => <ApiKeysPage /> },
+  { path: '/notifications', title: 'Inbox', render: () => <InboxPage /> },
+  {
+    path: '/settings/notifications',
+    title: 'Notification settings',
+    render: () => <NotificationSettingsPage />,
+  },
 ];
 const PUBLIC_PAGES = new Set(['/sign-in', '/sign-up']);
 /** An account younger than this replays its channel from its creation on the first connect. */

@@ -7,6 +7,8 @@ import type { ReactNode } from 'react';
 import { useUser } from '../../app/session.tsx';
 import { Empty } from '../../components/states.tsx';
 import { BroadcastForm } from './broadcast-form.tsx';
+import { DeliveriesPanel } from './deliveries-panel.tsx';
+import { NoticeForm } from './notice-form.tsx';
 import { HealthPanel } from './health-panel.tsx';
 import { PlayersPanel } from './players-panel.tsx';
 import { StreamsPanel } from './streams-panel.tsx';
@@ -32,6 +34,10 @@ export function AdminPage(): ReactNode {
           <div className="grid grid-2">
             <PlayersPanel />
             <StreamsPanel />
+          </div>
+          <div className="grid grid-2">
+            <DeliveriesPanel />
+            <NoticeForm />
           </div>
         </div>
       )}
