@@ -35,10 +35,8 @@ export function AdminPage(): ReactNode {
             <PlayersPanel />
             <StreamsPanel />
           </div>
-          <div className="grid grid-2">
-            <DeliveriesPanel />
-            <NoticeForm />
-          </div>
+          <DeliveriesPanel />
+          <NoticeForm />
         </div>
       )}
     </main>
