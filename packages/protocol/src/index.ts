@@ -118,6 +118,7 @@ export {
   AuditPageSchema,
 } from './rest/admin.ts';
 export {
+  NotificationKind,
   InboxItemSchema,
   InboxAddedSchema,
   InboxPageSchema,

@@ -8,6 +8,27 @@ import { z } from 'zod';
 
 const Time = z.string().describe('RFC 3339');
 
+/**
+ * What a notification is about; a rule maps a kind to channels. Kinds are coarser than event
+ * types: every identity security event is one kind, `security`.
+ */
+export const NotificationKind = {
+  AccountReady: 'account.ready',
+  Security: 'security',
+  BacktestCompleted: 'backtest.completed',
+  StrategySignal: 'strategy.signal',
+  OrderFilled: 'order.filled',
+  SourceDown: 'market.source.down',
+  AdminNotice: 'admin.notice',
+  /** notify disabled one of the user's webhook endpoints (410, or failing for days). */
+  EndpointDisabled: 'webhook.disabled',
+  /** A test send from the API (`POST /api/v1/webhooks/:id/test`). */
+  Test: 'test',
+  /** Several held notifications sent as one, when quiet hours end or the rate limit resets. */
+  Digest: 'digest',
+} as const;
+export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
+
 export const InboxItemSchema = z.object({
   id: z.uuid(),
   kind: z.string(),

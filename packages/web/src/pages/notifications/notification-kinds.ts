@@ -1,16 +1,17 @@
 /** @module Words for notify's kinds and channels, shared by the inbox and the settings page. */
+import { NotificationKind } from '@tickline/protocol';
 
-const KIND_LABELS: Readonly<Record<string, string>> = {
-  'account.ready': 'Account ready',
-  security: 'Security',
-  'backtest.completed': 'Backtest completed',
-  'strategy.signal': 'Strategy signal',
-  'order.filled': 'Order filled',
-  'market.source.down': 'Market source down',
-  'admin.notice': 'Notice from the operators',
-  'webhook.disabled': 'Webhook disabled',
-  test: 'Test',
-  digest: 'Digest',
+const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
+  [NotificationKind.AccountReady]: 'Account ready',
+  [NotificationKind.Security]: 'Security',
+  [NotificationKind.BacktestCompleted]: 'Backtest completed',
+  [NotificationKind.StrategySignal]: 'Strategy signal',
+  [NotificationKind.OrderFilled]: 'Order filled',
+  [NotificationKind.SourceDown]: 'Market source down',
+  [NotificationKind.AdminNotice]: 'Notice from the operators',
+  [NotificationKind.EndpointDisabled]: 'Webhook disabled',
+  [NotificationKind.Test]: 'Test',
+  [NotificationKind.Digest]: 'Digest',
 };
 
 const CHANNEL_LABELS: Readonly<Record<string, string>> = {
@@ -23,7 +24,7 @@ const CHANNEL_LABELS: Readonly<Record<string, string>> = {
 
 /** A kind in words; an unknown one as it is. */
 export function kindLabel(kind: string): string {
-  return KIND_LABELS[kind] ?? kind;
+  return KIND_LABELS[kind as NotificationKind] ?? kind;
 }
 
 export function channelLabel(channel: string): string {
