@@ -8,6 +8,7 @@ import { createAuthApi, type AuthApi } from './api/auth-api.ts';
 import { createBacktestsApi, type BacktestsApi } from './api/backtests-api.ts';
 import { createLiveStrategiesApi, type LiveStrategiesApi } from './api/live-strategies-api.ts';
 import { createPortfoliosApi, type PortfoliosApi } from './api/portfolios-api.ts';
+import { createNotificationsApi, type NotificationsApi } from './api/notifications-api.ts';
 import { createStrategiesApi, type StrategiesApi } from './api/strategies-api.ts';
 import { createAuthorizedSend } from './auth/authorized-http.ts';
 import { Session, type SessionEvents } from './auth/session.ts';
@@ -48,6 +49,7 @@ export interface TicklineClient {
   readonly portfolios: PortfoliosApi;
   /** Strategy versions running live on a portfolio. */
   readonly liveStrategies: LiveStrategiesApi;
+  readonly notifications: NotificationsApi;
   /** Authenticated call to any API route, with the same refresh and error handling. */
   request<T>(request: HttpRequest): Promise<T>;
   /** Unauthenticated call (public routes). */
@@ -122,6 +124,7 @@ export function createTicklineClient(options: TicklineClientOptions): TicklineCl
     backtests: createBacktestsApi(send, paths),
     portfolios: createPortfoliosApi(send, paths),
     liveStrategies: createLiveStrategiesApi(send, paths),
+    notifications: createNotificationsApi(send, paths),
     request: send,
     requestPublic: (request) => http.send(request),
     streamTicket,

@@ -50,6 +50,7 @@ export type { BacktestsApi } from './api/backtests-api.ts';
 export type { PortfoliosApi, PlaceOrderOptions } from './api/portfolios-api.ts';
 export type { LiveStrategiesApi } from './api/live-strategies-api.ts';
 export type { OrderSizing } from './api/order-sizing.ts';
+export type { NotificationsApi, WebhookInput, PushSubscriptionInput } from './api/notifications-api.ts';
 export type * from './wire/strategy-types.ts';
 export type { FetchLike, HttpRequest, HttpMethod } from './http/http-client.ts';
 export type { ClientPaths } from './http/routes.ts';

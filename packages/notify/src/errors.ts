@@ -58,6 +58,11 @@ export const NotifyErrorCodes = defineErrorCodes({
     resolve: 'Check the event log health; nothing is lost, the matcher retries the batch.',
     httpStatus: 503,
   },
+  NOTIFY_DELIVERY_NOT_FOUND: {
+    meaning: 'No finished (delivered or failed) delivery has that id; a queued one cannot be replayed.',
+    resolve: 'List deliveries with GET /api/v1/admin/notify/deliveries; wait for a queued one to finish.',
+    httpStatus: 404,
+  },
   NOTIFY_SIGNATURE_INVALID: {
     meaning: 'A provider callback (Twilio status callback) carries no valid signature.',
     resolve: 'Check notify.sms.authToken and the public callback URL.',

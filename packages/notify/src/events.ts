@@ -83,11 +83,32 @@ export const InboxItemAdded = defineEvent<InboxItemAddedData>({
 });
 
 /** Every event notify defines, for the process registry. */
+export const AdminNoticeSentDataSchema = z.object({
+  title: z.string().min(1).max(200),
+  message: z.string().min(1).max(4_000),
+  /** One user; absent = every user notify knows. */
+  userId: z.uuid().optional(),
+  /** `urgent` may use SMS where the user's rule allows. */
+  severity: z.enum(['info', 'urgent']),
+  /** The admin who sent it. */
+  sentBy: z.string(),
+});
+export type AdminNoticeSentData = z.infer<typeof AdminNoticeSentDataSchema>;
+
+/** An administrator sent a notice to one user or to everyone (subject: the user id or `everyone`). */
+export const AdminNoticeSent = defineEvent<AdminNoticeSentData>({
+  type: 'admin.notice.sent',
+  description:
+    'An administrator sent a notice to one user or to every user; notify delivers it per their rules.',
+  schema: AdminNoticeSentDataSchema,
+});
+
 export const NOTIFY_EVENTS = [
   NotificationRequested,
   NotificationDelivered,
   NotificationFailed,
   InboxItemAdded,
+  AdminNoticeSent,
 ] as const;
 
 /** Event types the realtime delivery sends to `user:{subject}`. */

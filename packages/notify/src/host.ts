@@ -9,6 +9,7 @@ import { createConsumerRunner, type ConsumerRunner, type EventLog, type Publishe
 import { systemClock, type Clock, type Logger, type Registry, type Service } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
 import type { FastifyRequest } from 'fastify';
+import { createNotifyAdminApi, type NotifyAdminApi } from './admin/admin-api.ts';
 import { createNotifyApi, type NotifyApi } from './api/notify-api.ts';
 import type { NotificationChannel } from './channels/channel.ts';
 import { createEmailChannel } from './channels/email/email-channel.ts';
@@ -35,6 +36,8 @@ import { NotifyError } from './errors.ts';
 export interface RequestAuthLike {
   authenticate(request: FastifyRequest): Promise<void>;
   caller(request: FastifyRequest): { readonly userId: string };
+  /** The caller, who must be an admin. @throws AUTH_FORBIDDEN */
+  admin(request: FastifyRequest): { readonly userId: string };
 }
 
 /** What the host needs: real, started objects. */
@@ -72,6 +75,8 @@ export interface NotifyHost {
   /** Start in this order, stop in reverse (a ServiceHost does both). */
   readonly services: readonly Service[];
   readonly api: NotifyApi;
+  /** The operators' delivery views (admin routes). */
+  readonly admin: NotifyAdminApi;
   readonly dispatcher: Dispatcher;
   readonly endpoints: EndpointStore;
   readonly channels: ReadonlyMap<Channel, NotificationChannel>;
@@ -216,7 +221,14 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
     );
   }
   if (run.enqueue) {
-    const enqueue = createEnqueueProjection({ sql, config, clock, onQueued: () => dispatcher.wake() });
+    const enqueue = createEnqueueProjection({
+      sql,
+      config,
+      clock,
+      onQueued: () => dispatcher.wake(),
+      // Same process: hand due deliveries over in memory instead of through the SQL claim.
+      ...(run.dispatcher ? { handoff: dispatcher } : {}),
+    });
     consumers.set(
       ENQUEUE_CONSUMER,
       createConsumerRunner({
@@ -243,6 +255,7 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
   return {
     services,
     api,
+    admin: createNotifyAdminApi({ sql, clock, endpoints, publisher, wake: () => dispatcher.wake() }),
     dispatcher,
     endpoints,
     channels,

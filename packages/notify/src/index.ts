@@ -13,6 +13,7 @@ export { notifyModule, NOTIFY_MIGRATIONS_DIR } from './module.ts';
 export { createNotifyHost } from './host.ts';
 export { notifyConfig } from './config.ts';
 export { notifyRoutes } from './http/notify-routes.ts';
+export { notifyAdminRoutes } from './http/admin-routes.ts';
 export {
   NotifyConfigSchema,
   NOTIFY_CONFIG_KEY,
@@ -44,6 +45,8 @@ export { ENQUEUE_CONSUMER } from './queue/enqueue-projection.ts';
 export type { NotifyConfig, NotifyConfigInput } from './config.ts';
 export type { NotifyHost, NotifyHostDeps } from './host.ts';
 export type { NotifyRoutesOptions } from './http/notify-routes.ts';
+export type { NotifyAdminRoutesOptions } from './http/admin-routes.ts';
+export type { NotifyAdminApi } from './admin/admin-api.ts';
 export type { NotifyApi, Actor } from './api/notify-api.ts';
 export type {
   NotificationChannel,

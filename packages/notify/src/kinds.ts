@@ -1,25 +1,9 @@
 /** @module The closed sets of notify: notification kinds, channels and severities. */
 
-/**
- * What a notification is about. A rule maps a kind to channels. Kinds are coarser than event
- * types: every identity security event is one kind, `security`.
- */
-export const NotificationKind = {
-  AccountReady: 'account.ready',
-  Security: 'security',
-  BacktestCompleted: 'backtest.completed',
-  StrategySignal: 'strategy.signal',
-  OrderFilled: 'order.filled',
-  SourceDown: 'market.source.down',
-  AdminNotice: 'admin.notice',
-  /** notify disabled one of the user's webhook endpoints (410, or failing for days). */
-  EndpointDisabled: 'webhook.disabled',
-  /** A test send from the API (`POST /api/v1/webhooks/:id/test`). */
-  Test: 'test',
-  /** Several held notifications sent as one, when quiet hours end or the rate limit resets. */
-  Digest: 'digest',
-} as const;
-export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
+import { NotificationKind } from '@tickline/protocol';
+
+/** What a notification is about: the closed set is the wire contract's (`@tickline/protocol`). */
+export { NotificationKind };
 
 /** Kinds a user can write rules for (digest and test are made by notify itself). */
 export const RULE_KINDS: readonly NotificationKind[] = [

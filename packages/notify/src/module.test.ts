@@ -31,6 +31,7 @@ describe('notify module', () => {
       'notification.delivered',
       'notification.failed',
       'notification.inbox.added',
+      'admin.notice.sent',
     ]);
     const delivery = notifyModule.channels!(undefined as never)!;
     expect(delivery.eventTypes).toEqual(['notification.inbox.added']);

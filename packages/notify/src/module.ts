@@ -10,6 +10,7 @@ import { defineModule, type EventEnvelope } from '@tickline/kernel';
 import { notifyConfig } from './config.ts';
 import { NOTIFY_USER_EVENT_TYPES } from './events.ts';
 import { createNotifyHost, type NotifyHost } from './host.ts';
+import { notifyAdminRoutes } from './http/admin-routes.ts';
 import { notifyRoutes } from './http/notify-routes.ts';
 
 /** Folder of `0008_notify.sql` (absolute). */
@@ -33,6 +34,13 @@ function routesOf(host: NotifyHost): FastifyPluginAsync | undefined {
       authenticate: async (request) => {
         await auth.authenticate(request);
         return { userId: auth.caller(request).userId };
+      },
+    });
+    await app.register(notifyAdminRoutes, {
+      admin: host.admin,
+      requireAdmin: async function requireNotifyAdmin(request) {
+        await auth.authenticate(request);
+        return auth.admin(request).userId;
       },
     });
   };

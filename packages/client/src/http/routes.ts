@@ -30,6 +30,15 @@ export const DEFAULT_PATHS = {
   /** Live strategy runs: enable, list, `/{id}`, `/{id}/signals`, `/{id}/logs`, pause, resume, stop. */
   liveStrategies: '/api/v1/live-strategies',
   ws: '/api/v1/ws',
+  /** The inbox: `/unread-count`, `/{id}/read`, `/read-all`. */
+  notifications: '/api/v1/notifications',
+  /** Rules per kind (`/{kind}`) and, with PATCH, the settings. */
+  notificationRules: '/api/v1/notification-rules',
+  /** Webhook endpoints: `/{id}`, `/rotate-secret`, `/test`, `/attempts`, `/resend`. */
+  webhooks: '/api/v1/webhooks',
+  /** Web Push subscriptions per device, and `/vapid-public-key`. */
+  pushSubscriptions: '/api/v1/push-subscriptions',
+  notificationPhone: '/api/v1/notification-phone',
 } as const;
 
 export type ClientPaths = { -readonly [K in keyof typeof DEFAULT_PATHS]: string };

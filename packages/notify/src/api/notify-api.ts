@@ -4,7 +4,7 @@
  * "not found", never "forbidden", so ids cannot be probed.
  */
 import { uuidv7, type Clock } from '@tickline/kernel';
-import { insertRows, type Sql } from '@tickline/store';
+import type { Sql } from '@tickline/store';
 import type { OutgoingNotification } from '../channels/channel.ts';
 import type { NotificationChannel } from '../channels/channel.ts';
 import {
@@ -27,7 +27,8 @@ import { checkWebhookUrl, type Resolve } from '../channels/webhook/ssrf-guard.ts
 import type { NotifyConfig } from '../config.ts';
 import { NotifyError } from '../errors.ts';
 import { Channel, CHANNELS, NotificationKind, RULE_KINDS, Severity } from '../kinds.ts';
-import { requeue } from '../queue/delivery-sql.ts';
+import { requeue, type AttemptRecord } from '../queue/delivery-sql.ts';
+import { insertDeliveries, insertNotifications } from '../queue/rows-sql.ts';
 import { isValidTimeZone, QUIET_TIME } from '../rules/quiet-hours.ts';
 import {
   deleteRule,
@@ -264,70 +265,38 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
       const now = clock.now();
       const notificationId = uuidv7(now);
       await sql.transaction(async (tx) => {
-        await insertRows(tx, {
-          table: 'notify_notifications',
-          columns: {
-            id: 'uuid',
-            user_id: 'uuid',
-            kind: 'text',
-            severity: 'text',
-            title: 'text',
-            body: 'text',
-            data: 'jsonb',
-            created_at: 'timestamptz',
+        await insertNotifications(tx, [
+          {
+            id: notificationId,
+            user_id: actor.userId,
+            kind: NotificationKind.Test,
+            severity: Severity.Info,
+            title: 'Test notification',
+            body: `A test from Tickline to ${endpoint.url}.`,
+            data: { test: true },
+            created_at: new Date(now),
           },
-          rows: [
-            {
-              id: notificationId,
-              user_id: actor.userId,
-              kind: NotificationKind.Test,
-              severity: Severity.Info,
-              title: 'Test notification',
-              body: `A test from Tickline to ${endpoint.url}.`,
-              data: { test: true },
-              created_at: new Date(now),
-            },
-          ],
-        });
-        await insertRows(tx, {
-          table: 'notify_deliveries',
-          columns: {
-            id: 'uuid',
-            notification_id: 'uuid',
-            user_id: 'uuid',
-            channel: 'text',
-            target: 'text',
-            status: 'text',
-            next_attempt_at: 'timestamptz',
+        ]);
+        await insertDeliveries(tx, [
+          {
+            id: uuidv7(now),
+            notification_id: notificationId,
+            user_id: actor.userId,
+            channel: Channel.Webhook,
+            target: endpoint.id,
+            status: 'pending',
+            next_attempt_at: new Date(now),
           },
-          rows: [
-            {
-              id: uuidv7(now),
-              notification_id: notificationId,
-              user_id: actor.userId,
-              channel: Channel.Webhook,
-              target: endpoint.id,
-              status: 'pending',
-              next_attempt_at: new Date(now),
-            },
-          ],
-        });
+        ]);
       });
       options.wake();
       return { notificationId };
     },
     async attempts(actor, id, o) {
       await ownEndpoint(actor, id);
-      const { rows } = await sql.query<{
-        id: number;
-        notification_id: string;
-        ok: boolean;
-        status_code: number | null;
-        response_excerpt: string | null;
-        error: string | null;
-        duration_ms: number;
-        attempted_at: Date;
-      }>(
+      const { rows } = await sql.query<
+        Omit<AttemptRecord, 'delivery_id' | 'channel' | 'target'> & { id: number }
+      >(
         `select id, notification_id, ok, status_code, response_excerpt, error, duration_ms, attempted_at from notify_attempts
          where channel = 'webhook' and target = $1 and ($2::bigint is null or id < $2) order by id desc limit $3`,
         [id, o.before ?? null, o.limit],

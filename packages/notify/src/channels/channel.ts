@@ -22,6 +22,16 @@ export interface OutgoingNotification {
   items?: ReadonlyArray<{ id: string; kind: string; title: string; body: string; createdAt: string }>;
 }
 
+/**
+ * What every receiver is shown of a notification (the webhook payload's `data`, the email
+ * template's context): never the user id or locale, which are routing, not content.
+ */
+export function receiverFields(
+  n: OutgoingNotification,
+): Pick<OutgoingNotification, 'id' | 'kind' | 'severity' | 'title' | 'body' | 'data'> {
+  return { id: n.id, kind: n.kind, severity: n.severity, title: n.title, body: n.body, data: n.data };
+}
+
 /** One send. */
 export interface ChannelDelivery {
   deliveryId: string;

@@ -44,6 +44,11 @@ export interface DispatcherOptions {
   leaseMs: number;
   /** Claim-send-complete loops running at once. @default 4 */
   workers?: number;
+  /**
+   * Sends in flight to one target (endpoint, address) at most, so one slow receiver cannot take
+   * every slot. @default 16
+   */
+  perTargetConcurrency?: number;
   metrics?: NotifyMetrics;
   /** @default 'notify/dispatcher' */
   source?: string;
@@ -51,8 +56,35 @@ export interface DispatcherOptions {
 
 /** Dispatch loops per process. */
 export const DEFAULT_DISPATCH_WORKERS = 4;
+/** Sends in flight to one target at most. */
+export const DEFAULT_PER_TARGET_CONCURRENCY = 16;
+/** Deliveries waiting in memory after a hand-off, at most (beyond that, enqueue queues them in SQL). */
+export const HANDOFF_CAPACITY = 2_000;
 
-export interface Dispatcher extends Service {
+/** A delivery the enqueue consumer inserted already leased and hands over in memory. */
+export interface HandedDelivery extends ClaimedDelivery {
+  leaseUntilMs: number;
+}
+
+/**
+ * The in-process hand-off from the enqueue consumer: a delivery due now is inserted already leased
+ * (`sending`, attempt 1) and given to the dispatcher directly, which saves the claim — a query
+ * and a row update per delivery. Slots are reserved before the insert and released if its
+ * transaction fails; a crash before the send leaves a leased row the SQL claim retakes after the
+ * lease, as for any claimed delivery.
+ */
+export interface DeliveryHandoff {
+  /** How long a handed delivery is leased (the dispatcher's `leaseMs`). */
+  readonly leaseMs: number;
+  /** Grants up to `n` slots (0 when the dispatcher is not running or its queue is full). */
+  reserve(n: number): number;
+  /** Gives back reserved slots that will not be used (the insert failed). */
+  release(n: number): void;
+  /** Hands over deliveries for reserved slots, after their insert committed. */
+  accept(deliveries: readonly HandedDelivery[]): void;
+}
+
+export interface Dispatcher extends Service, DeliveryHandoff {
   /** Look for due work now (new deliveries were queued). */
   wake(): void;
   /** Resolves when a round found nothing due. */
@@ -74,8 +106,61 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const idleWaiters: Array<() => void> = [];
   let lastRelease = Number.NEGATIVE_INFINITY;
   const perRound = Math.max(1, Math.ceil(options.batchSize / (options.workers ?? DEFAULT_DISPATCH_WORKERS)));
+  const handed: HandedDelivery[] = [];
+  /** Slots reserved or holding a handed delivery. */
+  let reserved = 0;
+
+  /**
+   * Up to `limit` handed deliveries. One whose lease is half gone is left to the SQL claim (which
+   * retakes it when the lease expires), so a backlog in memory never races another dispatcher.
+   */
+  function takeHanded(limit: number, nowMs: number): ClaimedDelivery[] {
+    const out: ClaimedDelivery[] = [];
+    while (out.length < limit && handed.length > 0) {
+      const d = handed.shift()!;
+      reserved--;
+      if (d.leaseUntilMs - nowMs > options.leaseMs / 2) out.push(d);
+    }
+    return out;
+  }
+
+  const perTarget = options.perTargetConcurrency ?? DEFAULT_PER_TARGET_CONCURRENCY;
+  const inFlight = new Map<string, number>();
+  const waiting = new Map<string, Array<() => void>>();
+
+  /** Waits for a slot of `target` (at most `perTarget` sends to one target at once). */
+  async function acquire(target: string): Promise<void> {
+    while ((inFlight.get(target) ?? 0) >= perTarget) {
+      await new Promise<void>((resolve) => {
+        const queue = waiting.get(target);
+        if (queue) queue.push(resolve);
+        else waiting.set(target, [resolve]);
+      });
+    }
+    inFlight.set(target, (inFlight.get(target) ?? 0) + 1);
+  }
+
+  function releaseSlot(target: string): void {
+    const n = (inFlight.get(target) ?? 1) - 1;
+    if (n === 0) inFlight.delete(target);
+    else inFlight.set(target, n);
+    const queue = waiting.get(target);
+    const next = queue?.shift();
+    if (queue && queue.length === 0) waiting.delete(target);
+    next?.();
+  }
 
   async function sendOne(d: ClaimedDelivery): Promise<{ result: SendResult; durationMs: number }> {
+    const key = `${d.channel}:${d.target}`;
+    await acquire(key);
+    try {
+      return await sendNow(d);
+    } finally {
+      releaseSlot(key);
+    }
+  }
+
+  async function sendNow(d: ClaimedDelivery): Promise<{ result: SendResult; durationMs: number }> {
     const channel = channels.get(d.channel);
     const started = performance.now();
     let result: SendResult;
@@ -102,7 +187,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       lastRelease = performance.now();
       await releaseHeld(sql, now);
     }
-    const claimed = await claimDue(sql, now, now + options.leaseMs, perRound);
+    const fromHandoff = takeHanded(perRound, now);
+    const claimed =
+      fromHandoff.length > 0 ? fromHandoff : await claimDue(sql, now, now + options.leaseMs, perRound);
     if (claimed.length === 0) return 0;
     const outcomes: DeliveryOutcome[] = [];
     const attempts: AttemptRecord[] = [];
@@ -147,11 +234,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         else outcomes.push({ id: d.id, status: 'failed', error: result.error });
       }
     };
-    const inFlight = Math.max(
+    const parallel = Math.max(
       1,
       Math.floor(options.concurrency / (options.workers ?? DEFAULT_DISPATCH_WORKERS)),
     );
-    await Promise.all(Array.from({ length: Math.min(inFlight, claimed.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(parallel, claimed.length) }, worker));
     await completeDeliveries(sql, clock.now(), outcomes, attempts);
     const byId = new Map(claimed.map((d) => [d.id, d]));
     for (const o of outcomes) {
@@ -217,12 +304,29 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   }
 
+  function wake(): void {
+    woken = true;
+    for (const wakeUp of [...wakers]) wakeUp();
+  }
+
   return {
     name: 'notify-dispatcher',
-    wake() {
-      woken = true;
-      for (const wakeUp of [...wakers]) wakeUp();
+    leaseMs: options.leaseMs,
+    reserve(n) {
+      if (state !== 'running') return 0;
+      const granted = Math.max(0, Math.min(n, HANDOFF_CAPACITY - reserved));
+      reserved += granted;
+      return granted;
     },
+    release(n) {
+      reserved = Math.max(0, reserved - n);
+    },
+    accept(deliveries) {
+      if (deliveries.length === 0) return;
+      handed.push(...deliveries);
+      wake();
+    },
+    wake,
     idle() {
       if (state !== 'running') return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));

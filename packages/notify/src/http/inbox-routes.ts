@@ -1,16 +1,7 @@
 /** @module `/notifications`: the in-app inbox (paginated, unread count, mark read / all read). */
+import { InboxPageSchema, MarkedSchema, UnreadCountSchema } from '@tickline/protocol';
 import { z } from 'zod';
 import { TAGS, type RouteContext, type TypedApp } from './route-types.ts';
-
-const Item = z.object({
-  id: z.uuid(),
-  kind: z.string(),
-  title: z.string(),
-  body: z.string(),
-  data: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
-  readAt: z.string().nullable(),
-});
 
 export function registerInboxRoutes(app: TypedApp, { api, actor }: RouteContext): void {
   app.get(
@@ -25,7 +16,7 @@ export function registerInboxRoutes(app: TypedApp, { api, actor }: RouteContext)
           unread: z.enum(['true', 'false']).optional(),
         }),
         response: {
-          200: z.object({ items: z.array(Item), nextCursor: z.uuid().nullable(), unread: z.number().int() }),
+          200: InboxPageSchema,
         },
       },
     },
@@ -44,7 +35,7 @@ export function registerInboxRoutes(app: TypedApp, { api, actor }: RouteContext)
       schema: {
         summary: 'Unread notifications',
         tags: TAGS,
-        response: { 200: z.object({ unread: z.number().int() }) },
+        response: { 200: UnreadCountSchema },
       },
     },
     async (request) => ({ unread: await api.unread(await actor(request)) }),
@@ -63,7 +54,7 @@ export function registerInboxRoutes(app: TypedApp, { api, actor }: RouteContext)
       schema: {
         summary: 'Mark all read',
         tags: TAGS,
-        response: { 200: z.object({ marked: z.number().int() }) },
+        response: { 200: MarkedSchema },
       },
     },
     async (request) => ({ marked: await api.markAllRead(await actor(request)) }),

@@ -56,7 +56,7 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
       // Public names resolve to a public address; "internal.example" to a private one.
       resolve: async (host) => (host === 'internal.example' ? ['10.0.0.5'] : ['93.184.216.34']),
     });
-    app = await buildTestApp(host.api, PUBLIC);
+    app = await buildTestApp(host.api, PUBLIC, host.admin);
   });
   afterAll(async () => {
     await app?.close();
@@ -77,10 +77,15 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
       ...host,
       auth: {
         authenticate: async (request) => {
-          if (request.headers.authorization !== 'Bearer ada')
+          if (!['Bearer ada', 'Bearer root'].includes(request.headers.authorization ?? ''))
             throw Object.assign(new Error('no'), { statusCode: 401 });
         },
         caller: () => ({ userId: ada }),
+        admin: (request) => {
+          if (request.headers.authorization !== 'Bearer root')
+            throw Object.assign(new Error('administrators only'), { statusCode: 403 });
+          return { userId: bob };
+        },
       },
     })!;
     expect(routes({ ...host, auth: undefined })).toBeUndefined();
@@ -98,6 +103,10 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
     expect(
       (await moduleApp.inject({ method: 'GET', url: '/api/v1/notifications/unread-count' })).statusCode,
     ).toBe(401);
+    const adminView = (authorization: string) =>
+      moduleApp.inject({ method: 'GET', url: '/api/v1/admin/notify/deliveries', headers: { authorization } });
+    expect((await adminView('Bearer ada')).statusCode).toBe(403);
+    expect((await adminView('Bearer root')).statusCode).toBe(200);
     await moduleApp.close();
   });
 
@@ -416,5 +425,120 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
       payload: form,
     });
     expect(forged.json()).toMatchObject({ error: { code: 'NOTIFY_SIGNATURE_INVALID' } });
+  });
+
+  it('admin routes - deliveries with state and next retry, troubled endpoints, replay of finished ones only; admins only', async () => {
+    const admin = { ...as(bob), 'x-test-admin': 'yes' };
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: as(ada),
+      payload: { url: 'https://hooks.example/admin-view' },
+    });
+    const endpointId = created.json<{ endpoint: { id: string } }>().endpoint.id;
+    const test = await app.inject({
+      method: 'POST',
+      url: `/api/v1/webhooks/${endpointId}/test`,
+      headers: as(ada),
+    });
+    const { notificationId } = test.json<{ notificationId: string }>();
+
+    const forbidden = await app.inject({
+      method: 'GET',
+      url: '/api/v1/admin/notify/deliveries',
+      headers: as(ada),
+    });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json()).toMatchObject({ error: { code: 'AUTH_FORBIDDEN' } });
+
+    const list = async () =>
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/api/v1/admin/notify/deliveries?notificationId=${notificationId}`,
+          headers: admin,
+        })
+      ).json<{
+        deliveries: Array<Record<string, unknown>>;
+        counts: Record<string, number>;
+        lagSeconds: number;
+      }>();
+    const queued = await list();
+    expect(queued.deliveries).toHaveLength(1);
+    expect(queued.deliveries[0]).toMatchObject({
+      channel: 'webhook',
+      target: endpointId,
+      status: 'pending',
+      attempts: 0,
+      kind: NotificationKind.Test,
+    });
+    expect(queued.deliveries[0]!.nextAttemptAt).toEqual(expect.any(String));
+    expect(queued.counts.pending).toBeGreaterThanOrEqual(1);
+    const deliveryId = queued.deliveries[0]!.id as string;
+
+    // Still queued: a replay would race the dispatcher, so it is refused and nothing changes.
+    const early = await app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/notify/deliveries/${deliveryId}/replay`,
+      headers: admin,
+    });
+    expect(early.statusCode).toBe(404);
+    expect(early.json()).toMatchObject({ error: { code: 'NOTIFY_DELIVERY_NOT_FOUND' } });
+
+    await sql.query(
+      `update notify_deliveries set status = 'failed', attempts = 8, last_error = 'HTTP 500' where id = $1`,
+      [deliveryId],
+    );
+    const failed = (await list()).deliveries[0]!;
+    expect(failed).toMatchObject({
+      status: 'failed',
+      attempts: 8,
+      lastError: 'HTTP 500',
+      nextAttemptAt: null,
+    });
+    const replay = await app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/notify/deliveries/${deliveryId}/replay`,
+      headers: admin,
+    });
+    expect(replay.statusCode).toBe(202);
+    expect((await list()).deliveries[0]).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      lastError: 'replay',
+    });
+
+    await host.endpoints.disable(endpointId, 'gone');
+    const troubled = await app.inject({
+      method: 'GET',
+      url: '/api/v1/admin/notify/endpoints',
+      headers: admin,
+    });
+    expect(troubled.json<{ endpoints: Array<{ id: string; userId: string }> }>().endpoints).toContainEqual(
+      expect.objectContaining({ id: endpointId, userId: ada, disabledReason: 'gone' }),
+    );
+    const notice = { title: 'Maintenance', message: 'At 18:00 UTC', userId: ada };
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/notify/notices',
+      headers: as(ada),
+      payload: notice,
+    });
+    expect(refused.statusCode).toBe(403);
+    const sent = await app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/notify/notices',
+      headers: admin,
+      payload: notice,
+    });
+    expect(sent.statusCode).toBe(202);
+    expect(sent.json()).toEqual({ eventId: expect.any(String) });
+
+    const bad = await app.inject({
+      method: 'GET',
+      url: '/api/v1/admin/notify/deliveries?status=exploded',
+      headers: admin,
+    });
+    expect(bad.statusCode).toBe(400);
   });
 });

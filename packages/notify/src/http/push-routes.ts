@@ -1,14 +1,13 @@
 /** @module `/push-subscriptions` (Web Push, one per device) and `/notification-phone` (SMS number verified by code). */
+import {
+  NotificationPhoneSchema,
+  PushSubscriptionInfoSchema as Subscription,
+  VapidPublicKeySchema,
+} from '@tickline/protocol';
 import { z } from 'zod';
 import { E164 } from '../channels/sms/phones-sql.ts';
 import { TAGS, type RouteContext, type TypedApp } from './route-types.ts';
 
-const Subscription = z.object({
-  id: z.uuid(),
-  endpoint: z.string(),
-  device: z.string().nullable(),
-  createdAt: z.string(),
-});
 const b64url = z
   .string()
   .regex(/^[A-Za-z0-9_-]+={0,2}$/)
@@ -21,7 +20,7 @@ export function registerPushRoutes(app: TypedApp, { api, actor, publicBaseUrl }:
       schema: {
         summary: 'The VAPID public key for PushManager.subscribe',
         tags: TAGS,
-        response: { 200: z.object({ publicKey: z.string().nullable() }) },
+        response: { 200: VapidPublicKeySchema },
       },
     },
     async () => ({ publicKey: api.vapidPublicKey() ?? null }),
@@ -86,7 +85,7 @@ export function registerPushRoutes(app: TypedApp, { api, actor, publicBaseUrl }:
       schema: {
         summary: 'Your SMS number',
         tags: TAGS,
-        response: { 200: z.object({ phone: z.string().nullable(), verified: z.boolean() }) },
+        response: { 200: NotificationPhoneSchema },
       },
     },
     async (request) => (await api.readPhone(await actor(request))) ?? { phone: null, verified: false },

@@ -1,22 +1,12 @@
 /** @module `/notification-rules`: which kinds go to which channels, and the user's settings (quiet hours, time zone…). */
+import {
+  NotificationChannelNameSchema as ChannelName,
+  NotificationRuleSchema as Rule,
+  NotificationRulesSchema,
+  NotificationSettingsSchema as Settings,
+} from '@tickline/protocol';
 import { z } from 'zod';
 import { TAGS, type RouteContext, type TypedApp } from './route-types.ts';
-
-const Rule = z.object({
-  kind: z.string(),
-  channels: z.array(z.string()),
-  urgent: z.boolean(),
-  isDefault: z.boolean(),
-});
-const Settings = z.object({
-  email: z.string().nullable(),
-  locale: z.string(),
-  timeZone: z.string(),
-  quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
-  rateLimitPerHour: z.number().int(),
-  smsDailyCap: z.number().int(),
-});
-const ChannelName = z.enum(['in_app', 'email', 'webhook', 'sms', 'push']);
 
 export function registerRuleRoutes(app: TypedApp, { api, actor }: RouteContext): void {
   app.get(
@@ -26,12 +16,7 @@ export function registerRuleRoutes(app: TypedApp, { api, actor }: RouteContext):
         summary: 'Rules per kind (stored or the tier default) and settings',
         tags: TAGS,
         response: {
-          200: z.object({
-            kinds: z.array(z.string()),
-            channels: z.array(z.string()),
-            rules: z.array(Rule),
-            settings: Settings,
-          }),
+          200: NotificationRulesSchema,
         },
       },
     },

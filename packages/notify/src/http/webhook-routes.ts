@@ -2,20 +2,18 @@
  * @module `/webhooks`: endpoints (the secret is shown once, at creation and rotation), a test
  * send, the delivery-attempt log, and resend of one notification or of everything since a time.
  */
+import {
+  CreatedWebhookSchema,
+  QueuedSchema,
+  QueuedTestSchema,
+  RotatedSecretSchema,
+  WebhookAttemptsSchema,
+  WebhookEndpointSchema as Endpoint,
+  WebhookFormatSchema as Format,
+} from '@tickline/protocol';
 import { z } from 'zod';
 import { TAGS, type RouteContext, type TypedApp } from './route-types.ts';
 
-const Endpoint = z.object({
-  id: z.uuid(),
-  url: z.string(),
-  format: z.enum(['standard', 'slack', 'discord']),
-  kinds: z.array(z.string()),
-  disabledAt: z.string().nullable(),
-  disabledReason: z.string().nullable(),
-  failingSince: z.string().nullable(),
-  createdAt: z.string(),
-});
-const Format = z.enum(['standard', 'slack', 'discord']);
 const IdParams = z.object({ id: z.uuid() });
 // Over-long URLs get NOTIFY_URL_REJECTED from the API, not a generic 400: the bound here only
 // keeps absurd bodies out.
@@ -49,7 +47,7 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
           format: Format.optional(),
           kinds: z.array(z.string().max(64)).max(20).optional(),
         }),
-        response: { 201: z.object({ endpoint: Endpoint, secret: z.string() }) },
+        response: { 201: CreatedWebhookSchema },
       },
     },
     async (request, reply) => {
@@ -110,7 +108,7 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
         summary: 'New secret (shown once); the old one keeps signing alongside for the overlap',
         tags: TAGS,
         params: IdParams,
-        response: { 200: z.object({ secret: z.string(), previousValidUntil: z.string() }) },
+        response: { 200: RotatedSecretSchema },
       },
     },
     async (request) => api.rotateSecret(await actor(request), request.params.id),
@@ -122,7 +120,7 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
         summary: 'Queue a test notification to this endpoint',
         tags: TAGS,
         params: IdParams,
-        response: { 202: z.object({ notificationId: z.uuid() }) },
+        response: { 202: QueuedTestSchema },
       },
     },
     async (request, reply) =>
@@ -139,22 +137,7 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
           limit: z.coerce.number().int().min(1).max(200).default(50),
           before: z.coerce.number().int().positive().optional(),
         }),
-        response: {
-          200: z.object({
-            attempts: z.array(
-              z.object({
-                id: z.number(),
-                notificationId: z.uuid(),
-                ok: z.boolean(),
-                statusCode: z.number().nullable(),
-                responseExcerpt: z.string().nullable(),
-                error: z.string().nullable(),
-                durationMs: z.number(),
-                attemptedAt: z.string(),
-              }),
-            ),
-          }),
-        },
+        response: { 200: WebhookAttemptsSchema },
       },
     },
     async (request) => ({
@@ -175,7 +158,7 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
           z.strictObject({ notificationId: z.uuid() }),
           z.strictObject({ since: z.iso.datetime({ offset: true }) }),
         ]),
-        response: { 202: z.object({ queued: z.number().int() }) },
+        response: { 202: QueuedSchema },
       },
     },
     async (request, reply) => {

@@ -18,6 +18,31 @@ const event = (type: string, data: Record<string, unknown>, subject = user): Eve
 });
 
 describe('match event', () => {
+  it('match - an admin notice goes to its one user, or to everyone; urgent stays urgent', () => {
+    expect(
+      matchEvent(
+        event('admin.notice.sent', {
+          title: 'Hi',
+          message: 'Read me',
+          userId: user,
+          severity: 'urgent',
+          sentBy: 'a',
+        }),
+      ),
+    ).toMatchObject({
+      kind: 'admin.notice',
+      severity: 'urgent',
+      audience: { type: 'user', userId: user },
+      title: 'Hi',
+      body: 'Read me',
+    });
+    expect(
+      matchEvent(
+        event('admin.notice.sent', { title: 'All', message: 'x', severity: 'info', sentBy: 'a' }, 'everyone'),
+      ),
+    ).toMatchObject({ kind: 'admin.notice', severity: 'info', audience: { type: 'everyone' } });
+  });
+
   it('match - owner events go to their user with a kind and severity', () => {
     expect(
       matchEvent(event('account.snapshot.generated', { accountId: user, cash: '10000.00', currency: 'USD' })),

@@ -122,6 +122,18 @@ export function matchEvent(event: EventEnvelope): EventMatch | undefined {
       data: { source, exchange: data.exchange, state },
     };
   }
+  if (type === 'admin.notice.sent') {
+    const userId = str(data.userId);
+    return {
+      kind: NotificationKind.AdminNotice,
+      severity: data.severity === 'urgent' ? Severity.Urgent : Severity.Info,
+      audience: userId ? { type: 'user', userId } : { type: 'everyone' },
+      title: str(data.title) ?? 'Notice',
+      body: str(data.message) ?? '',
+      data: {},
+      url: '/notifications',
+    };
+  }
   if (type === 'game.notice.broadcast') {
     return {
       kind: NotificationKind.AdminNotice,

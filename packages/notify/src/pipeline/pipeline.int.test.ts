@@ -65,6 +65,9 @@ describe.skipIf(!postgres.url)(`notify pipeline ${postgres.skipReason ?? ''}`, (
     return created.endpoint.id;
   }
   const inbox = async (userId: string) => (await listInbox(sql, userId, { limit: 100 })).items;
+  const heldCount = async (userId: string) =>
+    (await sql.query(`select 1 from notify_deliveries where user_id = $1 and status = 'held'`, [userId]))
+      .rowCount;
   const nonEmpty = async <T>(p: Promise<T[]>) => ((await p).length > 0 ? p : undefined);
 
   it('pipeline - a backtest reaches the inbox, the mailbox and the webhook with one id, each once', async () => {
@@ -186,13 +189,7 @@ describe.skipIf(!postgres.url)(`notify pipeline ${postgres.skipReason ?? ''}`, (
     h.emit('identity.security.password_changed', userId, { userId });
     const [security] = await eventually(() => nonEmpty(inbox(userId)), 30_000, 'security notice');
     expect(security!.kind).toBe('security');
-    await eventually(
-      async () =>
-        (await sql.query(`select 1 from notify_deliveries where user_id = $1 and status = 'held'`, [userId]))
-          .rowCount === 3,
-      30_000,
-      'three held',
-    );
+    await eventually(async () => (await heldCount(userId)) === 3, 30_000, 'three held');
     expect(await inbox(userId)).toHaveLength(1);
     h.clock.advance(2 * 3_600_000);
     h.host.dispatcher.wake();
@@ -211,13 +208,7 @@ describe.skipIf(!postgres.url)(`notify pipeline ${postgres.skipReason ?? ''}`, (
     await h.host.api.updateSettings({ userId }, { rateLimitPerHour: 2 });
     for (let i = 0; i < 5; i++) h.emit('backtest.completed', userId, { userId, backtestId: `r-${i}` });
     await eventually(async () => (await inbox(userId)).length === 2, 30_000, 'two within the limit');
-    await eventually(
-      async () =>
-        (await sql.query(`select 1 from notify_deliveries where user_id = $1 and status = 'held'`, [userId]))
-          .rowCount === 3,
-      30_000,
-      'three held',
-    );
+    await eventually(async () => (await heldCount(userId)) === 3, 30_000, 'three held');
     h.clock.advance(3_600_000);
     h.host.dispatcher.wake();
     const items = await eventually(

@@ -5,11 +5,13 @@
  * nothing, and a committed notification is never lost: the queue is in SQL, not in memory.
  */
 import { uuidv7, type Clock, type EventEnvelope } from '@tickline/kernel';
-import { createSqlProjection, insertRows, type Sql, type SqlProjection, type SqlTx } from '@tickline/store';
+import { createSqlProjection, type Sql, type SqlProjection, type SqlTx } from '@tickline/store';
 import type { NotifyConfig } from '../config.ts';
+import type { DeliveryHandoff, HandedDelivery } from '../dispatch/dispatcher.ts';
 import { NotificationRequested, type NotificationRequestedData } from '../events.ts';
 import { planDeliveries, type UserPreferences } from '../rules/plan-deliveries.ts';
 import { ensureUsers, loadPreferences, loadRules, tierDefaults } from '../rules/preferences-sql.ts';
+import { insertDeliveries, insertNotifications, type DeliveryRow, type NotificationRow } from './rows-sql.ts';
 import { loadCounters, loadTargets } from './targets-sql.ts';
 
 export const ENQUEUE_CONSUMER = 'notify-enqueue';
@@ -20,52 +22,78 @@ export interface EnqueueProjectionOptions {
   clock: Clock;
   /** Called after a commit that queued deliveries due now (wakes the dispatcher). */
   onQueued?: () => void;
+  /** The dispatcher of this process: deliveries due now go to it in memory, already leased. */
+  handoff?: DeliveryHandoff;
 }
 
 /** Creates the projection; its `handle` is the consumer runner's handler. */
 export function createEnqueueProjection(options: EnqueueProjectionOptions): SqlProjection {
   const { config, clock } = options;
   let queuedDue = false;
+  let handed: HandedDelivery[] = [];
   const projection = createSqlProjection({
     sql: options.sql,
     consumer: ENQUEUE_CONSUMER,
     project: async (tx, events) => {
-      queuedDue = (await enqueue(tx, config, clock.now(), events)) || queuedDue;
+      const result = await enqueue(tx, config, clock.now(), events, options.handoff);
+      queuedDue = result.due || queuedDue;
+      handed.push(...result.handed);
     },
   });
   return {
     ...projection,
     handle: async (events, context) => {
       queuedDue = false;
-      await projection.apply(events, context);
+      handed = [];
+      try {
+        await projection.apply(events, context);
+      } catch (error) {
+        options.handoff?.release(handed.length);
+        throw error;
+      }
+      options.handoff?.accept(handed);
       if (queuedDue) options.onQueued?.();
     },
   };
 }
 
-/** Writes the notifications and their deliveries; true when any delivery is due now. */
+/** What {@link enqueue} queued: any delivery due now in SQL, and those handed to the dispatcher. */
+export interface EnqueueResult {
+  due: boolean;
+  handed: HandedDelivery[];
+}
+
+/**
+ * Writes the notifications and their deliveries. With `handoff`, a delivery due now is written
+ * leased to this process (`sending`, attempt 1) and returned in `handed` for the dispatcher,
+ * as far as the dispatcher has room; the rest are `pending` for the SQL claim.
+ */
 export async function enqueue(
   tx: SqlTx,
   config: NotifyConfig,
   nowMs: number,
   events: readonly EventEnvelope[],
-): Promise<boolean> {
+  handoff?: DeliveryHandoff,
+): Promise<EnqueueResult> {
   const requested = events.filter(
     (e) => e.type === NotificationRequested.type,
   ) as EventEnvelope<NotificationRequestedData>[];
-  if (requested.length === 0) return false;
+  const handed: HandedDelivery[] = [];
+  if (requested.length === 0) return { due: false, handed };
   const userIds = [...new Set(requested.map((e) => e.data.userId))];
   await ensureUsers(tx, userIds);
   const prefs = await loadPreferences(tx, config, userIds);
   const rules = await loadRules(tx, userIds);
   const counters = await loadCounters(tx, userIds, nowMs);
   const targets = await loadTargets(tx, userIds, new Map([...prefs].map(([id, p]) => [id, p.email])));
-  const notifications: Record<string, unknown>[] = [];
-  const deliveries: Record<string, unknown>[] = [];
+  const notifications: NotificationRow[] = [];
+  const deliveries: DeliveryRow[] = [];
   let due = false;
+  const leaseUntil = handoff ? new Date(nowMs + handoff.leaseMs) : undefined;
   for (const event of requested) {
     const n = event.data;
     const p: UserPreferences = prefs.get(n.userId)!;
+    const data = { ...n.data, ...(n.url ? { url: n.url } : {}) };
     notifications.push({
       id: n.notificationId,
       user_id: n.userId,
@@ -73,7 +101,7 @@ export async function enqueue(
       severity: n.severity,
       title: n.title,
       body: n.body,
-      data: { ...n.data, ...(n.url ? { url: n.url } : {}) },
+      data,
       source_event_id: n.sourceEventId ?? null,
       created_at: new Date(nowMs),
     });
@@ -88,49 +116,42 @@ export async function enqueue(
       counters: counters.get(n.userId)!,
     });
     for (const d of planned) {
-      if (d.status === 'pending') due = true;
+      const id = uuidv7(nowMs);
+      const handOver = d.status === 'pending' && d.dueAtMs <= nowMs && handoff?.reserve(1) === 1;
+      if (handOver) {
+        handed.push({
+          id,
+          channel: d.channel,
+          target: d.target,
+          attempts: 1,
+          leaseUntilMs: leaseUntil!.getTime(),
+          notification: {
+            id: n.notificationId,
+            userId: n.userId,
+            kind: n.kind,
+            severity: n.severity,
+            title: n.title,
+            body: n.body,
+            data,
+            createdAt: new Date(nowMs).toISOString(),
+            locale: p.locale,
+          },
+        });
+      } else if (d.status === 'pending') due = true;
       deliveries.push({
-        id: uuidv7(nowMs),
+        id,
         notification_id: n.notificationId,
         user_id: n.userId,
         channel: d.channel,
         target: d.target,
-        status: d.status,
+        status: handOver ? 'sending' : d.status,
         next_attempt_at: new Date(d.dueAtMs),
         last_error: d.reason ?? null,
+        ...(handOver ? { attempts: 1, lease_until: leaseUntil! } : {}),
       });
     }
   }
-  await insertRows(tx, {
-    table: 'notify_notifications',
-    columns: {
-      id: 'uuid',
-      user_id: 'uuid',
-      kind: 'text',
-      severity: 'text',
-      title: 'text',
-      body: 'text',
-      data: 'jsonb',
-      source_event_id: 'text',
-      created_at: 'timestamptz',
-    },
-    rows: notifications,
-  });
-  if (deliveries.length > 0) {
-    await insertRows(tx, {
-      table: 'notify_deliveries',
-      columns: {
-        id: 'uuid',
-        notification_id: 'uuid',
-        user_id: 'uuid',
-        channel: 'text',
-        target: 'text',
-        status: 'text',
-        next_attempt_at: 'timestamptz',
-        last_error: 'text',
-      },
-      rows: deliveries,
-    });
-  }
-  return due;
+  await insertNotifications(tx, notifications);
+  await insertDeliveries(tx, deliveries);
+  return { due, handed };
 }

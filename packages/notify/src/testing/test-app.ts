@@ -6,10 +6,17 @@
  */
 import { isTicklineError, listErrorCodes } from '@tickline/kernel';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { NotifyAdminApi } from '../admin/admin-api.ts';
 import type { NotifyApi } from '../api/notify-api.ts';
+import { notifyAdminRoutes } from '../http/admin-routes.ts';
 import { notifyRoutes } from '../http/notify-routes.ts';
 
-export async function buildTestApp(api: NotifyApi, publicBaseUrl?: string): Promise<FastifyInstance> {
+/** With `admin`, the admin routes too: `x-test-admin: yes` makes the caller an administrator. */
+export async function buildTestApp(
+  api: NotifyApi,
+  publicBaseUrl?: string,
+  admin?: NotifyAdminApi,
+): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   app.setErrorHandler(function handleTestError(error: unknown, _request, reply) {
     const e = error as { statusCode?: number; validation?: unknown; message?: string; issues?: unknown };
@@ -25,6 +32,8 @@ export async function buildTestApp(api: NotifyApi, publicBaseUrl?: string): Prom
     }
     if (e.statusCode === 401)
       return reply.status(401).send({ error: { code: 'AUTH_UNAUTHENTICATED', message: e.message } });
+    if (e.statusCode === 403)
+      return reply.status(403).send({ error: { code: 'AUTH_FORBIDDEN', message: e.message } });
     return reply.status(e.statusCode ?? 500).send({ error: { code: 'HTTP_INTERNAL', message: e.message } });
   });
   await app.register(notifyRoutes, {
@@ -37,6 +46,17 @@ export async function buildTestApp(api: NotifyApi, publicBaseUrl?: string): Prom
       return { userId: user, tier: String(request.headers['x-test-tier'] ?? 'enterprise') };
     },
   });
+  if (admin) {
+    await app.register(notifyAdminRoutes, {
+      prefix: '/api/v1',
+      admin,
+      requireAdmin: async (request) => {
+        if (request.headers['x-test-admin'] !== 'yes')
+          throw Object.assign(new Error('administrators only'), { statusCode: 403 });
+        return String(request.headers['x-test-user']);
+      },
+    });
+  }
   await app.ready();
   return app;
 }

@@ -10,6 +10,8 @@ export const EventType = {
   AccountCreated: 'account.created',
   /** The account's initial portfolio snapshot was generated (caused by `account.created`). */
   AccountSnapshotGenerated: 'account.snapshot.generated',
+  /** A notification landed in the user's in-app inbox (notify), on `user:{id}`. */
+  NotificationInboxAdded: 'notification.inbox.added',
   /** A validated trade (market). */
   MarketTrade: 'market.trade',
   /** A forming candle changed (market). */

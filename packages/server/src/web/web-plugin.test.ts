@@ -14,6 +14,8 @@ mkdirSync(join(dist, 'assets'));
 writeFileSync(join(dist, 'index.html'), INDEX);
 writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
 writeFileSync(join(dist, 'robots.txt'), 'User-agent: *');
+writeFileSync(join(dist, 'sw.js'), "self.addEventListener('push', () => {});");
+writeFileSync(join(dist, 'manifest.webmanifest'), '{"name":"Tickline"}');
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
 const HTML = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
@@ -52,6 +54,19 @@ describe('web app plugin', () => {
 
     const other = await web.inject({ url: '/robots.txt' });
     expect(other.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('web - the PWA: the service worker is never cached and may control /; the manifest has its own type', async () => {
+    const web = await build(dist);
+    const worker = await web.inject({ url: '/sw.js' });
+    expect(worker.statusCode).toBe(200);
+    expect(worker.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(worker.headers['cache-control']).toBe('no-store, max-age=0');
+    expect(worker.headers['service-worker-allowed']).toBe('/');
+    const manifest = await web.inject({ url: '/manifest.webmanifest' });
+    expect(manifest.headers['content-type']).toBe('application/manifest+json; charset=utf-8');
+    expect(manifest.json()).toEqual({ name: 'Tickline' });
+    expect((await web.inject({ url: '/robots.txt' })).headers['service-worker-allowed']).toBeUndefined();
   });
 
   it('web - a matching ETag is answered 304 without a body', async () => {

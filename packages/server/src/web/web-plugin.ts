@@ -12,6 +12,12 @@ import { DEFAULT_WEB_DIST_DIR, loadWebAssets, type WebAsset } from './web-assets
 const HASHED_PREFIX = '/assets/';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
+/**
+ * The service worker: never from a cache, so a fixed worker reaches every browser at its next
+ * update check, and allowed to control the whole origin (its scope is `/`).
+ */
+const SERVICE_WORKER_PATH = '/sw.js';
+const SERVICE_WORKER_CACHE = 'no-store, max-age=0';
 /** Paths that belong to the server, never to the single-page app. */
 const SERVER_PREFIXES = ['/api/', '/game/'];
 
@@ -36,6 +42,10 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
   app.get('/*', { schema: { hide: true } }, async function webApp(request, reply) {
     const path = pathOf(request.url);
     const file = assets.files.get(path);
+    if (path === SERVICE_WORKER_PATH && file) {
+      void reply.header('service-worker-allowed', '/');
+      return send(request, reply, file, SERVICE_WORKER_CACHE);
+    }
     if (file) return send(request, reply, file, path.startsWith(HASHED_PREFIX) ? IMMUTABLE : REVALIDATE);
     if (!isPageRequest(request, path)) return reply.callNotFound();
     if (!assets.index)

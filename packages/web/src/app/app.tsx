@@ -19,6 +19,8 @@ import { LiveStrategiesPage } from '../pages/live/live-strategies-page.tsx';
 import { NotFoundPage } from '../pages/not-found-page.tsx';
 import { OrdersPage } from '../pages/portfolio/orders-page.tsx';
 import { PortfolioPage } from '../pages/portfolio/portfolio-page.tsx';
+import { InboxPage } from '../pages/notifications/inbox-page.tsx';
+import { NotificationSettingsPage } from '../pages/notifications/settings-page.tsx';
 import { BacktestPage, CompareBacktestsPage } from '../pages/strategies/backtest-page.tsx';
 import { StrategiesPage } from '../pages/strategies/strategies-page.tsx';
 import { StrategyPage } from '../pages/strategies/strategy-page.tsx';
@@ -57,6 +59,12 @@ const PAGES: ReadonlyArray<{
   { path: '/admin', title: 'Operations', render: () => <AdminPage /> },
   { path: '/security', title: 'Security', render: () => <SecurityPage /> },
   { path: '/api-keys', title: 'API keys', render: () => <ApiKeysPage /> },
+  { path: '/notifications', title: 'Inbox', render: () => <InboxPage /> },
+  {
+    path: '/settings/notifications',
+    title: 'Notification settings',
+    render: () => <NotificationSettingsPage />,
+  },
 ];
 const PUBLIC_PAGES = new Set(['/sign-in', '/sign-up']);
 /** An account younger than this replays its channel from its creation on the first connect. */

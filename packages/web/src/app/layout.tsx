@@ -54,6 +54,9 @@ export function Layout({ children }: { children: ReactNode }): ReactNode {
           <span className="user-email" title={user.email}>
             {user.displayName ?? user.email}
           </span>
+          <Link to="/settings/notifications" className="nav-link" nav>
+            Settings
+          </Link>
           <button type="button" className="button button-small button-ghost" onClick={() => void signOut()}>
             Sign out
           </button>

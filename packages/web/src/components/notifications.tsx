@@ -15,6 +15,7 @@ import {
   useState,
   type ReactNode,
 } from 'react';
+import { Link, useRouter } from '../app/router.tsx';
 import { describeEvent } from './describe-event.ts';
 
 /** Events kept in the panel. */
@@ -105,6 +106,7 @@ export function useNotifications(): NotificationsValue {
 export function NotificationsButton(): ReactNode {
   const { items, unread, markAllRead } = useNotifications();
   const [open, setOpen] = useState(false);
+  const { path } = useRouter();
   const button = useRef<HTMLButtonElement>(null);
   const wrapper = useRef<HTMLDivElement>(null);
   const close = (returnFocus = true) => {
@@ -115,6 +117,8 @@ export function NotificationsButton(): ReactNode {
   // A click elsewhere closes the panel (focus stays where the click put it).
   const closeRef = useRef(close);
   closeRef.current = close;
+  // Following a link in the panel (inbox, settings) closes it.
+  useEffect(() => setOpen(false), [path]);
   useEffect(() => {
     if (!open) return;
     const onPointerDown = (event: PointerEvent) => {
@@ -159,6 +163,14 @@ export function NotificationsButton(): ReactNode {
             </button>
           </header>
           <NotificationList items={items} />
+          <footer className="row">
+            <Link to="/notifications" className="button button-small">
+              Open inbox
+            </Link>
+            <Link to="/settings/notifications" className="button button-small button-ghost">
+              Settings
+            </Link>
+          </footer>
         </section>
       ) : null}
     </div>

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Liquid, type Template } from 'liquidjs';
-import type { OutgoingNotification } from '../channel.ts';
+import { receiverFields, type OutgoingNotification } from '../channel.ts';
 
 type Part = 'subject' | 'html' | 'text';
 
@@ -114,12 +114,7 @@ export function createEmailTemplates(dir?: string): EmailTemplates {
     async render(n, options = {}) {
       const url = typeof n.data.url === 'string' ? n.data.url : undefined;
       const context = {
-        id: n.id,
-        kind: n.kind,
-        severity: n.severity,
-        title: n.title,
-        body: n.body,
-        data: n.data,
+        ...receiverFields(n),
         items: n.items ?? [],
         createdAt: n.createdAt,
         link: url && options.baseUrl ? new URL(url, options.baseUrl).toString() : undefined,

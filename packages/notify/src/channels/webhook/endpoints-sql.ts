@@ -68,6 +68,8 @@ export interface EndpointStore {
     kinds: string[];
   }): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
   list(userId: string): Promise<WebhookEndpoint[]>;
+  /** Every user's disabled or failing endpoints, most recently troubled first (admin view). */
+  listTroubled(limit: number): Promise<WebhookEndpoint[]>;
   /** @throws NotifyError NOTIFY_ENDPOINT_NOT_FOUND when it is not the user's */
   get(userId: string, id: string): Promise<WebhookEndpoint>;
   update(
@@ -133,6 +135,14 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
       const { rows } = await sql.query<EndpointRow>(
         'select * from notify_webhook_endpoints where user_id = $1 order by created_at',
         [userId],
+      );
+      return rows.map(toEndpoint);
+    },
+    async listTroubled(limit) {
+      const { rows } = await sql.query<EndpointRow>(
+        `select * from notify_webhook_endpoints where disabled_at is not null or failing_since is not null
+         order by coalesce(disabled_at, failing_since) desc limit $1`,
+        [limit],
       );
       return rows.map(toEndpoint);
     },

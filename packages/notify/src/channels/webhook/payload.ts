@@ -3,7 +3,7 @@
  * `{ type, timestamp, data }`; `slack` and `discord` are those services' incoming-webhook
  * formats (`text` with mrkdwn, `content` with markdown) so a user can point notify at a channel.
  */
-import type { OutgoingNotification } from '../channel.ts';
+import { receiverFields, type OutgoingNotification } from '../channel.ts';
 import { WebhookFormat } from './endpoints-sql.ts';
 
 /** The JSON body sent to an endpoint of `format`. */
@@ -22,12 +22,7 @@ export function webhookBody(format: WebhookFormat, n: OutgoingNotification): str
         type: `notification.${n.kind}`,
         timestamp: n.createdAt,
         data: {
-          id: n.id,
-          kind: n.kind,
-          severity: n.severity,
-          title: n.title,
-          body: n.body,
-          data: n.data,
+          ...receiverFields(n),
           ...(n.items ? { items: n.items } : {}),
         },
       });

@@ -7,6 +7,8 @@ import type { ReactNode } from 'react';
 import { useUser } from '../../app/session.tsx';
 import { Empty } from '../../components/states.tsx';
 import { BroadcastForm } from './broadcast-form.tsx';
+import { DeliveriesPanel } from './deliveries-panel.tsx';
+import { NoticeForm } from './notice-form.tsx';
 import { HealthPanel } from './health-panel.tsx';
 import { PlayersPanel } from './players-panel.tsx';
 import { StreamsPanel } from './streams-panel.tsx';
@@ -33,6 +35,8 @@ export function AdminPage(): ReactNode {
             <PlayersPanel />
             <StreamsPanel />
           </div>
+          <DeliveriesPanel />
+          <NoticeForm />
         </div>
       )}
     </main>

@@ -1,0 +1,88 @@
+/**
+ * @module The two row shapes every writer of the queue shares, and their inserts: a notification
+ * (`notify_notifications`) and a delivery (`notify_deliveries`). The enqueue consumer, digest
+ * folding and the API's test send all write through these, so a column added to the schema is
+ * added once.
+ */
+import { insertRows, type SqlQueryable } from '@tickline/store';
+
+/** A row of `notify_notifications`. */
+export interface NotificationRow {
+  id: string;
+  user_id: string;
+  kind: string;
+  severity: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  /** The domain event it was made from; null for notify's own (tests, digests). */
+  source_event_id?: string | null;
+  created_at: Date;
+}
+
+/** A row of `notify_deliveries`: one (notification, channel, target). */
+export interface DeliveryRow {
+  id: string;
+  notification_id: string;
+  user_id: string;
+  channel: string;
+  target: string;
+  /** `pending` (due at next_attempt_at), `held` (quiet hours, rate limit) or `sending` (handed over). */
+  status: string;
+  next_attempt_at: Date;
+  /** Why a row is held, or what happened last. */
+  last_error?: string | null;
+  /** Set on a row inserted already leased (handed to the dispatcher in memory). */
+  attempts?: number;
+  lease_until?: Date | null;
+}
+
+const NOTIFICATION_COLUMNS = {
+  id: 'uuid',
+  user_id: 'uuid',
+  kind: 'text',
+  severity: 'text',
+  title: 'text',
+  body: 'text',
+  data: 'jsonb',
+  source_event_id: 'text',
+  created_at: 'timestamptz',
+} as const;
+
+const DELIVERY_COLUMNS = {
+  id: 'uuid',
+  notification_id: 'uuid',
+  user_id: 'uuid',
+  channel: 'text',
+  target: 'text',
+  status: 'text',
+  next_attempt_at: 'timestamptz',
+  last_error: 'text',
+  attempts: 'integer',
+  lease_until: 'timestamptz',
+} as const;
+
+/** Inserts notifications in one statement (none: no statement). */
+export async function insertNotifications(db: SqlQueryable, rows: readonly NotificationRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await insertRows(db, {
+    table: 'notify_notifications',
+    columns: NOTIFICATION_COLUMNS,
+    rows: rows.map((r) => ({ ...r, source_event_id: r.source_event_id ?? null })),
+  });
+}
+
+/** Inserts deliveries in one statement (none: no statement). */
+export async function insertDeliveries(db: SqlQueryable, rows: readonly DeliveryRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await insertRows(db, {
+    table: 'notify_deliveries',
+    columns: DELIVERY_COLUMNS,
+    rows: rows.map((r) => ({
+      ...r,
+      last_error: r.last_error ?? null,
+      attempts: r.attempts ?? 0,
+      lease_until: r.lease_until ?? null,
+    })),
+  });
+}

@@ -1,0 +1,201 @@
+/// <reference lib="dom" />
+/**
+ * Notifications in the browser: a new user sets quiet hours and a webhook endpoint in the settings
+ * page; an administrator sends a notice from Operations; it arrives live in the user's inbox with
+ * the unread count, and at the endpoint, and shows in the endpoint's delivery log and the admin's
+ * delivery view. Settings survive a reload. The dashboard is an installable PWA: manifest linked,
+ * service worker registered and active.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
+import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
+import { initialAdmin, startDashboard, type Dashboard } from './harness/dashboard.ts';
+
+/** Server work (matcher → queue → dispatcher → stream) on a busy machine: wait long, assert the outcome. */
+const ARRIVAL_MS = 60_000;
+const SETUP_MS = 300_000;
+const TEST_MS = 600_000;
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A webhook receiver on loopback that answers 200 and keeps what it got. */
+async function startReceiver(): Promise<{ url: string; received: Received[]; server: Server }> {
+  const received: Received[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received, server };
+}
+
+/** An HH:MM a few hours from now in UTC, so quiet hours set in the test never hold the notice. */
+function utcTimeInHours(hours: number): string {
+  const at = new Date(Date.now() + hours * 3_600_000);
+  return `${String(at.getUTCHours()).padStart(2, '0')}:00`;
+}
+
+describe.skipIf(!chromiumBinary.available)('web - notifications in the browser', () => {
+  let dashboard: Dashboard;
+  let browser: Browser;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    [dashboard, browser] = await Promise.all([
+      // The receiver is on loopback: the SSRF guard must allow private targets for this run.
+      startDashboard({ TICKLINE_NOTIFY_WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true' }),
+      launchBrowser(),
+    ]);
+    // A dashboard build and a server start on a loaded machine: minutes, not seconds.
+  }, SETUP_MS);
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.stop();
+    receiver?.server.close();
+  });
+
+  async function signInAsAdmin(): Promise<Page> {
+    const { email, password } = initialAdmin(dashboard);
+    const page = await openPage(browser);
+    await page.goto(`${dashboard.url}/sign-in`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
+    return page;
+  }
+
+  it(
+    'web - settings persist; an admin notice arrives live in the inbox and at the webhook; read state; PWA installed',
+    async () => {
+      const user = await openPage(browser);
+      await signUp(user, dashboard.url, uniqueEmail('inbox'), 'Inbox User');
+
+      // The bell links to the inbox; the welcome notification is there (in-app is the free default).
+      await user.getByRole('button', { name: /^Notifications/ }).click();
+      await user.getByRole('link', { name: 'Open inbox' }).click();
+      await user.getByRole('heading', { name: 'Inbox' }).waitFor();
+      await user.getByText('Your account is ready').waitFor({ timeout: ARRIVAL_MS });
+      await user.getByTestId('inbox-unread').filter({ hasText: /^1$/ }).waitFor();
+
+      // Settings: the notice kind also goes to webhooks; quiet hours away from now, in UTC.
+      await user.getByRole('link', { name: 'Notification settings' }).click();
+      await user.getByRole('heading', { name: 'Notification settings' }).waitFor();
+      const noticeByWebhook = user.getByLabel('Notice from the operators by Webhook');
+      await noticeByWebhook.check();
+      await user.waitForFunction(
+        () =>
+          document.querySelector<HTMLInputElement>('[aria-label="Notice from the operators by Webhook"]')
+            ?.disabled === false,
+      );
+      const quietStart = utcTimeInHours(3);
+      const quietEnd = utcTimeInHours(5);
+      await user.getByLabel('Time zone', { exact: true }).fill('UTC');
+      await user.getByLabel(/Hold notifications during quiet hours/).check();
+      await user.getByLabel('From', { exact: true }).fill(quietStart);
+      await user.getByLabel('Until', { exact: true }).fill(quietEnd);
+      await user.getByRole('button', { name: 'Save', exact: true }).click();
+      await user.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+
+      await user.getByLabel('URL', { exact: true }).fill(receiver.url);
+      await user.getByRole('button', { name: 'Add endpoint' }).click();
+      const secret = await user.getByTestId('webhook-secret').textContent();
+      expect(secret).toMatch(/^whsec_/);
+      await user.getByRole('button', { name: 'Done' }).click();
+      await user.locator(`li[data-endpoint="${receiver.url}"]`).waitFor();
+
+      // Persisted: a reload reads them back from the server.
+      await user.reload();
+      await user.getByRole('heading', { name: 'Notification settings' }).waitFor();
+      expect(await user.getByLabel('Notice from the operators by Webhook').isChecked()).toBe(true);
+      expect(await user.getByLabel('Time zone', { exact: true }).inputValue()).toBe('UTC');
+      expect(await user.getByLabel('From', { exact: true }).inputValue()).toBe(quietStart);
+      expect(await user.getByLabel('Until', { exact: true }).inputValue()).toBe(quietEnd);
+      await user.locator(`li[data-endpoint="${receiver.url}"]`).getByText('Active').waitFor();
+      await screenshot(user, 'notification-settings', { fullPage: true });
+
+      // The inbox is open when the notice is sent: it must arrive without a reload.
+      await user.getByRole('link', { name: 'inbox', exact: true }).click();
+      await user.getByRole('heading', { name: 'Inbox' }).waitFor();
+      await user.getByTestId('inbox-unread').filter({ hasText: /^1$/ }).waitFor();
+
+      const admin = await signInAsAdmin();
+      await admin.getByRole('link', { name: 'Operations' }).click();
+      await admin.getByLabel('Title', { exact: true }).fill('Maintenance tonight');
+      await admin.getByLabel('Notice text').fill('Trading pauses at 23:00 UTC for ten minutes.');
+      await admin.getByRole('button', { name: 'Send notification' }).click();
+      await admin.getByTestId('notice-result').waitFor();
+
+      const notice = user.locator('.inbox-item', { hasText: 'Maintenance tonight' });
+      await notice.waitFor({ timeout: ARRIVAL_MS });
+      await user.getByTestId('inbox-unread').filter({ hasText: /^2$/ }).waitFor();
+      expect(await notice.getAttribute('class')).toContain('inbox-item-unread');
+      await screenshot(user, 'inbox');
+
+      await notice.getByRole('button', { name: /^Mark .* read$/ }).click();
+      await user.getByTestId('inbox-unread').filter({ hasText: /^1$/ }).waitFor();
+      await user.getByRole('button', { name: 'Mark all read' }).click();
+      await user.getByTestId('inbox-unread').filter({ hasText: /^0$/ }).waitFor();
+      await user.reload();
+      await user.getByTestId('inbox-unread').filter({ hasText: /^0$/ }).waitFor();
+
+      // The endpoint got it, signed per Standard Webhooks, and its delivery log shows it.
+      await expect
+        .poll(() => receiver.received.filter((r) => r.body.includes('Maintenance tonight')).length, {
+          timeout: ARRIVAL_MS,
+          interval: 500,
+        })
+        .toBe(1);
+      const delivered = receiver.received.find((r) => r.body.includes('Maintenance tonight'))!;
+      expect(delivered.headers['webhook-id']).toEqual(expect.any(String));
+      expect(delivered.headers['webhook-signature']).toMatch(/^v1,/);
+      await user.goto(`${dashboard.url}/settings/notifications`);
+      const endpoint = user.locator(`li[data-endpoint="${receiver.url}"]`);
+      await endpoint.getByRole('button', { name: 'Delivery log' }).click();
+      await endpoint.locator('tr[data-ok="true"]').first().waitFor({ timeout: ARRIVAL_MS });
+      expect(await endpoint.locator('tr[data-ok="true"]').first().textContent()).toContain('200');
+
+      // The admin's delivery view lists the deliveries with their state.
+      await admin.locator('tr[data-status="delivered"]').first().waitFor({ timeout: ARRIVAL_MS });
+      await admin.getByRole('heading', { name: 'Notification deliveries' }).scrollIntoViewIfNeeded();
+      await screenshot(admin, 'notification-deliveries');
+
+      // Installable: the manifest is linked and served, the service worker is registered and active.
+      const pwa = await user.evaluate(async () => {
+        const link = document.querySelector<HTMLLinkElement>('link[rel="manifest"]');
+        const manifest = link
+          ? ((await (await fetch(link.href)).json()) as { name?: string; icons?: unknown[] })
+          : null;
+        const registration = await navigator.serviceWorker.ready;
+        return {
+          manifestName: manifest?.name,
+          icons: manifest?.icons?.length ?? 0,
+          worker: registration.active?.scriptURL,
+          scope: registration.scope,
+        };
+      });
+      expect(pwa).toEqual({
+        manifestName: 'Tickline',
+        icons: 3,
+        worker: `${dashboard.url}/sw.js`,
+        scope: `${dashboard.url}/`,
+      });
+      await admin.context().close();
+      await user.context().close();
+    },
+    TEST_MS,
+  );
+});
