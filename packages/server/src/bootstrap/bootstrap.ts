@@ -234,6 +234,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             cors: config.http.cors,
             docs: config.http.docs,
             tls: config.http.tls,
+            timeouts: config.http.timeouts,
             metrics,
             health,
             async configure(app) {
