@@ -74,7 +74,10 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     // An https.Server serves requests like an http.Server; Fastify's types only know the latter.
     serverFactory: (handler) =>
       tls
-        ? (createHttpsServer({ ...tls, maxHeaderSize, ...limits, handshakeTimeout }, handler) as unknown as Server)
+        ? (createHttpsServer(
+            { ...tls, maxHeaderSize, ...limits, handshakeTimeout },
+            handler,
+          ) as unknown as Server)
         : createHttpServer({ maxHeaderSize, ...limits }, handler),
   });
   // After every plugin ran, so each WebSocket endpoint (streams, game) has attached its listener.

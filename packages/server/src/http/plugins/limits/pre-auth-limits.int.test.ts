@@ -35,8 +35,15 @@ describe('pre-auth limits', () => {
       authenticate: () => new Promise<never>(() => {}),
       authorize: () => true,
     });
-    const open = createRealtimeGateway<object>({ hub, authenticate: async () => ({}), authorize: () => true });
-    const detach = [stalled.attachWebSocket(app.server, '/stalled'), open.attachWebSocket(app.server, '/open')];
+    const open = createRealtimeGateway<object>({
+      hub,
+      authenticate: async () => ({}),
+      authorize: () => true,
+    });
+    const detach = [
+      stalled.attachWebSocket(app.server, '/stalled'),
+      open.attachWebSocket(app.server, '/open'),
+    ];
     app.addHook('preClose', async () => {
       for (const d of detach) d();
       await Promise.all([stalled.close(), open.close()]);

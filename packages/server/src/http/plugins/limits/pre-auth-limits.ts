@@ -33,9 +33,10 @@ export const DEFAULT_PRE_AUTH_TIMEOUTS: PreAuthTimeouts = Object.freeze({
 });
 
 /** The `http.createServer` / `https.createServer` options that carry the limits. */
-export function preAuthServerOptions(
-  timeouts: PreAuthTimeouts,
-): Pick<ServerOptions, 'headersTimeout' | 'requestTimeout' | 'connectionsCheckingInterval'> & {
+export function preAuthServerOptions(timeouts: PreAuthTimeouts): Pick<
+  ServerOptions,
+  'headersTimeout' | 'requestTimeout' | 'connectionsCheckingInterval'
+> & {
   handshakeTimeout: number;
 } {
   return {

@@ -129,7 +129,11 @@ export async function createTestApi(options: TestApiOptions): Promise<TestApi> {
   await app.register(realtimeRoutes, { gateway, sseSchema: StreamRouteSchema });
   // The process shares its HTTP server between two WebSocket endpoints (streams and the game): a
   // second gateway path keeps the test's `upgrade` listeners as many as the real server's.
-  const second = createRealtimeGateway<StreamUser>({ hub, authenticate: async () => null, authorize: () => false });
+  const second = createRealtimeGateway<StreamUser>({
+    hub,
+    authenticate: async () => null,
+    authorize: () => false,
+  });
   const detachSecond = second.attachWebSocket(app.server, '/api/v1/second-ws');
   app.addHook('preClose', async function closeSecondGateway() {
     detachSecond();
