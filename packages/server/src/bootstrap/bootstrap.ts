@@ -198,7 +198,15 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             if (modules.some((m) => m.name === before) && !hosts.has(before))
               throw new Error(`module ${module.name} must start after ${before}`);
           const settings = module.config ? (config as Record<string, unknown>)[module.config.key] : undefined;
-          const built: ModuleHost = await module.createHost({ ...deps, settings, logger: stepLogger });
+          const hub = deps.realtime as RealtimeHost | undefined;
+          // Live-only events (derived, superseded within a second) go straight to this process's hub.
+          const liveSink = hub ? channelSink(hub, stepLogger) : undefined;
+          const built: ModuleHost = await module.createHost({
+            ...deps,
+            liveSink,
+            settings,
+            logger: stepLogger,
+          });
           await startup.start(...built.services);
           const realtime = deps.realtime as RealtimeHost | undefined;
           const delivery = realtime ? module.channels?.(built) : undefined;
