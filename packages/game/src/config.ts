@@ -21,6 +21,10 @@ export const MAX_MESSAGES_PER_SECOND = 40;
 export const BURST_SECONDS = 5;
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 export const HANDSHAKE_TIMEOUT_MS = 5_000;
+/** Connections one process holds (every transport together). */
+export const MAX_CONNECTIONS = 10_000;
+/** Connections from one IP address: a few tabs and bots, not a flood of half-open sockets. */
+export const MAX_CONNECTIONS_PER_ADDRESS = 32;
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 export const IDLE_TIMEOUT_MS = 15_000;
 export const RESUME_GRACE_MS = 30_000;
@@ -66,6 +70,12 @@ const LimitsSchema = z.strictObject({
   ),
   maxBufferedBytes: PositiveInt.default(MAX_BUFFERED_BYTES).describe(
     'Unsent bytes after which a slow client is dropped (GAME_SESSION_SLOW_CONSUMER).',
+  ),
+  maxConnections: PositiveInt.default(MAX_CONNECTIONS).describe(
+    'Game connections this process holds over every transport; one more is closed with GAME_SERVER_FULL.',
+  ),
+  maxConnectionsPerAddress: PositiveInt.default(MAX_CONNECTIONS_PER_ADDRESS).describe(
+    'Game connections from one IP address; one more is closed with GAME_ADDRESS_LIMIT.',
   ),
   handshakeTimeoutMs: PositiveInt.default(HANDSHAKE_TIMEOUT_MS).describe(
     'Time a new connection has to say hello.',

@@ -33,6 +33,7 @@ export {
   SecretBoxError,
 } from './crypto/secret-box.ts';
 export { withCorrelation, enterCorrelation, currentCorrelation } from './context/correlation.ts';
+export { claimUpgrade, isUpgradeClaimed } from './http/upgrade-claim.ts';
 export {
   CLOUDEVENTS_SPECVERSION,
   canonicalDataschema,

@@ -28,6 +28,10 @@ export const DEFAULT_CANDLE_RETENTION_MS = 730 * DAY_MS;
 export const TICKER_INTERVAL_MS = 250;
 /** Partition maintenance at minute 7 of every hour. */
 export const PARTITION_MAINTENANCE_CRON = '7 * * * *';
+/** Hourly at minute 37: away from partition upkeep (minute 7) and the top of the hour. */
+export const DEFAULT_PRUNE_PROCESSED_EVENTS_SCHEDULE = '37 * * * *';
+/** One day: far above any acknowledgement delay (store's DEFAULT_REDELIVERY_WINDOW_MS). */
+export const DEFAULT_REDELIVERY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Twice an hour, off the hour (venues see fewer requests then). */
 export const BACKFILL_CRON = '17,47 * * * *';
 
@@ -138,6 +142,20 @@ export const MarketSchema = z.strictObject({
         .min(1)
         .default(PARTITION_MAINTENANCE_CRON)
         .describe('Cron expression: create partitions ahead, drop those past retention.'),
+      pruneProcessedEvents: z
+        .string()
+        .min(1)
+        .default(DEFAULT_PRUNE_PROCESSED_EVENTS_SCHEDULE)
+        .describe(
+          "Cron expression: drop consumers' processed event ids older than their checkpoint minus the redelivery window.",
+        ),
+      redeliveryWindowMs: z
+        .int()
+        .min(0)
+        .default(DEFAULT_REDELIVERY_WINDOW_MS)
+        .describe(
+          'How long after a checkpoint an event may be delivered again; processed ids are kept this long for dedupe.',
+        ),
       backfill: z
         .string()
         .default(BACKFILL_CRON)

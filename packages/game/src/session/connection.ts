@@ -19,8 +19,10 @@ export interface WireFraming {
 /** One client connection, as a transport presents it. */
 export interface GameConnection {
   readonly transport: 'tcp' | 'ws';
-  /** The peer's address, for logs. */
+  /** The peer's address and port, for logs. */
   readonly remote: string;
+  /** The peer's IP address: connections are capped per address. */
+  readonly address: string;
   /** Sends one encoded message (the transport frames it). Never throws; a dead socket drops it. */
   send(message: Uint8Array): void;
   /** Bytes accepted by `send` and not yet handed to the kernel. */

@@ -18,10 +18,14 @@ import { GameSessions } from './game-sessions.ts';
 import type { GameSessionsOptions } from './session-options.ts';
 import { spawnPoint } from './spawn-point.ts';
 
+let fakeAddresses = 0;
+
 /** A connection that records what it was sent; `buffered` stands in for the socket's backlog. */
 class FakeConnection implements GameConnection {
   readonly transport = 'tcp' as const;
   readonly remote = 'fake';
+  // Each its own client, as a crowd of players would be (the per-address cap has its own test).
+  readonly address = `fake-${++fakeAddresses}`;
   readonly sent: ServerMessage[] = [];
   readonly raw: Uint8Array[] = [];
   buffered = 0;

@@ -44,6 +44,8 @@ export class GameSessions implements ConnectionAcceptor {
   readonly #zones = new Map<string, ZoneRunner>();
   readonly #draining = new Set<string>();
   readonly #links = new Set<Link>();
+  /** Open connections per client address, for the per-address cap. */
+  readonly #byAddress = new Map<string, number>();
   readonly #bySession = new Map<string, Session>();
   readonly #byPlayer = new Map<string, Session>();
   readonly #detach: Array<() => void> = [];
@@ -141,7 +143,22 @@ export class GameSessions implements ConnectionAcceptor {
     };
     this.#links.add(link);
     this.#metrics.connections(connection.transport).inc();
+    const fromAddress = (this.#byAddress.get(connection.address) ?? 0) + 1;
+    this.#byAddress.set(connection.address, fromAddress);
+    this.#metrics.addresses.set(this.#byAddress.size);
+    // Counted before the check, so the refusal's close goes through the same bookkeeping.
     if (this.#closing) this.#close(link, CloseCode.Shutdown, 'the game server is shutting down');
+    else if (this.#links.size > this.#o.maxConnections) {
+      this.#metrics.refused('server');
+      this.#close(link, CloseCode.ServerFull, `the server holds ${this.#o.maxConnections} connections`);
+    } else if (fromAddress > this.#o.maxConnectionsPerAddress) {
+      this.#metrics.refused('address');
+      this.#close(
+        link,
+        CloseCode.AddressLimit,
+        `at most ${this.#o.maxConnectionsPerAddress} connections per address`,
+      );
+    }
     const messagesIn = this.#metrics.messagesIn(connection.transport);
     return {
       onMessage: (bytes) => {
@@ -333,6 +350,11 @@ export class GameSessions implements ConnectionAcceptor {
   #detachLink(link: Link): void {
     if (!this.#links.delete(link)) return;
     this.#metrics.connections(link.connection.transport).dec();
+    const address = link.connection.address;
+    const left = (this.#byAddress.get(address) ?? 1) - 1;
+    if (left > 0) this.#byAddress.set(address, left);
+    else this.#byAddress.delete(address);
+    this.#metrics.addresses.set(this.#byAddress.size);
     const session = link.session;
     link.session = undefined;
     if (!session || session.link !== link) return;

@@ -6,6 +6,10 @@ export interface SessionMetrics {
   connections(transport: string): { inc(): void; dec(): void };
   sessions: { set(value: number): void };
   closed(code: string): void;
+  /** A connection refused at a cap (`server` or `address`). */
+  refused(limit: 'server' | 'address'): void;
+  /** Distinct addresses holding connections. */
+  addresses: { set(value: number): void };
   bytesOut(transport: string): { inc(value: number): void };
   messagesIn(transport: string): { inc(): void };
 }
@@ -70,8 +74,31 @@ export function createSessionMetrics(registry: Registry): SessionMetrics {
         registers,
       }),
   );
+  const refused = metric(
+    registry,
+    'tickline_game_connections_refused_total',
+    () =>
+      new Counter({
+        name: 'tickline_game_connections_refused_total',
+        help: 'Game connections refused at a cap: server (game.limits.maxConnections) or address (maxConnectionsPerAddress).',
+        labelNames: ['limit'],
+        registers,
+      }),
+  );
+  const addresses = metric(
+    registry,
+    'tickline_game_connection_addresses',
+    () =>
+      new Gauge({
+        name: 'tickline_game_connection_addresses',
+        help: 'Distinct client addresses holding game connections.',
+        registers,
+      }),
+  );
   return {
     connections: (transport) => connections.labels({ transport }),
+    refused: (limit) => refused.labels({ limit }).inc(),
+    addresses,
     sessions,
     closed: (code) => closed.labels({ code }).inc(),
     bytesOut: (transport) => bytesOut.labels({ transport }),

@@ -8,6 +8,8 @@ import {
   BURST_SECONDS,
   HANDSHAKE_TIMEOUT_MS,
   HEARTBEAT_INTERVAL_MS,
+  MAX_CONNECTIONS,
+  MAX_CONNECTIONS_PER_ADDRESS,
   IDLE_TIMEOUT_MS,
   MAX_BUFFERED_BYTES,
   MAX_MESSAGE_BYTES,
@@ -28,6 +30,10 @@ export interface SessionLimits {
   burstSeconds?: number;
   /** A connection whose unsent bytes exceed this is dropped as a slow consumer. @default 1 MiB */
   maxBufferedBytes?: number;
+  /** Connections held at once over every transport; more are refused (GAME_SERVER_FULL). @default 10_000 */
+  maxConnections?: number;
+  /** Connections from one IP address; more are refused (GAME_ADDRESS_LIMIT). @default 32 */
+  maxConnectionsPerAddress?: number;
   /** A connection must say hello within this. @default 5_000 */
   handshakeTimeoutMs?: number;
   /** Server heartbeat period. @default 5_000 */
@@ -75,6 +81,8 @@ export function resolveSessionOptions(options: GameSessionsOptions): ResolvedSes
     maxMessagesPerSecond: options.maxMessagesPerSecond ?? MAX_MESSAGES_PER_SECOND,
     burstSeconds: options.burstSeconds ?? BURST_SECONDS,
     maxBufferedBytes: options.maxBufferedBytes ?? MAX_BUFFERED_BYTES,
+    maxConnections: options.maxConnections ?? MAX_CONNECTIONS,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? MAX_CONNECTIONS_PER_ADDRESS,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
     idleTimeoutMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
@@ -85,6 +93,8 @@ export function resolveSessionOptions(options: GameSessionsOptions): ResolvedSes
     'maxMessagesPerSecond',
     'burstSeconds',
     'maxBufferedBytes',
+    'maxConnections',
+    'maxConnectionsPerAddress',
     'handshakeTimeoutMs',
     'heartbeatIntervalMs',
     'idleTimeoutMs',

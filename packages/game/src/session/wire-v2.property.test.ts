@@ -43,6 +43,7 @@ function prng(seed: number): () => number {
 class DecodingClient implements GameConnection {
   readonly transport = 'tcp' as const;
   readonly remote = 'property';
+  readonly address = '192.0.2.2';
   readonly bufferedBytes = 0;
   readonly view = new Map<string, { x: number; y: number }>();
   readonly #handles = new HandleView();

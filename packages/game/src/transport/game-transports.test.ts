@@ -42,6 +42,7 @@ async function startServer(limits: SessionLimits = {}) {
   const wsPort = await ws.listen(0, '127.0.0.1');
   const clients: TestGameClient[] = [];
   const server = {
+    metrics,
     runner,
     sessions,
     events,
@@ -192,6 +193,35 @@ describe.each(['tcp', 'ws'] as const)('game transports over %s', (transport) => 
     expect((await rude.ended).code).toBe('GAME_HANDSHAKE_REQUIRED');
     const slow = await server.connect(transport);
     expect((await slow.ended).code).toBe('GAME_HANDSHAKE_TIMEOUT');
+  });
+
+  it(`${transport} - connections past the per-address cap are refused with a code and counted`, async () => {
+    server = await startServer({ maxConnectionsPerAddress: 2 });
+    const kept = [await server.connect(transport), await server.connect(transport)];
+    const third = await server.connect(transport);
+    const end = await third.ended;
+    expect(end.code).toBe('GAME_ADDRESS_LIMIT');
+    if (transport === 'ws') expect(end.wsCode).toBe(4429);
+    const text = await server.metrics.metrics();
+    expect(text).toMatch(/tickline_game_connections_refused_total\{limit="address"\} 1/);
+    expect(text).toMatch(/tickline_game_connection_addresses 1/);
+    // A closed connection frees its place.
+    kept[0]!.drop();
+    await kept[0]!.ended;
+    await expect.poll(() => server!.sessions.stats().connections, { timeout: 10_000 }).toBe(1);
+    const again = await server.connect(transport);
+    again.send({ type: MessageType.Hello, token: server.tokens.issue('late', 'z1').token });
+    expect(await again.next(MessageType.Welcome)).toMatchObject({ playerId: 'late' });
+  });
+
+  it(`${transport} - connections past the server cap are refused with GAME_SERVER_FULL`, async () => {
+    server = await startServer({ maxConnections: 1 });
+    await server.connect(transport);
+    const second = await server.connect(transport);
+    expect((await second.ended).code).toBe('GAME_SERVER_FULL');
+    expect(await server.metrics.metrics()).toMatch(
+      /tickline_game_connections_refused_total\{limit="server"\} 1/,
+    );
   });
 
   it(`${transport} - a dropped player resumes within the grace period at its position`, async () => {

@@ -90,6 +90,7 @@ export class TcpTransport {
     const connection: GameConnection = {
       transport: 'tcp',
       remote: `${socket.remoteAddress}:${socket.remotePort}`,
+      address: socket.remoteAddress ?? 'unknown',
       send(message) {
         if (!closing && socket.writable) socket.write(encodeFrame(message));
       },

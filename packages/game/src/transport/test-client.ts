@@ -90,14 +90,15 @@ export class TestGameClient {
   /** Connects over WebSocket (binary frames). */
   static async ws(url: string): Promise<TestGameClient> {
     const ws = new WebSocket(url);
-    await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    ws.on('error', () => {});
     const client = new TestGameClient(
       (bytes) => ws.send(bytes),
       () => ws.terminate(),
       (done) => ws.once('close', (code: number) => done(code)),
     );
+    // Listening before 'open': a message in the same packet as the 101 (a refusal) comes with it.
     ws.on('message', (data: Buffer) => client.#receive(data));
+    await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    ws.on('error', () => {});
     return client;
   }
 

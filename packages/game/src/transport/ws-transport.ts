@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { claimUpgrade, isUpgradeClaimed } from '@tickline/kernel';
 import type { ConnectionAcceptor, GameConnection, WireFraming } from '../session/connection.ts';
 import { wsCloseCode } from './close-status.ts';
 import { waitUntilEmpty } from './drain-sockets.ts';
@@ -84,8 +85,10 @@ export class WsTransport {
     const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
       const url = request.url ?? '/';
       const at = url.indexOf('?');
-      if ((at === -1 ? url : url.slice(0, at)) === this.path) this.handleUpgrade(request, socket, head);
-      else if (server.listenerCount('upgrade') === 1)
+      if ((at === -1 ? url : url.slice(0, at)) === this.path) {
+        claimUpgrade(request);
+        this.handleUpgrade(request, socket, head);
+      } else if (server.listenerCount('upgrade') === 1 && !isUpgradeClaimed(request))
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
     };
     server.on('upgrade', onUpgrade);
@@ -128,6 +131,7 @@ export class WsTransport {
     const connection: GameConnection = {
       transport: 'ws',
       remote: `${request.socket.remoteAddress}:${request.socket.remotePort}`,
+      address: request.socket.remoteAddress ?? 'unknown',
       send(message) {
         if (!closing && ws.readyState === ws.OPEN) ws.send(message, { binary: true });
       },

@@ -7,6 +7,7 @@ import type { Publisher } from '@tickline/eventlog';
 import {
   createBeatService,
   ServiceStatus,
+  type Caller,
   type ModuleBaseDeps,
   type ModuleHost,
   type RequestAuth,
@@ -20,7 +21,7 @@ import { principalOf, requireAuthentication } from '../http/authenticate.ts';
 import { createSqlIdentityRepository } from '../repository/sql/sql-identity-repository.ts';
 import { createIdentityService, type IdentityService } from '../service/identity-service.ts';
 import type { IdentityServiceOptions } from '../service/options.ts';
-import { requireAdmin, requireScope } from '../service/principal.ts';
+import { requireAdmin, requireScope, type Principal } from '../service/principal.ts';
 import type { TierOverrides } from '../tiers/tiers.ts';
 import type { Role } from '../users/user.ts';
 import { ensureInitialAdmin } from './initial-admin.ts';
@@ -49,9 +50,21 @@ export interface IdentityHostDeps extends ModuleBaseDeps<AuthSettings> {
 export interface IdentityHost extends ModuleHost {
   readonly identity: IdentityService;
   /** A session cookie's or token's user, or null when it is not valid (for stream authentication). */
-  verifyAccessToken(token: string): Promise<{ userId: string; role: Role } | null>;
+  verifyAccessToken(
+    token: string,
+  ): Promise<{ userId: string; role: Role; limits: Readonly<Record<string, number>> } | null>;
   /** Authentication for other domains' routes. */
   readonly auth: RequestAuth<FastifyRequest>;
+}
+
+function callerOf(principal: Principal): Caller {
+  return {
+    userId: principal.userId,
+    role: principal.role,
+    kind: principal.kind,
+    scopes: principal.scopes,
+    limits: { ...principal.limits },
+  };
 }
 
 /** Identity's request authentication, for routes outside the identity package. */
@@ -62,12 +75,12 @@ export function requestAuth(identity: IdentityService): RequestAuth<FastifyReque
     caller(request, scope) {
       const principal = principalOf(request);
       if (scope !== undefined) requireScope(principal, scope);
-      return { userId: principal.userId, role: principal.role, kind: principal.kind };
+      return callerOf(principal);
     },
     admin(request) {
       const principal = principalOf(request);
       requireAdmin(principal);
-      return { userId: principal.userId, role: principal.role, kind: principal.kind };
+      return callerOf(principal);
     },
   };
 }
@@ -144,7 +157,7 @@ export async function createIdentityHost(deps: IdentityHostDeps): Promise<Identi
     async verifyAccessToken(token) {
       try {
         const principal = await identity.authenticateAccessToken(token);
-        return { userId: principal.userId, role: principal.role };
+        return { userId: principal.userId, role: principal.role, limits: { ...principal.limits } };
       } catch (error) {
         // An expired or forged token is a refusal; anything else (a bug) is for the caller to log.
         if (isAuthTokenError(error)) return null;

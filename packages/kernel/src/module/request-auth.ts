@@ -10,6 +10,10 @@ export interface Caller {
   readonly role: 'admin' | 'user';
   /** `user` (access token) or `api-key`. */
   readonly kind: string;
+  /** An API key's scopes; null or absent for a signed-in user (every scope the role allows). */
+  readonly scopes?: readonly string[] | null;
+  /** The caller's tier limits by name (e.g. `maxStreamConnections`), where the identity knows them. */
+  readonly limits?: Readonly<Record<string, number>>;
 }
 
 export interface RequestAuth<TRequest> {

@@ -4,11 +4,11 @@
  * upkeep — wherever projections run.
  */
 import { pruneProcessedEvents, type Sql } from '@tickline/store';
+import { DEFAULT_PRUNE_PROCESSED_EVENTS_SCHEDULE } from '../config.ts';
 import type { JobDefinition } from './job-types.ts';
 
 export const PRUNE_PROCESSED_EVENTS_JOB = 'processed-events-prune';
-/** Hourly at minute 37: away from partition upkeep (minute 7) and the top of the hour. */
-export const DEFAULT_PRUNE_PROCESSED_EVENTS_SCHEDULE = '37 * * * *';
+export { DEFAULT_PRUNE_PROCESSED_EVENTS_SCHEDULE };
 
 /** Options for {@link pruneProcessedEventsJob}. */
 export interface PruneProcessedEventsJobOptions {

@@ -5,11 +5,21 @@
  * them on `all`. The view is what the routes read.
  */
 import { onlyTypes, type ConsumerFactory, type Publisher } from '@tickline/eventlog';
-import type { ModuleBaseDeps, ModuleHost, RequestAuth, Service } from '@tickline/kernel';
+import type {
+  ChannelSink,
+  EventEnvelope,
+  ModuleBaseDeps,
+  ModuleHost,
+  RequestAuth,
+  Service,
+} from '@tickline/kernel';
 import type { FastifyRequest } from 'fastify';
 import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles/events.ts';
 import { createMarketCollector, type MarketCollector } from '../collector/collector.ts';
+import { routeLiveOnly } from '../candles/live-only.ts';
+import { createMarketDelivery } from './market-delivery.ts';
 import { partitionMaintenanceJob } from '../jobs/partition-job.ts';
+import { pruneProcessedEventsJob } from '../jobs/prune-processed-job.ts';
 import { createJobScheduler, type JobScheduler } from '../jobs/scheduler.ts';
 import { createSqlJobRunRecorder } from '../jobs/sql-job-runs.ts';
 import { LatestStore } from '../latest/latest-store.ts';
@@ -52,6 +62,12 @@ export interface MarketHostDeps extends ModuleBaseDeps<MarketSettings> {
   consumers: ConsumerFactory;
   /** The sections of other domains this one reads. */
   config: { readonly publisher: { readonly maxQueuedEvents: number } };
+  /**
+   * This process's real-time hub, where one runs here: live-only events (forming candles,
+   * indicator updates) are delivered through it and never written to the durable log. Absent (a
+   * collector apart from the gateways): they stay on the log, as gateways still need them.
+   */
+  liveSink?: ChannelSink | undefined;
   /** Identity's host, where the routes are served (their admin views need it). */
   identity?: { auth: RequestAuth<FastifyRequest> } | undefined;
 }
@@ -90,6 +106,12 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
             trades: { retentionMs: retention(market.retention.tradesMs) },
             candles: { retentionMs: retention(market.retention.candlesMs) },
           }),
+          // Every SQL consumer's idempotency table (one table, all consumers), where projections run.
+          pruneProcessedEventsJob({
+            sql,
+            schedule: market.jobs.pruneProcessedEvents,
+            redeliveryWindowMs: market.jobs.redeliveryWindowMs,
+          }),
         ]
       : []),
     ...(configured ? createBackfillJobs(configured.sources, market.jobs.backfill) : []),
@@ -121,9 +143,19 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
   }
 
   if (configured) {
+    const durable = (event: EventEnvelope) => publisher.publish(event);
+    const live = deps.liveSink
+      ? createMarketDelivery({
+          sink: deps.liveSink,
+          latest,
+          feedLatest: false,
+          tickerIntervalMs: market.tickerIntervalMs,
+        })
+      : undefined;
+    const publish = live ? routeLiveOnly({ durable, live: (event) => live.deliver([event]) }) : durable;
     collector = createMarketCollector({
       sources: configured.sources,
-      publish: () => (event) => publisher.publish(event),
+      publish: () => publish,
       latest,
       validation: {
         knownSymbols: configured.symbols,

@@ -77,6 +77,17 @@ export const GameSessionErrorCodes = {
     resolve: 'Ask the coordinator for a zone again, then join it.',
     httpStatus: 503,
   },
+  GAME_SERVER_FULL: {
+    meaning: 'The game server holds as many connections as it is configured for (game.limits.maxConnections).',
+    resolve: 'Retry later with backoff, or add game processes.',
+    httpStatus: 503,
+  },
+  GAME_ADDRESS_LIMIT: {
+    meaning:
+      'This address already holds as many game connections as allowed (game.limits.maxConnectionsPerAddress).',
+    resolve: 'Close unused connections; behind a shared NAT, raise the limit.',
+    httpStatus: 429,
+  },
   GAME_SERVER_SHUTDOWN: {
     meaning: 'The game server is shutting down.',
     resolve: 'Reconnect after it restarts and resume within the grace period, or join another zone.',
@@ -104,4 +115,6 @@ export const GameCloseCode = {
   NoZoneAvailable: 'GAME_NO_ZONE_AVAILABLE',
   Draining: 'GAME_ZONE_DRAINING',
   Shutdown: 'GAME_SERVER_SHUTDOWN',
+  ServerFull: 'GAME_SERVER_FULL',
+  AddressLimit: 'GAME_ADDRESS_LIMIT',
 } as const satisfies Record<string, GameSessionErrorCode>;

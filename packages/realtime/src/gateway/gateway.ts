@@ -8,6 +8,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { claimUpgrade, isUpgradeClaimed } from '@tickline/kernel';
 import type { Connection } from '../connection/connection.ts';
 import { createGatewayCounters, type GatewayCounters } from '../connection/counters.ts';
 import { RealtimeError, type RealtimeErrorCode } from '../errors.ts';
@@ -234,8 +235,9 @@ export class RealtimeGateway<P> implements WsHost<P> {
       const url = request.url ?? '/';
       const at = url.indexOf('?');
       if ((at === -1 ? url : url.slice(0, at)) === path) {
+        claimUpgrade(request);
         void this.handleUpgrade(request, socket, head);
-      } else if (server.listenerCount('upgrade') === 1) {
+      } else if (server.listenerCount('upgrade') === 1 && !isUpgradeClaimed(request)) {
         rejectUpgrade(socket, 404, {
           error: { code: 'HTTP_NOT_FOUND', message: 'no WebSocket endpoint here' },
         });

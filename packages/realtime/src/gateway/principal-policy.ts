@@ -65,7 +65,15 @@ export class PrincipalPolicy<P> {
     const limit = this.#options.connectionLimit?.(principal);
     if (!limit) return undefined;
     const lease = { key: limit.key, id: uuidv7() };
-    if (!(await this.#counter.acquire(lease, limit.max))) {
+    let acquired: boolean;
+    try {
+      acquired = await this.#counter.acquire(lease, limit.max);
+    } catch (error) {
+      // The shared counter (Redis) is away: streams go on unlimited rather than all refused.
+      this.#logger.warn({ err: error }, 'stream limit not checked: the connection counter failed');
+      return undefined;
+    }
+    if (!acquired) {
       this.#refused.inc({ reason: 'user_limit' });
       throw new RealtimeError('RT_USER_CONNECTION_LIMIT', `at most ${limit.max} streams for this account`, {
         details: { max: limit.max },
@@ -84,11 +92,15 @@ export class PrincipalPolicy<P> {
   }
 
   release(lease: ConnectionLease): void {
-    this.#counter.release(lease).catch((error: unknown) => this.#logger.warn({ err: error }, 'stream slot release failed'));
+    this.#counter
+      .release(lease)
+      .catch((error: unknown) => this.#logger.warn({ err: error }, 'stream slot release failed'));
   }
 
   renew(leases: readonly ConnectionLease[]): void {
-    this.#counter.renew(leases).catch((error: unknown) => this.#logger.warn({ err: error }, 'stream slot renewal failed'));
+    this.#counter
+      .renew(leases)
+      .catch((error: unknown) => this.#logger.warn({ err: error }, 'stream slot renewal failed'));
   }
 
   get checksPrincipals(): boolean {

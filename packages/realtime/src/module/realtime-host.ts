@@ -20,6 +20,7 @@ import { createChannelAuthorizer } from '../channels/channel-rules.ts';
 import type { RealtimeSettings } from '../config.ts';
 import { createRealtimeGateway, type RealtimeGateway } from '../gateway/gateway.ts';
 import { createHub, type Hub } from '../hub/hub.ts';
+import type { ConnectionCounter } from '../limits/connection-counter.ts';
 import {
   createStreamAuthenticator,
   STREAM_CHANNEL_RULES,
@@ -40,6 +41,8 @@ export interface RealtimeHostDeps extends ModuleBaseDeps<RealtimeSettings> {
    * where one process holds every subscriber.
    */
   fanout?: { open(): Promise<EventLog>; nodeId: string } | undefined;
+  /** Counts each user's streams across gateways (Redis); absent: this gateway counts in memory. */
+  streamConnections?: ConnectionCounter | undefined;
 }
 
 /** Realtime on a running process. */
@@ -62,7 +65,14 @@ export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<Realti
   const gateway = createRealtimeGateway<StreamPrincipal>({
     hub,
     authenticate: createStreamAuthenticator(deps.identity.verifyAccessToken, tickets),
-    authorize: createChannelAuthorizer(STREAM_CHANNEL_RULES),
+    // An API key's ticket carries its scopes: a channel rule's scopes must all be among them.
+    authorize: createChannelAuthorizer(STREAM_CHANNEL_RULES, { scopesOf: (principal) => principal.scopes }),
+    principals: {
+      // The tier's maxStreamConnections, carried by the ticket or read with the session cookie.
+      connectionLimit: (principal) =>
+        principal.maxStreams === undefined ? undefined : { key: principal.userId, max: principal.maxStreams },
+      ...(deps.streamConnections ? { counter: deps.streamConnections } : {}),
+    },
     keepAliveMs: settings.keepAliveMs,
     pingIntervalMs: settings.pingIntervalMs,
     maxBufferedBytes: settings.slowConsumer.maxBufferedBytes,

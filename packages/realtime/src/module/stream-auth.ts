@@ -7,6 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import { DEFAULT_TICKET_PARAM, readCookie } from '../auth/credentials.ts';
 import type { StreamTicketIssuer } from '../auth/stream-ticket.ts';
+import { ApiKeyScope } from '@tickline/protocol';
 import type { ChannelRule } from '../channels/channel-rules.ts';
 import type { Authenticate } from '../gateway/gateway-options.ts';
 
@@ -17,16 +18,36 @@ export const SESSION_COOKIE = 'tickline_session';
 export interface StreamPrincipal {
   userId: string;
   role: 'admin' | 'user';
+  /** Streams this user may hold at once (the tier's `maxStreamConnections`); absent: unlimited. */
+  maxStreams?: number;
+  /** The API key's scopes when the ticket was minted with one; absent: the role decides alone. */
+  scopes?: readonly string[];
+}
+
+/** The ticket attributes of a {@link StreamPrincipal} (what the ticket route signs). */
+export function streamTicketAttrs(caller: {
+  role: 'admin' | 'user';
+  scopes?: readonly string[] | null;
+  limits?: Readonly<Record<string, number>>;
+}): Record<string, string | number | string[]> {
+  const maxStreams = caller.limits?.maxStreamConnections;
+  return {
+    role: caller.role,
+    ...(maxStreams === undefined ? {} : { maxStreams }),
+    ...(caller.scopes ? { scopes: [...caller.scopes] } : {}),
+  };
 }
 
 /** Checks an access token: its user, or null when it is expired or forged (other errors throw). */
-export type VerifyAccessToken = (token: string) => Promise<StreamPrincipal | null>;
+export type VerifyAccessToken = (
+  token: string,
+) => Promise<{ userId: string; role: 'admin' | 'user'; limits?: Readonly<Record<string, number>> } | null>;
 
 /** Channel rules: the first matching pattern decides; a channel no rule names is refused. */
 export const STREAM_CHANNEL_RULES: readonly ChannelRule<StreamPrincipal>[] = [
   { pattern: 'user:{id}', allow: (principal, { id }) => principal.userId === id },
-  { pattern: 'market:**', allow: () => true },
-  { pattern: 'admin:**', allow: (principal) => principal.role === 'admin' },
+  { pattern: 'market:**', scopes: [ApiKeyScope.MarketRead], allow: () => true },
+  { pattern: 'admin:**', scopes: [ApiKeyScope.Admin], allow: (principal) => principal.role === 'admin' },
   { pattern: 'game:**', allow: () => true },
 ];
 
@@ -50,14 +71,20 @@ export function createStreamAuthenticator(
     if (ticket !== undefined) {
       const verified = tickets.verify(ticket);
       if (!verified.ok) return null;
+      const attrs = verified.claims.attrs ?? {};
       return {
         userId: verified.claims.sub,
-        role: verified.claims.attrs?.role === 'admin' ? 'admin' : 'user',
+        role: attrs.role === 'admin' ? 'admin' : 'user',
+        ...(typeof attrs.maxStreams === 'number' ? { maxStreams: attrs.maxStreams } : {}),
+        ...(Array.isArray(attrs.scopes) ? { scopes: attrs.scopes } : {}),
       };
     }
     const token = readCookie(request, SESSION_COOKIE);
     if (token === undefined) return null;
     // An expired or forged cookie is a refusal (null); anything else (a bug) is for the gateway to log.
-    return verifyAccessToken(token);
+    const user = await verifyAccessToken(token);
+    if (!user) return null;
+    const maxStreams = user.limits?.maxStreamConnections;
+    return { userId: user.userId, role: user.role, ...(maxStreams === undefined ? {} : { maxStreams }) };
   };
 }

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { StreamTicketIssuer } from '../auth/stream-ticket.ts';
+import { streamTicketAttrs } from './stream-auth.ts';
 
 /** The API key scope that may open streams. */
 export const STREAM_SCOPE = 'stream:read';
@@ -40,7 +41,8 @@ export function streamTicketRoutes(options: StreamTicketRoutesOptions): FastifyP
       },
       async function issueStreamTicket(request, reply) {
         const principal = options.auth.caller(request, STREAM_SCOPE);
-        const ticket = options.tickets.issue(principal.userId, { role: principal.role });
+        // An API key's scopes travel with the ticket: its owner's role alone would widen them.
+        const ticket = options.tickets.issue(principal.userId, streamTicketAttrs(principal));
         reply.status(201);
         return { ticket, expiresAt: new Date(Date.now() + options.ticketTtlMs).toISOString() };
       },

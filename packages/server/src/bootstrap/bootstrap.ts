@@ -37,6 +37,7 @@ import { createProcessEventRegistry } from '../wiring/event-registry.ts';
 import { eventLogLocation, LogKind, openEventLog } from '../wiring/event-logs.ts';
 import { databaseLocation } from '../wiring/database.ts';
 import { loadNodeId } from '../wiring/node-id.ts';
+import { createStreamConnectionCounter } from '../wiring/stream-connection-counter.ts';
 import { openMigratedSql } from './open-sql.ts';
 import { eventLogService, sqlService } from './process-services.ts';
 import { createRateLimitService } from './rate-limit-service.ts';
@@ -156,6 +157,8 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         return loaded;
       });
       const nodeId = config.eventlog.engine === 'nats' ? await loadNodeId(config.dataDir) : undefined;
+      const streamConnections = createStreamConnectionCounter(config, logger);
+      if (streamConnections) await startup.start(streamConnections.service);
       // What every module may take; each declares the part it needs, and the hosts of the
       // modules before it arrive under their names.
       const deps: Record<string, unknown> = {
@@ -169,6 +172,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         publisher,
         sql,
         keys,
+        streamConnections: streamConnections?.counter,
         consumers: createConsumerFactory({
           log: eventLog,
           deadLetters,
@@ -194,7 +198,15 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             if (modules.some((m) => m.name === before) && !hosts.has(before))
               throw new Error(`module ${module.name} must start after ${before}`);
           const settings = module.config ? (config as Record<string, unknown>)[module.config.key] : undefined;
-          const built: ModuleHost = await module.createHost({ ...deps, settings, logger: stepLogger });
+          const hub = deps.realtime as RealtimeHost | undefined;
+          // Live-only events (derived, superseded within a second) go straight to this process's hub.
+          const liveSink = hub ? channelSink(hub, stepLogger) : undefined;
+          const built: ModuleHost = await module.createHost({
+            ...deps,
+            liveSink,
+            settings,
+            logger: stepLogger,
+          });
           await startup.start(...built.services);
           const realtime = deps.realtime as RealtimeHost | undefined;
           const delivery = realtime ? module.channels?.(built) : undefined;
@@ -234,6 +246,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             cors: config.http.cors,
             docs: config.http.docs,
             tls: config.http.tls,
+            timeouts: config.http.timeouts,
             metrics,
             health,
             async configure(app) {

@@ -6,6 +6,11 @@
 import { z } from 'zod';
 import { DOMAINS } from '../domains.ts';
 import { DatabaseSchema } from './database-schema.ts';
+import {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_UPGRADE_TIMEOUT_MS,
+} from '../http/plugins/limits/pre-auth-limits.ts';
 
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024; // 1 MiB
@@ -192,6 +197,19 @@ export const TicklineConfigSchema = z.strictObject({
           'Take the client address from X-Forwarded-For (only behind a proxy that sets it): rate limits count per address.',
         ),
       docs: z.boolean().default(true).describe('Serve the OpenAPI document and the /api/docs page.'),
+      timeouts: z
+        .strictObject({
+          headersMs: PositiveInt.default(DEFAULT_HEADERS_TIMEOUT_MS).describe(
+            'Time a client has to finish a request head; then 408 and the connection closes.',
+          ),
+          upgradeMs: PositiveInt.default(DEFAULT_UPGRADE_TIMEOUT_MS).describe(
+            'Time from a WebSocket upgrade request to an open WebSocket (authentication included); then the socket closes.',
+          ),
+          tlsHandshakeMs: PositiveInt.default(DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS).describe(
+            'Time a client has to finish the TLS handshake (HTTPS only).',
+          ),
+        })
+        .prefault({}),
       cors: CorsSchema.prefault({}),
       tls: TlsSchema.prefault({}),
       rateLimit: RateLimitSchema.prefault({}),

@@ -12,6 +12,12 @@ import { toFastifyLogger } from './fastify-logger.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { registerMetrics } from './metrics-routes.ts';
 import { handleClientError } from './plugins/limits/client-error-handler.ts';
+import {
+  DEFAULT_PRE_AUTH_TIMEOUTS,
+  guardUpgrades,
+  preAuthServerOptions,
+  type PreAuthTimeouts,
+} from './plugins/limits/pre-auth-limits.ts';
 import { registerOpenApi, type OpenApiOptions } from './plugins/openapi/openapi-plugin.ts';
 import { registerCors, type CorsOptions } from './plugins/security/cors.ts';
 import { registerSecurityHeaders } from './plugins/security/security-headers.ts';
@@ -43,6 +49,8 @@ export interface HttpAppOptions {
   trustProxy?: boolean;
   /** @default no CORS (same origin only) */
   cors?: CorsOptions;
+  /** Deadlines before authentication (request head, upgrade, TLS handshake). @default 10 s each */
+  timeouts?: Partial<PreAuthTimeouts>;
   /** OpenAPI at /api/openapi.json and the page at /api/docs; false turns both off. @default {} */
   docs?: OpenApiOptions | false;
 }
@@ -51,6 +59,8 @@ export interface HttpAppOptions {
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const maxHeaderSize = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const tls = options.tls;
+  const timeouts: PreAuthTimeouts = { ...DEFAULT_PRE_AUTH_TIMEOUTS, ...options.timeouts };
+  const { handshakeTimeout, ...limits } = preAuthServerOptions(timeouts);
   const app = Fastify({
     loggerInstance: toFastifyLogger(options.logger),
     // Our own access log below: Fastify's would serialize whole request objects through our logger.
@@ -64,8 +74,15 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     // An https.Server serves requests like an http.Server; Fastify's types only know the latter.
     serverFactory: (handler) =>
       tls
-        ? (createHttpsServer({ ...tls, maxHeaderSize }, handler) as unknown as Server)
-        : createHttpServer({ maxHeaderSize }, handler),
+        ? (createHttpsServer(
+            { ...tls, maxHeaderSize, ...limits, handshakeTimeout },
+            handler,
+          ) as unknown as Server)
+        : createHttpServer({ maxHeaderSize, ...limits }, handler),
+  });
+  // After every plugin ran, so each WebSocket endpoint (streams, game) has attached its listener.
+  app.addHook('onReady', async function guardWebSocketUpgrades() {
+    guardUpgrades(app.server, timeouts);
   });
   registerZodCompilers(app);
   registerRequestContext(app);

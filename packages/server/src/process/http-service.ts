@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { createHttpApp } from '../http/app.ts';
 import type { CorsOptions } from '../http/plugins/security/cors.ts';
+import type { PreAuthTimeouts } from '../http/plugins/limits/pre-auth-limits.ts';
 import { readTlsCredentials, type TlsFiles } from '../http/plugins/security/tls-options.ts';
 
 /** Options for {@link createHttpService}. */
@@ -20,6 +21,8 @@ export interface HttpServiceOptions {
   cors?: CorsOptions;
   /** Serve /api/openapi.json and /api/docs. @default true */
   docs?: boolean;
+  /** Deadlines before authentication. @default 10 s each */
+  timeouts?: Partial<PreAuthTimeouts>;
   /** HTTPS when both files are given; read at start. */
   tls?: TlsFiles;
   metrics: Registry;
@@ -59,6 +62,7 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
         ...(options.cors ? { cors: options.cors } : {}),
         ...(options.docs === false ? { docs: false as const } : {}),
         ...(tls ? { tls } : {}),
+        ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       });
       await options.configure?.(app);
       await app.listen({

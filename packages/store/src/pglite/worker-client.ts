@@ -8,6 +8,9 @@ import { StoreError } from '../errors.ts';
 import type { DatabaseErrorFields } from '../values/database-error-fields.ts';
 import { READY_ID, type WorkerInit, type WorkerReply, type WorkerRequest } from './protocol.ts';
 
+/** Young generation of the PGlite worker's V8 heap. */
+const PGLITE_WORKER_YOUNG_GENERATION_MB = 8;
+
 type Success = Extract<WorkerReply, { ok: true }>;
 type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
@@ -36,7 +39,12 @@ export class WorkerClient {
 
   /** Starts the worker and waits until its database is open. */
   static async start(init: WorkerInit): Promise<WorkerClient> {
-    const worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), { workerData: init });
+    const worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), {
+      workerData: init,
+      // The worker's own V8 heap only passes rows between PGlite and the port: a small young
+      // generation (V8 sizes it for a big heap by default) is enough and stays out of RSS.
+      resourceLimits: { maxYoungGenerationSizeMb: PGLITE_WORKER_YOUNG_GENERATION_MB },
+    });
     const client = new WorkerClient(worker);
     try {
       await new Promise<Success>((resolve, reject) => client.#pending.set(READY_ID, { resolve, reject }));

@@ -7,8 +7,10 @@ import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { requireBinary, tempDir, type TempDir } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpService, type HttpService } from '../../../process/http-service.ts';
+import { rawExchange } from '../testing/raw-socket.ts';
 
 const openssl = requireBinary('openssl', 'openssl');
+const TLS_HANDSHAKE_MS = 300;
 
 /** GET over HTTPS trusting only `ca`; resolves with status, headers and body. */
 function httpsGet(port: number, path: string, ca?: Buffer) {
@@ -49,6 +51,7 @@ describe.skipIf(!openssl.available)(`https ${openssl.reason ?? ''}`, () => {
       port: 0,
       bodyLimitBytes: 1024,
       tls: { certFile: cert, keyFile: key },
+      timeouts: { tlsHandshakeMs: TLS_HANDSHAKE_MS },
       metrics: createMetricsRegistry({ processMetrics: false }),
       health: () => ({}),
     });
@@ -78,5 +81,10 @@ describe.skipIf(!openssl.available)(`https ${openssl.reason ?? ''}`, () => {
       () => 'refused',
     );
     expect(res).not.toBe(200);
+  });
+
+  it('handshake - a client that never starts TLS is closed at the handshake deadline', async () => {
+    const seen = await rawExchange(service.port!, '', 10_000);
+    expect(seen.closed).toBe(true);
   });
 });

@@ -39,6 +39,8 @@ export const GOOD_PASSWORD = 'correct horse battery staple';
 /** Small limits so tests can reach them with few bytes. */
 export const TEST_BODY_LIMIT_BYTES = 4096;
 export const TEST_MAX_HEADER_BYTES = 8192;
+/** Short pre-authentication deadlines so tests see them enforced. */
+export const TEST_PRE_AUTH_TIMEOUTS = { headersMs: 500, upgradeMs: 500, tlsHandshakeMs: 500 };
 
 interface StreamUser {
   userId: string;
@@ -82,6 +84,7 @@ export async function createTestApi(options: TestApiOptions): Promise<TestApi> {
     health: () => ({}),
     bodyLimitBytes: TEST_BODY_LIMIT_BYTES,
     maxHeaderBytes: TEST_MAX_HEADER_BYTES,
+    timeouts: TEST_PRE_AUTH_TIMEOUTS,
     ...options.app,
   });
   const routes: Array<{ method: string; url: string }> = [];
@@ -124,6 +127,18 @@ export async function createTestApi(options: TestApiOptions): Promise<TestApi> {
     ]),
   });
   await app.register(realtimeRoutes, { gateway, sseSchema: StreamRouteSchema });
+  // The process shares its HTTP server between two WebSocket endpoints (streams and the game): a
+  // second gateway path keeps the test's `upgrade` listeners as many as the real server's.
+  const second = createRealtimeGateway<StreamUser>({
+    hub,
+    authenticate: async () => null,
+    authorize: () => false,
+  });
+  const detachSecond = second.attachWebSocket(app.server, '/api/v1/second-ws');
+  app.addHook('preClose', async function closeSecondGateway() {
+    detachSecond();
+    await second.close();
+  });
   let baseUrl: string | undefined;
   return {
     app,

@@ -184,6 +184,23 @@ export const REQUEST_ROWS: Row[] = [
     'HTTP_HEADERS_TOO_LARGE',
   ],
   [
+    'upgrade - a WebSocket upgrade to a path no endpoint serves (real socket)',
+    (c) =>
+      sendRaw(
+        c,
+        'GET /api/v1/nope HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      ),
+    404,
+    'HTTP_NOT_FOUND',
+  ],
+  [
+    'slow head - request headers that never finish are cut at the deadline (real socket)',
+    (c) => sendRaw(c, 'GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Slow: '),
+    408,
+    'HTTP_REQUEST_TIMEOUT',
+  ],
+  [
     'oversized header - a 7 KB bearer token',
     (c) => send(c, { url: '/api/v1/me', headers: bearer(long(7000)) }),
     401,
