@@ -227,6 +227,7 @@ export function isAuthTokenError(error: unknown): error is TicklineError {
   return isTicklineError(error) && error.code.startsWith('AUTH_TOKEN_');
 }
 export const isTooManyAttemptsError = errorGuard('AUTH_TOO_MANY_ATTEMPTS');
+export const isSessionRevokedError = errorGuard('AUTH_SESSION_REVOKED');
 export const isIdentityBusyError = errorGuard('IDENTITY_BUSY');
 export const isInvalidCredentialsError = errorGuard('AUTH_INVALID_CREDENTIALS');
 export const isRefreshTokenReusedError = errorGuard('AUTH_REFRESH_TOKEN_REUSED');

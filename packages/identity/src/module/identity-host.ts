@@ -7,6 +7,7 @@ import type { Publisher } from '@tickline/eventlog';
 import {
   createBeatService,
   ServiceStatus,
+  type Caller,
   type ModuleBaseDeps,
   type ModuleHost,
   type RequestAuth,
@@ -15,14 +16,17 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { Sql } from '@tickline/store';
 import type { AuthSettings } from '../config.ts';
-import { isAuthTokenError } from '../errors.ts';
+import { isAuthTokenError, isSessionRevokedError } from '../errors.ts';
 import { principalOf, requireAuthentication } from '../http/authenticate.ts';
 import { createSqlIdentityRepository } from '../repository/sql/sql-identity-repository.ts';
 import { createIdentityService, type IdentityService } from '../service/identity-service.ts';
 import type { IdentityServiceOptions } from '../service/options.ts';
-import { requireAdmin, requireScope } from '../service/principal.ts';
+import { requireAdmin, requireScope, type Principal } from '../service/principal.ts';
 import type { TierOverrides } from '../tiers/tiers.ts';
 import type { Role } from '../users/user.ts';
+import { createMemorySessionVersions } from '../revocation/memory-session-versions.ts';
+import type { SessionVersions } from '../revocation/session-versions.ts';
+import { createRedisSignInThrottle, type RedisCommandClient } from '../throttle/redis-sign-in-throttle.ts';
 import { ensureInitialAdmin } from './initial-admin.ts';
 
 /** How often sessions that ended over a week ago are deleted. */
@@ -43,13 +47,29 @@ export interface IdentityHostDeps extends ModuleBaseDeps<AuthSettings> {
   keys: IdentityKeys;
   /** Where the first-run admin's credentials are written (`<dataDir>/secrets`). */
   dataDir: string;
+  /**
+   * The process's session versions (the composition root's: Redis when `redis.url` is set, so a
+   * revocation on one gateway reaches all). @default in memory
+   */
+  sessionVersions?: SessionVersions | undefined;
+  /** The process's Redis connection when `redis.url` is set: the sign-in throttle is shared. */
+  redis?: SharedRedis | undefined;
+}
+
+/** A connected Redis client and the deployment's key prefix and command timeout. */
+export interface SharedRedis {
+  readonly client: RedisCommandClient;
+  readonly keyPrefix: string;
+  readonly commandTimeoutMs: number;
 }
 
 /** Identity on a running process. */
 export interface IdentityHost extends ModuleHost {
   readonly identity: IdentityService;
   /** A session cookie's or token's user, or null when it is not valid (for stream authentication). */
-  verifyAccessToken(token: string): Promise<{ userId: string; role: Role } | null>;
+  verifyAccessToken(token: string): Promise<{ userId: string; role: Role; sv: number } | null>;
+  /** Whether credentials issued under `version` still stand (streams, game sessions). */
+  isSessionCurrent(userId: string, version: number): Promise<boolean>;
   /** Authentication for other domains' routes. */
   readonly auth: RequestAuth<FastifyRequest>;
 }
@@ -62,13 +82,23 @@ export function requestAuth(identity: IdentityService): RequestAuth<FastifyReque
     caller(request, scope) {
       const principal = principalOf(request);
       if (scope !== undefined) requireScope(principal, scope);
-      return { userId: principal.userId, role: principal.role, kind: principal.kind };
+      return callerOf(principal);
     },
     admin(request) {
       const principal = principalOf(request);
       requireAdmin(principal);
-      return { userId: principal.userId, role: principal.role, kind: principal.kind };
+      return callerOf(principal);
     },
+  };
+}
+
+function callerOf(principal: Principal): Caller {
+  return {
+    userId: principal.userId,
+    role: principal.role,
+    kind: principal.kind,
+    sessionVersion: principal.sessionVersion ?? 0,
+    ...(principal.scopes === null ? {} : { scopes: principal.scopes }),
   };
 }
 
@@ -104,6 +134,17 @@ export async function createIdentityHost(deps: IdentityHostDeps): Promise<Identi
   const identity = createIdentityService({
     ...identityOptionsFrom(settings, deps.keys),
     repository: createSqlIdentityRepository(deps.sql),
+    sessionVersions: deps.sessionVersions ?? createMemorySessionVersions({ clock: deps.clock }),
+    ...(deps.redis
+      ? {
+          throttle: createRedisSignInThrottle({
+            client: deps.redis.client,
+            keyPrefix: deps.redis.keyPrefix,
+            commandTimeoutMs: deps.redis.commandTimeoutMs,
+            logger,
+          }),
+        }
+      : {}),
     publish: (event) => publisher.publish(event),
     logger,
     metrics: deps.metrics,
@@ -141,13 +182,14 @@ export async function createIdentityHost(deps: IdentityHostDeps): Promise<Identi
     services: [service, purge],
     identity,
     auth: requestAuth(identity),
+    isSessionCurrent: (userId, version) => identity.isSessionCurrent(userId, version),
     async verifyAccessToken(token) {
       try {
         const principal = await identity.authenticateAccessToken(token);
-        return { userId: principal.userId, role: principal.role };
+        return { userId: principal.userId, role: principal.role, sv: principal.sessionVersion ?? 0 };
       } catch (error) {
-        // An expired or forged token is a refusal; anything else (a bug) is for the caller to log.
-        if (isAuthTokenError(error)) return null;
+        // An expired, forged or revoked token is a refusal; anything else (a bug) is for the caller to log.
+        if (isAuthTokenError(error) || isSessionRevokedError(error)) return null;
         throw error;
       }
     },

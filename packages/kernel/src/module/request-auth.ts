@@ -10,6 +10,13 @@ export interface Caller {
   readonly role: 'admin' | 'user';
   /** `user` (access token) or `api-key`. */
   readonly kind: string;
+  /**
+   * The user's session version the credential stands on; credentials minted from this call
+   * (stream tickets, join tokens) carry it, so a later revocation reaches them. @default 0
+   */
+  readonly sessionVersion?: number;
+  /** An API key's scopes; undefined for a signed-in user (every scope the role allows). */
+  readonly scopes?: readonly string[];
 }
 
 export interface RequestAuth<TRequest> {

@@ -30,7 +30,12 @@ import {
 /** What {@link createRealtimeHost} is built from. */
 export interface RealtimeHostDeps extends ModuleBaseDeps<RealtimeSettings> {
   /** Identity's host: the session cookie is checked as an access token; the ticket route authenticates. */
-  identity: { verifyAccessToken: VerifyAccessToken; auth: RequestAuth<FastifyRequest> };
+  identity: {
+    verifyAccessToken: VerifyAccessToken;
+    auth: RequestAuth<FastifyRequest>;
+    /** False once the user's sessions were revoked after `version`: the stream is refused or closed. */
+    isSessionCurrent(userId: string, version: number): Promise<boolean>;
+  };
   /** The process's stream-ticket key (derived from `auth.secret`). */
   keys: { streamTicketSecret: Uint8Array };
   /** The sections of other domains this one reads. */
@@ -62,7 +67,10 @@ export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<Realti
   const gateway = createRealtimeGateway<StreamPrincipal>({
     hub,
     authenticate: createStreamAuthenticator(deps.identity.verifyAccessToken, tickets),
-    authorize: createChannelAuthorizer(STREAM_CHANNEL_RULES),
+    authorize: createChannelAuthorizer(STREAM_CHANNEL_RULES, { scopesOf: (principal) => principal.scopes }),
+    principals: {
+      isCurrent: (principal) => deps.identity.isSessionCurrent(principal.userId, principal.sv),
+    },
     keepAliveMs: settings.keepAliveMs,
     pingIntervalMs: settings.pingIntervalMs,
     maxBufferedBytes: settings.slowConsumer.maxBufferedBytes,

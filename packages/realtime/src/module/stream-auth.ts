@@ -17,16 +17,23 @@ export const SESSION_COOKIE = 'tickline_session';
 export interface StreamPrincipal {
   userId: string;
   role: 'admin' | 'user';
+  /** The user's session version the credential was issued under (revocation closes the stream). */
+  sv: number;
+  /** An API key's scopes when the ticket was minted with one; undefined for a signed-in user. */
+  scopes?: readonly string[];
 }
 
 /** Checks an access token: its user, or null when it is expired or forged (other errors throw). */
 export type VerifyAccessToken = (token: string) => Promise<StreamPrincipal | null>;
 
+/** The scope a principal streaming with an API key's ticket needs for `admin:*` channels. */
+export const ADMIN_SCOPE = 'admin';
+
 /** Channel rules: the first matching pattern decides; a channel no rule names is refused. */
 export const STREAM_CHANNEL_RULES: readonly ChannelRule<StreamPrincipal>[] = [
   { pattern: 'user:{id}', allow: (principal, { id }) => principal.userId === id },
   { pattern: 'market:**', allow: () => true },
-  { pattern: 'admin:**', allow: (principal) => principal.role === 'admin' },
+  { pattern: 'admin:**', allow: (principal) => principal.role === 'admin', scopes: [ADMIN_SCOPE] },
   { pattern: 'game:**', allow: () => true },
 ];
 
@@ -50,9 +57,14 @@ export function createStreamAuthenticator(
     if (ticket !== undefined) {
       const verified = tickets.verify(ticket);
       if (!verified.ok) return null;
+      const attrs = verified.claims.attrs ?? {};
+      const scopes = Array.isArray(attrs.scopes) ? attrs.scopes : undefined;
       return {
         userId: verified.claims.sub,
-        role: verified.claims.attrs?.role === 'admin' ? 'admin' : 'user',
+        role: attrs.role === 'admin' ? 'admin' : 'user',
+        // A ticket without a version (minted before versions existed) stands on none: refused once revoked.
+        sv: typeof attrs.sv === 'number' ? attrs.sv : 0,
+        ...(scopes ? { scopes } : {}),
       };
     }
     const token = readCookie(request, SESSION_COOKIE);

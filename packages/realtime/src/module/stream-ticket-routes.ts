@@ -40,7 +40,13 @@ export function streamTicketRoutes(options: StreamTicketRoutesOptions): FastifyP
       },
       async function issueStreamTicket(request, reply) {
         const principal = options.auth.caller(request, STREAM_SCOPE);
-        const ticket = options.tickets.issue(principal.userId, { role: principal.role });
+        // The ticket carries the credential's session version (a revocation closes the stream) and
+        // an API key's scopes (an admin's `stream:read` key must not read admin channels).
+        const ticket = options.tickets.issue(principal.userId, {
+          role: principal.role,
+          sv: principal.sessionVersion ?? 0,
+          ...(principal.scopes ? { scopes: [...principal.scopes] } : {}),
+        });
         reply.status(201);
         return { ticket, expiresAt: new Date(Date.now() + options.ticketTtlMs).toISOString() };
       },

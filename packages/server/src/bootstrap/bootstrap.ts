@@ -37,6 +37,7 @@ import { createProcessEventRegistry } from '../wiring/event-registry.ts';
 import { eventLogLocation, LogKind, openEventLog } from '../wiring/event-logs.ts';
 import { databaseLocation } from '../wiring/database.ts';
 import { loadNodeId } from '../wiring/node-id.ts';
+import { createSharedRedis, sessionCheckFor, sessionVersionsFor } from '../wiring/shared-redis.ts';
 import { openMigratedSql } from './open-sql.ts';
 import { eventLogService, sqlService } from './process-services.ts';
 import { createRateLimitService } from './rate-limit-service.ts';
@@ -156,6 +157,17 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         return loaded;
       });
       const nodeId = config.eventlog.engine === 'nats' ? await loadNodeId(config.dataDir) : undefined;
+      const redisUrl = config.redis.url;
+      const redis =
+        redisUrl === undefined
+          ? undefined
+          : await startup.step('redis', async (stepLogger) => {
+              const started = createSharedRedis({ ...config.redis, url: redisUrl }, stepLogger);
+              await startup.start(started);
+              return started.redis;
+            });
+      // One store for every module of the process: identity bumps it, game and realtime check it.
+      const sessionVersions = sessionVersionsFor(redis, systemClock);
       // What every module may take; each declares the part it needs, and the hosts of the
       // modules before it arrive under their names.
       const deps: Record<string, unknown> = {
@@ -169,6 +181,9 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         publisher,
         sql,
         keys,
+        redis,
+        sessionVersions,
+        sessionCheck: sessionCheckFor(sessionVersions, logger),
         consumers: createConsumerFactory({
           log: eventLog,
           deadLetters,
