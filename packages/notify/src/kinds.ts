@@ -6,6 +6,8 @@
  */
 export const NotificationKind = {
   AccountReady: 'account.ready',
+  /** A verification link for the user's email (identity): email only, never held. */
+  EmailVerification: 'account.email_verification',
   Security: 'security',
   BacktestCompleted: 'backtest.completed',
   StrategySignal: 'strategy.signal',

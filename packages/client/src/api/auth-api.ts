@@ -4,7 +4,14 @@ import type { AuthorizedSend } from '../auth/authorized-http.ts';
 import { SignOutReason, type Session } from '../auth/session.ts';
 import type { HttpClient } from '../http/http-client.ts';
 import type { ClientPaths } from '../http/routes.ts';
-import type { CompleteMfaInput, SignedIn, SignInInput, SignInResult, SignUpInput } from '@tickline/protocol';
+import type {
+  CompleteMfaInput,
+  PublicUser,
+  SignedIn,
+  SignInInput,
+  SignInResult,
+  SignUpInput,
+} from '@tickline/protocol';
 
 export interface AuthApi {
   /** Creates an account and signs it in. */
@@ -12,6 +19,8 @@ export interface AuthApi {
   /** Signs in; with two-factor on, resolves `mfa_required` and {@link completeMfa} finishes. */
   signIn(input: SignInInput): Promise<SignInResult>;
   completeMfa(input: CompleteMfaInput): Promise<SignedIn>;
+  /** Spends the token of an email verification link; resolves the verified user. */
+  verifyEmail(token: string): Promise<PublicUser>;
   /** Refreshes the access token now (normally automatic). Resolves the new access token. */
   refresh(): Promise<string>;
   /** Ends this session on the server and locally. Local state is cleared even if the call fails. */
@@ -44,6 +53,8 @@ export function createAuthApi(
       adopt(await http.send<SignInResult>({ method: 'POST', path: paths.signIn, body: input })),
     completeMfa: async (input) =>
       adopt(await http.send<SignedIn>({ method: 'POST', path: paths.completeMfa, body: input })),
+    verifyEmail: (token) =>
+      http.send<PublicUser>({ method: 'POST', path: paths.verifyEmail, body: { token } }),
     refresh: () => session.refresh(),
     async signOut() {
       await session.restore();

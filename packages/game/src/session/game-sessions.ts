@@ -196,7 +196,10 @@ export class GameSessions implements ConnectionAcceptor {
 
   /** Every session here (connected or in its grace period) with the session version it joined under. */
   heldSessions(): Array<{ playerId: string; sessionVersion: number }> {
-    return [...this.#bySession.values()].map((s) => ({ playerId: s.playerId, sessionVersion: s.sessionVersion }));
+    return [...this.#bySession.values()].map((s) => ({
+      playerId: s.playerId,
+      sessionVersion: s.sessionVersion,
+    }));
   }
 
   /**

@@ -54,6 +54,13 @@ export interface IdentityHostDeps extends ModuleBaseDeps<AuthSettings> {
   sessionVersions?: SessionVersions | undefined;
   /** The process's Redis connection when `redis.url` is set: the sign-in throttle is shared. */
   redis?: SharedRedis | undefined;
+  /**
+   * The notifications section, read to know whether verification links are emailed (SMTP set)
+   * or printed to the log (the embedded default has no mail).
+   */
+  config?: {
+    readonly notify?: { readonly enabled?: boolean; readonly email?: { readonly host?: string | undefined } };
+  };
 }
 
 /** A connected Redis client and the deployment's key prefix and command timeout. */
@@ -128,6 +135,12 @@ export function identityOptionsFrom(
   };
 }
 
+/** Whether the notifications service emails verification links here (notify on, SMTP set). */
+function mailsLinks(deps: IdentityHostDeps): boolean {
+  const notify = deps.config?.notify;
+  return notify !== undefined && notify.enabled !== false && notify.email?.host !== undefined;
+}
+
 /** Builds identity from the open database and the started publisher; creates the first admin. */
 export async function createIdentityHost(deps: IdentityHostDeps): Promise<IdentityHost> {
   const { settings, publisher, logger } = deps;
@@ -146,6 +159,15 @@ export async function createIdentityHost(deps: IdentityHostDeps): Promise<Identi
         }
       : {}),
     publish: (event) => publisher.publish(event),
+    ...(mailsLinks(deps)
+      ? {}
+      : {
+          onEmailVerificationLink: (link: { userId: string; email: string; path: string }) =>
+            logger.info(
+              { userId: link.userId, email: link.email, link: link.path },
+              'email verification link (no mail is configured: hand it to the user, or open it on the dashboard)',
+            ),
+        }),
     logger,
     metrics: deps.metrics,
   });

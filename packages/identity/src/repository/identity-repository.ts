@@ -5,6 +5,7 @@
  */
 import type {
   ApiKeyRecord,
+  EmailVerificationRecord,
   ListUsersQuery,
   OidcIdentityRecord,
   OidcStateRecord,
@@ -87,6 +88,22 @@ export interface OidcRepository {
   insertUserWithOidcIdentity(user: UserRecord, identity: OidcIdentityRecord): Promise<void>;
 }
 
+export interface EmailVerificationRepository {
+  saveEmailVerification(record: EmailVerificationRecord): Promise<void>;
+  /**
+   * Spends the link (deleted whatever the outcome) and marks the user's email verified when the
+   * link has not expired at `now` and was sent to the user's current email; returns the user id,
+   * else undefined. The user's other pending links go too.
+   */
+  consumeEmailVerification(tokenHash: string, now: Date): Promise<string | undefined>;
+}
+
 /** Everything identity stores. */
 export interface IdentityRepository
-  extends UserRepository, SessionRepository, ApiKeyRepository, TotpRepository, OidcRepository {}
+  extends
+    UserRepository,
+    SessionRepository,
+    ApiKeyRepository,
+    TotpRepository,
+    OidcRepository,
+    EmailVerificationRepository {}

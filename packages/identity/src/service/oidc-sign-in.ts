@@ -50,12 +50,17 @@ export function createOidcSignIn(ctx: IdentityContext, accounts: Accounts) {
     const identity = { issuer: claims.issuer, subject: claims.subject, userId: '', email, createdAt: now };
     const existing = await repo.findUserByEmail(email);
     if (existing) {
-      // Linking on an unverified email would let anyone who registers that address at the
-      // provider take over the account.
-      if (!claims.emailVerified || !options.oidcLinkVerifiedEmail) {
+      // Linking needs both sides to have proved the mailbox: the provider vouches that the
+      // signing-in user controls it, and the account proved it with its verification link.
+      // Otherwise anyone who registers the address at a provider (or who signed up here with an
+      // address they do not own, waiting for its owner) could take the other side's account.
+      if (!claims.emailVerified || !existing.emailVerifiedAt || !options.oidcLinkVerifiedEmail) {
         throw new IdentityError(
-          'IDENTITY_EMAIL_TAKEN',
-          'an account with this email exists; sign in to it first',
+          'IDENTITY_OIDC_LINK_REQUIRED',
+          'an account with this email exists; sign in with its password and verify the email first',
+          {
+            details: { providerVerified: claims.emailVerified, accountVerified: !!existing.emailVerifiedAt },
+          },
         );
       }
       await repo.linkOidcIdentity({ ...identity, userId: existing.id });
@@ -66,7 +71,10 @@ export function createOidcSignIn(ctx: IdentityContext, accounts: Accounts) {
         ?.replace(/\p{Cc}/gu, '')
         .trim()
         .slice(0, MAX_DISPLAY_NAME) || null;
-    const user = await accounts.createUser({ email, displayName, passwordHash: null, role: 'user' });
+    const user = {
+      ...(await accounts.createUser({ email, displayName, passwordHash: null, role: 'user' })),
+      emailVerifiedAt: claims.emailVerified ? now : null,
+    };
     await repo.insertUserWithOidcIdentity(user, { ...identity, userId: user.id });
     accounts.announce(user, SignUpMethod.Oidc, claims.issuer);
     return user;

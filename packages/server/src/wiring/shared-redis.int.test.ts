@@ -14,7 +14,12 @@ import { startRedis, until, type RedisServerHandle } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveAuthKeys } from './auth-keys.ts';
 import { loadAllMigrations } from './migrations.ts';
-import { createSharedRedis, sessionCheckFor, sessionVersionsFor, type SharedRedisService } from './shared-redis.ts';
+import {
+  createSharedRedis,
+  sessionCheckFor,
+  sessionVersionsFor,
+  type SharedRedisService,
+} from './shared-redis.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const context = { logger: silentLogger } as unknown as ServiceContext;

@@ -27,7 +27,10 @@ export interface SharedRedisService extends Service {
 }
 
 /** Connects in the background; callers work (falling back) before it is up. */
-export function createSharedRedis(settings: RedisSettings & { url: string }, logger: Logger): SharedRedisService {
+export function createSharedRedis(
+  settings: RedisSettings & { url: string },
+  logger: Logger,
+): SharedRedisService {
   const client = createClient({
     url: settings.url,
     disableOfflineQueue: true,
@@ -40,7 +43,10 @@ export function createSharedRedis(settings: RedisSettings & { url: string }, log
   client.on('error', (error: Error) => {
     if (Date.now() - lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
     lastErrorLog = Date.now();
-    logger.warn({ err: error }, 'redis error (session versions and sign-in throttling fall back to this process)');
+    logger.warn(
+      { err: error },
+      'redis error (session versions and sign-in throttling fall back to this process)',
+    );
   });
   let state: ServiceStatus = ServiceStatus.Starting;
   return {
@@ -63,7 +69,10 @@ export function createSharedRedis(settings: RedisSettings & { url: string }, log
     },
     health: () =>
       state === ServiceStatus.Up && !client.isReady
-        ? { status: ServiceStatus.Degraded, detail: 'redis disconnected: revocation and throttling are per process' }
+        ? {
+            status: ServiceStatus.Degraded,
+            detail: 'redis disconnected: revocation and throttling are per process',
+          }
         : { status: state },
   };
 }

@@ -11,6 +11,8 @@ import { OverviewPage } from '../pages/account/overview-page.tsx';
 import { SecurityPage } from '../pages/account/security-page.tsx';
 import { SignInPage } from '../pages/auth/sign-in-page.tsx';
 import { SignUpPage } from '../pages/auth/sign-up-page.tsx';
+import { VerifyEmailPage } from '../pages/auth/verify-email-page.tsx';
+import { VerifyEmailBanner } from '../components/verify-email-banner.tsx';
 import { AdminPage } from '../pages/admin/admin-page.tsx';
 import { GamePage } from '../pages/game/game-page.tsx';
 import { MarketPage } from '../pages/markets/market-page.tsx';
@@ -53,6 +55,8 @@ const PAGES: ReadonlyArray<{
   { path: '/api-keys', title: 'API keys', render: () => <ApiKeysPage /> },
 ];
 const PUBLIC_PAGES = new Set(['/sign-in', '/sign-up']);
+/** Pages for signed-in and signed-out visitors alike (an email link opens in any state). */
+const OPEN_PAGES = new Set(['/verify-email']);
 /** An account younger than this replays its channel from its creation on the first connect. */
 const FRESH_ACCOUNT_MS = 10 * 60 * 1000;
 
@@ -80,8 +84,9 @@ function Gate(): ReactNode {
   const { state, client } = useSession();
   const { path, navigate } = useRouter();
   const signedIn = state.status === 'signed-in';
-  const redirect =
-    state.status === 'signed-out' && !PUBLIC_PAGES.has(path)
+  const redirect = OPEN_PAGES.has(path)
+    ? undefined
+    : state.status === 'signed-out' && !PUBLIC_PAGES.has(path)
       ? '/sign-in'
       : signedIn && PUBLIC_PAGES.has(path)
         ? '/'
@@ -104,6 +109,7 @@ function Gate(): ReactNode {
       </main>
     );
   }
+  if (OPEN_PAGES.has(path)) return <VerifyEmailPage />;
   if (state.status === 'signed-out') return path === '/sign-up' ? <SignUpPage /> : <SignInPage />;
   const channel = Channel.user(state.user.id);
   return (
@@ -114,7 +120,10 @@ function Gate(): ReactNode {
       lastEventId={resumeFrom(state.user)}
     >
       <NotificationsProvider channel={channel}>
-        <Layout>{page ? page.render(matchPath(page.path, path) ?? {}) : <NotFoundPage />}</Layout>
+        <Layout>
+          <VerifyEmailBanner />
+          {page ? page.render(matchPath(page.path, path) ?? {}) : <NotFoundPage />}
+        </Layout>
         <Toast />
       </NotificationsProvider>
     </TicklineProvider>
