@@ -19,6 +19,13 @@ export interface AuthApi {
   /** Signs in; with two-factor on, resolves `mfa_required` and {@link completeMfa} finishes. */
   signIn(input: SignInInput): Promise<SignInResult>;
   completeMfa(input: CompleteMfaInput): Promise<SignedIn>;
+  /** The configured "Sign in with …" providers. */
+  oidcProviders(): Promise<Array<{ id: string; name: string }>>;
+  /**
+   * Finishes a provider sign-in from the page the provider redirected to: `search` is that page's
+   * query (code and state); the browser's state cookie goes along. Adopts the session.
+   */
+  completeOidc(providerId: string, search: string): Promise<SignInResult & { returnTo: string | null }>;
   /** Spends the token of an email verification link; resolves the verified user. */
   verifyEmail(token: string): Promise<PublicUser>;
   /** Refreshes the access token now (normally automatic). Resolves the new access token. */
@@ -53,6 +60,21 @@ export function createAuthApi(
       adopt(await http.send<SignInResult>({ method: 'POST', path: paths.signIn, body: input })),
     completeMfa: async (input) =>
       adopt(await http.send<SignedIn>({ method: 'POST', path: paths.completeMfa, body: input })),
+    oidcProviders: async () =>
+      (
+        await http.send<{ providers: Array<{ id: string; name: string }> }>({
+          method: 'GET',
+          path: `${paths.oidc}/providers`,
+        })
+      ).providers,
+    completeOidc: async (providerId, search) =>
+      adopt(
+        await http.send<SignInResult & { returnTo: string | null }>({
+          method: 'GET',
+          path: `${paths.oidc}/${encodeURIComponent(providerId)}/callback`,
+          query: Object.fromEntries(new URLSearchParams(search)),
+        }),
+      ),
     verifyEmail: (token) =>
       http.send<PublicUser>({ method: 'POST', path: paths.verifyEmail, body: { token } }),
     refresh: () => session.refresh(),

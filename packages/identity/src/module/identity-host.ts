@@ -27,7 +27,12 @@ import type { Role } from '../users/user.ts';
 import { createMemorySessionVersions } from '../revocation/memory-session-versions.ts';
 import type { SessionVersions } from '../revocation/session-versions.ts';
 import { createRedisSignInThrottle, type RedisCommandClient } from '../throttle/redis-sign-in-throttle.ts';
+import { GITHUB_ISSUER } from '../oidc/github-client.ts';
+import type { OidcProviderOptions } from '../oidc/oidc-provider-options.ts';
 import { ensureInitialAdmin } from './initial-admin.ts';
+
+/** Google's OpenID Connect issuer (discovery at its /.well-known/openid-configuration). */
+export const GOOGLE_ISSUER = 'https://accounts.google.com';
 
 /** How often sessions that ended over a week ago are deleted. */
 export const SESSION_PURGE_INTERVAL_MS = 60 * 60_000;
@@ -109,6 +114,22 @@ function callerOf(principal: Principal): Caller {
   };
 }
 
+/** The configured providers plus the Google and GitHub presets that are set. */
+export function oidcProvidersFrom(oidc: AuthSettings['oidc']): OidcProviderOptions[] {
+  const providers: OidcProviderOptions[] = oidc.providers.map((provider) => ({ ...provider }));
+  if (oidc.google)
+    providers.push({
+      id: 'google',
+      name: 'Google',
+      issuer: GOOGLE_ISSUER,
+      scope: 'openid email profile',
+      ...oidc.google,
+    });
+  if (oidc.github)
+    providers.push({ id: 'github', name: 'GitHub', kind: 'github', issuer: GITHUB_ISSUER, ...oidc.github });
+  return providers;
+}
+
 /** The identity options the `auth` section describes. */
 export function identityOptionsFrom(
   auth: AuthSettings,
@@ -131,7 +152,7 @@ export function identityOptionsFrom(
     },
     totp: { encryptionKey: keys.totpEncryptionKey },
     tiers,
-    oidc: { providers: auth.oidc.providers.map((provider) => ({ ...provider })) },
+    oidc: { providers: oidcProvidersFrom(auth.oidc) },
   };
 }
 

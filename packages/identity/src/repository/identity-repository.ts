@@ -82,6 +82,8 @@ export interface OidcRepository {
   saveOidcState(state: OidcStateRecord): Promise<void>;
   /** Deletes and returns the state if it exists and has not expired at `now` (single use). */
   takeOidcState(state: string, now: Date): Promise<OidcStateRecord | undefined>;
+  /** Deletes sign-in states that expired at `now` (abandoned sign-ins); returns how many. */
+  deleteExpiredOidcStates(now: Date): Promise<number>;
   findOidcIdentity(issuer: string, subject: string): Promise<OidcIdentityRecord | undefined>;
   linkOidcIdentity(identity: OidcIdentityRecord): Promise<void>;
   /** Inserts the user and the link together. @throws IdentityError IDENTITY_EMAIL_TAKEN. */

@@ -79,6 +79,11 @@ export interface IdentityService {
   completeOidcSignIn(
     providerId: string,
     callbackQuery: string | URLSearchParams | Record<string, string>,
+    /**
+     * The state cookie of the browser calling back (null: none). The HTTP callback always passes
+     * it; the flow is then refused unless it equals the callback's state.
+     */
+    browserState?: string | null,
   ): Promise<OidcSignInResult>;
 
   tierLimits(tier: Tier): TierLimits;

@@ -12,6 +12,7 @@ import { SecurityPage } from '../pages/account/security-page.tsx';
 import { SignInPage } from '../pages/auth/sign-in-page.tsx';
 import { SignUpPage } from '../pages/auth/sign-up-page.tsx';
 import { VerifyEmailPage } from '../pages/auth/verify-email-page.tsx';
+import { OidcCallbackPage } from '../pages/auth/oidc-callback-page.tsx';
 import { VerifyEmailBanner } from '../components/verify-email-banner.tsx';
 import { AdminPage } from '../pages/admin/admin-page.tsx';
 import { GamePage } from '../pages/game/game-page.tsx';
@@ -84,13 +85,14 @@ function Gate(): ReactNode {
   const { state, client } = useSession();
   const { path, navigate } = useRouter();
   const signedIn = state.status === 'signed-in';
-  const redirect = OPEN_PAGES.has(path)
-    ? undefined
-    : state.status === 'signed-out' && !PUBLIC_PAGES.has(path)
-      ? '/sign-in'
-      : signedIn && PUBLIC_PAGES.has(path)
-        ? '/'
-        : undefined;
+  const redirect =
+    OPEN_PAGES.has(path) || path.startsWith('/auth/callback/')
+      ? undefined
+      : state.status === 'signed-out' && !PUBLIC_PAGES.has(path)
+        ? '/sign-in'
+        : signedIn && PUBLIC_PAGES.has(path)
+          ? '/'
+          : undefined;
   useEffect(() => {
     if (redirect) navigate(redirect, { replace: true });
   }, [redirect, navigate]);
@@ -110,6 +112,8 @@ function Gate(): ReactNode {
     );
   }
   if (OPEN_PAGES.has(path)) return <VerifyEmailPage />;
+  const callback = matchPath('/auth/callback/:provider', path);
+  if (callback?.provider) return <OidcCallbackPage provider={callback.provider} />;
   if (state.status === 'signed-out') return path === '/sign-up' ? <SignUpPage /> : <SignInPage />;
   const channel = Channel.user(state.user.id);
   return (

@@ -319,5 +319,23 @@ export function runIdentityRepositoryContract(label: string, repo: () => Identit
       expect((await repo().findUserById(u.id))?.emailVerifiedAt).toEqual(at(10));
       expect(await repo().consumeEmailVerification(good, at(20))).toBeUndefined();
     });
+    it('oidc states - expired ones are purged, live ones stay', async () => {
+      const record = (state: string, expiresAt: Date) => ({
+        state,
+        providerId: 'idp',
+        nonce: 'n',
+        codeVerifier: 'v',
+        returnTo: null,
+        createdAt: T0,
+        expiresAt,
+      });
+      const old = `old-${unique()}`;
+      const live = `live-${unique()}`;
+      await repo().saveOidcState(record(old, at(1000)));
+      await repo().saveOidcState(record(live, at(60_000)));
+      expect(await repo().deleteExpiredOidcStates(at(1000))).toBeGreaterThanOrEqual(1);
+      expect(await repo().takeOidcState(old, at(0))).toBeUndefined();
+      expect(await repo().takeOidcState(live, at(2000))).toMatchObject({ state: live });
+    });
   });
 }
