@@ -78,6 +78,21 @@ const OidcProviderSchema = z.strictObject({
     .describe('Allow a plain-HTTP issuer: local development and tests only.'),
 });
 
+function preset(name: string, console: string) {
+  return z
+    .strictObject({
+      clientId: z.string().min(1).describe(`OAuth client id from ${console}.`),
+      clientSecret: z.string().min(1).describe('Its client secret (secret).'),
+      redirectUri: z
+        .url()
+        .describe(
+          `This server’s callback as registered at ${name}: <public URL>/auth/callback/${name.toLowerCase()}.`,
+        ),
+    })
+    .optional()
+    .describe(`"Sign in with ${name}": set to show the button.`);
+}
+
 export const AuthSchema = z.strictObject({
   secret: z
     .string()
@@ -128,6 +143,8 @@ export const AuthSchema = z.strictObject({
         .describe(
           'OpenID Connect providers: objects with id, issuer, clientId, clientSecret, redirectUri (in the environment: a JSON array).',
         ),
+      google: preset('Google', 'the Google Cloud console (OAuth client, web application)'),
+      github: preset('GitHub', 'GitHub → Settings → Developer settings → OAuth Apps'),
     })
     .prefault({}),
   tiers: z

@@ -134,6 +134,19 @@ export const IdentityErrorCodes = defineErrorCodes({
     resolve: 'Fix the named fields.',
     httpStatus: 400,
   },
+  AUTH_EMAIL_VERIFICATION_INVALID: {
+    meaning:
+      'The email verification link is unknown, was already used, has expired, or was sent to an address the account no longer has.',
+    resolve: 'Sign in and ask for a new link (POST /api/v1/me/email/verification).',
+    httpStatus: 400,
+  },
+  IDENTITY_OIDC_LINK_REQUIRED: {
+    meaning:
+      'An account with the provider’s email exists, but it cannot be linked automatically: its email is not verified, or the provider does not vouch for the address.',
+    resolve:
+      'Sign in with your password, verify your email from the link sent to it, then sign in with the provider again.',
+    httpStatus: 409,
+  },
   IDENTITY_EMAIL_TAKEN: {
     meaning: 'An account with this email already exists.',
     resolve: 'Sign in instead, or use another email.',
@@ -177,7 +190,8 @@ export const IdentityErrorCodes = defineErrorCodes({
   IDENTITY_BUSY: {
     meaning:
       'Too many password hashes are running or queued (sign-ups, sign-ins, password changes); the request was shed before any work. details.retryAfterSeconds says when to retry.',
-    resolve: 'Retry after the Retry-After period. If it persists, raise identity password hashing limits or add gateways.',
+    resolve:
+      'Retry after the Retry-After period. If it persists, raise identity password hashing limits or add gateways.',
     httpStatus: 503,
   },
   IDENTITY_PASSWORD_NOT_SET: {
@@ -227,6 +241,7 @@ export function isAuthTokenError(error: unknown): error is TicklineError {
   return isTicklineError(error) && error.code.startsWith('AUTH_TOKEN_');
 }
 export const isTooManyAttemptsError = errorGuard('AUTH_TOO_MANY_ATTEMPTS');
+export const isSessionRevokedError = errorGuard('AUTH_SESSION_REVOKED');
 export const isIdentityBusyError = errorGuard('IDENTITY_BUSY');
 export const isInvalidCredentialsError = errorGuard('AUTH_INVALID_CREDENTIALS');
 export const isRefreshTokenReusedError = errorGuard('AUTH_REFRESH_TOKEN_REUSED');

@@ -26,5 +26,24 @@ export const AccountCreated = defineEvent<AccountCreatedData>({
   schema: AccountCreatedDataSchema,
 });
 
+export const EmailVerificationRequestedDataSchema = z.object({
+  userId: z.uuid(),
+  email: z.string(),
+  /** The dashboard path with the single-use token: `/verify-email?token=…`. */
+  url: z.string(),
+  expiresAt: z.iso.datetime(),
+});
+
+/**
+ * A verification link was issued for the user's email. It carries the token (the notifications
+ * service puts the link in an email), so the event is as sensitive as a password-reset mail: it
+ * is worth only its expiry (a day) and one use.
+ */
+export const EmailVerificationRequested = defineEvent<z.infer<typeof EmailVerificationRequestedDataSchema>>({
+  type: EventType.AccountEmailVerificationRequested,
+  description: 'A verification link was issued for a password sign-up (notify emails it).',
+  schema: EmailVerificationRequestedDataSchema,
+});
+
 /** Every event identity defines, for the process registry. */
-export const IDENTITY_EVENTS = [AccountCreated] as const;
+export const IDENTITY_EVENTS = [AccountCreated, EmailVerificationRequested] as const;

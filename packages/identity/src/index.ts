@@ -157,6 +157,6 @@ export type {
 export type { InMemoryIdentityRepository } from './repository/memory/memory-identity-repository.ts';
 export type { IdentitySql } from './repository/sql/identity-sql.ts';
 export type { IdentityRoutesOptions } from './http/identity-routes.ts';
-export type { IdentityHost, IdentityHostDeps, IdentityKeys } from './module/identity-host.ts';
+export type { IdentityHost, IdentityHostDeps, IdentityKeys, SharedRedis } from './module/identity-host.ts';
 export type { InitialAdmin, InitialAdminOptions } from './module/initial-admin.ts';
 export type { AuthSettings } from './config.ts';

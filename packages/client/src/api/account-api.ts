@@ -16,6 +16,8 @@ export interface AccountApi {
   get(): Promise<PublicUser>;
   /** Changes the password; the server starts a new session, which the client adopts. */
   changePassword(input: ChangePasswordInput): Promise<void>;
+  /** Sends a new email verification link (nothing when the email is verified). */
+  resendEmailVerification(): Promise<void>;
   totp: {
     /** Starts enrolment: the secret, an otpauth URI and a QR code as SVG. */
     enrol(): Promise<TotpEnrolment>;
@@ -29,6 +31,9 @@ export interface AccountApi {
 export function createAccountApi(send: AuthorizedSend, session: Session, paths: ClientPaths): AccountApi {
   return {
     get: () => send<PublicUser>({ method: 'GET', path: paths.me }),
+    async resendEmailVerification() {
+      await send<void>({ method: 'POST', path: paths.emailVerification });
+    },
     async changePassword(input) {
       const tokens = await send<TokenPair>({ method: 'POST', path: paths.changePassword, body: input });
       await session.replace(tokens);

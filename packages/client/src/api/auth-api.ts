@@ -4,7 +4,14 @@ import type { AuthorizedSend } from '../auth/authorized-http.ts';
 import { SignOutReason, type Session } from '../auth/session.ts';
 import type { HttpClient } from '../http/http-client.ts';
 import type { ClientPaths } from '../http/routes.ts';
-import type { CompleteMfaInput, SignedIn, SignInInput, SignInResult, SignUpInput } from '@tickline/protocol';
+import type {
+  CompleteMfaInput,
+  PublicUser,
+  SignedIn,
+  SignInInput,
+  SignInResult,
+  SignUpInput,
+} from '@tickline/protocol';
 
 export interface AuthApi {
   /** Creates an account and signs it in. */
@@ -12,6 +19,15 @@ export interface AuthApi {
   /** Signs in; with two-factor on, resolves `mfa_required` and {@link completeMfa} finishes. */
   signIn(input: SignInInput): Promise<SignInResult>;
   completeMfa(input: CompleteMfaInput): Promise<SignedIn>;
+  /** The configured "Sign in with …" providers. */
+  oidcProviders(): Promise<Array<{ id: string; name: string }>>;
+  /**
+   * Finishes a provider sign-in from the page the provider redirected to: `search` is that page's
+   * query (code and state); the browser's state cookie goes along. Adopts the session.
+   */
+  completeOidc(providerId: string, search: string): Promise<SignInResult & { returnTo: string | null }>;
+  /** Spends the token of an email verification link; resolves the verified user. */
+  verifyEmail(token: string): Promise<PublicUser>;
   /** Refreshes the access token now (normally automatic). Resolves the new access token. */
   refresh(): Promise<string>;
   /** Ends this session on the server and locally. Local state is cleared even if the call fails. */
@@ -44,6 +60,23 @@ export function createAuthApi(
       adopt(await http.send<SignInResult>({ method: 'POST', path: paths.signIn, body: input })),
     completeMfa: async (input) =>
       adopt(await http.send<SignedIn>({ method: 'POST', path: paths.completeMfa, body: input })),
+    oidcProviders: async () =>
+      (
+        await http.send<{ providers: Array<{ id: string; name: string }> }>({
+          method: 'GET',
+          path: `${paths.oidc}/providers`,
+        })
+      ).providers,
+    completeOidc: async (providerId, search) =>
+      adopt(
+        await http.send<SignInResult & { returnTo: string | null }>({
+          method: 'GET',
+          path: `${paths.oidc}/${encodeURIComponent(providerId)}/callback`,
+          query: Object.fromEntries(new URLSearchParams(search)),
+        }),
+      ),
+    verifyEmail: (token) =>
+      http.send<PublicUser>({ method: 'POST', path: paths.verifyEmail, body: { token } }),
     refresh: () => session.refresh(),
     async signOut() {
       await session.restore();

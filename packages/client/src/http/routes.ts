@@ -11,7 +11,13 @@ export const DEFAULT_PATHS = {
   refresh: '/api/v1/auth/refresh',
   signOut: '/api/v1/auth/sign-out',
   signOutEverywhere: '/api/v1/auth/sign-out-everywhere',
+  /** Configured sign-in providers (`/providers`), `/{id}/start` and `/{id}/callback`. */
+  oidc: '/api/v1/auth/oidc',
+  /** Spends an email verification link's token (no session needed). */
+  verifyEmail: '/api/v1/auth/verify-email',
   me: '/api/v1/me',
+  /** Sends the caller a new email verification link. */
+  emailVerification: '/api/v1/me/email/verification',
   changePassword: '/api/v1/me/password',
   totpEnrol: '/api/v1/me/totp',
   totpActivate: '/api/v1/me/totp/activate',

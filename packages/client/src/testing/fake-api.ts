@@ -15,6 +15,7 @@ export const FAKE_USER: PublicUser = {
   status: 'active',
   mfaEnabled: false,
   hasPassword: true,
+  emailVerified: true,
   createdAt: '2026-01-01T00:00:00.000Z',
 };
 

@@ -26,6 +26,8 @@ export interface JoinTokenClaims {
   exp: number;
   /** Random; each nonce is accepted once. */
   nonce: string;
+  /** The player's session version at join: once revoked past it, the session is closed. @default 0 */
+  sv?: number;
 }
 
 export type JoinTokenVerification =
@@ -44,7 +46,7 @@ export interface JoinTokenOptions {
 /** Issues and verifies join tokens; `verify` consumes the nonce. */
 export interface JoinTokens {
   readonly ttlMs: number;
-  issue(playerId: string, zoneId: string): { token: string; expiresAt: number };
+  issue(playerId: string, zoneId: string, sessionVersion?: number): { token: string; expiresAt: number };
   /** Checks signature, expiry, zone (when given) and single use. */
   verify(token: string, zoneId?: string): JoinTokenVerification;
 }
@@ -74,7 +76,7 @@ export function createJoinTokens(options: JoinTokenOptions): JoinTokens {
 
   return {
     ttlMs,
-    issue(playerId, zoneId) {
+    issue(playerId, zoneId, sessionVersion = 0) {
       const iat = clock.now();
       const claims: JoinTokenClaims = {
         sub: playerId,
@@ -82,6 +84,7 @@ export function createJoinTokens(options: JoinTokenOptions): JoinTokens {
         iat,
         exp: iat + ttlMs,
         nonce: randomBytes(12).toString('base64url'),
+        sv: sessionVersion,
       };
       const signed = `${VERSION}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
       return { token: `${signed}.${sign(signed).toString('base64url')}`, expiresAt: claims.exp };

@@ -109,11 +109,14 @@ export class ZoneCoordinator {
     return best;
   }
 
-  /** Picks a zone and issues a join token for `playerId`. */
-  join(playerId: string, requested?: string): JoinTicket {
+  /**
+   * Picks a zone and issues a join token for `playerId`, carrying the session version of the
+   * credential that asked (a later revocation ends the game session).
+   */
+  join(playerId: string, requested?: string, sessionVersion?: number): JoinTicket {
     const entry = this.pick(requested);
     this.#reserved.set(entry.zoneId, (this.#reserved.get(entry.zoneId) ?? 0) + 1);
-    const { token, expiresAt } = this.#tokens.issue(playerId, entry.zoneId);
+    const { token, expiresAt } = this.#tokens.issue(playerId, entry.zoneId, sessionVersion);
     return { token, zone: entry.zoneId, tcp: entry.tcp, ws: entry.ws, expiresAt };
   }
 

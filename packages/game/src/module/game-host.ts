@@ -43,6 +43,7 @@ import {
   type RedisSettings,
 } from './game-coordinator.ts';
 import { closeGamePersistence, openGamePersistence } from './game-persistence.ts';
+import { createRevocationSweep, type SessionCheck } from './revocation-sweep.ts';
 
 /** Period of the zones' load reports to the coordinator. */
 const LOAD_REPORT_INTERVAL_MS = 1_000;
@@ -70,6 +71,11 @@ export interface GameHostDeps extends ModuleBaseDeps<GameSettings> {
   realtime?: { hub: ChannelSink } | undefined;
   /** Identity's host, where the join routes are served. */
   identity?: { auth: RequestAuth<FastifyRequest> } | undefined;
+  /**
+   * The deployment's revocation check (identity's session versions, through Redis in scaled
+   * mode): revoked players' sessions are closed and cannot resume. None: sessions are not checked.
+   */
+  sessionCheck?: SessionCheck | undefined;
 }
 
 /** The zones of this process, for the platform's zone operations. */
@@ -144,6 +150,7 @@ export function createGameHost(deps: GameHostDeps): GameHost {
   }
   const zones = createZoneService(deps, tokens, coordinator);
   const services: Service[] = [zones];
+  if (deps.sessionCheck) services.push(createRevocationSweep(zones.sessions, deps.sessionCheck));
   // Live zone figures for admins watching admin:game where zones and a hub share the process.
   if (deps.realtime)
     services.push(
@@ -157,6 +164,7 @@ export function createGameHost(deps: GameHostDeps): GameHost {
 }
 
 interface ZoneService extends Service, GameZones {
+  readonly sessions: GameSessions;
   attachHttp(app: FastifyInstance): void;
 }
 
@@ -217,6 +225,7 @@ function createZoneService(
   return {
     name: 'game',
     runners,
+    sessions,
     persistence: persistence.service,
     async start(context) {
       const log = context.logger;

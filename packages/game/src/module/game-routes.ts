@@ -74,9 +74,9 @@ function registerGameRoutes(app: Parameters<FastifyPluginAsync>[0], options: Gam
       },
     },
     async function joinGame(request, reply) {
-      const { userId } = options.auth.caller(request);
+      const { userId, sessionVersion } = options.auth.caller(request);
       const body = JoinBody.parse(request.body ?? {});
-      const ticket = options.coordinator.join(userId, body.zone);
+      const ticket = options.coordinator.join(userId, body.zone, sessionVersion);
       reply.status(201);
       return {
         token: ticket.token,

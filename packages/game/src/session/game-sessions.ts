@@ -88,7 +88,9 @@ export class GameSessions implements ConnectionAcceptor {
     const now = this.#o.clock.monotonic();
     for (const playerId of zone.players.ids) {
       if (playerId === undefined || this.#byPlayer.has(playerId)) continue;
-      const session = this.#newSession(playerId, runner);
+      // No token was seen for it yet: not judged until the player presents one (and no client
+      // knows this session id, so it cannot be resumed without one).
+      const session = this.#newSession(playerId, runner, Number.MAX_SAFE_INTEGER);
       session.joined = true;
       session.droppedAt = now;
     }
@@ -109,11 +111,12 @@ export class GameSessions implements ConnectionAcceptor {
     runner.submit({ kind: 'join', playerId, seq: 0, ...at });
   }
 
-  #newSession(playerId: string, runner: ZoneRunner): Session {
+  #newSession(playerId: string, runner: ZoneRunner, sessionVersion: number): Session {
     const session: Session = {
       sessionId: randomBytes(16).toString('base64url'),
       playerId,
       runner,
+      sessionVersion,
       link: undefined,
       droppedAt: undefined,
       joined: false,
@@ -208,6 +211,26 @@ export class GameSessions implements ConnectionAcceptor {
     return s && { sessionId: s.sessionId, zoneId: s.runner.zoneId, connected: s.link !== undefined };
   }
 
+  /** Every session here (connected or in its grace period) with the session version it joined under. */
+  heldSessions(): Array<{ playerId: string; sessionVersion: number }> {
+    return [...this.#bySession.values()].map((s) => ({
+      playerId: s.playerId,
+      sessionVersion: s.sessionVersion,
+    }));
+  }
+
+  /**
+   * Ends the player's session now, because its credential was revoked: the connection closes with
+   * GAME_SESSION_REVOKED, the player leaves the zone, and the session id no longer resumes.
+   */
+  revoke(playerId: string): void {
+    const session = this.#byPlayer.get(playerId);
+    if (!session) return;
+    const link = session.link;
+    this.#end(session, 'revoked');
+    if (link) this.#close(link, CloseCode.SessionRevoked, 'the credential was revoked; sign in again');
+  }
+
   /** Closes every connection with `code` and stops the sweep; sessions stay for a restart's resume. */
   close(code: string = CloseCode.Shutdown, message = 'the game server is shutting down'): void {
     this.#closing = true;
@@ -282,16 +305,18 @@ export class GameSessions implements ConnectionAcceptor {
     }
     const verified = this.#o.tokens.verify(hello.token);
     if (!verified.ok) return this.#close(link, verified.code, verified.message);
-    const { sub: playerId, zone: zoneId } = verified.claims;
+    const { sub: playerId, zone: zoneId, sv = 0 } = verified.claims;
     const runner = this.#zones.get(zoneId);
     if (!runner) return this.#close(link, CloseCode.ZoneUnknown, `zone ${zoneId} is not served here`);
     if (this.#draining.has(zoneId))
       return this.#close(link, CloseCode.Draining, `zone ${zoneId} is draining`);
     const existing = this.#byPlayer.get(playerId);
-    if (existing && existing.runner === runner && existing.leaveSeq === undefined)
+    if (existing && existing.runner === runner && existing.leaveSeq === undefined) {
+      existing.sessionVersion = sv;
       return this.#attach(link, existing);
+    }
     if (existing) this.#end(existing, 'moved');
-    const session = this.#newSession(playerId, runner);
+    const session = this.#newSession(playerId, runner, sv);
     session.link = link;
     link.session = session;
     this.#join(runner, playerId);

@@ -20,6 +20,8 @@ export interface Session {
   readonly sessionId: string;
   readonly playerId: string;
   readonly runner: ZoneRunner;
+  /** The session version of the join token (revocation past it ends the session). */
+  sessionVersion: number;
   link: Link | undefined;
   /** Monotonic time the connection dropped; undefined while connected. */
   droppedAt: number | undefined;

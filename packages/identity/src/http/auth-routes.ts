@@ -8,6 +8,7 @@ import {
   SignInInputSchema,
   SignUpInputSchema,
   TotpCodeInputSchema,
+  VerifyEmailInputSchema,
 } from '../schemas/auth-schemas.ts';
 import {
   PublicUserSchema,
@@ -108,6 +109,29 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
       async (request) => ({ revokedSessions: await service.signOutEverywhere(principalOf(request)) }),
     );
 
+    app.post(
+      '/auth/verify-email',
+      {
+        schema: {
+          summary: 'Verify the email with the token of its verification link (single use)',
+          tags: AUTH,
+          body: VerifyEmailInputSchema,
+          response: { 200: PublicUserSchema },
+        },
+      },
+      async (request) => service.verifyEmail(request.body),
+    );
+    app.post(
+      '/me/email/verification',
+      {
+        preHandler,
+        schema: { ...account('Send a new email verification link'), response: { 204: NoContent } },
+      },
+      async (request, reply) => {
+        await service.resendEmailVerification(principalOf(request));
+        return reply.status(204).send(null);
+      },
+    );
     app.get(
       '/me',
       { preHandler, schema: { ...account('The caller'), response: { 200: PublicUserSchema } } },

@@ -11,6 +11,16 @@ import { SignInResultSchema } from '@tickline/protocol';
 import type { IdentityService } from '../service/identity-service.ts';
 
 const TAGS = ['auth'];
+/** Holds the state of the sign-in this browser started (HttpOnly, for the callback only). */
+export const OIDC_STATE_COOKIE = 'tickline_oidc_state';
+
+function stateCookie(header: string | undefined): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq !== -1 && part.slice(0, eq).trim() === OIDC_STATE_COOKIE) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
 
 export function oidcRoutes(service: IdentityService): FastifyPluginAsyncZod {
   return async function oidc(app) {
@@ -42,6 +52,14 @@ export function oidcRoutes(service: IdentityService): FastifyPluginAsyncZod {
       async (request, reply) => {
         const { format, ...query } = request.query;
         const started = await service.startOidcSignIn(request.params.provider, query);
+        // Binds the flow to this browser: the callback must come with the same state.
+        const path = `${request.url.slice(0, request.url.indexOf('/auth/oidc/'))}/auth/oidc`;
+        const secure = request.protocol === 'https' ? '; Secure' : '';
+        const maxAge = Math.max(1, Math.floor((Date.parse(started.expiresAt) - Date.now()) / 1000));
+        void reply.header(
+          'set-cookie',
+          `${OIDC_STATE_COOKIE}=${started.state}; Path=${path}; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure}`,
+        );
         if (format === 'json') return started;
         return reply.redirect(started.authorizationUrl, 302);
       },
@@ -62,7 +80,11 @@ export function oidcRoutes(service: IdentityService): FastifyPluginAsyncZod {
         const search = request.url.split('?')[1];
         if (search === undefined)
           throw new IdentityError('AUTH_OIDC_STATE_INVALID', 'callback without parameters');
-        return service.completeOidcSignIn(request.params.provider, search);
+        return service.completeOidcSignIn(
+          request.params.provider,
+          search,
+          stateCookie(request.headers.cookie) ?? null,
+        );
       },
     );
   };

@@ -16,7 +16,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { Sql } from '@tickline/store';
 import type { AuthSettings } from '../config.ts';
-import { isAuthTokenError } from '../errors.ts';
+import { isAuthTokenError, isSessionRevokedError } from '../errors.ts';
 import { principalOf, requireAuthentication } from '../http/authenticate.ts';
 import { createSqlIdentityRepository } from '../repository/sql/sql-identity-repository.ts';
 import { createIdentityService, type IdentityService } from '../service/identity-service.ts';
@@ -24,7 +24,15 @@ import type { IdentityServiceOptions } from '../service/options.ts';
 import { requireAdmin, requireScope, type Principal } from '../service/principal.ts';
 import type { TierOverrides } from '../tiers/tiers.ts';
 import type { Role } from '../users/user.ts';
+import { createMemorySessionVersions } from '../revocation/memory-session-versions.ts';
+import type { SessionVersions } from '../revocation/session-versions.ts';
+import { createRedisSignInThrottle, type RedisCommandClient } from '../throttle/redis-sign-in-throttle.ts';
+import { GITHUB_ISSUER } from '../oidc/github-client.ts';
+import type { OidcProviderOptions } from '../oidc/oidc-provider-options.ts';
 import { ensureInitialAdmin } from './initial-admin.ts';
+
+/** Google's OpenID Connect issuer (discovery at its /.well-known/openid-configuration). */
+export const GOOGLE_ISSUER = 'https://accounts.google.com';
 
 /** How often sessions that ended over a week ago are deleted. */
 export const SESSION_PURGE_INTERVAL_MS = 60 * 60_000;
@@ -44,6 +52,27 @@ export interface IdentityHostDeps extends ModuleBaseDeps<AuthSettings> {
   keys: IdentityKeys;
   /** Where the first-run admin's credentials are written (`<dataDir>/secrets`). */
   dataDir: string;
+  /**
+   * The process's session versions (the composition root's: Redis when `redis.url` is set, so a
+   * revocation on one gateway reaches all). @default in memory
+   */
+  sessionVersions?: SessionVersions | undefined;
+  /** The process's Redis connection when `redis.url` is set: the sign-in throttle is shared. */
+  redis?: SharedRedis | undefined;
+  /**
+   * The notifications section, read to know whether verification links are emailed (SMTP set)
+   * or printed to the log (the embedded default has no mail).
+   */
+  config?: {
+    readonly notify?: { readonly enabled?: boolean; readonly email?: { readonly host?: string | undefined } };
+  };
+}
+
+/** A connected Redis client and the deployment's key prefix and command timeout. */
+export interface SharedRedis {
+  readonly client: RedisCommandClient;
+  readonly keyPrefix: string;
+  readonly commandTimeoutMs: number;
 }
 
 /** Identity on a running process. */
@@ -52,19 +81,11 @@ export interface IdentityHost extends ModuleHost {
   /** A session cookie's or token's user, or null when it is not valid (for stream authentication). */
   verifyAccessToken(
     token: string,
-  ): Promise<{ userId: string; role: Role; limits: Readonly<Record<string, number>> } | null>;
+  ): Promise<{ userId: string; role: Role; sv: number; limits: Readonly<Record<string, number>> } | null>;
+  /** Whether credentials issued under `version` still stand (streams, game sessions). */
+  isSessionCurrent(userId: string, version: number): Promise<boolean>;
   /** Authentication for other domains' routes. */
   readonly auth: RequestAuth<FastifyRequest>;
-}
-
-function callerOf(principal: Principal): Caller {
-  return {
-    userId: principal.userId,
-    role: principal.role,
-    kind: principal.kind,
-    scopes: principal.scopes,
-    limits: { ...principal.limits },
-  };
 }
 
 /** Identity's request authentication, for routes outside the identity package. */
@@ -83,6 +104,33 @@ export function requestAuth(identity: IdentityService): RequestAuth<FastifyReque
       return callerOf(principal);
     },
   };
+}
+
+function callerOf(principal: Principal): Caller {
+  return {
+    userId: principal.userId,
+    role: principal.role,
+    kind: principal.kind,
+    sessionVersion: principal.sessionVersion ?? 0,
+    limits: { ...principal.limits },
+    ...(principal.scopes === null ? {} : { scopes: principal.scopes }),
+  };
+}
+
+/** The configured providers plus the Google and GitHub presets that are set. */
+export function oidcProvidersFrom(oidc: AuthSettings['oidc']): OidcProviderOptions[] {
+  const providers: OidcProviderOptions[] = oidc.providers.map((provider) => ({ ...provider }));
+  if (oidc.google)
+    providers.push({
+      id: 'google',
+      name: 'Google',
+      issuer: GOOGLE_ISSUER,
+      scope: 'openid email profile',
+      ...oidc.google,
+    });
+  if (oidc.github)
+    providers.push({ id: 'github', name: 'GitHub', kind: 'github', issuer: GITHUB_ISSUER, ...oidc.github });
+  return providers;
 }
 
 /** The identity options the `auth` section describes. */
@@ -107,8 +155,14 @@ export function identityOptionsFrom(
     },
     totp: { encryptionKey: keys.totpEncryptionKey },
     tiers,
-    oidc: { providers: auth.oidc.providers.map((provider) => ({ ...provider })) },
+    oidc: { providers: oidcProvidersFrom(auth.oidc) },
   };
+}
+
+/** Whether the notifications service emails verification links here (notify on, SMTP set). */
+function mailsLinks(deps: IdentityHostDeps): boolean {
+  const notify = deps.config?.notify;
+  return notify !== undefined && notify.enabled !== false && notify.email?.host !== undefined;
 }
 
 /** Builds identity from the open database and the started publisher; creates the first admin. */
@@ -117,7 +171,27 @@ export async function createIdentityHost(deps: IdentityHostDeps): Promise<Identi
   const identity = createIdentityService({
     ...identityOptionsFrom(settings, deps.keys),
     repository: createSqlIdentityRepository(deps.sql),
+    sessionVersions: deps.sessionVersions ?? createMemorySessionVersions({ clock: deps.clock }),
+    ...(deps.redis
+      ? {
+          throttle: createRedisSignInThrottle({
+            client: deps.redis.client,
+            keyPrefix: deps.redis.keyPrefix,
+            commandTimeoutMs: deps.redis.commandTimeoutMs,
+            logger,
+          }),
+        }
+      : {}),
     publish: (event) => publisher.publish(event),
+    ...(mailsLinks(deps)
+      ? {}
+      : {
+          onEmailVerificationLink: (link: { userId: string; email: string; path: string }) =>
+            logger.info(
+              { userId: link.userId, email: link.email, link: link.path },
+              'email verification link (no mail is configured: hand it to the user, or open it on the dashboard)',
+            ),
+        }),
     logger,
     metrics: deps.metrics,
   });
@@ -154,13 +228,19 @@ export async function createIdentityHost(deps: IdentityHostDeps): Promise<Identi
     services: [service, purge],
     identity,
     auth: requestAuth(identity),
+    isSessionCurrent: (userId, version) => identity.isSessionCurrent(userId, version),
     async verifyAccessToken(token) {
       try {
         const principal = await identity.authenticateAccessToken(token);
-        return { userId: principal.userId, role: principal.role, limits: { ...principal.limits } };
+        return {
+          userId: principal.userId,
+          role: principal.role,
+          sv: principal.sessionVersion ?? 0,
+          limits: { ...principal.limits },
+        };
       } catch (error) {
-        // An expired or forged token is a refusal; anything else (a bug) is for the caller to log.
-        if (isAuthTokenError(error)) return null;
+        // An expired, forged or revoked token is a refusal; anything else (a bug) is for the caller to log.
+        if (isAuthTokenError(error) || isSessionRevokedError(error)) return null;
         throw error;
       }
     },

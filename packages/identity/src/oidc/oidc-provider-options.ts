@@ -1,7 +1,14 @@
 /** @module How one OpenID Connect provider is configured. */
 
-/** One provider, found by discovery from its issuer URL. */
+/** One provider, found by discovery from its issuer URL (or GitHub, which has no OIDC). */
 export interface OidcProviderOptions {
+  /**
+   * `oidc`: OpenID Connect with discovery. `github`: GitHub's OAuth 2.0 flow with `/user` and
+   * `/user/emails` (the issuer is then only a name for linked identities). @default 'oidc'
+   */
+  kind?: 'oidc' | 'github';
+  /** GitHub's endpoints, replaced (tests, GitHub Enterprise). @default GitHub's */
+  endpoints?: { authorize?: string; token?: string; api?: string };
   /** Path-safe id used in routes: `google`, `corp-sso`. */
   id: string;
   /** Shown on the sign-in page. @default id */

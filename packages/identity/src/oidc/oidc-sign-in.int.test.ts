@@ -200,8 +200,23 @@ describe('OIDC sign-in against oidc-provider on loopback', () => {
     expect(kit.events.length).toBe(events);
   });
 
-  it('oidc - a verified email links to the existing password account', async () => {
+  it('oidc - a verified email links to the existing password account once that account verified it too', async () => {
     const { user } = await kit.service.signUp({ email: 'carol@idp.test', password: GOOD_PASSWORD });
+    const refused = await signInThroughProvider(new Browser(), start(), 'carol');
+    expect(refused.response.status).toBe(409);
+    expect(await refused.response.json()).toMatchObject({
+      error: {
+        code: 'IDENTITY_OIDC_LINK_REQUIRED',
+        details: { providerVerified: true, accountVerified: false },
+      },
+    });
+    expect(await kit.repository.findOidcIdentity(issuer, 'carol')).toBeUndefined();
+    const link = kit.events.find(
+      (e) => e.type === 'account.email.verification.requested' && e.subject === user.id,
+    );
+    const token = new URL(String((link!.data as { url: string }).url), appUrl).searchParams.get('token')!;
+    await kit.service.verifyEmail({ token });
+
     const { response } = await signInThroughProvider(new Browser(), start(), 'carol');
     expect(await response.json()).toMatchObject({
       status: 'signed_in',
@@ -214,7 +229,7 @@ describe('OIDC sign-in against oidc-provider on loopback', () => {
     await kit.service.signUp({ email: 'unverified-dan@idp.test', password: GOOD_PASSWORD });
     const { response } = await signInThroughProvider(new Browser(), start(), 'unverified-dan');
     expect(response.status).toBe(409);
-    expect(await response.json()).toMatchObject({ error: { code: 'IDENTITY_EMAIL_TAKEN' } });
+    expect(await response.json()).toMatchObject({ error: { code: 'IDENTITY_OIDC_LINK_REQUIRED' } });
     expect(await kit.repository.findOidcIdentity(issuer, 'unverified-dan')).toBeUndefined();
   });
 

@@ -5,6 +5,7 @@
  */
 import type {
   ApiKeyRecord,
+  EmailVerificationRecord,
   ListUsersQuery,
   OidcIdentityRecord,
   OidcStateRecord,
@@ -81,12 +82,30 @@ export interface OidcRepository {
   saveOidcState(state: OidcStateRecord): Promise<void>;
   /** Deletes and returns the state if it exists and has not expired at `now` (single use). */
   takeOidcState(state: string, now: Date): Promise<OidcStateRecord | undefined>;
+  /** Deletes sign-in states that expired at `now` (abandoned sign-ins); returns how many. */
+  deleteExpiredOidcStates(now: Date): Promise<number>;
   findOidcIdentity(issuer: string, subject: string): Promise<OidcIdentityRecord | undefined>;
   linkOidcIdentity(identity: OidcIdentityRecord): Promise<void>;
   /** Inserts the user and the link together. @throws IdentityError IDENTITY_EMAIL_TAKEN. */
   insertUserWithOidcIdentity(user: UserRecord, identity: OidcIdentityRecord): Promise<void>;
 }
 
+export interface EmailVerificationRepository {
+  saveEmailVerification(record: EmailVerificationRecord): Promise<void>;
+  /**
+   * Spends the link (deleted whatever the outcome) and marks the user's email verified when the
+   * link has not expired at `now` and was sent to the user's current email; returns the user id,
+   * else undefined. The user's other pending links go too.
+   */
+  consumeEmailVerification(tokenHash: string, now: Date): Promise<string | undefined>;
+}
+
 /** Everything identity stores. */
 export interface IdentityRepository
-  extends UserRepository, SessionRepository, ApiKeyRepository, TotpRepository, OidcRepository {}
+  extends
+    UserRepository,
+    SessionRepository,
+    ApiKeyRepository,
+    TotpRepository,
+    OidcRepository,
+    EmailVerificationRepository {}

@@ -3,6 +3,16 @@ import type { Role, Tier, UserStatus } from '../users/user.ts';
 
 export type { UserRecord } from '../users/user.ts';
 
+/** A pending email verification link; only the SHA-256 of its token is stored. */
+export interface EmailVerificationRecord {
+  tokenHash: string;
+  userId: string;
+  /** The address the link was sent to. */
+  email: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
 /** A sign-in session: one family of rotating refresh tokens. */
 export interface SessionRecord {
   id: string;

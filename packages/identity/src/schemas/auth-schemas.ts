@@ -61,4 +61,12 @@ export const ChangePasswordInputSchema = z.strictObject({
 export type ChangePasswordInput = z.input<typeof ChangePasswordInputSchema>;
 
 export const TotpCodeInputSchema = z.strictObject({ code: MfaCodeSchema });
+
+export const VerifyEmailInputSchema = z.strictObject({
+  token: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,128}$/, 'expected the token from the verification link')
+    .describe('The `token` of the verification link.'),
+});
+export type VerifyEmailInput = z.input<typeof VerifyEmailInputSchema>;
 export type TotpCodeInput = z.input<typeof TotpCodeInputSchema>;

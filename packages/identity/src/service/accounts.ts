@@ -23,6 +23,7 @@ import type { SignedIn, SignInResult } from '@tickline/protocol';
 import { toPublicUser, type PublicUser, type Role, type UserRecord } from '../users/user.ts';
 import type { IdentityContext } from './identity-context.ts';
 import type { SecondFactor } from './second-factor.ts';
+import type { EmailVerification } from './email-verification.ts';
 import { throttledAttempt } from './throttled-attempt.ts';
 import { RevokeReason, type Sessions, type TokenPair } from './sessions.ts';
 
@@ -35,7 +36,12 @@ export interface RequestOrigin {
 /** The answers of a sign-in (the wire shapes are @tickline/protocol's). */
 export type { SignedIn, MfaRequired, SignInResult } from '@tickline/protocol';
 
-export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondFactor: SecondFactor) {
+export function createAccounts(
+  ctx: IdentityContext,
+  sessions: Sessions,
+  secondFactor: SecondFactor,
+  verification: EmailVerification,
+) {
   const { repo, options } = ctx;
 
   async function createUser(fields: Pick<UserRecord, 'email' | 'displayName' | 'passwordHash' | 'role'>) {
@@ -100,6 +106,7 @@ export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondF
       const user = await createUser({ email, displayName: displayName ?? null, passwordHash, role: 'user' });
       await repo.insertUser(user);
       announce(user, SignUpMethod.Password);
+      await verification.send(user);
       return signedIn(user);
     },
 
@@ -116,7 +123,8 @@ export function createAccounts(ctx: IdentityContext, sessions: Sessions, secondF
           return false;
         });
       } catch (error) {
-        if (isTooManyAttemptsError(error)) ctx.metrics.signIns.inc({ method: 'password', outcome: 'throttled' });
+        if (isTooManyAttemptsError(error))
+          ctx.metrics.signIns.inc({ method: 'password', outcome: 'throttled' });
         throw error;
       }
       if (!user || !ok) {

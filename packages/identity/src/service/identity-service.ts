@@ -14,6 +14,7 @@ import type {
   SignInInput,
   SignUpInput,
   TotpCodeInput,
+  VerifyEmailInput,
 } from '../schemas/auth-schemas.ts';
 import type { ListUsersQueryInput, UpdateUserInput } from '../schemas/admin-schemas.ts';
 import type { CreateApiKeyInput } from '../schemas/api-key-schemas.ts';
@@ -24,6 +25,7 @@ import { createAccounts, type RequestOrigin, type SignedIn, type SignInResult } 
 import { createAdmin, type UserPage } from './admin.ts';
 import { createApiKeys, type ApiKeyInfo } from './api-keys.ts';
 import { createAuthenticator } from './authenticate.ts';
+import { createEmailVerification } from './email-verification.ts';
 import { createIdentityContext } from './identity-context.ts';
 import { createOidcSignIn, type OidcSignInResult, type OidcStart } from './oidc-sign-in.ts';
 import { ACCOUNT_SCOPE, resolveIdentityOptions, type IdentityServiceOptions } from './options.ts';
@@ -46,6 +48,10 @@ export interface IdentityService {
     origin?: RequestOrigin,
   ): Promise<TokenPair>;
   getUser(principal: Principal): Promise<PublicUser>;
+  /** Spends a verification link; the verified user. @throws AUTH_EMAIL_VERIFICATION_INVALID */
+  verifyEmail(input: VerifyEmailInput): Promise<PublicUser>;
+  /** Sends the caller a new verification link (nothing when the email is verified). */
+  resendEmailVerification(principal: Principal): Promise<void>;
 
   /** `Authorization` header (Bearer access token or API key), or an `X-API-Key` value. */
   authenticate(authorization: string | undefined, xApiKey?: string): Promise<Principal>;
@@ -73,6 +79,11 @@ export interface IdentityService {
   completeOidcSignIn(
     providerId: string,
     callbackQuery: string | URLSearchParams | Record<string, string>,
+    /**
+     * The state cookie of the browser calling back (null: none). The HTTP callback always passes
+     * it; the flow is then refused unless it equals the callback's state.
+     */
+    browserState?: string | null,
   ): Promise<OidcSignInResult>;
 
   tierLimits(tier: Tier): TierLimits;
@@ -106,7 +117,8 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
   const ctx = createIdentityContext(resolveIdentityOptions(options));
   const sessions = createSessions(ctx);
   const secondFactor = createSecondFactor(ctx);
-  const accounts = createAccounts(ctx, sessions, secondFactor);
+  const verification = createEmailVerification(ctx);
+  const accounts = createAccounts(ctx, sessions, secondFactor, verification);
   const authenticator = createAuthenticator(ctx);
   const apiKeys = createApiKeys(ctx);
   const admin = createAdmin(ctx);
@@ -123,6 +135,8 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
       accounts.changePassword(principal.userId, input, origin),
     ),
     getUser: (principal) => accounts.getUser(principal.userId),
+    verifyEmail: async (input) => accounts.getUser((await verification.verify(input)).id),
+    resendEmailVerification: managing((principal) => verification.resend(principal.userId)),
 
     authenticate: authenticator.headers,
     authenticateAccessToken: authenticator.accessToken,
@@ -136,7 +150,9 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
       const user = await accounts.getUser(principal.userId);
       return secondFactor.enrol(principal.userId, user.email);
     }),
-    activateTotp: managing((principal, input: TotpCodeInput) => secondFactor.activate(principal.userId, input)),
+    activateTotp: managing((principal, input: TotpCodeInput) =>
+      secondFactor.activate(principal.userId, input),
+    ),
     disableTotp: managing((principal, input: TotpCodeInput) => secondFactor.disable(principal.userId, input)),
     regenerateRecoveryCodes: managing((principal, input: TotpCodeInput) =>
       secondFactor.regenerateRecoveryCodes(principal.userId, input),
@@ -152,7 +168,8 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     completeOidcSignIn: oidc.complete,
 
     tierLimits: (tier) => ctx.options.tiers[tier],
-    isSessionCurrent: async (userId, version) => version >= (await ctx.options.sessionVersions.current(userId)),
+    isSessionCurrent: async (userId, version) =>
+      version >= (await ctx.options.sessionVersions.current(userId)),
     purgeEndedSessions: (retentionMs) => sessions.purgeEnded(retentionMs),
     flush: () => ctx.lastUsed.flush(),
     close: () => ctx.lastUsed.close(),

@@ -3,8 +3,10 @@
  * callback (state taken once, code exchanged and verified, user found by issuer + subject,
  * else linked by verified email, else created) → the same finish as a password sign-in.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { IdentityError } from '../errors.ts';
 import { SignUpMethod } from '../events.ts';
+import { createGitHubClient } from '../oidc/github-client.ts';
 import { createOidcClient, type OidcClient } from '../oidc/oidc-client.ts';
 import { OidcStartQuerySchema, type OidcStartQuery } from '../schemas/oidc-schemas.ts';
 import { parseInput } from '../schemas/parse-input.ts';
@@ -14,6 +16,12 @@ import type { Accounts, SignInResult } from './accounts.ts';
 import type { IdentityContext } from './identity-context.ts';
 
 const MAX_DISPLAY_NAME = 64;
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 /** Where to send the browser, and what to come back with. */
 export interface OidcStart {
@@ -26,7 +34,12 @@ export type OidcSignInResult = SignInResult & { returnTo: string | null };
 
 export function createOidcSignIn(ctx: IdentityContext, accounts: Accounts) {
   const { repo, options } = ctx;
-  const clients = new Map<string, OidcClient>(options.oidcProviders.map((p) => [p.id, createOidcClient(p)]));
+  const clients = new Map<string, OidcClient>(
+    options.oidcProviders.map((p) => [
+      p.id,
+      p.kind === 'github' ? createGitHubClient(p) : createOidcClient(p),
+    ]),
+  );
 
   function clientFor(providerId: string): OidcClient {
     const found = clients.get(providerId);
@@ -50,12 +63,17 @@ export function createOidcSignIn(ctx: IdentityContext, accounts: Accounts) {
     const identity = { issuer: claims.issuer, subject: claims.subject, userId: '', email, createdAt: now };
     const existing = await repo.findUserByEmail(email);
     if (existing) {
-      // Linking on an unverified email would let anyone who registers that address at the
-      // provider take over the account.
-      if (!claims.emailVerified || !options.oidcLinkVerifiedEmail) {
+      // Linking needs both sides to have proved the mailbox: the provider vouches that the
+      // signing-in user controls it, and the account proved it with its verification link.
+      // Otherwise anyone who registers the address at a provider (or who signed up here with an
+      // address they do not own, waiting for its owner) could take the other side's account.
+      if (!claims.emailVerified || !existing.emailVerifiedAt || !options.oidcLinkVerifiedEmail) {
         throw new IdentityError(
-          'IDENTITY_EMAIL_TAKEN',
-          'an account with this email exists; sign in to it first',
+          'IDENTITY_OIDC_LINK_REQUIRED',
+          'an account with this email exists; sign in with its password and verify the email first',
+          {
+            details: { providerVerified: claims.emailVerified, accountVerified: !!existing.emailVerifiedAt },
+          },
         );
       }
       await repo.linkOidcIdentity({ ...identity, userId: existing.id });
@@ -66,7 +84,10 @@ export function createOidcSignIn(ctx: IdentityContext, accounts: Accounts) {
         ?.replace(/\p{Cc}/gu, '')
         .trim()
         .slice(0, MAX_DISPLAY_NAME) || null;
-    const user = await accounts.createUser({ email, displayName, passwordHash: null, role: 'user' });
+    const user = {
+      ...(await accounts.createUser({ email, displayName, passwordHash: null, role: 'user' })),
+      emailVerifiedAt: claims.emailVerified ? now : null,
+    };
     await repo.insertUserWithOidcIdentity(user, { ...identity, userId: user.id });
     accounts.announce(user, SignUpMethod.Oidc, claims.issuer);
     return user;
@@ -98,10 +119,18 @@ export function createOidcSignIn(ctx: IdentityContext, accounts: Accounts) {
     complete: async (
       providerId: string,
       query: string | URLSearchParams | Record<string, string>,
+      browserState?: string | null,
     ): Promise<OidcSignInResult> => {
       const oidc = clientFor(providerId);
       const params = new URLSearchParams(query);
       const state = params.get('state');
+      // The browser that started the flow holds the state in a cookie: a callback URL carried to
+      // another browser (login CSRF, a link sent to a victim) is refused before the state is spent.
+      if (browserState !== undefined && (!state || !browserState || !sameText(state, browserState))) {
+        throw new IdentityError('AUTH_OIDC_STATE_INVALID', 'the sign-in was started in another browser', {
+          details: { reason: 'browser_mismatch' },
+        });
+      }
       const record = state && state.length <= 256 ? await repo.takeOidcState(state, ctx.now()) : undefined;
       if (!record || record.providerId !== providerId) {
         throw new IdentityError('AUTH_OIDC_STATE_INVALID', 'unknown or expired sign-in state');

@@ -30,6 +30,7 @@ export const DEFAULT_SESSION_MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
 export const DEFAULT_MFA_TOKEN_TTL_MS = 5 * 60 * 1000;
 export const DEFAULT_CLOCK_SKEW_MS = 30_000;
 export const DEFAULT_OIDC_STATE_TTL_MS = 10 * 60 * 1000;
+export const DEFAULT_EMAIL_VERIFICATION_TTL_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_TOTP_ISSUER = 'Tickline';
 
 /**
@@ -78,6 +79,13 @@ export interface IdentityServiceOptions {
   /** Failed sign-in counting. @default an in-memory throttle on `clock` */
   throttle?: SignInThrottle;
   throttleLimits?: ThrottleLimits;
+  /** Life of an email verification link. @default 86_400_000 (one day) */
+  emailVerificationTtlMs?: number;
+  /**
+   * Called with each verification link issued (the path with its token): the host prints it to
+   * the log where no mail goes out (the embedded default). @default none
+   */
+  onEmailVerificationLink?: (link: { userId: string; email: string; path: string }) => void;
   /** Called with `account.created` after the account is stored. Fire-and-forget (a Publisher's `publish`). */
   publish?: (event: EventEnvelope) => void;
   /** The `source` of published events. @default 'identity' */
@@ -96,7 +104,7 @@ export interface IdentityServiceOptions {
     stateTtlMs?: number;
     /**
      * Link a first OIDC sign-in to an existing account with the same email when the provider
-     * says the email is verified. Off means such a sign-in is refused with IDENTITY_EMAIL_TAKEN.
+     * says the email is verified. Linking also needs the account's own email verified. Off, or either unverified: refused with IDENTITY_OIDC_LINK_REQUIRED.
      * @default true
      */
     linkVerifiedEmail?: boolean;
@@ -131,6 +139,8 @@ export interface ResolvedIdentityOptions {
   throttleLimits: ThrottleLimits;
   sessionVersions: SessionVersions;
   publish: ((event: EventEnvelope) => void) | undefined;
+  emailVerificationTtlMs: number;
+  onEmailVerificationLink: IdentityServiceOptions['onEmailVerificationLink'];
   eventSource: string;
   tiers: TierTable;
   defaultTier: Tier;
@@ -169,6 +179,8 @@ export function resolveIdentityOptions(options: IdentityServiceOptions): Resolve
       logger: options.logger ?? silentLogger,
     }),
     publish: options.publish,
+    emailVerificationTtlMs: options.emailVerificationTtlMs ?? DEFAULT_EMAIL_VERIFICATION_TTL_MS,
+    onEmailVerificationLink: options.onEmailVerificationLink,
     eventSource: options.eventSource ?? 'identity',
     tiers: resolveTierTable(options.tiers),
     defaultTier: options.defaultTier ?? 'free',

@@ -140,8 +140,11 @@ export function createSessions(ctx: IdentityContext) {
     },
 
     /** Deletes sessions that ended more than `retentionMs` ago; returns how many. */
-    purgeEnded: (retentionMs: number = DEFAULT_ENDED_SESSION_RETENTION_MS): Promise<number> =>
-      repo.deleteEndedSessions(new Date(ctx.now().getTime() - retentionMs)),
+    /** Ended sessions past `retentionMs`, and abandoned OIDC sign-in states (expired). */
+    purgeEnded: async (retentionMs: number = DEFAULT_ENDED_SESSION_RETENTION_MS): Promise<number> => {
+      await repo.deleteExpiredOidcStates(ctx.now());
+      return repo.deleteEndedSessions(new Date(ctx.now().getTime() - retentionMs));
+    },
 
     /** Ends every session of the user, and (by a version bump) every access token and stream. */
     signOutEverywhere: async (

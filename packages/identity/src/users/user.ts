@@ -16,6 +16,8 @@ export interface UserRecord {
   status: UserStatus;
   createdAt: Date;
   updatedAt: Date;
+  /** When the user proved control of `email` (a verification link, or a verifying OIDC provider). */
+  emailVerifiedAt?: Date | null;
 }
 
 /** A user as shown to clients (the wire shape is @tickline/protocol's): never the password hash. */
@@ -32,6 +34,7 @@ export function toPublicUser(user: UserRecord, mfaEnabled: boolean): PublicUser 
     status: user.status,
     mfaEnabled,
     hasPassword: user.passwordHash !== null,
+    emailVerified: user.emailVerifiedAt != null,
     createdAt: user.createdAt.toISOString(),
   };
 }

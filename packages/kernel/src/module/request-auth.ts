@@ -14,6 +14,11 @@ export interface Caller {
   readonly scopes?: readonly string[] | null;
   /** The caller's tier limits by name (e.g. `maxStreamConnections`), where the identity knows them. */
   readonly limits?: Readonly<Record<string, number>>;
+  /**
+   * The user's session version the credential stands on; credentials minted from this call
+   * (stream tickets, join tokens) carry it, so a later revocation reaches them. @default 0
+   */
+  readonly sessionVersion?: number;
 }
 
 export interface RequestAuth<TRequest> {

@@ -77,6 +77,23 @@ describe('match event', () => {
     });
   });
 
+  it('match - an email verification link goes to its user by email only, critical, with the link', () => {
+    const m = matchEvent(
+      event('account.email.verification.requested', {
+        userId: user,
+        url: '/verify-email?token=abc',
+        expiresAt: 'x',
+      }),
+    );
+    expect(m).toMatchObject({
+      kind: 'account.email_verification',
+      severity: 'critical',
+      audience: { type: 'user', userId: user },
+      url: '/verify-email?token=abc',
+    });
+    expect(matchEvent(event('account.email.verification.requested', { userId: user }))).toBeUndefined();
+  });
+
   it('match - source down goes to subscribers; a notice to everyone; other events to nobody', () => {
     expect(
       matchEvent(event('market.source.status', { source: 'binance', state: 'failed' }, 'binance')),

@@ -59,6 +59,18 @@ export function matchEvent(event: EventEnvelope): EventMatch | undefined {
       url: '/portfolio',
     });
   }
+  if (type === 'account.email.verification.requested') {
+    const url = str(data.url);
+    if (!url) return undefined;
+    return forOwner(event, {
+      kind: NotificationKind.EmailVerification,
+      severity: Severity.Critical,
+      title: 'Verify your email',
+      body: 'Open the link to confirm this address for your Tickline account. It works once, for a day.',
+      data: { expiresAt: data.expiresAt },
+      url,
+    });
+  }
   // Identity's security events (password changed, new sign-in, two-factor changed, key created…).
   if (
     type.startsWith('security.') ||

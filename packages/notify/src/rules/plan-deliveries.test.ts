@@ -44,6 +44,19 @@ describe('plan deliveries', () => {
     ]);
   });
 
+  it('plan - an email verification link goes by email only, whatever the rule', () => {
+    const planned = planDeliveries(
+      input({
+        kind: NotificationKind.EmailVerification,
+        severity: Severity.Critical,
+        rule: { channels: [Channel.Webhook, Channel.Push], urgent: false },
+      }),
+    );
+    expect(planned).toEqual([
+      { channel: 'email', target: 'ada@example.com', status: 'pending', dueAtMs: noon },
+    ]);
+  });
+
   it('plan - a rule picks channels; webhooks filter by their kinds; empty channels mute', () => {
     const out = planDeliveries(input({ rule: { channels: [Channel.Webhook, Channel.Push], urgent: false } }));
     expect(out.map((d) => `${d.channel}:${d.target}`)).toEqual(['webhook:w1', 'push:p1']);

@@ -3,7 +3,7 @@
  * kind (or the tier's default), the channel targets and the counters go in; rows for the queue
  * come out, each either due now or held (quiet hours, rate limit) for a digest.
  */
-import { Channel, Severity, type NotificationKind } from '../kinds.ts';
+import { Channel, NotificationKind, Severity } from '../kinds.ts';
 import { quietUntil } from './quiet-hours.ts';
 
 /** What the planner knows about a user. */
@@ -70,7 +70,11 @@ const HOUR_MS = 3_600_000;
 /** Plans the deliveries of one notification and updates `counters`. */
 export function planDeliveries(input: PlanInput): PlannedDelivery[] {
   const { preferences: p, targets, counters, nowMs } = input;
-  const channels = input.rule?.channels ?? input.defaultChannels;
+  // A verification link proves the mailbox: it goes by email, whatever the rules say.
+  const channels =
+    input.kind === NotificationKind.EmailVerification
+      ? [Channel.Email]
+      : (input.rule?.channels ?? input.defaultChannels);
   const critical = input.severity === Severity.Critical;
   let dueAtMs = nowMs;
   let reason: PlannedDelivery['reason'];

@@ -8,6 +8,8 @@
 export const EventType = {
   /** A user signed up (identity). */
   AccountCreated: 'account.created',
+  /** A password sign-up's verification link was issued (identity); notify emails it. */
+  AccountEmailVerificationRequested: 'account.email.verification.requested',
   /** The account's initial portfolio snapshot was generated (caused by `account.created`). */
   AccountSnapshotGenerated: 'account.snapshot.generated',
   /** A notification landed in the user's in-app inbox (notify), on `user:{id}`. */

@@ -42,6 +42,12 @@ export const GameSessionErrorCodes = {
     resolve: 'Keep one connection per player.',
     httpStatus: 409,
   },
+  GAME_SESSION_REVOKED: {
+    meaning:
+      "The player's credential was revoked (sign-out everywhere, a disabled account, a role or tier change, a revoked API key): the session ended and cannot be resumed.",
+    resolve: 'Sign in again, then join again with a new token.',
+    httpStatus: 401,
+  },
   GAME_SESSION_IDLE: {
     meaning: 'Nothing arrived from the client within the idle timeout (heartbeats unanswered).',
     resolve: 'Answer heartbeats; reconnect and resume within the grace period.',
@@ -107,6 +113,7 @@ export const GameCloseCode = {
   HandshakeTimeout: 'GAME_HANDSHAKE_TIMEOUT',
   SessionExpired: 'GAME_SESSION_EXPIRED',
   SessionReplaced: 'GAME_SESSION_REPLACED',
+  SessionRevoked: 'GAME_SESSION_REVOKED',
   Idle: 'GAME_SESSION_IDLE',
   Flood: 'GAME_SESSION_FLOOD',
   SlowConsumer: 'GAME_SESSION_SLOW_CONSUMER',

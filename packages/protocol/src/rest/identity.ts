@@ -16,6 +16,8 @@ export const PublicUserSchema = z.object({
   status: UserStatusSchema,
   mfaEnabled: z.boolean(),
   hasPassword: z.boolean(),
+  /** The user proved control of the email (password sign-ups: the verification link). */
+  emailVerified: z.boolean(),
   createdAt: z.iso.datetime(),
 });
 /** A user as the API shows it: never the password hash. */

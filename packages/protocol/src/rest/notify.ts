@@ -14,6 +14,8 @@ const Time = z.string().describe('RFC 3339');
  */
 export const NotificationKind = {
   AccountReady: 'account.ready',
+  /** A verification link for the user's email (identity): email only, never held. */
+  EmailVerification: 'account.email_verification',
   Security: 'security',
   BacktestCompleted: 'backtest.completed',
   StrategySignal: 'strategy.signal',

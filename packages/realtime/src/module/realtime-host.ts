@@ -31,7 +31,12 @@ import {
 /** What {@link createRealtimeHost} is built from. */
 export interface RealtimeHostDeps extends ModuleBaseDeps<RealtimeSettings> {
   /** Identity's host: the session cookie is checked as an access token; the ticket route authenticates. */
-  identity: { verifyAccessToken: VerifyAccessToken; auth: RequestAuth<FastifyRequest> };
+  identity: {
+    verifyAccessToken: VerifyAccessToken;
+    auth: RequestAuth<FastifyRequest>;
+    /** False once the user's sessions were revoked after `version`: the stream is refused or closed. */
+    isSessionCurrent(userId: string, version: number): Promise<boolean>;
+  };
   /** The process's stream-ticket key (derived from `auth.secret`). */
   keys: { streamTicketSecret: Uint8Array };
   /** The sections of other domains this one reads. */
@@ -72,6 +77,7 @@ export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<Realti
       connectionLimit: (principal) =>
         principal.maxStreams === undefined ? undefined : { key: principal.userId, max: principal.maxStreams },
       ...(deps.streamConnections ? { counter: deps.streamConnections } : {}),
+      isCurrent: (principal) => deps.identity.isSessionCurrent(principal.userId, principal.sv),
     },
     keepAliveMs: settings.keepAliveMs,
     pingIntervalMs: settings.pingIntervalMs,

@@ -7,9 +7,9 @@ import { createStreamAuthenticator, STREAM_CHANNEL_RULES, type StreamPrincipal }
 
 const ADA = '01a20158-8c4b-767c-9f41-34690b545512';
 const BOB = '01a20158-8c4b-767c-9f41-34690b545513';
-const authorize = createChannelAuthorizer(STREAM_CHANNEL_RULES);
-const user = (userId: string): StreamPrincipal => ({ userId, role: 'user' });
-const admin: StreamPrincipal = { userId: BOB, role: 'admin' };
+const authorize = createChannelAuthorizer(STREAM_CHANNEL_RULES, { scopesOf: (p) => p.scopes });
+const user = (userId: string): StreamPrincipal => ({ userId, role: 'user', sv: 0 });
+const admin: StreamPrincipal = { userId: BOB, role: 'admin', sv: 0 };
 
 const request = (url: string, cookie?: string) =>
   ({ url, headers: cookie ? { cookie } : {} }) as unknown as IncomingMessage;
@@ -17,7 +17,7 @@ const clock = new ManualClock(1_800_000_000_000);
 const tickets = createStreamTicketIssuer({ secret: 't'.repeat(32), ttlMs: 60_000, clock });
 // Identity's host answers null for an expired or forged token.
 const verifyAccessToken = async (token: string): Promise<StreamPrincipal | null> =>
-  token === 'good-token' ? { userId: ADA, role: 'admin' } : null;
+  token === 'good-token' ? { userId: ADA, role: 'admin', sv: 0 } : null;
 const authenticate = createStreamAuthenticator(verifyAccessToken, tickets);
 
 describe('stream auth - channel rules', () => {
@@ -47,6 +47,15 @@ describe('stream auth - credentials', () => {
     expect(await authenticate(request(`/api/v1/stream?ticket=${tickets.issue(ADA)}`))).toEqual(user(ADA));
   });
 
+  it('credentials - a ticket carries the session version and an API key’s scopes; admin:* needs the admin scope', async () => {
+    const ticket = tickets.issue(BOB, { role: 'admin', sv: 42, scopes: ['stream:read'] });
+    const keyHolder = await authenticate(request(`/api/v1/stream?ticket=${ticket}`));
+    expect(keyHolder).toEqual({ userId: BOB, role: 'admin', sv: 42, scopes: ['stream:read'] });
+    expect(await authorize(keyHolder!, 'admin:game')).toBe(false);
+    expect(await authorize(keyHolder!, 'market:BTC-USD:trades')).toBe(true);
+    expect(await authorize({ ...keyHolder!, scopes: ['stream:read', 'admin'] }, 'admin:game')).toBe(true);
+  });
+
   it('credentials - an expired or forged ticket refuses, without falling back to the cookie', async () => {
     const ticket = tickets.issue(BOB);
     clock.advance(60_001);
@@ -58,6 +67,7 @@ describe('stream auth - credentials', () => {
     expect(await authenticate(request('/api/v1/stream', 'a=1; tickline_session=good-token'))).toEqual({
       userId: ADA,
       role: 'admin',
+      sv: 0,
     });
     expect(await authenticate(request('/api/v1/stream', 'tickline_session=forged'))).toBeNull();
     expect(await authenticate(request('/api/v1/stream'))).toBeNull();

@@ -18,21 +18,29 @@ export const SESSION_COOKIE = 'tickline_session';
 export interface StreamPrincipal {
   userId: string;
   role: 'admin' | 'user';
+  /** The user's session version the credential was issued under (revocation closes the stream). */
+  sv: number;
   /** Streams this user may hold at once (the tier's `maxStreamConnections`); absent: unlimited. */
   maxStreams?: number;
   /** The API key's scopes when the ticket was minted with one; absent: the role decides alone. */
   scopes?: readonly string[];
 }
 
-/** The ticket attributes of a {@link StreamPrincipal} (what the ticket route signs). */
+/**
+ * The ticket attributes of a {@link StreamPrincipal} (what the ticket route signs): the role, the
+ * credential's session version (a revocation closes the stream), the tier's stream limit, and an
+ * API key's scopes (an admin's `stream:read` key must not read admin channels).
+ */
 export function streamTicketAttrs(caller: {
   role: 'admin' | 'user';
   scopes?: readonly string[] | null;
   limits?: Readonly<Record<string, number>>;
+  sessionVersion?: number;
 }): Record<string, string | number | string[]> {
   const maxStreams = caller.limits?.maxStreamConnections;
   return {
     role: caller.role,
+    sv: caller.sessionVersion ?? 0,
     ...(maxStreams === undefined ? {} : { maxStreams }),
     ...(caller.scopes ? { scopes: [...caller.scopes] } : {}),
   };
@@ -41,7 +49,15 @@ export function streamTicketAttrs(caller: {
 /** Checks an access token: its user, or null when it is expired or forged (other errors throw). */
 export type VerifyAccessToken = (
   token: string,
-) => Promise<{ userId: string; role: 'admin' | 'user'; limits?: Readonly<Record<string, number>> } | null>;
+) => Promise<{
+  userId: string;
+  role: 'admin' | 'user';
+  sv: number;
+  limits?: Readonly<Record<string, number>>;
+} | null>;
+
+/** The scope a principal streaming with an API key's ticket needs for `admin:*` channels. */
+export const ADMIN_SCOPE = 'admin';
 
 /** Channel rules: the first matching pattern decides; a channel no rule names is refused. */
 export const STREAM_CHANNEL_RULES: readonly ChannelRule<StreamPrincipal>[] = [
@@ -75,6 +91,8 @@ export function createStreamAuthenticator(
       return {
         userId: verified.claims.sub,
         role: attrs.role === 'admin' ? 'admin' : 'user',
+        // A ticket without a version (minted before versions existed) stands on none: refused once revoked.
+        sv: typeof attrs.sv === 'number' ? attrs.sv : 0,
         ...(typeof attrs.maxStreams === 'number' ? { maxStreams: attrs.maxStreams } : {}),
         ...(Array.isArray(attrs.scopes) ? { scopes: attrs.scopes } : {}),
       };
@@ -85,6 +103,11 @@ export function createStreamAuthenticator(
     const user = await verifyAccessToken(token);
     if (!user) return null;
     const maxStreams = user.limits?.maxStreamConnections;
-    return { userId: user.userId, role: user.role, ...(maxStreams === undefined ? {} : { maxStreams }) };
+    return {
+      userId: user.userId,
+      role: user.role,
+      sv: user.sv,
+      ...(maxStreams === undefined ? {} : { maxStreams }),
+    };
   };
 }

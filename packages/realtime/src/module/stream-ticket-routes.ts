@@ -41,7 +41,8 @@ export function streamTicketRoutes(options: StreamTicketRoutesOptions): FastifyP
       },
       async function issueStreamTicket(request, reply) {
         const principal = options.auth.caller(request, STREAM_SCOPE);
-        // An API key's scopes travel with the ticket: its owner's role alone would widen them.
+        // The ticket carries the credential's session version (a revocation closes the stream),
+        // the tier's stream limit, and an API key's scopes (its owner's role alone would widen them).
         const ticket = options.tickets.issue(principal.userId, streamTicketAttrs(principal));
         reply.status(201);
         return { ticket, expiresAt: new Date(Date.now() + options.ticketTtlMs).toISOString() };

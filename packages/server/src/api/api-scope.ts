@@ -38,7 +38,9 @@ export async function registerApiScope(app: FastifyInstance, options: ApiScopeOp
         scope.addHook('onResponse', async function endStreams(request, reply) {
           if (reply.statusCode < 300 && request.routeOptions.url?.endsWith('/auth/sign-out-everywhere')) {
             const { userId } = principalOf(request);
-            gateway.disconnect((principal) => principal.userId === userId);
+            // At once here, with the do-not-retry code; other gateways close them on their next
+            // revocation check (session versions, within seconds).
+            gateway.disconnect((principal) => principal.userId === userId, 'RT_SESSION_REVOKED');
           }
         });
       for (const plugin of options.plugins) await scope.register(plugin);

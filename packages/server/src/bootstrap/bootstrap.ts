@@ -38,6 +38,7 @@ import { eventLogLocation, LogKind, openEventLog } from '../wiring/event-logs.ts
 import { databaseLocation } from '../wiring/database.ts';
 import { loadNodeId } from '../wiring/node-id.ts';
 import { createStreamConnectionCounter } from '../wiring/stream-connection-counter.ts';
+import { createSharedRedis, sessionCheckFor, sessionVersionsFor } from '../wiring/shared-redis.ts';
 import { openMigratedSql } from './open-sql.ts';
 import { eventLogService, sqlService } from './process-services.ts';
 import { createRateLimitService } from './rate-limit-service.ts';
@@ -157,6 +158,17 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         return loaded;
       });
       const nodeId = config.eventlog.engine === 'nats' ? await loadNodeId(config.dataDir) : undefined;
+      const redisUrl = config.redis.url;
+      const redis =
+        redisUrl === undefined
+          ? undefined
+          : await startup.step('redis', async (stepLogger) => {
+              const started = createSharedRedis({ ...config.redis, url: redisUrl }, stepLogger);
+              await startup.start(started);
+              return started.redis;
+            });
+      // One store for every module of the process: identity bumps it, game and realtime check it.
+      const sessionVersions = sessionVersionsFor(redis, systemClock);
       const streamConnections = createStreamConnectionCounter(config, logger);
       if (streamConnections) await startup.start(streamConnections.service);
       // What every module may take; each declares the part it needs, and the hosts of the
@@ -173,6 +185,9 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         sql,
         keys,
         streamConnections: streamConnections?.counter,
+        redis,
+        sessionVersions,
+        sessionCheck: sessionCheckFor(sessionVersions, logger),
         consumers: createConsumerFactory({
           log: eventLog,
           deadLetters,

@@ -11,6 +11,9 @@ import { OverviewPage } from '../pages/account/overview-page.tsx';
 import { SecurityPage } from '../pages/account/security-page.tsx';
 import { SignInPage } from '../pages/auth/sign-in-page.tsx';
 import { SignUpPage } from '../pages/auth/sign-up-page.tsx';
+import { VerifyEmailPage } from '../pages/auth/verify-email-page.tsx';
+import { OidcCallbackPage } from '../pages/auth/oidc-callback-page.tsx';
+import { VerifyEmailBanner } from '../components/verify-email-banner.tsx';
 import { AdminPage } from '../pages/admin/admin-page.tsx';
 import { GamePage } from '../pages/game/game-page.tsx';
 import { MarketPage } from '../pages/markets/market-page.tsx';
@@ -67,6 +70,8 @@ const PAGES: ReadonlyArray<{
   },
 ];
 const PUBLIC_PAGES = new Set(['/sign-in', '/sign-up']);
+/** Pages for signed-in and signed-out visitors alike (an email link opens in any state). */
+const OPEN_PAGES = new Set(['/verify-email']);
 /** An account younger than this replays its channel from its creation on the first connect. */
 const FRESH_ACCOUNT_MS = 10 * 60 * 1000;
 
@@ -95,11 +100,13 @@ function Gate(): ReactNode {
   const { path, navigate } = useRouter();
   const signedIn = state.status === 'signed-in';
   const redirect =
-    state.status === 'signed-out' && !PUBLIC_PAGES.has(path)
-      ? '/sign-in'
-      : signedIn && PUBLIC_PAGES.has(path)
-        ? '/'
-        : undefined;
+    OPEN_PAGES.has(path) || path.startsWith('/auth/callback/')
+      ? undefined
+      : state.status === 'signed-out' && !PUBLIC_PAGES.has(path)
+        ? '/sign-in'
+        : signedIn && PUBLIC_PAGES.has(path)
+          ? '/'
+          : undefined;
   useEffect(() => {
     if (redirect) navigate(redirect, { replace: true });
   }, [redirect, navigate]);
@@ -118,6 +125,9 @@ function Gate(): ReactNode {
       </main>
     );
   }
+  if (OPEN_PAGES.has(path)) return <VerifyEmailPage />;
+  const callback = matchPath('/auth/callback/:provider', path);
+  if (callback?.provider) return <OidcCallbackPage provider={callback.provider} />;
   if (state.status === 'signed-out') return path === '/sign-up' ? <SignUpPage /> : <SignInPage />;
   const channel = Channel.user(state.user.id);
   return (
@@ -128,7 +138,10 @@ function Gate(): ReactNode {
       lastEventId={resumeFrom(state.user)}
     >
       <NotificationsProvider channel={channel}>
-        <Layout>{page ? page.render(matchPath(page.path, path) ?? {}) : <NotFoundPage />}</Layout>
+        <Layout>
+          <VerifyEmailBanner />
+          {page ? page.render(matchPath(page.path, path) ?? {}) : <NotFoundPage />}
+        </Layout>
         <Toast />
       </NotificationsProvider>
     </TicklineProvider>

@@ -24,6 +24,7 @@ function user(fields: Partial<UserRecord> = {}): UserRecord {
     status: 'active',
     createdAt: T0,
     updatedAt: T0,
+    emailVerifiedAt: null,
     ...fields,
   };
 }
@@ -293,6 +294,48 @@ export function runIdentityRepositoryContract(label: string, repo: () => Identit
         code: 'IDENTITY_EMAIL_TAKEN',
       });
       expect(await repo().findOidcIdentity(clashLink.issuer, clashLink.subject)).toBeUndefined();
+    });
+    it('email verifications - a link verifies once, for the address it was sent to, until it expires', async () => {
+      const u = user();
+      await repo().insertUser(u);
+      const link = (tokenHash: string, expiresAt: Date, email = u.email) => ({
+        tokenHash,
+        userId: u.id,
+        email,
+        createdAt: T0,
+        expiresAt,
+      });
+      await repo().saveEmailVerification(link(`expired-${unique()}`, at(1000)));
+      const expired = `expired-${unique()}`;
+      await repo().saveEmailVerification(link(expired, at(1000)));
+      expect(await repo().consumeEmailVerification(expired, at(1000))).toBeUndefined();
+      expect(await repo().consumeEmailVerification(expired, at(0))).toBeUndefined(); // spent anyway
+      const elsewhere = `other-${unique()}`;
+      await repo().saveEmailVerification(link(elsewhere, at(60_000), 'old@example.com'));
+      expect(await repo().consumeEmailVerification(elsewhere, at(0))).toBeUndefined();
+      const good = `good-${unique()}`;
+      await repo().saveEmailVerification(link(good, at(60_000)));
+      expect(await repo().consumeEmailVerification(good, at(10))).toBe(u.id);
+      expect((await repo().findUserById(u.id))?.emailVerifiedAt).toEqual(at(10));
+      expect(await repo().consumeEmailVerification(good, at(20))).toBeUndefined();
+    });
+    it('oidc states - expired ones are purged, live ones stay', async () => {
+      const record = (state: string, expiresAt: Date) => ({
+        state,
+        providerId: 'idp',
+        nonce: 'n',
+        codeVerifier: 'v',
+        returnTo: null,
+        createdAt: T0,
+        expiresAt,
+      });
+      const old = `old-${unique()}`;
+      const live = `live-${unique()}`;
+      await repo().saveOidcState(record(old, at(1000)));
+      await repo().saveOidcState(record(live, at(60_000)));
+      expect(await repo().deleteExpiredOidcStates(at(1000))).toBeGreaterThanOrEqual(1);
+      expect(await repo().takeOidcState(old, at(0))).toBeUndefined();
+      expect(await repo().takeOidcState(live, at(2000))).toMatchObject({ state: live });
     });
   });
 }

@@ -1,6 +1,7 @@
 /** @module The in-memory identity repository: tests and single-process tools without a database. */
 import type { IdentityRepository } from '../identity-repository.ts';
 import { createMemoryApiKeys } from './memory-api-keys.ts';
+import { createMemoryEmailVerifications } from './memory-email-verifications.ts';
 import { createMemoryOidc } from './memory-oidc.ts';
 import { createMemorySessions } from './memory-sessions.ts';
 import { copy, createMemoryState, type MemoryState } from './memory-state.ts';
@@ -20,6 +21,7 @@ export function createInMemoryIdentityRepository(): InMemoryIdentityRepository {
     ...createMemoryApiKeys(state),
     ...createMemoryTotp(state),
     ...createMemoryOidc(state),
+    ...createMemoryEmailVerifications(state),
     snapshot: () => copy(state),
   };
 }

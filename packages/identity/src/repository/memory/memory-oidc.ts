@@ -16,6 +16,12 @@ export function createMemoryOidc(state: MemoryState): OidcRepository {
       state.oidcStates.delete(key);
       return record && copy(record);
     },
+    async deleteExpiredOidcStates(now) {
+      let deleted = 0;
+      for (const [k, record] of state.oidcStates)
+        if (record.expiresAt <= now) deleted += Number(state.oidcStates.delete(k));
+      return deleted;
+    },
     async findOidcIdentity(issuer, subject) {
       const record = state.oidcIdentities.get(identityKey(issuer, subject));
       return record && copy(record);

@@ -1,6 +1,7 @@
 /** @module The in-memory repository's tables: plain maps, copied on the way in and out. */
 import type {
   ApiKeyRecord,
+  EmailVerificationRecord,
   OidcIdentityRecord,
   OidcStateRecord,
   RefreshTokenRecord,
@@ -24,6 +25,7 @@ export interface MemoryState {
   recoveryCodes: RecoveryCodeRow[];
   oidcStates: Map<string, OidcStateRecord>;
   oidcIdentities: Map<string, OidcIdentityRecord>;
+  emailVerifications: Map<string, EmailVerificationRecord>;
 }
 
 export function createMemoryState(): MemoryState {
@@ -36,6 +38,7 @@ export function createMemoryState(): MemoryState {
     recoveryCodes: [],
     oidcStates: new Map(),
     oidcIdentities: new Map(),
+    emailVerifications: new Map(),
   };
 }
 

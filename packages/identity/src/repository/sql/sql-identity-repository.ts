@@ -2,6 +2,7 @@
 import type { IdentityRepository } from '../identity-repository.ts';
 import type { IdentitySql } from './identity-sql.ts';
 import { createSqlApiKeys } from './sql-api-keys.ts';
+import { createSqlEmailVerifications } from './sql-email-verifications.ts';
 import { createSqlOidc } from './sql-oidc.ts';
 import { createSqlSessions } from './sql-sessions.ts';
 import { createSqlTotp } from './sql-totp.ts';
@@ -15,5 +16,6 @@ export function createSqlIdentityRepository(sql: IdentitySql): IdentityRepositor
     ...createSqlApiKeys(sql),
     ...createSqlTotp(sql),
     ...createSqlOidc(sql),
+    ...createSqlEmailVerifications(sql),
   };
 }

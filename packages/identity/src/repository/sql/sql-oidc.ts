@@ -28,6 +28,13 @@ export function createSqlOidc(sql: IdentitySql): OidcRepository {
         ],
       );
     },
+    async deleteExpiredOidcStates(now) {
+      const result = await sql.query<{ state: string }>(
+        `delete from oidc_login_states where expires_at <= $1 returning state`,
+        [now],
+      );
+      return result.rows.length;
+    },
     async takeOidcState(state, now) {
       // Abandoned sign-ins are swept here, by the next callback, instead of by a timer.
       await sql.query(`delete from oidc_login_states where expires_at <= $1`, [now]);

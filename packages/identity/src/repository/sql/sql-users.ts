@@ -9,13 +9,14 @@ import {
 } from './identity-sql.ts';
 
 export const USER_COLUMNS = `id, email, display_name as "displayName", password_hash as "passwordHash", role, tier,
-  status, created_at as "createdAt", updated_at as "updatedAt"`;
+  status, created_at as "createdAt", updated_at as "updatedAt", email_verified_at as "emailVerifiedAt"`;
 
 export function insertUserSql(db: IdentitySqlQueryable, user: UserRecord): Promise<unknown> {
   return mapEmailTaken(
     db.query(
-      `insert into users (id, email, display_name, password_hash, role, tier, status, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `insert into users (id, email, display_name, password_hash, role, tier, status, created_at, updated_at,
+         email_verified_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         user.id,
         user.email,
@@ -26,6 +27,7 @@ export function insertUserSql(db: IdentitySqlQueryable, user: UserRecord): Promi
         user.status,
         user.createdAt,
         user.updatedAt,
+        user.emailVerifiedAt ?? null,
       ],
     ),
   );

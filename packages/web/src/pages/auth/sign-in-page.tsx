@@ -7,6 +7,7 @@ import { Link, useRouter } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
 import { usePendingAction } from '../../components/use-pending-action.ts';
+import { OidcButtons } from './oidc-buttons.tsx';
 
 export function SignInPage(): ReactNode {
   const { signIn, completeMfa } = useSession();
@@ -74,6 +75,7 @@ export function SignInPage(): ReactNode {
         <button type="submit" className="button button-primary" disabled={pending}>
           {pending ? 'Signing in…' : 'Sign in'}
         </button>
+        <OidcButtons />
         <p className="muted">
           New here? <Link to="/sign-up">Create an account</Link>
         </p>

@@ -3,6 +3,7 @@ import { NotificationKind } from '@tickline/protocol';
 
 const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
   [NotificationKind.AccountReady]: 'Account ready',
+  [NotificationKind.EmailVerification]: 'Email verification',
   [NotificationKind.Security]: 'Security',
   [NotificationKind.BacktestCompleted]: 'Backtest completed',
   [NotificationKind.StrategySignal]: 'Strategy signal',

@@ -50,6 +50,24 @@ function algNoneToken(c: BadInputContext, f: Fixture): string {
 
 export const AUTH_ROWS: Row[] = [
   [
+    'verify email - a token that is not a link token',
+    (c) => post(c, '/api/v1/auth/verify-email', { token: `${SQL_OR}` }),
+    400,
+    'HTTP_BAD_REQUEST',
+  ],
+  [
+    'verify email - a well-formed token no link has',
+    (c) => post(c, '/api/v1/auth/verify-email', { token: 'A'.repeat(43) }),
+    400,
+    'AUTH_EMAIL_VERIFICATION_INVALID',
+  ],
+  [
+    'verify email - resend without credentials',
+    (c) => post(c, '/api/v1/me/email/verification', {}),
+    401,
+    'AUTH_UNAUTHENTICATED',
+  ],
+  [
     'token - expired access token',
     (c, f) => {
       c.api.clock.advance(DEFAULT_ACCESS_TOKEN_TTL_MS + DEFAULT_CLOCK_SKEW_MS + 1000);

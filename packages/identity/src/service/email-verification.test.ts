@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { codeOf, createTestIdentity } from '../testing/identity-test-kit.ts';
+import { DEFAULT_EMAIL_VERIFICATION_TTL_MS } from './options.ts';
+
+function linkToken(kit: ReturnType<typeof createTestIdentity>, userId: string, nth = -1): string {
+  const links = kit.events.filter(
+    (e) => e.type === 'account.email.verification.requested' && e.subject === userId,
+  );
+  const { url } = links.at(nth)!.data as { url: string };
+  expect(url).toMatch(/^\/verify-email\?token=[A-Za-z0-9_-]{40,}$/);
+  return new URL(url, 'http://x').searchParams.get('token')!;
+}
+
+describe('email verification', () => {
+  it('sign-up - a password sign-up gets a link (event and log hook); the account starts unverified', async () => {
+    const logged: string[] = [];
+    const kit = createTestIdentity({ onEmailVerificationLink: (link) => logged.push(link.path) });
+    const signed = await kit.service.signUp({
+      email: 'ada@example.com',
+      password: 'correct horse battery staple',
+    });
+    expect(signed.user.emailVerified).toBe(false);
+    const token = linkToken(kit, signed.user.id);
+    expect(logged).toEqual([`/verify-email?token=${token}`]);
+  });
+
+  it('verify - the link verifies once; used again it is refused', async () => {
+    const kit = createTestIdentity();
+    const user = await kit.signUpUser('bob@example.com');
+    const token = linkToken(kit, user.principal.userId);
+    expect(await kit.service.verifyEmail({ token })).toMatchObject({
+      email: 'bob@example.com',
+      emailVerified: true,
+    });
+    expect((await kit.service.getUser(user.principal)).emailVerified).toBe(true);
+    expect(await codeOf(kit.service.verifyEmail({ token }))).toBe('AUTH_EMAIL_VERIFICATION_INVALID');
+  });
+
+  it('verify - an expired link is refused and spent; a resent one works', async () => {
+    const kit = createTestIdentity();
+    const user = await kit.signUpUser('cy@example.com');
+    const old = linkToken(kit, user.principal.userId);
+    kit.clock.advance(DEFAULT_EMAIL_VERIFICATION_TTL_MS);
+    expect(await codeOf(kit.service.verifyEmail({ token: old }))).toBe('AUTH_EMAIL_VERIFICATION_INVALID');
+    await kit.service.resendEmailVerification(user.principal);
+    const fresh = linkToken(kit, user.principal.userId);
+    expect(fresh).not.toBe(old);
+    expect((await kit.service.verifyEmail({ token: fresh })).emailVerified).toBe(true);
+    // Verified: no further links.
+    const count = kit.events.length;
+    await kit.service.resendEmailVerification(user.principal);
+    expect(kit.events.length).toBe(count);
+  });
+
+  it('resend - an API key without account:manage cannot ask for links', async () => {
+    const kit = createTestIdentity();
+    const user = await kit.signUpUser();
+    const { key } = await kit.service.createApiKey(user.principal, { name: 'k', scopes: ['market:read'] });
+    const keyPrincipal = await kit.service.authenticateApiKey(key);
+    expect(await codeOf(kit.service.resendEmailVerification(keyPrincipal))).toBe('AUTH_FORBIDDEN');
+  });
+});
