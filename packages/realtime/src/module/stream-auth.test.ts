@@ -52,7 +52,11 @@ describe('stream auth - credentials', () => {
     const keyHolder = await authenticate(request(`/api/v1/stream?ticket=${ticket}`));
     expect(keyHolder).toEqual({ userId: BOB, role: 'admin', sv: 42, scopes: ['stream:read'] });
     expect(await authorize(keyHolder!, 'admin:game')).toBe(false);
-    expect(await authorize(keyHolder!, 'market:BTC-USD:trades')).toBe(true);
+    // Market channels need the key's market:read scope too; a signed-in user (no scopes) has every one.
+    expect(await authorize(keyHolder!, 'market:BTC-USD:trades')).toBe(false);
+    expect(
+      await authorize({ ...keyHolder!, scopes: ['stream:read', 'market:read'] }, 'market:BTC-USD:trades'),
+    ).toBe(true);
     expect(await authorize({ ...keyHolder!, scopes: ['stream:read', 'admin'] }, 'admin:game')).toBe(true);
   });
 
