@@ -9,7 +9,7 @@
  */
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import type { EventLog, Publisher } from '@tickline/eventlog';
+import type { EventLog, Publisher, RequestReply } from '@tickline/eventlog';
 import type { JoinTokens } from '../coordinator/join-token.ts';
 import type { ZoneCoordinator, ZoneEntry } from '../coordinator/zone-coordinator.ts';
 import { ZoneRunner } from '../loop/zone-runner.ts';
@@ -42,6 +42,8 @@ import {
   type RedisSettings,
 } from './game-coordinator.ts';
 import { closeGamePersistence, openGamePersistence } from './game-persistence.ts';
+import { localZoneOperations } from '../remote/local-zone-operations.ts';
+import { createZoneResponder } from '../remote/zone-rpc.ts';
 
 /** Period of the zones' load reports to the coordinator. */
 const LOAD_REPORT_INTERVAL_MS = 1_000;
@@ -69,6 +71,8 @@ export interface GameHostDeps extends ModuleBaseDeps<GameSettings> {
   realtime?: { hub: ChannelSink } | undefined;
   /** Identity's host, where the join routes are served. */
   identity?: { auth: RequestAuth<FastifyRequest> } | undefined;
+  /** Request/reply between processes: the zones here answer operators on other processes. */
+  rpc?: RequestReply | undefined;
 }
 
 /** The zones of this process, for the platform's zone operations. */
@@ -143,6 +147,20 @@ export function createGameHost(deps: GameHostDeps): GameHost {
   }
   const zones = createZoneService(deps, tokens, coordinator);
   const services: Service[] = [zones];
+  // Operators on a gateway or platform process reach these zones by request/reply.
+  if (deps.rpc)
+    services.push(
+      createZoneResponder({
+        rpc: deps.rpc,
+        operations: localZoneOperations({
+          runners: () => zones.runners,
+          admin: () => zones.persistence.admin,
+          restart: (zoneId) => zones.restartZone(zoneId),
+        }),
+        zoneIds: () => zones.runners.map((r) => r.zoneId),
+        logger: deps.logger,
+      }),
+    );
   // Live zone figures for admins watching admin:game where zones and a hub share the process.
   if (deps.realtime)
     services.push(
