@@ -216,6 +216,23 @@ function createZoneService(
         ws: entry.ws && httpPort !== undefined ? `${scheme}://${advertiseHost}:${httpPort}${entry.ws}` : null,
       }));
   };
+  /** Recovers `zoneId` (hot snapshot → cold → log) and runs it here, taking players. */
+  async function startZone(zoneId: string): Promise<void> {
+    const zone = await persistence.service.recover(zoneOptionsFrom(game, zoneId));
+    const runner = new ZoneRunner({ zone, events: deps.publisher, metrics, logger });
+    sessions.addZone(runner);
+    coordinator.register({
+      zoneId,
+      tcp: tcpPort === undefined ? null : `tcp://${HOST_PLACEHOLDER}:${tcpPort}`,
+      ws: ws ? ws.path : null,
+      players: zone.size,
+      capacity: game.maxPlayersPerZone,
+      draining: false,
+    });
+    persistence.service.track(runner);
+    runner.start();
+    runners.push(runner);
+  }
   // The WebSocket transport exists before HTTP starts, so the HTTP step can attach it.
   if (game.ws.enabled) ws = new WsTransport({ acceptor: sessions, path: game.ws.path });
   let state: ServiceStatus = ServiceStatus.Starting;
@@ -230,22 +247,7 @@ function createZoneService(
         tcp = new TcpTransport({ acceptor: sessions, host: game.tcp.host, port: game.tcp.port });
         tcpPort = await tcp.listen();
       }
-      for (const zoneId of game.zones) {
-        const zone = await persistence.service.recover(zoneOptionsFrom(game, zoneId));
-        const runner = new ZoneRunner({ zone, events: deps.publisher, metrics, logger: log });
-        sessions.addZone(runner);
-        coordinator.register({
-          zoneId,
-          tcp: tcpPort === undefined ? null : `tcp://${HOST_PLACEHOLDER}:${tcpPort}`,
-          ws: ws ? ws.path : null,
-          players: zone.size,
-          capacity: game.maxPlayersPerZone,
-          draining: false,
-        });
-        persistence.service.track(runner);
-        runner.start();
-        runners.push(runner);
-      }
+      for (const zoneId of game.zones) await startZone(zoneId);
       reportTimer = setInterval(() => {
         for (const runner of runners)
           coordinator.report(
@@ -255,7 +257,13 @@ function createZoneService(
           );
       }, LOAD_REPORT_INTERVAL_MS);
       reportTimer.unref();
-      closeDirectory = openZoneDirectory(deps.config.redis, coordinator, sharedEntries, log);
+      closeDirectory = openZoneDirectory(deps.config.redis, coordinator, sharedEntries, log, {
+        owner: `${advertiseHost}/${process.pid}`,
+        failoverAfterMs: game.failoverAfterMs,
+        async adopt(zoneId) {
+          if (!runners.some((r) => r.zoneId === zoneId)) await startZone(zoneId);
+        },
+      });
       log.info(
         { zones: game.zones, tcpPort, wsPath: ws?.path, tickRateHz: game.tickRateHz },
         'game zones running',
