@@ -26,6 +26,7 @@ import type { MarketSettings } from '../config.ts';
 import { createBackfillJobs } from './market-backfill-jobs.ts';
 import { createConfiguredSources } from './market-sources.ts';
 import type { MarketView, SourceView } from './market-view.ts';
+import { openMarketReadCache, type MarketRedisSettings } from './market-read-cache-service.ts';
 
 /** Which market parts a role runs. */
 export interface MarketParts {
@@ -51,7 +52,11 @@ export interface MarketHostDeps extends ModuleBaseDeps<MarketSettings> {
   publisher: Publisher;
   consumers: ConsumerFactory;
   /** The sections of other domains this one reads. */
-  config: { readonly publisher: { readonly maxQueuedEvents: number } };
+  config: {
+    readonly publisher: { readonly maxQueuedEvents: number };
+    /** Shared state: the read cache lives in Redis when its url is set. */
+    readonly redis?: MarketRedisSettings | undefined;
+  };
   /** Identity's host, where the routes are served (their admin views need it). */
   identity?: { auth: RequestAuth<FastifyRequest> } | undefined;
 }
@@ -77,6 +82,13 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
   let collector: MarketCollector | undefined;
   let jobs: JobScheduler | undefined;
   const seen = new Map<string, SourceStatusChange>();
+  // Only where the candles are read or projected.
+  const readCache =
+    parts.deliver || parts.project
+      ? openMarketReadCache({ role: deps.role, redis: deps.config.redis, metrics, logger: deps.logger })
+      : { cache: undefined, service: undefined };
+  if (readCache.service) services.push(readCache.service);
+  const cache = readCache.cache;
 
   // One scheduler for the role's jobs: partition upkeep where projections run, backfills where
   // the sources run (both on `all`), so the job status API shows them together.
@@ -114,7 +126,7 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
         name: MARKET_CANDLES_CONSUMER,
         handle: onlyTypes(
           [MarketCandleUpdated.type, MarketCandleClosed.type],
-          createCandleProjection({ sql }).handle,
+          createCandleProjection({ sql, ...(cache ? { cache } : {}) }).handle,
         ),
       }),
     );
@@ -142,6 +154,7 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
 
   const view: MarketView = {
     sql,
+    cache,
     latest,
     jobs,
     feedLatest: !collector,
