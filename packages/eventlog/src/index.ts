@@ -89,3 +89,19 @@ export type {
   ListDeadLettersOptions,
   RetryDeadLetterOptions,
 } from './consumer/dead-letters.ts';
+export {
+  DEFAULT_RPC_TIMEOUT_MS,
+  DEFAULT_RPC_GATHER_STALL_MS,
+  RemoteError,
+} from './rpc/request-reply.ts';
+export { createInProcessRequestReply } from './rpc/in-process-request-reply.ts';
+export { createNatsRequestReply, DEFAULT_RPC_SUBJECT_PREFIX } from './rpc/nats-request-reply.ts';
+export { isRpcNoResponderError, isRpcTimeoutError } from './port/errors.ts';
+export type {
+  RequestReply,
+  RequestHandler,
+  Responder,
+  RequestOptions,
+  GatherOptions,
+} from './rpc/request-reply.ts';
+export type { NatsRequestReplyOptions } from './rpc/nats-request-reply.ts';

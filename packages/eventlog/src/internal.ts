@@ -15,3 +15,5 @@ export type { ResolvedEmbeddedEventLogOptions } from './embedded/options.ts';
 export { processBatch } from './consumer/process-batch.ts';
 export { retryUntilStopped, ConsumerStoppedError } from './consumer/retry-until-stopped.ts';
 export { deadLetterRecord } from './consumer/dead-letter.ts';
+export { runRequestReplyContract } from './rpc/request-reply-contract.ts';
+export type { RequestReplyPair } from './rpc/request-reply-contract.ts';

@@ -28,6 +28,8 @@ export const MAX_CONNECTIONS_PER_ADDRESS = 32;
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 export const IDLE_TIMEOUT_MS = 15_000;
 export const RESUME_GRACE_MS = 30_000;
+/** Silence of a zone's process (it refreshes every second) after which another process takes the zone over. */
+export const FAILOVER_AFTER_MS = 1_500;
 /** Lifetime of a join token. */
 export const JOIN_TOKEN_TTL_MS = 30_000;
 /** The WebSocket endpoint on the HTTP server. */
@@ -145,6 +147,13 @@ export const GameSchema = z.strictObject({
     .optional()
     .describe('Host name clients are told to connect to; absent: the host of the join request.'),
   joinTokenTtlMs: PositiveInt.default(JOIN_TOKEN_TTL_MS).describe('Lifetime of a join token (single-use).'),
+  failoverAfterMs: z
+    .int()
+    .min(0)
+    .default(FAILOVER_AFTER_MS)
+    .describe(
+      'With redis.url set: a zone whose game process has been silent this long is taken over by another game process (0: never).',
+    ),
   limits: LimitsSchema.prefault({}),
   snapshots: z
     .strictObject({

@@ -73,6 +73,14 @@ export { recoverZone, RecoverySource } from './recovery/recover-zone.ts';
 export { ReplayState } from './recovery/replay-state.ts';
 export { createZonePersistence } from './recovery/zone-persistence.ts';
 export { ZoneAdmin } from './admin/zone-admin.ts';
+export { localZoneOperations } from './remote/local-zone-operations.ts';
+export {
+  createZoneResponder,
+  remoteZoneOperations,
+  zoneService,
+  ZONES_SERVICE,
+  ZONE_RESPONDER_SYNC_INTERVAL_MS,
+} from './remote/zone-rpc.ts';
 
 export type { Ack, Rejection, TickResult } from './zone/zone.ts';
 export type { ZoneOptions, ResolvedZoneOptions } from './zone/zone-config.ts';
@@ -143,3 +151,12 @@ export { gameConfig, GameSchema, GAME_MIGRATIONS_DIR } from './config.ts';
 export type { GameHost, GameHostDeps, GameZones } from './module/game-host.ts';
 export type { AdminGameFigures, ZoneGameFigures, GameFeedSource } from './module/admin-game-feed.ts';
 export type { GameSettings } from './config.ts';
+export type { GameRuntimeView } from './remote/local-zone-operations.ts';
+export type {
+  ZoneOperations,
+  ZoneStatus,
+  LivePlayerState,
+  ZoneSnapshotInfo,
+  Notice,
+} from './remote/zone-operations.ts';
+export type { ZoneResponder, ZoneResponderOptions, RemoteZoneOperationsOptions } from './remote/zone-rpc.ts';

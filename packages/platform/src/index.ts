@@ -70,7 +70,6 @@ export type { PlatformOperations, PlatformOperationsOptions } from './operations
 export { platformModule } from './module/platform-module.ts';
 export { createPlatformHost, PLATFORM_PARTITION_MAINTENANCE_INTERVAL_MS } from './module/platform-host.ts';
 export { platformRoutes } from './module/platform-routes.ts';
-export { gameZoneOperations } from './module/game-zone-operations.ts';
 export { createOpsFeed, AdminChannel, DEFAULT_OPS_FEED_INTERVAL_MS } from './module/ops-feed.ts';
 export { platformConfig, PlatformSchema, PLATFORM_MIGRATIONS_DIR } from './config.ts';
 export type { PlatformHost, PlatformHostDeps } from './module/platform-host.ts';

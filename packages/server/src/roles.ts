@@ -53,9 +53,10 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
   gateway: {
     summary: 'HTTP API, SSE and WebSocket delivery; fans out through the log',
     services: [...CONSUMER, ...WITH_SQL],
-    // Game here is the coordinator that sends players to zone processes (with Redis).
-    modules: ['identity', 'realtime', 'accounts', 'market', 'game'],
-    api: ['identity', 'realtime', 'accounts', 'market', 'game'],
+    // Game here is the coordinator that sends players to zone processes (with Redis); platform
+    // serves the operations API, reaching zones on their processes by request/reply.
+    modules: ['identity', 'realtime', 'accounts', 'market', 'game', 'platform'],
+    api: ['identity', 'realtime', 'accounts', 'market', 'game', 'platform'],
     web: true,
     pending: [],
   },

@@ -18,6 +18,15 @@ export const DEFAULT_RESUME_GRACE_MS = 15_000;
 const DEFAULT_RESUME_INITIAL_DELAY_MS = 100;
 const DEFAULT_RESUME_MAX_DELAY_MS = 2000;
 
+/**
+ * A seat for a (re)connect: a token, and the zone's address when it has moved — after a failover
+ * or a hand-off the coordinator sends the player to the zone's new process.
+ */
+export interface GameSeat {
+  token: string;
+  url: string;
+}
+
 /** Options of a {@link GameClient}. */
 export interface GameClientOptions {
   /** The zone endpoint from the join answer: `ws://…`/`wss://…`, or `tcp://host:port` with the TCP connector. */
@@ -25,8 +34,10 @@ export interface GameClientOptions {
   /**
    * The join token (single-use: a resume then names only the session), or a function returning a
    * fresh one for every connect and resume, so a resume that finds its session gone joins anew.
+   * The function may return a {@link GameSeat}: the resume then connects to the zone's address
+   * there (join the same zone again through the coordinator to follow a zone that moved).
    */
-  token: string | ((resume: boolean) => string | Promise<string>);
+  token: string | ((resume: boolean) => string | GameSeat | Promise<string | GameSeat>);
   /** How bytes travel. @default createWsConnector() (the global WebSocket) */
   connector?: GameConnector;
   /** @default 1000 */
@@ -56,8 +67,8 @@ export interface GameClientOptions {
 
 export interface ResolvedGameClientOptions {
   url: string;
-  /** The token for a first connect (`resume` false) or a resume (true). */
-  token: (resume: boolean) => string | Promise<string>;
+  /** The token (or seat) for a first connect (`resume` false) or a resume (true). */
+  token: (resume: boolean) => string | GameSeat | Promise<string | GameSeat>;
   connector: GameConnector;
   pingIntervalMs: number;
   deadAfterMs: number;

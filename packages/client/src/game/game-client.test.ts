@@ -16,7 +16,9 @@ import {
 /** A scripted server: records what the client sends, pushes what the test says. */
 class FakeServer {
   connections: Array<{ handlers: GameSocketHandlers; sent: ClientMessage[]; closed: boolean }> = [];
-  readonly connector: GameConnector = (_url, handlers) => {
+  readonly urls: string[] = [];
+  readonly connector: GameConnector = (url, handlers) => {
+    this.urls.push(url);
     const conn = { handlers, sent: [] as ClientMessage[], closed: false };
     this.connections.push(conn);
     return {
@@ -272,6 +274,27 @@ describe('GameClient', () => {
     expect(welcomes.map((w) => w.sessionId)).toEqual(['s2']);
     expect(client.position).toEqual({ x: 500, y: 500 });
     expect(client.prediction.pending).toEqual([]);
+  });
+
+  it('game client - a seat from the token function moves the resume to the zone new address', async () => {
+    let issued = 0;
+    const client = make({
+      token: (resume) => (resume ? { token: `jt${++issued}`, url: 'ws://survivor/game/ws' } : 'jt0'),
+    });
+    await connected(client);
+    const resumed: WelcomeMessage[] = [];
+    client.on('resumed', (w) => resumed.push(w));
+    server.last.handlers.closed({ code: 1006, reason: '' });
+    await vi.advanceTimersByTimeAsync(200);
+    server.last.handlers.opened();
+    expect(server.sent(MessageType.Hello)).toEqual([
+      { type: MessageType.Hello, token: 'jt1', resumeSession: 's1' },
+    ]);
+    // The new process recovered the zone with the player in it: the same place, resumed.
+    server.push(welcome({ sessionId: 's9', resumed: true }));
+    expect(resumed).toHaveLength(1);
+    expect(server.urls.slice(-1)).toEqual(['ws://survivor/game/ws']);
+    expect(server.urls).toHaveLength(2);
   });
 
   it('game client - silence longer than deadAfterMs counts as a drop', async () => {

@@ -69,10 +69,13 @@ export class GameClient {
   #attempt = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
+  /** Where the zone is: the options' url, until a seat moves it. */
+  #url: string;
   #connecting: { resolve: (w: WelcomeMessage) => void; reject: (e: TicklineApiError) => void } | undefined;
 
   constructor(options: GameClientOptions) {
     this.options = resolveGameClientOptions(options);
+    this.#url = this.options.url;
   }
 
   /** Adds a listener; returns the function that removes it. */
@@ -160,13 +163,19 @@ export class GameClient {
     const generation = ++this.#generation;
     let token: string;
     try {
-      token = await this.options.token(this.#welcome !== undefined);
+      const seat = await this.options.token(this.#welcome !== undefined);
+      // A seat with an address follows the zone to its process (failover, hand-off).
+      if (typeof seat === 'string') token = seat;
+      else {
+        token = seat.token;
+        this.#url = seat.url;
+      }
     } catch (error) {
       return this.#closed(generation, 1006, `no join token: ${(error as Error).message}`);
     }
     if (generation !== this.#generation) return;
     this.#lastHeardMs = this.options.now();
-    this.#socket = this.options.connector(this.options.url, {
+    this.#socket = this.options.connector(this.#url, {
       opened: () => {
         if (generation !== this.#generation) return;
         const resume = this.#welcome?.sessionId;

@@ -44,6 +44,18 @@ export const EventLogErrorCodes = defineErrorCodes({
     resolve: 'Inspect the dead letter (the error is attached), fix the handler, and retry it.',
     httpStatus: 500,
   },
+  EVLOG_RPC_NO_RESPONDER: {
+    meaning:
+      'No process answered a request for state another role owns (no process of that role runs, or none owns the zone).',
+    resolve:
+      'Start a process of the role named in the message (`tickline start --role …`), or check that it reaches the same NATS cluster.',
+    httpStatus: 503,
+  },
+  EVLOG_RPC_TIMEOUT: {
+    meaning: 'A process of the owning role was asked and did not answer in time.',
+    resolve: 'The owning process is overloaded or stuck; look at its health and logs, then retry.',
+    httpStatus: 503,
+  },
 });
 
 export type EventLogErrorCode = keyof typeof EventLogErrorCodes;
@@ -61,3 +73,5 @@ export const isCorruptRecordError = errorGuard('EVLOG_CORRUPT_RECORD');
 export const isEventLogLockedError = errorGuard('EVLOG_LOCKED');
 export const isConsumerBusyError = errorGuard('EVLOG_CONSUMER_BUSY');
 export const isInvalidArgumentError = errorGuard('EVLOG_INVALID_ARGUMENT');
+export const isRpcNoResponderError = errorGuard('EVLOG_RPC_NO_RESPONDER');
+export const isRpcTimeoutError = errorGuard('EVLOG_RPC_TIMEOUT');

@@ -11,6 +11,7 @@ import { ZoneCoordinator, type ZoneEntry } from '../coordinator/zone-coordinator
 import { ServiceStatus, type Service, type ServiceContext, type ServiceHealth } from '@tickline/kernel';
 import { DEFAULT_ZONE_STALE_AFTER_MS, createRedisZoneDirectory } from './zone-directory.ts';
 import { startZoneDirectorySync } from './zone-directory-sync.ts';
+import { startZoneFailover } from './zone-failover.ts';
 
 /** Bytes of the join-token key. */
 const JOIN_TOKEN_KEY_BYTES = 32;
@@ -41,12 +42,23 @@ export function createJoinSide(
   return { tokens, coordinator: new ZoneCoordinator({ tokens, staleAfterMs: 0 }) };
 }
 
-/** Starts sharing zones through Redis when `redis.url` is set; returns its stop, or undefined. */
+/** What a game process does with zones orphaned by another (see zone-failover.ts). */
+export interface FailoverSettings {
+  owner: string;
+  failoverAfterMs: number;
+  adopt: (zoneId: string) => Promise<void>;
+}
+
+/**
+ * Starts sharing zones through Redis when `redis.url` is set (and, for a game process, taking over
+ * zones whose process went silent); returns its stop, or undefined.
+ */
 export async function openZoneDirectory(
   redis: RedisSettings,
   coordinator: ZoneCoordinator,
   local: () => ZoneEntry[],
   context: ServiceContext,
+  failover?: FailoverSettings,
 ): Promise<(() => Promise<void>) | undefined> {
   if (!redis.url) return undefined;
   const directory = createRedisZoneDirectory({
@@ -57,7 +69,26 @@ export async function openZoneDirectory(
     logger: context.logger,
   });
   const sync = await startZoneDirectorySync({ directory, coordinator, local }, context);
+  const takeOver =
+    failover && failover.failoverAfterMs > 0
+      ? await startZoneFailover(
+          {
+            directory,
+            owner: failover.owner,
+            failoverAfterMs: failover.failoverAfterMs,
+            local: () => local().map((e) => e.zoneId),
+            adopt: async (zoneId) => {
+              await failover.adopt(zoneId);
+              // Published at once: players reconnecting through a coordinator find the new address.
+              await sync.sync();
+            },
+            logger: context.logger,
+          },
+          context,
+        )
+      : undefined;
   return async () => {
+    await takeOver?.stop();
     await sync.stop();
     await directory.close();
   };

@@ -9,7 +9,7 @@
  */
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import type { EventLog, Publisher } from '@tickline/eventlog';
+import type { EventLog, Publisher, RequestReply } from '@tickline/eventlog';
 import type { JoinTokens } from '../coordinator/join-token.ts';
 import type { ZoneCoordinator, ZoneEntry } from '../coordinator/zone-coordinator.ts';
 import { ZoneRunner } from '../loop/zone-runner.ts';
@@ -44,6 +44,8 @@ import {
 } from './game-coordinator.ts';
 import { closeGamePersistence, openGamePersistence } from './game-persistence.ts';
 import { createRevocationSweep, type SessionCheck } from './revocation-sweep.ts';
+import { localZoneOperations } from '../remote/local-zone-operations.ts';
+import { createZoneResponder } from '../remote/zone-rpc.ts';
 
 /** Period of the zones' load reports to the coordinator. */
 const LOAD_REPORT_INTERVAL_MS = 1_000;
@@ -76,6 +78,8 @@ export interface GameHostDeps extends ModuleBaseDeps<GameSettings> {
    * mode): revoked players' sessions are closed and cannot resume. None: sessions are not checked.
    */
   sessionCheck?: SessionCheck | undefined;
+  /** Request/reply between processes: the zones here answer operators on other processes. */
+  rpc?: RequestReply | undefined;
 }
 
 /** The zones of this process, for the platform's zone operations. */
@@ -151,6 +155,20 @@ export function createGameHost(deps: GameHostDeps): GameHost {
   const zones = createZoneService(deps, tokens, coordinator);
   const services: Service[] = [zones];
   if (deps.sessionCheck) services.push(createRevocationSweep(zones.sessions, deps.sessionCheck));
+  // Operators on a gateway or platform process reach these zones by request/reply.
+  if (deps.rpc)
+    services.push(
+      createZoneResponder({
+        rpc: deps.rpc,
+        operations: localZoneOperations({
+          runners: () => zones.runners,
+          admin: () => zones.persistence.admin,
+          restart: (zoneId) => zones.restartZone(zoneId),
+        }),
+        zoneIds: () => zones.runners.map((r) => r.zoneId),
+        logger: deps.logger,
+      }),
+    );
   // Live zone figures for admins watching admin:game where zones and a hub share the process.
   if (deps.realtime)
     services.push(
@@ -219,6 +237,23 @@ function createZoneService(
         ws: entry.ws && httpPort !== undefined ? `${scheme}://${advertiseHost}:${httpPort}${entry.ws}` : null,
       }));
   };
+  /** Recovers `zoneId` (hot snapshot → cold → log) and runs it here, taking players. */
+  async function startZone(zoneId: string): Promise<void> {
+    const zone = await persistence.service.recover(zoneOptionsFrom(game, zoneId));
+    const runner = new ZoneRunner({ zone, events: deps.publisher, metrics, logger });
+    sessions.addZone(runner);
+    coordinator.register({
+      zoneId,
+      tcp: tcpPort === undefined ? null : `tcp://${HOST_PLACEHOLDER}:${tcpPort}`,
+      ws: ws ? ws.path : null,
+      players: zone.size,
+      capacity: game.maxPlayersPerZone,
+      draining: false,
+    });
+    persistence.service.track(runner);
+    runner.start();
+    runners.push(runner);
+  }
   // The WebSocket transport exists before HTTP starts, so the HTTP step can attach it.
   if (game.ws.enabled) ws = new WsTransport({ acceptor: sessions, path: game.ws.path });
   let state: ServiceStatus = ServiceStatus.Starting;
@@ -234,24 +269,15 @@ function createZoneService(
         tcp = new TcpTransport({ acceptor: sessions, host: game.tcp.host, port: game.tcp.port });
         tcpPort = await tcp.listen();
       }
-      for (const zoneId of game.zones) {
-        const zone = await persistence.service.recover(zoneOptionsFrom(game, zoneId));
-        const runner = new ZoneRunner({ zone, events: deps.publisher, metrics, logger: log });
-        sessions.addZone(runner);
-        coordinator.register({
-          zoneId,
-          tcp: tcpPort === undefined ? null : `tcp://${HOST_PLACEHOLDER}:${tcpPort}`,
-          ws: ws ? ws.path : null,
-          players: zone.size,
-          capacity: game.maxPlayersPerZone,
-          draining: false,
-        });
-        persistence.service.track(runner);
-        runner.start();
-        runners.push(runner);
-      }
+      for (const zoneId of game.zones) await startZone(zoneId);
       await loadReport.start(context);
-      closeDirectory = await openZoneDirectory(deps.config.redis, coordinator, sharedEntries, context);
+      closeDirectory = await openZoneDirectory(deps.config.redis, coordinator, sharedEntries, context, {
+        owner: `${advertiseHost}/${process.pid}`,
+        failoverAfterMs: game.failoverAfterMs,
+        async adopt(zoneId) {
+          if (!runners.some((r) => r.zoneId === zoneId)) await startZone(zoneId);
+        },
+      });
       log.info(
         { zones: game.zones, tcpPort, wsPath: ws?.path, tickRateHz: game.tickRateHz },
         'game zones running',

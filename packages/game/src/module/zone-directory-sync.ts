@@ -27,7 +27,8 @@ export async function startZoneDirectorySync(
   context: ServiceContext,
 ): Promise<{ sync(): Promise<void>; stop(): Promise<void> }> {
   const { directory, coordinator } = options;
-  const remote = new Set<string>();
+  /** Remote zones known to the coordinator, with the addresses they were registered under. */
+  const remote = new Map<string, string>();
   let running: Promise<void> | undefined;
   let warnedAt = 0;
   async function syncOnce(logger: Logger): Promise<void> {
@@ -39,14 +40,17 @@ export async function startZoneDirectorySync(
       for (const entry of await directory.read()) {
         if (localIds.has(entry.zoneId)) continue;
         seen.add(entry.zoneId);
-        if (!remote.has(entry.zoneId)) {
+        // A zone that moved (failover, hand-off) is registered again under its new address.
+        const address = `${entry.tcp} ${entry.ws}`;
+        if (remote.get(entry.zoneId) !== address) {
           coordinator.register(entry);
-          remote.add(entry.zoneId);
+          remote.set(entry.zoneId, address);
         } else coordinator.report(entry.zoneId, entry.players, entry.draining);
       }
-      for (const zoneId of [...remote]) {
+      for (const zoneId of [...remote.keys()]) {
         if (seen.has(zoneId)) continue;
-        coordinator.unregister(zoneId);
+        // A zone this process took over is local now: its registration is the local one.
+        if (!localIds.has(zoneId)) coordinator.unregister(zoneId);
         remote.delete(zoneId);
       }
     } catch (error) {

@@ -22,6 +22,7 @@ import { gameConfig } from '../config.ts';
 import { MessageType } from '@tickline/protocol';
 import { TestGameClient } from '../transport/test-client.ts';
 import { createGameHost, type GameHostDeps } from './game-host.ts';
+import { createRedisZoneDirectory } from './zone-directory.ts';
 
 const found = requireRedisServer();
 const context = { logger: silentLogger, fail: () => {} };
@@ -106,4 +107,36 @@ describe.skipIf(!found.available)(`zone directory on Redis ${found.reason ?? ''}
       await publisher.stop();
     }
   }, 30_000);
+
+  it('directory - a zone left silent is an orphan, and one process alone wins its claim', async () => {
+    const open = () => createRedisZoneDirectory({ url: redis.url, keyPrefix: `orphans${process.pid}:` });
+    const [a, b] = [open(), open()];
+    try {
+      await until(
+        async () => {
+          await a.publish([
+            {
+              zoneId: 'north',
+              tcp: null,
+              ws: 'ws://a/game/ws',
+              players: 1,
+              capacity: 9,
+              draining: false,
+              updatedAt: 0,
+            },
+          ]);
+          return (await b.read()).length === 1;
+        },
+        { timeoutMs: 5_000 },
+      );
+      expect(await b.orphans(60_000)).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expect((await b.orphans(100)).map((e) => e.zoneId)).toEqual(['north']);
+      const claims = await Promise.all([a.claim('north', 'a', 5_000), b.claim('north', 'b', 5_000)]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });

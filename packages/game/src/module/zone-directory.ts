@@ -36,6 +36,13 @@ export interface ZoneDirectory {
   read(): Promise<ZoneEntry[]>;
   /** Takes zones out at once (a graceful stop), instead of waiting for them to go stale. */
   remove(zoneIds: readonly string[]): Promise<void>;
+  /** Zones whose process stopped refreshing them more than `silentForMs` ago (a failover's candidates). */
+  orphans(silentForMs: number): Promise<ZoneEntry[]>;
+  /**
+   * Claims `zoneId` for `owner` for `ttlMs`; true for exactly one of the processes racing for it,
+   * so an orphaned zone is taken over once.
+   */
+  claim(zoneId: string, owner: string, ttlMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -72,14 +79,23 @@ export function createRedisZoneDirectory(options: ZoneDirectoryOptions): ZoneDir
       const now = Date.now();
       const entries: ZoneEntry[] = [];
       for (const json of Object.values(all)) {
-        try {
-          const entry = JSON.parse(json) as ZoneEntry;
-          if (typeof entry.zoneId === 'string' && now - entry.updatedAt <= staleAfterMs) entries.push(entry);
-        } catch {
-          // A foreign or corrupt field is skipped, not fatal.
-        }
+        const entry = parseEntry(json);
+        if (entry && now - entry.updatedAt <= staleAfterMs) entries.push(entry);
       }
       return entries;
+    },
+    async orphans(silentForMs) {
+      if (!client.isReady) return [];
+      const all = await timed(client.hGetAll(key));
+      const now = Date.now();
+      return Object.values(all)
+        .map((json) => parseEntry(json))
+        .filter((e): e is ZoneEntry => e !== undefined && now - e.updatedAt > silentForMs);
+    },
+    async claim(zoneId, owner, ttlMs) {
+      if (!client.isReady) return false;
+      const result = await timed(client.set(`${key}:claim:${zoneId}`, owner, { NX: true, PX: ttlMs }));
+      return result === 'OK';
     },
     async remove(zoneIds) {
       if (zoneIds.length === 0 || !client.isReady) return;
@@ -89,4 +105,14 @@ export function createRedisZoneDirectory(options: ZoneDirectoryOptions): ZoneDir
       if (client.isOpen) client.destroy();
     },
   };
+}
+
+/** A field of the hash; a foreign or corrupt one is skipped, not fatal. */
+function parseEntry(json: string): ZoneEntry | undefined {
+  try {
+    const entry = JSON.parse(json) as ZoneEntry;
+    return typeof entry.zoneId === 'string' && typeof entry.updatedAt === 'number' ? entry : undefined;
+  } catch {
+    return undefined;
+  }
 }

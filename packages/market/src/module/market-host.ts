@@ -36,6 +36,7 @@ import type { MarketSettings } from '../config.ts';
 import { createBackfillJobs } from './market-backfill-jobs.ts';
 import { createConfiguredSources } from './market-sources.ts';
 import type { MarketView, SourceView } from './market-view.ts';
+import { openMarketReadCache, type MarketRedisSettings } from './market-read-cache-service.ts';
 
 /** Which market parts a role runs. */
 export interface MarketParts {
@@ -61,7 +62,11 @@ export interface MarketHostDeps extends ModuleBaseDeps<MarketSettings> {
   publisher: Publisher;
   consumers: ConsumerFactory;
   /** The sections of other domains this one reads. */
-  config: { readonly publisher: { readonly maxQueuedEvents: number } };
+  config: {
+    readonly publisher: { readonly maxQueuedEvents: number };
+    /** Shared state: the read cache lives in Redis when its url is set. */
+    readonly redis?: MarketRedisSettings | undefined;
+  };
   /**
    * This process's real-time hub, where one runs here: live-only events (forming candles,
    * indicator updates) are delivered through it and never written to the durable log. Absent (a
@@ -93,6 +98,13 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
   let collector: MarketCollector | undefined;
   let jobs: JobScheduler | undefined;
   const seen = new Map<string, SourceStatusChange>();
+  // Only where the candles are read or projected.
+  const readCache =
+    parts.deliver || parts.project
+      ? openMarketReadCache({ role: deps.role, redis: deps.config.redis, metrics, logger: deps.logger })
+      : { cache: undefined, service: undefined };
+  if (readCache.service) services.push(readCache.service);
+  const cache = readCache.cache;
 
   // One scheduler for the role's jobs: partition upkeep where projections run, backfills where
   // the sources run (both on `all`), so the job status API shows them together.
@@ -136,7 +148,7 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
         name: MARKET_CANDLES_CONSUMER,
         handle: onlyTypes(
           [MarketCandleUpdated.type, MarketCandleClosed.type],
-          createCandleProjection({ sql }).handle,
+          createCandleProjection({ sql, ...(cache ? { cache } : {}) }).handle,
         ),
       }),
     );
@@ -174,6 +186,7 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
 
   const view: MarketView = {
     sql,
+    cache,
     latest,
     jobs,
     feedLatest: !collector,

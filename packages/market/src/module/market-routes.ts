@@ -130,11 +130,9 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
     async function candlesRoute(request) {
       const symbol = await knownSymbol(request);
       const q = request.query as Input<typeof CandlesQuerySchema>;
-      const candles = await queryCandles(view.sql, {
-        symbol,
-        ...definedOnly(q),
-        interval: q.interval,
-      });
+      const query = { symbol, ...definedOnly(q), interval: q.interval };
+      const load = () => queryCandles(view.sql, query);
+      const candles = await (view.cache ? view.cache.candles(query, load) : load());
       return { symbol, interval: q.interval, candles };
     },
   );
@@ -192,12 +190,11 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       const symbol = await knownSymbol(request);
       const q = request.query as Input<typeof IndicatorQuerySchema>;
       const { name, interval, period, fast, slow, signal, stddev, ...range } = q;
-      const candles = await queryCandles(view.sql, {
-        symbol,
-        interval: interval,
-        ...definedOnly(range),
-      });
-      const { params, points } = indicatorPoints(name, candles, { period, fast, slow, signal, stddev });
+      const query = { symbol, interval, ...definedOnly(range) };
+      const compute = async () =>
+        indicatorPoints(name, await queryCandles(view.sql, query), { period, fast, slow, signal, stddev });
+      const key = { ...query, indicator: [name, period, fast, slow, signal, stddev].join(':') };
+      const { params, points } = await (view.cache ? view.cache.indicator(key, compute) : compute());
       return { symbol, name, interval, params, points };
     },
   );

@@ -4,6 +4,7 @@ import type { JobScheduler } from '../jobs/scheduler.ts';
 import type { LatestStore } from '../latest/latest-store.ts';
 import type { SourceState } from '../port/source-status.ts';
 import type { Sql } from '@tickline/store';
+import type { MarketReadCache } from '../cache/market-read-cache.ts';
 
 /** A source as `/markets/sources` shows it: the collector's report, or the last status event seen. */
 export type SourceView = Pick<SourceReport, 'name' | 'exchange' | 'since' | 'detail'> & {
@@ -13,6 +14,8 @@ export type SourceView = Pick<SourceReport, 'name' | 'exchange' | 'since' | 'det
 /** The market side of a process, for the routes. */
 export interface MarketView {
   sql: Sql;
+  /** Latest candles and indicators; absent where no cache could stay fresh. */
+  cache: MarketReadCache | undefined;
   latest: LatestStore;
   /** Write delivered trades into `latest` (no collector in this process does). */
   feedLatest: boolean;

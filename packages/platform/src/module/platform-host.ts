@@ -4,8 +4,8 @@
  * partitions, the operations the admin routes call, and — where a hub runs — the live zone and
  * stream figures on `admin:zones` and `admin:streams`.
  */
-import type { ConsumerFactory, EventLog } from '@tickline/eventlog';
-import type { GameHost } from '@tickline/game';
+import type { ConsumerFactory, EventLog, RequestReply } from '@tickline/eventlog';
+import { localZoneOperations, remoteZoneOperations, type GameHost } from '@tickline/game';
 import type { IdentityHost } from '@tickline/identity';
 import {
   createBeatService,
@@ -19,11 +19,13 @@ import type { PlatformSettings } from '../config.ts';
 import { createPlatformOperations, type PlatformOperations } from '../operations/platform-operations.ts';
 import { maintainMovementPartitions } from '../partitions/movement-partitions.ts';
 import { createPlatformProjection } from '../projection/platform-projection.ts';
-import { gameZoneOperations } from './game-zone-operations.ts';
 import { createOpsFeed } from './ops-feed.ts';
 
 /** How often the movement partitions are created ahead and expired ones dropped. */
 export const PLATFORM_PARTITION_MAINTENANCE_INTERVAL_MS = 60 * 60_000;
+
+/** Roles that run the projection and partition upkeep; a gateway serves the operations API only. */
+export const PROJECTING_ROLES: ReadonlySet<string> = new Set(['all', 'platform']);
 
 /** What {@link createPlatformHost} is built from. */
 export interface PlatformHostDeps extends ModuleBaseDeps<PlatformSettings> {
@@ -36,6 +38,10 @@ export interface PlatformHostDeps extends ModuleBaseDeps<PlatformSettings> {
   game?: GameHost | undefined;
   /** Realtime's host where one runs here: live figures on `admin:*` through its hub. */
   realtime?: { hub: ChannelSink } | undefined;
+  /** Request/reply between processes: zones are reached on whichever game process owns them. */
+  rpc?: RequestReply | undefined;
+  /** The process's role; a role outside PROJECTING_ROLES consumes nothing. @default 'all' */
+  role?: string | undefined;
   /** @default PLATFORM_PARTITION_MAINTENANCE_INTERVAL_MS (hourly) */
   maintenanceIntervalMs?: number;
 }
@@ -49,21 +55,33 @@ export interface PlatformHost extends ModuleHost {
 export function createPlatformHost(deps: PlatformHostDeps): PlatformHost {
   const { settings, sql } = deps;
   const zones = deps.game?.zones;
+  // Over request/reply when there is one (every game process answers, this one's included),
+  // so the API shows the same zones on every process.
+  const zoneOperations = deps.rpc
+    ? remoteZoneOperations(deps.rpc)
+    : zones
+      ? localZoneOperations({
+          runners: () => zones.runners,
+          admin: () => zones.persistence.admin,
+          restart: (zoneId) => zones.restartZone(zoneId),
+        })
+      : undefined;
   const operations = createPlatformOperations({
     sql,
     consumerGroup: settings.consumerGroup,
     log: deps.eventLog,
     deadLetters: deps.deadLetters,
-    ...(zones
-      ? {
-          zones: gameZoneOperations({
-            runners: () => zones.runners,
-            admin: () => zones.persistence.admin,
-            restart: (zoneId) => zones.restartZone(zoneId),
-          }),
-        }
-      : {}),
+    ...(zoneOperations ? { zones: zoneOperations } : {}),
   });
+  const services: Service[] = PROJECTING_ROLES.has(deps.role ?? 'all') ? projectionServices(deps) : [];
+  // Live zone and stream figures for admins watching admin:* channels on this gateway.
+  if (deps.realtime) services.push(createOpsFeed({ hub: deps.realtime.hub, operations }));
+  return { services, operations, identity: deps.identity };
+}
+
+/** The projection of game events into SQL and the upkeep of its movement partitions. */
+function projectionServices(deps: PlatformHostDeps): Service[] {
+  const { settings, sql } = deps;
   // A failing run does not stop the process: rows land in the default partition meanwhile.
   const partitions = createBeatService({
     name: 'platform-partitions',
@@ -86,8 +104,5 @@ export function createPlatformHost(deps: PlatformHostDeps): PlatformHost {
       await projection.apply(events, { lastOffset: context.lastOffset, logger: context.logger });
     },
   });
-  const services: Service[] = [partitions, consumer];
-  // Live zone and stream figures for admins watching admin:* channels on this gateway.
-  if (deps.realtime) services.push(createOpsFeed({ hub: deps.realtime.hub, operations }));
-  return { services, operations, identity: deps.identity };
+  return [partitions, consumer];
 }

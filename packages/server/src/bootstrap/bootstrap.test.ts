@@ -198,6 +198,7 @@ describe('bootstrap - modules', () => {
         'eventlog',
         'eventlog-dlq',
         'publisher',
+        'rpc',
         'sql',
         'notices',
         'http',

@@ -39,8 +39,9 @@ import { databaseLocation } from '../wiring/database.ts';
 import { loadNodeId } from '../wiring/node-id.ts';
 import { createStreamConnectionCounter } from '../wiring/stream-connection-counter.ts';
 import { createSharedRedis, sessionCheckFor, sessionVersionsFor } from '../wiring/shared-redis.ts';
+import { openRequestReply } from '../wiring/request-reply.ts';
 import { openMigratedSql } from './open-sql.ts';
-import { eventLogService, sqlService } from './process-services.ts';
+import { eventLogService, requestReplyService, sqlService } from './process-services.ts';
 import { createRateLimitService } from './rate-limit-service.ts';
 import { createStartup } from './startup.ts';
 
@@ -135,6 +136,15 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
       await startup.start(started);
       return started;
     });
+    // Requests for state another role owns (zones, live strategies) go to its process.
+    const rpc =
+      modules.length > 0
+        ? await startup.step('rpc', async (stepLogger) => {
+            const opened = await openRequestReply(config, stepLogger);
+            await startup.start(requestReplyService(opened));
+            return opened;
+          })
+        : undefined;
     // A role's database is for its modules: none run, none opened.
     const sql =
       wanted.has(SharedService.Sql) && modules.length > 0
@@ -183,6 +193,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         deadLetters,
         publisher,
         sql,
+        rpc,
         keys,
         streamConnections: streamConnections?.counter,
         redis,

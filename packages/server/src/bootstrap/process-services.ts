@@ -2,7 +2,7 @@
  * @module What the process opens before any domain: an open event log and the database, each
  * wrapped as a service that reports health and closes on stop.
  */
-import type { EventLog } from '@tickline/eventlog';
+import type { EventLog, RequestReply } from '@tickline/eventlog';
 import { createBeatService, ServiceStatus, type Service, type ServiceHealth } from '@tickline/kernel';
 import type { Sql, SqlHealth } from '@tickline/store';
 import type { DatabaseLocation } from '../wiring/database.ts';
@@ -61,5 +61,19 @@ export function sqlService(sql: Sql, location: DatabaseLocation, first: SqlHealt
         },
       };
     },
+  };
+}
+
+/** The request/reply port, already open, as the service `rpc`: closed on stop. */
+export function requestReplyService(rpc: RequestReply): Service {
+  let stopped = false;
+  return {
+    name: 'rpc',
+    async start() {},
+    async stop() {
+      stopped = true;
+      await rpc.close();
+    },
+    health: (): ServiceHealth => ({ status: stopped ? ServiceStatus.Stopped : ServiceStatus.Up }),
   };
 }

@@ -39,13 +39,17 @@ export interface ScaledClusterOptions {
   env?: Record<string, string>;
 }
 
-/** A started process and its data directory. */
-export type ClusterProcess = RunningServer & { dataDir: string };
+/** A started process, its role and its data directory. */
+export type ClusterProcess = RunningServer & { role: string; dataDir: string };
 
 /** The shared dependencies and the processes started on them. */
 export interface ScaledCluster {
   /** Starts a `tickline start` process of `role`, with `extra` environment. */
   start(role: string, extra?: Record<string, string>): Promise<ClusterProcess>;
+  /** The environment every process shares (NATS servers and stream, database, secret). */
+  readonly env: Readonly<Record<string, string>>;
+  /** The processes started so far. */
+  processes(): readonly ClusterProcess[];
   /** SIGTERMs every process, stops the dependencies, removes the directories; the exit codes. */
   stop(): Promise<Array<number | null>>;
 }
@@ -53,7 +57,7 @@ export interface ScaledCluster {
 /** Starts nats-server and the database; processes are started with {@link ScaledCluster.start}. */
 export async function startScaledCluster(options: ScaledClusterOptions): Promise<ScaledCluster> {
   const dirs: string[] = [];
-  const servers: RunningServer[] = [];
+  const servers: ClusterProcess[] = [];
   const nats = await startNatsServer();
   let base = process.env.TICKLINE_TEST_DATABASE_URL;
   const postgres = base ? undefined : await startPostgres();
@@ -80,11 +84,14 @@ export async function startScaledCluster(options: ScaledClusterOptions): Promise
         TICKLINE_ROLE: role,
         TICKLINE_DATA_DIR: dataDir,
       });
-      servers.push(server);
-      return { ...server, dataDir };
+      const started = { ...server, role, dataDir };
+      servers.push(started);
+      return started;
     },
+    env: shared,
+    processes: () => servers,
     async stop() {
-      for (const server of servers) server.child.kill('SIGTERM');
+      for (const server of servers) if (server.child.exitCode === null) server.child.kill('SIGTERM');
       const codes = await Promise.all(servers.map((server) => server.exited));
       await nats.cleanup();
       await postgres?.cleanup();

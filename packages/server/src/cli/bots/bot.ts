@@ -69,16 +69,21 @@ export class Bot {
       await retrying(() =>
         api.auth.signUp({ email: `bot-${runId}-${index}@bots.example.com`, password: options.password }),
       );
-    const join = () =>
-      retrying(() => joinGame(api, options.zone === undefined ? {} : { zone: options.zone }));
-    const first: GameJoin = await join();
+    const first: GameJoin = await retrying(() =>
+      joinGame(api, options.zone === undefined ? {} : { zone: options.zone }),
+    );
     const tcp = options.transport === BotTransport.Tcp;
     const url = tcp ? first.tcp : first.ws;
     if (!url) throw new Error(`zone ${first.zone} is not served over ${options.transport}`);
     const game = new GameClient({
       url,
-      // A resume whose session is gone joins again with a fresh token.
-      token: async (resume) => (resume ? (await join()).token : first.token),
+      // A resume joins its zone again through the coordinator: a fresh token, and the zone's
+      // address now (another process's after a failover or a hand-off).
+      token: async (resume) => {
+        if (!resume) return first.token;
+        const seat = await joinGame(api, { zone: first.zone });
+        return { token: seat.token, url: (tcp ? seat.tcp : seat.ws) ?? url };
+      },
       ...(tcp ? { connector: createTcpConnector() } : {}),
       // Bots never look at other players: their deltas are dropped undecoded.
       trackOthers: false,

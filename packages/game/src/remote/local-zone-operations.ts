@@ -1,29 +1,23 @@
 /**
- * @module The platform's `ZoneOperations` over the game runtime of this process: zone status from
- * the runners' tick statistics, live player state from the running zone, and the snapshot,
- * notice and drain operations of the game's `ZoneAdmin`, and restart through the game component.
- * Without a restart function, restart answers PLATFORM_UNAVAILABLE.
+ * @module `ZoneOperations` over the game runtime of this process: zone status from the runners'
+ * tick statistics, live player state from the running zone, and the snapshot, notice and drain
+ * operations of the game's `ZoneAdmin`, and restart through the game component.
  */
-import type { ZoneAdmin, ZoneRunner } from '@tickline/game';
-import { PlatformError } from '../errors.ts';
-import type { ZoneOperations } from '../game/zone-operations.ts';
+import type { ZoneAdmin } from '../admin/zone-admin.ts';
+import type { ZoneRunner } from '../loop/zone-runner.ts';
+import type { ZoneOperations } from './zone-operations.ts';
 
 /** What the adapter reads from the game component. Getters: the runtime exists once started. */
 export interface GameRuntimeView {
   runners: () => readonly ZoneRunner[];
   /** The zones' admin (snapshots, restore, notices, drain). */
   admin: () => ZoneAdmin;
-  /** Starts a drained or stopped zone again; absent until the runtime supports it. */
-  restart?: (zoneId: string) => Promise<void>;
+  /** Starts a drained or stopped zone again. */
+  restart: (zoneId: string) => Promise<void>;
 }
 
-const unavailable = (what: string) =>
-  new PlatformError('PLATFORM_UNAVAILABLE', `the game runtime cannot ${what}`, {
-    details: { part: 'zones', operation: what },
-  });
-
 /** Adapts the game runtime to the platform's port. */
-export function gameZoneOperations(view: GameRuntimeView): ZoneOperations {
+export function localZoneOperations(view: GameRuntimeView): ZoneOperations {
   return {
     async zones() {
       const summaries = new Map(
@@ -93,7 +87,6 @@ export function gameZoneOperations(view: GameRuntimeView): ZoneOperations {
       return { playersTold };
     },
     async restart(zoneId) {
-      if (!view.restart) throw unavailable('restart zones');
       await view.restart(zoneId);
     },
   };

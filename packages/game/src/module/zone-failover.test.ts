@@ -1,0 +1,100 @@
+import { silentLogger, type ServiceContext } from '@tickline/kernel';
+import { describe, expect, it } from 'vitest';
+import type { ZoneEntry } from '../coordinator/zone-coordinator.ts';
+import type { ZoneDirectory } from './zone-directory.ts';
+import { startZoneFailover } from './zone-failover.ts';
+
+/** One shared directory as two processes see it: entries, their ages, and atomic claims. */
+function sharedDirectory(entries: ZoneEntry[]) {
+  const claims = new Map<string, string>();
+  const directory: ZoneDirectory = {
+    publish: async () => {},
+    read: async () => entries,
+    remove: async () => {},
+    orphans: async (silentForMs) => entries.filter((e) => Date.now() - e.updatedAt > silentForMs),
+    claim: async (zoneId, owner) => {
+      if (claims.has(zoneId)) return false;
+      claims.set(zoneId, owner);
+      return true;
+    },
+    close: async () => {},
+  };
+  return { directory, claims };
+}
+
+const entry = (zoneId: string, ageMs: number): ZoneEntry => ({
+  zoneId,
+  tcp: null,
+  ws: `ws://host-${zoneId}/game/ws`,
+  players: 3,
+  capacity: 100,
+  draining: false,
+  updatedAt: Date.now() - ageMs,
+});
+
+/** The beat's context; the tests call `check()` themselves (the beat's interval is a minute). */
+const context: ServiceContext = { logger: silentLogger, fail: () => {} };
+
+describe('zone failover', () => {
+  it('failover - a silent zone is taken over by exactly one of the survivors; live zones stay put', async () => {
+    const { directory, claims } = sharedDirectory([entry('east', 5_000), entry('west', 100)]);
+    const adopted: string[] = [];
+    const survivor = (name: string, local: string[]) =>
+      startZoneFailover(
+        {
+          directory,
+          owner: name,
+          local: () => local,
+          adopt: async (zoneId) => {
+            adopted.push(`${name}:${zoneId}`);
+            local.push(zoneId);
+          },
+          failoverAfterMs: 1_500,
+          intervalMs: 60_000,
+          logger: silentLogger,
+        },
+        context,
+      );
+    const a = await survivor('a', ['west']);
+    const b = await survivor('b', []);
+    await Promise.all([a.check(), b.check()]);
+    await Promise.all([a.check(), b.check()]);
+    await Promise.all([a.stop(), b.stop()]);
+    expect(adopted).toHaveLength(1);
+    expect(adopted[0]).toMatch(/^[ab]:east$/);
+    expect([...claims.keys()]).toEqual(['east']);
+  });
+
+  it('failover - a zone hosted here is never adopted again, and a directory that fails is retried', async () => {
+    let fail = true;
+    const { directory } = sharedDirectory([entry('east', 5_000)]);
+    const flaky: ZoneDirectory = {
+      ...directory,
+      orphans: async (ms) => {
+        if (fail) throw new Error('redis down');
+        return directory.orphans(ms);
+      },
+    };
+    const adopted: string[] = [];
+    const local = ['east'];
+    const watcher = await startZoneFailover(
+      {
+        directory: flaky,
+        owner: 'a',
+        local: () => local,
+        adopt: async (zoneId) => void adopted.push(zoneId),
+        failoverAfterMs: 1_500,
+        intervalMs: 60_000,
+        logger: silentLogger,
+      },
+      context,
+    );
+    await watcher.check();
+    fail = false;
+    await watcher.check();
+    local.length = 0;
+    await watcher.check();
+    await watcher.stop();
+    expect(adopted).toEqual(['east']);
+  });
+});

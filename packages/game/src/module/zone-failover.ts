@@ -1,0 +1,77 @@
+/**
+ * @module Zone failover between game processes. Every game process watches the shared zone
+ * directory; a zone whose process stopped refreshing it for `failoverAfterMs` (killed, hung, cut
+ * off) is claimed in Redis by exactly one of the survivors, which recovers it from its hot
+ * snapshot (then the log) and runs it. Players reconnecting through the coordinator are sent to
+ * the new address and resume their sessions there (the recovered zone keeps their places).
+ */
+import { createBeatService, type Logger, type ServiceContext } from '@tickline/kernel';
+import type { ZoneDirectory } from './zone-directory.ts';
+
+/** How often orphaned zones are looked for. */
+export const DEFAULT_FAILOVER_CHECK_INTERVAL_MS = 250;
+/** A claim outlives the adoption, so a slow recovery is not raced by another survivor. */
+const CLAIM_TTL_MS = 30_000;
+
+/** Options for {@link startZoneFailover}. */
+export interface ZoneFailoverOptions {
+  directory: ZoneDirectory;
+  /** Names this process in claims. */
+  owner: string;
+  /** The zones this process hosts now (never adopted again). */
+  local: () => readonly string[];
+  /** Recovers and runs `zoneId` here. */
+  adopt: (zoneId: string) => Promise<void>;
+  /** Silence after which a zone is taken over. */
+  failoverAfterMs: number;
+  /** @default DEFAULT_FAILOVER_CHECK_INTERVAL_MS */
+  intervalMs?: number;
+  logger: Logger;
+}
+
+/** Starts watching (a kernel beat); `stop()` waits for an adoption in flight. */
+export async function startZoneFailover(
+  options: ZoneFailoverOptions,
+  context: ServiceContext,
+): Promise<{ check(): Promise<void>; stop(): Promise<void> }> {
+  const { directory, logger } = options;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  let warnedAt = 0;
+  async function check(): Promise<void> {
+    try {
+      const local = new Set(options.local());
+      for (const orphan of await directory.orphans(options.failoverAfterMs)) {
+        if (stopped || local.has(orphan.zoneId)) continue;
+        if (!(await directory.claim(orphan.zoneId, options.owner, CLAIM_TTL_MS))) continue;
+        const silentMs = Date.now() - orphan.updatedAt;
+        logger.warn(
+          { zone: orphan.zoneId, silentMs, was: orphan.ws ?? orphan.tcp },
+          'taking over an orphaned zone',
+        );
+        const started = Date.now();
+        await options.adopt(orphan.zoneId);
+        logger.info({ zone: orphan.zoneId, recoverMs: Date.now() - started }, 'zone taken over');
+      }
+    } catch (error) {
+      if (Date.now() - warnedAt > 10_000) {
+        warnedAt = Date.now();
+        logger.warn({ err: error }, 'zone failover check failed');
+      }
+    }
+  }
+  const beat = createBeatService({
+    name: 'game-zone-failover',
+    intervalMs: options.intervalMs ?? DEFAULT_FAILOVER_CHECK_INTERVAL_MS,
+    beat: () => (running ??= check().finally(() => (running = undefined))),
+  });
+  await beat.start(context);
+  return {
+    check,
+    async stop() {
+      stopped = true;
+      await beat.stop();
+      await running;
+    },
+  };
+}
