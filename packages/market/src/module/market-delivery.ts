@@ -27,7 +27,7 @@ import {
 import type { LatestStore } from '../latest/latest-store.ts';
 import type { Candle, Trade } from '../port/market-message.ts';
 import type { SourceStatusChange } from '../port/source-status.ts';
-import type { MarketHost } from './market-host.ts';
+import type { MarketView } from './market-view.ts';
 
 export const MARKET_DELIVERY_CONSUMER = 'market-delivery';
 /** Type of the messages on `market:{symbol}:ticker`. */
@@ -137,8 +137,18 @@ export function createMarketDelivery(options: MarketDeliveryOptions): MarketDeli
   return { deliver, ticker };
 }
 
+/**
+ * What the delivery needs of the market host: a narrow view, so this file and `market-host.ts`
+ * (which builds a delivery of its own for live-only events) do not import each other.
+ */
+export interface DeliveredMarket {
+  readonly view: Pick<MarketView, 'latest' | 'feedLatest'>;
+  readonly tickerIntervalMs: number;
+  noteSourceStatus(change: SourceStatusChange): void;
+}
+
 /** The market's channel delivery on a process with a hub (gateway, all). */
-export function marketDelivery(host: MarketHost): ChannelDelivery {
+export function marketDelivery(host: DeliveredMarket): ChannelDelivery {
   return {
     name: MARKET_DELIVERY_CONSUMER,
     eventTypes: MARKET_DELIVERY_TYPES,
