@@ -36,6 +36,8 @@ export interface IsolateInput {
   feeds: PackedFeed[];
   columns: Float64Array | null;
   shared: CandleColumns[] | null;
+  /** Write the equity curve to shared memory (read in place by the host) rather than copy it out. */
+  sharedEquity: boolean;
   settings: EngineSettings;
   params: Record<string, unknown>;
   recordSignals: boolean;
@@ -83,6 +85,10 @@ let current: Engine | undefined;
 
 /** Taken before `harden` forbids the global: only the engine allocates shared memory. */
 const SharedMemory = SharedArrayBuffer;
+
+function sharedColumn(length: number): Float64Array {
+  return new Float64Array(new SharedMemory(length * Float64Array.BYTES_PER_ELEMENT));
+}
 
 function engineNow(): number {
   const t = current?.time ?? NaN;
@@ -246,7 +252,7 @@ function run(
       progressEvery: input.progressEvery,
       onProgress: progress,
       // The equity curve is written to shared memory: the host reads it in place (no copy out).
-      allocate: (length) => new Float64Array(new SharedMemory(length * Float64Array.BYTES_PER_ELEMENT)),
+      ...(input.sharedEquity ? { allocate: sharedColumn } : {}),
     });
     return { ok: true, result: { ...result, trades: [] }, trades: packTrades(result.trades) };
   } catch (error) {

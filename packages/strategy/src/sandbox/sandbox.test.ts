@@ -6,6 +6,7 @@ import { randomWalkFeed } from '../core/candles.test-support.ts';
 import { runBacktest } from '../core/engine.ts';
 import { indicators } from '../core/indicators.ts';
 import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
+import { shareFeeds } from '../research/feeds.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import { evaluateTrustedStrategy } from './host-module.ts';
 import { runInSandbox } from './sandbox.ts';
@@ -169,6 +170,15 @@ describe('sandbox - determinism and clock', () => {
     expect(r.trades.length).toBeGreaterThan(10);
     expect(r.trades).toEqual(hostResult.trades);
     expect([...r.equity.value]).toEqual([...hostResult.equity.value]);
+    expect(r.metrics).toEqual(hostResult.metrics);
+  });
+
+  it('reads feeds in shared memory in place and gives the same result, equity in shared memory', async () => {
+    const r = await runInSandbox({ code: smaJs, feeds: shareFeeds([feed]), settings }, LIMITS);
+    expect(r.equity.value.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(r.trades).toEqual(hostResult.trades);
+    expect([...r.equity.value]).toEqual([...hostResult.equity.value]);
+    expect([...r.equity.time]).toEqual([...hostResult.equity.time]);
     expect(r.metrics).toEqual(hostResult.metrics);
   });
 

@@ -5,6 +5,7 @@
  * other columns are copied once) and the result is copied out once. Memory is capped by the isolate's heap limit, CPU by a watchdog on `isolate.cpuTime`
  * (plus a wall-clock backstop), and everything else by the hardened realm (isolate-entry.ts).
  */
+import { isMainThread } from 'node:worker_threads';
 import ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
 import type { ParamSpecs } from '../core/definition.ts';
@@ -49,6 +50,14 @@ export interface SandboxRunOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Shared memory crosses into isolates only from the main thread. isolated-vm takes over a
+ * SharedArrayBuffer's memory the first time one is copied into an isolate; a 1M-bar walk-forward
+ * whose two worker threads did so with the same feed died once with SIGILL, so runs on worker
+ * threads keep the copy in and out (their feeds are shared between threads all the same).
+ */
+const IN_PLACE = isMainThread;
+
 /** True when every column lives in shared memory (see {@link shareFeeds}): the isolate reads it in place. */
 function allShared(feeds: readonly Feed[]): boolean {
   return feeds.every((f) => PACKED_COLUMNS.every((k) => f.columns[k].buffer instanceof SharedArrayBuffer));
@@ -60,13 +69,17 @@ function allShared(feeds: readonly Feed[]): boolean {
  * strategy the arrays themselves). Other columns are packed into one buffer — one copy here —
  * that is transferred in without another.
  */
-function feedsForIsolate(feeds: readonly Feed[]): Pick<IsolateInput, 'feeds' | 'columns' | 'shared'> {
+function feedsForIsolate(
+  feeds: readonly Feed[],
+  inPlace: boolean,
+): Pick<IsolateInput, 'feeds' | 'columns' | 'shared' | 'sharedEquity'> {
   const meta = feeds.map((f) => ({
     symbol: f.symbol,
     interval: f.interval,
     length: f.columns.closeTime.length,
   }));
-  if (allShared(feeds)) return { feeds: meta, columns: null, shared: feeds.map((f) => f.columns) };
+  if (inPlace && allShared(feeds))
+    return { feeds: meta, columns: null, shared: feeds.map((f) => f.columns), sharedEquity: true };
   let total = 0;
   for (const f of feeds) total += f.columns.closeTime.length * PACKED_COLUMNS.length;
   const columns = new Float64Array(total);
@@ -77,7 +90,7 @@ function feedsForIsolate(feeds: readonly Feed[]): Pick<IsolateInput, 'feeds' | '
       offset += f.columns.closeTime.length;
     }
   }
-  return { feeds: meta, columns, shared: null };
+  return { feeds: meta, columns, shared: null, sharedEquity: inPlace };
 }
 
 /** `[file:line:col]` at the end of V8 messages from isolated-vm. */
@@ -150,7 +163,7 @@ export class StrategySandbox {
       options.signal,
       async (context, definition, timeout) => {
         const input: IsolateInput = {
-          ...feedsForIsolate(options.feeds),
+          ...feedsForIsolate(options.feeds, IN_PLACE),
           settings: options.settings,
           params: options.params ?? {},
           recordSignals: options.recordSignals === true,
