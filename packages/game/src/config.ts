@@ -28,7 +28,7 @@ export const MAX_CONNECTIONS_PER_ADDRESS = 32;
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 export const IDLE_TIMEOUT_MS = 15_000;
 export const RESUME_GRACE_MS = 30_000;
-/** Silence of a zone's process (it refreshes every second) after which another process takes the zone over. */
+/** Silence of a zone's process (it refreshes every 250 ms) after which another process takes the zone over. */
 export const FAILOVER_AFTER_MS = 1_500;
 /** Lifetime of a join token. */
 export const JOIN_TOKEN_TTL_MS = 30_000;

@@ -9,6 +9,9 @@ import { createTcpConnector } from '@tickline/client/game/tcp';
 import { BotTransport, type BotRunOptions } from './bot-options.ts';
 import type { BotStats } from './bot-stats.ts';
 
+/** Longest wait between a bot's resume attempts (the SDK's default is 2 s). */
+const RESUME_MAX_DELAY_MS = 500;
+
 /** Honest bots use this share of the speed budget, so tick jitter never trips the speed rule. */
 const HONEST_SPEED_SHARE = 0.8;
 /** A speed hack jumps this many times the honest step. */
@@ -85,6 +88,8 @@ export class Bot {
         return { token: seat.token, url: (tcp ? seat.tcp : seat.ws) ?? url };
       },
       ...(tcp ? { connector: createTcpConnector() } : {}),
+      // Retry often: after a failover the zone's new address is a second or two away.
+      reconnect: { maxDelayMs: RESUME_MAX_DELAY_MS },
       // Bots never look at other players: their deltas are dropped undecoded.
       trackOthers: false,
     });
