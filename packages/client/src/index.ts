@@ -46,7 +46,25 @@ export type { AccountApi } from './api/account-api.ts';
 export type { ApiKeysApi } from './api/api-keys-api.ts';
 export type { StrategiesApi } from './api/strategies-api.ts';
 export type { BacktestsApi } from './api/backtests-api.ts';
-export type * from './wire/strategy-types.ts';
+export type {
+  StrategyLanguage,
+  ParamSpec,
+  StrategySummary,
+  StrategyVersionInfo,
+  StrategyVersion,
+  CreateStrategyInput,
+  SaveVersionInput,
+  BacktestStatus,
+  BacktestSettings,
+  RunBacktestInput,
+  Backtest,
+  BacktestMetrics,
+  BacktestTrade,
+  BacktestDetail,
+  BacktestCurves,
+  BacktestProgressEvent,
+  BacktestCompletedEvent,
+} from '@tickline/protocol';
 export type { FetchLike, HttpRequest, HttpMethod } from './http/http-client.ts';
 export type { ClientPaths } from './http/routes.ts';
 export type { Subscription, StatusChange, SubscriptionHandlers } from './stream/subscription.ts';

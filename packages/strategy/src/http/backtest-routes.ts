@@ -8,6 +8,13 @@ import { TicklineError, uuidv7 } from '@tickline/kernel';
 import { ALL_INTERVALS } from '@tickline/market';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  BacktestCurvesSchema,
+  BacktestDetailSchema,
+  BacktestListSchema,
+  BacktestResponseSchema,
+  BacktestTradesSchema,
+} from '@tickline/protocol';
 import { z } from 'zod';
 import { resolveParams } from '../core/definition.ts';
 import { backtestSettingsSchema, resolveBacktestSettings } from '../settings/backtest-settings.ts';
@@ -65,6 +72,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
               .describe("Default: the tier's limits; more than the tier is 403."),
           })
           .strict(),
+        response: { 202: BacktestResponseSchema },
       },
     },
     async (request, reply) => {
@@ -177,6 +185,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
           strategyId: Id.optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
+        response: { 200: BacktestListSchema },
       },
     },
     async (request) => {
@@ -196,6 +205,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
         tags: BACKTEST_TAGS,
         security,
         params: IdParams,
+        response: { 200: BacktestDetailSchema },
       },
     },
     async (request) => {
@@ -235,6 +245,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
         tags: BACKTEST_TAGS,
         security,
         params: IdParams,
+        response: { 200: BacktestTradesSchema },
       },
     },
     async (request) => {
@@ -253,6 +264,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
         tags: BACKTEST_TAGS,
         security,
         params: IdParams,
+        response: { 200: BacktestCurvesSchema },
       },
     },
     async (request) => {
@@ -271,6 +283,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
         tags: BACKTEST_TAGS,
         security,
         params: IdParams,
+        response: { 202: BacktestResponseSchema },
       },
     },
     async (request, reply) => {
