@@ -51,7 +51,25 @@ export type { PortfoliosApi, PlaceOrderOptions } from './api/portfolios-api.ts';
 export type { LiveStrategiesApi } from './api/live-strategies-api.ts';
 export type { OrderSizing } from './api/order-sizing.ts';
 export type { NotificationsApi, WebhookInput, PushSubscriptionInput } from './api/notifications-api.ts';
-export type * from './wire/strategy-types.ts';
+export type {
+  StrategyLanguage,
+  ParamSpec,
+  StrategySummary,
+  StrategyVersionInfo,
+  StrategyVersion,
+  CreateStrategyInput,
+  SaveVersionInput,
+  BacktestStatus,
+  BacktestSettings,
+  RunBacktestInput,
+  Backtest,
+  BacktestMetrics,
+  BacktestTrade,
+  BacktestDetail,
+  BacktestCurves,
+  BacktestProgressEvent,
+  BacktestCompletedEvent,
+} from '@tickline/protocol';
 export type { FetchLike, HttpRequest, HttpMethod } from './http/http-client.ts';
 export type { ClientPaths } from './http/routes.ts';
 export type { Subscription, StatusChange, SubscriptionHandlers } from './stream/subscription.ts';

@@ -2,8 +2,8 @@
  * @module @tickline/protocol — the contracts every side of Tickline shares, each defined once:
  * the game wire format (messages, codec, framing, close codes), the real-time stream's messages
  * and close codes, channel names and event types, the REST response schemas of the identity,
- * market, game and admin APIs, and the closed sets (candle intervals, roles, tiers, account
- * statuses, API-key scopes). Server packages, the SDK (`@tickline/client`) and the dashboard
+ * market, game, strategy, backtest and admin APIs and of the account snapshot, and the closed
+ * sets (candle intervals, roles, tiers, account statuses, API-key scopes). Server packages, the SDK (`@tickline/client`) and the dashboard
  * import them from here. Depends on zod and msgpackr only; free of side effects, so a bundle
  * keeps only what it uses.
  */
@@ -98,6 +98,36 @@ export {
   TickerMessageSchema,
 } from './rest/market.ts';
 export { JoinTicketSchema, ZoneListSchema } from './rest/game.ts';
+export { AccountSnapshotSchema, AccountSnapshotStatusSchema } from './rest/account.ts';
+export {
+  StrategyLanguageSchema,
+  ParamSpecSchema,
+  StrategySummarySchema,
+  StrategyVersionInfoSchema,
+  StrategyVersionSchema,
+  StrategyListSchema,
+  StrategyResponseSchema,
+  CreatedStrategySchema,
+  StrategyVersionListSchema,
+  SavedVersionSchema,
+  StrategyVersionResponseSchema,
+  CompiledSchema,
+  StrategyApiTypesSchema,
+} from './rest/strategy.ts';
+export {
+  BacktestStatusSchema,
+  BacktestSettingsSchema,
+  BacktestSchema,
+  BacktestMetricsSchema,
+  BacktestTradeSchema,
+  BacktestResponseSchema,
+  BacktestListSchema,
+  BacktestDetailSchema,
+  BacktestTradesSchema,
+  BacktestCurvesSchema,
+  BacktestProgressEventSchema,
+  BacktestCompletedEventSchema,
+} from './rest/backtest.ts';
 export {
   OrderSideSchema,
   OrderTypeSchema,
@@ -225,6 +255,31 @@ export type {
   TickerMessage,
 } from './rest/market.ts';
 export type { JoinTicket, ZoneList } from './rest/game.ts';
+export type { AccountSnapshot, AccountSnapshotStatus } from './rest/account.ts';
+export type {
+  StrategyLanguage,
+  ParamSpec,
+  StrategySummary,
+  StrategyVersionInfo,
+  StrategyVersion,
+  CreatedStrategy,
+  Compiled,
+  CreateStrategyInput,
+  SaveVersionInput,
+} from './rest/strategy.ts';
+export type {
+  BacktestStatus,
+  BacktestSettings,
+  Backtest,
+  BacktestMetrics,
+  BacktestTrade,
+  BacktestDetail,
+  BacktestTrades,
+  BacktestCurves,
+  BacktestProgressEvent,
+  BacktestCompletedEvent,
+  RunBacktestInput,
+} from './rest/backtest.ts';
 export type {
   OrderSide,
   OrderType,

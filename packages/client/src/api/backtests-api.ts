@@ -10,7 +10,7 @@ import type {
   BacktestDetail,
   BacktestTrade,
   RunBacktestInput,
-} from '../wire/strategy-types.ts';
+} from '@tickline/protocol';
 
 export interface BacktestsApi {
   /** Queues a run; resolves with it (status `queued`). */

@@ -2,26 +2,27 @@
 import type { AuthorizedSend } from '../auth/authorized-http.ts';
 import type { ClientPaths } from '../http/routes.ts';
 import type {
+  Compiled,
+  CreatedStrategy,
   CreateStrategyInput,
-  ParamSpec,
   SaveVersionInput,
   StrategySummary,
   StrategyVersion,
   StrategyVersionInfo,
-} from '../wire/strategy-types.ts';
+} from '@tickline/protocol';
 
 export interface StrategiesApi {
   list(): Promise<StrategySummary[]>;
   get(id: string): Promise<StrategySummary>;
   /** Creates the strategy with version 1; a compile error rejects with line and column in details. */
-  create(input: CreateStrategyInput): Promise<{ strategy: StrategySummary; version: StrategyVersionInfo }>;
+  create(input: CreateStrategyInput): Promise<CreatedStrategy>;
   remove(id: string): Promise<void>;
   versions(id: string): Promise<StrategyVersionInfo[]>;
   version(id: string, version: number): Promise<StrategyVersion>;
   /** Saves a new immutable version. */
   saveVersion(id: string, input: SaveVersionInput): Promise<StrategyVersionInfo>;
   /** Checks code without saving: its declared parameters, or a coded error with the position. */
-  compile(input: SaveVersionInput): Promise<{ params: Record<string, ParamSpec> }>;
+  compile(input: SaveVersionInput): Promise<Compiled>;
   /** The published API as a `.d.ts` text (for editors). */
   apiTypes(): Promise<string>;
 }

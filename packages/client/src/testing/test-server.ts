@@ -17,6 +17,7 @@ import {
   type IdentityService,
 } from '@tickline/identity';
 import { isTicklineError, listErrorCodes, uuidv7 } from '@tickline/kernel';
+import type { SignUpInput } from '@tickline/protocol';
 import {
   createChannelAuthorizer,
   createHub,
@@ -91,7 +92,7 @@ export async function startTestServer(options: { hub?: HubOptions } = {}): Promi
   await app.register(identityRoutes, { prefix: '/api/v1', service: identity, oidc: false });
   app.post('/api/v1/accounts', async (request, reply) => {
     reply.status(201);
-    return identity.signUp(request.body as never);
+    return identity.signUp(request.body as SignUpInput); // identity validates it
   });
   app.post(
     '/api/v1/stream/tickets',

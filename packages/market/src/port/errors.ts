@@ -30,6 +30,12 @@ export const MarketErrorCodes = defineErrorCodes({
       'Give the file a header row: time,price,size[,side,id,symbol] or open_time,open,high,low,close,volume.',
     httpStatus: 400,
   },
+  MARKET_CSV_ROW_INVALID: {
+    meaning:
+      'A row of a Binance kline CSV file is not a candle: too few fields, a field not a number, an open time off the interval, or high/low not bounding open/close.',
+    resolve: 'Fix or drop the named line; the files of data.binance.vision parse as they are published.',
+    httpStatus: 400,
+  },
   MARKET_JOB_SCHEDULE_INVALID: {
     meaning:
       'A scheduled job was given a schedule that is not a cron expression (5 fields, or 6 with seconds).',
@@ -57,5 +63,6 @@ export class MarketError extends TicklineError {
 
 export const isMarketSymbolUnknownError = errorGuard('MARKET_SYMBOL_UNKNOWN');
 export const isMarketCsvHeaderError = errorGuard('MARKET_CSV_HEADER');
+export const isMarketCsvRowInvalidError = errorGuard('MARKET_CSV_ROW_INVALID');
 export const isMarketJobUnknownError = errorGuard('MARKET_JOB_UNKNOWN');
 export const isMarketJobRunningError = errorGuard('MARKET_JOB_RUNNING');

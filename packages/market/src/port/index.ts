@@ -19,4 +19,5 @@ export {
   MarketError,
   isMarketSymbolUnknownError,
   isMarketCsvHeaderError,
+  isMarketCsvRowInvalidError,
 } from './errors.ts';

@@ -46,6 +46,10 @@ export const EventType = {
   GamePlayerMoved: 'game.player.moved',
   /** A player left a zone (game). */
   GamePlayerLeft: 'game.player.left',
+  /** A running backtest advanced; on its owner's `user:{id}` (strategy). */
+  BacktestProgress: 'backtest.progress',
+  /** A backtest finished: succeeded, failed or cancelled; on its owner's `user:{id}` (strategy). */
+  BacktestCompleted: 'backtest.completed',
   /** Zone status for the admin dashboard on `admin:zones`. */
   AdminZones: 'admin.zones',
   /** Event-log overview for the admin dashboard on `admin:streams`. */

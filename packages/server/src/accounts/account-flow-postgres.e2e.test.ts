@@ -15,7 +15,7 @@ import {
 import { loadAllMigrations } from '../wiring/migrations.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTickline, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
-import { accountFlowCases } from './account-flow-suite.ts';
+import { accountFlowCases } from '../testing/account-flow-suite.ts';
 
 const existing = process.env.TICKLINE_TEST_DATABASE_URL;
 const binaries = existing ? { available: true, reason: undefined } : requirePostgresBinaries();

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
-import { accountFlowCases } from './account-flow-suite.ts';
+import { accountFlowCases } from '../testing/account-flow-suite.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-accounts-'));
 let server: RunningServer | undefined;

@@ -8,28 +8,14 @@ import {
   principalOf,
   SignedInSchema,
   SignUpInputSchema,
-  TIERS,
   type IdentityService,
 } from '@tickline/identity';
+import { AccountSnapshotStatusSchema } from '@tickline/protocol';
 import type { SqlQueryable } from '@tickline/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { findSnapshot } from './snapshot-store.ts';
 
 const CREDENTIALS: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
-
-const SnapshotSchema = z.object({
-  accountId: z.uuid(),
-  tier: z.enum(TIERS),
-  currency: z.string(),
-  cash: z.string().describe('Exact decimal'),
-  positions: z.array(z.object({ symbol: z.string(), quantity: z.string(), averagePrice: z.string() })),
-  generatedAt: z.iso.datetime(),
-});
-const SnapshotStatusSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('pending') }),
-  z.object({ status: z.literal('ready'), snapshot: SnapshotSchema }),
-]);
 
 /** Options for {@link accountRoutes}. */
 export interface AccountRoutesOptions {
@@ -66,7 +52,7 @@ export function accountRoutes(options: AccountRoutesOptions): FastifyPluginAsync
           summary: "The caller's initial portfolio snapshot",
           tags: ['account'],
           security: CREDENTIALS,
-          response: { 200: SnapshotStatusSchema },
+          response: { 200: AccountSnapshotStatusSchema },
         },
       },
       async function accountSnapshot(request) {

@@ -8,6 +8,13 @@ import { TicklineError, uuidv7 } from '@tickline/kernel';
 import { ALL_INTERVALS } from '@tickline/market';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  BacktestCurvesSchema,
+  BacktestDetailSchema,
+  BacktestListSchema,
+  BacktestResponseSchema,
+  BacktestTradesSchema,
+} from '@tickline/protocol';
 import { z } from 'zod';
 import { resolveParams } from '../core/definition.ts';
 import { backtestSettingsSchema, resolveBacktestSettings } from '../settings/backtest-settings.ts';
@@ -65,6 +72,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
               .describe("Default: the tier's limits; more than the tier is 403."),
           })
           .strict(),
+        response: { 202: BacktestResponseSchema },
       },
     },
     async (request, reply) => {
@@ -185,6 +193,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
           strategyId: Id.optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
+        response: { 200: BacktestListSchema },
       },
     },
     async (request) => {
@@ -204,6 +213,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
         tags: BACKTEST_TAGS,
         security,
         params: IdParams,
+        response: { 200: BacktestDetailSchema },
       },
     },
     async (request) => {
@@ -243,6 +253,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
         tags: BACKTEST_TAGS,
         security,
         params: IdParams,
+        response: { 200: BacktestTradesSchema },
       },
     },
     async (request) => {
@@ -261,6 +272,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
         tags: BACKTEST_TAGS,
         security,
         params: IdParams,
+        response: { 200: BacktestCurvesSchema },
       },
     },
     async (request) => {
@@ -279,6 +291,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
         tags: BACKTEST_TAGS,
         security,
         params: IdParams,
+        response: { 202: BacktestResponseSchema },
       },
     },
     async (request, reply) => {

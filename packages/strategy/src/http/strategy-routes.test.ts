@@ -1,4 +1,20 @@
+import {
+  BacktestCurvesSchema,
+  BacktestDetailSchema,
+  BacktestListSchema,
+  BacktestResponseSchema,
+  BacktestTradesSchema,
+  CompiledSchema,
+  CreatedStrategySchema,
+  SavedVersionSchema,
+  StrategyApiTypesSchema,
+  StrategyListSchema,
+  StrategyResponseSchema,
+  StrategyVersionListSchema,
+  StrategyVersionResponseSchema,
+} from '@tickline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
 import {
   createStrategyTestApp,
@@ -29,24 +45,59 @@ async function until(check: () => Promise<Json>, timeoutMs = 60_000): Promise<Js
   }
 }
 
+/**
+ * The wire contract the SDK and dashboard read (`@tickline/protocol`): every successful answer of
+ * these routes must parse with its schema, strictly, so a field renamed on either side fails here.
+ */
+const ID = '[0-9a-f-]{36}';
+const CONTRACT: Array<[method: string, path: RegExp, schema: z.ZodType]> = [
+  ['GET', /^\/strategies$/, StrategyListSchema],
+  ['POST', /^\/strategies$/, CreatedStrategySchema],
+  ['POST', /^\/strategies\/compile$/, CompiledSchema],
+  ['GET', /^\/strategies\/api-types$/, StrategyApiTypesSchema],
+  ['GET', new RegExp(`^/strategies/${ID}$`), StrategyResponseSchema],
+  ['GET', new RegExp(`^/strategies/${ID}/versions$`), StrategyVersionListSchema],
+  ['POST', new RegExp(`^/strategies/${ID}/versions$`), SavedVersionSchema],
+  ['GET', new RegExp(`^/strategies/${ID}/versions/\\d+$`), StrategyVersionResponseSchema],
+  ['POST', /^\/backtests$/, BacktestResponseSchema],
+  ['GET', /^\/backtests(\?.*)?$/, BacktestListSchema],
+  ['GET', new RegExp(`^/backtests/${ID}$`), BacktestDetailSchema],
+  ['GET', new RegExp(`^/backtests/${ID}/trades$`), BacktestTradesSchema],
+  ['GET', new RegExp(`^/backtests/${ID}/equity$`), BacktestCurvesSchema],
+  ['POST', new RegExp(`^/backtests/${ID}/cancel$`), BacktestResponseSchema],
+];
+const checked = new Set<(typeof CONTRACT)[number]>();
+const strictly = (schema: z.ZodType, body: unknown): void => {
+  // Strict at every level: an extra field the contract does not name is a drift too.
+  const parsed: unknown = schema.parse(body);
+  expect(parsed).toEqual(body);
+};
+
 describe('strategy routes over PGlite', () => {
   let t: StrategyTestApp;
   let ada: Awaited<ReturnType<StrategyTestApp['user']>>;
   let bob: Awaited<ReturnType<StrategyTestApp['user']>>;
   let strategyId: string;
 
-  const inject = (
-    who: { auth: Record<string, string> },
+  const inject = async (
+    who: { auth?: Record<string, string> },
     method: 'GET' | 'POST' | 'DELETE',
     url: string,
     payload?: unknown,
-  ) =>
-    t.app.inject({
+  ) => {
+    const res = await t.app.inject({
       method,
       url: `/api/v1${url}`,
-      headers: who.auth,
+      headers: who.auth ?? {},
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
+    const contract = CONTRACT.find(([m, path]) => m === method && path.test(url));
+    if (res.statusCode < 300 && res.statusCode !== 204 && contract) {
+      strictly(contract[2], res.json());
+      checked.add(contract);
+    }
+    return res;
+  };
 
   /** Row counts of the strategy tables, to show a refused request changed nothing. */
   const counts = async () => {
@@ -98,7 +149,7 @@ describe('strategy routes over PGlite', () => {
     const list = await inject(ada, 'GET', '/strategies');
     expect(list.json().strategies).toHaveLength(1);
     expect(list.json().strategies[0].latestVersion).toBe(2);
-    const types = await t.app.inject({ method: 'GET', url: '/api/v1/strategies/api-types' });
+    const types = await inject({}, 'GET', '/strategies/api-types');
     expect(types.json().declarations).toContain('defineStrategy');
   });
 
@@ -312,5 +363,33 @@ describe('strategy routes over PGlite', () => {
     });
     expect([refused.statusCode, refused.json().error.code]).toEqual([429, 'STRATEGY_QUOTA_BACKTESTS']);
     expect((await counts())!.s).toEqual(before!.s);
+  }, 120_000);
+
+  it('wire contract - every route answers in the shape @tickline/protocol declares', async () => {
+    expect((await inject(ada, 'GET', `/strategies/${strategyId}`)).statusCode).toBe(200);
+    const compiled = await inject(ada, 'POST', '/strategies/compile', { source: SMA_CROSS_SOURCE });
+    expect(compiled.statusCode, compiled.body).toBe(200);
+    // Bob's own strategy and run (Ada's daily quota is spent above); cancelled while queued or
+    // running — should it finish first, the next one is cancelled.
+    const bobs = await inject(bob, 'POST', '/strategies', { name: 'bobs', source: SMA_CROSS_SOURCE });
+    const bobStrategy = bobs.json().strategy.id as string;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const queued = await inject(bob, 'POST', '/backtests', backtest({ strategyId: bobStrategy }));
+      expect(queued.statusCode, queued.body).toBe(202);
+      const cancel = await inject(bob, 'POST', `/backtests/${queued.json().backtest.id}/cancel`);
+      if (cancel.statusCode === 202) break;
+      await until(async () =>
+        (await inject(bob, 'GET', '/backtests'))
+          .json()
+          .backtests.some((b: Json) => ['queued', 'running'].includes(b.status))
+          ? undefined
+          : true,
+      );
+    }
+    const unseen = CONTRACT.filter((entry) => !checked.has(entry)).map(([m, p]) => `${m} ${p}`);
+    expect(unseen).toEqual([]);
+    const gone = await inject(ada, 'DELETE', `/strategies/${strategyId}`);
+    expect(gone.statusCode).toBe(204);
+    expect((await inject(ada, 'GET', `/strategies/${strategyId}`)).statusCode).toBe(404);
   }, 120_000);
 });

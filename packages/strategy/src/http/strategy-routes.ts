@@ -10,6 +10,17 @@ import { principalOf } from '@tickline/identity';
 import { TicklineError, uuidv7 } from '@tickline/kernel';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  CompiledSchema,
+  CreatedStrategySchema,
+  NoContentSchema,
+  SavedVersionSchema,
+  StrategyApiTypesSchema,
+  StrategyListSchema,
+  StrategyResponseSchema,
+  StrategyVersionListSchema,
+  StrategyVersionResponseSchema,
+} from '@tickline/protocol';
 import { z } from 'zod';
 import { compileStrategy } from '../api/compile-strategy.ts';
 import { STRATEGY_API_DTS } from '../api/strategy-api-dts.ts';
@@ -50,6 +61,7 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
           description:
             'For editors: load `declarations` as `tickline-strategy.d.ts` to type-check strategy code.',
           tags: TAGS,
+          response: { 200: StrategyApiTypesSchema },
         },
       },
       async () => ({ filename: 'tickline-strategy.d.ts', declarations: STRATEGY_API_DTS }),
@@ -66,17 +78,21 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
           tags: TAGS,
           security,
           body: z.object({ source: Source, language: Language }).strict(),
+          response: { 200: CompiledSchema },
         },
       },
       async (request) => {
         const { params } = await compile(request.body.source, request.body.language);
-        return { ok: true, params };
+        return { ok: true as const, params };
       },
     );
 
     app.get(
       '/strategies',
-      { ...guarded(STRATEGY_SCOPES.read), schema: { summary: 'Your strategies', tags: TAGS, security } },
+      {
+        ...guarded(STRATEGY_SCOPES.read),
+        schema: { summary: 'Your strategies', tags: TAGS, security, response: { 200: StrategyListSchema } },
+      },
       async (request) => {
         const list = await repository.listStrategies(principalOf(request).userId);
         return { strategies: list.map(strategyJson) };
@@ -101,6 +117,7 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
               language: Language,
             })
             .strict(),
+          response: { 201: CreatedStrategySchema },
         },
       },
       async (request, reply) => {
@@ -144,7 +161,13 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
       '/strategies/:id',
       {
         ...guarded(STRATEGY_SCOPES.read),
-        schema: { summary: 'A strategy', tags: TAGS, security, params: IdParams },
+        schema: {
+          summary: 'A strategy',
+          tags: TAGS,
+          security,
+          params: IdParams,
+          response: { 200: StrategyResponseSchema },
+        },
       },
       async (request) => {
         const s = await repository.getStrategy(principalOf(request).userId, request.params.id);
@@ -161,11 +184,12 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
           tags: TAGS,
           security,
           params: IdParams,
+          response: { 204: NoContentSchema },
         },
       },
       async (request, reply) => {
         await repository.deleteStrategy(principalOf(request).userId, request.params.id);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
 
@@ -173,7 +197,13 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
       '/strategies/:id/versions',
       {
         ...guarded(STRATEGY_SCOPES.read),
-        schema: { summary: 'Versions of a strategy, oldest first', tags: TAGS, security, params: IdParams },
+        schema: {
+          summary: 'Versions of a strategy, oldest first',
+          tags: TAGS,
+          security,
+          params: IdParams,
+          response: { 200: StrategyVersionListSchema },
+        },
       },
       async (request) => {
         const versions = await repository.listVersions(principalOf(request).userId, request.params.id);
@@ -192,6 +222,7 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
           security,
           params: IdParams,
           body: z.object({ source: Source, language: Language }).strict(),
+          response: { 201: SavedVersionSchema },
         },
       },
       async (request, reply) => {
@@ -216,7 +247,13 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
       '/strategies/:id/versions/:n',
       {
         ...guarded(STRATEGY_SCOPES.read),
-        schema: { summary: 'One version with its source', tags: TAGS, security, params: VersionParams },
+        schema: {
+          summary: 'One version with its source',
+          tags: TAGS,
+          security,
+          params: VersionParams,
+          response: { 200: StrategyVersionResponseSchema },
+        },
       },
       async (request) => {
         const v = await repository.getVersion(

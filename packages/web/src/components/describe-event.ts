@@ -1,20 +1,14 @@
 /** @module Human words for the events a user receives on their own channel. */
-import { EventType, type StreamEvent } from '@tickline/protocol';
+import {
+  EventType,
+  type AccountSnapshot,
+  type BacktestCompletedEvent,
+  type StreamEvent,
+} from '@tickline/protocol';
 
-interface BacktestCompletedData {
-  status?: 'succeeded' | 'failed' | 'cancelled';
-  summary?: { totalReturn: number; trades: number; maxDrawdown: number } | null;
-  error?: { code: string; message: string } | null;
-}
-
-/** Not in EventType yet: the strategy module defines it (`packages/strategy`). */
-const BACKTEST_COMPLETED = 'backtest.completed';
-
-interface SnapshotData {
-  currency?: string;
-  cash?: string;
-  tier?: string;
-}
+/** Read defensively: an event of an older or newer server may lack a field. */
+type BacktestCompletedData = Partial<BacktestCompletedEvent>;
+type SnapshotData = Partial<AccountSnapshot>;
 
 /** A title and one line for `event`; unknown types fall back to their name. */
 export function describeEvent(event: StreamEvent): { title: string; body: string } {
@@ -26,7 +20,7 @@ export function describeEvent(event: StreamEvent): { title: string; body: string
         body: `${formatMoney(data.cash, data.currency)} starting cash${data.tier ? ` (${data.tier} tier)` : ''}.`,
       };
     }
-    case BACKTEST_COMPLETED: {
+    case EventType.BacktestCompleted: {
       const data = (event.data ?? {}) as BacktestCompletedData;
       if (data.status === 'succeeded' && data.summary) {
         const { totalReturn, trades, maxDrawdown } = data.summary;

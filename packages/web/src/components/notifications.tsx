@@ -3,7 +3,7 @@
  * fed by `useEvents`. A bell with an unread count opens the panel; the newest also shows as a
  * toast for a few seconds.
  */
-import type { StreamEvent } from '@tickline/protocol';
+import { EventType, type StreamEvent } from '@tickline/protocol';
 import { useEvents } from '@tickline/client/react';
 import {
   createContext,
@@ -46,7 +46,7 @@ const NotificationsContext = createContext<NotificationsValue | null>(null);
  * strategy page shows it), and the notify service's inbox copy of an event the stream already
  * brought (the bell would show it twice).
  */
-const QUIET_TYPES: ReadonlySet<string> = new Set(['backtest.progress', 'notification.inbox.added']);
+const QUIET_TYPES: ReadonlySet<string> = new Set([EventType.BacktestProgress, 'notification.inbox.added']);
 
 /** Collects the events of `channel`; render inside a `TicklineProvider`. */
 export function NotificationsProvider({

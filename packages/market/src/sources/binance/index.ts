@@ -2,6 +2,7 @@
 export { createBinanceSource, binanceDialect } from './source.ts';
 export { decodeBinanceFrame, decodeKline, decodeKlineRow } from './decode.ts';
 export { binanceStreams } from './requests.ts';
+export { klineFileName, parseKlineLine } from './kline-csv.ts';
 export {
   BINANCE_WS_URL,
   BINANCE_REST_URL,

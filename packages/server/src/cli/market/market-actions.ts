@@ -10,6 +10,9 @@ import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import {
   BINANCE_REST_URL,
   binanceDialect,
+  isMarketCsvRowInvalidError,
+  klineFileName,
+  parseKlineLine,
   bucketStart,
   INTERVAL_MS,
   isCandleInterval,
@@ -23,7 +26,6 @@ import { ServerError } from '../../errors.ts';
 import { openMigratedSql } from '../../bootstrap/open-sql.ts';
 import { progressBar } from '../backtest/progress-bar.ts';
 import type { CliIo } from '../io.ts';
-import { klineFileName, parseKlineLine } from './binance-kline-csv.ts';
 
 /** Rows stored per transaction. */
 const BATCH = 5_000;
@@ -50,6 +52,16 @@ export interface MarketBackfillOptions {
 }
 
 const badArgument = (message: string): ServerError => new ServerError('SERVER_INVALID_ARGUMENT', message);
+
+/** A bad row is a bad argument of the command (exit code 2), as any other input it was given. */
+function kline(...args: Parameters<typeof parseKlineLine>): ReturnType<typeof parseKlineLine> {
+  try {
+    return parseKlineLine(...args);
+  } catch (error) {
+    if (isMarketCsvRowInvalidError(error)) throw badArgument((error as Error).message);
+    throw error;
+  }
+}
 
 /** An ISO date-time or epoch milliseconds. */
 export function parseInstant(text: string, name: string): number {
@@ -115,7 +127,7 @@ export async function runMarketImport(io: CliIo, file: string, options: MarketIm
     for await (const line of lines) {
       lineNo++;
       bytes += Buffer.byteLength(line) + 1;
-      const candle = parseKlineLine(line, lineNo, target);
+      const candle = kline(line, lineNo, target);
       if (candle === null) continue;
       rows++;
       first = Math.min(first ?? candle.openTime, candle.openTime);

@@ -4,7 +4,7 @@
  * and positions, linking to the portfolio page), and recent notifications.
  */
 import { useEvents } from '@tickline/client/react';
-import { Channel, EventType } from '@tickline/protocol';
+import { Channel, EventType, type AccountSnapshot, type AccountSnapshotStatus } from '@tickline/protocol';
 import type { ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { useSession, useUser } from '../../app/session.tsx';
@@ -15,26 +15,16 @@ import { useAsync } from '../../components/use-async.ts';
 import { PortfolioStats } from '../portfolio/portfolio-page.tsx';
 import { usePortfolio } from '../portfolio/use-portfolio.ts';
 
-interface Snapshot {
-  accountId: string;
-  tier: string;
-  currency: string;
-  cash: string;
-  positions: Array<{ symbol: string; quantity: string; averagePrice: string }>;
-  generatedAt: string;
-}
-type SnapshotStatus = { status: 'pending' } | { status: 'ready'; snapshot: Snapshot };
-
 export function OverviewPage(): ReactNode {
   const user = useUser();
   const { client } = useSession();
   const { items } = useNotifications();
   const portfolio = usePortfolio();
   const snapshot = useAsync(
-    () => client.request<SnapshotStatus>({ method: 'GET', path: '/api/v1/accounts/me/snapshot' }),
+    () => client.request<AccountSnapshotStatus>({ method: 'GET', path: '/api/v1/accounts/me/snapshot' }),
     [client, user.id],
   );
-  useEvents<Snapshot>(
+  useEvents<AccountSnapshot>(
     [EventType.AccountSnapshotGenerated],
     (event) => snapshot.set({ status: 'ready', snapshot: event.data }),
     {
@@ -79,7 +69,7 @@ export function OverviewPage(): ReactNode {
   );
 }
 
-function PortfolioBody({ state }: { state: ReturnType<typeof useAsync<SnapshotStatus>> }): ReactNode {
+function PortfolioBody({ state }: { state: ReturnType<typeof useAsync<AccountSnapshotStatus>> }): ReactNode {
   if (state.status === 'error') return <ErrorState error={state.error} onRetry={state.reload} />;
   if (!state.data) return <Loading label="Loading portfolio…" />;
   if (state.data.status === 'pending') {

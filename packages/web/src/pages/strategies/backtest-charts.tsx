@@ -14,7 +14,7 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts';
 import { useEffect, useRef, type ReactNode } from 'react';
-import type { BacktestCurves, BacktestTrade } from '@tickline/client';
+import type { BacktestCurves, BacktestTrade } from '@tickline/protocol';
 
 const sec = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
 

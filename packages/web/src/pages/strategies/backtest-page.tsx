@@ -2,7 +2,7 @@
  * @module A backtest's results: status, metrics, equity and drawdown, the price with trades
  * marked, and the trade list; `/backtests/compare/:ids` shows several runs' metrics side by side.
  */
-import type { BacktestTrade } from '@tickline/client';
+import type { BacktestTrade } from '@tickline/protocol';
 import type { ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';

@@ -1,5 +1,5 @@
 /** @module Backtest metrics as a table; several runs side by side in columns. */
-import type { BacktestMetrics } from '@tickline/client';
+import type { BacktestMetrics } from '@tickline/protocol';
 import type { ReactNode } from 'react';
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;

@@ -3,14 +3,16 @@
  * diff against the editor, the backtest form (parameters from the version's declarations), and
  * its runs with live progress from `backtest.progress` / `backtest.completed` on `user:{id}`.
  */
+import { isTicklineApiError } from '@tickline/client';
+import { useEvents } from '@tickline/client/react';
 import {
-  isTicklineApiError,
+  CANDLE_INTERVALS,
+  EventType,
   type Backtest,
   type BacktestProgressEvent,
+  type CandleInterval,
   type ParamSpec,
-} from '@tickline/client';
-import { useEvents } from '@tickline/client/react';
-import { CANDLE_INTERVALS, type CandleInterval } from '@tickline/protocol';
+} from '@tickline/protocol';
 import { diffLines } from 'diff';
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useRouter } from '../../app/router.tsx';
@@ -63,9 +65,9 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
     void client.strategies.version(id, diffWith).then((v) => setDiffSource(v.source));
   }, [client, id, diffWith]);
 
-  useEvents<BacktestProgressEvent>(['backtest.progress', 'backtest.completed'], (event) => {
+  useEvents<BacktestProgressEvent>([EventType.BacktestProgress, EventType.BacktestCompleted], (event) => {
     if (event.data.strategyId !== id) return;
-    if (event.type === 'backtest.progress')
+    if (event.type === EventType.BacktestProgress)
       setProgress((p) => ({ ...p, [event.data.backtestId]: event.data.progress }));
     else runs.reload();
   });

@@ -6,14 +6,10 @@
  * `BTCUSDT-1h-2024-01.csv` gives the symbol and interval when the options do not.
  */
 import { basename } from 'node:path';
-import {
-  INTERVAL_MS,
-  isCandleInterval,
-  toCanonicalSymbol,
-  type Candle,
-  type CandleInterval,
-} from '@tickline/market';
-import { ServerError } from '../../errors.ts';
+import { INTERVAL_MS, isCandleInterval } from '../../candles/intervals.ts';
+import { toCanonicalSymbol } from '../../normalize/symbols.ts';
+import type { Candle, CandleInterval } from '../../port/market-message.ts';
+import { MarketError } from '../../port/errors.ts';
 
 /** Times above this are microseconds (ms reach it only in the year 5138). */
 const MICROS_ABOVE = 1e14;
@@ -27,12 +23,12 @@ export function klineFileName(path: string): { symbol?: string; interval?: Candl
   return { ...(symbol ? { symbol } : {}), ...(interval ? { interval } : {}) };
 }
 
-const invalid = (line: number, why: string): ServerError =>
-  new ServerError('SERVER_INVALID_ARGUMENT', `line ${line}: ${why}`, { details: { line } });
+const invalid = (line: number, why: string): MarketError =>
+  new MarketError('MARKET_CSV_ROW_INVALID', `line ${line}: ${why}`, { details: { line } });
 
 /**
  * One CSV line → a closed candle, or null for a header or blank line.
- * @throws ServerError SERVER_INVALID_ARGUMENT naming the line
+ * @throws MarketError MARKET_CSV_ROW_INVALID naming the line
  */
 export function parseKlineLine(
   text: string,

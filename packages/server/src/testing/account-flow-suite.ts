@@ -11,7 +11,7 @@ import {
   signUpAndIn,
   streamTicket,
   type StreamClient,
-} from '../testing/api-clients.ts';
+} from './api-clients.ts';
 
 const SNAPSHOT = 'account.snapshot.generated';
 
