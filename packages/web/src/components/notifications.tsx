@@ -45,7 +45,14 @@ const NotificationsContext = createContext<NotificationsValue | null>(null);
  * strategy page shows it), and the notify service's inbox copy of an event the stream already
  * brought (the bell would show it twice).
  */
-const QUIET_TYPES: ReadonlySet<string> = new Set(['backtest.progress', 'notification.inbox.added']);
+const QUIET_TYPES: ReadonlySet<string> = new Set([
+  'backtest.progress',
+  'notification.inbox.added',
+  // An order's steps: the booked fill (portfolio.order.filled) and a refusal are what is told.
+  'order.placed',
+  'order.filled',
+  'order.cancelled',
+]);
 
 /** Collects the events of `channel`; render inside a `TicklineProvider`. */
 export function NotificationsProvider({
