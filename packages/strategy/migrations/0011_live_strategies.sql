@@ -9,6 +9,8 @@ create table live_strategies (
   strategy_id text not null,
   version integer not null check (version > 0),
   user_id text not null,
+  -- The owner's tier when enabled: its sandbox limits (memory, CPU per candle) apply.
+  tier text not null,
   portfolio_id text not null,
   params jsonb not null,
   feeds jsonb not null,

@@ -30,6 +30,8 @@ export {
   DEFAULT_OUTPUT_LIMITS,
 } from './settings/backtest-settings.ts';
 export { StrategySandbox, runInSandbox, DEFAULT_SANDBOX_LIMITS } from './sandbox/sandbox.ts';
+export { openLiveSandbox } from './sandbox/live-sandbox.ts';
+export type { LiveSandboxLimits, LiveSandboxOptions } from './sandbox/live-sandbox.ts';
 export { compileStrategy, stripTypes, DEFAULT_MAX_CODE_BYTES } from './api/compile-strategy.ts';
 export { STRATEGY_API_DTS } from './api/strategy-api-dts.ts';
 export { SMA_CROSS_SOURCE } from './examples/sma-cross.ts';
@@ -74,7 +76,7 @@ export type {
 } from './research/walk-forward.ts';
 export { strategyModule } from './module/strategy-module.ts';
 export { createStrategyHost } from './module/strategy-host.ts';
-export { StrategySettingsSchema, DEV_CODE_KEY_ID } from './module/strategy-settings.ts';
+export { StrategySettingsSchema, DEV_CODE_KEY_ID, DEV_CODE_KEY } from './module/strategy-settings.ts';
 export { StrategyApiErrorCodes } from './module/strategy-api-errors.ts';
 export { BacktestProgress, BacktestCompleted, STRATEGY_EVENTS } from './module/strategy-events.ts';
 export { strategyDelivery, STRATEGY_DELIVERY_CONSUMER } from './module/strategy-delivery.ts';

@@ -23,6 +23,7 @@ import type { RiskLimits } from '../risk/risk-limits.ts';
 import type { RunnerMembership } from './membership.ts';
 import { type CandleHistory, type FeedCandle, LiveRunner, type LiveRunnerOptions } from './live-runner.ts';
 import { PortfolioOrderFilled } from './live-events.ts';
+import type { OpenSession } from './live-session.ts';
 
 /** Dependencies of {@link createLiveHost}. */
 export interface LiveHostDeps {
@@ -38,7 +39,12 @@ export interface LiveHostDeps {
   /** Fees and slippage of the paper venue. */
   settings: EngineSettings;
   risk: RiskLimits;
-  load: (strategyId: string, version: number, userId: string) => Promise<StrategyDefinition>;
+  /** Opens a run's strategy in its sandbox (see LiveRunnerOptions.open). */
+  open?: OpenSession;
+  /** Trusted definitions on this thread instead (tests only). */
+  load?: (strategyId: string, version: number, userId: string) => Promise<StrategyDefinition>;
+  /** CPU budget per candle of sessions that do not enforce their own (host sessions). */
+  cpuMsPerCandle?: number;
   history: CandleHistory;
   owns?: (runId: string) => boolean;
   /**
@@ -126,7 +132,9 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     paper,
     books,
     risk,
-    load: deps.load,
+    ...(deps.open === undefined ? {} : { open: deps.open }),
+    ...(deps.load === undefined ? {} : { load: deps.load }),
+    ...(deps.cpuMsPerCandle === undefined ? {} : { cpuMsPerCandle: deps.cpuMsPerCandle }),
     history: deps.history,
     publish: deps.publish,
     source: createEventSource({ source: 'strategy/live', clock: deps.clock }),
@@ -160,6 +168,8 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
   const projector = createConsumerRunner({
     log: deps.eventLog,
     name: projection.consumer,
+    // Every runner process holds it; the projection claims each event once in SQL.
+    shared: true,
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
     handle: async (events, context) => {
       for (const e of events) {

@@ -1,177 +1,20 @@
 import { createConsumerRunner, createInMemoryEventLog } from '@tickline/eventlog';
-import {
-  createEventSource,
-  defineEvent,
-  encodeEvent,
-  type EventEnvelope,
-  ManualClock,
-  silentLogger,
-} from '@tickline/kernel';
+import { encodeEvent, silentLogger } from '@tickline/kernel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { OrderDesk } from '../broker/order-desk.ts';
-import { orderEnvelope, orderEventSourceName } from '../broker/order-envelope.ts';
-import { InMemoryOrderJournal } from '../broker/order-journal.ts';
 import type { OrderFilledData, OrderPlacedData } from '../broker/events.ts';
 import { randomWalkFeed } from '../core/candles.test-support.ts';
 import type { StrategyDefinition } from '../core/definition.ts';
-import { Engine } from '../core/engine.ts';
-import type { EngineSettings, Feed } from '../core/types.ts';
-import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
-import { coreFillModel } from '../paper/core-fill-model.ts';
-import { createPaperBroker } from '../paper/paper-broker.ts';
-import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
-import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
-import { RiskLimitsSchema } from '../risk/risk-limits.ts';
-import { LiveRunner, type LiveStrategySpec } from './live-runner.ts';
-
-const Candle = defineEvent({ type: 'market.candle.closed', description: 'test', schema: z.any() });
-const P = 'portfolio-1';
-const SYMBOL = 'BTC-USDT';
-
-/** Buys 3 on an SMA cross up (market), protects with a stop, adds on dips with limits; exits on cross down. */
-const crossing: StrategyDefinition = {
-  params: { fast: { type: 'int', default: 5 }, slow: { type: 'int', default: 15 } },
-  init: (ctx) => ({
-    fast: new ctx.ta.SmaStream(ctx.params.fast as number),
-    slow: new ctx.ta.SmaStream(ctx.params.slow as number),
-    prev: 0,
-    stop: -1,
-  }),
-  onCandle(ctx) {
-    const s = ctx.state as {
-      fast: { update(v: number): number };
-      slow: { update(v: number): number };
-      prev: number;
-      stop: number;
-    };
-    const close = ctx.close.at(0);
-    const diff = s.fast.update(close) - s.slow.update(close);
-    const qty = ctx.position().qty;
-    if (s.prev <= 0 && diff > 0 && qty === 0) {
-      ctx.buy({ qty: 3, reason: 'cross up' });
-      s.stop = ctx.sell({ type: 'stop', qty: 3, price: close * 0.97, reason: 'stop' });
-    } else if (qty > 0 && diff > 0 && ctx.orders().length < 3) {
-      ctx.buy({ type: 'limit', qty: 1, price: close * 0.995, reason: 'dip' });
-    } else if (s.prev >= 0 && diff < 0 && qty > 0) {
-      ctx.cancelAll();
-      ctx.closePosition(undefined, 'cross down');
-    }
-    s.prev = diff;
-  },
-};
-
-function settings(): EngineSettings {
-  return resolveBacktestSettings({
-    startingCapital: 10_000,
-    makerFee: 0.001,
-    takerFee: 0.002,
-    slippage: { kind: 'range', fraction: 0.1 },
-    closeAtEnd: false,
-  });
-}
-
-/** The backtest's fills, recorded where the engine books them. */
-function backtest(definition: StrategyDefinition, feed: Feed, s: EngineSettings) {
-  const engine = new Engine([feed], s);
-  const fills: Array<{ side: string; qty: number; price: number; fee: number; time: number }> = [];
-  const book = engine.ledger.fill.bind(engine.ledger);
-  engine.ledger.fill = (p, side, qty, price, fee, time, reason, step) => {
-    fills.push({ side, qty, price, fee, time });
-    book(p, side, qty, price, fee, time, reason, step);
-  };
-  const result = engine.run(definition, { recordSignals: true });
-  return { result, fills };
-}
-
-function candleEvents(feed: Feed): EventEnvelope[] {
-  const source = createEventSource({ source: 'market', clock: new ManualClock(0) });
-  const c = feed.columns;
-  return Array.from(c.closeTime, (_, i) =>
-    source.create(Candle, {
-      subject: SYMBOL,
-      data: {
-        exchange: 'x',
-        symbol: SYMBOL,
-        interval: feed.interval,
-        openTime: c.openTime[i],
-        closeTime: c.closeTime[i],
-        open: c.open[i],
-        high: c.high[i],
-        low: c.low[i],
-        close: c.close[i],
-        volume: c.volume[i],
-        correction: false,
-        incomplete: false,
-      },
-    }),
-  );
-}
-
-function world(
-  s: EngineSettings,
-  definition: StrategyDefinition,
-  cpuMsPerCandle?: number,
-  journal = new InMemoryOrderJournal(),
-) {
-  const clock = new ManualClock(Date.UTC(2026, 0, 1));
-  const books = new CorePortfolioLedger();
-  books.open(P, s.startingCapital, []);
-  const last = new Map<string, number>();
-  const paper = createPaperBroker({
-    fillModel: coreFillModel(s),
-    ledger: books,
-    symbols: new Set([SYMBOL]),
-    lastPrice: (symbol) => last.get(symbol),
-    marketFill: 'next-bar',
-    fundsAtFill: (request) => request.origin.kind === 'strategy',
-    now: () => clock.now(),
-  });
-  const risk = new LedgerRiskView(books, RiskLimitsSchema.parse({ maxOrdersPerMinute: 0 }), (x) =>
-    last.get(x),
-  );
-  const published: EventEnvelope[] = [];
-  const orderSource = createEventSource({ source: orderEventSourceName('paper'), clock });
-  let runner: LiveRunner | undefined;
-  const desk = new OrderDesk({
-    broker: paper,
-    journal,
-    portfolios: risk,
-    clock,
-    emit: (e) => {
-      runner!.onOrderEvent(e);
-      published.push(orderEnvelope(orderSource, e));
-    },
-  });
-  const options = {
-    desk,
-    paper,
-    books,
-    risk,
-    load: async () => definition,
-    history: async () => [],
-    publish: (e: EventEnvelope) => published.push(e),
-    source: createEventSource({ source: 'strategy/live', clock }),
-    clock,
-    ...(cpuMsPerCandle === undefined ? {} : { cpuMsPerCandle }),
-  };
-  runner = new LiveRunner(options);
-  const setRunner = (r: LiveRunner) => (runner = r);
-  const track = (e: { symbol: string; close: number }) => last.set(e.symbol, e.close);
-  return { runner, published, books, track, desk, journal, options, setRunner };
-}
-
-const spec = (id: string, s: EngineSettings): LiveStrategySpec => ({
-  id,
-  strategyId: id,
-  version: 1,
-  userId: 'u1',
-  portfolioId: P,
-  params: {},
-  feeds: [{ symbol: SYMBOL, interval: '1m' }],
-  settings: s,
-  warmupBars: 0,
-});
+import { type FeedCandle, LiveRunner } from './live-runner.ts';
+import {
+  backtest,
+  candleEvents,
+  crossing,
+  P,
+  settings,
+  spec,
+  SYMBOL,
+  world,
+} from './live-world.test-support.ts';
 
 describe('live runs', () => {
   const stops: Array<() => Promise<void>> = [];
@@ -318,5 +161,48 @@ describe('live runs', () => {
         .filter((e) => e.type === 'order.cancelled')
         .map((e) => (e.data as { detail?: string }).detail),
     ).toEqual(Array(working).fill('kill switch'));
+  });
+
+  it('resumes from a checkpoint: candles after it are decided again, those already placed are not placed twice', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 12, 4);
+    const candles = candleEvents(feed).map((e) => e.data as FeedCandle);
+    const everyCandle: StrategyDefinition = {
+      init: () => ({ n: 0 }),
+      onCandle(ctx) {
+        const st = ctx.state as { n: number };
+        st.n++;
+        ctx.buy({ qty: 0.01, reason: `seen ${st.n}` });
+      },
+    };
+    // Process A acts on candles 0–7 and is gone before it stored a checkpoint past candle 5.
+    const a = world(s, everyCandle);
+    await a.runner.enable(spec('r', s));
+    for (const c of candles.slice(0, 8)) {
+      a.track(c);
+      await a.runner.onCandle(c);
+    }
+    const placedBy = (w: ReturnType<typeof world>) =>
+      w.published
+        .filter((e) => e.type === 'order.placed')
+        .map((e) => (e.data as OrderPlacedData).origin)
+        .map((o) => (o?.kind === 'strategy' ? o.candleCloseTime : -1));
+    expect(placedBy(a)).toEqual(candles.slice(0, 8).map((c) => c.closeTime));
+    // Process B takes the run over with the same journal, the stored candles and checkpoint 5.
+    const b = world(s, everyCandle, undefined, a.journal);
+    const runner = new LiveRunner({ ...b.options, history: async () => candles.slice(0, 10) });
+    b.setRunner(runner);
+    for (const c of candles.slice(0, 10)) b.track(c);
+    await runner.enable({ ...spec('r', s), warmupBars: 6 }, { resumeAfter: candles[5]!.closeTime });
+    // Candles 0–5 were warm-up (state), 6–7 were A's orders (same ids: nothing new), 8–9 are new.
+    expect(placedBy(b)).toEqual([candles[8]!.closeTime, candles[9]!.closeTime]);
+    const signals = b.published
+      .filter((e) => e.type === 'strategy.signal')
+      .map((e) => e.data as { reason: string });
+    expect(signals.map((x) => x.reason)).toEqual(['seen 7', 'seen 8', 'seen 9', 'seen 10']);
+    // The live candle after the catch-up is the next one; an old one offered again is ignored.
+    await runner.onCandle(candles[9]!);
+    await runner.onCandle(candles[10]!);
+    expect(placedBy(b)).toEqual([8, 9, 10].map((i) => candles[i]!.closeTime));
   });
 });

@@ -12,17 +12,19 @@
  * switch cancels its working orders and pauses its runs.
  */
 import { type Clock, type EventEnvelope, type EventSource, TicklineError } from '@tickline/kernel';
+import { INTERVAL_MS } from '@tickline/market';
 import { strategyClientOrderId } from '../broker/client-order-id.ts';
 import type { OrderDesk } from '../broker/order-desk.ts';
 import type { Order as VenueOrder } from '../broker/order.ts';
 import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
 import type { PaperBroker } from '../broker/paper/paper-ports.ts';
 import type { StrategyDefinition } from '../core/definition.ts';
-import type { EngineSettings, Order as EngineOrder } from '../core/types.ts';
+import type { EngineSettings, LogLine } from '../core/types.ts';
 import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import type { KillSwitchActor, KillSwitchEngagement } from '../risk/kill-switch.ts';
-import { LiveEngine, type LiveCandle, type LiveFeed } from './live-engine.ts';
+import type { LiveCandle, LiveFeed } from './live-engine.ts';
+import { hostSessions, type LiveOrder, type LiveSession, type OpenSession } from './live-session.ts';
 import { StrategyLivePaused, StrategySignal, type StrategySignalData } from './live-events.ts';
 import { LiveErrorCodes } from './errors.ts';
 
@@ -42,6 +44,13 @@ export interface LiveStrategySpec {
   settings: EngineSettings;
   /** Candles of history shown before acting (indicator warm-up). */
   warmupBars: number;
+}
+
+/** Most stored candles one feed replays on enable (warm-up and catch-up together). */
+const MAX_HISTORY = 5_000;
+
+function intervalMs(interval: string): number {
+  return (INTERVAL_MS as Record<string, number>)[interval] ?? 60_000;
 }
 
 /** A closed candle of one feed. */
@@ -83,16 +92,26 @@ export interface LiveRunnerOptions {
   fillInterval?: string;
   books: CorePortfolioLedger;
   risk: LedgerRiskView;
-  /** Loads a strategy version's definition (the sandbox's, or trusted code in tests). */
-  load: (strategyId: string, version: number, userId: string) => Promise<StrategyDefinition>;
+  /**
+   * Opens a run's strategy: the sandbox's live session in a server (sandbox/live-sandbox.ts), the
+   * same engine a backtest runs there.
+   */
+  open?: OpenSession;
+  /** Trusted definitions run on this thread instead (tests only); ignored when `open` is given. */
+  load?: (strategyId: string, version: number, userId: string) => Promise<StrategyDefinition>;
   history: CandleHistory;
   /** Publishes an event (the eventlog publisher's `publish`). */
   publish: (event: EventEnvelope) => void;
   /** The event source of `strategy.*` events. */
   source: EventSource;
   clock: Clock;
-  /** CPU budget of one run on one candle, ms; over it the run is paused. @default 50 */
+  /**
+   * Time budget of one run on one candle, ms, for host sessions (`load`; the sandbox enforces its
+   * owner's tier limit on the isolate's CPU clock); over it the run is paused. @default no limit
+   */
   cpuMsPerCandle?: number;
+  /** Log lines kept per run for status. @default 200 */
+  keepLogs?: number;
   /** Signals kept per run for status. @default 20 */
   keepSignals?: number;
   /**
@@ -120,11 +139,13 @@ export interface LiveRunnerOptions {
 
 interface Run {
   spec: LiveStrategySpec;
-  engine: LiveEngine;
+  session: LiveSession;
   status: LiveRunStatus;
+  /** The run's own equity after its last step (percent orders are sized from it). */
+  equity: number;
   /** Engine order id ↔ client order id, for fills and cancels. */
   byEngineId: Map<number, string>;
-  byClientId: Map<string, EngineOrder>;
+  byClientId: Map<string, LiveOrder>;
 }
 
 /** See the module comment. */
@@ -136,10 +157,16 @@ export class LiveRunner {
   /** Runs by client order id, for the fills the desk reports. */
   readonly #byOrder = new Map<string, Run>();
   readonly #cpuMs: number;
+  readonly #open: OpenSession;
+  /** Runs being enabled (their session opening, their warm-up running). */
+  readonly #enabling = new Set<string>();
 
   constructor(options: LiveRunnerOptions) {
     this.#o = options;
-    this.#cpuMs = options.cpuMsPerCandle ?? 50;
+    this.#cpuMs = options.cpuMsPerCandle ?? Infinity;
+    if (options.open === undefined && options.load === undefined)
+      throw new TypeError('LiveRunner needs open (the sandbox) or load (trusted definitions)');
+    this.#open = options.open ?? hostSessions(options.load!);
   }
 
   /**
@@ -154,7 +181,7 @@ export class LiveRunner {
     if (order === undefined) return;
     if (event.type === 'order.filled') {
       const d = event.data;
-      run.engine.applyFill(
+      run.session.applyFill(
         d.symbol,
         d.side,
         d.fill.quantity,
@@ -169,8 +196,8 @@ export class LiveRunner {
     }
   }
 
-  #forget(run: Run, order: EngineOrder): void {
-    run.engine.orderDone(order.id);
+  #forget(run: Run, order: LiveOrder): void {
+    run.session.orderDone(order.id);
     const clientOrderId = run.byEngineId.get(order.id);
     run.byEngineId.delete(order.id);
     if (clientOrderId !== undefined) {
@@ -180,17 +207,30 @@ export class LiveRunner {
   }
 
   /** Starts a run: loads the version, replays `warmupBars` of history per feed, then listens. */
-  async enable(spec: LiveStrategySpec, options: { persist?: boolean } = {}): Promise<LiveRunStatus> {
+  async enable(
+    spec: LiveStrategySpec,
+    options: { persist?: boolean; resumeAfter?: number } = {},
+  ): Promise<LiveRunStatus> {
+    this.#enabling.add(spec.id);
+    try {
+      return await this.#enable(spec, options);
+    } finally {
+      this.#enabling.delete(spec.id);
+    }
+  }
+
+  /** True while `enable(id)` has not finished (a sync must not start the run a second time). */
+  enabling(id: string): boolean {
+    return this.#enabling.has(id);
+  }
+
+  async #enable(
+    spec: LiveStrategySpec,
+    options: { persist?: boolean; resumeAfter?: number },
+  ): Promise<LiveRunStatus> {
     if (options.persist !== false) await this.#o.persist?.enabled(spec);
     this.disable(spec.id);
-    const definition = await this.#o.load(spec.strategyId, spec.version, spec.userId);
-    const engine = new LiveEngine(
-      definition,
-      spec.feeds,
-      spec.settings,
-      spec.params,
-      Math.max(256, spec.warmupBars * 2),
-    );
+    const session = await this.#open(spec, Math.max(256, spec.warmupBars * 2));
     const status: LiveRunStatus = {
       id: spec.id,
       strategyId: spec.strategyId,
@@ -201,33 +241,60 @@ export class LiveRunner {
       candles: 0,
       signals: 0,
       lastSignals: [],
-      logs: engine.logs,
+      logs: [],
     };
-    const run: Run = { spec, engine, status, byEngineId: new Map(), byClientId: new Map() };
-    if (spec.warmupBars > 0) {
-      const now = this.#o.clock.now();
-      const history = await Promise.all(
-        spec.feeds.map(async (f, k) =>
-          (await this.#o.history(f.symbol, f.interval, spec.warmupBars, now)).map((c) => ({ ...c, k })),
-        ),
-      );
-      const merged = history.flat().sort((a, b) => a.closeTime - b.closeTime || a.k - b.k);
-      try {
-        for (const c of merged) {
-          engine.advance(c.k, c);
-          // Warm-up builds indicators and state; its orders are not real, and vanish.
-          engine.cancelAll();
-        }
-      } catch (error) {
-        this.#pause(run, error);
-      }
+    const run: Run = {
+      spec,
+      session,
+      status,
+      equity: spec.settings.startingCapital,
+      byEngineId: new Map(),
+      byClientId: new Map(),
+    };
+    const resumeAfter = options.resumeAfter;
+    const merged = await this.#history(spec, resumeAfter);
+    try {
+      // Warm-up builds indicators and state; its orders are not real, and vanish.
+      for (const c of merged)
+        if (resumeAfter === undefined || c.closeTime <= resumeAfter)
+          this.#keepLogs(run, (await session.advance(c.k, c, true)).logs);
+    } catch (error) {
+      this.#pause(run, error);
     }
+    if (resumeAfter !== undefined) run.status.lastCandleTime = resumeAfter;
     this.#runs.set(spec.id, run);
     for (const f of spec.feeds) {
       const key = `${f.symbol}\u0000${f.interval}`;
       this.#byFeed.set(key, [...(this.#byFeed.get(key) ?? []), run]);
     }
+    if (resumeAfter !== undefined) {
+      // Catch-up: the candles after the checkpoint are decided now, as they would have been live
+      // (their orders keyed by their close times, so those already placed are not placed again).
+      // Read again after the run is listed, so a candle that arrived meanwhile is not missed.
+      for (const c of await this.#history(spec, resumeAfter))
+        if (c.closeTime > resumeAfter && run.status.state === 'running')
+          await this.#step(run, {
+            ...c,
+            symbol: spec.feeds[c.k]!.symbol,
+            interval: spec.feeds[c.k]!.interval,
+          });
+    }
     return status;
+  }
+
+  /** Stored candles of a run's feeds, oldest first: warm-up, and what closed after `resumeAfter`. */
+  async #history(spec: LiveStrategySpec, resumeAfter: number | undefined) {
+    const now = this.#o.clock.now();
+    const history = await Promise.all(
+      spec.feeds.map(async (f, k) => {
+        const since =
+          resumeAfter === undefined ? 0 : Math.ceil((now - resumeAfter) / intervalMs(f.interval)) + 1;
+        const count = Math.min(MAX_HISTORY, spec.warmupBars + since);
+        if (count <= 0) return [];
+        return (await this.#o.history(f.symbol, f.interval, count, now)).map((c) => ({ ...c, k }));
+      }),
+    );
+    return history.flat().sort((a, b) => a.closeTime - b.closeTime || a.k - b.k);
   }
 
   /** Stops a run and forgets it (its working orders stay at the venue). */
@@ -243,7 +310,16 @@ export class LiveRunner {
       );
     }
     for (const id of run.byClientId.keys()) this.#byOrder.delete(id);
+    run.session.dispose();
     return true;
+  }
+
+  #keepLogs(run: Run, lines: readonly LogLine[]): void {
+    if (lines.length === 0) return;
+    const logs = run.status.logs;
+    logs.push(...lines);
+    const keep = this.#o.keepLogs ?? 200;
+    if (logs.length > keep) logs.splice(0, logs.length - keep);
   }
 
   /** Pauses a run on request (the owner, or the kill switch). */
@@ -315,6 +391,8 @@ export class LiveRunner {
     const reason = error instanceof Error ? error.message : String(error);
     run.status.state = 'paused';
     run.status.pause = { code: code ?? coded?.code ?? 'STRATEGY_RUNTIME_ERROR', reason, at };
+    // A run that failed in its sandbox has lost it; one paused by request keeps nothing either.
+    run.session.dispose();
     this.#o.persist?.paused(run.spec.id, run.status.pause).catch((e: unknown) => this.#o.onPersistError?.(e));
     this.#o.publish(
       this.#o.source.create(StrategyLivePaused, {
@@ -367,21 +445,24 @@ export class LiveRunner {
   }
 
   async #step(run: Run, candle: FeedCandle): Promise<void> {
-    const f = run.engine.feedOf(candle.symbol, candle.interval);
+    const f = run.session.feedOf(candle.symbol, candle.interval);
     const lastTime = run.status.lastCandleTime;
     if (lastTime !== undefined && candle.closeTime <= lastTime && run.spec.feeds.length === 1) return;
-    const started = performance.now();
+    // Claimed before the strategy runs: a catch-up and the live consumer may offer the same candle.
+    run.status.lastCandleTime = candle.closeTime;
     let step;
     try {
-      step = run.engine.advance(f, candle);
+      step = await run.session.advance(f, candle, false);
     } catch (error) {
       this.#pause(run, error);
       return;
     }
-    const used = performance.now() - started;
+    const used = step.cpuMs;
+    run.equity = step.equity;
+    this.#keepLogs(run, step.logs);
     run.status.candles++;
     run.status.lastCandleTime = candle.closeTime;
-    if (used > this.#cpuMs) {
+    if (used > this.#cpuMs && this.#o.open === undefined) {
       this.#pause(
         run,
         new TicklineError(
@@ -405,18 +486,17 @@ export class LiveRunner {
     this.#o.observe?.(run.spec.id, candle);
   }
 
-  async #place(run: Run, order: EngineOrder, candle: FeedCandle, leg: number): Promise<void> {
-    const { spec, engine } = run;
+  async #place(run: Run, order: LiveOrder, candle: FeedCandle, leg: number): Promise<void> {
+    const { spec, session } = run;
     let quantity = order.qty;
     if (order.percent > 0) {
       // A live order needs its quantity now: the percent of equity at the candle's close.
-      quantity =
-        ((order.percent / 100) * engine.ledger.equity()) / (candle.close * (1 + spec.settings.takerFee));
+      quantity = ((order.percent / 100) * run.equity) / (candle.close * (1 + spec.settings.takerFee));
     }
     // A sell past the position is the venue's to clamp when it fills (the paper venue does it as
     // the backtest does); clamping here would drop a stop placed with the buy it protects.
     if (!(quantity > 0)) {
-      engine.orderDone(order.id);
+      session.orderDone(order.id);
       return;
     }
     const clientOrderId = strategyClientOrderId({

@@ -12,6 +12,8 @@ export interface StoredLiveRun {
   strategyId: string;
   version: number;
   userId: string;
+  /** The owner's tier when enabled (its sandbox limits apply). */
+  tier: string;
   portfolioId: string;
   params: Record<string, unknown>;
   feeds: LiveFeed[];
@@ -26,6 +28,7 @@ interface Row {
   strategy_id: string;
   version: number;
   user_id: string;
+  tier: string;
   portfolio_id: string;
   params: Record<string, unknown> | string;
   feeds: LiveFeed[] | string;
@@ -45,6 +48,7 @@ function fromRow(r: Row): StoredLiveRun {
     strategyId: r.strategy_id,
     version: Number(r.version),
     userId: r.user_id,
+    tier: r.tier,
     portfolioId: r.portfolio_id,
     params: json(r.params),
     feeds: json(r.feeds),
@@ -68,10 +72,11 @@ export class LiveStore {
   /** Stores a run as running (enabling again keeps its checkpoint when the version is the same). */
   async save(run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs'>): Promise<void> {
     await this.#sql.query(
-      `insert into live_strategies (id, strategy_id, version, user_id, portfolio_id, params, feeds, warmup_bars,
-         state, pause_code, pause_reason, paused_at_ms, checkpoint_ms, enabled_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, 'running', null, null, null, null, now(), now())
+      `insert into live_strategies (id, strategy_id, version, user_id, tier, portfolio_id, params, feeds,
+         warmup_bars, state, pause_code, pause_reason, paused_at_ms, checkpoint_ms, enabled_at, updated_at)
+       values ($1, $2, $3, $4, $9, $5, $6, $7, $8, 'running', null, null, null, null, now(), now())
        on conflict (id) do update set strategy_id = excluded.strategy_id, version = excluded.version,
+         tier = excluded.tier,
          params = excluded.params, feeds = excluded.feeds, warmup_bars = excluded.warmup_bars,
          state = 'running', pause_code = null, pause_reason = null, paused_at_ms = null,
          checkpoint_ms = case when live_strategies.version = excluded.version
@@ -86,6 +91,7 @@ export class LiveStore {
         JSON.stringify(run.params),
         JSON.stringify(run.feeds),
         run.warmupBars,
+        run.tier,
       ],
     );
   }
@@ -130,7 +136,9 @@ export class LiveStore {
     const { rows } =
       userId === undefined
         ? await this.#sql.query<Row>('select * from live_strategies order by id')
-        : await this.#sql.query<Row>('select * from live_strategies where user_id = $1 order by id', [userId]);
+        : await this.#sql.query<Row>('select * from live_strategies where user_id = $1 order by id', [
+            userId,
+          ]);
     return rows.map(fromRow);
   }
 }

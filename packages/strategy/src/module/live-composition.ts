@@ -30,7 +30,8 @@ import { RunnerMembership } from '../live/membership.ts';
 import { readEquityHistory } from '../portfolio/equity-history.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { StrategyRepository } from '../versions/strategy-repository.ts';
-import type { StrategyDefinition } from '../core/definition.ts';
+import type { OpenSession } from '../live/live-session.ts';
+import { openLiveSandbox } from '../sandbox/live-sandbox.ts';
 import type { LiveSettings } from './strategy-settings.ts';
 
 /** What {@link composeLive} takes. */
@@ -48,8 +49,11 @@ export interface LiveCompositionDeps {
   symbols: ReadonlySet<string>;
   /** The default member name's suffix (the HTTP port), when `live.member` is not set. */
   port?: number;
-  /** Turns a stored version into a runnable definition (the sandbox). */
-  load: (strategyId: string, version: number, userId: string) => Promise<StrategyDefinition>;
+  /**
+   * Opens a run's strategy. @default a sandbox session of the stored version (its compiled code),
+   * with the owner's tier limits — tests may hand trusted sessions instead.
+   */
+  open?: OpenSession;
 }
 
 /** What the strategy host holds of live trading. */
@@ -94,11 +98,27 @@ export function sqlCandleHistory(sql: Sql) {
 /** See the module comment. */
 export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   const { settings, clock, logger } = deps;
-  const member = settings.member ?? `${hostname()}-${deps.port ?? 0}`;
+  // Port 0 (tests) is not unique on a host: the process id is, though not across restarts.
+  const member =
+    settings.member ?? (deps.port ? `${hostname()}-${deps.port}` : `${hostname()}-pid${process.pid}`);
   const membership = new RunnerMembership(member, clock, settings.memberTtlMs);
   const store = new LiveStore(deps.sql);
   const publish = (event: Parameters<Publisher['publish']>[0]) => void deps.publisher.publish(event);
   const tiers = new Map<string, Tier>();
+  const tierOf = (userId: string): Tier => tiers.get(userId) ?? 'free';
+  // The stored version's compiled code in a new isolate with the owner's tier limits.
+  const sandboxSessions: OpenSession = async (spec, capacity) => {
+    const version = await deps.repository.getVersion(spec.userId, spec.strategyId, spec.version);
+    const limits = settings.tiers[tierOf(spec.userId)];
+    return openLiveSandbox({
+      code: version.js,
+      feeds: spec.feeds,
+      settings: spec.settings,
+      params: spec.params,
+      capacity,
+      limits: { memoryMb: limits.memoryMb, cpuMsPerCandle: limits.cpuMsPerCandle },
+    });
+  };
   // The engine of a live run starts with the portfolio's equity (percent-of-equity orders read it).
   const engineSettings = (portfolioId: string): EngineSettings =>
     resolveBacktestSettings({ startingCapital: Math.max(1, host.books.equity(portfolioId)) });
@@ -112,11 +132,11 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     symbols: deps.symbols,
     settings: resolveBacktestSettings({}),
     risk: settings.risk,
-    load: deps.load,
+    open: deps.open ?? sandboxSessions,
     history: sqlCandleHistory(deps.sql),
     membership,
     persist: {
-      enabled: (spec) => store.save(spec),
+      enabled: (spec) => store.save({ ...spec, tier: tierOf(spec.userId) }),
       paused: (id, pause) => store.pause(id, pause),
       resumed: (id) => store.resume(id),
       stopped: (id) => store.remove(id),
@@ -148,23 +168,53 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     warmupBars: run.warmupBars,
   });
 
+  /** Runs this member runs, as of the last sync. */
+  const mine = new Set<string>();
+  const startedAt = clock.now();
+
+  /**
+   * Starts the stored runs this member owns (rendezvous over the members heard from) and stops the
+   * others. A run it gains — after a restart, or from a member that stopped — resumes from its
+   * checkpoint: the candles after it are decided again, keyed as before, so none is skipped and no
+   * order is placed twice. Until two heartbeats have passed it owns nothing: it has not heard the
+   * others yet, and would take every run.
+   */
   async function sync(): Promise<void> {
     const stored = await store.list();
-    const ids = new Set(stored.map((r) => r.id));
-    for (const local of host.runner.list()) if (!ids.has(local.id)) host.runner.disable(local.id);
-    for (const run of stored) {
+    const ready = clock.now() - startedAt >= 2 * settings.heartbeatMs;
+    const running = new Map(stored.filter((r) => r.state === 'running').map((r) => [r.id, r]));
+    for (const local of host.runner.list()) {
+      if (host.runner.enabling(local.id)) continue;
+      const run = stored.find((r) => r.id === local.id);
+      if (run?.state === 'paused') {
+        if (local.state === 'running') host.runner.markPaused(run.id, run.pause!);
+      } else if (run === undefined || !membership.owns(run.id) || run.version !== local.version) {
+        host.runner.disable(local.id);
+        if (mine.delete(local.id)) logger.info({ member, run: local.id }, 'live strategy handed over');
+      }
+    }
+    if (!ready) return;
+    for (const run of running.values()) {
+      if (!tiers.has(run.userId)) tiers.set(run.userId, run.tier as Tier);
+      if (host.runner.enabling(run.id) || !membership.owns(run.id)) continue;
       const local = host.runner.status(run.id);
-      if (run.state === 'paused') {
-        if (local?.state === 'running') host.runner.markPaused(run.id, run.pause!);
+      // Running here already (enabled through this process's API, or kept from before).
+      if (local !== undefined && local.state === 'running') {
+        mine.add(run.id);
         continue;
       }
-      if (local !== undefined && local.state === 'running' && local.version === run.version) continue;
-      if (local === undefined || local.state === 'paused' || local.version !== run.version) {
-        try {
-          await host.runner.enable(specOf(run), { persist: false });
-        } catch (error) {
-          logger.warn({ err: error, run: run.id }, 'could not start a stored live strategy');
-        }
+      try {
+        await host.runner.enable(specOf(run), {
+          persist: false,
+          ...(run.checkpointMs === undefined ? {} : { resumeAfter: run.checkpointMs }),
+        });
+        mine.add(run.id);
+        logger.info(
+          { member, run: run.id, resumeAfter: run.checkpointMs ?? null },
+          'live strategy runs here',
+        );
+      } catch (error) {
+        logger.warn({ err: error, run: run.id }, 'could not start a stored live strategy');
       }
     }
   }
@@ -220,7 +270,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
         throw error;
       }
     },
-    maxLive: async (userId) => settings.tiers[tiers.get(userId) ?? 'free'].maxLive,
+    maxLive: async (userId) => settings.tiers[tierOf(userId)].maxLive,
     settings: (userId) => engineSettings(userId),
     symbols: deps.symbols,
     equityHistory: (portfolioId, limit) => readEquityHistory(deps.sql, portfolioId, limit),

@@ -29,7 +29,8 @@ export const strategyDelivery: ChannelDelivery = {
         for (const event of events) {
           const message = { id: event.id, type: event.type, data: event.data };
           if (BACKTEST_TYPES.has(event.type)) sink.publish(`user:${event.subject}`, message);
-          else for (const channel of liveEventChannels(event.type, event.data)) sink.publish(channel, message);
+          else
+            for (const channel of liveEventChannels(event.type, event.data)) sink.publish(channel, message);
         }
       },
     };

@@ -55,4 +55,9 @@ export const BacktestCompleted = defineEvent<BacktestCompletedData>({
 });
 
 /** Every event the strategy module defines (order events apart: `OrderEvents`), for the process registry. */
-export const STRATEGY_EVENTS = [BacktestProgress, BacktestCompleted, ...LIVE_EVENTS, RunnerHeartbeat] as const;
+export const STRATEGY_EVENTS = [
+  BacktestProgress,
+  BacktestCompleted,
+  ...LIVE_EVENTS,
+  RunnerHeartbeat,
+] as const;

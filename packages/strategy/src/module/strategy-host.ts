@@ -4,7 +4,7 @@
  */
 import type { EventLog, Publisher } from '@tickline/eventlog';
 import type { IdentityService } from '@tickline/identity';
-import { type Clock, type ModuleBaseDeps, type ModuleHost, TicklineError } from '@tickline/kernel';
+import type { Clock, ModuleBaseDeps, ModuleHost } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
 import { createCodeCipher } from '../versions/code-cipher.ts';
 import { StrategyRepository } from '../versions/strategy-repository.ts';
@@ -71,9 +71,6 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
           identity: deps.identity,
           symbols: new Set(deps.config?.market?.symbols ?? marketConfig.schema.parse(undefined).symbols),
           ...(deps.config?.http?.port === undefined ? {} : { port: deps.config.http.port }),
-          load: async () => {
-            throw new TicklineError('STRATEGY_SANDBOX_FAILED', 'live runs in the sandbox are not available yet');
-          },
         })
       : undefined;
   return {

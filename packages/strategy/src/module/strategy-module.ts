@@ -23,12 +23,12 @@ export const strategyModule = defineModule({
   createHost: (
     deps: Omit<StrategyHostDeps, 'identity'> & { identity: IdentityHost } & ModuleBaseDeps<StrategySettings>,
   ) => createStrategyHost({ ...deps, identity: deps.identity.identity }),
-  routes: (host) => strategyAndLiveRoutes(host),
+  routes: (host) => strategyModuleRoutes(host),
   channels: () => strategyDelivery,
 });
 
 /** Strategies and backtests, and — where live trading runs — portfolios, orders and live runs. */
-function strategyAndLiveRoutes(host: StrategyHost) {
+export function strategyModuleRoutes(host: StrategyHost) {
   const strategies = strategyRoutes(host);
   return async function strategyModuleRoutes(app: Parameters<typeof strategies>[0]) {
     await app.register(strategies);

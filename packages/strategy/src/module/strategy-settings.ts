@@ -63,7 +63,7 @@ export const LiveSettingsSchema = z
       .int()
       .min(300)
       .default(15_000)
-      .describe("A runner not heard from for this long is gone; its strategies move to the others."),
+      .describe('A runner not heard from for this long is gone; its strategies move to the others.'),
     syncMs: z
       .number()
       .int()

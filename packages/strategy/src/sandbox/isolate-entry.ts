@@ -19,6 +19,8 @@ import type { ParamSpecs, StrategyDefinition } from '../core/definition.ts';
 import { Engine } from '../core/engine.ts';
 import type { EngineRunResult } from '../core/engine.ts';
 import { indicators } from '../core/indicators.ts';
+import { LiveEngine } from '../live/live-engine.ts';
+import type { LiveCandle, LiveFeed } from '../live/live-engine.ts';
 import type { EngineSettings, Feed } from '../core/types.ts';
 import { PACKED_COLUMNS } from './packed-feeds.ts';
 import type { PackedFeed } from './packed-feeds.ts';
@@ -247,4 +249,105 @@ function inspect(definition: unknown): { ok: true; params: ParamSpecs } | { ok: 
   }
 }
 
-(globalThis as unknown as { __tickline: unknown }).__tickline = Object.freeze({ harden, run, inspect });
+/** What a live run's `open` takes. */
+export interface LiveOpenInput {
+  feeds: LiveFeed[];
+  settings: EngineSettings;
+  params: Record<string, unknown>;
+  capacity: number;
+}
+
+/** What a live step returns: the orders placed (plain copies), the ids cancelled, new log lines. */
+export type LiveStepOutput =
+  | {
+      ok: true;
+      placed: Array<{
+        id: number;
+        symbol: string;
+        side: 'buy' | 'sell';
+        type: string;
+        qty: number;
+        percent: number;
+        price: number;
+        reason: string;
+      }>;
+      cancelled: number[];
+      logs: Array<{ time: number; text: string }>;
+      equity: number;
+    }
+  | { ok: false; error: IsolateError };
+
+/** The live run of this context (one per context: the host makes a context per run). */
+let live: LiveEngine | undefined;
+
+/** Starts the context's live run: the backtest engine driven one candle at a time (live-engine.ts). */
+function liveOpen(
+  definition: StrategyDefinition,
+  input: LiveOpenInput,
+): { ok: true } | { ok: false; error: IsolateError } {
+  try {
+    live = new LiveEngine(definition, input.feeds, input.settings, input.params, input.capacity);
+    current = live;
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: classify(error) };
+  }
+}
+
+/** Shows one closed candle of feed `f` to the strategy; `warmup` drops the orders it placed. */
+function liveAdvance(f: number, candle: LiveCandle, warmup: boolean): LiveStepOutput {
+  const engine = live!;
+  try {
+    const step = engine.advance(f, candle);
+    if (warmup) engine.cancelAll();
+    const logs = engine.logs.splice(0);
+    return {
+      ok: true,
+      placed: warmup
+        ? []
+        : step.placed.map((o) => ({
+            id: o.id,
+            symbol: o.symbol,
+            side: o.side,
+            type: o.type,
+            qty: o.qty,
+            percent: o.percent,
+            price: o.price,
+            reason: o.reason,
+          })),
+      cancelled: warmup ? [] : step.cancelled,
+      logs: logs.map((l) => ({ time: l.time, text: l.text })),
+      equity: engine.ledger.equity(),
+    };
+  } catch (error) {
+    return { ok: false, error: classify(error) };
+  }
+}
+
+/** Books an execution the venue reported (see LiveEngine.applyFill). */
+function liveFill(
+  symbol: string,
+  side: 'buy' | 'sell',
+  quantity: number,
+  price: number,
+  fee: number,
+  time: number,
+  reason: string,
+): void {
+  live!.applyFill(symbol, side, quantity, price, fee, time, reason);
+}
+
+/** Forgets an order the venue finished. */
+function liveDone(orderId: number): void {
+  live!.orderDone(orderId);
+}
+
+(globalThis as unknown as { __tickline: unknown }).__tickline = Object.freeze({
+  harden,
+  run,
+  inspect,
+  liveOpen,
+  liveAdvance,
+  liveFill,
+  liveDone,
+});

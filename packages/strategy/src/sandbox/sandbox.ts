@@ -34,7 +34,7 @@ export const DEFAULT_SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
 const WATCHDOG_INTERVAL_MS = 10;
 /** Wall-clock backstop as a multiple of the CPU limit (a loaded machine stretches wall time). */
 const WALL_FACTOR = 20;
-const MODULE_FILENAME = 'strategy.js';
+export const MODULE_FILENAME = 'strategy.js';
 
 export interface SandboxRunOptions {
   /** The strategy module as JavaScript (TypeScript already stripped; see compileStrategy). */
@@ -78,7 +78,8 @@ export function syntaxError(error: unknown): TicklineError {
   return new TicklineError('STRATEGY_SYNTAX_ERROR', message.replace(POSITION, '').trim(), { details });
 }
 
-function fromIsolate(error: {
+/** A coded error from the isolate's `{ code, message, details }` (unknown codes become runtime errors). */
+export function fromIsolate(error: {
   code: string;
   message: string;
   details?: Record<string, unknown>;
@@ -92,7 +93,8 @@ function fromIsolate(error: {
 /** V8's code cache for the engine script, made by the first compile in this process. */
 let bundleCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
-async function compileBundle(isolate: ivm.Isolate): Promise<ivm.Script> {
+/** Compiles the engine script in `isolate`, with V8's code cache after the first time. */
+export async function compileBundle(isolate: ivm.Isolate): Promise<ivm.Script> {
   const script = await isolate.compileScript(isolateBundle(), {
     filename: 'tickline-engine.js',
     ...(bundleCache === undefined ? { produceCachedData: true } : { cachedData: bundleCache }),

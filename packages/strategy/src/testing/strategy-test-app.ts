@@ -23,6 +23,9 @@ import { storeClosedCandles } from '../module/candle-feed.ts';
 import { createStrategyHost, type StrategyHost } from '../module/strategy-host.ts';
 import { StrategySettingsSchema, type StrategySettings } from '../module/strategy-settings.ts';
 import { strategyRoutes } from '../http/strategy-routes.ts';
+import { strategyModuleRoutes } from '../module/strategy-module.ts';
+import { createInMemoryEventLog, type EventLog } from '@tickline/eventlog';
+import { encodeEvent } from '@tickline/kernel';
 
 export const HOUR = 3_600_000;
 /** 2026-01-01 00:00 UTC: the first stored candle. */
@@ -58,6 +61,10 @@ export interface StrategyTestApp {
   host: StrategyHost;
   identity: IdentityService;
   events: EventEnvelope[];
+  /** The in-memory log live trading reads and the publisher appends to (with `live`). */
+  log?: EventLog;
+  /** Appends events to the log as a producer would (with `live`). */
+  append(events: readonly EventEnvelope[]): Promise<void>;
   /** Signs up a user; returns the bearer header and the user id. */
   user(): Promise<{ auth: { authorization: string }; userId: string; accessToken: string }>;
   close(): Promise<void>;
@@ -66,7 +73,13 @@ export interface StrategyTestApp {
 let counter = 0;
 
 export async function createStrategyTestApp(
-  options: { tiers?: TierOverrides; settings?: Partial<StrategySettings>; candles?: Candle[] } = {},
+  options: {
+    tiers?: TierOverrides;
+    settings?: Partial<StrategySettings>;
+    candles?: Candle[];
+    /** Run live trading over an in-memory event log (published events are appended to it). */
+    live?: boolean;
+  } = {},
 ): Promise<StrategyTestApp> {
   const sql = await createPgliteSql({ memory: true });
   await migrateForStrategy(sql);
@@ -88,10 +101,23 @@ export async function createStrategyTestApp(
     progressIntervalMs: 50,
     ...options.settings,
   };
+  const log = options.live === true ? createInMemoryEventLog({ name: 'main' }) : undefined;
+  const append = async (batch: readonly EventEnvelope[]): Promise<void> => {
+    if (log === undefined) throw new Error('createStrategyTestApp: append needs { live: true }');
+    await log.append(
+      batch.map((e) => ({ id: e.id, key: e.partitionkey, type: e.type, payload: encodeEvent(e) })),
+    );
+  };
   const host = createStrategyHost({
     sql,
     identity,
-    publisher: { publish: (e) => void events.push(e) },
+    publisher: {
+      publish: (e) => {
+        events.push(e);
+        if (log !== undefined) void append([e]);
+      },
+    },
+    ...(log === undefined ? {} : { eventLog: log }),
     settings,
     logger: silentLogger,
     metrics: createMetricsRegistry(),
@@ -120,7 +146,9 @@ export async function createStrategyTestApp(
       error: { code: status === 413 ? 'HTTP_PAYLOAD_TOO_LARGE' : 'HTTP_ERROR', message: e.message },
     });
   });
-  await app.register(strategyRoutes(host), { prefix: '/api/v1' });
+  await app.register(log === undefined ? strategyRoutes(host) : strategyModuleRoutes(host), {
+    prefix: '/api/v1',
+  });
   await app.ready();
 
   return {
@@ -129,6 +157,8 @@ export async function createStrategyTestApp(
     host,
     identity,
     events,
+    ...(log === undefined ? {} : { log }),
+    append,
     async user() {
       const email = `trader${++counter}-${Date.now()}@example.com`;
       const { tokens, user } = await identity.signUp({ email, password: 'correct horse battery staple' });

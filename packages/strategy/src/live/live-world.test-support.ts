@@ -1,0 +1,171 @@
+/**
+ * @module A live trading world for tests: a paper venue, books, risk view, order desk and runner
+ * over an in-memory journal, a backtest recording its fills, and candles as log events — shared by
+ * the runner's tests and the sandbox session's.
+ */
+import { createEventSource, defineEvent, type EventEnvelope, ManualClock } from '@tickline/kernel';
+import { z } from 'zod';
+import { OrderDesk } from '../broker/order-desk.ts';
+import { orderEnvelope, orderEventSourceName } from '../broker/order-envelope.ts';
+import { InMemoryOrderJournal } from '../broker/order-journal.ts';
+import type { StrategyDefinition } from '../core/definition.ts';
+import { Engine } from '../core/engine.ts';
+import type { EngineSettings, Feed } from '../core/types.ts';
+import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
+import { coreFillModel } from '../paper/core-fill-model.ts';
+import { createPaperBroker } from '../paper/paper-broker.ts';
+import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
+import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
+import { RiskLimitsSchema } from '../risk/risk-limits.ts';
+import { LiveRunner, type LiveRunnerOptions, type LiveStrategySpec } from './live-runner.ts';
+import type { OpenSession } from './live-session.ts';
+
+export const Candle = defineEvent({ type: 'market.candle.closed', description: 'test', schema: z.any() });
+export const P = 'portfolio-1';
+export const SYMBOL = 'BTC-USDT';
+
+/** Buys 3 on an SMA cross up (market), protects with a stop, adds on dips with limits; exits on cross down. */
+export const crossing: StrategyDefinition = {
+  params: { fast: { type: 'int', default: 5 }, slow: { type: 'int', default: 15 } },
+  init: (ctx) => ({
+    fast: new ctx.ta.SmaStream(ctx.params.fast as number),
+    slow: new ctx.ta.SmaStream(ctx.params.slow as number),
+    prev: 0,
+    stop: -1,
+  }),
+  onCandle(ctx) {
+    const s = ctx.state as {
+      fast: { update(v: number): number };
+      slow: { update(v: number): number };
+      prev: number;
+      stop: number;
+    };
+    const close = ctx.close.at(0);
+    const diff = s.fast.update(close) - s.slow.update(close);
+    const qty = ctx.position().qty;
+    if (s.prev <= 0 && diff > 0 && qty === 0) {
+      ctx.buy({ qty: 3, reason: 'cross up' });
+      s.stop = ctx.sell({ type: 'stop', qty: 3, price: close * 0.97, reason: 'stop' });
+    } else if (qty > 0 && diff > 0 && ctx.orders().length < 3) {
+      ctx.buy({ type: 'limit', qty: 1, price: close * 0.995, reason: 'dip' });
+    } else if (s.prev >= 0 && diff < 0 && qty > 0) {
+      ctx.cancelAll();
+      ctx.closePosition(undefined, 'cross down');
+    }
+    s.prev = diff;
+  },
+};
+
+export function settings(): EngineSettings {
+  return resolveBacktestSettings({
+    startingCapital: 10_000,
+    makerFee: 0.001,
+    takerFee: 0.002,
+    slippage: { kind: 'range', fraction: 0.1 },
+    closeAtEnd: false,
+  });
+}
+
+/** The backtest's fills, recorded where the engine books them. */
+export function backtest(definition: StrategyDefinition, feed: Feed, s: EngineSettings) {
+  const engine = new Engine([feed], s);
+  const fills: Array<{ side: string; qty: number; price: number; fee: number; time: number }> = [];
+  const book = engine.ledger.fill.bind(engine.ledger);
+  engine.ledger.fill = (p, side, qty, price, fee, time, reason, step) => {
+    fills.push({ side, qty, price, fee, time });
+    book(p, side, qty, price, fee, time, reason, step);
+  };
+  const result = engine.run(definition, { recordSignals: true });
+  return { result, fills };
+}
+
+export function candleEvents(feed: Feed): EventEnvelope[] {
+  const source = createEventSource({ source: 'market', clock: new ManualClock(0) });
+  const c = feed.columns;
+  return Array.from(c.closeTime, (_, i) =>
+    source.create(Candle, {
+      subject: SYMBOL,
+      data: {
+        exchange: 'x',
+        symbol: SYMBOL,
+        interval: feed.interval,
+        openTime: c.openTime[i],
+        closeTime: c.closeTime[i],
+        open: c.open[i],
+        high: c.high[i],
+        low: c.low[i],
+        close: c.close[i],
+        volume: c.volume[i],
+        correction: false,
+        incomplete: false,
+      },
+    }),
+  );
+}
+
+export function world(
+  s: EngineSettings,
+  definition: StrategyDefinition,
+  cpuMsPerCandle?: number,
+  journal = new InMemoryOrderJournal(),
+  open?: OpenSession,
+) {
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const books = new CorePortfolioLedger();
+  books.open(P, s.startingCapital, []);
+  const last = new Map<string, number>();
+  const paper = createPaperBroker({
+    fillModel: coreFillModel(s),
+    ledger: books,
+    symbols: new Set([SYMBOL]),
+    lastPrice: (symbol) => last.get(symbol),
+    marketFill: 'next-bar',
+    fundsAtFill: (request) => request.origin.kind === 'strategy',
+    now: () => clock.now(),
+  });
+  const risk = new LedgerRiskView(books, RiskLimitsSchema.parse({ maxOrdersPerMinute: 0 }), (x) =>
+    last.get(x),
+  );
+  const published: EventEnvelope[] = [];
+  const orderSource = createEventSource({ source: orderEventSourceName('paper'), clock });
+  let runner: LiveRunner | undefined;
+  const desk = new OrderDesk({
+    broker: paper,
+    journal,
+    portfolios: risk,
+    clock,
+    emit: (e) => {
+      runner!.onOrderEvent(e);
+      published.push(orderEnvelope(orderSource, e));
+    },
+  });
+  const options: LiveRunnerOptions = {
+    desk,
+    paper,
+    books,
+    risk,
+    load: async () => definition,
+    history: async () => [],
+    publish: (e: EventEnvelope) => published.push(e),
+    source: createEventSource({ source: 'strategy/live', clock }),
+    clock,
+    ...(cpuMsPerCandle === undefined ? {} : { cpuMsPerCandle }),
+    ...(open === undefined ? {} : { open }),
+  };
+  runner = new LiveRunner(options);
+  const setRunner = (r: LiveRunner) => (runner = r);
+  const track = (e: { symbol: string; close: number }) => last.set(e.symbol, e.close);
+  return { runner, published, books, track, desk, journal, options, setRunner };
+}
+
+export const spec = (id: string, s: EngineSettings): LiveStrategySpec => ({
+  id,
+  strategyId: id,
+  version: 1,
+  userId: 'u1',
+  portfolioId: P,
+  params: {},
+  feeds: [{ symbol: SYMBOL, interval: '1m' }],
+  settings: s,
+  warmupBars: 0,
+});

@@ -1,0 +1,183 @@
+/**
+ * The strategy module with live trading composed (PGlite, an in-memory log, identity, HTTP): a new
+ * account's snapshot opens its paper portfolio, a stored version enabled live runs in the sandbox on
+ * candles from the log, its signal and order go out as events, the portfolio moves, and a run that
+ * fails is paused in the store with its reason.
+ */
+import { createEventSource, defineEvent, type EventEnvelope, ManualClock } from '@tickline/kernel';
+import { until } from '@tickline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AccountSnapshotGenerated } from '../accounts/account-events.ts';
+import { createStrategyTestApp, type StrategyTestApp } from '../testing/strategy-test-app.ts';
+
+const SYMBOL = 'BTC-USDT';
+const MINUTE = 60_000;
+const Candle = defineEvent({ type: 'market.candle.closed', description: 'test', schema: z.any() });
+const market = createEventSource({ source: 'collector/test', clock: new ManualClock(0) });
+const accounts = createEventSource({ source: 'strategy/accounts', clock: new ManualClock(0) });
+
+const BUY_ONCE = `export default defineStrategy({
+  init: () => ({ bought: false }),
+  onCandle(ctx) {
+    if (!ctx.state.bought) { ctx.buy({ qty: 2, reason: 'first candle' }); ctx.state.bought = true; }
+  },
+});`;
+const THROWS = `export default defineStrategy({ onCandle() { throw new Error('broken on purpose'); } });`;
+
+function candle(i: number, close: number): EventEnvelope {
+  const t0 = Date.UTC(2026, 0, 1);
+  return market.create(Candle, {
+    subject: SYMBOL,
+    data: {
+      exchange: 'test',
+      symbol: SYMBOL,
+      interval: '1m',
+      openTime: t0 + i * MINUTE,
+      closeTime: t0 + (i + 1) * MINUTE,
+      open: close,
+      high: close + 1,
+      low: close - 1,
+      close,
+      volume: 5,
+      quoteVolume: 5 * close,
+      trades: 3,
+      incomplete: false,
+      revision: 0,
+      correction: false,
+    },
+  });
+}
+
+describe('strategy module: live trading composed', () => {
+  let t: StrategyTestApp;
+  let user: Awaited<ReturnType<StrategyTestApp['user']>>;
+  const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    t.app.inject({ method, url: `/api/v1${url}`, headers: user.auth, ...(payload ? { payload } : {}) });
+
+  beforeAll(async () => {
+    // More stored strategies than the free tier's three; live runs keep the free tier's limit of two.
+    t = await createStrategyTestApp({ live: true, tiers: { free: { maxStrategies: 10 } } });
+    user = await t.user();
+  }, 60_000);
+  afterAll(async () => t?.close());
+
+  async function strategy(source: string): Promise<string> {
+    const res = await call('POST', '/strategies', {
+      name: `s${Math.random()}`,
+      source,
+      language: 'javascript',
+    });
+    expect(res.statusCode).toBe(201);
+    return res.json<{ strategy: { id: string } }>().strategy.id;
+  }
+
+  it('the account snapshot opens the paper portfolio', async () => {
+    await t.append([
+      accounts.create(AccountSnapshotGenerated, {
+        subject: user.userId,
+        data: {
+          accountId: user.userId,
+          tier: 'free',
+          currency: 'USD',
+          cash: '10000.00',
+          positions: [],
+          generatedAt: new Date().toISOString(),
+        },
+      }),
+    ]);
+    await until(
+      async () => (await call('GET', '/portfolios')).json().portfolios.length === 1,
+      'portfolio opened',
+    );
+    expect((await call('GET', '/portfolios')).json().portfolios).toEqual([
+      expect.objectContaining({ portfolioId: user.userId, cash: 10_000, equity: 10_000 }),
+    ]);
+  });
+
+  it('an enabled version runs in the sandbox on candles from the log: signal, order, fill, portfolio', async () => {
+    const strategyId = await strategy(BUY_ONCE);
+    const enabled = await call('POST', '/live-strategies', {
+      strategyId,
+      version: 1,
+      portfolioId: user.userId,
+      feeds: [{ symbol: SYMBOL, interval: '1m' }],
+      warmupBars: 0,
+    });
+    expect(enabled.statusCode).toBe(201);
+    const runId = enabled.json<{ run: { id: string } }>().run.id;
+    const stored = await t.sql.query<{ state: string; tier: string }>(
+      'select state, tier from live_strategies where id = $1',
+      [runId],
+    );
+    expect(stored.rows).toEqual([{ state: 'running', tier: 'free' }]);
+    // The next candle fills the market order the first one decided (as the backtest fills it).
+    await t.append([candle(0, 100), candle(1, 101)]);
+    await until(() => t.events.some((e) => e.type === 'order.filled'), 'the order filled');
+    const types = t.events
+      .map((e) => e.type)
+      .filter((x) => x.startsWith('order.') || x.startsWith('strategy.s') || x.startsWith('portfolio.'));
+    expect(types).toEqual(['strategy.signal', 'order.placed', 'order.filled', 'portfolio.order.filled']);
+    const signal = t.events.find((e) => e.type === 'strategy.signal')!.data;
+    expect(signal).toMatchObject({
+      strategyId,
+      userId: user.userId,
+      side: 'buy',
+      quantity: 2,
+      reason: 'first candle',
+    });
+    const portfolio = (await call('GET', `/portfolios/${user.userId}`)).json();
+    expect(portfolio.positions).toEqual([expect.objectContaining({ symbol: SYMBOL, quantity: 2 })]);
+    expect(portfolio.cash).toBeLessThan(10_000 - 2 * 100);
+    const run = (await call('GET', `/live-strategies/${encodeURIComponent(runId)}`)).json().run;
+    expect(run).toMatchObject({ state: 'running', signals: 1 });
+    await until(async () => {
+      const { rows } = await t.sql.query<{ checkpoint_ms: string | null }>(
+        'select checkpoint_ms from live_strategies where id = $1',
+        [runId],
+      );
+      return Number(rows[0]?.checkpoint_ms) === Date.UTC(2026, 0, 1) + 2 * MINUTE;
+    }, 'the checkpoint is the last candle acted on');
+  });
+
+  it('a run that throws is paused: the event names the reason and the store keeps it', async () => {
+    const strategyId = await strategy(THROWS);
+    const enabled = await call('POST', '/live-strategies', {
+      strategyId,
+      version: 1,
+      portfolioId: user.userId,
+      feeds: [{ symbol: SYMBOL, interval: '1m' }],
+      warmupBars: 0,
+    });
+    expect(enabled.statusCode).toBe(201);
+    const runId = enabled.json<{ run: { id: string } }>().run.id;
+    await t.append([candle(2, 102)]);
+    await until(() => t.events.some((e) => e.type === 'strategy.live.paused'), 'paused');
+    expect(t.events.find((e) => e.type === 'strategy.live.paused')!.data).toMatchObject({
+      strategyId,
+      userId: user.userId,
+      code: 'STRATEGY_RUNTIME_ERROR',
+      reason: 'broken on purpose',
+    });
+    await until(async () => {
+      const { rows } = await t.sql.query<{ state: string; pause_code: string }>(
+        'select state, pause_code from live_strategies where id = $1',
+        [runId],
+      );
+      return rows[0]?.state === 'paused' && rows[0].pause_code === 'STRATEGY_RUNTIME_ERROR';
+    }, 'the pause is stored');
+    // The free tier runs two at once; a paused run does not count, a third running one does.
+    const enable = async () =>
+      call('POST', '/live-strategies', {
+        strategyId: await strategy(BUY_ONCE),
+        version: 1,
+        portfolioId: user.userId,
+        feeds: [{ symbol: SYMBOL, interval: '1m' }],
+      });
+    const third = await enable();
+    expect(third.statusCode).toBe(201);
+    const fourth = await enable();
+    expect(fourth.statusCode).toBe(409);
+    expect(fourth.json()).toMatchObject({ code: 'STRATEGY_LIVE_LIMIT' });
+  });
+});

@@ -1,0 +1,206 @@
+/**
+ * @module A live run in its own isolate: the same engine script as a backtest (isolate-bundle.ts),
+ * the same hardened realm, and the same {@link LiveEngine} the parity tests drive — only here it
+ * lives for the run's lifetime and is stepped one closed candle at a time. The isolate's heap limit
+ * is the run's tier memory; each step is timed with the isolate's own CPU clock against the tier's
+ * CPU time per candle, with a wall-clock backstop that stops a runaway loop. Any failure disposes
+ * the isolate and surfaces as a STRATEGY_* error, on which the runner pauses the run.
+ *
+ * Steps are synchronous calls into the isolate: no thread hop per candle, which is what a thousand
+ * runs per candle cost most (see bench/live).
+ */
+import ivm from 'isolated-vm';
+import { TicklineError } from '@tickline/kernel';
+import type { EngineSettings } from '../core/types.ts';
+import type { LiveCandle, LiveFeed } from '../live/live-engine.ts';
+import { feedIndex, type LiveSession, type LiveSessionStep } from '../live/live-session.ts';
+import type { LiveOpenInput, LiveStepOutput } from './isolate-entry.ts';
+import { compileBundle, fromIsolate, MODULE_FILENAME, syntaxError } from './sandbox.ts';
+import { VIOLATION } from './violation.ts';
+
+/** Limits of one live run (its owner's tier). */
+export interface LiveSandboxLimits {
+  memoryMb: number;
+  cpuMsPerCandle: number;
+  /** CPU time to load the module and open the run. @default 2000 */
+  setupCpuMs?: number;
+}
+
+/** What {@link openLiveSandbox} takes. */
+export interface LiveSandboxOptions {
+  /** The strategy module as JavaScript (a stored version's compiled code). */
+  code: string;
+  feeds: LiveFeed[];
+  settings: EngineSettings;
+  params: Record<string, unknown>;
+  /** Candles each feed keeps. */
+  capacity: number;
+  limits: LiveSandboxLimits;
+}
+
+/** Wall-clock backstop of a step, as a multiple of its CPU budget (a busy machine stretches wall time). */
+const WALL_FACTOR = 20;
+/** The least wall-clock backstop of a step, so a descheduled process does not look like a runaway strategy. */
+const MIN_STEP_WALL_MS = 2_000;
+const NS_PER_MS = 1_000_000;
+
+function classify(
+  error: unknown,
+  limits: LiveSandboxLimits,
+  phase: 'setup' | 'evaluate' | 'step',
+): TicklineError {
+  if (error instanceof TicklineError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/memory limit/i.test(message))
+    return new TicklineError('STRATEGY_MEMORY_LIMIT', `the strategy used more than ${limits.memoryMb} MB`, {
+      cause: error,
+      details: { memoryMb: limits.memoryMb },
+    });
+  if (/timed out/i.test(message))
+    return new TicklineError(
+      'STRATEGY_CPU_LIMIT',
+      phase === 'step'
+        ? `onCandle ran past its limit of ${limits.cpuMsPerCandle} ms per candle`
+        : 'the strategy took too long to load',
+      { cause: error, details: { cpuMs: limits.cpuMsPerCandle } },
+    );
+  if (/call stack/i.test(message))
+    return new TicklineError('STRATEGY_STACK_OVERFLOW', message, { cause: error });
+  if (phase === 'evaluate') {
+    if (/not available to strategies/.test(message))
+      return new TicklineError('STRATEGY_FORBIDDEN_API', message, { cause: error });
+    if (VIOLATION.test(message))
+      return new TicklineError('STRATEGY_SANDBOX_VIOLATION', message, { cause: error });
+    return new TicklineError('STRATEGY_RUNTIME_ERROR', message, { cause: error });
+  }
+  return new TicklineError('STRATEGY_SANDBOX_FAILED', message, { cause: error });
+}
+
+/** Opens a live run in a new isolate. @throws TicklineError STRATEGY_* when the code does not load. */
+export async function openLiveSandbox(options: LiveSandboxOptions): Promise<LiveSession> {
+  const { limits } = options;
+  const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
+  const setupTimeout = (limits.setupCpuMs ?? 2_000) * WALL_FACTOR;
+  const stepTimeout = Math.max(limits.cpuMsPerCandle * WALL_FACTOR, MIN_STEP_WALL_MS);
+  let phase: 'setup' | 'evaluate' = 'setup';
+  const held: Array<{ release(): void }> = [];
+  const dispose = (): void => {
+    for (const r of held.splice(0)) {
+      try {
+        r.release();
+      } catch {
+        // Already gone with the isolate.
+      }
+    }
+    if (!isolate.isDisposed) isolate.dispose();
+  };
+  let advanceRef: ivm.Reference<(f: number, c: LiveCandle, w: boolean) => LiveStepOutput>;
+  let fillRef: ivm.Reference<(...args: unknown[]) => void>;
+  let doneRef: ivm.Reference<(id: number) => void>;
+  try {
+    const script = await compileBundle(isolate);
+    const context = await isolate.createContext();
+    held.push(context);
+    await script.run(context, { timeout: setupTimeout });
+    await context.evalClosure('__tickline.harden($0)', [options.settings.seed], { timeout: setupTimeout });
+    let module: ivm.Module;
+    try {
+      module = await isolate.compileModule(options.code, { filename: MODULE_FILENAME });
+    } catch (error) {
+      throw syntaxError(error);
+    }
+    held.push(module);
+    await module.instantiate(context, (specifier) => {
+      throw new TicklineError(
+        'STRATEGY_FORBIDDEN_API',
+        `imports are not available to strategies (${specifier})`,
+        {
+          details: { api: 'import', specifier },
+        },
+      );
+    });
+    phase = 'evaluate';
+    await module.evaluate({ timeout: setupTimeout });
+    phase = 'setup';
+    const definition = await module.namespace.get('default', { reference: true });
+    held.push(definition);
+    if (definition.typeof !== 'object')
+      throw new TicklineError(
+        'STRATEGY_DEFINITION_INVALID',
+        'the strategy module needs a default export (defineStrategy({ … }))',
+      );
+    const input: LiveOpenInput = {
+      feeds: options.feeds,
+      settings: options.settings,
+      params: options.params,
+      capacity: options.capacity,
+    };
+    const opened = (await context.evalClosure(
+      'return __tickline.liveOpen($0, $1)',
+      [definition.derefInto(), new ivm.ExternalCopy(input).copyInto({ release: true })],
+      { result: { copy: true }, timeout: setupTimeout },
+    )) as { ok: true } | { ok: false; error: { code: string; message: string } };
+    if (!opened.ok) throw fromIsolate(opened.error);
+    advanceRef = context.evalSync('__tickline.liveAdvance', { reference: true });
+    fillRef = context.evalSync('__tickline.liveFill', { reference: true });
+    doneRef = context.evalSync('__tickline.liveDone', { reference: true });
+    held.push(advanceRef, fillRef, doneRef);
+  } catch (error) {
+    dispose();
+    throw classify(error, limits, phase);
+  }
+
+  const budgetNs = BigInt(limits.cpuMsPerCandle) * BigInt(NS_PER_MS);
+  return {
+    feedOf: (symbol, interval) => feedIndex(options.feeds, symbol, interval),
+    async advance(f, candle, warmup): Promise<LiveSessionStep> {
+      if (isolate.isDisposed) throw new TicklineError('STRATEGY_SANDBOX_FAILED', 'the run was stopped');
+      const before = isolate.cpuTime;
+      let output: LiveStepOutput;
+      try {
+        output = advanceRef.applySync(undefined, [f, candle, warmup], {
+          arguments: { copy: true },
+          result: { copy: true },
+          timeout: stepTimeout,
+        });
+      } catch (error) {
+        dispose();
+        throw classify(error, limits, 'step');
+      }
+      const usedNs = isolate.cpuTime - before;
+      if (!output.ok) {
+        dispose();
+        throw fromIsolate(output.error);
+      }
+      const cpuMs = Number(usedNs) / NS_PER_MS;
+      // Warm-up replays many candles at once; the budget is per live candle.
+      if (!warmup && usedNs > budgetNs) {
+        dispose();
+        throw new TicklineError(
+          'STRATEGY_CPU_LIMIT',
+          `onCandle used ${cpuMs.toFixed(1)} ms of CPU (limit ${limits.cpuMsPerCandle} ms per candle)`,
+          { details: { cpuMs: limits.cpuMsPerCandle, usedMs: cpuMs } },
+        );
+      }
+      return {
+        placed: output.placed as LiveSessionStep['placed'],
+        cancelled: output.cancelled,
+        logs: output.logs,
+        equity: output.equity,
+        cpuMs,
+      };
+    },
+    applyFill(symbol, side, quantity, price, fee, time, reason) {
+      if (isolate.isDisposed) return;
+      fillRef.applySync(undefined, [symbol, side, quantity, price, fee, time, reason], {
+        arguments: { copy: true },
+        timeout: stepTimeout,
+      });
+    },
+    orderDone(orderId) {
+      if (isolate.isDisposed) return;
+      doneRef.applySync(undefined, [orderId], { timeout: stepTimeout });
+    },
+    dispose,
+  };
+}
