@@ -76,7 +76,7 @@ export type {
 } from './research/walk-forward.ts';
 export { strategyModule } from './module/strategy-module.ts';
 export { createStrategyHost } from './module/strategy-host.ts';
-export { StrategySettingsSchema, DEV_CODE_KEY_ID } from './module/strategy-settings.ts';
+export { StrategySettingsSchema, DEV_CODE_KEY_ID, DEV_CODE_KEY } from './module/strategy-settings.ts';
 export { StrategyApiErrorCodes } from './module/strategy-api-errors.ts';
 export { BacktestProgress, BacktestCompleted, STRATEGY_EVENTS } from './module/strategy-events.ts';
 export { strategyDelivery, STRATEGY_DELIVERY_CONSUMER } from './module/strategy-delivery.ts';

@@ -178,6 +178,6 @@ describe('strategy module: live trading composed', () => {
     expect(third.statusCode).toBe(201);
     const fourth = await enable();
     expect(fourth.statusCode).toBe(409);
-    expect(fourth.json()).toMatchObject({ code: 'STRATEGY_LIVE_LIMIT' });
+    expect(fourth.json()).toMatchObject({ error: { code: 'STRATEGY_LIVE_LIMIT' } });
   });
 });

@@ -27,4 +27,42 @@ describe('notification text', () => {
     expect(formatMoney('abc', 'USD')).toBe('abc');
     expect(formatMoney(undefined, 'USD')).toBe('—');
   });
+
+  it('notifications - fills, refusals, signals and pauses read as sentences', () => {
+    const event = (type: string, data: unknown) => describeEvent({ id: '3', type, channel: 'user:1', data });
+    expect(
+      event('portfolio.order.filled', {
+        symbol: 'BTC-USDT',
+        side: 'buy',
+        quantity: 0.01,
+        price: 60_000,
+        cash: 9_400,
+        equity: 10_000,
+      }),
+    ).toEqual({
+      title: 'Bought 0.01 BTC-USDT',
+      body: expect.stringMatching(/^At 60,000\. Cash \$9,400\.00, equity \$10,000\.00\.$/),
+    });
+    expect(
+      event('order.rejected', {
+        symbol: 'BTC-USDT',
+        side: 'buy',
+        quantity: 5,
+        reason: 'insufficient_funds',
+        detail: 'no cash',
+      }).body,
+    ).toBe('buy 5 BTC-USDT: no cash (insufficient_funds)');
+    expect(
+      event('strategy.signal', {
+        symbol: 'ETH-USDT',
+        side: 'sell',
+        type: 'market',
+        quantity: 1,
+        reason: 'cross down',
+      }).body,
+    ).toBe('sell 1 ETH-USDT market · cross down');
+    expect(
+      event('strategy.live.paused', { code: 'STRATEGY_SANDBOX_TIMEOUT', reason: 'took too long' }).body,
+    ).toBe('took too long (STRATEGY_SANDBOX_TIMEOUT)');
+  });
 });

@@ -10,6 +10,42 @@ import {
 type BacktestCompletedData = Partial<BacktestCompletedEvent>;
 type SnapshotData = Partial<AccountSnapshot>;
 
+interface BookedFillData {
+  symbol?: string;
+  side?: 'buy' | 'sell';
+  quantity?: number;
+  price?: number;
+  cash?: number;
+  equity?: number;
+  partial?: boolean;
+}
+
+interface OrderRejectedData {
+  symbol?: string;
+  side?: string;
+  quantity?: number;
+  reason?: string;
+  detail?: string;
+}
+
+interface SignalData {
+  symbol?: string;
+  side?: string;
+  type?: string;
+  quantity?: number;
+  reason?: string;
+}
+
+interface PausedData {
+  code?: string;
+  reason?: string;
+}
+
+const usd = (value: number | undefined) =>
+  formatMoney(value === undefined ? undefined : String(value), 'USD');
+const amount = (value: number | undefined) =>
+  value === undefined ? '' : value.toLocaleString(undefined, { maximumFractionDigits: 8 });
+
 /** A title and one line for `event`; unknown types fall back to their name. */
 export function describeEvent(event: StreamEvent): { title: string; body: string } {
   switch (event.type) {
@@ -33,6 +69,31 @@ export function describeEvent(event: StreamEvent): { title: string; body: string
         title: data.status === 'cancelled' ? 'Backtest cancelled' : 'Backtest failed',
         body: data.error ? `${data.error.code}: ${data.error.message}` : '',
       };
+    }
+    case EventType.PortfolioOrderFilled: {
+      const d = (event.data ?? {}) as BookedFillData;
+      return {
+        title: `${d.side === 'sell' ? 'Sold' : 'Bought'} ${amount(d.quantity)} ${d.symbol ?? ''}${d.partial ? ' (part)' : ''}`,
+        body: `At ${amount(d.price)}. Cash ${usd(d.cash)}, equity ${usd(d.equity)}.`,
+      };
+    }
+    case EventType.OrderRejected: {
+      const d = (event.data ?? {}) as OrderRejectedData;
+      return {
+        title: 'Order rejected',
+        body: `${d.side ?? ''} ${amount(d.quantity)} ${d.symbol ?? ''}: ${d.detail ?? d.reason ?? ''} (${d.reason ?? 'rejected'})`,
+      };
+    }
+    case EventType.StrategySignal: {
+      const d = (event.data ?? {}) as SignalData;
+      return {
+        title: 'Strategy signal',
+        body: `${d.side ?? ''} ${amount(d.quantity)} ${d.symbol ?? ''} ${d.type ?? ''}${d.reason ? ` · ${d.reason}` : ''}`,
+      };
+    }
+    case EventType.StrategyLivePaused: {
+      const d = (event.data ?? {}) as PausedData;
+      return { title: 'Live strategy paused', body: `${d.reason ?? ''} (${d.code ?? 'paused'})` };
     }
     default:
       return { title: event.type, body: summarize(event.data) };

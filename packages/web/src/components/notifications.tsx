@@ -46,7 +46,14 @@ const NotificationsContext = createContext<NotificationsValue | null>(null);
  * strategy page shows it), and the notify service's inbox copy of an event the stream already
  * brought (the bell would show it twice).
  */
-const QUIET_TYPES: ReadonlySet<string> = new Set([EventType.BacktestProgress, 'notification.inbox.added']);
+const QUIET_TYPES: ReadonlySet<string> = new Set<string>([
+  EventType.BacktestProgress,
+  EventType.NotificationInboxAdded,
+  // An order's steps: the booked fill (portfolio.order.filled) and a refusal are what is told.
+  EventType.OrderPlaced,
+  EventType.OrderFilled,
+  EventType.OrderCancelled,
+]);
 
 /** Collects the events of `channel`; render inside a `TicklineProvider`. */
 export function NotificationsProvider({

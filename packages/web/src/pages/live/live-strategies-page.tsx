@@ -4,7 +4,6 @@
  * resume and stop. Signals and pauses on `user:{id}` refresh the list at once.
  */
 import type { LiveRun, StrategySummary } from '@tickline/client';
-import { useEvents } from '@tickline/client/react';
 import { EventType } from '@tickline/protocol';
 import { useState, type ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
@@ -14,19 +13,19 @@ import { Empty, ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { usePolling } from '../../components/use-polling.ts';
 import { codedErrorText } from '../portfolio/portfolio-format.ts';
-import { usePortfolio } from '../portfolio/use-portfolio.ts';
+import { usePortfolio, useSettledEvents } from '../portfolio/use-portfolio.ts';
 import { EnableLiveForm } from './enable-live-form.tsx';
 import { pauseText, signalText, timeText } from './live-format.ts';
 
 /** Candle counts move without an event on the user's channel: re-read this often. */
-const RUNS_REFRESH_MS = 5_000;
+const RUNS_REFRESH_MS = 10_000;
 
 export function LiveStrategiesPage(): ReactNode {
   const { client } = useSession();
   const portfolio = usePortfolio();
   const runs = usePolling(() => client.liveStrategies.list(), RUNS_REFRESH_MS, [client]);
   const strategies = useAsync(() => client.strategies.list(), [client]);
-  useEvents([EventType.StrategySignal, EventType.StrategyLivePaused], () => runs.reload());
+  useSettledEvents([EventType.StrategySignal, EventType.StrategyLivePaused], runs.reload);
   const initial = new URLSearchParams(window.location.search).get('strategy') ?? undefined;
 
   return (

@@ -38,7 +38,7 @@ export function OpenOrders(props: {
     );
   return (
     <div className="table-scroll">
-      <table data-testid="open-orders">
+      <table className="orders-table" data-testid="open-orders">
         <thead>
           <tr>
             <th scope="col">Order</th>
@@ -88,7 +88,7 @@ export function OrderHistory({ orders }: { orders: readonly Order[] }): ReactNod
   if (orders.length === 0) return <Empty title="No orders yet" />;
   return (
     <div className="table-scroll">
-      <table data-testid="order-history">
+      <table className="orders-table" data-testid="order-history">
         <thead>
           <tr>
             <th scope="col">Order</th>

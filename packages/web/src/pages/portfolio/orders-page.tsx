@@ -3,7 +3,6 @@
  * Order events on `user:{id}` refresh the tables the moment the venue answers.
  */
 import type { Order, PortfolioDetail } from '@tickline/client';
-import { useEvents } from '@tickline/client/react';
 import { useState, type ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
@@ -14,7 +13,7 @@ import { OpenOrders, OrderHistory } from './order-tables.tsx';
 import { OrderTicket } from './order-ticket.tsx';
 import { PortfolioStats } from './portfolio-page.tsx';
 import { orderErrorText } from './portfolio-format.ts';
-import { ORDER_EVENTS, usePortfolio } from './use-portfolio.ts';
+import { ORDER_EVENTS, usePortfolio, useSettledEvents } from './use-portfolio.ts';
 
 /** Orders the history shows. */
 const HISTORY_LIMIT = 100;
@@ -37,34 +36,37 @@ export function OrdersPage(): ReactNode {
       ) : portfolio.data === null ? (
         <Loading label="Setting up your paper portfolio — it appears here as soon as it is ready." />
       ) : (
-        <OrdersBody portfolio={portfolio.data} onChange={portfolio.reload} />
+        <OrdersBody portfolio={portfolio.data} />
       )}
     </main>
   );
 }
 
-function OrdersBody({
-  portfolio,
-  onChange,
-}: {
-  portfolio: PortfolioDetail;
-  onChange: () => void;
-}): ReactNode {
+function OrdersBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode {
   const { client } = useSession();
   const id = portfolio.portfolioId;
-  const open = useAsync(() => client.portfolios.orders(id), [client, id]);
+  // The history holds the working orders too; they are asked for apart only when it is full.
   const history = useAsync(
     () => client.portfolios.orders(id, { status: 'all', limit: HISTORY_LIMIT }),
     [client, id],
   );
   const [cancelling, setCancelling] = useState<ReadonlySet<string>>(new Set());
   const [cancelError, setCancelError] = useState<string>();
-  const refresh = () => {
-    open.reload();
-    history.reload();
-    onChange();
+  const full = (history.data?.length ?? 0) >= HISTORY_LIMIT;
+  const working = useAsync(async () => (full ? client.portfolios.orders(id) : undefined), [client, id, full]);
+  const open = {
+    ...working,
+    data: full
+      ? working.data
+      : history.data?.filter((o) => o.status === 'new' || o.status === 'partially_filled'),
+    reload: history.reload,
   };
-  useEvents(ORDER_EVENTS, refresh);
+  // The portfolio re-reads itself on the same events (usePortfolio).
+  const refresh = () => {
+    history.reload();
+    if (full) working.reload();
+  };
+  useSettledEvents(ORDER_EVENTS, refresh);
 
   async function cancel(order: Order) {
     setCancelError(undefined);
@@ -95,7 +97,9 @@ function OrdersBody({
         <section className="card" aria-labelledby="open-title">
           <h2 id="open-title">Open orders</h2>
           <FormError message={cancelError} />
-          {open.status === 'error' ? <ErrorState error={open.error} onRetry={open.reload} /> : null}
+          {open.status === 'error' && !open.data ? (
+            <ErrorState error={open.error} onRetry={open.reload} />
+          ) : null}
           {open.data ? (
             <OpenOrders orders={open.data} cancelling={cancelling} onCancel={(o) => void cancel(o)} />
           ) : (
@@ -104,7 +108,9 @@ function OrdersBody({
         </section>
         <section className="card" aria-labelledby="history-title">
           <h2 id="history-title">History</h2>
-          {history.status === 'error' ? <ErrorState error={history.error} onRetry={history.reload} /> : null}
+          {history.status === 'error' && !history.data ? (
+            <ErrorState error={history.error} onRetry={history.reload} />
+          ) : null}
           {history.data ? <OrderHistory orders={history.data} /> : <Loading />}
         </section>
       </div>

@@ -4,7 +4,6 @@
  * `user:{id}` refresh it at once; marks are re-read every few seconds.
  */
 import type { EquityPoint, PortfolioDetail } from '@tickline/client';
-import { useEvents } from '@tickline/client/react';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
@@ -14,7 +13,7 @@ import { EquityChart } from './equity-chart.tsx';
 import { OrderHistory } from './order-tables.tsx';
 import { formatPnl, formatUsd, pnlClass } from './portfolio-format.ts';
 import { PositionsTable } from './positions-table.tsx';
-import { ORDER_EVENTS, usePortfolio } from './use-portfolio.ts';
+import { ORDER_EVENTS, usePortfolio, useSettledEvents } from './use-portfolio.ts';
 
 /** Equity points the chart starts with. */
 const HISTORY_POINTS = 500;
@@ -78,7 +77,7 @@ function PortfolioBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode
   const id = portfolio.portfolioId;
   const history = useAsync(() => client.portfolios.equity(id, { limit: HISTORY_POINTS }), [client, id]);
   const orders = useAsync(() => client.portfolios.orders(id, { status: 'all', limit: 8 }), [client, id]);
-  useEvents(ORDER_EVENTS, () => {
+  useSettledEvents(ORDER_EVENTS, () => {
     history.reload();
     orders.reload();
   });
@@ -96,7 +95,9 @@ function PortfolioBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode
       </section>
       <section className="card chart-card" aria-labelledby="equity-title">
         <h2 id="equity-title">Equity</h2>
-        {history.status === 'error' ? <ErrorState error={history.error} onRetry={history.reload} /> : null}
+        {history.status === 'error' && !history.data ? (
+          <ErrorState error={history.error} onRetry={history.reload} />
+        ) : null}
         <EquityChart points={points} />
       </section>
       <section className="card" aria-labelledby="positions-title">
@@ -108,7 +109,9 @@ function PortfolioBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode
           <h2 id="recent-orders-title">Latest orders</h2>
           <Link to="/orders">All orders →</Link>
         </div>
-        {orders.status === 'error' ? <ErrorState error={orders.error} onRetry={orders.reload} /> : null}
+        {orders.status === 'error' && !orders.data ? (
+          <ErrorState error={orders.error} onRetry={orders.reload} />
+        ) : null}
         {orders.data ? <OrderHistory orders={orders.data} /> : <Loading label="Loading orders…" />}
       </section>
     </div>

@@ -1,17 +1,21 @@
 /**
  * @module `usePortfolio`: the signed-in user's paper portfolio (cash, equity, positions), re-read
- * when one of its orders changes on `user:{id}` and every few seconds for the marks (positions are
- * marked to each closed candle, which has no event on the user's channel).
+ * when one of its orders changes on `user:{id}` and now and then for the marks (positions are
+ * marked to each closed candle, which has no event on the user's channel). Requests count against
+ * the tier's rate limit (60 a minute on the free tier), so bursts of events make one re-read.
  */
-import type { PortfolioDetail } from '@tickline/client';
+import type { PortfolioDetail, TicklineClient } from '@tickline/client';
 import { useEvents } from '@tickline/client/react';
 import { EventType } from '@tickline/protocol';
+import { useEffect, useRef } from 'react';
 import { useSession } from '../../app/session.tsx';
 import type { useAsync } from '../../components/use-async.ts';
 import { usePolling } from '../../components/use-polling.ts';
 
-/** Marks move with each closed 1 m candle: a few seconds is fresh enough. */
-const MARK_REFRESH_MS = 5_000;
+/** Marks move with each closed 1 m candle: a few re-reads a minute are fresh enough. */
+const MARK_REFRESH_MS = 15_000;
+/** One order makes a burst of events (placed, filled, booked): they are answered with one re-read. */
+const EVENT_SETTLE_MS = 400;
 
 /** Events of the user's channel after which the portfolio or its orders changed. */
 export const ORDER_EVENTS = [
@@ -22,18 +26,52 @@ export const ORDER_EVENTS = [
   EventType.PortfolioOrderFilled,
 ] as const;
 
+/**
+ * Calls `onChange` once after a burst of `types` events on the user's channel settles (and after
+ * a stream gap).
+ */
+export function useSettledEvents(types: readonly string[], onChange: () => void): void {
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const latest = useRef(onChange);
+  latest.current = onChange;
+  const schedule = () => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => latest.current(), EVENT_SETTLE_MS);
+  };
+  useEffect(() => () => clearTimeout(timer.current), []);
+  useEvents(types, schedule, { onReset: schedule });
+}
+
+/** A page opened this soon after another read the portfolio shows that copy instead of asking again. */
+const REUSE_MS = 3_000;
+
+/** Per client (so per session): the portfolio's id, which never changes, and the last copy read. */
+const known = new WeakMap<TicklineClient, { id: string; last?: { detail: PortfolioDetail; atMs: number } }>();
+
 /** Null when the account has no portfolio yet (its snapshot is still being generated). */
 export function usePortfolio(): ReturnType<typeof useAsync<PortfolioDetail | null>> {
   const { client } = useSession();
+  const firstLoad = useRef(true);
   const state = usePolling(
     async () => {
-      const [first] = await client.portfolios.list();
-      return first === undefined ? null : client.portfolios.get(first.portfolioId);
+      let entry = known.get(client);
+      const reuse = firstLoad.current;
+      firstLoad.current = false;
+      if (reuse && entry?.last !== undefined && Date.now() - entry.last.atMs < REUSE_MS)
+        return entry.last.detail;
+      if (entry === undefined) {
+        const [first] = await client.portfolios.list();
+        if (first === undefined) return null;
+        entry = { id: first.portfolioId };
+        known.set(client, entry);
+      }
+      const detail = await client.portfolios.get(entry.id);
+      entry.last = { detail, atMs: Date.now() };
+      return detail;
     },
     MARK_REFRESH_MS,
     [client],
   );
-  const { reload } = state;
-  useEvents([...ORDER_EVENTS, EventType.AccountSnapshotGenerated], () => reload(), { onReset: reload });
+  useSettledEvents([...ORDER_EVENTS, EventType.AccountSnapshotGenerated], state.reload);
   return state;
 }

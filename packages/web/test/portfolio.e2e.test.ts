@@ -1,0 +1,163 @@
+/// <reference lib="dom" />
+/**
+ * Paper trading in a real Chromium against `tickline start` (default simulator, strategy module
+ * with live trading composed): a new account sees its opening portfolio, buys at market against
+ * the simulator's live trades and sees the fill, the position and the cash change without a
+ * reload; rests a limit order far below the market and cancels it; is refused in words with a code;
+ * then runs a strategy version live and sees its status.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
+import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
+import { startDashboard, type Dashboard } from './harness/dashboard.ts';
+
+/** Waits on server work and on the stream: generous, because CI runs this beside other suites. */
+const SERVER_WAIT_MS = 60_000;
+/** A market order fills at the next 1 m bar: a minute, plus the candle's close on a busy machine. */
+const FILL_WAIT_MS = 150_000;
+
+/** A money figure on the page as a number ("$10,000.00" → 10000). */
+async function money(page: Page, testId: string): Promise<number> {
+  const text = (await page.getByTestId(testId).first().textContent()) ?? '';
+  return Number(text.replace(/[^0-9.-]/g, ''));
+}
+
+describe.skipIf(!chromiumBinary.available)('web - paper portfolio, orders and live strategies', () => {
+  let dashboard: Dashboard;
+  let browser: Browser;
+  beforeAll(async () => {
+    // The test walks through seven pages in a couple of minutes, faster than a person: the free
+    // tier's 60 requests a minute (tested in the server's own suite) would refuse it halfway.
+    [dashboard, browser] = await Promise.all([
+      startDashboard({ TICKLINE_AUTH_TIERS_FREE_REQUESTS_PER_MINUTE: '600' }),
+      launchBrowser(),
+    ]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.stop();
+  });
+
+  it('web - opening portfolio, a market buy fills live, a limit rests and cancels, a strategy runs live', async () => {
+    const page = await openPage(browser);
+    // The API calls the page made, printed when a step fails (rate limits show up here first).
+    const calls: string[] = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/api/'))
+        calls.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+    });
+    try {
+      await trade(page);
+    } catch (error) {
+      // What the page showed when a step failed is the first thing to look at.
+      await screenshot(page, 'portfolio-failure', { fullPage: true });
+      console.log(calls.join('\n'));
+      throw error;
+    }
+  }, 480_000);
+
+  async function trade(page: Page): Promise<void> {
+    await signUp(page, dashboard.url, uniqueEmail('trader'), 'Trader');
+
+    // The overview shows the real portfolio (opened by the account snapshot) and links to it.
+    await page.getByTestId('portfolio-equity').waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await money(page, 'portfolio-equity')).toBe(10_000);
+    expect(await money(page, 'portfolio-cash')).toBe(10_000);
+    await screenshot(page, 'overview-portfolio');
+    await page.getByRole('link', { name: 'Open portfolio →' }).click();
+    await page.getByRole('heading', { name: 'Portfolio', exact: true }).waitFor();
+    await page.getByText('No open positions').waitFor({ timeout: SERVER_WAIT_MS });
+
+    // A market buy on the Orders page, once the ticket knows the simulator's last price.
+    await page.getByRole('link', { name: 'Orders', exact: true }).first().click();
+    const ticket = page.getByRole('form', { name: 'Paper order' });
+    await ticket.waitFor();
+    const symbol = await ticket.getByLabel('Symbol').inputValue();
+    await page.waitForFunction(
+      () => /Last [0-9]/.test(document.querySelector('[data-testid="ticket-last"]')?.textContent ?? ''),
+      undefined,
+      { timeout: SERVER_WAIT_MS },
+    );
+    await ticket.getByLabel(/^Quantity/).fill('0.01');
+    await ticket.getByRole('button', { name: `Buy ${symbol}` }).click();
+    // The paper venue fills a market order at the next 1 m bar's open: up to a minute and more.
+    await ticket.getByText(/^(Bought 0\.01 |Market order placed)/).waitFor({ timeout: SERVER_WAIT_MS });
+    await screenshot(page, 'orders-market-placed');
+    const history = page.getByTestId('order-history');
+    await history.locator('tr[data-status="filled"]').first().waitFor({ timeout: FILL_WAIT_MS });
+    // The summary beside the ticket follows the fill without a reload: cash went down.
+    await page.waitForFunction(
+      () => {
+        const text = document.querySelector('[data-testid="portfolio-cash"]')?.textContent ?? '';
+        const cash = Number(text.replace(/[^0-9.-]/g, ''));
+        return cash > 0 && cash < 10_000;
+      },
+      undefined,
+      { timeout: SERVER_WAIT_MS },
+    );
+    await screenshot(page, 'orders-filled');
+
+    // A limit buy far below the market rests, is listed as open, and cancels.
+    await ticket.getByRole('radio', { name: 'Limit' }).click();
+    await ticket.getByLabel(/^Quantity/).fill('0.01');
+    await ticket.getByLabel('Limit price').fill('0.01');
+    await ticket.getByRole('button', { name: `Buy ${symbol}` }).click();
+    await ticket.getByText(/^Limit order placed/).waitFor({ timeout: SERVER_WAIT_MS });
+    const open = page.getByTestId('open-orders');
+    await open.locator('tbody tr').first().waitFor({ timeout: SERVER_WAIT_MS });
+    await screenshot(page, 'orders-open');
+    await open.getByRole('button', { name: 'Cancel' }).first().click();
+    await page.getByText('No open orders').waitFor({ timeout: SERVER_WAIT_MS });
+    await history.locator('tr[data-status="cancelled"]').first().waitFor({ timeout: SERVER_WAIT_MS });
+
+    // An order the cash cannot pay for is refused in words, with its reason code.
+    await ticket.getByRole('radio', { name: 'Market' }).click();
+    await ticket.getByLabel(/^Quantity/).fill('1000000');
+    await ticket.getByRole('button', { name: `Buy ${symbol}` }).click();
+    const refusal = ticket.getByRole('alert');
+    await refusal.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await refusal.textContent()).toMatch(/^Rejected — .*\((insufficient_funds|risk_limit)\)$/);
+    await screenshot(page, 'orders-rejected');
+
+    // The portfolio page shows the position and the equity chart.
+    await page.getByRole('link', { name: 'Portfolio', exact: true }).first().click();
+    const position = page.getByTestId('positions').locator(`tr[data-symbol="${symbol}"]`);
+    await position.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await position.getByTestId('position-quantity').textContent()).toBe('0.01');
+    await page.getByTestId('equity-chart').locator('canvas').first().waitFor();
+    await screenshot(page, 'portfolio', { fullPage: true });
+
+    // A strategy from the template, run live on the symbol's 1 m candles.
+    await page.getByRole('link', { name: 'Strategies', exact: true }).click();
+    await page.getByLabel('Name').fill('live cross');
+    await page.getByRole('button', { name: 'Create from template' }).click();
+    await page.getByRole('heading', { name: 'live cross' }).waitFor({ timeout: SERVER_WAIT_MS });
+    await page.getByRole('link', { name: 'run live →' }).click();
+    await page.getByRole('heading', { name: 'Live strategies' }).waitFor();
+    const form = page.getByRole('form', { name: 'Run a strategy live' });
+    await form.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await form.getByLabel('Strategy').locator('option:checked').textContent()).toBe('live cross');
+    await form.getByLabel('Feed 1 symbol').selectOption(symbol);
+    await form.getByLabel('Feed 1 interval').selectOption('1m');
+    await form.getByLabel('Warm-up bars').fill('0');
+    await form.getByRole('button', { name: /^Run v1 live$/ }).click();
+    const run = page.getByTestId('live-runs').locator('li').first();
+    await run.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await run.getByTestId('run-state').textContent()).toBe('running');
+    await screenshot(page, 'live-running');
+
+    // Pause shows the reason; resume runs it again.
+    await run.getByRole('button', { name: 'Pause' }).click();
+    await run.getByTestId('pause-reason').waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await run.getByTestId('run-state').textContent()).toBe('paused');
+    expect(await run.getByTestId('pause-reason').textContent()).toMatch(/^Paused by you/);
+    await screenshot(page, 'live-paused');
+    await run.getByRole('button', { name: 'Resume' }).click();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="run-state"]')?.textContent === 'running',
+      undefined,
+      { timeout: SERVER_WAIT_MS },
+    );
+  }
+});
