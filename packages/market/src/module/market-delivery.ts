@@ -27,7 +27,6 @@ import {
 import type { LatestStore } from '../latest/latest-store.ts';
 import type { Candle, Trade } from '../port/market-message.ts';
 import type { SourceStatusChange } from '../port/source-status.ts';
-import type { MarketView } from './market-view.ts';
 
 export const MARKET_DELIVERY_CONSUMER = 'market-delivery';
 /** Type of the messages on `market:{symbol}:ticker`. */
@@ -137,18 +136,15 @@ export function createMarketDelivery(options: MarketDeliveryOptions): MarketDeli
   return { deliver, ticker };
 }
 
-/**
- * What the delivery needs of the market host: a narrow view, so this file and `market-host.ts`
- * (which builds a delivery of its own for live-only events) do not import each other.
- */
-export interface DeliveredMarket {
-  readonly view: Pick<MarketView, 'latest' | 'feedLatest'>;
+/** What {@link marketDelivery} reads of the market host (structural: the host builds a delivery too). */
+interface DeliveringHost {
+  readonly view: { readonly latest: LatestStore; readonly feedLatest: boolean };
   readonly tickerIntervalMs: number;
   noteSourceStatus(change: SourceStatusChange): void;
 }
 
 /** The market's channel delivery on a process with a hub (gateway, all). */
-export function marketDelivery(host: DeliveredMarket): ChannelDelivery {
+export function marketDelivery(host: DeliveringHost): ChannelDelivery {
   return {
     name: MARKET_DELIVERY_CONSUMER,
     eventTypes: MARKET_DELIVERY_TYPES,
