@@ -234,6 +234,9 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
       createConsumerRunner({
         log: deps.eventLog,
         name: ENQUEUE_CONSUMER,
+        // The log also carries every delivered event and every domain event: records of other
+        // types are acknowledged without being decoded.
+        types: new Set([NotificationRequested.type]),
         handle: enqueue.handle,
         metrics: deps.metrics,
         logger: deps.logger,

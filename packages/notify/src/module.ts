@@ -1,6 +1,6 @@
 /**
  * @module The notify domain module (kernel `DomainModule` shape): the `notify` config section
- * with its defaults, migration 0008, the host factory, the `/api/v1` routes (where identity's
+ * with its defaults, migrations 0008 and 0012, the host factory, the `/api/v1` routes (where identity's
  * host serves authentication) and the channel delivery of `notification.inbox.added` to
  * `user:{id}`.
  */
@@ -13,7 +13,7 @@ import { createNotifyHost, type NotifyHost } from './host.ts';
 import { notifyAdminRoutes } from './http/admin-routes.ts';
 import { notifyRoutes } from './http/notify-routes.ts';
 
-/** Folder of `0008_notify.sql` (absolute). */
+/** Folder of notify's migrations, `0008_notify.sql` and `0012_notify_hourly_counts.sql` (absolute). */
 export const NOTIFY_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 
 /** Durable name of notify's channel-delivery consumer. */

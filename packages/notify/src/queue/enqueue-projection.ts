@@ -12,7 +12,7 @@ import { NotificationRequested, type NotificationRequestedData } from '../events
 import { planDeliveries, type UserPreferences } from '../rules/plan-deliveries.ts';
 import { ensureUsers, loadPreferences, loadRules, tierDefaults } from '../rules/preferences-sql.ts';
 import { insertDeliveries, insertNotifications, type DeliveryRow, type NotificationRow } from './rows-sql.ts';
-import { loadCounters, loadTargets } from './targets-sql.ts';
+import { addToHourlyCounts, loadCounters, loadTargets } from './targets-sql.ts';
 
 export const ENQUEUE_CONSUMER = 'notify-enqueue';
 
@@ -85,6 +85,7 @@ export async function enqueue(
   const prefs = await loadPreferences(tx, config, userIds);
   const rules = await loadRules(tx, userIds);
   const counters = await loadCounters(tx, userIds, nowMs);
+  const stored = new Map([...counters].map(([id, c]) => [id, c.lastHour]));
   const targets = await loadTargets(tx, userIds, new Map([...prefs].map(([id, p]) => [id, p.email])));
   const notifications: NotificationRow[] = [];
   const deliveries: DeliveryRow[] = [];
@@ -153,5 +154,11 @@ export async function enqueue(
   }
   await insertNotifications(tx, notifications);
   await insertDeliveries(tx, deliveries);
+  // The planner advanced each user's counter past what was stored: store the difference.
+  await addToHourlyCounts(
+    tx,
+    new Map([...counters].map(([id, c]) => [id, c.lastHour - (stored.get(id) ?? 0)])),
+    nowMs,
+  );
   return { due, handed };
 }

@@ -33,7 +33,17 @@ export async function loadTargets(
   return out;
 }
 
-/** Counters at `nowMs`: non-critical notifications in the last hour, SMS since UTC midnight. */
+const HOUR_MS = 3_600_000;
+
+/** The clock hour (UTC) `nowMs` falls in: the rate limit's window. */
+export function hourOf(nowMs: number): Date {
+  return new Date(nowMs - (nowMs % HOUR_MS));
+}
+
+/**
+ * Counters at `nowMs`: non-critical notifications in the current clock hour (UTC) from
+ * `notify_hourly_counts`, SMS since UTC midnight.
+ */
 export async function loadCounters(
   db: SqlQueryable,
   userIds: readonly string[],
@@ -41,12 +51,10 @@ export async function loadCounters(
 ): Promise<Map<string, UserCounters>> {
   const out = new Map<string, UserCounters>();
   for (const id of userIds) out.set(id, { lastHour: 0, smsToday: 0 });
-  const hourAgo = new Date(nowMs - 3_600_000);
   const midnight = new Date(nowMs - (nowMs % 86_400_000));
   const recent = await db.query<{ user_id: string; n: number }>(
-    `select user_id, count(*)::int as n from notify_notifications
-       where user_id = any($1::uuid[]) and created_at > $2 and severity <> 'critical' group by user_id`,
-    [userIds, hourAgo],
+    'select user_id, n from notify_hourly_counts where user_id = any($1::uuid[]) and hour = $2',
+    [userIds, hourOf(nowMs)],
   );
   const sms = await db.query<{ user_id: string; n: number }>(
     `select user_id, count(*)::int as n from notify_deliveries
@@ -56,4 +64,20 @@ export async function loadCounters(
   for (const r of recent.rows) out.get(r.user_id)!.lastHour = r.n;
   for (const r of sms.rows) out.get(r.user_id)!.smsToday = r.n;
   return out;
+}
+
+/** Adds what a batch counted against the rate limit (`added`: per user) to the current hour. */
+export async function addToHourlyCounts(
+  db: SqlQueryable,
+  added: ReadonlyMap<string, number>,
+  nowMs: number,
+): Promise<void> {
+  const entries = [...added].filter(([, n]) => n > 0);
+  if (entries.length === 0) return;
+  await db.query(
+    `insert into notify_hourly_counts (user_id, hour, n)
+     select u, $3, n from unnest($1::uuid[], $2::int[]) as v(u, n)
+     on conflict (user_id, hour) do update set n = notify_hourly_counts.n + excluded.n`,
+    [entries.map(([id]) => id), entries.map(([, n]) => n), hourOf(nowMs)],
+  );
 }

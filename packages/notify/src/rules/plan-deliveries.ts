@@ -37,7 +37,7 @@ export interface UserTargets {
 
 /** Counters the planner updates as it goes through a batch. */
 export interface UserCounters {
-  /** Non-critical notifications in the last hour (this one excluded). */
+  /** Non-critical notifications in the current clock hour, UTC (this one excluded). */
   lastHour: number;
   /** SMS queued today. */
   smsToday: number;
