@@ -2,7 +2,7 @@
 import { ServiceStatus, type Registry, type Service, type ServiceHealth } from '@tickline/kernel';
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { createHttpApp } from '../http/app.ts';
+import { createHttpApp, type TrustProxy } from '../http/app.ts';
 import type { CorsOptions } from '../http/plugins/security/cors.ts';
 import { readTlsCredentials, type TlsFiles } from '../http/plugins/security/tls-options.ts';
 
@@ -15,7 +15,7 @@ export interface HttpServiceOptions {
   /** @default 16 KiB */
   maxHeaderBytes?: number;
   /** @default false */
-  trustProxy?: boolean;
+  trustProxy?: TrustProxy;
   /** @default no CORS */
   cors?: CorsOptions;
   /** Serve /api/openapi.json and /api/docs. @default true */
