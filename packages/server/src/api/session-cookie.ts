@@ -56,31 +56,30 @@ export function cookieIsSecure(publicUrl: string | undefined, servesTls: boolean
 
 /** The two hooks, with `Secure` fixed by the deployment (see {@link cookieIsSecure}). */
 export function sessionCookieHooks(secure: boolean) {
-  return {
-    /** `preSerialization` hook: a body carrying an access token also sets the cookie. */
-    async setSessionCookie(
-      _request: FastifyRequest,
-      reply: FastifyReply,
-      payload: unknown,
-    ): Promise<unknown> {
-      const token = reply.statusCode < 300 ? issuedToken(payload) : undefined;
-      if (token) {
-        const maxAgeSeconds = (Date.parse(token.accessTokenExpiresAt) - Date.now()) / 1000;
-        reply.header('set-cookie', sessionCookie(token.accessToken, maxAgeSeconds, secure));
-      }
-      return payload;
-    },
-    /** `onSend` hook: a successful sign-out clears the cookie. */
-    async clearSessionCookie(
-      request: FastifyRequest,
-      reply: FastifyReply,
-      payload: unknown,
-    ): Promise<unknown> {
-      const route = request.routeOptions.url ?? '';
-      if (reply.statusCode < 300 && SIGN_OUT_ROUTES.some((path) => route.endsWith(path))) {
-        reply.header('set-cookie', sessionCookie('', 0, secure));
-      }
-      return payload;
-    },
-  };
+  /** `preSerialization` hook: a body carrying an access token also sets the cookie. */
+  async function setSessionCookie(
+    _request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+  ): Promise<unknown> {
+    const token = reply.statusCode < 300 ? issuedToken(payload) : undefined;
+    if (token) {
+      const maxAgeSeconds = (Date.parse(token.accessTokenExpiresAt) - Date.now()) / 1000;
+      reply.header('set-cookie', sessionCookie(token.accessToken, maxAgeSeconds, secure));
+    }
+    return payload;
+  }
+  /** `onSend` hook: a successful sign-out clears the cookie. */
+  async function clearSessionCookie(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+  ): Promise<unknown> {
+    const route = request.routeOptions.url ?? '';
+    if (reply.statusCode < 300 && SIGN_OUT_ROUTES.some((path) => route.endsWith(path))) {
+      reply.header('set-cookie', sessionCookie('', 0, secure));
+    }
+    return payload;
+  }
+  return { setSessionCookie, clearSessionCookie };
 }

@@ -19,7 +19,7 @@ async function clientIp(trustProxy: TrustProxy, xff: string | undefined, remoteA
     headers: xff === undefined ? {} : { 'x-forwarded-for': xff },
   });
   await app.close();
-  return (response.json() as { ip: string }).ip;
+  return response.json<{ ip: string }>().ip;
 }
 
 describe('trust proxy', () => {
