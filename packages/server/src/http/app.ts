@@ -18,6 +18,7 @@ import { registerSecurityHeaders } from './plugins/security/security-headers.ts'
 import type { TlsCredentials } from './plugins/security/tls-options.ts';
 import { registerZodCompilers } from './plugins/validation/zod-compilers.ts';
 import { registerRequestContext } from './request-context.ts';
+import { redactUrl } from './redact-url.ts';
 import { requestIdFrom, REQUEST_ID_HEADER } from './request-id.ts';
 
 /** `http.trustProxy`: off, a hop count, or the proxies' addresses and CIDR ranges. */
@@ -93,7 +94,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   app.addHook('onResponse', async function accessLog(request, reply) {
     const fields = {
       method: request.method,
-      url: request.url,
+      url: redactUrl(request.url),
       statusCode: reply.statusCode,
       responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
     };
