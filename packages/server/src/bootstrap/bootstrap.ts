@@ -247,6 +247,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             bodyLimitBytes: config.http.bodyLimitBytes,
             maxHeaderBytes: config.http.maxHeaderBytes,
             trustProxy: config.http.trustProxy,
+            admin: config.admin.listen,
             cors: config.http.cors,
             docs: config.http.docs,
             tls: config.http.tls,

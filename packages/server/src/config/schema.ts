@@ -241,6 +241,23 @@ export const TicklineConfigSchema = z.strictObject({
     })
     .prefault({}),
   redis: RedisSchema.prefault({}),
+  admin: z
+    .strictObject({
+      listen: z
+        .strictObject({
+          host: z
+            .string()
+            .min(1)
+            .default('127.0.0.1')
+            .describe('Interface of the admin listener (keep it private).'),
+          port: z.int().min(0).max(65_535).describe('Port of the admin listener (0: any free port).'),
+        })
+        .optional()
+        .describe(
+          'Serve /metrics, /api/docs, /api/openapi.json and source maps on this address only; the public port answers them 404. Unset: on the public port.',
+        ),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: LogLevel.default('info').describe('Lowest level written (to stdout).'),
