@@ -133,7 +133,7 @@ export const AuthSchema = z.strictObject({
     .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'expected an email address')
     .default(DEFAULT_INITIAL_ADMIN_EMAIL)
     .describe(
-      'Email of the admin account created on the first start (empty users table); its random password is printed once and written to <dataDir>/secrets/initial-admin.txt.',
+      'Email of the admin account created on the first start (empty users table); its random password is written to <dataDir>/secrets/initial-admin.txt (mode 0600) and the log says where, never the password.',
     ),
   oidc: z
     .strictObject({

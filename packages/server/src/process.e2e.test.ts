@@ -69,6 +69,7 @@ describe('process - tickline start', () => {
         'market-delivery',
         'market-ticker',
         'game',
+        'game-revocation',
         'admin-game-feed',
         'backtest-queue',
         'strategy-live-books',

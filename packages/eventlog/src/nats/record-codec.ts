@@ -1,9 +1,11 @@
 /**
  * @module How a record sits in a JetStream message: payload as the body, the key in the subject
- * (escaped), the id as `Nats-Msg-Id` (which drives dedupe), type and time as headers.
+ * (escaped), the id as `Nats-Msg-Id` (which drives dedupe), type and time as headers, and the
+ * event's CloudEvents attributes as `ce-*` headers (the CloudEvents NATS binding).
  */
 import type { MsgHdrs } from '@nats-io/transport-node';
 import type { AppendRecord, LogRecord } from '../port/event-log.ts';
+import { writeCloudEventHeaders } from './cloudevent-headers.ts';
 import type { SubjectScheme } from './subjects.ts';
 
 const ID_HEADER = 'Nats-Msg-Id';
@@ -23,6 +25,7 @@ export const RecordHeaders = {
     h.set(ID_HEADER, record.id);
     h.set(TYPE_HEADER, record.type);
     if (record.time !== undefined) h.set(TIME_HEADER, String(record.time));
+    writeCloudEventHeaders(h, record.payload);
   },
   /** The record's time, or `fallbackMs` (the server's timestamp) when the header is missing. */
   readTime(h: MsgHdrs | undefined, fallbackMs: number): number {

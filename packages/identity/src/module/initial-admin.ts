@@ -1,6 +1,6 @@
 /**
  * @module The first-run admin: when the users table is empty, create an `admin` account with a
- * random password, say once how to sign in (log line on stdout) and keep the credentials in
+ * random password, say once where it is (log line on stdout; never the password itself) and keep the credentials in
  * `${dataDir}/secrets/initial-admin.txt` (0600). Later starts find a user and do nothing.
  */
 import { randomBytes } from 'node:crypto';
@@ -54,9 +54,10 @@ export async function ensureInitialAdmin(options: InitialAdminOptions): Promise<
     file,
     `Tickline first-run admin (change the password after signing in)\nemail: ${options.email}\npassword: ${password}\n`,
   );
+  // The password goes to the 0600 file only: logs are shipped, kept and read by more people.
   options.logger.info(
     { email: options.email, file },
-    `first start: created the admin account; sign in with email ${options.email} and password ${password} (also in ${file}), then change the password`,
+    `first start: created the admin account ${options.email}; its password is in ${file} (readable by this user only): sign in with it, then change it`,
   );
   return { email: options.email, password, file };
 }

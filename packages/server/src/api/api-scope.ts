@@ -8,7 +8,7 @@ import type { RealtimeGateway, StreamPrincipal } from '@tickline/realtime';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { rateLimitPlugin } from '../http/plugins/rate-limit/rate-limit-plugin.ts';
 import type { RateLimiter } from '../http/plugins/rate-limit/rate-limiter.ts';
-import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
+import { sessionCookieHooks } from './session-cookie.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -20,6 +20,8 @@ export interface ApiScopeOptions {
   limiter: RateLimiter | undefined;
   /** The realtime gateway of this process, whose streams a sign-out everywhere ends. */
   gateway?: RealtimeGateway<StreamPrincipal> | undefined;
+  /** The session cookie's `Secure` flag (the public URL's scheme). @default false */
+  secureCookies?: boolean;
 }
 
 /** Registers the scope on `app` (the root instance). */
@@ -31,8 +33,9 @@ export async function registerApiScope(app: FastifyInstance, options: ApiScopeOp
       scope.addHook('onRequest', async function noStore(_request, reply) {
         void reply.header('cache-control', 'no-store');
       });
-      scope.addHook('preSerialization', setSessionCookie);
-      scope.addHook('onSend', clearSessionCookie);
+      const cookies = sessionCookieHooks(options.secureCookies ?? false);
+      scope.addHook('preSerialization', cookies.setSessionCookie);
+      scope.addHook('onSend', cookies.clearSessionCookie);
       const gateway = options.gateway;
       if (gateway)
         scope.addHook('onResponse', async function endStreams(request, reply) {

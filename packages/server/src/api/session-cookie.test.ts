@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { clearSessionCookie, issuedToken, sessionCookie, setSessionCookie } from './session-cookie.ts';
+import { cookieIsSecure, issuedToken, sessionCookie, sessionCookieHooks } from './session-cookie.ts';
 
 const pair = (ttlMs: number) => ({
   tokenType: 'Bearer',
@@ -10,8 +10,9 @@ const pair = (ttlMs: number) => ({
   refreshTokenExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
 });
 
-function app() {
-  const server = Fastify();
+function app(secure = false) {
+  const server = Fastify({ trustProxy: true });
+  const { setSessionCookie, clearSessionCookie } = sessionCookieHooks(secure);
   server.register(
     async (scope) => {
       scope.addHook('preSerialization', setSessionCookie);
@@ -36,6 +37,26 @@ describe('session cookie', () => {
     expect(sessionCookie('', 0, true)).toBe(
       'tickline_session=; Path=/api/v1; Max-Age=0; HttpOnly; SameSite=Strict; Secure',
     );
+  });
+
+  it('cookie - Secure follows the public URL, not the request protocol', async () => {
+    expect(cookieIsSecure('https://tickline.example', false)).toBe(true);
+    expect(cookieIsSecure('http://localhost:8080', true)).toBe(false);
+    expect(cookieIsSecure(undefined, true)).toBe(true);
+    expect(cookieIsSecure(undefined, false)).toBe(false);
+    // Behind a TLS-ending proxy the request is plain HTTP; a forged X-Forwarded-Proto changes nothing.
+    const secure = app(true);
+    const plain = await secure.inject({ method: 'POST', url: '/api/v1/auth/sign-in' });
+    expect(plain.headers['set-cookie']).toMatch(/; Secure$/);
+    const insecure = app(false);
+    const forged = await insecure.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    expect(forged.headers['set-cookie']).not.toMatch(/Secure/);
+    await secure.close();
+    await insecure.close();
   });
 
   it('cookie - found in a signed-in body and in a bare token pair, nowhere else', () => {

@@ -1,7 +1,7 @@
 /**
  * @module The session cookie the stream endpoints accept: the access token, HttpOnly (scripts
- * cannot read it), SameSite=Strict, scoped to `/api/v1`, Secure over HTTPS, expiring with the
- * token. Set whenever a response hands out an access token (sign-up, sign-in, MFA, refresh, OIDC
+ * cannot read it), SameSite=Strict, scoped to `/api/v1`, expiring with the
+ * token (Secure when the public URL is https). Set whenever a response hands out an access token (sign-up, sign-in, MFA, refresh, OIDC
  * callback, password change); cleared on sign-out. Only the stream endpoints read it: the REST
  * API takes `Authorization`, so a cookie alone never authorizes a state change (no CSRF).
  */
@@ -45,29 +45,41 @@ export function sessionCookie(value: string, maxAgeSeconds: number, secure: bool
   ].join('; ');
 }
 
-/** `preSerialization` hook: a body carrying an access token also sets the cookie. */
-export async function setSessionCookie(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-): Promise<unknown> {
-  const token = reply.statusCode < 300 ? issuedToken(payload) : undefined;
-  if (token) {
-    const maxAgeSeconds = (Date.parse(token.accessTokenExpiresAt) - Date.now()) / 1000;
-    reply.header('set-cookie', sessionCookie(token.accessToken, maxAgeSeconds, request.protocol === 'https'));
-  }
-  return payload;
+/**
+ * Whether the cookie is `Secure`: the configured public URL decides (https behind a TLS-ending
+ * proxy sees plain-HTTP requests, and a spoofed X-Forwarded-Proto must not turn it off); without
+ * one, whether this server itself serves TLS.
+ */
+export function cookieIsSecure(publicUrl: string | undefined, servesTls: boolean): boolean {
+  return publicUrl === undefined ? servesTls : new URL(publicUrl).protocol === 'https:';
 }
 
-/** `onSend` hook: a successful sign-out clears the cookie. */
-export async function clearSessionCookie(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-): Promise<unknown> {
-  const route = request.routeOptions.url ?? '';
-  if (reply.statusCode < 300 && SIGN_OUT_ROUTES.some((path) => route.endsWith(path))) {
-    reply.header('set-cookie', sessionCookie('', 0, request.protocol === 'https'));
+/** The two hooks, with `Secure` fixed by the deployment (see {@link cookieIsSecure}). */
+export function sessionCookieHooks(secure: boolean) {
+  /** `preSerialization` hook: a body carrying an access token also sets the cookie. */
+  async function setSessionCookie(
+    _request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+  ): Promise<unknown> {
+    const token = reply.statusCode < 300 ? issuedToken(payload) : undefined;
+    if (token) {
+      const maxAgeSeconds = (Date.parse(token.accessTokenExpiresAt) - Date.now()) / 1000;
+      reply.header('set-cookie', sessionCookie(token.accessToken, maxAgeSeconds, secure));
+    }
+    return payload;
   }
-  return payload;
+  /** `onSend` hook: a successful sign-out clears the cookie. */
+  async function clearSessionCookie(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+  ): Promise<unknown> {
+    const route = request.routeOptions.url ?? '';
+    if (reply.statusCode < 300 && SIGN_OUT_ROUTES.some((path) => route.endsWith(path))) {
+      reply.header('set-cookie', sessionCookie('', 0, secure));
+    }
+    return payload;
+  }
+  return { setSessionCookie, clearSessionCookie };
 }

@@ -26,6 +26,7 @@ import {
 } from '@tickline/kernel';
 import { isValidChannelName, type RealtimeHost } from '@tickline/realtime';
 import { registerApiScope } from '../api/api-scope.ts';
+import { cookieIsSecure } from '../api/session-cookie.ts';
 import type { ResolvedConfig } from '../config/load.ts';
 import type { ServerModule } from '../domains.ts';
 import { createHttpService, type HttpService } from '../process/http-service.ts';
@@ -269,6 +270,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             bodyLimitBytes: config.http.bodyLimitBytes,
             maxHeaderBytes: config.http.maxHeaderBytes,
             trustProxy: config.http.trustProxy,
+            admin: config.admin.listen,
             cors: config.http.cors,
             docs: config.http.docs,
             tls: config.http.tls,
@@ -288,6 +290,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
               }
               if (routes.length > 0)
                 await registerApiScope(app, {
+                  secureCookies: cookieIsSecure(config.http.publicUrl, config.http.tls.certFile !== undefined),
                   plugins: routes,
                   limiter: limiter?.limiter,
                   gateway: (hosts.get('realtime') as RealtimeHost | undefined)?.gateway,

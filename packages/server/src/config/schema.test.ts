@@ -87,6 +87,7 @@ describe('config - tickline schema', () => {
         rateLimit: { enabled: true, anonymous: { requestsPerMinute: 60, burst: 20 } },
       },
       redis: { keyPrefix: 'tickline:', commandTimeoutMs: 250 },
+      admin: {},
       log: { level: 'info', format: 'auto' },
       eventlog: {
         engine: 'embedded',

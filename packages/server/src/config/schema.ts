@@ -145,6 +145,48 @@ const RateLimitSchema = z.strictObject({
     .prefault({}),
 });
 
+/** An address, a CIDR range, or proxy-addr's names for the private ranges. */
+const PROXY_ADDRESS = /^(?:[0-9a-fA-F:.]+(?:\/\d{1,3})?|loopback|linklocal|uniquelocal)$/;
+const TRUST_ALL_REFUSED =
+  'true is refused: it would trust the left-most X-Forwarded-For, which any client writes; give the proxies’ addresses or CIDR ranges, or the hop count';
+/** Most proxies a request may pass through before reaching us. */
+export const MAX_TRUSTED_PROXY_HOPS = 16;
+
+// The client address behind proxies: X-Forwarded-For is read from the right, trusting only the
+// given proxies (or the given number of hops); never the left-most entry, which any client writes.
+const TrustProxySchema = z
+  .preprocess(
+    (value, ctx) => {
+      if (value === true || value === 'true') {
+        ctx.addIssue({ code: 'custom', message: TRUST_ALL_REFUSED });
+        return false;
+      }
+      if (typeof value !== 'string') return value;
+      const text = value.trim();
+      if (text === '' || text === 'false') return false;
+      if (/^\d+$/.test(text)) return Number(text);
+      return text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean);
+    },
+    z.union(
+      [
+        z.literal(false),
+        z.int().min(1).max(MAX_TRUSTED_PROXY_HOPS),
+        z.array(z.string().regex(PROXY_ADDRESS)).min(1),
+      ],
+      {
+        error:
+          'expected false, a hop count (1–16), or the proxies’ addresses or CIDR ranges (a list, or comma-separated)',
+      },
+    ),
+  )
+  .default(false)
+  .describe(
+    'Proxies in front of this server whose X-Forwarded-For is trusted: their addresses or CIDR ranges (e.g. [10.0.0.0/8] or "loopback"), or how many proxy hops there are. The client address (rate limits, sign-in throttling) is the right-most untrusted entry. false: the socket address.',
+  );
+
 const RedisSchema = z.strictObject({
   url: z
     .string()
@@ -190,11 +232,12 @@ export const TicklineConfigSchema = z.strictObject({
       maxHeaderBytes: PositiveInt.default(DEFAULT_MAX_HEADER_BYTES).describe(
         'Largest request head (request line and headers) accepted; larger ones get 431.',
       ),
-      trustProxy: z
-        .boolean()
-        .default(false)
+      trustProxy: TrustProxySchema,
+      publicUrl: z
+        .url()
+        .optional()
         .describe(
-          'Take the client address from X-Forwarded-For (only behind a proxy that sets it): rate limits count per address.',
+          'The URL users reach this server at (e.g. https://tickline.example behind a TLS-ending proxy). The session cookie is Secure when it is https; unset: when this server serves TLS itself.',
         ),
       docs: z.boolean().default(true).describe('Serve the OpenAPI document and the /api/docs page.'),
       timeouts: z
@@ -216,6 +259,23 @@ export const TicklineConfigSchema = z.strictObject({
     })
     .prefault({}),
   redis: RedisSchema.prefault({}),
+  admin: z
+    .strictObject({
+      listen: z
+        .strictObject({
+          host: z
+            .string()
+            .min(1)
+            .default('127.0.0.1')
+            .describe('Interface of the admin listener (keep it private).'),
+          port: z.int().min(0).max(65_535).describe('Port of the admin listener (0: any free port).'),
+        })
+        .optional()
+        .describe(
+          'Serve /metrics, /api/docs, /api/openapi.json and source maps on this address only; the public port answers them 404. Unset: on the public port.',
+        ),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: LogLevel.default('info').describe('Lowest level written (to stdout).'),

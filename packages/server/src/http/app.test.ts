@@ -175,6 +175,12 @@ describe('http - logging', () => {
       throw new Error('secret internals');
     });
     await app.inject({ url: '/test/log', headers: { 'x-request-id': 'log-1' } });
+    // An OIDC callback's code and state, a stream ticket: never in the access log.
+    await app.inject({
+      url: '/test/log?code=SECRET-CODE&state=SECRET-STATE&iss=x&channels=a',
+      headers: { 'x-request-id': 'log-3' },
+    });
+    await app.inject({ url: '/test/log?ticket=v1.SECRET-TICKET', headers: { 'x-request-id': 'log-4' } });
     await app.inject({ url: '/test/crash', headers: { 'x-request-id': 'log-2' } });
     expect(lines).toContainEqual(
       expect.objectContaining({ requestId: 'log-1', step: 'inside', msg: 'handler ran' }),
@@ -187,6 +193,16 @@ describe('http - logging', () => {
         url: '/test/log',
       }),
     );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        requestId: 'log-3',
+        url: '/test/log?code=[redacted]&state=[redacted]&iss=x&channels=a',
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({ requestId: 'log-4', url: '/test/log?ticket=[redacted]' }),
+    );
+    expect(JSON.stringify(lines)).not.toMatch(/SECRET-(CODE|STATE|TICKET)/);
     expect(lines).toContainEqual(
       expect.objectContaining({
         requestId: 'log-2',

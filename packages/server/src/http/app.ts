@@ -24,7 +24,11 @@ import { registerSecurityHeaders } from './plugins/security/security-headers.ts'
 import type { TlsCredentials } from './plugins/security/tls-options.ts';
 import { registerZodCompilers } from './plugins/validation/zod-compilers.ts';
 import { registerRequestContext } from './request-context.ts';
+import { redactUrl } from './redact-url.ts';
 import { requestIdFrom, REQUEST_ID_HEADER } from './request-id.ts';
+
+/** `http.trustProxy`: off, a hop count, or the proxies' addresses and CIDR ranges. */
+export type TrustProxy = false | number | readonly string[];
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 /** Node's own default; a larger head is answered 431. */
@@ -45,14 +49,26 @@ export interface HttpAppOptions {
   maxHeaderBytes?: number;
   /** Serve HTTPS with these; also turns on HSTS. @default plain HTTP */
   tls?: TlsCredentials;
-  /** Client address from X-Forwarded-For. Only behind a proxy that sets it. @default false */
-  trustProxy?: boolean;
+  /** Which proxies' X-Forwarded-For is trusted (never blindly the left-most entry). @default false */
+  trustProxy?: TrustProxy;
   /** @default no CORS (same origin only) */
   cors?: CorsOptions;
   /** Deadlines before authentication (request head, upgrade, TLS handshake). @default 10 s each */
   timeouts?: Partial<PreAuthTimeouts>;
   /** OpenAPI at /api/openapi.json and the page at /api/docs; false turns both off. @default {} */
   docs?: OpenApiOptions | false;
+}
+
+/**
+ * Fastify's form of `http.trustProxy`: a hop count trusts that many proxies nearest to us (hop 0
+ * is the socket's peer); a list is copied (proxy-addr compiles it; the config is frozen).
+ */
+function trustProxyOption(
+  trust: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === false) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
 }
 
 /** Builds the app (not listening). Tests drive it with `app.inject()`. */
@@ -69,7 +85,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     genReqId: (raw) => requestIdFrom(raw.headers[REQUEST_ID_HEADER]),
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     return503OnClosing: true,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: trustProxyOption(options.trustProxy ?? false),
     clientErrorHandler: handleClientError,
     // An https.Server serves requests like an http.Server; Fastify's types only know the latter.
     serverFactory: (handler) =>
@@ -95,7 +111,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   app.addHook('onResponse', async function accessLog(request, reply) {
     const fields = {
       method: request.method,
-      url: request.url,
+      url: redactUrl(request.url),
       statusCode: reply.statusCode,
       responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
     };

@@ -11,7 +11,7 @@ import { createEmbeddedEventLog } from '@tickline/eventlog';
 import { createPgliteSql } from '@tickline/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@tickline/testing';
-import { callJson, openEventSource, streamTicket } from '../testing/api-clients.ts';
+import { callJson, initialAdminToken, openEventSource, streamTicket } from '../testing/api-clients.ts';
 import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-market-'));
@@ -40,7 +40,6 @@ const env = {
   ]),
 };
 
-const FIRST_RUN = /sign in with email (\S+) and password (\S+) /;
 const running: RunningServer[] = [];
 let server: RunningServer;
 let adminToken = '';
@@ -83,10 +82,7 @@ async function poll(
 beforeAll(async () => {
   server = await startTicklineServer(env);
   running.push(server);
-  const line = server.logLines().find((l) => FIRST_RUN.test(String(l.msg)));
-  const [, email, password] = FIRST_RUN.exec(String(line!.msg))!;
-  const signIn = await callJson(server.url, 'POST', '/api/v1/auth/sign-in', { body: { email, password } });
-  adminToken = signIn.body.tokens.accessToken as string;
+  adminToken = await initialAdminToken(server.url, dataDir);
 });
 
 afterAll(() => {

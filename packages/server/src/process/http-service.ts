@@ -2,7 +2,8 @@
 import { ServiceStatus, type Registry, type Service, type ServiceHealth } from '@tickline/kernel';
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { createHttpApp } from '../http/app.ts';
+import { createHttpApp, type TrustProxy } from '../http/app.ts';
+import { createAdminApp, createAdminMark, hideAdminPaths, type AdminListen } from './admin-listener.ts';
 import type { CorsOptions } from '../http/plugins/security/cors.ts';
 import type { PreAuthTimeouts } from '../http/plugins/limits/pre-auth-limits.ts';
 import { readTlsCredentials, type TlsFiles } from '../http/plugins/security/tls-options.ts';
@@ -16,7 +17,7 @@ export interface HttpServiceOptions {
   /** @default 16 KiB */
   maxHeaderBytes?: number;
   /** @default false */
-  trustProxy?: boolean;
+  trustProxy?: TrustProxy;
   /** @default no CORS */
   cors?: CorsOptions;
   /** Serve /api/openapi.json and /api/docs. @default true */
@@ -27,6 +28,8 @@ export interface HttpServiceOptions {
   tls?: TlsFiles;
   metrics: Registry;
   health: () => Record<string, ServiceHealth>;
+  /** Serve /metrics, the API docs and source maps on this address only. @default on the main port */
+  admin?: AdminListen | undefined;
   /** Adds routes before the server listens (domain packages, tests). */
   configure?: (app: FastifyInstance) => void | Promise<void>;
 }
@@ -37,17 +40,24 @@ export interface HttpService extends Service {
   readonly port: number | undefined;
   /** Whether it serves HTTPS. */
   readonly tls: boolean;
+  /** The admin listener's port, when `admin` is set. */
+  readonly adminPort: number | undefined;
 }
 
 export function createHttpService(options: HttpServiceOptions): HttpService {
   let app: FastifyInstance | undefined;
+  let adminApp: FastifyInstance | undefined;
   let port: number | undefined;
+  let adminPort: number | undefined;
   let state: ServiceStatus = ServiceStatus.Starting;
   const tlsConfigured = options.tls?.certFile !== undefined;
   return {
     name: 'http',
     get port() {
       return port;
+    },
+    get adminPort() {
+      return adminPort;
     },
     tls: tlsConfigured,
     async start(context) {
@@ -64,6 +74,8 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
         ...(tls ? { tls } : {}),
         ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       });
+      const mark = options.admin ? createAdminMark() : undefined;
+      if (mark) hideAdminPaths(app, mark);
       await options.configure?.(app);
       await app.listen({
         host: options.host,
@@ -71,10 +83,20 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
         listenTextResolver: () => (tls ? 'https server listening' : 'http server listening'),
       });
       port = (app.server.address() as AddressInfo).port;
+      if (options.admin && mark) {
+        adminApp = createAdminApp(app, mark);
+        await adminApp.listen({ host: options.admin.host, port: options.admin.port });
+        adminPort = (adminApp.server.address() as AddressInfo).port;
+        context.logger.info(
+          { host: options.admin.host, port: adminPort },
+          'admin listener: /metrics, /api/docs',
+        );
+      }
       state = ServiceStatus.Up;
     },
     async stop() {
       state = ServiceStatus.Stopping;
+      await adminApp?.close();
       await app?.close();
       state = ServiceStatus.Stopped;
     },
