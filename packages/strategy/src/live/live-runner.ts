@@ -146,6 +146,8 @@ interface Run {
   /** Engine order id ↔ client order id, for fills and cancels. */
   byEngineId: Map<number, string>;
   byClientId: Map<string, LiveOrder>;
+  /** Deciding stored candles after its checkpoint: live candles wait for the catch-up. */
+  catchingUp: boolean;
 }
 
 /** See the module comment. */
@@ -250,6 +252,7 @@ export class LiveRunner {
       equity: spec.settings.startingCapital,
       byEngineId: new Map(),
       byClientId: new Map(),
+      catchingUp: options.resumeAfter !== undefined,
     };
     const resumeAfter = options.resumeAfter;
     const merged = await this.#history(spec, resumeAfter);
@@ -270,14 +273,23 @@ export class LiveRunner {
     if (resumeAfter !== undefined) {
       // Catch-up: the candles after the checkpoint are decided now, as they would have been live
       // (their orders keyed by their close times, so those already placed are not placed again).
-      // Read again after the run is listed, so a candle that arrived meanwhile is not missed.
-      for (const c of await this.#history(spec, resumeAfter))
-        if (c.closeTime > resumeAfter && run.status.state === 'running')
-          await this.#step(run, {
-            ...c,
-            symbol: spec.feeds[c.k]!.symbol,
-            interval: spec.feeds[c.k]!.interval,
-          });
+      // Live candles wait meanwhile (a newer one first would make the older ones look decided);
+      // the store is read until it has nothing newer, then once more after live candles flow
+      // again, so a candle stored and published in between is not missed either.
+      const catchUp = async (): Promise<number> => {
+        let stepped = 0;
+        const after = run.status.lastCandleTime ?? resumeAfter;
+        for (const c of await this.#history(spec, resumeAfter))
+          if (c.closeTime > after && run.status.state === 'running') {
+            const feed = spec.feeds[c.k]!;
+            await this.#step(run, { ...c, symbol: feed.symbol, interval: feed.interval });
+            stepped++;
+          }
+        return stepped;
+      };
+      while ((await catchUp()) > 0);
+      run.catchingUp = false;
+      await catchUp();
     }
     return status;
   }
@@ -440,7 +452,7 @@ export class LiveRunner {
     if (runs === undefined) return;
     const owns = this.#o.owns;
     for (const run of runs)
-      if (run.status.state === 'running' && (owns === undefined || owns(run.spec.id)))
+      if (run.status.state === 'running' && !run.catchingUp && (owns === undefined || owns(run.spec.id)))
         await this.#step(run, candle);
   }
 

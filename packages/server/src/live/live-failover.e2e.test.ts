@@ -1,0 +1,311 @@
+/**
+ * Live strategies on two `tickline start --role strategy` processes over a real nats-server and
+ * PostgreSQL: the enabled runs split between them by rendezvous over their heartbeats; `kill -9`
+ * of one moves its runs to the other, which resumes each from its stored checkpoint. Read back from
+ * the log at the end: no order was placed twice (per client order id, and per strategy and candle),
+ * and no candle was skipped (every run has an order for every candle from its first to the last).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNatsEventLog, type NatsEventLog } from '@tickline/eventlog';
+import { createEventSource, decodeEvent, encodeEvent, type EventEnvelope, uuidv7 } from '@tickline/kernel';
+import { MarketCandleClosed, type Candle } from '@tickline/market';
+import { createPostgresSql, type Sql } from '@tickline/store';
+import {
+  compileStrategy,
+  createCodeCipher,
+  DEV_CODE_KEY,
+  DEV_CODE_KEY_ID,
+  LiveStore,
+  storeClosedCandles,
+  StrategyRepository,
+} from '@tickline/strategy';
+import {
+  createDatabase,
+  requireBinary,
+  requirePostgresBinaries,
+  startNatsServer,
+  startPostgres,
+  until,
+  type NatsServerHandle,
+  type PostgresServerHandle,
+} from '@tickline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTickline, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { subjectPrefixFor } from '../wiring/event-logs.ts';
+
+const nats = requireBinary('nats-server', 'nats-server');
+const existingPg = process.env.TICKLINE_TEST_DATABASE_URL;
+const pg = existingPg ? { available: true, reason: undefined } : requirePostgresBinaries();
+const available = nats.available && pg.available;
+const reason = [nats.reason, pg.reason].filter(Boolean).join('; ') || 'nats-server and postgres found';
+
+const RUNS = 6;
+const SYMBOL = 'BTC-USDT';
+const MINUTE = 60_000;
+// Synthetic minutes in the recent past: history reads candles closed before now.
+const T0 = Math.floor(Date.now() / MINUTE) * MINUTE - 6 * 60 * MINUTE;
+const EVERY_CANDLE = `export default defineStrategy({
+  init: () => ({ n: 0 }),
+  onCandle(ctx) { ctx.state.n++; ctx.buy({ qty: 0.001, reason: 'candle ' + ctx.state.n }); },
+});`;
+
+const dirs: string[] = [];
+const tempDir = (name: string) => {
+  const dir = mkdtempSync(join(tmpdir(), `tickline-live-${name}-`));
+  dirs.push(dir);
+  return dir;
+};
+let natsServer: NatsServerHandle | undefined;
+let postgres: PostgresServerHandle | undefined;
+let sql: Sql | undefined;
+let log: NatsEventLog | undefined;
+const processes: RunningServer[] = [];
+let stopFeeding = (): void => undefined;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  if (!available) return;
+  natsServer = await startNatsServer();
+  let base = existingPg;
+  if (!base) {
+    postgres = await startPostgres();
+    base = postgres.url;
+  }
+  const url = await createDatabase(base, 'live_failover');
+  const stream = `LIVE_${process.pid}`;
+  env = {
+    TICKLINE_ROLE: 'strategy',
+    TICKLINE_HTTP_PORT: '0',
+    TICKLINE_HTTP_HOST: '127.0.0.1',
+    TICKLINE_DATABASE_URL: url,
+    TICKLINE_EVENTLOG_ENGINE: 'nats',
+    TICKLINE_EVENTLOG_NATS_SERVERS: natsServer.url,
+    TICKLINE_EVENTLOG_NATS_STREAM: stream,
+    TICKLINE_STRATEGY_LIVE_HEARTBEAT_MS: '300',
+    TICKLINE_STRATEGY_LIVE_MEMBER_TTL_MS: '2500',
+    TICKLINE_STRATEGY_LIVE_SYNC_MS: '300',
+    TICKLINE_STRATEGY_LIVE_RISK_MAX_ORDERS_PER_MINUTE: '0',
+  };
+  const migrated = await runTickline(['migrate', 'up'], { ...env, TICKLINE_DATA_DIR: tempDir('migrate') });
+  expect(migrated.code, migrated.stderr).toBe(0);
+  sql = await createPostgresSql({ url });
+  // The subjects the processes use for this stream name.
+  log = await createNatsEventLog({
+    servers: natsServer.url,
+    stream,
+    subjectPrefix: subjectPrefixFor(stream),
+  });
+}, 120_000);
+
+afterAll(async () => {
+  stopFeeding();
+  await new Promise((r) => setTimeout(r, 500));
+  for (const p of processes)
+    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+  await Promise.all(processes.map((p) => p.exited));
+  await log?.close();
+  await sql?.close();
+  await postgres?.cleanup();
+  await natsServer?.cleanup();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** One user with a paper portfolio and RUNS enabled runs of the every-candle strategy. */
+async function seed(): Promise<string[]> {
+  const db = sql!;
+  const userId = uuidv7();
+  const now = new Date();
+  await db.query(
+    `insert into users (id, email, role, tier, status, created_at, updated_at)
+     values ($1, $2, 'user', 'premium', 'active', $3, $3)`,
+    [userId, `live-${userId}@example.com`, now],
+  );
+  await db.query(
+    `insert into portfolios (portfolio_id, currency, opening_cash, cash, equity, day_start_equity, day, fills, opened_at, updated_at)
+     values ($1, 'USD', 10000, 10000, 10000, 10000, null, 0, now(), now())`,
+    [userId],
+  );
+  const repository = new StrategyRepository(
+    db,
+    createCodeCipher({ keys: { [DEV_CODE_KEY_ID]: DEV_CODE_KEY }, currentKeyId: DEV_CODE_KEY_ID }),
+  );
+  const compiled = await compileStrategy(EVERY_CANDLE, { language: 'javascript' });
+  const store = new LiveStore(db);
+  const ids: string[] = [];
+  for (let k = 0; k < RUNS; k++) {
+    const strategy = await repository.createStrategy({ id: uuidv7(), userId, name: `every ${k}`, now });
+    await repository.saveVersion({
+      userId,
+      strategyId: strategy.id,
+      source: EVERY_CANDLE,
+      js: compiled.js,
+      language: 'javascript',
+      params: compiled.params,
+      now,
+    });
+    const id = `${userId}:${strategy.id}`;
+    await store.save({
+      id,
+      strategyId: strategy.id,
+      version: 1,
+      userId,
+      tier: 'premium',
+      portfolioId: userId,
+      params: {},
+      feeds: [{ symbol: SYMBOL, interval: '1m' }],
+      warmupBars: 5,
+    });
+    ids.push(id);
+  }
+  return ids;
+}
+
+const market = createEventSource({ source: 'collector/e2e' });
+
+/** Candle i: stored as the market stores it, then published on the log. */
+async function publishCandle(i: number): Promise<void> {
+  const close = 100 + Math.sin(i / 3);
+  const candle: Candle = {
+    exchange: 'e2e',
+    symbol: SYMBOL,
+    interval: '1m',
+    openTime: T0 + i * MINUTE,
+    closeTime: T0 + (i + 1) * MINUTE,
+    open: close,
+    high: close + 0.5,
+    low: close - 0.5,
+    close,
+    volume: 10,
+    quoteVolume: 10 * close,
+    trades: 4,
+    incomplete: false,
+    revision: 0,
+  };
+  await storeClosedCandles(sql!, [candle]);
+  const event = market.create(MarketCandleClosed, {
+    subject: SYMBOL,
+    data: { ...candle, correction: false },
+  });
+  await log!.append([
+    { id: event.id, key: event.partitionkey, type: event.type, payload: encodeEvent(event) },
+  ]);
+}
+
+/** Which runs each process says it runs now, from its log lines. */
+function owned(server: RunningServer): Set<string> {
+  const runs = new Set<string>();
+  for (const line of server.logLines()) {
+    if (line.msg === 'live strategy runs here') runs.add(line.run as string);
+    if (line.msg === 'live strategy handed over') runs.delete(line.run as string);
+  }
+  return runs;
+}
+
+async function readLog(): Promise<EventEnvelope[]> {
+  const consumer = await log!.consumer(`e2e-reader-${uuidv7()}`, { start: { from: 'earliest' } });
+  const events: EventEnvelope[] = [];
+  for (;;) {
+    const batch = await consumer.fetch({ max: 500, waitMs: 500 });
+    if (batch.length === 0) break;
+    for (const r of batch) events.push(decodeEvent(r.payload));
+    await consumer.ack(batch.at(-1)!.offset);
+  }
+  await consumer.close();
+  return events;
+}
+
+describe.skipIf(!available)(`live strategies on two processes (${reason})`, () => {
+  it('splits the runs, moves a killed process’s runs to the other, places no order twice and skips no candle', async () => {
+    const runs = await seed();
+    const start = (member: string) =>
+      startTicklineServer({
+        ...env,
+        TICKLINE_DATA_DIR: tempDir(member),
+        TICKLINE_STRATEGY_LIVE_MEMBER: member,
+      });
+    const a = await start('runner-a');
+    processes.push(a);
+    const b = await start('runner-b');
+    processes.push(b);
+
+    let i = 0;
+    let feeding = true;
+    stopFeeding = () => (feeding = false);
+    const feeder = (async () => {
+      while (feeding) {
+        await publishCandle(i++);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    })();
+
+    // Both processes run a share; together, every run once.
+    await until(
+      () => {
+        const [ra, rb] = [owned(a), owned(b)];
+        return ra.size > 0 && rb.size > 0 && ra.size + rb.size === RUNS && [...ra].every((r) => !rb.has(r));
+      },
+      { timeoutMs: 60_000, what: 'the runs split between the two processes' },
+    );
+    const ofA = [...owned(a)];
+    // Let both act on a few candles, then kill A without a chance to stop or checkpoint.
+    const killAt = i + 4;
+    await until(() => i >= killAt, { timeoutMs: 30_000, what: 'a few candles' });
+    a.child.kill('SIGKILL');
+    await a.exited;
+    await until(() => ofA.every((r) => owned(b).has(r)), { timeoutMs: 60_000, what: 'B took A’s runs over' });
+    const taken = b
+      .logLines()
+      .filter((l) => l.msg === 'live strategy runs here' && ofA.includes(l.run as string));
+    // Each resumed from the checkpoint A stored.
+    expect(taken.map((l) => typeof l.resumeAfter)).toEqual(ofA.map(() => 'number'));
+    const lastCandle = i + 3;
+    await until(() => i >= lastCandle, { timeoutMs: 30_000, what: 'candles after the takeover' });
+    feeding = false;
+    await feeder;
+    const finalClose = T0 + i * MINUTE;
+
+    // Every run reaches the last candle.
+    await until(
+      async () => {
+        const { rows } = await sql!.query<{ n: string }>(
+          `select count(distinct snapshot->'origin'->>'strategyId') as n from broker_orders
+           where (snapshot->'origin'->>'candleCloseTime')::bigint = $1`,
+          [finalClose],
+        );
+        return Number(rows[0]!.n) === RUNS;
+      },
+      { timeoutMs: 60_000, what: 'every run decided the last candle' },
+    );
+
+    // Stop B (its heartbeats would keep the log growing), then read the whole log back.
+    b.child.kill('SIGTERM');
+    expect(await b.exited).toBe(0);
+    // No order placed twice: one order.placed per client order id, and per strategy and candle.
+    const placed = (await readLog()).filter((e) => e.type === 'order.placed');
+    const ids = placed.map((e) => (e.data as { clientOrderId: string }).clientOrderId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const keys = placed.map((e) => {
+      const o = (e.data as { origin: { strategyId: string; candleCloseTime: number } }).origin;
+      return `${o.strategyId}@${o.candleCloseTime}`;
+    });
+    expect(new Set(keys).size).toBe(keys.length);
+    // No candle skipped: the journal (the record of orders, written before each event is sent)
+    // holds an order of every run for every candle from the run's first to the last published.
+    const { rows } = await sql!.query<{ strategy: string; t: string }>(
+      `select snapshot->'origin'->>'strategyId' as strategy, snapshot->'origin'->>'candleCloseTime' as t
+       from broker_orders order by 1, 2`,
+    );
+    const byRun = new Map<string, number[]>();
+    for (const r of rows) byRun.set(r.strategy, [...(byRun.get(r.strategy) ?? []), Number(r.t)]);
+    expect(byRun.size).toBe(RUNS);
+    for (const [strategyId, times] of byRun) {
+      const sorted = [...times].sort((x, y) => x - y);
+      const expected = [];
+      for (let t = sorted[0]!; t <= finalClose; t += MINUTE) expected.push(t);
+      expect(sorted, strategyId).toEqual(expected);
+    }
+    expect(runs.length).toBe(RUNS);
+  }, 300_000);
+});
