@@ -26,6 +26,18 @@ describe('config - tickline schema', () => {
     expect(strategy).toEqual({
       codeKeys: { dev: 'BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=' },
       currentKeyId: 'dev',
+      live: {
+        enabled: true,
+        heartbeatMs: 3000,
+        memberTtlMs: 15000,
+        risk: { maxDailyLoss: 0, maxOrdersPerMinute: 60, maxPositionValue: 0 },
+        syncMs: 2000,
+        tiers: {
+          free: { cpuMsPerCandle: 50, maxLive: 2, memoryMb: 32 },
+          premium: { cpuMsPerCandle: 100, maxLive: 20, memoryMb: 64 },
+          enterprise: { cpuMsPerCandle: 250, maxLive: 200, memoryMb: 128 },
+        },
+      },
       maxCodeBytes: 131072,
       workers: 2,
       progressIntervalMs: 500,
