@@ -140,6 +140,7 @@ describe('config - tickline schema', () => {
         maxPlayersPerZone: 100,
         tickRateHz: 20,
         broadcastEveryTicks: 1,
+        failoverAfterMs: 1500,
         maxSpeedPerTick: 0.5,
         viewRadius: 50,
         rateWindowTicks: 20,
