@@ -1,9 +1,10 @@
 /**
  * @module The order desk: the one way orders reach a broker. It checks the kill switch and the
- * risk limits (pure, `risk/`), places through the port, and turns every answer into lifecycle
- * events by diffing against the journal — so `order.placed`, each `order.filled`, `order.cancelled`
- * and `order.rejected` are emitted once, in order, whether the answer came from placing, from a
- * poll or from a retry. Strategy runs and manual orders from the API both go through it.
+ * risk limits (pure, `risk/`), claims the client order id in the journal (atomically, so of
+ * several processes deciding the same candle only one places), places through the port, and
+ * turns every answer into lifecycle events by diffing against the journal — so `order.placed`,
+ * each `order.filled`, `order.cancelled` and `order.rejected` are emitted once, in order, whether
+ * the answer came from placing, from a poll or from a retry. Strategy runs and manual orders from the API both go through it.
  */
 import type { Clock, Registry } from '@tickline/kernel';
 import { checkOrder, type RiskSnapshot } from '../risk/check-order.ts';
@@ -97,6 +98,12 @@ export class OrderDesk {
     // A rejection left nothing at the venue, so the same id may be tried again; anything else is the order.
     if (known && known.status !== 'rejected') return known;
     const now = this.#o.clock.now();
+    // Claimed atomically before anything reaches the venue or the log: two processes may decide
+    // the same candle while a run changes hands, and a read-then-place would let both through.
+    const claim = claimOrder(request, now);
+    if (!(await this.#o.journal.claim(claim))) {
+      return (await this.#o.journal.get(request.portfolioId, request.clientOrderId)) ?? claim;
+    }
     const [snapshot, limits, killSwitch] = await Promise.all([
       this.#o.portfolios.riskSnapshot(request.portfolioId, request.symbol),
       this.#o.portfolios.riskLimits(request.portfolioId),
@@ -108,7 +115,7 @@ export class OrderDesk {
       const detail =
         decision.reason === 'risk_limit' ? `${decision.limit}: ${decision.detail}` : decision.detail;
       this.#count('rejected', decision.reason);
-      return this.#apply(rejectedOrder(request, decision.reason, detail, now));
+      return this.#apply(rejectedOrder(request, decision.reason, detail, now), { prior: known });
     }
     this.#recent.set(request.portfolioId, recordOrderTime(recent, now));
     const started = this.#o.clock.monotonic();
@@ -117,6 +124,8 @@ export class OrderDesk {
       answer = await this.#o.broker.place(request);
     } catch (error) {
       this.#count('unknown', '');
+      // The outcome is unknown: give the id back so placing it again (same id) is possible.
+      await this.#o.journal.release(claim);
       throw error;
     } finally {
       this.#metrics?.placeSeconds.observe(
@@ -125,7 +134,7 @@ export class OrderDesk {
       );
     }
     this.#count(answer.status === 'rejected' ? 'rejected' : 'placed', answer.rejectReason ?? '');
-    return this.#apply({ ...answer, origin: request.origin });
+    return this.#apply({ ...answer, origin: request.origin }, { prior: known });
   }
 
   #count(outcome: 'placed' | 'rejected' | 'unknown', reason: string): void {
@@ -183,12 +192,21 @@ export class OrderDesk {
     return this.#apply(order);
   }
 
-  async #apply(next: Order): Promise<Order> {
-    return (await this.#applyCounted(next)).order;
+  /**
+   * @param claimed set when the desk holds this id's claim: the journal then has the claim's
+   *   placeholder, and the state to diff against is `prior`, the snapshot seen before claiming.
+   */
+  async #apply(next: Order, claimed?: { prior: Order | undefined }): Promise<Order> {
+    return (await this.#applyCounted(next, claimed)).order;
   }
 
-  async #applyCounted(next: Order): Promise<{ order: Order; events: number }> {
-    const previous = await this.#o.journal.get(next.portfolioId, next.clientOrderId);
+  async #applyCounted(
+    next: Order,
+    claimed?: { prior: Order | undefined },
+  ): Promise<{ order: Order; events: number }> {
+    const previous = claimed
+      ? claimed.prior
+      : await this.#o.journal.get(next.portfolioId, next.clientOrderId);
     // Venues do not store the origin; keep the one the journal has.
     const merged =
       next.origin === undefined && previous?.origin !== undefined
@@ -210,4 +228,14 @@ export class OrderDesk {
     for (const event of events) this.#o.emit(event);
     return { order: merged, events: events.length };
   }
+}
+
+/**
+ * The journal's placeholder for a claimed id: the order as requested, `new`, with no venue id
+ * yet. A process killed between claim and venue leaves it (the order is then not placed, never
+ * placed twice); venues do not know its id, so polling it changes nothing.
+ */
+function claimOrder(request: PlaceOrderRequest, at: number): Order {
+  const { rejectReason: _reason, detail: _detail, ...order } = rejectedOrder(request, 'venue_error', '', at);
+  return { ...order, status: 'new' };
 }

@@ -10,6 +10,18 @@ import { isFinalStatus, type Order } from './order.ts';
 export interface OrderJournal {
   get(portfolioId: string, clientOrderId: string): Promise<Order | undefined>;
   put(order: Order): Promise<void>;
+  /**
+   * Atomically takes a client order id before it reaches a venue: stores `claim` as the id's
+   * snapshot unless the journal already holds one that is not a rejection (a rejection left
+   * nothing at the venue, so it may be tried again). True for exactly one of several racing
+   * callers, across processes when the journal is shared; the others must treat the order as placed.
+   */
+  claim(claim: Order): Promise<boolean>;
+  /**
+   * Gives a claim back when placing failed with an unknown outcome, so the same id may be placed
+   * again; does nothing once the snapshot is no longer exactly `claim`.
+   */
+  release(claim: Order): Promise<void>;
   /** Orders not yet final (to poll at venues that do not push). */
   working(portfolioId?: string): Promise<Order[]>;
   /** A portfolio's orders of any status, last changed first (the order history). */
@@ -26,6 +38,20 @@ export class InMemoryOrderJournal implements OrderJournal {
 
   async put(order: Order): Promise<void> {
     this.#orders.set(`${order.portfolioId}\u0000${order.clientOrderId}`, order);
+  }
+
+  async claim(claim: Order): Promise<boolean> {
+    // Read and write with no await between them: that is what makes it atomic in one process.
+    const key = `${claim.portfolioId}\u0000${claim.clientOrderId}`;
+    const known = this.#orders.get(key);
+    if (known && known.status !== 'rejected') return false;
+    this.#orders.set(key, claim);
+    return true;
+  }
+
+  async release(claim: Order): Promise<void> {
+    const key = `${claim.portfolioId}\u0000${claim.clientOrderId}`;
+    if (this.#orders.get(key) === claim) this.#orders.delete(key);
   }
 
   async working(portfolioId?: string): Promise<Order[]> {

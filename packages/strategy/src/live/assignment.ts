@@ -6,9 +6,11 @@
  *
  * Membership comes through the event log: each runner publishes `strategy.runner.heartbeat`
  * every `heartbeatMs`; a member not heard from for `ttlMs` is gone. Each process reads candles with
- * its own durable consumer (`strategy.live.<member>`), so a restart resumes from its checkpoint,
- * and the orders a run places are idempotent by client order id, so the brief overlap while two
- * members disagree about a run (one heartbeat period) places nothing twice.
+ * its own durable consumer (`strategy.live.<member>`), so a restart resumes from its checkpoint.
+ * Two members can still decide the same candle of a run: while they disagree about it (until the
+ * old owner reads the new one's heartbeat), or when the old owner is mid-candle as the new one
+ * catches up from the checkpoint. Nothing is placed twice because the order desk claims each
+ * client order id atomically in the shared SQL journal before the venue sees it.
  */
 import { createHash } from 'node:crypto';
 

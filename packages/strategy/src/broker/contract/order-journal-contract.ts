@@ -3,8 +3,13 @@
  * fresh portfolio ids, so adapters may share one database across cases.
  */
 import { describe, expect, it } from 'vitest';
+import type { Broker } from '../broker.ts';
+import { OrderDesk, type PortfolioRiskView } from '../order-desk.ts';
 import type { OrderJournal } from '../order-journal.ts';
-import type { Order } from '../order.ts';
+import { type Order, type PlaceOrderRequest, PlaceOrderRequestSchema } from '../order.ts';
+import type { OrderLifecycleEvent } from '../order-transitions.ts';
+import { RiskLimitsSchema } from '../../risk/risk-limits.ts';
+import { KILL_SWITCH_OFF } from '../../risk/kill-switch.ts';
 
 let counter = 0;
 
@@ -70,5 +75,106 @@ export function runOrderJournalContract(adapter: string, open: () => Promise<Ord
       const all = (await journal.working()).filter((o) => o.portfolioId === p || o.portfolioId === q);
       expect(all.map((o) => o.clientOrderId).sort()).toEqual(['b', 'd']);
     });
+
+    it('lets exactly one of racing claims win; a rejection may be claimed again', async () => {
+      const journal = await open();
+      const p = portfolio();
+      const wins = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => journal.claim(order(p, 'a', { createdAt: i, updatedAt: i }))),
+      );
+      expect(wins.filter(Boolean)).toHaveLength(1);
+      const winner = wins.indexOf(true);
+      expect((await journal.get(p, 'a'))?.createdAt).toBe(winner);
+      await journal.put(order(p, 'a', { status: 'filled', filledQuantity: 0.3, filledQuote: 0.09 }));
+      expect(await journal.claim(order(p, 'a'))).toBe(false);
+      expect((await journal.get(p, 'a'))?.status).toBe('filled');
+      await journal.put(order(p, 'b', { status: 'rejected', rejectReason: 'risk_limit', detail: 'x' }));
+      expect(await journal.claim(order(p, 'b'))).toBe(true);
+      expect((await journal.get(p, 'b'))?.status).toBe('new');
+    });
+
+    it('gives a claim back only while it is untouched', async () => {
+      const journal = await open();
+      const p = portfolio();
+      const claim = order(p, 'a');
+      expect(await journal.claim(claim)).toBe(true);
+      await journal.release(claim);
+      expect(await journal.get(p, 'a')).toBeUndefined();
+      const again = order(p, 'a', { updatedAt: 1_763_800_000_300 });
+      expect(await journal.claim(again)).toBe(true);
+      const placed = order(p, 'a', { updatedAt: 1_763_800_000_400, venueOrderId: '78' });
+      await journal.put(placed);
+      await journal.release(again);
+      expect(await journal.get(p, 'a')).toEqual(placed);
+    });
+
+    it('two desks racing on the same order id: one places and emits, the other sees it placed', async () => {
+      const journal = await open();
+      const p = portfolio();
+      const placed: PlaceOrderRequest[] = [];
+      const events: OrderLifecycleEvent[] = [];
+      const desks = [0, 1].map(
+        () =>
+          new OrderDesk({
+            broker: slowVenue(placed),
+            journal,
+            portfolios: flatPortfolio,
+            clock: { now: () => 1_763_800_000_500, monotonic: () => performance.now() },
+            emit: (e) => events.push(e),
+          }),
+      );
+      const request = PlaceOrderRequestSchema.parse({
+        portfolioId: p,
+        clientOrderId: 'tl-s-2-1763800000000-1',
+        symbol: 'BTC-USDT',
+        side: 'buy',
+        type: 'market',
+        quantity: 1,
+        origin: { kind: 'strategy', strategyId: 's', version: 2, candleCloseTime: 1_763_800_000_000 },
+      });
+      const answers = await Promise.all(desks.map((desk) => desk.place(request)));
+      expect(placed).toHaveLength(1);
+      expect(events.map((e) => e.type)).toEqual(['order.placed']);
+      expect(answers.map((a) => a.clientOrderId)).toEqual([request.clientOrderId, request.clientOrderId]);
+      expect(await journal.get(p, request.clientOrderId)).toMatchObject({
+        status: 'new',
+        venueOrderId: 'v1',
+      });
+    });
   });
+}
+
+const flatPortfolio: PortfolioRiskView = {
+  riskSnapshot: async () => ({ positionQuantity: 0, markPrice: 100, dayStartEquity: 10_000, equity: 10_000 }),
+  riskLimits: async () => RiskLimitsSchema.parse({}),
+  killSwitch: async () => KILL_SWITCH_OFF,
+};
+
+/** A venue that records each place and answers after a pause, so racing desks overlap at it. */
+function slowVenue(placed: PlaceOrderRequest[]): Broker {
+  const unused = (): never => {
+    throw new Error('not used by the contract');
+  };
+  return {
+    venue: 'contract',
+    place: async (request) => {
+      placed.push(request);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const { origin: _origin, ...rest } = request;
+      return {
+        ...rest,
+        venueOrderId: 'v1',
+        status: 'new',
+        filledQuantity: 0,
+        filledQuote: 0,
+        fills: [],
+        createdAt: 1_763_800_000_500,
+        updatedAt: 1_763_800_000_500,
+      };
+    },
+    cancel: unused,
+    order: unused,
+    openOrders: unused,
+    balances: unused,
+  };
 }
