@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 import { defineModule, type EventEnvelope } from '@tickline/kernel';
 import { notifyConfig } from './config.ts';
-import { NOTIFY_USER_EVENT_TYPES } from './events.ts';
+import { NOTIFY_EVENTS, NOTIFY_USER_EVENT_TYPES } from './events.ts';
 import { createNotifyHost, type NotifyHost } from './host.ts';
 import { notifyAdminRoutes } from './http/admin-routes.ts';
 import { notifyRoutes } from './http/notify-routes.ts';
+import { NotifyErrorCodes } from './errors.ts';
 
 /** Folder of notify's migrations, `0008_notify.sql` and `0012_notify_hourly_counts.sql` (absolute). */
 export const NOTIFY_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
@@ -48,6 +49,8 @@ function routesOf(host: NotifyHost): FastifyPluginAsync | undefined {
 
 export const notifyModule = defineModule({
   name: 'notify',
+  events: NOTIFY_EVENTS,
+  errors: [NotifyErrorCodes],
   config: notifyConfig,
   migrations: NOTIFY_MIGRATIONS_DIR,
   after: ['identity'] as readonly string[],

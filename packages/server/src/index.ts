@@ -7,7 +7,7 @@ export { loadTicklineConfig, CONFIG_FILE_ENV } from './config/load.ts';
 export { ROLES, SharedService, servicesFor, modulesFor } from './roles.ts';
 export { DOMAINS } from './domains.ts';
 export { bootstrap } from './bootstrap/bootstrap.ts';
-export { createProcessEventRegistry, PROCESS_EVENTS } from './wiring/event-registry.ts';
+export { createProcessEventRegistry, loadProcessEvents } from './wiring/event-registry.ts';
 export { SESSION_COOKIE } from './api/session-cookie.ts';
 export { createHttpApp } from './http/app.ts';
 export { rateLimitPlugin } from './http/plugins/rate-limit/rate-limit-plugin.ts';

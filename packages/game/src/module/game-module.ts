@@ -9,6 +9,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { gameConfig, GAME_MIGRATIONS_DIR } from '../config.ts';
 import { createGameHost, type GameHost, type GameHostDeps } from './game-host.ts';
 import { gameRoutes } from './game-routes.ts';
+import { GameProtocolErrorCodes, GameSessionErrorCodes } from '@tickline/protocol';
+import { GameSnapshotErrorCodes } from '../snapshots/snapshot-errors.ts';
+import { GameErrorCodes } from '../zone/errors.ts';
+import { GameEvents } from '../zone/events.ts';
 
 export const gameModule: DomainModule<
   typeof gameConfig.key,
@@ -18,6 +22,9 @@ export const gameModule: DomainModule<
   FastifyPluginAsync
 > = {
   name: 'game',
+  events: GameEvents,
+  // The wire protocol's catalogues live in @tickline/protocol (the SDK reads them); game serves them.
+  errors: [GameErrorCodes, GameSnapshotErrorCodes, GameProtocolErrorCodes, GameSessionErrorCodes],
   config: gameConfig,
   migrations: GAME_MIGRATIONS_DIR,
   after: ['identity', 'realtime'],

@@ -7,6 +7,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { identityConfig, IDENTITY_MIGRATIONS_DIR } from '../config.ts';
 import { identityRoutes } from '../http/identity-routes.ts';
 import { createIdentityHost, type IdentityHost, type IdentityHostDeps } from './identity-host.ts';
+import { IdentityErrorCodes } from '../errors.ts';
+import { IDENTITY_EVENTS } from '../events.ts';
 
 export const identityModule: DomainModule<
   typeof identityConfig.key,
@@ -16,6 +18,8 @@ export const identityModule: DomainModule<
   FastifyPluginAsync
 > = {
   name: 'identity',
+  events: IDENTITY_EVENTS,
+  errors: [IdentityErrorCodes],
   config: identityConfig,
   migrations: IDENTITY_MIGRATIONS_DIR,
   after: [],

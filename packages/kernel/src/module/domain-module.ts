@@ -11,6 +11,8 @@
 import type { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
 import type { EventEnvelope } from '../events/envelope.ts';
+import type { EventDefinition } from '../events/registry.ts';
+import type { ErrorCatalogue } from '../errors/catalogue.ts';
 import type { Service } from '../lifecycle/service.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Registry } from '../metrics/metrics.ts';
@@ -134,6 +136,17 @@ export interface DomainModule<
   readonly sockets?: (host: THost) => TRoutes | undefined;
   /** The domain's channel delivery, on processes that hold a realtime hub; undefined: none here. */
   readonly channels?: (host: THost) => ChannelDelivery | undefined;
+  /**
+   * The events the domain publishes. The composition root registers every module's events on
+   * every process, whatever its role: a consumer may read another domain's events from the log,
+   * and a type missing from the registry would be dead-lettered.
+   */
+  readonly events?: readonly EventDefinition<any>[];
+  /**
+   * The domain's error catalogues (the values its `defineErrorCodes` calls return), from which
+   * `docs/errors.md` is generated.
+   */
+  readonly errors?: readonly ErrorCatalogue[];
 }
 
 /** Returns `module` as is: it only makes TypeScript infer the module's type parameters. */

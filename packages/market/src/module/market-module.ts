@@ -9,6 +9,8 @@ import { marketConfig, MARKET_MIGRATIONS_DIR } from '../config.ts';
 import { marketDelivery } from './market-delivery.ts';
 import { createMarketHost, type MarketHost, type MarketHostDeps } from './market-host.ts';
 import { marketRoutes } from './market-routes.ts';
+import { MARKET_EVENTS } from '../candles/events.ts';
+import { MarketErrorCodes } from '../port/errors.ts';
 
 export const marketModule: DomainModule<
   typeof marketConfig.key,
@@ -18,6 +20,8 @@ export const marketModule: DomainModule<
   FastifyPluginAsync
 > = {
   name: 'market',
+  events: MARKET_EVENTS,
+  errors: [MarketErrorCodes],
   config: marketConfig,
   migrations: MARKET_MIGRATIONS_DIR,
   after: ['identity', 'realtime'],

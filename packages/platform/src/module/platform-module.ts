@@ -8,6 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { platformConfig, PLATFORM_MIGRATIONS_DIR } from '../config.ts';
 import { createPlatformHost, type PlatformHost, type PlatformHostDeps } from './platform-host.ts';
 import { platformRoutes } from './platform-routes.ts';
+import { PlatformErrorCodes } from '../errors.ts';
 
 export const platformModule: DomainModule<
   typeof platformConfig.key,
@@ -17,6 +18,8 @@ export const platformModule: DomainModule<
   FastifyPluginAsync
 > = {
   name: 'platform',
+  // It only projects other domains' events.
+  errors: [PlatformErrorCodes],
   config: platformConfig,
   migrations: PLATFORM_MIGRATIONS_DIR,
   after: ['identity', 'game'],

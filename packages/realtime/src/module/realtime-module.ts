@@ -10,6 +10,7 @@ import { realtimeRoutes } from '../fastify/realtime-routes.ts';
 import { createRealtimeHost, type RealtimeHost, type RealtimeHostDeps } from './realtime-host.ts';
 import { StreamRouteSchema } from './stream-route-schema.ts';
 import { streamTicketRoutes } from './stream-ticket-routes.ts';
+import { RealtimeErrorCodes } from '../errors.ts';
 
 /** Where the stream endpoints live (the SDK and the dashboard connect there). */
 export const STREAM_PATHS = { sse: '/api/v1/stream', ws: '/api/v1/ws' } as const;
@@ -22,6 +23,8 @@ export const realtimeModule: DomainModule<
   FastifyPluginAsync
 > = {
   name: 'realtime',
+  // It publishes no events of its own: it delivers the other domains'.
+  errors: [RealtimeErrorCodes],
   config: realtimeConfig,
   migrations: undefined,
   after: ['identity'],

@@ -204,7 +204,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
           log: eventLog,
           deadLetters,
           metrics,
-          registry: createProcessEventRegistry(),
+          registry: await createProcessEventRegistry(),
         }),
         // Several gateways share one NATS log: real-time frames fan out over a log of their own.
         fanout:

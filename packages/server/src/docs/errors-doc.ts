@@ -1,22 +1,33 @@
-/** @module Renders docs/errors.md from the error catalogue, so the document cannot drift from code. */
-import { listErrorCodes } from '@tickline/kernel';
-// Imported for their side effect: each package declares its codes when its module loads.
-import '@tickline/eventlog';
-import '@tickline/store';
-import '@tickline/identity';
-import '@tickline/realtime';
-import '@tickline/market';
-import '@tickline/game';
-import '@tickline/platform';
-import '@tickline/strategy';
-import '@tickline/notify';
-import '../errors.ts';
-import '../cli/backup/backup-errors.ts';
+/**
+ * @module Renders docs/errors.md from the error catalogues, so the document cannot drift from code:
+ * those of the packages the server builds on (kernel, eventlog, store), the server's own, and the
+ * `errors` each domain module in {@link DOMAINS} declares.
+ */
+import { EventLogErrorCodes } from '@tickline/eventlog';
+import { KernelErrorCodes, type ErrorCatalogue } from '@tickline/kernel';
+import { StoreErrorCodes } from '@tickline/store';
+import { BackupErrorCodes } from '../cli/backup/backup-errors.ts';
+import { DOMAINS } from '../domains.ts';
+import { ServerErrorCodes } from '../errors.ts';
+
+/** Every catalogue the documentation covers. */
+export async function loadErrorCatalogues(): Promise<readonly ErrorCatalogue[]> {
+  const modules = await Promise.all(DOMAINS.map((domain) => domain.load()));
+  return [
+    KernelErrorCodes,
+    EventLogErrorCodes,
+    StoreErrorCodes,
+    ServerErrorCodes,
+    BackupErrorCodes,
+    ...modules.flatMap((module) => module.errors ?? []),
+  ];
+}
 
 /** The markdown for docs/errors.md. */
-export function renderErrorsDoc(): string {
+export async function renderErrorsDoc(): Promise<string> {
   const seen = new Set<string>();
-  const rows = listErrorCodes()
+  const rows = (await loadErrorCatalogues())
+    .flatMap((catalogue) => Object.entries(catalogue).map(([code, d]) => ({ code, ...d })))
     .filter((e) => !seen.has(e.code) && seen.add(e.code))
     .sort((a, b) => (a.code < b.code ? -1 : 1));
   const escape = (text: string): string => text.replaceAll('|', '\\|');

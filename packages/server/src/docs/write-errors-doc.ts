@@ -3,5 +3,5 @@ import { writeFileSync } from 'node:fs';
 import { renderErrorsDoc } from './errors-doc.ts';
 
 const target = new URL('../../../../docs/errors.md', import.meta.url);
-writeFileSync(target, renderErrorsDoc());
+writeFileSync(target, await renderErrorsDoc());
 console.log(`wrote ${target.pathname}`);

@@ -1,26 +1,19 @@
 /**
  * @module The process's event registry: every type a consumer may find in the main log. A consumer
- * decodes with it, so a type missing here would be dead-lettered; each package adds its list.
+ * decodes with it, so a type missing here would be dead-lettered. Each domain module lists the
+ * events it publishes (`events`); every process registers all of them, whatever modules its role
+ * runs, because a consumer may read any domain's events from the shared log.
  */
-import { IDENTITY_EVENTS } from '@tickline/identity';
-import { GameEvents } from '@tickline/game';
 import { EventRegistry, type EventDefinition } from '@tickline/kernel';
-import { MARKET_EVENTS } from '@tickline/market';
-import { NOTIFY_EVENTS } from '@tickline/notify';
-import { ACCOUNT_EVENTS, OrderEvents, STRATEGY_EVENTS } from '@tickline/strategy';
+import { DOMAINS } from '../domains.ts';
 
-/** Every event definition of the process. */
-export const PROCESS_EVENTS: readonly EventDefinition<any>[] = [
-  ...IDENTITY_EVENTS,
-  ...ACCOUNT_EVENTS,
-  ...STRATEGY_EVENTS,
-  ...OrderEvents,
-  ...NOTIFY_EVENTS,
-  ...MARKET_EVENTS,
-  ...GameEvents,
-];
+/** Every event definition of the process: the `events` of each module in {@link DOMAINS}. */
+export async function loadProcessEvents(): Promise<readonly EventDefinition<any>[]> {
+  const modules = await Promise.all(DOMAINS.map((domain) => domain.load()));
+  return modules.flatMap((module) => module.events ?? []);
+}
 
-/** A registry holding {@link PROCESS_EVENTS}. */
-export function createProcessEventRegistry(): EventRegistry {
-  return new EventRegistry(PROCESS_EVENTS);
+/** A registry holding {@link loadProcessEvents}. */
+export async function createProcessEventRegistry(): Promise<EventRegistry> {
+  return new EventRegistry(await loadProcessEvents());
 }

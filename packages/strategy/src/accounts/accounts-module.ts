@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { accountDelivery } from './account-delivery.ts';
 import { accountRoutes } from './accounts-routes.ts';
 import { createAccountsHost, type AccountsHost, type AccountsHostDeps } from './accounts-host.ts';
+import { ACCOUNT_EVENTS } from './account-events.ts';
 
 export const accountsModule: DomainModule<
   string,
@@ -18,6 +19,7 @@ export const accountsModule: DomainModule<
   FastifyPluginAsyncZod
 > = {
   name: 'accounts',
+  events: ACCOUNT_EVENTS,
   // Its table (0003) is in the package's migrations folder, which strategyModule composes.
   migrations: undefined,
   after: ['identity'],

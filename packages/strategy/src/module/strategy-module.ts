@@ -13,9 +13,17 @@ import { strategyDelivery } from './strategy-delivery.ts';
 import { createStrategyHost, type StrategyHostDeps } from './strategy-host.ts';
 import type { IdentityHost } from '@tickline/identity';
 import { strategyConfig, type StrategySettings } from './strategy-settings.ts';
+import { OrderEvents } from '../broker/events.ts';
+import { BrokerErrorCodes } from '../broker/errors.ts';
+import { StrategyErrorCodes } from '../core/errors.ts';
+import { LiveErrorCodes } from '../live/errors.ts';
+import { StrategyApiErrorCodes } from './strategy-api-errors.ts';
+import { STRATEGY_EVENTS } from './strategy-events.ts';
 
 export const strategyModule = defineModule({
   name: 'strategy',
+  events: [...STRATEGY_EVENTS, ...OrderEvents],
+  errors: [StrategyErrorCodes, StrategyApiErrorCodes, BrokerErrorCodes, LiveErrorCodes],
   config: strategyConfig,
   migrations: STRATEGY_MIGRATIONS_DIR,
   after: ['identity', 'market'],
