@@ -7,7 +7,14 @@
  * (503, naming the game role) when none does.
  */
 import { isRpcNoResponderError, type RequestReply, type Responder } from '@tickline/eventlog';
-import { ServiceStatus, silentLogger, TicklineError, type Logger, type Service } from '@tickline/kernel';
+import {
+  createBeatService,
+  ServiceStatus,
+  silentLogger,
+  TicklineError,
+  type Logger,
+  type Service,
+} from '@tickline/kernel';
 import { z } from 'zod';
 import { GameSnapshotError } from '../snapshots/snapshot-errors.ts';
 import type {
@@ -81,7 +88,6 @@ export function createZoneResponder(options: ZoneResponderOptions): ZoneResponde
   const logger = options.logger ?? silentLogger;
   const perZone = new Map<string, Responder>();
   let all: Responder | undefined;
-  let timer: NodeJS.Timeout | undefined;
   let syncing: Promise<void> | undefined;
 
   const answerAll = async (body: unknown): Promise<unknown> => {
@@ -133,17 +139,23 @@ export function createZoneResponder(options: ZoneResponderOptions): ZoneResponde
     return syncing;
   };
 
+  // Zones come and go (failover, restart): a kernel beat keeps one responder per local zone.
+  const beat = createBeatService({
+    name: 'game-zone-responder-sync',
+    intervalMs: options.syncIntervalMs ?? ZONE_RESPONDER_SYNC_INTERVAL_MS,
+    beat: sync,
+  });
+
   return {
     name: 'game-zone-responder',
     sync,
-    async start() {
+    async start(context) {
       all = await rpc.serve(ZONES_SERVICE, answerAll);
       await reconcile();
-      timer = setInterval(() => void sync(), options.syncIntervalMs ?? ZONE_RESPONDER_SYNC_INTERVAL_MS);
-      timer.unref();
+      await beat.start(context);
     },
     async stop() {
-      clearInterval(timer);
+      await beat.stop();
       await syncing;
       await all?.close();
       await Promise.all([...perZone.values()].map((r) => r.close()));
