@@ -89,6 +89,8 @@ beforeAll(async () => {
     TICKLINE_DATABASE_MIGRATE_ON_START: 'true',
     TICKLINE_MARKET_ENABLED: 'false',
     TICKLINE_HTTP_RATE_LIMIT_ENABLED: 'false',
+    // Every bot connects from loopback: the per-address cap would refuse all but the first 32.
+    TICKLINE_GAME_LIMITS_MAX_CONNECTIONS_PER_ADDRESS: '1000',
     TICKLINE_GAME_ZONES: 'east,west',
     TICKLINE_GAME_SPAWN: 'scatter',
     // Room for all in either zone: the coordinator's load figures lag the joins by up to a second.

@@ -45,6 +45,8 @@ beforeAll(async () => {
       TICKLINE_GAME_MAX_PLAYERS_PER_ZONE: String(BOTS),
       TICKLINE_GAME_SNAPSHOTS_HOT_INTERVAL_MS: '1000',
       TICKLINE_HTTP_RATE_LIMIT_ENABLED: 'false',
+      // Every bot connects from loopback: the per-address cap would refuse all but the first 32.
+      TICKLINE_GAME_LIMITS_MAX_CONNECTIONS_PER_ADDRESS: '1000',
       TICKLINE_MARKET_ENABLED: 'false',
     },
   });

@@ -25,6 +25,8 @@ beforeAll(async () => {
     TICKLINE_MARKET_ENABLED: 'false',
     // Fifty sign-ups from one address in a second: the anonymous limit would (rightly) throttle them.
     TICKLINE_HTTP_RATE_LIMIT_ENABLED: 'false',
+    // Every bot connects from loopback: the per-address cap would refuse all but the first 32.
+    TICKLINE_GAME_LIMITS_MAX_CONNECTIONS_PER_ADDRESS: '1000',
   });
 });
 
