@@ -61,7 +61,7 @@ describe.skipIf(!chromiumBinary.available)('web - accounts in the browser', () =
     await toast.waitFor();
     expect(await toast.textContent()).toContain('$10,000.00 starting cash (free tier)');
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
-    await page.getByTestId('portfolio').getByText('$10,000.00').waitFor();
+    await page.getByTestId('portfolio-cash').getByText('$10,000.00').waitFor();
     await page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
     const panel = page.getByRole('region', { name: 'Notifications', exact: true });
     await panel.getByText('Your paper portfolio is ready').waitFor();
@@ -194,6 +194,7 @@ describe.skipIf(!chromiumBinary.available)('web - accounts in the browser', () =
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     await signUp(page, email('phone'), 'Pat');
     await page.getByTestId('portfolio').waitFor();
+    await screenshot(page, 'overview-phone-first');
     expect(await overflow()).toBeLessThanOrEqual(0);
     for (const name of ['Overview', 'Markets', 'Game', 'Security', 'API keys']) {
       expect(await page.getByRole('link', { name, exact: true }).isVisible()).toBe(true);

@@ -49,9 +49,9 @@ export function OverviewPage(): ReactNode {
             {portfolio.data ? <Link to="/portfolio">Open portfolio →</Link> : null}
           </div>
           {portfolio.data ? (
-            <div className="stack">
+            <div className="stack" data-testid="portfolio">
               <PortfolioStats portfolio={portfolio.data} />
-              <p className="muted small" data-testid="portfolio">
+              <p className="muted small">
                 {portfolio.data.positions.filter((p) => p.quantity !== 0).length} open positions ·{' '}
                 <Link to="/orders">place an order</Link> · <Link to="/live">run a strategy live</Link>
               </p>
