@@ -54,8 +54,10 @@ export function startTicklineServer(env: Record<string, string>): Promise<Runnin
   const child = spawnTickline(['start'], env);
   let stdout = '';
   let stderr = '';
+  // Complete lines only: a chunk can end in the middle of a log line, which is no JSON yet.
   const logLines = () =>
     stdout
+      .slice(0, stdout.lastIndexOf('\n') + 1)
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
