@@ -24,7 +24,7 @@ import {
   type Registry,
   type ServiceHealth,
 } from '@tickline/kernel';
-import { isValidChannelName, type RealtimeHost } from '@tickline/realtime';
+import { createRedisConnectionCounter, isValidChannelName, type RealtimeHost } from '@tickline/realtime';
 import { registerApiScope } from '../api/api-scope.ts';
 import { cookieIsSecure } from '../api/session-cookie.ts';
 import type { ResolvedConfig } from '../config/load.ts';
@@ -38,7 +38,6 @@ import { createProcessEventRegistry } from '../wiring/event-registry.ts';
 import { eventLogLocation, LogKind, openEventLog } from '../wiring/event-logs.ts';
 import { databaseLocation } from '../wiring/database.ts';
 import { loadNodeId } from '../wiring/node-id.ts';
-import { createStreamConnectionCounter } from '../wiring/stream-connection-counter.ts';
 import { createSharedRedis, sessionCheckFor, sessionVersionsFor } from '../wiring/shared-redis.ts';
 import { openRequestReply } from '../wiring/request-reply.ts';
 import { openMigratedSql } from './open-sql.ts';
@@ -180,8 +179,8 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             });
       // One store for every module of the process: identity bumps it, game and realtime check it.
       const sessionVersions = sessionVersionsFor(redis, systemClock);
-      const streamConnections = createStreamConnectionCounter(config, logger);
-      if (streamConnections) await startup.start(streamConnections.service);
+      // Streams per user count across every gateway on the same connection (memory without Redis).
+      const streamConnections = redis ? createRedisConnectionCounter(redis) : undefined;
       // What every module may take; each declares the part it needs, and the hosts of the
       // modules before it arrive under their names.
       const deps: Record<string, unknown> = {
@@ -196,7 +195,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         sql,
         rpc,
         keys,
-        streamConnections: streamConnections?.counter,
+        streamConnections,
         redis,
         sessionVersions,
         sessionCheck: sessionCheckFor(sessionVersions, logger),
@@ -290,7 +289,10 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
               }
               if (routes.length > 0)
                 await registerApiScope(app, {
-                  secureCookies: cookieIsSecure(config.http.publicUrl, config.http.tls.certFile !== undefined),
+                  secureCookies: cookieIsSecure(
+                    config.http.publicUrl,
+                    config.http.tls.certFile !== undefined,
+                  ),
                   plugins: routes,
                   limiter: limiter?.limiter,
                   gateway: (hosts.get('realtime') as RealtimeHost | undefined)?.gateway,

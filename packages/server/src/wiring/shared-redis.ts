@@ -1,7 +1,7 @@
 /**
- * @module The process's Redis connection for identity (scaled mode, `redis.url` set): session
- * versions and the sign-in throttle live there, so a revocation or a run of failed sign-ins on one
- * gateway counts on every gateway. Commands never queue while Redis is away (they fail at once and
+ * @module The process's one Redis connection (scaled mode, `redis.url` set): session
+ * versions, the sign-in throttle and the per-user stream count live there, so a revocation, a run
+ * of failed sign-ins or a user's open streams count on every gateway. Commands never queue while Redis is away (they fail at once and
  * the callers fall back: the last known version, a per-process throttle), and the connection
  * retries in the background. Without Redis, versions are in this process's memory.
  */
