@@ -49,7 +49,12 @@ export function SnapshotsPanel({ zoneId }: { zoneId: string }): ReactNode {
     });
   };
 
-  const newest = [...(snapshots.data ?? [])].sort((a, b) => b.takenAt - a.takenAt).slice(0, SHOWN);
+  // Hot snapshots come every second: an operator's own (manual) ones are kept in view beside the
+  // newest automatic ones, so the one just taken stays there to restore.
+  const byNewest = [...(snapshots.data ?? [])].sort((a, b) => b.takenAt - a.takenAt);
+  const manual = byNewest.filter((s) => s.kind === 'manual').slice(0, SHOWN);
+  const automatic = byNewest.filter((s) => s.kind !== 'manual').slice(0, SHOWN);
+  const newest = [...manual, ...automatic].sort((a, b) => b.takenAt - a.takenAt);
   return (
     <section aria-labelledby="snapshots-title" className="stack">
       <div className="row">
