@@ -1,0 +1,113 @@
+/**
+ * @module The shapes around a live runner: what a run is enabled with, the candles it is fed, where
+ * its warm-up history comes from, its status for the API, and the runner's options.
+ */
+import type { Clock, EventEnvelope, EventSource } from '@tickline/kernel';
+import type { OrderDesk } from '../broker/order-desk.ts';
+import type { PaperBroker } from '../broker/paper/paper-ports.ts';
+import type { StrategyDefinition } from '../core/definition.ts';
+import type { EngineSettings } from '../core/types.ts';
+import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
+import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
+import type { LiveCandle, LiveFeed } from './live-engine.ts';
+import type { OpenSession } from './live-session.ts';
+import type { StrategySignalData } from './live-events.ts';
+
+/** A strategy version enabled live with its parameters on its feeds. */
+export interface LiveStrategySpec {
+  /** The live run's id (one strategy may run once per portfolio). */
+  id: string;
+  strategyId: string;
+  version: number;
+  userId: string;
+  portfolioId: string;
+  params: Record<string, unknown>;
+  feeds: LiveFeed[];
+  settings: EngineSettings;
+  /** Candles of history shown before acting (indicator warm-up). */
+  warmupBars: number;
+}
+
+/** A closed candle of one feed. */
+export interface FeedCandle extends LiveCandle {
+  symbol: string;
+  interval: string;
+}
+
+/** Where warm-up history comes from (the market's stored candles). */
+export type CandleHistory = (
+  symbol: string,
+  interval: string,
+  count: number,
+  before: number,
+) => Promise<LiveCandle[]>;
+
+/** Status of a run, for the API. */
+export interface LiveRunStatus {
+  id: string;
+  strategyId: string;
+  version: number;
+  userId: string;
+  portfolioId: string;
+  state: 'running' | 'paused';
+  pause?: { code: string; reason: string; at: number };
+  candles: number;
+  signals: number;
+  lastCandleTime?: number;
+  lastSignals: StrategySignalData[];
+  logs: Array<{ time: number; text: string }>;
+}
+
+/** Options for {@link LiveRunner}. */
+export interface LiveRunnerOptions {
+  desk: OrderDesk;
+  /** The paper venue fed by candles of `fillInterval`; absent for live venues (they fill themselves). */
+  paper?: PaperBroker;
+  /** The interval whose candles fill paper orders. @default '1m' */
+  fillInterval?: string;
+  books: CorePortfolioLedger;
+  risk: LedgerRiskView;
+  /**
+   * Opens a run's strategy: the sandbox's live session in a server (sandbox/live-sandbox.ts), the
+   * same engine a backtest runs there.
+   */
+  open?: OpenSession;
+  /** Trusted definitions run on this thread instead (tests only); ignored when `open` is given. */
+  load?: (strategyId: string, version: number, userId: string) => Promise<StrategyDefinition>;
+  history: CandleHistory;
+  /** Publishes an event (the eventlog publisher's `publish`). */
+  publish: (event: EventEnvelope) => void;
+  /** The event source of `strategy.*` events. */
+  source: EventSource;
+  clock: Clock;
+  /**
+   * Time budget of one run on one candle, ms, for host sessions (`load`; the sandbox enforces its
+   * owner's tier limit on the isolate's CPU clock); over it the run is paused. @default no limit
+   */
+  cpuMsPerCandle?: number;
+  /** Log lines kept per run for status. @default 200 */
+  keepLogs?: number;
+  /** Signals kept per run for status. @default 20 */
+  keepSignals?: number;
+  /**
+   * Whether this process runs `runId` now (see assignment.ts: rendezvous over the live members).
+   * @default every enabled run
+   */
+  owns?: (runId: string) => boolean;
+  /** Called when a run finished a candle (its orders placed): for latency metrics and benchmarks. */
+  observe?: (runId: string, candle: FeedCandle) => void;
+  /**
+   * Where enabled runs and pauses are kept (the live store), so every runner process knows them and
+   * a pause outlives the process. `enabled` is awaited before the run starts.
+   */
+  persist?: {
+    enabled(spec: LiveStrategySpec): Promise<void>;
+    paused(id: string, pause: { code: string; reason: string; at: number }): Promise<void>;
+    /** The owner resumed a paused run. */
+    resumed?(id: string): Promise<void>;
+    /** The owner stopped a run: it is forgotten everywhere. */
+    stopped?(id: string): Promise<void>;
+  };
+  /** Logs a failed `persist.paused` (the run stays paused here either way). */
+  onPersistError?: (error: unknown) => void;
+}
