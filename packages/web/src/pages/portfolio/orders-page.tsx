@@ -13,6 +13,7 @@ import { OpenOrders, OrderHistory } from './order-tables.tsx';
 import { OrderTicket } from './order-ticket.tsx';
 import { PortfolioStats } from './portfolio-page.tsx';
 import { orderErrorText } from './portfolio-format.ts';
+import { PortfolioGate } from './portfolio-gate.tsx';
 import { ORDER_EVENTS, usePortfolio, useSettledEvents } from './use-portfolio.ts';
 
 /** Orders the history shows. */
@@ -29,15 +30,7 @@ export function OrdersPage(): ReactNode {
           <Link to="/portfolio">portfolio</Link>.
         </p>
       </header>
-      {portfolio.status === 'error' && !portfolio.data ? (
-        <ErrorState error={portfolio.error} onRetry={portfolio.reload} />
-      ) : portfolio.data === undefined ? (
-        <Loading label="Loading portfolio…" />
-      ) : portfolio.data === null ? (
-        <Loading label="Setting up your paper portfolio — it appears here as soon as it is ready." />
-      ) : (
-        <OrdersBody portfolio={portfolio.data} />
-      )}
+      <PortfolioGate state={portfolio}>{(loaded) => <OrdersBody portfolio={loaded} />}</PortfolioGate>
     </main>
   );
 }

@@ -13,6 +13,7 @@ import { EquityChart } from './equity-chart.tsx';
 import { OrderHistory } from './order-tables.tsx';
 import { formatPnl, formatUsd, pnlClass } from './portfolio-format.ts';
 import { PositionsTable } from './positions-table.tsx';
+import { PortfolioGate } from './portfolio-gate.tsx';
 import { ORDER_EVENTS, usePortfolio, useSettledEvents } from './use-portfolio.ts';
 
 /** Equity points the chart starts with. */
@@ -29,15 +30,7 @@ export function PortfolioPage(): ReactNode {
           let a strategy trade <Link to="/live">live</Link>.
         </p>
       </header>
-      {portfolio.status === 'error' && !portfolio.data ? (
-        <ErrorState error={portfolio.error} onRetry={portfolio.reload} />
-      ) : portfolio.data === undefined ? (
-        <Loading label="Loading portfolio…" />
-      ) : portfolio.data === null ? (
-        <Loading label="Setting up your paper portfolio — it appears here as soon as it is ready." />
-      ) : (
-        <PortfolioBody portfolio={portfolio.data} />
-      )}
+      <PortfolioGate state={portfolio}>{(loaded) => <PortfolioBody portfolio={loaded} />}</PortfolioGate>
     </main>
   );
 }
