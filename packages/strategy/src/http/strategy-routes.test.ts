@@ -374,7 +374,11 @@ describe('strategy routes over PGlite', () => {
     const bobs = await inject(bob, 'POST', '/strategies', { name: 'bobs', source: SMA_CROSS_SOURCE });
     const bobStrategy = bobs.json().strategy.id as string;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const queued = await inject(bob, 'POST', '/backtests', backtest({ strategyId: bobStrategy }));
+      // Bob's earlier run (cancelled in the burst test) may still be winding down.
+      const queued = await until(async () => {
+        const r = await inject(bob, 'POST', '/backtests', backtest({ strategyId: bobStrategy }));
+        return r.statusCode === 429 && r.json().error.code === 'STRATEGY_QUOTA_CONCURRENT' ? undefined : r;
+      });
       expect(queued.statusCode, queued.body).toBe(202);
       const cancel = await inject(bob, 'POST', `/backtests/${queued.json().backtest.id}/cancel`);
       if (cancel.statusCode === 202) break;
