@@ -6,6 +6,7 @@ export { isolateBundle, MARKET_INDICATOR_FILES } from './sandbox/isolate-bundle.
 export { feedFromRows, randomWalkFeed } from './core/candles.test-support.ts';
 export { migrateForStrategy } from './testing/strategy-migrations.ts';
 export { grademarkBars, runGrademarkSmaCross } from './examples/grademark-sma-cross.test-support.ts';
+export type { GrademarkRun } from './examples/grademark-sma-cross.test-support.ts';
 export { createStrategyTestApp, waveCandles, HOUR, T0 } from './testing/strategy-test-app.ts';
 export type { StrategyTestApp } from './testing/strategy-test-app.ts';
 export { createLiveTestApp } from './testing/live-test-app.ts';
