@@ -59,7 +59,7 @@ export const BacktestMetricsSchema = z.object({
   finalEquity: z.number(),
   totalReturn: z.number(),
   cagr: z.number(),
-  volatility: z.number(),
+  volatility: z.number().nullable(),
   sharpe: z.number().nullable(),
   sortino: z.number().nullable(),
   calmar: z.number().nullable(),

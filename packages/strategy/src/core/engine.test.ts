@@ -133,6 +133,15 @@ describe('engine - hand-computed fixture', () => {
 describe('engine - orders and accounting', () => {
   const feed = feedFromRows('BTC-USDT', '1d', DAY, T0, ROWS);
 
+  it('reports no volatility or Sharpe from a single day of returns', () => {
+    // Given two hourly bars inside one day, a trade that loses on them
+    const hourly = feedFromRows('BTC-USDT', '1h', DAY / 24, T0, ROWS.slice(0, 3));
+    const r = runBacktest(scripted({ 0: (ctx) => ctx.buy({ qty: 1 }) }), [hourly], resolveBacktestSettings({ takerFee: 0 }));
+    // Then one daily return: no standard deviation to annualise
+    expect(r.metrics.periodReturns.day).toHaveLength(1);
+    expect([r.metrics.volatility, r.metrics.sharpe]).toEqual([null, null]);
+  });
+
   it('sizes a percent-of-equity buy so price plus fee fits the equity', () => {
     // Given 0.1 % taker fee, When buying 100 % after bar 0
     const settings = resolveBacktestSettings({ startingCapital: 1000, takerFee: 0.001, closeAtEnd: false });

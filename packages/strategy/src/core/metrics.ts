@@ -187,7 +187,8 @@ export function computeMetrics(
     finalEquity,
     totalReturn,
     cagr,
-    volatility: std * ANNUAL,
+    // A standard deviation of one day is not a measurement: shown as none, like Sharpe.
+    volatility: daily.length > 1 ? std * ANNUAL : null,
     sharpe: std > 0 ? (m / std) * ANNUAL : null,
     sortino: downside > 0 ? (m / downside) * ANNUAL : null,
     calmar: dd.maxDrawdown > 0 ? cagr / dd.maxDrawdown : null,

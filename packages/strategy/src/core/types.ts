@@ -166,7 +166,7 @@ export interface Metrics {
   totalReturn: number;
   cagr: number;
   /** Annualised standard deviation of daily returns (√365). */
-  volatility: number;
+  volatility: number | null;
   /** Mean / sample standard deviation of daily returns × √365; null with fewer than two days or no variation. */
   sharpe: number | null;
   /** Mean daily return / downside deviation (target 0) × √365; null without a losing day. */

@@ -1,7 +1,7 @@
 /** @module The metrics of a run as a two-column table for a terminal. */
 import type { Metrics } from '@tickline/strategy';
 
-const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
+const pct = (v: number | null): string => (v === null ? '-' : `${(v * 100).toFixed(2)}%`);
 const num = (v: number | null, digits = 2): string =>
   v === null || !Number.isFinite(v) ? '-' : v.toFixed(digits);
 const day = (ms: number): string => `${(ms / 86_400_000).toFixed(1)} d`;

@@ -2,7 +2,7 @@
 import type { BacktestMetrics } from '@tickline/protocol';
 import type { ReactNode } from 'react';
 
-const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(2)}%`);
 const num = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(2));
 
 const ROWS: ReadonlyArray<[string, (m: BacktestMetrics) => string]> = [
