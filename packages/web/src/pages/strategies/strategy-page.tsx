@@ -253,7 +253,7 @@ function RunList(props: {
         const live = r.status === 'running' || r.status === 'queued';
         const pct = Math.round((props.progress[r.id] ?? r.progress) * 100);
         return (
-          <li key={r.id}>
+          <li key={r.id} className="backtest-run">
             <label className="check">
               <input
                 type="checkbox"
