@@ -109,7 +109,9 @@ export type {
   ModuleHost,
   ChannelMessage,
   ChannelSink,
+  ChannelAccessRule,
   ChannelDelivery,
+  ChannelSubscriber,
   ChannelDeliveryHandler,
 } from './module/domain-module.ts';
 export type { Caller, RequestAuth } from './module/request-auth.ts';

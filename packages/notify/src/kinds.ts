@@ -11,6 +11,7 @@ export const RULE_KINDS: readonly NotificationKind[] = [
   NotificationKind.Security,
   NotificationKind.BacktestCompleted,
   NotificationKind.StrategySignal,
+  NotificationKind.StrategyPaused,
   NotificationKind.OrderFilled,
   NotificationKind.SourceDown,
   NotificationKind.AdminNotice,

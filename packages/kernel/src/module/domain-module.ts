@@ -69,6 +69,23 @@ export interface ChannelDeliveryHandler {
   readonly services?: readonly Service[];
 }
 
+/** Who asks to subscribe, as a domain's channel rule sees them (realtime's stream principal). */
+export interface ChannelSubscriber {
+  readonly userId: string;
+  readonly role: 'admin' | 'user';
+}
+
+/**
+ * Who may subscribe to a domain's own channels (`strategy:{id}:signals`): realtime cannot know who
+ * owns a strategy, so the domain that delivers on the channel says. Registered with the gateway
+ * where the delivery runs; a channel no rule names stays refused.
+ */
+export interface ChannelAccessRule {
+  /** A channel pattern (`strategy:{id}:signals`); captures arrive in `params`. */
+  readonly pattern: string;
+  allow(subscriber: ChannelSubscriber, params: Readonly<Record<string, string>>): boolean | Promise<boolean>;
+}
+
 /**
  * Which of a domain's events go to which realtime channel. The composition root runs one consumer
  * named `name` on processes that hold a hub, handing it only `eventTypes`.
@@ -78,6 +95,8 @@ export interface ChannelDelivery {
   readonly name: string;
   readonly eventTypes: readonly string[];
   create(sink: ChannelSink): ChannelDeliveryHandler;
+  /** Who may subscribe to channels only this domain delivers on; absent: realtime's rules alone. */
+  readonly rules?: readonly ChannelAccessRule[];
 }
 
 /**

@@ -212,7 +212,7 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
     const before = (
       await app.inject({ method: 'GET', url: '/api/v1/notification-rules', headers: as(ada) })
     ).json<{ rules: unknown[]; settings: unknown }>();
-    expect(before.rules).toHaveLength(7);
+    expect(before.rules).toHaveLength(8);
     const unknown = await app.inject({
       method: 'PUT',
       url: '/api/v1/notification-rules/lottery.won',

@@ -77,6 +77,22 @@ describe('match event', () => {
     });
   });
 
+  it('match - a live strategy paused by a failure or the kill switch goes to its owner, urgent; the owner’s own pause is not a notification', () => {
+    const paused = (code: string) =>
+      event('strategy.live.paused', { strategyId: 's1', userId: user, portfolioId: user, code, reason: 'boom', at: 5 });
+    expect(matchEvent(paused('STRATEGY_CPU_LIMIT'))).toMatchObject({
+      kind: 'strategy.paused',
+      severity: 'urgent',
+      audience: { type: 'user', userId: user },
+      title: 'Strategy paused',
+      body: expect.stringContaining('boom') as unknown,
+      data: { strategyId: 's1', code: 'STRATEGY_CPU_LIMIT' },
+      url: '/live',
+    });
+    expect(matchEvent(paused('kill_switch'))).toMatchObject({ title: 'Strategy paused by the kill switch' });
+    expect(matchEvent(paused('user'))).toBeUndefined();
+  });
+
   it('match - an email verification link goes to its user by email only, critical, with the link', () => {
     const m = matchEvent(
       event('account.email.verification.requested', {

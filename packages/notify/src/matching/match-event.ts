@@ -112,6 +112,22 @@ export function matchEvent(event: EventEnvelope): EventMatch | undefined {
       data: pick(data, ['strategyId', 'symbol', 'side', 'price', 'strength']),
     });
   }
+  // A live run that stopped on its own (it threw, ran out of CPU or memory) or by the kill
+  // switch; a pause its owner asked for (`code: user`) tells them nothing new.
+  if (type === 'strategy.live.paused' && str(data.code) !== 'user') {
+    const code = str(data.code) ?? 'paused';
+    return forOwner(event, {
+      kind: NotificationKind.StrategyPaused,
+      severity: Severity.Urgent,
+      title: code === 'kill_switch' ? 'Strategy paused by the kill switch' : 'Strategy paused',
+      body: `Live strategy ${str(data.strategyId) ?? ''} was paused (${code}): ${str(data.reason) ?? 'no reason given'}. It places no orders until you resume it.`.replace(
+        /\s+/g,
+        ' ',
+      ),
+      data: pick(data, ['strategyId', 'portfolioId', 'code', 'reason', 'at']),
+      url: '/live',
+    });
+  }
   if (type === 'portfolio.order.filled') {
     return forOwner(event, {
       kind: NotificationKind.OrderFilled,

@@ -114,6 +114,29 @@ describe.skipIf(!postgres.url)(`notify pipeline ${postgres.skipReason ?? ''}`, (
     expect(smtp.received.filter((m) => m.mail.headers.get('x-notification-id') === item!.id)).toHaveLength(1);
   });
 
+  it('pipeline - a live strategy paused by a failure reaches its owner’s inbox by the default rule; a pause the owner asked for does not', async () => {
+    const userId = await signUp('free');
+    const strategyId = uuidv7();
+    const paused = (code: string, reason: string) =>
+      h.emit('strategy.live.paused', strategyId, {
+        strategyId,
+        userId,
+        portfolioId: userId,
+        code,
+        reason,
+        at: 1_000,
+      });
+    paused('user', 'paused by the owner');
+    paused('STRATEGY_RUNTIME_ERROR', 'broken on purpose');
+    const [item] = await eventually(() => nonEmpty(inbox(userId)), 30_000, 'inbox item');
+    expect(item).toMatchObject({ kind: 'strategy.paused', title: 'Strategy paused' });
+    expect(item!.body).toContain('broken on purpose');
+    expect(item!.data).toMatchObject({ strategyId, code: 'STRATEGY_RUNTIME_ERROR' });
+    // The owner's own pause was matched by nothing: still one item after a quiet moment.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await inbox(userId)).toHaveLength(1);
+  });
+
   // Before the tests that move the clock by hours: the receiver's verifier rejects timestamps
   // more than 5 minutes away from its own (real) clock.
   it('pipeline - failures are retried on the schedule and logged; 410 disables and tells the user', async () => {

@@ -19,6 +19,8 @@ export const NotificationKind = {
   Security: 'security',
   BacktestCompleted: 'backtest.completed',
   StrategySignal: 'strategy.signal',
+  /** A live strategy run was paused by a failure (error, CPU, memory) or the kill switch. */
+  StrategyPaused: 'strategy.paused',
   OrderFilled: 'order.filled',
   SourceDown: 'market.source.down',
   AdminNotice: 'admin.notice',

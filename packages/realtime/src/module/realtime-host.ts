@@ -7,6 +7,7 @@
 import type { EventLog } from '@tickline/eventlog';
 import {
   ServiceStatus,
+  type ChannelAccessRule,
   type ModuleBaseDeps,
   type ModuleHost,
   type RequestAuth,
@@ -16,7 +17,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { createStreamTicketIssuer, type StreamTicketIssuer } from '../auth/stream-ticket.ts';
 import { createEventLogBridge, type EventLogBridge } from '../bridge/event-log-bridge.ts';
-import { createChannelAuthorizer } from '../channels/channel-rules.ts';
+import { type ChannelRule, createChannelAuthorizer } from '../channels/channel-rules.ts';
 import type { RealtimeSettings } from '../config.ts';
 import { createRealtimeGateway, type RealtimeGateway } from '../gateway/gateway.ts';
 import { createHub, type Hub } from '../hub/hub.ts';
@@ -57,6 +58,11 @@ export interface RealtimeHost extends ModuleHost {
   readonly tickets: StreamTicketIssuer;
   readonly ticketTtlMs: number;
   readonly auth: RequestAuth<FastifyRequest>;
+  /**
+   * Adds a later domain's rules for its own channels (`strategy:{id}:signals`), after realtime's
+   * own: the composition root registers those of each channel delivery it runs here.
+   */
+  addChannelRules(rules: readonly ChannelAccessRule[]): void;
 }
 
 export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<RealtimeHost> {
@@ -67,11 +73,15 @@ export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<Realti
   });
   const ticketTtlMs = deps.config.auth.streamTicketTtlMs;
   const tickets = createStreamTicketIssuer({ secret: deps.keys.streamTicketSecret, ttlMs: ticketTtlMs });
+  // Realtime's rules first; a domain's rules (added as its delivery starts) only name its channels.
+  const rules: ChannelRule<StreamPrincipal>[] = [...STREAM_CHANNEL_RULES];
+  const byRules = () => createChannelAuthorizer(rules, { scopesOf: (principal) => principal.scopes });
+  let authorize = byRules();
   const gateway = createRealtimeGateway<StreamPrincipal>({
     hub,
     authenticate: createStreamAuthenticator(deps.identity.verifyAccessToken, tickets),
     // An API key's ticket carries its scopes: a channel rule's scopes must all be among them.
-    authorize: createChannelAuthorizer(STREAM_CHANNEL_RULES, { scopesOf: (principal) => principal.scopes }),
+    authorize: (principal, channel) => authorize(principal, channel),
     principals: {
       // The tier's maxStreamConnections, carried by the ticket or read with the session cookie.
       connectionLimit: (principal) =>
@@ -131,5 +141,18 @@ export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<Realti
       return { status: state, info };
     },
   };
-  return { services: [service], hub, gateway, tickets, ticketTtlMs, auth: deps.identity.auth };
+  const addChannelRules = (added: readonly ChannelAccessRule[]): void => {
+    for (const rule of added)
+      rules.push({ pattern: rule.pattern, allow: (principal, params) => rule.allow(principal, params) });
+    authorize = byRules();
+  };
+  return {
+    services: [service],
+    hub,
+    gateway,
+    tickets,
+    ticketTtlMs,
+    auth: deps.identity.auth,
+    addChannelRules,
+  };
 }

@@ -237,6 +237,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
           const realtime = deps.realtime as RealtimeHost | undefined;
           const delivery = realtime ? module.channels?.(built) : undefined;
           if (realtime && delivery) {
+            if (delivery.rules) realtime.addChannelRules(delivery.rules);
             const handler = delivery.create(channelSink(realtime, stepLogger));
             const consumer = (deps.consumers as ReturnType<typeof createConsumerFactory>)({
               name: delivery.name,

@@ -17,13 +17,21 @@ const FROZEN: Record<string, string> = {
   '0006_platform': '5824b0911a69228623822714a5b47df179cd3ad766e77e946af7959445457ab9',
 };
 
+/** Versions handed out to changes still on their way (0013 scale-out). */
+const RESERVED = new Set([13]);
+
 describe('migrations - the composed set', () => {
   it('migrations - released files are unchanged, numbered without gaps, ordered across modules', async () => {
     const migrations = await loadAllMigrations();
     for (const [id, checksum] of Object.entries(FROZEN)) {
       expect(migrations.find((m) => m.id === id)?.checksum, id).toBe(checksum);
     }
-    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    // A version reserved for a module's change that has not landed yet may be missing; no other.
+    const versions = migrations.map((m) => m.version);
+    const expected = Array.from({ length: Math.max(...versions) }, (_, i) => i + 1).filter(
+      (v) => versions.includes(v) || !RESERVED.has(v),
+    );
+    expect(versions).toEqual(expected);
   });
 
   it('migrations - each lives in the folder of the module that owns its tables', async () => {

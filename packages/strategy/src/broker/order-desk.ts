@@ -104,6 +104,54 @@ export class OrderDesk {
     if (!(await this.#o.journal.claim(claim))) {
       return (await this.#o.journal.get(request.portfolioId, request.clientOrderId)) ?? claim;
     }
+    return this.#submit(request, claim, known);
+  }
+
+  /** True while this desk is placing `clientOrderId` (its claim is not an orphan). */
+  placing(portfolioId: string, clientOrderId: string): boolean {
+    return this.#inFlight.has(`${portfolioId}\u0000${clientOrderId}`);
+  }
+
+  /**
+   * Completes a claim whose placer is gone (it died between claiming the id and the venue's answer
+   * reaching the journal): the caller has taken the claim over (see SqlOrderJournal.takeOver). A
+   * venue that knows the id already (the answer was lost) gives its snapshot, which is applied;
+   * otherwise the order goes through the risk check to the venue now, under the same id, exactly
+   * as `place` would have sent it.
+   * @throws BrokerError as `place`; the claim is then given back, to be completed later.
+   */
+  resubmit(claim: Order): Promise<Order> {
+    const key = `${claim.portfolioId}\u0000${claim.clientOrderId}`;
+    const running = this.#inFlight.get(key);
+    if (running) return running;
+    const resending = this.#resubmit(claim).finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, resending);
+    return resending;
+  }
+
+  async #resubmit(claim: Order): Promise<Order> {
+    const ref = { portfolioId: claim.portfolioId, symbol: claim.symbol, clientOrderId: claim.clientOrderId };
+    const atVenue = await this.#o.broker.order(ref);
+    // The claim placeholder was never announced: diff the venue's answer against nothing.
+    if (atVenue !== undefined) return this.#apply(atVenue, { prior: undefined });
+    if (claim.origin === undefined) return claim;
+    const request: PlaceOrderRequest = {
+      portfolioId: claim.portfolioId,
+      clientOrderId: claim.clientOrderId,
+      symbol: claim.symbol,
+      side: claim.side,
+      type: claim.type,
+      quantity: claim.quantity,
+      ...(claim.price === undefined ? {} : { price: claim.price }),
+      timeInForce: claim.timeInForce,
+      origin: claim.origin,
+    };
+    return this.#submit(request, claim, undefined);
+  }
+
+  /** The part of placing after the id is claimed: risk check, venue, journal and events. */
+  async #submit(request: PlaceOrderRequest, claim: Order, known: Order | undefined): Promise<Order> {
+    const now = this.#o.clock.now();
     const [snapshot, limits, killSwitch] = await Promise.all([
       this.#o.portfolios.riskSnapshot(request.portfolioId, request.symbol),
       this.#o.portfolios.riskLimits(request.portfolioId),

@@ -24,6 +24,7 @@ import type { RunnerMembership } from './membership.ts';
 import { type CandleHistory, type FeedCandle, LiveRunner, type LiveRunnerOptions } from './live-runner.ts';
 import { PortfolioOrderFilled } from './live-events.ts';
 import type { OpenSession } from './live-session.ts';
+import { adoptOrphanOrders, type AdoptOrphanOrdersResult } from './order-adoption.ts';
 
 /** Dependencies of {@link createLiveHost}. */
 export interface LiveHostDeps {
@@ -72,6 +73,11 @@ export interface LiveHost {
   services: ConsumerRunner[];
   /** Opens the in-memory books from the portfolio tables; call before starting `services`. */
   loadBooks(): Promise<number>;
+  /**
+   * Takes over the paper orders and claims whose holder is not among `live` (or is this member,
+   * restarted): see order-adoption.ts. Call once the other members have been heard.
+   */
+  adoptOrphans(live: readonly string[]): Promise<AdoptOrphanOrdersResult>;
 }
 
 /** See the module comment. */
@@ -89,7 +95,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     now: () => deps.clock.now(),
   });
   const risk = new LedgerRiskView(books, deps.risk, lastPrice);
-  const journal = new SqlOrderJournal(deps.sql, paper.venue);
+  const journal = new SqlOrderJournal(deps.sql, paper.venue, { holder: deps.member });
   const orderSource = createEventSource({ source: orderEventSourceName(paper.venue), clock: deps.clock });
   const portfolioSource = createEventSource({ source: 'strategy/portfolio', clock: deps.clock });
   const late: { runner?: LiveRunner } = {};
@@ -187,5 +193,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     });
     return rows.length;
   };
-  return { runner, desk, paper, books, risk, journal, services: [candles, projector], loadBooks };
+  const adoptOrphans = (live: readonly string[]) =>
+    adoptOrphanOrders({ journal, paper, desk, member: deps.member }, live);
+  return { runner, desk, paper, books, risk, journal, services: [candles, projector], loadBooks, adoptOrphans };
 }

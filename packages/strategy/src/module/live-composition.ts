@@ -194,6 +194,10 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       }
     }
     if (!ready) return;
+    // Paper orders and claims of members that are gone (or of this one before a restart).
+    const orphans = await host.adoptOrphans(membership.members());
+    if (orphans.adopted + orphans.resubmitted + orphans.failed > 0)
+      logger.info({ member, ...orphans }, 'paper orders taken over');
     for (const run of running.values()) {
       if (!tiers.has(run.userId)) tiers.set(run.userId, run.tier as Tier);
       if (host.runner.enabling(run.id) || !membership.owns(run.id)) continue;

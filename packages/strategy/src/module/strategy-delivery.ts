@@ -3,9 +3,11 @@
  * `user:{id}` channel (the event subject), where only that user may subscribe — the same path
  * `account.snapshot.generated` takes. Live trading's events (order lifecycle, signals, pauses,
  * fills booked by a portfolio) go where `liveEventChannels` says: the owner's `user:{id}`, and a
- * strategy's signals also to `strategy:{id}:signals`.
+ * strategy's signals also to `strategy:{id}:signals`, which only the strategy's owner (or an admin)
+ * may subscribe to: the rule this module hands realtime (see {@link strategyChannelRules}).
  */
-import type { ChannelDelivery } from '@tickline/kernel';
+import type { ChannelAccessRule, ChannelDelivery } from '@tickline/kernel';
+import type { SqlQueryable } from '@tickline/store';
 import { OrderEvents } from '../broker/events.ts';
 import { LIVE_EVENTS, liveEventChannels } from '../live/live-events.ts';
 import { BacktestCompleted, BacktestProgress } from './strategy-events.ts';
@@ -36,3 +38,31 @@ export const strategyDelivery: ChannelDelivery = {
     };
   },
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Who may subscribe to `strategy:{id}:signals`: the strategy's owner, or an admin. Anyone else —
+ * and anyone for a strategy that does not exist — gets realtime's refusal (`RT_FORBIDDEN`), so a
+ * stranger cannot tell an unknown id from someone else's.
+ */
+export function strategyChannelRules(sql: SqlQueryable): ChannelAccessRule[] {
+  return [
+    {
+      pattern: 'strategy:{id}:signals',
+      async allow(subscriber, { id }) {
+        if (subscriber.role === 'admin') return true;
+        if (id === undefined || !UUID.test(id)) return false;
+        const { rows } = await sql.query<{ user_id: string }>('select user_id from strategies where id = $1', [
+          id,
+        ]);
+        return rows[0]?.user_id === subscriber.userId;
+      },
+    },
+  ];
+}
+
+/** The delivery of a running strategy host: its events, and the rule of its signals channel. */
+export function strategyDeliveryFor(sql: SqlQueryable): ChannelDelivery {
+  return { ...strategyDelivery, rules: strategyChannelRules(sql) };
+}

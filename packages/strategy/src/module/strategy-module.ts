@@ -9,7 +9,7 @@ import { defineModule, type ModuleBaseDeps } from '@tickline/kernel';
 import { strategyRoutes } from '../http/strategy-routes.ts';
 import { liveRoutes } from '../live-http/live-routes.ts';
 import type { StrategyHost } from './strategy-host.ts';
-import { strategyDelivery } from './strategy-delivery.ts';
+import { strategyDeliveryFor } from './strategy-delivery.ts';
 import { createStrategyHost, type StrategyHostDeps } from './strategy-host.ts';
 import type { IdentityHost } from '@tickline/identity';
 import { strategyConfig, type StrategySettings } from './strategy-settings.ts';
@@ -32,7 +32,7 @@ export const strategyModule = defineModule({
     deps: Omit<StrategyHostDeps, 'identity'> & { identity: IdentityHost } & ModuleBaseDeps<StrategySettings>,
   ) => createStrategyHost({ ...deps, identity: deps.identity.identity }),
   routes: (host) => strategyModuleRoutes(host),
-  channels: () => strategyDelivery,
+  channels: (host) => strategyDeliveryFor(host.sql),
 });
 
 /** Strategies and backtests, and — where live trading runs — portfolios, orders and live runs. */

@@ -213,6 +213,26 @@ class PaperVenue implements PaperBroker {
     return out;
   }
 
+  adopt(order: Order): boolean {
+    const key = this.#key(order.portfolioId, order.clientOrderId);
+    if (this.#orders.has(key) || isFinalStatus(order.status) || order.venueOrderId === undefined) return false;
+    this.#open(order.portfolioId);
+    this.#orders.set(key, order);
+    this.#working.push(key);
+    // The rule it was placed under: a strategy's order has its funds checked when it fills.
+    const { portfolioId, clientOrderId, symbol, side, type, quantity, price, timeInForce } = order;
+    const request = { portfolioId, clientOrderId, symbol, side, type, quantity, timeInForce };
+    if (
+      order.origin !== undefined &&
+      this.#o.fundsAtFill?.({ ...request, ...(price === undefined ? {} : { price }), origin: order.origin }) === true
+    )
+      this.#deferred.add(key);
+    // New venue ids of this venue must not repeat an adopted one's.
+    const n = /^P(\d+)$/.exec(order.venueOrderId)?.[1];
+    if (n !== undefined) this.#seq = Math.max(this.#seq, Number(n));
+    return true;
+  }
+
   async onBar(bar: PaperBar): Promise<Order[]> {
     this.#last.set(bar.symbol, bar.close);
     const changed: Order[] = [];

@@ -69,6 +69,12 @@ export interface PaperBroker extends Broker {
    * them into events.
    */
   onBar(bar: PaperBar): Promise<Order[]>;
+  /**
+   * Holds a working order again as it was journalled — placed by this venue before a restart, or
+   * by another process's venue that is gone — so later bars fill it. False (and nothing changes)
+   * when the venue already knows the id or the order is not working.
+   */
+  adopt(order: Order): boolean;
 }
 
 /** One position as the ledger keeps it (core `Position`: signed quantity, average price). */

@@ -7,6 +7,7 @@ const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
   [NotificationKind.Security]: 'Security',
   [NotificationKind.BacktestCompleted]: 'Backtest completed',
   [NotificationKind.StrategySignal]: 'Strategy signal',
+  [NotificationKind.StrategyPaused]: 'Strategy paused',
   [NotificationKind.OrderFilled]: 'Order filled',
   [NotificationKind.SourceDown]: 'Market source down',
   [NotificationKind.AdminNotice]: 'Notice from the operators',
