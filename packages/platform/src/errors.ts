@@ -3,7 +3,8 @@ import { defineErrorCodes, errorGuard, TicklineError, type TicklineErrorOptions 
 
 export const PlatformErrorCodes = defineErrorCodes({
   PLATFORM_NOT_FOUND: {
-    meaning: 'The player, dead letter, zone or snapshot named in the request does not exist.',
+    meaning:
+      'The player, dead letter, zone, snapshot or live strategy named in the request does not exist (no strategy process runs that live strategy).',
     resolve: 'Check the id; list the collection first (GET /api/v1/admin/players, /dead-letters, /zones).',
     httpStatus: 404,
   },
@@ -14,7 +15,7 @@ export const PlatformErrorCodes = defineErrorCodes({
   },
   PLATFORM_UNAVAILABLE: {
     meaning:
-      'The operation needs a part this process does not run: the dead-letter log, or the game zones (role game or all).',
+      'The operation needs a part this process does not run: the dead-letter log, the game zones (role game or all), or request/reply to the strategy processes.',
     resolve: 'Send the request to a process whose role runs that part (`tickline start --role all`).',
     httpStatus: 503,
   },

@@ -41,6 +41,11 @@ export {
   discardDeadLetter,
 } from './dead-letters/dead-letter-ops.ts';
 export { createPlatformOperations } from './operations/platform-operations.ts';
+export { remoteLiveStrategies } from './strategies/live-strategy-operations.ts';
+export type {
+  LiveStrategyOperations,
+  RemoteLiveStrategiesOptions,
+} from './strategies/live-strategy-operations.ts';
 
 export type { PlatformErrorCode } from './errors.ts';
 export type { PlatformProjectionOptions } from './projection/platform-projection.ts';

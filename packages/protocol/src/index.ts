@@ -176,6 +176,16 @@ export {
   AuditPageSchema,
 } from './rest/admin.ts';
 export {
+  LIVE_ADMIN_SERVICE,
+  DEFAULT_ADMIN_PAUSE_REASON,
+  LiveAdminRequestSchema,
+  AdminLiveRunSchema,
+  StrategyProcessSchema,
+  AdminLiveStrategiesSchema,
+  AdminPauseLiveBodySchema,
+  AdminLivePausedSchema,
+} from './rest/admin-live.ts';
+export {
   NotificationKind,
   InboxItemSchema,
   InboxAddedSchema,
@@ -317,6 +327,13 @@ export type {
   AuditPage,
   AuditEntry,
 } from './rest/admin.ts';
+export type {
+  LiveAdminRequest,
+  AdminLiveRun,
+  StrategyProcess,
+  AdminLiveStrategies,
+  AdminLivePaused,
+} from './rest/admin-live.ts';
 export type {
   InboxItem,
   InboxAdded,

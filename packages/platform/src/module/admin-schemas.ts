@@ -20,6 +20,9 @@ export {
   BroadcastResultSchema,
   DrainedSchema,
   AuditPageSchema,
+  AdminLiveStrategiesSchema,
+  AdminLivePausedSchema,
+  AdminPauseLiveBodySchema,
 } from '@tickline/protocol';
 
 const Time = z.iso.datetime().describe('RFC 3339');
@@ -27,6 +30,8 @@ const Time = z.iso.datetime().describe('RFC 3339');
 export const OffsetParamsSchema = z.object({ offset: z.coerce.number().int().positive() });
 export const PlayerParamsSchema = z.object({ id: z.string().min(1).max(200) });
 export const ZoneParamsSchema = z.object({ zoneId: z.string().min(1).max(200) });
+/** A live run's id is `{portfolioId}:{strategyId}`. */
+export const LiveRunParamsSchema = z.object({ id: z.string().min(1).max(200) });
 export const SnapshotParamsSchema = ZoneParamsSchema.extend({ snapshotId: z.string().min(1).max(200) });
 
 const Limit = (max: number) => z.coerce.number().int().min(1).max(max).optional();

@@ -19,6 +19,7 @@ import type { PlatformSettings } from '../config.ts';
 import { createPlatformOperations, type PlatformOperations } from '../operations/platform-operations.ts';
 import { maintainMovementPartitions } from '../partitions/movement-partitions.ts';
 import { createPlatformProjection } from '../projection/platform-projection.ts';
+import { remoteLiveStrategies } from '../strategies/live-strategy-operations.ts';
 import { createOpsFeed } from './ops-feed.ts';
 
 /** How often the movement partitions are created ahead and expired ones dropped. */
@@ -38,7 +39,10 @@ export interface PlatformHostDeps extends ModuleBaseDeps<PlatformSettings> {
   game?: GameHost | undefined;
   /** Realtime's host where one runs here: live figures on `admin:*` through its hub. */
   realtime?: { hub: ChannelSink } | undefined;
-  /** Request/reply between processes: zones are reached on whichever game process owns them. */
+  /**
+   * Request/reply between processes: zones are reached on whichever game process owns them, live
+   * strategies on every strategy process.
+   */
   rpc?: RequestReply | undefined;
   /** The process's role; a role outside PROJECTING_ROLES consumes nothing. @default 'all' */
   role?: string | undefined;
@@ -72,6 +76,7 @@ export function createPlatformHost(deps: PlatformHostDeps): PlatformHost {
     log: deps.eventLog,
     deadLetters: deps.deadLetters,
     ...(zoneOperations ? { zones: zoneOperations } : {}),
+    ...(deps.rpc ? { liveStrategies: remoteLiveStrategies(deps.rpc) } : {}),
   });
   const services: Service[] = PROJECTING_ROLES.has(deps.role ?? 'all') ? projectionServices(deps) : [];
   // Live zone and stream figures for admins watching admin:* channels on this gateway.

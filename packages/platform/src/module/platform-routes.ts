@@ -1,5 +1,9 @@
-/** @module The operations API: `/api/v1/admin/{streams,dead-letters,players,zones,broadcast,audit}`. */
+/**
+ * @module The operations API:
+ * `/api/v1/admin/{streams,dead-letters,players,zones,broadcast,live-strategies,audit}`.
+ */
 import type { FastifyPluginAsync } from 'fastify';
+import { registerAdminLiveRoutes } from './admin-live-routes.ts';
 import { registerAdminPlayerRoutes } from './admin-player-routes.ts';
 import { registerAdminStreamRoutes, type AdminRoutesOptions } from './admin-stream-routes.ts';
 import { registerAdminZoneRoutes } from './admin-zone-routes.ts';
@@ -10,5 +14,6 @@ export function platformRoutes(options: AdminRoutesOptions): FastifyPluginAsync 
     registerAdminStreamRoutes(app, options);
     registerAdminPlayerRoutes(app, options);
     registerAdminZoneRoutes(app, options);
+    registerAdminLiveRoutes(app, options);
   };
 }

@@ -32,6 +32,7 @@ import {
   type MovementHistoryOptions,
   type SearchPlayersOptions,
 } from '../players/player-queries.ts';
+import type { LiveStrategyOperations } from '../strategies/live-strategy-operations.ts';
 import { streamOverview } from '../streams/stream-overview.ts';
 
 /** Options for {@link createPlatformOperations}: the open database and logs, never getters. */
@@ -44,6 +45,8 @@ export interface PlatformOperationsOptions {
   deadLetters?: EventLog | undefined;
   /** The game runtime of this process; absent where no zones run. */
   zones?: ZoneOperations | undefined;
+  /** Live strategies on the strategy processes (over request/reply); absent without it. */
+  liveStrategies?: LiveStrategyOperations | undefined;
   /** @default systemClock */
   clock?: Clock;
 }
@@ -102,6 +105,16 @@ export function createPlatformOperations(options: PlatformOperationsOptions) {
     return runtime;
   }
 
+  function liveStrategies(): LiveStrategyOperations {
+    const remote = options.liveStrategies;
+    if (!remote) {
+      throw new PlatformError('PLATFORM_UNAVAILABLE', 'this process cannot reach strategy processes', {
+        details: { part: 'live-strategies' },
+      });
+    }
+    return remote;
+  }
+
   return {
     consumerGroup,
 
@@ -152,6 +165,10 @@ export function createPlatformOperations(options: PlatformOperationsOptions) {
       audited(actor, 'zone.drain', zoneId, { message }, () => zones().drain(zoneId, message)),
     restart: (actor: AuditActor, zoneId: string) =>
       audited(actor, 'zone.restart', zoneId, {}, () => zones().restart(zoneId)),
+
+    liveStrategies: async () => ({ processes: await liveStrategies().processes() }),
+    pauseLiveStrategy: (actor: AuditActor, runId: string, reason: string) =>
+      audited(actor, 'live_strategy.pause', runId, { reason }, () => liveStrategies().pause(runId, reason)),
 
     audit: (query: ListAuditOptions) => listAudit(options.sql, consumerGroup, query),
   };

@@ -261,6 +261,8 @@ describe('operations api document', () => {
       '/api/v1/admin/dead-letters',
       '/api/v1/admin/dead-letters/{offset}/discard',
       '/api/v1/admin/dead-letters/{offset}/retry',
+      '/api/v1/admin/live-strategies',
+      '/api/v1/admin/live-strategies/{id}/pause',
       '/api/v1/admin/players',
       '/api/v1/admin/players/{id}',
       '/api/v1/admin/players/{id}/movements',

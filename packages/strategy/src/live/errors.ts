@@ -17,6 +17,12 @@ export const LiveErrorCodes = defineErrorCodes({
     resolve: 'Read the pause reason, fix the strategy or release the kill switch, and enable it again.',
     httpStatus: 409,
   },
+  STRATEGY_LIVE_ADMIN_MALFORMED: {
+    meaning:
+      'A strategy process got an operations request (list or pause live strategies) it cannot read: the asking process runs another version.',
+    resolve: 'Run the same Tickline version on the gateway, platform and strategy processes.',
+    httpStatus: 400,
+  },
   STRATEGY_PORTFOLIO_NOT_FOUND: {
     meaning: "The portfolio does not exist or is someone else's.",
     resolve: 'Use a portfolio id from the list of your portfolios.',

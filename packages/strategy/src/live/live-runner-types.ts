@@ -56,6 +56,11 @@ export interface LiveRunStatus {
   lastCandleTime?: number;
   lastSignals: StrategySignalData[];
   logs: Array<{ time: number; text: string }>;
+  /** CPU time the strategy used since it started here (warm-up included), ms: the operators' view. */
+  cpuMs: number;
+  /** Failures since it started here (threw, or went over a limit): each one paused it. */
+  errors: number;
+  lastError?: { code: string; reason: string; at: number };
 }
 
 /** Options for {@link LiveRunner}. */

@@ -148,6 +148,8 @@ export class LiveRunner {
       signals: 0,
       lastSignals: [],
       logs: [],
+      cpuMs: 0,
+      errors: 0,
     };
     const run: Run = {
       spec,
@@ -163,8 +165,11 @@ export class LiveRunner {
     try {
       // Warm-up builds indicators and state; its orders are not real, and vanish.
       for (const c of merged)
-        if (resumeAfter === undefined || c.closeTime <= resumeAfter)
-          this.#keepLogs(run, (await session.advance(c.k, c, true)).logs);
+        if (resumeAfter === undefined || c.closeTime <= resumeAfter) {
+          const step = await session.advance(c.k, c, true);
+          status.cpuMs += step.cpuMs;
+          this.#keepLogs(run, step.logs);
+        }
     } catch (error) {
       this.#pause(run, error);
     }
@@ -307,6 +312,11 @@ export class LiveRunner {
     const reason = error instanceof Error ? error.message : String(error);
     run.status.state = 'paused';
     run.status.pause = { code: code ?? coded?.code ?? 'STRATEGY_RUNTIME_ERROR', reason, at };
+    // A pause without a requester's code is a failure: operators count them.
+    if (code === undefined) {
+      run.status.errors++;
+      run.status.lastError = { ...run.status.pause };
+    }
     // A run that failed in its sandbox has lost it; one paused by request keeps nothing either.
     run.session.dispose();
     this.#o.persist?.paused(run.spec.id, run.status.pause).catch((e: unknown) => this.#o.onPersistError?.(e));
@@ -374,6 +384,7 @@ export class LiveRunner {
       return;
     }
     const used = step.cpuMs;
+    run.status.cpuMs += used;
     run.equity = step.equity;
     this.#keepLogs(run, step.logs);
     run.status.candles++;

@@ -6,7 +6,7 @@
  * and what the live routes need from identity (the caller, their tier's limits).
  */
 import { hostname } from 'node:os';
-import type { EventLog, Publisher } from '@tickline/eventlog';
+import type { EventLog, Publisher, RequestReply } from '@tickline/eventlog';
 import { authenticateRequest, type IdentityService, type Tier } from '@tickline/identity';
 import {
   createBeatService,
@@ -22,6 +22,7 @@ import { INTERVAL_MS, queryCandles, type CandleInterval } from '@tickline/market
 import type { Sql } from '@tickline/store';
 import type { EngineSettings } from '../core/types.ts';
 import type { LiveRoutesOptions } from '../live-http/live-routes.ts';
+import { createLiveAdminResponder } from '../live/live-admin-responder.ts';
 import { createLiveHost, type LiveHost } from '../live/live-host.ts';
 import type { LiveCandle } from '../live/live-engine.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
@@ -49,6 +50,8 @@ export interface LiveCompositionDeps {
   symbols: ReadonlySet<string>;
   /** The default member name's suffix (the HTTP port), when `live.member` is not set. */
   port?: number;
+  /** Request/reply between processes: operators list and pause this process's runs over it. */
+  rpc?: RequestReply | undefined;
   /**
    * Opens a run's strategy. @default a sandbox session of the stored version (its compiled code),
    * with the owner's tier limits — tests may hand trusted sessions instead.
@@ -279,11 +282,13 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     symbols: deps.symbols,
     equityHistory: (portfolioId, limit) => readEquityHistory(deps.sql, portfolioId, limit),
   };
+  // The operations API (platform) gathers every strategy process's runs over request/reply.
+  const admin = deps.rpc ? [createLiveAdminResponder({ rpc: deps.rpc, runner: host.runner, member })] : [];
   return {
     host,
     store,
     membership,
-    services: [books, ...host.services, heartbeat, syncBeat],
+    services: [books, ...host.services, heartbeat, syncBeat, ...admin],
     routeOptions,
     sync,
   };

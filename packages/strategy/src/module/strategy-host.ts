@@ -2,7 +2,7 @@
  * @module The strategy host: the repository over SQL with the code cipher from config, the
  * backtest queue, and what the routes need (identity for authentication, per-tier limits).
  */
-import type { EventLog, Publisher } from '@tickline/eventlog';
+import type { EventLog, Publisher, RequestReply } from '@tickline/eventlog';
 import type { IdentityService } from '@tickline/identity';
 import type { Clock, ModuleBaseDeps, ModuleHost } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
@@ -20,6 +20,8 @@ export interface StrategyHostDeps {
   identity: IdentityService;
   /** The main log; live trading runs only with it (and `strategy.live.enabled`). */
   eventLog?: EventLog;
+  /** Request/reply between processes: operators reach this process's live runs over it. */
+  rpc?: RequestReply | undefined;
   /** Other config sections the host reads: market's symbols, the HTTP port (a default member name). */
   config?: { market?: { symbols?: readonly string[] }; http?: { port?: number } };
 }
@@ -71,6 +73,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
           identity: deps.identity,
           symbols: new Set(deps.config?.market?.symbols ?? marketConfig.schema.parse(undefined).symbols),
           ...(deps.config?.http?.port === undefined ? {} : { port: deps.config.http.port }),
+          rpc: deps.rpc,
         })
       : undefined;
   return {
