@@ -253,6 +253,7 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
     endpoints,
     ...(channels.get(Channel.Sms) ? { sms: channels.get(Channel.Sms)! } : {}),
     wake: () => dispatcher.wake(),
+    publisher,
     ...(deps.resolve ? { resolve: deps.resolve } : {}),
   });
   return {

@@ -179,6 +179,7 @@ export {
   NotificationKind,
   InboxItemSchema,
   InboxAddedSchema,
+  InboxReadSchema,
   InboxPageSchema,
   UnreadCountSchema,
   MarkedSchema,
@@ -320,6 +321,7 @@ export type {
 export type {
   InboxItem,
   InboxAdded,
+  InboxRead,
   InboxPage,
   NotificationChannelName,
   NotificationRule,
