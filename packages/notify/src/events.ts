@@ -82,7 +82,24 @@ export const InboxItemAdded = defineEvent<InboxItemAddedData>({
   schema: InboxItemAddedDataSchema,
 });
 
-/** Every event notify defines, for the process registry. */
+export const InboxItemsReadDataSchema = z.object({
+  /** The entries marked read; null = every unread entry of the user. */
+  ids: z.array(z.uuid()).nullable(),
+  unread: z.number().int().min(0),
+});
+export type InboxItemsReadData = z.infer<typeof InboxItemsReadDataSchema>;
+
+/**
+ * Inbox entries were marked read (subject: the user id), with the unread count after: routed to
+ * `user:{subject}` like {@link InboxItemAdded}, so the bell and every open inbox follow the API's
+ * count instead of keeping their own.
+ */
+export const InboxItemsRead = defineEvent<InboxItemsReadData>({
+  type: 'notification.inbox.read',
+  description: "Inbox entries were marked read; delivered live on user:{id} with the unread count after.",
+  schema: InboxItemsReadDataSchema,
+});
+
 export const AdminNoticeSentDataSchema = z.object({
   title: z.string().min(1).max(200),
   message: z.string().min(1).max(4_000),
@@ -103,13 +120,15 @@ export const AdminNoticeSent = defineEvent<AdminNoticeSentData>({
   schema: AdminNoticeSentDataSchema,
 });
 
+/** Every event notify defines, for the process registry. */
 export const NOTIFY_EVENTS = [
   NotificationRequested,
   NotificationDelivered,
   NotificationFailed,
   InboxItemAdded,
+  InboxItemsRead,
   AdminNoticeSent,
 ] as const;
 
 /** Event types the realtime delivery sends to `user:{subject}`. */
-export const NOTIFY_USER_EVENT_TYPES: readonly string[] = [InboxItemAdded.type];
+export const NOTIFY_USER_EVENT_TYPES: readonly string[] = [InboxItemAdded.type, InboxItemsRead.type];

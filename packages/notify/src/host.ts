@@ -26,7 +26,7 @@ import { createDispatcher, type Dispatcher } from './dispatch/dispatcher.ts';
 import { createNotifyMetrics } from './dispatch/notify-metrics.ts';
 import { NotificationRequested } from './events.ts';
 import { Channel, NotificationKind, Severity } from './kinds.ts';
-import { createMatcher, MATCHER_CONSUMER } from './matching/matcher.ts';
+import { createMatcher, isMatcherType, MATCHER_CONSUMER } from './matching/matcher.ts';
 import { stableNotificationId } from './matching/notification-id.ts';
 import { createEnqueueProjection, ENQUEUE_CONSUMER } from './queue/enqueue-projection.ts';
 import { createEventSource } from '@tickline/kernel';
@@ -214,6 +214,8 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
       createConsumerRunner({
         log: deps.eventLog,
         name: MATCHER_CONSUMER,
+        // Every delivered / requested event is on the same log: skipped without being decoded.
+        types: isMatcherType,
         handle: matcher.handle,
         metrics: deps.metrics,
         logger: deps.logger,
@@ -253,6 +255,7 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
     endpoints,
     ...(channels.get(Channel.Sms) ? { sms: channels.get(Channel.Sms)! } : {}),
     wake: () => dispatcher.wake(),
+    publisher,
     ...(deps.resolve ? { resolve: deps.resolve } : {}),
   });
   return {

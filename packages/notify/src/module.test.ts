@@ -34,10 +34,11 @@ describe('notify module', () => {
       'notification.delivered',
       'notification.failed',
       'notification.inbox.added',
+      'notification.inbox.read',
       'admin.notice.sent',
     ]);
     const delivery = notifyModule.channels!(undefined as never)!;
-    expect(delivery.eventTypes).toEqual(['notification.inbox.added']);
+    expect(delivery.eventTypes).toEqual(['notification.inbox.added', 'notification.inbox.read']);
     const published: Array<[string, unknown]> = [];
     const userId = '019a0000-0000-7000-8000-0000000000aa';
     void delivery

@@ -1,8 +1,8 @@
 /**
  * @module The notify domain module (kernel `DomainModule` shape): the `notify` config section
  * with its defaults, migrations 0008 and 0012, the host factory, the `/api/v1` routes (where identity's
- * host serves authentication) and the channel delivery of `notification.inbox.added` to
- * `user:{id}`.
+ * host serves authentication) and the channel delivery of `notification.inbox.added` / `.read`
+ * to `user:{id}`.
  */
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
@@ -56,7 +56,7 @@ export const notifyModule = defineModule({
   after: ['identity'] as readonly string[],
   createHost: createNotifyHost,
   routes: routesOf,
-  /** `notification.inbox.added` goes to `user:{subject}`. */
+  /** `notification.inbox.added` and `.read` go to `user:{subject}`. */
   channels: (_host: NotifyHost) => ({
     name: NOTIFY_DELIVERY_CONSUMER,
     eventTypes: NOTIFY_USER_EVENT_TYPES,

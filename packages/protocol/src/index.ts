@@ -189,6 +189,7 @@ export {
   NotificationKind,
   InboxItemSchema,
   InboxAddedSchema,
+  InboxReadSchema,
   InboxPageSchema,
   UnreadCountSchema,
   MarkedSchema,
@@ -337,6 +338,7 @@ export type {
 export type {
   InboxItem,
   InboxAdded,
+  InboxRead,
   InboxPage,
   NotificationChannelName,
   NotificationRule,

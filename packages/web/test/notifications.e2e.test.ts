@@ -148,14 +148,27 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
       await notice.waitFor({ timeout: ARRIVAL_MS });
       await user.getByTestId('inbox-unread').filter({ hasText: /^2$/ }).waitFor();
       expect(await notice.getAttribute('class')).toContain('inbox-item-unread');
+      // The bell shows the inbox's count, not a count of its own (live delivery, inbox open).
+      const bell = user.getByRole('button', { name: /^Notifications/ });
+      await user.getByRole('button', { name: 'Notifications, 2 unread', exact: true }).waitFor();
       await screenshot(user, 'inbox');
 
       await notice.getByRole('button', { name: /^Mark .* read$/ }).click();
       await user.getByTestId('inbox-unread').filter({ hasText: /^1$/ }).waitFor();
-      await user.getByRole('button', { name: 'Mark all read' }).click();
-      await user.getByTestId('inbox-unread').filter({ hasText: /^0$/ }).waitFor();
+      await user.getByRole('button', { name: 'Notifications, 1 unread', exact: true }).waitFor();
+      // A second tab marks everything read: this tab's inbox and bell follow the stream.
+      const other = await user.context().newPage();
+      await other.goto(`${dashboard.url}/notifications`);
+      await other.getByTestId('inbox-unread').filter({ hasText: /^1$/ }).waitFor();
+      await other.getByRole('button', { name: 'Mark all read' }).click();
+      await other.getByTestId('inbox-unread').filter({ hasText: /^0$/ }).waitFor();
+      await user.getByTestId('inbox-unread').filter({ hasText: /^0$/ }).waitFor({ timeout: ARRIVAL_MS });
+      await user.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
+      expect(await bell.locator('.badge').count()).toBe(0);
+      await other.close();
       await user.reload();
       await user.getByTestId('inbox-unread').filter({ hasText: /^0$/ }).waitFor();
+      await user.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
 
       // The endpoint got it, signed per Standard Webhooks, and its delivery log shows it.
       await expect

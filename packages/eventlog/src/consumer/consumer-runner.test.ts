@@ -102,6 +102,23 @@ describe('consumer runner', () => {
     expect(await log.consumers()).toEqual([{ name: 'projector', acked: 300, lag: 0 }]);
   });
 
+  it('types - a predicate decides by type where a set cannot list them (prefixes)', async () => {
+    const events = makeEvents(30, { keys: ['a'] });
+    await log.append(
+      events.map((e, i) =>
+        i % 2 === 0 ? { ...recordOf(e, new Uint8Array([0xff])), type: 'other.thing' } : recordOf(e),
+      ),
+    );
+    const batches: EventEnvelope[][] = [];
+    const runner = await run({
+      types: (type) => type.startsWith('test.'),
+      handle: async (batch) => void batches.push(batch),
+    });
+    await runner.idle();
+    expect(numbersSeen(batches)).toEqual(events.filter((_, i) => i % 2 !== 0).map((e) => e.data.n));
+    expect(runner.stats()).toMatchObject({ processed: 15, decodeErrors: 0, lastOffset: 30 });
+  });
+
   it('retry - a failing batch is retried with the same events and then succeeds', async () => {
     await log.append(makeEvents(10).map((e) => recordOf(e)));
     let calls = 0;

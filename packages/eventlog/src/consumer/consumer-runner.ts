@@ -157,7 +157,11 @@ class Runner implements ConsumerRunner {
           continue;
         }
         const stopTimer = this.#metrics.batchSeconds.startTimer();
-        const wanted = options.types ? records.filter((r) => options.types!.has(r.type)) : records;
+        const types = options.types;
+        const wanted =
+          types === undefined
+            ? records
+            : records.filter(typeof types === 'function' ? (r) => types(r.type) : (r) => types.has(r.type));
         if (wanted.length > 0) await processBatch(wanted, deps);
         const last = records[records.length - 1]!.offset;
         await this.#consumer.ack(last);

@@ -3,7 +3,8 @@
  * acting user's id and touches only that user's rows; another user's endpoint or subscription is
  * "not found", never "forbidden", so ids cannot be probed.
  */
-import { uuidv7, type Clock } from '@tickline/kernel';
+import type { Publisher } from '@tickline/eventlog';
+import { createEventSource, uuidv7, type Clock } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
 import type { OutgoingNotification } from '../channels/channel.ts';
 import type { NotificationChannel } from '../channels/channel.ts';
@@ -26,6 +27,7 @@ import type { EndpointStore, WebhookEndpoint, WebhookFormat } from '../channels/
 import { checkWebhookUrl, type Resolve } from '../channels/webhook/ssrf-guard.ts';
 import type { NotifyConfig } from '../config.ts';
 import { NotifyError } from '../errors.ts';
+import { InboxItemsRead } from '../events.ts';
 import { Channel, CHANNELS, NotificationKind, RULE_KINDS, Severity } from '../kinds.ts';
 import { requeue, type AttemptRecord } from '../queue/delivery-sql.ts';
 import { insertDeliveries, insertNotifications } from '../queue/rows-sql.ts';
@@ -85,6 +87,8 @@ export interface NotifyApiOptions {
   sms?: NotificationChannel;
   /** Wakes the dispatcher after queuing a test send or a resend. */
   wake: () => void;
+  /** Publishes `notification.inbox.read` after a mark read, so open dashboards follow the count. */
+  publisher?: Publisher;
   /** DNS for the SSRF check (tests inject one). */
   resolve?: Resolve;
 }
@@ -146,6 +150,7 @@ function settingsView(p: Awaited<ReturnType<typeof readSettings>>): SettingsView
 export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
   const { sql, config, clock, endpoints } = options;
   const allowPrivate = config.webhooks.allowPrivateTargets;
+  const inboxEvents = createEventSource({ source: 'notify/in-app', clock });
 
   async function sync(actor: Actor): Promise<void> {
     await ensureUsers(sql, [actor.userId]);
@@ -167,6 +172,16 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
     }
   }
 
+  /**
+   * The count after a mark read, on the user's stream: the bell and every open inbox take it as
+   * is (the API is the one source of the unread count; the dashboard keeps none of its own).
+   */
+  async function announceRead(userId: string, ids: string[] | null): Promise<void> {
+    if (!options.publisher) return;
+    const unread = await unreadCount(sql, userId);
+    options.publisher.publish(inboxEvents.create(InboxItemsRead, { subject: userId, data: { ids, unread } }));
+  }
+
   async function ownEndpoint(actor: Actor, id: string): Promise<WebhookEndpoint> {
     return endpoints.get(actor.userId, id);
   }
@@ -178,8 +193,13 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
       if (!(await markRead(sql, actor.userId, id, new Date(clock.now())))) {
         throw new NotifyError('NOTIFY_NOTIFICATION_NOT_FOUND', 'no such notification', { details: { id } });
       }
+      await announceRead(actor.userId, [id]);
     },
-    markAllRead: (actor) => markAllRead(sql, actor.userId, new Date(clock.now())),
+    async markAllRead(actor) {
+      const marked = await markAllRead(sql, actor.userId, new Date(clock.now()));
+      if (marked > 0) await announceRead(actor.userId, null);
+      return marked;
+    },
     async rules(actor) {
       await sync(actor);
       const settings = await readSettings(sql, config, actor.userId);

@@ -1,6 +1,11 @@
 /** The notify routes in-process (`inject()`), over real SQL; bad input is a coded 4xx that changes nothing. */
-import { Registry, silentLogger, uuidv7 } from '@tickline/kernel';
-import { createInMemoryEventLog, createPublisher } from '@tickline/eventlog';
+import { decodeEvent, Registry, silentLogger, uuidv7 } from '@tickline/kernel';
+import {
+  createInMemoryEventLog,
+  createPublisher,
+  type InMemoryEventLog,
+  type Publisher,
+} from '@tickline/eventlog';
 import type { Sql } from '@tickline/store';
 import { providedPostgres, tempDir, type TempDir } from '@tickline/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -30,6 +35,8 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
   let host: NotifyHost;
   let twilio: TwilioMock;
   let spill: TempDir;
+  let log: InMemoryEventLog;
+  let publisher: Publisher;
   const ada = uuidv7();
   const bob = uuidv7();
   const as = (user: string) => ({ 'x-test-user': user });
@@ -38,8 +45,9 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
     sql = await openNotifySql(postgres, 'notify_routes');
     twilio = await startTwilioMock(SID, TOKEN);
     spill = await tempDir('notify-routes');
-    const log = createInMemoryEventLog();
-    const publisher = createPublisher({ log, spillDir: spill.path });
+    log = createInMemoryEventLog();
+    publisher = createPublisher({ log, spillDir: spill.path });
+    await publisher.start({ logger: silentLogger, fail: (error) => console.error(error) });
     const vapid = webpush.generateVAPIDKeys();
     host = createNotifyHost({
       settings: NotifyConfigSchema.parse({
@@ -61,6 +69,7 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
   afterAll(async () => {
     await app?.close();
     await host?.close();
+    await publisher?.stop();
     await twilio?.stop();
     await sql?.close();
     await spill?.remove();
@@ -315,6 +324,17 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
     expect(
       (await app.inject({ method: 'POST', url: '/api/v1/notifications/read-all', headers: as(ada) })).json(),
     ).toEqual({ marked: 4 });
+    // Each mark read told the user's stream the count after it: the bell follows the API.
+    expect(await publisher.flush(10_000)).toBe(true);
+    const reads = (await log.read({ from: 0, limit: 10_000 }))
+      .filter((r) => r.type === 'notification.inbox.read')
+      .map((r) => decodeEvent(r.payload))
+      .filter((e) => e.subject === ada)
+      .map((e) => e.data);
+    expect(reads).toEqual([
+      { ids: [ids[0]], unread: 4 },
+      { ids: null, unread: 0 },
+    ]);
     expect(
       (
         await app.inject({ method: 'GET', url: '/api/v1/notifications?unread=true', headers: as(ada) })

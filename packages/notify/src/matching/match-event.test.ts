@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
-import { matchEvent } from './match-event.ts';
+import { matchEvent, mayMatchType } from './match-event.ts';
 import { stableNotificationId } from './notification-id.ts';
 
 const user = '019a0000-0000-7000-8000-0000000000aa';
@@ -122,6 +122,13 @@ describe('match event', () => {
     ).toMatchObject({ kind: 'admin.notice', audience: { type: 'everyone' } });
     expect(matchEvent(event('market.trade', { price: 1 }, 'BTC-USD'))).toBeUndefined();
     expect(matchEvent(event('backtest.completed', {}, 'not-a-user'))).toBeUndefined();
+  });
+
+  it('match - the type filter skips the lifecycle events the log carries beside domain events', () => {
+    for (const type of ['notification.requested', 'notification.delivered', 'market.trade'])
+      expect(mayMatchType(type)).toBe(false);
+    for (const type of ['backtest.completed', 'admin.notice.sent', 'identity.security.password_changed'])
+      expect(mayMatchType(type)).toBe(true);
   });
 
   it('notification id - stable per (event, user), a UUIDv7 with the event time', () => {

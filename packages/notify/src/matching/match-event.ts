@@ -24,6 +24,29 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Source states that mean "no data is coming". */
 const DOWN_STATES = new Set(['failed', 'stale']);
 
+/** Types {@link matchEvent} may turn into a notification (besides the security prefixes). */
+const MATCHED_TYPES: ReadonlySet<string> = new Set([
+  'account.snapshot.generated',
+  'account.email.verification.requested',
+  'backtest.completed',
+  'strategy.signal',
+  'portfolio.order.filled',
+  'market.source.status',
+  'admin.notice.sent',
+  'game.notice.broadcast',
+]);
+/** Identity's security events (password changed, new sign-in, two-factor changed, key created…). */
+const SECURITY_PREFIXES = ['security.', 'identity.security.', 'account.security.'] as const;
+const isSecurityType = (type: string): boolean => SECURITY_PREFIXES.some((p) => type.startsWith(p));
+
+/**
+ * False for a type {@link matchEvent} never matches, decided on the type alone: the matcher's
+ * consumer skips such records without decoding them (the log carries every delivered event too).
+ */
+export function mayMatchType(type: string): boolean {
+  return MATCHED_TYPES.has(type) || isSecurityType(type);
+}
+
 type Data = Record<string, unknown>;
 const scalar = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -46,6 +69,9 @@ function forOwner(event: EventEnvelope, match: Omit<EventMatch, 'audience'>): Ev
 export function matchEvent(event: EventEnvelope): EventMatch | undefined {
   const data = (event.data ?? {}) as Data;
   const type = event.type;
+  // The consumer's type filter and this function agree by construction: a branch below whose type
+  // is not listed is never reached.
+  if (!mayMatchType(type)) return undefined;
   if (type === 'account.snapshot.generated') {
     return forOwner(event, {
       kind: NotificationKind.AccountReady,
@@ -71,12 +97,7 @@ export function matchEvent(event: EventEnvelope): EventMatch | undefined {
       url,
     });
   }
-  // Identity's security events (password changed, new sign-in, two-factor changed, key created…).
-  if (
-    type.startsWith('security.') ||
-    type.startsWith('identity.security.') ||
-    type.startsWith('account.security.')
-  ) {
+  if (isSecurityType(type)) {
     const what = type.split('.').slice(-1)[0]!.replace(/_/g, ' ');
     return forOwner(event, {
       kind: NotificationKind.Security,

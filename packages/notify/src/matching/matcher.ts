@@ -11,7 +11,7 @@ import { createSqlProjection, type Sql, type SqlProjection, type SqlTx } from '@
 import { NotifyError } from '../errors.ts';
 import { NotificationRequested, type NotificationRequestedData } from '../events.ts';
 import { allUsers, upsertAccount, usersWithRule } from '../rules/preferences-sql.ts';
-import { matchEvent } from './match-event.ts';
+import { matchEvent, mayMatchType } from './match-event.ts';
 import { stableNotificationId } from './notification-id.ts';
 
 export const MATCHER_CONSUMER = 'notify-matcher';
@@ -22,6 +22,11 @@ export interface MatcherOptions {
   sql: Sql;
   publisher: Publisher;
   clock: Clock;
+}
+
+/** False for record types the matcher never needs (its consumer skips them undecoded). */
+export function isMatcherType(type: string): boolean {
+  return type === 'account.created' || mayMatchType(type);
 }
 
 /** True for events the matcher needs to see (everything else is skipped without a transaction). */

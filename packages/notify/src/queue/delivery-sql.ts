@@ -197,7 +197,8 @@ export interface AttemptRecord {
 /**
  * Records outcomes and attempts in ONE statement (a data-modifying CTE is atomic and costs one
  * round trip, where BEGIN / UPDATE / INSERT / COMMIT cost four): the dispatcher's per-round
- * write.
+ * write. Both lists go as JSON text (native `JSON.stringify`), not as fifteen arrays `pg` escapes
+ * element by element in JavaScript.
  */
 export async function completeDeliveries(
   sql: SqlQueryable,
@@ -213,31 +214,27 @@ export async function completeDeliveries(
          next_attempt_at = coalesce(v.next, d.next_attempt_at),
          lease_until = null,
          last_error = v.err,
-         delivered_at = case when v.status = 'delivered' then $5::timestamptz else d.delivered_at end
-       from unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) as v(id, status, next, err)
+         delivered_at = case when v.status = 'delivered' then $2::timestamptz else d.delivered_at end
+       from jsonb_to_recordset($1::jsonb) as v(id uuid, status text, next timestamptz, err text)
        where d.id = v.id
        returning d.id
      )
      insert into notify_attempts
        (delivery_id, notification_id, channel, target, ok, status_code, response_excerpt, error, duration_ms, attempted_at)
-     select * from unnest($6::uuid[], $7::uuid[], $8::text[], $9::text[], $10::boolean[], $11::integer[],
-                          $12::text[], $13::text[], $14::integer[], $15::timestamptz[])`,
+     select delivery_id, notification_id, channel, target, ok, status_code, response_excerpt, error, duration_ms, attempted_at
+     from jsonb_to_recordset($3::jsonb) as a(delivery_id uuid, notification_id uuid, channel text, target text,
+       ok boolean, status_code integer, response_excerpt text, error text, duration_ms integer, attempted_at timestamptz)`,
     [
-      outcomes.map((o) => o.id),
-      outcomes.map((o) => o.status),
-      outcomes.map((o) => (o.nextAttemptMs === undefined ? null : new Date(o.nextAttemptMs))),
-      outcomes.map((o) => o.error ?? null),
+      JSON.stringify(
+        outcomes.map((o) => ({
+          id: o.id,
+          status: o.status,
+          next: o.nextAttemptMs === undefined ? null : new Date(o.nextAttemptMs),
+          err: o.error ?? null,
+        })),
+      ),
       new Date(nowMs),
-      attempts.map((a) => a.delivery_id),
-      attempts.map((a) => a.notification_id),
-      attempts.map((a) => a.channel),
-      attempts.map((a) => a.target),
-      attempts.map((a) => a.ok),
-      attempts.map((a) => a.status_code),
-      attempts.map((a) => a.response_excerpt),
-      attempts.map((a) => a.error),
-      attempts.map((a) => a.duration_ms),
-      attempts.map((a) => a.attempted_at),
+      JSON.stringify(attempts),
     ],
   );
 }

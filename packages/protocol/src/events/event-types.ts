@@ -14,6 +14,8 @@ export const EventType = {
   AccountSnapshotGenerated: 'account.snapshot.generated',
   /** A notification landed in the user's in-app inbox (notify), on `user:{id}`. */
   NotificationInboxAdded: 'notification.inbox.added',
+  /** Inbox entries were marked read (notify), on `user:{id}`, with the unread count after. */
+  NotificationInboxRead: 'notification.inbox.read',
   /** A validated trade (market). */
   MarketTrade: 'market.trade',
   /** A forming candle changed (market). */

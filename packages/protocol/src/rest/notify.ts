@@ -46,6 +46,12 @@ export const InboxItemSchema = z.object({
 /** The data of `notification.inbox.added` on `user:{id}`: the new entry and the unread count after it. */
 export const InboxAddedSchema = InboxItemSchema.omit({ readAt: true }).extend({ unread: z.number().int() });
 
+/**
+ * The data of `notification.inbox.read` on `user:{id}`: which entries were marked read (`null`:
+ * all of them) and the unread count after it, so every open tab and the bell agree with the API.
+ */
+export const InboxReadSchema = z.object({ ids: z.array(z.uuid()).nullable(), unread: z.number().int() });
+
 export const InboxPageSchema = z.object({
   items: z.array(InboxItemSchema),
   nextCursor: z.uuid().nullable(),
@@ -157,6 +163,7 @@ export const AdminEndpointsSchema = z.object({ endpoints: z.array(AdminEndpointS
 
 export type InboxItem = z.infer<typeof InboxItemSchema>;
 export type InboxAdded = z.infer<typeof InboxAddedSchema>;
+export type InboxRead = z.infer<typeof InboxReadSchema>;
 export type InboxPage = z.infer<typeof InboxPageSchema>;
 export type NotificationChannelName = z.infer<typeof NotificationChannelNameSchema>;
 export type NotificationRule = z.infer<typeof NotificationRuleSchema>;

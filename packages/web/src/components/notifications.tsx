@@ -1,9 +1,10 @@
 /**
  * @module Notifications: every event on the user's own channel (`user:{id}`), kept newest first,
- * fed by `useEvents`. A bell with an unread count opens the panel; the newest also shows as a
- * toast for a few seconds.
+ * fed by `useEvents`; the newest also shows as a toast for a few seconds. The bell's badge is the
+ * inbox's unread count from the API ({@link inboxUnreadReducer}), the same figure the inbox page
+ * shows: the panel's live list is what happened, the badge what is still unread.
  */
-import { EventType, type StreamEvent } from '@tickline/protocol';
+import { EventType, type InboxAdded, type InboxRead, type StreamEvent } from '@tickline/protocol';
 import { useEvents } from '@tickline/client/react';
 import {
   createContext,
@@ -11,12 +12,15 @@ import {
   useContext,
   useEffect,
   useMemo,
+  useReducer,
   useRef,
   useState,
   type ReactNode,
 } from 'react';
 import { Link, useRouter } from '../app/router.tsx';
+import { useSession } from '../app/session.tsx';
 import { describeEvent } from './describe-event.ts';
+import { inboxUnreadReducer, initialInboxUnread, type InboxUnreadAction } from './inbox-unread.ts';
 
 /** Events kept in the panel. */
 const MAX_NOTIFICATIONS = 50;
@@ -33,9 +37,13 @@ export interface Notification {
 
 interface NotificationsValue {
   items: readonly Notification[];
-  unread: number;
+  /** The inbox's unread count (API and live events); undefined until first known. */
+  unread: number | undefined;
+  /** Tells the count what this tab did or fetched (the inbox page's marks and pages). */
+  updateUnread: (action: InboxUnreadAction) => void;
   toast: Notification | undefined;
-  markAllRead: () => void;
+  /** The panel was looked at: its live entries lose their "new" mark (the inbox count is not touched). */
+  markSeen: () => void;
   dismissToast: () => void;
 }
 
@@ -49,6 +57,7 @@ const NotificationsContext = createContext<NotificationsValue | null>(null);
 const QUIET_TYPES: ReadonlySet<string> = new Set<string>([
   EventType.BacktestProgress,
   EventType.NotificationInboxAdded,
+  EventType.NotificationInboxRead,
   // An order's steps: the booked fill (portfolio.order.filled) and a refusal are what is told.
   EventType.OrderPlaced,
   EventType.OrderFilled,
@@ -66,10 +75,26 @@ export function NotificationsProvider({
   const [items, setItems] = useState<Notification[]>([]);
   const [toast, setToast] = useState<Notification>();
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const { client } = useSession();
+  const [inbox, updateUnread] = useReducer(inboxUnreadReducer, initialInboxUnread);
+  const fetchUnread = useCallback(() => {
+    client.notifications.unreadCount().then(
+      (unread) => updateUnread({ type: 'fetched', unread }),
+      // No count yet (notify not composed, offline): the badge stays empty until an event.
+      () => undefined,
+    );
+  }, [client]);
+  useEffect(fetchUnread, [fetchUnread]);
 
   useEvents(
     [],
     (event: StreamEvent) => {
+      if (event.type === EventType.NotificationInboxAdded)
+        updateUnread({ type: 'added', unread: (event.data as InboxAdded).unread });
+      if (event.type === EventType.NotificationInboxRead) {
+        const { ids, unread } = event.data as InboxRead;
+        updateUnread({ type: 'read', ids, unread });
+      }
       if (QUIET_TYPES.has(event.type)) return;
       const { title, body } = describeEvent(event);
       const item: Notification = {
@@ -87,18 +112,19 @@ export function NotificationsProvider({
       clearTimeout(timer.current);
       timer.current = setTimeout(() => setToast(undefined), TOAST_MS);
     },
-    { channels: [channel] },
+    // Events missed while the stream was away may have changed the count: ask again.
+    { channels: [channel], onReset: fetchUnread },
   );
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  const markAllRead = useCallback(
+  const markSeen = useCallback(
     () => setItems((previous) => previous.map((n) => (n.read ? n : { ...n, read: true }))),
     [],
   );
   const dismissToast = useCallback(() => setToast(undefined), []);
   const value = useMemo(
-    () => ({ items, unread: items.filter((n) => !n.read).length, toast, markAllRead, dismissToast }),
-    [items, toast, markAllRead, dismissToast],
+    () => ({ items, unread: inbox.unread, updateUnread, toast, markSeen, dismissToast }),
+    [items, inbox.unread, toast, markSeen, dismissToast],
   );
   return <NotificationsContext.Provider value={value}>{children}</NotificationsContext.Provider>;
 }
@@ -111,14 +137,14 @@ export function useNotifications(): NotificationsValue {
 
 /** The bell and its panel (a disclosure: Escape closes it and returns focus to the bell). */
 export function NotificationsButton(): ReactNode {
-  const { items, unread, markAllRead } = useNotifications();
+  const { items, unread = 0, markSeen } = useNotifications();
   const [open, setOpen] = useState(false);
   const { path } = useRouter();
   const button = useRef<HTMLButtonElement>(null);
   const wrapper = useRef<HTMLDivElement>(null);
   const close = (returnFocus = true) => {
     setOpen(false);
-    markAllRead();
+    markSeen();
     if (returnFocus) button.current?.focus();
   };
   // A click elsewhere closes the panel (focus stays where the click put it).

@@ -1,13 +1,16 @@
 /**
  * @module The inbox (`/notifications`): notify's stored in-app notifications, newest first, a page
  * at a time, with the unread count, mark one read and mark all read. New ones arrive live as
- * `notification.inbox.added` on `user:{id}` and go to the top without a reload.
+ * `notification.inbox.added` on `user:{id}` and go to the top without a reload; marks made
+ * elsewhere (another tab) arrive as `notification.inbox.read`. The unread count is the bell's
+ * (`useNotifications().unread`): one figure from the API, never counted here.
  */
 import { useEvents } from '@tickline/client/react';
-import { Channel, EventType, type InboxAdded, type InboxItem } from '@tickline/protocol';
+import { Channel, EventType, type InboxAdded, type InboxItem, type InboxRead } from '@tickline/protocol';
 import { useState, type ReactNode } from 'react';
 import { Link, useRouter } from '../../app/router.tsx';
 import { useSession, useUser } from '../../app/session.tsx';
+import { useNotifications } from '../../components/notifications.tsx';
 import { Empty, ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { kindLabel } from './notification-kinds.ts';
@@ -16,7 +19,6 @@ const PAGE_SIZE = 20;
 
 interface InboxState {
   items: InboxItem[];
-  unread: number;
   nextCursor: string | null;
 }
 
@@ -27,19 +29,30 @@ export function InboxPage(): ReactNode {
   const [unreadOnly, setUnreadOnly] = useState(false);
   const [error, setError] = useState<string>();
   const [more, setMore] = useState(false);
-  const inbox = useAsync<InboxState>(
-    () => client.notifications.inbox({ limit: PAGE_SIZE, unreadOnly }),
-    [client, unreadOnly],
-  );
+  const { unread, updateUnread } = useNotifications();
+  const inbox = useAsync<InboxState>(async () => {
+    const page = await client.notifications.inbox({ limit: PAGE_SIZE, unreadOnly });
+    updateUnread({ type: 'fetched', unread: page.unread });
+    return page;
+  }, [client, unreadOnly]);
 
-  useEvents<InboxAdded>(
-    [EventType.NotificationInboxAdded],
+  useEvents<InboxAdded | InboxRead>(
+    [EventType.NotificationInboxAdded, EventType.NotificationInboxRead],
     (event) => {
       const current = inbox.data;
       if (!current) return;
-      const { unread, ...added } = event.data;
+      if (event.type === EventType.NotificationInboxRead) {
+        const { ids } = event.data as InboxRead;
+        const readAt = new Date().toISOString();
+        inbox.set({
+          ...current,
+          items: current.items.map((i) => (i.readAt || (ids && !ids.includes(i.id)) ? i : { ...i, readAt })),
+        });
+        return;
+      }
+      const { unread: _after, ...added } = event.data as InboxAdded;
       if (current.items.some((item) => item.id === added.id)) return;
-      inbox.set({ ...current, unread, items: [{ ...added, readAt: null }, ...current.items] });
+      inbox.set({ ...current, items: [{ ...added, readAt: null }, ...current.items] });
     },
     { channels: [Channel.user(user.id)], onReset: () => inbox.reload() },
   );
@@ -53,10 +66,10 @@ export function InboxPage(): ReactNode {
     setError(undefined);
     try {
       await client.notifications.markRead(item.id);
+      updateUnread({ type: 'marked', id: item.id });
       const readAt = new Date().toISOString();
       update((s) => ({
         ...s,
-        unread: Math.max(0, s.unread - 1),
         items: s.items.map((i) => (i.id === item.id ? { ...i, readAt } : i)),
       }));
     } catch (caught) {
@@ -68,8 +81,9 @@ export function InboxPage(): ReactNode {
     setError(undefined);
     try {
       await client.notifications.markAllRead();
+      updateUnread({ type: 'marked-all' });
       const readAt = new Date().toISOString();
-      update((s) => ({ ...s, unread: 0, items: s.items.map((i) => (i.readAt ? i : { ...i, readAt })) }));
+      update((s) => ({ ...s, items: s.items.map((i) => (i.readAt ? i : { ...i, readAt })) }));
     } catch (caught) {
       setError(errorMessage(caught));
     }
@@ -104,7 +118,7 @@ export function InboxPage(): ReactNode {
         <div>
           <h1>Inbox</h1>
           <p className="muted">
-            <span data-testid="inbox-unread">{data ? data.unread : '…'}</span> unread ·{' '}
+            <span data-testid="inbox-unread">{data && unread !== undefined ? unread : '…'}</span> unread ·{' '}
             <Link to="/settings/notifications">Notification settings</Link>
           </p>
         </div>
@@ -117,7 +131,7 @@ export function InboxPage(): ReactNode {
             type="button"
             className="button button-small"
             onClick={() => void markAllRead()}
-            disabled={!data || data.unread === 0}
+            disabled={!data || unread === 0}
           >
             Mark all read
           </button>
