@@ -8,6 +8,9 @@ import { GameClient } from '@tickline/client/game';
 import type { LoadClient, Recorder } from './recorder.ts';
 import { Walker } from './rules.ts';
 
+/** `@colyseus/ws-transport`'s default `pingInterval`. */
+const COLYSEUS_PING_INTERVAL_MS = 3000;
+
 let tokens: JoinTokens | undefined;
 let nextPlayer = 0;
 
@@ -24,7 +27,14 @@ export async function joinTickline(
   recorder: Recorder,
   random: () => number,
 ): Promise<LoadClient> {
-  const game = new GameClient({ url: wsUrl, token: issue(secret, zone), trackOthers: false });
+  // Colyseus's transport pings each client every 3 s (`pingInterval`); Tickline's client pings for
+  // its RTT on the same period here, so both servers answer the same keep-alive traffic.
+  const game = new GameClient({
+    url: wsUrl,
+    token: issue(secret, zone),
+    trackOthers: false,
+    pingIntervalMs: COLYSEUS_PING_INTERVAL_MS,
+  });
   const hacks = new Set<number>();
   game.on('ack', (a) => {
     if (!recorder.recording) return;

@@ -30,6 +30,7 @@ export {
   encodeHandleId,
 } from './game/tick-frame.ts';
 export { HandleView } from './game/handle-view.ts';
+export { readMoveInto } from './game/move-fast-path.ts';
 export { encodeFrame, FrameDecoder, FRAME_HEADER_BYTES, DEFAULT_MAX_FRAME_BYTES } from './game/framing.ts';
 export {
   GameProtocolErrorCodes,
@@ -226,6 +227,7 @@ export type {
   StreamServerMessage,
 } from './stream/stream-messages.ts';
 export type { DecodeMessageOptions } from './game/codec.ts';
+export type { MoveFields } from './game/move-fast-path.ts';
 export type { FieldKind, Layout } from './game/layouts.ts';
 export type { GameProtocolErrorCode, ProtocolErrorDescription } from './game/errors.ts';
 export type { GameSessionErrorCode } from './game/close-codes.ts';

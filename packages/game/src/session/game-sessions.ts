@@ -14,10 +14,12 @@ import {
   GameCloseCode as CloseCode,
   isGameProtocolError,
   MessageType,
+  readMoveInto,
   type HelloMessage,
+  type MoveFields,
   type ServerMessage,
 } from '@tickline/protocol';
-import type { ConnectionAcceptor, ConnectionHandler, GameConnection } from './connection.ts';
+import type { ConnectionAcceptor, ConnectionHandler, GameConnection, WireFraming } from './connection.ts';
 import { FloodGuard } from './flood-guard.ts';
 import {
   resolveSessionOptions,
@@ -28,6 +30,16 @@ import { createSessionMetrics, type SessionMetrics } from './session-metrics.ts'
 import type { Link, Session } from './session-state.ts';
 import { spawnPoint } from './spawn-point.ts';
 import { sendWelcome, ZoneDelivery } from './tick-delivery.ts';
+
+const TRANSPORTS = ['tcp', 'ws'] as const;
+
+/** `bytes` behind `framing`'s header, in one new buffer. */
+function frame(framing: WireFraming, bytes: Uint8Array): Uint8Array {
+  const out = Buffer.allocUnsafe(framing.headerBytes(bytes.length) + bytes.length);
+  const at = framing.writeHeader(out, 0, bytes.length);
+  out.set(bytes, at);
+  return out;
+}
 
 /** Counts for health and tests. */
 export interface GameSessionsStats {
@@ -50,9 +62,16 @@ export class GameSessions implements ConnectionAcceptor {
   readonly #byPlayer = new Map<string, Session>();
   readonly #detach: Array<() => void> = [];
   #cancelSweep: (() => void) | undefined;
+  readonly #move: MoveFields = { seq: 0, tick: 0, x: 0, y: 0 };
   #nonce = 0;
   #closing = false;
   #lastHeartbeat = -Infinity;
+  /**
+   * Bytes sent and messages received per transport since the counters were last advanced: a
+   * labelled counter's `inc` costs more than the send it counts, so they move once per zone tick
+   * and sweep instead of once per message.
+   */
+  readonly #pending = { bytesOut: { tcp: 0, ws: 0 }, messagesIn: { tcp: 0, ws: 0 } };
 
   constructor(options: GameSessionsOptions) {
     this.#o = resolveSessionOptions(options);
@@ -69,7 +88,12 @@ export class GameSessions implements ConnectionAcceptor {
   addZone(runner: ZoneRunner): void {
     this.#zones.set(runner.zoneId, runner);
     const delivery = new ZoneDelivery(this.#delivery, runner);
-    this.#detach.push(runner.onTick((info) => delivery.deliver(info)));
+    this.#detach.push(
+      runner.onTick((info) => {
+        delivery.deliver(info);
+        this.#flushCounters();
+      }),
+    );
     runner.attachClients({
       notice: (level, text) => this.notice(runner.zoneId, level, text),
       drain: (options) => this.drain(runner.zoneId, options),
@@ -121,6 +145,7 @@ export class GameSessions implements ConnectionAcceptor {
       droppedAt: undefined,
       joined: false,
       leaveSeq: undefined,
+      ended: false,
     };
     this.#bySession.set(session.sessionId, session);
     this.#byPlayer.set(playerId, session);
@@ -138,7 +163,6 @@ export class GameSessions implements ConnectionAcceptor {
     const link: Link = {
       connection,
       flood: new FloodGuard(this.#o.maxMessagesPerSecond, this.#o.burstSeconds, now),
-      bytesOut: this.#metrics.bytesOut(connection.transport),
       openedAt: now,
       lastReceivedAt: now,
       session: undefined,
@@ -162,10 +186,11 @@ export class GameSessions implements ConnectionAcceptor {
         `at most ${this.#o.maxConnectionsPerAddress} connections per address`,
       );
     }
-    const messagesIn = this.#metrics.messagesIn(connection.transport);
+    const pendingIn = this.#pending.messagesIn;
+    const transport = connection.transport;
     return {
       onMessage: (bytes) => {
-        messagesIn.inc();
+        pendingIn[transport]++;
         this.#onMessage(link, bytes);
       },
       onProtocolError: (code, message) => this.#close(link, code, message),
@@ -255,6 +280,18 @@ export class GameSessions implements ConnectionAcceptor {
     link.lastReceivedAt = now;
     if (!link.flood.take(now))
       return this.#close(link, CloseCode.Flood, `more than ${this.#o.maxMessagesPerSecond} messages/s`);
+    const session = link.session;
+    // Moves are nearly all the traffic: read without the strict decoder's objects when well-formed.
+    const move = this.#move;
+    if (session && readMoveInto(bytes, move))
+      return session.runner.submit({
+        kind: 'move',
+        playerId: session.playerId,
+        seq: move.seq,
+        tick: move.tick,
+        x: move.x,
+        y: move.y,
+      });
     let message;
     try {
       message = decodeMessage(bytes, { maxBytes: this.#o.maxMessageBytes });
@@ -262,7 +299,6 @@ export class GameSessions implements ConnectionAcceptor {
       const e = isGameProtocolError(error) ? error : undefined;
       return this.#close(link, e?.code ?? 'GAME_PROTOCOL_MALFORMED', e?.message ?? 'unreadable message');
     }
-    const session = link.session;
     if (!session) {
       if (message.type !== MessageType.Hello)
         return this.#close(link, CloseCode.HandshakeRequired, 'the first message must be hello');
@@ -340,15 +376,31 @@ export class GameSessions implements ConnectionAcceptor {
     this.#sendEncoded(link, encodeMessage(message));
   }
 
-  /** Sends encoded bytes (`framed`: already behind the transport's header) and checks the backlog. */
+  /**
+   * Sends encoded bytes (`framed`: already behind the transport's header) and checks the backlog.
+   * Unframed bytes go out framed here when the transport allows it: header and payload in one
+   * buffer make one socket write, where the transport's own framing would write twice.
+   */
   #sendEncoded(link: Link, bytes: Uint8Array, framed = false): void {
     if (link.closed) return;
     const connection = link.connection;
+    const framing = connection.framing;
     if (framed) connection.sendFramed!(bytes);
+    else if (framing && connection.sendFramed) connection.sendFramed(frame(framing, bytes));
     else connection.send(bytes);
-    link.bytesOut.inc(bytes.length);
+    this.#pending.bytesOut[connection.transport] += bytes.length;
     if (connection.bufferedBytes > this.#o.maxBufferedBytes)
       this.#close(link, CloseCode.SlowConsumer, `more than ${this.#o.maxBufferedBytes} bytes unsent`);
+  }
+
+  /** Advances the byte and message counters by what was counted since the last call. */
+  #flushCounters(): void {
+    const { bytesOut, messagesIn } = this.#pending;
+    for (const transport of TRANSPORTS) {
+      if (bytesOut[transport] > 0) this.#metrics.bytesOut(transport).inc(bytesOut[transport]);
+      if (messagesIn[transport] > 0) this.#metrics.messagesIn(transport).inc(messagesIn[transport]);
+      bytesOut[transport] = messagesIn[transport] = 0;
+    }
   }
 
   #close(link: Link, code: string, message: string): void {
@@ -404,6 +456,7 @@ export class GameSessions implements ConnectionAcceptor {
   }
 
   #forget(session: Session): void {
+    session.ended = true;
     if (this.#bySession.get(session.sessionId) === session) this.#bySession.delete(session.sessionId);
     if (this.#byPlayer.get(session.playerId) === session) this.#byPlayer.delete(session.playerId);
     this.#metrics.sessions.set(this.#bySession.size);
@@ -439,21 +492,27 @@ export class GameSessions implements ConnectionAcceptor {
     const now = o.clock.monotonic();
     const heartbeat = now - this.#lastHeartbeat >= o.heartbeatIntervalMs;
     if (heartbeat) this.#lastHeartbeat = now;
+    // One heartbeat per zone per sweep, encoded once (the nonce only pairs it with its ack).
+    const beats = new Map<ZoneRunner, Uint8Array>();
+    const nonce = ++this.#nonce;
     for (const link of [...this.#links]) {
       if (!link.session && now - link.openedAt >= o.handshakeTimeoutMs)
         this.#close(link, CloseCode.HandshakeTimeout, `no hello within ${o.handshakeTimeoutMs} ms`);
       else if (now - link.lastReceivedAt >= o.idleTimeoutMs)
         this.#close(link, CloseCode.Idle, `nothing received for ${o.idleTimeoutMs} ms`);
-      else if (heartbeat && link.session?.joined) {
-        const tick = link.session.runner.tick;
-        this.#send(link, {
-          type: MessageType.Heartbeat,
-          nonce: ++this.#nonce,
-          tick,
-          serverTime: o.clock.now(),
-        });
+      // A client heard from within the period is alive and hears ticks: the heartbeat is for the
+      // quiet ones, which answer it and so stay clear of the idle timeout.
+      else if (heartbeat && link.session?.joined && now - link.lastReceivedAt >= o.heartbeatIntervalMs) {
+        const runner = link.session.runner;
+        let beat = beats.get(runner);
+        if (!beat) {
+          beat = encodeMessage({ type: MessageType.Heartbeat, nonce, tick: runner.tick, serverTime: o.clock.now() });
+          beats.set(runner, beat);
+        }
+        this.#sendEncoded(link, beat);
       }
     }
+    this.#flushCounters();
     for (const session of [...this.#bySession.values()]) {
       if (session.droppedAt !== undefined && now - session.droppedAt >= o.resumeGraceMs)
         this.#end(session, 'disconnected');

@@ -11,7 +11,7 @@ export interface SessionMetrics {
   /** Distinct addresses holding connections. */
   addresses: { set(value: number): void };
   bytesOut(transport: string): { inc(value: number): void };
-  messagesIn(transport: string): { inc(): void };
+  messagesIn(transport: string): { inc(value?: number): void };
 }
 
 function metric<T>(registry: Registry, name: string, create: () => T): T {

@@ -7,8 +7,6 @@ import type { GameConnection } from './connection.ts';
 export interface Link {
   readonly connection: GameConnection;
   readonly flood: FloodGuard;
-  /** The transport's bytes-out counter, looked up once (label lookups cost more than the send). */
-  readonly bytesOut: { inc(value: number): void };
   readonly openedAt: number;
   lastReceivedAt: number;
   session: Session | undefined;
@@ -29,4 +27,6 @@ export interface Session {
   joined: boolean;
   /** The player sent leave with this seq; the session ends when the zone acks it. */
   leaveSeq: number | undefined;
+  /** Forgotten by the session layer: a cached reference to it is stale. */
+  ended: boolean;
 }

@@ -84,6 +84,8 @@ export class ZoneDelivery {
   readonly #d: Delivery;
   readonly #runner: ZoneRunner;
   readonly #corked = new Set<Link>();
+  /** Each slot's session as last looked up: the tick touches every player, a map lookup each. */
+  readonly #bySlot: Array<Session | undefined> = [];
   // Created once per zone, not per tick: the broadcast calls it once per viewer.
   readonly #visit = (
     viewerId: string,
@@ -91,7 +93,7 @@ export class ZoneDelivery {
     group: ViewGroup | undefined,
     slot: number,
   ): void => {
-    const session = this.#d.sessionOf(viewerId);
+    const session = this.#sessionAt(slot, viewerId);
     if (!session?.joined) return;
     const link = session.link;
     if (!link || session.runner !== this.#runner) return;
@@ -122,7 +124,7 @@ export class ZoneDelivery {
     encoder.begin(zone);
     try {
       for (const ack of result.acks) {
-        const session = d.sessionOf(ack.playerId);
+        const session = this.#sessionAt(ack.slot, ack.playerId);
         if (!session || session.runner !== runner) continue;
         if (!session.joined) {
           session.joined = true;
@@ -166,6 +168,16 @@ export class ZoneDelivery {
       for (const link of corked) link.connection.uncork?.();
       corked.clear();
     }
+  }
+
+  /** The session of the player in `slot` (or that had it, for a leave's ack). */
+  #sessionAt(slot: number, playerId: string): Session | undefined {
+    let session = this.#bySlot[slot];
+    if (session === undefined || session.ended || session.playerId !== playerId) {
+      session = this.#d.sessionOf(playerId);
+      if (slot >= 0) this.#bySlot[slot] = session;
+    }
+    return session;
   }
 
   /** The session's link, corked for the rest of the tick. */
