@@ -156,6 +156,12 @@ export interface DomainModule<
   /** The domain's channel delivery, on processes that hold a realtime hub; undefined: none here. */
   readonly channels?: (host: THost) => ChannelDelivery | undefined;
   /**
+   * URLs of modules exporting `packedCodecs`, for a publisher that runs in a worker thread
+   * (`publisher.thread: worker`): the domain's hot producers write fields, not events, and the
+   * worker loads these to build and encode the events there. Undefined: none.
+   */
+  readonly packedCodecs?: readonly string[];
+  /**
    * The events the domain publishes. The composition root registers every module's events on
    * every process, whatever its role: a consumer may read another domain's events from the log,
    * and a type missing from the registry would be dead-lettered.

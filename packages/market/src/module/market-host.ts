@@ -16,6 +16,7 @@ import type {
 import type { FastifyRequest } from 'fastify';
 import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles/events.ts';
 import { createMarketCollector, type MarketCollector } from '../collector/collector.ts';
+import type { PackedLane } from '../collector/trade-packing.ts';
 import { routeLiveOnly } from '../candles/live-only.ts';
 import { createMarketDelivery } from './market-delivery.ts';
 import { partitionMaintenanceJob } from '../jobs/partition-job.ts';
@@ -60,6 +61,12 @@ export interface MarketHostDeps extends ModuleBaseDeps<MarketSettings> {
   role: string;
   sql: Sql;
   publisher: Publisher;
+  /**
+   * The same publisher's packed lane, when it runs in a worker thread (`publisher.thread:
+   * worker`, with this module's `packedCodecs` loaded): the collector then writes each trade's
+   * fields and the worker builds, encodes and sends its event. Absent: trades are events here.
+   */
+  lane?: PackedLane | undefined;
   consumers: ConsumerFactory;
   /** The sections of other domains this one reads. */
   config: {
@@ -168,6 +175,7 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
     collector = createMarketCollector({
       sources: configured.sources,
       publish: () => publish,
+      lane: () => deps.lane,
       latest,
       validation: {
         knownSymbols: configured.symbols,

@@ -11,6 +11,7 @@ import { createMarketHost, type MarketHost, type MarketHostDeps } from './market
 import { marketRoutes } from './market-routes.ts';
 import { MARKET_EVENTS } from '../candles/events.ts';
 import { MarketErrorCodes } from '../port/errors.ts';
+import { TRADE_CODEC_URL } from '../collector/trade-packing.ts';
 
 export const marketModule: DomainModule<
   typeof marketConfig.key,
@@ -22,6 +23,8 @@ export const marketModule: DomainModule<
   name: 'market',
   events: MARKET_EVENTS,
   errors: [MarketErrorCodes],
+  // Trades cross to a worker publisher as packed fields (the collector's hot loop builds no event).
+  packedCodecs: [TRADE_CODEC_URL],
   config: marketConfig,
   migrations: MARKET_MIGRATIONS_DIR,
   after: ['identity', 'realtime'],

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import {
   createConsumerFactory,
   createPublisher,
+  createWorkerPublisher,
   onlyTypes,
   type EventLog,
   type Publisher,
@@ -35,7 +36,7 @@ import { modulesFor, ROLES, servicesFor, SharedService } from '../roles.ts';
 import { registerWebApp } from '../web/web-plugin.ts';
 import { loadAuthKeys } from '../wiring/auth-keys.ts';
 import { createProcessEventRegistry } from '../wiring/event-registry.ts';
-import { eventLogLocation, LogKind, openEventLog } from '../wiring/event-logs.ts';
+import { eventLogLocation, LogKind, natsLogOptions, openEventLog } from '../wiring/event-logs.ts';
 import { databaseLocation } from '../wiring/database.ts';
 import { loadNodeId } from '../wiring/node-id.ts';
 import { createSharedRedis, sessionCheckFor, sessionVersionsFor } from '../wiring/shared-redis.ts';
@@ -125,16 +126,27 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
           openLog(SharedService.DeadLetterLog, LogKind.DeadLetter),
         )
       : undefined;
-    const publisher = await startup.step(SharedService.Publisher, async () => {
-      const started = createPublisher({
-        log: eventLog,
+    const { publisher, lane } = await startup.step(SharedService.Publisher, async () => {
+      const common = {
         spillDir: resolve(config.dataDir, 'spill'),
         maxQueuedEvents: config.publisher.maxQueuedEvents,
         metrics,
         logger: logger.child({ service: SharedService.Publisher }),
+      };
+      if (config.publisher.thread === 'main') {
+        const started = createPublisher({ ...common, log: eventLog });
+        await startup.start(started);
+        return { publisher: started, lane: undefined };
+      }
+      // In its worker the publisher opens its own connection to the log (the schema allows that
+      // on NATS only) and also takes the modules' packed entries (trades as fields).
+      const started = createWorkerPublisher({
+        ...common,
+        log: { engine: 'nats', options: natsLogOptions(config, LogKind.Main) },
+        codecs: modules.flatMap((m) => m.packedCodecs ?? []),
       });
       await startup.start(started);
-      return started;
+      return { publisher: started, lane: started };
     });
     // Requests for state another role owns (zones, live strategies) go to its process.
     const rpc =
@@ -192,6 +204,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         eventLog,
         deadLetters,
         publisher,
+        lane,
         sql,
         rpc,
         keys,

@@ -112,7 +112,7 @@ describe('config - tickline schema', () => {
         },
         nats: { servers: ['nats://127.0.0.1:4222'], stream: 'TICKLINE', replicas: 1 },
       },
-      publisher: { maxQueuedEvents: 100000 },
+      publisher: { maxQueuedEvents: 100000, thread: 'main' },
       shutdown: { timeoutMs: 10000 },
       database: { poolSize: 10, migrateOnStart: false },
       auth: {
@@ -295,6 +295,16 @@ describe('config - tickline schema', () => {
     expect(message(() => loadTicklineConfig({ env: { TICKLINE_HTTP_TLS_CERT_FILE: '/c.pem' } }))).toContain(
       'http.tls.certFile and http.tls.keyFile must be given together',
     );
+  });
+
+  it('schema - a worker-thread publisher takes the NATS engine, not the embedded log', () => {
+    expect(message(() => loadTicklineConfig({ env: { TICKLINE_PUBLISHER_THREAD: 'worker' } }))).toContain(
+      'publisher.thread worker needs eventlog.engine nats',
+    );
+    const config = loadTicklineConfig({
+      env: { TICKLINE_PUBLISHER_THREAD: 'worker', TICKLINE_EVENTLOG_ENGINE: 'nats' },
+    });
+    expect(config.publisher.thread).toBe('worker');
   });
 
   it('schema - every setting has a description', () => {

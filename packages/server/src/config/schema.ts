@@ -304,6 +304,12 @@ export const TicklineConfigSchema = z.strictObject({
       maxQueuedEvents: PositiveInt.default(DEFAULT_MAX_QUEUED_EVENTS).describe(
         'Events held in memory while the log is slow or down; beyond this they go to the spill journal.',
       ),
+      thread: z
+        .enum(['main', 'worker'])
+        .default('main')
+        .describe(
+          "main: events are encoded and sent on the process's own thread; worker: in a worker thread with its own NATS connection (the collector then hands trades over as packed fields and builds no event). worker needs eventlog.engine nats: the embedded log has one writer, the process itself.",
+        ),
     })
     .prefault({}),
   shutdown: z
@@ -316,6 +322,10 @@ export const TicklineConfigSchema = z.strictObject({
   database: DatabaseSchema.prefault({}),
   // Each domain's own section, with its own defaults (domains.ts).
   ...domainSections(),
+}).refine((config) => config.publisher.thread === 'main' || config.eventlog.engine === 'nats', {
+  // The worker opens the log itself; an embedded log is locked to one writer, this process.
+  message: 'publisher.thread worker needs eventlog.engine nats',
+  path: ['publisher', 'thread'],
 });
 
 type Sections = {

@@ -4,7 +4,12 @@
  * NATS the real-time fan-out log between gateways (`${stream}_RT`, kept briefly).
  */
 import { resolve } from 'node:path';
-import { createEmbeddedEventLog, createNatsEventLog, type EventLog } from '@tickline/eventlog';
+import {
+  createEmbeddedEventLog,
+  createNatsEventLog,
+  type EventLog,
+  type NatsEventLogOptions,
+} from '@tickline/eventlog';
 import { redactUrlCredentials, type Logger, type Registry } from '@tickline/kernel';
 import type { ResolvedConfig } from '../config/load.ts';
 import { DEFAULT_STREAM } from '../config/schema.ts';
@@ -12,6 +17,9 @@ import { DEFAULT_STREAM } from '../config/schema.ts';
 /** Which of the process's logs. */
 export const LogKind = { Main: 'main', DeadLetter: 'dead-letter', Realtime: 'realtime' } as const;
 export type LogKind = (typeof LogKind)[keyof typeof LogKind];
+
+/** NATS log options that can cross to a worker thread. */
+export type NatsLogSpec = Omit<NatsEventLogOptions, 'logger' | 'metrics'>;
 
 /** Where a log lives, for messages and `log info`. */
 export type LogLocation =
@@ -76,18 +84,26 @@ export async function openEventLog(
       readOnly: options.readOnly ?? false,
     });
   }
+  return createNatsEventLog({ ...common, ...natsLogOptions(config, kind) });
+}
+
+/**
+ * The NATS log `kind` as plain options (no logger or metrics): what {@link openEventLog} opens,
+ * and what a worker publisher opens on its own connection.
+ */
+export function natsLogOptions(config: ResolvedConfig, kind: LogKind): NatsLogSpec {
   const { servers, replicas, user, password, token } = config.eventlog.nats;
-  return createNatsEventLog({
-    ...common,
+  const stream = `${config.eventlog.nats.stream}${SUFFIX[kind]}`;
+  return {
     servers: [...servers],
-    stream: location.stream,
-    subjectPrefix: subjectPrefixFor(location.stream),
+    stream,
+    subjectPrefix: subjectPrefixFor(stream),
     replicas,
     ...(kind === LogKind.Realtime ? { retention: { maxAgeMs: REALTIME_LOG_MAX_AGE_MS } } : {}),
     ...(user === undefined ? {} : { user }),
     ...(password === undefined ? {} : { pass: password }),
     ...(token === undefined ? {} : { token }),
-  });
+  };
 }
 
 /** `TICKLINE` keeps the adapter's default subjects (`tickline.events.*`); other streams get `tickline.<stream>.*`. */
