@@ -72,6 +72,7 @@ export { createMemorySignInThrottle } from './throttle/memory-sign-in-throttle.t
 export { createRedisSignInThrottle } from './throttle/redis-sign-in-throttle.ts';
 export { createMemorySessionVersions } from './revocation/memory-session-versions.ts';
 export { createRedisSessionVersions } from './revocation/redis-session-versions.ts';
+export { createSqlSessionVersions } from './revocation/sql-session-versions.ts';
 export { cacheSessionVersions } from './revocation/cached-session-versions.ts';
 export { createInMemoryIdentityRepository } from './repository/memory/memory-identity-repository.ts';
 export { createSqlIdentityRepository } from './repository/sql/sql-identity-repository.ts';
@@ -145,6 +146,7 @@ export type { PasswordHashingLimits } from './users/bounded-hasher.ts';
 export type { SessionVersions } from './revocation/session-versions.ts';
 export type { MemorySessionVersionsOptions } from './revocation/memory-session-versions.ts';
 export type { RedisSessionVersionsOptions } from './revocation/redis-session-versions.ts';
+export type { SqlSessionVersionsOptions } from './revocation/sql-session-versions.ts';
 export type { CachedSessionVersionsOptions } from './revocation/cached-session-versions.ts';
 export type {
   IdentityRepository,

@@ -24,7 +24,7 @@ import type { IdentityServiceOptions } from '../service/options.ts';
 import { requireAdmin, requireScope, type Principal } from '../service/principal.ts';
 import type { TierOverrides } from '../tiers/tiers.ts';
 import type { Role } from '../users/user.ts';
-import { createMemorySessionVersions } from '../revocation/memory-session-versions.ts';
+import { createSqlSessionVersions } from '../revocation/sql-session-versions.ts';
 import type { SessionVersions } from '../revocation/session-versions.ts';
 import { createRedisSignInThrottle, type RedisCommandClient } from '../throttle/redis-sign-in-throttle.ts';
 import { GITHUB_ISSUER } from '../oidc/github-client.ts';
@@ -54,7 +54,7 @@ export interface IdentityHostDeps extends ModuleBaseDeps<AuthSettings> {
   dataDir: string;
   /**
    * The process's session versions (the composition root's: Redis when `redis.url` is set, so a
-   * revocation on one gateway reaches all). @default in memory
+   * revocation on one gateway reaches all). @default in SQL (survives a restart)
    */
   sessionVersions?: SessionVersions | undefined;
   /** The process's Redis connection when `redis.url` is set: the sign-in throttle is shared. */
@@ -171,7 +171,7 @@ export async function createIdentityHost(deps: IdentityHostDeps): Promise<Identi
   const identity = createIdentityService({
     ...identityOptionsFrom(settings, deps.keys),
     repository: createSqlIdentityRepository(deps.sql),
-    sessionVersions: deps.sessionVersions ?? createMemorySessionVersions({ clock: deps.clock }),
+    sessionVersions: deps.sessionVersions ?? createSqlSessionVersions(deps.sql, { clock: deps.clock }),
     ...(deps.redis
       ? {
           throttle: createRedisSignInThrottle({

@@ -190,7 +190,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
               return started.redis;
             });
       // One store for every module of the process: identity bumps it, game and realtime check it.
-      const sessionVersions = sessionVersionsFor(redis, systemClock);
+      const sessionVersions = sessionVersionsFor(redis, sql, systemClock);
       // Streams per user count across every gateway on the same connection (memory without Redis).
       const streamConnections = redis ? createRedisConnectionCounter(redis) : undefined;
       // What every module may take; each declares the part it needs, and the hosts of the

@@ -50,7 +50,7 @@ describe('shared redis - two gateways', () => {
       keys,
       dataDir,
       redis: connection.redis,
-      sessionVersions: sessionVersionsFor(connection.redis, systemClock),
+      sessionVersions: sessionVersionsFor(connection.redis, sql, systemClock),
     });
     hosts.push(host);
     return { host, connection };
@@ -77,7 +77,7 @@ describe('shared redis - two gateways', () => {
     const token = signed.tokens.accessToken;
     const onA = await a.host.identity.authenticate(`Bearer ${token}`);
     expect((await b.host.identity.authenticate(`Bearer ${token}`)).userId).toBe(onA.userId);
-    const game = sessionCheckFor(sessionVersionsFor(a.connection.redis, systemClock), silentLogger);
+    const game = sessionCheckFor(sessionVersionsFor(a.connection.redis, undefined, systemClock), silentLogger);
     expect(await game.isSessionCurrent(onA.userId, onA.sessionVersion ?? 0)).toBe(true);
 
     await b.host.identity.signOutEverywhere(await b.host.identity.authenticate(`Bearer ${token}`));

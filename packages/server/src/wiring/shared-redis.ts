@@ -3,16 +3,18 @@
  * versions, the sign-in throttle and the per-user stream count live there, so a revocation, a run
  * of failed sign-ins or a user's open streams count on every gateway. Commands never queue while Redis is away (they fail at once and
  * the callers fall back: the last known version, a per-process throttle), and the connection
- * retries in the background. Without Redis, versions are in this process's memory.
+ * retries in the background. Without Redis, versions are in SQL (they outlive a restart).
  */
 import {
   cacheSessionVersions,
   createMemorySessionVersions,
   createRedisSessionVersions,
+  createSqlSessionVersions,
   type SessionVersions,
   type SharedRedis,
 } from '@tickline/identity';
 import { ServiceStatus, withTimeout, type Clock, type Logger, type Service } from '@tickline/kernel';
+import type { Sql } from '@tickline/store';
 import { createClient } from 'redis';
 import type { RedisSettings } from '../http/plugins/rate-limit/configured-rate-limiter.ts';
 
@@ -78,21 +80,24 @@ export function createSharedRedis(
 }
 
 /**
- * The deployment's session versions: in Redis when it is configured, else in this process's
- * memory. A restart of the embedded process forgets revocations made before it: an access token
- * revoked then works again until it expires (`auth.accessTokenTtlMs`); refresh tokens stay ended,
- * since their sessions are in SQL. Not floored at the start time, so a restart does not sign
- * everyone's open tabs and players out.
+ * The deployment's session versions: in Redis when it is configured, else in SQL (PGlite on the
+ * embedded default), so a revocation outlives a restart; in memory only for a process without a
+ * database. Not floored at the start time, so a restart does not sign everyone's open tabs and
+ * players out.
  */
-export function sessionVersionsFor(redis: SharedRedis | undefined, clock: Clock): SessionVersions {
-  return redis
-    ? createRedisSessionVersions({
-        client: redis.client,
-        keyPrefix: redis.keyPrefix,
-        commandTimeoutMs: redis.commandTimeoutMs,
-        clock,
-      })
-    : createMemorySessionVersions({ clock });
+export function sessionVersionsFor(
+  redis: SharedRedis | undefined,
+  sql: Sql | undefined,
+  clock: Clock,
+): SessionVersions {
+  if (redis)
+    return createRedisSessionVersions({
+      client: redis.client,
+      keyPrefix: redis.keyPrefix,
+      commandTimeoutMs: redis.commandTimeoutMs,
+      clock,
+    });
+  return sql ? createSqlSessionVersions(sql, { clock }) : createMemorySessionVersions({ clock });
 }
 
 /** A revocation check for modules other than identity (game sessions), cached like identity's. */
