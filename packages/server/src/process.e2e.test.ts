@@ -79,6 +79,7 @@ describe('process - tickline start', () => {
         'strategy.portfolios',
         'strategy-live-heartbeat',
         'strategy-live-sync',
+        'strategy-live-admin',
         'strategy-delivery',
         'notify-matcher',
         'notify-enqueue',

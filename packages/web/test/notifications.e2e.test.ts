@@ -11,7 +11,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
+import { openPage, signIn, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
 import { initialAdmin, startDashboard, type Dashboard } from './harness/dashboard.ts';
 
@@ -75,11 +75,7 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
   async function signInAsAdmin(): Promise<Page> {
     const { email, password } = initialAdmin(dashboard);
     const page = await openPage(browser);
-    await page.goto(`${dashboard.url}/sign-in`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
+    await signIn(page, dashboard.url, email, password);
     return page;
   }
 
@@ -87,7 +83,8 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
     'web - settings persist; an admin notice arrives live in the inbox and at the webhook; read state; PWA installed',
     async () => {
       const user = await openPage(browser);
-      await signUp(user, dashboard.url, uniqueEmail('inbox'), 'Inbox User');
+      const email = uniqueEmail('inbox');
+      await signUp(user, dashboard.url, email, 'Inbox User');
 
       // The bell links to the inbox; the welcome notification is there (in-app is the free default).
       await user.getByRole('button', { name: /^Notifications/ }).click();
@@ -156,8 +153,10 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
       await notice.getByRole('button', { name: /^Mark .* read$/ }).click();
       await user.getByTestId('inbox-unread').filter({ hasText: /^1$/ }).waitFor();
       await user.getByRole('button', { name: 'Notifications, 1 unread', exact: true }).waitFor();
-      // A second tab marks everything read: this tab's inbox and bell follow the stream.
-      const other = await user.context().newPage();
+      // A second session (another device, or a tab signed in on its own: the session is per tab)
+      // marks everything read: this tab's inbox and bell follow the stream.
+      const other = await openPage(browser);
+      await signIn(other, dashboard.url, email, TEST_PASSWORD);
       await other.goto(`${dashboard.url}/notifications`);
       await other.getByTestId('inbox-unread').filter({ hasText: /^1$/ }).waitFor();
       await other.getByRole('button', { name: 'Mark all read' }).click();
@@ -165,7 +164,7 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
       await user.getByTestId('inbox-unread').filter({ hasText: /^0$/ }).waitFor({ timeout: ARRIVAL_MS });
       await user.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
       expect(await bell.locator('.badge').count()).toBe(0);
-      await other.close();
+      await other.context().close();
       await user.reload();
       await user.getByTestId('inbox-unread').filter({ hasText: /^0$/ }).waitFor();
       await user.getByRole('button', { name: 'Notifications', exact: true }).waitFor();

@@ -79,7 +79,14 @@ describe('match event', () => {
 
   it('match - a live strategy paused by a failure or the kill switch goes to its owner, urgent; the owner’s own pause is not a notification', () => {
     const paused = (code: string) =>
-      event('strategy.live.paused', { strategyId: 's1', userId: user, portfolioId: user, code, reason: 'boom', at: 5 });
+      event('strategy.live.paused', {
+        strategyId: 's1',
+        userId: user,
+        portfolioId: user,
+        code,
+        reason: 'boom',
+        at: 5,
+      });
     expect(matchEvent(paused('STRATEGY_CPU_LIMIT'))).toMatchObject({
       kind: 'strategy.paused',
       severity: 'urgent',
@@ -127,7 +134,12 @@ describe('match event', () => {
   it('match - the type filter skips the lifecycle events the log carries beside domain events', () => {
     for (const type of ['notification.requested', 'notification.delivered', 'market.trade'])
       expect(mayMatchType(type)).toBe(false);
-    for (const type of ['backtest.completed', 'admin.notice.sent', 'identity.security.password_changed'])
+    for (const type of [
+      'backtest.completed',
+      'strategy.live.paused',
+      'admin.notice.sent',
+      'identity.security.password_changed',
+    ])
       expect(mayMatchType(type)).toBe(true);
   });
 

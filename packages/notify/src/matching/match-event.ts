@@ -30,6 +30,7 @@ const MATCHED_TYPES: ReadonlySet<string> = new Set([
   'account.email.verification.requested',
   'backtest.completed',
   'strategy.signal',
+  'strategy.live.paused',
   'portfolio.order.filled',
   'market.source.status',
   'admin.notice.sent',

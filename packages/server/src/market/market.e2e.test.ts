@@ -255,8 +255,14 @@ describe('market - through the tickline process', () => {
     const keys = new Set((after.trades as ApiTrade[]).map(key));
     expect(before.filter((t) => !keys.has(key(t)))).toEqual([]);
     expect(keys.size).toBe(after.trades.length);
-    const candlesAfter = (await get('/api/v1/markets/BTC-USDT/candles?interval=1s&from=0&limit=5000')).body
-      .candles as Array<{ openTime: number; incomplete: boolean }>;
+    // Candles are a projection of their own: wait until it has caught up past the restart too.
+    const candlesAfter = (
+      await poll(
+        '/api/v1/markets/BTC-USDT/candles?interval=1s&from=0&limit=5000',
+        (b) => b.candles.some((c: { openTime: number }) => c.openTime >= stoppedAt),
+        'candles after the restart',
+      )
+    ).candles as Array<{ openTime: number; incomplete: boolean }>;
     const opens = new Set(candlesAfter.map((c) => c.openTime));
     expect(candlesBefore.filter((c) => c.closed && !opens.has(c.openTime))).toEqual([]);
     // The first candle after the restart is marked incomplete: the stop left a gap.

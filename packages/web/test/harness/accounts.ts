@@ -36,3 +36,12 @@ export async function signUp(
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByRole('heading', { name: `Welcome, ${displayName}` }).waitFor();
 }
+
+/** Signs in through the form and waits for the overview: a session of its own for `page`. */
+export async function signIn(page: Page, baseUrl: string, address: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('Email').fill(address);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
+}
