@@ -23,6 +23,12 @@ export interface IdentityRoutesOptions {
   service: IdentityService;
   /** Mount the OIDC routes. @default true */
   oidc?: boolean;
+  /**
+   * Whether the cookies these routes set (the OIDC state) are `Secure`: true when the public URL
+   * is https (the server derives it from `http.publicUrl`, else from serving TLS itself), never
+   * from the request's protocol. @default false
+   */
+  secureCookies?: boolean;
 }
 
 /** Registers every identity route on an encapsulated instance. */
@@ -36,5 +42,5 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
   await app.register(authRoutes(options.service));
   await app.register(apiKeyRoutes(options.service));
   await app.register(adminRoutes(options.service));
-  if (options.oidc ?? true) await app.register(oidcRoutes(options.service));
+  if (options.oidc ?? true) await app.register(oidcRoutes(options.service, { secureCookies: options.secureCookies ?? false }));
 }

@@ -22,7 +22,16 @@ function stateCookie(header: string | undefined): string | undefined {
   return undefined;
 }
 
-export function oidcRoutes(service: IdentityService): FastifyPluginAsyncZod {
+/** Options of {@link oidcRoutes}. */
+export interface OidcRoutesOptions {
+  /** Set the state cookie `Secure` (see {@link IdentityRoutesOptions.secureCookies}). @default false */
+  secureCookies?: boolean;
+}
+
+export function oidcRoutes(service: IdentityService, options: OidcRoutesOptions = {}): FastifyPluginAsyncZod {
+  // Behind a TLS-ending proxy every request arrives as plain HTTP, and X-Forwarded-Proto is only
+  // as true as the proxy settings: the deployment's public URL decides, once.
+  const secure = options.secureCookies === true ? '; Secure' : '';
   return async function oidc(app) {
     app.get(
       '/auth/oidc/providers',
@@ -54,7 +63,6 @@ export function oidcRoutes(service: IdentityService): FastifyPluginAsyncZod {
         const started = await service.startOidcSignIn(request.params.provider, query);
         // Binds the flow to this browser: the callback must come with the same state.
         const path = `${request.url.slice(0, request.url.indexOf('/auth/oidc/'))}/auth/oidc`;
-        const secure = request.protocol === 'https' ? '; Secure' : '';
         const maxAge = Math.max(1, Math.floor((Date.parse(started.expiresAt) - Date.now()) / 1000));
         void reply.header(
           'set-cookie',

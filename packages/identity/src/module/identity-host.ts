@@ -60,6 +60,11 @@ export interface IdentityHostDeps extends ModuleBaseDeps<AuthSettings> {
   /** The process's Redis connection when `redis.url` is set: the sign-in throttle is shared. */
   redis?: SharedRedis | undefined;
   /**
+   * Whether cookies are `Secure`, as the composition root decided from the public URL (https) or
+   * from serving TLS itself. @default false
+   */
+  secureCookies?: boolean | undefined;
+  /**
    * The notifications section, read to know whether verification links are emailed (SMTP set)
    * or printed to the log (the embedded default has no mail).
    */
@@ -86,6 +91,8 @@ export interface IdentityHost extends ModuleHost {
   isSessionCurrent(userId: string, version: number): Promise<boolean>;
   /** Authentication for other domains' routes. */
   readonly auth: RequestAuth<FastifyRequest>;
+  /** Whether the cookies identity's routes set are `Secure` (from {@link IdentityHostDeps}). */
+  readonly secureCookies: boolean;
 }
 
 /** Identity's request authentication, for routes outside the identity package. */
@@ -228,6 +235,7 @@ export async function createIdentityHost(deps: IdentityHostDeps): Promise<Identi
     services: [service, purge],
     identity,
     auth: requestAuth(identity),
+    secureCookies: deps.secureCookies ?? false,
     isSessionCurrent: (userId, version) => identity.isSessionCurrent(userId, version),
     async verifyAccessToken(token) {
       try {

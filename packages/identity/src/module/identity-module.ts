@@ -26,6 +26,6 @@ export const identityModule: DomainModule<
   createHost: createIdentityHost,
   routes: (host) =>
     async function identityApi(app) {
-      await app.register(identityRoutes, { service: host.identity });
+      await app.register(identityRoutes, { service: host.identity, secureCookies: host.secureCookies });
     },
 };

@@ -174,6 +174,22 @@ describe('sign-in with GitHub (OAuth 2.0, no OIDC)', () => {
     expect((await fetch(callback, { headers: { cookie } })).status).toBe(200);
   });
 
+  it('github - the state cookie is Secure when the public URL is https, whatever the request says', async () => {
+    const behindProxy = await createTestHttpApp(kit.service, { secureCookies: true });
+    try {
+      // The proxy speaks plain HTTP to the process: no X-Forwarded-Proto, or a spoofed http one.
+      for (const headers of [{}, { 'x-forwarded-proto': 'http' }]) {
+        const started = await behindProxy.inject({ url: '/api/v1/auth/oidc/github/start', headers });
+        expect(started.statusCode).toBe(302);
+        expect(String(started.headers['set-cookie']).split('; ')).toContain('Secure');
+      }
+    } finally {
+      await behindProxy.close();
+    }
+    const plain = await fetch(`${appUrl}/api/v1/auth/oidc/github/start`, { redirect: 'manual' });
+    expect(plain.headers.getSetCookie()[0]!.split('; ')).not.toContain('Secure');
+  });
+
   it('github - no verified primary email → AUTH_OIDC_FAILED email_missing', async () => {
     const { callback, cookie } = await authorize('nomail');
     const response = await fetch(callback, { headers: { cookie } });

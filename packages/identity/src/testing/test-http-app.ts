@@ -8,7 +8,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { identityRoutes } from '../http/identity-routes.ts';
 import type { IdentityService } from '../service/identity-service.ts';
 
-export async function createTestHttpApp(service: IdentityService): Promise<FastifyInstance> {
+export async function createTestHttpApp(
+  service: IdentityService,
+  options: { secureCookies?: boolean } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   app.setErrorHandler(async (error, _request, reply) => {
     // A request the route's zod schema refused, shaped as the server's HTTP_BAD_REQUEST.
@@ -28,6 +31,6 @@ export async function createTestHttpApp(service: IdentityService): Promise<Fasti
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     return reply.status(status).send({ error: { code: 'HTTP_ERROR', message: (error as Error).message } });
   });
-  await app.register(identityRoutes, { prefix: '/api/v1', service });
+  await app.register(identityRoutes, { prefix: '/api/v1', service, ...options });
   return app;
 }

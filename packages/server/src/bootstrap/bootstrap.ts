@@ -212,6 +212,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         redis,
         sessionVersions,
         sessionCheck: sessionCheckFor(sessionVersions, logger),
+        secureCookies: cookieIsSecure(config.http.publicUrl, config.http.tls.certFile !== undefined),
         consumers: createConsumerFactory({
           log: eventLog,
           deadLetters,

@@ -237,7 +237,7 @@ export const TicklineConfigSchema = z.strictObject({
         .url()
         .optional()
         .describe(
-          'The URL users reach this server at (e.g. https://tickline.example behind a TLS-ending proxy). The session cookie is Secure when it is https; unset: when this server serves TLS itself.',
+          'The URL users reach this server at (e.g. https://tickline.example behind a TLS-ending proxy). The session and OIDC state cookies are Secure when it is https (whatever protocol the proxy speaks to this server); unset: when this server serves TLS itself.',
         ),
       docs: z.boolean().default(true).describe('Serve the OpenAPI document and the /api/docs page.'),
       timeouts: z

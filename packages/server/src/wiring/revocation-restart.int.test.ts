@@ -24,6 +24,11 @@ async function start(): Promise<string> {
       TICKLINE_HTTP_PORT: '0',
       TICKLINE_HTTP_HOST: '127.0.0.1',
       TICKLINE_HTTP_RATE_LIMIT_ANONYMOUS_REQUESTS_PER_MINUTE: '6000',
+      // Behind a TLS-ending proxy: https outside, plain HTTP to this process.
+      TICKLINE_HTTP_PUBLIC_URL: 'https://tickline.example',
+      TICKLINE_AUTH_OIDC_GITHUB_CLIENT_ID: 'gh-client',
+      TICKLINE_AUTH_OIDC_GITHUB_CLIENT_SECRET: 'gh-secret',
+      TICKLINE_AUTH_OIDC_GITHUB_REDIRECT_URI: 'https://tickline.example/auth/callback/github',
     },
   });
   running = await bootstrap(config, {
@@ -38,6 +43,18 @@ async function start(): Promise<string> {
 afterAll(async () => {
   await running?.stop();
   rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('cookies behind a TLS-ending proxy', () => {
+  it('cookies - the OIDC state cookie is Secure when the public URL is https, over plain HTTP', async () => {
+    const base = await start();
+    const started = await fetch(`${base}/api/v1/auth/oidc/github/start`, { redirect: 'manual' });
+    expect(started.status).toBe(302);
+    const cookie = started.headers.getSetCookie().find((c) => c.startsWith('tickline_oidc_state='));
+    expect(cookie?.split('; ')).toContain('Secure');
+    await running!.stop();
+    running = undefined;
+  }, 120_000);
 });
 
 describe('revocation - embedded restart', () => {
