@@ -15,9 +15,15 @@
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createConsumerRunner, createEmbeddedEventLog } from '@tickline/eventlog';
-import { decodeEvent, EventRegistry, silentLogger } from '@tickline/kernel';
-import { createCandleProjection, MARKET_EVENTS, type Candle, type Trade } from '@tickline/market';
-import { createPgliteSql, migrate } from '@tickline/store';
+import { createLogger, decodeEvent, EventRegistry } from '@tickline/kernel';
+import {
+  createCandleProjection,
+  MARKET_EVENTS,
+  MARKET_MIGRATIONS_DIR,
+  type Candle,
+  type Trade,
+} from '@tickline/market';
+import { createPgliteSql, loadMigrationSets, migrate, MIGRATIONS_DIR } from '@tickline/store';
 
 /** What the parent passes. */
 export interface ReaderJob {
@@ -39,7 +45,10 @@ export interface ReaderReport {
 
 const job = workerData as ReaderJob;
 const port = parentPort!;
-const context = { logger: silentLogger, fail: (error: unknown) => console.error('[reader] failed', error) };
+// Warnings go to stderr: a projection that fails its batches (retried, then dead-lettered) must
+// say so, not report an empty lag list as if it were slow.
+const logger = createLogger({ level: 'warn', name: `bench-${job.mode}`, destination: process.stderr });
+const context = { logger, fail: (error: unknown) => console.error('[reader] failed', error) };
 const log = await createEmbeddedEventLog({
   dir: job.logDir,
   readOnly: true,
@@ -51,7 +60,8 @@ let finish: () => Promise<void>;
 
 if (job.mode === 'projection') {
   const sql = await createPgliteSql({ dataDir: join(job.dir, 'db') });
-  await migrate(sql);
+  // The store's tables and market's own (candles live in market's migrations since issue 9).
+  await migrate(sql, { migrations: await loadMigrationSets([MIGRATIONS_DIR, MARKET_MIGRATIONS_DIR]) });
   const projection = createCandleProjection({ sql });
   const runner = createConsumerRunner({
     log,
