@@ -39,6 +39,8 @@ export interface ReaderJob {
 /** The answer. */
 export interface ReaderReport {
   lags: number[];
+  /** Per lag, the time it was taken for (candle close, trade exchange time), epoch ms. */
+  at: number[];
   caughtUp: boolean;
   lastOffset: number;
 }
@@ -55,6 +57,7 @@ const log = await createEmbeddedEventLog({
   pollIntervalMs: job.pollIntervalMs,
 });
 const lags: number[] = [];
+const at: number[] = [];
 let lastOffset = 0;
 let finish: () => Promise<void>;
 
@@ -72,8 +75,9 @@ if (job.mode === 'projection') {
       await projection.handle(events, ctx);
       const now = Date.now();
       for (const e of events) {
-        if (e.type === 'market.candle.closed' && (e.data as Candle).interval === '1s')
-          lags.push(now - (e.data as Candle).closeTime);
+        if (e.type !== 'market.candle.closed' || (e.data as Candle).interval !== '1s') continue;
+        lags.push(now - (e.data as Candle).closeTime);
+        at.push((e.data as Candle).closeTime);
       }
     },
   });
@@ -95,7 +99,9 @@ if (job.mode === 'projection') {
       const now = Date.now();
       for (const record of batch) {
         if (record.type !== 'market.trade' || seen++ % job.sampleEvery !== 0) continue;
-        lags.push(now - (decodeEvent(record.payload).data as Trade).exchangeTime);
+        const time = (decodeEvent(record.payload).data as Trade).exchangeTime;
+        lags.push(now - time);
+        at.push(time);
       }
       if (batch.length > 0) {
         lastOffset = batch.at(-1)!.offset;
@@ -122,7 +128,7 @@ function wait(position: () => number): void {
       const caughtUp = position() >= head;
       await finish();
       await log.close();
-      port.postMessage({ type: 'report', lags, caughtUp, lastOffset } satisfies ReaderReport & {
+      port.postMessage({ type: 'report', lags, at, caughtUp, lastOffset } satisfies ReaderReport & {
         type: string;
       });
     })();
