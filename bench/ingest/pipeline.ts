@@ -244,11 +244,12 @@ async function startReader(job: ReaderJob): Promise<{ finish(head: number): Prom
   };
 }
 
-/** Offers `rate` trades/s for `seconds`; lags as described in the module comment. */
+/** Offers `rate` trades/s for `warmupSeconds` (unmeasured), then `seconds`; lags as in the module comment. */
 export async function ingestLatency(
   rate: number,
   seconds: number,
   mode: PublisherMode,
+  warmupSeconds = 0,
 ): Promise<LatencyResult> {
   return withRig(mode, async (rig) => {
     const { dir, logDir, publisher } = rig;
@@ -270,16 +271,27 @@ export async function ingestLatency(
       tickMs: 10,
     });
     const collector = collectorFor(source, rig, false);
-    const started = performance.now();
     await collector.start(context);
+    // The warm-up runs the same load but is not measured: JIT, the log's first segment writes
+    // and fsyncs (seconds on a busy shared disk), the projection's first transactions.
+    await new Promise((resolve) => setTimeout(resolve, warmupSeconds * 1000));
+    const measuredFrom = Date.now();
+    const warmTrades = collector.sources()[0]!.trades;
+    const started = performance.now();
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     await collector.stop();
-    const trades = collector.sources()[0]!.trades;
+    const trades = collector.sources()[0]!.trades - warmTrades;
     const elapsed = (performance.now() - started) / 1000;
     // Every event went to the fresh log once: once drained, its last offset is the count published.
     const drained = await publisher.flush(CATCH_UP_MS);
     const head = publisher.stats().published;
-    const [candles, tailed] = await Promise.all([projection.finish(head), tail.finish(head)]);
+    const [candles, tailed] = await Promise.all([projection.finish(head), tail.finish(head)]).then(
+      (reports) =>
+        reports.map((report) => ({
+          ...report,
+          lags: report.lags.filter((_, i) => report.at[i]! >= measuredFrom),
+        })),
+    );
     return {
       trades,
       tradesPerSecond: trades / elapsed,
@@ -288,7 +300,7 @@ export async function ingestLatency(
       lagMaxMs: percentile(tailed.lags, 100),
       candleEvents: candles.lags.length,
       // Counted once everything is in the log; a run whose log fell behind says so (caughtUp).
-      otherEventsPerSecond: drained ? (head - trades) / elapsed : Number.NaN,
+      otherEventsPerSecond: drained ? (head - trades - warmTrades) / (elapsed + warmupSeconds) : Number.NaN,
       candleLagP50Ms: percentile(candles.lags, 50),
       candleLagP99Ms: percentile(candles.lags, 99),
       caughtUp: drained && candles.caughtUp,

@@ -15,9 +15,15 @@
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createConsumerRunner, createEmbeddedEventLog } from '@tickline/eventlog';
-import { decodeEvent, EventRegistry, silentLogger } from '@tickline/kernel';
-import { createCandleProjection, MARKET_EVENTS, type Candle, type Trade } from '@tickline/market';
-import { createPgliteSql, migrate } from '@tickline/store';
+import { createLogger, decodeEvent, EventRegistry } from '@tickline/kernel';
+import {
+  createCandleProjection,
+  MARKET_EVENTS,
+  MARKET_MIGRATIONS_DIR,
+  type Candle,
+  type Trade,
+} from '@tickline/market';
+import { createPgliteSql, loadMigrationSets, migrate, MIGRATIONS_DIR } from '@tickline/store';
 
 /** What the parent passes. */
 export interface ReaderJob {
@@ -33,25 +39,32 @@ export interface ReaderJob {
 /** The answer. */
 export interface ReaderReport {
   lags: number[];
+  /** Per lag, the time it was taken for (candle close, trade exchange time), epoch ms. */
+  at: number[];
   caughtUp: boolean;
   lastOffset: number;
 }
 
 const job = workerData as ReaderJob;
 const port = parentPort!;
-const context = { logger: silentLogger, fail: (error: unknown) => console.error('[reader] failed', error) };
+// Warnings go to stderr: a projection that fails its batches (retried, then dead-lettered) must
+// say so, not report an empty lag list as if it were slow.
+const logger = createLogger({ level: 'warn', name: `bench-${job.mode}`, destination: process.stderr });
+const context = { logger, fail: (error: unknown) => console.error('[reader] failed', error) };
 const log = await createEmbeddedEventLog({
   dir: job.logDir,
   readOnly: true,
   pollIntervalMs: job.pollIntervalMs,
 });
 const lags: number[] = [];
+const at: number[] = [];
 let lastOffset = 0;
 let finish: () => Promise<void>;
 
 if (job.mode === 'projection') {
   const sql = await createPgliteSql({ dataDir: join(job.dir, 'db') });
-  await migrate(sql);
+  // The store's tables and market's own (candles live in market's migrations since issue 9).
+  await migrate(sql, { migrations: await loadMigrationSets([MIGRATIONS_DIR, MARKET_MIGRATIONS_DIR]) });
   const projection = createCandleProjection({ sql });
   const runner = createConsumerRunner({
     log,
@@ -62,8 +75,9 @@ if (job.mode === 'projection') {
       await projection.handle(events, ctx);
       const now = Date.now();
       for (const e of events) {
-        if (e.type === 'market.candle.closed' && (e.data as Candle).interval === '1s')
-          lags.push(now - (e.data as Candle).closeTime);
+        if (e.type !== 'market.candle.closed' || (e.data as Candle).interval !== '1s') continue;
+        lags.push(now - (e.data as Candle).closeTime);
+        at.push((e.data as Candle).closeTime);
       }
     },
   });
@@ -85,7 +99,9 @@ if (job.mode === 'projection') {
       const now = Date.now();
       for (const record of batch) {
         if (record.type !== 'market.trade' || seen++ % job.sampleEvery !== 0) continue;
-        lags.push(now - (decodeEvent(record.payload).data as Trade).exchangeTime);
+        const time = (decodeEvent(record.payload).data as Trade).exchangeTime;
+        lags.push(now - time);
+        at.push(time);
       }
       if (batch.length > 0) {
         lastOffset = batch.at(-1)!.offset;
@@ -112,7 +128,7 @@ function wait(position: () => number): void {
       const caughtUp = position() >= head;
       await finish();
       await log.close();
-      port.postMessage({ type: 'report', lags, caughtUp, lastOffset } satisfies ReaderReport & {
+      port.postMessage({ type: 'report', lags, at, caughtUp, lastOffset } satisfies ReaderReport & {
         type: string;
       });
     })();

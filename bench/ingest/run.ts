@@ -7,8 +7,8 @@
  * BENCH_CANDLE_UPDATE_MS sets how often forming candles are published (the collector's default).
  *
  * 1. Throughput: BENCH_TRADES (default 500,000) trades at full speed, until all are in the log.
- * 2. Latency: BENCH_RATE (default 100,000) trades/s offered for BENCH_SECONDS (default 6): the
- *    trade → stored candle lag (closed 1s candles projected into PGlite meanwhile: stored − close
+ * 2. Latency: BENCH_RATE (default 100,000) trades/s offered for BENCH_WARMUP_SECONDS (default 2,
+ *    not measured) then BENCH_SECONDS (default 6): the trade → stored candle lag (closed 1s candles projected into PGlite meanwhile: stored − close
  *    time), and the exchange time → readable-in-the-log lag of sampled trades.
  * 3. Peer: BENCH_NATS_TRADES (default 100,000) trades with raw `js.publish()`.
  * The last line is `RESULT {json}` with `trades_per_s` (full speed) and `lag_p99_ms` (trade →
@@ -24,6 +24,7 @@ import { ingestLatency, ingestThroughput, type PublisherMode } from './pipeline.
 const trades = envInt('BENCH_TRADES', 500_000);
 const rate = envInt('BENCH_RATE', 100_000);
 const seconds = envInt('BENCH_SECONDS', 6);
+const warmup = envInt('BENCH_WARMUP_SECONDS', 2);
 const natsTrades = envInt('BENCH_NATS_TRADES', 100_000);
 const mode: PublisherMode = process.env.BENCH_PUBLISHER === 'thread' ? 'thread' : 'worker';
 
@@ -35,9 +36,9 @@ progress(`throughput: ${Math.round(max.tradesPerSecond).toLocaleString()} trades
 
 (globalThis as { gc?: () => void }).gc?.();
 progress(
-  `latency: ${rate.toLocaleString()} trades/s offered for ${seconds} s, candle projection on PGlite in its own thread`,
+  `latency: ${rate.toLocaleString()} trades/s offered for ${warmup} s unmeasured, then ${seconds} s measured; candle projection on PGlite in its own thread`,
 );
-const paced = await ingestLatency(rate, seconds, mode);
+const paced = await ingestLatency(rate, seconds, mode, warmup);
 
 progress('peer: starting nats-server (JetStream, file store)');
 const nats = await startNatsServer();
@@ -86,6 +87,8 @@ printResult({
   collector_gc_ms: round(max.gcMs, 1),
   load_average_1m: round(loadavg()[0]!, 1),
   paced_rate: rate,
+  paced_warmup_s: warmup,
+  paced_seconds: seconds,
   paced_trades_per_s: Math.round(paced.tradesPerSecond),
   paced_caught_up: paced.caughtUp,
   paced_other_events_per_s: Math.round(paced.otherEventsPerSecond),
