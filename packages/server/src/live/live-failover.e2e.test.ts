@@ -4,6 +4,8 @@
  * of one moves its runs to the other, which resumes each from its stored checkpoint. Read back from
  * the log at the end: no order was placed twice (per client order id, and per strategy and candle),
  * and no candle was skipped (every run has an order for every candle from its first to the last).
+ * Every run also rests a limit buy far below the market on each candle: those the killed process
+ * held in its paper venue are taken over by the other and fill once a candle dips to them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,10 +48,20 @@ const SYMBOL = 'BTC-USDT';
 const MINUTE = 60_000;
 // Synthetic minutes in the recent past: history reads candles closed before now.
 const T0 = Math.floor(Date.now() / MINUTE) * MINUTE - 6 * 60 * MINUTE;
-const EVERY_CANDLE = `export default defineStrategy({
+const EVERY_CANDLE = () => `const LIMIT = ${LIMIT};
+export default defineStrategy({
   init: () => ({ n: 0 }),
-  onCandle(ctx) { ctx.state.n++; ctx.buy({ qty: 0.001, reason: 'candle ' + ctx.state.n }); },
+  onCandle(ctx) {
+    ctx.state.n++;
+    ctx.buy({ qty: 0.001, reason: 'candle ' + ctx.state.n });
+    ctx.buy({ type: 'limit', price: LIMIT, qty: 0.001, reason: 'resting ' + ctx.state.n });
+  },
 });`;
+/** The resting limit's price: far below the market until the dip. */
+const LIMIT = 50;
+const DIP_LOW = 40;
+/** Candles from this index on dip to DIP_LOW (set once a takeover happened). */
+let dipFrom = Infinity;
 
 const dirs: string[] = [];
 const tempDir = (name: string) => {
@@ -131,7 +143,7 @@ async function seed(): Promise<string[]> {
     db,
     createCodeCipher({ keys: { [DEV_CODE_KEY_ID]: DEV_CODE_KEY }, currentKeyId: DEV_CODE_KEY_ID }),
   );
-  const compiled = await compileStrategy(EVERY_CANDLE, { language: 'javascript' });
+  const compiled = await compileStrategy(EVERY_CANDLE(), { language: 'javascript' });
   const store = new LiveStore(db);
   const ids: string[] = [];
   for (let k = 0; k < RUNS; k++) {
@@ -139,7 +151,7 @@ async function seed(): Promise<string[]> {
     await repository.saveVersion({
       userId,
       strategyId: strategy.id,
-      source: EVERY_CANDLE,
+      source: EVERY_CANDLE(),
       js: compiled.js,
       language: 'javascript',
       params: compiled.params,
@@ -175,7 +187,7 @@ async function publishCandle(i: number): Promise<void> {
     closeTime: T0 + (i + 1) * MINUTE,
     open: close,
     high: close + 0.5,
-    low: close - 0.5,
+    low: i >= dipFrom ? DIP_LOW : close - 0.5,
     close,
     volume: 10,
     quoteVolume: 10 * close,
@@ -252,6 +264,7 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
     // Let both act on a few candles, then kill A without a chance to stop or checkpoint.
     const killAt = i + 4;
     await until(() => i >= killAt, { timeoutMs: 30_000, what: 'a few candles' });
+    const killedAt = T0 + i * MINUTE;
     a.child.kill('SIGKILL');
     await a.exited;
     await until(() => ofA.every((r) => owned(b).has(r)), { timeoutMs: 60_000, what: 'B took A’s runs over' });
@@ -260,6 +273,12 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
       .filter((l) => l.msg === 'live strategy runs here' && ofA.includes(l.run as string));
     // Each resumed from the checkpoint A stored.
     expect(taken.map((l) => typeof l.resumeAfter)).toEqual(ofA.map(() => 'number'));
+    // The resting limits A's paper venue held are B's now; then the market dips to them.
+    await until(
+      () => b.logLines().some((l) => l.msg === 'paper orders taken over' && Number(l.adopted) > 0),
+      { timeoutMs: 60_000, what: 'B took over the orders A held' },
+    );
+    dipFrom = i + 1;
     const lastCandle = i + 3;
     await until(() => i >= lastCandle, { timeoutMs: 30_000, what: 'candles after the takeover' });
     feeding = false;
@@ -283,19 +302,20 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
     b.child.kill('SIGTERM');
     expect(await b.exited).toBe(0);
     // No order placed twice: one order.placed per client order id, and per strategy and candle.
-    const placed = (await readLog()).filter((e) => e.type === 'order.placed');
+    const all = await readLog();
+    const placed = all.filter((e) => e.type === 'order.placed');
     const ids = placed.map((e) => (e.data as { clientOrderId: string }).clientOrderId);
     expect(new Set(ids).size).toBe(ids.length);
     const keys = placed.map((e) => {
-      const o = (e.data as { origin: { strategyId: string; candleCloseTime: number } }).origin;
-      return `${o.strategyId}@${o.candleCloseTime}`;
+      const d = e.data as { type: string; origin: { strategyId: string; candleCloseTime: number } };
+      return `${d.origin.strategyId}@${d.origin.candleCloseTime}/${d.type}`;
     });
     expect(new Set(keys).size).toBe(keys.length);
     // No candle skipped: the journal (the record of orders, written before each event is sent)
     // holds an order of every run for every candle from the run's first to the last published.
     const { rows } = await sql!.query<{ strategy: string; t: string }>(
       `select snapshot->'origin'->>'strategyId' as strategy, snapshot->'origin'->>'candleCloseTime' as t
-       from broker_orders order by 1, 2`,
+       from broker_orders where snapshot->>'type' = 'market' order by 1, 2`,
     );
     const byRun = new Map<string, number[]>();
     for (const r of rows) byRun.set(r.strategy, [...(byRun.get(r.strategy) ?? []), Number(r.t)]);
@@ -307,5 +327,25 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
       expect(sorted, strategyId).toEqual(expected);
     }
     expect(runs.length).toBe(RUNS);
+
+    // Every limit rested before the dip filled, once — those A placed before it was killed too.
+    const dipClose = T0 + (dipFrom + 1) * MINUTE;
+    const limits = await sql!.query<{ id: string; status: string; strategy: string; t: string }>(
+      `select client_order_id as id, status, snapshot->'origin'->>'strategyId' as strategy,
+         snapshot->'origin'->>'candleCloseTime' as t
+       from broker_orders where snapshot->>'type' = 'limit' and (snapshot->'origin'->>'candleCloseTime')::bigint < $1`,
+      [dipClose - MINUTE],
+    );
+    const ofAStrategies = new Set(ofA.map((r) => r.split(':')[1]));
+    const beforeKill = limits.rows.filter((r) => ofAStrategies.has(r.strategy) && Number(r.t) <= killedAt);
+    expect(beforeKill.length).toBeGreaterThan(0);
+    expect(limits.rows.filter((r) => r.status !== 'filled')).toEqual([]);
+    const fills = new Map<string, number>();
+    for (const e of all)
+      if (e.type === 'order.filled') {
+        const id = (e.data as { clientOrderId: string }).clientOrderId;
+        fills.set(id, (fills.get(id) ?? 0) + 1);
+      }
+    for (const r of limits.rows) expect(fills.get(r.id), r.id).toBe(1);
   }, 300_000);
 });

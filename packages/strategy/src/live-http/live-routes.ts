@@ -18,7 +18,7 @@ import type { OrderDesk } from '../broker/order-desk.ts';
 import type { OrderJournal } from '../broker/order-journal.ts';
 import type { EngineSettings } from '../core/types.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
-import type { LiveRunner, LiveStrategySpec } from '../live/live-runner.ts';
+import type { LiveRunner, LiveRunStatus, LiveStrategySpec } from '../live/live-runner.ts';
 import type { EquityPoint } from '../portfolio/equity-history.ts';
 import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 
@@ -53,6 +53,24 @@ export interface LiveRoutesOptions {
    * the history is empty (an embedded test app with no SQL read model).
    */
   equityHistory?: (portfolioId: string, limit: number) => Promise<EquityPoint[]>;
+  /**
+   * Runs as every runner process sees them (the live store): listed, read and controlled whichever
+   * process runs them. Without it (one process, tests) the local runner answers alone.
+   */
+  shared?: SharedLiveRuns;
+}
+
+/** The enabled runs in shared state (see `LiveRoutesOptions.shared`). */
+export interface SharedLiveRuns {
+  /** A user's runs, with the local runner's counters where this process runs them. */
+  list(userId: string): Promise<LiveRunStatus[]>;
+  get(id: string): Promise<LiveRunStatus | undefined>;
+  /** Pauses a run another process runs (it stops at that process's next sync). */
+  pause(id: string, code: string, reason: string): Promise<LiveRunStatus | undefined>;
+  /** Resumes a run another process runs, from the next candle (paused candles are not replayed). */
+  resume(id: string): Promise<LiveRunStatus | undefined>;
+  /** Forgets a run everywhere. */
+  stop(id: string): Promise<void>;
 }
 
 const Symbol_ = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/);
@@ -98,10 +116,14 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
   };
   const runOf = async (request: FastifyRequest, id: string) => {
     const caller = await o.authenticate(request);
-    const status = o.runner.status(id);
+    const status = o.runner.status(id) ?? (await o.shared?.get(id));
     if (status === undefined || (status.userId !== caller.userId && !caller.admin)) throw notFound('run', id);
     return status;
   };
+  const listRuns = async (userId: string): Promise<LiveRunStatus[]> =>
+    o.shared !== undefined
+      ? o.shared.list(userId)
+      : o.runner.list().filter((r) => r.userId === userId);
   const summary = (portfolioId: string) => ({
     portfolioId,
     cash: o.books.cash(portfolioId),
@@ -269,9 +291,8 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
           `no strategy ${body.strategyId} version ${body.version}`,
         );
       const id = `${body.portfolioId}:${body.strategyId}`;
-      const running = o.runner
-        .list()
-        .filter((r) => r.userId === caller.userId && r.state === 'running' && r.id !== id);
+      // Counted over every process's runs: the limit is the user's, not this process's.
+      const running = (await listRuns(caller.userId)).filter((r) => r.state === 'running' && r.id !== id);
       const max = await o.maxLive(caller.userId);
       if (running.length >= max)
         throw new TicklineError(
@@ -298,7 +319,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
 
   app.get('/live-strategies', async (request) => {
     const caller = await o.authenticate(request);
-    return { runs: o.runner.list().filter((r) => r.userId === caller.userId) };
+    return { runs: await listRuns(caller.userId) };
   });
 
   app.get('/live-strategies/:id', { schema: { params: RunParams } }, async (request) => ({
@@ -313,19 +334,24 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     logs: (await runOf(request, request.params.id)).logs,
   }));
 
+  // Where this process runs the run, its runner acts; elsewhere the shared state is changed and
+  // the process that runs it follows at its next sync.
+  const local = (id: string) => o.runner.status(id) !== undefined;
   app.post('/live-strategies/:id/pause', { schema: { params: RunParams } }, async (request) => {
-    await runOf(request, request.params.id);
-    return { run: o.runner.pause(request.params.id, 'user', 'paused by the owner') };
+    const id = (await runOf(request, request.params.id)).id;
+    const [code, reason] = ['user', 'paused by the owner'];
+    return { run: local(id) ? o.runner.pause(id, code, reason) : await o.shared?.pause(id, code, reason) };
   });
 
   app.post('/live-strategies/:id/resume', { schema: { params: RunParams } }, async (request) => {
-    await runOf(request, request.params.id);
-    return { run: await o.runner.resume(request.params.id) };
+    const id = (await runOf(request, request.params.id)).id;
+    return { run: local(id) ? await o.runner.resume(id) : await o.shared?.resume(id) };
   });
 
   app.delete('/live-strategies/:id', { schema: { params: RunParams } }, async (request, reply) => {
-    await runOf(request, request.params.id);
-    await o.runner.stop(request.params.id);
+    const id = (await runOf(request, request.params.id)).id;
+    if (local(id)) await o.runner.stop(id);
+    else await o.shared?.stop(id);
     return reply.status(204).send();
   });
 };

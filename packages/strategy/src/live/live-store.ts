@@ -104,12 +104,18 @@ export class LiveStore {
     );
   }
 
-  /** Running again: the pause is cleared, the checkpoint kept. */
-  async resume(id: string): Promise<void> {
+  /**
+   * Running again: the pause is cleared, the checkpoint kept — or moved up to `fromMs`, so the
+   * process that takes the run up again does not decide the candles that closed while it was paused.
+   */
+  async resume(id: string, fromMs?: number): Promise<void> {
     await this.#sql.query(
       `update live_strategies set state = 'running', pause_code = null, pause_reason = null,
-         paused_at_ms = null, updated_at = now() where id = $1`,
-      [id],
+         paused_at_ms = null, updated_at = now(),
+         checkpoint_ms = case when $2::bigint is null then checkpoint_ms
+           else greatest(coalesce(checkpoint_ms, 0), $2::bigint) end
+       where id = $1`,
+      [id, fromMs ?? null],
     );
   }
 

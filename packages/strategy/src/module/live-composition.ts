@@ -26,7 +26,8 @@ import { createLiveAdminResponder } from '../live/live-admin-responder.ts';
 import { createLiveHost, type LiveHost } from '../live/live-host.ts';
 import type { LiveCandle } from '../live/live-engine.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
-import { LiveStore } from '../live/live-store.ts';
+import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
+import type { LiveRunStatus } from '../live/live-runner.ts';
 import { RunnerMembership } from '../live/membership.ts';
 import { readEquityHistory } from '../portfolio/equity-history.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
@@ -255,7 +256,42 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     const { rows } = await deps.sql.query('select 1 from portfolios where portfolio_id = $1', [portfolioId]);
     return rows.length > 0 ? portfolioId : undefined;
   };
+  /** A stored run as the API shows it: the store's state, this runner's counters if it runs it here. */
+  const statusOf = (run: StoredLiveRun): LiveRunStatus => {
+    const here = host.runner.status(run.id);
+    const { pause: _pause, ...base } = here ?? {
+      id: run.id,
+      strategyId: run.strategyId,
+      version: run.version,
+      userId: run.userId,
+      portfolioId: run.portfolioId,
+      state: run.state,
+      candles: 0,
+      signals: 0,
+      ...(run.checkpointMs === undefined ? {} : { lastCandleTime: run.checkpointMs }),
+      lastSignals: [],
+      logs: [],
+    };
+    return { ...base, state: run.state, ...(run.pause === undefined ? {} : { pause: run.pause }) };
+  };
+  const storedStatus = async (id: string) => {
+    const run = await store.get(id);
+    return run === undefined ? undefined : statusOf(run);
+  };
   const routeOptions: Omit<LiveRoutesOptions, 'prefix'> = {
+    shared: {
+      list: async (userId) => (await store.list(userId)).map(statusOf),
+      get: storedStatus,
+      async pause(id, code, reason) {
+        await store.pause(id, { code, reason, at: clock.now() });
+        return storedStatus(id);
+      },
+      async resume(id) {
+        await store.resume(id, clock.now());
+        return storedStatus(id);
+      },
+      stop: (id) => store.remove(id),
+    },
     runner: host.runner,
     desk: host.desk,
     journal: host.journal,

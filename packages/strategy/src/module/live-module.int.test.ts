@@ -9,6 +9,9 @@ import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AccountSnapshotGenerated } from '../accounts/account-events.ts';
+import { ownerOf } from '../live/assignment.ts';
+import { LiveStore } from '../live/live-store.ts';
+import { RunnerHeartbeat } from '../live/membership.ts';
 import { createStrategyTestApp, type StrategyTestApp } from '../testing/strategy-test-app.ts';
 
 const SYMBOL = 'BTC-USDT';
@@ -179,5 +182,59 @@ describe('strategy module: live trading composed', () => {
     const fourth = await enable();
     expect(fourth.statusCode).toBe(409);
     expect(fourth.json()).toMatchObject({ error: { code: 'STRATEGY_LIVE_LIMIT' } });
+  });
+
+  it('lists a user’s runs from the shared store, with those another process runs, and controls them there', async () => {
+    const owner = await t.user();
+    const as = (who: { auth: { authorization: string } }, method: 'GET' | 'POST', url: string) =>
+      t.app.inject({ method, url: `/api/v1${url}`, headers: who.auth });
+    const live = t.host.live!;
+    // Another runner process is alive (its heartbeat on the log) …
+    const other = 'runner-elsewhere';
+    const beat = createEventSource({ source: `strategy/runner/${other}` });
+    await t.append([beat.create(RunnerHeartbeat, { subject: other, data: { member: other, at: Date.now() } })]);
+    await until(() => live.membership.members().includes(other), 'the other runner heard');
+    // … and runs one of this user's strategies, enabled through another gateway.
+    let runId: string | undefined;
+    let strategyId = '';
+    while (runId === undefined) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/strategies',
+        headers: owner.auth,
+        payload: { name: `elsewhere ${Math.random()}`, source: BUY_ONCE, language: 'javascript' },
+      });
+      strategyId = res.json<{ strategy: { id: string } }>().strategy.id;
+      const id = `${owner.userId}:${strategyId}`;
+      if (ownerOf(id, [live.membership.member, other]) === other) runId = id;
+    }
+    await new LiveStore(t.sql).save({
+      id: runId,
+      strategyId,
+      version: 1,
+      userId: owner.userId,
+      tier: 'free',
+      portfolioId: owner.userId,
+      params: {},
+      feeds: [{ symbol: SYMBOL, interval: '1m' }],
+      warmupBars: 0,
+    });
+    const listed = (await as(owner, 'GET', '/live-strategies')).json<{ runs: Array<{ id: string }> }>();
+    expect(listed.runs).toEqual([
+      expect.objectContaining({ id: runId, strategyId, state: 'running', candles: 0, signals: 0 }),
+    ]);
+    const path = `/live-strategies/${encodeURIComponent(runId)}`;
+    expect((await as(owner, 'GET', path)).json()).toMatchObject({ run: { id: runId, state: 'running' } });
+    // Not this user's: 404, from the store as from the runner.
+    expect((await as(user, 'GET', path)).statusCode).toBe(404);
+    // Paused here, in the store: the process that runs it reads it at its next sync.
+    expect((await as(owner, 'POST', `${path}/pause`)).json()).toMatchObject({
+      run: { state: 'paused', pause: { code: 'user' } },
+    });
+    expect((await new LiveStore(t.sql).get(runId))?.state).toBe('paused');
+    const resumed = (await as(owner, 'POST', `${path}/resume`)).json<{ run: { state: string } }>();
+    expect(resumed.run.state).toBe('running');
+    // It never ran on this process.
+    expect(live.host.runner.status(runId)).toBeUndefined();
   });
 });
