@@ -1,6 +1,6 @@
 /**
  * @module Operations (admins only): zones with CCU and tick latency, snapshots, server health,
- * broadcast, player lookup, event streams and dead letters. Zones and streams update live from
+ * broadcast, live strategies per strategy process, player lookup, event streams and dead letters. Zones and streams update live from
  * `admin:zones` and `admin:streams`; the other views re-read every few seconds.
  */
 import type { ReactNode } from 'react';
@@ -10,6 +10,7 @@ import { BroadcastForm } from './broadcast-form.tsx';
 import { DeliveriesPanel } from './deliveries-panel.tsx';
 import { NoticeForm } from './notice-form.tsx';
 import { HealthPanel } from './health-panel.tsx';
+import { LiveStrategiesPanel } from './live-strategies-panel.tsx';
 import { PlayersPanel } from './players-panel.tsx';
 import { StreamsPanel } from './streams-panel.tsx';
 import { ZonesPanel } from './zones-panel.tsx';
@@ -31,6 +32,7 @@ export function AdminPage(): ReactNode {
             <HealthPanel />
             <BroadcastForm />
           </div>
+          <LiveStrategiesPanel />
           <div className="grid grid-2">
             <PlayersPanel />
             <StreamsPanel />

@@ -31,12 +31,17 @@ export function EnableLiveForm(props: {
   );
   const [strategyId, setStrategyId] = useState(props.initialStrategy);
   const chosen = strategyId ?? strategies.data?.[0]?.id;
-  const versions = useAsync<StrategyVersionInfo[]>(
-    () => (chosen === undefined ? Promise.resolve([]) : client.strategies.versions(chosen)),
+  // Tagged with the strategy they belong to: while another strategy's versions load, the previous
+  // one's (and its parameters) must not be submitted with the new choice.
+  const versions = useAsync<{ of: string | undefined; list: StrategyVersionInfo[] }>(
+    async () => ({
+      of: chosen,
+      list: chosen === undefined ? [] : await client.strategies.versions(chosen),
+    }),
     [client, chosen],
   );
   const [version, setVersion] = useState<number>();
-  const list = versions.data ?? [];
+  const list = versions.data !== undefined && versions.data.of === chosen ? versions.data.list : [];
   const picked = list.find((v) => v.version === version) ?? list[list.length - 1];
   const params: Record<string, ParamSpec> = picked?.params ?? {};
   const symbols = (markets.data ?? []).map((m) => m.symbol);

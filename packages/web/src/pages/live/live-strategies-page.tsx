@@ -1,7 +1,8 @@
 /**
  * @module Live strategies: run a strategy version on live feeds of the paper portfolio, and watch
- * each run — running or paused (with the reason), candles seen, its last signal — with pause,
- * resume and stop. Signals and pauses on `user:{id}` refresh the list at once.
+ * each run — running or paused (with the reason), candles seen, its last signal, its logs — with
+ * pause, resume and stop; below, the feed of every run's signals as they arrive on `user:{id}`.
+ * Signals and pauses on `user:{id}` also refresh the list at once.
  */
 import type { LiveRun, StrategySummary } from '@tickline/client';
 import { EventType } from '@tickline/protocol';
@@ -16,6 +17,8 @@ import { codedErrorText } from '../portfolio/portfolio-format.ts';
 import { usePortfolio, useSettledEvents } from '../portfolio/use-portfolio.ts';
 import { EnableLiveForm } from './enable-live-form.tsx';
 import { pauseText, signalText, timeText } from './live-format.ts';
+import { SignalFeed } from './signal-feed.tsx';
+import { useSignalFeed } from './use-signal-feed.ts';
 
 /** Candle counts move without an event on the user's channel: re-read this often. */
 const RUNS_REFRESH_MS = 10_000;
@@ -26,6 +29,7 @@ export function LiveStrategiesPage(): ReactNode {
   const runs = usePolling(() => client.liveStrategies.list(), RUNS_REFRESH_MS, [client]);
   const strategies = useAsync(() => client.strategies.list(), [client]);
   useSettledEvents([EventType.StrategySignal, EventType.StrategyLivePaused], runs.reload);
+  const signals = useSignalFeed(runs.data);
   const initial = new URLSearchParams(window.location.search).get('strategy') ?? undefined;
 
   return (
@@ -37,32 +41,38 @@ export function LiveStrategiesPage(): ReactNode {
           trades your paper <Link to="/portfolio">portfolio</Link>.
         </p>
       </header>
-      <div className="grid live-layout">
-        <section className="card stack" aria-labelledby="enable-title">
-          <h2 id="enable-title">Run a strategy live</h2>
-          {portfolio.data ? (
-            <EnableLiveForm
-              portfolioId={portfolio.data.portfolioId}
-              {...(initial === undefined ? {} : { initialStrategy: initial })}
-              onEnabled={() => runs.reload()}
-            />
-          ) : portfolio.status === 'error' ? (
-            <ErrorState error={portfolio.error} onRetry={portfolio.reload} />
-          ) : (
-            <Loading label="Waiting for your paper portfolio…" />
-          )}
-        </section>
-        <section className="card stack" aria-labelledby="runs-title">
-          <h2 id="runs-title">Runs</h2>
-          {runs.status === 'error' && !runs.data ? (
-            <ErrorState error={runs.error} onRetry={runs.reload} />
-          ) : !runs.data ? (
-            <Loading />
-          ) : runs.data.length === 0 ? (
-            <Empty title="Nothing runs live yet">Pick a strategy version and its feeds to start one.</Empty>
-          ) : (
-            <RunList runs={runs.data} strategies={strategies.data ?? []} onChange={runs.reload} />
-          )}
+      <div className="stack">
+        <div className="grid live-layout">
+          <section className="card stack" aria-labelledby="enable-title">
+            <h2 id="enable-title">Run a strategy live</h2>
+            {portfolio.data ? (
+              <EnableLiveForm
+                portfolioId={portfolio.data.portfolioId}
+                {...(initial === undefined ? {} : { initialStrategy: initial })}
+                onEnabled={() => runs.reload()}
+              />
+            ) : portfolio.status === 'error' ? (
+              <ErrorState error={portfolio.error} onRetry={portfolio.reload} />
+            ) : (
+              <Loading label="Waiting for your paper portfolio…" />
+            )}
+          </section>
+          <section className="card stack" aria-labelledby="runs-title">
+            <h2 id="runs-title">Runs</h2>
+            {runs.status === 'error' && !runs.data ? (
+              <ErrorState error={runs.error} onRetry={runs.reload} />
+            ) : !runs.data ? (
+              <Loading />
+            ) : runs.data.length === 0 ? (
+              <Empty title="Nothing runs live yet">Pick a strategy version and its feeds to start one.</Empty>
+            ) : (
+              <RunList runs={runs.data} strategies={strategies.data ?? []} onChange={runs.reload} />
+            )}
+          </section>
+        </div>
+        <section className="card stack" aria-labelledby="signals-title">
+          <h2 id="signals-title">Signals</h2>
+          <SignalFeed signals={signals} strategies={strategies.data ?? []} />
         </section>
       </div>
     </main>

@@ -1,22 +1,28 @@
 /**
  * @module The candlestick chart (lightweight-charts): candles with optional SMA, EMA and Bollinger
- * overlays in the main pane, and RSI and MACD in panes below. Created once per mount; data is
- * pushed in as candles change.
+ * overlays in the main pane, RSI and MACD in panes below, and live strategy signals as markers
+ * (buy below the bar, sell above). Created once per mount; data is pushed in as candles change.
  */
 import {
   CandlestickSeries,
   ColorType,
   createChart,
+  createSeriesMarkers,
   HistogramSeries,
   LineSeries,
   type IChartApi,
   type ISeriesApi,
+  type ISeriesMarkersPluginApi,
   type SeriesType,
+  type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { bollinger, ema, macd, rsi, sma, type Line } from './indicators.ts';
+import { signalMarkers, type ChartSignal } from './signal-markers.ts';
 import type { Candle } from '@tickline/protocol';
+
+export type { ChartSignal } from './signal-markers.ts';
 
 export const OVERLAYS = ['sma', 'ema', 'bollinger'] as const;
 export const PANES = ['rsi', 'macd'] as const;
@@ -43,6 +49,8 @@ const MACD = { fast: 12, slow: 26, signal: 9 };
 
 interface Props {
   candles: readonly Candle[];
+  /** Live strategy signals to mark on the candles. @default none */
+  signals?: readonly ChartSignal[];
   /** Changes when another series is shown (symbol, interval): the view is fitted to it once. */
   viewKey: string;
   indicators: ReadonlySet<Indicator>;
@@ -52,10 +60,13 @@ interface Props {
 
 type AnySeries = ISeriesApi<SeriesType>;
 
-export function CandleChart({ candles, viewKey, indicators, label }: Props): ReactNode {
+const NO_SIGNALS: readonly ChartSignal[] = [];
+
+export function CandleChart({ candles, signals = NO_SIGNALS, viewKey, indicators, label }: Props): ReactNode {
   const container = useRef<HTMLDivElement>(null);
   const chartRef = useRef<IChartApi>(null);
   const candleSeries = useRef<ISeriesApi<'Candlestick'>>(null);
+  const markers = useRef<ISeriesMarkersPluginApi<Time>>(null);
   const extra = useRef(new Map<string, AnySeries>());
   const fitted = useRef<string>(undefined);
   const indicatorsKey = [...indicators].sort().join(',');
@@ -84,6 +95,7 @@ export function CandleChart({ candles, viewKey, indicators, label }: Props): Rea
       wickDownColor: COLORS.down,
       borderVisible: false,
     });
+    markers.current = createSeriesMarkers(candleSeries.current, []);
     const series = extra.current;
     return () => {
       series.clear();
@@ -176,6 +188,14 @@ export function CandleChart({ candles, viewKey, indicators, label }: Props): Rea
     }
   }, [candles, indicatorsKey, viewKey]);
 
+  const marked = useMemo(
+    () => signalMarkers(candles, signals, { buy: COLORS.up, sell: COLORS.down }),
+    [candles, signals],
+  );
+  useEffect(() => {
+    markers.current?.setMarkers(marked);
+  }, [marked]);
+
   const last = candles[candles.length - 1];
   return (
     <div
@@ -187,6 +207,7 @@ export function CandleChart({ candles, viewKey, indicators, label }: Props): Rea
       data-candles={candles.length}
       data-last-close={last?.close}
       data-last-open-time={last?.openTime}
+      data-signals={marked.length}
     />
   );
 }

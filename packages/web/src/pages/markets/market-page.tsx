@@ -1,13 +1,16 @@
 /**
  * @module One market: live ticker, candlestick chart with an interval switch (history from the
- * API, live candles from the stream), overlays (SMA, EMA, Bollinger) and panes (RSI, MACD).
+ * API, live candles from the stream), overlays (SMA, EMA, Bollinger) and panes (RSI, MACD), and
+ * the signals of the user's live strategies on this symbol marked on the candles as they arrive.
  */
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
-import { CandleChart, OVERLAYS, PANES, type Indicator } from './candle-chart.tsx';
+import { formatQuantity } from '../portfolio/portfolio-format.ts';
+import { useSignalFeed } from '../live/use-signal-feed.ts';
+import { CandleChart, OVERLAYS, PANES, type ChartSignal, type Indicator } from './candle-chart.tsx';
 import { CANDLE_INTERVALS, type CandleInterval, type MarketSummary } from '@tickline/protocol';
 import { formatPercent, formatPrice } from './market-format.ts';
 import { useCandles } from './use-candles.ts';
@@ -36,6 +39,20 @@ export function MarketPage({ symbol }: { symbol: string }): ReactNode {
   const candles = useCandles(symbol, interval, exchange);
   const ticker = useTickers([symbol]).get(symbol);
   const change = ticker?.stats24h?.changePercent;
+  // Where live trading does not run here the list fails: the chart then marks arrivals only.
+  const runs = useAsync(() => client.liveStrategies.list(), [client]);
+  const feed = useSignalFeed(runs.data);
+  const signals = useMemo<ChartSignal[]>(
+    () =>
+      feed
+        .filter((s) => s.symbol === symbol)
+        .map((s) => ({
+          time: s.candleCloseTime,
+          side: s.side,
+          text: `${s.side} ${formatQuantity(s.quantity)}`,
+        })),
+    [feed, symbol],
+  );
 
   const toggle = (name: Indicator) =>
     setIndicators((current) => {
@@ -96,9 +113,10 @@ export function MarketPage({ symbol }: { symbol: string }): ReactNode {
         ) : null}
         <CandleChart
           candles={candles.candles}
+          signals={signals}
           viewKey={`${symbol}/${interval}`}
           indicators={indicators}
-          label={`${symbol} ${interval} candlestick chart, ${candles.candles.length} candles${candles.updates ? `, ${candles.updates} live updates` : ''}`}
+          label={`${symbol} ${interval} candlestick chart, ${candles.candles.length} candles${candles.updates ? `, ${candles.updates} live updates` : ''}${signals.length ? `, ${signals.length} strategy signals` : ''}`}
         />
         {candles.status === 'ready' && candles.candles.length === 0 ? (
           <p className="muted">No {interval} candles yet: they appear as trades arrive.</p>
