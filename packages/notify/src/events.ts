@@ -96,7 +96,7 @@ export type InboxItemsReadData = z.infer<typeof InboxItemsReadDataSchema>;
  */
 export const InboxItemsRead = defineEvent<InboxItemsReadData>({
   type: 'notification.inbox.read',
-  description: "Inbox entries were marked read; delivered live on user:{id} with the unread count after.",
+  description: 'Inbox entries were marked read; delivered live on user:{id} with the unread count after.',
   schema: InboxItemsReadDataSchema,
 });
 

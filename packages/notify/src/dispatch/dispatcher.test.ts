@@ -98,9 +98,8 @@ describe('dispatcher hand-off', () => {
       .poll(() => statements.some((s) => s.text.includes('insert into notify_attempts')), { timeout: 10_000 })
       .toBe(true);
     const recorded = statements.find((s) => s.text.includes('insert into notify_attempts'))!;
-    expect(JSON.parse(recorded.params[0] as string)).toEqual([
-      { id: 'fresh', status: 'delivered', next: null, err: null },
-    ]);
+    // Outcomes as rows of [id, status, next attempt, error].
+    expect(JSON.parse(recorded.params[0] as string)).toEqual([['fresh', 'delivered', null, null]]);
     // Both slots were given back: the fresh one after its send, the stale one when skipped.
     expect(dispatcher.reserve(HANDOFF_CAPACITY)).toBe(HANDOFF_CAPACITY);
     expect(dispatcher.stats()).toMatchObject({ delivered: 1 });

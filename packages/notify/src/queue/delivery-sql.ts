@@ -7,7 +7,13 @@ import type { Sql, SqlQueryable } from '@tickline/store';
 import type { OutgoingNotification } from '../channels/channel.ts';
 import type { Channel, NotificationKind, Severity } from '../kinds.ts';
 import { NotificationKind as Kind, Severity as Sev } from '../kinds.ts';
-import { insertDeliveries, insertNotifications, type DeliveryRow, type NotificationRow } from './rows-sql.ts';
+import {
+  insertDeliveries,
+  insertNotifications,
+  jsonColumns,
+  type DeliveryRow,
+  type NotificationRow,
+} from './rows-sql.ts';
 
 /** A claimed delivery with its notification. */
 export interface ClaimedDelivery {
@@ -194,11 +200,37 @@ export interface AttemptRecord {
   attempted_at: Date;
 }
 
+const OUTCOME_TYPES = ['uuid', 'text', 'timestamptz', 'text'] as const;
+const ATTEMPT_COLUMNS = [
+  'delivery_id',
+  'notification_id',
+  'channel',
+  'target',
+  'ok',
+  'status_code',
+  'response_excerpt',
+  'error',
+  'duration_ms',
+  'attempted_at',
+] as const satisfies ReadonlyArray<keyof AttemptRecord>;
+const ATTEMPT_TYPES = [
+  'uuid',
+  'uuid',
+  'text',
+  'text',
+  'boolean',
+  'integer',
+  'text',
+  'text',
+  'integer',
+  'timestamptz',
+];
+
 /**
  * Records outcomes and attempts in ONE statement (a data-modifying CTE is atomic and costs one
  * round trip, where BEGIN / UPDATE / INSERT / COMMIT cost four): the dispatcher's per-round
- * write. Both lists go as JSON text (native `JSON.stringify`), not as fifteen arrays `pg` escapes
- * element by element in JavaScript.
+ * write. Both lists go as JSON text, one array per row (native `JSON.stringify`), not as fifteen
+ * arrays `pg` escapes element by element in JavaScript.
  */
 export async function completeDeliveries(
   sql: SqlQueryable,
@@ -208,33 +240,32 @@ export async function completeDeliveries(
 ): Promise<void> {
   if (outcomes.length === 0) return;
   await sql.query(
-    `with done as (
+    `with outcome as (
+       select ${jsonColumns(OUTCOME_TYPES)} from jsonb_array_elements($1::jsonb) as e(r)
+     ), done as (
        update notify_deliveries d set
          status = v.status,
          next_attempt_at = coalesce(v.next, d.next_attempt_at),
          lease_until = null,
          last_error = v.err,
          delivered_at = case when v.status = 'delivered' then $2::timestamptz else d.delivered_at end
-       from jsonb_to_recordset($1::jsonb) as v(id uuid, status text, next timestamptz, err text)
+       from outcome as v(id, status, next, err)
        where d.id = v.id
        returning d.id
      )
-     insert into notify_attempts
-       (delivery_id, notification_id, channel, target, ok, status_code, response_excerpt, error, duration_ms, attempted_at)
-     select delivery_id, notification_id, channel, target, ok, status_code, response_excerpt, error, duration_ms, attempted_at
-     from jsonb_to_recordset($3::jsonb) as a(delivery_id uuid, notification_id uuid, channel text, target text,
-       ok boolean, status_code integer, response_excerpt text, error text, duration_ms integer, attempted_at timestamptz)`,
+     insert into notify_attempts (${ATTEMPT_COLUMNS.join(', ')})
+     select ${jsonColumns(ATTEMPT_TYPES)} from jsonb_array_elements($3::jsonb) as e(r)`,
     [
       JSON.stringify(
-        outcomes.map((o) => ({
-          id: o.id,
-          status: o.status,
-          next: o.nextAttemptMs === undefined ? null : new Date(o.nextAttemptMs),
-          err: o.error ?? null,
-        })),
+        outcomes.map((o) => [
+          o.id,
+          o.status,
+          o.nextAttemptMs === undefined ? null : new Date(o.nextAttemptMs),
+          o.error ?? null,
+        ]),
       ),
       new Date(nowMs),
-      JSON.stringify(attempts),
+      JSON.stringify(attempts.map((a) => ATTEMPT_COLUMNS.map((c) => a[c]))),
     ],
   );
 }

@@ -48,11 +48,7 @@ describe('inbox unread count (bell and inbox page)', () => {
 
   it('unread - mark all read here or in another tab leaves zero, and a later entry counts again', () => {
     expect(
-      run([
-        { type: 'fetched', unread: 5 },
-        { type: 'marked-all' },
-        { type: 'read', ids: null, unread: 0 },
-      ]),
+      run([{ type: 'fetched', unread: 5 }, { type: 'marked-all' }, { type: 'read', ids: null, unread: 0 }]),
     ).toBe(0);
     expect(
       run([
