@@ -154,6 +154,12 @@ export const GameSchema = z.strictObject({
     .describe(
       'With redis.url set: a zone whose game process has been silent this long is taken over by another game process (0: never).',
     ),
+  handOffOnStop: z
+    .boolean()
+    .default(false)
+    .describe(
+      'With redis.url set and failover on: a graceful stop hands each zone to another game process (players resume there) instead of stopping it — the rolling restart of the game tier.',
+    ),
   limits: LimitsSchema.prefault({}),
   snapshots: z
     .strictObject({

@@ -38,7 +38,7 @@ export {
   DecodeFailure,
   isGameProtocolError,
 } from './game/errors.ts';
-export { GameSessionErrorCodes, GameCloseCode } from './game/close-codes.ts';
+export { GameSessionErrorCodes, GameCloseCode, GAME_FOLLOW_CLOSE_CODES } from './game/close-codes.ts';
 export { StreamResetReason, STREAM_TICKET_PARAM, LAST_EVENT_ID_PARAM } from './stream/stream-messages.ts';
 export {
   StreamCloseCode,
@@ -174,6 +174,7 @@ export {
   RestoredSchema,
   BroadcastResultSchema,
   DrainedSchema,
+  HandedOffSchema,
   AuditPageSchema,
 } from './rest/admin.ts';
 export {
@@ -327,6 +328,7 @@ export type {
   Restored,
   BroadcastResult,
   Drained,
+  HandedOff,
   AuditPage,
   AuditEntry,
 } from './rest/admin.ts';

@@ -330,6 +330,28 @@ describe('GameClient', () => {
     expect(server.connections).toHaveLength(1);
   });
 
+  it('game client - a zone that moved (GAME_ZONE_MOVED) is followed: the resume asks for a new seat', async () => {
+    let issued = 0;
+    const client = make({
+      token: (resume) => (resume ? { token: `jt${++issued}`, url: 'ws://next/game/ws' } : 'jt0'),
+    });
+    await connected(client);
+    const closed: ClosedEvent[] = [];
+    client.on('closed', (c) => closed.push(c));
+    server.push({ type: MessageType.Close, code: 'GAME_ZONE_MOVED', message: 'moving' });
+    server.last.handlers.closed({ code: 4503, reason: 'GAME_ZONE_MOVED' });
+    expect(client.state).toBe(GameClientState.Resuming);
+    await vi.advanceTimersByTimeAsync(200);
+    server.last.handlers.opened();
+    expect(server.sent(MessageType.Hello).at(-1)).toEqual({
+      type: MessageType.Hello,
+      token: 'jt1',
+      resumeSession: 's1',
+    });
+    expect(server.urls.at(-1)).toBe('ws://next/game/ws');
+    expect(closed).toEqual([]);
+  });
+
   it('game client - a refused hello rejects connect with the server code', async () => {
     const client = make();
     const done = client.connect();

@@ -36,6 +36,7 @@ import {
   type TickAck,
   type TickMessage,
   type WelcomeMessage,
+  GAME_FOLLOW_CLOSE_CODES,
 } from '@tickline/protocol';
 import { TickClock } from './tick-clock.ts';
 
@@ -327,7 +328,12 @@ export class GameClient {
     if (generation !== this.#generation || this.#state === GameClientState.Closed) return;
     this.#generation++;
     this.#socket = undefined;
-    if (this.#serverClose) return this.#finish(this.#serverClose.code, this.#serverClose.message);
+    const serverClose = this.#serverClose;
+    this.#serverClose = undefined;
+    // A zone that moved (hand-off, take-over, restart) is followed: the token function is asked
+    // again for a seat, and the hello resumes the session at the zone's new address.
+    if (serverClose && !(this.#welcome !== undefined && GAME_FOLLOW_CLOSE_CODES.has(serverClose.code)))
+      return this.#finish(serverClose.code, serverClose.message);
     if (this.#welcome === undefined)
       return this.#finish(
         'CLIENT_GAME_CONNECT_FAILED',

@@ -22,6 +22,12 @@ export interface ZoneEntry {
   draining: boolean;
   /** Clock time of the last report. */
   updatedAt: number;
+  /** The process holding the zone (shared directory only). */
+  owner?: string | undefined;
+  /** The holder's epoch: raised at every take-over, so a former holder is fenced. */
+  epoch?: number | undefined;
+  /** Set when the zone was handed off on purpose by this process (which must not take it back). */
+  handoffFrom?: string | undefined;
 }
 
 /** The answer to a join request. */

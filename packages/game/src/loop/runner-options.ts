@@ -30,6 +30,11 @@ export interface ZoneRunnerOptions {
   scheduler?: Scheduler;
   /** Minimum time between two overrun warnings in the log. @default 10_000 */
   overrunLogIntervalMs?: number;
+  /**
+   * Whether this process may still write to the zone (its ownership lease, see game-host.ts): no
+   * tick runs — so no event and no snapshot is written — while it says no. @default always
+   */
+  leased?: () => boolean;
 }
 
 export type ResolvedZoneRunnerOptions = Required<ZoneRunnerOptions> & { periodMs: number };
@@ -44,6 +49,7 @@ export function resolveZoneRunnerOptions(options: ZoneRunnerOptions): ResolvedZo
     clock: options.clock ?? systemClock,
     scheduler: options.scheduler ?? systemScheduler,
     overrunLogIntervalMs: options.overrunLogIntervalMs ?? 10_000,
+    leased: options.leased ?? (() => true),
     periodMs: 1000 / options.zone.options.tickRateHz,
   };
 }

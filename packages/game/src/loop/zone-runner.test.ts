@@ -6,7 +6,7 @@ import { ZoneRunner } from './zone-runner.ts';
 
 const PERIOD = 50; // 20 Hz
 
-function setup() {
+function setup(leased?: () => boolean) {
   const clock = new ManualClock(1_700_000_000_000);
   const scheduler = new ManualScheduler();
   const published: EventEnvelope[] = [];
@@ -17,6 +17,7 @@ function setup() {
     metrics,
     clock,
     scheduler,
+    ...(leased && { leased }),
   });
   return { clock, scheduler, published, metrics, runner };
 }
@@ -42,6 +43,20 @@ describe('zone runner', () => {
     ]);
     expect(runner.lastEventSeq).toBe(3);
     expect(runner.lastEventId).toBe(published[2]!.id);
+  });
+
+  it('loop - without its ownership lease the zone does not tick, so it writes no event', () => {
+    let lease = false;
+    const { clock, runner, published } = setup(() => lease);
+    runner.start();
+    runner.submit({ kind: 'join', playerId: 'p', seq: 0, x: 1, y: 1 });
+    clock.advance(PERIOD * 2);
+    expect(runner.runDue()).toBe(0);
+    expect(runner.leased).toBe(false);
+    expect(published).toEqual([]);
+    lease = true;
+    expect(runner.runDue()).toBe(2);
+    expect(published.map((e) => e.type)).toEqual(['game.player.joined']);
   });
 
   it('loop - a late loop catches up in one step and counts the overrun', async () => {

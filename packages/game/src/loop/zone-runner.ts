@@ -91,6 +91,10 @@ export class ZoneRunner implements ZoneHost {
   get running(): boolean {
     return this.#running;
   }
+  /** Whether the ownership lease lets this process write to the zone now. */
+  get leased(): boolean {
+    return this.#o.leased();
+  }
   /** Milliseconds per tick. */
   get periodMs(): number {
     return this.#o.periodMs;
@@ -179,7 +183,7 @@ export class ZoneRunner implements ZoneHost {
     const now = this.#o.clock.monotonic();
     const target = this.#epochTick + Math.floor((now - this.#epochMs) / this.#o.periodMs);
     const behind = target - this.#zone.tick;
-    if (this.#paused || behind < 1) return 0;
+    if (this.#paused || behind < 1 || !this.#o.leased()) return 0;
     if (behind > 1) this.#overrun(behind - 1);
     this.#step(behind);
     return behind;

@@ -9,7 +9,7 @@ import { hkdfSync } from 'node:crypto';
 import { createJoinTokens, type JoinTokens } from '../coordinator/join-token.ts';
 import { ZoneCoordinator, type ZoneEntry } from '../coordinator/zone-coordinator.ts';
 import { ServiceStatus, type Service, type ServiceContext, type ServiceHealth } from '@tickline/kernel';
-import { DEFAULT_ZONE_STALE_AFTER_MS, createRedisZoneDirectory } from './zone-directory.ts';
+import { DEFAULT_ZONE_STALE_AFTER_MS, createRedisZoneDirectory, type ZoneDirectory } from './zone-directory.ts';
 import { startZoneDirectorySync } from './zone-directory-sync.ts';
 import { startZoneFailover } from './zone-failover.ts';
 
@@ -42,33 +42,51 @@ export function createJoinSide(
   return { tokens, coordinator: new ZoneCoordinator({ tokens, staleAfterMs: 0 }) };
 }
 
-/** What a game process does with zones orphaned by another (see zone-failover.ts). */
+/** What a game process does with the zones it shares (see zone-failover.ts, zone-directory-sync.ts). */
 export interface FailoverSettings {
   owner: string;
   failoverAfterMs: number;
-  adopt: (zoneId: string) => Promise<void>;
+  /** Recovers and runs an orphaned zone here, held at `epoch`. */
+  adopt: (zoneId: string, epoch: number) => Promise<void>;
+  /** Stops zones another process took over (this one stalled past its failover). */
+  lost: (zoneIds: string[]) => void;
+  /** The heartbeat's lease (`renewed` in zone-directory-sync.ts). */
+  renewed: (startedAt: number) => void;
 }
 
-/**
- * Starts sharing zones through Redis when `redis.url` is set (and, for a game process, taking over
- * zones whose process went silent); returns its stop, or undefined.
- */
-export async function openZoneDirectory(
-  redis: RedisSettings,
-  coordinator: ZoneCoordinator,
-  local: () => ZoneEntry[],
-  context: ServiceContext,
-  failover?: FailoverSettings,
-): Promise<(() => Promise<void>) | undefined> {
+/** The shared directory when `redis.url` is set. */
+export function createZoneDirectory(redis: RedisSettings, context: ServiceContext): ZoneDirectory | undefined {
   if (!redis.url) return undefined;
-  const directory = createRedisZoneDirectory({
+  return createRedisZoneDirectory({
     url: redis.url,
     keyPrefix: redis.keyPrefix,
     commandTimeoutMs: redis.commandTimeoutMs,
     staleAfterMs: DEFAULT_ZONE_STALE_AFTER_MS,
     logger: context.logger,
   });
-  const sync = await startZoneDirectorySync({ directory, coordinator, local }, context);
+}
+
+/**
+ * Starts sharing zones through `directory` (and, for a game process, taking over zones whose
+ * process went silent or handed them off); returns its stop, which also closes the directory.
+ */
+export async function openZoneDirectory(
+  directory: ZoneDirectory | undefined,
+  coordinator: ZoneCoordinator,
+  local: () => ZoneEntry[],
+  context: ServiceContext,
+  failover?: FailoverSettings,
+): Promise<(() => Promise<void>) | undefined> {
+  if (!directory) return undefined;
+  const sync = await startZoneDirectorySync(
+    {
+      directory,
+      coordinator,
+      local,
+      ...(failover && { owner: failover.owner, lost: failover.lost, renewed: failover.renewed }),
+    },
+    context,
+  );
   const takeOver =
     failover && failover.failoverAfterMs > 0
       ? await startZoneFailover(
@@ -77,8 +95,8 @@ export async function openZoneDirectory(
             owner: failover.owner,
             failoverAfterMs: failover.failoverAfterMs,
             local: () => local().map((e) => e.zoneId),
-            adopt: async (zoneId) => {
-              await failover.adopt(zoneId);
+            adopt: async (zoneId, epoch) => {
+              await failover.adopt(zoneId, epoch);
               // Published at once: players reconnecting through a coordinator find the new address.
               await sync.sync();
             },
@@ -110,7 +128,7 @@ export function createGameCoordinatorComponent(
     name: 'game-coordinator',
     coordinator,
     async start(context) {
-      closeDirectory = await openZoneDirectory(redis, coordinator, () => [], context);
+      closeDirectory = await openZoneDirectory(createZoneDirectory(redis, context), coordinator, () => [], context);
       state = ServiceStatus.Up;
     },
     async stop() {

@@ -16,6 +16,7 @@ import { ZoneRunner } from '../loop/zone-runner.ts';
 import type { ZonePersistence } from '../recovery/zone-persistence.ts';
 import { GameCloseCode as CloseCode } from '@tickline/protocol';
 import { GameSessionError } from '../protocol/session-error.ts';
+import { GameSnapshotError } from '../snapshots/snapshot-errors.ts';
 import { GameSessions } from '../session/game-sessions.ts';
 import { TcpTransport } from '../transport/tcp-transport.ts';
 import { WsTransport } from '../transport/ws-transport.ts';
@@ -39,14 +40,22 @@ import { createAdminGameFeed } from './admin-game-feed.ts';
 import {
   createGameCoordinatorComponent,
   createJoinSide,
+  createZoneDirectory,
   openZoneDirectory,
   type RedisSettings,
 } from './game-coordinator.ts';
+import { DEFAULT_ZONE_STALE_AFTER_MS, type ZoneDirectory } from './zone-directory.ts';
 import { closeGamePersistence, openGamePersistence } from './game-persistence.ts';
 import { createRevocationSweep, type SessionCheck } from './revocation-sweep.ts';
 import { localZoneOperations } from '../remote/local-zone-operations.ts';
 import { createZoneResponder } from '../remote/zone-rpc.ts';
 
+/** How long a start waits for Redis before running its zones unfenced (play never waits on Redis). */
+const DIRECTORY_READY_WAIT_MS = 2_000;
+/** How long a hand-off waits for a peer to take the zone before answering without one. */
+export const HANDOFF_WAIT_MS = 10_000;
+/** A stop waits less per zone: with no peer left, the next process to start takes the zones. */
+const STOP_HANDOFF_WAIT_MS = 3_000;
 /** Period of the zones' load reports to the coordinator. */
 const LOAD_REPORT_INTERVAL_MS = 1_000;
 /** Stands for the host name in registered addresses; the join route fills it in per request. */
@@ -91,6 +100,24 @@ export interface GameZones {
    * ticking, snapshotted, taking players. @throws GameSessionError GAME_ZONE_UNKNOWN
    */
   restartZone(zoneId: string): Promise<void>;
+  /**
+   * Moves a zone to another game process: players told, final snapshot, the zone let go in the
+   * shared directory, players' connections closed with GAME_ZONE_MOVED (they resume on the new
+   * process). Waits up to `waitMs` for a peer to take it.
+   * @throws GameSessionError GAME_ZONE_UNKNOWN, GAME_HANDOFF_UNAVAILABLE
+   */
+  handOffZone(zoneId: string, message: string, waitMs?: number): Promise<HandOffResult>;
+}
+
+/** What a hand-off did. */
+export interface HandOffResult {
+  playersTold: number;
+  /** The final snapshot the next process recovers from. */
+  snapshotId: string;
+  /** This process, as named in the directory. */
+  from: string;
+  /** The process that took the zone, or null when none did within the wait. */
+  to: string | null;
 }
 
 /** Game on a running process. */
@@ -164,6 +191,7 @@ export function createGameHost(deps: GameHostDeps): GameHost {
           runners: () => zones.runners,
           admin: () => zones.persistence.admin,
           restart: (zoneId) => zones.restartZone(zoneId),
+          handOff: (zoneId, message) => zones.handOffZone(zoneId, message),
         }),
         zoneIds: () => zones.runners.map((r) => r.zoneId),
         logger: deps.logger,
@@ -221,8 +249,20 @@ function createZoneService(
     },
   });
   let closeDirectory: (() => Promise<void>) | undefined;
+  let directory: ZoneDirectory | undefined;
   let httpServer: Server | undefined;
   const advertiseHost = game.advertiseHost ?? hostname();
+  /** This process in the directory: a restarted process is another owner. */
+  const owner = `${advertiseHost}/${process.pid}`;
+  /** The epoch each local zone is held at (none: started while Redis was away, unfenced). */
+  const epochs = new Map<string, number>();
+  // The lease: zones tick only within half the failover time of the last heartbeat that did not
+  // find them lost, so a process that stalls stops writing before a peer may take its zones over,
+  // and on waking writes nothing until its heartbeat has told it which zones are still its own.
+  const fenced = deps.config.redis.url !== undefined && game.failoverAfterMs > 0;
+  const leaseMs = game.failoverAfterMs / 2;
+  let renewedAt = performance.now();
+  const leased = (): boolean => !fenced || performance.now() - renewedAt < leaseMs;
   /** The local zones with absolute addresses, for other processes. */
   const sharedEntries = (): ZoneEntry[] => {
     const address = httpServer?.address();
@@ -233,14 +273,18 @@ function createZoneService(
       .filter((entry) => runners.some((r) => r.zoneId === entry.zoneId))
       .map((entry) => ({
         ...entry,
+        owner,
+        epoch: epochs.get(entry.zoneId),
         tcp: entry.tcp?.replace(HOST_PLACEHOLDER, advertiseHost) ?? null,
         ws: entry.ws && httpPort !== undefined ? `${scheme}://${advertiseHost}:${httpPort}${entry.ws}` : null,
       }));
   };
   /** Recovers `zoneId` (hot snapshot → cold → log) and runs it here, taking players. */
-  async function startZone(zoneId: string): Promise<void> {
+  async function startZone(zoneId: string, epoch: number | undefined): Promise<void> {
     const zone = await persistence.service.recover(zoneOptionsFrom(game, zoneId));
-    const runner = new ZoneRunner({ zone, events: deps.publisher, metrics, logger });
+    const runner = new ZoneRunner({ zone, events: deps.publisher, metrics, logger, leased });
+    if (epoch === undefined) epochs.delete(zoneId);
+    else epochs.set(zoneId, epoch);
     sessions.addZone(runner);
     coordinator.register({
       zoneId,
@@ -253,6 +297,73 @@ function createZoneService(
     persistence.service.track(runner);
     runner.start();
     runners.push(runner);
+  }
+  /**
+   * Takes a configured zone at start: undefined (run it unfenced) without Redis, 'taken' when a
+   * live process holds it — a restarted process does not run zones a peer took over meanwhile.
+   */
+  async function acquireAtStart(zoneId: string, log: typeof logger): Promise<number | 'taken' | undefined> {
+    if (!directory || !(await directory.ready(DIRECTORY_READY_WAIT_MS))) return undefined;
+    try {
+      const epoch = await directory.acquire(zoneId, owner, {
+        expectedEpoch: -1,
+        staleAfterMs: game.failoverAfterMs > 0 ? game.failoverAfterMs : DEFAULT_ZONE_STALE_AFTER_MS,
+      });
+      return epoch ?? 'taken';
+    } catch (error) {
+      log.warn({ err: error, zone: zoneId }, 'zone ownership unknown (Redis away): running the zone unfenced');
+      return undefined;
+    }
+  }
+  /** Takes a zone out of this process (handed off, or lost to a peer): its players follow it. */
+  function removeZone(zoneId: string, message: string): number {
+    const at = runners.findIndex((r) => r.zoneId === zoneId);
+    if (at < 0) return 0;
+    const runner = runners[at]!;
+    runner.stop();
+    persistence.service.admin.unregister(zoneId);
+    const told = sessions.moveOut(zoneId, message);
+    runners.splice(at, 1);
+    coordinator.unregister(zoneId);
+    epochs.delete(zoneId);
+    return told;
+  }
+  async function handOffZone(zoneId: string, message: string, waitMs = HANDOFF_WAIT_MS): Promise<HandOffResult> {
+    const runner = runners.find((r) => r.zoneId === zoneId);
+    if (!runner)
+      throw new GameSessionError(CloseCode.ZoneUnknown, `zone ${zoneId} is not hosted here`, { zoneId });
+    const epoch = epochs.get(zoneId);
+    const entry = sharedEntries().find((e) => e.zoneId === zoneId);
+    if (!directory || !fenced || epoch === undefined || !entry)
+      throw new GameSnapshotError(
+        'GAME_HANDOFF_UNAVAILABLE',
+        `zone ${zoneId} cannot be handed off: it needs redis.url, game.failoverAfterMs > 0 and the zone held in the directory`,
+        { details: { zoneId } },
+      );
+    // No new players; the connected ones are told before anything stops.
+    sessions.notice(zoneId, 'warn', message);
+    coordinator.report(zoneId, runner.playerCount, true);
+    runner.pause();
+    const final = await persistence.service.scheduler.takeNow(zoneId);
+    if (!final?.stored.length) {
+      runner.resume();
+      throw new GameSnapshotError('GAME_HANDOFF_UNAVAILABLE', `zone ${zoneId}: no store took its final snapshot`, {
+        details: { zoneId },
+      });
+    }
+    const released = await directory.release(entry, owner, epoch);
+    const playersTold = removeZone(zoneId, message);
+    logger.info({ zone: zoneId, players: playersTold, released }, 'zone handed off');
+    let to: string | null = null;
+    const until = Date.now() + waitMs;
+    while (to === null && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const taken = (await directory.read().catch(() => [])).find(
+        (e) => e.zoneId === zoneId && e.owner !== undefined && e.owner !== owner,
+      );
+      if (taken) to = taken.owner ?? null;
+    }
+    return { playersTold, snapshotId: final.snapshot.id, from: owner, to };
   }
   // The WebSocket transport exists before HTTP starts, so the HTTP step can attach it.
   if (game.ws.enabled) ws = new WsTransport({ acceptor: sessions, path: game.ws.path });
@@ -269,13 +380,31 @@ function createZoneService(
         tcp = new TcpTransport({ acceptor: sessions, host: game.tcp.host, port: game.tcp.port });
         tcpPort = await tcp.listen();
       }
-      for (const zoneId of game.zones) await startZone(zoneId);
+      directory = createZoneDirectory(deps.config.redis, context);
+      for (const zoneId of game.zones) {
+        const epoch = await acquireAtStart(zoneId, log);
+        if (epoch === 'taken') {
+          log.warn({ zone: zoneId }, 'zone held by another live game process: not started here');
+          continue;
+        }
+        await startZone(zoneId, epoch);
+      }
+      renewedAt = performance.now();
       await loadReport.start(context);
-      closeDirectory = await openZoneDirectory(deps.config.redis, coordinator, sharedEntries, context, {
-        owner: `${advertiseHost}/${process.pid}`,
+      closeDirectory = await openZoneDirectory(directory, coordinator, sharedEntries, context, {
+        owner,
         failoverAfterMs: game.failoverAfterMs,
-        async adopt(zoneId) {
-          if (!runners.some((r) => r.zoneId === zoneId)) await startZone(zoneId);
+        async adopt(zoneId, epoch) {
+          if (!runners.some((r) => r.zoneId === zoneId)) await startZone(zoneId, epoch);
+        },
+        lost(zoneIds) {
+          for (const zoneId of zoneIds) {
+            log.warn({ zone: zoneId }, 'zone taken over by another game process: stopped here');
+            removeZone(zoneId, 'The zone moved to another server; reconnecting.');
+          }
+        },
+        renewed(startedAt) {
+          renewedAt = Math.max(renewedAt, startedAt);
         },
       });
       log.info(
@@ -293,6 +422,7 @@ function createZoneService(
         sessions.close();
       });
     },
+    handOffZone,
     async restartZone(zoneId) {
       const runner = runners.find((r) => r.zoneId === zoneId);
       if (!runner)
@@ -309,6 +439,12 @@ function createZoneService(
     },
     async stop() {
       state = ServiceStatus.Stopping;
+      // A rolling restart: each zone goes to a peer with its players instead of stopping here.
+      if (game.handOffOnStop && fenced)
+        for (const zoneId of runners.map((r) => r.zoneId))
+          await handOffZone(zoneId, 'The server is restarting; moving you to another.', STOP_HANDOFF_WAIT_MS).catch(
+            (error: unknown) => logger.warn({ err: error, zone: zoneId }, 'hand-off at stop failed'),
+          );
       await loadReport.stop();
       await closeDirectory?.();
       sessions.close();

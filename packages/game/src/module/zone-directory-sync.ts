@@ -22,6 +22,15 @@ export interface ZoneDirectorySyncOptions {
   coordinator: ZoneCoordinator;
   /** This process's zones as others should see them (absolute addresses); none on a pure gateway. */
   local: () => ZoneEntry[];
+  /** Names this process as the holder of its zones. @default 'coordinator' (a gateway publishes none) */
+  owner?: string;
+  /** Told the zones this process no longer holds (another took them over): stop them now. */
+  lost?: (zoneIds: string[]) => void;
+  /**
+   * Told after each heartbeat that did not find the zones lost — written, or Redis away (play goes
+   * on without it) — with `performance.now()` at its start: the lease that lets the zones tick.
+   */
+  renewed?: (startedAt: number) => void;
   /** @default DEFAULT_DIRECTORY_SYNC_INTERVAL_MS */
   intervalMs?: number;
 }
@@ -37,10 +46,20 @@ export async function startZoneDirectorySync(
   let running: Promise<void> | undefined;
   let warnedAt = 0;
   async function syncOnce(logger: Logger): Promise<void> {
+    const startedAt = performance.now();
     const local = options.local();
     const localIds = new Set(local.map((e) => e.zoneId));
     try {
-      await directory.publish(local);
+      let lost: string[];
+      try {
+        lost = await directory.publish(options.owner ?? 'coordinator', local);
+      } finally {
+        options.renewed?.(startedAt);
+      }
+      if (lost.length > 0) {
+        options.lost?.(lost);
+        for (const zoneId of lost) localIds.delete(zoneId);
+      }
       const seen = new Set<string>();
       for (const entry of await directory.read()) {
         if (localIds.has(entry.zoneId)) continue;

@@ -108,32 +108,50 @@ describe.skipIf(!found.available)(`zone directory on Redis ${found.reason ?? ''}
     }
   }, 30_000);
 
-  it('directory - a zone left silent is an orphan, and one process alone wins its claim', async () => {
+  it('directory - a zone left silent is an orphan; one process alone takes it, and the former holder learns it lost it', async () => {
     const open = () => createRedisZoneDirectory({ url: redis.url, keyPrefix: `orphans${process.pid}:` });
     const [a, b] = [open(), open()];
+    const north = (epoch: number) => ({
+      zoneId: 'north',
+      tcp: null,
+      ws: 'ws://a/game/ws',
+      players: 1,
+      capacity: 9,
+      draining: false,
+      updatedAt: 0,
+      epoch,
+    });
     try {
-      await until(
-        async () => {
-          await a.publish([
-            {
-              zoneId: 'north',
-              tcp: null,
-              ws: 'ws://a/game/ws',
-              players: 1,
-              capacity: 9,
-              draining: false,
-              updatedAt: 0,
-            },
-          ]);
-          return (await b.read()).length === 1;
-        },
-        { timeoutMs: 5_000 },
-      );
+      expect(await a.ready(5_000)).toBe(true);
+      expect(await b.ready(5_000)).toBe(true);
+      const epoch = await a.acquire('north', 'a', { expectedEpoch: -1, staleAfterMs: 60_000 });
+      expect(epoch).toBe(1);
+      // While a heartbeats, a process starting with the same zone is refused it.
+      expect(await a.publish('a', [north(1)])).toEqual([]);
+      expect(await b.acquire('north', 'b', { expectedEpoch: -1, staleAfterMs: 60_000 })).toBeUndefined();
+      expect((await b.read()).map((e) => [e.zoneId, e.owner, e.epoch])).toEqual([['north', 'a', 1]]);
       expect(await b.orphans(60_000)).toEqual([]);
       await new Promise((resolve) => setTimeout(resolve, 120));
-      expect((await b.orphans(100)).map((e) => e.zoneId)).toEqual(['north']);
-      const claims = await Promise.all([a.claim('north', 'a', 5_000), b.claim('north', 'b', 5_000)]);
-      expect(claims.filter(Boolean)).toHaveLength(1);
+      const [orphan] = await b.orphans(100);
+      expect(orphan?.epoch).toBe(1);
+      // Two survivors race with the epoch they saw: exactly one takes it, at a higher epoch.
+      const takes = await Promise.all([
+        b.acquire('north', 'b', { expectedEpoch: 1, staleAfterMs: 60_000 }),
+        a.acquire('north', 'c', { expectedEpoch: 1, staleAfterMs: 60_000 }),
+      ]);
+      expect(takes.filter((t) => t !== undefined)).toEqual([2]);
+      const winner = takes[0] === 2 ? 'b' : 'c';
+      // The former holder wakes up: its heartbeat writes nothing and says the zone is lost.
+      expect(await a.publish('a', [north(1)])).toEqual(['north']);
+      expect(await b.publish(winner, [north(2)])).toEqual([]);
+      expect((await a.read()).map((e) => e.owner)).toEqual([winner]);
+      // A hand-off: the holder lets it go; it is an orphan at once, marked as handed off.
+      expect(await b.release(north(2), 'a', 2)).toBe(false);
+      expect(await b.release(north(2), winner, 2)).toBe(true);
+      const [handed] = await a.orphans(1_000);
+      expect(handed).toMatchObject({ zoneId: 'north', handoffFrom: winner, epoch: 2 });
+      expect(await a.acquire('north', 'a', { expectedEpoch: 2, staleAfterMs: 60_000 })).toBe(3);
+      expect(await b.publish(winner, [north(2)])).toEqual(['north']);
     } finally {
       await a.close();
       await b.close();

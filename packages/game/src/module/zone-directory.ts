@@ -4,10 +4,16 @@
  * `POST /game/join` read it into their coordinator. An entry not refreshed within `staleAfterMs`
  * is ignored, so a dead zone process stops receiving players within seconds. Redis being away
  * only freezes the directory: nothing here is on a tick or request path.
+ *
+ * Ownership: each zone has an owner and an epoch in a second hash. A process takes a zone with
+ * `acquire` (the epoch goes up), and its heartbeat writes only zones it still holds at its epoch;
+ * the rest come back as lost (see zone-directory-scripts.ts), which is how a process that stalled
+ * past its failover learns to stop.
  */
 import { silentLogger, withTimeout, type Logger } from '@tickline/kernel';
 import type { ZoneEntry } from '../coordinator/zone-coordinator.ts';
 import { createClient } from 'redis';
+import { ACQUIRE_SCRIPT, HEARTBEAT_SCRIPT, RELEASE_SCRIPT } from './zone-directory-scripts.ts';
 
 /** Entries older than this are left out of the choice. */
 export const DEFAULT_ZONE_STALE_AFTER_MS = 5_000;
@@ -28,27 +34,43 @@ export interface ZoneDirectoryOptions {
   logger?: Logger;
 }
 
+/** How {@link ZoneDirectory.acquire} may take a zone. */
+export interface AcquireOptions {
+  /** The epoch seen on an orphan: taking it succeeds for the first process only. -1: none. */
+  expectedEpoch: number;
+  /** A holder silent this long no longer counts. */
+  staleAfterMs: number;
+}
+
 /** The shared zone list. */
 export interface ZoneDirectory {
-  /** Writes (or refreshes) these zones. */
-  publish(entries: readonly ZoneEntry[]): Promise<void>;
+  /**
+   * Writes (or refreshes) these zones of `owner`; an entry with an `epoch` is written only while
+   * `owner` holds the zone at that epoch. Returns the zones it no longer holds.
+   */
+  publish(owner: string, entries: readonly ZoneEntry[]): Promise<string[]>;
+  /** Takes `zoneId` for `owner`: its new epoch, or undefined when another process holds it. */
+  acquire(zoneId: string, owner: string, options: AcquireOptions): Promise<number | undefined>;
+  /**
+   * Lets `entry`'s zone go to a peer (hand-off): it shows as an orphan at once, marked as handed
+   * off by `owner`. False when `owner` no longer held it at `epoch`.
+   */
+  release(entry: ZoneEntry, owner: string, epoch: number): Promise<boolean>;
+  /** Waits (at most `timeoutMs`) for the connection; false when Redis is not there. */
+  ready(timeoutMs: number): Promise<boolean>;
   /** The zones refreshed within the stale bound. */
   read(): Promise<ZoneEntry[]>;
-  /** Takes zones out at once (a graceful stop), instead of waiting for them to go stale. */
+  /** Takes zones and their ownership out at once (a graceful stop), instead of waiting for them to go stale. */
   remove(zoneIds: readonly string[]): Promise<void>;
   /** Zones whose process stopped refreshing them more than `silentForMs` ago (a failover's candidates). */
   orphans(silentForMs: number): Promise<ZoneEntry[]>;
-  /**
-   * Claims `zoneId` for `owner` for `ttlMs`; true for exactly one of the processes racing for it,
-   * so an orphaned zone is taken over once.
-   */
-  claim(zoneId: string, owner: string, ttlMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
 export function createRedisZoneDirectory(options: ZoneDirectoryOptions): ZoneDirectory {
   const logger = options.logger ?? silentLogger;
   const key = `${options.keyPrefix ?? 'tickline:'}game:zones`;
+  const keys = [key, `${key}:owners`];
   const timeoutMs = options.commandTimeoutMs ?? 250;
   const staleAfterMs = options.staleAfterMs ?? DEFAULT_ZONE_STALE_AFTER_MS;
   const client = createClient({
@@ -65,13 +87,31 @@ export function createRedisZoneDirectory(options: ZoneDirectoryOptions): ZoneDir
   client.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis connect failed'));
   const timed = <T>(promise: Promise<T>): Promise<T> => withTimeout(promise, timeoutMs, 'redis command');
   return {
-    async publish(entries) {
-      if (entries.length === 0 || !client.isReady) return;
+    async publish(owner, entries) {
+      if (entries.length === 0 || !client.isReady) return [];
       const now = Date.now();
-      const fields = Object.fromEntries(
-        entries.map((e) => [e.zoneId, JSON.stringify({ ...e, updatedAt: now })]),
-      );
-      await timed(client.multi().hSet(key, fields).pExpire(key, DIRECTORY_TTL_MS).exec());
+      const args = [owner, String(now), String(DIRECTORY_TTL_MS)];
+      for (const e of entries)
+        args.push(e.zoneId, e.epoch === undefined ? '' : String(e.epoch), JSON.stringify({ ...e, owner, updatedAt: now }));
+      const lost = await timed(client.eval(HEARTBEAT_SCRIPT, { keys, arguments: args }));
+      return Array.isArray(lost) ? lost.map(String) : [];
+    },
+    async acquire(zoneId, owner, { expectedEpoch, staleAfterMs }) {
+      if (!client.isReady) throw new Error('redis is not connected');
+      const args = [zoneId, owner, String(expectedEpoch), String(staleAfterMs), String(Date.now())];
+      const epoch = Number(await timed(client.eval(ACQUIRE_SCRIPT, { keys, arguments: args })));
+      return epoch > 0 ? epoch : undefined;
+    },
+    async release(entry, owner, epoch) {
+      if (!client.isReady) return false;
+      const json = JSON.stringify({ ...entry, owner, epoch, updatedAt: 0, handoffFrom: owner });
+      const args = [entry.zoneId, owner, String(epoch), json];
+      return Number(await timed(client.eval(RELEASE_SCRIPT, { keys, arguments: args }))) === 1;
+    },
+    async ready(timeoutMs) {
+      const until = Date.now() + timeoutMs;
+      while (!client.isReady && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 25));
+      return client.isReady;
     },
     async read() {
       if (!client.isReady) return [];
@@ -92,14 +132,10 @@ export function createRedisZoneDirectory(options: ZoneDirectoryOptions): ZoneDir
         .map((json) => parseEntry(json))
         .filter((e): e is ZoneEntry => e !== undefined && now - e.updatedAt > silentForMs);
     },
-    async claim(zoneId, owner, ttlMs) {
-      if (!client.isReady) return false;
-      const result = await timed(client.set(`${key}:claim:${zoneId}`, owner, { NX: true, PX: ttlMs }));
-      return result === 'OK';
-    },
     async remove(zoneIds) {
       if (zoneIds.length === 0 || !client.isReady) return;
-      await timed(client.hDel(key, [...zoneIds]));
+      // Ownership goes too: a process started next with these zones takes them at once.
+      await timed(client.multi().hDel(key, [...zoneIds]).hDel(keys[1]!, [...zoneIds]).exec());
     },
     async close() {
       if (client.isOpen) client.destroy();

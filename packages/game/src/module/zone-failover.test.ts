@@ -4,19 +4,24 @@ import type { ZoneEntry } from '../coordinator/zone-coordinator.ts';
 import type { ZoneDirectory } from './zone-directory.ts';
 import { startZoneFailover } from './zone-failover.ts';
 
-/** One shared directory as two processes see it: entries, their ages, and atomic claims. */
+/** One shared directory as two processes see it: entries, their ages, and atomic takes by epoch. */
 function sharedDirectory(entries: ZoneEntry[]) {
   const claims = new Map<string, string>();
+  const epochs = new Map<string, number>();
   const directory: ZoneDirectory = {
-    publish: async () => {},
+    publish: async () => [],
     read: async () => entries,
     remove: async () => {},
     orphans: async (silentForMs) => entries.filter((e) => Date.now() - e.updatedAt > silentForMs),
-    claim: async (zoneId, owner) => {
-      if (claims.has(zoneId)) return false;
+    acquire: async (zoneId, owner, { expectedEpoch }) => {
+      const epoch = epochs.get(zoneId) ?? 0;
+      if (epoch !== expectedEpoch) return undefined;
+      epochs.set(zoneId, epoch + 1);
       claims.set(zoneId, owner);
-      return true;
+      return epoch + 1;
     },
+    release: async () => true,
+    ready: async () => true,
     close: async () => {},
   };
   return { directory, claims };
@@ -63,6 +68,33 @@ describe('zone failover', () => {
     expect(adopted).toHaveLength(1);
     expect(adopted[0]).toMatch(/^[ab]:east$/);
     expect([...claims.keys()]).toEqual(['east']);
+  });
+
+  it('failover - a zone this process handed off is left to the others', async () => {
+    const handed = { ...entry('east', 0), updatedAt: 0, handoffFrom: 'a' };
+    const { directory, claims } = sharedDirectory([handed]);
+    const adopted: string[] = [];
+    const watcher = (name: string) =>
+      startZoneFailover(
+        {
+          directory,
+          owner: name,
+          local: () => [],
+          adopt: async (zoneId, epoch) => void adopted.push(`${name}:${zoneId}@${epoch}`),
+          failoverAfterMs: 1_500,
+          intervalMs: 60_000,
+          logger: silentLogger,
+        },
+        context,
+      );
+    const a = await watcher('a');
+    await a.check();
+    expect(adopted).toEqual([]);
+    const b = await watcher('b');
+    await b.check();
+    await Promise.all([a.stop(), b.stop()]);
+    expect(adopted).toEqual(['b:east@1']);
+    expect(claims.get('east')).toBe('b');
   });
 
   it('failover - a zone hosted here is never adopted again, and a directory that fails is retried', async () => {

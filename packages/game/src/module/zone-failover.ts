@@ -1,8 +1,9 @@
 /**
  * @module Zone failover between game processes. Every game process watches the shared zone
  * directory; a zone whose process stopped refreshing it for `failoverAfterMs` (killed, hung, cut
- * off) is claimed in Redis by exactly one of the survivors, which recovers it from its hot
- * snapshot (then the log) and runs it. Players reconnecting through the coordinator are sent to
+ * off) is acquired in Redis by exactly one of the survivors (its epoch goes up, which fences the
+ * former holder), which recovers it from its hot snapshot (then the log) and runs it. A zone
+ * handed off on purpose is an orphan at once, for every process but the one that let it go. Players reconnecting through the coordinator are sent to
  * the new address and resume their sessions there (the recovered zone keeps their places).
  */
 import { createBeatService, type Logger, type ServiceContext } from '@tickline/kernel';
@@ -10,8 +11,11 @@ import type { ZoneDirectory } from './zone-directory.ts';
 
 /** How often orphaned zones are looked for. */
 export const DEFAULT_FAILOVER_CHECK_INTERVAL_MS = 250;
-/** A claim outlives the adoption, so a slow recovery is not raced by another survivor. */
-const CLAIM_TTL_MS = 30_000;
+/**
+ * A survivor that took a zone and died before running it holds it this long; then another may.
+ * Longer than any recovery, so a slow one is not raced.
+ */
+const ADOPTION_STALE_AFTER_MS = 30_000;
 
 /** Options for {@link startZoneFailover}. */
 export interface ZoneFailoverOptions {
@@ -20,8 +24,8 @@ export interface ZoneFailoverOptions {
   owner: string;
   /** The zones this process hosts now (never adopted again). */
   local: () => readonly string[];
-  /** Recovers and runs `zoneId` here. */
-  adopt: (zoneId: string) => Promise<void>;
+  /** Recovers and runs `zoneId` here, holding it at `epoch`. */
+  adopt: (zoneId: string, epoch: number) => Promise<void>;
   /** Silence after which a zone is taken over. */
   failoverAfterMs: number;
   /** @default DEFAULT_FAILOVER_CHECK_INTERVAL_MS */
@@ -42,15 +46,19 @@ export async function startZoneFailover(
     try {
       const local = new Set(options.local());
       for (const orphan of await directory.orphans(options.failoverAfterMs)) {
-        if (stopped || local.has(orphan.zoneId)) continue;
-        if (!(await directory.claim(orphan.zoneId, options.owner, CLAIM_TTL_MS))) continue;
+        if (stopped || local.has(orphan.zoneId) || orphan.handoffFrom === options.owner) continue;
+        const epoch = await directory.acquire(orphan.zoneId, options.owner, {
+          expectedEpoch: orphan.epoch ?? 0,
+          staleAfterMs: Math.max(ADOPTION_STALE_AFTER_MS, options.failoverAfterMs),
+        });
+        if (epoch === undefined) continue;
         const silentMs = Date.now() - orphan.updatedAt;
         logger.warn(
           { zone: orphan.zoneId, silentMs, was: orphan.ws ?? orphan.tcp },
-          'taking over an orphaned zone',
+          orphan.handoffFrom ? 'taking over a zone handed off' : 'taking over an orphaned zone',
         );
         const started = Date.now();
-        await options.adopt(orphan.zoneId);
+        await options.adopt(orphan.zoneId, epoch);
         logger.info({ zone: orphan.zoneId, recoverMs: Date.now() - started }, 'zone taken over');
       }
     } catch (error) {

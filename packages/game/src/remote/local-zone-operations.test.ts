@@ -41,11 +41,12 @@ const restarted: string[] = [];
 const restart = async (zoneId: string) => {
   restarted.push(zoneId);
 };
+const handOff = async (zoneId: string) => ({ playersTold: 0, snapshotId: `s-${zoneId}`, from: 'here', to: null });
 
 describe('local zone operations', () => {
   it('zones - status, live player and notices come from the running zones', async () => {
     const { runners, admin, told } = await runtime();
-    const zones = localZoneOperations({ runners: () => runners, admin: () => admin, restart });
+    const zones = localZoneOperations({ runners: () => runners, admin: () => admin, restart, handOff });
     expect(await zones.zones()).toMatchObject([
       { zoneId: 'a', ccu: 1, tick: 1, health: 'ok', overruns: 0 },
       { zoneId: 'b', ccu: 0, tick: 0, tickP50Ms: null, health: 'ok' },
@@ -61,7 +62,7 @@ describe('local zone operations', () => {
 
   it('zones - snapshots are taken, listed and restored; drain stops the zone', async () => {
     const { runners, admin } = await runtime();
-    const zones = localZoneOperations({ runners: () => runners, admin: () => admin, restart });
+    const zones = localZoneOperations({ runners: () => runners, admin: () => admin, restart, handOff });
     const taken = await zones.takeSnapshot('a');
     expect(taken).toMatchObject({ zoneId: 'a', kind: 'manual', tick: 1, players: 1 });
     expect((await zones.listSnapshots('a')).map((s) => s.id)).toEqual([taken.id]);

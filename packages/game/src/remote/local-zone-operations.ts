@@ -14,6 +14,8 @@ export interface GameRuntimeView {
   admin: () => ZoneAdmin;
   /** Starts a drained or stopped zone again. */
   restart: (zoneId: string) => Promise<void>;
+  /** Moves a zone to another game process. */
+  handOff: ZoneOperations['handOff'];
 }
 
 /** Adapts the game runtime to the platform's port. */
@@ -89,5 +91,6 @@ export function localZoneOperations(view: GameRuntimeView): ZoneOperations {
     async restart(zoneId) {
       await view.restart(zoneId);
     },
+    handOff: (zoneId, message) => view.handOff(zoneId, message),
   };
 }

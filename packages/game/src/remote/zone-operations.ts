@@ -62,6 +62,14 @@ export interface ZoneOperations {
   broadcast(notice: Notice): Promise<{ zones: number; players: number }>;
   /** Tells the zone's players, closes their connections, snapshots the final state and stops the zone. */
   drain(zoneId: string, message: string): Promise<{ playersTold: number }>;
+  /**
+   * Moves the zone to another game process with its players (final snapshot, the zone let go in
+   * the shared directory, players follow with their sessions): the rolling restart's step.
+   */
+  handOff(
+    zoneId: string,
+    message: string,
+  ): Promise<{ playersTold: number; snapshotId: string; from: string; to: string | null }>;
   /** Starts a drained or stopped zone again from its latest snapshot. */
   restart(zoneId: string): Promise<void>;
 }

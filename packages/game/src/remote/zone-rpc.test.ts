@@ -39,6 +39,10 @@ function processZones(zoneIds: string[], calls: string[]): ZoneOperations {
     },
     drain: async (zoneId) => (calls.push(`drain ${zoneId}`), { playersTold: 1 }),
     restart: async (zoneId) => void calls.push(`restart ${zoneId}`),
+    handOff: async (zoneId, message) => (
+      calls.push(`handOff ${zoneId} ${message}`),
+      { playersTold: 1, snapshotId: `s-${zoneId}`, from: 'a/1', to: 'b/2' }
+    ),
   };
 }
 
@@ -87,8 +91,14 @@ describe('zone rpc', () => {
     });
     await remote.drain('a-1', 'bye');
     await remote.restart('a-1');
+    expect(await remote.handOff('a-1', 'moving')).toEqual({
+      playersTold: 1,
+      snapshotId: 's-a-1',
+      from: 'a/1',
+      to: 'b/2',
+    });
     expect(await remote.broadcast({ level: 'info', text: 'hi' })).toEqual({ zones: 2, players: 2 });
-    expect(a).toEqual(['restore a-1 missing', 'drain a-1', 'restart a-1', 'notice * hi']);
+    expect(a).toEqual(['restore a-1 missing', 'drain a-1', 'restart a-1', 'handOff a-1 moving', 'notice * hi']);
     expect(b).toEqual(['snapshot b-1', 'restore b-1 s-b-1', 'notice * hi']);
   });
 

@@ -33,6 +33,8 @@ export const zoneService = (zoneId: string): string => `game.zone.${zoneId}`;
 export const ZONE_RESPONDER_SYNC_INTERVAL_MS = 1_000;
 /** A drain waits for its players to leave and a final snapshot: longer than a read. */
 const SLOW_OPERATION_TIMEOUT_MS = 15_000;
+/** A hand-off also waits (up to 10 s) for a peer to take the zone. */
+const HANDOFF_EXTRA_WAIT_MS = 10_000;
 const ROLE = 'game';
 
 const NoticeSchema = z.object({
@@ -54,6 +56,7 @@ const ZoneRequest = z.discriminatedUnion('op', [
   z.object({ op: z.literal('broadcast'), notice: NoticeSchema }),
   z.object({ op: z.literal('drain'), message: z.string() }),
   z.object({ op: z.literal('restart') }),
+  z.object({ op: z.literal('handOff'), message: z.string() }),
 ]);
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -119,6 +122,8 @@ export function createZoneResponder(options: ZoneResponderOptions): ZoneResponde
         case 'restart':
           await ops.restart(zoneId);
           return { restarted: zoneId };
+        case 'handOff':
+          return ops.handOff(zoneId, request.message);
       }
     };
 
@@ -224,6 +229,9 @@ export function remoteZoneOperations(
       });
     },
     drain: (zoneId, message) => ask<{ playersTold: number }>(zoneId, { op: 'drain', message }, slow),
+    // The owner answers once a peer took the zone (or its wait ended): longer than other changes.
+    handOff: (zoneId, message) =>
+      ask(zoneId, { op: 'handOff', message }, { ...slow, timeoutMs: slow.timeoutMs + HANDOFF_EXTRA_WAIT_MS }),
     async restart(zoneId) {
       await ask(zoneId, { op: 'restart' }, slow);
     },

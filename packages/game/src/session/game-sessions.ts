@@ -55,6 +55,8 @@ export class GameSessions implements ConnectionAcceptor {
   readonly #metrics: SessionMetrics;
   readonly #zones = new Map<string, ZoneRunner>();
   readonly #draining = new Set<string>();
+  /** Each zone's tick delivery, removed when the zone leaves. */
+  readonly #zoneDetach = new Map<string, () => void>();
   readonly #links = new Set<Link>();
   /** Open connections per client address, for the per-address cap. */
   readonly #byAddress = new Map<string, number>();
@@ -86,14 +88,15 @@ export class GameSessions implements ConnectionAcceptor {
 
   /** Serves `runner`'s players: delivers its ticks, takes its notices and drains. */
   addZone(runner: ZoneRunner): void {
+    this.#zoneDetach.get(runner.zoneId)?.();
     this.#zones.set(runner.zoneId, runner);
     const delivery = new ZoneDelivery(this.#delivery, runner);
-    this.#detach.push(
-      runner.onTick((info) => {
-        delivery.deliver(info);
-        this.#flushCounters();
-      }),
-    );
+    const detach = runner.onTick((info) => {
+      delivery.deliver(info);
+      this.#flushCounters();
+    });
+    this.#detach.push(detach);
+    this.#zoneDetach.set(runner.zoneId, detach);
     runner.attachClients({
       notice: (level, text) => this.notice(runner.zoneId, level, text),
       drain: (options) => this.drain(runner.zoneId, options),
@@ -217,6 +220,31 @@ export class GameSessions implements ConnectionAcceptor {
       }
       this.#end(session, 'drained');
     }
+  }
+
+  /**
+   * The zone left this process (handed off, or taken over after this process stalled): its players
+   * are told and their connections closed with GAME_ZONE_MOVED, which the SDK follows to the zone's
+   * new process. Their sessions are forgotten here without a leave — the players stay in the zone's
+   * state and resume there. Returns how many were connected.
+   */
+  moveOut(zoneId: string, message: string): number {
+    let told = 0;
+    for (const session of [...this.#byPlayer.values()]) {
+      if (session.runner.zoneId !== zoneId) continue;
+      const link = session.link;
+      if (link) {
+        told++;
+        this.#send(link, { type: MessageType.Notice, level: 'warn', text: message });
+        this.#close(link, CloseCode.ZoneMoved, message);
+      }
+      this.#forget(session);
+    }
+    this.#zoneDetach.get(zoneId)?.();
+    this.#zoneDetach.delete(zoneId);
+    this.#zones.delete(zoneId);
+    this.#draining.delete(zoneId);
+    return told;
   }
 
   /** Lets a drained zone take players again. */

@@ -23,6 +23,13 @@ export const GameSnapshotErrorCodes = defineErrorCodes({
     resolve: 'List the zone’s snapshots and pick one that exists.',
     httpStatus: 404,
   },
+  GAME_HANDOFF_UNAVAILABLE: {
+    meaning:
+      'A zone cannot be handed off: hand-off needs the shared zone directory (redis.url), failover on (game.failoverAfterMs > 0) and a final snapshot a peer can read.',
+    resolve:
+      'Configure Redis and failover for the game processes, check the snapshot stores, or drain and restart the zone instead.',
+    httpStatus: 503,
+  },
 });
 
 export type GameSnapshotErrorCode =

@@ -37,6 +37,8 @@ export interface SnapshotSource {
   readonly zoneId: string;
   /** The live zone (a host may swap it on restore, so it is read on every snapshot). */
   readonly zone: Zone;
+  /** False while this process may not write the zone (its lease lapsed): no scheduled snapshot. */
+  readonly leased?: boolean;
 }
 
 /** Options for {@link SnapshotScheduler}. */
@@ -164,6 +166,8 @@ export class SnapshotScheduler implements Service {
     for (const tracked of this.#zones.values()) {
       const last = tracked.lastOk.get(kind);
       if (last !== undefined) this.#metrics.age(tracked.source.zoneId, kind, (now - last) / 1000);
+      // A process that stalled must not write its old state over the new holder's.
+      if (tracked.source.leased === false) continue;
       if (tracked.busy.has(store)) {
         this.#metrics.write(store.name, kind, SnapshotWriteResult.Skipped);
         continue;

@@ -19,6 +19,7 @@ export {
   RestoredSchema,
   BroadcastResultSchema,
   DrainedSchema,
+  HandedOffSchema,
   AuditPageSchema,
   AdminLiveStrategiesSchema,
   AdminLivePausedSchema,

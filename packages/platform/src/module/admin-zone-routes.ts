@@ -1,6 +1,6 @@
 /**
  * @module Operations API, zones: status (CCU, tick p50/p99, health), snapshots (list, take now,
- * restore), a notice to players, drain and restart. Delegates to the game runtime of this process
+ * restore), a notice to players, drain, hand-off to another game process and restart. Delegates to the game runtime of this process
  * (503 `PLATFORM_UNAVAILABLE` where none runs); every change is audited.
  */
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +10,7 @@ import {
   BroadcastInputSchema,
   BroadcastResultSchema,
   DrainedSchema,
+  HandedOffSchema,
   DrainInputSchema,
   NoContentSchema,
   RestoredSchema,
@@ -116,6 +117,24 @@ export function registerAdminZoneRoutes(app: FastifyInstance, options: AdminRout
     async function drain(request) {
       const { message } = DrainInputSchema.parse(request.body ?? {});
       return operations.drain(actorOf(request), zoneOf(request.params), message);
+    },
+  );
+  app.post(
+    '/admin/zones/:zoneId/handoff',
+    {
+      preValidation,
+      schema: {
+        ...doc(
+          'Move the zone to another game process: final snapshot, players told and resumed there with their sessions',
+        ),
+        params: ZoneParamsSchema,
+        body: DrainInputSchema.nullish(),
+        response: { 200: HandedOffSchema },
+      },
+    },
+    async function handOff(request) {
+      const { message } = DrainInputSchema.parse(request.body ?? {});
+      return operations.handOff(actorOf(request), zoneOf(request.params), message);
     },
   );
   app.post(

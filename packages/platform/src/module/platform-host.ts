@@ -68,6 +68,7 @@ export function createPlatformHost(deps: PlatformHostDeps): PlatformHost {
           runners: () => zones.runners,
           admin: () => zones.persistence.admin,
           restart: (zoneId) => zones.restartZone(zoneId),
+          handOff: (zoneId, message) => zones.handOffZone(zoneId, message),
         })
       : undefined;
   const operations = createPlatformOperations({

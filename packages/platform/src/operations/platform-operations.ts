@@ -163,6 +163,8 @@ export function createPlatformOperations(options: PlatformOperationsOptions) {
       ),
     drain: (actor: AuditActor, zoneId: string, message: string) =>
       audited(actor, 'zone.drain', zoneId, { message }, () => zones().drain(zoneId, message)),
+    handOff: (actor: AuditActor, zoneId: string, message: string) =>
+      audited(actor, 'zone.handoff', zoneId, { message }, () => zones().handOff(zoneId, message)),
     restart: (actor: AuditActor, zoneId: string) =>
       audited(actor, 'zone.restart', zoneId, {}, () => zones().restart(zoneId)),
 

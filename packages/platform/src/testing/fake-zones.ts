@@ -74,5 +74,10 @@ export function createFakeZones(): FakeZones {
       known(zoneId);
       calls.push(`restart ${zoneId}`);
     },
+    async handOff(zoneId, message) {
+      known(zoneId);
+      calls.push(`handOff ${zoneId} ${message}`);
+      return { playersTold: 3, snapshotId: 'snap-handoff', from: 'host/1', to: 'host/2' };
+    },
   };
 }

@@ -83,6 +83,13 @@ export const GameSessionErrorCodes = {
     resolve: 'Ask the coordinator for a zone again, then join it.',
     httpStatus: 503,
   },
+  GAME_ZONE_MOVED: {
+    meaning:
+      'The zone moved to another game process (an operator handed it off, or another process took it over): the session went with it.',
+    resolve:
+      'Ask the coordinator (`POST /api/v1/game/join` with the same zone) for its new address and resume the session there; the SDK does this when its token function returns a seat.',
+    httpStatus: 503,
+  },
   GAME_SERVER_FULL: {
     meaning: 'The game server holds as many connections as it is configured for (game.limits.maxConnections).',
     resolve: 'Retry later with backoff, or add game processes.',
@@ -121,7 +128,19 @@ export const GameCloseCode = {
   ZoneUnknown: 'GAME_ZONE_UNKNOWN',
   NoZoneAvailable: 'GAME_NO_ZONE_AVAILABLE',
   Draining: 'GAME_ZONE_DRAINING',
+  ZoneMoved: 'GAME_ZONE_MOVED',
   Shutdown: 'GAME_SERVER_SHUTDOWN',
   ServerFull: 'GAME_SERVER_FULL',
   AddressLimit: 'GAME_ADDRESS_LIMIT',
 } as const satisfies Record<string, GameSessionErrorCode>;
+
+/**
+ * Close codes after which a client that had a session looks the zone up again and resumes there
+ * (the zone moved, or its process is restarting; an address the zone left answers "unknown"),
+ * rather than giving up: the session outlives the connection for the grace period.
+ */
+export const GAME_FOLLOW_CLOSE_CODES: ReadonlySet<string> = new Set([
+  GameCloseCode.ZoneMoved,
+  GameCloseCode.Shutdown,
+  GameCloseCode.ZoneUnknown,
+]);

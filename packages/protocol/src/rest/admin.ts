@@ -138,6 +138,13 @@ export const SnapshotTakenSchema = AdminSnapshotSchema;
 export const RestoredSchema = z.object({ snapshotId: z.string(), tick: z.int(), players: z.int() });
 export const BroadcastResultSchema = z.object({ zones: z.int(), players: z.int() });
 export const DrainedSchema = z.object({ playersTold: z.int() });
+/** A zone moved to another game process: `to` is null when no peer took it within the wait. */
+export const HandedOffSchema = z.object({
+  playersTold: z.int(),
+  snapshotId: z.string(),
+  from: z.string(),
+  to: z.string().nullable(),
+});
 
 export const AuditPageSchema = z.object({
   entries: z.array(
@@ -169,5 +176,6 @@ export type SnapshotList = z.infer<typeof SnapshotListSchema>;
 export type Restored = z.infer<typeof RestoredSchema>;
 export type BroadcastResult = z.infer<typeof BroadcastResultSchema>;
 export type Drained = z.infer<typeof DrainedSchema>;
+export type HandedOff = z.infer<typeof HandedOffSchema>;
 export type AuditPage = z.infer<typeof AuditPageSchema>;
 export type AuditEntry = AuditPage['entries'][number];

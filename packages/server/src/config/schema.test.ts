@@ -141,6 +141,7 @@ describe('config - tickline schema', () => {
         tickRateHz: 20,
         broadcastEveryTicks: 1,
         failoverAfterMs: 1500,
+        handOffOnStop: false,
         maxSpeedPerTick: 0.5,
         viewRadius: 50,
         rateWindowTicks: 20,

@@ -1,0 +1,64 @@
+/**
+ * @module What the zone e2e tests read back: a zone's event `seq`s in the NATS log (continuous,
+ * no repeat, across processes), where bots stand, and when and where they resumed.
+ */
+import { createNatsEventLog } from '@tickline/eventlog';
+import { decodeEvent } from '@tickline/kernel';
+import { subjectPrefixFor } from '../../wiring/event-logs.ts';
+import type { BotRecord } from './outage-fleet.ts';
+
+/** The `seq` of every event `zoneId` published, in log order. */
+export async function zoneSeqs(env: Readonly<Record<string, string>>, zoneId: string): Promise<number[]> {
+  const stream = env.TICKLINE_EVENTLOG_NATS_STREAM!;
+  const log = await createNatsEventLog({
+    servers: env.TICKLINE_EVENTLOG_NATS_SERVERS!,
+    stream,
+    subjectPrefix: subjectPrefixFor(stream),
+  });
+  try {
+    const seqs: number[] = [];
+    const { last } = await log.head();
+    for (let from = 1; from <= last; ) {
+      const batch = await log.read({ from, limit: 1_000 });
+      if (batch.length === 0) break;
+      for (const record of batch) {
+        if (!record.type.startsWith('game.')) continue;
+        const event = decodeEvent(record.payload);
+        if (event.source === `zone/${zoneId}`) seqs.push(event.seq);
+      }
+      from = batch.at(-1)!.offset + 1;
+    }
+    return seqs;
+  } finally {
+    await log.close();
+  }
+}
+
+/** Whether `seqs` is 1…n, each once (in any order). */
+export function isContinuous(seqs: readonly number[]): boolean {
+  const sorted = [...seqs].sort((a, b) => a - b);
+  return sorted.every((seq, i) => seq === i + 1);
+}
+
+/** Where each bot stands, by player id. */
+export function positions(records: readonly BotRecord[]): Map<string, { x: number; y: number }> {
+  return new Map(records.map((r) => [r.playerId, { ...r.bot.game.position }]));
+}
+
+/** A resume as a bot saw it: when (`performance.now()`), where the welcome put it, in which zone. */
+export interface SeenResume {
+  at: number;
+  x: number;
+  y: number;
+  zoneId: string;
+}
+
+/** Records the latest resume of each of `records`, by player id (`clear()` it between moves). */
+export function watchResumes(records: readonly BotRecord[]): Map<string, SeenResume> {
+  const resumed = new Map<string, SeenResume>();
+  for (const r of records)
+    r.bot.game.on('resumed', (welcome) =>
+      resumed.set(r.playerId, { at: performance.now(), x: welcome.x, y: welcome.y, zoneId: welcome.zoneId }),
+    );
+  return resumed;
+}

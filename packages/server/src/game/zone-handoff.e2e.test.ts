@@ -1,0 +1,185 @@
+/**
+ * Moving zones on purpose, and fencing, with real processes: a gateway and `--role game` processes
+ * on one nats-server, PostgreSQL and redis-server, and bots joined through the gateway.
+ *
+ * 1. Hand-off: `POST /admin/zones/east/handoff` on the gateway moves `east` from its process to
+ *    the other; every bot of `east` resumes there with its session, at its position.
+ * 2. A restarted process configured with `east` does not start it: a live peer holds it.
+ * 3. A stalled process (SIGSTOP past `game.failoverAfterMs`) loses its zones to a peer; woken
+ *    (SIGCONT), it writes nothing more to them: each zone runs once and its event history has no
+ *    gap and no repeat.
+ * 4. Rolling restart: SIGTERM with `game.handOffOnStop` hands every zone of the process to a peer,
+ *    and the bots follow.
+ */
+import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callJson, initialAdminToken } from '../testing/api-clients.ts';
+import {
+  scaledClusterDependencies,
+  startScaledCluster,
+  type ClusterProcess,
+  type ScaledCluster,
+} from '../testing/scaled-cluster.ts';
+import { startOutageFleet, type BotRecord, type OutageFleet } from './testing/outage-fleet.ts';
+import { isContinuous, positions, watchResumes, zoneSeqs } from './testing/zone-history.ts';
+
+const BOTS = Number(process.env.TICKLINE_HANDOFF_BOTS ?? 60);
+const deps = scaledClusterDependencies();
+const redisBinary = requireRedisServer();
+const available = deps.available && redisBinary.available;
+const reason = deps.available ? (redisBinary.reason ?? 'redis-server found') : deps.reason;
+let cluster: ScaledCluster | undefined;
+let redis: RedisServerHandle | undefined;
+let fleet: OutageFleet | undefined;
+
+beforeAll(async () => {
+  if (!available) return;
+  redis = await startRedis();
+  cluster = await startScaledCluster({
+    name: 'zone_handoff',
+    stream: 'HANDOFF',
+    authSecret: 'zone-handoff-shared-secret-0123456789abcd',
+    env: {
+      TICKLINE_REDIS_URL: redis.url,
+      TICKLINE_GAME_ADVERTISE_HOST: '127.0.0.1',
+      TICKLINE_GAME_SPAWN: 'scatter',
+      TICKLINE_GAME_MAX_PLAYERS_PER_ZONE: String(BOTS),
+      TICKLINE_GAME_SNAPSHOTS_HOT_INTERVAL_MS: '500',
+      TICKLINE_GAME_HAND_OFF_ON_STOP: 'true',
+      TICKLINE_HTTP_RATE_LIMIT_ENABLED: 'false',
+      TICKLINE_GAME_LIMITS_MAX_CONNECTIONS_PER_ADDRESS: '1000',
+      TICKLINE_MARKET_ENABLED: 'false',
+    },
+  });
+}, 120_000);
+afterAll(async () => {
+  fleet?.close();
+  for (const p of cluster?.processes() ?? []) if (p.child.exitCode === null) p.child.kill('SIGCONT');
+  await cluster?.stop();
+  await redis?.cleanup();
+});
+
+describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reason})`, () => {
+  let gateway: ClusterProcess;
+  let admin: string;
+  const zonesOnGateway = async () =>
+    ((await callJson(gateway.url, 'GET', '/api/v1/admin/zones', { bearer: admin })).body?.zones ??
+      []) as Array<{ zoneId: string; ccu: number }>;
+  const ownerOf = (p: ClusterProcess) => `127.0.0.1/${p.child.pid}`;
+  /** Waits until every bot of `records` resumed in `zoneId` at the position it had before. */
+  async function followed(
+    records: readonly BotRecord[],
+    resumed: ReturnType<typeof watchResumes>,
+    zoneId: string,
+    since: number,
+  ) {
+    const before = positions(records);
+    await until(() => records.every((r) => resumed.get(r.playerId)?.zoneId === zoneId), {
+      timeoutMs: 60_000,
+      what: `every bot of ${zoneId} resumed (${resumed.size}/${records.length})`,
+    });
+    const delays = records.map((r) => resumed.get(r.playerId)!.at - since).sort((x, y) => x - y);
+    console.log(
+      `hand-off of ${zoneId}: ${records.length} bots resumed after ${Math.round(delays[0]!)} ms (first), ${Math.round(delays[Math.floor(delays.length / 2)]!)} ms (median), ${Math.round(delays.at(-1)!)} ms (last)`,
+    );
+    for (const r of records) {
+      const seen = resumed.get(r.playerId)!;
+      const was = before.get(r.playerId)!;
+      expect(Math.abs(seen.x - was.x)).toBeLessThan(0.05);
+      expect(Math.abs(seen.y - was.y)).toBeLessThan(0.05);
+      expect(r.closed).toBeUndefined();
+    }
+  }
+  /** Each zone listed exactly once on the gateway (no process runs a copy). */
+  async function listedOnce(): Promise<void> {
+    await until(
+      async () => {
+        const ids = (await zonesOnGateway()).map((z) => z.zoneId).sort();
+        return ids.join() === 'east,west';
+      },
+      { timeoutMs: 30_000, what: 'east and west listed once each' },
+    );
+  }
+  async function movesGoOn(records: readonly BotRecord[]): Promise<void> {
+    fleet!.resume();
+    const acks = records.reduce((n, r) => n + r.acks, 0);
+    await until(() => records.reduce((n, r) => n + r.acks, 0) > acks + records.length, {
+      timeoutMs: 30_000,
+      what: 'moves acknowledged after the move',
+    });
+    await fleet!.quiesce(30_000);
+  }
+
+  it('hand-off, restart, stall, rolling restart - players follow their zone, and a zone never runs twice', async () => {
+    gateway = await cluster!.start('gateway');
+    const a = await cluster!.start('game', { TICKLINE_GAME_ZONES: 'east' });
+    const b = await cluster!.start('game', { TICKLINE_GAME_ZONES: 'west' });
+    admin = await initialAdminToken(gateway.url, gateway.dataDir);
+    await listedOnce();
+    await until(
+      async () =>
+        (await callJson(gateway.url, 'GET', '/api/v1/game/zones', { bearer: admin })).body?.zones?.length === 2,
+      { timeoutMs: 30_000, what: 'both zones joinable' },
+    );
+    fleet = await startOutageFleet({ url: gateway.url, count: BOTS, rateHz: 2, speedPerTick: 0.5 });
+    const inEast = fleet.records.filter((r) => r.bot.game.welcome?.zoneId === 'east');
+    const inWest = fleet.records.filter((r) => r.bot.game.welcome?.zoneId === 'west');
+    expect(inEast.length).toBeGreaterThan(0);
+    const resumed = watchResumes(fleet.records);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await fleet.quiesce(30_000);
+
+    // 1. Hand-off on purpose, issued on the gateway.
+    const handedAt = performance.now();
+    const handed = await callJson(gateway.url, 'POST', '/api/v1/admin/zones/east/handoff', {
+      bearer: admin,
+      body: { message: 'moving east' },
+    });
+    expect(handed.status).toBe(200);
+    expect(handed.body).toMatchObject({ from: ownerOf(a), to: ownerOf(b), playersTold: inEast.length });
+    await followed(inEast, resumed, 'east', handedAt);
+    await listedOnce();
+    await movesGoOn(inEast);
+
+    // 2. The process that let east go restarts with east configured: b holds it, so it stays there.
+    a.child.kill('SIGTERM');
+    await a.exited;
+    const a2 = await cluster!.start('game', { TICKLINE_GAME_ZONES: 'east' });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await listedOnce();
+    expect((await zonesOnGateway()).find((z) => z.zoneId === 'east')?.ccu).toBe(inEast.length);
+
+    // 3. b stalls past its failover: a2 takes both zones; woken, b writes nothing more to them.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    resumed.clear();
+    b.child.kill('SIGSTOP');
+    // Moves sent now queue in the stalled process's socket: without the fence it would apply
+    // them on waking and publish seqs the new holder publishes too.
+    fleet.resume();
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    b.child.kill('SIGCONT');
+    await until(() => fleet!.records.every((r) => resumed.has(r.playerId)), {
+      timeoutMs: 60_000,
+      what: `every bot resumed after the stall (${resumed.size}/${BOTS})`,
+    });
+    await fleet.quiesce(30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await listedOnce();
+    for (const zoneId of ['east', 'west']) {
+      const seqs = await zoneSeqs(cluster!.env, zoneId);
+      expect(isContinuous(seqs), `${zoneId}: ${seqs.length} events, one seq each`).toBe(true);
+    }
+    expect(b.child.exitCode).toBeNull();
+
+    // 4. Rolling restart: a2 (holding both zones now) is stopped; its zones go to b with their players.
+    resumed.clear();
+    const stoppedAt = performance.now();
+    a2.child.kill('SIGTERM');
+    expect(await a2.exited).toBe(0);
+    await followed(inEast, resumed, 'east', stoppedAt);
+    await followed(inWest, resumed, 'west', stoppedAt);
+    await listedOnce();
+    await movesGoOn(fleet.records);
+    for (const zoneId of ['east', 'west']) expect(isContinuous(await zoneSeqs(cluster!.env, zoneId))).toBe(true);
+  }, 600_000);
+});
