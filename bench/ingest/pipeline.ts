@@ -285,13 +285,14 @@ export async function ingestLatency(
     // Every event went to the fresh log once: once drained, its last offset is the count published.
     const drained = await publisher.flush(CATCH_UP_MS);
     const head = publisher.stats().published;
-    const [candles, tailed] = await Promise.all([projection.finish(head), tail.finish(head)]).then(
-      (reports) =>
-        reports.map((report) => ({
-          ...report,
-          lags: report.lags.filter((_, i) => report.at[i]! >= measuredFrom),
-        })),
-    );
+    // Only what arrived in the measured window counts (the warm-up's lags are left out).
+    const measured = <R extends { lags: number[]; at: number[] }>(report: R): R => ({
+      ...report,
+      lags: report.lags.filter((_, i) => report.at[i]! >= measuredFrom),
+    });
+    const [candleReport, tailReport] = await Promise.all([projection.finish(head), tail.finish(head)]);
+    const candles = measured(candleReport);
+    const tailed = measured(tailReport);
     return {
       trades,
       tradesPerSecond: trades / elapsed,

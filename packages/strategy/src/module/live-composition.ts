@@ -259,7 +259,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   /** A stored run as the API shows it: the store's state, this runner's counters if it runs it here. */
   const statusOf = (run: StoredLiveRun): LiveRunStatus => {
     const here = host.runner.status(run.id);
-    const { pause: _pause, ...base } = here ?? {
+    const fallback: LiveRunStatus = {
       id: run.id,
       strategyId: run.strategyId,
       version: run.version,
@@ -271,7 +271,10 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       ...(run.checkpointMs === undefined ? {} : { lastCandleTime: run.checkpointMs }),
       lastSignals: [],
       logs: [],
+      cpuMs: 0,
+      errors: 0,
     };
+    const { pause: _pause, ...base } = here ?? fallback;
     return { ...base, state: run.state, ...(run.pause === undefined ? {} : { pause: run.pause }) };
   };
   const storedStatus = async (id: string) => {
