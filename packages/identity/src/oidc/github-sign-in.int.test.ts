@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHttpApp } from '../testing/test-http-app.ts';
 import { createTestIdentity, GOOD_PASSWORD, type TestIdentity } from '../testing/identity-test-kit.ts';
+import { createTotp } from '../totp/totp.ts';
 import { GITHUB_ISSUER } from './github-client.ts';
 
 const CLIENT_ID = 'gh-client';
@@ -188,6 +189,41 @@ describe('sign-in with GitHub (OAuth 2.0, no OIDC)', () => {
     }
     const plain = await fetch(`${appUrl}/api/v1/auth/oidc/github/start`, { redirect: 'manual' });
     expect(plain.headers.getSetCookie()[0]!.split('; ')).not.toContain('Secure');
+  });
+
+  it('github - with two-factor on, GitHub alone gives no session: the code completes the sign-in', async () => {
+    const first = await authorize('octo');
+    const signedIn = (await (await fetch(first.callback, { headers: { cookie: first.cookie } })).json()) as {
+      tokens: { accessToken: string };
+    };
+    const principal = await kit.service.authenticateAccessToken(signedIn.tokens.accessToken);
+    const enrolment = await kit.service.enrolTotp(principal);
+    const totp = createTotp({ clock: kit.clock, issuer: 'x' });
+    await kit.service.activateTotp(principal, { code: await totp.codeAt(enrolment.secret, kit.clock.now()) });
+
+    const { callback, cookie } = await authorize('octo');
+    const response = await fetch(callback, { headers: { cookie } });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ status: 'mfa_required', mfaToken: expect.any(String) });
+    expect(body.tokens).toBeUndefined();
+    const wrong = await fetch(`${appUrl}/api/v1/auth/mfa`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mfaToken: body.mfaToken, code: '000000' }),
+    });
+    expect(wrong.status).toBe(401);
+    kit.clock.advance(30_000); // a fresh time step: the code used to activate is spent
+    const mfa = await fetch(`${appUrl}/api/v1/auth/mfa`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        mfaToken: body.mfaToken,
+        code: await totp.codeAt(enrolment.secret, kit.clock.now()),
+      }),
+    });
+    expect(mfa.status).toBe(200);
+    expect(await mfa.json()).toMatchObject({ status: 'signed_in', user: { id: principal.userId } });
   });
 
   it('github - no verified primary email → AUTH_OIDC_FAILED email_missing', async () => {

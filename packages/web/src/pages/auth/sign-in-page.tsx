@@ -1,16 +1,17 @@
 /**
  * @module Sign-in in two steps: email and password, then — when two-factor is on — a TOTP or
- * recovery code against the short-lived MFA token.
+ * recovery code against the short-lived MFA token ({@link MfaCodeForm}).
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useRouter } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
 import { usePendingAction } from '../../components/use-pending-action.ts';
+import { MfaCodeForm } from './mfa-code-form.tsx';
 import { OidcButtons } from './oidc-buttons.tsx';
 
 export function SignInPage(): ReactNode {
-  const { signIn, completeMfa } = useSession();
+  const { signIn } = useSession();
   const { navigate } = useRouter();
   const { pending, error, run } = usePendingAction();
   const [mfaToken, setMfaToken] = useState<string>();
@@ -28,40 +29,13 @@ export function SignInPage(): ReactNode {
     });
   }
 
-  function onCode(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const code = formText(new FormData(event.currentTarget), 'code').replace(/\s+/g, '');
-    void run(async () => {
-      await completeMfa({ mfaToken: mfaToken!, code });
-      navigate('/', { replace: true });
-    });
-  }
-
   if (mfaToken) {
     return (
-      <main id="main" className="auth-page">
-        <form className="card auth-card" onSubmit={onCode} aria-labelledby="mfa-title">
-          <h1 id="mfa-title">Two-factor code</h1>
-          <p className="muted">
-            Enter the 6-digit code from your authenticator app, or one of your recovery codes.
-          </p>
-          <FormError message={error} />
-          <Field
-            label="Code"
-            name="code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            required
-            autoFocus
-          />
-          <button type="submit" className="button button-primary" disabled={pending}>
-            {pending ? 'Checking…' : 'Verify'}
-          </button>
-          <button type="button" className="button button-ghost" onClick={() => setMfaToken(undefined)}>
-            Back
-          </button>
-        </form>
-      </main>
+      <MfaCodeForm
+        mfaToken={mfaToken}
+        onSignedIn={() => navigate('/', { replace: true })}
+        onBack={() => setMfaToken(undefined)}
+      />
     );
   }
 
