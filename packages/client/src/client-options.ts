@@ -1,6 +1,6 @@
 /** @module Options of {@link createTicklineClient}, their defaults, and the one function that resolves them. */
 import { TicklineApiError } from './errors.ts';
-import type { FetchLike } from './http/http-client.ts';
+import { DEFAULT_RATE_LIMIT_RETRY, type FetchLike, type RateLimitRetry } from './http/http-client.ts';
 import { DEFAULT_PATHS, type ClientPaths } from './http/routes.ts';
 import { createMemoryTokenStorage, type TokenStorage } from './auth/token-storage.ts';
 import {
@@ -45,6 +45,8 @@ export interface TicklineClientOptions {
   withCredentials?: boolean;
   /** Milliseconds since the epoch. @default Date.now */
   now?: () => number;
+  /** Reads answered 429 wait out `Retry-After` and try again; `false` turns it off. @default DEFAULT_RATE_LIMIT_RETRY */
+  rateLimitRetry?: RateLimitRetry | false;
 }
 
 export interface ResolvedClientOptions {
@@ -62,6 +64,7 @@ export interface ResolvedClientOptions {
   wsPingIntervalMs: number | undefined;
   withCredentials: boolean;
   now: () => number;
+  rateLimitRetry: RateLimitRetry | false;
 }
 
 export function resolveClientOptions(options: TicklineClientOptions): ResolvedClientOptions {
@@ -87,6 +90,7 @@ export function resolveClientOptions(options: TicklineClientOptions): ResolvedCl
     wsPingIntervalMs: options.wsPingIntervalMs,
     withCredentials: options.withCredentials ?? false,
     now: options.now ?? Date.now,
+    rateLimitRetry: options.rateLimitRetry ?? DEFAULT_RATE_LIMIT_RETRY,
   };
 }
 

@@ -74,7 +74,11 @@ export interface TicklineClient {
 export function createTicklineClient(options: TicklineClientOptions): TicklineClient {
   const resolved = resolveClientOptions(options);
   const events = new Emitter<SessionEvents>();
-  const http = createHttpClient({ baseUrl: resolved.baseUrl, fetch: resolved.fetch });
+  const http = createHttpClient({
+    baseUrl: resolved.baseUrl,
+    fetch: resolved.fetch,
+    rateLimitRetry: resolved.rateLimitRetry,
+  });
   const paths = resolved.paths;
   const session = new Session({
     storage: resolved.storage,

@@ -70,7 +70,8 @@ export type {
   BacktestProgressEvent,
   BacktestCompletedEvent,
 } from '@tickline/protocol';
-export type { FetchLike, HttpRequest, HttpMethod } from './http/http-client.ts';
+export type { FetchLike, HttpRequest, HttpMethod, RateLimitRetry } from './http/http-client.ts';
+export { DEFAULT_RATE_LIMIT_RETRY } from './http/http-client.ts';
 export type { ClientPaths } from './http/routes.ts';
 export type { Subscription, StatusChange, SubscriptionHandlers } from './stream/subscription.ts';
 export type { ReconnectOptions } from './stream/backoff.ts';

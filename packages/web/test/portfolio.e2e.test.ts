@@ -4,18 +4,28 @@
  * with live trading composed): a new account sees its opening portfolio, buys at market against
  * the simulator's live trades and sees the fill, the position and the cash change without a
  * reload; rests a limit order far below the market and cancels it; is refused in words with a code;
- * then runs a strategy version live and sees its status.
+ * then runs a strategy version live and sees its status; runs one that buys on every candle and
+ * sees its signal arrive in the feed and on the market chart; the admin sees that run under its
+ * strategy process with its CPU time on the Operations page and pauses it, and the owner sees why.
  */
-import type { Browser, Page } from 'playwright-core';
+import { createTicklineClient } from '@tickline/client';
+import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
+import { openPage, signIn, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
-import { startDashboard, type Dashboard } from './harness/dashboard.ts';
+import { initialAdmin, startDashboard, type Dashboard } from './harness/dashboard.ts';
 
 /** Waits on server work and on the stream: generous, because CI runs this beside other suites. */
 const SERVER_WAIT_MS = 60_000;
 /** A market order fills at the next 1 m bar: a minute, plus the candle's close on a busy machine. */
 const FILL_WAIT_MS = 150_000;
+/** A strategy that places an order on every closed candle: a signal each minute. */
+const EVERY_CANDLE = `export default defineStrategy({
+  onCandle(ctx) {
+    ctx.buy({ qty: 0.0001, reason: 'every candle' });
+  },
+});
+`;
 
 /** A money figure on the page as a number ("$10,000.00" → 10000). */
 async function money(page: Page, testId: string): Promise<number> {
@@ -39,7 +49,7 @@ describe.skipIf(!chromiumBinary.available)('web - paper portfolio, orders and li
     await dashboard?.stop();
   });
 
-  it('web - opening portfolio, a market buy fills live, a limit rests and cancels, a strategy runs live', async () => {
+  it('web - opening portfolio, a market buy fills live, a limit rests and cancels, a strategy runs live, signals arrive, an admin pauses it', async () => {
     const page = await openPage(browser);
     // The API calls the page made, printed when a step fails (rate limits show up here first).
     const calls: string[] = [];
@@ -55,10 +65,11 @@ describe.skipIf(!chromiumBinary.available)('web - paper portfolio, orders and li
       console.log(calls.join('\n'));
       throw error;
     }
-  }, 480_000);
+  }, 780_000);
 
   async function trade(page: Page): Promise<void> {
-    await signUp(page, dashboard.url, uniqueEmail('trader'), 'Trader');
+    const email = uniqueEmail('trader');
+    await signUp(page, dashboard.url, email, 'Trader');
 
     // The overview shows the real portfolio (opened by the account snapshot) and links to it.
     await page.getByTestId('portfolio-equity').waitFor({ timeout: SERVER_WAIT_MS });
@@ -159,5 +170,79 @@ describe.skipIf(!chromiumBinary.available)('web - paper portfolio, orders and li
       undefined,
       { timeout: SERVER_WAIT_MS },
     );
+
+    await signalsArrive(page, email, symbol);
+  }
+
+  /** A strategy that buys on every candle: its signal in the feed and on the chart; the admin pauses it. */
+  async function signalsArrive(page: Page, email: string, symbol: string): Promise<void> {
+    // Written through the SDK (the editor is the strategies suite's): the page lists it on reload.
+    const sdk = createTicklineClient({ baseUrl: dashboard.url });
+    await sdk.auth.signIn({ email, password: TEST_PASSWORD });
+    const {
+      strategy: { id: strategyId },
+    } = await sdk.strategies.create({ name: 'every candle', source: EVERY_CANDLE });
+    await page.reload();
+    const form = page.getByRole('form', { name: 'Run a strategy live' });
+    await form.waitFor({ timeout: SERVER_WAIT_MS });
+    await form.getByLabel('Strategy').selectOption({ label: 'every candle' });
+    await form.getByLabel('Feed 1 symbol').selectOption(symbol);
+    await form.getByLabel('Feed 1 interval').selectOption('1m');
+    await form.getByLabel('Warm-up bars').fill('0');
+    await form.getByRole('button', { name: /^Run v1 live$/ }).click();
+    const run = page.locator(`[data-testid="live-runs"] li[data-run$=":${strategyId}"]`);
+    await run.waitFor({ timeout: SERVER_WAIT_MS });
+
+    // The next 1 m candle's close: its signal arrives on the stream and joins the feed, marked new.
+    const signal = page
+      .getByTestId('signal-feed')
+      .locator('tr.signal-new')
+      .filter({ hasText: 'every candle' });
+    await signal.first().waitFor({ timeout: FILL_WAIT_MS });
+    expect(await signal.first().getByTestId('signal-side').textContent()).toMatch(/^buy market/);
+    expect(await signal.first().textContent()).toContain(symbol);
+    await page.getByRole('heading', { name: 'Signals' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'live-signals', { fullPage: true });
+
+    // The market page marks the signal on its candles.
+    await page.goto(`${dashboard.url}/markets/${symbol}`);
+    const chart = page.getByTestId('candle-chart');
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="candle-chart"]')?.getAttribute('data-signals')) > 0,
+      undefined,
+      { timeout: SERVER_WAIT_MS },
+    );
+    expect(await chart.getAttribute('aria-label')).toMatch(/strategy signals?$/);
+    await screenshot(page, 'market-signals');
+
+    // The admin sees the run under its strategy process with CPU time used, and pauses it.
+    const admin = await openPage(browser);
+    const { email: adminEmail, password } = initialAdmin(dashboard);
+    await signIn(admin, dashboard.url, adminEmail, password);
+    await admin.getByRole('link', { name: 'Operations' }).click();
+    const row = admin.locator(`[data-testid="live-admin"] tr[data-run$=":${strategyId}"]`);
+    await row.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await row.getAttribute('data-state')).toBe('running');
+    const cpu = (await row.getByTestId('run-cpu').textContent()) ?? '';
+    expect(cpu).toMatch(/^[0-9.]+ (ms|s|min)$/);
+    expect(Number.parseFloat(cpu)).toBeGreaterThan(0);
+    await row.scrollIntoViewIfNeeded();
+    await screenshot(admin, 'admin-live-strategies');
+    admin.once('dialog', (dialog: Dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Pause' }).click();
+    await admin
+      .getByTestId('live-admin-message')
+      .filter({ hasText: /^Paused / })
+      .waitFor();
+    await admin
+      .locator(`[data-testid="live-admin"] tr[data-run$=":${strategyId}"][data-state="paused"]`)
+      .waitFor({ timeout: SERVER_WAIT_MS });
+    await screenshot(admin, 'admin-live-paused');
+    await admin.context().close();
+
+    // The owner is told why.
+    await page.goto(`${dashboard.url}/live`);
+    await run.getByTestId('pause-reason').waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await run.getByTestId('pause-reason').textContent()).toMatch(/^Paused by an administrator/);
   }
 });

@@ -28,9 +28,54 @@ export interface HttpClient {
   url(path: string, query?: HttpRequest['query']): string;
 }
 
-export function createHttpClient(options: { baseUrl: string; fetch: FetchLike }): HttpClient {
+/**
+ * How a read answered 429 is tried again: after the server's `Retry-After`, at most `attempts`
+ * more times, and only when the wait is at most `maxWaitMs` (a longer one is the caller's to show).
+ * A page that loads a handful of lists at once must not turn a burst into an error screen.
+ */
+export interface RateLimitRetry {
+  /** @default 2 */
+  attempts: number;
+  /** @default 10_000 */
+  maxWaitMs: number;
+}
+
+export const DEFAULT_RATE_LIMIT_RETRY: RateLimitRetry = Object.freeze({ attempts: 2, maxWaitMs: 10_000 });
+
+/** Only reads are repeated on their own: a write answered 429 did nothing, but its caller decides. */
+const RETRIED_METHODS: ReadonlySet<HttpMethod> = new Set(['GET']);
+
+/** The wait a 429 asks for, in ms (`Retry-After` in seconds; 1 s when absent or unreadable). */
+export function retryAfterMs(response: Response): number {
+  const seconds = Number(response.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function createHttpClient(options: {
+  baseUrl: string;
+  fetch: FetchLike;
+  /** `false` turns retries off. @default DEFAULT_RATE_LIMIT_RETRY */
+  rateLimitRetry?: RateLimitRetry | false;
+}): HttpClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch;
+  const retry =
+    options.rateLimitRetry === false ? undefined : (options.rateLimitRetry ?? DEFAULT_RATE_LIMIT_RETRY);
 
   function url(path: string, query?: HttpRequest['query']): string {
     const search = new URLSearchParams();
@@ -49,20 +94,36 @@ export function createHttpClient(options: { baseUrl: string; fetch: FetchLike })
       init.body = JSON.stringify(request.body);
     }
     if (request.signal) init.signal = request.signal;
-    let response: Response;
-    try {
-      response = await doFetch(url(request.path, request.query), init);
-    } catch (cause) {
-      if (request.signal?.aborted) throw cause;
-      throw new TicklineApiError(
-        'CLIENT_NETWORK_ERROR',
-        `${request.method} ${request.path} failed to reach the server`,
-        {
-          cause,
-        },
-      );
+    const target = url(request.path, request.query);
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await doFetch(target, init);
+      } catch (cause) {
+        if (request.signal?.aborted) throw cause;
+        throw new TicklineApiError(
+          'CLIENT_NETWORK_ERROR',
+          `${request.method} ${request.path} failed to reach the server`,
+          {
+            cause,
+          },
+        );
+      }
+      if (
+        response.status === 429 &&
+        retry &&
+        attempt < retry.attempts &&
+        RETRIED_METHODS.has(request.method)
+      ) {
+        const wait = retryAfterMs(response);
+        if (wait <= retry.maxWaitMs) {
+          await response.body?.cancel();
+          await sleep(wait, request.signal);
+          continue;
+        }
+      }
+      return readResponse<T>(response, request);
     }
-    return readResponse<T>(response, request);
   }
 
   return { baseUrl, send, url };

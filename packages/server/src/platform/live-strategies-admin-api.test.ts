@@ -12,7 +12,7 @@ import { createPgliteSql, migrate, type Sql } from '@tickline/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerApiScope } from '../api/api-scope.ts';
 import { GOOD_PASSWORD, createTestApi, type TestApi } from '../http/plugins/testing/test-api.ts';
-import { callJson } from '../testing/api-clients.ts';
+import { accessTokenFor, callJson } from '../testing/api-clients.ts';
 import { loadAllMigrations } from '../wiring/migrations.ts';
 import { startStrategyProcess, type StrategyProcessUnderTest } from './testing/live-processes.ts';
 
@@ -26,13 +26,7 @@ let a: StrategyProcessUnderTest;
 let b: StrategyProcessUnderTest;
 let buyer: string;
 
-async function signIn(email: string): Promise<string> {
-  const response = await callJson(base, 'POST', '/api/v1/auth/sign-in', {
-    body: { email, password: GOOD_PASSWORD },
-  });
-  expect(response.status).toBe(200);
-  return response.body.tokens.accessToken as string;
-}
+const signIn = (email: string): Promise<string> => accessTokenFor(base, email, GOOD_PASSWORD);
 
 beforeAll(async () => {
   sql = await createPgliteSql({ memory: true });

@@ -13,7 +13,7 @@ import { loadAllMigrations } from '../wiring/migrations.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOOD_PASSWORD, createTestApi, type TestApi } from '../http/plugins/testing/test-api.ts';
 import { registerApiScope } from '../api/api-scope.ts';
-import { callJson } from '../testing/api-clients.ts';
+import { accessTokenFor, callJson } from '../testing/api-clients.ts';
 
 const stream = gameStream(2);
 const log = createInMemoryEventLog({ name: 'main' });
@@ -32,13 +32,7 @@ const toRecord = (event: EventEnvelope) => ({
   payload: encodeEvent(event),
 });
 
-async function signIn(email: string): Promise<string> {
-  const response = await callJson(base, 'POST', '/api/v1/auth/sign-in', {
-    body: { email, password: GOOD_PASSWORD },
-  });
-  expect(response.status).toBe(200);
-  return response.body.tokens.accessToken as string;
-}
+const signIn = (email: string): Promise<string> => accessTokenFor(base, email, GOOD_PASSWORD);
 
 beforeAll(async () => {
   sql = await createPgliteSql({ memory: true });
@@ -269,6 +263,7 @@ describe('operations api document', () => {
       '/api/v1/admin/streams',
       '/api/v1/admin/zones',
       '/api/v1/admin/zones/{zoneId}/drain',
+      '/api/v1/admin/zones/{zoneId}/handoff',
       '/api/v1/admin/zones/{zoneId}/restart',
       '/api/v1/admin/zones/{zoneId}/snapshots',
       '/api/v1/admin/zones/{zoneId}/snapshots/{snapshotId}/restore',

@@ -45,6 +45,14 @@ export async function callJson(
   };
 }
 
+/** Signs `email` in with `password` and returns the access token (throws on any other answer). */
+export async function accessTokenFor(base: string, email: string, password: string): Promise<string> {
+  const response = await callJson(base, 'POST', '/api/v1/auth/sign-in', { body: { email, password } });
+  if (response.status !== 200)
+    throw new Error(`sign-in of ${email}: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body.tokens.accessToken as string;
+}
+
 /** A signed-in test user. */
 export interface TestUser {
   userId: string;
