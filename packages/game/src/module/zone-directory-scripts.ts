@@ -29,7 +29,11 @@ return epoch
  * The heartbeat: ARGV owner, now, ttl ms, then (zone, epoch, entry JSON) triples. A zone is
  * written only while the owners hash still names this owner at this epoch; the others are
  * returned — the zones this process lost and must stop writing to. An empty epoch is written
- * unfenced (a zone started while Redis was away, before it could take an epoch).
+ * unfenced (a zone started while Redis was away, before it could take an epoch). A zone with no
+ * ownership record at all (Redis restarted empty, or the hash expired while Redis was away) is
+ * claimed again by its holder at its epoch: nobody took it over — a take-over leaves a record —
+ * and stopping every zone of every process because Redis lost its memory would end play that
+ * Redis never fenced.
  */
 export const HEARTBEAT_SCRIPT = `
 local lost = {}
@@ -40,7 +44,7 @@ for i = 4, #ARGV, 3 do
   else
     local cur = redis.call('HGET', KEYS[2], zone)
     local o = cur and cjson.decode(cur)
-    if o and o.owner == ARGV[1] and tonumber(o.epoch) == tonumber(epoch) then
+    if not o or (o.owner == ARGV[1] and tonumber(o.epoch) == tonumber(epoch)) then
       redis.call('HSET', KEYS[1], zone, json)
       redis.call('HSET', KEYS[2], zone, cjson.encode({ owner = ARGV[1], epoch = tonumber(epoch), at = tonumber(ARGV[2]) }))
     else

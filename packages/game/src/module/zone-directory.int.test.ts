@@ -152,6 +152,14 @@ describe.skipIf(!found.available)(`zone directory on Redis ${found.reason ?? ''}
       expect(handed).toMatchObject({ zoneId: 'north', handoffFrom: winner, epoch: 2 });
       expect(await a.acquire('north', 'a', { expectedEpoch: 2, staleAfterMs: 60_000 })).toBe(3);
       expect(await b.publish(winner, [north(2)])).toEqual(['north']);
+      // Redis restarted empty: the holder's heartbeat claims its zone again instead of losing it.
+      await redis.stop();
+      await redis.restart();
+      expect(await a.ready(5_000)).toBe(true);
+      expect(await a.publish('a', [north(3)])).toEqual([]);
+      expect((await b.read()).map((e) => [e.zoneId, e.owner, e.epoch])).toEqual([['north', 'a', 3]]);
+      // …and it is fenced again: another process cannot take it while it heartbeats.
+      expect(await b.acquire('north', 'b', { expectedEpoch: -1, staleAfterMs: 60_000 })).toBeUndefined();
     } finally {
       await a.close();
       await b.close();

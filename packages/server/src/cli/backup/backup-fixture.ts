@@ -34,15 +34,23 @@ export async function captureLogs(env: Record<string, string>): Promise<{ main: 
   return { main: main.stdout, deadLetters: deadLetters.stdout };
 }
 
-/** Snapshot files under `<dataDir>/game-snapshots`: relative path → SHA-256. */
+/**
+ * Snapshot files under `<dataDir>/game-snapshots`: relative path → SHA-256. Callable while a
+ * server still writes them: a `.tmp` file is a snapshot being written (renamed into place when
+ * whole), and a file pruned between the listing and the read is skipped.
+ */
 export async function captureSnapshotFiles(dataDir: string): Promise<Record<string, string>> {
   const dir = join(dataDir, 'game-snapshots');
   if (!existsSync(dir)) return {};
   const files: Record<string, string> = {};
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
+    if (!entry.isFile() || entry.name.endsWith('.tmp')) continue;
     const path = join(entry.parentPath, entry.name);
-    files[path.slice(dir.length + 1)] = createHash('sha256').update(await readFile(path)).digest('hex');
+    const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (bytes) files[path.slice(dir.length + 1)] = createHash('sha256').update(bytes).digest('hex');
   }
   return files;
 }
