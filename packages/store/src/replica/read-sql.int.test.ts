@@ -1,3 +1,4 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { ManualClock, Registry } from '@tickline/kernel';
 import {
   requirePostgresBinaries,
@@ -22,6 +23,38 @@ async function readsByRoute(registry: Registry): Promise<Record<string, number>>
 
 async function gauge(registry: Registry, name: string): Promise<number | undefined> {
   return (await registry.getSingleMetric(name)?.get())?.values[0]?.value;
+}
+
+/**
+ * A TCP relay in front of a server that can freeze: bytes stop flowing both ways while the
+ * connections stay open, as with a frozen host or a partition (nothing is refused or reset).
+ */
+async function startFreezableRelay(targetPort: number) {
+  const sockets = new Set<Socket>();
+  let frozen = false;
+  const server: Server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => sockets.delete(socket));
+      if (frozen) socket.pause();
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    port,
+    freeze() {
+      frozen = true;
+      for (const socket of sockets) socket.pause();
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 describe.skipIf(!binaries.available)(
@@ -162,6 +195,30 @@ describe.skipIf(!binaries.available)(
       const where = await reads.query<{ standby: boolean }>('select pg_is_in_recovery() as standby');
       expect(where.rows).toEqual([{ standby: true }]);
       expect(await gauge(metrics, 'tickline_sql_replica_up')).toBe(1);
+    });
+
+    it('replica - one that hangs without refusing fails its probe in time; reads go to the primary', async () => {
+      const relay = await startFreezableRelay(replicaServer.port);
+      const url = new URL(replicaServer.url);
+      url.port = String(relay.port);
+      const metrics = new Registry();
+      const reads = createReadSql({
+        primary,
+        replica: await createPostgresSql({ url: url.toString(), verify: false, connectTimeoutMs: 2_000 }),
+        probeTimeoutMs: 500,
+        metrics,
+      });
+      try {
+        await until(async () => (await reads.probe()).up, 'the replica answers through the relay');
+        relay.freeze();
+        // Neither refused nor reset: only the timeout can tell that it is gone.
+        expect(await reads.probe()).toMatchObject({ up: false, detail: expect.stringMatching(/timed out/) });
+        expect(await notes(reads)).toContain('mine');
+        expect((await readsByRoute(metrics)).primary_down).toBe(1);
+      } finally {
+        await relay.close();
+        await reads.close().catch(() => {});
+      }
     });
 
     it('replica - none configured: every read is a primary read', async () => {

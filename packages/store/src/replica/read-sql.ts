@@ -18,6 +18,8 @@ import { createReplicaMetrics, ReadRoute, type ReplicaMetrics } from './replica-
 export const DEFAULT_READ_FRESH_WINDOW_MS = 5_000;
 /** Replication lag beyond which every read goes to the primary. */
 export const DEFAULT_READ_MAX_LAG_MS = 5_000;
+/** A probe not answered within this counts as the replica being down. */
+export const DEFAULT_REPLICA_PROBE_TIMEOUT_MS = 2_000;
 /** Keys remembered before expired ones are swept on the next write. */
 const FRESH_KEYS_SWEEP_AT = 10_000;
 
@@ -62,6 +64,11 @@ export interface ReadSqlOptions {
   freshWindowMs?: number;
   /** @default 5_000 */
   maxLagMs?: number;
+  /**
+   * A probe not answered within this marks the replica down: a replica that accepts connections
+   * and then hangs (a frozen host, a partition) would otherwise keep getting reads. @default 2_000
+   */
+  probeTimeoutMs?: number;
   /** @default the system clock */
   clock?: Clock;
   /** @default a private registry (series only when a replica is configured) */
@@ -107,6 +114,7 @@ class ReplicaRouter implements ReadSql {
   readonly #replica: Sql;
   readonly #freshWindowMs: number;
   readonly #maxLagMs: number;
+  readonly #probeTimeoutMs: number;
   readonly #clock: Clock;
   readonly #metrics: ReplicaMetrics;
   readonly #logger: Logger;
@@ -119,6 +127,7 @@ class ReplicaRouter implements ReadSql {
     this.#replica = replica;
     this.#freshWindowMs = options.freshWindowMs ?? DEFAULT_READ_FRESH_WINDOW_MS;
     this.#maxLagMs = options.maxLagMs ?? DEFAULT_READ_MAX_LAG_MS;
+    this.#probeTimeoutMs = options.probeTimeoutMs ?? DEFAULT_REPLICA_PROBE_TIMEOUT_MS;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
     this.#metrics = createReplicaMetrics(options.metrics ?? new Registry());
@@ -154,19 +163,37 @@ class ReplicaRouter implements ReadSql {
 
   async probe(): Promise<ReplicaStatus> {
     let next: ReplicaStatus;
-    try {
-      // The primary's position first: the replica, read second, can only have replayed more of it.
-      const primary = await this.#primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
-      const replica = await this.#replica.query<ProbeRow>(
-        `select pg_is_in_recovery() as standby, pg_last_wal_replay_lsn()::text as replay_lsn,
-                extract(epoch from now() - pg_last_xact_replay_timestamp())::float8 as replay_age_seconds`,
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<ReplicaStatus>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve({
+            configured: true,
+            up: false,
+            detail: `replica probe timed out after ${this.#probeTimeoutMs} ms`,
+          }),
+        this.#probeTimeoutMs,
       );
-      next = measured(primary.rows[0]?.lsn ?? null, replica.rows[0]);
+    });
+    try {
+      next = await Promise.race([this.#measure(), timedOut]);
     } catch (error) {
       next = { configured: true, up: false, detail: `replica probe failed: ${(error as Error).message}` };
+    } finally {
+      clearTimeout(timer);
     }
     this.#setStatus(next);
     return this.status();
+  }
+
+  async #measure(): Promise<ReplicaStatus> {
+    // The primary's position first: the replica, read second, can only have replayed more of it.
+    const primary = await this.#primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+    const replica = await this.#replica.query<ProbeRow>(
+      `select pg_is_in_recovery() as standby, pg_last_wal_replay_lsn()::text as replay_lsn,
+              extract(epoch from now() - pg_last_xact_replay_timestamp())::float8 as replay_age_seconds`,
+    );
+    return measured(primary.rows[0]?.lsn ?? null, replica.rows[0]);
   }
 
   async close(): Promise<void> {
