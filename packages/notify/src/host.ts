@@ -13,7 +13,7 @@ import {
   type Publisher,
 } from '@tickline/eventlog';
 import { systemClock, type Clock, type Logger, type Registry, type Service } from '@tickline/kernel';
-import type { Sql } from '@tickline/store';
+import type { ReadSql, Sql } from '@tickline/store';
 import type { FastifyRequest } from 'fastify';
 import { createNotifyAdminApi, type NotifyAdminApi } from './admin/admin-api.ts';
 import { createNotifyApi, type NotifyApi } from './api/notify-api.ts';
@@ -56,6 +56,8 @@ export interface NotifyHostDeps {
   publisher: Publisher;
   /** Open SQL with the notify migration applied. */
   sql: Sql;
+  /** Read-only queries (the read replica when configured): inbox pages and counts. @default `sql` */
+  reads?: ReadSql | undefined;
   /**
    * Key material the key that seals webhook secrets at rest is derived from (HKDF, notify's own
    * label): the master secret, or the process's derived auth keys (`keys.totpEncryptionKey`).
@@ -269,6 +271,7 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
 
   const api = createNotifyApi({
     sql,
+    ...(deps.reads ? { reads: deps.reads } : {}),
     config,
     clock,
     endpoints,

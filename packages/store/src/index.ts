@@ -1,7 +1,8 @@
 /**
  * @module @tickline/store — SQL for Tickline: one `Sql` port over PGlite (embedded, in a worker
  * thread) and PostgreSQL, one migration set, the idempotent projection helper for consumers, and
- * bulk inserts, the transactional outbox and time-range partition upkeep.
+ * bulk inserts, the transactional outbox, time-range partition upkeep, and the read/write split
+ * (`createReadSql`: read-only statements to a streaming replica, read-your-writes on the primary).
  *
  * @example
  * const sql = config.database.url
@@ -19,6 +20,8 @@ export {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
 } from './postgres/postgres-sql.ts';
+export { createReadSql, DEFAULT_READ_FRESH_WINDOW_MS, DEFAULT_READ_MAX_LAG_MS } from './replica/read-sql.ts';
+export { ReadRoute } from './replica/replica-metrics.ts';
 export { migrate, migrationStatus } from './migrations/migrate.ts';
 export {
   loadMigrations,
@@ -55,6 +58,7 @@ export {
 export type { Sql, SqlTx, SqlQueryable, SqlResult, SqlValue, SqlHealth } from './port/sql.ts';
 export type { PgliteSqlOptions, PgliteLocation } from './pglite/pglite-sql.ts';
 export type { PostgresSqlOptions } from './postgres/postgres-sql.ts';
+export type { ReadSql, ReadSqlOptions, ReplicaStatus } from './replica/read-sql.ts';
 export type {
   MigrateOptions,
   MigrateResult,

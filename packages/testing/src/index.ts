@@ -1,7 +1,8 @@
 /**
  * @module @tickline/testing — real-server harness for integration tests (dev only): free ports,
  * temp dirs, binary lookup that fails in CI, nats-server and a nats-server cluster, PostgreSQL
- * (server, database per file, Vitest global setup), redis-server; `until`, the polling helper.
+ * (server, primary with a streaming replica, database per file, Vitest global setup),
+ * redis-server; `until`, the polling helper.
  */
 export { freePort, canConnect } from './free-port.ts';
 export { tempDir } from './temp-dir.ts';
@@ -9,6 +10,11 @@ export { requireBinary } from './binary.ts';
 export { startNatsServer } from './nats/nats-server.ts';
 export { startNatsCluster } from './nats/nats-cluster.ts';
 export { startPostgres } from './postgres/postgres-server.ts';
+export {
+  startPostgresPrimary,
+  startPostgresReplica,
+  PRIMARY_REPLICATION_SETTINGS,
+} from './postgres/postgres-replica.ts';
 export { requirePostgresBinaries } from './postgres/postgres-binaries.ts';
 export { createDatabase } from './postgres/create-database.ts';
 export { providedPostgres, PROVIDED_POSTGRES_KEY } from './postgres/provided-postgres.ts';

@@ -60,7 +60,9 @@ export interface MarketReadCache {
 }
 
 const candleSeries = (symbol: string, interval: string) => `candles:${symbol}:${interval}`;
-const isLatest = (q: { from?: number | undefined; to?: number | undefined }) => q.from === undefined && q.to === undefined;
+/** Whether a read asks for the latest series (no range): the reads the cache keeps. */
+export const isLatest = (q: { from?: number | undefined; to?: number | undefined }) =>
+  q.from === undefined && q.to === undefined;
 
 function cacheMetrics(registry: Registry | undefined) {
   if (!registry) return undefined;

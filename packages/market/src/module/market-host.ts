@@ -32,7 +32,7 @@ import {
   MARKET_TRADES_CONSUMER,
 } from '../storage/projections.ts';
 import { insertQuarantine } from '../storage/quarantine.ts';
-import type { Sql } from '@tickline/store';
+import { createReadSql, type ReadSql, type Sql } from '@tickline/store';
 import type { MarketSettings } from '../config.ts';
 import { createBackfillJobs } from './market-backfill-jobs.ts';
 import { createConfiguredSources } from './market-sources.ts';
@@ -60,6 +60,8 @@ export interface MarketHostDeps extends ModuleBaseDeps<MarketSettings> {
   /** The process role: which parts run (see {@link MARKET_PARTS}). */
   role: string;
   sql: Sql;
+  /** Read-only queries (the read replica when configured). @default the primary `sql` */
+  reads?: ReadSql | undefined;
   publisher: Publisher;
   /**
    * The same publisher's packed lane, when it runs in a worker thread (`publisher.thread:
@@ -194,6 +196,7 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
 
   const view: MarketView = {
     sql,
+    reads: deps.reads ?? createReadSql({ primary: sql }),
     cache,
     latest,
     jobs,

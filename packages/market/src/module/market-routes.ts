@@ -4,6 +4,8 @@
  * A symbol that is neither configured nor stored is 404 MARKET_SYMBOL_NOT_FOUND.
  */
 import type { RequestAuth } from '@tickline/kernel';
+import type { SqlQueryable } from '@tickline/store';
+import { isLatest } from '../cache/market-read-cache.ts';
 import { MarketError } from '../port/errors.ts';
 import { listMarkets, queryCandles, queryTrades } from '../storage/queries.ts';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -42,12 +44,20 @@ export function marketRoutes(options: MarketRoutesOptions): FastifyPluginAsync {
 
 function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions): void {
   const { view } = options;
+  /**
+   * Where a candle read runs. A latest read fills the cache, which the candle projection clears
+   * right after its commit on the primary: filled from a replica that has not replayed that commit
+   * yet, it would keep the old series until the next close. So those load from the primary, and
+   * the rest (ranges, and everything where no cache runs) from the replica.
+   */
+  const candleReads = (query: { from?: number | undefined; to?: number | undefined }): SqlQueryable =>
+    view.cache && isLatest(query) ? view.sql : view.reads;
   const configured = new Set(options.symbols);
 
   async function knownSymbol(request: FastifyRequest): Promise<string> {
     const { symbol } = request.params as Input<typeof SymbolParamsSchema>;
     if (configured.has(symbol) || view.latest.get(symbol)) return symbol;
-    const stored = await listMarkets(view.sql);
+    const stored = await listMarkets(view.reads);
     if (stored.some((m) => m.symbol === symbol)) return symbol;
     throw new MarketError('MARKET_SYMBOL_NOT_FOUND', `no market ${symbol}`, { details: { symbol } });
   }
@@ -72,7 +82,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
         return e;
       };
       for (const symbol of configured) entry(symbol);
-      for (const m of await listMarkets(view.sql)) {
+      for (const m of await listMarkets(view.reads)) {
         const e = entry(m.symbol);
         e.exchanges.add(m.exchange);
         if (m.lastTradeAt !== null && (e.lastTradeAt === null || m.lastTradeAt > e.lastTradeAt)) {
@@ -131,7 +141,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       const symbol = await knownSymbol(request);
       const q = request.query as Input<typeof CandlesQuerySchema>;
       const query = { symbol, ...definedOnly(q), interval: q.interval };
-      const load = () => queryCandles(view.sql, query);
+      const load = () => queryCandles(candleReads(query), query);
       const candles = await (view.cache ? view.cache.candles(query, load) : load());
       return { symbol, interval: q.interval, candles };
     },
@@ -152,7 +162,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
     async function tradesRoute(request) {
       const symbol = await knownSymbol(request);
       const q = request.query as Input<typeof TradesQuerySchema>;
-      return { symbol, trades: await queryTrades(view.sql, { symbol, ...definedOnly(q) }) };
+      return { symbol, trades: await queryTrades(view.reads, { symbol, ...definedOnly(q) }) };
     },
   );
 
@@ -192,7 +202,13 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       const { name, interval, period, fast, slow, signal, stddev, ...range } = q;
       const query = { symbol, interval, ...definedOnly(range) };
       const compute = async () =>
-        indicatorPoints(name, await queryCandles(view.sql, query), { period, fast, slow, signal, stddev });
+        indicatorPoints(name, await queryCandles(candleReads(query), query), {
+          period,
+          fast,
+          slow,
+          signal,
+          stddev,
+        });
       const key = { ...query, indicator: [name, period, fast, slow, signal, stddev].join(':') };
       const { params, points } = await (view.cache ? view.cache.indicator(key, compute) : compute());
       return { symbol, name, interval, params, points };

@@ -3,7 +3,7 @@ import type { SourceReport } from '../collector/source-run.ts';
 import type { JobScheduler } from '../jobs/scheduler.ts';
 import type { LatestStore } from '../latest/latest-store.ts';
 import type { SourceState } from '../port/source-status.ts';
-import type { Sql } from '@tickline/store';
+import type { ReadSql, Sql } from '@tickline/store';
 import type { MarketReadCache } from '../cache/market-read-cache.ts';
 
 /** A source as `/markets/sources` shows it: the collector's report, or the last status event seen. */
@@ -13,7 +13,13 @@ export type SourceView = Pick<SourceReport, 'name' | 'exchange' | 'since' | 'det
 
 /** The market side of a process, for the routes. */
 export interface MarketView {
+  /** The primary: admin views that must show the latest writes. */
   sql: Sql;
+  /**
+   * Market history (markets, candles, trades, indicator inputs): the read replica when one is
+   * configured. Consumers fill these tables from the log, so they are never a user's own write.
+   */
+  reads: ReadSql;
   /** Latest candles and indicators; absent where no cache could stay fresh. */
   cache: MarketReadCache | undefined;
   latest: LatestStore;

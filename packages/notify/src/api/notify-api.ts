@@ -5,7 +5,7 @@
  */
 import type { Publisher } from '@tickline/eventlog';
 import { createEventSource, uuidv7, type Clock } from '@tickline/kernel';
-import type { Sql } from '@tickline/store';
+import { createReadSql, type ReadSql, type Sql } from '@tickline/store';
 import type { OutgoingNotification } from '../channels/channel.ts';
 import type { NotificationChannel } from '../channels/channel.ts';
 import {
@@ -80,6 +80,11 @@ export interface AttemptView {
 
 export interface NotifyApiOptions {
   sql: Sql;
+  /**
+   * Inbox pages and counts: the read replica, except right after the user's own mark read (see
+   * `ReadSql.forKey`). @default `sql`
+   */
+  reads?: ReadSql;
   config: NotifyConfig;
   clock: Clock;
   endpoints: EndpointStore;
@@ -149,6 +154,7 @@ function settingsView(p: Awaited<ReturnType<typeof readSettings>>): SettingsView
 
 export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
   const { sql, config, clock, endpoints } = options;
+  const reads = options.reads ?? createReadSql({ primary: sql });
   const allowPrivate = config.webhooks.allowPrivateTargets;
   const inboxEvents = createEventSource({ source: 'notify/in-app', clock });
 
@@ -187,16 +193,19 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
   }
 
   return {
-    inbox: (actor, o) => listInbox(sql, actor.userId, o),
-    unread: (actor) => unreadCount(sql, actor.userId),
+    inbox: (actor, o) => listInbox(reads.forKey(actor.userId), actor.userId, o),
+    unread: (actor) => unreadCount(reads.forKey(actor.userId), actor.userId),
     async markRead(actor, id) {
       if (!(await markRead(sql, actor.userId, id, new Date(clock.now())))) {
         throw new NotifyError('NOTIFY_NOTIFICATION_NOT_FOUND', 'no such notification', { details: { id } });
       }
+      // The inbox the user reloads next must show the mark: their reads stay on the primary a while.
+      reads.noteWrite(actor.userId);
       await announceRead(actor.userId, [id]);
     },
     async markAllRead(actor) {
       const marked = await markAllRead(sql, actor.userId, new Date(clock.now()));
+      if (marked > 0) reads.noteWrite(actor.userId);
       if (marked > 0) await announceRead(actor.userId, null);
       return marked;
     },

@@ -37,12 +37,12 @@ import { registerWebApp } from '../web/web-plugin.ts';
 import { loadAuthKeys } from '../wiring/auth-keys.ts';
 import { createProcessEventRegistry } from '../wiring/event-registry.ts';
 import { eventLogLocation, LogKind, natsLogOptions, openEventLog } from '../wiring/event-logs.ts';
-import { databaseLocation } from '../wiring/database.ts';
+import { databaseLocation, openReadSql } from '../wiring/database.ts';
 import { loadNodeId } from '../wiring/node-id.ts';
 import { createSharedRedis, sessionCheckFor, sessionVersionsFor } from '../wiring/shared-redis.ts';
 import { openRequestReply } from '../wiring/request-reply.ts';
 import { openMigratedSql } from './open-sql.ts';
-import { eventLogService, requestReplyService, sqlService } from './process-services.ts';
+import { eventLogService, readReplicaService, requestReplyService, sqlService } from './process-services.ts';
 import { createRateLimitService } from './rate-limit-service.ts';
 import { createStartup } from './startup.ts';
 
@@ -166,6 +166,14 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             return opened;
           })
         : undefined;
+    // Read-only queries: the replica at database.readUrl, else the same primary.
+    const reads = sql
+      ? await startup.step('sql-replica', async (stepLogger) => {
+          const opened = await openReadSql(config, sql, { logger: stepLogger, metrics });
+          if (opened.replicated) await startup.start(readReplicaService(opened));
+          return opened;
+        })
+      : undefined;
 
     const hosts = new Map<string, ModuleHost>();
     if (modules.length > 0 && !sql)
@@ -206,6 +214,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         publisher,
         lane,
         sql,
+        reads,
         rpc,
         keys,
         streamConnections,

@@ -4,7 +4,7 @@
  */
 import type { EventLog, RequestReply } from '@tickline/eventlog';
 import { createBeatService, ServiceStatus, type Service, type ServiceHealth } from '@tickline/kernel';
-import type { Sql, SqlHealth } from '@tickline/store';
+import type { ReadSql, Sql, SqlHealth } from '@tickline/store';
 import type { DatabaseLocation } from '../wiring/database.ts';
 
 /** How often the database is pinged for `/readyz`. */
@@ -59,6 +59,53 @@ export function sqlService(sql: Sql, location: DatabaseLocation, first: SqlHealt
           engine: location.engine,
           ...(last.latencyMs === undefined ? {} : { latencyMs: last.latencyMs }),
         },
+      };
+    },
+  };
+}
+
+/** How often the read replica's lag is measured (and a replica found down is tried again). */
+export const READ_REPLICA_PROBE_INTERVAL_MS = 2_000;
+
+/**
+ * The read/write split as the service `sql-replica`: probes the replica's lag every few seconds,
+ * shows it on `/readyz`, closes the replica's connections on stop (before `sql` closes the primary).
+ */
+export function readReplicaService(
+  reads: ReadSql,
+  probeIntervalMs = READ_REPLICA_PROBE_INTERVAL_MS,
+): Service {
+  let stopped = false;
+  const probe = createBeatService({
+    name: 'sql-replica',
+    intervalMs: probeIntervalMs,
+    beatAtStart: true,
+    beat: async () => void (await reads.probe()),
+  });
+  return {
+    name: 'sql-replica',
+    start: (context) => probe.start(context),
+    async stop() {
+      stopped = true;
+      await probe.stop();
+      await reads.close();
+    },
+    health(): ServiceHealth {
+      if (stopped) return { status: ServiceStatus.Stopped };
+      const status = reads.status();
+      const info = {
+        ...(status.lagSeconds === undefined ? {} : { lagSeconds: status.lagSeconds }),
+        ...(status.lagBytes === undefined ? {} : { lagBytes: status.lagBytes }),
+      };
+      // Degraded, not down: the primary answers the reads meanwhile.
+      if (!status.up)
+        return {
+          status: ServiceStatus.Degraded,
+          detail: `${status.detail ?? 'read replica unreachable'}; reads go to the primary`,
+        };
+      return {
+        status: ServiceStatus.Up,
+        info: { ...info, ...(status.detail ? { note: status.detail } : {}) },
       };
     },
   };

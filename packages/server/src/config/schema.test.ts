@@ -114,7 +114,7 @@ describe('config - tickline schema', () => {
       },
       publisher: { maxQueuedEvents: 100000, thread: 'main' },
       shutdown: { timeoutMs: 10000 },
-      database: { poolSize: 10, migrateOnStart: false },
+      database: { poolSize: 10, migrateOnStart: false, readFreshWindowMs: 5000, readMaxLagMs: 5000 },
       auth: {
         issuer: 'tickline',
         accessTokenTtlMs: 900000,
@@ -306,6 +306,31 @@ describe('config - tickline schema', () => {
       env: { TICKLINE_PUBLISHER_THREAD: 'worker', TICKLINE_EVENTLOG_ENGINE: 'nats' },
     });
     expect(config.publisher.thread).toBe('worker');
+  });
+
+  it('schema - a read replica needs the primary and a lag limit within the fresh window', () => {
+    const replica = 'postgres://tickline:pw@replica:5432/tickline';
+    expect(message(() => loadTicklineConfig({ env: { TICKLINE_DATABASE_READ_URL: replica } }))).toContain(
+      'database.readUrl needs database.url',
+    );
+    const primary = { TICKLINE_DATABASE_URL: 'postgres://tickline:pw@primary:5432/tickline' };
+    expect(
+      message(() =>
+        loadTicklineConfig({
+          env: {
+            ...primary,
+            TICKLINE_DATABASE_READ_URL: replica,
+            TICKLINE_DATABASE_READ_MAX_LAG_MS: '10000',
+          },
+        }),
+      ),
+    ).toContain('database.readMaxLagMs must not exceed database.readFreshWindowMs');
+    const config = loadTicklineConfig({ env: { ...primary, TICKLINE_DATABASE_READ_URL: replica } });
+    expect(config.database).toMatchObject({
+      readUrl: replica,
+      readFreshWindowMs: 5_000,
+      readMaxLagMs: 5_000,
+    });
   });
 
   it('schema - every setting has a description', () => {

@@ -104,7 +104,8 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
       const settingsInput = body.settings ?? {};
       resolveBacktestSettings(settingsInput);
       const interval = body.interval as BacktestRequest['interval'];
-      await assertKnownSymbol(host.sql, body.symbol);
+      // The same history the run will read (the replica when configured).
+      await assertKnownSymbol(host.reads, body.symbol);
       const feedQuery = {
         symbol: body.symbol,
         interval,
@@ -112,7 +113,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
         to,
         ...(body.exchange ? { exchange: body.exchange } : {}),
       };
-      if (!(await hasCandles(host.sql, feedQuery))) {
+      if (!(await hasCandles(host.reads, feedQuery))) {
         throw new TicklineError(
           'STRATEGY_NO_DATA',
           `no candles for ${body.symbol} ${interval} in the range`,

@@ -19,7 +19,7 @@ import {
   type ServiceHealth,
 } from '@tickline/kernel';
 import type { CandleInterval } from '@tickline/market';
-import type { Sql } from '@tickline/store';
+import type { Sql, SqlQueryable } from '@tickline/store';
 import type { EngineRunResult } from '../core/engine.ts';
 import { runInSandbox } from '../sandbox/sandbox.ts';
 import { resolveBacktestSettings, type BacktestSettingsInput } from '../settings/backtest-settings.ts';
@@ -51,6 +51,11 @@ export interface BacktestRequest {
 
 export interface BacktestQueueOptions {
   sql: Sql;
+  /**
+   * Where a run reads its candle history: the read replica when one is configured (the run's own
+   * state stays on `sql`). Consumers and imports write candles, never the run. @default `sql`
+   */
+  history?: SqlQueryable;
   repository: StrategyRepository;
   publisher: Pick<Publisher, 'publish'>;
   clock: Clock;
@@ -207,7 +212,7 @@ export class BacktestQueue implements Service {
       let feed;
       try {
         feed = await loadFeed(
-          sql,
+          this.#o.history ?? sql,
           {
             symbol: request.symbol,
             interval: request.interval,

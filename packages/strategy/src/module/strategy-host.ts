@@ -5,7 +5,7 @@
 import type { EventLog, Publisher, RequestReply } from '@tickline/eventlog';
 import type { IdentityService } from '@tickline/identity';
 import type { Clock, ModuleBaseDeps, ModuleHost } from '@tickline/kernel';
-import type { Sql } from '@tickline/store';
+import type { Sql, SqlQueryable } from '@tickline/store';
 import { createCodeCipher } from '../versions/code-cipher.ts';
 import { StrategyRepository } from '../versions/strategy-repository.ts';
 import { BacktestQueue } from './backtest-queue.ts';
@@ -16,6 +16,8 @@ import { DEV_CODE_KEY, DEV_CODE_KEY_ID, type StrategySettings } from './strategy
 /** Started objects the host needs besides the base deps. */
 export interface StrategyHostDeps {
   sql: Sql;
+  /** Candle history for backtests: the read replica when configured. @default `sql` */
+  reads?: SqlQueryable | undefined;
   publisher: Pick<Publisher, 'publish'>;
   identity: IdentityService;
   /** The main log; live trading runs only with it (and `strategy.live.enabled`). */
@@ -29,6 +31,8 @@ export interface StrategyHostDeps {
 export interface StrategyHost extends ModuleHost {
   readonly settings: StrategySettings;
   readonly sql: Sql;
+  /** Candle history (symbol checks, backtest feeds): the read replica when configured, else `sql`. */
+  readonly reads: SqlQueryable;
   readonly repository: StrategyRepository;
   readonly queue: BacktestQueue;
   readonly identity: IdentityService;
@@ -50,8 +54,10 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     );
   }
   const repository = new StrategyRepository(deps.sql, cipher);
+  const reads = deps.reads ?? deps.sql;
   const queue = new BacktestQueue({
     sql: deps.sql,
+    history: reads,
     repository,
     publisher: deps.publisher,
     clock: deps.clock,
@@ -81,6 +87,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     ...(live === undefined ? {} : { live }),
     settings,
     sql: deps.sql,
+    reads,
     repository,
     queue,
     identity: deps.identity,

@@ -6,9 +6,9 @@
 import { chown, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '../free-port.ts';
-import { tempDir } from '../temp-dir.ts';
+import { tempDir, type TempDir } from '../temp-dir.ts';
 import { requirePostgresBinaries } from './postgres-binaries.ts';
-import { runCommand, serverUser } from './run-command.ts';
+import { runCommand, serverUser, type RunAs } from './run-command.ts';
 
 /** A running (or stopped) PostgreSQL server. */
 export interface PostgresServerHandle {
@@ -28,6 +28,12 @@ export interface PostgresServerHandle {
 export interface StartPostgresOptions {
   /** @default a free port */
   port?: number;
+  /**
+   * Extra `-c name=value` settings, after the harness's own (a later one wins). The replica
+   * starter passes the streaming settings here.
+   * @default none
+   */
+  settings?: readonly string[];
 }
 
 const START_ATTEMPTS = 3;
@@ -61,64 +67,91 @@ process.once('exit', () => {
  * try { … new pg.Client({ connectionString: pg.url }) … } finally { await pg.cleanup(); }
  */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServerHandle> {
-  const binaries = requirePostgresBinaries();
-  if (!binaries.available) throw new Error(binaries.reason);
-  const bin = (name: string) => join(binaries.path!, name);
-  const as = await serverUser();
-  const work = await tempDir('tickline-pg');
-  if (as) await chown(work.path, as.uid, as.gid);
-  const dataDir = join(work.path, 'data');
-  const exec = (name: string, args: string[]) => runCommand(bin(name), args, { cwd: work.path, as });
+  const { work, dataDir, exec } = await prepareServerDir('tickline-pg');
   try {
     await exec('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '-N']);
-    let lastError: unknown;
-    for (let attempt = 0; attempt < (options.port ? 1 : START_ATTEMPTS); attempt++) {
-      const port = options.port ?? (await freePort());
-      const server = new PostgresProcess(exec, work.path, dataDir, port);
-      try {
-        await server.start();
-        return {
-          url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-          port,
-          dataDir,
-          stop: () => server.stop(),
-          start: () => server.start(),
-          cleanup: async () => {
-            await server.stop();
-            await work.remove();
-          },
-        };
-      } catch (error) {
-        // Most often the free port was taken before the server bound it: try another.
-        lastError = error;
-      }
-    }
-    throw lastError;
+    return await startOnFreePort(work, dataDir, exec, options);
   } catch (error) {
     await work.remove();
     throw error;
   }
 }
 
-type Exec = (name: string, args: string[]) => Promise<string>;
+/** Binaries, temp dir and `exec` for a server about to be made: shared with the replica starter. */
+export async function prepareServerDir(
+  prefix: string,
+): Promise<{ work: TempDir; dataDir: string; exec: Exec; as: RunAs | undefined }> {
+  const binaries = requirePostgresBinaries();
+  if (!binaries.available) throw new Error(binaries.reason);
+  const as = await serverUser();
+  const work = await tempDir(prefix);
+  if (as) await chown(work.path, as.uid, as.gid);
+  const exec = (name: string, args: string[]) =>
+    runCommand(join(binaries.path!, name), args, { cwd: work.path, as });
+  return { work, dataDir: join(work.path, 'data'), exec, as };
+}
+
+/**
+ * Starts the cluster in `dataDir` on `options.port` or a free port (a few tries: another process
+ * may take the free port before the server binds it). Does not remove `work` on failure.
+ */
+export async function startOnFreePort(
+  work: TempDir,
+  dataDir: string,
+  exec: Exec,
+  options: StartPostgresOptions,
+): Promise<PostgresServerHandle> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < (options.port ? 1 : START_ATTEMPTS); attempt++) {
+    const port = options.port ?? (await freePort());
+    const server = new PostgresProcess(exec, work.path, dataDir, port, options.settings ?? []);
+    try {
+      await server.start();
+      return {
+        url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+        port,
+        dataDir,
+        stop: () => server.stop(),
+        start: () => server.start(),
+        cleanup: async () => {
+          await server.stop();
+          await work.remove();
+        },
+      };
+    } catch (error) {
+      // Most often the free port was taken before the server bound it: try another.
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+/** Runs one of the server binaries (`initdb`, `pg_ctl`, `pg_basebackup`) as the server user. */
+export type Exec = (name: string, args: string[]) => Promise<string>;
 
 class PostgresProcess {
   readonly #exec: Exec;
   readonly #workDir: string;
   readonly #dataDir: string;
   readonly #port: number;
+  readonly #settings: readonly string[];
   #pid: number | undefined;
 
-  constructor(exec: Exec, workDir: string, dataDir: string, port: number) {
+  constructor(exec: Exec, workDir: string, dataDir: string, port: number, settings: readonly string[]) {
     this.#exec = exec;
     this.#workDir = workDir;
     this.#dataDir = dataDir;
     this.#port = port;
+    this.#settings = settings;
   }
 
   async start(): Promise<void> {
     if (this.#pid !== undefined) return;
-    const settings = [`-p ${this.#port}`, `-k ${this.#workDir}`, ...SERVER_SETTINGS.map((s) => `-c ${s}`)];
+    const settings = [
+      `-p ${this.#port}`,
+      `-k ${this.#workDir}`,
+      ...[...SERVER_SETTINGS, ...this.#settings].map((s) => `-c ${s}`),
+    ];
     const logFile = join(this.#workDir, 'postgres.log');
     try {
       await this.#exec('pg_ctl', [
