@@ -4,6 +4,7 @@
  * that records ids in the same transaction as the handler's writes (the SQL store) makes a
  * consumer exactly-once in effect across restarts and replays.
  */
+import { IdWindow } from '../embedded/id-window.ts';
 
 /** Remembers processed event ids. */
 export interface DedupeStore {
@@ -22,24 +23,23 @@ export interface MemoryDedupeStoreOptions {
   capacity?: number;
 }
 
-/** A bounded set of the most recently processed ids (insertion order; oldest evicted first). */
+/**
+ * A bounded set of the most recently processed ids (oldest forgotten first). It keeps 64-bit hashes
+ * in typed arrays (the embedded log's {@link IdWindow}), not the id strings: every consumer of a
+ * process holds its own window, and at the default capacity the strings were ~70 bytes and one
+ * heap object per id — 10 consumers of the embedded default grew toward a million objects and
+ * ~70 MB; the typed arrays take ~45 bytes an id and nothing for the collector to trace.
+ */
 export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}): DedupeStore {
-  const capacity = options.capacity ?? DEFAULT_DEDUPE_CAPACITY;
-  const seen = new Set<string>();
+  // No time window: only the capacity bounds it (`now` is always 0; offsets are unused).
+  const seen = new IdWindow(Number.POSITIVE_INFINITY, options.capacity ?? DEFAULT_DEDUPE_CAPACITY);
   return {
     async unseen(ids) {
-      return new Set(ids.filter((id) => !seen.has(id)));
+      return new Set(ids.filter((id) => seen.get(id, 0) === undefined));
     },
     async remember(ids) {
-      for (const id of ids) {
-        seen.delete(id); // re-inserting moves it to the young end
-        seen.add(id);
-      }
-      // A Set iterates in insertion order, so the first entries are the oldest.
-      for (const id of seen) {
-        if (seen.size <= capacity) break;
-        seen.delete(id);
-      }
+      // Setting an id again moves it to the young end.
+      for (const id of ids) seen.set(id, 0, 0);
     },
   };
 }

@@ -68,7 +68,7 @@ export async function openEventLog(
   const location = eventLogLocation(config, kind);
   const common = { logger: options.logger, metrics: options.metrics };
   if (location.engine === 'embedded') {
-    const { fsync, fsyncIntervalMs, segmentBytes, retention } = config.eventlog.embedded;
+    const { fsync, fsyncIntervalMs, segmentBytes, cacheBytes, retention } = config.eventlog.embedded;
     return createEmbeddedEventLog({
       ...common,
       dir: location.dir,
@@ -76,6 +76,7 @@ export async function openEventLog(
       fsync,
       fsyncIntervalMs,
       segmentBytes,
+      cache: { maxBytes: cacheBytes },
       // 0 turns a limit off in the config; the log takes "absent" for that.
       retention: {
         ...(retention.maxBytes > 0 ? { maxBytes: retention.maxBytes } : {}),
