@@ -209,6 +209,21 @@ export class Engine {
     return this.#orders.map((o) => ({ ...o }));
   }
 
+  /** How many orders are open. */
+  openOrderCount(): number {
+    return this.#orders.length;
+  }
+
+  /** The id the next order placed gets (ids only grow). */
+  nextOrderId(): number {
+    return this.#nextOrderId;
+  }
+
+  /** Ids of the open orders, in placement order. */
+  openOrderIds(): number[] {
+    return this.#orders.map((o) => o.id);
+  }
+
   log(args: unknown[]): void {
     if (this.logs.length >= this.settings.limits.maxLogLines) {
       this.logsDropped++;

@@ -44,6 +44,12 @@ export interface LiveStep {
   cancelled: number[];
 }
 
+/** The step of a candle that placed and cancelled nothing (shared: it is never written to). */
+export const NO_CHANGE: LiveStep = Object.freeze({
+  placed: Object.freeze([]) as unknown as Order[],
+  cancelled: Object.freeze([]) as unknown as number[],
+});
+
 const COLUMNS = ['openTime', 'closeTime', 'open', 'high', 'low', 'close', 'volume'] as const;
 
 /** See the module comment. */
@@ -95,6 +101,33 @@ export class LiveEngine extends Engine {
    * @throws TicklineError whatever `onCandle` threw (STRATEGY_* coded).
    */
   advance(f: number, candle: LiveCandle): LiveStep {
+    return this.advanceBar(
+      f,
+      candle.openTime,
+      candle.closeTime,
+      candle.open,
+      candle.high,
+      candle.low,
+      candle.close,
+      candle.volume,
+    );
+  }
+
+  /**
+   * {@link advance} with the candle as numbers: the sandbox passes them as call arguments, which
+   * cross into the isolate without a copy of an object. Most steps place and cancel nothing; they
+   * return {@link NO_CHANGE} and allocate nothing.
+   */
+  advanceBar(
+    f: number,
+    openTime: number,
+    closeTime: number,
+    open: number,
+    high: number,
+    low: number,
+    close: number,
+    volume: number,
+  ): LiveStep {
     const c = this.#columns[f]!;
     const cursor = this.#cursors[f]!;
     let i = cursor.i + 1;
@@ -103,19 +136,23 @@ export class LiveEngine extends Engine {
       for (const name of COLUMNS) c[name].copyWithin(0, this.#capacity - keep);
       i = keep;
     }
-    c.openTime[i] = candle.openTime;
-    c.closeTime[i] = candle.closeTime;
-    c.open[i] = candle.open;
-    c.high[i] = candle.high;
-    c.low[i] = candle.low;
-    c.close[i] = candle.close;
-    c.volume[i] = candle.volume;
+    c.openTime[i] = openTime;
+    c.closeTime[i] = closeTime;
+    c.open[i] = open;
+    c.high[i] = high;
+    c.low[i] = low;
+    c.close[i] = close;
+    c.volume[i] = volume;
     cursor.i = i;
-    this.time = candle.closeTime;
+    this.time = closeTime;
     this.feedIndex = f;
     this.step = this.#steps++;
-    this.ledger.position(this.views[f]!.symbol).mark = candle.close;
-    const before = new Set(this.openOrders().map((o) => o.id));
+    this.ledger.position(this.views[f]!.symbol).mark = close;
+    const openBefore = this.openOrderCount();
+    const nextId = this.nextOrderId();
+    // Only onCandle changes the open orders during a step, and ids only grow: the same count and
+    // next id after it mean nothing was placed or cancelled. Ids are read only when orders are open.
+    const before = openBefore === 0 ? undefined : this.openOrderIds();
     if (this.#definition.onCandle.call(this.#definition, this.#ctx) !== undefined) {
       throw new TicklineError(
         'STRATEGY_FORBIDDEN_API',
@@ -123,11 +160,13 @@ export class LiveEngine extends Engine {
         { details: { api: 'async onCandle' } },
       );
     }
+    if (this.nextOrderId() === nextId && this.openOrderCount() === openBefore) return NO_CHANGE;
+    const had = new Set(before);
     const after = this.openOrders();
     const ids = new Set(after.map((o) => o.id));
     return {
-      placed: after.filter((o) => !before.has(o.id)),
-      cancelled: [...before].filter((id) => !ids.has(id)),
+      placed: after.filter((o) => !had.has(o.id)),
+      cancelled: before === undefined ? [] : before.filter((id) => !ids.has(id)),
     };
   }
 

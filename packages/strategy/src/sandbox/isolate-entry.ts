@@ -20,7 +20,7 @@ import { Engine } from '../core/engine.ts';
 import type { EngineRunResult } from '../core/engine.ts';
 import { indicators } from '../core/indicators.ts';
 import { LiveEngine } from '../live/live-engine.ts';
-import type { LiveCandle, LiveFeed } from '../live/live-engine.ts';
+import type { LiveFeed } from '../live/live-engine.ts';
 import type { CandleColumns, EngineSettings, Feed } from '../core/types.ts';
 import { PACKED_COLUMNS } from './packed-feeds.ts';
 import type { PackedFeed } from './packed-feeds.ts';
@@ -316,14 +316,34 @@ function liveOpen(
   }
 }
 
-/** Shows one closed candle of feed `f` to the strategy; `warmup` drops the orders it placed. */
-function liveAdvance(f: number, candle: LiveCandle, warmup: boolean): LiveStepOutput {
+/** A step's report, kept for {@link liveTake} when there is more to say than the equity. */
+let report: LiveStepOutput | undefined;
+
+/**
+ * Shows one closed candle of feed `f` to the strategy (its fields as numbers); `warmup` drops the
+ * orders it placed. Returns the run's equity when the step placed, cancelled and logged nothing —
+ * most steps: a number crosses back without a copy — and otherwise `null`, the report then waiting
+ * for {@link liveTake} (errors included).
+ */
+function liveAdvance(
+  f: number,
+  openTime: number,
+  closeTime: number,
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+  volume: number,
+  warmup: boolean,
+): number | null {
   const engine = live!;
   try {
-    const step = engine.advance(f, candle);
+    const step = engine.advanceBar(f, openTime, closeTime, open, high, low, close, volume);
     if (warmup) engine.cancelAll();
+    if ((warmup || (step.placed.length === 0 && step.cancelled.length === 0)) && engine.logs.length === 0)
+      return engine.ledger.equity();
     const logs = engine.logs.splice(0);
-    return {
+    report = {
       ok: true,
       placed: warmup
         ? []
@@ -342,8 +362,16 @@ function liveAdvance(f: number, candle: LiveCandle, warmup: boolean): LiveStepOu
       equity: engine.ledger.equity(),
     };
   } catch (error) {
-    return { ok: false, error: classify(error) };
+    report = { ok: false, error: classify(error) };
   }
+  return null;
+}
+
+/** The report of the last step that returned `null` (copied out by the host). */
+function liveTake(): LiveStepOutput {
+  const r = report!;
+  report = undefined;
+  return r;
 }
 
 /** Books an execution the venue reported (see LiveEngine.applyFill). */
@@ -370,6 +398,7 @@ function liveDone(orderId: number): void {
   inspect,
   liveOpen,
   liveAdvance,
+  liveTake,
   liveFill,
   liveDone,
 });

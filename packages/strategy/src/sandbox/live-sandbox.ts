@@ -2,8 +2,8 @@
  * @module A live run in its own isolate: the same engine script as a backtest (isolate-bundle.ts),
  * the same hardened realm, and the same {@link LiveEngine} the parity tests drive — only here it
  * lives for the run's lifetime and is stepped one closed candle at a time. The isolate's heap limit
- * is the run's tier memory; each step is timed with the isolate's own CPU clock against the tier's
- * CPU time per candle, with a wall-clock backstop that stops a runaway loop. Any failure disposes
+ * is the run's tier memory; each step's CPU time is held against the tier's CPU time per candle,
+ * with a wall-clock backstop that stops a runaway loop. Any failure disposes
  * the isolate and surfaces as a STRATEGY_* error, on which the runner pauses the run.
  *
  * Steps are synchronous calls into the isolate: no thread hop per candle, which is what a thousand
@@ -12,7 +12,7 @@
 import ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
 import type { EngineSettings } from '../core/types.ts';
-import type { LiveCandle, LiveFeed } from '../live/live-engine.ts';
+import type { LiveFeed } from '../live/live-engine.ts';
 import { feedIndex, type LiveSession, type LiveSessionStep } from '../live/live-session.ts';
 import type { LiveOpenInput, LiveStepOutput } from './isolate-entry.ts';
 import { compileBundle, fromIsolate, MODULE_FILENAME, syntaxError } from './sandbox.ts';
@@ -42,7 +42,6 @@ export interface LiveSandboxOptions {
 const WALL_FACTOR = 20;
 /** The least wall-clock backstop of a step, so a descheduled process does not look like a runaway strategy. */
 const MIN_STEP_WALL_MS = 2_000;
-const NS_PER_MS = 1_000_000;
 
 function classify(
   error: unknown,
@@ -94,7 +93,8 @@ export async function openLiveSandbox(options: LiveSandboxOptions): Promise<Live
     }
     if (!isolate.isDisposed) isolate.dispose();
   };
-  let advanceRef: ivm.Reference<(f: number, c: LiveCandle, w: boolean) => LiveStepOutput>;
+  let advanceRef: ivm.Reference<(...bar: Array<number | boolean>) => number | null>;
+  let takeRef: ivm.Reference<() => LiveStepOutput>;
   let fillRef: ivm.Reference<(...args: unknown[]) => void>;
   let doneRef: ivm.Reference<(id: number) => void>;
   try {
@@ -142,39 +142,64 @@ export async function openLiveSandbox(options: LiveSandboxOptions): Promise<Live
     )) as { ok: true } | { ok: false; error: { code: string; message: string } };
     if (!opened.ok) throw fromIsolate(opened.error);
     advanceRef = context.evalSync('__tickline.liveAdvance', { reference: true });
+    takeRef = context.evalSync('__tickline.liveTake', { reference: true });
     fillRef = context.evalSync('__tickline.liveFill', { reference: true });
     doneRef = context.evalSync('__tickline.liveDone', { reference: true });
-    held.push(advanceRef, fillRef, doneRef);
+    held.push(advanceRef, takeRef, fillRef, doneRef);
   } catch (error) {
     dispose();
     throw classify(error, limits, phase);
   }
 
-  const budgetNs = BigInt(limits.cpuMsPerCandle) * BigInt(NS_PER_MS);
+  const budgetUs = limits.cpuMsPerCandle * 1_000;
+  // A quiet step's lists: shared, and frozen so no caller can write to them.
+  const noOrders = Object.freeze([]) as unknown as LiveSessionStep['placed'];
+  const noIds = Object.freeze([]) as unknown as number[];
+  const noLogs = Object.freeze([]) as unknown as LiveSessionStep['logs'];
   return {
     feedOf: (symbol, interval) => feedIndex(options.feeds, symbol, interval),
     async advance(f, candle, warmup): Promise<LiveSessionStep> {
       if (isolate.isDisposed) throw new TicklineError('STRATEGY_SANDBOX_FAILED', 'the run was stopped');
-      const before = isolate.cpuTime;
+      // A synchronous call runs the isolate on this thread, so this thread's CPU clock is the
+      // strategy's CPU time. (isolate.cpuTime reads a wall clock in isolated-vm 7's Linux build: on
+      // a busy machine it paused well-behaved runs.)
+      const before = process.threadCpuUsage();
       let output: LiveStepOutput;
       try {
-        output = advanceRef.applySync(undefined, [f, candle, warmup], {
-          arguments: { copy: true },
-          result: { copy: true },
-          timeout: stepTimeout,
-        });
+        // The candle as numbers (no object to copy in); the equity back as a number when that is
+        // all the step has to say, its report copied out otherwise.
+        const equity = advanceRef.applySync(
+          undefined,
+          [
+            f,
+            candle.openTime,
+            candle.closeTime,
+            candle.open,
+            candle.high,
+            candle.low,
+            candle.close,
+            candle.volume,
+            warmup,
+          ],
+          { timeout: stepTimeout },
+        );
+        output =
+          equity === null
+            ? takeRef.applySync(undefined, [], { result: { copy: true }, timeout: stepTimeout })
+            : { ok: true, placed: noOrders, cancelled: noIds, logs: noLogs, equity };
       } catch (error) {
         dispose();
         throw classify(error, limits, 'step');
       }
-      const usedNs = isolate.cpuTime - before;
+      const used = process.threadCpuUsage(before);
+      const usedUs = used.user + used.system;
       if (!output.ok) {
         dispose();
         throw fromIsolate(output.error);
       }
-      const cpuMs = Number(usedNs) / NS_PER_MS;
+      const cpuMs = usedUs / 1_000;
       // Warm-up replays many candles at once; the budget is per live candle.
-      if (!warmup && usedNs > budgetNs) {
+      if (!warmup && usedUs > budgetUs) {
         dispose();
         throw new TicklineError(
           'STRATEGY_CPU_LIMIT',
