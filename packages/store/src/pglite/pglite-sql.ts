@@ -23,7 +23,20 @@ export type PgliteLocation = { dataDir: string; memory?: never } | { memory: tru
 export type PgliteSqlOptions = PgliteLocation & {
   /** @default a private registry */
   metrics?: Registry;
+  /**
+   * How often the database checkpoints, which is what lets its write-ahead log be recycled.
+   * @default DEFAULT_PGLITE_CHECKPOINT_INTERVAL_MS
+   */
+  checkpointIntervalMs?: number;
 };
+
+/**
+ * PGlite's single-user backend never checkpoints on WAL volume (only a postmaster's checkpointer
+ * does), so without one the WAL of the default simulator grew ~250 MB an hour, never recycled.
+ * Every 2 minutes the WAL since the last checkpoint is ~8 MB at the simulator's rate; a checkpoint
+ * writes at most the 16 MB of shared buffers.
+ */
+export const DEFAULT_PGLITE_CHECKPOINT_INTERVAL_MS = 120_000;
 
 interface TxState {
   owner: PgliteSql;
@@ -51,7 +64,10 @@ export async function createPgliteSql(options: PgliteSqlOptions): Promise<Sql> {
       await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
       unlock = await lockDataDir(dataDir);
     }
-    const client = await WorkerClient.start(dataDir === undefined ? {} : { dataDir });
+    const checkpointIntervalMs = options.checkpointIntervalMs ?? DEFAULT_PGLITE_CHECKPOINT_INTERVAL_MS;
+    const client = await WorkerClient.start(
+      dataDir === undefined ? { checkpointIntervalMs } : { dataDir, checkpointIntervalMs },
+    );
     return new PgliteSql(client, createSqlMetrics(options.metrics ?? new Registry(), 'pglite'), unlock);
   } catch (cause) {
     await unlock();

@@ -9,6 +9,8 @@ import type { DatabaseErrorFields } from '../values/database-error-fields.ts';
 export interface WorkerInit {
   /** Absent: an in-memory database. */
   dataDir?: string;
+  /** How often the worker runs CHECKPOINT (see pglite-worker.ts). */
+  checkpointIntervalMs: number;
 }
 
 export type WorkerRequest =
