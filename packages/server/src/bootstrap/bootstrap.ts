@@ -290,6 +290,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
           const service: HttpService = createHttpService({
             host: config.http.host,
             port: config.http.port,
+            reusePort: config.http.reusePort,
             bodyLimitBytes: config.http.bodyLimitBytes,
             maxHeaderBytes: config.http.maxHeaderBytes,
             trustProxy: config.http.trustProxy,

@@ -89,6 +89,7 @@ describe('config - tickline schema', () => {
       http: {
         host: '0.0.0.0',
         port: 8080,
+        reusePort: false,
         bodyLimitBytes: 1048576,
         maxHeaderBytes: 16384,
         trustProxy: false,

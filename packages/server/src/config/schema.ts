@@ -236,6 +236,12 @@ export const TicklineConfigSchema = z.strictObject({
         .max(65535)
         .default(DEFAULT_HTTP_PORT)
         .describe('TCP port; 0 picks a free one (printed at start).'),
+      reusePort: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Linux SO_REUSEPORT: several tickline processes (e.g. --role gateway) listen on the same host and port and the kernel spreads new connections between them. Every process sharing the port must set it; without it a second process fails with EADDRINUSE.',
+        ),
       bodyLimitBytes: PositiveInt.default(DEFAULT_BODY_LIMIT_BYTES).describe(
         'Largest request body accepted.',
       ),

@@ -13,6 +13,8 @@ export interface HttpServiceOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
+  /** SO_REUSEPORT: other processes may listen on the same port (Linux). @default false */
+  reusePort?: boolean;
   bodyLimitBytes: number;
   /** @default 16 KiB */
   maxHeaderBytes?: number;
@@ -80,6 +82,8 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
       await app.listen({
         host: options.host,
         port: options.port,
+        // Node ≥ 22.12 passes it to the socket; Fastify forwards listen options as they are.
+        ...(options.reusePort ? { reusePort: true } : {}),
         listenTextResolver: () => (tls ? 'https server listening' : 'http server listening'),
       });
       port = (app.server.address() as AddressInfo).port;
