@@ -73,6 +73,7 @@ export interface Topology {
 }
 
 const STREAM = 'CLUSTER';
+const START_ATTEMPTS = 3;
 const AUTH_SECRET = 'tickline-cluster-shared-secret-0123456789';
 
 /** The environment of the `index`-th (1-based) process of `role`. */
@@ -85,7 +86,7 @@ function roleEnv(role: TopologyRole, index: number): Record<string, string> {
       // A simulator per collector, each with its own seed, so the two never offer the same trade.
       return {
         TICKLINE_MARKET_SOURCES: JSON.stringify([
-          { kind: 'simulator', symbols: ['BTC-USDT', 'ETH-USDT'], seed: index, tradesPerSecond: 5 },
+          { kind: 'simulator', symbols: ['BTC-USDT', 'ETH-USDT'], seed: index, tradesPerSecond: 2 },
         ]),
       };
     default:
@@ -131,7 +132,16 @@ function createNode(
       node.server = undefined;
     },
     async start() {
-      node.server = await startTicklineServer(nodeEnv);
+      // Creating a durable consumer on an R3 stream can time out while the machine is busy (the
+      // JetStream meta leader answers late): the process exits, and a second attempt succeeds.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          node.server = await startTicklineServer(nodeEnv);
+          break;
+        } catch (error) {
+          if (attempt >= START_ATTEMPTS) throw error;
+        }
+      }
       // A crash of a process must not take the supervisor with it: forget it when it exits.
       const started = node.server;
       void started.exited.then(() => {
@@ -176,6 +186,13 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     TICKLINE_HTTP_RATE_LIMIT_ENABLED: 'false',
     // Every bot connects from loopback: the per-address cap would refuse all but the first 32.
     TICKLINE_GAME_LIMITS_MAX_CONNECTIONS_PER_ADDRESS: '1000',
+    // Fewer market events than the defaults (six intervals, forming candles every 250 ms): with
+    // ten processes and three NATS nodes on two cores, the defaults kept the platform's
+    // projections tens of thousands of records behind.
+    TICKLINE_MARKET_CANDLES_INTERVALS: '1m',
+    TICKLINE_MARKET_CANDLES_LIVE_INDICATOR_INTERVALS: '1m',
+    TICKLINE_MARKET_CANDLES_UPDATE_INTERVAL_MS: '1000',
+    TICKLINE_MARKET_TICKER_INTERVAL_MS: '1000',
     ...options.env,
   };
   const nodes: TicklineNode[] = [];
@@ -188,8 +205,9 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       const started: TicklineNode[] = [];
       for (let index = 1; index <= perRole; index++)
         started.push(createNode(role, index, await freePort(), baseDir, env));
-      // The processes of one role start together; roles one after the other (two cores).
-      await Promise.all(started.map((node) => node.start()));
+      // One at a time: two processes of a role create the same durable consumers at once, which
+      // on two busy cores made the JetStream API time out.
+      for (const node of started) await node.start();
       nodes.push(...started);
       for (const node of started) log(`  ${node.name.padEnd(12)} pid ${node.server?.child.pid} ${node.url}`);
     }
