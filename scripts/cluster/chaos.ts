@@ -120,6 +120,7 @@ let fleet: OutageFleet | undefined;
 const lagProbe = await openLagProbe(
   topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
   topology.env.TICKLINE_EVENTLOG_NATS_STREAM!,
+  Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
 );
 const subscribers: StreamClient[] = [];
 let failed = false;
@@ -185,18 +186,18 @@ try {
   await fleet.quiesce(30_000);
   await sleep(3_000);
   const accepted = fleet.accepted();
+  const readLog = () =>
+    auditLog(
+      topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
+      topology.env.TICKLINE_EVENTLOG_NATS_STREAM!,
+      Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
+    );
   const expectedMoves = [...accepted.values()].reduce((a, b) => a + b, 0);
-  let audit = await auditLog(
-    topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
-    topology.env.TICKLINE_EVENTLOG_NATS_STREAM!,
-  );
+  let audit = await readLog();
   const movesMatch = () => [...accepted].every(([player, count]) => audit.moves.get(player) === count);
   for (let i = 0; i < 10 && !movesMatch(); i++) {
     await sleep(2_000);
-    audit = await auditLog(
-      topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
-      topology.env.TICKLINE_EVENTLOG_NATS_STREAM!,
-    );
+    audit = await readLog();
   }
   const logged = [...audit.moves.values()].reduce((a, b) => a + b, 0);
   const wrong = [...accepted].filter(([player, count]) => audit.moves.get(player) !== count);

@@ -26,6 +26,16 @@ export async function metricsOf(url: string): Promise<MetricSample[] | undefined
   }
 }
 
+/**
+ * Opens the stream as the processes do. `replicas` must be theirs: opening a log makes sure the
+ * stream has the configured settings, and a probe left at the default of 1 scaled the R3 stream
+ * down under the running processes — their durable consumers then stopped at once.
+ */
+function openLog(servers: string, stream: string, replicas: number) {
+  // The server's subject rule for a stream other than the default (wiring/event-logs.ts).
+  return createNatsEventLog({ servers, stream, replicas, subjectPrefix: `tickline.${stream}` });
+}
+
 /** The durable consumers' lag, read from JetStream itself (pending plus unacknowledged). */
 export interface LagProbe {
   /** The largest lag of any consumer, and whose it is; Infinity while NATS does not answer. */
@@ -38,8 +48,8 @@ export interface LagProbe {
  * `tickline_consumer_lag` gauge: a consumer that skips the event types it does not handle
  * checkpoints only now and then, so its gauge shows a lag it does not have.
  */
-export async function openLagProbe(servers: string, stream: string): Promise<LagProbe> {
-  const log = await createNatsEventLog({ servers, stream, subjectPrefix: `tickline.${stream}` });
+export async function openLagProbe(servers: string, stream: string, replicas: number): Promise<LagProbe> {
+  const log = await openLog(servers, stream, replicas);
   return {
     async max() {
       try {
@@ -69,9 +79,8 @@ export interface LogAudit {
 }
 
 /** Reads the whole stream `stream` on `servers` and audits it. */
-export async function auditLog(servers: string, stream: string): Promise<LogAudit> {
-  // The server's subject rule for a stream other than the default (wiring/event-logs.ts).
-  const log = await createNatsEventLog({ servers, stream, subjectPrefix: `tickline.${stream}` });
+export async function auditLog(servers: string, stream: string, replicas: number): Promise<LogAudit> {
+  const log = await openLog(servers, stream, replicas);
   const ids = new Set<string>();
   const tradeKeys = new Set<string>();
   const audit: LogAudit = {

@@ -50,6 +50,7 @@ let fleet: OutageFleet | undefined;
 const lagProbe = await openLagProbe(
   topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
   topology.env.TICKLINE_EVENTLOG_NATS_STREAM!,
+  Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
 );
 const subscribers: StreamClient[] = [];
 const series = new Map<string, Array<[number, number | undefined]>>();
