@@ -121,6 +121,7 @@ const lagProbe = await openLagProbe(
   topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
   topology.env.TICKLINE_EVENTLOG_NATS_STREAM!,
   Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
+  topology.nodes,
 );
 const subscribers: StreamClient[] = [];
 let failed = false;

@@ -6,6 +6,7 @@
 import { createNatsEventLog } from '@tickline/eventlog';
 import { decodeEvent } from '@tickline/kernel';
 import { parseMetrics, type MetricSample } from './trend.ts';
+import type { TicklineNode } from './topology.ts';
 
 /** The /readyz status code, or undefined when the process did not answer. */
 export async function readyStatus(url: string): Promise<number | undefined> {
@@ -36,30 +37,55 @@ function openLog(servers: string, stream: string, replicas: number) {
   return createNatsEventLog({ servers, stream, replicas, subjectPrefix: `tickline.${stream}` });
 }
 
-/** The durable consumers' lag, read from JetStream itself (pending plus unacknowledged). */
+/** The consumers' lag: how far the most advanced holder of each consumer is behind the log's head. */
 export interface LagProbe {
   /** The largest lag of any consumer, and whose it is; Infinity while NATS does not answer. */
   max(): Promise<{ lag: number; where: string }>;
   close(): Promise<void>;
 }
 
+interface ReadyInfo {
+  services?: Record<string, { info?: { lastOffset?: unknown } }>;
+}
+
 /**
- * Opens a {@link LagProbe} on the stream. JetStream's count is used rather than the processes'
- * `tickline_consumer_lag` gauge: a consumer that skips the event types it does not handle
- * checkpoints only now and then, so its gauge shows a lag it does not have.
+ * Opens a {@link LagProbe}. A consumer's position is the largest `lastOffset` its holders report
+ * on /readyz: two processes of a role share each durable consumer, and the lag that matters is
+ * that of the one making progress. Neither the processes' `tickline_consumer_lag` gauge nor
+ * JetStream's pending count serves here: both count from the consumer's ack floor, which a holder
+ * that took messages and sits idle keeps low (seen with two platform processes: the floor stayed
+ * at 8 while the other holder was thousands of records further).
  */
-export async function openLagProbe(servers: string, stream: string, replicas: number): Promise<LagProbe> {
+export async function openLagProbe(
+  servers: string,
+  stream: string,
+  replicas: number,
+  nodes: readonly TicklineNode[],
+): Promise<LagProbe> {
   const log = await openLog(servers, stream, replicas);
   return {
     async max() {
+      let head: number;
       try {
-        let worst = { lag: 0, where: '-' };
-        for (const consumer of await log.consumers())
-          if (consumer.lag > worst.lag) worst = { lag: consumer.lag, where: consumer.name };
-        return worst;
+        head = (await log.head()).last;
       } catch {
         return { lag: Infinity, where: 'NATS did not answer' };
       }
+      const positions = new Map<string, number>();
+      for (const node of nodes) {
+        if (!node.server) continue;
+        const ready = await fetch(`${node.url}/readyz`, { signal: AbortSignal.timeout(3_000) })
+          .then((res) => res.json() as Promise<ReadyInfo>)
+          .catch(() => undefined);
+        for (const [name, service] of Object.entries(ready?.services ?? {})) {
+          const offset = service.info?.lastOffset;
+          if (typeof offset === 'number') positions.set(name, Math.max(positions.get(name) ?? 0, offset));
+        }
+      }
+      let worst = { lag: 0, where: '-' };
+      for (const [name, offset] of positions)
+        if (head - offset > worst.lag) worst = { lag: head - offset, where: name };
+      return worst;
     },
     close: () => log.close(),
   };

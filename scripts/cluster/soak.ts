@@ -51,6 +51,7 @@ const lagProbe = await openLagProbe(
   topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
   topology.env.TICKLINE_EVENTLOG_NATS_STREAM!,
   Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
+  topology.nodes,
 );
 const subscribers: StreamClient[] = [];
 const series = new Map<string, Array<[number, number | undefined]>>();
