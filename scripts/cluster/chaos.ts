@@ -31,7 +31,7 @@ import { formatTimeline, type TimelineEntry } from './timeline.ts';
 
 const BOTS = Number(process.env.TICKLINE_CHAOS_BOTS ?? 10);
 const LAG_OK = Number(process.env.TICKLINE_CHAOS_LAG_OK ?? 20);
-const RECOVERY_MS = 60_000;
+const RECOVERY_MS = 30_000;
 const REPORT = join(import.meta.dirname, '../../docs/chaos-report.md');
 
 const t0 = performance.now();
@@ -124,7 +124,12 @@ const lagProbe = await openLagProbe(
   topology.nodes,
 );
 const subscribers: StreamClient[] = [];
-let failed = false;
+// A run stopped from outside (Ctrl-C, a timeout) still leaves its report and no servers behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    note('run', false, `stopped by ${signal}`);
+    void finish();
+  });
 try {
   note(
     'start',
@@ -239,11 +244,16 @@ try {
 } catch (error) {
   note('run', false, error instanceof Error ? error.message : String(error));
 } finally {
+  await finish();
+}
+
+/** Stops everything, writes the report (also of a run cut short) and exits. */
+async function finish(): Promise<never> {
   fleet?.close();
   for (const s of subscribers) s.close();
-  await lagProbe.close();
+  await lagProbe.close().catch(() => undefined);
   await topology.stop();
-  failed = timeline.some((entry) => !entry.ok);
+  const failed = timeline.some((entry) => !entry.ok);
   const report = formatTimeline(timeline, {
     date: new Date().toISOString(),
     bots: BOTS,
