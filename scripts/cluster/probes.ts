@@ -1,0 +1,162 @@
+/**
+ * @module What the chaos run and the soak read from a running topology: /readyz and /metrics of
+ * every tickline process (consumer lag, RSS, tick histogram), and an audit of the whole NATS log
+ * (events per type, ids seen twice, moves per player, trades, a zone's sequence).
+ */
+import { createNatsEventLog } from '@tickline/eventlog';
+import { decodeEvent } from '@tickline/kernel';
+import { parseMetrics, type MetricSample } from './trend.ts';
+import type { TicklineNode } from './topology.ts';
+
+/** The /readyz status code, or undefined when the process did not answer. */
+export async function readyStatus(url: string): Promise<number | undefined> {
+  try {
+    return (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3_000) })).status;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The /metrics page of a process as samples; undefined when it did not answer. */
+export async function metricsOf(url: string): Promise<MetricSample[] | undefined> {
+  try {
+    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    return res.ok ? parseMetrics(await res.text()) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Opens the stream as the processes do. `replicas` must be theirs: opening a log makes sure the
+ * stream has the configured settings, and a probe left at the default of 1 scaled the R3 stream
+ * down under the running processes — their durable consumers then stopped at once.
+ */
+function openLog(servers: string, stream: string, replicas: number) {
+  // The server's subject rule for a stream other than the default (wiring/event-logs.ts).
+  return createNatsEventLog({ servers, stream, replicas, subjectPrefix: `tickline.${stream}` });
+}
+
+/** The consumers' lag: how far the most advanced holder of each consumer is behind the log's head. */
+export interface LagProbe {
+  /** The largest lag of any consumer, and whose it is; Infinity while NATS does not answer. */
+  max(): Promise<{ lag: number; where: string }>;
+  close(): Promise<void>;
+}
+
+interface ReadyInfo {
+  services?: Record<string, { info?: { lastOffset?: unknown } }>;
+}
+
+/**
+ * Opens a {@link LagProbe}. A consumer's position is the largest `lastOffset` its holders report
+ * on /readyz: two processes of a role share each durable consumer, and the lag that matters is
+ * that of the one making progress. Neither the processes' `tickline_consumer_lag` gauge nor
+ * JetStream's pending count serves here: both count from the consumer's ack floor, which a holder
+ * that took messages and sits idle keeps low (seen with two platform processes: the floor stayed
+ * at 8 while the other holder was thousands of records further).
+ */
+export async function openLagProbe(
+  servers: string,
+  stream: string,
+  replicas: number,
+  nodes: readonly TicklineNode[],
+): Promise<LagProbe> {
+  const log = await openLog(servers, stream, replicas);
+  return {
+    async max() {
+      let head: number;
+      try {
+        head = (await log.head()).last;
+      } catch {
+        return { lag: Infinity, where: 'NATS did not answer' };
+      }
+      const positions = new Map<string, number>();
+      for (const node of nodes) {
+        if (!node.server) continue;
+        const ready = await fetch(`${node.url}/readyz`, { signal: AbortSignal.timeout(3_000) })
+          .then((res) => res.json() as Promise<ReadyInfo>)
+          .catch(() => undefined);
+        for (const [name, service] of Object.entries(ready?.services ?? {})) {
+          const offset = service.info?.lastOffset;
+          if (typeof offset === 'number') positions.set(name, Math.max(positions.get(name) ?? 0, offset));
+        }
+      }
+      let worst = { lag: 0, where: '-' };
+      for (const [name, offset] of positions)
+        if (head - offset > worst.lag) worst = { lag: head - offset, where: name };
+      return worst;
+    },
+    close: () => log.close(),
+  };
+}
+
+/** What the whole log holds, read from its start. */
+export interface LogAudit {
+  records: number;
+  /** Event ids seen more than once. */
+  duplicateIds: number;
+  /** `game.player.moved` per player (the event's subject). */
+  moves: Map<string, number>;
+  /** Distinct market trades (exchange, symbol, trade id) and trade events. */
+  trades: { distinct: number; events: number };
+  /** `seq` of each zone's events, by zone id, in log order. */
+  zoneSeqs: Map<string, number[]>;
+}
+
+/** Reads the whole stream `stream` on `servers` and audits it. */
+export async function auditLog(servers: string, stream: string, replicas: number): Promise<LogAudit> {
+  const log = await openLog(servers, stream, replicas);
+  const ids = new Set<string>();
+  const tradeKeys = new Set<string>();
+  const audit: LogAudit = {
+    records: 0,
+    duplicateIds: 0,
+    moves: new Map(),
+    trades: { distinct: 0, events: 0 },
+    zoneSeqs: new Map(),
+  };
+  try {
+    const { last } = await log.head();
+    for (let from = 1; from <= last;) {
+      const batch = await log.read({ from, limit: 1_000 });
+      if (batch.length === 0) break;
+      for (const record of batch) {
+        audit.records++;
+        if (ids.has(record.id)) audit.duplicateIds++;
+        ids.add(record.id);
+        if (
+          record.type === 'game.player.moved' ||
+          record.type === 'market.trade' ||
+          record.type.startsWith('game.')
+        ) {
+          const event = decodeEvent(record.payload);
+          if (record.type === 'game.player.moved')
+            audit.moves.set(event.subject, (audit.moves.get(event.subject) ?? 0) + 1);
+          if (record.type === 'market.trade') {
+            audit.trades.events++;
+            const data = event.data as { exchange?: string; symbol?: string; tradeId?: string };
+            tradeKeys.add(`${data.exchange}|${data.symbol}|${data.tradeId}`);
+          }
+          if (record.type.startsWith('game.') && event.source.startsWith('zone/')) {
+            const zone = event.source.slice('zone/'.length);
+            const seqs = audit.zoneSeqs.get(zone) ?? [];
+            seqs.push(event.seq);
+            audit.zoneSeqs.set(zone, seqs);
+          }
+        }
+      }
+      from = batch.at(-1)!.offset + 1;
+    }
+  } finally {
+    await log.close();
+  }
+  audit.trades.distinct = tradeKeys.size;
+  return audit;
+}
+
+/** Whether `seqs` is 1…n, each once (in any order). */
+export function isContinuous(seqs: readonly number[]): boolean {
+  const sorted = [...seqs].sort((a, b) => a - b);
+  return sorted.every((seq, i) => seq === i + 1);
+}
