@@ -24,7 +24,7 @@ import {
   startOutageFleet,
   type OutageFleet,
   type StreamClient,
-} from '@tickline/server/testing/load';
+} from '@tickline/server/internal';
 import { auditLog, isContinuous, openLagProbe, readyStatus, type LagProbe } from './probes.ts';
 import { startTopology, TOPOLOGY_ROLES, type Topology } from './topology.ts';
 import { formatTimeline, type TimelineEntry } from './timeline.ts';

@@ -17,7 +17,7 @@ import {
   streamTicket,
   type OutageFleet,
   type StreamClient,
-} from '@tickline/server/testing/load';
+} from '@tickline/server/internal';
 import { metricsOf, openLagProbe } from './probes.ts';
 import { startTopology } from './topology.ts';
 import { histogramBuckets, judgeTrend, p99Between, type TrendRule, type TrendVerdict } from './trend.ts';

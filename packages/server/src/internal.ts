@@ -8,3 +8,7 @@ export { requestIdFrom, REQUEST_ID_HEADER } from './http/request-id.ts';
 export { openEventLog, eventLogLocation, LogKind } from './wiring/event-logs.ts';
 export { deriveAuthKeys, loadAuthKeys } from './wiring/auth-keys.ts';
 export { openDatabase, databaseLocation } from './wiring/database.ts';
+// Load for the topology scripts (`npm run chaos`, `npm run soak`): the outage tests' bot fleet and
+// the stream clients.
+export { openEventSource, signUpAndIn, streamTicket, type StreamClient } from './testing/api-clients.ts';
+export { startOutageFleet, type OutageFleet } from './game/testing/outage-fleet.ts';
