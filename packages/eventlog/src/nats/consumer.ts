@@ -1,11 +1,14 @@
 /**
  * @module A durable JetStream pull consumer behind the `LogConsumer` port. `fetch` first takes
  * what is there (`no_wait`), and only when nothing is waits for one record up to `waitMs` (a
- * single-record request ends as soon as it is served), then tops the batch up.
+ * single-record request ends as soon as it is served), then tops the batch up. A consumer that is
+ * not `shared` hands records out only while it holds the durable's lease (consumer-lease.ts);
+ * without it, it is a standby whose `fetch` returns nothing.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EventLogError } from '../port/errors.ts';
 import type { FetchOptions, LogConsumer, LogRecord, Offset } from '../port/event-log.ts';
+import type { ConsumerLease } from './consumer-lease.ts';
 import { DeliveryOrder } from './delivery-order.ts';
 import { PullRequester, type DeliveredMessage } from './pull-request.ts';
 import { toLogRecord } from './record-codec.ts';
@@ -13,6 +16,14 @@ import type { SubjectScheme } from './subjects.ts';
 
 const ACK = '+ACK';
 const NAK = '-NAK';
+/** How often a standby tries to take the lease (at most; `waitMs` may be shorter). */
+const STANDBY_POLL_MS = 1_000;
+
+/** Where the durable stands on the server: its info's `delivered.consumer_seq` and `ack_wait`. */
+export interface DurablePosition {
+  consumerSeq: number;
+  ackWaitMs: number;
+}
 
 /** What a consumer needs from its log. */
 export interface NatsConsumerContext {
@@ -25,6 +36,12 @@ export interface NatsConsumerContext {
   ackWaitMs: number;
   /** Other processes hold the same durable: gaps are their deliveries, not losses. */
   shared: boolean;
+  /** The durable's lease; absent for a shared consumer, which never waits for one. */
+  lease?: ConsumerLease;
+  /** Reads where the durable stands, when this process takes the lease over from another. */
+  position: () => Promise<DurablePosition>;
+  /** Told when this process becomes the active holder (true) or a standby (false). */
+  onActiveChange?: (active: boolean) => void;
   /** Called once the consumer has released its messages. */
   onClose: () => void;
 }
@@ -40,21 +57,31 @@ export class NatsLogConsumer implements LogConsumer {
   readonly #order: DeliveryOrder<DeliveredMessage>;
   /** A hold is on: the buffer is re-sorted before anything more is handed out. */
   #holding = false;
+  /** Holds the lease and knows where the durable stands (always true for a shared consumer). */
+  #active: boolean;
   #closed = false;
 
   constructor(name: string, durable: string, context: NatsConsumerContext) {
     this.name = name;
     this.#context = context;
+    this.#active = context.lease === undefined;
     this.#order = new DeliveryOrder(context.ackWaitMs);
     this.#puller = new PullRequester(context.nc, context.stream, durable, (d) => {
+      // A request sent while we held the lease, served after we lost it: the holder gets it now.
+      if (context.lease && !context.lease.held) return void context.nc.publish(d.msg.reply!, NAK);
       if (!context.shared) this.#order.observe(d);
       this.#buffer.push(d);
     });
   }
 
   /** Where the durable stands on the server, read when it is opened (see DeliveryOrder). */
-  resumeAfter(consumerSeq: number, ackWaitMs: number): void {
-    this.#order.resumeAfter(consumerSeq, ackWaitMs);
+  resumeAfter(position: DurablePosition): void {
+    this.#order.resumeAfter(position.consumerSeq, position.ackWaitMs);
+  }
+
+  /** True while this process hands out the durable's records (false on a standby). */
+  get active(): boolean {
+    return this.#active;
   }
 
   /** Deliveries lost in transit that held this consumer (see delivery-order.ts). */
@@ -66,6 +93,7 @@ export class NatsLogConsumer implements LogConsumer {
     this.#assertOpen();
     const max = Math.max(0, options.max);
     if (max === 0) return [];
+    if (!(await this.#holdsLease(options))) return [];
     if (!(await this.#orderedAfterHold(max, options))) return [];
     if (this.#buffer.length === 0 && !this.#puller.pending) {
       await this.#puller.request(max);
@@ -126,12 +154,51 @@ export class NatsLogConsumer implements LogConsumer {
       if (!nc.isClosed()) {
         for (const { msg } of [...this.#handedOut, ...this.#buffer]) nc.publish(msg.reply!, NAK);
         await nc.flush().catch(() => undefined);
+        // After the naks: the standby that takes over finds them waiting.
+        await this.#context.lease?.release();
       }
+      this.#context.lease?.close();
       this.#handedOut = [];
       this.#buffer = [];
     } finally {
       this.#context.onClose();
     }
+  }
+
+  /**
+   * True when this process may hand records out. A standby tries to take the lease and otherwise
+   * waits (up to `waitMs`, at most a poll period) and reports false. A holder that lost its lease
+   * (it could not renew in time) gives back what it has not handed out.
+   */
+  async #holdsLease(options: FetchOptions): Promise<boolean> {
+    const lease = this.#context.lease;
+    if (!lease) return true;
+    if (!lease.held) {
+      if (this.#active) this.#stepDown();
+      // NATS unreachable: stay a standby; the next fetch tries again.
+      const taken = await lease.tryAcquire().catch(() => false);
+      this.#assertOpen();
+      if (!taken) {
+        const waitMs = Math.min(options.waitMs, STANDBY_POLL_MS);
+        if (waitMs > 0 && !options.signal?.aborted) await abortable(sleep(waitMs), options.signal);
+        return false;
+      }
+    }
+    if (!this.#active) {
+      // Another holder numbered deliveries meanwhile: expect the next after theirs.
+      this.resumeAfter(await this.#context.position());
+      this.#active = true;
+      this.#context.onActiveChange?.(true);
+    }
+    return true;
+  }
+
+  #stepDown(): void {
+    this.#active = false;
+    this.#holding = false;
+    for (const { msg } of this.#buffer) this.#context.nc.publish(msg.reply!, NAK);
+    this.#buffer = [];
+    this.#context.onActiveChange?.(false);
   }
 
   /**

@@ -40,11 +40,14 @@ export class DeliveryOrder<T extends OrderedDelivery> {
   }
 
   /**
-   * Sets where the durable stands before the first fetch: its info's `delivered.consumer_seq`,
-   * and its `ack_wait` as the server has it (a durable made earlier keeps its own).
+   * Sets where the durable stands before the first fetch (and again when this process takes the
+   * durable over from another holder): its info's `delivered.consumer_seq`, and its `ack_wait`
+   * as the server has it (a durable made earlier keeps its own).
    */
   resumeAfter(consumerSeq: number, ackWaitMs: number): void {
     this.#nextConsumerSeq = consumerSeq + 1;
+    // A hold from before belongs to deliveries numbered before this position.
+    this.#holdUntil = 0;
     if (ackWaitMs > 0) this.#holdMs = HOLD_ACK_WAITS * ackWaitMs;
   }
 

@@ -8,6 +8,8 @@ export interface NatsMetrics {
   publishErrors: { inc(n?: number): void };
   reconnects: { inc(n?: number): void };
   inflight: { set(n: number): void };
+  /** 1 while this process is the active holder of `consumer`, 0 while it is a standby. */
+  consumerActive(consumer: string): { set(n: number): void };
 }
 
 function counter(registry: Registry, name: string, help: string): Counter<'stream'> {
@@ -31,8 +33,20 @@ export function createNatsMetrics(registry: Registry, stream: string): NatsMetri
         registers: [registry],
       }),
   );
+  const active = getOrCreateMetric(
+    registry,
+    'tickline_eventlog_nats_consumer_active',
+    () =>
+      new Gauge({
+        name: 'tickline_eventlog_nats_consumer_active',
+        help: 'Whether this process holds the consumer lease (1) or stands by (0)',
+        labelNames: ['stream', 'consumer'],
+        registers: [registry],
+      }),
+  );
   const labels = { stream };
   return {
+    consumerActive: (consumer) => active.labels({ stream, consumer }),
     published: counter(
       registry,
       'tickline_eventlog_nats_published_total',

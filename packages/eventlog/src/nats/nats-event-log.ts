@@ -29,8 +29,9 @@ import type {
   StartPosition,
 } from '../port/event-log.ts';
 import { ConnectionMonitor, ConnectionState, openNatsConnection } from './connection.ts';
-import { NatsLogConsumer } from './consumer.ts';
-import { createNatsMetrics } from './metrics.ts';
+import { NatsLogConsumer, type DurablePosition } from './consumer.ts';
+import { ConsumerLease, ensureLeaseStream } from './consumer-lease.ts';
+import { createNatsMetrics, type NatsMetrics } from './metrics.ts';
 import { resolveNatsOptions, type NatsEventLogOptions, type ResolvedNatsEventLogOptions } from './options.ts';
 import { PublishPipeline } from './publish-pipeline.ts';
 import { readRange } from './read-range.ts';
@@ -53,11 +54,16 @@ export async function createNatsEventLog(options: NatsEventLogOptions): Promise<
     const jsm = await jetstreamManager(nc, { timeout: resolved.apiTimeoutMs });
     const subjects = new SubjectScheme(resolved.subjectPrefix);
     await ensureStream(jsm, resolved, subjects);
+    await ensureLeaseStream(jsm, resolved.stream, resolved.replicas, resolved.leaseTtlMs);
     return new NatsEventLog(nc, jsm, subjects, resolved, resetBackoff);
   } catch (error) {
     await nc.close().catch(() => undefined);
     throw asUnavailable(`cannot set up stream "${resolved.stream}"`, error);
   }
+}
+
+function positionOf(info: JsConsumerInfo): DurablePosition {
+  return { consumerSeq: info.delivered.consumer_seq, ackWaitMs: (info.config.ack_wait ?? 0) / NANOS_PER_MS };
 }
 
 function asUnavailable(message: string, error: unknown): EventLogError {
@@ -75,6 +81,7 @@ export class NatsEventLog implements EventLog {
   readonly #logger: Logger;
   readonly #monitor: ConnectionMonitor;
   readonly #pipeline: PublishPipeline;
+  readonly #metrics: NatsMetrics;
   readonly #open = new Map<string, NatsLogConsumer>();
   #closed = false;
 
@@ -92,6 +99,7 @@ export class NatsEventLog implements EventLog {
     this.#options = options;
     this.#logger = options.logger.child({ eventLog: 'nats', stream: options.stream });
     const metrics = createNatsMetrics(options.metrics, options.stream);
+    this.#metrics = metrics;
     this.#monitor = new ConnectionMonitor(nc, {
       metrics,
       logger: this.#logger,
@@ -148,13 +156,24 @@ export class NatsEventLog implements EventLog {
     if (this.#open.has(name))
       throw new EventLogError('EVLOG_CONSUMER_BUSY', `consumer "${name}" is already open`);
     const durable = escapeToken(name);
+    const shared = options.shared ?? false;
     const consumer = new NatsLogConsumer(name, durable, {
       nc: this.#nc,
       stream: this.name,
       subjects: this.#subjects,
       ackTimeoutMs: this.#options.publishTimeoutMs,
       ackWaitMs: this.#options.ackWaitMs,
-      shared: options.shared ?? false,
+      shared,
+      lease: shared ? undefined : this.#lease(durable),
+      position: async () => {
+        const info = await this.#consumerInfo(durable);
+        if (!info) throw new EventLogError('EVLOG_UNAVAILABLE', `consumer "${name}" was deleted`);
+        return positionOf(info);
+      },
+      onActiveChange: (active) => {
+        this.#metrics.consumerActive(name).set(active ? 1 : 0);
+        this.#logger.info({ consumer: name, holder: this.#options.holder }, active ? 'consumer active' : 'consumer standby');
+      },
       onClose: () => this.#open.delete(name),
     });
     this.#open.set(name, consumer);
@@ -162,7 +181,7 @@ export class NatsEventLog implements EventLog {
       const info =
         (await this.#consumerInfo(durable)) ??
         (await this.#createDurable(durable, options.start ?? { from: 'earliest' }));
-      consumer.resumeAfter(info.delivered.consumer_seq, (info.config.ack_wait ?? 0) / NANOS_PER_MS);
+      consumer.resumeAfter(positionOf(info));
       return consumer;
     } catch (error) {
       this.#open.delete(name);
@@ -218,6 +237,21 @@ export class NatsEventLog implements EventLog {
     this.#pipeline.close();
     await this.#nc.close().catch(() => undefined);
     await this.#monitor.done();
+  }
+
+  #lease(durable: string): ConsumerLease {
+    return new ConsumerLease({
+      nc: this.#nc,
+      jsm: this.#jsm,
+      stream: this.name,
+      durable,
+      holder: this.#options.holder,
+      ttlMs: this.#options.leaseTtlMs,
+      apiTimeoutMs: this.#options.apiTimeoutMs,
+      // The lease stream is gone (a NATS cluster rebuilt from scratch): put it back.
+      ensureStream: () =>
+        ensureLeaseStream(this.#jsm, this.name, this.#options.replicas, this.#options.leaseTtlMs),
+    });
   }
 
   async #consumerInfo(durable: string): Promise<JsConsumerInfo | undefined> {

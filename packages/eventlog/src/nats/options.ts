@@ -1,4 +1,5 @@
 /** @module Options of the NATS JetStream adapter and their resolved defaults. */
+import { hostname } from 'node:os';
 import { createMetricsRegistry, silentLogger, type Logger, type Registry } from '@tickline/kernel';
 import { EventLogError } from '../port/errors.ts';
 
@@ -27,6 +28,14 @@ export interface NatsEventLogOptions {
   connectTimeoutMs?: number;
   /** How long the stream remembers record ids to drop re-sent ones (`duplicate_window`). @default 120000 */
   dedupeWindowMs?: number;
+  /**
+   * How long a process that stops renewing keeps a consumer's lease: a killed holder's standby
+   * takes over after at most this (a holder that stops cleanly hands over at once). One active
+   * holder per durable keeps order per key; see consumer-lease.ts. @default 10000
+   */
+  leaseTtlMs?: number;
+  /** Names this process in the lease records. @default `${hostname}:${pid}` */
+  holder?: string;
   /** Stream limits; the oldest records go first. @default unlimited */
   retention?: { maxBytes?: number; maxAgeMs?: number };
   user?: string;
@@ -47,6 +56,7 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 // A consumer create on an R3 stream waits for a raft election: give it room.
 export const DEFAULT_API_TIMEOUT_MS = 10_000;
 export const DEFAULT_NATS_DEDUPE_WINDOW_MS = 2 * 60 * 1000; // 2 minutes
+export const DEFAULT_LEASE_TTL_MS = 10_000;
 
 /** Options with every default applied. */
 export interface ResolvedNatsEventLogOptions {
@@ -60,6 +70,8 @@ export interface ResolvedNatsEventLogOptions {
   connectTimeoutMs: number;
   apiTimeoutMs: number;
   dedupeWindowMs: number;
+  leaseTtlMs: number;
+  holder: string;
   retention: { maxBytes?: number; maxAgeMs?: number };
   auth: { user?: string; pass?: string; token?: string };
   metrics: Registry;
@@ -102,6 +114,8 @@ export function resolveNatsOptions(options: NatsEventLogOptions): ResolvedNatsEv
     apiTimeoutMs: positive('apiTimeoutMs', options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS),
     connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
     dedupeWindowMs: positive('dedupeWindowMs', options.dedupeWindowMs ?? DEFAULT_NATS_DEDUPE_WINDOW_MS),
+    leaseTtlMs: positive('leaseTtlMs', options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS),
+    holder: options.holder ?? `${hostname()}:${process.pid}`,
     retention: { ...options.retention },
     auth: { user: options.user, pass: options.pass, token: options.token },
     metrics: options.metrics ?? createMetricsRegistry({ processMetrics: false }),
