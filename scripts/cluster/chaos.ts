@@ -17,15 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { until } from '@tickline/testing';
-import {
-  openEventSource,
-  signUpAndIn,
-  streamTicket,
-  startOutageFleet,
-  type OutageFleet,
-  type StreamClient,
-} from '@tickline/server/internal';
+import { signUpAndIn, startOutageFleet, type OutageFleet } from '@tickline/server/internal';
 import { auditLog, isContinuous, openLagProbe, readyStatus, type LagProbe } from './probes.ts';
+import { openTradeSubscriber, type TradeSubscriber } from './subscriber.ts';
 import { startTopology, TOPOLOGY_ROLES, type Topology } from './topology.ts';
 import { formatTimeline, type TimelineEntry } from './timeline.ts';
 
@@ -61,7 +55,7 @@ async function checkRecovery(
   topology: Topology,
   lagProbe: LagProbe,
   fleet: OutageFleet,
-  subscribers: StreamClient[],
+  subscribers: TradeSubscriber[],
   step: string,
 ) {
   const acksAt = fleet.records.map((r) => r.acks);
@@ -103,15 +97,6 @@ async function checkRecovery(
   );
 }
 
-async function subscribe(url: string, email: string): Promise<StreamClient> {
-  const user = await signUpAndIn(url, email);
-  return openEventSource(url, {
-    channels: ['market:BTC-USDT:trades'],
-    types: ['market.trade'],
-    ticket: await streamTicket(url, user.accessToken),
-  });
-}
-
 const topology = await startTopology({
   baseDir: join(tmpdir(), `tickline-chaos-${process.pid}`),
   log: (message) => process.stdout.write(`[${seconds().toFixed(1).padStart(6)} s] ${message}\n`),
@@ -123,7 +108,7 @@ const lagProbe = await openLagProbe(
   Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
   topology.nodes,
 );
-const subscribers: StreamClient[] = [];
+const subscribers: TradeSubscriber[] = [];
 // A run stopped from outside (Ctrl-C, a timeout) still leaves its report and no servers behind.
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
@@ -149,7 +134,7 @@ try {
   if (joinable === undefined) throw new Error('the gateway never listed both zones');
   fleet = await startOutageFleet({ url: gateway.url, count: BOTS, rateHz: 2, speedPerTick: 0.5 });
   for (const [i, name] of ['gateway-1', 'gateway-2', 'gateway-2'].entries())
-    subscribers.push(await subscribe(node(name).url, `subscriber-${i}-${Date.now()}@example.com`));
+    subscribers.push(await openTradeSubscriber(node(name).url, `subscriber-${i}-${Date.now()}@example.com`));
   note(
     'load',
     true,

@@ -10,15 +10,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until } from '@tickline/testing';
-import {
-  openEventSource,
-  signUpAndIn,
-  startOutageFleet,
-  streamTicket,
-  type OutageFleet,
-  type StreamClient,
-} from '@tickline/server/internal';
+import { signUpAndIn, startOutageFleet, type OutageFleet } from '@tickline/server/internal';
 import { metricsOf, openLagProbe } from './probes.ts';
+import { openTradeSubscriber, type TradeSubscriber } from './subscriber.ts';
 import { startTopology } from './topology.ts';
 import { histogramBuckets, judgeTrend, p99Between, type TrendRule, type TrendVerdict } from './trend.ts';
 
@@ -53,7 +47,7 @@ const lagProbe = await openLagProbe(
   Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
   topology.nodes,
 );
-const subscribers: StreamClient[] = [];
+const subscribers: TradeSubscriber[] = [];
 const series = new Map<string, Array<[number, number | undefined]>>();
 const push = (name: string, t: number, value: number | undefined) => {
   const points = series.get(name) ?? [];
@@ -76,14 +70,7 @@ try {
   );
   fleet = await startOutageFleet({ url: gateway.url, count: BOTS, rateHz: 2, speedPerTick: 0.5 });
   for (const node of topology.nodes.filter((n) => n.role === 'gateway')) {
-    const user = await signUpAndIn(node.url, `soak-${node.name}-${Date.now()}@example.com`);
-    subscribers.push(
-      openEventSource(node.url, {
-        channels: ['market:BTC-USDT:trades'],
-        types: ['market.trade'],
-        ticket: await streamTicket(node.url, user.accessToken),
-      }),
-    );
+    subscribers.push(await openTradeSubscriber(node.url, `soak-${node.name}-${Date.now()}@example.com`));
   }
   log(`load: ${BOTS} bots at 2 moves/s, 2 simulators, ${subscribers.length} SSE subscribers; ${MINUTES} min`);
   const games = topology.nodes.filter((n) => n.role === 'game');

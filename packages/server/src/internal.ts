@@ -10,5 +10,13 @@ export { deriveAuthKeys, loadAuthKeys } from './wiring/auth-keys.ts';
 export { openDatabase, databaseLocation } from './wiring/database.ts';
 // Load for the topology scripts (`npm run chaos`, `npm run soak`): the outage tests' bot fleet and
 // the stream clients.
-export { openEventSource, signUpAndIn, streamTicket, type StreamClient } from './testing/api-clients.ts';
+export {
+  accessTokenFor,
+  openEventSource,
+  signUpAndIn,
+  streamTicket,
+  TEST_PASSWORD,
+  type ReceivedEvent,
+  type StreamClient,
+} from './testing/api-clients.ts';
 export { startOutageFleet, type OutageFleet } from './game/testing/outage-fleet.ts';

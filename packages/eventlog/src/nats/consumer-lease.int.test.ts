@@ -139,7 +139,7 @@ describe.skipIf(!nats.available)(`nats consumer lease ${nats.reason ?? ''}`, () 
       // A holder that died without releasing: its record stays until the time to live has passed.
       const h = headers();
       h.set('Nats-Expected-Last-Subject-Sequence', '0');
-      await nc.request(`$TL.LEASE.${options.stream}.projection`, 'dead-host:1', { headers: h });
+      await nc.request(`$TL.LEASE.${options.stream}.projection`, 'dead-host:1', { headers: h, timeout: 5_000 });
       const writtenAt = Date.now();
       const standby = (await log.consumer('projection')) as NatsLogConsumer;
       expect(await standby.fetch({ max: 10, waitMs: 200 })).toEqual([]);
@@ -154,7 +154,7 @@ describe.skipIf(!nats.available)(`nats consumer lease ${nats.reason ?? ''}`, () 
       expect(standby.active).toBe(true);
 
       // A shared consumer (the gateways' delivery consumers) never looks at a lease.
-      await nc.request(`$TL.LEASE.${options.stream}.fanout`, 'dead-host:1', { headers: h });
+      await nc.request(`$TL.LEASE.${options.stream}.fanout`, 'dead-host:1', { headers: h, timeout: 5_000 });
       const shared = await log.consumer('fanout', { shared: true });
       expect((await shared.fetch({ max: 5, waitMs: 200 })).length).toBe(5);
     } finally {

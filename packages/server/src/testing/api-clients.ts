@@ -145,10 +145,19 @@ function waitFor(events: ReceivedEvent[]) {
 /**
  * A real EventSource on `base/api/v1/stream`: with `ticket` in the URL, or sending `cookie`.
  * `types` are the named events to record (SSE only dispatches names it was told about).
+ * EventSource reconnects by itself after a network error, with the same URL; an answer other
+ * than 200 (a spent ticket: 401) ends it for good, and `onGiveUp` is told.
  */
 export function openEventSource(
   base: string,
-  options: { channels: string[]; types: string[]; ticket?: string; cookie?: string; lastEventId?: string },
+  options: {
+    channels: string[];
+    types: string[];
+    ticket?: string;
+    cookie?: string;
+    lastEventId?: string;
+    onGiveUp?: (status: number) => void;
+  },
 ): StreamClient {
   const url = new URL('/api/v1/stream', base);
   url.searchParams.set('channels', options.channels.join(','));
@@ -179,6 +188,7 @@ export function openEventSource(
     if (code !== undefined) {
       refuse(code);
       es.close();
+      options.onGiveUp?.(code);
     }
   });
   return { events, refused, next: waitFor(events), close: () => es.close() };
