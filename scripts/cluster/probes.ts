@@ -98,7 +98,11 @@ export interface LogAudit {
   duplicateIds: number;
   /** `game.player.moved` per player (the event's subject). */
   moves: Map<string, number>;
-  /** Distinct market trades (exchange, symbol, trade id) and trade events. */
+  /**
+   * Distinct market trades and trade events. A trade is keyed as `market_trades` keys it: exchange,
+   * symbol, trade id and exchange time (the two collectors' simulators share an exchange name and
+   * number their trades alike, at different times).
+   */
   trades: { distinct: number; events: number };
   /** `seq` of each zone's events, by zone id, in log order. */
   zoneSeqs: Map<string, number[]>;
@@ -135,8 +139,13 @@ export async function auditLog(servers: string, stream: string, replicas: number
             audit.moves.set(event.subject, (audit.moves.get(event.subject) ?? 0) + 1);
           if (record.type === 'market.trade') {
             audit.trades.events++;
-            const data = event.data as { exchange?: string; symbol?: string; tradeId?: string };
-            tradeKeys.add(`${data.exchange}|${data.symbol}|${data.tradeId}`);
+            const data = event.data as {
+              exchange?: string;
+              symbol?: string;
+              tradeId?: string;
+              exchangeTime?: number;
+            };
+            tradeKeys.add(`${data.exchange}|${data.symbol}|${data.tradeId}|${data.exchangeTime}`);
           }
           if (record.type.startsWith('game.') && event.source.startsWith('zone/')) {
             const zone = event.source.slice('zone/'.length);

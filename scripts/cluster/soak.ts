@@ -129,7 +129,7 @@ function soakReport(verdicts: readonly TrendVerdict[], acks: number): string {
     'Written by `npm run soak` (scripts/cluster/soak.ts); the last run, committed as it came out.',
     '',
     `- run: ${new Date().toISOString()}, ${MINUTES} min (TICKLINE_SOAK_MINUTES), a sample every ${SAMPLE_MS / 1000} s`,
-    '- topology: PostgreSQL, 3 NATS nodes (stream at 3 replicas), Redis, 2 processes of every role, on one 2-core machine',
+    '- topology: PostgreSQL primary and replica, 3 NATS nodes (stream at 3 replicas), Redis, 2 processes of every role, on one 2-core machine',
     `- load: ${BOTS} bots at 2 moves/s (${acks} moves acknowledged), 2 market simulators at 2 trades/s, an SSE subscriber per gateway`,
     `- rules (growth per minute over the second half, least squares): RSS ≤ ${RSS_RULE_MIB_PER_MIN} MiB/min per process, consumer lag ≤ ${LAG_RULE_PER_MIN} records/min, tick p99 ≤ ${TICK_RULE_MS_PER_MIN} ms/min`,
     `- verdict: **${verdicts.every((v) => v.ok) ? 'PASSED' : 'FAILED'}**`,

@@ -27,7 +27,7 @@ export function formatTimeline(entries: readonly TimelineEntry[], facts: RunFact
     `Written by \`npm run chaos\` (scripts/cluster/chaos.ts); the last run, committed as it came out.`,
     '',
     `- run: ${facts.date}, ${Math.round(facts.durationS)} s, verdict **${verdict}**`,
-    `- topology: PostgreSQL, 3 NATS nodes (stream at 3 replicas), Redis, 2 processes of every role`,
+    `- topology: PostgreSQL primary and replica, 3 NATS nodes (stream at 3 replicas), Redis, 2 processes of every role`,
     `- load: ${facts.bots} bots at 2 moves/s, 2 market simulators, 3 SSE subscribers; lag counted as drained at ≤ ${facts.lagOk} records`,
     '',
     '| t (s) | step | result | detail |',

@@ -1,13 +1,13 @@
 /**
  * @module The scaled topology on one machine, for `npm run cluster`, the chaos run and the soak:
- * PostgreSQL, a 3-node NATS JetStream cluster (the stream at 3 replicas), Redis, and N `tickline`
+ * PostgreSQL (a primary and a streaming replica the processes read from), a 3-node NATS JetStream
+ * cluster (the stream at 3 replicas), Redis, and N `tickline`
  * processes of every role on loopback. The dependencies come from the `@tickline/testing`
  * harness (real binaries on free ports) — which is why this is a dev script and not a `tickline`
  * subcommand: the production binary must not depend on the test harness.
  *
  * Each tickline process has a fixed HTTP port chosen at start, so a restart (after a kill -9)
- * comes back at the same address. PostgreSQL runs as a primary only: `database.readUrl` (a
- * streaming replica) is added by the read-replica work.
+ * comes back at the same address.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,8 @@ import {
   createDatabase,
   freePort,
   startNatsCluster,
-  startPostgres,
+  startPostgresPrimary,
+  startPostgresReplica,
   startRedis,
   type NatsClusterHandle,
   type PostgresServerHandle,
@@ -60,6 +61,8 @@ export interface TicklineNode {
 /** A started topology. */
 export interface Topology {
   readonly postgres: PostgresServerHandle;
+  /** A streaming replica of `postgres`; the processes read from it (`database.readUrl`). */
+  readonly replica: PostgresServerHandle;
   readonly nats: NatsClusterHandle;
   readonly redis: RedisServerHandle;
   readonly databaseUrl: string;
@@ -159,16 +162,19 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   mkdirSync(baseDir, { recursive: true });
   // The harness makes its temp dirs in os.tmpdir(), which reads TMPDIR: everything under baseDir.
   process.env.TMPDIR = baseDir;
-  log('starting PostgreSQL, a 3-node NATS JetStream cluster and Redis');
+  log('starting PostgreSQL (primary and streaming replica), a 3-node NATS JetStream cluster and Redis');
   const [postgres, nats, redis] = await Promise.all([
-    startPostgres(),
+    startPostgresPrimary(),
     startNatsCluster({ size: 3 }),
     startRedis(),
   ]);
-  log(`  postgres ${postgres.url}`);
+  const databaseUrl = await createDatabase(postgres.url, 'cluster');
+  // Taken after the database exists; it follows the primary from there (migrations included).
+  const replica = await startPostgresReplica(postgres);
+  const readUrl = withPort(databaseUrl, replica.port);
+  log(`  postgres ${postgres.url} (replica ${replica.url})`);
   log(`  nats     ${nats.urls.join(', ')}`);
   log(`  redis    ${redis.url}`);
-  const databaseUrl = await createDatabase(postgres.url, 'cluster');
   const env: Record<string, string> = {
     TICKLINE_HTTP_HOST: '127.0.0.1',
     TICKLINE_EVENTLOG_ENGINE: 'nats',
@@ -177,6 +183,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     // Three copies: an acknowledged event survives the loss of any one node.
     TICKLINE_EVENTLOG_NATS_REPLICAS: '3',
     TICKLINE_DATABASE_URL: databaseUrl,
+    TICKLINE_DATABASE_READ_URL: readUrl,
     TICKLINE_DATABASE_MIGRATE_ON_START: 'true',
     TICKLINE_REDIS_URL: redis.url,
     TICKLINE_AUTH_SECRET: AUTH_SECRET,
@@ -198,6 +205,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   const nodes: TicklineNode[] = [];
   const stopAll = async () => {
     await Promise.all(nodes.map((node) => node.stop()));
+    await replica.cleanup();
     await Promise.all([nats.cleanup(), redis.cleanup(), postgres.cleanup()]);
   };
   try {
@@ -222,6 +230,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   });
   return {
     postgres,
+    replica,
     nats,
     redis,
     databaseUrl,
@@ -237,6 +246,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       stream: STREAM,
       processes: [
         dependency('postgres', 'postgres', postgres.port),
+        dependency('postgres-replica', 'postgres', replica.port),
         ...nats.servers.map((server) => dependency(server.name, 'nats', server.port)),
         dependency('redis', 'redis', redis.port),
         ...nodes.map((node) => ({
@@ -250,4 +260,11 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     }),
     stop: stopAll,
   };
+}
+
+/** `url` pointing at another port of the same host (the replica holds the same databases). */
+function withPort(url: string, port: number): string {
+  const parsed = new URL(url);
+  parsed.port = String(port);
+  return parsed.toString();
 }
