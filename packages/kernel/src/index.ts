@@ -8,6 +8,8 @@ export {
   isTicklineError,
   errorGuard,
   defineErrorCodes,
+  describeErrorCode,
+  isUnavailableError,
   listErrorCodes,
   KernelErrorCodes,
   EventMalformedError,

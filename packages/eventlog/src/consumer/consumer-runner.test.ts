@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMetricsRegistry, encodeEvent, type EventEnvelope, type Registry } from '@tickline/kernel';
 import { createInMemoryEventLog, type InMemoryEventLog } from '../memory/memory-event-log.ts';
+import { EventLogError } from '../port/errors.ts';
 import type { AppendRecord } from '../port/event-log.ts';
 import { makeEvents, testContext, testRegistry } from '../publisher/test-events.ts';
 import { createConsumerRunner, type ConsumerRunner } from './consumer-runner.ts';
@@ -133,6 +134,41 @@ describe('consumer runner', () => {
     expect(calls).toBe(3);
     expect(numbersSeen(seen)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(runner.stats()).toMatchObject({ processed: 10, failed: 2, deadLetters: 0 });
+  });
+
+  it('unavailable - a dependency down for longer than the retries is waited for, never dead-lettered', async () => {
+    await log.append(makeEvents(10).map((e) => recordOf(e)));
+    let calls = 0;
+    const seen: EventEnvelope[][] = [];
+    const runner = await run({
+      handle: async (batch) => {
+        // Ten failures against maxAttempts 3: the database restarting for a while.
+        if (++calls <= 10) throw new EventLogError('EVLOG_UNAVAILABLE', 'connection refused');
+        seen.push(batch);
+      },
+    });
+    await runner.idle();
+    expect(numbersSeen(seen)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(runner.stats()).toMatchObject({ processed: 10, failed: 10, deadLetters: 0, lastOffset: 10 });
+    expect(await deadLetters.read({ from: 1, limit: 10 })).toEqual([]);
+  });
+
+  it('unavailable - a stop while waiting for the dependency leaves the batch for redelivery', async () => {
+    await log.append(makeEvents(3).map((e) => recordOf(e)));
+    let calls = 0;
+    const runner = await run({
+      handle: async () => {
+        calls++;
+        throw new EventLogError('EVLOG_UNAVAILABLE', 'connection refused');
+      },
+    });
+    await expect.poll(() => calls).toBeGreaterThan(3);
+    await runner.stop();
+    runners.splice(runners.indexOf(runner), 1);
+    expect(runner.stats()).toMatchObject({ processed: 0, deadLetters: 0 });
+    const again = await run({ handle: async () => {} });
+    await again.idle();
+    expect(again.stats()).toMatchObject({ processed: 3, deadLetters: 0 });
   });
 
   it('poison - the batch is split and only the poison event is dead-lettered, with the error', async () => {

@@ -202,6 +202,7 @@ class Runner implements ConsumerRunner {
         backoff: backoff(),
       }),
       deadLetterPolicy: retry(handleWhen(isTransientAppendError), { backoff: backoff() }),
+      unavailablePauseMs: options.retryMaxDelayMs,
       deadLetters: options.deadLetters,
       dedupe: options.dedupe,
       metrics: this.#metrics,

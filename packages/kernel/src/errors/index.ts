@@ -1,7 +1,7 @@
 /** @module Errors: the base class, the catalogue and the kernel's own codes. */
 export { TicklineError, isTicklineError, errorGuard } from './tickline-error.ts';
 export type { TicklineErrorOptions } from './tickline-error.ts';
-export { defineErrorCodes, listErrorCodes } from './catalogue.ts';
+export { defineErrorCodes, describeErrorCode, isUnavailableError, listErrorCodes } from './catalogue.ts';
 export type { ErrorDescription, ErrorCatalogue } from './catalogue.ts';
 export * from './kernel-errors.ts';
 export {
