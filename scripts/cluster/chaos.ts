@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { until } from '@tickline/testing';
 import { signUpAndIn, startOutageFleet, type OutageFleet } from '@tickline/server/internal';
-import { auditLog, isContinuous, openLagProbe, readyStatus, type LagProbe } from './probes.ts';
+import { auditLog, isContinuous, openTopologyLagProbe, readyStatus, type LagProbe } from './probes.ts';
 import { openTradeSubscriber, type TradeSubscriber } from './subscriber.ts';
 import { startTopology, TOPOLOGY_ROLES, type Topology } from './topology.ts';
 import { formatTimeline, type TimelineEntry } from './timeline.ts';
@@ -102,12 +102,7 @@ const topology = await startTopology({
   log: (message) => process.stdout.write(`[${seconds().toFixed(1).padStart(6)} s] ${message}\n`),
 });
 let fleet: OutageFleet | undefined;
-const lagProbe = await openLagProbe(
-  topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
-  topology.env.TICKLINE_EVENTLOG_NATS_STREAM!,
-  Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
-  topology.nodes,
-);
+const lagProbe = await openTopologyLagProbe(topology);
 const subscribers: TradeSubscriber[] = [];
 // A run stopped from outside (Ctrl-C, a timeout) still leaves its report and no servers behind.
 for (const signal of ['SIGINT', 'SIGTERM'] as const)

@@ -6,7 +6,7 @@
 import { createNatsEventLog } from '@tickline/eventlog';
 import { decodeEvent } from '@tickline/kernel';
 import { parseMetrics, type MetricSample } from './trend.ts';
-import type { TicklineNode } from './topology.ts';
+import type { TicklineNode, Topology } from './topology.ts';
 
 /** The /readyz status code, or undefined when the process did not answer. */
 export async function readyStatus(url: string): Promise<number | undefined> {
@@ -168,4 +168,14 @@ export async function auditLog(servers: string, stream: string, replicas: number
 export function isContinuous(seqs: readonly number[]): boolean {
   const sorted = [...seqs].sort((a, b) => a - b);
   return sorted.every((seq, i) => seq === i + 1);
+}
+
+/** {@link openLagProbe} on a started topology's stream and processes. */
+export function openTopologyLagProbe(topology: Topology): Promise<LagProbe> {
+  return openLagProbe(
+    topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
+    topology.env.TICKLINE_EVENTLOG_NATS_STREAM!,
+    Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
+    topology.nodes,
+  );
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until } from '@tickline/testing';
 import { signUpAndIn, startOutageFleet, type OutageFleet } from '@tickline/server/internal';
-import { metricsOf, openLagProbe } from './probes.ts';
+import { metricsOf, openTopologyLagProbe } from './probes.ts';
 import { openTradeSubscriber, type TradeSubscriber } from './subscriber.ts';
 import { startTopology } from './topology.ts';
 import { histogramBuckets, judgeTrend, p99Between, type TrendRule, type TrendVerdict } from './trend.ts';
@@ -41,12 +41,7 @@ function rssMiB(pid: number | undefined): number | undefined {
 
 const topology = await startTopology({ baseDir: join(tmpdir(), `tickline-soak-${process.pid}`), log });
 let fleet: OutageFleet | undefined;
-const lagProbe = await openLagProbe(
-  topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
-  topology.env.TICKLINE_EVENTLOG_NATS_STREAM!,
-  Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
-  topology.nodes,
-);
+const lagProbe = await openTopologyLagProbe(topology);
 const subscribers: TradeSubscriber[] = [];
 const series = new Map<string, Array<[number, number | undefined]>>();
 const push = (name: string, t: number, value: number | undefined) => {
