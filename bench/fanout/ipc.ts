@@ -1,8 +1,30 @@
 /** @module What the benchmark's load generator and its server child say to each other over IPC. */
 
-/** The five servers compared in one run. */
-export const IMPLS = ['tickline-ws', 'tickline-sse', 'raw-ws', 'raw-sse', 'socketio'] as const;
+/**
+ * The servers compared in one run: five in one process each, and Tickline's real gateway as K
+ * `tickline start --role gateway` processes on one port fed through NATS (`-multi`).
+ */
+export const IMPLS = [
+  'tickline-ws',
+  'tickline-sse',
+  'raw-ws',
+  'raw-sse',
+  'socketio',
+  'tickline-ws-multi',
+  'tickline-sse-multi',
+] as const;
 export type Impl = (typeof IMPLS)[number];
+/** What a client speaks: the multi-process rows speak Tickline's protocol like the in-process ones. */
+export type Wire = Exclude<Impl, 'tickline-ws-multi' | 'tickline-sse-multi'>;
+
+export const isMulti = (impl: Impl): impl is 'tickline-ws-multi' | 'tickline-sse-multi' =>
+  impl.endsWith('-multi');
+
+export function wireOf(impl: Impl): Wire {
+  if (impl === 'tickline-ws-multi') return 'tickline-ws';
+  if (impl === 'tickline-sse-multi') return 'tickline-sse';
+  return impl;
+}
 
 /** The channel every subscriber of the Tickline peers listens to. */
 export const BENCH_CHANNEL = 'market:BTC-USD:trades';

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { percentile, progress } from '../lib/report.ts';
-import type { FromServer, Impl, ToServer } from './ipc.ts';
+import type { FromServer, Impl, ToServer, Wire } from './ipc.ts';
 import { RawClient, type ClientTarget } from './load/raw-client.ts';
 import { Recorder } from './load/recorder.ts';
 import { openWitness } from './load/witness.ts';
@@ -10,11 +10,13 @@ import { openWitness } from './load/witness.ts';
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
 const CONNECT_CONCURRENCY = 200;
 const CONNECT_TIMEOUT_MS = 60_000;
-const SETTLE_MS = 1_000;
-const STRAGGLER_MS = 500;
+/** Pause after the last connect, before memory is read. */
+export const SETTLE_MS = 1_000;
+/** Wait after the window for deliveries still in flight. */
+export const STRAGGLER_MS = 500;
 
 export interface PhaseOptions {
-  impl: Impl;
+  impl: Wire;
   subscribers: number;
   rate: number;
   warmupMs: number;
@@ -25,6 +27,8 @@ export interface PhaseOptions {
 
 export interface PhaseResult {
   impl: Impl;
+  /** Gateway processes sharing the port (multi-process rows only). */
+  gateways?: number;
   subscribers: number;
   cpuUsPerMsg: number;
   p50Ms: number;
@@ -37,6 +41,8 @@ export interface PhaseResult {
   fanoutP99Ms: number;
   loopDelayMaxMs: number;
   serverCpuPct: number;
+  /** nats-server's CPU % over the window (multi-process rows only). */
+  natsCpuPct?: number;
   loadgenCpuUsPerMsg: number;
   witnessOk: boolean;
 }
@@ -68,9 +74,9 @@ function ask<T extends FromServer['type']>(
   return reply;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function connectAll(count: number, target: ClientTarget, recorder: Recorder): Promise<RawClient[]> {
+export async function connectAll(count: number, target: ClientTarget, recorder: Recorder): Promise<RawClient[]> {
   const clients: RawClient[] = [];
   let started = 0;
   const deadline = Date.now() + CONNECT_TIMEOUT_MS;

@@ -10,13 +10,20 @@
  * subscriber): server CPU per delivered event from the child's `process.cpuUsage()` over the
  * window, and publish→receive latency p50/p99 measured on every delivery.
  *
+ * Multi-process rows (`tickline-ws-multi`, `tickline-sse-multi`): the real binary as K gateway
+ * processes on one port (SO_REUSEPORT), fed through a real nats-server log, for each K in
+ * BENCH_GATEWAYS (default "1,2"); see multi/multi-phase.ts for the path, the measurements and
+ * why those processes are not pinned.
+ *
  * Sizes: BENCH_SUBSCRIBERS (default "5000,1000"), BENCH_RATE (10 events/s), BENCH_WARMUP_SECONDS
  * (3), BENCH_WINDOW_SECONDS (10), BENCH_IMPLS (all). Needs `ulimit -n` above the subscriber count
  * plus ~100 (each side holds one descriptor per connection). The last line is `RESULT {json}`.
  */
 import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
-import { IMPLS, type Impl } from './ipc.ts';
+import { IMPLS, isMulti, type Impl } from './ipc.ts';
+import { openMultiRig, runMultiPhase, type MultiRig } from './multi/multi-phase.ts';
 import { runPhase, type PhaseResult } from './phase.ts';
 import { makeEvent } from './payload.ts';
 
@@ -25,6 +32,8 @@ const impls = (process.env.BENCH_IMPLS ?? IMPLS.join(',')).split(',').map((s) =>
 const rate = envInt('BENCH_RATE', 10);
 const warmupMs = envInt('BENCH_WARMUP_SECONDS', 3) * 1000;
 const windowMs = envInt('BENCH_WINDOW_SECONDS', 10) * 1000;
+const gatewayCounts = (process.env.BENCH_GATEWAYS ?? '1,2').split(',').map((s) => Number(s.trim()));
+const cores = cpus().length;
 
 const openFiles = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim());
 const needed = Math.max(...rows) + 100;
@@ -32,7 +41,14 @@ if (Number.isFinite(openFiles) && openFiles < needed) {
   throw new Error(`ulimit -n is ${openFiles}; ${needed} needed. Run \`ulimit -n ${needed * 2}\` first.`);
 }
 
-// Load generator on core 0 (every thread: -a), servers on core 1.
+// nats-server and PostgreSQL start before the pinning below, so they are not confined to core 0.
+let rig: MultiRig | undefined;
+if (impls.some(isMulti)) {
+  progress('multi-process rows: starting nats-server and PostgreSQL');
+  rig = await openMultiRig();
+}
+
+// Load generator on core 0 (every thread: -a), single-process servers on core 1.
 let serverCore: number | undefined = 1;
 try {
   execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
@@ -45,33 +61,55 @@ const eventBytes = Buffer.byteLength(JSON.stringify(makeEvent(1).data));
 progress(
   `events of ${eventBytes} bytes of data, ${rate}/s to each subscriber; rows ${rows.join(', ')}; ulimit -n ${openFiles}`,
 );
+if (rig)
+  progress(
+    `multi-process rows: ${cores} cores here; the load generator keeps core 0, the gateways and ` +
+      `nats-server run on any core — with K=2 on ${cores} cores they share them with the load generator`,
+  );
 const results: PhaseResult[] = [];
-for (const subscribers of rows) {
-  for (const impl of impls) {
-    const result = await runPhase({ impl, subscribers, rate, warmupMs, windowMs, serverCore });
-    progress(
-      `${impl} × ${subscribers}: ${round(result.cpuUsPerMsg, 2)} µs/msg, p50 ${round(result.p50Ms, 1)} ms, ` +
-        `p99 ${round(result.p99Ms, 1)} ms, ${round(result.kbPerConn, 1)} KB/conn, delivered ${round(result.deliveredRatio, 4)}`,
-    );
-    results.push(result);
+const report = (name: string, result: PhaseResult) => {
+  progress(
+    `${name} × ${result.subscribers}: ${round(result.cpuUsPerMsg, 2)} µs/msg, p50 ${round(result.p50Ms, 1)} ms, ` +
+      `p99 ${round(result.p99Ms, 1)} ms, ${round(result.kbPerConn, 1)} KB/conn, delivered ${round(result.deliveredRatio, 4)}`,
+  );
+  results.push(result);
+};
+try {
+  for (const subscribers of rows) {
+    for (const impl of impls) {
+      if (!isMulti(impl)) {
+        report(impl, await runPhase({ impl, subscribers, rate, warmupMs, windowMs, serverCore }));
+        continue;
+      }
+      for (const gateways of gatewayCounts) {
+        const options = { impl, gateways, subscribers, rate, warmupMs, windowMs };
+        report(`${impl} ×${gateways}`, await runMultiPhase(rig!, options));
+      }
+    }
   }
+} finally {
+  await rig?.close();
 }
 
+/** Figures only the in-process peers report (the multi-process rows cannot ask the gateways). */
+const orBlank = (value: number, digits: number) => (Number.isNaN(value) ? '' : round(value, digits));
 printTable(
   results.map((r) => ({
     subscribers: r.subscribers,
     impl: r.impl,
+    gateways: r.gateways ?? '',
     'server µs/msg': round(r.cpuUsPerMsg, 2),
     'server CPU %': round(r.serverCpuPct, 1),
+    'nats CPU %': r.natsCpuPct === undefined ? '' : round(r.natsCpuPct, 1),
     'p50 ms': round(r.p50Ms, 1),
     'p99 ms': round(r.p99Ms, 1),
     'max ms': round(r.maxMs, 1),
     delivered: round(r.deliveredRatio, 4),
     'KB/conn (rss)': round(r.kbPerConn, 1),
-    'KB/conn (heap)': round(r.heapKbPerConn, 1),
-    'fan-out p50 ms': round(r.fanoutP50Ms, 2),
-    'fan-out p99 ms': round(r.fanoutP99Ms, 2),
-    'loop stall max ms': round(r.loopDelayMaxMs, 1),
+    'KB/conn (heap)': orBlank(r.heapKbPerConn, 1),
+    'fan-out p50 ms': orBlank(r.fanoutP50Ms, 2),
+    'fan-out p99 ms': orBlank(r.fanoutP99Ms, 2),
+    'loop stall max ms': orBlank(r.loopDelayMaxMs, 1),
     'loadgen µs/msg': round(r.loadgenCpuUsPerMsg, 2),
     witness: r.witnessOk ? 'ok' : 'MISSED',
   })),
@@ -83,6 +121,8 @@ const KEYS: Record<Impl, string> = {
   'raw-ws': 'raw_ws',
   'raw-sse': 'raw_sse',
   socketio: 'socketio',
+  'tickline-ws-multi': 'ws_multi',
+  'tickline-sse-multi': 'sse_multi',
 };
 const summary: Record<string, unknown> = {
   subscribers: rows[0],
@@ -91,12 +131,13 @@ const summary: Record<string, unknown> = {
 };
 for (const r of results) {
   const suffix = r.subscribers === rows[0] ? '' : `_${r.subscribers}`;
-  const key = KEYS[r.impl];
+  const key = r.gateways === undefined ? KEYS[r.impl] : `${KEYS[r.impl]}_k${r.gateways}`;
   summary[`${key}_cpu_us_per_msg${suffix}`] = round(r.cpuUsPerMsg, 3);
   summary[`${key}_p50_ms${suffix}`] = round(r.p50Ms, 2);
   summary[`${key}_p99_ms${suffix}`] = round(r.p99Ms, 2);
   summary[`${key}_kb_per_conn${suffix}`] = round(r.kbPerConn, 2);
   summary[`${key}_delivered${suffix}`] = round(r.deliveredRatio, 4);
+  if (r.gateways !== undefined) summary[`${key}_server_cpu_pct${suffix}`] = round(r.serverCpuPct, 1);
 }
 const ratio = (a: string, b: string) =>
   typeof summary[a] === 'number' && typeof summary[b] === 'number' ? round(summary[a] / summary[b], 3) : null;
@@ -107,4 +148,12 @@ summary.ws_vs_socketio_kb = ratio('ws_kb_per_conn', 'socketio_kb_per_conn');
 summary.loadgen_max_us_per_msg = round(Math.max(...results.map((r) => r.loadgenCpuUsPerMsg)), 2);
 summary.witness_ok = results.every((r) => r.witnessOk);
 summary.pinned = serverCore !== undefined;
+summary.cores = cores;
+if (rig) {
+  summary.multi_event_data_bytes = rig.feed.dataBytes;
+  // The multi-process rows' placement, stated with their figures (multi/multi-phase.ts says why).
+  summary.multi_placement = 'load generator on core 0; gateways and nats-server on any core';
+  const met = results.filter((r) => r.gateways !== undefined && r.subscribers === 5000);
+  if (met.length > 0) summary.multi_p99_under_50ms_at_5000 = met.every((r) => r.p99Ms < 50);
+}
 printResult(summary);

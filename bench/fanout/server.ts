@@ -5,7 +5,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { percentile } from '../lib/report.ts';
-import type { FromServer, Impl, ToServer } from './ipc.ts';
+import type { FromServer, ToServer, Wire } from './ipc.ts';
 import { makeEvent } from './payload.ts';
 import type { Peer } from './peers/peer.ts';
 import { startRawSse } from './peers/raw-sse.ts';
@@ -13,7 +13,7 @@ import { startRawWs } from './peers/raw-ws.ts';
 import { startSocketIo } from './peers/socketio.ts';
 import { startTickline } from './peers/tickline.ts';
 
-const impl = process.argv[2] as Impl;
+const impl = process.argv[2] as Wire;
 const send = (message: FromServer) => process.send!(message);
 // `--expose-gc`'s gc() with the last-resort flavour is V8's memory-reducing full GC: it also shrinks a
 // young generation grown during the connect burst, so the figure is memory held per connection.
@@ -21,7 +21,7 @@ const gc = (
   globalThis as { gc?: (options?: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void }
 ).gc;
 
-const starters: Record<Impl, () => Promise<Peer>> = {
+const starters: Record<Wire, () => Promise<Peer>> = {
   'tickline-ws': startTickline,
   'tickline-sse': startTickline,
   'raw-ws': startRawWs,

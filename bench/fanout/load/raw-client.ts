@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { BENCH_CHANNEL, type Impl } from '../ipc.ts';
+import { BENCH_CHANNEL, type Wire } from '../ipc.ts';
 import { nowMs } from '../payload.ts';
 import type { Recorder } from './recorder.ts';
 
@@ -18,9 +18,14 @@ const READ_BUFFER = Buffer.alloc(256 * 1024);
 const SUBSCRIBE = Buffer.from(JSON.stringify({ type: 'subscribe', channels: [BENCH_CHANNEL] }));
 
 export interface ClientTarget {
-  impl: Impl;
+  impl: Wire;
   port: number;
   cookie: string | undefined;
+  /**
+   * Publish times by seq (ms, {@link nowMs}) when the publisher is this process: the message then
+   * needs no `"ts":` (a validated `market.trade` has no such field).
+   */
+  sentAt?: Float64Array;
 }
 
 /** Parses a JSON number at `pos` (digits, optional fraction). */
@@ -56,8 +61,9 @@ export class RawClient {
   received = 0;
   errors = 0;
   readonly #socket: Socket;
-  readonly #impl: Impl;
+  readonly #impl: Wire;
   readonly #recorder: Recorder;
+  readonly #sentAt: Float64Array | undefined;
   #carry: Buffer | undefined;
   #headersDone = false;
   #isReady = false;
@@ -67,6 +73,7 @@ export class RawClient {
   constructor(target: ClientTarget, recorder: Recorder) {
     this.#impl = target.impl;
     this.#recorder = recorder;
+    this.#sentAt = target.sentAt;
     this.ready = new Promise((resolve, reject) => {
       this.#resolveReady = resolve;
       this.#fail = reject;
@@ -211,6 +218,13 @@ export class RawClient {
     const at = buf.indexOf(SEQ, start);
     if (at === -1 || at >= end) return false;
     const seq = readNumber(buf, at + SEQ.length);
+    if (this.#sentAt) {
+      const sent = this.#sentAt[seq];
+      if (sent === undefined || sent === 0) return false;
+      this.#recorder.record(seq, now - sent);
+      this.received++;
+      return true;
+    }
     const ts = buf.indexOf(TS, at);
     if (ts === -1 || ts >= end) return false;
     this.#recorder.record(seq, now - readNumber(buf, ts + TS.length));

@@ -5,7 +5,7 @@
 import { EventSource } from 'eventsource';
 import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
-import { BENCH_CHANNEL, type Impl } from '../ipc.ts';
+import { BENCH_CHANNEL, type Wire } from '../ipc.ts';
 
 export interface Witness {
   /** Sequence numbers of the events it parsed. */
@@ -19,7 +19,7 @@ const seqOf = (json: string): number | undefined => {
   return value.seq ?? value.data?.seq ?? value.data?.data?.seq;
 };
 
-export async function openWitness(impl: Impl, port: number, cookie: string | undefined): Promise<Witness> {
+export async function openWitness(impl: Wire, port: number, cookie: string | undefined): Promise<Witness> {
   const seqs = new Set<number>();
   const add = (seq: number | undefined) => seq !== undefined && seqs.add(seq);
   const base = `127.0.0.1:${port}`;

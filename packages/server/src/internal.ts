@@ -20,3 +20,11 @@ export {
   type StreamClient,
 } from './testing/api-clients.ts';
 export { startOutageFleet, type OutageFleet } from './game/testing/outage-fleet.ts';
+// The multi-process rows of `npm run bench:fanout` and `npm run bench:scale`: real processes on
+// nats-server and PostgreSQL, as the scaled e2e tests start them.
+export {
+  startScaledCluster,
+  scaledClusterDependencies,
+  type ClusterProcess,
+  type ScaledCluster,
+} from './testing/scaled-cluster.ts';

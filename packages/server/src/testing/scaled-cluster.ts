@@ -12,6 +12,7 @@ import {
   requirePostgresBinaries,
   startNatsServer,
   startPostgres,
+  type NatsServerHandle,
 } from '@tickline/testing';
 import { startTicklineServer, type RunningServer } from './tickline-process.ts';
 
@@ -48,6 +49,8 @@ export interface ScaledCluster {
   start(role: string, extra?: Record<string, string>): Promise<ClusterProcess>;
   /** The environment every process shares (NATS servers and stream, database, secret). */
   readonly env: Readonly<Record<string, string>>;
+  /** The nats-server every process uses (its pid for CPU readings). */
+  readonly nats: NatsServerHandle;
   /** The processes started so far. */
   processes(): readonly ClusterProcess[];
   /** SIGTERMs every process, stops the dependencies, removes the directories; the exit codes. */
@@ -89,6 +92,7 @@ export async function startScaledCluster(options: ScaledClusterOptions): Promise
       return started;
     },
     env: shared,
+    nats,
     processes: () => servers,
     async stop() {
       for (const server of servers) if (server.child.exitCode === null) server.child.kill('SIGTERM');

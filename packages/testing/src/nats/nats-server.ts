@@ -19,6 +19,8 @@ export interface NatsServerHandle {
   storeDir: string;
   /** The name in `server_name` (the JetStream peer name on a cluster). */
   name: string;
+  /** The running server's process id; undefined while it is down. */
+  pid(): number | undefined;
   /** SIGTERM, wait for exit. */
   stop(): Promise<void>;
   /** SIGKILL, wait for exit. */
@@ -84,6 +86,7 @@ export function serverHandle(
     url: `nats://127.0.0.1:${proc.spec.port}`,
     port: proc.spec.port,
     storeDir,
+    pid: () => proc.pid,
     stop: () => proc.stop(),
     kill: () => proc.kill(),
     restart: async () => {

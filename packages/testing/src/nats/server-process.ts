@@ -43,6 +43,11 @@ export class ServerProcess {
     return this.#child !== undefined;
   }
 
+  /** The running server's process id (for CPU and memory readings), undefined while it is down. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   /** The last lines the server wrote, for error messages. */
   recentLog(): string {
     return this.#log.join('\n');

@@ -1,0 +1,167 @@
+/**
+ * @module One multi-process phase of `npm run bench:fanout`: K real `tickline start --role gateway`
+ * processes listening on one port (`http.reusePort`, SO_REUSEPORT: the kernel spreads the
+ * subscribers' connections over them), on a real nats-server event log and PostgreSQL, started as
+ * the scaled e2e tests start them. Each trade crosses the scaled path: the feed's publisher appends
+ * it to the NATS log → one gateway's shared `market-delivery` consumer takes it and publishes it on
+ * its hub (its own subscribers) → that gateway's event-log bridge appends it to the fan-out log →
+ * every other gateway's bridge relays it into its hub → its subscribers. Latency is publish →
+ * receive on every delivery; server CPU is the sum over the K gateways from `/proc/<pid>/stat`
+ * (nats-server's shown beside it), memory the sum of their RSS (no forced GC: they are separate
+ * programs).
+ *
+ * Pinning: the load generator stays on core 0 as in the single-process rows, but the gateways and
+ * nats-server may run on every core. Pinning K gateways to core 1 would give K=2 the same single
+ * core as K=1 plus the bridge hop — a comparison that could only come out worse and says nothing
+ * about spreading the fan-out. Unpinned, on this 2-core machine, K=2 means one gateway shares a
+ * core with the load generator (and both with nats-server): the rows show what two processes do on
+ * two shared cores, not what they would do with a free core each.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { freePort } from '@tickline/testing';
+import {
+  signUpAndIn,
+  startScaledCluster,
+  type ClusterProcess,
+  type ScaledCluster,
+} from '@tickline/server/internal';
+import { percentile, progress } from '../../lib/report.ts';
+import { cpuMicros, rssBytes, sumCpuMicros } from '../../lib/proc-stat.ts';
+import { wireOf, type Impl } from '../ipc.ts';
+import type { ClientTarget, RawClient } from '../load/raw-client.ts';
+import { Recorder } from '../load/recorder.ts';
+import { openWitness } from '../load/witness.ts';
+import { connectAll, SETTLE_MS, sleep, STRAGGLER_MS, type PhaseResult } from '../phase.ts';
+import { openTradeFeed, type TradeFeed } from './trade-feed.ts';
+
+const STOP_TIMEOUT_MS = 10_000;
+/** The feed's events take a NATS round trip or two more than an in-process broadcast. */
+const MULTI_STRAGGLER_MS = STRAGGLER_MS * 2;
+
+/** nats-server and PostgreSQL for the run, and the trade feed on the gateways' log. */
+export interface MultiRig {
+  cluster: ScaledCluster;
+  feed: TradeFeed;
+  close(): Promise<void>;
+}
+
+export interface MultiPhaseOptions {
+  impl: Extract<Impl, `${string}-multi`>;
+  gateways: number;
+  subscribers: number;
+  rate: number;
+  warmupMs: number;
+  windowMs: number;
+}
+
+/** Lets `pid` (every thread) run on every core: children inherit the load generator's core 0. */
+export function unpin(pid: number): void {
+  try {
+    execFileSync('taskset', ['-a', '-cp', `0-${cpus().length - 1}`, String(pid)], { stdio: 'ignore' });
+  } catch {
+    // No taskset: nothing was pinned either.
+  }
+}
+
+export async function openMultiRig(): Promise<MultiRig> {
+  const cluster = await startScaledCluster({
+    name: 'bench_fanout',
+    stream: 'BENCHFANOUT',
+    authSecret: 'bench-fanout-shared-secret-0123456789abcdef',
+    env: {
+      TICKLINE_HTTP_RATE_LIMIT_ENABLED: 'false',
+      // One user holds every subscriber (the free tier allows 3 streams).
+      TICKLINE_AUTH_TIERS_FREE_MAX_STREAM_CONNECTIONS: '1000000',
+    },
+  });
+  const natsPid = cluster.nats.pid();
+  if (natsPid !== undefined) unpin(natsPid);
+  const feed = await openTradeFeed(
+    cluster.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
+    cluster.env.TICKLINE_EVENTLOG_NATS_STREAM!,
+  );
+  return {
+    cluster,
+    feed,
+    async close() {
+      await feed.close();
+      await cluster.stop();
+    },
+  };
+}
+
+async function stopGateway(gateway: ClusterProcess): Promise<void> {
+  if (gateway.child.exitCode !== null) return;
+  gateway.child.kill('SIGTERM');
+  await Promise.race([
+    gateway.exited,
+    sleep(STOP_TIMEOUT_MS).then(() => gateway.child.kill('SIGKILL')),
+  ]);
+}
+
+export async function runMultiPhase(rig: MultiRig, options: MultiPhaseOptions): Promise<PhaseResult> {
+  const { impl, gateways: count, subscribers, rate, warmupMs, windowMs } = options;
+  const label = `${impl} ×${count} gateways × ${subscribers}`;
+  const port = await freePort();
+  const env = { TICKLINE_HTTP_PORT: String(port), TICKLINE_HTTP_REUSE_PORT: 'true' };
+  const gateways: ClusterProcess[] = [];
+  let clients: RawClient[] = [];
+  try {
+    // One at a time: the first migrates; all then bind the same port.
+    for (let i = 0; i < count; i++) gateways.push(await rig.cluster.start('gateway', env));
+    const pids = gateways.map((g) => g.child.pid!);
+    for (const pid of pids) unpin(pid);
+    const url = `http://127.0.0.1:${port}`;
+    const user = await signUpAndIn(url, `fanout.${Date.now()}.${count}@example.com`);
+    const target: ClientTarget = { impl: wireOf(impl), port, cookie: user.cookie, sentAt: rig.feed.sentAt };
+    const rss = () => pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
+    const idle = rss();
+    progress(`${label}: connecting`);
+    const recorder = new Recorder(Math.ceil(rate * ((warmupMs + windowMs) / 1000 + 2) * subscribers));
+    clients = await connectAll(subscribers, target, recorder);
+    await sleep(SETTLE_MS);
+    const loaded = rss();
+    const witness = await openWitness(target.impl, port, user.cookie);
+    progress(`${label}: publishing ${rate}/s to the NATS log, ${warmupMs / 1000} s warm-up + ${windowMs / 1000} s window`);
+    const natsPid = rig.cluster.nats.pid();
+    const window = await rig.feed.run(rate, warmupMs, windowMs, () => ({
+      gateways: sumCpuMicros(pids),
+      nats: natsPid === undefined ? NaN : cpuMicros(natsPid),
+      loadgen: process.cpuUsage(),
+      received: recorder.size,
+    }));
+    await sleep(MULTI_STRAGGLER_MS);
+    const { before, after } = window;
+    const latencies = recorder.window(window.firstSeq, window.lastSeq);
+    const published = window.lastSeq - window.firstSeq + 1;
+    const witnessed = [...witness.seqs].filter((s) => s >= window.firstSeq && s <= window.lastSeq).length;
+    witness.close();
+    const errors = clients.reduce((sum, c) => sum + c.errors, 0);
+    if (errors > 0) progress(`${label}: ${errors} client errors`);
+    const cpuUs = after.gateways - before.gateways;
+    const load = process.cpuUsage(before.loadgen);
+    return {
+      impl,
+      gateways: count,
+      subscribers,
+      cpuUsPerMsg: cpuUs / latencies.length,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: percentile(latencies, 100),
+      deliveredRatio: latencies.length / (published * subscribers),
+      kbPerConn: (loaded - idle) / subscribers / 1024,
+      heapKbPerConn: NaN,
+      fanoutP50Ms: NaN,
+      fanoutP99Ms: NaN,
+      loopDelayMaxMs: NaN,
+      serverCpuPct: (cpuUs / 1000 / window.elapsedMs) * 100,
+      natsCpuPct: ((after.nats - before.nats) / 1000 / window.elapsedMs) * 100,
+      loadgenCpuUsPerMsg: (load.user + load.system) / Math.max(1, after.received - before.received),
+      witnessOk: witnessed === published,
+    };
+  } finally {
+    await Promise.all(gateways.map(stopGateway));
+    for (const client of clients) client.destroy();
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * @module CPU time and resident memory of another process, read from Linux's `/proc/<pid>/stat`
+ * and `/proc/<pid>/status` (proc(5)). For children that are not Node processes of ours
+ * (`tickline start`, nats-server), where `process.cpuUsage()` cannot be asked over IPC.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Clock ticks per second of `utime`/`stime` (`getconf CLK_TCK`, 100 on Linux x86-64). */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User + system CPU the process has used, in µs (resolution 1/CLK_TCK s: 10 ms). */
+export function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 (utime, stime) are the 12th and 13th after the name.
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks / CLOCK_TICKS) * 1e6;
+}
+
+/** Resident set size in bytes (`VmRSS`). */
+export function rssBytes(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+  return match ? Number(match[1]) * 1024 : NaN;
+}
+
+/** Total CPU µs of several processes. */
+export const sumCpuMicros = (pids: readonly number[]): number =>
+  pids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
