@@ -79,6 +79,7 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export async function connectAll(count: number, target: ClientTarget, recorder: Recorder): Promise<RawClient[]> {
   const clients: RawClient[] = [];
   let started = 0;
+  let connected = 0;
   const deadline = Date.now() + CONNECT_TIMEOUT_MS;
   const worker = async () => {
     while (started < count) {
@@ -89,7 +90,7 @@ export async function connectAll(count: number, target: ClientTarget, recorder: 
         client.ready,
         sleep(Math.max(0, deadline - Date.now())).then(() => Promise.reject(new Error('connect timed out'))),
       ]);
-      if (clients.length % 1000 === 0) progress(`  ${clients.length} connected`);
+      if (++connected % 1000 === 0) progress(`  ${connected} connected`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, count) }, worker));

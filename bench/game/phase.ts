@@ -82,7 +82,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Sends each client's move every 1/movesPerSecond s, spread evenly. A late timer sends at most
  * MAX_BACKLOG_MS of moves at once: a burst would trip the rate limit, on either server.
  */
-function drive(clients: LoadClient[], random: () => number): () => void {
+export function drive(clients: LoadClient[], random: () => number): () => void {
   const perMs = (clients.length * RULES.movesPerSecond) / 1000;
   let owed = 0;
   let cursor = 0;

@@ -15,14 +15,14 @@ let tokens: JoinTokens | undefined;
 let nextPlayer = 0;
 
 /** Signs a join token for a new player of `zone` with the secret the server child was given. */
-function issue(secret: string, zone: string): string {
+function issue(secret: string | Uint8Array, zone: string): string {
   tokens ??= createJoinTokens({ secret, ttlMs: 120_000 });
   return tokens.issue(`bench-${nextPlayer++}`, zone).token;
 }
 
 export async function joinTickline(
   wsUrl: string,
-  secret: string,
+  secret: string | Uint8Array,
   zone: string,
   recorder: Recorder,
   random: () => number,

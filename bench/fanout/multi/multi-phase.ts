@@ -42,6 +42,8 @@ const MULTI_STRAGGLER_MS = STRAGGLER_MS * 2;
 /** nats-server and PostgreSQL for the run, and the trade feed on the gateways' log. */
 export interface MultiRig {
   cluster: ScaledCluster;
+  /** Every process's `auth.secret` (bench:scale signs game join tokens with keys derived from it). */
+  authSecret: string;
   feed: TradeFeed;
   close(): Promise<void>;
 }
@@ -64,11 +66,14 @@ export function unpin(pid: number): void {
   }
 }
 
-export async function openMultiRig(): Promise<MultiRig> {
+const AUTH_SECRET = 'bench-fanout-shared-secret-0123456789abcdef';
+
+/** Starts the dependencies; `name` names the database and data directories. */
+export async function openMultiRig(name = 'bench_fanout'): Promise<MultiRig> {
   const cluster = await startScaledCluster({
-    name: 'bench_fanout',
-    stream: 'BENCHFANOUT',
-    authSecret: 'bench-fanout-shared-secret-0123456789abcdef',
+    name,
+    stream: name.toUpperCase().replaceAll('_', ''),
+    authSecret: AUTH_SECRET,
     env: {
       TICKLINE_HTTP_RATE_LIMIT_ENABLED: 'false',
       // One user holds every subscriber (the free tier allows 3 streams).
@@ -83,6 +88,7 @@ export async function openMultiRig(): Promise<MultiRig> {
   );
   return {
     cluster,
+    authSecret: AUTH_SECRET,
     feed,
     async close() {
       await feed.close();
@@ -94,10 +100,7 @@ export async function openMultiRig(): Promise<MultiRig> {
 async function stopGateway(gateway: ClusterProcess): Promise<void> {
   if (gateway.child.exitCode !== null) return;
   gateway.child.kill('SIGTERM');
-  await Promise.race([
-    gateway.exited,
-    sleep(STOP_TIMEOUT_MS).then(() => gateway.child.kill('SIGKILL')),
-  ]);
+  await Promise.race([gateway.exited, sleep(STOP_TIMEOUT_MS).then(() => gateway.child.kill('SIGKILL'))]);
 }
 
 export async function runMultiPhase(rig: MultiRig, options: MultiPhaseOptions): Promise<PhaseResult> {
@@ -123,7 +126,9 @@ export async function runMultiPhase(rig: MultiRig, options: MultiPhaseOptions): 
     await sleep(SETTLE_MS);
     const loaded = rss();
     const witness = await openWitness(target.impl, port, user.cookie);
-    progress(`${label}: publishing ${rate}/s to the NATS log, ${warmupMs / 1000} s warm-up + ${windowMs / 1000} s window`);
+    progress(
+      `${label}: publishing ${rate}/s to the NATS log, ${warmupMs / 1000} s warm-up + ${windowMs / 1000} s window`,
+    );
     const natsPid = rig.cluster.nats.pid();
     const window = await rig.feed.run(rate, warmupMs, windowMs, () => ({
       gateways: sumCpuMicros(pids),

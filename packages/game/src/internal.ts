@@ -7,3 +7,4 @@ export { TestGameClient } from './transport/test-client.ts';
 export type { ClientEnd } from './transport/test-client.ts';
 export { ZoneDelivery } from './session/tick-delivery.ts';
 export { TickEncoder } from './protocol/tick-encoder.ts';
+export { deriveJoinTokenSecret } from './module/game-coordinator.ts';

@@ -1,0 +1,163 @@
+/**
+ * @module `npm run bench:scale` — how Tickline's work grows with the number of processes, on real
+ * processes of the one binary: the figures `docs/capacity.md` plans from.
+ *
+ * Deliveries: the multi-process fan-out of `npm run bench:fanout` (K gateway processes on one port,
+ * events through a nats-server log; bench/fanout/multi/multi-phase.ts) at BENCH_SCALE_SUBSCRIBERS
+ * WebSocket subscribers (default 2000) and BENCH_SCALE_RATES events/s each (default "10,25"), for
+ * K in BENCH_GATEWAYS (default "1,2"): deliveries/s, p99, the gateways' CPU, and deliveries per
+ * core-second (1e6 / CPU µs per delivery).
+ * CCU: K `--role game` processes (BENCH_GAME_PROCESSES, default "1,2") with their zone directory
+ * in Redis, bench/game's players ramped through BENCH_SCALE_CCU (default "300,600,900,1200,1500" in total)
+ * until a step is unhealthy (scale/game-phase.ts): the largest healthy CCU, game CPU per 1,000
+ * players, and CCU per core.
+ *
+ * Placement as in the fan-out bench's multi-process rows: the load generator on core 0, servers
+ * on any core. This machine has 2 cores: the load generator's players and subscribers take a
+ * large share of them, so "largest healthy" here is a floor set by the machine, and per-core
+ * figures (CPU per delivery, per player) are what carries to other hardware. BENCH_WARMUP_SECONDS
+ * (2), BENCH_WINDOW_SECONDS (5). Needs `ulimit -n` above the subscriber count. The last line is
+ * `RESULT {json}`.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { requireRedisServer, startRedis, type RedisServerHandle } from '@tickline/testing';
+import { openMultiRig, runMultiPhase, type MultiRig } from '../fanout/multi/multi-phase.ts';
+import type { PhaseResult } from '../fanout/phase.ts';
+import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
+import { runGamePhase, type GameStep } from './game-phase.ts';
+
+const list = (name: string, fallback: string) =>
+  (process.env[name] ?? fallback).split(',').map((s) => Number(s.trim()));
+const subscribers = envInt('BENCH_SCALE_SUBSCRIBERS', 2000);
+const rates = list('BENCH_SCALE_RATES', '10,25');
+const gatewayCounts = list('BENCH_GATEWAYS', '1,2');
+const gameCounts = list('BENCH_GAME_PROCESSES', '1,2');
+const ccuSteps = list('BENCH_SCALE_CCU', '300,600,900,1200,1500');
+const warmupMs = envInt('BENCH_WARMUP_SECONDS', 2) * 1000;
+const windowMs = envInt('BENCH_WINDOW_SECONDS', 5) * 1000;
+/** The fan-out latency target (issue 13) a rate must meet to count. */
+const P99_TARGET_MS = 50;
+
+const openFiles = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim());
+if (Number.isFinite(openFiles) && openFiles < subscribers + 200)
+  throw new Error(`ulimit -n is ${openFiles}; run \`ulimit -n ${(subscribers + 200) * 2}\` first.`);
+
+const started = performance.now();
+const redisBinary = requireRedisServer();
+if (!redisBinary.available) throw new Error(`bench:scale needs redis-server: ${redisBinary.reason}`);
+progress('starting nats-server, PostgreSQL and redis-server');
+let rig: MultiRig | undefined;
+let redis: RedisServerHandle | undefined;
+const deliveries: PhaseResult[] = [];
+const games: GameStep[] = [];
+const failures: string[] = [];
+try {
+  // Dependencies first, so they are not confined to the load generator's core.
+  rig = await openMultiRig('bench_scale');
+  redis = await startRedis();
+  try {
+    execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    progress('taskset unavailable: running unpinned');
+  }
+  for (const gateways of gatewayCounts) {
+    for (const rate of rates) {
+      const impl = 'tickline-ws-multi' as const;
+      const result = await runMultiPhase(rig, { impl, gateways, subscribers, rate, warmupMs, windowMs });
+      progress(
+        `deliveries ×${gateways} @ ${rate}/s × ${subscribers}: ${round(deliveriesPerSecond(result), 0)}/s, ` +
+          `p99 ${round(result.p99Ms, 1)} ms, ${round(result.cpuUsPerMsg, 2)} µs each`,
+      );
+      deliveries.push(result);
+    }
+  }
+  for (const processes of gameCounts) {
+    const options = { cluster: rig.cluster, redisUrl: redis.url, authSecret: rig.authSecret };
+    try {
+      games.push(...(await runGamePhase({ ...options, processes, steps: ccuSteps, warmupMs, windowMs })));
+    } catch (error) {
+      // The delivery figures above still print; the RESULT says which part failed.
+      progress(`game ×${processes} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      failures.push(`game_k${processes}`);
+    }
+  }
+} finally {
+  await rig?.close();
+  await redis?.cleanup();
+}
+
+/** Deliveries per second in the window: CPU %/µs per delivery is deliveries per µs of wall time. */
+function deliveriesPerSecond(r: PhaseResult): number {
+  return (r.serverCpuPct / 100) * (1e6 / r.cpuUsPerMsg);
+}
+const rateOf = (r: PhaseResult) => Math.round(deliveriesPerSecond(r) / r.subscribers);
+
+printTable(
+  deliveries.map((r) => ({
+    gateways: r.gateways ?? 1,
+    subscribers: r.subscribers,
+    'events/s each': rateOf(r),
+    'deliveries/s': round(deliveriesPerSecond(r), 0),
+    delivered: round(r.deliveredRatio, 4),
+    'gateway CPU %': round(r.serverCpuPct, 1),
+    'nats CPU %': round(r.natsCpuPct ?? NaN, 1),
+    'µs/delivery': round(r.cpuUsPerMsg, 2),
+    'deliveries/core-s': round(1e6 / r.cpuUsPerMsg, 0),
+    'p50 ms': round(r.p50Ms, 1),
+    'p99 ms': round(r.p99Ms, 1),
+  })),
+);
+console.log('');
+printTable(
+  games.map((g) => ({
+    'game processes': g.processes,
+    CCU: g.ccu,
+    'game cores': round(g.gameCores, 2),
+    'nats cores': round(g.natsCores, 2),
+    'CPU % / 1k players': round(g.cpuPer1kPct, 1),
+    'tick p99 ≤ ms': g.tickP99Ms,
+    'ack p50 ms': round(g.ackP50Ms, 1),
+    'ack p99 ms': round(g.ackP99Ms, 1),
+    'moves delivered': round(g.deliveredRatio, 3),
+    healthy: g.healthy ? 'yes' : 'no',
+  })),
+);
+
+const summary: Record<string, unknown> = {
+  date: new Date().toISOString().slice(0, 10),
+  cores: cpus().length,
+  load_average: round(loadavg()[0]!, 2),
+  elapsed_s: round((performance.now() - started) / 1000, 1),
+  subscribers,
+  placement: 'load generator on core 0; tickline processes and nats-server on any core',
+};
+for (const gateways of gatewayCounts) {
+  const rows = deliveries.filter((r) => (r.gateways ?? 1) === gateways);
+  const good = rows.filter((r) => r.p99Ms < P99_TARGET_MS && r.deliveredRatio >= 0.999);
+  const best = good.sort((a, b) => deliveriesPerSecond(b) - deliveriesPerSecond(a))[0];
+  // The highest measured rate whose p99 met the target; 0 when none did in this run.
+  summary[`deliveries_per_s_k${gateways}`] = best ? round(deliveriesPerSecond(best), 0) : 0;
+  summary[`deliveries_per_s_max_k${gateways}`] = round(Math.max(...rows.map(deliveriesPerSecond)), 0);
+  const cpu = rows.map((r) => r.cpuUsPerMsg);
+  summary[`cpu_us_per_delivery_k${gateways}`] = round(Math.min(...cpu), 2);
+  summary[`deliveries_per_core_s_k${gateways}`] = round(1e6 / Math.min(...cpu), 0);
+  for (const r of rows) summary[`p99_ms_k${gateways}_rate${rateOf(r)}`] = round(r.p99Ms, 1);
+}
+for (const processes of gameCounts) {
+  const steps = games.filter((g) => g.processes === processes);
+  const healthy = steps.filter((g) => g.healthy);
+  const largest = healthy.at(-1);
+  summary[`ccu_healthy_k${processes}`] = largest?.ccu ?? 0;
+  summary[`ccu_tested_max_k${processes}`] = steps.at(-1)?.ccu ?? 0;
+  const measured = largest ?? steps.at(-1);
+  if (measured) {
+    summary[`game_cpu_pct_per_1k_k${processes}`] = round(measured.cpuPer1kPct, 1);
+    summary[`nats_cores_k${processes}`] = round(measured.natsCores, 2);
+    summary[`ccu_per_core_k${processes}`] = round(100_000 / measured.cpuPer1kPct, 0);
+    summary[`tick_p99_ms_k${processes}`] = measured.tickP99Ms;
+    summary[`ack_p99_ms_k${processes}`] = round(measured.ackP99Ms, 1);
+  }
+}
+if (failures.length > 0) summary.failed = failures;
+printResult(summary);
