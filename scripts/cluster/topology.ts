@@ -139,7 +139,8 @@ function createNode(
       // JetStream meta leader answers late): the process exits, and a second attempt succeeds.
       for (let attempt = 1; ; attempt++) {
         try {
-          node.server = await startTicklineServer(nodeEnv);
+          // As deployed: the soak judges memory, and the allocator is half of it.
+          node.server = await startTicklineServer(nodeEnv, { launcher: 'bin' });
           break;
         } catch (error) {
           if (attempt >= START_ATTEMPTS) throw error;

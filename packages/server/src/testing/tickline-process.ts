@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const NODE = join(ROOT, 'node_modules/.bin/node');
 const BIN = join(ROOT, 'packages/server/src/bin.ts');
+/** The launcher operators use: the allocator and V8 flags of production (see the script). */
+const LAUNCHER = join(ROOT, 'bin/tickline');
 
 /** A finished command. */
 export interface FinishedCommand {
@@ -32,8 +34,23 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...Object.fromEntries(inherited), ...env };
 }
 
-function spawnTickline(args: readonly string[], env: Record<string, string>): ChildProcess {
-  return spawn(NODE, [BIN, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/** How a child is started. */
+export interface SpawnOptions {
+  /**
+   * Through `bin/tickline` (jemalloc preloaded when installed, V8's young generation capped), as
+   * deployed — for runs that judge memory, such as the soak. The default runs Node on bin.ts
+   * directly. `bin/tickline` execs Node, so the child's pid is Node's either way.
+   */
+  launcher?: 'node' | 'bin';
+}
+
+function spawnTickline(
+  args: readonly string[],
+  env: Record<string, string>,
+  options: SpawnOptions = {},
+): ChildProcess {
+  const [command, argv] = options.launcher === 'bin' ? [LAUNCHER, [...args]] : [NODE, [BIN, ...args]];
+  return spawn(command, argv, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Runs `tickline ...args` to completion. */
@@ -50,8 +67,11 @@ export function runTickline(args: readonly string[], env: Record<string, string>
 }
 
 /** Starts `tickline start` and resolves once it logs its URL; rejects if it exits first. */
-export function startTicklineServer(env: Record<string, string>): Promise<RunningServer> {
-  const child = spawnTickline(['start'], env);
+export function startTicklineServer(
+  env: Record<string, string>,
+  options: SpawnOptions = {},
+): Promise<RunningServer> {
+  const child = spawnTickline(['start'], env, options);
   let stdout = '';
   let stderr = '';
   // Complete lines only: a chunk can end in the middle of a log line, which is no JSON yet.
