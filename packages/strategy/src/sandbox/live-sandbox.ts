@@ -16,6 +16,7 @@ import type { LiveFeed } from '../live/live-engine.ts';
 import { feedIndex, type LiveSession, type LiveSessionStep } from '../live/live-session.ts';
 import type { LiveOpenInput, LiveStepOutput } from './isolate-entry.ts';
 import { compileBundle, fromIsolate, MODULE_FILENAME, syntaxError } from './sandbox.ts';
+import { threadCpuMicros } from './thread-cpu.ts';
 import { VIOLATION } from './violation.ts';
 
 /** Limits of one live run (its owner's tier). */
@@ -163,7 +164,7 @@ export async function openLiveSandbox(options: LiveSandboxOptions): Promise<Live
       // A synchronous call runs the isolate on this thread, so this thread's CPU clock is the
       // strategy's CPU time. (isolate.cpuTime reads a wall clock in isolated-vm 7's Linux build: on
       // a busy machine it paused well-behaved runs.)
-      const before = process.threadCpuUsage();
+      const before = threadCpuMicros();
       let output: LiveStepOutput;
       try {
         // The candle as numbers (no object to copy in); the equity back as a number when that is
@@ -191,8 +192,7 @@ export async function openLiveSandbox(options: LiveSandboxOptions): Promise<Live
         dispose();
         throw classify(error, limits, 'step');
       }
-      const used = process.threadCpuUsage(before);
-      const usedUs = used.user + used.system;
+      const usedUs = threadCpuMicros() - before;
       if (!output.ok) {
         dispose();
         throw fromIsolate(output.error);
