@@ -3,6 +3,7 @@
  * message, tell how much is still buffered, close with a reason — and what it gives back: a
  * handler for the connection's messages and its end.
  */
+import { encodeMessage, MessageType } from '@tickline/protocol';
 
 /**
  * A transport's own framing (the TCP length prefix, the WebSocket frame header), so a caller that
@@ -14,6 +15,23 @@ export interface WireFraming {
   headerBytes(length: number): number;
   /** Writes that header at `at` of `out`; returns where the payload starts. */
   writeHeader(out: Uint8Array, at: number, length: number): number;
+}
+
+/** `bytes` behind `framing`'s header, in one new buffer. */
+export function frame(framing: WireFraming, bytes: Uint8Array): Uint8Array {
+  const out = Buffer.allocUnsafe(framing.headerBytes(bytes.length) + bytes.length);
+  const at = framing.writeHeader(out, 0, bytes.length);
+  out.set(bytes, at);
+  return out;
+}
+
+/** The close message for `code`: its text cut to 200 characters, or left out if it cannot be encoded. */
+export function encodeClose(code: string, message: string): Uint8Array {
+  try {
+    return encodeMessage({ type: MessageType.Close, code, message: message.slice(0, 200) });
+  } catch {
+    return encodeMessage({ type: MessageType.Close, code, message: '' });
+  }
 }
 
 /** One client connection, as a transport presents it. */

@@ -19,27 +19,25 @@ import {
   type MoveFields,
   type ServerMessage,
 } from '@tickline/protocol';
-import type { ConnectionAcceptor, ConnectionHandler, GameConnection, WireFraming } from './connection.ts';
+import {
+  encodeClose,
+  frame,
+  type ConnectionAcceptor,
+  type ConnectionHandler,
+  type GameConnection,
+} from './connection.ts';
+import { AddressCounts, admissionRefusal } from './admission.ts';
 import { FloodGuard } from './flood-guard.ts';
 import {
   resolveSessionOptions,
+  sweepIntervalMs,
   type GameSessionsOptions,
   type ResolvedSessionOptions,
 } from './session-options.ts';
-import { createSessionMetrics, type SessionMetrics } from './session-metrics.ts';
+import { createSessionMetrics, TransportCounters, type SessionMetrics } from './session-metrics.ts';
 import type { Link, Session } from './session-state.ts';
 import { spawnPoint } from './spawn-point.ts';
 import { sendWelcome, ZoneDelivery } from './tick-delivery.ts';
-
-const TRANSPORTS = ['tcp', 'ws'] as const;
-
-/** `bytes` behind `framing`'s header, in one new buffer. */
-function frame(framing: WireFraming, bytes: Uint8Array): Uint8Array {
-  const out = Buffer.allocUnsafe(framing.headerBytes(bytes.length) + bytes.length);
-  const at = framing.writeHeader(out, 0, bytes.length);
-  out.set(bytes, at);
-  return out;
-}
 
 /** Counts for health and tests. */
 export interface GameSessionsStats {
@@ -53,13 +51,13 @@ export class GameSessions implements ConnectionAcceptor {
   readonly #o: ResolvedSessionOptions;
   readonly #logger: Logger;
   readonly #metrics: SessionMetrics;
+  readonly #counters: TransportCounters;
   readonly #zones = new Map<string, ZoneRunner>();
   readonly #draining = new Set<string>();
   /** Each zone's tick delivery, removed when the zone leaves. */
   readonly #zoneDetach = new Map<string, () => void>();
   readonly #links = new Set<Link>();
-  /** Open connections per client address, for the per-address cap. */
-  readonly #byAddress = new Map<string, number>();
+  readonly #addresses: AddressCounts;
   readonly #bySession = new Map<string, Session>();
   readonly #byPlayer = new Map<string, Session>();
   readonly #detach: Array<() => void> = [];
@@ -68,17 +66,13 @@ export class GameSessions implements ConnectionAcceptor {
   #nonce = 0;
   #closing = false;
   #lastHeartbeat = -Infinity;
-  /**
-   * Bytes sent and messages received per transport since the counters were last advanced: a
-   * labelled counter's `inc` costs more than the send it counts, so they move once per zone tick
-   * and sweep instead of once per message.
-   */
-  readonly #pending = { bytesOut: { tcp: 0, ws: 0 }, messagesIn: { tcp: 0, ws: 0 } };
 
   constructor(options: GameSessionsOptions) {
     this.#o = resolveSessionOptions(options);
     this.#logger = this.#o.logger;
     this.#metrics = createSessionMetrics(this.#o.metrics);
+    this.#counters = new TransportCounters(this.#metrics);
+    this.#addresses = new AddressCounts((n) => this.#metrics.addresses.set(n));
     this.#scheduleSweep();
   }
 
@@ -93,7 +87,7 @@ export class GameSessions implements ConnectionAcceptor {
     const delivery = new ZoneDelivery(this.#delivery, runner);
     const detach = runner.onTick((info) => {
       delivery.deliver(info);
-      this.#flushCounters();
+      this.#counters.flush();
     });
     this.#detach.push(detach);
     this.#zoneDetach.set(runner.zoneId, detach);
@@ -173,23 +167,15 @@ export class GameSessions implements ConnectionAcceptor {
     };
     this.#links.add(link);
     this.#metrics.connections(connection.transport).inc();
-    const fromAddress = (this.#byAddress.get(connection.address) ?? 0) + 1;
-    this.#byAddress.set(connection.address, fromAddress);
-    this.#metrics.addresses.set(this.#byAddress.size);
-    // Counted before the check, so the refusal's close goes through the same bookkeeping.
-    if (this.#closing) this.#close(link, CloseCode.Shutdown, 'the game server is shutting down');
-    else if (this.#links.size > this.#o.maxConnections) {
-      this.#metrics.refused('server');
-      this.#close(link, CloseCode.ServerFull, `the server holds ${this.#o.maxConnections} connections`);
-    } else if (fromAddress > this.#o.maxConnectionsPerAddress) {
-      this.#metrics.refused('address');
-      this.#close(
-        link,
-        CloseCode.AddressLimit,
-        `at most ${this.#o.maxConnectionsPerAddress} connections per address`,
-      );
+    const fromAddress = this.#addresses.add(connection.address);
+    const refusal = this.#closing
+      ? { limit: undefined, code: CloseCode.Shutdown, message: 'the game server is shutting down' }
+      : admissionRefusal(this.#o, this.#links.size, fromAddress);
+    if (refusal) {
+      if (refusal.limit) this.#metrics.refused(refusal.limit);
+      this.#close(link, refusal.code, refusal.message);
     }
-    const pendingIn = this.#pending.messagesIn;
+    const pendingIn = this.#counters.messagesIn;
     const transport = connection.transport;
     return {
       onMessage: (bytes) => {
@@ -416,19 +402,9 @@ export class GameSessions implements ConnectionAcceptor {
     if (framed) connection.sendFramed!(bytes);
     else if (framing && connection.sendFramed) connection.sendFramed(frame(framing, bytes));
     else connection.send(bytes);
-    this.#pending.bytesOut[connection.transport] += bytes.length;
+    this.#counters.bytesOut[connection.transport] += bytes.length;
     if (connection.bufferedBytes > this.#o.maxBufferedBytes)
       this.#close(link, CloseCode.SlowConsumer, `more than ${this.#o.maxBufferedBytes} bytes unsent`);
-  }
-
-  /** Advances the byte and message counters by what was counted since the last call. */
-  #flushCounters(): void {
-    const { bytesOut, messagesIn } = this.#pending;
-    for (const transport of TRANSPORTS) {
-      if (bytesOut[transport] > 0) this.#metrics.bytesOut(transport).inc(bytesOut[transport]);
-      if (messagesIn[transport] > 0) this.#metrics.messagesIn(transport).inc(messagesIn[transport]);
-      bytesOut[transport] = messagesIn[transport] = 0;
-    }
   }
 
   #close(link: Link, code: string, message: string): void {
@@ -436,13 +412,7 @@ export class GameSessions implements ConnectionAcceptor {
     link.closed = true;
     this.#metrics.closed(code);
     this.#logger.debug({ remote: link.connection.remote, code, message }, 'closing game connection');
-    let encoded: Uint8Array;
-    try {
-      encoded = encodeMessage({ type: MessageType.Close, code, message: message.slice(0, 200) });
-    } catch {
-      encoded = encodeMessage({ type: MessageType.Close, code, message: '' });
-    }
-    link.connection.close(code, message, encoded);
+    link.connection.close(code, message, encodeClose(code, message));
     this.#detachLink(link);
   }
 
@@ -455,11 +425,7 @@ export class GameSessions implements ConnectionAcceptor {
   #detachLink(link: Link): void {
     if (!this.#links.delete(link)) return;
     this.#metrics.connections(link.connection.transport).dec();
-    const address = link.connection.address;
-    const left = (this.#byAddress.get(address) ?? 1) - 1;
-    if (left > 0) this.#byAddress.set(address, left);
-    else this.#byAddress.delete(address);
-    this.#metrics.addresses.set(this.#byAddress.size);
+    this.#addresses.remove(link.connection.address);
     const session = link.session;
     link.session = undefined;
     if (!session || session.link !== link) return;
@@ -497,21 +463,7 @@ export class GameSessions implements ConnectionAcceptor {
       } finally {
         if (!this.#closing) this.#scheduleSweep();
       }
-    }, this.#sweepIntervalMs());
-  }
-
-  #sweepIntervalMs(): number {
-    const o = this.#o;
-    // Often enough that no timeout overshoots by more than a quarter of itself.
-    return Math.max(
-      10,
-      Math.min(
-        o.heartbeatIntervalMs,
-        o.handshakeTimeoutMs / 4,
-        o.idleTimeoutMs / 4,
-        o.resumeGraceMs / 4 || Infinity,
-      ),
-    );
+    }, sweepIntervalMs(this.#o));
   }
 
   /** Closes silent and handshake-less connections, sends heartbeats, ends expired grace periods. */
@@ -534,13 +486,18 @@ export class GameSessions implements ConnectionAcceptor {
         const runner = link.session.runner;
         let beat = beats.get(runner);
         if (!beat) {
-          beat = encodeMessage({ type: MessageType.Heartbeat, nonce, tick: runner.tick, serverTime: o.clock.now() });
+          beat = encodeMessage({
+            type: MessageType.Heartbeat,
+            nonce,
+            tick: runner.tick,
+            serverTime: o.clock.now(),
+          });
           beats.set(runner, beat);
         }
         this.#sendEncoded(link, beat);
       }
     }
-    this.#flushCounters();
+    this.#counters.flush();
     for (const session of [...this.#bySession.values()]) {
       if (session.droppedAt !== undefined && now - session.droppedAt >= o.resumeGraceMs)
         this.#end(session, 'disconnected');

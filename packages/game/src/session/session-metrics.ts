@@ -105,3 +105,30 @@ export function createSessionMetrics(registry: Registry): SessionMetrics {
     messagesIn: (transport) => messagesIn.labels({ transport }),
   };
 }
+
+const TRANSPORTS = ['tcp', 'ws'] as const;
+
+/**
+ * Bytes sent and messages received per transport since the counters were last advanced: a
+ * labelled counter's `inc` costs more than the send it counts, so the session layer adds to plain
+ * numbers per message and {@link flush}es them once per zone tick and sweep.
+ */
+export class TransportCounters {
+  readonly bytesOut = { tcp: 0, ws: 0 };
+  readonly messagesIn = { tcp: 0, ws: 0 };
+  readonly #metrics: SessionMetrics;
+
+  constructor(metrics: SessionMetrics) {
+    this.#metrics = metrics;
+  }
+
+  /** Advances the metrics by what was counted since the last call. */
+  flush(): void {
+    const { bytesOut, messagesIn } = this;
+    for (const transport of TRANSPORTS) {
+      if (bytesOut[transport] > 0) this.#metrics.bytesOut(transport).inc(bytesOut[transport]);
+      if (messagesIn[transport] > 0) this.#metrics.messagesIn(transport).inc(messagesIn[transport]);
+      bytesOut[transport] = messagesIn[transport] = 0;
+    }
+  }
+}

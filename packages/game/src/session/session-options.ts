@@ -104,3 +104,16 @@ export function resolveSessionOptions(options: GameSessionsOptions): ResolvedSes
   if (!(resolved.resumeGraceMs >= 0)) throw new RangeError('session option resumeGraceMs must be ≥ 0');
   return resolved;
 }
+
+/** How often the sweep runs: often enough that no timeout overshoots by more than a quarter of itself. */
+export function sweepIntervalMs(o: ResolvedSessionOptions): number {
+  return Math.max(
+    10,
+    Math.min(
+      o.heartbeatIntervalMs,
+      o.handshakeTimeoutMs / 4,
+      o.idleTimeoutMs / 4,
+      o.resumeGraceMs / 4 || Infinity,
+    ),
+  );
+}
