@@ -2,7 +2,7 @@
  * @module Average True Range with Wilder smoothing. The first true range is high - low (no previous
  * close); the first ATR, at index `period - 1`, is the mean of the first `period` true ranges.
  */
-import { checkPeriod, checkSameLength, nanArray } from './shared.ts';
+import { checkPeriod, checkSameLength, warmupArray } from './shared.ts';
 
 function trueRange(high: number, low: number, prevClose: number): number {
   const hl = high - low;
@@ -22,7 +22,7 @@ export function atr(
   checkPeriod(period);
   checkSameLength(high, low, close);
   const n = close.length;
-  const out = nanArray(n, period - 1);
+  const out = warmupArray(n, period - 1);
   let avg = 0;
   let prevClose = NaN;
   for (let i = 0; i < n; i++) {

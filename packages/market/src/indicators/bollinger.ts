@@ -3,7 +3,7 @@
  * (divide by `period`, as Bollinger and StockCharts do). Sums are kept relative to a shift (the mean
  * at the last exact recompute) so the variance does not lose digits to cancellation.
  */
-import { checkPeriod, nanArray } from './shared.ts';
+import { checkPeriod, warmupArray } from './shared.ts';
 
 /** Batch bands; `NaN` for the first `period - 1` values. */
 export interface BollingerResult {
@@ -23,9 +23,9 @@ export interface BollingerValue {
 export function bollinger(values: ArrayLike<number>, period = 20, k = 2): BollingerResult {
   checkPeriod(period);
   const n = values.length;
-  const middle = nanArray(n, period - 1);
-  const upper = nanArray(n, period - 1);
-  const lower = nanArray(n, period - 1);
+  const middle = warmupArray(n, period - 1);
+  const upper = warmupArray(n, period - 1);
+  const lower = warmupArray(n, period - 1);
   let shift = n > 0 ? values[0]! : 0;
   let s1 = 0;
   let s2 = 0;

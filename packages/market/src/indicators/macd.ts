@@ -3,7 +3,7 @@
  * seeded with the SMA of its first `signal` values; histogram = line - signal.
  */
 import { EmaStream } from './moving-average-streams.ts';
-import { checkPeriod, nanArray } from './shared.ts';
+import { checkPeriod, warmupArray } from './shared.ts';
 
 /** Batch MACD output; `NaN` in warm-up. */
 export interface MacdResult {
@@ -31,9 +31,9 @@ export function macd(closes: ArrayLike<number>, fast = 12, slow = 26, signal = 9
   const n = closes.length;
   const start = Math.max(fast, slow) - 1;
   const signalStart = start + signal - 1;
-  const line = nanArray(n, start);
-  const sig = nanArray(n, signalStart);
-  const hist = nanArray(n, signalStart);
+  const line = warmupArray(n, start);
+  const sig = warmupArray(n, signalStart);
+  const hist = warmupArray(n, signalStart);
   if (n <= start) return { macd: line, signal: sig, histogram: hist };
   const af = 2 / (fast + 1);
   const as = 2 / (slow + 1);

@@ -2,7 +2,7 @@
  * @module Simple, exponential and weighted moving averages, batch and streaming.
  * Running sums are recomputed exactly once per `period` bars so rounding cannot drift.
  */
-import { checkPeriod, nanArray, warmupArray } from './shared.ts';
+import { checkPeriod, warmupArray } from './shared.ts';
 
 /** Simple moving average; `NaN` for the first `period - 1` values. */
 export function sma(values: ArrayLike<number>, period: number): Float64Array {
@@ -40,7 +40,7 @@ export function sma(values: ArrayLike<number>, period: number): Float64Array {
 export function ema(values: ArrayLike<number>, period: number): Float64Array {
   checkPeriod(period);
   const n = values.length;
-  const out = nanArray(n, n < period ? n : period - 1);
+  const out = warmupArray(n, n < period ? n : period - 1);
   if (n < period) return out;
   const alpha = 2 / (period + 1);
   let sum = 0;
@@ -58,7 +58,7 @@ export function ema(values: ArrayLike<number>, period: number): Float64Array {
 export function wma(values: ArrayLike<number>, period: number): Float64Array {
   checkPeriod(period);
   const n = values.length;
-  const out = nanArray(n, period - 1);
+  const out = warmupArray(n, period - 1);
   const denom = (period * (period + 1)) / 2;
   let sum = 0;
   let num = 0;

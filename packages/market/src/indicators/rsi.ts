@@ -2,7 +2,7 @@
  * @module Relative Strength Index with Wilder smoothing: the first average gain/loss is the simple
  * mean of the first `period` changes, then avg = (prev * (period - 1) + current) / period.
  */
-import { checkPeriod, nanArray } from './shared.ts';
+import { checkPeriod, warmupArray } from './shared.ts';
 
 /** RSI from average gain and loss; 100 when there were no losses, 50 when nothing moved. */
 function rsiFrom(avgGain: number, avgLoss: number): number {
@@ -14,7 +14,7 @@ function rsiFrom(avgGain: number, avgLoss: number): number {
 export function rsi(closes: ArrayLike<number>, period = 14): Float64Array {
   checkPeriod(period);
   const n = closes.length;
-  const out = nanArray(n, n <= period ? n : period);
+  const out = warmupArray(n, n <= period ? n : period);
   if (n <= period) return out;
   let gain = 0;
   let loss = 0;

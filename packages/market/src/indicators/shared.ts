@@ -5,18 +5,11 @@ import { TicklineError } from '@tickline/kernel';
 export const INDICATOR_PARAM_INVALID = 'MARKET_INDICATOR_PARAM_INVALID';
 
 /**
- * A `Float64Array` of `length` whose first `warmup` entries are `NaN` (the warm-up marker); the
- * caller writes every later entry. Filling only the warm-up saves a full pass over the output.
- */
-export function nanArray(length: number, warmup = length): Float64Array {
-  return new Float64Array(length).fill(NaN, 0, Math.min(warmup, length));
-}
-
-/**
- * Like {@link nanArray}, on memory that is not zeroed first, for an output whose every entry the
- * caller writes. A fresh zeroed megabyte-sized array costs page faults on first write (about as
- * much as a whole SMA pass on a virtual machine); memory malloc hands back from earlier outputs
- * does not.
+ * A `Float64Array` of `length` whose first `warmup` entries are `NaN` (the warm-up marker), for an
+ * output whose every later entry the caller writes. Filling only the warm-up saves a pass over the
+ * output, and the memory is not zeroed first: a fresh zeroed megabyte-sized array costs page faults
+ * on first write (about as much as a whole SMA or EMA pass on a virtual machine); memory malloc
+ * hands back from earlier outputs does not.
  */
 export function warmupArray(length: number, warmup: number): Float64Array {
   const bytes = Buffer.allocUnsafeSlow(length * Float64Array.BYTES_PER_ELEMENT);

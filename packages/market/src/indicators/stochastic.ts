@@ -4,7 +4,7 @@
  */
 import { SmaStream } from './moving-average-streams.ts';
 import { sma } from './moving-averages.ts';
-import { checkPeriod, checkSameLength, nanArray } from './shared.ts';
+import { checkPeriod, checkSameLength, warmupArray } from './shared.ts';
 import { WindowExtreme } from './window-extreme.ts';
 
 /** Batch output; %K from index `kPeriod - 1`, %D from `kPeriod + dPeriod - 2`. */
@@ -36,8 +36,8 @@ export function stochastic(
   checkPeriod(dPeriod, 'dPeriod');
   checkSameLength(high, low, close);
   const n = close.length;
-  const k = nanArray(n, kPeriod - 1);
-  const d = nanArray(n, kPeriod - 1);
+  const k = warmupArray(n, kPeriod - 1);
+  const d = warmupArray(n, kPeriod - 1);
   const hi = new WindowExtreme(kPeriod, true);
   const lo = new WindowExtreme(kPeriod, false);
   for (let i = 0; i < n; i++) {

@@ -4,7 +4,7 @@
  * while the session volume is 0). The price-volume sum is Kahan-compensated. OBV starts at 0 on the
  * first bar and adds (close up) or subtracts (close down) the bar's volume.
  */
-import { checkSameLength } from './shared.ts';
+import { checkSameLength, warmupArray } from './shared.ts';
 
 /** Batch VWAP; `session[i]` (optional) is any key that changes at a session boundary. */
 export function vwap(
@@ -15,7 +15,7 @@ export function vwap(
   checkSameLength(price, volume);
   if (session !== undefined) checkSameLength(price, session);
   const n = price.length;
-  const out = new Float64Array(n);
+  const out = warmupArray(n, 0);
   let pv = 0;
   let comp = 0;
   let vol = 0;
@@ -81,7 +81,8 @@ export class VwapStream {
 export function obv(close: ArrayLike<number>, volume: ArrayLike<number>): Float64Array {
   checkSameLength(close, volume);
   const n = close.length;
-  const out = new Float64Array(n);
+  const out = warmupArray(n, 0);
+  if (n > 0) out[0] = 0;
   let acc = 0;
   for (let i = 1; i < n; i++) {
     // Branch-free: the sign of a random walk's change defeats the branch predictor.
