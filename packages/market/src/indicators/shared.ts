@@ -12,9 +12,21 @@ export const INDICATOR_PARAM_INVALID = 'MARKET_INDICATOR_PARAM_INVALID';
  * hands back from earlier outputs does not.
  */
 export function warmupArray(length: number, warmup: number): Float64Array {
-  const bytes = Buffer.allocUnsafeSlow(length * Float64Array.BYTES_PER_ELEMENT);
-  return new Float64Array(bytes.buffer, bytes.byteOffset, length).fill(NaN, 0, Math.min(warmup, length));
+  const out =
+    NODE_BUFFER === undefined
+      ? new Float64Array(length)
+      : (() => {
+          const bytes = NODE_BUFFER.allocUnsafeSlow(length * Float64Array.BYTES_PER_ELEMENT);
+          return new Float64Array(bytes.buffer, bytes.byteOffset, length);
+        })();
+  return out.fill(NaN, 0, Math.min(warmup, length));
 }
+
+/**
+ * Node's `Buffer` where there is one. The indicators also run where there is none — inside a
+ * strategy's sandbox isolate and in the browser — and there a zeroed array does the same job.
+ */
+const NODE_BUFFER = (globalThis as { Buffer?: { allocUnsafeSlow(size: number): Uint8Array } }).Buffer;
 
 /** Throws unless `period` is a positive integer. */
 export function checkPeriod(period: number, name = 'period'): void {

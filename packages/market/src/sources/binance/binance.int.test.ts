@@ -250,14 +250,19 @@ describe('binance source against a loopback mock', () => {
   });
 
   it('pacing - resubscribing many symbols stays under the venue message limit', async () => {
-    // The mock allows 5 messages per 200 ms; the source is paced at 4 per 200 ms.
+    // The mock allows 5 messages per 200 ms; the source is paced at 4 per 200 ms. Silence detection
+    // is off: on a busy machine a 2 s stall reconnected, and the new connection carried every
+    // symbol in one message, so this connection never saw the paced ones.
     const { mock, source } = await setup(
-      { outboundLimits: [{ limit: 4, windowMs: 200 }] },
+      { outboundLimits: [{ limit: 4, windowMs: 200 }], silenceMs: 600_000 },
       { maxClientMessages: 5, clientWindowMs: 200 },
     );
     const symbols = ['ETH', 'SOL', 'XRP', 'ADA', 'DOGE', 'DOT', 'LTC', 'TRX', 'AVAX'].map((b) => `${b}-USDT`);
     const conn = mock.connections[0]!;
-    const all = mock.waitFor((e) => e.type === 'message' && conn.received.length === 1 + symbols.length);
+    const all = mock.waitFor(
+      (e) => e.type === 'message' && conn.received.length === 1 + symbols.length,
+      30_000,
+    );
     for (const s of symbols) await source.subscribe([s], ['trade']);
     await all;
     expect(conn.closed).toBeNull();
