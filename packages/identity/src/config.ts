@@ -14,6 +14,13 @@ import { TIERS as TIER_NAMES, type Tier as TierName } from './users/user.ts';
 export const DEFAULT_ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
 /** Life of each refresh token. */
 export const DEFAULT_REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * How long a rotated refresh token may be presented again without counting as reuse (10 s): a
+ * page reloaded while its refresh was in flight, or two tabs refreshing at once, present the same
+ * token twice. Okta's rotation has such a grace period (0–60 s, default 30 s); Auth0 calls it the
+ * reuse interval.
+ */
+export const DEFAULT_REFRESH_REUSE_GRACE_MS = 10_000;
 /** The deployment's life of a stream ticket (`auth.streamTicketTtlMs`, read by the ticket route). */
 export const DEFAULT_STREAM_TICKET_TTL_MS = 60_000;
 type TierLimitName = keyof TierLimits;
@@ -123,6 +130,14 @@ export const AuthSchema = z.strictObject({
     .min(1000)
     .default(DEFAULT_REFRESH_TOKEN_TTL_MS)
     .describe('Life of each refresh token; every rotation starts a new one.'),
+  refreshReuseGraceMs: z
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(DEFAULT_REFRESH_REUSE_GRACE_MS)
+    .describe(
+      'How long after its rotation a refresh token may be presented again and get a new one (a reload or a second tab racing the first); later it is reuse and ends the session. 0 turns the grace off.',
+    ),
   streamTicketTtlMs: z
     .int()
     .min(1000)

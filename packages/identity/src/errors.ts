@@ -79,7 +79,8 @@ export const IdentityErrorCodes = defineErrorCodes({
     httpStatus: 401,
   },
   AUTH_REFRESH_TOKEN_REUSED: {
-    meaning: 'A refresh token that was already exchanged was presented again; the whole session was revoked.',
+    meaning:
+      'A refresh token that was already exchanged was presented again after the reuse grace period (`auth.refreshReuseGraceMs`, 10 s: enough for a reload or a second tab racing the first); the whole session was revoked.',
     resolve: 'Sign in again. If the client did not replay it, the token may have been stolen.',
     httpStatus: 401,
   },

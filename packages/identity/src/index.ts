@@ -16,6 +16,7 @@ export {
   AuthSchema,
   MIN_AUTH_SECRET_LENGTH,
   DEFAULT_STREAM_TICKET_TTL_MS,
+  DEFAULT_REFRESH_REUSE_GRACE_MS,
   IDENTITY_MIGRATIONS_DIR,
 } from './config.ts';
 export { createIdentityService } from './service/identity-service.ts';

@@ -158,6 +158,12 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
       const email = uniqueEmail('inbox');
       await signUp(user, dashboard.url, email, 'Inbox User');
 
+      // The overview's recent list is the inbox (the welcome entry), not only what arrived live.
+      await user
+        .getByRole('region', { name: 'Recent notifications' })
+        .getByText('Your account is ready')
+        .waitFor({ timeout: ARRIVAL_MS });
+
       // The bell links to the inbox; the welcome notification is there (in-app is the free default).
       await user.getByRole('button', { name: /^Notifications/ }).click();
       await user.getByRole('link', { name: 'Open inbox' }).click();

@@ -159,6 +159,7 @@ export function identityOptionsFrom(
       issuer: auth.issuer,
       accessTokenTtlMs: auth.accessTokenTtlMs,
       refreshTokenTtlMs: auth.refreshTokenTtlMs,
+      refreshReuseGraceMs: auth.refreshReuseGraceMs,
     },
     totp: { encryptionKey: keys.totpEncryptionKey },
     tiers,

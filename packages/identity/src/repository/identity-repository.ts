@@ -40,8 +40,16 @@ export interface SessionRepository {
   findRefreshToken(
     tokenHash: string,
   ): Promise<{ token: RefreshTokenRecord; session: SessionRecord } | undefined>;
-  /** Marks `tokenId` used and stores `next`, only if it was unused. False: it was used already. */
-  rotateRefreshToken(tokenId: string, usedAt: Date, next: RefreshTokenRecord): Promise<boolean>;
+  /**
+   * Marks `tokenId` used (keeping the first use's time) and stores `next` — only if it was unused,
+   * or used at or after `reusableSince` (the reuse grace period). False: it was used before that.
+   */
+  rotateRefreshToken(
+    tokenId: string,
+    usedAt: Date,
+    next: RefreshTokenRecord,
+    reusableSince?: Date,
+  ): Promise<boolean>;
   /** False when there is no such session or it was already revoked. */
   revokeSession(sessionId: string, reason: string, at: Date): Promise<boolean>;
   /** Revokes every live session of the user; returns how many. */

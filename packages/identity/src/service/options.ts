@@ -23,7 +23,11 @@ import { createArgon2Hasher, type PasswordHasher } from '../users/password-hashe
 import { createIdentityMetrics } from './identity-metrics.ts';
 import type { Tier } from '../users/user.ts';
 
-import { DEFAULT_ACCESS_TOKEN_TTL_MS, DEFAULT_REFRESH_TOKEN_TTL_MS } from '../config.ts';
+import {
+  DEFAULT_ACCESS_TOKEN_TTL_MS,
+  DEFAULT_REFRESH_REUSE_GRACE_MS,
+  DEFAULT_REFRESH_TOKEN_TTL_MS,
+} from '../config.ts';
 
 export { DEFAULT_ACCESS_TOKEN_TTL_MS, DEFAULT_REFRESH_TOKEN_TTL_MS };
 export const DEFAULT_SESSION_MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
@@ -56,6 +60,11 @@ export interface IdentityServiceOptions {
     accessTokenTtlMs?: number;
     /** Each refresh token's life; every rotation starts a new one. @default 30 days */
     refreshTokenTtlMs?: number;
+    /**
+     * How long after its rotation a refresh token may be presented again and get a new token
+     * instead of ending the session as reuse. @default 10_000
+     */
+    refreshReuseGraceMs?: number;
     /** A session's absolute life, however often it is refreshed. @default 90 days */
     sessionMaxAgeMs?: number;
     /** The MFA challenge between password and code. @default 300_000 (5 minutes) */
@@ -129,6 +138,7 @@ export interface ResolvedIdentityOptions {
   audience: string;
   accessTokenTtlMs: number;
   refreshTokenTtlMs: number;
+  refreshReuseGraceMs: number;
   sessionMaxAgeMs: number;
   mfaTokenTtlMs: number;
   clockSkewMs: number;
@@ -166,6 +176,7 @@ export function resolveIdentityOptions(options: IdentityServiceOptions): Resolve
     audience: options.tokens.audience ?? 'tickline-api',
     accessTokenTtlMs: options.tokens.accessTokenTtlMs ?? DEFAULT_ACCESS_TOKEN_TTL_MS,
     refreshTokenTtlMs: options.tokens.refreshTokenTtlMs ?? DEFAULT_REFRESH_TOKEN_TTL_MS,
+    refreshReuseGraceMs: options.tokens.refreshReuseGraceMs ?? DEFAULT_REFRESH_REUSE_GRACE_MS,
     sessionMaxAgeMs: options.tokens.sessionMaxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS,
     mfaTokenTtlMs: options.tokens.mfaTokenTtlMs ?? DEFAULT_MFA_TOKEN_TTL_MS,
     clockSkewMs: options.tokens.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS,

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { codeOf, createTestIdentity, GOOD_PASSWORD } from '../testing/identity-test-kit.ts';
+import {
+  codeOf,
+  createTestIdentity,
+  GOOD_PASSWORD,
+  TEST_ISSUER,
+  TEST_SECRET,
+} from '../testing/identity-test-kit.ts';
+import { DEFAULT_REFRESH_REUSE_GRACE_MS } from '../config.ts';
 import { DEFAULT_ACCESS_TOKEN_TTL_MS, DEFAULT_SESSION_MAX_AGE_MS } from './options.ts';
+
+/** Past the reuse grace period: presenting a rotated token again is then reuse. */
+const PAST_GRACE_MS = DEFAULT_REFRESH_REUSE_GRACE_MS + 1;
 
 describe('sessions', () => {
   it('sessions - given a refresh token, when refreshed, then a new pair is issued and the old token is spent', async () => {
@@ -14,10 +24,11 @@ describe('sessions', () => {
     await expect(kit.service.refresh({ refreshToken: next.refreshToken })).resolves.toBeDefined();
   });
 
-  it('sessions - given a rotated token, when presented again, then the whole family is revoked', async () => {
+  it('sessions - given a rotated token, when presented again after the grace period, then the whole family is revoked', async () => {
     const kit = createTestIdentity();
     const { refreshToken } = await kit.signUpUser();
     const second = await kit.service.refresh({ refreshToken });
+    kit.clock.advance(PAST_GRACE_MS);
     expect(await codeOf(kit.service.refresh({ refreshToken }))).toBe('AUTH_REFRESH_TOKEN_REUSED');
     // The legitimate holder's newer token dies with the family.
     expect(await codeOf(kit.service.refresh({ refreshToken: second.refreshToken }))).toBe(
@@ -31,7 +42,8 @@ describe('sessions', () => {
     const other = await kit.service.signIn({ email: 'two@example.com', password: GOOD_PASSWORD });
     if (other.status !== 'signed_in') throw new Error('expected a session');
     await kit.service.refresh({ refreshToken });
-    await codeOf(kit.service.refresh({ refreshToken }));
+    kit.clock.advance(PAST_GRACE_MS);
+    expect(await codeOf(kit.service.refresh({ refreshToken }))).toBe('AUTH_REFRESH_TOKEN_REUSED');
     await expect(kit.service.refresh({ refreshToken: other.tokens.refreshToken })).resolves.toBeDefined();
   });
 
@@ -100,8 +112,41 @@ describe('sessions', () => {
     });
   });
 
-  it('sessions - concurrent refreshes with one token: one wins, the other is reuse', async () => {
+  it('sessions - a rotated token presented again within the grace period (a reload, a second tab) gets a token of its own; the session lives', async () => {
     const kit = createTestIdentity();
+    const { refreshToken } = await kit.signUpUser();
+    const first = await kit.service.refresh({ refreshToken });
+    kit.clock.advance(DEFAULT_REFRESH_REUSE_GRACE_MS - 1);
+    const second = await kit.service.refresh({ refreshToken });
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    await expect(kit.service.authenticateAccessToken(second.accessToken)).resolves.toMatchObject({
+      kind: 'user',
+    });
+    // Both branches go on; the grace is measured from the first use, so it does not slide.
+    await expect(kit.service.refresh({ refreshToken: first.refreshToken })).resolves.toBeDefined();
+    await expect(kit.service.refresh({ refreshToken: second.refreshToken })).resolves.toBeDefined();
+    kit.clock.advance(2);
+    expect(await codeOf(kit.service.refresh({ refreshToken }))).toBe('AUTH_REFRESH_TOKEN_REUSED');
+  });
+
+  it('sessions - concurrent refreshes with one token: both win within the grace period', async () => {
+    const kit = createTestIdentity();
+    const { refreshToken } = await kit.signUpUser();
+    const results = await Promise.all([
+      kit.service.refresh({ refreshToken }),
+      kit.service.refresh({ refreshToken }),
+    ]);
+    expect(new Set(results.map((r) => r.refreshToken)).size).toBe(2);
+  });
+
+  it('sessions - without a grace period, concurrent refreshes with one token: one wins, the other is reuse', async () => {
+    const kit = createTestIdentity({
+      tokens: {
+        issuer: TEST_ISSUER,
+        signing: { algorithm: 'HS256', secret: TEST_SECRET },
+        refreshReuseGraceMs: 0,
+      },
+    });
     const { refreshToken } = await kit.signUpUser();
     const results = await Promise.allSettled([
       kit.service.refresh({ refreshToken }),

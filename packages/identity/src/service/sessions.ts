@@ -101,7 +101,12 @@ export function createSessions(ctx: IdentityContext) {
       if (!found || found.session.revokedAt !== null)
         throw reject('AUTH_REFRESH_TOKEN_INVALID', 'refresh token invalid');
       const { token, session } = found;
-      if (token.usedAt !== null) {
+      // Presented again soon after its rotation: a reload or a second tab racing the first, not a
+      // thief (who would have to use it within seconds of the owner). It gets a token of its own.
+      const reusableSince =
+        options.refreshReuseGraceMs > 0 ? new Date(now.getTime() - options.refreshReuseGraceMs) : undefined;
+      const again = token.usedAt !== null;
+      if (again && !(reusableSince && token.usedAt! >= reusableSince)) {
         await repo.revokeSession(session.id, RevokeReason.ReuseDetected, now);
         ctx.options.logger.warn(
           { userId: session.userId, sessionId: session.id },
@@ -120,11 +125,17 @@ export function createSessions(ctx: IdentityContext) {
         Math.min(now.getTime() + options.refreshTokenTtlMs, session.expiresAt.getTime()),
       );
       const next = newRefreshToken(session.id, now, expiresAt);
-      // Two refreshes racing with the same token: only one conditional update wins; the other is reuse.
-      if (!(await repo.rotateRefreshToken(token.id, now, next.record))) {
+      // Two refreshes racing with the same token: outside the grace period only one conditional update
+      // wins, and the other is reuse.
+      if (!(await repo.rotateRefreshToken(token.id, now, next.record, reusableSince))) {
         await repo.revokeSession(session.id, RevokeReason.ReuseDetected, now);
         throw reject('AUTH_REFRESH_TOKEN_REUSED', 'refresh token already used; session revoked');
       }
+      if (again)
+        ctx.options.logger.info(
+          { userId: session.userId, sessionId: session.id },
+          'refresh token presented again within the reuse grace period: new token issued',
+        );
       ctx.metrics.signIns.inc({ method: 'refresh', outcome: 'success' });
       return pair(user, session.id, next.secret, expiresAt);
     },

@@ -151,6 +151,21 @@ export function runIdentityRepositoryContract(label: string, repo: () => Identit
       expect(await repo().findRefreshToken('no-such-hash')).toBeUndefined();
     });
 
+    it('sessions - a used token rotates again only if its first use is at or after reusableSince', async () => {
+      const u = await stored();
+      const { session: s, token } = session(u.id);
+      await repo().createSession(s, token);
+      expect(await repo().rotateRefreshToken(token.id, at(1000), refresh(s.id), at(0))).toBe(true);
+      const sibling = refresh(s.id);
+      expect(await repo().rotateRefreshToken(token.id, at(1500), sibling, at(1000))).toBe(true);
+      // The first use's time is kept, so the grace period does not slide with each presentation.
+      expect((await repo().findRefreshToken(token.tokenHash))?.token.usedAt).toEqual(at(1000));
+      expect((await repo().findRefreshToken(sibling.tokenHash))?.token).toEqual(sibling);
+      const late = refresh(s.id);
+      expect(await repo().rotateRefreshToken(token.id, at(9000), late, at(1001))).toBe(false);
+      expect(await repo().findRefreshToken(late.tokenHash)).toBeUndefined();
+    });
+
     it('sessions - revoking a user’s sessions counts only live ones of that user', async () => {
       const u = await stored();
       const other = await stored();

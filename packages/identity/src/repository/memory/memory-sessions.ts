@@ -29,10 +29,11 @@ export function createMemorySessions(state: MemoryState): SessionRepository {
       }
       return undefined;
     },
-    async rotateRefreshToken(tokenId, usedAt, next) {
+    async rotateRefreshToken(tokenId, usedAt, next, reusableSince) {
       const token = state.refreshTokens.get(tokenId);
-      if (!token || token.usedAt !== null) return false;
-      token.usedAt = usedAt;
+      if (!token) return false;
+      if (token.usedAt !== null && !(reusableSince && token.usedAt >= reusableSince)) return false;
+      token.usedAt ??= usedAt;
       state.refreshTokens.set(next.id, copy(next));
       return true;
     },

@@ -75,11 +75,14 @@ export function createSqlSessions(sql: IdentitySql): SessionRepository {
       };
       return { token, session };
     },
-    rotateRefreshToken(tokenId, usedAt, next) {
+    rotateRefreshToken(tokenId, usedAt, next, reusableSince) {
       return sql.transaction(async (tx) => {
+        // One conditional update decides a race: of two refreshes with an unused token one wins;
+        // within the grace period both do, each with its own next token.
         const used = await tx.query(
-          `update refresh_tokens set used_at = $2 where id = $1 and used_at is null`,
-          [tokenId, usedAt],
+          `update refresh_tokens set used_at = coalesce(used_at, $2)
+            where id = $1 and (used_at is null or used_at >= $3)`,
+          [tokenId, usedAt, reusableSince ?? null],
         );
         if (used.rowCount === 0) return false;
         await insertToken(tx, next);

@@ -1,15 +1,23 @@
 /**
  * @module The signed-in home: the account, its paper portfolio (pending until the
  * `account.snapshot.generated` event arrives and the portfolio opens, then its live equity, cash
- * and positions, linking to the portfolio page), and recent notifications.
+ * and positions, linking to the portfolio page), and the newest inbox entries — the same list the
+ * inbox page and the bell's count come from, kept current by the inbox's live events (what came
+ * only on the stream shows when there is no inbox: notify not composed).
  */
 import { useEvents } from '@tickline/client/react';
-import { Channel, EventType, type AccountSnapshot, type AccountSnapshotStatus } from '@tickline/protocol';
+import {
+  Channel,
+  EventType,
+  type AccountSnapshot,
+  type AccountSnapshotStatus,
+  type InboxItem,
+} from '@tickline/protocol';
 import type { ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { useSession, useUser } from '../../app/session.tsx';
 import { formatMoney } from '../../components/describe-event.ts';
-import { NotificationList, useNotifications } from '../../components/notifications.tsx';
+import { NotificationList, useNotifications, type Notification } from '../../components/notifications.tsx';
 import { ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { PortfolioStats } from '../portfolio/portfolio-page.tsx';
@@ -19,6 +27,11 @@ export function OverviewPage(): ReactNode {
   const user = useUser();
   const { client } = useSession();
   const { items } = useNotifications();
+  const recent = useAsync(() => client.notifications.inbox({ limit: RECENT }), [client, user.id]);
+  useEvents([EventType.NotificationInboxAdded, EventType.NotificationInboxRead], () => recent.reload(), {
+    channels: [Channel.user(user.id)],
+    onReset: () => recent.reload(),
+  });
   const portfolio = usePortfolio();
   const snapshot = useAsync(
     () => client.request<AccountSnapshotStatus>({ method: 'GET', path: '/api/v1/accounts/me/snapshot' }),
@@ -61,12 +74,31 @@ export function OverviewPage(): ReactNode {
           )}
         </section>
         <section className="card" aria-labelledby="recent-title">
-          <h2 id="recent-title">Recent notifications</h2>
-          <NotificationList items={items.slice(0, 5)} />
+          <div className="row spread">
+            <h2 id="recent-title">Recent notifications</h2>
+            {recent.data ? <Link to="/notifications">Open inbox →</Link> : null}
+          </div>
+          <NotificationList
+            items={recent.data ? recent.data.items.map(fromInbox) : items.slice(0, RECENT)}
+          />
         </section>
       </div>
     </main>
   );
+}
+
+/** Inbox entries shown on the overview. */
+const RECENT = 5;
+
+function fromInbox(item: InboxItem): Notification {
+  return {
+    id: item.id,
+    type: item.kind,
+    title: item.title,
+    body: item.body,
+    receivedAt: new Date(item.createdAt),
+    read: item.readAt !== null,
+  };
 }
 
 function PortfolioBody({ state }: { state: ReturnType<typeof useAsync<AccountSnapshotStatus>> }): ReactNode {

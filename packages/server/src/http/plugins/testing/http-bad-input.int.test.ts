@@ -3,7 +3,7 @@
  * routes, the SSE gateway) over a real database (PGlite, fresh per file): each row gets its 4xx
  * code and changes nothing in any table.
  */
-import { createSqlIdentityRepository } from '@tickline/identity';
+import { createSqlIdentityRepository, DEFAULT_REFRESH_REUSE_GRACE_MS } from '@tickline/identity';
 import { createPgliteSql, migrate, type Sql } from '@tickline/store';
 import { loadAllMigrations } from '../../../wiring/migrations.ts';
 import type { AddressInfo } from 'node:net';
@@ -66,6 +66,8 @@ describe('http bad input (PGlite)', () => {
     const f = await createFixture(ctx);
     const rotated = await post(ctx, '/api/v1/auth/refresh', { refreshToken: f.refreshToken });
     expect(rotated.status).toBe(200);
+    // Past the grace period in which a reload or a second tab may present it again.
+    ctx.api.clock.advance(DEFAULT_REFRESH_REUSE_GRACE_MS + 1);
     const before = await snapshotDatabase(sql);
     const reused = await post(ctx, '/api/v1/auth/refresh', { refreshToken: f.refreshToken });
     expect({ status: reused.status, code: codeOf(reused) }).toEqual({
