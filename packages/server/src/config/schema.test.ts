@@ -121,6 +121,7 @@ describe('config - tickline schema', () => {
         issuer: 'tickline',
         accessTokenTtlMs: 900000,
         refreshTokenTtlMs: 2592000000,
+        refreshReuseGraceMs: 10000,
         streamTicketTtlMs: 60000,
         initialAdminEmail: 'admin@tickline.local',
         oidc: { providers: [] },

@@ -76,7 +76,7 @@ export function OverviewPage(): ReactNode {
         <section className="card" aria-labelledby="recent-title">
           <div className="row spread">
             <h2 id="recent-title">Recent notifications</h2>
-            {recent.data ? <Link to="/notifications">Open inbox →</Link> : null}
+            {recent.data ? <Link to="/notifications">All notifications →</Link> : null}
           </div>
           <NotificationList
             items={recent.data ? recent.data.items.map(fromInbox) : items.slice(0, RECENT)}
