@@ -62,7 +62,12 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
       .filter({ hasText: /Snapshot at tick \d+ taken \(1 player\)/ });
     await taken.waitFor();
     const tick = /tick (\d+)/.exec((await taken.textContent())!)![1]!;
-    const restore = admin.getByRole('button', { name: `Restore tick ${tick}`, exact: true });
+    // The manual snapshot's row: a hot snapshot may land on the same tick.
+    const restore = admin
+      .getByRole('listitem')
+      .filter({ hasText: `tick ${tick}` })
+      .filter({ hasText: 'manual' })
+      .getByRole('button', { name: `Restore tick ${tick}`, exact: true });
     await restore.waitFor();
     admin.once('dialog', (dialog: Dialog) => void dialog.accept());
     await restore.click();

@@ -217,7 +217,10 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
       await admin.getByLabel('Title', { exact: true }).fill('Maintenance tonight');
       await admin.getByLabel('Notice text').fill('Trading pauses at 23:00 UTC for ten minutes.');
       await admin.getByRole('button', { name: 'Send notification' }).click();
-      await admin.getByTestId('notice-result').waitFor();
+      // The answer, or the form's error (so a refusal fails with its message, not a timeout).
+      const form = admin.locator('form[aria-labelledby="notice-title"]');
+      await form.getByTestId('notice-result').or(form.locator('.form-error')).waitFor({ timeout: ARRIVAL_MS });
+      expect(await form.locator('.form-error').count(), await form.innerText()).toBe(0);
 
       const notice = user.locator('.inbox-item', { hasText: 'Maintenance tonight' });
       await notice.waitFor({ timeout: ARRIVAL_MS });
