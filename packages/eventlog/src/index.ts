@@ -38,7 +38,7 @@ export {
   DEFAULT_CONSUMER_WAIT_MS,
   DEFAULT_HANDLER_MAX_ATTEMPTS,
 } from './consumer/consumer-options.ts';
-export { createMemoryDedupeStore, DEFAULT_DEDUPE_CAPACITY } from './consumer/dedupe-store.ts';
+export { createMemoryDedupeStore, DEFAULT_DEDUPE_CAPACITY, DEFAULT_DEDUPE_WINDOW_MS } from './consumer/dedupe-store.ts';
 export {
   DEAD_LETTER_TYPE,
   DEAD_LETTER_VERSION,
