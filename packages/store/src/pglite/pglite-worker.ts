@@ -53,6 +53,10 @@ async function handle(request: WorkerRequest): Promise<void> {
     reply({ id: request.id, ok: true });
     return;
   }
+  if (request.op === 'memory') {
+    reply({ id: request.id, ok: true, wasmMemoryBytes: opened ? db.Module.HEAPU8.byteLength : 0 });
+    return;
+  }
   if (request.tx !== openTx && request.op !== 'begin') {
     throw new Error(`statement for transaction ${request.tx} while transaction ${openTx} is open`);
   }
