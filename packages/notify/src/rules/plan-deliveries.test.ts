@@ -69,7 +69,9 @@ describe('plan deliveries', () => {
     const out = planDeliveries(input({ configured, rule: { channels: all, urgent: true } }));
     expect(out.map((d) => `${d.channel}:${d.target}`)).toEqual([`in_app:${user}`, 'webhook:w1']);
     expect(
-      planDeliveries(input({ configured, kind: NotificationKind.EmailVerification, severity: Severity.Critical })),
+      planDeliveries(
+        input({ configured, kind: NotificationKind.EmailVerification, severity: Severity.Critical }),
+      ),
     ).toEqual([]);
   });
 

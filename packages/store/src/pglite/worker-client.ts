@@ -84,7 +84,10 @@ export class WorkerClient {
    * behind the statements already sent, like any other).
    */
   async memory(): Promise<{ heapUsedBytes: number; heapTotalBytes: number; wasmBytes: number }> {
-    const [heap, reply] = await Promise.all([this.#worker.getHeapStatistics(), this.request({ op: 'memory' })]);
+    const [heap, reply] = await Promise.all([
+      this.#worker.getHeapStatistics(),
+      this.request({ op: 'memory' }),
+    ]);
     return {
       heapUsedBytes: heap.used_heap_size,
       heapTotalBytes: heap.total_heap_size,
