@@ -38,7 +38,11 @@ export {
   DEFAULT_CONSUMER_WAIT_MS,
   DEFAULT_HANDLER_MAX_ATTEMPTS,
 } from './consumer/consumer-options.ts';
-export { createMemoryDedupeStore, DEFAULT_DEDUPE_CAPACITY } from './consumer/dedupe-store.ts';
+export {
+  createMemoryDedupeStore,
+  DEFAULT_DEDUPE_CAPACITY,
+  DEFAULT_DEDUPE_WINDOW_MS,
+} from './consumer/dedupe-store.ts';
 export {
   DEAD_LETTER_TYPE,
   DEAD_LETTER_VERSION,
@@ -89,11 +93,7 @@ export type {
   ListDeadLettersOptions,
   RetryDeadLetterOptions,
 } from './consumer/dead-letters.ts';
-export {
-  DEFAULT_RPC_TIMEOUT_MS,
-  DEFAULT_RPC_GATHER_STALL_MS,
-  RemoteError,
-} from './rpc/request-reply.ts';
+export { DEFAULT_RPC_TIMEOUT_MS, DEFAULT_RPC_GATHER_STALL_MS, RemoteError } from './rpc/request-reply.ts';
 export { createInProcessRequestReply } from './rpc/in-process-request-reply.ts';
 export { createNatsRequestReply, DEFAULT_RPC_SUBJECT_PREFIX } from './rpc/nats-request-reply.ts';
 export { isRpcNoResponderError, isRpcTimeoutError } from './port/errors.ts';

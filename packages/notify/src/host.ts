@@ -248,6 +248,7 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
       config,
       clock,
       onQueued: () => dispatcher.wake(),
+      configured: new Set(channels.keys()),
       // Same process: hand due deliveries over in memory instead of through the SQL claim.
       ...(run.dispatcher ? { handoff: dispatcher } : {}),
     });

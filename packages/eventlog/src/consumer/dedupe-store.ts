@@ -16,11 +16,17 @@ export interface DedupeStore {
 
 /** Ids the in-memory store keeps before forgetting the oldest. */
 export const DEFAULT_DEDUPE_CAPACITY = 100_000;
+/** How long the in-memory store remembers an id. */
+export const DEFAULT_DEDUPE_WINDOW_MS = 10 * 60_000;
 
 /** Options for {@link createMemoryDedupeStore}. */
 export interface MemoryDedupeStoreOptions {
   /** Most recent ids kept. @default 100_000 */
   capacity?: number;
+  /** Ids older than this are forgotten. @default 600_000 (10 minutes) */
+  windowMs?: number;
+  /** Milliseconds now. @default Date.now */
+  now?: () => number;
 }
 
 /**
@@ -31,15 +37,25 @@ export interface MemoryDedupeStoreOptions {
  * ~70 MB; the typed arrays take ~45 bytes an id and nothing for the collector to trace.
  */
 export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}): DedupeStore {
-  // No time window: only the capacity bounds it (`now` is always 0; offsets are unused).
-  const seen = new IdWindow(Number.POSITIVE_INFINITY, options.capacity ?? DEFAULT_DEDUPE_CAPACITY);
+  // Offsets are unused (0). The time window is what keeps a quiet consumer small: with only the
+  // capacity, each of the embedded default's ~20 consumers filled toward 100,000 ids (~5 MB of
+  // typed arrays) over its first hour — most of that process's memory growth, for redeliveries
+  // that come within seconds (a NATS ack wait, a consumer restarted from its checkpoint). Across
+  // restarts this store knows nothing anyway; the SQL store is what dedupes replays.
+  const seen = new IdWindow(
+    options.windowMs ?? DEFAULT_DEDUPE_WINDOW_MS,
+    options.capacity ?? DEFAULT_DEDUPE_CAPACITY,
+  );
+  const now = options.now ?? Date.now;
   return {
     async unseen(ids) {
-      return new Set(ids.filter((id) => seen.get(id, 0) === undefined));
+      const at = now();
+      return new Set(ids.filter((id) => seen.get(id, at) === undefined));
     },
     async remember(ids) {
+      const at = now();
       // Setting an id again moves it to the young end.
-      for (const id of ids) seen.set(id, 0, 0);
+      for (const id of ids) seen.set(id, 0, at);
     },
   };
 }

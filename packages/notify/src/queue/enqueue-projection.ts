@@ -7,6 +7,7 @@
 import { uuidv7, type Clock, type EventEnvelope } from '@tickline/kernel';
 import { createSqlProjection, type Sql, type SqlProjection, type SqlTx } from '@tickline/store';
 import type { NotifyConfig } from '../config.ts';
+import type { Channel } from '../kinds.ts';
 import type { DeliveryHandoff, HandedDelivery } from '../dispatch/dispatcher.ts';
 import { NotificationRequested, type NotificationRequestedData } from '../events.ts';
 import { planDeliveries, type UserPreferences } from '../rules/plan-deliveries.ts';
@@ -24,6 +25,8 @@ export interface EnqueueProjectionOptions {
   onQueued?: () => void;
   /** The dispatcher of this process: deliveries due now go to it in memory, already leased. */
   handoff?: DeliveryHandoff;
+  /** The channels this server sends on; no delivery is planned on another. @default all */
+  configured?: ReadonlySet<Channel>;
 }
 
 /** Creates the projection; its `handle` is the consumer runner's handler. */
@@ -35,7 +38,7 @@ export function createEnqueueProjection(options: EnqueueProjectionOptions): SqlP
     sql: options.sql,
     consumer: ENQUEUE_CONSUMER,
     project: async (tx, events) => {
-      const result = await enqueue(tx, config, clock.now(), events, options.handoff);
+      const result = await enqueue(tx, config, clock.now(), events, options.handoff, options.configured);
       queuedDue = result.due || queuedDue;
       handed.push(...result.handed);
     },
@@ -74,6 +77,7 @@ export async function enqueue(
   nowMs: number,
   events: readonly EventEnvelope[],
   handoff?: DeliveryHandoff,
+  configured?: ReadonlySet<Channel>,
 ): Promise<EnqueueResult> {
   const requested = events.filter(
     (e) => e.type === NotificationRequested.type,
@@ -115,6 +119,7 @@ export async function enqueue(
       defaultChannels: tierDefaults(config, p.tier).channels,
       targets: targets.get(n.userId)!,
       counters: counters.get(n.userId)!,
+      ...(configured ? { configured } : {}),
     });
     for (const d of planned) {
       const id = uuidv7(nowMs);

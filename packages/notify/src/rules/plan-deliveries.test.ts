@@ -63,6 +63,18 @@ describe('plan deliveries', () => {
     expect(planDeliveries(input({ rule: { channels: [], urgent: false } }))).toEqual([]);
   });
 
+  it('plan - a channel the server cannot send on gets no delivery (no SMTP: no verification email)', () => {
+    const configured = new Set([Channel.InApp, Channel.Webhook]);
+    const all = [Channel.InApp, Channel.Email, Channel.Webhook, Channel.Push, Channel.Sms];
+    const out = planDeliveries(input({ configured, rule: { channels: all, urgent: true } }));
+    expect(out.map((d) => `${d.channel}:${d.target}`)).toEqual([`in_app:${user}`, 'webhook:w1']);
+    expect(
+      planDeliveries(
+        input({ configured, kind: NotificationKind.EmailVerification, severity: Severity.Critical }),
+      ),
+    ).toEqual([]);
+  });
+
   it('plan - quiet hours hold non-critical notifications until they end; critical ones go now', () => {
     const quiet = prefs({ quietStart: '11:00', quietEnd: '13:00' });
     const held = planDeliveries(input({ preferences: quiet }));

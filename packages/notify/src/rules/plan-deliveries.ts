@@ -53,6 +53,11 @@ export interface PlanInput {
   defaultChannels: readonly Channel[];
   targets: UserTargets;
   counters: UserCounters;
+  /**
+   * The channels this server can send on (email needs SMTP, SMS Twilio, push VAPID keys); others
+   * are planned nothing. Without it, every channel is assumed configured.
+   */
+  configured?: ReadonlySet<Channel>;
 }
 
 export interface PlannedDelivery {
@@ -98,6 +103,9 @@ export function planDeliveries(input: PlanInput): PlannedDelivery[] {
   const add = (channel: Channel, target: string) =>
     out.push({ channel, target, status, dueAtMs, ...(reason ? { reason } : {}) });
   for (const channel of new Set(channels)) {
+    // A delivery that can only fail ("channel email is not configured") would read as an error in
+    // the user's delivery log — on the embedded default, for every sign-up's verification email.
+    if (input.configured && !input.configured.has(channel)) continue;
     switch (channel) {
       case Channel.InApp:
         add(channel, p.userId);

@@ -5,8 +5,13 @@ import { RealtimeError } from '../errors.ts';
 
 /** Events kept per channel for resume. */
 export const DEFAULT_HISTORY_MAX_EVENTS = 1_000;
-/** How long an event stays resumable. */
-export const DEFAULT_HISTORY_MAX_AGE_MS = 5 * 60_000; // 5 minutes
+/**
+ * How long an event stays resumable: 2 minutes, Socket.IO's default for connection state recovery
+ * (`maxDisconnectionDuration`), meant for intermittent disconnections; a client away longer gets
+ * an explicit reset and reloads. At 5 minutes the embedded default's market channels held ~48,000
+ * messages (~30 MB of the main heap) for clients that were not there.
+ */
+export const DEFAULT_HISTORY_MAX_AGE_MS = 2 * 60_000;
 /** How often idle channels' histories are expired and empty channels dropped. */
 export const DEFAULT_HISTORY_SWEEP_INTERVAL_MS = 30_000;
 /** Market data is a stream of latest values: a congested client gets the newest per channel. */
@@ -17,7 +22,7 @@ export interface HubOptions {
   history?: {
     /** Events held per channel; 0 disables resume. @default 1_000 */
     maxEvents?: number;
-    /** Age after which an event is dropped from history. @default 300_000 (5 minutes) */
+    /** Age after which an event is dropped from history. @default 120_000 (2 minutes) */
     maxAgeMs?: number;
     /** Period of the sweep that expires idle channels. @default 30_000 */
     sweepIntervalMs?: number;

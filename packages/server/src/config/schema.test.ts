@@ -130,7 +130,7 @@ describe('config - tickline schema', () => {
       realtime: {
         keepAliveMs: 25000,
         pingIntervalMs: 25000,
-        history: { maxEvents: 1000, maxAgeMs: 300000 },
+        history: { maxEvents: 1000, maxAgeMs: 120000 },
         slowConsumer: { maxBufferedBytes: 1048576 },
         maxChannelsPerConnection: 64,
         maxConnections: 50000,

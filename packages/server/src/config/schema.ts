@@ -28,10 +28,12 @@ export const DEFAULT_EMBEDDED_RETENTION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 /**
  * The embedded log's in-memory record cache for a whole-platform process. The library keeps
  * 64 MiB for throughput runs; live consumers of a single process stay within milliseconds of the
- * head, and 64 MiB of records was a sixth of the memory budget of `tickline start` (filled after
- * about 80 minutes of the default simulator). 16 MiB is ~30 minutes of it, or ~0.3 s at 60 MB/s.
+ * head, and the cache is filled once and then held: 64 MiB was a sixth of the memory budget of
+ * `tickline start`, 16 MiB still most of its growth over the first 18 minutes of the default
+ * simulator. 8 MiB is ~9 minutes of it, or ~0.15 s at 60 MB/s; a consumer further behind reads
+ * the segments (from the OS page cache).
  */
-export const DEFAULT_EMBEDDED_CACHE_BYTES = 16 * 1024 * 1024; // 16 MiB
+export const DEFAULT_EMBEDDED_CACHE_BYTES = 8 * 1024 * 1024; // 8 MiB
 export const DEFAULT_NATS_SERVERS = ['nats://127.0.0.1:4222'];
 export const DEFAULT_STREAM = 'TICKLINE';
 export const DEFAULT_MAX_QUEUED_EVENTS = 100_000;

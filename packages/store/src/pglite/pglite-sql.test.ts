@@ -1,5 +1,6 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { Registry } from '@tickline/kernel';
 import { tempDir } from '@tickline/testing';
 import { runSqlContract } from '../contract/sql-contract.ts';
 import { createPgliteSql } from './pglite-sql.ts';
@@ -30,6 +31,35 @@ describe('pglite adapter', () => {
     } finally {
       await dir.remove();
     }
+  }, 60_000);
+
+  it('pglite - reports its worker heap and WebAssembly memory, during a transaction too, and stops at close', async () => {
+    const metrics = new Registry();
+    const sql = await createPgliteSql({ memory: true, metrics });
+    const read = async () =>
+      Object.fromEntries(
+        (await metrics.getSingleMetric('tickline_pglite_memory_bytes')!.get()).values.map((v) => [
+          v.labels.area,
+          v.value,
+        ]),
+      );
+    try {
+      const before = await read();
+      // PGlite starts with a WebAssembly memory of tens of MB; the worker heap holds its JS.
+      expect(before.wasm).toBeGreaterThan(16 * 2 ** 20);
+      expect(before.worker_heap_used).toBeGreaterThan(2 ** 20);
+      expect(before.worker_heap_total).toBeGreaterThanOrEqual(before.worker_heap_used!);
+      // A scrape while a transaction holds the worker is answered, not refused.
+      await sql.transaction(async (tx) => {
+        await tx.query('select 1');
+        const during = read();
+        await tx.query('select 2');
+        expect((await during).wasm).toBeGreaterThan(0);
+      });
+    } finally {
+      await sql.close();
+    }
+    expect((await read()).wasm).toBe(0);
   }, 60_000);
 
   it('pglite - a data dir that cannot be created is STORE_CONNECTION_FAILED', async () => {

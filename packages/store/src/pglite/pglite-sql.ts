@@ -14,6 +14,7 @@ import type { Sql, SqlHealth, SqlQueryable, SqlResult, SqlTx, SqlValue } from '.
 import { createSqlMetrics, type SqlMetrics } from '../sql-metrics.ts';
 import { prepareParams } from '../values/conversions.ts';
 import { Lane } from './lane.ts';
+import { reportPgliteMemory } from './pglite-memory-metrics.ts';
 import { WorkerClient } from './worker-client.ts';
 
 /** Where the embedded database lives: files under `dataDir`, or memory only (tests). */
@@ -68,7 +69,12 @@ export async function createPgliteSql(options: PgliteSqlOptions): Promise<Sql> {
     const client = await WorkerClient.start(
       dataDir === undefined ? { checkpointIntervalMs } : { dataDir, checkpointIntervalMs },
     );
-    return new PgliteSql(client, createSqlMetrics(options.metrics ?? new Registry(), 'pglite'), unlock);
+    const registry = options.metrics ?? new Registry();
+    const unreport = reportPgliteMemory(registry, client);
+    return new PgliteSql(client, createSqlMetrics(registry, 'pglite'), async () => {
+      unreport();
+      await unlock();
+    });
   } catch (cause) {
     await unlock();
     if (isStoreLockedError(cause)) throw cause;

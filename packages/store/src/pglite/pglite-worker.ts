@@ -29,11 +29,7 @@ const parsers = Object.fromEntries(
  * they were 128 MB of the process's resident memory; 16 MB keeps the hot pages (the OS page cache
  * holds the rest).
  */
-const PGLITE_SETTINGS: readonly string[] = [
-  'max_wal_size=64MB',
-  'min_wal_size=32MB',
-  'shared_buffers=16MB',
-];
+const PGLITE_SETTINGS: readonly string[] = ['max_wal_size=64MB', 'min_wal_size=32MB', 'shared_buffers=16MB'];
 
 let db: PGlite;
 /** Set once PGlite has started: the checkpoint timer may fire before. */
@@ -51,6 +47,10 @@ async function handle(request: WorkerRequest): Promise<void> {
     clearInterval(checkpoints);
     await db.close();
     reply({ id: request.id, ok: true });
+    return;
+  }
+  if (request.op === 'memory') {
+    reply({ id: request.id, ok: true, wasmMemoryBytes: opened ? db.Module.HEAPU8.byteLength : 0 });
     return;
   }
   if (request.tx !== openTx && request.op !== 'begin') {

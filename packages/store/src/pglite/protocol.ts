@@ -17,10 +17,19 @@ export type WorkerRequest =
   | { id: number; op: 'query'; tx: number; text: string; params: unknown[] }
   | { id: number; op: 'exec'; tx: number; text: string }
   | { id: number; op: 'begin' | 'commit' | 'rollback'; tx: number }
-  | { id: number; op: 'close' };
+  | { id: number; op: 'close' }
+  | { id: number; op: 'memory' };
 
 export type WorkerReply =
-  | { id: number; ok: true; rows?: unknown[]; rowCount?: number; rolledBack?: boolean }
+  | {
+      id: number;
+      ok: true;
+      rows?: unknown[];
+      rowCount?: number;
+      rolledBack?: boolean;
+      /** `memory`: bytes of PGlite's WebAssembly memory (it grows, never shrinks). */
+      wasmMemoryBytes?: number;
+    }
   | { id: number; ok: false; error: DatabaseErrorFields };
 
 /** The id of the reply the worker sends once the database is open (or failed to open). */

@@ -79,6 +79,22 @@ export class WorkerClient {
     });
   }
 
+  /**
+   * The worker's memory: its V8 heap and PGlite's WebAssembly memory (a `memory` request waits
+   * behind the statements already sent, like any other).
+   */
+  async memory(): Promise<{ heapUsedBytes: number; heapTotalBytes: number; wasmBytes: number }> {
+    const [heap, reply] = await Promise.all([
+      this.#worker.getHeapStatistics(),
+      this.request({ op: 'memory' }),
+    ]);
+    return {
+      heapUsedBytes: heap.used_heap_size,
+      heapTotalBytes: heap.total_heap_size,
+      wasmBytes: reply.wasmMemoryBytes ?? 0,
+    };
+  }
+
   async terminate(): Promise<void> {
     this.#dead ??= new StoreError('STORE_CLOSED', 'the PGlite worker was stopped');
     await this.#worker.terminate();

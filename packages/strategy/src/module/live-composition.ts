@@ -28,6 +28,7 @@ import type { LiveCandle } from '../live/live-engine.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
 import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
 import type { LiveRunStatus } from '../live/live-runner.ts';
+import { defaultMemberName } from '../live/member-name.ts';
 import { RunnerMembership } from '../live/membership.ts';
 import { readEquityHistory } from '../portfolio/equity-history.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
@@ -51,6 +52,8 @@ export interface LiveCompositionDeps {
   symbols: ReadonlySet<string>;
   /** The default member name's suffix (the HTTP port), when `live.member` is not set. */
   port?: number;
+  /** The log admits one process (embedded): see {@link defaultMemberName}. */
+  soleProcess?: boolean;
   /** Request/reply between processes: operators list and pause this process's runs over it. */
   rpc?: RequestReply | undefined;
   /**
@@ -102,9 +105,9 @@ export function sqlCandleHistory(sql: Sql) {
 /** See the module comment. */
 export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   const { settings, clock, logger } = deps;
-  // Port 0 (tests) is not unique on a host: the process id is, though not across restarts.
   const member =
-    settings.member ?? (deps.port ? `${hostname()}-${deps.port}` : `${hostname()}-pid${process.pid}`);
+    settings.member ??
+    defaultMemberName({ host: hostname(), port: deps.port, pid: process.pid, soleProcess: deps.soleProcess });
   const membership = new RunnerMembership(member, clock, settings.memberTtlMs);
   const store = new LiveStore(deps.sql);
   const publish = (event: Parameters<Publisher['publish']>[0]) => void deps.publisher.publish(event);

@@ -25,7 +25,11 @@ export interface StrategyHostDeps {
   /** Request/reply between processes: operators reach this process's live runs over it. */
   rpc?: RequestReply | undefined;
   /** Other config sections the host reads: market's symbols, the HTTP port (a default member name). */
-  config?: { market?: { symbols?: readonly string[] }; http?: { port?: number } };
+  config?: {
+    market?: { symbols?: readonly string[] };
+    http?: { port?: number };
+    eventlog?: { engine?: string };
+  };
 }
 
 export interface StrategyHost extends ModuleHost {
@@ -79,6 +83,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
           identity: deps.identity,
           symbols: new Set(deps.config?.market?.symbols ?? marketConfig.schema.parse(undefined).symbols),
           ...(deps.config?.http?.port === undefined ? {} : { port: deps.config.http.port }),
+          soleProcess: deps.config?.eventlog?.engine === 'embedded',
           rpc: deps.rpc,
         })
       : undefined;

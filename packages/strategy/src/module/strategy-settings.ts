@@ -50,7 +50,7 @@ export const LiveSettingsSchema = z
       .max(100)
       .optional()
       .describe(
-        "This process's name among the live runners (its candle consumer is strategy.live.<member>); keep it stable across restarts so a process resumes from its checkpoint. Default: host name and HTTP port.",
+        "This process's name among the live runners (its candle consumer is strategy.live.<member>); keep it stable across restarts so a process resumes from its checkpoint. Default: the host name on the embedded log (one process per log), else host name and HTTP port.",
       ),
     heartbeatMs: z
       .number()
