@@ -113,3 +113,17 @@ if (process.argv.includes('--servers')) {
     }
   }
 }
+
+// Memory: bin/tickline preloads jemalloc when it is installed; without it glibc's malloc keeps
+// ~150 MB more of the embedded default resident (docs/embedded-footprint.md). Say so, once a run.
+const JEMALLOC_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'];
+if (
+  !process.argv.includes('--servers') &&
+  process.platform === 'linux' &&
+  !JEMALLOC_DIRS.some((d) => existsSync(join(d, 'libjemalloc.so.2')))
+) {
+  console.log(
+    'bootstrap: libjemalloc2 is not installed; Tickline runs on glibc malloc (~150 MB more memory). ' +
+      'For the smaller footprint: sudo apt-get install libjemalloc2',
+  );
+}

@@ -108,7 +108,7 @@ describe('config - tickline schema', () => {
           fsync: 'always',
           fsyncIntervalMs: 100,
           segmentBytes: 67108864,
-          cacheBytes: 16 * 1024 ** 2,
+          cacheBytes: 8 * 1024 ** 2,
           // A stated disk budget, not "keep everything": 1 GiB of sealed segments, a week at most.
           retention: { maxBytes: 1024 ** 3, maxAgeMs: 7 * 24 * 3_600_000 },
         },
