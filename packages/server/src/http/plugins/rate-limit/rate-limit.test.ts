@@ -16,18 +16,21 @@ const TIERS = {
 };
 const ANONYMOUS = { requestsPerMinute: 30, burst: 1 };
 
-/** Test credentials: `x-user: id/tier` or `x-key: keyId/userId/tier`; `bad` throws like a forged token. */
+/**
+ * Test credentials: `x-user: id/tier[/role]` or `x-key: keyId/userId/tier[/role]`; `bad` throws
+ * like a forged token.
+ */
 function principalFrom(request: FastifyRequest): RateLimitPrincipal | undefined {
   const user = request.headers['x-user'] as string | undefined;
   const key = request.headers['x-key'] as string | undefined;
   if (user === 'bad' || key === 'bad') throw new Error('AUTH_TOKEN_INVALID');
   if (key) {
-    const [apiKeyId, userId, tier] = key.split('/') as [string, string, string];
-    return { apiKeyId, userId, tier };
+    const [apiKeyId, userId, tier, role] = key.split('/') as [string, string, string, string?];
+    return { apiKeyId, userId, tier, role };
   }
   if (user) {
-    const [userId, tier] = user.split('/') as [string, string];
-    return { userId, tier };
+    const [userId, tier, role] = user.split('/') as [string, string, string?];
+    return { userId, tier, role };
   }
   return undefined;
 }
@@ -129,6 +132,12 @@ describe('rate limit - per tier, key and address (memory store)', () => {
     const codes = await statuses(app, 22, { 'x-user': 'u3/free' });
     expect(codes.filter((c) => c === 200)).toHaveLength(DEFAULT_TIER_LIMITS.free.burst + 1);
     expect(codes.at(-1)).toBe(429);
+  });
+
+  it('admin - a signed-in admin on the free tier gets the largest tier budget; their API key keeps its tier', async () => {
+    const { app } = await build();
+    expect(await statuses(app, 7, { 'x-user': 'admin1/free/admin' })).toEqual([...ok(6), 429]);
+    expect(await statuses(app, 4, { 'x-key': 'k9/admin1/free/admin' })).toEqual([...ok(3), 429]);
   });
 
   it('api key - each key has its own budget, apart from its user and from other keys', async () => {

@@ -22,6 +22,8 @@ export interface RateLimitPrincipal {
   tier: string;
   /** Set when the caller used an API key: each key has its own budget. */
   apiKeyId?: string | undefined;
+  /** `admin`: a signed-in administrator gets the largest budget of the tier table. */
+  role?: string | undefined;
 }
 
 /** Finds the caller; null, undefined or a throw (bad credentials) count it by address. */
@@ -62,6 +64,13 @@ const STORE_FAILURE_LOG_INTERVAL_MS = 10_000;
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { store, tiers, anonymous } = options;
+  // An administrator on the Operations page polls zones, snapshots, deliveries, streams and runs
+  // at once: on the first-run admin's free tier (21 at once) its first load met 429s. Operators
+  // are not the callers a tier budget is for; their API keys keep their tier (automation).
+  const adminRule = Object.values(tiers).reduce<RateLimitRule | undefined>(
+    (best, rule) => (best === undefined || rule.requestsPerMinute > best.requestsPerMinute ? rule : best),
+    undefined,
+  );
   const logger = options.logger ?? silentLogger;
   const metrics = createRateLimitMetrics(options.metrics);
   const params = new WeakMap<RateLimitRule, GcraParams>();
@@ -94,7 +103,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         : ([
             RateLimitSubjectKind.User,
             `user:${principal.userId}`,
-            tiers[principal.tier] ?? anonymous,
+            (principal.role === 'admin' ? adminRule : undefined) ?? tiers[principal.tier] ?? anonymous,
           ] as const)
       : ([RateLimitSubjectKind.Address, `ip:${request.ip}`, anonymous] as const);
     if (rule.requestsPerMinute <= 0) return { subject, rule };
