@@ -36,6 +36,7 @@ import {
 } from './session-options.ts';
 import { createSessionMetrics, TransportCounters, type SessionMetrics } from './session-metrics.ts';
 import type { Link, Session } from './session-state.ts';
+import { SweepHeartbeats } from './heartbeats.ts';
 import { spawnPoint } from './spawn-point.ts';
 import { sendWelcome, ZoneDelivery } from './tick-delivery.ts';
 
@@ -198,14 +199,7 @@ export class GameSessions implements ConnectionAcceptor {
   /** Tells the zone's players, closes their connections, removes them from the zone and refuses new ones. */
   drain(zoneId: string, options: DrainOptions): void {
     this.#draining.add(zoneId);
-    for (const session of [...this.#byPlayer.values()]) {
-      if (session.runner.zoneId !== zoneId) continue;
-      if (session.link) {
-        this.#send(session.link, { type: MessageType.Notice, level: 'warn', text: options.message });
-        this.#close(session.link, options.code ?? CloseCode.Draining, options.message);
-      }
-      this.#end(session, 'drained');
-    }
+    this.#evict(zoneId, options.code ?? CloseCode.Draining, options.message, (s) => this.#end(s, 'drained'));
   }
 
   /**
@@ -215,6 +209,16 @@ export class GameSessions implements ConnectionAcceptor {
    * state and resume there. Returns how many were connected.
    */
   moveOut(zoneId: string, message: string): number {
+    const told = this.#evict(zoneId, CloseCode.ZoneMoved, message, (s) => this.#forget(s));
+    this.#zoneDetach.get(zoneId)?.();
+    this.#zoneDetach.delete(zoneId);
+    this.#zones.delete(zoneId);
+    this.#draining.delete(zoneId);
+    return told;
+  }
+
+  /** Tells each player of `zoneId` why and closes their connection; `dispose` ends or forgets the session. */
+  #evict(zoneId: string, code: string, message: string, dispose: (session: Session) => void): number {
     let told = 0;
     for (const session of [...this.#byPlayer.values()]) {
       if (session.runner.zoneId !== zoneId) continue;
@@ -222,14 +226,10 @@ export class GameSessions implements ConnectionAcceptor {
       if (link) {
         told++;
         this.#send(link, { type: MessageType.Notice, level: 'warn', text: message });
-        this.#close(link, CloseCode.ZoneMoved, message);
+        this.#close(link, code, message);
       }
-      this.#forget(session);
+      dispose(session);
     }
-    this.#zoneDetach.get(zoneId)?.();
-    this.#zoneDetach.delete(zoneId);
-    this.#zones.delete(zoneId);
-    this.#draining.delete(zoneId);
     return told;
   }
 
@@ -472,9 +472,7 @@ export class GameSessions implements ConnectionAcceptor {
     const now = o.clock.monotonic();
     const heartbeat = now - this.#lastHeartbeat >= o.heartbeatIntervalMs;
     if (heartbeat) this.#lastHeartbeat = now;
-    // One heartbeat per zone per sweep, encoded once (the nonce only pairs it with its ack).
-    const beats = new Map<ZoneRunner, Uint8Array>();
-    const nonce = ++this.#nonce;
+    const beats = new SweepHeartbeats(++this.#nonce, o.clock.now());
     for (const link of [...this.#links]) {
       if (!link.session && now - link.openedAt >= o.handshakeTimeoutMs)
         this.#close(link, CloseCode.HandshakeTimeout, `no hello within ${o.handshakeTimeoutMs} ms`);
@@ -482,20 +480,8 @@ export class GameSessions implements ConnectionAcceptor {
         this.#close(link, CloseCode.Idle, `nothing received for ${o.idleTimeoutMs} ms`);
       // A client heard from within the period is alive and hears ticks: the heartbeat is for the
       // quiet ones, which answer it and so stay clear of the idle timeout.
-      else if (heartbeat && link.session?.joined && now - link.lastReceivedAt >= o.heartbeatIntervalMs) {
-        const runner = link.session.runner;
-        let beat = beats.get(runner);
-        if (!beat) {
-          beat = encodeMessage({
-            type: MessageType.Heartbeat,
-            nonce,
-            tick: runner.tick,
-            serverTime: o.clock.now(),
-          });
-          beats.set(runner, beat);
-        }
-        this.#sendEncoded(link, beat);
-      }
+      else if (heartbeat && link.session?.joined && now - link.lastReceivedAt >= o.heartbeatIntervalMs)
+        this.#sendEncoded(link, beats.for(link.session.runner));
     }
     this.#counters.flush();
     for (const session of [...this.#bySession.values()]) {
