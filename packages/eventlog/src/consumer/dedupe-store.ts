@@ -38,7 +38,7 @@ export interface MemoryDedupeStoreOptions {
  */
 export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}): DedupeStore {
   // Offsets are unused (0). The time window is what keeps a quiet consumer small: with only the
-  // capacity, each of the embedded default's ~20 consumers filled toward 100,000 ids (~5 MB of
+  // capacity, each of the embedded default's 12 consumers filled toward 100,000 ids (~5 MB of
   // typed arrays) over its first hour — most of that process's memory growth, for redeliveries
   // that come within seconds (a NATS ack wait, a consumer restarted from its checkpoint). Across
   // restarts this store knows nothing anyway; the SQL store is what dedupes replays.

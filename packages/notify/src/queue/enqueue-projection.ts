@@ -38,7 +38,7 @@ export function createEnqueueProjection(options: EnqueueProjectionOptions): SqlP
     sql: options.sql,
     consumer: ENQUEUE_CONSUMER,
     project: async (tx, events) => {
-      const result = await enqueue(tx, config, clock.now(), events, options.handoff, options.configured);
+      const result = await enqueue(tx, config, clock.now(), events, options);
       queuedDue = result.due || queuedDue;
       handed.push(...result.handed);
     },
@@ -67,17 +67,17 @@ export interface EnqueueResult {
 }
 
 /**
- * Writes the notifications and their deliveries. With `handoff`, a delivery due now is written
- * leased to this process (`sending`, attempt 1) and returned in `handed` for the dispatcher,
- * as far as the dispatcher has room; the rest are `pending` for the SQL claim.
+ * Writes the notifications and their deliveries, on the `configured` channels only. With
+ * `handoff`, a delivery due now is written leased to this process (`sending`, attempt 1) and
+ * returned in `handed` for the dispatcher, as far as the dispatcher has room; the rest are
+ * `pending` for the SQL claim.
  */
 export async function enqueue(
   tx: SqlTx,
   config: NotifyConfig,
   nowMs: number,
   events: readonly EventEnvelope[],
-  handoff?: DeliveryHandoff,
-  configured?: ReadonlySet<Channel>,
+  { handoff, configured }: Pick<EnqueueProjectionOptions, 'handoff' | 'configured'> = {},
 ): Promise<EnqueueResult> {
   const requested = events.filter(
     (e) => e.type === NotificationRequested.type,

@@ -14,33 +14,36 @@ const openWorkers = new WeakMap<Registry, Set<WorkerClient>>();
 export function reportPgliteMemory(registry: Registry, client: WorkerClient): () => void {
   let clients = openWorkers.get(registry);
   if (!clients) {
-    const set = new Set<WorkerClient>();
-    clients = set;
-    openWorkers.set(registry, set);
-    getOrCreateMetric(
-      registry,
-      'tickline_pglite_memory_bytes',
-      () =>
-        new Gauge({
-          name: 'tickline_pglite_memory_bytes',
-          help: 'Memory of the embedded database: its worker thread V8 heap (used, total) and PGlite WebAssembly memory (wasm).',
-          labelNames: ['area'],
-          registers: [registry],
-          async collect() {
-            const totals = { worker_heap_used: 0, worker_heap_total: 0, wasm: 0 };
-            for (const c of set) {
-              // A worker that is closing or dead reports nothing rather than failing the scrape.
-              const m = await c.memory().catch(() => undefined);
-              if (!m) continue;
-              totals.worker_heap_used += m.heapUsedBytes;
-              totals.worker_heap_total += m.heapTotalBytes;
-              totals.wasm += m.wasmBytes;
-            }
-            for (const [area, bytes] of Object.entries(totals)) this.set({ area }, bytes);
-          },
-        }),
-    );
+    clients = new Set();
+    openWorkers.set(registry, clients);
+    registerGauge(registry, clients);
   }
   clients.add(client);
   return () => void clients.delete(client);
+}
+
+function registerGauge(registry: Registry, clients: ReadonlySet<WorkerClient>): void {
+  getOrCreateMetric(
+    registry,
+    'tickline_pglite_memory_bytes',
+    () =>
+      new Gauge({
+        name: 'tickline_pglite_memory_bytes',
+        help: 'Memory of the embedded database: its worker thread V8 heap (used, total) and PGlite WebAssembly memory (wasm).',
+        labelNames: ['area'],
+        registers: [registry],
+        async collect() {
+          const totals = { worker_heap_used: 0, worker_heap_total: 0, wasm: 0 };
+          for (const c of clients) {
+            // A worker that is closing or dead reports nothing rather than failing the scrape.
+            const m = await c.memory().catch(() => undefined);
+            if (!m) continue;
+            totals.worker_heap_used += m.heapUsedBytes;
+            totals.worker_heap_total += m.heapTotalBytes;
+            totals.wasm += m.wasmBytes;
+          }
+          for (const [area, bytes] of Object.entries(totals)) this.set({ area }, bytes);
+        },
+      }),
+  );
 }
