@@ -43,6 +43,8 @@ export interface ConsumerRunnerOptions {
   start?: StartPosition;
   /** Several processes split this consumer's records (see `ConsumerOptions.shared`). @default false */
   shared?: boolean;
+  /** The log drops the durable after this long without a holder (see `ConsumerOptions.expireAfterMs`). */
+  expireAfterMs?: number;
   /** Validates each event's data; without it only the envelope is checked. */
   registry?: EventRegistry;
   /**
@@ -94,6 +96,7 @@ export interface ResolvedConsumerRunnerOptions {
   name: string;
   start: StartPosition;
   shared: boolean;
+  expireAfterMs: number | undefined;
   registry: EventRegistry | undefined;
   types: ReadonlySet<string> | ((type: string) => boolean) | undefined;
   handle: EventHandler;
@@ -116,6 +119,7 @@ export function resolveConsumerRunnerOptions(options: ConsumerRunnerOptions): Re
     name: options.name,
     start: options.start ?? { from: 'earliest' },
     shared: options.shared ?? false,
+    expireAfterMs: options.expireAfterMs,
     registry: options.registry,
     types: options.types,
     handle: options.handle,

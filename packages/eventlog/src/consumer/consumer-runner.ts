@@ -111,7 +111,7 @@ class Runner implements ConsumerRunner {
     const options = this.#options;
     const logger = (options.logger ?? context.logger).child({ consumer: this.name });
     // Opened here so a start fails loudly (consumer busy, log closed) instead of in the loop.
-    this.#consumer = await options.log.consumer(this.name, { start: options.start, shared: options.shared });
+    this.#consumer = await this.#open();
     this.#state = 'running';
     this.#loop = this.#run(logger).catch((error: unknown) => context.fail(error));
     this.#lagTimer = setInterval(() => void this.#refreshLag(logger), options.lagIntervalMs).unref();
@@ -135,6 +135,15 @@ class Runner implements ConsumerRunner {
     this.#idleWaiters.clear();
   }
 
+  #open(): Promise<LogConsumer> {
+    const { start, shared, expireAfterMs } = this.#options;
+    return this.#options.log.consumer(this.name, {
+      start,
+      shared,
+      ...(expireAfterMs === undefined ? {} : { expireAfterMs }),
+    });
+  }
+
   async #run(logger: Logger): Promise<void> {
     const options = this.#options;
     const signal = this.#abort.signal;
@@ -142,10 +151,7 @@ class Runner implements ConsumerRunner {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        this.#consumer ??= await options.log.consumer(this.name, {
-          start: options.start,
-          shared: options.shared,
-        });
+        this.#consumer ??= await this.#open();
         const turn = ++this.#turn;
         const records = await this.#consumer.fetch({
           max: options.batchSize,

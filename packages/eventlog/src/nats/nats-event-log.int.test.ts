@@ -60,6 +60,32 @@ describe.skipIf(!nats.available)(`nats event log ${nats.reason ?? ''}`, () => {
       }
     });
 
+    it('consumer - a durable with expireAfterMs is removed by nats-server once nobody holds it', async () => {
+      const log = await createNatsEventLog(uniqueOptions());
+      try {
+        await log.append([sampleRecord('k')]);
+        const kept = await log.consumer('kept', { start: { from: 'earliest' } });
+        const node = await log.consumer('delivery-node-1', { start: { from: 'earliest' }, expireAfterMs: 1_000 });
+        const [record] = await node.fetch({ max: 10, waitMs: 1_000 });
+        await node.ack(record!.offset);
+        // Held and fetching (as a gateway's delivery loop does) it stays, well past the threshold.
+        for (const until = Date.now() + 2_500; Date.now() < until; ) await node.fetch({ max: 10, waitMs: 300 });
+        expect((await log.consumers()).map((c) => c.name)).toContain('delivery-node-1');
+        await kept.close();
+        await node.close();
+        expect((await log.consumers()).map((c) => c.name)).toEqual(['delivery-node-1', 'kept']);
+        await expect
+          .poll(async () => (await log.consumers()).map((c) => c.name), { timeout: 20_000, interval: 250 })
+          .toEqual(['kept']);
+        // Opened again after it expired: a new durable at its start position, nothing left over.
+        const again = await log.consumer('delivery-node-1', { start: { from: 'latest' }, expireAfterMs: 1_000 });
+        expect(await again.fetch({ max: 10, waitMs: 200 })).toEqual([]);
+        await again.close();
+      } finally {
+        await log.close();
+      }
+    });
+
     it('options - a second open with the same stream reuses it and sees its records', async () => {
       const options = uniqueOptions();
       const a = await createNatsEventLog(options);

@@ -180,7 +180,7 @@ export class NatsEventLog implements EventLog {
     try {
       const info =
         (await this.#consumerInfo(durable)) ??
-        (await this.#createDurable(durable, options.start ?? { from: 'earliest' }));
+        (await this.#createDurable(durable, options.start ?? { from: 'earliest' }, options.expireAfterMs));
       consumer.resumeAfter(positionOf(info));
       return consumer;
     } catch (error) {
@@ -263,10 +263,11 @@ export class NatsEventLog implements EventLog {
     }
   }
 
-  async #createDurable(durable: string, start: StartPosition): Promise<JsConsumerInfo> {
+  async #createDurable(durable: string, start: StartPosition, expireAfterMs?: number): Promise<JsConsumerInfo> {
     const config = await durableConsumerConfig(this.#jsm, this.name, durable, start, {
       ackWaitMs: this.#options.ackWaitMs,
       head: () => this.head(),
+      expireAfterMs,
     });
     return this.#jsm.consumers.add(this.name, config);
   }

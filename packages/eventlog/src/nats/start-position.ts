@@ -17,13 +17,15 @@ export async function durableConsumerConfig(
   stream: string,
   durable: string,
   start: StartPosition,
-  tuning: { ackWaitMs: number; head: () => Promise<LogHead> },
+  tuning: { ackWaitMs: number; head: () => Promise<LogHead>; expireAfterMs?: number | undefined },
 ): Promise<Partial<ConsumerConfig>> {
   const base: Partial<ConsumerConfig> = {
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
     ack_wait: nanos(tuning.ackWaitMs),
     max_ack_pending: MAX_ACK_PENDING,
+    // Durables with an inactivity threshold: nats-server 2.9 and later.
+    ...(tuning.expireAfterMs === undefined ? {} : { inactive_threshold: nanos(tuning.expireAfterMs) }),
   };
   switch (start.from) {
     case 'earliest':

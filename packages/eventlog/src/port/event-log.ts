@@ -54,6 +54,15 @@ export interface ConsumerOptions {
    * @default false
    */
   shared?: boolean;
+  /**
+   * The log removes this durable after it has had no holder for this long. For consumers named
+   * after one process (each gateway reads every delivery event itself, `<name>-<nodeId>`): a
+   * process that is gone for good — a replaced pod with a new node id — leaves no durable behind
+   * whose lag grows forever; one back within the time resumes where it stopped. Set on creation
+   * only. The embedded log, one process by design, keeps every consumer and ignores it.
+   * @default never
+   */
+  expireAfterMs?: number;
 }
 
 /** Options for {@link LogConsumer.fetch}. */

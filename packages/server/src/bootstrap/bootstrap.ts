@@ -10,7 +10,7 @@ import {
   createConsumerFactory,
   createPublisher,
   createWorkerPublisher,
-  onlyTypes,
+  type ConsumerFactory,
   type EventLog,
   type Publisher,
 } from '@tickline/eventlog';
@@ -19,13 +19,12 @@ import {
   ServiceHost,
   ServiceStatus,
   systemClock,
-  type ChannelSink,
   type Logger,
   type ModuleHost,
   type Registry,
   type ServiceHealth,
 } from '@tickline/kernel';
-import { createRedisConnectionCounter, isValidChannelName, type RealtimeHost } from '@tickline/realtime';
+import { createRedisConnectionCounter, type RealtimeHost } from '@tickline/realtime';
 import { registerApiScope } from '../api/api-scope.ts';
 import { cookieIsSecure } from '../api/session-cookie.ts';
 import type { ResolvedConfig } from '../config/load.ts';
@@ -43,6 +42,7 @@ import { createSharedRedis, sessionCheckFor, sessionVersionsFor } from '../wirin
 import { openRequestReply } from '../wiring/request-reply.ts';
 import { openMigratedSql } from './open-sql.ts';
 import { eventLogService, readReplicaService, requestReplyService, sqlService } from './process-services.ts';
+import { channelDeliveryServices, channelSink } from './channel-delivery.ts';
 import { createRateLimitService } from './rate-limit-service.ts';
 import { createStartup } from './startup.ts';
 
@@ -249,7 +249,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
           const settings = module.config ? (config as Record<string, unknown>)[module.config.key] : undefined;
           const hub = deps.realtime as RealtimeHost | undefined;
           // Live-only events (derived, superseded within a second) go straight to this process's hub.
-          const liveSink = hub ? channelSink(hub, stepLogger) : undefined;
+          const liveSink = hub ? channelSink(hub, stepLogger, { relay: true }) : undefined;
           const built: ModuleHost = await module.createHost({
             ...deps,
             liveSink,
@@ -261,17 +261,15 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
           const delivery = realtime ? module.channels?.(built) : undefined;
           if (realtime && delivery) {
             if (delivery.rules) realtime.addChannelRules(delivery.rules);
-            const handler = delivery.create(channelSink(realtime, stepLogger));
-            const consumer = (deps.consumers as ReturnType<typeof createConsumerFactory>)({
-              name: delivery.name,
-              start: { from: 'latest' },
-              // Every gateway holds this durable; each event goes to one, the bridge fans it out.
-              shared: true,
-              handle: onlyTypes(delivery.eventTypes, async (events, context) =>
-                handler.deliver(events, context.logger),
-              ),
-            });
-            await startup.start(consumer, ...(handler.services ?? []));
+            await startup.start(
+              ...channelDeliveryServices({
+                delivery,
+                realtime,
+                consumers: deps.consumers as ConsumerFactory,
+                nodeId,
+                logger: stepLogger,
+              }),
+            );
           }
           return built;
         });
@@ -360,15 +358,4 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
     removeHandlers();
     throw error;
   }
-}
-
-/** The hub as deliveries see it: a channel name that is not one (a foreign producer) is skipped. */
-function channelSink(realtime: RealtimeHost, logger: Logger): ChannelSink {
-  return {
-    publish(channel, message) {
-      if (isValidChannelName(channel)) realtime.hub.publish(channel, message);
-      else logger.warn({ id: message.id, type: message.type }, 'event names no valid channel; not delivered');
-    },
-    subscriberCount: (channel) => realtime.hub.subscriberCount(channel),
-  };
 }

@@ -2,13 +2,16 @@
  * Scaled mode with real processes: two `gateway` processes and one `platform` process sharing a
  * nats-server (JetStream) and a PostgreSQL database. Sign-up answers while no consumer exists at
  * all (the snapshot is generated only once the platform process starts); the snapshot event is
- * taken by one gateway's realtime-delivery consumer and reaches the user's streams on BOTH
- * gateways — one of them only through the event-log bridge. A ticket minted by one gateway opens
- * a stream on the other (shared auth secret).
+ * read by each gateway from its own delivery durable (`realtime-delivery-<nodeId>`, no hop through
+ * the event-log bridge) and reaches the user's streams on BOTH gateways, once each. A ticket minted
+ * by one gateway opens a stream on the other (shared auth secret).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callJson,
+  initialAdminToken,
   openEventSource,
   openWebSocket,
   signUpAndIn,
@@ -92,5 +95,14 @@ describe.skipIf(!available)(`cross-node - two gateways and a platform on one NAT
     }
     const ready = await callJson(a.url, 'GET', '/api/v1/accounts/me/snapshot', { bearer: ada.accessToken });
     expect(ready.body).toEqual({ status: 'ready', snapshot: onA.data });
+
+    // Each gateway holds a delivery durable of its own; no shared one is left for a bridge to feed.
+    const first = [a, b].find((p) => existsSync(join(p.dataDir, 'secrets', 'initial-admin.txt')))!;
+    const admin = await initialAdminToken(first.url, first.dataDir);
+    const streams = await callJson(a.url, 'GET', '/api/v1/admin/streams', { bearer: admin });
+    const names: string[] = streams.body.consumers.map((c: { name: string }) => c.name);
+    expect(names.filter((n) => n.startsWith('realtime-delivery-'))).toHaveLength(2);
+    expect(names.filter((n) => n.startsWith('market-delivery-'))).toHaveLength(2);
+    expect(names).not.toContain('realtime-delivery');
   });
 });
