@@ -3,17 +3,16 @@
  * processes listening on one port (`http.reusePort`, SO_REUSEPORT: the kernel spreads the
  * subscribers' connections over them), on a real nats-server event log and PostgreSQL, started as
  * the scaled e2e tests start them. Each trade crosses the scaled path: the feed's publisher appends
- * it to the NATS log → one gateway's shared `market-delivery` consumer takes it and publishes it on
- * its hub (its own subscribers) → that gateway's event-log bridge appends it to the fan-out log →
- * every other gateway's bridge relays it into its hub → its subscribers. Latency is publish →
+ * it to the NATS log → every gateway's own `market-delivery-<nodeId>` consumer reads it and
+ * publishes it on its hub → its subscribers. Latency is publish →
  * receive on every delivery; server CPU is the sum over the K gateways from `/proc/<pid>/stat`
  * (nats-server's shown beside it), memory the sum of their RSS (no forced GC: they are separate
  * programs).
  *
  * Pinning: the load generator stays on core 0 as in the single-process rows, but the gateways and
  * nats-server may run on every core. Pinning K gateways to core 1 would give K=2 the same single
- * core as K=1 plus the bridge hop — a comparison that could only come out worse and says nothing
- * about spreading the fan-out. Unpinned, on this 2-core machine, K=2 means one gateway shares a
+ * core as K=1 plus a second process's overhead — a comparison that says nothing about spreading
+ * the fan-out. Unpinned, on this 2-core machine, K=2 means one gateway shares a
  * core with the load generator (and both with nats-server): the rows show what two processes do on
  * two shared cores, not what they would do with a free core each.
  */
