@@ -4,7 +4,7 @@
  * (`tickline start`, nats-server), where `process.cpuUsage()` cannot be asked over IPC.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of `utime`/`stime` (`getconf CLK_TCK`, 100 on Linux x86-64). */
 const CLOCK_TICKS = (() => {
@@ -34,3 +34,32 @@ export function rssBytes(pid: number): number {
 /** Total CPU µs of several processes. */
 export const sumCpuMicros = (pids: readonly number[]): number =>
   pids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
+
+/** `pid` and its direct children (a PostgreSQL postmaster and its backends), from each `/proc/<pid>/stat`. */
+export function withChildren(pid: number): number[] {
+  const out = [pid];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      // Field 4 (ppid) is the second after the parenthesised command name.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+    } catch {
+      // Exited while listed.
+    }
+  }
+  return out;
+}
+
+/** CPU µs of `pids`, skipping any that exited (their time is gone with them). */
+export function liveCpuMicros(pids: readonly number[]): number {
+  let sum = 0;
+  for (const pid of pids) {
+    try {
+      sum += cpuMicros(pid);
+    } catch {
+      // Exited.
+    }
+  }
+  return sum;
+}

@@ -9,13 +9,18 @@
  * 2. Latency: BENCH_RATE (default 2,000) per second offered for BENCH_SECONDS (default 10):
  *    publish → receiver arrival of each notification.
  * 3. Peer: the same number of POSTs with raw undici, same bodies, same concurrency.
+ * CPU per notification of each process over phase 1 (this one, the receiver, every PostgreSQL
+ * process) and per POST over phase 3 is printed beside the rates: it says where the difference is.
  * The last line is `RESULT {json}` with webhooks_per_s, raw_posts_per_s, enqueue_to_delivery_p99_ms.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { webhookBody } from '@tickline/notify/internal';
 import { startPostgres } from '@tickline/testing';
+import { cpuMicros, liveCpuMicros, withChildren } from '../lib/proc-stat.ts';
 import { envInt, percentile, printResult, printTable, progress, round } from '../lib/report.ts';
 import { startNotifyBench } from './pipeline.ts';
 import { rawPosts } from './raw.ts';
@@ -46,9 +51,34 @@ const report = () =>
   });
 const now = () => performance.timeOrigin + performance.now();
 
+/** CPU µs so far of this process (the pipeline, or the raw client), the receiver and PostgreSQL. */
+interface CpuReading {
+  self: number;
+  receiver: number;
+  postgres: number;
+}
+let postgresPids: number[] = [];
+const readCpu = (): CpuReading => {
+  const own = process.cpuUsage();
+  return {
+    self: own.user + own.system,
+    receiver: cpuMicros(receiver.pid!),
+    postgres: liveCpuMicros(postgresPids),
+  };
+};
+/** CPU µs per item between two readings. */
+const perItem = (a: CpuReading, b: CpuReading, n: number) => ({
+  self: (b.self - a.self) / n,
+  receiver: (b.receiver - a.receiver) / n,
+  postgres: (b.postgres - a.postgres) / n,
+});
+
 progress('starting PostgreSQL');
 const pg = await startPostgres();
+const postmaster = Number(readFileSync(join(pg.dataDir, 'postmaster.pid'), 'latin1').split('\n')[0]);
 let result: {
+  cpu: CpuReading;
+  rawCpu: CpuReading;
   perSecond: number;
   p50: number;
   p99: number;
@@ -68,6 +98,9 @@ try {
     }
 
     progress(`throughput: ${total.toLocaleString()} notifications over ${ENDPOINTS} endpoints`);
+    // The backends exist by now (the pool opened them in the warm-up).
+    postgresPids = withChildren(postmaster);
+    const cpuBefore = readCpu();
     const started = now();
     for (let i = 0; i < total; i++) bench.emit(bench.users[i % ENDPOINTS]!, i);
     let received = 0;
@@ -80,6 +113,7 @@ try {
       if (now() - started > 600_000) throw new Error(`only ${received} of ${total} delivered in 10 minutes`);
     }
     const perSecond = total / ((last - started) / 1000);
+    const cpu = perItem(cpuBefore, readCpu(), total);
     progress(`throughput: ${Math.round(perSecond).toLocaleString()} webhooks/s`);
 
     progress(`latency: ${rate}/s offered for ${seconds} s`);
@@ -123,9 +157,13 @@ try {
         locale: 'en',
       }),
     );
+    const rawBefore = readCpu();
     const rawPerSecond = await rawPosts(receiverUrl, bodies, ENDPOINTS, RAW_CONCURRENCY);
+    const rawCpu = perItem(rawBefore, readCpu(), total);
     await report();
     result = {
+      cpu,
+      rawCpu,
       perSecond,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
@@ -144,6 +182,14 @@ try {
 }
 
 const ratio = result.perSecond / result.rawPerSecond;
+const { cpu, rawCpu } = result;
+const cpuTotal = cpu.self + cpu.receiver + cpu.postgres;
+const rawCpuTotal = rawCpu.self + rawCpu.receiver;
+progress(
+  `CPU per notification: pipeline ${round(cpu.self, 1)} µs, PostgreSQL ${round(cpu.postgres, 1)} µs, ` +
+    `receiver ${round(cpu.receiver, 1)} µs (${round(cpuTotal, 1)} µs); raw loop per POST: client ` +
+    `${round(rawCpu.self, 1)} µs, receiver ${round(rawCpu.receiver, 1)} µs (${round(rawCpuTotal, 1)} µs)`,
+);
 printTable([
   {
     path: 'tickline notify: event → matcher → SQL queue → signed webhook',
@@ -172,4 +218,11 @@ printResult({
   notifications: total,
   endpoints: ENDPOINTS,
   load_average_1m: round(loadavg()[0]!, 1),
+  cores: cpus().length,
+  // CPU per item over each phase (/proc for the receiver and every PostgreSQL process).
+  pipeline_cpu_us: round(cpu.self, 1),
+  postgres_cpu_us: round(cpu.postgres, 1),
+  receiver_cpu_us: round(cpu.receiver, 1),
+  raw_client_cpu_us: round(rawCpu.self, 1),
+  raw_receiver_cpu_us: round(rawCpu.receiver, 1),
 });
