@@ -26,6 +26,6 @@ export interface ServerWindow {
 
 export type FromServer =
   | { type: 'ready'; port: number; extra: Record<string, unknown> }
-  | { type: 'mem'; rss: number; heapUsed: number }
+  | { type: 'mem'; rss: number; heapUsed: number; external: number }
   | { type: 'window-started' }
   | ({ type: 'window' } & ServerWindow);

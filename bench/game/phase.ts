@@ -37,8 +37,13 @@ export interface PhaseResult extends ServerWindow {
   zoneSize: number;
   connected: number;
   connectMs: number;
+  /**
+   * Resident memory per player after GC, from the previous step's connections to this one's (a
+   * moves window between, whose young-generation and allocator growth it also counts).
+   */
   rssPerPlayerKb: number;
-  heapPerPlayerKb: number;
+  /** Heap used plus external (buffers) per player, both after a full GC: live memory only. */
+  livePerPlayerKb: number;
   sent: number;
   hacks: number;
   acks: number;
@@ -128,7 +133,11 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult[]> {
     const recorder = new Recorder();
     const random = seededRandom(42);
     let mem = await ask(child, { type: 'mem' }, 'mem');
+    let previous = mem;
     for (const players of o.steps) {
+      // Live memory per player is what connecting them adds: read again now that the last step's
+      // moves have stopped (a full GC first), so nothing the window left behind counts as theirs.
+      if (results.length > 0) mem = await ask(child, { type: 'mem' }, 'mem');
       const connectStart = performance.now();
       const from = clients.length;
       let next = from;
@@ -167,8 +176,9 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult[]> {
         zoneSize: o.zoneSize,
         connected: n,
         connectMs,
-        rssPerPlayerKb: (after.rss - mem.rss) / 1024 / added,
-        heapPerPlayerKb: (after.heapUsed - mem.heapUsed) / 1024 / added,
+        rssPerPlayerKb: (after.rss - previous.rss) / 1024 / added,
+        // Live objects after a full GC plus memory outside the heap that objects hold (buffers).
+        livePerPlayerKb: (after.heapUsed + after.external - mem.heapUsed - mem.external) / 1024 / added,
         ...window,
         sent: recorder.sent,
         hacks: recorder.hacks,
@@ -181,7 +191,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult[]> {
         loadgenCpuShare: (cpu.user + cpu.system) / 1000 / elapsed,
         serverCpuShare: window.cpuUs / 1000 / window.elapsedMs,
       });
-      mem = after;
+      previous = after;
     }
     return results;
   } finally {

@@ -24,6 +24,10 @@
  *
  * Sizes: BENCH_ZONE_STEPS (default "1000,2000"), BENCH_ONE_ZONE (1000), BENCH_WARMUP_SECONDS (1),
  * BENCH_WINDOW_SECONDS (2), BENCH_SERVERS (tickline,colyseus). The last line is `RESULT {json}`.
+ *
+ * Memory per player two ways: RSS after GC from one step's connections to the next's (spanning a
+ * window of moves), and live memory (heap used + external after a full GC) just before and after
+ * connecting a step. BENCH_HEAP_SNAPSHOT=dir writes a heap snapshot of the server at each reading.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -89,6 +93,7 @@ printTable(
     'p99 ms': round(r.latencyP99Ms, 1),
     'KB/s/client out': round(bytesPerClient(r) / 1024, 2),
     'KB/client': round(r.rssPerPlayerKb, 1),
+    'live KB/client': round(r.livePerPlayerKb, 1),
     'honest rejects': r.honestRejects,
     'hacks sent': r.hacks,
     'server rejects': r.rejected,
@@ -126,6 +131,7 @@ for (const kind of servers) {
     result[`${kind}_latency_p99_ms`] = round(top.latencyP99Ms, 1);
     result[`${kind}_bytes_per_client_s`] = Math.round(bytesPerClient(top));
     result[`${kind}_kb_per_client`] = round(top.rssPerPlayerKb, 1);
+    result[`${kind}_live_kb_per_client`] = round(top.livePerPlayerKb, 1);
   }
 }
 if (servers.length === 2) {
@@ -137,6 +143,7 @@ if (servers.length === 2) {
   // Bytes each client is sent per second, and resident memory per player (targets ≤ 0.7 and ≤ 1).
   result.bytes_per_client_ratio = round(t('bytes_per_client_s') / c('bytes_per_client_s'), 2);
   result.kb_per_client_ratio = round(t('kb_per_client') / c('kb_per_client'), 2);
+  result.live_kb_per_client_ratio = round(t('live_kb_per_client') / c('live_kb_per_client'), 2);
 }
 result.healthy_n_method = 'full-rate CPU per player at the largest zoned step, extrapolated to 65% of a core';
 result.spawn = process.env.BENCH_SPAWN === 'spread' ? 'spread' : 'cluster';

@@ -3,6 +3,8 @@
  * GC, measured windows) and collects tick work and tick intervals that the server code reports.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { percentile } from '../lib/report.ts';
 import type { FromServer, ToServer } from './ipc.ts';
 
@@ -18,6 +20,7 @@ export class ServerProbe {
   #lastTickAt = new Map<string, number>();
   #accepted = 0;
   #rejected = 0;
+  #snapshots = 0;
   #start: { at: number; cpu: NodeJS.CpuUsage; bytes: number } | undefined;
 
   /** Records one tick of `zone` that started at `startedAt` and took `workMs`. */
@@ -42,7 +45,10 @@ export class ServerProbe {
         case 'mem': {
           globalThis.gc?.();
           const m = process.memoryUsage();
-          return send({ type: 'mem', rss: m.rss, heapUsed: m.heapUsed });
+          // BENCH_HEAP_SNAPSHOT=dir: a heap snapshot at every memory reading (what a player costs).
+          const dir = process.env.BENCH_HEAP_SNAPSHOT;
+          if (dir) writeHeapSnapshot(join(dir, `${process.pid}-${++this.#snapshots}.heapsnapshot`));
+          return send({ type: 'mem', rss: m.rss, heapUsed: m.heapUsed, external: m.external });
         }
         case 'window-start':
           this.#tickMs = [];

@@ -6,6 +6,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, type GameProtocolError } from '@tickline/protocol';
 import type { ConnectionAcceptor, GameConnection, WireFraming } from '../session/connection.ts';
+import { SocketConnection } from './socket-connection.ts';
 
 /** The 4-byte big-endian length prefix, written in place. */
 export const TCP_FRAMING: WireFraming = {
@@ -84,36 +85,11 @@ export class TcpTransport {
 
   #accept(socket: Socket): void {
     this.#sockets.add(socket);
-    const graceMs = this.#o.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
     const decoder = new FrameDecoder(this.#o.acceptor.maxMessageBytes);
-    let closing = false;
-    const connection: GameConnection = {
-      transport: 'tcp',
-      remote: `${socket.remoteAddress}:${socket.remotePort}`,
-      address: socket.remoteAddress ?? 'unknown',
-      send(message) {
-        if (!closing && socket.writable) socket.write(encodeFrame(message));
-      },
-      framing: TCP_FRAMING,
-      sendFramed(framed) {
-        if (!closing && socket.writable) socket.write(framed);
-      },
-      get bufferedBytes() {
-        return socket.writableLength;
-      },
-      close(_code, _message, encodedClose) {
-        if (closing) return;
-        closing = true;
-        if (socket.writable) socket.end(encodeFrame(encodedClose));
-        socket.setTimeout(0);
-        setTimeout(() => socket.destroy(), graceMs).unref();
-      },
-      cork: () => socket.cork(),
-      uncork: () => socket.uncork(),
-    };
+    const connection = new TcpConnection(socket, this.#o.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS);
     const handler = this.#o.acceptor.open(connection);
     socket.on('data', (chunk: Buffer) => {
-      if (closing) return;
+      if (connection.closing) return;
       let frames: Uint8Array[];
       try {
         frames = decoder.push(chunk);
@@ -123,16 +99,45 @@ export class TcpTransport {
         return;
       }
       for (const frame of frames) {
-        if (closing) break;
+        if (connection.closing) break;
         handler.onMessage(frame);
       }
     });
     // 'close' always follows 'error'; the session layer learns of the end there.
-    socket.on('error', () => {});
+    socket.on('error', ignoreError);
     socket.on('close', () => {
       this.#sockets.delete(socket);
-      closing = true;
+      connection.closing = true;
       handler.onClose();
     });
+  }
+}
+
+function ignoreError(): void {}
+
+/** One TCP client as the session layer sees it. */
+class TcpConnection extends SocketConnection implements GameConnection {
+  readonly transport = 'tcp';
+  readonly framing = TCP_FRAMING;
+
+  protected get open(): boolean {
+    return this.socket.writable;
+  }
+
+  send(message: Uint8Array): void {
+    if (!this.closing && this.open) this.socket.write(encodeFrame(message));
+  }
+
+  get bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  close(_code: string, _message: string, encodedClose: Uint8Array): void {
+    if (this.closing) return;
+    this.closing = true;
+    const socket = this.socket;
+    if (socket.writable) socket.end(encodeFrame(encodedClose));
+    socket.setTimeout(0);
+    setTimeout(() => socket.destroy(), this.graceMs).unref();
   }
 }

@@ -12,6 +12,7 @@ import { claimUpgrade, isUpgradeClaimed } from '@tickline/kernel';
 import type { ConnectionAcceptor, GameConnection, WireFraming } from '../session/connection.ts';
 import { wsCloseCode } from './close-status.ts';
 import { waitUntilEmpty } from './drain-sockets.ts';
+import { SocketConnection } from './socket-connection.ts';
 import { DEFAULT_CLOSE_GRACE_MS } from './tcp-transport.ts';
 import { GAME_WS_PATH } from '../config.ts';
 
@@ -55,6 +56,12 @@ export interface WsTransportOptions {
   path?: string;
   /** @default DEFAULT_CLOSE_GRACE_MS */
   closeGraceMs?: number;
+}
+
+function ignoreError(): void {}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
 }
 
 export class WsTransport {
@@ -110,8 +117,10 @@ export class WsTransport {
 
   /** Completes a WebSocket upgrade for a request already routed to the path. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, socket as Socket, request));
+    // A named function, not an arrow: an arrow here would share this call's context with the
+    // callback below and keep `request` (with its headers) and `head` alive for the socket's life.
+    socket.on('error', destroySocket);
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, socket as Socket));
   }
 
   /** Lets closing sockets finish (up to the close grace), terminates the rest, stops the standalone server. */
@@ -123,40 +132,13 @@ export class WsTransport {
     if (own?.listening) await new Promise<void>((resolve) => own.close(() => resolve()));
   }
 
-  #accept(ws: WebSocket, socket: Socket, request: IncomingMessage): void {
+  #accept(ws: WebSocket, socket: Socket): void {
     this.#sockets.add(ws);
-    const graceMs = this.#o.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
     const maxBytes = this.#o.acceptor.maxMessageBytes;
-    let closing = false;
-    const connection: GameConnection = {
-      transport: 'ws',
-      remote: `${request.socket.remoteAddress}:${request.socket.remotePort}`,
-      address: request.socket.remoteAddress ?? 'unknown',
-      send(message) {
-        if (!closing && ws.readyState === ws.OPEN) ws.send(message, { binary: true });
-      },
-      framing: WS_FRAMING,
-      sendFramed(framed) {
-        if (!closing && ws.readyState === ws.OPEN) socket.write(framed);
-      },
-      get bufferedBytes() {
-        return ws.bufferedAmount;
-      },
-      close(code, _message, encodedClose) {
-        if (closing) return;
-        closing = true;
-        if (ws.readyState === ws.OPEN) {
-          ws.send(encodedClose, { binary: true });
-          ws.close(wsCloseCode(code), code);
-        }
-        setTimeout(() => ws.terminate(), graceMs).unref();
-      },
-      cork: () => socket.cork(),
-      uncork: () => socket.uncork(),
-    };
+    const connection = new WsConnection(ws, socket, this.#o.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS);
     const handler = this.#o.acceptor.open(connection);
     ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (closing) return;
+      if (connection.closing) return;
       if (!isBinary)
         return handler.onProtocolError('GAME_PROTOCOL_MALFORMED', 'text frames are not accepted');
       if (data.length > maxBytes)
@@ -167,11 +149,46 @@ export class WsTransport {
       handler.onMessage(data);
     });
     // `ws` closes the socket itself after an error (e.g. 1009 for a frame over maxPayload).
-    ws.on('error', () => {});
+    ws.on('error', ignoreError);
     ws.on('close', () => {
       this.#sockets.delete(ws);
-      closing = true;
+      connection.closing = true;
       handler.onClose();
     });
+  }
+}
+
+/** One WebSocket client as the session layer sees it. */
+class WsConnection extends SocketConnection implements GameConnection {
+  readonly transport = 'ws';
+  readonly framing = WS_FRAMING;
+  readonly #ws: WebSocket;
+
+  constructor(ws: WebSocket, socket: Socket, graceMs: number) {
+    super(socket, graceMs);
+    this.#ws = ws;
+  }
+
+  protected get open(): boolean {
+    return this.#ws.readyState === this.#ws.OPEN;
+  }
+
+  send(message: Uint8Array): void {
+    if (!this.closing && this.open) this.#ws.send(message, { binary: true });
+  }
+
+  get bufferedBytes(): number {
+    return this.#ws.bufferedAmount;
+  }
+
+  close(code: string, _message: string, encodedClose: Uint8Array): void {
+    if (this.closing) return;
+    this.closing = true;
+    const ws = this.#ws;
+    if (ws.readyState === ws.OPEN) {
+      ws.send(encodedClose, { binary: true });
+      ws.close(wsCloseCode(code), code);
+    }
+    setTimeout(() => ws.terminate(), this.graceMs).unref();
   }
 }
