@@ -8,6 +8,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createNatsEventLog } from '@tickline/eventlog';
+import { createEventSource, encodeEvent } from '@tickline/kernel';
+import { MarketTrade } from '@tickline/market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callJson,
@@ -104,5 +107,51 @@ describe.skipIf(!available)(`cross-node - two gateways and a platform on one NAT
     expect(names.filter((n) => n.startsWith('realtime-delivery-'))).toHaveLength(2);
     expect(names.filter((n) => n.startsWith('market-delivery-'))).toHaveLength(2);
     expect(names).not.toContain('realtime-delivery');
+  });
+
+  it('cross-node - every gateway sees every trade: its ticker shows the last price, not the last one it happened to take', async () => {
+    const gateways = [await start('gateway'), await start('gateway')];
+    const stream = cluster!.env.TICKLINE_EVENTLOG_NATS_STREAM!;
+    const log = await createNatsEventLog({
+      servers: cluster!.nats.url,
+      stream,
+      subjectPrefix: `tickline.${stream}`,
+    });
+    const source = createEventSource({ source: 'collector/test' });
+    const symbol = 'XNODE-USD';
+    const at = Date.now();
+    try {
+      // One record at a time, in order: with one durable shared by both gateways these alternated.
+      for (let i = 1; i <= 20; i++) {
+        const trade = source.create(MarketTrade, {
+          subject: symbol,
+          data: {
+            exchange: 'test',
+            symbol,
+            tradeId: `t-${i}`,
+            price: 100 + i,
+            size: 1,
+            side: 'buy',
+            exchangeTime: at + i,
+            receivedAt: at + i,
+          },
+        });
+        const [result] = await log.append([
+          { id: trade.id, key: trade.partitionkey, type: trade.type, payload: encodeEvent(trade) },
+        ]);
+        expect(result!.ok).toBe(true);
+      }
+    } finally {
+      await log.close();
+    }
+    for (const gateway of gateways) {
+      await expect
+        .poll(
+          async () =>
+            (await callJson(gateway.url, 'GET', `/api/v1/markets/${symbol}/ticker`)).body?.last?.price,
+          { timeout: 20_000, interval: 200 },
+        )
+        .toBe(120);
+    }
   });
 });
