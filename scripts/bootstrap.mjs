@@ -116,6 +116,7 @@ if (process.argv.includes('--servers')) {
 
 // Memory: bin/tickline preloads jemalloc when it is installed; without it glibc's malloc keeps
 // ~150 MB more of the embedded default resident (docs/embedded-footprint.md). Say so, once a run.
+// The directories are the ones bin/tickline looks in: keep the two lists in step.
 const JEMALLOC_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'];
 if (
   !process.argv.includes('--servers') &&

@@ -31,10 +31,6 @@ export function rssBytes(pid: number): number {
   return match ? Number(match[1]) * 1024 : NaN;
 }
 
-/** Total CPU µs of several processes. */
-export const sumCpuMicros = (pids: readonly number[]): number =>
-  pids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
-
 /** `pid` and its direct children (a PostgreSQL postmaster and its backends), from each `/proc/<pid>/stat`. */
 export function withChildren(pid: number): number[] {
   const out = [pid];
@@ -51,8 +47,8 @@ export function withChildren(pid: number): number[] {
   return out;
 }
 
-/** CPU µs of `pids`, skipping any that exited (their time is gone with them). */
-export function liveCpuMicros(pids: readonly number[]): number {
+/** Total CPU µs of several processes, skipping any that exited (their time is gone with them). */
+export function sumCpuMicros(pids: readonly number[]): number {
   let sum = 0;
   for (const pid of pids) {
     try {

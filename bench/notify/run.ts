@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { webhookBody } from '@tickline/notify/internal';
 import { startPostgres } from '@tickline/testing';
-import { cpuMicros, liveCpuMicros, withChildren } from '../lib/proc-stat.ts';
+import { cpuMicros, sumCpuMicros, withChildren } from '../lib/proc-stat.ts';
 import { envInt, percentile, printResult, printTable, progress, round } from '../lib/report.ts';
 import { startNotifyBench } from './pipeline.ts';
 import { rawPosts } from './raw.ts';
@@ -63,7 +63,7 @@ const readCpu = (): CpuReading => {
   return {
     self: own.user + own.system,
     receiver: cpuMicros(receiver.pid!),
-    postgres: liveCpuMicros(postgresPids),
+    postgres: sumCpuMicros(postgresPids),
   };
 };
 /** CPU µs per item between two readings. */

@@ -7,6 +7,9 @@
  */
 import type { Socket } from 'node:net';
 
+/** An `error` listener that only keeps Node from throwing: the `close` that follows ends the connection. */
+export function ignoreError(): void {}
+
 export abstract class SocketConnection {
   readonly remote: string;
   readonly address: string;

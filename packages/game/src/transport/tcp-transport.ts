@@ -6,7 +6,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, type GameProtocolError } from '@tickline/protocol';
 import type { ConnectionAcceptor, GameConnection, WireFraming } from '../session/connection.ts';
-import { SocketConnection } from './socket-connection.ts';
+import { ignoreError, SocketConnection } from './socket-connection.ts';
 
 /** The 4-byte big-endian length prefix, written in place. */
 export const TCP_FRAMING: WireFraming = {
@@ -113,8 +113,6 @@ export class TcpTransport {
   }
 }
 
-function ignoreError(): void {}
-
 /** One TCP client as the session layer sees it. */
 class TcpConnection extends SocketConnection implements GameConnection {
   readonly transport = 'tcp';
@@ -136,7 +134,7 @@ class TcpConnection extends SocketConnection implements GameConnection {
     if (this.closing) return;
     this.closing = true;
     const socket = this.socket;
-    if (socket.writable) socket.end(encodeFrame(encodedClose));
+    if (this.open) socket.end(encodeFrame(encodedClose));
     socket.setTimeout(0);
     setTimeout(() => socket.destroy(), this.graceMs).unref();
   }

@@ -12,7 +12,7 @@ import { claimUpgrade, isUpgradeClaimed } from '@tickline/kernel';
 import type { ConnectionAcceptor, GameConnection, WireFraming } from '../session/connection.ts';
 import { wsCloseCode } from './close-status.ts';
 import { waitUntilEmpty } from './drain-sockets.ts';
-import { SocketConnection } from './socket-connection.ts';
+import { ignoreError, SocketConnection } from './socket-connection.ts';
 import { DEFAULT_CLOSE_GRACE_MS } from './tcp-transport.ts';
 import { GAME_WS_PATH } from '../config.ts';
 
@@ -57,8 +57,6 @@ export interface WsTransportOptions {
   /** @default DEFAULT_CLOSE_GRACE_MS */
   closeGraceMs?: number;
 }
-
-function ignoreError(): void {}
 
 function destroySocket(this: Duplex): void {
   this.destroy();
@@ -185,7 +183,7 @@ class WsConnection extends SocketConnection implements GameConnection {
     if (this.closing) return;
     this.closing = true;
     const ws = this.#ws;
-    if (ws.readyState === ws.OPEN) {
+    if (this.open) {
       ws.send(encodedClose, { binary: true });
       ws.close(wsCloseCode(code), code);
     }
