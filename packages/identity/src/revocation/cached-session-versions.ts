@@ -30,8 +30,12 @@ export function cacheSessionVersions(
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const cache = new Map<string, { version: number; readAt: number }>();
+  /** Reads under way: concurrent misses for one user share one read of the store. */
+  const reading = new Map<string, Promise<number>>();
 
-  function remember(userId: string, version: number): void {
+  function remember(userId: string, read: number): void {
+    // Versions only grow: a read that started before a bump here must not put the old one back.
+    const version = Math.max(read, cache.get(userId)?.version ?? read);
     cache.delete(userId);
     cache.set(userId, { version, readAt: clock.now() });
     if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
@@ -41,14 +45,22 @@ export function cacheSessionVersions(
     async current(userId) {
       const hit = cache.get(userId);
       if (hit && clock.now() - hit.readAt < ttlMs) return hit.version;
-      try {
-        const version = await inner.current(userId);
-        remember(userId, version);
-        return version;
-      } catch (error) {
-        logger.warn({ err: error }, 'session versions unavailable; using the last known version');
-        return hit?.version ?? 0;
+      let read = reading.get(userId);
+      if (read === undefined) {
+        read = inner.current(userId).then(
+          (version) => {
+            remember(userId, version);
+            return version;
+          },
+          (error: unknown) => {
+            logger.warn({ err: error }, 'session versions unavailable; using the last known version');
+            return hit?.version ?? 0;
+          },
+        );
+        reading.set(userId, read);
+        void read.finally(() => reading.delete(userId));
       }
+      return read;
     },
     async bump(userId) {
       const version = await inner.bump(userId);

@@ -38,6 +38,35 @@ describe('session versions - cache', () => {
     expect(await cached.current('u')).toBe(bumped);
   });
 
+  it('cache - concurrent misses for one user share one read of the store', async () => {
+    const clock = new ManualClock(1_000_000);
+    const inner = createMemorySessionVersions({ clock });
+    let reads = 0;
+    const counted = { current: (user: string) => (reads++, inner.current(user)), bump: inner.bump };
+    const cached = cacheSessionVersions(counted, { clock, ttlMs: 2_000 });
+    const versions = await Promise.all(Array.from({ length: 5_000 }, () => cached.current('u')));
+    expect(new Set(versions).size).toBe(1);
+    expect(reads).toBe(1);
+    clock.advance(2_000);
+    await Promise.all([cached.current('u'), cached.current('u'), cached.current('v')]);
+    expect(reads).toBe(3);
+  });
+
+  it('cache - a read that started before a bump here does not put the old version back', async () => {
+    const clock = new ManualClock(1_000_000);
+    const inner = createMemorySessionVersions({ clock });
+    const before = await inner.current('u');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = { current: async () => (await gate, before), bump: (user: string) => inner.bump(user) };
+    const cached = cacheSessionVersions(slow, { clock, ttlMs: 2_000 });
+    const reading = cached.current('u');
+    const bumped = await cached.bump('u');
+    release();
+    await reading;
+    expect(await cached.current('u')).toBe(bumped);
+  });
+
   it('floor - a store started at T refuses what was issued before T', async () => {
     const clock = new ManualClock(5_000);
     const versions = createMemorySessionVersions({ clock, floor: 5_000 });

@@ -358,14 +358,7 @@ export class RealtimeGateway<P> implements WsHost<P> {
   /** Closes connections whose credential was revoked; renews the stream slots of the rest. */
   async #recheckPrincipals(): Promise<void> {
     const open = [...this.#sse, ...this.#ws];
-    const verdicts = await Promise.all(
-      open.map((connection) =>
-        this.#policy.isCurrent(connection.principal).catch((error: unknown) => {
-          this.#options.logger.warn({ err: error }, 'revocation check failed; the stream stays open');
-          return true;
-        }),
-      ),
-    );
+    const verdicts = await this.#policy.currentAll(open.map((connection) => connection.principal));
     for (const [i, connection] of open.entries()) {
       if (verdicts[i] || connection.closed) continue;
       this.#policy.closedRevoked();

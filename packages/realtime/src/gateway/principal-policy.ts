@@ -21,6 +21,12 @@ export interface PrincipalPolicyOptions<P> {
   counter?: ConnectionCounter;
   /** False once the credential behind `principal` was revoked (sign-out, disable, role change…). */
   isCurrent?: (principal: P) => boolean | Promise<boolean>;
+  /**
+   * Principals with the same key get the same `isCurrent` verdict (e.g. user id and session
+   * version): the re-check asks once per key, not once per connection — 5,000 streams of one
+   * account are one check every period, not 5,000.
+   */
+  principalKey?: (principal: P) => string;
   /** Period of the open-connection re-check and lease renewal. @default 2_000 */
   recheckIntervalMs?: number;
 }
@@ -84,6 +90,28 @@ export class PrincipalPolicy<P> {
 
   async isCurrent(principal: P): Promise<boolean> {
     return this.#options.isCurrent ? (await this.#options.isCurrent(principal)) === true : true;
+  }
+
+  /**
+   * `isCurrent` for every principal of the open connections, once per distinct key. A check that
+   * fails counts as current: an unreachable store must not close every stream.
+   */
+  async currentAll(principals: readonly P[]): Promise<boolean[]> {
+    const keyOf = this.#options.principalKey;
+    const checks = new Map<unknown, Promise<boolean>>();
+    const check = (principal: P) =>
+      this.isCurrent(principal).catch((error: unknown) => {
+        this.#logger.warn({ err: error }, 'revocation check failed; the stream stays open');
+        return true;
+      });
+    return Promise.all(
+      principals.map((principal) => {
+        const key = keyOf ? keyOf(principal) : principal;
+        let verdict = checks.get(key);
+        if (verdict === undefined) checks.set(key, (verdict = check(principal)));
+        return verdict;
+      }),
+    );
   }
 
   /** Counts a connection closed because its credential was revoked. */

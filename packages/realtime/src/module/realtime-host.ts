@@ -88,6 +88,7 @@ export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<Realti
         principal.maxStreams === undefined ? undefined : { key: principal.userId, max: principal.maxStreams },
       ...(deps.streamConnections ? { counter: deps.streamConnections } : {}),
       isCurrent: (principal) => deps.identity.isSessionCurrent(principal.userId, principal.sv),
+      principalKey: (principal) => `${principal.userId}:${principal.sv}`,
     },
     keepAliveMs: settings.keepAliveMs,
     pingIntervalMs: settings.pingIntervalMs,
