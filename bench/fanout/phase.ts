@@ -1,9 +1,9 @@
 /** @module One benchmark phase: one server child, N subscribers, memory, then a fixed-rate window. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { percentile, progress } from '../lib/report.ts';
+import { envInt, percentile, progress } from '../lib/report.ts';
 import type { FromServer, Impl, ToServer, Wire } from './ipc.ts';
-import { RawClient, type ClientTarget } from './load/raw-client.ts';
+import { Drainer, RawClient, type ClientTarget } from './load/raw-client.ts';
 import { Recorder } from './load/recorder.ts';
 import { openWitness } from './load/witness.ts';
 
@@ -14,6 +14,12 @@ const CONNECT_TIMEOUT_MS = 60_000;
 export const SETTLE_MS = 1_000;
 /** Wait after the window for deliveries still in flight. */
 export const STRAGGLER_MS = 500;
+/**
+ * Every how many subscribers one measures latency (BENCH_MEASURE_EVERY, default 10: 500 of 5,000,
+ * a uniform sample of the servers' write order); the others count deliveries, read a few times a
+ * second (raw-client.ts says why). 1 measures every subscriber.
+ */
+export const MEASURE_EVERY = Math.max(1, envInt('BENCH_MEASURE_EVERY', 10));
 
 export interface PhaseOptions {
   impl: Wire;
@@ -30,6 +36,8 @@ export interface PhaseResult {
   /** Gateway processes sharing the port (multi-process rows only). */
   gateways?: number;
   subscribers: number;
+  /** Latency samples in the window (measuring clients × events). */
+  measured: number;
   cpuUsPerMsg: number;
   p50Ms: number;
   p99Ms: number;
@@ -76,16 +84,40 @@ function ask<T extends FromServer['type']>(
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function connectAll(count: number, target: ClientTarget, recorder: Recorder): Promise<RawClient[]> {
+/** The connected subscribers and the drainer of their counting clients. */
+export interface Subscribers {
+  clients: RawClient[];
+  drainer: Drainer;
+  /** Drains every counting client, then waits for the reads. */
+  settle(): Promise<void>;
+  close(): void;
+}
+
+export async function connectAll(count: number, target: ClientTarget, recorder: Recorder): Promise<Subscribers> {
   const clients: RawClient[] = [];
+  const drainer = new Drainer();
+  const subscribers: Subscribers = {
+    clients,
+    drainer,
+    async settle() {
+      drainer.drainAll();
+      await sleep(100);
+    },
+    close() {
+      drainer.stop();
+      for (const client of clients) client.destroy();
+    },
+  };
   let started = 0;
   let connected = 0;
   const deadline = Date.now() + CONNECT_TIMEOUT_MS;
   const worker = async () => {
     while (started < count) {
+      const measures = started % MEASURE_EVERY === 0;
       started++;
-      const client = new RawClient(target, recorder);
+      const client = new RawClient(target, recorder, measures);
       clients.push(client);
+      if (!measures) drainer.add(client);
       await Promise.race([
         client.ready,
         sleep(Math.max(0, deadline - Date.now())).then(() => Promise.reject(new Error('connect timed out'))),
@@ -93,8 +125,13 @@ export async function connectAll(count: number, target: ClientTarget, recorder: 
       if (++connected % 1000 === 0) progress(`  ${connected} connected`);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, count) }, worker));
-  return clients;
+  try {
+    await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, count) }, worker));
+  } catch (error) {
+    subscribers.close();
+    throw error;
+  }
+  return subscribers;
 }
 
 export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
@@ -104,14 +141,14 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
   const [command, ...args] =
     options.serverCore === undefined ? node : ['taskset', '-c', String(options.serverCore), ...node];
   const child = spawn(command!, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let clients: RawClient[] = [];
+  let subscribed: Subscribers | undefined;
   try {
     const ready = await next(child, 'ready');
     const target: ClientTarget = { impl, port: ready.port, cookie: ready.cookie };
     const idle = await ask(child, { type: 'mem' }, 'mem');
     progress(`${impl} × ${subscribers}: connecting`);
     const recorder = new Recorder(Math.ceil(rate * ((warmupMs + windowMs) / 1000 + 2) * subscribers));
-    clients = await connectAll(subscribers, target, recorder);
+    subscribed = await connectAll(subscribers, target, recorder);
     await sleep(SETTLE_MS);
     const loaded = await ask(child, { type: 'mem' }, 'mem');
     const witness = await openWitness(impl, ready.port, ready.cookie);
@@ -119,31 +156,34 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
       `${impl} × ${subscribers}: publishing ${rate}/s, ${warmupMs / 1000} s warm-up + ${windowMs / 1000} s window`,
     );
     const loadCpu = process.cpuUsage();
-    const receivedBefore = recorder.size;
+    const receivedBefore = recorder.delivered;
     const window = await ask(child, { type: 'run', rate, warmupMs, windowMs }, 'window');
     await sleep(STRAGGLER_MS);
+    await subscribed.settle();
     const load = process.cpuUsage(loadCpu);
     const latencies = recorder.window(window.firstSeq, window.lastSeq);
+    const delivered = recorder.deliveredIn(window.firstSeq, window.lastSeq);
     const published = window.lastSeq - window.firstSeq + 1;
     const witnessed = [...witness.seqs].filter((s) => s >= window.firstSeq && s <= window.lastSeq).length;
     witness.close();
-    const errors = clients.reduce((sum, c) => sum + c.errors, 0);
+    const errors = subscribed.clients.reduce((sum, c) => sum + c.errors, 0);
     if (errors > 0) progress(`${impl}: ${errors} client errors`);
     return {
       impl,
       subscribers,
-      cpuUsPerMsg: window.cpuUs / latencies.length,
+      measured: latencies.length,
+      cpuUsPerMsg: window.cpuUs / delivered,
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       maxMs: percentile(latencies, 100),
-      deliveredRatio: latencies.length / (published * subscribers),
+      deliveredRatio: delivered / (published * subscribers),
       kbPerConn: (loaded.rss - idle.rss) / subscribers / 1024,
       heapKbPerConn: (loaded.heapUsed - idle.heapUsed) / subscribers / 1024,
       fanoutP50Ms: window.fanoutP50Ms,
       fanoutP99Ms: window.fanoutP99Ms,
       loopDelayMaxMs: window.loopDelayMaxMs,
       serverCpuPct: (window.cpuUs / 1000 / window.elapsedMs) * 100,
-      loadgenCpuUsPerMsg: (load.user + load.system) / Math.max(1, recorder.size - receivedBefore),
+      loadgenCpuUsPerMsg: (load.user + load.system) / Math.max(1, recorder.delivered - receivedBefore),
       witnessOk: witnessed === published,
     };
   } finally {
@@ -152,6 +192,6 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
       child.send({ type: 'stop' } satisfies ToServer);
       await Promise.race([exited, sleep(5_000).then(() => child.kill('SIGKILL'))]);
     }
-    for (const client of clients) client.destroy();
+    subscribed?.close();
   }
 }

@@ -2,7 +2,12 @@
  * @module Minimal load-generator clients on raw TCP sockets, so 5,000 of them fit on one core
  * without becoming the bottleneck: a WebSocket handshake and frame parser (answering pings), an
  * SSE reader, and the Engine.IO/Socket.IO handshake on top of the WebSocket one. Each finds
- * `"seq":` and `"ts":` in a message with one byte search and records the latency.
+ * `"seq":` and `"ts":` in a message with one byte search.
+ *
+ * A measuring client reads as soon as data arrives and records each message's latency. A counting
+ * client is paused once subscribed and read by {@link Drainer} a few times a second, several
+ * messages per read: it counts deliveries without costing the load generator a wake-up and a read
+ * per message — the cost that, on a 2-core machine, otherwise competes with the servers measured.
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
@@ -64,16 +69,19 @@ export class RawClient {
   readonly #impl: Wire;
   readonly #recorder: Recorder;
   readonly #sentAt: Float64Array | undefined;
+  readonly #measures: boolean;
   #carry: Buffer | undefined;
   #headersDone = false;
   #isReady = false;
   #resolveReady!: () => void;
   #fail!: (error: Error) => void;
 
-  constructor(target: ClientTarget, recorder: Recorder) {
+  /** `measures` false: a counting client (see the module note); {@link Drainer} reads it. */
+  constructor(target: ClientTarget, recorder: Recorder, measures = true) {
     this.#impl = target.impl;
     this.#recorder = recorder;
     this.#sentAt = target.sentAt;
+    this.#measures = measures;
     this.ready = new Promise((resolve, reject) => {
       this.#resolveReady = resolve;
       this.#fail = reject;
@@ -87,7 +95,8 @@ export class RawClient {
         buffer: READ_BUFFER,
         callback: (bytes: number) => {
           this.#onData(READ_BUFFER.subarray(0, bytes));
-          return true;
+          // false pauses the socket until the drainer resumes it.
+          return this.#measures || !this.#isReady;
         },
       },
     });
@@ -110,6 +119,11 @@ export class RawClient {
 
   destroy(): void {
     this.#socket.destroy();
+  }
+
+  /** Reads what a paused counting client has waiting (one read, then paused again). */
+  drain(): void {
+    if (!this.#socket.destroyed) this.#socket.resume();
   }
 
   #request(target: ClientTarget): string {
@@ -210,7 +224,11 @@ export class RawClient {
     }
     if (!this.#isReady && this.#impl === 'tickline-sse' && buf.indexOf('event: subscribed') !== -1)
       this.#markReady();
-    if (last + 2 < buf.length) this.#carry = Buffer.from(buf.subarray(last + 2));
+    // What follows the last complete event is kept for the next read, unless it is only the
+    // chunk's closing CRLF: carrying those two bytes would cost a copy of every next read.
+    let rest = last + 2;
+    while (rest < buf.length && (buf[rest] === 13 || buf[rest] === 10)) rest++;
+    if (rest < buf.length) this.#carry = Buffer.from(buf.subarray(rest));
   }
 
   /** Records the message whose `"seq":` is at or after `start`; false when there is none. */
@@ -218,6 +236,11 @@ export class RawClient {
     const at = buf.indexOf(SEQ, start);
     if (at === -1 || at >= end) return false;
     const seq = readNumber(buf, at + SEQ.length);
+    if (!this.#measures) {
+      this.#recorder.count(seq);
+      this.received++;
+      return true;
+    }
     if (this.#sentAt) {
       const sent = this.#sentAt[seq];
       if (sent === undefined || sent === 0) return false;
@@ -230,5 +253,42 @@ export class RawClient {
     this.#recorder.record(seq, now - readNumber(buf, ts + TS.length));
     this.received++;
     return true;
+  }
+}
+
+/**
+ * Resumes the paused counting clients in slices, each once per period, so a drain never holds the
+ * load generator for long while measuring clients wait to be read.
+ */
+export class Drainer {
+  static readonly PERIOD_MS = 1_000;
+  static readonly SLICES = 50;
+  readonly #clients: RawClient[] = [];
+  readonly #timer: NodeJS.Timeout;
+  #next = 0;
+
+  constructor() {
+    this.#timer = setInterval(() => this.#tick(), Drainer.PERIOD_MS / Drainer.SLICES);
+  }
+
+  add(client: RawClient): void {
+    this.#clients.push(client);
+  }
+
+  /** Drains every counting client now (before counts are read). */
+  drainAll(): void {
+    for (const client of this.#clients) client.drain();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  #tick(): void {
+    const slice = Math.ceil(this.#clients.length / Drainer.SLICES);
+    for (let i = 0; i < slice && this.#clients.length > 0; i++) {
+      this.#clients[this.#next % this.#clients.length]!.drain();
+      this.#next = (this.#next + 1) % this.#clients.length;
+    }
   }
 }
