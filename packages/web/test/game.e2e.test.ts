@@ -45,6 +45,13 @@ describe.skipIf(!chromiumBinary.available)('web - the game in the browser', () =
 
   it('web - keys move the player, a second browser appears in view, a teleport is refused', async () => {
     const ada = await play('Ada');
+    // The picker reads the zone list again once joined: Ada is counted in her zone.
+    await ada
+      .getByLabel('Zone')
+      .locator('option')
+      .filter({ hasText: / — [1-9]\d*\/\d+ players$/ })
+      .first()
+      .waitFor({ state: 'attached' });
     await ada.getByTestId('own-position').filter({ hasText: /\d/ }).waitFor();
     const start = await position(ada);
 

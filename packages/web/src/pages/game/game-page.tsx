@@ -4,24 +4,32 @@
  * prediction, other players in view, rejected moves and notices from the server.
  */
 import type { ZoneList } from '@tickline/protocol';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useSession } from '../../app/session.tsx';
 import { ErrorState, errorMessage } from '../../components/states.tsx';
-import { useAsync } from '../../components/use-async.ts';
+import { usePolling } from '../../components/use-polling.ts';
 import { GameCanvas, type Positions } from './game-canvas.tsx';
 import { useGame } from './use-game.ts';
 
 /** A move far beyond the speed limit, to see the server refuse it. */
 const TELEPORT_UNITS = 40;
+/** How often the zone list (player counts) is read again while the page is visible. */
+const ZONES_REFRESH_MS = 5_000;
 
 export function GamePage(): ReactNode {
   const { client } = useSession();
-  const zones = useAsync(
+  const zones = usePolling(
     async () => (await client.request<ZoneList>({ method: 'GET', path: '/api/v1/game/zones' })).zones,
+    ZONES_REFRESH_MS,
     [client],
   );
   const [zone, setZone] = useState<string>('');
   const { client: game, view, join, leave } = useGame();
+  // Joining or leaving changes the counts shown in the picker: read them again at once.
+  const { reload: reloadZones } = zones;
+  useEffect(() => {
+    if (view.state === 'connected' || view.state === 'closed') reloadZones();
+  }, [view.state, reloadZones]);
   const [positions, setPositions] = useState<Positions>();
   const playing = game !== undefined && view.state !== 'closed';
   const chosenZone = zone || zones.data?.[0]?.zone || '';
