@@ -1,5 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Node flags of every test worker. isolated-vm (the strategy sandbox) requires
+ * `--no-node-snapshot` on Node 20 and later: isolates built from a snapshot other than Node's
+ * share V8's read-only heap with it and can abort the process (isolated-vm README; its issue #420).
+ */
+const NODE_FLAGS = ['--no-node-snapshot'];
+
 // Test kinds by suffix (STYLE §8): *.test.ts has no I/O beyond temp files, *.int.test.ts talks to a
 // real dependency (nats-server, PostgreSQL, a child process), *.e2e.test.ts drives the whole app.
 export default defineConfig({
@@ -9,6 +16,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          execArgv: NODE_FLAGS,
           include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
           // Some unit files open an in-memory PGlite in beforeAll (a WebAssembly PostgreSQL): on a
@@ -20,6 +28,7 @@ export default defineConfig({
       {
         test: {
           name: 'int',
+          execArgv: NODE_FLAGS,
           include: ['packages/*/src/**/*.int.test.ts', 'packages/*/test/**/*.int.test.ts'],
           // One PostgreSQL server per run (or TICKLINE_TEST_DATABASE_URL); files inject its URL.
           globalSetup: ['packages/testing/src/postgres/global-setup.ts'],
@@ -34,6 +43,7 @@ export default defineConfig({
           // The deployment files (deploy/): promtool, kubectl kustomize + schemas, the compose
           // spec, the Dockerfile against CI's steps; under CI=true a missing binary fails.
           name: 'deploy',
+          execArgv: NODE_FLAGS,
           include: ['deploy/test/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
@@ -43,6 +53,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          execArgv: NODE_FLAGS,
           include: ['packages/*/src/**/*.e2e.test.ts', 'packages/*/test/**/*.e2e.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,

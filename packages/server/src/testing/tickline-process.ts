@@ -49,7 +49,8 @@ function spawnTickline(
   env: Record<string, string>,
   options: SpawnOptions = {},
 ): ChildProcess {
-  const [command, argv] = options.launcher === 'bin' ? [LAUNCHER, [...args]] : [NODE, [BIN, ...args]];
+  const [command, argv] =
+    options.launcher === 'bin' ? [LAUNCHER, [...args]] : [NODE, ['--no-node-snapshot', BIN, ...args]];
   return spawn(command, argv, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
