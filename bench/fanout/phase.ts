@@ -84,10 +84,9 @@ function ask<T extends FromServer['type']>(
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The connected subscribers and the drainer of their counting clients. */
+/** The connected subscribers; their counting clients are drained until {@link close}. */
 export interface Subscribers {
   clients: RawClient[];
-  drainer: Drainer;
   /** Drains every counting client, then waits for the reads. */
   settle(): Promise<void>;
   close(): void;
@@ -98,7 +97,6 @@ export async function connectAll(count: number, target: ClientTarget, recorder: 
   const drainer = new Drainer();
   const subscribers: Subscribers = {
     clients,
-    drainer,
     async settle() {
       drainer.drainAll();
       await sleep(100);

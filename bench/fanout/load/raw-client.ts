@@ -286,7 +286,7 @@ export class Drainer {
 
   #tick(): void {
     const slice = Math.ceil(this.#clients.length / Drainer.SLICES);
-    for (let i = 0; i < slice && this.#clients.length > 0; i++) {
+    for (let i = 0; i < slice; i++) {
       this.#clients[this.#next % this.#clients.length]!.drain();
       this.#next = (this.#next + 1) % this.#clients.length;
     }

@@ -6,9 +6,9 @@
  * it to the NATS log → every gateway's own `market-delivery-<nodeId>` consumer reads it and
  * publishes it on its hub → its subscribers. Latency is publish →
  * receive on every delivery to the measuring subscribers (every BENCH_MEASURE_EVERY-th, see
- * phase.ts), deliveries are counted on all of them; server CPU is the sum over the K gateways from `/proc/<pid>/stat`
- * (nats-server's shown beside it), memory the sum of their RSS (no forced GC: they are separate
- * programs).
+ * phase.ts), deliveries are counted on all of them; server CPU is the sum over the K gateways
+ * from `/proc/<pid>/stat` (nats-server's shown beside it), memory the sum of their RSS (no forced
+ * GC: they are separate programs).
  *
  * Pinning: the load generator stays on core 0 as in the single-process rows, but the gateways and
  * nats-server may run on every core. Pinning K gateways to core 1 would give K=2 the same single

@@ -25,7 +25,8 @@ export function GamePage(): ReactNode {
   );
   const [zone, setZone] = useState<string>('');
   const { client: game, view, join, leave } = useGame();
-  // Joining or leaving changes the counts shown in the picker: read them again at once.
+  // Joining (or losing the game) changes the counts in the picker: read them again at once. Leave
+  // returns to 'idle', the mount state too, so that change waits for the next poll.
   const { reload: reloadZones } = zones;
   useEffect(() => {
     if (view.state === 'connected' || view.state === 'closed') reloadZones();
