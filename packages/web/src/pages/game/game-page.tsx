@@ -4,7 +4,7 @@
  * prediction, other players in view, rejected moves and notices from the server.
  */
 import type { ZoneList } from '@tickline/protocol';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useSession } from '../../app/session.tsx';
 import { ErrorState, errorMessage } from '../../components/states.tsx';
 import { usePolling } from '../../components/use-polling.ts';
@@ -13,7 +13,10 @@ import { useGame } from './use-game.ts';
 
 /** A move far beyond the speed limit, to see the server refuse it. */
 const TELEPORT_UNITS = 40;
-/** How often the zone list (player counts) is read again while the page is visible. */
+/**
+ * How often the zone list is read again while the page is visible. Its player counts are the
+ * zones' load reports (every second), so a read right at join would still show the old count.
+ */
 const ZONES_REFRESH_MS = 5_000;
 
 export function GamePage(): ReactNode {
@@ -25,12 +28,6 @@ export function GamePage(): ReactNode {
   );
   const [zone, setZone] = useState<string>('');
   const { client: game, view, join, leave } = useGame();
-  // Joining (or losing the game) changes the counts in the picker: read them again at once. Leave
-  // returns to 'idle', the mount state too, so that change waits for the next poll.
-  const { reload: reloadZones } = zones;
-  useEffect(() => {
-    if (view.state === 'connected' || view.state === 'closed') reloadZones();
-  }, [view.state, reloadZones]);
   const [positions, setPositions] = useState<Positions>();
   const playing = game !== undefined && view.state !== 'closed';
   const chosenZone = zone || zones.data?.[0]?.zone || '';
