@@ -10,6 +10,8 @@ export interface ServerWindow {
   elapsedMs: number;
   /** User + system CPU of the whole server process. */
   cpuUs: number;
+  /** The kernel's part of `cpuUs` (system time): socket reads and writes, loopback TCP included. */
+  sysUs: number;
   /** Bytes the process handed to write(2)-family calls (sockets): /proc/self/io wchar. */
   bytesOut: number;
   /** Work per tick (simulation + encode + socket writes), across all zones. */

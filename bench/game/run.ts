@@ -71,6 +71,7 @@ for (const kind of servers) {
 }
 
 const cpuUsPerMove = (r: PhaseResult) => r.cpuUs / Math.max(1, r.sent);
+const sysUsPerMove = (r: PhaseResult) => r.sysUs / Math.max(1, r.sent);
 /**
  * % of a core per 1,000 players at the full rate: CPU per move the generator delivered × 10 moves/s
  * × 1,000 players. A generator (or a starved server) that falls short does not make it look cheap.
@@ -85,6 +86,7 @@ printTable(
     zone: r.zoneSize,
     'cpu %core': round(r.serverCpuShare * 100, 1),
     'cpu µs/move': round(cpuUsPerMove(r), 1),
+    'kernel µs/move': round(sysUsPerMove(r), 1),
     'cpu/1k % (full rate)': round(cpuPer1k(r), 1),
     'tick p50 ms': round(r.tickP50Ms, 2),
     'tick p99 ms': round(r.tickP99Ms, 2),
@@ -122,7 +124,8 @@ for (const kind of servers) {
   result[`${kind}_cpu_per_1k`] = round(rows.reduce((s, r) => s + cpuPer1k(r), 0) / rows.length, 2);
   for (const r of rows) result[`${kind}_cpu_per_1k_at_${r.players}`] = round(cpuPer1k(r), 2);
   for (const r of rows)
-    result[`${kind}_cpu_us_per_move_at_${r.players}`] = round(r.cpuUs / Math.max(1, r.sent), 1);
+    result[`${kind}_cpu_us_per_move_at_${r.players}`] = round(cpuUsPerMove(r), 1);
+  for (const r of rows) result[`${kind}_kernel_us_per_move_at_${r.players}`] = round(sysUsPerMove(r), 1);
   result[`${kind}_one_zone_p99_ms`] = round(pick(single, kind)?.tickP99Ms ?? NaN, 2);
   result[`${kind}_healthy_n`] = healthyN(kind);
   const top = rows.at(-1);
@@ -140,6 +143,13 @@ if (servers.length === 2) {
   result.cpu_ratio = round(t('cpu_per_1k') / c('cpu_per_1k'), 2);
   result.one_zone_p99_ratio = round(t('one_zone_p99_ms') / c('one_zone_p99_ms'), 2);
   result.healthy_n_ratio = round(t('healthy_n') / c('healthy_n'), 2);
+  // The CPU ratio Tickline would reach if its own code cost nothing: its kernel time alone (socket
+  // reads and writes, which on loopback include the peer's TCP receive) over Colyseus's total.
+  const top = zoneSteps.at(-1);
+  result.cpu_ratio_kernel_floor = round(
+    t(`kernel_us_per_move_at_${top}`) / c(`cpu_us_per_move_at_${top}`),
+    2,
+  );
   // Bytes each client is sent per second, and resident memory per player (targets ≤ 0.7 and ≤ 1).
   result.bytes_per_client_ratio = round(t('bytes_per_client_s') / c('bytes_per_client_s'), 2);
   result.kb_per_client_ratio = round(t('kb_per_client') / c('kb_per_client'), 2);

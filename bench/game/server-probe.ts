@@ -64,6 +64,7 @@ export class ServerProbe {
             type: 'window',
             elapsedMs: performance.now() - start.at,
             cpuUs: cpu.user + cpu.system,
+            sysUs: cpu.system,
             bytesOut: bytesWritten() - start.bytes,
             tickP50Ms: percentile(this.#tickMs, 50),
             tickP99Ms: percentile(this.#tickMs, 99),
