@@ -123,8 +123,7 @@ for (const kind of servers) {
   const rows = zoned.filter((r) => r.kind === kind);
   result[`${kind}_cpu_per_1k`] = round(rows.reduce((s, r) => s + cpuPer1k(r), 0) / rows.length, 2);
   for (const r of rows) result[`${kind}_cpu_per_1k_at_${r.players}`] = round(cpuPer1k(r), 2);
-  for (const r of rows)
-    result[`${kind}_cpu_us_per_move_at_${r.players}`] = round(cpuUsPerMove(r), 1);
+  for (const r of rows) result[`${kind}_cpu_us_per_move_at_${r.players}`] = round(cpuUsPerMove(r), 1);
   for (const r of rows) result[`${kind}_kernel_us_per_move_at_${r.players}`] = round(sysUsPerMove(r), 1);
   result[`${kind}_one_zone_p99_ms`] = round(pick(single, kind)?.tickP99Ms ?? NaN, 2);
   result[`${kind}_healthy_n`] = healthyN(kind);
