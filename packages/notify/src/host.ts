@@ -97,9 +97,9 @@ export interface NotifyHost {
 }
 
 /**
- * The runner's own dedupe for notify's consumers: none. Both are SQL projections that claim each
- * event id in `processed_events` in the same transaction as their writes, which is the dedupe that
- * survives restarts; the runner's in-memory window repeated it at about 1 s of CPU per 100,000
+ * The runner's own dedupe for notify's consumers: none. Both are SQL projections whose writes
+ * drop a replayed event in the same transaction (the notification row keyed by the request's id;
+ * account.created claimed in `processed_events`), which is the dedupe that survives restarts; the runner's in-memory window repeated it at about 1 s of CPU per 100,000
  * notifications in a profile of `npm run bench:notify`.
  */
 const SQL_CLAIMS_DEDUPE: DedupeStore = {

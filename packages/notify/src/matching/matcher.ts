@@ -1,9 +1,11 @@
 /**
  * @module The matcher consumer: domain events in, `notification.requested` events out — one per
  * recipient, each with a stable id derived from the source event and the user. It runs on the
- * store's idempotent projection (claim + checkpoint in one transaction) and flushes what it
- * published to the log BEFORE that transaction commits: a crash either leaves the batch unclaimed
- * (replayed, the same ids are published again and dropped downstream) or fully published.
+ * store's projection (checkpoint in one transaction) and flushes what it published to the log
+ * BEFORE that transaction commits: a crash either leaves the batch to be replayed (the same ids
+ * are published again and dropped downstream, where the notification row is keyed by the id) or
+ * fully published. So a domain event needs no claim of its own; only `account.created`, whose
+ * upsert would overwrite a later change of email or tier on a replay, is claimed.
  */
 import type { Publisher } from '@tickline/eventlog';
 import { createEventSource, type Clock, type EventEnvelope } from '@tickline/kernel';
@@ -79,6 +81,7 @@ export function createMatcher(options: MatcherOptions): SqlProjection {
   const projection = createSqlProjection({
     sql: options.sql,
     consumer: MATCHER_CONSUMER,
+    claims: (event) => event.type === 'account.created',
     project: async (tx, events) => {
       let published = 0;
       for (const event of events) {

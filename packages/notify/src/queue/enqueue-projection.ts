@@ -1,8 +1,9 @@
 /**
  * @module The enqueue consumer: `notification.requested` events become the notification row and
- * one queue row per (channel, target), in ONE transaction with the consumer's claim of the event
- * ids and its checkpoint (store's idempotent projection). A redelivered or replayed event changes
- * nothing, and a committed notification is never lost: the queue is in SQL, not in memory.
+ * one queue row per (channel, target), in ONE transaction with the consumer's checkpoint (store's
+ * projection). The notification row is keyed by the request's event id, so it is the claim: a
+ * redelivered or replayed event inserts nothing and changes nothing, and a committed notification
+ * is never lost: the queue is in SQL, not in memory.
  */
 import { uuidv7, type Clock, type EventEnvelope } from '@tickline/kernel';
 import { createSqlProjection, type Sql, type SqlProjection, type SqlTx } from '@tickline/store';
@@ -12,7 +13,12 @@ import type { DeliveryHandoff, HandedDelivery } from '../dispatch/dispatcher.ts'
 import { NotificationRequested, type NotificationRequestedData } from '../events.ts';
 import { planDeliveries, type UserPreferences } from '../rules/plan-deliveries.ts';
 import { ensureUsers, loadPreferences, loadRules, tierDefaults } from '../rules/preferences-sql.ts';
-import { insertDeliveries, insertNotifications, type DeliveryRow, type NotificationRow } from './rows-sql.ts';
+import {
+  insertDeliveries,
+  insertNewNotifications,
+  type DeliveryRow,
+  type NotificationRow,
+} from './rows-sql.ts';
 import { addToHourlyCounts, loadCounters, loadTargets } from './targets-sql.ts';
 
 export const ENQUEUE_CONSUMER = 'notify-enqueue';
@@ -37,6 +43,8 @@ export function createEnqueueProjection(options: EnqueueProjectionOptions): SqlP
   const projection = createSqlProjection({
     sql: options.sql,
     consumer: ENQUEUE_CONSUMER,
+    // The notification row, keyed by the request's id, is the claim (see `enqueue`).
+    claims: false,
     project: async (tx, events) => {
       const result = await enqueue(tx, config, clock.now(), events, options);
       queuedDue = result.due || queuedDue;
@@ -79,37 +87,31 @@ export async function enqueue(
   events: readonly EventEnvelope[],
   { handoff, configured }: Pick<EnqueueProjectionOptions, 'handoff' | 'configured'> = {},
 ): Promise<EnqueueResult> {
-  const requested = events.filter(
+  const all = events.filter(
     (e) => e.type === NotificationRequested.type,
   ) as EventEnvelope<NotificationRequestedData>[];
   const handed: HandedDelivery[] = [];
+  if (all.length === 0) return { due: false, handed };
+  await ensureUsers(tx, [...new Set(all.map((e) => e.data.userId))]);
+  const rows = new Map(all.map((e) => [e.data.notificationId, notificationRow(e.data, nowMs)]));
+  // The notification row is the event's claim: a replayed request (same id) inserts nothing and
+  // plans nothing, so its deliveries, counters and hand-offs are not made twice.
+  const fresh = await insertNewNotifications(tx, [...rows.values()]);
+  const requested = all.filter((e) => fresh.delete(e.data.notificationId));
   if (requested.length === 0) return { due: false, handed };
   const userIds = [...new Set(requested.map((e) => e.data.userId))];
-  await ensureUsers(tx, userIds);
   const prefs = await loadPreferences(tx, config, userIds);
   const rules = await loadRules(tx, userIds);
   const counters = await loadCounters(tx, userIds, nowMs);
   const stored = new Map([...counters].map(([id, c]) => [id, c.lastHour]));
   const targets = await loadTargets(tx, userIds, new Map([...prefs].map(([id, p]) => [id, p.email])));
-  const notifications: NotificationRow[] = [];
   const deliveries: DeliveryRow[] = [];
   let due = false;
   const leaseUntil = handoff ? new Date(nowMs + handoff.leaseMs) : undefined;
   for (const event of requested) {
     const n = event.data;
     const p: UserPreferences = prefs.get(n.userId)!;
-    const data = { ...n.data, ...(n.url ? { url: n.url } : {}) };
-    notifications.push({
-      id: n.notificationId,
-      user_id: n.userId,
-      kind: n.kind,
-      severity: n.severity,
-      title: n.title,
-      body: n.body,
-      data,
-      source_event_id: n.sourceEventId ?? null,
-      created_at: new Date(nowMs),
-    });
+    const data = rows.get(n.notificationId)!.data;
     const planned = planDeliveries({
       kind: n.kind,
       severity: n.severity,
@@ -157,7 +159,6 @@ export async function enqueue(
       });
     }
   }
-  await insertNotifications(tx, notifications);
   await insertDeliveries(tx, deliveries);
   // The planner advanced each user's counter past what was stored: store the difference.
   await addToHourlyCounts(
@@ -166,4 +167,19 @@ export async function enqueue(
     nowMs,
   );
   return { due, handed };
+}
+
+/** The `notify_notifications` row of a request. */
+function notificationRow(n: NotificationRequestedData, nowMs: number): NotificationRow {
+  return {
+    id: n.notificationId,
+    user_id: n.userId,
+    kind: n.kind,
+    severity: n.severity,
+    title: n.title,
+    body: n.body,
+    data: { ...n.data, ...(n.url ? { url: n.url } : {}) },
+    source_event_id: n.sourceEventId ?? null,
+    created_at: new Date(nowMs),
+  };
 }

@@ -86,24 +86,43 @@ async function insertJsonRows<Row extends object>(
   table: string,
   columns: Readonly<Record<keyof Row & string, string>>,
   rows: readonly Row[],
-): Promise<void> {
+  returning = '',
+): Promise<Array<Record<string, unknown>>> {
   const names = Object.keys(columns) as Array<keyof Row & string>;
-  await db.query(
+  const { rows: out } = await db.query(
     `insert into ${table} (${names.join(', ')}) select ${jsonColumns(Object.values(columns))}
-     from jsonb_array_elements($1::jsonb) as e(r) on conflict do nothing`,
+     from jsonb_array_elements($1::jsonb) as e(r) on conflict do nothing${returning && ` returning ${returning}`}`,
     [JSON.stringify(rows.map((row) => names.map((name) => row[name] ?? null)))],
   );
+  return out;
 }
+
+const notificationValues = (rows: readonly NotificationRow[]) =>
+  rows.map((r) => ({ ...r, source_event_id: r.source_event_id ?? null }));
 
 /** Inserts notifications in one statement (none: no statement). */
 export async function insertNotifications(db: SqlQueryable, rows: readonly NotificationRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await insertJsonRows(
+  await insertJsonRows(db, 'notify_notifications', NOTIFICATION_COLUMNS, notificationValues(rows));
+}
+
+/**
+ * Inserts notifications and returns the ids that were new: an id already stored (a replayed
+ * `notification.requested`) is skipped and left out, so the row is also the event's claim.
+ */
+export async function insertNewNotifications(
+  db: SqlQueryable,
+  rows: readonly NotificationRow[],
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await insertJsonRows(
     db,
     'notify_notifications',
     NOTIFICATION_COLUMNS,
-    rows.map((r) => ({ ...r, source_event_id: r.source_event_id ?? null })),
+    notificationValues(rows),
+    'id',
   );
+  return new Set(inserted.map((r) => r.id as string));
 }
 
 /** Inserts deliveries in one statement (none: no statement). */

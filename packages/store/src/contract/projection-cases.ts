@@ -142,6 +142,47 @@ export function projectionCases(subject: SqlSubject): void {
     expect(checkpoint!.updatedAt).toBeInstanceOf(Date);
   });
 
+  it('projection - without claims every event reaches project once per batch, only the checkpoint is written', async () => {
+    const sql = subject();
+    await migrate(sql);
+    await sql.exec('create table seen (event_id text primary key)');
+    const given: string[] = [];
+    const projection = createSqlProjection({
+      sql,
+      consumer: 'keyed',
+      claims: false,
+      project: async (tx, batch) => {
+        given.push(...batch.map((e) => e.id));
+        await tx.query('insert into seen select unnest($1::text[]) on conflict do nothing', [
+          batch.map((e) => e.id),
+        ]);
+      },
+    });
+    expect(await projection.apply([events[0]!, events[1]!, events[0]!], { lastOffset: 2 })).toEqual({
+      projected: 2,
+      duplicates: 1,
+    });
+    await projection.apply([events[0]!, events[1]!], { lastOffset: 2 }); // a redelivery: the rows' keys drop it
+    expect(given).toEqual([events[0]!.id, events[1]!.id, events[0]!.id, events[1]!.id]);
+    expect((await sql.query('select count(*)::int as n from seen')).rows[0]).toEqual({ n: 2 });
+    expect((await sql.query('select count(*)::int as n from processed_events')).rows[0]).toEqual({ n: 0 });
+    expect(await projection.checkpoint()).toMatchObject({ position: 2, lastEventId: events[1]!.id });
+
+    const partial: string[] = [];
+    const picky = createSqlProjection({
+      sql,
+      consumer: 'picky',
+      claims: (e) => e.id === events[2]!.id,
+      project: async (_tx, batch) => void partial.push(...batch.map((e) => e.id)),
+    });
+    await picky.apply([events[2]!, events[3]!]);
+    await picky.apply([events[2]!, events[3]!]); // the claimed one is dropped, the other passes again
+    expect(partial).toEqual([events[2]!.id, events[3]!.id, events[3]!.id]);
+    expect((await sql.query('select event_id from processed_events')).rows).toEqual([
+      { event_id: events[2]!.id },
+    ]);
+  });
+
   it('projection - handle fits the consumer runner and projects like apply', async () => {
     const projection = await setup();
     const handler: RunnerHandler = projection.handle;
@@ -154,16 +195,22 @@ export function projectionCases(subject: SqlSubject): void {
   it('prune - ids older than the checkpoint minus the redelivery window go; a redelivery inside it is deduped', async () => {
     const projection = await setup();
     const sql = subject();
-    const count = async () => Number((await sql.query<{ n: number }>('select count(*)::int as n from processed_events')).rows[0]!.n);
+    const count = async () =>
+      Number((await sql.query<{ n: number }>('select count(*)::int as n from processed_events')).rows[0]!.n);
     // Batch A was processed three hours ago; batch B just now (the checkpoint moved with it).
     await projection.apply(events.slice(0, 5), { lastOffset: 5 });
     await sql.query("update processed_events set processed_at = processed_at - interval '3 hours'");
     await projection.apply(events.slice(5), { lastOffset: 10 });
     const hour = 60 * 60 * 1000;
-    expect(await pruneProcessedEvents(sql, { redeliveryWindowMs: hour })).toEqual({ deleted: { deposits: 5 } });
+    expect(await pruneProcessedEvents(sql, { redeliveryWindowMs: hour })).toEqual({
+      deleted: { deposits: 5 },
+    });
     expect(await count()).toBe(5);
     // A redelivery of B (inside the window) changes nothing.
-    expect(await projection.apply(events.slice(5), { lastOffset: 10 })).toEqual({ projected: 0, duplicates: 5 });
+    expect(await projection.apply(events.slice(5), { lastOffset: 10 })).toEqual({
+      projected: 0,
+      duplicates: 5,
+    });
     // Bounded: however many batches pass, only the window's ids remain.
     for (let round = 0; round < 5; round++) {
       await sql.query("update processed_events set processed_at = processed_at - interval '3 hours'");

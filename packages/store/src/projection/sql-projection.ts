@@ -28,6 +28,15 @@ export interface SqlProjectionOptions {
    * through `tx`. Throwing rolls the whole batch back, claims included.
    */
   project: (tx: SqlTx, events: EventEnvelope[]) => Promise<void>;
+  /**
+   * Which events to claim in `processed_events`: all (the default), none, or those the predicate
+   * picks. Leave out only events whose effects make a replay change nothing by themselves — rows
+   * keyed by the event id with `on conflict do nothing` — where the claim would be a second row
+   * per event saying the same. Unclaimed events always reach `project` (an id repeated within the
+   * batch once); the checkpoint is written either way.
+   * @default true
+   */
+  claims?: boolean | ((event: EventEnvelope) => boolean);
 }
 
 /** What one {@link SqlProjection.apply} did. */
@@ -79,18 +88,21 @@ on conflict (consumer) do update set
  */
 export function createSqlProjection(options: SqlProjectionOptions): SqlProjection {
   const { sql, consumer, project } = options;
+  const claims = options.claims ?? true;
+  const claimable = typeof claims === 'function' ? claims : () => claims;
   const apply = (
     events: readonly EventEnvelope[],
     context: ProjectionContext = {},
   ): Promise<ProjectionResult> =>
     sql.transaction(async (tx) => {
-      const ids = [...new Set(events.map((e) => e.id))];
+      const ids = [...new Set(events.filter(claimable).map((e) => e.id))];
       const claimed =
         ids.length === 0
           ? new Set<string>()
           : new Set(
               (await tx.query<{ event_id: string }>(CLAIM, [consumer, ids])).rows.map((r) => r.event_id),
             );
+      for (const e of events) if (!claimable(e)) claimed.add(e.id);
       const fresh = events.filter((e) => claimed.delete(e.id)); // delete: a repeated id passes once
       if (fresh.length > 0) await project(tx, fresh);
       await tx.query(CHECKPOINT, [consumer, context.lastOffset ?? null, fresh.at(-1)?.id ?? null]);

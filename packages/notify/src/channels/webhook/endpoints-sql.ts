@@ -101,6 +101,36 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
   const { sql, box, clock } = options;
   const cacheMs = options.cacheMs ?? 5_000;
   const cache = new Map<string, { at: number; value: SendableEndpoint | undefined }>();
+  /**
+   * Reads in flight, shared: when an endpoint's entry expires, every send waiting on it would
+   * otherwise read it at once (one query per in-flight send: 619 queries for 50 endpoints in a
+   * run of `bench:notify`, each waiting for a pool connection).
+   */
+  const reading = new Map<string, Promise<SendableEndpoint | undefined>>();
+  /** Bumped by every write: a read that started before one does not cache what it read. */
+  let writes = 0;
+  const forget = (id: string): void => {
+    writes++;
+    cache.delete(id);
+    reading.delete(id);
+  };
+
+  async function readForSending(id: string): Promise<SendableEndpoint | undefined> {
+    const startedAt = writes;
+    const { rows } = await sql.query<EndpointRow>('select * from notify_webhook_endpoints where id = $1', [
+      id,
+    ]);
+    const now = clock.now();
+    const r = rows[0];
+    const value = r && {
+      ...toEndpoint(r),
+      secrets: r.secrets
+        .filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now)
+        .map((s) => box.open(s.box)),
+    };
+    if (writes === startedAt) cache.set(id, { at: now, value });
+    return value;
+  }
 
   async function row(db: SqlQueryable, userId: string, id: string): Promise<EndpointRow> {
     const { rows } = await db.query<EndpointRow>(
@@ -168,13 +198,13 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
           new Date(clock.now()),
         ],
       );
-      cache.delete(id);
+      forget(id);
       return toEndpoint(rows[0]!);
     },
     async remove(userId, id) {
       await row(sql, userId, id);
       await sql.query('delete from notify_webhook_endpoints where id = $1', [id]);
-      cache.delete(id);
+      forget(id);
     },
     async rotate(userId, id, overlapMs) {
       const current = await row(sql, userId, id);
@@ -187,25 +217,20 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
         id,
         JSON.stringify([{ box: box.seal(secret), expiresAt: null }, ...kept]),
       ]);
-      cache.delete(id);
+      forget(id);
       return secret;
     },
     async forSending(id) {
-      const now = clock.now();
       const hit = cache.get(id);
-      if (hit && now - hit.at < cacheMs) return hit.value;
-      const { rows } = await sql.query<EndpointRow>('select * from notify_webhook_endpoints where id = $1', [
-        id,
-      ]);
-      const r = rows[0];
-      const value = r && {
-        ...toEndpoint(r),
-        secrets: r.secrets
-          .filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now)
-          .map((s) => box.open(s.box)),
-      };
-      cache.set(id, { at: now, value });
-      return value;
+      if (hit && clock.now() - hit.at < cacheMs) return hit.value;
+      let read = reading.get(id);
+      if (!read) {
+        read = readForSending(id).finally(() => {
+          if (reading.get(id) === read) reading.delete(id);
+        });
+        reading.set(id, read);
+      }
+      return read;
     },
     async recordSuccess(id) {
       const hit = cache.get(id)?.value;
@@ -231,7 +256,7 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
         'update notify_webhook_endpoints set disabled_at = $2, disabled_reason = $3 where id = $1 and disabled_at is null',
         [id, new Date(clock.now()), reason],
       );
-      cache.delete(id);
+      forget(id);
       return rowCount > 0;
     },
     async count(userId) {
