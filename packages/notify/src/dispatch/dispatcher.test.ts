@@ -53,7 +53,11 @@ describe('dispatcher hand-off', () => {
     dispatcher = undefined;
   });
 
-  function create(sent: ChannelDelivery[], statements: Array<{ text: string; params: unknown[] }>) {
+  function create(
+    sent: ChannelDelivery[],
+    statements: Array<{ text: string; params: unknown[] }>,
+    pollIntervalMs = 50,
+  ) {
     const channel: NotificationChannel = {
       channel: Channel.Webhook,
       send: async (delivery) => {
@@ -67,7 +71,7 @@ describe('dispatcher hand-off', () => {
       clock: systemClock,
       channels: new Map([[Channel.Webhook, channel]]),
       retry: { scheduleSeconds: [1], jitter: 0 },
-      pollIntervalMs: 50,
+      pollIntervalMs,
       batchSize: 100,
       concurrency: 8,
       leaseMs: LEASE_MS,
@@ -104,4 +108,30 @@ describe('dispatcher hand-off', () => {
     expect(dispatcher.reserve(HANDOFF_CAPACITY)).toBe(HANDOFF_CAPACITY);
     expect(dispatcher.stats()).toMatchObject({ delivered: 1 });
   });
+
+  it('dispatch - hand-offs do not make the loops claim in SQL; wake() and the poll interval do', async () => {
+    const sent: ChannelDelivery[] = [];
+    const statements: Array<{ text: string; params: unknown[] }> = [];
+    const claims = () => statements.filter((s) => s.text.includes('for update skip locked')).length;
+    // A poll interval no test waits out, so only wake() and hand-offs can start a claim.
+    dispatcher = create(sent, statements, 600_000);
+    await dispatcher.start(context);
+    await expect.poll(claims, { timeout: 10_000 }).toBeGreaterThan(0); // the first rounds look in SQL
+    await sleep(100);
+    const before = claims();
+    for (let i = 0; i < 50; i++) {
+      expect(dispatcher.reserve(1)).toBe(1);
+      dispatcher.accept([handed(`h-${i}`, Date.now() + LEASE_MS)]);
+      await sleep(0);
+    }
+    await expect.poll(() => sent.length, { timeout: 10_000 }).toBe(50);
+    // Fifty hand-offs woke the four loops fifty times; each loop that found the hand-off empty
+    // used to claim in SQL.
+    expect(claims()).toBe(before);
+    const afterHandoffs = claims();
+    dispatcher.wake();
+    await expect.poll(claims, { timeout: 10_000 }).toBeGreaterThan(afterHandoffs);
+  });
 });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
