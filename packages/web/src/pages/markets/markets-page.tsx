@@ -1,9 +1,10 @@
 /** @module Markets: every symbol with its live ticker, and the status of each market source. */
-import { useEffect, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Empty, ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
+import { usePolling } from '../../components/use-polling.ts';
 import type { MarketSummary, SourceStatus } from '@tickline/protocol';
 import { formatPercent, formatPrice } from './market-format.ts';
 import { useTickers } from './use-tickers.ts';
@@ -100,7 +101,7 @@ const SOURCE_PILL: Record<SourceStatus['state'], string> = {
 /** Source status, re-read every few seconds. */
 export function SourcesCard(): ReactNode {
   const { client } = useSession();
-  const sources = useAsync(
+  const sources = usePolling(
     async () =>
       (
         await client.requestPublic<{ sources: SourceStatus[] }>({
@@ -108,13 +109,10 @@ export function SourcesCard(): ReactNode {
           path: '/api/v1/markets/sources',
         })
       ).sources,
+    SOURCES_REFRESH_MS,
     [client],
   );
   const { reload } = sources;
-  useEffect(() => {
-    const timer = setInterval(reload, SOURCES_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
   return (
     <section className="card" aria-labelledby="sources-title">
       <h2 id="sources-title">Sources</h2>
