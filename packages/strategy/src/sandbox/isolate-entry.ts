@@ -21,23 +21,17 @@ import type { EngineRunResult } from '../core/engine.ts';
 import { indicators } from '../core/indicators.ts';
 import { LiveEngine } from '../live/live-engine.ts';
 import type { LiveFeed } from '../live/live-engine.ts';
-import type { CandleColumns, EngineSettings, Feed } from '../core/types.ts';
+import type { EngineSettings, Feed } from '../core/types.ts';
 import { PACKED_COLUMNS } from './packed-feeds.ts';
 import type { PackedFeed } from './packed-feeds.ts';
 import { VIOLATION } from './violation.ts';
 import { packTrades } from './packed-trades.ts';
 import type { PackedTrades } from './packed-trades.ts';
 
-/**
- * What the host sends in: the feeds' shared columns as they are (read in place), or one packed,
- * transferred buffer (copied exactly once).
- */
+/** What the host sends in: the feeds as one packed, transferred buffer (copied exactly once). */
 export interface IsolateInput {
   feeds: PackedFeed[];
-  columns: Float64Array | null;
-  shared: CandleColumns[] | null;
-  /** Write the equity curve to shared memory (read in place by the host) rather than copy it out. */
-  sharedEquity: boolean;
+  columns: Float64Array;
   settings: EngineSettings;
   params: Record<string, unknown>;
   recordSignals: boolean;
@@ -82,13 +76,6 @@ const FORBIDDEN_GLOBALS = [
 ] as const;
 
 let current: Engine | undefined;
-
-/** Taken before `harden` forbids the global: only the engine allocates shared memory. */
-const SharedMemory = SharedArrayBuffer;
-
-function sharedColumn(length: number): Float64Array {
-  return new Float64Array(new SharedMemory(length * Float64Array.BYTES_PER_ELEMENT));
-}
 
 function engineNow(): number {
   const t = current?.time ?? NaN;
@@ -222,14 +209,11 @@ function classify(error: unknown): IsolateError {
 
 /** Views on the packed buffer, feed by feed, column by column. */
 function unpackFeeds(input: IsolateInput): Feed[] {
-  const shared = input.shared;
-  if (shared !== null)
-    return input.feeds.map((f, k) => ({ symbol: f.symbol, interval: f.interval, columns: shared[k]! }));
   let offset = 0;
   return input.feeds.map((f) => {
     const columns = {} as Feed['columns'];
     for (const name of PACKED_COLUMNS) {
-      columns[name] = input.columns!.subarray(offset, offset + f.length);
+      columns[name] = input.columns.subarray(offset, offset + f.length);
       offset += f.length;
     }
     return { symbol: f.symbol, interval: f.interval, columns };
@@ -251,8 +235,6 @@ function run(
       recordSignals: input.recordSignals,
       progressEvery: input.progressEvery,
       onProgress: progress,
-      // The equity curve is written to shared memory: the host reads it in place (no copy out).
-      ...(input.sharedEquity ? { allocate: sharedColumn } : {}),
     });
     return { ok: true, result: { ...result, trades: [] }, trades: packTrades(result.trades) };
   } catch (error) {
