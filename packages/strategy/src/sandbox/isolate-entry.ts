@@ -21,17 +21,21 @@ import type { EngineRunResult } from '../core/engine.ts';
 import { indicators } from '../core/indicators.ts';
 import { LiveEngine } from '../live/live-engine.ts';
 import type { LiveFeed } from '../live/live-engine.ts';
-import type { EngineSettings, Feed } from '../core/types.ts';
+import type { CandleColumns, EngineSettings, Feed } from '../core/types.ts';
 import { PACKED_COLUMNS } from './packed-feeds.ts';
 import type { PackedFeed } from './packed-feeds.ts';
 import { VIOLATION } from './violation.ts';
 import { packTrades } from './packed-trades.ts';
 import type { PackedTrades } from './packed-trades.ts';
 
-/** What the host sends in: the feeds as one packed, transferred buffer (copied exactly once). */
+/**
+ * What the host sends in: the feeds' shared columns as they are (read in place), or one packed,
+ * transferred buffer (copied exactly once).
+ */
 export interface IsolateInput {
   feeds: PackedFeed[];
-  columns: Float64Array;
+  columns: Float64Array | null;
+  shared: CandleColumns[] | null;
   settings: EngineSettings;
   params: Record<string, unknown>;
   recordSignals: boolean;
@@ -209,11 +213,14 @@ function classify(error: unknown): IsolateError {
 
 /** Views on the packed buffer, feed by feed, column by column. */
 function unpackFeeds(input: IsolateInput): Feed[] {
+  const shared = input.shared;
+  if (shared !== null)
+    return input.feeds.map((f, k) => ({ symbol: f.symbol, interval: f.interval, columns: shared[k]! }));
   let offset = 0;
   return input.feeds.map((f) => {
     const columns = {} as Feed['columns'];
     for (const name of PACKED_COLUMNS) {
-      columns[name] = input.columns.subarray(offset, offset + f.length);
+      columns[name] = input.columns!.subarray(offset, offset + f.length);
       offset += f.length;
     }
     return { symbol: f.symbol, interval: f.interval, columns };

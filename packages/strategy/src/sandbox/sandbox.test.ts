@@ -173,9 +173,9 @@ describe('sandbox - determinism and clock', () => {
     expect(r.metrics).toEqual(hostResult.metrics);
   });
 
-  it('copies feeds in shared memory in and gives the same result, equity in its own memory', async () => {
-    // Shared memory never crosses into the isolate (see feedsForIsolate): under load it crashed
-    // the process. The caller's shared columns are read, not taken over.
+  it('reads feeds in shared memory in place and gives the same result, equity in its own memory', async () => {
+    // The equity no longer comes back in shared memory (see feedsForIsolate): under load that
+    // crashed the process.
     const shared = shareFeeds([feed]);
     const r = await runInSandbox({ code: smaJs, feeds: shared, settings }, LIMITS);
     expect(r.equity.value.buffer).not.toBeInstanceOf(SharedArrayBuffer);

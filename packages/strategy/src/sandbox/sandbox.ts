@@ -5,6 +5,7 @@
  * other columns are copied once) and the result is copied out once. Memory is capped by the isolate's heap limit, CPU by a watchdog on `isolate.cpuTime`
  * (plus a wall-clock backstop), and everything else by the hardened realm (isolate-entry.ts).
  */
+import { isMainThread } from 'node:worker_threads';
 import ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
 import type { ParamSpecs } from '../core/definition.ts';
@@ -50,21 +51,39 @@ export interface SandboxRunOptions {
 }
 
 /**
- * How the feeds travel into the isolate: packed into one buffer — one copy here — that is
- * transferred in without another, and the equity curve comes back as a copy. Shared memory never
- * crosses into an isolate. Columns in a SharedArrayBuffer handed to the isolate in place, and an
- * equity curve the isolate wrote to shared memory for the host to read, crashed the process under
- * load: isolated-vm takes over a SharedArrayBuffer's memory when one crosses, and the collector
- * then freed it twice (SIGSEGV in V8's ArrayBufferSweeper freeing a BackingStore; 6 of 14 runs of
- * the strategy unit tests with both cores busy, and SIGILL on worker threads before that; none in
- * 6 runs after this change). Feeds may still be shared between threads (see shareFeeds).
+ * Shared memory crosses into isolates only from the main thread. isolated-vm takes over a
+ * SharedArrayBuffer's memory the first time one is copied into an isolate; a 1M-bar walk-forward
+ * whose two worker threads did so with the same feed died once with SIGILL, so runs on worker
+ * threads keep the copy in and out (their feeds are shared between threads all the same).
  */
-function feedsForIsolate(feeds: readonly Feed[]): Pick<IsolateInput, 'feeds' | 'columns'> {
+const IN_PLACE = isMainThread;
+
+/** True when every column lives in shared memory (see {@link shareFeeds}): the isolate reads it in place. */
+function allShared(feeds: readonly Feed[]): boolean {
+  return feeds.every((f) => PACKED_COLUMNS.every((k) => f.columns[k].buffer instanceof SharedArrayBuffer));
+}
+
+/**
+ * How the feeds travel into the isolate. Shared columns go as they are: isolated-vm hands the
+ * isolate the same memory, so nothing is copied (the engine only reads them, and no API gives a
+ * strategy the arrays themselves). Other columns are packed into one buffer — one copy here —
+ * that is transferred in without another. Shared memory only goes in: the equity curve comes back
+ * as a copy. The isolate used to write it to a SharedArrayBuffer for the host to read in place,
+ * and under load that crashed the process (SIGSEGV in V8's ArrayBufferSweeper freeing a
+ * BackingStore, heap corruption elsewhere: 6 of 14 runs of the strategy unit tests with both
+ * cores busy; none in 6 runs with the copy).
+ */
+function feedsForIsolate(
+  feeds: readonly Feed[],
+  inPlace: boolean,
+): Pick<IsolateInput, 'feeds' | 'columns' | 'shared'> {
   const meta = feeds.map((f) => ({
     symbol: f.symbol,
     interval: f.interval,
     length: f.columns.closeTime.length,
   }));
+  if (inPlace && allShared(feeds))
+    return { feeds: meta, columns: null, shared: feeds.map((f) => f.columns) };
   let total = 0;
   for (const f of feeds) total += f.columns.closeTime.length * PACKED_COLUMNS.length;
   const columns = new Float64Array(total);
@@ -75,7 +94,7 @@ function feedsForIsolate(feeds: readonly Feed[]): Pick<IsolateInput, 'feeds' | '
       offset += f.columns.closeTime.length;
     }
   }
-  return { feeds: meta, columns };
+  return { feeds: meta, columns, shared: null };
 }
 
 /** `[file:line:col]` at the end of V8 messages from isolated-vm. */
@@ -148,7 +167,7 @@ export class StrategySandbox {
       options.signal,
       async (context, definition, timeout) => {
         const input: IsolateInput = {
-          ...feedsForIsolate(options.feeds),
+          ...feedsForIsolate(options.feeds, IN_PLACE),
           settings: options.settings,
           params: options.params ?? {},
           recordSignals: options.recordSignals === true,
@@ -163,7 +182,9 @@ export class StrategySandbox {
           // The packed buffer is ours: transferred in, not copied again.
           [
             definition.derefInto(),
-            new ivm.ExternalCopy(input, { transferList: [input.columns.buffer] }).copyInto({
+            new ivm.ExternalCopy(input, {
+              transferList: input.columns === null ? [] : [input.columns.buffer],
+            }).copyInto({
               release: true,
               transferIn: true,
             }),
