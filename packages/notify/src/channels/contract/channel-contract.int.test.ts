@@ -197,7 +197,11 @@ describe.skipIf(!postgres.url)(`notify channels ${postgres.skipReason ?? ''}`, (
     );
     const channel = createPushChannel({
       sql,
-      vapid: { subject: 'mailto:ops@tickline.test', publicKey: vapid.publicKey, privateKey: vapid.privateKey },
+      vapid: {
+        subject: 'mailto:ops@tickline.test',
+        publicKey: vapid.publicKey,
+        privateKey: vapid.privateKey,
+      },
       ttlSeconds: 60,
     });
     const n = {

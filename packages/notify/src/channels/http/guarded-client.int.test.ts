@@ -91,7 +91,11 @@ describe('guarded client', () => {
 
   it('guarded client - a literal private address is refused before any connection', async () => {
     const client = createGuardedClient({ allowPrivateTargets: false, timeoutMs: 1_000, excerptBytes: 64 });
-    for (const target of ['http://127.0.0.1:9/hook', 'http://[::127.0.0.1]:9/hook', 'http://[::ffff:a00:1]/x']) {
+    for (const target of [
+      'http://127.0.0.1:9/hook',
+      'http://[::127.0.0.1]:9/hook',
+      'http://[::ffff:a00:1]/x',
+    ]) {
       const error = (await client.post(new URL(target), post).catch((e: unknown) => e)) as {
         code?: string;
       };
