@@ -285,6 +285,7 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
     clock,
     endpoints,
     ...(channels.get(Channel.Sms) ? { sms: channels.get(Channel.Sms)! } : {}),
+    ...(channels.get(Channel.Email) ? { email: channels.get(Channel.Email)! } : {}),
     wake: () => dispatcher.wake(),
     publisher,
     ...(deps.resolve ? { resolve: deps.resolve } : {}),

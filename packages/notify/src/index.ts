@@ -38,6 +38,8 @@ export {
   isNotifyInvalidInputError,
   isUrlRejectedError,
   isEndpointNotFoundError,
+  isChannelNotEntitledError,
+  isVerificationThrottledError,
 } from './errors.ts';
 export { MATCHER_CONSUMER } from './matching/matcher.ts';
 export { ENQUEUE_CONSUMER } from './dispatch/log-sender.ts';

@@ -125,6 +125,8 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
         TICKLINE_NOTIFY_SMS_AUTH_TOKEN: SMS_TOKEN,
         TICKLINE_NOTIFY_SMS_FROM: '+15550000000',
         TICKLINE_NOTIFY_TIERS_FREE_SMS_DAILY_CAP: '5',
+        // Free users do not get SMS by default; this run lets them.
+        TICKLINE_NOTIFY_TIERS_FREE_ALLOWED_CHANNELS: 'in_app,email,webhook,sms,push',
         TICKLINE_NOTIFY_PUSH_VAPID_PUBLIC_KEY: vapid.publicKey,
         TICKLINE_NOTIFY_PUSH_VAPID_PRIVATE_KEY: vapid.privateKey,
         // The receiver is on loopback: the SSRF guard must allow private targets for this run.
