@@ -16,6 +16,9 @@ import { z } from 'zod';
 import type { NotifyAdminApi } from '../admin/admin-api.ts';
 
 const TAGS = ['notifications', 'admin'];
+/** No control characters (CR, LF, tab…): a title is one line. */
+// eslint-disable-next-line no-control-regex
+const ONE_LINE = /^[^\u0000-\u001f\u007f]*$/;
 
 export interface NotifyAdminRoutesOptions {
   admin: NotifyAdminApi;
@@ -100,7 +103,6 @@ export const notifyAdminRoutes: FastifyPluginAsync<NotifyAdminRoutesOptions> =
               .trim()
               .min(1)
               .max(200)
-              // eslint-disable-next-line no-control-regex
               .regex(
                 /^[^\u0000-\u001f\u007f]*$/,
                 'a title is one line: no CR, LF or other control characters',
