@@ -103,10 +103,7 @@ export const notifyAdminRoutes: FastifyPluginAsync<NotifyAdminRoutesOptions> =
               .trim()
               .min(1)
               .max(200)
-              .regex(
-                /^[^\u0000-\u001f\u007f]*$/,
-                'a title is one line: no CR, LF or other control characters',
-              ),
+              .regex(ONE_LINE, 'a title is one line: no CR, LF or other control characters'),
             message: z.string().trim().min(1).max(4_000),
             userId: z.uuid().optional(),
             urgent: z.boolean().optional(),
