@@ -16,13 +16,13 @@ function timeZones(): string[] {
   return intl.supportedValuesOf?.('timeZone') ?? ['UTC'];
 }
 
-export function DeliverySettingsForm({
-  settings,
-  onSaved,
-}: {
+/** The settings as the server last answered, and what to do with a new answer. */
+interface SettingsProps {
   settings: NotificationSettings;
   onSaved: (settings: NotificationSettings) => void;
-}): ReactNode {
+}
+
+export function DeliverySettingsForm({ settings, onSaved }: SettingsProps): ReactNode {
   const { client } = useSession();
   const { pending, error, run } = usePendingAction({ withCode: true });
   const [quiet, setQuiet] = useState(settings.quietHours !== null);
@@ -122,13 +122,7 @@ export function DeliverySettingsForm({
 }
 
 /** Whether email goes to the address shown, and the code field while another waits for proof. */
-function EmailStatus({
-  settings,
-  onSaved,
-}: {
-  settings: NotificationSettings;
-  onSaved: (settings: NotificationSettings) => void;
-}): ReactNode {
+function EmailStatus({ settings, onSaved }: SettingsProps): ReactNode {
   const { client } = useSession();
   const [code, setCode] = useState('');
   const { pending, error, run } = usePendingAction({ withCode: true });
