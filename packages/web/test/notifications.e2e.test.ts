@@ -209,6 +209,16 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
       await user.locator(`li[data-endpoint="${receiver.url}"]`).getByText('Active').waitFor();
       await screenshot(user, 'notification-settings', { fullPage: true });
 
+      // Email goes to the account's own address. Another one needs a code sent to it, which this
+      // server (no SMTP) cannot send: the form says so, with the error's code, and nothing changes.
+      await user.getByTestId('email-status').getByText(`Email goes to ${email} · verified`).waitFor();
+      await user.getByLabel('Email address', { exact: true }).fill('elsewhere@example.net');
+      await user.getByRole('button', { name: 'Save', exact: true }).click();
+      await user.getByText(/\(NOTIFY_CHANNEL_NOT_CONFIGURED\)/).waitFor();
+      await screenshot(user, 'notification-email-unverified', { fullPage: true });
+      await user.reload();
+      await user.getByTestId('email-status').getByText(`Email goes to ${email} · verified`).waitFor();
+
       // The inbox is open when the notice is sent: it must arrive without a reload.
       await user.getByRole('link', { name: 'inbox', exact: true }).click();
       await user.getByRole('heading', { name: 'Inbox' }).waitFor();

@@ -294,8 +294,9 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
       }
       await sync(actor);
       const { email, ...rest } = patch;
-      await updateSettings(sql, actor.userId, rest);
+      // The address first: when it cannot be verified (no SMTP, throttled) nothing else changes.
       if (email !== undefined) await changeEmail(actor.userId, email);
+      await updateSettings(sql, actor.userId, rest);
       return settingsView(await readSettings(sql, config, actor.userId));
     },
     async createEndpoint(actor, input) {
