@@ -224,9 +224,11 @@ describe('architecture', () => {
 
   it('architecture - a package exports its entry points only: index, config, internal', () => {
     // Subpaths beyond these are documented surfaces: the SDK's React and game entries, and the
-    // server's test harness (`startTicklineServer`) for the dashboard's browser tests.
+    // server's test harness (`startTicklineServer`) for the dashboard's browser tests, notify's
+    // real receivers (SMTP, the Twilio stand-in) for the server's end-to-end tests.
     const EXTRA: Record<string, string[]> = {
       client: ['./react', './game', './game/tcp'],
+      notify: ['./testing'],
       server: ['./testing'],
     };
     const FILE: Record<string, string> = {

@@ -9,6 +9,9 @@
  * 2. Latency: BENCH_RATE (default 2,000) per second offered for BENCH_SECONDS (default 10):
  *    publish → receiver arrival of each notification.
  * 3. Peer: the same number of POSTs with raw undici, same bodies, same concurrency.
+ * 4. Peer: BullMQ on a real redis-server — a Worker with the same concurrency doing the same signed
+ *    POST to the same receiver, BENCH_BULLMQ_JOBS (default 50,000) jobs added in bulk. Compared by
+ *    deliveries per CPU-second: the sending process plus its store (PostgreSQL, Redis).
  * CPU per notification of each process over phase 1 (this one, the receiver, every PostgreSQL
  * process) and per POST over phase 3 is printed beside the rates: it says where the difference is.
  * The last line is `RESULT {json}` with webhooks_per_s, raw_posts_per_s, enqueue_to_delivery_p99_ms.
@@ -19,15 +22,17 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { webhookBody } from '@tickline/notify/internal';
-import { startPostgres } from '@tickline/testing';
+import { startPostgres, startRedis } from '@tickline/testing';
 import { cpuMicros, sumCpuMicros, withChildren } from '../lib/proc-stat.ts';
 import { envInt, percentile, printResult, printTable, progress, round } from '../lib/report.ts';
 import { startNotifyBench } from './pipeline.ts';
+import { bullmqPeer, type BullmqResult } from './bullmq-peer.ts';
 import { rawPosts } from './raw.ts';
 
 const total = envInt('BENCH_NOTIFICATIONS', 100_000);
 const rate = envInt('BENCH_RATE', 2_000);
 const seconds = envInt('BENCH_SECONDS', 10);
+const bullmqJobs = envInt('BENCH_BULLMQ_JOBS', Math.min(total, 50_000));
 const ENDPOINTS = 50;
 /** The dispatcher's default concurrency (notify.dispatch.concurrency): the peer gets the same. */
 const RAW_CONCURRENCY = 128;
@@ -86,6 +91,7 @@ let result: {
   offered: number;
   rawPerSecond: number;
   paced: number;
+  bullmq: BullmqResult;
 };
 try {
   const bench = await startNotifyBench(pg.url, receiverUrl, ENDPOINTS);
@@ -161,6 +167,28 @@ try {
     const rawPerSecond = await rawPosts(receiverUrl, bodies, ENDPOINTS, RAW_CONCURRENCY);
     const rawCpu = perItem(rawBefore, readCpu(), total);
     await report();
+
+    progress(
+      `peer: BullMQ worker (concurrency ${RAW_CONCURRENCY}) on redis-server, ${bullmqJobs.toLocaleString()} jobs`,
+    );
+    const redis = await startRedis();
+    let bullmq: BullmqResult;
+    try {
+      bullmq = await bullmqPeer({
+        redisUrl: redis.url,
+        receiverUrl,
+        jobs: bodies.slice(0, bullmqJobs).map((body, i) => ({
+          id: `019a0000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+          path: `/hook/${i % ENDPOINTS}`,
+          body,
+        })),
+        secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        concurrency: RAW_CONCURRENCY,
+      });
+    } finally {
+      await redis.cleanup();
+    }
+    await report();
     result = {
       cpu,
       rawCpu,
@@ -171,6 +199,7 @@ try {
       offered,
       rawPerSecond,
       paced,
+      bullmq,
     };
     if (latencies.length < offered) progress(`latency: only ${latencies.length} of ${offered} arrived`);
   } finally {
@@ -185,6 +214,9 @@ const ratio = result.perSecond / result.rawPerSecond;
 const { cpu, rawCpu } = result;
 const cpuTotal = cpu.self + cpu.receiver + cpu.postgres;
 const rawCpuTotal = rawCpu.self + rawCpu.receiver;
+// Deliveries per CPU-second of the sending side: the process and its store (not the receiver).
+const pipelinePerCpuS = 1e6 / (cpu.self + cpu.postgres);
+const bullmqPerCpuS = 1e6 / (result.bullmq.workerCpuUs + result.bullmq.redisCpuUs);
 progress(
   `CPU per notification: pipeline ${round(cpu.self, 1)} µs, PostgreSQL ${round(cpu.postgres, 1)} µs, ` +
     `receiver ${round(cpu.receiver, 1)} µs (${round(cpuTotal, 1)} µs); raw loop per POST: client ` +
@@ -206,6 +238,11 @@ printTable([
     'per s': Math.round(result.rawPerSecond),
     note: 'no log, no SQL, no signing',
   },
+  {
+    path: 'peer: BullMQ Worker, concurrency 128, same signed POST',
+    'per s': Math.round(result.bullmq.perSecond),
+    note: `${bullmqJobs} jobs; ${Math.round(bullmqPerCpuS)} per CPU-s (worker ${round(result.bullmq.workerCpuUs, 1)} µs + redis ${round(result.bullmq.redisCpuUs, 1)} µs) vs pipeline ${Math.round(pipelinePerCpuS)} per CPU-s`,
+  },
 ]);
 printResult({
   webhooks_per_s: Math.round(result.perSecond),
@@ -225,4 +262,11 @@ printResult({
   receiver_cpu_us: round(cpu.receiver, 1),
   raw_client_cpu_us: round(rawCpu.self, 1),
   raw_receiver_cpu_us: round(rawCpu.receiver, 1),
+  bullmq_per_s: Math.round(result.bullmq.perSecond),
+  bullmq_jobs: bullmqJobs,
+  bullmq_worker_cpu_us: round(result.bullmq.workerCpuUs, 1),
+  bullmq_redis_cpu_us: round(result.bullmq.redisCpuUs, 1),
+  pipeline_per_cpu_s: Math.round(pipelinePerCpuS),
+  bullmq_per_cpu_s: Math.round(bullmqPerCpuS),
+  per_cpu_s_ratio_to_bullmq: round(pipelinePerCpuS / bullmqPerCpuS, 2),
 });

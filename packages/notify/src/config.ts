@@ -15,6 +15,10 @@ export const DEFAULT_DISPATCH_POLL_MS = 250;
 export const DEFAULT_DISPATCH_BATCH = 500;
 /** Sends in flight at once, all channels together. */
 export const DEFAULT_DISPATCH_CONCURRENCY = 128;
+/** Attempts in flight to one target (endpoint, address, subscription) at most. */
+export const DEFAULT_PER_TARGET_CONCURRENCY = 16;
+/** A delivery waiting longer than this for a slot goes back to the SQL queue. */
+export const DEFAULT_MAX_QUEUE_WAIT_MS = 2_000;
 /** A claimed delivery is claimable again after this long (the process died mid-send). */
 export const DEFAULT_LEASE_MS = 60_000;
 /**
@@ -31,19 +35,30 @@ export const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 3_600_000;
 export const MAX_WEBHOOK_URL_LENGTH = 2_048;
 export const DEFAULT_RESPONSE_EXCERPT_BYTES = 512;
 
-const tierDefaults = (channels: Channel[], rateLimitPerHour: number, smsDailyCap: number) =>
+const tierDefaults = (
+  channels: Channel[],
+  allowed: Channel[],
+  rateLimitPerHour: number,
+  smsDailyCap: number,
+) =>
   z
     .strictObject({
       channels: z
         .array(z.enum(CHANNELS))
         .default(channels)
         .describe('Channels every kind goes to when the user has no rule for it.'),
+      allowedChannels: z
+        .array(z.enum(CHANNELS))
+        .default(allowed)
+        .describe(
+          'Channels users of this tier may use at all (rules, endpoints, phone); SMS also needs smsDailyCap > 0.',
+        ),
       rateLimitPerHour: z
         .int()
         .min(1)
         .default(rateLimitPerHour)
         .describe(
-          'Non-critical notifications per user per hour; the overflow is held and sent as one digest.',
+          'Non-critical notifications per user per hour (a user may set less, never more); the overflow is held and sent as one digest.',
         ),
       smsDailyCap: z.int().min(0).default(smsDailyCap).describe('SMS per user per day (urgent kinds only).'),
       maxWebhookEndpoints: z
@@ -76,7 +91,21 @@ export const NotifyConfigSchema = z.strictObject({
         .int()
         .positive()
         .default(DEFAULT_DISPATCH_CONCURRENCY)
-        .describe('Claim-send-complete loops per process.'),
+        .describe(
+          'Attempts in flight per process, all channels together; one user may hold a quarter of them.',
+        ),
+      perTargetConcurrency: z
+        .int()
+        .positive()
+        .default(DEFAULT_PER_TARGET_CONCURRENCY)
+        .describe('Attempts in flight to one webhook endpoint, address or push subscription at most.'),
+      maxQueueWaitMs: z
+        .int()
+        .positive()
+        .default(DEFAULT_MAX_QUEUE_WAIT_MS)
+        .describe(
+          'A delivery waiting longer than this for a free slot (its receiver is slow) goes back to the SQL queue (ms).',
+        ),
       leaseMs: z
         .int()
         .positive()
@@ -97,9 +126,19 @@ export const NotifyConfigSchema = z.strictObject({
     .prefault({}),
   tiers: z
     .strictObject({
-      free: tierDefaults([Channel.InApp], 30, 0),
-      premium: tierDefaults([Channel.InApp, Channel.Email, Channel.Push], 120, 5),
-      enterprise: tierDefaults([Channel.InApp, Channel.Email, Channel.Push, Channel.Webhook], 600, 20),
+      free: tierDefaults(
+        [Channel.InApp],
+        [Channel.InApp, Channel.Email, Channel.Push, Channel.Webhook],
+        30,
+        0,
+      ),
+      premium: tierDefaults([Channel.InApp, Channel.Email, Channel.Push], [...CHANNELS], 120, 5),
+      enterprise: tierDefaults(
+        [Channel.InApp, Channel.Email, Channel.Push, Channel.Webhook],
+        [...CHANNELS],
+        600,
+        20,
+      ),
     })
     .prefault({}),
   webhooks: z

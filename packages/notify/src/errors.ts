@@ -43,6 +43,24 @@ export const NotifyErrorCodes = defineErrorCodes({
     resolve: 'Request a new code with POST /api/v1/notification-phone and enter it within 10 minutes.',
     httpStatus: 400,
   },
+  NOTIFY_CHANNEL_NOT_ENTITLED: {
+    meaning:
+      "The caller's tier does not include this channel (details.channel, details.tier); SMS also needs a tier with an SMS allowance.",
+    resolve: 'Use a channel your tier includes (GET /api/v1/notification-rules lists them), or change tier.',
+    httpStatus: 403,
+  },
+  NOTIFY_VERIFICATION_THROTTLED: {
+    meaning:
+      'Too many verification codes: details.limit says which (per_user_per_day, per_address_per_day, too_soon, sms_daily_cap). Nothing was sent.',
+    resolve: 'Wait (a minute between codes, or until the next UTC day) and use the code already sent.',
+    httpStatus: 429,
+  },
+  NOTIFY_EMAIL_NOT_VERIFIED: {
+    meaning: 'There is no email verification pending for the caller, or the code is wrong or expired.',
+    resolve:
+      'Set the address again (PATCH /api/v1/notification-rules) and enter the new code within 10 minutes.',
+    httpStatus: 400,
+  },
   NOTIFY_LIMIT_REACHED: {
     meaning: 'The caller has as many endpoints or subscriptions as allowed; details.limit names it.',
     resolve: 'Delete unused ones first.',
@@ -83,3 +101,5 @@ export class NotifyError extends TicklineError {
 export const isNotifyInvalidInputError = errorGuard('NOTIFY_INVALID_INPUT');
 export const isUrlRejectedError = errorGuard('NOTIFY_URL_REJECTED');
 export const isEndpointNotFoundError = errorGuard('NOTIFY_ENDPOINT_NOT_FOUND');
+export const isChannelNotEntitledError = errorGuard('NOTIFY_CHANNEL_NOT_ENTITLED');
+export const isVerificationThrottledError = errorGuard('NOTIFY_VERIFICATION_THROTTLED');

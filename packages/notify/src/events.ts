@@ -17,6 +17,11 @@ export const NotificationRequestedDataSchema = z.object({
   sourceEventId: z.string().optional(),
   /** A page of the dashboard the notification is about (`/backtests/…`). */
   url: z.string().max(500).optional(),
+  /**
+   * Deliver by email to this address only, whatever the user's rules and notification email say
+   * (a verification mail goes to the address being verified).
+   */
+  email: z.email().max(254).optional(),
 });
 export type NotificationRequestedData = z.infer<typeof NotificationRequestedDataSchema>;
 

@@ -29,12 +29,14 @@ import type { Resolve } from './channels/webhook/ssrf-guard.ts';
 import { createWebhookChannel } from './channels/webhook/webhook-channel.ts';
 import type { NotifyConfig } from './config.ts';
 import { createDispatcher, type Dispatcher } from './dispatch/dispatcher.ts';
+import { createDeliveryEngine } from './dispatch/engine.ts';
+import { createLogSender, type LogSender } from './dispatch/log-sender.ts';
+import { gateOptionsFor } from './dispatch/send-gate.ts';
 import { createNotifyMetrics } from './dispatch/notify-metrics.ts';
 import { NotificationRequested } from './events.ts';
 import { Channel, NotificationKind, Severity } from './kinds.ts';
 import { createMatcher, isMatcherType, MATCHER_CONSUMER } from './matching/matcher.ts';
 import { stableNotificationId } from './matching/notification-id.ts';
-import { createEnqueueProjection, ENQUEUE_CONSUMER } from './queue/enqueue-projection.ts';
 import { createEventSource } from '@tickline/kernel';
 import { NotifyError } from './errors.ts';
 
@@ -86,6 +88,8 @@ export interface NotifyHost {
   /** The operators' delivery views (admin routes). */
   readonly admin: NotifyAdminApi;
   readonly dispatcher: Dispatcher;
+  /** Sends from the log (`notify-enqueue`), where this process runs it. */
+  readonly sender: LogSender | undefined;
   readonly endpoints: EndpointStore;
   readonly channels: ReadonlyMap<Channel, NotificationChannel>;
   /** Consumers, by name (for their stats and idle()). */
@@ -97,10 +101,11 @@ export interface NotifyHost {
 }
 
 /**
- * The runner's own dedupe for notify's consumers: none. Both are SQL projections whose writes
- * drop a replayed event in the same transaction (the notification row keyed by the request's id;
- * account.created claimed in `processed_events`), which is the dedupe that survives restarts; the runner's in-memory window repeated it at about 1 s of CPU per 100,000
- * notifications in a profile of `npm run bench:notify`.
+ * The runner's own dedupe for the matcher: none. It is a SQL projection whose writes drop a
+ * replayed event in the same transaction (account.created claimed in `processed_events`; the
+ * requests it publishes carry ids derived from the source event, which the log dedupes), which is
+ * the dedupe that survives restarts; the runner's in-memory window repeated it at about 1 s of CPU
+ * per 100,000 notifications in a profile of `npm run bench:notify`.
  */
 const SQL_CLAIMS_DEDUPE: DedupeStore = {
   unseen: async (ids) => new Set(ids),
@@ -205,23 +210,35 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
         sql,
         vapid: { subject: config.push.subject, publicKey: vapidPublicKey, privateKey: vapidPrivateKey },
         ttlSeconds: config.push.ttlSeconds,
+        timeoutMs: config.webhooks.timeoutMs,
+        allowPrivateTargets: config.webhooks.allowPrivateTargets,
       }),
     );
   }
   for (const [name, channel] of Object.entries(deps.channels ?? {}))
     if (channel) channels.set(name as Channel, channel);
 
-  const dispatcher = createDispatcher({
+  const engine = createDeliveryEngine({
     sql,
     publisher,
     clock,
     channels,
     retry: { scheduleSeconds: config.dispatch.retryScheduleSeconds, jitter: config.dispatch.retryJitter },
+    gate: gateOptionsFor(
+      config.dispatch.concurrency,
+      config.dispatch.perTargetConcurrency,
+      config.dispatch.maxQueueWaitMs,
+    ),
+    metrics,
+    logger: deps.logger,
+  });
+  const dispatcher = createDispatcher({
+    sql,
+    clock,
+    engine,
     pollIntervalMs: config.dispatch.pollIntervalMs,
     batchSize: config.dispatch.batchSize,
-    concurrency: config.dispatch.concurrency,
     leaseMs: config.dispatch.leaseMs,
-    metrics,
   });
   const run = { matcher: true, enqueue: true, dispatcher: true, ...deps.run };
   const consumers = new Map<string, ConsumerRunner>();
@@ -242,33 +259,24 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
       }),
     );
   }
+  services.push(...consumers.values());
+  // The dispatcher starts before the sender and stops after it: the sender stops fetching first,
+  // then the dispatcher lets running attempts end and their outcomes be written.
+  if (run.dispatcher || run.enqueue) services.push(dispatcher);
+  let sender: LogSender | undefined;
   if (run.enqueue) {
-    const enqueue = createEnqueueProjection({
+    sender = createLogSender({
+      log: deps.eventLog,
       sql,
       config,
       clock,
-      onQueued: () => dispatcher.wake(),
+      engine,
       configured: new Set(channels.keys()),
-      // Same process: hand due deliveries over in memory instead of through the SQL claim.
-      ...(run.dispatcher ? { handoff: dispatcher } : {}),
+      batchSize: config.dispatch.batchSize,
+      leaseMs: config.dispatch.leaseMs,
     });
-    consumers.set(
-      ENQUEUE_CONSUMER,
-      createConsumerRunner({
-        log: deps.eventLog,
-        name: ENQUEUE_CONSUMER,
-        // The log also carries every delivered event and every domain event: records of other
-        // types are acknowledged without being decoded.
-        types: new Set([NotificationRequested.type]),
-        dedupe: SQL_CLAIMS_DEDUPE,
-        handle: enqueue.handle,
-        metrics: deps.metrics,
-        logger: deps.logger,
-      }),
-    );
+    services.push(sender);
   }
-  services.push(...consumers.values());
-  if (run.dispatcher) services.push(dispatcher);
 
   const api = createNotifyApi({
     sql,
@@ -277,6 +285,7 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
     clock,
     endpoints,
     ...(channels.get(Channel.Sms) ? { sms: channels.get(Channel.Sms)! } : {}),
+    ...(channels.get(Channel.Email) ? { email: channels.get(Channel.Email)! } : {}),
     wake: () => dispatcher.wake(),
     publisher,
     ...(deps.resolve ? { resolve: deps.resolve } : {}),
@@ -286,6 +295,7 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
     api,
     admin: createNotifyAdminApi({ sql, clock, endpoints, publisher, wake: () => dispatcher.wake() }),
     dispatcher,
+    sender,
     endpoints,
     channels,
     consumers,

@@ -38,9 +38,11 @@ export {
   isNotifyInvalidInputError,
   isUrlRejectedError,
   isEndpointNotFoundError,
+  isChannelNotEntitledError,
+  isVerificationThrottledError,
 } from './errors.ts';
 export { MATCHER_CONSUMER } from './matching/matcher.ts';
-export { ENQUEUE_CONSUMER } from './queue/enqueue-projection.ts';
+export { ENQUEUE_CONSUMER } from './dispatch/log-sender.ts';
 
 export type { NotifyConfig, NotifyConfigInput } from './config.ts';
 export type { NotifyHost, NotifyHostDeps } from './host.ts';

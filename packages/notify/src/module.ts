@@ -1,6 +1,6 @@
 /**
  * @module The notify domain module (kernel `DomainModule` shape): the `notify` config section
- * with its defaults, migrations 0008 and 0012, the host factory, the `/api/v1` routes (where identity's
+ * with its defaults, migrations 0008, 0012 and 0023, the host factory, the `/api/v1` routes (where identity's
  * host serves authentication) and the channel delivery of `notification.inbox.added` / `.read`
  * to `user:{id}`.
  */

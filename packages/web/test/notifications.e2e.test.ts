@@ -125,6 +125,8 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
         TICKLINE_NOTIFY_SMS_AUTH_TOKEN: SMS_TOKEN,
         TICKLINE_NOTIFY_SMS_FROM: '+15550000000',
         TICKLINE_NOTIFY_TIERS_FREE_SMS_DAILY_CAP: '5',
+        // Free users do not get SMS by default; this run lets them.
+        TICKLINE_NOTIFY_TIERS_FREE_ALLOWED_CHANNELS: 'in_app,email,webhook,sms,push',
         TICKLINE_NOTIFY_PUSH_VAPID_PUBLIC_KEY: vapid.publicKey,
         TICKLINE_NOTIFY_PUSH_VAPID_PRIVATE_KEY: vapid.privateKey,
         // The receiver is on loopback: the SSRF guard must allow private targets for this run.
@@ -206,6 +208,16 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
       expect(await user.getByLabel('Until', { exact: true }).inputValue()).toBe(quietEnd);
       await user.locator(`li[data-endpoint="${receiver.url}"]`).getByText('Active').waitFor();
       await screenshot(user, 'notification-settings', { fullPage: true });
+
+      // Email goes to the account's own address. Another one needs a code sent to it, which this
+      // server (no SMTP) cannot send: the form says so, with the error's code, and nothing changes.
+      await user.getByTestId('email-status').getByText(`Email goes to ${email} · verified`).waitFor();
+      await user.getByLabel('Email address', { exact: true }).fill('elsewhere@example.net');
+      await user.getByRole('button', { name: 'Save', exact: true }).click();
+      await user.getByText(/\(NOTIFY_CHANNEL_NOT_CONFIGURED\)/).waitFor();
+      await screenshot(user, 'notification-email-unverified', { fullPage: true });
+      await user.reload();
+      await user.getByTestId('email-status').getByText(`Email goes to ${email} · verified`).waitFor();
 
       // The inbox is open when the notice is sent: it must arrive without a reload.
       await user.getByRole('link', { name: 'inbox', exact: true }).click();

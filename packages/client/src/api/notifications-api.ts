@@ -52,6 +52,8 @@ export interface NotificationsApi {
   /** Back to the tier's default. */
   resetRule(kind: string): Promise<void>;
   updateSettings(patch: NotificationSettingsPatch): Promise<NotificationSettings>;
+  /** Confirms the pending notification email with the code sent to it. */
+  confirmEmail(code: string): Promise<NotificationSettings>;
   webhooks: {
     list(): Promise<WebhookEndpointInfo[]>;
     /** The signing secret is in this result only. */
@@ -109,6 +111,7 @@ export function createNotificationsApi(send: AuthorizedSend, paths: ClientPaths)
       await send<void>({ method: 'DELETE', path: one(paths.notificationRules, kind) });
     },
     updateSettings: (patch) => send({ method: 'PATCH', path: paths.notificationRules, body: patch }),
+    confirmEmail: (code) => send({ method: 'POST', path: paths.notificationEmailConfirm, body: { code } }),
     webhooks: {
       list: async () =>
         (await send<{ endpoints: WebhookEndpointInfo[] }>({ method: 'GET', path: hooks })).endpoints,

@@ -40,6 +40,7 @@ export const DEFAULT_PATHS = {
   notifications: '/api/v1/notifications',
   /** Rules per kind (`/{kind}`) and, with PATCH, the settings. */
   notificationRules: '/api/v1/notification-rules',
+  notificationEmailConfirm: '/api/v1/notification-email/confirm',
   /** Webhook endpoints: `/{id}`, `/rotate-secret`, `/test`, `/attempts`, `/resend`. */
   webhooks: '/api/v1/webhooks',
   /** Web Push subscriptions per device, and `/vapid-public-key`. */

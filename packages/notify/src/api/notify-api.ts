@@ -6,7 +6,6 @@
 import type { Publisher } from '@tickline/eventlog';
 import { createEventSource, uuidv7, type Clock } from '@tickline/kernel';
 import { createReadSql, type ReadSql, type Sql } from '@tickline/store';
-import type { OutgoingNotification } from '../channels/channel.ts';
 import type { NotificationChannel } from '../channels/channel.ts';
 import {
   listInbox,
@@ -21,7 +20,7 @@ import {
   saveSubscription,
   type PushSubscriptionRecord,
 } from '../channels/push/subscriptions-sql.ts';
-import { confirmPhone, deletePhone, readPhone, startPhoneVerification } from '../channels/sms/phones-sql.ts';
+import { deletePhone, readPhone } from '../channels/sms/phones-sql.ts';
 import { verifyTwilioSignature } from '../channels/sms/twilio-signature.ts';
 import type { EndpointStore, WebhookEndpoint, WebhookFormat } from '../channels/webhook/endpoints-sql.ts';
 import { checkWebhookUrl, type Resolve } from '../channels/webhook/ssrf-guard.ts';
@@ -42,6 +41,7 @@ import {
   updateSettings,
   type SettingsPatch,
 } from '../rules/preferences-sql.ts';
+import { createVerification, requireEntitled } from './verification-api.ts';
 
 /** The acting user as the gateway authenticated them. */
 export interface Actor {
@@ -59,7 +59,12 @@ export interface RuleView {
 }
 
 export interface SettingsView {
+  /** The notification address as set (the account's, or one proven by its code). */
   email: string | null;
+  /** Email goes to `email` (it is the account's address or was proven). */
+  emailVerified: boolean;
+  /** An address waiting for the code sent to it; notifications still go to `email`. */
+  pendingEmail: string | null;
   locale: string;
   timeZone: string;
   quietHours: { start: string; end: string } | null;
@@ -90,6 +95,8 @@ export interface NotifyApiOptions {
   endpoints: EndpointStore;
   /** The SMS channel (sends verification codes), when configured. */
   sms?: NotificationChannel;
+  /** The email channel (sends notification-email codes), when configured. */
+  email?: NotificationChannel;
   /** Wakes the dispatcher after queuing a test send or a resend. */
   wake: () => void;
   /** Publishes `notification.inbox.read` after a mark read, so open dashboards follow the count. */
@@ -135,6 +142,8 @@ export interface NotifyApi {
   deletePush(actor: Actor, id: string): Promise<void>;
   startPhone(actor: Actor, phone: string): Promise<void>;
   confirmPhone(actor: Actor, code: string): Promise<{ phone: string }>;
+  /** The code sent to the pending notification email came back: it becomes the address. */
+  confirmEmail(actor: Actor, code: string): Promise<SettingsView>;
   readPhone(actor: Actor): Promise<{ phone: string; verified: boolean } | null>;
   deletePhone(actor: Actor): Promise<void>;
   /** Checks a Twilio status callback's signature. */
@@ -143,7 +152,9 @@ export interface NotifyApi {
 
 function settingsView(p: Awaited<ReturnType<typeof readSettings>>): SettingsView {
   return {
-    email: p.email,
+    email: p.emailSetting ?? p.email,
+    emailVerified: p.emailVerified ?? p.email !== null,
+    pendingEmail: p.pendingEmail ?? null,
     locale: p.locale,
     timeZone: p.timeZone,
     quietHours: p.quietStart && p.quietEnd ? { start: p.quietStart, end: p.quietEnd } : null,
@@ -154,6 +165,13 @@ function settingsView(p: Awaited<ReturnType<typeof readSettings>>): SettingsView
 
 export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
   const { sql, config, clock, endpoints } = options;
+  const verification = createVerification({
+    sql,
+    config,
+    clock,
+    ...(options.sms ? { sms: options.sms } : {}),
+    ...(options.email ? { email: options.email } : {}),
+  });
   const reads = options.reads ?? createReadSql({ primary: sql });
   const allowPrivate = config.webhooks.allowPrivateTargets;
   const inboxEvents = createEventSource({ source: 'notify/in-app', clock });
@@ -186,6 +204,29 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
     if (!options.publisher) return;
     const unread = await unreadCount(sql, userId);
     options.publisher.publish(inboxEvents.create(InboxItemsRead, { subject: userId, data: { ids, unread } }));
+  }
+
+  /**
+   * The account's own address (or none) is used at once; any other is only proven by the code
+   * sent to it, and until then notifications keep going where they went.
+   */
+  async function changeEmail(userId: string, email: string | null): Promise<void> {
+    const current = await readSettings(sql, config, userId);
+    const { rows } = await sql.query<{ account_email: string | null }>(
+      'select account_email from notify_preferences where user_id = $1',
+      [userId],
+    );
+    const account = rows[0]?.account_email ?? null;
+    if (email === null || email.toLowerCase() === account?.toLowerCase()) {
+      await sql.query(
+        `update notify_preferences set email = $2, email_verified_at = null, pending_email = null,
+           email_code_hash = null, updated_at = now() where user_id = $1`,
+        [userId, email === null ? null : account],
+      );
+      return;
+    }
+    if (current.emailVerified && email.toLowerCase() === current.emailSetting?.toLowerCase()) return;
+    await verification.startEmail(userId, email);
   }
 
   async function ownEndpoint(actor: Actor, id: string): Promise<WebhookEndpoint> {
@@ -230,6 +271,7 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
     async putRule(actor, kind, rule) {
       checkKinds([kind]);
       await sync(actor);
+      await requireEntitled(sql, config, actor.userId, rule.channels);
       const channels = [...new Set(rule.channels)] as Channel[];
       await putRule(sql, actor.userId, kind, { channels, urgent: rule.urgent ?? false });
       return { kind, channels, urgent: rule.urgent ?? false, isDefault: false };
@@ -251,11 +293,15 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
         });
       }
       await sync(actor);
-      await updateSettings(sql, actor.userId, patch);
+      const { email, ...rest } = patch;
+      // The address first: when it cannot be verified (no SMTP, throttled) nothing else changes.
+      if (email !== undefined) await changeEmail(actor.userId, email);
+      await updateSettings(sql, actor.userId, rest);
       return settingsView(await readSettings(sql, config, actor.userId));
     },
     async createEndpoint(actor, input) {
       await sync(actor);
+      await requireEntitled(sql, config, actor.userId, [Channel.Webhook]);
       checkKinds(input.kinds ?? []);
       const url = await checkWebhookUrl(input.url, allowPrivate, options.resolve);
       const settings = await readSettings(sql, config, actor.userId);
@@ -383,6 +429,7 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
       // The push service URL is where we will POST: the same SSRF rules as webhooks.
       await checkWebhookUrl(input.endpoint, allowPrivate, options.resolve);
       await sync(actor);
+      await requireEntitled(sql, config, actor.userId, [Channel.Push]);
       return saveSubscription(
         sql,
         {
@@ -404,36 +451,13 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
       }
     },
     async startPhone(actor, phone) {
-      const sms = options.sms;
-      if (!sms)
-        throw new NotifyError('NOTIFY_CHANNEL_NOT_CONFIGURED', 'SMS is not configured', {
-          details: { channel: 'sms' },
-        });
       await sync(actor);
-      const now = clock.now();
-      const code = await startPhoneVerification(sql, actor.userId, phone, now);
-      const notification: OutgoingNotification = {
-        id: uuidv7(now),
-        userId: actor.userId,
-        kind: NotificationKind.Security,
-        severity: Severity.Critical,
-        title: 'Tickline code',
-        body: `Your verification code is ${code}`,
-        data: {},
-        createdAt: new Date(now).toISOString(),
-        locale: 'en',
-      };
-      const result = await sms.send({ deliveryId: notification.id, notification, target: phone, attempt: 1 });
-      if (result.outcome !== 'delivered') {
-        throw new NotifyError(
-          'NOTIFY_CHANNEL_NOT_CONFIGURED',
-          `the code could not be sent: ${result.error}`,
-          { details: { channel: 'sms' } },
-        );
-      }
+      await verification.startPhone(actor.userId, phone);
     },
-    async confirmPhone(actor, code) {
-      return { phone: await confirmPhone(sql, actor.userId, code, clock.now()) };
+    confirmPhone: (actor, code) => verification.confirmPhone(actor.userId, code),
+    async confirmEmail(actor, code) {
+      await verification.confirmEmail(actor.userId, code);
+      return settingsView(await readSettings(sql, config, actor.userId));
     },
     async readPhone(actor) {
       return (await readPhone(sql, actor.userId)) ?? null;

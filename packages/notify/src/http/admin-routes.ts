@@ -16,6 +16,9 @@ import { z } from 'zod';
 import type { NotifyAdminApi } from '../admin/admin-api.ts';
 
 const TAGS = ['notifications', 'admin'];
+/** No control characters (CR, LF, tab…): a title is one line. */
+// eslint-disable-next-line no-control-regex
+const ONE_LINE = /^[^\u0000-\u001f\u007f]*$/;
 
 export interface NotifyAdminRoutesOptions {
   admin: NotifyAdminApi;
@@ -94,7 +97,13 @@ export const notifyAdminRoutes: FastifyPluginAsync<NotifyAdminRoutesOptions> =
           summary: 'Send a notice to one user, or to every user (delivered by their rules for admin.notice)',
           tags: TAGS,
           body: z.strictObject({
-            title: z.string().trim().min(1).max(200),
+            // One line: a CR or LF would split a webhook consumer's log line, a push notice or an SMS.
+            title: z
+              .string()
+              .trim()
+              .min(1)
+              .max(200)
+              .regex(ONE_LINE, 'a title is one line: no CR, LF or other control characters'),
             message: z.string().trim().min(1).max(4_000),
             userId: z.uuid().optional(),
             urgent: z.boolean().optional(),

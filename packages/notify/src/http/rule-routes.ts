@@ -53,11 +53,24 @@ export function registerRuleRoutes(app: TypedApp, { api, actor }: RouteContext):
       return reply.status(204).send();
     },
   );
+  app.post(
+    '/notification-email/confirm',
+    {
+      schema: {
+        summary: 'Confirm the pending notification email with the code sent to it',
+        tags: TAGS,
+        body: z.strictObject({ code: z.string().regex(/^\d{6}$/) }),
+        response: { 200: Settings },
+      },
+    },
+    async (request) => api.confirmEmail(await actor(request), request.body.code),
+  );
   app.patch(
     '/notification-rules',
     {
       schema: {
-        summary: 'Change settings: email, locale, time zone, quiet hours, rate limit',
+        summary:
+          "Change settings: email (an address other than the account's gets a code and is used once confirmed), locale, time zone, quiet hours, rate limit (at most the tier's)",
         tags: TAGS,
         body: z.strictObject({
           email: z.email().max(254).nullable().optional(),

@@ -18,6 +18,8 @@ export interface EventMatch {
   body: string;
   data: Record<string, unknown>;
   url?: string;
+  /** Deliver by email to this address only (a verification link goes to the address it proves). */
+  email?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -66,8 +68,22 @@ function forOwner(event: EventEnvelope, match: Omit<EventMatch, 'audience'>): Ev
   return userId ? { ...match, audience: { type: 'user', userId } } : undefined;
 }
 
+/**
+ * A title is one line: control characters (CR, LF, tabs…) become a space, so a title never splits
+ * a webhook consumer's log line, a push notice or an SMS, whoever published the event.
+ */
+export function oneLine(title: string): string {
+  // eslint-disable-next-line no-control-regex
+  return title.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+}
+
 /** Matches one event; undefined when it is not a notification. */
 export function matchEvent(event: EventEnvelope): EventMatch | undefined {
+  const match = matchRaw(event);
+  return match && { ...match, title: oneLine(match.title) };
+}
+
+function matchRaw(event: EventEnvelope): EventMatch | undefined {
   const data = (event.data ?? {}) as Data;
   const type = event.type;
   // The consumer's type filter and this function agree by construction: a branch below whose type
@@ -96,6 +112,7 @@ export function matchEvent(event: EventEnvelope): EventMatch | undefined {
       body: 'Open the link to confirm this address for your Tickline account. It works once, for a day.',
       data: { expiresAt: data.expiresAt },
       url,
+      ...(str(data.email) ? { email: str(data.email) } : {}),
     });
   }
   if (isSecurityType(type)) {

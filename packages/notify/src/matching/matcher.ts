@@ -68,6 +68,7 @@ export async function requestsFor(
         data: match.data,
         sourceEventId: event.id,
         ...(match.url ? { url: match.url } : {}),
+        ...(match.email ? { email: match.email } : {}),
       },
     });
     envelope.id = id;

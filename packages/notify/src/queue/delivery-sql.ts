@@ -1,19 +1,14 @@
 /**
  * @module SQL of the delivery queue: claim due rows (FOR UPDATE SKIP LOCKED, so several
- * dispatchers share the queue), fold held rows into digests, record outcomes and attempts.
+ * dispatchers share the queue), fold held rows into digests, resend. Outcomes are written by
+ * `record-sql.ts`.
  */
 import { uuidv7 } from '@tickline/kernel';
 import type { Sql, SqlQueryable } from '@tickline/store';
 import type { OutgoingNotification } from '../channels/channel.ts';
 import type { Channel, NotificationKind, Severity } from '../kinds.ts';
 import { NotificationKind as Kind, Severity as Sev } from '../kinds.ts';
-import {
-  insertDeliveries,
-  insertNotifications,
-  jsonColumns,
-  type DeliveryRow,
-  type NotificationRow,
-} from './rows-sql.ts';
+import { insertDeliveries, insertNotifications, type DeliveryRow, type NotificationRow } from './rows-sql.ts';
 
 /** A claimed delivery with its notification. */
 export interface ClaimedDelivery {
@@ -44,6 +39,8 @@ const CLAIM = `with due as (
   select id from notify_deliveries
   where next_attempt_at <= $1
     and (status = 'pending' or (status = 'sending' and lease_until < $1))
+    and not (channel || ':' || target = any($4::text[]))
+    and not (user_id = any($5::uuid[]))
   order by next_attempt_at
   limit $3
   for update skip locked
@@ -58,14 +55,27 @@ from claimed c
 join notify_notifications n on n.id = c.notification_id
 left join notify_preferences p on p.user_id = c.user_id`;
 
-/** Claims up to `limit` due deliveries until `leaseUntil`. */
+/** Who the claim leaves alone: busy tenants and targets (`channel:target`) of this process. */
+export interface ClaimExclusions {
+  tenants: readonly string[];
+  targets: readonly string[];
+}
+
+/** Claims up to `limit` due deliveries until `leaseUntil`, none of `skip`'s. */
 export async function claimDue(
   sql: Sql,
   nowMs: number,
   leaseUntilMs: number,
   limit: number,
+  skip: ClaimExclusions = { tenants: [], targets: [] },
 ): Promise<ClaimedDelivery[]> {
-  const { rows } = await sql.query<ClaimRow>(CLAIM, [new Date(nowMs), new Date(leaseUntilMs), limit]);
+  const { rows } = await sql.query<ClaimRow>(CLAIM, [
+    new Date(nowMs),
+    new Date(leaseUntilMs),
+    limit,
+    [...skip.targets],
+    [...skip.tenants],
+  ]);
   return rows.map((r) => ({
     id: r.id,
     channel: r.channel,
@@ -178,15 +188,6 @@ export async function releaseHeld(sql: Sql, nowMs: number, limit = 1_000): Promi
   });
 }
 
-/** The outcome of one claimed delivery. */
-export interface DeliveryOutcome {
-  id: string;
-  /** delivered, pending (retry at nextAttemptMs) or failed. */
-  status: 'delivered' | 'pending' | 'failed';
-  nextAttemptMs?: number;
-  error?: string;
-}
-
 export interface AttemptRecord {
   delivery_id: string;
   notification_id: string;
@@ -198,76 +199,6 @@ export interface AttemptRecord {
   error: string | null;
   duration_ms: number;
   attempted_at: Date;
-}
-
-const OUTCOME_TYPES = ['uuid', 'text', 'timestamptz', 'text'] as const;
-const ATTEMPT_COLUMNS = [
-  'delivery_id',
-  'notification_id',
-  'channel',
-  'target',
-  'ok',
-  'status_code',
-  'response_excerpt',
-  'error',
-  'duration_ms',
-  'attempted_at',
-] as const satisfies ReadonlyArray<keyof AttemptRecord>;
-const ATTEMPT_TYPES = [
-  'uuid',
-  'uuid',
-  'text',
-  'text',
-  'boolean',
-  'integer',
-  'text',
-  'text',
-  'integer',
-  'timestamptz',
-];
-
-/**
- * Records outcomes and attempts in ONE statement (a data-modifying CTE is atomic and costs one
- * round trip, where BEGIN / UPDATE / INSERT / COMMIT cost four): the dispatcher's per-round
- * write. Both lists go as JSON text, one array per row (native `JSON.stringify`), not as fifteen
- * arrays `pg` escapes element by element in JavaScript.
- */
-export async function completeDeliveries(
-  sql: SqlQueryable,
-  nowMs: number,
-  outcomes: readonly DeliveryOutcome[],
-  attempts: readonly AttemptRecord[],
-): Promise<void> {
-  if (outcomes.length === 0) return;
-  await sql.query(
-    `with outcome as (
-       select ${jsonColumns(OUTCOME_TYPES)} from jsonb_array_elements($1::jsonb) as e(r)
-     ), done as (
-       update notify_deliveries d set
-         status = v.status,
-         next_attempt_at = coalesce(v.next, d.next_attempt_at),
-         lease_until = null,
-         last_error = v.err,
-         delivered_at = case when v.status = 'delivered' then $2::timestamptz else d.delivered_at end
-       from outcome as v(id, status, next, err)
-       where d.id = v.id
-       returning d.id
-     )
-     insert into notify_attempts (${ATTEMPT_COLUMNS.join(', ')})
-     select ${jsonColumns(ATTEMPT_TYPES)} from jsonb_array_elements($3::jsonb) as e(r)`,
-    [
-      JSON.stringify(
-        outcomes.map((o) => [
-          o.id,
-          o.status,
-          o.nextAttemptMs === undefined ? null : new Date(o.nextAttemptMs),
-          o.error ?? null,
-        ]),
-      ),
-      new Date(nowMs),
-      JSON.stringify(attempts.map((a) => ATTEMPT_COLUMNS.map((c) => a[c]))),
-    ],
-  );
 }
 
 /** Queues a notification again for one target (resend): a new delivery row, due now. */

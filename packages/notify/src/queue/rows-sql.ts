@@ -32,12 +32,14 @@ export interface DeliveryRow {
   next_attempt_at: Date;
   /** Why a row is held, or what happened last. */
   last_error?: string | null;
-  /** Set on a row inserted already leased (handed to the dispatcher in memory). */
+  /** Attempts made so far (0 for a row written before any attempt). */
   attempts?: number;
+  /** Set on a row written while its attempt is still running (leased to this process). */
   lease_until?: Date | null;
+  delivered_at?: Date | null;
 }
 
-const NOTIFICATION_COLUMNS = {
+export const NOTIFICATION_COLUMNS = {
   id: 'uuid',
   user_id: 'uuid',
   kind: 'text',
@@ -49,7 +51,7 @@ const NOTIFICATION_COLUMNS = {
   created_at: 'timestamptz',
 } as const;
 
-const DELIVERY_COLUMNS = {
+export const DELIVERY_COLUMNS = {
   id: 'uuid',
   notification_id: 'uuid',
   user_id: 'uuid',
@@ -60,6 +62,7 @@ const DELIVERY_COLUMNS = {
   last_error: 'text',
   attempts: 'integer',
   lease_until: 'timestamptz',
+  delivered_at: 'timestamptz',
 } as const;
 
 /**
@@ -81,7 +84,7 @@ export function jsonColumns(types: readonly string[]): string {
  * statement a third larger, and bytes written to PostgreSQL's socket showed in the next profile.
  * Column names and types are this module's constants, never input.
  */
-async function insertJsonRows<Row extends object>(
+export async function insertJsonRows<Row extends object>(
   db: SqlQueryable,
   table: string,
   columns: Readonly<Record<keyof Row & string, string>>,
@@ -97,7 +100,7 @@ async function insertJsonRows<Row extends object>(
   return out;
 }
 
-const notificationValues = (rows: readonly NotificationRow[]) =>
+export const notificationValues = (rows: readonly NotificationRow[]) =>
   rows.map((r) => ({ ...r, source_event_id: r.source_event_id ?? null }));
 
 /** Inserts notifications in one statement (none: no statement). */
@@ -137,6 +140,7 @@ export async function insertDeliveries(db: SqlQueryable, rows: readonly Delivery
       last_error: r.last_error ?? null,
       attempts: r.attempts ?? 0,
       lease_until: r.lease_until ?? null,
+      delivered_at: r.delivered_at ?? null,
     })),
   );
 }

@@ -10,7 +10,14 @@ import { quietUntil } from './quiet-hours.ts';
 export interface UserPreferences {
   userId: string;
   tier: string;
+  /** Where email goes: the account's address, or a notification address proven by its code. */
   email: string | null;
+  /** The notification address as set (null: none), proven or not. */
+  emailSetting?: string | null;
+  /** `emailSetting` may be used. */
+  emailVerified?: boolean;
+  /** An address waiting for its code. */
+  pendingEmail?: string | null;
   locale: string;
   timeZone: string;
   quietStart: string | null;
@@ -51,6 +58,8 @@ export interface PlanInput {
   /** The rule for the kind, or undefined for the tier default. */
   rule: KindRule | undefined;
   defaultChannels: readonly Channel[];
+  /** The channels the user's tier may use; others are planned nothing. @default all */
+  allowed?: ReadonlySet<Channel>;
   targets: UserTargets;
   counters: UserCounters;
   /**
@@ -106,6 +115,9 @@ export function planDeliveries(input: PlanInput): PlannedDelivery[] {
     // A delivery that can only fail ("channel email is not configured") would read as an error in
     // the user's delivery log — on the embedded default, for every sign-up's verification email.
     if (input.configured && !input.configured.has(channel)) continue;
+    // A rule written on a richer tier (or before entitlements) does not outlive a downgrade.
+    if (input.allowed && !input.allowed.has(channel) && input.kind !== NotificationKind.EmailVerification)
+      continue;
     switch (channel) {
       case Channel.InApp:
         add(channel, p.userId);

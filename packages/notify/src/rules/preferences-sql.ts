@@ -1,13 +1,16 @@
 /** @module SQL of preferences and rules: read for a batch of users, and edited through the API. */
 import type { SqlQueryable } from '@tickline/store';
 import type { NotifyConfig } from '../config.ts';
-import { NotifyTier, type Channel } from '../kinds.ts';
+import { Channel, NotifyTier } from '../kinds.ts';
 import type { KindRule, UserPreferences } from './plan-deliveries.ts';
 
 interface PreferencesRow {
   user_id: string;
   tier: string;
   email: string | null;
+  account_email: string | null;
+  email_verified_at: Date | null;
+  pending_email: string | null;
   locale: string;
   time_zone: string;
   quiet_start: string | null;
@@ -21,17 +24,42 @@ export function tierDefaults(config: NotifyConfig, tier: string): NotifyConfig['
   return config.tiers[(tier in config.tiers ? tier : NotifyTier.Free) as keyof NotifyConfig['tiers']];
 }
 
+/**
+ * The channels a tier may use: its `allowedChannels`, without SMS when its daily cap is 0 (a tier
+ * without SMS neither texts nor verifies numbers).
+ */
+export function allowedChannels(tier: NotifyConfig['tiers']['free']): ReadonlySet<Channel> {
+  const allowed = new Set<Channel>(tier.allowedChannels);
+  if (tier.smsDailyCap <= 0) allowed.delete(Channel.Sms);
+  return allowed;
+}
+
+/** The address notifications may go to: the account's own, or one proven by its code. */
+export function usableEmail(
+  row: Pick<PreferencesRow, 'email' | 'account_email' | 'email_verified_at'>,
+): string | null {
+  if (!row.email) return null;
+  return row.email === row.account_email || row.email_verified_at !== null ? row.email : null;
+}
+
 function toPreferences(row: PreferencesRow, config: NotifyConfig): UserPreferences {
   const defaults = tierDefaults(config, row.tier);
   return {
     userId: row.user_id,
     tier: row.tier,
-    email: row.email,
+    email: usableEmail(row),
+    emailSetting: row.email,
+    emailVerified: usableEmail(row) !== null,
+    pendingEmail: row.pending_email,
     locale: row.locale,
     timeZone: row.time_zone,
     quietStart: row.quiet_start,
     quietEnd: row.quiet_end,
-    rateLimitPerHour: row.rate_limit_per_hour ?? defaults.rateLimitPerHour,
+    // A user may lower their rate limit, never raise it above their tier's.
+    rateLimitPerHour: Math.min(
+      row.rate_limit_per_hour ?? defaults.rateLimitPerHour,
+      defaults.rateLimitPerHour,
+    ),
     smsDailyCap: row.sms_daily_cap ?? defaults.smsDailyCap,
   };
 }
@@ -53,8 +81,10 @@ export async function upsertAccount(
   tier: string,
 ): Promise<void> {
   await db.query(
-    `insert into notify_preferences (user_id, email, tier) values ($1, $2, $3)
-     on conflict (user_id) do update set email = excluded.email, tier = excluded.tier, updated_at = now()`,
+    `insert into notify_preferences (user_id, email, account_email, tier) values ($1, $2, $2, $3)
+     on conflict (user_id) do update set email = excluded.email, account_email = excluded.account_email,
+       email_verified_at = null, pending_email = null, email_code_hash = null,
+       tier = excluded.tier, updated_at = now()`,
     [userId, email, tier],
   );
 }

@@ -1,6 +1,6 @@
 /**
  * @module SQL for notify's integration tests: a fresh PostgreSQL database from the provided test
- * server, with the store's migrations and notify's (0008, 0012) applied (the way the module loader will).
+ * server, with the store's migrations and notify's (0008, 0012, 0023) applied (the way the module loader will).
  */
 import { createPostgresSql, loadMigrations, migrate, type Sql } from '@tickline/store';
 import { createDatabase, type ProvidedPostgres } from '@tickline/testing';

@@ -72,7 +72,15 @@ export const NotificationRuleSchema = z.object({
 });
 
 export const NotificationSettingsSchema = z.object({
-  email: z.string().nullable(),
+  email: z
+    .string()
+    .nullable()
+    .describe("Where email notifications go: the account's address, or one proven by its code"),
+  emailVerified: z.boolean().describe('Email is sent to `email` (the account address, or proven)'),
+  pendingEmail: z
+    .string()
+    .nullable()
+    .describe('An address waiting for the code sent to it (POST /notification-email/confirm)'),
   locale: z.string(),
   timeZone: z.string(),
   quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),

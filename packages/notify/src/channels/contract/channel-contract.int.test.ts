@@ -2,7 +2,7 @@ import { createInMemoryEventLog, createPublisher } from '@tickline/eventlog';
 import { silentLogger, systemClock } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
 import { providedPostgres, tempDir } from '@tickline/testing';
-import { afterAll, beforeAll, describe, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openNotifySql } from '../../testing/notify-sql.ts';
 import { startPushReceiver } from '../../testing/push-receiver.ts';
 import { startSmtpReceiver } from '../../testing/smtp-receiver.ts';
@@ -167,6 +167,8 @@ describe.skipIf(!postgres.url)(`notify channels ${postgres.skipReason ?? ''}`, (
           privateKey: vapid.privateKey,
         },
         ttlSeconds: 3600,
+        // The receiver is on loopback.
+        allowPrivateTargets: true,
       }),
       target: sub.id,
       userId,
@@ -179,5 +181,44 @@ describe.skipIf(!postgres.url)(`notify channels ${postgres.skipReason ?? ''}`, (
       makeFailing: async () => push.failNext(503),
       close: () => push.stop(),
     };
+  });
+
+  it('push - a push service that now resolves to a private address is refused at send time', async () => {
+    // Subscribed while its name was public; DNS now answers loopback (the receiver): the guard
+    // at connect time refuses it, as it does for webhooks.
+    const push = await startPushReceiver();
+    const vapid = webpush.generateVAPIDKeys();
+    const browser = push.subscribe();
+    const endpoint = browser.endpoint.replace('127.0.0.1', 'localhost');
+    const sub = await saveSubscription(
+      sql,
+      { userId: uuidv7(), endpoint, p256dh: browser.keys.p256dh, auth: browser.keys.auth },
+      Date.now(),
+    );
+    const channel = createPushChannel({
+      sql,
+      vapid: {
+        subject: 'mailto:ops@tickline.test',
+        publicKey: vapid.publicKey,
+        privateKey: vapid.privateKey,
+      },
+      ttlSeconds: 60,
+    });
+    const n = {
+      id: uuidv7(),
+      userId: sub.userId,
+      kind: 'admin.notice' as const,
+      severity: 'info' as const,
+      title: 't',
+      body: 'b',
+      data: {},
+      createdAt: new Date().toISOString(),
+      locale: 'en',
+    };
+    const result = await channel.send({ deliveryId: uuidv7(), notification: n, target: sub.id, attempt: 1 });
+    await channel.close?.();
+    await push.stop();
+    expect(result).toMatchObject({ outcome: 'rejected' });
+    expect(push.received).toHaveLength(0);
   });
 });

@@ -1,27 +1,42 @@
 /**
  * @module The Web Push channel: the payload is encrypted for the device (RFC 8291, aes128gcm)
  * and the request carries a VAPID token (RFC 8292), both made by `web-push`; the request is sent
- * with undici so plain-http push services (tests) work too. `TTL` and `Urgency` are always set
+ * through the guarded client (SSRF check at connect time, a deadline, a bounded read), so
+ * plain-http push services (tests) work too. `TTL` and `Urgency` are always set
  * (RFC 8030 requires TTL). 404 or 410 means the subscription expired: it is deleted.
  */
-import { request } from 'undici';
 import webpush from 'web-push';
 import type { Sql } from '@tickline/store';
+import { isUrlRejectedError } from '../../errors.ts';
 import { Channel, Severity } from '../../kinds.ts';
-import { describe, excerpt, type NotificationChannel } from '../channel.ts';
+import { describe, type NotificationChannel } from '../channel.ts';
+import { createGuardedClient } from '../http/guarded-client.ts';
 import { deleteSubscription, getSubscription } from './subscriptions-sql.ts';
 
 export interface PushChannelOptions {
   sql: Sql;
   vapid: { subject: string; publicKey: string; privateKey: string };
   ttlSeconds: number;
+  /** The deadline of one attempt (ms). @default 15_000 */
   timeoutMs?: number;
+  /** Push services on private addresses (tests): the webhooks' setting. @default false */
+  allowPrivateTargets?: boolean;
 }
+
+/** Bytes of a push service's answer kept in the attempt log. */
+export const PUSH_EXCERPT_BYTES = 256;
 
 /** Push payloads stay under the 3,993 octets one aes128gcm record can carry. */
 export const MAX_PUSH_BODY_CHARS = 1_000;
 
 export function createPushChannel(options: PushChannelOptions): NotificationChannel {
+  // The endpoint was checked at subscribe; DNS may point it elsewhere since (rebinding), so the
+  // guard runs again at connect time, and the answer is read only up to the excerpt.
+  const http = createGuardedClient({
+    allowPrivateTargets: options.allowPrivateTargets ?? false,
+    timeoutMs: options.timeoutMs ?? 15_000,
+    excerptBytes: PUSH_EXCERPT_BYTES,
+  });
   return {
     channel: Channel.Push,
     async send({ notification: n, target }) {
@@ -47,13 +62,11 @@ export function createPushChannel(options: PushChannelOptions): NotificationChan
         },
       );
       try {
-        const response = await request(details.endpoint, {
-          method: 'POST',
-          headers: details.headers as Record<string, string>,
-          body: details.body ?? undefined,
-          signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+        const response = await http.post(new URL(details.endpoint), {
+          headers: details.headers,
+          body: details.body ?? '',
         });
-        const text = excerpt(await response.body.text(), 256);
+        const text = response.excerpt;
         const status = response.statusCode;
         if (status >= 200 && status < 300) return { outcome: 'delivered', statusCode: status, excerpt: text };
         if (status === 404 || status === 410) {
@@ -80,8 +93,11 @@ export function createPushChannel(options: PushChannelOptions): NotificationChan
           error: `push service answered ${status}`,
         };
       } catch (error) {
+        // A push service on a private address is refused for good: it will not become public.
+        if (isUrlRejectedError(error)) return { outcome: 'rejected', error: describe(error) };
         return { outcome: 'retry', error: describe(error) };
       }
     },
+    close: () => http.close(),
   };
 }

@@ -4,9 +4,9 @@
  * `StatusCallback`). 2xx = accepted by Twilio; 429 and 5xx are retried; other 4xx (bad number)
  * are permanent. The base URL is config so tests point it at a loopback mock.
  */
-import { request } from 'undici';
 import { Channel } from '../../kinds.ts';
-import { describe, excerpt, type NotificationChannel } from '../channel.ts';
+import { describe, type NotificationChannel } from '../channel.ts';
+import { createGuardedClient } from '../http/guarded-client.ts';
 
 export interface SmsChannelOptions {
   baseUrl: string;
@@ -27,8 +27,15 @@ export function messagesUrl(baseUrl: string, accountSid: string): string {
 }
 
 export function createSmsChannel(options: SmsChannelOptions): NotificationChannel {
-  const url = messagesUrl(options.baseUrl, options.accountSid);
+  const url = new URL(messagesUrl(options.baseUrl, options.accountSid));
   const auth = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
+  // The provider's URL is operator config (tests point it at loopback); the deadline and the
+  // bounded read still apply.
+  const http = createGuardedClient({
+    allowPrivateTargets: true,
+    timeoutMs: options.timeoutMs ?? 15_000,
+    excerptBytes: 512,
+  });
   return {
     channel: Channel.Sms,
     async send({ notification: n, target }) {
@@ -41,13 +48,11 @@ export function createSmsChannel(options: SmsChannelOptions): NotificationChanne
       if (options.statusCallbackUrl)
         form.set('StatusCallback', `${options.statusCallbackUrl}?notificationId=${n.id}`);
       try {
-        const response = await request(url, {
-          method: 'POST',
+        const response = await http.post(url, {
           headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
           body: form.toString(),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
         });
-        const text = excerpt(await response.body.text(), 512);
+        const text = response.excerpt;
         const status = response.statusCode;
         if (status >= 200 && status < 300) return { outcome: 'delivered', statusCode: status, excerpt: text };
         if (status === 429 || status >= 500)
@@ -57,5 +62,6 @@ export function createSmsChannel(options: SmsChannelOptions): NotificationChanne
         return { outcome: 'retry', error: describe(error) };
       }
     },
+    close: () => http.close(),
   };
 }

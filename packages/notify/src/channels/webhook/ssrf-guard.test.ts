@@ -22,6 +22,14 @@ describe('ssrf guard', () => {
       'fd00::1',
       '::ffff:127.0.0.1',
       '224.0.0.1',
+      // IPv6 translation and tunnelling prefixes, which can carry an IPv4 loopback or private address
+      '::7f00:1',
+      '::ffff:7f00:1',
+      '::ffff:8.8.8.8',
+      '64:ff9b::a00:1',
+      '64:ff9b:1::a00:1',
+      '2002:7f00:1::1',
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2',
     ]) {
       expect(isPrivateAddress(a), a).toBe(true);
     }
@@ -55,5 +63,18 @@ describe('ssrf guard', () => {
       'NOTIFY_URL_REJECTED:private_address',
     );
     expect(await codeOf(checkWebhookUrl('http://127.0.0.1:8080/hook', true, resolve))).toBe('ok');
+  });
+
+  it('ssrf - literal IPv6 URLs in translation prefixes are refused as written', async () => {
+    for (const url of [
+      'http://[::127.0.0.1]/hook',
+      'http://[::ffff:127.0.0.1]/hook',
+      'http://[::ffff:7f00:1]/hook',
+      'http://[64:ff9b::127.0.0.1]/hook',
+      'http://[64:ff9b:1::a00:1]/hook',
+      'http://[2002:7f00:1::]/hook',
+      'http://[::]/hook',
+    ])
+      expect(await codeOf(checkWebhookUrl(url, false)), url).toBe('NOTIFY_URL_REJECTED:private_address');
   });
 });

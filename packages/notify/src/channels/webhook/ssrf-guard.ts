@@ -9,7 +9,10 @@ import { BlockList, isIP } from 'node:net';
 import { MAX_WEBHOOK_URL_LENGTH } from '../../config.ts';
 import { NotifyError } from '../../errors.ts';
 
-const blocked = new BlockList();
+// Two lists: Node's BlockList matches an IPv4 address against IPv6 rules through its mapped form,
+// so one list holding `::ffff:0:0/96` would refuse every IPv4 address.
+const blocked4 = new BlockList();
+const blocked6 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -26,29 +29,33 @@ for (const [net, prefix] of [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const) {
-  blocked.addSubnet(net, prefix, 'ipv4');
+  blocked4.addSubnet(net, prefix, 'ipv4');
 }
+// Translation and tunnelling prefixes embed an IPv4 address (RFC 6052, 6146, 3056, 4380, 4291):
+// a host may route `[::127.0.0.1]` or `[2002:7f00:1::]` to loopback, so every address in them is
+// refused, public embedded address or not. `::/96` also covers `::` and `::1`.
 for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  ['::', 96],
+  ['::ffff:0:0', 96],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['2002::', 16],
+  ['2001::', 32],
+  ['100::', 64],
   ['fc00::', 7],
   ['fe80::', 10],
+  ['fec0::', 10],
   ['ff00::', 8],
   ['2001:db8::', 32],
-  ['64:ff9b::', 96],
 ] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
+  blocked6.addSubnet(net, prefix, 'ipv6');
 }
 
 /** True for addresses a webhook must not reach by default. */
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return blocked.check(mapped[1]!, 'ipv4');
-    return blocked.check(address, 'ipv6');
-  }
+  if (family === 4) return blocked4.check(address, 'ipv4');
+  if (family === 6) return blocked6.check(address, 'ipv6');
   return true; // not an address at all: refuse
 }
 

@@ -1,19 +1,20 @@
 /**
  * @module The webhook channel: a signed POST (Standard Webhooks headers) of one notification to
- * one endpoint. 2xx within the timeout is success; 410 disables the endpoint; anything else
+ * one endpoint through the guarded client (a hard deadline over the whole attempt, the answer read
+ * up to the excerpt only). 2xx within the deadline is success; 410 disables the endpoint; anything else
  * (3xx included: redirects are not followed), a timeout or a refused connection is retried by the
  * dispatcher on the retry schedule. An endpoint that has failed without a success for
  * `disableAfterMs` is disabled and its owner told through their other channels.
  */
 import { isIP } from 'node:net';
-import { Agent, request } from 'undici';
 import type { Clock } from '@tickline/kernel';
 import { Channel } from '../../kinds.ts';
-import { describe, excerpt, type NotificationChannel, type SendResult } from '../channel.ts';
+import { describe, type NotificationChannel, type SendResult } from '../channel.ts';
+import { createGuardedClient } from '../http/guarded-client.ts';
 import type { EndpointStore, WebhookEndpoint } from './endpoints-sql.ts';
 import { webhookBody } from './payload.ts';
 import { webhookHeaders } from './sign.ts';
-import { guardedLookup, isPrivateAddress } from './ssrf-guard.ts';
+import { isPrivateAddress } from './ssrf-guard.ts';
 
 export interface WebhookChannelOptions {
   endpoints: EndpointStore;
@@ -46,11 +47,11 @@ function retryAfterMs(header: string | string[] | undefined, nowMs: number): num
 
 export function createWebhookChannel(options: WebhookChannelOptions): WebhookChannel {
   const { endpoints, clock } = options;
-  const agent = new Agent({
-    connections: options.connectionsPerOrigin ?? 256,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    connect: { lookup: guardedLookup(options.allowPrivateTargets), timeout: options.timeoutMs },
+  const http = createGuardedClient({
+    allowPrivateTargets: options.allowPrivateTargets,
+    timeoutMs: options.timeoutMs,
+    excerptBytes: options.responseExcerptBytes,
+    ...(options.connectionsPerOrigin ? { connectionsPerOrigin: options.connectionsPerOrigin } : {}),
   });
 
   async function disable(endpoint: WebhookEndpoint, reason: string): Promise<void> {
@@ -88,18 +89,15 @@ export function createWebhookChannel(options: WebhookChannelOptions): WebhookCha
       const timestampS = Math.floor(clock.now() / 1000);
       let result: SendResult;
       try {
-        const response = await request(url, {
-          method: 'POST',
-          dispatcher: agent,
+        const response = await http.post(url, {
           headers: {
             'content-type': 'application/json',
             'user-agent': USER_AGENT,
             ...webhookHeaders(endpoint.secrets, notification.id, timestampS, body),
           },
           body,
-          // headersTimeout / bodyTimeout on the agent bound the wait (no per-request timer).
         });
-        const text = excerpt(await response.body.text(), options.responseExcerptBytes);
+        const text = response.excerpt;
         const status = response.statusCode;
         if (status >= 200 && status < 300) {
           await endpoints.recordSuccess(endpoint.id);
@@ -128,8 +126,6 @@ export function createWebhookChannel(options: WebhookChannelOptions): WebhookCha
       }
       return failed(endpoint, result);
     },
-    async close() {
-      await agent.close();
-    },
+    close: () => http.close(),
   };
 }

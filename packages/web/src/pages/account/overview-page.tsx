@@ -78,9 +78,7 @@ export function OverviewPage(): ReactNode {
             <h2 id="recent-title">Recent notifications</h2>
             {recent.data ? <Link to="/notifications">All notifications →</Link> : null}
           </div>
-          <NotificationList
-            items={recent.data ? recent.data.items.map(fromInbox) : items.slice(0, RECENT)}
-          />
+          <NotificationList items={recent.data ? recent.data.items.map(fromInbox) : items.slice(0, RECENT)} />
         </section>
       </div>
     </main>

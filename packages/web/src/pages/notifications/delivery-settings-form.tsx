@@ -1,7 +1,8 @@
 /**
  * @module Email, time zone, quiet hours and the hourly rate limit. Quiet hours hold non-critical
  * notifications and send them as one digest when they end; over the rate limit, the rest of the
- * hour is digested too.
+ * hour is digested too. An email address other than the account's is used only once the code sent
+ * to it is entered here; until then email keeps going where it went.
  */
 import type { NotificationSettings } from '@tickline/protocol';
 import { useState, type FormEvent, type ReactNode } from 'react';
@@ -15,15 +16,15 @@ function timeZones(): string[] {
   return intl.supportedValuesOf?.('timeZone') ?? ['UTC'];
 }
 
-export function DeliverySettingsForm({
-  settings,
-  onSaved,
-}: {
+/** The settings as the server last answered, and what to do with a new answer. */
+interface SettingsProps {
   settings: NotificationSettings;
   onSaved: (settings: NotificationSettings) => void;
-}): ReactNode {
+}
+
+export function DeliverySettingsForm({ settings, onSaved }: SettingsProps): ReactNode {
   const { client } = useSession();
-  const { pending, error, run } = usePendingAction();
+  const { pending, error, run } = usePendingAction({ withCode: true });
   const [quiet, setQuiet] = useState(settings.quietHours !== null);
   const [saved, setSaved] = useState(false);
 
@@ -54,9 +55,10 @@ export function DeliverySettingsForm({
         name="email"
         type="email"
         defaultValue={settings.email ?? ''}
-        hint="Where email notifications go. Empty: your account's address."
+        hint="Where email notifications go. Empty: your account's address. Another address gets a code first."
         maxLength={254}
       />
+      <EmailStatus settings={settings} onSaved={onSaved} />
       <Field
         label="Time zone"
         name="timeZone"
@@ -116,5 +118,50 @@ export function DeliverySettingsForm({
         ) : null}
       </div>
     </form>
+  );
+}
+
+/** Whether email goes to the address shown, and the code field while another waits for proof. */
+function EmailStatus({ settings, onSaved }: SettingsProps): ReactNode {
+  const { client } = useSession();
+  const [code, setCode] = useState('');
+  const { pending, error, run } = usePendingAction({ withCode: true });
+  return (
+    <div className="stack" data-testid="email-status">
+      <p className="small" role="status">
+        {settings.email
+          ? `Email goes to ${settings.email} · ${settings.emailVerified ? 'verified' : 'not verified: nothing is sent there'}`
+          : 'No email address: email notifications are off.'}
+      </p>
+      {settings.pendingEmail ? (
+        <div className="stack">
+          <p className="small">
+            We sent a code to {settings.pendingEmail}. Enter it to send email there instead.
+          </p>
+          <FormError message={error} />
+          <div className="row">
+            <label className="field">
+              <span>Email code</span>
+              <input
+                name="emailCode"
+                inputMode="numeric"
+                pattern="\d{6}"
+                maxLength={6}
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+              />
+            </label>
+            <button
+              type="button"
+              className="button button-small"
+              disabled={pending || code.length !== 6}
+              onClick={() => void run(async () => onSaved(await client.notifications.confirmEmail(code)))}
+            >
+              Verify email
+            </button>
+          </div>
+        </div>
+      ) : null}
+    </div>
   );
 }

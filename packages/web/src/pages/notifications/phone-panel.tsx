@@ -9,7 +9,7 @@ import { usePendingAction } from '../../components/use-pending-action.ts';
 export function PhonePanel(): ReactNode {
   const { client } = useSession();
   const phone = useAsync<NotificationPhone>(() => client.notifications.phone.get(), [client]);
-  const { pending, error, run } = usePendingAction();
+  const { pending, error, run } = usePendingAction({ withCode: true });
   const [codeSent, setCodeSent] = useState(false);
 
   function onStart(event: FormEvent<HTMLFormElement>) {

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { createSendGate, type GateJob } from './send-gate.ts';
+
+/** A job that runs until released, recording when it started. */
+function job(tenant: string, target: string, log: string[]) {
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const expired: string[] = [];
+  const j: GateJob & { finish: () => void; expired: string[] } = {
+    tenant,
+    target,
+    run: async () => {
+      log.push(`${tenant}/${target}`);
+      await done;
+    },
+    expire: () => expired.push(`${tenant}/${target}`),
+    finish,
+    expired,
+  };
+  return j;
+}
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('send gate', () => {
+  it('gate - a tenant whose receiver never answers holds its share, and others keep sending', async () => {
+    const gate = createSendGate({
+      total: 8,
+      perTenant: 2,
+      perTarget: 2,
+      maxQueuedPerTenant: 100,
+      maxWaitMs: 60_000,
+    });
+    const started: string[] = [];
+    const stuck = Array.from({ length: 50 }, () => job('slow', 'webhook:drip', started));
+    for (const j of stuck) expect(gate.submit(j)).toBe(true);
+    // 50 from the slow tenant: only its share runs.
+    expect(started.filter((s) => s.startsWith('slow'))).toHaveLength(2);
+    const others = Array.from({ length: 6 }, (_, i) => job(`t${i}`, `webhook:ok${i}`, started));
+    for (const j of others) gate.submit(j);
+    expect(started.filter((s) => !s.startsWith('slow'))).toHaveLength(6);
+    expect(gate.busy().tenants).toContain('slow');
+    expect(gate.busy().targets).toContain('webhook:drip');
+    for (const j of others) j.finish();
+    for (const j of stuck) j.finish();
+    await tick();
+  });
+
+  it('gate - freed slots go round the tenants in turn, not to the longest queue', async () => {
+    const gate = createSendGate({
+      total: 2,
+      perTenant: 2,
+      perTarget: 2,
+      maxQueuedPerTenant: 100,
+      maxWaitMs: 60_000,
+    });
+    const started: string[] = [];
+    const a = Array.from({ length: 6 }, (_, i) => job('a', `t:a${i}`, started));
+    const b = Array.from({ length: 2 }, (_, i) => job('b', `t:b${i}`, started));
+    for (const j of a) gate.submit(j);
+    for (const j of b) gate.submit(j);
+    expect(started).toEqual(['a/t:a0', 'a/t:a1']);
+    a[0]!.finish();
+    await tick();
+    a[1]!.finish();
+    await tick();
+    // b's first job got the first freed slot although a queued earlier.
+    expect(started.slice(2, 4).sort()).toEqual(['a/t:a2', 'b/t:b0']);
+    for (const j of [...a, ...b]) j.finish();
+    await tick();
+    await tick();
+  });
+
+  it('gate - a full tenant queue refuses, and a job that waited too long is handed back', async () => {
+    const gate = createSendGate({
+      total: 1,
+      perTenant: 1,
+      perTarget: 1,
+      maxQueuedPerTenant: 2,
+      maxWaitMs: 50,
+    });
+    const started: string[] = [];
+    const running = job('a', 't:x', started);
+    const waiting = [job('a', 't:x', started), job('a', 't:x', started)];
+    expect(gate.submit(running)).toBe(true);
+    for (const j of waiting) expect(gate.submit(j)).toBe(true);
+    expect(gate.submit(job('a', 't:x', started))).toBe(false);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(waiting.flatMap((j) => j.expired)).toHaveLength(2);
+    expect(gate.stats()).toEqual({ inFlight: 1, queued: 0 });
+    running.finish();
+    await gate.drained();
+    expect(gate.stats().inFlight).toBe(0);
+  });
+});
