@@ -8,7 +8,14 @@ import { createRedisRateLimitStore, type RedisRateLimitStore } from './redis-rat
 import { createRateLimiter } from './rate-limiter.ts';
 
 const found = requireRedisServer();
-const TIERS = { free: { requestsPerMinute: 60, burst: 2 }, premium: { requestsPerMinute: 600, burst: 5 } };
+// Refills are slow (one token per 10 s) wherever a test counts exact 200/429 sequences: a loaded CI
+// machine can take over a second between two requests, and a faster refill turned an expected 429
+// into a 200. Only the refill test uses the fast tier, and it waits for the refill it expects.
+const TIERS = {
+  free: { requestsPerMinute: 6, burst: 2 },
+  premium: { requestsPerMinute: 6, burst: 5 },
+  fast: { requestsPerMinute: 600, burst: 1 },
+};
 const COMMAND_TIMEOUT_MS = 200;
 
 interface Gateway {
@@ -31,7 +38,7 @@ async function gateway(url: string, keyPrefix: string): Promise<Gateway> {
       return user ? { userId: user.split('/')[0]!, tier: user.split('/')[1]! } : undefined;
     },
     tiers: TIERS,
-    anonymous: { requestsPerMinute: 30, burst: 1 },
+    anonymous: { requestsPerMinute: 3, burst: 1 },
     metrics,
   });
   const app = createHttpApp({ logger: silentLogger, metrics, health: () => ({}), docs: false });
@@ -83,7 +90,7 @@ describe.skipIf(!found.available)(`rate limit on Redis ${found.reason ?? ''}`, (
     expect(await statuses(b.app, 1, { 'x-user': u })).toEqual([200]);
     const refused = await a.app.inject({ url: '/api/v1/ping', headers: { 'x-user': u } });
     expect(refused.statusCode).toBe(429);
-    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.headers['retry-after']).toBe('10');
     expect(refused.json()).toMatchObject({ error: { code: 'HTTP_RATE_LIMITED' } });
     expect((await b.app.inject({ url: '/api/v1/ping', headers: { 'x-user': u } })).statusCode).toBe(429);
   });
@@ -100,8 +107,10 @@ describe.skipIf(!found.available)(`rate limit on Redis ${found.reason ?? ''}`, (
   });
 
   it('redis - the budget refills on Redis time', async () => {
-    const u = user('premium'); // one request per 100 ms
-    expect(await statuses(a.app, 7, { 'x-user': u })).toContain(429);
+    const u = user('fast'); // one request per 100 ms
+    let refused = false;
+    for (let i = 0; i < 50 && !refused; i++) refused = (await statuses(a.app, 1, { 'x-user': u }))[0] === 429;
+    expect(refused).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(await statuses(b.app, 1, { 'x-user': u })).toEqual([200]);
   });
@@ -117,7 +126,7 @@ describe.skipIf(!found.available)(`rate limit on Redis ${found.reason ?? ''}`, (
       expect(await client.exists(key)).toBe(1);
       const ttl = await client.pTTL(key);
       expect(ttl).toBeGreaterThan(0);
-      expect(ttl).toBeLessThanOrEqual(1000);
+      expect(ttl).toBeLessThanOrEqual(10_000);
     } finally {
       client.destroy();
     }
