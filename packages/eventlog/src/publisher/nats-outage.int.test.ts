@@ -224,7 +224,11 @@ describe.skipIf(!nats.available)(`publisher over a NATS outage ${nats.reason ?? 
     const cpuStalls = timer.overLimit.filter((call) => call.cpuMs >= MAX_PUBLISH_STALL_MS);
     expect(cpuStalls.length, JSON.stringify(cpuStalls)).toBeLessThanOrEqual(TOTAL_EVENTS * 0.002);
     const beforeP99 = timer.cpuPercentileBetweenMs(0, OUTAGE_STARTS_AT_MS, 0.99);
-    const duringP99 = timer.cpuPercentileBetweenMs(OUTAGE_STARTS_AT_MS, OUTAGE_STARTS_AT_MS + OUTAGE_MS, 0.99);
+    const duringP99 = timer.cpuPercentileBetweenMs(
+      OUTAGE_STARTS_AT_MS,
+      OUTAGE_STARTS_AT_MS + OUTAGE_MS,
+      0.99,
+    );
     expect(duringP99).toBeLessThanOrEqual(Math.max(1, 3 * beforeP99));
     expect(timer.cpuPercentileMs(0.99)).toBeLessThan(1);
     // The log holds exactly one record per event: re-sent batches were deduped by id.
