@@ -7,6 +7,13 @@ import { defineConfig } from 'vitest/config';
  */
 const NODE_FLAGS = ['--no-node-snapshot'];
 
+/**
+ * Hooks of integration, deploy and end-to-end files start whole servers (a first start of an
+ * embedded data directory runs PGlite's initdb). On a CI machine at load 10–20 one such beforeAll
+ * took over 60 s, so these hooks get three minutes; a hook that hangs still fails.
+ */
+const SERVER_HOOK_TIMEOUT_MS = 180_000;
+
 // Test kinds by suffix (STYLE §8): *.test.ts has no I/O beyond temp files, *.int.test.ts talks to a
 // real dependency (nats-server, PostgreSQL, a child process), *.e2e.test.ts drives the whole app.
 export default defineConfig({
@@ -33,7 +40,7 @@ export default defineConfig({
           // One PostgreSQL server per run (or TICKLINE_TEST_DATABASE_URL); files inject its URL.
           globalSetup: ['packages/testing/src/postgres/global-setup.ts'],
           testTimeout: 120_000,
-          hookTimeout: 60_000,
+          hookTimeout: SERVER_HOOK_TIMEOUT_MS,
           // Integration suites start real servers; on two cores, run files one at a time.
           fileParallelism: false,
         },
@@ -46,7 +53,7 @@ export default defineConfig({
           execArgv: NODE_FLAGS,
           include: ['deploy/test/**/*.test.ts'],
           testTimeout: 120_000,
-          hookTimeout: 60_000,
+          hookTimeout: SERVER_HOOK_TIMEOUT_MS,
           fileParallelism: false,
         },
       },
@@ -56,7 +63,7 @@ export default defineConfig({
           execArgv: NODE_FLAGS,
           include: ['packages/*/src/**/*.e2e.test.ts', 'packages/*/test/**/*.e2e.test.ts'],
           testTimeout: 120_000,
-          hookTimeout: 60_000,
+          hookTimeout: SERVER_HOOK_TIMEOUT_MS,
           fileParallelism: false,
         },
       },
