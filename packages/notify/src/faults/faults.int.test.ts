@@ -248,10 +248,12 @@ describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () 
           ).rows;
         await eventually(
           async () => {
+            // Sends are recorded after they happen, in batches: the receiver can hold every id
+            // while the last rows are still being written, so wait for all of them.
             const rows = await statuses();
-            return rows.length === 1 && rows[0]!.status === 'delivered';
+            return rows.length === 1 && rows[0]!.status === 'delivered' && rows[0]!.n === total;
           },
-          60_000,
+          90_000,
           'every queue row delivered',
         );
         expect(await statuses()).toEqual([{ status: 'delivered', n: total }]);
