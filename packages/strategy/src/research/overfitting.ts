@@ -187,6 +187,42 @@ function combinations(n: number, k: number): number[][] {
 }
 
 /**
+ * Per-block sums of one trial's returns: all CSCV needs, so a search over long histories keeps
+ * a few numbers per trial instead of every return.
+ */
+export interface BlockStats {
+  count: Float64Array;
+  sum: Float64Array;
+  sumSq: Float64Array;
+}
+
+/** The even block count CSCV uses for `observations` (at most `wanted`, 0 when too few). */
+export function blockCount(observations: number, wanted = 16): number {
+  const s = Math.min(wanted, observations);
+  return s - (s % 2);
+}
+
+/** Splits `returns` into `blocks` contiguous blocks of (nearly) equal length and sums each. */
+export function blockStats(returns: ArrayLike<number>, blocks: number): BlockStats {
+  const t = returns.length;
+  const out: BlockStats = {
+    count: new Float64Array(blocks),
+    sum: new Float64Array(blocks),
+    sumSq: new Float64Array(blocks),
+  };
+  for (let b = 0; b < blocks; b++) {
+    const to = Math.floor(((b + 1) * t) / blocks);
+    for (let i = Math.floor((b * t) / blocks); i < to; i++) {
+      const x = returns[i]!;
+      out.count[b]! += 1;
+      out.sum[b]! += x;
+      out.sumSq[b]! += x * x;
+    }
+  }
+  return out;
+}
+
+/**
  * The probability of backtest overfitting by CSCV. `trialReturns[j]` is trial j's return per
  * observation; all trials cover the same observations (the shortest length is used). Null when
  * there are fewer than two trials or fewer observations than two blocks.
@@ -195,28 +231,43 @@ export function probabilityOfOverfitting(
   trialReturns: readonly ArrayLike<number>[],
   options: PboOptions = {},
 ): Pbo | null {
-  const nTrials = trialReturns.length;
-  if (nTrials < 2) return null;
+  if (trialReturns.length < 2) return null;
   const t = Math.min(...trialReturns.map((r) => r.length));
-  let s = Math.min(options.blocks ?? 16, t);
-  if (s % 2 === 1) s -= 1;
+  const s = blockCount(t, options.blocks);
   if (s < 2) return null;
-  const metric = options.metric ?? 'sharpe';
-  const bounds = Array.from({ length: s + 1 }, (_, b) => Math.floor((b * t) / s));
-  const perform = (trial: number, blocks: readonly number[]): number => {
-    const r = trialReturns[trial]!;
-    const xs: number[] = [];
-    for (const b of blocks) for (let i = bounds[b]!; i < bounds[b + 1]!; i++) xs.push(r[i]!);
-    return metric === 'mean' ? moments(xs).mean : sharpeOf(xs);
+  return pboFromBlocks(
+    trialReturns.map((r) => blockStats(r.length === t ? r : Array.prototype.slice.call(r, 0, t), s)),
+    options.metric,
+  );
+}
+
+/** CSCV over per-block sums (every trial split into the same blocks). */
+export function pboFromBlocks(trials: readonly BlockStats[], metric: PboOptions['metric'] = 'sharpe'): Pbo | null {
+  const nTrials = trials.length;
+  const s = trials[0]?.count.length ?? 0;
+  if (nTrials < 2 || s < 2 || s % 2 === 1) return null;
+  const perform = (trial: BlockStats, blocks: readonly number[]): number => {
+    let n = 0;
+    let sum = 0;
+    let sumSq = 0;
+    for (const b of blocks) {
+      n += trial.count[b]!;
+      sum += trial.sum[b]!;
+      sumSq += trial.sumSq[b]!;
+    }
+    const mean = n > 0 ? sum / n : 0;
+    if (metric === 'mean') return mean;
+    const variance = n > 1 ? Math.max(0, (sumSq - n * mean * mean) / (n - 1)) : 0;
+    return variance > 0 ? mean / Math.sqrt(variance) : 0;
   };
   const all = Array.from({ length: s }, (_, b) => b);
   const logits: number[] = [];
   for (const inSample of combinations(s, s / 2)) {
     const outSample = all.filter((b) => !inSample.includes(b));
-    const isPerf = Array.from({ length: nTrials }, (_, j) => perform(j, inSample));
+    const isPerf = trials.map((trial) => perform(trial, inSample));
     let best = 0;
     for (let j = 1; j < nTrials; j++) if (isPerf[j]! > isPerf[best]!) best = j;
-    const oosPerf = Array.from({ length: nTrials }, (_, j) => perform(j, outSample));
+    const oosPerf = trials.map((trial) => perform(trial, outSample));
     // Rank 1 = worst out-of-sample; ties share the lower rank so a flat grid is not flattered.
     let rank = 1;
     for (let j = 0; j < nTrials; j++) if (j !== best && oosPerf[j]! < oosPerf[best]!) rank++;
