@@ -5,7 +5,7 @@
  * tier limits, data, quotas) runs before anything is queued. Progress is `progress` (0–1) on
  * the run, for polling.
  */
-import { principalOf } from '@tickline/identity';
+import { principalOf, requireAdmin } from '@tickline/identity';
 import { TicklineError, uuidv7 } from '@tickline/kernel';
 import { ALL_INTERVALS, INTERVAL_MS, type CandleInterval } from '@tickline/market';
 import type { FastifyInstance } from 'fastify';
@@ -17,7 +17,17 @@ import { ResearchSpecSchema, validateSpec, type ResearchSpec } from '../research
 import type { ResearchRequest } from '../research-jobs/research-queue.ts';
 import type { ResearchRecord } from '../research-jobs/research-repository.ts';
 import { backtestSettingsSchema, resolveBacktestSettings } from '../settings/backtest-settings.ts';
-import { DAY_MS, Id, IdParams, Instant, iso, routeGuards, security, STRATEGY_SCOPES } from './route-shapes.ts';
+import {
+  DAY_MS,
+  Id,
+  IdParams,
+  Instant,
+  iso,
+  routeGuards,
+  security,
+  STRATEGY_SCOPES,
+  VersionParams,
+} from './route-shapes.ts';
 import { assertFeedData, rangeOf, sandboxWithinTier, SandboxRequest } from './run-checks.ts';
 
 const TAGS = ['research'];
@@ -102,7 +112,7 @@ function assertWindowsFit(spec: ResearchSpec, interval: CandleInterval, from: nu
 }
 
 export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost): void {
-  const { repository, research, researchQueue } = host;
+  const { repository, research, researchQueue, gate } = host;
   const { guarded, tierLimits } = routeGuards(host);
   const app = root.withTypeProvider<ZodTypeProvider>();
 
@@ -245,6 +255,49 @@ export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost
       const run = await researchQueue.cancel(principalOf(request).userId, request.params.id);
       reply.status(202);
       return { research: researchJson(run) };
+    },
+  );
+
+  app.get(
+    '/strategies/:id/versions/:n/gate',
+    {
+      ...guarded(STRATEGY_SCOPES.read),
+      schema: {
+        summary: "The promotion gate's verdict on a version",
+        description:
+          '`allowed` says whether the version may run live now: the gate is not required for your tier, a look-ahead and a walk-forward report on it passed every threshold, or an admin overrode it. `checks` give each value and its limit.',
+        tags: TAGS,
+        security,
+        params: VersionParams,
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { id, n } = request.params;
+      await repository.getVersion(principal.userId, id, n);
+      return { gate: await gate.status(principal.userId, principal.tier, id, n) };
+    },
+  );
+
+  app.post(
+    '/strategies/:id/versions/:n/gate/overrides',
+    {
+      ...guarded(STRATEGY_SCOPES.write),
+      schema: {
+        summary: 'Override the promotion gate for a version (admins)',
+        description: 'Recorded with the admin and the reason (the audit record) and logged. 403 AUTH_FORBIDDEN for non-admins.',
+        tags: TAGS,
+        security,
+        params: VersionParams,
+        body: z.object({ reason: z.string().trim().min(10).max(500) }).strict(),
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      requireAdmin(principal);
+      const { id, n } = request.params;
+      reply.status(201);
+      return { override: await gate.override(principal.userId, id, n, request.body.reason) };
     },
   );
 }

@@ -12,4 +12,10 @@ export const ResearchErrorCodes = defineErrorCodes({
     resolve: 'Wait for a run to finish or cancel one, then start again.',
     httpStatus: 429,
   },
+  STRATEGY_GATE_REFUSED: {
+    meaning:
+      "The owner's tier requires the promotion gate, and no research report on this version passed it (details.failed lists the checks) nor did an admin override it.",
+    resolve: 'Run a look-ahead check and a walk-forward on the version until GET /strategies/{id}/versions/{n}/gate passes, or ask an admin for an override.',
+    httpStatus: 403,
+  },
 });
