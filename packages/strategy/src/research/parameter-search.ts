@@ -21,6 +21,13 @@ import { gridCombinations, score, type Objective, type ParamGrid } from './walk-
 
 export interface SearchOptions {
   grid: ParamGrid;
+  /**
+   * Random search: this many distinct sets drawn from the grid (seeded) instead of all of them;
+   * the grid may then be larger than `maxCombinations`, the draw may not.
+   */
+  samples?: number;
+  /** Seed of the random draw. @default 1 */
+  seed?: number;
   /** @default 'sharpe' */
   objective?: Objective;
   /** Largest grid accepted. @default 1000 */
@@ -68,14 +75,74 @@ export function assertGridSize(grid: ParamGrid, maxCombinations: number): number
   return n;
 }
 
+/** Largest grid a random search draws from (index arithmetic stays exact far below 2^53). */
+export const MAX_RANDOM_GRID = 1e12;
+
+/** STRATEGY_CONFIG_INVALID unless 1 ≤ samples ≤ max. */
+export function assertSampleSize(samples: number, max: number): number {
+  if (!(Number.isInteger(samples) && samples >= 1 && samples <= max)) {
+    throw new TicklineError('STRATEGY_CONFIG_INVALID', `samples must be 1–${max}, got ${samples}`, {
+      details: { samples, max },
+    });
+  }
+  return samples;
+}
+
+/** A seeded PRNG (mulberry32): the same seed draws the same sets. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * `samples` distinct sets of the grid, drawn with `seed`, without listing the grid: a set is its
+ * index read in the mixed radix of the value counts. All of them when the grid is smaller.
+ */
+export function sampleGrid(
+  grid: ParamGrid,
+  samples: number,
+  seed: number,
+): Array<Record<string, number | boolean | string>> {
+  const entries = Object.entries(grid);
+  const total = entries.reduce((n, [, values]) => n * values.length, 1);
+  if (total > MAX_RANDOM_GRID) {
+    throw new TicklineError('STRATEGY_CONFIG_INVALID', `the grid has ${total} sets (random search draws from at most ${MAX_RANDOM_GRID})`, {
+      details: { combinations: total, max: MAX_RANDOM_GRID },
+    });
+  }
+  if (total <= samples) return gridCombinations(grid);
+  const random = mulberry32(seed);
+  const picked = new Set<number>();
+  while (picked.size < samples) picked.add(Math.floor(random() * total));
+  return [...picked].map((index) => {
+    const combo: Record<string, number | boolean | string> = {};
+    let rest = index;
+    for (let k = entries.length - 1; k >= 0; k--) {
+      const [name, values] = entries[k]!;
+      combo[name] = values[rest % values.length]!;
+      rest = Math.floor(rest / values.length);
+    }
+    return combo;
+  });
+}
+
 export async function parameterSearch(
   executor: BacktestExecutor,
   job: BacktestJob,
   options: SearchOptions,
 ): Promise<SearchReport> {
   const objective = options.objective ?? 'sharpe';
-  assertGridSize(options.grid, options.maxCombinations ?? 1_000);
-  const combos = gridCombinations(options.grid);
+  const max = options.maxCombinations ?? 1_000;
+  const combos =
+    options.samples === undefined
+      ? (assertGridSize(options.grid, max), gridCombinations(options.grid))
+      : sampleGrid(options.grid, assertSampleSize(options.samples, max), options.seed ?? 1);
   let done = 0;
   const bars = job.feeds[0]!.columns.closeTime.length;
   const blocks = blockCount(Math.max(0, bars - 1));

@@ -5,6 +5,7 @@ import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
 import { DEFAULT_SANDBOX_LIMITS } from '../sandbox/sandbox.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { BacktestJob } from './executor.ts';
+import { sampleGrid } from './parameter-search.ts';
 import { ResearchSpecSchema, runResearch, validateSpec } from './research-report.ts';
 import { createSandboxExecutor } from './sandbox-executor.ts';
 
@@ -51,5 +52,26 @@ describe('research reports', () => {
     const values = Array.from({ length: 100 }, (_, i) => i);
     const spec = ResearchSpecSchema.parse({ kind: 'search', grid: { a: values, b: values, c: values, d: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] } });
     expect(() => validateSpec(spec)).toThrow(expect.objectContaining({ code: 'STRATEGY_CONFIG_INVALID' }));
+  });
+});
+
+describe('random search', () => {
+  it('draws distinct sets, the same for the same seed, from a grid too large to list', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i);
+    const grid = { a: values, b: values, c: values, d: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
+    const one = sampleGrid(grid, 50, 7);
+    expect(new Set(one.map((c) => JSON.stringify(c))).size).toBe(50);
+    expect(sampleGrid(grid, 50, 7)).toEqual(one);
+    expect(sampleGrid(grid, 50, 8)).not.toEqual(one);
+    expect(() => validateSpec(ResearchSpecSchema.parse({ kind: 'search', grid, samples: 50 }))).not.toThrow();
+  });
+
+  it('runs the drawn sets only, and refuses a draw above the limit', { timeout: 120_000 }, async () => {
+    const spec = ResearchSpecSchema.parse({ kind: 'search', grid: { fast: [5, 10, 15], slow: [30, 40, 50] }, samples: 3, seed: 2 });
+    const report = await runResearch(executor, job, spec);
+    if (report.kind !== 'search') throw new Error('wrong kind');
+    expect(report.search.trials).toHaveLength(3);
+    expect(report.overfitting.deflatedSharpe.trials).toBe(3);
+    expect(() => ResearchSpecSchema.parse({ kind: 'search', grid: { a: [1] }, samples: 5_000 })).toThrow();
   });
 });

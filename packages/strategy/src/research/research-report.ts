@@ -8,7 +8,7 @@ import { downsampleEquity } from '../module/backtest-queue.ts';
 import type { BacktestExecutor, BacktestJob } from './executor.ts';
 import { checkLookahead, type LookaheadReport } from './lookahead.ts';
 import { moments, returnsOf } from './overfitting.ts';
-import { assertGridSize, parameterSearch, type OverfittingReport, type SearchReport } from './parameter-search.ts';
+import { assertGridSize, assertSampleSize, parameterSearch, sampleGrid, type OverfittingReport, type SearchReport } from './parameter-search.ts';
 import { walkForward, type WalkForwardWindow } from './walk-forward.ts';
 
 /** Largest grid a research job takes: each set is a full backtest. */
@@ -37,7 +37,15 @@ export const ResearchSpecSchema = z.discriminatedUnion('kind', [
       stepBars: z.number().int().min(1).optional(),
     })
     .strict(),
-  z.object({ kind: z.literal('search'), grid: Grid, objective: Objective }).strict(),
+  z
+    .object({
+      kind: z.literal('search'),
+      grid: Grid,
+      objective: Objective,
+      samples: z.number().int().min(1).max(MAX_GRID).optional().describe('Random search: this many sets drawn from the grid.'),
+      seed: z.number().int().optional(),
+    })
+    .strict(),
 ]);
 export type ResearchSpec = z.output<typeof ResearchSpecSchema>;
 export type ResearchKind = ResearchSpec['kind'];
@@ -59,7 +67,11 @@ export type ResearchReport =
 
 /** Checks what can be checked before a job is queued (grid size); throws coded errors. */
 export function validateSpec(spec: ResearchSpec): void {
-  if (spec.kind !== 'lookahead') assertGridSize(spec.grid, MAX_GRID);
+  if (spec.kind === 'search' && spec.samples !== undefined) {
+    assertSampleSize(spec.samples, MAX_GRID);
+    sampleGrid(spec.grid, 1, 1);
+  }
+  else if (spec.kind !== 'lookahead') assertGridSize(spec.grid, MAX_GRID);
 }
 
 const listed = (r: SearchReport): SearchReport => ({ ...r, trials: r.trials.slice(0, LISTED_TRIALS) });

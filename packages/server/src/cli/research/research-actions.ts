@@ -25,6 +25,8 @@ export interface ResearchRunOptions extends ApiOptions {
   outSample?: string;
   step?: string;
   points?: string;
+  samples?: string;
+  seed?: string;
   wait?: boolean;
   json?: boolean;
   pollMs?: string;
@@ -84,7 +86,15 @@ function requestBody(o: ResearchRunOptions): Record<string, unknown> {
   };
   if (o.kind === 'lookahead') return { kind: o.kind, ...common, ...(o.points ? { points: int('--points', o.points) } : {}) };
   const search = { grid: parseGrid(o.grid), ...(o.objective ? { objective: o.objective } : {}) };
-  if (o.kind === 'search') return { kind: o.kind, ...common, ...search };
+  if (o.kind === 'search') {
+    return {
+      kind: o.kind,
+      ...common,
+      ...search,
+      ...(o.samples ? { samples: int('--samples', o.samples) } : {}),
+      ...(o.seed ? { seed: int('--seed', o.seed) } : {}),
+    };
+  }
   if (o.kind === 'walk-forward') {
     return {
       kind: o.kind,

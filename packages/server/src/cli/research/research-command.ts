@@ -33,6 +33,8 @@ export function registerResearchCommand(program: Command, io: CliIo, setExitCode
       .option('--out-sample <bars>', 'walk-forward out-of-sample bars')
       .option('--step <bars>', 'walk-forward step (default: out-of-sample bars)')
       .option('--points <n>', 'look-ahead cut points (default 20)')
+      .option('--samples <n>', 'search: random search of this many sets drawn from the grid')
+      .option('--seed <n>', 'search: seed of the random draw (default 1)')
       .option('--no-wait', 'print the run id and return at once')
       .option('--poll-ms <ms>', 'how often progress is read (default 500)')
       .option('--json', 'print the whole report as JSON (progress stays on standard error)'),
