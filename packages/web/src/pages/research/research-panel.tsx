@@ -66,24 +66,24 @@ export function ResearchPanel({ strategyId, intervals }: { strategyId: string; i
       <form className="stack" onSubmit={(e) => void onSubmit(e)} aria-label="Run research">
         <FormError message={error} />
         <label className="field">
-          <span className="field-label">Kind</span>
+          <span className="field-label">Research kind</span>
           <select name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
             <option value="lookahead">Look-ahead check</option>
             <option value="walk-forward">Walk-forward</option>
             <option value="search">Parameter search</option>
           </select>
         </label>
-        <Field label="Symbol" name="symbol" required defaultValue="BTC-USDT" />
+        <Field label="Research symbol" name="symbol" required defaultValue="BTC-USDT" />
         <label className="field">
-          <span className="field-label">Interval</span>
+          <span className="field-label">Research candle size</span>
           <select name="interval" defaultValue="1m">
             {intervals.map((i) => (
               <option key={i}>{i}</option>
             ))}
           </select>
         </label>
-        <Field label="From" name="from" type="datetime-local" required />
-        <Field label="To" name="to" type="datetime-local" required />
+        <Field label="Research from" name="from" type="datetime-local" required />
+        <Field label="Research to" name="to" type="datetime-local" required />
         {kind !== 'lookahead' ? (
           <Field label="Grid" name="grid" required placeholder="fast=5,10,20; slow=30,50" hint="name=v1,v2; name=v1,v2" />
         ) : null}
