@@ -361,3 +361,4 @@ export type {
   AdminDeliveries,
   AdminEndpoint,
 } from './rest/notify.ts';
+export { STRATEGY_TEMPLATES, type StrategyTemplate } from './strategy/strategy-templates.ts';

@@ -43,6 +43,11 @@ export const ServerErrorCodes = defineErrorCodes({
     resolve: 'A bug: the server log has the error with the request id; report it.',
     httpStatus: 500,
   },
+  SERVER_API_UNREACHABLE: {
+    meaning: 'A command that talks to a running server over its API (tickline research) could not reach it.',
+    resolve: 'Start the server, or point --url (TICKLINE_URL) at it; the cause names the network error.',
+    httpStatus: 503,
+  },
   SERVER_INVALID_ARGUMENT: {
     meaning: 'A command-line argument is malformed (an offset, a time, a count).',
     resolve: 'See `tickline <command> --help` for the accepted forms.',

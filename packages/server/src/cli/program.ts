@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../exit-code.ts';
 import { registerBackupCommands } from './backup/backup-command.ts';
 import { registerBacktestCommand } from './backtest/backtest-command.ts';
+import { registerResearchCommand } from './research/research-command.ts';
 import { registerBotsCommand } from './bots/bots-command.ts';
 import { registerConfigCommand } from './config-command.ts';
 import type { CliIo } from './io.ts';
@@ -45,6 +46,7 @@ Examples:
   registerBackupCommands(program, io, setExitCode);
   registerMarketCommand(program, io, setExitCode);
   registerBacktestCommand(program, io, setExitCode);
+  registerResearchCommand(program, io, setExitCode);
   return program;
 }
 

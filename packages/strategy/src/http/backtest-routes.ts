@@ -19,8 +19,8 @@ import { z } from 'zod';
 import { resolveParams } from '../core/definition.ts';
 import { backtestSettingsSchema, resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { BacktestRequest } from '../module/backtest-queue.ts';
-import { assertKnownSymbol, hasCandles } from '../module/candle-feed.ts';
 import type { StrategyHost } from '../module/strategy-host.ts';
+import { assertFeedData, rangeOf, sandboxWithinTier, SandboxRequest } from './run-checks.ts';
 import {
   BACKTEST_TAGS,
   DAY_MS,
@@ -32,7 +32,6 @@ import {
   runJson,
   security,
   STRATEGY_SCOPES,
-  toMs,
 } from './route-shapes.ts';
 
 /** Adds the backtest routes to `root` (the strategy routes plugin's scope). */
@@ -62,14 +61,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
             exchange: z.string().min(1).max(32).optional(),
             params: z.record(z.string(), z.unknown()).default({}),
             settings: backtestSettingsSchema.optional(),
-            sandbox: z
-              .object({
-                memoryMb: z.number().int().positive().optional(),
-                cpuMs: z.number().int().positive().optional(),
-              })
-              .strict()
-              .optional()
-              .describe("Default: the tier's limits; more than the tier is 403."),
+            sandbox: SandboxRequest,
           })
           .strict(),
         response: { 202: BacktestResponseSchema },
@@ -78,34 +70,14 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
     async (request, reply) => {
       const principal = principalOf(request);
       const body = request.body;
-      const from = toMs(body.from);
-      const to = toMs(body.to);
-      if (!(from < to)) {
-        throw new TicklineError('STRATEGY_RANGE_INVALID', '`from` must be before `to`', {
-          details: { from: body.from, to: body.to },
-        });
-      }
+      const { from, to } = rangeOf(body.from, body.to);
       const limits = tierLimits(principal);
-      const sandbox = {
-        memoryMb: body.sandbox?.memoryMb ?? limits.memoryMb,
-        cpuMs: body.sandbox?.cpuMs ?? limits.cpuMs,
-      };
-      if (sandbox.memoryMb > limits.memoryMb || sandbox.cpuMs > limits.cpuMs) {
-        throw new TicklineError(
-          'STRATEGY_TIER_LIMIT',
-          `the ${principal.tier} tier allows at most ${limits.memoryMb} MiB and ${limits.cpuMs} ms`,
-          {
-            details: { tier: principal.tier, memoryMb: limits.memoryMb, cpuMs: limits.cpuMs },
-          },
-        );
-      }
+      const sandbox = sandboxWithinTier(principal, body.sandbox, limits);
       const version = await repository.getVersion(principal.userId, body.strategyId, body.version);
       const params = resolveParams(version.params, body.params);
       const settingsInput = body.settings ?? {};
       resolveBacktestSettings(settingsInput);
       const interval = body.interval as BacktestRequest['interval'];
-      // The same history the run will read (the replica when configured).
-      await assertKnownSymbol(host.reads, body.symbol);
       const feedQuery = {
         symbol: body.symbol,
         interval,
@@ -113,20 +85,8 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
         to,
         ...(body.exchange ? { exchange: body.exchange } : {}),
       };
-      if (!(await hasCandles(host.reads, feedQuery))) {
-        throw new TicklineError(
-          'STRATEGY_NO_DATA',
-          `no candles for ${body.symbol} ${interval} in the range`,
-          {
-            details: {
-              symbol: body.symbol,
-              interval,
-              from: new Date(from).toISOString(),
-              to: new Date(to).toISOString(),
-            },
-          },
-        );
-      }
+      // The same history the run will read (the replica when configured).
+      await assertFeedData(host, feedQuery);
       const now = host.clock.now();
       const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
       const request_: BacktestRequest = {

@@ -29,6 +29,7 @@ import type { StrategyHost } from '../module/strategy-host.ts';
 import '../module/strategy-api-errors.ts';
 
 import { registerBacktestRoutes } from './backtest-routes.ts';
+import { registerResearchRoutes } from './research-routes.ts';
 import {
   IdParams,
   routeGuards,
@@ -265,5 +266,6 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
       },
     );
     registerBacktestRoutes(root, host);
+    registerResearchRoutes(root, host);
   };
 }

@@ -44,6 +44,8 @@ export interface LiveRoutesOptions {
   versionExists: (userId: string, strategyId: string, version: number) => Promise<boolean>;
   /** Live runs at once the user's tier allows. */
   maxLive: (userId: string) => Promise<number>;
+  /** Throws STRATEGY_GATE_REFUSED when the version may not run live yet (the promotion gate). */
+  promotionGate?: (userId: string, strategyId: string, version: number) => Promise<void>;
   /** Engine settings of live runs (fees and slippage of the paper venue). */
   settings: (userId: string) => EngineSettings;
   /** Tradable symbols. */
@@ -290,6 +292,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
           'STRATEGY_NOT_FOUND',
           `no strategy ${body.strategyId} version ${body.version}`,
         );
+      await o.promotionGate?.(caller.userId, body.strategyId, body.version);
       const id = `${body.portfolioId}:${body.strategyId}`;
       // Counted over every process's runs: the limit is the user's, not this process's.
       const running = (await listRuns(caller.userId)).filter((r) => r.state === 'running' && r.id !== id);

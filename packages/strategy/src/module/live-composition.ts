@@ -40,6 +40,8 @@ import type { LiveSettings } from './strategy-settings.ts';
 /** What {@link composeLive} takes. */
 export interface LiveCompositionDeps {
   settings: LiveSettings;
+  /** The promotion gate (research-jobs/promotion-gate-service.ts): throws when a version may not go live. */
+  promotionGate?: (userId: string, tier: Tier, strategyId: string, version: number) => Promise<void>;
   eventLog: EventLog;
   publisher: Pick<Publisher, 'publish'>;
   sql: Sql;
@@ -320,6 +322,9 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       }
     },
     maxLive: async (userId) => settings.tiers[tierOf(userId)].maxLive,
+    ...(deps.promotionGate
+      ? { promotionGate: (userId, strategyId, version) => deps.promotionGate!(userId, tierOf(userId), strategyId, version) }
+      : {}),
     settings: (userId) => engineSettings(userId),
     symbols: deps.symbols,
     equityHistory: (portfolioId, limit) => readEquityHistory(deps.sql, portfolioId, limit),

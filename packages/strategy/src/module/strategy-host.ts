@@ -9,6 +9,9 @@ import type { Sql, SqlQueryable } from '@tickline/store';
 import { createCodeCipher } from '../versions/code-cipher.ts';
 import { StrategyRepository } from '../versions/strategy-repository.ts';
 import { BacktestQueue } from './backtest-queue.ts';
+import { ResearchQueue } from '../research-jobs/research-queue.ts';
+import { ResearchRepository } from '../research-jobs/research-repository.ts';
+import { PromotionGate } from '../research-jobs/promotion-gate-service.ts';
 import { composeLive, type LiveComposition } from './live-composition.ts';
 import { marketConfig } from '@tickline/market/config';
 import { DEV_CODE_KEY, DEV_CODE_KEY_ID, type StrategySettings } from './strategy-settings.ts';
@@ -39,6 +42,9 @@ export interface StrategyHost extends ModuleHost {
   readonly reads: SqlQueryable;
   readonly repository: StrategyRepository;
   readonly queue: BacktestQueue;
+  readonly research: ResearchRepository;
+  readonly researchQueue: ResearchQueue;
+  readonly gate: PromotionGate;
   readonly identity: IdentityService;
   readonly clock: Clock;
   /** Live strategies, paper portfolios and orders; absent without an event log or when disabled. */
@@ -69,6 +75,23 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     workers: settings.workers,
     progressIntervalMs: settings.progressIntervalMs,
   });
+  const research = new ResearchRepository(deps.sql);
+  const researchQueue = new ResearchQueue({
+    research,
+    strategies: repository,
+    history: reads,
+    clock: deps.clock,
+    logger: logger.child({ component: 'research-queue' }),
+    workers: settings.workers,
+    progressIntervalMs: settings.progressIntervalMs,
+  });
+  const gate = new PromotionGate({
+    sql: deps.sql,
+    research,
+    thresholds: settings.gate,
+    clock: deps.clock,
+    logger: logger.child({ component: 'promotion-gate' }),
+  });
   const live =
     deps.eventLog !== undefined && settings.live.enabled
       ? composeLive({
@@ -85,16 +108,20 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
           ...(deps.config?.http?.port === undefined ? {} : { port: deps.config.http.port }),
           soleProcess: deps.config?.eventlog?.engine === 'embedded',
           rpc: deps.rpc,
+          promotionGate: (userId, tier, strategyId, version) => gate.assertMayGoLive(userId, tier, strategyId, version),
         })
       : undefined;
   return {
-    services: [queue, ...(live?.services ?? [])],
+    services: [queue, researchQueue, ...(live?.services ?? [])],
     ...(live === undefined ? {} : { live }),
     settings,
     sql: deps.sql,
     reads,
     repository,
     queue,
+    research,
+    researchQueue,
+    gate,
     identity: deps.identity,
     clock: deps.clock,
   };

@@ -18,12 +18,13 @@ import { BrokerErrorCodes } from '../broker/errors.ts';
 import { StrategyErrorCodes } from '../core/errors.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
 import { StrategyApiErrorCodes } from './strategy-api-errors.ts';
+import { ResearchErrorCodes } from '../research-jobs/research-errors.ts';
 import { STRATEGY_EVENTS } from './strategy-events.ts';
 
 export const strategyModule = defineModule({
   name: 'strategy',
   events: [...STRATEGY_EVENTS, ...OrderEvents],
-  errors: [StrategyErrorCodes, StrategyApiErrorCodes, BrokerErrorCodes, LiveErrorCodes],
+  errors: [StrategyErrorCodes, StrategyApiErrorCodes, BrokerErrorCodes, LiveErrorCodes, ResearchErrorCodes],
   config: strategyConfig,
   migrations: STRATEGY_MIGRATIONS_DIR,
   after: ['identity', 'market'],

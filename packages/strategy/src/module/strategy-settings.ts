@@ -4,6 +4,7 @@
  * backtest worker count. Stored-strategy and backtests-per-day quotas are identity's tier table
  * (`maxStrategies`, `backtestsPerDay`), read from the caller's principal.
  */
+import { GateThresholdsSchema } from '../research/promotion-gate.ts';
 import { z } from 'zod';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 
@@ -125,6 +126,7 @@ export const StrategySettingsSchema = z
       .prefault({})
       .describe('Per-tier job and sandbox limits.'),
     live: LiveSettingsSchema.describe('Live strategies, paper portfolios and orders.'),
+    gate: GateThresholdsSchema.describe('The promotion gate a version passes before it runs live (docs/research.md).'),
   })
   .prefault({});
 

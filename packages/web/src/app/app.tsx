@@ -25,6 +25,7 @@ import { PortfolioPage } from '../pages/portfolio/portfolio-page.tsx';
 import { InboxPage } from '../pages/notifications/inbox-page.tsx';
 import { NotificationSettingsPage } from '../pages/notifications/settings-page.tsx';
 import { BacktestPage, CompareBacktestsPage } from '../pages/strategies/backtest-page.tsx';
+import { ResearchPage } from '../pages/research/research-page.tsx';
 import { StrategiesPage } from '../pages/strategies/strategies-page.tsx';
 import { StrategyPage } from '../pages/strategies/strategy-page.tsx';
 import { Loading } from '../components/states.tsx';
@@ -55,6 +56,7 @@ const PAGES: ReadonlyArray<{
     render: ({ ids }) => <CompareBacktestsPage ids={ids!} />,
   },
   { path: '/backtests/:id', title: 'Backtest', render: ({ id }) => <BacktestPage key={id} id={id!} /> },
+  { path: '/research/:id', title: 'Research', render: ({ id }) => <ResearchPage key={id} id={id!} /> },
   { path: '/portfolio', title: 'Portfolio', render: () => <PortfolioPage /> },
   { path: '/orders', title: 'Orders', render: () => <OrdersPage /> },
   { path: '/live', title: 'Live strategies', render: () => <LiveStrategiesPage /> },

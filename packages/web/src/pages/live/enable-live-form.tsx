@@ -10,6 +10,7 @@ import { useSession } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
 import { Empty, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
+import { GateVerdict } from '../research/gate-verdict.tsx';
 import { ParamFields, readParams } from '../strategies/param-fields.tsx';
 import { codedErrorText } from '../portfolio/portfolio-format.ts';
 
@@ -168,6 +169,7 @@ export function EnableLiveForm(props: {
         defaultValue="200"
         hint="Stored candles replayed before acting live, so indicators start warm."
       />
+      {chosen !== undefined && picked !== undefined ? <GateVerdict strategyId={chosen} version={picked.version} /> : null}
       <FormError message={error} />
       <button type="submit" className="button button-primary" disabled={pending || picked === undefined}>
         {pending ? 'Starting…' : `Run v${picked?.version ?? '?'} live`}

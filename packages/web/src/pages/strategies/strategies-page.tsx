@@ -1,11 +1,11 @@
-/** @module Your strategies: the list, and a new one started from the SMA template. */
+/** @module Your strategies: the list, and a new one started from a template (trend, mean reversion, breakout, …). */
+import { STRATEGY_TEMPLATES } from '@tickline/protocol';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useRouter } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
 import { Empty, ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
-import { STRATEGY_TEMPLATE } from './strategy-template.ts';
 
 export function StrategiesPage(): ReactNode {
   const { client } = useSession();
@@ -22,7 +22,7 @@ export function StrategiesPage(): ReactNode {
     try {
       const { strategy } = await client.strategies.create({
         name: formText(form, 'name').trim(),
-        source: STRATEGY_TEMPLATE,
+        source: (STRATEGY_TEMPLATES.find((t) => t.id === formText(form, 'template')) ?? STRATEGY_TEMPLATES[0]!).source,
       });
       navigate(`/strategies/${strategy.id}`);
     } catch (caught) {
@@ -45,6 +45,16 @@ export function StrategiesPage(): ReactNode {
           <h2 id="new-strategy-title">New strategy</h2>
           <FormError message={error} />
           <Field label="Name" name="name" required maxLength={100} placeholder="SMA cross" />
+          <label className="field">
+            <span className="field-label">Template</span>
+            <select name="template" defaultValue={STRATEGY_TEMPLATES[0]!.id}>
+              {STRATEGY_TEMPLATES.map((t) => (
+                <option key={t.id} value={t.id} title={t.description}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </label>
           <button type="submit" className="button button-primary" disabled={pending}>
             {pending ? 'Creating…' : 'Create from template'}
           </button>

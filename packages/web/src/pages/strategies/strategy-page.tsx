@@ -20,6 +20,7 @@ import { useSession } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
 import { ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
+import { ResearchPanel } from '../research/research-panel.tsx';
 import { ParamFields, readParams } from './param-fields.tsx';
 import { StrategyEditor, type CodeProblem } from './strategy-editor.tsx';
 
@@ -235,6 +236,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
             Compare selected
           </button>
         </section>
+        <ResearchPanel strategyId={id} intervals={CANDLE_INTERVALS} />
       </div>
     </main>
   );

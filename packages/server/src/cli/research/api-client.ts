@@ -1,0 +1,46 @@
+/**
+ * @module A small client of a running server's `/api/v1` for CLI commands, so they work while
+ * the server holds the data directory: the URL from `--url` or TICKLINE_URL, the credential (an
+ * access token or an API key, both sent as Bearer) from `--token` or TICKLINE_TOKEN. An API
+ * error comes back as a TicklineError with the server's code.
+ */
+import { TicklineError } from '@tickline/kernel';
+import { ServerError } from '../../errors.ts';
+import type { CliIo } from '../io.ts';
+
+export interface ApiOptions {
+  url?: string;
+  token?: string;
+}
+
+export type ApiCall = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => Promise<T>;
+
+export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
+
+export function apiClient(io: CliIo, options: ApiOptions, fetchFn: typeof fetch = fetch): ApiCall {
+  const base = (options.url ?? io.env.TICKLINE_URL ?? DEFAULT_API_URL).replace(/\/+$/, '');
+  const token = options.token ?? io.env.TICKLINE_TOKEN;
+  if (!token) {
+    throw new ServerError('SERVER_INVALID_ARGUMENT', 'a credential is needed: --token or TICKLINE_TOKEN (an access token or API key)');
+  }
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    let res: Response;
+    try {
+      res = await fetchFn(`${base}/api/v1${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (cause) {
+      throw new ServerError('SERVER_API_UNREACHABLE', `cannot reach ${base}`, { cause });
+    }
+    const json = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+    if (!res.ok) {
+      throw new TicklineError(json.error?.code ?? 'HTTP_INTERNAL', json.error?.message ?? `HTTP ${res.status}`);
+    }
+    return json as T;
+  };
+}

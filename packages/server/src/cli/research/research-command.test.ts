@@ -1,0 +1,64 @@
+import {
+  createStrategyTestApp,
+  HOUR,
+  T0,
+  waveCandles,
+  type StrategyTestApp,
+} from '@tickline/strategy/internal';
+import { SMA_CROSS_SOURCE } from '@tickline/strategy';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRecorded } from '../test-io.ts';
+
+
+/** `tickline research` against a server listening on a real socket. */
+describe('cli - research over a running server', () => {
+  let t: StrategyTestApp;
+  let url: string;
+  let env: Record<string, string>;
+  let strategyId: string;
+  beforeAll(async () => {
+    t = await createStrategyTestApp({ candles: waveCandles('BTC-USDT', 600), tiers: { free: { backtestsPerDay: 100 } } });
+    url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const user = await t.user();
+    env = { TICKLINE_URL: url, TICKLINE_TOKEN: user.accessToken };
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/strategies',
+      headers: user.auth,
+      payload: { name: 'cross', source: SMA_CROSS_SOURCE },
+    });
+    strategyId = created.json().strategy.id;
+  }, 120_000);
+  afterAll(() => t?.close());
+
+  it('research run follows progress to a report with the overfitting measures', { timeout: 120_000 }, async () => {
+    const run = await runRecorded(
+      ['research', 'run', '--kind', 'search', '--strategy', strategyId, '--feed', 'BTC-USDT:1h',
+        '--from', String(T0), '--to', String(T0 + 600 * HOUR), '--grid', 'fast=5,10', '--grid', 'slow=30,40', '--poll-ms', '50'],
+      env,
+    );
+    expect(run.stderr).toContain('queued research');
+    expect(run.stderr).toMatch(/research \[#+\] 100%/);
+    expect(run.stdout).toMatch(/\(search\): succeeded/);
+    expect(run.stdout).toMatch(/best of 4: /);
+    expect(run.stdout).toMatch(/deflated Sharpe ratio: \d\.\d{4}/);
+    expect(run.stdout).toMatch(/probability of backtest overfitting: \d\.\d{4} over 12870 splits/);
+    expect(run.outcome).toBe(0);
+    const id = /queued research (\S+)/.exec(run.stderr)![1]!;
+    const status = await runRecorded(['research', 'status', id, '--json'], env);
+    expect(JSON.parse(status.stdout).report.overfitting.deflatedSharpe.trials).toBe(4);
+    const cancel = await runRecorded(['research', 'cancel', id], env);
+    expect([cancel.outcome, cancel.stderr]).toEqual([1, expect.stringContaining('[STRATEGY_RUN_FINISHED]')]);
+  });
+
+  it('refuses a bad grid with the server code and no server with its own code', async () => {
+    const bad = await runRecorded(
+      ['research', 'run', '--kind', 'walk-forward', '--strategy', strategyId, '--feed', 'BTC-USDT:1h', '--from', String(T0),
+        '--to', String(T0 + 600 * HOUR), '--grid', 'fast=5', '--in-sample', '550', '--out-sample', '100'],
+      env,
+    );
+    expect(bad.stderr).toContain('[STRATEGY_CONFIG_INVALID]');
+    const gone = await runRecorded(['research', 'status', 'x', '--url', 'http://127.0.0.1:9'], env);
+    expect(gone.stderr).toContain('[SERVER_API_UNREACHABLE]');
+  });
+});

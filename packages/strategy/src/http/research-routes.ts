@@ -1,0 +1,303 @@
+/**
+ * @module The research routes under `/api/v1` (`/research…`): the look-ahead check, walk-forward
+ * and parameter search as queued jobs. Queueing and cancelling need `backtests:run`, reading
+ * needs `strategies:read`; another user's run is 404; every check (range, grid size, windows,
+ * tier limits, data, quotas) runs before anything is queued. Progress is `progress` (0–1) on
+ * the run, for polling.
+ */
+import { principalOf, requireAdmin } from '@tickline/identity';
+import { TicklineError, uuidv7 } from '@tickline/kernel';
+import { ALL_INTERVALS, INTERVAL_MS, type CandleInterval } from '@tickline/market';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { resolveParams } from '../core/definition.ts';
+import type { StrategyHost } from '../module/strategy-host.ts';
+import { ResearchSpecSchema, validateSpec, type ResearchSpec } from '../research/research-report.ts';
+import type { ResearchRequest } from '../research-jobs/research-queue.ts';
+import type { ResearchRecord } from '../research-jobs/research-repository.ts';
+import { backtestSettingsSchema, resolveBacktestSettings } from '../settings/backtest-settings.ts';
+import {
+  DAY_MS,
+  Id,
+  IdParams,
+  Instant,
+  iso,
+  routeGuards,
+  security,
+  STRATEGY_SCOPES,
+  VersionParams,
+} from './route-shapes.ts';
+import { assertFeedData, rangeOf, sandboxWithinTier, SandboxRequest } from './run-checks.ts';
+
+const TAGS = ['research'];
+
+const FeedRequest = z
+  .object({
+    symbol: z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected BASE-QUOTE, upper case'),
+    interval: z.enum(ALL_INTERVALS as [string, ...string[]]),
+    exchange: z.string().min(1).max(32).optional(),
+  })
+  .strict();
+
+const Common = {
+  strategyId: Id,
+  version: z.number().int().min(1).optional().describe('Default: the latest version.'),
+  feeds: z.array(FeedRequest).min(1).max(8).describe('The first feed drives windows and cut points.'),
+  from: Instant,
+  to: Instant,
+  params: z.record(z.string(), z.unknown()).default({}),
+  settings: backtestSettingsSchema.optional(),
+  sandbox: SandboxRequest,
+};
+const COMMON_KEYS = Object.keys(Common);
+
+/** The request: the common members plus one research kind's own (see ResearchSpecSchema). */
+const ResearchBody = z.discriminatedUnion(
+  'kind',
+  ResearchSpecSchema.options.map((o) => o.extend(Common)) as unknown as [
+    (typeof ResearchSpecSchema.options)[0],
+    ...(typeof ResearchSpecSchema.options)[number][],
+  ],
+);
+
+const ResearchRunJson = z.object({
+  id: z.string(),
+  strategyId: z.string(),
+  version: z.number(),
+  kind: z.string(),
+  status: z.string(),
+  progress: z.number(),
+  feeds: z.array(z.object({ symbol: z.string(), interval: z.string(), exchange: z.string().optional() })),
+  from: z.string(),
+  to: z.string(),
+  spec: z.record(z.string(), z.unknown()),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+
+export function researchJson(r: ResearchRecord) {
+  const q = r.request as unknown as ResearchRequest;
+  return {
+    id: r.id,
+    strategyId: r.strategyId,
+    version: r.version,
+    kind: r.kind,
+    status: r.status,
+    progress: r.progress,
+    feeds: q.feeds,
+    from: new Date(q.from).toISOString(),
+    to: new Date(q.to).toISOString(),
+    spec: q.spec as unknown as Record<string, unknown>,
+    error: r.error,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: iso(r.startedAt),
+    finishedAt: iso(r.finishedAt),
+  };
+}
+
+/** STRATEGY_CONFIG_INVALID when the range cannot hold one in-sample plus one out-of-sample window. */
+function assertWindowsFit(spec: ResearchSpec, interval: CandleInterval, from: number, to: number): void {
+  if (spec.kind !== 'walk-forward') return;
+  const bars = Math.floor((to - from) / INTERVAL_MS[interval]);
+  if (spec.inSampleBars + spec.outSampleBars > bars) {
+    throw new TicklineError(
+      'STRATEGY_CONFIG_INVALID',
+      `the range holds about ${bars} bars, fewer than one in-sample plus one out-of-sample window`,
+      { details: { bars, inSampleBars: spec.inSampleBars, outSampleBars: spec.outSampleBars } },
+    );
+  }
+}
+
+export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost): void {
+  const { repository, research, researchQueue, gate } = host;
+  const { guarded, tierLimits } = routeGuards(host);
+  const app = root.withTypeProvider<ZodTypeProvider>();
+
+  app.post(
+    '/research',
+    {
+      ...guarded(STRATEGY_SCOPES.run),
+      schema: {
+        summary: 'Queue a research run: look-ahead check, walk-forward or parameter search',
+        description:
+          'Answers 202 with the run; poll `GET /research/{id}` for `progress` and the report. 400 STRATEGY_CONFIG_INVALID for a grid above 1,000 sets or windows longer than the range; 429 STRATEGY_QUOTA_RESEARCH / STRATEGY_QUOTA_RESEARCH_CONCURRENT at the tier limits.',
+        tags: TAGS,
+        security,
+        body: ResearchBody,
+        response: { 202: z.object({ research: ResearchRunJson }) },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const body = request.body as z.output<typeof ResearchBody> & {
+        [K in keyof typeof Common]: z.output<(typeof Common)[K]>;
+      };
+      const specInput = Object.fromEntries(Object.entries(body).filter(([k]) => !COMMON_KEYS.includes(k)));
+      const spec = ResearchSpecSchema.parse(specInput);
+      const { from, to } = rangeOf(body.from, body.to);
+      validateSpec(spec);
+      const feeds = body.feeds.map((f) => ({ ...f, interval: f.interval as CandleInterval }));
+      assertWindowsFit(spec, feeds[0]!.interval, from, to);
+      const limits = tierLimits(principal);
+      const sandbox = sandboxWithinTier(principal, body.sandbox, limits);
+      const version = await repository.getVersion(principal.userId, body.strategyId, body.version);
+      const params = resolveParams(version.params, body.params);
+      const settings = body.settings ?? {};
+      resolveBacktestSettings(settings);
+      for (const f of feeds) await assertFeedData(host, { ...f, from, to });
+      const now = host.clock.now();
+      const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
+      const stored: ResearchRequest = {
+        feeds,
+        from,
+        to,
+        params,
+        settings,
+        spec,
+        sandbox,
+        maxBars: limits.maxBarsPerRun,
+        userConcurrency: limits.concurrentJobs,
+      };
+      const created = await research.create(
+        {
+          id: uuidv7(),
+          userId: principal.userId,
+          strategyId: body.strategyId,
+          version: version.version,
+          kind: spec.kind,
+          request: stored as unknown as Record<string, unknown>,
+          now: new Date(now),
+        },
+        { since: new Date(dayStart), perDay: principal.limits.backtestsPerDay, concurrent: limits.concurrentJobs },
+      );
+      if ('exceeded' in created && created.exceeded === 'perDay') {
+        reply.header('retry-after', String(Math.ceil((dayStart + DAY_MS - now) / 1000)));
+        throw new TicklineError(
+          'STRATEGY_QUOTA_RESEARCH',
+          `the ${principal.tier} tier runs ${principal.limits.backtestsPerDay} research jobs per day`,
+          { details: { limit: principal.limits.backtestsPerDay, resetAt: new Date(dayStart + DAY_MS).toISOString() } },
+        );
+      }
+      if ('exceeded' in created) {
+        throw new TicklineError(
+          'STRATEGY_QUOTA_RESEARCH_CONCURRENT',
+          `the ${principal.tier} tier allows ${limits.concurrentJobs} research runs at once`,
+          { details: { limit: limits.concurrentJobs, active: created.active } },
+        );
+      }
+      researchQueue.enqueue(created.run);
+      reply.status(202);
+      return { research: researchJson(created.run) };
+    },
+  );
+
+  app.get(
+    '/research',
+    {
+      ...guarded(STRATEGY_SCOPES.read),
+      schema: {
+        summary: 'Your research runs, newest first',
+        tags: TAGS,
+        security,
+        querystring: z.object({
+          strategyId: Id.optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+        response: { 200: z.object({ research: z.array(ResearchRunJson) }) },
+      },
+    },
+    async (request) => {
+      const { strategyId, limit } = request.query;
+      const runs = await research.list(principalOf(request).userId, limit, strategyId);
+      return { research: runs.map(researchJson) };
+    },
+  );
+
+  app.get(
+    '/research/:id',
+    {
+      ...guarded(STRATEGY_SCOPES.read),
+      schema: {
+        summary: 'A research run: its status and progress, and its report once it succeeded',
+        description:
+          'Every report has `overfitting.deflatedSharpe` (Bailey & López de Prado 2014) and `overfitting.pbo` (CSCV; null with one trial). See docs/research.md.',
+        tags: TAGS,
+        security,
+        params: IdParams,
+        response: { 200: z.object({ research: ResearchRunJson, report: z.unknown() }) },
+      },
+    },
+    async (request) => {
+      const userId = principalOf(request).userId;
+      const run = await research.get(userId, request.params.id);
+      const report = run.status === 'succeeded' ? await research.report(userId, run.id) : null;
+      return { research: researchJson(run), report };
+    },
+  );
+
+  app.post(
+    '/research/:id/cancel',
+    {
+      ...guarded(STRATEGY_SCOPES.run),
+      schema: {
+        summary: 'Cancel a queued or running research run',
+        description: '409 STRATEGY_RUN_FINISHED once it ended.',
+        tags: TAGS,
+        security,
+        params: IdParams,
+        response: { 202: z.object({ research: ResearchRunJson }) },
+      },
+    },
+    async (request, reply) => {
+      const run = await researchQueue.cancel(principalOf(request).userId, request.params.id);
+      reply.status(202);
+      return { research: researchJson(run) };
+    },
+  );
+
+  app.get(
+    '/strategies/:id/versions/:n/gate',
+    {
+      ...guarded(STRATEGY_SCOPES.read),
+      schema: {
+        summary: "The promotion gate's verdict on a version",
+        description:
+          '`allowed` says whether the version may run live now: the gate is not required for your tier, a look-ahead and a walk-forward report on it passed every threshold, or an admin overrode it. `checks` give each value and its limit.',
+        tags: TAGS,
+        security,
+        params: VersionParams,
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { id, n } = request.params;
+      await repository.getVersion(principal.userId, id, n);
+      return { gate: await gate.status(principal.userId, principal.tier, id, n) };
+    },
+  );
+
+  app.post(
+    '/strategies/:id/versions/:n/gate/overrides',
+    {
+      ...guarded(STRATEGY_SCOPES.write),
+      schema: {
+        summary: 'Override the promotion gate for a version (admins)',
+        description: 'Recorded with the admin and the reason (the audit record) and logged. 403 AUTH_FORBIDDEN for non-admins.',
+        tags: TAGS,
+        security,
+        params: VersionParams,
+        body: z.object({ reason: z.string().trim().min(10).max(500) }).strict(),
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      requireAdmin(principal);
+      const { id, n } = request.params;
+      reply.status(201);
+      return { override: await gate.override(principal.userId, id, n, request.body.reason) };
+    },
+  );
+}

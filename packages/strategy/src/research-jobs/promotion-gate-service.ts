@@ -1,0 +1,86 @@
+/**
+ * @module The promotion gate applied: reads a version's research reports and its admin overrides,
+ * evaluates the configured thresholds, and refuses a live run (STRATEGY_GATE_REFUSED) when the
+ * owner's tier requires the gate and neither a passing report nor an override exists. Overrides
+ * are rows in `promotion_overrides` (who, when, why) and a warning in the log.
+ */
+import { TicklineError, uuidv7, type Clock, type Logger } from '@tickline/kernel';
+import type { Sql } from '@tickline/store';
+import { evaluateGate, type GateThresholds, type GateVerdict } from '../research/promotion-gate.ts';
+import type { ResearchRepository } from './research-repository.ts';
+
+export interface GateOverride {
+  id: string;
+  adminId: string;
+  reason: string;
+  createdAt: string;
+}
+
+export interface GateStatus extends GateVerdict {
+  /** The owner's tier requires the gate before a live run. */
+  required: boolean;
+  thresholds: GateThresholds;
+  overrides: GateOverride[];
+  /** May the version run live now: not required, passed, or overridden. */
+  allowed: boolean;
+}
+
+export interface PromotionGateOptions {
+  sql: Sql;
+  research: ResearchRepository;
+  thresholds: GateThresholds;
+  clock: Clock;
+  logger: Logger;
+}
+
+export class PromotionGate {
+  readonly #o: PromotionGateOptions;
+
+  constructor(options: PromotionGateOptions) {
+    this.#o = options;
+  }
+
+  async #overrides(strategyId: string, version: number): Promise<GateOverride[]> {
+    const { rows } = await this.#o.sql.query<{ id: string; admin_id: string; reason: string; created_at: string | Date }>(
+      `select id, admin_id, reason, created_at from promotion_overrides
+       where strategy_id = $1 and version = $2 order by created_at desc limit 20`,
+      [strategyId, version],
+    );
+    return rows.map((r) => ({ id: r.id, adminId: r.admin_id, reason: r.reason, createdAt: new Date(r.created_at).toISOString() }));
+  }
+
+  async status(userId: string, tier: string, strategyId: string, version: number): Promise<GateStatus> {
+    const t = this.#o.thresholds;
+    const reports = await this.#o.research.reportsOfVersion(userId, strategyId, version);
+    const verdict = evaluateGate(reports, t);
+    const overrides = await this.#overrides(strategyId, version);
+    const required = (t.requiredTiers as readonly string[]).includes(tier);
+    return { ...verdict, required, thresholds: t, overrides, allowed: !required || verdict.passed || overrides.length > 0 };
+  }
+
+  /** STRATEGY_GATE_REFUSED unless the version may run live (see {@link GateStatus.allowed}). */
+  async assertMayGoLive(userId: string, tier: string, strategyId: string, version: number): Promise<void> {
+    const s = await this.status(userId, tier, strategyId, version);
+    if (s.allowed) return;
+    throw new TicklineError(
+      'STRATEGY_GATE_REFUSED',
+      `version ${version} has no research report that passed the promotion gate`,
+      { details: { strategyId, version, failed: s.checks.filter((c) => !c.passed) } },
+    );
+  }
+
+  /** Records an admin's override of the gate for one version (the audit record). */
+  async override(adminId: string, strategyId: string, version: number, reason: string): Promise<GateOverride> {
+    const id = uuidv7();
+    const now = new Date(this.#o.clock.now());
+    const { rowCount } = await this.#o.sql.query(
+      `insert into promotion_overrides (id, strategy_id, version, admin_id, reason, created_at)
+       select $1, $2, $3, $4, $5, $6 where exists
+         (select 1 from strategy_versions where strategy_id = $2 and version = $3)`,
+      [id, strategyId, version, adminId, reason, now],
+    );
+    if (!rowCount) throw new TicklineError('STRATEGY_NOT_FOUND', `no strategy ${strategyId} version ${version}`);
+    this.#o.logger.warn({ adminId, strategyId, version, reason, overrideId: id }, 'promotion gate overridden');
+    return { id, adminId, reason, createdAt: now.toISOString() };
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * @module Parameter search: every parameter set of a grid runs over the whole range, ranked by the
+ * objective. What makes the best set trustworthy is not its score but the overfitting measures
+ * computed over all trials: the deflated Sharpe ratio of the best (deflated by the number of
+ * sets tried) and the probability of backtest overfitting across the grid.
+ */
+import { TicklineError } from '@tickline/kernel';
+import type { BacktestExecutor, BacktestJob } from './executor.ts';
+import { mapConcurrent } from './executor.ts';
+import {
+  blockCount,
+  blockStats,
+  deflatedSharpe,
+  moments,
+  pboFromBlocks,
+  returnsOf,
+  type BlockStats,
+  type DeflatedSharpe,
+} from './overfitting.ts';
+import { gridCombinations, score, type Objective, type ParamGrid } from './walk-forward.ts';
+
+export interface SearchOptions {
+  grid: ParamGrid;
+  /**
+   * Random search: this many distinct sets drawn from the grid (seeded) instead of all of them;
+   * the grid may then be larger than `maxCombinations`, the draw may not.
+   */
+  samples?: number;
+  /** Seed of the random draw. @default 1 */
+  seed?: number;
+  /** @default 'sharpe' */
+  objective?: Objective;
+  /** Largest grid accepted. @default 1000 */
+  maxCombinations?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SearchTrial {
+  params: Record<string, number | boolean | string>;
+  score: number | null;
+  totalReturn: number;
+  maxDrawdown: number;
+  trades: number;
+  /** Per-bar Sharpe ratio of the trial's equity (what the overfitting measures use). */
+  barSharpe: number;
+}
+
+/** The overfitting part of every research report. */
+export interface OverfittingReport {
+  deflatedSharpe: DeflatedSharpe;
+  /** Null with a single trial or too few bars (see `pboNote`). */
+  pbo: { value: number; splits: number; blocks: number } | null;
+  pboNote?: string;
+}
+
+export interface SearchReport {
+  objective: Objective;
+  /** Best first. */
+  trials: SearchTrial[];
+  best: SearchTrial;
+  overfitting: OverfittingReport;
+}
+
+/** Checks a grid's size with a coded error, before anything is queued or run. */
+export function assertGridSize(grid: ParamGrid, maxCombinations: number): number {
+  let n = 1;
+  for (const values of Object.values(grid)) n *= values.length;
+  if (n === 0 || n > maxCombinations) {
+    throw new TicklineError(
+      'STRATEGY_CONFIG_INVALID',
+      `the grid has ${n} combinations (1–${maxCombinations} allowed)`,
+      { details: { combinations: n, max: maxCombinations } },
+    );
+  }
+  return n;
+}
+
+/** Largest grid a random search draws from (index arithmetic stays exact far below 2^53). */
+export const MAX_RANDOM_GRID = 1e12;
+
+/** STRATEGY_CONFIG_INVALID unless 1 ≤ samples ≤ max. */
+export function assertSampleSize(samples: number, max: number): number {
+  if (!(Number.isInteger(samples) && samples >= 1 && samples <= max)) {
+    throw new TicklineError('STRATEGY_CONFIG_INVALID', `samples must be 1–${max}, got ${samples}`, {
+      details: { samples, max },
+    });
+  }
+  return samples;
+}
+
+/** A seeded PRNG (mulberry32): the same seed draws the same sets. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * `samples` distinct sets of the grid, drawn with `seed`, without listing the grid: a set is its
+ * index read in the mixed radix of the value counts. All of them when the grid is smaller.
+ */
+export function sampleGrid(
+  grid: ParamGrid,
+  samples: number,
+  seed: number,
+): Array<Record<string, number | boolean | string>> {
+  const entries = Object.entries(grid);
+  const total = entries.reduce((n, [, values]) => n * values.length, 1);
+  if (total > MAX_RANDOM_GRID) {
+    throw new TicklineError('STRATEGY_CONFIG_INVALID', `the grid has ${total} sets (random search draws from at most ${MAX_RANDOM_GRID})`, {
+      details: { combinations: total, max: MAX_RANDOM_GRID },
+    });
+  }
+  if (total <= samples) return gridCombinations(grid);
+  const random = mulberry32(seed);
+  const picked = new Set<number>();
+  while (picked.size < samples) picked.add(Math.floor(random() * total));
+  return [...picked].map((index) => {
+    const combo: Record<string, number | boolean | string> = {};
+    let rest = index;
+    for (let k = entries.length - 1; k >= 0; k--) {
+      const [name, values] = entries[k]!;
+      combo[name] = values[rest % values.length]!;
+      rest = Math.floor(rest / values.length);
+    }
+    return combo;
+  });
+}
+
+export async function parameterSearch(
+  executor: BacktestExecutor,
+  job: BacktestJob,
+  options: SearchOptions,
+): Promise<SearchReport> {
+  const objective = options.objective ?? 'sharpe';
+  const max = options.maxCombinations ?? 1_000;
+  const combos =
+    options.samples === undefined
+      ? (assertGridSize(options.grid, max), gridCombinations(options.grid))
+      : sampleGrid(options.grid, assertSampleSize(options.samples, max), options.seed ?? 1);
+  let done = 0;
+  const bars = job.feeds[0]!.columns.closeTime.length;
+  const blocks = blockCount(Math.max(0, bars - 1));
+  const runs = await mapConcurrent(combos, executor.concurrency, async (params) => {
+    const r = await executor.run({ ...job, params: { ...job.params, ...params }, recordSignals: false });
+    options.onProgress?.(++done, combos.length);
+    // Only block sums and moments are kept: a 1M-bar curve per trial would not fit 100 trials.
+    const returns = returnsOf(r.equity.value);
+    const m = moments(returns);
+    const s = score(r.metrics, objective);
+    const trial: SearchTrial = {
+      params,
+      score: Number.isFinite(s) ? s : null,
+      totalReturn: r.metrics.totalReturn,
+      maxDrawdown: r.metrics.drawdown.maxDrawdown,
+      trades: r.metrics.trades,
+      barSharpe: m.std > 0 ? m.mean / m.std : 0,
+    };
+    return { trial, moments: m, blocks: blocks >= 2 ? blockStats(returns, blocks) : null };
+  });
+  const order = runs.map((_, i) => i).sort((a, b) => (runs[b]!.trial.score ?? -Infinity) - (runs[a]!.trial.score ?? -Infinity));
+  const best = runs[order[0]!]!;
+  const sharpes = moments(runs.map((r) => r.trial.barSharpe));
+  const stats = runs.map((r) => r.blocks).filter((b): b is BlockStats => b !== null);
+  const pbo = stats.length === runs.length ? pboFromBlocks(stats) : null;
+  return {
+    objective,
+    trials: order.map((i) => runs[i]!.trial),
+    best: best.trial,
+    overfitting: {
+      deflatedSharpe: deflatedSharpe({
+        sharpe: best.trial.barSharpe,
+        n: best.moments.n,
+        skewness: best.moments.skewness,
+        kurtosis: best.moments.kurtosis,
+        trials: runs.length,
+        trialVariance: sharpes.std * sharpes.std,
+      }),
+      pbo: pbo && { value: pbo.value, splits: pbo.splits, blocks: pbo.blocks },
+      ...(pbo
+        ? {}
+        : { pboNote: runs.length < 2 ? 'one parameter set: nothing to overfit across' : 'too few bars for two blocks' }),
+    },
+  };
+}

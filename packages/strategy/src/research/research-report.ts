@@ -1,0 +1,138 @@
+/**
+ * @module One research job from spec to a JSON report: the look-ahead check, walk-forward or
+ * parameter search, each followed by the overfitting measures (see parameter-search.ts), with
+ * progress as one fraction over all of its runs.
+ */
+import { z } from 'zod';
+import { downsampleEquity } from '../module/backtest-queue.ts';
+import type { BacktestExecutor, BacktestJob } from './executor.ts';
+import { checkLookahead, type LookaheadReport } from './lookahead.ts';
+import { moments, returnsOf } from './overfitting.ts';
+import { assertGridSize, assertSampleSize, parameterSearch, sampleGrid, type OverfittingReport, type SearchReport } from './parameter-search.ts';
+import { walkForward, type WalkForwardWindow } from './walk-forward.ts';
+
+/** Largest grid a research job takes: each set is a full backtest. */
+export const MAX_GRID = 1_000;
+/** Trials listed in a stored report (the measures use them all). */
+export const LISTED_TRIALS = 100;
+
+const Grid = z
+  .record(
+    z.string().min(1).max(64),
+    z.array(z.union([z.number(), z.boolean(), z.string().max(64)])).min(1).max(1_000),
+  )
+  .refine((g) => Object.keys(g).length <= 16, 'at most 16 parameters');
+const Objective = z.enum(['sharpe', 'sortino', 'calmar', 'totalReturn', 'profitFactor']).default('sharpe');
+
+/** What a research request names besides the strategy and data (zod: external input). */
+export const ResearchSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('lookahead'), points: z.number().int().min(2).max(200).default(20) }).strict(),
+  z
+    .object({
+      kind: z.literal('walk-forward'),
+      grid: Grid,
+      objective: Objective,
+      inSampleBars: z.number().int().min(2),
+      outSampleBars: z.number().int().min(2),
+      stepBars: z.number().int().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('search'),
+      grid: Grid,
+      objective: Objective,
+      samples: z.number().int().min(1).max(MAX_GRID).optional().describe('Random search: this many sets drawn from the grid.'),
+      seed: z.number().int().optional(),
+    })
+    .strict(),
+]);
+export type ResearchSpec = z.output<typeof ResearchSpecSchema>;
+export type ResearchKind = ResearchSpec['kind'];
+
+export interface WalkForwardSummary {
+  windows: WalkForwardWindow[];
+  equity: Array<[number, number]>;
+  totalReturn: number;
+  maxDrawdown: number;
+  runs: number;
+  /** Per-bar Sharpe ratio of the stitched out-of-sample equity. */
+  outOfSampleBarSharpe: number;
+}
+
+export type ResearchReport =
+  | { kind: 'lookahead'; lookahead: LookaheadReport; overfitting: OverfittingReport }
+  | { kind: 'walk-forward'; walkForward: WalkForwardSummary; search: SearchReport; overfitting: OverfittingReport }
+  | { kind: 'search'; search: SearchReport; overfitting: OverfittingReport };
+
+/** Checks what can be checked before a job is queued (grid size); throws coded errors. */
+export function validateSpec(spec: ResearchSpec): void {
+  if (spec.kind === 'search' && spec.samples !== undefined) {
+    assertSampleSize(spec.samples, MAX_GRID);
+    sampleGrid(spec.grid, 1, 1);
+  }
+  else if (spec.kind !== 'lookahead') assertGridSize(spec.grid, MAX_GRID);
+}
+
+const listed = (r: SearchReport): SearchReport => ({ ...r, trials: r.trials.slice(0, LISTED_TRIALS) });
+
+/** Maps a phase's (done, total) onto its share of the whole job. */
+function phase(report: (fraction: number) => void, start: number, share: number) {
+  return (done: number, total: number): void => report(start + (share * done) / Math.max(1, total));
+}
+
+export async function runResearch(
+  executor: BacktestExecutor,
+  job: BacktestJob,
+  spec: ResearchSpec,
+  onProgress: (fraction: number) => void = () => undefined,
+): Promise<ResearchReport> {
+  if (spec.kind === 'lookahead') {
+    const runs = spec.points + 2;
+    const lookahead = await checkLookahead(executor, job, {
+      points: spec.points,
+      onProgress: phase(onProgress, 0, (runs - 1) / runs),
+    });
+    // The job's own parameters as a one-trial search: the DSR is then the probabilistic Sharpe.
+    const single = await parameterSearch(executor, job, {
+      grid: {},
+      onProgress: phase(onProgress, (runs - 1) / runs, 1 / runs),
+    });
+    return { kind: 'lookahead', lookahead, overfitting: single.overfitting };
+  }
+  if (spec.kind === 'search') {
+    const search = await parameterSearch(executor, job, { ...spec, onProgress: phase(onProgress, 0, 1) });
+    return { kind: 'search', search: listed(search), overfitting: search.overfitting };
+  }
+  const combos = assertGridSize(spec.grid, MAX_GRID);
+  const bars = job.feeds[0]!.columns.closeTime.length;
+  const step = spec.stepBars ?? spec.outSampleBars;
+  const windows = Math.max(0, Math.floor((bars - spec.inSampleBars - spec.outSampleBars) / step) + 1);
+  const wfRuns = windows * (combos + 1);
+  const share = wfRuns / (wfRuns + combos);
+  const wf = await walkForward(executor, job, {
+    ...spec,
+    maxCombinations: MAX_GRID,
+    onProgress: phase(onProgress, 0, share),
+  });
+  // The same grid over the whole range gives the trials the overfitting measures need.
+  const search = await parameterSearch(executor, job, {
+    grid: spec.grid,
+    objective: spec.objective,
+    onProgress: phase(onProgress, share, 1 - share),
+  });
+  const oos = moments(returnsOf(wf.equity.value));
+  return {
+    kind: 'walk-forward',
+    walkForward: {
+      windows: wf.windows,
+      equity: downsampleEquity(wf.equity),
+      totalReturn: wf.totalReturn,
+      maxDrawdown: wf.maxDrawdown,
+      runs: wf.runs,
+      outOfSampleBarSharpe: oos.std > 0 ? oos.mean / oos.std : 0,
+    },
+    search: listed(search),
+    overfitting: search.overfitting,
+  };
+}

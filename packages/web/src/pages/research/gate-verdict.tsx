@@ -1,0 +1,65 @@
+/**
+ * @module The promotion gate's verdict on a strategy version, shown where a live run is enabled:
+ * whether the version may go live, and each check's value against its limit.
+ */
+import type { ReactNode } from 'react';
+import { useSession } from '../../app/session.tsx';
+import { useAsync } from '../../components/use-async.ts';
+
+interface GateCheck {
+  name: string;
+  passed: boolean;
+  value: number | boolean | null;
+  limit: number | boolean | null;
+}
+interface GateStatus {
+  required: boolean;
+  passed: boolean;
+  allowed: boolean;
+  checks: GateCheck[];
+  overrides: Array<{ reason: string; createdAt: string }>;
+}
+
+const LABELS: Record<string, string> = {
+  lookahead: 'Look-ahead clean',
+  walkForward: 'Walk-forward report',
+  outOfSampleSharpe: 'Out-of-sample per-bar Sharpe ≥',
+  deflatedSharpe: 'Deflated Sharpe ratio ≥',
+  pbo: 'Probability of overfitting ≤',
+};
+const show = (v: number | boolean | null) => (v === null ? '–' : typeof v === 'number' ? v.toFixed(4) : v ? 'yes' : 'no');
+
+export function GateVerdict({ strategyId, version }: { strategyId: string; version: number }): ReactNode {
+  const { client } = useSession();
+  const state = useAsync(
+    () =>
+      client.request<{ gate: GateStatus }>({
+        method: 'GET',
+        path: `/api/v1/strategies/${encodeURIComponent(strategyId)}/versions/${version}/gate`,
+      }),
+    [client, strategyId, version],
+  );
+  const gate = state.data?.gate;
+  if (gate === undefined) return null;
+  const summary = gate.passed
+    ? 'passed'
+    : gate.overrides.length > 0
+      ? `overridden by an admin: ${gate.overrides[0]!.reason}`
+      : gate.required
+        ? 'not passed: this version cannot run live yet'
+        : 'not passed (not required for your tier)';
+  return (
+    <details className="gate-verdict" data-testid="gate-verdict" open={!gate.allowed}>
+      <summary>
+        Promotion gate v{version}: {summary}
+      </summary>
+      <ul>
+        {gate.checks.map((c) => (
+          <li key={c.name}>
+            {c.passed ? '✓' : '✗'} {LABELS[c.name] ?? c.name} {typeof c.limit === 'number' ? show(c.limit) : ''}: {show(c.value)}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}

@@ -1,0 +1,189 @@
+/**
+ * @module A research run (`/research/:id`): progress while it runs (polled), then its report —
+ * the look-ahead verdict, the walk-forward windows, the best parameter sets — and the overfitting
+ * measures every report carries.
+ */
+import { useEffect, type ReactNode } from 'react';
+import { Link } from '../../app/router.tsx';
+import { useSession } from '../../app/session.tsx';
+import { ErrorState, Loading } from '../../components/states.tsx';
+import { useAsync } from '../../components/use-async.ts';
+import type { Overfitting, ResearchDetail, ResearchReport } from './research-types.ts';
+
+const POLL_MS = 1_000;
+const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
+const fixed = (v: number | null, d = 3) => (v === null ? '–' : v.toFixed(d));
+const day = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
+
+export function ResearchPage({ id }: { id: string }): ReactNode {
+  const { client } = useSession();
+  const state = useAsync(
+    () => client.request<ResearchDetail>({ method: 'GET', path: `/api/v1/research/${encodeURIComponent(id)}` }),
+    [client, id],
+  );
+  const status = state.data?.research.status;
+  const active = status === 'queued' || status === 'running';
+  const { reload } = state;
+  useEffect(() => {
+    if (!active) return undefined;
+    const timer = setTimeout(reload, POLL_MS);
+    return () => clearTimeout(timer);
+  });
+  if (state.status === 'error' && state.data === undefined)
+    return (
+      <main id="main" className="page">
+        <ErrorState error={state.error} onRetry={state.reload} />
+      </main>
+    );
+  if (state.data === undefined)
+    return (
+      <main id="main" className="page">
+        <Loading />
+      </main>
+    );
+  const { research: r, report } = state.data;
+  return (
+    <main id="main" className="page">
+      <header className="page-header">
+        <h1>
+          Research: {r.kind} · {r.feeds.map((f) => `${f.symbol} ${f.interval}`).join(', ')}
+        </h1>
+        <p className="muted">
+          <Link to={`/strategies/${r.strategyId}`}>strategy v{r.version}</Link> · {r.from.slice(0, 16)} →{' '}
+          {r.to.slice(0, 16)} · <span data-testid="research-status">{r.status}</span>
+          {r.error ? ` · ${r.error.code}: ${r.error.message}` : ''}
+        </p>
+        {active ? (
+          <progress max={1} value={r.progress} aria-label="research progress" data-testid="research-progress">
+            {pct(r.progress)}
+          </progress>
+        ) : null}
+      </header>
+      {report ? <ReportView report={report} /> : null}
+    </main>
+  );
+}
+
+function ReportView({ report }: { report: ResearchReport }): ReactNode {
+  return (
+    <div className="stack">
+      <OverfittingCard overfitting={report.overfitting} />
+      {report.lookahead ? (
+        <section className="card" aria-labelledby="lookahead-title">
+          <h2 id="lookahead-title">Look-ahead check</h2>
+          <p data-testid="lookahead-verdict">
+            {report.lookahead.ok
+              ? `Clean: ${report.lookahead.signals} orders identical at ${report.lookahead.cutoffs.length} cut points.`
+              : `${report.lookahead.differences.length} cut points changed earlier orders: the strategy reads data it could not have had.`}
+          </p>
+          {report.lookahead.differences.length > 0 ? (
+            <ul>
+              {report.lookahead.differences.map((d) => (
+                <li key={d.cutoff}>
+                  cut at {day(d.cutoff)}: first differing order at {day(d.time)}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </section>
+      ) : null}
+      {report.walkForward ? (
+        <section className="card" aria-labelledby="wf-title">
+          <h2 id="wf-title">Walk-forward</h2>
+          <p>
+            Out-of-sample return {pct(report.walkForward.totalReturn)}, max drawdown{' '}
+            {pct(report.walkForward.maxDrawdown)}, per-bar Sharpe {fixed(report.walkForward.outOfSampleBarSharpe, 4)}
+          </p>
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Out of sample</th>
+                  <th>Chosen parameters</th>
+                  <th className="num">In-sample score</th>
+                  <th className="num">Out-of-sample score</th>
+                  <th className="num">Return</th>
+                  <th className="num">Trades</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.walkForward.windows.map((w) => (
+                  <tr key={w.outSample.from}>
+                    <td>
+                      {day(w.outSample.from)} → {day(w.outSample.to)}
+                    </td>
+                    <td>{JSON.stringify(w.bestParams)}</td>
+                    <td className="num">{fixed(w.inSampleScore)}</td>
+                    <td className="num">{fixed(w.outSampleScore)}</td>
+                    <td className="num">{pct(w.outSampleReturn)}</td>
+                    <td className="num">{w.outSampleTrades}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+      {report.search ? (
+        <section className="card" aria-labelledby="search-title">
+          <h2 id="search-title">Parameter sets by {report.search.objective}</h2>
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Parameters</th>
+                  <th className="num">Score</th>
+                  <th className="num">Return</th>
+                  <th className="num">Max drawdown</th>
+                  <th className="num">Trades</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.search.trials.slice(0, 20).map((t) => (
+                  <tr key={JSON.stringify(t.params)}>
+                    <td>{JSON.stringify(t.params)}</td>
+                    <td className="num">{fixed(t.score)}</td>
+                    <td className="num">{pct(t.totalReturn)}</td>
+                    <td className="num">{pct(t.maxDrawdown)}</td>
+                    <td className="num">{t.trades}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function OverfittingCard({ overfitting: o }: { overfitting: Overfitting }): ReactNode {
+  return (
+    <section className="card" aria-labelledby="overfit-title">
+      <h2 id="overfit-title">Overfitting</h2>
+      <dl className="metrics">
+        <dt>Deflated Sharpe ratio</dt>
+        <dd data-testid="dsr">
+          {fixed(o.deflatedSharpe.value, 4)}{' '}
+          <span className="muted">
+            probability the best of {o.deflatedSharpe.trials} trials beats luck (per-bar SR{' '}
+            {fixed(o.deflatedSharpe.sharpe, 4)} vs {fixed(o.deflatedSharpe.benchmark, 4)} expected from chance)
+          </span>
+        </dd>
+        <dt>Probability of backtest overfitting</dt>
+        <dd data-testid="pbo">
+          {o.pbo ? (
+            <>
+              {fixed(o.pbo.value, 4)}{' '}
+              <span className="muted">
+                share of {o.pbo.splits} CSCV splits where the in-sample best fell below the out-of-sample median
+              </span>
+            </>
+          ) : (
+            <span className="muted">n/a: {o.pboNote}</span>
+          )}
+        </dd>
+      </dl>
+    </section>
+  );
+}

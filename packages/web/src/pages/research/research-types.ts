@@ -1,0 +1,55 @@
+/** @module The JSON shapes of `/api/v1/research` the dashboard reads (see docs/research.md). */
+export interface ResearchRun {
+  id: string;
+  strategyId: string;
+  version: number;
+  kind: 'lookahead' | 'walk-forward' | 'search';
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  progress: number;
+  feeds: Array<{ symbol: string; interval: string; exchange?: string }>;
+  from: string;
+  to: string;
+  error: { code: string; message: string } | null;
+  createdAt: string;
+}
+
+export interface Trial {
+  params: Record<string, unknown>;
+  score: number | null;
+  totalReturn: number;
+  maxDrawdown: number;
+  trades: number;
+  barSharpe: number;
+}
+
+export interface Overfitting {
+  deflatedSharpe: { value: number; benchmark: number; sharpe: number; trials: number; n: number };
+  pbo: { value: number; splits: number; blocks: number } | null;
+  pboNote?: string;
+}
+
+export interface ResearchReport {
+  kind: ResearchRun['kind'];
+  overfitting: Overfitting;
+  lookahead?: { ok: boolean; cutoffs: number[]; signals: number; differences: Array<{ cutoff: number; time: number }> };
+  walkForward?: {
+    windows: Array<{
+      inSample: { from: number; to: number };
+      outSample: { from: number; to: number };
+      bestParams: Record<string, unknown>;
+      inSampleScore: number | null;
+      outSampleScore: number | null;
+      outSampleReturn: number;
+      outSampleTrades: number;
+    }>;
+    totalReturn: number;
+    maxDrawdown: number;
+    outOfSampleBarSharpe: number;
+  };
+  search?: { objective: string; trials: Trial[]; best: Trial };
+}
+
+export interface ResearchDetail {
+  research: ResearchRun;
+  report: ResearchReport | null;
+}
