@@ -1,0 +1,178 @@
+import { IdentityError } from '@tickline/identity';
+import type { Caller, RequestAuth } from '@tickline/kernel';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GraphqlSchema } from '../config.ts';
+import type { GraphqlServices } from '../schema/services.ts';
+import { graphqlRoutes } from './graphql-routes.ts';
+
+// Identity's port as REST's routes see it: `Bearer <userId>` signs in a user; `X-API-Key:
+// <userId>:<scope,scope>` is a key with those scopes.
+function fakeAuth(): RequestAuth<FastifyRequest> {
+  const callers = new WeakMap<FastifyRequest, Caller>();
+  return {
+    async authenticate(request) {
+      const bearer = request.headers.authorization?.replace(/^Bearer /, '');
+      const key = request.headers['x-api-key'];
+      if (bearer)
+        callers.set(request, { userId: bearer, role: bearer === 'admin' ? 'admin' : 'user', kind: 'user' });
+      else if (typeof key === 'string') {
+        const [userId = '', scopes = ''] = key.split(':');
+        callers.set(request, { userId, role: 'user', kind: 'api_key', scopes: scopes.split(',') });
+      } else throw new IdentityError('AUTH_UNAUTHENTICATED', 'credentials required');
+    },
+    caller(request, scope) {
+      const caller = callers.get(request)!;
+      if (scope && caller.scopes && !caller.scopes.includes(scope))
+        throw new IdentityError('AUTH_FORBIDDEN', `requires scope ${scope}`, {
+          details: { required: scope },
+        });
+      return caller;
+    },
+    admin(request) {
+      return callers.get(request)!;
+    },
+  };
+}
+
+const services: GraphqlServices = {
+  auth: fakeAuth(),
+  apiKeys: async () =>
+    Array.from({ length: 5 }, (_, i) => ({ id: `k${i}`, name: `key ${i}`, prefix: 'tkl_', scopes: [] })),
+  market: {
+    symbols: () => ['BTC-USD', 'ETH-USD', 'SOL-USD'],
+    async ticker(symbol) {
+      return { symbol, last: null, stats24h: null };
+    },
+  },
+};
+
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+async function start(settings: Partial<typeof GraphqlSchema._input> = {}): Promise<FastifyInstance> {
+  app = Fastify();
+  // As the server's app validates: zod schemas only.
+  app.setValidatorCompiler(validatorCompiler);
+  await app.register(graphqlRoutes(GraphqlSchema.parse(settings), services), { prefix: '/api/v1' });
+  await app.ready();
+  return app;
+}
+
+async function post(body: unknown, headers: Record<string, string> = {}) {
+  const server = app ?? (await start());
+  const response = await server.inject({
+    method: 'POST',
+    url: '/api/v1/graphql',
+    payload: body as object,
+    headers,
+  });
+  return { status: response.statusCode, body: response.json() };
+}
+
+const codes = (body: { errors?: Array<{ extensions?: { code?: string } }> }) =>
+  (body.errors ?? []).map((e) => e.extensions?.code);
+
+describe('graphql endpoint', () => {
+  it('graphql - answers public fields without a credential and pages with cursors', async () => {
+    const first = await post({
+      query: '{ markets(first: 2) { nodes { symbol } pageInfo { hasNextPage endCursor } } }',
+    });
+    expect(first.status).toBe(200);
+    expect(first.body.data.markets.nodes).toEqual([{ symbol: 'BTC-USD' }, { symbol: 'ETH-USD' }]);
+    expect(first.body.data.markets.pageInfo.hasNextPage).toBe(true);
+    const after = first.body.data.markets.pageInfo.endCursor as string;
+    const next = await post({
+      query:
+        'query($after: String) { markets(first: 2, after: $after) { nodes { symbol } pageInfo { hasNextPage } } }',
+      variables: { after },
+    });
+    expect(next.body.data.markets).toEqual({
+      nodes: [{ symbol: 'SOL-USD' }],
+      pageInfo: { hasNextPage: false },
+    });
+  });
+
+  it('graphql - authenticates per field with the REST codes: a refused field fails alone', async () => {
+    const anonymous = await post({ query: '{ me { userId } markets { nodes { symbol } } }' });
+    expect(anonymous.status).toBe(200);
+    expect(codes(anonymous.body)).toEqual(['AUTH_UNAUTHENTICATED']);
+    expect(anonymous.body.errors[0].path).toEqual(['me']);
+    expect(anonymous.body.data.markets.nodes).toHaveLength(3);
+
+    const signedIn = await post(
+      { query: '{ me { userId kind } apiKeys(first: 1) { nodes { id } } }' },
+      {
+        authorization: 'Bearer u1',
+      },
+    );
+    expect(signedIn.body.errors).toBeUndefined();
+    expect(signedIn.body.data).toEqual({
+      me: { userId: 'u1', kind: 'user' },
+      apiKeys: { nodes: [{ id: 'k0' }] },
+    });
+  });
+
+  it('graphql - a query 50 levels deep is refused with GRAPHQL_DEPTH_EXCEEDED', async () => {
+    const deep = 'markets { nodes { ticker { last { symbol } } } }';
+    let query = '__typename';
+    for (let i = 0; i < 25; i++) query = `markets(first: 1) { nodes { ${query} } }`;
+    const response = await post({ query: `{ ${query} }` });
+    expect(response.status).toBe(400);
+    expect(codes(response.body)).toEqual(['GRAPHQL_DEPTH_EXCEEDED']);
+    expect((await post({ query: `{ ${deep} }` })).body.errors).toBeUndefined();
+  });
+
+  it('graphql - 10,000 aliases are refused with GRAPHQL_ALIASES_EXCEEDED before validation', async () => {
+    const aliases = Array.from({ length: 10_000 }, (_, i) => `a${i}: ticker(symbol: "BTC-USD") { symbol }`);
+    const response = await post({ query: `{ ${aliases.join(' ')} }` });
+    expect(response.status).toBe(400);
+    expect(codes(response.body)).toEqual(['GRAPHQL_ALIASES_EXCEEDED']);
+  });
+
+  it('graphql - an operation over the cost limit is refused with GRAPHQL_COST_EXCEEDED', async () => {
+    await start({ maxCost: 100 });
+    const response = await post({ query: '{ markets(first: 100) { nodes { symbol ticker { symbol } } } }' });
+    expect(response.status).toBe(400);
+    expect(codes(response.body)).toEqual(['GRAPHQL_COST_EXCEEDED']);
+    expect((await post({ query: '{ markets(first: 10) { nodes { symbol } } }' })).status).toBe(200);
+  });
+
+  it('graphql - introspection off refuses __schema with GRAPHQL_INTROSPECTION_DISABLED, keeps __typename', async () => {
+    await start({ introspection: false });
+    const response = await post({ query: '{ __schema { types { name } } }' });
+    expect(response.status).toBe(400);
+    expect(codes(response.body)).toEqual(['GRAPHQL_INTROSPECTION_DISABLED']);
+    expect((await post({ query: '{ __typename }' })).body.data).toEqual({ __typename: 'Query' });
+    expect((await app!.inject({ method: 'GET', url: '/api/v1/graphiql' })).statusCode).toBe(404);
+  });
+
+  it('graphql - introspection on by default, GraphiQL served', async () => {
+    const response = await post({ query: '{ __schema { queryType { name } } }' });
+    expect(response.body.data.__schema.queryType.name).toBe('Query');
+    expect((await app!.inject({ method: 'GET', url: '/api/v1/graphiql' })).statusCode).toBe(200);
+  });
+
+  it('graphql - a batch over the cap is refused with GRAPHQL_BATCH_EXCEEDED; within it, each answers', async () => {
+    await start({ maxBatch: 2 });
+    const op = { query: '{ __typename }' };
+    const over = await post([op, op, op]);
+    expect(over.status).toBe(400);
+    expect(codes(over.body)).toEqual(['GRAPHQL_BATCH_EXCEEDED']);
+    const within = await post([op, op]);
+    expect(within.body).toEqual([{ data: { __typename: 'Query' } }, { data: { __typename: 'Query' } }]);
+  });
+
+  it('graphql - an invalid document answers GRAPHQL_INVALID_QUERY', async () => {
+    const response = await post({ query: '{ nope }' });
+    expect(response.status).toBe(400);
+    expect(codes(response.body)).toEqual(['GRAPHQL_INVALID_QUERY']);
+    const missing = await post({ variables: {} });
+    expect(missing.status).toBe(400);
+    expect(codes(missing.body)).toEqual(['GRAPHQL_INVALID_QUERY']);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * @module The schema's types (SDL). Lists are Relay connections; fields that need a credential say
+ * which scope in their description, as REST's routes do.
+ */
+export const SDL = /* GraphQL */ `
+  """
+  Relay page information; totalCount is the whole list's length.
+  """
+  type PageInfo {
+    hasNextPage: Boolean!
+    endCursor: String
+    totalCount: Int!
+  }
+
+  """
+  Who called: a signed-in user, or an API key acting for its user.
+  """
+  type Account {
+    userId: ID!
+    role: String!
+    """
+    user or api_key
+    """
+    kind: String!
+    """
+    An API key's scopes; null for a signed-in user (every scope the role allows).
+    """
+    scopes: [String!]
+  }
+
+  type ApiKey {
+    id: ID!
+    name: String!
+    prefix: String!
+    scopes: [String!]!
+    createdAt: String!
+    expiresAt: String
+    lastUsedAt: String
+    revokedAt: String
+  }
+
+  type ApiKeyEdge {
+    cursor: String!
+    node: ApiKey!
+  }
+
+  type ApiKeyConnection {
+    edges: [ApiKeyEdge!]!
+    nodes: [ApiKey!]!
+    pageInfo: PageInfo!
+  }
+
+  type Trade {
+    exchange: String!
+    symbol: String!
+    tradeId: String!
+    price: Float!
+    size: Float!
+    side: String!
+    """
+    Milliseconds since the epoch, as the venue reports it.
+    """
+    exchangeTime: Float!
+  }
+
+  type Stats24h {
+    windowStart: Float!
+    open: Float!
+    high: Float!
+    low: Float!
+    close: Float!
+    volume: Float!
+    quoteVolume: Float!
+    trades: Int!
+    change: Float!
+    changePercent: Float!
+  }
+
+  """
+  Last trade and 24 h statistics, from the in-memory latest-value store.
+  """
+  type Ticker {
+    symbol: String!
+    last: Trade
+    stats24h: Stats24h
+  }
+
+  type Market {
+    symbol: String!
+    ticker: Ticker!
+  }
+
+  type MarketEdge {
+    cursor: String!
+    node: Market!
+  }
+
+  type MarketConnection {
+    edges: [MarketEdge!]!
+    nodes: [Market!]!
+    pageInfo: PageInfo!
+  }
+
+  type Query {
+    """
+    The caller (any credential). Fields that need one are nullable, so a refusal fails alone.
+    """
+    me: Account
+    """
+    The caller's API keys, never the keys themselves (any credential, as GET /api/v1/api-keys).
+    """
+    apiKeys(first: Int, after: String): ApiKeyConnection
+    """
+    Markets collected or stored (public).
+    """
+    markets(first: Int, after: String): MarketConnection!
+    """
+    One market's ticker (public); MARKET_SYMBOL_NOT_FOUND for an unknown symbol.
+    """
+    ticker(symbol: String!): Ticker!
+  }
+`;

@@ -1,0 +1,27 @@
+/**
+ * @module What the schema reads, as narrow ports over the domains' hosts (the module binds them),
+ * so the resolvers call the same services REST does and tests can hand in small fakes.
+ */
+import type { RequestAuth } from '@tickline/kernel';
+import type { FastifyRequest } from 'fastify';
+
+export interface TickerView {
+  symbol: string;
+  last: Record<string, unknown> | null;
+  stats24h: Record<string, unknown> | null;
+}
+
+export interface GraphqlServices {
+  /** Identity's request authentication (bearer token or API key), as REST routes use it. */
+  readonly auth: RequestAuth<FastifyRequest>;
+  /** The authenticated caller's API keys (`auth.authenticate` ran first). */
+  readonly apiKeys?: ((request: FastifyRequest) => Promise<readonly unknown[]>) | undefined;
+  readonly market?:
+    | {
+        /** Symbols configured or seen, sorted. */
+        symbols(): readonly string[];
+        /** @throws MARKET_SYMBOL_NOT_FOUND */
+        ticker(symbol: string): Promise<TickerView>;
+      }
+    | undefined;
+}
