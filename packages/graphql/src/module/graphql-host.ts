@@ -5,12 +5,14 @@
 import { principalOf, type IdentityHost } from '@tickline/identity';
 import { TicklineError, type ModuleBaseDeps, type ModuleHost } from '@tickline/kernel';
 import type { MarketHost } from '@tickline/market';
+import type { StrategyHost } from '@tickline/strategy';
 import type { GraphqlSettings } from '../config.ts';
 import type { GraphqlServices } from '../schema/services.ts';
 
 export interface GraphqlHostDeps extends ModuleBaseDeps<GraphqlSettings> {
   identity: IdentityHost;
   market?: MarketHost | undefined;
+  strategy?: StrategyHost | undefined;
 }
 
 export interface GraphqlHost extends ModuleHost {
@@ -21,9 +23,21 @@ export interface GraphqlHost extends ModuleHost {
 
 export function createGraphqlHost(deps: GraphqlHostDeps): GraphqlHost {
   const { identity, market } = deps;
+  const live = deps.strategy?.live?.routeOptions;
   const ports: GraphqlServices = {
     auth: identity.auth,
     apiKeys: (request) => identity.identity.listApiKeys(principalOf(request)),
+    portfolios: live && {
+      ownerOf: live.ownerOf,
+      portfoliosOf: live.portfoliosOf,
+      summary: (id) => ({
+        id,
+        cash: live.books.cash(id),
+        equity: live.books.equity(id),
+        dayStartEquity: live.books.dayStartEquity(id),
+      }),
+      positions: (id) => live.books.positions(id),
+    },
     market: market && {
       symbols() {
         const seen = new Set(market.symbols);

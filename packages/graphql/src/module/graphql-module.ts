@@ -20,7 +20,7 @@ export const graphqlModule: DomainModule<
   errors: [GraphqlErrorCodes],
   config: graphqlConfig,
   migrations: undefined,
-  after: ['identity', 'market'],
+  after: ['identity', 'market', 'strategy'],
   createHost: createGraphqlHost,
   routes: (host) => (host.settings.enabled ? graphqlRoutes(host.settings, host.ports) : undefined),
 };

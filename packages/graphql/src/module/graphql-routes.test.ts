@@ -1,5 +1,7 @@
 import { IdentityError } from '@tickline/identity';
 import type { Caller, RequestAuth } from '@tickline/kernel';
+// Registers live trading's codes (STRATEGY_PORTFOLIO_NOT_FOUND), as the server's strategy module does.
+import '@tickline/strategy';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +10,7 @@ import type { GraphqlServices } from '../schema/services.ts';
 import { graphqlRoutes } from './graphql-routes.ts';
 
 // Identity's port as REST's routes see it: `Bearer <userId>` signs in a user; `X-API-Key:
-// <userId>:<scope,scope>` is a key with those scopes.
+// <userId>|<scope,scope>` is a key with those scopes.
 function fakeAuth(): RequestAuth<FastifyRequest> {
   const callers = new WeakMap<FastifyRequest, Caller>();
   return {
@@ -18,7 +20,7 @@ function fakeAuth(): RequestAuth<FastifyRequest> {
       if (bearer)
         callers.set(request, { userId: bearer, role: bearer === 'admin' ? 'admin' : 'user', kind: 'user' });
       else if (typeof key === 'string') {
-        const [userId = '', scopes = ''] = key.split(':');
+        const [userId = '', scopes = ''] = key.split('|');
         callers.set(request, { userId, role: 'user', kind: 'api_key', scopes: scopes.split(',') });
       } else throw new IdentityError('AUTH_UNAUTHENTICATED', 'credentials required');
     },
@@ -36,13 +38,42 @@ function fakeAuth(): RequestAuth<FastifyRequest> {
   };
 }
 
+// Paper portfolios as live trading keeps them: a portfolio's id is its owner's user id.
+const positionsOf = new Map<string, number>([
+  ['u1', 3],
+  ['u2', 1],
+]);
+const calls = { ownerOf: 0, positions: 0, ticker: 0 };
+const position = (i: number) => ({
+  symbol: i % 2 ? 'ETH-USD' : 'BTC-USD',
+  quantity: i + 1,
+  averagePrice: 100,
+  markPrice: 110,
+  realizedPnl: 0,
+  unrealizedPnl: 10 * (i + 1),
+  fees: 0,
+});
+
 const services: GraphqlServices = {
   auth: fakeAuth(),
+  portfolios: {
+    async ownerOf(id) {
+      calls.ownerOf++;
+      return positionsOf.has(id) ? id : undefined;
+    },
+    portfoliosOf: async (userId) => (positionsOf.has(userId) ? [userId] : []),
+    summary: (id) => ({ id, cash: 1_000, equity: 1_030, dayStartEquity: 1_000 }),
+    positions(id) {
+      calls.positions++;
+      return Array.from({ length: positionsOf.get(id) ?? 0 }, (_, i) => position(i));
+    },
+  },
   apiKeys: async () =>
     Array.from({ length: 5 }, (_, i) => ({ id: `k${i}`, name: `key ${i}`, prefix: 'tkl_', scopes: [] })),
   market: {
     symbols: () => ['BTC-USD', 'ETH-USD', 'SOL-USD'],
     async ticker(symbol) {
+      calls.ticker++;
       return { symbol, last: null, stats24h: null };
     },
   },
@@ -115,6 +146,54 @@ describe('graphql endpoint', () => {
       me: { userId: 'u1', kind: 'user' },
       apiKeys: { nodes: [{ id: 'k0' }] },
     });
+  });
+
+  it("graphql - another user's portfolio is not found, as on REST; the rest of the answer stands", async () => {
+    const response = await post(
+      { query: '{ mine: portfolio(id: "u1") { id } theirs: portfolio(id: "u2") { id } me { userId } }' },
+      { authorization: 'Bearer u1' },
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.data).toEqual({ mine: { id: 'u1' }, theirs: null, me: { userId: 'u1' } });
+    expect(codes(response.body)).toEqual(['STRATEGY_PORTFOLIO_NOT_FOUND']);
+    expect(response.body.errors[0].path).toEqual(['theirs']);
+  });
+
+  it('graphql - a key without portfolio:read gets AUTH_FORBIDDEN on the portfolio field only', async () => {
+    const response = await post(
+      { query: '{ portfolios { nodes { id } } me { kind } markets(first: 1) { nodes { symbol } } }' },
+      { 'x-api-key': 'u1|market:read' },
+    );
+    expect(response.status).toBe(200);
+    expect(codes(response.body)).toEqual(['AUTH_FORBIDDEN']);
+    expect(response.body.errors[0].path).toEqual(['portfolios']);
+    expect(response.body.data).toEqual({
+      portfolios: null,
+      me: { kind: 'api_key' },
+      markets: { nodes: [{ symbol: 'BTC-USD' }] },
+    });
+    const allowed = await post(
+      { query: '{ portfolios { nodes { id } } }' },
+      { 'x-api-key': 'u1|portfolio:read' },
+    );
+    expect(allowed.body).toEqual({ data: { portfolios: { nodes: [{ id: 'u1' }] } } });
+  });
+
+  it('graphql - the portfolio query reads the books once however many positions it holds', async () => {
+    const query = {
+      query:
+        '{ portfolio(id: "u1") { equity positions { symbol quantity unrealizedPnl ticker { symbol } } } }',
+    };
+    const reads = async (positions: number) => {
+      positionsOf.set('u1', positions);
+      Object.assign(calls, { ownerOf: 0, positions: 0, ticker: 0 });
+      const response = await post(query, { authorization: 'Bearer u1' });
+      expect(response.body.data.portfolio.positions).toHaveLength(positions);
+      return { ownerOf: calls.ownerOf, positions: calls.positions };
+    };
+    expect(await reads(2)).toEqual({ ownerOf: 1, positions: 1 });
+    expect(await reads(50)).toEqual({ ownerOf: 1, positions: 1 });
+    positionsOf.set('u1', 3);
   });
 
   it('graphql - a query 50 levels deep is refused with GRAPHQL_DEPTH_EXCEEDED', async () => {

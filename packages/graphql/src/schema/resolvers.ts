@@ -3,7 +3,8 @@
  * the same scope, and calls the same service. A refused field fails alone (its error carries the
  * code in `extensions.code`); the rest of the answer stands.
  */
-import type { Caller } from '@tickline/kernel';
+import { ApiKeyScope } from '@tickline/protocol';
+import { TicklineError, type Caller } from '@tickline/kernel';
 import type { MercuriusContext } from 'mercurius';
 import { GraphqlError } from '../errors.ts';
 import { connectionOf, type ConnectionArgs } from './connection.ts';
@@ -28,6 +29,18 @@ function required<T>(service: T | undefined, name: string): T {
   return service;
 }
 
+/** Another user's portfolio answers as a missing one (REST's rule): ids are not probed. */
+async function ownedPortfolio(services: GraphqlServices, context: MercuriusContext, id: string) {
+  const portfolios = required(services.portfolios, 'portfolio');
+  const caller = await callerOf(services, context, ApiKeyScope.PortfolioRead);
+  const owner = await portfolios.ownerOf(id);
+  if (owner === undefined || (owner !== caller.userId && caller.role !== 'admin'))
+    throw new TicklineError('STRATEGY_PORTFOLIO_NOT_FOUND', `no portfolio ${id}`, {
+      details: { portfolioId: id },
+    });
+  return portfolios.summary(id);
+}
+
 export function createResolvers(services: GraphqlServices) {
   return {
     Query: {
@@ -37,6 +50,17 @@ export function createResolvers(services: GraphqlServices) {
         await callerOf(services, context);
         return connectionOf(await list(context.reply.request), args);
       },
+      async portfolios(_root: unknown, args: ConnectionArgs, context: MercuriusContext) {
+        const portfolios = required(services.portfolios, 'portfolios');
+        const caller = await callerOf(services, context, ApiKeyScope.PortfolioRead);
+        const ids = await portfolios.portfoliosOf(caller.userId);
+        return connectionOf(
+          ids.map((id) => portfolios.summary(id)),
+          args,
+        );
+      },
+      portfolio: (_root: unknown, args: { id: string }, context: MercuriusContext) =>
+        ownedPortfolio(services, context, args.id),
       markets(_root: unknown, args: ConnectionArgs) {
         const market = required(services.market, 'markets');
         return connectionOf(
@@ -47,6 +71,14 @@ export function createResolvers(services: GraphqlServices) {
       ticker(_root: unknown, args: { symbol: string }) {
         return required(services.market, 'ticker').ticker(args.symbol);
       },
+    },
+    Portfolio: {
+      positions: (portfolio: { id: string }) =>
+        required(services.portfolios, 'portfolio').positions(portfolio.id),
+    },
+    Position: {
+      // From the in-memory latest-value store: no query per position.
+      ticker: (position: { symbol: string }) => services.market?.ticker(position.symbol) ?? null,
     },
     Market: {
       ticker: (market: { symbol: string }) => required(services.market, 'ticker').ticker(market.symbol),

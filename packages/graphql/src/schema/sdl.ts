@@ -101,6 +101,45 @@ export const SDL = /* GraphQL */ `
     pageInfo: PageInfo!
   }
 
+  """
+  A position, marked to the last price the books saw; ticker is the market's live one.
+  """
+  type Position {
+    symbol: String!
+    """
+    Signed: above 0 is long.
+    """
+    quantity: Float!
+    averagePrice: Float!
+    markPrice: Float!
+    realizedPnl: Float!
+    unrealizedPnl: Float!
+    fees: Float!
+    ticker: Ticker
+  }
+
+  """
+  A paper portfolio (its id is its owner's user id).
+  """
+  type Portfolio {
+    id: ID!
+    cash: Float!
+    equity: Float!
+    dayStartEquity: Float!
+    positions: [Position!]!
+  }
+
+  type PortfolioEdge {
+    cursor: String!
+    node: Portfolio!
+  }
+
+  type PortfolioConnection {
+    edges: [PortfolioEdge!]!
+    nodes: [Portfolio!]!
+    pageInfo: PageInfo!
+  }
+
   type Query {
     """
     The caller (any credential). Fields that need one are nullable, so a refusal fails alone.
@@ -110,6 +149,14 @@ export const SDL = /* GraphQL */ `
     The caller's API keys, never the keys themselves (any credential, as GET /api/v1/api-keys).
     """
     apiKeys(first: Int, after: String): ApiKeyConnection
+    """
+    The caller's portfolios (scope portfolio:read).
+    """
+    portfolios(first: Int, after: String): PortfolioConnection
+    """
+    One portfolio (scope portfolio:read); another user's is STRATEGY_PORTFOLIO_NOT_FOUND, as on REST.
+    """
+    portfolio(id: ID!): Portfolio
     """
     Markets collected or stored (public).
     """

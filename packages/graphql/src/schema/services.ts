@@ -11,11 +11,39 @@ export interface TickerView {
   stats24h: Record<string, unknown> | null;
 }
 
+export interface PositionView {
+  symbol: string;
+  quantity: number;
+  averagePrice: number;
+  markPrice: number;
+  realizedPnl: number;
+  unrealizedPnl: number;
+  fees: number;
+}
+
+export interface PortfolioView {
+  id: string;
+  cash: number;
+  equity: number;
+  dayStartEquity: number;
+}
+
+/** Live trading's paper portfolios, as REST's `/portfolios` routes read them. */
+export interface PortfolioReader {
+  /** The owner's user id, or undefined when there is no such portfolio. */
+  ownerOf(portfolioId: string): Promise<string | undefined>;
+  portfoliosOf(userId: string): Promise<readonly string[]>;
+  summary(portfolioId: string): PortfolioView;
+  positions(portfolioId: string): readonly PositionView[];
+}
+
 export interface GraphqlServices {
   /** Identity's request authentication (bearer token or API key), as REST routes use it. */
   readonly auth: RequestAuth<FastifyRequest>;
   /** The authenticated caller's API keys (`auth.authenticate` ran first). */
   readonly apiKeys?: ((request: FastifyRequest) => Promise<readonly unknown[]>) | undefined;
+  /** Where live trading runs here (`strategy.live.enabled` with an event log). */
+  readonly portfolios?: PortfolioReader | undefined;
   readonly market?:
     | {
         /** Symbols configured or seen, sorted. */
