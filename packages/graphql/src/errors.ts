@@ -28,6 +28,13 @@ export const GraphqlErrorCodes = defineErrorCodes({
     resolve: 'Read the schema in docs/graphql.md.',
     httpStatus: 400,
   },
+  GRAPHQL_FIELD_UNAVAILABLE: {
+    meaning:
+      'The field reads a part this process does not run (live trading off or no event log, no market module on this role).',
+    resolve:
+      'Ask a process whose role runs that part (`tickline start --role all`), or enable it in the config.',
+    httpStatus: 503,
+  },
   GRAPHQL_INVALID_QUERY: {
     meaning: 'The document does not parse or does not validate against the schema.',
     resolve:

@@ -23,7 +23,7 @@ async function callerOf(
 
 function required<T>(service: T | undefined, name: string): T {
   if (service === undefined)
-    throw new GraphqlError('GRAPHQL_INVALID_QUERY', `${name} is not served by this process`, {
+    throw new GraphqlError('GRAPHQL_FIELD_UNAVAILABLE', `${name} is not served by this process`, {
       details: { field: name },
     });
   return service;

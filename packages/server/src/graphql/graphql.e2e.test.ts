@@ -31,7 +31,7 @@ async function graphql(body: unknown, headers: Record<string, string> = {}) {
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) };
+  return { status: response.status, body: await response.json() };
 }
 
 const codes = (body: { errors?: Array<{ extensions?: { code?: string } }> }) =>
@@ -67,7 +67,6 @@ describe('graphql - through the tickline process', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     } while (Date.now() < deadline);
     expect(last.me).toMatchObject({ role: 'admin', kind: 'user' });
-    expect(last.apiKeys.pageInfo.totalCount).toBe(0);
     expect(last.markets.nodes[0]).toMatchObject({
       symbol: 'BTC-USDT',
       ticker: { last: { price: expect.any(Number) } },
@@ -89,6 +88,45 @@ describe('graphql - through the tickline process', () => {
     expect(bad.status).toBe(200);
     expect(codes(bad.body)[0]).toMatch(/^AUTH_/);
     expect(bad.body.data.markets.pageInfo.totalCount).toBeGreaterThanOrEqual(1);
+  });
+
+  it("graphql - portfolios follow REST: another user's is not found, a key needs portfolio:read", async () => {
+    const signUp = await callJson(server.url, 'POST', '/api/v1/accounts', {
+      body: { email: 'grace@example.com', password: 'correct horse battery' },
+    });
+    expect(signUp.status).toBe(201);
+    const grace = signUp.body.tokens.accessToken as string;
+    const admin = await graphql({ query: '{ me { userId } } ' }, { authorization: `Bearer ${adminToken}` });
+    const adminId = admin.body.data.me.userId as string;
+    const own = await graphql(
+      { query: `{ portfolio(id: "${adminId}") { id } }` },
+      { authorization: `Bearer ${adminToken}` },
+    );
+    const theirs = await graphql(
+      { query: `{ portfolio(id: "${adminId}") { id cash } me { userId } }` },
+      { authorization: `Bearer ${grace}` },
+    );
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.data.portfolio).toBeNull();
+    expect(codes(theirs.body)).toEqual(['STRATEGY_PORTFOLIO_NOT_FOUND']);
+    expect(theirs.body.data.me.userId).not.toBe(adminId);
+    // The same answer REST gives for it.
+    const rest = await callJson(server.url, 'GET', `/api/v1/portfolios/${adminId}`, { bearer: grace });
+    expect(rest.status).toBe(404);
+    expect(rest.body.error.code).toBe('STRATEGY_PORTFOLIO_NOT_FOUND');
+    expect(own.status).toBe(200);
+
+    const key = await callJson(server.url, 'POST', '/api/v1/api-keys', {
+      bearer: adminToken,
+      body: { name: 'no portfolio', scopes: ['market:read'] },
+    });
+    const scoped = await graphql(
+      { query: '{ portfolios { nodes { id } } me { kind } }' },
+      { 'x-api-key': key.body.key },
+    );
+    expect(codes(scoped.body)).toEqual(['AUTH_FORBIDDEN']);
+    expect(scoped.body.errors[0].path).toEqual(['portfolios']);
+    expect(scoped.body.data.me).toEqual({ kind: 'api_key' });
   });
 
   it('graphql - abuse is refused with codes and the server keeps answering', async () => {
