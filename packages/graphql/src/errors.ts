@@ -35,6 +35,13 @@ export const GraphqlErrorCodes = defineErrorCodes({
       'Ask a process whose role runs that part (`tickline start --role all`), or enable it in the config.',
     httpStatus: 503,
   },
+  GRAPHQL_PERSISTED_QUERY_NOT_FOUND: {
+    meaning:
+      'The request names a persisted query by its SHA-256 hash and this server does not hold it (never sent, or evicted). The message is `PersistedQueryNotFound`, as automatic persisted query clients expect.',
+    resolve:
+      'Send the request again with the query text and the same hash; later requests may send the hash alone.',
+    httpStatus: 400,
+  },
   GRAPHQL_INVALID_QUERY: {
     meaning: 'The document does not parse or does not validate against the schema.',
     resolve:

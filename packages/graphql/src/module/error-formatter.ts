@@ -18,6 +18,10 @@ const MERCURIUS_VALIDATION = 'MER_ERR_GQL_VALIDATION';
 const MERCURIUS_PREFIX = 'MER_ERR_';
 const INTERNAL = 'HTTP_INTERNAL';
 const INVALID = 'GRAPHQL_INVALID_QUERY';
+/** Mercurius's refusals that have a code of their own; the rest are an invalid query. */
+const MERCURIUS_CODES: Readonly<Record<string, string>> = {
+  MER_ERR_GQL_PERSISTED_QUERY_NOT_FOUND: 'GRAPHQL_PERSISTED_QUERY_NOT_FOUND',
+};
 
 function coded(error: GraphQLError, code: string, message: string, details?: unknown): GraphQLFormattedError {
   const formatted = error.toJSON();
@@ -37,7 +41,7 @@ function formatOne(error: GraphQLError, log: MercuriusContext['app']['log']): Gr
   if (original === undefined || original === null) return [coded(error, INVALID, error.message)];
   // Mercurius's own refusals of the request (no query, a GET mutation, a persisted query unknown).
   if (original.code?.startsWith(MERCURIUS_PREFIX) && Number(original.statusCode) < 500)
-    return [coded(error, INVALID, original.message)];
+    return [coded(error, MERCURIUS_CODES[original.code] ?? INVALID, original.message)];
   if (isTicklineError(original) && describeErrorCode(original.code))
     return [coded(error, original.code, original.message, original.details)];
   log.error({ err: original }, 'graphql resolver failed');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { IdentityError } from '@tickline/identity';
 import type { Caller, RequestAuth } from '@tickline/kernel';
 // Registers live trading's codes (STRATEGY_PORTFOLIO_NOT_FOUND), as the server's strategy module does.
@@ -246,12 +247,26 @@ describe('graphql endpoint', () => {
     expect(within.body).toEqual([{ data: { __typename: 'Query' } }, { data: { __typename: 'Query' } }]);
   });
 
+  it('graphql - accepts automatic persisted queries: a miss is coded, then the hash alone runs', async () => {
+    const query = '{ markets(first: 1) { nodes { symbol } } }';
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const extensions = { persistedQuery: { version: 1, sha256Hash } };
+    const miss = await post({ extensions });
+    expect(codes(miss.body)).toEqual(['GRAPHQL_PERSISTED_QUERY_NOT_FOUND']);
+    expect(miss.body.errors[0].message).toBe('PersistedQueryNotFound');
+    expect((await post({ query, extensions })).body.data.markets.nodes).toEqual([{ symbol: 'BTC-USD' }]);
+    expect((await post({ extensions })).body).toEqual({
+      data: { markets: { nodes: [{ symbol: 'BTC-USD' }] } },
+    });
+  });
+
   it('graphql - an invalid document answers GRAPHQL_INVALID_QUERY', async () => {
     const response = await post({ query: '{ nope }' });
     expect(response.status).toBe(400);
     expect(codes(response.body)).toEqual(['GRAPHQL_INVALID_QUERY']);
     const missing = await post({ variables: {} });
     expect(missing.status).toBe(400);
-    expect(codes(missing.body)).toEqual(['GRAPHQL_INVALID_QUERY']);
+    // No query and no hash: mercurius asks for the query as for an unknown persisted one.
+    expect(codes(missing.body)).toEqual(['GRAPHQL_PERSISTED_QUERY_NOT_FOUND']);
   });
 });

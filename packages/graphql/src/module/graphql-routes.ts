@@ -15,6 +15,8 @@ import type { GraphqlServices } from '../schema/services.ts';
 import { formatErrors } from './error-formatter.ts';
 
 export const GRAPHQL_PATH = '/graphql';
+/** Persisted queries kept per process. */
+export const PERSISTED_QUERY_CACHE_SIZE = 1_024;
 
 export function graphqlRoutes(settings: GraphqlSettings, services: GraphqlServices): FastifyPluginAsync {
   return async function graphql(app) {
@@ -39,6 +41,9 @@ export function graphqlRoutes(settings: GraphqlSettings, services: GraphqlServic
       path: GRAPHQL_PATH,
       graphiql: settings.introspection,
       allowBatchedQueries: true,
+      // Automatic persisted queries (hash first, text on a miss), in a bounded LRU: a flood of
+      // distinct queries evicts, it does not grow memory.
+      persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(PERSISTED_QUERY_CACHE_SIZE),
       errorFormatter: formatErrors,
     });
     app.graphql.addHook('preValidation', async function limits(_schema, document) {
