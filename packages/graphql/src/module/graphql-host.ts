@@ -24,9 +24,14 @@ export interface GraphqlHost extends ModuleHost {
 export function createGraphqlHost(deps: GraphqlHostDeps): GraphqlHost {
   const { identity, market } = deps;
   const live = deps.strategy?.live?.routeOptions;
+  const repository = deps.strategy?.repository;
   const ports: GraphqlServices = {
     auth: identity.auth,
     apiKeys: (request) => identity.identity.listApiKeys(principalOf(request)),
+    strategies: repository && {
+      list: (userId) => repository.listStrategies(userId),
+      versionsOf: (userId, ids) => repository.listVersionsOf(userId, ids),
+    },
     portfolios: live && {
       ownerOf: live.ownerOf,
       portfoliosOf: live.portfoliosOf,

@@ -55,8 +55,37 @@ const position = (i: number) => ({
   fees: 0,
 });
 
+let strategyCount = 3;
+const strategyReads = { list: 0, versionsOf: 0 };
+const created = new Date('2026-01-01T00:00:00Z');
+
 const services: GraphqlServices = {
   auth: fakeAuth(),
+  strategies: {
+    async list(userId) {
+      strategyReads.list++;
+      return Array.from({ length: strategyCount }, (_, i) => ({
+        id: `s${i}`,
+        userId,
+        name: `strategy ${i}`,
+        description: '',
+        latestVersion: 2,
+        createdAt: created,
+      }));
+    },
+    async versionsOf(_userId, ids) {
+      strategyReads.versionsOf++;
+      const version = (strategyId: string, n: number) => ({
+        strategyId,
+        version: n,
+        language: 'typescript',
+        sourceSha256: 'ab',
+        sizeBytes: 10,
+        createdAt: created,
+      });
+      return new Map(ids.map((id) => [id, [version(id, 1), version(id, 2)]]));
+    },
+  },
   portfolios: {
     async ownerOf(id) {
       calls.ownerOf++;
@@ -195,6 +224,23 @@ describe('graphql endpoint', () => {
     expect(await reads(2)).toEqual({ ownerOf: 1, positions: 1 });
     expect(await reads(50)).toEqual({ ownerOf: 1, positions: 1 });
     positionsOf.set('u1', 3);
+  });
+
+  it('graphql - strategies with their versions take two reads however many strategies there are', async () => {
+    const query = { query: '{ strategies(first: 100) { nodes { name versions { version createdAt } } } }' };
+    const reads = async (count: number) => {
+      strategyCount = count;
+      Object.assign(strategyReads, { list: 0, versionsOf: 0 });
+      const response = await post(query, { authorization: 'Bearer u1' });
+      expect(response.body.data.strategies.nodes).toHaveLength(count);
+      expect(response.body.data.strategies.nodes[0].versions).toEqual([
+        { version: 1, createdAt: created.toISOString() },
+        { version: 2, createdAt: created.toISOString() },
+      ]);
+      return { ...strategyReads };
+    };
+    expect(await reads(3)).toEqual({ list: 1, versionsOf: 1 });
+    expect(await reads(60)).toEqual({ list: 1, versionsOf: 1 });
   });
 
   it('graphql - a query 50 levels deep is refused with GRAPHQL_DEPTH_EXCEEDED', async () => {

@@ -9,7 +9,7 @@ import mercurius from 'mercurius';
 import type { GraphqlSettings } from '../config.ts';
 import { GraphqlError } from '../errors.ts';
 import { checkOperationLimits } from '../limits/operation-limits.ts';
-import { createResolvers } from '../schema/resolvers.ts';
+import { createLoaders, createResolvers } from '../schema/resolvers.ts';
 import { SDL } from '../schema/sdl.ts';
 import type { GraphqlServices } from '../schema/services.ts';
 import { formatErrors } from './error-formatter.ts';
@@ -38,6 +38,7 @@ export function graphqlRoutes(settings: GraphqlSettings, services: GraphqlServic
     await app.register(mercurius, {
       schema: SDL,
       resolvers: createResolvers(services),
+      loaders: createLoaders(services),
       path: GRAPHQL_PATH,
       graphiql: settings.introspection,
       allowBatchedQueries: true,

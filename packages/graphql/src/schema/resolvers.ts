@@ -8,7 +8,7 @@ import { TicklineError, type Caller } from '@tickline/kernel';
 import type { MercuriusContext } from 'mercurius';
 import { GraphqlError } from '../errors.ts';
 import { connectionOf, type ConnectionArgs } from './connection.ts';
-import type { GraphqlServices } from './services.ts';
+import type { GraphqlServices, StrategyVersionView, StrategyView } from './services.ts';
 
 /** Authenticates the request once (identity caches it) and returns the caller, who needs `scope`. */
 async function callerOf(
@@ -61,6 +61,11 @@ export function createResolvers(services: GraphqlServices) {
       },
       portfolio: (_root: unknown, args: { id: string }, context: MercuriusContext) =>
         ownedPortfolio(services, context, args.id),
+      async strategies(_root: unknown, args: ConnectionArgs, context: MercuriusContext) {
+        const strategies = required(services.strategies, 'strategies');
+        const caller = await callerOf(services, context, ApiKeyScope.StrategiesRead);
+        return connectionOf(await strategies.list(caller.userId), args);
+      },
       markets(_root: unknown, args: ConnectionArgs) {
         const market = required(services.market, 'markets');
         return connectionOf(
@@ -80,8 +85,34 @@ export function createResolvers(services: GraphqlServices) {
       // From the in-memory latest-value store: no query per position.
       ticker: (position: { symbol: string }) => services.market?.ticker(position.symbol) ?? null,
     },
+    Strategy: {
+      createdAt: (strategy: StrategyView) => strategy.createdAt.toISOString(),
+    },
+    StrategyVersion: {
+      createdAt: (version: StrategyVersionView) => version.createdAt.toISOString(),
+    },
     Market: {
       ticker: (market: { symbol: string }) => required(services.market, 'ticker').ticker(market.symbol),
+    },
+  };
+}
+
+/**
+ * Per-request batched loaders (Mercurius runs one batch per field per tick): a page of strategies
+ * reads all their versions in one statement instead of one per strategy.
+ */
+export function createLoaders(services: GraphqlServices) {
+  return {
+    Strategy: {
+      async versions(queries: ReadonlyArray<{ obj: StrategyView }>) {
+        const strategies = required(services.strategies, 'strategies');
+        const byUser = new Map<string, string[]>();
+        for (const { obj } of queries) byUser.set(obj.userId, [...(byUser.get(obj.userId) ?? []), obj.id]);
+        const found = new Map<string, readonly StrategyVersionView[]>();
+        for (const [userId, ids] of byUser)
+          for (const [id, versions] of await strategies.versionsOf(userId, ids)) found.set(id, versions);
+        return queries.map(({ obj }) => found.get(obj.id) ?? []);
+      },
     },
   };
 }

@@ -140,6 +140,37 @@ export const SDL = /* GraphQL */ `
     pageInfo: PageInfo!
   }
 
+  type StrategyVersion {
+    version: Int!
+    language: String!
+    sourceSha256: String!
+    sizeBytes: Int!
+    createdAt: String!
+  }
+
+  type Strategy {
+    id: ID!
+    name: String!
+    description: String!
+    latestVersion: Int!
+    createdAt: String!
+    """
+    Oldest first; loaded for a whole page of strategies at once.
+    """
+    versions: [StrategyVersion!]!
+  }
+
+  type StrategyEdge {
+    cursor: String!
+    node: Strategy!
+  }
+
+  type StrategyConnection {
+    edges: [StrategyEdge!]!
+    nodes: [Strategy!]!
+    pageInfo: PageInfo!
+  }
+
   type Query {
     """
     The caller (any credential). Fields that need one are nullable, so a refusal fails alone.
@@ -157,6 +188,10 @@ export const SDL = /* GraphQL */ `
     One portfolio (scope portfolio:read); another user's is STRATEGY_PORTFOLIO_NOT_FOUND, as on REST.
     """
     portfolio(id: ID!): Portfolio
+    """
+    The caller's strategies (scope strategies:read).
+    """
+    strategies(first: Int, after: String): StrategyConnection
     """
     Markets collected or stored (public).
     """

@@ -37,11 +37,40 @@ export interface PortfolioReader {
   positions(portfolioId: string): readonly PositionView[];
 }
 
+export interface StrategyView {
+  id: string;
+  userId: string;
+  name: string;
+  description: string;
+  latestVersion: number;
+  createdAt: Date;
+}
+
+export interface StrategyVersionView {
+  strategyId: string;
+  version: number;
+  language: string;
+  sourceSha256: string;
+  sizeBytes: number;
+  createdAt: Date;
+}
+
+/** The user's strategies and their versions, as REST's `/strategies` routes read them. */
+export interface StrategyReader {
+  list(userId: string): Promise<readonly StrategyView[]>;
+  /** Versions of several strategies in one read (the per-request loader batches them). */
+  versionsOf(
+    userId: string,
+    strategyIds: readonly string[],
+  ): Promise<ReadonlyMap<string, readonly StrategyVersionView[]>>;
+}
+
 export interface GraphqlServices {
   /** Identity's request authentication (bearer token or API key), as REST routes use it. */
   readonly auth: RequestAuth<FastifyRequest>;
   /** The authenticated caller's API keys (`auth.authenticate` ran first). */
   readonly apiKeys?: ((request: FastifyRequest) => Promise<readonly unknown[]>) | undefined;
+  readonly strategies?: StrategyReader | undefined;
   /** Where live trading runs here (`strategy.live.enabled` with an event log). */
   readonly portfolios?: PortfolioReader | undefined;
   readonly market?:

@@ -129,6 +129,28 @@ describe('graphql - through the tickline process', () => {
     expect(scoped.body.data.me).toEqual({ kind: 'api_key' });
   });
 
+  it('graphql - a strategy created over REST is read with its versions', async () => {
+    const created = await callJson(server.url, 'POST', '/api/v1/strategies', {
+      bearer: adminToken,
+      body: {
+        name: 'graphql e2e',
+        language: 'javascript',
+        source: 'export default defineStrategy({ params: {}, onCandle() {} });',
+      },
+    });
+    expect(created.status).toBe(201);
+    const response = await graphql(
+      { query: '{ strategies { nodes { name latestVersion versions { version language } } } }' },
+      { authorization: `Bearer ${adminToken}` },
+    );
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data.strategies.nodes).toContainEqual({
+      name: 'graphql e2e',
+      latestVersion: 1,
+      versions: [{ version: 1, language: expect.any(String) }],
+    });
+  });
+
   it('graphql - abuse is refused with codes and the server keeps answering', async () => {
     const aliases = Array.from({ length: 10_000 }, (_, i) => `a${i}: __typename`).join(' ');
     // __typename aliases still count: each one is an alias.
