@@ -29,6 +29,8 @@ const LAYER: Record<string, number> = {
   game: 2,
   strategy: 3,
   platform: 4,
+  // One schema over every domain's services: above them all, below the composition root.
+  graphql: 4.5,
   server: 5,
 };
 /**

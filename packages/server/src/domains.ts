@@ -9,6 +9,7 @@ import type { DomainModule, ModuleConfigSection } from '@tickline/kernel';
 import { marketConfig } from '@tickline/market/config';
 import { gameConfig } from '@tickline/game/config';
 import { platformConfig } from '@tickline/platform/config';
+import { graphqlConfig } from '@tickline/graphql/config';
 import { notifyConfig } from '@tickline/notify/config';
 import { realtimeConfig } from '@tickline/realtime/config';
 import { strategyConfig } from '@tickline/strategy/config';
@@ -52,6 +53,11 @@ export const DOMAINS = [
     name: 'platform',
     config: platformConfig,
     load: async () => (await import('@tickline/platform')).platformModule,
+  },
+  {
+    name: 'graphql',
+    config: graphqlConfig,
+    load: async () => (await import('@tickline/graphql')).graphqlModule,
   },
 ] as const satisfies readonly DomainEntry[];
 

@@ -37,7 +37,7 @@ describe('roles - table', () => {
 
   it('roles - gateways authenticate and stream, platform processes project, all does both', () => {
     const names = (role: RoleName) => modulesFor(role).map((m) => m.name);
-    expect(names('gateway')).toEqual(['identity', 'realtime', 'accounts', 'market', 'game', 'platform']);
+    expect(names('gateway')).toEqual(['identity', 'realtime', 'accounts', 'market', 'game', 'platform', 'graphql']);
     expect(names('platform')).toEqual(['identity', 'accounts', 'market', 'notify', 'platform']);
     expect(names('all')).toEqual(DOMAINS.map((d) => d.name));
     expect(names('game')).toEqual(['game']);
@@ -45,7 +45,7 @@ describe('roles - table', () => {
     expect(names('strategy')).toEqual(['identity', 'strategy']);
     expect(ROLES.platform.api).toEqual(['notify', 'platform']);
     expect(describeRoles()).toContain(
-      'runs now: eventlog, eventlog-dlq, publisher, sql, identity, realtime, accounts, market, game, platform, http',
+      'runs now: eventlog, eventlog-dlq, publisher, sql, identity, realtime, accounts, market, game, platform, graphql, http',
     );
   });
 

@@ -55,8 +55,8 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     services: [...CONSUMER, ...WITH_SQL],
     // Game here is the coordinator that sends players to zone processes (with Redis); platform
     // serves the operations API, reaching zones on their processes by request/reply.
-    modules: ['identity', 'realtime', 'accounts', 'market', 'game', 'platform'],
-    api: ['identity', 'realtime', 'accounts', 'market', 'game', 'platform'],
+    modules: ['identity', 'realtime', 'accounts', 'market', 'game', 'platform', 'graphql'],
+    api: ['identity', 'realtime', 'accounts', 'market', 'game', 'platform', 'graphql'],
     web: true,
     pending: [],
   },

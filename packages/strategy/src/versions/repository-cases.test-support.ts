@@ -117,6 +117,37 @@ export function runRepositoryCases(name: string, open: () => Promise<Sql>): void
       await expect(after.getVersion(alice, s.id, 1)).rejects.toMatchObject({ code: 'STRATEGY_CODE_CORRUPT' });
     });
 
+    it("lists several strategies' versions in one statement, only the user's own", async () => {
+      const repo = new StrategyRepository(sql, createCodeCipher({ keys, currentKeyId: 'k1' }));
+      const version = (strategyId: string, userId = alice) =>
+        repo.saveVersion({
+          userId,
+          strategyId,
+          source: 'x',
+          js: 'x',
+          language: 'javascript',
+          params: {},
+          now,
+        });
+      const a = await repo.createStrategy({ id: uuidv7(), userId: alice, name: 'a', now });
+      const b = await repo.createStrategy({ id: uuidv7(), userId: alice, name: 'b', now });
+      const theirs = await repo.createStrategy({ id: uuidv7(), userId: bob, name: 'theirs', now });
+      await version(a.id);
+      await version(a.id);
+      await version(b.id);
+      await version(theirs.id, bob);
+      const byStrategy = await repo.listVersionsOf(alice, [a.id, b.id, theirs.id]);
+      expect([...byStrategy.entries()].map(([id, versions]) => [id, versions.map((v) => v.version)])).toEqual(
+        [
+          [a.id, [1, 2]],
+          [b.id, [1]],
+          [theirs.id, []],
+        ],
+      );
+      expect((await repo.listVersionsOf(alice, [])).size).toBe(0);
+      await repo.deleteStrategy(bob, theirs.id); // the next case expects bob to have none
+    });
+
     it("hides other users' strategies, versions and runs", async () => {
       const repo = new StrategyRepository(sql, createCodeCipher({ keys, currentKeyId: 'k1' }));
       const s = await repo.createStrategy({ id: uuidv7(), userId: alice, name: 'private', now });

@@ -234,6 +234,23 @@ export class StrategyRepository {
     return rows.map(versionFrom);
   }
 
+  /**
+   * The versions of several of the user's strategies in one statement (oldest first per strategy),
+   * for a GraphQL page of strategies with their versions; ids the user does not own give none.
+   */
+  async listVersionsOf(userId: string, strategyIds: readonly string[]): Promise<Map<string, VersionInfo[]>> {
+    const byStrategy = new Map<string, VersionInfo[]>(strategyIds.map((id) => [id, []]));
+    if (strategyIds.length === 0) return byStrategy;
+    const { rows } = await this.#sql.query<Row>(
+      `select ${VERSION_INFO} from strategy_versions
+        where strategy_id = any($2::uuid[]) and strategy_id in (select id from strategies where user_id = $1)
+        order by strategy_id, version`,
+      [userId, [...strategyIds]],
+    );
+    for (const row of rows.map(versionFrom)) byStrategy.get(row.strategyId)?.push(row);
+    return byStrategy;
+  }
+
   /** A version with its decrypted code; `version` omitted means the latest. */
   async getVersion(userId: string, strategyId: string, version?: number): Promise<VersionRecord> {
     const { rows } = await this.#sql.query<Row>(
