@@ -1,0 +1,85 @@
+/**
+ * Issue 27 with real processes on one nats-server and one PostgreSQL: a gateway that runs
+ * neither strategy nor notify serves their routes by forwarding to the `strategy` and `platform`
+ * processes. One source of truth: its OpenAPI document (every method, path and scope) equals the
+ * `all` role's, so a domain route no role table lists fails here. And the routes work through it.
+ */
+import { SMA_CROSS_SOURCE } from '@tickline/strategy';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callJson, signUpAndIn } from '../testing/api-clients.ts';
+import {
+  scaledClusterDependencies,
+  startScaledCluster,
+  type ClusterProcess,
+  type ScaledCluster,
+} from '../testing/scaled-cluster.ts';
+
+const { available, reason } = scaledClusterDependencies();
+let cluster: ScaledCluster | undefined;
+let all: ClusterProcess;
+let gateway: ClusterProcess;
+
+beforeAll(async () => {
+  if (!available) return;
+  cluster = await startScaledCluster({
+    name: 'gateway_routes',
+    stream: 'GWROUTES',
+    authSecret: 'gateway-routes-shared-secret-0123456789',
+    env: { TICKLINE_MARKET_ENABLED: 'false' },
+  });
+  all = await cluster.start('all');
+  await cluster.start('strategy');
+  await cluster.start('platform');
+  gateway = await cluster.start('gateway');
+}, 120_000);
+afterAll(async () => {
+  await cluster?.stop();
+}, 60_000);
+
+type OpenApi = { paths: Record<string, Record<string, { security?: unknown }>> };
+
+/** `METHOD path scopes` for every operation of the document. */
+function routeTable(doc: OpenApi): string[] {
+  return Object.entries(doc.paths)
+    .flatMap(([path, operations]) =>
+      Object.entries(operations).map(
+        ([method, operation]) => `${method.toUpperCase()} ${path} ${JSON.stringify(operation.security ?? 'public')}`,
+      ),
+    )
+    .sort();
+}
+
+describe.skipIf(!available)(`gateway routes - every route through a gateway (${reason})`, () => {
+  it('gateway routes - the gateway serves the all role route table and OpenAPI document', async () => {
+    const fromAll = await callJson(all.url, 'GET', '/api/openapi.json');
+    const fromGateway = await callJson(gateway.url, 'GET', '/api/openapi.json');
+    expect(fromAll.status).toBe(200);
+    const table = routeTable(fromGateway.body as OpenApi);
+    expect(table).toEqual(routeTable(fromAll.body as OpenApi));
+    expect(table.some((route) => route.startsWith('POST /api/v1/strategies '))).toBe(true);
+    expect(table.some((route) => route.startsWith('GET /api/v1/notifications '))).toBe(true);
+    expect(fromGateway.body).toEqual(fromAll.body);
+  });
+
+  it('gateway routes - strategies and notifications work through a gateway that runs neither', async () => {
+    const ada = await signUpAndIn(gateway.url, `ada.${Date.now()}@example.com`);
+    const bearer = ada.accessToken;
+    const created = await callJson(gateway.url, 'POST', '/api/v1/strategies', {
+      bearer,
+      body: { name: 'cross', source: SMA_CROSS_SOURCE },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.headers.get('x-request-id')).toBeTruthy();
+    const list = await callJson(gateway.url, 'GET', '/api/v1/strategies', { bearer });
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(list.body)).toContain('cross');
+    // The owner authenticates: no token, its 401; bad input, its 400 with the field named.
+    expect((await callJson(gateway.url, 'GET', '/api/v1/strategies')).status).toBe(401);
+    const invalid = await callJson(gateway.url, 'POST', '/api/v1/strategies', { bearer, body: { name: 1 } });
+    expect(invalid.status).toBe(400);
+    const inbox = await callJson(gateway.url, 'GET', '/api/v1/notifications', { bearer });
+    expect(inbox.status, JSON.stringify(inbox.body)).toBe(200);
+    const unread = await callJson(gateway.url, 'GET', '/api/v1/notifications/unread-count', { bearer });
+    expect(unread.status).toBe(200);
+  });
+});
