@@ -4,10 +4,12 @@
  * processes. One source of truth: its OpenAPI document (every method, path and scope) equals the
  * `all` role's, so a domain route no role table lists fails here. And the routes work through it.
  */
-import { SMA_CROSS_SOURCE } from '@tickline/strategy';
+import type { Candle } from '@tickline/market';
+import { createPostgresSql } from '@tickline/store';
+import { SMA_CROSS_SOURCE, storeClosedCandles } from '@tickline/strategy';
 import { requireRedisServer, startRedis, type RedisServerHandle } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callJson, signUpAndIn } from '../testing/api-clients.ts';
+import { callJson, openEventSource, signUpAndIn, streamTicket } from '../testing/api-clients.ts';
 import {
   scaledClusterDependencies,
   startScaledCluster,
@@ -51,10 +53,40 @@ function routeTable(doc: OpenApi): string[] {
   return Object.entries(doc.paths)
     .flatMap(([path, operations]) =>
       Object.entries(operations).map(
-        ([method, operation]) => `${method.toUpperCase()} ${path} ${JSON.stringify(operation.security ?? 'public')}`,
+        ([method, operation]) =>
+          `${method.toUpperCase()} ${path} ${JSON.stringify(operation.security ?? 'public')}`,
       ),
     )
     .sort();
+}
+
+/** `count` closed one-minute candles of BTC-USDT from `from`, stored as the market stores them. */
+async function seedCandles(from: number, count: number, minute: number): Promise<void> {
+  const sql = await createPostgresSql({ url: cluster!.env.TICKLINE_DATABASE_URL! });
+  try {
+    const candles: Candle[] = Array.from({ length: count }, (_, i) => {
+      const close = 100 + 5 * Math.sin(i / 4);
+      return {
+        exchange: 'e2e',
+        symbol: 'BTC-USDT',
+        interval: '1m',
+        openTime: from + i * minute,
+        closeTime: from + (i + 1) * minute,
+        open: close,
+        high: close + 0.5,
+        low: close - 0.5,
+        close,
+        volume: 10,
+        quoteVolume: 10 * close,
+        trades: 4,
+        incomplete: false,
+        revision: 0,
+      };
+    });
+    await storeClosedCandles(sql, candles);
+  } finally {
+    await sql.close();
+  }
 }
 
 describe.skipIf(!available)(`gateway routes - every route through a gateway (${reason})`, () => {
@@ -89,5 +121,47 @@ describe.skipIf(!available)(`gateway routes - every route through a gateway (${r
     expect(inbox.status, JSON.stringify(inbox.body)).toBe(200);
     const unread = await callJson(gateway.url, 'GET', '/api/v1/notifications/unread-count', { bearer });
     expect(unread.status).toBe(200);
+  });
+
+  it('gateway routes - a backtest started through the gateway reports on its stream', async () => {
+    const hour = 3_600_000;
+    const minute = 60_000;
+    const to = Math.floor(Date.now() / hour) * hour - hour;
+    await seedCandles(to - hour, 60, minute);
+    const bob = await signUpAndIn(gateway.url, `bob.${Date.now()}@example.com`);
+    const bearer = bob.accessToken;
+    const stream = openEventSource(gateway.url, {
+      channels: [`user:${bob.userId}`],
+      types: ['backtest.completed'],
+      ticket: await streamTicket(gateway.url, bearer),
+    });
+    try {
+      expect(await stream.refused).toBe(200);
+      const created = await callJson(gateway.url, 'POST', '/api/v1/strategies', {
+        bearer,
+        body: { name: 'cross', source: SMA_CROSS_SOURCE },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const started = await callJson(gateway.url, 'POST', '/api/v1/backtests', {
+        bearer,
+        body: {
+          strategyId: created.body.strategy.id,
+          symbol: 'BTC-USDT',
+          interval: '1m',
+          from: to - hour,
+          to,
+        },
+      });
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      // Run by the strategy process, published to the log, delivered by this gateway's hub.
+      const completed = await stream.next('backtest.completed', 60_000);
+      expect(completed.channel).toBe(`user:${bob.userId}`);
+      const run = await callJson(gateway.url, 'GET', `/api/v1/backtests/${completed.data.backtestId}`, {
+        bearer,
+      });
+      expect(run.status, JSON.stringify(run.body)).toBe(200);
+    } finally {
+      stream.close();
+    }
   });
 });

@@ -98,7 +98,10 @@ describe('route forwarding', () => {
   });
 
   it('forwarding - an answer over the cap is refused by the owner, not cut', async () => {
-    const host: DemoHost = { items: new Map([['big', 'y'.repeat(FORWARD_MAX_BODY_BYTES)]]), seenRequestIds: [] };
+    const host: DemoHost = {
+      items: new Map([['big', 'y'.repeat(FORWARD_MAX_BODY_BYTES)]]),
+      seenRequestIds: [],
+    };
     const { gateway } = await topology(host);
     const answer = await gateway.inject({
       method: 'GET',

@@ -80,7 +80,10 @@ export interface ForwardingOptions {
 }
 
 /** The domain's routes on a gateway that does not run it, each forwarded to `owner`. */
-export function forwardingRoutes(module: ServerModule, options: ForwardingOptions): FastifyPluginAsync | undefined {
+export function forwardingRoutes(
+  module: ServerModule,
+  options: ForwardingOptions,
+): FastifyPluginAsync | undefined {
   const plugin = module.routes?.(inertHost());
   if (!plugin) return undefined;
   const service = forwardService(module.name);
@@ -108,7 +111,8 @@ export function forwardingRoutes(module: ServerModule, options: ForwardingOption
     app.addHook('onRoute', (route) => {
       route.handler = forward;
       // The owner authenticates and validates; here the schema only describes the route.
-      for (const hook of ['onRequest', 'preParsing', 'preValidation', 'preHandler'] as const) delete route[hook];
+      for (const hook of ['onRequest', 'preParsing', 'preValidation', 'preHandler'] as const)
+        delete route[hook];
       route.validatorCompiler = () => (data: unknown) => ({ value: data });
     });
     await app.register(plugin);

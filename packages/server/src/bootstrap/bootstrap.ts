@@ -257,6 +257,22 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
                   }),
               },
       };
+      /** Runs `module`'s channel delivery into this process's hub, when it has one. */
+      const startDelivery = async (module: ServerModule, built: ModuleHost, stepLogger: Logger) => {
+        const realtime = deps.realtime as RealtimeHost | undefined;
+        const delivery = realtime ? module.channels?.(built) : undefined;
+        if (!realtime || !delivery) return;
+        if (delivery.rules) realtime.addChannelRules(delivery.rules);
+        await startup.start(
+          ...channelDeliveryServices({
+            delivery,
+            realtime,
+            consumers: deps.consumers as ConsumerFactory,
+            nodeId,
+            logger: stepLogger,
+          }),
+        );
+      };
       for (const module of modules) {
         const moduleHost = await startup.step(module.name, async (stepLogger) => {
           for (const before of module.after)
@@ -273,25 +289,19 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             logger: stepLogger,
           });
           await startup.start(...built.services);
-          const realtime = deps.realtime as RealtimeHost | undefined;
-          const delivery = realtime ? module.channels?.(built) : undefined;
-          if (realtime && delivery) {
-            if (delivery.rules) realtime.addChannelRules(delivery.rules);
-            await startup.start(
-              ...channelDeliveryServices({
-                delivery,
-                realtime,
-                consumers: deps.consumers as ConsumerFactory,
-                nodeId,
-                logger: stepLogger,
-              }),
-            );
-          }
+          await startDelivery(module, built, stepLogger);
           return built;
         });
         hosts.set(module.name, moduleHost);
         deps[module.name] = moduleHost;
       }
+      // A forwarded domain's events still reach this gateway's browsers: its channel delivery
+      // runs here, over the shared database only (strategy's signal-channel rules read it).
+      for (const { module } of forwarded)
+        if (module.channels)
+          await startup.step(`${module.name}-delivery`, (stepLogger) =>
+            startDelivery(module, { services: [], sql, reads } as ModuleHost, stepLogger),
+          );
     }
 
     let apiApp: Parameters<NonNullable<Parameters<typeof createHttpService>[0]['configure']>>[0] | undefined;
