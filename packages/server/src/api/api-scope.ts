@@ -8,6 +8,7 @@ import type { RealtimeGateway, StreamPrincipal } from '@tickline/realtime';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { rateLimitPlugin } from '../http/plugins/rate-limit/rate-limit-plugin.ts';
 import type { RateLimiter } from '../http/plugins/rate-limit/rate-limiter.ts';
+import { isForwardedHere } from './route-forwarding.ts';
 import { sessionCookieHooks } from './session-cookie.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -28,7 +29,9 @@ export interface ApiScopeOptions {
 export async function registerApiScope(app: FastifyInstance, options: ApiScopeOptions): Promise<void> {
   await app.register(
     async function api(scope) {
-      if (options.limiter) await scope.register(rateLimitPlugin, { limiter: options.limiter });
+      // A request a gateway forwarded was limited there, by the caller's own address.
+      if (options.limiter)
+        await scope.register(rateLimitPlugin, { limiter: options.limiter, skip: isForwardedHere });
       // Answers carry tokens, keys, account and player data: no cache may keep them (RFC 6749 §5.1).
       scope.addHook('onRequest', async function noStore(_request, reply) {
         void reply.header('cache-control', 'no-store');

@@ -5,7 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerModule } from '../domains.ts';
 import { createHttpApp } from '../http/app.ts';
 import { registerApiScope } from './api-scope.ts';
-import { FORWARD_MAX_BODY_BYTES, forwardingRoutes, serveForwardedRoutes } from './route-forwarding.ts';
+import {
+  FORWARD_MAX_BODY_BYTES,
+  forwardingRoutes,
+  isForwardedHere,
+  serveForwardedRoutes,
+} from './route-forwarding.ts';
 
 /** A domain whose handlers and hooks need its host: they must run on the owner only. */
 interface DemoHost {
@@ -27,6 +32,7 @@ const demoModule = {
         },
         async (request) => ({ item: host.items.get((request.params as { id: string }).id) }),
       );
+      app.get('/demo/:id/forwarded', async (request) => ({ forwarded: isForwardedHere(request) }));
       app.post('/demo', async (request, reply) => reply.code(201).send({ echo: request.body }));
     },
 } as unknown as ServerModule;
@@ -110,5 +116,18 @@ describe('route forwarding', () => {
     });
     expect(answer.statusCode).toBe(413);
     expect(answer.json().error.code).toBe('SERVER_FORWARD_TOO_LARGE');
+  });
+
+  it('forwarding - the owner tells forwarded requests (limited at the gateway) from a client faking the mark', async () => {
+    const host: DemoHost = { items: new Map(), seenRequestIds: [] };
+    const { owner, gateway } = await topology(host);
+    const viaGateway = await gateway.inject({ method: 'GET', url: '/api/v1/demo/1/forwarded' });
+    expect(viaGateway.json()).toEqual({ forwarded: true });
+    const faked = await owner.inject({
+      method: 'GET',
+      url: '/api/v1/demo/1/forwarded',
+      headers: { 'x-tickline-forwarded': 'guess' },
+    });
+    expect(faked.json()).toEqual({ forwarded: false });
   });
 });

@@ -6,6 +6,7 @@
  * by the forward, so its route table and OpenAPI document are the domain's — generated from the
  * module, never listed by hand — and authentication, validation and quotas run once, at the owner.
  */
+import { randomUUID } from 'node:crypto';
 import type { RequestReply, Responder } from '@tickline/eventlog';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -22,6 +23,18 @@ export function forwardService(domain: string): string {
 export const FORWARD_MAX_BODY_BYTES = 900 * 1024;
 /** Deadline of one forwarded request: a backtest start or a compile runs the sandbox. */
 export const FORWARD_TIMEOUT_MS = 15_000;
+
+/**
+ * Marks a request this process injected for a gateway: the gateway limited it already. The value
+ * is this process's secret, so a client sending the header is limited as usual.
+ */
+const FORWARDED_HEADER = 'x-tickline-forwarded';
+const PROCESS_MARK = randomUUID();
+
+/** Whether `request` is one a gateway forwarded to this process. */
+export function isForwardedHere(request: FastifyRequest): boolean {
+  return request.headers[FORWARDED_HEADER] === PROCESS_MARK;
+}
 
 // Hop-by-hop and framing headers belong to one connection, not to the forwarded request.
 const NOT_FORWARDED = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
@@ -133,7 +146,7 @@ export async function serveForwardedRoutes(
     const response = await app.inject({
       method: request.method as 'GET',
       url: request.url,
-      headers: request.headers,
+      headers: { ...request.headers, [FORWARDED_HEADER]: PROCESS_MARK },
       ...(request.body === undefined ? {} : { payload: request.body }),
     });
     const bytes = Buffer.byteLength(response.body);
