@@ -59,12 +59,6 @@ export const ServerErrorCodes = defineErrorCodes({
     resolve: 'Run `tickline migrate up` (or set database.migrateOnStart), then start again.',
     httpStatus: 503,
   },
-  SERVER_FORWARD_TOO_LARGE: {
-    meaning:
-      'A request or answer forwarded between a gateway and the role that owns the route is larger than the forwarding cap (1 MiB minus headroom: one NATS message).',
-    resolve: 'Send less, or page the read (the list routes take a limit).',
-    httpStatus: 413,
-  },
   SERVER_SECRET_INVALID: {
     meaning: 'A generated secret file under <dataDir>/secrets is unusable (empty or truncated).',
     resolve:

@@ -31,7 +31,7 @@ export interface RoleSpec {
   api: readonly DomainName[];
   /**
    * Modules whose `/api/v1` routes this role serves by forwarding each request to the role that
-   * owns the domain's state (module name → owning role; see api/route-forwarding.ts).
+   * owns the domain's state (module name → owning role; see realtime/src/forwarding/route-forwarding.ts).
    */
   forward: Readonly<Partial<Record<DomainName, RoleName>>>;
   /** Serve the dashboard on the HTTP port. */
@@ -100,8 +100,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     pending: [],
   },
   strategy: {
-    summary:
-      'strategies, backtests and live runs in the isolated-vm sandbox; paper portfolios and orders',
+    summary: 'strategies, backtests and live runs in the isolated-vm sandbox; paper portfolios and orders',
     // Identity authenticates the strategy API; backtests read the candle tables from SQL.
     services: [...CONSUMER, ...WITH_SQL],
     modules: ['identity', 'strategy'],

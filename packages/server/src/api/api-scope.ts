@@ -4,11 +4,10 @@
  * everywhere also ends the caller's open streams on this gateway.
  */
 import { principalOf } from '@tickline/identity';
-import type { RealtimeGateway, StreamPrincipal } from '@tickline/realtime';
+import { isForwardedHere, type RealtimeGateway, type StreamPrincipal } from '@tickline/realtime';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { rateLimitPlugin } from '../http/plugins/rate-limit/rate-limit-plugin.ts';
 import type { RateLimiter } from '../http/plugins/rate-limit/rate-limiter.ts';
-import { isForwardedHere } from './route-forwarding.ts';
 import { sessionCookieHooks } from './session-cookie.ts';
 
 export const API_PREFIX = '/api/v1';

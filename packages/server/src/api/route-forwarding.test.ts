@@ -10,7 +10,7 @@ import {
   forwardingRoutes,
   isForwardedHere,
   serveForwardedRoutes,
-} from './route-forwarding.ts';
+} from '@tickline/realtime';
 
 /** A domain whose handlers and hooks need its host: they must run on the owner only. */
 interface DemoHost {
@@ -100,7 +100,7 @@ describe('route forwarding', () => {
       payload: { blob: 'x'.repeat(FORWARD_MAX_BODY_BYTES + 1) },
     });
     expect(answer.statusCode).toBe(413);
-    expect(answer.json().error.code).toBe('SERVER_FORWARD_TOO_LARGE');
+    expect(answer.json().error.code).toBe('RT_FORWARD_TOO_LARGE');
   });
 
   it('forwarding - an answer over the cap is refused by the owner, not cut', async () => {
@@ -115,7 +115,7 @@ describe('route forwarding', () => {
       headers: { authorization: 'Bearer ok' },
     });
     expect(answer.statusCode).toBe(413);
-    expect(answer.json().error.code).toBe('SERVER_FORWARD_TOO_LARGE');
+    expect(answer.json().error.code).toBe('RT_FORWARD_TOO_LARGE');
   });
 
   it('forwarding - the owner tells forwarded requests (limited at the gateway) from a client faking the mark', async () => {

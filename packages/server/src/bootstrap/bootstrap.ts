@@ -24,12 +24,16 @@ import {
   type Registry,
   type ServiceHealth,
 } from '@tickline/kernel';
-import { createRedisConnectionCounter, type RealtimeHost } from '@tickline/realtime';
+import {
+  createRedisConnectionCounter,
+  forwardingRoutes,
+  serveForwardedRoutes,
+  type RealtimeHost,
+} from '@tickline/realtime';
 import { registerApiScope } from '../api/api-scope.ts';
 import { cookieIsSecure } from '../api/session-cookie.ts';
 import type { ResolvedConfig } from '../config/load.ts';
 import { DOMAINS, type ServerModule } from '../domains.ts';
-import { forwardingRoutes, serveForwardedRoutes } from '../api/route-forwarding.ts';
 import { createHttpService, type HttpService } from '../process/http-service.ts';
 import { installProcessHandlers } from '../process/process-handlers.ts';
 import { forwardedTo, modulesFor, ROLES, servicesFor, SharedService } from '../roles.ts';

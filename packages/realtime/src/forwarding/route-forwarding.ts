@@ -10,9 +10,17 @@ import { randomUUID } from 'node:crypto';
 import type { RequestReply, Responder } from '@tickline/eventlog';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { ServerModule } from '../domains.ts';
-import { ServerError } from '../errors.ts';
-import { REQUEST_ID_HEADER } from '../http/request-id.ts';
+import { RealtimeError } from '../errors.ts';
+
+/** What forwarding needs of a domain module: its name and its routes plugin. */
+export interface ForwardableModule {
+  readonly name: string;
+  // Any module's host: the inert one below stands in for each.
+  readonly routes?: ((host: any) => FastifyPluginAsync | undefined) | undefined;
+}
+
+// The gateway's request id travels as the correlation id the owner logs and echoes.
+const REQUEST_ID_HEADER = 'x-request-id';
 
 /** The request/reply service a role answers a domain's forwarded requests on. */
 export function forwardService(domain: string): string {
@@ -58,8 +66,8 @@ function passable(headers: Record<string, unknown>): Record<string, string | str
   return kept;
 }
 
-function tooLarge(what: string, bytes: number): ServerError {
-  return new ServerError('SERVER_FORWARD_TOO_LARGE', `${what} of ${bytes} bytes is over the forwarding cap`, {
+function tooLarge(what: string, bytes: number): RealtimeError {
+  return new RealtimeError('RT_FORWARD_TOO_LARGE', `${what} of ${bytes} bytes is over the forwarding cap`, {
     details: { bytes, limitBytes: FORWARD_MAX_BODY_BYTES },
   });
 }
@@ -94,7 +102,7 @@ export interface ForwardingOptions {
 
 /** The domain's routes on a gateway that does not run it, each forwarded to `owner`. */
 export function forwardingRoutes(
-  module: ServerModule,
+  module: ForwardableModule,
   options: ForwardingOptions,
 ): FastifyPluginAsync | undefined {
   const plugin = module.routes?.(inertHost());
