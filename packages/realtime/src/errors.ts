@@ -2,6 +2,12 @@
 import { defineErrorCodes, errorGuard, TicklineError, type TicklineErrorOptions } from '@tickline/kernel';
 
 export const RealtimeErrorCodes = defineErrorCodes({
+  RT_FORWARD_TOO_LARGE: {
+    meaning:
+      'A request or answer forwarded between a gateway and the role that owns the route is larger than the forwarding cap (900 KiB: one NATS message).',
+    resolve: 'Send less, or page the read (the list routes take a limit).',
+    httpStatus: 413,
+  },
   RT_UNAUTHENTICATED: {
     meaning: 'The stream request carried no valid credential (session cookie or stream ticket).',
     resolve: 'Sign in, or mint a fresh stream ticket, and reconnect.',
@@ -49,12 +55,14 @@ export const RealtimeErrorCodes = defineErrorCodes({
     httpStatus: 503,
   },
   RT_USER_CONNECTION_LIMIT: {
-    meaning: "The account already holds as many streams as its tier allows (maxStreamConnections), across gateways.",
+    meaning:
+      'The account already holds as many streams as its tier allows (maxStreamConnections), across gateways.',
     resolve: 'Close another stream (a tab, a bot) or move to a higher tier; retry after one closes.',
     httpStatus: 429,
   },
   RT_SESSION_REVOKED: {
-    meaning: "The stream's credential was revoked (sign-out, a disabled account, a role or tier change, a revoked API key).",
+    meaning:
+      "The stream's credential was revoked (sign-out, a disabled account, a role or tier change, a revoked API key).",
     resolve: 'Do not resume with it: get a new stream ticket with a current session.',
     httpStatus: 401,
   },

@@ -72,7 +72,11 @@ export type { ResumePlan } from './hub/resume.ts';
 export type { StreamAdmission, GatewayStats } from './gateway/gateway.ts';
 export type { RealtimeGatewayOptions, Authenticate } from './gateway/gateway-options.ts';
 export type { PrincipalPolicyOptions } from './gateway/principal-policy.ts';
-export type { ConnectionCounter, ConnectionLease, MemoryConnectionCounterOptions } from './limits/connection-counter.ts';
+export type {
+  ConnectionCounter,
+  ConnectionLease,
+  MemoryConnectionCounterOptions,
+} from './limits/connection-counter.ts';
 export type { RedisConnectionCounterOptions } from './limits/redis-connection-counter.ts';
 export type { LiveRelay, LiveRelayOptions } from './bridge/live-relay.ts';
 export type { RealtimeRoutesOptions } from './fastify/realtime-routes.ts';
@@ -98,3 +102,13 @@ export type { RealtimeHost, RealtimeHostDeps } from './module/realtime-host.ts';
 export type { StreamPrincipal, VerifyAccessToken } from './module/stream-auth.ts';
 export type { StreamTicketRoutesOptions } from './module/stream-ticket-routes.ts';
 export type { RealtimeSettings } from './config.ts';
+export {
+  FORWARD_MAX_BODY_BYTES,
+  FORWARD_TIMEOUT_MS,
+  forwardingRoutes,
+  forwardService,
+  isForwardedHere,
+  serveForwardedRoutes,
+  type ForwardableModule,
+  type ForwardingOptions,
+} from './forwarding/route-forwarding.ts';

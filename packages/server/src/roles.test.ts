@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RoleName } from './config/schema.ts';
 import { DOMAINS } from './domains.ts';
-import { describeRoles, modulesFor, ROLES, servicesFor } from './roles.ts';
+import { describeRoles, forwardedTo, modulesFor, ROLES, servicesFor } from './roles.ts';
 
 describe('roles - table', () => {
   it('roles - every role name has an entry and nothing else does', () => {
@@ -60,5 +60,15 @@ describe('roles - table', () => {
         ).toBeLessThan(index);
       expect(module.config?.key).toBe('config' in DOMAINS[index]! ? DOMAINS[index].config.key : undefined);
     }
+  });
+
+  it('roles - a gateway serves every module of all, running or forwarding it to a role that serves it', () => {
+    const forwarded = ROLES.gateway.forward;
+    expect([...ROLES.gateway.api, ...Object.keys(forwarded)].sort()).toEqual([...ROLES.all.api].sort());
+    for (const [domain, owner] of Object.entries(forwarded)) {
+      expect(ROLES[owner].api, `${owner} serves ${domain}`).toContain(domain);
+      expect(forwardedTo(owner)).toContain(domain);
+    }
+    expect(forwardedTo('all')).toEqual([]);
   });
 });

@@ -29,6 +29,11 @@ export interface RoleSpec {
   modules: readonly DomainName[];
   /** Modules whose `/api/v1` routes this role serves. */
   api: readonly DomainName[];
+  /**
+   * Modules whose `/api/v1` routes this role serves by forwarding each request to the role that
+   * owns the domain's state (module name → owning role; see realtime/src/forwarding/route-forwarding.ts).
+   */
+  forward: Readonly<Partial<Record<DomainName, RoleName>>>;
   /** Serve the dashboard on the HTTP port. */
   web: boolean;
   /** What this role will run once it exists. */
@@ -47,6 +52,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     services: [...CONSUMER, ...WITH_SQL],
     modules: ALL_MODULES,
     api: ALL_MODULES,
+    forward: {},
     web: true,
     pending: [],
   },
@@ -57,6 +63,9 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     // serves the operations API, reaching zones on their processes by request/reply.
     modules: ['identity', 'realtime', 'accounts', 'market', 'game', 'platform', 'graphql'],
     api: ['identity', 'realtime', 'accounts', 'market', 'game', 'platform', 'graphql'],
+    // Strategy runs untrusted code in sandboxes and owns live runs; notify owns the delivery
+    // queue: their routes go to those roles (docs/architecture.md, "Routes through a gateway").
+    forward: { strategy: 'strategy', notify: 'platform' },
     web: true,
     pending: [],
   },
@@ -66,6 +75,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     services: [...PRODUCER, ...WITH_SQL],
     modules: ['market'],
     api: [],
+    forward: {},
     web: false,
     pending: [],
   },
@@ -74,6 +84,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     services: [...CONSUMER, ...WITH_SQL],
     modules: ['game'],
     api: [],
+    forward: {},
     web: false,
     pending: [],
   },
@@ -84,16 +95,17 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     // Notifications: the matcher, queue and dispatcher consumers, and their routes.
     modules: ['identity', 'accounts', 'market', 'notify', 'platform'],
     api: ['notify', 'platform'],
+    forward: {},
     web: false,
     pending: [],
   },
   strategy: {
-    summary:
-      'strategies, backtests and live runs in the isolated-vm sandbox; paper portfolios and orders',
+    summary: 'strategies, backtests and live runs in the isolated-vm sandbox; paper portfolios and orders',
     // Identity authenticates the strategy API; backtests read the candle tables from SQL.
     services: [...CONSUMER, ...WITH_SQL],
     modules: ['identity', 'strategy'],
     api: ['strategy'],
+    forward: {},
     web: false,
     pending: [],
   },
@@ -109,6 +121,18 @@ export function servicesFor(role: RoleName): SharedService[] {
 export function modulesFor(role: RoleName): (typeof DOMAINS)[number][] {
   const wanted = new Set<string>(ROLES[role].modules);
   return DOMAINS.filter((domain) => wanted.has(domain.name));
+}
+
+/** The modules `role` serves whose requests other roles forward to it. */
+export function forwardedTo(role: RoleName): DomainName[] {
+  const forwarded = new Set(
+    Object.values(ROLES).flatMap((spec) =>
+      Object.entries(spec.forward)
+        .filter(([, owner]) => owner === role)
+        .map(([domain]) => domain),
+    ),
+  );
+  return ROLES[role].api.filter((domain) => forwarded.has(domain));
 }
 
 /** The roles section of `tickline start --help`. */

@@ -4,7 +4,7 @@
  * everywhere also ends the caller's open streams on this gateway.
  */
 import { principalOf } from '@tickline/identity';
-import type { RealtimeGateway, StreamPrincipal } from '@tickline/realtime';
+import { isForwardedHere, type RealtimeGateway, type StreamPrincipal } from '@tickline/realtime';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { rateLimitPlugin } from '../http/plugins/rate-limit/rate-limit-plugin.ts';
 import type { RateLimiter } from '../http/plugins/rate-limit/rate-limiter.ts';
@@ -28,7 +28,9 @@ export interface ApiScopeOptions {
 export async function registerApiScope(app: FastifyInstance, options: ApiScopeOptions): Promise<void> {
   await app.register(
     async function api(scope) {
-      if (options.limiter) await scope.register(rateLimitPlugin, { limiter: options.limiter });
+      // A request a gateway forwarded was limited there, by the caller's own address.
+      if (options.limiter)
+        await scope.register(rateLimitPlugin, { limiter: options.limiter, skip: isForwardedHere });
       // Answers carry tokens, keys, account and player data: no cache may keep them (RFC 6749 §5.1).
       scope.addHook('onRequest', async function noStore(_request, reply) {
         void reply.header('cache-control', 'no-store');

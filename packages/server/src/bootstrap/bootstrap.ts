@@ -24,14 +24,19 @@ import {
   type Registry,
   type ServiceHealth,
 } from '@tickline/kernel';
-import { createRedisConnectionCounter, type RealtimeHost } from '@tickline/realtime';
+import {
+  createRedisConnectionCounter,
+  forwardingRoutes,
+  serveForwardedRoutes,
+  type RealtimeHost,
+} from '@tickline/realtime';
 import { registerApiScope } from '../api/api-scope.ts';
 import { cookieIsSecure } from '../api/session-cookie.ts';
 import type { ResolvedConfig } from '../config/load.ts';
-import type { ServerModule } from '../domains.ts';
+import { DOMAINS, type ServerModule } from '../domains.ts';
 import { createHttpService, type HttpService } from '../process/http-service.ts';
 import { installProcessHandlers } from '../process/process-handlers.ts';
-import { modulesFor, ROLES, servicesFor, SharedService } from '../roles.ts';
+import { forwardedTo, modulesFor, ROLES, servicesFor, SharedService } from '../roles.ts';
 import { registerWebApp } from '../web/web-plugin.ts';
 import { loadAuthKeys } from '../wiring/auth-keys.ts';
 import { createProcessEventRegistry } from '../wiring/event-registry.ts';
@@ -41,7 +46,13 @@ import { loadNodeId } from '../wiring/node-id.ts';
 import { createSharedRedis, sessionCheckFor, sessionVersionsFor } from '../wiring/shared-redis.ts';
 import { openRequestReply } from '../wiring/request-reply.ts';
 import { openMigratedSql } from './open-sql.ts';
-import { eventLogService, readReplicaService, requestReplyService, sqlService } from './process-services.ts';
+import {
+  eventLogService,
+  forwardedRoutesService,
+  readReplicaService,
+  requestReplyService,
+  sqlService,
+} from './process-services.ts';
 import { channelDeliveryServices, channelSink } from './channel-delivery.ts';
 import { createRateLimitService } from './rate-limit-service.ts';
 import { createStartup } from './startup.ts';
@@ -107,6 +118,15 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
           ...(options.exit ? { exit: options.exit } : {}),
         });
   const modules = options.modules ?? (await Promise.all(modulesFor(role).map((domain) => domain.load())));
+  // Domains this role serves by forwarding: their modules are loaded for the route table only.
+  const forwarded = options.modules
+    ? []
+    : await Promise.all(
+        Object.entries(spec.forward).map(async ([name, owner]) => ({
+          module: await DOMAINS.find((domain) => domain.name === name)!.load(),
+          owner,
+        })),
+      );
   logger.info(
     { role, services: [...wanted], modules: modules.map((m) => m.name), later: spec.pending },
     `starting role ${role}: ${spec.summary}`,
@@ -241,6 +261,22 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
                   }),
               },
       };
+      /** Runs `module`'s channel delivery into this process's hub, when it has one. */
+      const startDelivery = async (module: ServerModule, built: ModuleHost, stepLogger: Logger) => {
+        const realtime = deps.realtime as RealtimeHost | undefined;
+        const delivery = realtime ? module.channels?.(built) : undefined;
+        if (!realtime || !delivery) return;
+        if (delivery.rules) realtime.addChannelRules(delivery.rules);
+        await startup.start(
+          ...channelDeliveryServices({
+            delivery,
+            realtime,
+            consumers: deps.consumers as ConsumerFactory,
+            nodeId,
+            logger: stepLogger,
+          }),
+        );
+      };
       for (const module of modules) {
         const moduleHost = await startup.step(module.name, async (stepLogger) => {
           for (const before of module.after)
@@ -257,27 +293,22 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             logger: stepLogger,
           });
           await startup.start(...built.services);
-          const realtime = deps.realtime as RealtimeHost | undefined;
-          const delivery = realtime ? module.channels?.(built) : undefined;
-          if (realtime && delivery) {
-            if (delivery.rules) realtime.addChannelRules(delivery.rules);
-            await startup.start(
-              ...channelDeliveryServices({
-                delivery,
-                realtime,
-                consumers: deps.consumers as ConsumerFactory,
-                nodeId,
-                logger: stepLogger,
-              }),
-            );
-          }
+          await startDelivery(module, built, stepLogger);
           return built;
         });
         hosts.set(module.name, moduleHost);
         deps[module.name] = moduleHost;
       }
+      // A forwarded domain's events still reach this gateway's browsers: its channel delivery
+      // runs here, over the shared database only (strategy's signal-channel rules read it).
+      for (const { module } of forwarded)
+        if (module.channels)
+          await startup.step(`${module.name}-delivery`, (stepLogger) =>
+            startDelivery(module, { services: [], sql, reads } as ModuleHost, stepLogger),
+          );
     }
 
+    let apiApp: Parameters<NonNullable<Parameters<typeof createHttpService>[0]['configure']>>[0] | undefined;
     const http = wanted.has(SharedService.Http)
       ? await startup.step(SharedService.Http, async (stepLogger) => {
           const identity = hosts.get('identity') as IdentityHost | undefined;
@@ -300,6 +331,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             metrics,
             health,
             async configure(app) {
+              apiApp = app;
               const served = new Set<string>(spec.api);
               const routes = [];
               for (const module of modules) {
@@ -308,6 +340,10 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
                 if (sockets) await app.register(sockets);
                 const plugin =
                   served.has(module.name) || options.modules ? module.routes?.(moduleHost) : undefined;
+                if (plugin) routes.push(plugin);
+              }
+              for (const { module, owner } of forwarded) {
+                const plugin = rpc ? forwardingRoutes(module, { rpc, owner }) : undefined;
                 if (plugin) routes.push(plugin);
               }
               if (routes.length > 0)
@@ -328,6 +364,14 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
           return service;
         })
       : undefined;
+
+    const answers = forwardedTo(role);
+    if (apiApp && rpc && answers.length > 0 && !options.modules) {
+      const app = apiApp;
+      await startup.step('http-forwarded', () =>
+        startup.start(forwardedRoutesService(() => serveForwardedRoutes(app, rpc, answers), answers)),
+      );
+    }
 
     const port = http?.port;
     const url = port === undefined ? undefined : `${http?.tls ? 'https' : 'http'}://localhost:${port}`;

@@ -124,3 +124,27 @@ export function requestReplyService(rpc: RequestReply): Service {
     health: (): ServiceHealth => ({ status: stopped ? ServiceStatus.Stopped : ServiceStatus.Up }),
   };
 }
+
+/**
+ * Answers the requests gateways forward for the domains this role owns, through `app` once it
+ * listens; stops answering first on the way down so a gateway's retry finds another process.
+ */
+export function forwardedRoutesService(
+  serve: () => Promise<readonly { close(): Promise<void> }[]>,
+  domains: readonly string[],
+): Service {
+  let responders: readonly { close(): Promise<void> }[] = [];
+  let state: ServiceStatus = ServiceStatus.Starting;
+  return {
+    name: 'http-forwarded',
+    async start() {
+      responders = await serve();
+      state = ServiceStatus.Up;
+    },
+    async stop() {
+      state = ServiceStatus.Stopped;
+      await Promise.all(responders.map((responder) => responder.close()));
+    },
+    health: (): ServiceHealth => ({ status: state, detail: `answers ${domains.join(', ')}` }),
+  };
+}

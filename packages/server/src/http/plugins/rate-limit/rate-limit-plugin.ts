@@ -8,15 +8,22 @@
  *   await scope.register(identityRoutes, { prefix: '/api/v1', service });
  * });
  */
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { RateLimiter } from './rate-limiter.ts';
 
 export interface RateLimitPluginOptions {
   limiter: RateLimiter;
+  /** Requests already limited elsewhere (a gateway's forward): not counted twice. */
+  skip?: (request: FastifyRequest) => boolean;
 }
 
 async function rateLimit(app: FastifyInstance, options: RateLimitPluginOptions): Promise<void> {
-  app.addHook('onRequest', options.limiter.hook);
+  const { limiter, skip } = options;
+  if (!skip) app.addHook('onRequest', limiter.hook);
+  else
+    app.addHook('onRequest', async function limitUnlessSkipped(request, reply) {
+      if (!skip(request)) await limiter.hook(request, reply);
+    });
 }
 
 /**

@@ -1,0 +1,167 @@
+/**
+ * Issue 27 with real processes on one nats-server and one PostgreSQL: a gateway that runs
+ * neither strategy nor notify serves their routes by forwarding to the `strategy` and `platform`
+ * processes. One source of truth: its OpenAPI document (every method, path and scope) equals the
+ * `all` role's, so a domain route no role table lists fails here. And the routes work through it.
+ */
+import type { Candle } from '@tickline/market';
+import { createPostgresSql } from '@tickline/store';
+import { SMA_CROSS_SOURCE, storeClosedCandles } from '@tickline/strategy';
+import { requireRedisServer, startRedis, type RedisServerHandle } from '@tickline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callJson, openEventSource, signUpAndIn, streamTicket } from '../testing/api-clients.ts';
+import {
+  scaledClusterDependencies,
+  startScaledCluster,
+  type ClusterProcess,
+  type ScaledCluster,
+} from '../testing/scaled-cluster.ts';
+
+const cluster_ = scaledClusterDependencies();
+const redisServer = requireRedisServer();
+const available = cluster_.available && redisServer.available;
+const reason = redisServer.reason ?? cluster_.reason;
+let redis: RedisServerHandle | undefined;
+let cluster: ScaledCluster | undefined;
+let all: ClusterProcess;
+let gateway: ClusterProcess;
+
+beforeAll(async () => {
+  if (!available) return;
+  // Game's join routes run on a gateway where the zone directory is shared (Redis).
+  redis = await startRedis();
+  cluster = await startScaledCluster({
+    name: 'gateway_routes',
+    stream: 'GWROUTES',
+    authSecret: 'gateway-routes-shared-secret-0123456789',
+    env: { TICKLINE_MARKET_ENABLED: 'false', TICKLINE_REDIS_URL: redis.url },
+  });
+  all = await cluster.start('all');
+  await cluster.start('strategy');
+  await cluster.start('platform');
+  gateway = await cluster.start('gateway');
+}, 120_000);
+afterAll(async () => {
+  await cluster?.stop();
+  await redis?.stop();
+}, 60_000);
+
+type OpenApi = { paths: Record<string, Record<string, { security?: unknown }>> };
+
+/** `METHOD path scopes` for every operation of the document. */
+function routeTable(doc: OpenApi): string[] {
+  return Object.entries(doc.paths)
+    .flatMap(([path, operations]) =>
+      Object.entries(operations).map(
+        ([method, operation]) =>
+          `${method.toUpperCase()} ${path} ${JSON.stringify(operation.security ?? 'public')}`,
+      ),
+    )
+    .sort();
+}
+
+/** `count` closed one-minute candles of BTC-USDT from `from`, stored as the market stores them. */
+async function seedCandles(from: number, count: number, minute: number): Promise<void> {
+  const sql = await createPostgresSql({ url: cluster!.env.TICKLINE_DATABASE_URL! });
+  try {
+    const candles: Candle[] = Array.from({ length: count }, (_, i) => {
+      const close = 100 + 5 * Math.sin(i / 4);
+      return {
+        exchange: 'e2e',
+        symbol: 'BTC-USDT',
+        interval: '1m',
+        openTime: from + i * minute,
+        closeTime: from + (i + 1) * minute,
+        open: close,
+        high: close + 0.5,
+        low: close - 0.5,
+        close,
+        volume: 10,
+        quoteVolume: 10 * close,
+        trades: 4,
+        incomplete: false,
+        revision: 0,
+      };
+    });
+    await storeClosedCandles(sql, candles);
+  } finally {
+    await sql.close();
+  }
+}
+
+describe.skipIf(!available)(`gateway routes - every route through a gateway (${reason})`, () => {
+  it('gateway routes - the gateway serves the all role route table and OpenAPI document', async () => {
+    const fromAll = await callJson(all.url, 'GET', '/api/openapi.json');
+    const fromGateway = await callJson(gateway.url, 'GET', '/api/openapi.json');
+    expect(fromAll.status).toBe(200);
+    const table = routeTable(fromGateway.body as OpenApi);
+    expect(table).toEqual(routeTable(fromAll.body as OpenApi));
+    expect(table.some((route) => route.startsWith('POST /api/v1/strategies '))).toBe(true);
+    expect(table.some((route) => route.startsWith('GET /api/v1/notifications '))).toBe(true);
+    expect(fromGateway.body).toEqual(fromAll.body);
+  });
+
+  it('gateway routes - strategies and notifications work through a gateway that runs neither', async () => {
+    const ada = await signUpAndIn(gateway.url, `ada.${Date.now()}@example.com`);
+    const bearer = ada.accessToken;
+    const created = await callJson(gateway.url, 'POST', '/api/v1/strategies', {
+      bearer,
+      body: { name: 'cross', source: SMA_CROSS_SOURCE },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.headers.get('x-request-id')).toBeTruthy();
+    const list = await callJson(gateway.url, 'GET', '/api/v1/strategies', { bearer });
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(list.body)).toContain('cross');
+    // The owner authenticates: no token, its 401; bad input, its 400 with the field named.
+    expect((await callJson(gateway.url, 'GET', '/api/v1/strategies')).status).toBe(401);
+    const invalid = await callJson(gateway.url, 'POST', '/api/v1/strategies', { bearer, body: { name: 1 } });
+    expect(invalid.status).toBe(400);
+    const inbox = await callJson(gateway.url, 'GET', '/api/v1/notifications', { bearer });
+    expect(inbox.status, JSON.stringify(inbox.body)).toBe(200);
+    const unread = await callJson(gateway.url, 'GET', '/api/v1/notifications/unread-count', { bearer });
+    expect(unread.status).toBe(200);
+  });
+
+  it('gateway routes - a backtest started through the gateway reports on its stream', async () => {
+    const hour = 3_600_000;
+    const minute = 60_000;
+    const to = Math.floor(Date.now() / hour) * hour - hour;
+    await seedCandles(to - hour, 60, minute);
+    const bob = await signUpAndIn(gateway.url, `bob.${Date.now()}@example.com`);
+    const bearer = bob.accessToken;
+    const stream = openEventSource(gateway.url, {
+      channels: [`user:${bob.userId}`],
+      types: ['backtest.completed'],
+      ticket: await streamTicket(gateway.url, bearer),
+    });
+    try {
+      expect(await stream.refused).toBe(200);
+      const created = await callJson(gateway.url, 'POST', '/api/v1/strategies', {
+        bearer,
+        body: { name: 'cross', source: SMA_CROSS_SOURCE },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const started = await callJson(gateway.url, 'POST', '/api/v1/backtests', {
+        bearer,
+        body: {
+          strategyId: created.body.strategy.id,
+          symbol: 'BTC-USDT',
+          interval: '1m',
+          from: to - hour,
+          to,
+        },
+      });
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      // Run by the strategy process, published to the log, delivered by this gateway's hub.
+      const completed = await stream.next('backtest.completed', 60_000);
+      expect(completed.channel).toBe(`user:${bob.userId}`);
+      const run = await callJson(gateway.url, 'GET', `/api/v1/backtests/${completed.data.backtestId}`, {
+        bearer,
+      });
+      expect(run.status, JSON.stringify(run.body)).toBe(200);
+    } finally {
+      stream.close();
+    }
+  });
+});
