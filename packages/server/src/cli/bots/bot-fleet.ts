@@ -2,10 +2,8 @@
  * @module Runs `tickline bots`: starts the bots a few at a time, moves each at the configured rate
  * (spread evenly over the second), prints a progress line every second and returns the summary.
  */
+import { Bot, BotStats, type BotRunOptions, type BotSummary } from '@tickline/client/bots';
 import type { CliIo } from '../io.ts';
-import { Bot } from './bot.ts';
-import type { BotRunOptions } from './bot-options.ts';
-import { BotStats, type BotSummary } from './bot-stats.ts';
 
 const PROGRESS_INTERVAL_MS = 1000;
 const DRIVER_PERIOD_MS = 10;

@@ -1,9 +1,8 @@
 /** @module Options of `tickline bots`, checked and resolved in one place. */
+import { BotTransport, type BotRunOptions } from '@tickline/client/bots';
 import { ServerError } from '../../errors.ts';
 
-/** The transports a bot may use. */
-export const BotTransport = { Ws: 'ws', Tcp: 'tcp' } as const;
-export type BotTransport = (typeof BotTransport)[keyof typeof BotTransport];
+export { BotTransport, type BotRunOptions };
 
 /** Raw command-line values (strings, as commander passes them). */
 export interface BotCommandOptions {
@@ -21,30 +20,6 @@ export interface BotCommandOptions {
   connectConcurrency: string;
   maxRejectRatio: string;
   json?: boolean;
-}
-
-/** What a bot run needs. */
-export interface BotRunOptions {
-  /** The server's HTTP origin. */
-  url: string;
-  count: number;
-  durationMs: number;
-  /** Moves per second per bot. */
-  rateHz: number;
-  zone: string | undefined;
-  transport: BotTransport;
-  /** Share of moves that are speed hacks (must be rejected). */
-  hackRatio: number;
-  /** The zone's maximum speed, units per tick (bots use 80% of it). */
-  speedPerTick: number;
-  /** Password of the bot accounts (each bot signs up its own). */
-  password: string;
-  /** Play as this API key's user instead of signing up (one player, so one bot). */
-  apiKey: string | undefined;
-  connectConcurrency: number;
-  /** Honest moves rejected above this share fail the run. */
-  maxRejectRatio: number;
-  json: boolean;
 }
 
 /** Default connect concurrency: sign-ups hash passwords, so a few at a time. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../exit-code.ts';
 import { runRecorded } from '../test-io.ts';
 import { resolveBotOptions, type BotCommandOptions } from './bot-options.ts';
-import { BotStats, botFailures } from './bot-stats.ts';
+import { BotStats, botFailures } from '@tickline/client/bots';
 
 const raw = (over: Partial<BotCommandOptions> = {}): BotCommandOptions => ({
   url: 'http://127.0.0.1:8080/',

@@ -1,10 +1,10 @@
 /** @module `tickline bots`: a load generator of game players using the TypeScript client. */
+import { botFailures, type BotSummary } from '@tickline/client/bots';
 import type { Command } from 'commander';
 import { ExitCode } from '../../exit-code.ts';
 import { runCommand } from '../command-errors.ts';
 import type { CliIo } from '../io.ts';
 import { DEFAULT_BOT_CONNECT_CONCURRENCY, resolveBotOptions, type BotCommandOptions } from './bot-options.ts';
-import { botFailures, type BotSummary } from './bot-stats.ts';
 
 function printSummary(io: CliIo, s: BotSummary): void {
   const ms = (v: number) => (Number.isNaN(v) ? '-' : `${v.toFixed(1)} ms`);

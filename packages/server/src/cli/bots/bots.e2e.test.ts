@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { freePort } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTickline, startTicklineServer, type RunningServer } from '../../testing/tickline-process.ts';
-import type { BotSummary } from './bot-stats.ts';
+import type { BotSummary } from '@tickline/client/bots';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-bots-e2e-'));
 let server: RunningServer;

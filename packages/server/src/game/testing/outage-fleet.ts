@@ -4,9 +4,7 @@
  * log can be counted against it. `quiesce()` stops the moves and waits until every move has its
  * answer (an ack or a reject); the player's accepted moves are then its last seq minus its rejects.
  */
-import { Bot } from '../../cli/bots/bot.ts';
-import { BotTransport, type BotRunOptions } from '../../cli/bots/bot-options.ts';
-import { BotStats } from '../../cli/bots/bot-stats.ts';
+import { Bot, BotStats, BotTransport, type BotRunOptions } from '@tickline/client/bots';
 import { until } from '@tickline/testing';
 
 const DRIVER_PERIOD_MS = 10;

@@ -3,10 +3,10 @@
  * coordinator, and a {@link GameClient} that random-walks inside the zone at the configured rate,
  * now and then (with `--hacks`) trying a speed hack the server must refuse.
  */
-import { createTicklineClient, isRetryableError, type TicklineClient } from '@tickline/client';
-import { GameClient, GameClientState, joinGame, type GameJoin } from '@tickline/client/game';
-import { createTcpConnector } from '@tickline/client/game/tcp';
-import { BotTransport, type BotRunOptions } from './bot-options.ts';
+import { createTicklineClient, isRetryableError, type TicklineClient } from '../index.ts';
+import { GameClient, GameClientState, joinGame, type GameJoin } from '../game/index.ts';
+import { createTcpConnector } from '../game/tcp-connector.ts';
+import { BotTransport, type BotRunOptions } from './bot-run-options.ts';
 import type { BotStats } from './bot-stats.ts';
 
 /** Longest wait between a bot's resume attempts (the SDK's default is 2 s). */
