@@ -361,3 +361,20 @@ export type {
   AdminDeliveries,
   AdminEndpoint,
 } from './rest/notify.ts';
+export {
+  RiskLimitsSchema as PortfolioRiskLimitsSchema,
+  KillSwitchHandSchema,
+  KillSwitchStateSchema,
+  RiskAuditEntrySchema,
+  PortfolioRiskResponseSchema,
+  UpdateRiskLimitsBodySchema,
+  KillSwitchBodySchema,
+  KillSwitchStateResponseSchema,
+} from './rest/risk.ts';
+export type {
+  PortfolioRiskLimits,
+  KillSwitchView,
+  RiskAuditEntryView,
+  PortfolioRisk,
+  UpdateRiskLimitsInput,
+} from './rest/risk.ts';

@@ -84,6 +84,7 @@ describe('live routes (inject, PGlite journal)', () => {
       desk,
       journal,
       books,
+      risk,
       authenticate: async (request) => {
         const user = request.headers['x-test-user'];
         if (typeof user !== 'string') throw Object.assign(new Error('who?'), { statusCode: 401 });
