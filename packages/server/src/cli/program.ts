@@ -9,6 +9,7 @@ import type { CliIo } from './io.ts';
 import { registerLogCommand } from './log/log-command.ts';
 import { registerMarketCommand } from './market/market-command.ts';
 import { registerMigrateCommand } from './migrate/migrate-command.ts';
+import { registerKillSwitchCommand } from './risk/risk-command.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerVersionCommand, ticklineVersion } from './version-command.ts';
 
@@ -45,6 +46,7 @@ Examples:
   registerBackupCommands(program, io, setExitCode);
   registerMarketCommand(program, io, setExitCode);
   registerBacktestCommand(program, io, setExitCode);
+  registerKillSwitchCommand(program, io, setExitCode);
   return program;
 }
 
