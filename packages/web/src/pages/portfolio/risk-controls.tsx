@@ -138,7 +138,7 @@ function LimitsForm({ client, portfolioId, risk, onChange }: PartProps): ReactNo
           key={`${key}-${risk.limits[key]}`}
           name={key}
           label={label}
-          hint={`${hint} Default ${key === 'maxOrdersPerMinute' ? risk.defaults[key] : formatUsd(risk.defaults[key])}.`}
+          hint={`${hint} Default: ${defaultText(key, risk.defaults[key])}.`}
           type="number"
           min={0}
           step="any"
@@ -158,6 +158,12 @@ function LimitsForm({ client, portfolioId, risk, onChange }: PartProps): ReactNo
       <FormError message={error} />
     </form>
   );
+}
+
+/** A default as words: 0 is off. */
+function defaultText(key: keyof PortfolioRiskLimits, value: number): string {
+  if (value === 0) return 'off';
+  return key === 'maxOrdersPerMinute' ? String(value) : formatUsd(value);
 }
 
 const ACTIONS: Record<string, string> = {
