@@ -16,6 +16,7 @@ import { BrokerError, BrokerErrorCodes, type BrokerErrorCode } from '../broker/e
 import { StrategyErrorCodes } from '../core/errors.ts';
 import type { OrderDesk } from '../broker/order-desk.ts';
 import type { OrderJournal } from '../broker/order-journal.ts';
+import type { Order } from '../broker/order.ts';
 import type { EngineSettings } from '../core/types.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
 import type { LiveRunner, LiveRunStatus, LiveStrategySpec } from '../live/live-runner.ts';
@@ -93,6 +94,20 @@ function notFound(what: 'portfolio' | 'run', id: string): TicklineError {
         details: { portfolioId: id },
       })
     : new TicklineError('STRATEGY_LIVE_NOT_FOUND', `no live strategy ${id}`, { details: { id } });
+}
+
+/** True when `order` is what `body` asks for (a reused Idempotency-Key must carry the same body). */
+function sameOrder(
+  order: Order,
+  body: { symbol: string; side: string; type: string; quantity: number; price?: number | undefined },
+): boolean {
+  return (
+    order.symbol === body.symbol &&
+    order.side === body.side &&
+    order.type === body.type &&
+    order.quantity === body.quantity &&
+    order.price === body.price
+  );
 }
 
 /** The switch as the API shows it. */
@@ -217,6 +232,13 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
         ...(price === undefined ? {} : { price }),
         origin: { kind: 'manual', userId: caller.userId },
       });
+      // A reused key answers with its first order: only a retry of the same body may get it.
+      if (!sameOrder(order, { symbol, side, type, quantity, price }))
+        throw new BrokerError(
+          'STRATEGY_BROKER_IDEMPOTENCY_KEY_REUSED',
+          'this Idempotency-Key was used for a different order',
+          { details: { clientOrderId: order.clientOrderId } },
+        );
       if (order.status !== 'rejected') return reply.status(201).send({ order });
       // A refusal is a fact, not a failure: the answer carries the order, and the API's error
       // shape so a caller reading only `error.code` sees the reason too.
