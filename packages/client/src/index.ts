@@ -113,4 +113,9 @@ export type {
   LiveFeed,
   LiveRun,
   EnableLiveInput,
+  PortfolioRisk,
+  PortfolioRiskLimits,
+  KillSwitchView,
+  RiskAuditEntryView,
+  UpdateRiskLimitsInput,
 } from '@tickline/protocol';

@@ -362,3 +362,20 @@ export type {
   AdminEndpoint,
 } from './rest/notify.ts';
 export { STRATEGY_TEMPLATES, type StrategyTemplate } from './strategy/strategy-templates.ts';
+export {
+  RiskLimitsSchema as PortfolioRiskLimitsSchema,
+  KillSwitchHandSchema,
+  KillSwitchStateSchema,
+  RiskAuditEntrySchema,
+  PortfolioRiskResponseSchema,
+  UpdateRiskLimitsBodySchema,
+  KillSwitchBodySchema,
+  KillSwitchStateResponseSchema,
+} from './rest/risk.ts';
+export type {
+  PortfolioRiskLimits,
+  KillSwitchView,
+  RiskAuditEntryView,
+  PortfolioRisk,
+  UpdateRiskLimitsInput,
+} from './rest/risk.ts';

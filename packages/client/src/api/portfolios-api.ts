@@ -1,6 +1,7 @@
 /**
  * @module Paper portfolios and their orders: cash, equity and positions with P&L, the equity
- * history, manual paper orders (place, cancel, list working or all), the kill switch. Order and
+ * history, manual paper orders (place, cancel, list working or all), the kill switch (engage, release) and
+ * risk limits. Order and
  * fill events arrive on `user:{id}` (`order.placed`, `order.filled`, `order.cancelled`,
  * `order.rejected`); refetch the portfolio on them.
  */
@@ -8,10 +9,14 @@ import type { AuthorizedSend } from '../auth/authorized-http.ts';
 import type { ClientPaths } from '../http/routes.ts';
 import type {
   EquityPoint,
+  KillSwitchView,
   Order,
   PlaceOrderInput,
   PortfolioDetail,
+  PortfolioRisk,
+  PortfolioRiskLimits,
   PortfolioSummary,
+  UpdateRiskLimitsInput,
 } from '@tickline/protocol';
 
 /** Options of {@link PortfoliosApi.placeOrder}. */
@@ -40,8 +45,18 @@ export interface PortfoliosApi {
   placeOrder(portfolioId: string, order: PlaceOrderInput, options?: PlaceOrderOptions): Promise<Order>;
   /** Cancels a resting order; fills before it stand. */
   cancelOrder(portfolioId: string, order: Pick<Order, 'clientOrderId' | 'symbol'>): Promise<Order>;
-  /** Cancels every working order and pauses the portfolio's live strategies. */
-  killSwitch(portfolioId: string, reason: string): Promise<{ cancelled: number }>;
+  /**
+   * Engages the kill switch (the caller's hand: an admin's is the admin hand): every process
+   * refuses the portfolio's new orders (`kill_switch`) until it is released, its working orders are
+   * cancelled and its live strategies paused. Stored and audited; it survives a restart.
+   */
+  killSwitch(portfolioId: string, reason: string): Promise<{ cancelled: number; killSwitch: KillSwitchView }>;
+  /** Releases the caller's own hand on the kill switch (an admin's hand holds until an admin lifts it). */
+  releaseKillSwitch(portfolioId: string, reason: string): Promise<{ killSwitch: KillSwitchView }>;
+  /** The kill switch, the portfolio's limits (or the defaults) and the audit of their changes. */
+  risk(portfolioId: string): Promise<PortfolioRisk>;
+  /** Changes some limits (the others keep their value); audited with `reason`. */
+  setRiskLimits(portfolioId: string, limits: UpdateRiskLimitsInput): Promise<{ limits: PortfolioRiskLimits }>;
 }
 
 export function createPortfoliosApi(send: AuthorizedSend, paths: ClientPaths): PortfoliosApi {
@@ -84,5 +99,9 @@ export function createPortfoliosApi(send: AuthorizedSend, paths: ClientPaths): P
         })
       ).order,
     killSwitch: (id, reason) => send({ method: 'POST', path: `${one(id)}/kill-switch`, body: { reason } }),
+    releaseKillSwitch: (id, reason) =>
+      send({ method: 'POST', path: `${one(id)}/kill-switch/release`, body: { reason } }),
+    risk: (id) => send({ method: 'GET', path: `${one(id)}/risk` }),
+    setRiskLimits: (id, limits) => send({ method: 'PUT', path: `${one(id)}/risk-limits`, body: limits }),
   };
 }

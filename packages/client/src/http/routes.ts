@@ -31,7 +31,8 @@ export const DEFAULT_PATHS = {
   strategies: '/api/v1/strategies',
   /** Backtests: queue, list, `/{id}`, `/{id}/trades`, `/{id}/equity`, `/{id}/cancel`. */
   backtests: '/api/v1/backtests',
-  /** Paper portfolios: `/{id}` (positions), `/{id}/equity`, `/{id}/orders`, `/{id}/kill-switch`. */
+  /** Paper portfolios: `/{id}` (positions), `/{id}/equity`, `/{id}/orders`, `/{id}/kill-switch`,
+   * `/{id}/kill-switch/release`, `/{id}/risk`, `/{id}/risk-limits`. */
   portfolios: '/api/v1/portfolios',
   /** Live strategy runs: enable, list, `/{id}`, `/{id}/signals`, `/{id}/logs`, pause, resume, stop. */
   liveStrategies: '/api/v1/live-strategies',

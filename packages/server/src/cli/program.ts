@@ -10,6 +10,7 @@ import type { CliIo } from './io.ts';
 import { registerLogCommand } from './log/log-command.ts';
 import { registerMarketCommand } from './market/market-command.ts';
 import { registerMigrateCommand } from './migrate/migrate-command.ts';
+import { registerKillSwitchCommand } from './risk/risk-command.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerVersionCommand, ticklineVersion } from './version-command.ts';
 
@@ -47,6 +48,7 @@ Examples:
   registerMarketCommand(program, io, setExitCode);
   registerBacktestCommand(program, io, setExitCode);
   registerResearchCommand(program, io, setExitCode);
+  registerKillSwitchCommand(program, io, setExitCode);
   return program;
 }
 

@@ -40,6 +40,12 @@ export const BrokerErrorCodes = defineErrorCodes({
       'Act on the reason: lower the quantity, pick a listed symbol, wait for the risk window or release the kill switch.',
     httpStatus: 422,
   },
+  STRATEGY_BROKER_IDEMPOTENCY_KEY_REUSED: {
+    meaning:
+      'The Idempotency-Key was used before for a different order (symbol, side, type, quantity or price differ); nothing was placed. details.clientOrderId names the first order.',
+    resolve: 'Send a fresh Idempotency-Key for a new order; reuse a key only to retry the very same body.',
+    httpStatus: 422,
+  },
   STRATEGY_BROKER_WRONG_PORTFOLIO: {
     meaning:
       'A venue adapter bound to one portfolio (one set of API keys) was asked about another portfolio.',

@@ -84,6 +84,7 @@ describe('live routes (inject, PGlite journal)', () => {
       desk,
       journal,
       books,
+      risk,
       authenticate: async (request) => {
         const user = request.headers['x-test-user'];
         if (typeof user !== 'string') throw Object.assign(new Error('who?'), { statusCode: 401 });
@@ -120,6 +121,13 @@ describe('live routes (inject, PGlite journal)', () => {
     expect(first.json().order).toMatchObject({ status: 'filled', filledQuantity: 2 });
     const again = await order(ADA, 'pa', { symbol: 'BTC-USDT', side: 'buy', quantity: 2 }, 'same');
     expect(again.json().order.clientOrderId).toBe(first.json().order.clientOrderId);
+    // The same key with another body places nothing and says so with a code
+    const other = await order(ADA, 'pa', { symbol: 'BTC-USDT', side: 'buy', quantity: 3 }, 'same');
+    expect(other.statusCode).toBe(422);
+    expect(other.json().error).toMatchObject({
+      code: 'STRATEGY_BROKER_IDEMPOTENCY_KEY_REUSED',
+      details: { clientOrderId: first.json().order.clientOrderId },
+    });
     expect(published.filter((e) => e.type === 'order.placed')).toHaveLength(1);
     const portfolio = (await app.inject({ url: '/api/v1/portfolios/pa', headers: as(ADA) })).json();
     expect(portfolio.positions).toEqual([expect.objectContaining({ symbol: 'BTC-USDT', quantity: 2 })]);

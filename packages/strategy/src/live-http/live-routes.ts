@@ -1,7 +1,7 @@
 /**
  * @module The live-trading routes under `/api/v1` (an encapsulated Fastify plugin, zod schemas
  * inline): portfolios with positions and working orders, manual paper orders (place with an
- * `Idempotency-Key`, cancel), order and equity history, the kill switch, and live strategy runs
+ * `Idempotency-Key`, cancel), order and equity history, the kill switch (engage, release) and risk limits (read, change; both audited), and live strategy runs
  * (enable with params, status with last signals and logs, pause, resume, stop). Every route is
  * scoped by the caller: another user's portfolio or run is 404. Input is checked before anything happens — a non-finite or negative
  * quantity, a malformed symbol, a missing price is 400 and changes nothing; an order the venue or
@@ -16,11 +16,17 @@ import { BrokerError, BrokerErrorCodes, type BrokerErrorCode } from '../broker/e
 import { StrategyErrorCodes } from '../core/errors.ts';
 import type { OrderDesk } from '../broker/order-desk.ts';
 import type { OrderJournal } from '../broker/order-journal.ts';
+import type { Order } from '../broker/order.ts';
 import type { EngineSettings } from '../core/types.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
 import type { LiveRunner, LiveRunStatus, LiveStrategySpec } from '../live/live-runner.ts';
 import type { EquityPoint } from '../portfolio/equity-history.ts';
 import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
+import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
+import { isKillSwitchEngaged, type KillSwitchState } from '../risk/kill-switch.ts';
+import { engagementOf, type RiskChange } from '../risk/risk-controls.ts';
+import { RiskLimitsSchema } from '../risk/risk-limits.ts';
+import { KillSwitchBodySchema, UpdateRiskLimitsBodySchema } from '@tickline/protocol';
 
 /** Who is calling (the composition root maps identity's principal onto it). */
 export interface LiveCaller {
@@ -34,6 +40,8 @@ export interface LiveRoutesOptions {
   desk: OrderDesk;
   journal: OrderJournal;
   books: CorePortfolioLedger;
+  /** The kill switch and limits every process shares (the order desk's risk view). */
+  risk: LedgerRiskView;
   /** The caller, or a thrown 401 (identity's authentication). */
   authenticate: (request: FastifyRequest) => Promise<LiveCaller>;
   /** The owner of a portfolio (the account's user), undefined when unknown. */
@@ -90,6 +98,25 @@ function notFound(what: 'portfolio' | 'run', id: string): TicklineError {
     : new TicklineError('STRATEGY_LIVE_NOT_FOUND', `no live strategy ${id}`, { details: { id } });
 }
 
+/** True when `order` is what `body` asks for (a reused Idempotency-Key must carry the same body). */
+function sameOrder(
+  order: Order,
+  body: { symbol: string; side: string; type: string; quantity: number; price?: number | undefined },
+): boolean {
+  return (
+    order.symbol === body.symbol &&
+    order.side === body.side &&
+    order.type === body.type &&
+    order.quantity === body.quantity &&
+    order.price === body.price
+  );
+}
+
+/** The switch as the API shows it. */
+function killSwitchView(state: KillSwitchState) {
+  return { engaged: isKillSwitchEngaged(state), ...state };
+}
+
 /** See the module comment. */
 export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify, o) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -123,9 +150,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     return status;
   };
   const listRuns = async (userId: string): Promise<LiveRunStatus[]> =>
-    o.shared !== undefined
-      ? o.shared.list(userId)
-      : o.runner.list().filter((r) => r.userId === userId);
+    o.shared !== undefined ? o.shared.list(userId) : o.runner.list().filter((r) => r.userId === userId);
   const summary = (portfolioId: string) => ({
     portfolioId,
     cash: o.books.cash(portfolioId),
@@ -209,6 +234,13 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
         ...(price === undefined ? {} : { price }),
         origin: { kind: 'manual', userId: caller.userId },
       });
+      // A reused key answers with its first order: only a retry of the same body may get it.
+      if (!sameOrder(order, { symbol, side, type, quantity, price }))
+        throw new BrokerError(
+          'STRATEGY_BROKER_IDEMPOTENCY_KEY_REUSED',
+          'this Idempotency-Key was used for a different order',
+          { details: { clientOrderId: order.clientOrderId } },
+        );
       if (order.status !== 'rejected') return reply.status(201).send({ order });
       // A refusal is a fact, not a failure: the answer carries the order, and the API's error
       // shape so a caller reading only `error.code` sees the reason too.
@@ -243,21 +275,67 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     },
   );
 
+  const changeBy = (caller: LiveCaller, reason: string): RiskChange => ({
+    // An admin's hand is the admin hand even on their own portfolio: only an admin lifts it.
+    actor: caller.admin ? 'admin' : 'user',
+    by: caller.userId,
+    at: Date.now(),
+    reason,
+  });
+
+  app.get('/portfolios/:portfolioId/risk', { schema: { params: PortfolioParams } }, async (request) => {
+    const { portfolioId } = request.params;
+    await owned(request, portfolioId);
+    const [stored, audit] = await Promise.all([
+      o.risk.controls.read(portfolioId),
+      o.risk.controls.audit(portfolioId, 50),
+    ]);
+    return {
+      killSwitch: killSwitchView(stored.killSwitch),
+      limits: stored.limits ?? o.risk.defaults,
+      defaults: o.risk.defaults,
+      custom: stored.limits !== undefined,
+      audit: audit.map(({ portfolioId: _p, ...entry }) => entry),
+    };
+  });
+
+  app.put(
+    '/portfolios/:portfolioId/risk-limits',
+    { schema: { params: PortfolioParams, body: UpdateRiskLimitsBodySchema } },
+    async (request) => {
+      const { portfolioId } = request.params;
+      const caller = await owned(request, portfolioId);
+      const { reason, ...changed } = request.body;
+      const limits = RiskLimitsSchema.parse({ ...(await o.risk.riskLimits(portfolioId)), ...changed });
+      await o.risk.setLimits(portfolioId, limits, changeBy(caller, reason));
+      return { limits };
+    },
+  );
+
   app.post(
     '/portfolios/:portfolioId/kill-switch',
-    { schema: { params: PortfolioParams, body: z.strictObject({ reason: z.string().min(1).max(200) }) } },
+    { schema: { params: PortfolioParams, body: KillSwitchBodySchema } },
     async (request) => {
-      const caller = await owned(request, request.params.portfolioId);
-      const cancelled = await o.runner.killSwitch(
-        request.params.portfolioId,
-        caller.admin ? 'admin' : 'user',
-        {
-          by: caller.userId,
-          at: Date.now(),
-          reason: request.body.reason,
-        },
-      );
-      return { cancelled: cancelled.length };
+      const { portfolioId } = request.params;
+      const change = changeBy(await owned(request, portfolioId), request.body.reason);
+      // Stored (and audited) first: every process refuses from its next read, this one at once.
+      await o.risk.engageKillSwitch(portfolioId, change);
+      const cancelled = await o.runner.killSwitch(portfolioId, change.actor, engagementOf(change));
+      const killSwitch = killSwitchView(await o.risk.killSwitch(portfolioId));
+      return { cancelled: cancelled.length, killSwitch };
+    },
+  );
+
+  app.post(
+    '/portfolios/:portfolioId/kill-switch/release',
+    { schema: { params: PortfolioParams, body: KillSwitchBodySchema } },
+    async (request) => {
+      const { portfolioId } = request.params;
+      const change = changeBy(await owned(request, portfolioId), request.body.reason);
+      // Lifts the caller's own hand only: an owner cannot undo an admin's stop. Paused runs stay
+      // paused until their owner resumes them.
+      const state = await o.risk.releaseKillSwitch(portfolioId, change);
+      return { cancelled: 0, killSwitch: killSwitchView(state) };
     },
   );
 

@@ -20,6 +20,7 @@ import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import { createPortfolioProjection, loadPortfolio } from '../portfolio/portfolio-projection.ts';
 import type { RiskLimits } from '../risk/risk-limits.ts';
+import { SqlRiskControls } from '../risk/sql-risk-controls.ts';
 import type { RunnerMembership } from './membership.ts';
 import { type CandleHistory, type FeedCandle, LiveRunner, type LiveRunnerOptions } from './live-runner.ts';
 import { PortfolioOrderFilled } from './live-events.ts';
@@ -94,7 +95,11 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     fundsAtFill: (request) => request.origin.kind === 'strategy',
     now: () => deps.clock.now(),
   });
-  const risk = new LedgerRiskView(books, deps.risk, lastPrice);
+  // Kill switch and limits are shared through SQL: every process checks the same ones.
+  const risk = new LedgerRiskView(books, deps.risk, lastPrice, {
+    controls: new SqlRiskControls(deps.sql),
+    ...(deps.onPersistError === undefined ? {} : { onWriteError: deps.onPersistError }),
+  });
   const journal = new SqlOrderJournal(deps.sql, paper.venue, { holder: deps.member });
   const orderSource = createEventSource({ source: orderEventSourceName(paper.venue), clock: deps.clock });
   const portfolioSource = createEventSource({ source: 'strategy/portfolio', clock: deps.clock });
@@ -195,5 +200,15 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
   };
   const adoptOrphans = (live: readonly string[]) =>
     adoptOrphanOrders({ journal, paper, desk, member: deps.member }, live);
-  return { runner, desk, paper, books, risk, journal, services: [candles, projector], loadBooks, adoptOrphans };
+  return {
+    runner,
+    desk,
+    paper,
+    books,
+    risk,
+    journal,
+    services: [candles, projector],
+    loadBooks,
+    adoptOrphans,
+  };
 }

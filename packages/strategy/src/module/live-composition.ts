@@ -304,6 +304,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     desk: host.desk,
     journal: host.journal,
     books: host.books,
+    risk: host.risk,
     authenticate: async (request) => {
       const principal = await authenticateRequest(deps.identity, request);
       tiers.set(principal.userId, principal.tier);

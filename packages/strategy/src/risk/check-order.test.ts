@@ -67,6 +67,28 @@ describe('risk - max position value', () => {
   });
 });
 
+describe('risk - max order notional', () => {
+  const limits = RiskLimitsSchema.parse({ maxOrderNotional: 500 });
+
+  it('refuses an order worth more than the limit, and names the limit', () => {
+    // Given a mark of 100 and a 500 limit, When it buys 6 units (600), Then it is refused
+    expect(checkOrder(buy(6), limits, flat, KILL_SWITCH_OFF, NOW)).toMatchObject({
+      allowed: false,
+      reason: 'risk_limit',
+      limit: 'max_order_notional',
+    });
+    // When it buys 5 (500), Then it passes
+    expect(checkOrder(buy(5), limits, flat, KILL_SWITCH_OFF, NOW)).toEqual({ allowed: true });
+  });
+
+  it('lets a large order that only reduces a position through', () => {
+    // Given 20 units held, When it sells 10 (1,000), Then it passes: a limit never traps a position
+    expect(checkOrder(sell(10), limits, { ...flat, positionQuantity: 20 }, KILL_SWITCH_OFF, NOW)).toEqual({
+      allowed: true,
+    });
+  });
+});
+
 describe('risk - max daily loss', () => {
   const limits = RiskLimitsSchema.parse({ maxDailyLoss: 500 });
 

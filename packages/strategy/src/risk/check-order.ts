@@ -73,9 +73,18 @@ export function checkOrder(
       );
     }
   }
+  // A resting buy is valued at the higher of its price and the mark (the worst it can cost).
+  const price = order.type === 'market' ? snapshot.markPrice : Math.max(order.price ?? 0, snapshot.markPrice);
+  if (limits.maxOrderNotional > 0) {
+    const notional = order.quantity * price;
+    if (notional > limits.maxOrderNotional) {
+      return refuse(
+        RiskLimitName.MaxOrderNotional,
+        `the order is worth ${round(notional)} (limit ${limits.maxOrderNotional})`,
+      );
+    }
+  }
   if (limits.maxPositionValue > 0) {
-    const price =
-      order.type === 'market' ? snapshot.markPrice : Math.max(order.price ?? 0, snapshot.markPrice);
     const value = Math.abs(after) * price;
     if (value > limits.maxPositionValue) {
       return refuse(

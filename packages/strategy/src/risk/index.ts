@@ -15,6 +15,9 @@ export {
   releaseKillSwitch,
   ordersToCancel,
 } from './kill-switch.ts';
+export { InMemoryRiskControls, RiskAuditAction } from './risk-controls.ts';
+export { SqlRiskControls } from './sql-risk-controls.ts';
 export type { RiskLimits } from './risk-limits.ts';
+export type { RiskControls, RiskChange, RiskAuditEntry, StoredRiskControls } from './risk-controls.ts';
 export type { RiskOrder, RiskSnapshot, RiskDecision } from './check-order.ts';
 export type { KillSwitchState, KillSwitchEngagement } from './kill-switch.ts';

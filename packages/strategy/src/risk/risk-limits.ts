@@ -16,6 +16,12 @@ export const RiskLimitsSchema = z.strictObject({
     .nonnegative()
     .default(0)
     .describe('Largest value one position may reach (quantity × price, quote currency); 0 = no limit.'),
+  maxOrderNotional: z
+    .number()
+    .finite()
+    .nonnegative()
+    .default(0)
+    .describe('Largest value one order may have (quantity × price, quote currency); 0 = no limit.'),
   maxDailyLoss: z
     .number()
     .finite()
@@ -33,6 +39,7 @@ export type RiskLimits = z.output<typeof RiskLimitsSchema>;
 /** Which limit refused an order. */
 export const RiskLimitName = {
   MaxPositionValue: 'max_position_value',
+  MaxOrderNotional: 'max_order_notional',
   MaxDailyLoss: 'max_daily_loss',
   MaxOrdersPerMinute: 'max_orders_per_minute',
 } as const;

@@ -17,6 +17,7 @@ import { coreFillModel } from '../paper/core-fill-model.ts';
 import { createPaperBroker } from '../paper/paper-broker.ts';
 import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
+import type { RiskControls } from '../risk/risk-controls.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 
@@ -31,6 +32,12 @@ export interface LiveTestAppOptions {
   /** @default 1 */
   maxLive?: number;
   maxPositionValue?: number;
+  /** Where the kill switch and limits are kept (SQL to act as one of several processes); @default in memory */
+  controls?: RiskControls;
+  /** How long the risk view trusts a read of `controls`. */
+  riskTtlMs?: number;
+  /** Callers with the admin role. */
+  admins?: readonly string[];
 }
 
 export interface LiveTestApp {
@@ -61,7 +68,10 @@ export async function createLiveTestApp(options: LiveTestAppOptions): Promise<Li
   const limits = RiskLimitsSchema.parse(
     options.maxPositionValue === undefined ? {} : { maxPositionValue: options.maxPositionValue },
   );
-  const risk = new LedgerRiskView(books, limits, (s) => last.get(s));
+  const risk = new LedgerRiskView(books, limits, (s) => last.get(s), {
+    ...(options.controls === undefined ? {} : { controls: options.controls }),
+    ...(options.riskTtlMs === undefined ? {} : { ttlMs: options.riskTtlMs }),
+  });
   const journal = new InMemoryOrderJournal();
   const events: EventEnvelope[] = [];
   const source = createEventSource({ source: orderEventSourceName('paper'), clock });
@@ -102,11 +112,13 @@ export async function createLiveTestApp(options: LiveTestAppOptions): Promise<Li
     desk,
     journal,
     books,
+    risk,
     authenticate: async (request) => {
       const key = request.headers['x-api-key'];
       if (typeof key !== 'string' || !key.startsWith('user:'))
         throw Object.assign(new Error('who?'), { statusCode: 401, code: 'AUTH_UNAUTHENTICATED' });
-      return { userId: key.slice('user:'.length), admin: false };
+      const userId = key.slice('user:'.length);
+      return { userId, admin: options.admins?.includes(userId) ?? false };
     },
     ownerOf: async (id) => options.portfolios[id],
     portfoliosOf: async (user) =>

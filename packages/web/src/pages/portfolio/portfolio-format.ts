@@ -49,7 +49,7 @@ const REASONS: Record<RejectReason, string> = {
   unknown_symbol: 'This symbol is not traded on the paper venue. Pick a listed market.',
   market_closed: 'This market is not trading right now.',
   invalid_order: 'The quantity or price breaks the venue’s rules.',
-  risk_limit: 'A risk limit of your portfolio refused it (position size, daily loss or orders per minute).',
+  risk_limit: 'A risk limit of your portfolio refused it (position size, order value, daily loss or orders per minute).',
   kill_switch: 'The kill switch is on: new orders are refused until it is released.',
   rate_limited: 'Too many orders at once. Wait a moment and retry.',
   clock_skew: 'The venue refused the request’s timestamp. Retry.',

@@ -1,6 +1,7 @@
 /**
  * @module The paper portfolio: equity, cash and today's P&L, the equity chart (stored history plus
- * the live figure), positions marked to the latest price, and the latest orders. Order events on
+ * the live figure), positions marked to the latest price, the latest orders, and the risk controls (kill switch,
+ * limits). Order events on
  * `user:{id}` refresh it at once; marks are re-read every few seconds.
  */
 import type { EquityPoint, PortfolioDetail } from '@tickline/client';
@@ -13,6 +14,7 @@ import { EquityChart } from './equity-chart.tsx';
 import { OrderHistory } from './order-tables.tsx';
 import { formatPnl, formatUsd, pnlClass } from './portfolio-format.ts';
 import { PositionsTable } from './positions-table.tsx';
+import { RiskControls } from './risk-controls.tsx';
 import { PortfolioGate } from './portfolio-gate.tsx';
 import { ORDER_EVENTS, usePortfolio, useSettledEvents } from './use-portfolio.ts';
 
@@ -107,6 +109,7 @@ function PortfolioBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode
         ) : null}
         {orders.data ? <OrderHistory orders={orders.data} /> : <Loading label="Loading orders…" />}
       </section>
+      <RiskControls portfolioId={id} />
     </div>
   );
 }

@@ -1,0 +1,88 @@
+/// <reference lib="dom" />
+/**
+ * The kill switch and risk limits in a real Chromium against `tickline start`: the owner engages
+ * the switch on the portfolio page (after a confirmation), an order on the Orders page is refused
+ * by it in words, the owner releases it, sets a max order value, and the next order is refused by
+ * that limit; the page lists the audited changes.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
+import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
+import { startDashboard, type Dashboard } from './harness/dashboard.ts';
+
+/** Waits on server work: generous, because CI runs this beside other suites. */
+const SERVER_WAIT_MS = 60_000;
+
+describe.skipIf(!chromiumBinary.available)('web - kill switch and risk limits', () => {
+  let dashboard: Dashboard;
+  let browser: Browser;
+  beforeAll(async () => {
+    [dashboard, browser] = await Promise.all([
+      startDashboard({ TICKLINE_AUTH_TIERS_FREE_REQUESTS_PER_MINUTE: '600' }),
+      launchBrowser(),
+    ]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.stop();
+  });
+
+  /** A market buy of 0.01 on the Orders page; resolves with the ticket's refusal text. */
+  async function refusedBuy(page: Page): Promise<string> {
+    await page.getByRole('link', { name: 'Orders', exact: true }).first().click();
+    const ticket = page.getByRole('form', { name: 'Paper order' });
+    await ticket.waitFor();
+    const symbol = await ticket.getByLabel('Symbol').inputValue();
+    await page.waitForFunction(
+      () => /Last [0-9]/.test(document.querySelector('[data-testid="ticket-last"]')?.textContent ?? ''),
+      undefined,
+      { timeout: SERVER_WAIT_MS },
+    );
+    await ticket.getByLabel(/^Quantity/).fill('0.01');
+    await ticket.getByRole('button', { name: `Buy ${symbol}` }).click();
+    const refusal = ticket.getByRole('alert');
+    await refusal.waitFor({ timeout: SERVER_WAIT_MS });
+    return (await refusal.textContent()) ?? '';
+  }
+
+  async function openPortfolio(page: Page): Promise<void> {
+    await page.getByRole('link', { name: 'Portfolio', exact: true }).first().click();
+    await page.getByTestId('risk-controls').waitFor({ timeout: SERVER_WAIT_MS });
+  }
+
+  it('web - engage, refuse, release; a limit edited and enforced', async () => {
+    const page = await openPage(browser);
+    const questions: string[] = [];
+    page.on('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.accept();
+    });
+    await signUp(page, dashboard.url, uniqueEmail('risk'), 'Risk');
+    await page.getByTestId('portfolio-equity').waitFor({ timeout: SERVER_WAIT_MS });
+    await openPortfolio(page);
+    const state = page.getByTestId('kill-switch-state');
+
+    // Engage, after the confirmation
+    await page.getByRole('button', { name: 'Engage kill switch' }).click();
+    await page.getByText(/^Kill switch engaged by you/).waitFor({ timeout: SERVER_WAIT_MS });
+    expect(questions[0]).toMatch(/^Engage the kill switch\?/);
+    await screenshot(page, 'portfolio-kill-switch-engaged', { fullPage: true });
+    expect(await refusedBuy(page)).toMatch(/\(kill_switch\)$/);
+
+    // Release, then a 1 USDT max order value refuses the next buy
+    await openPortfolio(page);
+    await page.getByRole('button', { name: 'Release kill switch' }).click();
+    await page.getByText(/^Kill switch off/).waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await state.textContent()).toMatch(/^Kill switch off/);
+    await page.getByLabel('Max order value (USDT)').fill('1');
+    await page.getByRole('button', { name: 'Save limits' }).click();
+    await page.getByTestId('limits-saved').waitFor({ timeout: SERVER_WAIT_MS });
+    const audit = page.getByTestId('risk-audit');
+    await audit.getByText(/changed the limits/).waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await audit.locator('li').count()).toBe(3);
+    await screenshot(page, 'portfolio-risk-limits', { fullPage: true });
+    expect(await refusedBuy(page)).toMatch(/\(risk_limit\)$/);
+    await page.context().close();
+  }, 300_000);
+});
