@@ -439,14 +439,16 @@ describe('architecture', () => {
     }
   });
 
-  it('architecture - server stays a thin composition root: under 7,000 lines without tests', () => {
+  it('architecture - server stays a thin composition root: under 7,500 lines without tests', () => {
     // Issue 9's budget: config loading, the role table, bootstrap, the CLI and the gateway; domain
-    // code lives in its domain. Test files and test harnesses (`testing/`) do not count.
+    // code lives in its domain. Test files and test harnesses (`testing/`) do not count. Raised
+    // from 7,000 when the CLI gained `research` and `kill-switch` (commands are the server's job;
+    // the game bots moved out to the SDK at the same time, 364 lines).
     const lines = sources
       .filter((f) => f.pkg === 'server' && !f.isTest)
       .reduce((sum, f) => sum + readFileSync(f.path, 'utf8').split('\n').length - 1, 0);
     expect(lines).toBeGreaterThan(1_000);
-    expect(lines).toBeLessThan(7_000);
+    expect(lines).toBeLessThan(7_500);
   });
 
   it('architecture - the checker sees the code it guards', () => {
