@@ -16,7 +16,7 @@ import type { LiveFeed } from '../live/live-engine.ts';
 import { feedIndex, type LiveSession, type LiveSessionStep } from '../live/live-session.ts';
 import type { LiveOpenInput, LiveStepOutput } from './isolate-entry.ts';
 import { compileBundle, fromIsolate, MODULE_FILENAME, syntaxError } from './sandbox.ts';
-import { threadCpuMicros } from './thread-cpu.ts';
+import { threadCpuMicros } from '@tickline/sandbox';
 import { VIOLATION } from './violation.ts';
 
 /** Limits of one live run (its owner's tier). */

@@ -7,7 +7,7 @@ function spin(iterations: number): number {
   return x;
 }
 
-describe('strategy - thread CPU clock', () => {
+describe('sandbox - thread CPU clock', () => {
   it('sees the CPU of every short step, not only those a scheduler tick fell in', () => {
     // ~40 µs of work each: the tick-granular thread clock read 0 for almost all of them.
     const used: number[] = [];
