@@ -27,6 +27,8 @@ const LAYER: Record<string, number> = {
   market: 2,
   notify: 2,
   game: 2,
+  // Runs untrusted code in killable processes; depends on kernel only (DESIGN: domain layer).
+  sandbox: 2,
   strategy: 3,
   platform: 4,
   // One schema over every domain's services: above them all, below the composition root.
