@@ -74,6 +74,7 @@ describe('process - tickline start', () => {
         'game-zone-responder',
         'admin-game-feed',
         'backtest-queue',
+        'research-queue',
         'strategy-live-books',
         expect.stringMatching(/^strategy\.live\./),
         'strategy.portfolios',
