@@ -234,10 +234,19 @@ describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () 
         expect(atKill).toBeLessThan(total);
         child = await startChild();
         await eventually(
+          // Loss, not speed, is judged here: with both cores taken (CI, stress-ng) the restarted
+          // process delivered ~1,970 of 2,000 in 120 s, the rest redelivered after ack_wait.
           () => receiver.ids().length >= total,
-          120_000,
+          300_000,
           `all ${total} delivered (had ${atKill} at the kill)`,
-        );
+        ).catch(async (error: unknown) => {
+          const rows = await childSql.query(
+            `select status, count(*)::int as n from notify_deliveries where channel = 'webhook' group by status`,
+          );
+          throw new Error(
+            `${String(error)}; received ${receiver.ids().length}; rows ${JSON.stringify(rows.rows)}`,
+          );
+        });
         // Rows the dead process had leased are sent again once their lease runs out (the only
         // duplicates: sends whose outcome was never recorded).
         const statuses = async () =>
@@ -246,16 +255,20 @@ describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () 
               `select status, count(*)::int as n from notify_deliveries where channel = 'webhook' group by status`,
             )
           ).rows;
+        let lastRows: Array<{ status: string; n: number }> = [];
         await eventually(
           async () => {
             // Sends are recorded after they happen, in batches: the receiver can hold every id
             // while the last rows are still being written, so wait for all of them.
             const rows = await statuses();
+            lastRows = rows;
             return rows.length === 1 && rows[0]!.status === 'delivered' && rows[0]!.n === total;
           },
           90_000,
           'every queue row delivered',
-        );
+        ).catch((error: unknown) => {
+          throw new Error(`${String(error)}; rows by status: ${JSON.stringify(lastRows)}`);
+        });
         expect(await statuses()).toEqual([{ status: 'delivered', n: total }]);
         const notifications = await childSql.query<{ n: number }>(
           'select count(*)::int as n from notify_notifications',
@@ -266,6 +279,6 @@ describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () 
       } finally {
         await receiver.stop();
       }
-    }, 240_000);
+    }, 540_000);
   });
 });
