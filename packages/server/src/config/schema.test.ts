@@ -30,13 +30,21 @@ describe('config - tickline schema', () => {
         enabled: true,
         heartbeatMs: 3000,
         memberTtlMs: 15000,
-        risk: { maxDailyLoss: 0, maxOrdersPerMinute: 60, maxPositionValue: 0 },
+        risk: { maxDailyLoss: 0, maxOrderNotional: 0, maxOrdersPerMinute: 60, maxPositionValue: 0 },
         syncMs: 2000,
         tiers: {
           free: { cpuMsPerCandle: 50, maxLive: 2, memoryMb: 32 },
           premium: { cpuMsPerCandle: 100, maxLive: 20, memoryMb: 64 },
           enterprise: { cpuMsPerCandle: 250, maxLive: 200, memoryMb: 128 },
         },
+      },
+      // The promotion gate is off until an operator names the tiers that must pass it.
+      gate: {
+        maxPbo: 0.5,
+        minDeflatedSharpe: 0.95,
+        minOutOfSampleBarSharpe: 0,
+        requireLookahead: true,
+        requiredTiers: [],
       },
       maxCodeBytes: 131072,
       workers: 2,
@@ -145,6 +153,15 @@ describe('config - tickline schema', () => {
         maxChannelsPerConnection: 64,
         maxConnections: 50000,
         maxConnectionAgeMs: 3600000,
+      },
+      // Introspection is on by default (GraphiQL needs it); a production config turns it off.
+      graphql: {
+        enabled: true,
+        introspection: true,
+        maxAliases: 30,
+        maxBatch: 10,
+        maxCost: 5000,
+        maxDepth: 12,
       },
       game: {
         enabled: true,
