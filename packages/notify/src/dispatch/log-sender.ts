@@ -177,10 +177,15 @@ export function createLogSender(options: LogSenderOptions): LogSender {
       createdAt: clock.now(),
       open: new Set(),
     };
-    batches.push(batch);
     counts.batches++;
-    if (events.length > 0) {
+    // The batch joins the queue only once its deliveries are counted: planning awaits SQL, and an
+    // earlier batch's commit landing meanwhile would otherwise find this one at `pending` 0 and
+    // acknowledge its offset before anything was sent or written. A process killed after that
+    // sent those notifications and never recorded them (their rows were missing after a restart).
+    if (events.length === 0) batches.push(batch);
+    else {
       const planned = await plan(events, records[0]!.offset <= horizon);
+      batches.push(batch);
       lastError = undefined;
       const hour = hourOf(clock.now());
       for (const [userId, n] of planned.counted) engine.recorder.count(userId, hour, n);
