@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seedEmbeddedDatabase } from './database-template.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const NODE = join(ROOT, 'node_modules/.bin/node');
@@ -68,10 +69,15 @@ export function runTickline(args: readonly string[], env: Record<string, string>
 }
 
 /** Starts `tickline start` and resolves once it logs its URL; rejects if it exits first. */
-export function startTicklineServer(
+export async function startTicklineServer(
   env: Record<string, string>,
   options: SpawnOptions = {},
 ): Promise<RunningServer> {
+  await seedEmbeddedDatabase(env, ROOT, (dataDir) => [
+    NODE,
+    ['--no-node-snapshot', BIN, 'migrate', 'up'],
+    childEnv({ TICKLINE_DATA_DIR: dataDir, TICKLINE_LOG_LEVEL: 'warn' }),
+  ]);
   const child = spawnTickline(['start'], env, options);
   let stdout = '';
   let stderr = '';
