@@ -7,8 +7,14 @@
 import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
-import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
-import { initialAdmin, startDashboard, type Dashboard } from './harness/dashboard.ts';
+import { chromiumBinary, screenshot } from './harness/browser.ts';
+import {
+  BROWSER_PACE_ENV,
+  type Dashboard,
+  initialAdmin,
+  startWithBrowser,
+  stopWithBrowser,
+} from './harness/dashboard.ts';
 
 describe.skipIf(!chromiumBinary.available)('web - operations in the browser', () => {
   let dashboard: Dashboard;
@@ -16,15 +22,9 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
   beforeAll(async () => {
     // The Operations page polls zones, health, lag and deliveries while the test clicks through
     // it faster than a person: the free tier's 60 a minute refused steps at random.
-    [dashboard, browser] = await Promise.all([
-      startDashboard({ TICKLINE_AUTH_TIERS_FREE_REQUESTS_PER_MINUTE: '600' }),
-      launchBrowser(),
-    ]);
+    [dashboard, browser] = await startWithBrowser(BROWSER_PACE_ENV);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await dashboard?.stop();
-  });
+  afterAll(() => stopWithBrowser(dashboard, browser));
 
   async function signInAsAdmin(): Promise<Page> {
     const { email, password } = initialAdmin(dashboard);

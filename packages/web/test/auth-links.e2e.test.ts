@@ -110,7 +110,10 @@ describe.skipIf(!chromiumBinary.available)('web - verification and provider sign
     await page.goto(`${dashboard.url}${link}`);
     await page.getByRole('heading', { name: 'Verify your email' }).waitFor();
     await page.getByRole('button', { name: 'Confirm this address' }).click();
-    await page.getByRole('status').filter({ hasText: `${address} is verified.` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${address} is verified.` })
+      .waitFor();
     await screenshot(page, 'verify-email');
     // A link is spent once: opening it again says so.
     await page.goto(`${dashboard.url}${link}`);

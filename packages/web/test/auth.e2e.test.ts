@@ -12,20 +12,17 @@ import {
   TEST_PASSWORD as PASSWORD,
   uniqueEmail as email,
 } from './harness/accounts.ts';
-import { chromiumBinary, isFocused, launchBrowser, screenshot, Viewport } from './harness/browser.ts';
-import { startDashboard, type Dashboard } from './harness/dashboard.ts';
+import { chromiumBinary, isFocused, screenshot, Viewport } from './harness/browser.ts';
+import { type Dashboard, startWithBrowser, stopWithBrowser } from './harness/dashboard.ts';
 import { totpCode } from './harness/totp.ts';
 
 describe.skipIf(!chromiumBinary.available)('web - accounts in the browser', () => {
   let dashboard: Dashboard;
   let browser: Browser;
   beforeAll(async () => {
-    [dashboard, browser] = await Promise.all([startDashboard(), launchBrowser()]);
+    [dashboard, browser] = await startWithBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await dashboard?.stop();
-  });
+  afterAll(() => stopWithBrowser(dashboard, browser));
 
   const openPage = (viewport: { width: number; height: number } = Viewport.Laptop) =>
     openPageIn(browser, viewport);

@@ -7,8 +7,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
-import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
-import { startDashboard, type Dashboard } from './harness/dashboard.ts';
+import { chromiumBinary, screenshot } from './harness/browser.ts';
+import { type Dashboard, startWithBrowser, stopWithBrowser } from './harness/dashboard.ts';
 
 /** How long an arrow key is held. */
 const HOLD_MS = 1_500;
@@ -17,12 +17,9 @@ describe.skipIf(!chromiumBinary.available)('web - the game in the browser', () =
   let dashboard: Dashboard;
   let browser: Browser;
   beforeAll(async () => {
-    [dashboard, browser] = await Promise.all([startDashboard(), launchBrowser()]);
+    [dashboard, browser] = await startWithBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await dashboard?.stop();
-  });
+  afterAll(() => stopWithBrowser(dashboard, browser));
 
   async function play(name: string): Promise<Page> {
     const page = await openPage(browser);

@@ -7,8 +7,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
-import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
-import { startDashboard, type Dashboard } from './harness/dashboard.ts';
+import { chromiumBinary, screenshot } from './harness/browser.ts';
+import { type Dashboard, startWithBrowser, stopWithBrowser } from './harness/dashboard.ts';
 
 /** Candles before MACD's signal line has values. */
 const MACD_WARM_UP = 35;
@@ -17,12 +17,9 @@ describe.skipIf(!chromiumBinary.available)('web - markets in the browser', () =>
   let dashboard: Dashboard;
   let browser: Browser;
   beforeAll(async () => {
-    [dashboard, browser] = await Promise.all([startDashboard(), launchBrowser()]);
+    [dashboard, browser] = await startWithBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await dashboard?.stop();
-  });
+  afterAll(() => stopWithBrowser(dashboard, browser));
 
   const chartState = (page: Page) =>
     page.getByTestId('candle-chart').evaluate((element) => ({

@@ -231,7 +231,10 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
       await admin.getByRole('button', { name: 'Send notification' }).click();
       // The answer, or the form's error (so a refusal fails with its message, not a timeout).
       const form = admin.locator('form[aria-labelledby="notice-title"]');
-      await form.getByTestId('notice-result').or(form.locator('.form-error')).waitFor({ timeout: ARRIVAL_MS });
+      await form
+        .getByTestId('notice-result')
+        .or(form.locator('.form-error'))
+        .waitFor({ timeout: ARRIVAL_MS });
       expect(await form.locator('.form-error').count(), await form.innerText()).toBe(0);
 
       const notice = user.locator('.inbox-item', { hasText: 'Maintenance tonight' });

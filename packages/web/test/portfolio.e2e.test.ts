@@ -12,8 +12,14 @@ import { createTicklineClient } from '@tickline/client';
 import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signIn, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
-import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
-import { initialAdmin, startDashboard, type Dashboard } from './harness/dashboard.ts';
+import { chromiumBinary, screenshot } from './harness/browser.ts';
+import {
+  BROWSER_PACE_ENV,
+  type Dashboard,
+  initialAdmin,
+  startWithBrowser,
+  stopWithBrowser,
+} from './harness/dashboard.ts';
 
 /** Waits on server work and on the stream: generous, because CI runs this beside other suites. */
 const SERVER_WAIT_MS = 60_000;
@@ -39,15 +45,9 @@ describe.skipIf(!chromiumBinary.available)('web - paper portfolio, orders and li
   beforeAll(async () => {
     // The test walks through seven pages in a couple of minutes, faster than a person: the free
     // tier's 60 requests a minute (tested in the server's own suite) would refuse it halfway.
-    [dashboard, browser] = await Promise.all([
-      startDashboard({ TICKLINE_AUTH_TIERS_FREE_REQUESTS_PER_MINUTE: '600' }),
-      launchBrowser(),
-    ]);
+    [dashboard, browser] = await startWithBrowser(BROWSER_PACE_ENV);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await dashboard?.stop();
-  });
+  afterAll(() => stopWithBrowser(dashboard, browser));
 
   it('web - opening portfolio, a market buy fills live, a limit rests and cancels, a strategy runs live, signals arrive, an admin pauses it', async () => {
     const page = await openPage(browser);

@@ -8,8 +8,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
-import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
-import { startDashboard, type Dashboard } from './harness/dashboard.ts';
+import { chromiumBinary, screenshot } from './harness/browser.ts';
+import { BROWSER_PACE_ENV, type Dashboard, startWithBrowser, stopWithBrowser } from './harness/dashboard.ts';
 
 /** Waits on server work: generous, because CI runs this beside other suites. */
 const SERVER_WAIT_MS = 60_000;
@@ -18,15 +18,9 @@ describe.skipIf(!chromiumBinary.available)('web - kill switch and risk limits', 
   let dashboard: Dashboard;
   let browser: Browser;
   beforeAll(async () => {
-    [dashboard, browser] = await Promise.all([
-      startDashboard({ TICKLINE_AUTH_TIERS_FREE_REQUESTS_PER_MINUTE: '600' }),
-      launchBrowser(),
-    ]);
+    [dashboard, browser] = await startWithBrowser(BROWSER_PACE_ENV);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await dashboard?.stop();
-  });
+  afterAll(() => stopWithBrowser(dashboard, browser));
 
   /** A market buy of 0.01 on the Orders page; resolves with the ticket's refusal text. */
   async function refusedBuy(page: Page): Promise<string> {

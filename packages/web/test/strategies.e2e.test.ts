@@ -14,8 +14,8 @@ import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
  * an isolate): generous, because CI runs this beside other suites on two cores.
  */
 const SERVER_WAIT_MS = 60_000;
-import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
-import { startDashboard, type Dashboard } from './harness/dashboard.ts';
+import { chromiumBinary, screenshot } from './harness/browser.ts';
+import { BROWSER_PACE_ENV, type Dashboard, startWithBrowser, stopWithBrowser } from './harness/dashboard.ts';
 
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -26,15 +26,9 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
   beforeAll(async () => {
     // The test walks six pages in seconds, faster than a person: the free tier's 60 a minute
     // (burst 20) would refuse the strategy's creation.
-    [dashboard, browser] = await Promise.all([
-      startDashboard({ TICKLINE_AUTH_TIERS_FREE_REQUESTS_PER_MINUTE: '600' }),
-      launchBrowser(),
-    ]);
+    [dashboard, browser] = await startWithBrowser(BROWSER_PACE_ENV);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await dashboard?.stop();
-  });
+  afterAll(() => stopWithBrowser(dashboard, browser));
 
   it('web - write a strategy, see the error inline, fix it, backtest it, read the results', async () => {
     const page = await openPage(browser);

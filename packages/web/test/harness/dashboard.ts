@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTicklineServer, type RunningServer } from '@tickline/server/testing';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from './browser.ts';
 
 const WEB_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const STOP_TIMEOUT_MS = 10_000;
@@ -60,4 +62,24 @@ export function initialAdmin(dashboard: Dashboard): { email: string; password: s
   const password = /^password: (.+)$/m.exec(text)?.[1];
   if (!email || !password) throw new Error('initial-admin.txt has no email and password');
   return { email, password };
+}
+
+/**
+ * The free tier's request rate for runs that click through pages faster than a person: its 60 a
+ * minute (burst 20) refuses steps at random halfway through a walk (the limit itself is tested in
+ * the server's suite).
+ */
+export const BROWSER_PACE_ENV: Readonly<Record<string, string>> = Object.freeze({
+  TICKLINE_AUTH_TIERS_FREE_REQUESTS_PER_MINUTE: '600',
+});
+
+/** The dashboard and a browser, started side by side (a test file's `beforeAll`). */
+export async function startWithBrowser(env: Record<string, string> = {}): Promise<[Dashboard, Browser]> {
+  return Promise.all([startDashboard(env), launchBrowser()]);
+}
+
+/** Stops what {@link startWithBrowser} started; either may be missing when the start failed. */
+export async function stopWithBrowser(dashboard?: Dashboard, browser?: Browser): Promise<void> {
+  await browser?.close();
+  await dashboard?.stop();
 }
