@@ -4,3 +4,16 @@
  */
 export { threadCpuMicros } from './thread-cpu.ts';
 export { residentMemoryBytes } from './resident-memory.ts';
+export { SandboxErrorCodes, type SandboxErrorCode } from './errors.ts';
+export {
+  createProcessPool,
+  type CallLimits,
+  type CallOptions,
+  type KillReason,
+  type ProcessPool,
+  type ProcessPoolOptions,
+  type ProcessPoolStats,
+} from './pool/process-pool.ts';
+export { serveSandboxProcess, type CallContext, type Handlers } from './pool/serve.ts';
+export { processCpuMs } from './pool/proc-stat.ts';
+export type { StrikePolicy } from './pool/strikes.ts';

@@ -1,0 +1,123 @@
+import { createMetricsRegistry, isTicklineError } from '@tickline/kernel';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProcessPool, type CallLimits, type ProcessPool } from './process-pool.ts';
+
+const ENTRY = new URL('../testing/test-child.ts', import.meta.url);
+/** Loose bounds: the machine may be busy (CI at load 10–20); the supervisor only needs to win. */
+const LIMITS: CallLimits = { cpuMs: 500, memoryMb: 128, wallMs: 20_000 };
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isTicklineError(error)) return error.code;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('sandbox process pool', () => {
+  let pool: ProcessPool;
+  const metrics = createMetricsRegistry({ processMetrics: false });
+  beforeAll(async () => {
+    pool = createProcessPool({ name: 'test', entry: ENTRY, size: 2, metrics, strikes: { max: 3 } });
+    await pool.ready();
+  }, 60_000);
+  afterAll(() => pool?.close());
+
+  it('pool - answers calls, with progress, and typed arrays cross intact', async () => {
+    expect(await pool.call('echo', { a: [1, 'x'] }, { limits: LIMITS })).toEqual({ a: [1, 'x'] });
+    const seen: unknown[][] = [];
+    expect(await pool.call('progress', 3, { limits: LIMITS, onProgress: (...a) => seen.push(a) })).toBe(3);
+    expect(seen).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+    const doubled = await pool.call<Float64Array>('typed', new Float64Array([1, 2.5]), { limits: LIMITS });
+    expect(doubled).toBeInstanceOf(Float64Array);
+    expect([...doubled]).toEqual([2, 5]);
+  });
+
+  it('pool - a coded error comes back as it was; a fault retires its process', async () => {
+    await expect(pool.call('coded', null, { limits: LIMITS })).rejects.toMatchObject({
+      code: 'SANDBOX_TEST_ERROR',
+      details: { n: 1 },
+    });
+    expect(await codeOf(pool.call('fault', null, { limits: LIMITS }))).toBe('SANDBOX_CRASHED');
+    expect(await pool.call('echo', 1, { limits: LIMITS })).toBe(1);
+  });
+
+  it.each([
+    ['spin', 'SANDBOX_CPU_LIMIT'],
+    ['hoard', 'SANDBOX_MEMORY_LIMIT'],
+    ['hang', 'SANDBOX_TIMEOUT'],
+    ['exit', 'SANDBOX_CRASHED'],
+  ])(
+    'limits - %s is ended from outside with %s, and the pool serves the next call',
+    async (method, code) => {
+      const limits =
+        method === 'hang'
+          ? { ...LIMITS, wallMs: 1_000 }
+          : method === 'hoard'
+            ? { ...LIMITS, cpuMs: 10_000 }
+            : LIMITS;
+      const started = Date.now();
+      expect(await codeOf(pool.call(method, null, { limits, tenant: `t-${method}` }))).toBe(code);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(await pool.call('echo', 'after', { limits: LIMITS })).toBe('after');
+    },
+    60_000,
+  );
+
+  it('limits - a cancelled call is ended at once and not held against the tenant', async () => {
+    const abort = new AbortController();
+    const running = pool.call('hang', null, { limits: LIMITS, signal: abort.signal, tenant: 'canceller' });
+    setTimeout(() => abort.abort(), 200);
+    expect(await codeOf(running)).toBe('SANDBOX_CANCELLED');
+    for (let i = 0; i < 4; i++) {
+      const again = new AbortController();
+      again.abort();
+      expect(
+        await codeOf(pool.call('echo', 1, { limits: LIMITS, signal: again.signal, tenant: 'canceller' })),
+      ).toBe('SANDBOX_CANCELLED');
+    }
+    expect(await pool.call('echo', 2, { limits: LIMITS, tenant: 'canceller' })).toBe(2);
+  }, 60_000);
+
+  it('strikes - a tenant whose code kills processes three times is refused; others are served', async () => {
+    const short = { ...LIMITS, wallMs: 300 };
+    for (let i = 0; i < 3; i++)
+      expect(await codeOf(pool.call('hang', null, { limits: short, tenant: 'hostile' }))).toBe(
+        'SANDBOX_TIMEOUT',
+      );
+    await expect(pool.call('echo', 1, { limits: LIMITS, tenant: 'hostile' })).rejects.toMatchObject({
+      code: 'SANDBOX_SUSPENDED',
+      details: { retryAfterSeconds: expect.any(Number) },
+    });
+    expect(await pool.call('echo', 'fine', { limits: LIMITS, tenant: 'neighbour' })).toBe('fine');
+  }, 60_000);
+
+  it('pool - a hostile call on one process leaves the other serving', async () => {
+    const hostile = pool.call('spin', null, { limits: { ...LIMITS, cpuMs: 3_000 }, tenant: 'spinner' });
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => pool.call('echo', i, { limits: LIMITS })),
+    );
+    expect(answers).toEqual([0, 1, 2, 3, 4]);
+    expect(await codeOf(hostile)).toBe('SANDBOX_CPU_LIMIT');
+    const text = await metrics.metrics();
+    expect(text).toMatch(/tickline_sandbox_kills_total\{pool="test",reason="cpu"\} [1-9]/);
+    expect(pool.stats().kills.cpu).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it('pool - close rejects what waits and stops every process', async () => {
+    const other = createProcessPool({ name: 'closing', entry: ENTRY, size: 1 });
+    await other.ready();
+    const pid = await other.call<number>('pid', null, { limits: LIMITS });
+    const running = codeOf(other.call('hang', null, { limits: LIMITS }));
+    await other.close();
+    expect(await running).toBe('SANDBOX_UNAVAILABLE');
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(await codeOf(other.call('echo', 1, { limits: LIMITS }))).toBe('SANDBOX_UNAVAILABLE');
+  }, 60_000);
+});

@@ -1,0 +1,18 @@
+/** @module Messages between the supervisor and a sandbox process (structured clone over IPC). */
+
+/** Parent → child. */
+export type ToChild = { id: number; method: string; payload: unknown };
+
+/** A coded error as it crosses the process boundary. */
+export interface WireError {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** Child → parent. */
+export type FromChild =
+  | { ready: true }
+  | { id: number; progress: unknown[] }
+  | { id: number; ok: true; result: unknown; retire?: boolean }
+  | { id: number; ok: false; error: WireError; retire?: boolean };

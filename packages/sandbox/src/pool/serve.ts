@@ -1,0 +1,80 @@
+/**
+ * @module The child side of a sandbox process: answers one call at a time with the handlers it is
+ * given. A handler's coded error goes back as it is; anything else is a fault of the process, which
+ * answers and then exits, so that a broken process (a trapped WebAssembly instance, a corrupted
+ * heap) never serves another call — the supervisor starts a fresh one.
+ */
+import { isTicklineError } from '@tickline/kernel';
+import type { FromChild, ToChild } from './protocol.ts';
+
+/** Bounds an error message before it crosses to the host (a hostile message can be megabytes). */
+const MAX_MESSAGE = 2_048;
+
+export interface CallContext {
+  /** Reports progress to the caller; never blocks the call. */
+  progress(...args: unknown[]): void;
+  /** This process must not serve another call (its state may be broken): it exits after answering. */
+  retire(): void;
+}
+
+export type Handlers = Record<string, (payload: never, context: CallContext) => Promise<unknown>>;
+
+function send(message: FromChild, then?: () => void): void {
+  process.send!(message, undefined, {}, () => then?.());
+}
+
+/** Answers, then leaves when the call asked to (the parent sees the exit and starts a fresh process). */
+function answer(message: FromChild, retire: boolean): void {
+  send(retire ? { ...message, retire: true } : message, retire ? () => process.exit(0) : undefined);
+}
+
+/**
+ * Serves calls once `init` has run (the work that must happen before any user input: building
+ * bundles, warming caches). Call from the child's entry module.
+ */
+export async function serveSandboxProcess(
+  handlers: Handlers,
+  init?: () => Promise<void> | void,
+): Promise<void> {
+  if (!process.send) throw new Error('a sandbox process must be started by the pool (no IPC channel)');
+  // The parent gone means nobody will read our answers: leave at once.
+  process.on('disconnect', () => process.exit(0));
+  await init?.();
+  process.on('message', (message: ToChild) => {
+    void (async () => {
+      const handler = Object.hasOwn(handlers, message.method) ? handlers[message.method] : undefined;
+      let retire = false;
+      try {
+        if (!handler) throw new Error(`unknown sandbox method ${message.method}`);
+        const result = await handler(message.payload as never, {
+          progress: (...args) => send({ id: message.id, progress: args }),
+          retire: () => (retire = true),
+        });
+        answer({ id: message.id, ok: true, result }, retire);
+      } catch (error) {
+        if (isTicklineError(error)) {
+          const wire = { code: error.code, message: error.message.slice(0, MAX_MESSAGE) };
+          answer(
+            {
+              id: message.id,
+              ok: false,
+              error: error.details === undefined ? wire : { ...wire, details: error.details },
+            },
+            retire,
+          );
+          return;
+        }
+        const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        answer(
+          {
+            id: message.id,
+            ok: false,
+            error: { code: 'SANDBOX_CRASHED', message: text.slice(0, MAX_MESSAGE) },
+          },
+          true,
+        );
+      }
+    })();
+  });
+  send({ ready: true });
+}

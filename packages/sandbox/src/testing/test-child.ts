@@ -1,0 +1,42 @@
+/**
+ * @module A sandbox process for the pool's contract tests: each method misbehaves in one way a
+ * hostile strategy can (or answers normally), so the supervisor's every limit can be shown.
+ */
+import { TicklineError } from '@tickline/kernel';
+import { serveSandboxProcess } from '../pool/serve.ts';
+
+const held: unknown[] = [];
+
+await serveSandboxProcess({
+  echo: async (payload: unknown) => payload,
+  progress: async (n: number, context) => {
+    for (let i = 1; i <= n; i++) context.progress(i, n);
+    return n;
+  },
+  /** A synchronous loop: the event loop never turns, so nothing inside could stop it. */
+  spin: async () => {
+    for (;;);
+  },
+  /** Memory outside any V8 heap limit (as Intl objects and native buffers are). */
+  hoard: async () => {
+    for (;;) {
+      held.push(Buffer.alloc(16 * 1024 * 1024, 1));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  },
+  /** Never answers, never uses CPU: only the wall deadline ends it. */
+  hang: () => new Promise(() => {}),
+  exit: async () => process.exit(3),
+  coded: async () => {
+    throw new TicklineError('SANDBOX_TEST_ERROR', 'a coded error', { details: { n: 1 } });
+  },
+  fault: async () => {
+    throw new RangeError('broken inside');
+  },
+  retire: async (_: unknown, context) => {
+    context.retire();
+    return process.pid;
+  },
+  pid: async () => process.pid,
+  typed: async (input: Float64Array) => input.map((v) => v * 2),
+});
