@@ -91,6 +91,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // Client mistakes are not server errors (STYLE §6): only 5xx are logged as errors.
     if (status >= 500) request.log.error({ err: error, code: body.error.code }, 'request failed');
     else request.log.debug({ code: body.error.code, message: body.error.message }, 'request rejected');
+    // A refusal that says when to come back (a suspension, a quota window) says it the HTTP way too.
+    const retryAfter = body.error.details?.retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number' && retryAfter > 0)
+      void reply.header('retry-after', Math.ceil(retryAfter));
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler(function handleNotFound(request: FastifyRequest, reply: FastifyReply) {

@@ -48,6 +48,16 @@ export function stripTypes(source: string, filename = 'strategy.ts'): string {
   try {
     return stripTypeScript(source, { mode: 'strip', sourceUrl: filename });
   } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'ERR_INVALID_TYPESCRIPT_SYNTAX' && code !== 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX') {
+      // The stripper itself failed (a deeply nested source overflows its parser and traps its
+      // WebAssembly instance): not the user's syntax, and its message is about Node's internals.
+      throw new TicklineError(
+        'STRATEGY_SYNTAX_ERROR',
+        'the code could not be parsed: it nests too deeply or is too complex for the TypeScript stripper',
+        { cause: error },
+      );
+    }
     const message = error instanceof Error ? error.message : String(error);
     throw new TicklineError('STRATEGY_SYNTAX_ERROR', message, { details: positionOf(error, filename) });
   }

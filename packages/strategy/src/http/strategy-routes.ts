@@ -22,7 +22,6 @@ import {
   StrategyVersionResponseSchema,
 } from '@tickline/protocol';
 import { z } from 'zod';
-import { compileStrategy } from '../api/compile-strategy.ts';
 import { STRATEGY_API_DTS } from '../api/strategy-api-dts.ts';
 import type { StrategyHost } from '../module/strategy-host.ts';
 // Declares the codes these routes throw, so the error handler knows their statuses.
@@ -47,8 +46,9 @@ export { STRATEGY_SCOPES, drawdownOf } from './route-shapes.ts';
 /** The routes plugin; register it with `{ prefix: '/api/v1' }`. */
 export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
   const { repository, settings } = host;
-  const compile = (source: string, language: 'typescript' | 'javascript') =>
-    compileStrategy(source, { language, maxBytes: settings.maxCodeBytes });
+  // In a sandbox process: the server never strips or loads a user's code itself.
+  const compile = (source: string, language: 'typescript' | 'javascript', userId: string) =>
+    host.processes.compile(source, { language, maxBytes: settings.maxCodeBytes }, userId);
 
   return async function strategyRoutesPlugin(root) {
     const app = root.withTypeProvider<ZodTypeProvider>();
@@ -83,7 +83,11 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { params } = await compile(request.body.source, request.body.language);
+        const { params } = await compile(
+          request.body.source,
+          request.body.language,
+          principalOf(request).userId,
+        );
         return { ok: true as const, params };
       },
     );
@@ -132,7 +136,7 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
             { details: { limit: principal.limits.maxStrategies, tier: principal.tier } },
           );
         }
-        const compiled = await compile(body.source, body.language);
+        const compiled = await compile(body.source, body.language, principal.userId);
         const now = new Date(host.clock.now());
         const strategy = await repository.createStrategy({
           id: uuidv7(),
@@ -229,7 +233,7 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
       async (request, reply) => {
         const userId = principalOf(request).userId;
         await repository.getStrategy(userId, request.params.id);
-        const compiled = await compile(request.body.source, request.body.language);
+        const compiled = await compile(request.body.source, request.body.language, userId);
         const version = await repository.saveVersion({
           userId,
           strategyId: request.params.id,

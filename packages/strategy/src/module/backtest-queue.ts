@@ -21,7 +21,7 @@ import {
 import type { CandleInterval } from '@tickline/market';
 import type { Sql, SqlQueryable } from '@tickline/store';
 import type { EngineRunResult } from '../core/engine.ts';
-import { runInSandbox } from '../sandbox/sandbox.ts';
+import { runInSandbox, type BacktestRunner } from '../sandbox/sandbox.ts';
 import { resolveBacktestSettings, type BacktestSettingsInput } from '../settings/backtest-settings.ts';
 import type { RunRecord, StoredResult, StrategyRepository } from '../versions/strategy-repository.ts';
 import { loadFeed } from './candle-feed.ts';
@@ -62,6 +62,8 @@ export interface BacktestQueueOptions {
   logger: Logger;
   workers: number;
   progressIntervalMs: number;
+  /** Where runs execute: the server's sandbox processes. @default runInSandbox (this process; tests) */
+  run?: BacktestRunner;
 }
 
 interface Active {
@@ -261,7 +263,7 @@ export class BacktestQueue implements Service {
           }),
         );
       };
-      const result = await runInSandbox(
+      const result = await (this.#o.run ?? runInSandbox)(
         {
           code: version.js,
           feeds: [feed],
@@ -272,6 +274,7 @@ export class BacktestQueue implements Service {
           signal: abort.signal,
         },
         request.sandbox,
+        run.userId,
       );
       const stored: StoredResult = {
         metrics: result.metrics,

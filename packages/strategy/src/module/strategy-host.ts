@@ -9,6 +9,7 @@ import type { Sql, SqlQueryable } from '@tickline/store';
 import { createCodeCipher } from '../versions/code-cipher.ts';
 import { StrategyRepository } from '../versions/strategy-repository.ts';
 import { BacktestQueue } from './backtest-queue.ts';
+import { StrategyProcesses } from '../sandbox/strategy-processes.ts';
 import { ResearchQueue } from '../research-jobs/research-queue.ts';
 import { ResearchRepository } from '../research-jobs/research-repository.ts';
 import { PromotionGate } from '../research-jobs/promotion-gate-service.ts';
@@ -45,6 +46,8 @@ export interface StrategyHost extends ModuleHost {
   readonly research: ResearchRepository;
   readonly researchQueue: ResearchQueue;
   readonly gate: PromotionGate;
+  /** Sandbox processes: every compile, backtest and research trial of users' code runs there. */
+  readonly processes: StrategyProcesses;
   readonly identity: IdentityService;
   readonly clock: Clock;
   /** Live strategies, paper portfolios and orders; absent without an event log or when disabled. */
@@ -65,6 +68,12 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
   }
   const repository = new StrategyRepository(deps.sql, cipher);
   const reads = deps.reads ?? deps.sql;
+  const processes = new StrategyProcesses({
+    backtestProcesses: settings.workers,
+    logger: logger.child({ component: 'strategy-sandbox' }),
+    metrics: deps.metrics,
+  });
+  const run = processes.run.bind(processes);
   const queue = new BacktestQueue({
     sql: deps.sql,
     history: reads,
@@ -74,6 +83,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     logger: logger.child({ component: 'backtest-queue' }),
     workers: settings.workers,
     progressIntervalMs: settings.progressIntervalMs,
+    run,
   });
   const research = new ResearchRepository(deps.sql);
   const researchQueue = new ResearchQueue({
@@ -84,6 +94,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     logger: logger.child({ component: 'research-queue' }),
     workers: settings.workers,
     progressIntervalMs: settings.progressIntervalMs,
+    run,
   });
   const gate = new PromotionGate({
     sql: deps.sql,
@@ -108,11 +119,13 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
           ...(deps.config?.http?.port === undefined ? {} : { port: deps.config.http.port }),
           soleProcess: deps.config?.eventlog?.engine === 'embedded',
           rpc: deps.rpc,
-          promotionGate: (userId, tier, strategyId, version) => gate.assertMayGoLive(userId, tier, strategyId, version),
+          promotionGate: (userId, tier, strategyId, version) =>
+            gate.assertMayGoLive(userId, tier, strategyId, version),
         })
       : undefined;
   return {
-    services: [queue, researchQueue, ...(live?.services ?? [])],
+    // The processes start first and stop last: the queues hand them work.
+    services: [processes, queue, researchQueue, ...(live?.services ?? [])],
     ...(live === undefined ? {} : { live }),
     settings,
     sql: deps.sql,
@@ -122,6 +135,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     research,
     researchQueue,
     gate,
+    processes,
     identity: deps.identity,
     clock: deps.clock,
   };

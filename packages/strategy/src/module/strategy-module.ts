@@ -19,12 +19,20 @@ import { StrategyErrorCodes } from '../core/errors.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
 import { StrategyApiErrorCodes } from './strategy-api-errors.ts';
 import { ResearchErrorCodes } from '../research-jobs/research-errors.ts';
+import { SandboxErrorCodes } from '@tickline/sandbox';
 import { STRATEGY_EVENTS } from './strategy-events.ts';
 
 export const strategyModule = defineModule({
   name: 'strategy',
   events: [...STRATEGY_EVENTS, ...OrderEvents],
-  errors: [StrategyErrorCodes, StrategyApiErrorCodes, BrokerErrorCodes, LiveErrorCodes, ResearchErrorCodes],
+  errors: [
+    StrategyErrorCodes,
+    StrategyApiErrorCodes,
+    BrokerErrorCodes,
+    LiveErrorCodes,
+    ResearchErrorCodes,
+    SandboxErrorCodes,
+  ],
   config: strategyConfig,
   migrations: STRATEGY_MIGRATIONS_DIR,
   after: ['identity', 'market'],

@@ -20,6 +20,7 @@ import type { Feed } from '../core/types.ts';
 import { loadFeed } from '../module/candle-feed.ts';
 import { runResearch, type ResearchSpec } from '../research/research-report.ts';
 import { createSandboxExecutor } from '../research/sandbox-executor.ts';
+import type { BacktestRunner } from '../sandbox/sandbox.ts';
 import { resolveBacktestSettings, type BacktestSettingsInput } from '../settings/backtest-settings.ts';
 import type { StrategyRepository } from '../versions/strategy-repository.ts';
 import type { ResearchRecord, ResearchRepository } from './research-repository.ts';
@@ -54,6 +55,8 @@ export interface ResearchQueueOptions {
   logger: Logger;
   workers: number;
   progressIntervalMs: number;
+  /** Where trials execute: the server's sandbox processes. @default runInSandbox (this process; tests) */
+  run?: BacktestRunner;
 }
 
 const INTERRUPTED = { code: 'STRATEGY_RUN_INTERRUPTED', message: 'the process stopped while the research ran' };
@@ -178,7 +181,12 @@ export class ResearchQueue implements Service {
         last = now;
         void research.setProgress(run.id, Math.min(1, fraction)).catch(() => undefined);
       };
-      const executor = createSandboxExecutor({ limits: request.sandbox, signal: abort.signal });
+      const executor = createSandboxExecutor({
+        limits: request.sandbox,
+        signal: abort.signal,
+        tenant: run.userId,
+        ...(this.#o.run ? { run: this.#o.run } : {}),
+      });
       const report = await runResearch(
         executor,
         { code: version.js, feeds, settings: resolveBacktestSettings(request.settings), params: request.params },

@@ -3,7 +3,7 @@
  * function backtest jobs call, so each trial gets its own isolate with the tier's limits and the
  * sandbox rewrite changes this seam only.
  */
-import { runInSandbox, type SandboxLimits } from '../sandbox/sandbox.ts';
+import { runInSandbox, type BacktestRunner, type SandboxLimits } from '../sandbox/sandbox.ts';
 import type { BacktestExecutor } from './executor.ts';
 
 export interface SandboxExecutorOptions {
@@ -13,6 +13,10 @@ export interface SandboxExecutorOptions {
   signal?: AbortSignal;
   /** Runs in flight at once. @default 1 */
   concurrency?: number;
+  /** Where trials execute: the server's sandbox processes. @default runInSandbox (this process) */
+  run?: BacktestRunner;
+  /** Whose code the trials run, for the pool's strikes. */
+  tenant?: string;
 }
 
 export function createSandboxExecutor(options: SandboxExecutorOptions): BacktestExecutor {
@@ -21,9 +25,10 @@ export function createSandboxExecutor(options: SandboxExecutorOptions): Backtest
     run(job) {
       options.signal?.throwIfAborted();
       const { limits, ...run } = job;
-      return runInSandbox(
+      return (options.run ?? runInSandbox)(
         { ...run, ...(options.signal ? { signal: options.signal } : {}) },
         limits ?? options.limits,
+        options.tenant,
       );
     },
     close: () => Promise.resolve(),

@@ -82,8 +82,7 @@ function feedsForIsolate(
     interval: f.interval,
     length: f.columns.closeTime.length,
   }));
-  if (inPlace && allShared(feeds))
-    return { feeds: meta, columns: null, shared: feeds.map((f) => f.columns) };
+  if (inPlace && allShared(feeds)) return { feeds: meta, columns: null, shared: feeds.map((f) => f.columns) };
   let total = 0;
   for (const f of feeds) total += f.columns.closeTime.length * PACKED_COLUMNS.length;
   const columns = new Float64Array(total);
@@ -336,6 +335,17 @@ export class StrategySandbox {
     return new TicklineError('STRATEGY_SANDBOX_FAILED', message, { cause: error });
   }
 }
+
+/**
+ * Runs one backtest somewhere: {@link runInSandbox} in this process (tests, the sandbox process
+ * itself) or a sandbox process of the server's pool (StrategyProcesses#run). `tenant` is whose code
+ * it is, for the pool's strikes.
+ */
+export type BacktestRunner = (
+  options: SandboxRunOptions,
+  limits?: Partial<SandboxLimits>,
+  tenant?: string,
+) => Promise<EngineRunResult>;
 
 /** Runs once in a fresh isolate and disposes it. */
 export async function runInSandbox(

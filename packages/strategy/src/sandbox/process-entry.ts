@@ -1,0 +1,58 @@
+/**
+ * @module The main module of a strategy sandbox process (started by {@link StrategyProcesses}).
+ * Everything that touches a user's code happens here, never in the server: stripping TypeScript,
+ * loading the module in an isolate, running backtests. The engine's isolate bundle is built and
+ * one empty strategy loaded before the process says it is ready, so no user input ever meets a
+ * cold or broken process, and a failure to build shows at start.
+ */
+import { serveSandboxProcess } from '@tickline/sandbox';
+import { compileStrategy, stripTypes, type CompileOptions } from '../api/compile-strategy.ts';
+import type { SandboxLimits, SandboxRunOptions } from './sandbox.ts';
+import { runInSandbox, StrategySandbox } from './sandbox.ts';
+
+/** What a backtest call carries (functions and signals stay on the server side). */
+export type BacktestPayload = Omit<SandboxRunOptions, 'onProgress' | 'signal'> & {
+  limits: SandboxLimits;
+  wantsProgress: boolean;
+};
+
+export type CompilePayload = { source: string; options: CompileOptions };
+
+const WARM_UP = 'export default defineStrategy({ onCandle() {} });';
+
+/** True when Node's shared TypeScript stripper still works (one source can break it for good). */
+function stripperWorks(): boolean {
+  try {
+    return stripTypes('const probe: number = 1;').includes('probe');
+  } catch {
+    return false;
+  }
+}
+
+await serveSandboxProcess(
+  {
+    backtest: async (payload: BacktestPayload, context) => {
+      const { limits, wantsProgress, ...run } = payload;
+      return runInSandbox(
+        wantsProgress ? { ...run, onProgress: (done, total) => context.progress(done, total) } : run,
+        limits,
+      );
+    },
+    compile: async (payload: CompilePayload, context) => {
+      try {
+        return await compileStrategy(payload.source, payload.options);
+      } finally {
+        // A source that trapped the stripper leaves it failing every later call: this process goes.
+        if (!stripperWorks()) context.retire();
+      }
+    },
+  },
+  async () => {
+    const sandbox = new StrategySandbox({ memoryMb: 32, cpuMs: 10_000 });
+    try {
+      await sandbox.inspect(WARM_UP);
+    } finally {
+      sandbox.dispose();
+    }
+  },
+);

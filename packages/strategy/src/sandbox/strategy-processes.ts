@@ -1,0 +1,156 @@
+/**
+ * @module Where the server sends strategy code: two pools of sandbox processes (see
+ * `@tickline/sandbox`), one for backtests and research trials and one for compiles, so a queue of
+ * long backtests never holds up a save. The server process itself never strips a user's
+ * TypeScript nor loads a user's module; it sends the work here and reads back a result or a coded
+ * error.
+ *
+ * Limits come in two layers. Inside the process the isolate keeps its heap limit and CPU watchdog
+ * (precise errors for ordinary overruns). Outside, the supervisor bounds the whole process —
+ * which is what holds when the isolate's own limits do not: a host-side conversion that never
+ * returns, memory outside the V8 heap (Intl objects), a crash.
+ */
+import { availableParallelism } from 'node:os';
+import type { Logger, Registry, Service, ServiceContext, ServiceHealth } from '@tickline/kernel';
+import { ServiceStatus } from '@tickline/kernel';
+import { createProcessPool, type CallLimits, type ProcessPool } from '@tickline/sandbox';
+import type { EngineRunResult } from '../core/engine.ts';
+import type { Feed } from '../core/types.ts';
+import type { CompiledStrategy, CompileOptions } from '../api/compile-strategy.ts';
+import type { BacktestPayload, CompilePayload } from './process-entry.ts';
+import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits, type SandboxRunOptions } from './sandbox.ts';
+
+const ENTRY = new URL('./process-entry.ts', import.meta.url);
+
+/** Limits for loading a module at save time (no bars run): as compile-strategy's own. */
+const COMPILE_LIMITS: SandboxLimits = { memoryMb: 32, cpuMs: 2_000 };
+
+/**
+ * The process's bounds from the isolate's: room above the heap for what lives outside it (compiled
+ * code, ICU data, the packed feeds) and for the work around the run (bundle, context, copies).
+ * A wall deadline as the isolate's backstop has it: twenty times the CPU budget, since a loaded
+ * machine stretches wall time, never CPU time.
+ */
+export function processLimits(limits: SandboxLimits): CallLimits {
+  return {
+    cpuMs: Math.ceil(limits.cpuMs * 1.5) + 2_000,
+    memoryMb: limits.memoryMb * 2 + 128,
+    wallMs: limits.cpuMs * 20 + 10_000,
+  };
+}
+
+/** Codes of the strategy domain for the kills users see most; the rest keep SANDBOX_*. */
+const CODES = {
+  cpu: 'STRATEGY_CPU_LIMIT',
+  memory: 'STRATEGY_MEMORY_LIMIT',
+  cancelled: 'STRATEGY_RUN_CANCELLED',
+} as const;
+
+/** Columns in shared memory cannot cross to another process: those are copied once. */
+function unshared(feeds: readonly Feed[]): Feed[] {
+  return feeds.map((feed) => {
+    const columns = Object.fromEntries(
+      Object.entries(feed.columns).map(([name, column]: [string, Float64Array]) => [
+        name,
+        column.buffer instanceof SharedArrayBuffer ? Float64Array.from(column) : column,
+      ]),
+    ) as unknown as Feed['columns'];
+    return { ...feed, columns };
+  });
+}
+
+export interface StrategyProcessesOptions {
+  /** Backtest processes. @default os.availableParallelism() */
+  backtestProcesses?: number;
+  /** Compile processes. @default 1 */
+  compileProcesses?: number;
+  logger?: Logger;
+  metrics?: Registry;
+}
+
+/** Runs and compiles strategy code in sandbox processes; a Service (started and stopped with the host). */
+export class StrategyProcesses implements Service {
+  readonly name = 'strategy-sandbox';
+  readonly #options: StrategyProcessesOptions;
+  #backtests: ProcessPool | undefined;
+  #compiles: ProcessPool | undefined;
+
+  constructor(options: StrategyProcessesOptions = {}) {
+    this.#options = options;
+  }
+
+  async start(_context?: ServiceContext): Promise<void> {
+    const common = {
+      entry: ENTRY,
+      codes: CODES,
+      ...(this.#options.logger ? { logger: this.#options.logger } : {}),
+      ...(this.#options.metrics ? { metrics: this.#options.metrics } : {}),
+    };
+    this.#backtests = createProcessPool({
+      ...common,
+      name: 'backtest',
+      size: this.#options.backtestProcesses ?? availableParallelism(),
+    });
+    this.#compiles = createProcessPool({
+      ...common,
+      name: 'compile',
+      size: this.#options.compileProcesses ?? 1,
+    });
+  }
+
+  /** Resolves when every process of both pools is ready (tests; the server does not wait). */
+  async ready(): Promise<void> {
+    await Promise.all([this.#backtests?.ready(), this.#compiles?.ready()]);
+  }
+
+  /** One backtest (or research trial) in a process of the backtest pool. */
+  run(
+    options: SandboxRunOptions,
+    limits: Partial<SandboxLimits> = {},
+    tenant?: string,
+  ): Promise<EngineRunResult> {
+    const { onProgress, signal, ...rest } = options;
+    const resolved = { ...DEFAULT_SANDBOX_LIMITS, ...limits };
+    const payload: BacktestPayload = {
+      ...rest,
+      feeds: unshared(rest.feeds),
+      limits: resolved,
+      wantsProgress: onProgress !== undefined,
+    };
+    return this.#pool(this.#backtests).call<EngineRunResult>('backtest', payload, {
+      limits: processLimits(resolved),
+      ...(tenant === undefined ? {} : { tenant }),
+      ...(signal === undefined ? {} : { signal }),
+      ...(onProgress === undefined
+        ? {}
+        : { onProgress: (...args: unknown[]) => onProgress(args[0] as number, args[1] as number) }),
+    });
+  }
+
+  /** Validates and compiles source for saving (see compileStrategy), in a process of the compile pool. */
+  compile(source: string, options: CompileOptions = {}, tenant?: string): Promise<CompiledStrategy> {
+    const payload: CompilePayload = { source, options };
+    return this.#pool(this.#compiles).call<CompiledStrategy>('compile', payload, {
+      limits: processLimits(COMPILE_LIMITS),
+      ...(tenant === undefined ? {} : { tenant }),
+    });
+  }
+
+  #pool(pool: ProcessPool | undefined): ProcessPool {
+    if (!pool) throw new Error('StrategyProcesses used before start()');
+    return pool;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.#backtests?.close(), this.#compiles?.close()]);
+  }
+
+  health(): ServiceHealth {
+    if (!this.#backtests || !this.#compiles) return { status: ServiceStatus.Starting };
+    const backtest = this.#backtests.stats();
+    const compile = this.#compiles.stats();
+    const info = { backtest, compile };
+    // Processes restart within a second after a kill: that is the pool working, not degraded.
+    return { status: ServiceStatus.Up, info };
+  }
+}
