@@ -6,7 +6,7 @@
  */
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '@tickline/kernel';
+import { PRIVATE_FILE_MODE, type Logger } from '@tickline/kernel';
 import type { Offset } from '../port/event-log.ts';
 
 export const CHECKPOINT_FILE = 'consumers.json';
@@ -104,7 +104,7 @@ export class CheckpointStore {
     const target = join(this.#dir, CHECKPOINT_FILE);
     const temp = `${target}.tmp`;
     try {
-      const fh = await open(temp, 'w');
+      const fh = await open(temp, 'w', PRIVATE_FILE_MODE);
       try {
         await fh.writeFile(JSON.stringify(body));
         await fh.datasync();

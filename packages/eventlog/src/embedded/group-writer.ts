@@ -6,6 +6,7 @@
  * shared by more records exactly when it matters, and encoding overlaps the disk wait.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { PRIVATE_FILE_MODE } from '@tickline/kernel';
 import type { AppendRecord, AppendResult } from '../port/event-log.ts';
 import { EventLogError } from '../port/errors.ts';
 import { fsyncDirectory, writevAll } from './fs-util.ts';
@@ -206,7 +207,8 @@ export class GroupWriter {
     this.#active.sealedAt = now;
     const segment = new Segment(state.options.dir, base, 0, now);
     segment.indexed = true;
-    this.#fh = await open(segment.path, 'wx');
+    // Segments hold every event payload (account data included): owner-only, whatever the umask.
+    this.#fh = await open(segment.path, 'wx', PRIVATE_FILE_MODE);
     await fsyncDirectory(state.options.dir);
     this.#active = segment;
     state.segments.push(segment);

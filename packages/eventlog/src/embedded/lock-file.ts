@@ -5,7 +5,7 @@
  */
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '@tickline/kernel';
+import { PRIVATE_FILE_MODE, type Logger } from '@tickline/kernel';
 import { EventLogError } from '../port/errors.ts';
 
 export const LOCK_FILE = 'LOCK';
@@ -51,7 +51,7 @@ export async function acquireLock(dir: string, logger: Logger): Promise<Director
   const path = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt++) {
     try {
-      const fh = await open(path, 'wx');
+      const fh = await open(path, 'wx', PRIVATE_FILE_MODE);
       try {
         await fh.writeFile(`${process.pid}\n`);
         await fh.datasync();

@@ -3,8 +3,9 @@
  * cut off a torn or garbage tail (a crash mid-write), and reload the ids of recent records into
  * the dedupe window so a retry after a restart is still answered as a duplicate.
  */
-import { open, rm, stat } from 'node:fs/promises';
+import { chmod, open, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { PRIVATE_FILE_MODE } from '@tickline/kernel';
 import { frameId } from './frame.ts';
 import type { LogState } from './log-state.ts';
 import { Segment, listSegmentBases } from './segment.ts';
@@ -34,12 +35,15 @@ export async function recoverLog(state: LogState): Promise<RecoveryReport> {
   const report: RecoveryReport = { segments: 0, records: 0, truncatedBytes: 0, corruptRecords: 0 };
   const bases = await listSegmentBases(dir);
   if (bases.length === 0 && !readOnly) {
-    await (await open(new Segment(dir, 1, 0, now()).path, 'wx')).close();
+    await (await open(new Segment(dir, 1, 0, now()).path, 'wx', PRIVATE_FILE_MODE)).close();
     bases.push(1);
   }
   const segments: Segment[] = [];
   for (let i = 0; i < bases.length; i++) {
-    const info = await stat(new Segment(dir, bases[i]!, 0, 0).path);
+    const path = new Segment(dir, bases[i]!, 0, 0).path;
+    // Logs written before segments were created owner-only are tightened on their next start.
+    if (!readOnly) await chmod(path, PRIVATE_FILE_MODE);
+    const info = await stat(path);
     const seg = new Segment(dir, bases[i]!, info.size, info.mtimeMs);
     seg.last = (bases[i + 1] ?? bases[i]!) - 1;
     segments.push(seg);
