@@ -260,9 +260,21 @@ export class LiveRunner {
     const run = this.#runs.get(id);
     if (run === undefined) return undefined;
     await this.#o.persist?.resumed?.(id);
-    run.status.state = 'running';
-    delete run.status.pause;
-    return run.status;
+    // A pause disposed the run's sandbox: resuming opens a new one and warms it up on the stored
+    // history, as an enable does (its orders vanish), so the next closed candle is decided live.
+    // Flipping the state alone left the run on a dead session, which paused it again at once.
+    const before = run.status;
+    const status = await this.enable(run.spec, { persist: false });
+    status.candles += before.candles;
+    status.signals += before.signals;
+    status.cpuMs += before.cpuMs;
+    status.errors += before.errors;
+    // Warm-up places no orders, so the new session has no signals of its own yet.
+    status.lastSignals = before.lastSignals;
+    status.logs = [...before.logs, ...status.logs];
+    if (before.lastError) status.lastError ??= before.lastError;
+    if (before.lastCandleTime !== undefined) status.lastCandleTime ??= before.lastCandleTime;
+    return status;
   }
 
   /** The owner's stop: forgotten in the store (every process drops it at its next sync) and here. */

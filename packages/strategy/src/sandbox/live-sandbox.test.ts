@@ -163,4 +163,22 @@ describe('live runs in the sandbox', () => {
     // The first live candle is the 31st the strategy saw: the 30 of history built its state.
     expect(signals.map((x) => x.reason)).toEqual(['seen 31', 'seen 32']);
   }, 60_000);
+
+  it('pause then resume: the run opens a new sandbox and the next candle’s signal arrives', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 6, 11);
+    const events = candleEvents(feed);
+    const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    await w.runner.enable({ ...spec('p', s), strategyId: 'counts' });
+    await feedAll(w, events.slice(0, 2));
+    w.runner.pause('p', 'owner', 'paused by its owner');
+    await feedAll(w, events.slice(2, 3));
+    expect((await w.runner.resume('p'))?.state).toBe('running');
+    await feedAll(w, events.slice(3, 4));
+    const signals = w.published.filter((e) => e.type === 'strategy.signal');
+    // Two before the pause, none while paused, one for the first candle after the resume.
+    expect(signals).toHaveLength(3);
+    expect(w.runner.status('p')).toMatchObject({ state: 'running', candles: 3, errors: 0 });
+    expect(w.runner.status('p')?.pause).toBeUndefined();
+  }, 60_000);
 });
