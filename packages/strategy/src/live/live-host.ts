@@ -91,7 +91,9 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     ledger: books,
     symbols: deps.symbols,
     lastPrice,
-    marketFill: 'next-bar',
+    // A person's market order fills at once at the last close (1 s candles keep it fresh); a
+    // strategy's at the next bar's open, as its backtest fills it.
+    marketFill: (request) => (request.origin.kind === 'strategy' ? 'next-bar' : 'immediate'),
     fundsAtFill: (request) => request.origin.kind === 'strategy',
     now: () => deps.clock.now(),
   });

@@ -21,10 +21,15 @@ import { CorePortfolioLedger, symbolAssets } from '../portfolio/portfolio-ledger
 /** The venue name in order events (`broker/paper`). */
 export const PAPER_VENUE = 'paper';
 
+export type MarketFill = 'immediate' | 'next-bar';
+
 /** Options of {@link createPaperBroker} beyond the port's. */
 export interface CreatePaperBrokerOptions extends PaperBrokerOptions {
-  /** When market orders fill: at once at the last price, or at the next bar's open. @default 'immediate' */
-  marketFill?: 'immediate' | 'next-bar';
+  /**
+   * When market orders fill: at once at the last price, or at the next bar's open — for every
+   * order, or chosen per order (a person's at once, a strategy's as its backtest). @default 'immediate'
+   */
+  marketFill?: MarketFill | ((request: PlaceOrderRequest) => MarketFill);
   /** Epoch ms now, for order times. @default Date.now */
   now?: () => number;
   /**
@@ -151,7 +156,8 @@ class PaperVenue implements PaperBroker {
     };
     this.#orders.set(key, order);
     this.#working.push(key);
-    if (request.type === 'market' && this.#o.marketFill !== 'next-bar' && last !== undefined) {
+    const fill = typeof this.#o.marketFill === 'function' ? this.#o.marketFill(request) : this.#o.marketFill;
+    if (request.type === 'market' && fill !== 'next-bar' && last !== undefined) {
       const bar = {
         symbol: request.symbol,
         open: last,
