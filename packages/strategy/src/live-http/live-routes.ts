@@ -26,7 +26,7 @@ import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import { isKillSwitchEngaged, type KillSwitchState } from '../risk/kill-switch.ts';
 import { engagementOf, type RiskChange } from '../risk/risk-controls.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
-import { KillSwitchBodySchema, UpdateRiskLimitsBodySchema } from '@tickline/protocol';
+import { ApiKeyScope, KillSwitchBodySchema, UpdateRiskLimitsBodySchema } from '@tickline/protocol';
 
 /** Who is calling (the composition root maps identity's principal onto it). */
 export interface LiveCaller {
@@ -42,8 +42,11 @@ export interface LiveRoutesOptions {
   books: CorePortfolioLedger;
   /** The kill switch and limits every process shares (the order desk's risk view). */
   risk: LedgerRiskView;
-  /** The caller, or a thrown 401 (identity's authentication). */
-  authenticate: (request: FastifyRequest) => Promise<LiveCaller>;
+  /**
+   * The caller, or a thrown 401 (identity's authentication), or a 403 when the credential lacks
+   * `scope` — the scope the route declared (`config.scope`).
+   */
+  authenticate: (request: FastifyRequest, scope: ApiKeyScope) => Promise<LiveCaller>;
   /** The owner of a portfolio (the account's user), undefined when unknown. */
   ownerOf: (portfolioId: string) => Promise<string | undefined>;
   /** Portfolio ids of a user. */
@@ -117,8 +120,34 @@ function killSwitchView(state: KillSwitchState) {
   return { engaged: isKillSwitchEngaged(state), ...state };
 }
 
+/** How the OpenAPI document says these routes authenticate. */
+const SECURITY: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
+
 /** See the module comment. */
 export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify, o) => {
+  // Scopes by construction: a route without `config.scope` stops the server at start, and every
+  // route authenticates with its own scope before its input is even validated, so no handler can
+  // forget it (a market:read key placed orders and engaged the kill switch before). The OpenAPI
+  // document shows each route's scope and security.
+  const callers = new WeakMap<FastifyRequest, LiveCaller>();
+  fastify.addHook('onRoute', (route) => {
+    const scope = (route.config as { scope?: ApiKeyScope } | undefined)?.scope;
+    if (scope === undefined) throw new Error(`${String(route.method)} ${route.url} declares no scope`);
+    const schema = route.schema ?? {};
+    const description = (schema as { description?: string }).description;
+    route.schema = {
+      ...schema,
+      security: SECURITY,
+      description: `${description === undefined ? '' : `${description} `}Scope: \`${scope}\`.`,
+    };
+    const authenticate = async (request: FastifyRequest) => {
+      callers.set(request, await o.authenticate(request, scope));
+    };
+    const existing = route.preValidation;
+    route.preValidation = [authenticate, ...(existing === undefined ? [] : [existing].flat())];
+  });
+  /** The caller the route's own preValidation authenticated. */
+  const callerOf = async (request: FastifyRequest): Promise<LiveCaller> => callers.get(request)!;
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   // The catalogues these routes throw from, named so they are registered with the kernel.
   void [LiveErrorCodes, StrategyErrorCodes, BrokerErrorCodes];
@@ -137,14 +166,14 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
   });
 
   const owned = async (request: FastifyRequest, portfolioId: string): Promise<LiveCaller> => {
-    const caller = await o.authenticate(request);
+    const caller = await callerOf(request);
     const owner = await o.ownerOf(portfolioId);
     if (owner === undefined || (owner !== caller.userId && !caller.admin))
       throw notFound('portfolio', portfolioId);
     return caller;
   };
   const runOf = async (request: FastifyRequest, id: string) => {
-    const caller = await o.authenticate(request);
+    const caller = await callerOf(request);
     const status = o.runner.status(id) ?? (await o.shared?.get(id));
     if (status === undefined || (status.userId !== caller.userId && !caller.admin)) throw notFound('run', id);
     return status;
@@ -158,20 +187,31 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     dayStartEquity: o.books.dayStartEquity(portfolioId),
   });
 
-  app.get('/portfolios', { schema: { summary: 'Your portfolios' } }, async (request) => {
-    const caller = await o.authenticate(request);
-    return { portfolios: (await o.portfoliosOf(caller.userId)).map(summary) };
-  });
+  app.get(
+    '/portfolios',
+    { config: { scope: ApiKeyScope.PortfolioRead }, schema: { summary: 'Your portfolios' } },
+    async (request) => {
+      const caller = await callerOf(request);
+      return { portfolios: (await o.portfoliosOf(caller.userId)).map(summary) };
+    },
+  );
 
-  app.get('/portfolios/:portfolioId', { schema: { params: PortfolioParams } }, async (request) => {
-    await owned(request, request.params.portfolioId);
-    const id = request.params.portfolioId;
-    return { ...summary(id), positions: o.books.positions(id) };
-  });
+  app.get(
+    '/portfolios/:portfolioId',
+    { config: { scope: ApiKeyScope.PortfolioRead }, schema: { params: PortfolioParams } },
+    async (request) => {
+      await owned(request, request.params.portfolioId);
+      const id = request.params.portfolioId;
+      return { ...summary(id), positions: o.books.positions(id) };
+    },
+  );
 
   app.get(
     '/portfolios/:portfolioId/equity',
-    { schema: { params: PortfolioParams, querystring: z.object({ limit: Limit }) } },
+    {
+      config: { scope: ApiKeyScope.PortfolioRead },
+      schema: { params: PortfolioParams, querystring: z.object({ limit: Limit }) },
+    },
     async (request) => {
       await owned(request, request.params.portfolioId);
       const points = (await o.equityHistory?.(request.params.portfolioId, request.query.limit)) ?? [];
@@ -182,6 +222,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
   app.get(
     '/portfolios/:portfolioId/orders',
     {
+      config: { scope: ApiKeyScope.PortfolioRead },
       schema: {
         summary: 'Working orders, or with status=all every order (last changed first)',
         params: PortfolioParams,
@@ -203,6 +244,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
   app.post(
     '/portfolios/:portfolioId/orders',
     {
+      config: { scope: ApiKeyScope.PortfolioWrite },
       schema: {
         summary: 'Place a manual paper order',
         params: PortfolioParams,
@@ -258,6 +300,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
   app.delete(
     '/portfolios/:portfolioId/orders/:clientOrderId',
     {
+      config: { scope: ApiKeyScope.PortfolioWrite },
       schema: {
         params: PortfolioParams.extend({ clientOrderId: z.string().min(1).max(36) }),
         querystring: z.object({ symbol: Symbol_ }),
@@ -283,25 +326,32 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     reason,
   });
 
-  app.get('/portfolios/:portfolioId/risk', { schema: { params: PortfolioParams } }, async (request) => {
-    const { portfolioId } = request.params;
-    await owned(request, portfolioId);
-    const [stored, audit] = await Promise.all([
-      o.risk.controls.read(portfolioId),
-      o.risk.controls.audit(portfolioId, 50),
-    ]);
-    return {
-      killSwitch: killSwitchView(stored.killSwitch),
-      limits: stored.limits ?? o.risk.defaults,
-      defaults: o.risk.defaults,
-      custom: stored.limits !== undefined,
-      audit: audit.map(({ portfolioId: _p, ...entry }) => entry),
-    };
-  });
+  app.get(
+    '/portfolios/:portfolioId/risk',
+    { config: { scope: ApiKeyScope.PortfolioRead }, schema: { params: PortfolioParams } },
+    async (request) => {
+      const { portfolioId } = request.params;
+      await owned(request, portfolioId);
+      const [stored, audit] = await Promise.all([
+        o.risk.controls.read(portfolioId),
+        o.risk.controls.audit(portfolioId, 50),
+      ]);
+      return {
+        killSwitch: killSwitchView(stored.killSwitch),
+        limits: stored.limits ?? o.risk.defaults,
+        defaults: o.risk.defaults,
+        custom: stored.limits !== undefined,
+        audit: audit.map(({ portfolioId: _p, ...entry }) => entry),
+      };
+    },
+  );
 
   app.put(
     '/portfolios/:portfolioId/risk-limits',
-    { schema: { params: PortfolioParams, body: UpdateRiskLimitsBodySchema } },
+    {
+      config: { scope: ApiKeyScope.PortfolioWrite },
+      schema: { params: PortfolioParams, body: UpdateRiskLimitsBodySchema },
+    },
     async (request) => {
       const { portfolioId } = request.params;
       const caller = await owned(request, portfolioId);
@@ -314,7 +364,10 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
 
   app.post(
     '/portfolios/:portfolioId/kill-switch',
-    { schema: { params: PortfolioParams, body: KillSwitchBodySchema } },
+    {
+      config: { scope: ApiKeyScope.PortfolioWrite },
+      schema: { params: PortfolioParams, body: KillSwitchBodySchema },
+    },
     async (request) => {
       const { portfolioId } = request.params;
       const change = changeBy(await owned(request, portfolioId), request.body.reason);
@@ -328,7 +381,10 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
 
   app.post(
     '/portfolios/:portfolioId/kill-switch/release',
-    { schema: { params: PortfolioParams, body: KillSwitchBodySchema } },
+    {
+      config: { scope: ApiKeyScope.PortfolioWrite },
+      schema: { params: PortfolioParams, body: KillSwitchBodySchema },
+    },
     async (request) => {
       const { portfolioId } = request.params;
       const change = changeBy(await owned(request, portfolioId), request.body.reason);
@@ -342,6 +398,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
   app.post(
     '/live-strategies',
     {
+      config: { scope: ApiKeyScope.PortfolioWrite },
       schema: {
         summary: 'Run a strategy version live on a portfolio',
         body: z.strictObject({
@@ -398,41 +455,65 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     },
   );
 
-  app.get('/live-strategies', async (request) => {
-    const caller = await o.authenticate(request);
+  app.get('/live-strategies', { config: { scope: ApiKeyScope.PortfolioRead } }, async (request) => {
+    const caller = await callerOf(request);
     return { runs: await listRuns(caller.userId) };
   });
 
-  app.get('/live-strategies/:id', { schema: { params: RunParams } }, async (request) => ({
-    run: await runOf(request, request.params.id),
-  }));
+  app.get(
+    '/live-strategies/:id',
+    { config: { scope: ApiKeyScope.PortfolioRead }, schema: { params: RunParams } },
+    async (request) => ({
+      run: await runOf(request, request.params.id),
+    }),
+  );
 
-  app.get('/live-strategies/:id/signals', { schema: { params: RunParams } }, async (request) => ({
-    signals: (await runOf(request, request.params.id)).lastSignals,
-  }));
+  app.get(
+    '/live-strategies/:id/signals',
+    { config: { scope: ApiKeyScope.SignalsRead }, schema: { params: RunParams } },
+    async (request) => ({
+      signals: (await runOf(request, request.params.id)).lastSignals,
+    }),
+  );
 
-  app.get('/live-strategies/:id/logs', { schema: { params: RunParams } }, async (request) => ({
-    logs: (await runOf(request, request.params.id)).logs,
-  }));
+  app.get(
+    '/live-strategies/:id/logs',
+    { config: { scope: ApiKeyScope.SignalsRead }, schema: { params: RunParams } },
+    async (request) => ({
+      logs: (await runOf(request, request.params.id)).logs,
+    }),
+  );
 
   // Where this process runs the run, its runner acts; elsewhere the shared state is changed and
   // the process that runs it follows at its next sync.
   const local = (id: string) => o.runner.status(id) !== undefined;
-  app.post('/live-strategies/:id/pause', { schema: { params: RunParams } }, async (request) => {
-    const id = (await runOf(request, request.params.id)).id;
-    const [code, reason] = ['user', 'paused by the owner'];
-    return { run: local(id) ? o.runner.pause(id, code, reason) : await o.shared?.pause(id, code, reason) };
-  });
+  app.post(
+    '/live-strategies/:id/pause',
+    { config: { scope: ApiKeyScope.PortfolioWrite }, schema: { params: RunParams } },
+    async (request) => {
+      const id = (await runOf(request, request.params.id)).id;
+      const [code, reason] = ['user', 'paused by the owner'];
+      return { run: local(id) ? o.runner.pause(id, code, reason) : await o.shared?.pause(id, code, reason) };
+    },
+  );
 
-  app.post('/live-strategies/:id/resume', { schema: { params: RunParams } }, async (request) => {
-    const id = (await runOf(request, request.params.id)).id;
-    return { run: local(id) ? await o.runner.resume(id) : await o.shared?.resume(id) };
-  });
+  app.post(
+    '/live-strategies/:id/resume',
+    { config: { scope: ApiKeyScope.PortfolioWrite }, schema: { params: RunParams } },
+    async (request) => {
+      const id = (await runOf(request, request.params.id)).id;
+      return { run: local(id) ? await o.runner.resume(id) : await o.shared?.resume(id) };
+    },
+  );
 
-  app.delete('/live-strategies/:id', { schema: { params: RunParams } }, async (request, reply) => {
-    const id = (await runOf(request, request.params.id)).id;
-    if (local(id)) await o.runner.stop(id);
-    else await o.shared?.stop(id);
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/live-strategies/:id',
+    { config: { scope: ApiKeyScope.PortfolioWrite }, schema: { params: RunParams } },
+    async (request, reply) => {
+      const id = (await runOf(request, request.params.id)).id;
+      if (local(id)) await o.runner.stop(id);
+      else await o.shared?.stop(id);
+      return reply.status(204).send();
+    },
+  );
 };

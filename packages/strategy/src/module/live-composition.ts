@@ -7,7 +7,8 @@
  */
 import { hostname } from 'node:os';
 import type { EventLog, Publisher, RequestReply } from '@tickline/eventlog';
-import { authenticateRequest, type IdentityService, type Tier } from '@tickline/identity';
+import { authenticateRequest, requireScope, type IdentityService, type Tier } from '@tickline/identity';
+import { ApiKeyScope } from '@tickline/protocol';
 import {
   createBeatService,
   createEventSource,
@@ -305,10 +306,13 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     journal: host.journal,
     books: host.books,
     risk: host.risk,
-    authenticate: async (request) => {
+    authenticate: async (request, scope) => {
       const principal = await authenticateRequest(deps.identity, request);
+      requireScope(principal, scope);
       tiers.set(principal.userId, principal.tier);
-      return { userId: principal.userId, admin: principal.role === 'admin' };
+      // An admin's key reaches other users' portfolios only when it carries the admin scope.
+      const adminScope = principal.scopes === null || principal.scopes.includes(ApiKeyScope.Admin);
+      return { userId: principal.userId, admin: principal.role === 'admin' && adminScope };
     },
     // A paper portfolio's id is its account's id, which is the owner's user id.
     ownerOf,
@@ -324,7 +328,10 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     },
     maxLive: async (userId) => settings.tiers[tierOf(userId)].maxLive,
     ...(deps.promotionGate
-      ? { promotionGate: (userId, strategyId, version) => deps.promotionGate!(userId, tierOf(userId), strategyId, version) }
+      ? {
+          promotionGate: (userId, strategyId, version) =>
+            deps.promotionGate!(userId, tierOf(userId), strategyId, version),
+        }
       : {}),
     settings: (userId) => engineSettings(userId),
     symbols: deps.symbols,
