@@ -6,7 +6,11 @@
  * same engine on the host thread, and grademark 0.3.0 with the same rules — trades and final
  * equity checked equal. grademark runs twice: as its README builds a strategy (data-forge
  * indicators and a lookback window, the like-for-like peer: our run also computes its indicators
- * inside the timing) and its bare loop on precomputed indicators (its best case). Then walk-forward runs per second over a pool of worker threads.
+ * inside the timing) and its bare loop on precomputed indicators (its best case). Then the shipped
+ * path: the same run sent to a sandbox process of the server's pool (StrategyProcesses), where the
+ * feed crosses by IPC (a copy: shared memory cannot cross processes) and the result comes back —
+ * `ipc_ms_per_run` is what the process boundary costs. Then walk-forward runs per second over a
+ * pool of worker threads.
  *
  * Sizes: BENCH_BARS (default 1,000,000), BENCH_REPS (default 3 timed runs each for sandbox and
  * host, after one warm-up; the median is reported; grademark runs once each way). The last line is
@@ -26,6 +30,7 @@ import {
   runGrademarkSmaCross,
   shareFeeds,
   SMA_CROSS_SOURCE,
+  StrategyProcesses,
   StrategySandbox,
   walkForward,
 } from '@tickline/strategy/internal';
@@ -82,6 +87,14 @@ async function timed<T>(
 const sandbox = new StrategySandbox({ memoryMb: 1024, cpuMs: 120_000 });
 const inSandbox = await timed('sandbox', reps, () => sandbox.run({ code: js, feeds: [feed], settings }));
 sandbox.dispose();
+progress('starting a sandbox process (the server path)');
+const processes = new StrategyProcesses({ backtestProcesses: 1, compileProcesses: 1 });
+await processes.start();
+await processes.ready();
+const inProcess = await timed('sandbox process', reps, () =>
+  processes.run({ code: js, feeds: [feed], settings }, { memoryMb: 1024, cpuMs: 120_000 }),
+);
+await processes.stop();
 const definition = evaluateTrustedStrategy(js);
 const onHost = await timed('host', reps, () => runBacktest(definition, [feed], settings));
 progress('grademark, as its README builds a strategy: DataFrame, data-forge-indicators, lookback (slow)');
@@ -104,7 +117,11 @@ function agrees(run: GrademarkRun): boolean {
     });
   return same && Math.abs(inSandbox.last.metrics.finalEquity / run.finalCapital - 1) <= 1e-9;
 }
-const sameTrades = agrees(peer.last) && agrees(peerCore.last);
+const sameTrades =
+  agrees(peer.last) &&
+  agrees(peerCore.last) &&
+  inProcess.last.trades.length === sbTrades.length &&
+  inProcess.last.metrics.finalEquity === inSandbox.last.metrics.finalEquity;
 const equityDiff = Math.abs(inSandbox.last.metrics.finalEquity / peer.last.finalCapital - 1);
 
 progress('walk-forward: 12-combination grid, 200k in-sample / 50k out-of-sample windows, worker pool');
@@ -132,6 +149,10 @@ const result = {
   grademark_core_bars_per_s: Math.round(grademarkCoreBarsPerS),
   sandbox_vs_grademark_core: round(barsPerS / grademarkCoreBarsPerS, 1),
   sandbox_overhead_ratio: round(inSandbox.ms / onHost.ms, 2),
+  process_bars_per_s: Math.round(bars / (inProcess.ms / 1000)),
+  process_overhead_ratio: round(inProcess.ms / onHost.ms, 2),
+  ipc_ms_per_run: round(inProcess.ms - inSandbox.ms, 0),
+  process_vs_grademark: round(bars / (inProcess.ms / 1000) / grademarkBarsPerS, 1),
   cpu_bars_per_s: Math.round(bars / (inSandbox.cpuMs / 1000)),
   host_cpu_bars_per_s: Math.round(bars / (onHost.cpuMs / 1000)),
   grademark_cpu_bars_per_s: Math.round(bars / (peer.cpuMs / 1000)),
@@ -149,6 +170,7 @@ const result = {
 console.log(`Backtest: SMA(20/50) crossover, ${bars} one-minute bars, full accounting; median of ${reps} runs after a warm-up`);
 printTable([
   { engine: 'tickline, isolated-vm sandbox', ms: round(inSandbox.ms, 0), 'bars/s': result.bars_per_s, trades: sbTrades.length, 'final equity': round(inSandbox.last.metrics.finalEquity, 6) },
+  { engine: 'tickline, sandbox process (server path)', ms: round(inProcess.ms, 0), 'bars/s': result.process_bars_per_s, trades: inProcess.last.trades.length, 'final equity': round(inProcess.last.metrics.finalEquity, 6) },
   { engine: 'tickline, host thread', ms: round(onHost.ms, 0), 'bars/s': result.host_bars_per_s, trades: hostTrades.length, 'final equity': round(onHost.last.metrics.finalEquity, 6) },
   { engine: 'grademark 0.3.0, as documented', ms: round(peer.ms, 0), 'bars/s': result.grademark_bars_per_s, trades: peer.last.trades.length, 'final equity': round(peer.last.finalCapital, 6) },
   { engine: 'grademark 0.3.0, loop only', ms: round(peerCore.ms, 0), 'bars/s': result.grademark_core_bars_per_s, trades: peerCore.last.trades.length, 'final equity': round(peerCore.last.finalCapital, 6) },

@@ -7,11 +7,13 @@
  */
 import { serveSandboxProcess } from '@tickline/sandbox';
 import { compileStrategy, stripTypes, type CompileOptions } from '../api/compile-strategy.ts';
+import { receiveFeeds, sendResult, type FeedsRef } from './feed-transfer.ts';
 import type { SandboxLimits, SandboxRunOptions } from './sandbox.ts';
 import { runInSandbox, StrategySandbox } from './sandbox.ts';
 
 /** What a backtest call carries (functions and signals stay on the server side). */
-export type BacktestPayload = Omit<SandboxRunOptions, 'onProgress' | 'signal'> & {
+export type BacktestPayload = Omit<SandboxRunOptions, 'onProgress' | 'signal' | 'feeds'> & {
+  feeds: FeedsRef;
   limits: SandboxLimits;
   wantsProgress: boolean;
 };
@@ -32,10 +34,13 @@ function stripperWorks(): boolean {
 await serveSandboxProcess(
   {
     backtest: async (payload: BacktestPayload, context) => {
-      const { limits, wantsProgress, ...run } = payload;
-      return runInSandbox(
-        wantsProgress ? { ...run, onProgress: (done, total) => context.progress(done, total) } : run,
-        limits,
+      const { limits, wantsProgress, feeds: ref, ...rest } = payload;
+      const run = { ...rest, feeds: receiveFeeds(ref) };
+      return sendResult(
+        await runInSandbox(
+          wantsProgress ? { ...run, onProgress: (done, total) => context.progress(done, total) } : run,
+          limits,
+        ),
       );
     },
     compile: async (payload: CompilePayload, context) => {

@@ -15,9 +15,9 @@ import type { Logger, Registry, Service, ServiceContext, ServiceHealth } from '@
 import { ServiceStatus } from '@tickline/kernel';
 import { createProcessPool, type CallLimits, type ProcessPool } from '@tickline/sandbox';
 import type { EngineRunResult } from '../core/engine.ts';
-import type { Feed } from '../core/types.ts';
 import type { CompiledStrategy, CompileOptions } from '../api/compile-strategy.ts';
 import type { BacktestPayload, CompilePayload } from './process-entry.ts';
+import { receiveResult, sendFeeds, type ResultRef } from './feed-transfer.ts';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits, type SandboxRunOptions } from './sandbox.ts';
 
 const ENTRY = new URL('./process-entry.ts', import.meta.url);
@@ -45,19 +45,6 @@ const CODES = {
   memory: 'STRATEGY_MEMORY_LIMIT',
   cancelled: 'STRATEGY_RUN_CANCELLED',
 } as const;
-
-/** Columns in shared memory cannot cross to another process: those are copied once. */
-function unshared(feeds: readonly Feed[]): Feed[] {
-  return feeds.map((feed) => {
-    const columns = Object.fromEntries(
-      Object.entries(feed.columns).map(([name, column]: [string, Float64Array]) => [
-        name,
-        column.buffer instanceof SharedArrayBuffer ? Float64Array.from(column) : column,
-      ]),
-    ) as unknown as Feed['columns'];
-    return { ...feed, columns };
-  });
-}
 
 export interface StrategyProcessesOptions {
   /** Backtest processes. @default os.availableParallelism() */
@@ -104,27 +91,34 @@ export class StrategyProcesses implements Service {
   }
 
   /** One backtest (or research trial) in a process of the backtest pool. */
-  run(
+  async run(
     options: SandboxRunOptions,
     limits: Partial<SandboxLimits> = {},
     tenant?: string,
   ): Promise<EngineRunResult> {
     const { onProgress, signal, ...rest } = options;
     const resolved = { ...DEFAULT_SANDBOX_LIMITS, ...limits };
+    const pool = this.#pool(this.#backtests);
+    const feeds = await sendFeeds(rest.feeds);
     const payload: BacktestPayload = {
       ...rest,
-      feeds: unshared(rest.feeds),
+      feeds: feeds.ref,
       limits: resolved,
       wantsProgress: onProgress !== undefined,
     };
-    return this.#pool(this.#backtests).call<EngineRunResult>('backtest', payload, {
-      limits: processLimits(resolved),
-      ...(tenant === undefined ? {} : { tenant }),
-      ...(signal === undefined ? {} : { signal }),
-      ...(onProgress === undefined
-        ? {}
-        : { onProgress: (...args: unknown[]) => onProgress(args[0] as number, args[1] as number) }),
-    });
+    try {
+      const answer = await pool.call<ResultRef<EngineRunResult>>('backtest', payload, {
+        limits: processLimits(resolved),
+        ...(tenant === undefined ? {} : { tenant }),
+        ...(signal === undefined ? {} : { signal }),
+        ...(onProgress === undefined
+          ? {}
+          : { onProgress: (...args: unknown[]) => onProgress(args[0] as number, args[1] as number) }),
+      });
+      return await receiveResult(answer);
+    } finally {
+      await feeds.release();
+    }
   }
 
   /** Validates and compiles source for saving (see compileStrategy), in a process of the compile pool. */
