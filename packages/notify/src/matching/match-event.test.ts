@@ -100,6 +100,17 @@ describe('match event', () => {
     expect(matchEvent(paused('user'))).toBeUndefined();
   });
 
+  it('match - live notifications name the strategy, not its id, when the event carries the name', () => {
+    const named = { strategyId: '01a2b3c4', strategyName: 'SMA cross', userId: user, portfolioId: user };
+    const paused = matchEvent(
+      event('strategy.live.paused', { ...named, code: 'STRATEGY_CPU_LIMIT', reason: 'r', at: 5 }),
+    );
+    expect(paused?.body).toMatch(/^Live strategy SMA cross was paused/);
+    const signal = matchEvent(event('strategy.signal', { ...named, side: 'buy', symbol: 'BTC-USDT' }));
+    expect(signal?.body).toBe('Strategy SMA cross signalled buy on BTC-USDT.');
+    expect(`${paused?.body} ${signal?.body}`).not.toContain('01a2b3c4');
+  });
+
   it('match - an email verification link goes to its user by email only, critical, with the link', () => {
     const m = matchEvent(
       event('account.email.verification.requested', {

@@ -159,7 +159,7 @@ function matchRaw(event: EventEnvelope): EventMatch | undefined {
       kind: NotificationKind.StrategyPaused,
       severity: Severity.Urgent,
       title: code === 'kill_switch' ? 'Strategy paused by the kill switch' : 'Strategy paused',
-      body: `Live strategy ${str(data.strategyId) ?? ''} was paused (${code}): ${str(data.reason) ?? 'no reason given'}. It places no orders until you resume it.`.replace(
+      body: `Live strategy ${str(data.strategyName) ?? str(data.strategyId) ?? ''} was paused (${code}): ${str(data.reason) ?? 'no reason given'}. It places no orders until you resume it.`.replace(
         /\s+/g,
         ' ',
       ),

@@ -14,6 +14,8 @@ export const StrategySignal = defineEvent({
   description: 'A live strategy run placed an order on a closed candle (before the venue answered).',
   schema: z.object({
     strategyId: z.string().min(1),
+    /** The strategy's name when the run knows it: what a notification calls it. */
+    strategyName: z.string().optional(),
     version: z.int().positive(),
     userId: z.string().min(1),
     portfolioId: z.string().min(1),
@@ -34,6 +36,7 @@ export const StrategyLivePaused = defineEvent({
     'A live strategy run was paused: it threw, exceeded its CPU or memory budget, or its portfolio kill switch was engaged.',
   schema: z.object({
     strategyId: z.string().min(1),
+    strategyName: z.string().optional(),
     userId: z.string().min(1),
     portfolioId: z.string().min(1),
     /** A STRATEGY_* error code, or `kill_switch` / `user`. */

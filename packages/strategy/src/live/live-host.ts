@@ -60,6 +60,8 @@ export interface LiveHostDeps {
   onPersistError?: (error: unknown) => void;
   /** Called after each batch of candles was handled (the runs' checkpoints move then). */
   afterCandles?: () => Promise<void>;
+  /** A strategy's name (see LiveRunnerOptions.nameOf). */
+  nameOf?: LiveRunnerOptions['nameOf'];
 }
 
 /** What {@link createLiveHost} makes. */
@@ -150,6 +152,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     ...(deps.cpuMsPerCandle === undefined ? {} : { cpuMsPerCandle: deps.cpuMsPerCandle }),
     history: deps.history,
     publish: deps.publish,
+    ...(deps.nameOf === undefined ? {} : { nameOf: deps.nameOf }),
     source: createEventSource({ source: 'strategy/live', clock: deps.clock }),
     clock: deps.clock,
     ...(deps.membership !== undefined

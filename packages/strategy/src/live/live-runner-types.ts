@@ -101,6 +101,8 @@ export interface LiveRunnerOptions {
   owns?: (runId: string) => boolean;
   /** Called when a run finished a candle (its orders placed): for latency metrics and benchmarks. */
   observe?: (runId: string, candle: FeedCandle) => void;
+  /** The strategy's name, looked up once per enable (events carry it for notifications). */
+  nameOf?: (userId: string, strategyId: string) => Promise<string | undefined>;
   /**
    * Where enabled runs and pauses are kept (the live store), so every runner process knows them and
    * a pause outlives the process. `enabled` is awaited before the run starts.

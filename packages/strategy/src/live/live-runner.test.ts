@@ -138,6 +138,25 @@ describe('live runs', () => {
     expect(runner.status('good')).toMatchObject({ state: 'running', candles: 120 });
   });
 
+  it('signals and pauses carry the strategy’s name for the notifications its owner reads', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 80, 5);
+    const w = world(s, crossing);
+    const runner = new LiveRunner({ ...w.options, nameOf: async (_user, id) => `name of ${id}` });
+    w.setRunner(runner);
+    await runner.enable(spec('named', s));
+    for (const e of candleEvents(feed)) {
+      w.track(e.data as { symbol: string; close: number });
+      await runner.handle([e]);
+    }
+    runner.pause('named', 'kill_switch', 'stop');
+    const signals = w.published.filter((e) => e.type === 'strategy.signal');
+    expect(signals.length).toBeGreaterThan(0);
+    for (const e of signals) expect(e.data).toMatchObject({ strategyName: 'name of named' });
+    const paused = w.published.filter((e) => e.type === 'strategy.live.paused');
+    expect(paused.map((e) => e.data)).toEqual([expect.objectContaining({ strategyName: 'name of named' })]);
+  });
+
   it('the kill switch cancels working orders and pauses the portfolio’s runs', async () => {
     const s = settings();
     const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 300, 7);

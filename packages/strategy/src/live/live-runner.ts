@@ -52,6 +52,8 @@ interface Run {
   byClientId: Map<string, LiveOrder>;
   /** Deciding stored candles after its checkpoint: live candles wait for the catch-up. */
   catchingUp: boolean;
+  /** The strategy's name, for the events its owner reads ("Strategy SMA cross signalled…"). */
+  name?: string;
 }
 
 /** See the module comment. */
@@ -160,6 +162,8 @@ export class LiveRunner {
       byClientId: new Map(),
       catchingUp: options.resumeAfter !== undefined,
     };
+    const name = await this.#o.nameOf?.(spec.userId, spec.strategyId).catch(() => undefined);
+    if (name !== undefined) run.name = name;
     const resumeAfter = options.resumeAfter;
     const merged = await this.#history(spec, resumeAfter);
     try {
@@ -337,6 +341,7 @@ export class LiveRunner {
         subject: run.spec.id,
         data: {
           strategyId: run.spec.strategyId,
+          ...(run.name === undefined ? {} : { strategyName: run.name }),
           userId: run.spec.userId,
           portfolioId: run.spec.portfolioId,
           code: run.status.pause.code,
@@ -449,6 +454,7 @@ export class LiveRunner {
     this.#byOrder.set(clientOrderId, run);
     const signal: StrategySignalData = {
       strategyId: spec.strategyId,
+      ...(run.name === undefined ? {} : { strategyName: run.name }),
       version: spec.version,
       userId: spec.userId,
       portfolioId: spec.portfolioId,

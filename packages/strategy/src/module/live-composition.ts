@@ -153,6 +153,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     },
     onPersistError: (error) => logger.warn({ err: error }, 'could not store a live strategy pause'),
     afterCandles: () => checkpoint(),
+    nameOf: async (userId, strategyId) => (await deps.repository.getStrategy(userId, strategyId)).name,
   });
   const saved = new Map<string, number>();
   async function checkpoint(): Promise<void> {
