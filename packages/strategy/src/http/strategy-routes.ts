@@ -128,23 +128,28 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
       async (request, reply) => {
         const principal = principalOf(request);
         const body = request.body;
-        const count = await repository.countStrategies(principal.userId);
-        if (count >= principal.limits.maxStrategies) {
-          throw new TicklineError(
+        const full = () =>
+          new TicklineError(
             'STRATEGY_QUOTA_STRATEGIES',
             `the ${principal.tier} tier stores at most ${principal.limits.maxStrategies} strategies`,
             { details: { limit: principal.limits.maxStrategies, tier: principal.tier } },
           );
-        }
+        // A quick refusal before the compile; the quota itself is taken with the insert.
+        if ((await repository.countStrategies(principal.userId)) >= principal.limits.maxStrategies)
+          throw full();
         const compiled = await compile(body.source, body.language, principal.userId);
         const now = new Date(host.clock.now());
-        const strategy = await repository.createStrategy({
-          id: uuidv7(),
-          userId: principal.userId,
-          name: body.name,
-          ...(body.description === undefined ? {} : { description: body.description }),
-          now,
-        });
+        const strategy = await repository.createStrategyWithinQuota(
+          {
+            id: uuidv7(),
+            userId: principal.userId,
+            name: body.name,
+            ...(body.description === undefined ? {} : { description: body.description }),
+            now,
+          },
+          principal.limits.maxStrategies,
+        );
+        if (strategy === undefined) throw full();
         const version = await repository.saveVersion({
           userId: principal.userId,
           strategyId: strategy.id,

@@ -252,6 +252,22 @@ export function runRepositoryCases(name: string, open: () => Promise<Sql>): void
       await expect(repo.getRun(bob, run.id)).rejects.toMatchObject({ code: 'STRATEGY_NOT_FOUND' });
     });
 
+    it('holds the strategy quota under a burst: 10 parallel creations against a limit of 3 store 3', async () => {
+      const repo = new StrategyRepository(sql, createCodeCipher({ keys, currentKeyId: 'k1' }));
+      const dave = uuidv7();
+      await sql.query(
+        `insert into users (id, email, role, tier, status, created_at, updated_at) values ($1, $2, 'user', 'free', 'active', $3, $3)`,
+        [dave, `dave-${dave}@example.com`, now],
+      );
+      const created = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          repo.createStrategyWithinQuota({ id: uuidv7(), userId: dave, name: `s${i}`, now }, 3),
+        ),
+      );
+      expect(created.filter((s) => s !== undefined)).toHaveLength(3);
+      expect(await repo.countStrategies(dave)).toBe(3);
+    });
+
     it('holds the run quotas under a burst of concurrent requests', async () => {
       const repo = new StrategyRepository(sql, createCodeCipher({ keys, currentKeyId: 'k1' }));
       const carol = uuidv7();

@@ -146,6 +146,31 @@ export class StrategyRepository {
     return strategyFrom(rows[0]!);
   }
 
+  /**
+   * Creates a strategy unless the user already stores `maxStrategies`; undefined then. Counted and
+   * inserted in one statement under a per-user advisory lock: a burst of parallel creations is
+   * counted one after another (a count, then a compile of seconds, then an insert let ten parallel
+   * requests past a limit of three).
+   */
+  async createStrategyWithinQuota(
+    input: Parameters<StrategyRepository['createStrategy']>[0],
+    maxStrategies: number,
+  ): Promise<StrategyRecord | undefined> {
+    return this.#sql.transaction(async (tx) => {
+      await tx.query("select pg_advisory_xact_lock(hashtext('tickline.strategy-quota.' || $1))", [
+        input.userId,
+      ]);
+      const { rows } = await tx.query<Row>(
+        `insert into strategies (id, user_id, name, description, latest_version, created_at, updated_at)
+         select $1, $2, $3, $4, 0, $5, $5
+         where (select count(*) from strategies where user_id = $2) < $6
+         returning *`,
+        [input.id, input.userId, input.name, input.description ?? '', input.now, maxStrategies],
+      );
+      return rows[0] === undefined ? undefined : strategyFrom(rows[0]);
+    });
+  }
+
   async getStrategy(userId: string, id: string): Promise<StrategyRecord> {
     const { rows } = await this.#sql.query<Row>('select * from strategies where id = $1 and user_id = $2', [
       id,
