@@ -3,7 +3,7 @@
  * process reads to know which runs exist, their state (running or paused with the reason) and each
  * run's checkpoint — the close time of the last candle it acted on.
  */
-import type { SqlQueryable } from '@tickline/store';
+import type { Sql, SqlQueryable } from '@tickline/store';
 import type { LiveFeed } from './live-engine.ts';
 
 /** One stored run (engine settings are the host's, not stored). */
@@ -63,15 +63,68 @@ function fromRow(r: Row): StoredLiveRun {
 
 /** See the module comment. */
 export class LiveStore {
-  readonly #sql: SqlQueryable;
+  readonly #sql: Sql;
 
-  constructor(sql: SqlQueryable) {
+  constructor(sql: Sql) {
     this.#sql = sql;
+  }
+
+  /**
+   * Runs `body` holding the user's live-quota lock, with the number of runs the user has running
+   * besides `exceptId`: a count and the write that takes the quota cannot be split by another
+   * request of the same user (two parallel enables each saw one run of two before).
+   */
+  async #withinQuota<T>(
+    userId: string,
+    exceptId: string,
+    body: (tx: SqlQueryable, running: number) => Promise<T>,
+  ): Promise<T> {
+    return this.#sql.transaction(async (tx) => {
+      await tx.query("select pg_advisory_xact_lock(hashtext('tickline.live-quota.' || $1))", [userId]);
+      const { rows } = await tx.query<{ n: number }>(
+        `select count(*)::int as n from live_strategies where user_id = $1 and state = 'running' and id <> $2`,
+        [userId, exceptId],
+      );
+      return body(tx, rows[0]!.n);
+    });
+  }
+
+  /** {@link save} unless the user already runs `max` others; false then (nothing written). */
+  async saveWithinLimit(
+    run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs'>,
+    max: number,
+  ): Promise<boolean> {
+    return this.#withinQuota(run.userId, run.id, async (tx, running) => {
+      if (running >= max) return false;
+      await this.#save(tx, run);
+      return true;
+    });
+  }
+
+  /**
+   * {@link resume} unless the run's owner already runs as many as `maxOf(tier)` allows; false then.
+   * True also when the run is gone (nothing to resume, nothing over the limit).
+   */
+  async resumeWithinLimit(id: string, maxOf: (tier: string) => number, fromMs?: number): Promise<boolean> {
+    const run = await this.get(id);
+    if (run === undefined) return true;
+    return this.#withinQuota(run.userId, id, async (tx, running) => {
+      if (running >= maxOf(run.tier)) return false;
+      await this.#resume(tx, id, fromMs);
+      return true;
+    });
   }
 
   /** Stores a run as running (enabling again keeps its checkpoint when the version is the same). */
   async save(run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs'>): Promise<void> {
-    await this.#sql.query(
+    await this.#save(this.#sql, run);
+  }
+
+  async #save(
+    sql: SqlQueryable,
+    run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs'>,
+  ): Promise<void> {
+    await sql.query(
       `insert into live_strategies (id, strategy_id, version, user_id, tier, portfolio_id, params, feeds,
          warmup_bars, state, pause_code, pause_reason, paused_at_ms, checkpoint_ms, enabled_at, updated_at)
        values ($1, $2, $3, $4, $9, $5, $6, $7, $8, 'running', null, null, null, null, now(), now())
@@ -109,7 +162,11 @@ export class LiveStore {
    * process that takes the run up again does not decide the candles that closed while it was paused.
    */
   async resume(id: string, fromMs?: number): Promise<void> {
-    await this.#sql.query(
+    await this.#resume(this.#sql, id, fromMs);
+  }
+
+  async #resume(sql: SqlQueryable, id: string, fromMs?: number): Promise<void> {
+    await sql.query(
       `update live_strategies set state = 'running', pause_code = null, pause_reason = null,
          paused_at_ms = null, updated_at = now(),
          checkpoint_ms = case when $2::bigint is null then checkpoint_ms

@@ -113,6 +113,14 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     defaultMemberName({ host: hostname(), port: deps.port, pid: process.pid, soleProcess: deps.soleProcess });
   const membership = new RunnerMembership(member, clock, settings.memberTtlMs);
   const store = new LiveStore(deps.sql);
+  const maxLiveOf = (tier: string): number =>
+    settings.tiers[tier as Tier]?.maxLive ?? settings.tiers.free.maxLive;
+  const liveLimit = (limit: number) =>
+    new TicklineError('STRATEGY_LIVE_LIMIT', `the tier runs at most ${limit} live strategies at once`, {
+      details: { limit },
+    });
+  /** A resume refused because the owner already runs their tier's number of live strategies. */
+  const refusedResume = async (id: string) => liveLimit(maxLiveOf((await store.get(id))?.tier ?? 'free'));
   const publish = (event: Parameters<Publisher['publish']>[0]) => void deps.publisher.publish(event);
   const tiers = new Map<string, Tier>();
   const tierOf = (userId: string): Tier => tiers.get(userId) ?? 'free';
@@ -146,9 +154,17 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     history: sqlCandleHistory(deps.sql),
     membership,
     persist: {
-      enabled: (spec) => store.save({ ...spec, tier: tierOf(spec.userId) }),
+      // The live quota is taken with the write that starts the run (see LiveStore#withinQuota):
+      // the routes' count is a quick refusal, this is the one that holds under a burst.
+      enabled: async (spec) => {
+        const tier = tierOf(spec.userId);
+        if (!(await store.saveWithinLimit({ ...spec, tier }, maxLiveOf(tier))))
+          throw liveLimit(maxLiveOf(tier));
+      },
       paused: (id, pause) => store.pause(id, pause),
-      resumed: (id) => store.resume(id),
+      resumed: async (id) => {
+        if (!(await store.resumeWithinLimit(id, maxLiveOf))) throw await refusedResume(id);
+      },
       stopped: (id) => store.remove(id),
     },
     onPersistError: (error) => logger.warn({ err: error }, 'could not store a live strategy pause'),
@@ -297,7 +313,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
         return storedStatus(id);
       },
       async resume(id) {
-        await store.resume(id, clock.now());
+        if (!(await store.resumeWithinLimit(id, maxLiveOf, clock.now()))) throw await refusedResume(id);
         return storedStatus(id);
       },
       stop: (id) => store.remove(id),
