@@ -101,6 +101,8 @@ export interface LiveRunnerOptions {
   owns?: (runId: string) => boolean;
   /** Called when a run finished a candle (its orders placed): for latency metrics and benchmarks. */
   observe?: (runId: string, candle: FeedCandle) => void;
+  /** CPU time the whole warm-up of one run may use (ms). @default 2000 */
+  warmupCpuMs?: number;
   /** The strategy's name, looked up once per enable (events carry it for notifications). */
   nameOf?: (userId: string, strategyId: string) => Promise<string | undefined>;
   /**

@@ -41,6 +41,11 @@ function intervalMs(interval: string): number {
   return (INTERVAL_MS as Record<string, number>)[interval] ?? 60_000;
 }
 
+/** CPU time a run's whole warm-up may use. @default 2 s */
+const DEFAULT_WARMUP_CPU_MS = 2_000;
+/** Warm-up steps between two turns of the event loop. */
+const WARMUP_STEPS_PER_TURN = 16;
+
 interface Run {
   spec: LiveStrategySpec;
   session: LiveSession;
@@ -167,12 +172,25 @@ export class LiveRunner {
     const resumeAfter = options.resumeAfter;
     const merged = await this.#history(spec, resumeAfter);
     try {
-      // Warm-up builds indicators and state; its orders are not real, and vanish.
+      // Warm-up builds indicators and state; its orders are not real, and vanish. Steps run on
+      // this thread, so the loop yields between a few of them (HTTP, streams and the game go on)
+      // and the whole warm-up has a CPU budget besides each candle's.
+      const budgetMs = this.#o.warmupCpuMs ?? DEFAULT_WARMUP_CPU_MS;
+      let warmupMs = 0;
+      let steps = 0;
       for (const c of merged)
         if (resumeAfter === undefined || c.closeTime <= resumeAfter) {
           const step = await session.advance(c.k, c, true);
           status.cpuMs += step.cpuMs;
+          warmupMs += step.cpuMs;
           this.#keepLogs(run, step.logs);
+          if (warmupMs > budgetMs)
+            throw new TicklineError(
+              'STRATEGY_CPU_LIMIT',
+              `warm-up used ${warmupMs.toFixed(0)} ms of CPU (limit ${budgetMs} ms for the whole warm-up)`,
+              { details: { cpuMs: budgetMs, usedMs: warmupMs } },
+            );
+          if (++steps % WARMUP_STEPS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
         }
     } catch (error) {
       this.#pause(run, error);

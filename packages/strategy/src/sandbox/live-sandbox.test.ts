@@ -38,6 +38,8 @@ const SOURCES: Record<string, string> = {
   good: CROSSING_JS,
   throws: at10("throw new Error('boom');"),
   loops: at10('for (;;) {}'),
+  // Well over 50 ms of CPU on every candle, warm-up included, yet far under a step's wall deadline.
+  slow: 'export default defineStrategy({ onCandle() { let x = 0; for (let i = 0; i < 3e8; i++) x += i; } });',
   hogs: at10('for (;;) keep.push(new Array(1e5).fill(ctx.time));', 'const keep = [];'),
   // Buys on every candle it sees, counting them: warm-up candles must build state but place nothing.
   counts: `export default defineStrategy({
@@ -180,5 +182,19 @@ describe('live runs in the sandbox', () => {
     expect(signals).toHaveLength(3);
     expect(w.runner.status('p')).toMatchObject({ state: 'running', candles: 3, errors: 0 });
     expect(w.runner.status('p')?.pause).toBeUndefined();
+  }, 60_000);
+
+  it('warm-up: a strategy over its CPU budget per candle is paused during warm-up, not after it', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 20, 9);
+    const history = candleEvents(feed).map((e) => e.data as FeedCandle);
+    const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    const runner = new LiveRunner({ ...w.options, history: async () => history });
+    w.setRunner(runner);
+    const started = Date.now();
+    await runner.enable({ ...spec('slow', s), strategyId: 'slow', warmupBars: 20 });
+    expect(runner.status('slow')).toMatchObject({ state: 'paused', pause: { code: 'STRATEGY_CPU_LIMIT' } });
+    // The first warm-up candle stopped it: not twenty slow steps.
+    expect(Date.now() - started).toBeLessThan(20_000);
   }, 60_000);
 });
