@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
-import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { embeddedTestEnv, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-live-scopes-'));
 let server: RunningServer;
@@ -23,14 +23,10 @@ interface Operation {
 }
 
 beforeAll(async () => {
-  server = await startTicklineServer({
-    TICKLINE_DATA_DIR: dataDir,
-    TICKLINE_HTTP_PORT: '0',
-    TICKLINE_HTTP_HOST: '127.0.0.1',
-    TICKLINE_AUTH_TIERS_FREE_REQUESTS_PER_MINUTE: '600',
+  server = await startTicklineServer(
     // One key per scope set under test (the free tier keeps two).
-    TICKLINE_AUTH_TIERS_FREE_MAX_API_KEYS: '5',
-  });
+    embeddedTestEnv(dataDir, { TICKLINE_AUTH_TIERS_FREE_MAX_API_KEYS: '5' }),
+  );
   user = await signUpAndIn(server.url, 'scopes@example.test');
   await until(
     async () =>

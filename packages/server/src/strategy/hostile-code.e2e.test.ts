@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
-import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { embeddedTestEnv, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const NOOP = 'export default defineStrategy({ onCandle() {} });';
 /** A thrown Proxy whose `get` trap never returns: the host's conversion of it used to hang a thread. */
@@ -34,12 +34,7 @@ let hostile: TestUser;
 let neighbour: TestUser;
 
 beforeAll(async () => {
-  server = await startTicklineServer({
-    TICKLINE_DATA_DIR: dataDir,
-    TICKLINE_HTTP_PORT: '0',
-    TICKLINE_HTTP_HOST: '127.0.0.1',
-    TICKLINE_AUTH_TIERS_FREE_REQUESTS_PER_MINUTE: '600',
-  });
+  server = await startTicklineServer(embeddedTestEnv(dataDir));
   [hostile, neighbour] = await Promise.all([
     signUpAndIn(server.url, 'hostile@example.test'),
     signUpAndIn(server.url, 'neighbour@example.test'),
