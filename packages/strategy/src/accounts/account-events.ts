@@ -16,8 +16,11 @@ export type Position = z.infer<typeof PositionSchema>;
 export const AccountSnapshotDataSchema = z.object({
   accountId: z.uuid(),
   tier: z.enum(TIERS),
-  /** ISO 4217 code of `cash` and of position prices. */
-  currency: z.string().regex(/^[A-Z]{3}$/),
+  /**
+   * The currency of `cash` and of position prices: an ISO 4217 code, or an asset such as USDT (the
+   * paper venue's quote). Snapshots before 2026-11-24 say USD.
+   */
+  currency: z.string().regex(/^[A-Z]{3,10}$/),
   /** Paper cash available. */
   cash: Decimal,
   positions: z.array(PositionSchema),

@@ -14,12 +14,12 @@ const created = (tier: (typeof TIERS)[number]) =>
   });
 
 describe('accounts - initial snapshot', () => {
-  it('snapshot - given a new free account, then 10,000.00 USD of paper cash and no positions', () => {
+  it('snapshot - given a new free account, then 10,000.00 USDT of paper cash (the symbols’ quote) and no positions', () => {
     const at = new Date('2026-11-22T10:00:00.000Z');
     expect(initialSnapshot(created('free'), at)).toEqual({
       accountId: USER,
       tier: 'free',
-      currency: 'USD',
+      currency: 'USDT',
       cash: '10000.00',
       positions: [],
       generatedAt: '2026-11-22T10:00:00.000Z',

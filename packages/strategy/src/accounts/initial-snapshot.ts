@@ -5,8 +5,12 @@
 import type { AccountCreatedData, Tier } from '@tickline/identity';
 import type { AccountSnapshotData } from './account-events.ts';
 
-/** Paper trading currency. */
-export const SNAPSHOT_CURRENCY = 'USD';
+/**
+ * Paper trading currency: the quote asset of every paper symbol (`BASE-USDT`), so the snapshot's
+ * cash and the orders it pays for are in one currency (the snapshot said USD while orders traded
+ * USDT).
+ */
+export const SNAPSHOT_CURRENCY = 'USDT';
 
 /** Starting paper cash per tier, exact decimal strings (a step of ten per tier, as the limits). */
 export const STARTING_CASH: Readonly<Record<Tier, string>> = Object.freeze({

@@ -83,7 +83,7 @@ describe('accounts - snapshot consumer', () => {
     expect(events[1]!.data).toEqual({
       accountId: USERS[1],
       tier: 'premium',
-      currency: 'USD',
+      currency: 'USDT',
       cash: '100000.00',
       positions: [],
       generatedAt: '2026-11-22T10:00:00.000Z',

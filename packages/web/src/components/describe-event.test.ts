@@ -25,6 +25,7 @@ describe('notification text', () => {
 
   it('notifications - money falls back to the raw amount when it is not a number', () => {
     expect(formatMoney('abc', 'USD')).toBe('abc');
+    expect(formatMoney('10000.00', 'USDT')).toBe(formatMoney('10000.00', 'USD'));
     expect(formatMoney(undefined, 'USD')).toBe('—');
   });
 

@@ -100,12 +100,16 @@ export function describeEvent(event: StreamEvent): { title: string; body: string
   }
 }
 
-/** `10000.00`, `USD` → `$10,000.00`. */
+/** Dollar stablecoins are shown as dollars (Intl knows no `USDT`), as the portfolio pages do. */
+const SHOWN_AS: Readonly<Record<string, string>> = { USDT: 'USD', USDC: 'USD' };
+
+/** `10000.00`, `USD` (or `USDT`) → `$10,000.00`. */
 export function formatMoney(amount: string | undefined, currency: string | undefined): string {
   const value = Number(amount);
   if (amount === undefined || !Number.isFinite(value)) return amount ?? '—';
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency ?? 'USD' }).format(value);
+    const shown = currency === undefined ? 'USD' : (SHOWN_AS[currency] ?? currency);
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency: shown }).format(value);
   } catch {
     return `${amount} ${currency ?? ''}`.trim();
   }
