@@ -110,7 +110,9 @@ export const StrategySettingsSchema = z
       .min(1)
       .max(64)
       .default(2)
-      .describe('Backtests this process runs at once (each in its own isolate).'),
+      .describe(
+        'Backtests this process runs at once: the size of its pool of backtest sandbox processes (each about 120 MB when idle; see docs/sandbox.md).',
+      ),
     progressIntervalMs: z
       .number()
       .int()
