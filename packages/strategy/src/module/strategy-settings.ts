@@ -128,7 +128,9 @@ export const StrategySettingsSchema = z
       .prefault({})
       .describe('Per-tier job and sandbox limits.'),
     live: LiveSettingsSchema.describe('Live strategies, paper portfolios and orders.'),
-    gate: GateThresholdsSchema.describe('The promotion gate a version passes before it runs live (docs/research.md).'),
+    gate: GateThresholdsSchema.describe(
+      'The promotion gate a version passes before it runs live (docs/research.md).',
+    ),
   })
   .prefault({});
 
