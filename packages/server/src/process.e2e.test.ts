@@ -73,6 +73,7 @@ describe('process - tickline start', () => {
         'game-revocation',
         'game-zone-responder',
         'admin-game-feed',
+        'strategy-sandbox',
         'backtest-queue',
         'research-queue',
         'strategy-live-books',

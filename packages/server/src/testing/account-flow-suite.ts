@@ -57,7 +57,7 @@ export function accountFlowCases(base: () => string, label: string): void {
       expect(viaSse.data).toEqual({
         accountId: ada.userId,
         tier: 'free',
-        currency: 'USD',
+        currency: 'USDT',
         cash: '10000.00',
         positions: [],
         generatedAt: expect.any(String),
