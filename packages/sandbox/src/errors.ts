@@ -36,6 +36,12 @@ export const SandboxErrorCodes = defineErrorCodes({
     resolve: 'Nothing to do; run it again if you still want the result.',
     httpStatus: 409,
   },
+  SANDBOX_PROCESS_LOST: {
+    meaning:
+      'The resident sandbox process holding this state (a live run) was replaced after another call in it was stopped; the state is reopened in the new process.',
+    resolve: 'Nothing to do: live runs resume in the new process from their last decided candle.',
+    httpStatus: 503,
+  },
   SANDBOX_UNAVAILABLE: {
     meaning: 'The sandbox pool is stopped or its processes cannot start.',
     resolve: 'Retry later; operators: the server log names the cause.',

@@ -16,4 +16,17 @@ export {
 } from './pool/process-pool.ts';
 export { serveSandboxProcess, type CallContext, type Handlers } from './pool/serve.ts';
 export { processCpuMs } from './pool/proc-stat.ts';
-export type { StrikePolicy } from './pool/strikes.ts';
+export { DEFAULT_STRIKES, StrikeBook, type StrikePolicy } from './pool/strikes.ts';
+export {
+  createResidentProcess,
+  type ResidentCallOptions,
+  type ResidentLoss,
+  type ResidentProcess,
+  type ResidentProcessOptions,
+  type ResidentProcessStats,
+} from './resident/resident-process.ts';
+export {
+  serveResidentProcess,
+  type ResidentContext,
+  type ResidentHandlers,
+} from './resident/serve-resident.ts';

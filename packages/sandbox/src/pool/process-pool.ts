@@ -11,19 +11,13 @@
  * ignored dispose, timeouts and termination; Node's shared TypeScript stripper, once trapped by one
  * source, failed every later compile of the process. Both end with the process here.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import {
-  Counter,
-  Gauge,
-  getOrCreateMetric,
-  TicklineError,
-  type Logger,
-  type Registry,
-} from '@tickline/kernel';
+import type { ChildProcess } from 'node:child_process';
+import { TicklineError, type Logger, type Registry } from '@tickline/kernel';
 import { residentMemoryBytes } from '../resident-memory.ts';
 import type { SandboxErrorCode } from '../errors.ts';
 import { processCpuMs } from './proc-stat.ts';
+import { forkSandboxChild } from './fork-child.ts';
+import { sandboxMetrics } from './metrics.ts';
 import type { FromChild, ToChild } from './protocol.ts';
 import { DEFAULT_STRIKES, StrikeBook, type StrikePolicy } from './strikes.ts';
 import '../errors.ts';
@@ -119,46 +113,8 @@ interface Slot {
   killed?: KillReason;
   /** The child said it exits after its answer. */
   retiring?: boolean;
-  stderr: string;
+  stderr: () => string;
   stopWatch?: () => void;
-}
-
-function poolMetrics(registry: Registry) {
-  return {
-    kills: getOrCreateMetric(
-      registry,
-      'tickline_sandbox_kills_total',
-      () =>
-        new Counter({
-          name: 'tickline_sandbox_kills_total',
-          help: 'Sandbox processes killed by the supervisor, by pool and reason',
-          labelNames: ['pool', 'reason'],
-          registers: [registry],
-        }),
-    ),
-    processes: getOrCreateMetric(
-      registry,
-      'tickline_sandbox_processes',
-      () =>
-        new Gauge({
-          name: 'tickline_sandbox_processes',
-          help: 'Sandbox processes ready to serve, by pool',
-          labelNames: ['pool'],
-          registers: [registry],
-        }),
-    ),
-    calls: getOrCreateMetric(
-      registry,
-      'tickline_sandbox_calls_total',
-      () =>
-        new Counter({
-          name: 'tickline_sandbox_calls_total',
-          help: 'Calls answered by sandbox processes, by pool and outcome (ok, error, killed)',
-          labelNames: ['pool', 'outcome'],
-          registers: [registry],
-        }),
-    ),
-  };
 }
 
 export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
@@ -167,8 +123,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const codes = { ...DEFAULT_CODES, ...options.codes };
   const strikes = new StrikeBook({ ...DEFAULT_STRIKES, ...options.strikes });
-  const metrics = options.metrics ? poolMetrics(options.metrics) : undefined;
-  const entry = fileURLToPath(options.entry);
+  const metrics = options.metrics ? sandboxMetrics(options.metrics) : undefined;
   const slots = new Set<Slot>();
   const queue: Call[] = [];
   const kills: Record<KillReason, number> = { cpu: 0, memory: 0, timeout: 0, crashed: 0, cancelled: 0 };
@@ -184,18 +139,9 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
   function spawnOne(): void {
     if (closed) return;
     spawned++;
-    const child = fork(entry, [], {
-      execArgv: options.execArgv ?? ['--no-node-snapshot'],
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    const slot: Slot = { child, ready: false, baseRss: 0, stderr: '' };
+    const { child, stderr } = forkSandboxChild(options.entry, options.execArgv);
+    const slot: Slot = { child, ready: false, baseRss: 0, stderr };
     slots.add(slot);
-    // The last few KiB of stderr explain a crash in the log.
-    child.stderr?.on(
-      'data',
-      (chunk: Buffer) => (slot.stderr = (slot.stderr + chunk.toString()).slice(-4_096)),
-    );
     const startTimer = setTimeout(() => {
       if (!slot.ready) {
         options.logger?.error(
@@ -225,6 +171,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
       });
       return;
     }
+    if ('alive' in message) return;
     const call = slot.call;
     if (!call || call.id !== message.id) return;
     if ('progress' in message) {
@@ -265,7 +212,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
       if (!slot.killed) end(call, 'crashed', { exitCode: code, signal });
     } else if (!slot.killed && !slot.retiring && !closed) {
       options.logger?.warn(
-        { pool: options.name, pid: slot.child.pid, code, signal, stderr: slot.stderr.slice(-1_000) },
+        { pool: options.name, pid: slot.child.pid, code, signal, stderr: slot.stderr().slice(-1_000) },
         'idle sandbox process exited; starting another',
       );
     }
@@ -278,7 +225,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
           new TicklineError('SANDBOX_UNAVAILABLE', `no ${options.name} sandbox process could start`),
         );
       options.logger?.error(
-        { pool: options.name, stderr: slot.stderr.slice(-1_000) },
+        { pool: options.name, stderr: slot.stderr().slice(-1_000) },
         'sandbox processes fail to start',
       );
     }

@@ -1,7 +1,8 @@
 /** @module Messages between the supervisor and a sandbox process (structured clone over IPC). */
 
-/** Parent → child. */
+/** Parent → child: a call (answered), or a notification (no id, never answered; resident processes). */
 export type ToChild = { id: number; method: string; payload: unknown };
+export type ToResident = ToChild | { method: string; payload: unknown };
 
 /** A coded error as it crosses the process boundary. */
 export interface WireError {
@@ -13,6 +14,8 @@ export interface WireError {
 /** Child → parent. */
 export type FromChild =
   | { ready: true }
+  /** A resident process at work on a long call: it is not hung (see resident-process.ts). */
+  | { alive: true }
   | { id: number; progress: unknown[] }
   | { id: number; ok: true; result: unknown; retire?: boolean }
   | { id: number; ok: false; error: WireError; retire?: boolean };

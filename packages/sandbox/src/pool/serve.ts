@@ -5,7 +5,7 @@
  * heap) never serves another call — the supervisor starts a fresh one.
  */
 import { isTicklineError } from '@tickline/kernel';
-import type { FromChild, ToChild } from './protocol.ts';
+import type { FromChild, ToChild, WireError } from './protocol.ts';
 
 /** Bounds an error message before it crosses to the host (a hostile message can be megabytes). */
 const MAX_MESSAGE = 2_048;
@@ -18,6 +18,19 @@ export interface CallContext {
 }
 
 export type Handlers = Record<string, (payload: never, context: CallContext) => Promise<unknown>>;
+
+/**
+ * A thrown value as it crosses to the host: a coded error as it is (its message bounded), anything
+ * else as SANDBOX_CRASHED — a fault of the process, not an answer.
+ */
+export function toWireError(error: unknown): WireError {
+  if (isTicklineError(error)) {
+    const wire = { code: error.code, message: error.message.slice(0, MAX_MESSAGE) };
+    return error.details === undefined ? wire : { ...wire, details: error.details };
+  }
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { code: 'SANDBOX_CRASHED', message: text.slice(0, MAX_MESSAGE) };
+}
 
 function send(message: FromChild, then?: () => void): void {
   process.send!(message, undefined, {}, () => then?.());
@@ -52,27 +65,7 @@ export async function serveSandboxProcess(
         });
         answer({ id: message.id, ok: true, result }, retire);
       } catch (error) {
-        if (isTicklineError(error)) {
-          const wire = { code: error.code, message: error.message.slice(0, MAX_MESSAGE) };
-          answer(
-            {
-              id: message.id,
-              ok: false,
-              error: error.details === undefined ? wire : { ...wire, details: error.details },
-            },
-            retire,
-          );
-          return;
-        }
-        const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        answer(
-          {
-            id: message.id,
-            ok: false,
-            error: { code: 'SANDBOX_CRASHED', message: text.slice(0, MAX_MESSAGE) },
-          },
-          true,
-        );
+        answer({ id: message.id, ok: false, error: toWireError(error) }, retire || !isTicklineError(error));
       }
     })();
   });

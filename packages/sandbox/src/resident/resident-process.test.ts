@@ -1,0 +1,111 @@
+import { createMetricsRegistry, isTicklineError } from '@tickline/kernel';
+import { until } from '@tickline/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createResidentProcess, type ResidentLoss, type ResidentProcess } from './resident-process.ts';
+
+const ENTRY = new URL('../testing/test-resident.ts', import.meta.url);
+/** Loose: the machine may be busy (CI at load 10–20); the supervisor only needs to win. */
+const WALL = { wallMs: 20_000 };
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isTicklineError(error)) return error.code;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('resident sandbox process', () => {
+  let proc: ResidentProcess | undefined;
+  afterEach(() => proc?.close());
+
+  function start(overrides: { stallMs?: number; memoryMb?: number } = {}) {
+    proc = createResidentProcess({
+      name: 'test',
+      entry: ENTRY,
+      memoryMb: overrides.memoryMb ?? 256,
+      stallMs: overrides.stallMs ?? 1_500,
+      metrics: createMetricsRegistry({ processMetrics: false }),
+    });
+    return proc;
+  }
+
+  it('resident - keeps state across calls, and applies notifications in order with calls', async () => {
+    const p = start();
+    await p.ready();
+    const gen = p.generation;
+    expect(await p.call('add', 2, { ...WALL, generation: gen })).toBe(2);
+    p.notify('bump', null, gen);
+    p.notify('bump', null, gen);
+    // Sent after the two notifications: it sees both.
+    expect(await p.call('get', null, { ...WALL, generation: gen })).toBe(4);
+    await expect(p.call('coded', null, WALL)).rejects.toMatchObject({
+      code: 'SANDBOX_TEST_ERROR',
+      details: { n: 1 },
+    });
+    // A coded error is an answer: the state is still there.
+    expect(await p.call('get', null, { ...WALL, generation: gen })).toBe(4);
+  }, 60_000);
+
+  it('resident - a long call that says it is alive is not mistaken for a hang', async () => {
+    const p = start({ stallMs: 500 });
+    expect(await p.call('work', 1_500, WALL)).toBe('done');
+  }, 60_000);
+
+  it.each([
+    ['spin', 'SANDBOX_TIMEOUT'],
+    ['hoard', 'SANDBOX_MEMORY_LIMIT'],
+    ['fault', 'SANDBOX_CRASHED'],
+  ])(
+    'resident - %s ends the process from outside with %s; calls behind it are lost, the tenant named, a fresh process serves',
+    async (method, code) => {
+      const p = start({ stallMs: 1_000, memoryMb: 96 });
+      await p.ready();
+      const gen = p.generation;
+      const pid = await p.call<number>('pid', null, WALL);
+      expect(await p.call('add', 5, { ...WALL, generation: gen })).toBe(5);
+      const losses: ResidentLoss[] = [];
+      p.onLoss((loss) => losses.push(loss));
+      const running = p.call(method, null, { ...WALL, tenant: 'mallory' });
+      const behind = p.call('get', null, { ...WALL, generation: gen });
+      expect(await codeOf(running)).toBe(code);
+      expect(await codeOf(behind)).toBe('SANDBOX_PROCESS_LOST');
+      expect(losses).toEqual([
+        expect.objectContaining({ generation: gen, culprit: { method, tenant: 'mallory' } }),
+      ]);
+      // State of the old generation is refused, not sent to a process that never held it.
+      expect(await codeOf(p.call('get', null, { ...WALL, generation: gen }))).toBe('SANDBOX_PROCESS_LOST');
+      // A call without a generation waits for the fresh process, whose state starts empty.
+      expect(await p.call('get', null, WALL)).toBe(0);
+      expect(p.generation).toBe(gen + 1);
+      expect(await p.call('pid', null, WALL)).not.toBe(pid);
+      await until(() => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      }, { timeoutMs: 10_000, what: 'the killed process gone' });
+    },
+    60_000,
+  );
+
+  it('resident - a process killed from outside (kill -9) is a loss; the next one starts', async () => {
+    const p = start();
+    await p.ready();
+    const gen = p.generation;
+    const losses: ResidentLoss[] = [];
+    p.onLoss((loss) => losses.push(loss));
+    process.kill(p.stats().pid!, 'SIGKILL');
+    await until(() => losses.length === 1, { timeoutMs: 10_000, what: 'the loss' });
+    expect(losses[0]).toMatchObject({ generation: gen, reason: 'crashed' });
+    // It held state, so a fresh process starts without being asked.
+    await until(() => p.stats().ready && p.generation === gen + 1, {
+      timeoutMs: 30_000,
+      what: 'a fresh process',
+    });
+  }, 60_000);
+});
