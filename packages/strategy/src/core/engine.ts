@@ -192,6 +192,16 @@ export class Engine {
     return this.place(qty > 0 ? 'sell' : 'buy', { symbol, qty: Math.abs(qty), reason: reason ?? 'close' });
   }
 
+  /**
+   * Puts back a working order of an earlier engine of the same run (a live run reopened in a fresh
+   * sandbox process): same id, same terms. Later ids stay above it.
+   */
+  restoreOrder(order: Omit<Order, 'createdAt'>): void {
+    if (this.#orders.some((o) => o.id === order.id)) return;
+    this.#orders.push({ ...order, createdAt: this.time });
+    this.#nextOrderId = Math.max(this.#nextOrderId, order.id + 1);
+  }
+
   cancel(orderId: number): boolean {
     const i = this.#orders.findIndex((o) => o.id === orderId);
     if (i < 0) return false;

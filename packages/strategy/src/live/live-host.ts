@@ -47,6 +47,8 @@ export interface LiveHostDeps {
   load?: (strategyId: string, version: number, userId: string) => Promise<StrategyDefinition>;
   /** CPU budget per candle of sessions that do not enforce their own (host sessions). */
   cpuMsPerCandle?: number;
+  /** CPU time a run's whole warm-up may use (see LiveRunnerOptions.warmupCpuMs). */
+  warmupCpuMs?: number;
   history: CandleHistory;
   owns?: (runId: string) => boolean;
   /**
@@ -150,6 +152,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     ...(deps.open === undefined ? {} : { open: deps.open }),
     ...(deps.load === undefined ? {} : { load: deps.load }),
     ...(deps.cpuMsPerCandle === undefined ? {} : { cpuMsPerCandle: deps.cpuMsPerCandle }),
+    ...(deps.warmupCpuMs === undefined ? {} : { warmupCpuMs: deps.warmupCpuMs }),
     history: deps.history,
     publish: deps.publish,
     ...(deps.nameOf === undefined ? {} : { nameOf: deps.nameOf }),

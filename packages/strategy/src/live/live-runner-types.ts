@@ -73,7 +73,7 @@ export interface LiveRunnerOptions {
   books: CorePortfolioLedger;
   risk: LedgerRiskView;
   /**
-   * Opens a run's strategy: the sandbox's live session in a server (sandbox/live-sandbox.ts), the
+   * Opens a run's strategy: a session in a sandbox process in a server (sandbox/live-processes.ts), the
    * same engine a backtest runs there.
    */
   open?: OpenSession;

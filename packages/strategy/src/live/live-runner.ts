@@ -18,7 +18,14 @@ import type { Order as VenueOrder } from '../broker/order.ts';
 import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
 import type { LogLine } from '../core/types.ts';
 import type { KillSwitchActor, KillSwitchEngagement } from '../risk/kill-switch.ts';
-import { hostSessions, type LiveOrder, type LiveSession, type OpenSession } from './live-session.ts';
+import {
+  hostSessions,
+  type LiveOrder,
+  type LiveSession,
+  type LiveSessionStep,
+  type OpenSession,
+} from './live-session.ts';
+import type { RecordedFill } from '../sandbox/isolate-live.ts';
 import { StrategyLivePaused, StrategySignal, type StrategySignalData } from './live-events.ts';
 import { LiveErrorCodes } from './errors.ts';
 
@@ -43,8 +50,9 @@ function intervalMs(interval: string): number {
 
 /** CPU time a run's whole warm-up may use. @default 2 s */
 const DEFAULT_WARMUP_CPU_MS = 2_000;
-/** Warm-up steps between two turns of the event loop. */
-const WARMUP_STEPS_PER_TURN = 16;
+/** Fills a run keeps to rebuild its books when its sandbox process is replaced. */
+const MAX_RECORDED_FILLS = 10_000;
+
 
 interface Run {
   spec: LiveStrategySpec;
@@ -57,6 +65,12 @@ interface Run {
   byClientId: Map<string, LiveOrder>;
   /** Deciding stored candles after its checkpoint: live candles wait for the catch-up. */
   catchingUp: boolean;
+  /** Close time of the last candle whose decision came back (a reopened run resumes after it). */
+  decided?: number;
+  /** Executions booked in the engine, replayed into a reopened one (its position and cash). */
+  fills: RecordedFill[];
+  /** Being reopened after its sandbox process was lost. */
+  recovering?: boolean;
   /** The strategy's name, for the events its owner reads ("Strategy SMA cross signalled…"). */
   name?: string;
 }
@@ -70,7 +84,7 @@ export class LiveRunner {
   /** Runs by client order id, for the fills the desk reports. */
   readonly #byOrder = new Map<string, Run>();
   readonly #cpuMs: number;
-  readonly #open: OpenSession;
+  readonly #openSession: OpenSession;
   /** Runs being enabled (their session opening, their warm-up running). */
   readonly #enabling = new Set<string>();
 
@@ -79,7 +93,7 @@ export class LiveRunner {
     this.#cpuMs = options.cpuMsPerCandle ?? Infinity;
     if (options.open === undefined && options.load === undefined)
       throw new TypeError('LiveRunner needs open (the sandbox) or load (trusted definitions)');
-    this.#open = options.open ?? hostSessions(options.load!);
+    this.#openSession = options.open ?? hostSessions(options.load!);
   }
 
   /**
@@ -94,15 +108,9 @@ export class LiveRunner {
     if (order === undefined) return;
     if (event.type === 'order.filled') {
       const d = event.data;
-      run.session.applyFill(
-        d.symbol,
-        d.side,
-        d.fill.quantity,
-        d.fill.price,
-        d.fill.fee,
-        d.fill.time,
-        order.reason,
-      );
+      const fill: RecordedFill = [d.symbol, d.side, d.fill.quantity, d.fill.price, d.fill.fee, d.fill.time, order.reason];
+      run.session.applyFill(...fill);
+      if (run.fills.length < MAX_RECORDED_FILLS) run.fills.push(fill);
       if (!d.partial) this.#forget(run, order);
     } else if (event.type === 'order.cancelled' || event.type === 'order.rejected') {
       this.#forget(run, order);
@@ -119,10 +127,16 @@ export class LiveRunner {
     }
   }
 
-  /** Starts a run: loads the version, replays `warmupBars` of history per feed, then listens. */
+  /**
+   * Starts a run: replays `warmupBars` of stored history per feed into a new session, then listens.
+   * Nothing is stored when the strategy does not open or its warm-up fails: the caller gets the
+   * coded error (a new run is refused, a stored one is retried by the sync and paused after a few
+   * attempts). `carry` is the run this one replaces (a resume, or a process lost): its counters,
+   * its working orders (same ids) and the executions booked in its engine go on in the new session.
+   */
   async enable(
     spec: LiveStrategySpec,
-    options: { persist?: boolean; resumeAfter?: number } = {},
+    options: { persist?: boolean; resumeAfter?: number; carry?: Run } = {},
   ): Promise<LiveRunStatus> {
     this.#enabling.add(spec.id);
     try {
@@ -139,11 +153,11 @@ export class LiveRunner {
 
   async #enable(
     spec: LiveStrategySpec,
-    options: { persist?: boolean; resumeAfter?: number },
+    options: { persist?: boolean; resumeAfter?: number; carry?: Run },
   ): Promise<LiveRunStatus> {
-    if (options.persist !== false) await this.#o.persist?.enabled(spec);
-    this.disable(spec.id);
-    const session = await this.#open(spec, Math.max(256, spec.warmupBars * 2));
+    const { resumeAfter, carry } = options;
+    const merged = await this.#history(spec, resumeAfter);
+    const session = await this.#openSession(spec, Math.max(256, spec.warmupBars * 2));
     const status: LiveRunStatus = {
       id: spec.id,
       strategyId: spec.strategyId,
@@ -165,42 +179,41 @@ export class LiveRunner {
       equity: spec.settings.startingCapital,
       byEngineId: new Map(),
       byClientId: new Map(),
-      catchingUp: options.resumeAfter !== undefined,
+      catchingUp: resumeAfter !== undefined,
+      fills: [],
     };
-    const name = await this.#o.nameOf?.(spec.userId, spec.strategyId).catch(() => undefined);
-    if (name !== undefined) run.name = name;
-    const resumeAfter = options.resumeAfter;
-    const merged = await this.#history(spec, resumeAfter);
     try {
-      // Warm-up builds indicators and state; its orders are not real, and vanish. Steps run on
-      // this thread, so the loop yields between a few of them (HTTP, streams and the game go on)
-      // and the whole warm-up has a CPU budget besides each candle's.
+      // Warm-up builds indicators and state; its orders are not real, and vanish. It runs in the
+      // run's sandbox process under the tier's per-candle and whole-warm-up CPU budgets.
+      const warm = await session.warmup(merged.filter((c) => resumeAfter === undefined || c.closeTime <= resumeAfter));
       const budgetMs = this.#o.warmupCpuMs ?? DEFAULT_WARMUP_CPU_MS;
-      let warmupMs = 0;
-      let steps = 0;
-      for (const c of merged)
-        if (resumeAfter === undefined || c.closeTime <= resumeAfter) {
-          const step = await session.advance(c.k, c, true);
-          status.cpuMs += step.cpuMs;
-          warmupMs += step.cpuMs;
-          this.#keepLogs(run, step.logs);
-          if (warmupMs > budgetMs)
-            throw new TicklineError(
-              'STRATEGY_CPU_LIMIT',
-              `warm-up used ${warmupMs.toFixed(0)} ms of CPU (limit ${budgetMs} ms for the whole warm-up)`,
-              { details: { cpuMs: budgetMs, usedMs: warmupMs } },
-            );
-          if (++steps % WARMUP_STEPS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-        }
+      if (warm.cpuMs > budgetMs)
+        throw new TicklineError(
+          'STRATEGY_CPU_LIMIT',
+          `warm-up used ${warm.cpuMs.toFixed(0)} ms of CPU (limit ${budgetMs} ms for the whole warm-up)`,
+          { details: { cpuMs: budgetMs, usedMs: warm.cpuMs } },
+        );
+      status.cpuMs += warm.cpuMs;
+      run.equity = warm.equity;
+      this.#keepLogs(run, warm.logs);
+      if (carry !== undefined) await this.#inherit(run, carry);
+      const name = await this.#o.nameOf?.(spec.userId, spec.strategyId).catch(() => undefined);
+      if (name !== undefined) run.name = name;
+      if (options.persist !== false) await this.#o.persist?.enabled(spec);
     } catch (error) {
-      this.#pause(run, error);
+      session.dispose();
+      throw error;
     }
-    if (resumeAfter !== undefined) run.status.lastCandleTime = resumeAfter;
+    this.disable(spec.id);
+    if (resumeAfter !== undefined) run.status.lastCandleTime = Math.max(resumeAfter, run.status.lastCandleTime ?? -Infinity);
+    run.decided = run.status.lastCandleTime;
     this.#runs.set(spec.id, run);
+    for (const id of run.byClientId.keys()) this.#byOrder.set(id, run);
     for (const f of spec.feeds) {
       const key = `${f.symbol}\u0000${f.interval}`;
       this.#byFeed.set(key, [...(this.#byFeed.get(key) ?? []), run]);
     }
+    session.onLost?.(() => void this.#recover(run));
     if (resumeAfter !== undefined) {
       // Catch-up: the candles after the checkpoint are decided now, as they would have been live
       // (their orders keyed by their close times, so those already placed are not placed again).
@@ -211,7 +224,7 @@ export class LiveRunner {
         let stepped = 0;
         const after = run.status.lastCandleTime ?? resumeAfter;
         for (const c of await this.#history(spec, resumeAfter))
-          if (c.closeTime > after && run.status.state === 'running') {
+          if (c.closeTime > after && run.status.state === 'running' && this.#runs.get(spec.id) === run) {
             const feed = spec.feeds[c.k]!;
             await this.#step(run, { ...c, symbol: feed.symbol, interval: feed.interval });
             stepped++;
@@ -223,6 +236,51 @@ export class LiveRunner {
       await catchUp();
     }
     return status;
+  }
+
+  /**
+   * What a new session takes over from the run it replaces: counters, recent signals and logs,
+   * the executions booked (so its position and cash are the old engine's), and the working orders
+   * with their ids (so the strategy sees and can cancel them, and their fills reach it).
+   */
+  async #inherit(run: Run, before: Run): Promise<void> {
+    const status = run.status;
+    const old = before.status;
+    status.candles += old.candles;
+    status.signals += old.signals;
+    status.cpuMs += old.cpuMs;
+    status.errors += old.errors;
+    status.lastSignals = old.lastSignals;
+    status.logs = [...old.logs, ...status.logs].slice(-(this.#o.keepLogs ?? 200));
+    if (old.lastError) status.lastError ??= old.lastError;
+    if (old.lastCandleTime !== undefined) status.lastCandleTime = old.lastCandleTime;
+    await run.session.restore({ fills: before.fills, orders: [...before.byClientId.values()] });
+    run.fills = [...before.fills];
+    for (const [clientOrderId, order] of before.byClientId) run.byClientId.set(clientOrderId, order);
+    for (const [id, clientOrderId] of before.byEngineId) run.byEngineId.set(id, clientOrderId);
+  }
+
+  /**
+   * The run's sandbox process was lost (another run's code took it down, or it crashed): the run
+   * reopens in a fresh process from its last decided candle; the candles after it are decided
+   * again with the same client order ids, so none is skipped and none is placed twice.
+   */
+  async #recover(run: Run): Promise<void> {
+    // The step that lost it may still be settling (a culprit's own step pauses it): let it.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (run.recovering || this.#runs.get(run.spec.id) !== run || run.status.state !== 'running') return;
+    run.recovering = true;
+    run.status.lastCandleTime = run.decided;
+    try {
+      await this.enable(run.spec, {
+        persist: false,
+        resumeAfter: run.decided ?? this.#o.clock.now(),
+        carry: run,
+      });
+    } catch (error) {
+      run.recovering = false;
+      if (this.#runs.get(run.spec.id) === run) this.#pause(run, error);
+    }
   }
 
   /** Stored candles of a run's feeds, oldest first: warm-up, and what closed after `resumeAfter`. */
@@ -285,18 +343,7 @@ export class LiveRunner {
     // A pause disposed the run's sandbox: resuming opens a new one and warms it up on the stored
     // history, as an enable does (its orders vanish), so the next closed candle is decided live.
     // Flipping the state alone left the run on a dead session, which paused it again at once.
-    const before = run.status;
-    const status = await this.enable(run.spec, { persist: false });
-    status.candles += before.candles;
-    status.signals += before.signals;
-    status.cpuMs += before.cpuMs;
-    status.errors += before.errors;
-    // Warm-up places no orders, so the new session has no signals of its own yet.
-    status.lastSignals = before.lastSignals;
-    status.logs = [...before.logs, ...status.logs];
-    if (before.lastError) status.lastError ??= before.lastError;
-    if (before.lastCandleTime !== undefined) status.lastCandleTime ??= before.lastCandleTime;
-    return status;
+    return this.enable(run.spec, { persist: false, carry: run });
   }
 
   /** The owner's stop: forgotten in the store (every process drops it at its next sync) and here. */
@@ -400,30 +447,52 @@ export class LiveRunner {
     const runs = this.#byFeed.get(`${symbol}\u0000${interval}`);
     if (runs === undefined) return;
     const owns = this.#o.owns;
+    // Every run on the feed is asked in this turn: the sandbox sends their steps together, one
+    // message per process. Their orders are then placed run by run, in the runs' order.
+    const asked: Array<[Run, Promise<LiveSessionStep> | undefined]> = [];
     for (const run of runs)
       if (run.status.state === 'running' && !run.catchingUp && (owns === undefined || owns(run.spec.id)))
-        await this.#step(run, candle);
+        asked.push([run, this.#ask(run, candle)]);
+    for (const [run, step] of asked) if (step !== undefined) await this.#act(run, candle, step);
   }
 
   async #step(run: Run, candle: FeedCandle): Promise<void> {
+    const step = this.#ask(run, candle);
+    if (step !== undefined) await this.#act(run, candle, step);
+  }
+
+  /** Shows the candle to the run, unless it saw it already. */
+  #ask(run: Run, candle: FeedCandle): Promise<LiveSessionStep> | undefined {
     const f = run.session.feedOf(candle.symbol, candle.interval);
     const lastTime = run.status.lastCandleTime;
-    if (lastTime !== undefined && candle.closeTime <= lastTime && run.spec.feeds.length === 1) return;
+    if (lastTime !== undefined && candle.closeTime <= lastTime && run.spec.feeds.length === 1) return undefined;
     // Claimed before the strategy runs: a catch-up and the live consumer may offer the same candle.
     run.status.lastCandleTime = candle.closeTime;
-    let step;
+    const step = run.session.advance(f, candle);
+    // Settled later, in order; never an unhandled rejection meanwhile.
+    step.catch(() => {});
+    return step;
+  }
+
+  /** Takes a step's answer: books it, places and cancels its orders, or pauses the run. */
+  async #act(run: Run, candle: FeedCandle, pending: Promise<LiveSessionStep>): Promise<void> {
+    let step: LiveSessionStep;
     try {
-      step = await run.session.advance(f, candle, false);
+      step = await pending;
     } catch (error) {
+      if (this.#runs.get(run.spec.id) !== run) return;
+      // Its process went away: the run reopens from its last decided candle (see #recover).
+      if (error instanceof TicklineError && error.code === 'SANDBOX_PROCESS_LOST') return void this.#recover(run);
       this.#pause(run, error);
       return;
     }
+    if (this.#runs.get(run.spec.id) !== run) return;
     const used = step.cpuMs;
     run.status.cpuMs += used;
     run.equity = step.equity;
     this.#keepLogs(run, step.logs);
     run.status.candles++;
-    run.status.lastCandleTime = candle.closeTime;
+    run.decided = Math.max(run.decided ?? -Infinity, candle.closeTime);
     if (used > this.#cpuMs && this.#o.open === undefined) {
       this.#pause(
         run,

@@ -35,7 +35,7 @@ import { readEquityHistory } from '../portfolio/equity-history.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { StrategyRepository } from '../versions/strategy-repository.ts';
 import type { OpenSession } from '../live/live-session.ts';
-import { openLiveSandbox } from '../sandbox/live-sandbox.ts';
+import { LiveProcesses } from '../sandbox/live-processes.ts';
 import type { LiveSettings } from './strategy-settings.ts';
 
 /** What {@link composeLive} takes. */
@@ -76,6 +76,11 @@ export interface LiveComposition {
   /** Reads the stored runs and starts, pauses or drops the local ones to match. */
   sync(): Promise<void>;
 }
+
+/** CPU time to load a run's module and open it. */
+const SETUP_CPU_MS = 2_000;
+/** Largest heap of one tenant's isolate in a live sandbox process. */
+const MAX_TENANT_HEAP_MB = 2_048;
 
 /** The last `count` closed candles of a feed that closed at or before `before`, oldest first. */
 export function sqlCandleHistory(sql: Sql) {
@@ -124,17 +129,33 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   const publish = (event: Parameters<Publisher['publish']>[0]) => void deps.publisher.publish(event);
   const tiers = new Map<string, Tier>();
   const tierOf = (userId: string): Tier => tiers.get(userId) ?? 'free';
-  // The stored version's compiled code in a new isolate with the owner's tier limits.
+  // Live runs execute in sandbox processes, never on this process's threads (docs/sandbox.md).
+  const processes = new LiveProcesses({
+    ...(settings.processes === undefined ? {} : { processes: settings.processes }),
+    memoryMb: settings.processMemoryMb,
+    stallMs: settings.stallMs,
+    logger,
+    metrics: deps.metrics,
+  });
+  // The stored version's compiled code in its owner's isolate, with the owner's tier limits.
   const sandboxSessions: OpenSession = async (spec, capacity) => {
     const version = await deps.repository.getVersion(spec.userId, spec.strategyId, spec.version);
     const limits = settings.tiers[tierOf(spec.userId)];
-    return openLiveSandbox({
+    return processes.open({
+      runId: spec.id,
+      tenant: spec.userId,
       code: version.js,
       feeds: spec.feeds,
       settings: spec.settings,
       params: spec.params,
       capacity,
-      limits: { memoryMb: limits.memoryMb, cpuMsPerCandle: limits.cpuMsPerCandle },
+      limits: {
+        cpuMsPerCandle: limits.cpuMsPerCandle,
+        setupCpuMs: SETUP_CPU_MS,
+        warmupCpuMs: settings.warmupCpuMs,
+      },
+      // The owner's runs share one isolate: room for each of them, within reason.
+      tenantMemoryMb: Math.min(MAX_TENANT_HEAP_MB, limits.memoryMb * Math.max(1, limits.maxLive)),
     });
   };
   // The engine of a live run starts with the portfolio's equity (percent-of-equity orders read it).
@@ -151,6 +172,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     settings: resolveBacktestSettings({}),
     risk: settings.risk,
     open: deps.open ?? sandboxSessions,
+    warmupCpuMs: settings.warmupCpuMs,
     history: sqlCandleHistory(deps.sql),
     membership,
     persist: {
@@ -360,7 +382,8 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     host,
     store,
     membership,
-    services: [books, ...host.services, heartbeat, syncBeat, ...admin],
+    // The sandbox processes stop last: the consumers that step runs stop before them.
+    services: [...(deps.open === undefined ? [processes] : []), books, ...host.services, heartbeat, syncBeat, ...admin],
     routeOptions,
     sync,
   };

@@ -72,6 +72,38 @@ export const LiveSettingsSchema = z
       .default(2_000)
       .describe('How often a runner reads the enabled strategies and their ownership.'),
     risk: RiskLimitsSchema.prefault({}).describe('Risk limits of every paper portfolio.'),
+    processes: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        "Live sandbox processes this process spreads its runs over (each tenant's runs share one isolate in one of them; started on first use). Default: the machine's cores.",
+      ),
+    processMemoryMb: z
+      .number()
+      .int()
+      .min(64)
+      .max(65_536)
+      .default(4_096)
+      .describe(
+        'Resident memory a live sandbox process may hold above its idle size, as the OS counts it; over it the process is killed and its runs reopen in a fresh one.',
+      ),
+    stallMs: z
+      .number()
+      .int()
+      .min(1_000)
+      .max(600_000)
+      .default(30_000)
+      .describe('Longest silence of a live sandbox process that owes an answer before it is killed (a hang).'),
+    warmupCpuMs: z
+      .number()
+      .int()
+      .min(10)
+      .max(600_000)
+      .default(2_000)
+      .describe("CPU time a run's whole warm-up may use (each warm-up candle also keeps its tier's per-candle budget)."),
     tiers: z
       .object({
         free: liveTier({ maxLive: 2, cpuMsPerCandle: 50, memoryMb: 32 }),

@@ -19,8 +19,7 @@ import type { ParamSpecs, StrategyDefinition } from '../core/definition.ts';
 import { Engine } from '../core/engine.ts';
 import type { EngineRunResult } from '../core/engine.ts';
 import { indicators } from '../core/indicators.ts';
-import { LiveEngine } from '../live/live-engine.ts';
-import type { LiveFeed } from '../live/live-engine.ts';
+import { createLiveApi } from './isolate-live.ts';
 import type { CandleColumns, EngineSettings, Feed } from '../core/types.ts';
 import { PACKED_COLUMNS } from './packed-feeds.ts';
 import type { PackedFeed } from './packed-feeds.ts';
@@ -80,6 +79,8 @@ const FORBIDDEN_GLOBALS = [
 ] as const;
 
 let current: Engine | undefined;
+/** The current live run's own generator (a tenant's runs share a context, never a sequence). */
+let currentRandom: (() => number) | undefined;
 
 function engineNow(): number {
   const t = current?.time ?? NaN;
@@ -135,7 +136,8 @@ function forbidGlobal(g: Record<string, unknown>, name: string): void {
 /** Locks the realm down; called once per context, before the strategy module is evaluated. */
 function harden(seed: number): void {
   const g = globalThis as unknown as Record<string, unknown>;
-  Math.random = mulberry32(seed);
+  const seeded = mulberry32(seed);
+  Math.random = () => (currentRandom ?? seeded)();
   const RealDate = Date;
   const dateProto = RealDate.prototype;
   // `Date()` / `new Date()` read the engine clock; explicit times work as usual.
@@ -260,134 +262,19 @@ function inspect(definition: unknown): { ok: true; params: ParamSpecs } | { ok: 
   }
 }
 
-/** What a live run's `open` takes. */
-export interface LiveOpenInput {
-  feeds: LiveFeed[];
-  settings: EngineSettings;
-  params: Record<string, unknown>;
-  capacity: number;
-}
-
-/** What a live step returns: the orders placed (plain copies), the ids cancelled, new log lines. */
-export type LiveStepOutput =
-  | {
-      ok: true;
-      placed: Array<{
-        id: number;
-        symbol: string;
-        side: 'buy' | 'sell';
-        type: string;
-        qty: number;
-        percent: number;
-        price: number;
-        reason: string;
-      }>;
-      cancelled: number[];
-      logs: Array<{ time: number; text: string }>;
-      equity: number;
-    }
-  | { ok: false; error: IsolateError };
-
-/** The live run of this context (one per context: the host makes a context per run). */
-let live: LiveEngine | undefined;
-
-/** Starts the context's live run: the backtest engine driven one candle at a time (live-engine.ts). */
-function liveOpen(
-  definition: StrategyDefinition,
-  input: LiveOpenInput,
-): { ok: true } | { ok: false; error: IsolateError } {
-  try {
-    live = new LiveEngine(definition, input.feeds, input.settings, input.params, input.capacity);
-    current = live;
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, error: classify(error) };
-  }
-}
-
-/** A step's report, kept for {@link liveTake} when there is more to say than the equity. */
-let report: LiveStepOutput | undefined;
-
-/**
- * Shows one closed candle of feed `f` to the strategy (its fields as numbers); `warmup` drops the
- * orders it placed. Returns the run's equity when the step placed, cancelled and logged nothing —
- * most steps: a number crosses back without a copy — and otherwise `null`, the report then waiting
- * for {@link liveTake} (errors included).
- */
-function liveAdvance(
-  f: number,
-  openTime: number,
-  closeTime: number,
-  open: number,
-  high: number,
-  low: number,
-  close: number,
-  volume: number,
-  warmup: boolean,
-): number | null {
-  const engine = live!;
-  try {
-    const step = engine.advanceBar(f, openTime, closeTime, open, high, low, close, volume);
-    if (warmup) engine.cancelAll();
-    if ((warmup || (step.placed.length === 0 && step.cancelled.length === 0)) && engine.logs.length === 0)
-      return engine.ledger.equity();
-    const logs = engine.logs.splice(0);
-    report = {
-      ok: true,
-      placed: warmup
-        ? []
-        : step.placed.map((o) => ({
-            id: o.id,
-            symbol: o.symbol,
-            side: o.side,
-            type: o.type,
-            qty: o.qty,
-            percent: o.percent,
-            price: o.price,
-            reason: o.reason,
-          })),
-      cancelled: warmup ? [] : step.cancelled,
-      logs: logs.map((l) => ({ time: l.time, text: l.text })),
-      equity: engine.ledger.equity(),
-    };
-  } catch (error) {
-    report = { ok: false, error: classify(error) };
-  }
-  return null;
-}
-
-/** The report of the last step that returned `null` (copied out by the host). */
-function liveTake(): LiveStepOutput {
-  const r = report!;
-  report = undefined;
-  return r;
-}
-
-/** Books an execution the venue reported (see LiveEngine.applyFill). */
-function liveFill(
-  symbol: string,
-  side: 'buy' | 'sell',
-  quantity: number,
-  price: number,
-  fee: number,
-  time: number,
-  reason: string,
-): void {
-  live!.applyFill(symbol, side, quantity, price, fee, time, reason);
-}
-
-/** Forgets an order the venue finished. */
-function liveDone(orderId: number): void {
-  live!.orderDone(orderId);
-}
+/** Live runs of the tenant this context belongs to (isolate-live.ts). */
+const live = createLiveApi({
+  enter(engine, random) {
+    current = engine;
+    currentRandom = random;
+  },
+  classify,
+  seeded: mulberry32,
+});
 
 (globalThis as unknown as { __tickline: unknown }).__tickline = Object.freeze({
   harden,
   run,
   inspect,
-  liveOpen,
-  liveAdvance,
-  liveTake,
-  liveFill,
-  liveDone,
+  live,
 });

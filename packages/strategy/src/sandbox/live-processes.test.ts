@@ -1,12 +1,13 @@
 import type { EventEnvelope } from '@tickline/kernel';
-import { describe, expect, it } from 'vitest';
+import { until } from '@tickline/testing';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { OrderFilledData, OrderPlacedData } from '../broker/events.ts';
 import { randomWalkFeed } from '../core/candles.test-support.ts';
 import { type FeedCandle, LiveRunner } from '../live/live-runner.ts';
 import type { LiveSessionSpec, OpenSession } from '../live/live-session.ts';
 import { backtest, candleEvents, P, settings, spec, SYMBOL, world } from '../live/live-world.test-support.ts';
 import { evaluateTrustedStrategy } from './host-module.ts';
-import { openLiveSandbox } from './live-sandbox.ts';
+import { LiveProcesses } from './live-processes.ts';
 
 /** The runner tests' crossing strategy, as user code: market entries, a protective stop, limit adds. */
 const CROSSING_JS = `
@@ -41,6 +42,13 @@ const SOURCES: Record<string, string> = {
   // Well over 50 ms of CPU on every candle, warm-up included, yet far under a step's wall deadline.
   slow: 'export default defineStrategy({ onCandle() { let x = 0; for (let i = 0; i < 3e8; i++) x += i; } });',
   hogs: at10('for (;;) keep.push(new Array(1e5).fill(ctx.time));', 'const keep = [];'),
+  initThrows: `export default defineStrategy({ init() { throw new Error('no init'); }, onCandle() {} });`,
+  // Module-level state and Math.random: a run's own, even beside another run of the same code.
+  stateful: `let n = 0;
+export default defineStrategy({ onCandle(ctx) { n++; ctx.buy({ qty: 0.01, reason: n + ':' + Math.random().toFixed(6) }); } });`,
+  // Intl objects hold memory outside the isolate's heap.
+  // ~27 KB each outside the heap, ~0.3 ms to make: 50 a candle is well within the CPU budget.
+  intl: at10("for (let i = 0; i < 50; i++) keep.push(new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'full', timeStyle: 'long' }));", 'const keep = [];'),
   // Buys on every candle it sees, counting them: warm-up candles must build state but place nothing.
   counts: `export default defineStrategy({
     init: () => ({ n: 0 }),
@@ -48,17 +56,27 @@ const SOURCES: Record<string, string> = {
   });`,
 };
 
-const LIMITS = { memoryMb: 16, cpuMsPerCandle: 50 };
+const LIMITS = { cpuMsPerCandle: 50, setupCpuMs: 2_000, warmupCpuMs: 2_000 };
 
-const sandboxSessions: OpenSession = (s: LiveSessionSpec, capacity: number) =>
-  openLiveSandbox({
-    code: SOURCES[s.strategyId]!,
-    feeds: s.feeds,
-    settings: s.settings,
-    params: s.params,
-    capacity,
-    limits: LIMITS,
-  });
+/** Two processes, as the server has on this machine; a small memory bound so a flood is quick. */
+const processes = new LiveProcesses({ processes: 2, memoryMb: 384, stallMs: 10_000 });
+afterAll(() => processes.stop());
+
+const sessions =
+  (pool: LiveProcesses = processes): OpenSession =>
+  (s: LiveSessionSpec, capacity: number) =>
+    pool.open({
+      runId: s.id,
+      tenant: s.userId,
+      code: SOURCES[s.strategyId]!,
+      feeds: s.feeds,
+      settings: s.settings,
+      params: s.params,
+      capacity,
+      limits: LIMITS,
+      tenantMemoryMb: 16,
+    });
+const sandboxSessions = sessions();
 
 async function feedAll(w: ReturnType<typeof world>, events: readonly EventEnvelope[]): Promise<void> {
   for (const e of events) {
@@ -67,7 +85,7 @@ async function feedAll(w: ReturnType<typeof world>, events: readonly EventEnvelo
   }
 }
 
-describe('live runs in the sandbox', () => {
+describe('live runs in sandbox processes', () => {
   it('parity: the isolate gives the backtest’s orders and fills, order by order', async () => {
     const s = settings();
     const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 400, 7);
@@ -184,7 +202,7 @@ describe('live runs in the sandbox', () => {
     expect(w.runner.status('p')?.pause).toBeUndefined();
   }, 60_000);
 
-  it('warm-up: a strategy over its CPU budget per candle is paused during warm-up, not after it', async () => {
+  it('warm-up: a strategy over its CPU budget per candle is refused during warm-up, and nothing runs', async () => {
     const s = settings();
     const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 20, 9);
     const history = candleEvents(feed).map((e) => e.data as FeedCandle);
@@ -192,9 +210,127 @@ describe('live runs in the sandbox', () => {
     const runner = new LiveRunner({ ...w.options, history: async () => history });
     w.setRunner(runner);
     const started = Date.now();
-    await runner.enable({ ...spec('slow', s), strategyId: 'slow', warmupBars: 20 });
-    expect(runner.status('slow')).toMatchObject({ state: 'paused', pause: { code: 'STRATEGY_CPU_LIMIT' } });
-    // The first warm-up candle stopped it: not twenty slow steps.
+    await expect(runner.enable({ ...spec('slow', s), strategyId: 'slow', warmupBars: 20 })).rejects.toMatchObject({
+      code: 'STRATEGY_CPU_LIMIT',
+    });
+    expect(runner.status('slow')).toBeUndefined();
+    // The first warm-up candles stopped it: not twenty slow steps.
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 60_000);
+
+  it('a strategy whose init throws is refused at enable and never runs', async () => {
+    const s = settings();
+    const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    await expect(w.runner.enable({ ...spec('i', s), strategyId: 'initThrows' })).rejects.toMatchObject({
+      code: 'STRATEGY_RUNTIME_ERROR',
+    });
+    expect(w.runner.list()).toEqual([]);
+  }, 60_000);
+
+  it("a tenant's runs share its isolate yet keep their own module state and random sequence", async () => {
+    const s = settings();
+    const feed = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 12, 3));
+    const alone = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    await alone.runner.enable({ ...spec('a', s), strategyId: 'stateful', userId: 'solo' });
+    await feedAll(alone, feed);
+    const together = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    for (const id of ['x', 'y'])
+      await together.runner.enable({ ...spec(id, s), strategyId: 'stateful', userId: 'pair' });
+    await feedAll(together, feed);
+    const reasons = (w: typeof alone, id: string) => w.runner.status(id)!.lastSignals.map((x) => x.reason);
+    expect(reasons(alone, 'a')).toHaveLength(12);
+    expect(reasons(together, 'x')).toEqual(reasons(alone, 'a'));
+    expect(reasons(together, 'y')).toEqual(reasons(alone, 'a'));
+  }, 60_000);
+
+  it('kill -9 of a live process mid-run: its runs reopen in a fresh one, no candle skipped, no order placed twice', async () => {
+    const pool = new LiveProcesses({ processes: 1, stallMs: 10_000 });
+    try {
+      const s = settings();
+      const feed = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 120, 7));
+      // The market's stored candles: those closed so far in this test.
+      let storedUpTo = -Infinity;
+      const history = async (_s: string, _i: string, count: number) =>
+        feed
+          .map((e) => e.data as FeedCandle)
+          .filter((c) => c.closeTime <= storedUpTo)
+          .slice(-count);
+      const reference = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
+      await reference.runner.enable({ ...spec('r', s), strategyId: 'good' });
+      await feedAll(reference, feed);
+
+      const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
+      const runner = new LiveRunner({ ...w.options, history });
+      w.setRunner(runner);
+      await runner.enable({ ...spec('r', s), strategyId: 'good' });
+      for (const [i, e] of feed.entries()) {
+        storedUpTo = (e.data as FeedCandle).closeTime;
+        w.track(e.data as { symbol: string; close: number });
+        if (i === 60) {
+          const pid = pool.stats()[0]!.pid!;
+          process.kill(pid, 'SIGKILL');
+          await until(() => pool.stats()[0]!.pid !== pid && pool.stats()[0]!.ready, {
+            timeoutMs: 30_000,
+            what: 'a fresh live process',
+          });
+          await until(() => runner.status('r')!.candles >= 60 && !runner.enabling('r'), {
+            timeoutMs: 30_000,
+            what: 'the run reopened',
+          });
+        }
+        await runner.handle([e]);
+      }
+      expect(runner.status('r')).toMatchObject({ state: 'running', errors: 0 });
+      const placed = (x: typeof w) =>
+        x.published.filter((e) => e.type === 'order.placed').map((e) => (e.data as OrderPlacedData).clientOrderId);
+      expect(new Set(placed(w)).size).toBe(placed(w).length);
+      expect(placed(w)).toEqual(placed(reference));
+      const fills = (x: typeof w) =>
+        x.published.filter((e) => e.type === 'order.filled').map((e) => (e.data as OrderFilledData).fill);
+      expect(fills(w)).toEqual(fills(reference));
+    } finally {
+      await pool.stop();
+    }
+  }, 120_000);
+
+  it('memory outside the heap (Intl objects) is traced to its tenant: that run is paused, the others go on', async () => {
+    const pool = new LiveProcesses({ processes: 1, stallMs: 10_000 });
+    try {
+      const s = settings();
+      const feed = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 60, 5));
+      // The market's stored candles: those closed so far in this test.
+      let storedUpTo = -Infinity;
+      const history = async (_s: string, _i: string, count: number) =>
+        feed
+          .map((e) => e.data as FeedCandle)
+          .filter((c) => c.closeTime <= storedUpTo)
+          .slice(-count);
+      const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
+      const runner = new LiveRunner({ ...w.options, history });
+      w.setRunner(runner);
+      for (const id of ['good', 'intl', 'counts'])
+        await runner.enable({ ...spec(id, s), strategyId: id, userId: `owner-${id}` });
+      for (const e of feed) {
+        storedUpTo = (e.data as FeedCandle).closeTime;
+        w.track(e.data as { symbol: string; close: number });
+        await runner.handle([e]);
+        await until(() => !runner.enabling('good') && !runner.enabling('counts'), {
+          timeoutMs: 60_000,
+          what: 'runs reopened',
+        });
+      }
+      expect(runner.status('intl')).toMatchObject({ state: 'paused', pause: { code: 'STRATEGY_MEMORY_LIMIT' } });
+      // Stopped once it held its allowance (16 MB, ~27 KB an object, 50 a candle): not at once.
+      expect(runner.status('intl')!.candles).toBeGreaterThan(15);
+      expect(runner.status('good')).toMatchObject({ state: 'running', candles: 60 });
+      expect(runner.status('counts')).toMatchObject({ state: 'running', candles: 60 });
+      expect(runner.status('counts')!.lastSignals.map((x) => x.reason)).toEqual(
+        Array.from({ length: 20 }, (_, i) => `seen ${i + 41}`),
+      );
+      // Without killing the process: nobody else's run was reopened.
+      expect(pool.stats()[0]).toMatchObject({ generation: 1, kills: { memory: 0 } });
+    } finally {
+      await pool.stop();
+    }
+  }, 180_000);
 });

@@ -1,0 +1,381 @@
+/**
+ * @module Where live runs execute: a few resident sandbox processes (`@tickline/sandbox`), never
+ * the server's own threads. Each tenant (a run's owner) is placed on one process by rendezvous
+ * hashing of its id over the process indices — the same answer after every restart, and a
+ * tenant's runs share one isolate there (live-tenants.ts). A tenant whose code got a process
+ * killed moves to a quarantine process of its own; after a few kills it is refused for a while.
+ *
+ * Per candle close the runner asks every run on the feed for its step in one turn; the steps bound
+ * for one process go as one message and come back as one (`StepPayload`/`StepResult`). When a
+ * process is lost every run it held is told (`onLost`) and reopened by the runner from its last
+ * decided candle. A step message with many runs that killed its process names no culprit, so the
+ * first steps of a reopened run (the candles up to the loss) go alone: if one of them kills the
+ * next process, it is known, paused and its tenant struck.
+ */
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import {
+  type Logger,
+  type Registry,
+  type Service,
+  type ServiceHealth,
+  ServiceStatus,
+  TicklineError,
+} from '@tickline/kernel';
+import {
+  createResidentProcess,
+  DEFAULT_STRIKES,
+  type ResidentLoss,
+  type ResidentProcess,
+  StrikeBook,
+  type StrikePolicy,
+} from '@tickline/sandbox';
+import type { EngineSettings } from '../core/types.ts';
+import type { LiveCandle, LiveFeed } from '../live/live-engine.ts';
+import {
+  feedIndex,
+  type IndexedCandle,
+  type LiveSession,
+  type LiveSessionStep,
+  type LiveWarmup,
+} from '../live/live-session.ts';
+import type { LiveReport, RestoredBooks } from './isolate-live.ts';
+import type { LiveRunLimits, OpenRunPayload, OpenRunResult, StepPayload, StepResult } from './live-tenants.ts';
+import { WARM_ROW } from './isolate-live.ts';
+
+const ENTRY = new URL('./live-process-entry.ts', import.meta.url);
+
+/** Codes users read for the kills they cause most; the rest keep SANDBOX_*. */
+const CODES = { cpu: 'STRATEGY_CPU_LIMIT', memory: 'STRATEGY_MEMORY_LIMIT' } as const;
+/** Wall deadline of one message (the silence check ends a hang far sooner). */
+const CALL_WALL_MS = 120_000;
+
+export interface LiveProcessesOptions {
+  /** Processes runs are spread over (a quarantine process comes on top when needed). @default os.availableParallelism() */
+  processes?: number;
+  /** Resident memory one process may hold above its idle size. @default 4096 */
+  memoryMb?: number;
+  /** Longest silence of a process that owes an answer. @default 30_000 */
+  stallMs?: number;
+  strikes?: Partial<StrikePolicy>;
+  logger?: Logger;
+  metrics?: Registry;
+  now?: () => number;
+}
+
+/** What opening a run in a sandbox process takes. */
+export interface LiveOpenRequest {
+  runId: string;
+  tenant: string;
+  code: string;
+  feeds: LiveFeed[];
+  settings: EngineSettings;
+  params: Record<string, unknown>;
+  capacity: number;
+  limits: LiveRunLimits;
+  /** Heap limit of the tenant's isolate (its runs share it). */
+  tenantMemoryMb: number;
+}
+
+interface Pending {
+  session: RemoteSession;
+  f: number;
+  candle: LiveCandle;
+  resolve: (step: LiveSessionStep) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Slot {
+  index: number;
+  process: ResidentProcess;
+  sessions: Set<RemoteSession>;
+  pending: Pending[];
+  flushing: boolean;
+  /** When the process was last lost: steps of reopened runs up to then go alone. */
+  lostAt: number;
+}
+
+/** The weight of (slot, tenant) for rendezvous placement: the first 6 bytes of SHA-256. */
+function weight(slot: number, tenant: string): number {
+  return createHash('sha256').update(String(slot)).update('\u0000').update(tenant).digest().readUIntBE(0, 6);
+}
+
+/** The process index of `tenant` among `count` (rendezvous: stable, and moves little when count changes). */
+export function placeTenant(tenant: string, count: number): number {
+  let best = 0;
+  for (let i = 1; i < count; i++) if (weight(i, tenant) > weight(best, tenant)) best = i;
+  return best;
+}
+
+const toStep = (report: LiveReport & { ok: true }, cpuMs: number): LiveSessionStep => ({
+  placed: report.placed as LiveSessionStep['placed'],
+  cancelled: report.cancelled,
+  logs: report.logs,
+  equity: report.equity,
+  cpuMs,
+});
+
+const QUIET = { placed: Object.freeze([]), cancelled: Object.freeze([]), logs: Object.freeze([]) } as unknown as Pick<
+  LiveSessionStep,
+  'placed' | 'cancelled' | 'logs'
+>;
+
+/** A run open in a sandbox process, as the runner drives it. */
+class RemoteSession implements LiveSession {
+  readonly runId: string;
+  readonly tenant: string;
+  readonly generation: number;
+  readonly slot: Slot;
+  /** Candles closing at or before this go alone (see the module comment). */
+  readonly soloUntil: number;
+  #feeds: readonly LiveFeed[];
+  #owner: LiveProcesses;
+  #lost = false;
+  #disposed = false;
+  #listeners: Array<() => void> = [];
+
+  constructor(owner: LiveProcesses, slot: Slot, request: LiveOpenRequest, generation: number) {
+    this.#owner = owner;
+    this.slot = slot;
+    this.runId = request.runId;
+    this.tenant = request.tenant;
+    this.generation = generation;
+    this.soloUntil = slot.lostAt;
+    this.#feeds = request.feeds;
+  }
+
+  feedOf(symbol: string, interval: string): number {
+    return feedIndex(this.#feeds, symbol, interval);
+  }
+
+  advance(f: number, candle: LiveCandle): Promise<LiveSessionStep> {
+    if (this.#lost || this.#disposed)
+      return Promise.reject(new TicklineError('SANDBOX_PROCESS_LOST', 'the run is not open in a sandbox process'));
+    return new Promise((resolve, reject) => this.#owner.enqueue({ session: this, f, candle, resolve, reject }));
+  }
+
+  async warmup(candles: readonly IndexedCandle[]): Promise<LiveWarmup> {
+    const rows = new Float64Array(candles.length * WARM_ROW);
+    candles.forEach((c, r) => {
+      rows.set([c.k, c.openTime, c.closeTime, c.open, c.high, c.low, c.close, c.volume], r * WARM_ROW);
+    });
+    const done = await this.slot.process.call<OpenRunResult>(
+      'warm',
+      { runId: this.runId, rows },
+      { wallMs: CALL_WALL_MS, generation: this.generation, tenant: this.tenant },
+    );
+    return { equity: done.equity, cpuMs: done.cpuMs, logs: done.logs };
+  }
+
+  async restore(books: RestoredBooks): Promise<void> {
+    await this.slot.process.call(
+      'restore',
+      { runId: this.runId, books },
+      { wallMs: CALL_WALL_MS, generation: this.generation, tenant: this.tenant },
+    );
+  }
+
+  applyFill(...args: [string, 'buy' | 'sell', number, number, number, number, string]): void {
+    this.slot.process.notify('fill', { runId: this.runId, args }, this.generation);
+  }
+
+  orderDone(orderId: number): void {
+    this.slot.process.notify('done', { runId: this.runId, orderId }, this.generation);
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.slot.sessions.delete(this);
+    this.slot.process.notify('close', { runId: this.runId }, this.generation);
+  }
+
+  onLost(listener: () => void): void {
+    if (this.#lost) queueMicrotask(listener);
+    else this.#listeners.push(listener);
+  }
+
+  /** The process holding the run is gone. */
+  lose(): void {
+    if (this.#lost) return;
+    this.#lost = true;
+    this.slot.sessions.delete(this);
+    for (const listener of this.#listeners.splice(0)) queueMicrotask(listener);
+  }
+}
+
+/** See the module comment. A Service: started and stopped with the strategy host. */
+export class LiveProcesses implements Service {
+  readonly name = 'strategy-live-sandbox';
+  readonly #options: LiveProcessesOptions;
+  readonly #slots: Slot[] = [];
+  #quarantine: Slot | undefined;
+  readonly #quarantined = new Set<string>();
+  readonly #strikes: StrikeBook;
+  readonly #now: () => number;
+  #stopped = false;
+
+  constructor(options: LiveProcessesOptions = {}) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#strikes = new StrikeBook({ ...DEFAULT_STRIKES, ...options.strikes }, this.#now);
+    const count = Math.max(1, options.processes ?? availableParallelism());
+    for (let i = 0; i < count; i++) this.#slots.push(this.#slot(i, `live-${i}`));
+  }
+
+  #slot(index: number, label: string): Slot {
+    const process = createResidentProcess({
+      name: 'live',
+      entry: ENTRY,
+      memoryMb: this.#options.memoryMb ?? 4_096,
+      stallMs: this.#options.stallMs ?? 30_000,
+      codes: CODES,
+      ...(this.#options.logger ? { logger: this.#options.logger.child({ process: label }) } : {}),
+      ...(this.#options.metrics ? { metrics: this.#options.metrics } : {}),
+    });
+    const slot: Slot = { index, process, sessions: new Set(), pending: [], flushing: false, lostAt: 0 };
+    process.onLoss((loss) => this.#onLoss(slot, loss, label));
+    return slot;
+  }
+
+  #onLoss(slot: Slot, loss: ResidentLoss, label: string): void {
+    slot.lostAt = this.#now();
+    const tenant = loss.culprit?.tenant;
+    this.#options.logger?.warn(
+      { process: label, reason: loss.reason, method: loss.culprit?.method, tenant: tenant ?? null },
+      'live sandbox process lost; its runs reopen in a fresh one',
+    );
+    if (tenant !== undefined) {
+      // Its code took a shared process down: it gets one of its own from now on.
+      this.#quarantined.add(tenant);
+      if (this.#strikes.strike(tenant))
+        this.#options.logger?.warn({ tenant }, 'tenant suspended from live sandbox processes');
+    }
+    for (const session of [...slot.sessions]) if (session.generation === loss.generation) session.lose();
+  }
+
+  async start(): Promise<void> {}
+
+  /** Where `tenant`'s runs live. */
+  #slotOf(tenant: string): Slot {
+    if (!this.#quarantined.has(tenant)) return this.#slots[placeTenant(tenant, this.#slots.length)]!;
+    return (this.#quarantine ??= this.#slot(this.#slots.length, 'live-quarantine'));
+  }
+
+  /** Opens a run in its tenant's process. @throws TicklineError STRATEGY_*, SANDBOX_SUSPENDED… */
+  async open(request: LiveOpenRequest): Promise<LiveSession> {
+    if (this.#stopped) throw new TicklineError('SANDBOX_UNAVAILABLE', 'the live sandbox is stopped');
+    const left = this.#strikes.suspendedFor(request.tenant);
+    if (left > 0) {
+      const retryAfterSeconds = Math.ceil(left / 1000);
+      throw new TicklineError(
+        'SANDBOX_SUSPENDED',
+        `code of this account got sandbox processes killed repeatedly; try again in ${retryAfterSeconds} s`,
+        { details: { retryAfterSeconds } },
+      );
+    }
+    const slot = this.#slotOf(request.tenant);
+    await slot.process.ready();
+    const generation = slot.process.generation;
+    const payload: OpenRunPayload = {
+      runId: request.runId,
+      tenant: request.tenant,
+      tenantMemoryMb: request.tenantMemoryMb,
+      code: request.code,
+      feeds: request.feeds,
+      settings: request.settings,
+      params: request.params,
+      capacity: request.capacity,
+      limits: request.limits,
+    };
+    await slot.process.call<OpenRunResult>('open', payload, {
+      wallMs: CALL_WALL_MS,
+      generation,
+      tenant: request.tenant,
+    });
+    const session = new RemoteSession(this, slot, request, generation);
+    slot.sessions.add(session);
+    return session;
+  }
+
+  /** Queues a step; the steps queued in this turn leave together, one message per process. */
+  enqueue(pending: Pending): void {
+    const slot = pending.session.slot;
+    slot.pending.push(pending);
+    if (slot.flushing) return;
+    slot.flushing = true;
+    queueMicrotask(() => {
+      slot.flushing = false;
+      this.#flush(slot);
+    });
+  }
+
+  #flush(slot: Slot): void {
+    const all = slot.pending.splice(0);
+    const batch: Pending[] = [];
+    for (const p of all)
+      if (p.candle.closeTime <= p.session.soloUntil) this.#send(slot, [p]);
+      else batch.push(p);
+    // One message per process generation (a batch never mixes runs of two processes' lives).
+    const byGeneration = new Map<number, Pending[]>();
+    for (const p of batch) {
+      const list = byGeneration.get(p.session.generation);
+      if (list === undefined) byGeneration.set(p.session.generation, [p]);
+      else list.push(p);
+    }
+    for (const list of byGeneration.values()) this.#send(slot, list);
+  }
+
+  #send(slot: Slot, entries: Pending[]): void {
+    const rows = new Float64Array(entries.length * WARM_ROW);
+    entries.forEach(({ f, candle: c }, i) =>
+      rows.set([f, c.openTime, c.closeTime, c.open, c.high, c.low, c.close, c.volume], i * WARM_ROW),
+    );
+    const payload: StepPayload = { ids: entries.map((p) => p.session.runId), rows };
+    const generation = entries[0]!.session.generation;
+    const solo = entries.length === 1 ? { tenant: entries[0]!.session.tenant } : {};
+    slot.process.call<StepResult>('step', payload, { wallMs: CALL_WALL_MS, generation, ...solo }).then(
+      (result) => {
+        const reports = new Map(result.reports);
+        entries.forEach((p, i) => {
+          const report = reports.get(i);
+          if (report === undefined) p.resolve({ ...QUIET, equity: result.equity[i]!, cpuMs: result.cpuMs[i]! });
+          else if (report.ok) p.resolve(toStep(report, result.cpuMs[i]!));
+          else {
+            if (report.error.code === 'SANDBOX_PROCESS_LOST') p.session.lose();
+            p.reject(new TicklineError(report.error.code, report.error.message, { details: report.error.details ?? {} }));
+          }
+        });
+      },
+      (error: unknown) => {
+        // A message of many runs that took its process down names none of them: all reopen.
+        const lost =
+          entries.length > 1 && error instanceof TicklineError
+            ? new TicklineError('SANDBOX_PROCESS_LOST', 'the sandbox process running this step was replaced', {
+                details: { reason: error.code },
+              })
+            : error;
+        for (const p of entries) p.reject(lost);
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await Promise.all([...this.#slots, ...(this.#quarantine ? [this.#quarantine] : [])].map((s) => s.process.close()));
+  }
+
+  /** Runs held and the processes' state, for /readyz and operators. */
+  stats() {
+    return [...this.#slots, ...(this.#quarantine ? [this.#quarantine] : [])].map((slot) => ({
+      index: slot.index,
+      quarantine: slot === this.#quarantine,
+      runs: slot.sessions.size,
+      ...slot.process.stats(),
+    }));
+  }
+
+  health(): ServiceHealth {
+    return { status: ServiceStatus.Up, info: { processes: this.stats(), quarantined: this.#quarantined.size } };
+  }
+}
