@@ -50,6 +50,8 @@ function intervalMs(interval: string): number {
 
 /** CPU time a run's whole warm-up may use. @default 2 s */
 const DEFAULT_WARMUP_CPU_MS = 2_000;
+/** Longest stretch of taking step answers before the event loop gets a turn. */
+const YIELD_EVERY_MS = 5;
 /** Fills a run keeps to rebuild its books when its sandbox process is replaced. */
 const MAX_RECORDED_FILLS = 10_000;
 
@@ -386,6 +388,31 @@ export class LiveRunner {
     return this.#o.desk.cancelAll(portfolioId, state);
   }
 
+  /**
+   * A stored run that could not start here (its code does not load, or kept failing): it is
+   * paused in the store with the reason, and its owner is told — it is not retried for ever.
+   */
+  failedToStart(spec: LiveStrategySpec, error: unknown): void {
+    const at = this.#o.clock.now();
+    const coded = error instanceof TicklineError ? error : undefined;
+    const reason = error instanceof Error ? error.message : String(error);
+    const pause = { code: coded?.code ?? 'STRATEGY_RUNTIME_ERROR', reason, at };
+    this.#o.persist?.paused(spec.id, pause).catch((e: unknown) => this.#o.onPersistError?.(e));
+    this.#o.publish(
+      this.#o.source.create(StrategyLivePaused, {
+        subject: spec.id,
+        data: {
+          strategyId: spec.strategyId,
+          userId: spec.userId,
+          portfolioId: spec.portfolioId,
+          code: pause.code,
+          reason,
+          at,
+        },
+      }),
+    );
+  }
+
   #pause(run: Run, error: unknown, code?: string): void {
     if (run.status.state === 'paused') return;
     const at = this.#o.clock.now();
@@ -419,17 +446,59 @@ export class LiveRunner {
 
   /** Handles a batch of `market.candle.closed` envelopes (an eventlog consumer's handler). */
   async handle(events: readonly EventEnvelope[]): Promise<void> {
+    let wave: FeedCandle[] = [];
+    const keys = new Set<string>();
     for (const e of events) {
       if (e.type !== 'market.candle.closed') continue;
       const d = e.data as FeedCandle & { incomplete?: boolean; correction?: boolean };
       // A correction revises a candle already acted on; runs decide once per candle.
       if (d.correction === true || d.incomplete === true) continue;
-      await this.onCandle(d);
+      // Candles of different feeds closing together are one wave: every run on them is asked at
+      // once. A feed's next candle waits for the wave before it (its fills come from it).
+      const key = `${d.symbol}\u0000${d.interval}`;
+      if (keys.has(key)) {
+        await this.#wave(wave);
+        wave = [];
+        keys.clear();
+      }
+      keys.add(key);
+      wave.push(d);
     }
+    if (wave.length > 0) await this.#wave(wave);
   }
 
   /** One closed candle: fills, marks, then every run on the feed. */
-  async onCandle(candle: FeedCandle): Promise<void> {
+  onCandle(candle: FeedCandle): Promise<void> {
+    return this.#wave([candle]);
+  }
+
+  /**
+   * Closed candles of distinct feeds: the paper venue fills resting orders with each bar and the
+   * books are marked, then every run on those feeds is asked in one turn (the sandbox sends their
+   * steps together, one message per process), then their orders are placed run by run, in order.
+   */
+  async #wave(candles: readonly FeedCandle[]): Promise<void> {
+    for (const candle of candles) await this.#fillAndMark(candle);
+    const owns = this.#o.owns;
+    const asked: Array<[Run, FeedCandle, Promise<LiveSessionStep>]> = [];
+    for (const candle of candles)
+      for (const run of this.#byFeed.get(`${candle.symbol}\u0000${candle.interval}`) ?? [])
+        if (run.status.state === 'running' && !run.catchingUp && (owns === undefined || owns(run.spec.id))) {
+          const step = this.#ask(run, candle);
+          if (step !== undefined) asked.push([run, candle, step]);
+        }
+    let turn = performance.now();
+    for (const [run, candle, step] of asked) {
+      await this.#act(run, candle, step);
+      // Thousands of answers are taken in one go: let HTTP, streams and the game in between.
+      if (performance.now() - turn > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        turn = performance.now();
+      }
+    }
+  }
+
+  async #fillAndMark(candle: FeedCandle): Promise<void> {
     const { symbol, interval } = candle;
     if (this.#o.paper && interval === (this.#o.fillInterval ?? '1m')) {
       const bar = {
@@ -444,16 +513,6 @@ export class LiveRunner {
       for (const order of await this.#o.paper.onBar(bar)) await this.#o.desk.applyUpdate(order);
     }
     this.#o.books.mark(symbol, candle.close, candle.closeTime);
-    const runs = this.#byFeed.get(`${symbol}\u0000${interval}`);
-    if (runs === undefined) return;
-    const owns = this.#o.owns;
-    // Every run on the feed is asked in this turn: the sandbox sends their steps together, one
-    // message per process. Their orders are then placed run by run, in the runs' order.
-    const asked: Array<[Run, Promise<LiveSessionStep> | undefined]> = [];
-    for (const run of runs)
-      if (run.status.state === 'running' && !run.catchingUp && (owns === undefined || owns(run.spec.id)))
-        asked.push([run, this.#ask(run, candle)]);
-    for (const [run, step] of asked) if (step !== undefined) await this.#act(run, candle, step);
   }
 
   async #step(run: Run, candle: FeedCandle): Promise<void> {

@@ -77,6 +77,8 @@ export interface LiveComposition {
   sync(): Promise<void>;
 }
 
+/** Starts of a stored run that fail before it is paused (with backoff between them). */
+const START_ATTEMPTS = 3;
 /** CPU time to load a run's module and open it. */
 const SETUP_CPU_MS = 2_000;
 /** Largest heap of one tenant's isolate in a live sandbox process. */
@@ -219,6 +221,8 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
 
   /** Runs this member runs, as of the last sync. */
   const mine = new Set<string>();
+  /** Stored runs that failed to start here: attempts so far and when to try again. */
+  const failures = new Map<string, { attempts: number; next: number }>();
   const startedAt = clock.now();
 
   /**
@@ -256,18 +260,30 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
         mine.add(run.id);
         continue;
       }
+      const failed = failures.get(run.id);
+      if (failed !== undefined && failed.next > clock.now()) continue;
+      const spec = specOf(run);
       try {
-        await host.runner.enable(specOf(run), {
+        await host.runner.enable(spec, {
           persist: false,
           ...(run.checkpointMs === undefined ? {} : { resumeAfter: run.checkpointMs }),
         });
+        failures.delete(run.id);
         mine.add(run.id);
         logger.info(
           { member, run: run.id, resumeAfter: run.checkpointMs ?? null },
           'live strategy runs here',
         );
       } catch (error) {
-        logger.warn({ err: error, run: run.id }, 'could not start a stored live strategy');
+        // The strategy's own failure (it does not load, its warm-up is over budget) will not pass
+        // on a retry: paused now. Anything else is retried with backoff, then paused.
+        const attempts = (failed?.attempts ?? 0) + 1;
+        const own = error instanceof TicklineError && /^(STRATEGY|SANDBOX_SUSPENDED)/.test(error.code);
+        logger.warn({ err: error, run: run.id, attempts }, 'could not start a stored live strategy');
+        if (own || attempts >= START_ATTEMPTS) {
+          failures.delete(run.id);
+          host.runner.failedToStart(spec, error);
+        } else failures.set(run.id, { attempts, next: clock.now() + settings.syncMs * 2 ** attempts });
       }
     }
   }
