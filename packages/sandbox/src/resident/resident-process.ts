@@ -246,7 +246,14 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
       reason,
       ...(culprit === undefined ? {} : { culprit }),
     };
-    for (const listener of listeners) listener(loss);
+    for (const listener of listeners) {
+      try {
+        listener(loss);
+      } catch (error) {
+        // A listener's fault must not stop the supervisor from failing the calls and restarting.
+        options.logger?.error({ err: error, pool: options.name }, 'a sandbox loss listener failed');
+      }
+    }
     if (head && proc.faulted) rest.unshift(head);
     else if (head) {
       metrics?.calls.inc({ pool: options.name, outcome: 'killed' });

@@ -5,9 +5,11 @@
  * the log at the end: no order was placed twice (per client order id, and per strategy and candle),
  * and no candle was skipped (every run has an order for every candle from its first to the last).
  * Every run also rests a limit buy far below the market on each candle: those the killed process
- * held in its paper venue are taken over by the other and fill once a candle dips to them.
+ * held in its paper venue are taken over by the other and fill once a candle dips to them. Then
+ * the survivor's live sandbox process is killed with `kill -9` mid-minute: its runs reopen in a
+ * fresh sandbox process, and the same checks hold.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNatsEventLog, type NatsEventLog } from '@tickline/eventlog';
@@ -205,6 +207,23 @@ async function publishCandle(i: number): Promise<void> {
   ]);
 }
 
+/** Pids of the live sandbox processes (children running live-process-entry) of `parent`. */
+function liveSandboxPids(parent: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== parent) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes('live-process-entry')) pids.push(Number(entry));
+    } catch {
+      // Gone while reading.
+    }
+  }
+  return pids;
+}
+
 /** Which runs each process says it runs now, from its log lines. */
 function owned(server: RunningServer): Set<string> {
   const runs = new Set<string>();
@@ -278,6 +297,21 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
       () => b.logLines().some((l) => l.msg === 'paper orders taken over' && Number(l.adopted) > 0),
       { timeoutMs: 60_000, what: 'B took over the orders A held' },
     );
+    // Then the sandbox process running B's strategies dies in the middle of a live minute: the runs
+    // reopen in a fresh one from their last decided candle (fills and working orders restored).
+    const sandbox = liveSandboxPids(b.child.pid!);
+    expect(sandbox).toHaveLength(1);
+    process.kill(sandbox[0]!, 'SIGKILL');
+    await until(() => b.logLines().some((l) => l.msg === 'live sandbox process lost; its runs reopen in a fresh one'), {
+      timeoutMs: 30_000,
+      what: 'B saw its sandbox process go',
+    });
+    await until(() => liveSandboxPids(b.child.pid!).some((pid) => pid !== sandbox[0]), {
+      timeoutMs: 60_000,
+      what: 'a fresh sandbox process',
+    });
+    const afterLoss = i + 3;
+    await until(() => i >= afterLoss, { timeoutMs: 30_000, what: 'candles after the sandbox loss' });
     dipFrom = i + 1;
     const lastCandle = i + 3;
     await until(() => i >= lastCandle, { timeoutMs: 30_000, what: 'candles after the takeover' });

@@ -60,6 +60,7 @@ export interface LiveHostDeps {
   /** Where enabled runs and pauses are kept (see LiveRunnerOptions.persist). */
   persist?: LiveRunnerOptions['persist'];
   onPersistError?: (error: unknown) => void;
+  onReopen?: LiveRunnerOptions['onReopen'];
   /** Called after each batch of candles was handled (the runs' checkpoints move then). */
   afterCandles?: () => Promise<void>;
   /** A strategy's name (see LiveRunnerOptions.nameOf). */
@@ -165,6 +166,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
         : { owns: deps.owns }),
     ...(deps.persist === undefined ? {} : { persist: deps.persist }),
     ...(deps.onPersistError === undefined ? {} : { onPersistError: deps.onPersistError }),
+    ...(deps.onReopen === undefined ? {} : { onReopen: deps.onReopen }),
   }));
   const candles = createConsumerRunner({
     log: deps.eventLog,

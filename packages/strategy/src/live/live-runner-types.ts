@@ -117,6 +117,8 @@ export interface LiveRunnerOptions {
     /** The owner stopped a run: it is forgotten everywhere. */
     stopped?(id: string): Promise<void>;
   };
+  /** Told when a run reopened after its sandbox process was lost, or could not (`error`). */
+  onReopen?: (id: string, outcome: { resumeAfter: number; error?: unknown }) => void;
   /** Logs a failed `persist.paused` (the run stays paused here either way). */
   onPersistError?: (error: unknown) => void;
 }

@@ -273,14 +273,13 @@ export class LiveRunner {
     if (run.recovering || this.#runs.get(run.spec.id) !== run || run.status.state !== 'running') return;
     run.recovering = true;
     run.status.lastCandleTime = run.decided;
+    const resumeAfter = run.decided ?? this.#o.clock.now();
     try {
-      await this.enable(run.spec, {
-        persist: false,
-        resumeAfter: run.decided ?? this.#o.clock.now(),
-        carry: run,
-      });
+      await this.enable(run.spec, { persist: false, resumeAfter, carry: run });
+      this.#o.onReopen?.(run.spec.id, { resumeAfter });
     } catch (error) {
       run.recovering = false;
+      this.#o.onReopen?.(run.spec.id, { resumeAfter, error });
       if (this.#runs.get(run.spec.id) === run) this.#pause(run, error);
     }
   }

@@ -192,6 +192,10 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       stopped: (id) => store.remove(id),
     },
     onPersistError: (error) => logger.warn({ err: error }, 'could not store a live strategy pause'),
+    onReopen: (id, { resumeAfter, error }) =>
+      error === undefined
+        ? logger.info({ member, run: id, resumeAfter }, 'live strategy reopened in a fresh sandbox process')
+        : logger.warn({ err: error, member, run: id, resumeAfter }, 'live strategy could not reopen; paused'),
     afterCandles: () => checkpoint(),
     nameOf: async (userId, strategyId) => (await deps.repository.getStrategy(userId, strategyId)).name,
   });
