@@ -31,6 +31,8 @@ export interface ResidentProcessOptions {
   /** The child's entry module; it calls `serveResidentProcess`. */
   entry: URL;
   execArgv?: readonly string[];
+  /** Scheduling niceness of the process (see fork-child.ts). @default 10 */
+  nice?: number;
   logger?: Logger;
   metrics?: Registry;
   /** Resident memory the process may hold above its idle size. */
@@ -159,7 +161,7 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
   function start(): void {
     if (closed || current) return;
     generation++;
-    const { child, stderr } = forkSandboxChild(options.entry, options.execArgv);
+    const { child, stderr } = forkSandboxChild(options.entry, options.execArgv, options.nice);
     const proc: Current = {
       child,
       stderr,

@@ -47,6 +47,8 @@ const ENTRY = new URL('./live-process-entry.ts', import.meta.url);
 
 /** Codes users read for the kills they cause most; the rest keep SANDBOX_*. */
 const CODES = { cpu: 'STRATEGY_CPU_LIMIT', memory: 'STRATEGY_MEMORY_LIMIT' } as const;
+/** Scheduling niceness of live sandbox processes (backtest and compile processes run at 10). */
+const LIVE_NICE = 5;
 /** Wall deadline of one message (the silence check ends a hang far sooner). */
 const CALL_WALL_MS = 120_000;
 
@@ -228,6 +230,8 @@ export class LiveProcesses implements Service {
       name: 'live',
       entry: ENTRY,
       memoryMb: this.#options.memoryMb ?? 4_096,
+      // Below the server, above backtests: a live minute's decisions beat research for a core.
+      nice: LIVE_NICE,
       stallMs: this.#options.stallMs ?? 30_000,
       codes: CODES,
       ...(this.#options.logger ? { logger: this.#options.logger.child({ process: label }) } : {}),
