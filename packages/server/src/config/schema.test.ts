@@ -30,8 +30,11 @@ describe('config - tickline schema', () => {
         enabled: true,
         heartbeatMs: 3000,
         memberTtlMs: 15000,
+        processMemoryMb: 4096,
         risk: { maxDailyLoss: 0, maxOrderNotional: 0, maxOrdersPerMinute: 60, maxPositionValue: 0 },
+        stallMs: 30000,
         syncMs: 2000,
+        warmupCpuMs: 2000,
         tiers: {
           free: { cpuMsPerCandle: 50, maxLive: 2, memoryMb: 32 },
           premium: { cpuMsPerCandle: 100, maxLive: 20, memoryMb: 64 },
