@@ -61,6 +61,10 @@ export interface ProcessPoolOptions {
   startTimeoutMs?: number;
   /** The code a call is rejected with, per reason (a domain's own codes). Defaults: SANDBOX_*. */
   codes?: Partial<Record<KillReason, string>>;
+  /** Told when a tenant's call got its process killed (not a cancel): to move the tenant aside. */
+  onStrike?: (tenant: string, reason: KillReason) => void;
+  /** Strikes shared with other pools (a tenant struck in one is struck in all). */
+  strikeBook?: StrikeBook;
 }
 
 export interface ProcessPoolStats {
@@ -122,7 +126,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
   const pollMs = options.pollMs ?? 50;
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const codes = { ...DEFAULT_CODES, ...options.codes };
-  const strikes = new StrikeBook({ ...DEFAULT_STRIKES, ...options.strikes });
+  const strikes = options.strikeBook ?? new StrikeBook({ ...DEFAULT_STRIKES, ...options.strikes });
   const metrics = options.metrics ? sandboxMetrics(options.metrics) : undefined;
   const slots = new Set<Slot>();
   const queue: Call[] = [];
@@ -239,8 +243,10 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     metrics?.kills.inc({ pool: options.name, reason });
     metrics?.calls.inc({ pool: options.name, outcome: 'killed' });
     let suspended = false;
-    if (reason !== 'cancelled' && call.options.tenant !== undefined)
+    if (reason !== 'cancelled' && call.options.tenant !== undefined) {
       suspended = strikes.strike(call.options.tenant);
+      options.onStrike?.(call.options.tenant, reason);
+    }
     if (suspended)
       options.logger?.warn(
         { pool: options.name, tenant: call.options.tenant },

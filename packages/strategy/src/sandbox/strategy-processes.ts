@@ -13,7 +13,13 @@
 import { availableParallelism } from 'node:os';
 import type { Logger, Registry, Service, ServiceContext, ServiceHealth } from '@tickline/kernel';
 import { ServiceStatus } from '@tickline/kernel';
-import { createProcessPool, type CallLimits, type ProcessPool } from '@tickline/sandbox';
+import {
+  createProcessPool,
+  DEFAULT_STRIKES,
+  StrikeBook,
+  type CallLimits,
+  type ProcessPool,
+} from '@tickline/sandbox';
 import type { EngineRunResult } from '../core/engine.ts';
 import type { CompiledStrategy, CompileOptions } from '../api/compile-strategy.ts';
 import type { BacktestPayload, CompilePayload } from './process-entry.ts';
@@ -39,6 +45,9 @@ export function processLimits(limits: SandboxLimits): CallLimits {
   };
 }
 
+/** Accounts kept in quarantine at most (the oldest leaves first). */
+const MAX_QUARANTINED = 10_000;
+
 /** Codes of the strategy domain for the kills users see most; the rest keep SANDBOX_*. */
 const CODES = {
   cpu: 'STRATEGY_CPU_LIMIT',
@@ -61,6 +70,10 @@ export class StrategyProcesses implements Service {
   readonly #options: StrategyProcessesOptions;
   #backtests: ProcessPool | undefined;
   #compiles: ProcessPool | undefined;
+  /** One process for accounts whose code got a shared process killed: their runs go there. */
+  #quarantine: ProcessPool | undefined;
+  readonly #quarantined = new Set<string>();
+  readonly #strikes = new StrikeBook(DEFAULT_STRIKES);
 
   constructor(options: StrategyProcessesOptions = {}) {
     this.#options = options;
@@ -70,6 +83,8 @@ export class StrategyProcesses implements Service {
     const common = {
       entry: ENTRY,
       codes: CODES,
+      strikeBook: this.#strikes,
+      onStrike: (tenant: string) => this.#quarantine_(tenant),
       ...(this.#options.logger ? { logger: this.#options.logger } : {}),
       ...(this.#options.metrics ? { metrics: this.#options.metrics } : {}),
     };
@@ -82,6 +97,24 @@ export class StrategyProcesses implements Service {
       ...common,
       name: 'compile',
       size: this.#options.compileProcesses ?? 1,
+    });
+  }
+
+  /**
+   * Moves a tenant whose code got a process killed to a process of its own (started on first
+   * need), so whatever it tries next cannot take a shared one down; strikes refuse it after that.
+   */
+  #quarantine_(tenant: string): void {
+    if (this.#quarantined.size >= MAX_QUARANTINED) this.#quarantined.delete(this.#quarantined.values().next().value!);
+    this.#quarantined.add(tenant);
+    this.#quarantine ??= createProcessPool({
+      entry: ENTRY,
+      codes: CODES,
+      strikeBook: this.#strikes,
+      name: 'quarantine',
+      size: 1,
+      ...(this.#options.logger ? { logger: this.#options.logger } : {}),
+      ...(this.#options.metrics ? { metrics: this.#options.metrics } : {}),
     });
   }
 
@@ -98,7 +131,10 @@ export class StrategyProcesses implements Service {
   ): Promise<EngineRunResult> {
     const { onProgress, signal, ...rest } = options;
     const resolved = { ...DEFAULT_SANDBOX_LIMITS, ...limits };
-    const pool = this.#pool(this.#backtests);
+    const pool =
+      tenant !== undefined && this.#quarantined.has(tenant) && this.#quarantine
+        ? this.#quarantine
+        : this.#pool(this.#backtests);
     const feeds = await sendFeeds(rest.feeds);
     const payload: BacktestPayload = {
       ...rest,
@@ -124,7 +160,11 @@ export class StrategyProcesses implements Service {
   /** Validates and compiles source for saving (see compileStrategy), in a process of the compile pool. */
   compile(source: string, options: CompileOptions = {}, tenant?: string): Promise<CompiledStrategy> {
     const payload: CompilePayload = { source, options };
-    return this.#pool(this.#compiles).call<CompiledStrategy>('compile', payload, {
+    const pool =
+      tenant !== undefined && this.#quarantined.has(tenant) && this.#quarantine
+        ? this.#quarantine
+        : this.#pool(this.#compiles);
+    return pool.call<CompiledStrategy>('compile', payload, {
       limits: processLimits(COMPILE_LIMITS),
       ...(tenant === undefined ? {} : { tenant }),
     });
@@ -136,14 +176,18 @@ export class StrategyProcesses implements Service {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.#backtests?.close(), this.#compiles?.close()]);
+    await Promise.all([this.#backtests?.close(), this.#compiles?.close(), this.#quarantine?.close()]);
   }
 
   health(): ServiceHealth {
     if (!this.#backtests || !this.#compiles) return { status: ServiceStatus.Starting };
     const backtest = this.#backtests.stats();
     const compile = this.#compiles.stats();
-    const info = { backtest, compile };
+    const info = {
+      backtest,
+      compile,
+      ...(this.#quarantine ? { quarantine: { ...this.#quarantine.stats(), accounts: this.#quarantined.size } } : {}),
+    };
     // Processes restart within a second after a kill: that is the pool working, not degraded.
     return { status: ServiceStatus.Up, info };
   }
