@@ -26,6 +26,19 @@ export interface OrderJournal {
   working(portfolioId?: string): Promise<Order[]>;
   /** A portfolio's orders of any status, last changed first (the order history). */
   recent(portfolioId: string, limit: number): Promise<Order[]>;
+  /**
+   * The orders a strategy placed in a portfolio on candles that closed at or after `since`
+   * (epoch ms), in the order it placed them: what a live run that restarts rebuilds its books from.
+   */
+  ofStrategy(portfolioId: string, strategyId: string, since: number): Promise<Order[]>;
+}
+
+/** Orders of `strategyId` on candles closing from `since`, by candle close time then order id. */
+export function strategyOrdersSince(orders: Iterable<Order>, strategyId: string, since: number): Order[] {
+  const candle = (o: Order) => (o.origin?.kind === 'strategy' ? o.origin.candleCloseTime : -Infinity);
+  return [...orders]
+    .filter((o) => o.origin?.kind === 'strategy' && o.origin.strategyId === strategyId && candle(o) >= since)
+    .sort((a, b) => candle(a) - candle(b) || a.createdAt - b.createdAt);
 }
 
 /** An {@link OrderJournal} in a Map; final orders stay, so a retried place is recognised. */
@@ -58,6 +71,11 @@ export class InMemoryOrderJournal implements OrderJournal {
     return [...this.#orders.values()].filter(
       (o) => !isFinalStatus(o.status) && (portfolioId === undefined || o.portfolioId === portfolioId),
     );
+  }
+
+  async ofStrategy(portfolioId: string, strategyId: string, since: number): Promise<Order[]> {
+    const mine = [...this.#orders.values()].filter((o) => o.portfolioId === portfolioId);
+    return strategyOrdersSince(mine, strategyId, since);
   }
 
   async recent(portfolioId: string, limit: number): Promise<Order[]> {

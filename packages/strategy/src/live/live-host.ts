@@ -155,6 +155,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     ...(deps.cpuMsPerCandle === undefined ? {} : { cpuMsPerCandle: deps.cpuMsPerCandle }),
     ...(deps.warmupCpuMs === undefined ? {} : { warmupCpuMs: deps.warmupCpuMs }),
     history: deps.history,
+    orders: journal,
     publish: deps.publish,
     ...(deps.nameOf === undefined ? {} : { nameOf: deps.nameOf }),
     source: createEventSource({ source: 'strategy/live', clock: deps.clock }),

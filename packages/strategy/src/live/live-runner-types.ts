@@ -4,6 +4,7 @@
  */
 import type { Clock, EventEnvelope, EventSource } from '@tickline/kernel';
 import type { OrderDesk } from '../broker/order-desk.ts';
+import type { OrderJournal } from '../broker/order-journal.ts';
 import type { PaperBroker } from '../broker/paper/paper-ports.ts';
 import type { StrategyDefinition } from '../core/definition.ts';
 import type { EngineSettings } from '../core/types.ts';
@@ -26,6 +27,11 @@ export interface LiveStrategySpec {
   settings: EngineSettings;
   /** Candles of history shown before acting (indicator warm-up). */
   warmupBars: number;
+  /**
+   * When this version of the run was enabled (epoch ms): its orders on candles from then on are
+   * its own, and a run started after a restart rebuilds its books from them (see `orders`).
+   */
+  ordersSince?: number;
 }
 
 /** A closed candle of one feed. */
@@ -80,6 +86,11 @@ export interface LiveRunnerOptions {
   /** Trusted definitions run on this thread instead (tests only); ignored when `open` is given. */
   load?: (strategyId: string, version: number, userId: string) => Promise<StrategyDefinition>;
   history: CandleHistory;
+  /**
+   * The order journal: a run that starts again after a restart or a takeover (a `resumeAfter` with
+   * nothing carried over) gets back the executions and working orders of its own past orders.
+   */
+  orders?: Pick<OrderJournal, 'ofStrategy'>;
   /** Publishes an event (the eventlog publisher's `publish`). */
   publish: (event: EventEnvelope) => void;
   /** The event source of `strategy.*` events. */

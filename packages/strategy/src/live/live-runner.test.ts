@@ -225,3 +225,56 @@ describe('live runs', () => {
     expect(placedBy(b)).toEqual([8, 9, 10].map((i) => candles[i]!.closeTime));
   });
 });
+
+describe('live runs - a restart keeps the position', () => {
+  it("a run taken over between two candles rebuilds its books from its own orders: its next decisions equal an uninterrupted run's, order by order", async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 80, 13);
+    const candles = candleEvents(feed).map((e) => e.data as FeedCandle);
+    // What it decides depends on its position and on its working orders, never on the candle count.
+    const positional: StrategyDefinition = {
+      onCandle(ctx) {
+        const qty = ctx.position().qty;
+        if (qty === 0) {
+          ctx.buy({ qty: 1, reason: 'flat: buy' });
+          // Placed once and left working: a run that forgot it would place another.
+          if (ctx.orders().length === 1)
+            ctx.buy({ type: 'limit', qty: 1, price: ctx.close.at(0) * 0.5, reason: 'resting far below' });
+        } else if (qty < 2) ctx.buy({ qty: 1, reason: 'one held: add' });
+        else ctx.closePosition(undefined, 'two held: close');
+      },
+    };
+    const decisions = (w: ReturnType<typeof world>) =>
+      w.published
+        .filter((e) => e.type === 'order.placed')
+        .map((e) => e.data as OrderPlacedData)
+        .map((o) => [o.origin?.kind === 'strategy' ? o.origin.candleCloseTime : -1, o.side, o.type, o.quantity]);
+
+    const reference = world(s, positional);
+    await reference.runner.enable(spec('r', s));
+    for (const c of candles) {
+      reference.track(c);
+      await reference.runner.onCandle(c);
+    }
+    const expected = decisions(reference);
+    expect(expected.length).toBeGreaterThan(20);
+
+    // Process A runs the first 40 candles; its runner dies between two candles (kill -9).
+    const a = world(s, positional);
+    const since = candles[0]!.openTime;
+    await a.runner.enable({ ...spec('r', s), ordersSince: since });
+    for (const c of candles.slice(0, 40)) {
+      a.track(c);
+      await a.runner.onCandle(c);
+    }
+    // A new runner over the same venue, books and journal resumes from the checkpoint.
+    const runner = new LiveRunner({ ...a.options, history: async () => candles.slice(0, 40) });
+    a.setRunner(runner);
+    await runner.enable({ ...spec('r', s), ordersSince: since }, { resumeAfter: candles[39]!.closeTime });
+    for (const c of candles.slice(40)) {
+      a.track(c);
+      await runner.onCandle(c);
+    }
+    expect(decisions(a)).toEqual(expected);
+  });
+});

@@ -50,6 +50,8 @@ function intervalMs(interval: string): number {
 
 /** CPU time a run's whole warm-up may use. @default 2 s */
 const DEFAULT_WARMUP_CPU_MS = 2_000;
+/** Engine ids of working orders rebuilt from the journal: far above any the engine hands out itself. */
+const RESTORED_ORDER_IDS = 1_000_000_000;
 /** Longest stretch of taking step answers before the event loop gets a turn. */
 const YIELD_EVERY_MS = 5;
 /** Fills a run keeps to rebuild its books when its sandbox process is replaced. */
@@ -199,6 +201,7 @@ export class LiveRunner {
       run.equity = warm.equity;
       this.#keepLogs(run, warm.logs);
       if (carry !== undefined) await this.#inherit(run, carry);
+      else if (resumeAfter !== undefined) await this.#rebuild(run);
       const name = await this.#o.nameOf?.(spec.userId, spec.strategyId).catch(() => undefined);
       if (name !== undefined) run.name = name;
       if (options.persist !== false) await this.#o.persist?.enabled(spec);
@@ -260,6 +263,42 @@ export class LiveRunner {
     run.fills = [...before.fills];
     for (const [clientOrderId, order] of before.byClientId) run.byClientId.set(clientOrderId, order);
     for (const [id, clientOrderId] of before.byEngineId) run.byEngineId.set(id, clientOrderId);
+  }
+
+  /**
+   * A run started again after a restart of its process or a takeover from another one: its books
+   * come back from the journal — every execution of its orders, in time order, and its working
+   * orders under new engine ids (mapped to their client ids, so fills and cancels reach them).
+   */
+  async #rebuild(run: Run): Promise<void> {
+    const { spec } = run;
+    if (this.#o.orders === undefined || spec.ordersSince === undefined) return;
+    const orders = (await this.#o.orders.ofStrategy(spec.portfolioId, spec.strategyId, spec.ordersSince)).filter(
+      (o) => o.origin?.kind === 'strategy' && o.origin.version === spec.version,
+    );
+    const fills: RecordedFill[] = orders
+      .flatMap((o) => o.fills.map((f) => ({ o, f })))
+      .sort((a, b) => a.f.time - b.f.time)
+      .map(({ o, f }) => [o.symbol, o.side, f.quantity, f.price, f.fee, f.time, 'restored']);
+    const open = orders.filter((o) => o.status === 'new' || o.status === 'partially_filled');
+    const working: LiveOrder[] = open.map((o, i) => ({
+        id: RESTORED_ORDER_IDS + i,
+        symbol: o.symbol,
+        side: o.side,
+        type: o.type,
+        qty: o.quantity,
+        percent: 0,
+        price: o.price ?? NaN,
+        reason: 'restored',
+      }));
+    if (fills.length === 0 && working.length === 0) return;
+    await run.session.restore({ fills, orders: working });
+    run.fills = fills.slice(-MAX_RECORDED_FILLS);
+    working.forEach((order, i) => {
+      const clientOrderId = open[i]!.clientOrderId;
+      run.byEngineId.set(order.id, clientOrderId);
+      run.byClientId.set(clientOrderId, order);
+    });
   }
 
   /**

@@ -21,6 +21,8 @@ export interface StoredLiveRun {
   state: 'running' | 'paused';
   pause?: { code: string; reason: string; at: number };
   checkpointMs?: number;
+  /** When this version of the run was enabled (epoch ms): its orders are those from then on. */
+  enabledAt?: number;
 }
 
 interface Row {
@@ -38,6 +40,7 @@ interface Row {
   pause_reason: string | null;
   paused_at_ms: string | number | null;
   checkpoint_ms: string | number | null;
+  enabled_at?: Date | string | null;
 }
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
@@ -58,6 +61,7 @@ function fromRow(r: Row): StoredLiveRun {
       ? { pause: { code: r.pause_code ?? '', reason: r.pause_reason ?? '', at: Number(r.paused_at_ms ?? 0) } }
       : {}),
     ...(r.checkpoint_ms === null ? {} : { checkpointMs: Number(r.checkpoint_ms) }),
+    ...(r.enabled_at === null || r.enabled_at === undefined ? {} : { enabledAt: new Date(r.enabled_at).getTime() }),
   };
 }
 
@@ -91,7 +95,7 @@ export class LiveStore {
 
   /** {@link save} unless the user already runs `max` others; false then (nothing written). */
   async saveWithinLimit(
-    run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs'>,
+    run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs' | 'enabledAt'>,
     max: number,
   ): Promise<boolean> {
     return this.#withinQuota(run.userId, run.id, async (tx, running) => {
@@ -122,7 +126,7 @@ export class LiveStore {
 
   async #save(
     sql: SqlQueryable,
-    run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs'>,
+    run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs' | 'enabledAt'>,
   ): Promise<void> {
     await sql.query(
       `insert into live_strategies (id, strategy_id, version, user_id, tier, portfolio_id, params, feeds,
@@ -134,6 +138,8 @@ export class LiveStore {
          state = 'running', pause_code = null, pause_reason = null, paused_at_ms = null,
          checkpoint_ms = case when live_strategies.version = excluded.version
            then live_strategies.checkpoint_ms else null end,
+         enabled_at = case when live_strategies.version = excluded.version
+           then live_strategies.enabled_at else now() end,
          updated_at = now()`,
       [
         run.id,

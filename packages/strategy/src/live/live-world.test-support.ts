@@ -146,6 +146,7 @@ export function world(
     risk,
     load: async () => definition,
     history: async () => [],
+    orders: journal,
     publish: (e: EventEnvelope) => published.push(e),
     source: createEventSource({ source: 'strategy/live', clock }),
     clock,

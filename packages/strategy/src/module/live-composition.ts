@@ -221,6 +221,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     feeds: run.feeds,
     settings: engineSettings(run.portfolioId),
     warmupBars: run.warmupBars,
+    ...(run.enabledAt === undefined ? {} : { ordersSince: run.enabledAt }),
   });
 
   /** Runs this member runs, as of the last sync. */

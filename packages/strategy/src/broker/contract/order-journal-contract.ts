@@ -76,6 +76,20 @@ export function runOrderJournalContract(adapter: string, open: () => Promise<Ord
       expect(all.map((o) => o.clientOrderId).sort()).toEqual(['b', 'd']);
     });
 
+    it("lists a strategy's orders on candles from a time, in the order it placed them", async () => {
+      const journal = await open();
+      const p = portfolio();
+      const origin = (strategyId: string, candleCloseTime: number) =>
+        ({ kind: 'strategy', strategyId, version: 1, candleCloseTime }) as const;
+      await journal.put(order(p, 'late', { origin: origin('s1', 3_000), status: 'filled' }));
+      await journal.put(order(p, 'early', { origin: origin('s1', 2_000) }));
+      await journal.put(order(p, 'before', { origin: origin('s1', 1_000) }));
+      await journal.put(order(p, 'other', { origin: origin('s2', 2_000) }));
+      await journal.put(order(p, 'manual', { origin: { kind: 'manual', userId: 'u' } }));
+      await journal.put(order(portfolio(), 'elsewhere', { origin: origin('s1', 2_000) }));
+      expect((await journal.ofStrategy(p, 's1', 2_000)).map((o) => o.clientOrderId)).toEqual(['early', 'late']);
+    });
+
     it('lets exactly one of racing claims win; a rejection may be claimed again', async () => {
       const journal = await open();
       const p = portfolio();

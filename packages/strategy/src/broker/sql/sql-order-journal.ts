@@ -7,7 +7,7 @@
  * claims of a holder that is gone (see live/order-adoption.ts).
  */
 import type { Sql, SqlValue } from '@tickline/store';
-import type { OrderJournal } from '../order-journal.ts';
+import { strategyOrdersSince, type OrderJournal } from '../order-journal.ts';
 import type { Order } from '../order.ts';
 
 // An update keeps the row's holder: whoever holds the order at the venue keeps holding it.
@@ -134,6 +134,21 @@ export class SqlOrderJournal implements OrderJournal {
       [portfolioId ?? null],
     );
     return rows.map((r) => r.snapshot);
+  }
+
+  async ofStrategy(portfolioId: string, strategyId: string, since: number): Promise<Order[]> {
+    const { rows } = await this.#sql.query<{ snapshot: Order }>(
+      `select snapshot from broker_orders
+       where portfolio_id = $1 and snapshot->'origin'->>'kind' = 'strategy'
+         and snapshot->'origin'->>'strategyId' = $2
+         and (snapshot->'origin'->>'candleCloseTime')::bigint >= $3`,
+      [portfolioId, strategyId, since],
+    );
+    return strategyOrdersSince(
+      rows.map((r) => r.snapshot),
+      strategyId,
+      since,
+    );
   }
 
   async recent(portfolioId: string, limit: number): Promise<Order[]> {
