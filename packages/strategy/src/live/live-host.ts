@@ -156,6 +156,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     ...(deps.warmupCpuMs === undefined ? {} : { warmupCpuMs: deps.warmupCpuMs }),
     history: deps.history,
     orders: journal,
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
     publish: deps.publish,
     ...(deps.nameOf === undefined ? {} : { nameOf: deps.nameOf }),
     source: createEventSource({ source: 'strategy/live', clock: deps.clock }),

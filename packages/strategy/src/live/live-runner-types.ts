@@ -2,7 +2,7 @@
  * @module The shapes around a live runner: what a run is enabled with, the candles it is fed, where
  * its warm-up history comes from, its status for the API, and the runner's options.
  */
-import type { Clock, EventEnvelope, EventSource } from '@tickline/kernel';
+import type { Clock, EventEnvelope, EventSource, Registry } from '@tickline/kernel';
 import type { OrderDesk } from '../broker/order-desk.ts';
 import type { OrderJournal } from '../broker/order-journal.ts';
 import type { PaperBroker } from '../broker/paper/paper-ports.ts';
@@ -128,6 +128,8 @@ export interface LiveRunnerOptions {
     /** The owner stopped a run: it is forgotten everywhere. */
     stopped?(id: string): Promise<void>;
   };
+  /** Where the live series of the Strategies dashboard are registered (module/strategy-metrics.ts). */
+  metrics?: Registry;
   /** Told when a run reopened after its sandbox process was lost, or could not (`error`). */
   onReopen?: (id: string, outcome: { resumeAfter: number; error?: unknown }) => void;
   /** Logs a failed `persist.paused` (the run stays paused here either way). */

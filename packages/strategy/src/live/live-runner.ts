@@ -26,6 +26,7 @@ import {
   type OpenSession,
 } from './live-session.ts';
 import type { RecordedFill } from '../sandbox/isolate-live.ts';
+import { strategyMetrics, type StrategyMetrics } from '../module/strategy-metrics.ts';
 import { StrategyLivePaused, StrategySignal, type StrategySignalData } from './live-events.ts';
 import { LiveErrorCodes } from './errors.ts';
 
@@ -92,8 +93,12 @@ export class LiveRunner {
   /** Runs being enabled (their session opening, their warm-up running). */
   readonly #enabling = new Set<string>();
 
+  readonly #metrics: StrategyMetrics | undefined;
+
   constructor(options: LiveRunnerOptions) {
     this.#o = options;
+    this.#metrics = options.metrics ? strategyMetrics(options.metrics) : undefined;
+    this.#countRuns();
     this.#cpuMs = options.cpuMsPerCandle ?? Infinity;
     if (options.open === undefined && options.load === undefined)
       throw new TypeError('LiveRunner needs open (the sandbox) or load (trusted definitions)');
@@ -219,6 +224,7 @@ export class LiveRunner {
       this.#byFeed.set(key, [...(this.#byFeed.get(key) ?? []), run]);
     }
     session.onLost?.(() => void this.#recover(run));
+    this.#countRuns();
     if (resumeAfter !== undefined) {
       // Catch-up: the candles after the checkpoint are decided now, as they would have been live
       // (their orders keyed by their close times, so those already placed are not placed again).
@@ -311,6 +317,7 @@ export class LiveRunner {
     await new Promise((resolve) => setImmediate(resolve));
     if (run.recovering || this.#runs.get(run.spec.id) !== run || run.status.state !== 'running') return;
     run.recovering = true;
+    this.#metrics?.sandboxFailures.inc({ reason: 'SANDBOX_PROCESS_LOST' });
     run.status.lastCandleTime = run.decided;
     const resumeAfter = run.decided ?? this.#o.clock.now();
     try {
@@ -352,6 +359,7 @@ export class LiveRunner {
     }
     for (const id of run.byClientId.keys()) this.#byOrder.delete(id);
     run.session.dispose();
+    this.#countRuns();
     return true;
   }
 
@@ -399,6 +407,7 @@ export class LiveRunner {
     if (run === undefined || run.status.state === 'paused') return;
     run.status.state = 'paused';
     run.status.pause = pause;
+    this.#countRuns();
   }
 
   status(id: string): LiveRunStatus | undefined {
@@ -424,6 +433,15 @@ export class LiveRunner {
           'kill_switch',
         );
     return this.#o.desk.cancelAll(portfolioId, state);
+  }
+
+  /** The runs gauge, after a run started, stopped or changed state. */
+  #countRuns(): void {
+    if (this.#metrics === undefined) return;
+    let running = 0;
+    for (const run of this.#runs.values()) if (run.status.state === 'running') running++;
+    this.#metrics.liveRuns.set({ state: 'running' }, running);
+    this.#metrics.liveRuns.set({ state: 'paused' }, this.#runs.size - running);
   }
 
   /**
@@ -458,8 +476,10 @@ export class LiveRunner {
     const reason = error instanceof Error ? error.message : String(error);
     run.status.state = 'paused';
     run.status.pause = { code: code ?? coded?.code ?? 'STRATEGY_RUNTIME_ERROR', reason, at };
+    this.#countRuns();
     // A pause without a requester's code is a failure: operators count them.
     if (code === undefined) {
+      this.#metrics?.sandboxFailures.inc({ reason: run.status.pause.code });
       run.status.errors++;
       run.status.lastError = { ...run.status.pause };
     }
@@ -585,6 +605,7 @@ export class LiveRunner {
     }
     if (this.#runs.get(run.spec.id) !== run) return;
     const used = step.cpuMs;
+    this.#metrics?.evaluation.observe(used / 1_000);
     run.status.cpuMs += used;
     run.equity = step.equity;
     this.#keepLogs(run, step.logs);
@@ -652,6 +673,7 @@ export class LiveRunner {
       reason: order.reason,
     };
     run.status.signals++;
+    this.#metrics?.signals.inc({ side: order.side });
     run.status.lastSignals.push(signal);
     if (run.status.lastSignals.length > (this.#o.keepSignals ?? 20)) run.status.lastSignals.shift();
     this.#o.publish(this.#o.source.create(StrategySignal, { subject: spec.strategyId, data: signal }));

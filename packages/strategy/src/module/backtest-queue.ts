@@ -14,6 +14,7 @@ import {
   type Clock,
   type EventSource,
   type Logger,
+  type Registry,
   type Service,
   type ServiceContext,
   type ServiceHealth,
@@ -25,6 +26,7 @@ import { runInSandbox, type BacktestRunner } from '../sandbox/sandbox.ts';
 import { resolveBacktestSettings, type BacktestSettingsInput } from '../settings/backtest-settings.ts';
 import type { RunRecord, StoredResult, StrategyRepository } from '../versions/strategy-repository.ts';
 import { loadFeed } from './candle-feed.ts';
+import { strategyMetrics, type StrategyMetrics } from './strategy-metrics.ts';
 import { BacktestCompleted, BacktestProgress, type BacktestCompletedData } from './strategy-events.ts';
 import './strategy-api-errors.ts';
 
@@ -64,6 +66,8 @@ export interface BacktestQueueOptions {
   progressIntervalMs: number;
   /** Where runs execute: the server's sandbox processes. @default runInSandbox (this process; tests) */
   run?: BacktestRunner;
+  /** Where `tickline_backtest_duration_seconds` is registered. */
+  metrics?: Registry;
 }
 
 interface Active {
@@ -96,9 +100,14 @@ export class BacktestQueue implements Service {
 
   constructor(options: BacktestQueueOptions) {
     this.#o = options;
+    this.#duration = options.metrics ? strategyMetrics(options.metrics).backtestDuration : undefined;
     this.#logger = options.logger;
     this.#events = createEventSource({ source: BACKTEST_EVENT_SOURCE, clock: options.clock });
   }
+
+  readonly #duration: StrategyMetrics['backtestDuration'] | undefined;
+  /** When each running backtest started (for its duration). */
+  readonly #startedAt = new Map<string, number>();
 
   async start(_context: ServiceContext): Promise<void> {
     const { sql, repository, clock } = this.#o;
@@ -208,6 +217,7 @@ export class BacktestQueue implements Service {
       [run.id, new Date(clock.now())],
     );
     if (claimed.rowCount === 0) return;
+    this.#startedAt.set(run.id, performance.now());
     const request = run.request as unknown as BacktestRequest;
     try {
       const version = await repository.getVersion(run.userId, run.strategyId, run.version);
@@ -313,6 +323,11 @@ export class BacktestQueue implements Service {
     error: { code: string; message: string } | null,
   ): void {
     const m = result?.metrics;
+    const started = this.#startedAt.get(run.id);
+    if (started !== undefined) {
+      this.#startedAt.delete(run.id);
+      this.#duration?.observe({ status }, (performance.now() - started) / 1_000);
+    }
     this.#o.publisher.publish(
       this.#events.create(BacktestCompleted, {
         subject: run.userId,

@@ -84,6 +84,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     workers: settings.workers,
     progressIntervalMs: settings.progressIntervalMs,
     run,
+    metrics: deps.metrics,
   });
   const research = new ResearchRepository(deps.sql);
   const researchQueue = new ResearchQueue({
