@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ListUsersQuerySchema, UpdateUserInputSchema, UserIdParamsSchema } from '../schemas/admin-schemas.ts';
-import { PublicUserSchema } from '@tickline/protocol';
+import { PublicUserSchema, ApiKeyScope } from '@tickline/protocol';
 import type { IdentityService } from '../service/identity-service.ts';
 import { principalOf, requireAuthentication } from './authenticate.ts';
 import { CREDENTIALS } from './route-docs.ts';
@@ -14,6 +14,7 @@ export function adminRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.get(
       '/admin/users',
       {
+        config: { scope: ApiKeyScope.Admin },
         preHandler,
         schema: {
           ...doc('List users (admins)'),
@@ -26,6 +27,7 @@ export function adminRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.patch(
       '/admin/users/:id',
       {
+        config: { scope: ApiKeyScope.Admin },
         preHandler,
         schema: {
           ...doc("Change a user's role, tier or status (admins)"),

@@ -11,11 +11,13 @@ import {
   VerifyEmailInputSchema,
 } from '../schemas/auth-schemas.ts';
 import {
+  ApiKeyScope,
   PublicUserSchema,
   RecoveryCodesSchema,
   SignedInSchema,
   SignInResultSchema,
   TokenPairSchema,
+  RouteAccess,
   TotpEnrolmentSchema,
 } from '@tickline/protocol';
 import type { IdentityService } from '../service/identity-service.ts';
@@ -34,6 +36,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/auth/sign-up',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'Create an account with email and password, and sign in',
           tags: AUTH,
@@ -49,6 +52,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/auth/sign-in',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'Sign in; answers tokens, or an MFA step when TOTP is on',
           tags: AUTH,
@@ -61,6 +65,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/auth/mfa',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'Complete a sign-in with a TOTP or recovery code',
           tags: AUTH,
@@ -73,6 +78,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/auth/refresh',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'Trade a refresh token for a new pair (the old one is spent)',
           tags: AUTH,
@@ -85,6 +91,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/auth/sign-out',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'End the session of a refresh token',
           tags: AUTH,
@@ -100,6 +107,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/auth/sign-out-everywhere',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: {
           ...account('End every session of the caller'),
@@ -112,6 +120,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/auth/verify-email',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'Verify the email with the token of its verification link (single use)',
           tags: AUTH,
@@ -124,6 +133,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/me/email/verification',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: { ...account('Send a new email verification link'), response: { 204: NoContent } },
       },
@@ -134,12 +144,17 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     );
     app.get(
       '/me',
-      { preHandler, schema: { ...account('The caller'), response: { 200: PublicUserSchema } } },
+      {
+        config: { scope: RouteAccess.Authenticated },
+        preHandler,
+        schema: { ...account('The caller'), response: { 200: PublicUserSchema } },
+      },
       async (request) => service.getUser(principalOf(request)),
     );
     app.post(
       '/me/password',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: {
           ...account('Change the password (other sessions end)'),
@@ -152,6 +167,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/me/totp',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: {
           ...account('Start TOTP enrolment: secret, otpauth URI and QR code'),
@@ -163,6 +179,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/me/totp/activate',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: {
           ...account('Confirm TOTP with a first code; answers recovery codes'),
@@ -175,6 +192,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/me/totp/disable',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: { ...account('Turn TOTP off'), body: TotpCodeInputSchema, response: { 204: NoContent } },
       },
@@ -186,6 +204,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/me/totp/recovery-codes',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: {
           ...account('Replace the recovery codes'),

@@ -15,13 +15,14 @@ import {
 } from '@tickline/kernel';
 import type { FastifyRequest } from 'fastify';
 import type { Sql } from '@tickline/store';
+import { RouteAccess } from '@tickline/protocol';
 import type { AuthSettings } from '../config.ts';
 import { isAuthTokenError, isSessionRevokedError } from '../errors.ts';
 import { principalOf, requireAuthentication } from '../http/authenticate.ts';
 import { createSqlIdentityRepository } from '../repository/sql/sql-identity-repository.ts';
 import { createIdentityService, type IdentityService } from '../service/identity-service.ts';
 import type { IdentityServiceOptions } from '../service/options.ts';
-import { requireAdmin, requireScope, type Principal } from '../service/principal.ts';
+import { requireAdmin, requireRouteScope, requireScope, type Principal } from '../service/principal.ts';
 import type { TierOverrides } from '../tiers/tiers.ts';
 import type { Role } from '../users/user.ts';
 import { createSqlSessionVersions } from '../revocation/sql-session-versions.ts';
@@ -109,6 +110,11 @@ export function requestAuth(identity: IdentityService): RequestAuth<FastifyReque
       const principal = principalOf(request);
       requireAdmin(principal);
       return callerOf(principal);
+    },
+    async authorize(request, scope) {
+      if (scope === RouteAccess.Public) return;
+      await authenticate(request);
+      requireRouteScope(principalOf(request), scope);
     },
   };
 }
