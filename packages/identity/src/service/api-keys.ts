@@ -58,15 +58,6 @@ export function createApiKeys(ctx: IdentityContext) {
       }
       const now = ctx.now();
       const limit = options.tiers[principal.tier].maxApiKeys;
-      if ((await repo.countActiveApiKeys(principal.userId, now)) >= limit) {
-        throw new IdentityError(
-          'IDENTITY_QUOTA_EXCEEDED',
-          `tier ${principal.tier} allows ${limit} API keys`,
-          {
-            details: { limit: 'maxApiKeys', value: limit },
-          },
-        );
-      }
       const generated = generateApiKey();
       const record: ApiKeyRecord = {
         id: uuidv7(now.getTime()),
@@ -80,7 +71,14 @@ export function createApiKeys(ctx: IdentityContext) {
         lastUsedAt: null,
         revokedAt: null,
       };
-      await repo.insertApiKey(record);
+      if (!(await repo.insertApiKeyWithinQuota(record, limit)))
+        throw new IdentityError(
+          'IDENTITY_QUOTA_EXCEEDED',
+          `tier ${principal.tier} allows ${limit} API keys`,
+          {
+            details: { limit: 'maxApiKeys', value: limit },
+          },
+        );
       return { apiKey: toApiKeyInfo(record), key: generated.key };
     },
 

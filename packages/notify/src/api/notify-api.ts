@@ -306,17 +306,18 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
       const url = await checkWebhookUrl(input.url, allowPrivate, options.resolve);
       const settings = await readSettings(sql, config, actor.userId);
       const limit = tierDefaults(config, settings.tier).maxWebhookEndpoints;
-      if ((await endpoints.count(actor.userId)) >= limit) {
-        throw new NotifyError('NOTIFY_LIMIT_REACHED', `at most ${limit} webhook endpoints`, {
-          details: { limit: 'maxWebhookEndpoints', max: limit },
-        });
-      }
-      return endpoints.create({
+      const created = await endpoints.create({
         userId: actor.userId,
         url: url.toString(),
         format: input.format ?? 'standard',
         kinds: input.kinds ?? [],
+        maxEndpoints: limit,
       });
+      if (created === undefined)
+        throw new NotifyError('NOTIFY_LIMIT_REACHED', `at most ${limit} webhook endpoints`, {
+          details: { limit: 'maxWebhookEndpoints', max: limit },
+        });
+      return created;
     },
     listEndpoints: (actor) => endpoints.list(actor.userId),
     getEndpoint: ownEndpoint,
