@@ -29,15 +29,17 @@ export const AccountCreated = defineEvent<AccountCreatedData>({
 export const EmailVerificationRequestedDataSchema = z.object({
   userId: z.uuid(),
   email: z.string(),
-  /** The dashboard path with the single-use token: `/verify-email?token=…`. */
-  url: z.string(),
+  /**
+   * A reference to the link, never its token: the notifications service asks identity for the
+   * link when it sends the mail, so the durable log holds nothing that verifies an address.
+   */
+  verificationId: z.uuid(),
   expiresAt: z.iso.datetime(),
 });
 
 /**
- * A verification link was issued for the user's email. It carries the token (the notifications
- * service puts the link in an email), so the event is as sensitive as a password-reset mail: it
- * is worth only its expiry (a day) and one use.
+ * A verification link was issued for the user's email; the mail goes to that address only. The
+ * event carries a reference to the link, not the link (whose token proves the mailbox).
  */
 export const EmailVerificationRequested = defineEvent<z.infer<typeof EmailVerificationRequestedDataSchema>>({
   type: EventType.AccountEmailVerificationRequested,

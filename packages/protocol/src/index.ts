@@ -74,6 +74,7 @@ export { Channel, ChannelPattern } from './channels/channels.ts';
 export { ErrorBodySchema } from './rest/error-body.ts';
 export {
   PublicUserSchema,
+  VerificationLinkSchema,
   TokenPairSchema,
   SignedInSchema,
   MfaRequiredSchema,

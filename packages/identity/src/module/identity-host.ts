@@ -94,6 +94,8 @@ export interface IdentityHost extends ModuleHost {
   readonly auth: RequestAuth<FastifyRequest>;
   /** Whether the cookies identity's routes set are `Secure` (from {@link IdentityHostDeps}). */
   readonly secureCookies: boolean;
+  /** Verification links go out by mail (notify on, SMTP set); else an admin reads them. */
+  readonly mailsVerificationLinks: boolean;
 }
 
 /** Identity's request authentication, for routes outside the identity package. */
@@ -197,13 +199,14 @@ export async function createIdentityHost(deps: IdentityHostDeps): Promise<Identi
         }
       : {}),
     publish: (event) => publisher.publish(event),
+    // Never the link: logs are shipped and read by many. An admin reads it through the API.
     ...(mailsLinks(deps)
       ? {}
       : {
-          onEmailVerificationLink: (link: { userId: string; email: string; path: string }) =>
+          onEmailVerificationRequested: ({ userId }: { userId: string }) =>
             logger.info(
-              { userId: link.userId, email: link.email, link: link.path },
-              'email verification link (no mail is configured: hand it to the user, or open it on the dashboard)',
+              { userId },
+              `email verification requested; no mail is configured: an admin gets the link with POST /api/v1/admin/users/${userId}/email-verification-link`,
             ),
         }),
     logger,
@@ -243,6 +246,7 @@ export async function createIdentityHost(deps: IdentityHostDeps): Promise<Identi
     identity,
     auth: requestAuth(identity),
     secureCookies: deps.secureCookies ?? false,
+    mailsVerificationLinks: mailsLinks(deps),
     isSessionCurrent: (userId, version) => identity.isSessionCurrent(userId, version),
     async verifyAccessToken(token) {
       try {

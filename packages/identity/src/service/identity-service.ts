@@ -21,15 +21,21 @@ import type { CreateApiKeyInput } from '../schemas/api-key-schemas.ts';
 import type { OidcStartQuery } from '../schemas/oidc-schemas.ts';
 import type { TierLimits } from '../tiers/tiers.ts';
 import type { PublicUser, Role, Tier } from '../users/user.ts';
-import { createAccounts, type RequestOrigin, type SignedIn, type SignInResult } from './accounts.ts';
+import {
+  createAccounts,
+  type CreateAccountOptions,
+  type RequestOrigin,
+  type SignedIn,
+  type SignInResult,
+} from './accounts.ts';
 import { createAdmin, type UserPage } from './admin.ts';
 import { createApiKeys, type ApiKeyInfo } from './api-keys.ts';
 import { createAuthenticator } from './authenticate.ts';
-import { createEmailVerification } from './email-verification.ts';
+import { createEmailVerification, type VerificationLink } from './email-verification.ts';
 import { createIdentityContext } from './identity-context.ts';
 import { createOidcSignIn, type OidcSignInResult, type OidcStart } from './oidc-sign-in.ts';
 import { ACCOUNT_SCOPE, resolveIdentityOptions, type IdentityServiceOptions } from './options.ts';
-import { requireScope, type Principal } from './principal.ts';
+import { requireAdmin, requireScope, type Principal } from './principal.ts';
 import { createSecondFactor, type TotpEnrolment } from './second-factor.ts';
 import { createSessions, type TokenPair } from './sessions.ts';
 
@@ -52,6 +58,16 @@ export interface IdentityService {
   verifyEmail(input: VerifyEmailInput): Promise<PublicUser>;
   /** Sends the caller a new verification link (nothing when the email is verified). */
   resendEmailVerification(principal: Principal): Promise<void>;
+  /**
+   * The link of a verification announced by reference (`verificationId` of
+   * `account.email.verification.requested`): what the notifications service mails.
+   */
+  emailVerificationLink(verificationId: string): string;
+  /**
+   * A fresh verification link for an admin to hand over where no mail goes out; undefined when the
+   * user's email is verified already. @throws AUTH_FORBIDDEN, IDENTITY_USER_NOT_FOUND
+   */
+  issueEmailVerificationLink(actor: Principal, userId: string): Promise<VerificationLink | undefined>;
 
   /** `Authorization` header (Bearer access token or API key), or an `X-API-Key` value. */
   authenticate(authorization: string | undefined, xApiKey?: string): Promise<Principal>;
@@ -70,7 +86,7 @@ export interface IdentityService {
   listUsers(actor: Principal, query?: ListUsersQueryInput): Promise<UserPage>;
   updateUser(actor: Principal, userId: string, input: UpdateUserInput): Promise<PublicUser>;
   /** Creates an account without signing in (first-run admin). */
-  createAccount(input: SignUpInput, role: Role): Promise<PublicUser>;
+  createAccount(input: SignUpInput, role: Role, options?: CreateAccountOptions): Promise<PublicUser>;
   /** True when at least one active admin exists. */
   hasAdmin(): Promise<boolean>;
 
@@ -137,6 +153,11 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     getUser: (principal) => accounts.getUser(principal.userId),
     verifyEmail: async (input) => accounts.getUser((await verification.verify(input)).id),
     resendEmailVerification: managing((principal) => verification.resend(principal.userId)),
+    emailVerificationLink: verification.linkOf,
+    issueEmailVerificationLink: async (actor, userId) => {
+      requireAdmin(actor);
+      return verification.issue(userId);
+    },
 
     authenticate: authenticator.headers,
     authenticateAccessToken: authenticator.accessToken,

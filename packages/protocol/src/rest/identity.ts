@@ -23,6 +23,12 @@ export const PublicUserSchema = z.object({
 /** A user as the API shows it: never the password hash. */
 export type PublicUser = z.infer<typeof PublicUserSchema>;
 
+/** `POST /admin/users/{id}/email-verification-link`: the dashboard path with its token, and its end. */
+export const VerificationLinkSchema = z.object({
+  path: z.string().describe('`/verify-email?token=…` on the dashboard; single use.'),
+  expiresAt: z.iso.datetime(),
+});
+
 export const TokenPairSchema = z.object({
   tokenType: z.literal('Bearer'),
   accessToken: z.string(),

@@ -14,7 +14,8 @@ import { callJson, initialAdminToken, signUpAndIn } from '../testing/api-clients
 import { embeddedTestEnv, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const ARRIVAL_MS = 60_000;
-const LINK = /\/verify-email\?token=([A-Za-z0-9_-]+)/;
+/** The link as mailed: absolute, on `http.publicUrl` (notify.publicBaseUrl is unset here). */
+const LINK = /http:\/\/tickline\.test\/verify-email\?token=([A-Za-z0-9_-]+)/;
 
 describe('accounts - email verification proves the mailbox', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-email-ownership-'));
@@ -28,7 +29,8 @@ describe('accounts - email verification proves the mailbox', () => {
       embeddedTestEnv(dataDir, {
         TICKLINE_NOTIFY_EMAIL_HOST: '127.0.0.1',
         TICKLINE_NOTIFY_EMAIL_PORT: String(smtp.port),
-        TICKLINE_NOTIFY_PUBLIC_BASE_URL: 'http://tickline.test',
+        // Links point at the public URL: notify.publicBaseUrl falls back to it.
+        TICKLINE_HTTP_PUBLIC_URL: 'http://tickline.test',
       }),
     );
     admin = await initialAdminToken(server.url, dataDir);
@@ -94,5 +96,16 @@ describe('accounts - email verification proves the mailbox', () => {
     });
     expect(verified.status).toBe(200);
     expect((await api('GET', '/me')).body.emailVerified).toBe(true);
+  });
+
+  it('accounts - where links go out by mail, an admin reads none through the API', async () => {
+    const user = await signUpAndIn(server.url, `mailed-${Date.now()}@corp.example`);
+    const refused = await callJson(
+      server.url,
+      'POST',
+      `/api/v1/admin/users/${user.userId}/email-verification-link`,
+      { bearer: admin },
+    );
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'IDENTITY_VERIFICATION_MAILED']);
   });
 });

@@ -245,6 +245,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         sessionVersions,
         sessionCheck: sessionCheckFor(sessionVersions, logger),
         secureCookies: cookieIsSecure(config.http.publicUrl, config.http.tls.certFile !== undefined),
+        publicUrl: config.http.publicUrl,
         consumers: createConsumerFactory({
           log: eventLog,
           deadLetters,
