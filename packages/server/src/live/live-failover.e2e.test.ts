@@ -34,7 +34,12 @@ import {
   type PostgresServerHandle,
 } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTickline, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import {
+  runTickline,
+  startTicklineServer,
+  TEST_CODE_KEYS_ENV,
+  type RunningServer,
+} from '../testing/tickline-process.ts';
 import { subjectPrefixFor } from '../wiring/event-logs.ts';
 
 const nats = requireBinary('nats-server', 'nats-server');
@@ -92,6 +97,7 @@ beforeAll(async () => {
     TICKLINE_HTTP_PORT: '0',
     TICKLINE_HTTP_HOST: '127.0.0.1',
     TICKLINE_DATABASE_URL: url,
+    ...TEST_CODE_KEYS_ENV,
     TICKLINE_EVENTLOG_ENGINE: 'nats',
     TICKLINE_EVENTLOG_NATS_SERVERS: natsServer.url,
     TICKLINE_EVENTLOG_NATS_STREAM: stream,
