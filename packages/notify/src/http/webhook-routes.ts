@@ -129,6 +129,22 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
     },
     async (request) => api.rotateSecret(await actor(request), request.params.id),
   );
+  app.delete(
+    '/webhooks/:id/previous-secret',
+    {
+      config: { scope: ApiKeyScope.NotificationsWrite },
+      schema: {
+        summary: 'Stop the previous secret signing now (after a rotation, when it leaked)',
+        tags: TAGS,
+        params: IdParams,
+        response: { 204: NoContent },
+      },
+    },
+    async (request, reply) => {
+      await api.revokePreviousSecret(await actor(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
   app.post(
     '/webhooks/:id/test',
     {

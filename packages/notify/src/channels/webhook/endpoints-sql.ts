@@ -83,8 +83,13 @@ export interface EndpointStore {
     patch: { url?: string; format?: WebhookFormat; kinds?: string[]; enabled?: boolean },
   ): Promise<WebhookEndpoint>;
   remove(userId: string, id: string): Promise<void>;
-  /** New current secret; the previous one keeps signing until `overlapMs` from now. */
+  /**
+   * New current secret; the previous one (only it: older ones are dropped) keeps signing until
+   * `overlapMs` from now.
+   */
   rotate(userId: string, id: string, overlapMs: number): Promise<string>;
+  /** Drops every secret but the current one, at once (a leaked previous secret). */
+  revokePrevious(userId: string, id: string): Promise<void>;
   /** For the sender: cached for `cacheMs`. */
   forSending(id: string): Promise<SendableEndpoint | undefined>;
   recordSuccess(id: string): Promise<void>;
@@ -224,15 +229,26 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
       const current = await row(sql, userId, id);
       const now = clock.now();
       const secret = generateWebhookSecret();
-      const kept = current.secrets
-        .filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now)
-        .map((s) => ({ box: s.box, expiresAt: s.expiresAt ?? new Date(now + overlapMs).toISOString() }));
+      // One previous secret at most: rotating again within the overlap drops the older one, so
+      // repeated rotations cannot pile up secrets that all still sign.
+      const previous = current.secrets.find((s) => s.expiresAt === null);
+      const kept = previous
+        ? [{ box: previous.box, expiresAt: new Date(now + overlapMs).toISOString() }]
+        : [];
       await sql.query('update notify_webhook_endpoints set secrets = $2 where id = $1', [
         id,
         JSON.stringify([{ box: box.seal(secret), expiresAt: null }, ...kept]),
       ]);
       forget(id);
       return secret;
+    },
+    async revokePrevious(userId, id) {
+      const current = await row(sql, userId, id);
+      await sql.query('update notify_webhook_endpoints set secrets = $2 where id = $1', [
+        id,
+        JSON.stringify(current.secrets.filter((s) => s.expiresAt === null)),
+      ]);
+      forget(id);
     },
     async forSending(id) {
       const hit = cache.get(id);
