@@ -47,5 +47,28 @@ export const EmailVerificationRequested = defineEvent<z.infer<typeof EmailVerifi
   schema: EmailVerificationRequestedDataSchema,
 });
 
+/** What changed, in `account.security.changed`. */
+export const SecurityChange = {
+  PasswordChanged: 'password_changed',
+  TwoFactorEnabled: 'two_factor_enabled',
+  TwoFactorDisabled: 'two_factor_disabled',
+  ApiKeyCreated: 'api_key_created',
+} as const;
+export type SecurityChange = (typeof SecurityChange)[keyof typeof SecurityChange];
+
+export const AccountSecurityChangedDataSchema = z.object({
+  userId: z.uuid(),
+  change: z.enum(Object.values(SecurityChange) as [SecurityChange, ...SecurityChange[]]),
+  /** The key created, for `api_key_created`. */
+  keyId: z.string().optional(),
+});
+
+/** A security setting of the account changed; the user is told, in case it was not them. */
+export const AccountSecurityChanged = defineEvent<z.infer<typeof AccountSecurityChangedDataSchema>>({
+  type: EventType.AccountSecurityChanged,
+  description: 'The password, two-factor or API keys of an account changed (notify tells its user).',
+  schema: AccountSecurityChangedDataSchema,
+});
+
 /** Every event identity defines, for the process registry. */
-export const IDENTITY_EVENTS = [AccountCreated, EmailVerificationRequested] as const;
+export const IDENTITY_EVENTS = [AccountCreated, EmailVerificationRequested, AccountSecurityChanged] as const;

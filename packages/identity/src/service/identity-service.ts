@@ -32,7 +32,8 @@ import { createAdmin, type UserPage } from './admin.ts';
 import { createApiKeys, type ApiKeyInfo } from './api-keys.ts';
 import { createAuthenticator } from './authenticate.ts';
 import { createEmailVerification, type VerificationLink } from './email-verification.ts';
-import { createIdentityContext } from './identity-context.ts';
+import { createIdentityContext, type IdentityContext } from './identity-context.ts';
+import { AccountSecurityChanged, SecurityChange } from '../events.ts';
 import { createOidcSignIn, type OidcSignInResult, type OidcStart } from './oidc-sign-in.ts';
 import { ACCOUNT_SCOPE, resolveIdentityOptions, type IdentityServiceOptions } from './options.ts';
 import { requireAdmin, requireScope, type Principal } from './principal.ts';
@@ -129,6 +130,24 @@ function managing<A extends unknown[], R>(
   };
 }
 
+/**
+ * `operation`, then `account.security.changed` for the principal's user once it succeeded, so the
+ * user hears of a change they did not make. `keyId` names what the operation created.
+ */
+function announcing<A extends unknown[], R>(
+  ctx: IdentityContext,
+  change: SecurityChange,
+  operation: (principal: Principal, ...args: A) => Promise<R>,
+  keyId?: (result: R) => string,
+): (principal: Principal, ...args: A) => Promise<R> {
+  return async (principal, ...args) => {
+    const result = await operation(principal, ...args);
+    const data = { userId: principal.userId, change, ...(keyId ? { keyId: keyId(result) } : {}) };
+    ctx.options.publish?.(ctx.events.create(AccountSecurityChanged, { subject: principal.userId, data }));
+    return result;
+  };
+}
+
 export function createIdentityService(options: IdentityServiceOptions): IdentityService {
   const ctx = createIdentityContext(resolveIdentityOptions(options));
   const sessions = createSessions(ctx);
@@ -147,8 +166,12 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     refresh: sessions.refresh,
     signOut: sessions.signOut,
     signOutEverywhere: managing((principal) => sessions.signOutEverywhere(principal.userId)),
-    changePassword: managing((principal, input: ChangePasswordInput, origin?: RequestOrigin) =>
-      accounts.changePassword(principal.userId, input, origin),
+    changePassword: announcing(
+      ctx,
+      SecurityChange.PasswordChanged,
+      managing((principal, input: ChangePasswordInput, origin?: RequestOrigin) =>
+        accounts.changePassword(principal.userId, input, origin),
+      ),
     ),
     getUser: (principal) => accounts.getUser(principal.userId),
     verifyEmail: async (input) => accounts.getUser((await verification.verify(input)).id),
@@ -163,7 +186,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     authenticateAccessToken: authenticator.accessToken,
     authenticateApiKey: authenticator.apiKey,
 
-    createApiKey: managing(apiKeys.create),
+    createApiKey: announcing(ctx, SecurityChange.ApiKeyCreated, managing(apiKeys.create), (r) => r.apiKey.id),
     listApiKeys: apiKeys.list,
     revokeApiKey: managing(apiKeys.revoke),
 
@@ -171,10 +194,16 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
       const user = await accounts.getUser(principal.userId);
       return secondFactor.enrol(principal.userId, user.email);
     }),
-    activateTotp: managing((principal, input: TotpCodeInput) =>
-      secondFactor.activate(principal.userId, input),
+    activateTotp: announcing(
+      ctx,
+      SecurityChange.TwoFactorEnabled,
+      managing((principal, input: TotpCodeInput) => secondFactor.activate(principal.userId, input)),
     ),
-    disableTotp: managing((principal, input: TotpCodeInput) => secondFactor.disable(principal.userId, input)),
+    disableTotp: announcing(
+      ctx,
+      SecurityChange.TwoFactorDisabled,
+      managing((principal, input: TotpCodeInput) => secondFactor.disable(principal.userId, input)),
+    ),
     regenerateRecoveryCodes: managing((principal, input: TotpCodeInput) =>
       secondFactor.regenerateRecoveryCodes(principal.userId, input),
     ),

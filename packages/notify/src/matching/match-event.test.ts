@@ -138,6 +138,16 @@ describe('match event', () => {
     ).toBeUndefined();
   });
 
+  it("match - identity's security changes tell their user, critical, naming the change", () => {
+    const m = matchEvent(event('account.security.changed', { userId: user, change: 'password_changed' }));
+    expect(m).toMatchObject({
+      kind: 'security',
+      severity: 'critical',
+      audience: { type: 'user', userId: user },
+      title: 'Security: password changed',
+    });
+  });
+
   it('match - source down goes to subscribers; a notice to everyone; other events to nobody', () => {
     expect(
       matchEvent(event('market.source.status', { source: 'binance', state: 'failed' }, 'binance')),

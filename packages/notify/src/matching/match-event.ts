@@ -117,7 +117,8 @@ function matchRaw(event: EventEnvelope): EventMatch | undefined {
     });
   }
   if (isSecurityType(type)) {
-    const what = type.split('.').slice(-1)[0]!.replace(/_/g, ' ');
+    // identity's account.security.changed names the change in its data; other types in their name.
+    const what = (str(data.change) ?? type.split('.').slice(-1)[0]!).replace(/_/g, ' ');
     return forOwner(event, {
       kind: NotificationKind.Security,
       severity: Severity.Critical,
