@@ -89,7 +89,7 @@ export interface IdentityHost extends ModuleHost {
     token: string,
   ): Promise<{ userId: string; role: Role; sv: number; limits: Readonly<Record<string, number>> } | null>;
   /** Whether credentials issued under `version` still stand (streams, game sessions). */
-  isSessionCurrent(userId: string, version: number): Promise<boolean>;
+  isSessionCurrent(userId: string, version: number, apiKeyId?: string): Promise<boolean>;
   /** Authentication for other domains' routes. */
   readonly auth: RequestAuth<FastifyRequest>;
   /** Whether the cookies identity's routes set are `Secure` (from {@link IdentityHostDeps}). */
@@ -127,6 +127,7 @@ function callerOf(principal: Principal): Caller {
     role: principal.role,
     kind: principal.kind,
     sessionVersion: principal.sessionVersion ?? 0,
+    ...(principal.apiKeyId === undefined ? {} : { apiKeyId: principal.apiKeyId }),
     limits: { ...principal.limits },
     ...(principal.scopes === null ? {} : { scopes: principal.scopes }),
   };
@@ -247,7 +248,7 @@ export async function createIdentityHost(deps: IdentityHostDeps): Promise<Identi
     auth: requestAuth(identity),
     secureCookies: deps.secureCookies ?? false,
     mailsVerificationLinks: mailsLinks(deps),
-    isSessionCurrent: (userId, version) => identity.isSessionCurrent(userId, version),
+    isSessionCurrent: (userId, version, apiKeyId) => identity.isSessionCurrent(userId, version, apiKeyId),
     async verifyAccessToken(token) {
       try {
         const principal = await identity.authenticateAccessToken(token);

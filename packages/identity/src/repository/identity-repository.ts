@@ -67,6 +67,7 @@ export interface ApiKeyRepository {
    */
   insertApiKeyWithinQuota(key: ApiKeyRecord, limit: number): Promise<boolean>;
   findApiKeyByPrefix(prefix: string): Promise<ApiKeyRecord | undefined>;
+  findApiKeyById(id: string): Promise<ApiKeyRecord | undefined>;
   listApiKeys(userId: string): Promise<ApiKeyRecord[]>;
   /** Unrevoked keys not yet expired at `now`. */
   countActiveApiKeys(userId: string, now: Date): Promise<number>;

@@ -91,9 +91,9 @@ export function createApiKeys(ctx: IdentityContext) {
       if (!(await repo.revokeApiKey(principal.userId, id, ctx.now()))) {
         throw new IdentityError('IDENTITY_API_KEY_NOT_FOUND', 'API key not found');
       }
-      // The key itself is refused from now on (checked per request); the bump also ends the
-      // streams opened with tickets it minted.
-      await ctx.options.sessionVersions.bump(principal.userId);
+      // The key itself is refused from now on (checked per request), and streams opened with its
+      // tickets close at their next check (their tickets name it). The owner's other sessions —
+      // the browser that revoked it — stay signed in: the session version does not move.
     },
   };
 }

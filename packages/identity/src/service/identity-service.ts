@@ -105,10 +105,11 @@ export interface IdentityService {
 
   tierLimits(tier: Tier): TierLimits;
   /**
-   * Whether a credential issued under session version `version` still stands (cached ≤ 2 s). The
-   * gateway's hook for stream tickets (`sv` in their attrs) and for open streams.
+   * Whether a credential issued under session version `version` still stands (cached ≤ 2 s), and,
+   * for one minted with an API key, the key too (unrevoked, unexpired). The gateway's hook for
+   * stream tickets (`sv` and `kid` in their attrs) and for open streams.
    */
-  isSessionCurrent(userId: string, version: number): Promise<boolean>;
+  isSessionCurrent(userId: string, version: number, apiKeyId?: string): Promise<boolean>;
   /**
    * Deletes sessions (and their refresh tokens) that expired or were revoked more than
    * `retentionMs` ago. Each refresh adds a row, so run this periodically. @default 7 days
@@ -218,8 +219,14 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     completeOidcSignIn: oidc.complete,
 
     tierLimits: (tier) => ctx.options.tiers[tier],
-    isSessionCurrent: async (userId, version) =>
-      version >= (await ctx.options.sessionVersions.current(userId)),
+    isSessionCurrent: async (userId, version, apiKeyId) => {
+      if (version < (await ctx.options.sessionVersions.current(userId))) return false;
+      if (apiKeyId === undefined) return true;
+      const key = await ctx.repo.findApiKeyById(apiKeyId);
+      return (
+        key !== undefined && key.revokedAt === null && (key.expiresAt === null || key.expiresAt > ctx.now())
+      );
+    },
     purgeEndedSessions: (retentionMs) => sessions.purgeEnded(retentionMs),
     flush: () => ctx.lastUsed.flush(),
     close: () => ctx.lastUsed.close(),

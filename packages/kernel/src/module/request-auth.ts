@@ -19,6 +19,8 @@ export interface Caller {
    * (stream tickets, join tokens) carry it, so a later revocation reaches them. @default 0
    */
   readonly sessionVersion?: number;
+  /** The API key of a key's call: credentials minted from it (stream tickets) name it. */
+  readonly apiKeyId?: string;
 }
 
 export interface RequestAuth<TRequest> {

@@ -211,4 +211,17 @@ describe('routes - scopes by construction', () => {
       false,
     );
   }, 60_000);
+
+  it('revoking an API key refuses the key and leaves the session that revoked it signed in', async () => {
+    const created = await callJson(server.url, 'POST', '/api/v1/api-keys', {
+      bearer: user.accessToken,
+      body: { name: 'to revoke', scopes: ['market:read'] },
+    });
+    const revoked = await callJson(server.url, 'DELETE', `/api/v1/api-keys/${created.body.apiKey.id}`, {
+      bearer: user.accessToken,
+    });
+    expect(revoked.status).toBe(204);
+    expect((await withKey(created.body.key as string, 'GET', '/api/v1/me')).status).toBe(401);
+    expect((await callJson(server.url, 'GET', '/api/v1/me', { bearer: user.accessToken })).status).toBe(200);
+  });
 });

@@ -21,6 +21,10 @@ export function createMemoryApiKeys(state: MemoryState): ApiKeyRepository {
       for (const key of state.apiKeys.values()) if (key.prefix === prefix) return copy(key);
       return undefined;
     },
+    async findApiKeyById(id) {
+      const key = state.apiKeys.get(id);
+      return key ? copy(key) : undefined;
+    },
     async listApiKeys(userId) {
       return [...state.apiKeys.values()]
         .filter((k) => k.userId === userId)

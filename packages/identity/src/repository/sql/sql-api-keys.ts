@@ -51,6 +51,12 @@ export function createSqlApiKeys(sql: IdentitySql): ApiKeyRepository {
       );
       return result.rows[0];
     },
+    async findApiKeyById(id) {
+      const result = await sql.query<ApiKeyRecord>(`select ${API_KEY_COLUMNS} from api_keys where id = $1`, [
+        id,
+      ]);
+      return result.rows[0];
+    },
     async listApiKeys(userId) {
       return (
         await sql.query<ApiKeyRecord>(
