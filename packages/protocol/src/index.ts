@@ -75,6 +75,7 @@ export { ErrorBodySchema } from './rest/error-body.ts';
 export {
   PublicUserSchema,
   VerificationLinkSchema,
+  EmailVerificationDeliverySchema,
   TokenPairSchema,
   SignedInSchema,
   MfaRequiredSchema,
@@ -243,6 +244,7 @@ export type { RouteScope } from './sets/identity-sets.ts';
 export type { ErrorBody } from './rest/error-body.ts';
 export type {
   PublicUser,
+  EmailVerificationDelivery,
   TokenPair,
   SignedIn,
   MfaRequired,

@@ -19,6 +19,7 @@ import {
   TokenPairSchema,
   RouteAccess,
   TotpEnrolmentSchema,
+  EmailVerificationDeliverySchema,
 } from '@tickline/protocol';
 import type { IdentityService } from '../service/identity-service.ts';
 import { principalOf, requireAuthentication } from './authenticate.ts';
@@ -27,7 +28,8 @@ import { CREDENTIALS, NoContent } from './route-docs.ts';
 const AUTH = ['auth'];
 const ACCOUNT = ['account'];
 
-export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
+/** `mailsLinks`: verification links go out by mail here (else an admin hands them over). */
+export function authRoutes(service: IdentityService, mailsLinks: boolean): FastifyPluginAsyncZod {
   return async function auth(app) {
     const preHandler = requireAuthentication(service);
     const origin = (ip: string) => ({ address: ip });
@@ -129,6 +131,18 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
         },
       },
       async (request) => service.verifyEmail(request.body),
+    );
+    app.get(
+      '/auth/email-verification',
+      {
+        config: { scope: RouteAccess.Public },
+        schema: {
+          summary: 'How verification links reach people: by mail, or from an admin (no mail here)',
+          tags: AUTH,
+          response: { 200: EmailVerificationDeliverySchema },
+        },
+      },
+      async () => ({ delivery: mailsLinks ? ('mail' as const) : ('admin' as const) }),
     );
     app.post(
       '/me/email/verification',

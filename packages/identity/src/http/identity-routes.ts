@@ -44,7 +44,7 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
   app.addHook('onError', retryAfterHook);
-  await app.register(authRoutes(options.service));
+  await app.register(authRoutes(options.service, options.mailsVerificationLinks ?? true));
   await app.register(apiKeyRoutes(options.service));
   await app.register(adminRoutes(options.service, options.mailsVerificationLinks ?? true));
   if (options.oidc ?? true)

@@ -107,5 +107,7 @@ describe('accounts - email verification proves the mailbox', () => {
       { bearer: admin },
     );
     expect([refused.status, refused.body.error.code]).toEqual([409, 'IDENTITY_VERIFICATION_MAILED']);
+    const delivery = await callJson(server.url, 'GET', '/api/v1/auth/email-verification');
+    expect(delivery.body).toEqual({ delivery: 'mail' });
   });
 });

@@ -99,6 +99,11 @@ describe('accounts - verification links are never stored or logged in clear', ()
     expect([again.status, again.body.error.code]).toEqual([409, 'IDENTITY_EMAIL_ALREADY_VERIFIED']);
   });
 
+  it('accounts - the server says links come from an admin here (the dashboard then points to no mail)', async () => {
+    const delivery = await callJson(server.url, 'GET', '/api/v1/auth/email-verification');
+    expect(delivery.body).toEqual({ delivery: 'admin' });
+  });
+
   it("accounts - the first-run admin's configured address is verified", async () => {
     const me = await callJson(server.url, 'GET', '/api/v1/me', { bearer: admin });
     expect(me.body).toMatchObject({ role: 'admin', emailVerified: true });
