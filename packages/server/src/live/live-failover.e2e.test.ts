@@ -17,8 +17,6 @@ import { createPostgresSql, type Sql } from '@tickline/store';
 import {
   compileStrategy,
   createCodeCipher,
-  DEV_CODE_KEY,
-  DEV_CODE_KEY_ID,
   LiveStore,
   storeClosedCandles,
   StrategyRepository,
@@ -147,7 +145,11 @@ async function seed(): Promise<string[]> {
   );
   const repository = new StrategyRepository(
     db,
-    createCodeCipher({ keys: { [DEV_CODE_KEY_ID]: DEV_CODE_KEY }, currentKeyId: DEV_CODE_KEY_ID }),
+    // Sealed with the keys the processes run with (PostgreSQL refuses the public dev key).
+    createCodeCipher({
+      keys: JSON.parse(TEST_CODE_KEYS_ENV.TICKLINE_STRATEGY_CODE_KEYS!) as Record<string, string>,
+      currentKeyId: TEST_CODE_KEYS_ENV.TICKLINE_STRATEGY_CURRENT_KEY_ID!,
+    }),
   );
   const compiled = await compileStrategy(EVERY_CANDLE(), { language: 'javascript' });
   const store = new LiveStore(db);
