@@ -40,6 +40,12 @@ async function validator() {
 }
 
 const COMPOSE = 'deploy/compose.yaml';
+/** What deploy/.env gives the variables whose value has a shape; any other is 'secret'. */
+const DEPLOY_ENV_VALUES: Readonly<Record<string, string>> = {
+  TICKLINE_AUTH_SECRET: 'x'.repeat(40),
+  TICKLINE_STRATEGY_CODE_KEYS: JSON.stringify({ k1: Buffer.alloc(32, 1).toString('base64') }),
+  TICKLINE_STRATEGY_CURRENT_KEY_ID: 'k1',
+};
 const tickline = (services: Record<string, Service>) => Object.entries(services).filter(([, s]) => s.build?.dockerfile === 'deploy/Dockerfile');
 const roleOf = (service: Service): string | undefined => {
   const i = (service.command as string[]).indexOf('--role');
@@ -99,7 +105,7 @@ describe('compose - deploy/compose.yaml', () => {
       const env = Object.fromEntries(
         Object.entries(service.environment as Record<string, string>).map(([key, value]) => [
           key,
-          String(value).replace(/\$\{([A-Z_]+)(:[?-][^}]*)?\}/g, (_m, variable: string) => (variable === 'TICKLINE_AUTH_SECRET' ? 'x'.repeat(40) : 'secret')),
+          String(value).replace(/\$\{([A-Z_]+)(:[?-][^}]*)?\}/g, (_m, variable: string) => DEPLOY_ENV_VALUES[variable] ?? 'secret'),
         ]),
       );
       const role = roleOf(service);

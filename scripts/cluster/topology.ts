@@ -78,6 +78,8 @@ export interface Topology {
 const STREAM = 'CLUSTER';
 const START_ATTEMPTS = 3;
 const AUTH_SECRET = 'tickline-cluster-shared-secret-0123456789';
+/** Strategy code keys, the same on every process (PostgreSQL refuses the public `dev` key). */
+const CODE_KEYS = JSON.stringify({ cluster: Buffer.alloc(32, 17).toString('base64') });
 
 /** The environment of the `index`-th (1-based) process of `role`. */
 function roleEnv(role: TopologyRole, index: number): Record<string, string> {
@@ -188,6 +190,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     TICKLINE_DATABASE_MIGRATE_ON_START: 'true',
     TICKLINE_REDIS_URL: redis.url,
     TICKLINE_AUTH_SECRET: AUTH_SECRET,
+    TICKLINE_STRATEGY_CODE_KEYS: CODE_KEYS,
+    TICKLINE_STRATEGY_CURRENT_KEY_ID: 'cluster',
     TICKLINE_GAME_ADVERTISE_HOST: '127.0.0.1',
     TICKLINE_GAME_SPAWN: 'scatter',
     TICKLINE_GAME_SNAPSHOTS_HOT_INTERVAL_MS: '1000',

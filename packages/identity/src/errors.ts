@@ -141,6 +141,17 @@ export const IdentityErrorCodes = defineErrorCodes({
     resolve: 'Sign in and ask for a new link (POST /api/v1/me/email/verification).',
     httpStatus: 400,
   },
+  IDENTITY_EMAIL_ALREADY_VERIFIED: {
+    meaning: "The user's email is verified already: there is no link to hand over.",
+    resolve: 'Nothing to do.',
+    httpStatus: 409,
+  },
+  IDENTITY_VERIFICATION_MAILED: {
+    meaning:
+      'Verification links go out by mail on this install, to the address they prove; an admin reads them only where no mail is configured.',
+    resolve: 'Ask the user to open the mail, or to ask for a new one (POST /api/v1/me/email/verification).',
+    httpStatus: 409,
+  },
   IDENTITY_OIDC_LINK_REQUIRED: {
     meaning:
       'An account with the provider’s email exists, but it cannot be linked automatically: its email is not verified, or the provider does not vouch for the address.',

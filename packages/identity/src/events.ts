@@ -29,15 +29,17 @@ export const AccountCreated = defineEvent<AccountCreatedData>({
 export const EmailVerificationRequestedDataSchema = z.object({
   userId: z.uuid(),
   email: z.string(),
-  /** The dashboard path with the single-use token: `/verify-email?token=…`. */
-  url: z.string(),
+  /**
+   * A reference to the link, never its token: the notifications service asks identity for the
+   * link when it sends the mail, so the durable log holds nothing that verifies an address.
+   */
+  verificationId: z.uuid(),
   expiresAt: z.iso.datetime(),
 });
 
 /**
- * A verification link was issued for the user's email. It carries the token (the notifications
- * service puts the link in an email), so the event is as sensitive as a password-reset mail: it
- * is worth only its expiry (a day) and one use.
+ * A verification link was issued for the user's email; the mail goes to that address only. The
+ * event carries a reference to the link, not the link (whose token proves the mailbox).
  */
 export const EmailVerificationRequested = defineEvent<z.infer<typeof EmailVerificationRequestedDataSchema>>({
   type: EventType.AccountEmailVerificationRequested,
@@ -45,5 +47,28 @@ export const EmailVerificationRequested = defineEvent<z.infer<typeof EmailVerifi
   schema: EmailVerificationRequestedDataSchema,
 });
 
+/** What changed, in `account.security.changed`. */
+export const SecurityChange = {
+  PasswordChanged: 'password_changed',
+  TwoFactorEnabled: 'two_factor_enabled',
+  TwoFactorDisabled: 'two_factor_disabled',
+  ApiKeyCreated: 'api_key_created',
+} as const;
+export type SecurityChange = (typeof SecurityChange)[keyof typeof SecurityChange];
+
+export const AccountSecurityChangedDataSchema = z.object({
+  userId: z.uuid(),
+  change: z.enum(Object.values(SecurityChange) as [SecurityChange, ...SecurityChange[]]),
+  /** The key created, for `api_key_created`. */
+  keyId: z.string().optional(),
+});
+
+/** A security setting of the account changed; the user is told, in case it was not them. */
+export const AccountSecurityChanged = defineEvent<z.infer<typeof AccountSecurityChangedDataSchema>>({
+  type: EventType.AccountSecurityChanged,
+  description: 'The password, two-factor or API keys of an account changed (notify tells its user).',
+  schema: AccountSecurityChangedDataSchema,
+});
+
 /** Every event identity defines, for the process registry. */
-export const IDENTITY_EVENTS = [AccountCreated, EmailVerificationRequested] as const;
+export const IDENTITY_EVENTS = [AccountCreated, EmailVerificationRequested, AccountSecurityChanged] as const;

@@ -74,7 +74,9 @@ export const NotifyConfigSchema = z.strictObject({
   publicBaseUrl: z
     .url()
     .optional()
-    .describe('Public URL of the dashboard: links in emails and pushes, and the Twilio callback URL.'),
+    .describe(
+      'Public URL of the dashboard: links in emails and pushes, and the Twilio callback URL. Unset: http.publicUrl.',
+    ),
   dispatch: z
     .strictObject({
       pollIntervalMs: z

@@ -66,8 +66,18 @@ export interface NotifyHostDeps {
    */
   secret?: string | Uint8Array;
   keys?: { readonly totpEncryptionKey: Uint8Array };
-  /** Identity's host where routes are served: request authentication for the routes. */
-  identity?: { readonly auth: RequestAuthLike } | undefined;
+  /**
+   * Identity's host where routes are served: request authentication for the routes, and the link
+   * of a verification mail, made at send time from the reference the event carries.
+   */
+  identity?:
+    | {
+        readonly auth: RequestAuthLike;
+        readonly identity?: { emailVerificationLink(verificationId: string): string };
+      }
+    | undefined;
+  /** `http.publicUrl`: where links point when `notify.publicBaseUrl` is unset. */
+  publicUrl?: string | undefined;
   metrics: Registry;
   logger: Logger;
   /** @default systemClock */
@@ -130,6 +140,8 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
   const metrics = createNotifyMetrics(deps.metrics);
   const endpoints = createEndpointStore({ sql, box: createSecretBox(secret), clock });
   const notices = createEventSource({ source: 'notify/host', clock });
+  // Links in mails and the SMS callback: the notify setting, else the server's public URL.
+  const publicBaseUrl = config.publicBaseUrl ?? deps.publicUrl;
 
   const channels = new Map<Channel, NotificationChannel>();
   channels.set(Channel.InApp, createInAppChannel({ sql, publisher, clock }));
@@ -178,7 +190,14 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
         },
         from: config.email.from,
         templates: createEmailTemplates(config.email.templatesDir),
-        ...(config.publicBaseUrl ? { baseUrl: config.publicBaseUrl } : {}),
+        ...(publicBaseUrl ? { baseUrl: publicBaseUrl } : {}),
+        linkOf: (n) => {
+          const links = deps.identity?.identity;
+          const id = n.data.verificationId;
+          return n.kind === NotificationKind.EmailVerification && links && typeof id === 'string'
+            ? links.emailVerificationLink(id)
+            : undefined;
+        },
       }),
     );
   }
@@ -191,12 +210,9 @@ export function createNotifyHost(deps: NotifyHostDeps): NotifyHost {
         accountSid,
         authToken,
         from,
-        ...(config.publicBaseUrl
+        ...(publicBaseUrl
           ? {
-              statusCallbackUrl: new URL(
-                '/api/v1/notification-phone/sms-status',
-                config.publicBaseUrl,
-              ).toString(),
+              statusCallbackUrl: new URL('/api/v1/notification-phone/sms-status', publicBaseUrl).toString(),
             }
           : {}),
       }),

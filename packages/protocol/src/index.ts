@@ -64,12 +64,18 @@ export {
   UserStatusSchema,
   ApiKeyScope,
   API_KEY_SCOPES,
+  RouteAccess,
+  ROUTE_SCOPES,
+  isRouteScope,
+  hasAdminPower,
 } from './sets/identity-sets.ts';
 export { EventType, GAME_PLAYER_EVENT_PREFIX } from './events/event-types.ts';
 export { Channel, ChannelPattern } from './channels/channels.ts';
 export { ErrorBodySchema } from './rest/error-body.ts';
 export {
   PublicUserSchema,
+  VerificationLinkSchema,
+  EmailVerificationDeliverySchema,
   TokenPairSchema,
   SignedInSchema,
   MfaRequiredSchema,
@@ -114,6 +120,8 @@ export {
   StrategyVersionResponseSchema,
   CompiledSchema,
   StrategyApiTypesSchema,
+  GateResponseSchema,
+  GateOverrideResponseSchema,
 } from './rest/strategy.ts';
 export {
   BacktestStatusSchema,
@@ -232,9 +240,11 @@ export type { MoveFields } from './game/move-fast-path.ts';
 export type { FieldKind, Layout } from './game/layouts.ts';
 export type { GameProtocolErrorCode, ProtocolErrorDescription } from './game/errors.ts';
 export type { GameSessionErrorCode } from './game/close-codes.ts';
+export type { RouteScope } from './sets/identity-sets.ts';
 export type { ErrorBody } from './rest/error-body.ts';
 export type {
   PublicUser,
+  EmailVerificationDelivery,
   TokenPair,
   SignedIn,
   MfaRequired,
@@ -371,6 +381,7 @@ export {
   UpdateRiskLimitsBodySchema,
   KillSwitchBodySchema,
   KillSwitchStateResponseSchema,
+  RiskLimitsResponseSchema,
 } from './rest/risk.ts';
 export type {
   PortfolioRiskLimits,

@@ -64,6 +64,13 @@ export const ServerErrorCodes = defineErrorCodes({
     resolve: 'Run `tickline migrate up` (or set database.migrateOnStart), then start again.',
     httpStatus: 503,
   },
+  SERVER_ROUTE_SCOPE_MISSING: {
+    meaning:
+      'A route declares no scope (config.scope: an API key scope, `authenticated` or `public`), or one no credential can carry; the server does not start with it.',
+    resolve:
+      'Declare the scope where the route is registered (details.routes names each); a bug in the module that added it.',
+    httpStatus: 500,
+  },
   SERVER_SECRET_INVALID: {
     meaning: 'A generated secret file under <dataDir>/secrets is unusable (empty or truncated).',
     resolve:
@@ -92,3 +99,4 @@ export const isInvalidArgumentError = errorGuard('SERVER_INVALID_ARGUMENT');
 export const isLogInUseError = errorGuard('SERVER_LOG_IN_USE');
 export const isMigrationsPendingError = errorGuard('SERVER_MIGRATIONS_PENDING');
 export const isStartFailedError = errorGuard('SERVER_START_FAILED');
+export const isRouteScopeMissingError = errorGuard('SERVER_ROUTE_SCOPE_MISSING');

@@ -76,6 +76,7 @@ describe('process - tickline start', () => {
         'strategy-sandbox',
         'backtest-queue',
         'research-queue',
+        'strategy-code-reseal',
         'strategy-live-sandbox',
         'strategy-live-books',
         expect.stringMatching(/^strategy\.live\./),

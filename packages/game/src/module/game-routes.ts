@@ -4,7 +4,7 @@
  * say hello with. `GET /game/zones` lists the zones and their load.
  */
 import type { RequestAuth } from '@tickline/kernel';
-import { JoinTicketSchema, ZoneListSchema } from '@tickline/protocol';
+import { JoinTicketSchema, ZoneListSchema, ApiKeyScope } from '@tickline/protocol';
 import type { ZoneCoordinator } from '../coordinator/zone-coordinator.ts';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -62,6 +62,7 @@ function registerGameRoutes(app: Parameters<FastifyPluginAsync>[0], options: Gam
   app.post(
     '/game/join',
     {
+      config: { scope: ApiKeyScope.GamePlay },
       preHandler: auth,
       schema: {
         summary: 'Join a game zone: its addresses and a single-use join token',
@@ -90,6 +91,7 @@ function registerGameRoutes(app: Parameters<FastifyPluginAsync>[0], options: Gam
   app.get(
     '/game/zones',
     {
+      config: { scope: ApiKeyScope.GamePlay },
       preHandler: auth,
       schema: {
         summary: 'The game zones and their load',

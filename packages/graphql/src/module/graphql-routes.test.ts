@@ -36,6 +36,8 @@ function fakeAuth(): RequestAuth<FastifyRequest> {
     admin(request) {
       return callers.get(request)!;
     },
+    // The transport route is public: the resolvers above check callers and scopes.
+    async authorize() {},
   };
 }
 

@@ -13,6 +13,7 @@ import { createLoaders, createResolvers } from '../schema/resolvers.ts';
 import { SDL } from '../schema/sdl.ts';
 import type { GraphqlServices } from '../schema/services.ts';
 import { formatErrors } from './error-formatter.ts';
+import { RouteAccess } from '@tickline/protocol';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Persisted queries kept per process. */
@@ -24,11 +25,13 @@ export function graphqlRoutes(settings: GraphqlSettings, services: GraphqlServic
     // validator are the input check, so the transport passes bodies through as parsed JSON.
     app.setValidatorCompiler(() => () => true);
     // Not REST: the schema is documented in docs/graphql.md, not in the OpenAPI document.
-    app.addHook('onRoute', function hideFromOpenApi(route) {
+    // Mercurius adds its routes itself; their access rule is declared here, where they are
+    // registered: public at the transport, each resolver checks the caller and scope REST's route
+    // checks.
+    app.addHook('onRoute', function declarePublicHidden(route) {
       route.schema = Object.assign({}, route.schema, { hide: true });
+      route.config = { ...route.config, scope: RouteAccess.Public };
     });
-    // The route's access rule, declared where it is registered: public at the transport, each
-    // resolver checks the caller and scope REST's route checks.
     app.addHook('preValidation', async function capBatch(request: FastifyRequest) {
       if (Array.isArray(request.body) && request.body.length > settings.maxBatch)
         throw new GraphqlError('GRAPHQL_BATCH_EXCEEDED', `more than ${settings.maxBatch} operations`, {

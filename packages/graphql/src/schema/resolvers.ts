@@ -3,7 +3,7 @@
  * the same scope, and calls the same service. A refused field fails alone (its error carries the
  * code in `extensions.code`); the rest of the answer stands.
  */
-import { ApiKeyScope } from '@tickline/protocol';
+import { ApiKeyScope, hasAdminPower } from '@tickline/protocol';
 import { TicklineError, type Caller } from '@tickline/kernel';
 import type { MercuriusContext } from 'mercurius';
 import { GraphqlError } from '../errors.ts';
@@ -34,7 +34,8 @@ async function ownedPortfolio(services: GraphqlServices, context: MercuriusConte
   const portfolios = required(services.portfolios, 'portfolio');
   const caller = await callerOf(services, context, ApiKeyScope.PortfolioRead);
   const owner = await portfolios.ownerOf(id);
-  if (owner === undefined || (owner !== caller.userId && caller.role !== 'admin'))
+  // An admin reads others' portfolios only with admin power: the role and, for a key, the scope.
+  if (owner === undefined || (owner !== caller.userId && !hasAdminPower(caller)))
     throw new TicklineError('STRATEGY_PORTFOLIO_NOT_FOUND', `no portfolio ${id}`, {
       details: { portfolioId: id },
     });

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiKeyIdParamsSchema, CreateApiKeyInputSchema } from '../schemas/api-key-schemas.ts';
-import { ApiKeyInfoSchema, CreatedApiKeySchema } from '@tickline/protocol';
+import { ApiKeyInfoSchema, CreatedApiKeySchema, ApiKeyScope } from '@tickline/protocol';
 import type { IdentityService } from '../service/identity-service.ts';
 import { principalOf, requireAuthentication } from './authenticate.ts';
 import { CREDENTIALS, NoContent } from './route-docs.ts';
@@ -14,6 +14,7 @@ export function apiKeyRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.get(
       '/api-keys',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: {
           ...doc("The caller's API keys (never the keys themselves)"),
@@ -25,6 +26,7 @@ export function apiKeyRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/api-keys',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: {
           ...doc('Create an API key; the key is shown once'),
@@ -40,6 +42,7 @@ export function apiKeyRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.delete(
       '/api-keys/:id',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: { ...doc('Revoke an API key'), params: ApiKeyIdParamsSchema, response: { 204: NoContent } },
       },

@@ -11,12 +11,15 @@ import {
   VerifyEmailInputSchema,
 } from '../schemas/auth-schemas.ts';
 import {
+  ApiKeyScope,
   PublicUserSchema,
   RecoveryCodesSchema,
   SignedInSchema,
   SignInResultSchema,
   TokenPairSchema,
+  RouteAccess,
   TotpEnrolmentSchema,
+  EmailVerificationDeliverySchema,
 } from '@tickline/protocol';
 import type { IdentityService } from '../service/identity-service.ts';
 import { principalOf, requireAuthentication } from './authenticate.ts';
@@ -25,7 +28,8 @@ import { CREDENTIALS, NoContent } from './route-docs.ts';
 const AUTH = ['auth'];
 const ACCOUNT = ['account'];
 
-export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
+/** `mailsLinks`: verification links go out by mail here (else an admin hands them over). */
+export function authRoutes(service: IdentityService, mailsLinks: boolean): FastifyPluginAsyncZod {
   return async function auth(app) {
     const preHandler = requireAuthentication(service);
     const origin = (ip: string) => ({ address: ip });
@@ -34,6 +38,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/auth/sign-up',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'Create an account with email and password, and sign in',
           tags: AUTH,
@@ -49,6 +54,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/auth/sign-in',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'Sign in; answers tokens, or an MFA step when TOTP is on',
           tags: AUTH,
@@ -61,6 +67,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/auth/mfa',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'Complete a sign-in with a TOTP or recovery code',
           tags: AUTH,
@@ -73,6 +80,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/auth/refresh',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'Trade a refresh token for a new pair (the old one is spent)',
           tags: AUTH,
@@ -85,6 +93,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/auth/sign-out',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'End the session of a refresh token',
           tags: AUTH,
@@ -100,6 +109,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/auth/sign-out-everywhere',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: {
           ...account('End every session of the caller'),
@@ -112,6 +122,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/auth/verify-email',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'Verify the email with the token of its verification link (single use)',
           tags: AUTH,
@@ -121,9 +132,22 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
       },
       async (request) => service.verifyEmail(request.body),
     );
+    app.get(
+      '/auth/email-verification',
+      {
+        config: { scope: RouteAccess.Public },
+        schema: {
+          summary: 'How verification links reach people: by mail, or from an admin (no mail here)',
+          tags: AUTH,
+          response: { 200: EmailVerificationDeliverySchema },
+        },
+      },
+      async () => ({ delivery: mailsLinks ? ('mail' as const) : ('admin' as const) }),
+    );
     app.post(
       '/me/email/verification',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: { ...account('Send a new email verification link'), response: { 204: NoContent } },
       },
@@ -134,12 +158,17 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     );
     app.get(
       '/me',
-      { preHandler, schema: { ...account('The caller'), response: { 200: PublicUserSchema } } },
+      {
+        config: { scope: RouteAccess.Authenticated },
+        preHandler,
+        schema: { ...account('The caller'), response: { 200: PublicUserSchema } },
+      },
       async (request) => service.getUser(principalOf(request)),
     );
     app.post(
       '/me/password',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: {
           ...account('Change the password (other sessions end)'),
@@ -152,6 +181,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/me/totp',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: {
           ...account('Start TOTP enrolment: secret, otpauth URI and QR code'),
@@ -163,6 +193,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/me/totp/activate',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: {
           ...account('Confirm TOTP with a first code; answers recovery codes'),
@@ -175,6 +206,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/me/totp/disable',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: { ...account('Turn TOTP off'), body: TotpCodeInputSchema, response: { 204: NoContent } },
       },
@@ -186,6 +218,7 @@ export function authRoutes(service: IdentityService): FastifyPluginAsyncZod {
     app.post(
       '/me/totp/recovery-codes',
       {
+        config: { scope: ApiKeyScope.AccountManage },
         preHandler,
         schema: {
           ...account('Replace the recovery codes'),

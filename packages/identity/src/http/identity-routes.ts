@@ -29,6 +29,11 @@ export interface IdentityRoutesOptions {
    * from the request's protocol. @default false
    */
   secureCookies?: boolean;
+  /**
+   * Verification links go out by mail (SMTP configured), so no admin reads one through the API.
+   * @default true
+   */
+  mailsVerificationLinks?: boolean;
 }
 
 /** Registers every identity route on an encapsulated instance. */
@@ -39,8 +44,9 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
   app.addHook('onError', retryAfterHook);
-  await app.register(authRoutes(options.service));
+  await app.register(authRoutes(options.service, options.mailsVerificationLinks ?? true));
   await app.register(apiKeyRoutes(options.service));
-  await app.register(adminRoutes(options.service));
-  if (options.oidc ?? true) await app.register(oidcRoutes(options.service, { secureCookies: options.secureCookies ?? false }));
+  await app.register(adminRoutes(options.service, options.mailsVerificationLinks ?? true));
+  if (options.oidc ?? true)
+    await app.register(oidcRoutes(options.service, { secureCookies: options.secureCookies ?? false }));
 }

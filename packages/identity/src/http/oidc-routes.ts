@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdentityError } from '../errors.ts';
 import { OidcProviderParamsSchema, OidcStartQuerySchema } from '../schemas/oidc-schemas.ts';
-import { SignInResultSchema } from '@tickline/protocol';
+import { SignInResultSchema, RouteAccess } from '@tickline/protocol';
 import type { IdentityService } from '../service/identity-service.ts';
 
 const TAGS = ['auth'];
@@ -36,6 +36,7 @@ export function oidcRoutes(service: IdentityService, options: OidcRoutesOptions 
     app.get(
       '/auth/oidc/providers',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'Configured OpenID Connect providers',
           tags: TAGS,
@@ -47,6 +48,7 @@ export function oidcRoutes(service: IdentityService, options: OidcRoutesOptions 
     app.get(
       '/auth/oidc/:provider/start',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'Start OIDC sign-in: redirects to the provider, or answers JSON with format=json',
           tags: TAGS,
@@ -75,6 +77,7 @@ export function oidcRoutes(service: IdentityService, options: OidcRoutesOptions 
     app.get(
       '/auth/oidc/:provider/callback',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: "The provider's redirect back; completes sign-in",
           tags: TAGS,

@@ -15,13 +15,14 @@ import {
 } from '@tickline/kernel';
 import type { FastifyRequest } from 'fastify';
 import type { Sql } from '@tickline/store';
+import { RouteAccess } from '@tickline/protocol';
 import type { AuthSettings } from '../config.ts';
 import { isAuthTokenError, isSessionRevokedError } from '../errors.ts';
 import { principalOf, requireAuthentication } from '../http/authenticate.ts';
 import { createSqlIdentityRepository } from '../repository/sql/sql-identity-repository.ts';
 import { createIdentityService, type IdentityService } from '../service/identity-service.ts';
 import type { IdentityServiceOptions } from '../service/options.ts';
-import { requireAdmin, requireScope, type Principal } from '../service/principal.ts';
+import { requireAdmin, requireRouteScope, requireScope, type Principal } from '../service/principal.ts';
 import type { TierOverrides } from '../tiers/tiers.ts';
 import type { Role } from '../users/user.ts';
 import { createSqlSessionVersions } from '../revocation/sql-session-versions.ts';
@@ -88,11 +89,13 @@ export interface IdentityHost extends ModuleHost {
     token: string,
   ): Promise<{ userId: string; role: Role; sv: number; limits: Readonly<Record<string, number>> } | null>;
   /** Whether credentials issued under `version` still stand (streams, game sessions). */
-  isSessionCurrent(userId: string, version: number): Promise<boolean>;
+  isSessionCurrent(userId: string, version: number, apiKeyId?: string): Promise<boolean>;
   /** Authentication for other domains' routes. */
   readonly auth: RequestAuth<FastifyRequest>;
   /** Whether the cookies identity's routes set are `Secure` (from {@link IdentityHostDeps}). */
   readonly secureCookies: boolean;
+  /** Verification links go out by mail (notify on, SMTP set); else an admin reads them. */
+  readonly mailsVerificationLinks: boolean;
 }
 
 /** Identity's request authentication, for routes outside the identity package. */
@@ -110,6 +113,11 @@ export function requestAuth(identity: IdentityService): RequestAuth<FastifyReque
       requireAdmin(principal);
       return callerOf(principal);
     },
+    async authorize(request, scope) {
+      if (scope === RouteAccess.Public) return;
+      await authenticate(request);
+      requireRouteScope(principalOf(request), scope);
+    },
   };
 }
 
@@ -119,6 +127,7 @@ function callerOf(principal: Principal): Caller {
     role: principal.role,
     kind: principal.kind,
     sessionVersion: principal.sessionVersion ?? 0,
+    ...(principal.apiKeyId === undefined ? {} : { apiKeyId: principal.apiKeyId }),
     limits: { ...principal.limits },
     ...(principal.scopes === null ? {} : { scopes: principal.scopes }),
   };
@@ -191,13 +200,14 @@ export async function createIdentityHost(deps: IdentityHostDeps): Promise<Identi
         }
       : {}),
     publish: (event) => publisher.publish(event),
+    // Never the link: logs are shipped and read by many. An admin reads it through the API.
     ...(mailsLinks(deps)
       ? {}
       : {
-          onEmailVerificationLink: (link: { userId: string; email: string; path: string }) =>
+          onEmailVerificationRequested: ({ userId }: { userId: string }) =>
             logger.info(
-              { userId: link.userId, email: link.email, link: link.path },
-              'email verification link (no mail is configured: hand it to the user, or open it on the dashboard)',
+              { userId },
+              `email verification requested; no mail is configured: an admin gets the link with POST /api/v1/admin/users/${userId}/email-verification-link`,
             ),
         }),
     logger,
@@ -237,7 +247,8 @@ export async function createIdentityHost(deps: IdentityHostDeps): Promise<Identi
     identity,
     auth: requestAuth(identity),
     secureCookies: deps.secureCookies ?? false,
-    isSessionCurrent: (userId, version) => identity.isSessionCurrent(userId, version),
+    mailsVerificationLinks: mailsLinks(deps),
+    isSessionCurrent: (userId, version, apiKeyId) => identity.isSessionCurrent(userId, version, apiKeyId),
     async verifyAccessToken(token) {
       try {
         const principal = await identity.authenticateAccessToken(token);

@@ -26,6 +26,10 @@ export const identityModule: DomainModule<
   createHost: createIdentityHost,
   routes: (host) =>
     async function identityApi(app) {
-      await app.register(identityRoutes, { service: host.identity, secureCookies: host.secureCookies });
+      await app.register(identityRoutes, {
+        service: host.identity,
+        secureCookies: host.secureCookies,
+        mailsVerificationLinks: host.mailsVerificationLinks,
+      });
     },
 };

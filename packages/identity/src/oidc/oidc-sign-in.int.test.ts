@@ -214,7 +214,8 @@ describe('OIDC sign-in against oidc-provider on loopback', () => {
     const link = kit.events.find(
       (e) => e.type === 'account.email.verification.requested' && e.subject === user.id,
     );
-    const token = new URL(String((link!.data as { url: string }).url), appUrl).searchParams.get('token')!;
+    const path = kit.service.emailVerificationLink((link!.data as { verificationId: string }).verificationId);
+    const token = new URL(path, appUrl).searchParams.get('token')!;
     await kit.service.verifyEmail({ token });
 
     const { response } = await signInThroughProvider(new Browser(), start(), 'carol');

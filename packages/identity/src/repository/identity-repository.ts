@@ -60,7 +60,14 @@ export interface SessionRepository {
 
 export interface ApiKeyRepository {
   insertApiKey(key: ApiKeyRecord): Promise<void>;
+  /**
+   * Inserts `key` unless its user has `limit` active keys at `key.createdAt`; false then. Counted
+   * and inserted at once (SQL: one statement under a per-user lock), so parallel creations cannot
+   * all pass one count.
+   */
+  insertApiKeyWithinQuota(key: ApiKeyRecord, limit: number): Promise<boolean>;
   findApiKeyByPrefix(prefix: string): Promise<ApiKeyRecord | undefined>;
+  findApiKeyById(id: string): Promise<ApiKeyRecord | undefined>;
   listApiKeys(userId: string): Promise<ApiKeyRecord[]>;
   /** Unrevoked keys not yet expired at `now`. */
   countActiveApiKeys(userId: string, now: Date): Promise<number>;

@@ -33,20 +33,36 @@ describe('revocation - access tokens stop within seconds', () => {
     expect(await kit.service.isSessionCurrent(user.principal.userId, version)).toBe(false);
   });
 
-  it('api key revoke - streams opened with tickets of the owner are no longer current', async () => {
+  it("api key revoke - streams of the key's tickets are no longer current; the owner stays signed in", async () => {
     const kit = createTestIdentity();
     const user = await kit.signUpUser();
-    const { apiKey, key } = await kit.service.createApiKey(user.principal, { name: 'bot', scopes: ['stream:read'] });
+    const { apiKey, key } = await kit.service.createApiKey(user.principal, {
+      name: 'bot',
+      scopes: ['stream:read'],
+    });
     const keyPrincipal = await kit.service.authenticateApiKey(key);
+    const version = keyPrincipal.sessionVersion ?? 0;
+    expect(await kit.service.isSessionCurrent(user.principal.userId, version, apiKey.id)).toBe(true);
     await kit.service.revokeApiKey(user.principal, apiKey.id);
-    expect(await kit.service.isSessionCurrent(user.principal.userId, keyPrincipal.sessionVersion ?? 0)).toBe(false);
+    expect(await kit.service.isSessionCurrent(user.principal.userId, version, apiKey.id)).toBe(false);
+    // The browser session that revoked it is not signed out.
+    expect(await kit.service.isSessionCurrent(user.principal.userId, version)).toBe(true);
+    expect((await kit.service.authenticate(`Bearer ${user.accessToken}`)).userId).toBe(user.principal.userId);
   });
 
   it('two gateways - a sign-out on one is refused on the other once its cache (2 s) expires', async () => {
     const shared = createTestIdentity();
     const versions = createMemorySessionVersions({ clock: shared.clock });
-    const a = createTestIdentity({ sessionVersions: versions, repository: shared.repository, clock: shared.clock });
-    const b = createTestIdentity({ sessionVersions: versions, repository: shared.repository, clock: shared.clock });
+    const a = createTestIdentity({
+      sessionVersions: versions,
+      repository: shared.repository,
+      clock: shared.clock,
+    });
+    const b = createTestIdentity({
+      sessionVersions: versions,
+      repository: shared.repository,
+      clock: shared.clock,
+    });
     const user = await a.signUpUser();
     await b.service.authenticate(`Bearer ${user.accessToken}`); // cached on b
     shared.clock.advance(1);

@@ -184,10 +184,17 @@ export function createAccounts(
     },
 
     /** Creates an account directly (first-run admin, admin tooling); publishes `account.created`. */
-    createAccount: async (input: SignUpInput, role: Role): Promise<PublicUser> => {
+    createAccount: async (
+      input: SignUpInput,
+      role: Role,
+      created: CreateAccountOptions = {},
+    ): Promise<PublicUser> => {
       const { email, password, displayName } = parseInput(SignUpInputSchema, input);
       const passwordHash = await newPasswordHash(password, email);
-      const user = await createUser({ email, displayName: displayName ?? null, passwordHash, role });
+      const user: UserRecord = {
+        ...(await createUser({ email, displayName: displayName ?? null, passwordHash, role })),
+        ...(created.emailVerified ? { emailVerifiedAt: ctx.now() } : {}),
+      };
       await repo.insertUser(user);
       announce(user, SignUpMethod.Admin);
       return toPublicUser(user, false);
@@ -196,3 +203,12 @@ export function createAccounts(
 }
 
 export type Accounts = ReturnType<typeof createAccounts>;
+
+/** How an account made by the server (not by a person signing up) starts. */
+export interface CreateAccountOptions {
+  /**
+   * The address came from the operator (the first-run admin's `auth.initialAdminEmail`), not from
+   * whoever signs up: it needs no link. @default false
+   */
+  emailVerified?: boolean;
+}

@@ -58,15 +58,6 @@ export function createApiKeys(ctx: IdentityContext) {
       }
       const now = ctx.now();
       const limit = options.tiers[principal.tier].maxApiKeys;
-      if ((await repo.countActiveApiKeys(principal.userId, now)) >= limit) {
-        throw new IdentityError(
-          'IDENTITY_QUOTA_EXCEEDED',
-          `tier ${principal.tier} allows ${limit} API keys`,
-          {
-            details: { limit: 'maxApiKeys', value: limit },
-          },
-        );
-      }
       const generated = generateApiKey();
       const record: ApiKeyRecord = {
         id: uuidv7(now.getTime()),
@@ -80,7 +71,14 @@ export function createApiKeys(ctx: IdentityContext) {
         lastUsedAt: null,
         revokedAt: null,
       };
-      await repo.insertApiKey(record);
+      if (!(await repo.insertApiKeyWithinQuota(record, limit)))
+        throw new IdentityError(
+          'IDENTITY_QUOTA_EXCEEDED',
+          `tier ${principal.tier} allows ${limit} API keys`,
+          {
+            details: { limit: 'maxApiKeys', value: limit },
+          },
+        );
       return { apiKey: toApiKeyInfo(record), key: generated.key };
     },
 
@@ -93,9 +91,9 @@ export function createApiKeys(ctx: IdentityContext) {
       if (!(await repo.revokeApiKey(principal.userId, id, ctx.now()))) {
         throw new IdentityError('IDENTITY_API_KEY_NOT_FOUND', 'API key not found');
       }
-      // The key itself is refused from now on (checked per request); the bump also ends the
-      // streams opened with tickets it minted.
-      await ctx.options.sessionVersions.bump(principal.userId);
+      // The key itself is refused from now on (checked per request), and streams opened with its
+      // tickets close at their next check (their tickets name it). The owner's other sessions —
+      // the browser that revoked it — stay signed in: the session version does not move.
     },
   };
 }

@@ -2,26 +2,44 @@ import { describe, expect, it } from 'vitest';
 import { codeOf, createTestIdentity } from '../testing/identity-test-kit.ts';
 import { DEFAULT_EMAIL_VERIFICATION_TTL_MS } from './options.ts';
 
+/** The token of the user's latest link, as the notifications service makes it from the event. */
 function linkToken(kit: ReturnType<typeof createTestIdentity>, userId: string, nth = -1): string {
   const links = kit.events.filter(
     (e) => e.type === 'account.email.verification.requested' && e.subject === userId,
   );
-  const { url } = links.at(nth)!.data as { url: string };
-  expect(url).toMatch(/^\/verify-email\?token=[A-Za-z0-9_-]{40,}$/);
-  return new URL(url, 'http://x').searchParams.get('token')!;
+  const { verificationId } = links.at(nth)!.data as { verificationId: string };
+  const path = kit.service.emailVerificationLink(verificationId);
+  expect(path).toMatch(/^\/verify-email\?token=[A-Za-z0-9_-]{40,}$/);
+  return new URL(path, 'http://x').searchParams.get('token')!;
 }
 
 describe('email verification', () => {
-  it('sign-up - a password sign-up gets a link (event and log hook); the account starts unverified', async () => {
-    const logged: string[] = [];
-    const kit = createTestIdentity({ onEmailVerificationLink: (link) => logged.push(link.path) });
+  it('sign-up - a password sign-up gets a link announced by reference; no token leaves identity', async () => {
+    const told: unknown[] = [];
+    const kit = createTestIdentity({ onEmailVerificationRequested: (request) => told.push(request) });
     const signed = await kit.service.signUp({
       email: 'ada@example.com',
       password: 'correct horse battery staple',
     });
     expect(signed.user.emailVerified).toBe(false);
     const token = linkToken(kit, signed.user.id);
-    expect(logged).toEqual([`/verify-email?token=${token}`]);
+    // Neither the event (durable, read by every consumer) nor the log hook carries the token.
+    expect(JSON.stringify(kit.events)).not.toContain(token);
+    expect(told).toEqual([{ userId: signed.user.id, email: 'ada@example.com' }]);
+  });
+
+  it('admin - an admin gets a fresh link to hand over; a user cannot, nor for a verified address', async () => {
+    const kit = createTestIdentity();
+    const user = await kit.signUpUser('dee@example.com');
+    const admin = await kit.admin();
+    expect(await codeOf(kit.service.issueEmailVerificationLink(user.principal, user.principal.userId))).toBe(
+      'AUTH_FORBIDDEN',
+    );
+    const link = await kit.service.issueEmailVerificationLink(admin, user.principal.userId);
+    const token = new URL(link!.path, 'http://x').searchParams.get('token')!;
+    expect(JSON.stringify(kit.events)).not.toContain(token);
+    expect((await kit.service.verifyEmail({ token })).emailVerified).toBe(true);
+    expect(await kit.service.issueEmailVerificationLink(admin, user.principal.userId)).toBeUndefined();
   });
 
   it('verify - the link verifies once; used again it is refused', async () => {

@@ -21,15 +21,22 @@ import type { CreateApiKeyInput } from '../schemas/api-key-schemas.ts';
 import type { OidcStartQuery } from '../schemas/oidc-schemas.ts';
 import type { TierLimits } from '../tiers/tiers.ts';
 import type { PublicUser, Role, Tier } from '../users/user.ts';
-import { createAccounts, type RequestOrigin, type SignedIn, type SignInResult } from './accounts.ts';
+import {
+  createAccounts,
+  type CreateAccountOptions,
+  type RequestOrigin,
+  type SignedIn,
+  type SignInResult,
+} from './accounts.ts';
 import { createAdmin, type UserPage } from './admin.ts';
 import { createApiKeys, type ApiKeyInfo } from './api-keys.ts';
 import { createAuthenticator } from './authenticate.ts';
-import { createEmailVerification } from './email-verification.ts';
-import { createIdentityContext } from './identity-context.ts';
+import { createEmailVerification, type VerificationLink } from './email-verification.ts';
+import { createIdentityContext, type IdentityContext } from './identity-context.ts';
+import { AccountSecurityChanged, SecurityChange } from '../events.ts';
 import { createOidcSignIn, type OidcSignInResult, type OidcStart } from './oidc-sign-in.ts';
 import { ACCOUNT_SCOPE, resolveIdentityOptions, type IdentityServiceOptions } from './options.ts';
-import { requireScope, type Principal } from './principal.ts';
+import { requireAdmin, requireScope, type Principal } from './principal.ts';
 import { createSecondFactor, type TotpEnrolment } from './second-factor.ts';
 import { createSessions, type TokenPair } from './sessions.ts';
 
@@ -52,6 +59,16 @@ export interface IdentityService {
   verifyEmail(input: VerifyEmailInput): Promise<PublicUser>;
   /** Sends the caller a new verification link (nothing when the email is verified). */
   resendEmailVerification(principal: Principal): Promise<void>;
+  /**
+   * The link of a verification announced by reference (`verificationId` of
+   * `account.email.verification.requested`): what the notifications service mails.
+   */
+  emailVerificationLink(verificationId: string): string;
+  /**
+   * A fresh verification link for an admin to hand over where no mail goes out; undefined when the
+   * user's email is verified already. @throws AUTH_FORBIDDEN, IDENTITY_USER_NOT_FOUND
+   */
+  issueEmailVerificationLink(actor: Principal, userId: string): Promise<VerificationLink | undefined>;
 
   /** `Authorization` header (Bearer access token or API key), or an `X-API-Key` value. */
   authenticate(authorization: string | undefined, xApiKey?: string): Promise<Principal>;
@@ -70,7 +87,7 @@ export interface IdentityService {
   listUsers(actor: Principal, query?: ListUsersQueryInput): Promise<UserPage>;
   updateUser(actor: Principal, userId: string, input: UpdateUserInput): Promise<PublicUser>;
   /** Creates an account without signing in (first-run admin). */
-  createAccount(input: SignUpInput, role: Role): Promise<PublicUser>;
+  createAccount(input: SignUpInput, role: Role, options?: CreateAccountOptions): Promise<PublicUser>;
   /** True when at least one active admin exists. */
   hasAdmin(): Promise<boolean>;
 
@@ -88,10 +105,11 @@ export interface IdentityService {
 
   tierLimits(tier: Tier): TierLimits;
   /**
-   * Whether a credential issued under session version `version` still stands (cached ≤ 2 s). The
-   * gateway's hook for stream tickets (`sv` in their attrs) and for open streams.
+   * Whether a credential issued under session version `version` still stands (cached ≤ 2 s), and,
+   * for one minted with an API key, the key too (unrevoked, unexpired). The gateway's hook for
+   * stream tickets (`sv` and `kid` in their attrs) and for open streams.
    */
-  isSessionCurrent(userId: string, version: number): Promise<boolean>;
+  isSessionCurrent(userId: string, version: number, apiKeyId?: string): Promise<boolean>;
   /**
    * Deletes sessions (and their refresh tokens) that expired or were revoked more than
    * `retentionMs` ago. Each refresh adds a row, so run this periodically. @default 7 days
@@ -113,6 +131,24 @@ function managing<A extends unknown[], R>(
   };
 }
 
+/**
+ * `operation`, then `account.security.changed` for the principal's user once it succeeded, so the
+ * user hears of a change they did not make. `keyId` names what the operation created.
+ */
+function announcing<A extends unknown[], R>(
+  ctx: IdentityContext,
+  change: SecurityChange,
+  operation: (principal: Principal, ...args: A) => Promise<R>,
+  keyId?: (result: R) => string,
+): (principal: Principal, ...args: A) => Promise<R> {
+  return async (principal, ...args) => {
+    const result = await operation(principal, ...args);
+    const data = { userId: principal.userId, change, ...(keyId ? { keyId: keyId(result) } : {}) };
+    ctx.options.publish?.(ctx.events.create(AccountSecurityChanged, { subject: principal.userId, data }));
+    return result;
+  };
+}
+
 export function createIdentityService(options: IdentityServiceOptions): IdentityService {
   const ctx = createIdentityContext(resolveIdentityOptions(options));
   const sessions = createSessions(ctx);
@@ -131,18 +167,27 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     refresh: sessions.refresh,
     signOut: sessions.signOut,
     signOutEverywhere: managing((principal) => sessions.signOutEverywhere(principal.userId)),
-    changePassword: managing((principal, input: ChangePasswordInput, origin?: RequestOrigin) =>
-      accounts.changePassword(principal.userId, input, origin),
+    changePassword: announcing(
+      ctx,
+      SecurityChange.PasswordChanged,
+      managing((principal, input: ChangePasswordInput, origin?: RequestOrigin) =>
+        accounts.changePassword(principal.userId, input, origin),
+      ),
     ),
     getUser: (principal) => accounts.getUser(principal.userId),
     verifyEmail: async (input) => accounts.getUser((await verification.verify(input)).id),
     resendEmailVerification: managing((principal) => verification.resend(principal.userId)),
+    emailVerificationLink: verification.linkOf,
+    issueEmailVerificationLink: async (actor, userId) => {
+      requireAdmin(actor);
+      return verification.issue(userId);
+    },
 
     authenticate: authenticator.headers,
     authenticateAccessToken: authenticator.accessToken,
     authenticateApiKey: authenticator.apiKey,
 
-    createApiKey: managing(apiKeys.create),
+    createApiKey: announcing(ctx, SecurityChange.ApiKeyCreated, managing(apiKeys.create), (r) => r.apiKey.id),
     listApiKeys: apiKeys.list,
     revokeApiKey: managing(apiKeys.revoke),
 
@@ -150,10 +195,16 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
       const user = await accounts.getUser(principal.userId);
       return secondFactor.enrol(principal.userId, user.email);
     }),
-    activateTotp: managing((principal, input: TotpCodeInput) =>
-      secondFactor.activate(principal.userId, input),
+    activateTotp: announcing(
+      ctx,
+      SecurityChange.TwoFactorEnabled,
+      managing((principal, input: TotpCodeInput) => secondFactor.activate(principal.userId, input)),
     ),
-    disableTotp: managing((principal, input: TotpCodeInput) => secondFactor.disable(principal.userId, input)),
+    disableTotp: announcing(
+      ctx,
+      SecurityChange.TwoFactorDisabled,
+      managing((principal, input: TotpCodeInput) => secondFactor.disable(principal.userId, input)),
+    ),
     regenerateRecoveryCodes: managing((principal, input: TotpCodeInput) =>
       secondFactor.regenerateRecoveryCodes(principal.userId, input),
     ),
@@ -168,8 +219,14 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     completeOidcSignIn: oidc.complete,
 
     tierLimits: (tier) => ctx.options.tiers[tier],
-    isSessionCurrent: async (userId, version) =>
-      version >= (await ctx.options.sessionVersions.current(userId)),
+    isSessionCurrent: async (userId, version, apiKeyId) => {
+      if (version < (await ctx.options.sessionVersions.current(userId))) return false;
+      if (apiKeyId === undefined) return true;
+      const key = await ctx.repo.findApiKeyById(apiKeyId);
+      return (
+        key !== undefined && key.revokedAt === null && (key.expiresAt === null || key.expiresAt > ctx.now())
+      );
+    },
     purgeEndedSessions: (retentionMs) => sessions.purgeEnded(retentionMs),
     flush: () => ctx.lastUsed.flush(),
     close: () => ctx.lastUsed.close(),

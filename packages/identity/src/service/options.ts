@@ -91,10 +91,10 @@ export interface IdentityServiceOptions {
   /** Life of an email verification link. @default 86_400_000 (one day) */
   emailVerificationTtlMs?: number;
   /**
-   * Called with each verification link issued (the path with its token): the host prints it to
-   * the log where no mail goes out (the embedded default). @default none
+   * Called for each verification link issued, with whose it is and never the link itself: where
+   * no mail goes out (the embedded default) the host logs where an admin reads it. @default none
    */
-  onEmailVerificationLink?: (link: { userId: string; email: string; path: string }) => void;
+  onEmailVerificationRequested?: (request: { userId: string; email: string }) => void;
   /** Called with `account.created` after the account is stored. Fire-and-forget (a Publisher's `publish`). */
   publish?: (event: EventEnvelope) => void;
   /** The `source` of published events. @default 'identity' */
@@ -150,7 +150,7 @@ export interface ResolvedIdentityOptions {
   sessionVersions: SessionVersions;
   publish: ((event: EventEnvelope) => void) | undefined;
   emailVerificationTtlMs: number;
-  onEmailVerificationLink: IdentityServiceOptions['onEmailVerificationLink'];
+  onEmailVerificationRequested: IdentityServiceOptions['onEmailVerificationRequested'];
   eventSource: string;
   tiers: TierTable;
   defaultTier: Tier;
@@ -191,7 +191,7 @@ export function resolveIdentityOptions(options: IdentityServiceOptions): Resolve
     }),
     publish: options.publish,
     emailVerificationTtlMs: options.emailVerificationTtlMs ?? DEFAULT_EMAIL_VERIFICATION_TTL_MS,
-    onEmailVerificationLink: options.onEmailVerificationLink,
+    onEmailVerificationRequested: options.onEmailVerificationRequested,
     eventSource: options.eventSource ?? 'identity',
     tiers: resolveTierTable(options.tiers),
     defaultTier: options.defaultTier ?? 'free',

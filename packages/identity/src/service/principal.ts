@@ -1,4 +1,5 @@
 /** @module Who is calling: the result of authenticating a request, and the checks on it. */
+import { ApiKeyScope, RouteAccess } from '@tickline/protocol';
 import { IdentityError } from '../errors.ts';
 import type { TierLimits } from '../tiers/tiers.ts';
 import type { Role, Tier } from '../users/user.ts';
@@ -56,4 +57,15 @@ export function streamTicketAttrs(principal: Principal): { role: Role; sv: numbe
 export function requireAdmin(principal: Principal): void {
   requireRole(principal, 'admin');
   requireScope(principal, 'admin');
+}
+
+/**
+ * What a route's declared scope (`RouteScope`, not `public`) demands of the authenticated caller:
+ * nothing more for `authenticated`, the role and the scope for `admin`, else the scope.
+ * @throws IdentityError AUTH_FORBIDDEN
+ */
+export function requireRouteScope(principal: Principal, scope: string): void {
+  if (scope === RouteAccess.Authenticated) return;
+  if (scope === ApiKeyScope.Admin) return requireAdmin(principal);
+  requireScope(principal, scope);
 }

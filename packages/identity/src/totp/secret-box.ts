@@ -7,6 +7,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
+const TAG_BYTES = 16;
 export const SECRET_BOX_KEY_BYTES = 32;
 
 /** Seals and opens small secrets. */
@@ -35,7 +36,11 @@ export function createSecretBox(key: Uint8Array | string): SecretBox {
       const [version, iv, tag, body] = sealed.split('.');
       if (version !== VERSION || !iv || !tag || body === undefined)
         throw new Error('unreadable sealed secret');
-      const decipher = createDecipheriv('aes-256-gcm', keyBytes, Buffer.from(iv, 'base64url'));
+      // The tag length is pinned: a sealed value whose tag was cut short (a 4-byte GCM tag is
+      // forgeable) is refused rather than checked against fewer bytes.
+      const decipher = createDecipheriv('aes-256-gcm', keyBytes, Buffer.from(iv, 'base64url'), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(

@@ -38,6 +38,13 @@ describe('TOTP parts', () => {
     expect(() => createSecretBox(randomBytes(16))).toThrow(/32 bytes/);
   });
 
+  it('secret box - a tag cut short is refused (the tag length is pinned at 16 bytes)', () => {
+    const box = createSecretBox(randomBytes(32));
+    const [version, iv, tag, body] = box.seal('JBSWY3DPEHPK3PXP', 'user-1').split('.');
+    const short = Buffer.from(tag!, 'base64url').subarray(0, 4).toString('base64url');
+    expect(() => box.open([version, iv, short, body].join('.'), 'user-1')).toThrow();
+  });
+
   it('recovery codes - ten distinct readable codes; typed forms hash the same', () => {
     const codes = generateRecoveryCodes();
     expect(new Set(codes).size).toBe(10);

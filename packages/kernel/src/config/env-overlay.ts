@@ -64,6 +64,8 @@ export function coerceEnvValue(field: Pick<ConfigField, 'kind' | 'elementKind'>,
       return coerceScalar(field.kind, raw);
     case ConfigFieldKind.List:
       return splitList(raw).map((item) => coerceScalar(field.elementKind ?? ConfigFieldKind.String, item));
+    case ConfigFieldKind.Map:
+      return parseObject(raw);
     default:
       return raw;
   }
@@ -83,6 +85,16 @@ function coerceScalar(kind: ConfigFieldKind, raw: string): unknown {
     return raw;
   }
   return raw;
+}
+
+/** A JSON object, else the text itself (validation then names the field). */
+function parseObject(raw: string): unknown {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : raw;
+  } catch {
+    return raw;
+  }
 }
 
 function splitList(raw: string): string[] {

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { ConfigOrigin } from './env-overlay.ts';
 import { getPath } from './object-path.ts';
-import { REDACTED, isSecretKey, redactUrlCredentials } from './redact.ts';
+import { REDACTED, isSecretKey, redactSecrets, redactUrlCredentials } from './redact.ts';
 import type { ConfigField } from './schema-fields.ts';
 
 /** One failing field, as carried in the error's details. */
@@ -93,11 +93,21 @@ function childKeys(fields: readonly ConfigField[], parent: readonly string[]): s
   return [...keys];
 }
 
-// A rejected password is still a password: never echo it.
+// A rejected password is still a password: never echo it, nor one inside a rejected structure
+// (an OIDC provider list given as JSON carries each provider's clientSecret).
 function hideSecret(key: string, value: unknown): unknown {
   if (value === undefined) return value;
   if (isSecretKey(key.split('.').at(-1) ?? key)) return REDACTED;
-  return typeof value === 'string' ? redactUrlCredentials(value) : value;
+  if (typeof value !== 'string') return redactSecrets(value);
+  const text = value.trim();
+  if (text.startsWith('[') || text.startsWith('{')) {
+    try {
+      return JSON.stringify(redactSecrets(JSON.parse(text) as unknown));
+    } catch {
+      // Not JSON: redacted as text below.
+    }
+  }
+  return redactUrlCredentials(value);
 }
 
 function show(value: unknown): string {

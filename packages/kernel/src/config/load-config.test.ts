@@ -221,6 +221,28 @@ describe('config - errors', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it('config - a secret inside a rejected JSON value is not echoed (an OIDC provider list)', () => {
+    const Providers = z.strictObject({
+      providers: z
+        .array(z.strictObject({ id: z.string(), clientSecret: z.string(), redirectUri: z.url() }))
+        .default([]),
+    });
+    const raw = JSON.stringify([{ id: 'idp', clientSecret: 'hunter2-client-secret', redirectUri: 'nope' }]);
+    const { message } = failure(() => loadConfig(Providers, { env: { TICKLINE_PROVIDERS: raw } }));
+    expect(message).toContain('TICKLINE_PROVIDERS');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('config - named values are a JSON object in the environment', () => {
+    const Keys = z.strictObject({ codeKeys: z.record(z.string(), z.string()).default({}) });
+    expect(loadConfig(Keys, { env: { TICKLINE_CODE_KEYS: '{"k1":"v1"}' } }).codeKeys).toEqual({ k1: 'v1' });
+    const { message } = failure(() => loadConfig(Keys, { env: { TICKLINE_CODE_KEYS: 'k1=v1' } }));
+    // A key that does not parse is still a key: not echoed.
+    expect(message).toBe(
+      'config error: codeKeys (TICKLINE_CODE_KEYS) = "***": expected named values (a JSON object in the environment)',
+    );
+  });
+
   it('config - a missing file and an unparsable file are clear', () => {
     expect(failure(() => loadConfig(Schema, { file: join(dir, 'nope.yaml') })).message).toBe(
       `config error: cannot read ${join(dir, 'nope.yaml')}: file not found`,

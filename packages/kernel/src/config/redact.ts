@@ -18,6 +18,8 @@ const SECRET_KEY_SUFFIXES = [
   'apikey',
   'privatekey',
   'credential',
+  // strategy.codeKeys: the keys that seal users' code at rest.
+  'codekey',
 ];
 
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@:]*)(?::([^\s/?#@]*))?@/gi;

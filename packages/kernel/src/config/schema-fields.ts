@@ -14,6 +14,8 @@ export const ConfigFieldKind = {
   Enum: 'enum',
   /** A list: comma-separated (or a JSON array) in the environment. */
   List: 'list',
+  /** Named values (`strategy.codeKeys`): a JSON object in the environment. */
+  Map: 'map',
 } as const;
 export type ConfigFieldKind = (typeof ConfigFieldKind)[keyof typeof ConfigFieldKind];
 
@@ -124,6 +126,8 @@ function kindOf(node: JsonSchema): ConfigFieldKind {
       return ConfigFieldKind.Boolean;
     case 'array':
       return ConfigFieldKind.List;
+    case 'object':
+      return ConfigFieldKind.Map;
     default:
       return ConfigFieldKind.String;
   }
@@ -150,6 +154,8 @@ function describeAllowed(node: JsonSchema): string {
             : 'a list';
       return `${list} of ${element}s (comma-separated in the environment)`;
     }
+    case ConfigFieldKind.Map:
+      return 'named values (a JSON object in the environment)';
     default:
       if (node.pattern !== undefined) return `a string matching ${node.pattern}`;
       return node.minLength ? 'a non-empty string' : 'a string';

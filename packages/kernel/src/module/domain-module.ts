@@ -73,6 +73,8 @@ export interface ChannelDeliveryHandler {
 export interface ChannelSubscriber {
   readonly userId: string;
   readonly role: 'admin' | 'user';
+  /** An API key's scopes when the stream was opened with its ticket; absent for a signed-in user. */
+  readonly scopes?: readonly string[];
 }
 
 /**

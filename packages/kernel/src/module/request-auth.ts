@@ -19,6 +19,8 @@ export interface Caller {
    * (stream tickets, join tokens) carry it, so a later revocation reaches them. @default 0
    */
   readonly sessionVersion?: number;
+  /** The API key of a key's call: credentials minted from it (stream tickets) name it. */
+  readonly apiKeyId?: string;
 }
 
 export interface RequestAuth<TRequest> {
@@ -31,4 +33,10 @@ export interface RequestAuth<TRequest> {
   caller(request: TRequest, scope?: string): Caller;
   /** The caller, who must be an admin (an API key also needs the `admin` scope). @throws AUTH_FORBIDDEN */
   admin(request: TRequest): Caller;
+  /**
+   * What a route's declared scope demands (the gateway runs it for every `/api/v1` route before
+   * its input is read): nothing for `public`; a valid credential for `authenticated`; the admin
+   * role and scope for `admin`; else a credential carrying the scope. @throws AUTH_* (401, 403)
+   */
+  authorize(request: TRequest, scope: string): Promise<void>;
 }

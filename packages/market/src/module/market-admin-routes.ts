@@ -15,6 +15,7 @@ import {
 } from './market-route-schemas.ts';
 import type { MarketView } from './market-view.ts';
 import { definedOnly, MARKET_TAGS as TAGS, type Input } from './route-input.ts';
+import { ApiKeyScope } from '@tickline/protocol';
 
 const ADMIN_SECURITY: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
 
@@ -31,6 +32,7 @@ export function registerMarketAdminRoutes(app: FastifyInstance, options: MarketA
   app.get(
     '/markets/jobs',
     {
+      config: { scope: ApiKeyScope.Admin },
       preHandler: admin,
       schema: {
         summary: 'Scheduled market jobs (admin)',
@@ -48,6 +50,7 @@ export function registerMarketAdminRoutes(app: FastifyInstance, options: MarketA
   app.post(
     '/markets/jobs/:name/run',
     {
+      config: { scope: ApiKeyScope.Admin },
       preHandler: admin,
       schema: {
         summary: 'Run a market job now (admin)',
@@ -77,6 +80,7 @@ export function registerMarketAdminRoutes(app: FastifyInstance, options: MarketA
   app.get(
     '/markets/quarantine',
     {
+      config: { scope: ApiKeyScope.Admin },
       preHandler: admin,
       schema: {
         summary: 'Rejected market messages (admin)',

@@ -25,6 +25,7 @@ import {
   TradesResponseSchema,
 } from './market-route-schemas.ts';
 import type { MarketView } from './market-view.ts';
+import { RouteAccess } from '@tickline/protocol';
 
 /** Options for {@link marketRoutes}. */
 export interface MarketRoutesOptions {
@@ -65,6 +66,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
   app.get(
     '/markets',
     {
+      config: { scope: RouteAccess.Public },
       schema: {
         summary: 'Markets collected or stored',
         tags: TAGS,
@@ -114,6 +116,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
   app.get(
     '/markets/sources',
     {
+      config: { scope: RouteAccess.Public },
       schema: {
         summary: 'Status of each market source',
         tags: TAGS,
@@ -128,6 +131,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
   app.get(
     '/markets/:symbol/candles',
     {
+      config: { scope: RouteAccess.Public },
       schema: {
         summary: 'Candles of a symbol',
         description: 'Ascending by open time. Forming candles are included (`closed: false`).',
@@ -150,6 +154,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
   app.get(
     '/markets/:symbol/trades',
     {
+      config: { scope: RouteAccess.Public },
       schema: {
         summary: 'Trades of a symbol',
         description: 'Ascending by exchange time.',
@@ -169,6 +174,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
   app.get(
     '/markets/:symbol/ticker',
     {
+      config: { scope: RouteAccess.Public },
       schema: {
         summary: 'Last trade and 24 h statistics of a symbol',
         description: 'From the in-memory latest-value store; live on the `market:{symbol}:ticker` channel.',
@@ -187,6 +193,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
   app.get(
     '/markets/:symbol/indicators',
     {
+      config: { scope: RouteAccess.Public },
       schema: {
         summary: 'An indicator over stored candles',
         description: 'One point per candle in the range; null during the warm-up.',

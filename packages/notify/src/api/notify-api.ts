@@ -129,6 +129,8 @@ export interface NotifyApi {
   ): Promise<WebhookEndpoint>;
   deleteEndpoint(actor: Actor, id: string): Promise<void>;
   rotateSecret(actor: Actor, id: string): Promise<{ secret: string; previousValidUntil: string }>;
+  /** Stops the previous secret signing at once. @throws NOTIFY_ENDPOINT_NOT_FOUND */
+  revokePreviousSecret(actor: Actor, id: string): Promise<void>;
   testEndpoint(actor: Actor, id: string): Promise<{ notificationId: string }>;
   attempts(actor: Actor, id: string, options: { limit: number; before?: number }): Promise<AttemptView[]>;
   resend(actor: Actor, id: string, notificationId: string): Promise<number>;
@@ -306,17 +308,18 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
       const url = await checkWebhookUrl(input.url, allowPrivate, options.resolve);
       const settings = await readSettings(sql, config, actor.userId);
       const limit = tierDefaults(config, settings.tier).maxWebhookEndpoints;
-      if ((await endpoints.count(actor.userId)) >= limit) {
-        throw new NotifyError('NOTIFY_LIMIT_REACHED', `at most ${limit} webhook endpoints`, {
-          details: { limit: 'maxWebhookEndpoints', max: limit },
-        });
-      }
-      return endpoints.create({
+      const created = await endpoints.create({
         userId: actor.userId,
         url: url.toString(),
         format: input.format ?? 'standard',
         kinds: input.kinds ?? [],
+        maxEndpoints: limit,
       });
+      if (created === undefined)
+        throw new NotifyError('NOTIFY_LIMIT_REACHED', `at most ${limit} webhook endpoints`, {
+          details: { limit: 'maxWebhookEndpoints', max: limit },
+        });
+      return created;
     },
     listEndpoints: (actor) => endpoints.list(actor.userId),
     getEndpoint: ownEndpoint,
@@ -330,6 +333,7 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
       return endpoints.update(actor.userId, id, { ...patch, ...(url ? { url } : {}) });
     },
     deleteEndpoint: (actor, id) => endpoints.remove(actor.userId, id),
+    revokePreviousSecret: (actor, id) => endpoints.revokePrevious(actor.userId, id),
     async rotateSecret(actor, id) {
       const overlap = config.webhooks.rotationOverlapMs;
       const secret = await endpoints.rotate(actor.userId, id, overlap);

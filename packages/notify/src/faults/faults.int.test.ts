@@ -210,12 +210,13 @@ describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () 
           await childSql.query(`insert into notify_preferences (user_id, tier) values ($1, 'enterprise')`, [
             userId,
           ]);
-          const { secret } = await endpoints.create({
+          const { secret } = (await endpoints.create({
             userId,
             url: receiver.url(`/kill/${i}`),
             format: 'standard',
             kinds: [],
-          });
+            maxEndpoints: 1,
+          }))!;
           receiver.setSecret(`/kill/${i}`, [secret]);
         }
         let child = await startChild();

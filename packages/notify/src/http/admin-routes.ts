@@ -9,6 +9,7 @@ import {
   AdminEndpointsSchema,
   DeliveryStatusSchema,
   NotificationChannelNameSchema,
+  ApiKeyScope,
 } from '@tickline/protocol';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FastifyPluginAsync } from 'fastify';
@@ -42,6 +43,7 @@ export const notifyAdminRoutes: FastifyPluginAsync<NotifyAdminRoutesOptions> =
     typed.get(
       '/admin/notify/deliveries',
       {
+        config: { scope: ApiKeyScope.Admin },
         schema: {
           summary: 'Recent deliveries (newest first), counts per status and the queue lag',
           tags: TAGS,
@@ -67,6 +69,7 @@ export const notifyAdminRoutes: FastifyPluginAsync<NotifyAdminRoutesOptions> =
     typed.get(
       '/admin/notify/endpoints',
       {
+        config: { scope: ApiKeyScope.Admin },
         schema: {
           summary: "Every user's disabled or failing webhook endpoints",
           tags: TAGS,
@@ -79,20 +82,23 @@ export const notifyAdminRoutes: FastifyPluginAsync<NotifyAdminRoutesOptions> =
     typed.post(
       '/admin/notify/deliveries/:id/replay',
       {
+        config: { scope: ApiKeyScope.Admin },
         schema: {
           summary: 'Send a delivered or failed delivery again, now',
           tags: TAGS,
           params: z.object({ id: z.uuid() }),
+          response: { 202: z.null().describe('Accepted; no body') },
         },
       },
       async (request, reply) => {
         await admin.replay(request.params.id);
-        return reply.status(202).send();
+        return reply.status(202).send(null);
       },
     );
     typed.post(
       '/admin/notify/notices',
       {
+        config: { scope: ApiKeyScope.Admin },
         schema: {
           summary: 'Send a notice to one user, or to every user (delivered by their rules for admin.notice)',
           tags: TAGS,

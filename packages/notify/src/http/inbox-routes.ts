@@ -1,12 +1,13 @@
 /** @module `/notifications`: the in-app inbox (paginated, unread count, mark read / all read). */
-import { InboxPageSchema, MarkedSchema, UnreadCountSchema } from '@tickline/protocol';
+import { InboxPageSchema, MarkedSchema, UnreadCountSchema, ApiKeyScope } from '@tickline/protocol';
 import { z } from 'zod';
-import { TAGS, type RouteContext, type TypedApp } from './route-types.ts';
+import { NoContent, TAGS, type RouteContext, type TypedApp } from './route-types.ts';
 
 export function registerInboxRoutes(app: TypedApp, { api, actor }: RouteContext): void {
   app.get(
     '/notifications',
     {
+      config: { scope: ApiKeyScope.NotificationsRead },
       schema: {
         summary: 'The inbox, newest first',
         tags: TAGS,
@@ -32,6 +33,7 @@ export function registerInboxRoutes(app: TypedApp, { api, actor }: RouteContext)
   app.get(
     '/notifications/unread-count',
     {
+      config: { scope: ApiKeyScope.NotificationsRead },
       schema: {
         summary: 'Unread notifications',
         tags: TAGS,
@@ -42,15 +44,24 @@ export function registerInboxRoutes(app: TypedApp, { api, actor }: RouteContext)
   );
   app.post(
     '/notifications/:id/read',
-    { schema: { summary: 'Mark one read', tags: TAGS, params: z.object({ id: z.uuid() }) } },
+    {
+      config: { scope: ApiKeyScope.NotificationsWrite },
+      schema: {
+        summary: 'Mark one read',
+        tags: TAGS,
+        params: z.object({ id: z.uuid() }),
+        response: { 204: NoContent },
+      },
+    },
     async (request, reply) => {
       await api.markRead(await actor(request), request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
   app.post(
     '/notifications/read-all',
     {
+      config: { scope: ApiKeyScope.NotificationsWrite },
       schema: {
         summary: 'Mark all read',
         tags: TAGS,

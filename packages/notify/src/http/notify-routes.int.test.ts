@@ -153,6 +153,35 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
     expect(await countEndpoints()).toBe(before);
   });
 
+  it('routes - rotations keep one previous secret, and the previous one can be revoked at once', async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: as(ada),
+      payload: { url: 'https://hooks.example/rotations', format: 'standard' },
+    });
+    const { endpoint } = created.json<{ endpoint: { id: string } }>();
+    const rotate = async () =>
+      (
+        await app.inject({
+          method: 'POST',
+          url: `/api/v1/webhooks/${endpoint.id}/rotate-secret`,
+          headers: as(ada),
+        })
+      ).json<{ secret: string }>().secret;
+    const secrets: string[] = [];
+    for (let i = 0; i < 3; i++) secrets.push(await rotate());
+    // Three rotations within the overlap: the current secret and the one before it, no more.
+    expect((await host.endpoints.forSending(endpoint.id))!.secrets).toEqual([secrets[2], secrets[1]]);
+    const revoked = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/webhooks/${endpoint.id}/previous-secret`,
+      headers: as(ada),
+    });
+    expect(revoked.statusCode).toBe(204);
+    expect((await host.endpoints.forSending(endpoint.id))!.secrets).toEqual([secrets[2]]);
+  });
+
   it("routes - an endpoint's secret is shown once; rotation signs with both; someone else's endpoint is 404", async () => {
     const created = await app.inject({
       method: 'POST',
@@ -190,6 +219,7 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
       ['PATCH', `/api/v1/webhooks/${endpoint.id}`, { url: 'https://evil.example/' }],
       ['DELETE', `/api/v1/webhooks/${endpoint.id}`, undefined],
       ['POST', `/api/v1/webhooks/${endpoint.id}/rotate-secret`, undefined],
+      ['DELETE', `/api/v1/webhooks/${endpoint.id}/previous-secret`, undefined],
       ['POST', `/api/v1/webhooks/${endpoint.id}/test`, undefined],
       ['GET', `/api/v1/webhooks/${endpoint.id}/attempts`, undefined],
       ['POST', `/api/v1/webhooks/${endpoint.id}/resend`, { since: new Date(0).toISOString() }],

@@ -3,10 +3,12 @@ import {
   NotificationPhoneSchema,
   PushSubscriptionInfoSchema as Subscription,
   VapidPublicKeySchema,
+  ApiKeyScope,
+  RouteAccess,
 } from '@tickline/protocol';
 import { z } from 'zod';
 import { E164 } from '../channels/sms/phones-sql.ts';
-import { TAGS, type RouteContext, type TypedApp } from './route-types.ts';
+import { AcceptedNoBody, NoContent, TAGS, type RouteContext, type TypedApp } from './route-types.ts';
 
 const b64url = z
   .string()
@@ -17,6 +19,7 @@ export function registerPushRoutes(app: TypedApp, { api, actor, publicBaseUrl }:
   app.get(
     '/push-subscriptions/vapid-public-key',
     {
+      config: { scope: RouteAccess.Public },
       schema: {
         summary: 'The VAPID public key for PushManager.subscribe',
         tags: TAGS,
@@ -28,6 +31,7 @@ export function registerPushRoutes(app: TypedApp, { api, actor, publicBaseUrl }:
   app.get(
     '/push-subscriptions',
     {
+      config: { scope: ApiKeyScope.NotificationsRead },
       schema: {
         summary: 'Your devices with push',
         tags: TAGS,
@@ -46,6 +50,7 @@ export function registerPushRoutes(app: TypedApp, { api, actor, publicBaseUrl }:
   app.post(
     '/push-subscriptions',
     {
+      config: { scope: ApiKeyScope.NotificationsWrite },
       schema: {
         summary: 'Register this device (PushSubscription.toJSON())',
         tags: TAGS,
@@ -72,16 +77,25 @@ export function registerPushRoutes(app: TypedApp, { api, actor, publicBaseUrl }:
   );
   app.delete(
     '/push-subscriptions/:id',
-    { schema: { summary: 'Stop push on a device', tags: TAGS, params: z.object({ id: z.uuid() }) } },
+    {
+      config: { scope: ApiKeyScope.NotificationsWrite },
+      schema: {
+        summary: 'Stop push on a device',
+        tags: TAGS,
+        params: z.object({ id: z.uuid() }),
+        response: { 204: NoContent },
+      },
+    },
     async (request, reply) => {
       await api.deletePush(await actor(request), request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
   app.get(
     '/notification-phone',
     {
+      config: { scope: ApiKeyScope.NotificationsRead },
       schema: {
         summary: 'Your SMS number',
         tags: TAGS,
@@ -93,20 +107,23 @@ export function registerPushRoutes(app: TypedApp, { api, actor, publicBaseUrl }:
   app.post(
     '/notification-phone',
     {
+      config: { scope: ApiKeyScope.NotificationsWrite },
       schema: {
         summary: 'Send a verification code to a number (E.164)',
         tags: TAGS,
         body: z.strictObject({ phone: z.string().regex(E164) }),
+        response: { 202: AcceptedNoBody },
       },
     },
     async (request, reply) => {
       await api.startPhone(await actor(request), request.body.phone);
-      return reply.status(202).send();
+      return reply.status(202).send(null);
     },
   );
   app.post(
     '/notification-phone/confirm',
     {
+      config: { scope: ApiKeyScope.NotificationsWrite },
       schema: {
         summary: 'Confirm the number with the code',
         tags: TAGS,
@@ -121,19 +138,24 @@ export function registerPushRoutes(app: TypedApp, { api, actor, publicBaseUrl }:
   );
   app.delete(
     '/notification-phone',
-    { schema: { summary: 'Remove the number', tags: TAGS } },
+    {
+      config: { scope: ApiKeyScope.NotificationsWrite },
+      schema: { summary: 'Remove the number', tags: TAGS, response: { 204: NoContent } },
+    },
     async (request, reply) => {
       await api.deletePhone(await actor(request));
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
   app.post(
     '/notification-phone/sms-status',
     {
+      config: { scope: RouteAccess.Public },
       schema: {
         summary: "Twilio's status callback (signed with X-Twilio-Signature)",
         tags: TAGS,
         body: z.record(z.string(), z.string()),
+        response: { 204: NoContent },
       },
     },
     async (request, reply) => {
@@ -148,7 +170,7 @@ export function registerPushRoutes(app: TypedApp, { api, actor, publicBaseUrl }:
         { messageSid: request.body.MessageSid, status: request.body.MessageStatus },
         'sms status',
       );
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

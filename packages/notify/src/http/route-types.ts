@@ -8,6 +8,7 @@ import type {
 } from 'fastify';
 import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Actor, NotifyApi } from '../api/notify-api.ts';
 
 export type TypedApp = FastifyInstance<
@@ -19,6 +20,11 @@ export type TypedApp = FastifyInstance<
 >;
 
 export const TAGS = ['notifications'];
+
+/** The documented body of a 204 answer. */
+export const NoContent = z.null().describe('No content');
+/** The documented body of a 202 answer that carries none: the work was accepted. */
+export const AcceptedNoBody = z.null().describe('Accepted; no body');
 
 /** What the route files share. */
 export interface RouteContext {

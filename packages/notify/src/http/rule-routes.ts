@@ -4,14 +4,16 @@ import {
   NotificationRuleSchema as Rule,
   NotificationRulesSchema,
   NotificationSettingsSchema as Settings,
+  ApiKeyScope,
 } from '@tickline/protocol';
 import { z } from 'zod';
-import { TAGS, type RouteContext, type TypedApp } from './route-types.ts';
+import { NoContent, TAGS, type RouteContext, type TypedApp } from './route-types.ts';
 
 export function registerRuleRoutes(app: TypedApp, { api, actor }: RouteContext): void {
   app.get(
     '/notification-rules',
     {
+      config: { scope: ApiKeyScope.NotificationsRead },
       schema: {
         summary: 'Rules per kind (stored or the tier default) and settings',
         tags: TAGS,
@@ -25,6 +27,7 @@ export function registerRuleRoutes(app: TypedApp, { api, actor }: RouteContext):
   app.put(
     '/notification-rules/:kind',
     {
+      config: { scope: ApiKeyScope.NotificationsWrite },
       schema: {
         summary: 'Set the channels of one kind (an empty list mutes it)',
         tags: TAGS,
@@ -42,20 +45,23 @@ export function registerRuleRoutes(app: TypedApp, { api, actor }: RouteContext):
   app.delete(
     '/notification-rules/:kind',
     {
+      config: { scope: ApiKeyScope.NotificationsWrite },
       schema: {
         summary: 'Back to the tier default',
         tags: TAGS,
         params: z.object({ kind: z.string().max(64) }),
+        response: { 204: NoContent },
       },
     },
     async (request, reply) => {
       await api.deleteRule(await actor(request), request.params.kind);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
   app.post(
     '/notification-email/confirm',
     {
+      config: { scope: ApiKeyScope.NotificationsWrite },
       schema: {
         summary: 'Confirm the pending notification email with the code sent to it',
         tags: TAGS,
@@ -68,6 +74,7 @@ export function registerRuleRoutes(app: TypedApp, { api, actor }: RouteContext):
   app.patch(
     '/notification-rules',
     {
+      config: { scope: ApiKeyScope.NotificationsWrite },
       schema: {
         summary:
           "Change settings: email (an address other than the account's gets a code and is used once confirmed), locale, time zone, quiet hours, rate limit (at most the tier's)",

@@ -10,9 +10,10 @@ import {
   WebhookAttemptsSchema,
   WebhookEndpointSchema as Endpoint,
   WebhookFormatSchema as Format,
+  ApiKeyScope,
 } from '@tickline/protocol';
 import { z } from 'zod';
-import { TAGS, type RouteContext, type TypedApp } from './route-types.ts';
+import { NoContent, TAGS, type RouteContext, type TypedApp } from './route-types.ts';
 
 const IdParams = z.object({ id: z.uuid() });
 // Over-long URLs get NOTIFY_URL_REJECTED from the API, not a generic 400: the bound here only
@@ -28,6 +29,7 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
   app.get(
     '/webhooks',
     {
+      config: { scope: ApiKeyScope.NotificationsRead },
       schema: {
         summary: 'Your webhook endpoints',
         tags: TAGS,
@@ -39,6 +41,7 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
   app.post(
     '/webhooks',
     {
+      config: { scope: ApiKeyScope.NotificationsWrite },
       schema: {
         summary: 'Add an endpoint; the signing secret is in this response only',
         tags: TAGS,
@@ -62,12 +65,16 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
   );
   app.get(
     '/webhooks/:id',
-    { schema: { summary: 'One endpoint', tags: TAGS, params: IdParams, response: { 200: Endpoint } } },
+    {
+      config: { scope: ApiKeyScope.NotificationsRead },
+      schema: { summary: 'One endpoint', tags: TAGS, params: IdParams, response: { 200: Endpoint } },
+    },
     async (request) => view(await api.getEndpoint(await actor(request), request.params.id)),
   );
   app.patch(
     '/webhooks/:id',
     {
+      config: { scope: ApiKeyScope.NotificationsWrite },
       schema: {
         summary: 'Change URL, format or kinds; enable a disabled endpoint',
         tags: TAGS,
@@ -95,15 +102,24 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
   );
   app.delete(
     '/webhooks/:id',
-    { schema: { summary: 'Delete an endpoint', tags: TAGS, params: IdParams } },
+    {
+      config: { scope: ApiKeyScope.NotificationsWrite },
+      schema: {
+        summary: 'Delete an endpoint',
+        tags: TAGS,
+        params: IdParams,
+        response: { 204: NoContent },
+      },
+    },
     async (request, reply) => {
       await api.deleteEndpoint(await actor(request), request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
   app.post(
     '/webhooks/:id/rotate-secret',
     {
+      config: { scope: ApiKeyScope.NotificationsWrite },
       schema: {
         summary: 'New secret (shown once); the old one keeps signing alongside for the overlap',
         tags: TAGS,
@@ -113,9 +129,26 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
     },
     async (request) => api.rotateSecret(await actor(request), request.params.id),
   );
+  app.delete(
+    '/webhooks/:id/previous-secret',
+    {
+      config: { scope: ApiKeyScope.NotificationsWrite },
+      schema: {
+        summary: 'Stop the previous secret signing now (after a rotation, when it leaked)',
+        tags: TAGS,
+        params: IdParams,
+        response: { 204: NoContent },
+      },
+    },
+    async (request, reply) => {
+      await api.revokePreviousSecret(await actor(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
   app.post(
     '/webhooks/:id/test',
     {
+      config: { scope: ApiKeyScope.NotificationsWrite },
       schema: {
         summary: 'Queue a test notification to this endpoint',
         tags: TAGS,
@@ -129,6 +162,7 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
   app.get(
     '/webhooks/:id/attempts',
     {
+      config: { scope: ApiKeyScope.NotificationsRead },
       schema: {
         summary: 'Delivery attempts, newest first',
         tags: TAGS,
@@ -150,6 +184,7 @@ export function registerWebhookRoutes(app: TypedApp, { api, actor }: RouteContex
   app.post(
     '/webhooks/:id/resend',
     {
+      config: { scope: ApiKeyScope.NotificationsWrite },
       schema: {
         summary: 'Send one notification again, or every one sent since a time',
         tags: TAGS,

@@ -111,11 +111,13 @@ describe('match event', () => {
     expect(`${paused?.body} ${signal?.body}`).not.toContain('01a2b3c4');
   });
 
-  it('match - an email verification link goes to its user by email only, critical, with the link', () => {
+  it('match - an email verification goes to its user at the address it proves, critical, by reference', () => {
+    const verificationId = '019a0000-0000-7000-8000-0000000000ee';
     const m = matchEvent(
       event('account.email.verification.requested', {
         userId: user,
-        url: '/verify-email?token=abc',
+        email: 'ada@example.test',
+        verificationId,
         expiresAt: 'x',
       }),
     );
@@ -123,9 +125,27 @@ describe('match event', () => {
       kind: 'account.email_verification',
       severity: 'critical',
       audience: { type: 'user', userId: user },
-      url: '/verify-email?token=abc',
+      email: 'ada@example.test',
+      data: { verificationId },
     });
-    expect(matchEvent(event('account.email.verification.requested', { userId: user }))).toBeUndefined();
+    // The link is made as the mail goes out; nothing the notification keeps carries a token.
+    expect(m?.url).toBeUndefined();
+    // An event of the earlier version carried the link itself: it is not sent from the log.
+    expect(
+      matchEvent(
+        event('account.email.verification.requested', { userId: user, url: '/verify-email?token=abc' }),
+      ),
+    ).toBeUndefined();
+  });
+
+  it("match - identity's security changes tell their user, critical, naming the change", () => {
+    const m = matchEvent(event('account.security.changed', { userId: user, change: 'password_changed' }));
+    expect(m).toMatchObject({
+      kind: 'security',
+      severity: 'critical',
+      audience: { type: 'user', userId: user },
+      title: 'Security: password changed',
+    });
   });
 
   it('match - source down goes to subscribers; a notice to everyone; other events to nobody', () => {

@@ -103,20 +103,22 @@ function matchRaw(event: EventEnvelope): EventMatch | undefined {
     });
   }
   if (type === 'account.email.verification.requested') {
-    const url = str(data.url);
-    if (!url) return undefined;
+    // A reference to the link, never its token: the email channel asks identity for the link as it
+    // sends (an event of an earlier version carried the link itself; it is not sent from the log).
+    const verificationId = str(data.verificationId);
+    if (!verificationId) return undefined;
     return forOwner(event, {
       kind: NotificationKind.EmailVerification,
       severity: Severity.Critical,
       title: 'Verify your email',
       body: 'Open the link to confirm this address for your Tickline account. It works once, for a day.',
-      data: { expiresAt: data.expiresAt },
-      url,
+      data: { verificationId, expiresAt: data.expiresAt },
       ...(str(data.email) ? { email: str(data.email) } : {}),
     });
   }
   if (isSecurityType(type)) {
-    const what = type.split('.').slice(-1)[0]!.replace(/_/g, ' ');
+    // identity's account.security.changed names the change in its data; other types in their name.
+    const what = (str(data.change) ?? type.split('.').slice(-1)[0]!).replace(/_/g, ' ');
     return forOwner(event, {
       kind: NotificationKind.Security,
       severity: Severity.Critical,

@@ -5,19 +5,27 @@
 import { principalOf, requireAdmin, requireAuthentication, type IdentityService } from '@tickline/identity';
 import type { AuditActor } from '../audit/audit-log.ts';
 import type { FastifyRequest } from 'fastify';
+import { ApiKeyScope } from '@tickline/protocol';
 
 /** OpenAPI `security` of the admin routes. */
 export const ADMIN_SECURITY: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
 
-/** The hooks of every admin route, run before validation: only admins learn what a bad request is. */
+/**
+ * What every admin route spreads into its options: its declared scope (`admin`: the role, and for
+ * an API key the scope too) and the hooks that check it before validation, so only admins learn
+ * what a bad request is (here too when the routes are mounted without the gateway's check).
+ */
 export function adminOnly(identity: IdentityService) {
   const authenticate = requireAuthentication(identity);
-  return [
-    authenticate,
-    async function requireAdminRole(request: FastifyRequest): Promise<void> {
-      requireAdmin(principalOf(request));
-    },
-  ];
+  return {
+    config: { scope: ApiKeyScope.Admin },
+    preValidation: [
+      authenticate,
+      async function requireAdminRole(request: FastifyRequest): Promise<void> {
+        requireAdmin(principalOf(request));
+      },
+    ],
+  };
 }
 
 /** Who is acting, for the audit. */

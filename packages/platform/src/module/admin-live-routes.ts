@@ -19,13 +19,13 @@ const TAGS = ['admin'];
 
 export function registerAdminLiveRoutes(app: FastifyInstance, options: AdminRoutesOptions): void {
   const { operations } = options;
-  const preValidation = adminOnly(options.identity);
+  const adminRoute = adminOnly(options.identity);
   const doc = (summary: string) => ({ summary, tags: TAGS, security: ADMIN_SECURITY });
 
   app.get(
     '/admin/live-strategies',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('Running live strategies per strategy process, with CPU time and errors'),
         response: { 200: AdminLiveStrategiesSchema },
@@ -38,7 +38,7 @@ export function registerAdminLiveRoutes(app: FastifyInstance, options: AdminRout
   app.post(
     '/admin/live-strategies/:id/pause',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('Pause a live strategy on whichever strategy process runs it'),
         params: LiveRunParamsSchema,

@@ -19,13 +19,13 @@ const TAGS = ['admin'];
 
 export function registerAdminPlayerRoutes(app: FastifyInstance, options: AdminRoutesOptions): void {
   const { operations } = options;
-  const preValidation = adminOnly(options.identity);
+  const adminRoute = adminOnly(options.identity);
   const doc = (summary: string) => ({ summary, tags: TAGS, security: ADMIN_SECURITY });
 
   app.get(
     '/admin/players',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('Find players by id or email, most recently seen first'),
         querystring: PlayerQuerySchema,
@@ -45,7 +45,7 @@ export function registerAdminPlayerRoutes(app: FastifyInstance, options: AdminRo
   app.get(
     '/admin/players/:id',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('One player: profile, projected state, recent sessions and live state'),
         params: PlayerParamsSchema,
@@ -60,7 +60,7 @@ export function registerAdminPlayerRoutes(app: FastifyInstance, options: AdminRo
   app.get(
     '/admin/players/:id/movements',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('The player’s movement history, newest first'),
         params: PlayerParamsSchema,

@@ -29,13 +29,13 @@ const TAGS = ['admin'];
 
 export function registerAdminStreamRoutes(app: FastifyInstance, options: AdminRoutesOptions): void {
   const { operations } = options;
-  const preValidation = adminOnly(options.identity);
+  const adminRoute = adminOnly(options.identity);
   const doc = (summary: string) => ({ summary, tags: TAGS, security: ADMIN_SECURITY });
 
   app.get(
     '/admin/streams',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('Event log head, rates per type, consumer positions and lag'),
         response: { 200: StreamsSchema },
@@ -48,7 +48,7 @@ export function registerAdminStreamRoutes(app: FastifyInstance, options: AdminRo
   app.get(
     '/admin/dead-letters',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('Dead letters, oldest first, with what operators did to each'),
         querystring: DeadLetterQuerySchema,
@@ -62,7 +62,7 @@ export function registerAdminStreamRoutes(app: FastifyInstance, options: AdminRo
   app.post(
     '/admin/dead-letters/:offset/retry',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('Append the dead letter’s event to the log again (consumers that processed it skip it)'),
         params: OffsetParamsSchema,
@@ -77,7 +77,7 @@ export function registerAdminStreamRoutes(app: FastifyInstance, options: AdminRo
   app.post(
     '/admin/dead-letters/:offset/discard',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('Mark a dead letter handled without retrying it'),
         params: OffsetParamsSchema,
@@ -95,7 +95,7 @@ export function registerAdminStreamRoutes(app: FastifyInstance, options: AdminRo
   app.get(
     '/admin/audit',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('Operations performed through this API, newest first'),
         querystring: AuditQuerySchema,

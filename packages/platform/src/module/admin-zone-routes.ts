@@ -26,14 +26,14 @@ const TAGS = ['admin'];
 
 export function registerAdminZoneRoutes(app: FastifyInstance, options: AdminRoutesOptions): void {
   const { operations } = options;
-  const preValidation = adminOnly(options.identity);
+  const adminRoute = adminOnly(options.identity);
   const doc = (summary: string) => ({ summary, tags: TAGS, security: ADMIN_SECURITY });
   const zoneOf = (params: unknown) => (params as z.output<typeof ZoneParamsSchema>).zoneId;
 
   app.get(
     '/admin/zones',
     {
-      preValidation,
+      ...adminRoute,
       schema: { ...doc('Zones with CCU, tick p50/p99 and health'), response: { 200: ZonesSchema } },
     },
     async function zones() {
@@ -43,7 +43,7 @@ export function registerAdminZoneRoutes(app: FastifyInstance, options: AdminRout
   app.get(
     '/admin/zones/:zoneId/snapshots',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('The zone’s snapshots, newest first'),
         params: ZoneParamsSchema,
@@ -57,7 +57,7 @@ export function registerAdminZoneRoutes(app: FastifyInstance, options: AdminRout
   app.post(
     '/admin/zones/:zoneId/snapshots',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('Take a snapshot of the zone now'),
         params: ZoneParamsSchema,
@@ -72,7 +72,7 @@ export function registerAdminZoneRoutes(app: FastifyInstance, options: AdminRout
   app.post(
     '/admin/zones/:zoneId/snapshots/:snapshotId/restore',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('Restore the zone from a snapshot, replaying its later events'),
         params: SnapshotParamsSchema,
@@ -87,7 +87,7 @@ export function registerAdminZoneRoutes(app: FastifyInstance, options: AdminRout
   app.post(
     '/admin/broadcast',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('Show a notice to the players of one zone or all'),
         body: BroadcastInputSchema,
@@ -106,7 +106,7 @@ export function registerAdminZoneRoutes(app: FastifyInstance, options: AdminRout
   app.post(
     '/admin/zones/:zoneId/drain',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('Tell the zone’s players, disconnect them, snapshot the final state and stop the zone'),
         params: ZoneParamsSchema,
@@ -122,7 +122,7 @@ export function registerAdminZoneRoutes(app: FastifyInstance, options: AdminRout
   app.post(
     '/admin/zones/:zoneId/handoff',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc(
           'Move the zone to another game process: final snapshot, players told and resumed there with their sessions',
@@ -140,7 +140,7 @@ export function registerAdminZoneRoutes(app: FastifyInstance, options: AdminRout
   app.post(
     '/admin/zones/:zoneId/restart',
     {
-      preValidation,
+      ...adminRoute,
       schema: {
         ...doc('Start a drained zone again from its latest snapshot'),
         params: ZoneParamsSchema,

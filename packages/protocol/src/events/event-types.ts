@@ -10,6 +10,11 @@ export const EventType = {
   AccountCreated: 'account.created',
   /** A password sign-up's verification link was issued (identity); notify emails it. */
   AccountEmailVerificationRequested: 'account.email.verification.requested',
+  /**
+   * A security setting of the account changed (identity): the password, two-factor, a new API key;
+   * `data.change` says which. Notify tells the user (kind `security`, critical).
+   */
+  AccountSecurityChanged: 'account.security.changed',
   /** The account's initial portfolio snapshot was generated (caused by `account.created`). */
   AccountSnapshotGenerated: 'account.snapshot.generated',
   /** A notification landed in the user's in-app inbox (notify), on `user:{id}`. */

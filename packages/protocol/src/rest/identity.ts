@@ -23,6 +23,19 @@ export const PublicUserSchema = z.object({
 /** A user as the API shows it: never the password hash. */
 export type PublicUser = z.infer<typeof PublicUserSchema>;
 
+/**
+ * `GET /auth/email-verification`: how verification links reach people here — by `mail` to the
+ * address they prove, or by an `admin` who reads them through the API (no mail configured).
+ */
+export const EmailVerificationDeliverySchema = z.object({ delivery: z.enum(['mail', 'admin']) });
+export type EmailVerificationDelivery = z.infer<typeof EmailVerificationDeliverySchema>;
+
+/** `POST /admin/users/{id}/email-verification-link`: the dashboard path with its token, and its end. */
+export const VerificationLinkSchema = z.object({
+  path: z.string().describe('`/verify-email?token=…` on the dashboard; single use.'),
+  expiresAt: z.iso.datetime(),
+});
+
 export const TokenPairSchema = z.object({
   tokenType: z.literal('Bearer'),
   accessToken: z.string(),

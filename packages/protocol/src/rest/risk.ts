@@ -49,6 +49,9 @@ export const UpdateRiskLimitsBodySchema = RiskLimitsSchema.partial()
   .extend({ reason: z.string().min(1).max(200) })
   .strict();
 
+/** `PUT /portfolios/:id/risk-limits`: the limits now in force. */
+export const RiskLimitsResponseSchema = z.object({ limits: RiskLimitsSchema });
+
 /** `POST /portfolios/:id/kill-switch` and `…/kill-switch/release`. */
 export const KillSwitchBodySchema = z.strictObject({ reason: z.string().min(1).max(200) });
 export const KillSwitchStateResponseSchema = z.object({

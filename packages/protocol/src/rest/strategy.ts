@@ -78,6 +78,44 @@ export type Compiled = z.infer<typeof CompiledSchema>;
 /** `GET /strategies/api-types`: the published strategy API as a declaration file. */
 export const StrategyApiTypesSchema = z.object({ filename: z.string(), declarations: z.string() });
 
+/** One check of the promotion gate: its value from the newest report, against its limit. */
+export const GateCheckSchema = z.object({
+  name: z.enum(['lookahead', 'walkForward', 'outOfSampleSharpe', 'deflatedSharpe', 'pbo']),
+  passed: z.boolean(),
+  value: z.union([z.number(), z.boolean()]).nullable(),
+  limit: z.union([z.number(), z.boolean()]).nullable(),
+  /** The research run the value comes from; null while no such report exists. */
+  researchId: z.string().nullable(),
+});
+/** An admin's override of the gate for one version (the audit record). */
+export const GateOverrideSchema = z.object({
+  id: z.string(),
+  adminId: z.string(),
+  reason: z.string(),
+  createdAt: z.iso.datetime(),
+});
+/** `GET /strategies/{id}/versions/{n}/gate`: may the version run live, and why. */
+export const GateResponseSchema = z.object({
+  gate: z.object({
+    passed: z.boolean(),
+    checks: z.array(GateCheckSchema),
+    /** The owner's tier needs the gate before a live run. */
+    required: z.boolean(),
+    thresholds: z.object({
+      requiredTiers: z.array(z.string()),
+      requireLookahead: z.boolean(),
+      minOutOfSampleBarSharpe: z.number(),
+      minDeflatedSharpe: z.number(),
+      maxPbo: z.number(),
+    }),
+    overrides: z.array(GateOverrideSchema),
+    /** Not required, passed, or overridden. */
+    allowed: z.boolean(),
+  }),
+});
+/** `POST /strategies/{id}/versions/{n}/gate/overrides`. */
+export const GateOverrideResponseSchema = z.object({ override: GateOverrideSchema });
+
 /** `POST /strategies`. */
 export interface CreateStrategyInput {
   name: string;

@@ -35,6 +35,12 @@ export const ApiKeyScope = {
   PortfolioRead: 'portfolio:read',
   PortfolioWrite: 'portfolio:write',
   StreamRead: 'stream:read',
+  /** The inbox, notification settings, webhooks, push subscriptions and the phone, read. */
+  NotificationsRead: 'notifications:read',
+  /** The same, changed: rules, the notification email and phone, webhooks, push subscriptions. */
+  NotificationsWrite: 'notifications:write',
+  /** Join a game zone and list zones. */
+  GamePlay: 'game:play',
   Admin: 'admin',
   /**
    * Account management: create or revoke keys, two-factor settings, the password, signing
@@ -44,3 +50,33 @@ export const ApiKeyScope = {
 } as const;
 export type ApiKeyScope = (typeof ApiKeyScope)[keyof typeof ApiKeyScope];
 export const API_KEY_SCOPES = Object.values(ApiKeyScope) as [ApiKeyScope, ...ApiKeyScope[]];
+
+/**
+ * What a route needs, declared where it is registered (Fastify's `config.scope`): an API key scope
+ * (a signed-in user has every scope their role allows; `admin` also needs the admin role),
+ * `authenticated` for any valid credential whatever its scopes (who am I), or `public`. The
+ * server refuses to start with a route that declares none.
+ */
+export const RouteAccess = { Public: 'public', Authenticated: 'authenticated' } as const;
+export type RouteAccess = (typeof RouteAccess)[keyof typeof RouteAccess];
+export type RouteScope = ApiKeyScope | RouteAccess;
+export const ROUTE_SCOPES = [...API_KEY_SCOPES, ...Object.values(RouteAccess)] as [
+  RouteScope,
+  ...RouteScope[],
+];
+
+/** Whether `value` is a declaration {@link RouteScope} accepts. */
+export function isRouteScope(value: unknown): value is RouteScope {
+  return typeof value === 'string' && (ROUTE_SCOPES as readonly string[]).includes(value);
+}
+
+/**
+ * Admin power over other users' data: the admin role AND, for an API key, the `admin` scope (an
+ * admin's `market:read` key is no admin). `scopes` null or absent: a signed-in user.
+ */
+export function hasAdminPower(caller: {
+  role: string;
+  scopes?: readonly string[] | null | undefined;
+}): boolean {
+  return caller.role === Role.Admin && (caller.scopes == null || caller.scopes.includes(ApiKeyScope.Admin));
+}

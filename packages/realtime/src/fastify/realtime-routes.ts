@@ -4,6 +4,7 @@
  * would otherwise keep `close()` waiting).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import { ApiKeyScope } from '@tickline/protocol';
 import type { RealtimeGateway } from '../gateway/gateway.ts';
 
 /** Options for {@link realtimeRoutes}. */
@@ -18,6 +19,13 @@ export interface RealtimeRoutesOptions {
 }
 
 /**
+ * The stream routes' declared scope. They authenticate themselves, outside `/api/v1`'s per-request
+ * authorization: a stream ticket, minted only for a credential with `stream:read` (its scopes ride
+ * along and each channel checks them), or a signed-in user's session cookie.
+ */
+const STREAM_ROUTE = { scope: ApiKeyScope.StreamRead };
+
+/**
  * A Fastify plugin for the stream routes. Register it without a prefix.
  * @example await app.register(realtimeRoutes, { gateway });
  */
@@ -28,7 +36,7 @@ export const realtimeRoutes: FastifyPluginAsync<RealtimeRoutesOptions> = async f
   const { gateway } = options;
   app.get(
     options.ssePath ?? '/api/v1/stream',
-    options.sseSchema ? { schema: options.sseSchema } : {},
+    { config: STREAM_ROUTE, ...(options.sseSchema ? { schema: options.sseSchema } : {}) },
     async function stream(request: FastifyRequest, reply: FastifyReply) {
       let admission;
       try {

@@ -36,7 +36,7 @@ export interface RealtimeHostDeps extends ModuleBaseDeps<RealtimeSettings> {
     verifyAccessToken: VerifyAccessToken;
     auth: RequestAuth<FastifyRequest>;
     /** False once the user's sessions were revoked after `version`: the stream is refused or closed. */
-    isSessionCurrent(userId: string, version: number): Promise<boolean>;
+    isSessionCurrent(userId: string, version: number, apiKeyId?: string): Promise<boolean>;
   };
   /** The process's stream-ticket key (derived from `auth.secret`). */
   keys: { streamTicketSecret: Uint8Array };
@@ -87,8 +87,9 @@ export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<Realti
       connectionLimit: (principal) =>
         principal.maxStreams === undefined ? undefined : { key: principal.userId, max: principal.maxStreams },
       ...(deps.streamConnections ? { counter: deps.streamConnections } : {}),
-      isCurrent: (principal) => deps.identity.isSessionCurrent(principal.userId, principal.sv),
-      principalKey: (principal) => `${principal.userId}:${principal.sv}`,
+      isCurrent: (principal) =>
+        deps.identity.isSessionCurrent(principal.userId, principal.sv, principal.apiKeyId),
+      principalKey: (principal) => `${principal.userId}:${principal.sv}:${principal.apiKeyId ?? ''}`,
     },
     keepAliveMs: settings.keepAliveMs,
     pingIntervalMs: settings.pingIntervalMs,

@@ -24,6 +24,8 @@ export interface StreamPrincipal {
   maxStreams?: number;
   /** The API key's scopes when the ticket was minted with one; absent: the role decides alone. */
   scopes?: readonly string[];
+  /** The API key the ticket was minted with: revoking it closes the stream. */
+  apiKeyId?: string;
 }
 
 /**
@@ -36,6 +38,7 @@ export function streamTicketAttrs(caller: {
   scopes?: readonly string[] | null;
   limits?: Readonly<Record<string, number>>;
   sessionVersion?: number;
+  apiKeyId?: string;
 }): Record<string, string | number | string[]> {
   const maxStreams = caller.limits?.maxStreamConnections;
   return {
@@ -43,13 +46,12 @@ export function streamTicketAttrs(caller: {
     sv: caller.sessionVersion ?? 0,
     ...(maxStreams === undefined ? {} : { maxStreams }),
     ...(caller.scopes ? { scopes: [...caller.scopes] } : {}),
+    ...(caller.apiKeyId === undefined ? {} : { kid: caller.apiKeyId }),
   };
 }
 
 /** Checks an access token: its user, or null when it is expired or forged (other errors throw). */
-export type VerifyAccessToken = (
-  token: string,
-) => Promise<{
+export type VerifyAccessToken = (token: string) => Promise<{
   userId: string;
   role: 'admin' | 'user';
   sv: number;
@@ -95,6 +97,7 @@ export function createStreamAuthenticator(
         sv: typeof attrs.sv === 'number' ? attrs.sv : 0,
         ...(typeof attrs.maxStreams === 'number' ? { maxStreams: attrs.maxStreams } : {}),
         ...(Array.isArray(attrs.scopes) ? { scopes: attrs.scopes } : {}),
+        ...(typeof attrs.kid === 'string' ? { apiKeyId: attrs.kid } : {}),
       };
     }
     const token = readCookie(request, SESSION_COOKIE);

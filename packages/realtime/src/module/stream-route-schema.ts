@@ -16,9 +16,25 @@ export const StreamRouteSchema: FastifySchema = {
     "Resumes from `Last-Event-ID` (or `lastEventId`). Each channel is authorized: another user's `user:{id}` is 403. " +
     'The WebSocket twin is `GET /api/v1/ws` (upgrade).',
   tags: ['realtime'],
+  // A ticket is minted only for a credential with stream:read; a session cookie has every scope.
+  security: [{ streamTicket: ['stream:read'] }, { sessionCookie: ['stream:read'] }],
   querystring: z.looseObject({
     channels: Channels.optional(),
     ticket: z.string().optional(),
     lastEventId: z.string().optional(),
   }),
+  response: {
+    200: {
+      description: 'The stream, open until the client leaves or the server drains',
+      content: {
+        'text/event-stream': {
+          schema: z
+            .string()
+            .describe(
+              '`event: <type>`, `id: <event id>`, `data: {"channel", "data"}` frames; a comment every 25 s.',
+            ),
+        },
+      },
+    },
+  },
 };

@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { StreamTicketIssuer } from '../auth/stream-ticket.ts';
 import { streamTicketAttrs } from './stream-auth.ts';
+import { ApiKeyScope } from '@tickline/protocol';
 
 /** The API key scope that may open streams. */
 export const STREAM_SCOPE = 'stream:read';
@@ -29,6 +30,7 @@ export function streamTicketRoutes(options: StreamTicketRoutesOptions): FastifyP
     app.post(
       '/stream/tickets',
       {
+        config: { scope: ApiKeyScope.StreamRead },
         preHandler: (request) => options.auth.authenticate(request),
         schema: {
           summary: 'A short-lived ticket that authenticates one SSE or WebSocket connection',

@@ -14,7 +14,12 @@ import {
 } from '@tickline/testing';
 import { loadAllMigrations } from '../wiring/migrations.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTickline, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import {
+  runTickline,
+  startTicklineServer,
+  TEST_CODE_KEYS_ENV,
+  type RunningServer,
+} from '../testing/tickline-process.ts';
 import { accountFlowCases } from '../testing/account-flow-suite.ts';
 
 const existing = process.env.TICKLINE_TEST_DATABASE_URL;
@@ -40,6 +45,7 @@ beforeAll(async () => {
     TICKLINE_HTTP_PORT: '0',
     TICKLINE_HTTP_HOST: '127.0.0.1',
     TICKLINE_DATABASE_URL: url.toString(),
+    ...TEST_CODE_KEYS_ENV,
   };
 });
 afterAll(async () => {

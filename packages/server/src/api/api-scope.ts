@@ -1,11 +1,12 @@
 /**
  * @module The `/api/v1` scope of a process: the domain modules' route plugins the role serves,
- * rate limited, never cached, with the session cookie set and cleared around them. Signing out
+ * each request authorized for its route's declared scope, rate limited, never cached, with the session cookie set and cleared around them. Signing out
  * everywhere also ends the caller's open streams on this gateway.
  */
 import { principalOf } from '@tickline/identity';
 import { isForwardedHere, type RealtimeGateway, type StreamPrincipal } from '@tickline/realtime';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { authorizeByScope, type AuthorizeRequest } from '../http/route-scopes.ts';
 import { rateLimitPlugin } from '../http/plugins/rate-limit/rate-limit-plugin.ts';
 import type { RateLimiter } from '../http/plugins/rate-limit/rate-limiter.ts';
 import { sessionCookieHooks } from './session-cookie.ts';
@@ -22,12 +23,19 @@ export interface ApiScopeOptions {
   gateway?: RealtimeGateway<StreamPrincipal> | undefined;
   /** The session cookie's `Secure` flag (the public URL's scheme). @default false */
   secureCookies?: boolean;
+  /**
+   * Authorizes a request for its route's declared scope (identity's `auth.authorize`); absent in a
+   * process without identity, which then cannot serve a route that is not public.
+   */
+  authorize?: AuthorizeRequest | undefined;
 }
 
 /** Registers the scope on `app` (the root instance). */
 export async function registerApiScope(app: FastifyInstance, options: ApiScopeOptions): Promise<void> {
   await app.register(
     async function api(scope) {
+      // Before any route: each is authorized against the scope it declares, ahead of its own hooks.
+      authorizeByScope(scope, options.authorize);
       // A request a gateway forwarded was limited there, by the caller's own address.
       if (options.limiter)
         await scope.register(rateLimitPlugin, { limiter: options.limiter, skip: isForwardedHere });

@@ -11,6 +11,7 @@ import {
   isForwardedHere,
   serveForwardedRoutes,
 } from '@tickline/realtime';
+import { PUBLIC_ROUTE } from '../http/route-scopes.ts';
 
 /** A domain whose handlers and hooks need its host: they must run on the owner only. */
 interface DemoHost {
@@ -24,6 +25,7 @@ const demoModule = {
       app.get(
         '/demo/:id',
         {
+          ...PUBLIC_ROUTE,
           preHandler: async (request, reply) => {
             host.seenRequestIds.push(request.id);
             if (request.headers.authorization !== 'Bearer ok')
@@ -32,8 +34,10 @@ const demoModule = {
         },
         async (request) => ({ item: host.items.get((request.params as { id: string }).id) }),
       );
-      app.get('/demo/:id/forwarded', async (request) => ({ forwarded: isForwardedHere(request) }));
-      app.post('/demo', async (request, reply) => reply.code(201).send({ echo: request.body }));
+      app.get('/demo/:id/forwarded', PUBLIC_ROUTE, async (request) => ({
+        forwarded: isForwardedHere(request),
+      }));
+      app.post('/demo', PUBLIC_ROUTE, async (request, reply) => reply.code(201).send({ echo: request.body }));
     },
 } as unknown as ServerModule;
 

@@ -38,6 +38,7 @@ import { createHttpService, type HttpService } from '../process/http-service.ts'
 import { installProcessHandlers } from '../process/process-handlers.ts';
 import { forwardedTo, modulesFor, ROLES, servicesFor, SharedService } from '../roles.ts';
 import { registerWebApp } from '../web/web-plugin.ts';
+import { routeTableOf, type RouteEntry } from '../http/route-scopes.ts';
 import { loadAuthKeys } from '../wiring/auth-keys.ts';
 import { createProcessEventRegistry } from '../wiring/event-registry.ts';
 import { eventLogLocation, LogKind, natsLogOptions, openEventLog } from '../wiring/event-logs.ts';
@@ -82,6 +83,8 @@ export interface RunningProcess {
   readonly hosts: ReadonlyMap<string, ModuleHost>;
   /** Every service's health, plus `process` once an uncaught error marked it failed. */
   health(): Record<string, ServiceHealth>;
+  /** Every HTTP route with its declared scope (empty when the role serves no HTTP). */
+  routes(): RouteEntry[];
   /** Records a fatal error; `/readyz` reports the process failed from now on. */
   markFailed(error: unknown): void;
   /** Stops every service (what SIGTERM does, without exiting). */
@@ -242,6 +245,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         sessionVersions,
         sessionCheck: sessionCheckFor(sessionVersions, logger),
         secureCookies: cookieIsSecure(config.http.publicUrl, config.http.tls.certFile !== undefined),
+        publicUrl: config.http.publicUrl,
         consumers: createConsumerFactory({
           log: eventLog,
           deadLetters,
@@ -354,6 +358,9 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
                   ),
                   plugins: routes,
                   limiter: limiter?.limiter,
+                  authorize: identity
+                    ? (request, scope) => identity.auth.authorize(request, scope)
+                    : undefined,
                   gateway: (hosts.get('realtime') as RealtimeHost | undefined)?.gateway,
                 });
               // The dashboard on the same port; its wildcard route yields to every route above.
@@ -393,6 +400,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
       hosts,
       health,
       markFailed,
+      routes: () => (apiApp ? routeTableOf(apiApp) : []),
       async stop() {
         await host.stop();
         removeHandlers();

@@ -341,6 +341,19 @@ describe('config - tickline schema', () => {
     expect(config.publisher.thread).toBe('worker');
   });
 
+  it('schema - mail needs a base URL for its links: http.publicUrl, or notify.publicBaseUrl', () => {
+    const smtp = { TICKLINE_NOTIFY_EMAIL_HOST: 'smtp.example.test' };
+    expect(message(() => loadTicklineConfig({ env: smtp }))).toContain(
+      'notify.email.host sends mail whose links need a base URL: set http.publicUrl (or notify.publicBaseUrl)',
+    );
+    for (const base of [
+      { TICKLINE_HTTP_PUBLIC_URL: 'https://tickline.example.test' },
+      { TICKLINE_NOTIFY_PUBLIC_BASE_URL: 'https://app.example.test' },
+      { TICKLINE_NOTIFY_ENABLED: 'false' },
+    ])
+      expect(loadTicklineConfig({ env: { ...smtp, ...base } }).notify.email.host).toBe('smtp.example.test');
+  });
+
   it('schema - a read replica needs the primary and a lag limit within the fresh window', () => {
     const replica = 'postgres://tickline:pw@replica:5432/tickline';
     expect(message(() => loadTicklineConfig({ env: { TICKLINE_DATABASE_READ_URL: replica } }))).toContain(

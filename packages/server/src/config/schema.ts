@@ -215,136 +215,151 @@ const RedisSchema = z.strictObject({
 });
 
 /** The whole configuration, as validated at start. */
-export const TicklineConfigSchema = z.strictObject({
-  role: z
-    .enum(Object.values(RoleName) as [RoleName, ...RoleName[]])
-    .default(RoleName.All)
-    .describe('What this process runs; `--role` overrides it.'),
-  dataDir: z
-    .string()
-    .min(1)
-    .default('./data')
-    .describe('Where the embedded event log, spill journal and other local data live.'),
-  http: z
-    .strictObject({
-      host: z
-        .string()
-        .min(1)
-        .default('0.0.0.0')
-        .describe('Interface to listen on; 127.0.0.1 keeps it local.'),
-      port: z
-        .int()
-        .min(0)
-        .max(65535)
-        .default(DEFAULT_HTTP_PORT)
-        .describe('TCP port; 0 picks a free one (printed at start).'),
-      reusePort: z
-        .boolean()
-        .default(false)
-        .describe(
-          'Linux SO_REUSEPORT: several tickline processes (e.g. --role gateway) listen on the same host and port and the kernel spreads new connections between them. Every process sharing the port must set it; without it a second process fails with EADDRINUSE.',
-        ),
-      bodyLimitBytes: PositiveInt.default(DEFAULT_BODY_LIMIT_BYTES).describe(
-        'Largest request body accepted.',
-      ),
-      maxHeaderBytes: PositiveInt.default(DEFAULT_MAX_HEADER_BYTES).describe(
-        'Largest request head (request line and headers) accepted; larger ones get 431.',
-      ),
-      trustProxy: TrustProxySchema,
-      publicUrl: z
-        .url()
-        .optional()
-        .describe(
-          'The URL users reach this server at (e.g. https://tickline.example behind a TLS-ending proxy). The session and OIDC state cookies are Secure when it is https (whatever protocol the proxy speaks to this server); unset: when this server serves TLS itself.',
-        ),
-      docs: z.boolean().default(true).describe('Serve the OpenAPI document and the /api/docs page.'),
-      timeouts: z
-        .strictObject({
-          headersMs: PositiveInt.default(DEFAULT_HEADERS_TIMEOUT_MS).describe(
-            'Time a client has to finish a request head; then 408 and the connection closes.',
+export const TicklineConfigSchema = z
+  .strictObject({
+    role: z
+      .enum(Object.values(RoleName) as [RoleName, ...RoleName[]])
+      .default(RoleName.All)
+      .describe('What this process runs; `--role` overrides it.'),
+    dataDir: z
+      .string()
+      .min(1)
+      .default('./data')
+      .describe('Where the embedded event log, spill journal and other local data live.'),
+    http: z
+      .strictObject({
+        host: z
+          .string()
+          .min(1)
+          .default('0.0.0.0')
+          .describe('Interface to listen on; 127.0.0.1 keeps it local.'),
+        port: z
+          .int()
+          .min(0)
+          .max(65535)
+          .default(DEFAULT_HTTP_PORT)
+          .describe('TCP port; 0 picks a free one (printed at start).'),
+        reusePort: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Linux SO_REUSEPORT: several tickline processes (e.g. --role gateway) listen on the same host and port and the kernel spreads new connections between them. Every process sharing the port must set it; without it a second process fails with EADDRINUSE.',
           ),
-          upgradeMs: PositiveInt.default(DEFAULT_UPGRADE_TIMEOUT_MS).describe(
-            'Time from a WebSocket upgrade request to an open WebSocket (authentication included); then the socket closes.',
+        bodyLimitBytes: PositiveInt.default(DEFAULT_BODY_LIMIT_BYTES).describe(
+          'Largest request body accepted.',
+        ),
+        maxHeaderBytes: PositiveInt.default(DEFAULT_MAX_HEADER_BYTES).describe(
+          'Largest request head (request line and headers) accepted; larger ones get 431.',
+        ),
+        trustProxy: TrustProxySchema,
+        publicUrl: z
+          .url()
+          .optional()
+          .describe(
+            'The URL users reach this server at (e.g. https://tickline.example behind a TLS-ending proxy). The session and OIDC state cookies are Secure when it is https (whatever protocol the proxy speaks to this server); unset: when this server serves TLS itself. Links in mails point there unless notify.publicBaseUrl is set; with notify.email.host set, one of the two is required.',
           ),
-          tlsHandshakeMs: PositiveInt.default(DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS).describe(
-            'Time a client has to finish the TLS handshake (HTTPS only).',
+        docs: z.boolean().default(true).describe('Serve the OpenAPI document and the /api/docs page.'),
+        timeouts: z
+          .strictObject({
+            headersMs: PositiveInt.default(DEFAULT_HEADERS_TIMEOUT_MS).describe(
+              'Time a client has to finish a request head; then 408 and the connection closes.',
+            ),
+            upgradeMs: PositiveInt.default(DEFAULT_UPGRADE_TIMEOUT_MS).describe(
+              'Time from a WebSocket upgrade request to an open WebSocket (authentication included); then the socket closes.',
+            ),
+            tlsHandshakeMs: PositiveInt.default(DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS).describe(
+              'Time a client has to finish the TLS handshake (HTTPS only).',
+            ),
+          })
+          .prefault({}),
+        cors: CorsSchema.prefault({}),
+        tls: TlsSchema.prefault({}),
+        rateLimit: RateLimitSchema.prefault({}),
+      })
+      .prefault({}),
+    redis: RedisSchema.prefault({}),
+    admin: z
+      .strictObject({
+        listen: z
+          .strictObject({
+            host: z
+              .string()
+              .min(1)
+              .default('127.0.0.1')
+              .describe('Interface of the admin listener (keep it private).'),
+            port: z.int().min(0).max(65_535).describe('Port of the admin listener (0: any free port).'),
+          })
+          .optional()
+          .describe(
+            'Serve /metrics, /api/docs, /api/openapi.json and source maps on this address only; the public port answers them 404. Unset: on the public port.',
           ),
-        })
-        .prefault({}),
-      cors: CorsSchema.prefault({}),
-      tls: TlsSchema.prefault({}),
-      rateLimit: RateLimitSchema.prefault({}),
-    })
-    .prefault({}),
-  redis: RedisSchema.prefault({}),
-  admin: z
-    .strictObject({
-      listen: z
-        .strictObject({
-          host: z
-            .string()
-            .min(1)
-            .default('127.0.0.1')
-            .describe('Interface of the admin listener (keep it private).'),
-          port: z.int().min(0).max(65_535).describe('Port of the admin listener (0: any free port).'),
-        })
-        .optional()
-        .describe(
-          'Serve /metrics, /api/docs, /api/openapi.json and source maps on this address only; the public port answers them 404. Unset: on the public port.',
+      })
+      .prefault({}),
+    log: z
+      .strictObject({
+        level: LogLevel.default('info').describe('Lowest level written (to stdout).'),
+        format: z
+          .enum(['auto', 'pretty', 'json'])
+          .default('auto')
+          .describe(
+            'auto: short coloured lines (pino-pretty) when stdout is a terminal, JSON lines otherwise; pretty or json force one.',
+          ),
+      })
+      .prefault({}),
+    eventlog: z
+      .strictObject({
+        engine: z
+          .enum(['embedded', 'nats'])
+          .default('embedded')
+          .describe(
+            'embedded: segment files under dataDir (one process); nats: a NATS JetStream stream (scaled).',
+          ),
+        embedded: EmbeddedSchema.prefault({}),
+        nats: NatsSchema.prefault({}),
+      })
+      .prefault({}),
+    publisher: z
+      .strictObject({
+        maxQueuedEvents: PositiveInt.default(DEFAULT_MAX_QUEUED_EVENTS).describe(
+          'Events held in memory while the log is slow or down; beyond this they go to the spill journal.',
         ),
-    })
-    .prefault({}),
-  log: z
-    .strictObject({
-      level: LogLevel.default('info').describe('Lowest level written (to stdout).'),
-      format: z
-        .enum(['auto', 'pretty', 'json'])
-        .default('auto')
-        .describe(
-          'auto: short coloured lines (pino-pretty) when stdout is a terminal, JSON lines otherwise; pretty or json force one.',
+        thread: z
+          .enum(['main', 'worker'])
+          .default('main')
+          .describe(
+            "main: events are encoded and sent on the process's own thread; worker: in a worker thread with its own NATS connection (the collector then hands trades over as packed fields and builds no event). worker needs eventlog.engine nats: the embedded log has one writer, the process itself.",
+          ),
+      })
+      .prefault({}),
+    shutdown: z
+      .strictObject({
+        timeoutMs: PositiveInt.default(DEFAULT_SHUTDOWN_TIMEOUT_MS).describe(
+          'Time allowed for draining and stopping everything.',
         ),
-    })
-    .prefault({}),
-  eventlog: z
-    .strictObject({
-      engine: z
-        .enum(['embedded', 'nats'])
-        .default('embedded')
-        .describe(
-          'embedded: segment files under dataDir (one process); nats: a NATS JetStream stream (scaled).',
-        ),
-      embedded: EmbeddedSchema.prefault({}),
-      nats: NatsSchema.prefault({}),
-    })
-    .prefault({}),
-  publisher: z
-    .strictObject({
-      maxQueuedEvents: PositiveInt.default(DEFAULT_MAX_QUEUED_EVENTS).describe(
-        'Events held in memory while the log is slow or down; beyond this they go to the spill journal.',
-      ),
-      thread: z
-        .enum(['main', 'worker'])
-        .default('main')
-        .describe(
-          "main: events are encoded and sent on the process's own thread; worker: in a worker thread with its own NATS connection (the collector then hands trades over as packed fields and builds no event). worker needs eventlog.engine nats: the embedded log has one writer, the process itself.",
-        ),
-    })
-    .prefault({}),
-  shutdown: z
-    .strictObject({
-      timeoutMs: PositiveInt.default(DEFAULT_SHUTDOWN_TIMEOUT_MS).describe(
-        'Time allowed for draining and stopping everything.',
-      ),
-    })
-    .prefault({}),
-  database: DatabaseSchema.prefault({}),
-  // Each domain's own section, with its own defaults (domains.ts).
-  ...domainSections(),
-}).refine((config) => config.publisher.thread === 'main' || config.eventlog.engine === 'nats', {
-  // The worker opens the log itself; an embedded log is locked to one writer, this process.
-  message: 'publisher.thread worker needs eventlog.engine nats',
-  path: ['publisher', 'thread'],
-});
+      })
+      .prefault({}),
+    database: DatabaseSchema.prefault({}),
+    // Each domain's own section, with its own defaults (domains.ts).
+    ...domainSections(),
+  })
+  .refine((config) => config.publisher.thread === 'main' || config.eventlog.engine === 'nats', {
+    // The worker opens the log itself; an embedded log is locked to one writer, this process.
+    message: 'publisher.thread worker needs eventlog.engine nats',
+    path: ['publisher', 'thread'],
+  })
+  .refine(
+    (config) =>
+      !config.notify.enabled ||
+      config.notify.email.host === undefined ||
+      config.notify.publicBaseUrl !== undefined ||
+      config.http.publicUrl !== undefined,
+    {
+      // A verification mail without its link proves nothing and tells the user to open nothing.
+      message:
+        'notify.email.host sends mail whose links need a base URL: set http.publicUrl (or notify.publicBaseUrl)',
+      path: ['http', 'publicUrl'],
+    },
+  );
 
 type Sections = {
   [

@@ -35,7 +35,7 @@ import {
   streamTicket,
   type StreamClient,
 } from '../testing/api-clients.ts';
-import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { startTicklineServer, TEST_CODE_KEYS_ENV, type RunningServer } from '../testing/tickline-process.ts';
 import { LogKind, openEventLog } from '../wiring/event-logs.ts';
 import { AdminGameChannel, type AdminGameFigures } from '@tickline/game';
 import { startOutageFleet, type OutageFleet } from './testing/outage-fleet.ts';
@@ -86,6 +86,7 @@ beforeAll(async () => {
     TICKLINE_EVENTLOG_NATS_STREAM: `OUTAGE_${process.pid}`,
     TICKLINE_REDIS_URL: redis.url,
     TICKLINE_DATABASE_URL: await createDatabase(postgres.url, 'outage'),
+    ...TEST_CODE_KEYS_ENV,
     TICKLINE_DATABASE_MIGRATE_ON_START: 'true',
     TICKLINE_MARKET_ENABLED: 'false',
     TICKLINE_HTTP_RATE_LIMIT_ENABLED: 'false',

@@ -18,6 +18,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ServerError } from '../errors.ts';
 import { createHttpApp } from './app.ts';
+import { PUBLIC_ROUTE } from './route-scopes.ts';
 
 const Pinged = defineEvent({
   type: 'test.pinged',
@@ -43,19 +44,19 @@ function build(
   });
   // Test-only routes: one creates an event the way a domain handler would.
   const source = createEventSource({ source: 'test/http' });
-  app.get('/test/event', async () => source.create(Pinged, { subject: 's-1', data: { n: 1 } }));
-  app.post('/test/event', async (request) => {
+  app.get('/test/event', PUBLIC_ROUTE, async () => source.create(Pinged, { subject: 's-1', data: { n: 1 } }));
+  app.post('/test/event', PUBLIC_ROUTE, async (request) => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     return source.create(Pinged, { subject: 's-2', data: request.body as { n: number } });
   });
-  app.get('/test/tickline-error', async () => {
+  app.get('/test/tickline-error', PUBLIC_ROUTE, async () => {
     throw new ConfigInvalidError('bad thing', { field: 'x' });
   });
-  app.get('/test/server-error', async () => {
+  app.get('/test/server-error', PUBLIC_ROUTE, async () => {
     throw new ServerError('HTTP_BAD_REQUEST', 'nope', { details: { field: 'q' } });
   });
-  app.get('/test/zod-error', async () => z.strictObject({ n: z.number() }).parse({ n: 'x' }));
-  app.get('/test/crash', async () => {
+  app.get('/test/zod-error', PUBLIC_ROUTE, async () => z.strictObject({ n: z.number() }).parse({ n: 'x' }));
+  app.get('/test/crash', PUBLIC_ROUTE, async () => {
     throw new Error('secret internals');
   });
   return app;
@@ -167,11 +168,11 @@ describe('http - logging', () => {
       metrics: createMetricsRegistry({ processMetrics: false }),
       health: () => ({}),
     });
-    app.get('/test/log', async (request) => {
+    app.get('/test/log', PUBLIC_ROUTE, async (request) => {
       request.log.info({ step: 'inside' }, 'handler ran');
       return {};
     });
-    app.get('/test/crash', async () => {
+    app.get('/test/crash', PUBLIC_ROUTE, async () => {
       throw new Error('secret internals');
     });
     await app.inject({ url: '/test/log', headers: { 'x-request-id': 'log-1' } });

@@ -25,6 +25,7 @@ import type { TlsCredentials } from './plugins/security/tls-options.ts';
 import { registerZodCompilers } from './plugins/validation/zod-compilers.ts';
 import { registerRequestContext } from './request-context.ts';
 import { redactUrl } from './redact-url.ts';
+import { registerRouteTable } from './route-scopes.ts';
 import { requestIdFrom, REQUEST_ID_HEADER } from './request-id.ts';
 
 /** `http.trustProxy`: off, a hop count, or the proxies' addresses and CIDR ranges. */
@@ -100,6 +101,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   app.addHook('onReady', async function guardWebSocketUpgrades() {
     guardUpgrades(app.server, timeouts);
   });
+  // First: every route added after this is in the table, and one without a scope stops the start.
+  registerRouteTable(app);
   registerZodCompilers(app);
   registerRequestContext(app);
   registerErrorHandling(app);

@@ -4,6 +4,7 @@
  */
 import { ServiceStatus, type ServiceHealth } from '@tickline/kernel';
 import type { FastifyInstance } from 'fastify';
+import { PUBLIC_ROUTE } from './route-scopes.ts';
 
 /** Statuses in which a service still serves: degraded means working with an impaired dependency. */
 const READY_STATUSES: ReadonlySet<ServiceStatus> = new Set([ServiceStatus.Up, ServiceStatus.Degraded]);
@@ -26,10 +27,12 @@ export function registerHealthRoutes(
   app: FastifyInstance,
   health: () => Record<string, ServiceHealth>,
 ): void {
-  app.get('/healthz', async function healthz() {
+  // Probes: public, and outside the API document (orchestrators read them, not API clients).
+  const probe = { ...PUBLIC_ROUTE, schema: { hide: true } };
+  app.get('/healthz', probe, async function healthz() {
     return { status: 'ok' };
   });
-  app.get('/readyz', async function readyz(_request, reply) {
+  app.get('/readyz', probe, async function readyz(_request, reply) {
     const report = readiness(health());
     return reply.status(report.status === 'ready' ? 200 : 503).send(report);
   });

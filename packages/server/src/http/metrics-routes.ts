@@ -1,6 +1,7 @@
 /** @module `/metrics` (Prometheus text from the shared registry) and the HTTP request histogram. */
 import { Histogram, getOrCreateMetric, type Registry } from '@tickline/kernel';
 import type { FastifyInstance } from 'fastify';
+import { PUBLIC_ROUTE } from './route-scopes.ts';
 
 // Seconds; from a fast probe to a slow report.
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -29,7 +30,9 @@ export function registerMetrics(app: FastifyInstance, registry: Registry): void 
       reply.elapsedTime / 1000,
     );
   });
-  app.get('/metrics', async function metrics(_request, reply) {
+  // Public on the main port unless admin.listen moves it to a private one; not an API operation.
+  const options = { ...PUBLIC_ROUTE, schema: { hide: true } };
+  app.get('/metrics', options, async function metrics(_request, reply) {
     return reply.type(registry.contentType).send(await registry.metrics());
   });
 }

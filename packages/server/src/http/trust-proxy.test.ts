@@ -2,6 +2,7 @@ import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import { loadTicklineConfig } from '../config/load.ts';
 import { createHttpApp, type TrustProxy } from './app.ts';
+import { PUBLIC_ROUTE } from './route-scopes.ts';
 
 async function clientIp(trustProxy: TrustProxy, xff: string | undefined, remoteAddress = '10.0.0.5') {
   const app = createHttpApp({
@@ -11,7 +12,7 @@ async function clientIp(trustProxy: TrustProxy, xff: string | undefined, remoteA
     trustProxy,
     docs: false,
   });
-  app.get('/ip', async (request) => ({ ip: request.ip }));
+  app.get('/ip', PUBLIC_ROUTE, async (request) => ({ ip: request.ip }));
   const response = await app.inject({
     method: 'GET',
     url: '/ip',

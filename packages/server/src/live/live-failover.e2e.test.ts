@@ -19,8 +19,6 @@ import { createPostgresSql, type Sql } from '@tickline/store';
 import {
   compileStrategy,
   createCodeCipher,
-  DEV_CODE_KEY,
-  DEV_CODE_KEY_ID,
   LiveStore,
   storeClosedCandles,
   StrategyRepository,
@@ -36,7 +34,12 @@ import {
   type PostgresServerHandle,
 } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTickline, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import {
+  runTickline,
+  startTicklineServer,
+  TEST_CODE_KEYS_ENV,
+  type RunningServer,
+} from '../testing/tickline-process.ts';
 import { subjectPrefixFor } from '../wiring/event-logs.ts';
 
 const nats = requireBinary('nats-server', 'nats-server');
@@ -94,6 +97,7 @@ beforeAll(async () => {
     TICKLINE_HTTP_PORT: '0',
     TICKLINE_HTTP_HOST: '127.0.0.1',
     TICKLINE_DATABASE_URL: url,
+    ...TEST_CODE_KEYS_ENV,
     TICKLINE_EVENTLOG_ENGINE: 'nats',
     TICKLINE_EVENTLOG_NATS_SERVERS: natsServer.url,
     TICKLINE_EVENTLOG_NATS_STREAM: stream,
@@ -143,7 +147,11 @@ async function seed(): Promise<string[]> {
   );
   const repository = new StrategyRepository(
     db,
-    createCodeCipher({ keys: { [DEV_CODE_KEY_ID]: DEV_CODE_KEY }, currentKeyId: DEV_CODE_KEY_ID }),
+    // Sealed with the keys the processes run with (PostgreSQL refuses the public dev key).
+    createCodeCipher({
+      keys: JSON.parse(TEST_CODE_KEYS_ENV.TICKLINE_STRATEGY_CODE_KEYS!) as Record<string, string>,
+      currentKeyId: TEST_CODE_KEYS_ENV.TICKLINE_STRATEGY_CURRENT_KEY_ID!,
+    }),
   );
   const compiled = await compileStrategy(EVERY_CANDLE(), { language: 'javascript' });
   const store = new LiveStore(db);

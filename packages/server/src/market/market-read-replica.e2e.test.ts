@@ -16,7 +16,7 @@ import {
 } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson } from '../testing/api-clients.ts';
-import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { startTicklineServer, TEST_CODE_KEYS_ENV, type RunningServer } from '../testing/tickline-process.ts';
 
 // Under CI=true missing PostgreSQL binaries throw here instead of skipping.
 const binaries = requirePostgresBinaries();
@@ -59,6 +59,7 @@ beforeAll(async () => {
     TICKLINE_HTTP_RATE_LIMIT_ANONYMOUS_REQUESTS_PER_MINUTE: '6000',
     TICKLINE_DATABASE_URL: primary.url,
     TICKLINE_DATABASE_READ_URL: replica.url,
+    ...TEST_CODE_KEYS_ENV,
     TICKLINE_DATABASE_MIGRATE_ON_START: 'true',
     TICKLINE_MARKET_SOURCES: JSON.stringify([
       { kind: 'simulator', tradesPerSecond: 20, markets: [{ symbol: 'BTC-USDT', startPrice: 60_000 }] },

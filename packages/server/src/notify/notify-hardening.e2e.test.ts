@@ -38,6 +38,8 @@ describe('notify - hardening round 3', () => {
       TICKLINE_HTTP_PORT: '0',
       TICKLINE_HTTP_HOST: '127.0.0.1',
       TICKLINE_NOTIFY_EMAIL_HOST: '127.0.0.1',
+      // Mail needs a base URL for its links.
+      TICKLINE_HTTP_PUBLIC_URL: 'http://tickline.test',
       TICKLINE_NOTIFY_EMAIL_PORT: String(smtp.port),
       TICKLINE_NOTIFY_SMS_BASE_URL: twilio.baseUrl,
       TICKLINE_NOTIFY_SMS_ACCOUNT_SID: SID,

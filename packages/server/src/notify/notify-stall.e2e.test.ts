@@ -87,6 +87,8 @@ describe('notify - one tenant cannot stall the others', () => {
       TICKLINE_HTTP_PORT: '0',
       TICKLINE_HTTP_HOST: '127.0.0.1',
       TICKLINE_NOTIFY_EMAIL_HOST: '127.0.0.1',
+      // Mail needs a base URL for its links.
+      TICKLINE_HTTP_PUBLIC_URL: 'http://tickline.test',
       TICKLINE_NOTIFY_EMAIL_PORT: String(smtp.port),
       TICKLINE_NOTIFY_WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
       TICKLINE_NOTIFY_WEBHOOKS_TIMEOUT_MS: String(DEADLINE_MS),

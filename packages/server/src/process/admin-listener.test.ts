@@ -2,6 +2,7 @@ import { createMetricsRegistry, silentLogger, type ServiceContext } from '@tickl
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadTicklineConfig } from '../config/load.ts';
 import { createHttpService, type HttpService } from './http-service.ts';
+import { PUBLIC_ROUTE } from '../http/route-scopes.ts';
 
 const context = { logger: silentLogger } as unknown as ServiceContext;
 let service: HttpService | undefined;
@@ -19,7 +20,7 @@ async function start(admin?: { host: string; port: number }): Promise<HttpServic
     health: () => ({}),
     admin,
     configure: (app) => {
-      app.get('/assets/app.js.map', async () => ({ version: 3 }));
+      app.get('/assets/app.js.map', PUBLIC_ROUTE, async () => ({ version: 3 }));
     },
   });
   await service.start(context);

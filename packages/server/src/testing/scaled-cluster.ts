@@ -14,7 +14,7 @@ import {
   startPostgres,
   type NatsServerHandle,
 } from '@tickline/testing';
-import { startTicklineServer, type RunningServer } from './tickline-process.ts';
+import { startTicklineServer, TEST_CODE_KEYS_ENV, type RunningServer } from './tickline-process.ts';
 
 /** Whether the cluster's dependencies are here, and the reason shown in the suite's title. */
 export function scaledClusterDependencies(): { available: boolean; reason: string } {
@@ -75,6 +75,7 @@ export async function startScaledCluster(options: ScaledClusterOptions): Promise
     // Every process migrates at start: the advisory lock lets each migration run once.
     TICKLINE_DATABASE_MIGRATE_ON_START: 'true',
     TICKLINE_AUTH_SECRET: options.authSecret,
+    ...TEST_CODE_KEYS_ENV,
     ...options.env,
   };
   return {

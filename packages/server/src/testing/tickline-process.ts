@@ -105,6 +105,15 @@ export async function startTicklineServer(
 }
 
 /**
+ * Strategy code keys for a run on PostgreSQL, where the public `dev` key is refused (the same on
+ * every process of a cluster, as an operator sets them).
+ */
+export const TEST_CODE_KEYS_ENV: Readonly<Record<string, string>> = Object.freeze({
+  TICKLINE_STRATEGY_CODE_KEYS: JSON.stringify({ test: Buffer.alloc(32, 42).toString('base64') }),
+  TICKLINE_STRATEGY_CURRENT_KEY_ID: 'test',
+});
+
+/**
  * The environment of an embedded `tickline start` for a test: data in `dataDir`, a free port on
  * loopback, and the free tier's request rate raised for tests that call faster than a person.
  */

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../http/app.ts';
 import { registerWebApp } from './web-plugin.ts';
+import { PUBLIC_ROUTE } from '../http/route-scopes.ts';
 
 const INDEX =
   '<!doctype html><div id="root"></div><script type="module" src="/assets/index-abc123.js"></script>';
@@ -31,7 +32,7 @@ async function build(distDir: string): Promise<FastifyInstance> {
     metrics: createMetricsRegistry({ processMetrics: false }),
     health: () => ({}),
   });
-  app.get('/api/v1/thing', async () => ({ ok: true }));
+  app.get('/api/v1/thing', PUBLIC_ROUTE, async () => ({ ok: true }));
   await registerWebApp(app, { distDir });
   await app.ready();
   return app;

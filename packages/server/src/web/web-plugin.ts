@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_WEB_DIST_DIR, loadWebAssets, type WebAsset } from './web-assets.ts';
+import { PUBLIC_ROUTE } from '../http/route-scopes.ts';
 
 /** Vite puts content-hashed files here: safe to cache forever. */
 const HASHED_PREFIX = '/assets/';
@@ -38,8 +39,9 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
   if (!assets.index)
     app.log.warn({ distDir }, 'dashboard not built: run `npm run web:build` to serve it at /');
 
-  // Hidden from the OpenAPI document: pages, not API.
-  app.get('/*', { schema: { hide: true } }, async function webApp(request, reply) {
+  // Public pages, hidden from the OpenAPI document: pages, not API.
+  const pages = { ...PUBLIC_ROUTE, schema: { hide: true } };
+  app.get('/*', pages, async function webApp(request, reply) {
     const path = pathOf(request.url);
     const file = assets.files.get(path);
     if (path === SERVICE_WORKER_PATH && file) {

@@ -10,7 +10,7 @@ import {
   SignUpInputSchema,
   type IdentityService,
 } from '@tickline/identity';
-import { AccountSnapshotStatusSchema } from '@tickline/protocol';
+import { AccountSnapshotStatusSchema, RouteAccess, ApiKeyScope } from '@tickline/protocol';
 import type { SqlQueryable } from '@tickline/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { findSnapshot } from './snapshot-store.ts';
@@ -30,6 +30,7 @@ export function accountRoutes(options: AccountRoutesOptions): FastifyPluginAsync
     app.post(
       '/accounts',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'Create an account (sign-up) and sign in',
           description:
@@ -47,6 +48,7 @@ export function accountRoutes(options: AccountRoutesOptions): FastifyPluginAsync
     app.get(
       '/accounts/me/snapshot',
       {
+        config: { scope: ApiKeyScope.PortfolioRead },
         preHandler: requireAuthentication(identity),
         schema: {
           summary: "The caller's initial portfolio snapshot",

@@ -90,6 +90,13 @@ export const StrategyErrorCodes = defineErrorCodes({
     resolve: 'Add the old key back under strategy.codeKeys so old versions stay readable.',
     httpStatus: 500,
   },
+  STRATEGY_CODE_KEY_PUBLIC: {
+    meaning:
+      'The current strategy code key is the built-in development key, which anyone can read in the source: refused on PostgreSQL (several processes, real users).',
+    resolve:
+      'Set strategy.codeKeys to a new id → base64 of 32 random bytes (the same on every strategy process) and strategy.currentKeyId to that id; keep `dev` in codeKeys until old versions are re-sealed.',
+    httpStatus: 500,
+  },
   STRATEGY_CODE_CORRUPT: {
     meaning: 'A stored version failed authentication when decrypted (wrong key or tampered data).',
     resolve: 'Restore the key or the row from backup.',

@@ -29,6 +29,7 @@ import {
   VersionParams,
 } from './route-shapes.ts';
 import { assertFeedData, rangeOf, sandboxWithinTier, SandboxRequest } from './run-checks.ts';
+import { ApiKeyScope, GateResponseSchema, GateOverrideResponseSchema } from '@tickline/protocol';
 
 const TAGS = ['research'];
 
@@ -171,14 +172,23 @@ export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost
           request: stored as unknown as Record<string, unknown>,
           now: new Date(now),
         },
-        { since: new Date(dayStart), perDay: principal.limits.backtestsPerDay, concurrent: limits.concurrentJobs },
+        {
+          since: new Date(dayStart),
+          perDay: principal.limits.backtestsPerDay,
+          concurrent: limits.concurrentJobs,
+        },
       );
       if ('exceeded' in created && created.exceeded === 'perDay') {
         reply.header('retry-after', String(Math.ceil((dayStart + DAY_MS - now) / 1000)));
         throw new TicklineError(
           'STRATEGY_QUOTA_RESEARCH',
           `the ${principal.tier} tier runs ${principal.limits.backtestsPerDay} research jobs per day`,
-          { details: { limit: principal.limits.backtestsPerDay, resetAt: new Date(dayStart + DAY_MS).toISOString() } },
+          {
+            details: {
+              limit: principal.limits.backtestsPerDay,
+              resetAt: new Date(dayStart + DAY_MS).toISOString(),
+            },
+          },
         );
       }
       if ('exceeded' in created) {
@@ -269,6 +279,7 @@ export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost
         tags: TAGS,
         security,
         params: VersionParams,
+        response: { 200: GateResponseSchema },
       },
     },
     async (request) => {
@@ -282,14 +293,16 @@ export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost
   app.post(
     '/strategies/:id/versions/:n/gate/overrides',
     {
-      ...guarded(STRATEGY_SCOPES.write),
+      ...guarded(ApiKeyScope.Admin),
       schema: {
         summary: 'Override the promotion gate for a version (admins)',
-        description: 'Recorded with the admin and the reason (the audit record) and logged. 403 AUTH_FORBIDDEN for non-admins.',
+        description:
+          'Recorded with the admin and the reason (the audit record) and logged. 403 AUTH_FORBIDDEN for non-admins.',
         tags: TAGS,
         security,
         params: VersionParams,
         body: z.object({ reason: z.string().trim().min(10).max(500) }).strict(),
+        response: { 201: GateOverrideResponseSchema },
       },
     },
     async (request, reply) => {

@@ -7,11 +7,12 @@ import { z } from 'zod';
 import type { RunRecord, StrategyRecord, VersionInfo } from '../versions/strategy-repository.ts';
 import type { BacktestRequest } from '../module/backtest-queue.ts';
 import type { StrategyHost } from '../module/strategy-host.ts';
+import { ApiKeyScope } from '@tickline/protocol';
 
 export const STRATEGY_SCOPES = {
-  read: 'strategies:read',
-  write: 'strategies:write',
-  run: 'backtests:run',
+  read: ApiKeyScope.StrategiesRead,
+  write: ApiKeyScope.StrategiesWrite,
+  run: ApiKeyScope.BacktestsRun,
 } as const;
 
 export const TAGS = ['strategies'];
@@ -92,7 +93,9 @@ export function drawdownOf(equity: ReadonlyArray<readonly [number, number]>): Ar
 export function routeGuards(host: StrategyHost) {
   const auth = requireAuthentication(host.identity);
   return {
-    guarded: (scope: string) => ({
+    /** The route's declared scope (`config.scope`, which the gateway authorizes) and its checks. */
+    guarded: (scope: ApiKeyScope) => ({
+      config: { scope },
       preHandler: [
         auth,
         async (request: Parameters<typeof auth>[0]) => requireScope(principalOf(request), scope),

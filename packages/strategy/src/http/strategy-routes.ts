@@ -20,6 +20,7 @@ import {
   StrategyResponseSchema,
   StrategyVersionListSchema,
   StrategyVersionResponseSchema,
+  RouteAccess,
 } from '@tickline/protocol';
 import { z } from 'zod';
 import { STRATEGY_API_DTS } from '../api/strategy-api-dts.ts';
@@ -57,6 +58,7 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
     app.get(
       '/strategies/api-types',
       {
+        config: { scope: RouteAccess.Public },
         schema: {
           summary: 'The published strategy API as a TypeScript declaration file',
           description:

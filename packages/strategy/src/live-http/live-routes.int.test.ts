@@ -20,6 +20,8 @@ import { liveRoutes } from './live-routes.ts';
 
 const ADA = 'ada';
 const BOB = 'bob';
+/** An admin (role and scope): oversees others' portfolios, never trades in them. */
+const ROOT = 'root';
 const PORTFOLIOS = new Map([
   ['pa', ADA],
   ['pb', BOB],
@@ -88,7 +90,7 @@ describe('live routes (inject, PGlite journal)', () => {
       authenticate: async (request) => {
         const user = request.headers['x-test-user'];
         if (typeof user !== 'string') throw Object.assign(new Error('who?'), { statusCode: 401 });
-        return { userId: user, admin: false };
+        return { userId: user, admin: user === ROOT };
       },
       ownerOf: async (id) => PORTFOLIOS.get(id),
       portfoliosOf: async (user) => [...PORTFOLIOS].filter(([, u]) => u === user).map(([id]) => id),
@@ -266,5 +268,39 @@ describe('live routes (inject, PGlite journal)', () => {
     expect((await app.inject({ url: '/api/v1/live-strategies', headers: as(ADA) })).json()).toEqual({
       runs: [],
     });
+  });
+
+  it("an admin reads and pauses another user's run, but never starts, resumes or stops one there", async () => {
+    const body = {
+      strategyId: 's1',
+      version: 1,
+      portfolioId: 'pa',
+      feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
+    };
+    const run = (user: string, method: 'GET' | 'POST' | 'DELETE', path = '') =>
+      app.inject({ method, url: `/api/v1/live-strategies/pa:s1${path}`, headers: as(user) });
+    const start = (user: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/live-strategies', headers: as(user), payload: body });
+    const refused = await start(ROOT);
+    expect([refused.statusCode, refused.json().error.code]).toEqual([403, 'STRATEGY_OWNER_ONLY']);
+    expect((await start(ADA)).statusCode).toBe(201);
+    expect((await run(ROOT, 'GET')).json().run).toMatchObject({ userId: ADA, state: 'running' });
+    const paused = await run(ROOT, 'POST', '/pause');
+    expect(paused.json().run).toMatchObject({ state: 'paused', pause: { code: 'admin' } });
+    for (const [method, path] of [
+      ['POST', '/resume'],
+      ['DELETE', ''],
+    ] as const) {
+      const answer = await run(ROOT, method, path);
+      expect([method, path, answer.statusCode, answer.json().error.code]).toEqual([
+        method,
+        path,
+        403,
+        'STRATEGY_OWNER_ONLY',
+      ]);
+    }
+    // The owner still does all of it.
+    expect((await run(ADA, 'POST', '/resume')).json().run).toMatchObject({ state: 'running' });
+    expect((await run(ADA, 'DELETE')).statusCode).toBe(204);
   });
 });

@@ -19,6 +19,7 @@ import type { OrderJournal } from '../broker/order-journal.ts';
 import type { Order } from '../broker/order.ts';
 import type { EngineSettings } from '../core/types.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
+import { ADMIN_PAUSE_CODE } from '../live/live-admin-responder.ts';
 import type { LiveRunner, LiveRunStatus, LiveStrategySpec } from '../live/live-runner.ts';
 import type { EquityPoint } from '../portfolio/equity-history.ts';
 import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
@@ -26,7 +27,25 @@ import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import { isKillSwitchEngaged, type KillSwitchState } from '../risk/kill-switch.ts';
 import { engagementOf, type RiskChange } from '../risk/risk-controls.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
-import { ApiKeyScope, KillSwitchBodySchema, UpdateRiskLimitsBodySchema } from '@tickline/protocol';
+import {
+  ApiKeyScope,
+  EquityHistoryResponseSchema,
+  ErrorBodySchema,
+  KillSwitchBodySchema,
+  KillSwitchStateResponseSchema,
+  LiveLogsResponseSchema,
+  LiveRunResponseSchema,
+  LiveRunsResponseSchema,
+  LiveSignalsResponseSchema,
+  OrderResponseSchema,
+  OrderSchema,
+  OrdersResponseSchema,
+  PortfolioResponseSchema,
+  PortfolioRiskResponseSchema,
+  PortfoliosResponseSchema,
+  RiskLimitsResponseSchema,
+  UpdateRiskLimitsBodySchema,
+} from '@tickline/protocol';
 
 /** Who is calling (the composition root maps identity's principal onto it). */
 export interface LiveCaller {
@@ -120,31 +139,23 @@ function killSwitchView(state: KillSwitchState) {
   return { engaged: isKillSwitchEngaged(state), ...state };
 }
 
-/** How the OpenAPI document says these routes authenticate. */
-const SECURITY: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
+/** What an admin may do in a portfolio that is not theirs (see `allowed` in {@link liveRoutes}). */
+type AdminMay = 'oversee' | 'own';
 
 /** See the module comment. */
 export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify, o) => {
-  // Scopes by construction: a route without `config.scope` stops the server at start, and every
-  // route authenticates with its own scope before its input is even validated, so no handler can
-  // forget it (a market:read key placed orders and engaged the kill switch before). The OpenAPI
-  // document shows each route's scope and security.
+  // Each route declares its scope (`config.scope`); the gateway authorizes it for every request
+  // before the input is read. Here the same declaration names the caller, whose `admin` decides
+  // what they may do in portfolios that are not theirs.
   const callers = new WeakMap<FastifyRequest, LiveCaller>();
   fastify.addHook('onRoute', (route) => {
     const scope = (route.config as { scope?: ApiKeyScope } | undefined)?.scope;
     if (scope === undefined) throw new Error(`${String(route.method)} ${route.url} declares no scope`);
-    const schema = route.schema ?? {};
-    const description = (schema as { description?: string }).description;
-    route.schema = {
-      ...schema,
-      security: SECURITY,
-      description: `${description === undefined ? '' : `${description} `}Scope: \`${scope}\`.`,
-    };
-    const authenticate = async (request: FastifyRequest) => {
+    const identify = async (request: FastifyRequest) => {
       callers.set(request, await o.authenticate(request, scope));
     };
     const existing = route.preValidation;
-    route.preValidation = [authenticate, ...(existing === undefined ? [] : [existing].flat())];
+    route.preValidation = [identify, ...(existing === undefined ? [] : [existing].flat())];
   });
   /** The caller the route's own preValidation authenticated. */
   const callerOf = async (request: FastifyRequest): Promise<LiveCaller> => callers.get(request)!;
@@ -165,18 +176,35 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     return send(e.statusCode ?? 500, e.code ?? 'HTTP_INTERNAL', e.message ?? 'request failed');
   });
 
-  const owned = async (request: FastifyRequest, portfolioId: string): Promise<LiveCaller> => {
+  /**
+   * The caller, when `ownerId` is theirs or they are an admin and `admin` allows what they ask:
+   * `oversee` (read, pause, the kill switch) but never `own` (trade, limits, start or stop runs).
+   * Anyone else learns nothing: 404.
+   */
+  const allowed = async (
+    request: FastifyRequest,
+    ownerId: string | undefined,
+    admin: AdminMay,
+    missing: () => TicklineError,
+  ): Promise<LiveCaller> => {
     const caller = await callerOf(request);
-    const owner = await o.ownerOf(portfolioId);
-    if (owner === undefined || (owner !== caller.userId && !caller.admin))
-      throw notFound('portfolio', portfolioId);
+    if (ownerId === undefined || (ownerId !== caller.userId && !caller.admin)) throw missing();
+    if (ownerId !== caller.userId && admin === 'own')
+      throw new TicklineError(
+        'STRATEGY_OWNER_ONLY',
+        'only the owner may do this; admins may read, pause and engage the kill switch',
+        {
+          details: { ownerId },
+        },
+      );
     return caller;
   };
-  const runOf = async (request: FastifyRequest, id: string) => {
-    const caller = await callerOf(request);
+  const owned = async (request: FastifyRequest, portfolioId: string, admin: AdminMay): Promise<LiveCaller> =>
+    allowed(request, await o.ownerOf(portfolioId), admin, () => notFound('portfolio', portfolioId));
+  const runOf = async (request: FastifyRequest, id: string, admin: AdminMay) => {
     const status = o.runner.status(id) ?? (await o.shared?.get(id));
-    if (status === undefined || (status.userId !== caller.userId && !caller.admin)) throw notFound('run', id);
-    return status;
+    await allowed(request, status?.userId, admin, () => notFound('run', id));
+    return status!;
   };
   const listRuns = async (userId: string): Promise<LiveRunStatus[]> =>
     o.shared !== undefined ? o.shared.list(userId) : o.runner.list().filter((r) => r.userId === userId);
@@ -189,7 +217,10 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
 
   app.get(
     '/portfolios',
-    { config: { scope: ApiKeyScope.PortfolioRead }, schema: { summary: 'Your portfolios' } },
+    {
+      config: { scope: ApiKeyScope.PortfolioRead },
+      schema: { summary: 'Your portfolios', response: { 200: PortfoliosResponseSchema } },
+    },
     async (request) => {
       const caller = await callerOf(request);
       return { portfolios: (await o.portfoliosOf(caller.userId)).map(summary) };
@@ -198,9 +229,12 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
 
   app.get(
     '/portfolios/:portfolioId',
-    { config: { scope: ApiKeyScope.PortfolioRead }, schema: { params: PortfolioParams } },
+    {
+      config: { scope: ApiKeyScope.PortfolioRead },
+      schema: { params: PortfolioParams, response: { 200: PortfolioResponseSchema } },
+    },
     async (request) => {
-      await owned(request, request.params.portfolioId);
+      await owned(request, request.params.portfolioId, 'oversee');
       const id = request.params.portfolioId;
       return { ...summary(id), positions: o.books.positions(id) };
     },
@@ -210,10 +244,14 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     '/portfolios/:portfolioId/equity',
     {
       config: { scope: ApiKeyScope.PortfolioRead },
-      schema: { params: PortfolioParams, querystring: z.object({ limit: Limit }) },
+      schema: {
+        params: PortfolioParams,
+        querystring: z.object({ limit: Limit }),
+        response: { 200: EquityHistoryResponseSchema },
+      },
     },
     async (request) => {
-      await owned(request, request.params.portfolioId);
+      await owned(request, request.params.portfolioId, 'oversee');
       const points = (await o.equityHistory?.(request.params.portfolioId, request.query.limit)) ?? [];
       return { points };
     },
@@ -227,10 +265,11 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
         summary: 'Working orders, or with status=all every order (last changed first)',
         params: PortfolioParams,
         querystring: z.object({ status: z.enum(['open', 'all']).default('open'), limit: Limit }),
+        response: { 200: OrdersResponseSchema },
       },
     },
     async (request) => {
-      await owned(request, request.params.portfolioId);
+      await owned(request, request.params.portfolioId, 'oversee');
       const id = request.params.portfolioId;
       return {
         orders:
@@ -261,10 +300,16 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
             message: 'limit and stop orders need a price; market orders take none',
             path: ['price'],
           }),
+        response: {
+          201: OrderResponseSchema,
+          // A refusal carries the rejected order and the API's error shape; a reused
+          // Idempotency-Key with another body, the error alone.
+          422: ErrorBodySchema.extend({ order: OrderSchema.optional() }),
+        },
       },
     },
     async (request, reply) => {
-      const caller = await owned(request, request.params.portfolioId);
+      const caller = await owned(request, request.params.portfolioId, 'own');
       const { symbol, side, type, quantity, price } = request.body;
       const order = await o.desk.place({
         portfolioId: request.params.portfolioId,
@@ -304,10 +349,11 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       schema: {
         params: PortfolioParams.extend({ clientOrderId: z.string().min(1).max(36) }),
         querystring: z.object({ symbol: Symbol_ }),
+        response: { 200: OrderResponseSchema },
       },
     },
     async (request) => {
-      await owned(request, request.params.portfolioId);
+      await owned(request, request.params.portfolioId, 'own');
       const { portfolioId, clientOrderId } = request.params;
       return {
         order: await o.desk.cancel(
@@ -328,10 +374,13 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
 
   app.get(
     '/portfolios/:portfolioId/risk',
-    { config: { scope: ApiKeyScope.PortfolioRead }, schema: { params: PortfolioParams } },
+    {
+      config: { scope: ApiKeyScope.PortfolioRead },
+      schema: { params: PortfolioParams, response: { 200: PortfolioRiskResponseSchema } },
+    },
     async (request) => {
       const { portfolioId } = request.params;
-      await owned(request, portfolioId);
+      await owned(request, portfolioId, 'oversee');
       const [stored, audit] = await Promise.all([
         o.risk.controls.read(portfolioId),
         o.risk.controls.audit(portfolioId, 50),
@@ -350,11 +399,15 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     '/portfolios/:portfolioId/risk-limits',
     {
       config: { scope: ApiKeyScope.PortfolioWrite },
-      schema: { params: PortfolioParams, body: UpdateRiskLimitsBodySchema },
+      schema: {
+        params: PortfolioParams,
+        body: UpdateRiskLimitsBodySchema,
+        response: { 200: RiskLimitsResponseSchema },
+      },
     },
     async (request) => {
       const { portfolioId } = request.params;
-      const caller = await owned(request, portfolioId);
+      const caller = await owned(request, portfolioId, 'own');
       const { reason, ...changed } = request.body;
       const limits = RiskLimitsSchema.parse({ ...(await o.risk.riskLimits(portfolioId)), ...changed });
       await o.risk.setLimits(portfolioId, limits, changeBy(caller, reason));
@@ -366,11 +419,15 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     '/portfolios/:portfolioId/kill-switch',
     {
       config: { scope: ApiKeyScope.PortfolioWrite },
-      schema: { params: PortfolioParams, body: KillSwitchBodySchema },
+      schema: {
+        params: PortfolioParams,
+        body: KillSwitchBodySchema,
+        response: { 200: KillSwitchStateResponseSchema },
+      },
     },
     async (request) => {
       const { portfolioId } = request.params;
-      const change = changeBy(await owned(request, portfolioId), request.body.reason);
+      const change = changeBy(await owned(request, portfolioId, 'oversee'), request.body.reason);
       // Stored (and audited) first: every process refuses from its next read, this one at once.
       await o.risk.engageKillSwitch(portfolioId, change);
       const cancelled = await o.runner.killSwitch(portfolioId, change.actor, engagementOf(change));
@@ -383,11 +440,15 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     '/portfolios/:portfolioId/kill-switch/release',
     {
       config: { scope: ApiKeyScope.PortfolioWrite },
-      schema: { params: PortfolioParams, body: KillSwitchBodySchema },
+      schema: {
+        params: PortfolioParams,
+        body: KillSwitchBodySchema,
+        response: { 200: KillSwitchStateResponseSchema },
+      },
     },
     async (request) => {
       const { portfolioId } = request.params;
-      const change = changeBy(await owned(request, portfolioId), request.body.reason);
+      const change = changeBy(await owned(request, portfolioId, 'oversee'), request.body.reason);
       // Lifts the caller's own hand only: an owner cannot undo an admin's stop. Paused runs stay
       // paused until their owner resumes them.
       const state = await o.risk.releaseKillSwitch(portfolioId, change);
@@ -412,11 +473,12 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
             .max(8),
           warmupBars: z.int().min(0).max(5_000).default(200),
         }),
+        response: { 201: LiveRunResponseSchema },
       },
     },
     async (request, reply) => {
       const body = request.body;
-      const caller = await owned(request, body.portfolioId);
+      const caller = await owned(request, body.portfolioId, 'own');
       for (const f of body.feeds)
         if (!o.symbols.has(f.symbol))
           throw new BrokerError('STRATEGY_BROKER_REQUEST_INVALID', `unknown symbol ${f.symbol}`, {
@@ -455,65 +517,99 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     },
   );
 
-  app.get('/live-strategies', { config: { scope: ApiKeyScope.PortfolioRead } }, async (request) => {
-    const caller = await callerOf(request);
-    return { runs: await listRuns(caller.userId) };
-  });
+  app.get(
+    '/live-strategies',
+    { config: { scope: ApiKeyScope.PortfolioRead }, schema: { response: { 200: LiveRunsResponseSchema } } },
+    async (request) => {
+      const caller = await callerOf(request);
+      return { runs: await listRuns(caller.userId) };
+    },
+  );
 
   app.get(
     '/live-strategies/:id',
-    { config: { scope: ApiKeyScope.PortfolioRead }, schema: { params: RunParams } },
+    {
+      config: { scope: ApiKeyScope.PortfolioRead },
+      schema: { params: RunParams, response: { 200: LiveRunResponseSchema } },
+    },
     async (request) => ({
-      run: await runOf(request, request.params.id),
+      run: await runOf(request, request.params.id, 'oversee'),
     }),
   );
 
   app.get(
     '/live-strategies/:id/signals',
-    { config: { scope: ApiKeyScope.SignalsRead }, schema: { params: RunParams } },
+    {
+      config: { scope: ApiKeyScope.SignalsRead },
+      schema: { params: RunParams, response: { 200: LiveSignalsResponseSchema } },
+    },
     async (request) => ({
-      signals: (await runOf(request, request.params.id)).lastSignals,
+      signals: (await runOf(request, request.params.id, 'oversee')).lastSignals,
     }),
   );
 
   app.get(
     '/live-strategies/:id/logs',
-    { config: { scope: ApiKeyScope.SignalsRead }, schema: { params: RunParams } },
+    {
+      config: { scope: ApiKeyScope.SignalsRead },
+      schema: { params: RunParams, response: { 200: LiveLogsResponseSchema } },
+    },
     async (request) => ({
-      logs: (await runOf(request, request.params.id)).logs,
+      logs: (await runOf(request, request.params.id, 'oversee')).logs,
     }),
   );
 
   // Where this process runs the run, its runner acts; elsewhere the shared state is changed and
   // the process that runs it follows at its next sync.
   const local = (id: string) => o.runner.status(id) !== undefined;
+  /** The run after a change; gone meanwhile (stopped elsewhere) answers as a missing one. */
+  const still = (id: string, run: LiveRunStatus | undefined): { run: LiveRunStatus } => {
+    if (run === undefined) throw notFound('run', id);
+    return { run };
+  };
   app.post(
     '/live-strategies/:id/pause',
-    { config: { scope: ApiKeyScope.PortfolioWrite }, schema: { params: RunParams } },
+    {
+      config: { scope: ApiKeyScope.PortfolioWrite },
+      schema: { params: RunParams, response: { 200: LiveRunResponseSchema } },
+    },
     async (request) => {
-      const id = (await runOf(request, request.params.id)).id;
-      const [code, reason] = ['user', 'paused by the owner'];
-      return { run: local(id) ? o.runner.pause(id, code, reason) : await o.shared?.pause(id, code, reason) };
+      const run = await runOf(request, request.params.id, 'oversee');
+      const id = run.id;
+      const [code, reason] =
+        run.userId === (await callerOf(request)).userId
+          ? ['user', 'paused by the owner']
+          : [ADMIN_PAUSE_CODE, 'paused by an admin'];
+      return still(
+        id,
+        local(id) ? o.runner.pause(id, code, reason) : await o.shared?.pause(id, code, reason),
+      );
     },
   );
 
   app.post(
     '/live-strategies/:id/resume',
-    { config: { scope: ApiKeyScope.PortfolioWrite }, schema: { params: RunParams } },
+    {
+      config: { scope: ApiKeyScope.PortfolioWrite },
+      schema: { params: RunParams, response: { 200: LiveRunResponseSchema } },
+    },
     async (request) => {
-      const id = (await runOf(request, request.params.id)).id;
-      return { run: local(id) ? await o.runner.resume(id) : await o.shared?.resume(id) };
+      const id = (await runOf(request, request.params.id, 'own')).id;
+      return still(id, local(id) ? await o.runner.resume(id) : await o.shared?.resume(id));
     },
   );
 
   app.delete(
     '/live-strategies/:id',
-    { config: { scope: ApiKeyScope.PortfolioWrite }, schema: { params: RunParams } },
+    {
+      config: { scope: ApiKeyScope.PortfolioWrite },
+      schema: { params: RunParams, response: { 204: z.null().describe('No content') } },
+    },
     async (request, reply) => {
-      const id = (await runOf(request, request.params.id)).id;
+      const id = (await runOf(request, request.params.id, 'own')).id;
       if (local(id)) await o.runner.stop(id);
       else await o.shared?.stop(id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 };

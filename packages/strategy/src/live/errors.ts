@@ -23,6 +23,12 @@ export const LiveErrorCodes = defineErrorCodes({
     resolve: 'Run the same Tickline version on the gateway, platform and strategy processes.',
     httpStatus: 400,
   },
+  STRATEGY_OWNER_ONLY: {
+    meaning:
+      "Only a portfolio's owner may trade in it: place or cancel orders, change its risk limits, start, resume or stop its live runs. Admins may read it, pause its runs and engage or release their hand on its kill switch.",
+    resolve: 'Ask the owner; as an admin, pause the run or engage the kill switch instead.',
+    httpStatus: 403,
+  },
   STRATEGY_PORTFOLIO_NOT_FOUND: {
     meaning: "The portfolio does not exist or is someone else's.",
     resolve: 'Use a portfolio id from the list of your portfolios.',

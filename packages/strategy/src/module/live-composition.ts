@@ -8,7 +8,7 @@
 import { hostname } from 'node:os';
 import type { EventLog, Publisher, RequestReply } from '@tickline/eventlog';
 import { authenticateRequest, requireScope, type IdentityService, type Tier } from '@tickline/identity';
-import { ApiKeyScope } from '@tickline/protocol';
+import { hasAdminPower } from '@tickline/protocol';
 import {
   createBeatService,
   createEventSource,
@@ -371,8 +371,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       requireScope(principal, scope);
       tiers.set(principal.userId, principal.tier);
       // An admin's key reaches other users' portfolios only when it carries the admin scope.
-      const adminScope = principal.scopes === null || principal.scopes.includes(ApiKeyScope.Admin);
-      return { userId: principal.userId, admin: principal.role === 'admin' && adminScope };
+      return { userId: principal.userId, admin: hasAdminPower(principal) };
     },
     // A paper portfolio's id is its account's id, which is the owner's user id.
     ownerOf,

@@ -11,6 +11,7 @@ import type { SqlQueryable } from '@tickline/store';
 import { OrderEvents } from '../broker/events.ts';
 import { LIVE_EVENTS, liveEventChannels } from '../live/live-events.ts';
 import { BacktestCompleted, BacktestProgress } from './strategy-events.ts';
+import { hasAdminPower } from '@tickline/protocol';
 
 /** Durable consumer name (kept stable: renaming it replays or skips history). */
 export const STRATEGY_DELIVERY_CONSUMER = 'strategy-delivery';
@@ -51,11 +52,13 @@ export function strategyChannelRules(sql: SqlQueryable): ChannelAccessRule[] {
     {
       pattern: 'strategy:{id}:signals',
       async allow(subscriber, { id }) {
-        if (subscriber.role === 'admin') return true;
+        // Admin power is the role and, for a stream opened with an API key's ticket, the scope.
+        if (hasAdminPower(subscriber)) return true;
         if (id === undefined || !UUID.test(id)) return false;
-        const { rows } = await sql.query<{ user_id: string }>('select user_id from strategies where id = $1', [
-          id,
-        ]);
+        const { rows } = await sql.query<{ user_id: string }>(
+          'select user_id from strategies where id = $1',
+          [id],
+        );
         return rows[0]?.user_id === subscriber.userId;
       },
     },

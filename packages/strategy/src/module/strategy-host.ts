@@ -7,6 +7,7 @@ import type { IdentityService } from '@tickline/identity';
 import type { Clock, ModuleBaseDeps, ModuleHost } from '@tickline/kernel';
 import type { Sql, SqlQueryable } from '@tickline/store';
 import { createCodeCipher } from '../versions/code-cipher.ts';
+import { createResealService } from '../versions/reseal-service.ts';
 import { StrategyRepository } from '../versions/strategy-repository.ts';
 import { BacktestQueue } from './backtest-queue.ts';
 import { StrategyProcesses } from '../sandbox/strategy-processes.ts';
@@ -126,7 +127,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
       : undefined;
   return {
     // The processes start first and stop last: the queues hand them work.
-    services: [processes, queue, researchQueue, ...(live?.services ?? [])],
+    services: [processes, queue, researchQueue, createResealService(repository), ...(live?.services ?? [])],
     ...(live === undefined ? {} : { live }),
     settings,
     sql: deps.sql,

@@ -11,6 +11,7 @@ import { liveRoutes } from '../live-http/live-routes.ts';
 import type { StrategyHost } from './strategy-host.ts';
 import { strategyDeliveryFor } from './strategy-delivery.ts';
 import { createStrategyHost, type StrategyHostDeps } from './strategy-host.ts';
+import { installCodeKeys } from './code-keys.ts';
 import type { IdentityHost } from '@tickline/identity';
 import { strategyConfig, type StrategySettings } from './strategy-settings.ts';
 import { OrderEvents } from '../broker/events.ts';
@@ -37,9 +38,22 @@ export const strategyModule = defineModule({
   migrations: STRATEGY_MIGRATIONS_DIR,
   after: ['identity', 'market'],
   // The composition root hands over identity's host; the queue and routes need its service.
-  createHost: (
-    deps: Omit<StrategyHostDeps, 'identity'> & { identity: IdentityHost } & ModuleBaseDeps<StrategySettings>,
-  ) => createStrategyHost({ ...deps, identity: deps.identity.identity }),
+  // The code keys first: left at the public default, an embedded install generates its own.
+  createHost: async (
+    deps: Omit<StrategyHostDeps, 'identity'> & {
+      identity: IdentityHost;
+      dataDir: string;
+      config?: StrategyHostDeps['config'] & { database?: { url?: string | undefined } };
+    } & ModuleBaseDeps<StrategySettings>,
+  ) =>
+    createStrategyHost({
+      ...deps,
+      identity: deps.identity.identity,
+      settings: await installCodeKeys(deps.settings, {
+        dataDir: deps.dataDir,
+        postgres: deps.config?.database?.url !== undefined,
+      }),
+    }),
   routes: (host) => strategyModuleRoutes(host),
   channels: (host) => strategyDeliveryFor(host.sql),
 });

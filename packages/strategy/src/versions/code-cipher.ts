@@ -25,6 +25,10 @@ export interface CodeCipherOptions {
 }
 
 export interface CodeCipher {
+  /** The key new versions are sealed with. */
+  readonly currentKeyId: string;
+  /** Every key id it can open. */
+  readonly keyIds: readonly string[];
   encrypt(plaintext: string, aad: string): EncryptedCode;
   decrypt(sealed: EncryptedCode, aad: string): string;
 }
@@ -50,6 +54,8 @@ export function createCodeCipher(options: CodeCipherOptions): CodeCipher {
     });
   }
   return {
+    currentKeyId: options.currentKeyId,
+    keyIds: [...keys.keys()],
     encrypt(plaintext, aad) {
       const nonce = randomBytes(NONCE_BYTES);
       const cipher = createCipheriv('aes-256-gcm', current, nonce);

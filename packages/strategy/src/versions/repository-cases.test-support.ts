@@ -16,6 +16,8 @@ export function runRepositoryCases(name: string, open: () => Promise<Sql>): void
     const now = new Date('2026-01-01T00:00:00Z');
     const alice = uuidv7();
     const bob = uuidv7();
+    /** Owns only the re-seal case's strategy, so the other cases' lists stay theirs. */
+    const carol = uuidv7();
 
     beforeAll(async () => {
       sql = await open();
@@ -23,6 +25,7 @@ export function runRepositoryCases(name: string, open: () => Promise<Sql>): void
       for (const [id, email] of [
         [alice, `alice-${alice}@example.com`],
         [bob, `bob-${bob}@example.com`],
+        [carol, `carol-${carol}@example.com`],
       ] as const) {
         await sql.query(
           `insert into users (id, email, role, tier, status, created_at, updated_at) values ($1, $2, 'user', 'free', 'active', $3, $3)`,
@@ -31,6 +34,32 @@ export function runRepositoryCases(name: string, open: () => Promise<Sql>): void
       }
     }, 120_000);
     afterAll(() => sql?.close());
+
+    it('re-seals versions of an old key under the current one; they read without the old key', async () => {
+      const old = new StrategyRepository(sql, createCodeCipher({ keys, currentKeyId: 'k2' }));
+      const s = await old.createStrategy({ id: uuidv7(), userId: carol, name: 'reseal', now });
+      for (const n of [1, 2, 3])
+        await old.saveVersion({
+          userId: carol,
+          strategyId: s.id,
+          source: `// SEALED-${n}`,
+          js: `js${n}`,
+          language: 'javascript',
+          params: {},
+          now,
+        });
+      const rotated = new StrategyRepository(sql, createCodeCipher({ keys, currentKeyId: 'k1' }));
+      // Batches of two: every version is moved, then nothing is left.
+      let moved = 0;
+      for (let n = -1; n !== 0; moved += n) n = await rotated.resealBatch(2);
+      expect(moved).toBeGreaterThanOrEqual(3);
+      expect((await rotated.listVersions(carol, s.id)).map((v) => v.keyId)).toEqual(['k1', 'k1', 'k1']);
+      const withoutOld = new StrategyRepository(
+        sql,
+        createCodeCipher({ keys: { k1: keys.k1 }, currentKeyId: 'k1' }),
+      );
+      expect((await withoutOld.getVersion(carol, s.id, 2)).source).toBe('// SEALED-2');
+    });
 
     it('saves immutable, numbered versions with the code encrypted at rest', async () => {
       const repo = new StrategyRepository(sql, createCodeCipher({ keys, currentKeyId: 'k1' }));

@@ -294,6 +294,36 @@ export class StrategyRepository {
     return { ...info, source, js };
   }
 
+  /**
+   * Re-seals up to `limit` versions sealed with a key other than the current one under the
+   * current key; returns how many it moved (0: none left it can read). A version written or moved
+   * meanwhile is left as it is (the update names the key it read).
+   */
+  async resealBatch(limit: number): Promise<number> {
+    const current = this.#cipher.currentKeyId;
+    const { rows } = await this.#sql.query<Row>(
+      `select strategy_id, version, key_id, nonce, ciphertext from strategy_versions
+        where key_id <> $1 and key_id = any($2::text[]) order by strategy_id, version limit $3`,
+      [current, this.#cipher.keyIds.filter((id) => id !== current), limit],
+    );
+    for (const r of rows) {
+      const strategyId = r.strategy_id as string;
+      const version = Number(r.version);
+      const aad = aadOf(strategyId, version);
+      const plain = this.#cipher.decrypt(
+        { keyId: r.key_id as string, nonce: r.nonce as Uint8Array, ciphertext: r.ciphertext as Uint8Array },
+        aad,
+      );
+      const sealed = this.#cipher.encrypt(plain, aad);
+      await this.#sql.query(
+        `update strategy_versions set key_id = $1, nonce = $2, ciphertext = $3
+          where strategy_id = $4 and version = $5 and key_id = $6`,
+        [sealed.keyId, sealed.nonce, sealed.ciphertext, strategyId, version, r.key_id as string],
+      );
+    }
+    return rows.length;
+  }
+
   async createRun(input: {
     id: string;
     userId: string;

@@ -212,6 +212,15 @@ export function runIdentityRepositoryContract(label: string, repo: () => Identit
       expect(await repo().countActiveApiKeys(u.id, T0)).toBe(0);
     });
 
+    it('api keys - parallel creations at a limit of 2 store 2', async () => {
+      const u = await stored();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => repo().insertApiKeyWithinQuota(apiKey(u.id), 2)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(2);
+      expect(await repo().countActiveApiKeys(u.id, T0)).toBe(2);
+    });
+
     it('api keys - recorded uses only move last-used forward', async () => {
       const u = await stored();
       const a = apiKey(u.id);

@@ -90,12 +90,13 @@ describe.skipIf(!postgres.url)(`notify channels ${postgres.skipReason ?? ''}`, (
       clock: systemClock,
     });
     const userId = uuidv7();
-    const { endpoint, secret } = await endpoints.create({
+    const { endpoint, secret } = (await endpoints.create({
       userId,
       url: receiver.url('/hook'),
       format: 'standard',
       kinds: [],
-    });
+      maxEndpoints: 1,
+    }))!;
     receiver.setSecret('/hook', [secret]);
     const channel = createWebhookChannel({
       endpoints,

@@ -7,14 +7,20 @@
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { Channel } from '../../kinds.ts';
-import { describe, type NotificationChannel } from '../channel.ts';
+import { describe, type NotificationChannel, type OutgoingNotification } from '../channel.ts';
 import type { EmailTemplates } from './templates.ts';
 
 export interface EmailChannelOptions {
   transport: SMTPTransport.Options;
   from: string;
   templates: EmailTemplates;
+  /** Where links point (the dashboard's public URL); without it a mail carries no link. */
   baseUrl?: string;
+  /**
+   * The link of a notification that carries only a reference to it (a verification mail: its
+   * token is stored nowhere), made as the mail is rendered and kept in no row.
+   */
+  linkOf?: (notification: OutgoingNotification) => string | undefined;
 }
 
 export interface EmailChannel extends NotificationChannel {
@@ -26,7 +32,9 @@ export function createEmailChannel(options: EmailChannelOptions): EmailChannel {
   const domain = /@([^>\s]+)/.exec(options.from)?.[1] ?? 'tickline.local';
   return {
     channel: Channel.Email,
-    async send({ notification, target }) {
+    async send({ notification: stored, target }) {
+      const link = options.linkOf?.(stored);
+      const notification = link === undefined ? stored : { ...stored, data: { ...stored.data, url: link } };
       const mail = await options.templates.render(
         notification,
         options.baseUrl ? { baseUrl: options.baseUrl } : {},

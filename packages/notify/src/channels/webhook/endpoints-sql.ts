@@ -61,12 +61,17 @@ export interface SendableEndpoint extends WebhookEndpoint {
 }
 
 export interface EndpointStore {
+  /**
+   * Creates an endpoint unless the user has `maxEndpoints` already; undefined then. Counted and
+   * inserted in one statement under a per-user lock, so a parallel burst cannot pass one count.
+   */
   create(input: {
     userId: string;
     url: string;
     format: WebhookFormat;
     kinds: string[];
-  }): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
+    maxEndpoints: number;
+  }): Promise<{ endpoint: WebhookEndpoint; secret: string } | undefined>;
   list(userId: string): Promise<WebhookEndpoint[]>;
   /** Every user's disabled or failing endpoints, most recently troubled first (admin view). */
   listTroubled(limit: number): Promise<WebhookEndpoint[]>;
@@ -78,8 +83,13 @@ export interface EndpointStore {
     patch: { url?: string; format?: WebhookFormat; kinds?: string[]; enabled?: boolean },
   ): Promise<WebhookEndpoint>;
   remove(userId: string, id: string): Promise<void>;
-  /** New current secret; the previous one keeps signing until `overlapMs` from now. */
+  /**
+   * New current secret; the previous one (only it: older ones are dropped) keeps signing until
+   * `overlapMs` from now.
+   */
   rotate(userId: string, id: string, overlapMs: number): Promise<string>;
+  /** Drops every secret but the current one, at once (a leaked previous secret). */
+  revokePrevious(userId: string, id: string): Promise<void>;
   /** For the sender: cached for `cacheMs`. */
   forSending(id: string): Promise<SendableEndpoint | undefined>;
   recordSuccess(id: string): Promise<void>;
@@ -144,22 +154,31 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
   }
 
   return {
-    async create({ userId, url, format, kinds }) {
+    async create({ userId, url, format, kinds, maxEndpoints }) {
       const secret = generateWebhookSecret();
-      const { rows } = await sql.query<EndpointRow>(
-        `insert into notify_webhook_endpoints (id, user_id, url, format, kinds, secrets, created_at)
-         values ($1, $2, $3, $4, $5::text[], $6, $7) returning *`,
-        [
-          uuidv7(clock.now()),
-          userId,
-          url,
-          format,
-          kinds,
-          JSON.stringify([{ box: box.seal(secret), expiresAt: null }]),
-          new Date(clock.now()),
-        ],
-      );
-      return { endpoint: toEndpoint(rows[0]!), secret };
+      // A count, then an insert, let 12 parallel creations past a limit of 3: the lock orders a
+      // user's creations and the insert carries the count.
+      const rows = await sql.transaction(async (tx) => {
+        await tx.query("select pg_advisory_xact_lock(hashtext('tickline.webhook-quota.' || $1))", [userId]);
+        const inserted = await tx.query<EndpointRow>(
+          `insert into notify_webhook_endpoints (id, user_id, url, format, kinds, secrets, created_at)
+           select $1, $2, $3, $4, $5::text[], $6, $7
+           where (select count(*) from notify_webhook_endpoints where user_id = $2) < $8
+           returning *`,
+          [
+            uuidv7(clock.now()),
+            userId,
+            url,
+            format,
+            kinds,
+            JSON.stringify([{ box: box.seal(secret), expiresAt: null }]),
+            new Date(clock.now()),
+            maxEndpoints,
+          ],
+        );
+        return inserted.rows;
+      });
+      return rows[0] === undefined ? undefined : { endpoint: toEndpoint(rows[0]), secret };
     },
     async list(userId) {
       const { rows } = await sql.query<EndpointRow>(
@@ -210,15 +229,26 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
       const current = await row(sql, userId, id);
       const now = clock.now();
       const secret = generateWebhookSecret();
-      const kept = current.secrets
-        .filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now)
-        .map((s) => ({ box: s.box, expiresAt: s.expiresAt ?? new Date(now + overlapMs).toISOString() }));
+      // One previous secret at most: rotating again within the overlap drops the older one, so
+      // repeated rotations cannot pile up secrets that all still sign.
+      const previous = current.secrets.find((s) => s.expiresAt === null);
+      const kept = previous
+        ? [{ box: previous.box, expiresAt: new Date(now + overlapMs).toISOString() }]
+        : [];
       await sql.query('update notify_webhook_endpoints set secrets = $2 where id = $1', [
         id,
         JSON.stringify([{ box: box.seal(secret), expiresAt: null }, ...kept]),
       ]);
       forget(id);
       return secret;
+    },
+    async revokePrevious(userId, id) {
+      const current = await row(sql, userId, id);
+      await sql.query('update notify_webhook_endpoints set secrets = $2 where id = $1', [
+        id,
+        JSON.stringify(current.secrets.filter((s) => s.expiresAt === null)),
+      ]);
+      forget(id);
     },
     async forSending(id) {
       const hit = cache.get(id);

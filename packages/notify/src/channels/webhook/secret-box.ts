@@ -5,6 +5,9 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
 export interface SecretBox {
   seal(plain: string): string;
   open(sealed: string): string;
@@ -23,9 +26,16 @@ export function createSecretBox(masterSecret: string | Uint8Array): SecretBox {
     },
     open(sealed) {
       const raw = Buffer.from(sealed, 'base64url');
-      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+      // The tag length is pinned: a value cut short would otherwise be checked against a shorter,
+      // forgeable tag.
+      if (raw.length < IV_BYTES + TAG_BYTES) throw new Error('unreadable sealed secret');
+      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES), {
+        authTagLength: TAG_BYTES,
+      });
+      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+        'utf8',
+      );
     },
   };
 }

@@ -19,6 +19,9 @@ const SCOPES: readonly ApiKeyScope[] = [
   ApiKeyScope.StrategiesWrite,
   ApiKeyScope.BacktestsRun,
   ApiKeyScope.SignalsRead,
+  ApiKeyScope.NotificationsRead,
+  ApiKeyScope.NotificationsWrite,
+  ApiKeyScope.GamePlay,
 ];
 const DEFAULT_SCOPES: readonly string[] = [ApiKeyScope.MarketRead, ApiKeyScope.StreamRead];
 

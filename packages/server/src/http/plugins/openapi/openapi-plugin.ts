@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { PUBLIC_ROUTE } from '../../route-scopes.ts';
 
 export const OPENAPI_JSON_PATH = '/api/openapi.json';
 export const DOCS_PATH = '/api/docs';
@@ -23,6 +24,9 @@ export interface OpenApiOptions {
 export const SECURITY_SCHEMES = {
   bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
   apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+  // The stream routes: EventSource sends no headers, so a short-lived ticket or the session cookie.
+  streamTicket: { type: 'apiKey', in: 'query', name: 'ticket' },
+  sessionCookie: { type: 'apiKey', in: 'cookie', name: 'tickline_session' },
 } as const;
 
 /** Registers the document generator and both endpoints; call before any route is added. */
@@ -41,14 +45,21 @@ export function registerOpenApi(app: FastifyInstance, options: OpenApiOptions = 
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  void app.register(swaggerUi, {
-    routePrefix: DOCS_PATH,
-    // Swagger UI would otherwise send the document to an outside validator.
-    validatorUrl: false,
-    uiConfig: { deepLinking: true },
-    theme: { title: options.title ?? 'Tickline API' },
+  // Swagger UI adds its page and assets itself: they are declared public here, where it is added.
+  void app.register(async function docsPage(docs) {
+    docs.addHook('onRoute', function declarePublic(route) {
+      route.config = { ...route.config, ...PUBLIC_ROUTE.config };
+    });
+    await docs.register(swaggerUi, {
+      routePrefix: DOCS_PATH,
+      // Swagger UI would otherwise send the document to an outside validator.
+      validatorUrl: false,
+      uiConfig: { deepLinking: true },
+      theme: { title: options.title ?? 'Tickline API' },
+    });
   });
-  app.get(OPENAPI_JSON_PATH, { schema: { hide: true } }, async function openApiDocument() {
+  const publicDocument = { ...PUBLIC_ROUTE, schema: { hide: true } };
+  app.get(OPENAPI_JSON_PATH, publicDocument, async function openApiDocument() {
     return app.swagger();
   });
 }

@@ -38,7 +38,12 @@ describe('openapi - document and docs page', () => {
   it('openapi - is an OpenAPI 3.1 document with the security schemes', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.title).toBe('Tickline API');
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer']);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
+      'apiKey',
+      'bearer',
+      'sessionCookie',
+      'streamTicket',
+    ]);
   });
 
   it('openapi - lists every /api/v1 route with its method', () => {

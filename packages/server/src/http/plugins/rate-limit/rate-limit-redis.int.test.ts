@@ -6,6 +6,7 @@ import { createHttpApp } from '../../app.ts';
 import { rateLimitPlugin } from './rate-limit-plugin.ts';
 import { createRedisRateLimitStore, type RedisRateLimitStore } from './redis-rate-limit-store.ts';
 import { createRateLimiter } from './rate-limiter.ts';
+import { PUBLIC_ROUTE } from '../../route-scopes.ts';
 
 const found = requireRedisServer();
 // Refills are slow (one token per 10 s) wherever a test counts exact 200/429 sequences: a loaded CI
@@ -44,7 +45,7 @@ async function gateway(url: string, keyPrefix: string): Promise<Gateway> {
   const app = createHttpApp({ logger: silentLogger, metrics, health: () => ({}), docs: false });
   await app.register(async function api(scope) {
     await scope.register(rateLimitPlugin, { limiter });
-    scope.get('/api/v1/ping', async () => ({ ok: true }));
+    scope.get('/api/v1/ping', PUBLIC_ROUTE, async () => ({ ok: true }));
   });
   return { app, store, metrics };
 }

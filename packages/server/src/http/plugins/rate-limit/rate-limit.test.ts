@@ -9,6 +9,7 @@ import { createMemoryRateLimitStore } from './memory-rate-limit-store.ts';
 import { rateLimitPlugin } from './rate-limit-plugin.ts';
 import type { RateLimitStore } from './rate-limit-store.ts';
 import { createRateLimiter, type RateLimitPrincipal } from './rate-limiter.ts';
+import { PUBLIC_ROUTE } from '../../route-scopes.ts';
 
 const TIERS = {
   free: { requestsPerMinute: 60, burst: 2 },
@@ -57,7 +58,7 @@ async function build(
   app = createHttpApp({ logger: silentLogger, metrics, health: () => ({}), docs: false });
   await app.register(async function api(scope) {
     await scope.register(rateLimitPlugin, { limiter });
-    scope.get('/api/v1/ping', async () => ({ ok: true }));
+    scope.get('/api/v1/ping', PUBLIC_ROUTE, async () => ({ ok: true }));
   });
   return { app, metrics, clock };
 }

@@ -5,6 +5,7 @@
 import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 import { REQUEST_ID_HEADER } from '../../request-id.ts';
+import { PUBLIC_ROUTE } from '../../route-scopes.ts';
 
 /** Options for {@link registerCors}. */
 export interface CorsOptions {
@@ -34,6 +35,14 @@ export function registerCors(app: FastifyInstance, options: CorsOptions): void {
   if (any && options.credentials) {
     throw new Error('http.cors.origins "*" and http.cors.credentials cannot be combined: list the origins');
   }
+  // The preflight route (`OPTIONS *`) is @fastify/cors's own: declared public here, where it is
+  // added (a preflight carries no credentials by definition), and not an API operation.
+  app.addHook('onRoute', function declarePreflight(route) {
+    if (route.method === 'OPTIONS' && route.url === '*') {
+      route.config = { ...route.config, ...PUBLIC_ROUTE.config };
+      route.schema = { ...route.schema, hide: true };
+    }
+  });
   void app.register(cors, {
     origin: any ? '*' : [...options.origins],
     credentials: options.credentials ?? false,

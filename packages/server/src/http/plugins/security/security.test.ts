@@ -4,6 +4,7 @@ import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpApp, type HttpAppOptions } from '../../app.ts';
+import { PUBLIC_ROUTE } from '../../route-scopes.ts';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
@@ -19,8 +20,8 @@ function build(options: Partial<HttpAppOptions> = {}): FastifyInstance {
     docs: false,
     ...options,
   });
-  app.get('/api/v1/thing', async () => ({ ok: true }));
-  app.post('/api/v1/thing', async (request) => request.body);
+  app.get('/api/v1/thing', PUBLIC_ROUTE, async () => ({ ok: true }));
+  app.post('/api/v1/thing', PUBLIC_ROUTE, async (request) => request.body);
   return app;
 }
 
