@@ -31,6 +31,7 @@ import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
 import type { LiveRunStatus } from '../live/live-runner.ts';
 import { defaultMemberName } from '../live/member-name.ts';
 import { RunnerMembership } from '../live/membership.ts';
+import { createEquityCompaction } from '../portfolio/equity-compaction.ts';
 import { readEquityHistory } from '../portfolio/equity-history.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { StrategyRepository } from '../versions/strategy-repository.ts';
@@ -403,7 +404,15 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     store,
     membership,
     // The sandbox processes stop last: the consumers that step runs stop before them.
-    services: [...(deps.open === undefined ? [processes] : []), books, ...host.services, heartbeat, syncBeat, ...admin],
+    services: [
+      ...(deps.open === undefined ? [processes] : []),
+      books,
+      ...host.services,
+      heartbeat,
+      syncBeat,
+      createEquityCompaction(deps.sql, () => clock.now()),
+      ...admin,
+    ],
     routeOptions,
     sync,
   };
