@@ -82,8 +82,13 @@ export interface LiveComposition {
 const START_ATTEMPTS = 3;
 /** CPU time to load a run's module and open it. */
 const SETUP_CPU_MS = 2_000;
-/** Largest heap of one tenant's isolate in a live sandbox process. */
-const MAX_TENANT_HEAP_MB = 2_048;
+/**
+ * Largest heap of one tenant's isolate in a live sandbox process. isolated-vm sizes the young
+ * generation from it (2^(min(4, MB/128)+10) KiB: 4 MiB at 256, 16 MiB at 512 and above), and a
+ * strategy that allocates on every candle walks all of it between scavenges — memory every isolate
+ * holds, a thousand of them to a process.
+ */
+const MAX_TENANT_HEAP_MB = 256;
 
 /** The last `count` closed candles of a feed that closed at or before `before`, oldest first. */
 export function sqlCandleHistory(sql: Sql) {
