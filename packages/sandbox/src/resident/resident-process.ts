@@ -175,7 +175,10 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
     current = proc;
     const startTimer = setTimeout(() => {
       if (!proc.ready) {
-        options.logger?.error({ pool: options.name, pid: child.pid }, 'resident sandbox process did not start');
+        options.logger?.error(
+          { pool: options.name, pid: child.pid },
+          'resident sandbox process did not start',
+        );
         child.kill('SIGKILL');
       }
     }, options.startTimeoutMs ?? 60_000);
@@ -222,7 +225,9 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
     } else {
       metrics?.calls.inc({ pool: options.name, outcome: 'error' });
       call!.reject(
-        new TicklineError(message.error.code, message.error.message, { details: message.error.details ?? {} }),
+        new TicklineError(message.error.code, message.error.message, {
+          details: message.error.details ?? {},
+        }),
       );
     }
   }
@@ -291,7 +296,9 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
     if (!wasReady && proc.killed !== 'memory' && proc.killed !== 'timeout') failedStarts++;
     if (failedStarts >= 3)
       for (const call of waiting.splice(0))
-        call.reject(new TicklineError('SANDBOX_UNAVAILABLE', `the ${options.name} sandbox process cannot start`));
+        call.reject(
+          new TicklineError('SANDBOX_UNAVAILABLE', `the ${options.name} sandbox process cannot start`),
+        );
     const delay = failedStarts === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 100 * 2 ** failedStarts);
     // Only restart when someone needs the process: a call waits, or state lived in the last one.
     setTimeout(() => {

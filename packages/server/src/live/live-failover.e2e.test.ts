@@ -224,7 +224,8 @@ function liveSandboxPids(parent: number): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== parent) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes('live-process-entry')) pids.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes('live-process-entry'))
+        pids.push(Number(entry));
     } catch {
       // Gone while reading.
     }
@@ -310,10 +311,13 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
     const sandbox = liveSandboxPids(b.child.pid!);
     expect(sandbox).toHaveLength(1);
     process.kill(sandbox[0]!, 'SIGKILL');
-    await until(() => b.logLines().some((l) => l.msg === 'live sandbox process lost; its runs reopen in a fresh one'), {
-      timeoutMs: 30_000,
-      what: 'B saw its sandbox process go',
-    });
+    await until(
+      () => b.logLines().some((l) => l.msg === 'live sandbox process lost; its runs reopen in a fresh one'),
+      {
+        timeoutMs: 30_000,
+        what: 'B saw its sandbox process go',
+      },
+    );
     await until(() => liveSandboxPids(b.child.pid!).some((pid) => pid !== sandbox[0]), {
       timeoutMs: 60_000,
       what: 'a fresh sandbox process',

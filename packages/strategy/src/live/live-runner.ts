@@ -58,7 +58,6 @@ const YIELD_EVERY_MS = 5;
 /** Fills a run keeps to rebuild its books when its sandbox process is replaced. */
 const MAX_RECORDED_FILLS = 10_000;
 
-
 interface Run {
   spec: LiveStrategySpec;
   session: LiveSession;
@@ -117,7 +116,15 @@ export class LiveRunner {
     if (order === undefined) return;
     if (event.type === 'order.filled') {
       const d = event.data;
-      const fill: RecordedFill = [d.symbol, d.side, d.fill.quantity, d.fill.price, d.fill.fee, d.fill.time, order.reason];
+      const fill: RecordedFill = [
+        d.symbol,
+        d.side,
+        d.fill.quantity,
+        d.fill.price,
+        d.fill.fee,
+        d.fill.time,
+        order.reason,
+      ];
       run.session.applyFill(...fill);
       if (run.fills.length < MAX_RECORDED_FILLS) run.fills.push(fill);
       if (!d.partial) this.#forget(run, order);
@@ -194,7 +201,9 @@ export class LiveRunner {
     try {
       // Warm-up builds indicators and state; its orders are not real, and vanish. It runs in the
       // run's sandbox process under the tier's per-candle and whole-warm-up CPU budgets.
-      const warm = await session.warmup(merged.filter((c) => resumeAfter === undefined || c.closeTime <= resumeAfter));
+      const warm = await session.warmup(
+        merged.filter((c) => resumeAfter === undefined || c.closeTime <= resumeAfter),
+      );
       const budgetMs = this.#o.warmupCpuMs ?? DEFAULT_WARMUP_CPU_MS;
       if (warm.cpuMs > budgetMs)
         throw new TicklineError(
@@ -215,7 +224,8 @@ export class LiveRunner {
       throw error;
     }
     this.disable(spec.id);
-    if (resumeAfter !== undefined) run.status.lastCandleTime = Math.max(resumeAfter, run.status.lastCandleTime ?? -Infinity);
+    if (resumeAfter !== undefined)
+      run.status.lastCandleTime = Math.max(resumeAfter, run.status.lastCandleTime ?? -Infinity);
     run.decided = run.status.lastCandleTime;
     this.#runs.set(spec.id, run);
     for (const id of run.byClientId.keys()) this.#byOrder.set(id, run);
@@ -279,24 +289,24 @@ export class LiveRunner {
   async #rebuild(run: Run): Promise<void> {
     const { spec } = run;
     if (this.#o.orders === undefined || spec.ordersSince === undefined) return;
-    const orders = (await this.#o.orders.ofStrategy(spec.portfolioId, spec.strategyId, spec.ordersSince)).filter(
-      (o) => o.origin?.kind === 'strategy' && o.origin.version === spec.version,
-    );
+    const orders = (
+      await this.#o.orders.ofStrategy(spec.portfolioId, spec.strategyId, spec.ordersSince)
+    ).filter((o) => o.origin?.kind === 'strategy' && o.origin.version === spec.version);
     const fills: RecordedFill[] = orders
       .flatMap((o) => o.fills.map((f) => ({ o, f })))
       .sort((a, b) => a.f.time - b.f.time)
       .map(({ o, f }) => [o.symbol, o.side, f.quantity, f.price, f.fee, f.time, 'restored']);
     const open = orders.filter((o) => o.status === 'new' || o.status === 'partially_filled');
     const working: LiveOrder[] = open.map((o, i) => ({
-        id: RESTORED_ORDER_IDS + i,
-        symbol: o.symbol,
-        side: o.side,
-        type: o.type,
-        qty: o.quantity,
-        percent: 0,
-        price: o.price ?? NaN,
-        reason: 'restored',
-      }));
+      id: RESTORED_ORDER_IDS + i,
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      qty: o.quantity,
+      percent: 0,
+      price: o.price ?? NaN,
+      reason: 'restored',
+    }));
     if (fills.length === 0 && working.length === 0) return;
     await run.session.restore({ fills, orders: working });
     run.fills = fills.slice(-MAX_RECORDED_FILLS);
@@ -582,7 +592,8 @@ export class LiveRunner {
   #ask(run: Run, candle: FeedCandle): Promise<LiveSessionStep> | undefined {
     const f = run.session.feedOf(candle.symbol, candle.interval);
     const lastTime = run.status.lastCandleTime;
-    if (lastTime !== undefined && candle.closeTime <= lastTime && run.spec.feeds.length === 1) return undefined;
+    if (lastTime !== undefined && candle.closeTime <= lastTime && run.spec.feeds.length === 1)
+      return undefined;
     // Claimed before the strategy runs: a catch-up and the live consumer may offer the same candle.
     run.status.lastCandleTime = candle.closeTime;
     const step = run.session.advance(f, candle);
@@ -599,7 +610,8 @@ export class LiveRunner {
     } catch (error) {
       if (this.#runs.get(run.spec.id) !== run) return;
       // Its process went away: the run reopens from its last decided candle (see #recover).
-      if (error instanceof TicklineError && error.code === 'SANDBOX_PROCESS_LOST') return void this.#recover(run);
+      if (error instanceof TicklineError && error.code === 'SANDBOX_PROCESS_LOST')
+        return void this.#recover(run);
       this.#pause(run, error);
       return;
     }

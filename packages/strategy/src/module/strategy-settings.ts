@@ -96,14 +96,18 @@ export const LiveSettingsSchema = z
       .min(1_000)
       .max(600_000)
       .default(30_000)
-      .describe('Longest silence of a live sandbox process that owes an answer before it is killed (a hang).'),
+      .describe(
+        'Longest silence of a live sandbox process that owes an answer before it is killed (a hang).',
+      ),
     warmupCpuMs: z
       .number()
       .int()
       .min(10)
       .max(600_000)
       .default(2_000)
-      .describe("CPU time a run's whole warm-up may use (each warm-up candle also keeps its tier's per-candle budget)."),
+      .describe(
+        "CPU time a run's whole warm-up may use (each warm-up candle also keeps its tier's per-candle budget).",
+      ),
     tiers: z
       .object({
         free: liveTier({ maxLive: 2, cpuMsPerCandle: 50, memoryMb: 32 }),

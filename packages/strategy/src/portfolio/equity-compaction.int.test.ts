@@ -48,9 +48,19 @@ describe('equity history (PGlite)', () => {
     // Ten minutes of 1 s candles and their 1 m candles.
     for (let s = 1; s <= 600; s++) {
       const closeTime = NOW + s * 1_000;
-      events.push(source.create(Candle, { subject: 'BTC-USDT', data: { symbol: 'BTC-USDT', interval: '1s', close: 100 + s / 100, closeTime } }));
+      events.push(
+        source.create(Candle, {
+          subject: 'BTC-USDT',
+          data: { symbol: 'BTC-USDT', interval: '1s', close: 100 + s / 100, closeTime },
+        }),
+      );
       if (s % 60 === 0)
-        events.push(source.create(Candle, { subject: 'BTC-USDT', data: { symbol: 'BTC-USDT', interval: '1m', close: 100 + s / 100, closeTime } }));
+        events.push(
+          source.create(Candle, {
+            subject: 'BTC-USDT',
+            data: { symbol: 'BTC-USDT', interval: '1m', close: 100 + s / 100, closeTime },
+          }),
+        );
     }
     // Batches as a consumer gets them: a second's candles at a time.
     const projection = createPortfolioProjection(sql);
@@ -97,10 +107,10 @@ describe('equity history (PGlite)', () => {
     expect(await compactEquityHistory(sql, NOW)).toBe(0);
     // Ten minutes on, a pass that starts from the last one thins only what crossed a tier since.
     for (let m = 1; m <= 10; m++)
-      await sql.query('insert into portfolio_equity (portfolio_id, at_ms, equity, cash) values ($1, $2, 1, 1)', [
-        P,
-        NOW + m * MINUTE,
-      ]);
+      await sql.query(
+        'insert into portfolio_equity (portfolio_id, at_ms, equity, cash) values ($1, $2, 1, 1)',
+        [P, NOW + m * MINUTE],
+      );
     const later = NOW + 10 * MINUTE;
     expect(await compactEquityHistory(sql, later, NOW)).toBeGreaterThan(0);
     // …and leaves nothing a full pass would have deleted.

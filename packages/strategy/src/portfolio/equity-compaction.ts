@@ -42,12 +42,18 @@ export async function compactEquityHistory(sql: SqlQueryable, now: number, since
     );
     deleted += rowCount ?? 0;
   }
-  const { rowCount } = await sql.query('delete from portfolio_equity where at_ms < $1', [now - EQUITY_KEPT_MS]);
+  const { rowCount } = await sql.query('delete from portfolio_equity where at_ms < $1', [
+    now - EQUITY_KEPT_MS,
+  ]);
   return deleted + (rowCount ?? 0);
 }
 
 /** The compaction every `intervalMs` (default 10 minutes). */
-export function createEquityCompaction(sql: SqlQueryable, now: () => number, intervalMs = 10 * MINUTE): Service {
+export function createEquityCompaction(
+  sql: SqlQueryable,
+  now: () => number,
+  intervalMs = 10 * MINUTE,
+): Service {
   let last: number | undefined;
   return createBeatService({
     name: 'strategy-equity-compaction',

@@ -100,7 +100,10 @@ export function createLiveApi(deps: LiveApiDeps) {
       return { ok: false, error: deps.classify(error) };
     } catch {
       // The thrown value fought back (a getter that throws): say so without touching it again.
-      return { ok: false, error: { code: 'STRATEGY_RUNTIME_ERROR', message: 'the strategy threw a value that cannot be read' } };
+      return {
+        ok: false,
+        error: { code: 'STRATEGY_RUNTIME_ERROR', message: 'the strategy threw a value that cannot be read' },
+      };
     }
   };
 
@@ -169,7 +172,8 @@ export function createLiveApi(deps: LiveApiDeps) {
         const run = runs.get(rows[o]!);
         const started = wallNow();
         let result: LiveReport | number;
-        if (run === undefined) result = { ok: false, error: { code: 'STRATEGY_SANDBOX_FAILED', message: 'the run is not open' } };
+        if (run === undefined)
+          result = { ok: false, error: { code: 'STRATEGY_SANDBOX_FAILED', message: 'the run is not open' } };
         else
           try {
             result = step(run, rows, o + 1, false);
@@ -194,7 +198,8 @@ export function createLiveApi(deps: LiveApiDeps) {
       for (let k = 0; k < WARM_ROW; k++) scratch[k] = candle[k]!;
       const run = runs.get(handle);
       let result: LiveReport | number;
-      if (run === undefined) result = { ok: false, error: { code: 'STRATEGY_SANDBOX_FAILED', message: 'the run is not open' } };
+      if (run === undefined)
+        result = { ok: false, error: { code: 'STRATEGY_SANDBOX_FAILED', message: 'the run is not open' } };
       else
         try {
           result = step(run, scratch, 0, false);

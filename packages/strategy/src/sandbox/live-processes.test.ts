@@ -48,7 +48,10 @@ const SOURCES: Record<string, string> = {
 export default defineStrategy({ onCandle(ctx) { n++; ctx.buy({ qty: 0.01, reason: n + ':' + Math.random().toFixed(6) }); } });`,
   // Intl objects hold memory outside the isolate's heap.
   // ~27 KB each outside the heap, ~0.3 ms to make: 50 a candle is well within the CPU budget.
-  intl: at10("for (let i = 0; i < 50; i++) keep.push(new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'full', timeStyle: 'long' }));", 'const keep = [];'),
+  intl: at10(
+    "for (let i = 0; i < 50; i++) keep.push(new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'full', timeStyle: 'long' }));",
+    'const keep = [];',
+  ),
   // Buys on every candle it sees, counting them: warm-up candles must build state but place nothing.
   counts: `export default defineStrategy({
     init: () => ({ n: 0 }),
@@ -210,7 +213,9 @@ describe('live runs in sandbox processes', () => {
     const runner = new LiveRunner({ ...w.options, history: async () => history });
     w.setRunner(runner);
     const started = Date.now();
-    await expect(runner.enable({ ...spec('slow', s), strategyId: 'slow', warmupBars: 20 })).rejects.toMatchObject({
+    await expect(
+      runner.enable({ ...spec('slow', s), strategyId: 'slow', warmupBars: 20 }),
+    ).rejects.toMatchObject({
       code: 'STRATEGY_CPU_LIMIT',
     });
     expect(runner.status('slow')).toBeUndefined();
@@ -282,7 +287,9 @@ describe('live runs in sandbox processes', () => {
       }
       expect(runner.status('r')).toMatchObject({ state: 'running', errors: 0 });
       const placed = (x: typeof w) =>
-        x.published.filter((e) => e.type === 'order.placed').map((e) => (e.data as OrderPlacedData).clientOrderId);
+        x.published
+          .filter((e) => e.type === 'order.placed')
+          .map((e) => (e.data as OrderPlacedData).clientOrderId);
       expect(new Set(placed(w)).size).toBe(placed(w).length);
       expect(placed(w)).toEqual(placed(reference));
       const fills = (x: typeof w) =>
@@ -319,7 +326,10 @@ describe('live runs in sandbox processes', () => {
           what: 'runs reopened',
         });
       }
-      expect(runner.status('intl')).toMatchObject({ state: 'paused', pause: { code: 'STRATEGY_MEMORY_LIMIT' } });
+      expect(runner.status('intl')).toMatchObject({
+        state: 'paused',
+        pause: { code: 'STRATEGY_MEMORY_LIMIT' },
+      });
       // Stopped once it held its allowance (16 MB, ~27 KB an object, 50 a candle): not at once.
       expect(runner.status('intl')!.candles).toBeGreaterThan(15);
       expect(runner.status('good')).toMatchObject({ state: 'running', candles: 60 });

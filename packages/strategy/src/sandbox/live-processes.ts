@@ -40,7 +40,13 @@ import {
   type LiveWarmup,
 } from '../live/live-session.ts';
 import type { LiveReport, RestoredBooks } from './isolate-live.ts';
-import type { LiveRunLimits, OpenRunPayload, OpenRunResult, StepPayload, StepResult } from './live-tenants.ts';
+import type {
+  LiveRunLimits,
+  OpenRunPayload,
+  OpenRunResult,
+  StepPayload,
+  StepResult,
+} from './live-tenants.ts';
 import { WARM_ROW } from './isolate-live.ts';
 
 const ENTRY = new URL('./live-process-entry.ts', import.meta.url);
@@ -117,10 +123,11 @@ const toStep = (report: LiveReport & { ok: true }, cpuMs: number): LiveSessionSt
   cpuMs,
 });
 
-const QUIET = { placed: Object.freeze([]), cancelled: Object.freeze([]), logs: Object.freeze([]) } as unknown as Pick<
-  LiveSessionStep,
-  'placed' | 'cancelled' | 'logs'
->;
+const QUIET = {
+  placed: Object.freeze([]),
+  cancelled: Object.freeze([]),
+  logs: Object.freeze([]),
+} as unknown as Pick<LiveSessionStep, 'placed' | 'cancelled' | 'logs'>;
 
 /** A run open in a sandbox process, as the runner drives it. */
 class RemoteSession implements LiveSession {
@@ -152,8 +159,12 @@ class RemoteSession implements LiveSession {
 
   advance(f: number, candle: LiveCandle): Promise<LiveSessionStep> {
     if (this.#lost || this.#disposed)
-      return Promise.reject(new TicklineError('SANDBOX_PROCESS_LOST', 'the run is not open in a sandbox process'));
-    return new Promise((resolve, reject) => this.#owner.enqueue({ session: this, f, candle, resolve, reject }));
+      return Promise.reject(
+        new TicklineError('SANDBOX_PROCESS_LOST', 'the run is not open in a sandbox process'),
+      );
+    return new Promise((resolve, reject) =>
+      this.#owner.enqueue({ session: this, f, candle, resolve, reject }),
+    );
   }
 
   async warmup(candles: readonly IndexedCandle[]): Promise<LiveWarmup> {
@@ -343,11 +354,16 @@ export class LiveProcesses implements Service {
         const reports = new Map(result.reports);
         entries.forEach((p, i) => {
           const report = reports.get(i);
-          if (report === undefined) p.resolve({ ...QUIET, equity: result.equity[i]!, cpuMs: result.cpuMs[i]! });
+          if (report === undefined)
+            p.resolve({ ...QUIET, equity: result.equity[i]!, cpuMs: result.cpuMs[i]! });
           else if (report.ok) p.resolve(toStep(report, result.cpuMs[i]!));
           else {
             if (report.error.code === 'SANDBOX_PROCESS_LOST') p.session.lose();
-            p.reject(new TicklineError(report.error.code, report.error.message, { details: report.error.details ?? {} }));
+            p.reject(
+              new TicklineError(report.error.code, report.error.message, {
+                details: report.error.details ?? {},
+              }),
+            );
           }
         });
       },
@@ -355,9 +371,13 @@ export class LiveProcesses implements Service {
         // A message of many runs that took its process down names none of them: all reopen.
         const lost =
           entries.length > 1 && error instanceof TicklineError
-            ? new TicklineError('SANDBOX_PROCESS_LOST', 'the sandbox process running this step was replaced', {
-                details: { reason: error.code },
-              })
+            ? new TicklineError(
+                'SANDBOX_PROCESS_LOST',
+                'the sandbox process running this step was replaced',
+                {
+                  details: { reason: error.code },
+                },
+              )
             : error;
         for (const p of entries) p.reject(lost);
       },
@@ -366,7 +386,9 @@ export class LiveProcesses implements Service {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    await Promise.all([...this.#slots, ...(this.#quarantine ? [this.#quarantine] : [])].map((s) => s.process.close()));
+    await Promise.all(
+      [...this.#slots, ...(this.#quarantine ? [this.#quarantine] : [])].map((s) => s.process.close()),
+    );
   }
 
   /** Runs held and the processes' state, for /readyz and operators. */
@@ -380,6 +402,9 @@ export class LiveProcesses implements Service {
   }
 
   health(): ServiceHealth {
-    return { status: ServiceStatus.Up, info: { processes: this.stats(), quarantined: this.#quarantined.size } };
+    return {
+      status: ServiceStatus.Up,
+      info: { processes: this.stats(), quarantined: this.#quarantined.size },
+    };
   }
 }

@@ -105,7 +105,8 @@ export class StrategyProcesses implements Service {
    * need), so whatever it tries next cannot take a shared one down; strikes refuse it after that.
    */
   #quarantine_(tenant: string): void {
-    if (this.#quarantined.size >= MAX_QUARANTINED) this.#quarantined.delete(this.#quarantined.values().next().value!);
+    if (this.#quarantined.size >= MAX_QUARANTINED)
+      this.#quarantined.delete(this.#quarantined.values().next().value!);
     this.#quarantined.add(tenant);
     this.#quarantine ??= createProcessPool({
       entry: ENTRY,
@@ -186,7 +187,9 @@ export class StrategyProcesses implements Service {
     const info = {
       backtest,
       compile,
-      ...(this.#quarantine ? { quarantine: { ...this.#quarantine.stats(), accounts: this.#quarantined.size } } : {}),
+      ...(this.#quarantine
+        ? { quarantine: { ...this.#quarantine.stats(), accounts: this.#quarantined.size } }
+        : {}),
     };
     // Processes restart within a second after a kill: that is the pool working, not degraded.
     return { status: ServiceStatus.Up, info };
