@@ -14,7 +14,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { TicklineError, type Logger, type Registry } from '@tickline/kernel';
 import { residentMemoryBytes } from '../resident-memory.ts';
-import type { SandboxErrorCode } from '../errors.ts';
+import {
+  DEFAULT_KILL_CODES,
+  MIB,
+  restartDelay,
+  type KillReason,
+  type PendingCall,
+} from './supervision.ts';
 import { processCpuMs } from './proc-stat.ts';
 import { forkSandboxChild } from './fork-child.ts';
 import { sandboxMetrics } from './metrics.ts';
@@ -22,8 +28,7 @@ import type { FromChild, ToChild } from './protocol.ts';
 import { DEFAULT_STRIKES, StrikeBook, type StrikePolicy } from './strikes.ts';
 import '../errors.ts';
 
-/** Why the supervisor ended a call by killing its process. */
-export type KillReason = 'cpu' | 'memory' | 'timeout' | 'crashed' | 'cancelled';
+export type { KillReason } from './supervision.ts';
 
 /** Bounds of one call, enforced on the process that runs it. */
 export interface CallLimits {
@@ -86,26 +91,9 @@ export interface ProcessPool {
   close(): Promise<void>;
 }
 
-const DEFAULT_CODES: Record<KillReason, SandboxErrorCode> = {
-  cpu: 'SANDBOX_CPU_LIMIT',
-  memory: 'SANDBOX_MEMORY_LIMIT',
-  timeout: 'SANDBOX_TIMEOUT',
-  crashed: 'SANDBOX_CRASHED',
-  cancelled: 'SANDBOX_CANCELLED',
-};
 
-const MIB = 1024 * 1024;
-/** Longest pause between restarts of a process that keeps failing to start. */
-const MAX_RESTART_DELAY_MS = 5_000;
 
-interface Call {
-  id: number;
-  method: string;
-  payload: unknown;
-  options: CallOptions;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
+type Call = PendingCall<CallOptions>;
 
 interface Slot {
   child: ChildProcess;
@@ -125,7 +113,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
   const size = Math.max(1, Math.floor(options.size));
   const pollMs = options.pollMs ?? 50;
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
-  const codes = { ...DEFAULT_CODES, ...options.codes };
+  const codes = { ...DEFAULT_KILL_CODES, ...options.codes };
   const strikes = options.strikeBook ?? new StrikeBook({ ...DEFAULT_STRIKES, ...options.strikes });
   const metrics = options.metrics ? sandboxMetrics(options.metrics) : undefined;
   const slots = new Set<Slot>();
@@ -233,7 +221,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
         'sandbox processes fail to start',
       );
     }
-    const delay = failedStarts === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 100 * 2 ** failedStarts);
+    const delay = restartDelay(failedStarts);
     setTimeout(spawnOne, delay).unref();
   }
 

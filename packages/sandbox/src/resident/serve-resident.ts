@@ -22,7 +22,7 @@ export interface ResidentContext {
 
 export type ResidentHandlers = Record<
   string,
-  (payload: never, context: ResidentContext) => unknown | Promise<unknown>
+  (payload: never, context: ResidentContext) => unknown
 >;
 
 function send(message: FromChild): void {
