@@ -24,6 +24,12 @@ export const SandboxErrorCodes = defineErrorCodes({
     resolve: 'Retry once; if it happens again, the code is taking the process down — simplify it.',
     httpStatus: 422,
   },
+  SANDBOX_FAULT: {
+    meaning:
+      'The sandbox process failed for a reason of its own (not the code it ran): a fault of the platform. The caller sees a fixed text; the fault is logged in full.',
+    resolve: 'Retry; operators: the server log line "sandbox fault" has the fault and the process.',
+    httpStatus: 500,
+  },
   SANDBOX_SUSPENDED: {
     meaning:
       'Code of this account got sandbox processes killed several times in a short window; its runs are refused for a while.',

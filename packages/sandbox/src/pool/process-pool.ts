@@ -24,7 +24,7 @@ import {
 import { residentMemoryBytes } from '../resident-memory.ts';
 import type { SandboxErrorCode } from '../errors.ts';
 import { processCpuMs } from './proc-stat.ts';
-import type { FromChild, ToChild } from './protocol.ts';
+import { FAULT_MESSAGE, type FromChild, type ToChild, type WireError } from './protocol.ts';
 import { DEFAULT_STRIKES, StrikeBook, type StrikePolicy } from './strikes.ts';
 import '../errors.ts';
 
@@ -65,8 +65,11 @@ export interface ProcessPoolOptions {
   pollMs?: number;
   /** A child that is not ready by then is killed and started again. @default 60_000 */
   startTimeoutMs?: number;
-  /** The code a call is rejected with, per reason (a domain's own codes). Defaults: SANDBOX_*. */
-  codes?: Partial<Record<KillReason, string>>;
+  /**
+   * The code a call is rejected with, per kill reason and for a fault of the process itself (a
+   * domain's own codes). Defaults: SANDBOX_*.
+   */
+  codes?: Partial<Record<KillReason | 'fault', string>>;
 }
 
 export interface ProcessPoolStats {
@@ -88,15 +91,38 @@ export interface ProcessPool {
   close(): Promise<void>;
 }
 
-const DEFAULT_CODES: Record<KillReason, SandboxErrorCode> = {
+const DEFAULT_CODES: Record<KillReason | 'fault', SandboxErrorCode> = {
   cpu: 'SANDBOX_CPU_LIMIT',
   memory: 'SANDBOX_MEMORY_LIMIT',
   timeout: 'SANDBOX_TIMEOUT',
   crashed: 'SANDBOX_CRASHED',
   cancelled: 'SANDBOX_CANCELLED',
+  fault: 'SANDBOX_FAULT',
 };
 
 const MIB = 1024 * 1024;
+/**
+ * What of a child's error reaches the caller. The child runs hostile code, so its answers are
+ * bounded here again, whatever it bounded itself: a message of at most 2,048 characters, details
+ * of at most 4 KiB as JSON.
+ */
+const MAX_MESSAGE_CHARS = 2_048;
+const MAX_DETAILS_BYTES = 4_096;
+
+function boundedError(error: WireError): { message: string; details: Record<string, unknown> } {
+  const message = String(error.message).slice(0, MAX_MESSAGE_CHARS);
+  let details: Record<string, unknown> = {};
+  if (typeof error.details === 'object' && error.details !== null) {
+    let size = Infinity;
+    try {
+      size = JSON.stringify(error.details).length;
+    } catch {
+      // Not JSON: dropped.
+    }
+    details = size <= MAX_DETAILS_BYTES ? error.details : { truncated: true };
+  }
+  return { message, details };
+}
 /** Longest pause between restarts of a process that keeps failing to start. */
 const MAX_RESTART_DELAY_MS = 5_000;
 
@@ -153,7 +179,7 @@ function poolMetrics(registry: Registry) {
       () =>
         new Counter({
           name: 'tickline_sandbox_calls_total',
-          help: 'Calls answered by sandbox processes, by pool and outcome (ok, error, killed)',
+          help: 'Calls answered by sandbox processes, by pool and outcome (ok, error, fault, killed)',
           labelNames: ['pool', 'outcome'],
           registers: [registry],
         }),
@@ -236,13 +262,17 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     if (message.ok) {
       metrics?.calls.inc({ pool: options.name, outcome: 'ok' });
       call.resolve(message.result);
+    } else if (message.fault !== undefined) {
+      metrics?.calls.inc({ pool: options.name, outcome: 'fault' });
+      options.logger?.error(
+        { pool: options.name, pid: slot.child.pid, method: call.method, fault: message.fault },
+        'sandbox fault',
+      );
+      call.reject(new TicklineError(codes.fault, FAULT_MESSAGE));
     } else {
       metrics?.calls.inc({ pool: options.name, outcome: 'error' });
-      call.reject(
-        new TicklineError(message.error.code, message.error.message, {
-          details: message.error.details ?? {},
-        }),
-      );
+      const { message: text, details } = boundedError(message.error);
+      call.reject(new TicklineError(message.error.code, text, { details }));
     }
     if (!slot.retiring) dispatch();
   }

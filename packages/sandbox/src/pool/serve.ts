@@ -5,10 +5,12 @@
  * heap) never serves another call — the supervisor starts a fresh one.
  */
 import { isTicklineError } from '@tickline/kernel';
-import type { FromChild, ToChild } from './protocol.ts';
+import { FAULT_MESSAGE, type FromChild, type ToChild } from './protocol.ts';
 
 /** Bounds an error message before it crosses to the host (a hostile message can be megabytes). */
 const MAX_MESSAGE = 2_048;
+/** Bounds a fault's text (message and stack) for the host's log. */
+const MAX_FAULT = 64 * 1024;
 
 export interface CallContext {
   /** Reports progress to the caller; never blocks the call. */
@@ -64,12 +66,16 @@ export async function serveSandboxProcess(
           );
           return;
         }
-        const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        // A fault of the process, not of the code it ran: the host logs it in full and tells the
+        // caller only that it happened (its text may hold internals).
+        const text =
+          error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
         answer(
           {
             id: message.id,
             ok: false,
-            error: { code: 'SANDBOX_CRASHED', message: text.slice(0, MAX_MESSAGE) },
+            error: { code: 'SANDBOX_FAULT', message: FAULT_MESSAGE },
+            fault: text.slice(0, MAX_FAULT),
           },
           true,
         );

@@ -6,6 +6,9 @@ import { TicklineError } from '@tickline/kernel';
 import { serveSandboxProcess } from '../pool/serve.ts';
 
 const held: unknown[] = [];
+/** The id of the call being served, for `forge` (handlers are not told it). */
+let current = 0;
+process.on('message', (message: { id?: number }) => (current = message.id ?? current));
 
 await serveSandboxProcess({
   echo: async (payload: unknown) => payload,
@@ -32,6 +35,19 @@ await serveSandboxProcess({
   },
   fault: async () => {
     throw new RangeError('broken inside');
+  },
+  /** An answer written past serve's own bounds, as a child whose isolate escaped could. */
+  forge: () => {
+    process.send!({
+      id: current,
+      ok: false,
+      error: {
+        code: 'SANDBOX_TEST_ERROR',
+        message: 'm'.repeat(10 * 1024 * 1024),
+        details: { big: 'd'.repeat(100_000) },
+      },
+    });
+    return new Promise(() => {});
   },
   retire: async (_: unknown, context) => {
     context.retire();

@@ -25,6 +25,7 @@ import type { CandleColumns, EngineSettings, Feed } from '../core/types.ts';
 import { PACKED_COLUMNS } from './packed-feeds.ts';
 import type { PackedFeed } from './packed-feeds.ts';
 import { VIOLATION } from './violation.ts';
+import { boundDetails, boundMessage } from './error-bounds.ts';
 import { packTrades } from './packed-trades.ts';
 import type { PackedTrades } from './packed-trades.ts';
 
@@ -132,9 +133,52 @@ function forbidGlobal(g: Record<string, unknown>, name: string): void {
   });
 }
 
-/** Locks the realm down; called once per context, before the strategy module is evaluated. */
+/**
+ * Prototypes no global names, reachable from values a strategy can make: a promise from an async
+ * function, iterators, generators, typed arrays, Intl segments. Each is frozen with the rest, so a
+ * strategy cannot change what `then`, `next` or `map` do for the engine (or for the next run of
+ * the same context).
+ */
+function hiddenIntrinsics(): unknown[] {
+  const proto = (o: unknown): unknown => Object.getPrototypeOf(o);
+  function* generator(): Generator<number> {}
+  async function* asyncGenerator(): AsyncGenerator<number> {}
+  const arrayIterator = [][Symbol.iterator]();
+  const found: unknown[] = [
+    proto((async () => {})()),
+    proto(arrayIterator),
+    proto(proto(arrayIterator)),
+    proto(new Map()[Symbol.iterator]()),
+    proto(new Set()[Symbol.iterator]()),
+    proto(''[Symbol.iterator]()),
+    proto('a'.matchAll(/a/g)),
+    proto(generator()),
+    proto(asyncGenerator()),
+    proto(Int8Array),
+    proto(proto(new Int8Array(0))),
+  ];
+  // Newer V8: iterator helpers and Iterator.from have prototypes of their own.
+  const helper = (arrayIterator as { map?: (f: (x: unknown) => unknown) => unknown }).map;
+  if (typeof helper === 'function') found.push(proto(helper.call([][Symbol.iterator](), (x) => x)));
+  const IteratorCtor = (globalThis as { Iterator?: { from?: (o: unknown) => unknown } }).Iterator;
+  if (typeof IteratorCtor?.from === 'function')
+    found.push(proto(IteratorCtor.from({ next: () => ({ done: true, value: undefined }) })));
+  const Segmenter = (Intl as { Segmenter?: new () => { segment(s: string): object } }).Segmenter;
+  if (typeof Segmenter === 'function') {
+    const segments = new Segmenter().segment('');
+    found.push(proto(segments), proto((segments as Iterable<unknown>)[Symbol.iterator]()));
+  }
+  return found;
+}
+
+/**
+ * Locks the realm down; called once per context, before the strategy module is compiled. The
+ * host has taken its references to the entry points by then (engine-entries.ts), so `__tickline`
+ * goes: nothing of the engine is left on the global for user code to find.
+ */
 function harden(seed: number): void {
   const g = globalThis as unknown as Record<string, unknown>;
+  delete g.__tickline;
   Math.random = mulberry32(seed);
   const RealDate = Date;
   const dateProto = RealDate.prototype;
@@ -167,6 +211,9 @@ function harden(seed: number): void {
       configurable: false,
     });
   }
+  // Taken before the globals are replaced: a strategy still reaches some of them (a promise's
+  // constructor is Promise), so they are frozen like the rest.
+  const hidden = [...hiddenIntrinsics(), ...FORBIDDEN_GLOBALS.map((name) => g[name])];
   for (const name of FORBIDDEN_GLOBALS) forbidGlobal(g, name);
   // The global `defineStrategy` only gives editors a typed entry point; it returns its argument.
   g.defineStrategy = (definition: unknown): unknown => definition;
@@ -188,27 +235,52 @@ function harden(seed: number): void {
     if ('value' in d) deepFreeze(d.value, seen);
   }
   deepFreeze(fnProtos, seen);
+  deepFreeze(hidden, seen);
+  deepFreeze(Object.getPrototypeOf(g), seen);
   Object.freeze(g);
 }
 
+/** Codes an error raised inside the isolate may keep; a strategy can throw any object, so others are its runtime errors. */
+const ISOLATE_CODES = new Set([
+  'STRATEGY_ORDER_INVALID',
+  'STRATEGY_PARAM_INVALID',
+  'STRATEGY_DEFINITION_INVALID',
+  'STRATEGY_DEFINITION_TOO_LARGE',
+  'STRATEGY_OUTPUT_LIMIT',
+  'STRATEGY_FORBIDDEN_API',
+  'STRATEGY_SANDBOX_VIOLATION',
+  'STRATEGY_STACK_OVERFLOW',
+  'STRATEGY_CONFIG_INVALID',
+  'STRATEGY_RUNTIME_ERROR',
+]);
+
+/**
+ * A coded, bounded error from whatever was thrown. Every read of the thrown value may run the
+ * strategy's code (getters, proxies), so each is guarded; a value that loops is stopped by the CPU
+ * watchdog, one that throws becomes a plain runtime error.
+ */
 function classify(error: unknown): IsolateError {
-  const e = error as { code?: unknown; message?: unknown; details?: unknown; name?: unknown } | null;
-  const message = typeof e?.message === 'string' ? e.message.slice(0, 1_000) : String(error).slice(0, 1_000);
   const at = current === undefined ? {} : { time: engineNow() };
-  if (typeof e?.code === 'string' && e.code.startsWith('STRATEGY_')) {
-    const details =
-      typeof e.details === 'object' && e.details !== null ? (e.details as Record<string, unknown>) : {};
-    return { code: e.code, message, details: { ...details, ...at } };
+  try {
+    const e = error as { code?: unknown; message?: unknown; details?: unknown; name?: unknown } | null;
+    const raw = typeof e?.message === 'string' ? e.message : String(error);
+    const message = boundMessage(raw);
+    const code = typeof e?.code === 'string' ? e.code : undefined;
+    if (code !== undefined && ISOLATE_CODES.has(code))
+      return { code, message, details: { ...boundDetails(e!.details), ...at } };
+    if (e instanceof RangeError && /call stack/i.test(raw))
+      return { code: 'STRATEGY_STACK_OVERFLOW', message, details: at };
+    if (e instanceof TypeError && VIOLATION.test(raw))
+      return { code: 'STRATEGY_SANDBOX_VIOLATION', message, details: at };
+    const name = typeof e?.name === 'string' ? boundMessage(e.name, 64) : 'Error';
+    return { code: 'STRATEGY_RUNTIME_ERROR', message, details: { ...at, name } };
+  } catch {
+    return {
+      code: 'STRATEGY_RUNTIME_ERROR',
+      message: 'the strategy threw a value that cannot be read',
+      details: at,
+    };
   }
-  if (e instanceof RangeError && /call stack/i.test(message))
-    return { code: 'STRATEGY_STACK_OVERFLOW', message, details: at };
-  if (e instanceof TypeError && VIOLATION.test(message))
-    return { code: 'STRATEGY_SANDBOX_VIOLATION', message, details: at };
-  return {
-    code: 'STRATEGY_RUNTIME_ERROR',
-    message,
-    details: { ...at, name: typeof e?.name === 'string' ? e.name : 'Error' },
-  };
 }
 
 /** Views on the packed buffer, feed by feed, column by column. */

@@ -15,7 +15,8 @@ import type { EngineSettings } from '../core/types.ts';
 import type { LiveFeed } from '../live/live-engine.ts';
 import { feedIndex, type LiveSession, type LiveSessionStep } from '../live/live-session.ts';
 import type { LiveOpenInput, LiveStepOutput } from './isolate-entry.ts';
-import { compileBundle, fromIsolate, MODULE_FILENAME, syntaxError } from './sandbox.ts';
+import { fromIsolate, MODULE_FILENAME, syntaxError } from './sandbox.ts';
+import { loadEngine } from './engine-entries.ts';
 import { threadCpuMicros } from '@tickline/sandbox';
 import { VIOLATION } from './violation.ts';
 
@@ -99,11 +100,10 @@ export async function openLiveSandbox(options: LiveSandboxOptions): Promise<Live
   let fillRef: ivm.Reference<(...args: unknown[]) => void>;
   let doneRef: ivm.Reference<(id: number) => void>;
   try {
-    const script = await compileBundle(isolate);
     const context = await isolate.createContext();
     held.push(context);
-    await script.run(context, { timeout: setupTimeout });
-    await context.evalClosure('__tickline.harden($0)', [options.settings.seed], { timeout: setupTimeout });
+    const engine = await loadEngine(isolate, context, options.settings.seed, setupTimeout);
+    held.push(engine);
     let module: ivm.Module;
     try {
       module = await isolate.compileModule(options.code, { filename: MODULE_FILENAME });
@@ -136,17 +136,16 @@ export async function openLiveSandbox(options: LiveSandboxOptions): Promise<Live
       params: options.params,
       capacity: options.capacity,
     };
-    const opened = (await context.evalClosure(
-      'return __tickline.liveOpen($0, $1)',
+    const opened = (await engine.liveOpen.apply(
+      undefined,
       [definition.derefInto(), new ivm.ExternalCopy(input).copyInto({ release: true })],
       { result: { copy: true }, timeout: setupTimeout },
     )) as { ok: true } | { ok: false; error: { code: string; message: string } };
     if (!opened.ok) throw fromIsolate(opened.error);
-    advanceRef = context.evalSync('__tickline.liveAdvance', { reference: true });
-    takeRef = context.evalSync('__tickline.liveTake', { reference: true });
-    fillRef = context.evalSync('__tickline.liveFill', { reference: true });
-    doneRef = context.evalSync('__tickline.liveDone', { reference: true });
-    held.push(advanceRef, takeRef, fillRef, doneRef);
+    advanceRef = engine.liveAdvance;
+    takeRef = engine.liveTake;
+    fillRef = engine.liveFill;
+    doneRef = engine.liveDone;
   } catch (error) {
     dispose();
     throw classify(error, limits, phase);

@@ -61,6 +61,13 @@ const ABUSE: Array<[name: string, code: string, expected: string]> = [
   ['process', strategy('process.exit(1);'), 'STRATEGY_FORBIDDEN_API'],
   ['require', strategy("require('node:fs');"), 'STRATEGY_FORBIDDEN_API'],
   ['static import', strategy('', "import fs from 'node:fs';"), 'STRATEGY_FORBIDDEN_API'],
+  ['import() at the top level', strategy('', "import('node:fs');"), 'STRATEGY_FORBIDDEN_API'],
+  ['import() in onCandle', strategy("import('node:fs');"), 'STRATEGY_FORBIDDEN_API'],
+  [
+    'import() in init',
+    "export default defineStrategy({ init() { import('node:fs'); return {}; }, onCandle() {} });",
+    'STRATEGY_FORBIDDEN_API',
+  ],
   ['timers', strategy('setTimeout(() => {}, 0);'), 'STRATEGY_FORBIDDEN_API'],
   ['fetch', strategy("fetch('http://example.com');"), 'STRATEGY_FORBIDDEN_API'],
   [
@@ -105,7 +112,7 @@ const ABUSE: Array<[name: string, code: string, expected: string]> = [
     strategy('', 'Object.prototype.toJSON = () => "x";'),
     'STRATEGY_SANDBOX_VIOLATION',
   ],
-  ['replacing the engine entry', strategy('', 'globalThis.__tickline = {};'), 'STRATEGY_SANDBOX_VIOLATION'],
+  ['adding an engine entry', strategy('', 'globalThis.__tickline = {};'), 'STRATEGY_SANDBOX_VIOLATION'],
 ];
 
 /**
@@ -153,6 +160,91 @@ describe('sandbox - abuse table', () => {
     expect(r.logs).toHaveLength(50);
     expect(r.logs.every((l) => l.text.length === 100)).toBe(true);
     expect(r.logsDropped).toBe(feed.columns.close.length - 50);
+  });
+});
+
+/** Prototypes no global names (engine-entries.ts, isolate-entry.ts `hiddenIntrinsics`). */
+const HIDDEN: Array<[name: string, expression: string]> = [
+  ['Promise.prototype (an async function’s result)', 'Object.getPrototypeOf((async () => {})())'],
+  ['%ArrayIteratorPrototype%', 'Object.getPrototypeOf([][Symbol.iterator]())'],
+  ['%IteratorPrototype%', 'Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()))'],
+  ['%MapIteratorPrototype%', 'Object.getPrototypeOf(new Map()[Symbol.iterator]())'],
+  ['%SetIteratorPrototype%', 'Object.getPrototypeOf(new Set()[Symbol.iterator]())'],
+  ['%StringIteratorPrototype%', "Object.getPrototypeOf(''[Symbol.iterator]())"],
+  ['%RegExpStringIteratorPrototype%', "Object.getPrototypeOf('a'.matchAll(/a/g))"],
+  ['%GeneratorPrototype%', 'Object.getPrototypeOf(Object.getPrototypeOf((function* () {})()))'],
+  ['%AsyncGeneratorPrototype%', 'Object.getPrototypeOf(Object.getPrototypeOf((async function* () {})()))'],
+  ['%IteratorHelperPrototype%', 'Object.getPrototypeOf([].values().map((x) => x))'],
+  ['%TypedArray%', 'Object.getPrototypeOf(Int8Array)'],
+  ['%TypedArray%.prototype', 'Object.getPrototypeOf(Int8Array.prototype)'],
+  ['%SegmentsPrototype%', "Object.getPrototypeOf(new Intl.Segmenter().segment(''))"],
+];
+
+describe('sandbox - realm', () => {
+  it('leaves nothing of the engine on the global for user code', async () => {
+    const code = strategy(
+      "if (ctx.feed.index === 0) ctx.log(typeof __tickline, 'x' + typeof globalThis.__tickline, Reflect.ownKeys(globalThis).filter((k) => /tickline/i.test(String(k))).length);",
+      'const top = typeof __tickline;',
+    );
+    const r = await runInSandbox({ code, feeds: [feed], settings }, LIMITS);
+    expect(r.logs[0]!.text).toBe('undefined xundefined 0');
+  });
+
+  it.each(HIDDEN)('freezes %s: user code cannot alter it', async (_name, expression) => {
+    // A strategy tries every way to change the prototype, then reports whether it changed.
+    const code = strategy(
+      `if (ctx.feed.index > 0) return;
+       const p = ${expression};
+       const keys = Reflect.ownKeys(p);
+       const key = keys.find((k) => typeof Reflect.getOwnPropertyDescriptor(p, k).value === 'function') ?? keys[0];
+       const before = p[key];
+       const tries = [
+         () => { p[key] = () => 'owned'; },
+         () => { Object.defineProperty(p, key, { value: () => 'owned' }); },
+         () => { delete p[key]; },
+         () => { p.added = 1; },
+         () => { Object.setPrototypeOf(p, null); },
+       ];
+       let refused = 0;
+       for (const t of tries) { try { t(); } catch (e) { if (e instanceof TypeError) refused++; } }
+       ctx.log(refused, p[key] === before, 'added' in p, Object.isFrozen(p));`,
+    );
+    const r = await runInSandbox({ code, feeds: [feed], settings }, LIMITS);
+    expect(r.logs[0]!.text).toBe('5 true false true');
+  });
+});
+
+describe('sandbox - errors', () => {
+  const huge = "'x'.repeat(10 * 1024 * 1024)";
+  it.each([
+    ['module top level', strategy('', `throw new Error(${huge});`)],
+    ['onCandle', strategy(`throw new Error(${huge});`)],
+    ['init', `export default defineStrategy({ init() { throw new Error(${huge}); }, onCandle() {} });`],
+    ['an async function in onCandle', strategy(`(async () => { throw new Error(${huge}); })();`)],
+  ])('a 10 MB message thrown at the %s reaches its author cut short', async (_where, code) => {
+    const error = await runInSandbox({ code, feeds: [feed], settings }, LIMITS).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'STRATEGY_RUNTIME_ERROR' });
+    const message = (error as Error).message;
+    expect(message.length).toBeLessThanOrEqual(1_000);
+    expect(message).toMatch(/^x+… \(truncated\)$/);
+  });
+
+  it('a strategy cannot pose as the platform, nor send large details', async () => {
+    const code = strategy(
+      "throw { code: 'STRATEGY_SANDBOX_FAILED', message: 'not me', details: { big: 'd'.repeat(100_000), nested: { a: 1 }, n: 1 } };",
+    );
+    const error = await runInSandbox({ code, feeds: [feed], settings }, LIMITS).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'STRATEGY_RUNTIME_ERROR', message: 'not me' });
+    expect(JSON.stringify((error as { details: unknown }).details).length).toBeLessThan(400);
+  });
+
+  it('a thrown value whose every read throws is still a runtime error', async () => {
+    const code = strategy(
+      "throw new Proxy({}, { get() { throw new Error('no'); }, getPrototypeOf() { throw new Error('no'); } });",
+    );
+    await expect(runInSandbox({ code, feeds: [feed], settings }, LIMITS)).rejects.toMatchObject({
+      code: 'STRATEGY_RUNTIME_ERROR',
+    });
   });
 });
 

@@ -10,9 +10,10 @@ import ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
 import type { ParamSpecs } from '../core/definition.ts';
 import type { EngineRunResult } from '../core/engine.ts';
-import { StrategyErrorCodes } from '../core/errors.ts';
+import type { StrategyErrorCode } from '../core/errors.ts';
 import type { EngineSettings, Feed } from '../core/types.ts';
-import { isolateBundle } from './isolate-bundle.ts';
+import { loadEngine, type EngineEntries } from './engine-entries.ts';
+import { boundDetails, boundMessage } from './error-bounds.ts';
 import { VIOLATION } from './violation.ts';
 import type { IsolateInput, IsolateOutput } from './isolate-entry.ts';
 import { PACKED_COLUMNS } from './packed-feeds.ts';
@@ -104,35 +105,55 @@ export function syntaxError(error: unknown): TicklineError {
   const message = error instanceof Error ? error.message : String(error);
   const m = POSITION.exec(message);
   const details = m === null ? {} : { line: Number(m[1]), column: Number(m[2]) };
-  return new TicklineError('STRATEGY_SYNTAX_ERROR', message.replace(POSITION, '').trim(), { details });
+  return new TicklineError('STRATEGY_SYNTAX_ERROR', boundMessage(message.replace(POSITION, '').trim()), {
+    details,
+  });
 }
 
-/** A coded error from the isolate's `{ code, message, details }` (unknown codes become runtime errors). */
+/** Codes the isolate may answer with (isolate-entry.ts keeps to them); anything else is a runtime error. */
+const ISOLATE_CODES: ReadonlySet<string> = new Set<StrategyErrorCode>([
+  'STRATEGY_ORDER_INVALID',
+  'STRATEGY_PARAM_INVALID',
+  'STRATEGY_DEFINITION_INVALID',
+  'STRATEGY_DEFINITION_TOO_LARGE',
+  'STRATEGY_OUTPUT_LIMIT',
+  'STRATEGY_FORBIDDEN_API',
+  'STRATEGY_SANDBOX_VIOLATION',
+  'STRATEGY_STACK_OVERFLOW',
+  'STRATEGY_CONFIG_INVALID',
+  'STRATEGY_RUNTIME_ERROR',
+]);
+
+/**
+ * A coded error from the isolate's `{ code, message, details }`. The isolate runs the strategy's
+ * code, so nothing of it is trusted: the code must be one a strategy may cause, and the message
+ * and details are bounded again here.
+ */
 export function fromIsolate(error: {
   code: string;
   message: string;
   details?: Record<string, unknown>;
 }): TicklineError {
-  const known = Object.hasOwn(StrategyErrorCodes, error.code);
-  return new TicklineError(known ? error.code : 'STRATEGY_RUNTIME_ERROR', error.message, {
-    details: error.details ?? {},
+  const code = ISOLATE_CODES.has(error.code) ? error.code : 'STRATEGY_RUNTIME_ERROR';
+  return new TicklineError(code, boundMessage(String(error.message)), {
+    details: boundDetails(error.details),
   });
 }
 
-/** V8's code cache for the engine script, made by the first compile in this process. */
-let bundleCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
+/** A frame of the user's module in a stack: the error came out of the strategy's code. */
+const USER_FRAME = new RegExp(`\\b${MODULE_FILENAME.replace('.', '\\.')}:\\d+`);
 
-/** Compiles the engine script in `isolate`, with V8's code cache after the first time. */
-export async function compileBundle(isolate: ivm.Isolate): Promise<ivm.Script> {
-  const script = await isolate.compileScript(isolateBundle(), {
-    filename: 'tickline-engine.js',
-    ...(bundleCache === undefined ? { produceCachedData: true } : { cachedData: bundleCache }),
+/** V8's message for `import()` in a realm that has no module loader (isolated-vm sets none). */
+const DYNAMIC_IMPORT = 'Not supported';
+
+function dynamicImport(cause: unknown): TicklineError {
+  return new TicklineError('STRATEGY_FORBIDDEN_API', 'import() is not available to strategies', {
+    cause,
+    details: { api: 'import()' },
   });
-  // The typings omit it, but a script compiled with produceCachedData carries its cache.
-  const produced = (script as ivm.Script & ivm.CachedDataResult).cachedData;
-  if (bundleCache === undefined && produced !== undefined) bundleCache = produced;
-  return script;
 }
+
+export { compileBundle } from './engine-entries.ts';
 
 /**
  * Runs strategies one after another, each in a new isolate: nothing of one run (heap, frozen
@@ -164,7 +185,7 @@ export class StrategySandbox {
       options.code,
       options.settings.seed,
       options.signal,
-      async (context, definition, timeout) => {
+      async (engine, definition, timeout) => {
         const input: IsolateInput = {
           ...feedsForIsolate(options.feeds, IN_PLACE),
           settings: options.settings,
@@ -176,8 +197,8 @@ export class StrategySandbox {
           options.onProgress === undefined
             ? undefined
             : new ivm.Callback(options.onProgress, { ignored: true });
-        const output = (await context.evalClosure(
-          'return __tickline.run($0, $1, $2)',
+        const output = (await engine.run.apply(
+          undefined,
           // The packed buffer is ours: transferred in, not copied again.
           [
             definition.derefInto(),
@@ -191,9 +212,9 @@ export class StrategySandbox {
           ],
           { result: { copy: true }, timeout },
         )) as IsolateOutput;
-        if (typeof output !== 'object' || output === null || typeof output.ok !== 'boolean') {
-          throw new TicklineError('STRATEGY_SANDBOX_FAILED', 'the sandbox returned a malformed result');
-        }
+        // Not the user's fault, and not for the user to read: a plain error is a platform fault.
+        if (typeof output !== 'object' || output === null || typeof output.ok !== 'boolean')
+          throw new Error('the isolate returned a malformed result');
         if (!output.ok) throw fromIsolate(output.error);
         return { ...output.result, trades: unpackTrades(output.trades) };
       },
@@ -202,8 +223,8 @@ export class StrategySandbox {
 
   /** Loads the module and checks its default export; returns its parameter declarations. */
   async inspect(code: string): Promise<ParamSpecs> {
-    return this.#withModule(code, 1, undefined, async (context, definition, timeout) => {
-      const output = (await context.evalClosure('return __tickline.inspect($0)', [definition.derefInto()], {
+    return this.#withModule(code, 1, undefined, async (engine, definition, timeout) => {
+      const output = (await engine.inspect.apply(undefined, [definition.derefInto()], {
         result: { copy: true },
         timeout,
       })) as { ok: true; params: ParamSpecs } | { ok: false; error: { code: string; message: string } };
@@ -216,11 +237,10 @@ export class StrategySandbox {
     code: string,
     seed: number,
     signal: AbortSignal | undefined,
-    body: (context: ivm.Context, definition: ivm.Reference, timeout: number) => Promise<T>,
+    body: (engine: EngineEntries, definition: ivm.Reference, timeout: number) => Promise<T>,
   ): Promise<T> {
-    if (this.#busy)
-      throw new TicklineError('STRATEGY_SANDBOX_FAILED', 'a sandbox runs one strategy at a time');
-    if (!this.usable) throw new TicklineError('STRATEGY_SANDBOX_FAILED', 'this sandbox was disposed');
+    if (this.#busy) throw new Error('a sandbox runs one strategy at a time');
+    if (!this.usable) throw new Error('this sandbox was disposed');
     this.#busy = true;
     const isolate = new ivm.Isolate({ memoryLimit: this.limits.memoryMb });
     const cpuStart = isolate.cpuTime;
@@ -237,15 +257,14 @@ export class StrategySandbox {
     signal?.addEventListener('abort', onAbort, { once: true });
     const timeout = this.limits.cpuMs * WALL_FACTOR;
     let context: ivm.Context | undefined;
+    let engine: EngineEntries | undefined;
     let module: ivm.Module | undefined;
     let definition: ivm.Reference | undefined;
     let importedForbidden: string | undefined;
     let phase: 'setup' | 'evaluate' | 'run' = 'setup';
     try {
-      const script = await compileBundle(isolate);
       context = await isolate.createContext();
-      await script.run(context, { timeout });
-      await context.evalClosure('__tickline.harden($0)', [seed], { timeout });
+      engine = await loadEngine(isolate, context, seed, timeout);
       try {
         module = await isolate.compileModule(code, { filename: MODULE_FILENAME });
       } catch (error) {
@@ -265,13 +284,14 @@ export class StrategySandbox {
           'the strategy module needs a default export (defineStrategy({ … }))',
         );
       }
-      return await body(context, definition, timeout);
+      return await body(engine, definition, timeout);
     } catch (error) {
       throw this.#classify(error, stoppedFor, importedForbidden, phase);
     } finally {
       clearInterval(watchdog);
       signal?.removeEventListener('abort', onAbort);
       definition?.release();
+      engine?.release();
       module?.release();
       if (!isolate.isDisposed) {
         context?.release();
@@ -286,7 +306,7 @@ export class StrategySandbox {
     stoppedFor: 'cpu' | 'abort' | undefined,
     importedForbidden: string | undefined,
     phase: 'setup' | 'evaluate' | 'run',
-  ): TicklineError {
+  ): Error {
     if (stoppedFor === 'abort')
       return new TicklineError('STRATEGY_RUN_CANCELLED', 'the run was cancelled', { cause: error });
     if (stoppedFor === 'cpu') {
@@ -323,16 +343,23 @@ export class StrategySandbox {
       });
     }
     if (/call stack/i.test(message))
-      return new TicklineError('STRATEGY_STACK_OVERFLOW', message, { cause: error });
-    // The module's top level ran user code: its errors are the strategy's, classified as in the isolate.
-    if (phase === 'evaluate') {
+      return new TicklineError('STRATEGY_STACK_OVERFLOW', boundMessage(message), { cause: error });
+    const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : '';
+    // The module's top level ran user code: its errors are the strategy's, classified as in the
+    // isolate. During the run, an error the isolate did not answer with itself is the rejection of
+    // a promise the strategy made and left unhandled (an async function, `import()`), which
+    // isolated-vm raises once the call returns: its stack names the strategy's module.
+    if (phase === 'evaluate' || (phase === 'run' && USER_FRAME.test(stack))) {
+      if (message === DYNAMIC_IMPORT) return dynamicImport(error);
       if (/not available to strategies/.test(message))
-        return new TicklineError('STRATEGY_FORBIDDEN_API', message, { cause: error });
+        return new TicklineError('STRATEGY_FORBIDDEN_API', boundMessage(message), { cause: error });
       if (VIOLATION.test(message))
-        return new TicklineError('STRATEGY_SANDBOX_VIOLATION', message, { cause: error });
-      return new TicklineError('STRATEGY_RUNTIME_ERROR', message, { cause: error });
+        return new TicklineError('STRATEGY_SANDBOX_VIOLATION', boundMessage(message), { cause: error });
+      return new TicklineError('STRATEGY_RUNTIME_ERROR', boundMessage(message), { cause: error });
     }
-    return new TicklineError('STRATEGY_SANDBOX_FAILED', message, { cause: error });
+    // Anything else is the platform's fault: a plain error, which the sandbox process logs in full
+    // and answers with a fixed text (it never reaches the user as it is).
+    return error instanceof Error ? error : new Error(message);
   }
 }
 

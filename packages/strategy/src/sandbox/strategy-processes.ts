@@ -39,11 +39,15 @@ export function processLimits(limits: SandboxLimits): CallLimits {
   };
 }
 
-/** Codes of the strategy domain for the kills users see most; the rest keep SANDBOX_*. */
+/**
+ * Codes of the strategy domain for the kills users see most and for a fault of the sandbox itself
+ * (shown as a fixed text, logged in full); the rest keep SANDBOX_*.
+ */
 const CODES = {
   cpu: 'STRATEGY_CPU_LIMIT',
   memory: 'STRATEGY_MEMORY_LIMIT',
   cancelled: 'STRATEGY_RUN_CANCELLED',
+  fault: 'STRATEGY_SANDBOX_FAILED',
 } as const;
 
 export interface StrategyProcessesOptions {
