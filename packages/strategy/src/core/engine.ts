@@ -102,6 +102,7 @@ export class Engine {
   readonly #positionViews = new Map<string, PositionView>();
   readonly #feedPositionViews: (PositionView | undefined)[] = [];
   readonly #cursors: FeedCursor[];
+  #feedList: readonly FeedView[] = Object.freeze([]);
   #orders: Order[] = [];
   #nextOrderId = 1;
   readonly logs: LogLine[] = [];
@@ -122,6 +123,16 @@ export class Engine {
     this.#cursors = feeds.map(() => ({ i: -1 }));
     this.views = feeds.map((f, k) => new FeedView(f.symbol, f.interval, f.columns, this.#cursors[k]!));
     this.portfolioView = new PortfolioView(this);
+  }
+
+  feedList(): readonly FeedView[] {
+    const views = this.views;
+    let list = this.#feedList;
+    let same = list.length === views.length;
+    for (let k = 0; same && k < views.length; k++) same = list[k] === views[k];
+    // Rebuilt only when a view changed (a live engine swaps them when a feed is re-read).
+    if (!same) this.#feedList = list = Object.freeze(views.slice());
+    return list;
   }
 
   positionView(symbol: string): PositionView {
@@ -148,16 +159,19 @@ export class Engine {
   place(side: OrderSide, request: OrderRequest): number {
     if (request === null || typeof request !== 'object')
       throw orderError('an order needs { qty } or { percent }');
-    const symbol = request.symbol ?? this.views[this.feedIndex]!.symbol;
+    // Each field read once: a getter answers one value to the checks and the same to the order.
+    const { symbol: given, type: givenType, qty: givenQty, percent: givenPct, price: givenPrice } = request;
+    const givenReason = request.reason;
+    const symbol = given ?? this.views[this.feedIndex]!.symbol;
     if (!this.#symbols.has(symbol)) throw orderError(`no feed for symbol ${String(symbol)}`);
-    const type = request.type ?? 'market';
+    const type = givenType ?? 'market';
     if (type !== 'market' && type !== 'limit' && type !== 'stop')
       throw orderError(`unknown order type ${String(type)}`);
-    const hasQty = request.qty !== undefined;
-    const hasPct = request.percent !== undefined;
+    const hasQty = givenQty !== undefined;
+    const hasPct = givenPct !== undefined;
     if (hasQty === hasPct) throw orderError('give exactly one of qty and percent');
-    const qty = hasQty ? request.qty! : 0;
-    const percent = hasPct ? request.percent! : 0;
+    const qty = hasQty ? givenQty : 0;
+    const percent = hasPct ? givenPct : 0;
     if (hasQty && !(typeof qty === 'number' && qty > 0 && Number.isFinite(qty)))
       throw orderError('qty must be a positive number');
     if (
@@ -166,7 +180,7 @@ export class Engine {
     ) {
       throw orderError(`percent must be in (0, ${100 * this.settings.maxLeverage}]`);
     }
-    const price = request.price ?? NaN;
+    const price = givenPrice ?? NaN;
     if (type !== 'market' && !(typeof price === 'number' && price > 0 && Number.isFinite(price))) {
       throw orderError(`a ${type} order needs a positive price`);
     }
@@ -179,7 +193,7 @@ export class Engine {
         },
       );
     }
-    const reason = request.reason === undefined ? type : String(request.reason).slice(0, MAX_NAME_CHARS);
+    const reason = givenReason === undefined ? type : String(givenReason).slice(0, MAX_NAME_CHARS);
     const id = this.#nextOrderId++;
     this.#orders.push({ id, symbol, side, type, qty, percent, price, reason, createdAt: this.time });
     if (this.#recordSignals) this.signals.push({ time: this.time, symbol, side, type, qty, percent, price });
