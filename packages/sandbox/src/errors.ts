@@ -1,5 +1,5 @@
 /** @module The sandbox package's error catalogue: what a supervised process's end means to its caller. */
-import { defineErrorCodes } from '@tickline/kernel';
+import { defineErrorCodes, describeErrorCode, isTicklineError, type TicklineError } from '@tickline/kernel';
 
 export const SandboxErrorCodes = defineErrorCodes({
   SANDBOX_CPU_LIMIT: {
@@ -50,3 +50,13 @@ export const SandboxErrorCodes = defineErrorCodes({
 });
 
 export type SandboxErrorCode = keyof typeof SandboxErrorCodes;
+
+/**
+ * True for an error with a code some loaded package declared: one the platform means its callers
+ * to read. Anything else that carries a code (Node's ENOENT or ERR_INVALID_ARG_TYPE, a driver's
+ * SQLSTATE) is a fault whose message may hold internals: it is logged, and its reader is told a
+ * fixed text.
+ */
+export function isDeclaredError(error: unknown): error is TicklineError {
+  return isTicklineError(error) && describeErrorCode(error.code) !== undefined;
+}

@@ -67,6 +67,10 @@ describe('sandbox process pool', () => {
       ]);
       // The process that faulted serves no one else.
       expect(await one.call<number>('pid', null, { limits: LIMITS })).not.toBe(before);
+      // Node's own coded errors are faults too: their messages hold paths.
+      const enoent = await one.call('nodeError', null, { limits: LIMITS }).catch((e: unknown) => e);
+      expect(enoent).toMatchObject({ code: 'SANDBOX_FAULT', message: expect.not.stringContaining('secret') });
+      expect(logged.at(-1)).toMatchObject({ fault: expect.stringContaining('/nonexistent/secret/path') });
     } finally {
       await one.close();
     }

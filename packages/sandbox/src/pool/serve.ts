@@ -1,10 +1,10 @@
 /**
  * @module The child side of a sandbox process: answers one call at a time with the handlers it is
- * given. A handler's coded error goes back as it is; anything else is a fault of the process, which
- * answers and then exits, so that a broken process (a trapped WebAssembly instance, a corrupted
+ * given. A handler's coded error (a code a loaded package declared) goes back as it is; anything
+ * else — Node's own coded errors included — is a fault of the process, which answers and then exits, so that a broken process (a trapped WebAssembly instance, a corrupted
  * heap) never serves another call — the supervisor starts a fresh one.
  */
-import { isTicklineError } from '@tickline/kernel';
+import { isDeclaredError } from '../errors.ts';
 import { FAULT_MESSAGE, type FromChild, type ToChild } from './protocol.ts';
 
 /** Bounds an error message before it crosses to the host (a hostile message can be megabytes). */
@@ -54,7 +54,7 @@ export async function serveSandboxProcess(
         });
         answer({ id: message.id, ok: true, result }, retire);
       } catch (error) {
-        if (isTicklineError(error)) {
+        if (isDeclaredError(error)) {
           const wire = { code: error.code, message: error.message.slice(0, MAX_MESSAGE) };
           answer(
             {

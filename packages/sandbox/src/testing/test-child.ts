@@ -2,8 +2,17 @@
  * @module A sandbox process for the pool's contract tests: each method misbehaves in one way a
  * hostile strategy can (or answers normally), so the supervisor's every limit can be shown.
  */
-import { TicklineError } from '@tickline/kernel';
+import { readFileSync } from 'node:fs';
+import { defineErrorCodes, TicklineError } from '@tickline/kernel';
 import { serveSandboxProcess } from '../pool/serve.ts';
+
+defineErrorCodes({
+  SANDBOX_TEST_ERROR: {
+    meaning: 'A coded error of the pool tests.',
+    resolve: 'Nothing: a test.',
+    httpStatus: 422,
+  },
+});
 
 const held: unknown[] = [];
 /** The id of the call being served, for `forge` (handlers are not told it). */
@@ -36,6 +45,8 @@ await serveSandboxProcess({
   fault: async () => {
     throw new RangeError('broken inside');
   },
+  /** Node's own coded error (ENOENT, with a path in its message): a fault too, not the caller's to read. */
+  nodeError: async () => readFileSync('/nonexistent/secret/path'),
   /** An answer written past serve's own bounds, as a child whose isolate escaped could. */
   forge: () => {
     process.send!({

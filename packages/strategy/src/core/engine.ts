@@ -19,6 +19,7 @@ import type { Indicators } from './indicators.ts';
 import { Ledger } from './ledger.ts';
 import type { Position } from './ledger.ts';
 import { computeMetrics, DrawdownTracker } from './metrics.ts';
+import { StreamingSeries } from './downsample.ts';
 import type {
   BacktestResult,
   EngineSettings,
@@ -107,8 +108,7 @@ export class Engine {
   #nextOrderId = 1;
   readonly logs: LogLine[] = [];
   logsDropped = 0;
-  readonly #plots = new Map<string, PlotSeries>();
-  #plotPoints = 0;
+  readonly #plots = new Map<string, StreamingSeries>();
   readonly signals: Signal[] = [];
   #recordSignals = false;
   rejectedOrders = 0;
@@ -263,20 +263,24 @@ export class Engine {
           },
         );
       }
-      s = { name: key, time: [], value: [] };
+      // Bounded as the equity curve is: a plot on every bar of a long run keeps evenly spaced points.
+      s = new StreamingSeries(this.settings.limits.maxPlotPoints);
       this.#plots.set(key, s);
     }
-    if (++this.#plotPoints > this.settings.limits.maxPlotPoints) {
-      throw new TicklineError(
-        'STRATEGY_OUTPUT_LIMIT',
-        `more than ${this.settings.limits.maxPlotPoints} plot points`,
-        {
-          details: { limit: 'maxPlotPoints', value: this.settings.limits.maxPlotPoints },
-        },
-      );
-    }
-    s.time.push(this.time);
-    s.value.push(+value);
+    s.push(this.time, +value);
+  }
+
+  /** The plot series as a run returns them (downsampled to `maxPlotPoints` each, the last point kept). */
+  plotSeries(): PlotSeries[] {
+    return [...this.#plots].map(([name, s]) => ({ name, ...s.points() }));
+  }
+
+  /** The run's log, with a last line saying how many lines were not kept. */
+  logLines(): LogLine[] {
+    if (this.logsDropped === 0) return this.logs;
+    const max = this.settings.limits.maxLogLines;
+    const marker = `[tickline] ${this.logsDropped} more log lines were not kept: a run keeps ${max}`;
+    return [...this.logs, { time: this.time, text: marker }];
   }
 
   #reject(order: Order, why: string): void {
@@ -458,16 +462,15 @@ export class Engine {
       dd.result(),
     );
     onProgress?.(bars, total);
-    const plots = [...this.#plots.values()];
     return {
       metrics,
       trades: ledger.trades,
       tradesTruncated: ledger.tradesTruncated,
       fills: ledger.fills,
       equity: { time, value },
-      logs: this.logs,
+      logs: this.logLines(),
       logsDropped: this.logsDropped,
-      plots,
+      plots: this.plotSeries(),
       bars,
       signals: this.signals,
       rejectedOrders: this.rejectedOrders,

@@ -70,6 +70,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
   const reads = deps.reads ?? deps.sql;
   const processes = new StrategyProcesses({
     backtestProcesses: settings.workers,
+    compileGate: settings.compile,
     logger: logger.child({ component: 'strategy-sandbox' }),
     metrics: deps.metrics,
   });
@@ -83,6 +84,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     logger: logger.child({ component: 'backtest-queue' }),
     workers: settings.workers,
     progressIntervalMs: settings.progressIntervalMs,
+    output: settings.output,
     run,
   });
   const research = new ResearchRepository(deps.sql);
@@ -94,6 +96,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     logger: logger.child({ component: 'research-queue' }),
     workers: settings.workers,
     progressIntervalMs: settings.progressIntervalMs,
+    output: settings.output,
     run,
   });
   const gate = new PromotionGate({

@@ -75,10 +75,8 @@ export async function loadEngine(
     } finally {
       quietly(harden);
     }
-    return {
-      ...refs,
-      release: () => held.forEach(quietly),
-    } as EngineEntries;
+    const entries: EngineEntries = { ...refs, release: () => held.forEach(quietly) };
+    return entries;
   } catch (error) {
     held.forEach(quietly);
     throw error;

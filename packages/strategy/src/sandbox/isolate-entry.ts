@@ -15,8 +15,9 @@ import {
   StrategyContext,
 } from '../core/context.ts';
 import { checkDefinition } from '../core/definition.ts';
-import type { ParamSpecs, StrategyDefinition } from '../core/definition.ts';
+import type { ParamLimits, ParamSpecs, StrategyDefinition } from '../core/definition.ts';
 import { Engine } from '../core/engine.ts';
+import { downsampleColumns } from '../core/downsample.ts';
 import type { EngineRunResult } from '../core/engine.ts';
 import { indicators } from '../core/indicators.ts';
 import { LiveEngine } from '../live/live-engine.ts';
@@ -41,6 +42,8 @@ export interface IsolateInput {
   params: Record<string, unknown>;
   recordSignals: boolean;
   progressEvery: number;
+  /** Points of the equity curve to return (0: every step); the metrics use every step all the same. */
+  equityPoints: number;
 }
 
 export interface IsolateError {
@@ -315,16 +318,24 @@ function run(
       progressEvery: input.progressEvery,
       onProgress: progress,
     });
-    return { ok: true, result: { ...result, trades: [] }, trades: packTrades(result.trades) };
+    // Cut here, so a million-step curve is not copied out to be cut by the host.
+    const equity =
+      input.equityPoints > 0
+        ? downsampleColumns(result.equity.time, result.equity.value, input.equityPoints)
+        : result.equity;
+    return { ok: true, result: { ...result, trades: [], equity }, trades: packTrades(result.trades) };
   } catch (error) {
     return { ok: false, error: classify(error) };
   }
 }
 
-/** Checks the definition's shape and returns its parameter declarations. */
-function inspect(definition: unknown): { ok: true; params: ParamSpecs } | { ok: false; error: IsolateError } {
+/** Checks the definition's shape, and its declarations against `limits`; returns the declarations. */
+function inspect(
+  definition: unknown,
+  limits: ParamLimits,
+): { ok: true; params: ParamSpecs } | { ok: false; error: IsolateError } {
   try {
-    const d = checkDefinition(definition);
+    const d = checkDefinition(definition, limits);
     // A JSON round trip keeps only data: no getters or functions leave the isolate.
     return { ok: true, params: JSON.parse(JSON.stringify(d.params ?? {})) as ParamSpecs };
   } catch (error) {

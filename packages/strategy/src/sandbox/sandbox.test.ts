@@ -36,7 +36,11 @@ const ABUSE: Array<[name: string, code: string, expected: string]> = [
     strategy('deep(0);', 'function deep(n) { return deep(n + 1) + 1; }'),
     'STRATEGY_STACK_OVERFLOW',
   ],
-  ['huge outputs', strategy("for (let i = 0; i < 1e7; i++) ctx.plot('x', i);"), 'STRATEGY_OUTPUT_LIMIT'],
+  [
+    'too many plot series',
+    strategy("for (let i = 0; i < 100; i++) ctx.plot('s' + i, i);"),
+    'STRATEGY_OUTPUT_LIMIT',
+  ],
   [
     'too many open orders',
     strategy("for (let i = 0; i < 1e6; i++) ctx.buy({ type: 'limit', price: 1, qty: 1 });"),
@@ -154,12 +158,26 @@ describe('sandbox - abuse table', () => {
     },
   );
 
-  it('keeps logs bounded without failing the run', async () => {
+  it('keeps logs bounded without failing the run, and says how many lines it did not keep', async () => {
     const code = strategy("ctx.log('x'.repeat(10_000), { big: 'y'.repeat(10_000) });");
     const r = await runInSandbox({ code, feeds: [feed], settings }, LIMITS);
-    expect(r.logs).toHaveLength(50);
-    expect(r.logs.every((l) => l.text.length === 100)).toBe(true);
+    expect(r.logs).toHaveLength(51);
+    expect(r.logs.slice(0, 50).every((l) => l.text.length === 100)).toBe(true);
     expect(r.logsDropped).toBe(feed.columns.close.length - 50);
+    expect(r.logs.at(-1)).toEqual({
+      time: feed.columns.closeTime.at(-1),
+      text: `[tickline] ${feed.columns.close.length - 50} more log lines were not kept: a run keeps 50`,
+    });
+  });
+
+  it('keeps plots bounded without failing the run: a million points become evenly spaced ones', async () => {
+    const code = strategy("for (let i = 0; i < 500; i++) ctx.plot('x', ctx.feed.index * 500 + i);");
+    const r = await runInSandbox({ code, feeds: [feed], settings }, LIMITS);
+    const [x] = r.plots;
+    expect(x!.value.length).toBeLessThanOrEqual(settings.limits.maxPlotPoints + 1);
+    expect(x!.value.length).toBeGreaterThan(settings.limits.maxPlotPoints / 2);
+    expect(x!.value.at(-1)).toBe(feed.columns.close.length * 500 - 1);
+    expect(x!.time.at(-1)).toBe(feed.columns.closeTime.at(-1));
   });
 });
 

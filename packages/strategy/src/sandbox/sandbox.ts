@@ -8,7 +8,7 @@
 import { isMainThread } from 'node:worker_threads';
 import ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
-import type { ParamSpecs } from '../core/definition.ts';
+import { DEFAULT_PARAM_LIMITS, type ParamLimits, type ParamSpecs } from '../core/definition.ts';
 import type { EngineRunResult } from '../core/engine.ts';
 import type { StrategyErrorCode } from '../core/errors.ts';
 import type { EngineSettings, Feed } from '../core/types.ts';
@@ -17,7 +17,7 @@ import { boundDetails, boundMessage } from './error-bounds.ts';
 import { VIOLATION } from './violation.ts';
 import type { IsolateInput, IsolateOutput } from './isolate-entry.ts';
 import { PACKED_COLUMNS } from './packed-feeds.ts';
-import { unpackTrades } from './packed-trades.ts';
+import { unpackTrades, type PackedTrades } from './packed-trades.ts';
 
 /** Resource limits of one run (from the user's tier). */
 export interface SandboxLimits {
@@ -25,6 +25,11 @@ export interface SandboxLimits {
   memoryMb: number;
   /** CPU time a run may use, compile and bar loop together. @default 10000 */
   cpuMs: number;
+  /**
+   * Bytes the result may take as a sandbox process returns it, the equity curve aside (the tier's
+   * `maxResultBytes`). @default DEFAULT_MAX_RESULT_BYTES (result-transfer.ts)
+   */
+  maxResultBytes?: number;
 }
 
 export const DEFAULT_SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
@@ -49,7 +54,15 @@ export interface SandboxRunOptions {
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
   signal?: AbortSignal;
+  /**
+   * Points of the equity curve to return, cut in the isolate (every n-th and the last; the metrics
+   * use every step). @default every step (research needs them; the backtest queue keeps 2,000)
+   */
+  equityPoints?: number;
 }
+
+/** A run's result with its trades still as columns (packed-trades.ts): how it crosses processes. */
+export type PackedRunResult = Omit<EngineRunResult, 'trades'> & { trades: PackedTrades };
 
 /**
  * Shared memory crosses into isolates only from the main thread. isolated-vm takes over a
@@ -181,6 +194,12 @@ export class StrategySandbox {
 
   /** Runs one backtest; throws a TicklineError with a STRATEGY_* code on any failure. */
   async run(options: SandboxRunOptions): Promise<EngineRunResult> {
+    const packed = await this.runPacked(options);
+    return { ...packed, trades: unpackTrades(packed.trades) };
+  }
+
+  /** {@link run}, its trades left as columns (a sandbox process sends them on as they are). */
+  async runPacked(options: SandboxRunOptions): Promise<PackedRunResult> {
     return this.#withModule(
       options.code,
       options.settings.seed,
@@ -192,6 +211,7 @@ export class StrategySandbox {
           params: options.params ?? {},
           recordSignals: options.recordSignals === true,
           progressEvery: options.progressEvery ?? 65_536,
+          equityPoints: options.equityPoints ?? 0,
         };
         const progress =
           options.onProgress === undefined
@@ -216,15 +236,16 @@ export class StrategySandbox {
         if (typeof output !== 'object' || output === null || typeof output.ok !== 'boolean')
           throw new Error('the isolate returned a malformed result');
         if (!output.ok) throw fromIsolate(output.error);
-        return { ...output.result, trades: unpackTrades(output.trades) };
+        return { ...output.result, trades: output.trades };
       },
     );
   }
 
-  /** Loads the module and checks its default export; returns its parameter declarations. */
-  async inspect(code: string): Promise<ParamSpecs> {
+  /** Loads the module and checks its default export (its declarations within `limits`); returns the declarations. */
+  async inspect(code: string, limits: ParamLimits = DEFAULT_PARAM_LIMITS): Promise<ParamSpecs> {
     return this.#withModule(code, 1, undefined, async (engine, definition, timeout) => {
-      const output = (await engine.inspect.apply(undefined, [definition.derefInto()], {
+      const bounds = new ivm.ExternalCopy({ ...limits }).copyInto({ release: true });
+      const output = (await engine.inspect.apply(undefined, [definition.derefInto(), bounds], {
         result: { copy: true },
         timeout,
       })) as { ok: true; params: ParamSpecs } | { ok: false; error: { code: string; message: string } };
@@ -379,9 +400,18 @@ export async function runInSandbox(
   options: SandboxRunOptions,
   limits?: Partial<SandboxLimits>,
 ): Promise<EngineRunResult> {
+  const packed = await runPackedInSandbox(options, limits);
+  return { ...packed, trades: unpackTrades(packed.trades) };
+}
+
+/** {@link runInSandbox}, its trades left as columns. */
+export async function runPackedInSandbox(
+  options: SandboxRunOptions,
+  limits?: Partial<SandboxLimits>,
+): Promise<PackedRunResult> {
   const sandbox = new StrategySandbox(limits);
   try {
-    return await sandbox.run(options);
+    return await sandbox.runPacked(options);
   } finally {
     sandbox.dispose();
   }

@@ -15,9 +15,11 @@ import type { Logger, Registry, Service, ServiceContext, ServiceHealth } from '@
 import { ServiceStatus } from '@tickline/kernel';
 import { createProcessPool, type CallLimits, type ProcessPool } from '@tickline/sandbox';
 import type { EngineRunResult } from '../core/engine.ts';
-import type { CompiledStrategy, CompileOptions } from '../api/compile-strategy.ts';
+import { checkSourceSize, type CompiledStrategy, type CompileOptions } from '../api/compile-strategy.ts';
+import { CompileGate, type CompileGateLimits } from './compile-gate.ts';
 import type { BacktestPayload, CompilePayload } from './process-entry.ts';
-import { receiveResult, sendFeeds, type ResultRef } from './feed-transfer.ts';
+import { sendFeeds } from './feed-transfer.ts';
+import { DEFAULT_MAX_RESULT_BYTES, receiveResult, type ResultRef } from './result-transfer.ts';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits, type SandboxRunOptions } from './sandbox.ts';
 
 const ENTRY = new URL('./process-entry.ts', import.meta.url);
@@ -55,6 +57,8 @@ export interface StrategyProcessesOptions {
   backtestProcesses?: number;
   /** Compile processes. @default 1 */
   compileProcesses?: number;
+  /** Compiles per account and in all, running or waiting (strategy.compile). @default DEFAULT_COMPILE_GATE */
+  compileGate?: Partial<CompileGateLimits>;
   logger?: Logger;
   metrics?: Registry;
 }
@@ -65,9 +69,11 @@ export class StrategyProcesses implements Service {
   readonly #options: StrategyProcessesOptions;
   #backtests: ProcessPool | undefined;
   #compiles: ProcessPool | undefined;
+  readonly #gate: CompileGate;
 
   constructor(options: StrategyProcessesOptions = {}) {
     this.#options = options;
+    this.#gate = new CompileGate(options.compileGate);
   }
 
   async start(_context?: ServiceContext): Promise<void> {
@@ -111,7 +117,7 @@ export class StrategyProcesses implements Service {
       wantsProgress: onProgress !== undefined,
     };
     try {
-      const answer = await pool.call<ResultRef<EngineRunResult>>('backtest', payload, {
+      const answer = await pool.call<ResultRef>('backtest', payload, {
         limits: processLimits(resolved),
         ...(tenant === undefined ? {} : { tenant }),
         ...(signal === undefined ? {} : { signal }),
@@ -119,19 +125,29 @@ export class StrategyProcesses implements Service {
           ? {}
           : { onProgress: (...args: unknown[]) => onProgress(args[0] as number, args[1] as number) }),
       });
-      return await receiveResult(answer);
+      return await receiveResult(answer, {
+        maxResultBytes: resolved.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+        maxEquityPoints: rest.feeds.reduce((n, f) => n + f.columns.closeTime.length, 0),
+      });
     } finally {
       await feeds.release();
     }
   }
 
-  /** Validates and compiles source for saving (see compileStrategy), in a process of the compile pool. */
-  compile(source: string, options: CompileOptions = {}, tenant?: string): Promise<CompiledStrategy> {
+  /**
+   * Validates and compiles source for saving (see compileStrategy), in a process of the compile
+   * pool, once the compile gate admits it (STRATEGY_COMPILE_BUSY otherwise). An oversized source is
+   * refused here, before it is copied to a process.
+   */
+  async compile(source: string, options: CompileOptions = {}, tenant?: string): Promise<CompiledStrategy> {
+    if (typeof source === 'string') checkSourceSize(source, options.maxBytes);
     const payload: CompilePayload = { source, options };
-    return this.#pool(this.#compiles).call<CompiledStrategy>('compile', payload, {
-      limits: processLimits(COMPILE_LIMITS),
-      ...(tenant === undefined ? {} : { tenant }),
-    });
+    return this.#gate.run(tenant ?? '', () =>
+      this.#pool(this.#compiles).call<CompiledStrategy>('compile', payload, {
+        limits: processLimits(COMPILE_LIMITS),
+        ...(tenant === undefined ? {} : { tenant }),
+      }),
+    );
   }
 
   #pool(pool: ProcessPool | undefined): ProcessPool {
