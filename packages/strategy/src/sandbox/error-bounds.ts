@@ -5,6 +5,23 @@
  * what comes out). Pure: linked into the isolate's script as it is.
  */
 
+/**
+ * Codes an error raised inside the isolate may keep: the ones a strategy can cause. A strategy can
+ * throw any object with any `code`, so anything else (a platform code, a quota) is its runtime error.
+ */
+export const ISOLATE_CODES: ReadonlySet<string> = new Set([
+  'STRATEGY_ORDER_INVALID',
+  'STRATEGY_PARAM_INVALID',
+  'STRATEGY_DEFINITION_INVALID',
+  'STRATEGY_DEFINITION_TOO_LARGE',
+  'STRATEGY_OUTPUT_LIMIT',
+  'STRATEGY_FORBIDDEN_API',
+  'STRATEGY_SANDBOX_VIOLATION',
+  'STRATEGY_STACK_OVERFLOW',
+  'STRATEGY_CONFIG_INVALID',
+  'STRATEGY_RUNTIME_ERROR',
+]);
+
 /** Characters of an error message a user sees; longer ones end with {@link TRUNCATED_MARK}. */
 export const MAX_ERROR_MESSAGE_CHARS = 1_000;
 export const TRUNCATED_MARK = '… (truncated)';

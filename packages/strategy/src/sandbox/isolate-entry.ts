@@ -26,7 +26,7 @@ import type { CandleColumns, EngineSettings, Feed } from '../core/types.ts';
 import { PACKED_COLUMNS } from './packed-feeds.ts';
 import type { PackedFeed } from './packed-feeds.ts';
 import { VIOLATION } from './violation.ts';
-import { boundDetails, boundMessage } from './error-bounds.ts';
+import { boundDetails, boundMessage, ISOLATE_CODES } from './error-bounds.ts';
 import { packTrades } from './packed-trades.ts';
 import type { PackedTrades } from './packed-trades.ts';
 
@@ -242,20 +242,6 @@ function harden(seed: number): void {
   deepFreeze(Object.getPrototypeOf(g), seen);
   Object.freeze(g);
 }
-
-/** Codes an error raised inside the isolate may keep; a strategy can throw any object, so others are its runtime errors. */
-const ISOLATE_CODES = new Set([
-  'STRATEGY_ORDER_INVALID',
-  'STRATEGY_PARAM_INVALID',
-  'STRATEGY_DEFINITION_INVALID',
-  'STRATEGY_DEFINITION_TOO_LARGE',
-  'STRATEGY_OUTPUT_LIMIT',
-  'STRATEGY_FORBIDDEN_API',
-  'STRATEGY_SANDBOX_VIOLATION',
-  'STRATEGY_STACK_OVERFLOW',
-  'STRATEGY_CONFIG_INVALID',
-  'STRATEGY_RUNTIME_ERROR',
-]);
 
 /**
  * A coded, bounded error from whatever was thrown. Every read of the thrown value may run the

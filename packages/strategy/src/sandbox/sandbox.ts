@@ -10,10 +10,9 @@ import ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
 import { DEFAULT_PARAM_LIMITS, type ParamLimits, type ParamSpecs } from '../core/definition.ts';
 import type { EngineRunResult } from '../core/engine.ts';
-import type { StrategyErrorCode } from '../core/errors.ts';
 import type { EngineSettings, Feed } from '../core/types.ts';
 import { loadEngine, type EngineEntries } from './engine-entries.ts';
-import { boundDetails, boundMessage } from './error-bounds.ts';
+import { boundDetails, boundMessage, ISOLATE_CODES } from './error-bounds.ts';
 import { VIOLATION } from './violation.ts';
 import type { IsolateInput, IsolateOutput } from './isolate-entry.ts';
 import { PACKED_COLUMNS } from './packed-feeds.ts';
@@ -122,20 +121,6 @@ export function syntaxError(error: unknown): TicklineError {
     details,
   });
 }
-
-/** Codes the isolate may answer with (isolate-entry.ts keeps to them); anything else is a runtime error. */
-const ISOLATE_CODES: ReadonlySet<string> = new Set<StrategyErrorCode>([
-  'STRATEGY_ORDER_INVALID',
-  'STRATEGY_PARAM_INVALID',
-  'STRATEGY_DEFINITION_INVALID',
-  'STRATEGY_DEFINITION_TOO_LARGE',
-  'STRATEGY_OUTPUT_LIMIT',
-  'STRATEGY_FORBIDDEN_API',
-  'STRATEGY_SANDBOX_VIOLATION',
-  'STRATEGY_STACK_OVERFLOW',
-  'STRATEGY_CONFIG_INVALID',
-  'STRATEGY_RUNTIME_ERROR',
-]);
 
 /**
  * A coded error from the isolate's `{ code, message, details }`. The isolate runs the strategy's
