@@ -6,7 +6,8 @@
  */
 import { inspect } from 'node:util';
 import { TicklineError } from '@tickline/kernel';
-import type { ParamLimits, ParamSpecs } from '../core/definition.ts';
+import type { ParamSpecs } from '../core/definition.ts';
+import type { ParamLimits } from '../core/param-bounds.ts';
 import { StrategySandbox } from '../sandbox/sandbox.ts';
 import { stripTypeScript } from './strip-typescript.ts';
 import type { SandboxLimits } from '../sandbox/sandbox.ts';

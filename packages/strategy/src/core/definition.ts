@@ -4,7 +4,7 @@
  */
 import { TicklineError } from '@tickline/kernel';
 import type { InitContext, StrategyContext } from './context.ts';
-import type { ParamSpecs, ParamValues } from './types.ts';
+import type { ParamSpec, ParamSpecs, ParamValues } from './types.ts';
 
 export type { ParamSpec, ParamSpecs, ParamValues } from './types.ts';
 
@@ -19,77 +19,24 @@ function invalid(message: string, details: Record<string, unknown>): TicklineErr
   return new TicklineError('STRATEGY_PARAM_INVALID', message, { details });
 }
 
-/** Bounds on a strategy's parameter declarations (config `strategy.params`), checked at compile. */
-export interface ParamLimits {
-  maxParams: number;
-  maxNameChars: number;
-  /** A description, and each value of an enum. */
-  maxTextChars: number;
-  maxEnumValues: number;
-}
-
-export const DEFAULT_PARAM_LIMITS: Readonly<ParamLimits> = Object.freeze({
-  maxParams: 64,
-  maxNameChars: 64,
-  maxTextChars: 200,
-  maxEnumValues: 64,
-});
-
-function tooLarge(message: string, details: Record<string, unknown>): TicklineError {
-  return new TicklineError('STRATEGY_DEFINITION_TOO_LARGE', message, { details });
-}
-
-/**
- * Throws STRATEGY_DEFINITION_TOO_LARGE unless the declarations keep to `limits`: 40,000 declared
- * parameters once made every version response 3.8 MB. Counted before anything is read per entry.
- */
-function checkParamBounds(params: object, limits: ParamLimits): void {
-  const names = Object.keys(params);
-  if (names.length > limits.maxParams)
-    throw tooLarge(
-      `the strategy declares ${names.length} parameters; at most ${limits.maxParams} are allowed`,
-      {
-        limit: 'maxParams',
-        value: limits.maxParams,
-        declared: names.length,
-      },
-    );
-  for (const name of names) {
-    if (name.length > limits.maxNameChars)
-      throw tooLarge(`a parameter name is longer than ${limits.maxNameChars} characters`, {
-        limit: 'maxNameChars',
-        value: limits.maxNameChars,
-      });
-    const spec = (params as Record<string, { description?: unknown; values?: unknown }>)[name];
-    const description = spec?.description;
-    if (typeof description === 'string' && description.length > limits.maxTextChars)
-      throw tooLarge(`the description of ${name} is longer than ${limits.maxTextChars} characters`, {
-        limit: 'maxTextChars',
-        value: limits.maxTextChars,
-        param: name,
-      });
-    const values = spec?.values;
-    if (!Array.isArray(values)) continue;
-    if (values.length > limits.maxEnumValues)
-      throw tooLarge(`${name} lists more than ${limits.maxEnumValues} values`, {
-        limit: 'maxEnumValues',
-        value: limits.maxEnumValues,
-        param: name,
-      });
-    if (values.some((v) => typeof v !== 'string' || v.length > limits.maxTextChars))
-      throw tooLarge(`the values of ${name} must be strings of at most ${limits.maxTextChars} characters`, {
-        limit: 'maxTextChars',
-        value: limits.maxTextChars,
-        param: name,
-      });
+/** Throws STRATEGY_DEFINITION_INVALID unless `spec` is a declaration of one of the four types. */
+export function checkParamSpec(name: string, spec: unknown): void {
+  const s = spec as ParamSpec | null;
+  const ok =
+    s !== null &&
+    typeof s === 'object' &&
+    (((s.type === 'int' || s.type === 'float') && typeof s.default === 'number') ||
+      (s.type === 'bool' && typeof s.default === 'boolean') ||
+      (s.type === 'enum' && Array.isArray(s.values) && s.values.includes(s.default)));
+  if (!ok) {
+    throw new TicklineError('STRATEGY_DEFINITION_INVALID', `parameter ${name} is not a valid declaration`, {
+      details: { param: name },
+    });
   }
 }
 
-/**
- * Throws STRATEGY_DEFINITION_INVALID unless `value` has the shape of a {@link StrategyDefinition};
- * with `limits` (at compile), STRATEGY_DEFINITION_TOO_LARGE past them.
- */
-export function checkDefinition(value: unknown, limits?: ParamLimits): StrategyDefinition {
+/** Throws STRATEGY_DEFINITION_INVALID unless `value` has the shape of a {@link StrategyDefinition}. */
+export function checkDefinition(value: unknown): StrategyDefinition {
   const d = value as StrategyDefinition | null;
   if (d === null || typeof d !== 'object' || typeof d.onCandle !== 'function') {
     throw new TicklineError(
@@ -104,20 +51,7 @@ export function checkDefinition(value: unknown, limits?: ParamLimits): StrategyD
   if (typeof params !== 'object' || params === null) {
     throw new TicklineError('STRATEGY_DEFINITION_INVALID', 'params must be an object of declarations');
   }
-  if (limits !== undefined) checkParamBounds(params, limits);
-  for (const [name, spec] of Object.entries(params)) {
-    const ok =
-      spec !== null &&
-      typeof spec === 'object' &&
-      (((spec.type === 'int' || spec.type === 'float') && typeof spec.default === 'number') ||
-        (spec.type === 'bool' && typeof spec.default === 'boolean') ||
-        (spec.type === 'enum' && Array.isArray(spec.values) && spec.values.includes(spec.default)));
-    if (!ok) {
-      throw new TicklineError('STRATEGY_DEFINITION_INVALID', `parameter ${name} is not a valid declaration`, {
-        details: { param: name },
-      });
-    }
-  }
+  for (const [name, spec] of Object.entries(params)) checkParamSpec(name, spec);
   return d;
 }
 

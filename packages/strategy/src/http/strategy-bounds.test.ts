@@ -104,6 +104,24 @@ describe('strategy bounds over HTTP', () => {
     });
   });
 
+  it('parameters - what is stored is the declaration as checked: no extra field, no second answer', async () => {
+    // A declaration with a 1 MB extra field
+    const junk = `const p = { type: 'int', default: 1, junk: 'x'.repeat(1 << 20) };
+export default defineStrategy({ params: { p }, onCandle() {} });`;
+    const res = await inject(ada, 'POST', '/strategies/compile', { source: junk });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    expect(res.json().params).toEqual({ p: { type: 'int', default: 1 } });
+    expect(res.body.length).toBeLessThan(200);
+    // A list of values that answers two, then 100,000: whatever is stored was checked
+    const growing = `let reads = 0;
+const e = { type: 'enum', default: 'a', get values() { return reads++ === 0 ? ['a', 'b'] : Array(100000).fill('a'); } };
+export default defineStrategy({ params: { e }, onCandle() {} });`;
+    const answer = await inject(ada, 'POST', '/strategies/compile', { source: growing });
+    expect(answer.body.length).toBeLessThan(1_000);
+    if (answer.statusCode === 200) expect(answer.json().params.e.values).toEqual(['a', 'b']);
+    else expect(answer.json().error).toMatchObject({ code: 'STRATEGY_DEFINITION_TOO_LARGE' });
+  });
+
   it('plots - 2M plot points give a result of 2,000 points a series, the last one kept', async () => {
     // Given 5,000 points a bar on two series over 400 bars (2M points each)
     const run = await backtest(`export default defineStrategy({ onCandle(ctx) {

@@ -6,7 +6,7 @@
  */
 import { GateThresholdsSchema } from '../research/promotion-gate.ts';
 import { z } from 'zod';
-import { DEFAULT_PARAM_LIMITS } from '../core/definition.ts';
+import { DEFAULT_PARAM_LIMITS } from '../core/param-bounds.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 import { DEFAULT_OUTPUT_LIMITS } from '../settings/backtest-settings.ts';
 

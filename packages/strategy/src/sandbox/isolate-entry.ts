@@ -15,7 +15,8 @@ import {
   StrategyContext,
 } from '../core/context.ts';
 import { checkDefinition } from '../core/definition.ts';
-import type { ParamLimits, ParamSpecs, StrategyDefinition } from '../core/definition.ts';
+import type { ParamSpecs, StrategyDefinition } from '../core/definition.ts';
+import { declaredParams, type ParamLimits } from '../core/param-bounds.ts';
 import { Engine } from '../core/engine.ts';
 import { downsampleColumns } from '../core/downsample.ts';
 import type { EngineRunResult } from '../core/engine.ts';
@@ -321,9 +322,10 @@ function inspect(
   limits: ParamLimits,
 ): { ok: true; params: ParamSpecs } | { ok: false; error: IsolateError } {
   try {
-    const d = checkDefinition(definition, limits);
-    // A JSON round trip keeps only data: no getters or functions leave the isolate.
-    return { ok: true, params: JSON.parse(JSON.stringify(d.params ?? {})) as ParamSpecs };
+    const d = checkDefinition(definition);
+    // A plain copy within the bounds; the JSON round trip then keeps only data (no -0, NaN, holes).
+    const params = declaredParams(d.params, limits);
+    return { ok: true, params: JSON.parse(JSON.stringify(params)) as ParamSpecs };
   } catch (error) {
     return { ok: false, error: classify(error) };
   }

@@ -8,7 +8,8 @@
 import { isMainThread } from 'node:worker_threads';
 import ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
-import { DEFAULT_PARAM_LIMITS, type ParamLimits, type ParamSpecs } from '../core/definition.ts';
+import type { ParamSpecs } from '../core/definition.ts';
+import { DEFAULT_PARAM_LIMITS, type ParamLimits } from '../core/param-bounds.ts';
 import type { EngineRunResult } from '../core/engine.ts';
 import type { EngineSettings, Feed } from '../core/types.ts';
 import { loadEngine, type EngineEntries } from './engine-entries.ts';
