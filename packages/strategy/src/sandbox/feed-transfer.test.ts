@@ -1,28 +1,34 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { randomWalkFeed } from '../core/candles.test-support.ts';
 import { shareFeeds } from '../research/feeds.ts';
-import { receiveFeeds, sendFeeds } from './feed-transfer.ts';
+import { closeFeedFiles, receiveFeeds, sendFeeds, transferDirectory } from './feed-transfer.ts';
 
 const exists = (path: string) =>
   stat(path).then(
     () => true,
     () => false,
   );
+/** Feed files with a name in the transfer directory (a crash would leave these behind). */
+const named = async () =>
+  (await readdir(await transferDirectory())).filter((f) => f.startsWith('tickline-feed-'));
 
 describe('feed transfer to a sandbox process', () => {
   it.each([
     ['inline', 100, false],
     ['by file', 50_000, false],
     ['by file, from shared memory', 50_000, true],
-  ])('feeds %s: the same columns arrive, and release removes the file', async (_, bars, shared) => {
+  ])('feeds %s: the same columns arrive, and no file is left with a name', async (_, bars, shared) => {
     const made = [
       randomWalkFeed('BTC-USDT', '1m', 60_000, bars, 1),
       randomWalkFeed('ETH-USDT', '1s', 1_000, bars, 2),
     ];
     const feeds = shared ? shareFeeds(made) : made;
+    const before = await named();
     const { ref, release } = await sendFeeds(feeds);
     expect('file' in ref).toBe(bars > 1_000);
+    // Reached by its descriptor: nothing in the directory, even while the call runs.
+    expect(await named()).toEqual(before);
     const got = receiveFeeds(ref);
     expect(got.map((f) => [f.symbol, f.interval])).toEqual(feeds.map((f) => [f.symbol, f.interval]));
     for (const [i, feed] of made.entries()) expect(got[i]!.columns).toEqual(feed.columns);
@@ -30,6 +36,9 @@ describe('feed transfer to a sandbox process', () => {
       // In shared memory: the isolate reads it in place.
       expect(got[0]!.columns.close.buffer).toBeInstanceOf(SharedArrayBuffer);
       await release();
+      expect(await named()).toEqual(before);
+      // Kept for the next call until the server stops; then its memory goes with it.
+      await closeFeedFiles();
       expect(await exists(ref.file)).toBe(false);
     }
   });

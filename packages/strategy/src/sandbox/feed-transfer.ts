@@ -4,13 +4,18 @@
  * column, as the raw bytes it already holds, into one file (one gathered write, off its event
  * loop, nothing packed first); the process reads the file with one `readSync` straight into a
  * SharedArrayBuffer it keeps from call to call, and views the columns in it (the isolate then reads
- * them in place). Keeping that buffer is most of the gain: on this machine's VM, first touching
- * 56 MB of fresh memory costs ~220 ms of page faults, reading into touched memory ~9 ms. The file
- * belongs to the call: the server removes it when the call ends, however it ends.
+ * them in place). Reusing memory is most of the gain: on the development VM, first touching 56 MB
+ * of fresh memory cost ~220 ms of page faults, reading into memory already touched ~9 ms; writing
+ * over a tmpfs file's pages ~12–17 ms, a new file and its removal ~22–28 ms.
+ *
+ * So the server keeps a few feed files too. Each is removed from the directory as soon as it is
+ * opened and reached through `/proc/<pid>/fd/<n>` while the server holds it: nothing is left in
+ * `/dev/shm` whatever ends the server, and the memory goes with the last descriptor. Where there
+ * is no procfs, each call gets a named file, removed when the call ends.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { open, rm, stat } from 'node:fs/promises';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CandleColumns, Feed } from '../core/types.ts';
@@ -34,7 +39,65 @@ export const transferDirectory = (): Promise<string> =>
 const bytesOf = (column: Float64Array): Uint8Array =>
   new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
 
-/** Writes `feeds` for a call; `release` removes the file (call it when the call ends). */
+/** A feed file of the server: an open handle, and the name the sandbox process opens it by. */
+interface FeedFile {
+  handle: FileHandle;
+  path: string;
+  /** Removes the file when the call ends (no procfs), or undefined when it is kept. */
+  remove?: () => Promise<void>;
+}
+
+/**
+ * Feed files kept for the next calls, and the size up to which one is kept: a larger one is closed
+ * after its call (its memory freed), so a long run does not leave its size held in tmpfs.
+ */
+const MAX_KEPT_FILES = 4;
+const MAX_KEPT_FILE_BYTES = 64 * 1024 * 1024;
+const keptFiles: FeedFile[] = [];
+const PROC_FDS = existsSync('/proc/self/fd');
+
+async function takeFeedFile(): Promise<FeedFile> {
+  const kept = keptFiles.pop();
+  if (kept !== undefined) return kept;
+  const path = join(await transferDirectory(), `tickline-feed-${randomUUID()}`);
+  const handle = await open(path, 'wx+', 0o600);
+  if (!PROC_FDS) return { handle, path, remove: () => rm(path, { force: true }) };
+  // Unnamed at once: the descriptor is the file's only hold (see the module doc).
+  await rm(path, { force: true });
+  return { handle, path: `/proc/${process.pid}/fd/${handle.fd}` };
+}
+
+async function giveBack(file: FeedFile, bytes: number): Promise<void> {
+  if (file.remove === undefined && bytes <= MAX_KEPT_FILE_BYTES && keptFiles.length < MAX_KEPT_FILES) {
+    keptFiles.push(file);
+    return;
+  }
+  await file.handle.close();
+  await file.remove?.();
+}
+
+/** Closes the kept feed files (their memory goes with them); the server calls it when it stops. */
+export async function closeFeedFiles(): Promise<void> {
+  await Promise.all(keptFiles.splice(0).map((f) => f.handle.close()));
+}
+
+/** Writes every part at offset 0, in order, whatever the kernel takes per write. */
+async function writeAll(handle: FileHandle, parts: Uint8Array[]): Promise<number> {
+  let written = (await handle.writev(parts, 0)).bytesWritten;
+  // A short gathered write is legal: the rest goes part by part from where it stopped.
+  let at = 0;
+  for (const part of parts) {
+    const end = at + part.byteLength;
+    while (written < end) {
+      const from = written - at;
+      written += (await handle.write(part, from, end - written, written)).bytesWritten;
+    }
+    at = end;
+  }
+  return written;
+}
+
+/** Writes `feeds` for a call; call `release` when the call ends (the file is kept or removed). */
 export async function sendFeeds(
   feeds: readonly Feed[],
 ): Promise<{ ref: FeedsRef; release: () => Promise<void> }> {
@@ -49,44 +112,26 @@ export async function sendFeeds(
     }));
     return { ref: { inline }, release: async () => {} };
   }
-  const file = join(await transferDirectory(), `tickline-feed-${randomUUID()}`);
-  const release = () => rm(file, { force: true });
+  const total = values * Float64Array.BYTES_PER_ELEMENT;
+  const file = await takeFeedFile();
   try {
-    const handle = await open(file, 'wx', 0o600);
-    try {
-      // Feed after feed, column after column, as the layout of packed-feeds.ts says.
-      const parts = feeds.flatMap((f) => PACKED_COLUMNS.map((k) => bytesOf(f.columns[k])));
-      const total = values * Float64Array.BYTES_PER_ELEMENT;
-      let written = (await handle.writev(parts)).bytesWritten;
-      // A short gathered write is legal: the rest goes part by part from where it stopped.
-      let at = 0;
-      for (const part of parts) {
-        const end = at + part.byteLength;
-        while (written < end) {
-          const from = written - at;
-          written += (await handle.write(part, from, end - written, written)).bytesWritten;
-        }
-        at = end;
-      }
-      if (written !== total) throw new Error(`feed file ${file}: wrote ${written} of ${total} bytes`);
-    } finally {
-      await handle.close();
-    }
+    // Feed after feed, column after column, as the layout of packed-feeds.ts says; a kept file
+    // may be longer than this feed, so it is cut to the feed's size (the process reads it whole).
+    const parts = feeds.flatMap((f) => PACKED_COLUMNS.map((k) => bytesOf(f.columns[k])));
+    const written = await writeAll(file.handle, parts);
+    if (written !== total) throw new Error(`feed file: wrote ${written} of ${total} bytes`);
+    await file.handle.truncate(total);
   } catch (error) {
-    await release();
+    await file.handle.close();
+    await file.remove?.();
     throw error;
   }
-  return {
-    ref: {
-      file,
-      feeds: feeds.map((f) => ({
-        symbol: f.symbol,
-        interval: f.interval,
-        length: f.columns.closeTime.length,
-      })),
-    },
-    release,
-  };
+  const meta = feeds.map((f) => ({
+    symbol: f.symbol,
+    interval: f.interval,
+    length: f.columns.closeTime.length,
+  }));
+  return { ref: { file: file.path, feeds: meta }, release: () => giveBack(file, total) };
 }
 
 /**

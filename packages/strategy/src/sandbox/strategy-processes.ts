@@ -18,7 +18,7 @@ import type { EngineRunResult } from '../core/engine.ts';
 import { checkSourceSize, type CompiledStrategy, type CompileOptions } from '../api/compile-strategy.ts';
 import { CompileGate, type CompileGateLimits } from './compile-gate.ts';
 import type { BacktestPayload, CompilePayload } from './process-entry.ts';
-import { sendFeeds } from './feed-transfer.ts';
+import { closeFeedFiles, sendFeeds } from './feed-transfer.ts';
 import { DEFAULT_MAX_RESULT_BYTES, receiveResult, type ResultRef } from './result-transfer.ts';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits, type SandboxRunOptions } from './sandbox.ts';
 
@@ -157,6 +157,7 @@ export class StrategyProcesses implements Service {
 
   async stop(): Promise<void> {
     await Promise.all([this.#backtests?.close(), this.#compiles?.close()]);
+    await closeFeedFiles();
   }
 
   health(): ServiceHealth {
