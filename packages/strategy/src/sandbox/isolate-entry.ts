@@ -252,18 +252,19 @@ function harden(seed: number): void {
 function classify(error: unknown): IsolateError {
   const at = current === undefined ? {} : { time: engineNow() };
   try {
+    // Each field read once: a getter answers one value, and that is the one used.
     const e = error as { code?: unknown; message?: unknown; details?: unknown; name?: unknown } | null;
-    const raw = typeof e?.message === 'string' ? e.message : String(error);
+    const { code, message: text, name } = e ?? {};
+    const raw = typeof text === 'string' ? text : String(error);
     const message = boundMessage(raw);
-    const code = typeof e?.code === 'string' ? e.code : undefined;
-    if (code !== undefined && ISOLATE_CODES.has(code))
+    if (typeof code === 'string' && ISOLATE_CODES.has(code))
       return { code, message, details: { ...boundDetails(e!.details), ...at } };
     if (e instanceof RangeError && /call stack/i.test(raw))
       return { code: 'STRATEGY_STACK_OVERFLOW', message, details: at };
     if (e instanceof TypeError && VIOLATION.test(raw))
       return { code: 'STRATEGY_SANDBOX_VIOLATION', message, details: at };
-    const name = typeof e?.name === 'string' ? boundMessage(e.name, 64) : 'Error';
-    return { code: 'STRATEGY_RUNTIME_ERROR', message, details: { ...at, name } };
+    const shown = typeof name === 'string' ? boundMessage(name, 64) : 'Error';
+    return { code: 'STRATEGY_RUNTIME_ERROR', message, details: { ...at, name: shown } };
   } catch {
     return {
       code: 'STRATEGY_RUNTIME_ERROR',
