@@ -132,6 +132,16 @@ describe('sandbox process pool', () => {
     expect(await pool.call('echo', 'fine', { limits: LIMITS, tenant: 'neighbour' })).toBe('fine');
   }, 60_000);
 
+  it('strikes - faults count against the tenant too (a fault costs a fresh process)', async () => {
+    for (let i = 0; i < 3; i++)
+      expect(await codeOf(pool.call('fault', null, { limits: LIMITS, tenant: 'faulty' }))).toBe(
+        'SANDBOX_FAULT',
+      );
+    expect(await codeOf(pool.call('echo', 1, { limits: LIMITS, tenant: 'faulty' }))).toBe(
+      'SANDBOX_SUSPENDED',
+    );
+  }, 60_000);
+
   it('pool - a hostile call on one process leaves the other serving', async () => {
     const hostile = pool.call('spin', null, { limits: { ...LIMITS, cpuMs: 3_000 }, tenant: 'spinner' });
     const answers = await Promise.all(

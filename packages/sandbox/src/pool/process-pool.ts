@@ -268,6 +268,9 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
         { pool: options.name, pid: slot.child.pid, method: call.method, fault: message.fault },
         'sandbox fault',
       );
+      // A fault costs a fresh process, and code can make one look like a fault (a rewritten
+      // stack): it counts against the tenant as a kill does.
+      strike(call);
       call.reject(new TicklineError(codes.fault, FAULT_MESSAGE));
     } else {
       metrics?.calls.inc({ pool: options.name, outcome: 'error' });
@@ -316,19 +319,19 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     setTimeout(spawnOne, delay).unref();
   }
 
+  /** Counts a process lost to the call's code against its tenant. */
+  function strike(call: Call): void {
+    const tenant = call.options.tenant;
+    if (tenant !== undefined && strikes.strike(tenant))
+      options.logger?.warn({ pool: options.name, tenant }, 'tenant suspended from the sandbox');
+  }
+
   /** Rejects `call` because its process was (or is being) ended for `reason`. */
   function end(call: Call, reason: KillReason, details: Record<string, unknown> = {}): void {
     kills[reason]++;
     metrics?.kills.inc({ pool: options.name, reason });
     metrics?.calls.inc({ pool: options.name, outcome: 'killed' });
-    let suspended = false;
-    if (reason !== 'cancelled' && call.options.tenant !== undefined)
-      suspended = strikes.strike(call.options.tenant);
-    if (suspended)
-      options.logger?.warn(
-        { pool: options.name, tenant: call.options.tenant },
-        'tenant suspended from the sandbox',
-      );
+    if (reason !== 'cancelled') strike(call);
     const { limits } = call.options;
     const message: Record<KillReason, string> = {
       cpu: `the code used more than ${limits.cpuMs} ms of CPU time; its process was stopped`,

@@ -122,6 +122,29 @@ export default defineStrategy({ params: { e }, onCandle() {} });`;
     else expect(answer.json().error).toMatchObject({ code: 'STRATEGY_DEFINITION_TOO_LARGE' });
   });
 
+  it('errors - a 10 MB message is never echoed back; import() is a forbidden API', async () => {
+    const huge = "'x'.repeat(10 * 1024 * 1024)";
+    const compiled = await inject(ada, 'POST', '/strategies/compile', {
+      source: `throw new Error(${huge});\nexport default defineStrategy({ onCandle() {} });`,
+    });
+    expect(compiled.json().error).toMatchObject({ code: 'STRATEGY_RUNTIME_ERROR' });
+    expect(compiled.body.length).toBeLessThan(2_000);
+    const run = await backtest(
+      `export default defineStrategy({ onCandle() { throw new Error(${huge}); } });`,
+    );
+    expect(run.backtest).toMatchObject({ status: 'failed', error: { code: 'STRATEGY_RUNTIME_ERROR' } });
+    expect(run.bytes).toBeLessThan(3_000);
+    const imported = await backtest(`export default defineStrategy({ onCandle() { import('node:fs'); } });`);
+    expect(imported.backtest).toMatchObject({ status: 'failed', error: { code: 'STRATEGY_FORBIDDEN_API' } });
+    const atTop = await inject(ada, 'POST', '/strategies/compile', {
+      source: `import('node:fs');\nexport default defineStrategy({ onCandle() {} });`,
+    });
+    expect(atTop.json().error).toMatchObject({
+      code: 'STRATEGY_FORBIDDEN_API',
+      details: { api: 'import()' },
+    });
+  }, 120_000);
+
   it('plots - 2M plot points give a result of 2,000 points a series, the last one kept', async () => {
     // Given 5,000 points a bar on two series over 400 bars (2M points each)
     const run = await backtest(`export default defineStrategy({ onCandle(ctx) {

@@ -1,6 +1,6 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stripTypes } from '../api/compile-strategy.ts';
 import { randomWalkFeed } from '../core/candles.test-support.ts';
 import { runBacktest } from '../core/engine.ts';
@@ -9,6 +9,7 @@ import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
 import { shareFeeds } from '../research/feeds.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import { evaluateTrustedStrategy } from './host-module.ts';
+import { isolateBundle } from './isolate-bundle.ts';
 import { runInSandbox } from './sandbox.ts';
 
 const LIMITS = { memoryMb: 64, cpuMs: 1_000 };
@@ -130,6 +131,9 @@ function p99BoundMs(): number {
 
 describe('sandbox - abuse table', () => {
   const delay = monitorEventLoopDelay({ resolution: 5 });
+  // The engine's bundle is built once per process, before any user input (as sandbox processes
+  // do at start): on a loaded machine building it in the first row stalled the loop ~400 ms.
+  beforeAll(() => void isolateBundle());
   delay.enable();
   afterAll(() => delay.disable());
 
@@ -246,6 +250,23 @@ describe('sandbox - errors', () => {
     expect(message.length).toBeLessThanOrEqual(1_000);
     expect(message).toMatch(/^x+… \(truncated\)$/);
   });
+
+  it.each([
+    ['import() in onCandle', "import('node:fs');", 'STRATEGY_FORBIDDEN_API'],
+    [
+      'an async function that throws',
+      "(async () => { throw new Error('later'); })();",
+      'STRATEGY_RUNTIME_ERROR',
+    ],
+  ])(
+    'a module that renames itself (sourceURL, as stripped TypeScript does) keeps its codes: %s',
+    async (_name, body, expected) => {
+      const code = `${strategy(body)}\n//# sourceURL=renamed.ts`;
+      await expect(runInSandbox({ code, feeds: [feed], settings }, LIMITS)).rejects.toMatchObject({
+        code: expected,
+      });
+    },
+  );
 
   it('a strategy cannot pose as the platform, nor send large details', async () => {
     const code = strategy(

@@ -139,8 +139,15 @@ export function fromIsolate(error: {
   });
 }
 
-/** A frame of the user's module in a stack: the error came out of the strategy's code. */
-const USER_FRAME = new RegExp(`\\b${MODULE_FILENAME.replace('.', '\\.')}:\\d+`);
+/**
+ * True when `stack` has frames above isolated-vm's boundary marker: the error was made by code in
+ * the isolate, not by isolated-vm on the host. (Not by file name: a module's `//# sourceURL=`
+ * comment renames its frames; stripped TypeScript names them `strategy.ts`.)
+ */
+function madeInIsolate(stack: string): boolean {
+  const boundary = stack.indexOf('(<isolated-vm boundary>)');
+  return boundary > 0 && /\n\s+at .*\n\s+at $/.test(stack.slice(0, boundary));
+}
 
 /** V8's message for `import()` in a realm that has no module loader (isolated-vm sets none). */
 const DYNAMIC_IMPORT = 'Not supported';
@@ -353,10 +360,11 @@ export class StrategySandbox {
       return new TicklineError('STRATEGY_STACK_OVERFLOW', boundMessage(message), { cause: error });
     const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : '';
     // The module's top level ran user code: its errors are the strategy's, classified as in the
-    // isolate. During the run, an error the isolate did not answer with itself is the rejection of
-    // a promise the strategy made and left unhandled (an async function, `import()`), which
-    // isolated-vm raises once the call returns: its stack names the strategy's module.
-    if (phase === 'evaluate' || (phase === 'run' && USER_FRAME.test(stack))) {
+    // isolate. During the run, an error the isolate did not answer with itself, made in the
+    // isolate, is the rejection of a promise the strategy made and left unhandled (an async
+    // function, `import()`), which isolated-vm raises once the call returns. (One whose stack the
+    // strategy rewrote looks made on the host: a fault, which counts as a strike against it.)
+    if (phase === 'evaluate' || (phase === 'run' && madeInIsolate(stack))) {
       if (message === DYNAMIC_IMPORT) return dynamicImport(error);
       if (/not available to strategies/.test(message))
         return new TicklineError('STRATEGY_FORBIDDEN_API', boundMessage(message), { cause: error });

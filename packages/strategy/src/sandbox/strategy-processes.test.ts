@@ -68,4 +68,24 @@ describe('strategy processes', () => {
       params: { fast: expect.any(Object) },
     });
   }, 60_000);
+
+  it('code that makes its error look like a fault is refused after three, as a killer is', async () => {
+    // An unhandled rejection whose stack the strategy rewrote: it reads as made on the host
+    const code = `export default defineStrategy({ onCandle() {
+      const e = new Error('not me'); e.stack = 'Error: not me'; (async () => { throw e; })();
+    } });`;
+    const feeds = [randomWalkFeed('BTC-USDT', '1m', 60_000, 200, 1)];
+    for (let i = 0; i < 3; i++)
+      await expect(processes.run({ code, feeds, settings }, LIMITS, 'forger')).rejects.toMatchObject({
+        code: 'STRATEGY_SANDBOX_FAILED',
+        message: 'the sandbox failed for a reason of its own; the fault was logged',
+      });
+    await expect(processes.run({ code: js, feeds, settings }, LIMITS, 'forger')).rejects.toMatchObject({
+      code: 'SANDBOX_SUSPENDED',
+    });
+    // Another tenant is served meanwhile
+    await expect(processes.run({ code: js, feeds, settings }, LIMITS, 'neighbour')).resolves.toMatchObject({
+      bars: 200,
+    });
+  }, 60_000);
 });
