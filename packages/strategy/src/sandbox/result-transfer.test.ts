@@ -28,16 +28,17 @@ async function packedRun(bars: number, equityPoints?: number) {
 
 describe('result transfer from a sandbox process', () => {
   it.each([
-    ['inline, the equity cut to 2,000 points in the isolate', 50_000, 2_000, true],
-    ['by file, every equity point', 100_000, undefined, false],
-  ])('results %s: trades and equity arrive as they left', async (_, bars, points, inline) => {
+    ['inline: a small one', 1_000, undefined, 1_000, true],
+    ['by file: 7k trades, the equity cut to 2,000 points in the isolate', 50_000, 2_000, 2_001, false],
+    ['by file: every equity point', 100_000, undefined, 100_000, false],
+  ])('results %s: trades and equity arrive as they left', async (_, bars, points, steps, inline) => {
     const result = await packedRun(bars, points);
-    expect(result.equity.time.length).toBe(points === undefined ? bars : 2_001);
+    expect(result.equity.time.length).toBe(steps);
     const ref = await sendResult(result);
     expect('inline' in ref).toBe(inline);
     const got = await receiveResult(ref, { maxResultBytes: 16 << 20, maxEquityPoints: bars });
     expect(got.trades).toEqual(unpackTrades(result.trades));
-    expect(got.trades.length).toBeGreaterThan(1_000);
+    expect(got.trades.length).toBeGreaterThan(bars / 8);
     expect([...got.equity.value]).toEqual([...result.equity.value]);
     expect([...got.equity.time]).toEqual([...result.equity.time]);
     expect(got.metrics).toEqual(result.metrics);

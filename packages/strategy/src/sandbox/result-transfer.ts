@@ -21,8 +21,12 @@ import type { PackedRunResult } from './sandbox.ts';
 /** Result bytes (the equity curve aside) when the tier names none. */
 export const DEFAULT_MAX_RESULT_BYTES = 16 * 1024 * 1024;
 
-/** Results smaller than this answer inline: the IPC pipe is as quick as a file for them. */
-const INLINE_RESULT_BYTES = 1024 * 1024;
+/**
+ * Results smaller than this answer inline. A larger one goes by file: Node's IPC parses a message
+ * on the server's event loop (a 1 MB result of 11k packed trades cost the server 18–30 ms of CPU
+ * over the pipe, 14–17 ms by file read on the loop, and this reads it in the thread pool).
+ */
+const INLINE_RESULT_BYTES = 64 * 1024;
 
 export type ResultRef =
   { inline: PackedRunResult } | { file: string; restBytes: number; equityLength: number };
