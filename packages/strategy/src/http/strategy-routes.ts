@@ -7,8 +7,8 @@
  * table, concurrent jobs and sandbox limits from `strategy.tiers`.
  */
 import { principalOf } from '@tickline/identity';
-import { TicklineError, uuidv7 } from '@tickline/kernel';
-import type { FastifyPluginAsync } from 'fastify';
+import { isTicklineError, TicklineError, uuidv7 } from '@tickline/kernel';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   CompiledSchema,
@@ -47,9 +47,28 @@ export { STRATEGY_SCOPES, drawdownOf } from './route-shapes.ts';
 /** The routes plugin; register it with `{ prefix: '/api/v1' }`. */
 export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
   const { repository, settings } = host;
-  // In a sandbox process: the server never strips or loads a user's code itself.
-  const compile = (source: string, language: 'typescript' | 'javascript', userId: string) =>
-    host.processes.compile(source, { language, maxBytes: settings.maxCodeBytes }, userId);
+  // In a sandbox process: the server never strips or loads a user's code itself. A compile the
+  // gate refuses says when to come back the HTTP way too.
+  const compile = async (
+    source: string,
+    language: 'typescript' | 'javascript',
+    userId: string,
+    reply: FastifyReply,
+  ) => {
+    try {
+      return await host.processes.compile(
+        source,
+        { language, maxBytes: settings.maxCodeBytes, params: settings.params },
+        userId,
+      );
+    } catch (error) {
+      if (isTicklineError(error) && error.code === 'STRATEGY_COMPILE_BUSY') {
+        const seconds = error.details?.retryAfterSeconds;
+        void reply.header('retry-after', String(typeof seconds === 'number' ? seconds : 1));
+      }
+      throw error;
+    }
+  };
 
   return async function strategyRoutesPlugin(root) {
     const app = root.withTypeProvider<ZodTypeProvider>();
@@ -84,11 +103,12 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
           response: { 200: CompiledSchema },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { params } = await compile(
           request.body.source,
           request.body.language,
           principalOf(request).userId,
+          reply,
         );
         return { ok: true as const, params };
       },
@@ -139,7 +159,7 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
         // A quick refusal before the compile; the quota itself is taken with the insert.
         if ((await repository.countStrategies(principal.userId)) >= principal.limits.maxStrategies)
           throw full();
-        const compiled = await compile(body.source, body.language, principal.userId);
+        const compiled = await compile(body.source, body.language, principal.userId, reply);
         const now = new Date(host.clock.now());
         const strategy = await repository.createStrategyWithinQuota(
           {
@@ -240,7 +260,7 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
       async (request, reply) => {
         const userId = principalOf(request).userId;
         await repository.getStrategy(userId, request.params.id);
-        const compiled = await compile(request.body.source, request.body.language, userId);
+        const compiled = await compile(request.body.source, request.body.language, userId, reply);
         const version = await repository.saveVersion({
           userId,
           strategyId: request.params.id,
