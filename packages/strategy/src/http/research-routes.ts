@@ -171,14 +171,23 @@ export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost
           request: stored as unknown as Record<string, unknown>,
           now: new Date(now),
         },
-        { since: new Date(dayStart), perDay: principal.limits.backtestsPerDay, concurrent: limits.concurrentJobs },
+        {
+          since: new Date(dayStart),
+          perDay: principal.limits.backtestsPerDay,
+          concurrent: limits.concurrentJobs,
+        },
       );
       if ('exceeded' in created && created.exceeded === 'perDay') {
         reply.header('retry-after', String(Math.ceil((dayStart + DAY_MS - now) / 1000)));
         throw new TicklineError(
           'STRATEGY_QUOTA_RESEARCH',
           `the ${principal.tier} tier runs ${principal.limits.backtestsPerDay} research jobs per day`,
-          { details: { limit: principal.limits.backtestsPerDay, resetAt: new Date(dayStart + DAY_MS).toISOString() } },
+          {
+            details: {
+              limit: principal.limits.backtestsPerDay,
+              resetAt: new Date(dayStart + DAY_MS).toISOString(),
+            },
+          },
         );
       }
       if ('exceeded' in created) {
@@ -285,7 +294,8 @@ export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost
       ...guarded(STRATEGY_SCOPES.write),
       schema: {
         summary: 'Override the promotion gate for a version (admins)',
-        description: 'Recorded with the admin and the reason (the audit record) and logged. 403 AUTH_FORBIDDEN for non-admins.',
+        description:
+          'Recorded with the admin and the reason (the audit record) and logged. 403 AUTH_FORBIDDEN for non-admins.',
         tags: TAGS,
         security,
         params: VersionParams,

@@ -28,6 +28,7 @@ import type { StrategyHost } from '../module/strategy-host.ts';
 import '../module/strategy-api-errors.ts';
 
 import { registerBacktestRoutes } from './backtest-routes.ts';
+import { createStrategyActions, SaveVersionBody } from './strategy-actions.ts';
 import { registerResearchRoutes } from './research-routes.ts';
 import {
   IdParams,
@@ -45,10 +46,10 @@ export { STRATEGY_SCOPES, drawdownOf } from './route-shapes.ts';
 
 /** The routes plugin; register it with `{ prefix: '/api/v1' }`. */
 export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
-  const { repository, settings } = host;
-  // In a sandbox process: the server never strips or loads a user's code itself.
-  const compile = (source: string, language: 'typescript' | 'javascript', userId: string) =>
-    host.processes.compile(source, { language, maxBytes: settings.maxCodeBytes }, userId);
+  const { repository } = host;
+  // What the handlers do is in strategy-actions.ts, which GraphQL's resolvers call too.
+  const actions = createStrategyActions(host);
+  const { compile } = actions;
 
   return async function strategyRoutesPlugin(root) {
     const app = root.withTypeProvider<ZodTypeProvider>();
@@ -231,23 +232,12 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
           tags: TAGS,
           security,
           params: IdParams,
-          body: z.object({ source: Source, language: Language }).strict(),
+          body: SaveVersionBody,
           response: { 201: SavedVersionSchema },
         },
       },
       async (request, reply) => {
-        const userId = principalOf(request).userId;
-        await repository.getStrategy(userId, request.params.id);
-        const compiled = await compile(request.body.source, request.body.language, userId);
-        const version = await repository.saveVersion({
-          userId,
-          strategyId: request.params.id,
-          source: request.body.source,
-          js: compiled.js,
-          language: request.body.language,
-          params: compiled.params,
-          now: new Date(host.clock.now()),
-        });
+        const version = await actions.saveVersion(principalOf(request), request.params.id, request.body);
         reply.status(201);
         return { version: versionJson(version) };
       },

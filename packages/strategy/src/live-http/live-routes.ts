@@ -11,22 +11,27 @@ import { listErrorCodes, TicklineError } from '@tickline/kernel';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { manualClientOrderId } from '../broker/client-order-id.ts';
-import { BrokerError, BrokerErrorCodes, type BrokerErrorCode } from '../broker/errors.ts';
+import { BrokerError, BrokerErrorCodes } from '../broker/errors.ts';
 import { StrategyErrorCodes } from '../core/errors.ts';
 import type { OrderDesk } from '../broker/order-desk.ts';
 import type { OrderJournal } from '../broker/order-journal.ts';
-import type { Order } from '../broker/order.ts';
 import type { EngineSettings } from '../core/types.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
 import type { LiveRunner, LiveRunStatus, LiveStrategySpec } from '../live/live-runner.ts';
 import type { EquityPoint } from '../portfolio/equity-history.ts';
 import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
-import { isKillSwitchEngaged, type KillSwitchState } from '../risk/kill-switch.ts';
 import { engagementOf, type RiskChange } from '../risk/risk-controls.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 import { ApiKeyScope, KillSwitchBodySchema, UpdateRiskLimitsBodySchema } from '@tickline/protocol';
+import {
+  createLiveActions,
+  IdempotencyKey,
+  killSwitchView,
+  LiveSymbol,
+  PlaceOrderBody,
+  rejectionOf,
+} from './live-actions.ts';
 
 /** Who is calling (the composition root maps identity's principal onto it). */
 export interface LiveCaller {
@@ -86,39 +91,10 @@ export interface SharedLiveRuns {
   stop(id: string): Promise<void>;
 }
 
-const Symbol_ = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/);
-const Quantity = z.number().finite().positive();
 const PortfolioParams = z.object({ portfolioId: z.string().min(1).max(100) });
 const RunParams = z.object({ id: z.string().min(1).max(200) });
 /** Rows a history answers with at most. */
 const Limit = z.coerce.number().int().min(1).max(1_000).default(200);
-
-function notFound(what: 'portfolio' | 'run', id: string): TicklineError {
-  return what === 'portfolio'
-    ? new TicklineError('STRATEGY_PORTFOLIO_NOT_FOUND', `no portfolio ${id}`, {
-        details: { portfolioId: id },
-      })
-    : new TicklineError('STRATEGY_LIVE_NOT_FOUND', `no live strategy ${id}`, { details: { id } });
-}
-
-/** True when `order` is what `body` asks for (a reused Idempotency-Key must carry the same body). */
-function sameOrder(
-  order: Order,
-  body: { symbol: string; side: string; type: string; quantity: number; price?: number | undefined },
-): boolean {
-  return (
-    order.symbol === body.symbol &&
-    order.side === body.side &&
-    order.type === body.type &&
-    order.quantity === body.quantity &&
-    order.price === body.price
-  );
-}
-
-/** The switch as the API shows it. */
-function killSwitchView(state: KillSwitchState) {
-  return { engaged: isKillSwitchEngaged(state), ...state };
-}
 
 /** How the OpenAPI document says these routes authenticate. */
 const SECURITY: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
@@ -165,27 +141,15 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     return send(e.statusCode ?? 500, e.code ?? 'HTTP_INTERNAL', e.message ?? 'request failed');
   });
 
+  // What each handler does is in live-actions.ts, which GraphQL's resolvers call too.
+  const actions = createLiveActions(o);
   const owned = async (request: FastifyRequest, portfolioId: string): Promise<LiveCaller> => {
     const caller = await callerOf(request);
-    const owner = await o.ownerOf(portfolioId);
-    if (owner === undefined || (owner !== caller.userId && !caller.admin))
-      throw notFound('portfolio', portfolioId);
+    await actions.owned(caller, portfolioId);
     return caller;
   };
-  const runOf = async (request: FastifyRequest, id: string) => {
-    const caller = await callerOf(request);
-    const status = o.runner.status(id) ?? (await o.shared?.get(id));
-    if (status === undefined || (status.userId !== caller.userId && !caller.admin)) throw notFound('run', id);
-    return status;
-  };
-  const listRuns = async (userId: string): Promise<LiveRunStatus[]> =>
-    o.shared !== undefined ? o.shared.list(userId) : o.runner.list().filter((r) => r.userId === userId);
-  const summary = (portfolioId: string) => ({
-    portfolioId,
-    cash: o.books.cash(portfolioId),
-    equity: o.books.equity(portfolioId),
-    dayStartEquity: o.books.dayStartEquity(portfolioId),
-  });
+  const runOf = async (request: FastifyRequest, id: string) => actions.run(await callerOf(request), id);
+  const { listRuns, summary } = actions;
 
   app.get(
     '/portfolios',
@@ -213,9 +177,8 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       schema: { params: PortfolioParams, querystring: z.object({ limit: Limit }) },
     },
     async (request) => {
-      await owned(request, request.params.portfolioId);
-      const points = (await o.equityHistory?.(request.params.portfolioId, request.query.limit)) ?? [];
-      return { points };
+      const caller = await callerOf(request);
+      return { points: await actions.equity(caller, request.params.portfolioId, request.query.limit) };
     },
   );
 
@@ -230,14 +193,9 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       },
     },
     async (request) => {
-      await owned(request, request.params.portfolioId);
-      const id = request.params.portfolioId;
-      return {
-        orders:
-          request.query.status === 'all'
-            ? await o.journal.recent(id, request.query.limit)
-            : await o.journal.working(id),
-      };
+      const caller = await callerOf(request);
+      const { status, limit } = request.query;
+      return { orders: await actions.orders(caller, request.params.portfolioId, status, limit) };
     },
   );
 
@@ -248,52 +206,21 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       schema: {
         summary: 'Place a manual paper order',
         params: PortfolioParams,
-        headers: z.object({ 'idempotency-key': z.string().min(1).max(100) }),
-        body: z
-          .strictObject({
-            symbol: Symbol_,
-            side: z.enum(['buy', 'sell']),
-            type: z.enum(['market', 'limit', 'stop']).default('market'),
-            quantity: Quantity,
-            price: Quantity.optional(),
-          })
-          .refine((b) => (b.type === 'market') === (b.price === undefined), {
-            message: 'limit and stop orders need a price; market orders take none',
-            path: ['price'],
-          }),
+        headers: z.object({ 'idempotency-key': IdempotencyKey }),
+        body: PlaceOrderBody,
       },
     },
     async (request, reply) => {
-      const caller = await owned(request, request.params.portfolioId);
-      const { symbol, side, type, quantity, price } = request.body;
-      const order = await o.desk.place({
-        portfolioId: request.params.portfolioId,
-        clientOrderId: manualClientOrderId(caller.userId, request.headers['idempotency-key']),
-        symbol,
-        side,
-        type,
-        quantity,
-        ...(price === undefined ? {} : { price }),
-        origin: { kind: 'manual', userId: caller.userId },
-      });
-      // A reused key answers with its first order: only a retry of the same body may get it.
-      if (!sameOrder(order, { symbol, side, type, quantity, price }))
-        throw new BrokerError(
-          'STRATEGY_BROKER_IDEMPOTENCY_KEY_REUSED',
-          'this Idempotency-Key was used for a different order',
-          { details: { clientOrderId: order.clientOrderId } },
-        );
-      if (order.status !== 'rejected') return reply.status(201).send({ order });
+      const caller = await callerOf(request);
+      const { portfolioId } = request.params;
+      const key = request.headers['idempotency-key'];
+      const order = await actions.placeOrder(caller, portfolioId, key, request.body);
+      const error = rejectionOf(order);
       // A refusal is a fact, not a failure: the answer carries the order, and the API's error
       // shape so a caller reading only `error.code` sees the reason too.
-      return reply.status(422).send({
-        order,
-        error: {
-          code: 'STRATEGY_BROKER_ORDER_REJECTED' satisfies BrokerErrorCode,
-          message: order.detail ?? `order rejected: ${order.rejectReason}`,
-          details: { reason: order.rejectReason, clientOrderId: order.clientOrderId },
-        },
-      });
+      return error === undefined
+        ? reply.status(201).send({ order })
+        : reply.status(422).send({ order, error });
     },
   );
 
@@ -303,17 +230,14 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       config: { scope: ApiKeyScope.PortfolioWrite },
       schema: {
         params: PortfolioParams.extend({ clientOrderId: z.string().min(1).max(36) }),
-        querystring: z.object({ symbol: Symbol_ }),
+        querystring: z.object({ symbol: LiveSymbol }),
       },
     },
     async (request) => {
-      await owned(request, request.params.portfolioId);
       const { portfolioId, clientOrderId } = request.params;
+      const { symbol } = request.query;
       return {
-        order: await o.desk.cancel(
-          { portfolioId, clientOrderId, symbol: request.query.symbol },
-          'cancelled by the owner',
-        ),
+        order: await actions.cancelOrder(await callerOf(request), { portfolioId, clientOrderId, symbol }),
       };
     },
   );
@@ -329,21 +253,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
   app.get(
     '/portfolios/:portfolioId/risk',
     { config: { scope: ApiKeyScope.PortfolioRead }, schema: { params: PortfolioParams } },
-    async (request) => {
-      const { portfolioId } = request.params;
-      await owned(request, portfolioId);
-      const [stored, audit] = await Promise.all([
-        o.risk.controls.read(portfolioId),
-        o.risk.controls.audit(portfolioId, 50),
-      ]);
-      return {
-        killSwitch: killSwitchView(stored.killSwitch),
-        limits: stored.limits ?? o.risk.defaults,
-        defaults: o.risk.defaults,
-        custom: stored.limits !== undefined,
-        audit: audit.map(({ portfolioId: _p, ...entry }) => entry),
-      };
-    },
+    async (request) => actions.risk(await callerOf(request), request.params.portfolioId),
   );
 
   app.put(
@@ -407,7 +317,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
           portfolioId: z.string().min(1).max(100),
           params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).default({}),
           feeds: z
-            .array(z.strictObject({ symbol: Symbol_, interval: z.enum(['1m', '5m', '15m', '1h', '1d']) }))
+            .array(z.strictObject({ symbol: LiveSymbol, interval: z.enum(['1m', '5m', '15m', '1h', '1d']) }))
             .min(1)
             .max(8),
           warmupBars: z.int().min(0).max(5_000).default(200),
@@ -484,35 +394,23 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     }),
   );
 
-  // Where this process runs the run, its runner acts; elsewhere the shared state is changed and
-  // the process that runs it follows at its next sync.
-  const local = (id: string) => o.runner.status(id) !== undefined;
   app.post(
     '/live-strategies/:id/pause',
     { config: { scope: ApiKeyScope.PortfolioWrite }, schema: { params: RunParams } },
-    async (request) => {
-      const id = (await runOf(request, request.params.id)).id;
-      const [code, reason] = ['user', 'paused by the owner'];
-      return { run: local(id) ? o.runner.pause(id, code, reason) : await o.shared?.pause(id, code, reason) };
-    },
+    async (request) => ({ run: await actions.pause(await callerOf(request), request.params.id) }),
   );
 
   app.post(
     '/live-strategies/:id/resume',
     { config: { scope: ApiKeyScope.PortfolioWrite }, schema: { params: RunParams } },
-    async (request) => {
-      const id = (await runOf(request, request.params.id)).id;
-      return { run: local(id) ? await o.runner.resume(id) : await o.shared?.resume(id) };
-    },
+    async (request) => ({ run: await actions.resume(await callerOf(request), request.params.id) }),
   );
 
   app.delete(
     '/live-strategies/:id',
     { config: { scope: ApiKeyScope.PortfolioWrite }, schema: { params: RunParams } },
     async (request, reply) => {
-      const id = (await runOf(request, request.params.id)).id;
-      if (local(id)) await o.runner.stop(id);
-      else await o.shared?.stop(id);
+      await actions.stop(await callerOf(request), request.params.id);
       return reply.status(204).send();
     },
   );

@@ -11,6 +11,9 @@ import type { Metrics, PlotSeries, LogLine, Trade } from '../core/types.ts';
 import type { SourceLanguage } from '../api/compile-strategy.ts';
 import type { CodeCipher } from './code-cipher.ts';
 
+/** What a strategy id looks like; anything else names none (and would fail the uuid cast). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface StrategyRecord {
   id: string;
   userId: string;
@@ -186,6 +189,22 @@ export class StrategyRepository {
       [userId],
     );
     return rows.map(strategyFrom);
+  }
+
+  /**
+   * Several of the user's strategies in one statement, for GraphQL's per-request loaders (the
+   * strategy behind each of a page of runs); ids the user does not own are absent.
+   */
+  async strategiesOf(userId: string, ids: readonly string[]): Promise<Map<string, StrategyRecord>> {
+    const found = new Map<string, StrategyRecord>();
+    const uuids = ids.filter((id) => UUID.test(id));
+    if (uuids.length === 0) return found;
+    const { rows } = await this.#sql.query<Row>(
+      'select * from strategies where id = any($2::uuid[]) and user_id = $1',
+      [userId, uuids],
+    );
+    for (const row of rows) found.set(String(row.id), strategyFrom(row));
+    return found;
   }
 
   async countStrategies(userId: string): Promise<number> {
