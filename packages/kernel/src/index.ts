@@ -36,6 +36,8 @@ export {
 } from './crypto/secret-box.ts';
 export { withCorrelation, enterCorrelation, currentCorrelation } from './context/correlation.ts';
 export { claimUpgrade, isUpgradeClaimed } from './http/upgrade-claim.ts';
+export { OPERATION_RATE_LIMIT } from './http/operation-rate-limit.ts';
+export type { OperationRateLimit } from './http/operation-rate-limit.ts';
 export {
   CLOUDEVENTS_SPECVERSION,
   canonicalDataschema,

@@ -48,6 +48,11 @@ export class HubMessage {
     this.#body = `"channel":"${channel}","id":"${event.id}","event":"${event.type}","data":${dataJson}}`;
   }
 
+  /** About the bytes it takes on the wire (its shared JSON): what a backlog of it is measured in. */
+  get size(): number {
+    return this.#body.length;
+  }
+
   /**
    * The event's data, parsed from its JSON on first use and shared, like the frames: the hub keeps
    * no reference to the publisher's object, and a transport that resolves fields per subscriber

@@ -444,20 +444,35 @@ export class StrategyRepository {
   }
 
   async getResult(userId: string, runId: string): Promise<StoredResult> {
+    const found = await this.resultsOf(userId, [runId]);
+    const result = found.get(runId);
+    if (result === undefined) throw notFound('backtest result');
+    return result;
+  }
+
+  /**
+   * The results of several of the user's runs in one statement (GraphQL's loader for a page of
+   * backtests); runs without a result, or not the user's, are absent.
+   */
+  async resultsOf(userId: string, runIds: readonly string[]): Promise<Map<string, StoredResult>> {
+    const found = new Map<string, StoredResult>();
+    const ids = runIds.filter((id) => UUID.test(id));
+    if (ids.length === 0) return found;
     const { rows } = await this.#sql.query<Row>(
-      `select r.* from backtest_results r join backtest_runs b on b.id = r.run_id where r.run_id = $1 and b.user_id = $2`,
-      [runId, userId],
+      `select r.* from backtest_results r join backtest_runs b on b.id = r.run_id
+        where r.run_id = any($1::uuid[]) and b.user_id = $2`,
+      [ids, userId],
     );
-    if (rows.length === 0) throw notFound('backtest result');
-    const r = rows[0]!;
-    return {
-      metrics: json(r.metrics) as Metrics,
-      trades: json(r.trades) as Trade[],
-      tradesTruncated: r.trades_truncated as boolean,
-      equity: json(r.equity) as Array<[number, number]>,
-      logs: json(r.logs) as LogLine[],
-      plots: json(r.plots) as PlotSeries[],
-      bars: Number(r.bars),
-    };
+    for (const r of rows)
+      found.set(String(r.run_id), {
+        metrics: json(r.metrics) as Metrics,
+        trades: json(r.trades) as Trade[],
+        tradesTruncated: r.trades_truncated as boolean,
+        equity: json(r.equity) as Array<[number, number]>,
+        logs: json(r.logs) as LogLine[],
+        plots: json(r.plots) as PlotSeries[],
+        bars: Number(r.bars),
+      });
+    return found;
   }
 }

@@ -8,6 +8,7 @@
  *   await scope.register(identityRoutes, { prefix: '/api/v1', service });
  * });
  */
+import { OPERATION_RATE_LIMIT, type OperationRateLimit } from '@tickline/kernel';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { RateLimiter } from './rate-limiter.ts';
 
@@ -19,6 +20,11 @@ export interface RateLimitPluginOptions {
 
 async function rateLimit(app: FastifyInstance, options: RateLimitPluginOptions): Promise<void> {
   const { limiter, skip } = options;
+  // Routes that carry several operations per request or connection (GraphQL) count the rest here.
+  const operations: OperationRateLimit<FastifyRequest> = {
+    take: (request, count) => (skip?.(request) ? Promise.resolve() : limiter.take(request, count)),
+  };
+  app.decorate(OPERATION_RATE_LIMIT, operations);
   if (!skip) app.addHook('onRequest', limiter.hook);
   else
     app.addHook('onRequest', async function limitUnlessSkipped(request, reply) {
