@@ -38,12 +38,20 @@ export function required<T>(service: T | undefined, name: string): T {
 }
 
 /** The caller (any credential); with `scope`, an API key must carry it. @throws AUTH_* */
-export async function callerOf(
+export function callerOf(
   services: GraphqlServices,
   context: MercuriusContext,
   scope?: string,
 ): Promise<Caller> {
-  const request = requestOf(context);
+  return callerOfRequest(services, requestOf(context), scope);
+}
+
+/** {@link callerOf} for a request at hand (a subscription's, with its connection's credentials). */
+export async function callerOfRequest(
+  services: GraphqlServices,
+  request: FastifyRequest,
+  scope?: string,
+): Promise<Caller> {
   // Identity remembers the principal on the request; later fields only check the scope.
   await once(request, 'identity', () => services.auth.authenticate(request));
   return services.auth.caller(request, scope);

@@ -40,11 +40,11 @@ beforeAll(async () => {
   t = await createStrategyTestApp({ live: true, tiers: { free: { maxStrategies: 100 } } });
   // Every statement of the process passes here; only the query's own are counted.
   const query = t.sql.query.bind(t.sql);
-  t.sql.query = ((...args: Parameters<typeof query>) => {
+  t.sql.query = (...args: Parameters<typeof query>) => {
     const counter = counting.getStore();
     if (counter) counter.statements++;
     return query(...args);
-  }) as typeof t.sql.query;
+  };
   const host = createGraphqlHost({
     identity: { auth: requestAuth(t.identity), identity: t.identity } as unknown as IdentityHost,
     strategy: t.host,

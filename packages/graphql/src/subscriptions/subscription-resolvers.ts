@@ -7,7 +7,7 @@
 import { Channel, EventType } from '@tickline/protocol';
 import type { HubMessage } from '@tickline/realtime';
 import type { MercuriusContext } from 'mercurius';
-import { callerOf, requestOf, required } from '../schema/caller.ts';
+import { callerOfRequest, requestOf, required } from '../schema/caller.ts';
 import type { GraphqlServices } from '../schema/services.ts';
 import { codedGraphqlError } from '../module/coded-error.ts';
 import type { OperationCounter } from '../module/operation-counter.ts';
@@ -47,8 +47,9 @@ export function subscriptionResolvers(services: GraphqlServices, operations: Ope
       async subscribe(_root: unknown, args: Args, context: MercuriusContext) {
         try {
           const session = required((context as SessionContext).graphqlWs, 'subscriptions');
-          const principal = await session.admit(() => callerOf(services, context));
-          await operations.count(requestOf(context), 1);
+          const request = session.credentials(requestOf(context));
+          const principal = await session.admit(() => callerOfRequest(services, request));
+          await operations.count(request, 1);
           return await session.open(principal, specOf(args, principal.userId));
         } catch (error) {
           // graphql-ws answers a failed subscribe with the error as given: carry the code.

@@ -23,12 +23,12 @@ import {
 } from '@tickline/realtime';
 import { until } from '@tickline/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createClient, type Client } from 'graphql-ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { GraphqlSchema } from '../config.ts';
 import { graphqlRoutes } from '../module/graphql-routes.ts';
 import { fakeAuth } from '../testing/fake-services.ts';
+import { graphqlWsClient, type TestGraphqlWsClient } from '../testing/graphql-ws-client.ts';
 
 defineErrorCodes({
   HTTP_RATE_LIMITED: { meaning: 'Too many requests.', resolve: 'Wait for Retry-After.', httpStatus: 429 },
@@ -39,7 +39,7 @@ interface World {
   hub: Hub;
   gateway: RealtimeGateway<StreamPrincipal>;
   url: string;
-  clients: Client[];
+  clients: TestGraphqlWsClient[];
   sockets: WebSocket[];
 }
 let world: World | undefined;
@@ -100,43 +100,14 @@ async function start(options: { maxBufferedBytes?: number; budget?: { left: numb
   return world;
 }
 
-function clientOf(w: World, connectionParams?: Record<string, string>): Client & { closes: number[] } {
-  const closes: number[] = [];
-  const client = createClient({
-    url: w.url,
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    ...(connectionParams ? { connectionParams } : {}),
-    on: { closed: (event) => void closes.push((event as { code: number }).code) },
-  });
+function clientOf(w: World, connectionParams?: Record<string, string>): TestGraphqlWsClient {
+  const client = graphqlWsClient(w.url, connectionParams);
   w.clients.push(client);
-  return Object.assign(client, { closes });
+  return client;
 }
 
-interface Received {
-  data: unknown[];
-  errors: Array<{ message: string; extensions?: { code?: string } }>;
-  done: boolean;
-}
-
-function subscribe(client: Client, query: string, variables?: Record<string, unknown>): Received {
-  const received: Received = { data: [], errors: [], done: false };
-  client.subscribe(
-    { query, ...(variables ? { variables } : {}) },
-    {
-      next: (result) => {
-        if (result.data) received.data.push(result.data);
-        if (result.errors) received.errors.push(...(result.errors as Received['errors']));
-      },
-      error: (error) => {
-        if (Array.isArray(error)) received.errors.push(...(error as Received['errors']));
-        received.done = true;
-      },
-      complete: () => void (received.done = true),
-    },
-  );
-  return received;
-}
+const subscribe = (client: TestGraphqlWsClient, query: string, variables?: Record<string, unknown>) =>
+  client.record(query, variables);
 
 // Event ids are UUIDv7 taken after the hub started: older ones fall below its resume floor.
 const ids = new Map<number, string>();

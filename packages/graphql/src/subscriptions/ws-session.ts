@@ -17,6 +17,7 @@ import {
   type RealtimeErrorCode,
   type StreamPrincipal,
 } from '@tickline/realtime';
+import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { LivePort } from '../schema/services.ts';
 import { HubStream } from './hub-stream.ts';
@@ -46,6 +47,7 @@ export class GraphqlWsSession {
   readonly #streams = new Set<HubStream>();
   readonly #onClosed: (session: GraphqlWsSession) => void;
   #admission: Promise<ExternalConnection<StreamPrincipal>> | undefined;
+  #credentials: FastifyRequest | undefined;
   #connection: ExternalConnection<StreamPrincipal> | undefined;
   #closed = false;
   /** Cleared by each ping; set by the pong. Still clear at the next ping: the peer is gone. */
@@ -61,6 +63,19 @@ export class GraphqlWsSession {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * The request the connection's operations authenticate and count with: the upgrade request
+   * with the `connection_init` credentials Mercurius copied onto its headers. A fresh object,
+   * because the upgrade request itself was already authenticated without them (the rate limiter
+   * looks at every request) and identity keeps that answer per request.
+   */
+  credentials(upgrade: FastifyRequest): FastifyRequest {
+    this.#credentials ??= Object.create(upgrade, {
+      headers: { value: { ...upgrade.headers }, enumerable: true },
+    }) as FastifyRequest;
+    return this.#credentials;
   }
 
   /**

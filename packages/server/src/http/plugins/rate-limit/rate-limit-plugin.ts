@@ -16,19 +16,24 @@ export interface RateLimitPluginOptions {
   limiter: RateLimiter;
   /** Requests already limited elsewhere (a gateway's forward): not counted twice. */
   skip?: (request: FastifyRequest) => boolean;
+  /**
+   * Requests that open a long-lived connection (a graphql-ws upgrade): not counted as a request,
+   * like the stream endpoints outside the scope; the operations sent on it are, one each.
+   */
+  connection?: (request: FastifyRequest) => boolean;
 }
 
 async function rateLimit(app: FastifyInstance, options: RateLimitPluginOptions): Promise<void> {
-  const { limiter, skip } = options;
+  const { limiter, skip, connection } = options;
   // Routes that carry several operations per request or connection (GraphQL) count the rest here.
   const operations: OperationRateLimit<FastifyRequest> = {
     take: (request, count) => (skip?.(request) ? Promise.resolve() : limiter.take(request, count)),
   };
   app.decorate(OPERATION_RATE_LIMIT, operations);
-  if (!skip) app.addHook('onRequest', limiter.hook);
+  if (!skip && !connection) app.addHook('onRequest', limiter.hook);
   else
     app.addHook('onRequest', async function limitUnlessSkipped(request, reply) {
-      if (!skip(request)) await limiter.hook(request, reply);
+      if (!skip?.(request) && !connection?.(request)) await limiter.hook(request, reply);
     });
 }
 
