@@ -11,7 +11,7 @@ import { BrokerError, type BrokerErrorCode } from '../broker/errors.ts';
 import type { Order } from '../broker/order.ts';
 import type { LiveRunStatus } from '../live/live-runner.ts';
 import { isKillSwitchEngaged, type KillSwitchState } from '../risk/kill-switch.ts';
-import type { LiveCaller, LiveRoutesOptions } from './live-routes.ts';
+import type { LiveCaller, LiveRoutesOptions } from './live-options.ts';
 
 export const LiveSymbol = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/);
 const Quantity = z.number().finite().positive();
