@@ -37,6 +37,19 @@ beforeAll(async () => {
     portfolios: { u1: 'u1', u2: 'u2' },
     prices: { 'BTC-USD': 100, 'ETH-USD': 10, 'SOL-USD': 1 },
     openingCash: 1_000_000,
+    strategies: { 's1@1': { onCandle() {} } },
+  });
+  // A run of u1's strategy s1 on u1's portfolio.
+  await live.runner.enable({
+    id: 'u1:s1',
+    strategyId: 's1',
+    version: 1,
+    userId: 'u1',
+    portfolioId: 'u1',
+    params: {},
+    feeds: [{ symbol: 'BTC-USD', interval: '1m' }],
+    settings: live.routeOptions.settings('u1'),
+    warmupBars: 0,
   });
   services = {
     auth: fakeAuth(),
@@ -70,6 +83,8 @@ afterEach(async () => {
 
 interface StartOptions {
   settings?: Partial<typeof GraphqlSchema._input>;
+  /** The ports of this process (default: every domain). */
+  services?: GraphqlServices;
   /** Operations the scope's rate limiter would still allow (absent: no limiter). */
   budget?: { left: number };
 }
@@ -89,7 +104,9 @@ async function start(options: StartOptions = {}): Promise<FastifyInstance> {
             if (budget.left < 0) throw new TicklineError('HTTP_RATE_LIMITED', 'rate limit exceeded');
           },
         });
-      await scope.register(graphqlRoutes(GraphqlSchema.parse(options.settings ?? {}), services));
+      await scope.register(
+        graphqlRoutes(GraphqlSchema.parse(options.settings ?? {}), options.services ?? services),
+      );
     },
     { prefix: '/api/v1' },
   );
@@ -196,11 +213,27 @@ describe('graphql - reads', () => {
     });
   });
 
-  it("graphql - a run's signals need signals:read, as REST's signals route", async () => {
-    const query = { query: '{ portfolio(id: "u1") { id liveRuns { id lastSignals { symbol } } } }' };
-    const response = await post(query, { 'x-api-key': 'u1|portfolio:read' });
-    // No run yet: the field resolves to an empty list before any signal is read.
-    expect(response.body).toEqual({ data: { portfolio: { id: 'u1', liveRuns: [] } } });
+  it("graphql - a run's signals and logs need signals:read, as REST's signals route", async () => {
+    const query = {
+      query:
+        '{ portfolio(id: "u1") { liveRuns { id state strategy { name } lastSignals { symbol } logs { text } } } }',
+    };
+    const without = await post(query, { 'x-api-key': 'u1|portfolio:read,strategies:read' });
+    expect(codes(without.body)).toEqual(['AUTH_FORBIDDEN', 'AUTH_FORBIDDEN']);
+    expect(without.body.errors.map((e: { path: unknown[] }) => e.path.at(-1))).toEqual([
+      'lastSignals',
+      'logs',
+    ]);
+    expect(without.body.data.portfolio.liveRuns).toEqual([
+      { id: 'u1:s1', state: 'running', strategy: { name: 'strategy 1' }, lastSignals: null, logs: null },
+    ]);
+    const withScope = await post(query, { 'x-api-key': 'u1|portfolio:read,signals:read,strategies:read' });
+    expect(withScope.body.errors).toBeUndefined();
+    expect(withScope.body.data.portfolio.liveRuns[0]).toMatchObject({ lastSignals: [], logs: [] });
+    // The strategy behind a run is strategies:read's, as on REST.
+    const noStrategies = await post(query, { 'x-api-key': 'u1|portfolio:read,signals:read' });
+    expect(codes(noStrategies.body)).toEqual(['AUTH_FORBIDDEN']);
+    expect(noStrategies.body.errors[0].path.at(-1)).toBe('strategy');
   });
 
   it('graphql - positions read their tickers in one batch however many there are', async () => {
@@ -278,6 +311,34 @@ describe('graphql - reads', () => {
     });
     const bad = await post({ query: '{ notifications(first: 500) { unread } }' }, user('u1'));
     expect(codes(bad.body)).toEqual(['HTTP_BAD_REQUEST']);
+  });
+});
+
+describe('graphql - a gateway', () => {
+  it('gateway - fields of the domains it forwards answer GRAPHQL_FIELD_UNAVAILABLE; its own answer', async () => {
+    // What a gateway binds: identity, market, platform (strategy and notify run on other roles).
+    const { strategies: _s, trading: _t, notifications: _n, ...gateway } = services;
+    await start({ services: gateway });
+    const response = await post(
+      {
+        query:
+          '{ portfolios { nodes { id } } strategies { nodes { id } } notifications { unread } me { userId } markets(first: 1) { nodes { symbol } } }',
+      },
+      user('u1'),
+    );
+    expect(response.status).toBe(200);
+    expect(codes(response.body)).toEqual([
+      'GRAPHQL_FIELD_UNAVAILABLE',
+      'GRAPHQL_FIELD_UNAVAILABLE',
+      'GRAPHQL_FIELD_UNAVAILABLE',
+    ]);
+    expect(response.body.data).toEqual({
+      portfolios: null,
+      strategies: null,
+      notifications: null,
+      me: { userId: 'u1' },
+      markets: { nodes: [{ symbol: 'BTC-USD' }] },
+    });
   });
 });
 

@@ -9,12 +9,13 @@ import {
   LiveSymbol,
   PlaceOrderBody,
   rejectionOf,
+  STRATEGY_SCOPES,
   type LiveCaller,
   type LiveRunStatus,
 } from '@tickline/strategy';
 import { ApiKeyScope } from '@tickline/protocol';
 import { z } from 'zod';
-import { liveCallerOf, required } from '../caller.ts';
+import { callerOf, liveCallerOf, required } from '../caller.ts';
 import { connectionOf, type ConnectionArgs } from '../connection.ts';
 import type { GraphqlServices, TradingPort } from '../services.ts';
 import { tickersOf } from './market.ts';
@@ -169,11 +170,14 @@ export function tradingLoaders(services: GraphqlServices): LoaderMap {
       },
     },
     LiveRun: {
-      strategy: (queries: ReadonlyArray<{ obj: LiveRunStatus }>) =>
-        strategiesFor(
+      // A strategy's details are strategies:read's, whichever field they are reached from.
+      async strategy(queries: ReadonlyArray<{ obj: LiveRunStatus }>, context: Context) {
+        await callerOf(services, context, STRATEGY_SCOPES.read);
+        return strategiesFor(
           services.strategies,
           queries.map((q) => q.obj),
-        ),
+        );
+      },
     },
   };
 }
