@@ -54,7 +54,7 @@ export class ExternalConnection<P = unknown> {
   close(reason: RealtimeErrorCode, message: string): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#host.releaseExternal(this as ExternalConnection<unknown>);
+    this.#host.releaseExternal(this);
     this.#end(reason, message);
   }
 
@@ -62,6 +62,6 @@ export class ExternalConnection<P = unknown> {
   release(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#host.releaseExternal(this as ExternalConnection<unknown>);
+    this.#host.releaseExternal(this);
   }
 }
