@@ -63,13 +63,17 @@ export async function assertFeedData(
 ): Promise<void> {
   await assertKnownSymbol(host.reads, query.symbol);
   if (!(await hasCandles(host.reads, query))) {
-    throw new TicklineError('STRATEGY_NO_DATA', `no candles for ${query.symbol} ${query.interval} in the range`, {
-      details: {
-        symbol: query.symbol,
-        interval: query.interval,
-        from: new Date(query.from).toISOString(),
-        to: new Date(query.to).toISOString(),
+    throw new TicklineError(
+      'STRATEGY_NO_DATA',
+      `no candles for ${query.symbol} ${query.interval} in the range`,
+      {
+        details: {
+          symbol: query.symbol,
+          interval: query.interval,
+          from: new Date(query.from).toISOString(),
+          to: new Date(query.to).toISOString(),
+        },
       },
-    });
+    );
   }
 }

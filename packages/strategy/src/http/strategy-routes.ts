@@ -7,7 +7,7 @@
  * table, concurrent jobs and sandbox limits from `strategy.tiers`.
  */
 import { principalOf } from '@tickline/identity';
-import { isTicklineError, TicklineError, uuidv7 } from '@tickline/kernel';
+import { TicklineError, uuidv7 } from '@tickline/kernel';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
@@ -29,6 +29,7 @@ import type { StrategyHost } from '../module/strategy-host.ts';
 import '../module/strategy-api-errors.ts';
 
 import { registerBacktestRoutes } from './backtest-routes.ts';
+import { createStrategyActions, SaveVersionBody } from './strategy-actions.ts';
 import { registerResearchRoutes } from './research-routes.ts';
 import {
   IdParams,
@@ -46,29 +47,17 @@ export { STRATEGY_SCOPES, drawdownOf } from './route-shapes.ts';
 
 /** The routes plugin; register it with `{ prefix: '/api/v1' }`. */
 export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
-  const { repository, settings } = host;
-  // In a sandbox process: the server never strips or loads a user's code itself. A compile the
-  // gate refuses says when to come back the HTTP way too.
-  const compile = async (
+  const { repository } = host;
+  // What the handlers do is in strategy-actions.ts, which GraphQL's resolvers call too.
+  const actions = createStrategyActions(host);
+  const retryAfter = (reply: FastifyReply) => (seconds: number) =>
+    void reply.header('retry-after', String(seconds));
+  const compile = (
     source: string,
     language: 'typescript' | 'javascript',
     userId: string,
     reply: FastifyReply,
-  ) => {
-    try {
-      return await host.processes.compile(
-        source,
-        { language, maxBytes: settings.maxCodeBytes, params: settings.params },
-        userId,
-      );
-    } catch (error) {
-      if (isTicklineError(error) && error.code === 'STRATEGY_COMPILE_BUSY') {
-        const seconds = error.details?.retryAfterSeconds;
-        void reply.header('retry-after', String(typeof seconds === 'number' ? seconds : 1));
-      }
-      throw error;
-    }
-  };
+  ) => actions.compile(source, language, userId, retryAfter(reply));
 
   return async function strategyRoutesPlugin(root) {
     const app = root.withTypeProvider<ZodTypeProvider>();
@@ -253,23 +242,17 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
           tags: TAGS,
           security,
           params: IdParams,
-          body: z.object({ source: Source, language: Language }).strict(),
+          body: SaveVersionBody,
           response: { 201: SavedVersionSchema },
         },
       },
       async (request, reply) => {
-        const userId = principalOf(request).userId;
-        await repository.getStrategy(userId, request.params.id);
-        const compiled = await compile(request.body.source, request.body.language, userId, reply);
-        const version = await repository.saveVersion({
-          userId,
-          strategyId: request.params.id,
-          source: request.body.source,
-          js: compiled.js,
-          language: request.body.language,
-          params: compiled.params,
-          now: new Date(host.clock.now()),
-        });
+        const version = await actions.saveVersion(
+          principalOf(request),
+          request.params.id,
+          request.body,
+          retryAfter(reply),
+        );
         reply.status(201);
         return { version: versionJson(version) };
       },
