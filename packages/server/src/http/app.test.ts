@@ -177,7 +177,7 @@ describe('http - logging', () => {
       throw new Error('secret internals');
     });
     // What the store does per statement: the request that awaited it is charged.
-    app.get('/test/sql', async () => {
+    app.get('/test/sql', PUBLIC_ROUTE, async () => {
       await Promise.resolve();
       for (let i = 0; i < 3; i++) countSqlStatement();
       return {};

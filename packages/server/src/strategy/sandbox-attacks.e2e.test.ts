@@ -13,7 +13,8 @@
  *
  * On a machine busier than its cores (CI runs at load 10–20) the absolute latency bounds cannot
  * hold for any server: there the same bounds are taken relative to the same probes measured
- * without an attack just before each row (four times the quiet figure plus twenty sampling steps).
+ * without an attack just before each row (four times the quiet figure plus twenty sampling steps,
+ * at least ten times the absolute bound).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -50,6 +51,24 @@ const INTL_FLOOD = `const keep = [];
 export default defineStrategy({ onCandle() {
   for (let i = 0; i < 2000; i++) keep.push(new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'full', timeStyle: 'long' }));
 } });`;
+/**
+ * The next bar's close through an index whose `valueOf` answered 0 to the range check and -1 to
+ * the read: it fails its run when the peek yields another bar's close.
+ */
+const PEEK_NEXT = `export default defineStrategy({ onCandle(ctx) {
+  let calls = 0;
+  const sly = { valueOf() { return calls++ === 0 ? 0 : -1; } };
+  const next = ctx.close.at(sly);
+  if (Number.isFinite(next) && next !== ctx.close.at(0)) throw new Error('peeked at ' + next);
+} });`;
+/** 4,000 plot points per candle: 2.4M over ten minutes of 1 s candles made a 57–60 MB result. */
+const PLOT_FLOOD = `export default defineStrategy({ onCandle(ctx) {
+  for (let i = 0; i < 4000; i++) ctx.plot('flood', i);
+} });`;
+/** 40,000 declared parameters made 3.8 MB version responses. */
+const MANY_PARAMS = `const params = {};
+for (let i = 0; i < 40000; i++) params['p' + i] = { type: 'int', default: i };
+export default defineStrategy({ params, onCandle() {} });`;
 /** A busy loop on every candle, warm-up included: a live enable once froze the server 11.6 s. */
 const LIVE_SPIN = 'export default defineStrategy({ onCandle() { for (;;) {} } });';
 /** init() throws: such a run used to be stored `running` and retried every ~2 s for ever. */
@@ -137,12 +156,14 @@ const p99 = (xs: number[]) =>
   [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(xs.length * 0.99) - 1)] ?? 0;
 /**
  * Busier than its cores, the server waits for a core whatever it runs: the bounds become relative
- * to this run's quiet probes (see the module comment) — still far below what one frozen event loop
- * gave (seconds: 11.6 s for one live enable, 2 s per busy onCandle).
+ * to this run's quiet probes (see the module comment), and never tighter than ten times the quiet
+ * machine's bound, since a burst of other work starves any process for a few hundred ms (seen:
+ * 369 ms for /healthz beside a test run, 16 ms just before). That is still far below what one
+ * frozen event loop gave: seconds (11.6 s for one live enable, 2 s per busy onCandle).
  */
 const loaded = () => loadavg()[0]! > availableParallelism();
 const bound = (absolute: number, quiet: number, step: number) =>
-  loaded() ? Math.max(absolute, 4 * quiet + 20 * step) : absolute;
+  loaded() ? Math.max(10 * absolute, 4 * quiet + 20 * step) : absolute;
 
 async function createStrategy(user: TestUser, source: string) {
   return api(user, 'POST', '/strategies', { name: `s-${Date.now()}-${Math.random()}`, source });
@@ -183,7 +204,11 @@ async function backtest(user: TestUser, source: string, range = backtestRange) {
 const figures = (b: Record<string, any>) => ({ status: b.status, metrics: b.metrics ?? b.result?.metrics });
 
 beforeAll(async () => {
-  server = await startTicklineServer(embeddedTestEnv(dataDir));
+  // The neighbour backtests once per row: the free tier's ten a day would not last the table.
+  server = await startTicklineServer({
+    ...embeddedTestEnv(dataDir),
+    TICKLINE_AUTH_TIERS_FREE_BACKTESTS_PER_DAY: '100',
+  });
   neighbour = await signUpAndIn(server.url, 'neighbour@example.test');
   // Ten minutes of simulator 1 s candles are the backtests' data; a fixed range, so the same result.
   await until(
@@ -286,7 +311,9 @@ const ROWS: Row[] = [
     async attack() {
       const run = await backtest(await attacker(), INTL_FLOOD);
       expect(run.status).toBe('failed');
-      expect(run.error?.code).toBe('STRATEGY_MEMORY_LIMIT');
+      // Memory is the limit it meets on a quiet machine; on a busy one each object costs more CPU
+      // time (cold caches) and the CPU limit can come first. Either ends it within the tier.
+      expect(['STRATEGY_MEMORY_LIMIT', 'STRATEGY_CPU_LIMIT']).toContain(run.error?.code);
     },
   },
   {
@@ -311,15 +338,47 @@ const ROWS: Row[] = [
     },
   },
   {
+    name: 'the next candle through an index whose valueOf changes (backtest)',
+    async attack() {
+      const run = await backtest(await attacker(), PEEK_NEXT);
+      expect(run.error?.message).toBeUndefined();
+      expect(run.status).toBe('succeeded');
+    },
+  },
+  {
+    name: '2.4M plot points (backtest): the result stays small',
+    async attack() {
+      const user = await attacker();
+      const run = await backtest(user, PLOT_FLOOD);
+      expect(run.status).toBe('succeeded');
+      const read = await api(user, 'GET', `/backtests/${run.id}`);
+      expect(JSON.stringify(read.body).length).toBeLessThan(2 * 1024 * 1024);
+    },
+  },
+  {
+    name: '40,000 declared parameters (compile)',
+    async attack() {
+      const answer = await compile(await attacker(), MANY_PARAMS);
+      expect(answer.status).toBe(422);
+      expect(answer.body.error.code).toBe('STRATEGY_DEFINITION_TOO_LARGE');
+    },
+  },
+  {
     name: 'parallel creates against the strategy quota',
     async attack() {
       const user = await attacker();
       const answers = await Promise.all(Array.from({ length: 10 }, () => createStrategy(user, NOOP)));
-      // The free tier saves three.
-      expect(answers.filter((a) => a.status === 201)).toHaveLength(3);
-      for (const a of answers.filter((x) => x.status !== 201))
-        expect(a.body.error.code).toBe('STRATEGY_QUOTA_STRATEGIES');
+      // The compile gate admits two of an account's compiles at once; the rest come back at once
+      // with Retry-After, or meet the quota.
+      expect(answers.filter((a) => a.status === 201).length).toBeLessThanOrEqual(3);
+      const refused = answers.filter((x) => x.status !== 201).map((a) => a.body.error.code);
+      expect(refused).toContain('STRATEGY_COMPILE_BUSY');
+      for (const code of refused) expect(['STRATEGY_COMPILE_BUSY', 'STRATEGY_QUOTA_STRATEGIES']).toContain(code);
+      // One at a time the free tier saves three, never a fourth.
+      let last = 201;
+      for (let i = 0; i < 4 && last === 201; i++) last = (await createStrategy(user, NOOP)).status;
       expect((await api(user, 'GET', '/strategies')).body.strategies).toHaveLength(3);
+      expect((await createStrategy(user, NOOP)).body.error.code).toBe('STRATEGY_QUOTA_STRATEGIES');
     },
   },
 ];
