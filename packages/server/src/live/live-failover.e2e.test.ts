@@ -215,6 +215,16 @@ async function publishCandle(i: number): Promise<void> {
   ]);
 }
 
+/** How many runs have an order for the candle closing at `closeTime` (decided it). */
+async function runsDeciding(closeTime: number): Promise<number> {
+  const { rows } = await sql!.query<{ n: string }>(
+    `select count(distinct snapshot->'origin'->>'strategyId') as n from broker_orders
+     where (snapshot->'origin'->>'candleCloseTime')::bigint = $1`,
+    [closeTime],
+  );
+  return Number(rows[0]!.n);
+}
+
 /** Pids of the live sandbox processes (children running live-process-entry) of `parent`. */
 function liveSandboxPids(parent: number): number[] {
   const pids: number[] = [];
@@ -324,6 +334,14 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
     });
     const afterLoss = i + 3;
     await until(() => i >= afterLoss, { timeoutMs: 30_000, what: 'candles after the sandbox loss' });
+    // The dip comes once every run decided the candles so far (the reopened ones caught up), so
+    // the limits they rest are at the venue before it: a limit placed after the dip passed would
+    // rest, as it would live.
+    const caughtUpTo = T0 + i * MINUTE;
+    await until(async () => (await runsDeciding(caughtUpTo)) === RUNS, {
+      timeoutMs: 90_000,
+      what: 'every run caught up after the sandbox loss',
+    });
     dipFrom = i + 1;
     const lastCandle = i + 3;
     await until(() => i >= lastCandle, { timeoutMs: 30_000, what: 'candles after the takeover' });
@@ -332,17 +350,10 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
     const finalClose = T0 + i * MINUTE;
 
     // Every run reaches the last candle.
-    await until(
-      async () => {
-        const { rows } = await sql!.query<{ n: string }>(
-          `select count(distinct snapshot->'origin'->>'strategyId') as n from broker_orders
-           where (snapshot->'origin'->>'candleCloseTime')::bigint = $1`,
-          [finalClose],
-        );
-        return Number(rows[0]!.n) === RUNS;
-      },
-      { timeoutMs: 60_000, what: 'every run decided the last candle' },
-    );
+    await until(async () => (await runsDeciding(finalClose)) === RUNS, {
+      timeoutMs: 60_000,
+      what: 'every run decided the last candle',
+    });
 
     // Stop B (its heartbeats would keep the log growing), then read the whole log back.
     b.child.kill('SIGTERM');

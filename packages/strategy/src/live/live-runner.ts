@@ -75,6 +75,8 @@ interface Run {
   fills: RecordedFill[];
   /** Being reopened after its sandbox process was lost. */
   recovering?: boolean;
+  /** Order events that came while a new session replaces this run's (applied to the new one). */
+  replacing?: OrderLifecycleEvent[];
   /** The strategy's name, for the events its owner reads ("Strategy SMA cross signalled…"). */
   name?: string;
 }
@@ -112,6 +114,17 @@ export class LiveRunner {
     if (event.type === 'order.filled') this.#o.books.applyFill(event.data);
     const run = this.#byOrder.get(event.data.clientOrderId);
     if (run === undefined) return;
+    // Being replaced by a new session: its books are copied at one moment, so what happens to its
+    // orders meanwhile waits and is applied to the new one after (see #enable).
+    if (run.replacing !== undefined) {
+      run.replacing.push(event);
+      return;
+    }
+    this.#orderEvent(run, event);
+  }
+
+  /** An order event of one of `run`'s orders, applied to its engine and its records. */
+  #orderEvent(run: Run, event: OrderLifecycleEvent): void {
     const order = run.byClientId.get(event.data.clientOrderId);
     if (order === undefined) return;
     if (event.type === 'order.filled') {
@@ -229,6 +242,7 @@ export class LiveRunner {
     run.decided = run.status.lastCandleTime;
     this.#runs.set(spec.id, run);
     for (const id of run.byClientId.keys()) this.#byOrder.set(id, run);
+    for (const event of carry?.replacing?.splice(0) ?? []) this.#orderEvent(run, event);
     for (const f of spec.feeds) {
       const key = `${f.symbol}\u0000${f.interval}`;
       this.#byFeed.set(key, [...(this.#byFeed.get(key) ?? []), run]);
@@ -274,7 +288,10 @@ export class LiveRunner {
     status.lastSignals = old.lastSignals;
     status.logs = [...old.logs, ...status.logs].slice(-(this.#o.keepLogs ?? 200));
     if (old.lastError) status.lastError ??= old.lastError;
-    if (old.lastCandleTime !== undefined) status.lastCandleTime = old.lastCandleTime;
+    // Its last *decided* candle: one claimed but never answered (its process died under it) is
+    // decided again by the new session.
+    const last = before.decided ?? old.lastCandleTime;
+    if (last !== undefined) status.lastCandleTime = last;
     await run.session.restore({ fills: before.fills, orders: [...before.byClientId.values()] });
     run.fills = [...before.fills];
     for (const [clientOrderId, order] of before.byClientId) run.byClientId.set(clientOrderId, order);
@@ -327,6 +344,7 @@ export class LiveRunner {
     await new Promise((resolve) => setImmediate(resolve));
     if (run.recovering || this.#runs.get(run.spec.id) !== run || run.status.state !== 'running') return;
     run.recovering = true;
+    run.replacing = [];
     this.#metrics?.sandboxFailures.inc({ reason: 'SANDBOX_PROCESS_LOST' });
     run.status.lastCandleTime = run.decided;
     const resumeAfter = run.decided ?? this.#o.clock.now();
@@ -335,6 +353,9 @@ export class LiveRunner {
       this.#o.onReopen?.(run.spec.id, { resumeAfter });
     } catch (error) {
       run.recovering = false;
+      // Nothing replaced it: what waited is its own again.
+      for (const event of run.replacing?.splice(0) ?? []) this.#orderEvent(run, event);
+      delete run.replacing;
       this.#o.onReopen?.(run.spec.id, { resumeAfter, error });
       if (this.#runs.get(run.spec.id) === run) this.#pause(run, error);
     }
@@ -401,7 +422,14 @@ export class LiveRunner {
     // A pause disposed the run's sandbox: resuming opens a new one and warms it up on the stored
     // history, as an enable does (its orders vanish), so the next closed candle is decided live.
     // Flipping the state alone left the run on a dead session, which paused it again at once.
-    return this.enable(run.spec, { persist: false, carry: run });
+    run.replacing = [];
+    try {
+      return await this.enable(run.spec, { persist: false, carry: run });
+    } catch (error) {
+      for (const event of run.replacing.splice(0)) this.#orderEvent(run, event);
+      delete run.replacing;
+      throw error;
+    }
   }
 
   /** The owner's stop: forgotten in the store (every process drops it at its next sync) and here. */
@@ -551,7 +579,14 @@ export class LiveRunner {
     const asked: Array<[Run, FeedCandle, Promise<LiveSessionStep>]> = [];
     for (const candle of candles)
       for (const run of this.#byFeed.get(`${candle.symbol}\u0000${candle.interval}`) ?? [])
-        if (run.status.state === 'running' && !run.catchingUp && (owns === undefined || owns(run.spec.id))) {
+        if (
+          run.status.state === 'running' &&
+          !run.catchingUp &&
+          // Reopening: its catch-up decides this candle from the store (asking the lost session
+          // would claim it, and the reopened run would start after it).
+          !run.recovering &&
+          (owns === undefined || owns(run.spec.id))
+        ) {
           const step = this.#ask(run, candle);
           if (step !== undefined) asked.push([run, candle, step]);
         }

@@ -5,6 +5,8 @@
  * says it is ready, so no user input meets a cold process.
  */
 import { serveResidentProcess } from '@tickline/sandbox';
+// The strategy's codes are declared here too: only declared codes pass as answers (serve.ts).
+import '../core/errors.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { RestoredBooks } from './isolate-live.ts';
 import { LiveTenants, type OpenRunPayload, type StepPayload } from './live-tenants.ts';

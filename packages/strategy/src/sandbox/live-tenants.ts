@@ -27,7 +27,8 @@ import {
   type LiveRunInput,
   type RestoredBooks,
 } from './isolate-live.ts';
-import { compileBundle, fromIsolate, MODULE_FILENAME, syntaxError } from './sandbox.ts';
+import { fromIsolate, MODULE_FILENAME, syntaxError } from './sandbox.ts';
+import { loadEngine, type EntryRef } from './engine-entries.ts';
 import { ownResidentBytes } from './own-memory.ts';
 import { VIOLATION } from './violation.ts';
 
@@ -82,20 +83,7 @@ export interface StepResult {
   reports: Array<[number, LiveReport]>;
 }
 
-type Api = Record<
-  | 'open'
-  | 'stepMany'
-  | 'stepOne'
-  | 'stepping'
-  | 'partial'
-  | 'takeReports'
-  | 'warm'
-  | 'restore'
-  | 'fill'
-  | 'done'
-  | 'close',
-  ivm.Reference<(...args: unknown[]) => unknown>
->;
+type Api = Record<(typeof API)[number], EntryRef>;
 
 interface Tenant {
   id: string;
@@ -188,14 +176,10 @@ export class LiveTenants {
     if (known !== undefined && !known.isolate.isDisposed) return known;
     const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
     try {
-      const script = await compileBundle(isolate);
       const context = await isolate.createContext();
-      await script.run(context, { timeout: 10_000 });
-      // The entry points are taken before any user code runs; harden() then locks the realm.
-      const api = {} as Api;
-      for (const name of API as readonly (keyof Api)[])
-        api[name] = await context.eval(`__tickline.live.${name}`, { reference: true });
-      await context.evalClosure('__tickline.harden($0)', [1], { timeout: 10_000 });
+      // The entry points are taken before any user code runs; the realm is locked then (each run
+      // gets its own seed from the live API).
+      const api = (await loadEngine(isolate, context, 1, 10_000, API)).live;
       const tenant: Tenant = {
         id,
         isolate,
