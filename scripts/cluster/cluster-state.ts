@@ -3,6 +3,7 @@
  * pid, the dependencies' URLs and every process with its role, pid and port. Parsed with zod, as
  * any file another process wrote; plus the status table `status` prints.
  */
+import type { Topology } from '@tickline/server/topology';
 import { z } from 'zod';
 
 const Process = z.strictObject({
@@ -72,4 +73,35 @@ export function formatStatusTable(rows: readonly StatusRow[]): string {
       .join('  ')
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+/** What the state file says of a topology started at `startedAt` whose supervisor is `supervisorPid`. */
+export function clusterStateOf(
+  topology: Topology,
+  supervisor: { pid: number; baseDir: string; startedAt: string },
+): ClusterState {
+  const dependency = (name: string, role: string, port: number): ClusterStateProcess => ({ name, role, port });
+  return {
+    supervisorPid: supervisor.pid,
+    baseDir: supervisor.baseDir,
+    startedAt: supervisor.startedAt,
+    databaseUrl: topology.databaseUrl,
+    natsUrls: topology.nats.urls,
+    redisUrl: topology.redis.url,
+    stream: topology.stream,
+    processes: [
+      dependency('postgres', 'postgres', topology.postgres.port),
+      ...(topology.replica ? [dependency('postgres-replica', 'postgres', topology.replica.port)] : []),
+      ...topology.nats.servers.map((server) => dependency(server.name, 'nats', server.port)),
+      dependency('redis', 'redis', topology.redis.port),
+      dependency('front', 'front', topology.front.port),
+      ...topology.nodes.map((node) => ({
+        name: node.name,
+        role: node.role,
+        pid: node.server?.child.pid,
+        port: node.port,
+        url: node.url,
+      })),
+    ],
+  };
 }

@@ -1,16 +1,22 @@
 /**
  * @module `npm run cluster -- up|down|status`: the scaled topology on one machine (see
- * topology.ts). `up` starts it, writes `<baseDir>/cluster.json` and stays in the foreground as
- * the supervisor (Ctrl-C or `down` stops everything: the dependencies are its children, so they
- * cannot outlive it); `status` prints one line per process with /readyz; `down` asks the
- * supervisor to stop. The base dir is `TICKLINE_CLUSTER_DIR`, default `<tmp>/tickline-cluster`.
+ * `@tickline/server/topology`). `up` starts it, writes `<baseDir>/cluster.json` and stays in the
+ * foreground as the supervisor (Ctrl-C or `down` stops everything: the dependencies are its
+ * children, so they cannot outlive it); `status` prints one line per process with /readyz; `down`
+ * asks the supervisor to stop. The base dir is `TICKLINE_CLUSTER_DIR`, default `<tmp>/tickline-cluster`.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canConnect } from '@tickline/testing';
-import { formatStatusTable, parseClusterState, type ClusterState, type StatusRow } from './cluster-state.ts';
-import { startTopology } from './topology.ts';
+import {
+  clusterStateOf,
+  formatStatusTable,
+  parseClusterState,
+  type ClusterState,
+  type StatusRow,
+} from './cluster-state.ts';
+import { startTopology } from '@tickline/server/topology';
 
 const BASE_DIR = process.env.TICKLINE_CLUSTER_DIR ?? join(tmpdir(), 'tickline-cluster');
 const STATE_FILE = join(BASE_DIR, 'cluster.json');
@@ -45,7 +51,9 @@ async function up(): Promise<void> {
     log: stamp,
     perRole: Number(process.env.TICKLINE_CLUSTER_PER_ROLE ?? 2),
   });
-  const writeState = () => writeFileSync(STATE_FILE, JSON.stringify(topology.state(), null, 2) + '\n');
+  const supervisor = { pid: process.pid, baseDir: BASE_DIR, startedAt: new Date().toISOString() };
+  const writeState = () =>
+    writeFileSync(STATE_FILE, JSON.stringify(clusterStateOf(topology, supervisor), null, 2) + '\n');
   writeState();
   stamp(`up in ${((performance.now() - started) / 1000).toFixed(1)} s; state in ${STATE_FILE}`);
   stamp('npm run cluster -- status | down (or Ctrl-C here)');

@@ -101,6 +101,7 @@ export type {
   RequestReply,
   RequestHandler,
   Responder,
+  ServeOptions,
   RequestOptions,
   GatherOptions,
 } from './rpc/request-reply.ts';

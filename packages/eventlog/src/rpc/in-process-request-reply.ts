@@ -7,6 +7,7 @@ import { EventLogError } from '../port/errors.ts';
 import {
   answer,
   checkServiceName,
+  createInFlight,
   DEFAULT_RPC_TIMEOUT_MS,
   noResponder,
   roleOf,
@@ -17,14 +18,37 @@ import {
   type RequestReply,
 } from './request-reply.ts';
 
+/** One responder on the bus; members of a group take turns. */
+interface Served {
+  handler: RequestHandler;
+  group: string | undefined;
+  inFlight: ReturnType<typeof createInFlight>;
+}
+
 export function createInProcessRequestReply(): RequestReply {
-  const served = new Map<string, Set<RequestHandler>>();
+  const served = new Map<string, Set<Served>>();
+  // Turns per service and group: a request goes to the next member, as a NATS queue group spreads them.
+  const turns = new Map<string, number>();
   let closed = false;
-  const handlersOf = (service: string) => {
+  const respondersOf = (service: string): Served[] => {
     if (closed) throw new EventLogError('EVLOG_CLOSED', 'the request/reply port is closed');
     checkServiceName(service);
-    return [...(served.get(service) ?? [])];
+    const all = [...(served.get(service) ?? [])];
+    const groups = new Map<string, Served[]>();
+    const alone: Served[] = [];
+    for (const responder of all) {
+      if (responder.group === undefined) alone.push(responder);
+      else groups.set(responder.group, [...(groups.get(responder.group) ?? []), responder]);
+    }
+    for (const [group, members] of groups) {
+      const key = `${service}\u0000${group}`;
+      const turn = turns.get(key) ?? 0;
+      turns.set(key, turn + 1);
+      alone.push(members[turn % members.length]!);
+    }
+    return alone;
   };
+  const run = (responder: Served, body: unknown) => responder.inFlight.track(answer(responder.handler, body));
   const withTimeout = async <T>(work: Promise<T>, service: string, role: string, timeoutMs: number) => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
@@ -37,24 +61,26 @@ export function createInProcessRequestReply(): RequestReply {
     }
   };
   return {
-    async serve(service, handler) {
-      handlersOf(service);
+    async serve(service, handler, options) {
+      respondersOf(service);
       let set = served.get(service);
       if (!set) served.set(service, (set = new Set()));
-      set.add(handler);
+      const responder: Served = { handler, group: options?.group, inFlight: createInFlight() };
+      set.add(responder);
       return {
         async close() {
-          set.delete(handler);
+          set.delete(responder);
           if (set.size === 0 && served.get(service) === set) served.delete(service);
+          await responder.inFlight.settled();
         },
       };
     },
     async request(service, body, options) {
-      const [handler] = handlersOf(service);
+      const [responder] = respondersOf(service);
       const role = roleOf(service, options);
-      if (!handler) throw noResponder(service, role);
+      if (!responder) throw noResponder(service, role);
       const packed = await withTimeout(
-        answer(handler, body),
+        run(responder, body),
         service,
         role,
         options?.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS,
@@ -62,13 +88,13 @@ export function createInProcessRequestReply(): RequestReply {
       return unpack(packed, service);
     },
     async gather(service, body, options) {
-      const handlers = handlersOf(service);
+      const responders = respondersOf(service);
       const role = roleOf(service, options);
-      if (handlers.length === 0) throw noResponder(service, role);
+      if (responders.length === 0) throw noResponder(service, role);
       const timeoutMs = options?.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
       // Like a wire gather: what answered in time counts, a slow responder is left out.
       const packed = await Promise.all(
-        handlers.map((h) => withTimeout(answer(h, body), service, role, timeoutMs).catch(() => undefined)),
+        responders.map((r) => withTimeout(run(r, body), service, role, timeoutMs).catch(() => undefined)),
       );
       const arrived = packed.filter((p) => p !== undefined);
       if (arrived.length === 0) throw timedOut(service, role, timeoutMs);

@@ -10,6 +10,7 @@ import { EventLogError } from '../port/errors.ts';
 import {
   answer,
   checkServiceName,
+  createInFlight,
   DEFAULT_RPC_GATHER_STALL_MS,
   DEFAULT_RPC_TIMEOUT_MS,
   noResponder,
@@ -81,21 +82,26 @@ export async function createNatsRequestReply(options: NatsRequestReplyOptions): 
     error instanceof errors.TimeoutError ||
     (error instanceof errors.RequestError && error.cause instanceof errors.TimeoutError);
   return {
-    async serve(service, handler) {
+    async serve(service, handler, serveOptions) {
+      const inFlight = createInFlight();
       const sub = nc.subscribe(subjectOf(service), {
+        // A queue group: the server hands each message to one member only.
+        ...(serveOptions?.group === undefined ? {} : { queue: serveOptions.group }),
         callback: (error, msg) => {
           if (error) return;
-          void (async () => {
-            let body: unknown;
-            try {
-              body = msg.data.length === 0 ? null : JSON.parse(decoder.decode(msg.data));
-            } catch {
-              body = undefined;
-            }
-            const packed = await answer(handler, body);
-            if (!msg.respond(encoder.encode(JSON.stringify(packed))))
-              logger.debug({ service }, 'request had no reply subject; answer dropped');
-          })();
+          void inFlight.track(
+            (async () => {
+              let body: unknown;
+              try {
+                body = msg.data.length === 0 ? null : JSON.parse(decoder.decode(msg.data));
+              } catch {
+                body = undefined;
+              }
+              const packed = await answer(handler, body);
+              if (!msg.respond(encoder.encode(JSON.stringify(packed))))
+                logger.debug({ service }, 'request had no reply subject; answer dropped');
+            })(),
+          );
         },
       });
       subscriptions.add(sub);
@@ -104,7 +110,11 @@ export async function createNatsRequestReply(options: NatsRequestReplyOptions): 
       return {
         async close() {
           subscriptions.delete(sub);
+          // Drain: the server stops sending, messages already here are still handed to the
+          // callback; then the answers being worked out are waited for.
           if (!sub.isClosed()) await sub.drain().catch(() => sub.unsubscribe());
+          await inFlight.settled();
+          if (!nc.isClosed()) await nc.flush().catch(() => undefined);
         },
       };
     },

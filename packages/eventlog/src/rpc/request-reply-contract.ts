@@ -1,7 +1,8 @@
 /**
  * @module The contract every RequestReply adapter passes: answers and coded errors reach the
  * caller, a missing role is a prompt EVLOG_RPC_NO_RESPONDER naming it, a silent one an
- * EVLOG_RPC_TIMEOUT, a gather hears every responder, and a closed responder stops answering.
+ * EVLOG_RPC_TIMEOUT, a gather hears every responder, responders of one group share requests (each
+ * handled once), and a closed responder stops answering after answering what it had taken.
  */
 import { TicklineError } from '@tickline/kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -98,6 +99,43 @@ export function runRequestReplyContract(name: string, open: () => Promise<Reques
       const responder = await pair.responder.serve(service, () => 1);
       await expect(pair.caller.request(service, null)).resolves.toBe(1);
       await responder.close();
+      await expect(pair.caller.request(service, null, { timeoutMs: 1_000 })).rejects.toSatisfy(
+        isRpcNoResponderError,
+      );
+    });
+
+    it('group - responders of one group share the requests: each is handled exactly once', async () => {
+      const handled = { a: 0, b: 0 };
+      await pair.responder.serve(service, () => ++handled.a && 'a', { group: 'owners' });
+      await pair.other.serve(service, () => ++handled.b && 'b', { group: 'owners' });
+      const answers = await Promise.all(Array.from({ length: 20 }, () => pair.caller.request(service, null)));
+      expect(answers).toHaveLength(20);
+      expect(handled.a + handled.b).toBe(20);
+      // A gather reaches one member of the group too.
+      expect(await pair.caller.gather(service, null)).toHaveLength(1);
+      expect(handled.a + handled.b).toBe(21);
+    });
+
+    it('serve - close answers the requests already taken, then stops answering', async () => {
+      let release = (): void => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let taken = (): void => undefined;
+      const inHand = new Promise<void>((resolve) => (taken = resolve));
+      const responder = await pair.responder.serve(service, async () => {
+        taken();
+        await held;
+        return 'answered';
+      });
+      const asked = pair.caller.request(service, null, { timeoutMs: 10_000 });
+      await inHand;
+      let closed = false;
+      const closing = responder.close().then(() => (closed = true));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Still answering the request it took: close waits for it.
+      expect(closed).toBe(false);
+      release();
+      await expect(asked).resolves.toBe('answered');
+      await closing;
       await expect(pair.caller.request(service, null, { timeoutMs: 1_000 })).rejects.toSatisfy(
         isRpcNoResponderError,
       );

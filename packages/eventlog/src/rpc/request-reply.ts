@@ -16,9 +16,23 @@ export const DEFAULT_RPC_GATHER_STALL_MS = 200;
 /** Answers one request; a thrown Tickline error reaches the caller with its code and details. */
 export type RequestHandler = (body: unknown) => unknown;
 
-/** A served name; `close()` stops answering. */
+/**
+ * A served name. `close()` stops taking requests, answers those already taken, then resolves: a
+ * process on its way down hands no caller a dropped request (the drain of a blue/green release).
+ */
 export interface Responder {
   close(): Promise<void>;
+}
+
+/** Options of {@link RequestReply.serve}. */
+export interface ServeOptions {
+  /**
+   * Responders of one group share the service's requests: each request (and each gather) reaches
+   * one member of the group, never all (a NATS queue group). Use it where answering twice would
+   * act twice — a forwarded `POST` must create one strategy, not one per process. Without a group
+   * every responder hears every request and the first answer wins.
+   */
+  group?: string;
 }
 
 /** Options of one request. */
@@ -38,7 +52,7 @@ export interface GatherOptions extends RequestOptions {
 /** The port. */
 export interface RequestReply {
   /** Answers requests for `service` with `handler` until the responder is closed. */
-  serve(service: string, handler: RequestHandler): Promise<Responder>;
+  serve(service: string, handler: RequestHandler, options?: ServeOptions): Promise<Responder>;
   /**
    * The first answer. @throws EVLOG_RPC_NO_RESPONDER when nobody serves `service`,
    * EVLOG_RPC_TIMEOUT when nobody answered in time, the responder's own coded error otherwise.
@@ -96,6 +110,25 @@ export async function answer(handler: RequestHandler, body: unknown): Promise<Rp
       },
     };
   }
+}
+
+/**
+ * The requests a responder is answering: `close()` waits for them. A handler's promise is tracked
+ * from the moment the request was taken until its answer was sent.
+ */
+export function createInFlight(): { track<T>(work: Promise<T>): Promise<T>; settled(): Promise<void> } {
+  const pending = new Set<Promise<void>>();
+  const ignore = () => {};
+  return {
+    track(work) {
+      const done: Promise<void> = work.then(ignore, ignore).finally(() => pending.delete(done));
+      pending.add(done);
+      return work;
+    },
+    async settled() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
 }
 
 /** The caller's side of an answer: the value, or the responder's error rethrown here. */

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { gameConfig } from '../config.ts';
 import { MessageType } from '@tickline/protocol';
 import { TestGameClient } from '../transport/test-client.ts';
-import { createGameHost, type GameHost } from './game-host.ts';
+import { createGameHost, zoneOrigins, type GameHost } from './game-host.ts';
 
 const context = { logger: silentLogger, fail: () => {} };
 const cleanup: Array<() => Promise<void> | void> = [];
@@ -83,5 +83,27 @@ describe('game host', () => {
     expect(again.welcome).toMatchObject({ zoneId: 'zone-1', resumed: false });
     expect(service.health().info).toMatchObject({ connections: 1, recovered: { 'zone-1': {} } });
     await expect(game.zones.restartZone('nowhere')).rejects.toMatchObject({ code: 'GAME_ZONE_UNKNOWN' });
+  });
+});
+
+describe('zone origins', () => {
+  it('origins - one per WebSocket host, none for TCP-only zones or unparsable addresses', () => {
+    const zone = (zoneId: string, ws: string | null) => ({
+      zoneId,
+      tcp: null,
+      ws,
+      players: 0,
+      capacity: 10,
+      draining: false,
+      updatedAt: 0,
+    });
+    const origins = zoneOrigins([
+      zone('a', 'ws://127.0.0.1:7001/game/ws'),
+      zone('b', 'ws://127.0.0.1:7001/game/ws'),
+      zone('c', 'wss://zones.example:8443/game/ws'),
+      zone('d', null),
+      zone('e', 'not a url'),
+    ]);
+    expect(origins).toEqual(['ws://127.0.0.1:7001', 'wss://zones.example:8443']);
   });
 });

@@ -132,6 +132,21 @@ export interface GameHost extends ModuleHost {
   attachHttp(app: FastifyInstance): void;
 }
 
+/** The WebSocket origins (`ws://host:port`) of `zones`. */
+export function zoneOrigins(zones: readonly ZoneEntry[]): string[] {
+  const origins = new Set<string>();
+  for (const zone of zones) {
+    if (zone.ws === null) continue;
+    try {
+      const url = new URL(zone.ws);
+      origins.add(`${url.protocol}//${url.host}`);
+    } catch {
+      // An address the directory should never hold: no origin.
+    }
+  }
+  return [...origins];
+}
+
 /** The zone rules the config describes. */
 export function zoneOptionsFrom(game: GameSettings, zoneId: string): ZoneOptions {
   const { map } = game;
@@ -177,7 +192,16 @@ export function createGameHost(deps: GameHostDeps): GameHost {
         attachHttp: noHttp,
       };
     const component = createGameCoordinatorComponent(coordinator, deps.config.redis);
-    return { services: [component], coordinator, zones: undefined, settings: game, auth, attachHttp: noHttp };
+    return {
+      services: [component],
+      coordinator,
+      zones: undefined,
+      settings: game,
+      auth,
+      attachHttp: noHttp,
+      // The game page on this gateway's dashboard plays on the zone processes: the CSP allows them.
+      connectSources: () => zoneOrigins(coordinator.list()),
+    };
   }
   const zones = createZoneService(deps, tokens, coordinator);
   const services: Service[] = [zones];

@@ -46,6 +46,12 @@ export interface ModuleBaseDeps<TSettings> {
  */
 export interface ModuleHost {
   readonly services: readonly Service[];
+  /**
+   * Origins other than the dashboard's own that its pages connect to for this domain — game zones
+   * served by other processes: the Content-Security-Policy's `connect-src` names them, read anew
+   * for each response (zones move).
+   */
+  connectSources?(): readonly string[];
 }
 
 /** One message on a realtime channel. */

@@ -161,5 +161,9 @@ export async function serveForwardedRoutes(
     if (bytes > FORWARD_MAX_BODY_BYTES) throw tooLarge('the answer', bytes);
     return { status: response.statusCode, headers: passable(response.headers), body: response.body };
   };
-  return Promise.all(domains.map((domain) => rpc.serve(forwardService(domain), handle)));
+  // One group per service: of the owner's processes exactly one runs each request (a forwarded
+  // POST creates one strategy, not one per process). Closing a responder answers what it took.
+  return Promise.all(
+    domains.map((domain) => rpc.serve(forwardService(domain), handle, { group: forwardService(domain) })),
+  );
 }

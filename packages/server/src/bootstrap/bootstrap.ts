@@ -334,6 +334,8 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             timeouts: config.http.timeouts,
             metrics,
             health,
+            // Where this process's pages connect besides itself (zones on game processes).
+            connectSources: () => [...hosts.values()].flatMap((h) => h.connectSources?.() ?? []),
             async configure(app) {
               apiApp = app;
               const served = new Set<string>(spec.api);

@@ -58,6 +58,8 @@ export interface HttpAppOptions {
   timeouts?: Partial<PreAuthTimeouts>;
   /** OpenAPI at /api/openapi.json and the page at /api/docs; false turns both off. @default {} */
   docs?: OpenApiOptions | false;
+  /** Origins the dashboard connects to besides its own (zones of other processes), per response. */
+  connectSources?: () => readonly string[];
 }
 
 /**
@@ -106,7 +108,10 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   registerZodCompilers(app);
   registerRequestContext(app);
   registerErrorHandling(app);
-  registerSecurityHeaders(app, { tls: tls !== undefined });
+  registerSecurityHeaders(app, {
+    tls: tls !== undefined,
+    ...(options.connectSources ? { connectSources: options.connectSources } : {}),
+  });
   if (options.cors) registerCors(app, options.cors);
   if (options.docs !== false) registerOpenApi(app, options.docs ?? {});
   registerMetrics(app, options.metrics);

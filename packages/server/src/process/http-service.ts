@@ -32,6 +32,8 @@ export interface HttpServiceOptions {
   health: () => Record<string, ServiceHealth>;
   /** Serve /metrics, the API docs and source maps on this address only. @default on the main port */
   admin?: AdminListen | undefined;
+  /** Origins the dashboard connects to besides its own (see HttpAppOptions.connectSources). */
+  connectSources?: () => readonly string[];
   /** Adds routes before the server listens (domain packages, tests). */
   configure?: (app: FastifyInstance) => void | Promise<void>;
 }
@@ -75,6 +77,7 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
         ...(options.docs === false ? { docs: false as const } : {}),
         ...(tls ? { tls } : {}),
         ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+        ...(options.connectSources ? { connectSources: options.connectSources } : {}),
       });
       const mark = options.admin ? createAdminMark() : undefined;
       if (mark) hideAdminPaths(app, mark);

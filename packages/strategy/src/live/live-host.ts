@@ -6,7 +6,13 @@
  * ServiceHost and mounts `liveRoutes` with `routeOptions` plus identity's hooks.
  */
 import { type ConsumerRunner, createConsumerRunner, type EventLog } from '@tickline/eventlog';
-import { type Clock, createEventSource, type EventEnvelope, type Registry } from '@tickline/kernel';
+import {
+  type Clock,
+  createEventSource,
+  type EventEnvelope,
+  type Registry,
+  type Service,
+} from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
 import { OrderDesk } from '../broker/order-desk.ts';
 import { orderEnvelope, orderEventSourceName } from '../broker/order-envelope.ts';
@@ -26,6 +32,7 @@ import { type CandleHistory, type FeedCandle, LiveRunner, type LiveRunnerOptions
 import { PortfolioOrderFilled } from './live-events.ts';
 import type { OpenSession } from './live-session.ts';
 import { adoptOrphanOrders, type AdoptOrphanOrdersResult } from './order-adoption.ts';
+import { createBooksFollower, MEMBER_DURABLE_EXPIRY_MS, openFromSnapshot } from './books-follower.ts';
 
 /** Dependencies of {@link createLiveHost}. */
 export interface LiveHostDeps {
@@ -77,6 +84,11 @@ export interface LiveHost {
   journal: SqlOrderJournal;
   /** Start after the event log and the publisher; stop before them. */
   services: ConsumerRunner[];
+  /**
+   * The books following every process's fills (books-follower.ts): start `consumer` before
+   * `loadBooks()`, so no account opened meanwhile is missed, and `catchUp` after it.
+   */
+  follower: { consumer: ConsumerRunner; catchUp: Service };
   /** Opens the in-memory books from the portfolio tables; call before starting `services`. */
   loadBooks(): Promise<number>;
   /**
@@ -174,6 +186,8 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     log: deps.eventLog,
     name: `strategy.live.${deps.member}`,
     start: { from: 'latest' },
+    // A member gone for good (a replaced pod, the old colour of a release) leaves no durable behind.
+    expireAfterMs: MEMBER_DURABLE_EXPIRY_MS,
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
     handle: async (events) => {
       deps.membership?.observe(events);
@@ -186,22 +200,26 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
       await deps.afterCandles?.();
     },
   });
-  // The books in memory open from snapshots too (the projection keeps the SQL copy).
   const projection = createPortfolioProjection(deps.sql);
   const projector = createConsumerRunner({
     log: deps.eventLog,
     name: projection.consumer,
-    // Every runner process holds it; the projection claims each event once in SQL.
+    // Every runner process holds it; the projection claims each event once in SQL. The books in
+    // memory follow the log on a durable of each process's own (the follower below); a lone
+    // process, which sees every event here from the start, opens them here too.
     shared: true,
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
     handle: async (events, context) => {
-      for (const e of events) {
-        if (e.type !== 'account.snapshot.generated') continue;
-        const d = e.data as { accountId: string; cash: string };
-        if (!books.has(d.accountId)) books.open(d.accountId, Number(d.cash), []);
-      }
+      for (const e of events) openFromSnapshot(books, e);
       await projection.handle(events, context);
     },
+  });
+  const [followerConsumer, catchUp] = createBooksFollower({
+    eventLog: deps.eventLog,
+    sql: deps.sql,
+    books,
+    member: deps.member,
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   });
   const loadBooks = async (): Promise<number> => {
     const { rows } = await deps.sql.query<{ portfolio_id: string }>('select portfolio_id from portfolios');
@@ -220,6 +238,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     risk,
     journal,
     services: [candles, projector],
+    follower: { consumer: followerConsumer, catchUp },
     loadBooks,
     adoptOrphans,
   };

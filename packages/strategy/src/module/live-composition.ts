@@ -411,8 +411,10 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     // The sandbox processes stop last: the consumers that step runs stop before them.
     services: [
       ...(deps.open === undefined ? [processes] : []),
+      host.follower.consumer,
       books,
       ...host.services,
+      host.follower.catchUp,
       heartbeat,
       syncBeat,
       createEquityCompaction(deps.sql, () => clock.now()),

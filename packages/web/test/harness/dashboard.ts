@@ -56,7 +56,7 @@ export async function startDashboard(env: Record<string, string> = {}): Promise<
 }
 
 /** The first-run admin's email and password, from the file `tickline start` writes on a fresh data dir. */
-export function initialAdmin(dashboard: Dashboard): { email: string; password: string } {
+export function initialAdmin(dashboard: Pick<Dashboard, 'dataDir'>): { email: string; password: string } {
   const text = readFileSync(join(dashboard.dataDir, 'secrets', 'initial-admin.txt'), 'utf8');
   const email = /^email: (.+)$/m.exec(text)?.[1];
   const password = /^password: (.+)$/m.exec(text)?.[1];

@@ -14,6 +14,11 @@ export interface SecurityHeadersOptions {
    * HTTP on a LAN address the latter would break every asset).
    */
   tls: boolean;
+  /**
+   * More origins for `connect-src`, read for each response: a gateway's game page connects to
+   * zones served by other processes. @default none
+   */
+  connectSources?: () => readonly string[];
 }
 
 /** The CSP directives; exported for tests and for a reverse proxy that sets headers itself. */
@@ -36,9 +41,26 @@ export function contentSecurityPolicy(tls: boolean): Record<string, string[] | n
   };
 }
 
+/** A CSP source expression is one token: anything else (a space, a quote, `;`) is left out. */
+const SOURCE = /^[a-z][a-z0-9+.-]*:\/\/[A-Za-z0-9.[\]:-]+$/;
+
+/** The directives with `connectSources` appended to `connect-src` per response. */
+function withConnectSources(options: SecurityHeadersOptions) {
+  const directives = contentSecurityPolicy(options.tls);
+  const more = options.connectSources;
+  if (!more) return directives;
+  return {
+    ...directives,
+    'connect-src': [
+      ...(directives['connect-src'] ?? []),
+      () => [...new Set(more())].filter((source) => SOURCE.test(source)).join(' '),
+    ],
+  };
+}
+
 export function registerSecurityHeaders(app: FastifyInstance, options: SecurityHeadersOptions): void {
   void app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(options.tls) },
+    contentSecurityPolicy: { useDefaults: false, directives: withConnectSources(options) },
     hsts: options.tls ? { maxAge: 180 * 24 * 3600, includeSubDomains: false } : false,
     // Same-site API callers (the dashboard) and CORS callers are unaffected; embedding is not.
     crossOriginResourcePolicy: { policy: 'same-site' },

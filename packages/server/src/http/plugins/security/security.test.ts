@@ -61,6 +61,18 @@ describe('security headers', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('headers - connect-src names the origins the dashboard plays on, read for each response', async () => {
+    let zones = ['ws://127.0.0.1:7001'];
+    const server = build({ connectSources: () => [...zones, 'ws://127.0.0.1:7001', "'unsafe-eval'", 'ws://a b'] });
+    const first = (await server.inject({ url: '/api/v1/thing' })).headers['content-security-policy'] as string;
+    expect(first).toContain("connect-src 'self' ws://127.0.0.1:7001;");
+    zones = ['ws://10.0.0.9:8080'];
+    const moved = (await server.inject({ url: '/api/v1/thing' })).headers['content-security-policy'] as string;
+    // The zone moved; anything that is not one origin (a keyword, a space) never reaches the header.
+    expect(moved).toContain("connect-src 'self' ws://10.0.0.9:8080 ws://127.0.0.1:7001;");
+    expect(moved).not.toContain('unsafe-eval');
+  });
+
   it('headers - errors and 404s carry them too', async () => {
     const res = await build().inject({ url: '/nowhere' });
     expect(res.statusCode).toBe(404);

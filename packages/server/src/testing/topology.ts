@@ -1,20 +1,24 @@
 /**
- * @module The scaled topology on one machine, for `npm run cluster`, the chaos run and the soak:
- * PostgreSQL (a primary and a streaming replica the processes read from), a 3-node NATS JetStream
- * cluster (the stream at 3 replicas), Redis, and N `tickline`
- * processes of every role on loopback. The dependencies come from the `@tickline/testing`
- * harness (real binaries on free ports) — which is why this is a dev script and not a `tickline`
- * subcommand: the production binary must not depend on the test harness.
+ * @module The scaled topology on one machine, for `npm run cluster`, the chaos run, the soak, the
+ * blue/green release run and the browser test at scale: PostgreSQL (a primary and, by default, a
+ * streaming replica the processes read from), a NATS JetStream cluster (3 nodes, the stream at 3
+ * replicas, by default), Redis, N `tickline` processes of every role on loopback, and one address
+ * in front of the gateways (front-proxy.ts), as a Service gives one in Kubernetes. The
+ * dependencies come from the `@tickline/testing` harness (real binaries on free ports) — which is
+ * why this is test code and not a `tickline` subcommand: the production binary must not depend on
+ * the test harness.
  *
  * Each tickline process has a fixed HTTP port chosen at start, so a restart (after a kill -9)
- * comes back at the same address.
+ * comes back at the same address. Processes carry a colour (`blue` from the start): a release
+ * adds `green` ones with {@link Topology.add} and routes the front to them.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createDatabase,
   freePort,
   startNatsCluster,
+  startNatsServer,
   startPostgresPrimary,
   startPostgresReplica,
   startRedis,
@@ -22,8 +26,8 @@ import {
   type PostgresServerHandle,
   type RedisServerHandle,
 } from '@tickline/testing';
-import { startTicklineServer, type RunningServer } from '@tickline/server/testing';
-import type { ClusterState, ClusterStateProcess } from './cluster-state.ts';
+import { startFrontProxy, type FrontProxy } from './front-proxy.ts';
+import { startTicklineServer, type RunningServer } from './tickline-process.ts';
 
 /** The roles started, in start order: the platform first (it migrates and projects), then the rest. */
 export const TOPOLOGY_ROLES = ['platform', 'gateway', 'collector', 'game', 'strategy'] as const;
@@ -35,6 +39,12 @@ export interface TopologyOptions {
   baseDir: string;
   /** Processes per role. @default 2 */
   perRole?: number;
+  /** Processes of some roles (the others get `perRole`); 0 starts none of a role. */
+  roles?: Partial<Record<TopologyRole, number>>;
+  /** NATS JetStream nodes; the stream gets as many replicas (at most 3). @default 3 */
+  natsNodes?: number;
+  /** A streaming replica of PostgreSQL the processes read from. @default true */
+  readReplica?: boolean;
   /** Progress lines. */
   log: (message: string) => void;
   /** More environment for every tickline process. */
@@ -45,6 +55,8 @@ export interface TopologyOptions {
 export interface TicklineNode {
   readonly name: string;
   readonly role: TopologyRole;
+  /** Which release the process belongs to: `blue` from the start, then what {@link Topology.add} says. */
+  readonly colour: string;
   readonly port: number;
   readonly url: string;
   readonly dataDir: string;
@@ -61,17 +73,22 @@ export interface TicklineNode {
 /** A started topology. */
 export interface Topology {
   readonly postgres: PostgresServerHandle;
-  /** A streaming replica of `postgres`; the processes read from it (`database.readUrl`). */
-  readonly replica: PostgresServerHandle;
+  /** A streaming replica of `postgres` the processes read from (`database.readUrl`), when asked for. */
+  readonly replica: PostgresServerHandle | undefined;
   readonly nats: NatsClusterHandle;
   readonly redis: RedisServerHandle;
   readonly databaseUrl: string;
+  /** The stream's name. */
+  readonly stream: string;
   /** The environment every tickline process shares (log, database, Redis, secret). */
   readonly env: Readonly<Record<string, string>>;
+  /** Every process started, in start order (stopped ones stay listed with `server` undefined). */
   readonly nodes: readonly TicklineNode[];
-  /** What the state file says. */
-  state(): ClusterState;
-  /** Stops every process, then the dependencies. */
+  /** One address in front of the gateways (the blue ones until a release routes it elsewhere). */
+  readonly front: FrontProxy;
+  /** Starts one more process of `role` (of `colour`, with `env` on top of the shared one). */
+  add(role: TopologyRole, options?: { colour?: string; env?: Record<string, string> }): Promise<TicklineNode>;
+  /** Stops every process, then the front and the dependencies. */
   stop(): Promise<void>;
 }
 
@@ -105,12 +122,15 @@ function createNode(
   port: number,
   baseDir: string,
   env: Record<string, string>,
+  colour: string,
+  extra: Record<string, string>,
 ): TicklineNode {
   const dataDir = join(baseDir, `${role}-${index}`);
   mkdirSync(dataDir, { recursive: true });
   const nodeEnv = {
     ...env,
     ...roleEnv(role, index),
+    ...extra,
     TICKLINE_ROLE: role,
     TICKLINE_DATA_DIR: dataDir,
     TICKLINE_HTTP_PORT: String(port),
@@ -118,6 +138,7 @@ function createNode(
   const node: TicklineNode = {
     name: `${role}-${index}`,
     role,
+    colour,
     port,
     url: `http://127.0.0.1:${port}`,
     dataDir,
@@ -158,24 +179,31 @@ function createNode(
   return node;
 }
 
-/** Starts the dependencies, then `perRole` processes of every role, role by role. */
+/** Starts the dependencies, then the processes of every role, role by role, then the front. */
 export async function startTopology(options: TopologyOptions): Promise<Topology> {
   const { baseDir, log } = options;
   const perRole = options.perRole ?? 2;
+  const countOf = (role: TopologyRole) => options.roles?.[role] ?? perRole;
+  const natsNodes = options.natsNodes ?? 3;
+  const readReplica = options.readReplica ?? true;
   mkdirSync(baseDir, { recursive: true });
+  // Run as root, the harness starts PostgreSQL as its own user, which must reach its directory
+  // under this one (a mkdtemp directory is 0700).
+  chmodSync(baseDir, 0o755);
   // The harness makes its temp dirs in os.tmpdir(), which reads TMPDIR: everything under baseDir.
   process.env.TMPDIR = baseDir;
-  log('starting PostgreSQL (primary and streaming replica), a 3-node NATS JetStream cluster and Redis');
+  log(
+    `starting PostgreSQL${readReplica ? ' (primary and streaming replica)' : ''}, a ${natsNodes}-node NATS JetStream cluster and Redis`,
+  );
   const [postgres, nats, redis] = await Promise.all([
     startPostgresPrimary(),
-    startNatsCluster({ size: 3 }),
+    natsNodes === 1 ? startLoneNats() : startNatsCluster({ size: natsNodes }),
     startRedis(),
   ]);
   const databaseUrl = await createDatabase(postgres.url, 'cluster');
   // Taken after the database exists; it follows the primary from there (migrations included).
-  const replica = await startPostgresReplica(postgres);
-  const readUrl = withPort(databaseUrl, replica.port);
-  log(`  postgres ${postgres.url} (replica ${replica.url})`);
+  const replica = readReplica ? await startPostgresReplica(postgres) : undefined;
+  log(`  postgres ${postgres.url}${replica ? ` (replica ${replica.url})` : ''}`);
   log(`  nats     ${nats.urls.join(', ')}`);
   log(`  redis    ${redis.url}`);
   const env: Record<string, string> = {
@@ -184,9 +212,9 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     TICKLINE_EVENTLOG_NATS_SERVERS: nats.urls.join(','),
     TICKLINE_EVENTLOG_NATS_STREAM: STREAM,
     // Three copies: an acknowledged event survives the loss of any one node.
-    TICKLINE_EVENTLOG_NATS_REPLICAS: '3',
+    TICKLINE_EVENTLOG_NATS_REPLICAS: String(Math.min(3, natsNodes)),
     TICKLINE_DATABASE_URL: databaseUrl,
-    TICKLINE_DATABASE_READ_URL: readUrl,
+    ...(replica ? { TICKLINE_DATABASE_READ_URL: withPort(databaseUrl, replica.port) } : {}),
     TICKLINE_DATABASE_MIGRATE_ON_START: 'true',
     TICKLINE_REDIS_URL: redis.url,
     TICKLINE_AUTH_SECRET: AUTH_SECRET,
@@ -208,63 +236,60 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     ...options.env,
   };
   const nodes: TicklineNode[] = [];
+  let front: FrontProxy | undefined;
   const stopAll = async () => {
     await Promise.all(nodes.map((node) => node.stop()));
-    await replica.cleanup();
+    await front?.close();
+    await replica?.cleanup();
     await Promise.all([nats.cleanup(), redis.cleanup(), postgres.cleanup()]);
+  };
+  const lastIndex = new Map<TopologyRole, number>();
+  const make = async (role: TopologyRole, colour: string, extra: Record<string, string> = {}) => {
+    const index = (lastIndex.get(role) ?? 0) + 1;
+    lastIndex.set(role, index);
+    return createNode(role, index, await freePort(), baseDir, env, colour, extra);
   };
   try {
     for (const role of TOPOLOGY_ROLES) {
       const started: TicklineNode[] = [];
-      for (let index = 1; index <= perRole; index++)
-        started.push(createNode(role, index, await freePort(), baseDir, env));
+      for (let index = 1; index <= countOf(role); index++) started.push(await make(role, 'blue'));
       // One at a time: two processes of a role create the same durable consumers at once, which
       // on two busy cores made the JetStream API time out.
       for (const node of started) await node.start();
       nodes.push(...started);
       for (const node of started) log(`  ${node.name.padEnd(12)} pid ${node.server?.child.pid} ${node.url}`);
     }
+    front = await startFrontProxy({ backends: nodes.filter((n) => n.role === 'gateway').map((n) => n.port) });
+    log(`  front        ${front.url} (the gateways)`);
   } catch (error) {
     await stopAll();
     throw error;
   }
-  const dependency = (name: string, role: string, port: number): ClusterStateProcess => ({
-    name,
-    role,
-    port,
-  });
   return {
     postgres,
     replica,
     nats,
     redis,
     databaseUrl,
+    stream: STREAM,
     env,
     nodes,
-    state: () => ({
-      supervisorPid: process.pid,
-      baseDir,
-      startedAt: new Date().toISOString(),
-      databaseUrl,
-      natsUrls: nats.urls,
-      redisUrl: redis.url,
-      stream: STREAM,
-      processes: [
-        dependency('postgres', 'postgres', postgres.port),
-        dependency('postgres-replica', 'postgres', replica.port),
-        ...nats.servers.map((server) => dependency(server.name, 'nats', server.port)),
-        dependency('redis', 'redis', redis.port),
-        ...nodes.map((node) => ({
-          name: node.name,
-          role: node.role,
-          pid: node.server?.child.pid,
-          port: node.port,
-          url: node.url,
-        })),
-      ],
-    }),
+    front,
+    async add(role, addOptions = {}) {
+      const node = await make(role, addOptions.colour ?? 'blue', addOptions.env);
+      nodes.push(node);
+      await node.start();
+      log(`  ${node.name.padEnd(12)} pid ${node.server?.child.pid} ${node.url} (${node.colour})`);
+      return node;
+    },
     stop: stopAll,
   };
+}
+
+/** One nats-server shaped as a cluster of one (a JetStream cluster needs routes to peers). */
+async function startLoneNats(): Promise<NatsClusterHandle> {
+  const server = await startNatsServer();
+  return { servers: [server], urls: [server.url], cleanup: () => server.cleanup() };
 }
 
 /** `url` pointing at another port of the same host (the replica holds the same databases). */
