@@ -1,6 +1,7 @@
 import { requireBinary, startNatsServer, type NatsServerHandle } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEventLogContract, sampleRecord } from '../contract/event-log-contract.ts';
+import { runKeyInterestContract } from '../contract/key-interest-contract.ts';
 import { isEventLogUnavailableError } from '../port/errors.ts';
 import { createNatsEventLog, type NatsEventLog } from './nats-event-log.ts';
 import type { NatsEventLogOptions } from './options.ts';
@@ -40,6 +41,11 @@ describe.skipIf(!nats.available)(`nats event log ${nats.reason ?? ''}`, () => {
       };
     },
   });
+
+  // Segmented keys, one token per segment, as the real-time delivery log uses them.
+  runKeyInterestContract('nats', async () => ({
+    log: await createNatsEventLog({ ...uniqueOptions(), segmentedKeys: true, retention: { maxPerKey: 1_000 } }),
+  }));
 
   describe('nats adapter', () => {
     it('outage - appends reject promptly with EVLOG_UNAVAILABLE while the server is down, then recover', async () => {
