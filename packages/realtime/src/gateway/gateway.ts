@@ -130,6 +130,12 @@ export class RealtimeGateway<P> implements WsHost<P> {
     const refused = await this.authorizeAll(principal, parsed.channels);
     if (refused) throw refused;
     const lease = await this.#policy.admit(principal);
+    try {
+      await this.prepare(parsed.channels);
+    } catch (error) {
+      if (lease) this.#policy.release(lease);
+      throw error;
+    }
     return { principal, ...parsed, ...(lease ? { lease } : {}) };
   }
 
@@ -287,6 +293,10 @@ export class RealtimeGateway<P> implements WsHost<P> {
 
   authorizeAll(principal: P, channels: readonly string[]): Promise<RealtimeError | undefined> {
     return authorizeChannels(this.#options.authorize, principal, channels, this.#options.logger);
+  }
+
+  async prepare(channels: readonly string[]): Promise<void> {
+    if (channels.length > 0) await this.#options.prepare?.(channels);
   }
 
   subscribe(
