@@ -59,9 +59,9 @@ export function runKeyInterestContract(adapter: string, create: () => Promise<Ke
       const newest = await log.keyHistory('h:user:abc', { sinceMs: since, limit: 2 });
       expect(newest.records.map((r) => r.id)).toEqual(records.slice(3).map((r) => r.id));
       expect(newest.truncated).toBe(true);
-      expect((await log.keyHistory('h:user:abc', { sinceMs: Date.now() + 60_000, limit: 10 })).records).toEqual(
-        [],
-      );
+      expect(
+        (await log.keyHistory('h:user:abc', { sinceMs: Date.now() + 60_000, limit: 10 })).records,
+      ).toEqual([]);
       expect((await log.keyHistory('h:user:nobody', { sinceMs: since, limit: 10 })).records).toEqual([]);
     });
 

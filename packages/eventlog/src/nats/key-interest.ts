@@ -85,7 +85,13 @@ export class NatsKeyInterest implements KeyInterest {
     const msg = await jsm.direct.getMessage(stream, { last_by_subj: subjects.subjectFor(key) });
     if (!msg) return undefined;
     return toLogRecord(
-      { seq: msg.seq, subject: msg.subject, headers: msg.header, data: msg.data, serverTimeMs: msg.time.getTime() },
+      {
+        seq: msg.seq,
+        subject: msg.subject,
+        headers: msg.header,
+        data: msg.data,
+        serverTimeMs: msg.time.getTime(),
+      },
       subjects,
     );
   }

@@ -62,7 +62,13 @@ export function toLogRecord(parts: StoredParts, subjects: SubjectScheme): LogRec
 export function deliveredRecord(delivered: DeliveredMessage, subjects: SubjectScheme): LogRecord {
   const { msg } = delivered;
   return toLogRecord(
-    { seq: delivered.seq, subject: msg.subject, headers: msg.headers, data: msg.data, serverTimeMs: delivered.serverTimeMs },
+    {
+      seq: delivered.seq,
+      subject: msg.subject,
+      headers: msg.headers,
+      data: msg.data,
+      serverTimeMs: delivered.serverTimeMs,
+    },
     subjects,
   );
 }

@@ -60,6 +60,7 @@ describe('nats subjects', () => {
     const subject = scheme.subjectFor('c:market:BTC.X:trades');
     expect(subject).toBe('tickline.RT.c.market.BTC~2EX.trades');
     expect(scheme.keyOf(subject)).toBe('c:market:BTC.X:trades');
-    for (const key of ['single', 'a::b', ':lead', 'é:ü']) expect(scheme.keyOf(scheme.subjectFor(key))).toBe(key);
+    for (const key of ['single', 'a::b', ':lead', 'é:ü'])
+      expect(scheme.keyOf(scheme.subjectFor(key))).toBe(key);
   });
 });

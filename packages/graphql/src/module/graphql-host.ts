@@ -50,7 +50,7 @@ export function createGraphqlHost(deps: GraphqlHostDeps): GraphqlHost {
         return [...seen].sort();
       },
       async ticker(symbol) {
-        const ticker = market.view.latest.get(symbol);
+        const ticker = await market.view.ticker(symbol);
         if (!ticker && !market.symbols.includes(symbol))
           // Market's own code, as its ticker route answers it.
           throw new TicklineError('MARKET_SYMBOL_NOT_FOUND', `no market ${symbol}`, { details: { symbol } });

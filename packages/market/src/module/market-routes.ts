@@ -92,8 +92,8 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
           e.lastPrice = m.lastPrice;
         }
       }
-      for (const [symbol, ticker] of view.latest.snapshot().tickers) {
-        const e = entry(symbol);
+      for (const ticker of await view.tickers([...configured])) {
+        const e = entry(ticker.symbol);
         e.exchanges.add(ticker.lastTrade.exchange);
         if (e.lastTradeAt === null || ticker.lastTrade.exchangeTime >= e.lastTradeAt) {
           e.lastTradeAt = ticker.lastTrade.exchangeTime;
@@ -124,7 +124,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       },
     },
     async function listSources() {
-      return { sources: view.sources() };
+      return { sources: await view.sources() };
     },
   );
 
@@ -177,7 +177,8 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       config: { scope: RouteAccess.Public },
       schema: {
         summary: 'Last trade and 24 h statistics of a symbol',
-        description: 'From the in-memory latest-value store; live on the `market:{symbol}:ticker` channel.',
+        description:
+          'From the in-memory latest-value store (on a scaled gateway, the newest ticker message); live on the `market:{symbol}:ticker` channel.',
         tags: TAGS,
         params: SymbolParamsSchema,
         response: { 200: TickerResponseSchema },
@@ -185,7 +186,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
     },
     async function tickerRoute(request) {
       const symbol = await knownSymbol(request);
-      const ticker = view.latest.get(symbol);
+      const ticker = await view.ticker(symbol);
       return { symbol, last: ticker?.lastTrade ?? null, stats24h: ticker?.stats24h ?? null };
     },
   );

@@ -14,7 +14,10 @@ interface Gateway {
   hub: Hub;
   bridge: EventLogBridge;
   /** Subscribes a client (after the channels' interest is ready, as the gateway does). */
-  client(channels: string[], lastEventId?: string): Promise<{ received: HubMessage[]; subscriber: Subscriber }>;
+  client(
+    channels: string[],
+    lastEventId?: string,
+  ): Promise<{ received: HubMessage[]; subscriber: Subscriber }>;
 }
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -52,7 +55,11 @@ function memoryLog(): InterestLog {
 
 /** What a relay (or another gateway) appends for `channel`. */
 async function produce(log: InterestLog, channel: string, count: number): Promise<HubEvent[]> {
-  const events = Array.from({ length: count }, (_, n) => ({ id: uuidv7(), type: 'market.trade', data: { n } }));
+  const events = Array.from({ length: count }, (_, n) => ({
+    id: uuidv7(),
+    type: 'market.trade',
+    data: { n },
+  }));
   await log.append(events.map((event) => encodeBridgeRecord('relay-1', channel, event)));
   return events;
 }

@@ -308,7 +308,6 @@ describe('hub - history cost', () => {
   });
 });
 
-
 describe('hub - channels seeded from the log', () => {
   let n = 0;
   const event = (ms: number) => ({ id: idAt(ms + n++), type: 'test.event', data: {} });
@@ -329,11 +328,11 @@ describe('hub - channels seeded from the log', () => {
   it('seed - seeding a held channel again adds only what it did not hold, after it', () => {
     const hub = createHub();
     const [a, b, c] = [event(Date.now()), event(Date.now()), event(Date.now())];
-    hub.seed('user:u1', [a!, b!], floorIdAt(0));
+    hub.seed('user:u1', [a, b], floorIdAt(0));
     const received: string[] = [];
     hub.subscribe(['user:u1'], { deliver: (m) => received.push(m.id) });
-    hub.seed('user:u1', [a!, b!, c!], floorIdAt(Date.now()));
-    expect(received).toEqual([c!.id]);
+    hub.seed('user:u1', [a, b, c], floorIdAt(Date.now()));
+    expect(received).toEqual([c.id]);
     expect(hub.stats().duplicates).toBe(2);
   });
 

@@ -117,7 +117,8 @@ export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<Realti
     async start(context) {
       if (deps.fanout) {
         bridgeLog = await deps.fanout.open();
-        if (!hasKeyInterest(bridgeLog)) throw new Error(`fan-out log ${bridgeLog.name} cannot be read by key`);
+        if (!hasKeyInterest(bridgeLog))
+          throw new Error(`fan-out log ${bridgeLog.name} cannot be read by key`);
         bridge = createEventLogBridge({
           log: bridgeLog,
           hub,

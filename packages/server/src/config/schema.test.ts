@@ -155,6 +155,7 @@ describe('config - tickline schema', () => {
         slowConsumer: { maxBufferedBytes: 1048576 },
         maxChannelsPerConnection: 64,
         maxConnections: 50000,
+        interestGraceMs: 30000,
         maxConnectionAgeMs: 3600000,
       },
       // Introspection is on by default (GraphiQL needs it); a production config turns it off.
