@@ -227,7 +227,12 @@ describe('config - tickline schema', () => {
         },
         retention: { tradesMs: 2592000000, candlesMs: 63072000000 },
       },
-      platform: { consumerGroup: 'platform', movementRetentionDays: 30 },
+      platform: {
+        consumerGroup: 'platform',
+        movementRetentionDays: 30,
+        movementHistory: 'every',
+        movementSampleMs: 1000,
+      },
     });
   });
 
