@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -16,7 +17,16 @@ const SERVER_HOOK_TIMEOUT_MS = 180_000;
 
 // Test kinds by suffix (STYLE §8): *.test.ts has no I/O beyond temp files, *.int.test.ts talks to a
 // real dependency (nats-server, PostgreSQL, a child process), *.e2e.test.ts drives the whole app.
+/**
+ * graphql-js ships CommonJS (`main`) and ESM (`module`) builds and no `exports` map. Node resolves
+ * both `import` and Mercurius's `require` to the CommonJS one; Vite's resolver prefers `module`,
+ * and two instances refuse each other's schemas ("Cannot use GraphQLSchema from another module or
+ * realm"). Tests load the one Node loads.
+ */
+const GRAPHQL_AS_NODE_LOADS_IT = fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url));
+
 export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: GRAPHQL_AS_NODE_LOADS_IT }] },
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [

@@ -227,11 +227,11 @@ describe('architecture', () => {
   });
 
   it('architecture - a package exports its entry points only: index, config, internal', () => {
-    // Subpaths beyond these are documented surfaces: the SDK's React, game and bot entries, and the
+    // Subpaths beyond these are documented surfaces: the SDK's React, game, bot and GraphQL entries, and the
     // server's test harness (`startTicklineServer`) for the dashboard's browser tests, notify's
     // real receivers (SMTP, the Twilio stand-in) for the server's end-to-end tests.
     const EXTRA: Record<string, string[]> = {
-      client: ['./react', './game', './game/tcp', './bots'],
+      client: ['./react', './game', './game/tcp', './bots', './graphql'],
       notify: ['./testing'],
       server: ['./testing'],
     };

@@ -1,7 +1,8 @@
 /** @module What the benchmark's load generator and its server child say to each other over IPC. */
 
 /**
- * The servers compared in one run: five in one process each, and Tickline's real gateway as K
+ * The servers compared in one run: six in one process each (Tickline's GraphQL subscriptions
+ * over graphql-ws among them), and Tickline's real gateway as K
  * `tickline start --role gateway` processes on one port fed through NATS (`-multi`).
  */
 export const IMPLS = [
@@ -10,6 +11,7 @@ export const IMPLS = [
   'raw-ws',
   'raw-sse',
   'socketio',
+  'tickline-graphql',
   'tickline-ws-multi',
   'tickline-sse-multi',
 ] as const;

@@ -92,7 +92,11 @@ export interface Subscribers {
   close(): void;
 }
 
-export async function connectAll(count: number, target: ClientTarget, recorder: Recorder): Promise<Subscribers> {
+export async function connectAll(
+  count: number,
+  target: ClientTarget,
+  recorder: Recorder,
+): Promise<Subscribers> {
   const clients: RawClient[] = [];
   const drainer = new Drainer();
   const subscribers: Subscribers = {

@@ -12,6 +12,7 @@ import { startRawSse } from './peers/raw-sse.ts';
 import { startRawWs } from './peers/raw-ws.ts';
 import { startSocketIo } from './peers/socketio.ts';
 import { startTickline } from './peers/tickline.ts';
+import { startTicklineGraphql } from './peers/tickline-graphql.ts';
 
 const impl = process.argv[2] as Wire;
 const send = (message: FromServer) => process.send!(message);
@@ -27,6 +28,7 @@ const starters: Record<Wire, () => Promise<Peer>> = {
   'raw-ws': startRawWs,
   'raw-sse': startRawSse,
   socketio: startSocketIo,
+  'tickline-graphql': startTicklineGraphql,
 };
 
 const peer = await starters[impl]();

@@ -143,7 +143,8 @@ async function measure(label: 'sandbox' | 'host') {
   const openMs = performance.now() - opening;
   progress(`${label}: ${strategies} runs open in ${(openMs / 1000).toFixed(1)} s`);
 
-  const children = () => (pool?.stats() ?? []).map((p) => p.pid).filter((pid): pid is number => pid !== undefined);
+  const children = () =>
+    (pool?.stats() ?? []).map((p) => p.pid).filter((pid): pid is number => pid !== undefined);
   const childCpu = () => children().reduce((sum, pid) => sum + cpuMicros(pid), 0);
   const loop = monitorEventLoopDelay({ resolution: 1 });
   let cpuStart = process.cpuUsage();
@@ -218,7 +219,8 @@ if (path !== 'host') runs.sandbox = await measure('sandbox');
 if (path !== 'sandbox') runs.host = await measure('host');
 printTable(
   Object.entries(runs).map(([label, r]) => ({
-    path: label === 'sandbox' ? `sandbox (${processCount} processes, isolate per account)` : 'host thread (peer)',
+    path:
+      label === 'sandbox' ? `sandbox (${processCount} processes, isolate per account)` : 'host thread (peer)',
     'p50 ms': r.candle_to_signal_p50_ms,
     'p99 ms': r.candle_to_signal_p99_ms,
     'server loop p99 ms': r.server_loop_p99_ms,

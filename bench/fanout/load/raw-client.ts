@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { BENCH_CHANNEL, type Wire } from '../ipc.ts';
 import { nowMs } from '../payload.ts';
+import { GRAPHQL_BENCH_QUERY, GRAPHQL_BENCH_TOKEN } from '../peers/tickline-graphql.ts';
 import type { Recorder } from './recorder.ts';
 
 const SEQ = Buffer.from('"seq":');
@@ -21,6 +22,13 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 const SSE_END = Buffer.from('\n\n');
 const READ_BUFFER = Buffer.alloc(256 * 1024);
 const SUBSCRIBE = Buffer.from(JSON.stringify({ type: 'subscribe', channels: [BENCH_CHANNEL] }));
+// graphql-transport-ws: init with the credential, then one subscription once acknowledged.
+const GRAPHQL_INIT = Buffer.from(
+  JSON.stringify({ type: 'connection_init', payload: { authorization: GRAPHQL_BENCH_TOKEN } }),
+);
+const GRAPHQL_SUBSCRIBE = Buffer.from(
+  JSON.stringify({ id: '1', type: 'subscribe', payload: { query: GRAPHQL_BENCH_QUERY } }),
+);
 
 export interface ClientTarget {
   impl: Wire;
@@ -56,8 +64,12 @@ function readNumber(buf: Buffer, pos: number): number {
 
 /** A masked client frame (the all-zero mask is valid and leaves the payload as is). */
 function clientFrame(opcode: number, payload: Buffer): Buffer {
-  if (payload.length > 125) throw new Error('client frames here are small');
-  return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
+  if (payload.length <= 125)
+    return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
+  if (payload.length > 0xffff) throw new Error('client frames here are small');
+  const header = Buffer.from([0x80 | opcode, 0x80 | 126, 0, 0, 0, 0, 0, 0]);
+  header.writeUInt16BE(payload.length, 2);
+  return Buffer.concat([header, payload]);
 }
 
 export class RawClient {
@@ -134,13 +146,17 @@ export class RawClient {
         ? `/api/v1/stream?channels=${BENCH_CHANNEL}`
         : target.impl === 'tickline-ws'
           ? '/api/v1/ws'
-          : target.impl === 'socketio'
-            ? '/socket.io/?EIO=4&transport=websocket'
-            : '/';
+          : target.impl === 'tickline-graphql'
+            ? '/api/v1/graphql'
+            : target.impl === 'socketio'
+              ? '/socket.io/?EIO=4&transport=websocket'
+              : '/';
     if (!this.isWebSocket) return `GET ${path} HTTP/1.1\r\n${host}Accept: text/event-stream\r\n${cookie}\r\n`;
+    const protocol =
+      target.impl === 'tickline-graphql' ? 'Sec-WebSocket-Protocol: graphql-transport-ws\r\n' : '';
     return (
       `GET ${path} HTTP/1.1\r\n${host}Upgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n${cookie}\r\n`
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n${protocol}${cookie}\r\n`
     );
   }
 
@@ -166,6 +182,7 @@ export class RawClient {
       this.#headersDone = true;
       buf = buf.subarray(end + 4);
       if (this.#impl === 'tickline-ws') this.#socket.write(clientFrame(1, SUBSCRIBE));
+      if (this.#impl === 'tickline-graphql') this.#socket.write(clientFrame(1, GRAPHQL_INIT));
       if (this.#impl === 'raw-ws' || this.#impl === 'raw-sse') this.#markReady();
     }
     if (this.isWebSocket) this.#frames(buf, now);
@@ -206,6 +223,15 @@ export class RawClient {
     }
     if (!this.#measure(buf, start, end, now) && !this.#isReady && this.#impl === 'tickline-ws') {
       if (buf.indexOf('"subscribed"', start) !== -1) this.#markReady();
+    }
+    // graphql-ws acknowledges no subscription: subscribed once sent after the connection's ack.
+    if (
+      !this.#isReady &&
+      this.#impl === 'tickline-graphql' &&
+      buf.indexOf('"connection_ack"', start) !== -1
+    ) {
+      this.#socket.write(clientFrame(1, GRAPHQL_SUBSCRIBE));
+      this.#markReady();
     }
   }
 

@@ -5,7 +5,9 @@
 import { EventSource } from 'eventsource';
 import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
+import { graphqlWsClient } from '@tickline/graphql/internal';
 import { BENCH_CHANNEL, type Wire } from '../ipc.ts';
+import { GRAPHQL_BENCH_QUERY, GRAPHQL_BENCH_TOKEN } from '../peers/tickline-graphql.ts';
 
 export interface Witness {
   /** Sequence numbers of the events it parsed. */
@@ -31,6 +33,20 @@ export async function openWitness(impl: Wire, port: number, cookie: string | und
     ws.on('message', (data: Buffer) => add(seqOf(data.toString())));
     if (impl === 'tickline-ws') ws.send(JSON.stringify({ type: 'subscribe', channels: [BENCH_CHANNEL] }));
     return { seqs, close: () => ws.terminate() };
+  }
+  if (impl === 'tickline-graphql') {
+    const client = graphqlWsClient(`ws://${base}/api/v1/graphql`, { authorization: GRAPHQL_BENCH_TOKEN });
+    const received = client.record(GRAPHQL_BENCH_QUERY);
+    // The set is read when the window ends: it reads through everything received so far.
+    const all = new Set<number>();
+    return {
+      get seqs() {
+        for (const d of received.data)
+          all.add((d as { ticker: { ticker: { seq: number } } }).ticker.ticker.seq);
+        return all;
+      },
+      close: () => void client.dispose(),
+    };
   }
   if (impl === 'socketio') {
     const socket = io(`http://${base}`, { transports: ['websocket'] });

@@ -9,6 +9,7 @@ import { createBacktestsApi, type BacktestsApi } from './api/backtests-api.ts';
 import { createLiveStrategiesApi, type LiveStrategiesApi } from './api/live-strategies-api.ts';
 import { createPortfoliosApi, type PortfoliosApi } from './api/portfolios-api.ts';
 import { createNotificationsApi, type NotificationsApi } from './api/notifications-api.ts';
+import { createGraphqlApi, type GraphqlApi } from './graphql/graphql-api.ts';
 import { createStrategiesApi, type StrategiesApi } from './api/strategies-api.ts';
 import { createAuthorizedSend } from './auth/authorized-http.ts';
 import { Session, type SessionEvents } from './auth/session.ts';
@@ -50,6 +51,8 @@ export interface TicklineClient {
   /** Strategy versions running live on a portfolio. */
   readonly liveStrategies: LiveStrategiesApi;
   readonly notifications: NotificationsApi;
+  /** GraphQL queries and mutations, typed by the schema's generated `Gql…` types. */
+  readonly graphql: GraphqlApi;
   /** Authenticated call to any API route, with the same refresh and error handling. */
   request<T>(request: HttpRequest): Promise<T>;
   /** Unauthenticated call (public routes). */
@@ -129,6 +132,7 @@ export function createTicklineClient(options: TicklineClientOptions): TicklineCl
     portfolios: createPortfoliosApi(send, paths),
     liveStrategies: createLiveStrategiesApi(send, paths),
     notifications: createNotificationsApi(send, paths),
+    graphql: createGraphqlApi(send, http, paths),
     request: send,
     requestPublic: (request) => http.send(request),
     streamTicket,

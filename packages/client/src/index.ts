@@ -51,6 +51,8 @@ export type { PortfoliosApi, PlaceOrderOptions } from './api/portfolios-api.ts';
 export type { LiveStrategiesApi } from './api/live-strategies-api.ts';
 export type { OrderSizing } from './api/order-sizing.ts';
 export type { NotificationsApi, WebhookInput, PushSubscriptionInput } from './api/notifications-api.ts';
+// GraphQL: `client.graphql`; the schema's types and `graphqlDocument` are in `@tickline/client/graphql`.
+export type { GraphqlApi, GraphqlResult, GraphqlFieldError } from './graphql/graphql-api.ts';
 export type {
   StrategyLanguage,
   ParamSpec,

@@ -10,4 +10,14 @@ export { graphqlConfig, GraphqlSchema, type GraphqlSettings } from './config.ts'
 export { GraphqlErrorCodes, GraphqlError, type GraphqlErrorCode } from './errors.ts';
 export { checkOperationLimits, MAX_PAGE_SIZE, ASSUMED_PAGE_SIZE } from './limits/operation-limits.ts';
 export { SDL } from './schema/sdl.ts';
-export type { GraphqlServices, TickerView } from './schema/services.ts';
+export type {
+  GraphqlServices,
+  TickerView,
+  MarketPort,
+  StrategyPort,
+  TradingPort,
+  NotificationsPort,
+  OperationsPort,
+  LivePort,
+} from './schema/services.ts';
+export type { GraphqlRoutesOptions } from './module/graphql-routes.ts';

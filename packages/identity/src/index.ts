@@ -9,6 +9,7 @@ export {
   createIdentityHost,
   identityOptionsFrom,
   SESSION_PURGE_INTERVAL_MS,
+  requestAuth,
 } from './module/identity-host.ts';
 export { ensureInitialAdmin, INITIAL_ADMIN_FILE } from './module/initial-admin.ts';
 export {

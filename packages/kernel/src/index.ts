@@ -34,8 +34,15 @@ export {
   SecretBoxConfigSchema,
   SecretBoxError,
 } from './crypto/secret-box.ts';
-export { withCorrelation, enterCorrelation, currentCorrelation } from './context/correlation.ts';
+export {
+  withCorrelation,
+  enterCorrelation,
+  currentCorrelation,
+  countSqlStatement,
+} from './context/correlation.ts';
 export { claimUpgrade, isUpgradeClaimed } from './http/upgrade-claim.ts';
+export { OPERATION_RATE_LIMIT } from './http/operation-rate-limit.ts';
+export type { OperationRateLimit } from './http/operation-rate-limit.ts';
 export {
   CLOUDEVENTS_SPECVERSION,
   canonicalDataschema,
@@ -85,7 +92,7 @@ export type {
 } from './errors/index.ts';
 export type { Clock } from './clock/clock.ts';
 export type { SecretBox, SecretBoxConfig } from './crypto/secret-box.ts';
-export type { CorrelationContext } from './context/correlation.ts';
+export type { CorrelationContext, RequestWork } from './context/correlation.ts';
 export type { EventEnvelope } from './events/envelope.ts';
 export type { EventDefinition, DefineEventOptions } from './events/registry.ts';
 export type { DecodeEventOptions } from './events/codec.ts';

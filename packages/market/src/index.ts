@@ -52,6 +52,9 @@ export {
   TICKER_MESSAGE_TYPE,
 } from './module/market-delivery.ts';
 export { marketRoutes } from './module/market-routes.ts';
+export { createMarketReads } from './module/market-reads.ts';
+export type { MarketReads, MarketSummary } from './module/market-reads.ts';
+export { CandlesQuerySchema, IndicatorQuerySchema } from './module/market-route-schemas.ts';
 export { createConfiguredSources } from './module/market-sources.ts';
 export { marketConfig, MarketSchema, MARKET_MIGRATIONS_DIR } from './config.ts';
 export type { MarketHost, MarketHostDeps, MarketParts } from './module/market-host.ts';

@@ -72,6 +72,7 @@ export type { Subscriber, PublishOptions, PublishResult, HubStats, PublishListen
 export type { HubOptions } from './hub/hub-options.ts';
 export type { ResumePlan } from './hub/resume.ts';
 export type { StreamAdmission, GatewayStats } from './gateway/gateway.ts';
+export type { ExternalConnection, EndExternalConnection } from './gateway/external-connection.ts';
 export type { RealtimeGatewayOptions, Authenticate } from './gateway/gateway-options.ts';
 export type { PrincipalPolicyOptions } from './gateway/principal-policy.ts';
 export type {

@@ -1,5 +1,5 @@
 /** @module The sandbox package's error catalogue: what a supervised process's end means to its caller. */
-import { defineErrorCodes } from '@tickline/kernel';
+import { defineErrorCodes, describeErrorCode, isTicklineError, type TicklineError } from '@tickline/kernel';
 
 export const SandboxErrorCodes = defineErrorCodes({
   SANDBOX_CPU_LIMIT: {
@@ -23,6 +23,12 @@ export const SandboxErrorCodes = defineErrorCodes({
     meaning: 'The sandbox process running the code exited before it answered.',
     resolve: 'Retry once; if it happens again, the code is taking the process down — simplify it.',
     httpStatus: 422,
+  },
+  SANDBOX_FAULT: {
+    meaning:
+      'The sandbox process failed for a reason of its own (not the code it ran): a fault of the platform. The caller sees a fixed text; the fault is logged in full.',
+    resolve: 'Retry; operators: the server log line "sandbox fault" has the fault and the process.',
+    httpStatus: 500,
   },
   SANDBOX_SUSPENDED: {
     meaning:
@@ -50,3 +56,13 @@ export const SandboxErrorCodes = defineErrorCodes({
 });
 
 export type SandboxErrorCode = keyof typeof SandboxErrorCodes;
+
+/**
+ * True for an error with a code some loaded package declared: one the platform means its callers
+ * to read. Anything else that carries a code (Node's ENOENT or ERR_INVALID_ARG_TYPE, a driver's
+ * SQLSTATE) is a fault whose message may hold internals: it is logged, and its reader is told a
+ * fixed text.
+ */
+export function isDeclaredError(error: unknown): error is TicklineError {
+  return isTicklineError(error) && describeErrorCode(error.code) !== undefined;
+}

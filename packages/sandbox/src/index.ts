@@ -4,7 +4,7 @@
  */
 export { threadCpuMicros } from './thread-cpu.ts';
 export { residentMemoryBytes } from './resident-memory.ts';
-export { SandboxErrorCodes, type SandboxErrorCode } from './errors.ts';
+export { isDeclaredError, SandboxErrorCodes, type SandboxErrorCode } from './errors.ts';
 export {
   createProcessPool,
   type CallLimits,

@@ -83,6 +83,7 @@ describe('process - tickline start', () => {
         'strategy.portfolios',
         'strategy-live-heartbeat',
         'strategy-live-sync',
+        'strategy-equity-compaction',
         'strategy-live-admin',
         'strategy-delivery',
         'notify-matcher',

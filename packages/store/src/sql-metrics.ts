@@ -1,5 +1,5 @@
 /** @module The SQL store's Prometheus series (labelled by dialect) and the statement wrapper that feeds them. */
-import { Counter, getOrCreateMetric, Histogram, type Registry } from '@tickline/kernel';
+import { countSqlStatement, Counter, getOrCreateMetric, Histogram, type Registry } from '@tickline/kernel';
 import type { SqlDialect } from './port/sql.ts';
 import { toStoreError } from './to-store-error.ts';
 
@@ -48,6 +48,8 @@ export function createSqlMetrics(registry: Registry, dialect: SqlDialect): SqlMe
   );
   return {
     async statement(text, run) {
+      // The request that sent it is told (the gateway logs statements per request).
+      countSqlStatement();
       const stop = duration.startTimer();
       try {
         return await run();

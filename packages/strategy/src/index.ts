@@ -84,7 +84,13 @@ export { strategyDelivery, STRATEGY_DELIVERY_CONSUMER } from './module/strategy-
 export { BacktestQueue, downsampleEquity } from './module/backtest-queue.ts';
 export { loadFeed, assertKnownSymbol, hasCandles, storeClosedCandles } from './module/candle-feed.ts';
 export { strategyRoutes, STRATEGY_SCOPES, drawdownOf } from './http/strategy-routes.ts';
+export { createStrategyActions, SaveVersionBody, QueueBacktestBody } from './http/strategy-actions.ts';
+export type { StrategyActions } from './http/strategy-actions.ts';
+export { runJson, versionJson, strategyJson } from './http/route-shapes.ts';
+export { researchJson } from './http/research-routes.ts';
 export { StrategyRepository } from './versions/strategy-repository.ts';
+export { ResearchRepository } from './research-jobs/research-repository.ts';
+export type { ResearchRecord } from './research-jobs/research-repository.ts';
 export { createCodeCipher } from './versions/code-cipher.ts';
 export type { StrategyHost, StrategyHostDeps } from './module/strategy-host.ts';
 export type { StrategySettings, TierJobLimits } from './module/strategy-settings.ts';

@@ -84,6 +84,10 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
       .waitFor();
     await player.getByTestId('game-notices').getByText('Maintenance at 18:00 UTC').waitFor();
     await admin.getByText(/events\/s over/).waitFor();
+    // Where strategy code runs: the backtest and compile pools, ready, from /readyz.
+    const sandbox = admin.getByTestId('sandbox-processes');
+    await sandbox.getByRole('row', { name: /backtest pool/ }).filter({ hasText: /\d+\/\d+ ready/ }).waitFor();
+    await sandbox.getByRole('row', { name: /compile pool/ }).waitFor();
     // The player shows up in the lookup's online list on its own, too.
     await admin.getByRole('button', { name: /^player\./ }).waitFor();
     await admin.evaluate(() => window.scrollTo(0, 0));

@@ -148,12 +148,27 @@ async function readResponse<T>(response: Response, request: HttpRequest): Promis
     }
   }
   if (response.ok) return json as T;
-  const error = (json as Partial<ErrorBody> | undefined)?.error;
+  const error = (json as Partial<ErrorBody> | undefined)?.error ?? graphqlRefusal(json);
   if (!error || typeof error.code !== 'string') throw badResponse(response, request, 'has no error body');
   throw new TicklineApiError(error.code, typeof error.message === 'string' ? error.message : error.code, {
     status: response.status,
     ...(error.details ? { details: error.details } : {}),
   });
+}
+
+/** A GraphQL refusal (`{ errors: [{ message, extensions: { code } }] }`) in the API's error shape. */
+function graphqlRefusal(json: unknown): Partial<ErrorBody['error']> | undefined {
+  const first = (
+    json as { errors?: Array<{ message?: unknown; extensions?: Record<string, unknown> }> } | undefined
+  )?.errors?.[0];
+  const code = first?.extensions?.['code'];
+  if (typeof code !== 'string') return undefined;
+  const details = first?.extensions?.['details'];
+  return {
+    code,
+    message: typeof first?.message === 'string' ? first.message : code,
+    ...(details && typeof details === 'object' ? { details: details as Record<string, unknown> } : {}),
+  };
 }
 
 function badResponse(response: Response, request: HttpRequest, problem: string): TicklineApiError {

@@ -47,6 +47,8 @@ export const DEFAULT_PATHS = {
   /** Web Push subscriptions per device, and `/vapid-public-key`. */
   pushSubscriptions: '/api/v1/push-subscriptions',
   notificationPhone: '/api/v1/notification-phone',
+  /** GraphQL queries and mutations (POST); subscriptions over graphql-ws at the same path. */
+  graphql: '/api/v1/graphql',
 } as const;
 
 export type ClientPaths = { -readonly [K in keyof typeof DEFAULT_PATHS]: string };

@@ -10,8 +10,23 @@ export function renderGraphqlDoc(): string {
 
 \`POST /api/v1/graphql\` (GraphiQL at \`/api/v1/graphiql\` while \`graphql.introspection\` is on).
 Credentials are REST's: \`Authorization: Bearer <access token>\` or \`X-API-Key\`. Errors carry REST's
-codes in \`extensions.code\` (docs/errors.md); a refused field fails alone. Limits: \`graphql.maxDepth\`,
-\`maxAliases\`, \`maxCost\` (each field 1, times the \`first\` of the lists above it), \`maxBatch\`.
+codes in \`extensions.code\` (docs/errors.md), inputs REST's validation (\`HTTP_BAD_REQUEST\` with
+\`details.issues\`); a refused field fails alone. Limits: \`graphql.maxDepth\`, \`maxAliases\`,
+\`maxCost\` (each field 1, times the \`first\` of the lists above it), \`maxBatch\`; each operation of a
+batch, and each subscription, counts against the caller's rate limit.
+
+Subscriptions: graphql-ws (\`graphql-transport-ws\`) at the same path, credentials in the
+\`connection_init\` payload (\`{ "authorization": "Bearer …" }\` or \`{ "x-api-key": "…" }\`). A
+connection is admitted at its first subscription and counts against the account's stream limit
+with its SSE and WebSocket streams; each subscription is a channel of the WebSocket API with its
+access rule; \`after\` resumes after an \`eventId\` (a \`stream.reset\` event first when history
+cannot fill the gap); refusals and slow consumers end the connection with the stream close codes
+(4008 slow consumer, 4029 stream limit, 4501 no valid credential, 4503 revoked).
+
+On a gateway (\`--role gateway\`), fields of the domains it forwards to other roles (strategy:
+strategies, backtests, research, portfolios, orders, live runs; notify: the inbox and rules)
+answer \`GRAPHQL_FIELD_UNAVAILABLE\`.
+
 This file is generated from the code (\`npm run docs:graphql\`); a test fails when it drifts.
 
 \`\`\`graphql

@@ -4,7 +4,7 @@
  * whole operation) takes the code's HTTP status; field errors leave the answer 200 with the rest of
  * the data. An unexpected error's message is never echoed: the log has it.
  */
-import { describeErrorCode, isTicklineError } from '@tickline/kernel';
+import { describeErrorCode } from '@tickline/kernel';
 import {
   GraphQLError,
   type ExecutionResult,
@@ -12,11 +12,11 @@ import {
   type GraphQLFormattedError,
 } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
+import { codeOfError, INTERNAL } from './coded-error.ts';
 
 /** Mercurius's wrapper of graphql-js validation and syntax errors. */
 const MERCURIUS_VALIDATION = 'MER_ERR_GQL_VALIDATION';
 const MERCURIUS_PREFIX = 'MER_ERR_';
-const INTERNAL = 'HTTP_INTERNAL';
 const INVALID = 'GRAPHQL_INVALID_QUERY';
 /** Mercurius's refusals that have a code of their own; the rest are an invalid query. */
 const MERCURIUS_CODES: Readonly<Record<string, string>> = {
@@ -38,12 +38,15 @@ function formatOne(error: GraphQLError, log: MercuriusContext['app']['log']): Gr
         e instanceof GraphQLError ? e : new GraphQLError(e instanceof Error ? e.message : String(e));
       return coded(inner, INVALID, inner.message);
     });
+  // Coded where it was thrown (a subscription's error, a limit refused in a hook).
+  if (typeof error.extensions['code'] === 'string' && !original?.code?.startsWith(MERCURIUS_PREFIX))
+    return [error.toJSON()];
   if (original === undefined || original === null) return [coded(error, INVALID, error.message)];
   // Mercurius's own refusals of the request (no query, a GET mutation, a persisted query unknown).
   if (original.code?.startsWith(MERCURIUS_PREFIX) && Number(original.statusCode) < 500)
     return [coded(error, MERCURIUS_CODES[original.code] ?? INVALID, original.message)];
-  if (isTicklineError(original) && describeErrorCode(original.code))
-    return [coded(error, original.code, original.message, original.details)];
+  const known = codeOfError(original);
+  if (known) return [coded(error, known.code, known.message, known.details)];
   log.error({ err: original }, 'graphql resolver failed');
   return [coded(error, INTERNAL, 'internal error')];
 }

@@ -1,67 +1,108 @@
 /**
  * @module GraphQL on a running process: binds the schema's ports to the hosts of the domains that
- * run here (identity always; market where it runs), calling the services REST's routes call.
+ * run here — identity always; market, strategy (with live trading), notify, platform and realtime
+ * where the role runs them — through the very services, repositories and actions REST's routes
+ * call. A domain this role forwards to another (strategy and notify on a gateway) has no host
+ * here: its fields answer GRAPHQL_FIELD_UNAVAILABLE (docs/architecture.md).
  */
 import { principalOf, type IdentityHost } from '@tickline/identity';
-import { TicklineError, type ModuleBaseDeps, type ModuleHost } from '@tickline/kernel';
-import type { MarketHost } from '@tickline/market';
-import type { StrategyHost } from '@tickline/strategy';
+import type { ModuleBaseDeps, ModuleHost } from '@tickline/kernel';
+import { createMarketReads, type MarketHost } from '@tickline/market';
+import type { NotifyHost } from '@tickline/notify';
+import type { PlatformHost } from '@tickline/platform';
+import type { RealtimeHost } from '@tickline/realtime';
+import { createLiveActions, createStrategyActions, type StrategyHost } from '@tickline/strategy';
 import type { GraphqlSettings } from '../config.ts';
-import type { GraphqlServices } from '../schema/services.ts';
+import type { GraphqlServices, TickerView } from '../schema/services.ts';
 
 export interface GraphqlHostDeps extends ModuleBaseDeps<GraphqlSettings> {
   identity: IdentityHost;
   market?: MarketHost | undefined;
   strategy?: StrategyHost | undefined;
+  notify?: NotifyHost | undefined;
+  platform?: PlatformHost | undefined;
+  realtime?: RealtimeHost | undefined;
+  /** Realtime's section: the subscriptions keep its ping period and slow-consumer bound. */
+  config?: {
+    readonly realtime?: {
+      readonly pingIntervalMs: number;
+      readonly slowConsumer: { readonly maxBufferedBytes: number };
+    };
+  };
 }
 
 export interface GraphqlHost extends ModuleHost {
   readonly settings: GraphqlSettings;
   /** The schema's ports, bound to this process's hosts. */
   readonly ports: GraphqlServices;
+  /** Period of the graphql-ws pings (`realtime.pingIntervalMs`), where subscriptions are served. */
+  readonly pingIntervalMs: number | undefined;
+}
+
+/** Realtime's defaults where its section is not handed over (tests). */
+const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+
+function marketPort(market: MarketHost): GraphqlServices['market'] {
+  const reads = createMarketReads(market.view, market.symbols);
+  return {
+    markets: () => reads.markets(),
+    async ticker(symbol) {
+      const { last, stats24h } = await reads.ticker(symbol);
+      return { symbol, last: last && { ...last }, stats24h: stats24h && { ...stats24h } };
+    },
+    // The latest-value store; on a scaled gateway, the delivery log's newest ticker for the rest.
+    async tickers(symbols) {
+      const wanted = new Set(symbols);
+      const found = new Map<string, TickerView>();
+      for (const ticker of await market.view.tickers([...wanted]))
+        if (wanted.has(ticker.symbol))
+          found.set(ticker.symbol, {
+            symbol: ticker.symbol,
+            last: { ...ticker.lastTrade },
+            stats24h: ticker.stats24h ? { ...ticker.stats24h } : null,
+          });
+      return found;
+    },
+    candles: (symbol, query) => reads.candles(symbol, query),
+    indicator: (symbol, query) => reads.indicator(symbol, query),
+  };
+}
+
+function strategyPort(strategy: StrategyHost): GraphqlServices['strategies'] {
+  return {
+    repository: strategy.repository,
+    actions: createStrategyActions(strategy),
+    cancelBacktest: (userId, id) => strategy.queue.cancel(userId, id),
+    research: strategy.research,
+  };
 }
 
 export function createGraphqlHost(deps: GraphqlHostDeps): GraphqlHost {
-  const { identity, market } = deps;
-  const live = deps.strategy?.live?.routeOptions;
-  const repository = deps.strategy?.repository;
+  const { identity, market, strategy, notify, platform, realtime } = deps;
+  const live = strategy?.live?.routeOptions;
+  const realtimeSettings = deps.config?.realtime;
   const ports: GraphqlServices = {
     auth: identity.auth,
     apiKeys: (request) => identity.identity.listApiKeys(principalOf(request)),
-    strategies: repository && {
-      list: (userId) => repository.listStrategies(userId),
-      versionsOf: (userId, ids) => repository.listVersionsOf(userId, ids),
+    market: market && marketPort(market),
+    strategies: strategy && strategyPort(strategy),
+    trading: live && {
+      authenticate: (request, scope) => live.authenticate(request, scope),
+      portfoliosOf: (userId) => live.portfoliosOf(userId),
+      actions: createLiveActions(live),
     },
-    portfolios: live && {
-      ownerOf: live.ownerOf,
-      portfoliosOf: live.portfoliosOf,
-      summary: (id) => ({
-        id,
-        cash: live.books.cash(id),
-        equity: live.books.equity(id),
-        dayStartEquity: live.books.dayStartEquity(id),
-      }),
-      positions: (id) => live.books.positions(id),
-    },
-    market: market && {
-      symbols() {
-        const seen = new Set(market.symbols);
-        for (const symbol of market.view.latest.snapshot().tickers.keys()) seen.add(symbol);
-        return [...seen].sort();
-      },
-      async ticker(symbol) {
-        const ticker = await market.view.ticker(symbol);
-        if (!ticker && !market.symbols.includes(symbol))
-          // Market's own code, as its ticker route answers it.
-          throw new TicklineError('MARKET_SYMBOL_NOT_FOUND', `no market ${symbol}`, { details: { symbol } });
-        const stats = ticker?.stats24h;
-        return {
-          symbol,
-          last: ticker ? { ...ticker.lastTrade } : null,
-          stats24h: stats ? { ...stats } : null,
-        };
-      },
+    notifications: notify?.api,
+    operations: platform?.operations,
+    live: realtime && {
+      hub: realtime.hub,
+      gateway: realtime.gateway,
+      maxBufferedBytes: realtimeSettings?.slowConsumer.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     },
   };
-  return { services: [], settings: deps.settings, ports };
+  return {
+    services: [],
+    settings: deps.settings,
+    ports,
+    pingIntervalMs: realtime ? realtimeSettings?.pingIntervalMs : undefined,
+  };
 }

@@ -20,7 +20,12 @@ export const graphqlModule: DomainModule<
   errors: [GraphqlErrorCodes],
   config: graphqlConfig,
   migrations: undefined,
-  after: ['identity', 'market', 'strategy'],
+  after: ['identity', 'realtime', 'market', 'strategy', 'notify', 'platform'],
   createHost: createGraphqlHost,
-  routes: (host) => (host.settings.enabled ? graphqlRoutes(host.settings, host.ports) : undefined),
+  routes: (host) =>
+    host.settings.enabled
+      ? graphqlRoutes(host.settings, host.ports, {
+          ...(host.pingIntervalMs === undefined ? {} : { pingIntervalMs: host.pingIntervalMs }),
+        })
+      : undefined,
 };

@@ -1,115 +1,79 @@
 import { createHash } from 'node:crypto';
 import { IdentityError } from '@tickline/identity';
-import type { Caller, RequestAuth } from '@tickline/kernel';
+import { defineErrorCodes, OPERATION_RATE_LIMIT, TicklineError } from '@tickline/kernel';
 // Registers live trading's codes (STRATEGY_PORTFOLIO_NOT_FOUND), as the server's strategy module does.
-import '@tickline/strategy';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { createLiveActions } from '@tickline/strategy';
+import { createLiveTestApp, type LiveTestApp } from '@tickline/strategy/internal';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GraphqlSchema } from '../config.ts';
 import type { GraphqlServices } from '../schema/services.ts';
+import {
+  callerFromHeaders,
+  CREATED,
+  fakeAuth,
+  fakeMarket,
+  fakeNotifications,
+  fakeOperations,
+  fakeStrategies,
+} from '../testing/fake-services.ts';
 import { graphqlRoutes } from './graphql-routes.ts';
 
-// Identity's port as REST's routes see it: `Bearer <userId>` signs in a user; `X-API-Key:
-// <userId>|<scope,scope>` is a key with those scopes.
-function fakeAuth(): RequestAuth<FastifyRequest> {
-  const callers = new WeakMap<FastifyRequest, Caller>();
-  return {
-    async authenticate(request) {
-      const bearer = request.headers.authorization?.replace(/^Bearer /, '');
-      const key = request.headers['x-api-key'];
-      if (bearer)
-        callers.set(request, { userId: bearer, role: bearer === 'admin' ? 'admin' : 'user', kind: 'user' });
-      else if (typeof key === 'string') {
-        const [userId = '', scopes = ''] = key.split('|');
-        callers.set(request, { userId, role: 'user', kind: 'api_key', scopes: scopes.split(',') });
-      } else throw new IdentityError('AUTH_UNAUTHENTICATED', 'credentials required');
-    },
-    caller(request, scope) {
-      const caller = callers.get(request)!;
-      if (scope && caller.scopes && !caller.scopes.includes(scope))
-        throw new IdentityError('AUTH_FORBIDDEN', `requires scope ${scope}`, {
-          details: { required: scope },
-        });
-      return caller;
-    },
-    admin(request) {
-      return callers.get(request)!;
-    },
-    // The transport route is public: the resolvers above check callers and scopes.
-    async authorize() {},
-  };
-}
-
-// Paper portfolios as live trading keeps them: a portfolio's id is its owner's user id.
-const positionsOf = new Map<string, number>([
-  ['u1', 3],
-  ['u2', 1],
-]);
-const calls = { ownerOf: 0, positions: 0, ticker: 0 };
-const position = (i: number) => ({
-  symbol: i % 2 ? 'ETH-USD' : 'BTC-USD',
-  quantity: i + 1,
-  averagePrice: 100,
-  markPrice: 110,
-  realizedPnl: 0,
-  unrealizedPnl: 10 * (i + 1),
-  fees: 0,
+// The server declares it (its rate limiter throws it); this file runs without the server.
+defineErrorCodes({
+  HTTP_RATE_LIMITED: { meaning: 'Too many requests.', resolve: 'Wait for Retry-After.', httpStatus: 429 },
 });
 
-let strategyCount = 3;
-const strategyReads = { list: 0, versionsOf: 0 };
-const created = new Date('2026-01-01T00:00:00Z');
+const strategyState = { count: 3 };
+const strategies = fakeStrategies(strategyState);
+const market = fakeMarket();
+let live: LiveTestApp;
+let services: GraphqlServices;
 
-const services: GraphqlServices = {
-  auth: fakeAuth(),
-  strategies: {
-    async list(userId) {
-      strategyReads.list++;
-      return Array.from({ length: strategyCount }, (_, i) => ({
-        id: `s${i}`,
-        userId,
-        name: `strategy ${i}`,
-        description: '',
-        latestVersion: 2,
-        createdAt: created,
-      }));
+beforeAll(async () => {
+  // Live trading's real parts: books, paper broker, order desk, journal and runner in memory.
+  live = await createLiveTestApp({
+    portfolios: { u1: 'u1', u2: 'u2' },
+    prices: { 'BTC-USD': 100, 'ETH-USD': 10, 'SOL-USD': 1 },
+    openingCash: 1_000_000,
+    strategies: { 's1@1': { onCandle() {} } },
+  });
+  // A run of u1's strategy s1 on u1's portfolio.
+  await live.runner.enable({
+    id: 'u1:s1',
+    strategyId: 's1',
+    version: 1,
+    userId: 'u1',
+    portfolioId: 'u1',
+    params: {},
+    feeds: [{ symbol: 'BTC-USD', interval: '1m' }],
+    settings: live.routeOptions.settings('u1'),
+    warmupBars: 0,
+  });
+  services = {
+    auth: fakeAuth(),
+    apiKeys: async () =>
+      Array.from({ length: 5 }, (_, i) => ({ id: `k${i}`, name: `key ${i}`, prefix: 'tkl_', scopes: [] })),
+    market: market.port,
+    strategies: strategies.port,
+    trading: {
+      // REST's live routes authenticate with a scope; the fake headers carry it.
+      async authenticate(request, scope) {
+        const caller = callerFromHeaders(request);
+        if (caller === undefined) throw new IdentityError('AUTH_UNAUTHENTICATED', 'credentials required');
+        if (caller.scopes && !caller.scopes.includes(scope))
+          throw new IdentityError('AUTH_FORBIDDEN', `requires scope ${scope}`);
+        return { userId: caller.userId, admin: caller.role === 'admin' };
+      },
+      portfoliosOf: (userId) => live.routeOptions.portfoliosOf(userId),
+      actions: createLiveActions(live.routeOptions),
     },
-    async versionsOf(_userId, ids) {
-      strategyReads.versionsOf++;
-      const version = (strategyId: string, n: number) => ({
-        strategyId,
-        version: n,
-        language: 'typescript',
-        sourceSha256: 'ab',
-        sizeBytes: 10,
-        createdAt: created,
-      });
-      return new Map(ids.map((id) => [id, [version(id, 1), version(id, 2)]]));
-    },
-  },
-  portfolios: {
-    async ownerOf(id) {
-      calls.ownerOf++;
-      return positionsOf.has(id) ? id : undefined;
-    },
-    portfoliosOf: async (userId) => (positionsOf.has(userId) ? [userId] : []),
-    summary: (id) => ({ id, cash: 1_000, equity: 1_030, dayStartEquity: 1_000 }),
-    positions(id) {
-      calls.positions++;
-      return Array.from({ length: positionsOf.get(id) ?? 0 }, (_, i) => position(i));
-    },
-  },
-  apiKeys: async () =>
-    Array.from({ length: 5 }, (_, i) => ({ id: `k${i}`, name: `key ${i}`, prefix: 'tkl_', scopes: [] })),
-  market: {
-    symbols: () => ['BTC-USD', 'ETH-USD', 'SOL-USD'],
-    async ticker(symbol) {
-      calls.ticker++;
-      return { symbol, last: null, stats24h: null };
-    },
-  },
-};
+    notifications: fakeNotifications(),
+    operations: fakeOperations(),
+  };
+});
+afterAll(() => live.close());
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
@@ -117,11 +81,35 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function start(settings: Partial<typeof GraphqlSchema._input> = {}): Promise<FastifyInstance> {
+interface StartOptions {
+  settings?: Partial<typeof GraphqlSchema._input>;
+  /** The ports of this process (default: every domain). */
+  services?: GraphqlServices;
+  /** Operations the scope's rate limiter would still allow (absent: no limiter). */
+  budget?: { left: number };
+}
+
+async function start(options: StartOptions = {}): Promise<FastifyInstance> {
   app = Fastify();
   // As the server's app validates: zod schemas only.
   app.setValidatorCompiler(validatorCompiler);
-  await app.register(graphqlRoutes(GraphqlSchema.parse(settings), services), { prefix: '/api/v1' });
+  const budget = options.budget;
+  await app.register(
+    async (scope) => {
+      // What the server's rate-limit plugin decorates the `/api/v1` scope with.
+      if (budget)
+        scope.decorate(OPERATION_RATE_LIMIT, {
+          async take(_request: unknown, count: number) {
+            budget.left -= count;
+            if (budget.left < 0) throw new TicklineError('HTTP_RATE_LIMITED', 'rate limit exceeded');
+          },
+        });
+      await scope.register(
+        graphqlRoutes(GraphqlSchema.parse(options.settings ?? {}), options.services ?? services),
+      );
+    },
+    { prefix: '/api/v1' },
+  );
   await app.ready();
   return app;
 }
@@ -139,8 +127,9 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
 
 const codes = (body: { errors?: Array<{ extensions?: { code?: string } }> }) =>
   (body.errors ?? []).map((e) => e.extensions?.code);
+const user = (id: string) => ({ authorization: `Bearer ${id}` });
 
-describe('graphql endpoint', () => {
+describe('graphql - reads', () => {
   it('graphql - answers public fields without a credential and pages with cursors', async () => {
     const first = await post({
       query: '{ markets(first: 2) { nodes { symbol } pageInfo { hasNextPage endCursor } } }',
@@ -169,9 +158,7 @@ describe('graphql endpoint', () => {
 
     const signedIn = await post(
       { query: '{ me { userId kind } apiKeys(first: 1) { nodes { id } } }' },
-      {
-        authorization: 'Bearer u1',
-      },
+      user('u1'),
     );
     expect(signedIn.body.errors).toBeUndefined();
     expect(signedIn.body.data).toEqual({
@@ -183,7 +170,7 @@ describe('graphql endpoint', () => {
   it("graphql - another user's portfolio is not found, as on REST; the rest of the answer stands", async () => {
     const response = await post(
       { query: '{ mine: portfolio(id: "u1") { id } theirs: portfolio(id: "u2") { id } me { userId } }' },
-      { authorization: 'Bearer u1' },
+      user('u1'),
     );
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual({ mine: { id: 'u1' }, theirs: null, me: { userId: 'u1' } });
@@ -211,40 +198,219 @@ describe('graphql endpoint', () => {
     expect(allowed.body).toEqual({ data: { portfolios: { nodes: [{ id: 'u1' }] } } });
   });
 
-  it('graphql - the portfolio query reads the books once however many positions it holds', async () => {
+  it('graphql - an admin-only field refuses a user with AUTH_FORBIDDEN and answers an admin', async () => {
+    const query = { query: '{ zones { zoneId ccu } consumerLag { name lag } me { role } }' };
+    const refused = await post(query, user('u1'));
+    expect(codes(refused.body)).toEqual(['AUTH_FORBIDDEN', 'AUTH_FORBIDDEN']);
+    expect(refused.body.data).toEqual({ zones: null, consumerLag: null, me: { role: 'user' } });
+    const admin = await post(query, user('admin'));
+    expect(admin.body).toEqual({
+      data: {
+        zones: [{ zoneId: 'zone-1', ccu: 2 }],
+        consumerLag: [{ name: 'platform', lag: 3 }],
+        me: { role: 'admin' },
+      },
+    });
+  });
+
+  it("graphql - a run's signals and logs need signals:read, as REST's signals route", async () => {
     const query = {
       query:
-        '{ portfolio(id: "u1") { equity positions { symbol quantity unrealizedPnl ticker { symbol } } } }',
+        '{ portfolio(id: "u1") { liveRuns { id state strategy { name } lastSignals { symbol } logs { text } } } }',
     };
-    const reads = async (positions: number) => {
-      positionsOf.set('u1', positions);
-      Object.assign(calls, { ownerOf: 0, positions: 0, ticker: 0 });
-      const response = await post(query, { authorization: 'Bearer u1' });
-      expect(response.body.data.portfolio.positions).toHaveLength(positions);
-      return { ownerOf: calls.ownerOf, positions: calls.positions };
-    };
-    expect(await reads(2)).toEqual({ ownerOf: 1, positions: 1 });
-    expect(await reads(50)).toEqual({ ownerOf: 1, positions: 1 });
-    positionsOf.set('u1', 3);
+    const without = await post(query, { 'x-api-key': 'u1|portfolio:read,strategies:read' });
+    expect(codes(without.body)).toEqual(['AUTH_FORBIDDEN', 'AUTH_FORBIDDEN']);
+    expect(without.body.errors.map((e: { path: unknown[] }) => e.path.at(-1))).toEqual([
+      'lastSignals',
+      'logs',
+    ]);
+    expect(without.body.data.portfolio.liveRuns).toEqual([
+      { id: 'u1:s1', state: 'running', strategy: { name: 'strategy 1' }, lastSignals: null, logs: null },
+    ]);
+    const withScope = await post(query, { 'x-api-key': 'u1|portfolio:read,signals:read,strategies:read' });
+    expect(withScope.body.errors).toBeUndefined();
+    expect(withScope.body.data.portfolio.liveRuns[0]).toMatchObject({ lastSignals: [], logs: [] });
+    // The strategy behind a run is strategies:read's, as on REST.
+    const noStrategies = await post(query, { 'x-api-key': 'u1|portfolio:read,signals:read' });
+    expect(codes(noStrategies.body)).toEqual(['AUTH_FORBIDDEN']);
+    expect(noStrategies.body.errors[0].path.at(-1)).toBe('strategy');
   });
 
-  it('graphql - strategies with their versions take two reads however many strategies there are', async () => {
-    const query = { query: '{ strategies(first: 100) { nodes { name versions { version createdAt } } } }' };
+  it('graphql - positions read their tickers in one batch however many there are', async () => {
+    const actions = createLiveActions(live.routeOptions);
+    const caller = { userId: 'u1', admin: false };
+    for (const [i, symbol] of ['BTC-USD', 'ETH-USD', 'SOL-USD'].entries())
+      await actions.placeOrder(caller, 'u1', `seed-${i}`, {
+        symbol,
+        side: 'buy',
+        type: 'market',
+        quantity: 1,
+      });
+    market.reads.tickers = 0;
+    const response = await post(
+      { query: '{ portfolio(id: "u1") { equity positions { symbol quantity ticker { symbol } } } }' },
+      user('u1'),
+    );
+    expect(response.body.errors).toBeUndefined();
+    const positions = response.body.data.portfolio.positions as Array<{
+      symbol: string;
+      ticker: { symbol: string };
+    }>;
+    expect(positions.map((p) => p.symbol).sort()).toEqual(['BTC-USD', 'ETH-USD', 'SOL-USD']);
+    expect(positions.every((p) => p.ticker.symbol === p.symbol)).toBe(true);
+    expect(market.reads.tickers).toBe(1);
+  });
+
+  it('graphql - strategies with their versions and backtests take three reads however many there are', async () => {
+    const query = {
+      query:
+        '{ strategies(first: 100) { nodes { name versions { version createdAt } backtests(first: 1) { nodes { status result { metrics { maxDrawdown } } } } } } }',
+    };
     const reads = async (count: number) => {
-      strategyCount = count;
-      Object.assign(strategyReads, { list: 0, versionsOf: 0 });
-      const response = await post(query, { authorization: 'Bearer u1' });
-      expect(response.body.data.strategies.nodes).toHaveLength(count);
-      expect(response.body.data.strategies.nodes[0].versions).toEqual([
-        { version: 1, createdAt: created.toISOString() },
-        { version: 2, createdAt: created.toISOString() },
+      strategyState.count = count;
+      Object.assign(strategies.reads, { list: 0, versionsOf: 0, runs: 0, results: 0 });
+      const response = await post(query, user('u1'));
+      expect(response.body.errors).toBeUndefined();
+      const nodes = response.body.data.strategies.nodes;
+      expect(nodes).toHaveLength(count);
+      expect(nodes[0].versions).toEqual([
+        { version: 1, createdAt: CREATED.toISOString() },
+        { version: 2, createdAt: CREATED.toISOString() },
       ]);
-      return { ...strategyReads };
+      expect(nodes[0].backtests.nodes).toEqual([
+        { status: 'succeeded', result: { metrics: { maxDrawdown: -0.05 } } },
+      ]);
+      return { ...strategies.reads, strategiesOf: undefined };
     };
-    expect(await reads(3)).toEqual({ list: 1, versionsOf: 1 });
-    expect(await reads(60)).toEqual({ list: 1, versionsOf: 1 });
+    const few = await reads(3);
+    expect(await reads(60)).toEqual(few);
+    expect(few).toMatchObject({ list: 1, versionsOf: 1, runs: 1, results: 1 });
+    strategyState.count = 3;
   });
 
+  it('graphql - the inbox pages by its own key and says what is unread', async () => {
+    const first = await post(
+      { query: '{ notifications(first: 2) { nodes { title } pageInfo { hasNextPage endCursor } unread } }' },
+      user('u1'),
+    );
+    expect(first.body.data.notifications).toMatchObject({
+      nodes: [{ title: 'entry 3' }, { title: 'entry 2' }],
+      pageInfo: { hasNextPage: true },
+      unread: 3,
+    });
+    const after = first.body.data.notifications.pageInfo.endCursor as string;
+    const next = await post(
+      {
+        query: `{ notifications(first: 2, after: "${after}") { nodes { title } pageInfo { hasNextPage } } }`,
+      },
+      user('u1'),
+    );
+    expect(next.body.data.notifications).toEqual({
+      nodes: [{ title: 'entry 1' }],
+      pageInfo: { hasNextPage: false },
+    });
+    const bad = await post({ query: '{ notifications(first: 500) { unread } }' }, user('u1'));
+    expect(codes(bad.body)).toEqual(['HTTP_BAD_REQUEST']);
+  });
+});
+
+describe('graphql - a gateway', () => {
+  it('gateway - fields of the domains it forwards answer GRAPHQL_FIELD_UNAVAILABLE; its own answer', async () => {
+    // What a gateway binds: identity, market, platform (strategy and notify run on other roles).
+    const { strategies: _s, trading: _t, notifications: _n, ...gateway } = services;
+    await start({ services: gateway });
+    const response = await post(
+      {
+        query:
+          '{ portfolios { nodes { id } } strategies { nodes { id } } notifications { unread } me { userId } markets(first: 1) { nodes { symbol } } }',
+      },
+      user('u1'),
+    );
+    expect(response.status).toBe(200);
+    expect(codes(response.body)).toEqual([
+      'GRAPHQL_FIELD_UNAVAILABLE',
+      'GRAPHQL_FIELD_UNAVAILABLE',
+      'GRAPHQL_FIELD_UNAVAILABLE',
+    ]);
+    expect(response.body.data).toEqual({
+      portfolios: null,
+      strategies: null,
+      notifications: null,
+      me: { userId: 'u1' },
+      markets: { nodes: [{ symbol: 'BTC-USD' }] },
+    });
+  });
+});
+
+describe('graphql - mutations', () => {
+  it('graphql - placeOrder answers the order; a refused one carries REST’s rejection', async () => {
+    const place = (key: string, input: string) =>
+      post(
+        {
+          query: `mutation { placeOrder(portfolioId: "u1", idempotencyKey: "${key}", input: ${input}) {
+            order { clientOrderId status symbol quantity } rejection { code reason } } }`,
+        },
+        user('u1'),
+      );
+    const filled = await place('k-1', '{ symbol: "BTC-USD", side: "buy", quantity: 2 }');
+    expect(filled.body.errors).toBeUndefined();
+    expect(filled.body.data.placeOrder).toMatchObject({
+      order: { status: 'filled', symbol: 'BTC-USD', quantity: 2 },
+      rejection: null,
+    });
+    const refused = await place('k-2', '{ symbol: "BTC-USD", side: "buy", quantity: 1000000 }');
+    expect(refused.body.data.placeOrder).toMatchObject({
+      order: { status: 'rejected' },
+      rejection: { code: 'STRATEGY_BROKER_ORDER_REJECTED', reason: 'insufficient_funds' },
+    });
+    // The same key for another order: REST's code.
+    const reused = await place('k-1', '{ symbol: "ETH-USD", side: "buy", quantity: 1 }');
+    expect(codes(reused.body)).toEqual(['STRATEGY_BROKER_IDEMPOTENCY_KEY_REUSED']);
+  });
+
+  it('graphql - mutation input fails with REST’s HTTP_BAD_REQUEST and the failing fields', async () => {
+    const response = await post(
+      {
+        query:
+          'mutation { placeOrder(portfolioId: "u1", idempotencyKey: "k-3", input: { symbol: "btc", side: "buy", quantity: -1, type: "limit" }) { order { status } } }',
+      },
+      user('u1'),
+    );
+    expect(codes(response.body)).toEqual(['HTTP_BAD_REQUEST']);
+    const paths = response.body.errors[0].extensions.details.issues.map((i: { path: string }) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['symbol', 'quantity']));
+    expect(response.body.data).toEqual({ placeOrder: null });
+  });
+
+  it("graphql - mutations need REST's write scopes", async () => {
+    const response = await post(
+      {
+        query:
+          'mutation { cancelOrder(portfolioId: "u1", clientOrderId: "x", symbol: "BTC-USD") { status } createStrategyVersion(strategyId: "s1", source: "x") { version } }',
+      },
+      { 'x-api-key': 'u1|portfolio:read,strategies:read' },
+    );
+    expect(codes(response.body)).toEqual(['AUTH_FORBIDDEN', 'AUTH_FORBIDDEN']);
+    const saved = await post(
+      {
+        query:
+          'mutation { createStrategyVersion(strategyId: "s1", source: "x", language: "javascript") { version language } }',
+      },
+      { 'x-api-key': 'u1|strategies:write' },
+    );
+    expect(saved.body).toEqual({ data: { createStrategyVersion: { version: 3, language: 'javascript' } } });
+  });
+
+  it('graphql - notifications are marked read by id, checked as REST checks it', async () => {
+    const id = '0190b5f4-0000-7000-8000-000000000002';
+    const response = await post({ query: `mutation { markNotificationRead(id: "${id}") }` }, user('u1'));
+    expect(response.body).toEqual({ data: { markNotificationRead: true } });
+    const bad = await post({ query: 'mutation { markNotificationRead(id: "nope") }' }, user('u1'));
+    expect(codes(bad.body)).toEqual(['HTTP_BAD_REQUEST']);
+  });
+});
+
+describe('graphql - limits', () => {
   it('graphql - a query 50 levels deep is refused with GRAPHQL_DEPTH_EXCEEDED', async () => {
     const deep = 'markets { nodes { ticker { last { symbol } } } }';
     let query = '__typename';
@@ -263,7 +429,7 @@ describe('graphql endpoint', () => {
   });
 
   it('graphql - an operation over the cost limit is refused with GRAPHQL_COST_EXCEEDED', async () => {
-    await start({ maxCost: 100 });
+    await start({ settings: { maxCost: 100 } });
     const response = await post({ query: '{ markets(first: 100) { nodes { symbol ticker { symbol } } } }' });
     expect(response.status).toBe(400);
     expect(codes(response.body)).toEqual(['GRAPHQL_COST_EXCEEDED']);
@@ -271,7 +437,7 @@ describe('graphql endpoint', () => {
   });
 
   it('graphql - introspection off refuses __schema with GRAPHQL_INTROSPECTION_DISABLED, keeps __typename', async () => {
-    await start({ introspection: false });
+    await start({ settings: { introspection: false } });
     const response = await post({ query: '{ __schema { types { name } } }' });
     expect(response.status).toBe(400);
     expect(codes(response.body)).toEqual(['GRAPHQL_INTROSPECTION_DISABLED']);
@@ -286,13 +452,24 @@ describe('graphql endpoint', () => {
   });
 
   it('graphql - a batch over the cap is refused with GRAPHQL_BATCH_EXCEEDED; within it, each answers', async () => {
-    await start({ maxBatch: 2 });
+    await start({ settings: { maxBatch: 2 } });
     const op = { query: '{ __typename }' };
     const over = await post([op, op, op]);
     expect(over.status).toBe(400);
     expect(codes(over.body)).toEqual(['GRAPHQL_BATCH_EXCEEDED']);
     const within = await post([op, op]);
     expect(within.body).toEqual([{ data: { __typename: 'Query' } }, { data: { __typename: 'Query' } }]);
+  });
+
+  it('graphql - each operation of a batch counts against the rate limit, beyond the request', async () => {
+    const budget = { left: 5 };
+    await start({ budget });
+    const op = { query: '{ __typename }' };
+    expect((await post([op, op, op])).status).toBe(200);
+    expect(budget.left).toBe(3);
+    const spent = await post([op, op, op, op, op]);
+    expect(spent.status).toBe(429);
+    expect(codes(spent.body)).toEqual(['HTTP_RATE_LIMITED']);
   });
 
   it('graphql - accepts automatic persisted queries: a miss is coded, then the hash alone runs', async () => {

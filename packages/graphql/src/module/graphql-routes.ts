@@ -2,24 +2,58 @@
  * @module `/api/v1/graphql` (and GraphiQL at `/api/v1/graphiql` when introspection is on): Mercurius
  * in its own encapsulated scope, so its error handler answers GraphQL's shape here only. Limits
  * are checked on the parsed document before graphql-js validates it; a batch is capped before
- * anything parses. Authentication is per resolver (markets are public, as in REST).
+ * anything parses, and its operations beyond the first are counted against the caller's rate limit
+ * (the request itself was counted by the `/api/v1` scope). Where a realtime hub runs, the same path
+ * serves subscriptions over graphql-ws (subscriptions/). Authentication is per resolver (markets
+ * are public, as in REST).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import mercurius from 'mercurius';
+import { GraphQLError, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import mercurius, { type IResolvers } from 'mercurius';
 import type { GraphqlSettings } from '../config.ts';
 import { GraphqlError } from '../errors.ts';
 import { checkOperationLimits } from '../limits/operation-limits.ts';
-import { createLoaders, createResolvers } from '../schema/resolvers.ts';
+import { createLoaders, createResolvers } from '../schema/resolvers/index.ts';
 import { SDL } from '../schema/sdl.ts';
 import type { GraphqlServices } from '../schema/services.ts';
+import { registerSubscriptionServer } from '../subscriptions/subscription-server.ts';
+import { subscriptionResolvers } from '../subscriptions/subscription-resolvers.ts';
+import { codedGraphqlError } from './coded-error.ts';
 import { formatErrors } from './error-formatter.ts';
 import { RouteAccess } from '@tickline/protocol';
+import { operationCounterOf } from './operation-counter.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Persisted queries kept per process. */
 export const PERSISTED_QUERY_CACHE_SIZE = 1_024;
 
-export function graphqlRoutes(settings: GraphqlSettings, services: GraphqlServices): FastifyPluginAsync {
+/** Options of {@link graphqlRoutes} besides the settings and services. */
+export interface GraphqlRoutesOptions {
+  /** Period of the graphql-ws connections' pings (`realtime.pingIntervalMs`). @default 25_000 */
+  pingIntervalMs?: number;
+}
+
+const DEFAULT_PING_INTERVAL_MS = 25_000;
+
+/** A subscription's document is checked where Mercurius does not: limits, then graphql-js validation. */
+function checkSubscription(schema: GraphQLSchema, document: DocumentNode, settings: GraphqlSettings): void {
+  try {
+    checkOperationLimits(document, settings);
+  } catch (error) {
+    throw codedGraphqlError(error);
+  }
+  const invalid = validate(schema, document);
+  if (invalid.length > 0)
+    throw new GraphQLError(invalid.map((e) => e.message).join('; '), {
+      extensions: { code: 'GRAPHQL_INVALID_QUERY' },
+    });
+}
+
+export function graphqlRoutes(
+  settings: GraphqlSettings,
+  services: GraphqlServices,
+  options: GraphqlRoutesOptions = {},
+): FastifyPluginAsync {
   return async function graphql(app) {
     // Mercurius's routes carry JSON schemas; the app validates with zod. Here the GraphQL parser and
     // validator are the input check, so the transport passes bodies through as parsed JSON.
@@ -32,15 +66,31 @@ export function graphqlRoutes(settings: GraphqlSettings, services: GraphqlServic
       route.schema = Object.assign({}, route.schema, { hide: true });
       route.config = { ...route.config, scope: RouteAccess.Public };
     });
+    const operations = operationCounterOf(app);
     app.addHook('preValidation', async function capBatch(request: FastifyRequest) {
-      if (Array.isArray(request.body) && request.body.length > settings.maxBatch)
+      if (!Array.isArray(request.body)) return;
+      if (request.body.length > settings.maxBatch)
         throw new GraphqlError('GRAPHQL_BATCH_EXCEEDED', `more than ${settings.maxBatch} operations`, {
           details: { limit: settings.maxBatch },
         });
+      await operations.count(request, request.body.length - 1);
     });
+    const subscription = services.live
+      ? {
+          context: await registerSubscriptionServer(app, {
+            live: services.live,
+            path: `${app.prefix}${GRAPHQL_PATH}`,
+            pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
+          }),
+        }
+      : false;
+    const resolvers = createResolvers(
+      services,
+      services.live ? [subscriptionResolvers(services, operations)] : [],
+    );
     await app.register(mercurius, {
       schema: SDL,
-      resolvers: createResolvers(services),
+      resolvers: resolvers as IResolvers,
       loaders: createLoaders(services),
       path: GRAPHQL_PATH,
       graphiql: settings.introspection,
@@ -49,9 +99,13 @@ export function graphqlRoutes(settings: GraphqlSettings, services: GraphqlServic
       // distinct queries evicts, it does not grow memory.
       persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(PERSISTED_QUERY_CACHE_SIZE),
       errorFormatter: formatErrors,
+      subscription,
     });
     app.graphql.addHook('preValidation', async function limits(_schema, document) {
       checkOperationLimits(document, settings);
+    });
+    app.graphql.addHook('preSubscriptionExecution', async function subscriptionLimits(schema, document) {
+      checkSubscription(schema, document, settings);
     });
   };
 }

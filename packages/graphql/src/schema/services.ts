@@ -1,9 +1,26 @@
 /**
- * @module What the schema reads, as narrow ports over the domains' hosts (the module binds them),
- * so the resolvers call the same services REST does and tests can hand in small fakes.
+ * @module What the schema reads and changes, as narrow ports over the domains' hosts (the module
+ * binds them in graphql-host.ts): the resolvers call the same services, repositories and actions
+ * REST's routes call, so GraphQL is no second implementation. A port is absent where its domain
+ * does not run in this process; its fields then answer GRAPHQL_FIELD_UNAVAILABLE.
  */
+import type { Principal } from '@tickline/identity';
 import type { RequestAuth } from '@tickline/kernel';
+import type { CandlesQuerySchema, IndicatorQuerySchema, MarketReads } from '@tickline/market';
+import type { NotifyApi } from '@tickline/notify';
+import type { PlatformOperations } from '@tickline/platform';
+import type { Hub, RealtimeGateway, StreamPrincipal } from '@tickline/realtime';
+import type {
+  LiveActions,
+  LiveCaller,
+  ResearchRepository,
+  RunRecord,
+  StrategyActions,
+  StrategyRepository,
+} from '@tickline/strategy';
+import type { ApiKeyScope } from '@tickline/protocol';
 import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 
 export interface TickerView {
   symbol: string;
@@ -11,58 +28,56 @@ export interface TickerView {
   stats24h: Record<string, unknown> | null;
 }
 
-export interface PositionView {
-  symbol: string;
-  quantity: number;
-  averagePrice: number;
-  markPrice: number;
-  realizedPnl: number;
-  unrealizedPnl: number;
-  fees: number;
+/** Market data, as `/api/v1/markets` reads it (market-reads.ts). */
+export interface MarketPort {
+  markets: MarketReads['markets'];
+  /** @throws MARKET_SYMBOL_NOT_FOUND */
+  ticker(symbol: string): Promise<TickerView>;
+  /**
+   * Tickers of several symbols in one read: the in-memory latest-value store (no I/O), or on a
+   * gateway that takes only its clients' channels, the delivery log's newest ticker messages for
+   * the symbols it does not hold; unknown ones absent.
+   */
+  tickers(symbols: readonly string[]): Promise<ReadonlyMap<string, TickerView>>;
+  candles(symbol: string, query: z.output<typeof CandlesQuerySchema>): ReturnType<MarketReads['candles']>;
+  indicator(
+    symbol: string,
+    query: z.output<typeof IndicatorQuerySchema>,
+  ): ReturnType<MarketReads['indicator']>;
 }
 
-export interface PortfolioView {
-  id: string;
-  cash: number;
-  equity: number;
-  dayStartEquity: number;
+/** Strategies, backtests and research, as REST's strategy routes read and change them. */
+export interface StrategyPort {
+  readonly repository: Pick<
+    StrategyRepository,
+    'listStrategies' | 'getStrategy' | 'strategiesOf' | 'listVersionsOf' | 'listRuns' | 'getRun' | 'resultsOf'
+  >;
+  readonly actions: Pick<StrategyActions, 'principal' | 'saveVersion' | 'queueBacktest'>;
+  /** The backtest queue's cancel. @throws STRATEGY_RUN_FINISHED */
+  cancelBacktest(userId: string, id: string): Promise<RunRecord>;
+  readonly research: Pick<ResearchRepository, 'list' | 'get' | 'reportsOf'>;
 }
 
-/** Live trading's paper portfolios, as REST's `/portfolios` routes read them. */
-export interface PortfolioReader {
-  /** The owner's user id, or undefined when there is no such portfolio. */
-  ownerOf(portfolioId: string): Promise<string | undefined>;
-  portfoliosOf(userId: string): Promise<readonly string[]>;
-  summary(portfolioId: string): PortfolioView;
-  positions(portfolioId: string): readonly PositionView[];
+/** Paper portfolios and live runs, as REST's live-trading routes read and change them. */
+export interface TradingPort {
+  /** REST's own authentication of these routes: the caller, with `admin` only for an admin's full hand. */
+  authenticate(request: FastifyRequest, scope: ApiKeyScope): Promise<LiveCaller>;
+  portfoliosOf(userId: string): Promise<string[]>;
+  readonly actions: LiveActions;
 }
 
-export interface StrategyView {
-  id: string;
-  userId: string;
-  name: string;
-  description: string;
-  latestVersion: number;
-  createdAt: Date;
-}
+/** The in-app inbox and the rules, as `/api/v1/notifications` reads and changes them. */
+export type NotificationsPort = Pick<NotifyApi, 'inbox' | 'markRead' | 'markAllRead' | 'rules'>;
 
-export interface StrategyVersionView {
-  strategyId: string;
-  version: number;
-  language: string;
-  sourceSha256: string;
-  sizeBytes: number;
-  createdAt: Date;
-}
+/** The operations API's reads (admins). */
+export type OperationsPort = Pick<PlatformOperations, 'zones' | 'searchPlayers' | 'streams'>;
 
-/** The user's strategies and their versions, as REST's `/strategies` routes read them. */
-export interface StrategyReader {
-  list(userId: string): Promise<readonly StrategyView[]>;
-  /** Versions of several strategies in one read (the per-request loader batches them). */
-  versionsOf(
-    userId: string,
-    strategyIds: readonly string[],
-  ): Promise<ReadonlyMap<string, readonly StrategyVersionView[]>>;
+/** The realtime hub and gateway the subscriptions are fed and admitted by. */
+export interface LivePort {
+  readonly hub: Hub;
+  readonly gateway: RealtimeGateway<StreamPrincipal>;
+  /** realtime.slowConsumer.maxBufferedBytes: a subscription's backlog past it is congested. */
+  readonly maxBufferedBytes: number;
 }
 
 export interface GraphqlServices {
@@ -70,15 +85,13 @@ export interface GraphqlServices {
   readonly auth: RequestAuth<FastifyRequest>;
   /** The authenticated caller's API keys (`auth.authenticate` ran first). */
   readonly apiKeys?: ((request: FastifyRequest) => Promise<readonly unknown[]>) | undefined;
-  readonly strategies?: StrategyReader | undefined;
+  readonly market?: MarketPort | undefined;
+  readonly strategies?: StrategyPort | undefined;
   /** Where live trading runs here (`strategy.live.enabled` with an event log). */
-  readonly portfolios?: PortfolioReader | undefined;
-  readonly market?:
-    | {
-        /** Symbols configured or seen, sorted. */
-        symbols(): readonly string[];
-        /** @throws MARKET_SYMBOL_NOT_FOUND */
-        ticker(symbol: string): Promise<TickerView>;
-      }
-    | undefined;
+  readonly trading?: TradingPort | undefined;
+  readonly notifications?: NotificationsPort | undefined;
+  readonly operations?: OperationsPort | undefined;
+  readonly live?: LivePort | undefined;
 }
+
+export type { Principal };

@@ -7,6 +7,17 @@ export interface CorrelationContext {
   correlationId: string;
   /** The id of the event or request that directly caused the current work. */
   causationId?: string;
+  /**
+   * What the request's work cost so far, where the request is measured (the HTTP gateway logs
+   * it with the request): shared by everything the request awaits.
+   */
+  work?: RequestWork;
+}
+
+/** Counters of one request's work. */
+export interface RequestWork {
+  /** SQL statements sent (the store counts each). */
+  sqlStatements: number;
 }
 
 const storage = new AsyncLocalStorage<CorrelationContext>();
@@ -24,4 +35,10 @@ export function enterCorrelation(context: CorrelationContext): void {
 /** The correlation context of the current async execution, if any. */
 export function currentCorrelation(): CorrelationContext | undefined {
   return storage.getStore();
+}
+
+/** Counts one SQL statement against the current request's work, if it is measured. */
+export function countSqlStatement(): void {
+  const work = storage.getStore()?.work;
+  if (work !== undefined) work.sqlStatements++;
 }

@@ -4,14 +4,10 @@
  * A symbol that is neither configured nor stored is 404 MARKET_SYMBOL_NOT_FOUND.
  */
 import type { RequestAuth } from '@tickline/kernel';
-import type { SqlQueryable } from '@tickline/store';
-import { isLatest } from '../cache/market-read-cache.ts';
-import { MarketError } from '../port/errors.ts';
-import { listMarkets, queryCandles, queryTrades } from '../storage/queries.ts';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { indicatorPoints } from './indicator-points.ts';
 import { registerMarketAdminRoutes } from './market-admin-routes.ts';
-import { definedOnly, MARKET_TAGS as TAGS, type Input } from './route-input.ts';
+import { createMarketReads } from './market-reads.ts';
+import { MARKET_TAGS as TAGS, type Input } from './route-input.ts';
 import {
   CandlesQuerySchema,
   CandlesResponseSchema,
@@ -44,24 +40,9 @@ export function marketRoutes(options: MarketRoutesOptions): FastifyPluginAsync {
 }
 
 function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions): void {
-  const { view } = options;
-  /**
-   * Where a candle read runs. A latest read fills the cache, which the candle projection clears
-   * right after its commit on the primary: filled from a replica that has not replayed that commit
-   * yet, it would keep the old series until the next close. So those load from the primary, and
-   * the rest (ranges, and everything where no cache runs) from the replica.
-   */
-  const candleReads = (query: { from?: number | undefined; to?: number | undefined }): SqlQueryable =>
-    view.cache && isLatest(query) ? view.sql : view.reads;
-  const configured = new Set(options.symbols);
-
-  async function knownSymbol(request: FastifyRequest): Promise<string> {
-    const { symbol } = request.params as Input<typeof SymbolParamsSchema>;
-    if (configured.has(symbol) || view.latest.get(symbol)) return symbol;
-    const stored = await listMarkets(view.reads);
-    if (stored.some((m) => m.symbol === symbol)) return symbol;
-    throw new MarketError('MARKET_SYMBOL_NOT_FOUND', `no market ${symbol}`, { details: { symbol } });
-  }
+  // The same reads GraphQL's market fields call (market-reads.ts).
+  const reads = createMarketReads(options.view, options.symbols);
+  const symbolOf = (request: FastifyRequest) => (request.params as Input<typeof SymbolParamsSchema>).symbol;
 
   app.get(
     '/markets',
@@ -74,42 +55,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       },
     },
     async function listMarketsRoute() {
-      const bySymbol = new Map<
-        string,
-        { exchanges: Set<string>; lastPrice: number | null; lastTradeAt: number | null }
-      >();
-      const entry = (symbol: string) => {
-        let e = bySymbol.get(symbol);
-        if (!e) bySymbol.set(symbol, (e = { exchanges: new Set(), lastPrice: null, lastTradeAt: null }));
-        return e;
-      };
-      for (const symbol of configured) entry(symbol);
-      for (const m of await listMarkets(view.reads)) {
-        const e = entry(m.symbol);
-        e.exchanges.add(m.exchange);
-        if (m.lastTradeAt !== null && (e.lastTradeAt === null || m.lastTradeAt > e.lastTradeAt)) {
-          e.lastTradeAt = m.lastTradeAt;
-          e.lastPrice = m.lastPrice;
-        }
-      }
-      for (const ticker of await view.tickers([...configured])) {
-        const e = entry(ticker.symbol);
-        e.exchanges.add(ticker.lastTrade.exchange);
-        if (e.lastTradeAt === null || ticker.lastTrade.exchangeTime >= e.lastTradeAt) {
-          e.lastTradeAt = ticker.lastTrade.exchangeTime;
-          e.lastPrice = ticker.lastTrade.price;
-        }
-      }
-      const markets = [...bySymbol]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([symbol, e]) => ({
-          symbol,
-          exchanges: [...e.exchanges].sort(),
-          configured: configured.has(symbol),
-          lastPrice: e.lastPrice,
-          lastTradeAt: e.lastTradeAt,
-        }));
-      return { markets };
+      return { markets: await reads.markets() };
     },
   );
 
@@ -124,7 +70,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       },
     },
     async function listSources() {
-      return { sources: await view.sources() };
+      return { sources: await options.view.sources() };
     },
   );
 
@@ -142,12 +88,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       },
     },
     async function candlesRoute(request) {
-      const symbol = await knownSymbol(request);
-      const q = request.query as Input<typeof CandlesQuerySchema>;
-      const query = { symbol, ...definedOnly(q), interval: q.interval };
-      const load = () => queryCandles(candleReads(query), query);
-      const candles = await (view.cache ? view.cache.candles(query, load) : load());
-      return { symbol, interval: q.interval, candles };
+      return reads.candles(symbolOf(request), request.query as Input<typeof CandlesQuerySchema>);
     },
   );
 
@@ -165,9 +106,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       },
     },
     async function tradesRoute(request) {
-      const symbol = await knownSymbol(request);
-      const q = request.query as Input<typeof TradesQuerySchema>;
-      return { symbol, trades: await queryTrades(view.reads, { symbol, ...definedOnly(q) }) };
+      return reads.trades(symbolOf(request), request.query as Input<typeof TradesQuerySchema>);
     },
   );
 
@@ -185,9 +124,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       },
     },
     async function tickerRoute(request) {
-      const symbol = await knownSymbol(request);
-      const ticker = await view.ticker(symbol);
-      return { symbol, last: ticker?.lastTrade ?? null, stats24h: ticker?.stats24h ?? null };
+      return reads.ticker(symbolOf(request));
     },
   );
 
@@ -205,21 +142,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       },
     },
     async function indicatorRoute(request) {
-      const symbol = await knownSymbol(request);
-      const q = request.query as Input<typeof IndicatorQuerySchema>;
-      const { name, interval, period, fast, slow, signal, stddev, ...range } = q;
-      const query = { symbol, interval, ...definedOnly(range) };
-      const compute = async () =>
-        indicatorPoints(name, await queryCandles(candleReads(query), query), {
-          period,
-          fast,
-          slow,
-          signal,
-          stddev,
-        });
-      const key = { ...query, indicator: [name, period, fast, slow, signal, stddev].join(':') };
-      const { params, points } = await (view.cache ? view.cache.indicator(key, compute) : compute());
-      return { symbol, name, interval, params, points };
+      return reads.indicator(symbolOf(request), request.query as Input<typeof IndicatorQuerySchema>);
     },
   );
 

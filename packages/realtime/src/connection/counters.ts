@@ -1,7 +1,10 @@
 /** @module Plain counters on the delivery path; Prometheus reads them at scrape time (see gateway metrics). */
 
-/** The two transports. */
-export const Transport = { sse: 'sse', ws: 'ws' } as const;
+/**
+ * The transports: the gateway's own two, and GraphQL subscriptions over graphql-ws, whose frames
+ * Mercurius writes but whose connections the gateway admits and counts (external-connection.ts).
+ */
+export const Transport = { sse: 'sse', ws: 'ws', graphql: 'graphql' } as const;
 export type Transport = (typeof Transport)[keyof typeof Transport];
 
 /** Per-transport totals. Incremented per delivery, so plain fields, not labelled metric calls. */
@@ -22,6 +25,7 @@ export interface TransportCounters {
 export interface GatewayCounters {
   sse: TransportCounters;
   ws: TransportCounters;
+  graphql: TransportCounters;
   /** Subscribes with a last event id whose gap the history filled. */
   resumeHits: number;
   /** Subscribes with a last event id that needed a reset. */
@@ -36,5 +40,5 @@ export function createGatewayCounters(): GatewayCounters {
     slowConsumerDisconnects: 0,
     coalesced: 0,
   });
-  return { sse: transport(), ws: transport(), resumeHits: 0, resumeMisses: 0 };
+  return { sse: transport(), ws: transport(), graphql: transport(), resumeHits: 0, resumeMisses: 0 };
 }

@@ -6,7 +6,7 @@ import { Counter, Gauge, getOrCreateMetric, type Registry } from '@tickline/kern
 import type { GatewayCounters, TransportCounters } from '../connection/counters.ts';
 import type { Hub } from '../hub/hub.ts';
 
-const TRANSPORTS = ['sse', 'ws'] as const;
+const TRANSPORTS = ['sse', 'ws', 'graphql'] as const;
 
 export function registerGatewayMetrics(registry: Registry, counters: GatewayCounters, hub: Hub): void {
   const perTransport = (

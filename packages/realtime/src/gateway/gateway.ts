@@ -19,6 +19,11 @@ import { SseConnection } from '../sse/sse-connection.ts';
 import { WsConnection, type WsHost } from '../ws/ws-connection.ts';
 import { rejectUpgrade } from '../ws/reject-upgrade.ts';
 import { authenticateRequest, authorizeChannels, toRealtimeError } from './admission.ts';
+import {
+  ExternalConnection,
+  type EndExternalConnection,
+  type ExternalConnectionHost,
+} from './external-connection.ts';
 import { registerGatewayMetrics } from './gateway-metrics.ts';
 import { PrincipalPolicy } from './principal-policy.ts';
 import type { ConnectionLease } from '../limits/connection-counter.ts';
@@ -54,6 +59,14 @@ export interface GatewayStats {
     slowConsumerDisconnects: number;
     coalesced: number;
   };
+  /** GraphQL subscriptions over graphql-ws (see {@link RealtimeGateway.admitConnection}). */
+  graphql: {
+    connections: number;
+    messages: number;
+    bytes: number;
+    slowConsumerDisconnects: number;
+    coalesced: number;
+  };
   resumeHits: number;
   resumeMisses: number;
   subscriptions: number;
@@ -71,17 +84,18 @@ export function createRealtimeGateway<P>(options: RealtimeGatewayOptions<P>): Re
   return new RealtimeGateway(options);
 }
 
-export class RealtimeGateway<P> implements WsHost<P> {
+export class RealtimeGateway<P> implements WsHost<P>, ExternalConnectionHost {
   readonly hub: Hub;
   readonly #options: ResolvedGatewayOptions<P>;
   readonly #counters: GatewayCounters = createGatewayCounters();
   readonly #sse = new Set<SseConnection<P>>();
   readonly #ws = new Set<WsConnection<P>>();
+  readonly #external = new Set<ExternalConnection<P>>();
   readonly #wss: WebSocketServer;
   readonly #keepAlive: NodeJS.Timeout;
   readonly #ping: NodeJS.Timeout;
   readonly #policy: PrincipalPolicy<P>;
-  readonly #leases = new Map<Connection<P>, ConnectionLease>();
+  readonly #leases = new Map<Connection<P> | ExternalConnection<P>, ConnectionLease>();
   readonly #recheck: NodeJS.Timeout | undefined;
   #closing = false;
   #sseTick = 0;
@@ -233,6 +247,34 @@ export class RealtimeGateway<P> implements WsHost<P> {
   }
 
   /**
+   * Admits a connection another transport writes (GraphQL subscriptions over graphql-ws) for an
+   * authenticated `principal`: the gateway's connection cap, the principal's revocation check and
+   * per-user stream limit (its slot counts beside the user's SSE and WebSocket streams), then the
+   * re-checks, age limit and shutdown of an open stream, ending it through `end`. The transport
+   * calls `release()` when the connection closes on its side.
+   * @throws RealtimeError RT_SHUTTING_DOWN, RT_TOO_MANY_CONNECTIONS, RT_SESSION_REVOKED, RT_USER_CONNECTION_LIMIT
+   */
+  async admitConnection(principal: P, end: EndExternalConnection): Promise<ExternalConnection<P>> {
+    this.#assertAccepting();
+    const lease = await this.#policy.admit(principal);
+    if (this.#closing) {
+      if (lease) this.#policy.release(lease);
+      this.#assertAccepting();
+    }
+    const connection = new ExternalConnection<P>({
+      principal,
+      expiresAt: this.#expiresAt(),
+      counters: this.#counters.graphql,
+      end,
+      host: this,
+    });
+    this.#external.add(connection);
+    if (lease) this.#leases.set(connection, lease);
+    this.#counters.graphql.connections++;
+    return connection;
+  }
+
+  /**
    * Routes `upgrade` requests for `path` on `server` to {@link handleUpgrade}. Other paths are left
    * to other listeners, or answered 404 when this is the only one.
    */
@@ -256,7 +298,7 @@ export class RealtimeGateway<P> implements WsHost<P> {
   /** Closes the connections whose principal matches, e.g. on sign-out everywhere. Returns how many. */
   disconnect(matches: (principal: P) => boolean, reason: RealtimeErrorCode = 'RT_SESSION_EXPIRED'): number {
     let closed = 0;
-    for (const connection of [...this.#sse, ...this.#ws]) {
+    for (const connection of [...this.#sse, ...this.#ws, ...this.#external]) {
       if (matches(connection.principal)) {
         connection.close(reason, 'the session ended');
         closed++;
@@ -266,10 +308,11 @@ export class RealtimeGateway<P> implements WsHost<P> {
   }
 
   stats(): GatewayStats {
-    const { sse, ws, resumeHits, resumeMisses } = this.#counters;
+    const { sse, ws, graphql, resumeHits, resumeMisses } = this.#counters;
     return {
       sse: { ...sse },
       ws: { ...ws },
+      graphql: { ...graphql },
       resumeHits,
       resumeMisses,
       subscriptions: this.hub.subscriberCount(),
@@ -283,7 +326,7 @@ export class RealtimeGateway<P> implements WsHost<P> {
     clearInterval(this.#keepAlive);
     clearInterval(this.#ping);
     clearInterval(this.#recheck);
-    for (const connection of [...this.#sse, ...this.#ws]) {
+    for (const connection of [...this.#sse, ...this.#ws, ...this.#external]) {
       connection.close('RT_SHUTTING_DOWN', 'the gateway is shutting down; reconnect');
     }
     this.#wss.close();
@@ -331,6 +374,16 @@ export class RealtimeGateway<P> implements WsHost<P> {
     }
   }
 
+  releaseExternal(connection: ExternalConnection<unknown>): void {
+    const external = connection as ExternalConnection<P>;
+    if (this.#external.delete(external)) this.#counters.graphql.connections--;
+    const lease = this.#leases.get(external);
+    if (lease) {
+      this.#leases.delete(external);
+      this.#policy.release(lease);
+    }
+  }
+
   countResume(plan: ResumePlan): void {
     if (!plan.resumed) return;
     if (plan.recovered) this.#counters.resumeHits++;
@@ -363,11 +416,15 @@ export class RealtimeGateway<P> implements WsHost<P> {
         connection.close('RT_SESSION_EXPIRED', 'connection age limit reached; reconnect');
       else connection.heartbeat();
     }
+    // Their transport pings them; the gateway only holds them to the age limit.
+    for (const connection of this.#external)
+      if (connection.id % HEARTBEAT_SLICES === slice && connection.expiresAt <= now)
+        connection.close('RT_SESSION_EXPIRED', 'connection age limit reached; reconnect');
   }
 
   /** Closes connections whose credential was revoked; renews the stream slots of the rest. */
   async #recheckPrincipals(): Promise<void> {
-    const open = [...this.#sse, ...this.#ws];
+    const open = [...this.#sse, ...this.#ws, ...this.#external];
     const verdicts = await this.#policy.currentAll(open.map((connection) => connection.principal));
     for (const [i, connection] of open.entries()) {
       if (verdicts[i] || connection.closed) continue;
@@ -385,7 +442,7 @@ export class RealtimeGateway<P> implements WsHost<P> {
 
   #assertAccepting(): void {
     if (this.#closing) throw new RealtimeError('RT_SHUTTING_DOWN', 'the gateway is shutting down');
-    if (this.#sse.size + this.#ws.size >= this.#options.maxConnections) {
+    if (this.#sse.size + this.#ws.size + this.#external.size >= this.#options.maxConnections) {
       throw new RealtimeError('RT_TOO_MANY_CONNECTIONS', 'the gateway is at its connection limit', {
         details: { max: this.#options.maxConnections },
       });

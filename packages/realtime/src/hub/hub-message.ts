@@ -23,6 +23,8 @@ export class HubMessage {
   readonly coalesce: boolean;
   /** `"channel":…,"id":…,"event":…,"data":…}`: the JSON both wire forms share. */
   readonly #body: string;
+  readonly #dataJson: string;
+  #data: unknown;
   #sse: Buffer | undefined;
   #sseChunk: Buffer | undefined;
   #ws: Buffer | undefined;
@@ -41,8 +43,24 @@ export class HubMessage {
     this.type = event.type;
     this.receivedAt = receivedAt;
     this.coalesce = coalesce;
+    this.#dataJson = dataJson;
     // Channel, id and type are validated to be plain ASCII without quotes or backslashes.
     this.#body = `"channel":"${channel}","id":"${event.id}","event":"${event.type}","data":${dataJson}}`;
+  }
+
+  /** About the bytes it takes on the wire (its shared JSON): what a backlog of it is measured in. */
+  get size(): number {
+    return this.#body.length;
+  }
+
+  /**
+   * The event's data, parsed from its JSON on first use and shared, like the frames: the hub keeps
+   * no reference to the publisher's object, and a transport that resolves fields per subscriber
+   * (GraphQL) parses once per message, not once per subscriber. Treat it as read-only.
+   */
+  get data(): unknown {
+    if (this.#data === undefined) this.#data = JSON.parse(this.#dataJson) as unknown;
+    return this.#data;
   }
 
   /** `id: …\nevent: …\ndata: {"channel":…,"id":…,"event":…,"data":…}\n\n` */

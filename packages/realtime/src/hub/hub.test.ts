@@ -70,6 +70,19 @@ describe('hub - publish', () => {
     hub.close();
   });
 
+  it('publish - the data is a copy parsed once per message, shared by every subscriber', () => {
+    const clock = clockAt();
+    const hub = createHub({ clock });
+    const subs = [collector(), collector()];
+    for (const s of subs) hub.subscribe(['market:BTC-USD:trades'], s);
+    const published = event(clock, 7);
+    hub.publish('market:BTC-USD:trades', published);
+    const [a, b] = subs.map((s) => s.messages[0]!);
+    expect(a!.data).toEqual({ n: 7 });
+    expect(a!.data).not.toBe(published.data);
+    expect(b!.data).toBe(a!.data);
+  });
+
   it('publish - only subscribers of the channel receive it', () => {
     const clock = clockAt();
     const hub = createHub({ clock });

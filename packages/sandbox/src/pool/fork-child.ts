@@ -19,7 +19,7 @@ export const DEFAULT_NICE = 10;
 export interface ForkedChild {
   child: ChildProcess;
   /** The tail of what the child wrote to stderr. */
-  stderr(): string;
+  stderr: () => string;
 }
 
 export function forkSandboxChild(

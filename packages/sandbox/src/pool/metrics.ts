@@ -33,7 +33,7 @@ export function sandboxMetrics(registry: Registry) {
       () =>
         new Counter({
           name: 'tickline_sandbox_calls_total',
-          help: 'Calls answered by sandbox processes, by pool and outcome (ok, error, killed)',
+          help: 'Calls answered by sandbox processes, by pool and outcome (ok, error, fault, killed)',
           labelNames: ['pool', 'outcome'],
           registers: [registry],
         }),

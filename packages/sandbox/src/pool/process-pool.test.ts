@@ -1,4 +1,4 @@
-import { createMetricsRegistry, isTicklineError } from '@tickline/kernel';
+import { createMetricsRegistry, isTicklineError, silentLogger, type Logger } from '@tickline/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProcessPool, type CallLimits, type ProcessPool } from './process-pool.ts';
 
@@ -39,13 +39,47 @@ describe('sandbox process pool', () => {
     expect([...doubled]).toEqual([2, 5]);
   });
 
-  it('pool - a coded error comes back as it was; a fault retires its process', async () => {
+  it('pool - a coded error comes back as it was; a fault is logged, told as a fixed text, and retires its process', async () => {
     await expect(pool.call('coded', null, { limits: LIMITS })).rejects.toMatchObject({
       code: 'SANDBOX_TEST_ERROR',
       details: { n: 1 },
     });
-    expect(await codeOf(pool.call('fault', null, { limits: LIMITS }))).toBe('SANDBOX_CRASHED');
-    expect(await pool.call('echo', 1, { limits: LIMITS })).toBe(1);
+    const logged: Array<Record<string, unknown>> = [];
+    const logger: Logger = {
+      ...silentLogger,
+      error: (fields: string | Record<string, unknown>) => {
+        if (typeof fields === 'object') logged.push(fields);
+      },
+    };
+    const one = createProcessPool({ name: 'faults', entry: ENTRY, size: 1, logger });
+    try {
+      await one.ready();
+      const before = await one.call<number>('pid', null, { limits: LIMITS });
+      const fault = await one.call('fault', null, { limits: LIMITS }).catch((e: unknown) => e);
+      // The caller learns that the sandbox failed, not how: the text may hold internals.
+      expect(fault).toMatchObject({ code: 'SANDBOX_FAULT', message: expect.not.stringContaining('broken') });
+      expect(logged).toEqual([
+        expect.objectContaining({
+          pool: 'faults',
+          method: 'fault',
+          fault: expect.stringContaining('RangeError: broken inside'),
+        }),
+      ]);
+      // The process that faulted serves no one else.
+      expect(await one.call<number>('pid', null, { limits: LIMITS })).not.toBe(before);
+      // Node's own coded errors are faults too: their messages hold paths.
+      const enoent = await one.call('nodeError', null, { limits: LIMITS }).catch((e: unknown) => e);
+      expect(enoent).toMatchObject({ code: 'SANDBOX_FAULT', message: expect.not.stringContaining('secret') });
+      expect(logged.at(-1)).toMatchObject({ fault: expect.stringContaining('/nonexistent/secret/path') });
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('pool - what a child answers is bounded here, whatever the child did', async () => {
+    const forged = await pool.call('forge', null, { limits: LIMITS }).catch((e: unknown) => e);
+    expect(forged).toMatchObject({ code: 'SANDBOX_TEST_ERROR', details: { truncated: true } });
+    expect((forged as Error).message.length).toBeLessThanOrEqual(2_048);
   });
 
   it.each([
@@ -96,6 +130,16 @@ describe('sandbox process pool', () => {
       details: { retryAfterSeconds: expect.any(Number) },
     });
     expect(await pool.call('echo', 'fine', { limits: LIMITS, tenant: 'neighbour' })).toBe('fine');
+  }, 60_000);
+
+  it('strikes - faults count against the tenant too (a fault costs a fresh process)', async () => {
+    for (let i = 0; i < 3; i++)
+      expect(await codeOf(pool.call('fault', null, { limits: LIMITS, tenant: 'faulty' }))).toBe(
+        'SANDBOX_FAULT',
+      );
+    expect(await codeOf(pool.call('echo', 1, { limits: LIMITS, tenant: 'faulty' }))).toBe(
+      'SANDBOX_SUSPENDED',
+    );
   }, 60_000);
 
   it('pool - a hostile call on one process leaves the other serving', async () => {

@@ -14,16 +14,21 @@
 import type { ChildProcess } from 'node:child_process';
 import { TicklineError, type Logger, type Registry } from '@tickline/kernel';
 import { residentMemoryBytes } from '../resident-memory.ts';
-import type { SandboxErrorCode } from '../errors.ts';
+import {
+  DEFAULT_KILL_CODES,
+  MIB,
+  restartDelay,
+  type KillReason,
+  type PendingCall,
+} from './supervision.ts';
 import { processCpuMs } from './proc-stat.ts';
 import { forkSandboxChild } from './fork-child.ts';
 import { sandboxMetrics } from './metrics.ts';
-import type { FromChild, ToChild } from './protocol.ts';
+import { FAULT_MESSAGE, type FromChild, type ToChild, type WireError } from './protocol.ts';
 import { DEFAULT_STRIKES, StrikeBook, type StrikePolicy } from './strikes.ts';
 import '../errors.ts';
 
-/** Why the supervisor ended a call by killing its process. */
-export type KillReason = 'cpu' | 'memory' | 'timeout' | 'crashed' | 'cancelled';
+export type { KillReason } from './supervision.ts';
 
 /** Bounds of one call, enforced on the process that runs it. */
 export interface CallLimits {
@@ -59,10 +64,13 @@ export interface ProcessPoolOptions {
   pollMs?: number;
   /** A child that is not ready by then is killed and started again. @default 60_000 */
   startTimeoutMs?: number;
-  /** The code a call is rejected with, per reason (a domain's own codes). Defaults: SANDBOX_*. */
-  codes?: Partial<Record<KillReason, string>>;
-  /** Told when a tenant's call got its process killed (not a cancel): to move the tenant aside. */
-  onStrike?: (tenant: string, reason: KillReason) => void;
+  /**
+   * The code a call is rejected with, per kill reason and for a fault of the process itself (a
+   * domain's own codes). Defaults: SANDBOX_*.
+   */
+  codes?: Partial<Record<KillReason | 'fault', string>>;
+  /** Told when a tenant's call got its process killed or faulted (not a cancel): to move the tenant aside. */
+  onStrike?: (tenant: string, reason: KillReason | 'fault') => void;
   /** Strikes shared with other pools (a tenant struck in one is struck in all). */
   strikeBook?: StrikeBook;
 }
@@ -86,26 +94,30 @@ export interface ProcessPool {
   close(): Promise<void>;
 }
 
-const DEFAULT_CODES: Record<KillReason, SandboxErrorCode> = {
-  cpu: 'SANDBOX_CPU_LIMIT',
-  memory: 'SANDBOX_MEMORY_LIMIT',
-  timeout: 'SANDBOX_TIMEOUT',
-  crashed: 'SANDBOX_CRASHED',
-  cancelled: 'SANDBOX_CANCELLED',
-};
+/**
+ * What of a child's error reaches the caller. The child runs hostile code, so its answers are
+ * bounded here again, whatever it bounded itself: a message of at most 2,048 characters, details
+ * of at most 4 KiB as JSON.
+ */
+const MAX_MESSAGE_CHARS = 2_048;
+const MAX_DETAILS_BYTES = 4_096;
 
-const MIB = 1024 * 1024;
-/** Longest pause between restarts of a process that keeps failing to start. */
-const MAX_RESTART_DELAY_MS = 5_000;
-
-interface Call {
-  id: number;
-  method: string;
-  payload: unknown;
-  options: CallOptions;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
+function boundedError(error: WireError): { message: string; details: Record<string, unknown> } {
+  const message = String(error.message).slice(0, MAX_MESSAGE_CHARS);
+  let details: Record<string, unknown> = {};
+  if (typeof error.details === 'object' && error.details !== null) {
+    let size = Infinity;
+    try {
+      size = JSON.stringify(error.details).length;
+    } catch {
+      // Not JSON: dropped.
+    }
+    details = size <= MAX_DETAILS_BYTES ? error.details : { truncated: true };
+  }
+  return { message, details };
 }
+
+type Call = PendingCall<CallOptions>;
 
 interface Slot {
   child: ChildProcess;
@@ -125,7 +137,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
   const size = Math.max(1, Math.floor(options.size));
   const pollMs = options.pollMs ?? 50;
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
-  const codes = { ...DEFAULT_CODES, ...options.codes };
+  const codes = { ...DEFAULT_KILL_CODES, fault: 'SANDBOX_FAULT', ...options.codes };
   const strikes = options.strikeBook ?? new StrikeBook({ ...DEFAULT_STRIKES, ...options.strikes });
   const metrics = options.metrics ? sandboxMetrics(options.metrics) : undefined;
   const slots = new Set<Slot>();
@@ -187,13 +199,20 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     if (message.ok) {
       metrics?.calls.inc({ pool: options.name, outcome: 'ok' });
       call.resolve(message.result);
+    } else if (message.fault !== undefined) {
+      metrics?.calls.inc({ pool: options.name, outcome: 'fault' });
+      options.logger?.error(
+        { pool: options.name, pid: slot.child.pid, method: call.method, fault: message.fault },
+        'sandbox fault',
+      );
+      // A fault costs a fresh process, and code can make one look like a fault (a rewritten
+      // stack): it counts against the tenant as a kill does.
+      strike(call, 'fault');
+      call.reject(new TicklineError(codes.fault, FAULT_MESSAGE));
     } else {
       metrics?.calls.inc({ pool: options.name, outcome: 'error' });
-      call.reject(
-        new TicklineError(message.error.code, message.error.message, {
-          details: message.error.details ?? {},
-        }),
-      );
+      const { message: text, details } = boundedError(message.error);
+      call.reject(new TicklineError(message.error.code, text, { details }));
     }
     if (!slot.retiring) dispatch();
   }
@@ -233,8 +252,18 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
         'sandbox processes fail to start',
       );
     }
-    const delay = failedStarts === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 100 * 2 ** failedStarts);
+    const delay = restartDelay(failedStarts);
     setTimeout(spawnOne, delay).unref();
+  }
+
+  /** Counts a process lost to the call's code against its tenant. */
+  function strike(call: Call, reason: KillReason | 'fault'): void {
+    const tenant = call.options.tenant;
+    if (tenant === undefined) return;
+    const suspended = strikes.strike(tenant);
+    options.onStrike?.(tenant, reason);
+    if (suspended)
+      options.logger?.warn({ pool: options.name, tenant }, 'tenant suspended from the sandbox');
   }
 
   /** Rejects `call` because its process was (or is being) ended for `reason`. */
@@ -242,16 +271,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     kills[reason]++;
     metrics?.kills.inc({ pool: options.name, reason });
     metrics?.calls.inc({ pool: options.name, outcome: 'killed' });
-    let suspended = false;
-    if (reason !== 'cancelled' && call.options.tenant !== undefined) {
-      suspended = strikes.strike(call.options.tenant);
-      options.onStrike?.(call.options.tenant, reason);
-    }
-    if (suspended)
-      options.logger?.warn(
-        { pool: options.name, tenant: call.options.tenant },
-        'tenant suspended from the sandbox',
-      );
+    if (reason !== 'cancelled') strike(call, reason);
     const { limits } = call.options;
     const message: Record<KillReason, string> = {
       cpu: `the code used more than ${limits.cpuMs} ms of CPU time; its process was stopped`,

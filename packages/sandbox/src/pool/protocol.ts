@@ -18,4 +18,7 @@ export type FromChild =
   | { alive: true }
   | { id: number; progress: unknown[] }
   | { id: number; ok: true; result: unknown; retire?: boolean }
-  | { id: number; ok: false; error: WireError; retire?: boolean };
+  | { id: number; ok: false; error: WireError; retire?: boolean; fault?: string };
+
+/** What the user is told about a fault of the sandbox itself (the log has the fault). */
+export const FAULT_MESSAGE = 'the sandbox failed for a reason of its own; the fault was logged';

@@ -1,14 +1,17 @@
 /**
  * @module The child side of a sandbox process: answers one call at a time with the handlers it is
- * given. A handler's coded error goes back as it is; anything else is a fault of the process, which
- * answers and then exits, so that a broken process (a trapped WebAssembly instance, a corrupted
- * heap) never serves another call — the supervisor starts a fresh one.
+ * given. A handler's coded error (a code a loaded package declared) goes back as it is; anything
+ * else — Node's own coded errors included — is a fault of the process, which answers and then
+ * exits, so that a broken process (a trapped WebAssembly instance, a corrupted heap) never serves
+ * another call — the supervisor starts a fresh one.
  */
-import { isTicklineError } from '@tickline/kernel';
-import type { FromChild, ToChild, WireError } from './protocol.ts';
+import { isDeclaredError } from '../errors.ts';
+import { FAULT_MESSAGE, type FromChild, type ToChild, type WireError } from './protocol.ts';
 
 /** Bounds an error message before it crosses to the host (a hostile message can be megabytes). */
 const MAX_MESSAGE = 2_048;
+/** Bounds a fault's text (message and stack) for the host's log. */
+const MAX_FAULT = 64 * 1024;
 
 export interface CallContext {
   /** Reports progress to the caller; never blocks the call. */
@@ -20,11 +23,11 @@ export interface CallContext {
 export type Handlers = Record<string, (payload: never, context: CallContext) => Promise<unknown>>;
 
 /**
- * A thrown value as it crosses to the host: a coded error as it is (its message bounded), anything
- * else as SANDBOX_CRASHED — a fault of the process, not an answer.
+ * A thrown value as it crosses to the host from a resident process: a declared error as it is (its
+ * message bounded), anything else as SANDBOX_CRASHED — a fault of the process, not an answer.
  */
 export function toWireError(error: unknown): WireError {
-  if (isTicklineError(error)) {
+  if (isDeclaredError(error)) {
     const wire = { code: error.code, message: error.message.slice(0, MAX_MESSAGE) };
     return error.details === undefined ? wire : { ...wire, details: error.details };
   }
@@ -65,7 +68,31 @@ export async function serveSandboxProcess(
         });
         answer({ id: message.id, ok: true, result }, retire);
       } catch (error) {
-        answer({ id: message.id, ok: false, error: toWireError(error) }, retire || !isTicklineError(error));
+        if (isDeclaredError(error)) {
+          const wire = { code: error.code, message: error.message.slice(0, MAX_MESSAGE) };
+          answer(
+            {
+              id: message.id,
+              ok: false,
+              error: error.details === undefined ? wire : { ...wire, details: error.details },
+            },
+            retire,
+          );
+          return;
+        }
+        // A fault of the process, not of the code it ran: the host logs it in full and tells the
+        // caller only that it happened (its text may hold internals).
+        const text =
+          error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+        answer(
+          {
+            id: message.id,
+            ok: false,
+            error: { code: 'SANDBOX_FAULT', message: FAULT_MESSAGE },
+            fault: text.slice(0, MAX_FAULT),
+          },
+          true,
+        );
       }
     })();
   });

@@ -81,14 +81,17 @@ describe('resident sandbox process', () => {
       expect(await p.call('get', null, WALL)).toBe(0);
       expect(p.generation).toBe(gen + 1);
       expect(await p.call('pid', null, WALL)).not.toBe(pid);
-      await until(() => {
-        try {
-          process.kill(pid, 0);
-          return false;
-        } catch {
-          return true;
-        }
-      }, { timeoutMs: 10_000, what: 'the killed process gone' });
+      await until(
+        () => {
+          try {
+            process.kill(pid, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        },
+        { timeoutMs: 10_000, what: 'the killed process gone' },
+      );
     },
     60_000,
   );

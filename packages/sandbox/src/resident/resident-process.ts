@@ -21,7 +21,13 @@ import { TicklineError, type Logger, type Registry } from '@tickline/kernel';
 import '../errors.ts';
 import { forkSandboxChild } from '../pool/fork-child.ts';
 import { sandboxMetrics } from '../pool/metrics.ts';
-import type { KillReason } from '../pool/process-pool.ts';
+import {
+  DEFAULT_KILL_CODES,
+  MIB,
+  restartDelay,
+  type KillReason,
+  type PendingCall,
+} from '../pool/supervision.ts';
 import type { FromChild, ToResident } from '../pool/protocol.ts';
 import { residentMemoryBytes } from '../resident-memory.ts';
 
@@ -93,25 +99,9 @@ export interface ResidentProcess {
   close(): Promise<void>;
 }
 
-const DEFAULT_CODES: Record<KillReason, string> = {
-  cpu: 'SANDBOX_CPU_LIMIT',
-  memory: 'SANDBOX_MEMORY_LIMIT',
-  timeout: 'SANDBOX_TIMEOUT',
-  crashed: 'SANDBOX_CRASHED',
-  cancelled: 'SANDBOX_CANCELLED',
-};
 
-const MIB = 1024 * 1024;
-const MAX_RESTART_DELAY_MS = 5_000;
 
-interface Call {
-  id: number;
-  method: string;
-  payload: unknown;
-  options: ResidentCallOptions;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
+type Call = PendingCall<ResidentCallOptions>;
 
 interface Current {
   child: ChildProcess;
@@ -142,7 +132,7 @@ const lost = (generation: number) =>
 export function createResidentProcess(options: ResidentProcessOptions): ResidentProcess {
   const pollMs = options.pollMs ?? 50;
   const idleEvery = Math.max(1, Math.round((options.idlePollMs ?? 1_000) / pollMs));
-  const codes = { ...DEFAULT_CODES, ...options.codes };
+  const codes = { ...DEFAULT_KILL_CODES, ...options.codes };
   const metrics = options.metrics ? sandboxMetrics(options.metrics) : undefined;
   const kills: Record<KillReason, number> = { cpu: 0, memory: 0, timeout: 0, crashed: 0, cancelled: 0 };
   const listeners = new Set<(loss: ResidentLoss) => void>();
@@ -175,7 +165,10 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
     current = proc;
     const startTimer = setTimeout(() => {
       if (!proc.ready) {
-        options.logger?.error({ pool: options.name, pid: child.pid }, 'resident sandbox process did not start');
+        options.logger?.error(
+          { pool: options.name, pid: child.pid },
+          'resident sandbox process did not start',
+        );
         child.kill('SIGKILL');
       }
     }, options.startTimeoutMs ?? 60_000);
@@ -222,7 +215,9 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
     } else {
       metrics?.calls.inc({ pool: options.name, outcome: 'error' });
       call!.reject(
-        new TicklineError(message.error.code, message.error.message, { details: message.error.details ?? {} }),
+        new TicklineError(message.error.code, message.error.message, {
+          details: message.error.details ?? {},
+        }),
       );
     }
   }
@@ -291,8 +286,10 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
     if (!wasReady && proc.killed !== 'memory' && proc.killed !== 'timeout') failedStarts++;
     if (failedStarts >= 3)
       for (const call of waiting.splice(0))
-        call.reject(new TicklineError('SANDBOX_UNAVAILABLE', `the ${options.name} sandbox process cannot start`));
-    const delay = failedStarts === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 100 * 2 ** failedStarts);
+        call.reject(
+          new TicklineError('SANDBOX_UNAVAILABLE', `the ${options.name} sandbox process cannot start`),
+        );
+    const delay = restartDelay(failedStarts);
     // Only restart when someone needs the process: a call waits, or state lived in the last one.
     setTimeout(() => {
       if (!current && (waiting.length > 0 || wasReady)) start();

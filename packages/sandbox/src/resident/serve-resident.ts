@@ -8,7 +8,7 @@
  * of its work; the supervisor kills a process that is silent for too long while it owes an answer,
  * which is how a conversion that never returns, or any hang below JavaScript, is ended.
  */
-import { isTicklineError } from '@tickline/kernel';
+import { isDeclaredError } from '../errors.ts';
 import type { FromChild, ToResident } from '../pool/protocol.ts';
 import { toWireError } from '../pool/serve.ts';
 
@@ -22,7 +22,7 @@ export interface ResidentContext {
 
 export type ResidentHandlers = Record<
   string,
-  (payload: never, context: ResidentContext) => unknown | Promise<unknown>
+  (payload: never, context: ResidentContext) => unknown
 >;
 
 function send(message: FromChild): void {
@@ -59,7 +59,7 @@ export async function serveResidentProcess(
         const result = await handler(message.payload as never, context);
         if (id !== undefined) send({ id, ok: true, result });
       } catch (error) {
-        if (isTicklineError(error)) {
+        if (isDeclaredError(error)) {
           if (id !== undefined) send({ id, ok: false, error: toWireError(error) });
         } else {
           // A fault that is not a coded answer may have broken this process's state: it leaves,

@@ -2,10 +2,15 @@
  * @module A sandbox process for the pool's contract tests: each method misbehaves in one way a
  * hostile strategy can (or answers normally), so the supervisor's every limit can be shown.
  */
+import { readFileSync } from 'node:fs';
 import { TicklineError } from '@tickline/kernel';
 import { serveSandboxProcess } from '../pool/serve.ts';
+import './test-codes.ts';
 
 const held: unknown[] = [];
+/** The id of the call being served, for `forge` (handlers are not told it). */
+let current = 0;
+process.on('message', (message: { id?: number }) => (current = message.id ?? current));
 
 await serveSandboxProcess({
   echo: async (payload: unknown) => payload,
@@ -32,6 +37,21 @@ await serveSandboxProcess({
   },
   fault: async () => {
     throw new RangeError('broken inside');
+  },
+  /** Node's own coded error (ENOENT, with a path in its message): a fault too, not the caller's to read. */
+  nodeError: async () => readFileSync('/nonexistent/secret/path'),
+  /** An answer written past serve's own bounds, as a child whose isolate escaped could. */
+  forge: () => {
+    process.send!({
+      id: current,
+      ok: false,
+      error: {
+        code: 'SANDBOX_TEST_ERROR',
+        message: 'm'.repeat(10 * 1024 * 1024),
+        details: { big: 'd'.repeat(100_000) },
+      },
+    });
+    return new Promise(() => {});
   },
   retire: async (_: unknown, context) => {
     context.retire();

@@ -4,6 +4,7 @@
  */
 import { TicklineError } from '@tickline/kernel';
 import { serveResidentProcess } from '../resident/serve-resident.ts';
+import './test-codes.ts';
 
 let counter = 0;
 const held: Buffer[] = [];

@@ -5,6 +5,7 @@
  */
 import { principalOf } from '@tickline/identity';
 import { isForwardedHere, type RealtimeGateway, type StreamPrincipal } from '@tickline/realtime';
+import { isUpgradeClaimed } from '@tickline/kernel';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { authorizeByScope, type AuthorizeRequest } from '../http/route-scopes.ts';
 import { rateLimitPlugin } from '../http/plugins/rate-limit/rate-limit-plugin.ts';
@@ -37,8 +38,14 @@ export async function registerApiScope(app: FastifyInstance, options: ApiScopeOp
       // Before any route: each is authorized against the scope it declares, ahead of its own hooks.
       authorizeByScope(scope, options.authorize);
       // A request a gateway forwarded was limited there, by the caller's own address.
+      // A WebSocket upgrade routed here (GraphQL's, claimed by its endpoint) opens a connection:
+      // its subscriptions are counted one by one instead.
       if (options.limiter)
-        await scope.register(rateLimitPlugin, { limiter: options.limiter, skip: isForwardedHere });
+        await scope.register(rateLimitPlugin, {
+          limiter: options.limiter,
+          skip: isForwardedHere,
+          connection: (request) => isUpgradeClaimed(request.raw),
+        });
       // Answers carry tokens, keys, account and player data: no cache may keep them (RFC 6749 §5.1).
       scope.addHook('onRequest', async function noStore(_request, reply) {
         void reply.header('cache-control', 'no-store');

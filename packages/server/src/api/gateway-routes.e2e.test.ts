@@ -4,6 +4,7 @@
  * processes. One source of truth: its OpenAPI document (every method, path and scope) equals the
  * `all` role's, so a domain route no role table lists fails here. And the routes work through it.
  */
+import { graphqlWsClient } from '@tickline/graphql/internal';
 import type { Candle } from '@tickline/market';
 import { createPostgresSql } from '@tickline/store';
 import { SMA_CROSS_SOURCE, storeClosedCandles } from '@tickline/strategy';
@@ -162,6 +163,68 @@ describe.skipIf(!available)(`gateway routes - every route through a gateway (${r
       expect(run.status, JSON.stringify(run.body)).toBe(200);
     } finally {
       stream.close();
+    }
+  });
+
+  it('gateway routes - GraphQL on a gateway: its own fields and subscriptions; forwarded domains are coded', async () => {
+    const cy = await signUpAndIn(gateway.url, `cy.${Date.now()}@example.com`);
+    const bearer = cy.accessToken;
+    const answer = await fetch(`${gateway.url}/api/v1/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({
+        query: '{ me { userId } strategies { nodes { id } } notifications { unread } }',
+      }),
+    });
+    const body = (await answer.json()) as {
+      data: Record<string, unknown>;
+      errors: Array<{ extensions: { code: string } }>;
+    };
+    expect(body.data).toEqual({ me: { userId: cy.userId }, strategies: null, notifications: null });
+    expect(body.errors.map((e) => e.extensions.code)).toEqual([
+      'GRAPHQL_FIELD_UNAVAILABLE',
+      'GRAPHQL_FIELD_UNAVAILABLE',
+    ]);
+    // A backtest run by the strategy process reaches the gateway's hub, and its GraphQL subscribers.
+    const client = graphqlWsClient(`${gateway.url.replace('http', 'ws')}/api/v1/graphql`, {
+      authorization: `Bearer ${bearer}`,
+    });
+    try {
+      const events = client.record('subscription { backtestProgress { type backtestId status } }');
+      const hour = 3_600_000;
+      const to = Math.floor(Date.now() / hour) * hour - hour;
+      const created = await callJson(gateway.url, 'POST', '/api/v1/strategies', {
+        bearer,
+        body: { name: 'cross', source: SMA_CROSS_SOURCE },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const started = await callJson(gateway.url, 'POST', '/api/v1/backtests', {
+        bearer,
+        body: {
+          strategyId: created.body.strategy.id,
+          symbol: 'BTC-USDT',
+          interval: '1m',
+          from: to - hour,
+          to,
+        },
+      });
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      const deadline = Date.now() + 60_000;
+      const completed = () =>
+        events.data.find(
+          (d) => (d as { backtestProgress: { type: string } }).backtestProgress.type === 'backtest.completed',
+        );
+      while (!completed() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(events.errors).toEqual([]);
+      expect(completed()).toEqual({
+        backtestProgress: {
+          type: 'backtest.completed',
+          backtestId: started.body.backtest.id,
+          status: 'succeeded',
+        },
+      });
+    } finally {
+      await client.dispose();
     }
   });
 });

@@ -50,12 +50,27 @@ describe('config - tickline schema', () => {
         requiredTiers: [],
       },
       maxCodeBytes: 131072,
+      output: { maxLogLines: 1000, maxLogLineChars: 500, maxPlotSeries: 16, maxPlotPoints: 2000 },
+      params: { maxParams: 64, maxNameChars: 64, maxTextChars: 200, maxEnumValues: 64 },
+      compile: { perUser: 2, maxInFlight: 8 },
       workers: 2,
       progressIntervalMs: 500,
       tiers: {
-        free: { concurrentJobs: 1, memoryMb: 64, cpuMs: 10000, maxBarsPerRun: 500000 },
-        premium: { concurrentJobs: 3, memoryMb: 256, cpuMs: 60000, maxBarsPerRun: 5000000 },
-        enterprise: { concurrentJobs: 10, memoryMb: 1024, cpuMs: 600000, maxBarsPerRun: 50000000 },
+        free: { concurrentJobs: 1, memoryMb: 64, cpuMs: 10000, maxBarsPerRun: 500000, maxResultBytes: 4194304 },
+        premium: {
+          concurrentJobs: 3,
+          memoryMb: 256,
+          cpuMs: 60000,
+          maxBarsPerRun: 5000000,
+          maxResultBytes: 16777216,
+        },
+        enterprise: {
+          concurrentJobs: 10,
+          memoryMb: 1024,
+          cpuMs: 600000,
+          maxBarsPerRun: 50000000,
+          maxResultBytes: 67108864,
+        },
       },
     });
     expect(notify).toEqual({

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import {
   ConfigInvalidError,
+  countSqlStatement,
   createLogger,
   createEventSource,
   createMetricsRegistry,
@@ -175,7 +176,14 @@ describe('http - logging', () => {
     app.get('/test/crash', PUBLIC_ROUTE, async () => {
       throw new Error('secret internals');
     });
+    // What the store does per statement: the request that awaited it is charged.
+    app.get('/test/sql', async () => {
+      await Promise.resolve();
+      for (let i = 0; i < 3; i++) countSqlStatement();
+      return {};
+    });
     await app.inject({ url: '/test/log', headers: { 'x-request-id': 'log-1' } });
+    await app.inject({ url: '/test/sql', headers: { 'x-request-id': 'log-5' } });
     // An OIDC callback's code and state, a stream ticket: never in the access log.
     await app.inject({
       url: '/test/log?code=SECRET-CODE&state=SECRET-STATE&iss=x&channels=a',
@@ -192,7 +200,11 @@ describe('http - logging', () => {
         msg: 'request completed',
         statusCode: 200,
         url: '/test/log',
+        sqlStatements: 0,
       }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({ requestId: 'log-5', msg: 'request completed', sqlStatements: 3 }),
     );
     expect(lines).toContainEqual(
       expect.objectContaining({

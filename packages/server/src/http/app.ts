@@ -23,7 +23,7 @@ import { registerCors, type CorsOptions } from './plugins/security/cors.ts';
 import { registerSecurityHeaders } from './plugins/security/security-headers.ts';
 import type { TlsCredentials } from './plugins/security/tls-options.ts';
 import { registerZodCompilers } from './plugins/validation/zod-compilers.ts';
-import { registerRequestContext } from './request-context.ts';
+import { registerRequestContext, requestWork } from './request-context.ts';
 import { redactUrl } from './redact-url.ts';
 import { registerRouteTable } from './route-scopes.ts';
 import { requestIdFrom, REQUEST_ID_HEADER } from './request-id.ts';
@@ -117,6 +117,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
       url: redactUrl(request.url),
       statusCode: reply.statusCode,
       responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
+      // How many statements the request sent: a list that costs one per item shows here.
+      sqlStatements: requestWork(request)?.sqlStatements ?? 0,
     };
     if (QUIET_ROUTES.has(request.routeOptions.url ?? '')) request.log.debug(fields, 'request completed');
     else request.log.info(fields, 'request completed');

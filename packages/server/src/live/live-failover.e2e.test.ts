@@ -215,6 +215,16 @@ async function publishCandle(i: number): Promise<void> {
   ]);
 }
 
+/** How many runs have an order for the candle closing at `closeTime` (decided it). */
+async function runsDeciding(closeTime: number): Promise<number> {
+  const { rows } = await sql!.query<{ n: string }>(
+    `select count(distinct snapshot->'origin'->>'strategyId') as n from broker_orders
+     where (snapshot->'origin'->>'candleCloseTime')::bigint = $1`,
+    [closeTime],
+  );
+  return Number(rows[0]!.n);
+}
+
 /** Pids of the live sandbox processes (children running live-process-entry) of `parent`. */
 function liveSandboxPids(parent: number): number[] {
   const pids: number[] = [];
@@ -224,7 +234,8 @@ function liveSandboxPids(parent: number): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== parent) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes('live-process-entry')) pids.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes('live-process-entry'))
+        pids.push(Number(entry));
     } catch {
       // Gone while reading.
     }
@@ -310,16 +321,27 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
     const sandbox = liveSandboxPids(b.child.pid!);
     expect(sandbox).toHaveLength(1);
     process.kill(sandbox[0]!, 'SIGKILL');
-    await until(() => b.logLines().some((l) => l.msg === 'live sandbox process lost; its runs reopen in a fresh one'), {
-      timeoutMs: 30_000,
-      what: 'B saw its sandbox process go',
-    });
+    await until(
+      () => b.logLines().some((l) => l.msg === 'live sandbox process lost; its runs reopen in a fresh one'),
+      {
+        timeoutMs: 30_000,
+        what: 'B saw its sandbox process go',
+      },
+    );
     await until(() => liveSandboxPids(b.child.pid!).some((pid) => pid !== sandbox[0]), {
       timeoutMs: 60_000,
       what: 'a fresh sandbox process',
     });
     const afterLoss = i + 3;
     await until(() => i >= afterLoss, { timeoutMs: 30_000, what: 'candles after the sandbox loss' });
+    // The dip comes once every run decided the candles so far (the reopened ones caught up), so
+    // the limits they rest are at the venue before it: a limit placed after the dip passed would
+    // rest, as it would live.
+    const caughtUpTo = T0 + i * MINUTE;
+    await until(async () => (await runsDeciding(caughtUpTo)) === RUNS, {
+      timeoutMs: 90_000,
+      what: 'every run caught up after the sandbox loss',
+    });
     dipFrom = i + 1;
     const lastCandle = i + 3;
     await until(() => i >= lastCandle, { timeoutMs: 30_000, what: 'candles after the takeover' });
@@ -328,17 +350,10 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
     const finalClose = T0 + i * MINUTE;
 
     // Every run reaches the last candle.
-    await until(
-      async () => {
-        const { rows } = await sql!.query<{ n: string }>(
-          `select count(distinct snapshot->'origin'->>'strategyId') as n from broker_orders
-           where (snapshot->'origin'->>'candleCloseTime')::bigint = $1`,
-          [finalClose],
-        );
-        return Number(rows[0]!.n) === RUNS;
-      },
-      { timeoutMs: 60_000, what: 'every run decided the last candle' },
-    );
+    await until(async () => (await runsDeciding(finalClose)) === RUNS, {
+      timeoutMs: 60_000,
+      what: 'every run decided the last candle',
+    });
 
     // Stop B (its heartbeats would keep the log growing), then read the whole log back.
     b.child.kill('SIGTERM');

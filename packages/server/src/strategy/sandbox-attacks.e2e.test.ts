@@ -133,7 +133,8 @@ async function healthWhile<T>(work: Promise<T>): Promise<{ result: T; times: num
   }
 }
 
-const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(xs.length * 0.99) - 1)] ?? 0;
+const p99 = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(xs.length * 0.99) - 1)] ?? 0;
 /**
  * Busier than its cores, the server waits for a core whatever it runs: the bounds become relative
  * to this run's quiet probes (see the module comment) — still far below what one frozen event loop
@@ -329,7 +330,9 @@ describe('sandbox attacks - each ends within its limit; the server and the neigh
     async (_, row) => {
       // This row's quiet probes, at the machine's load right now.
       await loopP99Ms();
-      const quietHealth = p99((await healthWhile(new Promise((resolve) => setTimeout(resolve, 2_000)))).times);
+      const quietHealth = p99(
+        (await healthWhile(new Promise((resolve) => setTimeout(resolve, 2_000)))).times,
+      );
       const quietLoop = await loopP99Ms();
       const { times } = await healthWhile(
         Promise.all([
@@ -371,7 +374,10 @@ describe('sandbox attacks - each ends within its limit; the server and the neigh
     expect((await compile(user, LOOPING_PROXY)).body.error.code).toBe('STRATEGY_CPU_LIMIT');
     // Its next work runs in the quarantine process, not in the pools everyone shares.
     const ready = await (await fetch(`${server.url}/readyz`)).json();
-    expect(ready.services['strategy-sandbox'].info.quarantine).toMatchObject({ size: 1, accounts: expect.any(Number) });
+    expect(ready.services['strategy-sandbox'].info.quarantine).toMatchObject({
+      size: 1,
+      accounts: expect.any(Number),
+    });
     expect((await compile(user, NOOP)).status).toBe(200);
     expect((await compile(user, LOOPING_NAME)).body.error.code).toBe('STRATEGY_CPU_LIMIT');
     expect((await compile(user, LOOPING_PROXY)).body.error.code).toBe('STRATEGY_CPU_LIMIT');
@@ -385,7 +391,8 @@ describe('sandbox attacks - each ends within its limit; the server and the neigh
   it('the neighbour’s live run decided every candle meanwhile', async () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, liveEnabledAt + 70_000 - Date.now())));
     const minutes = Math.floor((Date.now() - liveEnabledAt) / 60_000);
-    const status = (await api(neighbour, 'GET', `/live-strategies/${encodeURIComponent(neighbourLive)}`)).body.run;
+    const status = (await api(neighbour, 'GET', `/live-strategies/${encodeURIComponent(neighbourLive)}`)).body
+      .run;
     expect(status).toMatchObject({ state: 'running', errors: 0 });
     // Every 1 m candle that closed since the enable, give or take the one closing now.
     expect(status.candles).toBeGreaterThanOrEqual(Math.max(1, minutes - 1));

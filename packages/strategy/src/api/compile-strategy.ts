@@ -7,6 +7,7 @@
 import { inspect } from 'node:util';
 import { TicklineError } from '@tickline/kernel';
 import type { ParamSpecs } from '../core/definition.ts';
+import type { ParamLimits } from '../core/param-bounds.ts';
 import { StrategySandbox } from '../sandbox/sandbox.ts';
 import { stripTypeScript } from './strip-typescript.ts';
 import type { SandboxLimits } from '../sandbox/sandbox.ts';
@@ -28,6 +29,8 @@ export interface CompiledStrategy {
 export interface CompileOptions {
   language?: SourceLanguage;
   maxBytes?: number;
+  /** Bounds on the parameter declarations. @default DEFAULT_PARAM_LIMITS */
+  params?: ParamLimits;
 }
 
 /**
@@ -63,12 +66,8 @@ export function stripTypes(source: string, filename = 'strategy.ts'): string {
   }
 }
 
-/** Validates and compiles strategy source for saving (see module doc). */
-export async function compileStrategy(
-  source: string,
-  options: CompileOptions = {},
-): Promise<CompiledStrategy> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_CODE_BYTES;
+/** STRATEGY_CODE_TOO_LARGE when `source` is over `maxBytes` of UTF-8. */
+export function checkSourceSize(source: string, maxBytes = DEFAULT_MAX_CODE_BYTES): void {
   const bytes = Buffer.byteLength(source, 'utf8');
   if (bytes > maxBytes) {
     throw new TicklineError(
@@ -79,10 +78,18 @@ export async function compileStrategy(
       },
     );
   }
+}
+
+/** Validates and compiles strategy source for saving (see module doc). */
+export async function compileStrategy(
+  source: string,
+  options: CompileOptions = {},
+): Promise<CompiledStrategy> {
+  checkSourceSize(source, options.maxBytes);
   const js = options.language === 'javascript' ? source : stripTypes(source);
   const sandbox = new StrategySandbox(INSPECT_LIMITS);
   try {
-    return { js, params: await sandbox.inspect(js) };
+    return { js, params: await sandbox.inspect(js, options.params) };
   } finally {
     sandbox.dispose();
   }

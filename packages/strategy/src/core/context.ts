@@ -19,6 +19,8 @@ export interface Engine {
   readonly state: unknown;
   readonly time: number;
   readonly feedIndex: number;
+  /** The views as a frozen list (what `ctx.feeds` hands out: a strategy cannot swap a feed). */
+  feedList(): readonly FeedView[];
   positionView(symbol: string): PositionView;
   /** The position view of the current feed's symbol. */
   feedPositionView(): PositionView;
@@ -47,10 +49,16 @@ export class Series {
     Object.freeze(this);
   }
 
-  /** The value `ago` bars back (0 = current); `NaN` before the first bar or for a negative `ago`. */
+  /**
+   * The value `ago` bars back (0 = current, fractions truncated); `NaN` before the first bar and
+   * for a negative or non-numeric `ago`.
+   */
   at(ago: number): number {
-    const i = this.#cur.i - ago;
-    return ago >= 0 && i >= 0 ? this.#col[i]! : NaN;
+    // Coerced exactly once, then only the number is used: an object whose valueOf answered 0 to
+    // the check and -1 to the index read the next bar's close.
+    const k = Math.trunc(typeof ago === 'number' ? ago : Number(ago));
+    const i = this.#cur.i - k;
+    return k >= 0 && i >= 0 ? this.#col[i]! : NaN;
   }
 
   /** Bars visible so far (current included). */
@@ -166,7 +174,7 @@ export class InitContext {
     return this.#e.params;
   }
   get feeds(): readonly FeedView[] {
-    return this.#e.views;
+    return this.#e.feedList();
   }
   get ta(): Indicators {
     return this.#e.ta;
@@ -204,7 +212,7 @@ export class StrategyContext {
     return this.#e.views[this.#e.feedIndex]!;
   }
   get feeds(): readonly FeedView[] {
-    return this.#e.views;
+    return this.#e.feedList();
   }
   get open(): Series {
     return this.#e.views[this.#e.feedIndex]!.open;

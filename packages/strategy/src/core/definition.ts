@@ -4,7 +4,7 @@
  */
 import { TicklineError } from '@tickline/kernel';
 import type { InitContext, StrategyContext } from './context.ts';
-import type { ParamSpecs, ParamValues } from './types.ts';
+import type { ParamSpec, ParamSpecs, ParamValues } from './types.ts';
 
 export type { ParamSpec, ParamSpecs, ParamValues } from './types.ts';
 
@@ -17,6 +17,22 @@ export interface StrategyDefinition {
 
 function invalid(message: string, details: Record<string, unknown>): TicklineError {
   return new TicklineError('STRATEGY_PARAM_INVALID', message, { details });
+}
+
+/** Throws STRATEGY_DEFINITION_INVALID unless `spec` is a declaration of one of the four types. */
+export function checkParamSpec(name: string, spec: unknown): void {
+  const s = spec as ParamSpec | null;
+  const ok =
+    s !== null &&
+    typeof s === 'object' &&
+    (((s.type === 'int' || s.type === 'float') && typeof s.default === 'number') ||
+      (s.type === 'bool' && typeof s.default === 'boolean') ||
+      (s.type === 'enum' && Array.isArray(s.values) && s.values.includes(s.default)));
+  if (!ok) {
+    throw new TicklineError('STRATEGY_DEFINITION_INVALID', `parameter ${name} is not a valid declaration`, {
+      details: { param: name },
+    });
+  }
 }
 
 /** Throws STRATEGY_DEFINITION_INVALID unless `value` has the shape of a {@link StrategyDefinition}. */
@@ -35,19 +51,7 @@ export function checkDefinition(value: unknown): StrategyDefinition {
   if (typeof params !== 'object' || params === null) {
     throw new TicklineError('STRATEGY_DEFINITION_INVALID', 'params must be an object of declarations');
   }
-  for (const [name, spec] of Object.entries(params)) {
-    const ok =
-      spec !== null &&
-      typeof spec === 'object' &&
-      (((spec.type === 'int' || spec.type === 'float') && typeof spec.default === 'number') ||
-        (spec.type === 'bool' && typeof spec.default === 'boolean') ||
-        (spec.type === 'enum' && Array.isArray(spec.values) && spec.values.includes(spec.default)));
-    if (!ok) {
-      throw new TicklineError('STRATEGY_DEFINITION_INVALID', `parameter ${name} is not a valid declaration`, {
-        details: { param: name },
-      });
-    }
-  }
+  for (const [name, spec] of Object.entries(params)) checkParamSpec(name, spec);
   return d;
 }
 

@@ -19,6 +19,7 @@ import type { Indicators } from './indicators.ts';
 import { Ledger } from './ledger.ts';
 import type { Position } from './ledger.ts';
 import { computeMetrics, DrawdownTracker } from './metrics.ts';
+import { StreamingSeries } from './downsample.ts';
 import type {
   BacktestResult,
   EngineSettings,
@@ -102,12 +103,12 @@ export class Engine {
   readonly #positionViews = new Map<string, PositionView>();
   readonly #feedPositionViews: (PositionView | undefined)[] = [];
   readonly #cursors: FeedCursor[];
+  #feedList: readonly FeedView[] = Object.freeze([]);
   #orders: Order[] = [];
   #nextOrderId = 1;
   readonly logs: LogLine[] = [];
   logsDropped = 0;
-  readonly #plots = new Map<string, PlotSeries>();
-  #plotPoints = 0;
+  readonly #plots = new Map<string, StreamingSeries>();
   readonly signals: Signal[] = [];
   #recordSignals = false;
   rejectedOrders = 0;
@@ -122,6 +123,16 @@ export class Engine {
     this.#cursors = feeds.map(() => ({ i: -1 }));
     this.views = feeds.map((f, k) => new FeedView(f.symbol, f.interval, f.columns, this.#cursors[k]!));
     this.portfolioView = new PortfolioView(this);
+  }
+
+  feedList(): readonly FeedView[] {
+    const views = this.views;
+    let list = this.#feedList;
+    let same = list.length === views.length;
+    for (let k = 0; same && k < views.length; k++) same = list[k] === views[k];
+    // Rebuilt only when a view changed (a live engine swaps them when a feed is re-read).
+    if (!same) this.#feedList = list = Object.freeze(views.slice());
+    return list;
   }
 
   positionView(symbol: string): PositionView {
@@ -148,16 +159,19 @@ export class Engine {
   place(side: OrderSide, request: OrderRequest): number {
     if (request === null || typeof request !== 'object')
       throw orderError('an order needs { qty } or { percent }');
-    const symbol = request.symbol ?? this.views[this.feedIndex]!.symbol;
+    // Each field read once: a getter answers one value to the checks and the same to the order.
+    const { symbol: given, type: givenType, qty: givenQty, percent: givenPct, price: givenPrice } = request;
+    const givenReason = request.reason;
+    const symbol = given ?? this.views[this.feedIndex]!.symbol;
     if (!this.#symbols.has(symbol)) throw orderError(`no feed for symbol ${String(symbol)}`);
-    const type = request.type ?? 'market';
+    const type = givenType ?? 'market';
     if (type !== 'market' && type !== 'limit' && type !== 'stop')
       throw orderError(`unknown order type ${String(type)}`);
-    const hasQty = request.qty !== undefined;
-    const hasPct = request.percent !== undefined;
+    const hasQty = givenQty !== undefined;
+    const hasPct = givenPct !== undefined;
     if (hasQty === hasPct) throw orderError('give exactly one of qty and percent');
-    const qty = hasQty ? request.qty! : 0;
-    const percent = hasPct ? request.percent! : 0;
+    const qty = hasQty ? givenQty : 0;
+    const percent = hasPct ? givenPct : 0;
     if (hasQty && !(typeof qty === 'number' && qty > 0 && Number.isFinite(qty)))
       throw orderError('qty must be a positive number');
     if (
@@ -166,7 +180,7 @@ export class Engine {
     ) {
       throw orderError(`percent must be in (0, ${100 * this.settings.maxLeverage}]`);
     }
-    const price = request.price ?? NaN;
+    const price = givenPrice ?? NaN;
     if (type !== 'market' && !(typeof price === 'number' && price > 0 && Number.isFinite(price))) {
       throw orderError(`a ${type} order needs a positive price`);
     }
@@ -179,7 +193,7 @@ export class Engine {
         },
       );
     }
-    const reason = request.reason === undefined ? type : String(request.reason).slice(0, MAX_NAME_CHARS);
+    const reason = givenReason === undefined ? type : String(givenReason).slice(0, MAX_NAME_CHARS);
     const id = this.#nextOrderId++;
     this.#orders.push({ id, symbol, side, type, qty, percent, price, reason, createdAt: this.time });
     if (this.#recordSignals) this.signals.push({ time: this.time, symbol, side, type, qty, percent, price });
@@ -259,20 +273,24 @@ export class Engine {
           },
         );
       }
-      s = { name: key, time: [], value: [] };
+      // Bounded as the equity curve is: a plot on every bar of a long run keeps evenly spaced points.
+      s = new StreamingSeries(this.settings.limits.maxPlotPoints);
       this.#plots.set(key, s);
     }
-    if (++this.#plotPoints > this.settings.limits.maxPlotPoints) {
-      throw new TicklineError(
-        'STRATEGY_OUTPUT_LIMIT',
-        `more than ${this.settings.limits.maxPlotPoints} plot points`,
-        {
-          details: { limit: 'maxPlotPoints', value: this.settings.limits.maxPlotPoints },
-        },
-      );
-    }
-    s.time.push(this.time);
-    s.value.push(+value);
+    s.push(this.time, +value);
+  }
+
+  /** The plot series as a run returns them (downsampled to `maxPlotPoints` each, the last point kept). */
+  plotSeries(): PlotSeries[] {
+    return [...this.#plots].map(([name, s]) => ({ name, ...s.points() }));
+  }
+
+  /** The run's log, with a last line saying how many lines were not kept. */
+  logLines(): LogLine[] {
+    if (this.logsDropped === 0) return this.logs;
+    const max = this.settings.limits.maxLogLines;
+    const marker = `[tickline] ${this.logsDropped} more log lines were not kept: a run keeps ${max}`;
+    return [...this.logs, { time: this.time, text: marker }];
   }
 
   #reject(order: Order, why: string): void {
@@ -454,16 +472,15 @@ export class Engine {
       dd.result(),
     );
     onProgress?.(bars, total);
-    const plots = [...this.#plots.values()];
     return {
       metrics,
       trades: ledger.trades,
       tradesTruncated: ledger.tradesTruncated,
       fills: ledger.fills,
       equity: { time, value },
-      logs: this.logs,
+      logs: this.logLines(),
       logsDropped: this.logsDropped,
-      plots,
+      plots: this.plotSeries(),
       bars,
       signals: this.signals,
       rejectedOrders: this.rejectedOrders,

@@ -28,6 +28,12 @@ export const StrategyErrorCodes = defineErrorCodes({
     resolve: 'Export `defineStrategy({ params, onCandle })` as the default export.',
     httpStatus: 422,
   },
+  STRATEGY_DEFINITION_TOO_LARGE: {
+    meaning:
+      'The strategy declares more parameters than allowed, or a parameter name, description or list of values is too long (strategy.params).',
+    resolve: 'Declare fewer parameters, with shorter names and lists; the limit is in details.',
+    httpStatus: 422,
+  },
   STRATEGY_SYNTAX_ERROR: {
     meaning: 'The strategy code does not parse as TypeScript or JavaScript (line and column in details).',
     resolve: 'Fix the code at the reported position and save again.',
@@ -60,8 +66,15 @@ export const StrategyErrorCodes = defineErrorCodes({
     httpStatus: 422,
   },
   STRATEGY_OUTPUT_LIMIT: {
-    meaning: 'The strategy produced more output (plot points or series, open orders) than a run may return.',
-    resolve: 'Plot fewer series or points and keep fewer open orders; the limit is in details.',
+    meaning:
+      'The strategy produced more output than a run may hold: too many plot series or open orders. (Plot points are downsampled and log lines capped, never refused.)',
+    resolve: 'Plot fewer series and keep fewer open orders; the limit is in details.',
+    httpStatus: 422,
+  },
+  STRATEGY_RESULT_TOO_LARGE: {
+    meaning:
+      "The run's result (trades, logs, plots, signals; the equity curve aside) is larger than the tier allows (strategy.tiers.*.maxResultBytes).",
+    resolve: 'Trade less often, log and plot less, or shorten the range; the sizes are in details.',
     httpStatus: 422,
   },
   STRATEGY_FORBIDDEN_API: {
@@ -76,8 +89,10 @@ export const StrategyErrorCodes = defineErrorCodes({
     httpStatus: 422,
   },
   STRATEGY_SANDBOX_FAILED: {
-    meaning: 'The sandbox could not be created or returned something malformed.',
-    resolve: 'Retry; if it persists, report it with the run id.',
+    meaning:
+      "The sandbox failed for a reason of its own, not the strategy's code. Users see a fixed text; the fault is in the server log in full.",
+    resolve:
+      'Retry; if it persists, report it with the run id. Operators: the log line "sandbox fault" says why.',
     httpStatus: 500,
   },
   STRATEGY_NOT_FOUND: {

@@ -107,9 +107,12 @@ export type Slippage =
 
 /** Output bounds of one run (strategy-controlled outputs only; trades and equity are the engine's). */
 export interface OutputLimits {
+  /** Log lines kept; later ones are counted, and a last line says how many were not kept. */
   maxLogLines: number;
   maxLogLineChars: number;
+  /** Plot series; one more is STRATEGY_OUTPUT_LIMIT. */
   maxPlotSeries: number;
+  /** Points kept per plot series: beyond it the series is downsampled (every n-th point and the last). */
   maxPlotPoints: number;
   maxOpenOrders: number;
   maxTrades: number;

@@ -4,8 +4,6 @@
  * before anything is queued.
  */
 import { principalOf } from '@tickline/identity';
-import { TicklineError, uuidv7 } from '@tickline/kernel';
-import { ALL_INTERVALS } from '@tickline/market';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
@@ -16,28 +14,25 @@ import {
   BacktestTradesSchema,
 } from '@tickline/protocol';
 import { z } from 'zod';
-import { resolveParams } from '../core/definition.ts';
-import { backtestSettingsSchema, resolveBacktestSettings } from '../settings/backtest-settings.ts';
-import type { BacktestRequest } from '../module/backtest-queue.ts';
 import type { StrategyHost } from '../module/strategy-host.ts';
-import { assertFeedData, rangeOf, sandboxWithinTier, SandboxRequest } from './run-checks.ts';
 import {
   BACKTEST_TAGS,
-  DAY_MS,
   drawdownOf,
   Id,
   IdParams,
-  Instant,
   routeGuards,
   runJson,
   security,
   STRATEGY_SCOPES,
 } from './route-shapes.ts';
+import { createStrategyActions, QueueBacktestBody } from './strategy-actions.ts';
 
 /** Adds the backtest routes to `root` (the strategy routes plugin's scope). */
 export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost): void {
   const { repository, queue } = host;
-  const { guarded, tierLimits } = routeGuards(host);
+  const { guarded } = routeGuards(host);
+  // What the handlers do is in strategy-actions.ts, which GraphQL's resolvers call too.
+  const actions = createStrategyActions(host);
   const app = root.withTypeProvider<ZodTypeProvider>();
 
   app.post(
@@ -50,93 +45,13 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
           'Answers 202 with the run id. Progress (`backtest.progress`) and the end (`backtest.completed`) arrive on the `user:{id}` stream channel. 429 STRATEGY_QUOTA_BACKTESTS / STRATEGY_QUOTA_CONCURRENT at the tier limits; 403 STRATEGY_TIER_LIMIT for sandbox limits above the tier.',
         tags: BACKTEST_TAGS,
         security,
-        body: z
-          .object({
-            strategyId: Id,
-            version: z.number().int().min(1).optional().describe('Default: the latest version.'),
-            symbol: z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected BASE-QUOTE, upper case'),
-            interval: z.enum(ALL_INTERVALS as [string, ...string[]]),
-            from: Instant,
-            to: Instant,
-            exchange: z.string().min(1).max(32).optional(),
-            params: z.record(z.string(), z.unknown()).default({}),
-            settings: backtestSettingsSchema.optional(),
-            sandbox: SandboxRequest,
-          })
-          .strict(),
+        body: QueueBacktestBody,
         response: { 202: BacktestResponseSchema },
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      const body = request.body;
-      const { from, to } = rangeOf(body.from, body.to);
-      const limits = tierLimits(principal);
-      const sandbox = sandboxWithinTier(principal, body.sandbox, limits);
-      const version = await repository.getVersion(principal.userId, body.strategyId, body.version);
-      const params = resolveParams(version.params, body.params);
-      const settingsInput = body.settings ?? {};
-      resolveBacktestSettings(settingsInput);
-      const interval = body.interval as BacktestRequest['interval'];
-      const feedQuery = {
-        symbol: body.symbol,
-        interval,
-        from,
-        to,
-        ...(body.exchange ? { exchange: body.exchange } : {}),
-      };
-      // The same history the run will read (the replica when configured).
-      await assertFeedData(host, feedQuery);
-      const now = host.clock.now();
-      const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
-      const request_: BacktestRequest = {
-        ...feedQuery,
-        params,
-        settings: settingsInput,
-        sandbox,
-        maxBars: limits.maxBarsPerRun,
-        userConcurrency: limits.concurrentJobs,
-      };
-      // Counted and inserted atomically: a burst of requests cannot all pass the same count.
-      const created = await repository.createRunWithinQuota(
-        {
-          id: uuidv7(),
-          userId: principal.userId,
-          strategyId: body.strategyId,
-          version: version.version,
-          request: request_ as unknown as Record<string, unknown>,
-          now: new Date(now),
-        },
-        {
-          since: new Date(dayStart),
-          perDay: principal.limits.backtestsPerDay,
-          concurrent: limits.concurrentJobs,
-        },
-      );
-      if ('exceeded' in created && created.exceeded === 'perDay') {
-        reply.header('retry-after', String(Math.ceil((dayStart + DAY_MS - now) / 1000)));
-        throw new TicklineError(
-          'STRATEGY_QUOTA_BACKTESTS',
-          `the ${principal.tier} tier runs ${principal.limits.backtestsPerDay} backtests per day`,
-          {
-            details: {
-              limit: principal.limits.backtestsPerDay,
-              resetAt: new Date(dayStart + DAY_MS).toISOString(),
-            },
-          },
-        );
-      }
-      if ('exceeded' in created) {
-        throw new TicklineError(
-          'STRATEGY_QUOTA_CONCURRENT',
-          `the ${principal.tier} tier allows ${limits.concurrentJobs} backtests at once`,
-          {
-            details: { limit: limits.concurrentJobs, active: created.active },
-          },
-        );
-      }
-      const run = created.run;
-      queue.enqueue(run);
+      const retryAfter = (seconds: number) => void reply.header('retry-after', String(seconds));
+      const run = await actions.queueBacktest(principalOf(request), request.body, retryAfter);
       reply.status(202);
       return { backtest: runJson(run) };
     },
@@ -195,15 +110,7 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
     },
   );
 
-  const resultOf = async (userId: string, id: string) => {
-    const run = await repository.getRun(userId, id);
-    if (run.status !== 'succeeded') {
-      throw new TicklineError('STRATEGY_RESULT_PENDING', `backtest ${id} is ${run.status}`, {
-        details: { status: run.status },
-      });
-    }
-    return repository.getResult(userId, id);
-  };
+  const resultOf = (userId: string, id: string) => actions.result(userId, id);
 
   app.get(
     '/backtests/:id/trades',

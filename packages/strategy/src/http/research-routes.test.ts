@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
-import { createStrategyTestApp, HOUR, T0, waveCandles, type StrategyTestApp } from '../testing/strategy-test-app.ts';
+import {
+  createStrategyTestApp,
+  HOUR,
+  T0,
+  waveCandles,
+  type StrategyTestApp,
+} from '../testing/strategy-test-app.ts';
 
 /** The research routes over a real socket: what a CLI or browser sees. */
 describe('research routes over HTTP', () => {
@@ -39,47 +45,70 @@ describe('research routes over HTTP', () => {
     ...extra,
   });
 
-  it('runs a walk-forward to a report with progress and overfitting measures', { timeout: 180_000 }, async () => {
-    const ada = await t.user();
-    const strategyId = await strategyOf(ada.auth);
-    const created = await call(ada.auth, 'POST', '/research', walkForward(strategyId));
-    expect(created.status).toBe(202);
-    const id = created.json.research.id as string;
-    const seen: number[] = [];
-    let detail: Record<string, any> = {};
-    const deadline = Date.now() + 150_000;
-    while (Date.now() < deadline) {
-      detail = (await call(ada.auth, 'GET', `/research/${id}`)).json;
-      seen.push(detail.research.progress);
-      if (!['queued', 'running'].includes(detail.research.status)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(detail.research).toMatchObject({ status: 'succeeded', progress: 1, kind: 'walk-forward' });
-    expect(detail.report.walkForward.windows).toHaveLength(3);
-    expect(detail.report.overfitting.deflatedSharpe).toMatchObject({ trials: 4 });
-    expect(detail.report.overfitting.pbo).toMatchObject({ blocks: 16 });
-    // Someone else's run is not found, and not listed.
-    const bob = await t.user();
-    const foreign = await call(bob.auth, 'GET', `/research/${id}`);
-    expect([foreign.status, foreign.json.error.code]).toEqual([404, 'STRATEGY_NOT_FOUND']);
-    expect((await call(bob.auth, 'GET', '/research')).json.research).toEqual([]);
-    expect((await call(ada.auth, 'GET', '/research')).json.research.map((r: { id: string }) => r.id)).toEqual([id]);
-    // A finished run cannot be cancelled.
-    const late = await call(ada.auth, 'POST', `/research/${id}/cancel`);
-    expect([late.status, late.json.error.code]).toEqual([409, 'STRATEGY_RUN_FINISHED']);
-  });
+  it(
+    'runs a walk-forward to a report with progress and overfitting measures',
+    { timeout: 180_000 },
+    async () => {
+      const ada = await t.user();
+      const strategyId = await strategyOf(ada.auth);
+      const created = await call(ada.auth, 'POST', '/research', walkForward(strategyId));
+      expect(created.status).toBe(202);
+      const id = created.json.research.id as string;
+      const seen: number[] = [];
+      let detail: Record<string, any> = {};
+      const deadline = Date.now() + 150_000;
+      while (Date.now() < deadline) {
+        detail = (await call(ada.auth, 'GET', `/research/${id}`)).json;
+        seen.push(detail.research.progress);
+        if (!['queued', 'running'].includes(detail.research.status)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(detail.research).toMatchObject({ status: 'succeeded', progress: 1, kind: 'walk-forward' });
+      expect(detail.report.walkForward.windows).toHaveLength(3);
+      expect(detail.report.overfitting.deflatedSharpe).toMatchObject({ trials: 4 });
+      expect(detail.report.overfitting.pbo).toMatchObject({ blocks: 16 });
+      // Someone else's run is not found, and not listed.
+      const bob = await t.user();
+      const foreign = await call(bob.auth, 'GET', `/research/${id}`);
+      expect([foreign.status, foreign.json.error.code]).toEqual([404, 'STRATEGY_NOT_FOUND']);
+      expect((await call(bob.auth, 'GET', '/research')).json.research).toEqual([]);
+      expect(
+        (await call(ada.auth, 'GET', '/research')).json.research.map((r: { id: string }) => r.id),
+      ).toEqual([id]);
+      // A finished run cannot be cancelled.
+      const late = await call(ada.auth, 'POST', `/research/${id}/cancel`);
+      expect([late.status, late.json.error.code]).toEqual([409, 'STRATEGY_RUN_FINISHED']);
+    },
+  );
 
   it('refuses bad input with a coded 4xx and queues nothing', async () => {
     const eve = await t.user();
     const strategyId = await strategyOf(eve.auth);
     const values = Array.from({ length: 100 }, (_, i) => i + 2);
-    const huge = await call(eve.auth, 'POST', '/research', walkForward(strategyId, { grid: { fast: values, slow: values, a: values, b: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] } }));
+    const huge = await call(
+      eve.auth,
+      'POST',
+      '/research',
+      walkForward(strategyId, {
+        grid: { fast: values, slow: values, a: values, b: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] },
+      }),
+    );
     expect([huge.status, huge.json.error.code]).toEqual([400, 'STRATEGY_CONFIG_INVALID']);
-    const long = await call(eve.auth, 'POST', '/research', walkForward(strategyId, { inSampleBars: 550, outSampleBars: 100 }));
+    const long = await call(
+      eve.auth,
+      'POST',
+      '/research',
+      walkForward(strategyId, { inSampleBars: 550, outSampleBars: 100 }),
+    );
     expect([long.status, long.json.error.code]).toEqual([400, 'STRATEGY_CONFIG_INVALID']);
     const kind = await call(eve.auth, 'POST', '/research', { ...walkForward(strategyId), kind: 'astrology' });
     expect(kind.status).toBe(400);
-    const noData = await call(eve.auth, 'POST', '/research', walkForward(strategyId, { from: T0 - 900 * HOUR, to: T0 - 1 }));
+    const noData = await call(
+      eve.auth,
+      'POST',
+      '/research',
+      walkForward(strategyId, { from: T0 - 900 * HOUR, to: T0 - 1 }),
+    );
     expect([noData.status, noData.json.error.code]).toEqual([422, 'STRATEGY_NO_DATA']);
     expect((await call(eve.auth, 'GET', '/research')).json.research).toEqual([]);
   });
@@ -88,7 +117,14 @@ describe('research routes over HTTP', () => {
     const cy = await t.user();
     const strategyId = await strategyOf(cy.auth);
     await t.host.researchQueue.stop();
-    const look = { kind: 'lookahead', strategyId, feeds: [{ symbol: 'BTC-USDT', interval: '1h' }], from: T0, to: T0 + 600 * HOUR, points: 4 };
+    const look = {
+      kind: 'lookahead',
+      strategyId,
+      feeds: [{ symbol: 'BTC-USDT', interval: '1h' }],
+      from: T0,
+      to: T0 + 600 * HOUR,
+      points: 4,
+    };
     const burst = await Promise.all([1, 2, 3].map(() => call(cy.auth, 'POST', '/research', look)));
     const statuses = burst.map((r) => r.status).sort();
     expect(statuses).toEqual([202, 429, 429]);
@@ -99,6 +135,8 @@ describe('research routes over HTTP', () => {
     const id = burst.find((r) => r.status === 202)!.json.research.id as string;
     const cancelled = await call(cy.auth, 'POST', `/research/${id}/cancel`);
     expect([cancelled.status, cancelled.json.research.status]).toEqual([202, 'cancelled']);
-    expect((await call(cy.auth, 'GET', `/research/${id}`)).json.research.error.code).toBe('STRATEGY_RUN_CANCELLED');
+    expect((await call(cy.auth, 'GET', `/research/${id}`)).json.research.error.code).toBe(
+      'STRATEGY_RUN_CANCELLED',
+    );
   });
 });

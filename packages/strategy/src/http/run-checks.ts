@@ -32,15 +32,19 @@ export function rangeOf(fromInput: string | number, toInput: string | number): {
   return { from, to };
 }
 
-/** The sandbox limits of a run: the request's, within the tier's (STRATEGY_TIER_LIMIT above). */
+/**
+ * The sandbox limits of a run: the request's, within the tier's (STRATEGY_TIER_LIMIT above), and
+ * the tier's bound on the result's bytes.
+ */
 export function sandboxWithinTier(
   principal: Principal,
   requested: { memoryMb?: number | undefined; cpuMs?: number | undefined } | undefined,
-  limits: { memoryMb: number; cpuMs: number },
-): { memoryMb: number; cpuMs: number } {
+  limits: { memoryMb: number; cpuMs: number; maxResultBytes: number },
+): { memoryMb: number; cpuMs: number; maxResultBytes: number } {
   const sandbox = {
     memoryMb: requested?.memoryMb ?? limits.memoryMb,
     cpuMs: requested?.cpuMs ?? limits.cpuMs,
+    maxResultBytes: limits.maxResultBytes,
   };
   if (sandbox.memoryMb > limits.memoryMb || sandbox.cpuMs > limits.cpuMs) {
     throw new TicklineError(
@@ -59,13 +63,17 @@ export async function assertFeedData(
 ): Promise<void> {
   await assertKnownSymbol(host.reads, query.symbol);
   if (!(await hasCandles(host.reads, query))) {
-    throw new TicklineError('STRATEGY_NO_DATA', `no candles for ${query.symbol} ${query.interval} in the range`, {
-      details: {
-        symbol: query.symbol,
-        interval: query.interval,
-        from: new Date(query.from).toISOString(),
-        to: new Date(query.to).toISOString(),
+    throw new TicklineError(
+      'STRATEGY_NO_DATA',
+      `no candles for ${query.symbol} ${query.interval} in the range`,
+      {
+        details: {
+          symbol: query.symbol,
+          interval: query.interval,
+          from: new Date(query.from).toISOString(),
+          to: new Date(query.to).toISOString(),
+        },
       },
-    });
+    );
   }
 }

@@ -8,7 +8,7 @@
  */
 import { principalOf } from '@tickline/identity';
 import { TicklineError, uuidv7 } from '@tickline/kernel';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   CompiledSchema,
@@ -29,6 +29,7 @@ import type { StrategyHost } from '../module/strategy-host.ts';
 import '../module/strategy-api-errors.ts';
 
 import { registerBacktestRoutes } from './backtest-routes.ts';
+import { createStrategyActions, SaveVersionBody } from './strategy-actions.ts';
 import { registerResearchRoutes } from './research-routes.ts';
 import {
   IdParams,
@@ -46,10 +47,17 @@ export { STRATEGY_SCOPES, drawdownOf } from './route-shapes.ts';
 
 /** The routes plugin; register it with `{ prefix: '/api/v1' }`. */
 export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
-  const { repository, settings } = host;
-  // In a sandbox process: the server never strips or loads a user's code itself.
-  const compile = (source: string, language: 'typescript' | 'javascript', userId: string) =>
-    host.processes.compile(source, { language, maxBytes: settings.maxCodeBytes }, userId);
+  const { repository } = host;
+  // What the handlers do is in strategy-actions.ts, which GraphQL's resolvers call too.
+  const actions = createStrategyActions(host);
+  const retryAfter = (reply: FastifyReply) => (seconds: number) =>
+    void reply.header('retry-after', String(seconds));
+  const compile = (
+    source: string,
+    language: 'typescript' | 'javascript',
+    userId: string,
+    reply: FastifyReply,
+  ) => actions.compile(source, language, userId, retryAfter(reply));
 
   return async function strategyRoutesPlugin(root) {
     const app = root.withTypeProvider<ZodTypeProvider>();
@@ -84,11 +92,12 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
           response: { 200: CompiledSchema },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { params } = await compile(
           request.body.source,
           request.body.language,
           principalOf(request).userId,
+          reply,
         );
         return { ok: true as const, params };
       },
@@ -139,7 +148,7 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
         // A quick refusal before the compile; the quota itself is taken with the insert.
         if ((await repository.countStrategies(principal.userId)) >= principal.limits.maxStrategies)
           throw full();
-        const compiled = await compile(body.source, body.language, principal.userId);
+        const compiled = await compile(body.source, body.language, principal.userId, reply);
         const now = new Date(host.clock.now());
         const strategy = await repository.createStrategyWithinQuota(
           {
@@ -233,23 +242,17 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
           tags: TAGS,
           security,
           params: IdParams,
-          body: z.object({ source: Source, language: Language }).strict(),
+          body: SaveVersionBody,
           response: { 201: SavedVersionSchema },
         },
       },
       async (request, reply) => {
-        const userId = principalOf(request).userId;
-        await repository.getStrategy(userId, request.params.id);
-        const compiled = await compile(request.body.source, request.body.language, userId);
-        const version = await repository.saveVersion({
-          userId,
-          strategyId: request.params.id,
-          source: request.body.source,
-          js: compiled.js,
-          language: request.body.language,
-          params: compiled.params,
-          now: new Date(host.clock.now()),
-        });
+        const version = await actions.saveVersion(
+          principalOf(request),
+          request.params.id,
+          request.body,
+          retryAfter(reply),
+        );
         reply.status(201);
         return { version: versionJson(version) };
       },

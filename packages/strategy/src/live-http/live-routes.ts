@@ -11,20 +11,10 @@ import { listErrorCodes, TicklineError } from '@tickline/kernel';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { manualClientOrderId } from '../broker/client-order-id.ts';
-import { BrokerError, BrokerErrorCodes, type BrokerErrorCode } from '../broker/errors.ts';
+import { BrokerError, BrokerErrorCodes } from '../broker/errors.ts';
 import { StrategyErrorCodes } from '../core/errors.ts';
-import type { OrderDesk } from '../broker/order-desk.ts';
-import type { OrderJournal } from '../broker/order-journal.ts';
-import type { Order } from '../broker/order.ts';
-import type { EngineSettings } from '../core/types.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
-import { ADMIN_PAUSE_CODE } from '../live/live-admin-responder.ts';
-import type { LiveRunner, LiveRunStatus, LiveStrategySpec } from '../live/live-runner.ts';
-import type { EquityPoint } from '../portfolio/equity-history.ts';
-import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
-import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
-import { isKillSwitchEngaged, type KillSwitchState } from '../risk/kill-switch.ts';
+import type { LiveStrategySpec } from '../live/live-runner.ts';
 import { engagementOf, type RiskChange } from '../risk/risk-controls.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 import {
@@ -46,101 +36,23 @@ import {
   RiskLimitsResponseSchema,
   UpdateRiskLimitsBodySchema,
 } from '@tickline/protocol';
+import {
+  type AdminMay,
+  createLiveActions,
+  IdempotencyKey,
+  killSwitchView,
+  LiveSymbol,
+  PlaceOrderBody,
+  rejectionOf,
+} from './live-actions.ts';
 
-/** Who is calling (the composition root maps identity's principal onto it). */
-export interface LiveCaller {
-  userId: string;
-  admin: boolean;
-}
+import type { LiveCaller, LiveRoutesOptions } from './live-options.ts';
+export type { LiveCaller, LiveRoutesOptions, SharedLiveRuns } from './live-options.ts';
 
-/** Options of {@link liveRoutes}. */
-export interface LiveRoutesOptions {
-  runner: LiveRunner;
-  desk: OrderDesk;
-  journal: OrderJournal;
-  books: CorePortfolioLedger;
-  /** The kill switch and limits every process shares (the order desk's risk view). */
-  risk: LedgerRiskView;
-  /**
-   * The caller, or a thrown 401 (identity's authentication), or a 403 when the credential lacks
-   * `scope` — the scope the route declared (`config.scope`).
-   */
-  authenticate: (request: FastifyRequest, scope: ApiKeyScope) => Promise<LiveCaller>;
-  /** The owner of a portfolio (the account's user), undefined when unknown. */
-  ownerOf: (portfolioId: string) => Promise<string | undefined>;
-  /** Portfolio ids of a user. */
-  portfoliosOf: (userId: string) => Promise<string[]>;
-  /** True when the user may run this strategy version (theirs, and it exists). */
-  versionExists: (userId: string, strategyId: string, version: number) => Promise<boolean>;
-  /** Live runs at once the user's tier allows. */
-  maxLive: (userId: string) => Promise<number>;
-  /** Throws STRATEGY_GATE_REFUSED when the version may not run live yet (the promotion gate). */
-  promotionGate?: (userId: string, strategyId: string, version: number) => Promise<void>;
-  /** Engine settings of live runs (fees and slippage of the paper venue). */
-  settings: (userId: string) => EngineSettings;
-  /** Tradable symbols. */
-  symbols: ReadonlySet<string>;
-  /**
-   * A portfolio's equity history, oldest first (the projection's `portfolio_equity`); without it
-   * the history is empty (an embedded test app with no SQL read model).
-   */
-  equityHistory?: (portfolioId: string, limit: number) => Promise<EquityPoint[]>;
-  /**
-   * Runs as every runner process sees them (the live store): listed, read and controlled whichever
-   * process runs them. Without it (one process, tests) the local runner answers alone.
-   */
-  shared?: SharedLiveRuns;
-}
-
-/** The enabled runs in shared state (see `LiveRoutesOptions.shared`). */
-export interface SharedLiveRuns {
-  /** A user's runs, with the local runner's counters where this process runs them. */
-  list(userId: string): Promise<LiveRunStatus[]>;
-  get(id: string): Promise<LiveRunStatus | undefined>;
-  /** Pauses a run another process runs (it stops at that process's next sync). */
-  pause(id: string, code: string, reason: string): Promise<LiveRunStatus | undefined>;
-  /** Resumes a run another process runs, from the next candle (paused candles are not replayed). */
-  resume(id: string): Promise<LiveRunStatus | undefined>;
-  /** Forgets a run everywhere. */
-  stop(id: string): Promise<void>;
-}
-
-const Symbol_ = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/);
-const Quantity = z.number().finite().positive();
 const PortfolioParams = z.object({ portfolioId: z.string().min(1).max(100) });
 const RunParams = z.object({ id: z.string().min(1).max(200) });
 /** Rows a history answers with at most. */
 const Limit = z.coerce.number().int().min(1).max(1_000).default(200);
-
-function notFound(what: 'portfolio' | 'run', id: string): TicklineError {
-  return what === 'portfolio'
-    ? new TicklineError('STRATEGY_PORTFOLIO_NOT_FOUND', `no portfolio ${id}`, {
-        details: { portfolioId: id },
-      })
-    : new TicklineError('STRATEGY_LIVE_NOT_FOUND', `no live strategy ${id}`, { details: { id } });
-}
-
-/** True when `order` is what `body` asks for (a reused Idempotency-Key must carry the same body). */
-function sameOrder(
-  order: Order,
-  body: { symbol: string; side: string; type: string; quantity: number; price?: number | undefined },
-): boolean {
-  return (
-    order.symbol === body.symbol &&
-    order.side === body.side &&
-    order.type === body.type &&
-    order.quantity === body.quantity &&
-    order.price === body.price
-  );
-}
-
-/** The switch as the API shows it. */
-function killSwitchView(state: KillSwitchState) {
-  return { engaged: isKillSwitchEngaged(state), ...state };
-}
-
-/** What an admin may do in a portfolio that is not theirs (see `allowed` in {@link liveRoutes}). */
-type AdminMay = 'oversee' | 'own';
 
 /** See the module comment. */
 export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify, o) => {
@@ -176,44 +88,16 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     return send(e.statusCode ?? 500, e.code ?? 'HTTP_INTERNAL', e.message ?? 'request failed');
   });
 
-  /**
-   * The caller, when `ownerId` is theirs or they are an admin and `admin` allows what they ask:
-   * `oversee` (read, pause, the kill switch) but never `own` (trade, limits, start or stop runs).
-   * Anyone else learns nothing: 404.
-   */
-  const allowed = async (
-    request: FastifyRequest,
-    ownerId: string | undefined,
-    admin: AdminMay,
-    missing: () => TicklineError,
-  ): Promise<LiveCaller> => {
+  // What each handler does is in live-actions.ts, which GraphQL's resolvers call too.
+  const actions = createLiveActions(o);
+  const owned = async (request: FastifyRequest, portfolioId: string, admin: AdminMay): Promise<LiveCaller> => {
     const caller = await callerOf(request);
-    if (ownerId === undefined || (ownerId !== caller.userId && !caller.admin)) throw missing();
-    if (ownerId !== caller.userId && admin === 'own')
-      throw new TicklineError(
-        'STRATEGY_OWNER_ONLY',
-        'only the owner may do this; admins may read, pause and engage the kill switch',
-        {
-          details: { ownerId },
-        },
-      );
+    await actions.owned(caller, portfolioId, admin);
     return caller;
   };
-  const owned = async (request: FastifyRequest, portfolioId: string, admin: AdminMay): Promise<LiveCaller> =>
-    allowed(request, await o.ownerOf(portfolioId), admin, () => notFound('portfolio', portfolioId));
-  const runOf = async (request: FastifyRequest, id: string, admin: AdminMay) => {
-    const status = o.runner.status(id) ?? (await o.shared?.get(id));
-    await allowed(request, status?.userId, admin, () => notFound('run', id));
-    return status!;
-  };
-  const listRuns = async (userId: string): Promise<LiveRunStatus[]> =>
-    o.shared !== undefined ? o.shared.list(userId) : o.runner.list().filter((r) => r.userId === userId);
-  const summary = (portfolioId: string) => ({
-    portfolioId,
-    cash: o.books.cash(portfolioId),
-    equity: o.books.equity(portfolioId),
-    dayStartEquity: o.books.dayStartEquity(portfolioId),
-  });
+  const runOf = async (request: FastifyRequest, id: string, admin: AdminMay) =>
+    actions.run(await callerOf(request), id, admin);
+  const { listRuns, summary } = actions;
 
   app.get(
     '/portfolios',
@@ -251,9 +135,8 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       },
     },
     async (request) => {
-      await owned(request, request.params.portfolioId, 'oversee');
-      const points = (await o.equityHistory?.(request.params.portfolioId, request.query.limit)) ?? [];
-      return { points };
+      const caller = await callerOf(request);
+      return { points: await actions.equity(caller, request.params.portfolioId, request.query.limit) };
     },
   );
 
@@ -269,14 +152,9 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       },
     },
     async (request) => {
-      await owned(request, request.params.portfolioId, 'oversee');
-      const id = request.params.portfolioId;
-      return {
-        orders:
-          request.query.status === 'all'
-            ? await o.journal.recent(id, request.query.limit)
-            : await o.journal.working(id),
-      };
+      const caller = await callerOf(request);
+      const { status, limit } = request.query;
+      return { orders: await actions.orders(caller, request.params.portfolioId, status, limit) };
     },
   );
 
@@ -287,19 +165,8 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       schema: {
         summary: 'Place a manual paper order',
         params: PortfolioParams,
-        headers: z.object({ 'idempotency-key': z.string().min(1).max(100) }),
-        body: z
-          .strictObject({
-            symbol: Symbol_,
-            side: z.enum(['buy', 'sell']),
-            type: z.enum(['market', 'limit', 'stop']).default('market'),
-            quantity: Quantity,
-            price: Quantity.optional(),
-          })
-          .refine((b) => (b.type === 'market') === (b.price === undefined), {
-            message: 'limit and stop orders need a price; market orders take none',
-            path: ['price'],
-          }),
+        headers: z.object({ 'idempotency-key': IdempotencyKey }),
+        body: PlaceOrderBody,
         response: {
           201: OrderResponseSchema,
           // A refusal carries the rejected order and the API's error shape; a reused
@@ -309,36 +176,16 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       },
     },
     async (request, reply) => {
-      const caller = await owned(request, request.params.portfolioId, 'own');
-      const { symbol, side, type, quantity, price } = request.body;
-      const order = await o.desk.place({
-        portfolioId: request.params.portfolioId,
-        clientOrderId: manualClientOrderId(caller.userId, request.headers['idempotency-key']),
-        symbol,
-        side,
-        type,
-        quantity,
-        ...(price === undefined ? {} : { price }),
-        origin: { kind: 'manual', userId: caller.userId },
-      });
-      // A reused key answers with its first order: only a retry of the same body may get it.
-      if (!sameOrder(order, { symbol, side, type, quantity, price }))
-        throw new BrokerError(
-          'STRATEGY_BROKER_IDEMPOTENCY_KEY_REUSED',
-          'this Idempotency-Key was used for a different order',
-          { details: { clientOrderId: order.clientOrderId } },
-        );
-      if (order.status !== 'rejected') return reply.status(201).send({ order });
+      const caller = await callerOf(request);
+      const { portfolioId } = request.params;
+      const key = request.headers['idempotency-key'];
+      const order = await actions.placeOrder(caller, portfolioId, key, request.body);
+      const error = rejectionOf(order);
       // A refusal is a fact, not a failure: the answer carries the order, and the API's error
       // shape so a caller reading only `error.code` sees the reason too.
-      return reply.status(422).send({
-        order,
-        error: {
-          code: 'STRATEGY_BROKER_ORDER_REJECTED' satisfies BrokerErrorCode,
-          message: order.detail ?? `order rejected: ${order.rejectReason}`,
-          details: { reason: order.rejectReason, clientOrderId: order.clientOrderId },
-        },
-      });
+      return error === undefined
+        ? reply.status(201).send({ order })
+        : reply.status(422).send({ order, error });
     },
   );
 
@@ -348,18 +195,15 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       config: { scope: ApiKeyScope.PortfolioWrite },
       schema: {
         params: PortfolioParams.extend({ clientOrderId: z.string().min(1).max(36) }),
-        querystring: z.object({ symbol: Symbol_ }),
+        querystring: z.object({ symbol: LiveSymbol }),
         response: { 200: OrderResponseSchema },
       },
     },
     async (request) => {
-      await owned(request, request.params.portfolioId, 'own');
       const { portfolioId, clientOrderId } = request.params;
+      const { symbol } = request.query;
       return {
-        order: await o.desk.cancel(
-          { portfolioId, clientOrderId, symbol: request.query.symbol },
-          'cancelled by the owner',
-        ),
+        order: await actions.cancelOrder(await callerOf(request), { portfolioId, clientOrderId, symbol }),
       };
     },
   );
@@ -378,21 +222,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       config: { scope: ApiKeyScope.PortfolioRead },
       schema: { params: PortfolioParams, response: { 200: PortfolioRiskResponseSchema } },
     },
-    async (request) => {
-      const { portfolioId } = request.params;
-      await owned(request, portfolioId, 'oversee');
-      const [stored, audit] = await Promise.all([
-        o.risk.controls.read(portfolioId),
-        o.risk.controls.audit(portfolioId, 50),
-      ]);
-      return {
-        killSwitch: killSwitchView(stored.killSwitch),
-        limits: stored.limits ?? o.risk.defaults,
-        defaults: o.risk.defaults,
-        custom: stored.limits !== undefined,
-        audit: audit.map(({ portfolioId: _p, ...entry }) => entry),
-      };
-    },
+    async (request) => actions.risk(await callerOf(request), request.params.portfolioId),
   );
 
   app.put(
@@ -468,7 +298,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
           portfolioId: z.string().min(1).max(100),
           params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).default({}),
           feeds: z
-            .array(z.strictObject({ symbol: Symbol_, interval: z.enum(['1m', '5m', '15m', '1h', '1d']) }))
+            .array(z.strictObject({ symbol: LiveSymbol, interval: z.enum(['1m', '5m', '15m', '1h', '1d']) }))
             .min(1)
             .max(8),
           warmupBars: z.int().min(0).max(5_000).default(200),
@@ -559,32 +389,13 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     }),
   );
 
-  // Where this process runs the run, its runner acts; elsewhere the shared state is changed and
-  // the process that runs it follows at its next sync.
-  const local = (id: string) => o.runner.status(id) !== undefined;
-  /** The run after a change; gone meanwhile (stopped elsewhere) answers as a missing one. */
-  const still = (id: string, run: LiveRunStatus | undefined): { run: LiveRunStatus } => {
-    if (run === undefined) throw notFound('run', id);
-    return { run };
-  };
   app.post(
     '/live-strategies/:id/pause',
     {
       config: { scope: ApiKeyScope.PortfolioWrite },
       schema: { params: RunParams, response: { 200: LiveRunResponseSchema } },
     },
-    async (request) => {
-      const run = await runOf(request, request.params.id, 'oversee');
-      const id = run.id;
-      const [code, reason] =
-        run.userId === (await callerOf(request)).userId
-          ? ['user', 'paused by the owner']
-          : [ADMIN_PAUSE_CODE, 'paused by an admin'];
-      return still(
-        id,
-        local(id) ? o.runner.pause(id, code, reason) : await o.shared?.pause(id, code, reason),
-      );
-    },
+    async (request) => ({ run: await actions.pause(await callerOf(request), request.params.id) }),
   );
 
   app.post(
@@ -593,10 +404,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       config: { scope: ApiKeyScope.PortfolioWrite },
       schema: { params: RunParams, response: { 200: LiveRunResponseSchema } },
     },
-    async (request) => {
-      const id = (await runOf(request, request.params.id, 'own')).id;
-      return still(id, local(id) ? await o.runner.resume(id) : await o.shared?.resume(id));
-    },
+    async (request) => ({ run: await actions.resume(await callerOf(request), request.params.id) }),
   );
 
   app.delete(
@@ -606,9 +414,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       schema: { params: RunParams, response: { 204: z.null().describe('No content') } },
     },
     async (request, reply) => {
-      const id = (await runOf(request, request.params.id, 'own')).id;
-      if (local(id)) await o.runner.stop(id);
-      else await o.shared?.stop(id);
+      await actions.stop(await callerOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

@@ -248,7 +248,12 @@ describe('live runs - a restart keeps the position', () => {
       w.published
         .filter((e) => e.type === 'order.placed')
         .map((e) => e.data as OrderPlacedData)
-        .map((o) => [o.origin?.kind === 'strategy' ? o.origin.candleCloseTime : -1, o.side, o.type, o.quantity]);
+        .map((o) => [
+          o.origin?.kind === 'strategy' ? o.origin.candleCloseTime : -1,
+          o.side,
+          o.type,
+          o.quantity,
+        ]);
 
     const reference = world(s, positional);
     await reference.runner.enable(spec('r', s));

@@ -58,7 +58,6 @@ const YIELD_EVERY_MS = 5;
 /** Fills a run keeps to rebuild its books when its sandbox process is replaced. */
 const MAX_RECORDED_FILLS = 10_000;
 
-
 interface Run {
   spec: LiveStrategySpec;
   session: LiveSession;
@@ -76,6 +75,8 @@ interface Run {
   fills: RecordedFill[];
   /** Being reopened after its sandbox process was lost. */
   recovering?: boolean;
+  /** Order events that came while a new session replaces this run's (applied to the new one). */
+  replacing?: OrderLifecycleEvent[];
   /** The strategy's name, for the events its owner reads ("Strategy SMA cross signalled…"). */
   name?: string;
 }
@@ -113,11 +114,30 @@ export class LiveRunner {
     if (event.type === 'order.filled') this.#o.books.applyFill(event.data);
     const run = this.#byOrder.get(event.data.clientOrderId);
     if (run === undefined) return;
+    // Being replaced by a new session: its books are copied at one moment, so what happens to its
+    // orders meanwhile waits and is applied to the new one after (see #enable).
+    if (run.replacing !== undefined) {
+      run.replacing.push(event);
+      return;
+    }
+    this.#orderEvent(run, event);
+  }
+
+  /** An order event of one of `run`'s orders, applied to its engine and its records. */
+  #orderEvent(run: Run, event: OrderLifecycleEvent): void {
     const order = run.byClientId.get(event.data.clientOrderId);
     if (order === undefined) return;
     if (event.type === 'order.filled') {
       const d = event.data;
-      const fill: RecordedFill = [d.symbol, d.side, d.fill.quantity, d.fill.price, d.fill.fee, d.fill.time, order.reason];
+      const fill: RecordedFill = [
+        d.symbol,
+        d.side,
+        d.fill.quantity,
+        d.fill.price,
+        d.fill.fee,
+        d.fill.time,
+        order.reason,
+      ];
       run.session.applyFill(...fill);
       if (run.fills.length < MAX_RECORDED_FILLS) run.fills.push(fill);
       if (!d.partial) this.#forget(run, order);
@@ -194,7 +214,9 @@ export class LiveRunner {
     try {
       // Warm-up builds indicators and state; its orders are not real, and vanish. It runs in the
       // run's sandbox process under the tier's per-candle and whole-warm-up CPU budgets.
-      const warm = await session.warmup(merged.filter((c) => resumeAfter === undefined || c.closeTime <= resumeAfter));
+      const warm = await session.warmup(
+        merged.filter((c) => resumeAfter === undefined || c.closeTime <= resumeAfter),
+      );
       const budgetMs = this.#o.warmupCpuMs ?? DEFAULT_WARMUP_CPU_MS;
       if (warm.cpuMs > budgetMs)
         throw new TicklineError(
@@ -215,10 +237,12 @@ export class LiveRunner {
       throw error;
     }
     this.disable(spec.id);
-    if (resumeAfter !== undefined) run.status.lastCandleTime = Math.max(resumeAfter, run.status.lastCandleTime ?? -Infinity);
+    if (resumeAfter !== undefined)
+      run.status.lastCandleTime = Math.max(resumeAfter, run.status.lastCandleTime ?? -Infinity);
     run.decided = run.status.lastCandleTime;
     this.#runs.set(spec.id, run);
     for (const id of run.byClientId.keys()) this.#byOrder.set(id, run);
+    for (const event of carry?.replacing?.splice(0) ?? []) this.#orderEvent(run, event);
     for (const f of spec.feeds) {
       const key = `${f.symbol}\u0000${f.interval}`;
       this.#byFeed.set(key, [...(this.#byFeed.get(key) ?? []), run]);
@@ -264,7 +288,10 @@ export class LiveRunner {
     status.lastSignals = old.lastSignals;
     status.logs = [...old.logs, ...status.logs].slice(-(this.#o.keepLogs ?? 200));
     if (old.lastError) status.lastError ??= old.lastError;
-    if (old.lastCandleTime !== undefined) status.lastCandleTime = old.lastCandleTime;
+    // Its last *decided* candle: one claimed but never answered (its process died under it) is
+    // decided again by the new session.
+    const last = before.decided ?? old.lastCandleTime;
+    if (last !== undefined) status.lastCandleTime = last;
     await run.session.restore({ fills: before.fills, orders: [...before.byClientId.values()] });
     run.fills = [...before.fills];
     for (const [clientOrderId, order] of before.byClientId) run.byClientId.set(clientOrderId, order);
@@ -279,24 +306,24 @@ export class LiveRunner {
   async #rebuild(run: Run): Promise<void> {
     const { spec } = run;
     if (this.#o.orders === undefined || spec.ordersSince === undefined) return;
-    const orders = (await this.#o.orders.ofStrategy(spec.portfolioId, spec.strategyId, spec.ordersSince)).filter(
-      (o) => o.origin?.kind === 'strategy' && o.origin.version === spec.version,
-    );
+    const orders = (
+      await this.#o.orders.ofStrategy(spec.portfolioId, spec.strategyId, spec.ordersSince)
+    ).filter((o) => o.origin?.kind === 'strategy' && o.origin.version === spec.version);
     const fills: RecordedFill[] = orders
       .flatMap((o) => o.fills.map((f) => ({ o, f })))
       .sort((a, b) => a.f.time - b.f.time)
       .map(({ o, f }) => [o.symbol, o.side, f.quantity, f.price, f.fee, f.time, 'restored']);
     const open = orders.filter((o) => o.status === 'new' || o.status === 'partially_filled');
     const working: LiveOrder[] = open.map((o, i) => ({
-        id: RESTORED_ORDER_IDS + i,
-        symbol: o.symbol,
-        side: o.side,
-        type: o.type,
-        qty: o.quantity,
-        percent: 0,
-        price: o.price ?? NaN,
-        reason: 'restored',
-      }));
+      id: RESTORED_ORDER_IDS + i,
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      qty: o.quantity,
+      percent: 0,
+      price: o.price ?? NaN,
+      reason: 'restored',
+    }));
     if (fills.length === 0 && working.length === 0) return;
     await run.session.restore({ fills, orders: working });
     run.fills = fills.slice(-MAX_RECORDED_FILLS);
@@ -317,6 +344,7 @@ export class LiveRunner {
     await new Promise((resolve) => setImmediate(resolve));
     if (run.recovering || this.#runs.get(run.spec.id) !== run || run.status.state !== 'running') return;
     run.recovering = true;
+    run.replacing = [];
     this.#metrics?.sandboxFailures.inc({ reason: 'SANDBOX_PROCESS_LOST' });
     run.status.lastCandleTime = run.decided;
     const resumeAfter = run.decided ?? this.#o.clock.now();
@@ -325,6 +353,9 @@ export class LiveRunner {
       this.#o.onReopen?.(run.spec.id, { resumeAfter });
     } catch (error) {
       run.recovering = false;
+      // Nothing replaced it: what waited is its own again.
+      for (const event of run.replacing?.splice(0) ?? []) this.#orderEvent(run, event);
+      delete run.replacing;
       this.#o.onReopen?.(run.spec.id, { resumeAfter, error });
       if (this.#runs.get(run.spec.id) === run) this.#pause(run, error);
     }
@@ -391,7 +422,14 @@ export class LiveRunner {
     // A pause disposed the run's sandbox: resuming opens a new one and warms it up on the stored
     // history, as an enable does (its orders vanish), so the next closed candle is decided live.
     // Flipping the state alone left the run on a dead session, which paused it again at once.
-    return this.enable(run.spec, { persist: false, carry: run });
+    run.replacing = [];
+    try {
+      return await this.enable(run.spec, { persist: false, carry: run });
+    } catch (error) {
+      for (const event of run.replacing.splice(0)) this.#orderEvent(run, event);
+      delete run.replacing;
+      throw error;
+    }
   }
 
   /** The owner's stop: forgotten in the store (every process drops it at its next sync) and here. */
@@ -541,7 +579,14 @@ export class LiveRunner {
     const asked: Array<[Run, FeedCandle, Promise<LiveSessionStep>]> = [];
     for (const candle of candles)
       for (const run of this.#byFeed.get(`${candle.symbol}\u0000${candle.interval}`) ?? [])
-        if (run.status.state === 'running' && !run.catchingUp && (owns === undefined || owns(run.spec.id))) {
+        if (
+          run.status.state === 'running' &&
+          !run.catchingUp &&
+          // Reopening: its catch-up decides this candle from the store (asking the lost session
+          // would claim it, and the reopened run would start after it).
+          !run.recovering &&
+          (owns === undefined || owns(run.spec.id))
+        ) {
           const step = this.#ask(run, candle);
           if (step !== undefined) asked.push([run, candle, step]);
         }
@@ -582,7 +627,8 @@ export class LiveRunner {
   #ask(run: Run, candle: FeedCandle): Promise<LiveSessionStep> | undefined {
     const f = run.session.feedOf(candle.symbol, candle.interval);
     const lastTime = run.status.lastCandleTime;
-    if (lastTime !== undefined && candle.closeTime <= lastTime && run.spec.feeds.length === 1) return undefined;
+    if (lastTime !== undefined && candle.closeTime <= lastTime && run.spec.feeds.length === 1)
+      return undefined;
     // Claimed before the strategy runs: a catch-up and the live consumer may offer the same candle.
     run.status.lastCandleTime = candle.closeTime;
     const step = run.session.advance(f, candle);
@@ -599,7 +645,8 @@ export class LiveRunner {
     } catch (error) {
       if (this.#runs.get(run.spec.id) !== run) return;
       // Its process went away: the run reopens from its last decided candle (see #recover).
-      if (error instanceof TicklineError && error.code === 'SANDBOX_PROCESS_LOST') return void this.#recover(run);
+      if (error instanceof TicklineError && error.code === 'SANDBOX_PROCESS_LOST')
+        return void this.#recover(run);
       this.#pause(run, error);
       return;
     }

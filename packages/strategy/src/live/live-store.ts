@@ -61,7 +61,9 @@ function fromRow(r: Row): StoredLiveRun {
       ? { pause: { code: r.pause_code ?? '', reason: r.pause_reason ?? '', at: Number(r.paused_at_ms ?? 0) } }
       : {}),
     ...(r.checkpoint_ms === null ? {} : { checkpointMs: Number(r.checkpoint_ms) }),
-    ...(r.enabled_at === null || r.enabled_at === undefined ? {} : { enabledAt: new Date(r.enabled_at).getTime() }),
+    ...(r.enabled_at === null || r.enabled_at === undefined
+      ? {}
+      : { enabledAt: new Date(r.enabled_at).getTime() }),
   };
 }
 

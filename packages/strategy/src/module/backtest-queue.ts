@@ -9,7 +9,6 @@
 import type { Publisher } from '@tickline/eventlog';
 import {
   createEventSource,
-  isTicklineError,
   TicklineError,
   type Clock,
   type EventSource,
@@ -20,8 +19,11 @@ import {
   type ServiceHealth,
 } from '@tickline/kernel';
 import type { CandleInterval } from '@tickline/market';
+import { isDeclaredError } from '@tickline/sandbox';
 import type { Sql, SqlQueryable } from '@tickline/store';
 import type { EngineRunResult } from '../core/engine.ts';
+import { downsampleColumns, EQUITY_POINTS } from '../core/downsample.ts';
+import type { OutputLimits } from '../core/types.ts';
 import { runInSandbox, type BacktestRunner } from '../sandbox/sandbox.ts';
 import { resolveBacktestSettings, type BacktestSettingsInput } from '../settings/backtest-settings.ts';
 import type { RunRecord, StoredResult, StrategyRepository } from '../versions/strategy-repository.ts';
@@ -32,8 +34,12 @@ import './strategy-api-errors.ts';
 
 /** `source` of the queue's events. */
 export const BACKTEST_EVENT_SOURCE = 'strategy/backtests';
-/** Points kept of the equity curve for charts (the metrics use every bar). */
-export const EQUITY_POINTS = 2_000;
+export { EQUITY_POINTS };
+/** What a user reads of a run that failed for a reason of the platform's (the log has the fault). */
+const FAULT = {
+  code: 'STRATEGY_SANDBOX_FAILED',
+  message: 'the backtest failed unexpectedly; the fault was logged',
+};
 
 /** What `backtest_runs.request` holds: everything a run needs besides the code. */
 export interface BacktestRequest {
@@ -44,8 +50,8 @@ export interface BacktestRequest {
   exchange?: string;
   params: Record<string, unknown>;
   settings: BacktestSettingsInput;
-  /** The tier's limits when the run was queued. */
-  sandbox: { memoryMb: number; cpuMs: number };
+  /** The tier's limits when the run was queued (runs queued before result bounds have no maxResultBytes). */
+  sandbox: { memoryMb: number; cpuMs: number; maxResultBytes?: number };
   maxBars: number;
   /** Runs of one user run at most this many at once. */
   userConcurrency: number;
@@ -64,6 +70,8 @@ export interface BacktestQueueOptions {
   logger: Logger;
   workers: number;
   progressIntervalMs: number;
+  /** Bounds on what a run writes (config `strategy.output`). @default DEFAULT_OUTPUT_LIMITS */
+  output?: Partial<OutputLimits>;
   /** Where runs execute: the server's sandbox processes. @default runInSandbox (this process; tests) */
   run?: BacktestRunner;
   /** Where `tickline_backtest_duration_seconds` is registered. */
@@ -75,17 +83,13 @@ interface Active {
   abort: AbortController;
 }
 
-/** Every `n`-th point of the curve and the last one, as [time, equity] pairs. */
+/** Every `n`-th point of the curve and the last one, as [time, equity] pairs (see downsampleColumns). */
 export function downsampleEquity(
   equity: EngineRunResult['equity'],
   points = EQUITY_POINTS,
 ): Array<[number, number]> {
-  const n = equity.time.length;
-  const step = Math.max(1, Math.ceil(n / points));
-  const out: Array<[number, number]> = [];
-  for (let i = 0; i < n; i += step) out.push([equity.time[i]!, equity.value[i]!]);
-  if (n > 0 && (n - 1) % step !== 0) out.push([equity.time[n - 1]!, equity.value[n - 1]!]);
-  return out;
+  const cut = downsampleColumns(equity.time, equity.value, points);
+  return Array.from(cut.time, (t, i): [number, number] => [t, cut.value[i]!]);
 }
 
 export class BacktestQueue implements Service {
@@ -277,11 +281,13 @@ export class BacktestQueue implements Service {
         {
           code: version.js,
           feeds: [feed],
-          settings: resolveBacktestSettings(request.settings),
+          settings: resolveBacktestSettings(request.settings, this.#o.output),
           params: request.params,
           onProgress,
           progressEvery: Math.max(1_000, Math.ceil(total / 50)),
           signal: abort.signal,
+          // Only the chart's points come back from the sandbox (the metrics used every bar there).
+          equityPoints: EQUITY_POINTS,
         },
         request.sandbox,
         run.userId,
@@ -299,10 +305,10 @@ export class BacktestQueue implements Service {
       this.#announce(run, 'succeeded', result, null);
     } catch (error) {
       const cancelled = abort.signal.aborted;
-      const coded = isTicklineError(error)
-        ? { code: error.code, message: error.message }
-        : { code: 'STRATEGY_SANDBOX_FAILED', message: 'the backtest failed unexpectedly' };
-      if (!isTicklineError(error)) this.#logger.error({ err: error, id: run.id }, 'backtest failed');
+      // Only a declared code is the user's to read; anything else (Node's ENOENT, a driver's
+      // SQLSTATE) may hold internals: logged in full, told as a fixed text.
+      const coded = isDeclaredError(error) ? { code: error.code, message: error.message } : FAULT;
+      if (!isDeclaredError(error)) this.#logger.error({ err: error, id: run.id }, 'backtest failed');
       // Stopping the process aborts runs too: those are interrupted, not cancelled by the user.
       const status = cancelled && this.#running ? 'cancelled' : 'failed';
       const recorded =

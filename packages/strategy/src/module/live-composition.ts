@@ -31,6 +31,7 @@ import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
 import type { LiveRunStatus } from '../live/live-runner.ts';
 import { defaultMemberName } from '../live/member-name.ts';
 import { RunnerMembership } from '../live/membership.ts';
+import { createEquityCompaction } from '../portfolio/equity-compaction.ts';
 import { readEquityHistory } from '../portfolio/equity-history.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { StrategyRepository } from '../versions/strategy-repository.ts';
@@ -81,8 +82,13 @@ export interface LiveComposition {
 const START_ATTEMPTS = 3;
 /** CPU time to load a run's module and open it. */
 const SETUP_CPU_MS = 2_000;
-/** Largest heap of one tenant's isolate in a live sandbox process. */
-const MAX_TENANT_HEAP_MB = 2_048;
+/**
+ * Largest heap of one tenant's isolate in a live sandbox process. isolated-vm sizes the young
+ * generation from it (2^(min(4, MB/128)+10) KiB: 4 MiB at 256, 16 MiB at 512 and above), and a
+ * strategy that allocates on every candle walks all of it between scavenges — memory every isolate
+ * holds, a thousand of them to a process.
+ */
+const MAX_TENANT_HEAP_MB = 256;
 
 /** The last `count` closed candles of a feed that closed at or before `before`, oldest first. */
 export function sqlCandleHistory(sql: Sql) {
@@ -403,7 +409,15 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     store,
     membership,
     // The sandbox processes stop last: the consumers that step runs stop before them.
-    services: [...(deps.open === undefined ? [processes] : []), books, ...host.services, heartbeat, syncBeat, ...admin],
+    services: [
+      ...(deps.open === undefined ? [processes] : []),
+      books,
+      ...host.services,
+      heartbeat,
+      syncBeat,
+      createEquityCompaction(deps.sql, () => clock.now()),
+      ...admin,
+    ],
     routeOptions,
     sync,
   };

@@ -22,6 +22,12 @@ export const StrategyApiErrorCodes = defineErrorCodes({
     resolve: 'Wait for a run to finish or cancel one, then start again.',
     httpStatus: 429,
   },
+  STRATEGY_COMPILE_BUSY: {
+    meaning:
+      'Too many compiles at once: this account already has strategy.compile.perUser running or waiting, or the server strategy.compile.maxInFlight (details.scope says which).',
+    resolve: 'Wait for your other saves and checks to finish, then retry after `Retry-After`.',
+    httpStatus: 429,
+  },
   STRATEGY_TIER_LIMIT: {
     meaning: 'The run asks for more sandbox memory or CPU time, or more candles, than the tier allows.',
     resolve: 'Ask for at most the limits in details, shorten the range, or move to a larger tier.',

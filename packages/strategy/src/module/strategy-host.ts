@@ -71,6 +71,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
   const reads = deps.reads ?? deps.sql;
   const processes = new StrategyProcesses({
     backtestProcesses: settings.workers,
+    compileGate: settings.compile,
     logger: logger.child({ component: 'strategy-sandbox' }),
     metrics: deps.metrics,
   });
@@ -84,6 +85,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     logger: logger.child({ component: 'backtest-queue' }),
     workers: settings.workers,
     progressIntervalMs: settings.progressIntervalMs,
+    output: settings.output,
     run,
     metrics: deps.metrics,
   });
@@ -96,6 +98,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     logger: logger.child({ component: 'research-queue' }),
     workers: settings.workers,
     progressIntervalMs: settings.progressIntervalMs,
+    output: settings.output,
     run,
   });
   const gate = new PromotionGate({

@@ -39,7 +39,9 @@ export function strategyMetrics(registry: Registry) {
         new Histogram({
           name: 'tickline_strategy_evaluation_seconds',
           help: 'CPU time one live run used deciding one candle in its sandbox process',
-          buckets: [0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+          buckets: [
+            0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+          ],
           registers: [registry],
         }),
     ),

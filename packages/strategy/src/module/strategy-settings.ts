@@ -6,7 +6,9 @@
  */
 import { GateThresholdsSchema } from '../research/promotion-gate.ts';
 import { z } from 'zod';
+import { DEFAULT_PARAM_LIMITS } from '../core/param-bounds.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
+import { DEFAULT_OUTPUT_LIMITS } from '../settings/backtest-settings.ts';
 
 /**
  * A well-known key so a development server starts without configuration. Code saved under it is
@@ -20,6 +22,14 @@ const TierJobLimitsSchema = z.object({
   memoryMb: z.number().int().min(8).max(4_096).describe('Sandbox heap limit of one run (MiB).'),
   cpuMs: z.number().int().min(100).max(3_600_000).describe('Sandbox CPU time of one run (ms).'),
   maxBarsPerRun: z.number().int().min(1).describe('Candles one run may load (all feeds).'),
+  maxResultBytes: z
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(1024 * 1024 * 1024)
+    .describe(
+      "Bytes one run's result may take as the sandbox returns it (trades, logs, plots, signals; the equity curve aside); over it the run fails with STRATEGY_RESULT_TOO_LARGE.",
+    ),
 });
 export type TierJobLimits = z.infer<typeof TierJobLimitsSchema>;
 
@@ -38,6 +48,100 @@ const TierLiveLimitsSchema = z.object({
 export type TierLiveLimits = z.infer<typeof TierLiveLimitsSchema>;
 
 const liveTier = (defaults: TierLiveLimits) => TierLiveLimitsSchema.prefault(defaults);
+
+const MIB = 1024 * 1024;
+
+/** What one run may write: log lines and plot points are cut (never refused), plot series refused past the limit. */
+const OutputSettingsSchema = z
+  .object({
+    maxLogLines: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(DEFAULT_OUTPUT_LIMITS.maxLogLines)
+      .describe(
+        'Log lines a run keeps; later ones are counted, and a last line says how many were not kept.',
+      ),
+    maxLogLineChars: z
+      .number()
+      .int()
+      .min(16)
+      .max(10_000)
+      .default(DEFAULT_OUTPUT_LIMITS.maxLogLineChars)
+      .describe('Characters of one log line; longer lines are cut.'),
+    maxPlotSeries: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .default(DEFAULT_OUTPUT_LIMITS.maxPlotSeries)
+      .describe('Plot series of one run; one more fails the run with STRATEGY_OUTPUT_LIMIT.'),
+    maxPlotPoints: z
+      .number()
+      .int()
+      .min(10)
+      .max(100_000)
+      .default(DEFAULT_OUTPUT_LIMITS.maxPlotPoints)
+      .describe(
+        'Points kept per plot series: past it the series is downsampled as the equity curve is (every n-th point and the last).',
+      ),
+  })
+  .prefault({});
+
+/** The shape of a strategy's parameter declarations, checked at compile. */
+const ParamSettingsSchema = z
+  .object({
+    maxParams: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000)
+      .default(DEFAULT_PARAM_LIMITS.maxParams)
+      .describe('Parameters one strategy may declare; more is STRATEGY_DEFINITION_TOO_LARGE at compile.'),
+    maxNameChars: z
+      .number()
+      .int()
+      .min(8)
+      .max(256)
+      .default(DEFAULT_PARAM_LIMITS.maxNameChars)
+      .describe('Characters of a parameter name.'),
+    maxTextChars: z
+      .number()
+      .int()
+      .min(16)
+      .max(10_000)
+      .default(DEFAULT_PARAM_LIMITS.maxTextChars)
+      .describe("Characters of a parameter's description and of each value of an enum."),
+    maxEnumValues: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000)
+      .default(DEFAULT_PARAM_LIMITS.maxEnumValues)
+      .describe('Values one enum parameter may list.'),
+  })
+  .prefault({});
+
+/** How many compiles run or wait at once; past it a compile is refused with 429 and Retry-After. */
+const CompileSettingsSchema = z
+  .object({
+    perUser: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(2)
+      .describe('Compiles one account may have running or waiting at once.'),
+    maxInFlight: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(8)
+      .describe('Compiles the process runs or keeps waiting at once, all accounts together.'),
+  })
+  .prefault({});
 
 export const LiveSettingsSchema = z
   .object({
@@ -96,14 +200,18 @@ export const LiveSettingsSchema = z
       .min(1_000)
       .max(600_000)
       .default(30_000)
-      .describe('Longest silence of a live sandbox process that owes an answer before it is killed (a hang).'),
+      .describe(
+        'Longest silence of a live sandbox process that owes an answer before it is killed (a hang).',
+      ),
     warmupCpuMs: z
       .number()
       .int()
       .min(10)
       .max(600_000)
       .default(2_000)
-      .describe("CPU time a run's whole warm-up may use (each warm-up candle also keeps its tier's per-candle budget)."),
+      .describe(
+        "CPU time a run's whole warm-up may use (each warm-up candle also keeps its tier's per-candle budget).",
+      ),
     tiers: z
       .object({
         free: liveTier({ maxLive: 2, cpuMsPerCandle: 50, memoryMb: 32 }),
@@ -136,6 +244,11 @@ export const StrategySettingsSchema = z
       .max(1_048_576)
       .default(128 * 1024)
       .describe('Largest strategy source accepted at save (bytes).'),
+    output: OutputSettingsSchema.describe('Bounds on what one backtest or research run may write.'),
+    params: ParamSettingsSchema.describe("Bounds on a strategy's parameter declarations."),
+    compile: CompileSettingsSchema.describe(
+      'Compile concurrency per account and for the process (POST /strategies, /strategies/compile, new versions).',
+    ),
     workers: z
       .number()
       .int()
@@ -153,9 +266,27 @@ export const StrategySettingsSchema = z
       .describe('Least time between two progress events of one backtest.'),
     tiers: z
       .object({
-        free: tier({ concurrentJobs: 1, memoryMb: 64, cpuMs: 10_000, maxBarsPerRun: 500_000 }),
-        premium: tier({ concurrentJobs: 3, memoryMb: 256, cpuMs: 60_000, maxBarsPerRun: 5_000_000 }),
-        enterprise: tier({ concurrentJobs: 10, memoryMb: 1_024, cpuMs: 600_000, maxBarsPerRun: 50_000_000 }),
+        free: tier({
+          concurrentJobs: 1,
+          memoryMb: 64,
+          cpuMs: 10_000,
+          maxBarsPerRun: 500_000,
+          maxResultBytes: 4 * MIB,
+        }),
+        premium: tier({
+          concurrentJobs: 3,
+          memoryMb: 256,
+          cpuMs: 60_000,
+          maxBarsPerRun: 5_000_000,
+          maxResultBytes: 16 * MIB,
+        }),
+        enterprise: tier({
+          concurrentJobs: 10,
+          memoryMb: 1_024,
+          cpuMs: 600_000,
+          maxBarsPerRun: 50_000_000,
+          maxResultBytes: 64 * MIB,
+        }),
       })
       .prefault({})
       .describe('Per-tier job and sandbox limits.'),

@@ -11,7 +11,8 @@
  * - `account.snapshot.generated` — opens the portfolio (id = the account id) with its cash and
  *   positions; a second snapshot for an open portfolio is ignored.
  * - `order.filled` — books the execution.
- * - `market.candle.closed` — marks held positions to the close (unrealized P&L, equity history).
+ * - `market.candle.closed` of one-minute candles — marks held positions to the close (unrealized
+ *   P&L, equity history: one point per portfolio per minute, thinned with age by equity-compaction.ts).
  */
 import type { EventEnvelope } from '@tickline/kernel';
 import { createSqlProjection, type Sql, type SqlProjection, type SqlTx } from '@tickline/store';
@@ -37,10 +38,20 @@ interface SnapshotData {
 
 interface CandleData {
   symbol: string;
+  interval?: string;
   close: number;
   closeTime: number;
   incomplete?: boolean;
 }
+
+/**
+ * Marks come from one-minute candles only: the books in SQL move with the market once a minute,
+ * not once a second per held symbol (the write load was users × symbols × 1 Hz). A fill books at
+ * once whatever the interval.
+ */
+const MARK_INTERVAL = '1m';
+/** One equity point per portfolio per minute (the latest figure of the minute); equity-compaction.ts thins older ones. */
+export const EQUITY_POINT_MS = 60_000;
 
 interface PortfolioRow {
   portfolio_id: string;
@@ -136,7 +147,7 @@ async function save(
   await tx.query(
     `insert into portfolio_equity (portfolio_id, at_ms, equity, cash) values ($1, $2, $3, $4)
      on conflict (portfolio_id, at_ms) do update set equity = excluded.equity, cash = excluded.cash`,
-    [portfolioId, atMs, equity, cash],
+    [portfolioId, Math.floor(atMs / EQUITY_POINT_MS) * EQUITY_POINT_MS, equity, cash],
   );
 }
 
@@ -181,6 +192,7 @@ export async function projectPortfolioEvents(tx: SqlTx, events: readonly EventEn
       dirty.set(data.portfolioId, data.fill.time);
     } else if (event.type === 'market.candle.closed') {
       const data = event.data as CandleData;
+      if (data.interval !== undefined && data.interval !== MARK_INTERVAL) continue;
       const { rows } = await tx.query<{ portfolio_id: string }>(
         'select portfolio_id from portfolio_positions where symbol = $1 and quantity <> 0',
         [data.symbol],

@@ -6,7 +6,6 @@
  * queued, as the backtest queue does.
  */
 import {
-  isTicklineError,
   TicklineError,
   type Clock,
   type Logger,
@@ -15,8 +14,9 @@ import {
   type ServiceHealth,
 } from '@tickline/kernel';
 import type { CandleInterval } from '@tickline/market';
+import { isDeclaredError } from '@tickline/sandbox';
 import type { SqlQueryable } from '@tickline/store';
-import type { Feed } from '../core/types.ts';
+import type { Feed, OutputLimits } from '../core/types.ts';
 import { loadFeed } from '../module/candle-feed.ts';
 import { runResearch, type ResearchSpec } from '../research/research-report.ts';
 import { createSandboxExecutor } from '../research/sandbox-executor.ts';
@@ -41,7 +41,7 @@ export interface ResearchRequest {
   params: Record<string, unknown>;
   settings: BacktestSettingsInput;
   spec: ResearchSpec;
-  sandbox: { memoryMb: number; cpuMs: number };
+  sandbox: { memoryMb: number; cpuMs: number; maxResultBytes?: number };
   maxBars: number;
   userConcurrency: number;
 }
@@ -55,6 +55,8 @@ export interface ResearchQueueOptions {
   logger: Logger;
   workers: number;
   progressIntervalMs: number;
+  /** Bounds on what a trial writes (config `strategy.output`). @default DEFAULT_OUTPUT_LIMITS */
+  output?: Partial<OutputLimits>;
   /** Where trials execute: the server's sandbox processes. @default runInSandbox (this process; tests) */
   run?: BacktestRunner;
 }
@@ -189,21 +191,21 @@ export class ResearchQueue implements Service {
       });
       const report = await runResearch(
         executor,
-        { code: version.js, feeds, settings: resolveBacktestSettings(request.settings), params: request.params },
+        { code: version.js, feeds, settings: resolveBacktestSettings(request.settings, this.#o.output), params: request.params },
         request.spec,
         onProgress,
       );
       await research.complete(run.id, report, new Date(clock.now()));
     } catch (error) {
       const cancelled = abort.signal.aborted;
-      if (!cancelled && !isTicklineError(error)) this.#o.logger.error({ err: error, id: run.id }, 'research failed');
+      if (!cancelled && !isDeclaredError(error)) this.#o.logger.error({ err: error, id: run.id }, 'research failed');
       const recorded = cancelled
         ? this.#running
           ? { code: 'STRATEGY_RUN_CANCELLED', message: 'the research run was cancelled' }
           : INTERRUPTED
-        : isTicklineError(error)
+        : isDeclaredError(error)
           ? { code: error.code, message: error.message }
-          : { code: 'STRATEGY_SANDBOX_FAILED', message: 'the research run failed unexpectedly' };
+          : { code: 'STRATEGY_SANDBOX_FAILED', message: 'the research run failed unexpectedly; the fault was logged' };
       await research.fail(run.id, recorded, new Date(clock.now()), cancelled && this.#running ? 'cancelled' : 'failed');
     }
   }

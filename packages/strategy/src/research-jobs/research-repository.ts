@@ -64,20 +64,33 @@ export class ResearchRepository {
   }
 
   async create(
-    input: Omit<ResearchRecord, 'status' | 'progress' | 'error' | 'createdAt' | 'startedAt' | 'finishedAt'> & {
+    input: Omit<
+      ResearchRecord,
+      'status' | 'progress' | 'error' | 'createdAt' | 'startedAt' | 'finishedAt'
+    > & {
       now: Date;
     },
     quota: ResearchQuota,
   ): Promise<{ run: ResearchRecord } | { exceeded: 'perDay' | 'concurrent'; since: number; active: number }> {
     return this.#sql.transaction(async (tx) => {
-      await tx.query("select pg_advisory_xact_lock(hashtext('tickline.research-quota.' || $1))", [input.userId]);
+      await tx.query("select pg_advisory_xact_lock(hashtext('tickline.research-quota.' || $1))", [
+        input.userId,
+      ]);
       const counts = await this.#counts(tx, input.userId, quota.since);
       if (counts.since >= quota.perDay) return { exceeded: 'perDay', ...counts };
       if (counts.active >= quota.concurrent) return { exceeded: 'concurrent', ...counts };
       const { rows } = await tx.query<Row>(
         `insert into research_runs (id, user_id, strategy_id, version, kind, status, request, created_at)
          values ($1, $2, $3, $4, $5, 'queued', $6, $7) returning *`,
-        [input.id, input.userId, input.strategyId, input.version, input.kind, JSON.stringify(input.request), input.now],
+        [
+          input.id,
+          input.userId,
+          input.strategyId,
+          input.version,
+          input.kind,
+          JSON.stringify(input.request),
+          input.now,
+        ],
       );
       return { run: recordFrom(rows[0]!) };
     });
@@ -94,10 +107,10 @@ export class ResearchRepository {
   }
 
   async get(userId: string, id: string): Promise<ResearchRecord> {
-    const { rows } = await this.#sql.query<Row>('select * from research_runs where id = $1 and user_id = $2', [
-      id,
-      userId,
-    ]);
+    const { rows } = await this.#sql.query<Row>(
+      'select * from research_runs where id = $1 and user_id = $2',
+      [id, userId],
+    );
     if (rows.length === 0) throw notFound();
     return recordFrom(rows[0]!);
   }
@@ -120,6 +133,25 @@ export class ResearchRepository {
     if (rows.length === 0) throw notFound();
     const r = rows[0]!.report;
     return (typeof r === 'string' ? JSON.parse(r) : r) as ResearchReport | null;
+  }
+
+  /**
+   * The stored reports of several of the user's runs in one statement (GraphQL's loader for a page
+   * of runs); a run without a report, or not the user's, is absent.
+   */
+  async reportsOf(userId: string, ids: readonly string[]): Promise<Map<string, ResearchReport>> {
+    const found = new Map<string, ResearchReport>();
+    if (ids.length === 0) return found;
+    const { rows } = await this.#sql.query<{ id: string; report: unknown }>(
+      'select id, report from research_runs where id = any($2::uuid[]) and user_id = $1 and report is not null',
+      [userId, [...ids]],
+    );
+    for (const row of rows)
+      found.set(
+        String(row.id),
+        (typeof row.report === 'string' ? JSON.parse(row.report) : row.report) as ResearchReport,
+      );
+    return found;
   }
 
   /** Reports of succeeded runs on one version, newest first (the promotion gate reads them). */

@@ -16,7 +16,9 @@ import {
 } from '../core/context.ts';
 import { checkDefinition } from '../core/definition.ts';
 import type { ParamSpecs, StrategyDefinition } from '../core/definition.ts';
+import { declaredParams, type ParamLimits } from '../core/param-bounds.ts';
 import { Engine } from '../core/engine.ts';
+import { downsampleColumns } from '../core/downsample.ts';
 import type { EngineRunResult } from '../core/engine.ts';
 import { indicators } from '../core/indicators.ts';
 import { createLiveApi } from './isolate-live.ts';
@@ -24,6 +26,7 @@ import type { CandleColumns, EngineSettings, Feed } from '../core/types.ts';
 import { PACKED_COLUMNS } from './packed-feeds.ts';
 import type { PackedFeed } from './packed-feeds.ts';
 import { VIOLATION } from './violation.ts';
+import { boundDetails, boundMessage, ISOLATE_CODES } from './error-bounds.ts';
 import { packTrades } from './packed-trades.ts';
 import type { PackedTrades } from './packed-trades.ts';
 
@@ -39,6 +42,8 @@ export interface IsolateInput {
   params: Record<string, unknown>;
   recordSignals: boolean;
   progressEvery: number;
+  /** Points of the equity curve to return (0: every step); the metrics use every step all the same. */
+  equityPoints: number;
 }
 
 export interface IsolateError {
@@ -133,9 +138,52 @@ function forbidGlobal(g: Record<string, unknown>, name: string): void {
   });
 }
 
-/** Locks the realm down; called once per context, before the strategy module is evaluated. */
+/**
+ * Prototypes no global names, reachable from values a strategy can make: a promise from an async
+ * function, iterators, generators, typed arrays, Intl segments. Each is frozen with the rest, so a
+ * strategy cannot change what `then`, `next` or `map` do for the engine (or for the next run of
+ * the same context).
+ */
+function hiddenIntrinsics(): unknown[] {
+  const proto = (o: unknown): unknown => Object.getPrototypeOf(o);
+  function* generator(): Generator<number> {}
+  async function* asyncGenerator(): AsyncGenerator<number> {}
+  const arrayIterator = [][Symbol.iterator]();
+  const found: unknown[] = [
+    proto((async () => {})()),
+    proto(arrayIterator),
+    proto(proto(arrayIterator)),
+    proto(new Map()[Symbol.iterator]()),
+    proto(new Set()[Symbol.iterator]()),
+    proto(''[Symbol.iterator]()),
+    proto('a'.matchAll(/a/g)),
+    proto(generator()),
+    proto(asyncGenerator()),
+    proto(Int8Array),
+    proto(proto(new Int8Array(0))),
+  ];
+  // Newer V8: iterator helpers and Iterator.from have prototypes of their own.
+  const helper = (arrayIterator as { map?: (f: (x: unknown) => unknown) => unknown }).map;
+  if (typeof helper === 'function') found.push(proto(helper.call([][Symbol.iterator](), (x) => x)));
+  const IteratorCtor = (globalThis as { Iterator?: { from?: (o: unknown) => unknown } }).Iterator;
+  if (typeof IteratorCtor?.from === 'function')
+    found.push(proto(IteratorCtor.from({ next: () => ({ done: true, value: undefined }) })));
+  const Segmenter = (Intl as { Segmenter?: new () => { segment(s: string): object } }).Segmenter;
+  if (typeof Segmenter === 'function') {
+    const segments = new Segmenter().segment('');
+    found.push(proto(segments), proto((segments as Iterable<unknown>)[Symbol.iterator]()));
+  }
+  return found;
+}
+
+/**
+ * Locks the realm down; called once per context, before the strategy module is compiled. The
+ * host has taken its references to the entry points by then (engine-entries.ts), so `__tickline`
+ * goes: nothing of the engine is left on the global for user code to find.
+ */
 function harden(seed: number): void {
   const g = globalThis as unknown as Record<string, unknown>;
+  delete g.__tickline;
   const seeded = mulberry32(seed);
   Math.random = () => (currentRandom ?? seeded)();
   const RealDate = Date;
@@ -169,6 +217,9 @@ function harden(seed: number): void {
       configurable: false,
     });
   }
+  // Taken before the globals are replaced: a strategy still reaches some of them (a promise's
+  // constructor is Promise), so they are frozen like the rest.
+  const hidden = [...hiddenIntrinsics(), ...FORBIDDEN_GLOBALS.map((name) => g[name])];
   for (const name of FORBIDDEN_GLOBALS) forbidGlobal(g, name);
   // The global `defineStrategy` only gives editors a typed entry point; it returns its argument.
   g.defineStrategy = (definition: unknown): unknown => definition;
@@ -190,27 +241,39 @@ function harden(seed: number): void {
     if ('value' in d) deepFreeze(d.value, seen);
   }
   deepFreeze(fnProtos, seen);
+  deepFreeze(hidden, seen);
+  deepFreeze(Object.getPrototypeOf(g), seen);
   Object.freeze(g);
 }
 
+/**
+ * A coded, bounded error from whatever was thrown. Every read of the thrown value may run the
+ * strategy's code (getters, proxies), so each is guarded; a value that loops is stopped by the CPU
+ * watchdog, one that throws becomes a plain runtime error.
+ */
 function classify(error: unknown): IsolateError {
-  const e = error as { code?: unknown; message?: unknown; details?: unknown; name?: unknown } | null;
-  const message = typeof e?.message === 'string' ? e.message.slice(0, 1_000) : String(error).slice(0, 1_000);
   const at = current === undefined ? {} : { time: engineNow() };
-  if (typeof e?.code === 'string' && e.code.startsWith('STRATEGY_')) {
-    const details =
-      typeof e.details === 'object' && e.details !== null ? (e.details as Record<string, unknown>) : {};
-    return { code: e.code, message, details: { ...details, ...at } };
+  try {
+    // Each field read once: a getter answers one value, and that is the one used.
+    const e = error as { code?: unknown; message?: unknown; details?: unknown; name?: unknown } | null;
+    const { code, message: text, name } = e ?? {};
+    const raw = typeof text === 'string' ? text : String(error);
+    const message = boundMessage(raw);
+    if (typeof code === 'string' && ISOLATE_CODES.has(code))
+      return { code, message, details: { ...boundDetails(e!.details), ...at } };
+    if (e instanceof RangeError && /call stack/i.test(raw))
+      return { code: 'STRATEGY_STACK_OVERFLOW', message, details: at };
+    if (e instanceof TypeError && VIOLATION.test(raw))
+      return { code: 'STRATEGY_SANDBOX_VIOLATION', message, details: at };
+    const shown = typeof name === 'string' ? boundMessage(name, 64) : 'Error';
+    return { code: 'STRATEGY_RUNTIME_ERROR', message, details: { ...at, name: shown } };
+  } catch {
+    return {
+      code: 'STRATEGY_RUNTIME_ERROR',
+      message: 'the strategy threw a value that cannot be read',
+      details: at,
+    };
   }
-  if (e instanceof RangeError && /call stack/i.test(message))
-    return { code: 'STRATEGY_STACK_OVERFLOW', message, details: at };
-  if (e instanceof TypeError && VIOLATION.test(message))
-    return { code: 'STRATEGY_SANDBOX_VIOLATION', message, details: at };
-  return {
-    code: 'STRATEGY_RUNTIME_ERROR',
-    message,
-    details: { ...at, name: typeof e?.name === 'string' ? e.name : 'Error' },
-  };
 }
 
 /** Views on the packed buffer, feed by feed, column by column. */
@@ -245,18 +308,27 @@ function run(
       progressEvery: input.progressEvery,
       onProgress: progress,
     });
-    return { ok: true, result: { ...result, trades: [] }, trades: packTrades(result.trades) };
+    // Cut here, so a million-step curve is not copied out to be cut by the host.
+    const equity =
+      input.equityPoints > 0
+        ? downsampleColumns(result.equity.time, result.equity.value, input.equityPoints)
+        : result.equity;
+    return { ok: true, result: { ...result, trades: [], equity }, trades: packTrades(result.trades) };
   } catch (error) {
     return { ok: false, error: classify(error) };
   }
 }
 
-/** Checks the definition's shape and returns its parameter declarations. */
-function inspect(definition: unknown): { ok: true; params: ParamSpecs } | { ok: false; error: IsolateError } {
+/** Checks the definition's shape, and its declarations against `limits`; returns the declarations. */
+function inspect(
+  definition: unknown,
+  limits: ParamLimits,
+): { ok: true; params: ParamSpecs } | { ok: false; error: IsolateError } {
   try {
     const d = checkDefinition(definition);
-    // A JSON round trip keeps only data: no getters or functions leave the isolate.
-    return { ok: true, params: JSON.parse(JSON.stringify(d.params ?? {})) as ParamSpecs };
+    // A plain copy within the bounds; the JSON round trip then keeps only data (no -0, NaN, holes).
+    const params = declaredParams(d.params, limits);
+    return { ok: true, params: JSON.parse(JSON.stringify(params)) as ParamSpecs };
   } catch (error) {
     return { ok: false, error: classify(error) };
   }

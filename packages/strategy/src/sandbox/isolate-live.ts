@@ -85,6 +85,8 @@ export function createLiveApi(deps: LiveApiDeps) {
   const runs = new Map<number, Run>();
   /** Reports of the last `stepMany`, by row, waiting for `takeReports`. */
   let reports: Array<[number, LiveReport]> = [];
+  /** The candle of a `stepOne`, as `step` reads it. */
+  const scratch = new Float64Array(WARM_ROW);
   /** Row of `stepMany` being stepped: after a timeout, the host reads which run it was. */
   let stepping = -1;
   /** The output of the last `stepMany`, for the host to read after it was stopped mid-way. */
@@ -98,7 +100,10 @@ export function createLiveApi(deps: LiveApiDeps) {
       return { ok: false, error: deps.classify(error) };
     } catch {
       // The thrown value fought back (a getter that throws): say so without touching it again.
-      return { ok: false, error: { code: 'STRATEGY_RUNTIME_ERROR', message: 'the strategy threw a value that cannot be read' } };
+      return {
+        ok: false,
+        error: { code: 'STRATEGY_RUNTIME_ERROR', message: 'the strategy threw a value that cannot be read' },
+      };
     }
   };
 
@@ -167,7 +172,8 @@ export function createLiveApi(deps: LiveApiDeps) {
         const run = runs.get(rows[o]!);
         const started = wallNow();
         let result: LiveReport | number;
-        if (run === undefined) result = { ok: false, error: { code: 'STRATEGY_SANDBOX_FAILED', message: 'the run is not open' } };
+        if (run === undefined)
+          result = { ok: false, error: { code: 'STRATEGY_SANDBOX_FAILED', message: 'the run is not open' } };
         else
           try {
             result = step(run, rows, o + 1, false);
@@ -181,6 +187,30 @@ export function createLiveApi(deps: LiveApiDeps) {
       stepping = -1;
       deps.enter(undefined, undefined);
       return out;
+    },
+
+    /**
+     * {@link stepMany} for one run, its candle as number arguments: nothing to allocate or copy on
+     * either side (most accounts hold one run). Its equity, or NaN when a report waits.
+     */
+    stepOne(handle: number, ...candle: number[]): number {
+      stepping = 0;
+      for (let k = 0; k < WARM_ROW; k++) scratch[k] = candle[k]!;
+      const run = runs.get(handle);
+      let result: LiveReport | number;
+      if (run === undefined)
+        result = { ok: false, error: { code: 'STRATEGY_SANDBOX_FAILED', message: 'the run is not open' } };
+      else
+        try {
+          result = step(run, scratch, 0, false);
+        } catch (error) {
+          result = safe(error);
+        }
+      stepping = -1;
+      deps.enter(undefined, undefined);
+      if (typeof result === 'number') return result;
+      reports.push([0, result]);
+      return NaN;
     },
 
     /** The row `stepMany` was stepping when it was stopped (or -1), and what it wrote until then. */

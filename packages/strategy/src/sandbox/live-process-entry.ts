@@ -5,6 +5,8 @@
  * says it is ready, so no user input meets a cold process.
  */
 import { serveResidentProcess } from '@tickline/sandbox';
+// The strategy's codes are declared here too: only declared codes pass as answers (serve.ts).
+import '../core/errors.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { RestoredBooks } from './isolate-live.ts';
 import { LiveTenants, type OpenRunPayload, type StepPayload } from './live-tenants.ts';
@@ -18,26 +20,25 @@ await serveResidentProcess(
     warm: (payload: { runId: string; rows: Float64Array }, context) =>
       tenants.warm(payload.runId, payload.rows, () => context.alive()),
     step: (payload: StepPayload, context) => tenants.step(payload, () => context.alive()),
-    restore: (payload: { runId: string; books: RestoredBooks }) => tenants.restore(payload.runId, payload.books),
+    restore: (payload: { runId: string; books: RestoredBooks }) =>
+      tenants.restore(payload.runId, payload.books),
     fill: (payload: { runId: string; args: FillArgs }) => tenants.fill(payload.runId, payload.args),
     done: (payload: { runId: string; orderId: number }) => tenants.done(payload.runId, payload.orderId),
     close: (payload: { runId: string }) => tenants.close(payload.runId),
     stats: () => ({ runs: tenants.runCount, tenants: tenants.tenantCount }),
   },
   async () => {
-    await tenants.open(
-      {
-        runId: 'warm-up',
-        tenant: 'warm-up',
-        tenantMemoryMb: 32,
-        code: 'export default defineStrategy({ onCandle() {} });',
-        feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
-        settings: resolveBacktestSettings({}),
-        params: {},
-        capacity: 8,
-        limits: { cpuMsPerCandle: 1_000, setupCpuMs: 10_000, warmupCpuMs: 10_000 },
-      },
-    );
+    await tenants.open({
+      runId: 'warm-up',
+      tenant: 'warm-up',
+      tenantMemoryMb: 32,
+      code: 'export default defineStrategy({ onCandle() {} });',
+      feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
+      settings: resolveBacktestSettings({}),
+      params: {},
+      capacity: 8,
+      limits: { cpuMsPerCandle: 1_000, setupCpuMs: 10_000, warmupCpuMs: 10_000 },
+    });
     tenants.warm('warm-up', new Float64Array([0, 0, 60_000, 1, 1, 1, 1, 1]), () => {});
     tenants.close('warm-up');
   },

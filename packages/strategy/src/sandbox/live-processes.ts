@@ -40,13 +40,22 @@ import {
   type LiveWarmup,
 } from '../live/live-session.ts';
 import type { LiveReport, RestoredBooks } from './isolate-live.ts';
-import type { LiveRunLimits, OpenRunPayload, OpenRunResult, StepPayload, StepResult } from './live-tenants.ts';
+import type {
+  LiveRunLimits,
+  OpenRunPayload,
+  OpenRunResult,
+  StepPayload,
+  StepResult,
+} from './live-tenants.ts';
 import { WARM_ROW } from './isolate-live.ts';
 
 const ENTRY = new URL('./live-process-entry.ts', import.meta.url);
 
 /** Codes users read for the kills they cause most; the rest keep SANDBOX_*. */
 const CODES = { cpu: 'STRATEGY_CPU_LIMIT', memory: 'STRATEGY_MEMORY_LIMIT' } as const;
+/** A crash counts against a tenant or run only when it had another within this long. */
+const CRASH_MEMORY_MS = 10 * 60_000;
+const MAX_REMEMBERED_CRASHES = 10_000;
 /** Scheduling niceness of live sandbox processes (backtest and compile processes run at 10). */
 const LIVE_NICE = 5;
 /** Wall deadline of one message (the silence check ends a hang far sooner). */
@@ -117,10 +126,11 @@ const toStep = (report: LiveReport & { ok: true }, cpuMs: number): LiveSessionSt
   cpuMs,
 });
 
-const QUIET = { placed: Object.freeze([]), cancelled: Object.freeze([]), logs: Object.freeze([]) } as unknown as Pick<
-  LiveSessionStep,
-  'placed' | 'cancelled' | 'logs'
->;
+const QUIET = {
+  placed: Object.freeze([]),
+  cancelled: Object.freeze([]),
+  logs: Object.freeze([]),
+} as unknown as Pick<LiveSessionStep, 'placed' | 'cancelled' | 'logs'>;
 
 /** A run open in a sandbox process, as the runner drives it. */
 class RemoteSession implements LiveSession {
@@ -152,8 +162,12 @@ class RemoteSession implements LiveSession {
 
   advance(f: number, candle: LiveCandle): Promise<LiveSessionStep> {
     if (this.#lost || this.#disposed)
-      return Promise.reject(new TicklineError('SANDBOX_PROCESS_LOST', 'the run is not open in a sandbox process'));
-    return new Promise((resolve, reject) => this.#owner.enqueue({ session: this, f, candle, resolve, reject }));
+      return Promise.reject(
+        new TicklineError('SANDBOX_PROCESS_LOST', 'the run is not open in a sandbox process'),
+      );
+    return new Promise((resolve, reject) =>
+      this.#owner.enqueue({ session: this, f, candle, resolve, reject }),
+    );
   }
 
   async warmup(candles: readonly IndexedCandle[]): Promise<LiveWarmup> {
@@ -213,6 +227,8 @@ export class LiveProcesses implements Service {
   readonly #slots: Slot[] = [];
   #quarantine: Slot | undefined;
   readonly #quarantined = new Set<string>();
+  /** When a tenant's or a run's call was last running at a crash. */
+  readonly #crashes = new Map<string, number>();
   readonly #strikes: StrikeBook;
   readonly #now: () => number;
   #stopped = false;
@@ -249,13 +265,26 @@ export class LiveProcesses implements Service {
       { process: label, reason: loss.reason, method: loss.culprit?.method, tenant: tenant ?? null },
       'live sandbox process lost; its runs reopen in a fresh one',
     );
-    if (tenant !== undefined) {
+    // A limit the supervisor holds (CPU, memory, a hang) ended the call that was running: its
+    // tenant did it. A crash may come from outside (an operator's kill -9, the OOM killer), so a
+    // tenant is blamed for one only when its call was running at a crash before, recently.
+    if (tenant !== undefined && (loss.reason !== 'crashed' || this.#crashedBefore(tenant))) {
       // Its code took a shared process down: it gets one of its own from now on.
       this.#quarantined.add(tenant);
       if (this.#strikes.strike(tenant))
         this.#options.logger?.warn({ tenant }, 'tenant suspended from live sandbox processes');
     }
     for (const session of [...slot.sessions]) if (session.generation === loss.generation) session.lose();
+  }
+
+  /** Records a crash under `key` (a tenant or a run); true when it had one within CRASH_MEMORY_MS. */
+  #crashedBefore(key: string): boolean {
+    const now = this.#now();
+    const before = this.#crashes.get(key);
+    this.#crashes.delete(key);
+    this.#crashes.set(key, now);
+    if (this.#crashes.size > MAX_REMEMBERED_CRASHES) this.#crashes.delete(this.#crashes.keys().next().value!);
+    return before !== undefined && now - before < CRASH_MEMORY_MS;
   }
 
   async start(): Promise<void> {}
@@ -343,21 +372,35 @@ export class LiveProcesses implements Service {
         const reports = new Map(result.reports);
         entries.forEach((p, i) => {
           const report = reports.get(i);
-          if (report === undefined) p.resolve({ ...QUIET, equity: result.equity[i]!, cpuMs: result.cpuMs[i]! });
+          if (report === undefined)
+            p.resolve({ ...QUIET, equity: result.equity[i]!, cpuMs: result.cpuMs[i]! });
           else if (report.ok) p.resolve(toStep(report, result.cpuMs[i]!));
           else {
             if (report.error.code === 'SANDBOX_PROCESS_LOST') p.session.lose();
-            p.reject(new TicklineError(report.error.code, report.error.message, { details: report.error.details ?? {} }));
+            p.reject(
+              new TicklineError(report.error.code, report.error.message, {
+                details: report.error.details ?? {},
+              }),
+            );
           }
         });
       },
       (error: unknown) => {
-        // A message of many runs that took its process down names none of them: all reopen.
+        // A message of many runs that took its process down names none of them: all reopen. So
+        // does a first crash under one run's step (the crash may have come from outside).
+        const firstCrash =
+          error instanceof TicklineError &&
+          error.code === 'SANDBOX_CRASHED' &&
+          !this.#crashedBefore(`run:${entries[0]!.session.runId}`);
         const lost =
-          entries.length > 1 && error instanceof TicklineError
-            ? new TicklineError('SANDBOX_PROCESS_LOST', 'the sandbox process running this step was replaced', {
-                details: { reason: error.code },
-              })
+          (entries.length > 1 || firstCrash) && error instanceof TicklineError
+            ? new TicklineError(
+                'SANDBOX_PROCESS_LOST',
+                'the sandbox process running this step was replaced',
+                {
+                  details: { reason: error.code },
+                },
+              )
             : error;
         for (const p of entries) p.reject(lost);
       },
@@ -366,7 +409,9 @@ export class LiveProcesses implements Service {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    await Promise.all([...this.#slots, ...(this.#quarantine ? [this.#quarantine] : [])].map((s) => s.process.close()));
+    await Promise.all(
+      [...this.#slots, ...(this.#quarantine ? [this.#quarantine] : [])].map((s) => s.process.close()),
+    );
   }
 
   /** Runs held and the processes' state, for /readyz and operators. */
@@ -380,6 +425,9 @@ export class LiveProcesses implements Service {
   }
 
   health(): ServiceHealth {
-    return { status: ServiceStatus.Up, info: { processes: this.stats(), quarantined: this.#quarantined.size } };
+    return {
+      status: ServiceStatus.Up,
+      info: { processes: this.stats(), quarantined: this.#quarantined.size },
+    };
   }
 }

@@ -20,8 +20,15 @@ import { threadCpuMicros } from '@tickline/sandbox';
 import { threadCpuTicks } from './thread-ticks.ts';
 import type { EngineSettings } from '../core/types.ts';
 import type { LiveFeed } from '../live/live-engine.ts';
-import { STEP_ROW, WARM_ROW, type LiveReport, type LiveRunInput, type RestoredBooks } from './isolate-live.ts';
-import { compileBundle, fromIsolate, MODULE_FILENAME, syntaxError } from './sandbox.ts';
+import {
+  STEP_ROW,
+  WARM_ROW,
+  type LiveReport,
+  type LiveRunInput,
+  type RestoredBooks,
+} from './isolate-live.ts';
+import { fromIsolate, MODULE_FILENAME, syntaxError } from './sandbox.ts';
+import { loadEngine, type EntryRef } from './engine-entries.ts';
 import { ownResidentBytes } from './own-memory.ts';
 import { VIOLATION } from './violation.ts';
 
@@ -76,10 +83,7 @@ export interface StepResult {
   reports: Array<[number, LiveReport]>;
 }
 
-type Api = Record<
-  'open' | 'stepMany' | 'stepping' | 'partial' | 'takeReports' | 'warm' | 'restore' | 'fill' | 'done' | 'close',
-  ivm.Reference<(...args: unknown[]) => unknown>
->;
+type Api = Record<(typeof API)[number], EntryRef>;
 
 interface Tenant {
   id: string;
@@ -101,7 +105,19 @@ interface Run {
   module: ivm.Module;
 }
 
-const API = ['open', 'stepMany', 'stepping', 'partial', 'takeReports', 'warm', 'restore', 'fill', 'done', 'close'] as const;
+const API = [
+  'open',
+  'stepMany',
+  'stepOne',
+  'stepping',
+  'partial',
+  'takeReports',
+  'warm',
+  'restore',
+  'fill',
+  'done',
+  'close',
+] as const;
 
 const MIB = 1024 * 1024;
 /** A scheduler tick at 100 Hz, the coarsest Linux accounts CPU time in. */
@@ -122,7 +138,9 @@ function classify(error: unknown, phase: 'setup' | 'evaluate' | 'step', limitMs:
   if (/timed out/i.test(message))
     return new TicklineError(
       'STRATEGY_CPU_LIMIT',
-      phase === 'step' ? `onCandle ran past its limit of ${limitMs} ms per candle` : 'the strategy took too long to load',
+      phase === 'step'
+        ? `onCandle ran past its limit of ${limitMs} ms per candle`
+        : 'the strategy took too long to load',
       { details: { cpuMs: limitMs } },
     );
   if (/call stack/i.test(message)) return new TicklineError('STRATEGY_STACK_OVERFLOW', message);
@@ -158,15 +176,19 @@ export class LiveTenants {
     if (known !== undefined && !known.isolate.isDisposed) return known;
     const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
     try {
-      const script = await compileBundle(isolate);
       const context = await isolate.createContext();
-      await script.run(context, { timeout: 10_000 });
-      // The entry points are taken before any user code runs; harden() then locks the realm.
-      const api = {} as Api;
-      for (const name of API as readonly (keyof Api)[])
-        api[name] = await context.eval(`__tickline.live.${name}`, { reference: true });
-      await context.evalClosure('__tickline.harden($0)', [1], { timeout: 10_000 });
-      const tenant: Tenant = { id, isolate, context, api, runs: new Set(), grownBytes: 0, allowedBytes: memoryMb * MIB };
+      // The entry points are taken before any user code runs; the realm is locked then (each run
+      // gets its own seed from the live API).
+      const api = (await loadEngine(isolate, context, 1, 10_000, API)).live;
+      const tenant: Tenant = {
+        id,
+        isolate,
+        context,
+        api,
+        runs: new Set(),
+        grownBytes: 0,
+        allowedBytes: memoryMb * MIB,
+      };
       this.#tenants.set(id, tenant);
       return tenant;
     } catch (error) {
@@ -197,9 +219,13 @@ export class LiveTenants {
         throw new Error(`imports are not available to strategies: ${specifier}`);
       });
       if (imported !== undefined)
-        throw new TicklineError('STRATEGY_FORBIDDEN_API', `imports are not available to strategies (${imported})`, {
-          details: { api: 'import' },
-        });
+        throw new TicklineError(
+          'STRATEGY_FORBIDDEN_API',
+          `imports are not available to strategies (${imported})`,
+          {
+            details: { api: 'import' },
+          },
+        );
       phase = 'evaluate';
       module.evaluateSync({ timeout: setupWall });
       phase = 'setup';
@@ -219,7 +245,12 @@ export class LiveTenants {
       const opened = JSON.parse(
         tenant.api.open.applySync(
           undefined,
-          [handle, definition.derefInto(), new ivm.ExternalCopy(input).copyInto({ release: true }), payload.settings.seed],
+          [
+            handle,
+            definition.derefInto(),
+            new ivm.ExternalCopy(input).copyInto({ release: true }),
+            payload.settings.seed,
+          ],
           { timeout: setupWall },
         ) as string,
       ) as LiveReport;
@@ -230,9 +261,13 @@ export class LiveTenants {
       tenant.runs.add(run.id);
       const setupMs = (threadCpuMicros() - cpuStart) / 1_000;
       if (setupMs > limits.setupCpuMs)
-        throw new TicklineError('STRATEGY_CPU_LIMIT', `loading the strategy used more than ${limits.setupCpuMs} ms of CPU`, {
-          details: { cpuMs: limits.setupCpuMs },
-        });
+        throw new TicklineError(
+          'STRATEGY_CPU_LIMIT',
+          `loading the strategy used more than ${limits.setupCpuMs} ms of CPU`,
+          {
+            details: { cpuMs: limits.setupCpuMs },
+          },
+        );
       return { equity: this.#equity(run), cpuMs: setupMs, logs: [] };
     } catch (error) {
       if (run !== undefined) this.close(run.id);
@@ -247,7 +282,8 @@ export class LiveTenants {
    */
   warm(runId: string, rows: Float64Array, alive: () => void): OpenRunResult {
     const run = this.#runs.get(runId);
-    if (run === undefined) throw new TicklineError('SANDBOX_PROCESS_LOST', 'the run is not open in this process');
+    if (run === undefined)
+      throw new TicklineError('SANDBOX_PROCESS_LOST', 'the run is not open in this process');
     try {
       return this.#warm(run, rows, alive);
     } catch (error) {
@@ -273,10 +309,13 @@ export class LiveTenants {
           [run.handle, new ivm.ExternalCopy(slice).copyInto({ release: true })],
           { timeout: clampWall(limits.cpuMsPerCandle * n) },
         ) as string,
-      ) as { ok: true; equity: number; logs: OpenRunResult['logs'] } | { ok: false; error: LiveReport & { ok: false } };
+      ) as
+        | { ok: true; equity: number; logs: OpenRunResult['logs'] }
+        | { ok: false; error: LiveReport & { ok: false } };
       const usedMs = (threadCpuMicros() - before) / 1_000;
       warmMs += usedMs;
-      if (!answer.ok) throw fromIsolate((answer as unknown as { error: { code: string; message: string } }).error);
+      if (!answer.ok)
+        throw fromIsolate((answer as unknown as { error: { code: string; message: string } }).error);
       equity = answer.equity;
       for (const l of answer.logs) if (logs.length < 200) logs.push(l);
       if (usedMs > limits.cpuMsPerCandle * n)
@@ -300,9 +339,13 @@ export class LiveTenants {
   /** The run's equity with no candle seen: a warm-up of nothing. */
   #equity(run: Run): number {
     const answer = JSON.parse(
-      run.tenant.api.warm.applySync(undefined, [run.handle, new ivm.ExternalCopy(new Float64Array(0)).copyInto({ release: true })], {
-        timeout: MAX_WALL_MS,
-      }) as string,
+      run.tenant.api.warm.applySync(
+        undefined,
+        [run.handle, new ivm.ExternalCopy(new Float64Array(0)).copyInto({ release: true })],
+        {
+          timeout: MAX_WALL_MS,
+        },
+      ) as string,
     ) as { ok: boolean; equity: number };
     return answer.ok ? answer.equity : 0;
   }
@@ -331,7 +374,8 @@ export class LiveTenants {
     const before = ownResidentBytes();
     for (const [tenant, entries] of byTenant) {
       const tenantBefore = measuring ? ownResidentBytes() : 0;
-      for (let s = 0; s < entries.length; s += STEP_SLICE) this.#stepSlice(tenant, entries.slice(s, s + STEP_SLICE), payload, result);
+      for (let s = 0; s < entries.length; s += STEP_SLICE)
+        this.#stepSlice(tenant, entries.slice(s, s + STEP_SLICE), payload, result);
       if (measuring) this.#charge(tenant, ownResidentBytes() - tenantBefore, entries, payload, result);
       alive();
     }
@@ -381,13 +425,24 @@ export class LiveTenants {
       let stoppedAt = -1;
       let stopped: unknown;
       try {
-        // The rows as a copied argument: cheaper than an ExternalCopy per call (42 µs a step less
-        // over 1,000 isolates on this machine).
-        out = tenant.api.stepMany.applySync(undefined, [rows, from], {
-          arguments: { copy: true },
-          result: { copy: true },
-          timeout: clampWall(budgetMs),
-        }) as Float64Array;
+        if (entries.length === 1) {
+          // One run: its candle as number arguments, its equity back as a number.
+          const equity = tenant.api.stepOne.applySync(
+            undefined,
+            [runs[0]!.handle, ...rows.subarray(1, STEP_ROW)],
+            {
+              timeout: clampWall(budgetMs),
+            },
+          ) as number;
+          out = Float64Array.of(equity, 0);
+        } else
+          // The rows as a copied argument: cheaper than an ExternalCopy per call (42 µs a step
+          // less over 1,000 isolates on this machine).
+          out = tenant.api.stepMany.applySync(undefined, [rows, from], {
+            arguments: { copy: true },
+            result: { copy: true },
+            timeout: clampWall(budgetMs),
+          }) as Float64Array;
       } catch (error) {
         stopped = error;
         if (tenant.isolate.isDisposed) {
@@ -433,7 +488,8 @@ export class LiveTenants {
       result.equity[i] = out[2 * k]!;
       if (Number.isNaN(out[2 * k]!)) reports = true;
       // The call's CPU shared by the runs' wall time (the isolate has no CPU clock of its own).
-      result.cpuMs[i] = wallTotal > 0 ? (usedMs * out[2 * k + 1]!) / wallTotal : usedMs / Math.max(1, to - from);
+      result.cpuMs[i] =
+        wallTotal > 0 ? (usedMs * out[2 * k + 1]!) / wallTotal : usedMs / Math.max(1, to - from);
     }
     if (!reports) return;
     const taken = JSON.parse(
@@ -470,9 +526,13 @@ export class LiveTenants {
       this.#failed(
         entries[k]!,
         runs[k]!,
-        new TicklineError('STRATEGY_CPU_LIMIT', `onCandle used ${result.cpuMs[entries[k]!]!.toFixed(1)} ms of CPU (limit ${limit} ms per candle)`, {
-          details: { cpuMs: limit, usedMs: result.cpuMs[entries[k]!] },
-        }),
+        new TicklineError(
+          'STRATEGY_CPU_LIMIT',
+          `onCandle used ${result.cpuMs[entries[k]!]!.toFixed(1)} ms of CPU (limit ${limit} ms per candle)`,
+          {
+            details: { cpuMs: limit, usedMs: result.cpuMs[entries[k]!] },
+          },
+        ),
         result,
       );
     }
@@ -490,11 +550,16 @@ export class LiveTenants {
   /** See LiveSession.restore. */
   restore(runId: string, books: RestoredBooks): void {
     const run = this.#runs.get(runId);
-    if (run === undefined) throw new TicklineError('SANDBOX_PROCESS_LOST', 'the run is not open in this process');
+    if (run === undefined)
+      throw new TicklineError('SANDBOX_PROCESS_LOST', 'the run is not open in this process');
     const answer = JSON.parse(
-      run.tenant.api.restore.applySync(undefined, [run.handle, new ivm.ExternalCopy(books).copyInto({ release: true })], {
-        timeout: MAX_WALL_MS,
-      }) as string,
+      run.tenant.api.restore.applySync(
+        undefined,
+        [run.handle, new ivm.ExternalCopy(books).copyInto({ release: true })],
+        {
+          timeout: MAX_WALL_MS,
+        },
+      ) as string,
     ) as LiveReport;
     if (!answer.ok) throw fromIsolate(answer.error);
   }

@@ -6,10 +6,13 @@
  * cold or broken process, and a failure to build shows at start.
  */
 import { serveSandboxProcess } from '@tickline/sandbox';
+// The codes this process may answer with: serve answers only declared codes as they are.
+import '../core/errors.ts';
 import { compileStrategy, stripTypes, type CompileOptions } from '../api/compile-strategy.ts';
-import { receiveFeeds, sendResult, type FeedsRef } from './feed-transfer.ts';
+import { receiveFeeds, type FeedsRef } from './feed-transfer.ts';
+import { sendResult } from './result-transfer.ts';
 import type { SandboxLimits, SandboxRunOptions } from './sandbox.ts';
-import { runInSandbox, StrategySandbox } from './sandbox.ts';
+import { runPackedInSandbox, StrategySandbox } from './sandbox.ts';
 
 /** What a backtest call carries (functions and signals stay on the server side). */
 export type BacktestPayload = Omit<SandboxRunOptions, 'onProgress' | 'signal' | 'feeds'> & {
@@ -36,12 +39,11 @@ await serveSandboxProcess(
     backtest: async (payload: BacktestPayload, context) => {
       const { limits, wantsProgress, feeds: ref, ...rest } = payload;
       const run = { ...rest, feeds: receiveFeeds(ref) };
-      return sendResult(
-        await runInSandbox(
-          wantsProgress ? { ...run, onProgress: (done, total) => context.progress(done, total) } : run,
-          limits,
-        ),
+      const result = await runPackedInSandbox(
+        wantsProgress ? { ...run, onProgress: (done, total) => context.progress(done, total) } : run,
+        limits,
       );
+      return sendResult(result, limits.maxResultBytes);
     },
     compile: async (payload: CompilePayload, context) => {
       try {

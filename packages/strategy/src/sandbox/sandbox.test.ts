@@ -1,6 +1,6 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stripTypes } from '../api/compile-strategy.ts';
 import { randomWalkFeed } from '../core/candles.test-support.ts';
 import { runBacktest } from '../core/engine.ts';
@@ -9,6 +9,7 @@ import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
 import { shareFeeds } from '../research/feeds.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import { evaluateTrustedStrategy } from './host-module.ts';
+import { isolateBundle } from './isolate-bundle.ts';
 import { runInSandbox } from './sandbox.ts';
 
 const LIMITS = { memoryMb: 64, cpuMs: 1_000 };
@@ -36,7 +37,11 @@ const ABUSE: Array<[name: string, code: string, expected: string]> = [
     strategy('deep(0);', 'function deep(n) { return deep(n + 1) + 1; }'),
     'STRATEGY_STACK_OVERFLOW',
   ],
-  ['huge outputs', strategy("for (let i = 0; i < 1e7; i++) ctx.plot('x', i);"), 'STRATEGY_OUTPUT_LIMIT'],
+  [
+    'too many plot series',
+    strategy("for (let i = 0; i < 100; i++) ctx.plot('s' + i, i);"),
+    'STRATEGY_OUTPUT_LIMIT',
+  ],
   [
     'too many open orders',
     strategy("for (let i = 0; i < 1e6; i++) ctx.buy({ type: 'limit', price: 1, qty: 1 });"),
@@ -61,6 +66,13 @@ const ABUSE: Array<[name: string, code: string, expected: string]> = [
   ['process', strategy('process.exit(1);'), 'STRATEGY_FORBIDDEN_API'],
   ['require', strategy("require('node:fs');"), 'STRATEGY_FORBIDDEN_API'],
   ['static import', strategy('', "import fs from 'node:fs';"), 'STRATEGY_FORBIDDEN_API'],
+  ['import() at the top level', strategy('', "import('node:fs');"), 'STRATEGY_FORBIDDEN_API'],
+  ['import() in onCandle', strategy("import('node:fs');"), 'STRATEGY_FORBIDDEN_API'],
+  [
+    'import() in init',
+    "export default defineStrategy({ init() { import('node:fs'); return {}; }, onCandle() {} });",
+    'STRATEGY_FORBIDDEN_API',
+  ],
   ['timers', strategy('setTimeout(() => {}, 0);'), 'STRATEGY_FORBIDDEN_API'],
   ['fetch', strategy("fetch('http://example.com');"), 'STRATEGY_FORBIDDEN_API'],
   [
@@ -105,7 +117,7 @@ const ABUSE: Array<[name: string, code: string, expected: string]> = [
     strategy('', 'Object.prototype.toJSON = () => "x";'),
     'STRATEGY_SANDBOX_VIOLATION',
   ],
-  ['replacing the engine entry', strategy('', 'globalThis.__tickline = {};'), 'STRATEGY_SANDBOX_VIOLATION'],
+  ['adding an engine entry', strategy('', 'globalThis.__tickline = {};'), 'STRATEGY_SANDBOX_VIOLATION'],
 ];
 
 /**
@@ -119,6 +131,9 @@ function p99BoundMs(): number {
 
 describe('sandbox - abuse table', () => {
   const delay = monitorEventLoopDelay({ resolution: 5 });
+  // The engine's bundle is built once per process, before any user input (as sandbox processes
+  // do at start): on a loaded machine building it in the first row stalled the loop ~400 ms.
+  beforeAll(() => void isolateBundle());
   delay.enable();
   afterAll(() => delay.disable());
 
@@ -147,12 +162,128 @@ describe('sandbox - abuse table', () => {
     },
   );
 
-  it('keeps logs bounded without failing the run', async () => {
+  it('keeps logs bounded without failing the run, and says how many lines it did not keep', async () => {
     const code = strategy("ctx.log('x'.repeat(10_000), { big: 'y'.repeat(10_000) });");
     const r = await runInSandbox({ code, feeds: [feed], settings }, LIMITS);
-    expect(r.logs).toHaveLength(50);
-    expect(r.logs.every((l) => l.text.length === 100)).toBe(true);
+    expect(r.logs).toHaveLength(51);
+    expect(r.logs.slice(0, 50).every((l) => l.text.length === 100)).toBe(true);
     expect(r.logsDropped).toBe(feed.columns.close.length - 50);
+    expect(r.logs.at(-1)).toEqual({
+      time: feed.columns.closeTime.at(-1),
+      text: `[tickline] ${feed.columns.close.length - 50} more log lines were not kept: a run keeps 50`,
+    });
+  });
+
+  it('keeps plots bounded without failing the run: a million points become evenly spaced ones', async () => {
+    const code = strategy("for (let i = 0; i < 500; i++) ctx.plot('x', ctx.feed.index * 500 + i);");
+    const r = await runInSandbox({ code, feeds: [feed], settings }, LIMITS);
+    const [x] = r.plots;
+    expect(x!.value.length).toBeLessThanOrEqual(settings.limits.maxPlotPoints + 1);
+    expect(x!.value.length).toBeGreaterThan(settings.limits.maxPlotPoints / 2);
+    expect(x!.value.at(-1)).toBe(feed.columns.close.length * 500 - 1);
+    expect(x!.time.at(-1)).toBe(feed.columns.closeTime.at(-1));
+  });
+});
+
+/** Prototypes no global names (engine-entries.ts, isolate-entry.ts `hiddenIntrinsics`). */
+const HIDDEN: Array<[name: string, expression: string]> = [
+  ['Promise.prototype (an async function’s result)', 'Object.getPrototypeOf((async () => {})())'],
+  ['%ArrayIteratorPrototype%', 'Object.getPrototypeOf([][Symbol.iterator]())'],
+  ['%IteratorPrototype%', 'Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()))'],
+  ['%MapIteratorPrototype%', 'Object.getPrototypeOf(new Map()[Symbol.iterator]())'],
+  ['%SetIteratorPrototype%', 'Object.getPrototypeOf(new Set()[Symbol.iterator]())'],
+  ['%StringIteratorPrototype%', "Object.getPrototypeOf(''[Symbol.iterator]())"],
+  ['%RegExpStringIteratorPrototype%', "Object.getPrototypeOf('a'.matchAll(/a/g))"],
+  ['%GeneratorPrototype%', 'Object.getPrototypeOf(Object.getPrototypeOf((function* () {})()))'],
+  ['%AsyncGeneratorPrototype%', 'Object.getPrototypeOf(Object.getPrototypeOf((async function* () {})()))'],
+  ['%IteratorHelperPrototype%', 'Object.getPrototypeOf([].values().map((x) => x))'],
+  ['%TypedArray%', 'Object.getPrototypeOf(Int8Array)'],
+  ['%TypedArray%.prototype', 'Object.getPrototypeOf(Int8Array.prototype)'],
+  ['%SegmentsPrototype%', "Object.getPrototypeOf(new Intl.Segmenter().segment(''))"],
+];
+
+describe('sandbox - realm', () => {
+  it('leaves nothing of the engine on the global for user code', async () => {
+    const code = strategy(
+      "if (ctx.feed.index === 0) ctx.log(typeof __tickline, 'x' + typeof globalThis.__tickline, Reflect.ownKeys(globalThis).filter((k) => /tickline/i.test(String(k))).length);",
+      'const top = typeof __tickline;',
+    );
+    const r = await runInSandbox({ code, feeds: [feed], settings }, LIMITS);
+    expect(r.logs[0]!.text).toBe('undefined xundefined 0');
+  });
+
+  it.each(HIDDEN)('freezes %s: user code cannot alter it', async (_name, expression) => {
+    // A strategy tries every way to change the prototype, then reports whether it changed.
+    const code = strategy(
+      `if (ctx.feed.index > 0) return;
+       const p = ${expression};
+       const keys = Reflect.ownKeys(p);
+       const key = keys.find((k) => typeof Reflect.getOwnPropertyDescriptor(p, k).value === 'function') ?? keys[0];
+       const before = p[key];
+       const tries = [
+         () => { p[key] = () => 'owned'; },
+         () => { Object.defineProperty(p, key, { value: () => 'owned' }); },
+         () => { delete p[key]; },
+         () => { p.added = 1; },
+         () => { Object.setPrototypeOf(p, null); },
+       ];
+       let refused = 0;
+       for (const t of tries) { try { t(); } catch (e) { if (e instanceof TypeError) refused++; } }
+       ctx.log(refused, p[key] === before, 'added' in p, Object.isFrozen(p));`,
+    );
+    const r = await runInSandbox({ code, feeds: [feed], settings }, LIMITS);
+    expect(r.logs[0]!.text).toBe('5 true false true');
+  });
+});
+
+describe('sandbox - errors', () => {
+  const huge = "'x'.repeat(10 * 1024 * 1024)";
+  it.each([
+    ['module top level', strategy('', `throw new Error(${huge});`)],
+    ['onCandle', strategy(`throw new Error(${huge});`)],
+    ['init', `export default defineStrategy({ init() { throw new Error(${huge}); }, onCandle() {} });`],
+    ['an async function in onCandle', strategy(`(async () => { throw new Error(${huge}); })();`)],
+  ])('a 10 MB message thrown at the %s reaches its author cut short', async (_where, code) => {
+    const error = await runInSandbox({ code, feeds: [feed], settings }, LIMITS).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'STRATEGY_RUNTIME_ERROR' });
+    const message = (error as Error).message;
+    expect(message.length).toBeLessThanOrEqual(1_000);
+    expect(message).toMatch(/^x+… \(truncated\)$/);
+  });
+
+  it.each([
+    ['import() in onCandle', "import('node:fs');", 'STRATEGY_FORBIDDEN_API'],
+    [
+      'an async function that throws',
+      "(async () => { throw new Error('later'); })();",
+      'STRATEGY_RUNTIME_ERROR',
+    ],
+  ])(
+    'a module that renames itself (sourceURL, as stripped TypeScript does) keeps its codes: %s',
+    async (_name, body, expected) => {
+      const code = `${strategy(body)}\n//# sourceURL=renamed.ts`;
+      await expect(runInSandbox({ code, feeds: [feed], settings }, LIMITS)).rejects.toMatchObject({
+        code: expected,
+      });
+    },
+  );
+
+  it('a strategy cannot pose as the platform, nor send large details', async () => {
+    const code = strategy(
+      "throw { code: 'STRATEGY_SANDBOX_FAILED', message: 'not me', details: { big: 'd'.repeat(100_000), nested: { a: 1 }, n: 1 } };",
+    );
+    const error = await runInSandbox({ code, feeds: [feed], settings }, LIMITS).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'STRATEGY_RUNTIME_ERROR', message: 'not me' });
+    expect(JSON.stringify((error as { details: unknown }).details).length).toBeLessThan(400);
+  });
+
+  it('a thrown value whose every read throws is still a runtime error', async () => {
+    const code = strategy(
+      "throw new Proxy({}, { get() { throw new Error('no'); }, getPrototypeOf() { throw new Error('no'); } });",
+    );
+    await expect(runInSandbox({ code, feeds: [feed], settings }, LIMITS)).rejects.toMatchObject({
+      code: 'STRATEGY_RUNTIME_ERROR',
+    });
   });
 });
 

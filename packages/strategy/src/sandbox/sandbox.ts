@@ -9,14 +9,15 @@ import { isMainThread } from 'node:worker_threads';
 import ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
 import type { ParamSpecs } from '../core/definition.ts';
+import { DEFAULT_PARAM_LIMITS, type ParamLimits } from '../core/param-bounds.ts';
 import type { EngineRunResult } from '../core/engine.ts';
-import { StrategyErrorCodes } from '../core/errors.ts';
 import type { EngineSettings, Feed } from '../core/types.ts';
-import { isolateBundle } from './isolate-bundle.ts';
+import { loadEngine, type EngineEntries } from './engine-entries.ts';
+import { boundDetails, boundMessage, ISOLATE_CODES } from './error-bounds.ts';
 import { VIOLATION } from './violation.ts';
 import type { IsolateInput, IsolateOutput } from './isolate-entry.ts';
 import { PACKED_COLUMNS } from './packed-feeds.ts';
-import { unpackTrades } from './packed-trades.ts';
+import { unpackTrades, type PackedTrades } from './packed-trades.ts';
 
 /** Resource limits of one run (from the user's tier). */
 export interface SandboxLimits {
@@ -24,6 +25,11 @@ export interface SandboxLimits {
   memoryMb: number;
   /** CPU time a run may use, compile and bar loop together. @default 10000 */
   cpuMs: number;
+  /**
+   * Bytes the result may take as a sandbox process returns it, the equity curve aside (the tier's
+   * `maxResultBytes`). @default DEFAULT_MAX_RESULT_BYTES (result-transfer.ts)
+   */
+  maxResultBytes?: number;
 }
 
 export const DEFAULT_SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
@@ -48,7 +54,15 @@ export interface SandboxRunOptions {
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
   signal?: AbortSignal;
+  /**
+   * Points of the equity curve to return, cut in the isolate (every n-th and the last; the metrics
+   * use every step). @default every step (research needs them; the backtest queue keeps 2,000)
+   */
+  equityPoints?: number;
 }
+
+/** A run's result with its trades still as columns (packed-trades.ts): how it crosses processes. */
+export type PackedRunResult = Omit<EngineRunResult, 'trades'> & { trades: PackedTrades };
 
 /**
  * Shared memory crosses into isolates only from the main thread. isolated-vm takes over a
@@ -104,35 +118,48 @@ export function syntaxError(error: unknown): TicklineError {
   const message = error instanceof Error ? error.message : String(error);
   const m = POSITION.exec(message);
   const details = m === null ? {} : { line: Number(m[1]), column: Number(m[2]) };
-  return new TicklineError('STRATEGY_SYNTAX_ERROR', message.replace(POSITION, '').trim(), { details });
+  return new TicklineError('STRATEGY_SYNTAX_ERROR', boundMessage(message.replace(POSITION, '').trim()), {
+    details,
+  });
 }
 
-/** A coded error from the isolate's `{ code, message, details }` (unknown codes become runtime errors). */
+/**
+ * A coded error from the isolate's `{ code, message, details }`. The isolate runs the strategy's
+ * code, so nothing of it is trusted: the code must be one a strategy may cause, and the message
+ * and details are bounded again here.
+ */
 export function fromIsolate(error: {
   code: string;
   message: string;
   details?: Record<string, unknown>;
 }): TicklineError {
-  const known = Object.hasOwn(StrategyErrorCodes, error.code);
-  return new TicklineError(known ? error.code : 'STRATEGY_RUNTIME_ERROR', error.message, {
-    details: error.details ?? {},
+  const code = ISOLATE_CODES.has(error.code) ? error.code : 'STRATEGY_RUNTIME_ERROR';
+  return new TicklineError(code, boundMessage(String(error.message)), {
+    details: boundDetails(error.details),
   });
 }
 
-/** V8's code cache for the engine script, made by the first compile in this process. */
-let bundleCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
-
-/** Compiles the engine script in `isolate`, with V8's code cache after the first time. */
-export async function compileBundle(isolate: ivm.Isolate): Promise<ivm.Script> {
-  const script = await isolate.compileScript(isolateBundle(), {
-    filename: 'tickline-engine.js',
-    ...(bundleCache === undefined ? { produceCachedData: true } : { cachedData: bundleCache }),
-  });
-  // The typings omit it, but a script compiled with produceCachedData carries its cache.
-  const produced = (script as ivm.Script & ivm.CachedDataResult).cachedData;
-  if (bundleCache === undefined && produced !== undefined) bundleCache = produced;
-  return script;
+/**
+ * True when `stack` has frames above isolated-vm's boundary marker: the error was made by code in
+ * the isolate, not by isolated-vm on the host. (Not by file name: a module's `//# sourceURL=`
+ * comment renames its frames; stripped TypeScript names them `strategy.ts`.)
+ */
+function madeInIsolate(stack: string): boolean {
+  const boundary = stack.indexOf('(<isolated-vm boundary>)');
+  return boundary > 0 && /\n\s+at .*\n\s+at $/.test(stack.slice(0, boundary));
 }
+
+/** V8's message for `import()` in a realm that has no module loader (isolated-vm sets none). */
+const DYNAMIC_IMPORT = 'Not supported';
+
+function dynamicImport(cause: unknown): TicklineError {
+  return new TicklineError('STRATEGY_FORBIDDEN_API', 'import() is not available to strategies', {
+    cause,
+    details: { api: 'import()' },
+  });
+}
+
+export { compileBundle } from './engine-entries.ts';
 
 /**
  * Runs strategies one after another, each in a new isolate: nothing of one run (heap, frozen
@@ -160,24 +187,31 @@ export class StrategySandbox {
 
   /** Runs one backtest; throws a TicklineError with a STRATEGY_* code on any failure. */
   async run(options: SandboxRunOptions): Promise<EngineRunResult> {
+    const packed = await this.runPacked(options);
+    return { ...packed, trades: unpackTrades(packed.trades) };
+  }
+
+  /** {@link run}, its trades left as columns (a sandbox process sends them on as they are). */
+  async runPacked(options: SandboxRunOptions): Promise<PackedRunResult> {
     return this.#withModule(
       options.code,
       options.settings.seed,
       options.signal,
-      async (context, definition, timeout) => {
+      async (engine, definition, timeout) => {
         const input: IsolateInput = {
           ...feedsForIsolate(options.feeds, IN_PLACE),
           settings: options.settings,
           params: options.params ?? {},
           recordSignals: options.recordSignals === true,
           progressEvery: options.progressEvery ?? 65_536,
+          equityPoints: options.equityPoints ?? 0,
         };
         const progress =
           options.onProgress === undefined
             ? undefined
             : new ivm.Callback(options.onProgress, { ignored: true });
-        const output = (await context.evalClosure(
-          'return __tickline.run($0, $1, $2)',
+        const output = (await engine.run.apply(
+          undefined,
           // The packed buffer is ours: transferred in, not copied again.
           [
             definition.derefInto(),
@@ -191,19 +225,20 @@ export class StrategySandbox {
           ],
           { result: { copy: true }, timeout },
         )) as IsolateOutput;
-        if (typeof output !== 'object' || output === null || typeof output.ok !== 'boolean') {
-          throw new TicklineError('STRATEGY_SANDBOX_FAILED', 'the sandbox returned a malformed result');
-        }
+        // Not the user's fault, and not for the user to read: a plain error is a platform fault.
+        if (typeof output !== 'object' || output === null || typeof output.ok !== 'boolean')
+          throw new Error('the isolate returned a malformed result');
         if (!output.ok) throw fromIsolate(output.error);
-        return { ...output.result, trades: unpackTrades(output.trades) };
+        return { ...output.result, trades: output.trades };
       },
     );
   }
 
-  /** Loads the module and checks its default export; returns its parameter declarations. */
-  async inspect(code: string): Promise<ParamSpecs> {
-    return this.#withModule(code, 1, undefined, async (context, definition, timeout) => {
-      const output = (await context.evalClosure('return __tickline.inspect($0)', [definition.derefInto()], {
+  /** Loads the module and checks its default export (its declarations within `limits`); returns the declarations. */
+  async inspect(code: string, limits: ParamLimits = DEFAULT_PARAM_LIMITS): Promise<ParamSpecs> {
+    return this.#withModule(code, 1, undefined, async (engine, definition, timeout) => {
+      const bounds = new ivm.ExternalCopy({ ...limits }).copyInto({ release: true });
+      const output = (await engine.inspect.apply(undefined, [definition.derefInto(), bounds], {
         result: { copy: true },
         timeout,
       })) as { ok: true; params: ParamSpecs } | { ok: false; error: { code: string; message: string } };
@@ -216,11 +251,10 @@ export class StrategySandbox {
     code: string,
     seed: number,
     signal: AbortSignal | undefined,
-    body: (context: ivm.Context, definition: ivm.Reference, timeout: number) => Promise<T>,
+    body: (engine: EngineEntries, definition: ivm.Reference, timeout: number) => Promise<T>,
   ): Promise<T> {
-    if (this.#busy)
-      throw new TicklineError('STRATEGY_SANDBOX_FAILED', 'a sandbox runs one strategy at a time');
-    if (!this.usable) throw new TicklineError('STRATEGY_SANDBOX_FAILED', 'this sandbox was disposed');
+    if (this.#busy) throw new Error('a sandbox runs one strategy at a time');
+    if (!this.usable) throw new Error('this sandbox was disposed');
     this.#busy = true;
     const isolate = new ivm.Isolate({ memoryLimit: this.limits.memoryMb });
     const cpuStart = isolate.cpuTime;
@@ -237,15 +271,14 @@ export class StrategySandbox {
     signal?.addEventListener('abort', onAbort, { once: true });
     const timeout = this.limits.cpuMs * WALL_FACTOR;
     let context: ivm.Context | undefined;
+    let engine: EngineEntries | undefined;
     let module: ivm.Module | undefined;
     let definition: ivm.Reference | undefined;
     let importedForbidden: string | undefined;
     let phase: 'setup' | 'evaluate' | 'run' = 'setup';
     try {
-      const script = await compileBundle(isolate);
       context = await isolate.createContext();
-      await script.run(context, { timeout });
-      await context.evalClosure('__tickline.harden($0)', [seed], { timeout });
+      engine = await loadEngine(isolate, context, seed, timeout);
       try {
         module = await isolate.compileModule(code, { filename: MODULE_FILENAME });
       } catch (error) {
@@ -265,13 +298,14 @@ export class StrategySandbox {
           'the strategy module needs a default export (defineStrategy({ … }))',
         );
       }
-      return await body(context, definition, timeout);
+      return await body(engine, definition, timeout);
     } catch (error) {
       throw this.#classify(error, stoppedFor, importedForbidden, phase);
     } finally {
       clearInterval(watchdog);
       signal?.removeEventListener('abort', onAbort);
       definition?.release();
+      engine?.release();
       module?.release();
       if (!isolate.isDisposed) {
         context?.release();
@@ -286,7 +320,7 @@ export class StrategySandbox {
     stoppedFor: 'cpu' | 'abort' | undefined,
     importedForbidden: string | undefined,
     phase: 'setup' | 'evaluate' | 'run',
-  ): TicklineError {
+  ): Error {
     if (stoppedFor === 'abort')
       return new TicklineError('STRATEGY_RUN_CANCELLED', 'the run was cancelled', { cause: error });
     if (stoppedFor === 'cpu') {
@@ -323,16 +357,24 @@ export class StrategySandbox {
       });
     }
     if (/call stack/i.test(message))
-      return new TicklineError('STRATEGY_STACK_OVERFLOW', message, { cause: error });
-    // The module's top level ran user code: its errors are the strategy's, classified as in the isolate.
-    if (phase === 'evaluate') {
+      return new TicklineError('STRATEGY_STACK_OVERFLOW', boundMessage(message), { cause: error });
+    const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : '';
+    // The module's top level ran user code: its errors are the strategy's, classified as in the
+    // isolate. During the run, an error the isolate did not answer with itself, made in the
+    // isolate, is the rejection of a promise the strategy made and left unhandled (an async
+    // function, `import()`), which isolated-vm raises once the call returns. (One whose stack the
+    // strategy rewrote looks made on the host: a fault, which counts as a strike against it.)
+    if (phase === 'evaluate' || (phase === 'run' && madeInIsolate(stack))) {
+      if (message === DYNAMIC_IMPORT) return dynamicImport(error);
       if (/not available to strategies/.test(message))
-        return new TicklineError('STRATEGY_FORBIDDEN_API', message, { cause: error });
+        return new TicklineError('STRATEGY_FORBIDDEN_API', boundMessage(message), { cause: error });
       if (VIOLATION.test(message))
-        return new TicklineError('STRATEGY_SANDBOX_VIOLATION', message, { cause: error });
-      return new TicklineError('STRATEGY_RUNTIME_ERROR', message, { cause: error });
+        return new TicklineError('STRATEGY_SANDBOX_VIOLATION', boundMessage(message), { cause: error });
+      return new TicklineError('STRATEGY_RUNTIME_ERROR', boundMessage(message), { cause: error });
     }
-    return new TicklineError('STRATEGY_SANDBOX_FAILED', message, { cause: error });
+    // Anything else is the platform's fault: a plain error, which the sandbox process logs in full
+    // and answers with a fixed text (it never reaches the user as it is).
+    return error instanceof Error ? error : new Error(message);
   }
 }
 
@@ -352,9 +394,18 @@ export async function runInSandbox(
   options: SandboxRunOptions,
   limits?: Partial<SandboxLimits>,
 ): Promise<EngineRunResult> {
+  const packed = await runPackedInSandbox(options, limits);
+  return { ...packed, trades: unpackTrades(packed.trades) };
+}
+
+/** {@link runInSandbox}, its trades left as columns. */
+export async function runPackedInSandbox(
+  options: SandboxRunOptions,
+  limits?: Partial<SandboxLimits>,
+): Promise<PackedRunResult> {
   const sandbox = new StrategySandbox(limits);
   try {
-    return await sandbox.run(options);
+    return await sandbox.runPacked(options);
   } finally {
     sandbox.dispose();
   }

@@ -21,9 +21,11 @@ import {
   type ProcessPool,
 } from '@tickline/sandbox';
 import type { EngineRunResult } from '../core/engine.ts';
-import type { CompiledStrategy, CompileOptions } from '../api/compile-strategy.ts';
+import { checkSourceSize, type CompiledStrategy, type CompileOptions } from '../api/compile-strategy.ts';
+import { CompileGate, type CompileGateLimits } from './compile-gate.ts';
 import type { BacktestPayload, CompilePayload } from './process-entry.ts';
-import { receiveResult, sendFeeds, type ResultRef } from './feed-transfer.ts';
+import { closeFeedFiles, sendFeeds } from './feed-transfer.ts';
+import { DEFAULT_MAX_RESULT_BYTES, receiveResult, type ResultRef } from './result-transfer.ts';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits, type SandboxRunOptions } from './sandbox.ts';
 
 const ENTRY = new URL('./process-entry.ts', import.meta.url);
@@ -48,11 +50,15 @@ export function processLimits(limits: SandboxLimits): CallLimits {
 /** Accounts kept in quarantine at most (the oldest leaves first). */
 const MAX_QUARANTINED = 10_000;
 
-/** Codes of the strategy domain for the kills users see most; the rest keep SANDBOX_*. */
+/**
+ * Codes of the strategy domain for the kills users see most and for a fault of the sandbox itself
+ * (shown as a fixed text, logged in full); the rest keep SANDBOX_*.
+ */
 const CODES = {
   cpu: 'STRATEGY_CPU_LIMIT',
   memory: 'STRATEGY_MEMORY_LIMIT',
   cancelled: 'STRATEGY_RUN_CANCELLED',
+  fault: 'STRATEGY_SANDBOX_FAILED',
 } as const;
 
 export interface StrategyProcessesOptions {
@@ -60,6 +66,8 @@ export interface StrategyProcessesOptions {
   backtestProcesses?: number;
   /** Compile processes. @default 1 */
   compileProcesses?: number;
+  /** Compiles per account and in all, running or waiting (strategy.compile). @default DEFAULT_COMPILE_GATE */
+  compileGate?: Partial<CompileGateLimits>;
   logger?: Logger;
   metrics?: Registry;
 }
@@ -74,9 +82,11 @@ export class StrategyProcesses implements Service {
   #quarantine: ProcessPool | undefined;
   readonly #quarantined = new Set<string>();
   readonly #strikes = new StrikeBook(DEFAULT_STRIKES);
+  readonly #gate: CompileGate;
 
   constructor(options: StrategyProcessesOptions = {}) {
     this.#options = options;
+    this.#gate = new CompileGate(options.compileGate);
   }
 
   async start(_context?: ServiceContext): Promise<void> {
@@ -105,7 +115,8 @@ export class StrategyProcesses implements Service {
    * need), so whatever it tries next cannot take a shared one down; strikes refuse it after that.
    */
   #quarantine_(tenant: string): void {
-    if (this.#quarantined.size >= MAX_QUARANTINED) this.#quarantined.delete(this.#quarantined.values().next().value!);
+    if (this.#quarantined.size >= MAX_QUARANTINED)
+      this.#quarantined.delete(this.#quarantined.values().next().value!);
     this.#quarantined.add(tenant);
     this.#quarantine ??= createProcessPool({
       entry: ENTRY,
@@ -143,7 +154,7 @@ export class StrategyProcesses implements Service {
       wantsProgress: onProgress !== undefined,
     };
     try {
-      const answer = await pool.call<ResultRef<EngineRunResult>>('backtest', payload, {
+      const answer = await pool.call<ResultRef>('backtest', payload, {
         limits: processLimits(resolved),
         ...(tenant === undefined ? {} : { tenant }),
         ...(signal === undefined ? {} : { signal }),
@@ -151,23 +162,33 @@ export class StrategyProcesses implements Service {
           ? {}
           : { onProgress: (...args: unknown[]) => onProgress(args[0] as number, args[1] as number) }),
       });
-      return await receiveResult(answer);
+      return await receiveResult(answer, {
+        maxResultBytes: resolved.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+        maxEquityPoints: rest.feeds.reduce((n, f) => n + f.columns.closeTime.length, 0),
+      });
     } finally {
       await feeds.release();
     }
   }
 
-  /** Validates and compiles source for saving (see compileStrategy), in a process of the compile pool. */
-  compile(source: string, options: CompileOptions = {}, tenant?: string): Promise<CompiledStrategy> {
+  /**
+   * Validates and compiles source for saving (see compileStrategy), in a process of the compile
+   * pool, once the compile gate admits it (STRATEGY_COMPILE_BUSY otherwise). An oversized source is
+   * refused here, before it is copied to a process.
+   */
+  async compile(source: string, options: CompileOptions = {}, tenant?: string): Promise<CompiledStrategy> {
+    if (typeof source === 'string') checkSourceSize(source, options.maxBytes);
     const payload: CompilePayload = { source, options };
     const pool =
       tenant !== undefined && this.#quarantined.has(tenant) && this.#quarantine
         ? this.#quarantine
         : this.#pool(this.#compiles);
-    return pool.call<CompiledStrategy>('compile', payload, {
-      limits: processLimits(COMPILE_LIMITS),
-      ...(tenant === undefined ? {} : { tenant }),
-    });
+    return this.#gate.run(tenant ?? '', () =>
+      pool.call<CompiledStrategy>('compile', payload, {
+        limits: processLimits(COMPILE_LIMITS),
+        ...(tenant === undefined ? {} : { tenant }),
+      }),
+    );
   }
 
   #pool(pool: ProcessPool | undefined): ProcessPool {
@@ -177,6 +198,7 @@ export class StrategyProcesses implements Service {
 
   async stop(): Promise<void> {
     await Promise.all([this.#backtests?.close(), this.#compiles?.close(), this.#quarantine?.close()]);
+    await closeFeedFiles();
   }
 
   health(): ServiceHealth {
@@ -186,7 +208,9 @@ export class StrategyProcesses implements Service {
     const info = {
       backtest,
       compile,
-      ...(this.#quarantine ? { quarantine: { ...this.#quarantine.stats(), accounts: this.#quarantined.size } } : {}),
+      ...(this.#quarantine
+        ? { quarantine: { ...this.#quarantine.stats(), accounts: this.#quarantined.size } }
+        : {}),
     };
     // Processes restart within a second after a kill: that is the pool working, not degraded.
     return { status: ServiceStatus.Up, info };

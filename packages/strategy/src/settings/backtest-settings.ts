@@ -6,12 +6,12 @@ import { TicklineError } from '@tickline/kernel';
 import { z } from 'zod';
 import type { EngineSettings, OutputLimits } from '../core/types.ts';
 
-/** Output bounds unless a tier sets others. */
+/** Output bounds unless config (`strategy.output`) sets others. */
 export const DEFAULT_OUTPUT_LIMITS: Readonly<OutputLimits> = Object.freeze({
   maxLogLines: 1_000,
   maxLogLineChars: 500,
   maxPlotSeries: 16,
-  maxPlotPoints: 2_000_000,
+  maxPlotPoints: 2_000,
   maxOpenOrders: 1_000,
   maxTrades: 100_000,
 });

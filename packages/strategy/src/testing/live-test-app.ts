@@ -12,7 +12,7 @@ import { OrderDesk } from '../broker/order-desk.ts';
 import { orderEnvelope, orderEventSourceName } from '../broker/order-envelope.ts';
 import type { StrategyDefinition } from '../core/definition.ts';
 import { LiveRunner } from '../live/live-runner.ts';
-import { liveRoutes } from '../live-http/live-routes.ts';
+import { liveRoutes, type LiveRoutesOptions } from '../live-http/live-routes.ts';
 import { coreFillModel } from '../paper/core-fill-model.ts';
 import { createPaperBroker } from '../paper/paper-broker.ts';
 import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
@@ -42,6 +42,8 @@ export interface LiveTestAppOptions {
 
 export interface LiveTestApp {
   app: FastifyInstance;
+  /** What the routes were registered with (GraphQL's tests bind the same parts). */
+  routeOptions: LiveRoutesOptions;
   runner: LiveRunner;
   books: CorePortfolioLedger;
   events: EventEnvelope[];
@@ -106,8 +108,7 @@ export async function createLiveTestApp(options: LiveTestAppOptions): Promise<Li
   const app = Fastify();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  await app.register(liveRoutes, {
-    prefix: '/api/v1',
+  const routeOptions: LiveRoutesOptions = {
     runner,
     desk,
     journal,
@@ -129,9 +130,11 @@ export async function createLiveTestApp(options: LiveTestAppOptions): Promise<Li
     maxLive: async () => options.maxLive ?? 1,
     settings: () => settings,
     symbols,
-  });
+  };
+  await app.register(liveRoutes, { prefix: '/api/v1', ...routeOptions });
   return {
     app,
+    routeOptions,
     runner,
     books,
     events,

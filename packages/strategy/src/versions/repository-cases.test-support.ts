@@ -177,6 +177,17 @@ export function runRepositoryCases(name: string, open: () => Promise<Sql>): void
       await repo.deleteStrategy(bob, theirs.id); // the next case expects bob to have none
     });
 
+    it("reads several strategies in one statement, only the user's own", async () => {
+      const repo = new StrategyRepository(sql, createCodeCipher({ keys, currentKeyId: 'k1' }));
+      const a = await repo.createStrategy({ id: uuidv7(), userId: alice, name: 'a', now });
+      const theirs = await repo.createStrategy({ id: uuidv7(), userId: bob, name: 'theirs', now });
+      const found = await repo.strategiesOf(alice, [a.id, theirs.id, 'not-a-uuid']);
+      expect([...found.values()].map((s) => s.name)).toEqual(['a']);
+      expect((await repo.strategiesOf(alice, [])).size).toBe(0);
+      await repo.deleteStrategy(bob, theirs.id);
+      await repo.deleteStrategy(alice, a.id);
+    });
+
     it("hides other users' strategies, versions and runs", async () => {
       const repo = new StrategyRepository(sql, createCodeCipher({ keys, currentKeyId: 'k1' }));
       const s = await repo.createStrategy({ id: uuidv7(), userId: alice, name: 'private', now });

@@ -11,6 +11,9 @@ import type { Metrics, PlotSeries, LogLine, Trade } from '../core/types.ts';
 import type { SourceLanguage } from '../api/compile-strategy.ts';
 import type { CodeCipher } from './code-cipher.ts';
 
+/** What a strategy id looks like; anything else names none (and would fail the uuid cast). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface StrategyRecord {
   id: string;
   userId: string;
@@ -186,6 +189,22 @@ export class StrategyRepository {
       [userId],
     );
     return rows.map(strategyFrom);
+  }
+
+  /**
+   * Several of the user's strategies in one statement, for GraphQL's per-request loaders (the
+   * strategy behind each of a page of runs); ids the user does not own are absent.
+   */
+  async strategiesOf(userId: string, ids: readonly string[]): Promise<Map<string, StrategyRecord>> {
+    const found = new Map<string, StrategyRecord>();
+    const uuids = ids.filter((id) => UUID.test(id));
+    if (uuids.length === 0) return found;
+    const { rows } = await this.#sql.query<Row>(
+      'select * from strategies where id = any($2::uuid[]) and user_id = $1',
+      [userId, uuids],
+    );
+    for (const row of rows) found.set(String(row.id), strategyFrom(row));
+    return found;
   }
 
   async countStrategies(userId: string): Promise<number> {
@@ -455,20 +474,35 @@ export class StrategyRepository {
   }
 
   async getResult(userId: string, runId: string): Promise<StoredResult> {
+    const found = await this.resultsOf(userId, [runId]);
+    const result = found.get(runId);
+    if (result === undefined) throw notFound('backtest result');
+    return result;
+  }
+
+  /**
+   * The results of several of the user's runs in one statement (GraphQL's loader for a page of
+   * backtests); runs without a result, or not the user's, are absent.
+   */
+  async resultsOf(userId: string, runIds: readonly string[]): Promise<Map<string, StoredResult>> {
+    const found = new Map<string, StoredResult>();
+    const ids = runIds.filter((id) => UUID.test(id));
+    if (ids.length === 0) return found;
     const { rows } = await this.#sql.query<Row>(
-      `select r.* from backtest_results r join backtest_runs b on b.id = r.run_id where r.run_id = $1 and b.user_id = $2`,
-      [runId, userId],
+      `select r.* from backtest_results r join backtest_runs b on b.id = r.run_id
+        where r.run_id = any($1::uuid[]) and b.user_id = $2`,
+      [ids, userId],
     );
-    if (rows.length === 0) throw notFound('backtest result');
-    const r = rows[0]!;
-    return {
-      metrics: json(r.metrics) as Metrics,
-      trades: json(r.trades) as Trade[],
-      tradesTruncated: r.trades_truncated as boolean,
-      equity: json(r.equity) as Array<[number, number]>,
-      logs: json(r.logs) as LogLine[],
-      plots: json(r.plots) as PlotSeries[],
-      bars: Number(r.bars),
-    };
+    for (const r of rows)
+      found.set(String(r.run_id), {
+        metrics: json(r.metrics) as Metrics,
+        trades: json(r.trades) as Trade[],
+        tradesTruncated: r.trades_truncated as boolean,
+        equity: json(r.equity) as Array<[number, number]>,
+        logs: json(r.logs) as LogLine[],
+        plots: json(r.plots) as PlotSeries[],
+        bars: Number(r.bars),
+      });
+    return found;
   }
 }

@@ -87,7 +87,10 @@ export function runOrderJournalContract(adapter: string, open: () => Promise<Ord
       await journal.put(order(p, 'other', { origin: origin('s2', 2_000) }));
       await journal.put(order(p, 'manual', { origin: { kind: 'manual', userId: 'u' } }));
       await journal.put(order(portfolio(), 'elsewhere', { origin: origin('s1', 2_000) }));
-      expect((await journal.ofStrategy(p, 's1', 2_000)).map((o) => o.clientOrderId)).toEqual(['early', 'late']);
+      expect((await journal.ofStrategy(p, 's1', 2_000)).map((o) => o.clientOrderId)).toEqual([
+        'early',
+        'late',
+      ]);
     });
 
     it('lets exactly one of racing claims win; a rejection may be claimed again', async () => {

@@ -1,6 +1,6 @@
 /**
  * @module Operations (admins only): zones with CCU and tick latency, snapshots, server health,
- * broadcast, live strategies per strategy process, player lookup, event streams and dead letters. Zones and streams update live from
+ * broadcast, sandbox processes (where strategy code runs), live strategies per strategy process, player lookup, event streams and dead letters. Zones and streams update live from
  * `admin:zones` and `admin:streams`; the other views re-read every few seconds.
  */
 import type { ReactNode } from 'react';
@@ -10,6 +10,8 @@ import { BroadcastForm } from './broadcast-form.tsx';
 import { DeliveriesPanel } from './deliveries-panel.tsx';
 import { NoticeForm } from './notice-form.tsx';
 import { HealthPanel } from './health-panel.tsx';
+import { SandboxPanel } from './sandbox-panel.tsx';
+import { useReadiness } from './use-readiness.ts';
 import { LiveStrategiesPanel } from './live-strategies-panel.tsx';
 import { PlayersPanel } from './players-panel.tsx';
 import { StreamsPanel } from './streams-panel.tsx';
@@ -17,6 +19,7 @@ import { ZonesPanel } from './zones-panel.tsx';
 
 export function AdminPage(): ReactNode {
   const user = useUser();
+  const ready = useReadiness();
   return (
     <main id="main" className="page">
       <header className="page-header">
@@ -29,9 +32,10 @@ export function AdminPage(): ReactNode {
         <div className="stack">
           <ZonesPanel />
           <div className="grid grid-2">
-            <HealthPanel />
+            <HealthPanel ready={ready} />
             <BroadcastForm />
           </div>
+          <SandboxPanel ready={ready} />
           <LiveStrategiesPanel />
           <div className="grid grid-2">
             <PlayersPanel />

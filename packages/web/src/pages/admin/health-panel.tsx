@@ -1,28 +1,12 @@
 /** @module Server health: every service's status from `/readyz`, re-read every few seconds. */
 import type { ReactNode } from 'react';
-import { useSession } from '../../app/session.tsx';
 import { ErrorState, Loading } from '../../components/states.tsx';
-import { usePolling } from '../../components/use-polling.ts';
-import { ADMIN_REFRESH_MS } from './admin-api.ts';
+import type { useReadiness } from './use-readiness.ts';
 
-interface Readiness {
-  status: string;
-  services: Record<string, { status: string; detail?: string }>;
-}
+/** What `useReadiness()` answers. */
+export type PolledReadiness = ReturnType<typeof useReadiness>;
 
-export function HealthPanel(): ReactNode {
-  const { client } = useSession();
-  // /readyz answers 503 with the same body when something is down: read it either way.
-  const ready = usePolling(
-    async () => {
-      const response = await fetch(new URL('/readyz', window.location.origin), {
-        headers: { accept: 'application/json' },
-      });
-      return (await response.json()) as Readiness;
-    },
-    ADMIN_REFRESH_MS,
-    [client],
-  );
+export function HealthPanel({ ready }: { ready: PolledReadiness }): ReactNode {
   return (
     <section className="card stack" aria-labelledby="health-title">
       <h2 id="health-title">

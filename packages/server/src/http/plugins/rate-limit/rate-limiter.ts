@@ -5,7 +5,7 @@
  * this module knows nothing of tokens or keys. A store that cannot answer lets the request
  * through and counts it: rate limiting must never take the API down with it.
  */
-import { silentLogger, type Logger, type Registry } from '@tickline/kernel';
+import { silentLogger, type Logger, type OperationRateLimit, type Registry } from '@tickline/kernel';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ServerError } from '../../../errors.ts';
 import { gcraParams, type GcraParams, type RateLimitDecision, type RateLimitRule } from './gcra.ts';
@@ -53,10 +53,12 @@ export interface RateLimitOutcome {
   decision?: RateLimitDecision;
 }
 
-export interface RateLimiter {
+export interface RateLimiter extends OperationRateLimit<FastifyRequest> {
   /** Add as `onRequest` (the {@link rateLimitPlugin} does) to limit every route of a scope. */
   hook(this: void, request: FastifyRequest, reply: FastifyReply): Promise<void>;
   check(this: void, request: FastifyRequest): Promise<RateLimitOutcome>;
+  /** Counts `count` more operations of the request's caller (a GraphQL batch, subscriptions). */
+  take(this: void, request: FastifyRequest, count: number): Promise<void>;
 }
 
 // A store outage fails every request: one warning per interval, the metric counts them all.
@@ -134,10 +136,22 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       if (decision.allowed) return;
       const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
       void reply.header('retry-after', retryAfterSeconds);
-      metrics.limited.inc({ subject });
-      throw new ServerError('HTTP_RATE_LIMITED', `rate limit exceeded; retry in ${retryAfterSeconds} s`, {
-        details: { retryAfterSeconds, limit: decision.limit, subject },
-      });
+      throw refused(subject, decision, retryAfterSeconds);
+    },
+    async take(request: FastifyRequest, count: number): Promise<void> {
+      // One step per operation, as if each had been a request of its own.
+      for (let i = 0; i < count; i++) {
+        const { subject, decision } = await check(request);
+        if (decision && !decision.allowed)
+          throw refused(subject, decision, Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
+      }
     },
   };
+
+  function refused(subject: RateLimitSubjectKind, decision: RateLimitDecision, retryAfterSeconds: number) {
+    metrics.limited.inc({ subject });
+    return new ServerError('HTTP_RATE_LIMITED', `rate limit exceeded; retry in ${retryAfterSeconds} s`, {
+      details: { retryAfterSeconds, limit: decision.limit, subject },
+    });
+  }
 }

@@ -1,0 +1,118 @@
+/**
+ * @module The Subscription fields: each names the WebSocket API's channel it reads (so the channel
+ * rules decide who may: market channels with market:read for keys, the caller's own `user:{id}`,
+ * a strategy's signals for its owner) and which of the channel's events it wants. Each subscribe
+ * is an operation counted against the caller's rate limit, like an HTTP request.
+ */
+import { Channel, EventType } from '@tickline/protocol';
+import type { HubMessage } from '@tickline/realtime';
+import type { MercuriusContext } from 'mercurius';
+import { callerOfRequest, requestOf, required } from '../schema/caller.ts';
+import type { GraphqlServices } from '../schema/services.ts';
+import { codedGraphqlError } from '../module/coded-error.ts';
+import type { OperationCounter } from '../module/operation-counter.ts';
+import { STREAM_RESET, type StreamItem } from './hub-stream.ts';
+import type { GraphqlWsSession, StreamSpec } from './ws-session.ts';
+
+/** The session Mercurius's subscription context carries (graphql-routes.ts puts it there). */
+export interface SessionContext {
+  graphqlWs?: GraphqlWsSession;
+}
+
+const ORDER_TYPES: ReadonlySet<string> = new Set([
+  EventType.OrderPlaced,
+  EventType.OrderFilled,
+  EventType.OrderCancelled,
+  EventType.OrderRejected,
+]);
+const BACKTEST_TYPES: ReadonlySet<string> = new Set([
+  EventType.BacktestProgress,
+  EventType.BacktestCompleted,
+]);
+
+/** Keeps the events of `types`, and the reset marker. */
+const ofTypes = (types: ReadonlySet<string>) => (message: HubMessage) => types.has(message.type);
+
+type Args = Record<string, string | null | undefined>;
+type SpecOf = (args: Args, userId: string) => StreamSpec;
+
+/** The event's payload fields, or none for a reset. */
+const payload = (item: StreamItem) =>
+  item.type === STREAM_RESET ? {} : ((item.data ?? {}) as Record<string, unknown>);
+const envelope = (item: StreamItem) => ({ eventId: item.eventId, type: item.type });
+
+export function subscriptionResolvers(services: GraphqlServices, operations: OperationCounter) {
+  function field(specOf: SpecOf, view: (item: StreamItem) => unknown) {
+    return {
+      async subscribe(_root: unknown, args: Args, context: MercuriusContext) {
+        try {
+          const session = required((context as SessionContext).graphqlWs, 'subscriptions');
+          const request = session.credentials(requestOf(context));
+          const principal = await session.admit(() => callerOfRequest(services, request));
+          await operations.count(request, 1);
+          return await session.open(principal, specOf(args, principal.userId));
+        } catch (error) {
+          // graphql-ws answers a failed subscribe with the error as given: carry the code.
+          throw codedGraphqlError(error);
+        }
+      },
+      resolve: view,
+    };
+  }
+  const after = (args: Args) => args.after ?? undefined;
+  return {
+    Subscription: {
+      ticker: field(
+        (args) => ({ channel: Channel.marketTicker(String(args.symbol)), after: after(args) }),
+        (item) => ({ ...envelope(item), ticker: item.type === STREAM_RESET ? null : item.data }),
+      ),
+      candles: field(
+        (args) => ({
+          channel: `market:${String(args.symbol)}:candles:${String(args.interval)}`,
+          after: after(args),
+        }),
+        (item) => ({ ...envelope(item), candle: item.type === STREAM_RESET ? null : item.data }),
+      ),
+      signals: field(
+        (args) => ({ channel: `strategy:${String(args.strategyId)}:signals`, after: after(args) }),
+        (item) => ({ ...envelope(item), signal: item.type === STREAM_RESET ? null : item.data }),
+      ),
+      orderUpdates: field(
+        (args, userId) => ({
+          channel: Channel.user(userId),
+          after: after(args),
+          filter: ofTypes(ORDER_TYPES),
+        }),
+        (item) => {
+          const { type: orderType, ...order } = payload(item);
+          return { ...order, ...envelope(item), orderType };
+        },
+      ),
+      inbox: field(
+        (args, userId) => ({
+          channel: Channel.user(userId),
+          after: after(args),
+          filter: ofTypes(new Set([EventType.NotificationInboxAdded])),
+        }),
+        (item) => {
+          const { unread, ...entry } = payload(item);
+          return {
+            ...envelope(item),
+            entry: item.type === STREAM_RESET ? null : { ...entry, readAt: null },
+            unread,
+          };
+        },
+      ),
+      backtestProgress: field(
+        (args, userId) => ({
+          channel: Channel.user(userId),
+          after: after(args),
+          filter: (message) =>
+            BACKTEST_TYPES.has(message.type) &&
+            (!args.backtestId || (message.data as { backtestId?: string }).backtestId === args.backtestId),
+        }),
+        (item) => ({ ...payload(item), ...envelope(item) }),
+      ),
+    },
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * @module One graphql-ws connection under the WebSocket API's rules. Its credential arrives in the
+ * `connection_init` payload (Mercurius copies it onto the upgrade request before each subscribe),
+ * so the connection is admitted at its first subscription: authenticated as REST does, then
+ * admitted by the realtime gateway like a stream — the gateway's cap, the user's stream limit
+ * (counted with their SSE and WebSocket streams), revocation, age and shutdown. Each subscription
+ * is one channel, authorized by the gateway's channel rules and capped at its channels per
+ * connection. Ended with the stream close codes, so clients treat both APIs alike.
+ */
+import type { Caller } from '@tickline/kernel';
+import {
+  closeCodeFor,
+  CloseCode,
+  RealtimeError,
+  type ExternalConnection,
+  type HubMessage,
+  type RealtimeErrorCode,
+  type StreamPrincipal,
+} from '@tickline/realtime';
+import type { FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { LivePort } from '../schema/services.ts';
+import { HubStream } from './hub-stream.ts';
+
+/** What a subscription asks of the hub. */
+export interface StreamSpec {
+  channel: string;
+  after?: string | undefined;
+  filter?: ((message: HubMessage) => boolean) | undefined;
+}
+
+/** The stream principal of a caller authenticated as on REST (the claims a stream ticket carries). */
+export function streamPrincipalOf(caller: Caller): StreamPrincipal {
+  const maxStreams = caller.limits?.maxStreamConnections;
+  return {
+    userId: caller.userId,
+    role: caller.role,
+    sv: caller.sessionVersion ?? 0,
+    ...(maxStreams === undefined ? {} : { maxStreams }),
+    ...(caller.scopes ? { scopes: [...caller.scopes] } : {}),
+  };
+}
+
+export class GraphqlWsSession {
+  readonly #socket: WebSocket;
+  readonly #live: LivePort;
+  readonly #streams = new Set<HubStream>();
+  readonly #onClosed: (session: GraphqlWsSession) => void;
+  #admission: Promise<ExternalConnection<StreamPrincipal>> | undefined;
+  #credentials: FastifyRequest | undefined;
+  #connection: ExternalConnection<StreamPrincipal> | undefined;
+  #closed = false;
+  /** Cleared by each ping; set by the pong. Still clear at the next ping: the peer is gone. */
+  alive = true;
+
+  constructor(socket: WebSocket, live: LivePort, onClosed: (session: GraphqlWsSession) => void) {
+    this.#socket = socket;
+    this.#live = live;
+    this.#onClosed = onClosed;
+    socket.on('pong', () => (this.alive = true));
+    socket.once('close', () => this.#socketClosed());
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * The request the connection's operations authenticate and count with: the upgrade request
+   * with the `connection_init` credentials Mercurius copied onto its headers. A fresh object,
+   * because the upgrade request itself was already authenticated without them (the rate limiter
+   * looks at every request) and identity keeps that answer per request.
+   */
+  credentials(upgrade: FastifyRequest): FastifyRequest {
+    this.#credentials ??= Object.create(upgrade, {
+      headers: { value: { ...upgrade.headers }, enumerable: true },
+    }) as FastifyRequest;
+    return this.#credentials;
+  }
+
+  /**
+   * The admitted principal: authenticated with `authenticate` (REST's credential check) and
+   * admitted by the gateway, once per connection. A refusal ends the connection after its error
+   * reached the client, with the code's close code.
+   * @throws AUTH_*, RT_TOO_MANY_CONNECTIONS, RT_USER_CONNECTION_LIMIT, RT_SESSION_REVOKED, RT_SHUTTING_DOWN
+   */
+  async admit(authenticate: () => Promise<Caller>): Promise<StreamPrincipal> {
+    this.#admission ??= (async () => {
+      const principal = streamPrincipalOf(await authenticate());
+      const connection = await this.#live.gateway.admitConnection(principal, (reason, message) =>
+        this.end(reason, message),
+      );
+      if (this.#closed) connection.release();
+      return (this.#connection = connection);
+    })();
+    try {
+      return (await this.#admission).principal;
+    } catch (error) {
+      // Sent first (as the subscription's error), closed right after.
+      setImmediate(() => this.end(refusalOf(error), 'the connection was refused'));
+      throw error;
+    }
+  }
+
+  /**
+   * Opens one subscription on `spec.channel` for the admitted principal.
+   * @throws RT_FORBIDDEN (the channel's rule refuses), RT_TOO_MANY_CHANNELS, RT_INVALID_CHANNEL
+   */
+  async open(principal: StreamPrincipal, spec: StreamSpec): Promise<HubStream> {
+    const { gateway, hub, maxBufferedBytes } = this.#live;
+    const refused = await gateway.authorizeAll(principal, [spec.channel]);
+    if (refused) throw refused;
+    if (this.#streams.size >= gateway.maxChannels)
+      throw new RealtimeError(
+        'RT_TOO_MANY_CHANNELS',
+        `at most ${gateway.maxChannels} subscriptions per connection`,
+        {
+          details: { subscribed: this.#streams.size, max: gateway.maxChannels },
+        },
+      );
+    // A gateway that takes only its clients' channels from the delivery log starts this one (and
+    // seeds its history for the resume) before the stream subscribes, as a WebSocket client's does.
+    await gateway.prepare([spec.channel]);
+    if (this.#closed) throw new RealtimeError('RT_SHUTTING_DOWN', 'the connection is closing');
+    const stream = new HubStream({
+      hub,
+      channel: spec.channel,
+      filter: spec.filter,
+      maxBufferedBytes,
+      socketBacklog: () => this.#socket.bufferedAmount,
+      onSlowConsumer: () =>
+        this.end(
+          'RT_SLOW_CONSUMER',
+          'the client did not read fast enough; resubscribe with the last event id',
+        ),
+      counters: this.#connection?.counters ?? UNCOUNTED,
+      onEnd: (ended) => this.#streams.delete(ended),
+    });
+    this.#streams.add(stream);
+    gateway.countResume(stream.start(spec.after));
+    return stream;
+  }
+
+  /** Pings the peer; one that did not answer the previous ping is terminated. */
+  heartbeat(): void {
+    if (this.#closed) return;
+    if (!this.alive) {
+      this.#socket.terminate();
+      return;
+    }
+    this.alive = false;
+    this.#socket.ping();
+  }
+
+  /** Ends every subscription and closes the socket with the reason's close code. */
+  end(reason: RealtimeErrorCode, message: string): void {
+    if (this.#closed) return;
+    this.#finish();
+    this.#connection?.close(reason, message);
+    this.#socket.close(closeCodeFor[reason] ?? CloseCode.InternalError, reason);
+  }
+
+  #socketClosed(): void {
+    if (this.#closed) return;
+    this.#finish();
+    this.#connection?.release();
+  }
+
+  #finish(): void {
+    this.#closed = true;
+    for (const stream of [...this.#streams]) stream.end();
+    this.#onClosed(this);
+  }
+}
+
+/** Counters for a stream opened before admission finished (never: admission comes first). */
+const UNCOUNTED = { messages: 0, bytes: 0, slowConsumerDisconnects: 0, coalesced: 0 };
+
+/** Why an admission was refused, as the stream close code's error: a bad credential is RT_UNAUTHENTICATED. */
+function refusalOf(error: unknown): RealtimeErrorCode {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('RT_')) return code as RealtimeErrorCode;
+  if (typeof code === 'string' && code.startsWith('AUTH_')) return 'RT_UNAUTHENTICATED';
+  return 'RT_AUTH_UNAVAILABLE';
+}

@@ -1,0 +1,150 @@
+/**
+ * @module What the public market routes answer, as functions both REST and GraphQL call: the
+ * market list, a symbol's candles, ticker and indicator. A symbol that is neither configured nor
+ * stored is MARKET_SYMBOL_NOT_FOUND; inputs arrive already validated by the routes' zod schemas.
+ */
+import type { z } from 'zod';
+import type { SqlQueryable } from '@tickline/store';
+import { isLatest } from '../cache/market-read-cache.ts';
+import { MarketError } from '../port/errors.ts';
+import { listMarkets, queryCandles, queryTrades } from '../storage/queries.ts';
+import { indicatorPoints } from './indicator-points.ts';
+import type { CandlesQuerySchema, IndicatorQuerySchema, TradesQuerySchema } from './market-route-schemas.ts';
+import type { MarketView } from './market-view.ts';
+import { definedOnly } from './route-input.ts';
+
+/** One market as `GET /markets` lists it. */
+export interface MarketSummary {
+  symbol: string;
+  exchanges: string[];
+  configured: boolean;
+  lastPrice: number | null;
+  lastTradeAt: number | null;
+}
+
+/** See the module comment. */
+export interface MarketReads {
+  /** The symbol when it is configured, traded or stored. @throws MARKET_SYMBOL_NOT_FOUND */
+  knownSymbol(symbol: string): Promise<string>;
+  markets(): Promise<MarketSummary[]>;
+  candles(
+    symbol: string,
+    query: z.output<typeof CandlesQuerySchema>,
+  ): Promise<{
+    symbol: string;
+    interval: string;
+    candles: Awaited<ReturnType<typeof queryCandles>>;
+  }>;
+  trades(
+    symbol: string,
+    query: z.output<typeof TradesQuerySchema>,
+  ): Promise<{ symbol: string; trades: Awaited<ReturnType<typeof queryTrades>> }>;
+  ticker(symbol: string): Promise<{
+    symbol: string;
+    last: NonNullable<ReturnType<MarketView['latest']['get']>>['lastTrade'] | null;
+    stats24h: NonNullable<ReturnType<MarketView['latest']['get']>>['stats24h'] | null;
+  }>;
+  indicator(
+    symbol: string,
+    query: z.output<typeof IndicatorQuerySchema>,
+  ): Promise<{
+    symbol: string;
+    name: string;
+    interval: string;
+    params: Record<string, number>;
+    points: Array<{ time: number } & Record<string, number | null>>;
+  }>;
+}
+
+/** The reads over `view`; `symbols` are the ones the deployment collects (`market.symbols`). */
+export function createMarketReads(view: MarketView, symbols: readonly string[]): MarketReads {
+  const configured = new Set(symbols);
+  /**
+   * Where a candle read runs. A latest read fills the cache, which the candle projection clears
+   * right after its commit on the primary: filled from a replica that has not replayed that commit
+   * yet, it would keep the old series until the next close. So those load from the primary, and
+   * the rest (ranges, and everything where no cache runs) from the replica.
+   */
+  const candleReads = (query: { from?: number | undefined; to?: number | undefined }): SqlQueryable =>
+    view.cache && isLatest(query) ? view.sql : view.reads;
+
+  async function knownSymbol(symbol: string): Promise<string> {
+    if (configured.has(symbol) || view.latest.get(symbol)) return symbol;
+    const stored = await listMarkets(view.reads);
+    if (stored.some((m) => m.symbol === symbol)) return symbol;
+    throw new MarketError('MARKET_SYMBOL_NOT_FOUND', `no market ${symbol}`, { details: { symbol } });
+  }
+
+  return {
+    knownSymbol,
+    async markets() {
+      const bySymbol = new Map<
+        string,
+        { exchanges: Set<string>; lastPrice: number | null; lastTradeAt: number | null }
+      >();
+      const entry = (symbol: string) => {
+        let e = bySymbol.get(symbol);
+        if (!e) bySymbol.set(symbol, (e = { exchanges: new Set(), lastPrice: null, lastTradeAt: null }));
+        return e;
+      };
+      for (const symbol of configured) entry(symbol);
+      for (const m of await listMarkets(view.reads)) {
+        const e = entry(m.symbol);
+        e.exchanges.add(m.exchange);
+        if (m.lastTradeAt !== null && (e.lastTradeAt === null || m.lastTradeAt > e.lastTradeAt)) {
+          e.lastTradeAt = m.lastTradeAt;
+          e.lastPrice = m.lastPrice;
+        }
+      }
+      for (const ticker of await view.tickers([...configured])) {
+        const e = entry(ticker.symbol);
+        e.exchanges.add(ticker.lastTrade.exchange);
+        if (e.lastTradeAt === null || ticker.lastTrade.exchangeTime >= e.lastTradeAt) {
+          e.lastTradeAt = ticker.lastTrade.exchangeTime;
+          e.lastPrice = ticker.lastTrade.price;
+        }
+      }
+      return [...bySymbol]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([symbol, e]) => ({
+          symbol,
+          exchanges: [...e.exchanges].sort(),
+          configured: configured.has(symbol),
+          lastPrice: e.lastPrice,
+          lastTradeAt: e.lastTradeAt,
+        }));
+    },
+    async candles(symbolInput, q) {
+      const symbol = await knownSymbol(symbolInput);
+      const query = { symbol, ...definedOnly(q), interval: q.interval };
+      const load = () => queryCandles(candleReads(query), query);
+      const candles = await (view.cache ? view.cache.candles(query, load) : load());
+      return { symbol, interval: q.interval, candles };
+    },
+    async trades(symbolInput, q) {
+      const symbol = await knownSymbol(symbolInput);
+      return { symbol, trades: await queryTrades(view.reads, { symbol, ...definedOnly(q) }) };
+    },
+    async ticker(symbolInput) {
+      const symbol = await knownSymbol(symbolInput);
+      const ticker = await view.ticker(symbol);
+      return { symbol, last: ticker?.lastTrade ?? null, stats24h: ticker?.stats24h ?? null };
+    },
+    async indicator(symbolInput, q) {
+      const symbol = await knownSymbol(symbolInput);
+      const { name, interval, period, fast, slow, signal, stddev, ...range } = q;
+      const query = { symbol, interval, ...definedOnly(range) };
+      const compute = async () =>
+        indicatorPoints(name, await queryCandles(candleReads(query), query), {
+          period,
+          fast,
+          slow,
+          signal,
+          stddev,
+        });
+      const key = { ...query, indicator: [name, period, fast, slow, signal, stddev].join(':') };
+      const { params, points } = await (view.cache ? view.cache.indicator(key, compute) : compute());
+      return { symbol, name, interval, params, points };
+    },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * @module What the strategy and backtest routes do, as functions of an authenticated principal:
+ * REST's routes and GraphQL's resolvers both call these, so every check (the tier's quotas and
+ * sandbox limits, the range, that the history exists) runs before anything is written or queued,
+ * in one place. Inputs arrive parsed by the body schemas below, which both transports validate with.
+ */
+import { principalOf, requireAuthentication, requireScope, type Principal } from '@tickline/identity';
+import { isTicklineError, TicklineError, uuidv7 } from '@tickline/kernel';
+import { ALL_INTERVALS } from '@tickline/market';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { resolveParams } from '../core/definition.ts';
+import type { BacktestRequest } from '../module/backtest-queue.ts';
+import type { StrategyHost } from '../module/strategy-host.ts';
+import { backtestSettingsSchema, resolveBacktestSettings } from '../settings/backtest-settings.ts';
+import type { RunRecord, VersionInfo } from '../versions/strategy-repository.ts';
+import { DAY_MS, Id, Instant, Language, Source } from './route-shapes.ts';
+import { assertFeedData, rangeOf, sandboxWithinTier, SandboxRequest } from './run-checks.ts';
+
+/** `POST /strategies/{id}/versions`. */
+export const SaveVersionBody = z.object({ source: Source, language: Language }).strict();
+
+/** `POST /backtests`. */
+export const QueueBacktestBody = z
+  .object({
+    strategyId: Id,
+    version: z.number().int().min(1).optional().describe('Default: the latest version.'),
+    symbol: z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected BASE-QUOTE, upper case'),
+    interval: z.enum(ALL_INTERVALS as [string, ...string[]]),
+    from: Instant,
+    to: Instant,
+    exchange: z.string().min(1).max(32).optional(),
+    params: z.record(z.string(), z.unknown()).default({}),
+    settings: backtestSettingsSchema.optional(),
+    sandbox: SandboxRequest,
+  })
+  .strict();
+
+/** The actions over a strategy host. */
+export function createStrategyActions(host: StrategyHost) {
+  const { repository, queue, settings } = host;
+  const authenticate = requireAuthentication(host.identity);
+  const tierLimits = (principal: Principal) => settings.tiers[principal.tier];
+  // In a sandbox process: the server never strips or loads a user's code itself. A compile the
+  // gate refuses says when to come back (`retryAfter`; REST sends it as `Retry-After`).
+  const compile = async (
+    source: string,
+    language: 'typescript' | 'javascript',
+    userId: string,
+    retryAfter?: (seconds: number) => void,
+  ) => {
+    try {
+      return await host.processes.compile(
+        source,
+        { language, maxBytes: settings.maxCodeBytes, params: settings.params },
+        userId,
+      );
+    } catch (error) {
+      if (isTicklineError(error) && error.code === 'STRATEGY_COMPILE_BUSY') {
+        const seconds = error.details?.retryAfterSeconds;
+        retryAfter?.(typeof seconds === 'number' ? seconds : 1);
+      }
+      throw error;
+    }
+  };
+
+  return {
+    compile,
+    tierLimits,
+    /**
+     * Authenticates `request` (bearer token or API key) and requires `scope`, as a guarded route's
+     * preHandlers do; callers that are not routes (GraphQL's resolvers) start here.
+     * @throws AUTH_UNAUTHENTICATED, AUTH_FORBIDDEN
+     */
+    async principal(request: FastifyRequest, scope: string): Promise<Principal> {
+      await authenticate(request);
+      const principal = principalOf(request);
+      requireScope(principal, scope);
+      return principal;
+    },
+
+    /**
+     * Compiles `body.source` and saves it as the strategy's next immutable version.
+     * @throws STRATEGY_NOT_FOUND (not the caller's), compile errors with line and column
+     */
+    async saveVersion(
+      principal: Principal,
+      strategyId: string,
+      body: z.output<typeof SaveVersionBody>,
+      retryAfter?: (seconds: number) => void,
+    ): Promise<VersionInfo> {
+      const userId = principal.userId;
+      await repository.getStrategy(userId, strategyId);
+      const compiled = await compile(body.source, body.language, userId, retryAfter);
+      return repository.saveVersion({
+        userId,
+        strategyId,
+        source: body.source,
+        js: compiled.js,
+        language: body.language,
+        params: compiled.params,
+        now: new Date(host.clock.now()),
+      });
+    },
+
+    /**
+     * Queues a backtest once every check passed. `retryAfter` hears the seconds to wait when the
+     * day's quota is spent (REST sends them as `Retry-After`).
+     * @throws STRATEGY_QUOTA_BACKTESTS, STRATEGY_QUOTA_CONCURRENT, STRATEGY_TIER_LIMIT,
+     *   STRATEGY_RANGE_INVALID, STRATEGY_NO_DATA, MARKET_SYMBOL_NOT_FOUND, STRATEGY_NOT_FOUND
+     */
+    async queueBacktest(
+      principal: Principal,
+      body: z.output<typeof QueueBacktestBody>,
+      retryAfter?: (seconds: number) => void,
+    ): Promise<RunRecord> {
+      const { from, to } = rangeOf(body.from, body.to);
+      const limits = tierLimits(principal);
+      const sandbox = sandboxWithinTier(principal, body.sandbox, limits);
+      const version = await repository.getVersion(principal.userId, body.strategyId, body.version);
+      const params = resolveParams(version.params, body.params);
+      const settingsInput = body.settings ?? {};
+      resolveBacktestSettings(settingsInput);
+      const interval = body.interval as BacktestRequest['interval'];
+      const feedQuery = {
+        symbol: body.symbol,
+        interval,
+        from,
+        to,
+        ...(body.exchange ? { exchange: body.exchange } : {}),
+      };
+      // The same history the run will read (the replica when configured).
+      await assertFeedData(host, feedQuery);
+      const now = host.clock.now();
+      const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
+      const request: BacktestRequest = {
+        ...feedQuery,
+        params,
+        settings: settingsInput,
+        sandbox,
+        maxBars: limits.maxBarsPerRun,
+        userConcurrency: limits.concurrentJobs,
+      };
+      // Counted and inserted atomically: a burst of requests cannot all pass the same count.
+      const created = await repository.createRunWithinQuota(
+        {
+          id: uuidv7(),
+          userId: principal.userId,
+          strategyId: body.strategyId,
+          version: version.version,
+          request: request as unknown as Record<string, unknown>,
+          now: new Date(now),
+        },
+        {
+          since: new Date(dayStart),
+          perDay: principal.limits.backtestsPerDay,
+          concurrent: limits.concurrentJobs,
+        },
+      );
+      if ('exceeded' in created && created.exceeded === 'perDay') {
+        retryAfter?.(Math.ceil((dayStart + DAY_MS - now) / 1000));
+        throw new TicklineError(
+          'STRATEGY_QUOTA_BACKTESTS',
+          `the ${principal.tier} tier runs ${principal.limits.backtestsPerDay} backtests per day`,
+          {
+            details: {
+              limit: principal.limits.backtestsPerDay,
+              resetAt: new Date(dayStart + DAY_MS).toISOString(),
+            },
+          },
+        );
+      }
+      if ('exceeded' in created) {
+        throw new TicklineError(
+          'STRATEGY_QUOTA_CONCURRENT',
+          `the ${principal.tier} tier allows ${limits.concurrentJobs} backtests at once`,
+          { details: { limit: limits.concurrentJobs, active: created.active } },
+        );
+      }
+      queue.enqueue(created.run);
+      return created.run;
+    },
+
+    /** A succeeded run's result. @throws STRATEGY_RESULT_PENDING while it has none */
+    async result(userId: string, id: string) {
+      const run = await repository.getRun(userId, id);
+      if (run.status !== 'succeeded') {
+        throw new TicklineError('STRATEGY_RESULT_PENDING', `backtest ${id} is ${run.status}`, {
+          details: { status: run.status },
+        });
+      }
+      return repository.getResult(userId, id);
+    },
+  };
+}
+
+export type StrategyActions = ReturnType<typeof createStrategyActions>;

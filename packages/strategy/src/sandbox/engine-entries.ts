@@ -1,0 +1,95 @@
+/**
+ * @module How the host reaches the engine inside an isolate. The engine script leaves its entry
+ * points on `globalThis.__tickline`; the host takes a reference to each of them, then `harden`
+ * locks the realm and deletes `__tickline` — all before a user's module is compiled. User code
+ * therefore finds nothing of the engine on the global (it once could: a live step could call
+ * `liveFill` and book fills the host trusted), and the host calls the entry points only through
+ * the references it holds.
+ */
+import type ivm from 'isolated-vm';
+import { isolateBundle } from './isolate-bundle.ts';
+
+/** An entry point as the host holds it. */
+export type EntryRef = ivm.Reference<(...args: unknown[]) => unknown>;
+
+/** The entry points of isolate-entry.ts, as references held by the host. */
+export interface EngineEntries<Live extends string = never> {
+  run: EntryRef;
+  inspect: EntryRef;
+  /** The live API's entry points asked for (isolate-live.ts). */
+  live: Record<Live, EntryRef>;
+  /** Releases every reference (the isolate's disposal releases them too). */
+  release(): void;
+}
+
+/** V8's code cache for the engine script, made by the first compile in this process. */
+let bundleCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
+
+/** Compiles the engine script in `isolate`, with V8's code cache after the first time. */
+export async function compileBundle(isolate: ivm.Isolate): Promise<ivm.Script> {
+  const script = await isolate.compileScript(isolateBundle(), {
+    filename: 'tickline-engine.js',
+    ...(bundleCache === undefined ? { produceCachedData: true } : { cachedData: bundleCache }),
+  });
+  // The typings omit it, but a script compiled with produceCachedData carries its cache.
+  const produced = (script as ivm.Script & ivm.CachedDataResult).cachedData;
+  if (bundleCache === undefined && produced !== undefined) bundleCache = produced;
+  return script;
+}
+
+/** Releases a reference whose isolate may already be gone. */
+function quietly(ref: ivm.Reference): void {
+  try {
+    ref.release();
+  } catch {
+    // Released with its isolate.
+  }
+}
+
+/**
+ * Runs the engine script in `context`, takes its entry points (and the live ones named) and hardens
+ * the realm with `seed` (which removes `__tickline`). Call before compiling any user code into the
+ * isolate.
+ */
+export async function loadEngine<Live extends string = never>(
+  isolate: ivm.Isolate,
+  context: ivm.Context,
+  seed: number,
+  timeout: number,
+  liveNames: readonly Live[] = [],
+): Promise<EngineEntries<Live>> {
+  const script = await compileBundle(isolate);
+  await script.run(context, { timeout });
+  const exported = await context.global.get('__tickline', { reference: true });
+  const held: ivm.Reference[] = [];
+  const take = async (from: ivm.Reference, name: string): Promise<EntryRef> => {
+    const ref = (await from.get(name, { reference: true })) as EntryRef;
+    held.push(ref);
+    return ref;
+  };
+  try {
+    const run = await take(exported, 'run');
+    const inspect = await take(exported, 'inspect');
+    const live = {} as Record<Live, EntryRef>;
+    if (liveNames.length > 0) {
+      const liveApi = await exported.get('live', { reference: true });
+      try {
+        for (const name of liveNames) live[name] = await take(liveApi, name);
+      } finally {
+        quietly(liveApi);
+      }
+    }
+    const harden = await exported.get('harden', { reference: true });
+    try {
+      await harden.apply(undefined, [seed], { timeout });
+    } finally {
+      quietly(harden);
+    }
+    return { run, inspect, live, release: () => held.forEach(quietly) };
+  } catch (error) {
+    held.forEach(quietly);
+    throw error;
+  } finally {
+    quietly(exported);
+  }
+}
