@@ -6,6 +6,7 @@ export { createInMemoryEventLog, InMemoryEventLog } from './memory/memory-event-
 export { createEmbeddedEventLog } from './embedded/embedded-event-log.ts';
 export { FsyncPolicy } from './embedded/options.ts';
 export { createNatsEventLog, NatsEventLog } from './nats/nats-event-log.ts';
+export { hasKeyInterest } from './port/key-interest.ts';
 export {
   EventLogErrorCodes,
   EventLogError,
@@ -66,6 +67,13 @@ export type {
   LogHealth,
   EventLog,
 } from './port/event-log.ts';
+export type {
+  KeyInterest,
+  KeyWatch,
+  KeyHistory,
+  KeyHistoryOptions,
+  InterestLog,
+} from './port/key-interest.ts';
 export type { EventLogErrorCode } from './port/errors.ts';
 export type { InMemoryEventLogOptions } from './memory/memory-event-log.ts';
 export type { EmbeddedEventLog, EmbeddedLogStats } from './embedded/embedded-event-log.ts';

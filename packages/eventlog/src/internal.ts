@@ -2,6 +2,8 @@
 export * from './index.ts';
 export { runEventLogContract, sampleRecord } from './contract/event-log-contract.ts';
 export type { ContractSubject, ContractOptions, ContractCase } from './contract/event-log-contract.ts';
+export { runKeyInterestContract } from './contract/key-interest-contract.ts';
+export type { KeyInterestSubject } from './contract/key-interest-contract.ts';
 export { DedupeWindow, DEFAULT_DEDUPE_WINDOW_MS } from './memory/dedupe-window.ts';
 export { AppendSignal } from './memory/append-signal.ts';
 export { escapeToken, unescapeToken, SubjectScheme } from './nats/subjects.ts';

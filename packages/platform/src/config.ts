@@ -10,6 +10,18 @@ import { CONSUMER_GROUP_PATTERN, DEFAULT_CONSUMER_GROUP } from './consumer-group
 
 /** Days of movement history kept. */
 export const DEFAULT_MOVEMENT_RETENTION_DAYS = 30;
+
+/**
+ * What the movement history (`platform_movements`) keeps of `game.player.moved`: `every` move (a
+ * row per event), a `sampled` position per player and zone per `movementSampleMs` (the newest move
+ * of each interval), or `none` (joins and leaves only). Joins and leaves are always kept; the
+ * player's current position (`platform_players`) is written once per player per batch whatever
+ * this says.
+ */
+export const MovementHistory = { Every: 'every', Sampled: 'sampled', None: 'none' } as const;
+export type MovementHistory = (typeof MovementHistory)[keyof typeof MovementHistory];
+/** The sampled history's interval: one row per player and zone per second at most. */
+export const DEFAULT_MOVEMENT_SAMPLE_MS = 1_000;
 /** How often the movement partitions are created ahead and expired ones dropped. */
 export const PLATFORM_PARTITION_MAINTENANCE_INTERVAL_MS = 60 * 60_000;
 
@@ -26,6 +38,17 @@ export const PlatformSchema = z.strictObject({
     .positive()
     .default(DEFAULT_MOVEMENT_RETENTION_DAYS)
     .describe('Days of player movement history kept (whole daily partitions are dropped past it).'),
+  movementHistory: z
+    .enum([MovementHistory.Every, MovementHistory.Sampled, MovementHistory.None])
+    .default(MovementHistory.Every)
+    .describe(
+      'Moves kept in the movement history: every one (a row per game.player.moved), sampled (the newest per player and zone per movementSampleMs), or none (joins and leaves only). At 10 moves/s per player, every move is 10 rows per player per second.',
+    ),
+  movementSampleMs: z
+    .int()
+    .positive()
+    .default(DEFAULT_MOVEMENT_SAMPLE_MS)
+    .describe('Interval of the sampled movement history (movementHistory: sampled).'),
 });
 
 export type PlatformSettings = DeepReadonly<z.output<typeof PlatformSchema>>;

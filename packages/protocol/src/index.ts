@@ -103,6 +103,7 @@ export {
   JobRunResponseSchema,
   QuarantineResponseSchema,
   TickerMessageSchema,
+  SourcesMessageSchema,
 } from './rest/market.ts';
 export { JoinTicketSchema, ZoneListSchema } from './rest/game.ts';
 export { AccountSnapshotSchema, AccountSnapshotStatusSchema } from './rest/account.ts';
@@ -277,6 +278,7 @@ export type {
   JobsResponse,
   QuarantineResponse,
   TickerMessage,
+  SourcesMessage,
 } from './rest/market.ts';
 export type { JoinTicket, ZoneList } from './rest/game.ts';
 export type { AccountSnapshot, AccountSnapshotStatus } from './rest/account.ts';

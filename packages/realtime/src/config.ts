@@ -14,6 +14,7 @@ import {
   DEFAULT_PING_INTERVAL_MS as PING_INTERVAL_MS,
   MIN_MAX_BUFFERED_BYTES as MIN_BUFFERED_BYTES,
 } from './gateway/gateway-options.ts';
+import { DEFAULT_INTEREST_GRACE_MS as INTEREST_GRACE_MS } from './bridge/channel-interests.ts';
 import {
   DEFAULT_HISTORY_MAX_AGE_MS as HISTORY_MAX_AGE_MS,
   DEFAULT_HISTORY_MAX_EVENTS as HISTORY_MAX_EVENTS,
@@ -65,6 +66,13 @@ export const RealtimeSchema = z.strictObject({
     .positive()
     .default(MAX_CONNECTIONS)
     .describe('SSE + WebSocket connections this process accepts.'),
+  interestGraceMs: z
+    .int()
+    .min(0)
+    .default(INTEREST_GRACE_MS)
+    .describe(
+      'Scaled mode: how long a gateway keeps taking a channel from the delivery log after its last local subscriber left (a client reconnecting within it finds the channel live).',
+    ),
   maxConnectionAgeMs: z
     .int()
     .min(0)

@@ -52,7 +52,9 @@ export {
   STREAM_TICKET_PURPOSE,
 } from './auth/stream-ticket.ts';
 export { createTicketAuthenticator, readCookie, DEFAULT_TICKET_PARAM } from './auth/credentials.ts';
-export { createEventLogBridge } from './bridge/event-log-bridge.ts';
+export { createEventLogBridge, DEFAULT_INTEREST_GRACE_MS } from './bridge/event-log-bridge.ts';
+export { channelKey, HASHED_CHANNEL_FAMILIES } from './channels/channel-key.ts';
+export { encodeBridgeRecord, decodeBridgeRecord } from './bridge/bridge-record.ts';
 export { CloseCode, closeCodeFor, shouldReconnect } from './protocol/close-codes.ts';
 export {
   RealtimeErrorCodes,
@@ -80,6 +82,7 @@ export type {
 } from './limits/connection-counter.ts';
 export type { RedisConnectionCounterOptions } from './limits/redis-connection-counter.ts';
 export type { LiveRelay, LiveRelayOptions } from './bridge/live-relay.ts';
+export type { BridgeMessage } from './bridge/bridge-record.ts';
 export type { RealtimeRoutesOptions } from './fastify/realtime-routes.ts';
 export type { ChannelPattern, ChannelParams } from './channels/channel-pattern.ts';
 export type { ChannelRule, ChannelAuthorizerOptions, Authorize } from './channels/channel-rules.ts';

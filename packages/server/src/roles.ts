@@ -36,6 +36,12 @@ export interface RoleSpec {
   forward: Readonly<Partial<Record<DomainName, RoleName>>>;
   /** Serve the dashboard on the HTTP port. */
   web: boolean;
+  /**
+   * Runs the channel relay in scaled mode (NATS): every domain's channel delivery, once, onto the
+   * real-time delivery log that gateways take their clients' channels from (one active relay
+   * per durable; others are standbys).
+   */
+  relay: boolean;
   /** What this role will run once it exists. */
   pending: readonly string[];
 }
@@ -54,6 +60,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     api: ALL_MODULES,
     forward: {},
     web: true,
+    relay: true,
     pending: [],
   },
   gateway: {
@@ -67,6 +74,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     // queue: their routes go to those roles (docs/architecture.md, "Routes through a gateway").
     forward: { strategy: 'strategy', notify: 'platform' },
     web: true,
+    relay: false,
     pending: [],
   },
   collector: {
@@ -77,6 +85,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     api: [],
     forward: {},
     web: false,
+    relay: false,
     pending: [],
   },
   game: {
@@ -86,6 +95,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     api: [],
     forward: {},
     web: false,
+    relay: false,
     pending: [],
   },
   platform: {
@@ -97,6 +107,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     api: ['notify', 'platform'],
     forward: {},
     web: false,
+    relay: true,
     pending: [],
   },
   strategy: {
@@ -107,6 +118,7 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     api: ['strategy'],
     forward: {},
     web: false,
+    relay: false,
     pending: [],
   },
 };

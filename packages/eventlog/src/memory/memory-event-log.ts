@@ -1,5 +1,6 @@
 /** @module InMemoryEventLog: the port's reference semantics, with no I/O. For tests and tools. */
 import { EventLogError } from '../port/errors.ts';
+import type { KeyHistory, KeyHistoryOptions, KeyInterest, KeyWatch } from '../port/key-interest.ts';
 import type {
   AppendRecord,
   AppendResult,
@@ -33,7 +34,7 @@ export function createInMemoryEventLog(options: InMemoryEventLogOptions = {}): I
   return new InMemoryEventLog(options);
 }
 
-export class InMemoryEventLog implements EventLog {
+export class InMemoryEventLog implements EventLog, KeyInterest {
   readonly name: string;
   readonly #records: LogRecord[] = [];
   readonly #dedupe: DedupeWindow;
@@ -41,6 +42,8 @@ export class InMemoryEventLog implements EventLog {
   readonly #acked = new Map<string, Offset>();
   readonly #open = new Set<string>();
   readonly #signal = new AppendSignal();
+  readonly #watches = new Map<string, Set<(record: LogRecord) => void>>();
+  readonly #reconnectListeners = new Set<() => void>();
   #connected = true;
   #closed = false;
 
@@ -52,7 +55,9 @@ export class InMemoryEventLog implements EventLog {
 
   /** Simulates an outage: appends reject with EVLOG_UNAVAILABLE until set back. */
   setConnected(connected: boolean): void {
+    const back = connected && !this.#connected;
     this.#connected = connected;
+    if (back) for (const listener of this.#reconnectListeners) listener();
   }
 
   async append(records: readonly AppendRecord[]): Promise<AppendResult[]> {
@@ -67,15 +72,17 @@ export class InMemoryEventLog implements EventLog {
         continue;
       }
       const offset = this.#records.length + 1;
-      this.#records.push({
+      const stored = {
         offset,
         id: record.id,
         key: record.key,
         type: record.type,
         time: record.time ?? now,
         payload: record.payload,
-      });
+      };
+      this.#records.push(stored);
       this.#dedupe.set(record.id, offset, now);
+      for (const watch of this.#watches.get(record.key) ?? []) watch({ ...stored, offset: 0 });
       results.push({ ok: true, offset, duplicate: false });
     }
     this.#signal.notify();
@@ -130,6 +137,36 @@ export class InMemoryEventLog implements EventLog {
   async resetConsumer(name: string, start: StartPosition): Promise<void> {
     if (this.#open.has(name)) throw new EventLogError('EVLOG_CONSUMER_BUSY', `consumer "${name}" is open`);
     this.#acked.set(name, this.#resolveStart(start));
+  }
+
+  async watchKey(key: string, onRecord: (record: LogRecord) => void): Promise<KeyWatch> {
+    this.#assertOpen();
+    let watches = this.#watches.get(key);
+    if (!watches) this.#watches.set(key, (watches = new Set()));
+    watches.add(onRecord);
+    return {
+      close: () => {
+        watches.delete(onRecord);
+        if (watches.size === 0 && this.#watches.get(key) === watches) this.#watches.delete(key);
+      },
+    };
+  }
+
+  async keyHistory(key: string, options: KeyHistoryOptions): Promise<KeyHistory> {
+    this.#assertOpen();
+    const all = this.#records.filter((r) => r.key === key && r.time >= options.sinceMs);
+    const limit = Math.max(0, options.limit);
+    return { records: all.slice(Math.max(0, all.length - limit)), truncated: all.length > limit };
+  }
+
+  async lastOfKey(key: string): Promise<LogRecord | undefined> {
+    this.#assertOpen();
+    return this.#records.findLast((r) => r.key === key);
+  }
+
+  onReconnect(listener: () => void): () => void {
+    this.#reconnectListeners.add(listener);
+    return () => this.#reconnectListeners.delete(listener);
   }
 
   health(): LogHealth {

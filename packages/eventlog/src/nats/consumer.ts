@@ -11,7 +11,7 @@ import type { FetchOptions, LogConsumer, LogRecord, Offset } from '../port/event
 import type { ConsumerLease } from './consumer-lease.ts';
 import { DeliveryOrder } from './delivery-order.ts';
 import { PullRequester, type DeliveredMessage } from './pull-request.ts';
-import { toLogRecord } from './record-codec.ts';
+import { deliveredRecord } from './record-codec.ts';
 import type { SubjectScheme } from './subjects.ts';
 
 const ACK = '+ACK';
@@ -106,18 +106,7 @@ export class NatsLogConsumer implements LogConsumer {
     this.#assertOpen();
     const taken = this.#buffer.splice(0, max);
     this.#handedOut.push(...taken);
-    return taken.map((d) =>
-      toLogRecord(
-        {
-          seq: d.seq,
-          subject: d.msg.subject,
-          headers: d.msg.headers,
-          data: d.msg.data,
-          serverTimeMs: d.serverTimeMs,
-        },
-        this.#context.subjects,
-      ),
-    );
+    return taken.map((d) => deliveredRecord(d, this.#context.subjects));
   }
 
   async ack(offset: Offset): Promise<void> {

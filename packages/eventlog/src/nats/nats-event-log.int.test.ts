@@ -1,6 +1,7 @@
 import { requireBinary, startNatsServer, type NatsServerHandle } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEventLogContract, sampleRecord } from '../contract/event-log-contract.ts';
+import { runKeyInterestContract } from '../contract/key-interest-contract.ts';
 import { isEventLogUnavailableError } from '../port/errors.ts';
 import { createNatsEventLog, type NatsEventLog } from './nats-event-log.ts';
 import type { NatsEventLogOptions } from './options.ts';
@@ -41,6 +42,15 @@ describe.skipIf(!nats.available)(`nats event log ${nats.reason ?? ''}`, () => {
     },
   });
 
+  // Segmented keys, one token per segment, as the real-time delivery log uses them.
+  runKeyInterestContract('nats', async () => ({
+    log: await createNatsEventLog({
+      ...uniqueOptions(),
+      segmentedKeys: true,
+      retention: { maxPerKey: 1_000 },
+    }),
+  }));
+
   describe('nats adapter', () => {
     it('outage - appends reject promptly with EVLOG_UNAVAILABLE while the server is down, then recover', async () => {
       const log: NatsEventLog = await createNatsEventLog({ ...uniqueOptions(), publishTimeoutMs: 2000 });
@@ -65,11 +75,15 @@ describe.skipIf(!nats.available)(`nats event log ${nats.reason ?? ''}`, () => {
       try {
         await log.append([sampleRecord('k')]);
         const kept = await log.consumer('kept', { start: { from: 'earliest' } });
-        const node = await log.consumer('delivery-node-1', { start: { from: 'earliest' }, expireAfterMs: 1_000 });
+        const node = await log.consumer('delivery-node-1', {
+          start: { from: 'earliest' },
+          expireAfterMs: 1_000,
+        });
         const [record] = await node.fetch({ max: 10, waitMs: 1_000 });
         await node.ack(record!.offset);
         // Held and fetching (as a gateway's delivery loop does) it stays, well past the threshold.
-        for (const until = Date.now() + 2_500; Date.now() < until; ) await node.fetch({ max: 10, waitMs: 300 });
+        for (const until = Date.now() + 2_500; Date.now() < until;)
+          await node.fetch({ max: 10, waitMs: 300 });
         expect((await log.consumers()).map((c) => c.name)).toContain('delivery-node-1');
         await kept.close();
         await node.close();
@@ -78,7 +92,10 @@ describe.skipIf(!nats.available)(`nats event log ${nats.reason ?? ''}`, () => {
           .poll(async () => (await log.consumers()).map((c) => c.name), { timeout: 20_000, interval: 250 })
           .toEqual(['kept']);
         // Opened again after it expired: a new durable at its start position, nothing left over.
-        const again = await log.consumer('delivery-node-1', { start: { from: 'latest' }, expireAfterMs: 1_000 });
+        const again = await log.consumer('delivery-node-1', {
+          start: { from: 'latest' },
+          expireAfterMs: 1_000,
+        });
         expect(await again.fetch({ max: 10, waitMs: 200 })).toEqual([]);
         await again.close();
       } finally {

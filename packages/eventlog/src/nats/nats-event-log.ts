@@ -15,6 +15,7 @@ import {
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@tickline/kernel';
 import { EventLogError } from '../port/errors.ts';
+import type { KeyHistory, KeyHistoryOptions, KeyInterest, KeyWatch } from '../port/key-interest.ts';
 import type {
   AppendRecord,
   AppendResult,
@@ -30,6 +31,7 @@ import type {
 } from '../port/event-log.ts';
 import { ConnectionMonitor, ConnectionState, openNatsConnection } from './connection.ts';
 import { NatsLogConsumer, type DurablePosition } from './consumer.ts';
+import { NatsKeyInterest } from './key-interest.ts';
 import { ConsumerLease, ensureLeaseStream } from './consumer-lease.ts';
 import { createNatsMetrics, type NatsMetrics } from './metrics.ts';
 import { resolveNatsOptions, type NatsEventLogOptions, type ResolvedNatsEventLogOptions } from './options.ts';
@@ -52,7 +54,7 @@ export async function createNatsEventLog(options: NatsEventLogOptions): Promise<
   const { nc, resetBackoff } = await openNatsConnection(resolved);
   try {
     const jsm = await jetstreamManager(nc, { timeout: resolved.apiTimeoutMs });
-    const subjects = new SubjectScheme(resolved.subjectPrefix);
+    const subjects = new SubjectScheme(resolved.subjectPrefix, { segmented: resolved.segmentedKeys });
     await ensureStream(jsm, resolved, subjects);
     await ensureLeaseStream(jsm, resolved.stream, resolved.replicas, resolved.leaseTtlMs);
     return new NatsEventLog(nc, jsm, subjects, resolved, resetBackoff);
@@ -72,7 +74,7 @@ function asUnavailable(message: string, error: unknown): EventLogError {
     : new EventLogError('EVLOG_UNAVAILABLE', `${message}: ${String(error)}`, { cause: error });
 }
 
-export class NatsEventLog implements EventLog {
+export class NatsEventLog implements EventLog, KeyInterest {
   readonly name: string;
   readonly #nc: NatsConnection;
   readonly #jsm: JetStreamManager;
@@ -83,6 +85,7 @@ export class NatsEventLog implements EventLog {
   readonly #pipeline: PublishPipeline;
   readonly #metrics: NatsMetrics;
   readonly #open = new Map<string, NatsLogConsumer>();
+  readonly #interest: NatsKeyInterest;
   #closed = false;
 
   constructor(
@@ -100,6 +103,7 @@ export class NatsEventLog implements EventLog {
     this.#logger = options.logger.child({ eventLog: 'nats', stream: options.stream });
     const metrics = createNatsMetrics(options.metrics, options.stream);
     this.#metrics = metrics;
+    this.#interest = new NatsKeyInterest({ nc, jsm, stream: options.stream, subjects });
     this.#monitor = new ConnectionMonitor(nc, {
       metrics,
       logger: this.#logger,
@@ -108,6 +112,7 @@ export class NatsEventLog implements EventLog {
       onReconnect: () => {
         resetBackoff();
         this.#pipeline.resume();
+        this.#interest.reconnected();
       },
     });
     this.#pipeline = new PublishPipeline({
@@ -218,6 +223,37 @@ export class NatsEventLog implements EventLog {
     } catch (error) {
       throw asUnavailable(`cannot reset consumer "${name}"`, error);
     }
+  }
+
+  async watchKey(key: string, onRecord: (record: LogRecord) => void): Promise<KeyWatch> {
+    this.#assertUsable();
+    try {
+      return await this.#interest.watchKey(key, onRecord);
+    } catch (error) {
+      throw asUnavailable(`cannot watch key "${key}" of "${this.name}"`, error);
+    }
+  }
+
+  async keyHistory(key: string, options: KeyHistoryOptions): Promise<KeyHistory> {
+    this.#assertUsable();
+    try {
+      return await this.#interest.keyHistory(key, options);
+    } catch (error) {
+      throw asUnavailable(`history of key "${key}" of "${this.name}" failed`, error);
+    }
+  }
+
+  async lastOfKey(key: string): Promise<LogRecord | undefined> {
+    this.#assertUsable();
+    try {
+      return await this.#interest.lastOfKey(key);
+    } catch (error) {
+      throw asUnavailable(`last record of key "${key}" of "${this.name}" failed`, error);
+    }
+  }
+
+  onReconnect(listener: () => void): () => void {
+    return this.#interest.onReconnect(listener);
   }
 
   health(): LogHealth {

@@ -36,8 +36,18 @@ export interface NatsEventLogOptions {
   leaseTtlMs?: number;
   /** Names this process in the lease records. @default `${hostname}:${pid}` */
   holder?: string;
-  /** Stream limits; the oldest records go first. @default unlimited */
-  retention?: { maxBytes?: number; maxAgeMs?: number };
+  /**
+   * Stream limits; the oldest records go first. `maxPerKey` keeps at most that many records per
+   * key (JetStream's `max_msgs_per_subject`): a log read by key, as the real-time delivery log
+   * is, then holds a bounded history of every key. @default unlimited
+   */
+  retention?: { maxBytes?: number; maxAgeMs?: number; maxPerKey?: number };
+  /**
+   * Keys are `:`-separated segments, each its own subject token (`c:market:X:trades` →
+   * `${subjectPrefix}.c.market.X.trades`), so per-segment wildcards select key families. The
+   * stream then captures `${subjectPrefix}.>`. @default false
+   */
+  segmentedKeys?: boolean;
   user?: string;
   pass?: string;
   token?: string;
@@ -72,7 +82,8 @@ export interface ResolvedNatsEventLogOptions {
   dedupeWindowMs: number;
   leaseTtlMs: number;
   holder: string;
-  retention: { maxBytes?: number; maxAgeMs?: number };
+  retention: { maxBytes?: number; maxAgeMs?: number; maxPerKey?: number };
+  segmentedKeys: boolean;
   auth: { user?: string; pass?: string; token?: string };
   metrics: Registry;
   logger: Logger;
@@ -117,6 +128,7 @@ export function resolveNatsOptions(options: NatsEventLogOptions): ResolvedNatsEv
     leaseTtlMs: positive('leaseTtlMs', options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS),
     holder: options.holder ?? `${hostname()}:${process.pid}`,
     retention: { ...options.retention },
+    segmentedKeys: options.segmentedKeys ?? false,
     auth: { user: options.user, pass: options.pass, token: options.token },
     metrics: options.metrics ?? createMetricsRegistry({ processMetrics: false }),
     logger: options.logger ?? silentLogger,

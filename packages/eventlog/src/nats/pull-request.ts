@@ -21,6 +21,8 @@ export interface DeliveredMessage {
   /** The consumer's delivery sequence (every delivery, redeliveries included, takes one). */
   consumerSeq: number;
   serverTimeMs: number;
+  /** Records the consumer still had to deliver after this one, when it was sent. */
+  pending: number;
 }
 
 /** Extra time a request may take past its own expiry before the client gives up on it. */
@@ -39,7 +41,7 @@ interface OpenRequest {
 /** Parses `$JS.ACK.<stream>.<consumer>.<dc>.<sseq>.<dseq>.<ts>.<pending>` (and the 12-token form). */
 export function parseAckSubject(
   reply: string,
-): { seq: number; consumerSeq: number; serverTimeMs: number } | undefined {
+): { seq: number; consumerSeq: number; serverTimeMs: number; pending: number } | undefined {
   const tokens = reply.split('.');
   const base = tokens.length === 9 ? 5 : tokens.length >= 11 ? 7 : -1;
   if (base < 0 || tokens[0] !== '$JS' || tokens[1] !== 'ACK') return undefined;
@@ -47,6 +49,7 @@ export function parseAckSubject(
     seq: Number(tokens[base]),
     consumerSeq: Number(tokens[base + 1]),
     serverTimeMs: Math.floor(Number(tokens[base + 2]) / 1e6),
+    pending: Number(tokens[base + 3]),
   };
 }
 

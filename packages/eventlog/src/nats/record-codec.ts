@@ -6,6 +6,7 @@
 import type { MsgHdrs } from '@nats-io/transport-node';
 import type { AppendRecord, LogRecord } from '../port/event-log.ts';
 import { writeCloudEventHeaders } from './cloudevent-headers.ts';
+import type { DeliveredMessage } from './pull-request.ts';
 import type { SubjectScheme } from './subjects.ts';
 
 const ID_HEADER = 'Nats-Msg-Id';
@@ -55,4 +56,19 @@ export function toLogRecord(parts: StoredParts, subjects: SubjectScheme): LogRec
     time: RecordHeaders.readTime(parts.headers, parts.serverTimeMs),
     payload: parts.data,
   };
+}
+
+/** The record a consumer delivery carries. */
+export function deliveredRecord(delivered: DeliveredMessage, subjects: SubjectScheme): LogRecord {
+  const { msg } = delivered;
+  return toLogRecord(
+    {
+      seq: delivered.seq,
+      subject: msg.subject,
+      headers: msg.headers,
+      data: msg.data,
+      serverTimeMs: delivered.serverTimeMs,
+    },
+    subjects,
+  );
 }

@@ -32,6 +32,7 @@ export function desiredStreamConfig(
     duplicate_window: nanos(options.dedupeWindowMs),
     max_bytes: options.retention.maxBytes ?? -1,
     max_age: options.retention.maxAgeMs === undefined ? 0 : nanos(options.retention.maxAgeMs),
+    max_msgs_per_subject: options.retention.maxPerKey ?? -1,
   };
 }
 

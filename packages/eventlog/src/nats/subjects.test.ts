@@ -53,4 +53,14 @@ describe('nats subjects', () => {
     expect(scheme.keyOf(subject)).toBe('zone/zone-1');
     expect(scheme.wildcard).toBe('tickline.events.*');
   });
+
+  it('scheme - segmented keys give one token per segment, so wildcards work per segment', () => {
+    const scheme = new SubjectScheme('tickline.RT', { segmented: true });
+    expect(scheme.wildcard).toBe('tickline.RT.>');
+    const subject = scheme.subjectFor('c:market:BTC.X:trades');
+    expect(subject).toBe('tickline.RT.c.market.BTC~2EX.trades');
+    expect(scheme.keyOf(subject)).toBe('c:market:BTC.X:trades');
+    for (const key of ['single', 'a::b', ':lead', 'é:ü'])
+      expect(scheme.keyOf(scheme.subjectFor(key))).toBe(key);
+  });
 });

@@ -43,24 +43,37 @@ export function unescapeToken(token: string): string {
   return decoder.decode(new Uint8Array(bytes));
 }
 
-/** Subject naming for one stream: `${prefix}.${escaped key}`. */
+/** Separates the segments of a segmented key (`c:market:BTC-USDT:trades`). */
+export const KEY_SEGMENT_SEPARATOR = ':';
+
+/**
+ * Subject naming for one stream: `${prefix}.${escaped key}`, one token per key. Segmented, each
+ * `:`-separated segment of the key is its own token (`c:market:BTC-USDT:trades` →
+ * `${prefix}.c.market.BTC-USDT.trades`), so subscribers and consumer filters can use per-segment
+ * wildcards (`${prefix}.c.market.*.ticker`).
+ */
 export class SubjectScheme {
   readonly prefix: string;
   /** The stream's subject filter. */
   readonly wildcard: string;
+  readonly segmented: boolean;
   readonly #prefixLength: number;
 
-  constructor(prefix: string) {
+  constructor(prefix: string, options: { segmented?: boolean } = {}) {
     this.prefix = prefix;
-    this.wildcard = `${prefix}.*`;
+    this.segmented = options.segmented ?? false;
+    this.wildcard = `${prefix}.${this.segmented ? '>' : '*'}`;
     this.#prefixLength = prefix.length + 1;
   }
 
   subjectFor(key: string): string {
-    return `${this.prefix}.${escapeToken(key)}`;
+    if (!this.segmented) return `${this.prefix}.${escapeToken(key)}`;
+    return `${this.prefix}.${key.split(KEY_SEGMENT_SEPARATOR).map(escapeToken).join('.')}`;
   }
 
   keyOf(subject: string): string {
-    return unescapeToken(subject.slice(this.#prefixLength));
+    const rest = subject.slice(this.#prefixLength);
+    if (!this.segmented) return unescapeToken(rest);
+    return rest.split('.').map(unescapeToken).join(KEY_SEGMENT_SEPARATOR);
   }
 }

@@ -44,28 +44,23 @@ const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 
 function marketPort(market: MarketHost): GraphqlServices['market'] {
   const reads = createMarketReads(market.view, market.symbols);
-  const tickerOf = (symbol: string): TickerView | undefined => {
-    const ticker = market.view.latest.get(symbol);
-    return (
-      ticker && {
-        symbol,
-        last: { ...ticker.lastTrade },
-        stats24h: ticker.stats24h ? { ...ticker.stats24h } : null,
-      }
-    );
-  };
   return {
     markets: () => reads.markets(),
     async ticker(symbol) {
       const { last, stats24h } = await reads.ticker(symbol);
       return { symbol, last: last && { ...last }, stats24h: stats24h && { ...stats24h } };
     },
-    tickers(symbols) {
+    // The latest-value store; on a scaled gateway, the delivery log's newest ticker for the rest.
+    async tickers(symbols) {
+      const wanted = new Set(symbols);
       const found = new Map<string, TickerView>();
-      for (const symbol of symbols) {
-        const ticker = tickerOf(symbol);
-        if (ticker) found.set(symbol, ticker);
-      }
+      for (const ticker of await market.view.tickers([...wanted]))
+        if (wanted.has(ticker.symbol))
+          found.set(ticker.symbol, {
+            symbol: ticker.symbol,
+            last: { ...ticker.lastTrade },
+            stats24h: ticker.stats24h ? { ...ticker.stats24h } : null,
+          });
       return found;
     },
     candles: (symbol, query) => reads.candles(symbol, query),

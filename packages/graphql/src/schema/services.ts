@@ -33,8 +33,12 @@ export interface MarketPort {
   markets: MarketReads['markets'];
   /** @throws MARKET_SYMBOL_NOT_FOUND */
   ticker(symbol: string): Promise<TickerView>;
-  /** Tickers of several symbols from the in-memory latest-value store (no I/O); unknown ones absent. */
-  tickers(symbols: readonly string[]): ReadonlyMap<string, TickerView>;
+  /**
+   * Tickers of several symbols in one read: the in-memory latest-value store (no I/O), or on a
+   * gateway that takes only its clients' channels, the delivery log's newest ticker messages for
+   * the symbols it does not hold; unknown ones absent.
+   */
+  tickers(symbols: readonly string[]): Promise<ReadonlyMap<string, TickerView>>;
   candles(symbol: string, query: z.output<typeof CandlesQuerySchema>): ReturnType<MarketReads['candles']>;
   indicator(
     symbol: string,

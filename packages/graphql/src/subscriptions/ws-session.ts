@@ -118,6 +118,9 @@ export class GraphqlWsSession {
           details: { subscribed: this.#streams.size, max: gateway.maxChannels },
         },
       );
+    // A gateway that takes only its clients' channels from the delivery log starts this one (and
+    // seeds its history for the resume) before the stream subscribes, as a WebSocket client's does.
+    await gateway.prepare([spec.channel]);
     if (this.#closed) throw new RealtimeError('RT_SHUTTING_DOWN', 'the connection is closing');
     const stream = new HubStream({
       hub,

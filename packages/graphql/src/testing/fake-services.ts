@@ -215,7 +215,7 @@ export function fakeMarket() {
         throw Object.assign(new Error(`no market ${symbol}`), { code: 'MARKET_SYMBOL_NOT_FOUND' });
       return ticker(symbol);
     },
-    tickers(wanted) {
+    async tickers(wanted) {
       reads.tickers++;
       return new Map(wanted.filter((s) => symbols.includes(s)).map((s) => [s, ticker(s)]));
     },

@@ -68,7 +68,10 @@ describe('market delivery', () => {
       // Five trades, one ticker with the last of them; no new trade, no new ticker.
       const tickers = published.filter((p) => p.channel === 'market:BTC-USDT:ticker');
       expect(tickers).toHaveLength(1);
-      expect(tickers[0]).toMatchObject({ type: 'market.ticker', data: { symbol: 'BTC-USDT', last: 105 } });
+      expect(tickers[0]).toMatchObject({
+        type: 'market.ticker',
+        data: { symbol: 'BTC-USDT', last: 105, lastTrade: { price: 105 } },
+      });
       expect(latest.get('BTC-USDT')!.lastTrade.tradeId).toBe('5');
     } finally {
       await delivery.ticker.stop();
@@ -90,16 +93,20 @@ describe('market delivery', () => {
     ]);
   });
 
-  it('sources - status events are reported; the latest store is left alone when the collector feeds it', async () => {
-    const { sink } = hubSpy();
+  it('sources - status events are reported and every source’s status goes out on market:sources; the latest store is left alone when the collector feeds it', async () => {
+    const { sink, published } = hubSpy();
     const latest = new LatestStore();
     const seen: string[] = [];
+    const sources = [{ name: 'binance', exchange: 'binance', state: 'backing_off' as const, since: T0 }];
     const delivery = createMarketDelivery({
       sink,
       latest,
       feedLatest: false,
       tickerIntervalMs: 20,
-      onSourceStatus: (s) => seen.push(`${s.source}:${s.state}`),
+      onSourceStatus: (s) => {
+        seen.push(`${s.source}:${s.state}`);
+        return sources;
+      },
     });
     delivery.deliver([
       envelope(
@@ -110,6 +117,11 @@ describe('market delivery', () => {
       envelope('market.trade', trade(1), 't1'),
     ]);
     expect(seen).toEqual(['binance:backing_off']);
+    expect(published[0]).toMatchObject({
+      channel: 'market:sources',
+      type: 'market.sources',
+      data: { sources },
+    });
     expect(latest.get('BTC-USDT')).toBeUndefined();
   });
 });

@@ -5,7 +5,10 @@
  * after each candle of a live interval) — and a throttled `market:{symbol}:ticker`: at most one message per
  * `tickerIntervalMs` per symbol, carrying the latest-value store's ticker (last price, 24 h stats).
  * Where no collector runs in the process, the consumer also feeds the latest-value store and keeps
- * the last status of each source, so the ticker and sources routes work on a gateway alone.
+ * the last status of each source; each change also goes out on `market:sources` with every
+ * source's status, and each ticker carries its whole last trade, so a gateway that takes only its
+ * clients' channels from the delivery log can answer the ticker and sources routes from the newest
+ * message of those channels.
  * Symbols come from validated events; the composition root's sink also refuses a channel name
  * that is not one (a foreign producer).
  */
@@ -27,10 +30,13 @@ import {
 import type { LatestStore } from '../latest/latest-store.ts';
 import type { Candle, Trade } from '../port/market-message.ts';
 import type { SourceStatusChange } from '../port/source-status.ts';
+import type { SourceView } from './market-view.ts';
 
 export const MARKET_DELIVERY_CONSUMER = 'market-delivery';
 /** Type of the messages on `market:{symbol}:ticker`. */
 export const TICKER_MESSAGE_TYPE = 'market.ticker';
+/** Type of the messages on `market:sources`. */
+export const SOURCES_MESSAGE_TYPE = 'market.sources';
 
 /** Channel names. */
 export const marketChannel = {
@@ -38,6 +44,7 @@ export const marketChannel = {
   candles: (symbol: string, interval: string) => `market:${symbol}:candles:${interval}`,
   ticker: (symbol: string) => `market:${symbol}:ticker`,
   indicators: (symbol: string, interval: string) => `market:${symbol}:indicators:${interval}`,
+  sources: 'market:sources',
 };
 
 /** The event types the delivery reads. */
@@ -55,8 +62,8 @@ export interface MarketDeliveryOptions {
   latest: LatestStore;
   /** Write trades into `latest` (false when the collector in this process already does). */
   feedLatest: boolean;
-  /** Called with each `market.source.status` seen. */
-  onSourceStatus?: (change: SourceStatusChange) => void;
+  /** Called with each `market.source.status` seen; returns every source's status to publish. */
+  onSourceStatus?: (change: SourceStatusChange) => readonly SourceView[];
   /** @default 250 */
   tickerIntervalMs: number;
 }
@@ -86,6 +93,7 @@ export function createMarketDelivery(options: MarketDeliveryOptions): MarketDeli
           lastSide: ticker.lastTrade.side,
           lastTradeAt: ticker.lastTrade.exchangeTime,
           stats24h: ticker.stats24h,
+          lastTrade: ticker.lastTrade,
         },
       });
     }
@@ -121,9 +129,16 @@ export function createMarketDelivery(options: MarketDeliveryOptions): MarketDeli
           });
           break;
         }
-        case MarketSourceStatus.type:
-          options.onSourceStatus?.(event.data as SourceStatusChange);
+        case MarketSourceStatus.type: {
+          const sources = options.onSourceStatus?.(event.data as SourceStatusChange);
+          if (sources)
+            sink.publish(marketChannel.sources, {
+              id: uuidv7(),
+              type: SOURCES_MESSAGE_TYPE,
+              data: { sources },
+            });
           break;
+        }
       }
     }
   }
@@ -140,7 +155,7 @@ export function createMarketDelivery(options: MarketDeliveryOptions): MarketDeli
 interface DeliveringHost {
   readonly view: { readonly latest: LatestStore; readonly feedLatest: boolean };
   readonly tickerIntervalMs: number;
-  noteSourceStatus(change: SourceStatusChange): void;
+  noteSourceStatus(change: SourceStatusChange): readonly SourceView[];
 }
 
 /** The market's channel delivery on a process with a hub (gateway, all). */

@@ -2,7 +2,8 @@
  * @module Market data as a host of the process, by role: the collector (sources → publisher) on
  * `collector`; the trade and candle projections and the scheduled jobs (partition maintenance) on
  * `platform`; delivery to live channels and the routes' latest-value store on `gateway`; all of
- * them on `all`. The view is what the routes read.
+ * them on `all`. In scaled mode the delivery runs on `platform`, whose channel relay puts its
+ * messages on the delivery log for the gateways. The view is what the routes read.
  */
 import { onlyTypes, type ConsumerFactory, type Publisher } from '@tickline/eventlog';
 import type {
@@ -37,6 +38,7 @@ import type { MarketSettings } from '../config.ts';
 import { createBackfillJobs } from './market-backfill-jobs.ts';
 import { createConfiguredSources } from './market-sources.ts';
 import type { MarketView, SourceView } from './market-view.ts';
+import { createRemoteMarketState, type LiveState } from './remote-state.ts';
 import { openMarketReadCache, type MarketRedisSettings } from './market-read-cache-service.ts';
 
 /** Which market parts a role runs. */
@@ -51,7 +53,8 @@ export const MARKET_PARTS: Readonly<Record<string, MarketParts>> = {
   all: { collect: true, project: true, deliver: true },
   gateway: { collect: false, project: false, deliver: true },
   collector: { collect: true, project: false, deliver: false },
-  platform: { collect: false, project: true, deliver: false },
+  // The channel relay runs the delivery here in scaled mode (gateways take channels by interest).
+  platform: { collect: false, project: true, deliver: true },
 };
 const NOTHING: MarketParts = { collect: false, project: false, deliver: false };
 
@@ -82,6 +85,11 @@ export interface MarketHostDeps extends ModuleBaseDeps<MarketSettings> {
    * collector apart from the gateways): they stay on the log, as gateways still need them.
    */
   liveSink?: ChannelSink | undefined;
+  /**
+   * The newest message of a channel on the delivery log (realtime's `liveState`), where this
+   * process is a gateway taking only its clients' channels: tickers and sources are read there.
+   */
+  liveState?: LiveState | undefined;
   /** Identity's host, where the routes are served (their admin views need it). */
   identity?: { auth: RequestAuth<FastifyRequest> } | undefined;
 }
@@ -93,8 +101,8 @@ export interface MarketHost extends ModuleHost {
   readonly symbols: readonly string[];
   readonly auth: RequestAuth<FastifyRequest> | undefined;
   readonly tickerIntervalMs: number;
-  /** Remembers each `market.source.status` seen (where no collector runs here). */
-  noteSourceStatus(change: SourceStatusChange): void;
+  /** Remembers each `market.source.status` seen (where no collector runs here); every source's status. */
+  noteSourceStatus(change: SourceStatusChange): readonly SourceView[];
 }
 
 const retention = (ms: number): number | null => (ms === 0 ? null : ms);
@@ -194,6 +202,21 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
     services.push(collector);
   }
 
+  const sourceViews = (): SourceView[] =>
+    collector
+      ? collector.sources()
+      : [...seen.values()].map((s) => ({
+          name: s.source,
+          exchange: s.exchange,
+          state: s.state,
+          since: s.at,
+          ...(s.detail === undefined ? {} : { detail: s.detail }),
+        }));
+  // No trade reaches a scaled gateway unless a client watches its symbol: read the log's newest.
+  const remote =
+    deps.liveState && !collector
+      ? createRemoteMarketState(deps.liveState, market.tickerIntervalMs)
+      : undefined;
   const view: MarketView = {
     sql,
     reads: deps.reads ?? createReadSql({ primary: sql }),
@@ -201,16 +224,13 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
     latest,
     jobs,
     feedLatest: !collector,
-    sources(): SourceView[] {
-      if (collector) return collector.sources();
-      return [...seen.values()].map((s) => ({
-        name: s.source,
-        exchange: s.exchange,
-        state: s.state,
-        since: s.at,
-        ...(s.detail === undefined ? {} : { detail: s.detail }),
-      }));
+    ticker: async (symbol) => latest.get(symbol) ?? (await remote?.ticker(symbol)),
+    async tickers(symbols) {
+      const held = latest.snapshot().tickers;
+      const others = remote ? await Promise.all(symbols.filter((s) => !held.has(s)).map((s) => remote.ticker(s))) : [];
+      return [...held.values(), ...others.filter((t) => t !== undefined)];
     },
+    sources: async () => (remote ? remote.sources() : sourceViews()),
   };
   return {
     services,
@@ -219,6 +239,9 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
     symbols: market.symbols,
     auth: deps.identity?.auth,
     tickerIntervalMs: market.tickerIntervalMs,
-    noteSourceStatus: (change) => void seen.set(change.source, change),
+    noteSourceStatus(change) {
+      seen.set(change.source, change);
+      return sourceViews();
+    },
   };
 }

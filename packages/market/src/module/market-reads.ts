@@ -96,8 +96,8 @@ export function createMarketReads(view: MarketView, symbols: readonly string[]):
           e.lastPrice = m.lastPrice;
         }
       }
-      for (const [symbol, ticker] of view.latest.snapshot().tickers) {
-        const e = entry(symbol);
+      for (const ticker of await view.tickers([...configured])) {
+        const e = entry(ticker.symbol);
         e.exchanges.add(ticker.lastTrade.exchange);
         if (e.lastTradeAt === null || ticker.lastTrade.exchangeTime >= e.lastTradeAt) {
           e.lastTradeAt = ticker.lastTrade.exchangeTime;
@@ -127,7 +127,7 @@ export function createMarketReads(view: MarketView, symbols: readonly string[]):
     },
     async ticker(symbolInput) {
       const symbol = await knownSymbol(symbolInput);
-      const ticker = view.latest.get(symbol);
+      const ticker = await view.ticker(symbol);
       return { symbol, last: ticker?.lastTrade ?? null, stats24h: ticker?.stats24h ?? null };
     },
     async indicator(symbolInput, q) {

@@ -70,7 +70,7 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       },
     },
     async function listSources() {
-      return { sources: options.view.sources() };
+      return { sources: await options.view.sources() };
     },
   );
 
@@ -116,7 +116,8 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       config: { scope: RouteAccess.Public },
       schema: {
         summary: 'Last trade and 24 h statistics of a symbol',
-        description: 'From the in-memory latest-value store; live on the `market:{symbol}:ticker` channel.',
+        description:
+          'From the in-memory latest-value store (on a scaled gateway, the newest ticker message); live on the `market:{symbol}:ticker` channel.',
         tags: TAGS,
         params: SymbolParamsSchema,
         response: { 200: TickerResponseSchema },

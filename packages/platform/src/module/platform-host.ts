@@ -103,7 +103,11 @@ function projectionServices(deps: PlatformHostDeps): Service[] {
         logger.info({ ...result }, 'movement partitions maintained');
     },
   });
-  const projection = createPlatformProjection({ sql, consumerGroup: settings.consumerGroup });
+  const projection = createPlatformProjection({
+    sql,
+    consumerGroup: settings.consumerGroup,
+    movements: { keep: settings.movementHistory, sampleMs: settings.movementSampleMs },
+  });
   const consumer = deps.consumers({
     name: settings.consumerGroup,
     handle: async (events, context) => {

@@ -20,6 +20,8 @@ export const Channel = {
   marketIndicators: (symbol: string, interval: CandleInterval) => `market:${symbol}:indicators:${interval}`,
   /** The throttled ticker of a symbol. */
   marketTicker: (symbol: string) => `market:${symbol}:ticker`,
+  /** Every market source's last status, whenever one changes. */
+  marketSources: 'market:sources',
   /** Zone status, about once a second while watched (admins). */
   adminZones: 'admin:zones',
   /** Event-log overview, about once a second while watched (admins). */

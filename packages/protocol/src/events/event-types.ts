@@ -33,6 +33,8 @@ export const EventType = {
   MarketIndicatorsUpdated: 'market.indicators.updated',
   /** The throttled ticker (last price, 24 h stats) on `market:{symbol}:ticker`. */
   MarketTicker: 'market.ticker',
+  /** Every market source's last status, on `market:sources` whenever one changes. */
+  MarketSources: 'market.sources',
   /** A venue accepted an order (strategy broker); on the owner's `user:{id}`. */
   OrderPlaced: 'order.placed',
   /** An order executed (part of) its quantity, once per execution. */

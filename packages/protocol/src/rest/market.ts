@@ -183,7 +183,12 @@ export const TickerMessageSchema = z.object({
   lastSide: TradeSideSchema,
   lastTradeAt: z.number(),
   stats24h: Stats24hSchema,
+  /** The whole last trade (a gateway in scaled mode answers its ticker route with it). */
+  lastTrade: TradeSchema.optional(),
 });
+
+/** The data of a `market.sources` message on `market:sources`: every source's last status. */
+export const SourcesMessageSchema = SourcesResponseSchema;
 
 export type Trade = z.infer<typeof TradeSchema>;
 export type Candle = z.infer<typeof CandleSchema>;
@@ -200,3 +205,4 @@ export type JobRun = z.infer<typeof JobRunSchema>;
 export type JobsResponse = z.infer<typeof JobsResponseSchema>;
 export type QuarantineResponse = z.infer<typeof QuarantineResponseSchema>;
 export type TickerMessage = z.infer<typeof TickerMessageSchema>;
+export type SourcesMessage = z.infer<typeof SourcesMessageSchema>;

@@ -1,9 +1,11 @@
 /**
- * @module How a hub message travels on the event log between gateways: one version byte, then
- * JSON `{ o: origin node, c: channel, i: id, t: type, d: data }`. Record id = `channel|event id`,
- * so the same event on two channels is two records, and a re-append of one is deduped by the log.
+ * @module How a hub message travels on the real-time delivery log: one version byte, then JSON
+ * `{ o: origin node, c: channel, i: id, t: type, d: data }`. Record id = `channel|event id`, so the
+ * same event on two channels is two records, and a re-append of one is deduped by the log; the
+ * record key is the channel's delivery key (channel-key.ts), which NATS turns into its subject.
  */
 import type { AppendRecord, LogRecord } from '@tickline/eventlog';
+import { channelKey } from '../channels/channel-key.ts';
 import type { HubEvent } from '../hub/hub-message.ts';
 
 export const BRIDGE_RECORD_VERSION = 1;
@@ -23,7 +25,7 @@ export function encodeBridgeRecord(origin: string, channel: string, event: HubEv
   const payload = Buffer.allocUnsafe(json.length + 1);
   payload[0] = BRIDGE_RECORD_VERSION;
   json.copy(payload, 1);
-  return { id: `${channel}|${event.id}`, key: channel, type: event.type, payload };
+  return { id: `${channel}|${event.id}`, key: channelKey(channel), type: event.type, payload };
 }
 
 /** The message in `record`, or undefined when it is not a bridge record this version understands. */

@@ -1,200 +1,153 @@
 /**
- * @module Cross-node fan-out through the event log. Each gateway appends what is published on its
- * hub to a shared log, and tails the log from `latest` with its own consumer, publishing what other
- * gateways appended into its hub. Local subscribers get local events at once (never waiting on the
- * log); a node skips its own records, and the hub drops any id a channel already holds.
+ * @module Cross-node fan-out through the real-time delivery log, by interest. Every message on a
+ * channel sits on the log under the channel's key (channel-key.ts; on NATS its own subject). A
+ * gateway appends what is published on its own hub, and takes from the log only the channels its
+ * connected clients subscribe to ({@link EventLogBridge.ensure}, awaited by the gateway before a
+ * client's subscribe): 500 gateways whose clients want disjoint tenths of the market channels
+ * each receive a tenth of the market messages, not all of them.
  *
- * Best effort, like the live stream it feeds: when the log is down, appends are retried once per
- * batch and then dropped and counted (resume still works on the node that published). Pass a
- * `Publisher` from @tickline/eventlog to get its outage buffer instead.
+ * Local subscribers get local publishes at once (never waiting on the log); the node skips its
+ * own records coming back, and the hub drops any id a channel already holds. Per channel, order
+ * holds per publishing node.
  */
-import { silentLogger, uuidv7, type Logger } from '@tickline/kernel';
-import {
-  isEventLogClosedError,
-  type AppendRecord,
-  type EventLog,
-  type LogConsumer,
-  type LogRecord,
-} from '@tickline/eventlog';
+import { silentLogger, systemClock, uuidv7, type Clock, type Logger, type Registry } from '@tickline/kernel';
+import type { AppendRecord, InterestLog } from '@tickline/eventlog';
+import { channelKey } from '../channels/channel-key.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { HubEvent } from '../hub/hub-message.ts';
+import { DEFAULT_HISTORY_MAX_AGE_MS, DEFAULT_HISTORY_MAX_EVENTS } from '../hub/hub-options.ts';
+import {
+  createBridgeAppender,
+  DEFAULT_BRIDGE_MAX_QUEUED,
+  DEFAULT_BRIDGE_RETRY_DELAY_MS,
+} from './bridge-appender.ts';
+import { registerBridgeMetrics } from './bridge-metrics.ts';
 import { decodeBridgeRecord, encodeBridgeRecord } from './bridge-record.ts';
+import { ChannelInterests, DEFAULT_INTEREST_GRACE_MS, type InterestCounters } from './channel-interests.ts';
 
-export const DEFAULT_BRIDGE_FETCH_MAX = 512;
-export const DEFAULT_BRIDGE_FETCH_WAIT_MS = 1_000;
-/** Records waiting for an append before the oldest are dropped. */
-export const DEFAULT_BRIDGE_MAX_QUEUED = 10_000;
-/** Pause after a failed fetch or append. */
-export const DEFAULT_BRIDGE_RETRY_DELAY_MS = 500;
+export { DEFAULT_BRIDGE_MAX_QUEUED, DEFAULT_BRIDGE_RETRY_DELAY_MS } from './bridge-appender.ts';
+export { DEFAULT_INTEREST_GRACE_MS } from './channel-interests.ts';
 
 /** Options for {@link createEventLogBridge}. */
 export interface EventLogBridgeOptions {
-  log: EventLog;
+  /** The delivery log, readable by key (NATS; the in-memory log in tests). */
+  log: InterestLog;
   hub: Hub;
-  /** This gateway's stable name; also names its durable consumer. @default a random UUIDv7 */
+  /** This gateway's stable name; its records carry it as their origin. @default a random UUIDv7 */
   nodeId?: string;
-  /** Prefix of the consumer name (`<prefix>-<nodeId>`). @default 'realtime-bridge' */
-  consumerPrefix?: string;
   /** Appends through this publisher (outage buffer) instead of directly. */
   publisher?: { publishRecord(record: AppendRecord): void };
-  /** @default 512 */
-  fetchMax?: number;
-  /** @default 1_000 */
-  fetchWaitMs?: number;
+  /** How long a channel stays taken after its last local subscriber left. @default 30_000 */
+  graceMs?: number;
+  /** The history read when interest in a channel starts: the hub's resume window. */
+  history?: { maxEvents?: number; maxAgeMs?: number };
   /** @default 10_000 */
   maxQueued?: number;
   /** @default 500 */
   retryDelayMs?: number;
+  /** Gauges and counters of the interests (`tickline_realtime_interest_*`). */
+  metrics?: Registry;
+  /** @default systemClock */
+  clock?: Clock;
   /** @default silentLogger */
   logger?: Logger;
 }
 
 /** Counters since start. */
-export interface EventLogBridgeStats {
+export interface EventLogBridgeStats extends InterestCounters {
   appended: number;
   appendDropped: number;
-  relayed: number;
-  ownSkipped: number;
-  duplicates: number;
-  undecodable: number;
+  /** Channels taken from the log now. */
+  channels: number;
 }
 
 export interface EventLogBridge {
   readonly nodeId: string;
-  /** Opens the consumer at the log's head, then starts relaying both ways. */
+  /** Starts appending local publishes and sweeping interests. */
   start(): Promise<void>;
-  /** Stops relaying, flushes pending appends (best effort) and closes the consumer. */
+  /** Stops, flushes pending appends (best effort) and ends every interest. */
   stop(): Promise<void>;
+  /** Resolves once each of `channels` is taken from the log here, its history in the hub. */
+  ensure(channels: readonly string[]): Promise<void>;
+  /** The newest message the log holds for `channel` (state a gateway reads on demand). */
+  latest(channel: string): Promise<HubEvent | undefined>;
   stats(): EventLogBridgeStats;
 }
 
 export function createEventLogBridge(options: EventLogBridgeOptions): EventLogBridge {
   const { log, hub } = options;
   const nodeId = options.nodeId ?? uuidv7();
-  const consumerName = `${options.consumerPrefix ?? 'realtime-bridge'}-${nodeId}`;
-  const fetchMax = options.fetchMax ?? DEFAULT_BRIDGE_FETCH_MAX;
-  const fetchWaitMs = options.fetchWaitMs ?? DEFAULT_BRIDGE_FETCH_WAIT_MS;
-  const maxQueued = options.maxQueued ?? DEFAULT_BRIDGE_MAX_QUEUED;
-  const retryDelayMs = options.retryDelayMs ?? DEFAULT_BRIDGE_RETRY_DELAY_MS;
+  const clock = options.clock ?? systemClock;
+  const graceMs = options.graceMs ?? DEFAULT_INTEREST_GRACE_MS;
   const logger = (options.logger ?? silentLogger).child({ component: 'realtime-bridge', nodeId });
-  const stats: EventLogBridgeStats = {
+  const counters = {
     appended: 0,
     appendDropped: 0,
+    received: 0,
+    historyReceived: 0,
     relayed: 0,
-    ownSkipped: 0,
     duplicates: 0,
+    ownSkipped: 0,
     undecodable: 0,
+    starts: 0,
+    drops: 0,
+    failures: 0,
   };
   const abort = new AbortController();
-  let queue: AppendRecord[] = [];
-  let appending: Promise<void> | undefined;
-  let consumer: LogConsumer | undefined;
-  let loop: Promise<void> | undefined;
-  let removeListener: (() => void) | undefined;
-
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
       abort.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
     });
-
-  function enqueue(channel: string, event: HubEvent): void {
-    const record = encodeBridgeRecord(nodeId, channel, event);
-    if (options.publisher) {
-      options.publisher.publishRecord(record);
-      stats.appended++;
-      return;
-    }
-    if (queue.length >= maxQueued) {
-      queue.shift();
-      stats.appendDropped++;
-    }
-    queue.push(record);
-    appending ??= Promise.resolve().then(drain);
-  }
-
-  // One append in flight; records published meanwhile go in the next batch.
-  async function drain(): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue;
-      queue = [];
-      if (await appendBatch(batch)) continue;
-      await pause(retryDelayMs);
-      if (!abort.signal.aborted && (await appendBatch(batch))) continue;
-      stats.appendDropped += batch.length;
-      logger.warn({ dropped: batch.length }, 'event log append failed twice; relayed events dropped');
-    }
-    appending = undefined;
-  }
-
-  async function appendBatch(batch: AppendRecord[]): Promise<boolean> {
-    try {
-      const results = await log.append(batch);
-      for (const result of results) {
-        if (result.ok) stats.appended++;
-        else stats.appendDropped++;
-      }
-      return true;
-    } catch (error) {
-      logger.warn({ err: error }, 'event log append failed');
-      return false;
-    }
-  }
-
-  async function consume(): Promise<void> {
-    while (!abort.signal.aborted) {
-      let records;
-      try {
-        records = await consumer!.fetch({ max: fetchMax, waitMs: fetchWaitMs, signal: abort.signal });
-      } catch (error) {
-        if (abort.signal.aborted || isEventLogClosedError(error)) return;
-        logger.warn({ err: error }, 'event log fetch failed; retrying');
-        await pause(retryDelayMs);
-        continue;
-      }
-      for (const record of records) relay(record);
-      const last = records.at(-1);
-      if (last)
-        await consumer!.ack(last.offset).catch((error: unknown) => logger.warn({ err: error }, 'ack failed'));
-    }
-  }
-
-  function relay(record: LogRecord): void {
-    const message = decodeBridgeRecord(record);
-    if (message === undefined) {
-      stats.undecodable++;
-      return;
-    }
-    if (message.origin === nodeId) {
-      stats.ownSkipped++;
-      return;
-    }
-    try {
-      const result = hub.publish(message.channel, message.event, { relay: false });
-      if (result.duplicate) stats.duplicates++;
-      else stats.relayed++;
-    } catch (error) {
-      stats.undecodable++;
-      logger.warn({ err: error, channel: message.channel }, 'relayed event refused by the hub');
-    }
-  }
+  const appender = createBridgeAppender({
+    log,
+    publisher: options.publisher,
+    maxQueued: options.maxQueued ?? DEFAULT_BRIDGE_MAX_QUEUED,
+    retryDelayMs: options.retryDelayMs ?? DEFAULT_BRIDGE_RETRY_DELAY_MS,
+    logger,
+    counters,
+    pause,
+  });
+  const interests = new ChannelInterests({
+    log,
+    hub,
+    nodeId,
+    historyMaxEvents: options.history?.maxEvents ?? DEFAULT_HISTORY_MAX_EVENTS,
+    historyMaxAgeMs: options.history?.maxAgeMs ?? DEFAULT_HISTORY_MAX_AGE_MS,
+    graceMs,
+    now: () => clock.now(),
+    counters,
+    logger,
+  });
+  const stats = (): EventLogBridgeStats => ({ ...counters, channels: interests.size });
+  if (options.metrics) registerBridgeMetrics(options.metrics, stats);
+  let sweeper: NodeJS.Timeout | undefined;
+  let removeListeners: Array<() => void> = [];
 
   return {
     nodeId,
     async start() {
-      // Live fan-out only: a restarted node starts at the head, not where its consumer stopped.
-      await log.resetConsumer(consumerName, { from: 'latest' }).catch(() => undefined);
-      consumer = await log.consumer(consumerName, { start: { from: 'latest' } });
-      removeListener = hub.onPublish(enqueue);
-      loop = consume();
+      removeListeners = [
+        hub.onPublish((channel, event) => appender.enqueue(encodeBridgeRecord(nodeId, channel, event))),
+        log.onReconnect(() => interests.resync()),
+      ];
+      // Often enough that a channel is let go within 1.5 grace periods of its last subscriber.
+      sweeper = setInterval(() => interests.sweep(), Math.max(100, Math.floor(graceMs / 2)));
+      sweeper.unref();
     },
     async stop() {
-      removeListener?.();
-      if (appending) await appending;
+      for (const remove of removeListeners) remove();
+      clearInterval(sweeper);
+      await appender.flushed();
       abort.abort();
-      await loop;
-      await consumer?.close();
+      interests.close();
     },
-    stats: () => ({ ...stats }),
+    ensure: (channels) => interests.ensure(channels),
+    async latest(channel) {
+      const record = await log.lastOfKey(channelKey(channel));
+      const message = record && decodeBridgeRecord(record);
+      return message?.channel === channel ? message.event : undefined;
+    },
+    stats,
   };
 }

@@ -70,6 +70,13 @@ export interface RealtimeGatewayOptions<P> {
    * @default none
    */
   principals?: PrincipalPolicyOptions<P>;
+  /**
+   * Makes channels ready before a client subscribes to them: where gateways take from the
+   * delivery log only the channels their clients want, this starts the interest and loads the
+   * channel's history into the hub (so a resume finds its id). A rejection refuses the subscribe.
+   * @default none: the hub already has every channel
+   */
+  prepare?: (channels: readonly string[]) => Promise<void>;
   /** @default a private registry */
   metrics?: Registry;
   /** @default silentLogger */
@@ -94,6 +101,7 @@ export interface ResolvedGatewayOptions<P> {
   allowOrigin: (origin: string | undefined, request: IncomingMessage) => boolean;
   forbiddenQueryParams: readonly string[];
   principals: PrincipalPolicyOptions<P>;
+  prepare: ((channels: readonly string[]) => Promise<void>) | undefined;
   metrics: Registry;
   logger: Logger;
   clock: Clock;
@@ -119,6 +127,7 @@ export function resolveGatewayOptions<P>(options: RealtimeGatewayOptions<P>): Re
     allowOrigin: options.allowOrigin ?? sameHostOrigin,
     forbiddenQueryParams: options.forbiddenQueryParams ?? DEFAULT_FORBIDDEN_QUERY_PARAMS,
     principals: options.principals ?? {},
+    prepare: options.prepare,
     metrics: options.metrics ?? new Registry(),
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,

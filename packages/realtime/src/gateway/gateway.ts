@@ -144,6 +144,12 @@ export class RealtimeGateway<P> implements WsHost<P>, ExternalConnectionHost {
     const refused = await this.authorizeAll(principal, parsed.channels);
     if (refused) throw refused;
     const lease = await this.#policy.admit(principal);
+    try {
+      await this.prepare(parsed.channels);
+    } catch (error) {
+      if (lease) this.#policy.release(lease);
+      throw error;
+    }
     return { principal, ...parsed, ...(lease ? { lease } : {}) };
   }
 
@@ -330,6 +336,10 @@ export class RealtimeGateway<P> implements WsHost<P>, ExternalConnectionHost {
 
   authorizeAll(principal: P, channels: readonly string[]): Promise<RealtimeError | undefined> {
     return authorizeChannels(this.#options.authorize, principal, channels, this.#options.logger);
+  }
+
+  async prepare(channels: readonly string[]): Promise<void> {
+    if (channels.length > 0) await this.#options.prepare?.(channels);
   }
 
   subscribe(

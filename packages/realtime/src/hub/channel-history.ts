@@ -5,6 +5,15 @@
  */
 import type { HubMessage } from './hub-message.ts';
 
+/**
+ * The smallest UUIDv7 of millisecond `ms`: every id made at or after `ms` sorts above it. A floor
+ * for "may miss events before this time" (`uuidv7(ms)` is monotonic per process, not this).
+ */
+export function floorIdAt(ms: number): string {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
+}
+
 export class ChannelHistory {
   readonly #capacity: number;
   readonly #maxAgeMs: number;

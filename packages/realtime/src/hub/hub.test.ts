@@ -1,6 +1,7 @@
 import { ManualClock, uuidv7 } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import type { HubMessage } from './hub-message.ts';
+import { floorIdAt } from './channel-history.ts';
 import { createHub, type Subscriber } from './hub.ts';
 
 function collector(): Subscriber & { messages: HubMessage[] } {
@@ -320,3 +321,44 @@ describe('hub - history cost', () => {
   });
 });
 
+describe('hub - channels seeded from the log', () => {
+  let n = 0;
+  const event = (ms: number) => ({ id: idAt(ms + n++), type: 'test.event', data: {} });
+
+  it('seed - a seeded channel resumes exactly from an id in its seed, and resets below the log floor', () => {
+    const hub = createHub();
+    const old = event(Date.now() - 10 * 60_000);
+    const seeded = [event(Date.now() - 60_000), event(Date.now() - 50_000), event(Date.now() - 40_000)];
+    hub.seed('market:X:trades', seeded, floorIdAt(Date.now() - 120_000));
+    // The seed is older than the hub: without the log's floor these would all reset.
+    const found = hub.subscribe(['market:X:trades'], { deliver: () => {} }, seeded[0]!.id);
+    expect(found).toMatchObject({ recovered: true, resetChannels: [] });
+    expect(found.replay.map((m) => m.id)).toEqual([seeded[1]!.id, seeded[2]!.id]);
+    const tooOld = hub.subscribe(['market:X:trades'], { deliver: () => {} }, old.id);
+    expect(tooOld.resetChannels).toEqual(['market:X:trades']);
+  });
+
+  it('seed - seeding a held channel again adds only what it did not hold, after it', () => {
+    const hub = createHub();
+    const [a, b, c] = [event(Date.now()), event(Date.now()), event(Date.now())];
+    hub.seed('user:u1', [a, b], floorIdAt(0));
+    const received: string[] = [];
+    hub.subscribe(['user:u1'], { deliver: (m) => received.push(m.id) });
+    hub.seed('user:u1', [a, b, c], floorIdAt(Date.now()));
+    expect(received).toEqual([c.id]);
+    expect(hub.stats().duplicates).toBe(2);
+  });
+
+  it('forget - kept while subscribed; once forgotten, an id it held resets until seeded again', () => {
+    const hub = createHub();
+    const subscriber = { deliver: () => {} };
+    const held = event(Date.now() - 1_000);
+    hub.subscribe(['admin:game'], subscriber);
+    hub.publish('admin:game', held);
+    expect(hub.forget('admin:game')).toBe(false);
+    hub.unsubscribe(['admin:game'], subscriber);
+    expect(hub.forget('admin:game')).toBe(true);
+    expect(hub.stats().channels).toBe(0);
+    expect(hub.subscribe(['admin:game'], subscriber, held.id).resetChannels).toEqual(['admin:game']);
+  });
+});

@@ -120,6 +120,33 @@ export class Hub {
   }
 
   /**
+   * Starts `channel` from what the log holds for it (a gateway whose interest in the channel
+   * begins, or comes back after an outage). A channel the hub does not hold yet is created with
+   * `floorId` — before it, the log's history may miss events — instead of the hub's own floor;
+   * then each event is published, oldest first, skipping ids already held. Nothing is relayed.
+   */
+  seed(channel: string, events: readonly HubEvent[], floorId: string): void {
+    if (!this.#channels.has(channel)) this.#createChannel(channel).history.floorId = floorId;
+    for (const event of events) this.publish(channel, event, { relay: false });
+  }
+
+  /**
+   * Drops `channel`'s history once nobody subscribes to it (this gateway's interest in it ended,
+   * so later events will not reach it); a later {@link seed} starts it again from the log.
+   * Returns false (and keeps it) while it has subscribers.
+   */
+  forget(channel: string): boolean {
+    const state = this.#channels.get(channel);
+    if (!state) return true;
+    if (state.subscribers.size > 0) return false;
+    // Whatever is published from now on will not be here: nothing up to now can be vouched for.
+    const now = uuidv7(this.#options.clock.now());
+    if (now > state.history.floorId) state.history.floorId = now;
+    this.#dropChannel(state);
+    return true;
+  }
+
+  /**
    * Subscribes to `channels` and plans the resume from `lastEventId` in one step, so no message
    * published in between is missed or sent twice. The caller sends the plan's replay first.
    */

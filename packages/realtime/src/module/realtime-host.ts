@@ -1,13 +1,15 @@
 /**
  * @module Real-time delivery as a host of the process: the hub (channels with resume history),
  * the SSE/WebSocket gateway authenticating by stream ticket or session cookie, and — where several
- * gateways share one log (NATS) — the event-log bridge that fans out between them over a log of
- * its own, so relayed frames never reach domain consumers.
+ * gateways share one log (NATS) — the event-log bridge to the delivery log of their own, from which
+ * this gateway takes only the channels its clients subscribe to (the gateway awaits the channel's
+ * interest before subscribing a client).
  */
-import type { EventLog } from '@tickline/eventlog';
+import { hasKeyInterest, type EventLog } from '@tickline/eventlog';
 import {
   ServiceStatus,
   type ChannelAccessRule,
+  type ChannelMessage,
   type ModuleBaseDeps,
   type ModuleHost,
   type RequestAuth,
@@ -63,6 +65,11 @@ export interface RealtimeHost extends ModuleHost {
    * own: the composition root registers those of each channel delivery it runs here.
    */
   addChannelRules(rules: readonly ChannelAccessRule[]): void;
+  /**
+   * The newest message of a channel on the delivery log, where gateways take only the channels
+   * their clients want (a gateway's market routes read tickers this way); undefined on one process.
+   */
+  readonly liveState: { latest(channel: string): Promise<ChannelMessage | undefined> } | undefined;
 }
 
 export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<RealtimeHost> {
@@ -77,6 +84,7 @@ export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<Realti
   const rules: ChannelRule<StreamPrincipal>[] = [...STREAM_CHANNEL_RULES];
   const byRules = () => createChannelAuthorizer(rules, { scopesOf: (principal) => principal.scopes });
   let authorize = byRules();
+  let bridge: EventLogBridge | undefined;
   const gateway = createRealtimeGateway<StreamPrincipal>({
     hub,
     authenticate: createStreamAuthenticator(deps.identity.verifyAccessToken, tickets),
@@ -97,27 +105,33 @@ export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<Realti
     maxChannelsPerConnection: settings.maxChannelsPerConnection,
     maxConnections: settings.maxConnections,
     maxConnectionAgeMs: settings.maxConnectionAgeMs,
+    // Before the bridge starts (or on one process) every channel is already here.
+    ...(deps.fanout ? { prepare: async (channels: readonly string[]) => bridge?.ensure(channels) } : {}),
     metrics,
     logger,
   });
   let bridgeLog: EventLog | undefined;
-  let bridge: EventLogBridge | undefined;
   let state: ServiceStatus = ServiceStatus.Starting;
   const service: Service = {
     name: 'realtime',
     async start(context) {
       if (deps.fanout) {
         bridgeLog = await deps.fanout.open();
+        if (!hasKeyInterest(bridgeLog))
+          throw new Error(`fan-out log ${bridgeLog.name} cannot be read by key`);
         bridge = createEventLogBridge({
           log: bridgeLog,
           hub,
           nodeId: deps.fanout.nodeId,
+          graceMs: settings.interestGraceMs,
+          history: { maxEvents: settings.history.maxEvents, maxAgeMs: settings.history.maxAgeMs },
+          metrics,
           logger: context.logger,
         });
         await bridge.start();
         context.logger.info(
           { nodeId: deps.fanout.nodeId, log: bridgeLog.name },
-          'real-time fan-out between gateways through the event log',
+          'real-time delivery by interest: channels taken from the delivery log as clients subscribe',
         );
       }
       state = ServiceStatus.Up;
@@ -156,5 +170,10 @@ export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<Realti
     ticketTtlMs,
     auth: deps.identity.auth,
     addChannelRules,
+    liveState: deps.fanout
+      ? {
+          latest: async (channel) => bridge?.latest(channel),
+        }
+      : undefined,
   };
 }

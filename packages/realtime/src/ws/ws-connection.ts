@@ -23,6 +23,8 @@ export interface WsHost<P> extends ConnectionHost {
   readonly maxChannels: number;
   /** Resolves to the first refused channel's error, or undefined when all are allowed. */
   authorizeAll(principal: P, channels: readonly string[]): Promise<RealtimeError | undefined>;
+  /** Makes the channels ready to subscribe to (interest in them taken from the delivery log). */
+  prepare(channels: readonly string[]): Promise<void>;
   subscribe(
     connection: Connection<P>,
     channels: readonly string[],
@@ -151,6 +153,7 @@ export class WsConnection<P = unknown> extends Connection<P> {
     this.#assertRoom(added.length);
     const refused = await this.#wsHost.authorizeAll(this.principal, added);
     if (refused) throw refused;
+    await this.#wsHost.prepare(added);
     if (this.closed) return;
     this.#assertRoom(added.filter((c) => !this.channels.has(c)).length);
     const plan = this.#wsHost.subscribe(this, added, message.lastEventId);

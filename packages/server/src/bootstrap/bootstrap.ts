@@ -55,6 +55,7 @@ import {
   sqlService,
 } from './process-services.ts';
 import { channelDeliveryServices, channelSink } from './channel-delivery.ts';
+import { createChannelRelay } from './channel-relay.ts';
 import { createRateLimitService } from './rate-limit-service.ts';
 import { createStartup } from './startup.ts';
 
@@ -97,6 +98,7 @@ export interface RunningProcess {
  */
 export async function bootstrap(config: ResolvedConfig, options: BootstrapOptions): Promise<RunningProcess> {
   const { logger, metrics } = options;
+  const startedAt = Date.now();
   const role = config.role;
   const spec = ROLES[role];
   const wanted = new Set(servicesFor(role));
@@ -265,19 +267,22 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
                   }),
               },
       };
-      /** Runs `module`'s channel delivery into this process's hub, when it has one. */
+      /**
+       * Registers `module`'s channel rules with this process's hub, when it has one, and on one
+       * process runs its delivery into the hub; with several (NATS) the channel relay delivers.
+       */
       const startDelivery = async (module: ServerModule, built: ModuleHost, stepLogger: Logger) => {
         const realtime = deps.realtime as RealtimeHost | undefined;
         const delivery = realtime ? module.channels?.(built) : undefined;
         if (!realtime || !delivery) return;
         if (delivery.rules) realtime.addChannelRules(delivery.rules);
+        if (nodeId !== undefined) return;
         await startup.start(
           ...channelDeliveryServices({
             delivery,
-            realtime,
+            // On one process the hub is the only one: relaying would have nobody to reach.
+            sink: channelSink(realtime, stepLogger, { relay: false }),
             consumers: deps.consumers as ConsumerFactory,
-            nodeId,
-            logger: stepLogger,
           }),
         );
       };
@@ -293,6 +298,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
           const built: ModuleHost = await module.createHost({
             ...deps,
             liveSink,
+            liveState: hub?.liveState,
             settings,
             logger: stepLogger,
           });
@@ -303,13 +309,47 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         hosts.set(module.name, moduleHost);
         deps[module.name] = moduleHost;
       }
-      // A forwarded domain's events still reach this gateway's browsers: its channel delivery
-      // runs here, over the shared database only (strategy's signal-channel rules read it).
+      // A forwarded domain's events still reach this gateway's browsers: its channel rules are
+      // here, over the shared database only (strategy's signal-channel rules read it).
       for (const { module } of forwarded)
         if (module.channels)
           await startup.step(`${module.name}-delivery`, (stepLogger) =>
             startDelivery(module, { services: [], sql, reads } as ModuleHost, stepLogger),
           );
+      if (spec.relay && nodeId !== undefined)
+        await startup.step('channel-relay', async (stepLogger) => {
+          const relayLog = await openLog('channel-relay-log', LogKind.Realtime);
+          const relay = createChannelRelay({
+            log: relayLog,
+            nodeId,
+            dataDir: config.dataDir,
+            metrics,
+            logger: stepLogger,
+          });
+          await startup.start(relay.publisher);
+          // Every domain's delivery, those whose module does not run here too (strategy's on
+          // platform: its delivery needs only the shared database).
+          for (const domain of DOMAINS) {
+            const module = modules.find((m) => m.name === domain.name) ?? (await domain.load());
+            const built = hosts.get(module.name) ?? ({ services: [], sql, reads } as ModuleHost);
+            const delivery = module.channels?.(built);
+            if (delivery)
+              await startup.start(
+                ...channelDeliveryServices({
+                  delivery,
+                  sink: relay.sink,
+                  consumers: deps.consumers as ConsumerFactory,
+                  // A first relay starts where this process did, not at the head: the modules above
+                  // may have published already (the snapshot of an account made before the start).
+                  start: { from: 'time', time: startedAt },
+                }),
+              );
+          }
+          stepLogger.info(
+            { log: relayLog.name },
+            'channel relay: deliveries onto the real-time delivery log',
+          );
+        });
     }
 
     let apiApp: Parameters<NonNullable<Parameters<typeof createHttpService>[0]['configure']>>[0] | undefined;

@@ -1,31 +1,24 @@
 /**
- * @module A domain's channel delivery on a process that holds a hub: the consumer that reads the
- * domain's events from the log and hands them to the hub (`market:{symbol}:trades`,
- * `user:{id}`, …).
+ * @module A domain's channel delivery: the consumer that reads the domain's events from the main
+ * log and hands them, as channel messages (`market:{symbol}:trades`, `user:{id}`, …), to a sink.
  *
- * With several gateways (NATS engine, each process a node id) every gateway reads every delivery
- * event itself, from its own durable `<name>-<nodeId>`, and publishes it on its hub without
- * relaying it to the fan-out log. The first design shared one durable between the gateways: one
- * took each event and the event-log bridge appended it again for the others, so half the
- * subscribers of two gateways waited one log append and fetch more, every delivery event was
- * written to the log twice, and a gateway's latest-value store (the ticker and sources routes)
- * saw only the trades that happened to reach it. Reading an event costs a gateway one decode;
- * writing it to its share of the sockets costs thousands of times that.
+ * On one process (the embedded default) the sink is the hub. With several processes on NATS the
+ * delivery runs once, in the channel relay (channel-relay.ts, roles `platform` and `all`), whose
+ * sink puts each message on the real-time delivery log under its channel's subject; each gateway
+ * takes from there only the channels its own clients subscribe to. Gateways used to read every
+ * delivery event each, from a durable of their own: 1,000 market events/s to 500 gateways was
+ * 500,000 messages/s out of nats-server, most of them for channels nobody on that gateway watched.
  */
-import { onlyTypes, type ConsumerFactory } from '@tickline/eventlog';
+import { onlyTypes, type ConsumerFactory, type StartPosition } from '@tickline/eventlog';
 import type { ChannelDelivery, ChannelSink, Logger, Service } from '@tickline/kernel';
-import { DEFAULT_HISTORY_MAX_AGE_MS, isValidChannelName, type RealtimeHost } from '@tickline/realtime';
-
-/**
- * How long a gateway's own delivery durable outlives the gateway. Back within it, the gateway
- * resumes where it stopped (the events it missed go into its history for resuming clients);
- * later, nothing it could replay is still inside any channel's history, and a new durable starts
- * at the head. A replaced process (new node id) leaves nothing behind after it.
- */
-export const NODE_DELIVERY_EXPIRY_MS = DEFAULT_HISTORY_MAX_AGE_MS;
+import { isValidChannelName, type RealtimeHost } from '@tickline/realtime';
 
 /** The hub as deliveries see it: a channel name that is not one (a foreign producer) is skipped. */
-export function channelSink(realtime: RealtimeHost, logger: Logger, options: { relay: boolean }): ChannelSink {
+export function channelSink(
+  realtime: RealtimeHost,
+  logger: Logger,
+  options: { relay: boolean },
+): ChannelSink {
   const publish = options.relay ? undefined : { relay: false };
   return {
     publish(channel, message) {
@@ -38,23 +31,27 @@ export function channelSink(realtime: RealtimeHost, logger: Logger, options: { r
 
 export interface ChannelDeliveryWiring {
   delivery: ChannelDelivery;
-  realtime: RealtimeHost;
+  /** Where the channel messages go: the hub, or the delivery log. */
+  sink: ChannelSink;
   consumers: ConsumerFactory;
-  /** This process's node id when several processes share the log; absent on the embedded log. */
-  nodeId: string | undefined;
-  logger: Logger;
+  /** Where a new durable starts. @default the log head */
+  start?: StartPosition;
 }
 
-/** The delivery's consumer and its own services (a throttled ticker), to start in that order. */
+/**
+ * The delivery's consumer (durable `delivery.name`, new ones at the log head: live fan-out, not
+ * replay) and its own services (a throttled ticker), to start in that order. Several processes
+ * holding it (two platform processes) share it through the durable's lease: one delivers.
+ */
 export function channelDeliveryServices(wiring: ChannelDeliveryWiring): Service[] {
-  const { delivery, nodeId } = wiring;
-  // On one process the hub is the only one: relaying would have nobody to reach.
-  const handler = delivery.create(channelSink(wiring.realtime, wiring.logger, { relay: false }));
+  const { delivery } = wiring;
+  const handler = delivery.create(wiring.sink);
   const consumer = wiring.consumers({
-    name: nodeId === undefined ? delivery.name : `${delivery.name}-${nodeId}`,
-    start: { from: 'latest' },
-    ...(nodeId === undefined ? {} : { expireAfterMs: NODE_DELIVERY_EXPIRY_MS }),
-    handle: onlyTypes(delivery.eventTypes, async (events, context) => handler.deliver(events, context.logger)),
+    name: delivery.name,
+    start: wiring.start ?? { from: 'latest' },
+    handle: onlyTypes(delivery.eventTypes, async (events, context) =>
+      handler.deliver(events, context.logger),
+    ),
   });
   return [consumer, ...(handler.services ?? [])];
 }

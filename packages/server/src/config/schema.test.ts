@@ -170,6 +170,7 @@ describe('config - tickline schema', () => {
         slowConsumer: { maxBufferedBytes: 1048576 },
         maxChannelsPerConnection: 64,
         maxConnections: 50000,
+        interestGraceMs: 30000,
         maxConnectionAgeMs: 3600000,
       },
       // Introspection is on by default (GraphiQL needs it); a production config turns it off.
@@ -241,7 +242,12 @@ describe('config - tickline schema', () => {
         },
         retention: { tradesMs: 2592000000, candlesMs: 63072000000 },
       },
-      platform: { consumerGroup: 'platform', movementRetentionDays: 30 },
+      platform: {
+        consumerGroup: 'platform',
+        movementRetentionDays: 30,
+        movementHistory: 'every',
+        movementSampleMs: 1000,
+      },
     });
   });
 

@@ -1,7 +1,8 @@
 /**
  * Several gateway processes on one port (`http.reusePort`, Linux SO_REUSEPORT), as a machine runs
  * them to spread the real-time fan-out over its cores: two `gateway` processes listen on the same
- * port, sharing a nats-server log and PostgreSQL with a `collector` process whose market simulator trades.
+ * port, sharing a nats-server log and PostgreSQL with a `collector` process whose market simulator trades
+ * and a `platform` process whose channel relay puts the trades on the delivery log.
  * Stream subscribers all dial that one port; the kernel gives each connection to one of the two,
  * each process counts its own on its admin listener, and every subscriber gets live trades from
  * the log whichever process holds it. A process that does not set the flag cannot bind the port.
@@ -66,6 +67,8 @@ describe.skipIf(!available)(`reuse port - two gateways on one port (${reason})`,
       cluster!.start('gateway', { ...shared, TICKLINE_HTTP_REUSE_PORT: 'true' }),
     ]);
     await cluster!.start('collector');
+    // The channel relay: it puts the trades on the delivery log the gateways take channels from.
+    await cluster!.start('platform');
     const url = `http://127.0.0.1:${port}`;
     const user = await signUpAndIn(url, `reuse.${Date.now()}@example.com`);
     for (let i = 0; i < SUBSCRIBERS; i++) {

@@ -12,6 +12,7 @@ import {
 } from '@tickline/eventlog';
 import { redactUrlCredentials, type Logger, type Registry } from '@tickline/kernel';
 import type { ResolvedConfig } from '../config/load.ts';
+import { DEFAULT_HISTORY_MAX_EVENTS } from '@tickline/realtime';
 import { DEFAULT_STREAM } from '../config/schema.ts';
 
 /** Which of the process's logs. */
@@ -42,6 +43,11 @@ const EMBEDDED_DIR: Record<LogKind, string> = {
 };
 /** The fan-out log carries live frames only (resume is served from each hub's history). */
 export const REALTIME_LOG_MAX_AGE_MS = 10 * 60_000;
+/**
+ * Messages kept per channel on the delivery log: a gateway starting a channel reads at most the
+ * hub's history (`realtime.history.maxEvents`, 1,000 by default) from it.
+ */
+export const REALTIME_LOG_MAX_PER_CHANNEL = DEFAULT_HISTORY_MAX_EVENTS;
 
 /** The location of `kind` under `config`. */
 export function eventLogLocation(config: ResolvedConfig, kind: LogKind): LogLocation {
@@ -100,7 +106,13 @@ export function natsLogOptions(config: ResolvedConfig, kind: LogKind): NatsLogSp
     stream,
     subjectPrefix: subjectPrefixFor(stream),
     replicas,
-    ...(kind === LogKind.Realtime ? { retention: { maxAgeMs: REALTIME_LOG_MAX_AGE_MS } } : {}),
+    // Channel keys are segmented (`c:market:X:trades` → one subject token per segment).
+    ...(kind === LogKind.Realtime
+      ? {
+          retention: { maxAgeMs: REALTIME_LOG_MAX_AGE_MS, maxPerKey: REALTIME_LOG_MAX_PER_CHANNEL },
+          segmentedKeys: true,
+        }
+      : {}),
     ...(user === undefined ? {} : { user }),
     ...(password === undefined ? {} : { pass: password }),
     ...(token === undefined ? {} : { token }),

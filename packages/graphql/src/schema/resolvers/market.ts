@@ -1,7 +1,9 @@
 /**
  * @module Markets (public, as `/api/v1/markets`): the list and one market through the routes' own
  * reads, candles and indicators validated by the routes' own query schemas, and tickers from the
- * in-memory latest-value store — a page of markets or positions reads them in one batch, no I/O.
+ * in-memory latest-value store — a page of markets or positions reads them in one batch, no I/O
+ * (on a gateway that takes only its clients' channels, one read of the delivery log's newest
+ * tickers for the symbols it does not hold).
  */
 import { TicklineError } from '@tickline/kernel';
 import { CandlesQuerySchema, IndicatorQuerySchema } from '@tickline/market';
@@ -13,8 +15,11 @@ import { given, type LoaderMap, type ResolverMap } from './types.ts';
 const noTicker = (symbol: string): TickerView => ({ symbol, last: null, stats24h: null });
 
 /** Tickers of every parent's `symbol`, from one read of the latest-value store. */
-export function tickersOf(market: MarketPort | undefined, symbols: readonly string[]): TickerView[] {
-  const found = market?.tickers(symbols) ?? new Map<string, TickerView>();
+export async function tickersOf(
+  market: MarketPort | undefined,
+  symbols: readonly string[],
+): Promise<TickerView[]> {
+  const found = (await market?.tickers(symbols)) ?? new Map<string, TickerView>();
   return symbols.map((symbol) => found.get(symbol) ?? noTicker(symbol));
 }
 

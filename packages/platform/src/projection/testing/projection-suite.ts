@@ -8,6 +8,7 @@ import { createSqlProjection, migrate, type Sql, loadMigrationSets, MIGRATIONS_D
 import { PLATFORM_MIGRATIONS_DIR } from '../../config.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatformProjection, projectPlatformEvents } from '../platform-projection.ts';
+import type { MovementHistoryOptions } from '../movement-rows.ts';
 import { batches, gameStream, PLAYERS, seededRandom, STREAM_START_MS } from './game-stream.ts';
 import { dumpGroup } from './platform-tables.ts';
 
@@ -17,8 +18,18 @@ const count = async (sql: Sql, table: string, group: string) =>
       .rows[0]!.n,
   );
 
-async function replay(sql: Sql, group: string, events: readonly EventEnvelope[], size = 17) {
-  const projection = createPlatformProjection({ sql, consumerGroup: group });
+async function replay(
+  sql: Sql,
+  group: string,
+  events: readonly EventEnvelope[],
+  size = 17,
+  movements?: MovementHistoryOptions,
+) {
+  const projection = createPlatformProjection({
+    sql,
+    consumerGroup: group,
+    ...(movements ? { movements } : {}),
+  });
   let projected = 0;
   for (const [i, batch] of batches(events, size).entries()) {
     projected += (await projection.apply(batch, { lastOffset: (i + 1) * size })).projected;
@@ -41,6 +52,7 @@ export function runPlatformProjectionSuite(name: string, open: () => Promise<Sql
   describe(`platform projection on ${name}`, () => {
     let sql: Sql;
     const stream = gameStream();
+    const moves = stream.filter((e) => e.type === PlayerMoved.type);
     // PGlite's start and the migrations take seconds on a busy machine.
     beforeAll(async () => {
       sql = await open();
@@ -69,7 +81,8 @@ export function runPlatformProjectionSuite(name: string, open: () => Promise<Sql
 
     it('projection - replaying the whole stream twice leaves the tables identical', async () => {
       const before = await dumpGroup(sql, 'first');
-      expect(await replay(sql, 'first', stream, 50)).toBe(0);
+      // Moves are not claimed (their writes are idempotent): only they are applied again.
+      expect(await replay(sql, 'first', stream, 50)).toBe(moves.length);
       expect(await dumpGroup(sql, 'first')).toEqual(before);
       // Without the claims the writes themselves are idempotent: forget them and project again.
       await sql.query('delete from processed_events where consumer = $1', ['first']);
@@ -83,6 +96,56 @@ export function runPlatformProjectionSuite(name: string, open: () => Promise<Sql
       const outOfOrder = await dumpGroup(sql, 'shuffled');
       expect(outOfOrder.platform_players).toEqual(inOrder.platform_players);
       expect(outOfOrder.platform_movements).toEqual(inOrder.platform_movements);
+    });
+
+    it('projection - only joins, leaves and profiles are claimed; a move is never a claim row', async () => {
+      const { rows } = await sql.query<{ n: number }>(
+        'select count(*) as n from processed_events where consumer = $1',
+        ['first'],
+      );
+      expect(Number(rows[0]!.n)).toBe(stream.length - moves.length);
+    });
+
+    it('projection - sampled history: the newest move per player, zone and second; any batching and order give the same', async () => {
+      const sampled: MovementHistoryOptions = { keep: 'sampled', sampleMs: 1_000 };
+      await replay(sql, 'sampled', stream, 17, sampled);
+      await replay(sql, 'sampled-shuffled', shuffled(stream, 5), 7, sampled);
+      const dump = await dumpGroup(sql, 'sampled');
+      expect((await dumpGroup(sql, 'sampled-shuffled')).platform_movements).toEqual(dump.platform_movements);
+      // The current positions do not depend on what the history keeps.
+      expect(dump.platform_players).toEqual((await dumpGroup(sql, 'first')).platform_players);
+      const rows = dump.platform_movements as Array<{
+        kind: string;
+        at: Date;
+        player_id: string;
+        zone_id: string;
+        seq: string;
+      }>;
+      const newest = new Map<string, number>();
+      for (const move of moves) {
+        // The zone's event seq (the envelope's), which orders a zone's moves.
+        const { playerId, zoneId } = move.data as { playerId: string; zoneId: string };
+        const key = `${playerId}|${zoneId}|${Math.floor(Date.parse(move.time) / 1_000) * 1_000}`;
+        newest.set(key, Math.max(newest.get(key) ?? 0, move.seq));
+      }
+      const movedRows = rows.filter((r) => r.kind === 'moved');
+      expect(movedRows).toHaveLength(newest.size);
+      for (const row of movedRows)
+        expect(Number(row.seq)).toBe(newest.get(`${row.player_id}|${row.zone_id}|${row.at.getTime()}`));
+      expect(rows.filter((r) => r.kind !== 'moved')).toHaveLength(
+        stream.length - moves.length - PLAYERS.length,
+      );
+      // Replayed, nothing changes.
+      await replay(sql, 'sampled', stream, 50, sampled);
+      expect(await dumpGroup(sql, 'sampled')).toEqual(dump);
+    });
+
+    it('projection - no move history: joins and leaves only, positions still current', async () => {
+      await replay(sql, 'no-moves', stream, 17, { keep: 'none', sampleMs: 1_000 });
+      const dump = await dumpGroup(sql, 'no-moves');
+      const kinds = new Set((dump.platform_movements as Array<{ kind: string }>).map((r) => r.kind));
+      expect(kinds).toEqual(new Set(['joined', 'left']));
+      expect(dump.platform_players).toEqual((await dumpGroup(sql, 'first')).platform_players);
     });
 
     it('projection - a move older than the stored state does not regress the position', async () => {
