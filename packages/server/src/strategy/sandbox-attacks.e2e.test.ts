@@ -259,6 +259,14 @@ interface Row {
 
 const compile = (user: TestUser, source: string) => api(user, 'POST', '/strategies/compile', { source });
 
+/**
+ * What stops code that spins: its CPU limit — or, on a machine so busy that the niced sandbox
+ * process gets a few percent of a core (seen under the full suite beside two busy loops: 65 s for
+ * one compile), the wall deadline, which the CPU limit then never reaches. Both are limits from
+ * outside; both count as a strike.
+ */
+const SPIN_STOPPED = ['STRATEGY_CPU_LIMIT', 'SANDBOX_TIMEOUT'];
+
 const enableLive = async (user: TestUser, source: string, warmupBars: number) => {
   const created = await createStrategy(user, source);
   expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -277,7 +285,7 @@ const ROWS: Row[] = [
     async attack() {
       const answer = await compile(await attacker(), LOOPING_PROXY);
       expect(answer.status).toBe(422);
-      expect(answer.body.error.code).toBe('STRATEGY_CPU_LIMIT');
+      expect(SPIN_STOPPED).toContain(answer.body.error.code);
     },
   },
   {
@@ -285,7 +293,7 @@ const ROWS: Row[] = [
     async attack() {
       const answer = await compile(await attacker(), LOOPING_NAME);
       expect(answer.status).toBe(422);
-      expect(answer.body.error.code).toBe('STRATEGY_CPU_LIMIT');
+      expect(SPIN_STOPPED).toContain(answer.body.error.code);
     },
   },
   {
@@ -293,7 +301,7 @@ const ROWS: Row[] = [
     async attack() {
       const run = await backtest(await attacker(), HANGS_IN_RUN);
       expect(run.status).toBe('failed');
-      expect(run.error?.code).toBe('STRATEGY_CPU_LIMIT');
+      expect(SPIN_STOPPED).toContain(run.error?.code);
     },
   },
   {
@@ -430,7 +438,7 @@ describe('sandbox attacks - each ends within its limit; the server and the neigh
 
   it('strikes - an account whose code killed a process is moved to one of its own, then refused (429)', async () => {
     const user = await attacker();
-    expect((await compile(user, LOOPING_PROXY)).body.error.code).toBe('STRATEGY_CPU_LIMIT');
+    expect(SPIN_STOPPED).toContain((await compile(user, LOOPING_PROXY)).body.error.code);
     // Its next work runs in the quarantine process, not in the pools everyone shares.
     const ready = await (await fetch(`${server.url}/readyz`)).json();
     expect(ready.services['strategy-sandbox'].info.quarantine).toMatchObject({
@@ -438,14 +446,15 @@ describe('sandbox attacks - each ends within its limit; the server and the neigh
       accounts: expect.any(Number),
     });
     expect((await compile(user, NOOP)).status).toBe(200);
-    expect((await compile(user, LOOPING_NAME)).body.error.code).toBe('STRATEGY_CPU_LIMIT');
-    expect((await compile(user, LOOPING_PROXY)).body.error.code).toBe('STRATEGY_CPU_LIMIT');
+    expect(SPIN_STOPPED).toContain((await compile(user, LOOPING_NAME)).body.error.code);
+    expect(SPIN_STOPPED).toContain((await compile(user, LOOPING_PROXY)).body.error.code);
     const refused = await compile(user, NOOP);
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('SANDBOX_SUSPENDED');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await compile(neighbour, NOOP)).status).toBe(200);
-  }, 240_000);
+    // Three spinning compiles, each up to its 50 s wall deadline on a starved machine.
+  }, 400_000);
 
   it('the neighbour’s live run decided every candle meanwhile', async () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, liveEnabledAt + 70_000 - Date.now())));
