@@ -78,9 +78,12 @@ describe('process - tickline start', () => {
         'research-queue',
         'strategy-code-reseal',
         'strategy-live-sandbox',
+        // Consumers named after this process: every strategy process follows the log itself.
+        expect.stringMatching(/^strategy\.books\./),
         'strategy-live-books',
         expect.stringMatching(/^strategy\.live\./),
         'strategy.portfolios',
+        'strategy-books-catch-up',
         'strategy-live-heartbeat',
         'strategy-live-sync',
         'strategy-equity-compaction',
