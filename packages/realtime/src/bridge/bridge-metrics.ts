@@ -4,7 +4,15 @@
  * exists to keep small: a gateway receives the messages of its clients' channels, not all.
  */
 import { Counter, Gauge, getOrCreateMetric, type Registry } from '@tickline/kernel';
-import type { EventLogBridgeStats } from './event-log-bridge.ts';
+import type { InterestCounters } from './channel-interests.ts';
+
+/** What a bridge counted (its `stats()`); here, beside the metrics that read it. */
+export interface EventLogBridgeStats extends InterestCounters {
+  appended: number;
+  appendDropped: number;
+  /** Channels taken from the log now. */
+  channels: number;
+}
 
 export function registerBridgeMetrics(registry: Registry, stats: () => EventLogBridgeStats): void {
   getOrCreateMetric(

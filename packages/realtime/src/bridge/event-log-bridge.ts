@@ -21,9 +21,9 @@ import {
   DEFAULT_BRIDGE_MAX_QUEUED,
   DEFAULT_BRIDGE_RETRY_DELAY_MS,
 } from './bridge-appender.ts';
-import { registerBridgeMetrics } from './bridge-metrics.ts';
+import { registerBridgeMetrics, type EventLogBridgeStats } from './bridge-metrics.ts';
 import { decodeBridgeRecord, encodeBridgeRecord } from './bridge-record.ts';
-import { ChannelInterests, DEFAULT_INTEREST_GRACE_MS, type InterestCounters } from './channel-interests.ts';
+import { ChannelInterests, DEFAULT_INTEREST_GRACE_MS } from './channel-interests.ts';
 
 export { DEFAULT_BRIDGE_MAX_QUEUED, DEFAULT_BRIDGE_RETRY_DELAY_MS } from './bridge-appender.ts';
 export { DEFAULT_INTEREST_GRACE_MS } from './channel-interests.ts';
@@ -54,12 +54,7 @@ export interface EventLogBridgeOptions {
 }
 
 /** Counters since start. */
-export interface EventLogBridgeStats extends InterestCounters {
-  appended: number;
-  appendDropped: number;
-  /** Channels taken from the log now. */
-  channels: number;
-}
+export type { EventLogBridgeStats } from './bridge-metrics.ts';
 
 export interface EventLogBridge {
   readonly nodeId: string;
