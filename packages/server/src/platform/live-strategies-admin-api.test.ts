@@ -5,7 +5,7 @@
  * 503 `EVLOG_RPC_NO_RESPONDER` naming the strategy role when no strategy process answers.
  */
 import { createInMemoryEventLog, createInProcessRequestReply } from '@tickline/eventlog';
-import { createInMemoryIdentityRepository } from '@tickline/identity';
+import { createInMemoryIdentityRepository, requestAuth } from '@tickline/identity';
 import { createPlatformOperations, platformRoutes, remoteLiveStrategies } from '@tickline/platform';
 import { AdminLivePausedSchema, AdminLiveStrategiesSchema } from '@tickline/protocol';
 import { createPgliteSql, migrate, type Sql } from '@tickline/store';
@@ -41,6 +41,7 @@ beforeAll(async () => {
   await registerApiScope(api.app, {
     plugins: [platformRoutes({ identity: api.identity, operations })],
     limiter: undefined,
+    authorize: requestAuth(api.identity).authorize,
   });
   base = await api.listen();
   await api.identity.createAccount({ email: 'ops@example.com', password: GOOD_PASSWORD }, 'admin');

@@ -4,7 +4,7 @@ import {
   DEAD_LETTER_VERSION,
   encodeDeadLetter,
 } from '@tickline/eventlog';
-import { createInMemoryIdentityRepository } from '@tickline/identity';
+import { createInMemoryIdentityRepository, requestAuth } from '@tickline/identity';
 import { decodeEvent, encodeEvent, type EventEnvelope } from '@tickline/kernel';
 import { createPlatformOperations, createPlatformProjection, platformRoutes } from '@tickline/platform';
 import { createFakeZones, gameStream, PLAYERS, type FakeZones } from '@tickline/platform/internal';
@@ -72,6 +72,7 @@ beforeAll(async () => {
   await registerApiScope(api.app, {
     plugins: [platformRoutes({ identity: api.identity, operations })],
     limiter: undefined,
+    authorize: requestAuth(api.identity).authorize,
   });
   base = await api.listen();
   await api.identity.createAccount({ email: 'ops@example.com', password: GOOD_PASSWORD }, 'admin');
@@ -286,6 +287,7 @@ describe('operations api without zones or dead-letter log', () => {
       await registerApiScope(bare.app, {
         plugins: [platformRoutes({ identity: bare.identity, operations })],
         limiter: undefined,
+        authorize: requestAuth(bare.identity).authorize,
       });
       await bare.identity.createAccount({ email: 'ops@example.com', password: GOOD_PASSWORD }, 'admin');
       const { tokens } = (await bare.identity.signIn({
