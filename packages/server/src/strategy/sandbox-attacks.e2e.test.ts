@@ -162,8 +162,14 @@ const p99 = (xs: number[]) =>
  * frozen event loop gave: seconds (11.6 s for one live enable, 2 s per busy onCandle).
  */
 const loaded = () => loadavg()[0]! > availableParallelism();
+/**
+ * On a quiet machine the absolute bound, unless the row's own quiet probe is already near it: the
+ * embedded default runs PGlite (WebAssembly PostgreSQL) on the server's thread, so every query the
+ * neighbour's backtest and live run make is loop delay too (seen: 12.7 ms quiet, 29.5 ms during a
+ * row). Then twice the quiet figure plus two sampling steps.
+ */
 const bound = (absolute: number, quiet: number, step: number) =>
-  loaded() ? Math.max(10 * absolute, 4 * quiet + 20 * step) : absolute;
+  loaded() ? Math.max(10 * absolute, 4 * quiet + 20 * step) : Math.max(absolute, 2 * quiet + 2 * step);
 
 async function createStrategy(user: TestUser, source: string) {
   return api(user, 'POST', '/strategies', { name: `s-${Date.now()}-${Math.random()}`, source });
