@@ -32,7 +32,7 @@ export {
 export { StrategySandbox, runInSandbox, DEFAULT_SANDBOX_LIMITS } from './sandbox/sandbox.ts';
 export { LiveProcesses, placeTenant } from './sandbox/live-processes.ts';
 export type { LiveOpenRequest, LiveProcessesOptions } from './sandbox/live-processes.ts';
-export type { LiveRunLimits } from './sandbox/live-tenants.ts';
+export type { LiveRunLimits } from './sandbox/live-wire.ts';
 export { compileStrategy, stripTypes, DEFAULT_MAX_CODE_BYTES } from './api/compile-strategy.ts';
 export { STRATEGY_API_DTS } from './api/strategy-api-dts.ts';
 export { SMA_CROSS_SOURCE } from './examples/sma-cross.ts';

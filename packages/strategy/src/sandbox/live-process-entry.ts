@@ -9,7 +9,8 @@ import { serveResidentProcess } from '@tickline/sandbox';
 import '../core/errors.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { RestoredBooks } from './isolate-live.ts';
-import { LiveTenants, type OpenRunPayload, type StepPayload } from './live-tenants.ts';
+import { LiveTenants } from './live-tenants.ts';
+import type { OpenRunPayload, StepPayload } from './live-wire.ts';
 
 const tenants = new LiveTenants();
 type FillArgs = [string, 'buy' | 'sell', number, number, number, number, string];

@@ -46,7 +46,7 @@ import type {
   OpenRunResult,
   StepPayload,
   StepResult,
-} from './live-tenants.ts';
+} from './live-wire.ts';
 import { WARM_ROW } from './isolate-live.ts';
 
 const ENTRY = new URL('./live-process-entry.ts', import.meta.url);

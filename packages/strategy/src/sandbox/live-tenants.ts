@@ -18,8 +18,6 @@ import ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
 import { threadCpuMicros } from '@tickline/sandbox';
 import { threadCpuTicks } from './thread-ticks.ts';
-import type { EngineSettings } from '../core/types.ts';
-import type { LiveFeed } from '../live/live-engine.ts';
 import {
   STEP_ROW,
   WARM_ROW,
@@ -30,58 +28,21 @@ import {
 import { fromIsolate, MODULE_FILENAME, syntaxError } from './sandbox.ts';
 import { loadEngine, type EntryRef } from './engine-entries.ts';
 import { ownResidentBytes } from './own-memory.ts';
-import { VIOLATION } from './violation.ts';
+import {
+  clampWall,
+  classify,
+  MAX_WALL_MS,
+  type LiveRunLimits,
+  type OpenRunPayload,
+  type OpenRunResult,
+  type StepPayload,
+  type StepResult,
+} from './live-wire.ts';
 
 /** Warm-up candles per call into the isolate (the per-candle budget holds over each group). */
 export const WARM_SLICE = 8;
 /** Live rows per call into the isolate (so a tenant with many runs still answers between slices). */
 const STEP_SLICE = 16;
-/** Wall-clock backstop of a call as a multiple of its CPU budget (a loaded machine stretches wall time). */
-const WALL_FACTOR = 5;
-const MIN_WALL_MS = 1_000;
-const MAX_WALL_MS = 10_000;
-
-/** Limits of one live run (its owner's tier). */
-export interface LiveRunLimits {
-  cpuMsPerCandle: number;
-  /** CPU time to load the module and open the run. */
-  setupCpuMs: number;
-  /** CPU time of the whole warm-up. */
-  warmupCpuMs: number;
-}
-
-/** What opening a run takes. */
-export interface OpenRunPayload {
-  runId: string;
-  tenant: string;
-  /** Heap limit of the tenant's isolate (MiB), used when it is created. */
-  tenantMemoryMb: number;
-  code: string;
-  feeds: LiveFeed[];
-  settings: EngineSettings;
-  params: Record<string, unknown>;
-  capacity: number;
-  limits: LiveRunLimits;
-}
-
-export interface OpenRunResult {
-  equity: number;
-  cpuMs: number;
-  logs: Array<{ time: number; text: string }>;
-}
-
-/** A step of many runs: entries of `ids` with rows of WARM_ROW numbers each (feed and candle). */
-export interface StepPayload {
-  ids: string[];
-  rows: Float64Array;
-}
-
-/** Per entry: equity (NaN when a report says more), CPU ms; the reports by entry index. */
-export interface StepResult {
-  equity: Float64Array;
-  cpuMs: Float64Array;
-  reports: Array<[number, LiveReport]>;
-}
 
 type Api = Record<(typeof API)[number], EntryRef>;
 
@@ -125,33 +86,7 @@ const TICK_MS = 10;
 /** Growth over candle closes past this makes the next ones measure each tenant. */
 const SUSPECT_GROWTH = 2 * MIB;
 
-const clampWall = (ms: number) => Math.min(MAX_WALL_MS, Math.max(MIN_WALL_MS, Math.ceil(ms * WALL_FACTOR)));
-
 const fail = (code: string, message: string): LiveReport => ({ ok: false, error: { code, message } });
-
-/** A failure of a call into a tenant's isolate, as a coded error. */
-function classify(error: unknown, phase: 'setup' | 'evaluate' | 'step', limitMs: number): TicklineError {
-  if (error instanceof TicklineError) return error;
-  const message = (error instanceof Error ? error.message : String(error)).slice(0, 1_000);
-  if (/memory limit/i.test(message) || /disposed/i.test(message))
-    return new TicklineError('STRATEGY_MEMORY_LIMIT', 'the strategy used more memory than its tier allows');
-  if (/timed out/i.test(message))
-    return new TicklineError(
-      'STRATEGY_CPU_LIMIT',
-      phase === 'step'
-        ? `onCandle ran past its limit of ${limitMs} ms per candle`
-        : 'the strategy took too long to load',
-      { details: { cpuMs: limitMs } },
-    );
-  if (/call stack/i.test(message)) return new TicklineError('STRATEGY_STACK_OVERFLOW', message);
-  if (phase === 'evaluate') {
-    if (/not available to strategies/.test(message) || /import/i.test(message))
-      return new TicklineError('STRATEGY_FORBIDDEN_API', message, { details: { api: 'import' } });
-    if (VIOLATION.test(message)) return new TicklineError('STRATEGY_SANDBOX_VIOLATION', message);
-    return new TicklineError('STRATEGY_RUNTIME_ERROR', message);
-  }
-  return new TicklineError('STRATEGY_SANDBOX_FAILED', message);
-}
 
 /** See the module comment. */
 export class LiveTenants {

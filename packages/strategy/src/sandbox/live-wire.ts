@@ -1,0 +1,84 @@
+/**
+ * @module What crosses between the server and a live sandbox process (the payloads of open and
+ * step, and their answers), the wall-clock backstop of a call into a tenant's isolate, and how a
+ * failed call is coded for the user.
+ */
+import { TicklineError } from '@tickline/kernel';
+import type { EngineSettings } from '../core/types.ts';
+import type { LiveFeed } from '../live/live-engine.ts';
+import type { LiveReport } from './isolate-live.ts';
+import { VIOLATION } from './violation.ts';
+
+/** Wall-clock backstop of a call as a multiple of its CPU budget (a loaded machine stretches wall time). */
+const WALL_FACTOR = 5;
+const MIN_WALL_MS = 1_000;
+export const MAX_WALL_MS = 10_000;
+
+/** The wall backstop of a call whose CPU budget is `ms`. */
+export const clampWall = (ms: number) => Math.min(MAX_WALL_MS, Math.max(MIN_WALL_MS, Math.ceil(ms * WALL_FACTOR)));
+
+/** Limits of one live run (its owner's tier). */
+export interface LiveRunLimits {
+  cpuMsPerCandle: number;
+  /** CPU time to load the module and open the run. */
+  setupCpuMs: number;
+  /** CPU time of the whole warm-up. */
+  warmupCpuMs: number;
+}
+
+/** What opening a run takes. */
+export interface OpenRunPayload {
+  runId: string;
+  tenant: string;
+  /** Heap limit of the tenant's isolate (MiB), used when it is created. */
+  tenantMemoryMb: number;
+  code: string;
+  feeds: LiveFeed[];
+  settings: EngineSettings;
+  params: Record<string, unknown>;
+  capacity: number;
+  limits: LiveRunLimits;
+}
+
+export interface OpenRunResult {
+  equity: number;
+  cpuMs: number;
+  logs: Array<{ time: number; text: string }>;
+}
+
+/** A step of many runs: entries of `ids` with rows of WARM_ROW numbers each (feed and candle). */
+export interface StepPayload {
+  ids: string[];
+  rows: Float64Array;
+}
+
+/** Per entry: equity (NaN when a report says more), CPU ms; the reports by entry index. */
+export interface StepResult {
+  equity: Float64Array;
+  cpuMs: Float64Array;
+  reports: Array<[number, LiveReport]>;
+}
+
+export /** A failure of a call into a tenant's isolate, as a coded error. */
+function classify(error: unknown, phase: 'setup' | 'evaluate' | 'step', limitMs: number): TicklineError {
+  if (error instanceof TicklineError) return error;
+  const message = (error instanceof Error ? error.message : String(error)).slice(0, 1_000);
+  if (/memory limit/i.test(message) || /disposed/i.test(message))
+    return new TicklineError('STRATEGY_MEMORY_LIMIT', 'the strategy used more memory than its tier allows');
+  if (/timed out/i.test(message))
+    return new TicklineError(
+      'STRATEGY_CPU_LIMIT',
+      phase === 'step'
+        ? `onCandle ran past its limit of ${limitMs} ms per candle`
+        : 'the strategy took too long to load',
+      { details: { cpuMs: limitMs } },
+    );
+  if (/call stack/i.test(message)) return new TicklineError('STRATEGY_STACK_OVERFLOW', message);
+  if (phase === 'evaluate') {
+    if (/not available to strategies/.test(message) || /import/i.test(message))
+      return new TicklineError('STRATEGY_FORBIDDEN_API', message, { details: { api: 'import' } });
+    if (VIOLATION.test(message)) return new TicklineError('STRATEGY_SANDBOX_VIOLATION', message);
+    return new TicklineError('STRATEGY_RUNTIME_ERROR', message);
+  }
+  return new TicklineError('STRATEGY_SANDBOX_FAILED', message);
+}
