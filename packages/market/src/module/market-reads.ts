@@ -8,7 +8,7 @@ import type { SqlQueryable } from '@tickline/store';
 import { isLatest } from '../cache/market-read-cache.ts';
 import { MarketError } from '../port/errors.ts';
 import { listMarkets, queryCandles, queryTrades } from '../storage/queries.ts';
-import { indicatorPoints } from './indicator-points.ts';
+import { indicatorParams, indicatorPoints, warmupBars } from './indicator-points.ts';
 import type { CandlesQuerySchema, IndicatorQuerySchema, TradesQuerySchema } from './market-route-schemas.ts';
 import type { MarketView } from './market-view.ts';
 import { definedOnly } from './route-input.ts';
@@ -134,14 +134,23 @@ export function createMarketReads(view: MarketView, symbols: readonly string[]):
       const symbol = await knownSymbol(symbolInput);
       const { name, interval, period, fast, slow, signal, stddev, ...range } = q;
       const query = { symbol, interval, ...definedOnly(range) };
-      const compute = async () =>
-        indicatorPoints(name, await queryCandles(candleReads(query), query), {
-          period,
-          fast,
-          slow,
-          signal,
-          stddev,
+      const asked = { period, fast, slow, signal, stddev };
+      const compute = async () => {
+        const sql = candleReads(query);
+        const candles = await queryCandles(sql, query);
+        // The candles before the first one asked for, so that its value is not a warm-up null.
+        const warmup = warmupBars(name, indicatorParams(name, asked));
+        if (warmup === 0 || candles.length === 0) return indicatorPoints(name, candles, asked);
+        const exchanges = new Set(candles.map((c) => c.exchange)).size;
+        const before = await queryCandles(sql, {
+          symbol,
+          interval,
+          ...(range.exchange === undefined ? {} : { exchange: range.exchange }),
+          to: candles[0]!.openTime,
+          limit: warmup * exchanges,
         });
+        return indicatorPoints(name, [...before, ...candles], asked, before.length);
+      };
       const key = { ...query, indicator: [name, period, fast, slow, signal, stddev].join(':') };
       const { params, points } = await (view.cache ? view.cache.indicator(key, compute) : compute());
       return { symbol, name, interval, params, points };
