@@ -3,7 +3,8 @@
  * Strategies in a real Chromium against `tickline start` (default simulator; it needs the strategy
  * module composed into the server): write a strategy, see a compile error inline at its line, fix
  * it and save a version, diff it, run a backtest over the simulator's stored 1 s candles, watch
- * its progress, and read the results page (metrics, equity and trades charts).
+ * its progress, and read the results page (metrics, equity and trades charts, the strategy's plot
+ * series over the price, its log searched).
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,22 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
         .getByRole('row', { name: /Total return/ })
         .count(),
     ).toBe(1);
+    // The template's ctx.plot series: the moving averages drawn over the price.
+    const legend = page.getByTestId('plot-legend');
+    await legend.getByText('fast SMA').waitFor();
+    expect(await legend.textContent()).toMatch(/slow SMA · on the price/);
+    // Its ctx.log lines, searched: only the crossings down stay, each marked.
+    await page.getByTestId('log-lines').locator('li').first().waitFor();
+    const all = await page.getByTestId('log-lines').locator('li').count();
+    await page.getByLabel('Search the log').fill('cross down');
+    await page.waitForFunction(
+      (total) => document.querySelectorAll('[data-testid="log-lines"] li').length < total,
+      all,
+    );
+    const shown = await page.getByTestId('log-lines').locator('li').allTextContents();
+    expect(shown.every((line) => line.includes('cross down at'))).toBe(true);
+    expect(await page.getByTestId('log-count').textContent()).toBe(`${shown.length} of ${all} lines`);
+    await page.getByLabel('Search the log').fill('');
     await screenshot(page, 'backtest-results');
   }, 180_000);
 });

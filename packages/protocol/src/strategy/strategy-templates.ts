@@ -22,10 +22,22 @@ export default defineStrategy({
   onCandle(ctx) {
     const s = ctx.state;
     const close: number = ctx.close.at(0);
-    const diff = s.fast.update(close) - s.slow.update(close);
+    const fast = s.fast.update(close);
+    const slow = s.slow.update(close);
+    const diff = fast - slow;
+    // Drawn over the price on the results page; log lines are searchable there.
+    if (!Number.isNaN(slow)) {
+      ctx.plot('fast SMA', fast);
+      ctx.plot('slow SMA', slow);
+    }
     const flat = ctx.position().qty === 0;
-    if (flat && s.prev <= 0 && diff > 0) ctx.buy({ percent: 100, reason: 'cross up' });
-    else if (!flat && s.prev >= 0 && diff < 0) ctx.closePosition(undefined, 'cross down');
+    if (flat && s.prev <= 0 && diff > 0) {
+      ctx.log('cross up at', close);
+      ctx.buy({ percent: 100, reason: 'cross up' });
+    } else if (!flat && s.prev >= 0 && diff < 0) {
+      ctx.log('cross down at', close);
+      ctx.closePosition(undefined, 'cross down');
+    }
     if (!Number.isNaN(diff)) s.prev = diff;
   },
 });

@@ -1,6 +1,8 @@
 /**
  * @module The results charts (lightweight-charts): equity with the drawdown in a pane below, and
- * the price with each trade's entry and exit marked.
+ * the price with each trade's entry and exit marked and the strategy's `ctx.plot` series — over
+ * the price when they live on its scale (a moving average), each in a pane of its own below when
+ * they do not (an RSI, a spread).
  */
 import {
   CandlestickSeries,
@@ -65,12 +67,60 @@ export interface PriceCandle {
   close: number;
 }
 
+/** A strategy's `ctx.plot` series as the API returns it. */
+export interface PlotLine {
+  name: string;
+  time: number[];
+  value: number[];
+}
+
+const PLOT_COLOURS = ['#38bdf8', '#a78bfa', '#facc15', '#f472b6', '#34d399', '#fb923c'];
+/** Panes below the price at most; further series share the last one. */
+const MAX_PLOT_PANES = 3;
+
+/**
+ * Whether a series belongs over the price: its median lies within the candles' low–high range.
+ * The API carries no pane hint, and a moving average and an oscillator differ plainly by scale.
+ */
+export function overlaysPrice(plot: PlotLine, candles: readonly PriceCandle[]): boolean {
+  if (candles.length === 0 || plot.value.length === 0) return false;
+  const sorted = [...plot.value].sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1]!;
+  let low = Infinity;
+  let high = -Infinity;
+  for (const c of candles) {
+    if (c.low < low) low = c.low;
+    if (c.high > high) high = c.high;
+  }
+  return median >= low && median <= high;
+}
+
+function drawPlots(chart: IChartApi, plots: readonly PlotLine[], candles: readonly PriceCandle[]): void {
+  let pane = 0;
+  plots.forEach((plot, i) => {
+    const over = overlaysPrice(plot, candles);
+    if (!over && pane < MAX_PLOT_PANES) pane++;
+    // Times must ascend strictly: a series plotted twice on one bar keeps its last value.
+    const points = new Map<number, number>();
+    plot.time.forEach((t, k) => points.set(sec(t), plot.value[k]!));
+    chart
+      .addSeries(
+        LineSeries,
+        { color: PLOT_COLOURS[i % PLOT_COLOURS.length]!, lineWidth: 1, title: plot.name },
+        over ? 0 : pane,
+      )
+      .setData([...points].map(([time, value]) => ({ time: time as UTCTimestamp, value })));
+  });
+}
+
 export function TradesChart({
   candles,
   trades,
+  plots = [],
 }: {
   candles: readonly PriceCandle[];
   trades: readonly BacktestTrade[];
+  plots?: readonly PlotLine[];
 }): ReactNode {
   const host = useChart(
     (chart) => {
@@ -107,8 +157,28 @@ export function TradesChart({
       }
       markers.sort((a, b) => a.time - b.time);
       createSeriesMarkers(series, markers);
+      drawPlots(chart, plots, candles);
     },
-    [candles, trades],
+    [candles, trades, plots],
   );
-  return <div className="chart" ref={host} data-testid="trades-chart" />;
+  return (
+    <>
+      <div
+        className={plots.some((p) => !overlaysPrice(p, candles)) ? 'chart chart-tall' : 'chart'}
+        ref={host}
+        data-testid="trades-chart"
+      />
+      {plots.length > 0 ? (
+        <ul className="plot-legend" data-testid="plot-legend">
+          {plots.map((p, i) => (
+            <li key={p.name}>
+              <span className="swatch" style={{ background: PLOT_COLOURS[i % PLOT_COLOURS.length] }} />
+              {p.name}
+              <span className="muted"> · {overlaysPrice(p, candles) ? 'on the price' : 'own pane'}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </>
+  );
 }

@@ -1,6 +1,6 @@
 /**
  * @module A backtest's results: status, metrics, equity and drawdown, the price with trades
- * marked, and the trade list; `/backtests/compare/:ids` shows several runs' metrics side by side.
+ * marked and the strategy's plot series, the trade list and the log with a search; `/backtests/compare/:ids` shows several runs' metrics side by side.
  */
 import type { BacktestTrade } from '@tickline/protocol';
 import type { ReactNode } from 'react';
@@ -9,6 +9,7 @@ import { useSession } from '../../app/session.tsx';
 import { ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { EquityChart, TradesChart, type PriceCandle } from './backtest-charts.tsx';
+import { BacktestLog } from './backtest-log.tsx';
 import { MetricsTable } from './metrics-table.tsx';
 
 const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
@@ -74,7 +75,7 @@ export function BacktestPage({ id }: { id: string }): ReactNode {
           </section>
           <section className="card" aria-labelledby="trades-title">
             <h2 id="trades-title">Trades on the price</h2>
-            <TradesChart candles={candles} trades={trades} />
+            <TradesChart candles={candles} trades={trades} plots={detail.result.plots} />
             <div className="table-scroll">
               <table className="table">
                 <thead>
@@ -105,6 +106,10 @@ export function BacktestPage({ id }: { id: string }): ReactNode {
                 </tbody>
               </table>
             </div>
+          </section>
+          <section className="card" aria-labelledby="log-title">
+            <h2 id="log-title">Log</h2>
+            <BacktestLog lines={detail.result.logs} />
           </section>
         </div>
       ) : null}

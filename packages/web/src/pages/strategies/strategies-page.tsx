@@ -22,7 +22,9 @@ export function StrategiesPage(): ReactNode {
     try {
       const { strategy } = await client.strategies.create({
         name: formText(form, 'name').trim(),
-        source: (STRATEGY_TEMPLATES.find((t) => t.id === formText(form, 'template')) ?? STRATEGY_TEMPLATES[0]!).source,
+        source: (
+          STRATEGY_TEMPLATES.find((t) => t.id === formText(form, 'template')) ?? STRATEGY_TEMPLATES[0]!
+        ).source,
       });
       navigate(`/strategies/${strategy.id}`);
     } catch (caught) {
