@@ -148,6 +148,15 @@ describe('match event', () => {
     });
   });
 
+  it('match - a notice title with CR/LF from any publisher becomes one line', () => {
+    // The admin route refuses such a title (notify-hardening.e2e); a zone's broadcast or an older
+    // event in the log reaches the matcher without that route.
+    for (const type of ['admin.notice.sent', 'game.notice.broadcast']) {
+      const m = matchEvent(event(type, { title: 'Maintenance\r\nX-Injected: yes\u2028more', message: 'm' }));
+      expect(m?.title, type).toBe('Maintenance X-Injected: yes more');
+    }
+  });
+
   it('match - a new sign-in names the device and address, on one line', () => {
     const m = matchEvent(
       event('account.security.changed', {
