@@ -53,6 +53,8 @@ export const SecurityChange = {
   TwoFactorEnabled: 'two_factor_enabled',
   TwoFactorDisabled: 'two_factor_disabled',
   ApiKeyCreated: 'api_key_created',
+  /** A sign-in from a device and address the account had not used before. */
+  NewSignIn: 'new_sign_in',
 } as const;
 export type SecurityChange = (typeof SecurityChange)[keyof typeof SecurityChange];
 
@@ -61,12 +63,17 @@ export const AccountSecurityChangedDataSchema = z.object({
   change: z.enum(Object.values(SecurityChange) as [SecurityChange, ...SecurityChange[]]),
   /** The key created, for `api_key_created`. */
   keyId: z.string().optional(),
+  /** For `new_sign_in`: the user agent, summarised ("Firefox on Linux"). */
+  device: z.string().max(80).optional(),
+  /** For `new_sign_in`: the client address, through the trusted proxies. */
+  address: z.string().max(64).optional(),
 });
 
 /** A security setting of the account changed; the user is told, in case it was not them. */
 export const AccountSecurityChanged = defineEvent<z.infer<typeof AccountSecurityChangedDataSchema>>({
   type: EventType.AccountSecurityChanged,
-  description: 'The password, two-factor or API keys of an account changed (notify tells its user).',
+  description:
+    'The password, two-factor or API keys of an account changed, or it was signed in to from a new device or address (notify tells its user).',
   schema: AccountSecurityChangedDataSchema,
 });
 

@@ -119,6 +119,8 @@ export {
   requireAuthentication,
   principalOf,
 } from './http/identity-routes.ts';
+export { requestOrigin } from './http/request-origin.ts';
+export { summariseDevice } from './sign-ins/device-summary.ts';
 
 export type { IdentityService } from './service/identity-service.ts';
 export type { IdentityServiceOptions, ResolvedIdentityOptions } from './service/options.ts';

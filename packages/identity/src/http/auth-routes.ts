@@ -24,6 +24,7 @@ import {
 import type { IdentityService } from '../service/identity-service.ts';
 import { principalOf, requireAuthentication } from './authenticate.ts';
 import { CREDENTIALS, NoContent } from './route-docs.ts';
+import { requestOrigin } from './request-origin.ts';
 
 const AUTH = ['auth'];
 const ACCOUNT = ['account'];
@@ -32,7 +33,6 @@ const ACCOUNT = ['account'];
 export function authRoutes(service: IdentityService, mailsLinks: boolean): FastifyPluginAsyncZod {
   return async function auth(app) {
     const preHandler = requireAuthentication(service);
-    const origin = (ip: string) => ({ address: ip });
     const account = (summary: string) => ({ summary, tags: ACCOUNT, security: CREDENTIALS });
 
     app.post(
@@ -48,7 +48,7 @@ export function authRoutes(service: IdentityService, mailsLinks: boolean): Fasti
       },
       async (request, reply) => {
         reply.status(201);
-        return service.signUp(request.body);
+        return service.signUp(request.body, requestOrigin(request));
       },
     );
     app.post(
@@ -62,7 +62,7 @@ export function authRoutes(service: IdentityService, mailsLinks: boolean): Fasti
           response: { 200: SignInResultSchema },
         },
       },
-      async (request) => service.signIn(request.body, origin(request.ip)),
+      async (request) => service.signIn(request.body, requestOrigin(request)),
     );
     app.post(
       '/auth/mfa',
@@ -75,7 +75,7 @@ export function authRoutes(service: IdentityService, mailsLinks: boolean): Fasti
           response: { 200: SignedInSchema },
         },
       },
-      async (request) => service.completeMfa(request.body, origin(request.ip)),
+      async (request) => service.completeMfa(request.body, requestOrigin(request)),
     );
     app.post(
       '/auth/refresh',
@@ -176,7 +176,7 @@ export function authRoutes(service: IdentityService, mailsLinks: boolean): Fasti
           response: { 200: TokenPairSchema },
         },
       },
-      async (request) => service.changePassword(principalOf(request), request.body, origin(request.ip)),
+      async (request) => service.changePassword(principalOf(request), request.body, requestOrigin(request)),
     );
     app.post(
       '/me/totp',

@@ -9,6 +9,7 @@ import { IdentityError } from '../errors.ts';
 import { OidcProviderParamsSchema, OidcStartQuerySchema } from '../schemas/oidc-schemas.ts';
 import { SignInResultSchema, RouteAccess } from '@tickline/protocol';
 import type { IdentityService } from '../service/identity-service.ts';
+import { requestOrigin } from './request-origin.ts';
 
 const TAGS = ['auth'];
 /** Holds the state of the sign-in this browser started (HttpOnly, for the callback only). */
@@ -95,6 +96,7 @@ export function oidcRoutes(service: IdentityService, options: OidcRoutesOptions 
           request.params.provider,
           search,
           stateCookie(request.headers.cookie) ?? null,
+          requestOrigin(request),
         );
       },
     );

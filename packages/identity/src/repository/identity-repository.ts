@@ -11,6 +11,8 @@ import type {
   OidcStateRecord,
   RefreshTokenRecord,
   SessionRecord,
+  SignInOrigin,
+  OriginHistory,
   TotpRecord,
   UserPatch,
   UserRecord,
@@ -56,6 +58,8 @@ export interface SessionRepository {
   revokeUserSessions(userId: string, reason: string, at: Date): Promise<number>;
   /** Deletes sessions (and their tokens) that expired or were revoked before `before`. */
   deleteEndedSessions(before: Date): Promise<number>;
+  /** What the user's stored sessions (live or ended, until purged) say of `origin`. */
+  originHistory(userId: string, origin: SignInOrigin): Promise<OriginHistory>;
 }
 
 export interface ApiKeyRepository {

@@ -23,6 +23,25 @@ export interface SessionRecord {
   revokedAt: Date | null;
   /** `sign_out`, `sign_out_everywhere`, `reuse_detected`, `password_changed`, `disabled`. */
   revokeReason: string | null;
+  /** Where it was signed in from (null on sessions from before the columns existed). */
+  origin?: SignInOrigin | null;
+}
+
+/** The device (a user agent summary) and client address a session was started from. */
+export interface SignInOrigin {
+  device: string;
+  /** As the server sees it, through the trusted proxies; null when unknown. */
+  address: string | null;
+}
+
+/** What an account's sessions say of an origin, for the new-sign-in notice. */
+export interface OriginHistory {
+  /** A stored session of the account was started from this device and address. */
+  seen: boolean;
+  /** The account has stored sessions. */
+  sessions: boolean;
+  /** Some of them recorded where they came from (false: all predate the origin columns). */
+  recorded: boolean;
 }
 
 /** One refresh token of a session; only its SHA-256 is stored. */

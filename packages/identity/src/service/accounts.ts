@@ -26,12 +26,14 @@ import type { SecondFactor } from './second-factor.ts';
 import type { EmailVerification } from './email-verification.ts';
 import { throttledAttempt } from './throttled-attempt.ts';
 import { RevokeReason, type Sessions, type TokenPair } from './sessions.ts';
+import {
+  announceNewSignIn,
+  isNewOrigin,
+  signInOrigin,
+  type RequestOrigin,
+} from '../sign-ins/new-sign-in.ts';
 
-/** Where a request came from; counted by the throttle. */
-export interface RequestOrigin {
-  /** Client IP address as the gateway sees it. */
-  address?: string;
-}
+export type { RequestOrigin } from '../sign-ins/new-sign-in.ts';
 
 /** The answers of a sign-in (the wire shapes are @tickline/protocol's). */
 export type { SignedIn, MfaRequired, SignInResult } from '@tickline/protocol';
@@ -65,13 +67,25 @@ export function createAccounts(
     );
   }
 
-  async function signedIn(user: UserRecord): Promise<SignedIn> {
-    const tokens = await sessions.start(user);
+  /**
+   * A session for `user`, remembering `from`. `signingIn`: the user proved who they are (not a
+   * sign-up), so a device and address new to the account are announced.
+   */
+  async function signedIn(user: UserRecord, from: RequestOrigin = {}, signingIn = true): Promise<SignedIn> {
+    const origin = signInOrigin(from);
+    const fresh = signingIn && isNewOrigin(await repo.originHistory(user.id, origin));
+    const tokens = await sessions.start(user, origin);
+    if (fresh) announceNewSignIn(ctx, user.id, origin);
     return { status: 'signed_in', user: toPublicUser(user, await secondFactor.isEnabled(user.id)), tokens };
   }
 
   /** After the first factor: a challenge when two-factor is on, else a session. */
-  async function finishSignIn(user: UserRecord, method: string): Promise<SignInResult> {
+  async function finishSignIn(
+    user: UserRecord,
+    method: string,
+    from: RequestOrigin = {},
+    signingIn = true,
+  ): Promise<SignInResult> {
     if (user.status !== 'active') {
       ctx.metrics.signIns.inc({ method, outcome: 'disabled' });
       throw new IdentityError('AUTH_ACCOUNT_DISABLED', 'account disabled');
@@ -86,7 +100,7 @@ export function createAccounts(
       };
     }
     ctx.metrics.signIns.inc({ method, outcome: 'success' });
-    return signedIn(user);
+    return signedIn(user, from, signingIn);
   }
 
   async function newPasswordHash(password: string, email: string): Promise<string> {
@@ -100,14 +114,14 @@ export function createAccounts(
     signedIn,
     createUser,
 
-    signUp: async (input: SignUpInput): Promise<SignedIn> => {
+    signUp: async (input: SignUpInput, origin: RequestOrigin = {}): Promise<SignedIn> => {
       const { email, password, displayName } = parseInput(SignUpInputSchema, input);
       const passwordHash = await newPasswordHash(password, email);
       const user = await createUser({ email, displayName: displayName ?? null, passwordHash, role: 'user' });
       await repo.insertUser(user);
       announce(user, SignUpMethod.Password);
       await verification.send(user);
-      return signedIn(user);
+      return signedIn(user, origin, false);
     },
 
     signIn: async (input: SignInInput, origin: RequestOrigin = {}): Promise<SignInResult> => {
@@ -131,7 +145,7 @@ export function createAccounts(
         ctx.metrics.signIns.inc({ method: 'password', outcome: 'invalid_credentials' });
         throw new IdentityError('AUTH_INVALID_CREDENTIALS', 'email or password is wrong');
       }
-      const result = await finishSignIn(user, 'password');
+      const result = await finishSignIn(user, 'password', origin);
       // Signed in: the account's count starts over (a pending MFA step keeps it, codes count there).
       if (result.status === 'signed_in') await options.throttle.forgive([], [keys[0]!]);
       return result;
@@ -151,7 +165,7 @@ export function createAccounts(
       if (user.status !== 'active') throw new IdentityError('AUTH_ACCOUNT_DISABLED', 'account disabled');
       await options.throttle.forgive([], [keys[0]!]);
       ctx.metrics.signIns.inc({ method: 'mfa', outcome: 'success' });
-      return signedIn(user);
+      return signedIn(user, origin);
     },
 
     /** Changes the password, ends every session and starts a new one. */
@@ -174,7 +188,7 @@ export function createAccounts(
       if (!updated || updated === 'last_admin')
         throw new IdentityError('IDENTITY_USER_NOT_FOUND', 'user not found');
       await sessions.signOutEverywhere(userId, RevokeReason.PasswordChanged);
-      return sessions.start(updated);
+      return sessions.start(updated, signInOrigin(origin));
     },
 
     getUser: async (userId: string): Promise<PublicUser> => {

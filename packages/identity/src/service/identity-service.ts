@@ -42,7 +42,8 @@ import { createSessions, type TokenPair } from './sessions.ts';
 
 /** Everything identity does; HTTP routes and other packages call this. */
 export interface IdentityService {
-  signUp(input: SignUpInput): Promise<SignedIn>;
+  /** `origin`: where from, remembered by the session it starts (no new-sign-in notice). */
+  signUp(input: SignUpInput, origin?: RequestOrigin): Promise<SignedIn>;
   signIn(input: SignInInput, origin?: RequestOrigin): Promise<SignInResult>;
   completeMfa(input: CompleteMfaInput, origin?: RequestOrigin): Promise<SignedIn>;
   refresh(input: RefreshInput): Promise<TokenPair>;
@@ -101,6 +102,7 @@ export interface IdentityService {
      * it; the flow is then refused unless it equals the callback's state.
      */
     browserState?: string | null,
+    origin?: RequestOrigin,
   ): Promise<OidcSignInResult>;
 
   tierLimits(tier: Tier): TierLimits;

@@ -12,7 +12,7 @@ import { OidcStartQuerySchema, type OidcStartQuery } from '../schemas/oidc-schem
 import { parseInput } from '../schemas/parse-input.ts';
 import { normalizeEmail } from '../users/email.ts';
 import type { UserRecord } from '../users/user.ts';
-import type { Accounts, SignInResult } from './accounts.ts';
+import type { Accounts, RequestOrigin, SignInResult } from './accounts.ts';
 import type { IdentityContext } from './identity-context.ts';
 
 const MAX_DISPLAY_NAME = 64;
@@ -47,11 +47,14 @@ export function createOidcSignIn(ctx: IdentityContext, accounts: Accounts) {
     return found;
   }
 
-  async function findOrCreateUser(claims: Awaited<ReturnType<OidcClient['exchange']>>): Promise<UserRecord> {
+  /** The account the provider's user signs in to; `created`: made just now (a sign-up). */
+  async function findOrCreateUser(
+    claims: Awaited<ReturnType<OidcClient['exchange']>>,
+  ): Promise<{ user: UserRecord; created: boolean }> {
     const linked = await repo.findOidcIdentity(claims.issuer, claims.subject);
     if (linked) {
       const user = await repo.findUserById(linked.userId);
-      if (user) return user;
+      if (user) return { user, created: false };
     }
     if (!claims.email) {
       throw new IdentityError('AUTH_OIDC_FAILED', 'the provider did not share an email', {
@@ -77,7 +80,7 @@ export function createOidcSignIn(ctx: IdentityContext, accounts: Accounts) {
         );
       }
       await repo.linkOidcIdentity({ ...identity, userId: existing.id });
-      return existing;
+      return { user: existing, created: false };
     }
     const displayName =
       claims.name
@@ -90,7 +93,7 @@ export function createOidcSignIn(ctx: IdentityContext, accounts: Accounts) {
     };
     await repo.insertUserWithOidcIdentity(user, { ...identity, userId: user.id });
     accounts.announce(user, SignUpMethod.Oidc, claims.issuer);
-    return user;
+    return { user, created: true };
   }
 
   return {
@@ -120,6 +123,7 @@ export function createOidcSignIn(ctx: IdentityContext, accounts: Accounts) {
       providerId: string,
       query: string | URLSearchParams | Record<string, string>,
       browserState?: string | null,
+      origin: RequestOrigin = {},
     ): Promise<OidcSignInResult> => {
       const oidc = clientFor(providerId);
       const params = new URLSearchParams(query);
@@ -136,8 +140,9 @@ export function createOidcSignIn(ctx: IdentityContext, accounts: Accounts) {
         throw new IdentityError('AUTH_OIDC_STATE_INVALID', 'unknown or expired sign-in state');
       }
       const claims = await oidc.exchange(params, record);
-      const user = await findOrCreateUser(claims);
-      const result = await accounts.finishSignIn(user, 'oidc');
+      const { user, created } = await findOrCreateUser(claims);
+      // A sign-up through the provider is not a sign-in to warn about (as a password sign-up is not).
+      const result = await accounts.finishSignIn(user, 'oidc', origin, !created);
       return { ...result, returnTo: record.returnTo };
     },
   };

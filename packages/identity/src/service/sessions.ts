@@ -5,7 +5,7 @@
  */
 import { uuidv7 } from '@tickline/kernel';
 import { IdentityError } from '../errors.ts';
-import type { RefreshTokenRecord } from '../repository/records.ts';
+import type { RefreshTokenRecord, SignInOrigin } from '../repository/records.ts';
 import { RefreshInputSchema, type RefreshInput } from '../schemas/auth-schemas.ts';
 import { parseInput } from '../schemas/parse-input.ts';
 import { randomToken, sha256Hex } from '../tokens/secrets.ts';
@@ -70,8 +70,8 @@ export function createSessions(ctx: IdentityContext) {
   }
 
   return {
-    /** Starts a session for a user who has fully authenticated. */
-    start: async (user: UserRecord): Promise<TokenPair> => {
+    /** Starts a session for a user who has fully authenticated, remembering where from. */
+    start: async (user: UserRecord, origin?: SignInOrigin): Promise<TokenPair> => {
       const now = ctx.now();
       const sessionId = uuidv7(now.getTime());
       const sessionExpiresAt = new Date(now.getTime() + options.sessionMaxAgeMs);
@@ -87,6 +87,7 @@ export function createSessions(ctx: IdentityContext) {
           expiresAt: sessionExpiresAt,
           revokedAt: null,
           revokeReason: null,
+          origin: origin ?? null,
         },
         first.record,
       );

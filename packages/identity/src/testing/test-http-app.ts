@@ -10,19 +10,18 @@ import type { IdentityService } from '../service/identity-service.ts';
 
 export async function createTestHttpApp(
   service: IdentityService,
-  options: { secureCookies?: boolean } = {},
+  options: { secureCookies?: boolean; trustProxy?: string | boolean } = {},
 ): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  const { trustProxy, ...routeOptions } = options;
+  const app = Fastify({ logger: false, ...(trustProxy === undefined ? {} : { trustProxy }) });
   app.setErrorHandler(async (error, _request, reply) => {
     // A request the route's zod schema refused, shaped as the server's HTTP_BAD_REQUEST.
     const validation = (error as { validation?: unknown[] }).validation;
     if (validation) {
       const issues = validation.map((issue) => ({ ...(issue as object) }));
-      return reply
-        .status(400)
-        .send({
-          error: { code: 'HTTP_BAD_REQUEST', message: (error as Error).message, details: { issues } },
-        });
+      return reply.status(400).send({
+        error: { code: 'HTTP_BAD_REQUEST', message: (error as Error).message, details: { issues } },
+      });
     }
     if (isTicklineError(error)) {
       const status = listErrorCodes().find((c) => c.code === error.code)?.httpStatus ?? 500;
@@ -31,6 +30,6 @@ export async function createTestHttpApp(
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     return reply.status(status).send({ error: { code: 'HTTP_ERROR', message: (error as Error).message } });
   });
-  await app.register(identityRoutes, { prefix: '/api/v1', service, ...options });
+  await app.register(identityRoutes, { prefix: '/api/v1', service, ...routeOptions });
   return app;
 }

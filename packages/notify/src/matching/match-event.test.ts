@@ -148,6 +148,34 @@ describe('match event', () => {
     });
   });
 
+  it('match - a notice title with CR/LF from any publisher becomes one line', () => {
+    // The admin route refuses such a title (notify-hardening.e2e); a zone's broadcast or an older
+    // event in the log reaches the matcher without that route.
+    for (const type of ['admin.notice.sent', 'game.notice.broadcast']) {
+      const m = matchEvent(event(type, { title: 'Maintenance\r\nX-Injected: yes\u2028more', message: 'm' }));
+      expect(m?.title, type).toBe('Maintenance X-Injected: yes more');
+    }
+  });
+
+  it('match - a new sign-in names the device and address, on one line', () => {
+    const m = matchEvent(
+      event('account.security.changed', {
+        userId: user,
+        change: 'new_sign_in',
+        device: 'Firefox on Linux\r\nX-Evil: 1',
+        address: '203.0.113.7',
+      }),
+    );
+    expect(m).toMatchObject({
+      kind: 'security',
+      severity: 'critical',
+      audience: { type: 'user', userId: user },
+      title: 'New sign-in from Firefox on Linux X-Evil: 1',
+      data: { device: 'Firefox on Linux\r\nX-Evil: 1', address: '203.0.113.7' },
+    });
+    expect(m!.body).toContain('203.0.113.7');
+  });
+
   it('match - source down goes to subscribers; a notice to everyone; other events to nobody', () => {
     expect(
       matchEvent(event('market.source.status', { source: 'binance', state: 'failed' }, 'binance')),

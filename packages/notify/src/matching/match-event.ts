@@ -77,6 +77,20 @@ export function oneLine(title: string): string {
   return title.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
 }
 
+/** A sign-in from a device and address new to the account: the notice names both. */
+function newSignIn(event: EventEnvelope, data: Data): EventMatch | undefined {
+  const device = str(data.device) ?? 'an unknown device';
+  const address = str(data.address);
+  return forOwner(event, {
+    kind: NotificationKind.Security,
+    severity: Severity.Critical,
+    title: `New sign-in from ${device}`,
+    body: `Your account was signed in to from ${device}${address ? ` at ${address}` : ''}. If it was not you, change your password and sign out everywhere.`,
+    data: { event: event.type, change: 'new_sign_in', ...pick(data, ['device', 'address']) },
+    url: '/settings/security',
+  });
+}
+
 /** Matches one event; undefined when it is not a notification. */
 export function matchEvent(event: EventEnvelope): EventMatch | undefined {
   const match = matchRaw(event);
@@ -118,7 +132,9 @@ function matchRaw(event: EventEnvelope): EventMatch | undefined {
   }
   if (isSecurityType(type)) {
     // identity's account.security.changed names the change in its data; other types in their name.
-    const what = (str(data.change) ?? type.split('.').slice(-1)[0]!).replace(/_/g, ' ');
+    const change = str(data.change) ?? type.split('.').slice(-1)[0]!;
+    if (change === 'new_sign_in') return newSignIn(event, data);
+    const what = change.replace(/_/g, ' ');
     return forOwner(event, {
       kind: NotificationKind.Security,
       severity: Severity.Critical,
@@ -126,7 +142,7 @@ function matchRaw(event: EventEnvelope): EventMatch | undefined {
       body:
         str(data.message) ??
         `A security event on your account: ${what}. If it was not you, change your password.`,
-      data: { event: type, ...pick(data, ['ip', 'userAgent', 'method', 'keyId']) },
+      data: { event: type, ...pick(data, ['ip', 'userAgent', 'method', 'keyId', 'device', 'address']) },
       url: '/settings/security',
     });
   }

@@ -1,9 +1,15 @@
 /**
  * Security notices (issue 29, Low), over HTTP against `tickline start`: the `security` kind was
- * offered as a rule kind while nothing published it. A password change and a new API key now land
- * in the user's inbox, critical, naming the change.
+ * offered as a rule kind while nothing published it. A sign-in from a device or address new to the
+ * account, a password change and a new API key now reach the user through the notify engine —
+ * the inbox, and a webhook their rules add — critical, naming the change; a sign-in from a known
+ * device and address does not. The server trusts a proxy on loopback here (`http.trustProxy`), so
+ * the address a notice names is the one the proxy forwarded.
  */
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until } from '@tickline/testing';
@@ -11,43 +17,114 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn, TEST_PASSWORD } from '../testing/api-clients.ts';
 import { embeddedTestEnv, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
+const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
+const NEW_SIGN_IN = 'New sign-in from Firefox on Linux';
+
+interface Notice {
+  title: string;
+  body: string;
+  kind: string;
+}
+
 describe('accounts - security changes reach their user', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-security-notices-'));
   let server: RunningServer;
+  let receiver: Server;
+  let receiverUrl: string;
+  const webhooks: Array<{ type: string; data: { title: string; body: string } }> = [];
 
   beforeAll(async () => {
-    server = await startTicklineServer(embeddedTestEnv(dataDir));
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        webhooks.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        res.writeHead(204).end();
+      });
+    });
+    receiver.listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    server = await startTicklineServer({
+      ...embeddedTestEnv(dataDir),
+      TICKLINE_HTTP_TRUST_PROXY: 'loopback',
+      TICKLINE_NOTIFY_WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
+    });
   }, 180_000);
   afterAll(async () => {
     server?.child.kill('SIGTERM');
     await server?.exited;
+    receiver?.closeAllConnections();
+    receiver?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('accounts - a password change and a new API key are in the inbox', async () => {
+  const signIn = (email: string, headers: Record<string, string>) =>
+    callJson(server.url, 'POST', '/api/v1/auth/sign-in', {
+      body: { email, password: TEST_PASSWORD },
+      headers,
+    });
+  const inbox = async (bearer: string): Promise<Notice[]> =>
+    (await callJson(server.url, 'GET', '/api/v1/notifications?limit=50', { bearer })).body.items as Notice[];
+
+  it('accounts - a new device is announced once, naming it; a password change and a new key are too', async () => {
     const user = await signUpAndIn(server.url, `sec-${Date.now()}@example.test`);
+    const bearer = user.accessToken;
+    const rules = await callJson(server.url, 'PUT', '/api/v1/notification-rules/security', {
+      bearer,
+      body: { channels: ['in_app', 'webhook'] },
+    });
+    expect(rules.status).toBe(200);
+    expect(
+      (await callJson(server.url, 'POST', '/api/v1/webhooks', { bearer, body: { url: receiverUrl } })).status,
+    ).toBe(201);
+
+    // Signed up and in from this test's client: known. Firefox through the proxy: new.
+    const firefox = { 'user-agent': FIREFOX, 'x-forwarded-for': '203.0.113.7' };
+    expect((await signIn(user.email, firefox)).status).toBe(200);
+    let notices: Notice[] = [];
+    await until(
+      async () => {
+        notices = await inbox(bearer);
+        return notices.some((n) => n.title === NEW_SIGN_IN);
+      },
+      { timeoutMs: 30_000, what: 'the new sign-in notice in the inbox' },
+    );
+    const [notice] = notices.filter((n) => n.title === NEW_SIGN_IN);
+    expect(notice).toMatchObject({ kind: 'security' });
+    expect(notice!.body).toContain('203.0.113.7');
+    await until(async () => webhooks.some((w) => w.data.title === NEW_SIGN_IN), {
+      timeoutMs: 30_000,
+      what: 'the new sign-in notice at the webhook',
+    });
+    expect(webhooks.find((w) => w.data.title === NEW_SIGN_IN)).toMatchObject({
+      type: 'notification.security',
+    });
+
+    // The same device and address again: nothing new.
+    expect((await signIn(user.email, firefox)).status).toBe(200);
+
     const changed = await callJson(server.url, 'POST', '/api/v1/me/password', {
-      bearer: user.accessToken,
+      bearer,
       body: { currentPassword: TEST_PASSWORD, newPassword: 'another-long-password-42' },
     });
     expect(changed.status).toBe(200);
-    const bearer = changed.body.accessToken as string;
-    expect(
-      (
-        await callJson(server.url, 'POST', '/api/v1/api-keys', {
-          bearer,
-          body: { name: 'bot', scopes: ['market:read'] },
-        })
-      ).status,
-    ).toBe(201);
+    const after = changed.body.accessToken as string;
+    const created = await callJson(server.url, 'POST', '/api/v1/api-keys', {
+      bearer: after,
+      body: { name: 'bot', scopes: ['market:read'] },
+    });
+    expect(created.status).toBe(201);
     let titles: string[] = [];
     await until(
       async () => {
-        const inbox = await callJson(server.url, 'GET', '/api/v1/notifications?limit=20', { bearer });
-        titles = (inbox.body.items as Array<{ title: string }>).map((i) => i.title);
+        titles = (await inbox(after)).map((n) => n.title);
         return titles.includes('Security: password changed') && titles.includes('Security: api key created');
       },
-      { timeoutMs: 30_000, what: 'both security notices in the inbox' },
+      { timeoutMs: 30_000, what: 'the password and API key notices in the inbox' },
     );
+    // The notices of one user arrive in order: the repeat sign-in, published before the password
+    // change, would be in by now.
+    expect(titles.filter((t) => t.startsWith('New sign-in'))).toEqual([NEW_SIGN_IN]);
   });
 });

@@ -196,7 +196,7 @@ const TrustProxySchema = z
   )
   .default(false)
   .describe(
-    'Proxies in front of this server whose X-Forwarded-For is trusted: their addresses or CIDR ranges (e.g. [10.0.0.0/8] or "loopback"), or how many proxy hops there are. The client address (rate limits, sign-in throttling) is the right-most untrusted entry. false: the socket address.',
+    'Proxies in front of this server whose X-Forwarded-For is trusted: their addresses or CIDR ranges (e.g. [10.0.0.0/8] or "loopback"), or how many proxy hops there are. The client address (rate limits, sign-in throttling, the address new-sign-in notices name) is the right-most untrusted entry. false: the socket address.',
   );
 
 const RedisSchema = z.strictObject({

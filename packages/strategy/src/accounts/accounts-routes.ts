@@ -6,6 +6,7 @@
 import {
   requireAuthentication,
   principalOf,
+  requestOrigin,
   SignedInSchema,
   SignUpInputSchema,
   type IdentityService,
@@ -42,7 +43,7 @@ export function accountRoutes(options: AccountRoutesOptions): FastifyPluginAsync
       },
       async function createAccount(request, reply) {
         reply.status(201);
-        return identity.signUp(request.body);
+        return identity.signUp(request.body, requestOrigin(request));
       },
     );
     app.get(

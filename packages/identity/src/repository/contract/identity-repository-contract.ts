@@ -195,6 +195,46 @@ export function runIdentityRepositoryContract(label: string, repo: () => Identit
       expect(await repo().findRefreshToken(live.token.tokenHash)).toBeDefined();
     });
 
+    it('sessions - the origin history of a user: seen pairs, ended ones included, legacy rows unrecorded', async () => {
+      const u = await stored();
+      const firefox = { device: 'Firefox on Linux', address: '203.0.113.7' };
+      expect(await repo().originHistory(u.id, firefox)).toEqual({
+        seen: false,
+        sessions: false,
+        recorded: false,
+      });
+      const legacy = session(u.id);
+      await repo().createSession(legacy.session, legacy.token);
+      expect(await repo().originHistory(u.id, firefox)).toEqual({
+        seen: false,
+        sessions: true,
+        recorded: false,
+      });
+      const known = session(u.id);
+      await repo().createSession({ ...known.session, origin: firefox }, known.token);
+      await repo().revokeSession(known.session.id, 'sign_out', at(1));
+      expect(await repo().originHistory(u.id, firefox)).toEqual({
+        seen: true,
+        sessions: true,
+        recorded: true,
+      });
+      expect(await repo().originHistory(u.id, { ...firefox, address: '198.51.100.1' })).toMatchObject({
+        seen: false,
+        recorded: true,
+      });
+      expect(await repo().originHistory(u.id, { ...firefox, device: 'curl' })).toMatchObject({ seen: false });
+      const unknownAddress = session(u.id);
+      await repo().createSession(
+        { ...unknownAddress.session, origin: { device: 'curl', address: null } },
+        unknownAddress.token,
+      );
+      expect(await repo().originHistory(u.id, { device: 'curl', address: null })).toMatchObject({
+        seen: true,
+      });
+      const other = await stored();
+      expect(await repo().originHistory(other.id, firefox)).toMatchObject({ seen: false, sessions: false });
+    });
+
     it('api keys - find by prefix, list, count active, revoke once, owner only', async () => {
       const u = await stored();
       const key = apiKey(u.id);

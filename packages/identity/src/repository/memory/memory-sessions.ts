@@ -21,6 +21,14 @@ export function createMemorySessions(state: MemoryState): SessionRepository {
       state.sessions.set(session.id, copy(session));
       state.refreshTokens.set(first.id, copy(first));
     },
+    async originHistory(userId, origin) {
+      const own = [...state.sessions.values()].filter((s) => s.userId === userId);
+      return {
+        seen: own.some((s) => s.origin?.device === origin.device && s.origin.address === origin.address),
+        sessions: own.length > 0,
+        recorded: own.some((s) => s.origin != null),
+      };
+    },
     async findRefreshToken(tokenHash) {
       for (const token of state.refreshTokens.values()) {
         if (token.tokenHash !== tokenHash) continue;

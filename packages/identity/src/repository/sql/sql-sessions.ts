@@ -31,8 +31,9 @@ export function createSqlSessions(sql: IdentitySql): SessionRepository {
     async createSession(session, first) {
       await sql.transaction(async (tx) => {
         await tx.query(
-          `insert into auth_sessions (id, user_id, created_at, expires_at, revoked_at, revoke_reason)
-           values ($1, $2, $3, $4, $5, $6)`,
+          `insert into auth_sessions (id, user_id, created_at, expires_at, revoked_at, revoke_reason,
+                                      device, address)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)`,
           [
             session.id,
             session.userId,
@@ -40,10 +41,23 @@ export function createSqlSessions(sql: IdentitySql): SessionRepository {
             session.expiresAt,
             session.revokedAt,
             session.revokeReason,
+            session.origin?.device ?? null,
+            session.origin?.address ?? null,
           ],
         );
         await insertToken(tx, first);
       });
+    },
+    async originHistory(userId, origin) {
+      // One statement over the user's sessions (a handful: refreshes add tokens, not sessions).
+      const result = await sql.query<{ seen: boolean | null; sessions: boolean; recorded: boolean | null }>(
+        `select bool_or(device = $2 and address is not distinct from $3) as seen,
+                count(*) > 0 as sessions, bool_or(device is not null) as recorded
+           from auth_sessions where user_id = $1`,
+        [userId, origin.device, origin.address],
+      );
+      const row = result.rows[0];
+      return { seen: row?.seen === true, sessions: row?.sessions === true, recorded: row?.recorded === true };
     },
     async findRefreshToken(tokenHash) {
       const result = await sql.query<TokenWithSessionRow>(
