@@ -827,7 +827,7 @@ export interface GqlResearchRunEdge {
 
 export interface GqlRiskView {
   killSwitch: GqlKillSwitch;
-  /** The limits in force: maxPositionValue, maxOrderNotional, maxDailyLoss, maxOrdersPerMinute… */
+  /** The limits in force: maxPositionValue, maxPositionPercent, maxOrderNotional, maxDailyLoss, maxDailyLossPercent, maxOrdersPerMinute. */
   limits: unknown;
   defaults: unknown;
   /** True when the portfolio has limits of its own. */

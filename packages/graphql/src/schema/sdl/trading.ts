@@ -116,7 +116,7 @@ export const TRADING_SDL = /* GraphQL */ `
   type RiskView {
     killSwitch: KillSwitch!
     """
-    The limits in force: maxPositionValue, maxOrderNotional, maxDailyLoss, maxOrdersPerMinute…
+    The limits in force: maxPositionValue, maxPositionPercent, maxOrderNotional, maxDailyLoss, maxDailyLossPercent, maxOrdersPerMinute.
     """
     limits: JSON!
     defaults: JSON!
