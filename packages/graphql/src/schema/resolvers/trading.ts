@@ -85,7 +85,7 @@ export function tradingResolvers(services: GraphqlServices): ResolverMap {
       },
       async equityHistory(portfolio: PortfolioNode, args: { limit: number }, context: Context) {
         const { trading, caller } = await as('equityHistory', context, ApiKeyScope.PortfolioRead);
-        return trading.actions.equity(caller, portfolio.id, EquityLimit.parse(args.limit));
+        return trading.actions.equity(caller, portfolio.id, { limit: EquityLimit.parse(args.limit) });
       },
       async risk(portfolio: PortfolioNode, _args: unknown, context: Context) {
         const { trading, caller } = await as('risk', context, ApiKeyScope.PortfolioRead);
