@@ -59,7 +59,7 @@ describe.skipIf(!chromiumBinary.available)('web - kill switch and risk limits', 
     const state = page.getByTestId('kill-switch-state');
 
     // A new portfolio starts with limits on, relative to its equity
-    expect(await page.getByLabel('Max position (% of equity)').inputValue()).toBe('100');
+    expect(await page.getByLabel('Max position (% of equity)').inputValue()).toBe('125');
     expect(await page.getByLabel('Max daily loss (% of equity)').inputValue()).toBe('10');
     expect(await page.getByLabel('Max orders per minute').inputValue()).toBe('60');
 

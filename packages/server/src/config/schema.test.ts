@@ -36,7 +36,7 @@ describe('config - tickline schema', () => {
           maxOrderNotional: 0,
           maxOrdersPerMinute: 60,
           maxPositionValue: 0,
-          maxPositionPercent: 100,
+          maxPositionPercent: 125,
           maxDailyLossPercent: 10,
         },
         stallMs: 30000,

@@ -17,7 +17,7 @@ describe('broker config', () => {
         maxOrderNotional: 0,
         maxDailyLoss: 0,
         maxOrdersPerMinute: 60,
-        maxPositionPercent: 100,
+        maxPositionPercent: 125,
         maxDailyLossPercent: 10,
       },
     });

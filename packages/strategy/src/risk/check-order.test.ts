@@ -159,19 +159,23 @@ describe('risk - kill switch', () => {
 describe('risk - the defaults a new portfolio starts with', () => {
   const defaults = RiskLimitsSchema.parse({});
 
-  it('are on: a position up to the whole equity, a tenth of it lost in a day, 60 orders a minute', () => {
+  it('are on: a position up to 1.25× the equity, a tenth of it lost in a day, 60 orders a minute', () => {
     expect(defaults).toMatchObject({
-      maxPositionPercent: 100,
+      maxPositionPercent: 125,
       maxDailyLossPercent: 10,
       maxOrdersPerMinute: 60,
     });
   });
 
-  it('let a buy of the whole equity through and refuse more (no leverage)', () => {
+  it('let a buy of the whole equity through with room for the price to move, and refuse more', () => {
     // Given 10,000 of equity at a mark of 100, When it buys 100 units (10,000), Then it passes
     expect(checkOrder(buy(100), defaults, flat, KILL_SWITCH_OFF, NOW)).toEqual({ allowed: true });
-    // When it buys 101 units (101% of equity), Then max_position_percent refuses it
-    expect(checkOrder(buy(101), defaults, flat, KILL_SWITCH_OFF, NOW)).toMatchObject({
+    // When the mark rose 20% since the order was sized at 100, Then it still passes
+    expect(checkOrder(buy(100), defaults, { ...flat, markPrice: 120 }, KILL_SWITCH_OFF, NOW)).toEqual({
+      allowed: true,
+    });
+    // When it buys 126 units (126% of equity, borrowed money), Then max_position_percent refuses it
+    expect(checkOrder(buy(126), defaults, flat, KILL_SWITCH_OFF, NOW)).toMatchObject({
       allowed: false,
       limit: 'max_position_percent',
     });

@@ -9,8 +9,12 @@ import { z } from 'zod';
 
 /** Orders a portfolio may place per minute unless configured otherwise (a runaway loop stops here). */
 export const DEFAULT_MAX_ORDERS_PER_MINUTE = 60;
-/** Largest share of equity one position may take unless configured otherwise: no leverage. */
-export const DEFAULT_MAX_POSITION_PERCENT = 100;
+/**
+ * Largest share of equity one position may take unless configured otherwise. Above 100 on purpose:
+ * an order sized to the whole equity at a candle's close must still pass when the price has moved
+ * a little by the time it is placed; more than this needs borrowed money (a sizing bug, or margin).
+ */
+export const DEFAULT_MAX_POSITION_PERCENT = 125;
 /** Loss in a UTC day, as a share of the equity at 00:00, after which only reducing orders pass. */
 export const DEFAULT_MAX_DAILY_LOSS_PERCENT = 10;
 /** The window of the orders-per-minute limit. */
