@@ -19,10 +19,10 @@ import { engagementOf, type RiskChange } from '../risk/risk-controls.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 import {
   ApiKeyScope,
+  EQUITY_RANGES,
   EquityHistoryResponseSchema,
   ErrorBodySchema,
   KillSwitchBodySchema,
-  EQUITY_RANGES,
   KillSwitchStateResponseSchema,
   LiveLogsResponseSchema,
   LiveRunResponseSchema,
