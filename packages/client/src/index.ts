@@ -108,6 +108,7 @@ export type {
   Position,
   PortfolioDetail,
   EquityPoint,
+  EquityRange,
   OrderFill,
   Order,
   PlaceOrderInput,

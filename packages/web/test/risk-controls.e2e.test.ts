@@ -3,7 +3,8 @@
  * The kill switch and risk limits in a real Chromium against `tickline start`: the owner engages
  * the switch on the portfolio page (after a confirmation), an order on the Orders page is refused
  * by it in words, the owner releases it, sets a max order value, and the next order is refused by
- * that limit; the page lists the audited changes.
+ * that limit; the page lists the audited changes. A new portfolio shows its default limits (on,
+ * relative to equity), and the equity chart switches to a week.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +57,18 @@ describe.skipIf(!chromiumBinary.available)('web - kill switch and risk limits', 
     await page.getByTestId('portfolio-equity').waitFor({ timeout: SERVER_WAIT_MS });
     await openPortfolio(page);
     const state = page.getByTestId('kill-switch-state');
+
+    // A new portfolio starts with limits on, relative to its equity
+    expect(await page.getByLabel('Max position (% of equity)').inputValue()).toBe('125');
+    expect(await page.getByLabel('Max daily loss (% of equity)').inputValue()).toBe('10');
+    expect(await page.getByLabel('Max orders per minute').inputValue()).toBe('60');
+
+    // The equity chart shows a week: the server is asked for that range, and the button is on
+    const ranges = page.getByTestId('equity-range');
+    const weekAsked = page.waitForResponse((r) => r.url().includes('/equity?range=week') && r.ok());
+    await ranges.getByRole('radio', { name: 'Week' }).click();
+    await weekAsked;
+    expect(await ranges.getByRole('radio', { name: 'Week' }).getAttribute('aria-checked')).toBe('true');
 
     // Engage, after the confirmation
     await page.getByRole('button', { name: 'Engage kill switch' }).click();

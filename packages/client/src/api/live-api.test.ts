@@ -102,13 +102,14 @@ describe('client portfolios, orders and live strategies over the real routes', (
   });
 
   it('client - refusals are coded: rejected orders, bad input, someone else’s portfolio', async () => {
+    // 100 at 20,000 is 200 times the equity: the default position limit refuses it.
     const broke = await ada.portfolios
       .placeOrder('pa', { symbol: SYMBOL, side: 'buy', quantity: 100 })
       .catch((e: unknown) => e);
     expect(broke).toMatchObject({
       code: 'STRATEGY_BROKER_ORDER_REJECTED',
       status: 422,
-      details: { reason: 'insufficient_funds' },
+      details: { reason: 'risk_limit' },
     });
     const unknown = await ada.portfolios
       .placeOrder('pa', { symbol: 'DOGE-USDT', side: 'buy', quantity: 1 })

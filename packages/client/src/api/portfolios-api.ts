@@ -9,6 +9,7 @@ import type { AuthorizedSend } from '../auth/authorized-http.ts';
 import type { ClientPaths } from '../http/routes.ts';
 import type {
   EquityPoint,
+  EquityRange,
   KillSwitchView,
   Order,
   PlaceOrderInput,
@@ -33,8 +34,11 @@ export interface PortfoliosApi {
   list(): Promise<PortfolioSummary[]>;
   /** Cash, equity and positions with average price, mark and P&L. */
   get(portfolioId: string): Promise<PortfolioDetail>;
-  /** Equity after each change, oldest first (the latest `limit` points). */
-  equity(portfolioId: string, options?: { limit?: number }): Promise<EquityPoint[]>;
+  /**
+   * Equity history, oldest first: the last day, week or month (`range`, a few hundred points), or
+   * else the latest `limit` points.
+   */
+  equity(portfolioId: string, options?: { limit?: number; range?: EquityRange }): Promise<EquityPoint[]>;
   /** Working orders (`open`, the default) or every order last changed first (`all`). */
   orders(portfolioId: string, options?: { status?: 'open' | 'all'; limit?: number }): Promise<Order[]>;
   /**
@@ -70,7 +74,7 @@ export function createPortfoliosApi(send: AuthorizedSend, paths: ClientPaths): P
         await send<{ points: EquityPoint[] }>({
           method: 'GET',
           path: `${one(id)}/equity`,
-          query: { limit: options.limit },
+          query: { limit: options.limit, range: options.range },
         })
       ).points,
     orders: async (id, options = {}) =>

@@ -203,6 +203,9 @@ export interface GqlEquityPoint {
   cash: number;
 }
 
+/** A span of the equity chart. */
+export type GqlEquityRange = 'DAY' | 'WEEK' | 'MONTH';
+
 export interface GqlInboxConnection {
   edges: GqlInboxEntryEdge[];
   nodes: GqlInboxEntry[];
@@ -594,7 +597,10 @@ export interface GqlPortfolio {
   dayStartEquity: number;
   positions: GqlPosition[];
   orders: GqlOrderConnection;
-  /** Oldest first, at most limit points (default 200, at most 1,000). */
+  /**
+   * Oldest first: the last day, week or month (range, one point per 5 min / 30 min / 2 h),
+   * or else at most limit points (default 200, at most 1,000).
+   */
   equityHistory: GqlEquityPoint[];
   risk: GqlRiskView;
   /** The live strategy runs on this portfolio; loaded for every portfolio of the answer at once. */
@@ -611,6 +617,7 @@ export interface GqlPortfolioOrdersArgs {
 /** Arguments of `Portfolio.equityHistory`. */
 export interface GqlPortfolioEquityHistoryArgs {
   limit?: number | null;
+  range?: GqlEquityRange | null;
 }
 
 export interface GqlPortfolioConnection {
@@ -827,7 +834,7 @@ export interface GqlResearchRunEdge {
 
 export interface GqlRiskView {
   killSwitch: GqlKillSwitch;
-  /** The limits in force: maxPositionValue, maxOrderNotional, maxDailyLoss, maxOrdersPerMinute… */
+  /** The limits in force: maxPositionValue, maxPositionPercent, maxOrderNotional, maxDailyLoss, maxDailyLossPercent, maxOrdersPerMinute. */
   limits: unknown;
   defaults: unknown;
   /** True when the portfolio has limits of its own. */

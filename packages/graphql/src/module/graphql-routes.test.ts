@@ -361,7 +361,8 @@ describe('graphql - mutations', () => {
     const refused = await place('k-2', '{ symbol: "BTC-USD", side: "buy", quantity: 1000000 }');
     expect(refused.body.data.placeOrder).toMatchObject({
       order: { status: 'rejected' },
-      rejection: { code: 'STRATEGY_BROKER_ORDER_REJECTED', reason: 'insufficient_funds' },
+      // A buy a hundred times the equity: the default position limit refuses it before the venue.
+      rejection: { code: 'STRATEGY_BROKER_ORDER_REJECTED', reason: 'risk_limit' },
     });
     // The same key for another order: REST's code.
     const reused = await place('k-1', '{ symbol: "ETH-USD", side: "buy", quantity: 1 }');

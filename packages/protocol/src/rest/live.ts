@@ -57,6 +57,30 @@ export const PortfolioResponseSchema = PortfolioSummarySchema.extend({ positions
 export const EquityPointSchema = z.object({ at: z.number(), equity: z.number(), cash: z.number() });
 export const EquityHistoryResponseSchema = z.object({ points: z.array(EquityPointSchema) });
 
+/**
+ * The spans the equity chart offers (`GET /portfolios/:id/equity?range=`): the last day, week or
+ * month, each answered as one point per bucket of {@link EQUITY_RANGE_BUCKET_MS} (the last of the
+ * bucket), so every range is a few hundred points whatever the stored resolution.
+ */
+export const EquityRange = { Day: 'day', Week: 'week', Month: 'month' } as const;
+export type EquityRange = (typeof EquityRange)[keyof typeof EquityRange];
+export const EQUITY_RANGES = Object.values(EquityRange) as [EquityRange, ...EquityRange[]];
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+/** How far back each range reaches. */
+export const EQUITY_RANGE_SPAN_MS: Readonly<Record<EquityRange, number>> = {
+  day: DAY_MS,
+  week: 7 * DAY_MS,
+  month: 30 * DAY_MS,
+};
+/** One point per bucket: 288 for a day, 336 for a week, 360 for a month. */
+export const EQUITY_RANGE_BUCKET_MS: Readonly<Record<EquityRange, number>> = {
+  day: 5 * MINUTE_MS,
+  week: 30 * MINUTE_MS,
+  month: 120 * MINUTE_MS,
+};
+
 export const OrderFillSchema = z.object({
   tradeId: z.string(),
   price: z.number(),

@@ -14,6 +14,10 @@ export const RiskLimitsSchema = z.object({
   maxOrderNotional: amount,
   /** Loss since 00:00 UTC that stops new exposure (reducing orders still pass). */
   maxDailyLoss: amount,
+  /** Largest value one position may reach, in percent of the equity now. */
+  maxPositionPercent: z.number().finite().nonnegative(),
+  /** Loss since 00:00 UTC, in percent of the equity then, that stops new exposure. */
+  maxDailyLossPercent: z.number().finite().nonnegative(),
   /** Orders in any 60 s window. */
   maxOrdersPerMinute: z.number().int().nonnegative(),
 });

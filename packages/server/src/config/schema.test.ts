@@ -31,7 +31,14 @@ describe('config - tickline schema', () => {
         heartbeatMs: 3000,
         memberTtlMs: 15000,
         processMemoryMb: 4096,
-        risk: { maxDailyLoss: 0, maxOrderNotional: 0, maxOrdersPerMinute: 60, maxPositionValue: 0 },
+        risk: {
+          maxDailyLoss: 0,
+          maxOrderNotional: 0,
+          maxOrdersPerMinute: 60,
+          maxPositionValue: 0,
+          maxPositionPercent: 125,
+          maxDailyLossPercent: 10,
+        },
         stallMs: 30000,
         syncMs: 2000,
         warmupCpuMs: 2000,
@@ -56,7 +63,13 @@ describe('config - tickline schema', () => {
       workers: 2,
       progressIntervalMs: 500,
       tiers: {
-        free: { concurrentJobs: 1, memoryMb: 64, cpuMs: 10000, maxBarsPerRun: 500000, maxResultBytes: 4194304 },
+        free: {
+          concurrentJobs: 1,
+          memoryMb: 64,
+          cpuMs: 10000,
+          maxBarsPerRun: 500000,
+          maxResultBytes: 4194304,
+        },
         premium: {
           concurrentJobs: 3,
           memoryMb: 256,

@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from '@tickline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { accessTokenFor, callJson, signUpAndIn, TEST_PASSWORD } from '../testing/api-clients.ts';
+import { moveKillSwitch, placeOrder, portfolioOpened } from '../testing/portfolio-clients.ts';
 import { runTickline, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-kill-switch-'));
@@ -26,19 +26,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** A manual market buy; the answer's status and body. */
-async function buy(base: string, token: string, portfolioId: string) {
-  const response = await fetch(`${base}/api/v1/portfolios/${portfolioId}/orders`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      'idempotency-key': crypto.randomUUID(),
-    },
-    body: JSON.stringify({ symbol: 'BTC-USDT', side: 'buy', quantity: 0.001 }),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const MARKET_BUY = { symbol: 'BTC-USDT', side: 'buy', quantity: 0.001 };
 
 describe('kill switch - durable across a restart of tickline start', () => {
   it('engage → restart → refused with kill_switch; release → accepted', async () => {
@@ -46,16 +34,8 @@ describe('kill switch - durable across a restart of tickline start', () => {
     const user = await signUpAndIn(server.url, 'kill@example.test');
     const portfolio = user.userId;
     // The paper portfolio opens with the account's snapshot, asynchronously.
-    await until(
-      async () =>
-        (await callJson(server!.url, 'GET', `/api/v1/portfolios/${portfolio}`, { bearer: user.accessToken }))
-          .status === 200,
-      { timeoutMs: 60_000, what: 'the portfolio opened' },
-    );
-    const engaged = await callJson(server.url, 'POST', `/api/v1/portfolios/${portfolio}/kill-switch`, {
-      bearer: user.accessToken,
-      body: { reason: 'e2e stop' },
-    });
+    await portfolioOpened(server.url, user.accessToken, portfolio);
+    const engaged = await moveKillSwitch(server.url, user.accessToken, portfolio, 'engage', 'e2e stop');
     expect(engaged.status).toBe(200);
     expect(engaged.body.killSwitch).toMatchObject({ engaged: true, user: { by: portfolio } });
     await stop();
@@ -68,20 +48,15 @@ describe('kill switch - durable across a restart of tickline start', () => {
     // After the restart, the next order is refused by the switch
     server = await startTicklineServer(env);
     const token = await accessTokenFor(server.url, user.email, TEST_PASSWORD);
-    const refused = await buy(server.url, token, portfolio);
+    const refused = await placeOrder(server.url, token, portfolio, MARKET_BUY);
     expect(refused.status).toBe(422);
     expect(refused.body.error.details.reason).toBe('kill_switch');
 
     // When the owner releases it, Then the next order is accepted
-    const released = await callJson(
-      server.url,
-      'POST',
-      `/api/v1/portfolios/${portfolio}/kill-switch/release`,
-      { bearer: token, body: { reason: 'e2e go' } },
-    );
+    const released = await moveKillSwitch(server.url, token, portfolio, 'release', 'e2e go');
     expect(released.status).toBe(200);
     expect(released.body.killSwitch).toEqual({ engaged: false });
-    const accepted = await buy(server.url, token, portfolio);
+    const accepted = await placeOrder(server.url, token, portfolio, MARKET_BUY);
     expect(accepted.status).toBe(201);
     const risk = await callJson(server.url, 'GET', `/api/v1/portfolios/${portfolio}/risk`, { bearer: token });
     expect(risk.body.audit.map((e: { action: string }) => e.action)).toEqual([

@@ -12,7 +12,14 @@ describe('broker config', () => {
         timeSyncIntervalMs: 600_000,
         lookupBeforePlace: true,
       },
-      risk: { maxPositionValue: 0, maxOrderNotional: 0, maxDailyLoss: 0, maxOrdersPerMinute: 60 },
+      risk: {
+        maxPositionValue: 0,
+        maxOrderNotional: 0,
+        maxDailyLoss: 0,
+        maxOrdersPerMinute: 60,
+        maxPositionPercent: 125,
+        maxDailyLossPercent: 10,
+      },
     });
   });
 

@@ -11,6 +11,7 @@ import { BrokerError, type BrokerErrorCode } from '../broker/errors.ts';
 import type { Order } from '../broker/order.ts';
 import { ADMIN_PAUSE_CODE } from '../live/live-admin-responder.ts';
 import type { LiveRunStatus } from '../live/live-runner.ts';
+import type { EquityWindow } from '../portfolio/equity-history.ts';
 import { isKillSwitchEngaged, type KillSwitchState } from '../risk/kill-switch.ts';
 import type { LiveCaller, LiveRoutesOptions } from './live-options.ts';
 
@@ -124,9 +125,9 @@ export function createLiveActions(o: LiveRoutesOptions) {
       dayStartEquity: o.books.dayStartEquity(portfolioId),
     }),
     positions: (portfolioId: string) => o.books.positions(portfolioId),
-    async equity(caller: LiveCaller, portfolioId: string, limit: number) {
+    async equity(caller: LiveCaller, portfolioId: string, window: EquityWindow) {
       await owned(caller, portfolioId, 'oversee');
-      return (await o.equityHistory?.(portfolioId, limit)) ?? [];
+      return (await o.equityHistory?.(portfolioId, window)) ?? [];
     },
     /** Working orders, or with `all` every order, last changed first. */
     async orders(caller: LiveCaller, portfolioId: string, status: 'open' | 'all', limit: number) {

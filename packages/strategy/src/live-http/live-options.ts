@@ -8,7 +8,7 @@ import type { OrderDesk } from '../broker/order-desk.ts';
 import type { OrderJournal } from '../broker/order-journal.ts';
 import type { EngineSettings } from '../core/types.ts';
 import type { LiveRunner, LiveRunStatus } from '../live/live-runner.ts';
-import type { EquityPoint } from '../portfolio/equity-history.ts';
+import type { EquityPoint, EquityWindow } from '../portfolio/equity-history.ts';
 import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 
@@ -49,7 +49,7 @@ export interface LiveRoutesOptions {
    * A portfolio's equity history, oldest first (the projection's `portfolio_equity`); without it
    * the history is empty (an embedded test app with no SQL read model).
    */
-  equityHistory?: (portfolioId: string, limit: number) => Promise<EquityPoint[]>;
+  equityHistory?: (portfolioId: string, window: EquityWindow) => Promise<EquityPoint[]>;
   /**
    * Runs as every runner process sees them (the live store): listed, read and controlled whichever
    * process runs them. Without it (one process, tests) the local runner answers alone.
@@ -69,4 +69,3 @@ export interface SharedLiveRuns {
   /** Forgets a run everywhere. */
   stop(id: string): Promise<void>;
 }
-

@@ -9,7 +9,7 @@ import { migrateForStrategy } from '../testing/strategy-migrations.ts';
 import { SqlOrderJournal } from '../broker/sql/sql-order-journal.ts';
 import type { StrategyDefinition } from '../core/definition.ts';
 import { LiveRunner } from '../live/live-runner.ts';
-import { readEquityHistory } from '../portfolio/equity-history.ts';
+import { readEquityWindow } from '../portfolio/equity-history.ts';
 import { coreFillModel } from '../paper/core-fill-model.ts';
 import { createPaperBroker } from '../paper/paper-broker.ts';
 import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
@@ -99,7 +99,7 @@ describe('live routes (inject, PGlite journal)', () => {
       maxLive: async () => 1,
       settings: () => settings,
       symbols: new Set(last.keys()),
-      equityHistory: (id, limit) => readEquityHistory(sql, id, limit),
+      equityHistory: (id, window) => readEquityWindow(sql, id, window, Date.now()),
     });
   }, 60_000);
   afterAll(async () => {
@@ -187,6 +187,45 @@ describe('live routes (inject, PGlite journal)', () => {
         { at: 3, equity: 9_990, cash: 0 },
       ],
     });
+  });
+
+  it('answers a day, a week or a month of equity, one point per bucket, and refuses other ranges', async () => {
+    // Given a portfolio whose history has points in the last hours, two days and ten days ago
+    const now = Date.now();
+    const MINUTE = 60_000;
+    const DAY = 24 * 60 * MINUTE;
+    // Three hours back: never in the same bucket as now, even a month's two-hour one.
+    const earlier = Math.floor((now - 180 * MINUTE) / (5 * MINUTE)) * 5 * MINUTE;
+    await sql.query(
+      `insert into portfolios (portfolio_id, currency, opening_cash, cash, equity, day_start_equity, opened_at, updated_at)
+       values ('pr', 'USDT', 10000, 10000, 10000, 10000, now(), now()) on conflict do nothing`,
+    );
+    PORTFOLIOS.set('pr', ADA);
+    for (const [at, equity] of [
+      [now - 10 * DAY, 9_000],
+      [now - 2 * DAY, 9_500],
+      // three minutes in one 5-minute bucket: the range answers its last
+      [earlier, 10_000],
+      [earlier + MINUTE, 10_001],
+      [earlier + 2 * MINUTE, 10_002],
+      [now - 1_000, 10_100],
+    ])
+      await sql.query(
+        'insert into portfolio_equity (portfolio_id, at_ms, equity, cash) values ($1, $2, $3, 0)',
+        ['pr', at, equity],
+      );
+    const equities = async (range: string) => {
+      const r = await app.inject({ url: `/api/v1/portfolios/pr/equity?range=${range}`, headers: as(ADA) });
+      expect(r.statusCode).toBe(200);
+      return r.json<{ points: Array<{ equity: number }> }>().points.map((p) => p.equity);
+    };
+    // Then each range reaches as far back as it says, oldest first, the last point of each bucket
+    expect(await equities('day')).toEqual([10_002, 10_100]);
+    expect(await equities('week')).toEqual([9_500, 10_002, 10_100]);
+    expect(await equities('month')).toEqual([9_000, 9_500, 10_002, 10_100]);
+    // And a range the chart does not offer is a coded 400
+    const bad = await app.inject({ url: '/api/v1/portfolios/pr/equity?range=year', headers: as(ADA) });
+    expect(bad.statusCode).toBe(400);
   });
 
   it('refuses bad input with a coded 4xx and changes nothing', async () => {

@@ -19,6 +19,7 @@ import { engagementOf, type RiskChange } from '../risk/risk-controls.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 import {
   ApiKeyScope,
+  EQUITY_RANGES,
   EquityHistoryResponseSchema,
   ErrorBodySchema,
   KillSwitchBodySchema,
@@ -90,7 +91,11 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
 
   // What each handler does is in live-actions.ts, which GraphQL's resolvers call too.
   const actions = createLiveActions(o);
-  const owned = async (request: FastifyRequest, portfolioId: string, admin: AdminMay): Promise<LiveCaller> => {
+  const owned = async (
+    request: FastifyRequest,
+    portfolioId: string,
+    admin: AdminMay,
+  ): Promise<LiveCaller> => {
     const caller = await callerOf(request);
     await actions.owned(caller, portfolioId, admin);
     return caller;
@@ -130,13 +135,23 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       config: { scope: ApiKeyScope.PortfolioRead },
       schema: {
         params: PortfolioParams,
-        querystring: z.object({ limit: Limit }),
+        querystring: z.object({
+          limit: Limit,
+          range: z
+            .enum(EQUITY_RANGES)
+            .optional()
+            .describe(
+              'The last day, week or month, one point per bucket; without it the latest `limit` points.',
+            ),
+        }),
         response: { 200: EquityHistoryResponseSchema },
       },
     },
     async (request) => {
       const caller = await callerOf(request);
-      return { points: await actions.equity(caller, request.params.portfolioId, request.query.limit) };
+      const { limit, range } = request.query;
+      const window = range === undefined ? { limit } : { range };
+      return { points: await actions.equity(caller, request.params.portfolioId, window) };
     },
   );
 

@@ -32,7 +32,7 @@ import type { LiveRunStatus } from '../live/live-runner.ts';
 import { defaultMemberName } from '../live/member-name.ts';
 import { RunnerMembership } from '../live/membership.ts';
 import { createEquityCompaction } from '../portfolio/equity-compaction.ts';
-import { readEquityHistory } from '../portfolio/equity-history.ts';
+import { readEquityWindow } from '../portfolio/equity-history.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { StrategyRepository } from '../versions/strategy-repository.ts';
 import type { OpenSession } from '../live/live-session.ts';
@@ -400,7 +400,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       : {}),
     settings: (userId) => engineSettings(userId),
     symbols: deps.symbols,
-    equityHistory: (portfolioId, limit) => readEquityHistory(deps.sql, portfolioId, limit),
+    equityHistory: (portfolioId, window) => readEquityWindow(deps.sql, portfolioId, window, Date.now()),
   };
   // The operations API (platform) gathers every strategy process's runs over request/reply.
   const admin = deps.rpc ? [createLiveAdminResponder({ rpc: deps.rpc, runner: host.runner, member })] : [];

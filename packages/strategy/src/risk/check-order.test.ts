@@ -155,3 +155,56 @@ describe('risk - kill switch', () => {
     expect(decision).toMatchObject({ allowed: false, reason: 'kill_switch' });
   });
 });
+
+describe('risk - the defaults a new portfolio starts with', () => {
+  const defaults = RiskLimitsSchema.parse({});
+
+  it('are on: a position up to 1.25× the equity, a tenth of it lost in a day, 60 orders a minute', () => {
+    expect(defaults).toMatchObject({
+      maxPositionPercent: 125,
+      maxDailyLossPercent: 10,
+      maxOrdersPerMinute: 60,
+    });
+  });
+
+  it('let a buy of the whole equity through with room for the price to move, and refuse more', () => {
+    // Given 10,000 of equity at a mark of 100, When it buys 100 units (10,000), Then it passes
+    expect(checkOrder(buy(100), defaults, flat, KILL_SWITCH_OFF, NOW)).toEqual({ allowed: true });
+    // When the mark rose 20% since the order was sized at 100, Then it still passes
+    expect(checkOrder(buy(100), defaults, { ...flat, markPrice: 120 }, KILL_SWITCH_OFF, NOW)).toEqual({
+      allowed: true,
+    });
+    // When it buys 126 units (126% of equity, borrowed money), Then max_position_percent refuses it
+    expect(checkOrder(buy(126), defaults, flat, KILL_SWITCH_OFF, NOW)).toMatchObject({
+      allowed: false,
+      limit: 'max_position_percent',
+    });
+  });
+
+  it('scale with the portfolio: the same share of a million passes', () => {
+    const rich = { ...flat, dayStartEquity: 1_000_000, equity: 1_000_000 };
+    expect(checkOrder(buy(10_000), defaults, rich, KILL_SWITCH_OFF, NOW)).toEqual({ allowed: true });
+  });
+
+  it('stop new exposure after a tenth of the day-start equity is lost, and let a position be reduced', () => {
+    // Given a portfolio down 1,000 of 10,000 today holding 5 units
+    const down = { ...flat, equity: 9_000, positionQuantity: 5 };
+    // When it buys, Then max_daily_loss_percent refuses it; When it sells, Then it passes
+    expect(checkOrder(buy(1), defaults, down, KILL_SWITCH_OFF, NOW)).toMatchObject({
+      allowed: false,
+      limit: 'max_daily_loss_percent',
+    });
+    expect(checkOrder(sell(1), defaults, down, KILL_SWITCH_OFF, NOW)).toEqual({ allowed: true });
+    // And down 999 it still buys
+    expect(checkOrder(buy(1), defaults, { ...down, equity: 9_001 }, KILL_SWITCH_OFF, NOW)).toEqual({
+      allowed: true,
+    });
+  });
+
+  it('are turned off by 0', () => {
+    const off = RiskLimitsSchema.parse({ maxPositionPercent: 0, maxDailyLossPercent: 0 });
+    expect(checkOrder(buy(1_000), off, { ...flat, equity: 5_000 }, KILL_SWITCH_OFF, NOW)).toEqual({
+      allowed: true,
+    });
+  });
+});

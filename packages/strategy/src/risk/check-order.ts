@@ -73,6 +73,16 @@ export function checkOrder(
       );
     }
   }
+  if (limits.maxDailyLossPercent > 0 && snapshot.dayStartEquity > 0) {
+    const loss = snapshot.dayStartEquity - snapshot.equity;
+    const percent = (100 * loss) / snapshot.dayStartEquity;
+    if (percent >= limits.maxDailyLossPercent) {
+      return refuse(
+        RiskLimitName.MaxDailyLossPercent,
+        `lost ${round(percent)}% today (limit ${limits.maxDailyLossPercent}%); only reducing orders pass`,
+      );
+    }
+  }
   // A resting buy is valued at the higher of its price and the mark (the worst it can cost).
   const price = order.type === 'market' ? snapshot.markPrice : Math.max(order.price ?? 0, snapshot.markPrice);
   if (limits.maxOrderNotional > 0) {
@@ -93,8 +103,21 @@ export function checkOrder(
       );
     }
   }
+  if (limits.maxPositionPercent > 0 && snapshot.equity > 0) {
+    const percent = (100 * Math.abs(after) * price) / snapshot.equity;
+    // A hair of slack: an order sized to exactly the equity must not fail on rounding.
+    if (percent > limits.maxPositionPercent * (1 + PERCENT_SLACK)) {
+      return refuse(
+        RiskLimitName.MaxPositionPercent,
+        `position in ${order.symbol} would be ${round(percent)}% of equity (limit ${limits.maxPositionPercent}%)`,
+      );
+    }
+  }
   return { allowed: true };
 }
+
+/** Relative slack of the percent-of-equity check (float rounding of quantity × price). */
+const PERCENT_SLACK = 1e-9;
 
 function refuse(limit: RiskLimitName, detail: string): RiskDecision {
   return { allowed: false, reason: 'risk_limit', limit, detail };

@@ -13,7 +13,7 @@ import {
   type LiveCaller,
   type LiveRunStatus,
 } from '@tickline/strategy';
-import { ApiKeyScope } from '@tickline/protocol';
+import { ApiKeyScope, EquityRange } from '@tickline/protocol';
 import { z } from 'zod';
 import { callerOf, liveCallerOf, required } from '../caller.ts';
 import { connectionOf, type ConnectionArgs } from '../connection.ts';
@@ -21,6 +21,9 @@ import type { GraphqlServices, TradingPort } from '../services.ts';
 import { tickersOf } from './market.ts';
 import { strategiesFor } from './strategy.ts';
 import { given, groupBy, type Context, type LoaderMap, type ResolverMap } from './types.ts';
+
+/** The GraphQL enum's values as the REST range. */
+const EQUITY_RANGE_OF = { DAY: EquityRange.Day, WEEK: EquityRange.Week, MONTH: EquityRange.Month } as const;
 
 /** Orders a list answers at most, as `GET /portfolios/{id}/orders?status=all`. */
 const ORDERS_LISTED = 1_000;
@@ -83,9 +86,17 @@ export function tradingResolvers(services: GraphqlServices): ResolverMap {
         const status = args.status === 'ALL' ? 'all' : 'open';
         return connectionOf(await trading.actions.orders(caller, portfolio.id, status, ORDERS_LISTED), args);
       },
-      async equityHistory(portfolio: PortfolioNode, args: { limit: number }, context: Context) {
+      async equityHistory(
+        portfolio: PortfolioNode,
+        args: { limit: number; range?: 'DAY' | 'WEEK' | 'MONTH' | null },
+        context: Context,
+      ) {
         const { trading, caller } = await as('equityHistory', context, ApiKeyScope.PortfolioRead);
-        return trading.actions.equity(caller, portfolio.id, EquityLimit.parse(args.limit));
+        const window =
+          args.range == null
+            ? { limit: EquityLimit.parse(args.limit) }
+            : { range: EQUITY_RANGE_OF[args.range] };
+        return trading.actions.equity(caller, portfolio.id, window);
       },
       async risk(portfolio: PortfolioNode, _args: unknown, context: Context) {
         const { trading, caller } = await as('risk', context, ApiKeyScope.PortfolioRead);

@@ -78,6 +78,15 @@ export const TRADING_SDL = /* GraphQL */ `
     pageInfo: PageInfo!
   }
 
+  """
+  A span of the equity chart.
+  """
+  enum EquityRange {
+    DAY
+    WEEK
+    MONTH
+  }
+
   enum OrderListStatus {
     """
     Working orders.
@@ -116,7 +125,7 @@ export const TRADING_SDL = /* GraphQL */ `
   type RiskView {
     killSwitch: KillSwitch!
     """
-    The limits in force: maxPositionValue, maxOrderNotional, maxDailyLoss, maxOrdersPerMinute…
+    The limits in force: maxPositionValue, maxPositionPercent, maxOrderNotional, maxDailyLoss, maxDailyLossPercent, maxOrdersPerMinute.
     """
     limits: JSON!
     defaults: JSON!
@@ -209,9 +218,10 @@ export const TRADING_SDL = /* GraphQL */ `
     positions: [Position!]!
     orders(status: OrderListStatus = OPEN, first: Int, after: String): OrderConnection!
     """
-    Oldest first, at most limit points (default 200, at most 1,000).
+    Oldest first: the last day, week or month (range, one point per 5 min / 30 min / 2 h),
+    or else at most limit points (default 200, at most 1,000).
     """
-    equityHistory(limit: Int = 200): [EquityPoint!]!
+    equityHistory(limit: Int = 200, range: EquityRange): [EquityPoint!]!
     risk: RiskView!
     """
     The live strategy runs on this portfolio; loaded for every portfolio of the answer at once.

@@ -8,36 +8,13 @@ import type { MarketSummary } from '@tickline/protocol';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useSession } from '../../app/session.tsx';
 import { Field, FormError } from '../../components/field.tsx';
+import { Segmented } from '../../components/segmented.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { formatPrice } from '../markets/market-format.ts';
 import { useTickers } from '../markets/use-tickers.ts';
 import { formatQuantity, formatUsd, orderErrorText } from './portfolio-format.ts';
 
 type SizeMode = 'quantity' | 'percent';
-
-function Segmented<T extends string>(props: {
-  label: string;
-  value: T;
-  options: ReadonlyArray<{ value: T; label: string; className?: string }>;
-  onChange: (value: T) => void;
-}): ReactNode {
-  return (
-    <div className="segmented" role="radiogroup" aria-label={props.label}>
-      {props.options.map((o) => (
-        <button
-          key={o.value}
-          type="button"
-          role="radio"
-          aria-checked={props.value === o.value}
-          className={`segment ${props.value === o.value ? `segment-on ${o.className ?? ''}` : ''}`}
-          onClick={() => props.onChange(o.value)}
-        >
-          {o.label}
-        </button>
-      ))}
-    </div>
-  );
-}
 
 function placedText(order: Order): string {
   const what = `${order.side === 'buy' ? 'Bought' : 'Sold'} ${formatQuantity(order.filledQuantity)} ${order.symbol}`;

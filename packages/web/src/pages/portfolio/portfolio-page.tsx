@@ -1,25 +1,22 @@
 /**
- * @module The paper portfolio: equity, cash and today's P&L, the equity chart (stored history plus
- * the live figure), positions marked to the latest price, the latest orders, and the risk controls (kill switch,
+ * @module The paper portfolio: equity, cash and today's P&L, the equity chart (a day, week or
+ * month of stored history plus the live figure), positions marked to the latest price, the latest orders, and the risk controls (kill switch,
  * limits). Order events on
  * `user:{id}` refresh it at once; marks are re-read every few seconds.
  */
-import type { EquityPoint, PortfolioDetail } from '@tickline/client';
-import { useEffect, useState, type ReactNode } from 'react';
+import type { PortfolioDetail } from '@tickline/client';
+import type { ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
-import { EquityChart } from './equity-chart.tsx';
+import { EquityCard } from './equity-card.tsx';
 import { OrderHistory } from './order-tables.tsx';
 import { formatPnl, formatUsd, pnlClass } from './portfolio-format.ts';
 import { PositionsTable } from './positions-table.tsx';
 import { RiskControls } from './risk-controls.tsx';
 import { PortfolioGate } from './portfolio-gate.tsx';
 import { ORDER_EVENTS, usePortfolio, useSettledEvents } from './use-portfolio.ts';
-
-/** Equity points the chart starts with. */
-const HISTORY_POINTS = 500;
 
 export function PortfolioPage(): ReactNode {
   const portfolio = usePortfolio();
@@ -70,31 +67,15 @@ export function PortfolioStats({ portfolio }: { portfolio: PortfolioDetail }): R
 function PortfolioBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode {
   const { client } = useSession();
   const id = portfolio.portfolioId;
-  const history = useAsync(() => client.portfolios.equity(id, { limit: HISTORY_POINTS }), [client, id]);
   const orders = useAsync(() => client.portfolios.orders(id, { status: 'all', limit: 8 }), [client, id]);
-  useSettledEvents(ORDER_EVENTS, () => {
-    history.reload();
-    orders.reload();
-  });
-  // The figures seen while the page is open, so the line moves between stored points.
-  const [seen, setSeen] = useState<EquityPoint[]>([]);
-  useEffect(() => {
-    setSeen((s) => [...s, { at: Date.now(), equity: portfolio.equity, cash: portfolio.cash }].slice(-2_000));
-  }, [portfolio.equity, portfolio.cash]);
-  const points = [...(history.data ?? []), ...seen].sort((a, b) => a.at - b.at);
+  useSettledEvents(ORDER_EVENTS, orders.reload);
 
   return (
     <div className="stack">
       <section className="card" aria-label="Summary">
         <PortfolioStats portfolio={portfolio} />
       </section>
-      <section className="card chart-card" aria-labelledby="equity-title">
-        <h2 id="equity-title">Equity</h2>
-        {history.status === 'error' && !history.data ? (
-          <ErrorState error={history.error} onRetry={history.reload} />
-        ) : null}
-        <EquityChart points={points} />
-      </section>
+      <EquityCard portfolio={portfolio} />
       <section className="card" aria-labelledby="positions-title">
         <h2 id="positions-title">Positions</h2>
         <PositionsTable positions={portfolio.positions} />

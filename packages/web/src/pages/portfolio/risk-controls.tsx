@@ -1,8 +1,8 @@
 /**
  * @module The portfolio's risk controls: the kill switch (engage and release, each after a
  * confirmation, with the reason kept in the audit), the limits the order check enforces (editable;
- * 0 turns one off; amounts in USDT), and the latest audited changes. The switch and limits are
- * stored on the server and hold for every process and across restarts.
+ * 0 turns one off; amounts in USDT, shares in percent of equity), and the latest audited changes.
+ * The switch and limits are stored on the server and hold for every process and across restarts.
  */
 import type { PortfolioRisk, PortfolioRiskLimits, TicklineClient } from '@tickline/client';
 import { useState, type FormEvent, type ReactNode } from 'react';
@@ -13,6 +13,16 @@ import { useAsync } from '../../components/use-async.ts';
 import { formatUsd } from './portfolio-format.ts';
 
 const LIMITS: ReadonlyArray<{ key: keyof PortfolioRiskLimits; label: string; hint: string }> = [
+  {
+    key: 'maxPositionPercent',
+    label: 'Max position (% of equity)',
+    hint: 'Largest share of the equity one position may take.',
+  },
+  {
+    key: 'maxDailyLossPercent',
+    label: 'Max daily loss (% of equity)',
+    hint: 'Loss since 00:00 UTC, as a share of the equity then, that stops new exposure.',
+  },
   {
     key: 'maxPositionValue',
     label: 'Max position value (USDT)',
@@ -160,10 +170,16 @@ function LimitsForm({ client, portfolioId, risk, onChange }: PartProps): ReactNo
   );
 }
 
+const PERCENT_LIMITS: ReadonlySet<keyof PortfolioRiskLimits> = new Set([
+  'maxPositionPercent',
+  'maxDailyLossPercent',
+]);
+
 /** A default as words: 0 is off. */
 function defaultText(key: keyof PortfolioRiskLimits, value: number): string {
   if (value === 0) return 'off';
-  return key === 'maxOrdersPerMinute' ? String(value) : formatUsd(value);
+  if (key === 'maxOrdersPerMinute') return String(value);
+  return PERCENT_LIMITS.has(key) ? `${value}%` : formatUsd(value);
 }
 
 const ACTIONS: Record<string, string> = {
