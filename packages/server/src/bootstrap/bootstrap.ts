@@ -42,6 +42,7 @@ import { routeTableOf, type RouteEntry } from '../http/route-scopes.ts';
 import { loadAuthKeys } from '../wiring/auth-keys.ts';
 import { createProcessEventRegistry } from '../wiring/event-registry.ts';
 import { eventLogLocation, LogKind, natsLogOptions, openEventLog } from '../wiring/event-logs.ts';
+import { openGameLog } from '../wiring/game-log.ts';
 import { databaseLocation, openReadSql } from '../wiring/database.ts';
 import { loadNodeId } from '../wiring/node-id.ts';
 import { createSharedRedis, sessionCheckFor, sessionVersionsFor } from '../wiring/shared-redis.ts';
@@ -50,6 +51,7 @@ import { openMigratedSql } from './open-sql.ts';
 import {
   eventLogService,
   forwardedRoutesService,
+  gameLogService,
   readReplicaService,
   requestReplyService,
   sqlService,
@@ -173,6 +175,23 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
       await startup.start(started);
       return { publisher: started, lane: started };
     });
+    const registry = await createProcessEventRegistry();
+    // Zone events over N logs when the game log is partitioned (none opened otherwise).
+    const gameLog = await startup.step('game-log', async (stepLogger) => {
+      const opened = await openGameLog(config, {
+        logger: stepLogger,
+        metrics,
+        deadLetters,
+        registry,
+        open: async (index) => {
+          const log = await openEventLog(config, { gamePartition: index }, { logger: stepLogger, metrics });
+          await startup.start(eventLogService(`eventlog-game-${index}`, log));
+          return log;
+        },
+      });
+      if (opened) await startup.start(opened.publisher, gameLogService(opened));
+      return opened;
+    });
     // Requests for state another role owns (zones, live strategies) go to its process.
     const rpc =
       modules.length > 0
@@ -238,6 +257,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         deadLetters,
         publisher,
         lane,
+        gameLog,
         sql,
         reads,
         rpc,
@@ -252,7 +272,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
           log: eventLog,
           deadLetters,
           metrics,
-          registry: await createProcessEventRegistry(),
+          registry,
         }),
         // Several gateways share one NATS log: real-time frames fan out over a log of their own.
         fanout:

@@ -56,7 +56,13 @@ describe('config - tickline schema', () => {
       workers: 2,
       progressIntervalMs: 500,
       tiers: {
-        free: { concurrentJobs: 1, memoryMb: 64, cpuMs: 10000, maxBarsPerRun: 500000, maxResultBytes: 4194304 },
+        free: {
+          concurrentJobs: 1,
+          memoryMb: 64,
+          cpuMs: 10000,
+          maxBarsPerRun: 500000,
+          maxResultBytes: 4194304,
+        },
         premium: {
           concurrentJobs: 3,
           memoryMb: 256,
@@ -140,6 +146,7 @@ describe('config - tickline schema', () => {
       log: { level: 'info', format: 'auto' },
       eventlog: {
         engine: 'embedded',
+        gamePartitions: 1,
         embedded: {
           fsync: 'always',
           fsyncIntervalMs: 100,
