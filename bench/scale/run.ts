@@ -17,6 +17,9 @@
  * nats-server CPU per logged move and the largest move rate it sustained.
  * BENCH_SCALE_PHASES (default "deliveries,ccu,partitions") picks the parts to run.
  *
+ * BENCH_SCALE_WIRES (default "ws"; "ws,sse" for both) is the delivery rows' wire; each row prints
+ * its gateways' resident memory per connection (kb_per_conn, RSS, no forced GC).
+ *
  * Placement as in the fan-out bench's multi-process rows: the load generator on core 0, servers
  * on any core. This machine has 2 cores: the load generator's players and subscribers take a
  * large share of them, so "largest healthy" here is a floor set by the machine, and per-core
@@ -39,6 +42,13 @@ const subscribers = envInt('BENCH_SCALE_SUBSCRIBERS', 2000);
 const rates = list('BENCH_SCALE_RATES', '10,25');
 const gatewayCounts = list('BENCH_GATEWAYS', '1,2,4');
 const partitionCounts = list('BENCH_SCALE_PARTITIONS', '1,4');
+/** The wire of the delivery rows: WebSocket, SSE or both (kb_per_conn of each). */
+const impls = (process.env.BENCH_SCALE_WIRES ?? 'ws').split(',').map((wire) => {
+  const impl = `tickline-${wire.trim()}-multi`;
+  if (impl !== 'tickline-ws-multi' && impl !== 'tickline-sse-multi')
+    throw new Error(`BENCH_SCALE_WIRES takes ws and sse, got ${wire}`);
+  return impl;
+});
 const moves = envInt('BENCH_SCALE_MOVES', 100_000);
 const phases = new Set(
   (process.env.BENCH_SCALE_PHASES ?? 'deliveries,ccu,partitions').split(',').map((s) => s.trim()),
@@ -79,13 +89,14 @@ try {
   }
   for (const gateways of phases.has('deliveries') ? gatewayCounts : []) {
     for (const rate of rates) {
-      const impl = 'tickline-ws-multi' as const;
-      const result = await runMultiPhase(rig, { impl, gateways, subscribers, rate, warmupMs, windowMs });
-      progress(
-        `deliveries ×${gateways} @ ${rate}/s × ${subscribers}: ${round(deliveriesPerSecond(result), 0)}/s, ` +
-          `p99 ${round(result.p99Ms, 1)} ms, ${round(result.cpuUsPerMsg, 2)} µs each`,
-      );
-      deliveries.push(result);
+      for (const impl of impls) {
+        const result = await runMultiPhase(rig, { impl, gateways, subscribers, rate, warmupMs, windowMs });
+        progress(
+          `deliveries ×${gateways} @ ${rate}/s × ${subscribers}: ${round(deliveriesPerSecond(result), 0)}/s, ` +
+            `p99 ${round(result.p99Ms, 1)} ms, ${round(result.cpuUsPerMsg, 2)} µs each`,
+        );
+        deliveries.push(result);
+      }
     }
   }
   for (const processes of phases.has('ccu') ? gameCounts : []) {
@@ -115,6 +126,7 @@ const rateOf = (r: PhaseResult) => Math.round(deliveriesPerSecond(r) / r.subscri
 
 printTable(
   deliveries.map((r) => ({
+    wire: r.impl === 'tickline-sse-multi' ? 'sse' : 'ws',
     gateways: r.gateways ?? 1,
     subscribers: r.subscribers,
     'events/s each': rateOf(r),
@@ -126,6 +138,7 @@ printTable(
     'deliveries/core-s': round(1e6 / r.cpuUsPerMsg, 0),
     'p50 ms': round(r.p50Ms, 1),
     'p99 ms': round(r.p99Ms, 1),
+    'KB/conn (rss)': round(r.kbPerConn, 1),
   })),
 );
 console.log('');
@@ -176,6 +189,9 @@ for (const gateways of gatewayCounts) {
   summary[`cpu_us_per_delivery_k${gateways}`] = round(Math.min(...cpu), 2);
   summary[`deliveries_per_core_s_k${gateways}`] = round(1e6 / Math.min(...cpu), 0);
   for (const r of rows) summary[`p99_ms_k${gateways}_rate${rateOf(r)}`] = round(r.p99Ms, 1);
+  for (const r of rows)
+    summary[`${r.impl === 'tickline-sse-multi' ? 'sse' : 'ws'}_kb_per_conn_k${gateways}_${subscribers}`] =
+      round(r.kbPerConn, 1);
 }
 for (const processes of gameCounts) {
   const steps = games.filter((g) => g.processes === processes);

@@ -26,6 +26,7 @@ import {
   readyStatus,
   topologyStreams,
   type LagProbe,
+  type LogAudit,
 } from './probes.ts';
 import { openTradeSubscriber, type TradeSubscriber } from './subscriber.ts';
 import { startTopology, TOPOLOGY_ROLES, type Topology } from '@tickline/server/topology';
@@ -108,6 +109,11 @@ async function checkRecovery(
   );
 }
 
+/** Whether the log holds each player's answered moves, no more and no fewer. */
+function movesMatch(accepted: ReadonlyMap<string, number>, audit: LogAudit): boolean {
+  return [...accepted].every(([player, count]) => audit.moves.get(player) === count);
+}
+
 const topology = await startTopology({
   baseDir: join(tmpdir(), `tickline-chaos-${process.pid}`),
   env: { TICKLINE_EVENTLOG_GAME_PARTITIONS: String(GAME_PARTITIONS) },
@@ -115,6 +121,13 @@ const topology = await startTopology({
   log: (message) => process.stdout.write(`[${seconds().toFixed(1).padStart(6)} s] ${message}\n`),
 });
 let fleet: OutageFleet | undefined;
+/** The whole log, main stream and game log partitions. */
+const readLog = () =>
+  auditLog(
+    topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
+    topologyStreams(topology.env),
+    Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
+  );
 const lagProbe = await openTopologyLagProbe(topology);
 const subscribers: TradeSubscriber[] = [];
 // A run stopped from outside (Ctrl-C, a timeout) still leaves its report and no servers behind.
@@ -152,8 +165,17 @@ try {
 
   for (const role of TOPOLOGY_ROLES) {
     const victim = node(`${role}-1`);
-    // A game process's unpublished moves die with it (a documented limit): answer them first.
-    if (role === 'game') await fleet.quiesce(30_000);
+    // A game process's unpublished moves die with it (a documented limit): answer them first,
+    // and let them reach the log (an answered move is published after its tick, not before).
+    if (role === 'game') {
+      await fleet.quiesce(30_000);
+      const logged = await recovered(async () => movesMatch(fleet!.accepted(), await readLog()));
+      note(
+        `kill -9 ${victim.name}`,
+        logged !== undefined,
+        `answered moves in the log after ${logged ?? '> 30,000'} ms`,
+      );
+    }
     const pid = victim.server?.child.pid;
     await victim.kill();
     note(`kill -9 ${victim.name}`, true, `pid ${pid} killed`);
@@ -189,16 +211,9 @@ try {
   note('audit', true, 'bots quiet; collectors stopped (SIGTERM) so the log stops growing');
   await sleep(3_000);
   const accepted = fleet.accepted();
-  const readLog = () =>
-    auditLog(
-      topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
-      topologyStreams(topology.env),
-      Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
-    );
   const expectedMoves = [...accepted.values()].reduce((a, b) => a + b, 0);
   let audit = await readLog();
-  const movesMatch = () => [...accepted].every(([player, count]) => audit.moves.get(player) === count);
-  for (let i = 0; i < 10 && !movesMatch(); i++) {
+  for (let i = 0; i < 10 && !movesMatch(accepted, audit); i++) {
     await sleep(2_000);
     audit = await readLog();
   }
