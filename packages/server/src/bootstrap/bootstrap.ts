@@ -42,7 +42,7 @@ import { routeTableOf, type RouteEntry } from '../http/route-scopes.ts';
 import { loadAuthKeys } from '../wiring/auth-keys.ts';
 import { createProcessEventRegistry } from '../wiring/event-registry.ts';
 import { eventLogLocation, LogKind, natsLogOptions, openEventLog } from '../wiring/event-logs.ts';
-import { openGameLog } from '../wiring/game-log.ts';
+import { openGameLog, type GameLog } from '../wiring/game-log.ts';
 import { databaseLocation, openReadSql } from '../wiring/database.ts';
 import { loadNodeId } from '../wiring/node-id.ts';
 import { createSharedRedis, sessionCheckFor, sessionVersionsFor } from '../wiring/shared-redis.ts';
@@ -82,6 +82,8 @@ export interface RunningProcess {
   /** Absent for roles that only produce. */
   readonly deadLetters: EventLog | undefined;
   readonly publisher: Publisher;
+  /** The partitioned game log, when `eventlog.gamePartitions` is above 1 on a role that uses it. */
+  readonly gameLog: GameLog | undefined;
   /** The modules' hosts, by module name. */
   readonly hosts: ReadonlyMap<string, ModuleHost>;
   /** Every service's health, plus `process` once an uncaught error marked it failed. */
@@ -459,6 +461,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
       eventLog,
       deadLetters,
       publisher,
+      gameLog,
       hosts,
       health,
       markFailed,
