@@ -51,7 +51,6 @@ import { openMigratedSql } from './open-sql.ts';
 import {
   eventLogService,
   forwardedRoutesService,
-  gameLogService,
   readReplicaService,
   requestReplyService,
   sqlService,
@@ -191,7 +190,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
           return log;
         },
       });
-      if (opened) await startup.start(opened.publisher, gameLogService(opened));
+      if (opened) await startup.start(opened);
       return opened;
     });
     // Requests for state another role owns (zones, live strategies) go to its process.

@@ -6,7 +6,6 @@ import type { EventLog, RequestReply } from '@tickline/eventlog';
 import { createBeatService, ServiceStatus, type Service, type ServiceHealth } from '@tickline/kernel';
 import type { ReadSql, Sql, SqlHealth } from '@tickline/store';
 import type { DatabaseLocation } from '../wiring/database.ts';
-import type { GameLog } from '../wiring/game-log.ts';
 
 /** How often the database is pinged for `/readyz`. */
 export const SQL_HEALTH_INTERVAL_MS = 5_000;
@@ -147,22 +146,5 @@ export function forwardedRoutesService(
       await Promise.all(responders.map((responder) => responder.close()));
     },
     health: (): ServiceHealth => ({ status: state, detail: `answers ${domains.join(', ')}` }),
-  };
-}
-
-/** The game log's retired partitions a zone recovery opened: closed on stop (the current ones are services of their own). */
-export function gameLogService(gameLog: GameLog): Service {
-  let stopped = false;
-  return {
-    name: 'game-log',
-    async start() {},
-    async stop() {
-      stopped = true;
-      await gameLog.close();
-    },
-    health: (): ServiceHealth => ({
-      status: stopped ? ServiceStatus.Stopped : ServiceStatus.Up,
-      info: { partitions: gameLog.partitions.logs.map((log) => log.name) },
-    }),
   };
 }

@@ -67,7 +67,7 @@ describe('game log partitions', () => {
     const res = await fetch(`${process.url!}/readyz`);
     const services = Object.keys(((await res.json()) as { services: Record<string, unknown> }).services);
     expect(services).toEqual(
-      expect.arrayContaining(['eventlog-game-0', 'eventlog-game-3', 'game-publisher', 'game-log']),
+      expect.arrayContaining(['eventlog-game-0', 'eventlog-game-3', 'game-publisher']),
     );
     const zones = ['zone-1', 'zone-2', 'zone-3', 'zone-4'];
     const events = zones.map((zone) =>
