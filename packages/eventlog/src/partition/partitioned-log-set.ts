@@ -77,7 +77,7 @@ export function createPartitionedLogSet(options: PartitionedLogSetOptions): Part
     async stop() {
       await publisher.stop();
       const opened = await Promise.all(retired.values());
-      await Promise.allSettled(opened.map((log) => log?.close()));
+      await Promise.allSettled(opened.flatMap((log) => (log ? [log.close()] : [])));
     },
     health: () => ({ ...publisher.health(), info: { partitions: logs.map((log) => log.name) } }),
   };
