@@ -442,16 +442,19 @@ describe('architecture', () => {
     }
   });
 
-  it('architecture - server stays a thin composition root: under 7,500 lines without tests', () => {
+  it('architecture - server stays a thin composition root: under 7,750 lines without tests', () => {
     // Issue 9's budget: config loading, the role table, bootstrap, the CLI and the gateway; domain
     // code lives in its domain. Test files and test harnesses (`testing/`) do not count. Raised
     // from 7,000 when the CLI gained `research` and `kill-switch` (commands are the server's job;
-    // the game bots moved out to the SDK at the same time, 364 lines).
+    // the game bots moved out to the SDK at the same time, 364 lines). Raised to 7,750 with the
+    // partitioned game log (it stood at 7,488): opening N logs from the config and the CLI's
+    // `--game-partition` are the composition root's job; the partitions' publishers and
+    // consumers live in @tickline/eventlog (`createPartitionedLogSet`).
     const lines = sources
       .filter((f) => f.pkg === 'server' && !f.isTest)
       .reduce((sum, f) => sum + readFileSync(f.path, 'utf8').split('\n').length - 1, 0);
     expect(lines).toBeGreaterThan(1_000);
-    expect(lines).toBeLessThan(7_500);
+    expect(lines).toBeLessThan(7_750);
   });
 
   it('architecture - the checker sees the code it guards', () => {

@@ -12,6 +12,14 @@
  * until a step is unhealthy (scale/game-phase.ts): the largest healthy CCU, game CPU per 1,000
  * players, and CCU per core.
  *
+ * Partitions: the game log's moves appended to BENCH_SCALE_PARTITIONS streams (default "1,4";
+ * BENCH_SCALE_MOVES moves each, default 100000) on one nats-server (scale/partition-phase.ts):
+ * nats-server CPU per logged move and the largest move rate it sustained.
+ * BENCH_SCALE_PHASES (default "deliveries,ccu,partitions") picks the parts to run.
+ *
+ * BENCH_SCALE_WIRES (default "ws"; "ws,sse" for both) is the delivery rows' wire; each row prints
+ * its gateways' resident memory per connection (kb_per_conn, RSS, no forced GC).
+ *
  * Placement as in the fan-out bench's multi-process rows: the load generator on core 0, servers
  * on any core. This machine has 2 cores: the load generator's players and subscribers take a
  * large share of them, so "largest healthy" here is a floor set by the machine, and per-core
@@ -26,18 +34,34 @@ import { openMultiRig, runMultiPhase, type MultiRig } from '../fanout/multi/mult
 import type { PhaseResult } from '../fanout/phase.ts';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
 import { runGamePhase, type GameStep } from './game-phase.ts';
+import { runPartitionPhase, type PartitionRow } from './partition-phase.ts';
 
 const list = (name: string, fallback: string) =>
   (process.env[name] ?? fallback).split(',').map((s) => Number(s.trim()));
 const subscribers = envInt('BENCH_SCALE_SUBSCRIBERS', 2000);
 const rates = list('BENCH_SCALE_RATES', '10,25');
-const gatewayCounts = list('BENCH_GATEWAYS', '1,2');
+const gatewayCounts = list('BENCH_GATEWAYS', '1,2,4');
+const partitionCounts = list('BENCH_SCALE_PARTITIONS', '1,4');
+/** The wire of the delivery rows: WebSocket, SSE or both (kb_per_conn of each). */
+const impls = (process.env.BENCH_SCALE_WIRES ?? 'ws').split(',').map((wire) => {
+  const impl = `tickline-${wire.trim()}-multi`;
+  if (impl !== 'tickline-ws-multi' && impl !== 'tickline-sse-multi')
+    throw new Error(`BENCH_SCALE_WIRES takes ws and sse, got ${wire}`);
+  return impl;
+});
+const moves = envInt('BENCH_SCALE_MOVES', 100_000);
+const phases = new Set(
+  (process.env.BENCH_SCALE_PHASES ?? 'deliveries,ccu,partitions').split(',').map((s) => s.trim()),
+);
 const gameCounts = list('BENCH_GAME_PROCESSES', '1,2');
 const ccuSteps = list('BENCH_SCALE_CCU', '300,600,900,1200,1500');
 const warmupMs = envInt('BENCH_WARMUP_SECONDS', 2) * 1000;
 const windowMs = envInt('BENCH_WINDOW_SECONDS', 5) * 1000;
 /** The fan-out latency target (issue 13) a rate must meet to count. */
 const P99_TARGET_MS = 50;
+
+/** Only the partition rows asked for: no processes, no fan-out rig. */
+class SkipProcesses extends Error {}
 
 const openFiles = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim());
 if (Number.isFinite(openFiles) && openFiles < subscribers + 200)
@@ -51,8 +75,10 @@ let rig: MultiRig | undefined;
 let redis: RedisServerHandle | undefined;
 const deliveries: PhaseResult[] = [];
 const games: GameStep[] = [];
+const partitionRows: PartitionRow[] = [];
 const failures: string[] = [];
 try {
+  if (!phases.has('deliveries') && !phases.has('ccu')) throw new SkipProcesses();
   // Dependencies first, so they are not confined to the load generator's core.
   rig = await openMultiRig('bench_scale');
   redis = await startRedis();
@@ -61,18 +87,19 @@ try {
   } catch {
     progress('taskset unavailable: running unpinned');
   }
-  for (const gateways of gatewayCounts) {
+  for (const gateways of phases.has('deliveries') ? gatewayCounts : []) {
     for (const rate of rates) {
-      const impl = 'tickline-ws-multi' as const;
-      const result = await runMultiPhase(rig, { impl, gateways, subscribers, rate, warmupMs, windowMs });
-      progress(
-        `deliveries ×${gateways} @ ${rate}/s × ${subscribers}: ${round(deliveriesPerSecond(result), 0)}/s, ` +
-          `p99 ${round(result.p99Ms, 1)} ms, ${round(result.cpuUsPerMsg, 2)} µs each`,
-      );
-      deliveries.push(result);
+      for (const impl of impls) {
+        const result = await runMultiPhase(rig, { impl, gateways, subscribers, rate, warmupMs, windowMs });
+        progress(
+          `deliveries ×${gateways} @ ${rate}/s × ${subscribers}: ${round(deliveriesPerSecond(result), 0)}/s, ` +
+            `p99 ${round(result.p99Ms, 1)} ms, ${round(result.cpuUsPerMsg, 2)} µs each`,
+        );
+        deliveries.push(result);
+      }
     }
   }
-  for (const processes of gameCounts) {
+  for (const processes of phases.has('ccu') ? gameCounts : []) {
     const options = { cluster: rig.cluster, redisUrl: redis.url, authSecret: rig.authSecret };
     try {
       games.push(...(await runGamePhase({ ...options, processes, steps: ccuSteps, warmupMs, windowMs })));
@@ -82,10 +109,14 @@ try {
       failures.push(`game_k${processes}`);
     }
   }
+} catch (error) {
+  if (!(error instanceof SkipProcesses)) throw error;
 } finally {
   await rig?.close();
   await redis?.cleanup();
 }
+// Its own nats-server, after the others stopped: its CPU is the moves' only.
+if (phases.has('partitions')) partitionRows.push(...(await runPartitionPhase(partitionCounts, moves)));
 
 /** Deliveries per second in the window: CPU %/µs per delivery is deliveries per µs of wall time. */
 function deliveriesPerSecond(r: PhaseResult): number {
@@ -95,6 +126,7 @@ const rateOf = (r: PhaseResult) => Math.round(deliveriesPerSecond(r) / r.subscri
 
 printTable(
   deliveries.map((r) => ({
+    wire: r.impl === 'tickline-sse-multi' ? 'sse' : 'ws',
     gateways: r.gateways ?? 1,
     subscribers: r.subscribers,
     'events/s each': rateOf(r),
@@ -106,6 +138,7 @@ printTable(
     'deliveries/core-s': round(1e6 / r.cpuUsPerMsg, 0),
     'p50 ms': round(r.p50Ms, 1),
     'p99 ms': round(r.p99Ms, 1),
+    'KB/conn (rss)': round(r.kbPerConn, 1),
   })),
 );
 console.log('');
@@ -124,6 +157,18 @@ printTable(
   })),
 );
 
+console.log('');
+printTable(
+  partitionRows.map((r) => ({
+    'game log partitions': r.partitions,
+    moves: r.moves,
+    'moves/s': round(r.movesPerS, 0),
+    'nats µs/move': round(r.natsUsPerMove, 2),
+    'nats cores': round(r.natsCores, 2),
+    'client µs/move': round(r.clientUsPerMove, 2),
+  })),
+);
+
 const summary: Record<string, unknown> = {
   date: new Date().toISOString().slice(0, 10),
   cores: cpus().length,
@@ -134,6 +179,7 @@ const summary: Record<string, unknown> = {
 };
 for (const gateways of gatewayCounts) {
   const rows = deliveries.filter((r) => (r.gateways ?? 1) === gateways);
+  if (rows.length === 0) continue;
   const good = rows.filter((r) => r.p99Ms < P99_TARGET_MS && r.deliveredRatio >= 0.999);
   const best = good.sort((a, b) => deliveriesPerSecond(b) - deliveriesPerSecond(a))[0];
   // The highest measured rate whose p99 met the target; 0 when none did in this run.
@@ -143,9 +189,13 @@ for (const gateways of gatewayCounts) {
   summary[`cpu_us_per_delivery_k${gateways}`] = round(Math.min(...cpu), 2);
   summary[`deliveries_per_core_s_k${gateways}`] = round(1e6 / Math.min(...cpu), 0);
   for (const r of rows) summary[`p99_ms_k${gateways}_rate${rateOf(r)}`] = round(r.p99Ms, 1);
+  for (const r of rows)
+    summary[`${r.impl === 'tickline-sse-multi' ? 'sse' : 'ws'}_kb_per_conn_k${gateways}_${subscribers}`] =
+      round(r.kbPerConn, 1);
 }
 for (const processes of gameCounts) {
   const steps = games.filter((g) => g.processes === processes);
+  if (steps.length === 0) continue;
   const healthy = steps.filter((g) => g.healthy);
   const largest = healthy.at(-1);
   summary[`ccu_healthy_k${processes}`] = largest?.ccu ?? 0;
@@ -158,6 +208,11 @@ for (const processes of gameCounts) {
     summary[`tick_p99_ms_k${processes}`] = measured.tickP99Ms;
     summary[`ack_p99_ms_k${processes}`] = round(measured.ackP99Ms, 1);
   }
+}
+for (const r of partitionRows) {
+  summary[`moves_per_s_p${r.partitions}`] = round(r.movesPerS, 0);
+  summary[`nats_us_per_move_p${r.partitions}`] = round(r.natsUsPerMove, 2);
+  summary[`nats_cores_p${r.partitions}`] = round(r.natsCores, 2);
 }
 if (failures.length > 0) summary.failed = failures;
 printResult(summary);

@@ -10,7 +10,8 @@
  *
  * Env: TICKLINE_CHAOS_BOTS (default 10), TICKLINE_CHAOS_LAG_OK (largest lag counted as drained,
  * default 20 records: the simulators and bots publish steadily, so a live consumer is rarely at
- * exactly 0).
+ * exactly 0), TICKLINE_CHAOS_GAME_PARTITIONS (the game log's partitions, default 4: two zones per
+ * game process, one in each partition; the audit reads every partition).
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,13 +19,24 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { until } from '@tickline/testing';
 import { signUpAndIn, startOutageFleet, type OutageFleet } from '@tickline/server/internal';
-import { auditLog, isContinuous, openTopologyLagProbe, readyStatus, type LagProbe } from './probes.ts';
+import {
+  auditLog,
+  isContinuous,
+  openTopologyLagProbe,
+  readyStatus,
+  topologyStreams,
+  type LagProbe,
+  type LogAudit,
+} from './probes.ts';
 import { openTradeSubscriber, type TradeSubscriber } from './subscriber.ts';
 import { startTopology, TOPOLOGY_ROLES, type Topology } from '@tickline/server/topology';
 import { formatTimeline, type TimelineEntry } from './timeline.ts';
 
 const BOTS = Number(process.env.TICKLINE_CHAOS_BOTS ?? 10);
 const LAG_OK = Number(process.env.TICKLINE_CHAOS_LAG_OK ?? 20);
+const GAME_PARTITIONS = Number(process.env.TICKLINE_CHAOS_GAME_PARTITIONS ?? 4);
+/** zone-1…zone-4 hash (FNV-1a mod 4) to partitions 1, 0, 3 and 2: every partition gets a zone. */
+const ZONES_PER_GAME = 2;
 const RECOVERY_MS = 30_000;
 const REPORT = join(import.meta.dirname, '../../docs/chaos-report.md');
 
@@ -97,11 +109,25 @@ async function checkRecovery(
   );
 }
 
+/** Whether the log holds each player's answered moves, no more and no fewer. */
+function movesMatch(accepted: ReadonlyMap<string, number>, audit: LogAudit): boolean {
+  return [...accepted].every(([player, count]) => audit.moves.get(player) === count);
+}
+
 const topology = await startTopology({
   baseDir: join(tmpdir(), `tickline-chaos-${process.pid}`),
+  env: { TICKLINE_EVENTLOG_GAME_PARTITIONS: String(GAME_PARTITIONS) },
+  zonesPerGame: ZONES_PER_GAME,
   log: (message) => process.stdout.write(`[${seconds().toFixed(1).padStart(6)} s] ${message}\n`),
 });
 let fleet: OutageFleet | undefined;
+/** The whole log, main stream and game log partitions. */
+const readLog = () =>
+  auditLog(
+    topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
+    topologyStreams(topology.env),
+    Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
+  );
 const lagProbe = await openTopologyLagProbe(topology);
 const subscribers: TradeSubscriber[] = [];
 // A run stopped from outside (Ctrl-C, a timeout) still leaves its report and no servers behind.
@@ -114,7 +140,7 @@ try {
   note(
     'start',
     true,
-    `topology up: ${topology.nodes.length} tickline processes, 3 NATS nodes, PostgreSQL, Redis`,
+    `topology up: ${topology.nodes.length} tickline processes, 3 NATS nodes, PostgreSQL, Redis; game log in ${GAME_PARTITIONS} partition(s)`,
   );
   const node = (name: string) => topology.nodes.find((n) => n.name === name)!;
   const gateway = node('gateway-1');
@@ -124,9 +150,9 @@ try {
     const res = await fetch(`${gateway.url}/api/v1/game/zones`, {
       headers: { authorization: `Bearer ${user.accessToken}` },
     });
-    return res.ok && ((await res.json()) as { zones?: unknown[] }).zones?.length === 2;
+    return res.ok && ((await res.json()) as { zones?: unknown[] }).zones?.length === 2 * ZONES_PER_GAME;
   });
-  if (joinable === undefined) throw new Error('the gateway never listed both zones');
+  if (joinable === undefined) throw new Error('the gateway never listed every zone');
   fleet = await startOutageFleet({ url: gateway.url, count: BOTS, rateHz: 2, speedPerTick: 0.5 });
   for (const [i, name] of ['gateway-1', 'gateway-2', 'gateway-2'].entries())
     subscribers.push(await openTradeSubscriber(node(name).url, `subscriber-${i}-${Date.now()}@example.com`));
@@ -139,8 +165,17 @@ try {
 
   for (const role of TOPOLOGY_ROLES) {
     const victim = node(`${role}-1`);
-    // A game process's unpublished moves die with it (a documented limit): answer them first.
-    if (role === 'game') await fleet.quiesce(30_000);
+    // A game process's unpublished moves die with it (a documented limit): answer them first,
+    // and let them reach the log (an answered move is published after its tick, not before).
+    if (role === 'game') {
+      await fleet.quiesce(30_000);
+      const logged = await recovered(async () => movesMatch(fleet!.accepted(), await readLog()));
+      note(
+        `kill -9 ${victim.name}`,
+        logged !== undefined,
+        `answered moves in the log after ${logged ?? '> 30,000'} ms`,
+      );
+    }
     const pid = victim.server?.child.pid;
     await victim.kill();
     note(`kill -9 ${victim.name}`, true, `pid ${pid} killed`);
@@ -176,16 +211,9 @@ try {
   note('audit', true, 'bots quiet; collectors stopped (SIGTERM) so the log stops growing');
   await sleep(3_000);
   const accepted = fleet.accepted();
-  const readLog = () =>
-    auditLog(
-      topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
-      topology.env.TICKLINE_EVENTLOG_NATS_STREAM!,
-      Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
-    );
   const expectedMoves = [...accepted.values()].reduce((a, b) => a + b, 0);
   let audit = await readLog();
-  const movesMatch = () => [...accepted].every(([player, count]) => audit.moves.get(player) === count);
-  for (let i = 0; i < 10 && !movesMatch(); i++) {
+  for (let i = 0; i < 10 && !movesMatch(accepted, audit); i++) {
     await sleep(2_000);
     audit = await readLog();
   }
@@ -201,12 +229,14 @@ try {
     audit.duplicateIds === 0,
     `${audit.records} records, ${audit.duplicateIds} event ids seen twice`,
   );
-  for (const [zone, seqs] of [...audit.zoneSeqs].sort())
+  for (const [zone, seqs] of [...audit.zoneSeqs].sort()) {
+    const streams = [...(audit.zoneStreams.get(zone) ?? [])];
     note(
       'audit',
-      isContinuous(seqs),
-      `zone ${zone}: ${seqs.length} events, seq 1…n ${isContinuous(seqs) ? 'without gap or repeat' : 'BROKEN'}`,
+      isContinuous(seqs) && streams.length === 1,
+      `zone ${zone}: ${seqs.length} events in ${streams.join(' and ')}, seq 1…n ${isContinuous(seqs) ? 'without gap or repeat' : 'BROKEN'}`,
     );
+  }
   const client = new pg.Client({ connectionString: topology.databaseUrl });
   await client.connect();
   let rows = 0;

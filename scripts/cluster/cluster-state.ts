@@ -80,7 +80,11 @@ export function clusterStateOf(
   topology: Topology,
   supervisor: { pid: number; baseDir: string; startedAt: string },
 ): ClusterState {
-  const dependency = (name: string, role: string, port: number): ClusterStateProcess => ({ name, role, port });
+  const dependency = (name: string, role: string, port: number): ClusterStateProcess => ({
+    name,
+    role,
+    port,
+  });
   return {
     supervisorPid: supervisor.pid,
     baseDir: supervisor.baseDir,

@@ -37,6 +37,25 @@ function openLog(servers: string, stream: string, replicas: number) {
   return createNatsEventLog({ servers, stream, replicas, subjectPrefix: `tickline.${stream}` });
 }
 
+/**
+ * The streams of a topology's log: the main stream and, with `TICKLINE_EVENTLOG_GAME_PARTITIONS`
+ * above 1, the game log's partitions (`<stream>_GAME<i>`, wiring/game-log.ts).
+ */
+export function topologyStreams(env: Readonly<Record<string, string>>): string[] {
+  const stream = env.TICKLINE_EVENTLOG_NATS_STREAM!;
+  const partitions = Number(env.TICKLINE_EVENTLOG_GAME_PARTITIONS ?? 1);
+  return [
+    stream,
+    ...(partitions > 1 ? Array.from({ length: partitions }, (_, i) => `${stream}_GAME${i}`) : []),
+  ];
+}
+
+/** The stream a consumer reads: a platform's `<group>-game-<i>` reads partition i, the rest the main stream. */
+function streamOfConsumer(streams: readonly string[], name: string): string {
+  const partition = /-game-(\d+)$/.exec(name)?.[1];
+  return (partition !== undefined && streams[Number(partition) + 1]) || streams[0]!;
+}
+
 /** The consumers' lag: how far the most advanced holder of each consumer is behind the log's head. */
 export interface LagProbe {
   /** The largest lag of any consumer, and whose it is; Infinity while NATS does not answer. */
@@ -58,16 +77,16 @@ interface ReadyInfo {
  */
 export async function openLagProbe(
   servers: string,
-  stream: string,
+  streams: readonly string[],
   replicas: number,
   nodes: readonly TicklineNode[],
 ): Promise<LagProbe> {
-  const log = await openLog(servers, stream, replicas);
+  const logs = await Promise.all(streams.map((stream) => openLog(servers, stream, replicas)));
   return {
     async max() {
-      let head: number;
+      const heads = new Map<string, number>();
       try {
-        head = (await log.head()).last;
+        for (const [i, log] of logs.entries()) heads.set(streams[i]!, (await log.head()).last);
       } catch {
         return { lag: Infinity, where: 'NATS did not answer' };
       }
@@ -83,11 +102,13 @@ export async function openLagProbe(
         }
       }
       let worst = { lag: 0, where: '-' };
-      for (const [name, offset] of positions)
+      for (const [name, offset] of positions) {
+        const head = heads.get(streamOfConsumer(streams, name))!;
         if (head - offset > worst.lag) worst = { lag: head - offset, where: name };
+      }
       return worst;
     },
-    close: () => log.close(),
+    close: async () => void (await Promise.all(logs.map((log) => log.close()))),
   };
 }
 
@@ -106,11 +127,16 @@ export interface LogAudit {
   trades: { distinct: number; events: number };
   /** `seq` of each zone's events, by zone id, in log order. */
   zoneSeqs: Map<string, number[]>;
+  /** The streams each zone's events were found in (one, on a partitioned game log its partition). */
+  zoneStreams: Map<string, Set<string>>;
 }
 
-/** Reads the whole stream `stream` on `servers` and audits it. */
-export async function auditLog(servers: string, stream: string, replicas: number): Promise<LogAudit> {
-  const log = await openLog(servers, stream, replicas);
+/** Reads the whole of each of `streams` on `servers` (the main stream and the game log's partitions) and audits them together. */
+export async function auditLog(
+  servers: string,
+  streams: readonly string[],
+  replicas: number,
+): Promise<LogAudit> {
   const ids = new Set<string>();
   const tradeKeys = new Set<string>();
   const audit: LogAudit = {
@@ -119,7 +145,22 @@ export async function auditLog(servers: string, stream: string, replicas: number
     moves: new Map(),
     trades: { distinct: 0, events: 0 },
     zoneSeqs: new Map(),
+    zoneStreams: new Map(),
   };
+  for (const stream of streams)
+    await auditStream(stream, await openLog(servers, stream, replicas), audit, ids, tradeKeys);
+  audit.trades.distinct = tradeKeys.size;
+  return audit;
+}
+
+/** Adds one stream's records to `audit`. */
+async function auditStream(
+  stream: string,
+  log: Awaited<ReturnType<typeof openLog>>,
+  audit: LogAudit,
+  ids: Set<string>,
+  tradeKeys: Set<string>,
+): Promise<void> {
   try {
     const { last } = await log.head();
     for (let from = 1; from <= last;) {
@@ -152,6 +193,7 @@ export async function auditLog(servers: string, stream: string, replicas: number
             const seqs = audit.zoneSeqs.get(zone) ?? [];
             seqs.push(event.seq);
             audit.zoneSeqs.set(zone, seqs);
+            audit.zoneStreams.set(zone, (audit.zoneStreams.get(zone) ?? new Set()).add(stream));
           }
         }
       }
@@ -160,8 +202,6 @@ export async function auditLog(servers: string, stream: string, replicas: number
   } finally {
     await log.close();
   }
-  audit.trades.distinct = tradeKeys.size;
-  return audit;
 }
 
 /** Whether `seqs` is 1…n, each once (in any order). */
@@ -174,7 +214,7 @@ export function isContinuous(seqs: readonly number[]): boolean {
 export function openTopologyLagProbe(topology: Topology): Promise<LagProbe> {
   return openLagProbe(
     topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
-    topology.env.TICKLINE_EVENTLOG_NATS_STREAM!,
+    topologyStreams(topology.env),
     Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
     topology.nodes,
   );

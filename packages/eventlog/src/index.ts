@@ -7,6 +7,11 @@ export { createEmbeddedEventLog } from './embedded/embedded-event-log.ts';
 export { FsyncPolicy } from './embedded/options.ts';
 export { createNatsEventLog, NatsEventLog } from './nats/nats-event-log.ts';
 export { hasKeyInterest } from './port/key-interest.ts';
+export { listNatsStreams } from './nats/stream-names.ts';
+export { partitionIndex, fnv1a32 } from './partition/partition-index.ts';
+export { createPartitionedPublisher } from './partition/partitioned-publisher.ts';
+export { partitionedLog } from './partition/partitioned-log.ts';
+export { createPartitionedLogSet } from './partition/partitioned-log-set.ts';
 export {
   EventLogErrorCodes,
   EventLogError,
@@ -75,6 +80,8 @@ export type {
   InterestLog,
 } from './port/key-interest.ts';
 export type { EventLogErrorCode } from './port/errors.ts';
+export type { PartitionedLog } from './partition/partitioned-log.ts';
+export type { PartitionedLogSet, PartitionedLogSetOptions } from './partition/partitioned-log-set.ts';
 export type { InMemoryEventLogOptions } from './memory/memory-event-log.ts';
 export type { EmbeddedEventLog, EmbeddedLogStats } from './embedded/embedded-event-log.ts';
 export type { EmbeddedEventLogOptions } from './embedded/options.ts';

@@ -73,7 +73,11 @@ export type {
 } from './game/zone-operations.ts';
 export type { PlatformOperations, PlatformOperationsOptions } from './operations/platform-operations.ts';
 export { platformModule } from './module/platform-module.ts';
-export { createPlatformHost, PLATFORM_PARTITION_MAINTENANCE_INTERVAL_MS } from './module/platform-host.ts';
+export {
+  createPlatformHost,
+  PLATFORM_PARTITION_MAINTENANCE_INTERVAL_MS,
+  PROJECTING_ROLES,
+} from './module/platform-host.ts';
 export { platformRoutes } from './module/platform-routes.ts';
 export { createOpsFeed, AdminChannel, DEFAULT_OPS_FEED_INTERVAL_MS } from './module/ops-feed.ts';
 export { platformConfig, PlatformSchema, PLATFORM_MIGRATIONS_DIR } from './config.ts';

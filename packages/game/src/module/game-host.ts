@@ -9,11 +9,12 @@
  */
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import type { EventLog, Publisher, RequestReply } from '@tickline/eventlog';
+import type { EventLog, PartitionedLog, Publisher, RequestReply } from '@tickline/eventlog';
 import type { JoinTokens } from '../coordinator/join-token.ts';
 import type { ZoneCoordinator, ZoneEntry } from '../coordinator/zone-coordinator.ts';
 import { ZoneRunner } from '../loop/zone-runner.ts';
 import type { ZonePersistence } from '../recovery/zone-persistence.ts';
+import { partitionedZoneLogs } from '../recovery/zone-logs.ts';
 import { GameCloseCode as CloseCode } from '@tickline/protocol';
 import { GameSessionError } from '../protocol/session-error.ts';
 import { GameSnapshotError } from '../snapshots/snapshot-errors.ts';
@@ -69,6 +70,11 @@ export interface GameHostDeps extends ModuleBaseDeps<GameSettings> {
   publisher: Publisher;
   /** The open main log: snapshot positions and replay on recovery. */
   eventLog: EventLog;
+  /**
+   * The partitioned game log (`eventlog.gamePartitions` above 1): zone events go to their zone's
+   * partition through its publisher, and a zone's replay reads that partition. None: the main log.
+   */
+  gameLog?: { readonly publisher: Publisher; readonly partitions: PartitionedLog } | undefined;
   /** The open database, for cold snapshots (none: hot snapshots and the log only). */
   sql?: Sql | undefined;
   keys: { streamTicketSecret: Uint8Array };
@@ -245,6 +251,8 @@ function createZoneService(
 ): ZoneService {
   const { settings: game, metrics, logger } = deps;
   const runners: ZoneRunner[] = [];
+  // Zone events to their partition when the game log is partitioned, else to the main log.
+  const events = deps.gameLog?.publisher ?? deps.publisher;
   const sessions = new GameSessions({ tokens, metrics, logger, spawn: game.spawn, ...game.limits });
   const persistence = openGamePersistence({
     settings: game,
@@ -253,6 +261,7 @@ function createZoneService(
     metrics,
     logger,
     log: deps.eventLog,
+    ...(deps.gameLog && { logs: partitionedZoneLogs(deps.gameLog.partitions, deps.eventLog) }),
     sql: deps.sql,
     stopZone: (zoneId) => runners.find((r) => r.zoneId === zoneId)?.stop(),
   });
@@ -306,7 +315,7 @@ function createZoneService(
   /** Recovers `zoneId` (hot snapshot → cold → log) and runs it here, taking players. */
   async function startZone(zoneId: string, epoch: number | undefined): Promise<void> {
     const zone = await persistence.service.recover(zoneOptionsFrom(game, zoneId));
-    const runner = new ZoneRunner({ zone, events: deps.publisher, metrics, logger, leased });
+    const runner = new ZoneRunner({ zone, events, metrics, logger, leased });
     if (epoch === undefined) epochs.delete(zoneId);
     else epochs.set(zoneId, epoch);
     sessions.addZone(runner);
@@ -335,7 +344,10 @@ function createZoneService(
       });
       return epoch ?? 'taken';
     } catch (error) {
-      log.warn({ err: error, zone: zoneId }, 'zone ownership unknown (Redis away): running the zone unfenced');
+      log.warn(
+        { err: error, zone: zoneId },
+        'zone ownership unknown (Redis away): running the zone unfenced',
+      );
       return undefined;
     }
   }
@@ -352,7 +364,11 @@ function createZoneService(
     epochs.delete(zoneId);
     return told;
   }
-  async function handOffZone(zoneId: string, message: string, waitMs = HANDOFF_WAIT_MS): Promise<HandOffResult> {
+  async function handOffZone(
+    zoneId: string,
+    message: string,
+    waitMs = HANDOFF_WAIT_MS,
+  ): Promise<HandOffResult> {
     const runner = runners.find((r) => r.zoneId === zoneId);
     if (!runner)
       throw new GameSessionError(CloseCode.ZoneUnknown, `zone ${zoneId} is not hosted here`, { zoneId });
@@ -371,9 +387,13 @@ function createZoneService(
     const final = await persistence.service.scheduler.takeNow(zoneId);
     if (!final?.stored.length) {
       runner.resume();
-      throw new GameSnapshotError('GAME_HANDOFF_UNAVAILABLE', `zone ${zoneId}: no store took its final snapshot`, {
-        details: { zoneId },
-      });
+      throw new GameSnapshotError(
+        'GAME_HANDOFF_UNAVAILABLE',
+        `zone ${zoneId}: no store took its final snapshot`,
+        {
+          details: { zoneId },
+        },
+      );
     }
     const released = await directory.release(entry, owner, epoch);
     const playersTold = removeZone(zoneId, message);
@@ -466,9 +486,11 @@ function createZoneService(
       // A rolling restart: each zone goes to a peer with its players instead of stopping here.
       if (game.handOffOnStop && fenced)
         for (const zoneId of runners.map((r) => r.zoneId))
-          await handOffZone(zoneId, 'The server is restarting; moving you to another.', STOP_HANDOFF_WAIT_MS).catch(
-            (error: unknown) => logger.warn({ err: error, zone: zoneId }, 'hand-off at stop failed'),
-          );
+          await handOffZone(
+            zoneId,
+            'The server is restarting; moving you to another.',
+            STOP_HANDOFF_WAIT_MS,
+          ).catch((error: unknown) => logger.warn({ err: error, zone: zoneId }, 'hand-off at stop failed'));
       await loadReport.stop();
       await closeDirectory?.();
       sessions.close();

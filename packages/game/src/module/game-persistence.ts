@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import type { EventLog } from '@tickline/eventlog';
 import { createZonePersistence, type ZonePersistence } from '../recovery/zone-persistence.ts';
+import type { ZoneLogs } from '../recovery/zone-logs.ts';
 import { createFileSnapshotStore } from '../snapshots/file-snapshot-store.ts';
 import { createRedisSnapshotStore } from '../snapshots/redis-snapshot-store.ts';
 import type { SnapshotStore } from '../snapshots/snapshot-store.ts';
@@ -24,6 +25,8 @@ export interface GamePersistenceOptions {
   logger: Logger;
   /** The open main log (snapshot positions and replay). */
   log: EventLog;
+  /** Where zones log on a partitioned game log (wins over `log` for zone events). */
+  logs?: ZoneLogs | undefined;
   /** The open database, for cold snapshots. */
   sql: Sql | undefined;
   /** Stops a drained zone (its runner and sessions). */
@@ -51,6 +54,7 @@ export function openGamePersistence(options: GamePersistenceOptions): GamePersis
     hot,
     ...(cold ? { cold } : {}),
     log: options.log,
+    ...(options.logs && { logs: options.logs }),
     metrics: options.metrics,
     logger,
     hotIntervalMs: options.settings.snapshots.hotIntervalMs,

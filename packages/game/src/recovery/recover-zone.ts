@@ -5,7 +5,6 @@
  * whose events the crash kept from reaching the log. A source that is missing, down or corrupt
  * falls through to the next; the attempts are reported.
  */
-import type { EventLog } from '@tickline/eventlog';
 import { silentLogger, type Logger, type Registry } from '@tickline/kernel';
 import { GameSnapshotError } from '../snapshots/snapshot-errors.ts';
 import type { SnapshotStore } from '../snapshots/snapshot-store.ts';
@@ -16,6 +15,17 @@ import type { ZoneOptions } from '../zone/zone-config.ts';
 import { recoveryHistogram } from './recovery-metrics.ts';
 import { replayZoneEvents, type ReplayLogResult } from './replay-log.ts';
 import { ReplayState } from './replay-state.ts';
+import { parseLogPosition, replayPlan, singleZoneLog, type ZoneLog, type ZoneLogs } from './zone-logs.ts';
+
+/** Two replays' counts together; the position is the later one's (the zone's current log). */
+function addReplays(a: ReplayLogResult, b: ReplayLogResult): ReplayLogResult {
+  return {
+    scanned: a.scanned + b.scanned,
+    applied: a.applied + b.applied,
+    undecodable: a.undecodable + b.undecodable,
+    lastOffset: b.lastOffset,
+  };
+}
 
 /** Where a recovered zone's state came from. */
 export const RecoverySource = { Hot: 'hot', Cold: 'cold', Replay: 'replay' } as const;
@@ -27,8 +37,10 @@ export interface RecoverZoneOptions {
   zone: Omit<ZoneOptions, 'lastEventSeq'>;
   hot?: SnapshotStore;
   cold?: SnapshotStore;
-  /** The log the zone's events were published to. Without it, no replay. */
-  log?: Pick<EventLog, 'read' | 'head'>;
+  /** The log the zone's events were published to (one log for every zone). Without it or `logs`, no replay. */
+  log?: ZoneLog;
+  /** Where zones' events are when the game log is partitioned; wins over `log`. */
+  logs?: ZoneLogs;
   metrics: Registry;
   /** @default silentLogger */
   logger?: Logger;
@@ -88,14 +100,14 @@ export async function recoverZone(options: RecoverZoneOptions): Promise<Recovery
   }
   const state = new ReplayState(zoneId, base?.state);
   let replay: ReplayLogResult | undefined;
-  if (options.log) {
+  const logs = options.logs ?? (options.log ? singleZoneLog(options.log) : undefined);
+  if (logs) {
     try {
-      replay = await replayZoneEvents(
-        options.log,
-        state,
-        base?.snapshot.logPosition ?? 0,
-        options.replayBatch,
-      );
+      const from = base && parseLogPosition(base.state.lastLogPosition, base.snapshot.logPosition);
+      for (const step of await replayPlan(logs, zoneId, from)) {
+        const result = await replayZoneEvents(step.log, state, step.after, options.replayBatch);
+        replay = replay ? addReplays(replay, result) : result;
+      }
     } catch (error) {
       if (!base)
         throw new GameSnapshotError(

@@ -32,6 +32,7 @@ import type { SnapshotStore } from '../snapshots/snapshot-store.ts';
 import type { ZoneOptions } from '../zone/zone-config.ts';
 import type { Zone } from '../zone/zone.ts';
 import { recoverZone, type RecoveryResult } from './recover-zone.ts';
+import type { ZoneLogs } from './zone-logs.ts';
 
 /** Options for {@link createZonePersistence}. */
 export interface ZonePersistenceOptions {
@@ -41,6 +42,8 @@ export interface ZonePersistenceOptions {
   cold?: SnapshotStore;
   /** The log zone events are published to (positions for snapshots, replay on recovery). */
   log?: EventLog;
+  /** Where zones' events are when the game log is partitioned; wins over `log`. */
+  logs?: ZoneLogs;
   metrics: Registry;
   /** @default 1_000 */
   hotIntervalMs?: number;
@@ -82,6 +85,7 @@ export function createZonePersistence(options: ZonePersistenceOptions): ZonePers
         hot: options.hot,
         ...(options.cold && { cold: options.cold }),
         ...(options.log && { log: options.log }),
+        ...(options.logs && { logs: options.logs }),
         metrics: options.metrics,
         logger,
       });

@@ -19,7 +19,9 @@ import {
   type ServiceHealth,
 } from '@tickline/kernel';
 import type { Zone } from '../zone/zone.ts';
-import { LogPositionTracker, type LogHeadSource } from './log-position.ts';
+import type { LogHeadSource } from './log-position.ts';
+import type { ZoneLogs } from '../recovery/zone-logs.ts';
+import { ZoneLogPositions, type ZoneLogPosition } from './zone-log-positions.ts';
 import { createSnapshotMetrics, SnapshotWriteResult, type SnapshotMetrics } from './snapshot-metrics.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 import { infoOf, SnapshotKind, toStoredSnapshot, type SnapshotInfo } from './stored-snapshot.ts';
@@ -49,6 +51,8 @@ export interface SnapshotSchedulerOptions {
   cold?: SnapshotStore;
   /** The zones' event log, for the position each snapshot covers. Without it: 0 (replay from the start). */
   log?: LogHeadSource;
+  /** Where each zone logs on a partitioned game log (wins over `log`): positions per partition. */
+  logs?: ZoneLogs;
   /** @default 1_000 */
   hotIntervalMs?: number;
   /** @default 60_000 */
@@ -81,7 +85,7 @@ export class SnapshotScheduler implements Service {
   readonly #cold: SnapshotStore | undefined;
   readonly #clock: Clock;
   readonly #metrics: SnapshotMetrics;
-  readonly #position: LogPositionTracker;
+  readonly #position: ZoneLogPositions;
   readonly #hotIntervalMs: number;
   readonly #coldIntervalMs: number;
   readonly #zones = new Map<string, Tracked>();
@@ -99,7 +103,7 @@ export class SnapshotScheduler implements Service {
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
     this.#metrics = createSnapshotMetrics(options.metrics);
-    this.#position = new LogPositionTracker(options.log, this.#logger);
+    this.#position = new ZoneLogPositions(options.log, options.logs, this.#logger);
     this.#hotIntervalMs = options.hotIntervalMs ?? DEFAULT_HOT_SNAPSHOT_INTERVAL_MS;
     this.#coldIntervalMs = options.coldIntervalMs ?? DEFAULT_COLD_SNAPSHOT_INTERVAL_MS;
     if (!(this.#hotIntervalMs > 0) || !(this.#coldIntervalMs > 0))
@@ -119,7 +123,7 @@ export class SnapshotScheduler implements Service {
 
   async start(context: ServiceContext): Promise<void> {
     this.#logger = context.logger;
-    await within(this.#position.refresh(), LOG_HEAD_WAIT_MS);
+    await within(this.#position.refresh(this.#zones.keys()), LOG_HEAD_WAIT_MS);
     this.#running = true;
     // A round is not awaited by its beat: a zone still writing is skipped by the round itself
     // (per zone and kind), so one slow zone never holds back the others' snapshots.
@@ -145,7 +149,7 @@ export class SnapshotScheduler implements Service {
 
   health(): ServiceHealth {
     const failure = this.#lastFailure;
-    const info = { zones: this.#zones.size, logPosition: this.#position.confirmed };
+    const info = { zones: this.#zones.size, logPosition: this.#position.summary() };
     if (!this.#running) return { status: ServiceStatus.Stopped, info };
     if (failure && this.#clock.now() - failure.at < 2 * this.#hotIntervalMs)
       return { status: ServiceStatus.Degraded, detail: `snapshot store ${failure.store} is failing`, info };
@@ -159,8 +163,11 @@ export class SnapshotScheduler implements Service {
   async runRound(kind: typeof SnapshotKind.Hot | typeof SnapshotKind.Cold): Promise<void> {
     const store = kind === SnapshotKind.Hot ? this.#hot : this.#cold;
     if (!store) return;
-    const position = this.#position.confirmed;
-    void this.#position.refresh();
+    // Positions as read before this round; a refresh runs for the next (see log-position.ts).
+    const positions = new Map(
+      [...this.#zones.keys()].map((zoneId) => [zoneId, this.#position.confirmed(zoneId)]),
+    );
+    void this.#position.refresh(this.#zones.keys());
     const now = this.#clock.now();
     const writes: Array<Promise<unknown>> = [];
     for (const tracked of this.#zones.values()) {
@@ -172,7 +179,9 @@ export class SnapshotScheduler implements Service {
         this.#metrics.write(store.name, kind, SnapshotWriteResult.Skipped);
         continue;
       }
-      writes.push(this.#write(tracked, [store], kind, position).catch(() => undefined));
+      writes.push(
+        this.#write(tracked, [store], kind, positions.get(tracked.source.zoneId)!).catch(() => undefined),
+      );
     }
     await Promise.all(writes);
   }
@@ -190,12 +199,12 @@ export class SnapshotScheduler implements Service {
     if (!tracked) return undefined;
     const stores = this.#cold ? [this.#hot, this.#cold] : [this.#hot];
     // A fresher position shortens a later replay; a log that is away must not hold the operator.
-    await within(this.#position.refresh(), LOG_HEAD_WAIT_MS);
-    return this.#write(tracked, stores, kind, this.#position.confirmed);
+    await within(this.#position.refresh([zoneId]), LOG_HEAD_WAIT_MS);
+    return this.#write(tracked, stores, kind, this.#position.confirmed(zoneId));
   }
 
   /** Copies the state now (synchronously, between ticks); encodes and writes after a yield. */
-  #write(tracked: Tracked, stores: SnapshotStore[], kind: SnapshotKind, position: number) {
+  #write(tracked: Tracked, stores: SnapshotStore[], kind: SnapshotKind, position: ZoneLogPosition) {
     const state = tracked.source.zone.snapshot();
     const takenAt = this.#clock.now();
     for (const s of stores) tracked.busy.add(s);
@@ -204,7 +213,12 @@ export class SnapshotScheduler implements Service {
         // Let a tick that is due run before the encoding.
         await new Promise((resolve) => setImmediate(resolve));
         const started = performance.now();
-        const stored = toStoredSnapshot(state, { kind, logPosition: position, takenAt });
+        const stored = toStoredSnapshot(state, {
+          kind,
+          logPosition: position.offset,
+          logName: position.log,
+          takenAt,
+        });
         this.#metrics.bytes(state.zoneId, stored.size);
         const result: TakeSnapshotResult = { snapshot: infoOf(stored), stored: [], failed: [] };
         await Promise.all(

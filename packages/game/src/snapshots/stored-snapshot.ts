@@ -6,6 +6,7 @@ import { uuidv7 } from '@tickline/kernel';
 import { Packr } from 'msgpackr';
 import { ZONE_SNAPSHOT_FORMAT, type ZoneSnapshot } from '../zone/snapshot.ts';
 import { SnapshotCorruptError } from './snapshot-errors.ts';
+import { formatLogPosition } from '../recovery/zone-logs.ts';
 
 /** Why a snapshot was taken. */
 export const SnapshotKind = {
@@ -77,14 +78,20 @@ export function decodeZoneSnapshot(bytes: Uint8Array): ZoneSnapshot {
 export interface SnapshotMeta {
   kind: SnapshotKind;
   logPosition: number;
+  /**
+   * The log `logPosition` is in, when the zone logs somewhere other than the main log (a game log
+   * partition): recovery reads that log after a partition count change. @default the main log
+   */
+  logName?: string | undefined;
   takenAt: number;
   /** @default a new UUIDv7 from `takenAt` */
   id?: string;
 }
 
-/** Encodes `snapshot` (its `lastLogPosition` set to `meta.logPosition`) into a storable record. */
+/** Encodes `snapshot` (its `lastLogPosition` set to `meta`'s log and position) into a storable record. */
 export function toStoredSnapshot(snapshot: ZoneSnapshot, meta: SnapshotMeta): StoredSnapshot {
-  const bytes = encodeZoneSnapshot({ ...snapshot, lastLogPosition: String(meta.logPosition) });
+  const lastLogPosition = formatLogPosition({ log: meta.logName, offset: meta.logPosition });
+  const bytes = encodeZoneSnapshot({ ...snapshot, lastLogPosition });
   return {
     id: meta.id ?? uuidv7(meta.takenAt),
     zoneId: snapshot.zoneId,

@@ -34,6 +34,11 @@ export interface PlatformHostDeps extends ModuleBaseDeps<PlatformSettings> {
   eventLog: EventLog;
   deadLetters?: EventLog | undefined;
   consumers: ConsumerFactory;
+  /**
+   * The partitioned game log's consumers (one factory per partition): zone events are there, not
+   * in the main log. None: the game log is not partitioned.
+   */
+  gameLog?: { readonly consumers: readonly ConsumerFactory[] } | undefined;
   identity: IdentityHost;
   /** The game host of this process: zone operations reach its zones (roles all, game+platform). */
   game?: GameHost | undefined;
@@ -103,16 +108,26 @@ function projectionServices(deps: PlatformHostDeps): Service[] {
         logger.info({ ...result }, 'movement partitions maintained');
     },
   });
-  const projection = createPlatformProjection({
-    sql,
-    consumerGroup: settings.consumerGroup,
-    movements: { keep: settings.movementHistory, sampleMs: settings.movementSampleMs },
-  });
-  const consumer = deps.consumers({
-    name: settings.consumerGroup,
-    handle: async (events, context) => {
-      await projection.apply(events, { lastOffset: context.lastOffset, logger: context.logger });
-    },
-  });
-  return [partitions, consumer];
+  const movements = { keep: settings.movementHistory, sampleMs: settings.movementSampleMs };
+  /** The projection consumed from one log under `name` (its durable, checkpoint and service name). */
+  const consume = (consumers: ConsumerFactory, name: string) => {
+    const projection = createPlatformProjection({
+      sql,
+      consumerGroup: settings.consumerGroup,
+      consumer: name,
+      movements,
+    });
+    return consumers({
+      name,
+      handle: async (events, context) => {
+        await projection.apply(events, { lastOffset: context.lastOffset, logger: context.logger });
+      },
+    });
+  };
+  // The main log (profiles; zone events too unless partitioned), and each game log partition.
+  const group = settings.consumerGroup;
+  const partitionConsumers = (deps.gameLog?.consumers ?? []).map((consumers, index) =>
+    consume(consumers, `${group}-game-${index}`),
+  );
+  return [partitions, consume(deps.consumers, group), ...partitionConsumers];
 }

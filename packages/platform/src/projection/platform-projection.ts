@@ -28,6 +28,11 @@ export interface PlatformProjectionOptions {
   sql: Sql;
   /** The group: durable consumer name and the key of every row written. */
   consumerGroup: string;
+  /**
+   * The checkpoint's and claims' owner, when one group projects several logs (a partitioned game
+   * log: one consumer per partition, each with its own position). @default consumerGroup
+   */
+  consumer?: string;
   /** What the movement history keeps of the moves. @default every move */
   movements?: MovementHistoryOptions;
 }
@@ -127,7 +132,7 @@ export function createPlatformProjection(options: PlatformProjectionOptions): Sq
   const movements = options.movements ?? EVERY_MOVE;
   const projection = createSqlProjection({
     sql: options.sql,
-    consumer: consumerGroup,
+    consumer: options.consumer ?? consumerGroup,
     project: (tx, events) => projectPlatformEvents(tx, consumerGroup, events, movements),
     // Moves are most of the events and their writes are idempotent and order-free by themselves
     // (newer-wins state, conflict-free history rows): claiming each id would add a row per move.

@@ -42,6 +42,7 @@ import { routeTableOf, type RouteEntry } from '../http/route-scopes.ts';
 import { loadAuthKeys } from '../wiring/auth-keys.ts';
 import { createProcessEventRegistry } from '../wiring/event-registry.ts';
 import { eventLogLocation, LogKind, natsLogOptions, openEventLog } from '../wiring/event-logs.ts';
+import { openGameLog, type GameLog } from '../wiring/game-log.ts';
 import { databaseLocation, openReadSql } from '../wiring/database.ts';
 import { loadNodeId } from '../wiring/node-id.ts';
 import { createSharedRedis, sessionCheckFor, sessionVersionsFor } from '../wiring/shared-redis.ts';
@@ -80,6 +81,8 @@ export interface RunningProcess {
   /** Absent for roles that only produce. */
   readonly deadLetters: EventLog | undefined;
   readonly publisher: Publisher;
+  /** The partitioned game log, when `eventlog.gamePartitions` is above 1 on a role that uses it. */
+  readonly gameLog: GameLog | undefined;
   /** The modules' hosts, by module name. */
   readonly hosts: ReadonlyMap<string, ModuleHost>;
   /** Every service's health, plus `process` once an uncaught error marked it failed. */
@@ -173,6 +176,23 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
       await startup.start(started);
       return { publisher: started, lane: started };
     });
+    const registry = await createProcessEventRegistry();
+    // Zone events over N logs when the game log is partitioned (none opened otherwise).
+    const gameLog = await startup.step('game-log', async (stepLogger) => {
+      const opened = await openGameLog(config, {
+        logger: stepLogger,
+        metrics,
+        deadLetters,
+        registry,
+        open: async (index) => {
+          const log = await openEventLog(config, { gamePartition: index }, { logger: stepLogger, metrics });
+          await startup.start(eventLogService(`eventlog-game-${index}`, log));
+          return log;
+        },
+      });
+      if (opened) await startup.start(opened);
+      return opened;
+    });
     // Requests for state another role owns (zones, live strategies) go to its process.
     const rpc =
       modules.length > 0
@@ -238,6 +258,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         deadLetters,
         publisher,
         lane,
+        gameLog,
         sql,
         reads,
         rpc,
@@ -252,7 +273,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
           log: eventLog,
           deadLetters,
           metrics,
-          registry: await createProcessEventRegistry(),
+          registry,
         }),
         // Several gateways share one NATS log: real-time frames fan out over a log of their own.
         fanout:
@@ -439,6 +460,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
       eventLog,
       deadLetters,
       publisher,
+      gameLog,
       hosts,
       health,
       markFailed,

@@ -153,6 +153,7 @@ describe('config - tickline schema', () => {
       log: { level: 'info', format: 'auto' },
       eventlog: {
         engine: 'embedded',
+        gamePartitions: 1,
         embedded: {
           fsync: 'always',
           fsyncIntervalMs: 100,

@@ -58,6 +58,10 @@ export type RoleName = (typeof RoleName)[keyof typeof RoleName];
 
 const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 const PositiveInt = z.int().positive();
+/** One log for the game's events: the zone events stay in the main log. */
+export const DEFAULT_GAME_LOG_PARTITIONS = 1;
+/** More partitions than this is more streams than a zone count needs (a zone is one partition's key). */
+export const MAX_GAME_LOG_PARTITIONS = 64;
 // 0 turns a limit off; JSON Schema shows it as `an integer ≥ 0`.
 const LimitOrZero = z.int().min(0);
 
@@ -316,6 +320,14 @@ export const TicklineConfigSchema = z
           ),
         embedded: EmbeddedSchema.prefault({}),
         nats: NatsSchema.prefault({}),
+        gamePartitions: z
+          .int()
+          .min(1)
+          .max(MAX_GAME_LOG_PARTITIONS)
+          .default(DEFAULT_GAME_LOG_PARTITIONS)
+          .describe(
+            "Logs the game's zone events (game.player.*) are split over, a zone's events all in the partition its id hashes to (FNV-1a). 1: they stay in the main log. More on NATS spreads the moves over that many streams (`<stream>_GAME<i>`), so no single stream leader carries every move; embedded, over `eventlog-game-<i>` directories. Changing it is a migration (docs/eventlog.md).",
+          ),
       })
       .prefault({}),
     publisher: z

@@ -49,6 +49,8 @@ export interface TopologyOptions {
   log: (message: string) => void;
   /** More environment for every tickline process. */
   env?: Record<string, string>;
+  /** Zones per game process (`zone-1…` numbered across the processes). @default 1 */
+  zonesPerGame?: number;
 }
 
 /** One tickline process of the topology; it can be killed and started again at the same port. */
@@ -99,11 +101,16 @@ const AUTH_SECRET = 'tickline-cluster-shared-secret-0123456789';
 const CODE_KEYS = JSON.stringify({ cluster: Buffer.alloc(32, 17).toString('base64') });
 
 /** The environment of the `index`-th (1-based) process of `role`. */
-function roleEnv(role: TopologyRole, index: number): Record<string, string> {
+function roleEnv(role: TopologyRole, index: number, zonesPerGame: number): Record<string, string> {
   switch (role) {
-    case 'game':
-      // One zone per game process; a survivor adopts the other's zone when it dies.
-      return { TICKLINE_GAME_ZONES: `zone-${index}` };
+    case 'game': {
+      // Zones numbered across the processes; a survivor adopts the other's zones when it dies.
+      const zones = Array.from(
+        { length: zonesPerGame },
+        (_, i) => `zone-${(index - 1) * zonesPerGame + i + 1}`,
+      );
+      return { TICKLINE_GAME_ZONES: zones.join(',') };
+    }
     case 'collector':
       // A simulator per collector, each with its own seed, so the two never offer the same trade.
       return {
@@ -124,12 +131,13 @@ function createNode(
   env: Record<string, string>,
   colour: string,
   extra: Record<string, string>,
+  zonesPerGame: number,
 ): TicklineNode {
   const dataDir = join(baseDir, `${role}-${index}`);
   mkdirSync(dataDir, { recursive: true });
   const nodeEnv = {
     ...env,
-    ...roleEnv(role, index),
+    ...roleEnv(role, index, zonesPerGame),
     ...extra,
     TICKLINE_ROLE: role,
     TICKLINE_DATA_DIR: dataDir,
@@ -247,7 +255,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   const make = async (role: TopologyRole, colour: string, extra: Record<string, string> = {}) => {
     const index = (lastIndex.get(role) ?? 0) + 1;
     lastIndex.set(role, index);
-    return createNode(role, index, await freePort(), baseDir, env, colour, extra);
+    return createNode(role, index, await freePort(), baseDir, env, colour, extra, options.zonesPerGame ?? 1);
   };
   try {
     for (const role of TOPOLOGY_ROLES) {

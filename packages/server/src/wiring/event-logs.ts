@@ -19,6 +19,11 @@ import { DEFAULT_STREAM } from '../config/schema.ts';
 export const LogKind = { Main: 'main', DeadLetter: 'dead-letter', Realtime: 'realtime' } as const;
 export type LogKind = (typeof LogKind)[keyof typeof LogKind];
 
+/** A partition of the game log (`eventlog.gamePartitions` above 1), by index. */
+export interface GamePartition {
+  gamePartition: number;
+}
+
 /** NATS log options that can cross to a worker thread. */
 export type NatsLogSpec = Omit<NatsEventLogOptions, 'logger' | 'metrics'>;
 
@@ -49,14 +54,23 @@ export const REALTIME_LOG_MAX_AGE_MS = 10 * 60_000;
  */
 export const REALTIME_LOG_MAX_PER_CHANNEL = DEFAULT_HISTORY_MAX_EVENTS;
 
+/** Where a game log partition lives: `eventlog-game-<i>` embedded, `<stream>_GAME<i>` on NATS. */
+export const GAME_PARTITION_DIR_PREFIX = 'eventlog-game-';
+export const GAME_PARTITION_STREAM_SUFFIX = '_GAME';
+
+const dirOf = (kind: LogKind | GamePartition) =>
+  typeof kind === 'string' ? EMBEDDED_DIR[kind] : `${GAME_PARTITION_DIR_PREFIX}${kind.gamePartition}`;
+const suffixOf = (kind: LogKind | GamePartition) =>
+  typeof kind === 'string' ? SUFFIX[kind] : `${GAME_PARTITION_STREAM_SUFFIX}${kind.gamePartition}`;
+
 /** The location of `kind` under `config`. */
-export function eventLogLocation(config: ResolvedConfig, kind: LogKind): LogLocation {
+export function eventLogLocation(config: ResolvedConfig, kind: LogKind | GamePartition): LogLocation {
   if (config.eventlog.engine === 'embedded') {
-    const dir = resolve(config.dataDir, EMBEDDED_DIR[kind]);
+    const dir = resolve(config.dataDir, dirOf(kind));
     return { engine: 'embedded', dir, text: dir };
   }
   const base = config.eventlog.nats.stream;
-  const stream = `${base}${SUFFIX[kind]}`;
+  const stream = `${base}${suffixOf(kind)}`;
   const servers = config.eventlog.nats.servers.map(redactUrlCredentials);
   return { engine: 'nats', stream, servers, text: `stream ${stream} on ${servers.join(', ')}` };
 }
@@ -68,7 +82,7 @@ export function eventLogLocation(config: ResolvedConfig, kind: LogKind): LogLoca
  */
 export async function openEventLog(
   config: ResolvedConfig,
-  kind: LogKind,
+  kind: LogKind | GamePartition,
   options: OpenEventLogOptions,
 ): Promise<EventLog> {
   const location = eventLogLocation(config, kind);
@@ -78,7 +92,7 @@ export async function openEventLog(
     return createEmbeddedEventLog({
       ...common,
       dir: location.dir,
-      name: EMBEDDED_DIR[kind],
+      name: dirOf(kind),
       fsync,
       fsyncIntervalMs,
       segmentBytes,
@@ -98,9 +112,9 @@ export async function openEventLog(
  * The NATS log `kind` as plain options (no logger or metrics): what {@link openEventLog} opens,
  * and what a worker publisher opens on its own connection.
  */
-export function natsLogOptions(config: ResolvedConfig, kind: LogKind): NatsLogSpec {
+export function natsLogOptions(config: ResolvedConfig, kind: LogKind | GamePartition): NatsLogSpec {
   const { servers, replicas, user, password, token } = config.eventlog.nats;
-  const stream = `${config.eventlog.nats.stream}${SUFFIX[kind]}`;
+  const stream = `${config.eventlog.nats.stream}${suffixOf(kind)}`;
   return {
     servers: [...servers],
     stream,

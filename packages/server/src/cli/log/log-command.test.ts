@@ -125,7 +125,10 @@ describe('cli - log tail', () => {
         body: line,
       }) as CloudEvent<unknown>;
       expect(event.validate()).toBe(true); // throws on any attribute that does not conform
-      expect(event).toMatchObject({ specversion: '1.0', dataschema: expect.stringMatching(/^urn:tickline:schemas:/) });
+      expect(event).toMatchObject({
+        specversion: '1.0',
+        dataschema: expect.stringMatching(/^urn:tickline:schemas:/),
+      });
     }
   });
 
@@ -275,5 +278,26 @@ describe('cli - log replay', () => {
   it('log replay - --to with --consumer is refused', async () => {
     const run = await runRecorded(['log', 'replay', '--consumer', 'x', '--from', '1', '--to', '2'], env);
     expect(run.outcome).toBe(2);
+  });
+});
+
+describe('cli - log on a game log partition', () => {
+  it('log tail --game-partition - reads that partition’s directory; a bad index is a coded error', async () => {
+    const partitioned = { ...env, TICKLINE_EVENTLOG_GAME_PARTITIONS: '4' };
+    const log = await createEmbeddedEventLog({ dir: join(dataDir, 'eventlog-game-2') });
+    const moved = createEventSource({ source: 'zone/zone-4' }).create(Moved, {
+      subject: 'p9',
+      data: { x: 9 },
+    });
+    await log.append([
+      { id: moved.id, key: moved.partitionkey, type: moved.type, payload: encodeEvent(moved) },
+    ]);
+    await log.close();
+    const run = await runRecorded(['log', 'tail', '--no-follow', '--game-partition', '2'], partitioned);
+    expect(run.outcome).toBe(0);
+    expect(lines(run.stdout)).toEqual([{ offset: 1, ...moved }]);
+    const bad = await runRecorded(['log', 'tail', '--no-follow', '--game-partition', 'x'], partitioned);
+    expect(bad.outcome).not.toBe(0);
+    expect(bad.stderr).toContain('--game-partition');
   });
 });

@@ -27,9 +27,10 @@ export function registerLogCommand(program: Command, io: CliIo, setExitCode: (co
     .description('offsets, storage, the last recovery, and every durable consumer with its lag')
     .addOption(configOption())
     .option('--dlq', 'the dead-letter log instead of the main one')
+    .option('--game-partition <i>', 'partition i of the game log (eventlog.gamePartitions above 1)')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  tickline log info\n  tickline log info --dlq --json')
-    .action((options: { config?: string; dlq?: boolean; json?: boolean }) =>
+    .action((options: { config?: string; dlq?: boolean; json?: boolean; gamePartition?: string }) =>
       run(async () => (await info())(io, { ...options, deadLetters: options.dlq ?? false }))(),
     );
 
@@ -47,6 +48,7 @@ export function registerLogCommand(program: Command, io: CliIo, setExitCode: (co
     .option('--no-follow', 'stop at the end instead of waiting for new events')
     .option('--limit <n>', 'stop after n events')
     .option('--dlq', 'the dead-letter log instead of the main one')
+    .option('--game-partition <i>', 'partition i of the game log (eventlog.gamePartitions above 1)')
     .addHelpText(
       'after',
       `
@@ -63,6 +65,7 @@ Examples:
         follow: boolean;
         limit?: string;
         dlq?: boolean;
+        gamePartition?: string;
       }) => run(async () => (await tail())(io, { ...options, deadLetters: options.dlq ?? false }))(),
     );
 
@@ -78,13 +81,15 @@ Examples:
       'rewind this durable consumer to --from instead of printing (the server must be stopped for an embedded log)',
     )
     .option('--dlq', 'the dead-letter log instead of the main one')
+    .option('--game-partition <i>', 'partition i of the game log (eventlog.gamePartitions above 1)')
     .addHelpText(
       'after',
       `
 Examples:
   tickline log replay --from 1 --to 100
   tickline log replay --from 2026-11-22T09:00:00Z --to 2026-11-22T10:00:00Z --type game.
-  tickline log replay --consumer projections --from earliest    # reprocess everything`,
+  tickline log replay --consumer projections --from earliest    # reprocess everything
+  tickline log replay --game-partition 2 --from 1 --type game.player.moved   # one game log partition`,
     )
     .action(
       (options: {
@@ -94,6 +99,7 @@ Examples:
         type?: string;
         consumer?: string;
         dlq?: boolean;
+        gamePartition?: string;
       }) => run(async () => (await replay())(io, { ...options, deadLetters: options.dlq ?? false }))(),
     );
 }

@@ -2,7 +2,8 @@
 import type { EventLog } from '@tickline/eventlog';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { loadTicklineConfig, type ResolvedConfig } from '../../config/load.ts';
-import { LogKind, openEventLog } from '../../wiring/event-logs.ts';
+import { ServerError } from '../../errors.ts';
+import { LogKind, openEventLog, type GamePartition } from '../../wiring/event-logs.ts';
 import type { CliIo } from '../io.ts';
 
 /** Options every `log` subcommand takes. */
@@ -10,16 +11,33 @@ export interface LogCommandOptions {
   config?: string;
   /** Inspect the dead-letter log instead of the main one. */
   deadLetters?: boolean;
+  /** Inspect partition `i` of the partitioned game log (`eventlog.gamePartitions` above 1). */
+  gamePartition?: string | undefined;
+}
+
+/** The log a command inspects: main, dead letters, or a game log partition. */
+function kindOf(config: ResolvedConfig, options: LogCommandOptions): LogKind | GamePartition {
+  if (options.gamePartition === undefined) return options.deadLetters ? LogKind.DeadLetter : LogKind.Main;
+  const index = Number(options.gamePartition);
+  const count = config.eventlog.gamePartitions;
+  // A retired partition (index ≥ count) stays readable until it is deleted.
+  if (!Number.isInteger(index) || index < 0 || options.deadLetters)
+    throw new ServerError(
+      'SERVER_INVALID_ARGUMENT',
+      `--game-partition takes a partition index (0…${count - 1}) and no --dlq, got ${options.gamePartition}`,
+      { details: { gamePartition: options.gamePartition, gamePartitions: count } },
+    );
+  return { gamePartition: index };
 }
 
 /** Loads the config and runs `body` with the chosen log open; always closes it. */
 export async function withEventLog<T>(
   io: CliIo,
   options: LogCommandOptions & { readOnly: boolean },
-  body: (log: EventLog, context: { config: ResolvedConfig; kind: LogKind }) => Promise<T>,
+  body: (log: EventLog, context: { config: ResolvedConfig; kind: LogKind | GamePartition }) => Promise<T>,
 ): Promise<T> {
   const config = loadTicklineConfig({ env: io.env, ...(options.config ? { file: options.config } : {}) });
-  const kind = options.deadLetters ? LogKind.DeadLetter : LogKind.Main;
+  const kind = kindOf(config, options);
   const log = await openEventLog(config, kind, {
     logger: silentLogger,
     metrics: createMetricsRegistry({ processMetrics: false }),
