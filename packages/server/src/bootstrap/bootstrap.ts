@@ -378,7 +378,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             timeouts: config.http.timeouts,
             metrics,
             health,
-            draining: drain.draining,
+            draining: () => drain.draining(),
             // Where this process's pages connect besides itself (zones on game processes).
             connectSources: () => [...hosts.values()].flatMap((h) => h.connectSources?.() ?? []),
             async configure(app) {

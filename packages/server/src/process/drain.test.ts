@@ -8,11 +8,11 @@ describe('process - drain before stop', () => {
   it('drain - /readyz turns unavailable for drainMs, then run() resolves', async () => {
     const drain = createDrain(150, silentLogger);
     const up = { http: { status: 'up' as const } };
-    expect(readiness({ ...up, ...drain.health() } as never).status).toBe('ready');
+    expect(readiness({ ...up, ...drain.health() }).status).toBe('ready');
     const started = performance.now();
     const done = drain.run();
     expect(drain.draining()).toBe(true);
-    const report = readiness({ ...up, ...drain.health() } as never);
+    const report = readiness({ ...up, ...drain.health() });
     expect(report.status).toBe('unavailable');
     expect(report.services.drain?.detail).toMatch(/^draining: stopping in \d+ ms$/);
     await done;
