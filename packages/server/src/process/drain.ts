@@ -26,7 +26,7 @@ export function createDrain(drainMs: number, logger: Logger): Drain {
   let since: number | undefined;
   return {
     draining: () => since !== undefined,
-    health() {
+    health(): Record<string, ServiceHealth> {
       if (since === undefined) return {};
       return {
         drain: {
