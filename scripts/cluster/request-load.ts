@@ -10,7 +10,8 @@
  */
 import { signUpAndIn } from '@tickline/server/internal';
 
-const PATHS = [
+/** Paths of the gateway's own routes and of those it forwards to strategy and platform. */
+export const PATHS = [
   '/api/v1/me',
   '/api/v1/markets',
   '/api/v1/strategies',
