@@ -114,3 +114,31 @@ describe('compose - deploy/compose.yaml', () => {
     }
   });
 });
+
+describe('compose - deploy/compose.bluegreen.yaml (one colour of a blue/green release)', () => {
+  const BLUEGREEN = 'deploy/compose.bluegreen.yaml';
+
+  it('schema - valid against the compose specification', async () => {
+    const validate = await validator();
+    expect(validate(await readYaml(BLUEGREEN)), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  });
+
+  it('colour - the stateless roles only, with compose.yaml’s settings plus the drain, on its network', async () => {
+    const colour = await readYaml<ComposeFile>(BLUEGREEN);
+    const shared = await readYaml<ComposeFile>(COMPOSE);
+    expect(Object.keys(colour.services).sort()).toEqual(['gateway', 'platform', 'strategy']);
+    for (const [name, service] of Object.entries(colour.services)) {
+      const { TICKLINE_SHUTDOWN_DRAIN_MS: drain, ...rest } = service.environment as Record<string, string>;
+      // The same settings as the single-colour file: a colour differs by its image only.
+      expect(rest, name).toEqual(shared.services[name]!.environment);
+      expect(Number(drain), name).toBeGreaterThan(0);
+      expect(parseInt(service.stop_grace_period as string, 10), name).toBeGreaterThan(Number(drain) / 1000 + 10);
+      expect(roleOf(service), name).toBe(name);
+    }
+    expect(colour.services.gateway!.networks.shared.aliases).toEqual(['gateway-$TICKLINE_COLOUR']);
+    // The front (profile bluegreen) proxies to the live colour's alias, blue to begin with.
+    expect(shared.services.front!.profiles).toEqual(['bluegreen']);
+    expect(await readFile(join(DEPLOY, 'bluegreen/front/live.conf'), 'utf8')).toMatch(/server gateway-blue:8080;/);
+    expect(await readFile(join(DEPLOY, 'bluegreen/front/nginx.conf'), 'utf8')).toContain('include /etc/nginx/tickline/live.conf;');
+  });
+});

@@ -6,6 +6,8 @@ import { checkTicklineConfig } from './support/tickline-config-check.ts';
 
 const kubectl = requireTool('kubectl');
 const TARGETS = ['deploy/k8s/base', 'deploy/k8s/overlays/production'];
+const BLUEGREEN = 'deploy/k8s/overlays/bluegreen';
+const COLOURED = ['gateway', 'platform', 'strategy'];
 const ROLES = ['gateway', 'collector', 'game', 'platform', 'strategy'];
 
 type K8sObject = Record<string, any>;
@@ -19,14 +21,14 @@ describe.skipIf(!kubectl.available)(`kubernetes - kustomize renders valid object
   const rendered = new Map<string, K8sObject[]>();
 
   beforeAll(async () => {
-    for (const target of TARGETS) {
+    for (const target of [...TARGETS, BLUEGREEN]) {
       const result = await runTool(kubectl.path!, ['kustomize', target]);
       expect(result.code, result.stderr).toBe(0);
       rendered.set(target, parseYamlDocuments(result.stdout));
     }
   });
 
-  it.each(TARGETS)('%s - every object passes its kubernetes-models schema with unknown fields refused', async (target) => {
+  it.each([...TARGETS, BLUEGREEN])('%s - every object passes its kubernetes-models schema with unknown fields refused', async (target) => {
     const objects = rendered.get(target)!;
     expect(objects.length).toBeGreaterThan(15);
     const problems = (await Promise.all(objects.map((o) => validateObjectStrictly(o)))).flat();
@@ -86,6 +88,42 @@ describe.skipIf(!kubectl.available)(`kubernetes - kustomize renders valid object
     }
     const metricNames = autoscalers.flatMap((a) => a.spec.metrics.map((m: K8sObject) => m.pods?.metric.name ?? m.external?.metric.name)).filter(Boolean);
     expect(metricNames).toEqual(expect.arrayContaining(['tickline_game_players', 'tickline_consumer_lag']));
+  });
+
+  it('bluegreen - each stateless role in two colours, one Service on the live colour, the idle one at 0', () => {
+    const objects = rendered.get(BLUEGREEN)!;
+    const workloads = workloadsOf(objects);
+    const colourOf = (o: K8sObject) => o.metadata.labels?.['tickline.dev/colour'];
+    expect(workloads.filter((w) => !colourOf(w)).map(componentOf).sort()).toEqual(['collector', 'game']);
+    for (const role of COLOURED) {
+      const coloured = workloads.filter((w) => componentOf(w) === role);
+      expect(coloured.map((w) => `${w.metadata.name}:${colourOf(w)}`).sort()).toEqual([`${role}-blue:blue`, `${role}-green:green`]);
+      for (const w of coloured) {
+        // The colour is in the selector: a Deployment never adopts the other colour's pods.
+        expect(w.spec.selector.matchLabels['tickline.dev/colour'], w.metadata.name).toBe(colourOf(w));
+        expect(w.spec.template.metadata.labels['tickline.dev/colour'], w.metadata.name).toBe(colourOf(w));
+        expect(w.spec.replicas, w.metadata.name).toBe(colourOf(w) === 'blue' ? 2 : 0);
+        // The drain fits in the grace period: preStop, the drain, then the stop's own deadline.
+        const pod = w.spec.template.spec;
+        const env = Object.fromEntries(pod.containers[0].env.map((e: K8sObject) => [e.name, e.value]));
+        const preStop = Number(pod.containers[0].lifecycle.preStop.exec.command[1]);
+        expect(Number(env.TICKLINE_SHUTDOWN_DRAIN_MS), w.metadata.name).toBeGreaterThan(0);
+        expect(pod.terminationGracePeriodSeconds, w.metadata.name).toBeGreaterThanOrEqual(
+          preStop + Number(env.TICKLINE_SHUTDOWN_DRAIN_MS) / 1000 + 10 + 2,
+        );
+        const budgets = objects.filter((o) => o.kind === 'PodDisruptionBudget' && matches(o.spec.selector.matchLabels, w.spec.template.metadata.labels));
+        expect(budgets.map((b) => b.metadata.name), w.metadata.name).toEqual([w.metadata.name]);
+        const scalers = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec.scaleTargetRef.name === w.metadata.name);
+        expect(scalers, w.metadata.name).toHaveLength(1);
+      }
+    }
+    const services = objects.filter((o) => o.kind === 'Service' && o.metadata.name === 'gateway');
+    expect(services).toHaveLength(1);
+    const selected = workloads.filter((w) => matches(services[0]!.spec.selector, w.spec.template.metadata.labels));
+    expect(selected.map((w) => w.metadata.name)).toEqual(['gateway-blue']);
+    // Network policies select by role, not colour: both colours get the same rules.
+    for (const policy of objects.filter((o) => o.kind === 'NetworkPolicy'))
+      expect(JSON.stringify(policy.spec.podSelector), policy.metadata.name).not.toContain('tickline.dev/colour');
   });
 
   it('config - the ConfigMap file plus each role’s variables pass `tickline config print`', async () => {

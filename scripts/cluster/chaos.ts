@@ -4,7 +4,8 @@
  * are injected one after the other: kill -9 of one process of every role (restarted at once at
  * the same port), kill -9 of one NATS node, a restart of Redis and of PostgreSQL. After each fault:
  * every process ready again, every bot acknowledged again, every subscriber receiving trades, the
- * consumer lag back down. At the end, the whole log is audited: every move a bot was acknowledged
+ * strategy and notify routes (strategies, portfolios, inbox, notification rules) answering through
+ * a gateway, which forwards them to a strategy or platform process, and the consumer lag back down. At the end, the whole log is audited: every move a bot was acknowledged
  * is in it exactly once, no event id twice, each zone's sequence 1…n, and the trade projection in
  * SQL holds each logged trade once. Prints a timeline and writes it to docs/chaos-report.md.
  *
@@ -31,6 +32,7 @@ import {
 import { openTradeSubscriber, type TradeSubscriber } from './subscriber.ts';
 import { startTopology, TOPOLOGY_ROLES, type Topology } from '@tickline/server/topology';
 import { formatTimeline, type TimelineEntry } from './timeline.ts';
+import { PATHS } from './request-load.ts';
 
 const BOTS = Number(process.env.TICKLINE_CHAOS_BOTS ?? 10);
 const LAG_OK = Number(process.env.TICKLINE_CHAOS_LAG_OK ?? 20);
@@ -98,6 +100,28 @@ async function checkRecovery(
       ? `all ${subscribers.length} subscribers got trades within ${streaming} ms`
       : 'a subscriber got no trades',
   );
+  // The strategy and notify paths through a gateway: forwarded to a strategy or platform process.
+  let refused = '';
+  const forwarded = await recovered(async () => {
+    for (const path of PATHS) {
+      const res = await fetch(`${node('gateway-2').url}${path}`, {
+        headers: { authorization: `Bearer ${(await pathsUser).accessToken}` },
+        signal: AbortSignal.timeout(5_000),
+      }).catch((error: unknown) => ({ status: String(error) }));
+      if (res.status !== 200) {
+        refused = `${path}: ${res.status}`;
+        return false;
+      }
+    }
+    return true;
+  });
+  note(
+    step,
+    forwarded !== undefined,
+    forwarded !== undefined
+      ? `strategy, portfolio, inbox and rule routes answer through gateway-2 within ${forwarded} ms`
+      : `a forwarded route did not answer (${refused})`,
+  );
   let lag = { lag: Infinity, where: '-' };
   const drained = await recovered(async () => (lag = await lagProbe.max()).lag <= LAG_OK);
   note(
@@ -130,6 +154,9 @@ const readLog = () =>
   );
 const lagProbe = await openTopologyLagProbe(topology);
 const subscribers: TradeSubscriber[] = [];
+const node = (name: string) => topology.nodes.find((n) => n.name === name)!;
+// One account reads the strategy and notify routes after every fault (signed up once the gateways are up).
+let pathsUser: ReturnType<typeof signUpAndIn>;
 // A run stopped from outside (Ctrl-C, a timeout) still leaves its report and no servers behind.
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
@@ -142,7 +169,6 @@ try {
     true,
     `topology up: ${topology.nodes.length} tickline processes, 3 NATS nodes, PostgreSQL, Redis; game log in ${GAME_PARTITIONS} partition(s)`,
   );
-  const node = (name: string) => topology.nodes.find((n) => n.name === name)!;
   const gateway = node('gateway-1');
   const joinable = await recovered(async () => {
     const user = await signUpAndIn(gateway.url, `zones-${Date.now()}@example.com`).catch(() => undefined);
@@ -153,6 +179,8 @@ try {
     return res.ok && ((await res.json()) as { zones?: unknown[] }).zones?.length === 2 * ZONES_PER_GAME;
   });
   if (joinable === undefined) throw new Error('the gateway never listed every zone');
+  pathsUser = signUpAndIn(node('gateway-2').url, `paths-${Date.now()}@example.com`);
+  await pathsUser;
   fleet = await startOutageFleet({ url: gateway.url, count: BOTS, rateHz: 2, speedPerTick: 0.5 });
   for (const [i, name] of ['gateway-1', 'gateway-2', 'gateway-2'].entries())
     subscribers.push(await openTradeSubscriber(node(name).url, `subscriber-${i}-${Date.now()}@example.com`));

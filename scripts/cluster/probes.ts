@@ -125,6 +125,8 @@ export interface LogAudit {
    * number their trades alike, at different times).
    */
   trades: { distinct: number; events: number };
+  /** Event ids of `market.trade` per symbol, in log order (what a stream of the symbol must deliver). */
+  tradeIds: Map<string, string[]>;
   /** `seq` of each zone's events, by zone id, in log order. */
   zoneSeqs: Map<string, number[]>;
   /** The streams each zone's events were found in (one, on a partitioned game log its partition). */
@@ -144,6 +146,7 @@ export async function auditLog(
     duplicateIds: 0,
     moves: new Map(),
     trades: { distinct: 0, events: 0 },
+    tradeIds: new Map(),
     zoneSeqs: new Map(),
     zoneStreams: new Map(),
   };
@@ -187,6 +190,9 @@ async function auditStream(
               exchangeTime?: number;
             };
             tradeKeys.add(`${data.exchange}|${data.symbol}|${data.tradeId}|${data.exchangeTime}`);
+            const ofSymbol = audit.tradeIds.get(String(data.symbol)) ?? [];
+            ofSymbol.push(record.id);
+            audit.tradeIds.set(String(data.symbol), ofSymbol);
           }
           if (record.type.startsWith('game.') && event.source.startsWith('zone/')) {
             const zone = event.source.slice('zone/'.length);
@@ -202,6 +208,31 @@ async function auditStream(
   } finally {
     await log.close();
   }
+}
+
+/**
+ * What a stream missed or got twice: `received` (event ids in arrival order) against `logged` (the
+ * channel's ids in log order), over the stretch of the log from the first to the last id received.
+ */
+export function streamGaps(
+  received: readonly string[],
+  logged: readonly string[],
+): { missing: string[]; duplicates: string[]; unknown: string[] } {
+  const at = new Map(logged.map((id, i) => [id, i]));
+  const seen = new Set<string>();
+  const duplicates: string[] = [];
+  const unknown: string[] = [];
+  for (const id of received) {
+    if (seen.has(id)) duplicates.push(id);
+    seen.add(id);
+    if (!at.has(id)) unknown.push(id);
+  }
+  const positions = [...seen].map((id) => at.get(id)).filter((i) => i !== undefined);
+  if (positions.length === 0) return { missing: [], duplicates, unknown };
+  const first = Math.min(...positions);
+  const last = Math.max(...positions);
+  const missing = logged.slice(first, last + 1).filter((id) => !seen.has(id));
+  return { missing, duplicates, unknown };
 }
 
 /** Whether `seqs` is 1…n, each once (in any order). */

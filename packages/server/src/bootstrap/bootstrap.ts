@@ -36,6 +36,7 @@ import type { ResolvedConfig } from '../config/load.ts';
 import { DOMAINS, type ServerModule } from '../domains.ts';
 import { createHttpService, type HttpService } from '../process/http-service.ts';
 import { installProcessHandlers } from '../process/process-handlers.ts';
+import { createDrain } from '../process/drain.ts';
 import { forwardedTo, modulesFor, ROLES, servicesFor, SharedService } from '../roles.ts';
 import { registerWebApp } from '../web/web-plugin.ts';
 import { routeTableOf, type RouteEntry } from '../http/route-scopes.ts';
@@ -108,8 +109,10 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
   const host = new ServiceHost({ logger, shutdownTimeoutMs: config.shutdown.timeoutMs });
   const startup = createStartup(host, logger);
   let failure: string | undefined;
+  const drain = createDrain(config.shutdown.drainMs, logger);
   const health = (): Record<string, ServiceHealth> => ({
     ...host.health(),
+    ...drain.health(),
     ...(failure === undefined ? {} : { process: { status: ServiceStatus.Failed, detail: failure } }),
   });
   const markFailed = (error: unknown) => {
@@ -121,6 +124,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
       : installProcessHandlers({
           logger,
           stop: () => host.stop(),
+          drain: () => drain.run(),
           markFailed,
           shutdownTimeoutMs: config.shutdown.timeoutMs,
           ...(options.exit ? { exit: options.exit } : {}),
@@ -395,6 +399,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             timeouts: config.http.timeouts,
             metrics,
             health,
+            draining: () => drain.draining(),
             // Where this process's pages connect besides itself (zones on game processes).
             connectSources: () => [...hosts.values()].flatMap((h) => h.connectSources?.() ?? []),
             async configure(app) {

@@ -165,7 +165,7 @@ describe('config - tickline schema', () => {
         nats: { servers: ['nats://127.0.0.1:4222'], stream: 'TICKLINE', replicas: 1 },
       },
       publisher: { maxQueuedEvents: 100000, thread: 'main' },
-      shutdown: { timeoutMs: 10000 },
+      shutdown: { timeoutMs: 10000, drainMs: 0 },
       database: { poolSize: 10, migrateOnStart: false, readFreshWindowMs: 5000, readMaxLagMs: 5000 },
       auth: {
         issuer: 'tickline',

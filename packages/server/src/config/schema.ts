@@ -346,7 +346,10 @@ export const TicklineConfigSchema = z
     shutdown: z
       .strictObject({
         timeoutMs: PositiveInt.default(DEFAULT_SHUTDOWN_TIMEOUT_MS).describe(
-          'Time allowed for draining and stopping everything.',
+          'Time allowed for stopping everything (after the drain).',
+        ),
+        drainMs: LimitOrZero.default(0).describe(
+          'On SIGTERM, time spent draining before the stop: /readyz answers 503 and every HTTP response closes its connection, so a load balancer (or a blue/green Service flipped to the other colour) moves clients elsewhere. 0 stops at once; behind a load balancer use a few seconds (the blue/green overlay sets 10000).',
         ),
       })
       .prefault({}),

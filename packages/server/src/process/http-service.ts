@@ -6,6 +6,7 @@ import { createHttpApp, type TrustProxy } from '../http/app.ts';
 import { createAdminApp, createAdminMark, hideAdminPaths, type AdminListen } from './admin-listener.ts';
 import type { CorsOptions } from '../http/plugins/security/cors.ts';
 import type { PreAuthTimeouts } from '../http/plugins/limits/pre-auth-limits.ts';
+import { closeConnectionsWhileDraining } from './drain.ts';
 import { readTlsCredentials, type TlsFiles } from '../http/plugins/security/tls-options.ts';
 
 /** Options for {@link createHttpService}. */
@@ -34,6 +35,8 @@ export interface HttpServiceOptions {
   admin?: AdminListen | undefined;
   /** Origins the dashboard connects to besides its own (see HttpAppOptions.connectSources). */
   connectSources?: () => readonly string[];
+  /** While true, every response closes its connection (the drain before a stop, drain.ts). */
+  draining?: () => boolean;
   /** Adds routes before the server listens (domain packages, tests). */
   configure?: (app: FastifyInstance) => void | Promise<void>;
 }
@@ -81,6 +84,7 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
       });
       const mark = options.admin ? createAdminMark() : undefined;
       if (mark) hideAdminPaths(app, mark);
+      if (options.draining) closeConnectionsWhileDraining(app, options.draining);
       await options.configure?.(app);
       await app.listen({
         host: options.host,

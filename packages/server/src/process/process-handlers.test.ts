@@ -3,7 +3,7 @@ import { silentLogger } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import { installProcessHandlers } from './process-handlers.ts';
 
-function harness(stop: () => Promise<void> = async () => {}) {
+function harness(stop: () => Promise<void> = async () => {}, drain?: () => Promise<void>) {
   const target = new EventEmitter();
   const exits: number[] = [];
   const failures: unknown[] = [];
@@ -18,6 +18,7 @@ function harness(stop: () => Promise<void> = async () => {}) {
     },
     markFailed: (error) => failures.push(error),
     shutdownTimeoutMs: 1_000,
+    ...(drain ? { drain } : {}),
     exit: (code) => {
       exits.push(code);
       exited(code);
@@ -33,6 +34,27 @@ describe('process - signals', () => {
     h.target.emit('SIGTERM', 'SIGTERM');
     expect(await h.exitedOnce).toBe(0);
     expect(h.stops()).toBe(1);
+  });
+
+  it('signals - SIGTERM drains first, then stops; a crash stops without draining', async () => {
+    const order: string[] = [];
+    const h = harness(
+      async () => void order.push('stop'),
+      async () => {
+        order.push('drain');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      },
+    );
+    h.target.emit('SIGTERM', 'SIGTERM');
+    expect(await h.exitedOnce).toBe(0);
+    expect(order).toEqual(['drain', 'stop']);
+    const crashed = harness(
+      async () => void order.push('crash-stop'),
+      async () => void order.push('crash-drain'),
+    );
+    crashed.target.emit('uncaughtException', new Error('boom'));
+    expect(await crashed.exitedOnce).toBe(1);
+    expect(order.slice(2)).toEqual(['crash-stop']);
   });
 
   it('signals - a second signal exits at once with 128 + signal number', async () => {

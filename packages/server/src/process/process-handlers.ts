@@ -1,5 +1,5 @@
 /**
- * @module Process signals and crashes: SIGTERM/SIGINT drain and stop in reverse order within the
+ * @module Process signals and crashes: SIGTERM/SIGINT drain (drain.ts), then stop in reverse order within the
  * shutdown deadline and exit 0; a second signal exits at once; an uncaught exception or unhandled
  * rejection is logged as fatal, marks the process failed, stops gracefully and exits non-zero.
  */
@@ -15,6 +15,8 @@ export interface ProcessHandlerOptions {
   logger: Logger;
   /** Stops every service (idempotent). */
   stop: () => Promise<void>;
+  /** Runs before `stop` on a signal (the drain, see drain.ts); its time is not the stop's. */
+  drain?: () => Promise<void>;
   markFailed: (error: unknown) => void;
   shutdownTimeoutMs: number;
   /** @default process.exit */
@@ -31,8 +33,15 @@ export function installProcessHandlers(options: ProcessHandlerOptions): () => vo
   let shuttingDown = false;
   let exitCode: ExitCode = ExitCode.Ok;
 
-  const shutdown = (): void => {
+  const shutdown = (drain: boolean): void => {
     shuttingDown = true;
+    const drained = drain ? options.drain?.() : undefined;
+    // Without a drain the stop begins in this very call (nothing may run in between).
+    if (drained) void drained.then(stop, stop);
+    else stop();
+  };
+
+  const stop = (): void => {
     const hardExit = setTimeout(() => {
       logger.error({ timeoutMs: options.shutdownTimeoutMs }, 'shutdown overran its deadline; exiting');
       exit(ExitCode.Failure);
@@ -62,14 +71,14 @@ export function installProcessHandlers(options: ProcessHandlerOptions): () => vo
       { signal, timeoutMs: options.shutdownTimeoutMs },
       'shutting down: draining and stopping services',
     );
-    shutdown();
+    shutdown(true);
   };
 
   const onCrash = (kind: 'uncaughtException' | 'unhandledRejection') => (error: unknown) => {
     logger.fatal({ err: error, kind, shuttingDown }, `${kind}: stopping`);
     options.markFailed(error);
     exitCode = ExitCode.Failure;
-    if (!shuttingDown) shutdown();
+    if (!shuttingDown) shutdown(false);
   };
 
   const handlers: Array<[string, (...args: any[]) => void]> = [
