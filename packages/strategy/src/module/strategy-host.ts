@@ -103,6 +103,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     progressIntervalMs: settings.progressIntervalMs,
     output: settings.output,
     run,
+    publisher: deps.publisher,
   });
   const gate = new PromotionGate({
     sql: deps.sql,
