@@ -67,7 +67,7 @@ function uploadFrom(r: Row): CandleUpload {
 }
 
 const notFound = (id: string): TicklineError =>
-  new TicklineError('HISTORY_UPLOAD_NOT_FOUND', 'no such upload', { details: { id } });
+  new TicklineError('STRATEGY_UPLOAD_NOT_FOUND', 'no such upload', { details: { id } });
 
 /** The lines of a chunk: a trailing newline ends the last line rather than opening an empty one. */
 export function chunkLines(csv: string): string[] {
@@ -92,7 +92,7 @@ export class CandleUploads {
     return uploadFrom(rows[0]!);
   }
 
-  /** The caller's upload; HISTORY_UPLOAD_NOT_FOUND for an unknown one or another user's. */
+  /** The caller's upload; STRATEGY_UPLOAD_NOT_FOUND for an unknown one or another user's. */
   async get(userId: string, id: string): Promise<CandleUpload> {
     const { rows } = await this.#sql.query<Row>('select * from candle_uploads where id = $1 and user_id = $2', [id, userId]);
     if (rows.length === 0) throw notFound(id);
@@ -108,8 +108,8 @@ export class CandleUploads {
   }
 
   /**
-   * Applies the CSV lines starting at line `offset` (0-based). HISTORY_UPLOAD_OFFSET when the
-   * chunk would leave a gap (the details name the offset to resume at), HISTORY_UPLOAD_COMPLETE
+   * Applies the CSV lines starting at line `offset` (0-based). STRATEGY_UPLOAD_OFFSET when the
+   * chunk would leave a gap (the details name the offset to resume at), STRATEGY_UPLOAD_COMPLETE
    * after `complete`, MARKET_CSV_ROW_INVALID naming the first bad line (and nothing stored).
    */
   async applyChunk(userId: string, id: string, offset: number, csv: string, now: Date): Promise<CandleUpload> {
@@ -122,10 +122,10 @@ export class CandleUploads {
       if (rows.length === 0) throw notFound(id);
       const upload = uploadFrom(rows[0]!);
       if (upload.status === 'complete') {
-        throw new TicklineError('HISTORY_UPLOAD_COMPLETE', 'the upload is complete; start a new one', { details: { id } });
+        throw new TicklineError('STRATEGY_UPLOAD_COMPLETE', 'the upload is complete; start a new one', { details: { id } });
       }
       if (offset > upload.rows) {
-        throw new TicklineError('HISTORY_UPLOAD_OFFSET', `the chunk starts at line ${offset}, the upload holds ${upload.rows}`, {
+        throw new TicklineError('STRATEGY_UPLOAD_OFFSET', `the chunk starts at line ${offset}, the upload holds ${upload.rows}`, {
           details: { offset, rows: upload.rows },
         });
       }

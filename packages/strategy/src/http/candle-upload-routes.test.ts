@@ -52,7 +52,7 @@ describe('kline CSV upload routes', () => {
 
     // The client lost its connection: a chunk past the lines held is refused with where to resume.
     const gap = await call(admin, 'POST', `/history/uploads/${id}/chunks`, chunk(201, 301));
-    expect([gap.status, gap.json.error.code, gap.json.error.details.rows]).toEqual([409, 'HISTORY_UPLOAD_OFFSET', 101]);
+    expect([gap.status, gap.json.error.code, gap.json.error.details.rows]).toEqual([409, 'STRATEGY_UPLOAD_OFFSET', 101]);
     const resumeAt = (await call(admin, 'GET', `/history/uploads/${id}`)).json.upload.rows as number;
     await call(admin, 'POST', `/history/uploads/${id}/chunks`, chunk(resumeAt, 201));
     // A chunk sent twice (the answer was lost) changes no counter.
@@ -69,7 +69,7 @@ describe('kline CSV upload routes', () => {
     expect(done.json.upload.status).toBe('complete');
     expect(await stored('ETH-USDT')).toBe(300);
     const after = await call(admin, 'POST', `/history/uploads/${id}/chunks`, chunk(0, 1));
-    expect([after.status, after.json.error.code]).toEqual([409, 'HISTORY_UPLOAD_COMPLETE']);
+    expect([after.status, after.json.error.code]).toEqual([409, 'STRATEGY_UPLOAD_COMPLETE']);
   });
 
   it('refuses a wrong layout, an oversized chunk, non-admins and other admins’ uploads, storing nothing', async () => {
@@ -92,7 +92,7 @@ describe('kline CSV upload routes', () => {
     expect([denied.status, denied.json.error.code]).toEqual([403, 'AUTH_FORBIDDEN']);
     const other = (await t.admin()).auth;
     const foreign = await call(other, 'POST', `/history/uploads/${id}/chunks`, { offset: 0, csv: klineLines(0, 1)[0] });
-    expect([foreign.status, foreign.json.error.code]).toEqual([404, 'HISTORY_UPLOAD_NOT_FOUND']);
+    expect([foreign.status, foreign.json.error.code]).toEqual([404, 'STRATEGY_UPLOAD_NOT_FOUND']);
     expect(await stored('SOL-USDT')).toBe(0);
   });
 });
