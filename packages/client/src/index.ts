@@ -32,6 +32,8 @@ export {
 } from './auth/token-storage.ts';
 export { DEFAULT_PATHS } from './http/routes.ts';
 export { orderQuantityFor } from './api/order-sizing.ts';
+export { uploadKlineCsv } from './api/kline-upload.ts';
+export type { KlineUpload, KlineUploadOptions, UploadCall } from './api/kline-upload.ts';
 export { StreamStatus } from './stream/subscription.ts';
 export { TransportKind } from './stream/transport.ts';
 // The stream gateway's close codes (the protocol's StreamCloseCode), under the SDK's name.

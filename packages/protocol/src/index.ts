@@ -122,6 +122,8 @@ export {
   CompiledSchema,
   StrategyApiTypesSchema,
   GateResponseSchema,
+  ResearchProgressEventSchema,
+  ResearchCompletedEventSchema,
   GateOverrideResponseSchema,
 } from './rest/strategy.ts';
 export {
@@ -310,6 +312,7 @@ export type {
   BacktestCompletedEvent,
   RunBacktestInput,
 } from './rest/backtest.ts';
+export type { ResearchProgressEvent, ResearchCompletedEvent } from './rest/strategy.ts';
 export type {
   OrderSide,
   OrderType,

@@ -3,6 +3,7 @@ export * from './index.ts';
 export { Engine } from './core/engine.ts';
 export { evaluateTrustedStrategy } from './sandbox/host-module.ts';
 export { StrategyProcesses } from './sandbox/strategy-processes.ts';
+export { createSandboxExecutor } from './research/sandbox-executor.ts';
 export { EQUITY_POINTS } from './core/downsample.ts';
 export { isolateBundle, MARKET_INDICATOR_FILES } from './sandbox/isolate-bundle.ts';
 export { feedFromRows, randomWalkFeed } from './core/candles.test-support.ts';

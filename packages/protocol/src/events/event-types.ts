@@ -59,6 +59,10 @@ export const EventType = {
   BacktestProgress: 'backtest.progress',
   /** A backtest finished: succeeded, failed or cancelled; on its owner's `user:{id}` (strategy). */
   BacktestCompleted: 'backtest.completed',
+  /** A running research job advanced; on its owner's `user:{id}` (strategy). */
+  ResearchProgress: 'research.progress',
+  /** A research job finished: succeeded, failed or cancelled; on its owner's `user:{id}` (strategy). */
+  ResearchCompleted: 'research.completed',
   /** Zone status for the admin dashboard on `admin:zones`. */
   AdminZones: 'admin.zones',
   /** Event-log overview for the admin dashboard on `admin:streams`. */

@@ -131,3 +131,27 @@ export interface SaveVersionInput {
   /** @default 'typescript' */
   language?: StrategyLanguage;
 }
+
+/** What identifies a research run in its stream events. */
+const ResearchRef = {
+  researchId: z.string(),
+  strategyId: z.string(),
+  version: z.number().int().min(1),
+  kind: z.enum(['lookahead', 'walk-forward', 'search']),
+};
+
+export const ResearchProgressEventSchema = z.object({
+  ...ResearchRef,
+  /** Fraction done, 0–1 (trials finished of all the run's trials). */
+  progress: z.number().min(0).max(1),
+});
+/** The data of `research.progress` on `user:{id}`. */
+export type ResearchProgressEvent = z.infer<typeof ResearchProgressEventSchema>;
+
+export const ResearchCompletedEventSchema = z.object({
+  ...ResearchRef,
+  status: z.enum(['succeeded', 'failed', 'cancelled']),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+/** The data of `research.completed` on `user:{id}`. */
+export type ResearchCompletedEvent = z.infer<typeof ResearchCompletedEventSchema>;

@@ -4,6 +4,8 @@ import { TicklineConfigSchema, type TicklineConfig } from './schema.ts';
 
 /** Names the config file when `--config` is not given; not itself a setting. */
 export const CONFIG_FILE_ENV = 'TICKLINE_CONFIG';
+/** Where CLI commands reach a running server (`--url`, `--token`); not settings of this process. */
+export const CLIENT_ENV = ['TICKLINE_URL', 'TICKLINE_TOKEN'] as const;
 
 /** Options for {@link loadTicklineConfig}. */
 export interface LoadTicklineConfigOptions {
@@ -24,7 +26,7 @@ export function loadTicklineConfig(options: LoadTicklineConfigOptions): Resolved
   const file = options.file ?? (options.env[CONFIG_FILE_ENV] || undefined);
   return loadConfig(TicklineConfigSchema, {
     env: options.env,
-    ignoreEnv: [CONFIG_FILE_ENV],
+    ignoreEnv: [CONFIG_FILE_ENV, ...CLIENT_ENV],
     ...(file === undefined ? {} : { file }),
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
   });

@@ -67,6 +67,11 @@ describe('research routes over HTTP', () => {
       expect(detail.report.walkForward.windows).toHaveLength(3);
       expect(detail.report.overfitting.deflatedSharpe).toMatchObject({ trials: 4 });
       expect(detail.report.overfitting.pbo).toMatchObject({ blocks: 16 });
+      // The same progress and the end went to the owner's stream (subject: the user).
+      const mine = t.events.filter((e) => (e.data as { researchId?: string }).researchId === id);
+      expect(mine.every((e) => e.subject === ada.userId)).toBe(true);
+      expect(mine.some((e) => e.type === 'research.progress')).toBe(true);
+      expect(mine.at(-1)).toMatchObject({ type: 'research.completed', data: { status: 'succeeded', kind: 'walk-forward', error: null } });
       // Someone else's run is not found, and not listed.
       const bob = await t.user();
       const foreign = await call(bob.auth, 'GET', `/research/${id}`);

@@ -30,6 +30,21 @@ export const QueueBacktestBody = z
     from: Instant,
     to: Instant,
     exchange: z.string().min(1).max(32).optional(),
+    feeds: z
+      .array(
+        z
+          .object({
+            symbol: z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected BASE-QUOTE, upper case'),
+            interval: z.enum(ALL_INTERVALS as [string, ...string[]]),
+            exchange: z.string().min(1).max(32).optional(),
+          })
+          .strict(),
+      )
+      .max(7)
+      .optional()
+      .describe(
+        'More feeds the strategy reads beside `symbol`/`interval` (which stays the first and drives the run), as a live run takes several: its feeds [A, B] are `symbol`/`interval` A and `feeds` [B].',
+      ),
     params: z.record(z.string(), z.unknown()).default({}),
     settings: backtestSettingsSchema.optional(),
     sandbox: SandboxRequest,
@@ -129,12 +144,15 @@ export function createStrategyActions(host: StrategyHost) {
         to,
         ...(body.exchange ? { exchange: body.exchange } : {}),
       };
-      // The same history the run will read (the replica when configured).
+      const extra = (body.feeds ?? []).map((f) => ({ ...f, interval: f.interval as BacktestRequest['interval'] }));
+      // The same history the run will read (the replica when configured), every feed of it.
       await assertFeedData(host, feedQuery);
+      for (const f of extra) await assertFeedData(host, { ...f, from, to });
       const now = host.clock.now();
       const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
       const request: BacktestRequest = {
         ...feedQuery,
+        ...(extra.length > 0 ? { feeds: extra } : {}),
         params,
         settings: settingsInput,
         sandbox,

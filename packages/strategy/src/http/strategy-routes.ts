@@ -31,6 +31,7 @@ import '../module/strategy-api-errors.ts';
 import { registerBacktestRoutes } from './backtest-routes.ts';
 import { createStrategyActions, SaveVersionBody } from './strategy-actions.ts';
 import { registerResearchRoutes } from './research-routes.ts';
+import { registerCandleUploadRoutes } from './candle-upload-routes.ts';
 import {
   IdParams,
   routeGuards,
@@ -281,5 +282,6 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
     );
     registerBacktestRoutes(root, host);
     registerResearchRoutes(root, host);
+    registerCandleUploadRoutes(root, host);
   };
 }

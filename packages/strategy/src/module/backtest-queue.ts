@@ -28,6 +28,7 @@ import { runInSandbox, type BacktestRunner } from '../sandbox/sandbox.ts';
 import { resolveBacktestSettings, type BacktestSettingsInput } from '../settings/backtest-settings.ts';
 import type { RunRecord, StoredResult, StrategyRepository } from '../versions/strategy-repository.ts';
 import { loadFeed } from './candle-feed.ts';
+import type { Feed } from '../core/types.ts';
 import { strategyMetrics, type StrategyMetrics } from './strategy-metrics.ts';
 import { BacktestCompleted, BacktestProgress, type BacktestCompletedData } from './strategy-events.ts';
 import './strategy-api-errors.ts';
@@ -48,6 +49,8 @@ export interface BacktestRequest {
   from: number;
   to: number;
   exchange?: string;
+  /** Feeds after the first, over the same range (a multi-feed strategy, as live runs take them). */
+  feeds?: Array<{ symbol: string; interval: CandleInterval; exchange?: string }>;
   params: Record<string, unknown>;
   settings: BacktestSettingsInput;
   /** The tier's limits when the run was queued (runs queued before result bounds have no maxResultBytes). */
@@ -225,19 +228,18 @@ export class BacktestQueue implements Service {
     const request = run.request as unknown as BacktestRequest;
     try {
       const version = await repository.getVersion(run.userId, run.strategyId, run.version);
-      let feed;
+      let feeds: Feed[];
       try {
-        feed = await loadFeed(
-          this.#o.history ?? sql,
-          {
-            symbol: request.symbol,
-            interval: request.interval,
-            from: request.from,
-            to: request.to,
-            ...(request.exchange ? { exchange: request.exchange } : {}),
-          },
-          { maxBars: request.maxBars },
-        );
+        const wanted = [
+          { symbol: request.symbol, interval: request.interval, ...(request.exchange ? { exchange: request.exchange } : {}) },
+          ...(request.feeds ?? []),
+        ];
+        feeds = [];
+        for (const f of wanted) {
+          feeds.push(
+            await loadFeed(this.#o.history ?? sql, { ...f, from: request.from, to: request.to }, { maxBars: request.maxBars }),
+          );
+        }
       } catch (error) {
         if (!(error instanceof RangeError)) throw error;
         throw new TicklineError(
@@ -248,6 +250,7 @@ export class BacktestQueue implements Service {
           },
         );
       }
+      const feed = feeds[0]!;
       const total = feed.columns.openTime.length;
       if (total === 0) {
         throw new TicklineError(
@@ -280,7 +283,7 @@ export class BacktestQueue implements Service {
       const result = await (this.#o.run ?? runInSandbox)(
         {
           code: version.js,
-          feeds: [feed],
+          feeds,
           settings: resolveBacktestSettings(request.settings, this.#o.output),
           params: request.params,
           onProgress,

@@ -15,7 +15,7 @@ import {
 } from '@tickline/market';
 import { sharedColumn } from '../research/feeds.ts';
 import type { Candle, CandleInterval } from '@tickline/market';
-import type { Sql, SqlQueryable } from '@tickline/store';
+import type { Sql, SqlQueryable, SqlTx } from '@tickline/store';
 import type { Feed } from '../core/types.ts';
 
 export interface FeedQuery {
@@ -108,7 +108,13 @@ export async function loadFeed(
  */
 export async function storeClosedCandles(sql: Sql, candles: readonly Candle[]): Promise<number> {
   if (candles.length === 0) return 0;
+  return sql.transaction((tx) => storeClosedCandlesIn(tx, candles));
+}
+
+/** {@link storeClosedCandles} inside the caller's transaction (an upload stores and counts at once). */
+export async function storeClosedCandlesIn(tx: SqlTx, candles: readonly Candle[]): Promise<number> {
+  if (candles.length === 0) return 0;
   const source = createEventSource({ source: 'strategy/candle-import' });
   const events = candles.map((c) => source.create(MarketCandleClosed, { subject: c.symbol, data: c }));
-  return sql.transaction((tx) => projectCandles(tx, events));
+  return projectCandles(tx, events);
 }

@@ -1,5 +1,5 @@
 /**
- * @module The strategy channel delivery: backtest progress and completion go to the owner's
+ * @module The strategy channel delivery: backtest and research progress and completion go to the owner's
  * `user:{id}` channel (the event subject), where only that user may subscribe — the same path
  * `account.snapshot.generated` takes. Live trading's events (order lifecycle, signals, pauses,
  * fills booked by a portfolio) go where `liveEventChannels` says: the owner's `user:{id}`, and a
@@ -10,19 +10,22 @@ import type { ChannelAccessRule, ChannelDelivery } from '@tickline/kernel';
 import type { SqlQueryable } from '@tickline/store';
 import { OrderEvents } from '../broker/events.ts';
 import { LIVE_EVENTS, liveEventChannels } from '../live/live-events.ts';
-import { BacktestCompleted, BacktestProgress } from './strategy-events.ts';
+import { BacktestCompleted, BacktestProgress, ResearchCompleted, ResearchProgress } from './strategy-events.ts';
 import { hasAdminPower } from '@tickline/protocol';
 
 /** Durable consumer name (kept stable: renaming it replays or skips history). */
 export const STRATEGY_DELIVERY_CONSUMER = 'strategy-delivery';
 
-const BACKTEST_TYPES = new Set([BacktestProgress.type, BacktestCompleted.type]);
+/** Backtest and research jobs: their owner's alone. */
+const USER_TYPES = new Set([BacktestProgress.type, BacktestCompleted.type, ResearchProgress.type, ResearchCompleted.type]);
 
 export const strategyDelivery: ChannelDelivery = {
   name: STRATEGY_DELIVERY_CONSUMER,
   eventTypes: [
     BacktestProgress.type,
     BacktestCompleted.type,
+    ResearchProgress.type,
+    ResearchCompleted.type,
     ...OrderEvents.map((e) => e.type),
     ...LIVE_EVENTS.map((e) => e.type),
   ],
@@ -31,7 +34,7 @@ export const strategyDelivery: ChannelDelivery = {
       deliver(events) {
         for (const event of events) {
           const message = { id: event.id, type: event.type, data: event.data };
-          if (BACKTEST_TYPES.has(event.type)) sink.publish(`user:${event.subject}`, message);
+          if (USER_TYPES.has(event.type)) sink.publish(`user:${event.subject}`, message);
           else
             for (const channel of liveEventChannels(event.type, event.data)) sink.publish(channel, message);
         }

@@ -10,8 +10,12 @@ import {
   BacktestCompletedEventSchema,
   BacktestProgressEventSchema,
   EventType,
+  ResearchCompletedEventSchema,
+  ResearchProgressEventSchema,
   type BacktestCompletedEvent,
   type BacktestProgressEvent,
+  type ResearchCompletedEvent,
+  type ResearchProgressEvent,
 } from '@tickline/protocol';
 
 export {
@@ -35,10 +39,26 @@ export const BacktestCompleted = defineEvent<BacktestCompletedData>({
   schema: BacktestCompletedEventSchema,
 });
 
+/** A running research job moved on (throttled by strategy.progressIntervalMs). */
+export const ResearchProgress = defineEvent<ResearchProgressEvent>({
+  type: EventType.ResearchProgress,
+  description: 'A running research job advanced; delivered to its owner on `user:{id}`.',
+  schema: ResearchProgressEventSchema,
+});
+
+/** A research job finished: succeeded, failed (with the code) or cancelled. */
+export const ResearchCompleted = defineEvent<ResearchCompletedEvent>({
+  type: EventType.ResearchCompleted,
+  description: 'A research job finished (succeeded, failed or cancelled); delivered to its owner on `user:{id}`.',
+  schema: ResearchCompletedEventSchema,
+});
+
 /** Every event the strategy module defines (order events apart: `OrderEvents`), for the process registry. */
 export const STRATEGY_EVENTS = [
   BacktestProgress,
   BacktestCompleted,
+  ResearchProgress,
+  ResearchCompleted,
   ...LIVE_EVENTS,
   RunnerHeartbeat,
 ] as const;

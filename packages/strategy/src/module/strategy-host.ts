@@ -14,6 +14,7 @@ import { StrategyProcesses } from '../sandbox/strategy-processes.ts';
 import { ResearchQueue } from '../research-jobs/research-queue.ts';
 import { ResearchRepository } from '../research-jobs/research-repository.ts';
 import { PromotionGate } from '../research-jobs/promotion-gate-service.ts';
+import { CandleUploads } from '../history/candle-uploads.ts';
 import { composeLive, type LiveComposition } from './live-composition.ts';
 import { marketConfig } from '@tickline/market/config';
 import { DEV_CODE_KEY, DEV_CODE_KEY_ID, type StrategySettings } from './strategy-settings.ts';
@@ -47,6 +48,8 @@ export interface StrategyHost extends ModuleHost {
   readonly research: ResearchRepository;
   readonly researchQueue: ResearchQueue;
   readonly gate: PromotionGate;
+  /** Kline CSV uploads: history in while the server runs. */
+  readonly uploads: CandleUploads;
   /** Sandbox processes: every compile, backtest and research trial of users' code runs there. */
   readonly processes: StrategyProcesses;
   readonly identity: IdentityService;
@@ -100,6 +103,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     progressIntervalMs: settings.progressIntervalMs,
     output: settings.output,
     run,
+    publisher: deps.publisher,
   });
   const gate = new PromotionGate({
     sql: deps.sql,
@@ -140,6 +144,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     research,
     researchQueue,
     gate,
+    uploads: new CandleUploads(deps.sql),
     processes,
     identity: deps.identity,
     clock: deps.clock,

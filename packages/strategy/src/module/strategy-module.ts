@@ -20,6 +20,7 @@ import { StrategyErrorCodes } from '../core/errors.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
 import { StrategyApiErrorCodes } from './strategy-api-errors.ts';
 import { ResearchErrorCodes } from '../research-jobs/research-errors.ts';
+import { HistoryErrorCodes } from '../history/history-errors.ts';
 import { SandboxErrorCodes } from '@tickline/sandbox';
 import { STRATEGY_EVENTS } from './strategy-events.ts';
 
@@ -32,6 +33,7 @@ export const strategyModule = defineModule({
     BrokerErrorCodes,
     LiveErrorCodes,
     ResearchErrorCodes,
+    HistoryErrorCodes,
     SandboxErrorCodes,
   ],
   config: strategyConfig,

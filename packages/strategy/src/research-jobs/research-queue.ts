@@ -6,6 +6,7 @@
  * queued, as the backtest queue does.
  */
 import {
+  createEventSource,
   TicklineError,
   type Clock,
   type Logger,
@@ -25,6 +26,8 @@ import { resolveBacktestSettings, type BacktestSettingsInput } from '../settings
 import type { StrategyRepository } from '../versions/strategy-repository.ts';
 import type { ResearchRecord, ResearchRepository } from './research-repository.ts';
 import './research-errors.ts';
+import type { Publisher } from '@tickline/eventlog';
+import { ResearchCompleted, ResearchProgress } from '../module/strategy-events.ts';
 
 export interface ResearchFeed {
   symbol: string;
@@ -59,6 +62,8 @@ export interface ResearchQueueOptions {
   output?: Partial<OutputLimits>;
   /** Where trials execute: the server's sandbox processes. @default runInSandbox (this process; tests) */
   run?: BacktestRunner;
+  /** Progress and completion go out as events, to the owner's `user:{id}`. */
+  publisher?: Pick<Publisher, 'publish'>;
 }
 
 const INTERRUPTED = { code: 'STRATEGY_RUN_INTERRUPTED', message: 'the process stopped while the research ran' };
@@ -70,6 +75,7 @@ export class ResearchQueue implements Service {
   readonly #active = new Map<string, { run: ResearchRecord; abort: AbortController }>();
   readonly #settled = new Set<Promise<void>>();
   #running = false;
+  readonly #events = createEventSource({ source: 'strategy/research-queue' });
 
   constructor(options: ResearchQueueOptions) {
     this.#o = options;
@@ -116,7 +122,9 @@ export class ResearchQueue implements Service {
     }
     const at = this.#waiting.findIndex((r) => r.id === id);
     if (at >= 0) this.#waiting.splice(at, 1);
-    await research.fail(id, { code: 'STRATEGY_RUN_CANCELLED', message: 'cancelled before it started' }, new Date(clock.now()), 'cancelled');
+    const error = { code: 'STRATEGY_RUN_CANCELLED', message: 'cancelled before it started' };
+    await research.fail(id, error, new Date(clock.now()), 'cancelled');
+    this.#publish(ResearchCompleted, run, { status: 'cancelled', error });
     return research.get(userId, id);
   }
 
@@ -181,7 +189,9 @@ export class ResearchQueue implements Service {
         const now = clock.now();
         if (now - last < this.#o.progressIntervalMs) return;
         last = now;
-        void research.setProgress(run.id, Math.min(1, fraction)).catch(() => undefined);
+        const progress = Math.min(1, fraction);
+        void research.setProgress(run.id, progress).catch(() => undefined);
+        this.#publish(ResearchProgress, run, { progress });
       };
       const executor = createSandboxExecutor({
         limits: request.sandbox,
@@ -196,6 +206,7 @@ export class ResearchQueue implements Service {
         onProgress,
       );
       await research.complete(run.id, report, new Date(clock.now()));
+      this.#publish(ResearchCompleted, run, { status: 'succeeded', error: null });
     } catch (error) {
       const cancelled = abort.signal.aborted;
       if (!cancelled && !isDeclaredError(error)) this.#o.logger.error({ err: error, id: run.id }, 'research failed');
@@ -206,7 +217,25 @@ export class ResearchQueue implements Service {
         : isDeclaredError(error)
           ? { code: error.code, message: error.message }
           : { code: 'STRATEGY_SANDBOX_FAILED', message: 'the research run failed unexpectedly; the fault was logged' };
-      await research.fail(run.id, recorded, new Date(clock.now()), cancelled && this.#running ? 'cancelled' : 'failed');
+      const status = cancelled && this.#running ? 'cancelled' : 'failed';
+      await research.fail(run.id, recorded, new Date(clock.now()), status);
+      this.#publish(ResearchCompleted, run, { status, error: recorded });
     }
+  }
+
+  /** An event about `run` to its owner (subject and partition key: the user). */
+  #publish<D extends object>(
+    type: typeof ResearchProgress | typeof ResearchCompleted,
+    run: ResearchRecord,
+    data: D,
+  ): void {
+    const ref = { researchId: run.id, strategyId: run.strategyId, version: run.version, kind: run.kind };
+    this.#o.publisher?.publish(
+      this.#events.create(type as typeof ResearchProgress, {
+        subject: run.userId,
+        partitionkey: run.userId,
+        data: { ...ref, ...data } as never,
+      }),
+    );
   }
 }

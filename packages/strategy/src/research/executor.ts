@@ -15,6 +15,12 @@ export interface BacktestJob {
   settings: EngineSettings;
   params?: Record<string, unknown>;
   recordSignals?: boolean;
+  /**
+   * Points of the equity curve to bring back (0: every bar). A trial scored by its metrics asks
+   * for few: the metrics use every bar where the run happens, and a 200k-bar curve would cost
+   * more to carry back from a sandbox process than the run itself.
+   */
+  equityPoints?: number;
   /** Called from the run about every `progressEvery` steps with (bars done, bars in all). */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;

@@ -114,6 +114,7 @@ export async function walkForward(
         feeds,
         params: { ...job.params, ...params },
         recordSignals: false,
+        equityPoints: 2,
       });
       tick();
       return score(r.metrics, objective);

@@ -67,6 +67,8 @@ export interface StrategyTestApp {
   append(events: readonly EventEnvelope[]): Promise<void>;
   /** Signs up a user; returns the bearer header and the user id. */
   user(): Promise<{ auth: { authorization: string }; userId: string; accessToken: string }>;
+  /** Signs up a user with the admin role (signed in after the role changed, so the token says so). */
+  admin(): Promise<{ auth: { authorization: string }; userId: string; accessToken: string }>;
   close(): Promise<void>;
 }
 
@@ -135,6 +137,9 @@ export async function createStrategyTestApp(
         .status(400)
         .send({ error: { code: 'HTTP_BAD_REQUEST', message: (error as Error).message } });
     }
+    if ((error as { statusCode?: number }).statusCode === 413) {
+      return reply.status(413).send({ error: { code: 'HTTP_PAYLOAD_TOO_LARGE', message: (error as Error).message } });
+    }
     if (isTicklineError(error)) {
       const status = listErrorCodes().find((c) => c.code === error.code)?.httpStatus ?? 500;
       const details = (error as { details?: unknown }).details;
@@ -167,6 +172,15 @@ export async function createStrategyTestApp(
         userId: user.id,
         accessToken: tokens.accessToken,
       };
+    },
+    async admin() {
+      const email = `admin${++counter}-${Date.now()}@example.com`;
+      const password = 'correct horse battery staple';
+      const { user } = await identity.signUp({ email, password });
+      await sql.query("update users set role = 'admin' where id = $1", [user.id]);
+      const signedIn = (await identity.signIn({ email, password })) as { tokens: { accessToken: string } };
+      const accessToken = signedIn.tokens.accessToken;
+      return { auth: { authorization: `Bearer ${accessToken}` }, userId: user.id, accessToken };
     },
     async close() {
       await app.close();

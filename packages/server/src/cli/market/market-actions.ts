@@ -26,21 +26,26 @@ import { ServerError } from '../../errors.ts';
 import { openMigratedSql } from '../../bootstrap/open-sql.ts';
 import { progressBar } from '../backtest/progress-bar.ts';
 import type { CliIo } from '../io.ts';
+import type { ApiOptions } from '../research/api-client.ts';
+import { importFileOverApi, serverApi, uploadCandlesOverApi, type ImportSummary } from './history-over-api.ts';
+import { isStoreLockedError } from '@tickline/store';
 
 /** Rows stored per transaction. */
 const BATCH = 5_000;
 /** One REST page of 1m klines (Binance's limit). */
 const PAGE_MINUTES = 1_000;
 
-export interface MarketImportOptions {
+export interface MarketImportOptions extends ApiOptions {
   config?: string;
+  /** An upload to continue (over the API only). */
+  resume?: string;
   symbol?: string;
   interval?: string;
   exchange?: string;
   json?: boolean;
 }
 
-export interface MarketBackfillOptions {
+export interface MarketBackfillOptions extends ApiOptions {
   config?: string;
   source: string;
   symbol: string;
@@ -101,6 +106,26 @@ export async function withCandleStore<T>(
   }
 }
 
+/**
+ * Runs `local` on the candle store, or — when a running server holds it (STORE_LOCKED) —
+ * `remote` through that server's API; either way prints the summary.
+ */
+async function intoHistory(
+  io: CliIo,
+  options: { config?: string | undefined; json?: boolean | undefined } & ApiOptions,
+  local: (sql: Sql) => Promise<ImportSummary>,
+  remote: (api: ApiOptions) => Promise<ImportSummary>,
+): Promise<void> {
+  let result: ImportSummary;
+  try {
+    result = await withCandleStore(io, options.config, local);
+  } catch (error) {
+    if (!isStoreLockedError(error)) throw error;
+    result = await remote(serverApi(io, options.config, options));
+  }
+  report(io, options.json, result);
+}
+
 /** `market import FILE`. */
 export async function runMarketImport(io: CliIo, file: string, options: MarketImportOptions): Promise<void> {
   const fromName = klineFileName(file);
@@ -110,7 +135,7 @@ export async function runMarketImport(io: CliIo, file: string, options: MarketIm
   const interval = intervalOf(options.interval ?? fromName.interval);
   const target = { symbol, interval, exchange: options.exchange ?? 'binance' };
   const size = (await stat(file)).size;
-  await withCandleStore(io, options.config, async (sql) => {
+  const local = async (sql: Sql): Promise<ImportSummary> => {
     const bar = progressBar(io, `import ${symbol} ${interval}`);
     let stored = 0;
     let rows = 0;
@@ -141,23 +166,14 @@ export async function runMarketImport(io: CliIo, file: string, options: MarketIm
     await flush();
     bar.update(size, size);
     bar.finish();
-    report(io, options.json, { symbol, interval, exchange: target.exchange, rows, stored, first, last });
-  });
+    return { symbol, interval, exchange: target.exchange, rows, stored, first, last };
+  };
+  await intoHistory(io, options, local, (api) =>
+    importFileOverApi(io, file, target, { ...api, resume: options.resume }),
+  );
 }
 
-function report(
-  io: CliIo,
-  json: boolean | undefined,
-  r: {
-    symbol: string;
-    interval: string;
-    exchange: string;
-    rows: number;
-    stored: number;
-    first?: number | undefined;
-    last?: number | undefined;
-  },
-): void {
+function report(io: CliIo, json: boolean | undefined, r: ImportSummary): void {
   const range = {
     from: r.first === undefined ? null : new Date(r.first).toISOString(),
     to: r.last === undefined ? null : new Date(r.last).toISOString(),
@@ -231,14 +247,10 @@ export async function runMarketBackfill(io: CliIo, options: MarketBackfillOption
   const to = bucketStart(parseInstant(options.to, '--to'), interval);
   if (!(from < to)) throw badArgument('--from must be before --to (after rounding to the interval)');
   const restUrl = options.restUrl ?? BINANCE_REST_URL;
-  await withCandleStore(io, options.config, async (sql) => {
-    const bar = progressBar(io, `backfill ${options.symbol} ${interval}`);
-    let rows = 0;
-    let stored = 0;
-    let first: number | undefined;
-    let last: number | undefined;
-    // Pages hold whole buckets of the target interval, so a roll-up never sees half a bucket.
-    const pageMs = Math.max(step, Math.floor((PAGE_MINUTES * 60_000) / step) * step);
+  const bar = progressBar(io, `backfill ${options.symbol} ${interval}`);
+  // Pages hold whole buckets of the target interval, so a roll-up never sees half a bucket.
+  const pageMs = Math.max(step, Math.floor((PAGE_MINUTES * 60_000) / step) * step);
+  async function* pages(): AsyncGenerator<Candle[]> {
     for (let start = from; start < to; start += pageMs) {
       const end = Math.min(to, start + pageMs);
       const minutes = await binanceDialect.backfill!(
@@ -246,24 +258,26 @@ export async function runMarketBackfill(io: CliIo, options: MarketBackfillOption
         restUrl,
         getJson,
       );
-      const candles = rollUp(minutes, interval);
+      yield rollUp(minutes, interval);
+      bar.update(end - from, to - from);
+    }
+    bar.finish();
+  }
+  const target = { symbol: options.symbol, interval, exchange: 'binance' };
+  const local = async (sql: Sql): Promise<ImportSummary> => {
+    let rows = 0;
+    let stored = 0;
+    let first: number | undefined;
+    let last: number | undefined;
+    for await (const candles of pages()) {
       rows += candles.length;
       for (const c of candles) {
         first = Math.min(first ?? c.openTime, c.openTime);
         last = Math.max(last ?? c.openTime, c.openTime);
       }
       stored += await storeClosedCandles(sql, candles);
-      bar.update(end - from, to - from);
     }
-    bar.finish();
-    report(io, options.json, {
-      symbol: options.symbol,
-      interval,
-      exchange: 'binance',
-      rows,
-      stored,
-      first,
-      last,
-    });
-  });
+    return { ...target, rows, stored, first, last };
+  };
+  await intoHistory(io, options, local, (api) => uploadCandlesOverApi(io, pages(), target, api));
 }

@@ -1,16 +1,20 @@
 /**
- * @module A research run (`/research/:id`): progress while it runs (polled), then its report —
+ * @module A research run (`/research/:id`): progress while it runs (from `research.progress` on the
+ * user's stream, with a slow poll behind it), then its report —
  * the look-ahead verdict, the walk-forward windows, the best parameter sets — and the overfitting
  * measures every report carries.
  */
-import { useEffect, type ReactNode } from 'react';
+import { useEvents } from '@tickline/client/react';
+import { EventType, type ResearchCompletedEvent, type ResearchProgressEvent } from '@tickline/protocol';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import type { Overfitting, ResearchDetail, ResearchReport } from './research-types.ts';
 
-const POLL_MS = 1_000;
+/** The stream carries progress; the poll only covers a dropped stream. */
+const POLL_MS = 5_000;
 const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
 const fixed = (v: number | null, d = 3) => (v === null ? '–' : v.toFixed(d));
 const day = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
@@ -21,9 +25,18 @@ export function ResearchPage({ id }: { id: string }): ReactNode {
     () => client.request<ResearchDetail>({ method: 'GET', path: `/api/v1/research/${encodeURIComponent(id)}` }),
     [client, id],
   );
+  const [streamed, setStreamed] = useState<number>();
+  const { reload } = state;
+  useEvents<ResearchProgressEvent | ResearchCompletedEvent>(
+    [EventType.ResearchProgress, EventType.ResearchCompleted],
+    (event) => {
+      if (event.data.researchId !== id) return;
+      if ('progress' in event.data) setStreamed(event.data.progress);
+      else reload();
+    },
+  );
   const status = state.data?.research.status;
   const active = status === 'queued' || status === 'running';
-  const { reload } = state;
   useEffect(() => {
     if (!active) return undefined;
     const timer = setTimeout(reload, POLL_MS);
@@ -54,8 +67,13 @@ export function ResearchPage({ id }: { id: string }): ReactNode {
           {r.error ? ` · ${r.error.code}: ${r.error.message}` : ''}
         </p>
         {active ? (
-          <progress max={1} value={r.progress} aria-label="research progress" data-testid="research-progress">
-            {pct(r.progress)}
+          <progress
+            max={1}
+            value={Math.max(r.progress, streamed ?? 0)}
+            aria-label="research progress"
+            data-testid="research-progress"
+          >
+            {pct(Math.max(r.progress, streamed ?? 0))}
           </progress>
         ) : null}
       </header>

@@ -21,6 +21,7 @@ import { Field, FormError, formText } from '../../components/field.tsx';
 import { ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { ResearchPanel } from '../research/research-panel.tsx';
+import { HistoryUpload } from '../research/history-upload.tsx';
 import { ParamFields, readParams } from './param-fields.tsx';
 import { StrategyEditor, type CodeProblem } from './strategy-editor.tsx';
 
@@ -237,6 +238,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
           </button>
         </section>
         <ResearchPanel strategyId={id} intervals={CANDLE_INTERVALS} />
+        <HistoryUpload intervals={CANDLE_INTERVALS} />
       </div>
     </main>
   );

@@ -1,0 +1,98 @@
+/**
+ * @module `market import` and `market backfill` through a running server: when `tickline start`
+ * holds the data directory (STORE_LOCKED), the candles go to its upload API
+ * (`/api/v1/history/uploads`) instead, in resumable chunks, so history gets in without stopping
+ * anything. The server is `--url`, TICKLINE_URL, or this config's own HTTP port on localhost;
+ * the credential is an admin's (`--token` or TICKLINE_TOKEN).
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { uploadKlineCsv, type KlineUpload } from '@tickline/client';
+import { isTicklineError } from '@tickline/kernel';
+import type { Candle } from '@tickline/market';
+import { loadTicklineConfig } from '../../config/load.ts';
+import { progressBar } from '../backtest/progress-bar.ts';
+import type { CliIo } from '../io.ts';
+import { apiClient, type ApiOptions } from '../research/api-client.ts';
+
+export interface HistoryTarget {
+  symbol: string;
+  interval: string;
+  exchange: string;
+}
+
+/** What the summary of an import prints. */
+export interface ImportSummary extends HistoryTarget {
+  rows: number;
+  stored: number;
+  first?: number | undefined;
+  last?: number | undefined;
+}
+
+/** The running server's API: the options', the environment's, else this config's port on localhost. */
+export function serverApi(io: CliIo, configFile: string | undefined, options: ApiOptions): ApiOptions {
+  if (options.url ?? io.env.TICKLINE_URL) return options;
+  const config = loadTicklineConfig({ env: io.env, ...(configFile ? { file: configFile } : {}) });
+  return { ...options, url: `http://127.0.0.1:${config.http.port}` };
+}
+
+function summary(target: HistoryTarget, upload: KlineUpload): ImportSummary {
+  return {
+    ...target,
+    rows: upload.candles,
+    stored: upload.candles,
+    first: upload.from === null ? undefined : Date.parse(upload.from),
+    last: upload.to === null ? undefined : Date.parse(upload.to),
+  };
+}
+
+/** A lost connection or a 503 is worth another try of the same chunk; a coded 4xx is not. */
+const retryable = (error: unknown): boolean =>
+  !isTicklineError(error) || error.code === 'SERVER_API_UNREACHABLE' || error.code.endsWith('_UNAVAILABLE');
+
+/** `market import FILE` over the API: the file streamed in chunks, progress by bytes accepted. */
+export async function importFileOverApi(
+  io: CliIo,
+  file: string,
+  target: HistoryTarget,
+  api: ApiOptions & { resume?: string | undefined },
+): Promise<ImportSummary> {
+  const call = apiClient(io, api);
+  const totalBytes = (await stat(file)).size;
+  const bar = progressBar(io, `upload ${target.symbol} ${target.interval}`);
+  io.err(`the server holds the data directory: uploading through ${api.url ?? io.env.TICKLINE_URL}\n`);
+  const upload = await uploadKlineCsv({
+    call,
+    text: createReadStream(file, { encoding: 'utf8' }),
+    ...target,
+    name: file,
+    totalBytes,
+    ...(api.resume ? { resume: api.resume } : {}),
+    retryable,
+    onProgress: (u) => {
+      if (u.rows === 0) io.err(`upload ${u.id} (resume with --resume ${u.id})\n`);
+      bar.update(u.receivedBytes, totalBytes);
+    },
+  });
+  bar.finish();
+  return summary(target, upload);
+}
+
+/** A candle as a Binance kline row, the layout the upload route reads. */
+export const klineRow = (c: Candle): string =>
+  [c.openTime, c.open, c.high, c.low, c.close, c.volume, c.closeTime - 1, c.quoteVolume, c.trades, 0, 0, 0].join(',');
+
+/** `market backfill` over the API: the venue's pages fetched here, uploaded as kline rows. */
+export async function uploadCandlesOverApi(
+  io: CliIo,
+  pages: AsyncIterable<readonly Candle[]>,
+  target: HistoryTarget,
+  api: ApiOptions,
+): Promise<ImportSummary> {
+  io.err(`the server holds the data directory: uploading through ${api.url ?? io.env.TICKLINE_URL}\n`);
+  async function* rows(): AsyncGenerator<string> {
+    for await (const page of pages) if (page.length > 0) yield `${page.map(klineRow).join('\n')}\n`;
+  }
+  const upload = await uploadKlineCsv({ call: apiClient(io, api), text: rows(), ...target, retryable });
+  return summary(target, upload);
+}
