@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { until } from '@tickline/testing';
 import { signUpAndIn, startOutageFleet, type OutageFleet } from '@tickline/server/internal';
 import { startTopology, type TicklineNode, type Topology } from '@tickline/server/topology';
-import { auditLog, isContinuous, readyStatus, streamGaps } from './probes.ts';
+import { auditLog, isContinuous, readyStatus, streamGaps, topologyStreams } from './probes.ts';
 import { startRequestLoad, type RequestLoad } from './request-load.ts';
 import { openTradeSubscriber, type TradeSubscriber } from './subscriber.ts';
 import type { TimelineEntry } from './timeline.ts';
@@ -35,7 +35,9 @@ const timeline: TimelineEntry[] = [];
 const seconds = () => (performance.now() - t0) / 1000;
 function note(step: string, ok: boolean, detail: string): void {
   timeline.push({ at: seconds(), step, ok, detail });
-  process.stdout.write(`[${seconds().toFixed(1).padStart(6)} s] ${ok ? 'ok  ' : 'FAIL'} ${step}: ${detail}\n`);
+  process.stdout.write(
+    `[${seconds().toFixed(1).padStart(6)} s] ${ok ? 'ok  ' : 'FAIL'} ${step}: ${detail}\n`,
+  );
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -67,7 +69,9 @@ try {
     async () => {
       const user = await signUpAndIn(front.url, `zones-${Date.now()}@example.com`).catch(() => undefined);
       if (!user) return false;
-      const res = await fetch(`${front.url}/api/v1/game/zones`, { headers: { authorization: `Bearer ${user.accessToken}` } });
+      const res = await fetch(`${front.url}/api/v1/game/zones`, {
+        headers: { authorization: `Bearer ${user.accessToken}` },
+      });
       return res.ok && (((await res.json()) as { zones?: unknown[] }).zones?.length ?? 0) > 0;
     },
     { timeoutMs: 60_000, what: 'a zone listed through the front' },
@@ -75,12 +79,22 @@ try {
   fleet = await startOutageFleet({ url: front.url, count: BOTS, rateHz: 2, speedPerTick: 0.5 });
   subscriber = await openTradeSubscriber(front.url, `stream-${Date.now()}@example.com`);
   load = await startRequestLoad(front.url, `load-${Date.now()}@example.com`);
-  note('load', true, `${BOTS} bots, 1 SSE trade stream and ${load.paths.length} HTTP paths in a loop, all through the front (${front.url})`);
+  note(
+    'load',
+    true,
+    `${BOTS} bots, 1 SSE trade stream and ${load.paths.length} HTTP paths in a loop, all through the front (${front.url})`,
+  );
   await sleep(SOAK_MS);
-  note('blue', load.failures.length === 0, `${load.ok} requests answered, ${load.failures.length} failed before the release`);
+  note(
+    'blue',
+    load.failures.length === 0,
+    `${load.ok} requests answered, ${load.failures.length} failed before the release`,
+  );
 
   // The release: green up and ready, then the flip, then blue drains and stops.
-  const blue = topology.nodes.filter((n) => (COLOURED as readonly string[]).includes(n.role) && n.colour === 'blue');
+  const blue = topology.nodes.filter(
+    (n) => (COLOURED as readonly string[]).includes(n.role) && n.colour === 'blue',
+  );
   const green: TicklineNode[] = [];
   for (const role of COLOURED)
     for (let i = 0; i < blue.filter((n) => n.role === role).length; i++)
@@ -94,18 +108,34 @@ try {
   note('flip', true, 'the front sends new connections to the green gateways');
   const stopping = performance.now();
   await Promise.all(blue.map((n) => n.stop()));
-  note('drain', true, `blue stopped (SIGTERM, ${DRAIN_MS} ms drain) in ${Math.round(performance.now() - stopping)} ms`);
+  note(
+    'drain',
+    true,
+    `blue stopped (SIGTERM, ${DRAIN_MS} ms drain) in ${Math.round(performance.now() - stopping)} ms`,
+  );
   await sleep(SOAK_MS);
 
   // While blue drained and after: the checks.
   const closed = fleet.records.filter((r) => r.closed !== undefined);
   const resumed = fleet.records.filter((r, i) => r.acks > acksAt[i]!).length;
-  note('bots', resumed === BOTS && closed.length === 0, `${resumed}/${BOTS} bots acknowledged after the flip, ${closed.length} closed`);
-  note('http', load.failures.length === 0 && load.ok > requestsAt, `${load.ok - requestsAt} requests answered during and after the release, ${load.failures.length} failed, ${load.retried} sent again after their connection closed unanswered${load.failures.length ? ` (e.g. ${load.failures[0]})` : ''}`);
+  note(
+    'bots',
+    resumed === BOTS && closed.length === 0,
+    `${resumed}/${BOTS} bots acknowledged after the flip, ${closed.length} closed`,
+  );
+  note(
+    'http',
+    load.failures.length === 0 && load.ok > requestsAt,
+    `${load.ok - requestsAt} requests answered during and after the release, ${load.failures.length} failed, ${load.retried} sent again after their connection closed unanswered${load.failures.length ? ` (e.g. ${load.failures[0]})` : ''}`,
+  );
   const open = [...front.open()].filter(([port, n]) => n > 0 && blue.some((b) => b.port === port));
   note('front', open.length === 0, `${open.length} connections still open to blue`);
   const events = subscriber.events;
-  note('stream', events.length > tradesAt, `${events.length - tradesAt} trades after the flip; the stream reopened ${subscriber.reopened} times`);
+  note(
+    'stream',
+    events.length > tradesAt,
+    `${events.length - tradesAt} trades after the flip; the stream reopened ${subscriber.reopened} times`,
+  );
 
   // The audit: bots quiet and the collector stopped so the log stops growing.
   load.stop();
@@ -113,7 +143,11 @@ try {
   await Promise.all(topology.nodes.filter((n) => n.role === 'collector').map((n) => n.stop()));
   await sleep(2_000);
   const readLog = () =>
-    auditLog(topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!, topology.env.TICKLINE_EVENTLOG_NATS_STREAM!, Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS));
+    auditLog(
+      topology.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
+      topologyStreams(topology.env),
+      Number(topology.env.TICKLINE_EVENTLOG_NATS_REPLICAS),
+    );
   const accepted = fleet.accepted();
   let audit = await readLog();
   for (let i = 0; i < 10 && ![...accepted].every(([p, n]) => audit.moves.get(p) === n); i++) {
@@ -121,11 +155,26 @@ try {
     audit = await readLog();
   }
   const wrong = [...accepted].filter(([player, count]) => audit.moves.get(player) !== count);
-  note('audit', wrong.length === 0, `${[...accepted.values()].reduce((a, b) => a + b, 0)} acknowledged moves; ${wrong.length} players differ from the log`);
-  note('audit', audit.duplicateIds === 0, `${audit.records} records, ${audit.duplicateIds} event ids seen twice`);
+  note(
+    'audit',
+    wrong.length === 0,
+    `${[...accepted.values()].reduce((a, b) => a + b, 0)} acknowledged moves; ${wrong.length} players differ from the log`,
+  );
+  note(
+    'audit',
+    audit.duplicateIds === 0,
+    `${audit.records} records, ${audit.duplicateIds} event ids seen twice`,
+  );
   for (const [zone, seqs] of [...audit.zoneSeqs].sort())
-    note('audit', isContinuous(seqs), `zone ${zone}: ${seqs.length} events, seq 1…n ${isContinuous(seqs) ? 'without gap or repeat' : 'BROKEN'}`);
-  const gaps = streamGaps(events.map((e) => e.id), audit.tradeIds.get('BTC-USDT') ?? []);
+    note(
+      'audit',
+      isContinuous(seqs),
+      `zone ${zone}: ${seqs.length} events, seq 1…n ${isContinuous(seqs) ? 'without gap or repeat' : 'BROKEN'}`,
+    );
+  const gaps = streamGaps(
+    events.map((e) => e.id),
+    audit.tradeIds.get('BTC-USDT') ?? [],
+  );
   note(
     'audit',
     gaps.missing.length + gaps.duplicates.length + gaps.unknown.length === 0,
@@ -143,6 +192,8 @@ async function finish(): Promise<never> {
   subscriber?.close();
   await topology.stop();
   const failed = timeline.some((entry) => !entry.ok);
-  process.stdout.write(`\n${failed ? 'BLUEGREEN FAILED' : 'BLUEGREEN PASSED'} in ${seconds().toFixed(0)} s\n`);
+  process.stdout.write(
+    `\n${failed ? 'BLUEGREEN FAILED' : 'BLUEGREEN PASSED'} in ${seconds().toFixed(0)} s\n`,
+  );
   process.exit(failed ? 1 : 0);
 }

@@ -1,5 +1,12 @@
 import { createEventSource, ManualClock } from '@tickline/kernel';
-import { createPgliteSql, loadMigrationSets, migrate, MIGRATIONS_DIR, type Sql } from '@tickline/store';
+import {
+  createPgliteSql,
+  createReadSql,
+  loadMigrationSets,
+  migrate,
+  MIGRATIONS_DIR,
+  type Sql,
+} from '@tickline/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MarketCandleClosed } from '../candles/events.ts';
 import { MARKET_MIGRATIONS_DIR } from '../config.ts';
@@ -54,7 +61,7 @@ describe('indicator reads - warm-up before the first point', () => {
     await createCandleProjection({ sql }).apply(closed);
     const view = {
       sql,
-      reads: sql,
+      reads: createReadSql({ primary: sql }),
       cache: undefined,
       latest: new LatestStore(),
       ticker: () => Promise.resolve(undefined),
