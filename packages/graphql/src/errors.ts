@@ -30,9 +30,9 @@ export const GraphqlErrorCodes = defineErrorCodes({
   },
   GRAPHQL_FIELD_UNAVAILABLE: {
     meaning:
-      'The field reads a part this process does not run: live trading off or no event log, no market module on this role, or a domain a gateway forwards over REST (strategy, notify).',
+      'The field reads a part no process reached here runs: live trading off or no event log, no market module on this role, or a domain this role neither runs nor forwards.',
     resolve:
-      'Ask a process whose role runs that part (`tickline start --role all`), use the REST route (a gateway forwards it), or enable the part in the config.',
+      'Ask a process whose role runs that part (`tickline start --role all`, or a gateway: it reaches strategy and notify on their roles), or enable the part in the config.',
     httpStatus: 503,
   },
   GRAPHQL_PERSISTED_QUERY_NOT_FOUND: {

@@ -38,11 +38,11 @@ describe('roles - table', () => {
   it('roles - gateways authenticate and stream, platform processes project, all does both', () => {
     const names = (role: RoleName) => modulesFor(role).map((m) => m.name);
     expect(names('gateway')).toEqual(['identity', 'realtime', 'accounts', 'market', 'game', 'platform', 'graphql']);
-    expect(names('platform')).toEqual(['identity', 'accounts', 'market', 'notify', 'platform']);
+    expect(names('platform')).toEqual(['identity', 'accounts', 'market', 'notify', 'platform', 'graphql']);
     expect(names('all')).toEqual(DOMAINS.map((d) => d.name));
     expect(names('game')).toEqual(['game']);
     expect(names('collector')).toEqual(['market']);
-    expect(names('strategy')).toEqual(['identity', 'strategy']);
+    expect(names('strategy')).toEqual(['identity', 'strategy', 'graphql']);
     expect(ROLES.platform.api).toEqual(['notify', 'platform']);
     expect(describeRoles()).toContain(
       'runs now: eventlog, eventlog-dlq, publisher, sql, identity, realtime, accounts, market, game, platform, graphql, http',

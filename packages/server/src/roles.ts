@@ -102,8 +102,9 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     summary: 'event consumers projecting into SQL; operations API',
     services: [...CONSUMER, ...WITH_SQL],
     // Identity authenticates the operations API's admins.
-    // Notifications: the matcher, queue and dispatcher consumers, and their routes.
-    modules: ['identity', 'accounts', 'market', 'notify', 'platform'],
+    // Notifications: the matcher, queue and dispatcher consumers, and their routes. GraphQL
+    // answers gateways' calls to notify's port (it serves no route here).
+    modules: ['identity', 'accounts', 'market', 'notify', 'platform', 'graphql'],
     api: ['notify', 'platform'],
     forward: {},
     web: false,
@@ -113,8 +114,9 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
   strategy: {
     summary: 'strategies, backtests and live runs in the isolated-vm sandbox; paper portfolios and orders',
     // Identity authenticates the strategy API; backtests read the candle tables from SQL.
+    // GraphQL answers gateways' calls to the strategy and trading ports (no route here).
     services: [...CONSUMER, ...WITH_SQL],
-    modules: ['identity', 'strategy'],
+    modules: ['identity', 'strategy', 'graphql'],
     api: ['strategy'],
     forward: {},
     web: false,

@@ -23,9 +23,12 @@ access rule; \`after\` resumes after an \`eventId\` (a \`stream.reset\` event fi
 cannot fill the gap); refusals and slow consumers end the connection with the stream close codes
 (4008 slow consumer, 4029 stream limit, 4501 no valid credential, 4503 revoked).
 
-On a gateway (\`--role gateway\`), fields of the domains it forwards to other roles (strategy:
-strategies, backtests, research, portfolios, orders, live runs; notify: the inbox and rules)
-answer \`GRAPHQL_FIELD_UNAVAILABLE\`.
+On a scaled gateway (\`--role gateway\`), the fields of the domains it forwards to other roles
+(strategy: strategies, backtests, research, portfolios, orders, live runs; notify: the inbox and
+rules) are answered by those roles: each call of their services goes over NATS request/reply with
+the operation's credentials and request id, the owner authenticates and checks the scope, a batched
+relation is one request. No owner answering: \`EVLOG_RPC_NO_RESPONDER\` (or \`EVLOG_RPC_TIMEOUT\`,
+both 503) on that field alone. Subscriptions are served by the gateway's own hub.
 
 This file is generated from the code (\`npm run docs:graphql\`); a test fails when it drifts.
 

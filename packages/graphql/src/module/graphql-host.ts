@@ -2,17 +2,21 @@
  * @module GraphQL on a running process: binds the schema's ports to the hosts of the domains that
  * run here — identity always; market, strategy (with live trading), notify, platform and realtime
  * where the role runs them — through the very services, repositories and actions REST's routes
- * call. A domain this role forwards to another (strategy and notify on a gateway) has no host
- * here: its fields answer GRAPHQL_FIELD_UNAVAILABLE (docs/architecture.md).
+ * call. A domain this role forwards to another (strategy and notify on a gateway) is reached on
+ * its owner per call over request/reply; a role that owns such a domain answers those calls
+ * (docs/architecture.md, "GraphQL through a gateway").
  */
 import { principalOf, type IdentityHost } from '@tickline/identity';
-import type { ModuleBaseDeps, ModuleHost } from '@tickline/kernel';
+import type { RequestReply } from '@tickline/eventlog';
+import type { ModuleBaseDeps, ModuleHost, Service } from '@tickline/kernel';
 import { createMarketReads, type MarketHost } from '@tickline/market';
 import type { NotifyHost } from '@tickline/notify';
 import type { PlatformHost } from '@tickline/platform';
 import type { RealtimeHost } from '@tickline/realtime';
 import { createLiveActions, createStrategyActions, type StrategyHost } from '@tickline/strategy';
 import type { GraphqlSettings } from '../config.ts';
+import { createForwardedPorts } from '../forwarding/forwarded-ports.ts';
+import { portResponderService } from '../forwarding/port-responder.ts';
 import type { GraphqlServices, TickerView } from '../schema/services.ts';
 
 export interface GraphqlHostDeps extends ModuleBaseDeps<GraphqlSettings> {
@@ -22,6 +26,18 @@ export interface GraphqlHostDeps extends ModuleBaseDeps<GraphqlSettings> {
   notify?: NotifyHost | undefined;
   platform?: PlatformHost | undefined;
   realtime?: RealtimeHost | undefined;
+  /** Request/reply between processes, where several run (forwarded ports go over it). */
+  rpc?: RequestReply | undefined;
+  /**
+   * The role table's forwarding for this process: the role owning each domain it forwards, and
+   * the domains it owns that gateways forward to it.
+   */
+  forwarding?:
+    | {
+        readonly owners: Readonly<Partial<Record<string, string>>>;
+        readonly answers: readonly string[];
+      }
+    | undefined;
   /** Realtime's section: the subscriptions keep its ping period and slow-consumer bound. */
   config?: {
     readonly realtime?: {
@@ -77,8 +93,22 @@ function strategyPort(strategy: StrategyHost): GraphqlServices['strategies'] {
   };
 }
 
+/** The owners of the domains this process forwards and does not run itself. */
+function forwardedOwners(deps: GraphqlHostDeps): Partial<Record<'strategy' | 'notify', string>> {
+  const owners: Partial<Record<'strategy' | 'notify', string>> = {};
+  const strategy = deps.forwarding?.owners['strategy'];
+  const notify = deps.forwarding?.owners['notify'];
+  if (strategy !== undefined && deps.strategy === undefined) owners.strategy = strategy;
+  if (notify !== undefined && deps.notify === undefined) owners.notify = notify;
+  return owners;
+}
+
+function forwardedPorts(rpc: RequestReply, owners: Partial<Record<'strategy' | 'notify', string>>) {
+  return Object.keys(owners).length === 0 ? undefined : createForwardedPorts({ rpc, owners });
+}
+
 export function createGraphqlHost(deps: GraphqlHostDeps): GraphqlHost {
-  const { identity, market, strategy, notify, platform, realtime } = deps;
+  const { identity, market, strategy, notify, platform, realtime, rpc } = deps;
   const live = strategy?.live?.routeOptions;
   const realtimeSettings = deps.config?.realtime;
   const ports: GraphqlServices = {
@@ -98,9 +128,21 @@ export function createGraphqlHost(deps: GraphqlHostDeps): GraphqlHost {
       gateway: realtime.gateway,
       maxBufferedBytes: realtimeSettings?.slowConsumer.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     },
+    forwarded: rpc && forwardedPorts(rpc, forwardedOwners(deps)),
   };
+  // Where gateways forward a domain to this role, its ports answer their calls.
+  const answers = new Set(deps.forwarding?.answers ?? []);
+  const owned = {
+    strategies: answers.has('strategy') ? ports.strategies : undefined,
+    trading: answers.has('strategy') ? ports.trading : undefined,
+    notifications: answers.has('notify') ? ports.notifications : undefined,
+  };
+  const services: Service[] =
+    rpc && deps.settings.enabled && Object.values(owned).some((port) => port !== undefined)
+      ? [portResponderService(rpc, owned)]
+      : [];
   return {
-    services: [],
+    services,
     settings: deps.settings,
     ports,
     pingIntervalMs: realtime ? realtimeSettings?.pingIntervalMs : undefined,

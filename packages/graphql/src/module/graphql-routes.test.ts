@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { IdentityError } from '@tickline/identity';
 import { defineErrorCodes, OPERATION_RATE_LIMIT, TicklineError } from '@tickline/kernel';
 // Registers live trading's codes (STRATEGY_PORTFOLIO_NOT_FOUND), as the server's strategy module does.
 import { createLiveActions } from '@tickline/strategy';
@@ -10,13 +9,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GraphqlSchema } from '../config.ts';
 import type { GraphqlServices } from '../schema/services.ts';
 import {
-  callerFromHeaders,
   CREATED,
   fakeAuth,
   fakeMarket,
   fakeNotifications,
   fakeOperations,
   fakeStrategies,
+  fakeTrading,
 } from '../testing/fake-services.ts';
 import { graphqlRoutes } from './graphql-routes.ts';
 
@@ -57,18 +56,7 @@ beforeAll(async () => {
       Array.from({ length: 5 }, (_, i) => ({ id: `k${i}`, name: `key ${i}`, prefix: 'tkl_', scopes: [] })),
     market: market.port,
     strategies: strategies.port,
-    trading: {
-      // REST's live routes authenticate with a scope; the fake headers carry it.
-      async authenticate(request, scope) {
-        const caller = callerFromHeaders(request);
-        if (caller === undefined) throw new IdentityError('AUTH_UNAUTHENTICATED', 'credentials required');
-        if (caller.scopes && !caller.scopes.includes(scope))
-          throw new IdentityError('AUTH_FORBIDDEN', `requires scope ${scope}`);
-        return { userId: caller.userId, admin: caller.role === 'admin' };
-      },
-      portfoliosOf: (userId) => live.routeOptions.portfoliosOf(userId),
-      actions: createLiveActions(live.routeOptions),
-    },
+    trading: fakeTrading(live.routeOptions),
     notifications: fakeNotifications(),
     operations: fakeOperations(),
   };

@@ -10,7 +10,13 @@ import type { LiveCaller } from '@tickline/strategy';
 import type { FastifyRequest } from 'fastify';
 import type { MercuriusContext } from 'mercurius';
 import { GraphqlError } from '../errors.ts';
-import type { GraphqlServices, Principal, StrategyPort, TradingPort } from './services.ts';
+import type {
+  ForwardedPorts,
+  GraphqlServices,
+  Principal,
+  StrategyPort,
+  TradingPort,
+} from './services.ts';
 
 const memo = new WeakMap<FastifyRequest, Map<string, Promise<unknown>>>();
 
@@ -35,6 +41,29 @@ export function required<T>(service: T | undefined, name: string): T {
       details: { field: name },
     });
   return service;
+}
+
+/**
+ * A domain's port for this operation: this process's own, else the owner's over request/reply
+ * (a scaled gateway), else GRAPHQL_FIELD_UNAVAILABLE naming `field`.
+ */
+export function portOf<K extends keyof ForwardedPorts>(
+  services: GraphqlServices,
+  context: MercuriusContext,
+  domain: K,
+  field: string,
+): NonNullable<ForwardedPorts[K]> {
+  const port = services[domain] ?? services.forwarded?.(requestOf(context))[domain];
+  return required(port as NonNullable<ForwardedPorts[K]> | undefined, field);
+}
+
+/** {@link portOf}, or undefined where the domain is not reachable (a relation answers null). */
+export function optionalPortOf<K extends keyof ForwardedPorts>(
+  services: GraphqlServices,
+  context: MercuriusContext,
+  domain: K,
+): ForwardedPorts[K] {
+  return services[domain] ?? services.forwarded?.(requestOf(context))[domain];
 }
 
 /** The caller (any credential); with `scope`, an API key must carry it. @throws AUTH_* */

@@ -1,8 +1,10 @@
 /**
  * @module What the schema reads and changes, as narrow ports over the domains' hosts (the module
  * binds them in graphql-host.ts): the resolvers call the same services, repositories and actions
- * REST's routes call, so GraphQL is no second implementation. A port is absent where its domain
- * does not run in this process; its fields then answer GRAPHQL_FIELD_UNAVAILABLE.
+ * REST's routes call, so GraphQL is no second implementation. Where a domain runs on another role
+ * (strategy and notify behind a scaled gateway), its port is the owner's, reached per request over
+ * request/reply (forwarding/); where it runs nowhere reachable, its fields answer
+ * GRAPHQL_FIELD_UNAVAILABLE.
  */
 import type { Principal } from '@tickline/identity';
 import type { RequestAuth } from '@tickline/kernel';
@@ -58,12 +60,36 @@ export interface StrategyPort {
   readonly research: Pick<ResearchRepository, 'list' | 'get' | 'reportsOf'>;
 }
 
+/** A port's functions as another process answers them: a value here may be a promise there. */
+export type Awaitable<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => R | Promise<Awaited<R>> : T[K];
+};
+
+/** What the schema does with live trading's actions. */
+export type TradingActions = Awaitable<
+  Pick<
+    LiveActions,
+    | 'owned'
+    | 'run'
+    | 'listRuns'
+    | 'summary'
+    | 'positions'
+    | 'equity'
+    | 'orders'
+    | 'risk'
+    | 'placeOrder'
+    | 'cancelOrder'
+    | 'pause'
+    | 'resume'
+  >
+>;
+
 /** Paper portfolios and live runs, as REST's live-trading routes read and change them. */
 export interface TradingPort {
   /** REST's own authentication of these routes: the caller, with `admin` only for an admin's full hand. */
   authenticate(request: FastifyRequest, scope: ApiKeyScope): Promise<LiveCaller>;
   portfoliosOf(userId: string): Promise<string[]>;
-  readonly actions: LiveActions;
+  readonly actions: TradingActions;
 }
 
 /** The in-app inbox and the rules, as `/api/v1/notifications` reads and changes them. */
@@ -92,6 +118,18 @@ export interface GraphqlServices {
   readonly notifications?: NotificationsPort | undefined;
   readonly operations?: OperationsPort | undefined;
   readonly live?: LivePort | undefined;
+  /**
+   * The ports of domains another role owns (a scaled gateway), bound to one request's credentials
+   * and correlation id; a port present above is this process's own and wins.
+   */
+  readonly forwarded?: ((request: FastifyRequest) => ForwardedPorts) | undefined;
+}
+
+/** The ports a gateway reaches on their owners. */
+export interface ForwardedPorts {
+  readonly strategies?: StrategyPort | undefined;
+  readonly trading?: TradingPort | undefined;
+  readonly notifications?: NotificationsPort | undefined;
 }
 
 export type { Principal };

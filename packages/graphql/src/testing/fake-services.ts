@@ -6,7 +6,13 @@
  */
 import { IdentityError, type Principal } from '@tickline/identity';
 import type { Caller, RequestAuth } from '@tickline/kernel';
-import type { RunRecord, StrategyRecord, VersionInfo } from '@tickline/strategy';
+import {
+  createLiveActions,
+  type LiveRoutesOptions,
+  type RunRecord,
+  type StrategyRecord,
+  type VersionInfo,
+} from '@tickline/strategy';
 import type { FastifyRequest } from 'fastify';
 import type {
   MarketPort,
@@ -14,6 +20,7 @@ import type {
   OperationsPort,
   StrategyPort,
   TickerView,
+  TradingPort,
 } from '../schema/services.ts';
 
 /** The caller the headers name, or undefined without credentials. */
@@ -78,6 +85,20 @@ export async function fakePrincipal(request: FastifyRequest, scope: string): Pro
     tier: 'free',
     limits: {} as Principal['limits'],
     scopes: caller.scopes ?? null,
+  };
+}
+
+/** Live trading's real actions over `options`, authenticated by the headers with REST's scopes. */
+export function fakeTrading(options: LiveRoutesOptions): TradingPort {
+  return {
+    async authenticate(request, scope) {
+      const caller = callerFromHeaders(request);
+      if (caller === undefined) throw new IdentityError('AUTH_UNAUTHENTICATED', 'credentials required');
+      if (caller.scopes && !caller.scopes.includes(scope)) throw forbidden(scope);
+      return { userId: caller.userId, admin: caller.role === 'admin' };
+    },
+    portfoliosOf: (userId) => options.portfoliosOf(userId),
+    actions: createLiveActions(options),
   };
 }
 

@@ -4,13 +4,11 @@
  * processes. One source of truth: its OpenAPI document (every method, path and scope) equals the
  * `all` role's, so a domain route no role table lists fails here. And the routes work through it.
  */
-import { graphqlWsClient } from '@tickline/graphql/internal';
-import type { Candle } from '@tickline/market';
-import { createPostgresSql } from '@tickline/store';
-import { SMA_CROSS_SOURCE, storeClosedCandles } from '@tickline/strategy';
+import { SMA_CROSS_SOURCE } from '@tickline/strategy';
 import { requireRedisServer, startRedis, type RedisServerHandle } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, openEventSource, signUpAndIn, streamTicket } from '../testing/api-clients.ts';
+import { candleWave, storeCandles } from '../testing/cluster-candles.ts';
 import {
   scaledClusterDependencies,
   startScaledCluster,
@@ -61,35 +59,6 @@ function routeTable(doc: OpenApi): string[] {
     .sort();
 }
 
-/** `count` closed one-minute candles of BTC-USDT from `from`, stored as the market stores them. */
-async function seedCandles(from: number, count: number, minute: number): Promise<void> {
-  const sql = await createPostgresSql({ url: cluster!.env.TICKLINE_DATABASE_URL! });
-  try {
-    const candles: Candle[] = Array.from({ length: count }, (_, i) => {
-      const close = 100 + 5 * Math.sin(i / 4);
-      return {
-        exchange: 'e2e',
-        symbol: 'BTC-USDT',
-        interval: '1m',
-        openTime: from + i * minute,
-        closeTime: from + (i + 1) * minute,
-        open: close,
-        high: close + 0.5,
-        low: close - 0.5,
-        close,
-        volume: 10,
-        quoteVolume: 10 * close,
-        trades: 4,
-        incomplete: false,
-        revision: 0,
-      };
-    });
-    await storeClosedCandles(sql, candles);
-  } finally {
-    await sql.close();
-  }
-}
-
 describe.skipIf(!available)(`gateway routes - every route through a gateway (${reason})`, () => {
   it('gateway routes - the gateway serves the all role route table and OpenAPI document', async () => {
     const fromAll = await callJson(all.url, 'GET', '/api/openapi.json');
@@ -126,9 +95,8 @@ describe.skipIf(!available)(`gateway routes - every route through a gateway (${r
 
   it('gateway routes - a backtest started through the gateway reports on its stream', async () => {
     const hour = 3_600_000;
-    const minute = 60_000;
     const to = Math.floor(Date.now() / hour) * hour - hour;
-    await seedCandles(to - hour, 60, minute);
+    await storeCandles(cluster!.env.TICKLINE_DATABASE_URL!, candleWave('BTC-USDT', to - hour, 60));
     const bob = await signUpAndIn(gateway.url, `bob.${Date.now()}@example.com`);
     const bearer = bob.accessToken;
     const stream = openEventSource(gateway.url, {
@@ -163,68 +131,6 @@ describe.skipIf(!available)(`gateway routes - every route through a gateway (${r
       expect(run.status, JSON.stringify(run.body)).toBe(200);
     } finally {
       stream.close();
-    }
-  });
-
-  it('gateway routes - GraphQL on a gateway: its own fields and subscriptions; forwarded domains are coded', async () => {
-    const cy = await signUpAndIn(gateway.url, `cy.${Date.now()}@example.com`);
-    const bearer = cy.accessToken;
-    const answer = await fetch(`${gateway.url}/api/v1/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
-      body: JSON.stringify({
-        query: '{ me { userId } strategies { nodes { id } } notifications { unread } }',
-      }),
-    });
-    const body = (await answer.json()) as {
-      data: Record<string, unknown>;
-      errors: Array<{ extensions: { code: string } }>;
-    };
-    expect(body.data).toEqual({ me: { userId: cy.userId }, strategies: null, notifications: null });
-    expect(body.errors.map((e) => e.extensions.code)).toEqual([
-      'GRAPHQL_FIELD_UNAVAILABLE',
-      'GRAPHQL_FIELD_UNAVAILABLE',
-    ]);
-    // A backtest run by the strategy process reaches the gateway's hub, and its GraphQL subscribers.
-    const client = graphqlWsClient(`${gateway.url.replace('http', 'ws')}/api/v1/graphql`, {
-      authorization: `Bearer ${bearer}`,
-    });
-    try {
-      const events = client.record('subscription { backtestProgress { type backtestId status } }');
-      const hour = 3_600_000;
-      const to = Math.floor(Date.now() / hour) * hour - hour;
-      const created = await callJson(gateway.url, 'POST', '/api/v1/strategies', {
-        bearer,
-        body: { name: 'cross', source: SMA_CROSS_SOURCE },
-      });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      const started = await callJson(gateway.url, 'POST', '/api/v1/backtests', {
-        bearer,
-        body: {
-          strategyId: created.body.strategy.id,
-          symbol: 'BTC-USDT',
-          interval: '1m',
-          from: to - hour,
-          to,
-        },
-      });
-      expect(started.status, JSON.stringify(started.body)).toBe(202);
-      const deadline = Date.now() + 60_000;
-      const completed = () =>
-        events.data.find(
-          (d) => (d as { backtestProgress: { type: string } }).backtestProgress.type === 'backtest.completed',
-        );
-      while (!completed() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(events.errors).toEqual([]);
-      expect(completed()).toEqual({
-        backtestProgress: {
-          type: 'backtest.completed',
-          backtestId: started.body.backtest.id,
-          status: 'succeeded',
-        },
-      });
-    } finally {
-      await client.dispose();
     }
   });
 });

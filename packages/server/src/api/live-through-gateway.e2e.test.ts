@@ -7,13 +7,10 @@
  * placed through B fills, and A shows the position.
  */
 import { createNatsEventLog, type NatsEventLog } from '@tickline/eventlog';
-import { createEventSource, encodeEvent } from '@tickline/kernel';
-import { MarketCandleClosed, type Candle } from '@tickline/market';
-import { createPostgresSql } from '@tickline/store';
-import { storeClosedCandles } from '@tickline/strategy';
 import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, openEventSource, signUpAndIn, streamTicket } from '../testing/api-clients.ts';
+import { closedCandle, publishCandles, storeCandles } from '../testing/cluster-candles.ts';
 import {
   scaledClusterDependencies,
   startScaledCluster,
@@ -83,39 +80,11 @@ afterAll(async () => {
   await redis?.stop();
 }, 60_000);
 
-const market = createEventSource({ source: 'collector/e2e' });
-
 /** A closed 1 m candle of SYMBOL closing at `closeTime`: stored as the market stores it, then logged. */
 async function publishCandle(closeTime: number, close: number): Promise<void> {
-  const candle: Candle = {
-    exchange: 'e2e',
-    symbol: SYMBOL,
-    interval: '1m',
-    openTime: closeTime - MINUTE,
-    closeTime,
-    open: close,
-    high: close + 0.5,
-    low: close - 0.5,
-    close,
-    volume: 10,
-    quoteVolume: 10 * close,
-    trades: 4,
-    incomplete: false,
-    revision: 0,
-  };
-  const sql = await createPostgresSql({ url: cluster!.env.TICKLINE_DATABASE_URL! });
-  try {
-    await storeClosedCandles(sql, [candle]);
-  } finally {
-    await sql.close();
-  }
-  const event = market.create(MarketCandleClosed, {
-    subject: SYMBOL,
-    data: { ...candle, correction: false },
-  });
-  await log!.append([
-    { id: event.id, key: event.partitionkey, type: event.type, payload: encodeEvent(event) },
-  ]);
+  const candle = closedCandle(SYMBOL, closeTime, close);
+  await storeCandles(cluster!.env.TICKLINE_DATABASE_URL!, [candle]);
+  await publishCandles(log!, [candle]);
 }
 
 describe.skipIf(!available)(`live through a gateway - runs and signals at scale (${reason})`, () => {

@@ -266,6 +266,8 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         sql,
         reads,
         rpc,
+        // Which domains this process reaches on their owners, and which it owns for gateways.
+        forwarding: options.modules ? undefined : { owners: spec.forward, answers: forwardedTo(role) },
         keys,
         streamConnections,
         redis,

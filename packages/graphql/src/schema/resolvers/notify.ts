@@ -3,7 +3,7 @@
  * `/api/v1/notifications`): the inbox pages by its own key (the last entry's id), as REST's `before`.
  */
 import { z } from 'zod';
-import { callerOf, required } from '../caller.ts';
+import { callerOf, portOf } from '../caller.ts';
 import { keysetConnection } from '../connection.ts';
 import type { GraphqlServices } from '../services.ts';
 import { given, type Context, type ResolverMap } from './types.ts';
@@ -18,7 +18,7 @@ const EntryId = z.uuid();
 
 export function notifyResolvers(services: GraphqlServices): ResolverMap {
   const withActor = async (field: string, context: Context) => {
-    const notifications = required(services.notifications, field);
+    const notifications = portOf(services, context, 'notifications', field);
     const caller = await callerOf(services, context);
     return { notifications, actor: { userId: caller.userId } };
   };

@@ -20,7 +20,7 @@ import {
   type StrategyRecord,
   type VersionInfo,
 } from '@tickline/strategy';
-import { principalOf, required } from '../caller.ts';
+import { optionalPortOf, portOf, principalOf } from '../caller.ts';
 import { connectionOf, type ConnectionArgs } from '../connection.ts';
 import type { GraphqlServices, StrategyPort } from '../services.ts';
 import { given, groupBy, type Context, type LoaderMap, type ResolverMap } from './types.ts';
@@ -82,9 +82,9 @@ export async function strategiesFor(
 }
 
 export function strategyResolvers(services: GraphqlServices): ResolverMap {
-  const port = (field: string) => required(services.strategies, field);
+  const port = (field: string, context: Context) => portOf(services, context, 'strategies', field);
   const reader = async (field: string, context: Context) => {
-    const strategies = port(field);
+    const strategies = port(field, context);
     return { strategies, principal: await principalOf(strategies, context, STRATEGY_SCOPES.read) };
   };
   return {
@@ -138,20 +138,20 @@ export function strategyResolvers(services: GraphqlServices): ResolverMap {
         args: { strategyId: string; source: string; language?: string | null },
         context: Context,
       ) {
-        const strategies = port('createStrategyVersion');
+        const strategies = port('createStrategyVersion', context);
         const principal = await principalOf(strategies, context, STRATEGY_SCOPES.write);
         const body = SaveVersionBody.parse(given({ source: args.source, language: args.language }));
         return versionNode(await strategies.actions.saveVersion(principal, args.strategyId, body));
       },
       async queueBacktest(_root: unknown, args: { input: Record<string, unknown> }, context: Context) {
-        const strategies = port('queueBacktest');
+        const strategies = port('queueBacktest', context);
         const principal = await principalOf(strategies, context, STRATEGY_SCOPES.run);
         const input = given(args.input);
         const body = QueueBacktestBody.parse({ ...input, from: instant(input.from), to: instant(input.to) });
         return backtestNode(await strategies.actions.queueBacktest(principal, body));
       },
       async cancelBacktest(_root: unknown, args: { id: string }, context: Context) {
-        const strategies = port('cancelBacktest');
+        const strategies = port('cancelBacktest', context);
         const principal = await principalOf(strategies, context, STRATEGY_SCOPES.run);
         return backtestNode(await strategies.cancelBacktest(principal.userId, args.id));
       },
@@ -163,14 +163,14 @@ export function strategyResolvers(services: GraphqlServices): ResolverMap {
 }
 
 export function strategyLoaders(services: GraphqlServices): LoaderMap {
-  const port = () => required(services.strategies, 'strategies');
+  const port = (context: Context) => portOf(services, context, 'strategies', 'strategies');
   return {
     Strategy: {
       // One statement for a page of strategies' versions (their owner's only).
-      async versions(queries: ReadonlyArray<{ obj: StrategyNode }>) {
+      async versions(queries: ReadonlyArray<{ obj: StrategyNode }>, context: Context) {
         const found = new Map<string, VersionInfo[]>();
         for (const [userId, owned] of groupBy(queries, (q) => q.obj.userId))
-          for (const [id, versions] of await port().repository.listVersionsOf(
+          for (const [id, versions] of await port(context).repository.listVersionsOf(
             userId,
             owned.map((q) => q.obj.id),
           ))
@@ -178,10 +178,13 @@ export function strategyLoaders(services: GraphqlServices): LoaderMap {
         return queries.map(({ obj }) => (found.get(obj.id) ?? []).map(versionNode));
       },
       // One read of the owner's latest runs for a page of strategies, as `GET /backtests` lists them.
-      async backtests(queries: ReadonlyArray<{ obj: StrategyNode; params: ConnectionArgs }>) {
+      async backtests(
+        queries: ReadonlyArray<{ obj: StrategyNode; params: ConnectionArgs }>,
+        context: Context,
+      ) {
         const byUser = new Map<string, RunRecord[]>();
         for (const userId of new Set(queries.map((q) => q.obj.userId)))
-          byUser.set(userId, await port().repository.listRuns(userId, RUNS_LISTED));
+          byUser.set(userId, await port(context).repository.listRuns(userId, RUNS_LISTED));
         return queries.map(({ obj, params }) =>
           connectionOf(
             (byUser.get(obj.userId) ?? []).filter((r) => r.strategyId === obj.id).map(backtestNode),
@@ -191,17 +194,17 @@ export function strategyLoaders(services: GraphqlServices): LoaderMap {
       },
     },
     Backtest: {
-      strategy: (queries: ReadonlyArray<{ obj: BacktestNode }>) =>
+      strategy: (queries: ReadonlyArray<{ obj: BacktestNode }>, context: Context) =>
         strategiesFor(
-          services.strategies,
+          optionalPortOf(services, context, 'strategies'),
           queries.map((q) => q.obj),
         ),
       // Results of a page of succeeded backtests in one statement; null for the others.
-      async result(queries: ReadonlyArray<{ obj: BacktestNode }>) {
+      async result(queries: ReadonlyArray<{ obj: BacktestNode }>, context: Context) {
         const found = new Map<string, StoredResult>();
         const succeeded = queries.filter((q) => q.obj.status === 'succeeded');
         for (const [userId, owned] of groupBy(succeeded, (q) => q.obj.userId))
-          for (const [id, result] of await port().repository.resultsOf(
+          for (const [id, result] of await port(context).repository.resultsOf(
             userId,
             owned.map((q) => q.obj.id),
           ))
@@ -213,16 +216,16 @@ export function strategyLoaders(services: GraphqlServices): LoaderMap {
       },
     },
     ResearchRun: {
-      strategy: (queries: ReadonlyArray<{ obj: ResearchNode }>) =>
+      strategy: (queries: ReadonlyArray<{ obj: ResearchNode }>, context: Context) =>
         strategiesFor(
-          services.strategies,
+          optionalPortOf(services, context, 'strategies'),
           queries.map((q) => q.obj),
         ),
-      async report(queries: ReadonlyArray<{ obj: ResearchNode }>) {
+      async report(queries: ReadonlyArray<{ obj: ResearchNode }>, context: Context) {
         const found = new Map<string, unknown>();
         const succeeded = queries.filter((q) => q.obj.status === 'succeeded');
         for (const [userId, owned] of groupBy(succeeded, (q) => q.obj.userId))
-          for (const [id, report] of await port().research.reportsOf(
+          for (const [id, report] of await port(context).research.reportsOf(
             userId,
             owned.map((q) => q.obj.id),
           ))

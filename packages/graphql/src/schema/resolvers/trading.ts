@@ -15,7 +15,7 @@ import {
 } from '@tickline/strategy';
 import { ApiKeyScope, EquityRange } from '@tickline/protocol';
 import { z } from 'zod';
-import { callerOf, liveCallerOf, required } from '../caller.ts';
+import { callerOf, liveCallerOf, optionalPortOf, portOf } from '../caller.ts';
 import { connectionOf, type ConnectionArgs } from '../connection.ts';
 import type { GraphqlServices, TradingPort } from '../services.ts';
 import { tickersOf } from './market.ts';
@@ -38,15 +38,15 @@ interface PortfolioNode {
   dayStartEquity: number;
 }
 
-function portfolioNode(trading: TradingPort, id: string): PortfolioNode {
-  const { portfolioId, ...summary } = trading.actions.summary(id);
+async function portfolioNode(trading: TradingPort, id: string): Promise<PortfolioNode> {
+  const { portfolioId, ...summary } = await trading.actions.summary(id);
   return { id: portfolioId, ...summary };
 }
 
 export function tradingResolvers(services: GraphqlServices): ResolverMap {
-  const port = (field: string) => required(services.trading, field);
+  const port = (field: string, context: Context) => portOf(services, context, 'trading', field);
   const as = async (field: string, context: Context, scope: ApiKeyScope) => {
-    const trading = port(field);
+    const trading = port(field, context);
     return { trading, caller: await liveCallerOf(trading, context, scope) };
   };
 
@@ -55,10 +55,7 @@ export function tradingResolvers(services: GraphqlServices): ResolverMap {
       async portfolios(_root: unknown, args: ConnectionArgs, context: Context) {
         const { trading, caller } = await as('portfolios', context, ApiKeyScope.PortfolioRead);
         const ids = await trading.portfoliosOf(caller.userId);
-        return connectionOf(
-          ids.map((id) => portfolioNode(trading, id)),
-          args,
-        );
+        return connectionOf(await Promise.all(ids.map((id) => portfolioNode(trading, id))), args);
       },
       async portfolio(_root: unknown, args: { id: string }, context: Context) {
         const { trading, caller } = await as('portfolio', context, ApiKeyScope.PortfolioRead);
@@ -76,7 +73,8 @@ export function tradingResolvers(services: GraphqlServices): ResolverMap {
     },
     // Each portfolio field re-checks the owner, as each REST route does (no I/O once it is loaded).
     Portfolio: {
-      positions: (portfolio: PortfolioNode) => port('positions').actions.positions(portfolio.id),
+      positions: (portfolio: PortfolioNode, _args: unknown, context: Context) =>
+        port('positions', context).actions.positions(portfolio.id),
       async orders(
         portfolio: PortfolioNode,
         args: ConnectionArgs & { status: 'OPEN' | 'ALL' },
@@ -172,8 +170,8 @@ export function tradingLoaders(services: GraphqlServices): LoaderMap {
     },
     Portfolio: {
       // One read of the owner's runs for every portfolio of the answer (a portfolio's id is its owner's).
-      async liveRuns(queries: ReadonlyArray<{ obj: PortfolioNode }>) {
-        const trading = required(services.trading, 'liveRuns');
+      async liveRuns(queries: ReadonlyArray<{ obj: PortfolioNode }>, context: Context) {
+        const trading = portOf(services, context, 'trading', 'liveRuns');
         const byOwner = new Map<string, LiveRunStatus[]>();
         for (const owner of groupBy(queries, (q) => q.obj.id).keys())
           byOwner.set(owner, await trading.actions.listRuns(owner));
@@ -185,7 +183,7 @@ export function tradingLoaders(services: GraphqlServices): LoaderMap {
       async strategy(queries: ReadonlyArray<{ obj: LiveRunStatus }>, context: Context) {
         await callerOf(services, context, STRATEGY_SCOPES.read);
         return strategiesFor(
-          services.strategies,
+          optionalPortOf(services, context, 'strategies'),
           queries.map((q) => q.obj),
         );
       },
