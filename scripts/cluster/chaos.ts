@@ -252,6 +252,12 @@ try {
   }
   const logged = [...audit.moves.values()].reduce((a, b) => a + b, 0);
   const wrong = [...accepted].filter(([player, count]) => audit.moves.get(player) !== count);
+  const dropped = fleet.records.reduce((n, r) => n + r.moves.forgotten.size, 0);
+  note(
+    'audit',
+    true,
+    `${dropped} moves sent to a process that stopped answering were dropped by their clients on resume (never acknowledged, not counted)`,
+  );
   note(
     'audit',
     wrong.length === 0,
