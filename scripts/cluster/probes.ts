@@ -241,6 +241,17 @@ export function isContinuous(seqs: readonly number[]): boolean {
   return sorted.every((seq, i) => seq === i + 1);
 }
 
+/** What is wrong with a zone's `seqs`: how many of 1…max are missing and how many repeat, the first of each. */
+export function seqFaults(seqs: readonly number[]): string {
+  const counts = new Map<number, number>();
+  for (const seq of seqs) counts.set(seq, (counts.get(seq) ?? 0) + 1);
+  const max = Math.max(0, ...seqs);
+  const missing: number[] = [];
+  for (let seq = 1; seq <= max; seq++) if (!counts.has(seq)) missing.push(seq);
+  const repeated = [...counts].filter(([, n]) => n > 1).map(([seq]) => seq).sort((a, b) => a - b);
+  return `${missing.length} missing${missing.length ? ` (from ${missing[0]})` : ''}, ${repeated.length} repeated${repeated.length ? ` (from ${repeated[0]})` : ''}`;
+}
+
 /** {@link openLagProbe} on a started topology's stream and processes. */
 export function openTopologyLagProbe(topology: Topology): Promise<LagProbe> {
   return openLagProbe(

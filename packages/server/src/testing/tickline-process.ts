@@ -3,6 +3,7 @@
  * process, with an environment free of the machine's own TICKLINE_* variables.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedEmbeddedDatabase } from './database-template.ts';
@@ -43,6 +44,11 @@ export interface SpawnOptions {
    * directly. `bin/tickline` execs Node, so the child's pid is Node's either way.
    */
   launcher?: 'node' | 'bin';
+  /**
+   * Appends the child's stdout and stderr to this file as well, so a run that kills and restarts
+   * processes (the chaos run) keeps what every incarnation logged.
+   */
+  logFile?: string;
 }
 
 function spawnTickline(
@@ -79,6 +85,12 @@ export async function startTicklineServer(
     childEnv({ TICKLINE_DATA_DIR: dataDir, TICKLINE_LOG_LEVEL: 'warn' }),
   ]);
   const child = spawnTickline(['start'], env, options);
+  if (options.logFile !== undefined) {
+    const file = createWriteStream(options.logFile, { flags: 'a' });
+    child.stdout!.pipe(file, { end: false });
+    child.stderr!.pipe(file, { end: false });
+    child.once('close', () => file.end());
+  }
   let stdout = '';
   let stderr = '';
   // Complete lines only: a chunk can end in the middle of a log line, which is no JSON yet.

@@ -51,6 +51,8 @@ export interface TopologyOptions {
   env?: Record<string, string>;
   /** Zones per game process (`zone-1…` numbered across the processes). @default 1 */
   zonesPerGame?: number;
+  /** Keep every process's log in `<its data dir>/tickline.log`, restarts appended. @default false */
+  keepLogs?: boolean;
 }
 
 /** One tickline process of the topology; it can be killed and started again at the same port. */
@@ -131,13 +133,13 @@ function createNode(
   env: Record<string, string>,
   colour: string,
   extra: Record<string, string>,
-  zonesPerGame: number,
+  layout: { zonesPerGame: number; keepLogs: boolean },
 ): TicklineNode {
   const dataDir = join(baseDir, `${role}-${index}`);
   mkdirSync(dataDir, { recursive: true });
   const nodeEnv = {
     ...env,
-    ...roleEnv(role, index, zonesPerGame),
+    ...roleEnv(role, index, layout.zonesPerGame),
     ...extra,
     TICKLINE_ROLE: role,
     TICKLINE_DATA_DIR: dataDir,
@@ -171,7 +173,10 @@ function createNode(
       for (let attempt = 1; ; attempt++) {
         try {
           // As deployed: the soak judges memory, and the allocator is half of it.
-          node.server = await startTicklineServer(nodeEnv, { launcher: 'bin' });
+          node.server = await startTicklineServer(nodeEnv, {
+            launcher: 'bin',
+            ...(layout.keepLogs ? { logFile: join(dataDir, 'tickline.log') } : {}),
+          });
           break;
         } catch (error) {
           if (attempt >= START_ATTEMPTS) throw error;
@@ -255,7 +260,10 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   const make = async (role: TopologyRole, colour: string, extra: Record<string, string> = {}) => {
     const index = (lastIndex.get(role) ?? 0) + 1;
     lastIndex.set(role, index);
-    return createNode(role, index, await freePort(), baseDir, env, colour, extra, options.zonesPerGame ?? 1);
+    return createNode(role, index, await freePort(), baseDir, env, colour, extra, {
+      zonesPerGame: options.zonesPerGame ?? 1,
+      keepLogs: options.keepLogs ?? false,
+    });
   };
   try {
     for (const role of TOPOLOGY_ROLES) {

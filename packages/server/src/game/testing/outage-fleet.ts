@@ -2,10 +2,12 @@
  * @module A bot fleet for the outage tests: the `tickline bots` {@link Bot}s driven in the test
  * process at a steady rate, with per player what the server acknowledged — so the events in the
  * log can be counted against it. `quiesce()` stops the moves and waits until every move has its
- * answer (an ack or a reject); the player's accepted moves are then its last seq minus its rejects.
+ * answer (an ack or a reject); the player's accepted moves are then its {@link MoveLedger}'s count:
+ * answered seqs less rejects and less the moves its client dropped on a resume.
  */
 import { Bot, BotStats, BotTransport, type BotRunOptions } from '@tickline/client/bots';
 import { until } from '@tickline/testing';
+import { MoveLedger } from './move-ledger.ts';
 
 const DRIVER_PERIOD_MS = 10;
 /** A late timer sends at most this much of owed moves at once (a burst trips the rate limit). */
@@ -15,9 +17,8 @@ const MAX_BACKLOG_MS = 100;
 export interface BotRecord {
   bot: Bot;
   playerId: string;
-  /** Highest seq answered (ack or reject). */
-  lastSeq: number;
-  rejected: Set<number>;
+  /** Its moves: sent, answered, rejected, dropped on a resume. */
+  moves: MoveLedger;
   acks: number;
   closed: string | undefined;
   resumed: number;
@@ -74,22 +75,21 @@ export async function startOutageFleet(o: OutageFleetOptions): Promise<OutageFle
       const record: BotRecord = {
         bot,
         playerId: bot.game.welcome!.playerId,
-        lastSeq: 0,
-        rejected: new Set(),
+        moves: new MoveLedger(),
         acks: 0,
         closed: undefined,
         resumed: 0,
       };
       bot.game.on('ack', (a) => {
         record.acks++;
-        record.lastSeq = Math.max(record.lastSeq, a.seq);
+        record.moves.acked(a.seq);
       });
-      bot.game.on('reject', (r) => {
-        record.rejected.add(r.seq);
-        record.lastSeq = Math.max(record.lastSeq, r.seq);
-      });
+      bot.game.on('reject', (r) => record.moves.rejectedMove(r.seq));
       bot.game.on('closed', (c) => (record.closed = c.code));
-      bot.game.on('resumed', () => record.resumed++);
+      bot.game.on('resumed', (welcome) => {
+        record.resumed++;
+        record.moves.resumed(welcome.lastSeq);
+      });
       records.push(record);
     }
   };
@@ -106,7 +106,12 @@ export async function startOutageFleet(o: OutageFleetOptions): Promise<OutageFle
     lastDrive = now;
     if (!moving) return;
     owed += elapsed * perMs * records.length;
-    for (; owed >= 1; owed--) records[cursor++ % records.length]!.bot.move(false);
+    for (; owed >= 1; owed--) {
+      const record = records[cursor++ % records.length]!;
+      record.bot.move(false);
+      const sent = record.bot.game.prediction.pending.at(-1)?.seq;
+      if (sent !== undefined) record.moves.sent(sent);
+    }
   }, DRIVER_PERIOD_MS);
 
   return {
@@ -126,7 +131,7 @@ export async function startOutageFleet(o: OutageFleetOptions): Promise<OutageFle
       moving = true;
     },
     accepted() {
-      return new Map(records.map((r) => [r.playerId, r.lastSeq - r.rejected.size]));
+      return new Map(records.map((r) => [r.playerId, r.moves.accepted()]));
     },
     close() {
       clearInterval(driver);

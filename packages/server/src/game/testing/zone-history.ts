@@ -3,12 +3,15 @@
  * no repeat, across processes), where bots stand, and when and where they resumed.
  */
 import { createNatsEventLog } from '@tickline/eventlog';
-import { decodeEvent } from '@tickline/kernel';
+import { decodeEvent, type EventEnvelope } from '@tickline/kernel';
 import { subjectPrefixFor } from '../../wiring/event-logs.ts';
 import type { BotRecord } from './outage-fleet.ts';
 
-/** The `seq` of every event `zoneId` published, in log order. */
-export async function zoneSeqs(env: Readonly<Record<string, string>>, zoneId: string): Promise<number[]> {
+/** Calls `visit` with every game event of the cluster's main log, in log order. */
+async function eachGameEvent(
+  env: Readonly<Record<string, string>>,
+  visit: (event: EventEnvelope) => void,
+): Promise<void> {
   const stream = env.TICKLINE_EVENTLOG_NATS_STREAM!;
   const log = await createNatsEventLog({
     servers: env.TICKLINE_EVENTLOG_NATS_SERVERS!,
@@ -16,22 +19,34 @@ export async function zoneSeqs(env: Readonly<Record<string, string>>, zoneId: st
     subjectPrefix: subjectPrefixFor(stream),
   });
   try {
-    const seqs: number[] = [];
     const { last } = await log.head();
     for (let from = 1; from <= last; ) {
       const batch = await log.read({ from, limit: 1_000 });
       if (batch.length === 0) break;
-      for (const record of batch) {
-        if (!record.type.startsWith('game.')) continue;
-        const event = decodeEvent(record.payload);
-        if (event.source === `zone/${zoneId}`) seqs.push(event.seq);
-      }
+      for (const record of batch) if (record.type.startsWith('game.')) visit(decodeEvent(record.payload));
       from = batch.at(-1)!.offset + 1;
     }
-    return seqs;
   } finally {
     await log.close();
   }
+}
+
+/** The `seq` of every event `zoneId` published, in log order. */
+export async function zoneSeqs(env: Readonly<Record<string, string>>, zoneId: string): Promise<number[]> {
+  const seqs: number[] = [];
+  await eachGameEvent(env, (event) => {
+    if (event.source === `zone/${zoneId}`) seqs.push(event.seq);
+  });
+  return seqs;
+}
+
+/** `game.player.moved` events in the log, by player id. */
+export async function movesLogged(env: Readonly<Record<string, string>>): Promise<Map<string, number>> {
+  const moves = new Map<string, number>();
+  await eachGameEvent(env, (event) => {
+    if (event.type === 'game.player.moved') moves.set(event.subject, (moves.get(event.subject) ?? 0) + 1);
+  });
+  return moves;
 }
 
 /** Whether `seqs` is 1…n, each once (in any order). */
