@@ -442,19 +442,21 @@ describe('architecture', () => {
     }
   });
 
-  it('architecture - server stays a thin composition root: under 7,750 lines without tests', () => {
+  it('architecture - server stays a thin composition root: under 8,000 lines without tests', () => {
     // Issue 9's budget: config loading, the role table, bootstrap, the CLI and the gateway; domain
     // code lives in its domain. Test files and test harnesses (`testing/`) do not count. Raised
     // from 7,000 when the CLI gained `research` and `kill-switch` (commands are the server's job;
     // the game bots moved out to the SDK at the same time, 364 lines). Raised to 7,750 with the
     // partitioned game log (it stood at 7,488): opening N logs from the config and the CLI's
     // `--game-partition` are the composition root's job; the partitions' publishers and
-    // consumers live in @tickline/eventlog (`createPartitionedLogSet`).
+    // consumers live in @tickline/eventlog (`createPartitionedLogSet`). Raised to 8,000 (it stood
+    // at 7,848) with the drain before a stop (`process/drain.ts`) and the CLI's history import
+    // over a running server's API: process lifecycle and commands; the uploader itself is the SDK's.
     const lines = sources
       .filter((f) => f.pkg === 'server' && !f.isTest)
       .reduce((sum, f) => sum + readFileSync(f.path, 'utf8').split('\n').length - 1, 0);
     expect(lines).toBeGreaterThan(1_000);
-    expect(lines).toBeLessThan(7_750);
+    expect(lines).toBeLessThan(8_000);
   });
 
   it('architecture - the checker sees the code it guards', () => {
