@@ -1,8 +1,12 @@
 /**
- * @module A Vitest reporter that ends the run with one plain line, `Tests: N passed, N failed,
- * N skipped`, which CI log readers understand regardless of the runner.
+ * @module A Vitest reporter that ends the run with the slowest files (where a long run spends its
+ * time, at the tail of a CI log that keeps only the tail) and one plain line,
+ * `Tests: N passed, N failed, N skipped`, which CI log readers understand regardless of the runner.
  */
+import { relative } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
+
+const SLOWEST = 15;
 
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
@@ -16,6 +20,25 @@ export default class SummaryReporter implements Reporter {
       }
       if (module.state() === 'failed' && [...module.children.allTests()].length === 0) counts.failed++;
     }
-    process.stdout.write(`\nTests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    process.stdout.write(slowest(testModules));
+    process.stdout.write(
+      `\nTests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+    );
   }
+}
+
+function slowest(testModules: ReadonlyArray<TestModule>): string {
+  const timed = testModules
+    .map((module) => {
+      const d = module.diagnostic();
+      return { file: relative(process.cwd(), module.moduleId), ms: d.duration + d.collectDuration };
+    })
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, SLOWEST);
+  const total = testModules.reduce(
+    (sum, m) => sum + m.diagnostic().duration + m.diagnostic().collectDuration,
+    0,
+  );
+  const lines = timed.map(({ file, ms }) => `  ${(ms / 1000).toFixed(1).padStart(7)} s  ${file}`);
+  return `\nSlowest files (${(total / 1000).toFixed(0)} s across all files):\n${lines.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@
  * `all` role's, so a domain route no role table lists fails here. And the routes work through it.
  */
 import { SMA_CROSS_SOURCE } from '@tickline/strategy';
-import { requireRedisServer, startRedis, type RedisServerHandle } from '@tickline/testing';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, openEventSource, signUpAndIn, streamTicket } from '../testing/api-clients.ts';
 import { candleWave, storeCandles } from '../testing/cluster-candles.ts';
@@ -16,24 +16,19 @@ import {
   type ScaledCluster,
 } from '../testing/scaled-cluster.ts';
 
-const cluster_ = scaledClusterDependencies();
-const redisServer = requireRedisServer();
-const available = cluster_.available && redisServer.available;
-const reason = redisServer.reason ?? cluster_.reason;
-let redis: RedisServerHandle | undefined;
+const { available, reason } = scaledClusterDependencies({ redis: true });
 let cluster: ScaledCluster | undefined;
 let all: ClusterProcess;
 let gateway: ClusterProcess;
 
 beforeAll(async () => {
   if (!available) return;
-  // Game's join routes run on a gateway where the zone directory is shared (Redis).
-  redis = await startRedis();
   cluster = await startScaledCluster({
     name: 'gateway_routes',
     stream: 'GWROUTES',
     authSecret: 'gateway-routes-shared-secret-0123456789',
-    env: { TICKLINE_MARKET_ENABLED: 'false', TICKLINE_REDIS_URL: redis.url },
+    env: { TICKLINE_MARKET_ENABLED: 'false' },
+    redis: true,
   });
   all = await cluster.start('all');
   await cluster.start('strategy');
@@ -42,7 +37,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await cluster?.stop();
-  await redis?.stop();
 }, 60_000);
 
 type OpenApi = { paths: Record<string, Record<string, { security?: unknown }>> };

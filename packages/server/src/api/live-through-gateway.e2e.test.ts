@@ -6,8 +6,8 @@
  * published on the log, and its signal reaches a stream opened on gateway B; a manual paper order
  * placed through B fills, and A shows the position.
  */
-import { createNatsEventLog, type NatsEventLog } from '@tickline/eventlog';
-import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
+import type { NatsEventLog } from '@tickline/eventlog';
+import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, openEventSource, signUpAndIn, streamTicket } from '../testing/api-clients.ts';
 import { closedCandle, publishCandles, storeCandles } from '../testing/cluster-candles.ts';
@@ -17,12 +17,8 @@ import {
   type ClusterProcess,
   type ScaledCluster,
 } from '../testing/scaled-cluster.ts';
-import { subjectPrefixFor } from '../wiring/event-logs.ts';
 
-const cluster_ = scaledClusterDependencies();
-const redisServer = requireRedisServer();
-const available = cluster_.available && redisServer.available;
-const reason = redisServer.reason ?? cluster_.reason;
+const { available, reason } = scaledClusterDependencies({ redis: true });
 
 const SYMBOL = 'BTC-USDT';
 const MINUTE = 60_000;
@@ -36,7 +32,6 @@ const EVERY_CANDLE = `export default defineStrategy({
 /** Waits on work across processes on a busy machine: generous. */
 const WAIT_MS = 90_000;
 
-let redis: RedisServerHandle | undefined;
 let cluster: ScaledCluster | undefined;
 let log: NatsEventLog | undefined;
 let gatewayA: ClusterProcess;
@@ -45,7 +40,6 @@ let runners: ClusterProcess[] = [];
 
 beforeAll(async () => {
   if (!available) return;
-  redis = await startRedis();
   cluster = await startScaledCluster({
     name: 'live_gateway',
     stream: 'LIVEGW',
@@ -53,12 +47,12 @@ beforeAll(async () => {
     env: {
       // Candles come from the test, on the log, as a collector publishes them.
       TICKLINE_MARKET_ENABLED: 'false',
-      TICKLINE_REDIS_URL: redis.url,
       TICKLINE_STRATEGY_LIVE_HEARTBEAT_MS: '300',
       TICKLINE_STRATEGY_LIVE_MEMBER_TTL_MS: '2500',
       TICKLINE_STRATEGY_LIVE_SYNC_MS: '300',
       TICKLINE_STRATEGY_LIVE_RISK_MAX_ORDERS_PER_MINUTE: '0',
     },
+    redis: true,
   });
   await cluster.start('platform');
   runners = [
@@ -67,17 +61,11 @@ beforeAll(async () => {
   ];
   gatewayA = await cluster.start('gateway');
   gatewayB = await cluster.start('gateway');
-  const stream = cluster.env.TICKLINE_EVENTLOG_NATS_STREAM!;
-  log = await createNatsEventLog({
-    servers: cluster.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
-    stream,
-    subjectPrefix: subjectPrefixFor(stream),
-  });
+  log = await cluster.openLog();
 }, 180_000);
 afterAll(async () => {
   await log?.close();
   await cluster?.stop();
-  await redis?.stop();
 }, 60_000);
 
 /** A closed 1 m candle of SYMBOL closing at `closeTime`: stored as the market stores it, then logged. */
@@ -92,21 +80,21 @@ describe.skipIf(!available)(`live through a gateway - runs and signals at scale 
     const trader = await signUpAndIn(gatewayA.url, `trader.${Date.now()}@example.com`);
     const bearer = trader.accessToken;
 
-    // Three creates at once through A (the free tier's quota): three strategies, not one per
-    // strategy process — twice as many would also run into the quota.
-    const created = await Promise.all(
-      Array.from({ length: 3 }, (_, i) =>
-        callJson(gatewayA.url, 'POST', '/api/v1/strategies', {
-          bearer,
-          body: { name: `every ${i}`, source: EVERY_CANDLE },
-        }),
-      ),
-    );
+    // Two creates at once through A (the free tier's compile concurrency), then a third (its
+    // strategy quota): three strategies, not one per strategy process — twice as many would also
+    // run into the quota.
+    const create = (i: number) =>
+      callJson(gatewayA.url, 'POST', '/api/v1/strategies', {
+        bearer,
+        body: { name: `every ${i}`, source: EVERY_CANDLE },
+      });
+    const created = await Promise.all([create(0), create(1)]);
+    created.push(await create(2));
     for (const res of created) expect(res.status, JSON.stringify(res.body)).toBe(201);
     const listed = await callJson(gatewayB.url, 'GET', '/api/v1/strategies', { bearer });
     expect(listed.status).toBe(200);
     expect((listed.body.strategies as unknown[]).length).toBe(3);
-    const strategyId = created[0]!.body.strategy.id as string;
+    const strategyId = created[0].body.strategy.id as string;
 
     // The paper portfolio the account snapshot opens, read through B.
     let portfolioId = '';

@@ -7,45 +7,43 @@
  * answered — not the ones sent to the frozen process, which the clients drop on resume — with
  * the zone's `seq` 1…n across both holders. The kill -9 case is zone-failover.e2e.test.ts.
  */
-import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
+import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken } from '../testing/api-clients.ts';
-import { scaledClusterDependencies, startScaledCluster, type ScaledCluster } from '../testing/scaled-cluster.ts';
+import {
+  scaledClusterDependencies,
+  startScaledCluster,
+  type ScaledCluster,
+} from '../testing/scaled-cluster.ts';
 import { startOutageFleet, type OutageFleet } from './testing/outage-fleet.ts';
 import { isContinuous, movesLogged, watchResumes, zoneSeqs } from './testing/zone-history.ts';
 
 const BOTS = 20;
 /** Past the default `game.failoverAfterMs` (1.5 s) with room for a slow peer to notice. */
 const STALL_MS = 4_000;
-const deps = scaledClusterDependencies();
-const redisBinary = requireRedisServer();
-const available = deps.available && redisBinary.available;
-const reason = deps.available ? (redisBinary.reason ?? 'redis-server found') : deps.reason;
+const { available, reason } = scaledClusterDependencies({ redis: true });
 let cluster: ScaledCluster | undefined;
-let redis: RedisServerHandle | undefined;
 let fleet: OutageFleet | undefined;
 
 beforeAll(async () => {
   if (!available) return;
-  redis = await startRedis();
   cluster = await startScaledCluster({
     name: 'zone_stall',
     stream: 'STALL',
     authSecret: 'zone-stall-shared-secret-0123456789abcdef',
     env: {
-      TICKLINE_REDIS_URL: redis.url,
       TICKLINE_GAME_ADVERTISE_HOST: '127.0.0.1',
       TICKLINE_GAME_SPAWN: 'scatter',
       TICKLINE_GAME_SNAPSHOTS_HOT_INTERVAL_MS: '1000',
       TICKLINE_HTTP_RATE_LIMIT_ENABLED: 'false',
       TICKLINE_MARKET_ENABLED: 'false',
     },
+    redis: true,
   });
 }, 120_000);
 afterAll(async () => {
   fleet?.close();
   await cluster?.stop();
-  await redis?.cleanup();
 });
 
 describe.skipIf(!available)(`zone stall - SIGSTOP of a game process under moving bots (${reason})`, () => {

@@ -6,10 +6,10 @@
  * metrics are then read, an order placed and the portfolio read with its position, the inbox
  * read; and with the strategy process stopped, its fields fail alone with a coded 503.
  */
-import { createNatsEventLog, type NatsEventLog } from '@tickline/eventlog';
+import type { NatsEventLog } from '@tickline/eventlog';
 import { graphqlWsClient } from '@tickline/graphql/internal';
 import { SMA_CROSS_SOURCE } from '@tickline/strategy';
-import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
+import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
 import { candleWave, publishCandles, storeCandles } from '../testing/cluster-candles.ts';
@@ -19,19 +19,14 @@ import {
   type ClusterProcess,
   type ScaledCluster,
 } from '../testing/scaled-cluster.ts';
-import { subjectPrefixFor } from '../wiring/event-logs.ts';
 
-const cluster_ = scaledClusterDependencies();
-const redisServer = requireRedisServer();
-const available = cluster_.available && redisServer.available;
-const reason = redisServer.reason ?? cluster_.reason;
+const { available, reason } = scaledClusterDependencies({ redis: true });
 
 const SYMBOL = 'BTC-USDT';
 const HOUR = 3_600_000;
 /** Waits on work across processes on a busy machine: generous. */
 const WAIT_MS = 90_000;
 
-let redis: RedisServerHandle | undefined;
 let cluster: ScaledCluster | undefined;
 let log: NatsEventLog | undefined;
 let gateway: ClusterProcess;
@@ -40,29 +35,23 @@ let user: TestUser;
 
 beforeAll(async () => {
   if (!available) return;
-  redis = await startRedis();
   cluster = await startScaledCluster({
     name: 'graphql_gateway',
     stream: 'GQLGW',
     authSecret: 'graphql-gateway-shared-secret-0123456789',
     // Candles come from the test, as a collector stores and publishes them.
-    env: { TICKLINE_MARKET_ENABLED: 'false', TICKLINE_REDIS_URL: redis.url },
+    env: { TICKLINE_MARKET_ENABLED: 'false' },
+    redis: true,
   });
   await cluster.start('platform');
   strategyRole = await cluster.start('strategy');
   gateway = await cluster.start('gateway');
-  const stream = cluster.env.TICKLINE_EVENTLOG_NATS_STREAM!;
-  log = await createNatsEventLog({
-    servers: cluster.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
-    stream,
-    subjectPrefix: subjectPrefixFor(stream),
-  });
+  log = await cluster.openLog();
   user = await signUpAndIn(gateway.url, `graphql.${Date.now()}@example.com`);
 }, 180_000);
 afterAll(async () => {
   await log?.close();
   await cluster?.stop();
-  await redis?.stop();
 }, 60_000);
 
 interface GraphqlAnswer {
@@ -115,7 +104,8 @@ describe.skipIf(!available)(`graphql through a gateway - the owners' domains (${
       await until(
         () =>
           progress.data.some(
-            (d) => (d as { backtestProgress: { type: string } }).backtestProgress.type === 'backtest.completed',
+            (d) =>
+              (d as { backtestProgress: { type: string } }).backtestProgress.type === 'backtest.completed',
           ),
         { timeoutMs: WAIT_MS, what: 'backtest.completed on the graphql-ws subscription' },
       );

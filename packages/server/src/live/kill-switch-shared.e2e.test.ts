@@ -5,7 +5,7 @@
  * view's cache makes it about a second), and through the gateway; released through the gateway,
  * both processes accept orders again.
  */
-import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
+import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpAndIn } from '../testing/api-clients.ts';
 import { moveKillSwitch, placeOrder, portfolioOpened } from '../testing/portfolio-clients.ts';
@@ -16,17 +16,13 @@ import {
   type ScaledCluster,
 } from '../testing/scaled-cluster.ts';
 
-const cluster_ = scaledClusterDependencies();
-const redisServer = requireRedisServer();
-const available = cluster_.available && redisServer.available;
-const reason = redisServer.reason ?? cluster_.reason;
+const { available, reason } = scaledClusterDependencies({ redis: true });
 
 /** One candle of the live runs: the bound within which every process must hold the switch. */
 const ONE_CANDLE_MS = 60_000;
 /** A limit buy far below any price: it rests, needs no market data, and costs 0.001 USDT. */
 const RESTING_BUY = { symbol: 'BTC-USDT', side: 'buy', type: 'limit', price: 1, quantity: 0.001 };
 
-let redis: RedisServerHandle | undefined;
 let cluster: ScaledCluster | undefined;
 let strategyA: ClusterProcess;
 let strategyB: ClusterProcess;
@@ -34,12 +30,12 @@ let gateway: ClusterProcess;
 
 beforeAll(async () => {
   if (!available) return;
-  redis = await startRedis();
   cluster = await startScaledCluster({
     name: 'kill_switch_shared',
     stream: 'KILLSW',
     authSecret: 'kill-switch-shared-secret-0123456789',
-    env: { TICKLINE_MARKET_ENABLED: 'false', TICKLINE_REDIS_URL: redis.url },
+    env: { TICKLINE_MARKET_ENABLED: 'false' },
+    redis: true,
   });
   await cluster.start('platform');
   strategyA = await cluster.start('strategy', { TICKLINE_STRATEGY_LIVE_MEMBER: 'strategy-a' });
@@ -48,7 +44,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await cluster?.stop();
-  await redis?.stop();
 }, 60_000);
 
 /** Places RESTING_BUY on `base` until its answer is `refused` (or not); the time that took. */

@@ -1,30 +1,47 @@
 /**
  * @module Scaled mode in e2e tests: real `tickline` processes of any role sharing one nats-server
  * (JetStream) and one PostgreSQL database (a fresh one in `TICKLINE_TEST_DATABASE_URL`'s server
- * when set, else in a PostgreSQL started for the run). Each process gets its own data directory.
+ * when set, else in a PostgreSQL started for the run), and a redis-server when asked. Each process
+ * gets its own data directory.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createNatsEventLog, type NatsEventLog } from '@tickline/eventlog';
 import {
   createDatabase,
   requireBinary,
   requirePostgresBinaries,
+  requireRedisServer,
   startNatsServer,
   startPostgres,
+  startRedis,
   type NatsServerHandle,
+  type RedisServerHandle,
 } from '@tickline/testing';
+import { subjectPrefixFor } from '../wiring/event-logs.ts';
 import { startTicklineServer, TEST_CODE_KEYS_ENV, type RunningServer } from './tickline-process.ts';
 
-/** Whether the cluster's dependencies are here, and the reason shown in the suite's title. */
-export function scaledClusterDependencies(): { available: boolean; reason: string } {
+/**
+ * Whether the cluster's dependencies are here (redis-server too with `redis`), and the reason
+ * shown in the suite's title.
+ */
+export function scaledClusterDependencies(options: { redis?: boolean } = {}): {
+  available: boolean;
+  reason: string;
+} {
   const nats = requireBinary('nats-server', 'nats-server');
   const postgres = process.env.TICKLINE_TEST_DATABASE_URL
     ? { available: true, reason: undefined }
     : requirePostgresBinaries();
+  const redis = options.redis ? requireRedisServer() : { available: true, reason: undefined };
   return {
-    available: nats.available && postgres.available,
-    reason: nats.reason ?? postgres.reason ?? 'nats-server and postgres found',
+    available: nats.available && postgres.available && redis.available,
+    reason:
+      nats.reason ??
+      postgres.reason ??
+      redis.reason ??
+      (options.redis ? 'nats-server, postgres and redis-server found' : 'nats-server and postgres found'),
   };
 }
 
@@ -38,6 +55,8 @@ export interface ScaledClusterOptions {
   authSecret: string;
   /** More environment for every process. */
   env?: Record<string, string>;
+  /** Starts a redis-server too, shared by every process (`TICKLINE_REDIS_URL`). */
+  redis?: boolean;
 }
 
 /** A started process, its role and its data directory. */
@@ -51,6 +70,10 @@ export interface ScaledCluster {
   readonly env: Readonly<Record<string, string>>;
   /** The nats-server every process uses (its pid for CPU readings). */
   readonly nats: NatsServerHandle;
+  /** The redis-server, when the options asked for one. */
+  readonly redis: RedisServerHandle | undefined;
+  /** A client of the processes' event log, as a test's own publisher or reader; closed by the caller. */
+  openLog(): Promise<NatsEventLog>;
   /** The processes started so far. */
   processes(): readonly ClusterProcess[];
   /** SIGTERMs every process, stops the dependencies, removes the directories; the exit codes. */
@@ -65,6 +88,7 @@ export async function startScaledCluster(options: ScaledClusterOptions): Promise
   let base = process.env.TICKLINE_TEST_DATABASE_URL;
   const postgres = base ? undefined : await startPostgres();
   base ??= postgres!.url;
+  const redis = options.redis ? await startRedis() : undefined;
   const shared: Record<string, string> = {
     TICKLINE_HTTP_PORT: '0',
     TICKLINE_HTTP_HOST: '127.0.0.1',
@@ -76,6 +100,7 @@ export async function startScaledCluster(options: ScaledClusterOptions): Promise
     TICKLINE_DATABASE_MIGRATE_ON_START: 'true',
     TICKLINE_AUTH_SECRET: options.authSecret,
     ...TEST_CODE_KEYS_ENV,
+    ...(redis === undefined ? {} : { TICKLINE_REDIS_URL: redis.url }),
     ...options.env,
   };
   return {
@@ -94,12 +119,20 @@ export async function startScaledCluster(options: ScaledClusterOptions): Promise
     },
     env: shared,
     nats,
+    redis,
+    openLog: () =>
+      createNatsEventLog({
+        servers: nats.url,
+        stream: shared.TICKLINE_EVENTLOG_NATS_STREAM!,
+        subjectPrefix: subjectPrefixFor(shared.TICKLINE_EVENTLOG_NATS_STREAM!),
+      }),
     processes: () => servers,
     async stop() {
       for (const server of servers) if (server.child.exitCode === null) server.child.kill('SIGTERM');
       const codes = await Promise.all(servers.map((server) => server.exited));
       await nats.cleanup();
       await postgres?.cleanup();
+      await redis?.cleanup();
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
       return codes;
     },

@@ -15,7 +15,9 @@ async function walBytes(dataDir: string): Promise<number> {
   const dir = join(dataDir, 'pg_wal');
   let total = 0;
   for (const name of await readdir(dir)) {
-    if (/^[0-9A-F]{24}$/.test(name)) total += (await stat(join(dir, name))).size;
+    if (!/^[0-9A-F]{24}$/.test(name)) continue;
+    // A checkpoint may recycle a segment between the listing and the stat: it is gone, so 0.
+    total += (await stat(join(dir, name)).catch(() => ({ size: 0 }))).size;
   }
   return total;
 }
