@@ -138,7 +138,8 @@ export type {
   DrainResult,
 } from './admin/zone-admin.ts';
 export { gameModule } from './module/game-module.ts';
-export { createGameHost, zoneOptionsFrom, HOST_PLACEHOLDER, ZONE_ROLES } from './module/game-host.ts';
+export { createGameHost, HOST_PLACEHOLDER, ZONE_ROLES } from './module/game-host.ts';
+export { zoneOptionsFrom } from './module/zone-options.ts';
 export {
   createAdminGameFeed,
   createGameFiguresReader,

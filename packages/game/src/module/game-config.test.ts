@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { gameConfig } from '../config.ts';
 import { resolveZoneOptions } from '../zone/zone-config.ts';
-import { zoneOptionsFrom } from './game-host.ts';
+import { zoneOptionsFrom } from './zone-options.ts';
 
 const Schema = z.strictObject({ [gameConfig.key]: gameConfig.schema });
 const load = (env: Record<string, string>) => loadConfig(Schema, { env }).game;

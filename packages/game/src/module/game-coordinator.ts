@@ -9,7 +9,11 @@ import { hkdfSync } from 'node:crypto';
 import { createJoinTokens, type JoinTokens } from '../coordinator/join-token.ts';
 import { ZoneCoordinator, type ZoneEntry } from '../coordinator/zone-coordinator.ts';
 import { ServiceStatus, type Service, type ServiceContext, type ServiceHealth } from '@tickline/kernel';
-import { DEFAULT_ZONE_STALE_AFTER_MS, createRedisZoneDirectory, type ZoneDirectory } from './zone-directory.ts';
+import {
+  DEFAULT_ZONE_STALE_AFTER_MS,
+  createRedisZoneDirectory,
+  type ZoneDirectory,
+} from './zone-directory.ts';
 import { startZoneDirectorySync } from './zone-directory-sync.ts';
 import { startZoneFailover } from './zone-failover.ts';
 
@@ -55,7 +59,10 @@ export interface FailoverSettings {
 }
 
 /** The shared directory when `redis.url` is set. */
-export function createZoneDirectory(redis: RedisSettings, context: ServiceContext): ZoneDirectory | undefined {
+export function createZoneDirectory(
+  redis: RedisSettings,
+  context: ServiceContext,
+): ZoneDirectory | undefined {
   if (!redis.url) return undefined;
   return createRedisZoneDirectory({
     url: redis.url,
@@ -128,7 +135,12 @@ export function createGameCoordinatorComponent(
     name: 'game-coordinator',
     coordinator,
     async start(context) {
-      closeDirectory = await openZoneDirectory(createZoneDirectory(redis, context), coordinator, () => [], context);
+      closeDirectory = await openZoneDirectory(
+        createZoneDirectory(redis, context),
+        coordinator,
+        () => [],
+        context,
+      );
       state = ServiceStatus.Up;
     },
     async stop() {

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { gameConfig } from '../config.ts';
 import { MessageType } from '@tickline/protocol';
 import { TestGameClient } from '../transport/test-client.ts';
-import { createGameHost, zoneOrigins, type GameHost } from './game-host.ts';
+import { createGameHost, type GameHost } from './game-host.ts';
+import { zoneOrigins } from './zone-options.ts';
 
 const context = { logger: silentLogger, fail: () => {} };
 const cleanup: Array<() => Promise<void> | void> = [];

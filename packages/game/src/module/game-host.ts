@@ -21,12 +21,9 @@ import { GameSnapshotError } from '../snapshots/snapshot-errors.ts';
 import { GameSessions } from '../session/game-sessions.ts';
 import { TcpTransport } from '../transport/tcp-transport.ts';
 import { WsTransport } from '../transport/ws-transport.ts';
-import { ObstacleMap } from '../zone/obstacle-map.ts';
-import type { ZoneOptions } from '../zone/zone-config.ts';
 import {
   createBeatService,
   ServiceStatus,
-  systemClock,
   type ChannelSink,
   type ModuleBaseDeps,
   type ModuleHost,
@@ -38,6 +35,7 @@ import type { Sql } from '@tickline/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GameSettings } from '../config.ts';
 import { createAdminGameFeed } from './admin-game-feed.ts';
+import { zoneOptionsFrom, zoneOrigins } from './zone-options.ts';
 import {
   createGameCoordinatorComponent,
   createJoinSide,
@@ -136,40 +134,6 @@ export interface GameHost extends ModuleHost {
   readonly auth: RequestAuth<FastifyRequest> | undefined;
   /** Mounts the WebSocket transport on the HTTP server. */
   attachHttp(app: FastifyInstance): void;
-}
-
-/** The WebSocket origins (`ws://host:port`) of `zones`. */
-export function zoneOrigins(zones: readonly ZoneEntry[]): string[] {
-  const origins = new Set<string>();
-  for (const zone of zones) {
-    if (zone.ws === null) continue;
-    try {
-      const url = new URL(zone.ws);
-      origins.add(`${url.protocol}//${url.host}`);
-    } catch {
-      // An address the directory should never hold: no origin.
-    }
-  }
-  return [...origins];
-}
-
-/** The zone rules the config describes. */
-export function zoneOptionsFrom(game: GameSettings, zoneId: string): ZoneOptions {
-  const { map } = game;
-  return {
-    zoneId,
-    clock: systemClock,
-    map: map.rows
-      ? { cellSize: map.cellSize, rows: [...map.rows] }
-      : ObstacleMap.open(map.width, map.height, map.cellSize),
-    tickRateHz: game.tickRateHz,
-    broadcastEveryTicks: game.broadcastEveryTicks,
-    maxSpeedPerTick: game.maxSpeedPerTick,
-    viewRadius: game.viewRadius,
-    rateWindowTicks: game.rateWindowTicks,
-    maxCommandsPerWindow: game.maxCommandsPerWindow,
-    maxPlayers: game.maxPlayersPerZone,
-  };
 }
 
 export function createGameHost(deps: GameHostDeps): GameHost {

@@ -92,7 +92,11 @@ export function createRedisZoneDirectory(options: ZoneDirectoryOptions): ZoneDir
       const now = Date.now();
       const args = [owner, String(now), String(DIRECTORY_TTL_MS)];
       for (const e of entries)
-        args.push(e.zoneId, e.epoch === undefined ? '' : String(e.epoch), JSON.stringify({ ...e, owner, updatedAt: now }));
+        args.push(
+          e.zoneId,
+          e.epoch === undefined ? '' : String(e.epoch),
+          JSON.stringify({ ...e, owner, updatedAt: now }),
+        );
       const lost = await timed(client.eval(HEARTBEAT_SCRIPT, { keys, arguments: args }));
       return Array.isArray(lost) ? lost.map(String) : [];
     },
@@ -135,7 +139,13 @@ export function createRedisZoneDirectory(options: ZoneDirectoryOptions): ZoneDir
     async remove(zoneIds) {
       if (zoneIds.length === 0 || !client.isReady) return;
       // Ownership goes too: a process started next with these zones takes them at once.
-      await timed(client.multi().hDel(key, [...zoneIds]).hDel(keys[1]!, [...zoneIds]).exec());
+      await timed(
+        client
+          .multi()
+          .hDel(key, [...zoneIds])
+          .hDel(keys[1]!, [...zoneIds])
+          .exec(),
+      );
     },
     async close() {
       if (client.isOpen) client.destroy();
