@@ -35,6 +35,7 @@ import {
   type LiveRunLimits,
   type OpenRunPayload,
   type OpenRunResult,
+  type StepChunk,
   type StepPayload,
   type StepResult,
 } from './live-wire.ts';
@@ -43,6 +44,8 @@ import {
 export const WARM_SLICE = 8;
 /** Live rows per call into the isolate (so a tenant with many runs still answers between slices). */
 const STEP_SLICE = 16;
+/** Work between two parts of a step's answer sent ahead (`emit`): the first signals go early. */
+export const STREAM_EVERY_MS = 4;
 
 type Api = Record<(typeof API)[number], EntryRef>;
 
@@ -290,15 +293,25 @@ export class LiveTenants {
    * per tenant against the sum of its runs' budgets. Runs that fail are closed; their entries carry
    * the report with the code.
    */
-  step(payload: StepPayload, alive: () => void): StepResult {
+  step(payload: StepPayload, alive: () => void, emit?: (chunk: StepChunk) => void): StepResult {
     const n = payload.ids.length;
     const result: StepResult = { equity: new Float64Array(n), cpuMs: new Float64Array(n), reports: [] };
     const byTenant = new Map<Tenant, number[]>();
+    /** Entries decided since the last part sent. */
+    let decided: number[] = [];
+    let emitted = performance.now();
+    const send = () => {
+      if (emit === undefined || decided.length === 0) return;
+      emit(this.#chunk(decided, result));
+      decided = [];
+      emitted = performance.now();
+    };
     for (let i = 0; i < n; i++) {
       const run = this.#runs.get(payload.ids[i]!);
       if (run === undefined) {
         result.equity[i] = NaN;
         result.reports.push([i, fail('SANDBOX_PROCESS_LOST', 'the run is not open in this process')]);
+        decided.push(i);
         continue;
       }
       const list = byTenant.get(run.tenant);
@@ -312,6 +325,9 @@ export class LiveTenants {
       for (let s = 0; s < entries.length; s += STEP_SLICE)
         this.#stepSlice(tenant, entries.slice(s, s + STEP_SLICE), payload, result);
       if (measuring) this.#charge(tenant, ownResidentBytes() - tenantBefore, entries, payload, result);
+      // The tenant's entries are final now (a later tenant never touches them).
+      for (const i of entries) decided.push(i);
+      if (performance.now() - emitted >= STREAM_EVERY_MS) send();
       alive();
     }
     // Memory outside the heaps grows silently (no isolate limit sees it): while the process
@@ -324,6 +340,20 @@ export class LiveTenants {
       if (this.#measuring) this.#untraced = 0;
     }
     return result;
+  }
+
+  /** The decided entries `index` of `result`, as a part sent ahead of the answer. */
+  #chunk(index: number[], result: StepResult): StepChunk {
+    const equity = new Float64Array(index.length);
+    const cpuMs = new Float64Array(index.length);
+    const wanted = new Set<number>();
+    index.forEach((i, k) => {
+      equity[k] = result.equity[i]!;
+      cpuMs[k] = result.cpuMs[i]!;
+      if (Number.isNaN(equity[k])) wanted.add(i);
+    });
+    const reports = wanted.size === 0 ? [] : result.reports.filter(([i]) => wanted.has(i));
+    return { index, equity, cpuMs, reports };
   }
 
   /** Counts memory the process gained during a tenant's call; over its allowance, its runs stop. */
