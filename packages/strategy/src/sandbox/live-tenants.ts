@@ -32,6 +32,7 @@ import {
   clampWall,
   classify,
   MAX_WALL_MS,
+  onGrid,
   type LiveRunLimits,
   type OpenRunPayload,
   type OpenRunResult,
@@ -245,7 +246,7 @@ export class LiveTenants {
         run.tenant.api.warm.applySync(
           undefined,
           [run.handle, new ivm.ExternalCopy(slice).copyInto({ release: true })],
-          { timeout: clampWall(limits.cpuMsPerCandle * n) },
+          { timeout: onGrid(clampWall(limits.cpuMsPerCandle * n)) },
         ) as string,
       ) as
         | { ok: true; equity: number; logs: OpenRunResult['logs'] }
@@ -381,7 +382,7 @@ export class LiveTenants {
       rows.set(payload.rows.subarray(i * WARM_ROW, (i + 1) * WARM_ROW), k * STEP_ROW + 1);
       budgetMs += runs[k]!.limits.cpuMsPerCandle;
     });
-    const call = <T>(ref: ivm.Reference, args: unknown[], timeout = MAX_WALL_MS) =>
+    const call = <T>(ref: ivm.Reference, args: unknown[], timeout = onGrid(MAX_WALL_MS)) =>
       ref.applySync(undefined, args, { timeout, result: { copy: true } }) as T;
     let from = 0;
     while (from < entries.length) {
@@ -396,7 +397,7 @@ export class LiveTenants {
             undefined,
             [runs[0]!.handle, ...rows.subarray(1, STEP_ROW)],
             {
-              timeout: clampWall(budgetMs),
+              timeout: onGrid(clampWall(budgetMs)),
             },
           ) as number;
           out = Float64Array.of(equity, 0);
@@ -406,7 +407,7 @@ export class LiveTenants {
           out = tenant.api.stepMany.applySync(undefined, [rows, from], {
             arguments: { copy: true },
             result: { copy: true },
-            timeout: clampWall(budgetMs),
+            timeout: onGrid(clampWall(budgetMs)),
           }) as Float64Array;
       } catch (error) {
         stopped = error;
@@ -458,7 +459,7 @@ export class LiveTenants {
     }
     if (!reports) return;
     const taken = JSON.parse(
-      tenant.api.takeReports.applySync(undefined, [], { timeout: MAX_WALL_MS }) as string,
+      tenant.api.takeReports.applySync(undefined, [], { timeout: onGrid(MAX_WALL_MS) }) as string,
     ) as Array<[number, LiveReport]>;
     for (const [row, report] of taken) {
       if (row < from || row >= to) continue;
@@ -532,13 +533,13 @@ export class LiveTenants {
   fill(runId: string, args: [string, 'buy' | 'sell', number, number, number, number, string]): void {
     const run = this.#runs.get(runId);
     if (run === undefined || run.tenant.isolate.isDisposed) return;
-    run.tenant.api.fill.applySync(undefined, [run.handle, ...args], { timeout: MAX_WALL_MS });
+    run.tenant.api.fill.applySync(undefined, [run.handle, ...args], { timeout: onGrid(MAX_WALL_MS) });
   }
 
   done(runId: string, orderId: number): void {
     const run = this.#runs.get(runId);
     if (run === undefined || run.tenant.isolate.isDisposed) return;
-    run.tenant.api.done.applySync(undefined, [run.handle, orderId], { timeout: MAX_WALL_MS });
+    run.tenant.api.done.applySync(undefined, [run.handle, orderId], { timeout: onGrid(MAX_WALL_MS) });
   }
 
   /** Forgets a run; the tenant's isolate goes with its last run. */
