@@ -266,21 +266,21 @@ describe('live runs in sandbox processes', () => {
       });
       w.setRunner(runner);
       await runner.enable({ ...spec('early', s), strategyId: 'counts', userId: 'early' });
-      for (const id of ['slow-1', 'slow-2'])
-        await runner.enable({ ...spec(id, s), strategyId: 'busy', userId: id });
+      const slow = ['slow-1', 'slow-2', 'slow-3', 'slow-4'];
+      for (const id of slow) await runner.enable({ ...spec(id, s), strategyId: 'busy', userId: id });
       for (const e of candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 3, 4))) {
         w.track(e.data as { symbol: string; close: number });
         await runner.handle([e]);
       }
-      // One step message per candle carried all three runs; the early one's answer came ahead of it.
+      // One step message per candle carried all five runs; the early one's answer came ahead of it.
       expect(running).toEqual([1, 1, 1]);
-      for (const id of ['early', 'slow-1', 'slow-2'])
+      for (const id of ['early', ...slow])
         expect(runner.status(id)).toMatchObject({ state: 'running', candles: 3 });
       expect(w.published.filter((e) => e.type === 'order.placed')).toHaveLength(3);
     } finally {
       await pool.stop();
     }
-  }, 60_000);
+  }, 90_000);
 
   /**
    * Runs the crossing strategy over 120 candles in a pool of one process, killing it with SIGKILL
