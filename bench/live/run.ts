@@ -104,6 +104,10 @@ async function measure(label: 'sandbox' | 'host') {
   });
   let arrival = 0;
   const latencies: number[] = [];
+  /** Per measured wave: its first and its last decision after the candles' arrival (ms). */
+  const firsts: number[] = [];
+  const lasts: number[] = [];
+  let waveFrom = 0;
   const runner = (late.runner = new LiveRunner({
     desk,
     paper,
@@ -175,7 +179,13 @@ async function measure(label: 'sandbox' | 'host') {
       return { type: 'market.candle.closed', data: candle } as unknown as EventEnvelope;
     });
     arrival = performance.now();
+    waveFrom = latencies.length;
     await runner.handle(batch);
+    if (m >= warmup && latencies.length > waveFrom) {
+      const wave = latencies.slice(waveFrom);
+      firsts.push(Math.min(...wave));
+      lasts.push(Math.max(...wave));
+    }
     if ((m + 1) % 10 === 0) progress(`${label}: ${m + 1} minutes`);
     // Candles come a minute apart: let timers and I/O run between them, as a live process does.
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -202,6 +212,11 @@ async function measure(label: 'sandbox' | 'host') {
     paused,
     candle_to_signal_p50_ms: round(percentile(latencies, 50), 3),
     candle_to_signal_p99_ms: round(percentile(latencies, 99), 3),
+    // Where a wave's time goes: its first decision (the first part of a sandbox answer acted on)
+    // and its last (the slowest process's last part), median and worst over the waves.
+    wave_first_decision_p50_ms: round(percentile(firsts, 50), 1),
+    wave_last_decision_p50_ms: round(percentile(lasts, 50), 1),
+    wave_last_decision_max_ms: round(Math.max(...lasts), 1),
     server_loop_p99_ms: round(loop.percentile(99) / 1e6, 2),
     server_cpu_ms_per_minute: round(serverCpuMs / minutes, 1),
     sandbox_cpu_ms_per_minute: round(sandboxCpuMs / minutes, 1),

@@ -49,6 +49,28 @@ describe('resident sandbox process', () => {
     expect(await p.call('get', null, { ...WALL, generation: gen })).toBe(4);
   }, 60_000);
 
+  it('resident - parts of an answer sent ahead reach the caller in order, before the answer', async () => {
+    const p = start();
+    const parts: unknown[][] = [];
+    let answered = false;
+    const answer = p.call<number>('stream', 3, {
+      ...WALL,
+      onProgress: (...args) => {
+        expect(answered).toBe(false);
+        parts.push(args);
+      },
+    });
+    void answer.then(() => (answered = true));
+    expect(await answer).toBe(3);
+    expect(parts).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 0],
+    ]);
+    // A call without a listener ignores the parts; notifications never stream.
+    expect(await p.call('stream', 2, WALL)).toBe(2);
+  }, 60_000);
+
   it('resident - a long call that says it is alive is not mistaken for a hang', async () => {
     const p = start({ stallMs: 500 });
     expect(await p.call('work', 1_500, WALL)).toBe('done');

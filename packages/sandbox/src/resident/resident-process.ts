@@ -65,6 +65,8 @@ export interface ResidentCallOptions {
   generation?: number;
   /** Whose code the call runs: a kill while it runs names this tenant. */
   tenant?: string;
+  /** Parts of the answer the child sends ahead of it (`ResidentContext.progress`), in order. */
+  onProgress?: (...args: unknown[]) => void;
 }
 
 /** A process that ended, and what it was doing. */
@@ -98,8 +100,6 @@ export interface ResidentProcess {
   stats(): ResidentProcessStats;
   close(): Promise<void>;
 }
-
-
 
 type Call = PendingCall<ResidentCallOptions>;
 
@@ -201,7 +201,17 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
       });
       return;
     }
-    if ('alive' in message || 'progress' in message) return;
+    if ('alive' in message) return;
+    if ('progress' in message) {
+      const call = proc.inflight.find((c) => c.id === message.id);
+      try {
+        call?.options.onProgress?.(...message.progress);
+      } catch (error) {
+        // The caller's fault must not stop the supervisor from reading the child's next messages.
+        options.logger?.error({ err: error, pool: options.name }, 'a sandbox progress listener failed');
+      }
+      return;
+    }
     const index = proc.inflight.findIndex((c) => c.id === message.id);
     if (index < 0) return;
     const [call] = proc.inflight.splice(index, 1);

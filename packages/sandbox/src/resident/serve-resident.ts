@@ -18,12 +18,15 @@ const ALIVE_EVERY_MS = 100;
 export interface ResidentContext {
   /** Tells the supervisor the call is still progressing (cheap: sends at most every 100 ms). */
   alive(): void;
+  /**
+   * Sends part of the call's answer ahead of it (the caller's `onProgress` gets `args`); counts as
+   * a sign of life. A call that streams its results lets the caller act on the first while the
+   * rest are computed.
+   */
+  progress(...args: unknown[]): void;
 }
 
-export type ResidentHandlers = Record<
-  string,
-  (payload: never, context: ResidentContext) => unknown
->;
+export type ResidentHandlers = Record<string, (payload: never, context: ResidentContext) => unknown>;
 
 function send(message: FromChild): void {
   process.send!(message);
@@ -38,12 +41,19 @@ export async function serveResidentProcess(
   process.on('disconnect', () => process.exit(0));
   await init?.();
   let lastSent = performance.now();
+  /** The call being handled (progress belongs to it); undefined for a notification. */
+  let running: number | undefined;
   const context: ResidentContext = {
     alive() {
       const now = performance.now();
       if (now - lastSent < ALIVE_EVERY_MS) return;
       lastSent = now;
       send({ alive: true });
+    },
+    progress(...args) {
+      if (running === undefined) return;
+      lastSent = performance.now();
+      send({ id: running, progress: args });
     },
   };
   const queue: ToResident[] = [];
@@ -54,6 +64,7 @@ export async function serveResidentProcess(
       const message = queue.shift()!;
       const handler = Object.hasOwn(handlers, message.method) ? handlers[message.method] : undefined;
       const id = 'id' in message ? message.id : undefined;
+      running = id;
       try {
         if (!handler) throw new Error(`unknown sandbox method ${message.method}`);
         const result = await handler(message.payload as never, context);

@@ -21,6 +21,11 @@ await serveResidentProcess({
     while (performance.now() < end) context.alive();
     return 'done';
   },
+  /** Sends `n` parts of its answer ahead of it, then the count: a streamed answer. */
+  stream: (n: number, context) => {
+    for (let i = 0; i < n; i++) context.progress(i, counter);
+    return n;
+  },
   /** A synchronous loop that never says it is alive: a hang. */
   spin: () => {
     for (;;);

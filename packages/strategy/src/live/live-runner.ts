@@ -95,6 +95,9 @@ export class LiveRunner {
   readonly #enabling = new Set<string>();
 
   readonly #metrics: StrategyMetrics | undefined;
+  /** When the event loop last had a turn while answers were taken (see #breathe). */
+  #turn = 0;
+  #yielding: Promise<void> | undefined;
 
   constructor(options: LiveRunnerOptions) {
     this.#o = options;
@@ -571,7 +574,7 @@ export class LiveRunner {
   /**
    * Closed candles of distinct feeds: the paper venue fills resting orders with each bar and the
    * books are marked, then every run on those feeds is asked in one turn (the sandbox sends their
-   * steps together, one message per process), then their orders are placed run by run, in order.
+   * steps together, one message per process), then each run's orders are placed as its answer comes.
    */
   async #wave(candles: readonly FeedCandle[]): Promise<void> {
     for (const candle of candles) await this.#fillAndMark(candle);
@@ -590,15 +593,35 @@ export class LiveRunner {
           const step = this.#ask(run, candle);
           if (step !== undefined) asked.push([run, candle, step]);
         }
-    let turn = performance.now();
+    // Each answer is taken as it comes (a sandbox process sends its first runs' answers while it
+    // steps the rest), so no run waits for another's answer. The orders of one portfolio still go
+    // in the runs' order (its risk checks see each other's orders); portfolios go side by side.
+    this.#turn = performance.now();
+    const chains = new Map<string, Promise<void>>();
+    const acted: Array<Promise<void>> = [];
     for (const [run, candle, step] of asked) {
-      await this.#act(run, candle, step);
-      // Thousands of answers are taken in one go: let HTTP, streams and the game in between.
-      if (performance.now() - turn > YIELD_EVERY_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        turn = performance.now();
-      }
+      const key = run.spec.portfolioId;
+      const act = (chains.get(key) ?? Promise.resolve()).then(async () => {
+        await step.catch(() => {});
+        await this.#breathe();
+        return this.#act(run, candle, step);
+      });
+      chains.set(key, act);
+      acted.push(act);
     }
+    await Promise.all(acted);
+  }
+
+  /** Thousands of answers are taken in a row: the event loop gets a turn every YIELD_EVERY_MS. */
+  async #breathe(): Promise<void> {
+    while (performance.now() - this.#turn > YIELD_EVERY_MS)
+      await (this.#yielding ??= new Promise<void>((resolve) =>
+        setImmediate(() => {
+          this.#yielding = undefined;
+          this.#turn = performance.now();
+          resolve();
+        }),
+      ));
   }
 
   async #fillAndMark(candle: FeedCandle): Promise<void> {

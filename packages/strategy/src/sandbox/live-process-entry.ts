@@ -20,7 +20,13 @@ await serveResidentProcess(
     open: (payload: OpenRunPayload) => tenants.open(payload),
     warm: (payload: { runId: string; rows: Float64Array }, context) =>
       tenants.warm(payload.runId, payload.rows, () => context.alive()),
-    step: (payload: StepPayload, context) => tenants.step(payload, () => context.alive()),
+    // Parts of the answer go ahead of it: the server acts on the first runs decided meanwhile.
+    step: (payload: StepPayload, context) =>
+      tenants.step(
+        payload,
+        () => context.alive(),
+        (chunk) => context.progress(chunk),
+      ),
     restore: (payload: { runId: string; books: RestoredBooks }) =>
       tenants.restore(payload.runId, payload.books),
     fill: (payload: { runId: string; args: FillArgs }) => tenants.fill(payload.runId, payload.args),

@@ -52,6 +52,8 @@ export default defineStrategy({ onCandle(ctx) { n++; ctx.buy({ qty: 0.01, reason
     "for (let i = 0; i < 50; i++) keep.push(new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'full', timeStyle: 'long' }));",
     'const keep = [];',
   ),
+  // ~20 ms of CPU on every candle, within its budget: a slow account the others must not wait for.
+  busy: 'export default defineStrategy({ onCandle() { let x = 0; for (let i = 0; i < 2e7; i++) x += i; } });',
   // Buys on every candle it sees, counting them: warm-up candles must build state but place nothing.
   counts: `export default defineStrategy({
     init: () => ({ n: 0 }),
@@ -247,6 +249,38 @@ describe('live runs in sandbox processes', () => {
     expect(reasons(together, 'x')).toEqual(reasons(alone, 'a'));
     expect(reasons(together, 'y')).toEqual(reasons(alone, 'a'));
   }, 60_000);
+
+  it('streamed answers: a run decided early places its order while the process still steps slower accounts', async () => {
+    const pool = new LiveProcesses({ processes: 1, stallMs: 10_000 });
+    try {
+      const s = settings();
+      const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
+      // Calls still running in the process when the early run's signal is published.
+      const running: number[] = [];
+      const runner = new LiveRunner({
+        ...w.options,
+        publish: (e) => {
+          if (e.type === 'strategy.signal') running.push(pool.stats()[0]!.inflight);
+          w.published.push(e);
+        },
+      });
+      w.setRunner(runner);
+      await runner.enable({ ...spec('early', s), strategyId: 'counts', userId: 'early' });
+      const slow = ['slow-1', 'slow-2', 'slow-3', 'slow-4'];
+      for (const id of slow) await runner.enable({ ...spec(id, s), strategyId: 'busy', userId: id });
+      for (const e of candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 3, 4))) {
+        w.track(e.data as { symbol: string; close: number });
+        await runner.handle([e]);
+      }
+      // One step message per candle carried all five runs; the early one's answer came ahead of it.
+      expect(running).toEqual([1, 1, 1]);
+      for (const id of ['early', ...slow])
+        expect(runner.status(id)).toMatchObject({ state: 'running', candles: 3 });
+      expect(w.published.filter((e) => e.type === 'order.placed')).toHaveLength(3);
+    } finally {
+      await pool.stop();
+    }
+  }, 90_000);
 
   /**
    * Runs the crossing strategy over 120 candles in a pool of one process, killing it with SIGKILL

@@ -6,7 +6,9 @@
  * killed moves to a quarantine process of its own; after a few kills it is refused for a while.
  *
  * Per candle close the runner asks every run on the feed for its step in one turn; the steps bound
- * for one process go as one message and come back as one (`StepPayload`/`StepResult`). When a
+ * for one process go as one message (`StepPayload`) and come back in parts as the process decides
+ * them (`StepChunk`, every few milliseconds of work), the rest with the answer (`StepResult`): the
+ * first runs' orders go out while the process still steps the last. When a
  * process is lost every run it held is told (`onLost`) and reopened by the runner from its last
  * decided candle. A step message with many runs that killed its process names no culprit, so the
  * first steps of a reopened run (the candles up to the loss) go alone: if one of them kills the
@@ -44,6 +46,7 @@ import type {
   LiveRunLimits,
   OpenRunPayload,
   OpenRunResult,
+  StepChunk,
   StepPayload,
   StepResult,
 } from './live-wire.ts';
@@ -367,44 +370,59 @@ export class LiveProcesses implements Service {
     const payload: StepPayload = { ids: entries.map((p) => p.session.runId), rows };
     const generation = entries[0]!.session.generation;
     const solo = entries.length === 1 ? { tenant: entries[0]!.session.tenant } : {};
-    slot.process.call<StepResult>('step', payload, { wallMs: CALL_WALL_MS, generation, ...solo }).then(
-      (result) => {
-        const reports = new Map(result.reports);
-        entries.forEach((p, i) => {
-          const report = reports.get(i);
-          if (report === undefined)
-            p.resolve({ ...QUIET, equity: result.equity[i]!, cpuMs: result.cpuMs[i]! });
-          else if (report.ok) p.resolve(toStep(report, result.cpuMs[i]!));
-          else {
-            if (report.error.code === 'SANDBOX_PROCESS_LOST') p.session.lose();
-            p.reject(
-              new TicklineError(report.error.code, report.error.message, {
-                details: report.error.details ?? {},
-              }),
-            );
-          }
-        });
-      },
-      (error: unknown) => {
-        // A message of many runs that took its process down names none of them: all reopen. So
-        // does a first crash under one run's step (the crash may have come from outside).
-        const firstCrash =
-          error instanceof TicklineError &&
-          error.code === 'SANDBOX_CRASHED' &&
-          !this.#crashedBefore(`run:${entries[0]!.session.runId}`);
-        const lost =
-          (entries.length > 1 || firstCrash) && error instanceof TicklineError
-            ? new TicklineError(
-                'SANDBOX_PROCESS_LOST',
-                'the sandbox process running this step was replaced',
-                {
-                  details: { reason: error.code },
-                },
-              )
-            : error;
-        for (const p of entries) p.reject(lost);
-      },
-    );
+    /** Entries whose answer came (in a part sent ahead, or in the answer): settled once. */
+    const settled = new Uint8Array(entries.length);
+    const settle = (i: number, equity: number, cpuMs: number, report: LiveReport | undefined) => {
+      if (settled[i] === 1) return;
+      settled[i] = 1;
+      const p = entries[i]!;
+      if (report === undefined) p.resolve({ ...QUIET, equity, cpuMs });
+      else if (report.ok) p.resolve(toStep(report, cpuMs));
+      else {
+        if (report.error.code === 'SANDBOX_PROCESS_LOST') p.session.lose();
+        p.reject(
+          new TicklineError(report.error.code, report.error.message, {
+            details: report.error.details ?? {},
+          }),
+        );
+      }
+    };
+    // Parts of the answer come while the process steps the rest: their runs go on at once.
+    const onProgress = (...args: unknown[]) => {
+      const chunk = args[0] as StepChunk;
+      const reports = new Map(chunk.reports);
+      chunk.index.forEach((i, k) => settle(i, chunk.equity[k]!, chunk.cpuMs[k]!, reports.get(i)));
+    };
+    slot.process
+      .call<StepResult>('step', payload, { wallMs: CALL_WALL_MS, generation, onProgress, ...solo })
+      .then(
+        (result) => {
+          const reports = new Map(result.reports);
+          entries.forEach((_, i) => settle(i, result.equity[i]!, result.cpuMs[i]!, reports.get(i)));
+        },
+        (error: unknown) => {
+          // A message of many runs that took its process down names none of them: all reopen. So
+          // does a first crash under one run's step (the crash may have come from outside).
+          const firstCrash =
+            error instanceof TicklineError &&
+            error.code === 'SANDBOX_CRASHED' &&
+            !this.#crashedBefore(`run:${entries[0]!.session.runId}`);
+          const lost =
+            (entries.length > 1 || firstCrash) && error instanceof TicklineError
+              ? new TicklineError(
+                  'SANDBOX_PROCESS_LOST',
+                  'the sandbox process running this step was replaced',
+                  {
+                    details: { reason: error.code },
+                  },
+                )
+              : error;
+          entries.forEach((p, i) => {
+            // Those decided before the loss keep their answer; the rest reopen (or pause).
+            if (settled[i] === 0) p.reject(lost);
+          });
+        },
+      );
   }
 
   async stop(): Promise<void> {

@@ -32,9 +32,11 @@ import {
   clampWall,
   classify,
   MAX_WALL_MS,
+  onGrid,
   type LiveRunLimits,
   type OpenRunPayload,
   type OpenRunResult,
+  type StepChunk,
   type StepPayload,
   type StepResult,
 } from './live-wire.ts';
@@ -43,6 +45,14 @@ import {
 export const WARM_SLICE = 8;
 /** Live rows per call into the isolate (so a tenant with many runs still answers between slices). */
 const STEP_SLICE = 16;
+/** Work between two parts of a step's answer sent ahead (`emit`): the first signals go early. */
+export const STREAM_EVERY_MS = 4;
+/**
+ * Fewest entries in a part, unless four times STREAM_EVERY_MS passed: on a loaded machine a few
+ * milliseconds of wall time hold a few accounts, and a message per few runs costs the server more
+ * than the latency it saves.
+ */
+const STREAM_MIN_ENTRIES = 64;
 
 type Api = Record<(typeof API)[number], EntryRef>;
 
@@ -242,7 +252,7 @@ export class LiveTenants {
         run.tenant.api.warm.applySync(
           undefined,
           [run.handle, new ivm.ExternalCopy(slice).copyInto({ release: true })],
-          { timeout: clampWall(limits.cpuMsPerCandle * n) },
+          { timeout: onGrid(clampWall(limits.cpuMsPerCandle * n)) },
         ) as string,
       ) as
         | { ok: true; equity: number; logs: OpenRunResult['logs'] }
@@ -290,15 +300,25 @@ export class LiveTenants {
    * per tenant against the sum of its runs' budgets. Runs that fail are closed; their entries carry
    * the report with the code.
    */
-  step(payload: StepPayload, alive: () => void): StepResult {
+  step(payload: StepPayload, alive: () => void, emit?: (chunk: StepChunk) => void): StepResult {
     const n = payload.ids.length;
     const result: StepResult = { equity: new Float64Array(n), cpuMs: new Float64Array(n), reports: [] };
     const byTenant = new Map<Tenant, number[]>();
+    /** Entries decided since the last part sent. */
+    let decided: number[] = [];
+    let emitted = performance.now();
+    const send = () => {
+      if (emit === undefined || decided.length === 0) return;
+      emit(this.#chunk(decided, result));
+      decided = [];
+      emitted = performance.now();
+    };
     for (let i = 0; i < n; i++) {
       const run = this.#runs.get(payload.ids[i]!);
       if (run === undefined) {
         result.equity[i] = NaN;
         result.reports.push([i, fail('SANDBOX_PROCESS_LOST', 'the run is not open in this process')]);
+        decided.push(i);
         continue;
       }
       const list = byTenant.get(run.tenant);
@@ -312,6 +332,11 @@ export class LiveTenants {
       for (let s = 0; s < entries.length; s += STEP_SLICE)
         this.#stepSlice(tenant, entries.slice(s, s + STEP_SLICE), payload, result);
       if (measuring) this.#charge(tenant, ownResidentBytes() - tenantBefore, entries, payload, result);
+      // The tenant's entries are final now (a later tenant never touches them).
+      for (const i of entries) decided.push(i);
+      const since = performance.now() - emitted;
+      if ((since >= STREAM_EVERY_MS && decided.length >= STREAM_MIN_ENTRIES) || since >= 4 * STREAM_EVERY_MS)
+        send();
       alive();
     }
     // Memory outside the heaps grows silently (no isolate limit sees it): while the process
@@ -324,6 +349,20 @@ export class LiveTenants {
       if (this.#measuring) this.#untraced = 0;
     }
     return result;
+  }
+
+  /** The decided entries `index` of `result`, as a part sent ahead of the answer. */
+  #chunk(index: number[], result: StepResult): StepChunk {
+    const equity = new Float64Array(index.length);
+    const cpuMs = new Float64Array(index.length);
+    const wanted = new Set<number>();
+    index.forEach((i, k) => {
+      equity[k] = result.equity[i]!;
+      cpuMs[k] = result.cpuMs[i]!;
+      if (Number.isNaN(equity[k])) wanted.add(i);
+    });
+    const reports = wanted.size === 0 ? [] : result.reports.filter(([i]) => wanted.has(i));
+    return { index, equity, cpuMs, reports };
   }
 
   /** Counts memory the process gained during a tenant's call; over its allowance, its runs stop. */
@@ -351,7 +390,7 @@ export class LiveTenants {
       rows.set(payload.rows.subarray(i * WARM_ROW, (i + 1) * WARM_ROW), k * STEP_ROW + 1);
       budgetMs += runs[k]!.limits.cpuMsPerCandle;
     });
-    const call = <T>(ref: ivm.Reference, args: unknown[], timeout = MAX_WALL_MS) =>
+    const call = <T>(ref: ivm.Reference, args: unknown[], timeout = onGrid(MAX_WALL_MS)) =>
       ref.applySync(undefined, args, { timeout, result: { copy: true } }) as T;
     let from = 0;
     while (from < entries.length) {
@@ -366,7 +405,7 @@ export class LiveTenants {
             undefined,
             [runs[0]!.handle, ...rows.subarray(1, STEP_ROW)],
             {
-              timeout: clampWall(budgetMs),
+              timeout: onGrid(clampWall(budgetMs)),
             },
           ) as number;
           out = Float64Array.of(equity, 0);
@@ -376,7 +415,7 @@ export class LiveTenants {
           out = tenant.api.stepMany.applySync(undefined, [rows, from], {
             arguments: { copy: true },
             result: { copy: true },
-            timeout: clampWall(budgetMs),
+            timeout: onGrid(clampWall(budgetMs)),
           }) as Float64Array;
       } catch (error) {
         stopped = error;
@@ -428,7 +467,7 @@ export class LiveTenants {
     }
     if (!reports) return;
     const taken = JSON.parse(
-      tenant.api.takeReports.applySync(undefined, [], { timeout: MAX_WALL_MS }) as string,
+      tenant.api.takeReports.applySync(undefined, [], { timeout: onGrid(MAX_WALL_MS) }) as string,
     ) as Array<[number, LiveReport]>;
     for (const [row, report] of taken) {
       if (row < from || row >= to) continue;
@@ -502,13 +541,13 @@ export class LiveTenants {
   fill(runId: string, args: [string, 'buy' | 'sell', number, number, number, number, string]): void {
     const run = this.#runs.get(runId);
     if (run === undefined || run.tenant.isolate.isDisposed) return;
-    run.tenant.api.fill.applySync(undefined, [run.handle, ...args], { timeout: MAX_WALL_MS });
+    run.tenant.api.fill.applySync(undefined, [run.handle, ...args], { timeout: onGrid(MAX_WALL_MS) });
   }
 
   done(runId: string, orderId: number): void {
     const run = this.#runs.get(runId);
     if (run === undefined || run.tenant.isolate.isDisposed) return;
-    run.tenant.api.done.applySync(undefined, [run.handle, orderId], { timeout: MAX_WALL_MS });
+    run.tenant.api.done.applySync(undefined, [run.handle, orderId], { timeout: onGrid(MAX_WALL_MS) });
   }
 
   /** Forgets a run; the tenant's isolate goes with its last run. */
