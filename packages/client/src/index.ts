@@ -117,6 +117,7 @@ export type {
   LiveSignal,
   LiveFeed,
   LiveRun,
+  ParityReportView,
   EnableLiveInput,
   PortfolioRisk,
   PortfolioRiskLimits,

@@ -173,6 +173,13 @@ export {
   EnableLiveBodySchema,
 } from './rest/live.ts';
 export {
+  ParityDecisionSchema,
+  ParityFieldSchema,
+  ParityReportSchema,
+  ParityReportResponseSchema,
+  ParityQuerySchema,
+} from './rest/parity.ts';
+export {
   DeadLetterStatusSchema,
   StreamsSchema,
   DeadLetterPageSchema,
@@ -332,6 +339,7 @@ export type {
   LiveRun,
   EnableLiveInput,
 } from './rest/live.ts';
+export type { ParityReportView } from './rest/parity.ts';
 export type {
   Streams,
   DeadLetterPage,

@@ -204,6 +204,23 @@ describe.skipIf(!chromiumBinary.available)('web - paper portfolio, orders and li
     await page.getByRole('heading', { name: 'Signals' }).scrollIntoViewIfNeeded();
     await screenshot(page, 'live-signals', { fullPage: true });
 
+    // Its parity with the backtest: the candles it decided, replayed in the sandbox with the same
+    // version, give the same decisions. The order the signal announced may reach the journal a
+    // moment after the signal: asked again until then, a lasting divergence fails.
+    const parity = run.getByTestId('parity');
+    await parity.locator('summary').click();
+    let summary = '';
+    for (let deadline = Date.now() + SERVER_WAIT_MS; Date.now() < deadline;) {
+      await parity.getByRole('button', { name: /^Check (parity|again)$/ }).click();
+      await parity.getByRole('button', { name: 'Check again' }).waitFor({ timeout: SERVER_WAIT_MS });
+      summary = (await parity.getByTestId('parity-summary').textContent()) ?? '';
+      if (/^identical, [1-9]\d* decisions$/.test(summary)) break;
+      await page.waitForTimeout(1_000);
+    }
+    expect(summary).toMatch(/^identical, [1-9]\d* decisions$/);
+    expect(await parity.locator('tbody tr').count()).toBeGreaterThan(0);
+    await screenshot(page, 'live-parity');
+
     // The market page marks the signal on its candles.
     await page.goto(`${dashboard.url}/markets/${symbol}`);
     const chart = page.getByTestId('candle-chart');

@@ -13,7 +13,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signIn, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
-import { scaledDependencies, startScaledDashboard, type ScaledDashboard } from './harness/scaled-dashboard.ts';
+import {
+  scaledDependencies,
+  startScaledDashboard,
+  type ScaledDashboard,
+} from './harness/scaled-dashboard.ts';
 
 const scaled = scaledDependencies();
 const available = chromiumBinary.available && scaled.available;
@@ -99,8 +103,8 @@ describe.skipIf(!available)(`web - the dashboard at scale, through a gateway (${
       await page.getByTestId('strategy-editor').locator('.cm-content').waitFor();
       await page.getByLabel('Symbol', { exact: true }).fill(symbol);
       await page.getByLabel('Interval').selectOption('1s');
-      await page.getByLabel('From', { exact: true }).fill(isoDay(Date.now()));
-      await page.getByLabel('To', { exact: true }).fill(isoDay(Date.now() + DAY));
+      await page.getByLabel('From', { exact: true }).fill(`${isoDay(Date.now())}T00:00`);
+      await page.getByLabel('To', { exact: true }).fill(`${isoDay(Date.now() + DAY)}T00:00`);
       await page.getByLabel('fast').fill('3');
       await page.getByLabel('slow').fill('8');
       await page.getByRole('button', { name: 'Run backtest' }).click();
@@ -178,7 +182,10 @@ describe.skipIf(!available)(`web - the dashboard at scale, through a gateway (${
       await page.getByRole('link', { name: 'Game', exact: true }).click();
       await page.getByLabel('Zone').locator('option').first().waitFor({ state: 'attached' });
       await page.getByRole('button', { name: 'Play' }).click();
-      await page.getByTestId('game-state').filter({ hasText: 'connected' }).waitFor({ timeout: SERVER_WAIT_MS });
+      await page
+        .getByTestId('game-state')
+        .filter({ hasText: 'connected' })
+        .waitFor({ timeout: SERVER_WAIT_MS });
 
       // The signal of the live run, arrived on the stream.
       await page.goto(`${url}/live`);

@@ -74,8 +74,8 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
     // Backtest today's 1 s candles with short SMAs.
     await page.getByLabel('Symbol', { exact: true }).fill(symbol);
     await page.getByLabel('Interval').selectOption('1s');
-    await page.getByLabel('From', { exact: true }).fill(isoDay(Date.now()));
-    await page.getByLabel('To', { exact: true }).fill(isoDay(Date.now() + DAY));
+    await page.getByLabel('From', { exact: true }).fill(`${isoDay(Date.now())}T00:00`);
+    await page.getByLabel('To', { exact: true }).fill(`${isoDay(Date.now() + DAY)}T00:00`);
     await page.getByLabel('fast').fill('3');
     await page.getByLabel('slow').fill('8');
     await page.getByRole('button', { name: 'Run backtest' }).click();

@@ -6,7 +6,7 @@
 import type { AuthorizedSend } from '../auth/authorized-http.ts';
 import type { HttpRequest } from '../http/http-client.ts';
 import type { ClientPaths } from '../http/routes.ts';
-import type { EnableLiveInput, LiveRun, LiveSignal } from '@tickline/protocol';
+import type { EnableLiveInput, LiveRun, LiveSignal, ParityReportView } from '@tickline/protocol';
 
 export interface LiveStrategiesApi {
   /**
@@ -26,6 +26,12 @@ export interface LiveStrategiesApi {
   resume(id: string): Promise<LiveRun>;
   /** Stops the run and forgets it (its resting orders stay; cancel them on the portfolio). */
   disable(id: string): Promise<void>;
+  /**
+   * The run's parity report: the candles it decided replayed through the backtest engine with its
+   * version (or `version`), every decision beside the live one. A run that decided nothing since it
+   * was enabled rejects with `STRATEGY_PARITY_UNAVAILABLE`.
+   */
+  parity(id: string, version?: number): Promise<ParityReportView>;
 }
 
 export function createLiveStrategiesApi(send: AuthorizedSend, paths: ClientPaths): LiveStrategiesApi {
@@ -45,5 +51,12 @@ export function createLiveStrategiesApi(send: AuthorizedSend, paths: ClientPaths
     disable: async (id) => {
       await send<void>({ method: 'DELETE', path: one(id) });
     },
+    parity: async (id, version) =>
+      (
+        await send<{ parity: ParityReportView }>({
+          method: 'GET',
+          path: `${one(id)}/parity${version === undefined ? '' : `?version=${version}`}`,
+        })
+      ).parity,
   };
 }

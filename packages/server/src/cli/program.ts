@@ -4,6 +4,7 @@ import { ExitCode } from '../exit-code.ts';
 import { registerBackupCommands } from './backup/backup-command.ts';
 import { registerBacktestCommand } from './backtest/backtest-command.ts';
 import { registerResearchCommand } from './research/research-command.ts';
+import { registerLiveCommand } from './live/live-command.ts';
 import { registerBotsCommand } from './bots/bots-command.ts';
 import { registerConfigCommand } from './config-command.ts';
 import type { CliIo } from './io.ts';
@@ -48,6 +49,7 @@ Examples:
   registerMarketCommand(program, io, setExitCode);
   registerBacktestCommand(program, io, setExitCode);
   registerResearchCommand(program, io, setExitCode);
+  registerLiveCommand(program, io, setExitCode);
   registerKillSwitchCommand(program, io, setExitCode);
   return program;
 }

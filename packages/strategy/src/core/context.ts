@@ -36,6 +36,12 @@ export interface Engine {
 /** The current index of a feed, shared by its series. */
 export interface FeedCursor {
   i: number;
+  /**
+   * Bars dropped from the front of the columns (a live run's feeds keep their latest bars only):
+   * `index` counts them, so it is the bar's index in the feed as a backtest over the same candles
+   * has it. @default 0
+   */
+  dropped?: number;
 }
 
 /** One column of a feed up to the current bar: `at(0)` is the current bar, `at(1)` the one before. */
@@ -104,7 +110,7 @@ export class FeedView {
 
   /** Index of the current bar in this feed. */
   get index(): number {
-    return this.#cur.i;
+    return this.#cur.i + (this.#cur.dropped ?? 0);
   }
 }
 

@@ -40,12 +40,22 @@ export interface Signal {
   qty: number;
   percent: number;
   price: number;
+  /**
+   * The run's equity when the order was placed: percent orders are sized from it the way a live
+   * run sizes them (recorded only with `warmupUntil`, for the parity report).
+   */
+  equity?: number;
 }
 
 export interface RunOptions {
   params?: Readonly<Record<string, unknown>>;
   /** Keep every placed order in `signals` (the look-ahead check compares them). */
   recordSignals?: boolean;
+  /**
+   * Steps closing at or before this time are warm-up, as a live run's: the strategy sees them, its
+   * orders are dropped after each and none is recorded (the parity replay of a live run).
+   */
+  warmupUntil?: number;
   /** Called about every `progressEvery` steps with (steps done, steps at most). */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
@@ -111,6 +121,7 @@ export class Engine {
   readonly #plots = new Map<string, StreamingSeries>();
   readonly signals: Signal[] = [];
   #recordSignals = false;
+  #warmupUntil = -Infinity;
   rejectedOrders = 0;
 
   constructor(feeds: readonly Feed[], settings: EngineSettings) {
@@ -196,7 +207,11 @@ export class Engine {
     const reason = givenReason === undefined ? type : String(givenReason).slice(0, MAX_NAME_CHARS);
     const id = this.#nextOrderId++;
     this.#orders.push({ id, symbol, side, type, qty, percent, price, reason, createdAt: this.time });
-    if (this.#recordSignals) this.signals.push({ time: this.time, symbol, side, type, qty, percent, price });
+    if (this.#recordSignals && this.time > this.#warmupUntil) {
+      const signal: Signal = { time: this.time, symbol, side, type, qty, percent, price };
+      if (this.#warmupUntil !== -Infinity) signal.equity = this.ledger.equity();
+      this.signals.push(signal);
+    }
     return id;
   }
 
@@ -354,6 +369,7 @@ export class Engine {
     const def = checkDefinition(definition);
     this.params = Object.freeze(resolveParams(def.params, options.params));
     this.#recordSignals = options.recordSignals === true;
+    const warmupUntil = (this.#warmupUntil = options.warmupUntil ?? -Infinity);
     const feeds = this.#feeds;
     const F = feeds.length;
     // Execution feed per symbol: its finest interval (the first on ties) fills orders and marks.
@@ -452,6 +468,8 @@ export class Engine {
         next[f]!++;
         bars++;
       }
+      // A live run's warm-up orders are not real: they vanish before the next bar could fill them.
+      if (t <= warmupUntil) this.#orders.length = 0;
       step++;
       if (step === nextProgress) {
         nextProgress += progressEvery;

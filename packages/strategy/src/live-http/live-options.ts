@@ -11,6 +11,7 @@ import type { LiveRunner, LiveRunStatus } from '../live/live-runner.ts';
 import type { EquityPoint, EquityWindow } from '../portfolio/equity-history.ts';
 import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
+import type { ParityReport } from '../parity/parity-report.ts';
 
 /** Who is calling (the composition root maps identity's principal onto it). */
 export interface LiveCaller {
@@ -55,6 +56,11 @@ export interface LiveRoutesOptions {
    * process runs them. Without it (one process, tests) the local runner answers alone.
    */
   shared?: SharedLiveRuns;
+  /**
+   * The run's parity report: its candles replayed through the backtest engine with `version` (the
+   * run's own by default) beside its journaled decisions (parity/parity-service.ts).
+   */
+  parity?: (run: LiveRunStatus, version?: number) => Promise<ParityReport>;
 }
 
 /** The enabled runs in shared state (see `LiveRoutesOptions.shared`). */

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { BrokerError, BrokerErrorCodes } from '../broker/errors.ts';
 import { StrategyErrorCodes } from '../core/errors.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
+import { ParityErrorCodes } from '../parity/errors.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
 import { engagementOf, type RiskChange } from '../risk/risk-controls.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
@@ -31,6 +32,8 @@ import {
   OrderResponseSchema,
   OrderSchema,
   OrdersResponseSchema,
+  ParityQuerySchema,
+  ParityReportResponseSchema,
   PortfolioResponseSchema,
   PortfolioRiskResponseSchema,
   PortfoliosResponseSchema,
@@ -74,7 +77,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
   const callerOf = async (request: FastifyRequest): Promise<LiveCaller> => callers.get(request)!;
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   // The catalogues these routes throw from, named so they are registered with the kernel.
-  void [LiveErrorCodes, StrategyErrorCodes, BrokerErrorCodes];
+  void [LiveErrorCodes, StrategyErrorCodes, BrokerErrorCodes, ParityErrorCodes];
   const statusOf = new Map(listErrorCodes().map((c) => [c.code, c.httpStatus]));
   // Coded errors answer with their catalogue status; zod failures are 400 with the issues. The body
   // is the API's error shape (`{ error: { code, message, details } }`) that the SDK parses.
@@ -403,6 +406,26 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       logs: (await runOf(request, request.params.id, 'oversee')).logs,
     }),
   );
+
+  if (o.parity !== undefined) {
+    const parity = o.parity;
+    app.get(
+      '/live-strategies/:id/parity',
+      {
+        config: { scope: ApiKeyScope.PortfolioRead },
+        schema: {
+          description:
+            "The run's candles replayed through the backtest engine with its version (or `version`), parameters and settings, every decision beside the live one, the first divergence marked.",
+          params: RunParams,
+          querystring: ParityQuerySchema,
+          response: { 200: ParityReportResponseSchema },
+        },
+      },
+      async (request) => ({
+        parity: await parity(await runOf(request, request.params.id, 'oversee'), request.query.version),
+      }),
+    );
+  }
 
   app.post(
     '/live-strategies/:id/pause',

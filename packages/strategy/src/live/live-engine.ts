@@ -80,7 +80,7 @@ export class LiveEngine extends Engine {
     this.#columns = columns;
     this.#capacity = capacity;
     // The engine's own cursors belong to its batch loop; a live run moves its own.
-    this.#cursors = feeds.map(() => ({ i: -1 }));
+    this.#cursors = feeds.map(() => ({ i: -1, dropped: 0 }));
     for (let k = 0; k < feeds.length; k++)
       this.views[k] = new FeedView(feeds[k]!.symbol, feeds[k]!.interval, columns[k]!, this.#cursors[k]!);
     this.#definition = checkDefinition(definition);
@@ -134,6 +134,7 @@ export class LiveEngine extends Engine {
     if (i >= this.#capacity) {
       const keep = this.#capacity >> 1;
       for (const name of COLUMNS) c[name].copyWithin(0, this.#capacity - keep);
+      cursor.dropped! += this.#capacity - keep;
       i = keep;
     }
     c.openTime[i] = openTime;

@@ -32,7 +32,9 @@ import type { LiveRunStatus } from '../live/live-runner.ts';
 import { defaultMemberName } from '../live/member-name.ts';
 import { RunnerMembership } from '../live/membership.ts';
 import { createEquityCompaction } from '../portfolio/equity-compaction.ts';
-import { readEquityWindow } from '../portfolio/equity-history.ts';
+import { readEquityAt, readEquityWindow } from '../portfolio/equity-history.ts';
+import { createParityService } from '../parity/parity-service.ts';
+import type { BacktestRunner, SandboxLimits } from '../sandbox/sandbox.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { StrategyRepository } from '../versions/strategy-repository.ts';
 import type { OpenSession } from '../live/live-session.ts';
@@ -65,6 +67,11 @@ export interface LiveCompositionDeps {
    * with the owner's tier limits — tests may hand trusted sessions instead.
    */
   open?: OpenSession;
+  /**
+   * Runs a backtest in the server's sandbox processes, with a tier's backtest limits: the parity
+   * report's replay. Without it there is no parity route.
+   */
+  replay?: { run: BacktestRunner; limits: (tier: Tier) => SandboxLimits };
 }
 
 /** What the strategy host holds of live trading. */
@@ -401,6 +408,21 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     settings: (userId) => engineSettings(userId),
     symbols: deps.symbols,
     equityHistory: (portfolioId, window) => readEquityWindow(deps.sql, portfolioId, window, Date.now()),
+    ...(deps.replay === undefined
+      ? {}
+      : {
+          parity: createParityService({
+            stored: (id) => store.get(id),
+            journal: host.journal,
+            history: sqlCandleHistory(deps.sql),
+            code: async (userId, strategyId, version) =>
+              (await deps.repository.getVersion(userId, strategyId, version)).js,
+            settings: (userId) => engineSettings(userId),
+            equityAt: (portfolioId, atMs) => readEquityAt(deps.sql, portfolioId, atMs),
+            run: deps.replay.run,
+            limits: (tier) => deps.replay!.limits(tier as Tier),
+          }),
+        }),
   };
   // The operations API (platform) gathers every strategy process's runs over request/reply.
   const admin = deps.rpc ? [createLiveAdminResponder({ rpc: deps.rpc, runner: host.runner, member })] : [];

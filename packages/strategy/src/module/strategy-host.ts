@@ -130,6 +130,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
           rpc: deps.rpc,
           promotionGate: (userId, tier, strategyId, version) =>
             gate.assertMayGoLive(userId, tier, strategyId, version),
+          replay: { run, limits: (tier) => settings.tiers[tier] ?? settings.tiers.free },
         })
       : undefined;
   return {

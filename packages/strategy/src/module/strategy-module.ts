@@ -18,6 +18,7 @@ import { OrderEvents } from '../broker/events.ts';
 import { BrokerErrorCodes } from '../broker/errors.ts';
 import { StrategyErrorCodes } from '../core/errors.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
+import { ParityErrorCodes } from '../parity/errors.ts';
 import { StrategyApiErrorCodes } from './strategy-api-errors.ts';
 import { ResearchErrorCodes } from '../research-jobs/research-errors.ts';
 import { HistoryErrorCodes } from '../history/history-errors.ts';
@@ -32,6 +33,7 @@ export const strategyModule = defineModule({
     StrategyApiErrorCodes,
     BrokerErrorCodes,
     LiveErrorCodes,
+    ParityErrorCodes,
     ResearchErrorCodes,
     HistoryErrorCodes,
     SandboxErrorCodes,

@@ -72,3 +72,12 @@ export async function readEquityRange(
   );
   return rows.map((r) => ({ at: Number(r.at_ms), equity: r.equity, cash: r.cash }));
 }
+
+/** The portfolio's equity at `atMs`: its last point at or before then, undefined when none is. */
+export async function readEquityAt(sql: Sql, portfolioId: string, atMs: number): Promise<number | undefined> {
+  const { rows } = await sql.query<{ equity: number }>(
+    `select equity from portfolio_equity where portfolio_id = $1 and at_ms <= $2 order by at_ms desc limit 1`,
+    [portfolioId, atMs],
+  );
+  return rows[0]?.equity;
+}

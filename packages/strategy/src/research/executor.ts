@@ -15,6 +15,8 @@ export interface BacktestJob {
   settings: EngineSettings;
   params?: Record<string, unknown>;
   recordSignals?: boolean;
+  /** Steps closing at or before this are a live run's warm-up (the parity replay). */
+  warmupUntil?: number;
   /**
    * Points of the equity curve to bring back (0: every bar). A trial scored by its metrics asks
    * for few: the metrics use every bar where the run happens, and a 200k-bar curve would cost

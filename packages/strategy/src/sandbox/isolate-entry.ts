@@ -41,6 +41,8 @@ export interface IsolateInput {
   settings: EngineSettings;
   params: Record<string, unknown>;
   recordSignals: boolean;
+  /** See `RunOptions.warmupUntil`. */
+  warmupUntil?: number;
   progressEvery: number;
   /** Points of the equity curve to return (0: every step); the metrics use every step all the same. */
   equityPoints: number;
@@ -305,6 +307,7 @@ function run(
       synchronousOnly: true,
       params: input.params,
       recordSignals: input.recordSignals,
+      ...(input.warmupUntil === undefined ? {} : { warmupUntil: input.warmupUntil }),
       progressEvery: input.progressEvery,
       onProgress: progress,
     });

@@ -50,6 +50,8 @@ export interface SandboxRunOptions {
   settings: EngineSettings;
   params?: Record<string, unknown>;
   recordSignals?: boolean;
+  /** Steps closing at or before this are a live run's warm-up (see `RunOptions.warmupUntil`). */
+  warmupUntil?: number;
   /** Called from the isolate about every `progressEvery` steps; never blocks the run. */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
@@ -203,6 +205,7 @@ export class StrategySandbox {
           settings: options.settings,
           params: options.params ?? {},
           recordSignals: options.recordSignals === true,
+          ...(options.warmupUntil === undefined ? {} : { warmupUntil: options.warmupUntil }),
           progressEvery: options.progressEvery ?? 65_536,
           equityPoints: options.equityPoints ?? 0,
         };

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { isCandleInterval, INTERVAL_MS } from '@tickline/market';
+import { isCandleInterval, INTERVAL_MS, type CandleInterval } from '@tickline/market';
 import {
   compileStrategy,
   loadFeed,
@@ -24,8 +24,10 @@ import { progressBar } from './progress-bar.ts';
 export interface BacktestCommandOptions {
   config?: string;
   strategy: string;
-  symbol: string;
-  interval: string;
+  symbol?: string;
+  interval?: string;
+  /** `SYMBOL:INTERVAL` pairs: a multi-feed backtest (instead of `symbol` and `interval`). */
+  feed?: string[];
   from: string;
   to: string;
   exchange?: string;
@@ -66,11 +68,33 @@ function positiveNumber(text: string | undefined, name: string): number | undefi
   return n;
 }
 
+/** The feeds asked for: every `--feed SYMBOL:INTERVAL`, or `--symbol` with `--interval`. */
+export function feedsOf(
+  options: BacktestCommandOptions,
+): Array<{ symbol: string; interval: CandleInterval }> {
+  const given = options.feed ?? [];
+  if (given.length > 0 && (options.symbol !== undefined || options.interval !== undefined))
+    throw bad('give either --feed (repeatable) or --symbol with --interval, not both');
+  const pairs =
+    given.length > 0
+      ? given.map((f) => {
+          const at = f.lastIndexOf(':');
+          if (at <= 0) throw bad(`--feed: expected SYMBOL:INTERVAL, got ${f}`);
+          return [f.slice(0, at), f.slice(at + 1)] as const;
+        })
+      : [[options.symbol, options.interval] as const];
+  return pairs.map(([symbol, interval]) => {
+    if (symbol === undefined) throw bad('--symbol (or --feed SYMBOL:INTERVAL) is needed');
+    if (interval === undefined || !isCandleInterval(interval))
+      throw bad(
+        `--interval: expected one of ${Object.keys(INTERVAL_MS).join(', ')}, got ${String(interval)}`,
+      );
+    return { symbol, interval };
+  });
+}
+
 export async function runBacktestCommand(io: CliIo, options: BacktestCommandOptions): Promise<void> {
-  if (!isCandleInterval(options.interval)) {
-    throw bad(`--interval: expected one of ${Object.keys(INTERVAL_MS).join(', ')}, got ${options.interval}`);
-  }
-  const interval = options.interval;
+  const wanted = feedsOf(options);
   const from = parseInstant(options.from, '--from');
   const to = parseInstant(options.to, '--to');
   if (!(from < to)) throw bad('--from must be before --to');
@@ -91,27 +115,26 @@ export async function runBacktestCommand(io: CliIo, options: BacktestCommandOpti
     ...(options.memoryMb ? { memoryMb: positiveNumber(options.memoryMb, '--memory-mb')! } : {}),
     ...(options.cpuMs ? { cpuMs: positiveNumber(options.cpuMs, '--cpu-ms')! } : {}),
   };
-  const feed = await withCandleStore(io, options.config, (sql) =>
-    loadFeed(sql, {
-      symbol: options.symbol,
-      interval,
-      from,
-      to,
-      ...(options.exchange ? { exchange: options.exchange } : {}),
-    }),
+  const feeds = await withCandleStore(io, options.config, (sql) =>
+    Promise.all(
+      wanted.map((f) =>
+        loadFeed(sql, { ...f, from, to, ...(options.exchange ? { exchange: options.exchange } : {}) }),
+      ),
+    ),
   );
-  const bars = feed.columns.openTime.length;
-  if (bars === 0) {
-    throw new TicklineError(
-      'STRATEGY_NO_DATA',
-      `no stored ${interval} candles for ${options.symbol} in the range; import or backfill them first (tickline market --help)`,
-    );
-  }
-  const bar = progressBar(io, `backtest ${options.symbol} ${interval}`);
+  for (const feed of feeds)
+    if (feed.columns.openTime.length === 0)
+      throw new TicklineError(
+        'STRATEGY_NO_DATA',
+        `no stored ${feed.interval} candles for ${feed.symbol} in the range; import or backfill them first (tickline market --help)`,
+      );
+  const bars = feeds.reduce((n, f) => n + f.columns.openTime.length, 0);
+  const names = wanted.map((f) => `${f.symbol} ${f.interval}`).join(', ');
+  const bar = progressBar(io, `backtest ${names}`);
   const result = await runInSandbox(
     {
       code: compiled.js,
-      feeds: [feed],
+      feeds,
       settings,
       params,
       onProgress: (done, total) => bar.update(done, total),
@@ -125,8 +148,8 @@ export async function runBacktestCommand(io: CliIo, options: BacktestCommandOpti
   if (options.json) {
     io.out(
       `${JSON.stringify({
-        symbol: options.symbol,
-        interval,
+        ...(wanted.length === 1 ? wanted[0] : {}),
+        feeds: wanted,
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
         params,
@@ -138,8 +161,12 @@ export async function runBacktestCommand(io: CliIo, options: BacktestCommandOpti
     );
     return;
   }
-  io.out(
-    `${options.symbol} ${interval}  ${new Date(feed.columns.openTime[0]!).toISOString()} .. ${new Date(feed.columns.openTime[bars - 1]!).toISOString()}  ${bars} bars\n\n`,
-  );
+  for (const feed of feeds) {
+    const open = feed.columns.openTime;
+    io.out(
+      `${feed.symbol} ${feed.interval}  ${new Date(open[0]!).toISOString()} .. ${new Date(open[open.length - 1]!).toISOString()}  ${open.length} bars\n`,
+    );
+  }
+  io.out('\n');
   io.out(formatMetricsTable(result.metrics));
 }

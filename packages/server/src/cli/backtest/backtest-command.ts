@@ -20,8 +20,13 @@ export function registerBacktestCommand(
     .description('run a strategy over stored candles in the sandbox and print its metrics')
     .addOption(configOption())
     .requiredOption('--strategy <file>', 'strategy source (.ts or .js) written against the strategy API')
-    .requiredOption('--symbol <symbol>', 'canonical symbol, e.g. BTC-USDT')
-    .requiredOption('--interval <interval>', 'candle interval, e.g. 1h')
+    .option('--symbol <symbol>', 'canonical symbol, e.g. BTC-USDT')
+    .option('--interval <interval>', 'candle interval, e.g. 1h')
+    .option(
+      '--feed <symbol:interval>',
+      'a feed, instead of --symbol and --interval (repeatable: a multi-feed backtest)',
+      collect,
+    )
     .requiredOption('--from <time>', 'first open time: ISO date or epoch ms')
     .requiredOption('--to <time>', 'end (exclusive): ISO date or epoch ms')
     .option('--exchange <name>', 'read candles of this exchange only')
@@ -38,7 +43,8 @@ Candles come from the configured store: load them first with \`tickline market i
 \`tickline market backfill\`.
 
 Example:
-  tickline backtest --strategy sma.ts --symbol BTC-USDT --interval 1h --from 2024-01-01 --to 2024-07-01 -p fast=10`,
+  tickline backtest --strategy sma.ts --symbol BTC-USDT --interval 1h --from 2024-01-01 --to 2024-07-01 -p fast=10
+  tickline backtest --strategy spread.ts --feed BTC-USDT:1h --feed ETH-USDT:1h --from 2024-01-01 --to 2024-07-01`,
     )
     .action(async (options: BacktestCommandOptions) =>
       setExitCode(await runCommand(io, async () => (await actions()).runBacktestCommand(io, options))),

@@ -112,6 +112,36 @@ describe('tickline market import and tickline backtest', () => {
     expect(body.trades).toHaveLength(body.metrics.trades);
   }, 120_000);
 
+  it('backtest --feed - several feeds in one run, each loaded; bad pairs refused', async () => {
+    const imported = await runRecorded(
+      ['market', 'import', join(dir, 'BTCUSDT-1h-2026-01.csv'), '--symbol', 'ETH-USDT', '--json'],
+      env,
+    );
+    expect(imported.outcome, imported.stderr).toBe(ExitCode.Ok);
+    const range = ['--from', new Date(T0).toISOString(), '--to', new Date(T0 + 300 * HOUR).toISOString()];
+    const base = ['backtest', '--strategy', join(dir, 'sma.ts'), ...range, '-p', 'fast=5', '-p', 'slow=20'];
+    const two = await runRecorded([...base, '--feed', 'BTC-USDT:1h', '--feed', 'ETH-USDT:1h', '--json'], env);
+    expect(two.outcome, two.stderr).toBe(ExitCode.Ok);
+    const body = JSON.parse(two.stdout);
+    expect(body.feeds).toEqual([
+      { symbol: 'BTC-USDT', interval: '1h' },
+      { symbol: 'ETH-USDT', interval: '1h' },
+    ]);
+    // Both feeds' bars ran, and the strategy traded on each (it orders on the feed that closed).
+    expect(body.bars).toBe(600);
+    expect(new Set(body.trades.map((t: { symbol: string }) => t.symbol))).toEqual(
+      new Set(['BTC-USDT', 'ETH-USDT']),
+    );
+    const table = await runRecorded([...base, '--feed', 'BTC-USDT:1h', '--feed', 'ETH-USDT:1h'], env);
+    expect(table.stdout).toMatch(/BTC-USDT 1h .* 300 bars\nETH-USDT 1h .* 300 bars/);
+    const noPair = await runRecorded([...base, '--feed', 'BTC-USDT'], env);
+    expect(noPair.stderr).toContain('--feed: expected SYMBOL:INTERVAL');
+    const both = await runRecorded([...base, '--feed', 'BTC-USDT:1h', '--symbol', 'BTC-USDT'], env);
+    expect(both.stderr).toContain('not both');
+    const missing = await runRecorded([...base, '--feed', 'BTC-USDT:1h', '--feed', 'SOL-USDT:1h'], env);
+    expect(missing.stderr).toContain('[STRATEGY_NO_DATA]');
+  }, 120_000);
+
   it('backtest - a range with no candles and a bad parameter fail with their codes', async () => {
     const base = ['backtest', '--strategy', join(dir, 'sma.ts'), '--symbol', 'BTC-USDT', '--interval', '1h'];
     const empty = await runRecorded([...base, '--from', '2020-01-01', '--to', '2020-02-01'], env);

@@ -17,6 +17,7 @@ import { codedErrorText } from '../portfolio/portfolio-format.ts';
 import { usePortfolio, useSettledEvents } from '../portfolio/use-portfolio.ts';
 import { EnableLiveForm } from './enable-live-form.tsx';
 import { pauseText, signalText, timeText } from './live-format.ts';
+import { ParityPanel } from './parity-panel.tsx';
 import { SignalFeed } from './signal-feed.tsx';
 import { useSignalFeed } from './use-signal-feed.ts';
 
@@ -192,6 +193,7 @@ function RunList(props: {
                   </details>
                 ) : null}
               </div>
+              <ParityPanel run={run} />
             </li>
           );
         })}

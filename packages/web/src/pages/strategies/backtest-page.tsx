@@ -10,6 +10,7 @@ import { ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { EquityChart, TradesChart, type PriceCandle } from './backtest-charts.tsx';
 import { BacktestLog } from './backtest-log.tsx';
+import { utcRangeText } from './backtest-range.ts';
 import { MetricsTable } from './metrics-table.tsx';
 
 const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
@@ -58,8 +59,8 @@ export function BacktestPage({ id }: { id: string }): ReactNode {
           Backtest {b.symbol} {b.interval}
         </h1>
         <p className="muted">
-          <Link to={`/strategies/${b.strategyId}`}>strategy v{b.version}</Link> · {b.from.slice(0, 10)} →{' '}
-          {b.to.slice(0, 10)} · <span data-testid="backtest-status">{b.status}</span>
+          <Link to={`/strategies/${b.strategyId}`}>strategy v{b.version}</Link> · {utcRangeText(b.from)} →{' '}
+          {utcRangeText(b.to)} · <span data-testid="backtest-status">{b.status}</span>
           {b.error ? ` · ${b.error.code}: ${b.error.message}` : ''}
         </p>
       </header>

@@ -22,6 +22,7 @@ import { ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { ResearchPanel } from '../research/research-panel.tsx';
 import { HistoryUpload } from '../research/history-upload.tsx';
+import { utcInputToIso, utcRangeText } from './backtest-range.ts';
 import { ParamFields, readParams } from './param-fields.tsx';
 import { StrategyEditor, type CodeProblem } from './strategy-editor.tsx';
 
@@ -118,8 +119,8 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
         strategyId: id,
         symbol: formText(form, 'symbol').trim(),
         interval: formText(form, 'interval') as CandleInterval,
-        from: new Date(formText(form, 'from')).toISOString(),
-        to: new Date(formText(form, 'to')).toISOString(),
+        from: utcInputToIso(formText(form, 'from')),
+        to: utcInputToIso(formText(form, 'to')),
         params: values,
       });
       runs.reload();
@@ -211,8 +212,8 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
                 ))}
               </select>
             </label>
-            <Field label="From" name="from" type="date" required />
-            <Field label="To" name="to" type="date" required />
+            <Field label="From" name="from" type="datetime-local" step="1" required hint="UTC" />
+            <Field label="To" name="to" type="datetime-local" step="1" required hint="UTC, exclusive" />
             <ParamFields params={params} />
             <button type="submit" className="button button-primary">
               Run backtest
@@ -268,7 +269,7 @@ function RunList(props: {
               />
             </label>{' '}
             <Link to={`/backtests/${r.id}`}>
-              v{r.version} {r.symbol} {r.interval} {r.from.slice(0, 10)} → {r.to.slice(0, 10)}
+              v{r.version} {r.symbol} {r.interval} {utcRangeText(r.from)} → {utcRangeText(r.to)}
             </Link>{' '}
             <span className="muted" data-testid="run-status">
               {live ? `${r.status} ${pct}%` : r.status}

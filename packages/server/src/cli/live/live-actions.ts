@@ -1,0 +1,76 @@
+/** @module What `tickline live` does: asks the server for a parity report and prints it as a table. */
+import type { ParityReportView } from '@tickline/protocol';
+import { ServerError } from '../../errors.ts';
+import type { CliIo } from '../io.ts';
+import { apiClient, type ApiOptions } from '../research/api-client.ts';
+
+type Row = ParityReportView['rows'][number];
+type Decision = NonNullable<Row['live']>;
+
+/** Rows shown on each side of the first divergence (all with `--all`). */
+const CONTEXT_ROWS = 5;
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+function decision(d: Decision | undefined): string {
+  if (d === undefined) return '—';
+  const size =
+    d.percent === undefined
+      ? `${+d.quantity.toPrecision(8)}`
+      : `${d.percent}% (${+d.quantity.toPrecision(8)})`;
+  return `${d.side} ${d.type} ${d.symbol} ${size}${d.price === undefined ? '' : ` @ ${+d.price.toPrecision(10)}`}`;
+}
+
+/** The report as text: a header, the summary, and the rows (those around the first divergence). */
+export function formatParity(report: ParityReportView, all = false): string {
+  const w = report.window;
+  const lines = [
+    `parity of ${report.runId} (version ${report.version}): ${report.summary}`,
+    `window ${iso(w.fromMs)} → ${iso(w.toMs)}: ${w.candles} candles after ${w.warmupCandles} of warm-up; ` +
+      `${report.liveDecisions} live decisions, ${report.replayDecisions} replayed`,
+  ];
+  const first = report.firstDivergence;
+  const shown = all
+    ? report.rows
+    : first === undefined
+      ? []
+      : report.rows.slice(Math.max(0, first - CONTEXT_ROWS), first + CONTEXT_ROWS + 1);
+  if (shown.length === 0) return `${lines.join('\n')}\n`;
+  const table = shown.map((r) => [
+    `${r.index === first ? '>' : ' '} ${r.index + 1}`,
+    iso((r.live ?? r.replay)!.candleCloseTime),
+    decision(r.live),
+    decision(r.replay),
+    r.differs.length === 0 ? '' : `differs: ${r.differs.join(', ')}`,
+  ]);
+  const head = ['  #', 'candle', 'live', 'replay', ''];
+  const widths = head.map((h, k) => Math.max(h.length, ...table.map((row) => row[k]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, k) => c.padEnd(widths[k]!))
+      .join('  ')
+      .trimEnd();
+  lines.push('', line(head), ...table.map(line));
+  return `${lines.join('\n')}\n`;
+}
+
+export async function liveParityCommand(
+  io: CliIo,
+  id: string,
+  o: ApiOptions & { withVersion?: string; all?: boolean; json?: boolean },
+  fetchFn?: typeof fetch,
+): Promise<number> {
+  let query = '';
+  if (o.withVersion !== undefined) {
+    if (!/^[1-9]\d*$/.test(o.withVersion))
+      throw new ServerError('SERVER_INVALID_ARGUMENT', '--with-version must be a positive integer');
+    query = `?version=${o.withVersion}`;
+  }
+  const { parity } = await apiClient(
+    io,
+    o,
+    fetchFn,
+  )<{ parity: ParityReportView }>('GET', `/live-strategies/${encodeURIComponent(id)}/parity${query}`);
+  io.out(o.json ? `${JSON.stringify(parity)}\n` : formatParity(parity, o.all === true));
+  return parity.identical ? 0 : 1;
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { StrategyDefinition } from '../core/definition.ts';
+import { settings } from './live-world.test-support.ts';
+import { LiveEngine } from './live-engine.ts';
+
+describe('live engine', () => {
+  it('feed.index counts every candle shown, also after the columns dropped their older half', () => {
+    const seen: Array<[number, number, number]> = [];
+    const recorder: StrategyDefinition = {
+      onCandle(ctx) {
+        seen.push([ctx.feed.index, ctx.close.at(0), ctx.close.at(3)]);
+      },
+    };
+    const engine = new LiveEngine(recorder, [{ symbol: 'BTC-USDT', interval: '1m' }], settings(), {}, 8);
+    for (let i = 0; i < 20; i++)
+      engine.advance(0, {
+        openTime: i * 60_000,
+        closeTime: (i + 1) * 60_000,
+        open: 100 + i,
+        high: 100 + i,
+        low: 100 + i,
+        close: 100 + i,
+        volume: 1,
+      });
+    expect(seen.map(([index]) => index)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    // The latest half of the capacity stays readable back.
+    expect(
+      seen.slice(3).every(([index, close, back3]) => close === 100 + index && back3 === 97 + index),
+    ).toBe(true);
+  });
+});
