@@ -13,7 +13,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signIn, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
-import { scaledDependencies, startScaledDashboard, type ScaledDashboard } from './harness/scaled-dashboard.ts';
+import {
+  scaledDependencies,
+  startScaledDashboard,
+  type ScaledDashboard,
+} from './harness/scaled-dashboard.ts';
 
 const scaled = scaledDependencies();
 const available = chromiumBinary.available && scaled.available;
@@ -149,7 +153,7 @@ describe.skipIf(!available)(`web - the dashboard at scale, through a gateway (${
       );
       await ticket.getByLabel(/^Quantity/).fill('0.01');
       await ticket.getByRole('button', { name: `Buy ${symbol}` }).click();
-      await ticket.getByText(/^Bought 0\.01 /).waitFor({ timeout: SERVER_WAIT_MS });
+      await ticket.getByText(/^Market order placed: buy 0\.01 /).waitFor({ timeout: SERVER_WAIT_MS });
       await page
         .getByTestId('order-history')
         .locator('tr[data-status="filled"]')
@@ -178,7 +182,10 @@ describe.skipIf(!available)(`web - the dashboard at scale, through a gateway (${
       await page.getByRole('link', { name: 'Game', exact: true }).click();
       await page.getByLabel('Zone').locator('option').first().waitFor({ state: 'attached' });
       await page.getByRole('button', { name: 'Play' }).click();
-      await page.getByTestId('game-state').filter({ hasText: 'connected' }).waitFor({ timeout: SERVER_WAIT_MS });
+      await page
+        .getByTestId('game-state')
+        .filter({ hasText: 'connected' })
+        .waitFor({ timeout: SERVER_WAIT_MS });
 
       // The signal of the live run, arrived on the stream.
       await page.goto(`${url}/live`);

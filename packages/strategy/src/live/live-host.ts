@@ -108,9 +108,9 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     ledger: books,
     symbols: deps.symbols,
     lastPrice,
-    // A person's market order fills at once at the last close (1 s candles keep it fresh); a
-    // strategy's at the next bar's open, as its backtest fills it.
-    marketFill: (request) => (request.origin.kind === 'strategy' ? 'next-bar' : 'immediate'),
+    // A person's market order fills at the first price after it was accepted (the next trade or
+    // 1 s candle: never a stale close); a strategy's at the next bar's open, as its backtest.
+    marketFill: (request) => (request.origin.kind === 'strategy' ? 'next-bar' : 'next-price'),
     fundsAtFill: (request) => request.origin.kind === 'strategy',
     now: () => deps.clock.now(),
   });

@@ -540,11 +540,24 @@ export class LiveRunner {
     );
   }
 
-  /** Handles a batch of `market.candle.closed` envelopes (an eventlog consumer's handler). */
+  /**
+   * Handles a batch of `market.candle.closed` envelopes (an eventlog consumer's handler), and the
+   * `market.trade` ones a manual market order waits for.
+   */
   async handle(events: readonly EventEnvelope[]): Promise<void> {
     let wave: FeedCandle[] = [];
     const keys = new Set<string>();
     for (const e of events) {
+      if (e.type === 'market.trade') {
+        const trade = e.data as { symbol: string; price: number; exchangeTime: number };
+        if (this.#o.paper?.awaitsPrice(trade.symbol) !== true) continue;
+        // The candles before it in the batch come first: the price after acceptance is this one.
+        if (wave.length > 0) await this.#wave(wave);
+        wave = [];
+        keys.clear();
+        await this.#trade(trade);
+        continue;
+      }
       if (e.type !== 'market.candle.closed') continue;
       const d = e.data as FeedCandle & { incomplete?: boolean; correction?: boolean };
       // A correction revises a candle already acted on; runs decide once per candle.
@@ -601,8 +614,18 @@ export class LiveRunner {
     }
   }
 
+  /** A trade a manual market order waits for (checked first: trades are many). */
+  async #trade(trade: { symbol: string; price: number; exchangeTime: number }): Promise<void> {
+    for (const order of await this.#o.paper!.onPrice(trade.symbol, trade.price, trade.exchangeTime))
+      await this.#o.desk.applyUpdate(order);
+  }
+
   async #fillAndMark(candle: FeedCandle): Promise<void> {
     const { symbol, interval } = candle;
+    // Any closed candle (1 s ones close every second) is a price after what came before it.
+    if (this.#o.paper)
+      for (const order of await this.#o.paper.onPrice(symbol, candle.close, candle.closeTime))
+        await this.#o.desk.applyUpdate(order);
     if (this.#o.paper && interval === (this.#o.fillInterval ?? '1m')) {
       const bar = {
         symbol,
