@@ -62,7 +62,7 @@ interface Run {
   spec: LiveStrategySpec;
   session: LiveSession;
   status: LiveRunStatus;
-  /** The run's own equity after its last step (percent orders are sized from it). */
+  /** The run's own equity after its last step (its engine sized percent orders from it). */
   equity: number;
   /** Engine order id ↔ client order id, for fills and cancels. */
   byEngineId: Map<number, string>;
@@ -707,11 +707,9 @@ export class LiveRunner {
 
   async #place(run: Run, order: LiveOrder, candle: FeedCandle, leg: number): Promise<void> {
     const { spec, session } = run;
-    let quantity = order.qty;
-    if (order.percent > 0) {
-      // A live order needs its quantity now: the percent of equity at the candle's close.
-      quantity = ((order.percent / 100) * run.equity) / (candle.close * (1 + spec.settings.takerFee));
-    }
+    // Percent orders come sized: the engine sizes them when placed, as in a backtest (one rule:
+    // the equity and the symbol's last close then, core/engine.ts `sizeForPercent`).
+    const quantity = order.qty;
     // A sell past the position is the venue's to clamp when it fills (the paper venue does it as
     // the backtest does); clamping here would drop a stop placed with the buy it protects.
     if (!(quantity > 0)) {

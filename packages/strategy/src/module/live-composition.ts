@@ -103,7 +103,9 @@ export function sqlCandleHistory(sql: Sql) {
     });
     const out: LiveCandle[] = [];
     for (const c of rows) {
-      if (!c.closed || (out.length > 0 && out[out.length - 1]!.openTime >= c.openTime)) continue;
+      // Incomplete candles are skipped in warm-up as in the live feed and in backtests.
+      if (!c.closed || c.incomplete || (out.length > 0 && out[out.length - 1]!.openTime >= c.openTime))
+        continue;
       out.push({
         openTime: c.openTime,
         closeTime: c.closeTime,
