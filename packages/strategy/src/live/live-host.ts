@@ -25,6 +25,7 @@ import { createPaperBroker } from '../paper/paper-broker.ts';
 import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import { createPortfolioProjection, loadPortfolio } from '../portfolio/portfolio-projection.ts';
+import type { OrderRateLimiter } from '../risk/order-rate-limiter.ts';
 import type { RiskLimits } from '../risk/risk-limits.ts';
 import { SqlRiskControls } from '../risk/sql-risk-controls.ts';
 import type { RunnerMembership } from './membership.ts';
@@ -72,6 +73,8 @@ export interface LiveHostDeps {
   afterCandles?: () => Promise<void>;
   /** A strategy's name (see LiveRunnerOptions.nameOf). */
   nameOf?: LiveRunnerOptions['nameOf'];
+  /** Counts orders per minute (see OrderDeskOptions.orderRate). @default this process's count */
+  orderRate?: OrderRateLimiter;
 }
 
 /** What {@link createLiveHost} makes. */
@@ -129,6 +132,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     portfolios: risk,
     clock: deps.clock,
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+    ...(deps.orderRate === undefined ? {} : { orderRate: deps.orderRate }),
     emit: (event) => {
       late.runner!.onOrderEvent(event);
       deps.publish(orderEnvelope(orderSource, event));
