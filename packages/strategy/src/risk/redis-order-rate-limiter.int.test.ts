@@ -17,21 +17,22 @@ const T0 = Date.UTC(2026, 0, 1);
 /** Two connections to one redis-server: two strategy processes' limiters. */
 describe('orders per minute - one count across processes through Redis', () => {
   let redis: RedisServerHandle;
-  const clients: Array<ReturnType<typeof createClient>> = [];
+  let first: ReturnType<typeof createClient>;
+  let second: ReturnType<typeof createClient>;
   let a: OrderRateLimiter;
   let b: OrderRateLimiter;
   beforeAll(async () => {
     redis = await startRedis();
-    for (let i = 0; i < 2; i++) {
-      const client = createClient({ url: redis.url });
-      await client.connect();
-      clients.push(client);
-    }
-    a = createRedisOrderRateLimiter({ client: clients[0]!, keyPrefix: 't:' });
-    b = createRedisOrderRateLimiter({ client: clients[1]!, keyPrefix: 't:' });
+    first = createClient({ url: redis.url });
+    second = createClient({ url: redis.url });
+    await first.connect();
+    await second.connect();
+    a = createRedisOrderRateLimiter({ client: first, keyPrefix: 't:' });
+    b = createRedisOrderRateLimiter({ client: second, keyPrefix: 't:' });
   }, 30_000);
   afterAll(async () => {
-    for (const client of clients) await client.close();
+    await first?.close();
+    await second?.close();
     await redis?.cleanup();
   });
 
