@@ -92,8 +92,8 @@ describe.skipIf(!chromiumBinary.available)('web - paper portfolio, orders and li
     );
     await ticket.getByLabel(/^Quantity/).fill('0.01');
     await ticket.getByRole('button', { name: `Buy ${symbol}` }).click();
-    // A person's market order fills at once, at the last close (the simulator's 1 s candles).
-    await ticket.getByText(/^Bought 0\.01 /).waitFor({ timeout: SERVER_WAIT_MS });
+    // A person's market order is accepted at once and fills at the next trade or 1 s candle.
+    await ticket.getByText(/^Market order placed: buy 0\.01 /).waitFor({ timeout: SERVER_WAIT_MS });
     await screenshot(page, 'orders-market-placed');
     const history = page.getByTestId('order-history');
     await history.locator('tr[data-status="filled"]').first().waitFor({ timeout: SERVER_WAIT_MS });

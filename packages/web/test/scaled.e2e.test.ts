@@ -153,7 +153,7 @@ describe.skipIf(!available)(`web - the dashboard at scale, through a gateway (${
       );
       await ticket.getByLabel(/^Quantity/).fill('0.01');
       await ticket.getByRole('button', { name: `Buy ${symbol}` }).click();
-      await ticket.getByText(/^Bought 0\.01 /).waitFor({ timeout: SERVER_WAIT_MS });
+      await ticket.getByText(/^Market order placed: buy 0\.01 /).waitFor({ timeout: SERVER_WAIT_MS });
       await page
         .getByTestId('order-history')
         .locator('tr[data-status="filled"]')

@@ -381,7 +381,8 @@ export interface GqlMutation {
   cancelBacktest: GqlBacktest | null;
   /**
    * Places a manual paper order (scope portfolio:write). idempotencyKey is REST's Idempotency-Key:
-   * a retry with the same key and order answers the first order.
+   * a retry with the same key and order answers the first order. A market order answers accepted
+   * (status new) and fills at the next trade or closed candle after it, at that price.
    */
   placeOrder: GqlPlaceOrderPayload | null;
   /** Cancels a working order (scope portfolio:write). */

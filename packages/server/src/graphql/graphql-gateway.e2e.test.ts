@@ -132,19 +132,36 @@ describe.skipIf(!available)(`graphql through a gateway - the owners' domains (${
       async () => (await graphql('{ portfolios { nodes { id } } }')).data?.portfolios?.nodes?.length === 1,
       { timeoutMs: WAIT_MS, what: 'the paper portfolio' },
     );
-    // A market order fills at the last close the strategy process heard on the log.
+    // A market order is accepted once the strategy process has a price (refused before), and
+    // fills at the next price it hears on the log after that.
     let attempt = 0;
+    const wave = () => publishCandles(log!, candleWave(SYMBOL, Math.floor(Date.now() / 60_000) * 60_000, 1));
     await until(
       async () => {
-        await publishCandles(log!, candleWave(SYMBOL, Math.floor(Date.now() / 60_000) * 60_000, 1));
+        await wave();
         const placed = await graphql(
           'mutation ($p: ID!, $key: String!) { placeOrder(portfolioId: $p, idempotencyKey: $key, input: { symbol: "BTC-USDT", side: "buy", quantity: 0.5 }) { order { status } rejection { code reason } } }',
           { p: user.userId, key: `gql-${++attempt}` },
         );
         expect(placed.errors).toBeUndefined();
-        return placed.data.placeOrder.order.status === 'filled';
+        return placed.data.placeOrder.order.status === 'new';
       },
-      { timeoutMs: WAIT_MS, intervalMs: 1_000, what: 'a filled order placed through GraphQL' },
+      { timeoutMs: WAIT_MS, intervalMs: 1_000, what: 'an order accepted through GraphQL' },
+    );
+    await until(
+      async () => {
+        await wave();
+        const orders = await graphql(
+          'query ($p: ID!) { portfolio(id: $p) { orders(status: ALL) { nodes { status } } } }',
+          {
+            p: user.userId,
+          },
+        );
+        return (orders.data.portfolio.orders.nodes as Array<{ status: string }>).some(
+          (o) => o.status === 'filled',
+        );
+      },
+      { timeoutMs: WAIT_MS, intervalMs: 1_000, what: 'the order filled at the next price' },
     );
     const portfolio = await graphql(
       'query ($p: ID!) { portfolio(id: $p) { id cash positions { symbol quantity } orders(status: ALL) { nodes { status } } } notifications(first: 5) { unread nodes { id } } }',

@@ -144,7 +144,10 @@ describe('graphql - the portfolio query over HTTP', () => {
     }
   }`;
 
-  /** Buys 1 of each symbol through the mutation (market orders fill at the last 1 s close). */
+  /**
+   * Buys 1 of each symbol through the mutation: accepted at once, filled at the next price the
+   * strategy process hears (a trade or 1 s candle, within about a second).
+   */
   async function buy(symbols: readonly string[]) {
     for (const symbol of symbols) {
       const placed = await graphql({
@@ -154,8 +157,16 @@ describe('graphql - the portfolio query over HTTP', () => {
         variables: { key: `buy-${symbol}`, input: { symbol, side: 'buy', quantity: 1 } },
       });
       expect(placed.body.errors).toBeUndefined();
-      expect(placed.body.data.placeOrder).toEqual({ order: { status: 'filled' }, rejection: null });
+      expect(placed.body.data.placeOrder).toEqual({ order: { status: 'new' }, rejection: null });
     }
+    await until(
+      async () => {
+        const held = await graphql({ query: `{ portfolio(id: "${user.userId}") { positions { symbol } } }` });
+        const positions = held.body.data.portfolio.positions as Array<{ symbol: string }>;
+        return symbols.every((symbol) => positions.some((p) => p.symbol === symbol));
+      },
+      { timeoutMs: 10_000, what: 'the market orders filled at the next price' },
+    );
   }
 
   /** The dashboard as one request: its positions, and the statements the access log counted for it. */
@@ -177,7 +188,7 @@ describe('graphql - the portfolio query over HTTP', () => {
   }
 
   it('sql - one request whatever the positions, its statement count unchanged as they grow', async () => {
-    // Every market has a closed 1 s candle (the last price a market order fills at).
+    // Every market has a closed 1 s candle (a price to check a market order's funds against).
     await until(
       async () => {
         const markets = await graphql({ query: '{ markets { nodes { lastPrice } } }' });

@@ -68,7 +68,7 @@ interface OrderRequest {
   type?: OrderType;
   /** Units of the base asset. */
   qty?: number;
-  /** Percent of equity, sized at the fill price net of the fee. */
+  /** Percent of equity, sized when placed: at the last close, net of the taker fee (backtest and live alike). */
   percent?: number;
   /** Limit or stop price (required for those types). */
   price?: number;

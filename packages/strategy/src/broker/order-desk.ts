@@ -7,9 +7,9 @@
  * the answer came from placing, from a poll or from a retry. Strategy runs and manual orders from the API both go through it.
  */
 import type { Clock, Registry } from '@tickline/kernel';
-import { checkOrder, type RiskSnapshot } from '../risk/check-order.ts';
+import { checkOrder, orderRateRefusal, type RiskSnapshot } from '../risk/check-order.ts';
 import { type KillSwitchState, ordersToCancel } from '../risk/kill-switch.ts';
-import { ordersInWindow, recordOrderTime } from '../risk/order-rate.ts';
+import { InMemoryOrderRateLimiter, type OrderRateLimiter } from '../risk/order-rate-limiter.ts';
 import type { RiskLimits } from '../risk/risk-limits.ts';
 import type { Broker, OrderRef } from './broker.ts';
 import { createDeskMetrics, type DeskMetrics } from './desk-metrics.ts';
@@ -48,19 +48,24 @@ export interface OrderDeskOptions {
   emit: (event: OrderLifecycleEvent) => void;
   /** Where `tickline_broker_*` metrics go; none when absent. */
   metrics?: Registry;
+  /**
+   * Counts orders per portfolio for `maxOrdersPerMinute`: shared through Redis where several
+   * processes place orders. @default this process's own count
+   */
+  orderRate?: OrderRateLimiter;
 }
 
 /** See the module comment. */
 export class OrderDesk {
   readonly #o: OrderDeskOptions;
-  // Orders per portfolio in the last minute; per process (a portfolio's strategies run on one).
-  readonly #recent = new Map<string, number[]>();
+  readonly #orderRate: OrderRateLimiter;
   readonly #inFlight = new Map<string, Promise<Order>>();
   readonly #metrics: DeskMetrics | undefined;
 
   constructor(options: OrderDeskOptions) {
     this.#o = options;
     this.#metrics = options.metrics ? createDeskMetrics(options.metrics) : undefined;
+    this.#orderRate = options.orderRate ?? new InMemoryOrderRateLimiter();
   }
 
   /**
@@ -157,15 +162,19 @@ export class OrderDesk {
       this.#o.portfolios.riskLimits(request.portfolioId),
       this.#o.portfolios.killSwitch(request.portfolioId),
     ]);
-    const recent = ordersInWindow(this.#recent.get(request.portfolioId) ?? [], now);
-    const decision = checkOrder(request, limits, { ...snapshot, recentOrderTimes: recent }, killSwitch, now);
+    // Every other check first, then the rate counted and taken in one step (shared where
+    // configured): an order refused for another reason does not use up a slot.
+    let decision = checkOrder(request, limits, { ...snapshot, recentOrderTimes: [] }, killSwitch, now);
+    if (decision.allowed && limits.maxOrdersPerMinute > 0) {
+      const rate = await this.#orderRate.take(request.portfolioId, limits.maxOrdersPerMinute, now);
+      if (!rate.allowed) decision = orderRateRefusal(rate.recent, limits.maxOrdersPerMinute);
+    }
     if (!decision.allowed) {
       const detail =
         decision.reason === 'risk_limit' ? `${decision.limit}: ${decision.detail}` : decision.detail;
       this.#count('rejected', decision.reason);
       return this.#apply(rejectedOrder(request, decision.reason, detail, now), { prior: known });
     }
-    this.#recent.set(request.portfolioId, recordOrderTime(recent, now));
     const started = this.#o.clock.monotonic();
     let answer: Order;
     try {

@@ -181,7 +181,7 @@ export class Engine {
     const hasQty = givenQty !== undefined;
     const hasPct = givenPct !== undefined;
     if (hasQty === hasPct) throw orderError('give exactly one of qty and percent');
-    const qty = hasQty ? givenQty : 0;
+    let qty = hasQty ? givenQty : 0;
     const percent = hasPct ? givenPct : 0;
     if (hasQty && !(typeof qty === 'number' && qty > 0 && Number.isFinite(qty)))
       throw orderError('qty must be a positive number');
@@ -204,6 +204,16 @@ export class Engine {
         },
       );
     }
+    // One sizing rule, live and in backtests: a percent order is sized when placed, from the
+    // equity and the symbol's last close now (what a live venue can be asked for), with the taker
+    // fee on top. No close yet leaves no size (NaN): the order is rejected when it would fill.
+    if (hasPct)
+      qty = sizeForPercent(
+        percent,
+        this.ledger.equity(),
+        this.ledger.position(symbol).mark,
+        this.settings.takerFee,
+      );
     const reason = givenReason === undefined ? type : String(givenReason).slice(0, MAX_NAME_CHARS);
     const id = this.#nextOrderId++;
     this.#orders.push({ id, symbol, side, type, qty, percent, price, reason, createdAt: this.time });
@@ -345,7 +355,8 @@ export class Engine {
     const { allowShort, maxLeverage } = this.settings;
     p.mark = price;
     const equity = this.ledger.equity();
-    let qty = o.percent > 0 ? ((o.percent / 100) * equity) / (price * (1 + feeRate)) : o.qty;
+    let qty = o.qty;
+    if (!(qty > 0)) return this.#reject(o, 'no price to size the percent order when it was placed');
     if (!allowShort && o.side === 'sell') {
       if (p.qty <= 0) return this.#reject(o, 'nothing to sell (shorting is off)');
       if (qty > p.qty) qty = p.qty;
@@ -542,4 +553,12 @@ export function runBacktest(
   options?: RunOptions,
 ): EngineRunResult {
   return new Engine(feeds, settings).run(definition, options);
+}
+
+/**
+ * The quantity of a `percent` order: that share of `equity` at `price` plus the taker fee. Live
+ * runs and backtests both size at placement with it (docs/backtesting.md, "Order sizing").
+ */
+export function sizeForPercent(percent: number, equity: number, price: number, takerFee: number): number {
+  return ((percent / 100) * equity) / (price * (1 + takerFee));
 }

@@ -44,7 +44,7 @@ export interface OrderRequest {
   type?: OrderType;
   /** Units of the base asset. */
   qty?: number;
-  /** Percent of equity (0–100 × leverage), turned into a quantity at the fill price. */
+  /** Percent of equity (0–100 × leverage), as given; `qty` holds the size it gave at placement. */
   percent?: number;
   /** Limit or stop price; required for those types. */
   price?: number;

@@ -25,6 +25,7 @@ import { createPaperBroker } from '../paper/paper-broker.ts';
 import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import { createPortfolioProjection, loadPortfolio } from '../portfolio/portfolio-projection.ts';
+import type { OrderRateLimiter } from '../risk/order-rate-limiter.ts';
 import type { RiskLimits } from '../risk/risk-limits.ts';
 import { SqlRiskControls } from '../risk/sql-risk-controls.ts';
 import type { RunnerMembership } from './membership.ts';
@@ -72,6 +73,8 @@ export interface LiveHostDeps {
   afterCandles?: () => Promise<void>;
   /** A strategy's name (see LiveRunnerOptions.nameOf). */
   nameOf?: LiveRunnerOptions['nameOf'];
+  /** Counts orders per minute (see OrderDeskOptions.orderRate). @default this process's count */
+  orderRate?: OrderRateLimiter;
 }
 
 /** What {@link createLiveHost} makes. */
@@ -108,9 +111,9 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     ledger: books,
     symbols: deps.symbols,
     lastPrice,
-    // A person's market order fills at once at the last close (1 s candles keep it fresh); a
-    // strategy's at the next bar's open, as its backtest fills it.
-    marketFill: (request) => (request.origin.kind === 'strategy' ? 'next-bar' : 'immediate'),
+    // A person's market order fills at the first price after it was accepted (the next trade or
+    // 1 s candle: never a stale close); a strategy's at the next bar's open, as its backtest.
+    marketFill: (request) => (request.origin.kind === 'strategy' ? 'next-bar' : 'next-price'),
     fundsAtFill: (request) => request.origin.kind === 'strategy',
     now: () => deps.clock.now(),
   });
@@ -129,6 +132,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     portfolios: risk,
     clock: deps.clock,
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+    ...(deps.orderRate === undefined ? {} : { orderRate: deps.orderRate }),
     emit: (event) => {
       late.runner!.onOrderEvent(event);
       deps.publish(orderEnvelope(orderSource, event));

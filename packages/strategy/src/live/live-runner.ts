@@ -62,7 +62,7 @@ interface Run {
   spec: LiveStrategySpec;
   session: LiveSession;
   status: LiveRunStatus;
-  /** The run's own equity after its last step (percent orders are sized from it). */
+  /** The run's own equity after its last step (its engine sized percent orders from it). */
   equity: number;
   /** Engine order id ↔ client order id, for fills and cancels. */
   byEngineId: Map<number, string>;
@@ -543,11 +543,24 @@ export class LiveRunner {
     );
   }
 
-  /** Handles a batch of `market.candle.closed` envelopes (an eventlog consumer's handler). */
+  /**
+   * Handles a batch of `market.candle.closed` envelopes (an eventlog consumer's handler), and the
+   * `market.trade` ones a manual market order waits for.
+   */
   async handle(events: readonly EventEnvelope[]): Promise<void> {
     let wave: FeedCandle[] = [];
     const keys = new Set<string>();
     for (const e of events) {
+      if (e.type === 'market.trade') {
+        const trade = e.data as { symbol: string; price: number; exchangeTime: number };
+        if (this.#o.paper?.awaitsPrice(trade.symbol) !== true) continue;
+        // The candles before it in the batch come first: the price after acceptance is this one.
+        if (wave.length > 0) await this.#wave(wave);
+        wave = [];
+        keys.clear();
+        await this.#trade(trade);
+        continue;
+      }
       if (e.type !== 'market.candle.closed') continue;
       const d = e.data as FeedCandle & { incomplete?: boolean; correction?: boolean };
       // A correction revises a candle already acted on; runs decide once per candle.
@@ -624,8 +637,18 @@ export class LiveRunner {
       ));
   }
 
+  /** A trade a manual market order waits for (checked first: trades are many). */
+  async #trade(trade: { symbol: string; price: number; exchangeTime: number }): Promise<void> {
+    for (const order of await this.#o.paper!.onPrice(trade.symbol, trade.price, trade.exchangeTime))
+      await this.#o.desk.applyUpdate(order);
+  }
+
   async #fillAndMark(candle: FeedCandle): Promise<void> {
     const { symbol, interval } = candle;
+    // Any closed candle (1 s ones close every second) is a price after what came before it.
+    if (this.#o.paper)
+      for (const order of await this.#o.paper.onPrice(symbol, candle.close, candle.closeTime))
+        await this.#o.desk.applyUpdate(order);
     if (this.#o.paper && interval === (this.#o.fillInterval ?? '1m')) {
       const bar = {
         symbol,
@@ -707,11 +730,9 @@ export class LiveRunner {
 
   async #place(run: Run, order: LiveOrder, candle: FeedCandle, leg: number): Promise<void> {
     const { spec, session } = run;
-    let quantity = order.qty;
-    if (order.percent > 0) {
-      // A live order needs its quantity now: the percent of equity at the candle's close.
-      quantity = ((order.percent / 100) * run.equity) / (candle.close * (1 + spec.settings.takerFee));
-    }
+    // Percent orders come sized: the engine sizes them when placed, as in a backtest (one rule:
+    // the equity and the symbol's last close then, core/engine.ts `sizeForPercent`).
+    const quantity = order.qty;
     // A sell past the position is the venue's to clamp when it fills (the paper venue does it as
     // the backtest does); clamping here would drop a stop placed with the buy it protects.
     if (!(quantity > 0)) {

@@ -68,7 +68,10 @@ export async function loadFeed(
     const page = await queryCandles(sql, { ...definedExchange(query), from, limit: MAX_QUERY_LIMIT });
     for (const c of page) {
       // Several exchanges may store the same bar: keep the first (rows come ordered by exchange).
-      if (!c.closed || (openTime.length > 0 && openTime[openTime.length - 1]! >= c.openTime)) continue;
+      // An incomplete candle (trades missed: a collector restart or a feed gap) is skipped, as a
+      // live run skips it (docs/backtesting.md, "Candles a run sees").
+      if (!c.closed || c.incomplete || (openTime.length > 0 && openTime[openTime.length - 1]! >= c.openTime))
+        continue;
       openTime.push(c.openTime);
       open.push(c.open);
       high.push(c.high);

@@ -7,7 +7,13 @@
  */
 import { hostname } from 'node:os';
 import type { EventLog, Publisher, RequestReply } from '@tickline/eventlog';
-import { authenticateRequest, requireScope, type IdentityService, type Tier } from '@tickline/identity';
+import {
+  authenticateRequest,
+  requireScope,
+  type IdentityService,
+  type SharedRedis,
+  type Tier,
+} from '@tickline/identity';
 import { hasAdminPower } from '@tickline/protocol';
 import {
   createBeatService,
@@ -25,6 +31,7 @@ import type { EngineSettings } from '../core/types.ts';
 import type { LiveRoutesOptions } from '../live-http/live-routes.ts';
 import { createLiveAdminResponder } from '../live/live-admin-responder.ts';
 import { createLiveHost, type LiveHost } from '../live/live-host.ts';
+import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts';
 import type { LiveCandle } from '../live/live-engine.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
 import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
@@ -62,6 +69,11 @@ export interface LiveCompositionDeps {
   soleProcess?: boolean;
   /** Request/reply between processes: operators list and pause this process's runs over it. */
   rpc?: RequestReply | undefined;
+  /**
+   * The process's Redis (scaled mode): every process counts a portfolio's orders per minute in one
+   * window there. Without it the count is this process's (embedded: the only one).
+   */
+  redis?: SharedRedis | undefined;
   /**
    * Opens a run's strategy. @default a sandbox session of the stored version (its compiled code),
    * with the owner's tier limits — tests may hand trusted sessions instead.
@@ -110,7 +122,9 @@ export function sqlCandleHistory(sql: Sql) {
     });
     const out: LiveCandle[] = [];
     for (const c of rows) {
-      if (!c.closed || (out.length > 0 && out[out.length - 1]!.openTime >= c.openTime)) continue;
+      // Incomplete candles are skipped in warm-up as in the live feed and in backtests.
+      if (!c.closed || c.incomplete || (out.length > 0 && out[out.length - 1]!.openTime >= c.openTime))
+        continue;
       out.push({
         openTime: c.openTime,
         closeTime: c.closeTime,
@@ -125,9 +139,13 @@ export function sqlCandleHistory(sql: Sql) {
   };
 }
 
+/** How long a Redis failure of the order count is quiet in the log before it warns again. */
+const REDIS_WARN_INTERVAL_MS = 10_000;
+
 /** See the module comment. */
 export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   const { settings, clock, logger } = deps;
+  let redisWarnedAt = -Infinity;
   const member =
     settings.member ??
     defaultMemberName({ host: hostname(), port: deps.port, pid: process.pid, soleProcess: deps.soleProcess });
@@ -189,6 +207,21 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     open: deps.open ?? sandboxSessions,
     warmupCpuMs: settings.warmupCpuMs,
     history: sqlCandleHistory(deps.sql),
+    ...(deps.redis === undefined
+      ? {}
+      : {
+          orderRate: createRedisOrderRateLimiter({
+            client: deps.redis.client,
+            keyPrefix: deps.redis.keyPrefix,
+            commandTimeoutMs: deps.redis.commandTimeoutMs,
+            onError: (error) => {
+              // Every order would say it while Redis is away: once per interval is enough.
+              if (clock.now() - redisWarnedAt < REDIS_WARN_INTERVAL_MS) return;
+              redisWarnedAt = clock.now();
+              logger.warn({ err: error }, 'orders per minute counted in this process: redis did not answer');
+            },
+          }),
+        }),
     membership,
     persist: {
       // The live quota is taken with the write that starts the run (see LiveStore#withinQuota):

@@ -3,7 +3,7 @@
  * backtest queue, and what the routes need (identity for authentication, per-tier limits).
  */
 import type { EventLog, Publisher, RequestReply } from '@tickline/eventlog';
-import type { IdentityService } from '@tickline/identity';
+import type { IdentityService, SharedRedis } from '@tickline/identity';
 import type { Clock, ModuleBaseDeps, ModuleHost } from '@tickline/kernel';
 import type { Sql, SqlQueryable } from '@tickline/store';
 import { createCodeCipher } from '../versions/code-cipher.ts';
@@ -30,6 +30,8 @@ export interface StrategyHostDeps {
   eventLog?: EventLog;
   /** Request/reply between processes: operators reach this process's live runs over it. */
   rpc?: RequestReply | undefined;
+  /** The process's Redis (scaled mode): the orders-per-minute count is shared through it. */
+  redis?: SharedRedis | undefined;
   /** Other config sections the host reads: market's symbols, the HTTP port (a default member name). */
   config?: {
     market?: { symbols?: readonly string[] };
@@ -128,6 +130,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
           ...(deps.config?.http?.port === undefined ? {} : { port: deps.config.http.port }),
           soleProcess: deps.config?.eventlog?.engine === 'embedded',
           rpc: deps.rpc,
+          redis: deps.redis,
           promotionGate: (userId, tier, strategyId, version) =>
             gate.assertMayGoLive(userId, tier, strategyId, version),
           replay: { run, limits: (tier) => settings.tiers[tier] ?? settings.tiers.free },

@@ -4,9 +4,11 @@
  * (`coreFillModel`). It keeps its own account per portfolio, as a venue does, on the same core
  * ledger the portfolio books use, opened from the portfolio's books the first time it is touched.
  *
- * Market orders fill at once at the last price (`marketFill: 'immediate'`, what a person placing
- * by hand expects) or, for strategy runs, at the next bar's open (`'next-bar'`), which is what the
- * backtest does — so a live paper run and a backtest over the same candles fill alike.
+ * Market orders fill at once at the last price (`marketFill: 'immediate'`), at the next price the
+ * venue is shown after accepting them (`'next-price'`: a trade or a 1-second candle's close, what a
+ * person placing by hand gets live — see {@link PaperBroker.onPrice}), or, for strategy runs, at
+ * the next bar's open (`'next-bar'`), which is what the backtest does — so a live paper run and a
+ * backtest over the same candles fill alike.
  * Funds: a buy holds price × quantity plus the fee of the quote asset, a sell holds the base
  * quantity; spot only, no shorting. A resting order that the cash cannot cover when it fills
  * takes what the cash buys and the rest is cancelled.
@@ -21,13 +23,14 @@ import { CorePortfolioLedger, symbolAssets } from '../portfolio/portfolio-ledger
 /** The venue name in order events (`broker/paper`). */
 export const PAPER_VENUE = 'paper';
 
-export type MarketFill = 'immediate' | 'next-bar';
+export type MarketFill = 'immediate' | 'next-price' | 'next-bar';
 
 /** Options of {@link createPaperBroker} beyond the port's. */
 export interface CreatePaperBrokerOptions extends PaperBrokerOptions {
   /**
-   * When market orders fill: at once at the last price, or at the next bar's open — for every
-   * order, or chosen per order (a person's at once, a strategy's as its backtest). @default 'immediate'
+   * When market orders fill: at once at the last price, at the next price shown after acceptance
+   * (`onPrice`), or at the next bar's open — for every order, or chosen per order (a person's at
+   * the next price, a strategy's as its backtest). @default 'immediate'
    */
   marketFill?: MarketFill | ((request: PlaceOrderRequest) => MarketFill);
   /** Epoch ms now, for order times. @default Date.now */
@@ -55,6 +58,8 @@ class PaperVenue implements PaperBroker {
   readonly #last = new Map<string, number>();
   /** Orders whose funds are checked at fill only (see `fundsAtFill`); they hold nothing. */
   readonly #deferred = new Set<string>();
+  /** Market orders waiting for the next price (`'next-price'`); bars of the fill interval skip them. */
+  readonly #prompt = new Set<string>();
   #seq = 0;
 
   constructor(options: CreatePaperBrokerOptions) {
@@ -156,8 +161,9 @@ class PaperVenue implements PaperBroker {
     };
     this.#orders.set(key, order);
     this.#working.push(key);
-    const fill = typeof this.#o.marketFill === 'function' ? this.#o.marketFill(request) : this.#o.marketFill;
-    if (request.type === 'market' && fill !== 'next-bar' && last !== undefined) {
+    const fill = this.#marketFill(request);
+    if (fill === 'next-price') this.#prompt.add(key);
+    else if (fill === 'immediate' && last !== undefined) {
       const bar = {
         symbol: request.symbol,
         open: last,
@@ -173,6 +179,13 @@ class PaperVenue implements PaperBroker {
     return this.#orders.get(key)!;
   }
 
+  /** How a market order fills; undefined for limit and stop orders (they rest until crossed). */
+  #marketFill(request: PlaceOrderRequest): MarketFill | undefined {
+    if (request.type !== 'market') return undefined;
+    const fill = this.#o.marketFill;
+    return typeof fill === 'function' ? fill(request) : (fill ?? 'immediate');
+  }
+
   async cancel(ref: OrderRef): Promise<Order> {
     const key = this.#key(ref.portfolioId, ref.clientOrderId);
     const order = this.#orders.get(key);
@@ -182,6 +195,7 @@ class PaperVenue implements PaperBroker {
     const cancelled: Order = { ...order, status: 'cancelled', updatedAt: this.#now() };
     this.#orders.set(key, cancelled);
     this.#working = this.#working.filter((k) => k !== key);
+    this.#prompt.delete(key);
     return cancelled;
   }
 
@@ -221,18 +235,19 @@ class PaperVenue implements PaperBroker {
 
   adopt(order: Order): boolean {
     const key = this.#key(order.portfolioId, order.clientOrderId);
-    if (this.#orders.has(key) || isFinalStatus(order.status) || order.venueOrderId === undefined) return false;
+    if (this.#orders.has(key) || isFinalStatus(order.status) || order.venueOrderId === undefined)
+      return false;
     this.#open(order.portfolioId);
     this.#orders.set(key, order);
     this.#working.push(key);
     // The rule it was placed under: a strategy's order has its funds checked when it fills.
     const { portfolioId, clientOrderId, symbol, side, type, quantity, price, timeInForce } = order;
     const request = { portfolioId, clientOrderId, symbol, side, type, quantity, timeInForce };
-    if (
-      order.origin !== undefined &&
-      this.#o.fundsAtFill?.({ ...request, ...(price === undefined ? {} : { price }), origin: order.origin }) === true
-    )
-      this.#deferred.add(key);
+    if (order.origin !== undefined) {
+      const placed = { ...request, ...(price === undefined ? {} : { price }), origin: order.origin };
+      if (this.#o.fundsAtFill?.(placed) === true) this.#deferred.add(key);
+      if (this.#marketFill(placed) === 'next-price') this.#prompt.add(key);
+    }
     // New venue ids of this venue must not repeat an adopted one's.
     const n = /^P(\d+)$/.exec(order.venueOrderId)?.[1];
     if (n !== undefined) this.#seq = Math.max(this.#seq, Number(n));
@@ -245,12 +260,40 @@ class PaperVenue implements PaperBroker {
     const volume = { left: bar.volume };
     for (const key of this.#working) {
       const before = this.#orders.get(key)!;
-      if (before.symbol !== bar.symbol) continue;
+      if (before.symbol !== bar.symbol || this.#prompt.has(key)) continue;
       if (this.#fillOn(key, bar, volume)) changed.push(this.#orders.get(key)!);
     }
-    if (changed.length > 0)
-      this.#working = this.#working.filter((k) => !isFinalStatus(this.#orders.get(k)!.status));
+    this.#settle(changed);
     return changed;
+  }
+
+  awaitsPrice(symbol: string): boolean {
+    for (const key of this.#prompt) if (this.#orders.get(key)!.symbol === symbol) return true;
+    return false;
+  }
+
+  async onPrice(symbol: string, price: number, time: number): Promise<Order[]> {
+    this.#last.set(symbol, price);
+    const changed: Order[] = [];
+    if (this.#prompt.size === 0) return changed;
+    // One price, no range: the fill model's slippage is clamped to it, as for an immediate fill.
+    const bar = { symbol, open: price, high: price, low: price, close: price, volume: Infinity, time };
+    const volume = { left: Infinity };
+    for (const key of this.#working)
+      if (this.#prompt.has(key) && this.#orders.get(key)!.symbol === symbol && this.#fillOn(key, bar, volume))
+        changed.push(this.#orders.get(key)!);
+    this.#settle(changed);
+    return changed;
+  }
+
+  /** Drops orders that became final from the working list and the prompt set. */
+  #settle(changed: readonly Order[]): void {
+    if (changed.length === 0) return;
+    this.#working = this.#working.filter((k) => {
+      if (!isFinalStatus(this.#orders.get(k)!.status)) return true;
+      this.#prompt.delete(k);
+      return false;
+    });
   }
 
   /** Fills one working order on a bar as the backtest engine would; true when it changed. */

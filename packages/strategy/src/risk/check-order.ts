@@ -51,12 +51,7 @@ export function checkOrder(
   }
   if (limits.maxOrdersPerMinute > 0) {
     const recent = ordersInWindow(snapshot.recentOrderTimes, now).length;
-    if (recent >= limits.maxOrdersPerMinute) {
-      return refuse(
-        RiskLimitName.MaxOrdersPerMinute,
-        `${recent} orders in the last minute (limit ${limits.maxOrdersPerMinute})`,
-      );
-    }
+    if (recent >= limits.maxOrdersPerMinute) return orderRateRefusal(recent, limits.maxOrdersPerMinute);
   }
   const signed = order.side === 'buy' ? order.quantity : -order.quantity;
   const before = snapshot.positionQuantity;
@@ -114,6 +109,11 @@ export function checkOrder(
     }
   }
   return { allowed: true };
+}
+
+/** The refusal of an order past `limit` orders in the window (`recent` already in it). */
+export function orderRateRefusal(recent: number, limit: number): RiskDecision {
+  return refuse(RiskLimitName.MaxOrdersPerMinute, `${recent} orders in the last minute (limit ${limit})`);
 }
 
 /** Relative slack of the percent-of-equity check (float rounding of quantity × price). */

@@ -296,7 +296,8 @@ export const TRADING_SDL = /* GraphQL */ `
   extend type Mutation {
     """
     Places a manual paper order (scope portfolio:write). idempotencyKey is REST's Idempotency-Key:
-    a retry with the same key and order answers the first order.
+    a retry with the same key and order answers the first order. A market order answers accepted
+    (status new) and fills at the next trade or closed candle after it, at that price.
     """
     placeOrder(portfolioId: ID!, idempotencyKey: String!, input: PlaceOrderInput!): PlaceOrderPayload
     """

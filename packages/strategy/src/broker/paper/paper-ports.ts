@@ -70,6 +70,15 @@ export interface PaperBroker extends Broker {
    */
   onBar(bar: PaperBar): Promise<Order[]>;
   /**
+   * A price seen after the last one — a trade, or a closed 1-second candle's close — for the
+   * market orders placed to fill at the next price (`'next-price'`): each fills whole at it, with
+   * no slippage past it and the taker fee. Limit, stop and next-bar orders wait for `onBar`.
+   * Returns the orders that changed, as `onBar` does.
+   */
+  onPrice(symbol: string, price: number, time: number): Promise<Order[]>;
+  /** True while a market order of `symbol` waits for the next price (feed `onPrice` then). */
+  awaitsPrice(symbol: string): boolean;
+  /**
    * Holds a working order again as it was journalled — placed by this venue before a restart, or
    * by another process's venue that is gone — so later bars fill it. False (and nothing changes)
    * when the venue already knows the id or the order is not working.

@@ -22,7 +22,7 @@ function placedText(order: Order): string {
     return `${what} at ${formatPrice(order.filledQuote / order.filledQuantity)}.`;
   if (order.status === 'partially_filled') return `${what} so far; the rest rests on the book.`;
   if (order.type === 'market')
-    return `Market order placed: ${order.side} ${formatQuantity(order.quantity)} ${order.symbol} — it fills at the next bar's open.`;
+    return `Market order placed: ${order.side} ${formatQuantity(order.quantity)} ${order.symbol} — it fills at the next trade, within about a second.`;
   return `${order.type === 'stop' ? 'Stop' : 'Limit'} order placed: ${order.side} ${formatQuantity(order.quantity)} ${order.symbol} @ ${formatPrice(order.price)}.`;
 }
 
