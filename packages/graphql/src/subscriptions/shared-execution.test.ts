@@ -27,8 +27,11 @@ schema.getSubscriptionType()!.getFields()['quote']!.resolve = (event: unknown) =
 (schema.getType('Quote') as GraphQLObjectType).getFields()['mine']!.resolve = (
   _event: unknown,
   _args: unknown,
-  context: { caller?: Caller },
-) => (context.caller ? `for ${context.caller.userId}` : null);
+  context: unknown,
+) => {
+  const { caller } = context as { caller?: Caller };
+  return caller ? `for ${caller.userId}` : null;
+};
 
 const format = (result: ExecutionResult) => result;
 
@@ -42,10 +45,10 @@ async function join(
   schema.getSubscriptionType()!.getFields()['quote']!.subscribe = (
     _root: unknown,
     _args: unknown,
-    context: object,
+    context: unknown,
     info: GraphQLResolveInfo,
   ) => {
-    joined = shares.join({ info, context, connectionKey: options.connection, format });
+    joined = shares.join({ info, context: context as object, connectionKey: options.connection, format });
     return (async function* idle() {})();
   };
   await subscribe({
