@@ -4,8 +4,8 @@
  *
  * Peers: Tickline WebSocket, Tickline SSE (same server: Fastify + gateway, ticket auth, channel
  * rules, history), Tickline GraphQL subscriptions over graphql-ws (same hub and gateway, Mercurius
- * executing the subscription's selection per delivery), a bare `ws` broadcast server, a bare
- * `node:http` SSE broadcaster, Socket.IO 4.
+ * speaking the protocol, the subscription's selection executed once per event and shared by its
+ * subscribers), a bare `ws` broadcast server, a bare `node:http` SSE broadcaster, Socket.IO 4.
  * Each phase starts one peer in a child process pinned to core 1 (`taskset -c 1`); this process,
  * the load generator, pins itself to core 0. Per phase: memory after GC before and after N idle
  * subscribers connect; then events of ~200 bytes at a fixed rate (default 10/s to every

@@ -66,8 +66,12 @@ export {
   isSlowConsumerError,
 } from './errors.ts';
 
+// Other transports over the hub (GraphQL subscriptions) frame their own per-subscriber bytes.
+export { encodeWsTextFrame } from './hub/frames.ts';
+
 export type { HubEvent } from './hub/hub-message.ts';
 export type { HubMessage } from './hub/hub-message.ts';
+export type { ByteSink } from './connection/connection.ts';
 export type { Subscriber, PublishOptions, PublishResult, HubStats, PublishListener } from './hub/hub.ts';
 export type { HubOptions } from './hub/hub-options.ts';
 export type { ResumePlan } from './hub/resume.ts';

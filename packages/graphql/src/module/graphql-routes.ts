@@ -18,6 +18,7 @@ import { SDL } from '../schema/sdl.ts';
 import type { GraphqlServices } from '../schema/services.ts';
 import { registerSubscriptionServer } from '../subscriptions/subscription-server.ts';
 import { subscriptionResolvers } from '../subscriptions/subscription-resolvers.ts';
+import { SharedExecutions } from '../subscriptions/shared-execution.ts';
 import { codedGraphqlError } from './coded-error.ts';
 import { formatErrors } from './error-formatter.ts';
 import { RouteAccess } from '@tickline/protocol';
@@ -31,6 +32,8 @@ export const PERSISTED_QUERY_CACHE_SIZE = 1_024;
 export interface GraphqlRoutesOptions {
   /** Period of the graphql-ws connections' pings (`realtime.pingIntervalMs`). @default 25_000 */
   pingIntervalMs?: number;
+  /** Where subscriptions share their executions per event. @default one for this endpoint */
+  subscriptionShares?: SharedExecutions;
 }
 
 const DEFAULT_PING_INTERVAL_MS = 25_000;
@@ -86,7 +89,9 @@ export function graphqlRoutes(
       : false;
     const resolvers = createResolvers(
       services,
-      services.live ? [subscriptionResolvers(services, operations)] : [],
+      services.live
+        ? [subscriptionResolvers(services, operations, options.subscriptionShares ?? new SharedExecutions())]
+        : [],
     );
     await app.register(mercurius, {
       schema: SDL,

@@ -1,12 +1,24 @@
 /**
- * @module One GraphQL subscription as a hub subscriber and the async iterator graphql-js pulls:
+ * @module One GraphQL subscription as a hub subscriber that writes its own graphql-ws frames:
  * resume from an event id (the replay first, a `stream.reset` item when the history cannot fill
- * the gap), and the WebSocket API's slow-consumer policy. Mercurius sends one event at a time and
- * waits for the socket, so the backlog is this queue plus the socket's buffer; past
- * `maxBufferedBytes` a market channel keeps only its newest event, any other channel ends the
- * connection with RT_SLOW_CONSUMER — never a silent drop.
+ * the gap), each event's payload from the subscription's {@link SharedExecution} (executed once
+ * per event for all its subscribers) framed around this subscription's id and written straight to
+ * the socket, as the WebSocket API writes its shared frames. The socket's buffer is the bounded
+ * queue, under the WebSocket API's slow-consumer policy: past `maxBufferedBytes` the subscription
+ * is congested until `drain`; a market channel then keeps only its newest event waiting, any
+ * other channel ends the connection with RT_SLOW_CONSUMER — never a silent drop. To graphql-js
+ * (and Mercurius, which sends what the iterator yields) it is an iterator that yields nothing and
+ * finishes when the subscription ends.
  */
-import type { HubMessage, Hub, ResumePlan, Subscriber } from '@tickline/realtime';
+import {
+  encodeWsTextFrame,
+  type ByteSink,
+  type HubMessage,
+  type Hub,
+  type ResumePlan,
+  type Subscriber,
+} from '@tickline/realtime';
+import type { FrameBody, SharedExecution } from './shared-execution.ts';
 
 /** What the subscription's resolver receives per event. */
 export interface StreamItem {
@@ -31,10 +43,14 @@ export interface HubStreamOptions {
   channel: string;
   /** Events of the channel this subscription wants (a user channel carries several kinds). */
   filter?: ((message: HubMessage) => boolean) | undefined;
-  /** Backlog (queued here plus `socketBacklog()`) at which the subscription is congested. */
+  /** The connection's socket backlog at which the subscription is congested. */
   maxBufferedBytes: number;
-  /** Bytes the connection's socket still holds. */
-  socketBacklog: () => number;
+  /** The connection's socket: frames are written to it directly. */
+  sink: ByteSink;
+  /** The frame up to its id: `{"type":"next","id":"…"`. */
+  framePrefix: Buffer;
+  /** Where the payload of each event comes from. */
+  share: SharedExecution;
   /** Ends the whole connection with RT_SLOW_CONSUMER. */
   onSlowConsumer: () => void;
   counters: StreamCounters;
@@ -42,50 +58,59 @@ export interface HubStreamOptions {
   onEnd: (stream: HubStream) => void;
 }
 
-type Queued = HubMessage | StreamItem;
+type Source = HubMessage | StreamItem;
 
-const itemOf = (queued: Queued): StreamItem =>
-  'eventId' in queued ? queued : { eventId: queued.id, type: queued.type, data: queued.data };
-const sizeOf = (queued: Queued): number => ('size' in queued ? queued.size : 64);
+const itemOf = (source: object): StreamItem => {
+  const queued = source as Source;
+  return 'eventId' in queued ? queued : { eventId: queued.id, type: queued.type, data: queued.data };
+};
 
 export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> {
   readonly #options: HubStreamOptions;
-  readonly #queue: Queued[] = [];
-  #queuedBytes = 0;
-  #waiting: ((result: IteratorResult<StreamItem>) => void) | undefined;
+  #congested = false;
+  /** The newest market event held back while congested. */
+  #pending: HubMessage | undefined;
+  /** Frames whose payload a resolver is still computing, written in order once it settles. */
+  #chain: Promise<void> | undefined;
+  #inFlight = 0;
+  /** Mercurius's wait on the iterator: settled when the subscription ends. */
+  #finished:
+    { resolve: (result: IteratorResult<StreamItem>) => void; reject: (error: unknown) => void } | undefined;
+  #failure: unknown;
   #ended = false;
 
   constructor(options: HubStreamOptions) {
     this.#options = options;
   }
 
-  /** Subscribes (with resume from `after`) and queues the replay. */
+  /** Subscribes (with resume from `after`) and sends the replay. */
   start(after: string | undefined): ResumePlan {
     const plan = this.#options.hub.subscribe([this.#options.channel], this, after);
-    if (plan.resetChannels.length > 0) this.#push({ eventId: plan.position, type: STREAM_RESET, data: null });
+    if (plan.resetChannels.length > 0) this.#send({ eventId: plan.position, type: STREAM_RESET, data: null });
     for (const message of plan.replay) this.deliver(message);
     return plan;
   }
 
   deliver(message: HubMessage): void {
     if (this.#ended || (this.#options.filter && !this.#options.filter(message))) return;
-    if (this.#waiting === undefined && this.#congested()) {
-      if (message.coalesce) return this.#coalesce(message);
-      this.#options.counters.slowConsumerDisconnects++;
-      this.#options.onSlowConsumer();
+    if (!this.#congested) return this.#send(message);
+    if (message.coalesce) {
+      if (this.#pending !== undefined) this.#options.counters.coalesced++;
+      this.#pending = message;
       return;
     }
-    this.#push(message);
+    this.#options.counters.slowConsumerDisconnects++;
+    this.#options.onSlowConsumer();
   }
 
+  /**
+   * Settles when the subscription ends (every event went out as a frame, not through here);
+   * rejects when a payload could not be produced, so graphql-ws sends the subscription's `error`.
+   */
   next(): Promise<IteratorResult<StreamItem>> {
-    const queued = this.#queue.shift();
-    if (queued !== undefined) {
-      this.#queuedBytes -= sizeOf(queued);
-      return Promise.resolve({ value: this.#sent(queued), done: false });
-    }
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (this.#ended) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => (this.#waiting = resolve));
+    return new Promise((resolve, reject) => (this.#finished = { resolve, reject }));
   }
 
   return(): Promise<IteratorResult<StreamItem>> {
@@ -102,43 +127,58 @@ export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> 
     if (this.#ended) return;
     this.#ended = true;
     this.#options.hub.unsubscribe([this.#options.channel], this);
-    this.#queue.length = 0;
-    this.#queuedBytes = 0;
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    waiting?.({ value: undefined, done: true });
+    this.#options.share.release();
+    this.#pending = undefined;
+    const finished = this.#finished;
+    this.#finished = undefined;
+    if (this.#failure !== undefined) finished?.reject(this.#failure);
+    else finished?.resolve({ value: undefined, done: true });
     this.#options.onEnd(this);
   }
 
-  #push(queued: Queued): void {
-    const waiting = this.#waiting;
-    if (waiting !== undefined) {
-      this.#waiting = undefined;
-      waiting({ value: this.#sent(queued), done: false });
-      return;
+  /** Ends this subscription with `error` (a payload that could not be encoded). */
+  #fail(error: unknown): void {
+    this.#failure ??= error ?? new Error('subscription payload failed');
+    this.end();
+  }
+
+  #send(source: Source): void {
+    let body: FrameBody | Promise<FrameBody>;
+    try {
+      body = this.#options.share.bodyOf(source, itemOf);
+    } catch (error) {
+      return this.#fail(error);
     }
-    this.#queue.push(queued);
-    this.#queuedBytes += sizeOf(queued);
+    if (this.#chain === undefined && body instanceof Buffer) return this.#write(body);
+    // An asynchronous resolver: this frame, and any after it, wait their turn.
+    this.#inFlight++;
+    this.#chain = (this.#chain ?? Promise.resolve())
+      .then(() => body)
+      .then(
+        (settled) => this.#write(settled),
+        (error: unknown) => this.#fail(error),
+      )
+      .finally(() => {
+        if (--this.#inFlight === 0) this.#chain = undefined;
+      });
   }
 
-  #sent(queued: Queued): StreamItem {
-    this.#options.counters.messages++;
-    this.#options.counters.bytes += sizeOf(queued);
-    return itemOf(queued);
+  #write(body: FrameBody): void {
+    if (this.#ended) return;
+    const { sink, counters, maxBufferedBytes, framePrefix } = this.#options;
+    const frame = encodeWsTextFrame(framePrefix, body);
+    counters.messages++;
+    counters.bytes += frame.length;
+    if (!sink.write(frame) && !this.#congested && sink.writableLength >= maxBufferedBytes) {
+      this.#congested = true;
+      sink.once('drain', () => this.#drained());
+    }
   }
 
-  #congested(): boolean {
-    return this.#queuedBytes + this.#options.socketBacklog() >= this.#options.maxBufferedBytes;
-  }
-
-  /** A congested market subscription keeps only its newest event waiting. */
-  #coalesce(message: HubMessage): void {
-    const last = this.#queue.length - 1;
-    const previous = this.#queue[last];
-    if (previous !== undefined && !('eventId' in previous)) {
-      this.#queuedBytes += message.size - previous.size;
-      this.#queue[last] = message;
-      this.#options.counters.coalesced++;
-    } else this.#push(message);
+  #drained(): void {
+    this.#congested = false;
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (pending !== undefined) this.deliver(pending);
   }
 }

@@ -6,12 +6,15 @@
  */
 import { Channel, EventType } from '@tickline/protocol';
 import type { HubMessage } from '@tickline/realtime';
+import type { ExecutionResult, GraphQLResolveInfo } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
 import { callerOfRequest, requestOf, required } from '../schema/caller.ts';
 import type { GraphqlServices } from '../schema/services.ts';
 import { codedGraphqlError } from '../module/coded-error.ts';
+import { formatErrors } from '../module/error-formatter.ts';
 import type { OperationCounter } from '../module/operation-counter.ts';
 import { STREAM_RESET, type StreamItem } from './hub-stream.ts';
+import { SharedExecutions } from './shared-execution.ts';
 import type { GraphqlWsSession, StreamSpec } from './ws-session.ts';
 
 /** The session Mercurius's subscription context carries (graphql-routes.ts puts it there). */
@@ -41,21 +44,50 @@ const payload = (item: StreamItem) =>
   item.type === STREAM_RESET ? {} : ((item.data ?? {}) as Record<string, unknown>);
 const envelope = (item: StreamItem) => ({ eventId: item.eventId, type: item.type });
 
-export function subscriptionResolvers(services: GraphqlServices, operations: OperationCounter) {
+/** The payload graphql-ws sends for a result: as is, or with its errors coded as on HTTP. */
+const formatterOf = (context: MercuriusContext) => (result: ExecutionResult) =>
+  result.errors !== undefined && result.errors.length > 0
+    ? formatErrors({ ...result, errors: result.errors }, context).response
+    : result;
+
+/**
+ * @param shares where subscriptions that sent the same document share its execution per event
+ * (one per endpoint; a test passes its own to count executions).
+ */
+export function subscriptionResolvers(
+  services: GraphqlServices,
+  operations: OperationCounter,
+  shares = new SharedExecutions(),
+) {
   function field(specOf: SpecOf, view: (item: StreamItem) => unknown) {
     return {
-      async subscribe(_root: unknown, args: Args, context: MercuriusContext) {
+      async subscribe(_root: unknown, args: Args, context: MercuriusContext, info: GraphQLResolveInfo) {
         try {
           const session = required((context as SessionContext).graphqlWs, 'subscriptions');
           const request = session.credentials(requestOf(context));
           const principal = await session.admit(() => callerOfRequest(services, request));
           await operations.count(request, 1);
-          return await session.open(principal, specOf(args, principal.userId));
+          // Mercurius puts the graphql-ws message id in the execution context.
+          const id = String((context as { id?: unknown }).id);
+          const share = shares.join({
+            info,
+            context,
+            connectionKey: session.key,
+            format: formatterOf(context),
+          });
+          try {
+            return await session.open(principal, specOf(args, principal.userId), { id, share });
+          } catch (error) {
+            share.release();
+            throw error;
+          }
         } catch (error) {
           // graphql-ws answers a failed subscribe with the error as given: carry the code.
           throw codedGraphqlError(error);
         }
       },
+      // Called by the share's execution with the event as root value; reads nothing else (the
+      // share counts on it: shared-execution.ts).
       resolve: view,
     };
   }

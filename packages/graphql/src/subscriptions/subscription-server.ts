@@ -4,7 +4,8 @@
  * every upgrade of the server through Fastify — the stream and game endpoints' too — so it gets
  * only the upgrades of this path, through an emitter of its own; the others stay with their
  * listeners (kernel's upgrade claim). Each socket becomes a {@link GraphqlWsSession}, pinged on
- * one shared timer and closed (graphql-ws's 4408) when it never initialised.
+ * one shared timer and closed (graphql-ws's 4408) when it never initialised. Mercurius speaks
+ * the protocol; the subscriptions' `next` frames are the session's own (shared-execution.ts).
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server } from 'node:http';
@@ -57,8 +58,9 @@ export async function registerSubscriptionServer(
   const sessions = new Map<WebSocket, GraphqlWsSession>();
   /** When each socket opened, until it sent `connection_init`. */
   const waiting = new Map<GraphqlWsSession, number>();
-  app.websocketServer.on('connection', (socket: WebSocket) => {
-    const session = new GraphqlWsSession(socket, options.live, (ended) => {
+  // `@fastify/websocket` emits the upgrade request with the socket: its net.Socket is the sink.
+  app.websocketServer.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const session = new GraphqlWsSession(socket, request.socket, options.live, (ended) => {
       sessions.delete(socket);
       waiting.delete(ended);
     });

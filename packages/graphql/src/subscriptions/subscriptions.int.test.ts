@@ -29,6 +29,7 @@ import { GraphqlSchema } from '../config.ts';
 import { graphqlRoutes } from '../module/graphql-routes.ts';
 import { fakeAuth } from '../testing/fake-services.ts';
 import { graphqlWsClient, type TestGraphqlWsClient } from '../testing/graphql-ws-client.ts';
+import { SharedExecutions } from './shared-execution.ts';
 
 defineErrorCodes({
   HTTP_RATE_LIMITED: { meaning: 'Too many requests.', resolve: 'Wait for Retry-After.', httpStatus: 429 },
@@ -41,6 +42,7 @@ interface World {
   url: string;
   clients: TestGraphqlWsClient[];
   sockets: WebSocket[];
+  shares: SharedExecutions;
 }
 let world: World | undefined;
 
@@ -71,6 +73,7 @@ async function start(options: { maxBufferedBytes?: number; budget?: { left: numb
     logger: silentLogger,
   });
   const app = Fastify();
+  const shares = new SharedExecutions();
   const budget = options.budget;
   await app.register(
     async (scope) => {
@@ -88,7 +91,7 @@ async function start(options: { maxBufferedBytes?: number; budget?: { left: numb
             auth: fakeAuth(),
             live: { hub, gateway, maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024 },
           },
-          { pingIntervalMs: 60_000 },
+          { pingIntervalMs: 60_000, subscriptionShares: shares },
         ),
       );
     },
@@ -96,7 +99,8 @@ async function start(options: { maxBufferedBytes?: number; budget?: { left: numb
   );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  world = { app, hub, gateway, url: `ws://127.0.0.1:${port}/api/v1/graphql`, clients: [], sockets: [] };
+  const url = `ws://127.0.0.1:${port}/api/v1/graphql`;
+  world = { app, hub, gateway, url, clients: [], sockets: [], shares };
   return world;
 }
 
@@ -276,6 +280,62 @@ describe('graphql subscriptions - over graphql-ws', () => {
   });
 });
 
+describe('graphql subscriptions - one execution per event, shared', () => {
+  it('same document - every subscriber gets the event from one execution, whoever it is', async () => {
+    const w = await start();
+    const users = ['u1', 'u2', 'u3'].map((u) => clientOf(w, { authorization: `Bearer ${u}` }));
+    const received = users.map((client) => subscribe(client, TICKER));
+    // Another symbol through a variable: a document of its own, executed apart.
+    const eth = subscribe(
+      users[0]!,
+      'subscription($s: String!) { ticker(symbol: $s) { eventId ticker { last } } }',
+      { s: 'ETH-USD' },
+    );
+    await subscribers(w, 'market:BTC-USD:ticker', 3);
+    await subscribers(w, 'market:ETH-USD:ticker', 1);
+    expect(w.shares.size).toBe(2);
+    for (const n of [1, 2]) w.hub.publish('market:BTC-USD:ticker', tickerEvent(n));
+    w.hub.publish('market:ETH-USD:ticker', {
+      ...tickerEvent(3),
+      data: { ...tickerEvent(3).data, symbol: 'ETH-USD' },
+    });
+    await until(() => received.every((r) => r.data.length === 2) && eth.data.length === 1);
+    for (const r of received)
+      expect(r.data.map((d) => (d as { ticker: { ticker: { last: number } } }).ticker.ticker.last)).toEqual([
+        101, 102,
+      ]);
+    expect(eth.data).toEqual([{ ticker: { eventId: tickerEvent(3).id, ticker: { last: 103 } } }]);
+    expect(w.gateway.stats().graphql.messages).toBe(7);
+    expect(w.shares.size).toBe(2);
+    for (const client of users) await client.dispose();
+    await subscribers(w, 'market:BTC-USD:ticker', 0);
+    await until(() => w.shares.size === 0);
+  });
+
+  it("user channels - one document, two users: each receives only its own channel's events", async () => {
+    const w = await start();
+    const query = 'subscription { orderUpdates { type clientOrderId } }';
+    const u1 = subscribe(clientOf(w, { authorization: 'Bearer u1' }), query);
+    const u2 = subscribe(clientOf(w, { authorization: 'Bearer u2' }), query);
+    await subscribers(w, 'user:u1', 1);
+    await subscribers(w, 'user:u2', 1);
+    const order = (user: string, n: number) =>
+      w.hub.publish(`user:${user}`, {
+        id: `0190b5f4-0000-7000-8000-00000000020${n}`,
+        type: 'order.placed',
+        data: { clientOrderId: `${user}-o${n}` },
+      });
+    order('u1', 1);
+    order('u2', 2);
+    order('u1', 3);
+    await until(() => u1.data.length === 2 && u2.data.length === 1);
+    expect(
+      u1.data.map((d) => (d as { orderUpdates: { clientOrderId: string } }).orderUpdates.clientOrderId),
+    ).toEqual(['u1-o1', 'u1-o3']);
+    expect(u2.data).toEqual([{ orderUpdates: { type: 'order.placed', clientOrderId: 'u2-o2' } }]);
+  });
+});
+
 describe('graphql subscriptions - a client that stops reading', () => {
   /** A raw graphql-transport-ws client whose socket stops reading once subscribed. */
   async function stalledClient(w: World, query: string): Promise<{ closed: Promise<number> }> {
@@ -310,12 +370,13 @@ describe('graphql subscriptions - a client that stops reading', () => {
 
   it('slow consumer - a market channel past the bound keeps only its newest event, and stays open', async () => {
     const w = await start({ maxBufferedBytes: 64 * 1024 });
-    await stalledClient(w, 'subscription { ticker(symbol: "BTC-USD") { type } }');
+    // The bound is on the socket's bytes: the selection carries the padding into each frame.
+    await stalledClient(w, 'subscription { ticker(symbol: "BTC-USD") { type ticker { lastSide } } }');
     await subscribers(w, 'market:BTC-USD:ticker', 1);
     (w.sockets[0] as unknown as { _socket: { pause(): void } })._socket.pause();
     for (let n = 0; n < 2_000; n++) {
       const event = tickerEvent(n);
-      w.hub.publish('market:BTC-USD:ticker', { ...event, data: { ...event.data, pad: big } });
+      w.hub.publish('market:BTC-USD:ticker', { ...event, data: { ...event.data, lastSide: big } });
       if (n % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     expect(w.gateway.stats().graphql.coalesced).toBeGreaterThan(0);

@@ -12,6 +12,7 @@ import {
   closeCodeFor,
   CloseCode,
   RealtimeError,
+  type ByteSink,
   type ExternalConnection,
   type HubMessage,
   type RealtimeErrorCode,
@@ -21,6 +22,7 @@ import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { LivePort } from '../schema/services.ts';
 import { HubStream } from './hub-stream.ts';
+import type { SharedExecution } from './shared-execution.ts';
 
 /** What a subscription asks of the hub. */
 export interface StreamSpec {
@@ -28,6 +30,17 @@ export interface StreamSpec {
   after?: string | undefined;
   filter?: ((message: HubMessage) => boolean) | undefined;
 }
+
+/** Where a subscription's frames come from: its graphql-ws id and the share of its document. */
+export interface Delivery {
+  id: string;
+  share: SharedExecution;
+}
+
+/** graphql-ws's (`graphql-transport-ws`) data message; the legacy `graphql-ws` protocol calls it `data`. */
+const dataTypeOf = (protocol: string) => (protocol === 'graphql-ws' ? 'data' : 'next');
+
+let nextSessionId = 1;
 
 /** The stream principal of a caller authenticated as on REST (the claims a stream ticket carries). */
 export function streamPrincipalOf(caller: Caller): StreamPrincipal {
@@ -42,7 +55,11 @@ export function streamPrincipalOf(caller: Caller): StreamPrincipal {
 }
 
 export class GraphqlWsSession {
+  /** Unique in this process: the audience of a selection that reads the caller. */
+  readonly key = `session-${nextSessionId++}`;
   readonly #socket: WebSocket;
+  readonly #sink: ByteSink;
+  readonly #dataType: string;
   readonly #live: LivePort;
   readonly #streams = new Set<HubStream>();
   readonly #onClosed: (session: GraphqlWsSession) => void;
@@ -53,8 +70,19 @@ export class GraphqlWsSession {
   /** Cleared by each ping; set by the pong. Still clear at the next ping: the peer is gone. */
   alive = true;
 
-  constructor(socket: WebSocket, live: LivePort, onClosed: (session: GraphqlWsSession) => void) {
+  /**
+   * @param sink the socket under `socket`: subscriptions write their frames to it directly (`ws`
+   * holds no frame back, permessage-deflate being off), as the WebSocket API's connections do.
+   */
+  constructor(
+    socket: WebSocket,
+    sink: ByteSink,
+    live: LivePort,
+    onClosed: (session: GraphqlWsSession) => void,
+  ) {
     this.#socket = socket;
+    this.#sink = sink;
+    this.#dataType = dataTypeOf(socket.protocol);
     this.#live = live;
     this.#onClosed = onClosed;
     socket.on('pong', () => (this.alive = true));
@@ -103,10 +131,11 @@ export class GraphqlWsSession {
   }
 
   /**
-   * Opens one subscription on `spec.channel` for the admitted principal.
+   * Opens one subscription on `spec.channel` for the admitted principal, its events framed with
+   * `delivery`'s id and payloads.
    * @throws RT_FORBIDDEN (the channel's rule refuses), RT_TOO_MANY_CHANNELS, RT_INVALID_CHANNEL
    */
-  async open(principal: StreamPrincipal, spec: StreamSpec): Promise<HubStream> {
+  async open(principal: StreamPrincipal, spec: StreamSpec, delivery: Delivery): Promise<HubStream> {
     const { gateway, hub, maxBufferedBytes } = this.#live;
     const refused = await gateway.authorizeAll(principal, [spec.channel]);
     if (refused) throw refused;
@@ -127,7 +156,9 @@ export class GraphqlWsSession {
       channel: spec.channel,
       filter: spec.filter,
       maxBufferedBytes,
-      socketBacklog: () => this.#socket.bufferedAmount,
+      sink: this.#sink,
+      framePrefix: Buffer.from(`{"type":"${this.#dataType}","id":${JSON.stringify(delivery.id)}`, 'utf8'),
+      share: delivery.share,
       onSlowConsumer: () =>
         this.end(
           'RT_SLOW_CONSUMER',

@@ -4,9 +4,13 @@
  * (RFC 9112 §7.1) around an SSE frame, so a broadcast is one `socket.write` per subscriber.
  */
 
-/** A complete, unfragmented WebSocket text frame carrying `payload`. */
-export function encodeWsTextFrame(payload: Buffer): Buffer {
-  const length = payload.length;
+/**
+ * A complete, unfragmented WebSocket text frame carrying `parts` one after the other (a transport
+ * whose frames differ per subscriber by a few bytes joins a shared part to its own, in one copy).
+ */
+export function encodeWsTextFrame(...parts: Buffer[]): Buffer {
+  let length = 0;
+  for (const part of parts) length += part.length;
   const headerLength = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
   const frame = Buffer.allocUnsafe(headerLength + length);
   frame[0] = 0x81; // FIN + opcode 1 (text)
@@ -20,7 +24,8 @@ export function encodeWsTextFrame(payload: Buffer): Buffer {
     frame.writeUInt32BE(Math.floor(length / 0x1_0000_0000), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
-  payload.copy(frame, headerLength);
+  let at = headerLength;
+  for (const part of parts) at += part.copy(frame, at);
   return frame;
 }
 
