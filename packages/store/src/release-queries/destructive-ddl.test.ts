@@ -36,7 +36,11 @@ describe('release queries - destructive DDL guard', () => {
 
   it('release queries - comments do not count; the contract marker allows a planned contraction', () => {
     expect(kinds('-- we used to drop table notes here\n/* rename */ select 1;')).toEqual([]);
-    expect(kinds('-- contract: 0.3.0 stopped reading accounts.nickname\nalter table accounts drop column nickname;')).toEqual([]);
+    expect(
+      kinds(
+        '-- contract: 0.3.0 stopped reading accounts.nickname\nalter table accounts drop column nickname;',
+      ),
+    ).toEqual([]);
     // The marker needs its reason.
     expect(kinds('-- contract:\nalter table accounts drop column nickname;')).toEqual(['drop column']);
   });

@@ -24,14 +24,20 @@ export const CONTRACT_MARKER = /^--[ \t]*contract:[ \t]*\S/m;
 /** Each pattern reads one statement without comments, on one line, lower case. */
 const DESTRUCTIVE: readonly { kind: string; test: (statement: string) => boolean }[] = [
   { kind: 'drop table', test: (s) => /\bdrop (table|view|materialized view)\b/.test(s) },
-  { kind: 'drop column', test: (s) => /\bdrop column\b/.test(s) || /\balter table\b.*\bdrop (?!constraint|default|not null|index|identity|expression)\w+/.test(s) },
+  {
+    kind: 'drop column',
+    test: (s) =>
+      /\bdrop column\b/.test(s) ||
+      /\balter table\b.*\bdrop (?!constraint|default|not null|index|identity|expression)\w+/.test(s),
+  },
   { kind: 'rename', test: (s) => /\brename\b/.test(s) },
   { kind: 'alter column type', test: (s) => /\balter column \S+ (set data )?type\b/.test(s) },
   // The previous release inserts rows without the column: it needs a default, not a refusal.
   { kind: 'set not null', test: (s) => /\bset not null\b/.test(s) && !/\bset default\b/.test(s) },
   {
     kind: 'add not null column without default',
-    test: (s) => /\badd (column )?[^,]*\bnot null\b/.test(s) && !/\bdefault\b/.test(s) && !/\bgenerated\b/.test(s),
+    test: (s) =>
+      /\badd (column )?[^,]*\bnot null\b/.test(s) && !/\bdefault\b/.test(s) && !/\bgenerated\b/.test(s),
   },
 ];
 

@@ -13,17 +13,12 @@ describe('release queries - corpus', () => {
 
   it('release queries - statements are kept on one line, and only those PREPARE takes', () => {
     expect(normalizeStatement('\n  select a,\n   b from t ;\n')).toBe('select a, b from t');
-    expect(['select 1', 'WITH x as (select 1) select * from x', 'insert into t values ($1)'].map(isPreparable)).toEqual([
-      true,
-      true,
-      true,
-    ]);
-    expect(['create table t (a int)', 'begin', 'select pg_sleep(0); select 1', 'lock table t'].map(isPreparable)).toEqual([
-      false,
-      false,
-      false,
-      false,
-    ]);
+    expect(
+      ['select 1', 'WITH x as (select 1) select * from x', 'insert into t values ($1)'].map(isPreparable),
+    ).toEqual([true, true, true]);
+    expect(
+      ['create table t (a int)', 'begin', 'select pg_sleep(0); select 1', 'lock table t'].map(isPreparable),
+    ).toEqual([false, false, false, false]);
   });
 
   it('release queries - a statement the schema still answers passes; a renamed column fails with its error', async () => {
