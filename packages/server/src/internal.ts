@@ -8,6 +8,8 @@ export { requestIdFrom, REQUEST_ID_HEADER } from './http/request-id.ts';
 export { openEventLog, eventLogLocation, LogKind } from './wiring/event-logs.ts';
 export { deriveAuthKeys, loadAuthKeys } from './wiring/auth-keys.ts';
 export { openDatabase, databaseLocation } from './wiring/database.ts';
+// The composed migration set, for `npm run release:queries`.
+export { loadAllMigrations } from './wiring/migrations.ts';
 // Load for the topology scripts (`npm run chaos`, `npm run soak`): the outage tests' bot fleet and
 // the stream clients.
 export {
