@@ -80,5 +80,5 @@ class FastifyLoggerAdapter {
 
 /** A Fastify logger writing through `logger`. Fastify's `trace` goes to `debug`. */
 export function toFastifyLogger(logger: Logger, level = 'info'): FastifyBaseLogger {
-  return new FastifyLoggerAdapter(level, logger) as unknown as FastifyBaseLogger;
+  return new FastifyLoggerAdapter(level, logger);
 }
