@@ -64,8 +64,8 @@ const P99_TARGET_MS = 50;
 class SkipProcesses extends Error {}
 
 const openFiles = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim());
-if (Number.isFinite(openFiles) && openFiles < subscribers + 200)
-  throw new Error(`ulimit -n is ${openFiles}; run \`ulimit -n ${(subscribers + 200) * 2}\` first.`);
+if (Number.isFinite(openFiles) && openFiles < subscribers + 100)
+  throw new Error(`ulimit -n is ${openFiles}; run \`ulimit -n ${(subscribers + 100) * 2}\` first.`);
 
 const started = performance.now();
 const redisBinary = requireRedisServer();

@@ -74,6 +74,8 @@ export async function openMultiRig(name = 'bench_fanout'): Promise<MultiRig> {
     name,
     stream: name.toUpperCase().replaceAll('_', ''),
     authSecret: AUTH_SECRET,
+    // As deployed (jemalloc, V8's young generation capped): the rows report resident memory.
+    launcher: 'bin',
     env: {
       TICKLINE_HTTP_RATE_LIMIT_ENABLED: 'false',
       // One user holds every subscriber (the free tier allows 3 streams).

@@ -11,6 +11,7 @@ import type { HubMessage } from '../hub/hub-message.ts';
 import type { ResumePlan } from '../hub/resume.ts';
 import { Connection, type CloseReason, type ConnectionHost } from '../connection/connection.ts';
 import { Transport, type TransportCounters } from '../connection/counters.ts';
+import { releaseRequestParser } from './release-parser.ts';
 
 const KEEP_ALIVE_CHUNK = encodeHttpChunk(SSE_KEEP_ALIVE);
 
@@ -60,6 +61,8 @@ export class SseConnection<P = unknown> extends Connection<P> {
     this.#socket = direct ? socket : undefined;
     // Small frames must leave at once, whatever the server's default.
     if (direct) socket.setNoDelay(true);
+    // No other request will be answered on this connection: its parser is freed (release-parser.ts).
+    if (direct) releaseRequestParser(request, socket);
     this.#closeGraceMs = init.closeGraceMs;
     response.once('close', () => this.peerClosed());
   }

@@ -20,7 +20,12 @@ import {
   type RedisServerHandle,
 } from '@tickline/testing';
 import { subjectPrefixFor } from '../wiring/event-logs.ts';
-import { startTicklineServer, TEST_CODE_KEYS_ENV, type RunningServer } from './tickline-process.ts';
+import {
+  startTicklineServer,
+  TEST_CODE_KEYS_ENV,
+  type RunningServer,
+  type SpawnOptions,
+} from './tickline-process.ts';
 
 /**
  * Whether the cluster's dependencies are here (redis-server too with `redis`), and the reason
@@ -57,6 +62,11 @@ export interface ScaledClusterOptions {
   env?: Record<string, string>;
   /** Starts a redis-server too, shared by every process (`TICKLINE_REDIS_URL`). */
   redis?: boolean;
+  /**
+   * How each process is launched: `bin` is `bin/tickline` as deployed (jemalloc, capped young
+   * generation), for runs that judge memory. @default 'node'
+   */
+  launcher?: SpawnOptions['launcher'];
 }
 
 /** A started process, its role and its data directory. */
@@ -107,12 +117,15 @@ export async function startScaledCluster(options: ScaledClusterOptions): Promise
     async start(role, extra = {}) {
       const dataDir = mkdtempSync(join(tmpdir(), `tickline-${options.name}-${role}-`));
       dirs.push(dataDir);
-      const server = await startTicklineServer({
-        ...shared,
-        ...extra,
-        TICKLINE_ROLE: role,
-        TICKLINE_DATA_DIR: dataDir,
-      });
+      const server = await startTicklineServer(
+        {
+          ...shared,
+          ...extra,
+          TICKLINE_ROLE: role,
+          TICKLINE_DATA_DIR: dataDir,
+        },
+        options.launcher ? { launcher: options.launcher } : {},
+      );
       const started = { ...server, role, dataDir };
       servers.push(started);
       return started;

@@ -48,6 +48,10 @@ export function preAuthServerOptions(timeouts: PreAuthTimeouts): Pick<
   };
 }
 
+function destroyOnTimeout(this: Duplex): void {
+  this.destroy();
+}
+
 /**
  * Arms the upgrade deadline before every endpoint's listener (`ws` clears a socket's timeout once
  * the WebSocket is open) and answers 404 after them to an upgrade none claimed. Call once every
@@ -56,7 +60,9 @@ export function preAuthServerOptions(timeouts: PreAuthTimeouts): Pick<
 export function guardUpgrades(server: Server, timeouts: Pick<PreAuthTimeouts, 'upgradeMs'>): void {
   const armDeadline = (_request: IncomingMessage, socket: Duplex): void => {
     const raw = socket as Duplex & { setTimeout?: (ms: number, listener: () => void) => void };
-    raw.setTimeout?.(timeouts.upgradeMs, () => socket.destroy());
+    // One shared listener: `ws` clears the timer on open but not the listener, which stays on
+    // the socket for the connection's life (a closure per socket otherwise).
+    raw.setTimeout?.(timeouts.upgradeMs, destroyOnTimeout);
   };
   const answerUnclaimed = (request: IncomingMessage, socket: Duplex): void => {
     if (isUpgradeClaimed(request) || socket.destroyed) return;
