@@ -40,6 +40,10 @@ export default defineConfig({
           // busy two-core machine that took over Vitest's 10 s default.
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // Vitest's default is one worker fewer than the cores: on a two-core CI machine that is
+          // one, and every unit file ran after the other. Unit files do no I/O beyond temp files,
+          // so two at a time is safe; the server suites below stay one at a time.
+          maxWorkers: 2,
         },
       },
       {
