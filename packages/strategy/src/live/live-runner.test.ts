@@ -1,7 +1,5 @@
-import { createConsumerRunner, createInMemoryEventLog } from '@tickline/eventlog';
-import { encodeEvent, silentLogger } from '@tickline/kernel';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OrderFilledData, OrderPlacedData } from '../broker/events.ts';
+import type { OrderPlacedData } from '../broker/events.ts';
 import { randomWalkFeed } from '../core/candles.test-support.ts';
 import type { StrategyDefinition } from '../core/definition.ts';
 import { type FeedCandle, LiveRunner } from './live-runner.ts';
@@ -9,8 +7,12 @@ import {
   backtest,
   candleEvents,
   crossing,
+  feedThroughLog,
+  liveFills,
   P,
+  placedRows,
   settings,
+  signalRows,
   spec,
   SYMBOL,
   world,
@@ -31,47 +33,11 @@ describe('live runs', () => {
 
     const w = world(s, crossing);
     await w.runner.enable(spec('live-1', s));
-    const log = createInMemoryEventLog({ name: 'main' });
-    const events = candleEvents(feed);
-    await log.append(
-      events.map((e) => ({ id: e.id, key: e.partitionkey, type: e.type, payload: encodeEvent(e) })),
-    );
-    const consumer = createConsumerRunner({
-      log,
-      name: 'strategy.live',
-      waitMs: 20,
-      handle: async (batch) => {
-        for (const e of batch) w.track(e.data as { symbol: string; close: number });
-        await w.runner.handle(batch);
-      },
-    });
-    await consumer.start({ logger: silentLogger, fail: (error) => expect.fail(String(error)) });
-    stops.push(() => consumer.stop());
-    await consumer.idle();
+    stops.push(await feedThroughLog(w, candleEvents(feed)));
 
-    const placed = w.published.filter((e) => e.type === 'order.placed').map((e) => e.data as OrderPlacedData);
-    const signals = result.signals;
     // Same orders, in the same order: candle, side, type, quantity and price.
-    expect(
-      placed.map((o) => [
-        o.origin?.kind === 'strategy' ? o.origin.candleCloseTime : -1,
-        o.side,
-        o.type,
-        o.quantity,
-        o.price ?? NaN,
-      ]),
-    ).toEqual(signals.map((x) => [x.time, x.side, x.type, x.qty, x.price]));
-    const liveFills = w.published
-      .filter((e) => e.type === 'order.filled')
-      .map((e) => e.data as OrderFilledData)
-      .map((f) => ({
-        side: f.side,
-        qty: f.fill.quantity,
-        price: f.fill.price,
-        fee: f.fill.fee,
-        time: f.fill.time,
-      }));
-    expect(liveFills).toEqual(fills);
+    expect(placedRows(w)).toEqual(signalRows(result.signals));
+    expect(liveFills(w)).toEqual(fills);
     expect(w.books.cash(P)).toBe(
       result.metrics.finalEquity - (w.books.position(P, SYMBOL)?.quantity ?? 0) * feed.columns.close.at(-1)!,
     );

@@ -3,13 +3,22 @@
  * over an in-memory journal, a backtest recording its fills, and candles as log events — shared by
  * the runner's tests and the sandbox session's.
  */
-import { createEventSource, defineEvent, type EventEnvelope, ManualClock } from '@tickline/kernel';
+import { createConsumerRunner, createInMemoryEventLog } from '@tickline/eventlog';
+import {
+  createEventSource,
+  defineEvent,
+  encodeEvent,
+  type EventEnvelope,
+  ManualClock,
+  silentLogger,
+} from '@tickline/kernel';
 import { z } from 'zod';
 import { OrderDesk } from '../broker/order-desk.ts';
 import { orderEnvelope, orderEventSourceName } from '../broker/order-envelope.ts';
 import { InMemoryOrderJournal } from '../broker/order-journal.ts';
 import type { StrategyDefinition } from '../core/definition.ts';
-import { Engine } from '../core/engine.ts';
+import { Engine, type Signal } from '../core/engine.ts';
+import type { OrderFilledData, OrderPlacedData } from '../broker/events.ts';
 import type { EngineSettings, Feed } from '../core/types.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import { coreFillModel } from '../paper/core-fill-model.ts';
@@ -159,6 +168,9 @@ export function world(
   return { runner, published, books, track, desk, journal, options, setRunner };
 }
 
+/** What {@link world} returns. */
+export type LiveWorld = ReturnType<typeof world>;
+
 export const spec = (id: string, s: EngineSettings): LiveStrategySpec => ({
   id,
   strategyId: id,
@@ -170,3 +182,67 @@ export const spec = (id: string, s: EngineSettings): LiveStrategySpec => ({
   settings: s,
   warmupBars: 0,
 });
+
+/** The orders a live world placed, as `[candle close, side, type, quantity, price]` rows. */
+export function placedRows(w: Pick<LiveWorld, 'published'>): unknown[][] {
+  return w.published
+    .filter((e) => e.type === 'order.placed')
+    .map((e) => e.data as OrderPlacedData)
+    .map((o) => [
+      o.origin?.kind === 'strategy' ? o.origin.candleCloseTime : -1,
+      o.side,
+      o.type,
+      o.quantity,
+      o.price ?? NaN,
+    ]);
+}
+
+/** A backtest's signals as the same rows as {@link placedRows}. */
+export function signalRows(signals: readonly Signal[]): unknown[][] {
+  return signals.map((x) => [x.time, x.side, x.type, x.qty, x.price]);
+}
+
+/** The fills a live world published, shaped as the backtest's fill recorder shapes them. */
+export function liveFills(w: Pick<LiveWorld, 'published'>) {
+  return w.published
+    .filter((e) => e.type === 'order.filled')
+    .map((e) => e.data as OrderFilledData)
+    .map((f) => ({
+      side: f.side,
+      qty: f.fill.quantity,
+      price: f.fill.price,
+      fee: f.fill.fee,
+      time: f.fill.time,
+    }));
+}
+
+/**
+ * Feeds `events` to the world's runner as the process does: appended to an (in-memory) log and
+ * read by a consumer, batches and all, until it is idle. Returns the consumer's stop.
+ */
+export async function feedThroughLog(
+  w: LiveWorld,
+  events: readonly EventEnvelope[],
+): Promise<() => Promise<void>> {
+  const log = createInMemoryEventLog({ name: 'main' });
+  await log.append(
+    events.map((e) => ({ id: e.id, key: e.partitionkey, type: e.type, payload: encodeEvent(e) })),
+  );
+  let failure: unknown;
+  const consumer = createConsumerRunner({
+    log,
+    name: 'strategy.live',
+    waitMs: 20,
+    handle: async (batch) => {
+      for (const e of batch) w.track(e.data as { symbol: string; close: number });
+      await w.runner.handle(batch);
+    },
+  });
+  await consumer.start({ logger: silentLogger, fail: (error) => (failure = error) });
+  await consumer.idle();
+  if (failure !== undefined) {
+    await consumer.stop();
+    throw failure instanceof Error ? failure : new Error(JSON.stringify(failure));
+  }
+  return () => consumer.stop();
+}

@@ -1,15 +1,24 @@
-import { createConsumerRunner, createInMemoryEventLog } from '@tickline/eventlog';
-import { encodeEvent, silentLogger } from '@tickline/kernel';
 import type { Candle } from '@tickline/market';
 import { createPgliteSql, type Sql } from '@tickline/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderFilledData, OrderPlacedData } from '../broker/events.ts';
 import { randomWalkFeed } from '../core/candles.test-support.ts';
 import type { StrategyDefinition } from '../core/definition.ts';
 import type { Feed } from '../core/types.ts';
 import { loadFeed, storeClosedCandles } from '../module/candle-feed.ts';
 import { migrateForStrategy } from '../testing/strategy-migrations.ts';
-import { backtest, candleEvents, P, settings, spec, SYMBOL, world } from './live-world.test-support.ts';
+import {
+  backtest,
+  candleEvents,
+  feedThroughLog,
+  liveFills,
+  P,
+  placedRows,
+  settings,
+  signalRows,
+  spec,
+  SYMBOL,
+  world,
+} from './live-world.test-support.ts';
 
 /**
  * Every order type (market, limit, stop) with both sizes (`qty`, `percent`), buys and sells, on a
@@ -111,48 +120,12 @@ describe('parity - one sizing rule and one incomplete-candle rule, backtest and 
     const events = candleEvents(raw).map((e, i) =>
       incomplete.has(i) ? { ...e, data: { ...(e.data as object), incomplete: true } } : e,
     );
-    const log = createInMemoryEventLog({ name: 'main' });
-    await log.append(
-      events.map((e) => ({ id: e.id, key: e.partitionkey, type: e.type, payload: encodeEvent(e) })),
-    );
-    const consumer = createConsumerRunner({
-      log,
-      name: 'strategy.live',
-      waitMs: 20,
-      handle: async (batch) => {
-        for (const e of batch) w.track(e.data as { symbol: string; close: number });
-        await w.runner.handle(batch);
-      },
-    });
-    await consumer.start({ logger: silentLogger, fail: (error) => expect.fail(String(error)) });
-    try {
-      await consumer.idle();
-    } finally {
-      await consumer.stop();
-    }
+    const stop = await feedThroughLog(w, events);
+    await stop();
 
-    const placed = w.published.filter((e) => e.type === 'order.placed').map((e) => e.data as OrderPlacedData);
     // Same orders on the same candles, percent ones with the same quantity (sized when placed).
-    expect(
-      placed.map((o) => [
-        o.origin?.kind === 'strategy' ? o.origin.candleCloseTime : -1,
-        o.side,
-        o.type,
-        o.quantity,
-        o.price ?? NaN,
-      ]),
-    ).toEqual(result.signals.map((x) => [x.time, x.side, x.type, x.qty, x.price]));
-    const liveFills = w.published
-      .filter((e) => e.type === 'order.filled')
-      .map((e) => e.data as OrderFilledData)
-      .map((f) => ({
-        side: f.side,
-        qty: f.fill.quantity,
-        price: f.fill.price,
-        fee: f.fill.fee,
-        time: f.fill.time,
-      }));
-    expect(liveFills).toEqual(fills);
+    expect(placedRows(w)).toEqual(signalRows(result.signals));
+    expect(liveFills(w)).toEqual(fills);
     const lastClose = feed.columns.close.at(-1)!;
     expect(w.books.cash(P)).toBeCloseTo(
       result.metrics.finalEquity - (w.books.position(P, SYMBOL)?.quantity ?? 0) * lastClose,
