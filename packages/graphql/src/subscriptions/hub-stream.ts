@@ -3,7 +3,8 @@
  * resume from an event id (the replay first, a `stream.reset` item when the history cannot fill
  * the gap), each event's payload from the subscription's {@link SharedExecution} (executed once
  * per event for all its subscribers) framed around this subscription's id and written straight to
- * the socket, as the WebSocket API writes its shared frames. The socket's buffer is the bounded
+ * the socket — the same frame Buffer for every subscriber of the share that chose the same id, as
+ * the WebSocket API writes its shared frames. The socket's buffer is the bounded
  * queue, under the WebSocket API's slow-consumer policy: past `maxBufferedBytes` the subscription
  * is congested until `drain`; a market channel then keeps only its newest event waiting, any
  * other channel ends the connection with RT_SLOW_CONSUMER — never a silent drop. To graphql-js
@@ -11,14 +12,14 @@
  * finishes when the subscription ends.
  */
 import {
-  encodeWsTextFrame,
   type ByteSink,
   type HubMessage,
   type Hub,
   type ResumePlan,
   type Subscriber,
 } from '@tickline/realtime';
-import type { FrameBody, SharedExecution } from './shared-execution.ts';
+import { FrameBody } from './frame-body.ts';
+import type { SharedExecution } from './shared-execution.ts';
 
 /** What the subscription's resolver receives per event. */
 export interface StreamItem {
@@ -67,6 +68,8 @@ const itemOf = (source: object): StreamItem => {
 
 export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> {
   readonly #options: HubStreamOptions;
+  /** The frame prefix's text: the key under which a share's event frame is shared. */
+  readonly #prefixKey: string;
   #congested = false;
   /** The newest market event held back while congested. */
   #pending: HubMessage | undefined;
@@ -81,6 +84,7 @@ export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> 
 
   constructor(options: HubStreamOptions) {
     this.#options = options;
+    this.#prefixKey = options.framePrefix.toString('latin1');
   }
 
   /** Subscribes (with resume from `after`) and sends the replay. */
@@ -149,7 +153,7 @@ export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> 
     } catch (error) {
       return this.#fail(error);
     }
-    if (this.#chain === undefined && body instanceof Buffer) return this.#write(body);
+    if (this.#chain === undefined && body instanceof FrameBody) return this.#write(body);
     // An asynchronous resolver: this frame, and any after it, wait their turn.
     this.#inFlight++;
     this.#chain = (this.#chain ?? Promise.resolve())
@@ -166,7 +170,7 @@ export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> 
   #write(body: FrameBody): void {
     if (this.#ended) return;
     const { sink, counters, maxBufferedBytes, framePrefix } = this.#options;
-    const frame = encodeWsTextFrame(framePrefix, body);
+    const frame = body.frameFor(this.#prefixKey, framePrefix);
     counters.messages++;
     counters.bytes += frame.length;
     if (!sink.write(frame) && !this.#congested && sink.writableLength >= maxBufferedBytes) {

@@ -10,7 +10,10 @@ import {
   type GraphQLObjectType,
   type GraphQLResolveInfo,
 } from 'graphql';
+import { createHub, type ByteSink } from '@tickline/realtime';
 import { describe, expect, it } from 'vitest';
+import { FrameBody, MAX_SHARED_FRAMES } from './frame-body.ts';
+import { HubStream } from './hub-stream.ts';
 import { SharedExecutions, type SharedExecution } from './shared-execution.ts';
 
 const schema = buildSchema(`
@@ -22,7 +25,12 @@ interface Caller {
   userId: string;
 }
 const views = { count: 0 };
-schema.getSubscriptionType()!.getFields()['quote']!.resolve = (event: unknown) => (views.count++, event);
+// The Subscription field's view of the event: a hub item's data (as the real resolvers read it),
+// or the event itself when a test hands the share a plain object.
+schema.getSubscriptionType()!.getFields()['quote']!.resolve = (event: unknown) => (
+  views.count++,
+  (event as { data?: unknown }).data ?? event
+);
 // Reads the caller: a result that must never reach another caller.
 (schema.getType('Quote') as GraphQLObjectType).getFields()['mine']!.resolve = (
   _event: unknown,
@@ -61,7 +69,9 @@ async function join(
 }
 
 const payloadOf = (share: SharedExecution, event: object) =>
-  JSON.parse(`{${(share.bodyOf(event, (e) => e) as Buffer).toString().slice(1)}`) as { payload: unknown };
+  JSON.parse(`{${(share.bodyOf(event, (e) => e) as FrameBody).tail.toString().slice(1)}`) as {
+    payload: unknown;
+  };
 
 describe('shared execution - one execution per event and audience', () => {
   it('same document and variables - every subscriber shares one execution per event', async () => {
@@ -139,5 +149,93 @@ describe('shared execution - one execution per event and audience', () => {
     expect(payloadOf(reads, { symbol: 'BTC', price: 1 })).toEqual({
       payload: { data: { quote: { mine: 'for bob' } } },
     });
+  });
+});
+
+/** The JSON text of one unmasked WebSocket text frame shorter than 64 KiB, checked whole. */
+function decodeFrame(frame: Buffer): unknown {
+  expect(frame[0]).toBe(0x81);
+  const short = frame[1]!;
+  const [length, at] = short < 126 ? [short, 2] : [frame.readUInt16BE(2), 4];
+  expect(frame.length).toBe(at + length);
+  return JSON.parse(frame.subarray(at).toString('utf8'));
+}
+
+/** A socket that keeps what it is given and never backs up. */
+function recordingSink(): ByteSink & { writes: Buffer[] } {
+  const writes: Buffer[] = [];
+  return { writes, writableLength: 0, write: (chunk) => (writes.push(chunk), true), once: () => undefined };
+}
+
+describe('shared execution - frames', () => {
+  const channel = 'market:BTC-USD:ticker';
+  const event = (n: number) => ({
+    id: `0190b5f4-0000-7000-8000-00000000000${n}`,
+    type: 'market.quote',
+    data: { symbol: 'BTC', price: n },
+  });
+
+  it('subscribers with the same id - one frame Buffer per event, written to every socket', async () => {
+    const hub = createHub();
+    const shares = new SharedExecutions();
+    const query = 'subscription { quote(symbol: "BTC") { symbol price } }';
+    const counters = { messages: 0, bytes: 0, slowConsumerDisconnects: 0, coalesced: 0 };
+    const ids = ['1', '1', '1', '1', '1', 'a', 'b'];
+    const subscribers = await Promise.all(
+      ids.map(async (id, i) => {
+        const sink = recordingSink();
+        const share = await join(shares, query, { caller: { userId: `u${i}` }, connection: `c${i}` });
+        const stream = new HubStream({
+          hub,
+          channel,
+          maxBufferedBytes: 1 << 20,
+          sink,
+          // Built per subscription, as the session does: equal bytes, distinct Buffers.
+          framePrefix: Buffer.from(`{"type":"next","id":${JSON.stringify(id)}`, 'utf8'),
+          share,
+          onSlowConsumer: () => expect.fail('no socket backs up'),
+          counters,
+          onEnd: () => undefined,
+        });
+        stream.start(undefined);
+        return { id, sink, share };
+      }),
+    );
+    expect(shares.size).toBe(1);
+    hub.publish(channel, event(1));
+    hub.publish(channel, event(2));
+
+    const first = subscribers[0]!.sink.writes;
+    for (const { id, sink } of subscribers) {
+      expect(sink.writes).toHaveLength(2);
+      if (id === '1') expect(sink.writes.map((w, n) => w === first[n])).toEqual([true, true]);
+      else expect(sink.writes[0]).not.toBe(first[0]);
+      expect(sink.writes.map(decodeFrame)).toEqual(
+        [1, 2].map((price) => ({ type: 'next', id, payload: { data: { quote: { symbol: 'BTC', price } } } })),
+      );
+    }
+    expect(first[0]).not.toBe(first[1]);
+    expect(subscribers[0]!.share.executions).toBe(2);
+    expect(counters.messages).toBe(ids.length * 2);
+    const written = subscribers.flatMap(({ sink }) => sink.writes);
+    expect(counters.bytes).toBe(written.reduce((sum, frame) => sum + frame.length, 0));
+  });
+
+  it('more distinct ids than are kept - every asker still gets its own correct frame', () => {
+    const body = new FrameBody(Buffer.from(`,"payload":${JSON.stringify({ data: { n: 'é'.repeat(80) } })}}`));
+    const prefixOf = (id: number) => `{"type":"next","id":"${id}"`;
+    const ids = Array.from({ length: MAX_SHARED_FRAMES + 5 }, (_, i) => i);
+    const frames = ids.map((id) => body.frameFor(prefixOf(id), Buffer.from(prefixOf(id))));
+    expect(new Set(frames).size).toBe(ids.length);
+    for (const id of [0, MAX_SHARED_FRAMES + 4]) {
+      const again = body.frameFor(prefixOf(id), Buffer.from(prefixOf(id)));
+      expect(again.equals(frames[id]!)).toBe(true);
+      expect(decodeFrame(again)).toEqual({
+        type: 'next',
+        id: String(id),
+        payload: { data: { n: 'é'.repeat(80) } },
+      });
+    }
+    expect(body.frameFor(prefixOf(0), Buffer.from(prefixOf(0)))).toBe(frames[0]);
   });
 });

@@ -2,8 +2,8 @@
  * @module A subscription document executed once per event for all its subscribers: the
  * subscriptions that sent the same operation (same text, fragments and variables) to the same
  * audience join one {@link SharedExecution}, which runs graphql-js `execute` on the first
- * subscriber's delivery of an event and hands every later one the same encoded `payload`; only
- * the graphql-ws frame's `id` differs per subscriber. The audience is what the resolvers read: a
+ * subscriber's delivery of an event and hands every later one the same encoded `payload` (a
+ * {@link FrameBody}, which also shares whole frames between subscribers that chose the same id). The audience is what the resolvers read: a
  * selection whose fields all resolve from the event itself (default resolvers, `__typename`, the
  * Subscription field's own view of the event) is executed with an empty context and shared by
  * every caller, since each subscriber received the event through its own channel authorisation;
@@ -23,6 +23,7 @@ import {
   type GraphQLResolveInfo,
   type OperationDefinitionNode,
 } from 'graphql';
+import { FrameBody } from './frame-body.ts';
 
 /** Turns an execution result into what goes on the wire as `payload` (errors formatted). */
 export type FormatResult = (result: ExecutionResult) => unknown;
@@ -40,9 +41,6 @@ export interface JoinOptions {
 
 /** The source of one delivery: a hub message (shared by every subscriber) or a per-subscriber item. */
 type Source = object;
-
-/** The encoded tail of a `next` frame after its id: `,"payload":{…}}`. */
-export type FrameBody = Buffer;
 
 export class SharedExecution {
   readonly key: string;
@@ -110,7 +108,7 @@ export class SharedExecution {
   }
 
   #encode(result: ExecutionResult): FrameBody {
-    return Buffer.from(`,"payload":${JSON.stringify(this.#format(result))}}`, 'utf8');
+    return new FrameBody(Buffer.from(`,"payload":${JSON.stringify(this.#format(result))}}`, 'utf8'));
   }
 }
 
