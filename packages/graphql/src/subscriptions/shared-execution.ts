@@ -3,13 +3,14 @@
  * subscriptions that sent the same operation (same text, fragments and variables) to the same
  * audience join one {@link SharedExecution}, which runs graphql-js `execute` on the first
  * subscriber's delivery of an event and hands every later one the same encoded `payload` (a
- * {@link FrameBody}, which also shares whole frames between subscribers that chose the same id). The audience is what the resolvers read: a
- * selection whose fields all resolve from the event itself (default resolvers, `__typename`, the
- * Subscription field's own view of the event) is executed with an empty context and shared by
- * every caller, since each subscriber received the event through its own channel authorisation;
- * a selection reaching a field with a resolver of its own (one that may read the caller, its
- * scopes, its loaders) is shared only within one connection, executed with that connection's
- * context, so no result computed with one caller's rights reaches another.
+ * {@link FrameBody}, which also shares whole frames between subscribers that chose the same id).
+ * The audience is what the resolvers read: a selection whose fields all resolve from the event
+ * itself (default resolvers, `__typename`, the Subscription field's own view of the event) is
+ * executed with an empty context and shared by every caller, since each subscriber received the
+ * event through its own channel authorisation; a selection reaching a field with a resolver of
+ * its own (one that may read the caller, its scopes, its loaders) is shared only within one
+ * connection, executed with that connection's context, so no result computed with one caller's
+ * rights reaches another.
  */
 import {
   execute,
