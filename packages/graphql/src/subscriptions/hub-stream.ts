@@ -4,12 +4,12 @@
  * the gap), each event's payload from the subscription's {@link SharedExecution} (executed once
  * per event for all its subscribers) framed around this subscription's id and written straight to
  * the socket — the same frame Buffer for every subscriber of the share that chose the same id, as
- * the WebSocket API writes its shared frames. The socket's buffer is the bounded
- * queue, under the WebSocket API's slow-consumer policy: past `maxBufferedBytes` the subscription
- * is congested until `drain`; a market channel then keeps only its newest event waiting, any
- * other channel ends the connection with RT_SLOW_CONSUMER — never a silent drop. To graphql-js
- * (and Mercurius, which sends what the iterator yields) it is an iterator that yields nothing and
- * finishes when the subscription ends.
+ * the WebSocket API writes its shared frames. The socket's buffer is the bounded queue, under the
+ * WebSocket API's slow-consumer policy: past `maxBufferedBytes` the subscription is congested
+ * until `drain`; a market channel then keeps only its newest event waiting, any other channel
+ * ends the connection with RT_SLOW_CONSUMER — never a silent drop. To graphql-js (and Mercurius,
+ * which sends what the iterator yields) it is an iterator that yields nothing and finishes when
+ * the subscription ends.
  */
 import {
   type ByteSink,
@@ -18,8 +18,8 @@ import {
   type ResumePlan,
   type Subscriber,
 } from '@tickline/realtime';
-import { FrameBody } from './frame-body.ts';
-import type { SharedExecution } from './shared-execution.ts';
+import type { FramePrefix } from './frame-prefix.ts';
+import type { FrameBody, SharedExecution } from './shared-execution.ts';
 
 /** What the subscription's resolver receives per event. */
 export interface StreamItem {
@@ -68,8 +68,8 @@ const itemOf = (source: object): StreamItem => {
 
 export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> {
   readonly #options: HubStreamOptions;
-  /** The frame prefix's text: the key under which a share's event frame is shared. */
-  readonly #prefixKey: string;
+  /** This subscription's frame prefix, shared with the share's subscribers that chose the same id. */
+  readonly #prefix: FramePrefix;
   #congested = false;
   /** The newest market event held back while congested. */
   #pending: HubMessage | undefined;
@@ -84,7 +84,7 @@ export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> 
 
   constructor(options: HubStreamOptions) {
     this.#options = options;
-    this.#prefixKey = options.framePrefix.toString('latin1');
+    this.#prefix = options.share.framing(options.framePrefix);
   }
 
   /** Subscribes (with resume from `after`) and sends the replay. */
@@ -131,6 +131,7 @@ export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> 
     if (this.#ended) return;
     this.#ended = true;
     this.#options.hub.unsubscribe([this.#options.channel], this);
+    this.#prefix.release();
     this.#options.share.release();
     this.#pending = undefined;
     const finished = this.#finished;
@@ -153,7 +154,7 @@ export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> 
     } catch (error) {
       return this.#fail(error);
     }
-    if (this.#chain === undefined && body instanceof FrameBody) return this.#write(body);
+    if (this.#chain === undefined && body instanceof Buffer) return this.#write(body);
     // An asynchronous resolver: this frame, and any after it, wait their turn.
     this.#inFlight++;
     this.#chain = (this.#chain ?? Promise.resolve())
@@ -169,8 +170,8 @@ export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> 
 
   #write(body: FrameBody): void {
     if (this.#ended) return;
-    const { sink, counters, maxBufferedBytes, framePrefix } = this.#options;
-    const frame = body.frameFor(this.#prefixKey, framePrefix);
+    const { sink, counters, maxBufferedBytes } = this.#options;
+    const frame = this.#prefix.frameOf(body);
     counters.messages++;
     counters.bytes += frame.length;
     if (!sink.write(frame) && !this.#congested && sink.writableLength >= maxBufferedBytes) {

@@ -12,7 +12,6 @@ import {
 } from 'graphql';
 import { createHub, type ByteSink } from '@tickline/realtime';
 import { describe, expect, it } from 'vitest';
-import { FrameBody, MAX_SHARED_FRAMES } from './frame-body.ts';
 import { HubStream } from './hub-stream.ts';
 import { SharedExecutions, type SharedExecution } from './shared-execution.ts';
 
@@ -69,9 +68,7 @@ async function join(
 }
 
 const payloadOf = (share: SharedExecution, event: object) =>
-  JSON.parse(`{${(share.bodyOf(event, (e) => e) as FrameBody).tail.toString().slice(1)}`) as {
-    payload: unknown;
-  };
+  JSON.parse(`{${(share.bodyOf(event, (e) => e) as Buffer).toString().slice(1)}`) as { payload: unknown };
 
 describe('shared execution - one execution per event and audience', () => {
   it('same document and variables - every subscriber shares one execution per event', async () => {
@@ -198,7 +195,7 @@ describe('shared execution - frames', () => {
           onEnd: () => undefined,
         });
         stream.start(undefined);
-        return { id, sink, share };
+        return { id, sink, share, stream };
       }),
     );
     expect(shares.size).toBe(1);
@@ -219,23 +216,47 @@ describe('shared execution - frames', () => {
     expect(counters.messages).toBe(ids.length * 2);
     const written = subscribers.flatMap(({ sink }) => sink.writes);
     expect(counters.bytes).toBe(written.reduce((sum, frame) => sum + frame.length, 0));
+
+    // Ended subscriptions let go of their prefix and share; the rest are served as before.
+    for (const { stream } of subscribers.slice(1)) stream.end();
+    expect(shares.size).toBe(1);
+    hub.publish(channel, event(3));
+    expect(subscribers.map(({ sink }) => sink.writes.length)).toEqual([3, 2, 2, 2, 2, 2, 2]);
+    expect(decodeFrame(first[2]!)).toEqual({
+      type: 'next',
+      id: '1',
+      payload: { data: { quote: { symbol: 'BTC', price: 3 } } },
+    });
+    subscribers[0]!.stream.end();
+    expect(shares.size).toBe(0);
   });
 
-  it('more distinct ids than are kept - every asker still gets its own correct frame', () => {
-    const body = new FrameBody(Buffer.from(`,"payload":${JSON.stringify({ data: { n: 'é'.repeat(80) } })}}`));
-    const prefixOf = (id: number) => `{"type":"next","id":"${id}"`;
-    const ids = Array.from({ length: MAX_SHARED_FRAMES + 5 }, (_, i) => i);
-    const frames = ids.map((id) => body.frameFor(prefixOf(id), Buffer.from(prefixOf(id))));
-    expect(new Set(frames).size).toBe(ids.length);
-    for (const id of [0, MAX_SHARED_FRAMES + 4]) {
-      const again = body.frameFor(prefixOf(id), Buffer.from(prefixOf(id)));
-      expect(again.equals(frames[id]!)).toBe(true);
-      expect(decodeFrame(again)).toEqual({
-        type: 'next',
-        id: String(id),
-        payload: { data: { n: 'é'.repeat(80) } },
-      });
-    }
-    expect(body.frameFor(prefixOf(0), Buffer.from(prefixOf(0)))).toBe(frames[0]);
+  it('a prefix held alone is framed per delivery; held twice, shared; released, removed', async () => {
+    const query = 'subscription { quote(symbol: "BTC") { symbol } }';
+    const share = await join(new SharedExecutions(), query, { caller: { userId: 'a' }, connection: 'c1' });
+    // Past 125 bytes: the frame's length takes the 16-bit form.
+    const symbol = 'é'.repeat(70);
+    const prefixOf = (id: string) => Buffer.from(`{"type":"next","id":"${id}"`, 'utf8');
+    const body = share.bodyOf({ symbol, price: 1 }, (e) => e) as Buffer;
+    const next = (id: string) => ({ type: 'next', id, payload: { data: { quote: { symbol } } } });
+
+    const alone = share.framing(prefixOf('x'));
+    const [a, b] = [alone.frameOf(body), alone.frameOf(body)];
+    expect(a).not.toBe(b);
+    expect(decodeFrame(a)).toEqual(decodeFrame(b));
+    expect(decodeFrame(a)).toEqual(next('x'));
+
+    const one = share.framing(prefixOf('1'));
+    const again = share.framing(prefixOf('1'));
+    expect(again).toBe(one);
+    expect(again).not.toBe(alone);
+    expect(one.holders).toBe(2);
+    expect(again.frameOf(body)).toBe(one.frameOf(body));
+    expect(decodeFrame(one.frameOf(body))).toEqual(next('1'));
+
+    one.release();
+    expect(again.frameOf(body)).not.toBe(again.frameOf(body));
+    again.release();
+    expect(share.framing(prefixOf('1'))).not.toBe(one);
   });
 });
