@@ -3,21 +3,22 @@
  * resume from an event id (the replay first, a `stream.reset` item when the history cannot fill
  * the gap), each event's payload from the subscription's {@link SharedExecution} (executed once
  * per event for all its subscribers) framed around this subscription's id and written straight to
- * the socket, as the WebSocket API writes its shared frames. The socket's buffer is the bounded
- * queue, under the WebSocket API's slow-consumer policy: past `maxBufferedBytes` the subscription
- * is congested until `drain`; a market channel then keeps only its newest event waiting, any
- * other channel ends the connection with RT_SLOW_CONSUMER — never a silent drop. To graphql-js
- * (and Mercurius, which sends what the iterator yields) it is an iterator that yields nothing and
- * finishes when the subscription ends.
+ * the socket — the same frame Buffer for every subscriber of the share that chose the same id, as
+ * the WebSocket API writes its shared frames. The socket's buffer is the bounded queue, under the
+ * WebSocket API's slow-consumer policy: past `maxBufferedBytes` the subscription is congested
+ * until `drain`; a market channel then keeps only its newest event waiting, any other channel
+ * ends the connection with RT_SLOW_CONSUMER — never a silent drop. To graphql-js (and Mercurius,
+ * which sends what the iterator yields) it is an iterator that yields nothing and finishes when
+ * the subscription ends.
  */
 import {
-  encodeWsTextFrame,
   type ByteSink,
   type HubMessage,
   type Hub,
   type ResumePlan,
   type Subscriber,
 } from '@tickline/realtime';
+import type { FramePrefix } from './frame-prefix.ts';
 import type { FrameBody, SharedExecution } from './shared-execution.ts';
 
 /** What the subscription's resolver receives per event. */
@@ -67,6 +68,8 @@ const itemOf = (source: object): StreamItem => {
 
 export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> {
   readonly #options: HubStreamOptions;
+  /** This subscription's frame prefix, shared with the share's subscribers that chose the same id. */
+  readonly #prefix: FramePrefix;
   #congested = false;
   /** The newest market event held back while congested. */
   #pending: HubMessage | undefined;
@@ -81,6 +84,7 @@ export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> 
 
   constructor(options: HubStreamOptions) {
     this.#options = options;
+    this.#prefix = options.share.framing(options.framePrefix);
   }
 
   /** Subscribes (with resume from `after`) and sends the replay. */
@@ -127,6 +131,7 @@ export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> 
     if (this.#ended) return;
     this.#ended = true;
     this.#options.hub.unsubscribe([this.#options.channel], this);
+    this.#prefix.release();
     this.#options.share.release();
     this.#pending = undefined;
     const finished = this.#finished;
@@ -165,8 +170,8 @@ export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> 
 
   #write(body: FrameBody): void {
     if (this.#ended) return;
-    const { sink, counters, maxBufferedBytes, framePrefix } = this.#options;
-    const frame = encodeWsTextFrame(framePrefix, body);
+    const { sink, counters, maxBufferedBytes } = this.#options;
+    const frame = this.#prefix.frameOf(body);
     counters.messages++;
     counters.bytes += frame.length;
     if (!sink.write(frame) && !this.#congested && sink.writableLength >= maxBufferedBytes) {

@@ -10,7 +10,9 @@ import {
   type GraphQLObjectType,
   type GraphQLResolveInfo,
 } from 'graphql';
+import { createHub, type ByteSink } from '@tickline/realtime';
 import { describe, expect, it } from 'vitest';
+import { HubStream } from './hub-stream.ts';
 import { SharedExecutions, type SharedExecution } from './shared-execution.ts';
 
 const schema = buildSchema(`
@@ -22,7 +24,12 @@ interface Caller {
   userId: string;
 }
 const views = { count: 0 };
-schema.getSubscriptionType()!.getFields()['quote']!.resolve = (event: unknown) => (views.count++, event);
+// The Subscription field's view of the event: a hub item's data (as the real resolvers read it),
+// or the event itself when a test hands the share a plain object.
+schema.getSubscriptionType()!.getFields()['quote']!.resolve = (event: unknown) => (
+  views.count++,
+  (event as { data?: unknown }).data ?? event
+);
 // Reads the caller: a result that must never reach another caller.
 (schema.getType('Quote') as GraphQLObjectType).getFields()['mine']!.resolve = (
   _event: unknown,
@@ -139,5 +146,117 @@ describe('shared execution - one execution per event and audience', () => {
     expect(payloadOf(reads, { symbol: 'BTC', price: 1 })).toEqual({
       payload: { data: { quote: { mine: 'for bob' } } },
     });
+  });
+});
+
+/** The JSON text of one unmasked WebSocket text frame shorter than 64 KiB, checked whole. */
+function decodeFrame(frame: Buffer): unknown {
+  expect(frame[0]).toBe(0x81);
+  const short = frame[1]!;
+  const [length, at] = short < 126 ? [short, 2] : [frame.readUInt16BE(2), 4];
+  expect(frame.length).toBe(at + length);
+  return JSON.parse(frame.subarray(at).toString('utf8'));
+}
+
+/** A socket that keeps what it is given and never backs up. */
+function recordingSink(): ByteSink & { writes: Buffer[] } {
+  const writes: Buffer[] = [];
+  return { writes, writableLength: 0, write: (chunk) => (writes.push(chunk), true), once: () => undefined };
+}
+
+describe('shared execution - frames', () => {
+  const channel = 'market:BTC-USD:ticker';
+  const event = (n: number) => ({
+    id: `0190b5f4-0000-7000-8000-00000000000${n}`,
+    type: 'market.quote',
+    data: { symbol: 'BTC', price: n },
+  });
+
+  it('subscribers with the same id - one frame Buffer per event, written to every socket', async () => {
+    const hub = createHub();
+    const shares = new SharedExecutions();
+    const query = 'subscription { quote(symbol: "BTC") { symbol price } }';
+    const counters = { messages: 0, bytes: 0, slowConsumerDisconnects: 0, coalesced: 0 };
+    const ids = ['1', '1', '1', '1', '1', 'a', 'b'];
+    const subscribers = await Promise.all(
+      ids.map(async (id, i) => {
+        const sink = recordingSink();
+        const share = await join(shares, query, { caller: { userId: `u${i}` }, connection: `c${i}` });
+        const stream = new HubStream({
+          hub,
+          channel,
+          maxBufferedBytes: 1 << 20,
+          sink,
+          // Built per subscription, as the session does: equal bytes, distinct Buffers.
+          framePrefix: Buffer.from(`{"type":"next","id":${JSON.stringify(id)}`, 'utf8'),
+          share,
+          onSlowConsumer: () => expect.fail('no socket backs up'),
+          counters,
+          onEnd: () => undefined,
+        });
+        stream.start(undefined);
+        return { id, sink, share, stream };
+      }),
+    );
+    expect(shares.size).toBe(1);
+    hub.publish(channel, event(1));
+    hub.publish(channel, event(2));
+
+    const first = subscribers[0]!.sink.writes;
+    for (const { id, sink } of subscribers) {
+      expect(sink.writes).toHaveLength(2);
+      if (id === '1') expect(sink.writes.map((w, n) => w === first[n])).toEqual([true, true]);
+      else expect(sink.writes[0]).not.toBe(first[0]);
+      expect(sink.writes.map(decodeFrame)).toEqual(
+        [1, 2].map((price) => ({ type: 'next', id, payload: { data: { quote: { symbol: 'BTC', price } } } })),
+      );
+    }
+    expect(first[0]).not.toBe(first[1]);
+    expect(subscribers[0]!.share.executions).toBe(2);
+    expect(counters.messages).toBe(ids.length * 2);
+    const written = subscribers.flatMap(({ sink }) => sink.writes);
+    expect(counters.bytes).toBe(written.reduce((sum, frame) => sum + frame.length, 0));
+
+    // Ended subscriptions let go of their prefix and share; the rest are served as before.
+    for (const { stream } of subscribers.slice(1)) stream.end();
+    expect(shares.size).toBe(1);
+    hub.publish(channel, event(3));
+    expect(subscribers.map(({ sink }) => sink.writes.length)).toEqual([3, 2, 2, 2, 2, 2, 2]);
+    expect(decodeFrame(first[2]!)).toEqual({
+      type: 'next',
+      id: '1',
+      payload: { data: { quote: { symbol: 'BTC', price: 3 } } },
+    });
+    subscribers[0]!.stream.end();
+    expect(shares.size).toBe(0);
+  });
+
+  it('a prefix held alone is framed per delivery; held twice, shared; released, removed', async () => {
+    const query = 'subscription { quote(symbol: "BTC") { symbol } }';
+    const share = await join(new SharedExecutions(), query, { caller: { userId: 'a' }, connection: 'c1' });
+    // Past 125 bytes: the frame's length takes the 16-bit form.
+    const symbol = 'é'.repeat(70);
+    const prefixOf = (id: string) => Buffer.from(`{"type":"next","id":"${id}"`, 'utf8');
+    const body = share.bodyOf({ symbol, price: 1 }, (e) => e) as Buffer;
+    const next = (id: string) => ({ type: 'next', id, payload: { data: { quote: { symbol } } } });
+
+    const alone = share.framing(prefixOf('x'));
+    const [a, b] = [alone.frameOf(body), alone.frameOf(body)];
+    expect(a).not.toBe(b);
+    expect(decodeFrame(a)).toEqual(decodeFrame(b));
+    expect(decodeFrame(a)).toEqual(next('x'));
+
+    const one = share.framing(prefixOf('1'));
+    const again = share.framing(prefixOf('1'));
+    expect(again).toBe(one);
+    expect(again).not.toBe(alone);
+    expect(one.holders).toBe(2);
+    expect(again.frameOf(body)).toBe(one.frameOf(body));
+    expect(decodeFrame(one.frameOf(body))).toEqual(next('1'));
+
+    one.release();
+    expect(again.frameOf(body)).not.toBe(again.frameOf(body));
+    again.release();
+    expect(share.framing(prefixOf('1'))).not.toBe(one);
   });
 });

@@ -2,14 +2,14 @@
  * @module A subscription document executed once per event for all its subscribers: the
  * subscriptions that sent the same operation (same text, fragments and variables) to the same
  * audience join one {@link SharedExecution}, which runs graphql-js `execute` on the first
- * subscriber's delivery of an event and hands every later one the same encoded `payload`; only
- * the graphql-ws frame's `id` differs per subscriber. The audience is what the resolvers read: a
- * selection whose fields all resolve from the event itself (default resolvers, `__typename`, the
- * Subscription field's own view of the event) is executed with an empty context and shared by
- * every caller, since each subscriber received the event through its own channel authorisation;
- * a selection reaching a field with a resolver of its own (one that may read the caller, its
- * scopes, its loaders) is shared only within one connection, executed with that connection's
- * context, so no result computed with one caller's rights reaches another.
+ * subscriber's delivery of an event and hands every later one the same encoded `payload`; those
+ * that also chose the same id share whole frames ({@link FramePrefix}). The audience is what the
+ * resolvers read: a selection whose fields all resolve from the event itself (default resolvers,
+ * `__typename`, the Subscription field's own view of the event) is executed with an empty context
+ * and shared by every caller, since each subscriber received the event through its own channel
+ * authorisation; a selection reaching a field with a resolver of its own (one that may read the
+ * caller, its scopes, its loaders) is shared only within one connection, executed with that
+ * connection's context, so no result computed with one caller's rights reaches another.
  */
 import {
   execute,
@@ -23,6 +23,7 @@ import {
   type GraphQLResolveInfo,
   type OperationDefinitionNode,
 } from 'graphql';
+import { FramePrefix } from './frame-prefix.ts';
 
 /** Turns an execution result into what goes on the wire as `payload` (errors formatted). */
 export type FormatResult = (result: ExecutionResult) => unknown;
@@ -54,6 +55,7 @@ export class SharedExecution {
   readonly #context: object;
   readonly #format: FormatResult;
   #subscribers = 0;
+  readonly #prefixes = new Map<string, FramePrefix>();
   // The hub hands one message to every subscriber in turn: the last one is the whole cache.
   #lastSource: Source | undefined;
   #lastBody: FrameBody | Promise<FrameBody> | undefined;
@@ -97,6 +99,21 @@ export class SharedExecution {
     this.#lastSource = source;
     this.#lastBody = body;
     return body;
+  }
+
+  /**
+   * The frame prefix `bytes` (`{"type":"next","id":"…"`) held by one more subscriber of this
+   * share: subscribers holding the same prefix get the same frame Buffer for each event. Each
+   * holder calls `release()` on it when its subscription ends.
+   */
+  framing(bytes: Buffer): FramePrefix {
+    const key = bytes.toString('latin1');
+    let prefix = this.#prefixes.get(key);
+    if (prefix === undefined) {
+      prefix = new FramePrefix(this.#prefixes, key, bytes);
+      this.#prefixes.set(key, prefix);
+    }
+    return prefix.held();
   }
 
   /** A subscriber left; the last one removes the share. */
