@@ -136,7 +136,11 @@ describe('engine - orders and accounting', () => {
   it('reports no volatility or Sharpe from a single day of returns', () => {
     // Given two hourly bars inside one day, a trade that loses on them
     const hourly = feedFromRows('BTC-USDT', '1h', DAY / 24, T0, ROWS.slice(0, 3));
-    const r = runBacktest(scripted({ 0: (ctx) => ctx.buy({ qty: 1 }) }), [hourly], resolveBacktestSettings({ takerFee: 0 }));
+    const r = runBacktest(
+      scripted({ 0: (ctx) => ctx.buy({ qty: 1 }) }),
+      [hourly],
+      resolveBacktestSettings({ takerFee: 0 }),
+    );
     // Then one daily return: no standard deviation to annualise
     expect(r.metrics.periodReturns.day).toHaveLength(1);
     expect([r.metrics.volatility, r.metrics.sharpe]).toEqual([null, null]);

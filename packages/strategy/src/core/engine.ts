@@ -19,59 +19,11 @@ import type { Indicators } from './indicators.ts';
 import { Ledger } from './ledger.ts';
 import type { Position } from './ledger.ts';
 import { computeMetrics, DrawdownTracker } from './metrics.ts';
-import { StreamingSeries } from './downsample.ts';
-import type {
-  BacktestResult,
-  EngineSettings,
-  Feed,
-  LogLine,
-  Order,
-  OrderRequest,
-  OrderSide,
-  PlotSeries,
-} from './types.ts';
+import { formatLogLine, MAX_NAME_CHARS, PlotSet } from './run-output.ts';
+import type { EngineRunResult, RunOptions, Signal } from './run-options.ts';
+import type { EngineSettings, Feed, LogLine, Order, OrderRequest, OrderSide, PlotSeries } from './types.ts';
 
-/** An order as the strategy placed it, kept for the look-ahead check. */
-export interface Signal {
-  time: number;
-  symbol: string;
-  side: OrderSide;
-  type: string;
-  qty: number;
-  percent: number;
-  price: number;
-  /**
-   * The run's equity when the order was placed: percent orders are sized from it the way a live
-   * run sizes them (recorded only with `warmupUntil`, for the parity report).
-   */
-  equity?: number;
-}
-
-export interface RunOptions {
-  params?: Readonly<Record<string, unknown>>;
-  /** Keep every placed order in `signals` (the look-ahead check compares them). */
-  recordSignals?: boolean;
-  /**
-   * Steps closing at or before this time are warm-up, as a live run's: the strategy sees them, its
-   * orders are dropped after each and none is recorded (the parity replay of a live run).
-   */
-  warmupUntil?: number;
-  /** Called about every `progressEvery` steps with (steps done, steps at most). */
-  onProgress?: (done: number, total: number) => void;
-  progressEvery?: number;
-  /** Fail with STRATEGY_FORBIDDEN_API when onCandle returns a value (an async handler). */
-  synchronousOnly?: boolean;
-  /** Allocates the equity curve's two columns (the sandbox puts them in shared memory). */
-  allocate?: (length: number) => Float64Array;
-}
-
-export interface EngineRunResult extends BacktestResult {
-  signals: Signal[];
-  rejectedOrders: number;
-  params: ParamValues;
-}
-
-const MAX_NAME_CHARS = 64;
+export type { EngineRunResult, RunOptions, Signal } from './run-options.ts';
 
 function orderError(message: string): TicklineError {
   return new TicklineError('STRATEGY_ORDER_INVALID', message);
@@ -83,17 +35,6 @@ function asyncHandlerError(): TicklineError {
     'onCandle must not return a value (async handlers are not supported)',
     { details: { api: 'async onCandle' } },
   );
-}
-
-function formatArg(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null)
-    return String(value);
-  try {
-    return JSON.stringify(value) ?? typeof value;
-  } catch {
-    return '[unserialisable]';
-  }
 }
 
 /** The run's mutable state; strategies reach it only through the frozen views of context.ts. */
@@ -118,7 +59,7 @@ export class Engine {
   #nextOrderId = 1;
   readonly logs: LogLine[] = [];
   logsDropped = 0;
-  readonly #plots = new Map<string, StreamingSeries>();
+  readonly #plots: PlotSet;
   readonly signals: Signal[] = [];
   #recordSignals = false;
   #warmupUntil = -Infinity;
@@ -134,6 +75,7 @@ export class Engine {
     this.#cursors = feeds.map(() => ({ i: -1 }));
     this.views = feeds.map((f, k) => new FeedView(f.symbol, f.interval, f.columns, this.#cursors[k]!));
     this.portfolioView = new PortfolioView(this);
+    this.#plots = new PlotSet(settings.limits);
   }
 
   feedList(): readonly FeedView[] {
@@ -278,36 +220,16 @@ export class Engine {
       this.logsDropped++;
       return;
     }
-    const max = this.settings.limits.maxLogLineChars;
-    let text = '';
-    for (let i = 0; i < args.length && text.length <= max; i++)
-      text += (i > 0 ? ' ' : '') + formatArg(args[i]);
-    this.logs.push({ time: this.time, text: text.length > max ? text.slice(0, max) : text });
+    this.logs.push({ time: this.time, text: formatLogLine(args, this.settings.limits.maxLogLineChars) });
   }
 
   plot(name: string, value: number): void {
-    const key = String(name).slice(0, MAX_NAME_CHARS);
-    let s = this.#plots.get(key);
-    if (s === undefined) {
-      if (this.#plots.size >= this.settings.limits.maxPlotSeries) {
-        throw new TicklineError(
-          'STRATEGY_OUTPUT_LIMIT',
-          `more than ${this.settings.limits.maxPlotSeries} plot series`,
-          {
-            details: { limit: 'maxPlotSeries', value: this.settings.limits.maxPlotSeries },
-          },
-        );
-      }
-      // Bounded as the equity curve is: a plot on every bar of a long run keeps evenly spaced points.
-      s = new StreamingSeries(this.settings.limits.maxPlotPoints);
-      this.#plots.set(key, s);
-    }
-    s.push(this.time, +value);
+    this.#plots.add(this.time, name, value);
   }
 
   /** The plot series as a run returns them (downsampled to `maxPlotPoints` each, the last point kept). */
   plotSeries(): PlotSeries[] {
-    return [...this.#plots].map(([name, s]) => ({ name, ...s.points() }));
+    return this.#plots.list();
   }
 
   /** The run's log, with a last line saying how many lines were not kept. */

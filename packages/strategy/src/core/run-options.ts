@@ -1,0 +1,46 @@
+/**
+ * @module What a run of the {@link Engine} takes and gives back beside the backtest result: its
+ * options (parameters, warm-up, progress, signal recording) and the orders it placed (signals).
+ */
+import type { ParamValues } from './definition.ts';
+import type { BacktestResult, OrderSide } from './types.ts';
+
+/** An order as the strategy placed it, kept for the look-ahead check. */
+export interface Signal {
+  time: number;
+  symbol: string;
+  side: OrderSide;
+  type: string;
+  qty: number;
+  percent: number;
+  price: number;
+  /**
+   * The run's equity when the order was placed: percent orders are sized from it the way a live
+   * run sizes them (recorded only with `warmupUntil`, for the parity report).
+   */
+  equity?: number;
+}
+
+export interface RunOptions {
+  params?: Readonly<Record<string, unknown>>;
+  /** Keep every placed order in `signals` (the look-ahead check compares them). */
+  recordSignals?: boolean;
+  /**
+   * Steps closing at or before this time are warm-up, as a live run's: the strategy sees them, its
+   * orders are dropped after each and none is recorded (the parity replay of a live run).
+   */
+  warmupUntil?: number;
+  /** Called about every `progressEvery` steps with (steps done, steps at most). */
+  onProgress?: (done: number, total: number) => void;
+  progressEvery?: number;
+  /** Fail with STRATEGY_FORBIDDEN_API when onCandle returns a value (an async handler). */
+  synchronousOnly?: boolean;
+  /** Allocates the equity curve's two columns (the sandbox puts them in shared memory). */
+  allocate?: (length: number) => Float64Array;
+}
+
+export interface EngineRunResult extends BacktestResult {
+  signals: Signal[];
+  rejectedOrders: number;
+  params: ParamValues;
+}
