@@ -6,13 +6,12 @@ import {
   ManualClock,
   silentLogger,
 } from '@tickline/kernel';
-import { createPgliteSql, type Sql } from '@tickline/store';
 import { until } from '@tickline/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OrderFilled, type OrderFilledData } from '../broker/events.ts';
 import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import { createPortfolioProjection } from '../portfolio/portfolio-projection.ts';
-import { migrateForStrategy } from '../testing/strategy-migrations.ts';
+import { strategyDatabase } from '../testing/strategy-database.ts';
 import { AccountSnapshotGenerated } from '../accounts/account-events.ts';
 import { createBooksFollower } from './books-follower.ts';
 
@@ -41,12 +40,7 @@ function fill(n: number, quantity: number, price: number): EventEnvelope {
 }
 
 describe('books follower (in-memory log, PGlite)', () => {
-  let sql: Sql;
-  beforeAll(async () => {
-    sql = await createPgliteSql({ memory: true });
-    await migrateForStrategy(sql);
-  }, 60_000);
-  afterAll(() => sql?.close());
+  const database = strategyDatabase();
 
   it('books follower - an account opened and filled by another process reaches these books once SQL has it', async () => {
     const log = createInMemoryEventLog({ name: 'main' });
@@ -55,10 +49,16 @@ describe('books follower (in-memory log, PGlite)', () => {
         events.map((e) => ({ id: e.id, key: e.partitionkey, type: e.type, payload: encodeEvent(e) })),
       );
     const books = new CorePortfolioLedger();
-    const services = createBooksFollower({ eventLog: log, sql, books, member: 'b', catchUpIntervalMs: 20 });
+    const services = createBooksFollower({
+      eventLog: log,
+      sql: database.sql,
+      books,
+      member: 'b',
+      catchUpIntervalMs: 20,
+    });
     for (const service of services)
       await service.start({ logger: silentLogger, fail: (error) => expect.fail(String(error)) });
-    const projection = createPortfolioProjection(sql);
+    const projection = createPortfolioProjection(database.sql);
     try {
       const opened = accounts.create(AccountSnapshotGenerated, {
         subject: P,

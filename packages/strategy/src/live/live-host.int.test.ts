@@ -7,10 +7,9 @@ import {
   ManualClock,
   silentLogger,
 } from '@tickline/kernel';
-import { createPgliteSql, type Sql } from '@tickline/store';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { migrateForStrategy } from '../testing/strategy-migrations.ts';
+import { strategyDatabase } from '../testing/strategy-database.ts';
 import { randomWalkFeed } from '../core/candles.test-support.ts';
 import type { StrategyDefinition } from '../core/definition.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
@@ -31,12 +30,7 @@ const alternating: StrategyDefinition = {
 };
 
 describe('live host (in-memory log, PGlite)', () => {
-  let sql: Sql;
-  beforeAll(async () => {
-    sql = await createPgliteSql({ memory: true });
-    await migrateForStrategy(sql);
-  }, 60_000);
-  afterAll(() => sql?.close());
+  const database = strategyDatabase();
 
   it('runs a strategy on candles from the log; the portfolio tables follow its fills', async () => {
     const log = createInMemoryEventLog({ name: 'main' });
@@ -49,7 +43,7 @@ describe('live host (in-memory log, PGlite)', () => {
     const host = createLiveHost({
       eventLog: log,
       publish: (e) => void append([e]),
-      sql,
+      sql: database.sql,
       clock,
       member: 'm1',
       symbols: new Set(['BTC-USDT']),
@@ -114,14 +108,14 @@ describe('live host (in-memory log, PGlite)', () => {
       for (;;) {
         await host.services[0]!.idle();
         await host.services[1]!.idle();
-        const { rows } = await sql.query<{ fills: number; cash: number }>(
+        const { rows } = await database.sql.query<{ fills: number; cash: number }>(
           'select fills, cash from portfolios where portfolio_id = $1',
           [P],
         );
         if (Number(rows[0]?.fills) >= 12 || Date.now() > deadline) break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      const { rows } = await sql.query<{ fills: number; cash: number }>(
+      const { rows } = await database.sql.query<{ fills: number; cash: number }>(
         'select fills, cash from portfolios where portfolio_id = $1',
         [P],
       );

@@ -1,11 +1,10 @@
 import type { Candle } from '@tickline/market';
-import { createPgliteSql, type Sql } from '@tickline/store';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomWalkFeed } from '../core/candles.test-support.ts';
 import type { StrategyDefinition } from '../core/definition.ts';
 import type { Feed } from '../core/types.ts';
 import { loadFeed, storeClosedCandles } from '../module/candle-feed.ts';
-import { migrateForStrategy } from '../testing/strategy-migrations.ts';
+import { strategyDatabase } from '../testing/strategy-database.ts';
 import {
   backtest,
   candleEvents,
@@ -70,12 +69,7 @@ function storedCandles(feed: Feed, incomplete: ReadonlySet<number>): Candle[] {
 }
 
 describe('parity - one sizing rule and one incomplete-candle rule, backtest and live', () => {
-  let sql: Sql;
-  beforeAll(async () => {
-    sql = await createPgliteSql({ memory: true });
-    await migrateForStrategy(sql);
-  }, 60_000);
-  afterAll(() => sql?.close());
+  const database = strategyDatabase();
 
   it('a backtest over stored candles and a live run over the same candle events place and fill alike, order by order', async () => {
     const s = settings();
@@ -83,10 +77,10 @@ describe('parity - one sizing rule and one incomplete-candle rule, backtest and 
     // The first candle after a collector start and one in a feed gap missed trades.
     const incomplete = new Set([0, 217]);
     const candles = storedCandles(raw, incomplete);
-    await storeClosedCandles(sql, candles);
+    await storeClosedCandles(database.sql, candles);
 
     // The backtest's feed, as a backtest run loads it: incomplete candles are not in it.
-    const feed = await loadFeed(sql, {
+    const feed = await loadFeed(database.sql, {
       symbol: SYMBOL,
       interval: '1m',
       from: candles[0]!.openTime,
