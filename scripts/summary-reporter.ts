@@ -40,5 +40,17 @@ function slowest(testModules: ReadonlyArray<TestModule>): string {
     0,
   );
   const lines = timed.map(({ file, ms }) => `  ${(ms / 1000).toFixed(1).padStart(7)} s  ${file}`);
-  return `\nSlowest files (${(total / 1000).toFixed(0)} s across all files):\n${lines.join('\n')}\n`;
+  // Per project too: which kind of test a long run spends its time on (unit files run two at a time).
+  const byProject = new Map<string, { files: number; ms: number }>();
+  for (const m of testModules) {
+    const name = m.project.name || 'default';
+    const entry = byProject.get(name) ?? { files: 0, ms: 0 };
+    entry.files++;
+    entry.ms += m.diagnostic().duration + m.diagnostic().collectDuration;
+    byProject.set(name, entry);
+  }
+  const projects = [...byProject]
+    .map(([name, { files, ms }]) => `${name} ${(ms / 1000).toFixed(0)} s in ${files} files`)
+    .join(', ');
+  return `\nSlowest files (${(total / 1000).toFixed(0)} s across all files: ${projects}):\n${lines.join('\n')}\n`;
 }

@@ -29,8 +29,13 @@ export function forwardService(domain: string): string {
 
 /** One NATS message (1 MiB by default) with headroom for the envelope. */
 export const FORWARD_MAX_BODY_BYTES = 900 * 1024;
-/** Deadline of one forwarded request: a backtest start or a compile runs the sandbox. */
-export const FORWARD_TIMEOUT_MS = 15_000;
+/**
+ * Deadline of one forwarded request: a compile, a backtest start or a live enable runs the
+ * sandbox, and a live enable on a process whose sandbox process is not started yet spawns one
+ * first — on a two-core machine at load 10 that took over 15 s. The owner finishes what it started
+ * whether or not the gateway still waits, so a deadline too short answers 503 for work that is done.
+ */
+export const FORWARD_TIMEOUT_MS = 30_000;
 
 /**
  * Marks a request this process injected for a gateway: the gateway limited it already. The value

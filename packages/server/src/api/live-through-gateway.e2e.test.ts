@@ -172,7 +172,16 @@ describe.skipIf(!available)(`live through a gateway - runs and signals at scale 
         const positions = (res.body?.positions ?? []) as Array<{ symbol: string; quantity: number }>;
         return positions.some((p) => p.symbol === SYMBOL && p.quantity >= 0.5) && res.body.cash < 10_000;
       };
-      await until(() => holds(gatewayA.url), { timeoutMs: WAIT_MS, what: 'the position through gateway A' });
+      // The next price comes from the market as before: a candle a second until the fill shows.
+      await until(
+        async () => {
+          if (await holds(gatewayA.url)) return true;
+          closeTime += MINUTE;
+          await publishCandle(closeTime, 100 + Math.sin(closeTime / MINUTE));
+          return false;
+        },
+        { timeoutMs: WAIT_MS, intervalMs: 1_000, what: 'the position through gateway A' },
+      );
       // Whichever strategy process a request lands on answers from its own books: each one,
       // asked directly, has the fill — also the one that did not place it.
       for (const runner of runners)

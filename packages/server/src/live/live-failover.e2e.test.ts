@@ -225,6 +225,22 @@ async function runsDeciding(closeTime: number): Promise<number> {
   return Number(rows[0]!.n);
 }
 
+/** Why a wait on the runs failed: the last candle each run decided, and the process's warnings. */
+async function whereRunsAre(server: RunningServer): Promise<string> {
+  const { rows } = await sql!.query<{ strategy: string; last: string }>(
+    `select snapshot->'origin'->>'strategyId' as strategy,
+            max((snapshot->'origin'->>'candleCloseTime')::bigint) as last
+       from broker_orders group by 1`,
+  );
+  const decided = rows.map((r) => `${r.strategy.slice(-6)}@${(Number(r.last) - T0) / MINUTE}`);
+  const warnings = server
+    .logLines()
+    .filter((l) => Number(l.level) >= 40)
+    .slice(-15)
+    .map((l) => `${String(l.msg)} ${JSON.stringify({ run: l.run, code: l.code, err: l.err })}`);
+  return `decided up to candle: ${decided.join(', ')}; warnings: ${warnings.join(' | ')}`;
+}
+
 /** Pids of the live sandbox processes (children running live-process-entry) of `parent`. */
 function liveSandboxPids(parent: number): number[] {
   const pids: number[] = [];
@@ -341,6 +357,8 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
     await until(async () => (await runsDeciding(caughtUpTo)) === RUNS, {
       timeoutMs: 90_000,
       what: 'every run caught up after the sandbox loss',
+    }).catch(async (error: Error) => {
+      throw new Error(`${error.message}; ${await whereRunsAre(b)}`);
     });
     dipFrom = i + 1;
     const lastCandle = i + 3;

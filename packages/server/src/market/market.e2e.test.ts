@@ -100,8 +100,9 @@ describe('market - through the tickline process', () => {
     });
     const candles = await poll(
       '/api/v1/markets/BTC-USDT/candles?interval=1s',
-      (b) => b.candles.filter((c: { closed: boolean }) => c.closed).length >= 2,
-      'two closed 1s candles',
+      // Four: the SMA(2) below returns its last three values, the first warmed up on the candle before.
+      (b) => b.candles.filter((c: { closed: boolean }) => c.closed).length >= 4,
+      'four closed 1s candles',
     );
     const closed = candles.candles.filter((c: { closed: boolean }) => c.closed);
     for (const c of closed) {
@@ -129,7 +130,8 @@ describe('market - through the tickline process', () => {
     expect(sma).toMatchObject({ name: 'sma', params: { period: 2 } });
     expect(sma.points.at(-1).value).toEqual(expect.any(Number));
     // The last `limit` values, each warmed up on the candles before it: no null among them.
-    const last = (await get('/api/v1/markets/BTC-USDT/indicators?name=sma&interval=1s&period=2&limit=3')).body;
+    const last = (await get('/api/v1/markets/BTC-USDT/indicators?name=sma&interval=1s&period=2&limit=3'))
+      .body;
     expect(last.points).toHaveLength(3);
     expect(last.points.every((p: { value: unknown }) => typeof p.value === 'number')).toBe(true);
   });
