@@ -1,0 +1,77 @@
+/**
+ * @module One tenant of a live sandbox process — an owner's isolate, its hardened context and the
+ * live engine's entry points taken before any user code ran — and the runs opened in it. A module
+ * of its own because the tenants' registry (live-tenants.ts), the warm-up (tenant-warm.ts), the
+ * stepping (tenant-step.ts) and the memory watch (tenant-memory.ts) all work on these records.
+ */
+import ivm from 'isolated-vm';
+import { loadEngine, type EntryRef } from './engine-entries.ts';
+import type { LiveReport } from './isolate-live.ts';
+import type { LiveRunLimits } from './live-wire.ts';
+
+/** The live engine's entry points in a tenant's isolate (isolate-live.ts). */
+export const LIVE_API = [
+  'open',
+  'stepMany',
+  'stepOne',
+  'stepping',
+  'partial',
+  'takeReports',
+  'warm',
+  'restore',
+  'fill',
+  'done',
+  'close',
+] as const;
+
+type Api = Record<(typeof LIVE_API)[number], EntryRef>;
+
+export const MIB = 1024 * 1024;
+
+/** An owner's isolate and the runs in it. */
+export interface Tenant {
+  id: string;
+  isolate: ivm.Isolate;
+  context: ivm.Context;
+  api: Api;
+  runs: Set<string>;
+  /** Resident memory the process gained during this tenant's calls (while it was measured). */
+  grownBytes: number;
+  /** What it may gain: its heap limit again, for what lives outside the heap. */
+  allowedBytes: number;
+}
+
+/** A run: its module instance in its tenant's isolate, under its handle there. */
+export interface TenantRun {
+  id: string;
+  tenant: Tenant;
+  handle: number;
+  limits: LiveRunLimits;
+  module: ivm.Module;
+}
+
+/** A failed report, as the isolate would give it. */
+export const fail = (code: string, message: string): LiveReport => ({ ok: false, error: { code, message } });
+
+/** A new tenant `id`: its isolate with a `memoryMb` heap, its context, the live entry points. */
+export async function createTenant(id: string, memoryMb: number): Promise<Tenant> {
+  const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
+  try {
+    const context = await isolate.createContext();
+    // The entry points are taken before any user code runs; the realm is locked then (each run
+    // gets its own seed from the live API).
+    const api = (await loadEngine(isolate, context, 1, 10_000, LIVE_API)).live;
+    return {
+      id,
+      isolate,
+      context,
+      api,
+      runs: new Set(),
+      grownBytes: 0,
+      allowedBytes: memoryMb * MIB,
+    };
+  } catch (error) {
+    if (!isolate.isDisposed) isolate.dispose();
+    throw error;
+  }
+}
