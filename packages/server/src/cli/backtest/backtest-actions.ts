@@ -21,7 +21,7 @@ import type { CliIo } from '../io.ts';
 import { serverApi } from '../market/history-over-api.ts';
 import { parseInstant, withCandleStore } from '../market/market-actions.ts';
 import type { ApiOptions } from '../research/api-client.ts';
-import { runBacktestOverApi, type FollowOptions, type RemoteBacktestRequest } from './backtest-over-api.ts';
+import { runBacktestOverApi } from './backtest-over-api.ts';
 import { formatMetricsTable } from './metrics-table.ts';
 import { progressBar } from './progress-bar.ts';
 
@@ -111,7 +111,7 @@ export async function runBacktestCommand(
   const source = await readFile(options.strategy, 'utf8');
   const language = ['.js', '.mjs'].includes(extname(options.strategy)) ? 'javascript' : 'typescript';
   const givenParams = parseParams(options.param);
-  const settingsInput: RemoteBacktestRequest['settings'] = {};
+  const settingsInput: { startingCapital?: number; makerFee?: number; takerFee?: number } = {};
   const capital = positiveNumber(options.capital, '--capital');
   const fee = positiveNumber(options.fee, '--fee');
   if (capital !== undefined) settingsInput.startingCapital = capital;
@@ -124,10 +124,6 @@ export async function runBacktestCommand(
     ...(options.cpuMs ? { cpuMs: positiveNumber(options.cpuMs, '--cpu-ms')! } : {}),
   };
   const timeoutS = positiveNumber(options.timeout, '--timeout');
-  const follow: FollowOptions = {
-    ...(fetchFn ? { fetchFn } : {}),
-    ...(timeoutS !== undefined ? { deadlineMs: timeoutS * 1000 } : {}),
-  };
   const remote = () =>
     runBacktestOverApi(
       io,
@@ -143,9 +139,10 @@ export async function runBacktestCommand(
         settings: settingsInput,
         sandbox: limits,
         json: options.json === true,
+        ...(timeoutS === undefined ? {} : { deadlineMs: timeoutS * 1000 }),
       },
       serverApi(io, options.config, options),
-      follow,
+      fetchFn,
     );
   if (options.url !== undefined) return remote();
   let local;

@@ -299,7 +299,7 @@ describe('backtest over the API - versions, errors, cancel', () => {
       ],
     });
     const { io, stderr } = recorder();
-    await runBacktestOverApi(io, request(), api, { fetchFn: server.fetchFn, pollMs: 1 });
+    await runBacktestOverApi(io, request({ pollMs: 1 }), api, server.fetchFn);
     expect(server.calls().slice(0, 3)).toEqual([
       'GET /strategies',
       `GET /strategies/${STRATEGY_ID}/versions`,
@@ -315,7 +315,7 @@ describe('backtest over the API - versions, errors, cancel', () => {
       versions: [{ version: 1, sourceSha256: 'old', language: 'typescript' }],
     });
     const { io, stderr } = recorder();
-    await runBacktestOverApi(io, request(), api, { fetchFn: server.fetchFn, pollMs: 1 });
+    await runBacktestOverApi(io, request({ pollMs: 1 }), api, server.fetchFn);
     expect(server.calls()[2]).toBe(`POST /strategies/${STRATEGY_ID}/versions`);
     expect(server.sent[2]!.body).toEqual({ source: SMA_CROSS_SOURCE, language: 'typescript' });
     expect(server.sent[3]!.body).toMatchObject({ version: 2 });
@@ -325,7 +325,7 @@ describe('backtest over the API - versions, errors, cancel', () => {
   it('--json prints the local shape: metrics, the trades route, the resolved params', async () => {
     const server = fakeServer();
     const { io, stdout } = recorder();
-    await runBacktestOverApi(io, request({ json: true }), api, { fetchFn: server.fetchFn, pollMs: 1 });
+    await runBacktestOverApi(io, request({ json: true, pollMs: 1 }), api, server.fetchFn);
     expect(server.calls().at(-1)).toBe(`GET /backtests/${RUN_ID}/trades`);
     expect(JSON.parse(stdout())).toEqual({
       symbol: 'BTC-USDT',
@@ -355,9 +355,7 @@ describe('backtest over the API - versions, errors, cancel', () => {
       },
     });
     const { io, stdout } = recorder();
-    await expect(
-      runBacktestOverApi(io, request(), api, { fetchFn: server.fetchFn, pollMs: 1 }),
-    ).rejects.toMatchObject({
+    await expect(runBacktestOverApi(io, request({ pollMs: 1 }), api, server.fetchFn)).rejects.toMatchObject({
       code: 'STRATEGY_NO_DATA',
       message: 'no stored 1h candles for BTC-USDT',
     });
@@ -367,9 +365,7 @@ describe('backtest over the API - versions, errors, cancel', () => {
   it("a failed run is the run's error code, with no metrics", async () => {
     const server = fakeServer({ end: 'failed' });
     const { io, stdout } = recorder();
-    await expect(
-      runBacktestOverApi(io, request(), api, { fetchFn: server.fetchFn, pollMs: 1 }),
-    ).rejects.toMatchObject({
+    await expect(runBacktestOverApi(io, request({ pollMs: 1 }), api, server.fetchFn)).rejects.toMatchObject({
       code: 'SANDBOX_MEMORY',
       message: `backtest ${RUN_ID} failed: over 64 MB`,
     });
@@ -380,7 +376,7 @@ describe('backtest over the API - versions, errors, cancel', () => {
     const server = fakeServer({ end: 'running' });
     const interrupt = new AbortController();
     const { io } = recorder({ TICKLINE_TOKEN: 'tok' }, interrupt.signal);
-    const running = runBacktestOverApi(io, request(), api, { fetchFn: server.fetchFn, pollMs: 20 });
+    const running = runBacktestOverApi(io, request({ pollMs: 20 }), api, server.fetchFn);
     setTimeout(() => interrupt.abort(), 100);
     await expect(running).rejects.toMatchObject({ code: 'STRATEGY_RUN_CANCELLED' });
     expect(server.calls().at(-1)).toBe(`POST /backtests/${RUN_ID}/cancel`);
@@ -390,7 +386,7 @@ describe('backtest over the API - versions, errors, cancel', () => {
     const server = fakeServer({ end: 'running' });
     const { io } = recorder();
     await expect(
-      runBacktestOverApi(io, request(), api, { fetchFn: server.fetchFn, pollMs: 10, deadlineMs: 60 }),
+      runBacktestOverApi(io, request({ pollMs: 10, deadlineMs: 60 }), api, server.fetchFn),
     ).rejects.toMatchObject({ code: 'SERVER_API_TIMEOUT' });
     expect(server.calls().filter((c) => c.endsWith('/cancel'))).toHaveLength(1);
   });
