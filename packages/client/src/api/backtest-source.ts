@@ -102,10 +102,10 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 /** Saves the source, queues the backtest and follows it to its end. */
 export async function runBacktestSource(o: BacktestSourceOptions): Promise<BacktestSourceResult> {
-  const saved = await saveStrategySource(o);
-  o.onSaved?.(saved);
   const [first, ...more] = o.feeds;
   if (first === undefined) throw new TypeError('runBacktestSource: at least one feed is needed');
+  const saved = await saveStrategySource(o);
+  o.onSaved?.(saved);
   const exchange = o.exchange === undefined ? {} : { exchange: o.exchange };
   const { backtest } = await o.call<{ backtest: Backtest }>('POST', '/backtests', {
     strategyId: saved.strategyId,
