@@ -34,6 +34,13 @@ export { DEFAULT_PATHS } from './http/routes.ts';
 export { orderQuantityFor } from './api/order-sizing.ts';
 export { uploadKlineCsv } from './api/kline-upload.ts';
 export type { KlineUpload, KlineUploadOptions, UploadCall } from './api/kline-upload.ts';
+export {
+  DEFAULT_BACKTEST_DEADLINE_MS,
+  DEFAULT_BACKTEST_POLL_MS,
+  runBacktestSource,
+  saveStrategySource,
+} from './api/backtest-source.ts';
+export type { BacktestSourceOptions, BacktestSourceResult, SavedSource } from './api/backtest-source.ts';
 export { StreamStatus } from './stream/subscription.ts';
 export { TransportKind } from './stream/transport.ts';
 // The stream gateway's close codes (the protocol's StreamCloseCode), under the SDK's name.

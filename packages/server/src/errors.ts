@@ -48,6 +48,13 @@ export const ServerErrorCodes = defineErrorCodes({
     resolve: 'Start the server, or point --url (TICKLINE_URL) at it; the cause names the network error.',
     httpStatus: 503,
   },
+  SERVER_API_TIMEOUT: {
+    meaning:
+      'A command following work on a running server over its API (tickline backtest) gave up waiting for it to end; the work was cancelled.',
+    resolve:
+      'Allow longer (`--timeout` seconds), or run a shorter range; the server log says what kept it busy.',
+    httpStatus: 504,
+  },
   SERVER_INVALID_ARGUMENT: {
     meaning: 'A command-line argument is malformed (an offset, a time, a count).',
     resolve: 'See `tickline <command> --help` for the accepted forms.',

@@ -1,7 +1,8 @@
 /**
  * @module What `tickline backtest` does: compile a strategy file, read the range's candles from
  * the configured store, run it in the sandbox with a progress bar on standard error, and print
- * the metrics table (or `--json`: metrics and trades, for scripts).
+ * the metrics table (or `--json`: metrics and trades, for scripts). While `tickline start` holds
+ * the store (STORE_LOCKED), or with `--url`, the same run goes to that server (backtest-over-api.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -12,16 +13,19 @@ import {
   resolveBacktestSettings,
   resolveParams,
   runInSandbox,
-  type BacktestSettingsInput,
 } from '@tickline/strategy';
 import { TicklineError } from '@tickline/kernel';
+import { isStoreLockedError } from '@tickline/store';
 import { ServerError } from '../../errors.ts';
 import type { CliIo } from '../io.ts';
+import { serverApi } from '../market/history-over-api.ts';
 import { parseInstant, withCandleStore } from '../market/market-actions.ts';
+import type { ApiOptions } from '../research/api-client.ts';
+import { runBacktestOverApi } from './backtest-over-api.ts';
 import { formatMetricsTable } from './metrics-table.ts';
 import { progressBar } from './progress-bar.ts';
 
-export interface BacktestCommandOptions {
+export interface BacktestCommandOptions extends ApiOptions {
   config?: string;
   strategy: string;
   symbol?: string;
@@ -38,6 +42,8 @@ export interface BacktestCommandOptions {
   memoryMb?: string;
   cpuMs?: string;
   json?: boolean;
+  /** Over the API: seconds to follow the run before cancelling it. */
+  timeout?: string;
 }
 
 const bad = (message: string): ServerError => new ServerError('SERVER_INVALID_ARGUMENT', message);
@@ -93,16 +99,19 @@ export function feedsOf(
   });
 }
 
-export async function runBacktestCommand(io: CliIo, options: BacktestCommandOptions): Promise<void> {
+export async function runBacktestCommand(
+  io: CliIo,
+  options: BacktestCommandOptions,
+  fetchFn?: typeof fetch,
+): Promise<void> {
   const wanted = feedsOf(options);
   const from = parseInstant(options.from, '--from');
   const to = parseInstant(options.to, '--to');
   if (!(from < to)) throw bad('--from must be before --to');
   const source = await readFile(options.strategy, 'utf8');
   const language = ['.js', '.mjs'].includes(extname(options.strategy)) ? 'javascript' : 'typescript';
-  const compiled = await compileStrategy(source, { language });
-  const params = resolveParams(compiled.params, parseParams(options.param));
-  const settingsInput: BacktestSettingsInput = {};
+  const givenParams = parseParams(options.param);
+  const settingsInput: { startingCapital?: number; makerFee?: number; takerFee?: number } = {};
   const capital = positiveNumber(options.capital, '--capital');
   const fee = positiveNumber(options.fee, '--fee');
   if (capital !== undefined) settingsInput.startingCapital = capital;
@@ -110,18 +119,51 @@ export async function runBacktestCommand(io: CliIo, options: BacktestCommandOpti
     settingsInput.makerFee = fee;
     settingsInput.takerFee = fee;
   }
-  const settings = resolveBacktestSettings(settingsInput);
   const limits = {
     ...(options.memoryMb ? { memoryMb: positiveNumber(options.memoryMb, '--memory-mb')! } : {}),
     ...(options.cpuMs ? { cpuMs: positiveNumber(options.cpuMs, '--cpu-ms')! } : {}),
   };
-  const feeds = await withCandleStore(io, options.config, (sql) =>
-    Promise.all(
-      wanted.map((f) =>
-        loadFeed(sql, { ...f, from, to, ...(options.exchange ? { exchange: options.exchange } : {}) }),
-      ),
-    ),
-  );
+  const timeoutS = positiveNumber(options.timeout, '--timeout');
+  const remote = () =>
+    runBacktestOverApi(
+      io,
+      {
+        file: options.strategy,
+        source,
+        language,
+        feeds: wanted,
+        exchange: options.exchange,
+        from,
+        to,
+        params: givenParams,
+        settings: settingsInput,
+        sandbox: limits,
+        json: options.json === true,
+        ...(timeoutS === undefined ? {} : { deadlineMs: timeoutS * 1000 }),
+      },
+      serverApi(io, options.config, options),
+      fetchFn,
+    );
+  if (options.url !== undefined) return remote();
+  let local;
+  try {
+    // The store first: while a server holds it, the server compiles and runs the code instead.
+    local = await withCandleStore(io, options.config, async (sql) => {
+      const compiled = await compileStrategy(source, { language });
+      const loaded = await Promise.all(
+        wanted.map((f) =>
+          loadFeed(sql, { ...f, from, to, ...(options.exchange ? { exchange: options.exchange } : {}) }),
+        ),
+      );
+      return { compiled, feeds: loaded };
+    });
+  } catch (error) {
+    if (!isStoreLockedError(error)) throw error;
+    return remote();
+  }
+  const { compiled, feeds } = local;
+  const params = resolveParams(compiled.params, givenParams);
+  const settings = resolveBacktestSettings(settingsInput);
   for (const feed of feeds)
     if (feed.columns.openTime.length === 0)
       throw new TicklineError(

@@ -1,4 +1,7 @@
-/** @module `tickline backtest`: run a strategy file over stored candles on this machine. */
+/**
+ * @module `tickline backtest`: run a strategy file over stored candles on this machine, or on the
+ * running server that holds them.
+ */
 import type { Command } from 'commander';
 import type { ExitCode } from '../../exit-code.ts';
 import { runCommand } from '../command-errors.ts';
@@ -36,15 +39,27 @@ export function registerBacktestCommand(
     .option('--memory-mb <mb>', 'sandbox memory limit')
     .option('--cpu-ms <ms>', 'sandbox CPU-time limit')
     .option('--json', 'print metrics and trades as JSON (progress stays on standard error)')
+    .option(
+      '--url <url>',
+      'run on this server (default while it holds the data directory: TICKLINE_URL or its http.port)',
+    )
+    .option('--token <credential>', 'an access token or API key for that server (default TICKLINE_TOKEN)')
+    .option(
+      '--timeout <seconds>',
+      'on a server: cancel the run when it has not ended after this long (default 1800)',
+    )
     .addHelpText(
       'after',
       `
 Candles come from the configured store: load them first with \`tickline market import\` or
-\`tickline market backfill\`.
+\`tickline market backfill\`. While \`tickline start\` holds the data directory (or with --url), the
+run goes to that server: the file is saved as your strategy named after it (a new version only when
+the code changed), the backtest is queued there and followed; Ctrl-C cancels it. That needs --token.
 
 Example:
   tickline backtest --strategy sma.ts --symbol BTC-USDT --interval 1h --from 2024-01-01 --to 2024-07-01 -p fast=10
-  tickline backtest --strategy spread.ts --feed BTC-USDT:1h --feed ETH-USDT:1h --from 2024-01-01 --to 2024-07-01`,
+  tickline backtest --strategy spread.ts --feed BTC-USDT:1h --feed ETH-USDT:1h --from 2024-01-01 --to 2024-07-01
+  TICKLINE_TOKEN=… tickline backtest --strategy sma.ts --symbol BTC-USDT --interval 1h --from 2024-01-01 --to 2024-07-01 --url http://127.0.0.1:8080`,
     )
     .action(async (options: BacktestCommandOptions) =>
       setExitCode(await runCommand(io, async () => (await actions()).runBacktestCommand(io, options))),
