@@ -32,6 +32,7 @@ import type { LiveRoutesOptions } from '../live-http/live-routes.ts';
 import { createLiveAdminResponder } from '../live/live-admin-responder.ts';
 import { createLiveHost, type LiveHost } from '../live/live-host.ts';
 import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts';
+import { createSqlOrderRateLimiter } from '../risk/sql-order-rate-limiter.ts';
 import type { LiveCandle } from '../live/live-engine.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
 import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
@@ -71,7 +72,8 @@ export interface LiveCompositionDeps {
   rpc?: RequestReply | undefined;
   /**
    * The process's Redis (scaled mode): every process counts a portfolio's orders per minute in one
-   * window there. Without it the count is this process's (embedded: the only one).
+   * window there. Without it, processes that share the log count in PostgreSQL
+   * (`order_rate_windows`); a sole process (embedded) counts in its memory.
    */
   redis?: SharedRedis | undefined;
   /**
@@ -139,13 +141,20 @@ export function sqlCandleHistory(sql: Sql) {
   };
 }
 
-/** How long a Redis failure of the order count is quiet in the log before it warns again. */
-const REDIS_WARN_INTERVAL_MS = 10_000;
+/** How long a failure of the shared order count is quiet in the log before it warns again. */
+const ORDER_RATE_WARN_INTERVAL_MS = 10_000;
 
 /** See the module comment. */
 export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   const { settings, clock, logger } = deps;
-  let redisWarnedAt = -Infinity;
+  let orderRateWarnedAt = -Infinity;
+  /** The shared orders-per-minute count did not answer: this order was counted in this process. */
+  const orderRateUnshared = (error: unknown): void => {
+    // Every order would say it while the store is away: once per interval is enough.
+    if (clock.now() - orderRateWarnedAt < ORDER_RATE_WARN_INTERVAL_MS) return;
+    orderRateWarnedAt = clock.now();
+    logger.warn({ err: error }, 'orders per minute counted in this process: the shared count did not answer');
+  };
   const member =
     settings.member ??
     defaultMemberName({ host: hostname(), port: deps.port, pid: process.pid, soleProcess: deps.soleProcess });
@@ -207,19 +216,18 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     open: deps.open ?? sandboxSessions,
     warmupCpuMs: settings.warmupCpuMs,
     history: sqlCandleHistory(deps.sql),
+    // Several processes count one window per portfolio: in Redis when there is one, else in
+    // PostgreSQL; one process (embedded) counts exactly in its own memory.
     ...(deps.redis === undefined
-      ? {}
+      ? deps.soleProcess === true
+        ? {}
+        : { orderRate: createSqlOrderRateLimiter({ sql: deps.sql, onError: orderRateUnshared }) }
       : {
           orderRate: createRedisOrderRateLimiter({
             client: deps.redis.client,
             keyPrefix: deps.redis.keyPrefix,
             commandTimeoutMs: deps.redis.commandTimeoutMs,
-            onError: (error) => {
-              // Every order would say it while Redis is away: once per interval is enough.
-              if (clock.now() - redisWarnedAt < REDIS_WARN_INTERVAL_MS) return;
-              redisWarnedAt = clock.now();
-              logger.warn({ err: error }, 'orders per minute counted in this process: redis did not answer');
-            },
+            onError: orderRateUnshared,
           }),
         }),
     membership,
