@@ -134,6 +134,7 @@ printTable(
     delivered: round(r.deliveredRatio, 4),
     'gateway CPU %': round(r.serverCpuPct, 1),
     'nats CPU %': round(r.natsCpuPct ?? NaN, 1),
+    'relay CPU %': round(r.relayCpuPct ?? NaN, 1),
     'µs/delivery': round(r.cpuUsPerMsg, 2),
     'deliveries/core-s': round(1e6 / r.cpuUsPerMsg, 0),
     'p50 ms': round(r.p50Ms, 1),
