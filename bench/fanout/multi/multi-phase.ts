@@ -107,7 +107,8 @@ export async function openMultiRig(name = 'bench_fanout'): Promise<MultiRig> {
   };
 }
 
-async function stopGateway(gateway: ClusterProcess): Promise<void> {
+/** SIGTERMs a gateway, SIGKILLs it if it has not exited in time. */
+export async function stopGateway(gateway: ClusterProcess): Promise<void> {
   if (gateway.child.exitCode !== null) return;
   gateway.child.kill('SIGTERM');
   await Promise.race([gateway.exited, sleep(STOP_TIMEOUT_MS).then(() => gateway.child.kill('SIGKILL'))]);
