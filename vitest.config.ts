@@ -34,7 +34,12 @@ export default defineConfig({
         test: {
           name: 'unit',
           execArgv: NODE_FLAGS,
-          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'packages/*/test/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
           // Some unit files open an in-memory PGlite in beforeAll (a WebAssembly PostgreSQL): on a
           // busy two-core machine that took over Vitest's 10 s default.

@@ -53,6 +53,8 @@ export interface PhaseResult {
   serverCpuPct: number;
   /** nats-server's CPU % over the window (multi-process rows only). */
   natsCpuPct?: number;
+  /** Multi-process rows: the channel relay (`platform` process) CPU %. */
+  relayCpuPct?: number;
   loadgenCpuUsPerMsg: number;
   witnessOk: boolean;
 }

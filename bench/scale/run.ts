@@ -15,7 +15,13 @@
  * Partitions: the game log's moves appended to BENCH_SCALE_PARTITIONS streams (default "1,4";
  * BENCH_SCALE_MOVES moves each, default 100000) on one nats-server (scale/partition-phase.ts):
  * nats-server CPU per logged move and the largest move rate it sustained.
- * BENCH_SCALE_PHASES (default "deliveries,ccu,partitions") picks the parts to run.
+ * Interest: K gateways in BENCH_SCALE_INTEREST_GATEWAYS (default "1,2,4"; more processes than
+ * this machine's 2 cores, said in the output) each on its own port, the BENCH_SCALE_SUBSCRIBERS
+ * split over them, each gateway's subscribers wanting a disjoint tenth of 100 market channels, the
+ * feed publishing BENCH_SCALE_INTEREST_RATE events/s (default 500) round-robin over the 100
+ * (scale/interest-phase.ts): messages each gateway received from the delivery log per second (its
+ * `tickline_realtime_log_messages_total`) beside the whole-log figure the old design read.
+ * BENCH_SCALE_PHASES (default "deliveries,interest,ccu,partitions") picks the parts to run.
  *
  * BENCH_SCALE_WIRES (default "ws"; "ws,sse" for both) is the delivery rows' wire; each row prints
  * its gateways' resident memory per connection (kb_per_conn, RSS, no forced GC).
@@ -34,6 +40,7 @@ import { openMultiRig, runMultiPhase, type MultiRig } from '../fanout/multi/mult
 import type { PhaseResult } from '../fanout/phase.ts';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
 import { runGamePhase, type GameStep } from './game-phase.ts';
+import { runInterestPhase, type InterestRow } from './interest-phase.ts';
 import { runPartitionPhase, type PartitionRow } from './partition-phase.ts';
 
 const list = (name: string, fallback: string) =>
@@ -51,14 +58,18 @@ const impls = (process.env.BENCH_SCALE_WIRES ?? 'ws').split(',').map((wire) => {
 });
 const moves = envInt('BENCH_SCALE_MOVES', 100_000);
 const phases = new Set(
-  (process.env.BENCH_SCALE_PHASES ?? 'deliveries,ccu,partitions').split(',').map((s) => s.trim()),
+  (process.env.BENCH_SCALE_PHASES ?? 'deliveries,interest,ccu,partitions').split(',').map((s) => s.trim()),
 );
+const interestCounts = list('BENCH_SCALE_INTEREST_GATEWAYS', '1,2,4');
+const interestRate = envInt('BENCH_SCALE_INTEREST_RATE', 500);
 const gameCounts = list('BENCH_GAME_PROCESSES', '1,2');
 const ccuSteps = list('BENCH_SCALE_CCU', '300,600,900,1200,1500');
 const warmupMs = envInt('BENCH_WARMUP_SECONDS', 2) * 1000;
 const windowMs = envInt('BENCH_WINDOW_SECONDS', 5) * 1000;
 /** The fan-out latency target (issue 13) a rate must meet to count. */
 const P99_TARGET_MS = 50;
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Only the partition rows asked for: no processes, no fan-out rig. */
 class SkipProcesses extends Error {}
@@ -74,11 +85,12 @@ progress('starting nats-server, PostgreSQL and redis-server');
 let rig: MultiRig | undefined;
 let redis: RedisServerHandle | undefined;
 const deliveries: PhaseResult[] = [];
+const interests: InterestRow[] = [];
 const games: GameStep[] = [];
 const partitionRows: PartitionRow[] = [];
 const failures: string[] = [];
 try {
-  if (!phases.has('deliveries') && !phases.has('ccu')) throw new SkipProcesses();
+  if (!['deliveries', 'interest', 'ccu'].some((phase) => phases.has(phase))) throw new SkipProcesses();
   // Dependencies first, so they are not confined to the load generator's core.
   rig = await openMultiRig('bench_scale');
   redis = await startRedis();
@@ -98,6 +110,22 @@ try {
         deliveries.push(result);
       }
     }
+  }
+  for (const gateways of phases.has('interest') ? interestCounts : []) {
+    if (gateways > cpus().length)
+      progress(`interest ×${gateways}: more gateway processes than this machine's ${cpus().length} cores`);
+    const row = await runInterestPhase(rig, {
+      gateways,
+      subscribers,
+      rate: interestRate,
+      warmupMs,
+      windowMs,
+    });
+    progress(
+      `interest ×${gateways}: ${round(mean(row.logPerGatewayPerS), 0)} log messages/s per gateway ` +
+        `of ${round(row.publishedPerS, 0)} published, ${round(row.deliveriesPerS, 0)} deliveries/s, p99 ${round(row.p99Ms, 1)} ms`,
+    );
+    interests.push(row);
   }
   for (const processes of phases.has('ccu') ? gameCounts : []) {
     const options = { cluster: rig.cluster, redisUrl: redis.url, authSecret: rig.authSecret };
@@ -134,6 +162,7 @@ printTable(
     delivered: round(r.deliveredRatio, 4),
     'gateway CPU %': round(r.serverCpuPct, 1),
     'nats CPU %': round(r.natsCpuPct ?? NaN, 1),
+    'relay CPU %': round(r.relayCpuPct ?? NaN, 1),
     'µs/delivery': round(r.cpuUsPerMsg, 2),
     'deliveries/core-s': round(1e6 / r.cpuUsPerMsg, 0),
     'p50 ms': round(r.p50Ms, 1),
@@ -141,6 +170,34 @@ printTable(
     'KB/conn (rss)': round(r.kbPerConn, 1),
   })),
 );
+console.log('');
+printTable(
+  interests.map((r) => ({
+    gateways: r.gateways,
+    subscribers: r.subscribers,
+    'events/s (100 ch)': round(r.publishedPerS, 0),
+    'log msgs/s per gw': round(mean(r.logPerGatewayPerS), 0),
+    'whole-log msgs/s per gw': round(r.publishedPerS, 0),
+    saving: `${round(r.publishedPerS / mean(r.logPerGatewayPerS), 1)}×`,
+    'deliveries/s': round(r.deliveriesPerS, 0),
+    delivered: round(r.deliveredRatio, 4),
+    'gateway CPU %': round(r.gatewayCpuPct, 1),
+    'relay CPU %': round(r.relayCpuPct, 1),
+    'nats CPU %': round(r.natsCpuPct, 1),
+    'p50 ms': round(r.p50Ms, 1),
+    'p99 ms': round(r.p99Ms, 1),
+  })),
+);
+if (interests.length > 0) {
+  console.log(
+    'Interest rows: each gateway\'s subscribers want a disjoint tenth of 100 channels. "whole-log" is the\n' +
+      "old design's reading, computed as the total published rate (every gateway read every event; the\n" +
+      'design is no longer a configuration, so it is not run). ' +
+      (interests.some((r) => r.gateways > cpus().length)
+        ? `Rows with more gateways than this machine's ${cpus().length} cores share them.`
+        : ''),
+  );
+}
 console.log('');
 printTable(
   games.map((g) => ({
@@ -193,6 +250,16 @@ for (const gateways of gatewayCounts) {
     summary[`${r.impl === 'tickline-sse-multi' ? 'sse' : 'ws'}_kb_per_conn_k${gateways}_${subscribers}`] =
       round(r.kbPerConn, 1);
 }
+for (const r of interests) {
+  const k = r.gateways;
+  summary[`interest_published_per_s_k${k}`] = round(r.publishedPerS, 0);
+  summary[`interest_log_msgs_per_gateway_s_k${k}`] = round(mean(r.logPerGatewayPerS), 0);
+  summary[`interest_whole_log_msgs_per_gateway_s_k${k}`] = round(r.publishedPerS, 0);
+  summary[`interest_deliveries_per_s_k${k}`] = round(r.deliveriesPerS, 0);
+  summary[`interest_delivered_k${k}`] = round(r.deliveredRatio, 4);
+  summary[`interest_p99_ms_k${k}`] = round(r.p99Ms, 1);
+}
+if (interests.length > 0) summary.interest_whole_log = 'computed: total published rate (not run)';
 for (const processes of gameCounts) {
   const steps = games.filter((g) => g.processes === processes);
   if (steps.length === 0) continue;

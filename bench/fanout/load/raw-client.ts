@@ -21,7 +21,15 @@ const TS = Buffer.from('"ts":');
 const HEADER_END = Buffer.from('\r\n\r\n');
 const SSE_END = Buffer.from('\n\n');
 const READ_BUFFER = Buffer.alloc(256 * 1024);
-const SUBSCRIBE = Buffer.from(JSON.stringify({ type: 'subscribe', channels: [BENCH_CHANNEL] }));
+/** The subscribe frame's payload for `channels` (built once per list: every client sends one). */
+const subscribeFrames = new Map<string, Buffer>();
+function subscribePayload(channels: readonly string[]): Buffer {
+  const key = channels.join(',');
+  let frame = subscribeFrames.get(key);
+  if (!frame)
+    subscribeFrames.set(key, (frame = Buffer.from(JSON.stringify({ type: 'subscribe', channels }))));
+  return frame;
+}
 // graphql-transport-ws: init with the credential, then one subscription once acknowledged.
 const GRAPHQL_INIT = Buffer.from(
   JSON.stringify({ type: 'connection_init', payload: { authorization: GRAPHQL_BENCH_TOKEN } }),
@@ -39,6 +47,8 @@ export interface ClientTarget {
    * needs no `"ts":` (a validated `market.trade` has no such field).
    */
   sentAt?: Float64Array;
+  /** The channels a Tickline client subscribes to; [BENCH_CHANNEL] when absent. */
+  channels?: readonly string[];
 }
 
 /** Parses a JSON number at `pos` (digits, optional fraction). */
@@ -82,6 +92,7 @@ export class RawClient {
   readonly #recorder: Recorder;
   readonly #sentAt: Float64Array | undefined;
   readonly #measures: boolean;
+  readonly #channels: readonly string[];
   #carry: Buffer | undefined;
   #headersDone = false;
   #isReady = false;
@@ -94,6 +105,7 @@ export class RawClient {
     this.#recorder = recorder;
     this.#sentAt = target.sentAt;
     this.#measures = measures;
+    this.#channels = target.channels ?? [BENCH_CHANNEL];
     this.ready = new Promise((resolve, reject) => {
       this.#resolveReady = resolve;
       this.#fail = reject;
@@ -143,7 +155,7 @@ export class RawClient {
     const host = `Host: 127.0.0.1:${target.port}\r\n`;
     const path =
       target.impl === 'tickline-sse'
-        ? `/api/v1/stream?channels=${BENCH_CHANNEL}`
+        ? `/api/v1/stream?channels=${this.#channels.join(',')}`
         : target.impl === 'tickline-ws'
           ? '/api/v1/ws'
           : target.impl === 'tickline-graphql'
@@ -181,7 +193,7 @@ export class RawClient {
       }
       this.#headersDone = true;
       buf = buf.subarray(end + 4);
-      if (this.#impl === 'tickline-ws') this.#socket.write(clientFrame(1, SUBSCRIBE));
+      if (this.#impl === 'tickline-ws') this.#socket.write(clientFrame(1, subscribePayload(this.#channels)));
       if (this.#impl === 'tickline-graphql') this.#socket.write(clientFrame(1, GRAPHQL_INIT));
       if (this.#impl === 'raw-ws' || this.#impl === 'raw-sse') this.#markReady();
     }

@@ -3,8 +3,10 @@
  * processes listening on one port (`http.reusePort`, SO_REUSEPORT: the kernel spreads the
  * subscribers' connections over them), on a real nats-server event log and PostgreSQL, started as
  * the scaled e2e tests start them. Each trade crosses the scaled path: the feed's publisher appends
- * it to the NATS log → every gateway's own `market-delivery-<nodeId>` consumer reads it and
- * publishes it on its hub → its subscribers. Latency is publish →
+ * it to the NATS log → the `platform` process's channel relay (its market delivery) appends it to
+ * the real-time delivery log under its channel's subject → each gateway with a subscriber to that
+ * channel takes it by interest and publishes it on its hub → its subscribers. Without the relay
+ * process no trade reaches a gateway (the rig starts one; its CPU is shown beside the gateways'). Latency is publish →
  * receive on every delivery to the measuring subscribers (every BENCH_MEASURE_EVERY-th, see
  * phase.ts), deliveries are counted on all of them; server CPU is the sum over the K gateways
  * from `/proc/<pid>/stat` (nats-server's shown beside it), memory the sum of their RSS (no forced
@@ -45,6 +47,8 @@ export interface MultiRig {
   /** Every process's `auth.secret` (bench:scale signs game join tokens with keys derived from it). */
   authSecret: string;
   feed: TradeFeed;
+  /** The `platform` process whose channel relay puts the trades on the delivery log. */
+  relay: ClusterProcess;
   close(): Promise<void>;
 }
 
@@ -84,6 +88,9 @@ export async function openMultiRig(name = 'bench_fanout'): Promise<MultiRig> {
   });
   const natsPid = cluster.nats.pid();
   if (natsPid !== undefined) unpin(natsPid);
+  // The relay: gateways read only the delivery log, which nothing else writes.
+  const relay = await cluster.start('platform');
+  unpin(relay.child.pid!);
   const feed = await openTradeFeed(
     cluster.env.TICKLINE_EVENTLOG_NATS_SERVERS!,
     cluster.env.TICKLINE_EVENTLOG_NATS_STREAM!,
@@ -92,6 +99,7 @@ export async function openMultiRig(name = 'bench_fanout'): Promise<MultiRig> {
     cluster,
     authSecret: AUTH_SECRET,
     feed,
+    relay,
     async close() {
       await feed.close();
       await cluster.stop();
@@ -99,7 +107,8 @@ export async function openMultiRig(name = 'bench_fanout'): Promise<MultiRig> {
   };
 }
 
-async function stopGateway(gateway: ClusterProcess): Promise<void> {
+/** SIGTERMs a gateway, SIGKILLs it if it has not exited in time. */
+export async function stopGateway(gateway: ClusterProcess): Promise<void> {
   if (gateway.child.exitCode !== null) return;
   gateway.child.kill('SIGTERM');
   await Promise.race([gateway.exited, sleep(STOP_TIMEOUT_MS).then(() => gateway.child.kill('SIGKILL'))]);
@@ -135,6 +144,7 @@ export async function runMultiPhase(rig: MultiRig, options: MultiPhaseOptions): 
     const window = await rig.feed.run(rate, warmupMs, windowMs, () => ({
       gateways: sumCpuMicros(pids),
       nats: natsPid === undefined ? NaN : cpuMicros(natsPid),
+      relay: cpuMicros(rig.relay.child.pid!),
       loadgen: process.cpuUsage(),
       received: recorder.delivered,
     }));
@@ -167,6 +177,7 @@ export async function runMultiPhase(rig: MultiRig, options: MultiPhaseOptions): 
       loopDelayMaxMs: NaN,
       serverCpuPct: (cpuUs / 1000 / window.elapsedMs) * 100,
       natsCpuPct: ((after.nats - before.nats) / 1000 / window.elapsedMs) * 100,
+      relayCpuPct: ((after.relay - before.relay) / 1000 / window.elapsedMs) * 100,
       loadgenCpuUsPerMsg: (load.user + load.system) / Math.max(1, after.received - before.received),
       witnessOk: witnessed === published,
     };

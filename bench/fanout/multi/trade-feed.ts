@@ -33,17 +33,26 @@ export interface TradeFeed {
   readonly sentAt: Float64Array;
   /** Data bytes of one event as JSON (what the gateway puts in a frame). */
   readonly dataBytes: number;
-  /** Publishes `rate`/s for `warmupMs`, then a measured `windowMs`; `sample` runs at both ends. */
-  run<S>(rate: number, warmupMs: number, windowMs: number, sample: () => S): Promise<FeedWindow<S>>;
+  /**
+   * Publishes `rate`/s for `warmupMs`, then a measured `windowMs`; `sample` runs at both ends.
+   * Seq `n` is a trade of `symbols[n % symbols.length]` (default: {@link SYMBOL} only).
+   */
+  run<S>(
+    rate: number,
+    warmupMs: number,
+    windowMs: number,
+    sample: () => S,
+    symbols?: readonly string[],
+  ): Promise<FeedWindow<S>>;
   close(): Promise<void>;
 }
 
 /** A trade as a collector publishes it (schema order: the gateway re-emits the validated object). */
-function trade(seq: number, now: number) {
+function trade(seq: number, now: number, symbol = SYMBOL) {
   const ms = Math.floor(now);
   return {
     exchange: 'bench',
-    symbol: SYMBOL,
+    symbol,
     tradeId: `t-${seq.toString().padStart(10, '0')}`,
     price: 64_123.45 + (seq % 100) / 100,
     size: 0.0123,
@@ -70,7 +79,13 @@ export async function openTradeFeed(servers: string, stream: string): Promise<Tr
   return {
     sentAt,
     dataBytes: Buffer.byteLength(JSON.stringify(trade(1, nowMs()))),
-    run<S>(rate: number, warmupMs: number, windowMs: number, sample: () => S): Promise<FeedWindow<S>> {
+    run<S>(
+      rate: number,
+      warmupMs: number,
+      windowMs: number,
+      sample: () => S,
+      symbols: readonly string[] = [SYMBOL],
+    ): Promise<FeedWindow<S>> {
       const intervalMs = 1000 / rate;
       const start = performance.now();
       let next = start;
@@ -89,7 +104,10 @@ export async function openTradeFeed(servers: string, stream: string): Promise<Tr
           if (++seq >= MAX_SEQS) throw new Error('trade feed: out of seqs for this run');
           const publishedAt = nowMs();
           sentAt[seq] = publishedAt;
-          publisher.publish(events.create(MarketTrade, { subject: SYMBOL, data: trade(seq, publishedAt) }));
+          const symbol = symbols[seq % symbols.length]!;
+          publisher.publish(
+            events.create(MarketTrade, { subject: symbol, data: trade(seq, publishedAt, symbol) }),
+          );
           next += intervalMs;
           setTimeout(tick, Math.max(0, next - performance.now()));
         };
