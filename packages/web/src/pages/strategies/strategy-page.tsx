@@ -22,6 +22,8 @@ import { ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { ResearchPanel } from '../research/research-panel.tsx';
 import { HistoryUpload } from '../research/history-upload.tsx';
+import { BacktestFeedRows } from './backtest-feed-rows.tsx';
+import { extraFeeds } from './backtest-feeds.ts';
 import { utcInputToIso, utcRangeText } from './backtest-range.ts';
 import { ParamFields, readParams } from './param-fields.tsx';
 import { StrategyEditor, type CodeProblem } from './strategy-editor.tsx';
@@ -113,6 +115,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const values = readParams(form, params);
+    const feeds = extraFeeds(form.getAll('feedSymbol').map(String), form.getAll('feedInterval').map(String));
     setRunError(undefined);
     try {
       await client.backtests.run({
@@ -121,6 +124,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
         interval: formText(form, 'interval') as CandleInterval,
         from: utcInputToIso(formText(form, 'from')),
         to: utcInputToIso(formText(form, 'to')),
+        ...(feeds ? { feeds } : {}),
         params: values,
       });
       runs.reload();
@@ -214,6 +218,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
             </label>
             <Field label="From" name="from" type="datetime-local" step="1" required hint="UTC" />
             <Field label="To" name="to" type="datetime-local" step="1" required hint="UTC, exclusive" />
+            <BacktestFeedRows defaultInterval="1m" />
             <ParamFields params={params} />
             <button type="submit" className="button button-primary">
               Run backtest
