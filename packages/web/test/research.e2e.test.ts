@@ -137,19 +137,32 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     await page.getByLabel('Interval').selectOption('1m');
     await page.getByLabel('From', { exact: true }).fill(inputTime(T0));
     await page.getByLabel('To', { exact: true }).fill(inputTime(T0 + 600 * MINUTE));
+    await page.getByLabel('fast').fill('5');
+    await page.getByLabel('slow').fill('30');
     await page.getByRole('button', { name: '+ Add feed' }).click();
     await page.getByRole('button', { name: '+ Add feed' }).click();
     await page.getByLabel('Feed 2 symbol').fill('NONE-USDT');
     await page.getByLabel('Feed 3 symbol').fill('RSCHB-USDT');
     await page.getByLabel('Feed 3 interval').selectOption('1m');
+    // A feed without candles is refused before anything is queued: the feeds reach the server.
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    const backtestForm = page.getByRole('form', { name: 'Backtest v1' });
+    await backtestForm
+      .getByRole('alert')
+      .filter({ hasText: '(MARKET_SYMBOL_NOT_FOUND)' })
+      .waitFor({ timeout: SERVER_WAIT_MS });
     await page.getByRole('button', { name: 'Remove feed 2' }).click();
     // The removed row's text went with it: the remaining row is now feed 2, still RSCHB-USDT.
     expect(await page.getByLabel('Feed 2 symbol').inputValue()).toBe('RSCHB-USDT');
     await page.getByTestId('backtest-feeds').scrollIntoViewIfNeeded();
     await screenshot(page, 'backtest-feeds');
-    await page.getByLabel('fast').fill('5');
-    await page.getByLabel('slow').fill('30');
+    const queued = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/backtests'));
     await page.getByRole('button', { name: 'Run backtest' }).click();
+    expect((await queued).postDataJSON()).toMatchObject({
+      symbol: 'RSCH-USDT',
+      interval: '1m',
+      feeds: [{ symbol: 'RSCHB-USDT', interval: '1m' }],
+    });
     await page.waitForFunction(
       () =>
         /succeeded|failed|cancelled/.test(
@@ -191,6 +204,7 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
       .waitFor({ timeout: SERVER_WAIT_MS });
     // Progress while it runs (unless it already finished on a quick machine), then the folds.
     const progressSeen = await page.getByTestId('research-progress').isVisible();
+    if (progressSeen) await screenshot(page, 'research-progress');
     await researchDone(page);
     const folds = page.getByRole('region', { name: 'Walk-forward' }).locator('tbody tr');
     expect(await folds.count()).toBe(3);
@@ -232,6 +246,7 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     const run = page.getByTestId('live-runs').locator('li').first();
     await run.waitFor({ timeout: SERVER_WAIT_MS });
     expect(await run.getByTestId('run-state').textContent()).toBe('running');
+    expect(await run.getByRole('link').first().textContent()).toBe('researched');
     await run.evaluate((element) => element.scrollIntoView({ block: 'center' }));
     await screenshot(page, 'research-live-running');
   }, 300_000);

@@ -22,6 +22,7 @@ import { ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { ResearchPanel } from '../research/research-panel.tsx';
 import { HistoryUpload } from '../research/history-upload.tsx';
+import { codedErrorText } from '../portfolio/portfolio-format.ts';
 import { BacktestFeedRows } from './backtest-feed-rows.tsx';
 import { extraFeeds } from './backtest-feeds.ts';
 import { utcInputToIso, utcRangeText } from './backtest-range.ts';
@@ -129,7 +130,8 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
       });
       runs.reload();
     } catch (error) {
-      setRunError(errorMessage(error));
+      // With its code: which feed was refused, and why, in the terms of docs/errors.md.
+      setRunError(codedErrorText(error));
     }
   }
 
