@@ -56,6 +56,7 @@ export function ResearchPage({ id }: { id: string }): ReactNode {
       </main>
     );
   const { research: r, report } = state.data;
+  const done = Math.max(r.progress, streamed ?? 0);
   return (
     <main id="main" className="page">
       <header className="page-header">
@@ -65,17 +66,18 @@ export function ResearchPage({ id }: { id: string }): ReactNode {
         <p className="muted">
           <Link to={`/strategies/${r.strategyId}`}>strategy v{r.version}</Link> · {r.from.slice(0, 16)} →{' '}
           {r.to.slice(0, 16)} · <span data-testid="research-status">{r.status}</span>
+          {active ? ` ${pct(done)}` : ''}
           {r.error ? ` · ${r.error.code}: ${r.error.message}` : ''}
         </p>
         {active ? (
           <progress
             className="progress-wide"
             max={1}
-            value={Math.max(r.progress, streamed ?? 0)}
+            value={done}
             aria-label="research progress"
             data-testid="research-progress"
           >
-            {pct(Math.max(r.progress, streamed ?? 0))}
+            {pct(done)}
           </progress>
         ) : null}
       </header>
