@@ -180,6 +180,8 @@ export interface RunBacktestInput {
   from: string | number;
   to: string | number;
   exchange?: string;
+  /** More feeds the strategy reads beside `symbol`/`interval` (which stays the first), as a live run takes them. */
+  feeds?: Array<{ symbol: string; interval: CandleInterval; exchange?: string }>;
   params?: Record<string, number | boolean | string>;
   settings?: BacktestSettings;
   sandbox?: { memoryMb?: number; cpuMs?: number };

@@ -23,6 +23,24 @@ describe('notification text', () => {
     expect(text.body.endsWith('…')).toBe(true);
   });
 
+  it('notifications - a research run’s end reads as its kind and outcome, not its JSON', () => {
+    const ref = { researchId: 'r1', strategyId: 's1', version: 2 };
+    const event = (data: unknown) =>
+      describeEvent({ id: '4', type: 'research.completed', channel: 'user:1', data });
+    expect(event({ ...ref, kind: 'walk-forward', status: 'succeeded', error: null })).toEqual({
+      title: 'Walk-forward finished',
+      body: 'Strategy version 2: the report is ready.',
+    });
+    expect(
+      event({
+        ...ref,
+        kind: 'search',
+        status: 'failed',
+        error: { code: 'STRATEGY_TIER_LIMIT', message: 'too many' },
+      }),
+    ).toEqual({ title: 'Parameter search failed', body: 'STRATEGY_TIER_LIMIT: too many' });
+  });
+
   it('notifications - money falls back to the raw amount when it is not a number', () => {
     expect(formatMoney('abc', 'USD')).toBe('abc');
     expect(formatMoney('10000.00', 'USDT')).toBe(formatMoney('10000.00', 'USD'));

@@ -3,12 +3,20 @@ import {
   EventType,
   type AccountSnapshot,
   type BacktestCompletedEvent,
+  type ResearchCompletedEvent,
   type StreamEvent,
 } from '@tickline/protocol';
 
 /** Read defensively: an event of an older or newer server may lack a field. */
 type BacktestCompletedData = Partial<BacktestCompletedEvent>;
 type SnapshotData = Partial<AccountSnapshot>;
+type ResearchCompletedData = Partial<ResearchCompletedEvent>;
+
+const RESEARCH_KINDS: Readonly<Record<string, string>> = {
+  lookahead: 'Look-ahead check',
+  'walk-forward': 'Walk-forward',
+  search: 'Parameter search',
+};
 
 interface BookedFillData {
   symbol?: string;
@@ -68,6 +76,16 @@ export function describeEvent(event: StreamEvent): { title: string; body: string
       return {
         title: data.status === 'cancelled' ? 'Backtest cancelled' : 'Backtest failed',
         body: data.error ? `${data.error.code}: ${data.error.message}` : '',
+      };
+    }
+    case EventType.ResearchCompleted: {
+      const d = (event.data ?? {}) as ResearchCompletedData;
+      const kind = RESEARCH_KINDS[d.kind ?? ''] ?? 'Research';
+      return {
+        title: `${kind} ${d.status === 'succeeded' ? 'finished' : (d.status ?? 'finished')}`,
+        body: d.error
+          ? `${d.error.code}: ${d.error.message}`
+          : `Strategy version ${d.version ?? '?'}: the report is ready.`,
       };
     }
     case EventType.PortfolioOrderFilled: {

@@ -27,7 +27,8 @@ const LABELS: Record<string, string> = {
   deflatedSharpe: 'Deflated Sharpe ratio ≥',
   pbo: 'Probability of overfitting ≤',
 };
-const show = (v: number | boolean | null) => (v === null ? '–' : typeof v === 'number' ? v.toFixed(4) : v ? 'yes' : 'no');
+const show = (v: number | boolean | null) =>
+  v === null ? '–' : typeof v === 'number' ? v.toFixed(4) : v ? 'yes' : 'no';
 
 export function GateVerdict({ strategyId, version }: { strategyId: string; version: number }): ReactNode {
   const { client } = useSession();
@@ -56,7 +57,8 @@ export function GateVerdict({ strategyId, version }: { strategyId: string; versi
       <ul>
         {gate.checks.map((c) => (
           <li key={c.name}>
-            {c.passed ? '✓' : '✗'} {LABELS[c.name] ?? c.name} {typeof c.limit === 'number' ? show(c.limit) : ''}: {show(c.value)}
+            {c.passed ? '✓' : '✗'} {LABELS[c.name] ?? c.name}
+            {typeof c.limit === 'number' ? ` ${show(c.limit)}` : ''}: {show(c.value)}
           </li>
         ))}
       </ul>

@@ -41,7 +41,8 @@ export function HistoryUpload({ intervals }: { intervals: readonly string[] }): 
     setError(undefined);
     setBusy(true);
     try {
-      const resume = upload && upload.status !== 'complete' && form.get('resume') === 'on' ? upload.id : undefined;
+      const resume =
+        upload && upload.status !== 'complete' && form.get('resume') === 'on' ? upload.id : undefined;
       await uploadKlineCsv({
         call: (method, path, body) =>
           client.request({ method, path: `/api/v1${path}`, ...(body === undefined ? {} : { body }) }),
@@ -65,8 +66,8 @@ export function HistoryUpload({ intervals }: { intervals: readonly string[] }): 
     <section className="card stack" aria-labelledby="history-upload-title">
       <h2 id="history-upload-title">Upload history</h2>
       <p className="muted">
-        A venue kline CSV (Binance&apos;s layout, as data.binance.vision publishes it). Simulator candles are generated, not
-        history: research on them says nothing about a market.
+        A venue kline CSV (Binance&apos;s layout, as data.binance.vision publishes it). Simulator candles are
+        generated, not history: research on them says nothing about a market.
       </p>
       <form className="stack" onSubmit={(e) => void onSubmit(e)} aria-label="Upload history">
         <FormError message={error} />
@@ -95,10 +96,16 @@ export function HistoryUpload({ intervals }: { intervals: readonly string[] }): 
       </form>
       {upload ? (
         <div className="stack">
-          <progress max={1} value={fraction} aria-label="upload progress" data-testid="upload-progress" />
+          <progress
+            className="progress-wide"
+            max={1}
+            value={fraction}
+            aria-label="upload progress"
+            data-testid="upload-progress"
+          />
           <p data-testid="upload-status">
-            {upload.status === 'complete' ? 'Uploaded' : 'Uploading'}: {upload.candles.toLocaleString('en-US')} candles of{' '}
-            {upload.symbol} {upload.interval}
+            {upload.status === 'complete' ? 'Uploaded' : 'Uploading'}:{' '}
+            {upload.candles.toLocaleString('en-US')} candles of {upload.symbol} {upload.interval}
             {upload.from ? ` from ${upload.from.slice(0, 16)} to ${upload.to?.slice(0, 16)}` : ''} ·{' '}
             {(fraction * 100).toFixed(0)} %
           </p>

@@ -22,7 +22,8 @@ const day = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0
 export function ResearchPage({ id }: { id: string }): ReactNode {
   const { client } = useSession();
   const state = useAsync(
-    () => client.request<ResearchDetail>({ method: 'GET', path: `/api/v1/research/${encodeURIComponent(id)}` }),
+    () =>
+      client.request<ResearchDetail>({ method: 'GET', path: `/api/v1/research/${encodeURIComponent(id)}` }),
     [client, id],
   );
   const [streamed, setStreamed] = useState<number>();
@@ -55,6 +56,7 @@ export function ResearchPage({ id }: { id: string }): ReactNode {
       </main>
     );
   const { research: r, report } = state.data;
+  const done = Math.max(r.progress, streamed ?? 0);
   return (
     <main id="main" className="page">
       <header className="page-header">
@@ -64,16 +66,18 @@ export function ResearchPage({ id }: { id: string }): ReactNode {
         <p className="muted">
           <Link to={`/strategies/${r.strategyId}`}>strategy v{r.version}</Link> · {r.from.slice(0, 16)} →{' '}
           {r.to.slice(0, 16)} · <span data-testid="research-status">{r.status}</span>
+          {active ? ` ${pct(done)}` : ''}
           {r.error ? ` · ${r.error.code}: ${r.error.message}` : ''}
         </p>
         {active ? (
           <progress
+            className="progress-wide"
             max={1}
-            value={Math.max(r.progress, streamed ?? 0)}
+            value={done}
             aria-label="research progress"
             data-testid="research-progress"
           >
-            {pct(Math.max(r.progress, streamed ?? 0))}
+            {pct(done)}
           </progress>
         ) : null}
       </header>
@@ -110,7 +114,8 @@ function ReportView({ report }: { report: ResearchReport }): ReactNode {
           <h2 id="wf-title">Walk-forward</h2>
           <p>
             Out-of-sample return {pct(report.walkForward.totalReturn)}, max drawdown{' '}
-            {pct(report.walkForward.maxDrawdown)}, per-bar Sharpe {fixed(report.walkForward.outOfSampleBarSharpe, 4)}
+            {pct(report.walkForward.maxDrawdown)}, per-bar Sharpe{' '}
+            {fixed(report.walkForward.outOfSampleBarSharpe, 4)}
           </p>
           <div className="table-scroll">
             <table className="table">
@@ -185,7 +190,8 @@ function OverfittingCard({ overfitting: o }: { overfitting: Overfitting }): Reac
           {fixed(o.deflatedSharpe.value, 4)}{' '}
           <span className="muted">
             probability the best of {o.deflatedSharpe.trials} trials beats luck (per-bar SR{' '}
-            {fixed(o.deflatedSharpe.sharpe, 4)} vs {fixed(o.deflatedSharpe.benchmark, 4)} expected from chance)
+            {fixed(o.deflatedSharpe.sharpe, 4)} vs {fixed(o.deflatedSharpe.benchmark, 4)} expected from
+            chance)
           </span>
         </dd>
         <dt>Probability of backtest overfitting</dt>
@@ -194,7 +200,8 @@ function OverfittingCard({ overfitting: o }: { overfitting: Overfitting }): Reac
             <>
               {fixed(o.pbo.value, 4)}{' '}
               <span className="muted">
-                share of {o.pbo.splits} CSCV splits where the in-sample best fell below the out-of-sample median
+                share of {o.pbo.splits} CSCV splits where the in-sample best fell below the out-of-sample
+                median
               </span>
             </>
           ) : (

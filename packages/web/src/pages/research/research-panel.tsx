@@ -9,12 +9,16 @@ import { useSession } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
 import { ErrorState, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
+import { utcInputToIso } from '../strategies/backtest-range.ts';
 import type { ResearchRun } from './research-types.ts';
 
 /** `fast=5,10; slow=30,40` → `{ fast: [5, 10], slow: [30, 40] }` (numbers parsed). */
 export function parseGridText(text: string): Record<string, Array<number | string | boolean>> {
   const grid: Record<string, Array<number | string | boolean>> = {};
-  for (const part of text.split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, values = ''] = part.split('=');
     grid[name!.trim()] = values
       .split(',')
@@ -25,22 +29,33 @@ export function parseGridText(text: string): Record<string, Array<number | strin
   return grid;
 }
 
-export function ResearchPanel({ strategyId, intervals }: { strategyId: string; intervals: readonly string[] }): ReactNode {
+export function ResearchPanel({
+  strategyId,
+  intervals,
+}: {
+  strategyId: string;
+  intervals: readonly string[];
+}): ReactNode {
   const { client } = useSession();
   const { navigate } = useRouter();
   const [kind, setKind] = useState('walk-forward');
   const [error, setError] = useState<string>();
   const runs = useAsync(
     () =>
-      client.request<{ research: ResearchRun[] }>({ method: 'GET', path: '/api/v1/research', query: { strategyId, limit: 20 } }),
+      client.request<{ research: ResearchRun[] }>({
+        method: 'GET',
+        path: '/api/v1/research',
+        query: { strategyId, limit: 20 },
+      }),
     [client, strategyId],
   );
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setError(undefined);
-    const from = Date.parse(formText(form, 'from'));
-    const to = Date.parse(formText(form, 'to'));
+    // UTC, as the backtest form reads its range (the browser's zone would shift the candles).
+    const from = Date.parse(utcInputToIso(formText(form, 'from')));
+    const to = Date.parse(utcInputToIso(formText(form, 'to')));
     const body: Record<string, unknown> = {
       kind,
       strategyId,
@@ -54,7 +69,11 @@ export function ResearchPanel({ strategyId, intervals }: { strategyId: string; i
       body.outSampleBars = Number(formText(form, 'outSampleBars'));
     }
     try {
-      const { research } = await client.request<{ research: ResearchRun }>({ method: 'POST', path: '/api/v1/research', body });
+      const { research } = await client.request<{ research: ResearchRun }>({
+        method: 'POST',
+        path: '/api/v1/research',
+        body,
+      });
       navigate(`/research/${research.id}`);
     } catch (e) {
       setError(errorMessage(e));
@@ -82,15 +101,27 @@ export function ResearchPanel({ strategyId, intervals }: { strategyId: string; i
             ))}
           </select>
         </label>
-        <Field label="Research from" name="from" type="datetime-local" required />
-        <Field label="Research to" name="to" type="datetime-local" required />
+        <Field label="Research from" name="from" type="datetime-local" required hint="UTC" />
+        <Field label="Research to" name="to" type="datetime-local" required hint="UTC" />
         {kind !== 'lookahead' ? (
-          <Field label="Grid" name="grid" required placeholder="fast=5,10,20; slow=30,50" hint="name=v1,v2; name=v1,v2" />
+          <Field
+            label="Grid"
+            name="grid"
+            required
+            placeholder="fast=5,10,20; slow=30,50"
+            hint="name=v1,v2; name=v1,v2"
+          />
         ) : null}
         {kind === 'walk-forward' ? (
           <>
             <Field label="In-sample bars" name="inSampleBars" type="number" required defaultValue="600" />
-            <Field label="Out-of-sample bars" name="outSampleBars" type="number" required defaultValue="200" />
+            <Field
+              label="Out-of-sample bars"
+              name="outSampleBars"
+              type="number"
+              required
+              defaultValue="200"
+            />
           </>
         ) : null}
         <button type="submit" className="button button-primary">
@@ -103,7 +134,8 @@ export function ResearchPanel({ strategyId, intervals }: { strategyId: string; i
           <li key={r.id}>
             <Link to={`/research/${r.id}`}>
               {r.kind} v{r.version} · {r.status}
-              {r.status === 'running' ? ` ${(r.progress * 100).toFixed(0)} %` : ''} · {r.createdAt.slice(0, 16)}
+              {r.status === 'running' ? ` ${(r.progress * 100).toFixed(0)} %` : ''} ·{' '}
+              {r.createdAt.slice(0, 16)}
             </Link>
           </li>
         ))}

@@ -22,6 +22,9 @@ import { ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { ResearchPanel } from '../research/research-panel.tsx';
 import { HistoryUpload } from '../research/history-upload.tsx';
+import { codedErrorText } from '../portfolio/portfolio-format.ts';
+import { BacktestFeedRows } from './backtest-feed-rows.tsx';
+import { extraFeeds } from './backtest-feeds.ts';
 import { utcInputToIso, utcRangeText } from './backtest-range.ts';
 import { ParamFields, readParams } from './param-fields.tsx';
 import { StrategyEditor, type CodeProblem } from './strategy-editor.tsx';
@@ -113,6 +116,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const values = readParams(form, params);
+    const feeds = extraFeeds(form.getAll('feedSymbol').map(String), form.getAll('feedInterval').map(String));
     setRunError(undefined);
     try {
       await client.backtests.run({
@@ -121,11 +125,13 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
         interval: formText(form, 'interval') as CandleInterval,
         from: utcInputToIso(formText(form, 'from')),
         to: utcInputToIso(formText(form, 'to')),
+        ...(feeds ? { feeds } : {}),
         params: values,
       });
       runs.reload();
     } catch (error) {
-      setRunError(errorMessage(error));
+      // With its code: which feed was refused, and why, in the terms of docs/errors.md.
+      setRunError(codedErrorText(error));
     }
   }
 
@@ -214,6 +220,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
             </label>
             <Field label="From" name="from" type="datetime-local" step="1" required hint="UTC" />
             <Field label="To" name="to" type="datetime-local" step="1" required hint="UTC, exclusive" />
+            <BacktestFeedRows defaultInterval="1m" />
             <ParamFields params={params} />
             <button type="submit" className="button button-primary">
               Run backtest

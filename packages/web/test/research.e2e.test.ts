@@ -1,0 +1,253 @@
+/// <reference lib="dom" />
+/**
+ * Research in a real Chromium against `tickline start`: the first-run admin uploads two kline CSVs
+ * through the upload control (progress, then the stored summary); a user backtests one symbol with
+ * the other as an extra feed, is refused a live run by the promotion gate (required for the free
+ * tier here), runs a small walk-forward on the uploaded candles (progress, then its folds), sees
+ * and a look-ahead check, sees the gate pass where the live run is enabled, and enables it.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage, signIn, signUp, uniqueEmail } from './harness/accounts.ts';
+import { chromiumBinary, screenshot } from './harness/browser.ts';
+import {
+  BROWSER_PACE_ENV,
+  type Dashboard,
+  initialAdmin,
+  startWithBrowser,
+  stopWithBrowser,
+} from './harness/dashboard.ts';
+
+/** Waits on server work (compiles, isolates, research folds): generous for a busy two-core CI. */
+const SERVER_WAIT_MS = 60_000;
+/** The walk-forward's runs (folds × grid sets) on a busy machine. */
+const RESEARCH_WAIT_MS = 120_000;
+const MINUTE = 60_000;
+const T0 = Date.UTC(2024, 0, 1);
+/** 3,000 one-minute candles: three walk-forward folds of 1,200 in-sample and 600 out-of-sample bars. */
+const BARS = 3_000;
+const inputTime = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+
+/**
+ * A Binance kline CSV of `bars` 1 m candles: a rising price with a two-hour swing — deterministic,
+ * and trending enough that an SMA crossover's out-of-sample equity rises.
+ */
+function klineCsv(bars: number, base: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < bars; i++) {
+    const open = base + 0.02 * i + 4 * Math.sin((2 * Math.PI * i) / 120);
+    const close = base + 0.02 * (i + 1) + 4 * Math.sin((2 * Math.PI * (i + 1)) / 120);
+    const t = T0 + i * MINUTE;
+    const [o, c] = [open.toFixed(4), close.toFixed(4)];
+    const [h, l] = [(Math.max(open, close) + 0.05).toFixed(4), (Math.min(open, close) - 0.05).toFixed(4)];
+    lines.push(
+      `${t},${o},${h},${l},${c},10.5,${t + MINUTE - 1},${(10.5 * close).toFixed(2)},42,5.1,${(5.1 * close).toFixed(2)},0`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe.skipIf(!chromiumBinary.available)('web - research in the browser', () => {
+  let dashboard: Dashboard;
+  let browser: Browser;
+  beforeAll(async () => {
+    [dashboard, browser] = await startWithBrowser({
+      ...BROWSER_PACE_ENV,
+      // The gate (default thresholds) applies to new users: not required for any tier by default.
+      TICKLINE_STRATEGY_GATE_REQUIRED_TIERS: 'free',
+    });
+  });
+  afterAll(() => stopWithBrowser(dashboard, browser));
+
+  /** Uploads `csv` as `symbol` 1 m through the strategy page's upload control; waits for its summary. */
+  async function upload(page: Page, symbol: string, csv: string): Promise<void> {
+    const form = page.getByRole('form', { name: 'Upload history' });
+    await form.getByLabel('Kline CSV file').setInputFiles({
+      name: `${symbol}.csv`,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await form.getByLabel('Upload symbol').fill(symbol);
+    await form.getByLabel('Upload candle size').selectOption('1m');
+    await form.getByRole('button', { name: 'Upload' }).click();
+    await page.getByTestId('upload-progress').waitFor({ timeout: SERVER_WAIT_MS });
+    await page
+      .getByTestId('upload-status')
+      .filter({ hasText: symbol })
+      .filter({ hasText: /^Uploaded/ })
+      .waitFor({ timeout: SERVER_WAIT_MS });
+  }
+
+  /** The strategy page's research form, set to `kind` over all the uploaded 1 m candles. */
+  async function researchForm(page: Page, strategyUrl: string, kind: string) {
+    await page.goto(strategyUrl);
+    const form = page.getByRole('form', { name: 'Run research' });
+    await form.waitFor({ timeout: SERVER_WAIT_MS });
+    await form.getByLabel('Research kind').selectOption(kind);
+    await form.getByLabel('Research symbol').fill('RSCH-USDT');
+    await form.getByLabel('Research candle size').selectOption('1m');
+    await form.getByLabel('Research from').fill(inputTime(T0));
+    await form.getByLabel('Research to').fill(inputTime(T0 + BARS * MINUTE));
+    return form;
+  }
+
+  /** Waits for the research page's run to end; it must have succeeded. */
+  async function researchDone(page: Page): Promise<void> {
+    await page.waitForFunction(
+      () =>
+        /succeeded|failed|cancelled/.test(
+          document.querySelector('[data-testid="research-status"]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: RESEARCH_WAIT_MS },
+    );
+    expect(await page.getByTestId('research-status').textContent()).toBe('succeeded');
+  }
+
+  it('web - upload candles, backtest two feeds, gate refuses, walk-forward, gate passes, run live', async () => {
+    // The admin's upload: candles are every user's history.
+    const admin = await openPage(browser);
+    const { email, password } = initialAdmin(dashboard);
+    await signIn(admin, dashboard.url, email, password);
+    await admin.getByRole('link', { name: 'Strategies', exact: true }).click();
+    await admin.getByLabel('Name').fill('uploads');
+    await admin.getByRole('button', { name: 'Create from template' }).click();
+    await admin.getByRole('heading', { name: 'uploads' }).waitFor({ timeout: SERVER_WAIT_MS });
+    await upload(admin, 'RSCH-USDT', klineCsv(BARS, 100));
+    const status = admin.getByTestId('upload-status');
+    expect(await status.textContent()).toBe(
+      `Uploaded: 3,000 candles of RSCH-USDT 1m from ${inputTime(T0)} to ${inputTime(T0 + (BARS - 1) * MINUTE)} · 100 %`,
+    );
+    expect(await admin.getByTestId('upload-progress').getAttribute('value')).toBe('1');
+    await status.scrollIntoViewIfNeeded();
+    await screenshot(admin, 'research-upload');
+    await upload(admin, 'RSCHB-USDT', klineCsv(BARS, 50));
+    await admin.context().close();
+
+    const page = await openPage(browser);
+    await signUp(page, dashboard.url, uniqueEmail('researcher'), 'Researcher');
+    await page.getByRole('link', { name: 'Strategies', exact: true }).click();
+    await page.getByLabel('Name').fill('researched');
+    await page.getByRole('button', { name: 'Create from template' }).click();
+    await page.getByRole('heading', { name: 'researched' }).waitFor({ timeout: SERVER_WAIT_MS });
+    const strategyUrl = page.url();
+
+    // A backtest of the first symbol with the second as an extra feed (one added, one removed).
+    await page.getByLabel('Symbol', { exact: true }).fill('RSCH-USDT');
+    await page.getByLabel('Interval').selectOption('1m');
+    await page.getByLabel('From', { exact: true }).fill(inputTime(T0));
+    await page.getByLabel('To', { exact: true }).fill(inputTime(T0 + 600 * MINUTE));
+    await page.getByLabel('fast').fill('5');
+    await page.getByLabel('slow').fill('30');
+    await page.getByRole('button', { name: '+ Add feed' }).click();
+    await page.getByRole('button', { name: '+ Add feed' }).click();
+    await page.getByLabel('Feed 2 symbol').fill('NONE-USDT');
+    await page.getByLabel('Feed 3 symbol').fill('RSCHB-USDT');
+    await page.getByLabel('Feed 3 interval').selectOption('1m');
+    // A feed without candles is refused before anything is queued: the feeds reach the server.
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    const backtestForm = page.getByRole('form', { name: 'Backtest v1' });
+    await backtestForm
+      .getByRole('alert')
+      .filter({ hasText: '(MARKET_SYMBOL_NOT_FOUND)' })
+      .waitFor({ timeout: SERVER_WAIT_MS });
+    await page.getByRole('button', { name: 'Remove feed 2' }).click();
+    // The removed row's text went with it: the remaining row is now feed 2, still RSCHB-USDT.
+    expect(await page.getByLabel('Feed 2 symbol').inputValue()).toBe('RSCHB-USDT');
+    await page.getByTestId('backtest-feeds').scrollIntoViewIfNeeded();
+    await screenshot(page, 'backtest-feeds');
+    const queued = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/backtests'));
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    expect((await queued).postDataJSON()).toMatchObject({
+      symbol: 'RSCH-USDT',
+      interval: '1m',
+      feeds: [{ symbol: 'RSCHB-USDT', interval: '1m' }],
+    });
+    await page.waitForFunction(
+      () =>
+        /succeeded|failed|cancelled/.test(
+          document.querySelector('[data-testid="run-status"]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: SERVER_WAIT_MS },
+    );
+    expect(await page.getByTestId('run-status').first().textContent()).toBe('succeeded');
+
+    // Before any research the gate refuses the live run, and says why.
+    await page.getByRole('link', { name: 'run live →' }).click();
+    const live = page.getByRole('form', { name: 'Run a strategy live' });
+    await live.waitFor({ timeout: SERVER_WAIT_MS });
+    const verdict = live.getByTestId('gate-verdict');
+    await verdict.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await verdict.locator('summary').textContent()).toBe(
+      'Promotion gate v1: not passed: this version cannot run live yet',
+    );
+    const refused = await verdict.locator('li').allTextContents();
+    expect(refused).toHaveLength(5);
+    expect(refused.every((c) => c.startsWith('✗'))).toBe(true);
+    await live.getByLabel('Warm-up bars').fill('0');
+    await live.getByRole('button', { name: /^Run v1 live$/ }).click();
+    await live
+      .getByRole('alert')
+      .filter({ hasText: '(STRATEGY_GATE_REFUSED)' })
+      .waitFor({ timeout: SERVER_WAIT_MS });
+    await screenshot(page, 'research-gate-refused');
+
+    // A walk-forward on the uploaded candles: 3 folds, a grid of four sets.
+    const research = await researchForm(page, strategyUrl, 'walk-forward');
+    await research.getByLabel('Grid').fill('fast=5,10; slow=30,60');
+    await research.getByLabel('In-sample bars').fill('1200');
+    await research.getByLabel('Out-of-sample bars').fill('600');
+    await research.getByRole('button', { name: 'Run research' }).click();
+    await page
+      .getByRole('heading', { name: 'Research: walk-forward · RSCH-USDT 1m' })
+      .waitFor({ timeout: SERVER_WAIT_MS });
+    // Progress while it runs (unless it already finished on a quick machine), then the folds.
+    const progressSeen = await page.getByTestId('research-progress').isVisible();
+    if (progressSeen) await screenshot(page, 'research-progress');
+    await researchDone(page);
+    const folds = page.getByRole('region', { name: 'Walk-forward' }).locator('tbody tr');
+    expect(await folds.count()).toBe(3);
+    expect(await folds.first().locator('td').nth(1).textContent()).toMatch(
+      /^\{"fast":(5|10),"slow":(30|60)\}$/,
+    );
+    expect(await page.getByTestId('dsr').textContent()).toMatch(
+      /^\d\.\d{4} probability the best of 4 trials/,
+    );
+    await screenshot(page, 'research-walk-forward', { fullPage: true });
+    console.info(`research progress bar seen while running: ${progressSeen}`);
+
+    // The look-ahead check the gate also needs: the template reads no future candle.
+    await researchForm(page, strategyUrl, 'lookahead');
+    await page.getByRole('button', { name: 'Run research' }).click();
+    await page
+      .getByRole('heading', { name: 'Research: lookahead · RSCH-USDT 1m' })
+      .waitFor({ timeout: SERVER_WAIT_MS });
+    await researchDone(page);
+    expect(await page.getByTestId('lookahead-verdict').textContent()).toMatch(
+      /^Clean: \d+ orders identical at \d+ cut points\.$/,
+    );
+
+    // The gate's verdict where the run is enabled: passed, with each check's number; then it runs.
+    await page.goto(strategyUrl);
+    await page.getByRole('link', { name: 'run live →' }).click();
+    await live.waitFor({ timeout: SERVER_WAIT_MS });
+    await verdict
+      .locator('summary')
+      .filter({ hasText: 'Promotion gate v1: passed' })
+      .waitFor({ timeout: SERVER_WAIT_MS });
+    await verdict.locator('summary').click();
+    const checks = await verdict.locator('li').allTextContents();
+    expect(checks).toHaveLength(5);
+    expect(checks.every((c) => c.startsWith('✓'))).toBe(true);
+    await screenshot(page, 'research-gate-passed');
+    await live.getByLabel('Warm-up bars').fill('0');
+    await live.getByRole('button', { name: /^Run v1 live$/ }).click();
+    const run = page.getByTestId('live-runs').locator('li').first();
+    await run.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await run.getByTestId('run-state').textContent()).toBe('running');
+    expect(await run.getByRole('link').first().textContent()).toBe('researched');
+    await run.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await screenshot(page, 'research-live-running');
+  }, 300_000);
+});
