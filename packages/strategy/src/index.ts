@@ -40,6 +40,8 @@ export { createInlineExecutor } from './research/executor.ts';
 export { createWorkerPool } from './research/worker-pool.ts';
 export { sliceFeeds, shareFeeds } from './research/feeds.ts';
 export { checkLookahead } from './research/lookahead.ts';
+export { checkRecursive } from './research/recursive.ts';
+export type { RecursiveReport, RecursiveDifference } from './research/recursive.ts';
 export { walkForward, gridCombinations } from './research/walk-forward.ts';
 export type { StrategyErrorCode } from './core/errors.ts';
 export type { EngineRunResult, RunOptions, Signal } from './core/engine.ts';

@@ -1,5 +1,5 @@
 /**
- * @module One research job from spec to a JSON report: the look-ahead check, walk-forward or
+ * @module One research job from spec to a JSON report: the look-ahead and recursive checks, walk-forward or
  * parameter search, each followed by the overfitting measures (see parameter-search.ts), with
  * progress as one fraction over all of its runs.
  */
@@ -7,8 +7,16 @@ import { z } from 'zod';
 import { downsampleEquity } from '../module/backtest-queue.ts';
 import type { BacktestExecutor, BacktestJob } from './executor.ts';
 import { checkLookahead, type LookaheadReport } from './lookahead.ts';
+import { checkRecursive, DEFAULT_HISTORIES, type RecursiveReport } from './recursive.ts';
 import { moments, returnsOf } from './overfitting.ts';
-import { assertGridSize, assertSampleSize, parameterSearch, sampleGrid, type OverfittingReport, type SearchReport } from './parameter-search.ts';
+import {
+  assertGridSize,
+  assertSampleSize,
+  parameterSearch,
+  sampleGrid,
+  type OverfittingReport,
+  type SearchReport,
+} from './parameter-search.ts';
 import { walkForward, type WalkForwardWindow } from './walk-forward.ts';
 
 /** Largest grid a research job takes: each set is a full backtest. */
@@ -19,7 +27,10 @@ export const LISTED_TRIALS = 100;
 const Grid = z
   .record(
     z.string().min(1).max(64),
-    z.array(z.union([z.number(), z.boolean(), z.string().max(64)])).min(1).max(1_000),
+    z
+      .array(z.union([z.number(), z.boolean(), z.string().max(64)]))
+      .min(1)
+      .max(1_000),
   )
   .refine((g) => Object.keys(g).length <= 16, 'at most 16 parameters');
 const Objective = z.enum(['sharpe', 'sortino', 'calmar', 'totalReturn', 'profitFactor']).default('sharpe');
@@ -42,7 +53,13 @@ export const ResearchSpecSchema = z.discriminatedUnion('kind', [
       kind: z.literal('search'),
       grid: Grid,
       objective: Objective,
-      samples: z.number().int().min(1).max(MAX_GRID).optional().describe('Random search: this many sets drawn from the grid.'),
+      samples: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_GRID)
+        .optional()
+        .describe('Random search: this many sets drawn from the grid.'),
       seed: z.number().int().optional(),
     })
     .strict(),
@@ -61,8 +78,19 @@ export interface WalkForwardSummary {
 }
 
 export type ResearchReport =
-  | { kind: 'lookahead'; lookahead: LookaheadReport; overfitting: OverfittingReport }
-  | { kind: 'walk-forward'; walkForward: WalkForwardSummary; search: SearchReport; overfitting: OverfittingReport }
+  | {
+      kind: 'lookahead';
+      lookahead: LookaheadReport;
+      /** Absent in reports stored before the recursive check existed. */
+      recursive?: RecursiveReport;
+      overfitting: OverfittingReport;
+    }
+  | {
+      kind: 'walk-forward';
+      walkForward: WalkForwardSummary;
+      search: SearchReport;
+      overfitting: OverfittingReport;
+    }
   | { kind: 'search'; search: SearchReport; overfitting: OverfittingReport };
 
 /** Checks what can be checked before a job is queued (grid size); throws coded errors. */
@@ -70,8 +98,7 @@ export function validateSpec(spec: ResearchSpec): void {
   if (spec.kind === 'search' && spec.samples !== undefined) {
     assertSampleSize(spec.samples, MAX_GRID);
     sampleGrid(spec.grid, 1, 1);
-  }
-  else if (spec.kind !== 'lookahead') assertGridSize(spec.grid, MAX_GRID);
+  } else if (spec.kind !== 'lookahead') assertGridSize(spec.grid, MAX_GRID);
 }
 
 const listed = (r: SearchReport): SearchReport => ({ ...r, trials: r.trials.slice(0, LISTED_TRIALS) });
@@ -88,17 +115,22 @@ export async function runResearch(
   onProgress: (fraction: number) => void = () => undefined,
 ): Promise<ResearchReport> {
   if (spec.kind === 'lookahead') {
-    const runs = spec.points + 2;
+    const bars = job.feeds[0]!.columns.closeTime.length;
+    const recursiveRuns = DEFAULT_HISTORIES.filter((h) => h < bars).length + 1;
+    const runs = spec.points + 1 + recursiveRuns + 1;
     const lookahead = await checkLookahead(executor, job, {
       points: spec.points,
-      onProgress: phase(onProgress, 0, (runs - 1) / runs),
+      onProgress: phase(onProgress, 0, (spec.points + 1) / runs),
+    });
+    const recursive = await checkRecursive(executor, job, {
+      onProgress: phase(onProgress, (spec.points + 1) / runs, recursiveRuns / runs),
     });
     // The job's own parameters as a one-trial search: the DSR is then the probabilistic Sharpe.
     const single = await parameterSearch(executor, job, {
       grid: {},
       onProgress: phase(onProgress, (runs - 1) / runs, 1 / runs),
     });
-    return { kind: 'lookahead', lookahead, overfitting: single.overfitting };
+    return { kind: 'lookahead', lookahead, recursive, overfitting: single.overfitting };
   }
   if (spec.kind === 'search') {
     const search = await parameterSearch(executor, job, { ...spec, onProgress: phase(onProgress, 0, 1) });

@@ -111,6 +111,17 @@ function requestBody(o: ResearchRunOptions): Record<string, unknown> {
 const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(2)} %`);
 const num = (v: number | null | undefined, d = 4): string => (v === null || v === undefined ? '–' : v.toFixed(d));
 
+/** The recursive check: its verdict, then per series the warm-up it needs. */
+function recursiveLines(r: Record<string, any>): string[] {
+  const histories = (r.histories as number[]).join(', ');
+  if (r.series === 0) return [`recursive: no ctx.plot series to compare (histories ${histories} bars)`];
+  const head = `recursive: ${r.ok ? 'clean' : `${r.differences.length} differences`} over ${r.series} plotted series, histories ${histories} bars`;
+  const settled = Object.entries(r.settledFrom as Record<string, number | null>)
+    .filter(([series]) => (r.differences as Array<{ series: string }>).some((d) => d.series === series))
+    .map(([series, from]) => `  ${series}: ${from === null ? `differs even with ${r.histories.at(-1)} bars` : `needs ${from} bars of warm-up`}`);
+  return [head, ...settled];
+}
+
 /** A few lines a person reads: the verdict of each part and the overfitting measures. */
 export function formatReport(detail: Detail): string {
   const { research: run, report } = detail;
@@ -121,6 +132,7 @@ export function formatReport(detail: Detail): string {
     const l = report.lookahead;
     lines.push(`look-ahead: ${l.ok ? 'clean' : `${l.differences.length} differences`} over ${l.cutoffs.length} cut points, ${l.signals} orders`);
   }
+  if (report.recursive) lines.push(...recursiveLines(report.recursive));
   if (report.walkForward) {
     const w = report.walkForward;
     lines.push(`walk-forward: ${w.windows.length} windows, out-of-sample return ${pct(w.totalReturn)}, max drawdown ${pct(w.maxDrawdown)}, per-bar Sharpe ${num(w.outOfSampleBarSharpe)}`);

@@ -51,6 +51,33 @@ describe('cli - research over a running server', () => {
     expect([cancel.outcome, cancel.stderr]).toEqual([1, expect.stringContaining('[STRATEGY_RUN_FINISHED]')]);
   });
 
+  it('research run --kind lookahead reports the warm-up a plotted EMA needs (the recursive check)', { timeout: 120_000 }, async () => {
+    const user = await t.user();
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/strategies',
+      headers: user.auth,
+      payload: {
+        name: 'ema plot',
+        source: `export default defineStrategy({
+  init: (ctx) => ({ ema: new ctx.ta.EmaStream(50) }),
+  onCandle(ctx) { ctx.plot('ema50', ctx.state.ema.update(ctx.close.at(0))); },
+});`,
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const run = await runRecorded(
+      ['research', 'run', '--kind', 'lookahead', '--points', '4', '--strategy', created.json().strategy.id,
+        '--feed', 'BTC-USDT:1h', '--from', String(T0), '--to', String(T0 + 600 * HOUR), '--poll-ms', '50'],
+      { TICKLINE_URL: url, TICKLINE_TOKEN: user.accessToken },
+    );
+    expect(run.outcome, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/look-ahead: clean over 4 cut points/);
+    // 599 closed bars: histories of 50, 100, 200 and 400 bars, each ending on another EMA value.
+    expect(run.stdout).toMatch(/recursive: \d+ differences over 1 plotted series, histories 50, 100, 200, 400 bars/);
+    expect(run.stdout).toMatch(/ {2}ema50: (needs \d+ bars of warm-up|differs even with 400 bars)/);
+  });
+
   it('refuses a bad grid with the server code and no server with its own code', async () => {
     const bad = await runRecorded(
       ['research', 'run', '--kind', 'walk-forward', '--strategy', strategyId, '--feed', 'BTC-USDT:1h', '--from', String(T0),

@@ -1,7 +1,7 @@
 /**
  * @module A research run (`/research/:id`): progress while it runs (from `research.progress` on the
  * user's stream, with a slow poll behind it), then its report —
- * the look-ahead verdict, the walk-forward windows, the best parameter sets — and the overfitting
+ * the look-ahead verdict, the recursive (warm-up) check, the walk-forward windows, the best parameter sets — and the overfitting
  * measures every report carries.
  */
 import { useEvents } from '@tickline/client/react';
@@ -11,6 +11,7 @@ import { Link } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
+import { RecursiveCard } from './recursive-card.tsx';
 import type { Overfitting, ResearchDetail, ResearchReport } from './research-types.ts';
 
 /** The stream carries progress; the poll only covers a dropped stream. */
@@ -109,6 +110,7 @@ function ReportView({ report }: { report: ResearchReport }): ReactNode {
           ) : null}
         </section>
       ) : null}
+      {report.recursive ? <RecursiveCard report={report.recursive} /> : null}
       {report.walkForward ? (
         <section className="card" aria-labelledby="wf-title">
           <h2 id="wf-title">Walk-forward</h2>

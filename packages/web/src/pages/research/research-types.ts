@@ -31,7 +31,13 @@ export interface Overfitting {
 export interface ResearchReport {
   kind: ResearchRun['kind'];
   overfitting: Overfitting;
-  lookahead?: { ok: boolean; cutoffs: number[]; signals: number; differences: Array<{ cutoff: number; time: number }> };
+  lookahead?: {
+    ok: boolean;
+    cutoffs: number[];
+    signals: number;
+    differences: Array<{ cutoff: number; time: number }>;
+  };
+  recursive?: RecursiveReport;
   walkForward?: {
     windows: Array<{
       inSample: { from: number; to: number };
@@ -47,6 +53,22 @@ export interface ResearchReport {
     outOfSampleBarSharpe: number;
   };
   search?: { objective: string; trials: Trial[]; best: Trial };
+}
+
+/** The recursive check: the last value of each plot series with less history than the full run. */
+export interface RecursiveReport {
+  ok: boolean;
+  histories: number[];
+  bars: number;
+  series: number;
+  settledFrom: Record<string, number | null>;
+  differences: Array<{
+    series: string;
+    bars: number;
+    value: number | null;
+    full: number;
+    relative: number | null;
+  }>;
 }
 
 export interface ResearchDetail {
