@@ -8,6 +8,8 @@ export interface StrategyTemplate {
   name: string;
   description: string;
   source: string;
+  /** The feeds it wants beyond the first, in words (shown where it is picked). */
+  feeds?: string;
 }
 
 const trend = `// Trend following: long when the fast SMA crosses above the slow one, flat when it crosses below.
@@ -79,6 +81,8 @@ export default defineStrategy({
     let low = Infinity;
     for (let i = 1; i <= exit; i++) low = Math.min(low, ctx.low.at(i));
     const close = ctx.close.at(0);
+    ctx.plot('channel high', high);
+    ctx.plot('channel low', low);
     const flat = ctx.position().qty === 0;
     if (flat && close > high) ctx.buy({ percent: 100, reason: 'channel breakout' });
     else if (!flat && close < low) ctx.closePosition(undefined, 'channel breakdown');
@@ -126,6 +130,8 @@ export default defineStrategy({
     const ema = s.ema.update(close);
     const atr = s.atr.update(ctx.high.at(0), ctx.low.at(0), close);
     if (Number.isNaN(ema) || Number.isNaN(atr)) return;
+    ctx.plot('EMA', ema);
+    ctx.plot('entry level', ema + ctx.params.k * atr);
     const flat = ctx.position().qty === 0;
     if (flat && close > ema + ctx.params.k * atr) {
       ctx.buy({ percent: 100, reason: 'volatility breakout' });
@@ -138,10 +144,103 @@ export default defineStrategy({
 });
 `;
 
+const multiTimeframe = `// Multi-timeframe: trade the first feed's EMA crossings only while the second feed trends up.
+// Add a higher interval of the same symbol as a second feed (1m entries, 1h trend); with one
+// feed, its own trend EMA is the filter.
+export default defineStrategy({
+  params: {
+    fast: { type: 'int', default: 12, min: 2, max: 500, description: 'fast EMA of the entry feed' },
+    slow: { type: 'int', default: 26, min: 3, max: 2000, description: 'slow EMA of the entry feed' },
+    trend: { type: 'int', default: 50, min: 2, max: 2000, description: 'EMA of the trend feed' },
+  },
+  init(ctx) {
+    return {
+      fast: new ctx.ta.EmaStream(ctx.params.fast),
+      slow: new ctx.ta.EmaStream(ctx.params.slow),
+      trend: new ctx.ta.EmaStream(ctx.params.trend),
+      up: false,
+      prev: 0,
+    };
+  },
+  onCandle(ctx) {
+    const s = ctx.state;
+    const entry = ctx.feeds[0]!;
+    const trend = ctx.feeds[1] ?? entry;
+    const is = (f: { symbol: string; interval: string }) =>
+      ctx.feed.symbol === f.symbol && ctx.feed.interval === f.interval;
+    const close: number = ctx.close.at(0);
+    if (is(trend)) {
+      const t = s.trend.update(close);
+      if (!Number.isNaN(t)) {
+        s.up = close > t;
+        ctx.plot('trend EMA', t);
+      }
+    }
+    if (!is(entry)) return;
+    const diff = s.fast.update(close) - s.slow.update(close);
+    if (Number.isNaN(diff)) return;
+    const flat = ctx.position().qty === 0;
+    if (flat && s.up && s.prev <= 0 && diff > 0) ctx.buy({ percent: 100, reason: 'cross up with the trend' });
+    else if (!flat && (diff < 0 || !s.up)) ctx.closePosition(undefined, diff < 0 ? 'cross down' : 'trend turned');
+    s.prev = diff;
+  },
+});
+`;
+
+const spread = `// Two-symbol spread: add a second feed of a related symbol at the same interval (BTC-USDT and
+// ETH-USDT). When the log price ratio strays from its mean by more than \`entry\` standard
+// deviations, buy the cheap side; leave once the ratio is back within \`exit\`. Long only, as a
+// spot account trades.
+export default defineStrategy({
+  params: {
+    lookback: { type: 'int', default: 100, min: 10, max: 5000, description: 'bars of the ratio mean and deviation' },
+    entry: { type: 'float', default: 2, min: 0.5, max: 5, description: 'enter beyond this z-score' },
+    exit: { type: 'float', default: 0.5, min: 0, max: 3, description: 'leave within this z-score' },
+  },
+  init(ctx) {
+    if (ctx.feeds.length < 2) ctx.log('the spread needs a second feed: add one of a related symbol');
+    return { mean: new ctx.ta.SmaStream(ctx.params.lookback), square: new ctx.ta.SmaStream(ctx.params.lookback), at: 0 };
+  },
+  onCandle(ctx) {
+    const [a, b] = ctx.feeds;
+    const s = ctx.state;
+    // Once per close time, when both feeds have their bar (each feed's candle calls onCandle).
+    if (a === undefined || b === undefined || a.time.at(0) !== ctx.time || b.time.at(0) !== ctx.time || s.at === ctx.time) return;
+    s.at = ctx.time;
+    const ratio = Math.log(a.close.at(0) / b.close.at(0));
+    const mean = s.mean.update(ratio);
+    const sd = Math.sqrt(Math.max(0, s.square.update(ratio * ratio) - mean * mean));
+    if (Number.isNaN(mean) || !(sd > 0)) return;
+    const z = (ratio - mean) / sd;
+    ctx.plot('z-score', z);
+    const holdsA = ctx.position(a.symbol).qty > 0;
+    const holdsB = ctx.position(b.symbol).qty > 0;
+    if (holdsA && z > -ctx.params.exit) ctx.closePosition(a.symbol, 'ratio back up');
+    else if (holdsB && z < ctx.params.exit) ctx.closePosition(b.symbol, 'ratio back down');
+    else if (!holdsA && !holdsB && z < -ctx.params.entry) ctx.buy({ symbol: a.symbol, percent: 100, reason: a.symbol + ' cheap' });
+    else if (!holdsA && !holdsB && z > ctx.params.entry) ctx.buy({ symbol: b.symbol, percent: 100, reason: b.symbol + ' cheap' });
+  },
+});
+`;
+
 export const STRATEGY_TEMPLATES: readonly StrategyTemplate[] = [
   { id: 'trend-sma-cross', name: 'Trend: SMA crossover', description: 'Long while a fast moving average is above a slow one.', source: trend },
   { id: 'mean-reversion-rsi', name: 'Mean reversion: RSI', description: 'Buy oversold dips, sell the recovery.', source: meanReversion },
   { id: 'breakout-donchian', name: 'Breakout: Donchian channel', description: 'Buy new N-bar highs, leave on M-bar lows.', source: breakout },
   { id: 'momentum-macd', name: 'Momentum: MACD histogram', description: 'Long while MACD momentum is positive.', source: momentum },
   { id: 'volatility-atr', name: 'Volatility breakout: ATR', description: 'Buy a move of k ATRs above the trend, trail a stop of m ATRs.', source: volatility },
+  {
+    id: 'multi-timeframe-ema',
+    name: 'Multi-timeframe: EMA with a trend filter',
+    description: 'EMA crossings on the first feed, only while a second, higher-interval feed trends up.',
+    source: multiTimeframe,
+    feeds: 'a second feed: the same symbol at a higher interval',
+  },
+  {
+    id: 'spread-pairs',
+    name: 'Spread: two symbols',
+    description: 'Buy the cheap side when the price ratio of two symbols strays from its mean.',
+    source: spread,
+    feeds: 'a second feed: a related symbol at the same interval',
+  },
 ];

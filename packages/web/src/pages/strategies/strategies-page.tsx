@@ -13,6 +13,8 @@ export function StrategiesPage(): ReactNode {
   const list = useAsync(() => client.strategies.list(), [client]);
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
+  const [templateId, setTemplateId] = useState(STRATEGY_TEMPLATES[0]!.id);
+  const template = STRATEGY_TEMPLATES.find((t) => t.id === templateId) ?? STRATEGY_TEMPLATES[0]!;
 
   async function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -22,9 +24,7 @@ export function StrategiesPage(): ReactNode {
     try {
       const { strategy } = await client.strategies.create({
         name: formText(form, 'name').trim(),
-        source: (
-          STRATEGY_TEMPLATES.find((t) => t.id === formText(form, 'template')) ?? STRATEGY_TEMPLATES[0]!
-        ).source,
+        source: template.source,
       });
       navigate(`/strategies/${strategy.id}`);
     } catch (caught) {
@@ -49,13 +49,22 @@ export function StrategiesPage(): ReactNode {
           <Field label="Name" name="name" required maxLength={100} placeholder="SMA cross" />
           <label className="field">
             <span className="field-label">Template</span>
-            <select name="template" defaultValue={STRATEGY_TEMPLATES[0]!.id}>
+            <select
+              name="template"
+              value={template.id}
+              onChange={(e) => setTemplateId(e.currentTarget.value)}
+              aria-describedby="template-help"
+            >
               {STRATEGY_TEMPLATES.map((t) => (
                 <option key={t.id} value={t.id} title={t.description}>
                   {t.name}
                 </option>
               ))}
             </select>
+            <span className="field-hint" id="template-help" data-testid="template-help">
+              {template.description}
+              {template.feeds ? ` Backtest and run it with ${template.feeds}.` : ''}
+            </span>
           </label>
           <button type="submit" className="button button-primary" disabled={pending}>
             {pending ? 'Creating…' : 'Create from template'}
