@@ -87,6 +87,19 @@ export function ResearchPage({ id }: { id: string }): ReactNode {
   );
 }
 
+/**
+ * A window's score, or a dash that says why there is none: Sharpe, Sortino and Calmar come from
+ * daily returns, so a window of under two days (or without a loss, or a drawdown) has no value.
+ */
+function Score({ value }: { value: number | null }): ReactNode {
+  if (value !== null) return fixed(value);
+  return (
+    <abbr title="No score: the objective is computed from daily returns, and this window has fewer than two days of them (or no loss or drawdown to divide by).">
+      –
+    </abbr>
+  );
+}
+
 function ReportView({ report }: { report: ResearchReport }): ReactNode {
   return (
     <div className="stack">
@@ -138,8 +151,12 @@ function ReportView({ report }: { report: ResearchReport }): ReactNode {
                       {day(w.outSample.from)} → {day(w.outSample.to)}
                     </td>
                     <td>{JSON.stringify(w.bestParams)}</td>
-                    <td className="num">{fixed(w.inSampleScore)}</td>
-                    <td className="num">{fixed(w.outSampleScore)}</td>
+                    <td className="num">
+                      <Score value={w.inSampleScore} />
+                    </td>
+                    <td className="num">
+                      <Score value={w.outSampleScore} />
+                    </td>
                     <td className="num">{pct(w.outSampleReturn)}</td>
                     <td className="num">{w.outSampleTrades}</td>
                   </tr>
