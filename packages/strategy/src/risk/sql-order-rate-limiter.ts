@@ -8,7 +8,7 @@
  * Redis limiter does.
  */
 import { withTimeout } from '@tickline/kernel';
-import type { Sql } from '@tickline/store';
+import type { Sql, SqlValue } from '@tickline/store';
 import {
   InMemoryOrderRateLimiter,
   type OrderRateDecision,
@@ -45,7 +45,7 @@ export function createSqlOrderRateLimiter(options: SqlOrderRateLimiterOptions): 
   const timeoutMs = options.statementTimeoutMs ?? 1_000;
   const windowMs = options.windowMs ?? ORDER_RATE_WINDOW_MS;
   const fallback = new InMemoryOrderRateLimiter(windowMs);
-  const query = <R>(text: string, params: unknown[]) =>
+  const query = <R>(text: string, params: readonly SqlValue[]) =>
     withTimeout(options.sql.query<R>(text, params), timeoutMs, 'sql order rate');
   return {
     async take(portfolioId: string, limit: number, now: number): Promise<OrderRateDecision> {
