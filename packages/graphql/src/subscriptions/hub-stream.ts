@@ -12,13 +12,13 @@
  * the subscription ends.
  */
 import {
-  type ByteSink,
+  wsTextFrameLength,
   type HubMessage,
   type Hub,
   type ResumePlan,
   type Subscriber,
 } from '@tickline/realtime';
-import type { FramePrefix } from './frame-prefix.ts';
+import type { FramePrefix, FrameSink } from './frame-prefix.ts';
 import type { FrameBody, SharedExecution } from './shared-execution.ts';
 
 /** What the subscription's resolver receives per event. */
@@ -47,7 +47,7 @@ export interface HubStreamOptions {
   /** The connection's socket backlog at which the subscription is congested. */
   maxBufferedBytes: number;
   /** The connection's socket: frames are written to it directly. */
-  sink: ByteSink;
+  sink: FrameSink;
   /** The frame up to its id: `{"type":"next","id":"…"`. */
   framePrefix: Buffer;
   /** Where the payload of each event comes from. */
@@ -171,10 +171,9 @@ export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> 
   #write(body: FrameBody): void {
     if (this.#ended) return;
     const { sink, counters, maxBufferedBytes } = this.#options;
-    const frame = this.#prefix.frameOf(body);
     counters.messages++;
-    counters.bytes += frame.length;
-    if (!sink.write(frame) && !this.#congested && sink.writableLength >= maxBufferedBytes) {
+    counters.bytes += wsTextFrameLength(this.#prefix.bytes.length + body.length);
+    if (!this.#prefix.writeFrame(sink, body) && !this.#congested && sink.writableLength >= maxBufferedBytes) {
       this.#congested = true;
       sink.once('drain', () => this.#drained());
     }
