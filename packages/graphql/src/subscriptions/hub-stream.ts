@@ -4,7 +4,8 @@
  * the gap), each event's payload from the subscription's {@link SharedExecution} (executed once
  * per event for all its subscribers) framed around this subscription's id and written straight to
  * the socket — the same frame Buffer for every subscriber of the share that chose the same id, as
- * the WebSocket API writes its shared frames. The socket's buffer is the bounded queue, under the
+ * the WebSocket API writes its shared frames, and past a size the shared payload Buffer itself
+ * behind a lone id's own header ({@link FramePrefix.writeFrame}). The socket's buffer is the bounded queue, under the
  * WebSocket API's slow-consumer policy: past `maxBufferedBytes` the subscription is congested
  * until `drain`; a market channel then keeps only its newest event waiting, any other channel
  * ends the connection with RT_SLOW_CONSUMER — never a silent drop. To graphql-js (and Mercurius,
