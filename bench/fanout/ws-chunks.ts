@@ -6,7 +6,7 @@
  * length as `FramePrefix` keeps it). The crossover sets `CHUNKED_BODY_MIN_BYTES`
  * (packages/graphql/src/subscriptions/frame-prefix.ts).
  *
- * BENCH_SOCKETS loopback connections (default 500) in this process; per event, one frame to each,
+ * BENCH_SOCKETS loopback connections (default 200) in this process; per event, one frame to each,
  * timed over the synchronous write loop (JavaScript and the `write`/`writev` system calls; the
  * reads happen after it, untimed). The two ways alternate event by event; payload lengths vary by
  * a few bytes per event, as encoded events do. Run it pinned (`taskset -c 1`) on a quiet machine.
@@ -16,9 +16,9 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { encodeWsTextFrame, encodeWsTextFrameHead } from '@tickline/realtime';
 import { envInt, percentile, printResult, printTable, progress, round } from '../lib/report.ts';
 
-const sockets = envInt('BENCH_SOCKETS', 500);
-const events = envInt('BENCH_EVENTS', 200);
-const sizes = (process.env.BENCH_SIZES ?? '128,512,2048,8192,16384,32768,131072').split(',').map(Number);
+const sockets = envInt('BENCH_SOCKETS', 200);
+const events = envInt('BENCH_EVENTS', 100);
+const sizes = (process.env.BENCH_SIZES ?? '128,1024,4096,16384,65536').split(',').map(Number);
 
 const server = createServer();
 server.listen(0, '127.0.0.1');
