@@ -20,9 +20,10 @@ export interface FrameSink extends ByteSink {
 
 /**
  * The payload size from which a frame of its own is written in two chunks instead of copied
- * whole. Below it the copy is cheaper than the stream's vectored write (docs/benchmarks.md).
+ * whole: `npm run bench:ws-chunks` measured the corked write 1.1× the copy's cost at 128 bytes,
+ * 0.89× at 1 KiB, 0.66× at 16 KiB, 0.51× at 64 KiB (docs/benchmarks.md, 2026-11-25).
  */
-export const CHUNKED_BODY_MIN_BYTES = 16 * 1024;
+export const CHUNKED_BODY_MIN_BYTES = 1024;
 
 export class FramePrefix {
   /** The prefix's text: its key among the share's prefixes. */
