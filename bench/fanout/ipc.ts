@@ -1,8 +1,8 @@
 /** @module What the benchmark's load generator and its server child say to each other over IPC. */
 
 /**
- * The servers compared in one run: six in one process each (Tickline's GraphQL subscriptions
- * over graphql-ws among them), and Tickline's real gateway as K
+ * The servers compared in one run: seven in one process each (Tickline's GraphQL subscriptions
+ * over graphql-ws among them, with shared and with distinct subscription ids), and Tickline's real gateway as K
  * `tickline start --role gateway` processes on one port fed through NATS (`-multi`).
  */
 export const IMPLS = [
@@ -12,12 +12,20 @@ export const IMPLS = [
   'raw-sse',
   'socketio',
   'tickline-graphql',
+  'tickline-graphql-ids',
   'tickline-ws-multi',
   'tickline-sse-multi',
 ] as const;
 export type Impl = (typeof IMPLS)[number];
 /** What a client speaks: the multi-process rows speak Tickline's protocol like the in-process ones. */
 export type Wire = Exclude<Impl, 'tickline-ws-multi' | 'tickline-sse-multi'>;
+
+/**
+ * Tickline's GraphQL subscriptions: `-ids` with a random id per subscription, as graphql-ws's own
+ * client picks them, where the plain row's clients all use `"1"` (and share whole frames).
+ */
+export const isGraphql = (wire: Wire): wire is 'tickline-graphql' | 'tickline-graphql-ids' =>
+  wire === 'tickline-graphql' || wire === 'tickline-graphql-ids';
 
 export const isMulti = (impl: Impl): impl is 'tickline-ws-multi' | 'tickline-sse-multi' =>
   impl.endsWith('-multi');

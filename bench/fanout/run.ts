@@ -5,7 +5,8 @@
  * Peers: Tickline WebSocket, Tickline SSE (same server: Fastify + gateway, ticket auth, channel
  * rules, history), Tickline GraphQL subscriptions over graphql-ws (same hub and gateway, Mercurius
  * speaking the protocol, the subscription's selection executed once per event and shared by its
- * subscribers), a bare `ws` broadcast server, a bare `node:http` SSE broadcaster, Socket.IO 4.
+ * subscribers; `tickline-graphql` clients all use the id "1", `tickline-graphql-ids` ones a random
+ * id each, as graphql-ws's own client does), a bare `ws` broadcast server, a bare `node:http` SSE broadcaster, Socket.IO 4.
  * Each phase starts one peer in a child process pinned to core 1 (`taskset -c 1`); this process,
  * the load generator, pins itself to core 0. Per phase: memory after GC before and after N idle
  * subscribers connect; then events of ~200 bytes at a fixed rate (default 10/s to every
@@ -133,6 +134,7 @@ const KEYS: Record<Impl, string> = {
   'raw-sse': 'raw_sse',
   socketio: 'socketio',
   'tickline-graphql': 'graphql',
+  'tickline-graphql-ids': 'graphql_ids',
   'tickline-ws-multi': 'ws_multi',
   'tickline-sse-multi': 'sse_multi',
 };
@@ -160,6 +162,7 @@ summary.ws_vs_socketio_cpu = ratio('ws_cpu_us_per_msg', 'socketio_cpu_us_per_msg
 summary.ws_vs_socketio_kb = ratio('ws_kb_per_conn', 'socketio_kb_per_conn');
 // GraphQL subscriptions against the WebSocket API they share the hub and gateway with (target ≤ 1.3).
 summary.graphql_vs_ws_cpu = ratio('graphql_cpu_us_per_msg', 'ws_cpu_us_per_msg');
+summary.graphql_ids_vs_ws_cpu = ratio('graphql_ids_cpu_us_per_msg', 'ws_cpu_us_per_msg');
 summary.loadgen_max_us_per_msg = round(Math.max(...results.map((r) => r.loadgenCpuUsPerMsg)), 2);
 summary.witness_ok = results.every((r) => r.witnessOk);
 summary.pinned = serverCore !== undefined;

@@ -29,6 +29,7 @@ const starters: Record<Wire, () => Promise<Peer>> = {
   'raw-sse': startRawSse,
   socketio: startSocketIo,
   'tickline-graphql': startTicklineGraphql,
+  'tickline-graphql-ids': startTicklineGraphql,
 };
 
 const peer = await starters[impl]();

@@ -9,9 +9,9 @@
  * messages per read: it counts deliveries without costing the load generator a wake-up and a read
  * per message — the cost that, on a 2-core machine, otherwise competes with the servers measured.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { BENCH_CHANNEL, type Wire } from '../ipc.ts';
+import { BENCH_CHANNEL, isGraphql, type Wire } from '../ipc.ts';
 import { nowMs } from '../payload.ts';
 import { GRAPHQL_BENCH_QUERY, GRAPHQL_BENCH_TOKEN } from '../peers/tickline-graphql.ts';
 import type { Recorder } from './recorder.ts';
@@ -34,9 +34,13 @@ function subscribePayload(channels: readonly string[]): Buffer {
 const GRAPHQL_INIT = Buffer.from(
   JSON.stringify({ type: 'connection_init', payload: { authorization: GRAPHQL_BENCH_TOKEN } }),
 );
-const GRAPHQL_SUBSCRIBE = Buffer.from(
-  JSON.stringify({ id: '1', type: 'subscribe', payload: { query: GRAPHQL_BENCH_QUERY } }),
-);
+const graphqlSubscribe = (id: string) =>
+  clientFrame(
+    1,
+    Buffer.from(JSON.stringify({ id, type: 'subscribe', payload: { query: GRAPHQL_BENCH_QUERY } })),
+  );
+/** The `tickline-graphql` row's clients all number their one subscription "1". */
+const GRAPHQL_SUBSCRIBE_1 = graphqlSubscribe('1');
 
 export interface ClientTarget {
   impl: Wire;
@@ -158,14 +162,13 @@ export class RawClient {
         ? `/api/v1/stream?channels=${this.#channels.join(',')}`
         : target.impl === 'tickline-ws'
           ? '/api/v1/ws'
-          : target.impl === 'tickline-graphql'
+          : isGraphql(target.impl)
             ? '/api/v1/graphql'
             : target.impl === 'socketio'
               ? '/socket.io/?EIO=4&transport=websocket'
               : '/';
     if (!this.isWebSocket) return `GET ${path} HTTP/1.1\r\n${host}Accept: text/event-stream\r\n${cookie}\r\n`;
-    const protocol =
-      target.impl === 'tickline-graphql' ? 'Sec-WebSocket-Protocol: graphql-transport-ws\r\n' : '';
+    const protocol = isGraphql(target.impl) ? 'Sec-WebSocket-Protocol: graphql-transport-ws\r\n' : '';
     return (
       `GET ${path} HTTP/1.1\r\n${host}Upgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n${protocol}${cookie}\r\n`
@@ -194,7 +197,7 @@ export class RawClient {
       this.#headersDone = true;
       buf = buf.subarray(end + 4);
       if (this.#impl === 'tickline-ws') this.#socket.write(clientFrame(1, subscribePayload(this.#channels)));
-      if (this.#impl === 'tickline-graphql') this.#socket.write(clientFrame(1, GRAPHQL_INIT));
+      if (isGraphql(this.#impl)) this.#socket.write(clientFrame(1, GRAPHQL_INIT));
       if (this.#impl === 'raw-ws' || this.#impl === 'raw-sse') this.#markReady();
     }
     if (this.isWebSocket) this.#frames(buf, now);
@@ -237,12 +240,11 @@ export class RawClient {
       if (buf.indexOf('"subscribed"', start) !== -1) this.#markReady();
     }
     // graphql-ws acknowledges no subscription: subscribed once sent after the connection's ack.
-    if (
-      !this.#isReady &&
-      this.#impl === 'tickline-graphql' &&
-      buf.indexOf('"connection_ack"', start) !== -1
-    ) {
-      this.#socket.write(clientFrame(1, GRAPHQL_SUBSCRIBE));
+    if (!this.#isReady && isGraphql(this.#impl) && buf.indexOf('"connection_ack"', start) !== -1) {
+      // `-ids`: a random id per subscription, as graphql-ws's own client picks.
+      this.#socket.write(
+        this.#impl === 'tickline-graphql' ? GRAPHQL_SUBSCRIBE_1 : graphqlSubscribe(randomUUID()),
+      );
       this.#markReady();
     }
   }

@@ -6,7 +6,7 @@ import { EventSource } from 'eventsource';
 import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { graphqlWsClient } from '@tickline/graphql/internal';
-import { BENCH_CHANNEL, type Wire } from '../ipc.ts';
+import { BENCH_CHANNEL, isGraphql, type Wire } from '../ipc.ts';
 import { GRAPHQL_BENCH_QUERY, GRAPHQL_BENCH_TOKEN } from '../peers/tickline-graphql.ts';
 
 export interface Witness {
@@ -34,7 +34,7 @@ export async function openWitness(impl: Wire, port: number, cookie: string | und
     if (impl === 'tickline-ws') ws.send(JSON.stringify({ type: 'subscribe', channels: [BENCH_CHANNEL] }));
     return { seqs, close: () => ws.terminate() };
   }
-  if (impl === 'tickline-graphql') {
+  if (isGraphql(impl)) {
     const client = graphqlWsClient(`ws://${base}/api/v1/graphql`, { authorization: GRAPHQL_BENCH_TOKEN });
     const received = client.record(GRAPHQL_BENCH_QUERY);
     // The set is read when the window ends: it reads through everything received so far.

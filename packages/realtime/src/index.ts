@@ -67,7 +67,7 @@ export {
 } from './errors.ts';
 
 // Other transports over the hub (GraphQL subscriptions) frame their own per-subscriber bytes.
-export { encodeWsTextFrame } from './hub/frames.ts';
+export { encodeWsTextFrame, encodeWsTextFrameHead, wsTextFrameLength } from './hub/frames.ts';
 
 export type { HubEvent } from './hub/hub-message.ts';
 export type { HubMessage } from './hub/hub-message.ts';

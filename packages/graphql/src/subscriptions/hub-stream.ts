@@ -4,7 +4,8 @@
  * the gap), each event's payload from the subscription's {@link SharedExecution} (executed once
  * per event for all its subscribers) framed around this subscription's id and written straight to
  * the socket — the same frame Buffer for every subscriber of the share that chose the same id, as
- * the WebSocket API writes its shared frames. The socket's buffer is the bounded queue, under the
+ * the WebSocket API writes its shared frames, and past a size the shared payload Buffer itself
+ * behind a lone id's own header ({@link FramePrefix.writeFrame}). The socket's buffer is the bounded queue, under the
  * WebSocket API's slow-consumer policy: past `maxBufferedBytes` the subscription is congested
  * until `drain`; a market channel then keeps only its newest event waiting, any other channel
  * ends the connection with RT_SLOW_CONSUMER — never a silent drop. To graphql-js (and Mercurius,
@@ -12,13 +13,13 @@
  * the subscription ends.
  */
 import {
-  type ByteSink,
+  wsTextFrameLength,
   type HubMessage,
   type Hub,
   type ResumePlan,
   type Subscriber,
 } from '@tickline/realtime';
-import type { FramePrefix } from './frame-prefix.ts';
+import type { FramePrefix, FrameSink } from './frame-prefix.ts';
 import type { FrameBody, SharedExecution } from './shared-execution.ts';
 
 /** What the subscription's resolver receives per event. */
@@ -47,7 +48,7 @@ export interface HubStreamOptions {
   /** The connection's socket backlog at which the subscription is congested. */
   maxBufferedBytes: number;
   /** The connection's socket: frames are written to it directly. */
-  sink: ByteSink;
+  sink: FrameSink;
   /** The frame up to its id: `{"type":"next","id":"…"`. */
   framePrefix: Buffer;
   /** Where the payload of each event comes from. */
@@ -171,10 +172,9 @@ export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> 
   #write(body: FrameBody): void {
     if (this.#ended) return;
     const { sink, counters, maxBufferedBytes } = this.#options;
-    const frame = this.#prefix.frameOf(body);
     counters.messages++;
-    counters.bytes += frame.length;
-    if (!sink.write(frame) && !this.#congested && sink.writableLength >= maxBufferedBytes) {
+    counters.bytes += wsTextFrameLength(this.#prefix.bytes.length + body.length);
+    if (!this.#prefix.writeFrame(sink, body) && !this.#congested && sink.writableLength >= maxBufferedBytes) {
       this.#congested = true;
       sink.once('drain', () => this.#drained());
     }

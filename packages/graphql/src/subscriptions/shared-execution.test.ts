@@ -10,8 +10,9 @@ import {
   type GraphQLObjectType,
   type GraphQLResolveInfo,
 } from 'graphql';
-import { createHub, type ByteSink } from '@tickline/realtime';
+import { createHub } from '@tickline/realtime';
 import { describe, expect, it } from 'vitest';
+import { CHUNKED_BODY_MIN_BYTES, type FrameSink } from './frame-prefix.ts';
 import { HubStream } from './hub-stream.ts';
 import { SharedExecutions, type SharedExecution } from './shared-execution.ts';
 
@@ -158,10 +159,39 @@ function decodeFrame(frame: Buffer): unknown {
   return JSON.parse(frame.subarray(at).toString('utf8'));
 }
 
-/** A socket that keeps what it is given and never backs up. */
-function recordingSink(): ByteSink & { writes: Buffer[] } {
+/**
+ * A socket that keeps what it is given: `writes` the frames (corked chunks joined), `chunks` each
+ * write. It refuses writes once it holds `mark` bytes, until `drain()` empties it.
+ */
+function recordingSink(mark = Infinity) {
   const writes: Buffer[] = [];
-  return { writes, writableLength: 0, write: (chunk) => (writes.push(chunk), true), once: () => undefined };
+  const chunks: Buffer[] = [];
+  let corked: Buffer[] | undefined;
+  let onDrain: (() => void) | undefined;
+  const sink = {
+    writes,
+    chunks,
+    writableLength: 0,
+    write(chunk: Buffer) {
+      chunks.push(chunk);
+      sink.writableLength += chunk.length;
+      (corked ?? writes).push(chunk);
+      return sink.writableLength < mark;
+    },
+    once: (_event: 'drain', listener: () => void) => void (onDrain = listener),
+    cork: () => void (corked = []),
+    uncork() {
+      writes.push(Buffer.concat(corked!));
+      corked = undefined;
+    },
+    drain() {
+      sink.writableLength = 0;
+      const listener = onDrain;
+      onDrain = undefined;
+      listener?.();
+    },
+  };
+  return sink satisfies FrameSink;
 }
 
 describe('shared execution - frames', () => {
@@ -229,6 +259,53 @@ describe('shared execution - frames', () => {
     });
     subscribers[0]!.stream.end();
     expect(shares.size).toBe(0);
+  });
+
+  it('a large payload to distinct ids - chunks around one payload Buffer, congestion coalesced', async () => {
+    const hub = createHub();
+    const shares = new SharedExecutions();
+    const query = 'subscription { quote(symbol: "BTC") { symbol price } }';
+    const counters = { messages: 0, bytes: 0, slowConsumerDisconnects: 0, coalesced: 0 };
+    const symbol = 'B'.repeat(CHUNKED_BODY_MIN_BYTES);
+    const large = (n: number) => ({ ...event(n), data: { symbol, price: n } });
+    // Backs up after the third frame (each one is a little over the payload's size).
+    const mark = Math.floor(2.5 * CHUNKED_BODY_MIN_BYTES);
+    const subscribers = await Promise.all(
+      ['4f1d2c3b-0000-4000-8000-00000000000a', '4f1d2c3b-0000-4000-8000-00000000000b'].map(async (id, i) => {
+        const sink = recordingSink(mark);
+        const share = await join(shares, query, { caller: { userId: `u${i}` }, connection: `c${i}` });
+        new HubStream({
+          hub,
+          channel,
+          maxBufferedBytes: mark,
+          sink,
+          framePrefix: Buffer.from(`{"type":"next","id":"${id}"`, 'utf8'),
+          share,
+          onSlowConsumer: () => expect.fail('a market channel coalesces'),
+          counters,
+          onEnd: () => undefined,
+        }).start(undefined);
+        return { id, sink };
+      }),
+    );
+    for (const n of [1, 2, 3, 4, 5]) hub.publish(channel, large(n));
+    for (const { sink } of subscribers) sink.drain();
+
+    const prices = [1, 2, 3, 5];
+    for (const { id, sink } of subscribers) {
+      expect(sink.writes.map(decodeFrame)).toEqual(
+        prices.map((price) => ({ type: 'next', id, payload: { data: { quote: { symbol, price } } } })),
+      );
+      expect(sink.chunks).toHaveLength(2 * prices.length);
+    }
+    // The payload written to both sockets is the same Buffer: no copy per subscriber.
+    const [a, b] = subscribers.map(({ sink }) => sink.chunks);
+    expect(a![1]).toBe(b![1]);
+    expect(a![0]).not.toEqual(b![0]);
+    expect(counters.coalesced).toBe(2);
+    expect(counters.messages).toBe(2 * prices.length);
+    const written = subscribers.flatMap(({ sink }) => sink.writes);
+    expect(counters.bytes).toBe(written.reduce((sum, frame) => sum + frame.length, 0));
   });
 
   it('a prefix held alone is framed per delivery; held twice, shared; released, removed', async () => {

@@ -12,7 +12,6 @@ import {
   closeCodeFor,
   CloseCode,
   RealtimeError,
-  type ByteSink,
   type ExternalConnection,
   type HubMessage,
   type RealtimeErrorCode,
@@ -21,6 +20,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { LivePort } from '../schema/services.ts';
+import type { FrameSink } from './frame-prefix.ts';
 import { HubStream } from './hub-stream.ts';
 import type { SharedExecution } from './shared-execution.ts';
 
@@ -58,7 +58,7 @@ export class GraphqlWsSession {
   /** Unique in this process: the audience of a selection that reads the caller. */
   readonly key = `session-${nextSessionId++}`;
   readonly #socket: WebSocket;
-  readonly #sink: ByteSink;
+  readonly #sink: FrameSink;
   readonly #dataType: string;
   readonly #live: LivePort;
   readonly #streams = new Set<HubStream>();
@@ -76,7 +76,7 @@ export class GraphqlWsSession {
    */
   constructor(
     socket: WebSocket,
-    sink: ByteSink,
+    sink: FrameSink,
     live: LivePort,
     onClosed: (session: GraphqlWsSession) => void,
   ) {

@@ -1,7 +1,13 @@
 import type { Writable } from 'node:stream';
 import * as wsModule from 'ws';
 import { describe, expect, it } from 'vitest';
-import { encodeHttpChunk, encodeWsTextFrame, sseFrame } from './frames.ts';
+import {
+  encodeHttpChunk,
+  encodeWsTextFrame,
+  encodeWsTextFrameHead,
+  sseFrame,
+  wsTextFrameLength,
+} from './frames.ts';
 
 /** Decodes frames with `ws`'s own parser, so the framing is checked by an independent implementation. */
 // `ws` exports its frame parser; @types/ws does not declare it.
@@ -27,6 +33,26 @@ describe('frames - WebSocket', () => {
       const frame = encodeWsTextFrame(Buffer.from(text));
       expect(frame[0]).toBe(0x81);
       expect(await decodeWithWs(frame)).toBe(text);
+    }
+  });
+
+  it('a frame written as head then tail - the same bytes as the frame built whole', () => {
+    const head = Buffer.from('{"type":"next","id":"7f6c1e3a-9b1d-4c55-8e0f-2d8a1b3c4d5e"', 'utf8');
+    // Payload lengths on each side of the 16- and 64-bit length forms.
+    for (const size of [
+      0,
+      10,
+      125 - head.length,
+      126 - head.length,
+      1000,
+      65_535 - head.length,
+      65_536,
+      200_000,
+    ]) {
+      const tail = Buffer.alloc(size, 'y');
+      const whole = encodeWsTextFrame(head, tail);
+      expect(Buffer.concat([encodeWsTextFrameHead(head, tail.length), tail])).toEqual(whole);
+      expect(wsTextFrameLength(head.length + tail.length)).toBe(whole.length);
     }
   });
 });
