@@ -9,7 +9,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signIn, signUp, uniqueEmail } from './harness/accounts.ts';
-import { chromiumBinary, screenshot } from './harness/browser.ts';
+import { chromiumBinary, finalStatus, screenshot } from './harness/browser.ts';
 import {
   BROWSER_PACE_ENV,
   type Dashboard,
@@ -93,15 +93,7 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
 
   /** Waits for the research page's run to end; it must have succeeded. */
   async function researchDone(page: Page): Promise<void> {
-    await page.waitForFunction(
-      () =>
-        /succeeded|failed|cancelled/.test(
-          document.querySelector('[data-testid="research-status"]')?.textContent ?? '',
-        ),
-      undefined,
-      { timeout: RESEARCH_WAIT_MS },
-    );
-    expect(await page.getByTestId('research-status').textContent()).toBe('succeeded');
+    expect(await finalStatus(page, 'research-status', RESEARCH_WAIT_MS)).toBe('succeeded');
   }
 
   it('web - upload candles, backtest two feeds, gate refuses, walk-forward, gate passes, run live', async () => {
@@ -163,15 +155,7 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
       interval: '1m',
       feeds: [{ symbol: 'RSCHB-USDT', interval: '1m' }],
     });
-    await page.waitForFunction(
-      () =>
-        /succeeded|failed|cancelled/.test(
-          document.querySelector('[data-testid="run-status"]')?.textContent ?? '',
-        ),
-      undefined,
-      { timeout: SERVER_WAIT_MS },
-    );
-    expect(await page.getByTestId('run-status').first().textContent()).toBe('succeeded');
+    expect(await finalStatus(page, 'run-status', SERVER_WAIT_MS)).toBe('succeeded');
 
     // Before any research the gate refuses the live run, and says why.
     await page.getByRole('link', { name: 'run live →' }).click();

@@ -12,7 +12,7 @@ import { createTicklineClient } from '@tickline/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signIn, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
-import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
+import { chromiumBinary, finalStatus, launchBrowser, screenshot } from './harness/browser.ts';
 import {
   scaledDependencies,
   startScaledDashboard,
@@ -108,15 +108,7 @@ describe.skipIf(!available)(`web - the dashboard at scale, through a gateway (${
       await page.getByLabel('fast').fill('3');
       await page.getByLabel('slow').fill('8');
       await page.getByRole('button', { name: 'Run backtest' }).click();
-      await page.waitForFunction(
-        () =>
-          /succeeded|failed|cancelled/.test(
-            document.querySelector('[data-testid="run-status"]')?.textContent ?? '',
-          ),
-        undefined,
-        { timeout: SERVER_WAIT_MS },
-      );
-      expect(await page.getByTestId('run-status').first().textContent()).toBe('succeeded');
+      expect(await finalStatus(page, 'run-status', SERVER_WAIT_MS)).toBe('succeeded');
       await page.getByTestId('runs').getByRole('link').first().click();
       await page.getByTestId('metrics-table').waitFor({ timeout: SERVER_WAIT_MS });
       await page.getByTestId('equity-chart').locator('canvas').first().waitFor();

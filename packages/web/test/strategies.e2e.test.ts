@@ -15,7 +15,7 @@ import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
  * an isolate): generous, because CI runs this beside other suites on two cores.
  */
 const SERVER_WAIT_MS = 60_000;
-import { chromiumBinary, screenshot } from './harness/browser.ts';
+import { chromiumBinary, finalStatus, screenshot } from './harness/browser.ts';
 import { BROWSER_PACE_ENV, type Dashboard, startWithBrowser, stopWithBrowser } from './harness/dashboard.ts';
 
 const DAY = 86_400_000;
@@ -81,15 +81,7 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
     await page.getByRole('button', { name: 'Run backtest' }).click();
     const status = page.getByTestId('run-status').first();
     await status.waitFor({ timeout: SERVER_WAIT_MS });
-    await page.waitForFunction(
-      () =>
-        /succeeded|failed|cancelled/.test(
-          document.querySelector('[data-testid="run-status"]')?.textContent ?? '',
-        ),
-      undefined,
-      { timeout: 60_000 },
-    );
-    expect(await status.textContent()).toBe('succeeded');
+    expect(await finalStatus(page, 'run-status', 60_000)).toBe('succeeded');
 
     await page.getByTestId('runs').getByRole('link').first().click();
     await page.getByTestId('metrics-table').waitFor({ timeout: SERVER_WAIT_MS });

@@ -68,3 +68,17 @@ export async function screenshot(
 export function isFocused(locator: Locator): Promise<boolean> {
   return locator.evaluate((element) => element === element.ownerDocument.activeElement);
 }
+
+/**
+ * Waits until the element `testId` shows a final status of a queued run (a backtest, a research
+ * job) and returns it: `succeeded`, `failed` or `cancelled`.
+ */
+export async function finalStatus(page: Page, testId: string, timeoutMs: number): Promise<string | null> {
+  await page.waitForFunction(
+    (id) =>
+      /succeeded|failed|cancelled/.test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
+    testId,
+    { timeout: timeoutMs },
+  );
+  return page.getByTestId(testId).first().textContent();
+}

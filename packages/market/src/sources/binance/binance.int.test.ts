@@ -259,14 +259,16 @@ describe('binance source against a loopback mock', () => {
     );
     const symbols = ['ETH', 'SOL', 'XRP', 'ADA', 'DOGE', 'DOT', 'LTC', 'TRX', 'AVAX'].map((b) => `${b}-USDT`);
     const conn = mock.connections[0]!;
-    const all = mock.waitFor(
-      (e) => e.type === 'message' && conn.received.length === 1 + symbols.length,
-      30_000,
-    );
+    // Every symbol's stream asked for, in however many frames the pacing made of them (a busy
+    // machine may queue two subscribes behind one window and send them together).
+    const streams = symbols.map((s) => `${s.replace('-', '').toLowerCase()}@trade`);
+    const subscribed = () =>
+      streams.every((stream) => conn.received.some((text) => text.includes(`"${stream}"`)));
+    const all = mock.waitFor((e) => e.type === 'message' && subscribed(), 60_000);
     for (const s of symbols) await source.subscribe([s], ['trade']);
     await all;
     expect(conn.closed).toBeNull();
-    expect(conn.received).toHaveLength(1 + symbols.length);
+    expect(conn.received.length).toBeLessThanOrEqual(1 + symbols.length);
     const at = conn.receivedAt;
     // Sent at most 4 per 200 ms; receipt times carry scheduling jitter on a loaded machine.
     for (let i = 4; i < at.length; i++) expect(at[i]! - at[i - 4]!).toBeGreaterThanOrEqual(100);
