@@ -112,19 +112,23 @@ export class RunOrders {
     run.byEngineId.set(order.id, clientOrderId);
     run.byClientId.set(clientOrderId, order);
     this.#byOrder.set(clientOrderId, run);
-    const signal: StrategySignalData = {
-      strategyId: spec.strategyId,
-      ...(run.name === undefined ? {} : { strategyName: run.name }),
-      version: spec.version,
-      userId: spec.userId,
+    // What the signal announces is what the desk is asked to place.
+    const placed = {
       portfolioId: spec.portfolioId,
-      candleCloseTime: candle.closeTime,
       clientOrderId,
       symbol: order.symbol,
       side: order.side,
       type: order.type,
       quantity,
       ...(order.type === 'market' ? {} : { price: order.price }),
+    };
+    const signal: StrategySignalData = {
+      strategyId: spec.strategyId,
+      ...(run.name === undefined ? {} : { strategyName: run.name }),
+      version: spec.version,
+      userId: spec.userId,
+      candleCloseTime: candle.closeTime,
+      ...placed,
       reason: order.reason,
     };
     run.status.signals++;
@@ -133,13 +137,7 @@ export class RunOrders {
     if (run.status.lastSignals.length > (this.#o.keepSignals ?? 20)) run.status.lastSignals.shift();
     this.#o.publish(this.#o.source.create(StrategySignal, { subject: spec.strategyId, data: signal }));
     await this.#o.desk.place({
-      portfolioId: spec.portfolioId,
-      clientOrderId,
-      symbol: order.symbol,
-      side: order.side,
-      type: order.type,
-      quantity,
-      ...(order.type === 'market' ? {} : { price: order.price }),
+      ...placed,
       origin: {
         kind: 'strategy',
         strategyId: spec.strategyId,
