@@ -15,6 +15,8 @@ export {
   type ProcessPoolStats,
 } from './pool/process-pool.ts';
 export { serveSandboxProcess, type CallContext, type Handlers } from './pool/serve.ts';
+export type { CallData } from './pool/data-cache.ts';
+export { transferDirectory } from './pool/data-files.ts';
 export { processCpuMs } from './pool/proc-stat.ts';
 export { DEFAULT_STRIKES, StrikeBook, type StrikePolicy } from './pool/strikes.ts';
 export {

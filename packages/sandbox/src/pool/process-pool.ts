@@ -14,19 +14,17 @@
 import type { ChildProcess } from 'node:child_process';
 import { TicklineError, type Logger, type Registry } from '@tickline/kernel';
 import { residentMemoryBytes } from '../resident-memory.ts';
-import {
-  DEFAULT_KILL_CODES,
-  MIB,
-  restartDelay,
-  type KillReason,
-  type PendingCall,
-} from './supervision.ts';
+import { DEFAULT_KILL_CODES, MIB, restartDelay, type KillReason, type PendingCall } from './supervision.ts';
 import { processCpuMs } from './proc-stat.ts';
-import { forkSandboxChild } from './fork-child.ts';
+import { DEFAULT_EXEC_ARGV, forkSandboxChild } from './fork-child.ts';
+import { closest, DataCache, wireOf, type CallData, type DataPlan } from './data-cache.ts';
+import { closeDataFiles, writeDataFile, type WrittenFile } from './data-files.ts';
 import { sandboxMetrics } from './metrics.ts';
-import { FAULT_MESSAGE, type FromChild, type ToChild, type WireError } from './protocol.ts';
+import { FAULT_MESSAGE, type FromChild, type ToChild, type WireData } from './protocol.ts';
+import { boundedError } from './bounded-error.ts';
 import { DEFAULT_STRIKES, StrikeBook, type StrikePolicy } from './strikes.ts';
 import '../errors.ts';
+import { START_CPU_MS, startDeadline, type StartDeadline } from './start-deadline.ts';
 
 export type { KillReason } from './supervision.ts';
 
@@ -46,6 +44,11 @@ export interface CallOptions {
   tenant?: string;
   signal?: AbortSignal;
   onProgress?: (...args: unknown[]) => void;
+  /**
+   * Content the call reads (`CallContext.data` in the process), named by a hash of it. A process
+   * that holds it already gets only its name, and the call goes to such a process when one is free.
+   */
+  data?: readonly CallData[];
 }
 
 export interface ProcessPoolOptions {
@@ -55,14 +58,25 @@ export interface ProcessPoolOptions {
   entry: URL;
   /** Processes kept running. */
   size: number;
-  /** Node flags of the children. @default ['--no-node-snapshot'] (isolated-vm needs it) */
+  /**
+   * Node flags of the children. @default ['--no-node-snapshot', '--expose-gc'] (isolated-vm needs
+   * the first; the second lets a process free content it was told to drop at once)
+   */
   execArgv?: string[];
+  /**
+   * Bytes of call content (`CallOptions.data`) each process keeps between calls, counted in its
+   * memory allowance (data-cache.ts). @default 0 (content is freed after each call)
+   */
+  dataCacheBytes?: number;
   logger?: Logger;
   metrics?: Registry;
   strikes?: Partial<StrikePolicy>;
   /** How often CPU and memory are read. @default 50 */
   pollMs?: number;
-  /** A child that is not ready by then is killed and started again. @default 60_000 */
+  /**
+   * A child that spent this much CPU without being ready (or ten times as long in wall time) is
+   * killed and started again; see start-deadline.ts. @default 30_000
+   */
   startTimeoutMs?: number;
   /**
    * The code a call is rejected with, per kill reason and for a fault of the process itself (a
@@ -82,6 +96,8 @@ export interface ProcessPoolStats {
   queued: number;
   kills: Record<KillReason, number>;
   spawned: number;
+  /** Call content sent to processes (pieces, bytes), and pieces a process held already. */
+  data: { sent: number; sentBytes: number; held: number };
 }
 
 export interface ProcessPool {
@@ -94,36 +110,22 @@ export interface ProcessPool {
   close(): Promise<void>;
 }
 
-/**
- * What of a child's error reaches the caller. The child runs hostile code, so its answers are
- * bounded here again, whatever it bounded itself: a message of at most 2,048 characters, details
- * of at most 4 KiB as JSON.
- */
-const MAX_MESSAGE_CHARS = 2_048;
-const MAX_DETAILS_BYTES = 4_096;
-
-function boundedError(error: WireError): { message: string; details: Record<string, unknown> } {
-  const message = String(error.message).slice(0, MAX_MESSAGE_CHARS);
-  let details: Record<string, unknown> = {};
-  if (typeof error.details === 'object' && error.details !== null) {
-    let size = Infinity;
-    try {
-      size = JSON.stringify(error.details).length;
-    } catch {
-      // Not JSON: dropped.
-    }
-    details = size <= MAX_DETAILS_BYTES ? error.details : { truncated: true };
-  }
-  return { message, details };
-}
-
 type Call = PendingCall<CallOptions>;
+
+const POOL_EXEC_ARGV: readonly string[] = [...DEFAULT_EXEC_ARGV, '--expose-gc'];
 
 interface Slot {
   child: ChildProcess;
   ready: boolean;
   /** Resident bytes when idle after start: calls are bounded above it. */
   baseRss: number;
+  /** The content this process holds, as the host planned it. */
+  cache: DataCache;
+  /** Bytes of content the process holds during the current call (counted in its allowance). */
+  dataBytes: number;
+  /** The current call's content plan and file, settled when the call ends. */
+  plan?: DataPlan;
+  file?: WrittenFile;
   call?: Call;
   /** Set when the supervisor killed the process (the exit that follows is expected). */
   killed?: KillReason;
@@ -136,7 +138,8 @@ interface Slot {
 export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
   const size = Math.max(1, Math.floor(options.size));
   const pollMs = options.pollMs ?? 50;
-  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  const dataCacheBytes = options.dataCacheBytes ?? 0;
+  const startTimeoutMs = options.startTimeoutMs ?? START_CPU_MS;
   const codes = { ...DEFAULT_KILL_CODES, fault: 'SANDBOX_FAULT', ...options.codes };
   const strikes = options.strikeBook ?? new StrikeBook({ ...DEFAULT_STRIKES, ...options.strikes });
   const metrics = options.metrics ? sandboxMetrics(options.metrics) : undefined;
@@ -145,6 +148,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
   const kills: Record<KillReason, number> = { cpu: 0, memory: 0, timeout: 0, crashed: 0, cancelled: 0 };
   const readyWaiters: Array<() => void> = [];
   let spawned = 0;
+  const dataStats = { sent: 0, sentBytes: 0, held: 0 };
   let failedStarts = 0;
   let nextId = 1;
   let closed = false;
@@ -155,18 +159,24 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
   function spawnOne(): void {
     if (closed) return;
     spawned++;
-    const { child, stderr } = forkSandboxChild(options.entry, options.execArgv);
-    const slot: Slot = { child, ready: false, baseRss: 0, stderr };
+    const { child, stderr } = forkSandboxChild(options.entry, options.execArgv ?? POOL_EXEC_ARGV);
+    const slot: Slot = {
+      child,
+      ready: false,
+      baseRss: 0,
+      cache: new DataCache(dataCacheBytes),
+      dataBytes: 0,
+      stderr,
+    };
     slots.add(slot);
-    const startTimer = setTimeout(() => {
-      if (!slot.ready) {
-        options.logger?.error(
-          { pool: options.name, pid: child.pid },
-          'sandbox process did not start in time',
-        );
-        child.kill('SIGKILL');
-      }
-    }, startTimeoutMs);
+    const startTimer = startDeadline(child.pid, startTimeoutMs, (reason) => {
+      if (slot.ready) return;
+      options.logger?.error(
+        { pool: options.name, pid: child.pid, reason },
+        'sandbox process did not start in time',
+      );
+      child.kill('SIGKILL');
+    });
     child.on('message', (message: FromChild) => onMessage(slot, message, startTimer));
     child.once('exit', (code, signal) => onExit(slot, code, signal, startTimer));
     child.once('error', (error) =>
@@ -174,9 +184,9 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     );
   }
 
-  function onMessage(slot: Slot, message: FromChild, startTimer: NodeJS.Timeout): void {
+  function onMessage(slot: Slot, message: FromChild, startTimer: StartDeadline): void {
     if ('ready' in message) {
-      clearTimeout(startTimer);
+      startTimer.clear();
       void residentMemoryBytes(slot.child.pid!).then((rss) => {
         slot.baseRss = rss ?? 0;
         slot.ready = true;
@@ -221,9 +231,9 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     slot: Slot,
     code: number | null,
     signal: NodeJS.Signals | null,
-    startTimer: NodeJS.Timeout,
+    startTimer: StartDeadline,
   ): void {
-    clearTimeout(startTimer);
+    startTimer.clear();
     slots.delete(slot);
     const wasReady = slot.ready;
     slot.ready = false;
@@ -262,8 +272,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     if (tenant === undefined) return;
     const suspended = strikes.strike(tenant);
     options.onStrike?.(tenant, reason);
-    if (suspended)
-      options.logger?.warn({ pool: options.name, tenant }, 'tenant suspended from the sandbox');
+    if (suspended) options.logger?.warn({ pool: options.name, tenant }, 'tenant suspended from the sandbox');
   }
 
   /** Rejects `call` because its process was (or is being) ended for `reason`. */
@@ -298,6 +307,17 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     slot.stopWatch?.();
     delete slot.stopWatch;
     delete slot.call;
+    if (slot.plan !== undefined) slot.cache.settle(slot.plan);
+    slot.dataBytes = slot.cache.bytes;
+    delete slot.plan;
+    // The process has read the file (it answered) or is gone: the file may serve another call.
+    const file = slot.file;
+    delete slot.file;
+    void file
+      ?.release()
+      .catch((error: unknown) =>
+        options.logger?.warn({ err: error, pool: options.name }, 'sandbox data file not released'),
+      );
   }
 
   /** The supervisor of one call: CPU and memory from /proc, the wall deadline, the caller's cancel. */
@@ -306,7 +326,8 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     const { limits, signal } = call.options;
     const cpuStart = (await processCpuMs(pid)) ?? 0;
     if (slot.call !== call) return;
-    const rssLimit = slot.baseRss + limits.memoryMb * MIB;
+    // The content the process holds for this call and keeps for others is the host's to count.
+    const rssLimit = slot.baseRss + slot.dataBytes + limits.memoryMb * MIB;
     let reading = false;
     const poll = setInterval(() => {
       if (reading) return;
@@ -331,18 +352,77 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
   }
 
   function dispatch(): void {
-    for (const slot of slots) {
-      if (queue.length === 0) return;
-      if (!slot.ready || slot.call || slot.killed || slot.retiring) continue;
+    while (queue.length > 0) {
+      const free = [...slots].filter((s) => s.ready && !s.call && !s.killed && !s.retiring);
+      if (free.length === 0) return;
       const call = queue.shift()!;
       if (call.options.signal?.aborted) {
         end(call, 'cancelled');
         continue;
       }
+      const slot = closest(free, call.options.data);
       slot.call = call;
-      void watch(slot, call);
-      slot.child.send({ id: call.id, method: call.method, payload: call.payload } satisfies ToChild);
+      void start(slot, call);
     }
+  }
+
+  /** Plans the call's content, writes what the process lacks, then sends the call. */
+  async function start(slot: Slot, call: Call): Promise<void> {
+    let wire: WireData | undefined;
+    try {
+      wire = await prepareData(slot, call);
+    } catch (error) {
+      // The model now says the process holds content it never got: it serves no one else.
+      if (slot.call === call) {
+        finish(slot);
+        slot.retiring = true;
+        slot.child.kill('SIGKILL');
+        metrics?.calls.inc({ pool: options.name, outcome: 'fault' });
+        options.logger?.error(
+          { err: error, pool: options.name, method: call.method },
+          'sandbox call data not sent',
+        );
+        call.reject(new TicklineError(codes.fault, FAULT_MESSAGE));
+      }
+      return;
+    }
+    // Ended while its content was written (a cancel, a deadline, the process gone): nothing to send.
+    if (slot.call !== call) return;
+    slot.child.send({
+      id: call.id,
+      method: call.method,
+      payload: call.payload,
+      ...(wire === undefined ? {} : { data: wire }),
+    } satisfies ToChild);
+  }
+
+  /**
+   * Plans the content side of the call on `slot`, starts its supervision, and writes the content
+   * the process lacks into a file for it to read.
+   */
+  async function prepareData(slot: Slot, call: Call): Promise<WireData | undefined> {
+    const data = call.options.data;
+    if (data === undefined || data.length === 0) {
+      void watch(slot, call);
+      return undefined;
+    }
+    const plan = slot.cache.plan(data);
+    slot.plan = plan;
+    slot.dataBytes = slot.cache.bytes;
+    // Supervised from here: the memory allowance counts the content planned above.
+    void watch(slot, call);
+    const { wire, parts } = wireOf(plan);
+    dataStats.sent += wire.put.length;
+    dataStats.sentBytes += wire.put.reduce((n, p) => n + p.byteLength, 0);
+    dataStats.held += wire.uses.length - wire.put.length;
+    if (parts.length === 0) return wire;
+    const file = await writeDataFile(parts);
+    if (slot.call !== call) {
+      await file.release();
+      return wire;
+    }
+    slot.file = file;
+    return { ...wire, file: file.path };
   }
 
   for (let i = 0; i < size; i++) spawnOne();
@@ -386,6 +466,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
       queued: queue.length,
       kills: { ...kills },
       spawned,
+      data: { ...dataStats },
     }),
     async close() {
       closed = true;
@@ -405,6 +486,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
         });
       });
       await Promise.all(exits);
+      await closeDataFiles();
       slots.clear();
       updateGauge();
       for (const resolve of readyWaiters.splice(0)) resolve();

@@ -1,7 +1,20 @@
 /** @module Messages between the supervisor and a sandbox process (structured clone over IPC). */
 
+/**
+ * The content side of a call (data-cache.ts plans it, child-data.ts carries it out): buffers freed
+ * before, content read from `file` (at `offset`) into buffers (allocated at `size` when new), the
+ * content the call may read, and buffers freed after it.
+ */
+export interface WireData {
+  drop: number[];
+  put: Array<{ buffer: number; size?: number; offset: number; byteLength: number }>;
+  file?: string;
+  uses: Array<{ key: string; buffer: number; byteLength: number }>;
+  after: number[];
+}
+
 /** Parent → child: a call (answered), or a notification (no id, never answered; resident processes). */
-export type ToChild = { id: number; method: string; payload: unknown };
+export type ToChild = { id: number; method: string; payload: unknown; data?: WireData };
 export type ToResident = ToChild | { method: string; payload: unknown };
 
 /** A coded error as it crosses the process boundary. */

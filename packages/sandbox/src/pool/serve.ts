@@ -6,6 +6,7 @@
  * another call — the supervisor starts a fresh one.
  */
 import { isDeclaredError } from '../errors.ts';
+import { applyData, settleData } from './child-data.ts';
 import { FAULT_MESSAGE, type FromChild, type ToChild, type WireError } from './protocol.ts';
 
 /** Bounds an error message before it crosses to the host (a hostile message can be megabytes). */
@@ -18,6 +19,12 @@ export interface CallContext {
   progress(...args: unknown[]): void;
   /** This process must not serve another call (its state may be broken): it exits after answering. */
   retire(): void;
+  /**
+   * Content the host sent or kept for this call (`CallOptions.data`), by key: a view on memory this
+   * process keeps between calls (a SharedArrayBuffer), valid until the call ends. Throws for a key
+   * the call was not given.
+   */
+  data(key: string): Uint8Array;
 }
 
 export type Handlers = Record<string, (payload: never, context: CallContext) => Promise<unknown>>;
@@ -62,10 +69,21 @@ export async function serveSandboxProcess(
       let retire = false;
       try {
         if (!handler) throw new Error(`unknown sandbox method ${message.method}`);
-        const result = await handler(message.payload as never, {
-          progress: (...args) => send({ id: message.id, progress: args }),
-          retire: () => (retire = true),
-        });
+        const data = message.data === undefined ? new Map<string, Uint8Array>() : applyData(message.data);
+        let result: unknown;
+        try {
+          result = await handler(message.payload as never, {
+            progress: (...args) => send({ id: message.id, progress: args }),
+            retire: () => (retire = true),
+            data: (key) => {
+              const view = data.get(key);
+              if (view === undefined) throw new Error(`this call was given no content ${key}`);
+              return view;
+            },
+          });
+        } finally {
+          if (message.data !== undefined) settleData(message.data);
+        }
         answer({ id: message.id, ok: true, result }, retire);
       } catch (error) {
         if (isDeclaredError(error)) {

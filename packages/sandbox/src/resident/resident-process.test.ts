@@ -121,6 +121,22 @@ describe('resident sandbox process', () => {
     150_000,
   );
 
+  it('resident - a process that never starts: ready() is retried, then refused, never left waiting', async () => {
+    proc = createResidentProcess({
+      name: 'test',
+      entry: new URL('../testing/test-resident-no-start.ts', import.meta.url),
+      memoryMb: 256,
+      stallMs: 1_500,
+      startTimeoutMs: 300,
+    });
+    const started = performance.now();
+    // Three starts (each ended at its deadline: the child idles, so the wall backstop of ten times
+    // the CPU budget ends it; restarted after 200 and 400 ms), then the refusal.
+    expect(await codeOf(proc.ready())).toBe('SANDBOX_UNAVAILABLE');
+    expect(proc.generation).toBe(3);
+    expect(performance.now() - started).toBeGreaterThan(3 * 300);
+  }, 60_000);
+
   it('resident - a process killed from outside (kill -9) is a loss; the next one starts', async () => {
     const p = start();
     await p.ready();

@@ -29,7 +29,8 @@ import {
   type PendingCall,
 } from '../pool/supervision.ts';
 import type { FromChild, ToResident } from '../pool/protocol.ts';
-import { residentMemoryBytes } from '../resident-memory.ts';
+import { START_CPU_MS, startDeadline, type StartDeadline } from '../pool/start-deadline.ts';
+import { ProcessRss } from './process-rss.ts';
 
 export interface ResidentProcessOptions {
   /** Label in metrics (`pool`) and logs. */
@@ -49,7 +50,10 @@ export interface ResidentProcessOptions {
   pollMs?: number;
   /** How often memory is read while idle. @default 1000 */
   idlePollMs?: number;
-  /** A child that is not ready by then is killed and started again. @default 60_000 */
+  /**
+   * A child that spent this much CPU without being ready (or ten times as long in wall time) is
+   * killed and started again; see start-deadline.ts. @default 30_000
+   */
   startTimeoutMs?: number;
   /** The code a running call is rejected with, per reason. Defaults: SANDBOX_*. */
   codes?: Partial<Record<KillReason, string>>;
@@ -95,7 +99,10 @@ export interface ResidentProcess {
   /** Sends a notification to `generation`'s process, in order with calls; dropped when it is gone. */
   notify(method: string, payload: unknown, generation: number): void;
   onLoss(listener: (loss: ResidentLoss) => void): () => void;
-  /** Starts the process if it is not running; resolves when it is ready. */
+  /**
+   * Starts the process if it is not running; resolves when it is ready.
+   * @throws TicklineError SANDBOX_UNAVAILABLE when three starts in a row failed, or it is closed.
+   */
   ready(): Promise<void>;
   stats(): ResidentProcessStats;
   close(): Promise<void>;
@@ -117,6 +124,8 @@ interface Current {
   headSince: number;
   lastHeard: number;
   rss?: number;
+  /** Reads its resident memory (opened once it is ready). */
+  memory?: ProcessRss;
 }
 
 const culpritOf = (call: Call): NonNullable<ResidentLoss['culprit']> => ({
@@ -138,14 +147,14 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
   const listeners = new Set<(loss: ResidentLoss) => void>();
   /** Calls waiting for a ready process. */
   const waiting: Call[] = [];
-  const readyWaiters: Array<() => void> = [];
+  /** Callers of ready() waiting for a process; they need one as much as a waiting call does. */
+  const readyWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   let current: Current | undefined;
   let generation = 0;
   let failedStarts = 0;
   let nextId = 1;
   let closed = false;
   let ticks = 0;
-  let reading = false;
   let poll: NodeJS.Timeout | undefined;
 
   function start(): void {
@@ -163,15 +172,14 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
       lastHeard: 0,
     };
     current = proc;
-    const startTimer = setTimeout(() => {
-      if (!proc.ready) {
-        options.logger?.error(
-          { pool: options.name, pid: child.pid },
-          'resident sandbox process did not start',
-        );
-        child.kill('SIGKILL');
-      }
-    }, options.startTimeoutMs ?? 60_000);
+    const startTimer = startDeadline(child.pid, options.startTimeoutMs ?? START_CPU_MS, (reason) => {
+      if (proc.ready) return;
+      options.logger?.error(
+        { pool: options.name, pid: child.pid, reason },
+        'resident sandbox process did not start',
+      );
+      child.kill('SIGKILL');
+    });
     child.on('message', (message: FromChild) => onMessage(proc, message, startTimer));
     child.once('exit', (code, signal) => onExit(proc, code, signal, startTimer));
     child.once('error', (error) =>
@@ -181,14 +189,16 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
     poll.unref();
   }
 
-  function onMessage(proc: Current, message: FromChild, startTimer: NodeJS.Timeout): void {
+  function onMessage(proc: Current, message: FromChild, startTimer: StartDeadline): void {
     const now = performance.now();
     proc.lastHeard = now;
     if ('ready' in message) {
-      clearTimeout(startTimer);
-      void residentMemoryBytes(proc.child.pid!).then((rss) => {
+      startTimer.clear();
+      // Deferred a turn, as the read it replaced was: calls sent meanwhile wait for `ready`.
+      void Promise.resolve().then(() => {
         if (current !== proc) return;
-        proc.baseRss = rss ?? 0;
+        proc.memory = new ProcessRss(proc.child.pid!);
+        proc.baseRss = proc.memory.read() ?? 0;
         proc.ready = true;
         failedStarts = 0;
         metrics?.processes.inc({ pool: options.name });
@@ -197,7 +207,7 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
           if (gen === undefined || gen === proc.generation) send(proc, call);
           else call.reject(lost(gen));
         }
-        for (const resolve of readyWaiters.splice(0)) resolve();
+        for (const waiter of readyWaiters.splice(0)) waiter.resolve();
       });
       return;
     }
@@ -280,9 +290,10 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
     proc: Current,
     code: number | null,
     signal: NodeJS.Signals | null,
-    startTimer: NodeJS.Timeout,
+    startTimer: StartDeadline,
   ): void {
-    clearTimeout(startTimer);
+    startTimer.clear();
+    proc.memory?.close();
     const wasReady = proc.ready;
     if (!proc.killed && !closed) {
       options.logger?.warn(
@@ -294,15 +305,17 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
     if (current === proc) current = undefined;
     if (closed) return;
     if (!wasReady && proc.killed !== 'memory' && proc.killed !== 'timeout') failedStarts++;
-    if (failedStarts >= 3)
-      for (const call of waiting.splice(0))
-        call.reject(
-          new TicklineError('SANDBOX_UNAVAILABLE', `the ${options.name} sandbox process cannot start`),
-        );
+    if (failedStarts >= 3) {
+      const cannot = () =>
+        new TicklineError('SANDBOX_UNAVAILABLE', `the ${options.name} sandbox process cannot start`);
+      for (const call of waiting.splice(0)) call.reject(cannot());
+      for (const waiter of readyWaiters.splice(0)) waiter.reject(cannot());
+    }
     const delay = restartDelay(failedStarts);
-    // Only restart when someone needs the process: a call waits, or state lived in the last one.
+    // Only restart when someone needs the process: a call or a ready() waits, or state lived in
+    // the last one. (A ready() waiter left out here waited forever once a start timed out.)
     setTimeout(() => {
-      if (!current && (waiting.length > 0 || wasReady)) start();
+      if (!current && (waiting.length > 0 || readyWaiters.length > 0 || wasReady)) start();
     }, delay).unref();
   }
 
@@ -318,15 +331,12 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
       if (now - proc.headSince > head.options.wallMs)
         return end(proc, 'timeout', { wallMs: head.options.wallMs });
     }
-    if ((head === undefined && ++ticks % idleEvery !== 0) || reading) return;
-    reading = true;
-    void residentMemoryBytes(proc.child.pid!).then((rss) => {
-      reading = false;
-      if (rss === undefined || current !== proc) return;
-      proc.rss = rss;
-      if (rss > proc.baseRss + options.memoryMb * MIB)
-        end(proc, 'memory', { residentMb: Math.round(rss / MIB), limitMb: options.memoryMb });
-    });
+    if (head === undefined && ++ticks % idleEvery !== 0) return;
+    const rss = proc.memory?.read();
+    if (rss === undefined) return;
+    proc.rss = rss;
+    if (rss > proc.baseRss + options.memoryMb * MIB)
+      end(proc, 'memory', { residentMb: Math.round(rss / MIB), limitMb: options.memoryMb });
   }
 
   return {
@@ -366,8 +376,10 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
     },
     ready() {
       if (current?.ready) return Promise.resolve();
+      if (closed)
+        return Promise.reject(new TicklineError('SANDBOX_UNAVAILABLE', 'the sandbox process is stopped'));
       start();
-      return new Promise((resolve) => readyWaiters.push(resolve));
+      return new Promise((resolve, reject) => readyWaiters.push({ resolve, reject }));
     },
     stats: () => ({
       generation,
@@ -382,7 +394,7 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
       if (poll) clearInterval(poll);
       for (const call of waiting.splice(0))
         call.reject(new TicklineError('SANDBOX_UNAVAILABLE', 'the sandbox process is stopped'));
-      for (const resolve of readyWaiters.splice(0)) resolve();
+      for (const waiter of readyWaiters.splice(0)) waiter.resolve();
       const proc = current;
       if (!proc) return;
       for (const call of proc.inflight.splice(0))

@@ -58,5 +58,31 @@ await serveSandboxProcess({
     return process.pid;
   },
   pid: async () => process.pid,
+  /** Per key given: the sum of its bytes, and whether anything past them in its buffer is not zero. */
+  read: async (keys: string[], context) =>
+    keys.map((key) => {
+      const view = context.data(key);
+      let sum = 0;
+      for (const b of view) sum += b;
+      const past = new Uint8Array(view.buffer, view.byteOffset + view.byteLength);
+      return { sum, shared: view.buffer instanceof SharedArrayBuffer, stale: past.some((b) => b !== 0) };
+    }),
+  /** Whether content named by `key` can be reached by a call that was not given it. */
+  reach: async (key: string, context) => {
+    try {
+      context.data(key);
+      return 'reached';
+    } catch {
+      return 'refused';
+    }
+  },
+  /** Content, then memory outside any heap until the supervisor ends it. */
+  readThenHoard: async (key: string, context) => {
+    context.data(key);
+    for (;;) {
+      held.push(Buffer.alloc(16 * 1024 * 1024, 1));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  },
   typed: async (input: Float64Array) => input.map((v) => v * 2),
 });
