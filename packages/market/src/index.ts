@@ -2,18 +2,7 @@
  * @module @tickline/market — market data: sources behind one port, normalization and validation,
  * candle aggregation and indicators. Domain math (candles, indicators) is pure and deterministic.
  */
-export { sma, ema, wma } from './indicators/moving-averages.ts';
-export { SmaStream, EmaStream, WmaStream } from './indicators/moving-average-streams.ts';
-export { rsi, RsiStream } from './indicators/rsi.ts';
-export { macd, MacdStream } from './indicators/macd.ts';
-export { bollinger, BollingerStream } from './indicators/bollinger.ts';
-export { atr, AtrStream } from './indicators/atr.ts';
-export { stochastic, StochasticStream } from './indicators/stochastic.ts';
-export { vwap, VwapStream, obv, ObvStream } from './indicators/volume.ts';
-export { INDICATOR_PARAM_INVALID } from './indicators/shared.ts';
-export type { MacdResult, MacdValue } from './indicators/macd.ts';
-export type { BollingerResult, BollingerValue } from './indicators/bollinger.ts';
-export type { StochasticResult, StochasticValue } from './indicators/stochastic.ts';
+export * from './indicators.ts';
 export * from './port/index.ts';
 export * from './normalize/index.ts';
 export * from './candles/index.ts';

@@ -12,6 +12,7 @@ export {
   DEFAULT_QUARANTINE_RETENTION_MS,
   DEFAULT_JOB_RUN_RETENTION_MS,
 } from './partition-maintenance.ts';
+export { candleRetention, refuseCandlesPastRetention } from './candle-retention.ts';
 export {
   createTradeProjection,
   createCandleProjection,
@@ -37,6 +38,7 @@ export type {
   MarketPartitionMaintenanceResult,
   ResolvedPartitionPolicy,
 } from './partition-maintenance.ts';
+export type { CandleRetention } from './candle-retention.ts';
 export type { MarketProjection, MarketProjectionOptions } from './projections.ts';
 export type { MarketSummary, StoredCandle, CandleQuery, TradeQuery } from './queries.ts';
 export type { QuarantineEntry, StoredQuarantineEntry, QuarantineQuery } from './quarantine.ts';

@@ -10,7 +10,8 @@ import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles
 import type { Candle, Trade } from '../port/market-message.ts';
 import { partitionMaintenanceJob } from '../jobs/partition-job.ts';
 import { createSqlJobRunRecorder, queryJobRuns } from '../jobs/sql-job-runs.ts';
-import { maintainMarketPartitions } from './partition-maintenance.ts';
+import { candleRetention, refuseCandlesPastRetention } from './candle-retention.ts';
+import { DEFAULT_CANDLE_RETENTION_MS, maintainMarketPartitions } from './partition-maintenance.ts';
 import { MARKET_TRADES_TABLE } from './market-tables.ts';
 import { createCandleProjection, createTradeProjection } from './projections.ts';
 import { insertQuarantine, queryQuarantine } from './quarantine.ts';
@@ -202,6 +203,31 @@ export function marketStorageCases(adapter: string, open: () => Promise<Sql>): v
       expect((await queryQuarantine(sql)).map((e) => e.reason)).toEqual(['recent']);
       expect(await queryJobRuns(sql)).toEqual([]);
       expect(() => partitionMaintenanceJob({ sql, trades: { ahead: -1 } })).toThrow(RangeError);
+    });
+
+    it('retention - an import is refused exactly the candles a maintenance pass would drop', async () => {
+      const projection = createCandleProjection({ sql });
+      const cases = [
+        { interval: '1m', candlesMs: DEFAULT_CANDLE_RETENTION_MS, stepMs: 60_000 },
+        // Shorter than the partition kept behind: that partition's start is the cut-off.
+        { interval: '1m', candlesMs: 20 * DAY, stepMs: 60_000 },
+        { interval: '1s', candlesMs: 0, stepMs: 1_000 },
+      ] as const;
+      for (const { interval, candlesMs, stepMs } of cases) {
+        await sql.exec('delete from market_candles');
+        const rule = candleRetention(interval, T0, candlesMs)!;
+        const at = (openTime: number) => candle(openTime, 101, 0, { interval, closeTime: openTime + stepMs });
+        const [dropped, kept] = [at(rule.cutoffMs - stepMs), at(rule.cutoffMs)];
+        await projection.apply([closed(dropped), closed(kept)]);
+        expect(() => refuseCandlesPastRetention([kept, dropped], T0, candlesMs)).toThrow(
+          expect.objectContaining({ code: 'MARKET_CANDLES_PAST_RETENTION' }) as Error,
+        );
+        expect(() => refuseCandlesPastRetention([kept], T0, candlesMs)).not.toThrow();
+        await maintainMarketPartitions(sql, T0, { candles: { retentionMs: candlesMs === 0 ? null : candlesMs } });
+        const left = await queryCandles(sql, { symbol: 'BTC-USDT', interval, from: 0 });
+        expect(left.map((c) => c.openTime), `${interval} kept ${candlesMs} ms`).toEqual([rule.cutoffMs]);
+      }
+      expect(candleRetention('1m', T0, 0)).toBeNull();
     });
 
     it('partitions - rows already in the default partition move into a partition created for their range', async () => {

@@ -11,3 +11,5 @@ export {
   BINANCE_CLOSE_TOO_MANY_REQUESTS,
 } from './config.ts';
 export type { BinanceSourceOptions } from './config.ts';
+export { openKlineText } from './kline-file.ts';
+export type { KlineText } from './kline-file.ts';
