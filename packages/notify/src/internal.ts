@@ -8,3 +8,4 @@ export { checkWebhookUrl, isPrivateAddress } from './channels/webhook/ssrf-guard
 export { quietUntil } from './rules/quiet-hours.ts';
 export { planDeliveries } from './rules/plan-deliveries.ts';
 export { twilioSignature, verifyTwilioSignature } from './channels/sms/twilio-signature.ts';
+export { recordDeliveries } from './queue/record-sql.ts';

@@ -7,19 +7,20 @@ import type { Clock } from '@tickline/kernel';
 import { describe, type NotificationChannel, type SendResult } from '../channels/channel.ts';
 import type { Channel } from '../kinds.ts';
 import { nextDelayMs, type RetryPolicy } from '../queue/retry-schedule.ts';
-import type { NotifyMetrics } from './notify-metrics.ts';
+import type { AttemptObserver } from './notify-metrics.ts';
 import type { DeliveryWork, RecordEntry } from './recorder.ts';
 
 export interface AttemptOptions {
   channels: ReadonlyMap<Channel, NotificationChannel>;
   retry: RetryPolicy;
   clock: Clock;
-  metrics?: NotifyMetrics;
+  /** Told of every attempt (see attemptObserver). */
+  observe: AttemptObserver;
 }
 
 /** Sends `work` once and says what to record. Never throws. */
 export async function attemptDelivery(options: AttemptOptions, work: DeliveryWork): Promise<RecordEntry> {
-  const { clock, metrics } = options;
+  const { clock } = options;
   const channel = options.channels.get(work.channel);
   const started = performance.now();
   let result: SendResult;
@@ -39,12 +40,11 @@ export async function attemptDelivery(options: AttemptOptions, work: DeliveryWor
   const attemptedAt = clock.now();
   const delivered = result.outcome === 'delivered';
   const error = result.outcome === 'delivered' ? null : result.error;
-  metrics?.attempts.inc({ channel: work.channel, outcome: result.outcome });
-  if (delivered)
-    metrics?.latency.observe(
-      { channel: work.channel },
-      (attemptedAt - Date.parse(work.notification.createdAt)) / 1000,
-    );
+  options.observe(
+    work.channel,
+    result.outcome,
+    delivered ? (attemptedAt - Date.parse(work.notification.createdAt)) / 1000 : undefined,
+  );
   const attempt = {
     delivery_id: work.id,
     notification_id: work.notification.id,

@@ -12,7 +12,7 @@ import { NotificationDelivered, NotificationFailed } from '../events.ts';
 import type { Channel } from '../kinds.ts';
 import type { RetryPolicy } from '../queue/retry-schedule.ts';
 import { attemptDelivery } from './attempt.ts';
-import type { NotifyMetrics } from './notify-metrics.ts';
+import { attemptObserver, type NotifyMetrics } from './notify-metrics.ts';
 import { createRecorder, type DeliveryWork, type Recorder, type RecordEntry } from './recorder.ts';
 import { createSendGate, type SendGate, type SendGateOptions } from './send-gate.ts';
 
@@ -95,6 +95,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const gate = createSendGate(options.gate);
+  const attempt = { ...options, observe: attemptObserver(options.metrics) };
 
   function giveBack(work: DeliveryWork): void {
     counts.givenBack++;
@@ -113,7 +114,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
       const accepted = gate.submit({
         tenant: work.notification.userId,
         target: `${work.channel}:${work.target}`,
-        run: async () => recorder.record(await attemptDelivery(options, work)),
+        run: () => attemptDelivery(attempt, work).then((entry) => recorder.record(entry)),
         expire: () => giveBack(work),
       });
       if (!accepted) giveBack(work);

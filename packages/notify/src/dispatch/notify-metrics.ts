@@ -6,6 +6,29 @@ export interface NotifyMetrics {
   latency: Histogram<'channel'>;
 }
 
+/** What one attempt adds to the metrics. */
+export type AttemptObserver = (channel: string, outcome: string, deliveredAfterS?: number) => void;
+
+/**
+ * Counts attempts through label children looked up once per (channel, outcome): prom-client
+ * hashes the label object on every `inc({…})`, a cost paid per delivery on the hot path.
+ */
+export function attemptObserver(metrics: NotifyMetrics | undefined): AttemptObserver {
+  if (!metrics) return () => {};
+  const counters = new Map<string, { inc(): void }>();
+  const histograms = new Map<string, { observe(value: number): void }>();
+  return (channel, outcome, deliveredAfterS) => {
+    const key = `${channel}|${outcome}`;
+    let counter = counters.get(key);
+    if (!counter) counters.set(key, (counter = metrics.attempts.labels({ channel, outcome })));
+    counter.inc();
+    if (deliveredAfterS === undefined) return;
+    let histogram = histograms.get(channel);
+    if (!histogram) histograms.set(channel, (histogram = metrics.latency.labels({ channel })));
+    histogram.observe(deliveredAfterS);
+  };
+}
+
 export function createNotifyMetrics(registry: Registry): NotifyMetrics {
   return {
     attempts: getOrCreateMetric(

@@ -1,9 +1,10 @@
 /**
  * @module The recorder: every delivery's outcome is written on its own, as soon as its attempt
  * ends — no round waits for its slowest send. Outcomes that end close together share one
- * statement (group commit: while one write runs, the next ones gather), which keeps the cost per
- * delivery low without holding any of them back. A failed write keeps its entries and is tried
- * again; nothing is dropped, and the log's position does not move past unwritten work.
+ * statement (group commit: while one write runs, the next ones gather, and a small group lingers
+ * up to `lingerMs` for more), which keeps the cost per delivery low without holding any send
+ * back: the POST has happened by then, only its row waits. A failed write keeps its entries and is
+ * tried again; nothing is dropped, and the log's position does not move past unwritten work.
  */
 import type { Clock, Logger } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
@@ -50,6 +51,15 @@ export interface RecorderOptions {
   logger?: Logger;
   /** Entries per statement at most. @default 2_000 */
   maxPerFlush?: number;
+  /**
+   * How long a group smaller than `eagerFlush` waits for more before it is written. The statement
+   * costs PostgreSQL a parse and a plan whatever its size: in `bench:notify` groups gathered only
+   * while the last write ran held ~10 outcomes, and those fixed costs were most of PostgreSQL's
+   * CPU per delivery. @default 20
+   */
+  lingerMs?: number;
+  /** A group this large is written at once. @default 500 */
+  eagerFlush?: number;
 }
 
 export interface Recorder {
@@ -64,25 +74,46 @@ export interface Recorder {
 export function createRecorder(options: RecorderOptions): Recorder {
   const { sql, clock } = options;
   const max = options.maxPerFlush ?? 2_000;
+  const lingerMs = options.lingerMs ?? 20;
+  const eager = options.eagerFlush ?? 500;
   /** By delivery id: a later entry for the same delivery replaces the earlier unwritten one. */
   let queued = new Map<string, RecordEntry>();
   let hourly = new Map<string, { userId: string; hour: Date; n: number }>();
   let writing = false;
   let scheduled = false;
+  let linger: NodeJS.Timeout | undefined;
   let failures = 0;
   let flushes = 0;
   const drainWaiters: Array<() => void> = [];
 
-  function schedule(delayMs = 0): void {
-    if (writing || scheduled) return;
+  /** A failed write waits out its backoff: a growing queue does not cut it short. */
+  let backingOff = false;
+  const go = () => {
+    scheduled = false;
+    backingOff = false;
+    linger = undefined;
+    void flush();
+  };
+
+  /** Writes soon: at once for a large group, after the linger for a small one. */
+  function schedule(): void {
+    if (writing || backingOff) return;
+    const big = queued.size >= eager;
+    // A small group already lingering waits on; one that grew large goes now.
+    if (scheduled && !(big && linger)) return;
+    if (linger) clearTimeout(linger);
     scheduled = true;
-    const go = () => {
-      scheduled = false;
-      void flush();
-    };
-    if (delayMs > 0) setTimeout(go, delayMs);
     // setImmediate: outcomes that end in the same turn of the event loop share the statement.
-    else setImmediate(go);
+    if (big) {
+      linger = undefined;
+      setImmediate(go);
+    } else linger = setTimeout(go, lingerMs);
+  }
+
+  function retryLater(delayMs: number): void {
+    scheduled = true;
+    backingOff = true;
+    linger = setTimeout(go, delayMs);
   }
 
   function take(): [RecordEntry[], typeof hourly] {
@@ -168,7 +199,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
         hourly.set(key, merged ? { ...c, n: c.n + merged.n } : c);
       }
       writing = false;
-      schedule(Math.min(5_000, 100 * 2 ** failures));
+      retryLater(Math.min(5_000, 100 * 2 ** failures));
       return;
     }
     for (const entry of entries) {

@@ -54,10 +54,17 @@ const UPDATE_TYPES = ['uuid', 'text', 'timestamptz', 'timestamptz', 'text', 'int
 const HOURLY_TYPES = ['uuid', 'timestamptz', 'integer'];
 
 const names = (columns: object) => Object.keys(columns).join(', ');
-const values = <Row extends object>(columns: object, rows: readonly Row[]) =>
-  JSON.stringify(
-    rows.map((row) => Object.keys(columns).map((k) => (row as Record<string, unknown>)[k] ?? null)),
+/** Rows as arrays in column order (the keys listed once per list: per row they showed in a profile). */
+const values = <Row extends object>(columns: object, rows: readonly Row[]) => {
+  const keys = Object.keys(columns);
+  return JSON.stringify(
+    rows.map((row) => {
+      const out = new Array<unknown>(keys.length);
+      for (let i = 0; i < keys.length; i++) out[i] = (row as Record<string, unknown>)[keys[i]!] ?? null;
+      return out;
+    }),
   );
+};
 
 const RECORD = `with notifications as (
   insert into notify_notifications (${names(NOTIFICATION_COLUMNS)})

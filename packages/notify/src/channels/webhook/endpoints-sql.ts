@@ -92,6 +92,11 @@ export interface EndpointStore {
   revokePrevious(userId: string, id: string): Promise<void>;
   /** For the sender: cached for `cacheMs`. */
   forSending(id: string): Promise<SendableEndpoint | undefined>;
+  /**
+   * The cached copy when it is fresh — `{ value }`, whose value is undefined for an endpoint that
+   * no longer exists — without a promise; undefined when `forSending` must read it.
+   */
+  peek(id: string): { value: SendableEndpoint | undefined } | undefined;
   recordSuccess(id: string): Promise<void>;
   /** Starts or continues a failure run; returns when it started. */
   recordFailure(id: string): Promise<Date>;
@@ -249,6 +254,10 @@ export function createEndpointStore(options: EndpointStoreOptions): EndpointStor
         JSON.stringify(current.secrets.filter((s) => s.expiresAt === null)),
       ]);
       forget(id);
+    },
+    peek(id) {
+      const hit = cache.get(id);
+      return hit && clock.now() - hit.at < cacheMs ? hit : undefined;
     },
     async forSending(id) {
       const hit = cache.get(id);

@@ -11,7 +11,7 @@ import type { Clock } from '@tickline/kernel';
 import { Channel } from '../../kinds.ts';
 import { describe, type NotificationChannel, type SendResult } from '../channel.ts';
 import { createGuardedClient } from '../http/guarded-client.ts';
-import type { EndpointStore, WebhookEndpoint } from './endpoints-sql.ts';
+import type { EndpointStore, SendableEndpoint, WebhookEndpoint } from './endpoints-sql.ts';
 import { webhookBody } from './payload.ts';
 import { webhookHeaders } from './sign.ts';
 import { isPrivateAddress } from './ssrf-guard.ts';
@@ -71,14 +71,23 @@ export function createWebhookChannel(options: WebhookChannelOptions): WebhookCha
     return result;
   }
 
+  /** Each cached endpoint's URL, parsed once rather than once per message. */
+  const parsed = new WeakMap<SendableEndpoint, URL>();
+  const urlOf = (endpoint: SendableEndpoint): URL => {
+    let url = parsed.get(endpoint);
+    if (!url) parsed.set(endpoint, (url = new URL(endpoint.url)));
+    return url;
+  };
+
   return {
     channel: Channel.Webhook,
     async send({ notification, target }) {
-      const endpoint = await endpoints.forSending(target);
+      // A fresh cached copy is used without waiting on a promise: this runs once per message.
+      const endpoint = endpoints.peek(target)?.value ?? (await endpoints.forSending(target));
       if (!endpoint) return { outcome: 'gone', error: 'endpoint deleted' };
       if (endpoint.disabledAt)
         return { outcome: 'gone', error: `endpoint disabled (${endpoint.disabledReason ?? ''})` };
-      const url = new URL(endpoint.url);
+      const url = urlOf(endpoint);
       const host = url.hostname.replace(/^\[|\]$/g, '');
       // A literal IP is connected to without any lookup, so the guard must look at it here.
       if (!options.allowPrivateTargets && isIP(host) && isPrivateAddress(host)) {
@@ -100,7 +109,8 @@ export function createWebhookChannel(options: WebhookChannelOptions): WebhookCha
         const text = response.excerpt;
         const status = response.statusCode;
         if (status >= 200 && status < 300) {
-          await endpoints.recordSuccess(endpoint.id);
+          // Written only when it ends a failure run: no SQL per successful send.
+          if (endpoint.failingSince !== null) await endpoints.recordSuccess(endpoint.id);
           return { outcome: 'delivered', statusCode: status, excerpt: text };
         }
         if (status === 410) {
