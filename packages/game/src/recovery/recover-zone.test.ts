@@ -38,7 +38,17 @@ describe('zone recovery', () => {
     await publisher.start(context);
     const zone = new Zone(zoneOptions);
     const script = new ScriptedPlayers({ count: 60, worldSize: WORLD, step: 0.9, churn: 0.02 });
-    const scheduler = new SnapshotScheduler({ hot, cold, log, metrics: registry, clock });
+    // The rounds below are the test's own: the beats' real-time intervals must never fire (at load
+    // 16 the 60 ticks took longer than the default hot interval, and a fourth hot snapshot appeared).
+    const scheduler = new SnapshotScheduler({
+      hot,
+      cold,
+      log,
+      metrics: registry,
+      clock,
+      hotIntervalMs: 3_600_000,
+      coldIntervalMs: 3_600_000,
+    });
     scheduler.add({ zoneId: 'z1', zone });
     await scheduler.start(context);
     let seq = 0;

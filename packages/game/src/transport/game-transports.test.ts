@@ -178,7 +178,9 @@ describe.each(['tcp', 'ws'] as const)('game transports over %s', (transport) => 
   });
 
   it(`${transport} - the server sends heartbeats and closes a silent client as idle`, async () => {
-    server = await startServer({ idleTimeoutMs: 400 });
+    // Heartbeats every 100 ms: the idle timeout leaves room for a sweep or several to be late (at
+    // load 16 the first sweep after the hello came 400 ms on, and closed it before any heartbeat).
+    server = await startServer({ idleTimeoutMs: 1_500 });
     const quiet = await server.join(transport, 'quiet');
     const beat = await quiet.client.next(MessageType.Heartbeat);
     expect(beat.tick).toBeGreaterThanOrEqual(quiet.welcome.tick);

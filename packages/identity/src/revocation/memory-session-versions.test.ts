@@ -1,4 +1,4 @@
-import { ManualClock } from '@tickline/kernel';
+import { ManualClock, silentLogger } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import { cacheSessionVersions } from './cached-session-versions.ts';
 import { createMemorySessionVersions } from './memory-session-versions.ts';
@@ -36,6 +36,53 @@ describe('session versions - cache', () => {
     up = false;
     clock.advance(100);
     expect(await cached.current('u')).toBe(bumped);
+  });
+
+  it('cache - a slow store does not hold a check with a known version; its answer lands after', async () => {
+    const clock = new ManualClock(1_000_000);
+    const inner = createMemorySessionVersions({ clock });
+    let release!: () => void;
+    let slow = false;
+    const gated = {
+      current: async (user: string) => {
+        if (slow) await new Promise<void>((resolve) => (release = resolve));
+        return inner.current(user);
+      },
+      bump: (user: string) => inner.bump(user),
+    };
+    const cached = cacheSessionVersions(gated, { clock, ttlMs: 2_000, staleAnswerMs: 20 });
+    const known = await cached.current('u');
+    const bumped = await inner.bump('u'); // on another gateway
+    slow = true;
+    clock.advance(2_000);
+    const started = performance.now();
+    expect(await cached.current('u')).toBe(known);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cached.current('u')).toBe(bumped);
+  });
+
+  it('cache - a store that is down is asked again after ttlMs, not on every check, and warns once', async () => {
+    const clock = new ManualClock(1_000_000);
+    const inner = createMemorySessionVersions({ clock });
+    let reads = 0;
+    let up = true;
+    const flaky = {
+      current: (user: string) => (reads++, up ? inner.current(user) : Promise.reject(new Error('down'))),
+      bump: (user: string) => inner.bump(user),
+    };
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (_: unknown, msg?: string) => void warnings.push(msg ?? '') };
+    const cached = cacheSessionVersions(flaky, { clock, ttlMs: 2_000, logger });
+    await Promise.all(['u', 'v', 'w'].map((user) => cached.current(user)));
+    up = false;
+    clock.advance(2_000);
+    await Promise.all(['u', 'v', 'w'].map((user) => cached.current(user)));
+    expect(reads).toBe(6);
+    for (let k = 0; k < 100; k++) await cached.current('u');
+    expect(reads).toBe(6);
+    expect(warnings).toHaveLength(1);
   });
 
   it('cache - concurrent misses for one user share one read of the store', async () => {

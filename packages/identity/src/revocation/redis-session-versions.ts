@@ -35,13 +35,16 @@ export function createRedisSessionVersions(options: RedisSessionVersionsOptions)
   const ttlMs = options.ttlMs ?? DEFAULT_SESSION_VERSION_TTL_MS;
   const timeoutMs = options.commandTimeoutMs ?? 250;
   const clock = options.clock ?? systemClock;
-  const run = (args: string[]) => withTimeout(options.client.sendCommand(args), timeoutMs, 'redis session version');
+  const run = (args: string[]) =>
+    withTimeout(options.client.sendCommand(args), timeoutMs, 'redis session version');
   return {
     async current(userId) {
       return Number((await run(['GET', prefix + userId])) ?? 0);
     },
     async bump(userId) {
-      return Number(await run(['EVAL', BUMP_SCRIPT, '1', prefix + userId, String(clock.now()), String(ttlMs)]));
+      return Number(
+        await run(['EVAL', BUMP_SCRIPT, '1', prefix + userId, String(clock.now()), String(ttlMs)]),
+      );
     },
   };
 }

@@ -3,7 +3,10 @@ import { ManualClock, uuidv7 } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import type { SessionVersions } from './session-versions.ts';
 
-export function runSessionVersionsContract(label: string, open: (clock: ManualClock) => SessionVersions): void {
+export function runSessionVersionsContract(
+  label: string,
+  open: (clock: ManualClock) => SessionVersions,
+): void {
   describe(`session versions contract: ${label}`, () => {
     it('versions - a bump moves the version past everything issued before it, monotonically', async () => {
       const clock = new ManualClock(1_750_000_000_000);

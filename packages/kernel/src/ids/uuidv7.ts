@@ -1,7 +1,19 @@
 /** @module UUIDv7 ids (RFC 9562): time-ordered, so event ids sort by creation and index well. */
 import { randomFillSync } from 'node:crypto';
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+// The two ASCII hex digits of each byte value.
+const HEX_HIGH = Uint8Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').charCodeAt(0));
+const HEX_LOW = Uint8Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').charCodeAt(1));
+/** Where each of the 16 bytes' two digits go in the 36-character form (dashes in between). */
+const DIGIT_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+/**
+ * The id is written here and read out as one string. Built with `+` it was a rope of ~14 V8 cons
+ * strings (~450 bytes) until something flattened it, and ids are kept by the thousand (channel
+ * histories, stream leases, dedupe sets); read from a buffer it is one flat 36-byte string (and
+ * about twice as fast to make).
+ */
+const text = Buffer.alloc(36, '-');
+const bytes = new Uint8Array(16);
 const POOL_BYTES = 16 * 1024;
 const pool = new Uint8Array(POOL_BYTES);
 let poolOffset = POOL_BYTES;
@@ -44,28 +56,22 @@ export function uuidv7(nowMs: number = Date.now()): string {
   const r = randomBytes(8);
   const hi = Math.floor(ms / 0x10000);
   const lo = ms & 0xffff;
-  return (
-    HEX[(hi >>> 24) & 0xff]! +
-    HEX[(hi >>> 16) & 0xff]! +
-    HEX[(hi >>> 8) & 0xff]! +
-    HEX[hi & 0xff]! +
-    '-' +
-    HEX[lo >>> 8]! +
-    HEX[lo & 0xff]! +
-    '-' +
-    HEX[0x70 | (counter >>> 8)]! +
-    HEX[counter & 0xff]! +
-    '-' +
-    HEX[0x80 | (pool[r]! & 0x3f)]! +
-    HEX[pool[r + 1]!]! +
-    '-' +
-    HEX[pool[r + 2]!]! +
-    HEX[pool[r + 3]!]! +
-    HEX[pool[r + 4]!]! +
-    HEX[pool[r + 5]!]! +
-    HEX[pool[r + 6]!]! +
-    HEX[pool[r + 7]!]!
-  );
+  bytes[0] = (hi >>> 24) & 0xff;
+  bytes[1] = (hi >>> 16) & 0xff;
+  bytes[2] = (hi >>> 8) & 0xff;
+  bytes[3] = hi & 0xff;
+  bytes[4] = lo >>> 8;
+  bytes[5] = lo & 0xff;
+  bytes[6] = 0x70 | (counter >>> 8);
+  bytes[7] = counter & 0xff;
+  bytes[8] = 0x80 | (pool[r]! & 0x3f);
+  for (let i = 1; i < 8; i++) bytes[8 + i] = pool[r + i]!;
+  for (let i = 0; i < 16; i++) {
+    const at = DIGIT_AT[i]!;
+    text[at] = HEX_HIGH[bytes[i]!]!;
+    text[at + 1] = HEX_LOW[bytes[i]!]!;
+  }
+  return text.toString('latin1', 0, 36);
 }
 
 /** The millisecond timestamp embedded in a UUIDv7. */

@@ -3,7 +3,13 @@
  * upgrade, and closing the gateway's connections before the server stops (long-lived streams
  * would otherwise keep `close()` waiting).
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchema,
+} from 'fastify';
 import { ApiKeyScope } from '@tickline/protocol';
 import type { RealtimeGateway } from '../gateway/gateway.ts';
 
@@ -26,6 +32,15 @@ export interface RealtimeRoutesOptions {
 const STREAM_ROUTE = { scope: ApiKeyScope.StreamRead };
 
 /**
+ * The access-log line of a stream, written when it ends: the app's `onResponse` hooks never see a
+ * stream that let go of its response (sse-connection.ts), so it is logged as they would.
+ */
+function logStreamEnd(log: FastifyBaseLogger, url: string, openedAt: number): void {
+  const responseTimeMs = Math.round(performance.now() - openedAt);
+  log.info({ method: 'GET', url, statusCode: 200, responseTimeMs }, 'request completed');
+}
+
+/**
  * A Fastify plugin for the stream routes. Register it without a prefix.
  * @example await app.register(realtimeRoutes, { gateway });
  */
@@ -34,8 +49,9 @@ export const realtimeRoutes: FastifyPluginAsync<RealtimeRoutesOptions> = async f
   options,
 ) {
   const { gateway } = options;
+  const ssePath = options.ssePath ?? '/api/v1/stream';
   app.get(
-    options.ssePath ?? '/api/v1/stream',
+    ssePath,
     { config: STREAM_ROUTE, ...(options.sseSchema ? { schema: options.sseSchema } : {}) },
     async function stream(request: FastifyRequest, reply: FastifyReply) {
       let admission;
@@ -48,7 +64,15 @@ export const realtimeRoutes: FastifyPluginAsync<RealtimeRoutesOptions> = async f
       // Headers hooks already set (request id, CORS) would be lost with the hijack: carry them over.
       const headers = reply.getHeaders() as Record<string, string | number | readonly string[]>;
       reply.hijack();
-      gateway.openStream(request.raw, reply.raw, admission, headers);
+      // The stream lets go of the request and reply once open (sse-connection.ts), so Fastify's
+      // onResponse hooks never see its end: it is logged here. The closure keeps the request's
+      // logger and a start time only — the URL would keep the whole query string (the ticket).
+      const log = request.log;
+      const opened = performance.now();
+      gateway.openStream(request.raw, reply.raw, admission, {
+        headers,
+        onEnd: () => logStreamEnd(log, ssePath, opened),
+      });
       return reply;
     },
   );

@@ -158,7 +158,12 @@ export class RealtimeGateway<P> implements WsHost<P>, ExternalConnectionHost {
     request: IncomingMessage,
     response: ServerResponse,
     admission: StreamAdmission<P>,
-    headers?: Record<string, string | number | readonly string[]>,
+    options: {
+      /** Headers hooks set before the hijack (request id, CORS). */
+      headers?: Record<string, string | number | readonly string[]>;
+      /** Called once when a stream that let go of its response has ended (the route logs it). */
+      onEnd?: () => void;
+    } = {},
   ): SseConnection<P> | undefined {
     if (request.destroyed || response.destroyed || this.#closing) {
       if (admission.lease) this.#policy.release(admission.lease);
@@ -179,7 +184,7 @@ export class RealtimeGateway<P> implements WsHost<P>, ExternalConnectionHost {
       maxBufferedBytes: this.#options.maxBufferedBytes,
       expiresAt: this.#expiresAt(),
       closeGraceMs: this.#options.closeGraceMs,
-      ...(headers ? { headers } : {}),
+      ...options,
     });
     this.#sse.add(connection);
     if (admission.lease) this.#leases.set(connection, admission.lease);
@@ -347,8 +352,11 @@ export class RealtimeGateway<P> implements WsHost<P>, ExternalConnectionHost {
     channels: readonly string[],
     lastEventId: string | undefined,
   ): ResumePlan {
-    for (const channel of channels) connection.channels.add(channel);
-    return this.hub.subscribe(channels, connection, lastEventId);
+    const plan = this.hub.subscribe(channels, connection, lastEventId);
+    // The hub's own strings: one per channel for all its subscribers, and no slice of a request
+    // URL (the name a stream parsed from its query would keep the URL, ticket and all).
+    for (const channel of channels) connection.channels.add(this.hub.canonicalName(channel));
+    return plan;
   }
 
   unsubscribeFrom(connection: Connection<P>, channels: readonly string[]): void {

@@ -219,8 +219,11 @@ export class Hub {
     this.#listeners.clear();
   }
 
-  #createChannel(name: string): ChannelState {
-    assertChannelName(name);
+  #createChannel(requested: string): ChannelState {
+    assertChannelName(requested);
+    // A copy: a name parsed out of a request URL is a slice of it, and would keep the whole URL
+    // (ticket and all) alive for as long as the channel lives.
+    const name = Buffer.from(requested, 'utf8').toString('utf8');
     const state: ChannelState = {
       name,
       subscribers: new Set(),

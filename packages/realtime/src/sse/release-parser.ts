@@ -12,7 +12,7 @@
  * Bytes a client sends after its request are read and dropped (a pipelined request behind a
  * stream would never be answered anyway); its half-close ends the socket, as the server did.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 
@@ -31,6 +31,8 @@ const freeParser = ((): FreeParser | undefined => {
 /** The names of the HTTP server's own listeners (functions bound in `_http_server.js`). */
 const SERVER_ON_DATA = 'bound socketOnData';
 const SERVER_ON_END = 'bound socketOnEnd';
+const SERVER_ON_CLOSE = 'bound socketOnClose';
+const SERVER_ON_DRAIN = 'bound socketOnDrain';
 
 function discard(): void {}
 function endOnHalfClose(this: Socket): void {
@@ -54,5 +56,24 @@ export function releaseRequestParser(request: IncomingMessage, socket: Socket): 
   freeParser(parser, request, socket);
   socket.on('data', discard);
   socket.on('end', endOnHalfClose);
+  return true;
+}
+
+/**
+ * After {@link releaseRequestParser}: lets go of the stream's request and response, so that only
+ * the socket stays. The response is detached from the socket (`detachSocket`), and the server's
+ * `close` and `drain` listeners come off it, as Node does on an upgrade: they are bound to the
+ * connection's state, whose list of requests in progress would otherwise hold the request (and
+ * through the listeners Fastify put on it, the reply and the response) until the socket closes.
+ * The caller then ends the response itself (the last chunk) and the socket. Returns whether it did.
+ */
+export function detachStream(response: ServerResponse, socket: Socket): boolean {
+  if (response.socket !== socket || (socket as Socket & { parser?: unknown }).parser) return false;
+  const onClose = socket.listeners('close').find((listener) => listener.name === SERVER_ON_CLOSE);
+  const onDrain = socket.listeners('drain').find((listener) => listener.name === SERVER_ON_DRAIN);
+  if (!onClose || !onDrain) return false;
+  response.detachSocket(socket);
+  socket.off('close', onClose as (...args: unknown[]) => void);
+  socket.off('drain', onDrain as (...args: unknown[]) => void);
   return true;
 }

@@ -2,6 +2,13 @@
  * @module One SSE stream. Under HTTP/1.1 the response is chunked and every frame is written to the
  * socket as a pre-built chunk (one `write` per event, the chunk shared by all subscribers);
  * under HTTP/2 frames go through the response.
+ *
+ * Under HTTP/1.x, once the head is out and the request parser freed (release-parser.ts), the
+ * stream keeps only its socket: the response is detached from it (`detachStream`, as Node does
+ * for an upgrade) and nothing here holds the request or the response, so they — and the hijacked
+ * Fastify request and reply, which only they reach — are collected. That was ~1.6 KB of heap per
+ * stream (docs/capacity.md, "Memory per connection"). The stream then ends itself: the last
+ * chunk, then the socket; `onEnd` tells the route, which logs the stream as its request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamResetReason } from '@tickline/protocol';
@@ -11,7 +18,7 @@ import type { HubMessage } from '../hub/hub-message.ts';
 import type { ResumePlan } from '../hub/resume.ts';
 import { Connection, type CloseReason, type ConnectionHost } from '../connection/connection.ts';
 import { Transport, type TransportCounters } from '../connection/counters.ts';
-import { releaseRequestParser } from './release-parser.ts';
+import { detachStream, releaseRequestParser } from './release-parser.ts';
 
 const KEEP_ALIVE_CHUNK = encodeHttpChunk(SSE_KEEP_ALIVE);
 
@@ -34,15 +41,34 @@ export interface SseConnectionInit<P> {
   closeGraceMs: number;
   /** Extra response headers (e.g. the request id Fastify set before the hijack). */
   headers?: Record<string, string | number | readonly string[]>;
+  /**
+   * Called once when a stream that let go of its response has ended (its socket closed): the
+   * response's own `close` listeners (the HTTP framework's access log) then never run.
+   */
+  onEnd?: () => void;
+}
+
+/** The last chunk of a chunked response. */
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+
+// One `close` listener for every stream, instead of a closure (and `once`'s wrapper) per stream.
+const kStream = Symbol('tickline.realtime.sseStream');
+type TaggedEmitter = (Socket | ServerResponse) & { [kStream]?: SseConnection<unknown> };
+function onClose(this: TaggedEmitter): void {
+  const stream = this[kStream];
+  this[kStream] = undefined;
+  stream?.ended();
 }
 
 export class SseConnection<P = unknown> extends Connection<P> {
   readonly transport = Transport.sse;
-  readonly #response: ServerResponse;
+  /** HTTP/2, or HTTP/1.x when the parser could not be freed: the response carries the stream. */
+  readonly #response: ServerResponse | undefined;
   readonly #chunked: boolean;
   /** Under HTTP/1.x, the connection to close once the stream ended (it is never reused). */
   readonly #socket: Socket | undefined;
   readonly #closeGraceMs: number;
+  readonly #onEnd: (() => void) | undefined;
 
   constructor(init: SseConnectionInit<P>) {
     const { request, response } = init;
@@ -56,15 +82,25 @@ export class SseConnection<P = unknown> extends Connection<P> {
     // HTTP/1.x: write to the socket ourselves (chunk-framed when the response is chunked).
     const direct = request.httpVersionMajor === 1;
     super({ ...init, sink: direct ? socket : response });
-    this.#response = response;
     this.#chunked = direct && response.chunkedEncoding;
     this.#socket = direct ? socket : undefined;
+    this.#closeGraceMs = init.closeGraceMs;
     // Small frames must leave at once, whatever the server's default.
     if (direct) socket.setNoDelay(true);
-    // No other request will be answered on this connection: its parser is freed (release-parser.ts).
-    if (direct) releaseRequestParser(request, socket);
-    this.#closeGraceMs = init.closeGraceMs;
-    response.once('close', () => this.peerClosed());
+    // No other request will be answered on this connection: its parser is freed, and the stream
+    // lets go of the request and response (see the module comment).
+    const detached = direct && releaseRequestParser(request, socket) && detachStream(response, socket);
+    this.#response = detached ? undefined : response;
+    this.#onEnd = detached ? init.onEnd : undefined;
+    const closes: TaggedEmitter = detached ? socket : response;
+    closes[kStream] = this;
+    closes.on('close', onClose);
+  }
+
+  /** The stream's socket (or, not detached, its response) closed: either side ended it. */
+  ended(): void {
+    this.peerClosed();
+    this.#onEnd?.();
   }
 
   protected frameOf(message: HubMessage): Buffer {
@@ -97,6 +133,15 @@ export class SseConnection<P = unknown> extends Connection<P> {
     }
     const response = this.#response;
     const socket = this.#socket;
+    if (response === undefined) {
+      // Detached: the stream ends its response itself, then its connection.
+      if (socket === undefined || socket.destroyed) return;
+      if (this.#chunked) socket.write(LAST_CHUNK);
+      const timer = setTimeout(() => socket.destroy(), this.#closeGraceMs);
+      timer.unref();
+      socket.end(() => clearTimeout(timer));
+      return;
+    }
     if (!response.writableEnded) response.end();
     // A client that does not read would hold the buffer forever: give it a grace period, then cut.
     const timer = setTimeout(() => response.destroy(), this.#closeGraceMs);

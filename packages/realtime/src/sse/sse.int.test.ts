@@ -1,6 +1,8 @@
 import { EventSource } from 'eventsource';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { uuidv7 } from '@tickline/kernel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '@tickline/testing';
@@ -237,6 +239,40 @@ describe('sse - refusals and clean-up', () => {
       what: 'release',
     });
     expect(t.hub.stats().channels).toBe(0);
+  });
+
+  it('memory - an open stream keeps only its socket: its request and response are collected, events still flow', async () => {
+    const logged: Array<Record<string, unknown>> = [];
+    t = await startTestGateway({ logStream: { write: (line) => logged.push(JSON.parse(line)) } });
+    const held: WeakRef<object>[] = [];
+    // The same request and response objects Fastify's route gets.
+    t.app.server.on('request', (request: object, response: object) =>
+      held.push(new WeakRef(request), new WeakRef(response)),
+    );
+    const { es, events } = open(t.streamUrl(['user:u1']));
+    await until(() => events.length === 1, { timeoutMs: 5_000, what: 'the stream' });
+    expect(held).toHaveLength(2);
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    await until(
+      () => {
+        gc();
+        return held.every((ref) => ref.deref() === undefined);
+      },
+      { timeoutMs: 10_000, what: 'the request and response collected' },
+    );
+    const sent = [1, 2, 3].map((n) => publish(t!.hub, 'user:u1', n));
+    await until(() => live(events).length === 3, { timeoutMs: 5_000, what: 'events after the collection' });
+    expect(live(events).map((e) => e.id)).toEqual(sent.map((e) => e.id));
+    es.close();
+    await until(() => t!.gateway.stats().sse.connections === 0, { timeoutMs: 5_000, what: 'release' });
+    // Its end is logged as a request's (the app's response hooks never see it), without the query.
+    await until(() => logged.some((line) => line.msg === 'request completed'), { what: 'the access log' });
+    expect(logged.find((line) => line.msg === 'request completed')).toMatchObject({
+      method: 'GET',
+      url: '/api/v1/stream',
+      statusCode: 200,
+    });
   });
 
   it('slow consumers - a client that stops reading is told RT_SLOW_CONSUMER and disconnected', async () => {

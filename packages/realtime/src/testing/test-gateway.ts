@@ -36,7 +36,12 @@ export interface TestGateway {
 export const TEST_COOKIE = 'tl_stream';
 
 export async function startTestGateway(
-  options: { gateway?: Partial<RealtimeGatewayOptions<TestUser>>; hub?: HubOptions } = {},
+  options: {
+    gateway?: Partial<RealtimeGatewayOptions<TestUser>>;
+    hub?: HubOptions;
+    /** Where the app's JSON log lines go (none when absent). */
+    logStream?: { write(line: string): void };
+  } = {},
 ): Promise<TestGateway> {
   const hub = createHub(options.hub);
   const issuer = createStreamTicketIssuer({ secret: 'test-secret-test-secret-test-secret!' });
@@ -57,7 +62,7 @@ export async function startTestGateway(
     sseRetryMs: 50,
     ...options.gateway,
   });
-  const app = Fastify();
+  const app = Fastify(options.logStream ? { logger: { stream: options.logStream } } : {});
   await app.register(realtimeRoutes, { gateway });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;

@@ -31,7 +31,8 @@ describe('pglite adapter', () => {
     } finally {
       await dir.remove();
     }
-  }, 60_000);
+    // Three opens of a data directory, the first an initdb in WebAssembly: 60 s ran out at load 11.
+  }, 180_000);
 
   it('pglite - reports its worker heap and WebAssembly memory, during a transaction too, and stops at close', async () => {
     const metrics = new Registry();
