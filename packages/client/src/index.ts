@@ -131,4 +131,8 @@ export type {
   KillSwitchView,
   RiskAuditEntryView,
   UpdateRiskLimitsInput,
+  PortfolioVenue,
+  BindVenueInput,
+  VenueKeyPermissions,
+  VenueBalance,
 } from '@tickline/protocol';

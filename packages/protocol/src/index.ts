@@ -390,6 +390,14 @@ export type {
 } from './rest/notify.ts';
 export { STRATEGY_TEMPLATES, type StrategyTemplate } from './strategy/strategy-templates.ts';
 export {
+  PortfolioVenueName,
+  VenueKeyPermissionsSchema,
+  VenueBalanceSchema,
+  PortfolioVenueResponseSchema,
+  BindVenueBodySchema,
+} from './rest/venue.ts';
+export type { VenueKeyPermissions, VenueBalance, PortfolioVenue, BindVenueInput } from './rest/venue.ts';
+export {
   RiskLimitsSchema as PortfolioRiskLimitsSchema,
   KillSwitchHandSchema,
   KillSwitchStateSchema,

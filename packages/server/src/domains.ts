@@ -13,6 +13,7 @@ import { graphqlConfig } from '@tickline/graphql/config';
 import { notifyConfig } from '@tickline/notify/config';
 import { realtimeConfig } from '@tickline/realtime/config';
 import { strategyConfig } from '@tickline/strategy/config';
+import { tradingConfig } from '@tickline/trading/config';
 
 /** A module as the server composes it; each domain types its own deps and host. */
 export type ServerModule = DomainModule<string, any, any, any, any>;
@@ -36,13 +37,18 @@ export const DOMAINS = [
     config: realtimeConfig,
     load: async () => (await import('@tickline/realtime')).realtimeModule,
   },
-  { name: 'accounts', load: async () => (await import('@tickline/strategy')).accountsModule },
+  { name: 'accounts', load: async () => (await import('@tickline/trading')).accountsModule },
   { name: 'market', config: marketConfig, load: async () => (await import('@tickline/market')).marketModule },
   { name: 'game', config: gameConfig, load: async () => (await import('@tickline/game')).gameModule },
   {
     name: 'strategy',
     config: strategyConfig,
     load: async () => (await import('@tickline/strategy')).strategyModule,
+  },
+  {
+    name: 'trading',
+    config: tradingConfig,
+    load: async () => (await import('@tickline/trading')).tradingModule,
   },
   {
     name: 'notify',

@@ -5,7 +5,8 @@ export { gcraParams, gcraStep } from './http/plugins/rate-limit/gcra.ts';
 export { contentSecurityPolicy } from './http/plugins/security/security-headers.ts';
 export { readTlsCredentials } from './http/plugins/security/tls-options.ts';
 export { requestIdFrom, REQUEST_ID_HEADER } from './http/request-id.ts';
-export { openEventLog, eventLogLocation, LogKind } from './wiring/event-logs.ts';
+// natsLogOptions: bench:scale's whole-log reader opens the delivery log exactly as gateways do.
+export { openEventLog, eventLogLocation, LogKind, natsLogOptions } from './wiring/event-logs.ts';
 export { deriveAuthKeys, loadAuthKeys } from './wiring/auth-keys.ts';
 export { openDatabase, databaseLocation } from './wiring/database.ts';
 // The composed migration set, for `npm run release:queries`.
@@ -14,6 +15,8 @@ export { loadAllMigrations } from './wiring/migrations.ts';
 // the stream clients.
 export {
   accessTokenFor,
+  callJson,
+  initialAdminToken,
   openEventSource,
   signUpAndIn,
   streamTicket,

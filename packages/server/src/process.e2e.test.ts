@@ -77,6 +77,7 @@ describe('process - tickline start', () => {
         'backtest-queue',
         'research-queue',
         'strategy-code-reseal',
+        'strategy-delivery',
         'strategy-live-sandbox',
         // Consumers named after this process: every strategy process follows the log itself.
         expect.stringMatching(/^strategy\.books\./),
@@ -88,7 +89,9 @@ describe('process - tickline start', () => {
         'strategy-live-sync',
         'strategy-equity-compaction',
         'strategy-live-admin',
-        'strategy-delivery',
+        'trading-venue-streams',
+        'trading-venues',
+        'trading-delivery',
         'notify-matcher',
         'notify-dispatcher',
         'notify-enqueue',

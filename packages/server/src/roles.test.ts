@@ -29,7 +29,7 @@ describe('roles - table', () => {
   it('roles - the help text names each role, what runs now and what comes later', () => {
     const text = describeRoles();
     for (const role of Object.values(RoleName)) expect(text).toMatch(new RegExp(`^  ${role} `, 'm'));
-    expect(text).not.toContain('later: live strategies'); // live runs are in the strategy module
+    expect(text).not.toContain('later: live strategies'); // live runs are in the trading module
     expect(text).not.toContain('later: snapshots'); // game snapshots run today
     expect(text).toMatch(/^ {2}strategy .*live runs/m);
     expect(text).toContain('runs now: eventlog, publisher, sql, market, http');
@@ -42,7 +42,7 @@ describe('roles - table', () => {
     expect(names('all')).toEqual(DOMAINS.map((d) => d.name));
     expect(names('game')).toEqual(['game']);
     expect(names('collector')).toEqual(['market']);
-    expect(names('strategy')).toEqual(['identity', 'strategy', 'graphql']);
+    expect(names('strategy')).toEqual(['identity', 'strategy', 'trading', 'graphql']);
     expect(ROLES.platform.api).toEqual(['notify', 'platform']);
     expect(describeRoles()).toContain(
       'runs now: eventlog, eventlog-dlq, publisher, sql, identity, realtime, accounts, market, game, platform, graphql, http',

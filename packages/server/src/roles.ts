@@ -70,9 +70,9 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
     // serves the operations API, reaching zones on their processes by request/reply.
     modules: ['identity', 'realtime', 'accounts', 'market', 'game', 'platform', 'graphql'],
     api: ['identity', 'realtime', 'accounts', 'market', 'game', 'platform', 'graphql'],
-    // Strategy runs untrusted code in sandboxes and owns live runs; notify owns the delivery
-    // queue: their routes go to those roles (docs/architecture.md, "Routes through a gateway").
-    forward: { strategy: 'strategy', notify: 'platform' },
+    // Strategy runs untrusted code in sandboxes, trading owns live runs beside it; notify owns the
+    // delivery queue: their routes go to those roles (docs/architecture.md, "Routes through a gateway").
+    forward: { strategy: 'strategy', trading: 'strategy', notify: 'platform' },
     web: true,
     relay: false,
     pending: [],
@@ -113,11 +113,11 @@ export const ROLES: Readonly<Record<RoleName, RoleSpec>> = {
   },
   strategy: {
     summary: 'strategies, backtests and live runs in the isolated-vm sandbox; paper portfolios and orders',
-    // Identity authenticates the strategy API; backtests read the candle tables from SQL.
-    // GraphQL answers gateways' calls to the strategy and trading ports (no route here).
+    // Identity authenticates the strategy and trading APIs; backtests read the candle tables from
+    // SQL. GraphQL answers gateways' calls to the strategy and trading ports (no route here).
     services: [...CONSUMER, ...WITH_SQL],
-    modules: ['identity', 'strategy', 'graphql'],
-    api: ['strategy'],
+    modules: ['identity', 'strategy', 'trading', 'graphql'],
+    api: ['strategy', 'trading'],
     forward: {},
     web: false,
     relay: false,

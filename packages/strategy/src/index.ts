@@ -1,28 +1,14 @@
 /**
  * @module @tickline/strategy — user strategies and backtests: the deterministic engine and
  * metrics (core/), the isolated-vm sandbox that runs user code (sandbox/), save-time compile and
- * the published API types (api/); accounts/ holds each new account's paper-portfolio snapshot
- * flow (`accountsModule`).
+ * the published API types (api/), the engine a live run drives a candle at a time (live/),
+ * versions, research. Live runs, orders, portfolios and risk are `@tickline/trading`.
  */
-// Accounts: the initial paper-portfolio snapshot flow (seed 002).
-export { accountsModule } from './accounts/accounts-module.ts';
-export { createAccountsHost } from './accounts/accounts-host.ts';
 export { STRATEGY_MIGRATIONS_DIR } from './migrations-dir.ts';
-export {
-  AccountSnapshotGenerated,
-  AccountSnapshotDataSchema,
-  ACCOUNT_EVENTS,
-} from './accounts/account-events.ts';
-export { STARTING_CASH, initialSnapshot } from './accounts/initial-snapshot.ts';
-export { createSnapshotHandler, ACCOUNT_SNAPSHOTS_CONSUMER } from './accounts/snapshot-consumer.ts';
-export { createSnapshotOutbox } from './accounts/snapshot-outbox.ts';
-export { accountDelivery, userChannel, USER_EVENT_TYPES } from './accounts/account-delivery.ts';
-
-export type { AccountsHost, AccountsHostDeps } from './accounts/accounts-host.ts';
-export type { AccountSnapshotData, Position } from './accounts/account-events.ts';
 // Strategies and backtests (issue 10).
 export { StrategyErrorCodes } from './core/errors.ts';
 export { runBacktest } from './core/engine.ts';
+export { executionFeeds } from './core/execution-feed.ts';
 export { resolveParams, checkDefinition } from './core/definition.ts';
 export {
   backtestSettingsSchema,
@@ -30,7 +16,8 @@ export {
   DEFAULT_OUTPUT_LIMITS,
 } from './settings/backtest-settings.ts';
 export { StrategySandbox, runInSandbox, DEFAULT_SANDBOX_LIMITS } from './sandbox/sandbox.ts';
-export { LiveProcesses, placeTenant } from './sandbox/live-processes.ts';
+export { LiveProcesses } from './sandbox/live-processes.ts';
+export { placeTenant } from './sandbox/tenant-placement.ts';
 export type { LiveOpenRequest, LiveProcessesOptions } from './sandbox/live-processes.ts';
 export type { LiveRunLimits } from './sandbox/live-wire.ts';
 export { compileStrategy, stripTypes, DEFAULT_MAX_CODE_BYTES } from './api/compile-strategy.ts';
@@ -57,6 +44,8 @@ export type {
   Metrics,
   Order,
   OrderRequest,
+  OrderSide,
+  OrderType,
   OutputLimits,
   PeriodReturn,
   PlotSeries,
@@ -64,7 +53,7 @@ export type {
   Trade,
 } from './core/types.ts';
 export type { BacktestSettingsInput } from './settings/backtest-settings.ts';
-export type { SandboxLimits, SandboxRunOptions } from './sandbox/sandbox.ts';
+export type { BacktestRunner, SandboxLimits, SandboxRunOptions } from './sandbox/sandbox.ts';
 export type { CompiledStrategy, CompileOptions, SourceLanguage } from './api/compile-strategy.ts';
 export type { BacktestExecutor, BacktestJob } from './research/executor.ts';
 export type { CodeCipher, CodeCipherOptions, EncryptedCode } from './versions/code-cipher.ts';
@@ -108,11 +97,22 @@ export type {
   VersionRecord,
   StoredResult,
 } from './versions/strategy-repository.ts';
-// Broker port and pre-trade risk (issue 11).
-export * from './broker/index.ts';
-export * from './risk/index.ts';
-// Paper venue, portfolios and live runs (issue 11).
-export * from './paper/index.ts';
-export * from './portfolio/index.ts';
-export * from './live/index.ts';
-export * from './live-http/index.ts';
+// The strategy's side of a live run (the run itself is @tickline/trading's): the engine driven a
+// candle at a time, the session port the sandbox's live processes implement.
+export { LiveEngine } from './live/live-engine.ts';
+export { hostSessions } from './live/live-session.ts';
+export type { LiveCandle, LiveFeed, LiveStep } from './live/live-engine.ts';
+export type {
+  LiveSession,
+  LiveSessionSpec,
+  LiveSessionStep,
+  LiveOrder,
+  LiveWarmup,
+  IndexedCandle,
+  OpenSession,
+  StepAnswer,
+} from './live/live-session.ts';
+export type { RecordedFill, RestoredBooks } from './sandbox/isolate-live.ts';
+// The core's ledger and fill model: paper portfolios book and fill with the backtest's own.
+export { Ledger } from './core/ledger.ts';
+export { slipped, crossingPrice } from './core/fill-model.ts';

@@ -1,9 +1,8 @@
 /**
- * @module The strategy package's one migrations folder: 0003 (account snapshots), 0007
- * (strategies, versions, backtests), 0009 (broker orders and credentials, portfolios), 0011 (live
- * strategies), 0014 (durable paper orders), 0029 (kill switch and risk limits, audited), 0047 (kline CSV uploads).
- * `strategyModule` owns
- * it, so the composed migration set loads it once.
+ * @module The strategy package's one migrations folder: 0007 (strategies, versions, backtests),
+ * 0033 (research runs), 0034 (promotion overrides), 0036 (re-sealed code), 0047 (kline CSV
+ * uploads). Portfolios, orders, live runs and risk moved to `@tickline/trading` with their
+ * migrations. `strategyModule` owns it, so the composed migration set loads it once.
  */
 import { fileURLToPath } from 'node:url';
 

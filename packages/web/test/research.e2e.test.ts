@@ -23,7 +23,14 @@ const SERVER_WAIT_MS = 60_000;
 /** The walk-forward's runs (folds × grid sets) on a busy machine. */
 const RESEARCH_WAIT_MS = 120_000;
 const MINUTE = 60_000;
-const T0 = Date.UTC(2024, 0, 1);
+const NOW = new Date();
+/**
+ * Two months back: inside the default candle retention (two years), which refuses older uploads,
+ * wherever the calendar is when this runs.
+ */
+const T0 = Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() - 2, 1);
+/** Older than the default candle retention. */
+const OLD_T0 = Date.UTC(NOW.getUTCFullYear() - 3, NOW.getUTCMonth(), 1);
 /** 3,000 one-minute candles: three walk-forward folds of 1,200 in-sample and 600 out-of-sample bars. */
 const BARS = 3_000;
 const inputTime = (ms: number) => new Date(ms).toISOString().slice(0, 16);
@@ -32,12 +39,12 @@ const inputTime = (ms: number) => new Date(ms).toISOString().slice(0, 16);
  * A Binance kline CSV of `bars` 1 m candles: a rising price with a two-hour swing — deterministic,
  * and trending enough that an SMA crossover's out-of-sample equity rises.
  */
-function klineCsv(bars: number, base: number): string {
+function klineCsv(bars: number, base: number, t0 = T0): string {
   const lines: string[] = [];
   for (let i = 0; i < bars; i++) {
     const open = base + 0.02 * i + 4 * Math.sin((2 * Math.PI * i) / 120);
     const close = base + 0.02 * (i + 1) + 4 * Math.sin((2 * Math.PI * (i + 1)) / 120);
-    const t = T0 + i * MINUTE;
+    const t = t0 + i * MINUTE;
     const [o, c] = [open.toFixed(4), close.toFixed(4)];
     const [h, l] = [(Math.max(open, close) + 0.05).toFixed(4), (Math.min(open, close) - 0.05).toFixed(4)];
     lines.push(
@@ -59,8 +66,8 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
   });
   afterAll(() => stopWithBrowser(dashboard, browser));
 
-  /** Uploads `csv` as `symbol` 1 m through the strategy page's upload control; waits for its summary. */
-  async function upload(page: Page, symbol: string, csv: string): Promise<void> {
+  /** Fills the strategy page's upload control with `csv` as `symbol` 1 m and sends it. */
+  async function sendUpload(page: Page, symbol: string, csv: string): Promise<void> {
     const form = page.getByRole('form', { name: 'Upload history' });
     await form.getByLabel('Kline CSV file').setInputFiles({
       name: `${symbol}.csv`,
@@ -70,6 +77,11 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     await form.getByLabel('Upload symbol').fill(symbol);
     await form.getByLabel('Upload candle size').selectOption('1m');
     await form.getByRole('button', { name: 'Upload' }).click();
+  }
+
+  /** Uploads `csv` as `symbol` 1 m through the strategy page's upload control; waits for its summary. */
+  async function upload(page: Page, symbol: string, csv: string): Promise<void> {
+    await sendUpload(page, symbol, csv);
     await page.getByTestId('upload-progress').waitFor({ timeout: SERVER_WAIT_MS });
     await page
       .getByTestId('upload-status')
@@ -114,6 +126,14 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     await status.scrollIntoViewIfNeeded();
     await screenshot(admin, 'research-upload');
     await upload(admin, 'RSCHB-USDT', klineCsv(BARS, 50));
+    // History older than the candle retention is refused with the setting that keeps it, rather
+    // than stored and dropped by the next partition maintenance.
+    await sendUpload(admin, 'RSCHOLD-USDT', klineCsv(60, 100, OLD_T0));
+    const refusal = admin.getByRole('form', { name: 'Upload history' }).getByRole('alert');
+    await refusal.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await refusal.textContent()).toMatch(
+      /RSCHOLD-USDT 1m candles from .* are older than .*market\.retention\.candlesMs.*nothing was stored/,
+    );
     await admin.context().close();
 
     const page = await openPage(browser);
@@ -182,6 +202,8 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     await research.getByLabel('Grid').fill('fast=5,10; slow=30,60');
     await research.getByLabel('In-sample bars').fill('1200');
     await research.getByLabel('Out-of-sample bars').fill('600');
+    // Sets tried on these candles before (another grid): the deflated Sharpe ratio counts them.
+    await research.getByLabel('Trials made before').fill('6');
     await research.getByRole('button', { name: 'Run research' }).click();
     await page
       .getByRole('heading', { name: 'Research: walk-forward · RSCH-USDT 1m' })
@@ -196,7 +218,7 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
       /^\{"fast":(5|10),"slow":(30|60)\}$/,
     );
     expect(await page.getByTestId('dsr').textContent()).toMatch(
-      /^\d\.\d{4} probability the best of 4 trials/,
+      /^\d\.\d{4} probability the best of 10 trials \(6 of them declared as tried before\) beats luck/,
     );
     await screenshot(page, 'research-walk-forward', { fullPage: true });
     console.info(`research progress bar seen while running: ${progressSeen}`);

@@ -4,7 +4,7 @@
  * answered by Fastify's inject: every path, header, body and wire shape the SDK assumes is the
  * server's, including the coded refusals a ticket shows.
  */
-import { createLiveTestApp, type LiveTestApp } from '@tickline/strategy/internal';
+import { createLiveTestApp, type LiveTestApp } from '@tickline/trading/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicklineClient, orderQuantityFor, type TicklineClient } from '../index.ts';
 import type { FetchLike } from '../http/http-client.ts';

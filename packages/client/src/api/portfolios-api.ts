@@ -1,7 +1,7 @@
 /**
- * @module Paper portfolios and their orders: cash, equity and positions with P&L, the equity
- * history, manual paper orders (place, cancel, list working or all), the kill switch (engage, release) and
- * risk limits. Order and
+ * @module Portfolios and their orders: cash, equity and positions with P&L, the equity
+ * history, manual orders (place, cancel, list working or all), the kill switch (engage, release),
+ * risk limits, and the venue a portfolio trades at (paper, or bound to Binance spot with a key). Order and
  * fill events arrive on `user:{id}` (`order.placed`, `order.filled`, `order.cancelled`,
  * `order.rejected`); refetch the portfolio on them.
  */
@@ -11,9 +11,11 @@ import type {
   EquityPoint,
   EquityRange,
   KillSwitchView,
+  BindVenueInput,
   Order,
   PlaceOrderInput,
   PortfolioDetail,
+  PortfolioVenue,
   PortfolioRisk,
   PortfolioRiskLimits,
   PortfolioSummary,
@@ -61,6 +63,17 @@ export interface PortfoliosApi {
   risk(portfolioId: string): Promise<PortfolioRisk>;
   /** Changes some limits (the others keep their value); audited with `reason`. */
   setRiskLimits(portfolioId: string, limits: UpdateRiskLimitsInput): Promise<{ limits: PortfolioRiskLimits }>;
+  /** Where the portfolio trades (paper, or a live venue with the account's balances there). */
+  venue(portfolioId: string): Promise<PortfolioVenue>;
+  /**
+   * Binds the portfolio to Binance spot with an API key and secret, checked at the venue first: a
+   * key that can withdraw (`TRADING_VENUE_KEY_CAN_WITHDRAW`) or cannot trade spot
+   * (`TRADING_VENUE_KEY_CANNOT_TRADE`) is refused. `{ venue: 'paper' }` goes back to paper. The
+   * answer never carries the key, only its last four characters.
+   */
+  bindVenue(portfolioId: string, binding: BindVenueInput): Promise<PortfolioVenue>;
+  /** Back to paper; the stored key is deleted. */
+  unbindVenue(portfolioId: string): Promise<PortfolioVenue>;
 }
 
 export function createPortfoliosApi(send: AuthorizedSend, paths: ClientPaths): PortfoliosApi {
@@ -107,5 +120,8 @@ export function createPortfoliosApi(send: AuthorizedSend, paths: ClientPaths): P
       send({ method: 'POST', path: `${one(id)}/kill-switch/release`, body: { reason } }),
     risk: (id) => send({ method: 'GET', path: `${one(id)}/risk` }),
     setRiskLimits: (id, limits) => send({ method: 'PUT', path: `${one(id)}/risk-limits`, body: limits }),
+    venue: (id) => send({ method: 'GET', path: `${one(id)}/venue` }),
+    bindVenue: (id, binding) => send({ method: 'PUT', path: `${one(id)}/venue`, body: binding }),
+    unbindVenue: (id) => send({ method: 'DELETE', path: `${one(id)}/venue` }),
   };
 }

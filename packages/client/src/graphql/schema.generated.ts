@@ -477,7 +477,7 @@ export interface GqlOrder {
   rejectReason: string | null;
   detail: string | null;
   retryAfterMs: number | null;
-  /** { kind: strategy, strategyId, version, candleCloseTime } or { kind: manual, userId }. */
+  /** { kind: strategy, strategyId, version, candleCloseTime, fillInterval } or { kind: manual, userId }. */
   origin: unknown;
   createdAt: number;
   updatedAt: number;

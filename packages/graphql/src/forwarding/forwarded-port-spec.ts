@@ -53,10 +53,13 @@ export const AUTHENTICATING_FUNCTIONS: ReadonlySet<string> = new Set([
   'trading:authenticate',
 ]);
 
-/** The domain (the role table's module) that owns each port. */
-export const PORT_DOMAINS: Readonly<Record<ForwardedPortName, 'strategy' | 'notify'>> = {
+/** A domain (the role table's module) whose ports a gateway may reach on its owner. */
+export type ForwardedDomain = 'strategy' | 'trading' | 'notify';
+
+/** The domain that owns each port. */
+export const PORT_DOMAINS: Readonly<Record<ForwardedPortName, ForwardedDomain>> = {
   strategies: 'strategy',
-  trading: 'strategy',
+  trading: 'trading',
   notifications: 'notify',
 };
 

@@ -6,7 +6,7 @@
  */
 import { createInProcessRequestReply, type RequestReply, type Responder } from '@tickline/eventlog';
 import { describeErrorCode } from '@tickline/kernel';
-import { createLiveTestApp, type LiveTestApp } from '@tickline/strategy/internal';
+import { createLiveTestApp, type LiveTestApp } from '@tickline/trading/internal';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ForwardedPorts, GraphqlServices } from '../schema/services.ts';
 import {
@@ -71,7 +71,10 @@ async function start(options: { ownerAnswers?: boolean } = {}): Promise<GraphqlT
   const services: GraphqlServices = {
     auth: fakeAuth(),
     market: market.port,
-    forwarded: createForwardedPorts({ rpc: counting, owners: { strategy: 'strategy', notify: 'platform' } }),
+    forwarded: createForwardedPorts({
+      rpc: counting,
+      owners: { strategy: 'strategy', trading: 'strategy', notify: 'platform' },
+    }),
   };
   gateway = await startGraphqlTestApp(services);
   return gateway;

@@ -15,6 +15,7 @@ import {
   FORWARDED_FUNCTIONS,
   PORT_DOMAINS,
   portService,
+  type ForwardedDomain,
   type ForwardedPortName,
 } from './forwarded-port-spec.ts';
 import { fromWire, toWire } from './wire-values.ts';
@@ -35,7 +36,7 @@ export interface ForwardedCall {
 export interface ForwardedPortsOptions {
   rpc: RequestReply;
   /** The role owning each domain this process forwards (the role table's `forward`). */
-  owners: Readonly<Partial<Record<'strategy' | 'notify', string>>>;
+  owners: Readonly<Partial<Record<ForwardedDomain, string>>>;
   /** @default FORWARD_TIMEOUT_MS */
   timeoutMs?: number;
 }

@@ -1,8 +1,8 @@
 /**
  * @module GraphQL on a running process: binds the schema's ports to the hosts of the domains that
- * run here — identity always; market, strategy (with live trading), notify, platform and realtime
- * where the role runs them — through the very services, repositories and actions REST's routes
- * call. A domain this role forwards to another (strategy and notify on a gateway) is reached on
+ * run here — identity always; market, strategy, trading, notify, platform and realtime where the
+ * role runs them — through the very services, repositories and actions REST's routes call. A
+ * domain this role forwards to another (strategy, trading and notify on a gateway) is reached on
  * its owner per call over request/reply; a role that owns such a domain answers those calls
  * (docs/architecture.md, "GraphQL through a gateway").
  */
@@ -13,8 +13,10 @@ import { createMarketReads, type MarketHost } from '@tickline/market';
 import type { NotifyHost } from '@tickline/notify';
 import type { PlatformHost } from '@tickline/platform';
 import type { RealtimeHost } from '@tickline/realtime';
-import { createLiveActions, createStrategyActions, type StrategyHost } from '@tickline/strategy';
+import { createStrategyActions, type StrategyHost } from '@tickline/strategy';
+import { createLiveActions, type TradingHost } from '@tickline/trading';
 import type { GraphqlSettings } from '../config.ts';
+import type { ForwardedDomain } from '../forwarding/forwarded-port-spec.ts';
 import { createForwardedPorts } from '../forwarding/forwarded-ports.ts';
 import { portResponderService } from '../forwarding/port-responder.ts';
 import type { GraphqlServices, TickerView } from '../schema/services.ts';
@@ -23,6 +25,7 @@ export interface GraphqlHostDeps extends ModuleBaseDeps<GraphqlSettings> {
   identity: IdentityHost;
   market?: MarketHost | undefined;
   strategy?: StrategyHost | undefined;
+  trading?: TradingHost | undefined;
   notify?: NotifyHost | undefined;
   platform?: PlatformHost | undefined;
   realtime?: RealtimeHost | undefined;
@@ -94,22 +97,22 @@ function strategyPort(strategy: StrategyHost): GraphqlServices['strategies'] {
 }
 
 /** The owners of the domains this process forwards and does not run itself. */
-function forwardedOwners(deps: GraphqlHostDeps): Partial<Record<'strategy' | 'notify', string>> {
-  const owners: Partial<Record<'strategy' | 'notify', string>> = {};
-  const strategy = deps.forwarding?.owners['strategy'];
-  const notify = deps.forwarding?.owners['notify'];
-  if (strategy !== undefined && deps.strategy === undefined) owners.strategy = strategy;
-  if (notify !== undefined && deps.notify === undefined) owners.notify = notify;
+function forwardedOwners(deps: GraphqlHostDeps): Partial<Record<ForwardedDomain, string>> {
+  const owners: Partial<Record<ForwardedDomain, string>> = {};
+  for (const domain of ['strategy', 'trading', 'notify'] as const) {
+    const owner = deps.forwarding?.owners[domain];
+    if (owner !== undefined && deps[domain] === undefined) owners[domain] = owner;
+  }
   return owners;
 }
 
-function forwardedPorts(rpc: RequestReply, owners: Partial<Record<'strategy' | 'notify', string>>) {
+function forwardedPorts(rpc: RequestReply, owners: Partial<Record<ForwardedDomain, string>>) {
   return Object.keys(owners).length === 0 ? undefined : createForwardedPorts({ rpc, owners });
 }
 
 export function createGraphqlHost(deps: GraphqlHostDeps): GraphqlHost {
-  const { identity, market, strategy, notify, platform, realtime, rpc } = deps;
-  const live = strategy?.live?.routeOptions;
+  const { identity, market, strategy, trading, notify, platform, realtime, rpc } = deps;
+  const live = trading?.live?.routeOptions;
   const realtimeSettings = deps.config?.realtime;
   const ports: GraphqlServices = {
     auth: identity.auth,
@@ -134,7 +137,7 @@ export function createGraphqlHost(deps: GraphqlHostDeps): GraphqlHost {
   const answers = new Set(deps.forwarding?.answers ?? []);
   const owned = {
     strategies: answers.has('strategy') ? ports.strategies : undefined,
-    trading: answers.has('strategy') ? ports.trading : undefined,
+    trading: answers.has('trading') ? ports.trading : undefined,
     notifications: answers.has('notify') ? ports.notifications : undefined,
   };
   const services: Service[] =

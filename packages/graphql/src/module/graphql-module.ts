@@ -20,7 +20,7 @@ export const graphqlModule: DomainModule<
   errors: [GraphqlErrorCodes],
   config: graphqlConfig,
   migrations: undefined,
-  after: ['identity', 'realtime', 'market', 'strategy', 'notify', 'platform'],
+  after: ['identity', 'realtime', 'market', 'strategy', 'trading', 'notify', 'platform'],
   createHost: createGraphqlHost,
   routes: (host) =>
     host.settings.enabled

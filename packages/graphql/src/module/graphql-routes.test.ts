@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { defineErrorCodes, OPERATION_RATE_LIMIT, TicklineError } from '@tickline/kernel';
 // Registers live trading's codes (STRATEGY_PORTFOLIO_NOT_FOUND), as the server's strategy module does.
-import { createLiveActions } from '@tickline/strategy';
-import { createLiveTestApp, type LiveTestApp } from '@tickline/strategy/internal';
+import { createLiveActions } from '@tickline/trading';
+import { createLiveTestApp, type LiveTestApp } from '@tickline/trading/internal';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -6,7 +6,7 @@
  */
 import type { Caller } from '@tickline/kernel';
 import type { ApiKeyScope } from '@tickline/protocol';
-import type { LiveCaller } from '@tickline/strategy';
+import type { LiveCaller } from '@tickline/trading';
 import type { FastifyRequest } from 'fastify';
 import type { MercuriusContext } from 'mercurius';
 import { GraphqlError } from '../errors.ts';

@@ -1,5 +1,5 @@
 /**
- * The statements one nested query sends to SQL, counted on the real strategy host (PGlite,
+ * The statements one nested query sends to SQL, counted on the real strategy and trading hosts (PGlite,
  * identity, repositories, live trading's books, journal, risk controls and run store): the
  * dashboard's portfolio with positions, their tickers, the runs on it with their strategies and
  * versions, and a page of strategies with versions and backtests with results, for 2 and for 20
@@ -9,7 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { requestAuth, type IdentityHost } from '@tickline/identity';
 import { createMetricsRegistry, silentLogger, systemClock, uuidv7 } from '@tickline/kernel';
 import type { StoredResult } from '@tickline/strategy';
-import { createStrategyTestApp, type StrategyTestApp } from '@tickline/strategy/internal';
+import { createTradingTestApp, type TradingTestApp } from '@tickline/trading/internal';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphqlSchema } from '../config.ts';
@@ -33,11 +33,11 @@ const QUERY = `query Dashboard($id: ID!) {
 /** The counter of the request being handled, by its `x-count` header (see the onRequest hook). */
 const counting = new AsyncLocalStorage<{ statements: number }>();
 const counters = new Map<string, { statements: number }>();
-let t: StrategyTestApp;
+let t: TradingTestApp;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  t = await createStrategyTestApp({ live: true, tiers: { free: { maxStrategies: 100 } } });
+  t = await createTradingTestApp({ tiers: { free: { maxStrategies: 100 } } });
   // Every statement of the process passes here; only the query's own are counted.
   const query = t.sql.query.bind(t.sql);
   t.sql.query = (...args: Parameters<typeof query>) => {
@@ -48,6 +48,7 @@ beforeAll(async () => {
   const host = createGraphqlHost({
     identity: { auth: requestAuth(t.identity), identity: t.identity } as unknown as IdentityHost,
     strategy: t.host,
+    trading: t.trading,
     settings: GraphqlSchema.parse({}),
     logger: silentLogger,
     metrics: createMetricsRegistry({ processMetrics: false }),
@@ -85,7 +86,7 @@ const result = (totalReturn: number): StoredResult => ({
 async function seed(n: number) {
   const user = await t.user();
   const { repository } = t.host;
-  const live = t.host.live!;
+  const live = t.trading.live!;
   const now = new Date();
   for (let i = 0; i < n; i++) {
     const strategy = await repository.createStrategy({

@@ -12,14 +12,9 @@ import type { CandlesQuerySchema, IndicatorQuerySchema, MarketReads } from '@tic
 import type { NotifyApi } from '@tickline/notify';
 import type { PlatformOperations } from '@tickline/platform';
 import type { Hub, RealtimeGateway, StreamPrincipal } from '@tickline/realtime';
-import type {
-  LiveActions,
-  LiveCaller,
-  ResearchRepository,
-  RunRecord,
-  StrategyActions,
-  StrategyRepository,
-} from '@tickline/strategy';
+import type { ResearchRepository, RunRecord, StrategyActions, StrategyRepository } from '@tickline/strategy';
+import type { LiveCaller } from '@tickline/trading';
+import type { LiveActions } from '@tickline/trading';
 import type { ApiKeyScope } from '@tickline/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
@@ -113,7 +108,7 @@ export interface GraphqlServices {
   readonly apiKeys?: ((request: FastifyRequest) => Promise<readonly unknown[]>) | undefined;
   readonly market?: MarketPort | undefined;
   readonly strategies?: StrategyPort | undefined;
-  /** Where live trading runs here (`strategy.live.enabled` with an event log). */
+  /** Where live trading runs here (`trading.live.enabled` with an event log). */
   readonly trading?: TradingPort | undefined;
   readonly notifications?: NotificationsPort | undefined;
   readonly operations?: OperationsPort | undefined;

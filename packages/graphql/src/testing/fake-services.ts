@@ -6,13 +6,8 @@
  */
 import { IdentityError, type Principal } from '@tickline/identity';
 import type { Caller, RequestAuth } from '@tickline/kernel';
-import {
-  createLiveActions,
-  type LiveRoutesOptions,
-  type RunRecord,
-  type StrategyRecord,
-  type VersionInfo,
-} from '@tickline/strategy';
+import { type RunRecord, type StrategyRecord, type VersionInfo } from '@tickline/strategy';
+import { createLiveActions, type LiveRoutesOptions } from '@tickline/trading';
 import type { FastifyRequest } from 'fastify';
 import type {
   MarketPort,

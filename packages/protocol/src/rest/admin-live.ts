@@ -44,7 +44,7 @@ export const AdminLiveRunSchema = z.object({
 
 /** One strategy process and the runs it holds. */
 export const StrategyProcessSchema = z.object({
-  /** The runner's member name (host and port, or `strategy.live.member`). */
+  /** The runner's member name (host and port, or `trading.live.member`). */
   member: z.string(),
   pid: z.int(),
   cpuMs: z.number().describe('CPU time the whole process used (user and system)'),

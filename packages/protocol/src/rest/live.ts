@@ -6,6 +6,7 @@
  * epoch milliseconds.
  */
 import { z } from 'zod';
+import { CandleIntervalSchema } from '../sets/candle-interval.ts';
 
 /** A canonical `BASE-QUOTE` symbol. */
 const SymbolSchema = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/);
@@ -96,6 +97,8 @@ export const OrderOriginSchema = z.discriminatedUnion('kind', [
     strategyId: z.string(),
     version: z.number(),
     candleCloseTime: z.number(),
+    /** The interval whose bars fill it on paper: its run's execution feed for the symbol. */
+    fillInterval: CandleIntervalSchema.optional(),
   }),
   z.object({ kind: z.literal('manual'), userId: z.string() }),
 ]);
@@ -163,7 +166,8 @@ export const LiveSignalSchema = z.object({
 
 export const LiveFeedSchema = z.object({
   symbol: SymbolSchema,
-  interval: z.enum(['1m', '5m', '15m', '1h', '1d']),
+  /** Any candle interval, 1 s included: a run's orders fill on the bars of its finest feed. */
+  interval: CandleIntervalSchema,
 });
 
 export const LiveRunStateSchema = z.enum(['running', 'paused']);

@@ -1,10 +1,11 @@
 /**
  * Security notices (issue 29, Low), over HTTP against `tickline start`: the `security` kind was
- * offered as a rule kind while nothing published it. A sign-in from a device or address new to the
- * account, a password change and a new API key now reach the user through the notify engine —
- * the inbox, and a webhook their rules add — critical, naming the change; a sign-in from a known
- * device and address does not. The server trusts a proxy on loopback here (`http.trustProxy`), so
- * the address a notice names is the one the proxy forwarded.
+ * offered as a rule kind while nothing published it. Every change the kind covers now reaches the
+ * user through the notify engine — the inbox, and a webhook their rules add — critical, naming the
+ * change: a sign-in from a device (user agent family) or address new to the account, a password
+ * change, a new API key, two-factor turned on and off; a sign-in from a known device and address
+ * does not. The server trusts a proxy on loopback here (`http.trustProxy`), so the address a notice
+ * names is the one the proxy forwarded.
  */
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTotp } from '@tickline/identity/internal';
+import { systemClock } from '@tickline/kernel';
 import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn, TEST_PASSWORD } from '../testing/api-clients.ts';
@@ -19,6 +22,9 @@ import { embeddedTestEnv, startTicklineServer, type RunningServer } from '../tes
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 const NEW_SIGN_IN = 'New sign-in from Firefox on Linux';
+const SAFARI =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
+const NEW_SAFARI = 'New sign-in from Safari on macOS';
 
 interface Notice {
   title: string;
@@ -67,7 +73,7 @@ describe('accounts - security changes reach their user', () => {
   const inbox = async (bearer: string): Promise<Notice[]> =>
     (await callJson(server.url, 'GET', '/api/v1/notifications?limit=50', { bearer })).body.items as Notice[];
 
-  it('accounts - a new device is announced once, naming it; a password change and a new key are too', async () => {
+  it('accounts - each new device is announced once, naming it; password, API key and two-factor changes are too', async () => {
     const user = await signUpAndIn(server.url, `sec-${Date.now()}@example.test`);
     const bearer = user.accessToken;
     const rules = await callJson(server.url, 'PUT', '/api/v1/notification-rules/security', {
@@ -103,6 +109,9 @@ describe('accounts - security changes reach their user', () => {
 
     // The same device and address again: nothing new.
     expect((await signIn(user.email, firefox)).status).toBe(200);
+    // Another browser from the address the account signed up from: a new device, announced once.
+    expect((await signIn(user.email, { 'user-agent': SAFARI })).status).toBe(200);
+    expect((await signIn(user.email, { 'user-agent': SAFARI })).status).toBe(200);
 
     const changed = await callJson(server.url, 'POST', '/api/v1/me/password', {
       bearer,
@@ -115,16 +124,45 @@ describe('accounts - security changes reach their user', () => {
       body: { name: 'bot', scopes: ['market:read'] },
     });
     expect(created.status).toBe(201);
+
+    // Two-factor on, then off (the second code is the next time step: a code works once).
+    const totp = createTotp({ clock: systemClock, issuer: 'Tickline' });
+    const enrolled = await callJson(server.url, 'POST', '/api/v1/me/totp', { bearer: after });
+    expect(enrolled.status).toBe(200);
+    const secret = enrolled.body.secret as string;
+    const activated = await callJson(server.url, 'POST', '/api/v1/me/totp/activate', {
+      bearer: after,
+      body: { code: await totp.codeAt(secret, Date.now()) },
+    });
+    expect(activated.status).toBe(200);
+    const disabled = await callJson(server.url, 'POST', '/api/v1/me/totp/disable', {
+      bearer: after,
+      body: { code: await totp.codeAt(secret, Date.now() + 30_000) },
+    });
+    expect(disabled.status).toBe(204);
+
+    const expected = [
+      'Security: password changed',
+      'Security: api key created',
+      'Security: two factor enabled',
+      'Security: two factor disabled',
+    ];
     let titles: string[] = [];
     await until(
       async () => {
         titles = (await inbox(after)).map((n) => n.title);
-        return titles.includes('Security: password changed') && titles.includes('Security: api key created');
+        return expected.every((t) => titles.includes(t));
       },
-      { timeoutMs: 30_000, what: 'the password and API key notices in the inbox' },
+      { timeoutMs: 30_000, what: `${expected.join(', ')} in the inbox` },
     );
-    // The notices of one user arrive in order: the repeat sign-in, published before the password
-    // change, would be in by now.
-    expect(titles.filter((t) => t.startsWith('New sign-in'))).toEqual([NEW_SIGN_IN]);
+    // The notices of one user arrive in order: the repeat sign-ins, published before the password
+    // change, would be in by now. Each new device once; the known ones never.
+    expect(titles.filter((t) => t.startsWith('New sign-in')).sort()).toEqual(
+      [NEW_SIGN_IN, NEW_SAFARI].sort(),
+    );
+    await until(() => expected.every((t) => webhooks.some((w) => w.data.title === t)), {
+      timeoutMs: 30_000,
+      what: 'every security notice at the webhook',
+    });
   });
 });

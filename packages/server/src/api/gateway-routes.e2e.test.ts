@@ -127,4 +127,76 @@ describe.skipIf(!available)(`gateway routes - every route through a gateway (${r
       stream.close();
     }
   });
+
+  it('gateway routes - a walk-forward queued through the gateway: progress, report, gate', async () => {
+    // Given 300 one-minute candles in the shared database, before the backtest test's hour
+    const hour = 3_600_000;
+    const from = Math.floor(Date.now() / hour) * hour - 7 * hour;
+    await storeCandles(cluster!.env.TICKLINE_DATABASE_URL!, candleWave('BTC-USDT', from - 60_000, 300));
+    const cy = await signUpAndIn(gateway.url, `cy.${Date.now()}@example.com`);
+    const bearer = cy.accessToken;
+    const stream = openEventSource(gateway.url, {
+      channels: [`user:${cy.userId}`],
+      types: ['research.progress', 'research.completed'],
+      ticket: await streamTicket(gateway.url, bearer),
+    });
+    try {
+      expect(await stream.refused).toBe(200);
+      const created = await callJson(gateway.url, 'POST', '/api/v1/strategies', {
+        bearer,
+        body: { name: 'cross', source: SMA_CROSS_SOURCE },
+      });
+      const strategyId = created.body.strategy.id as string;
+      const body = {
+        kind: 'walk-forward',
+        strategyId,
+        feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
+        from,
+        to: from + 300 * 60_000,
+        grid: { fast: [5, 10], slow: [20] },
+        inSampleBars: 120,
+        outSampleBars: 60,
+        warmupBars: 30,
+      };
+      // A fold shorter than its warm-up is refused by the owner, through the gateway, and queues nothing
+      const refused = await callJson(gateway.url, 'POST', '/api/v1/research', {
+        bearer,
+        body: { ...body, warmupBars: 90 },
+      });
+      expect([refused.status, refused.body.error.code]).toEqual([400, 'STRATEGY_CONFIG_INVALID']);
+      // When the walk-forward is queued through the gateway
+      const queued = await callJson(gateway.url, 'POST', '/api/v1/research', { bearer, body });
+      expect(queued.status, JSON.stringify(queued.body)).toBe(202);
+      const id = queued.body.research.id as string;
+      // Then the strategy process runs it and this gateway's hub delivers its progress and end
+      const done = await stream.next('research.completed', 90_000);
+      expect(done.data).toMatchObject({ researchId: id, status: 'succeeded', error: null });
+      expect(stream.events.some((e) => e.type === 'research.progress' && e.data.researchId === id)).toBe(
+        true,
+      );
+      // And the report and the gate's verdict read through the gateway
+      const detail = await callJson(gateway.url, 'GET', `/api/v1/research/${id}`, { bearer });
+      expect(detail.status).toBe(200);
+      expect(detail.body.report.walkForward.windows).toHaveLength(2);
+      expect(detail.body.report.overfitting.deflatedSharpe.trials).toBe(2);
+      const gate = await callJson(gateway.url, 'GET', `/api/v1/strategies/${strategyId}/versions/1/gate`, {
+        bearer,
+      });
+      expect(gate.status).toBe(200);
+      expect(gate.body.gate.checks.find((c: { name: string }) => c.name === 'walkForward')).toMatchObject({
+        passed: true,
+        researchId: id,
+      });
+      // And someone else's run is not found through it either
+      const eve = await signUpAndIn(gateway.url, `eve.${Date.now()}@example.com`);
+      const foreign = await callJson(gateway.url, 'GET', `/api/v1/research/${id}`, {
+        bearer: eve.accessToken,
+      });
+      expect([foreign.status, foreign.body.error.code]).toEqual([404, 'STRATEGY_NOT_FOUND']);
+      const list = await callJson(gateway.url, 'GET', '/api/v1/research', { bearer });
+      expect(list.body.research.map((r: { id: string }) => r.id)).toEqual([id]);
+    } finally {
+      stream.close();
+    }
+  }, 120_000);
 });

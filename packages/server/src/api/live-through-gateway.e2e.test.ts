@@ -47,17 +47,17 @@ beforeAll(async () => {
     env: {
       // Candles come from the test, on the log, as a collector publishes them.
       TICKLINE_MARKET_ENABLED: 'false',
-      TICKLINE_STRATEGY_LIVE_HEARTBEAT_MS: '300',
-      TICKLINE_STRATEGY_LIVE_MEMBER_TTL_MS: '2500',
-      TICKLINE_STRATEGY_LIVE_SYNC_MS: '300',
-      TICKLINE_STRATEGY_LIVE_RISK_MAX_ORDERS_PER_MINUTE: '0',
+      TICKLINE_TRADING_LIVE_HEARTBEAT_MS: '300',
+      TICKLINE_TRADING_LIVE_MEMBER_TTL_MS: '2500',
+      TICKLINE_TRADING_LIVE_SYNC_MS: '300',
+      TICKLINE_TRADING_LIVE_RISK_MAX_ORDERS_PER_MINUTE: '0',
     },
     redis: true,
   });
   await cluster.start('platform');
   runners = [
-    await cluster.start('strategy', { TICKLINE_STRATEGY_LIVE_MEMBER: 'runner-a' }),
-    await cluster.start('strategy', { TICKLINE_STRATEGY_LIVE_MEMBER: 'runner-b' }),
+    await cluster.start('strategy', { TICKLINE_TRADING_LIVE_MEMBER: 'runner-a' }),
+    await cluster.start('strategy', { TICKLINE_TRADING_LIVE_MEMBER: 'runner-b' }),
   ];
   gatewayA = await cluster.start('gateway');
   gatewayB = await cluster.start('gateway');

@@ -34,7 +34,7 @@ describe('cli - version and help', () => {
     const { stdout } = await runRecorded(['start', '--help']);
     for (const role of ['all', 'gateway', 'collector', 'game', 'platform', 'strategy'])
       expect(stdout).toContain(`  ${role} `);
-    expect(stdout).toContain('runs now: eventlog, eventlog-dlq, publisher, sql, identity, strategy, graphql, http');
+    expect(stdout).toContain('runs now: eventlog, eventlog-dlq, publisher, sql, identity, strategy, trading, graphql, http');
   });
 
   it('cli - an unknown option or role is a usage error (exit 2)', async () => {

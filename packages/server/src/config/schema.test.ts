@@ -21,11 +21,9 @@ function message(run: () => unknown): string {
 
 describe('config - tickline schema', () => {
   it('schema - no file and no environment give the documented defaults', () => {
-    // The strategy and notify sections are their modules' own defaults, compared on their own.
-    const { strategy, notify, ...rest } = loadTicklineConfig({ env: {} });
-    expect(strategy).toEqual({
-      codeKeys: { dev: 'BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=' },
-      currentKeyId: 'dev',
+    // The strategy, trading and notify sections are their modules' own defaults, compared on their own.
+    const { strategy, trading, notify, ...rest } = loadTicklineConfig({ env: {} });
+    expect(trading).toEqual({
       live: {
         enabled: true,
         heartbeatMs: 3000,
@@ -48,6 +46,25 @@ describe('config - tickline schema', () => {
           enterprise: { cpuMsPerCandle: 250, maxLive: 200, memoryMb: 128 },
         },
       },
+      venues: {
+        binance: {
+          enabled: false,
+          baseUrl: 'https://testnet.binance.vision',
+          wsApiUrl: 'wss://ws-api.testnet.binance.vision/ws-api/v3',
+          recvWindowMs: 5000,
+          requestTimeoutMs: 10000,
+          timeSyncIntervalMs: 600000,
+          lookupBeforePlace: true,
+          keyPermissions: 'api-restrictions',
+          streamReconnectMs: 500,
+        },
+      },
+    });
+    expect(strategy).toEqual({
+      codeKeys: { dev: 'BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=' },
+      currentKeyId: 'dev',
+      // Feeds a sandbox process keeps between runs (research trials reuse them), per process.
+      feedCacheMb: 192,
       // The promotion gate is off until an operator names the tiers that must pass it.
       gate: {
         maxPbo: 0.5,

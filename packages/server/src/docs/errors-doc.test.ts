@@ -17,7 +17,7 @@ describe('docs - errors.md', () => {
     const codes = await documented();
     expect(codes.length).toBeGreaterThan(10);
     expect(new Set(codes).size).toBe(codes.length);
-    for (const code of codes) expect(code).toMatch(/^(KERNEL|EVLOG|STORE|AUTH|IDENTITY|RT|MARKET|GAME|STRATEGY|SANDBOX|NOTIFY|PLATFORM|GRAPHQL|SERVER|HTTP)_[A-Z0-9_]+$/);
+    for (const code of codes) expect(code).toMatch(/^(KERNEL|EVLOG|STORE|AUTH|IDENTITY|RT|MARKET|GAME|STRATEGY|TRADING|SANDBOX|NOTIFY|PLATFORM|GRAPHQL|SERVER|HTTP)_[A-Z0-9_]+$/);
   });
 
   it("misses no code a loaded package declared: each catalogue is in its module's `errors`", async () => {

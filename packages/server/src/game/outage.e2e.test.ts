@@ -53,8 +53,15 @@ const TICK_BUDGET_MS = 50;
 const TICK_P99_BOUND_MS = 2 * TICK_BUDGET_MS;
 /** Bucket bounds grow by at most 2.5× (…, 25, 50, 100, 250 ms). */
 const NEXT_BUCKET = 2.5;
-/** Acks per second during an outage, as a share of the acks per second before it. */
-const MIN_ACK_SHARE = 0.5;
+/**
+ * Acks per second during an outage, as a share of the acks per second before it. What it catches
+ * is a stall — ticks waiting on the stopped dependency: seconds with 2 and 16 acks of ~400 when
+ * session checks waited on the store. At load 15–22 a healthy second read 37 % of the second
+ * before it (234 of 631, while `pg_ctl stop` and the reconnects shared the cores), and the Redis
+ * row swung the other way (255 before, up to 752 during): a third leaves room for that noise and
+ * none for a stall.
+ */
+const MIN_ACK_SHARE = 0.3;
 
 const nats = requireBinary('nats-server', 'nats-server');
 const redisBinary = requireRedisServer();
@@ -188,6 +195,7 @@ async function outage(name: string, stop: () => Promise<void>, start: () => Prom
   const ticksBefore = await tickBuckets(server!.url);
   const before = p99Bound(ticksBaseline, ticksBefore);
   const feedFrom = feed!.events.length;
+  const linesFrom = server!.logLines().length;
   await stop();
   const perSecond: number[] = [];
   for (let s = 0; s < OUTAGE_MS / 1000; s++) {
@@ -197,12 +205,19 @@ async function outage(name: string, stop: () => Promise<void>, start: () => Prom
   }
   const ticks = p99Bound(ticksBefore, await tickBuckets(server!.url));
   const live = feed!.events.slice(feedFrom).map((e) => e.data as AdminGameFigures);
+  // What the server said meanwhile (a stalled second is explained by what it waited on).
+  const said = new Map<string, number>();
+  for (const l of server!.logLines().slice(linesFrom)) {
+    const key = `${String(l.level)}: ${String(l.msg)}`;
+    said.set(key, (said.get(key) ?? 0) + 1);
+  }
   await start();
   const feedP99 = Math.max(...live.flatMap((d) => d.zones.map((z) => z.tickP99Ms)));
   console.log(
     `${name} outage: tick p99 ≤ ${ticks.ms} ms over ${ticks.ticks} ticks (≤ ${before.ms} ms before it; ` +
       `histogram buckets), ${feedP99} ms last-minute p99 on admin:game; ` +
-      `acks/s before ${baseline}, during [${perSecond.join(', ')}]`,
+      `acks/s before ${baseline}, during [${perSecond.join(', ')}]; the server logged ` +
+      [...said].map(([line, n]) => `${n}× ${line}`).join('; '),
   );
   await bots.quiesce();
   expect(bots.records.filter((r) => r.closed !== undefined || r.resumed > 0)).toEqual([]);

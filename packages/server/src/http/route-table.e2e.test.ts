@@ -3,8 +3,8 @@
  * every route declares its scope (or `public`) and every operation of the API document documents
  * its responses; a made-up route with neither fails the same check. The served OpenAPI document
  * names each scoped operation's credentials and scope — none of the trading routes shows as
- * public — and documents a JSON object for each trading answer, so a generated client has a type
- * for every one.
+ * public — and documents a JSON object for each trading answer; a client generated from the
+ * served document (openapi-typescript) has a type for every one, checked by the TypeScript compiler.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { isRouteScope, RouteAccess } from '@tickline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, type RunningProcess } from '../bootstrap/bootstrap.ts';
 import { loadTicklineConfig } from '../config/load.ts';
+import { untypedAnswers } from '../testing/openapi-client.ts';
 import { routeTableProblems, type RouteEntry } from './route-scopes.ts';
 
 interface Operation {
@@ -26,6 +27,12 @@ interface Operation {
 interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
 }
+
+/** The trading operations of the document: portfolios, orders, the kill switch, live runs. */
+const tradingOperations = (doc: OpenApiDocument) =>
+  Object.entries(doc.paths)
+    .filter(([path]) => /^\/api\/v1\/(portfolios|live-strategies)/.test(path))
+    .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
 
 /** `/api/v1/x/:id` as the document writes it: `/api/v1/x/{id}`. */
 const documentPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
@@ -97,12 +104,25 @@ describe('route table - every route declares its scope and documents its respons
     }
   });
 
+  it('route table - a client generated from the served document has a type for every trading answer', async () => {
+    const answers = tradingOperations(doc).flatMap(({ path, method, op }) =>
+      Object.keys(op.responses ?? {})
+        .filter((status) => status.startsWith('2') && status !== '204')
+        .map((status) => ({ path, method, status })),
+    );
+    expect(answers.length).toBeGreaterThanOrEqual(18);
+    expect(await untypedAnswers(doc, answers)).toEqual([]);
+    // The check can fail: the same document with one trading answer left undocumented.
+    const [first] = answers;
+    const broken = structuredClone(doc);
+    delete broken.paths[first!.path]![first!.method]!.responses![first!.status]!.content;
+    const complaints = await untypedAnswers(broken, answers);
+    expect(complaints).toHaveLength(1);
+    expect(complaints[0]).toContain(`${first!.method.toUpperCase()} ${first!.path} ${first!.status}`);
+  }, 120_000);
+
   it('route table - every trading operation is scoped and answers a documented JSON object', () => {
-    const trading = Object.entries(doc.paths)
-      .filter(([path]) => /^\/api\/v1\/(portfolios|live-strategies)/.test(path))
-      .flatMap(([path, methods]) =>
-        Object.entries(methods).map(([method, op]) => ({ name: `${method} ${path}`, op })),
-      );
+    const trading = tradingOperations(doc).map(({ path, method, op }) => ({ name: `${method} ${path}`, op }));
     expect(trading.length).toBeGreaterThanOrEqual(18);
     for (const { name, op } of trading) {
       expect([name, op.security?.length]).toEqual([name, 2]);

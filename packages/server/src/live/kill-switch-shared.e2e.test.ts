@@ -38,8 +38,8 @@ beforeAll(async () => {
     redis: true,
   });
   await cluster.start('platform');
-  strategyA = await cluster.start('strategy', { TICKLINE_STRATEGY_LIVE_MEMBER: 'strategy-a' });
-  strategyB = await cluster.start('strategy', { TICKLINE_STRATEGY_LIVE_MEMBER: 'strategy-b' });
+  strategyA = await cluster.start('strategy', { TICKLINE_TRADING_LIVE_MEMBER: 'strategy-a' });
+  strategyB = await cluster.start('strategy', { TICKLINE_TRADING_LIVE_MEMBER: 'strategy-b' });
   gateway = await cluster.start('gateway');
 }, 180_000);
 afterAll(async () => {

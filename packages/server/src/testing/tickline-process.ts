@@ -28,6 +28,8 @@ export interface RunningServer {
   url: string;
   /** Parsed JSON log lines so far. */
   logLines(): Array<Record<string, unknown>>;
+  /** Everything the process wrote so far, stdout then stderr, as text (log lines and anything else). */
+  output(): string;
   exited: Promise<number | null>;
 }
 
@@ -109,7 +111,7 @@ export async function startTicklineServer(
       const started = logLines().find((line) => typeof line.url === 'string');
       if (started) {
         const url = (started.url as string).replace('localhost', '127.0.0.1');
-        resolve({ child, url, logLines, exited });
+        resolve({ child, url, logLines, output: () => `${stdout}${stderr}`, exited });
       }
     });
     void exited.then((code) => reject(new Error(`tickline start exited ${code}: ${stderr}${stdout}`)));

@@ -1,5 +1,5 @@
 /**
- * @module The keys identity and the stream tickets use, derived (HKDF-SHA256, one label each) from
+ * @module The keys identity, the stream tickets and trading's venue credentials use, derived (HKDF-SHA256, one label each) from
  * one master secret: `auth.secret`, or a random one generated on first start and kept in
  * `${dataDir}/secrets/auth-secret`. One secret to share between gateways, never one in the code.
  */
@@ -17,6 +17,7 @@ const Label = {
   AccessTokens: 'tickline/access-token-hs256',
   Totp: 'tickline/totp-encryption',
   StreamTickets: 'tickline/stream-ticket',
+  VenueCredentials: 'tickline/venue-credentials',
 } as const;
 
 /** The derived keys and where the master secret came from. */
@@ -27,6 +28,8 @@ export interface AuthKeys {
   totpEncryptionKey: Uint8Array;
   /** HMAC key of stream tickets. */
   streamTicketSecret: Uint8Array;
+  /** AES-256-GCM key of venue API keys at rest (trading's bound portfolios). */
+  venueCredentialKey: Uint8Array;
   /** `config` (auth.secret), or the file that holds the generated secret. */
   source: { kind: 'config' } | { kind: 'file'; file: string; created: boolean };
 }
@@ -38,6 +41,7 @@ export function deriveAuthKeys(master: Uint8Array): Omit<AuthKeys, 'source'> {
     accessTokenSecret: derive(Label.AccessTokens),
     totpEncryptionKey: derive(Label.Totp),
     streamTicketSecret: derive(Label.StreamTickets),
+    venueCredentialKey: derive(Label.VenueCredentials),
   };
 }
 

@@ -2,7 +2,8 @@ import { IDENTITY_EVENTS } from '@tickline/identity';
 import { GameEvents } from '@tickline/game';
 import { MARKET_EVENTS } from '@tickline/market';
 import { NOTIFY_EVENTS } from '@tickline/notify';
-import { ACCOUNT_EVENTS, OrderEvents, STRATEGY_EVENTS } from '@tickline/strategy';
+import { STRATEGY_EVENTS } from '@tickline/strategy';
+import { ACCOUNT_EVENTS, TRADING_EVENTS } from '@tickline/trading';
 import { describe, expect, it } from 'vitest';
 import { createProcessEventRegistry, loadProcessEvents } from './event-registry.ts';
 
@@ -12,7 +13,7 @@ describe('event registry - built from the modules', () => {
       ...IDENTITY_EVENTS,
       ...ACCOUNT_EVENTS,
       ...STRATEGY_EVENTS,
-      ...OrderEvents,
+      ...TRADING_EVENTS,
       ...NOTIFY_EVENTS,
       ...MARKET_EVENTS,
       ...GameEvents,

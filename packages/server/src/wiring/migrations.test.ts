@@ -37,7 +37,7 @@ describe('migrations - the composed set', () => {
         readFileSync(new URL(`../../../${pkg}/migrations/${id}.sql`, import.meta.url), 'utf8'),
       );
     expect(where('identity', '0002_identity').checksum).toBe(FROZEN['0002_identity']);
-    expect(where('strategy', '0003_account_snapshots').checksum).toBe(FROZEN['0003_account_snapshots']);
+    expect(where('trading', '0003_account_snapshots').checksum).toBe(FROZEN['0003_account_snapshots']);
     expect(where('market', '0004_market').checksum).toBe(FROZEN['0004_market']);
     expect(where('game', '0005_game').checksum).toBe(FROZEN['0005_game']);
     expect(where('platform', '0006_platform').checksum).toBe(FROZEN['0006_platform']);

@@ -31,7 +31,7 @@ describe('release queries - the previous release against this release schema', (
 
   it('release queries - the recorded corpus covers the repositories of every domain', () => {
     // One table per module that owns migrations: store, identity, market, notify, platform,
-    // strategy, game. A recording that missed a domain's tests would check nothing of it.
+    // strategy, trading, game. A recording that missed a domain's tests would check nothing of it.
     expect(corpus.statements.length).toBeGreaterThan(200);
     const tables = ['consumer_checkpoints', 'auth_sessions', 'market_candles', 'notify_deliveries'];
     for (const table of [...tables, 'platform_players', 'live_strategies', 'game_snapshots']) {

@@ -13,6 +13,7 @@ import { checkDefinition, resolveParams } from './definition.ts';
 import type { ParamValues, StrategyDefinition } from './definition.ts';
 import { FeedView, InitContext, PortfolioView, PositionView, StrategyContext } from './context.ts';
 import type { FeedCursor } from './context.ts';
+import { executionFeeds } from './execution-feed.ts';
 import { crossingPrice, slipped } from './fill-model.ts';
 import { indicators } from './indicators.ts';
 import type { Indicators } from './indicators.ts';
@@ -306,20 +307,12 @@ export class Engine {
     const feeds = this.#feeds;
     const F = feeds.length;
     // Execution feed per symbol: its finest interval (the first on ties) fills orders and marks.
-    const isExec: boolean[] = feeds.map(() => false);
+    // A feed's interval is its first bar's length here (an empty feed never executes over another).
+    const isExec = executionFeeds(feeds, (f) => {
+      const c = feeds[f]!.columns;
+      return c.closeTime.length > 0 ? c.closeTime[0]! - c.openTime[0]! : Infinity;
+    });
     const positions: Position[] = feeds.map((f) => this.ledger.position(f.symbol));
-    for (const symbol of this.#symbols) {
-      let best = -1;
-      for (let f = 0; f < F; f++) {
-        if (feeds[f]!.symbol !== symbol) continue;
-        const c = feeds[f]!.columns;
-        const span = c.closeTime.length > 0 ? c.closeTime[0]! - c.openTime[0]! : Infinity;
-        const bestSpan =
-          best < 0 ? Infinity : feeds[best]!.columns.closeTime[0]! - feeds[best]!.columns.openTime[0]!;
-        if (best < 0 || span < bestSpan) best = f;
-      }
-      isExec[best] = true;
-    }
     // The views' series read these cursors: moving one moves what the strategy can see.
     const cursors = this.#cursors;
     const closeTimes = feeds.map((f) => f.columns.closeTime);

@@ -23,7 +23,7 @@ import {
   VwapStream,
   wma,
   WmaStream,
-} from '@tickline/market';
+} from '@tickline/market/indicators';
 
 /** The indicator namespace handed to strategies. */
 export const indicators = Object.freeze({

@@ -3,6 +3,7 @@
  * options (parameters, warm-up, progress, signal recording) and the orders it placed (signals).
  */
 import type { ParamValues } from './definition.ts';
+import type { ReturnStats } from './return-stats.ts';
 import type { BacktestResult, OrderSide } from './types.ts';
 
 /** An order as the strategy placed it, kept for the look-ahead check. */
@@ -43,4 +44,6 @@ export interface EngineRunResult extends BacktestResult {
   signals: Signal[];
   rejectedOrders: number;
   params: ParamValues;
+  /** Statistics of the run's per-bar returns, when the run was asked for them (research). */
+  returnStats?: ReturnStats;
 }

@@ -7,7 +7,7 @@
  * twice writes the same candles again, which the candle upsert makes harmless.
  */
 import { TicklineError } from '@tickline/kernel';
-import { parseKlineLine, type Candle, type CandleInterval } from '@tickline/market';
+import { parseKlineLine, refuseCandlesPastRetention, type Candle, type CandleInterval } from '@tickline/market';
 import type { Sql } from '@tickline/store';
 import { storeClosedCandlesIn } from '../module/candle-feed.ts';
 
@@ -78,9 +78,12 @@ export function chunkLines(csv: string): string[] {
 
 export class CandleUploads {
   readonly #sql: Sql;
+  readonly #candleRetentionMs: number;
 
-  constructor(sql: Sql) {
+  /** `candleRetentionMs` is the market's `retention.candlesMs` (0 keeps all): older candles are refused. */
+  constructor(sql: Sql, candleRetentionMs: number) {
     this.#sql = sql;
+    this.#candleRetentionMs = candleRetentionMs;
   }
 
   async create(input: NewUpload): Promise<CandleUpload> {
@@ -110,7 +113,8 @@ export class CandleUploads {
   /**
    * Applies the CSV lines starting at line `offset` (0-based). STRATEGY_UPLOAD_OFFSET when the
    * chunk would leave a gap (the details name the offset to resume at), STRATEGY_UPLOAD_COMPLETE
-   * after `complete`, MARKET_CSV_ROW_INVALID naming the first bad line (and nothing stored).
+   * after `complete`, MARKET_CSV_ROW_INVALID naming the first bad line, MARKET_CANDLES_PAST_RETENTION
+   * for candles partition maintenance would drop (nothing stored either way).
    */
   async applyChunk(userId: string, id: string, offset: number, csv: string, now: Date): Promise<CandleUpload> {
     const lines = chunkLines(csv);
@@ -142,6 +146,7 @@ export class CandleUploads {
         candles.push(candle);
         if (isNew) newCandles++;
       });
+      refuseCandlesPastRetention(candles, now.getTime(), this.#candleRetentionMs);
       await storeClosedCandlesIn(tx, candles);
       const opens = candles.map((c) => c.openTime);
       const { rows: updated } = await tx.query<Row>(

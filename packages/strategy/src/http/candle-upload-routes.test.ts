@@ -1,15 +1,20 @@
+import { maintainMarketPartitions } from '@tickline/market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
 import { loadFeed } from '../module/candle-feed.ts';
 import { createStrategyTestApp, type StrategyTestApp } from '../testing/strategy-test-app.ts';
 
 const MINUTE = 60_000;
-const START = Date.UTC(2025, 5, 1);
+const YEAR = 365 * 24 * 60 * MINUTE;
+const NOW = new Date();
+/** Two months back: inside the default candle retention (two years) whenever this runs. */
+const START = Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() - 2, 1);
 
-/** Binance kline rows (data.binance.vision layout), one a minute from START + i minutes. */
-function klineLines(from: number, count: number): string[] {
+/** Binance kline rows (data.binance.vision layout), one a minute from `start` + i minutes. */
+function klineLines(from: number, count: number, start = START): string[] {
   return Array.from({ length: count }, (_, k) => {
     const i = from + k;
-    const open = START + i * MINUTE;
+    const open = start + i * MINUTE;
     const price = 100 + (i % 17);
     return [open, price, price + 2, price - 1, price + 1, 10, open + MINUTE - 1, 1000, 5, 4, 400, 0].join(',');
   });
@@ -94,5 +99,94 @@ describe('kline CSV upload routes', () => {
     const foreign = await call(other, 'POST', `/history/uploads/${id}/chunks`, { offset: 0, csv: klineLines(0, 1)[0] });
     expect([foreign.status, foreign.json.error.code]).toEqual([404, 'STRATEGY_UPLOAD_NOT_FOUND']);
     expect(await stored('SOL-USDT')).toBe(0);
+  });
+
+  it('refuses candles older than the retention, which partition maintenance would drop, storing nothing', async () => {
+    const created = await call(admin, 'POST', '/history/uploads', { symbol: 'ADA-USDT', interval: '1m' });
+    const id = created.json.upload.id as string;
+    // Three years back, then recent lines: the whole chunk is refused, naming the oldest candle.
+    const old = Date.UTC(NOW.getUTCFullYear() - 3, 0, 1);
+    const csv = `${[...klineLines(0, 3, old), ...klineLines(0, 3)].join('\n')}\n`;
+    const refused = await call(admin, 'POST', `/history/uploads/${id}/chunks`, { offset: 0, csv });
+    expect([refused.status, refused.json.error.code]).toEqual([422, 'MARKET_CANDLES_PAST_RETENTION']);
+    expect(refused.json.error.details).toMatchObject({ interval: '1m', oldest: new Date(old).toISOString(), keptMs: 2 * YEAR });
+    expect(refused.json.error.message).toContain('market.retention.candlesMs');
+    expect((await call(admin, 'GET', `/history/uploads/${id}`)).json.upload).toMatchObject({ rows: 0, candles: 0 });
+    expect(await stored('ADA-USDT')).toBe(0);
+    const stillOld = await loadFeed(t.sql, { symbol: 'ADA-USDT', interval: '1m', from: old, to: old + 10 * MINUTE });
+    expect(stillOld.columns.openTime.length).toBe(0);
+
+    // 1 s candles are kept two days, whatever the table-wide retention.
+    const fine = await call(admin, 'POST', '/history/uploads', { symbol: 'ADA-USDT', interval: '1s' });
+    const second = Math.floor((Date.now() - 3 * 24 * 60 * MINUTE) / 1000) * 1000;
+    const row = [second, 1, 2, 0.5, 1.5, 10, second + 999, 10, 1, 5, 5, 0].join(',');
+    const tooFine = await call(admin, 'POST', `/history/uploads/${fine.json.upload.id}/chunks`, { offset: 0, csv: `${row}\n` });
+    expect([tooFine.status, tooFine.json.error.code, tooFine.json.error.details.keptMs]).toEqual([
+      422,
+      'MARKET_CANDLES_PAST_RETENTION',
+      2 * 24 * 60 * MINUTE,
+    ]);
+  });
+});
+
+/**
+ * Venue history of 2020 uploaded to a server that keeps all candles (`market.retention.candlesMs`
+ * 0, as the refusal above tells the user to set): nothing has a partition that old, so the rows
+ * wait in the candle table's default partition, and the maintenance pass that runs at every start
+ * and hourly must leave them there for backtests and research to read. The whole user path with
+ * `tickline start` is `server/src/cli/market/old-history.e2e.test.ts`.
+ */
+describe('kline CSV upload routes - history older than two years with retention 0', () => {
+  let t: StrategyTestApp;
+  beforeAll(async () => {
+    t = await createStrategyTestApp({ config: { market: { retention: { candlesMs: 0 } } } });
+  }, 120_000);
+  afterAll(() => t?.close());
+
+  it('stores it, keeps it through maintenance passes, and a backtest runs on every candle', { timeout: 120_000 }, async () => {
+    const { auth } = await t.admin();
+    const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) =>
+      t.app.inject({ method, url: `/api/v1${url}`, headers: auth, ...(payload ? { payload } : {}) });
+    const HOUR = 60 * MINUTE;
+    const FROM = Date.UTC(2020, 11, 1);
+    const COUNT = 300;
+    // A slow wave, so the SMA crossover trades on it.
+    const csv = Array.from({ length: COUNT }, (_, i) => {
+      const open = FROM + i * HOUR;
+      const price = 600 + 50 * Math.sin(i / 15);
+      return [open, price, price + 3, price - 3, price + 1, 10, open + HOUR - 1, 6000, 5, 4, 400, 0].join(',');
+    }).join('\n');
+    const created = await call('POST', '/history/uploads', { symbol: 'ETH-USDT', interval: '1h' });
+    const id = created.json().upload.id as string;
+    const chunk = await call('POST', `/history/uploads/${id}/chunks`, { offset: 0, csv: `${csv}\n` });
+    expect(chunk.statusCode, chunk.body).toBe(200);
+    expect(chunk.json().upload).toMatchObject({
+      candles: COUNT,
+      from: new Date(FROM).toISOString(),
+      to: new Date(FROM + (COUNT - 1) * HOUR).toISOString(),
+    });
+
+    // What `tickline start` runs at start-up and then hourly with retention 0 (no table-wide retention).
+    for (const now of [Date.now(), Date.now() + 30 * 24 * HOUR]) {
+      const pass = await maintainMarketPartitions(t.sql, now, { candles: { retentionMs: null } });
+      expect(pass.candles.dropped).toEqual([]);
+    }
+    const feed = await loadFeed(t.sql, { symbol: 'ETH-USDT', interval: '1h', from: FROM, to: FROM + COUNT * HOUR });
+    expect(feed.columns.openTime.length).toBe(COUNT);
+
+    const strategyId = (await call('POST', '/strategies', { name: 'sma', source: SMA_CROSS_SOURCE })).json().strategy.id as string;
+    const range = { from: new Date(FROM).toISOString(), to: new Date(FROM + COUNT * HOUR).toISOString() };
+    const queued = await call('POST', '/backtests', { strategyId, symbol: 'ETH-USDT', interval: '1h', ...range });
+    expect(queued.statusCode, queued.body).toBe(202);
+    let detail: Record<string, any> = {};
+    for (const deadline = Date.now() + 100_000; Date.now() < deadline; ) {
+      detail = (await call('GET', `/backtests/${queued.json().backtest.id}`)).json();
+      if (!['queued', 'running'].includes(detail.backtest.status)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(detail.backtest.status, JSON.stringify(detail.backtest.error)).toBe('succeeded');
+    const equity = (await call('GET', `/backtests/${queued.json().backtest.id}/equity`)).json().equity as number[][];
+    expect(equity.length).toBe(COUNT);
+    expect(detail.result.metrics.trades).toBeGreaterThan(0);
   });
 });

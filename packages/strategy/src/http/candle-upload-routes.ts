@@ -149,7 +149,7 @@ export function registerCandleUploadRoutes(root: FastifyInstance, host: Strategy
       schema: {
         summary: 'Send lines of the CSV, starting at line `offset` (admins)',
         description:
-          'Whole lines only, at most 512 KiB of text. Parsed before anything is stored: 400 MARKET_CSV_ROW_INVALID names the first bad line and stores nothing; 409 STRATEGY_UPLOAD_OFFSET when `offset` is past the lines received (resume at `details.rows`); 413 HTTP_PAYLOAD_TOO_LARGE above the cap. Sending a chunk again is harmless.',
+          'Whole lines only, at most 512 KiB of text. Parsed before anything is stored: 400 MARKET_CSV_ROW_INVALID names the first bad line and stores nothing; 422 MARKET_CANDLES_PAST_RETENTION when a candle is older than the candle retention (`market.retention.candlesMs`), which partition maintenance would drop, and stores nothing; 409 STRATEGY_UPLOAD_OFFSET when `offset` is past the lines received (resume at `details.rows`); 413 HTTP_PAYLOAD_TOO_LARGE above the cap. Sending a chunk again is harmless.',
         tags: TAGS,
         security,
         params: IdParams,

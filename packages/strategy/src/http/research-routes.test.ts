@@ -106,6 +106,16 @@ describe('research routes over HTTP', () => {
       walkForward(strategyId, { inSampleBars: 550, outSampleBars: 100 }),
     );
     expect([long.status, long.json.error.code]).toEqual([400, 'STRATEGY_CONFIG_INVALID']);
+    // A fold shorter than its warm-up: the 100-bar out-of-sample window after 150 bars of warm-up
+    const shortFold = await call(eve.auth, 'POST', '/research', walkForward(strategyId, { warmupBars: 150 }));
+    expect([shortFold.status, shortFold.json.error.code, shortFold.json.error.details]).toEqual([
+      400,
+      'STRATEGY_CONFIG_INVALID',
+      { inSampleBars: 300, outSampleBars: 100, warmupBars: 150 },
+    ]);
+    // The warm-up counts against the range too: 100 + 450 + 100 bars do not fit in 600
+    const crowded = await call(eve.auth, 'POST', '/research', walkForward(strategyId, { warmupBars: 100, inSampleBars: 450 }));
+    expect([crowded.status, crowded.json.error.code]).toEqual([400, 'STRATEGY_CONFIG_INVALID']);
     const kind = await call(eve.auth, 'POST', '/research', { ...walkForward(strategyId), kind: 'astrology' });
     expect(kind.status).toBe(400);
     const noData = await call(

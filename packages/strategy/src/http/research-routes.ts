@@ -103,11 +103,18 @@ export function researchJson(r: ResearchRecord) {
 function assertWindowsFit(spec: ResearchSpec, interval: CandleInterval, from: number, to: number): void {
   if (spec.kind !== 'walk-forward') return;
   const bars = Math.floor((to - from) / INTERVAL_MS[interval]);
-  if (spec.inSampleBars + spec.outSampleBars > bars) {
+  if (spec.warmupBars + spec.inSampleBars + spec.outSampleBars > bars) {
     throw new TicklineError(
       'STRATEGY_CONFIG_INVALID',
-      `the range holds about ${bars} bars, fewer than one in-sample plus one out-of-sample window`,
-      { details: { bars, inSampleBars: spec.inSampleBars, outSampleBars: spec.outSampleBars } },
+      `the range holds about ${bars} bars, fewer than ${spec.warmupBars > 0 ? 'the warm-up plus ' : ''}one in-sample plus one out-of-sample window`,
+      {
+        details: {
+          bars,
+          inSampleBars: spec.inSampleBars,
+          outSampleBars: spec.outSampleBars,
+          warmupBars: spec.warmupBars,
+        },
+      },
     );
   }
 }
@@ -124,7 +131,7 @@ export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost
       schema: {
         summary: 'Queue a research run: look-ahead check, walk-forward or parameter search',
         description:
-          'Answers 202 with the run; poll `GET /research/{id}` for `progress` and the report. 400 STRATEGY_CONFIG_INVALID for a grid above 1,000 sets or windows longer than the range; 429 STRATEGY_QUOTA_RESEARCH / STRATEGY_QUOTA_RESEARCH_CONCURRENT at the tier limits.',
+          'Answers 202 with the run; poll `GET /research/{id}` for `progress` and the report. 400 STRATEGY_CONFIG_INVALID for a grid above 1,000 sets, windows longer than the range or a window shorter than `warmupBars`; 429 STRATEGY_QUOTA_RESEARCH / STRATEGY_QUOTA_RESEARCH_CONCURRENT at the tier limits.',
         tags: TAGS,
         security,
         body: ResearchBody,

@@ -128,6 +128,8 @@ describe('strategy routes over PGlite', () => {
   }, 120_000);
   afterAll(() => t?.close());
 
+  // The first compile meets a sandbox process that starts on first use (isolate bundle built
+  // before it reports ready): at load ~20 that alone took most of the unit project's 30 s.
   it('strategy routes - create, version, read back, list', async () => {
     const created = await inject(ada, 'POST', '/strategies', { name: 'cross', source: SMA_CROSS_SOURCE });
     expect(created.statusCode, created.body).toBe(201);
@@ -151,7 +153,7 @@ describe('strategy routes over PGlite', () => {
     expect(list.json().strategies[0].latestVersion).toBe(2);
     const types = await inject({}, 'GET', '/strategies/api-types');
     expect(types.json().declarations).toContain('defineStrategy');
-  });
+  }, 120_000);
 
   it('strategy routes - bad input gets a coded 4xx and changes nothing', async () => {
     const before = await counts();

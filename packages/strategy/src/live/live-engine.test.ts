@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { StrategyDefinition } from '../core/definition.ts';
-import { settings } from './live-world.test-support.ts';
+import type { EngineSettings } from '../core/types.ts';
+import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import { LiveEngine } from './live-engine.ts';
+
+/** The live runner tests' settings (trading's live-world test support). */
+function settings(): EngineSettings {
+  return resolveBacktestSettings({
+    startingCapital: 10_000,
+    makerFee: 0.001,
+    takerFee: 0.002,
+    slippage: { kind: 'range', fraction: 0.1 },
+    closeAtEnd: false,
+  });
+}
 
 describe('live engine', () => {
   it('feed.index counts every candle shown, also after the columns dropped their older half', () => {

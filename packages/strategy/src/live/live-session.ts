@@ -33,6 +33,9 @@ export interface LiveWarmup {
   logs: LogLine[];
 }
 
+/** Receives a step's outcome, once: the error that stopped it (as `advance` rejects), or the step. */
+export type StepAnswer = (error: unknown, step: LiveSessionStep | undefined) => void;
+
 /** A stored candle shown in warm-up or catch-up: its feed's index and the candle. */
 export interface IndexedCandle extends LiveCandle {
   k: number;
@@ -49,6 +52,11 @@ export interface LiveSession {
    *   SANDBOX_PROCESS_LOST: the process holding the run went away — reopen it (see `onLost`).
    */
   advance(f: number, candle: LiveCandle): Promise<LiveSessionStep>;
+  /**
+   * `advance` answered through a callback, never in the same turn: a candle close asks thousands
+   * of runs, and a promise per run was a good part of the server's work per candle.
+   */
+  ask?(f: number, candle: LiveCandle, answer: StepAnswer): void;
   /** Shows stored candles with their orders dropped (indicator warm-up), in one call. */
   warmup(candles: readonly IndexedCandle[]): Promise<LiveWarmup>;
   /**

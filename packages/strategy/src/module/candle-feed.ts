@@ -14,6 +14,7 @@ import {
   queryCandles,
 } from '@tickline/market';
 import { sharedColumn } from '../research/feeds.ts';
+import { feedKey } from '../sandbox/feed-transfer.ts';
 import type { Candle, CandleInterval } from '@tickline/market';
 import type { Sql, SqlQueryable, SqlTx } from '@tickline/store';
 import type { Feed } from '../core/types.ts';
@@ -89,7 +90,7 @@ export async function loadFeed(
   // Shared memory: the sandbox and worker threads read these columns in place (no copy per run).
   const closeTime = sharedColumn(openTime);
   for (let i = 0; i < closeTime.length; i++) closeTime[i]! += step;
-  return {
+  const feed: Feed = {
     symbol: query.symbol,
     interval: query.interval,
     columns: {
@@ -102,6 +103,10 @@ export async function loadFeed(
       volume: sharedColumn(volume),
     },
   };
+  // Named as it is loaded (a few ms per 100k bars, beside the SQL read): the run that sends it to a
+  // sandbox process then finds the name made (sandbox/feed-transfer.ts).
+  await feedKey(feed);
+  return feed;
 }
 
 /**

@@ -9,44 +9,30 @@ function envelope(type: string, subject: string, data: unknown): EventEnvelope {
 }
 
 describe('strategy delivery', () => {
-  const delivered: Array<[string, ChannelMessage]> = [];
-  const handler = strategyDelivery.create({
-    publish: (channel, message) => delivered.push([channel, message]),
-    subscriberCount: () => 0,
-  });
-
-  it('reads order, signal, pause and portfolio events as well as backtests', () => {
-    for (const type of [
-      'order.placed',
-      'order.filled',
-      'order.cancelled',
-      'order.rejected',
-      'strategy.signal',
-      'strategy.live.paused',
-      'portfolio.order.filled',
+  it('reads backtest and research events only (live runs are the trading delivery)', () => {
+    expect([...strategyDelivery.eventTypes].sort()).toEqual([
       'backtest.completed',
-    ])
-      expect(strategyDelivery.eventTypes).toContain(type);
+      'backtest.progress',
+      'research.completed',
+      'research.progress',
+    ]);
   });
 
-  it("sends each to its owner's user channel, and signals to the strategy's channel too", async () => {
-    delivered.length = 0;
+  it("sends each to its owner's user channel", async () => {
+    const delivered: Array<[string, ChannelMessage]> = [];
+    const handler = strategyDelivery.create({
+      publish: (channel, message) => delivered.push([channel, message]),
+      subscriberCount: () => 0,
+    });
     await handler.deliver(
       [
-        envelope('order.filled', USER, { portfolioId: USER, clientOrderId: 'c1' }),
-        envelope('strategy.signal', 's1', { userId: USER, strategyId: 's1' }),
-        envelope('strategy.live.paused', 'r1', { userId: USER, strategyId: 's1' }),
-        envelope('portfolio.order.filled', USER, { userId: USER, portfolioId: USER }),
+        envelope('backtest.progress', USER, { backtestId: 'b', progress: 0.5 }),
         envelope('backtest.completed', USER, { backtestId: 'b' }),
       ],
       undefined as never,
     );
     expect(delivered.map(([channel, m]) => `${m.type} → ${channel}`)).toEqual([
-      `order.filled → user:${USER}`,
-      `strategy.signal → user:${USER}`,
-      'strategy.signal → strategy:s1:signals',
-      `strategy.live.paused → user:${USER}`,
-      `portfolio.order.filled → user:${USER}`,
+      `backtest.progress → user:${USER}`,
       `backtest.completed → user:${USER}`,
     ]);
   });

@@ -4,8 +4,6 @@
  * data schemas are the wire contract in `@tickline/protocol`, which the SDK and dashboard read.
  */
 import { defineEvent } from '@tickline/kernel';
-import { LIVE_EVENTS } from '../live/live-events.ts';
-import { RunnerHeartbeat } from '../live/membership.ts';
 import {
   BacktestCompletedEventSchema,
   BacktestProgressEventSchema,
@@ -53,12 +51,5 @@ export const ResearchCompleted = defineEvent<ResearchCompletedEvent>({
   schema: ResearchCompletedEventSchema,
 });
 
-/** Every event the strategy module defines (order events apart: `OrderEvents`), for the process registry. */
-export const STRATEGY_EVENTS = [
-  BacktestProgress,
-  BacktestCompleted,
-  ResearchProgress,
-  ResearchCompleted,
-  ...LIVE_EVENTS,
-  RunnerHeartbeat,
-] as const;
+/** Every event the strategy module defines, for the process registry (live runs' are trading's). */
+export const STRATEGY_EVENTS = [BacktestProgress, BacktestCompleted, ResearchProgress, ResearchCompleted] as const;

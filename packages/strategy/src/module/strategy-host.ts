@@ -2,8 +2,8 @@
  * @module The strategy host: the repository over SQL with the code cipher from config, the
  * backtest queue, and what the routes need (identity for authentication, per-tier limits).
  */
-import type { EventLog, Publisher, RequestReply } from '@tickline/eventlog';
-import type { IdentityService, SharedRedis } from '@tickline/identity';
+import type { Publisher } from '@tickline/eventlog';
+import type { IdentityService } from '@tickline/identity';
 import type { Clock, ModuleBaseDeps, ModuleHost } from '@tickline/kernel';
 import type { Sql, SqlQueryable } from '@tickline/store';
 import { createCodeCipher } from '../versions/code-cipher.ts';
@@ -15,7 +15,6 @@ import { ResearchQueue } from '../research-jobs/research-queue.ts';
 import { ResearchRepository } from '../research-jobs/research-repository.ts';
 import { PromotionGate } from '../research-jobs/promotion-gate-service.ts';
 import { CandleUploads } from '../history/candle-uploads.ts';
-import { composeLive, type LiveComposition } from './live-composition.ts';
 import { marketConfig } from '@tickline/market/config';
 import { DEV_CODE_KEY, DEV_CODE_KEY_ID, type StrategySettings } from './strategy-settings.ts';
 
@@ -26,18 +25,8 @@ export interface StrategyHostDeps {
   reads?: SqlQueryable | undefined;
   publisher: Pick<Publisher, 'publish'>;
   identity: IdentityService;
-  /** The main log; live trading runs only with it (and `strategy.live.enabled`). */
-  eventLog?: EventLog;
-  /** Request/reply between processes: operators reach this process's live runs over it. */
-  rpc?: RequestReply | undefined;
-  /** The process's Redis (scaled mode): the orders-per-minute count is shared through it. */
-  redis?: SharedRedis | undefined;
-  /** Other config sections the host reads: market's symbols, the HTTP port (a default member name). */
-  config?: {
-    market?: { symbols?: readonly string[] };
-    http?: { port?: number };
-    eventlog?: { engine?: string };
-  };
+  /** Other config sections the host reads: market's candle retention (uploads past it are refused). */
+  config?: { market?: { retention?: { candlesMs?: number } } };
 }
 
 export interface StrategyHost extends ModuleHost {
@@ -56,8 +45,6 @@ export interface StrategyHost extends ModuleHost {
   readonly processes: StrategyProcesses;
   readonly identity: IdentityService;
   readonly clock: Clock;
-  /** Live strategies, paper portfolios and orders; absent without an event log or when disabled. */
-  readonly live?: LiveComposition;
 }
 
 export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<StrategySettings>): StrategyHost {
@@ -76,6 +63,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
   const reads = deps.reads ?? deps.sql;
   const processes = new StrategyProcesses({
     backtestProcesses: settings.workers,
+    feedCacheMb: settings.feedCacheMb,
     compileGate: settings.compile,
     logger: logger.child({ component: 'strategy-sandbox' }),
     metrics: deps.metrics,
@@ -102,6 +90,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     clock: deps.clock,
     logger: logger.child({ component: 'research-queue' }),
     workers: settings.workers,
+    trialConcurrency: settings.workers,
     progressIntervalMs: settings.progressIntervalMs,
     output: settings.output,
     run,
@@ -114,32 +103,9 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     clock: deps.clock,
     logger: logger.child({ component: 'promotion-gate' }),
   });
-  const live =
-    deps.eventLog !== undefined && settings.live.enabled
-      ? composeLive({
-          settings: settings.live,
-          eventLog: deps.eventLog,
-          publisher: deps.publisher,
-          sql: deps.sql,
-          clock: deps.clock,
-          logger: logger.child({ component: 'live' }),
-          metrics: deps.metrics,
-          repository,
-          identity: deps.identity,
-          symbols: new Set(deps.config?.market?.symbols ?? marketConfig.schema.parse(undefined).symbols),
-          ...(deps.config?.http?.port === undefined ? {} : { port: deps.config.http.port }),
-          soleProcess: deps.config?.eventlog?.engine === 'embedded',
-          rpc: deps.rpc,
-          redis: deps.redis,
-          promotionGate: (userId, tier, strategyId, version) =>
-            gate.assertMayGoLive(userId, tier, strategyId, version),
-          replay: { run, limits: (tier) => settings.tiers[tier] ?? settings.tiers.free },
-        })
-      : undefined;
   return {
     // The processes start first and stop last: the queues hand them work.
-    services: [processes, queue, researchQueue, createResealService(repository), ...(live?.services ?? [])],
-    ...(live === undefined ? {} : { live }),
+    services: [processes, queue, researchQueue, createResealService(repository)],
     settings,
     sql: deps.sql,
     reads,
@@ -148,7 +114,10 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     research,
     researchQueue,
     gate,
-    uploads: new CandleUploads(deps.sql),
+    uploads: new CandleUploads(
+      deps.sql,
+      deps.config?.market?.retention?.candlesMs ?? marketConfig.schema.parse(undefined).retention.candlesMs,
+    ),
     processes,
     identity: deps.identity,
     clock: deps.clock,

@@ -7,18 +7,13 @@
 import { STRATEGY_MIGRATIONS_DIR } from '../migrations-dir.ts';
 import { defineModule, type ModuleBaseDeps } from '@tickline/kernel';
 import { strategyRoutes } from '../http/strategy-routes.ts';
-import { liveRoutes } from '../live-http/live-routes.ts';
 import type { StrategyHost } from './strategy-host.ts';
-import { strategyDeliveryFor } from './strategy-delivery.ts';
+import { strategyDelivery } from './strategy-delivery.ts';
 import { createStrategyHost, type StrategyHostDeps } from './strategy-host.ts';
 import { installCodeKeys } from './code-keys.ts';
 import type { IdentityHost } from '@tickline/identity';
 import { strategyConfig, type StrategySettings } from './strategy-settings.ts';
-import { OrderEvents } from '../broker/events.ts';
-import { BrokerErrorCodes } from '../broker/errors.ts';
 import { StrategyErrorCodes } from '../core/errors.ts';
-import { LiveErrorCodes } from '../live/errors.ts';
-import { ParityErrorCodes } from '../parity/errors.ts';
 import { StrategyApiErrorCodes } from './strategy-api-errors.ts';
 import { ResearchErrorCodes } from '../research-jobs/research-errors.ts';
 import { HistoryErrorCodes } from '../history/history-errors.ts';
@@ -27,13 +22,10 @@ import { STRATEGY_EVENTS } from './strategy-events.ts';
 
 export const strategyModule = defineModule({
   name: 'strategy',
-  events: [...STRATEGY_EVENTS, ...OrderEvents],
+  events: STRATEGY_EVENTS,
   errors: [
     StrategyErrorCodes,
     StrategyApiErrorCodes,
-    BrokerErrorCodes,
-    LiveErrorCodes,
-    ParityErrorCodes,
     ResearchErrorCodes,
     HistoryErrorCodes,
     SandboxErrorCodes,
@@ -47,7 +39,7 @@ export const strategyModule = defineModule({
     deps: Omit<StrategyHostDeps, 'identity'> & {
       identity: IdentityHost;
       dataDir: string;
-      config?: StrategyHostDeps['config'] & { database?: { url?: string | undefined } };
+      config?: { database?: { url?: string | undefined } };
     } & ModuleBaseDeps<StrategySettings>,
   ) =>
     createStrategyHost({
@@ -58,15 +50,6 @@ export const strategyModule = defineModule({
         postgres: deps.config?.database?.url !== undefined,
       }),
     }),
-  routes: (host) => strategyModuleRoutes(host),
-  channels: (host) => strategyDeliveryFor(host.sql),
+  routes: (host: StrategyHost) => strategyRoutes(host),
+  channels: () => strategyDelivery,
 });
-
-/** Strategies and backtests, and — where live trading runs — portfolios, orders and live runs. */
-export function strategyModuleRoutes(host: StrategyHost) {
-  const strategies = strategyRoutes(host);
-  return async function strategyModuleRoutes(app: Parameters<typeof strategies>[0]) {
-    await app.register(strategies);
-    if (host.live !== undefined) await app.register(liveRoutes, host.live.routeOptions);
-  };
-}

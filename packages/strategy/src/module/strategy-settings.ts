@@ -7,7 +7,6 @@
 import { GateThresholdsSchema } from '../research/promotion-gate.ts';
 import { z } from 'zod';
 import { DEFAULT_PARAM_LIMITS } from '../core/param-bounds.ts';
-import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 import { DEFAULT_OUTPUT_LIMITS } from '../settings/backtest-settings.ts';
 
 /**
@@ -34,20 +33,6 @@ const TierJobLimitsSchema = z.object({
 export type TierJobLimits = z.infer<typeof TierJobLimitsSchema>;
 
 const tier = (defaults: TierJobLimits) => TierJobLimitsSchema.prefault(defaults);
-
-const TierLiveLimitsSchema = z.object({
-  maxLive: z.number().int().min(0).max(10_000).describe('Live strategies a user runs at once.'),
-  cpuMsPerCandle: z
-    .number()
-    .int()
-    .min(1)
-    .max(10_000)
-    .describe('Sandbox CPU time one live strategy may use on one candle (ms); over it the run is paused.'),
-  memoryMb: z.number().int().min(8).max(1_024).describe('Sandbox heap limit of one live strategy (MiB).'),
-});
-export type TierLiveLimits = z.infer<typeof TierLiveLimitsSchema>;
-
-const liveTier = (defaults: TierLiveLimits) => TierLiveLimitsSchema.prefault(defaults);
 
 const MIB = 1024 * 1024;
 
@@ -143,87 +128,6 @@ const CompileSettingsSchema = z
   })
   .prefault({});
 
-export const LiveSettingsSchema = z
-  .object({
-    enabled: z
-      .boolean()
-      .default(true)
-      .describe('Run live strategies and paper portfolios on roles that run the strategy module.'),
-    member: z
-      .string()
-      .min(1)
-      .max(100)
-      .optional()
-      .describe(
-        "This process's name among the live runners (its candle consumer is strategy.live.<member>); keep it stable across restarts so a process resumes from its checkpoint. Default: the host name on the embedded log (one process per log), else host name and HTTP port.",
-      ),
-    heartbeatMs: z
-      .number()
-      .int()
-      .min(100)
-      .default(3_000)
-      .describe('How often this runner announces itself on the log.'),
-    memberTtlMs: z
-      .number()
-      .int()
-      .min(300)
-      .default(15_000)
-      .describe('A runner not heard from for this long is gone; its strategies move to the others.'),
-    syncMs: z
-      .number()
-      .int()
-      .min(100)
-      .default(2_000)
-      .describe('How often a runner reads the enabled strategies and their ownership.'),
-    risk: RiskLimitsSchema.prefault({}).describe('Risk limits of every paper portfolio.'),
-    processes: z
-      .number()
-      .int()
-      .min(1)
-      .max(64)
-      .optional()
-      .describe(
-        "Live sandbox processes this process spreads its runs over (each tenant's runs share one isolate in one of them; started on first use). Default: the machine's cores.",
-      ),
-    processMemoryMb: z
-      .number()
-      .int()
-      .min(64)
-      .max(65_536)
-      .default(4_096)
-      .describe(
-        'Resident memory a live sandbox process may hold above its idle size, as the OS counts it; over it the process is killed and its runs reopen in a fresh one.',
-      ),
-    stallMs: z
-      .number()
-      .int()
-      .min(1_000)
-      .max(600_000)
-      .default(30_000)
-      .describe(
-        'Longest silence of a live sandbox process that owes an answer before it is killed (a hang).',
-      ),
-    warmupCpuMs: z
-      .number()
-      .int()
-      .min(10)
-      .max(600_000)
-      .default(2_000)
-      .describe(
-        "CPU time a run's whole warm-up may use (each warm-up candle also keeps its tier's per-candle budget).",
-      ),
-    tiers: z
-      .object({
-        free: liveTier({ maxLive: 2, cpuMsPerCandle: 50, memoryMb: 32 }),
-        premium: liveTier({ maxLive: 20, cpuMsPerCandle: 100, memoryMb: 64 }),
-        enterprise: liveTier({ maxLive: 200, cpuMsPerCandle: 250, memoryMb: 128 }),
-      })
-      .prefault({})
-      .describe('Per-tier live limits.'),
-  })
-  .prefault({});
-export type LiveSettings = z.output<typeof LiveSettingsSchema>;
-
 export const StrategySettingsSchema = z
   .object({
     codeKeys: z
@@ -258,6 +162,15 @@ export const StrategySettingsSchema = z
       .describe(
         'Backtests this process runs at once: the size of its pool of backtest sandbox processes (each about 120 MB when idle; see docs/sandbox.md).',
       ),
+    feedCacheMb: z
+      .number()
+      .int()
+      .min(0)
+      .max(65_536)
+      .default(192)
+      .describe(
+        'Candle feeds each backtest sandbox process keeps between runs (MiB), so research trials and repeated backtests over the same candles send a name instead of the bars; counted in the process\'s memory limit. 0 sends every feed with its run.',
+      ),
     progressIntervalMs: z
       .number()
       .int()
@@ -290,7 +203,6 @@ export const StrategySettingsSchema = z
       })
       .prefault({})
       .describe('Per-tier job and sandbox limits.'),
-    live: LiveSettingsSchema.describe('Live strategies, paper portfolios and orders.'),
     gate: GateThresholdsSchema.describe(
       'The promotion gate a version passes before it runs live (docs/research.md).',
     ),

@@ -62,6 +62,12 @@ export interface ResearchQueueOptions {
   output?: Partial<OutputLimits>;
   /** Where trials execute: the server's sandbox processes. @default runInSandbox (this process; tests) */
   run?: BacktestRunner;
+  /**
+   * Trials of one job in flight at once: the sandbox processes that run them (each trial still
+   * its own isolate). The pool serves calls in order, so other users' runs wait for one trial at
+   * most. @default 1
+   */
+  trialConcurrency?: number;
   /** Progress and completion go out as events, to the owner's `user:{id}`. */
   publisher?: Pick<Publisher, 'publish'>;
 }
@@ -197,6 +203,7 @@ export class ResearchQueue implements Service {
         limits: request.sandbox,
         signal: abort.signal,
         tenant: run.userId,
+        concurrency: this.#o.trialConcurrency ?? 1,
         ...(this.#o.run ? { run: this.#o.run } : {}),
       });
       const report = await runResearch(

@@ -23,6 +23,8 @@ export interface BacktestJob {
    * more to carry back from a sandbox process than the run itself.
    */
   equityPoints?: number;
+  /** Statistics of the per-bar returns over every step, made where the run happens (SandboxRunOptions). */
+  returnStats?: { blocks: number };
   /** Called from the run about every `progressEvery` steps with (bars done, bars in all). */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;

@@ -12,59 +12,18 @@
  * All Sharpe ratios here are per observation (per bar), not annualised, as the formulas expect.
  */
 import { normalCdf, normalQuantile } from './normal.ts';
+import { blockCount, blockStats, moments, type BlockStats } from '../core/return-stats.ts';
+
+export { blockCount, blockStats, moments, returnsOf, returnStats } from '../core/return-stats.ts';
+export type { BlockStats, Moments, ReturnStats } from '../core/return-stats.ts';
 
 /** Euler–Mascheroni constant (the expected-maximum formula uses it). */
 const EULER_GAMMA = 0.5772156649015329;
-
-export interface Moments {
-  n: number;
-  mean: number;
-  /** Sample standard deviation (n − 1). */
-  std: number;
-  skewness: number;
-  /** Non-excess kurtosis (3 for a normal distribution). */
-  kurtosis: number;
-}
-
-/** Mean, standard deviation, skewness and (non-excess) kurtosis of `xs`. */
-export function moments(xs: ArrayLike<number>): Moments {
-  const n = xs.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += xs[i]!;
-  mean /= n || 1;
-  let m2 = 0;
-  let m3 = 0;
-  let m4 = 0;
-  for (let i = 0; i < n; i++) {
-    const d = xs[i]! - mean;
-    m2 += d * d;
-    m3 += d * d * d;
-    m4 += d * d * d * d;
-  }
-  const pop = m2 / (n || 1);
-  return {
-    n,
-    mean,
-    std: n > 1 ? Math.sqrt(m2 / (n - 1)) : 0,
-    skewness: pop > 0 ? m3 / n / pop ** 1.5 : 0,
-    kurtosis: pop > 0 ? m4 / n / (pop * pop) : 3,
-  };
-}
 
 /** Per-observation Sharpe ratio (mean over sample standard deviation); 0 without dispersion. */
 export function sharpeOf(returns: ArrayLike<number>): number {
   const m = moments(returns);
   return m.std > 0 ? m.mean / m.std : 0;
-}
-
-/** Simple returns between consecutive equity values. */
-export function returnsOf(equity: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(Math.max(0, equity.length - 1));
-  for (let i = 1; i < equity.length; i++) {
-    const prev = equity[i - 1]!;
-    out[i - 1] = prev !== 0 ? equity[i]! / prev - 1 : 0;
-  }
-  return out;
 }
 
 /**
@@ -190,38 +149,6 @@ function combinations(n: number, k: number): number[][] {
  * Per-block sums of one trial's returns: all CSCV needs, so a search over long histories keeps
  * a few numbers per trial instead of every return.
  */
-export interface BlockStats {
-  count: Float64Array;
-  sum: Float64Array;
-  sumSq: Float64Array;
-}
-
-/** The even block count CSCV uses for `observations` (at most `wanted`, 0 when too few). */
-export function blockCount(observations: number, wanted = 16): number {
-  const s = Math.min(wanted, observations);
-  return s - (s % 2);
-}
-
-/** Splits `returns` into `blocks` contiguous blocks of (nearly) equal length and sums each. */
-export function blockStats(returns: ArrayLike<number>, blocks: number): BlockStats {
-  const t = returns.length;
-  const out: BlockStats = {
-    count: new Float64Array(blocks),
-    sum: new Float64Array(blocks),
-    sumSq: new Float64Array(blocks),
-  };
-  for (let b = 0; b < blocks; b++) {
-    const to = Math.floor(((b + 1) * t) / blocks);
-    for (let i = Math.floor((b * t) / blocks); i < to; i++) {
-      const x = returns[i]!;
-      out.count[b]! += 1;
-      out.sum[b]! += x;
-      out.sumSq[b]! += x * x;
-    }
-  }
-  return out;
-}
-
 /**
  * The probability of backtest overfitting by CSCV. `trialReturns[j]` is trial j's return per
  * observation; all trials cover the same observations (the shortest length is used). Null when

@@ -9,11 +9,10 @@ import type { BacktestExecutor, BacktestJob } from './executor.ts';
 import { mapConcurrent } from './executor.ts';
 import {
   blockCount,
-  blockStats,
   deflatedSharpe,
   moments,
   pboFromBlocks,
-  returnsOf,
+  returnStats,
   type BlockStats,
   type DeflatedSharpe,
 } from './overfitting.ts';
@@ -32,6 +31,13 @@ export interface SearchOptions {
   objective?: Objective;
   /** Largest grid accepted. @default 1000 */
   maxCombinations?: number;
+  /**
+   * Trials made on the same data before this search (other grids, changed code, other symbols),
+   * declared by whoever made them: the deflated Sharpe ratio deflates by them as well, their
+   * Sharpe ratios taken to vary as the grid's do. A search that hides its earlier attempts looks
+   * better than it is; declaring them is how the measure stays honest. @default 0
+   */
+  priorTrials?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -51,6 +57,8 @@ export interface OverfittingReport {
   /** Null with a single trial or too few bars (see `pboNote`). */
   pbo: { value: number; splits: number; blocks: number } | null;
   pboNote?: string;
+  /** Trials declared as made before the search; `deflatedSharpe.trials` includes them. */
+  priorTrials?: number;
 }
 
 export interface SearchReport {
@@ -139,6 +147,7 @@ export async function parameterSearch(
 ): Promise<SearchReport> {
   const objective = options.objective ?? 'sharpe';
   const max = options.maxCombinations ?? 1_000;
+  const prior = options.priorTrials ?? 0;
   const combos =
     options.samples === undefined
       ? (assertGridSize(options.grid, max), gridCombinations(options.grid))
@@ -147,11 +156,19 @@ export async function parameterSearch(
   const bars = job.feeds[0]!.columns.closeTime.length;
   const blocks = blockCount(Math.max(0, bars - 1));
   const runs = await mapConcurrent(combos, executor.concurrency, async (params) => {
-    const r = await executor.run({ ...job, params: { ...job.params, ...params }, recordSignals: false });
+    // Only block sums and moments are kept, made where the trial runs: a 1M-bar curve per trial
+    // would not fit 100 trials, and carrying it back cost more than the run.
+    const r = await executor.run({
+      ...job,
+      params: { ...job.params, ...params },
+      recordSignals: false,
+      equityPoints: 2,
+      returnStats: { blocks },
+    });
     options.onProgress?.(++done, combos.length);
-    // Only block sums and moments are kept: a 1M-bar curve per trial would not fit 100 trials.
-    const returns = returnsOf(r.equity.value);
-    const m = moments(returns);
+    // An executor running the engine on this thread (tests) returns the whole curve instead.
+    const stats = r.returnStats ?? returnStats(r.equity.value, blocks);
+    const m = stats.moments;
     const s = score(r.metrics, objective);
     const trial: SearchTrial = {
       params,
@@ -161,7 +178,7 @@ export async function parameterSearch(
       trades: r.metrics.trades,
       barSharpe: m.std > 0 ? m.mean / m.std : 0,
     };
-    return { trial, moments: m, blocks: blocks >= 2 ? blockStats(returns, blocks) : null };
+    return { trial, moments: m, blocks: stats.blocks };
   });
   const order = runs.map((_, i) => i).sort((a, b) => (runs[b]!.trial.score ?? -Infinity) - (runs[a]!.trial.score ?? -Infinity));
   const best = runs[order[0]!]!;
@@ -178,9 +195,10 @@ export async function parameterSearch(
         n: best.moments.n,
         skewness: best.moments.skewness,
         kurtosis: best.moments.kurtosis,
-        trials: runs.length,
+        trials: runs.length + prior,
         trialVariance: sharpes.std * sharpes.std,
       }),
+      ...(prior > 0 ? { priorTrials: prior } : {}),
       pbo: pbo && { value: pbo.value, splits: pbo.splits, blocks: pbo.blocks },
       ...(pbo
         ? {}

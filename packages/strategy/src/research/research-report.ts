@@ -17,7 +17,7 @@ import {
   type OverfittingReport,
   type SearchReport,
 } from './parameter-search.ts';
-import { walkForward, type WalkForwardWindow } from './walk-forward.ts';
+import { assertFoldsCoverWarmup, walkForward, type WalkForwardWindow } from './walk-forward.ts';
 
 /** Largest grid a research job takes: each set is a full backtest. */
 export const MAX_GRID = 1_000;
@@ -34,6 +34,17 @@ const Grid = z
   )
   .refine((g) => Object.keys(g).length <= 16, 'at most 16 parameters');
 const Objective = z.enum(['sharpe', 'sortino', 'calmar', 'totalReturn', 'profitFactor']).default('sharpe');
+/** Most declared prior trials: far beyond any honest search, and the benchmark barely moves past it. */
+export const MAX_PRIOR_TRIALS = 1_000_000;
+const PriorTrials = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_PRIOR_TRIALS)
+  .default(0)
+  .describe(
+    'Parameter sets or code variants already tried on the same data outside this request (other grids, other symbols, earlier versions): the deflated Sharpe ratio counts them as trials too.',
+  );
 
 /** What a research request names besides the strategy and data (zod: external input). */
 export const ResearchSpecSchema = z.discriminatedUnion('kind', [
@@ -46,6 +57,14 @@ export const ResearchSpecSchema = z.discriminatedUnion('kind', [
       inSampleBars: z.number().int().min(2),
       outSampleBars: z.number().int().min(2),
       stepBars: z.number().int().min(1).optional(),
+      warmupBars: z
+        .number()
+        .int()
+        .min(0)
+        .max(5_000)
+        .default(0)
+        .describe("Bars before each window its runs see as warm-up, as a live run's warmupBars."),
+      priorTrials: PriorTrials,
     })
     .strict(),
   z
@@ -61,6 +80,7 @@ export const ResearchSpecSchema = z.discriminatedUnion('kind', [
         .optional()
         .describe('Random search: this many sets drawn from the grid.'),
       seed: z.number().int().optional(),
+      priorTrials: PriorTrials,
     })
     .strict(),
 ]);
@@ -99,6 +119,8 @@ export function validateSpec(spec: ResearchSpec): void {
     assertSampleSize(spec.samples, MAX_GRID);
     sampleGrid(spec.grid, 1, 1);
   } else if (spec.kind !== 'lookahead') assertGridSize(spec.grid, MAX_GRID);
+  if (spec.kind === 'walk-forward')
+    assertFoldsCoverWarmup(spec.inSampleBars, spec.outSampleBars, spec.warmupBars);
 }
 
 const listed = (r: SearchReport): SearchReport => ({ ...r, trials: r.trials.slice(0, LISTED_TRIALS) });
@@ -132,14 +154,25 @@ export async function runResearch(
     });
     return { kind: 'lookahead', lookahead, recursive, overfitting: single.overfitting };
   }
+  // Runs queued before prior trials existed stored none.
+  const priorTrials = (spec.priorTrials as number | undefined) ?? 0;
   if (spec.kind === 'search') {
-    const search = await parameterSearch(executor, job, { ...spec, onProgress: phase(onProgress, 0, 1) });
+    const search = await parameterSearch(executor, job, {
+      ...spec,
+      priorTrials,
+      onProgress: phase(onProgress, 0, 1),
+    });
     return { kind: 'search', search: listed(search), overfitting: search.overfitting };
   }
   const combos = assertGridSize(spec.grid, MAX_GRID);
   const bars = job.feeds[0]!.columns.closeTime.length;
   const step = spec.stepBars ?? spec.outSampleBars;
-  const windows = Math.max(0, Math.floor((bars - spec.inSampleBars - spec.outSampleBars) / step) + 1);
+  // Runs queued before warm-ups existed stored no warmupBars.
+  const warmup = (spec.warmupBars as number | undefined) ?? 0;
+  const windows = Math.max(
+    0,
+    Math.floor((bars - warmup - spec.inSampleBars - spec.outSampleBars) / step) + 1,
+  );
   const wfRuns = windows * (combos + 1);
   const share = wfRuns / (wfRuns + combos);
   const wf = await walkForward(executor, job, {
@@ -151,6 +184,7 @@ export async function runResearch(
   const search = await parameterSearch(executor, job, {
     grid: spec.grid,
     objective: spec.objective,
+    priorTrials,
     onProgress: phase(onProgress, share, 1 - share),
   });
   const oos = moments(returnsOf(wf.equity.value));

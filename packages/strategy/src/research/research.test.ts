@@ -129,6 +129,54 @@ describe('walk-forward optimisation', () => {
     // Starting threads and isolates on a loaded two-core machine takes seconds.
   }, 120_000);
 
+  it(
+    'warms every window up on the bars before it, as a live run is warmed up',
+    { timeout: 60_000 },
+    async () => {
+      // Given windows of 2,000 / 500 bars with 300 bars of warm-up before each
+      const inline = createInlineExecutor();
+      const warm = await walkForward(inline, job, { ...options, warmupBars: 300 });
+      await inline.close();
+      // Then the first window starts after the warm-up: (5,000 − 300 − 2,500) / 500 + 1 = 5 windows
+      expect(warm.windows).toHaveLength(5);
+      expect(warm.windows[0]!.inSample.from).toBe(feed.columns.closeTime[299]);
+      // And each out-of-sample run is the host engine's run over warm-up plus window, deciding only
+      // in the window: the SMA(30) is settled at its first bar, so it may trade there
+      const def = evaluateTrustedStrategy(js);
+      const c = feed.columns;
+      const w = warm.windows[1]!;
+      const slice = (a: number, b: number) =>
+        ({
+          ...feed,
+          columns: Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v.subarray(a, b)])),
+        }) as Feed;
+      const at = (t: number) => c.closeTime.indexOf(t) + 1;
+      const host = runBacktest(def, [slice(at(w.outSample.from) - 300, at(w.outSample.to))], settings, {
+        params: w.bestParams,
+        warmupUntil: w.outSample.from,
+      });
+      expect(w.outSampleReturn).toBeCloseTo(host.metrics.totalReturn, 12);
+      expect(w.outSampleTrades).toBe(host.metrics.trades);
+      // And the stitched curve holds the windows' own bars only, no warm-up points
+      expect(warm.equity.value).toHaveLength(5 * 500);
+      expect(warm.equity.time[0]).toBeGreaterThan(warm.windows[0]!.outSample.from);
+    },
+  );
+
+  it('refuses a window shorter than its warm-up, before running anything', async () => {
+    let runs = 0;
+    const counting: BacktestExecutor = {
+      concurrency: 1,
+      run: () => (runs++, Promise.reject(new Error('ran'))),
+      close: () => Promise.resolve(),
+    };
+    await expect(walkForward(counting, job, { ...options, warmupBars: 501 })).rejects.toMatchObject({
+      code: 'STRATEGY_CONFIG_INVALID',
+      details: { outSampleBars: 500, warmupBars: 501 },
+    });
+    expect(runs).toBe(0);
+  });
+
   it('rejects an empty or oversized grid and windows longer than the data', async () => {
     const inline = createInlineExecutor();
     await expect(walkForward(inline, job, { ...options, grid: { fast: [] } })).rejects.toMatchObject({

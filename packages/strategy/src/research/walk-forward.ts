@@ -3,7 +3,9 @@
  * runs on the in-sample part, the best (by the objective) runs on the following out-of-sample
  * part, and the out-of-sample runs are chained into one equity curve, each window starting with
  * the equity the previous one ended with. Only out-of-sample results say how the method would
- * have done; the in-sample scores say how much it was fitted.
+ * have done; the in-sample scores say how much it was fitted. With `warmupBars`, every window's
+ * runs first see that many earlier bars as a live run's warm-up (orders dropped, nothing scored),
+ * so indicators are settled when a window opens, as they are when a live run is enabled.
  */
 import { TicklineError } from '@tickline/kernel';
 import type { EngineRunResult } from '../core/engine.ts';
@@ -24,6 +26,11 @@ export interface WalkForwardOptions {
   outSampleBars: number;
   /** How far each window moves. @default outSampleBars */
   stepBars?: number;
+  /**
+   * Bars before each window its runs see as warm-up (a live run's `warmupBars`); the first window
+   * starts after them. A window shorter than its warm-up is refused. @default 0
+   */
+  warmupBars?: number;
   /** @default 'sharpe' */
   objective?: Objective;
   /** Largest grid accepted. @default 1000 */
@@ -65,6 +72,25 @@ export function score(metrics: Metrics, objective: Objective): number {
   return v === null || !Number.isFinite(v) ? -Infinity : v;
 }
 
+/**
+ * STRATEGY_CONFIG_INVALID when a window is shorter than its warm-up: its score would rest on
+ * fewer decided bars than the strategy needs before it decides at all.
+ */
+export function assertFoldsCoverWarmup(
+  inSampleBars: number,
+  outSampleBars: number,
+  warmupBars: number,
+): void {
+  const shortest = Math.min(inSampleBars, outSampleBars);
+  if (warmupBars > shortest) {
+    throw new TicklineError(
+      'STRATEGY_CONFIG_INVALID',
+      `a ${shortest}-bar window is shorter than the ${warmupBars}-bar warm-up`,
+      { details: { inSampleBars, outSampleBars, warmupBars } },
+    );
+  }
+}
+
 /** Runs the walk-forward analysis (see module doc). */
 export async function walkForward(
   executor: BacktestExecutor,
@@ -84,14 +110,16 @@ export async function walkForward(
   if (!(options.inSampleBars >= 1 && options.outSampleBars >= 1 && step >= 1)) {
     throw new TicklineError('STRATEGY_CONFIG_INVALID', 'window lengths must be at least one bar');
   }
+  const warmup = options.warmupBars ?? 0;
+  assertFoldsCoverWarmup(options.inSampleBars, options.outSampleBars, warmup);
   const c = job.feeds[0]!.columns;
   const n = c.closeTime.length;
   const starts: number[] = [];
-  for (let s = 0; s + options.inSampleBars + options.outSampleBars <= n; s += step) starts.push(s);
+  for (let s = warmup; s + options.inSampleBars + options.outSampleBars <= n; s += step) starts.push(s);
   if (starts.length === 0) {
     throw new TicklineError(
       'STRATEGY_CONFIG_INVALID',
-      `${n} bars are fewer than one in-sample plus one out-of-sample window`,
+      `${n} bars are fewer than ${warmup ? 'the warm-up plus ' : ''}one in-sample plus one out-of-sample window`,
     );
   }
   const total = starts.length * (combos.length + 1);
@@ -99,6 +127,11 @@ export async function walkForward(
   const tick = (): void => options.onProgress?.(++done, total);
   // Time bounds: a window holds the bars closing in (from, to].
   const bound = (i: number): number => (i === 0 ? c.openTime[0]! : c.closeTime[i - 1]!);
+  /** A window's feeds and its warm-up: the bars closing in (from − warm-up, to], decided after `from`. */
+  const window = (from: number, to: number) => ({
+    feeds: sliceFeeds(job.feeds, bound(from - warmup), bound(to)),
+    ...(warmup > 0 ? { warmupUntil: bound(from) } : {}),
+  });
   const windows: WalkForwardWindow[] = [];
   const time: number[] = [];
   const value: number[] = [];
@@ -108,10 +141,9 @@ export async function walkForward(
     starts.flatMap((s) => combos.map((params) => ({ s, params }))),
     executor.concurrency,
     async ({ s, params }) => {
-      const feeds = sliceFeeds(job.feeds, bound(s), bound(s + options.inSampleBars));
       const r = await executor.run({
         ...job,
-        feeds,
+        ...window(s, s + options.inSampleBars),
         params: { ...job.params, ...params },
         recordSignals: false,
         equityPoints: 2,
@@ -135,13 +167,15 @@ export async function walkForward(
     const params = combos[best[w]!]!;
     const r: EngineRunResult = await executor.run({
       ...job,
-      feeds: sliceFeeds(job.feeds, oosFrom, oosTo),
+      ...window(s + options.inSampleBars, s + options.inSampleBars + options.outSampleBars),
       settings: { ...job.settings, startingCapital: capital },
       params: { ...job.params, ...params },
       recordSignals: false,
     });
     tick();
     for (let i = 0; i < r.equity.time.length; i++) {
+      // Warm-up steps hold the starting capital; the stitched curve is the windows' own bars.
+      if (r.equity.time[i]! <= oosFrom) continue;
       time.push(r.equity.time[i]!);
       value.push(r.equity.value[i]!);
     }

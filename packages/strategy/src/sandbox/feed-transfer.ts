@@ -1,186 +1,150 @@
 /**
- * @module How candle feeds reach a sandbox process. Node's IPC pipe moved a 1M-bar feed (56 MB) in
- * about a second; a file on tmpfs (`/dev/shm`) is a memory copy each way. The server writes every
- * column, as the raw bytes it already holds, into one file (one gathered write, off its event
- * loop, nothing packed first); the process reads the file with one `readSync` straight into a
- * SharedArrayBuffer it keeps from call to call, and views the columns in it (the isolate then reads
- * them in place). Reusing memory is most of the gain: on the development VM, first touching 56 MB
- * of fresh memory cost ~220 ms of page faults, reading into memory already touched ~9 ms; writing
- * over a tmpfs file's pages ~12–17 ms, a new file and its removal ~22–28 ms.
+ * @module How candle feeds reach a sandbox process. A feed travels as content of the call
+ * (`CallOptions.data` of `@tickline/sandbox`): named by a SHA-256 of its columns, sent to a
+ * process once and kept there, so a research job's thousand trials, or a second backtest over the
+ * same candles, send a name and a bar range instead of the bars. The pool decides what each
+ * process holds and counts it in the process's memory allowance; a call reads only the feeds it
+ * was given (the host names them, never the code that runs).
  *
- * So the server keeps a few feed files too. Each is removed from the directory as soon as it is
- * opened and reached through `/proc/<pid>/fd/<n>` while the server holds it: nothing is left in
- * `/dev/shm` whatever ends the server, and the memory goes with the last descriptor. Where there
- * is no procfs, each call gets a named file, removed when the call ends.
+ * A feed's columns are often views of longer columns (research windows cut with `sliceFeeds`):
+ * then the longer columns are the content, hashed once per set of columns (the hash is kept beside
+ * them), and the call names the window as a range of it. In the process the columns are views on
+ * memory it keeps, which the isolate reads in place.
  */
-import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
-import { open, rm, stat, type FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { CallData } from '@tickline/sandbox';
 import type { CandleColumns, Feed } from '../core/types.ts';
-import { PACKED_COLUMNS, type PackedFeed } from './packed-feeds.ts';
+import { PACKED_COLUMNS } from './packed-feeds.ts';
 
-/** Feeds as a call carries them: small feeds inline, large ones as a file. */
-export type FeedsRef = { inline: Feed[] } | { file: string; feeds: PackedFeed[] };
+/** A feed as a call names it: its content, and the bars of it the call reads. */
+export interface FeedRef {
+  key: string;
+  symbol: string;
+  interval: string;
+  /** Bars of the content (each column). */
+  length: number;
+  /** The bars read: [from, to). */
+  from: number;
+  to: number;
+}
 
-/** Below this many values, the pipe is as quick as a file. */
-const INLINE_VALUES = 64 * 1024;
-
-let shmDir: Promise<string> | undefined;
-/** tmpfs when the machine has it (Linux), else the temp dir (still avoids the pipe). */
-export const transferDirectory = (): Promise<string> =>
-  (shmDir ??= stat('/dev/shm').then(
-    (s) => (s.isDirectory() ? '/dev/shm' : tmpdir()),
-    () => tmpdir(),
-  ));
+const BYTES = Float64Array.BYTES_PER_ELEMENT;
 
 /** The bytes of a column as they are (no copy). */
 const bytesOf = (column: Float64Array): Uint8Array =>
   new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
 
-/** A feed file of the server: an open handle, and the name the sandbox process opens it by. */
-interface FeedFile {
-  handle: FileHandle;
-  path: string;
-  /** Removes the file when the call ends (no procfs), or undefined when it is kept. */
-  remove?: () => Promise<void>;
+/** Content: whole columns, in PACKED_COLUMNS order, and the hash naming them (made once). */
+interface Content {
+  columns: Float64Array[];
+  length: number;
+  key: Promise<string>;
+}
+
+/** Content by its close-time column's memory (or the view itself when it is not a whole column). */
+const contents = new WeakMap<object, Content>();
+
+/** Hashed in pieces of this size, the event loop turning between them (56 MB take ~40 ms). */
+const HASH_CHUNK = 4 * 1024 * 1024;
+
+async function hashColumns(columns: readonly Float64Array[], length: number): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(`tickline-feed-v1 ${columns.length}×${length}\n`);
+  for (const column of columns) {
+    const bytes = bytesOf(column);
+    for (let at = 0; at < bytes.byteLength; at += HASH_CHUNK) {
+      hash.update(bytes.subarray(at, at + HASH_CHUNK));
+      if (bytes.byteLength > HASH_CHUNK) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return hash.digest('base64url');
 }
 
 /**
- * Feed files kept for the next calls, and the size up to which one is kept: a larger one is closed
- * after its call (its memory freed), so a long run does not leave its size held in tmpfs.
+ * The content a feed is read from and the range it reads: the whole columns its columns view when
+ * each lives alone in memory of its own at the same offset (as `sliceFeeds` leaves them), else
+ * the feed's columns themselves.
  */
-const MAX_KEPT_FILES = 4;
-const MAX_KEPT_FILE_BYTES = 64 * 1024 * 1024;
-const keptFiles: FeedFile[] = [];
-const PROC_FDS = existsSync('/proc/self/fd');
-
-async function takeFeedFile(): Promise<FeedFile> {
-  const kept = keptFiles.pop();
-  if (kept !== undefined) return kept;
-  const path = join(await transferDirectory(), `tickline-feed-${randomUUID()}`);
-  const handle = await open(path, 'wx+', 0o600);
-  if (!PROC_FDS) return { handle, path, remove: () => rm(path, { force: true }) };
-  // Unnamed at once: the descriptor is the file's only hold (see the module doc).
-  await rm(path, { force: true });
-  return { handle, path: `/proc/${process.pid}/fd/${handle.fd}` };
-}
-
-async function giveBack(file: FeedFile, bytes: number): Promise<void> {
-  if (file.remove === undefined && bytes <= MAX_KEPT_FILE_BYTES && keptFiles.length < MAX_KEPT_FILES) {
-    keptFiles.push(file);
-    return;
-  }
-  await file.handle.close();
-  await file.remove?.();
-}
-
-/** Closes the kept feed files (their memory goes with them); the server calls it when it stops. */
-export async function closeFeedFiles(): Promise<void> {
-  await Promise.all(keptFiles.splice(0).map((f) => f.handle.close()));
-}
-
-/** Writes every part at offset 0, in order, whatever the kernel takes per write. */
-async function writeAll(handle: FileHandle, parts: Uint8Array[]): Promise<number> {
-  let written = (await handle.writev(parts, 0)).bytesWritten;
-  // A short gathered write is legal: the rest goes part by part from where it stopped.
-  let at = 0;
-  for (const part of parts) {
-    const end = at + part.byteLength;
-    while (written < end) {
-      const from = written - at;
-      written += (await handle.write(part, from, end - written, written)).bytesWritten;
-    }
-    at = end;
-  }
-  return written;
-}
-
-/** Writes `feeds` for a call; call `release` when the call ends (the file is kept or removed). */
-export async function sendFeeds(
-  feeds: readonly Feed[],
-): Promise<{ ref: FeedsRef; release: () => Promise<void> }> {
-  const values = feeds.reduce((n, f) => n + f.columns.closeTime.length * PACKED_COLUMNS.length, 0);
-  if (values < INLINE_VALUES) {
-    // Columns in shared memory cannot cross to another process: small ones are copied inline.
-    const inline = feeds.map((f) => ({
-      ...f,
-      columns: Object.fromEntries(
-        PACKED_COLUMNS.map((k) => [k, Float64Array.from(f.columns[k])]),
-      ) as unknown as CandleColumns,
-    }));
-    return { ref: { inline }, release: async () => {} };
-  }
-  const total = values * Float64Array.BYTES_PER_ELEMENT;
-  const file = await takeFeedFile();
-  try {
-    // Feed after feed, column after column, as the layout of packed-feeds.ts says; a kept file
-    // may be longer than this feed, so it is cut to the feed's size (the process reads it whole).
-    const parts = feeds.flatMap((f) => PACKED_COLUMNS.map((k) => bytesOf(f.columns[k])));
-    const written = await writeAll(file.handle, parts);
-    if (written !== total) throw new Error(`feed file: wrote ${written} of ${total} bytes`);
-    await file.handle.truncate(total);
-  } catch (error) {
-    await file.handle.close();
-    await file.remove?.();
-    throw error;
-  }
-  const meta = feeds.map((f) => ({
-    symbol: f.symbol,
-    interval: f.interval,
-    length: f.columns.closeTime.length,
-  }));
-  return { ref: { file: file.path, feeds: meta }, release: () => giveBack(file, total) };
+function contentOf(feed: Feed): { content: Content; from: number; to: number } {
+  const views = PACKED_COLUMNS.map((k) => feed.columns[k]);
+  const first = views[0]!;
+  const whole = first.buffer.byteLength / BYTES;
+  const from = first.byteOffset / BYTES;
+  const own =
+    Number.isInteger(whole) &&
+    new Set(views.map((v) => v.buffer)).size === views.length &&
+    views.every(
+      (v) =>
+        v.buffer.byteLength === first.buffer.byteLength &&
+        v.byteOffset === first.byteOffset &&
+        v.length === first.length,
+    );
+  const anchor: object = own ? first.buffer : first;
+  const known = contents.get(anchor);
+  const columns = own ? views.map((v) => new Float64Array(v.buffer, 0, whole)) : views;
+  const range = own ? { from, to: from + first.length } : { from: 0, to: first.length };
+  // Known only if every column is the same memory as when it was hashed.
+  if (
+    known !== undefined &&
+    known.columns.every((c, i) => c.buffer === columns[i]!.buffer && c.length === columns[i]!.length)
+  )
+    return { content: known, ...range };
+  const length = columns[0]!.length;
+  const content: Content = { columns, length, key: hashColumns(columns, length) };
+  contents.set(anchor, content);
+  return { content, ...range };
 }
 
 /**
- * Feed memory a sandbox process keeps between calls. Up to this size the next call's feed is read
- * into memory already touched; a larger buffer is dropped after its call, so a process that once
- * served a long run does not hold that memory against the next, smaller one (its resident memory
- * is what the supervisor bounds).
+ * The name of a feed's content (hashing it the first time). Feeds are immutable once built: the
+ * name is kept with the columns' memory and not made again. Call it where a feed is loaded, so a
+ * run does not pay for it.
  */
-const MAX_KEPT_FEED_BYTES = 64 * 1024 * 1024;
-let kept: SharedArrayBuffer | undefined;
-
-/** A shared buffer of at least `size` bytes: the kept one when it is large enough. */
-function feedBuffer(size: number): SharedArrayBuffer {
-  if (kept !== undefined && kept.byteLength >= size) return kept;
-  const buffer = new SharedArrayBuffer(size);
-  kept = size <= MAX_KEPT_FEED_BYTES ? buffer : undefined;
-  return buffer;
+export function feedKey(feed: Feed): Promise<string> {
+  return contentOf(feed).content.key;
 }
 
-/** The feeds of a call, in the sandbox process (views valid until the next call). */
-export function receiveFeeds(ref: FeedsRef): Feed[] {
-  if ('inline' in ref) return ref.inline;
-  // One synchronous read (readFile's chunked reads took 0.55 s for 56 MB) into shared memory:
-  // the isolate then reads the columns in place (sandbox.ts) instead of receiving a copy.
-  const fd = openSync(ref.file, 'r');
-  let shared: SharedArrayBuffer;
-  let size: number;
-  try {
-    size = fstatSync(fd).size;
-    shared = feedBuffer(size);
-    const view = new Uint8Array(shared, 0, size);
-    for (let done = 0; done < size;) {
-      const n = readSync(fd, view, done, size - done, done);
-      if (n === 0) throw new Error(`feed file ${ref.file} ended early`);
-      done += n;
-    }
-  } finally {
-    closeSync(fd);
+/** What a call carries for `feeds`: their content (sent where missing) and how the call names them. */
+export async function sendFeeds(feeds: readonly Feed[]): Promise<{ data: CallData[]; refs: FeedRef[] }> {
+  const data: CallData[] = [];
+  const refs: FeedRef[] = [];
+  for (const feed of feeds) {
+    const { content, from, to } = contentOf(feed);
+    const key = await content.key;
+    data.push({
+      key,
+      byteLength: content.columns.length * content.length * BYTES,
+      parts: () => content.columns.map(bytesOf),
+    });
+    refs.push({ key, symbol: feed.symbol, interval: feed.interval, length: content.length, from, to });
   }
-  const expected = ref.feeds.reduce((n, f) => n + f.length * PACKED_COLUMNS.length, 0);
-  if (size !== expected * Float64Array.BYTES_PER_ELEMENT)
-    throw new Error(`feed file ${ref.file} holds ${size} bytes, not ${expected} values`);
-  let offset = 0;
-  return ref.feeds.map((meta) => {
-    const columns = {} as Record<(typeof PACKED_COLUMNS)[number], Float64Array>;
-    for (const k of PACKED_COLUMNS) {
-      columns[k] = new Float64Array(shared, offset * Float64Array.BYTES_PER_ELEMENT, meta.length);
-      offset += meta.length;
-    }
-    return { symbol: meta.symbol, interval: meta.interval, columns };
+  return { data, refs };
+}
+
+/**
+ * In the sandbox process: the feeds of a call as views on the content it was given (`data`, the
+ * call context's), valid until the call ends.
+ */
+export function receiveFeeds(refs: readonly FeedRef[], data: (key: string) => Uint8Array): Feed[] {
+  return refs.map((ref) => {
+    const bytes = data(ref.key);
+    const { length, from, to } = ref;
+    if (
+      !(Number.isInteger(length) && Number.isInteger(from) && Number.isInteger(to)) ||
+      !(0 <= from && from <= to && to <= length) ||
+      bytes.byteLength !== PACKED_COLUMNS.length * length * BYTES
+    )
+      throw new Error(
+        `feed ${ref.key} holds ${bytes.byteLength} bytes, not ${length} bars with [${from}, ${to})`,
+      );
+    const columns = {} as CandleColumns;
+    PACKED_COLUMNS.forEach((name, i) => {
+      columns[name] = new Float64Array(
+        bytes.buffer,
+        bytes.byteOffset + (i * length + from) * BYTES,
+        to - from,
+      );
+    });
+    return { symbol: ref.symbol, interval: ref.interval, columns };
   });
 }

@@ -39,10 +39,13 @@ let cached: string | undefined;
 /** The linked script (built once per process). */
 export function isolateBundle(): string {
   if (cached !== undefined) return cached;
-  const marketIndex = new URL(createRequire(import.meta.url).resolve('@tickline/market'), 'file://');
-  const marketFiles = MARKET_INDICATOR_FILES.map((f) => new URL(`./indicators/${f}`, marketIndex));
+  const marketIndicators = new URL(
+    createRequire(import.meta.url).resolve('@tickline/market/indicators'),
+    'file://',
+  );
+  const marketFiles = MARKET_INDICATOR_FILES.map((f) => new URL(`./indicators/${f}`, marketIndicators));
   const market: VirtualModule = {
-    specifier: '@tickline/market',
+    specifier: '@tickline/market/indicators',
     uses: marketFiles,
     body: `return Object.freeze(Object.assign({}, ${marketFiles.map((u) => `__require('${u.href}')`).join(', ')}));`,
   };

@@ -19,6 +19,7 @@ import type { ParamSpecs, StrategyDefinition } from '../core/definition.ts';
 import { declaredParams, type ParamLimits } from '../core/param-bounds.ts';
 import { Engine } from '../core/engine.ts';
 import { downsampleColumns } from '../core/downsample.ts';
+import { returnStats } from '../core/return-stats.ts';
 import type { EngineRunResult } from '../core/engine.ts';
 import { indicators } from '../core/indicators.ts';
 import { createLiveApi } from './isolate-live.ts';
@@ -46,6 +47,8 @@ export interface IsolateInput {
   progressEvery: number;
   /** Points of the equity curve to return (0: every step); the metrics use every step all the same. */
   equityPoints: number;
+  /** Return statistics over every step, in this many blocks; null: none asked for. */
+  returnBlocks: number | null;
 }
 
 export interface IsolateError {
@@ -311,12 +314,21 @@ function run(
       progressEvery: input.progressEvery,
       onProgress: progress,
     });
-    // Cut here, so a million-step curve is not copied out to be cut by the host.
+    // Cut here, so a million-step curve is not copied out to be cut by the host; what research
+    // needs of every step is computed here too.
     const equity =
       input.equityPoints > 0
         ? downsampleColumns(result.equity.time, result.equity.value, input.equityPoints)
         : result.equity;
-    return { ok: true, result: { ...result, trades: [], equity }, trades: packTrades(result.trades) };
+    const stats =
+      input.returnBlocks === null
+        ? {}
+        : { returnStats: returnStats(result.equity.value, input.returnBlocks) };
+    return {
+      ok: true,
+      result: { ...result, ...stats, trades: [], equity },
+      trades: packTrades(result.trades),
+    };
   } catch (error) {
     return { ok: false, error: classify(error) };
   }

@@ -5,10 +5,12 @@
  * {@link LiveEngine}, its own seeded `Math.random` and clock, addressed by a numeric handle.
  *
  * The host enters the isolate once per tenant per candle close (`stepMany`), not once per run:
- * entering an isolate is what a live step cost most (~10 µs per entry even for an empty function,
- * and every isolate's heap is cold in the CPU's caches). Everything that leaves is made here, from
- * the engine's own values: numbers in a Float64Array and reports as a JSON string — never a value
- * the strategy made, so no host-side conversion can meet a hostile object.
+ * entering one of a process's ~500 isolates costs ~25 µs even for an empty function (its heap,
+ * code and feedback are cold in the CPU's caches; bench/live/floor.ts). A step that placed,
+ * cancelled and logged nothing — almost every step — builds nothing and answers nothing: a call
+ * returns how many of its runs left a report. Everything that leaves is made here, from the
+ * engine's own values: numbers and reports as a JSON string — never a value the strategy made, so
+ * no host-side conversion can meet a hostile object.
  */
 import type { Engine } from '../core/engine.ts';
 import type { StrategyDefinition } from '../core/definition.ts';
@@ -89,8 +91,11 @@ export function createLiveApi(deps: LiveApiDeps) {
   const scratch = new Float64Array(WARM_ROW);
   /** Row of `stepMany` being stepped: after a timeout, the host reads which run it was. */
   let stepping = -1;
-  /** The output of the last `stepMany`, for the host to read after it was stopped mid-way. */
-  let last = new Float64Array(0);
+  /**
+   * Wall milliseconds each row of the last `stepMany` took, kept here (one buffer for the
+   * tenant's life) and read by the host only when a call went over its CPU budget.
+   */
+  let walls = new Float64Array(16);
   // Wall clock captured before any strategy runs (Date is replaced by harden): used only to say
   // which of a tenant's runs took the time, never to enforce a limit (CPU does that, on the host).
   const wallNow = Date.now;
@@ -112,7 +117,12 @@ export function createLiveApi(deps: LiveApiDeps) {
     return { ok: true, placed, cancelled, logs, equity: engine.ledger.equity() };
   }
 
-  function step(run: Run, row: Float64Array, o: number, warmup: boolean): LiveReport | number {
+  /**
+   * Shows row `o` of `row` to the run: undefined when it placed, cancelled and logged nothing (the
+   * usual step: nothing is built, not even its equity), else its report. A warm-up step drops its
+   * orders and reports its logs only.
+   */
+  function step(run: Run, row: Float64Array, o: number, warmup: boolean): LiveReport | undefined {
     const engine = run.engine;
     deps.enter(engine, run.random);
     const s = engine.advanceBar(
@@ -127,7 +137,7 @@ export function createLiveApi(deps: LiveApiDeps) {
     );
     if (warmup) engine.cancelAll();
     if ((warmup || (s.placed.length === 0 && s.cancelled.length === 0)) && engine.logs.length === 0)
-      return engine.ledger.equity();
+      return undefined;
     const placed = warmup
       ? []
       : s.placed.map((x) => ({
@@ -142,6 +152,11 @@ export function createLiveApi(deps: LiveApiDeps) {
         }));
     return report(engine, placed, warmup ? [] : [...s.cancelled]);
   }
+
+  const notOpen = (): LiveReport => ({
+    ok: false,
+    error: { code: 'STRATEGY_SANDBOX_FAILED', message: 'the run is not open' },
+  });
 
   return {
     /** Starts run `handle` of module `definition`. */
@@ -160,62 +175,69 @@ export function createLiveApi(deps: LiveApiDeps) {
     },
 
     /**
-     * Steps rows of {@link STEP_ROW} numbers from row `from`; returns two numbers per row: the run's
-     * equity (NaN when a report waits in {@link takeReports}) and the wall milliseconds it took.
+     * Steps rows of {@link STEP_ROW} numbers from row `from`. Returns how many of them left a
+     * report (in {@link takeReports}); the wall time of each row stays in {@link walls}.
      */
-    stepMany(rows: Float64Array, from: number): Float64Array {
+    stepMany(rows: Float64Array, from: number): number {
       const n = rows.length / STEP_ROW;
-      const out = (last = new Float64Array(2 * n));
+      if (walls.length < n) walls = new Float64Array(Math.max(n, 2 * walls.length));
+      let reported = 0;
+      // One clock reading per run: each row's wall time runs from the end of the one before.
+      let mark = wallNow();
       for (let r = from; r < n; r++) {
         stepping = r;
         const o = r * STEP_ROW;
         const run = runs.get(rows[o]!);
-        const started = wallNow();
-        let result: LiveReport | number;
-        if (run === undefined)
-          result = { ok: false, error: { code: 'STRATEGY_SANDBOX_FAILED', message: 'the run is not open' } };
+        let result: LiveReport | undefined;
+        if (run === undefined) result = notOpen();
         else
           try {
             result = step(run, rows, o + 1, false);
           } catch (error) {
             result = safe(error);
           }
-        out[2 * r] = typeof result === 'number' ? result : NaN;
-        out[2 * r + 1] = wallNow() - started;
-        if (typeof result !== 'number') reports.push([r, result]);
+        const now = wallNow();
+        walls[r] = now - mark;
+        mark = now;
+        if (result !== undefined) {
+          reports.push([r, result]);
+          reported++;
+        }
       }
       stepping = -1;
       deps.enter(undefined, undefined);
-      return out;
+      return reported;
     },
 
     /**
      * {@link stepMany} for one run, its candle as number arguments: nothing to allocate or copy on
-     * either side (most accounts hold one run). Its equity, or NaN when a report waits.
+     * either side (many accounts hold one run). 1 when a report waits, else 0.
      */
     stepOne(handle: number, ...candle: number[]): number {
       stepping = 0;
       for (let k = 0; k < WARM_ROW; k++) scratch[k] = candle[k]!;
       const run = runs.get(handle);
-      let result: LiveReport | number;
-      if (run === undefined)
-        result = { ok: false, error: { code: 'STRATEGY_SANDBOX_FAILED', message: 'the run is not open' } };
+      const started = wallNow();
+      let result: LiveReport | undefined;
+      if (run === undefined) result = notOpen();
       else
         try {
           result = step(run, scratch, 0, false);
         } catch (error) {
           result = safe(error);
         }
+      walls[0] = wallNow() - started;
       stepping = -1;
       deps.enter(undefined, undefined);
-      if (typeof result === 'number') return result;
+      if (result === undefined) return 0;
       reports.push([0, result]);
-      return NaN;
+      return 1;
     },
 
-    /** The row `stepMany` was stepping when it was stopped (or -1), and what it wrote until then. */
+    /** The row `stepMany` was stepping when it was stopped (or -1). */
     stepping: (): number => stepping,
-    partial: (): Float64Array => last,
+    /** Wall milliseconds of the first `n` rows of the last `stepMany` (a copy). */
+    walls: (n: number): Float64Array => walls.slice(0, n),
 
     /** Reports of the last steps as JSON `[[row, report], …]`, then forgets them. */
     takeReports(): string {
@@ -232,17 +254,12 @@ export function createLiveApi(deps: LiveApiDeps) {
       const run = runs.get(handle);
       if (run === undefined) return JSON.stringify(safe(new Error('the run is not open')));
       const logs: Array<{ time: number; text: string }> = [];
-      let equity = run.engine.ledger.equity();
       try {
         for (let r = 0; r < rows.length / WARM_ROW; r++) {
           const result = step(run, rows, r * WARM_ROW, true);
-          if (typeof result === 'number') equity = result;
-          else if (result.ok) {
-            equity = result.equity;
-            for (const l of result.logs) if (logs.length < 200) logs.push(l);
-          }
+          if (result?.ok === true) for (const l of result.logs) if (logs.length < 200) logs.push(l);
         }
-        return JSON.stringify({ ok: true, equity, logs });
+        return JSON.stringify({ ok: true, equity: run.engine.ledger.equity(), logs });
       } catch (error) {
         return JSON.stringify(safe(error));
       } finally {

@@ -9,11 +9,11 @@ import { serveResidentProcess } from '@tickline/sandbox';
 import '../core/errors.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { RestoredBooks } from './isolate-live.ts';
+import { applyNotes, type LiveNote } from './live-notes.ts';
 import { LiveTenants } from './live-tenants.ts';
 import type { OpenRunPayload, StepPayload } from './live-wire.ts';
 
 const tenants = new LiveTenants();
-type FillArgs = [string, 'buy' | 'sell', number, number, number, number, string];
 
 await serveResidentProcess(
   {
@@ -25,13 +25,11 @@ await serveResidentProcess(
       tenants.step(
         payload,
         () => context.alive(),
-        (chunk) => context.progress(chunk),
+        (part) => context.progress(part),
       ),
     restore: (payload: { runId: string; books: RestoredBooks }) =>
       tenants.restore(payload.runId, payload.books),
-    fill: (payload: { runId: string; args: FillArgs }) => tenants.fill(payload.runId, payload.args),
-    done: (payload: { runId: string; orderId: number }) => tenants.done(payload.runId, payload.orderId),
-    close: (payload: { runId: string }) => tenants.close(payload.runId),
+    notes: (payload: LiveNote[]) => applyNotes(tenants, payload),
     stats: () => ({ runs: tenants.runCount, tenants: tenants.tenantCount }),
   },
   async () => {

@@ -6,15 +6,16 @@
  * killed moves to a quarantine process of its own; after a few kills it is refused for a while.
  *
  * Per candle close the runner asks every run on the feed for its step in one turn; the steps bound
- * for one process go as one message (`StepPayload`) and come back in parts as the process decides
- * them (`StepChunk`, every few milliseconds of work), the rest with the answer (`StepResult`): the
- * first runs' orders go out while the process still steps the last. When a
+ * for one process go as one message (`StepPayload`: numbers only, each tenant's runs together) and
+ * come back in parts as the process decides them (`StepPart`, every few milliseconds of work), the
+ * rest with the answer: the first runs' orders go out while the process still steps the last. A
+ * step answers through a callback (`ask`), not a promise per run. Fills and finished orders booked
+ * back into runs leave as one `notes` message per process per turn of the event loop. When a
  * process is lost every run it held is told (`onLost`) and reopened by the runner from its last
  * decided candle. A step message with many runs that killed its process names no culprit, so the
  * first steps of a reopened run (the candles up to the loss) go alone: if one of them kills the
  * next process, it is known, paused and its tenant struck.
  */
-import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import {
   type Logger,
@@ -40,17 +41,21 @@ import {
   type LiveSession,
   type LiveSessionStep,
   type LiveWarmup,
+  type StepAnswer,
 } from '../live/live-session.ts';
-import type { LiveReport, RestoredBooks } from './isolate-live.ts';
+import type { LiveReport, RecordedFill, RestoredBooks } from './isolate-live.ts';
 import type {
   LiveRunLimits,
+  OpenedRun,
   OpenRunPayload,
   OpenRunResult,
-  StepChunk,
+  StepPart,
   StepPayload,
-  StepResult,
 } from './live-wire.ts';
 import { WARM_ROW } from './isolate-live.ts';
+import type { LiveNote } from './live-notes.ts';
+import { stepRows } from './step-rows.ts';
+import { placeTenant } from './tenant-placement.ts';
 
 const ENTRY = new URL('./live-process-entry.ts', import.meta.url);
 
@@ -72,6 +77,8 @@ export interface LiveProcessesOptions {
   /** Longest silence of a process that owes an answer. @default 30_000 */
   stallMs?: number;
   strikes?: Partial<StrikePolicy>;
+  /** V8 flags of the processes, after `--no-node-snapshot` (which isolated-vm needs). @default none */
+  v8Flags?: readonly string[];
   logger?: Logger;
   metrics?: Registry;
   now?: () => number;
@@ -95,8 +102,7 @@ interface Pending {
   session: RemoteSession;
   f: number;
   candle: LiveCandle;
-  resolve: (step: LiveSessionStep) => void;
-  reject: (error: unknown) => void;
+  answer: StepAnswer;
 }
 
 interface Slot {
@@ -105,20 +111,11 @@ interface Slot {
   sessions: Set<RemoteSession>;
   pending: Pending[];
   flushing: boolean;
+  /** Notifications not sent yet (one `notes` message per turn), and the generation they are for. */
+  notes: LiveNote[];
+  notesGeneration: number;
   /** When the process was last lost: steps of reopened runs up to then go alone. */
   lostAt: number;
-}
-
-/** The weight of (slot, tenant) for rendezvous placement: the first 6 bytes of SHA-256. */
-function weight(slot: number, tenant: string): number {
-  return createHash('sha256').update(String(slot)).update('\u0000').update(tenant).digest().readUIntBE(0, 6);
-}
-
-/** The process index of `tenant` among `count` (rendezvous: stable, and moves little when count changes). */
-export function placeTenant(tenant: string, count: number): number {
-  let best = 0;
-  for (let i = 1; i < count; i++) if (weight(i, tenant) > weight(best, tenant)) best = i;
-  return best;
 }
 
 const toStep = (report: LiveReport & { ok: true }, cpuMs: number): LiveSessionStep => ({
@@ -129,11 +126,8 @@ const toStep = (report: LiveReport & { ok: true }, cpuMs: number): LiveSessionSt
   cpuMs,
 });
 
-const QUIET = {
-  placed: Object.freeze([]),
-  cancelled: Object.freeze([]),
-  logs: Object.freeze([]),
-} as unknown as Pick<LiveSessionStep, 'placed' | 'cancelled' | 'logs'>;
+/** What a quiet step's answer shares (never written to). */
+const NOTHING = Object.freeze([]) as unknown as never[];
 
 /** A run open in a sandbox process, as the runner drives it. */
 class RemoteSession implements LiveSession {
@@ -141,6 +135,10 @@ class RemoteSession implements LiveSession {
   readonly tenant: string;
   readonly generation: number;
   readonly slot: Slot;
+  /** The run's handle in its process (what a step message names it by). */
+  readonly handle: number;
+  /** The run's equity after its last step that said more than "nothing changed". */
+  equity: number;
   /** Candles closing at or before this go alone (see the module comment). */
   readonly soloUntil: number;
   #feeds: readonly LiveFeed[];
@@ -149,28 +147,44 @@ class RemoteSession implements LiveSession {
   #disposed = false;
   #listeners: Array<() => void> = [];
 
-  constructor(owner: LiveProcesses, slot: Slot, request: LiveOpenRequest, generation: number) {
+  constructor(
+    owner: LiveProcesses,
+    slot: Slot,
+    request: LiveOpenRequest,
+    generation: number,
+    opened: OpenedRun,
+  ) {
     this.#owner = owner;
     this.slot = slot;
     this.runId = request.runId;
     this.tenant = request.tenant;
     this.generation = generation;
+    this.handle = opened.handle;
+    this.equity = opened.equity;
     this.soloUntil = slot.lostAt;
     this.#feeds = request.feeds;
   }
 
   feedOf(symbol: string, interval: string): number {
+    // Most runs have one feed: asked per candle close for thousands of runs, answered directly.
+    const only = this.#feeds.length === 1 ? this.#feeds[0]! : undefined;
+    if (only !== undefined) return only.symbol === symbol && only.interval === interval ? 0 : -1;
     return feedIndex(this.#feeds, symbol, interval);
   }
 
   advance(f: number, candle: LiveCandle): Promise<LiveSessionStep> {
-    if (this.#lost || this.#disposed)
-      return Promise.reject(
-        new TicklineError('SANDBOX_PROCESS_LOST', 'the run is not open in a sandbox process'),
-      );
     return new Promise((resolve, reject) =>
-      this.#owner.enqueue({ session: this, f, candle, resolve, reject }),
+      this.ask(f, candle, (error, step) => (step === undefined ? reject(error) : resolve(step))),
     );
+  }
+
+  ask(f: number, candle: LiveCandle, answer: StepAnswer): void {
+    if (this.#lost || this.#disposed) {
+      const error = new TicklineError('SANDBOX_PROCESS_LOST', 'the run is not open in a sandbox process');
+      queueMicrotask(() => answer(error, undefined));
+      return;
+    }
+    this.#owner.enqueue({ session: this, f, candle, answer });
   }
 
   async warmup(candles: readonly IndexedCandle[]): Promise<LiveWarmup> {
@@ -178,15 +192,18 @@ class RemoteSession implements LiveSession {
     candles.forEach((c, r) => {
       rows.set([c.k, c.openTime, c.closeTime, c.open, c.high, c.low, c.close, c.volume], r * WARM_ROW);
     });
+    this.#owner.sendNotes(this.slot);
     const done = await this.slot.process.call<OpenRunResult>(
       'warm',
       { runId: this.runId, rows },
       { wallMs: CALL_WALL_MS, generation: this.generation, tenant: this.tenant },
     );
+    this.equity = done.equity;
     return { equity: done.equity, cpuMs: done.cpuMs, logs: done.logs };
   }
 
   async restore(books: RestoredBooks): Promise<void> {
+    this.#owner.sendNotes(this.slot);
     await this.slot.process.call(
       'restore',
       { runId: this.runId, books },
@@ -194,19 +211,19 @@ class RemoteSession implements LiveSession {
     );
   }
 
-  applyFill(...args: [string, 'buy' | 'sell', number, number, number, number, string]): void {
-    this.slot.process.notify('fill', { runId: this.runId, args }, this.generation);
+  applyFill(...fill: RecordedFill): void {
+    this.#owner.note(this.slot, this.generation, ['fill', this.runId, fill]);
   }
 
   orderDone(orderId: number): void {
-    this.slot.process.notify('done', { runId: this.runId, orderId }, this.generation);
+    this.#owner.note(this.slot, this.generation, ['done', this.runId, orderId]);
   }
 
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     this.slot.sessions.delete(this);
-    this.slot.process.notify('close', { runId: this.runId }, this.generation);
+    this.#owner.note(this.slot, this.generation, ['close', this.runId]);
   }
 
   onLost(listener: () => void): void {
@@ -248,6 +265,7 @@ export class LiveProcesses implements Service {
     const process = createResidentProcess({
       name: 'live',
       entry: ENTRY,
+      execArgv: ['--no-node-snapshot', ...(this.#options.v8Flags ?? [])],
       memoryMb: this.#options.memoryMb ?? 4_096,
       // Below the server, above backtests: a live minute's decisions beat research for a core.
       nice: LIVE_NICE,
@@ -256,7 +274,16 @@ export class LiveProcesses implements Service {
       ...(this.#options.logger ? { logger: this.#options.logger.child({ process: label }) } : {}),
       ...(this.#options.metrics ? { metrics: this.#options.metrics } : {}),
     });
-    const slot: Slot = { index, process, sessions: new Set(), pending: [], flushing: false, lostAt: 0 };
+    const slot: Slot = {
+      index,
+      process,
+      sessions: new Set(),
+      pending: [],
+      flushing: false,
+      notes: [],
+      notesGeneration: 0,
+      lostAt: 0,
+    };
     process.onLoss((loss) => this.#onLoss(slot, loss, label));
     return slot;
   }
@@ -324,12 +351,13 @@ export class LiveProcesses implements Service {
       capacity: request.capacity,
       limits: request.limits,
     };
-    await slot.process.call<OpenRunResult>('open', payload, {
+    this.sendNotes(slot);
+    const opened = await slot.process.call<OpenedRun>('open', payload, {
       wallMs: CALL_WALL_MS,
       generation,
       tenant: request.tenant,
     });
-    const session = new RemoteSession(this, slot, request, generation);
+    const session = new RemoteSession(this, slot, request, generation, opened);
     slot.sessions.add(session);
     return session;
   }
@@ -346,8 +374,28 @@ export class LiveProcesses implements Service {
     });
   }
 
+  /**
+   * Queues a notification for `generation`'s process (a fill, a finished order, a closed run): the
+   * notes of a turn leave as one message, always ahead of the next call to that process, so the
+   * process applies them in the order they were made and before the candle that follows.
+   */
+  note(slot: Slot, generation: number, note: LiveNote): void {
+    if (slot.notes.length > 0 && slot.notesGeneration !== generation) this.sendNotes(slot);
+    slot.notesGeneration = generation;
+    if (slot.notes.push(note) === 1) queueMicrotask(() => this.sendNotes(slot));
+  }
+
+  /** Sends the slot's queued notes now (a call to the process is about to leave). */
+  sendNotes(slot: Slot): void {
+    if (slot.notes.length === 0) return;
+    const notes = slot.notes;
+    slot.notes = [];
+    slot.process.notify('notes', notes, slot.notesGeneration);
+  }
+
   #flush(slot: Slot): void {
     const all = slot.pending.splice(0);
+    this.sendNotes(slot);
     const batch: Pending[] = [];
     for (const p of all)
       if (p.candle.closeTime <= p.session.soloUntil) this.#send(slot, [p]);
@@ -362,67 +410,67 @@ export class LiveProcesses implements Service {
     for (const list of byGeneration.values()) this.#send(slot, list);
   }
 
-  #send(slot: Slot, entries: Pending[]): void {
-    const rows = new Float64Array(entries.length * WARM_ROW);
-    entries.forEach(({ f, candle: c }, i) =>
-      rows.set([f, c.openTime, c.closeTime, c.open, c.high, c.low, c.close, c.volume], i * WARM_ROW),
-    );
-    const payload: StepPayload = { ids: entries.map((p) => p.session.runId), rows };
+  #send(slot: Slot, asked: Pending[]): void {
+    const { rows, order: entries } = stepRows(asked);
+    const payload: StepPayload = { rows };
     const generation = entries[0]!.session.generation;
     const solo = entries.length === 1 ? { tenant: entries[0]!.session.tenant } : {};
-    /** Entries whose answer came (in a part sent ahead, or in the answer): settled once. */
-    const settled = new Uint8Array(entries.length);
-    const settle = (i: number, equity: number, cpuMs: number, report: LiveReport | undefined) => {
-      if (settled[i] === 1) return;
-      settled[i] = 1;
-      const p = entries[i]!;
-      if (report === undefined) p.resolve({ ...QUIET, equity, cpuMs });
-      else if (report.ok) p.resolve(toStep(report, cpuMs));
-      else {
-        if (report.error.code === 'SANDBOX_PROCESS_LOST') p.session.lose();
-        p.reject(
-          new TicklineError(report.error.code, report.error.message, {
-            details: report.error.details ?? {},
-          }),
-        );
+    /** Entries before it were answered (the process decides them in order). */
+    let settled = 0;
+    const take = (part: StepPart) => {
+      const reports = part.reports.length === 0 ? undefined : new Map(part.reports);
+      for (let i = Math.max(part.from, settled); i < part.to; i++) {
+        const p = entries[i]!;
+        const cpuMs = part.cpuMs[i - part.from]!;
+        const report = reports?.get(i);
+        if (report === undefined)
+          p.answer(undefined, {
+            placed: NOTHING,
+            cancelled: NOTHING,
+            logs: NOTHING,
+            equity: p.session.equity,
+            cpuMs,
+          });
+        else if (report.ok) {
+          p.session.equity = report.equity;
+          p.answer(undefined, toStep(report, cpuMs));
+        } else {
+          if (report.error.code === 'SANDBOX_PROCESS_LOST') p.session.lose();
+          p.answer(
+            new TicklineError(report.error.code, report.error.message, {
+              details: report.error.details ?? {},
+            }),
+            undefined,
+          );
+        }
       }
+      settled = Math.max(settled, part.to);
     };
     // Parts of the answer come while the process steps the rest: their runs go on at once.
-    const onProgress = (...args: unknown[]) => {
-      const chunk = args[0] as StepChunk;
-      const reports = new Map(chunk.reports);
-      chunk.index.forEach((i, k) => settle(i, chunk.equity[k]!, chunk.cpuMs[k]!, reports.get(i)));
-    };
+    const onProgress = (...args: unknown[]) => take(args[0] as StepPart);
     slot.process
-      .call<StepResult>('step', payload, { wallMs: CALL_WALL_MS, generation, onProgress, ...solo })
-      .then(
-        (result) => {
-          const reports = new Map(result.reports);
-          entries.forEach((_, i) => settle(i, result.equity[i]!, result.cpuMs[i]!, reports.get(i)));
-        },
-        (error: unknown) => {
-          // A message of many runs that took its process down names none of them: all reopen. So
-          // does a first crash under one run's step (the crash may have come from outside).
-          const firstCrash =
-            error instanceof TicklineError &&
-            error.code === 'SANDBOX_CRASHED' &&
-            !this.#crashedBefore(`run:${entries[0]!.session.runId}`);
-          const lost =
-            (entries.length > 1 || firstCrash) && error instanceof TicklineError
-              ? new TicklineError(
-                  'SANDBOX_PROCESS_LOST',
-                  'the sandbox process running this step was replaced',
-                  {
-                    details: { reason: error.code },
-                  },
-                )
-              : error;
-          entries.forEach((p, i) => {
-            // Those decided before the loss keep their answer; the rest reopen (or pause).
-            if (settled[i] === 0) p.reject(lost);
-          });
-        },
-      );
+      .call<StepPart>('step', payload, { wallMs: CALL_WALL_MS, generation, onProgress, ...solo })
+      .then(take, (error: unknown) => {
+        // A message of many runs that took its process down names none of them: all reopen. So
+        // does a first crash under one run's step (the crash may have come from outside).
+        const firstCrash =
+          error instanceof TicklineError &&
+          error.code === 'SANDBOX_CRASHED' &&
+          !this.#crashedBefore(`run:${entries[0]!.session.runId}`);
+        const lost =
+          (entries.length > 1 || firstCrash) && error instanceof TicklineError
+            ? new TicklineError(
+                'SANDBOX_PROCESS_LOST',
+                'the sandbox process running this step was replaced',
+                {
+                  details: { reason: error.code },
+                },
+              )
+            : error;
+        // Those decided before the loss keep their answer; the rest reopen (or pause).
+        for (let i = settled; i < entries.length; i++) entries[i]!.answer(lost, undefined);
+        settled = entries.length;
+      });
   }
 
   async stop(): Promise<void> {

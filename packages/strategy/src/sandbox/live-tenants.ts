@@ -20,7 +20,13 @@
 import ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
 import { threadCpuMicros } from '@tickline/sandbox';
-import type { LiveReport, LiveRunInput, RestoredBooks } from './isolate-live.ts';
+import {
+  type LiveReport,
+  type LiveRunInput,
+  type RecordedFill,
+  type RestoredBooks,
+  STEP_ROW,
+} from './isolate-live.ts';
 import { createTenant, fail, type Tenant, type TenantRun } from './live-tenant.ts';
 import { fromIsolate, MODULE_FILENAME, syntaxError } from './sandbox.ts';
 import { ownResidentBytes } from './own-memory.ts';
@@ -29,14 +35,14 @@ import {
   classify,
   MAX_WALL_MS,
   onGrid,
+  type OpenedRun,
   type OpenRunPayload,
   type OpenRunResult,
-  type StepChunk,
+  type StepPart,
   type StepPayload,
-  type StepResult,
 } from './live-wire.ts';
 import { chargeTenant, MemoryWatch } from './tenant-memory.ts';
-import { chunkOf, type SliceOwner, stepSlice } from './tenant-step.ts';
+import { type SliceOwner, stepSlice, type StepWork } from './tenant-step.ts';
 import { runEquity, warmRun } from './tenant-warm.ts';
 
 export { WARM_SLICE } from './tenant-warm.ts';
@@ -56,12 +62,14 @@ const STREAM_MIN_ENTRIES = 64;
 export class LiveTenants {
   readonly #tenants = new Map<string, Tenant>();
   readonly #runs = new Map<string, TenantRun>();
+  /** Runs by handle: what a step message names them by. */
+  readonly #byHandle = new Map<number, TenantRun>();
   #nextHandle = 1;
   /** Whether each tenant's calls are measured (the process kept growing). */
   readonly #memory = new MemoryWatch();
   /** What a slice of a step does to the runs it stops. */
   readonly #owner: SliceOwner = {
-    failed: (i, run, error, result) => this.#failed(i, run, error, result),
+    failed: (i, run, error, work) => this.#failed(i, run, error, work),
     close: (runId) => this.close(runId),
   };
 
@@ -82,7 +90,7 @@ export class LiveTenants {
   }
 
   /** Loads the run's module in its tenant's isolate and opens it. */
-  async open(payload: OpenRunPayload): Promise<OpenRunResult> {
+  async open(payload: OpenRunPayload): Promise<OpenedRun> {
     this.close(payload.runId);
     const tenant = await this.#tenant(payload.tenant, payload.tenantMemoryMb);
     const { limits } = payload;
@@ -140,8 +148,9 @@ export class LiveTenants {
       ) as LiveReport;
       definition.release();
       if (!opened.ok) throw fromIsolate(opened.error);
-      run = { id: payload.runId, tenant, handle, limits, module };
+      run = { id: payload.runId, tenant, handle, limits, module, fresh: true };
       this.#runs.set(run.id, run);
+      this.#byHandle.set(handle, run);
       tenant.runs.add(run.id);
       const setupMs = (threadCpuMicros() - cpuStart) / 1_000;
       if (setupMs > limits.setupCpuMs)
@@ -152,7 +161,7 @@ export class LiveTenants {
             details: { cpuMs: limits.setupCpuMs },
           },
         );
-      return { equity: runEquity(run), cpuMs: setupMs, logs: [] };
+      return { handle, equity: runEquity(run), cpuMs: setupMs, logs: [] };
     } catch (error) {
       if (run !== undefined) this.close(run.id);
       this.#dropIfBroken(tenant);
@@ -177,78 +186,75 @@ export class LiveTenants {
   }
 
   /**
-   * Steps many runs on one candle close: one call into each tenant's isolate (in slices), CPU held
-   * per tenant against the sum of its runs' budgets. Runs that fail are closed; their entries carry
-   * the report with the code.
+   * Steps many runs on one candle close, in the message's order: each tenant's consecutive entries
+   * are one call into its isolate (in slices), CPU held per call against the sum of its runs'
+   * budgets. Runs that fail are closed; their entries carry the report with the code. Decided
+   * entries go ahead of the answer (`emit`) every few milliseconds of work; the answer is the rest.
    */
-  step(payload: StepPayload, alive: () => void, emit?: (chunk: StepChunk) => void): StepResult {
-    const n = payload.ids.length;
-    const result: StepResult = { equity: new Float64Array(n), cpuMs: new Float64Array(n), reports: [] };
-    const byTenant = new Map<Tenant, number[]>();
-    /** Entries decided since the last part sent. */
-    let decided: number[] = [];
+  step(payload: StepPayload, alive: () => void, emit?: (part: StepPart) => void): StepPart {
+    const rows = payload.rows;
+    const n = rows.length / STEP_ROW;
+    const work: StepWork = { rows, runs: new Array(n), cpuMs: new Float64Array(n), reports: [] };
+    for (let i = 0; i < n; i++) work.runs[i] = this.#byHandle.get(rows[i * STEP_ROW]!);
+    /** Entries before it were sent. */
+    let sent = 0;
     let emitted = performance.now();
-    const send = () => {
-      if (emit === undefined || decided.length === 0) return;
-      emit(chunkOf(decided, result));
-      decided = [];
-      emitted = performance.now();
+    const part = (to: number): StepPart => {
+      const done = { from: sent, to, cpuMs: work.cpuMs.slice(sent, to), reports: work.reports };
+      work.reports = [];
+      sent = to;
+      return done;
     };
-    for (let i = 0; i < n; i++) {
-      const run = this.#runs.get(payload.ids[i]!);
-      if (run === undefined) {
-        result.equity[i] = NaN;
-        result.reports.push([i, fail('SANDBOX_PROCESS_LOST', 'the run is not open in this process')]);
-        decided.push(i);
-        continue;
-      }
-      const list = byTenant.get(run.tenant);
-      if (list === undefined) byTenant.set(run.tenant, [i]);
-      else list.push(i);
-    }
     const measuring = this.#memory.measuring;
     const before = ownResidentBytes();
-    for (const [tenant, entries] of byTenant) {
+    let i = 0;
+    while (i < n) {
+      const run = work.runs[i];
+      if (run === undefined) {
+        work.reports.push([i++, fail('SANDBOX_PROCESS_LOST', 'the run is not open in this process')]);
+        continue;
+      }
+      const tenant = run.tenant;
+      let end = i + 1;
+      while (end < n && work.runs[end]?.tenant === tenant) end++;
       const tenantBefore = measuring ? ownResidentBytes() : 0;
-      for (let s = 0; s < entries.length; s += STEP_SLICE)
-        this.#stepSlice(tenant, entries.slice(s, s + STEP_SLICE), payload, result);
-      if (measuring) this.#charge(tenant, ownResidentBytes() - tenantBefore, entries, payload, result);
+      for (let s = i; s < end; s += STEP_SLICE)
+        stepSlice(tenant, work, s, Math.min(end, s + STEP_SLICE), this.#owner);
+      if (measuring) this.#charge(tenant, ownResidentBytes() - tenantBefore, i, end, work);
       // The tenant's entries are final now (a later tenant never touches them).
-      for (const i of entries) decided.push(i);
+      i = end;
       const since = performance.now() - emitted;
-      if ((since >= STREAM_EVERY_MS && decided.length >= STREAM_MIN_ENTRIES) || since >= 4 * STREAM_EVERY_MS)
-        send();
+      if (
+        emit !== undefined &&
+        ((since >= STREAM_EVERY_MS && i - sent >= STREAM_MIN_ENTRIES) || since >= 4 * STREAM_EVERY_MS)
+      ) {
+        emit(part(i));
+        emitted = performance.now();
+      }
       alive();
     }
     // Memory outside the heaps grows silently (no isolate limit sees it): while the process
     // grows, every tenant's calls are measured until the one growing is found and stopped.
-    const grown = ownResidentBytes() - before;
-    this.#memory.settle(grown, measuring);
-    return result;
+    this.#memory.settle(ownResidentBytes() - before, measuring);
+    return part(n);
   }
 
-  /** Counts memory the process gained during a tenant's call; over its allowance, its runs stop. */
-  #charge(tenant: Tenant, grown: number, entries: number[], payload: StepPayload, result: StepResult): void {
+  /** Counts memory the process gained during a tenant's calls; over its allowance, its runs stop. */
+  #charge(tenant: Tenant, grown: number, from: number, to: number, work: StepWork): void {
     const error = chargeTenant(tenant, grown);
     if (error === undefined) return;
-    for (const i of entries) {
-      const run = this.#runs.get(payload.ids[i]!);
-      if (run !== undefined) this.#failed(i, run, error, result);
+    for (let i = from; i < to; i++) {
+      const run = work.runs[i]!;
+      if (this.#runs.get(run.id) === run) this.#failed(i, run, error, work);
     }
     for (const id of [...tenant.runs]) this.close(id);
   }
 
-  #stepSlice(tenant: Tenant, entries: number[], payload: StepPayload, result: StepResult): void {
-    const runs = entries.map((i) => this.#runs.get(payload.ids[i]!)!);
-    stepSlice(tenant, entries, runs, payload, result, this.#owner);
-  }
-
-  #failed(i: number, run: TenantRun, error: TicklineError, result: StepResult): void {
-    result.equity[i] = NaN;
-    const at = result.reports.findIndex(([j]) => j === i);
+  #failed(i: number, run: TenantRun, error: TicklineError, work: StepWork): void {
+    const at = work.reports.findIndex(([j]) => j === i);
     const report = fail(error.code, error.message);
-    if (at >= 0) result.reports[at] = [i, report];
-    else result.reports.push([i, report]);
+    if (at >= 0) work.reports[at] = [i, report];
+    else work.reports.push([i, report]);
     this.close(run.id);
   }
 
@@ -269,10 +275,10 @@ export class LiveTenants {
     if (!answer.ok) throw fromIsolate(answer.error);
   }
 
-  fill(runId: string, args: [string, 'buy' | 'sell', number, number, number, number, string]): void {
+  fill(runId: string, fill: RecordedFill): void {
     const run = this.#runs.get(runId);
     if (run === undefined || run.tenant.isolate.isDisposed) return;
-    run.tenant.api.fill.applySync(undefined, [run.handle, ...args], { timeout: onGrid(MAX_WALL_MS) });
+    run.tenant.api.fill.applySync(undefined, [run.handle, ...fill], { timeout: onGrid(MAX_WALL_MS) });
   }
 
   done(runId: string, orderId: number): void {
@@ -286,6 +292,7 @@ export class LiveTenants {
     const run = this.#runs.get(runId);
     if (run === undefined) return;
     this.#runs.delete(runId);
+    this.#byHandle.delete(run.handle);
     const { tenant } = run;
     tenant.runs.delete(runId);
     if (!tenant.isolate.isDisposed) {
@@ -305,7 +312,11 @@ export class LiveTenants {
 
   #dispose(tenant: Tenant): void {
     if (this.#tenants.get(tenant.id) === tenant) this.#tenants.delete(tenant.id);
-    for (const id of tenant.runs) this.#runs.delete(id);
+    for (const id of tenant.runs) {
+      const run = this.#runs.get(id);
+      if (run !== undefined) this.#byHandle.delete(run.handle);
+      this.#runs.delete(id);
+    }
     tenant.runs.clear();
     if (!tenant.isolate.isDisposed) tenant.isolate.dispose();
   }

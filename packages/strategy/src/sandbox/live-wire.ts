@@ -61,27 +61,29 @@ export interface OpenRunResult {
   logs: Array<{ time: number; text: string }>;
 }
 
-/** A step of many runs: entries of `ids` with rows of WARM_ROW numbers each (feed and candle). */
-export interface StepPayload {
-  ids: string[];
-  rows: Float64Array;
-}
-
-/** Per entry: equity (NaN when a report says more), CPU ms; the reports by entry index. */
-export interface StepResult {
-  equity: Float64Array;
-  cpuMs: Float64Array;
-  reports: Array<[number, LiveReport]>;
+/** An opened run: its handle in the process (what a step message names it by) and its start. */
+export interface OpenedRun extends OpenRunResult {
+  handle: number;
 }
 
 /**
- * Part of a step's answer sent ahead of it (a process steps thousands of runs a candle close: the
- * first decided need not wait for the last). `index` are entries of the payload, final once sent;
- * `equity[k]`, `cpuMs[k]` belong to `index[k]`; `reports` are by entry index, as in StepResult.
+ * A step of many runs on one candle close: STEP_ROW numbers per entry (isolate-live.ts) — the
+ * run's handle, its feed, the candle. The server orders the entries by tenant, so each tenant's
+ * runs are one call into its isolate, and the process decides them in this order.
  */
-export interface StepChunk {
-  index: number[];
-  equity: Float64Array;
+export interface StepPayload {
+  rows: Float64Array;
+}
+
+/**
+ * Entries `from` to `to` (exclusive) of a step, decided: sent ahead of the answer while the process
+ * steps the rest, and as the answer itself (the last part). `cpuMs[k]` is entry `from + k`'s CPU;
+ * `reports` are by entry index, for the entries that placed, cancelled or logged something or
+ * failed. An entry without a report placed nothing (its equity is not sent).
+ */
+export interface StepPart {
+  from: number;
+  to: number;
   cpuMs: Float64Array;
   reports: Array<[number, LiveReport]>;
 }

@@ -9,14 +9,17 @@ import { serveSandboxProcess } from '@tickline/sandbox';
 // The codes this process may answer with: serve answers only declared codes as they are.
 import '../core/errors.ts';
 import { compileStrategy, stripTypes, type CompileOptions } from '../api/compile-strategy.ts';
-import { receiveFeeds, type FeedsRef } from './feed-transfer.ts';
+import { receiveFeeds, type FeedRef } from './feed-transfer.ts';
 import { sendResult } from './result-transfer.ts';
 import type { SandboxLimits, SandboxRunOptions } from './sandbox.ts';
 import { runPackedInSandbox, StrategySandbox } from './sandbox.ts';
 
-/** What a backtest call carries (functions and signals stay on the server side). */
+/**
+ * What a backtest call carries (functions and signals stay on the server side). Its feeds are named:
+ * their columns are content of the call, kept in this process between calls (feed-transfer.ts).
+ */
 export type BacktestPayload = Omit<SandboxRunOptions, 'onProgress' | 'signal' | 'feeds'> & {
-  feeds: FeedsRef;
+  feeds: FeedRef[];
   limits: SandboxLimits;
   wantsProgress: boolean;
 };
@@ -38,7 +41,7 @@ await serveSandboxProcess(
   {
     backtest: async (payload: BacktestPayload, context) => {
       const { limits, wantsProgress, feeds: ref, ...rest } = payload;
-      const run = { ...rest, feeds: receiveFeeds(ref) };
+      const run = { ...rest, feeds: receiveFeeds(ref, (key) => context.data(key)) };
       const result = await runPackedInSandbox(
         wantsProgress ? { ...run, onProgress: (done, total) => context.progress(done, total) } : run,
         limits,

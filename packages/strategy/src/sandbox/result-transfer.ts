@@ -13,8 +13,8 @@ import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { TicklineError } from '@tickline/kernel';
+import { transferDirectory } from '@tickline/sandbox';
 import type { EngineRunResult } from '../core/engine.ts';
-import { transferDirectory } from './feed-transfer.ts';
 import { unpackTrades } from './packed-trades.ts';
 import type { PackedRunResult } from './sandbox.ts';
 

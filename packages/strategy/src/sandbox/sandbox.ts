@@ -74,6 +74,11 @@ export interface SandboxRunOptions {
    * use every step). @default every step (research needs them; the backtest queue keeps 2,000)
    */
   equityPoints?: number;
+  /**
+   * Statistics of the per-bar returns over every step, made in the isolate (`returnStats` of the
+   * result): a research trial then needs no more of its equity curve than its last points.
+   */
+  returnStats?: { blocks: number };
 }
 
 /** A run's result with its trades still as columns (packed-trades.ts): how it crosses processes. */
@@ -221,6 +226,7 @@ export class StrategySandbox {
           ...(options.warmupUntil === undefined ? {} : { warmupUntil: options.warmupUntil }),
           progressEvery: options.progressEvery ?? 65_536,
           equityPoints: options.equityPoints ?? 0,
+          returnBlocks: options.returnStats?.blocks ?? null,
         };
         const progress =
           options.onProgress === undefined

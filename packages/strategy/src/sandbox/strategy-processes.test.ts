@@ -4,7 +4,7 @@ import { stripTypes } from '../api/compile-strategy.ts';
 import { randomWalkFeed } from '../core/candles.test-support.ts';
 import { EQUITY_POINTS } from '../core/downsample.ts';
 import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
-import { shareFeeds } from '../research/feeds.ts';
+import { shareFeeds, sliceFeeds } from '../research/feeds.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import { runInSandbox } from './sandbox.ts';
 import { StrategyProcesses } from './strategy-processes.ts';
@@ -51,6 +51,26 @@ describe('strategy processes', () => {
       expect(cut.equity.time.length).toBe(EQUITY_POINTS + 1);
       expect(cut.equity.value.at(-1)).toBe(here.equity.value.at(-1));
     }
+  }, 120_000);
+
+  it('windows of one feed cross once: later runs name the feed and a range, and give what this thread gives', async () => {
+    const [feed] = shareFeeds([randomWalkFeed('BTC-USDT', '1m', 60_000, 70_000, 9)]);
+    const dataOf = () =>
+      (processes.health().info as { backtest: { data: { sent: number; held: number } } }).backtest.data;
+    const before = dataOf();
+    const ct = feed!.columns.closeTime;
+    for (let w = 0; w < 5; w++) {
+      const feeds = sliceFeeds([feed!], ct[w * 10_000]!, ct[w * 10_000 + 20_000]!);
+      const job = { code: js, feeds, settings, params: { fast: 5 + w, slow: 30 } };
+      const here = await runInSandbox(job, LIMITS);
+      const there = await processes.run(job, LIMITS);
+      expect([here.bars, there.bars]).toEqual([20_000, 20_000]);
+      expect(there.trades).toEqual(here.trades);
+      expect(there.metrics).toEqual(here.metrics);
+    }
+    const after = dataOf();
+    expect(after.sent - before.sent).toBe(1);
+    expect(after.held - before.held).toBe(4);
   }, 120_000);
 
   it('a fault of the sandbox itself reaches the caller as a fixed text; the log has the fault', async () => {

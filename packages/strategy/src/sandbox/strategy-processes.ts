@@ -24,7 +24,7 @@ import type { EngineRunResult } from '../core/engine.ts';
 import { checkSourceSize, type CompiledStrategy, type CompileOptions } from '../api/compile-strategy.ts';
 import { CompileGate, type CompileGateLimits } from './compile-gate.ts';
 import type { BacktestPayload, CompilePayload } from './process-entry.ts';
-import { closeFeedFiles, sendFeeds } from './feed-transfer.ts';
+import { sendFeeds } from './feed-transfer.ts';
 import { DEFAULT_MAX_RESULT_BYTES, receiveResult, type ResultRef } from './result-transfer.ts';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits, type SandboxRunOptions } from './sandbox.ts';
 
@@ -35,7 +35,8 @@ const COMPILE_LIMITS: SandboxLimits = { memoryMb: 32, cpuMs: 2_000 };
 
 /**
  * The process's bounds from the isolate's: room above the heap for what lives outside it (compiled
- * code, ICU data, the packed feeds) and for the work around the run (bundle, context, copies).
+ * code, ICU data) and for the work around the run (bundle, context, copies). The feeds the process
+ * holds are counted apart, by the pool, at their size (data-cache.ts in `@tickline/sandbox`).
  * A wall deadline as the isolate's backstop has it: twenty times the CPU budget, since a loaded
  * machine stretches wall time, never CPU time.
  */
@@ -46,6 +47,9 @@ export function processLimits(limits: SandboxLimits): CallLimits {
     wallMs: limits.cpuMs * 20 + 10_000,
   };
 }
+
+/** Feeds a backtest process keeps: three 1M-bar feeds (56 MB each). */
+export const DEFAULT_FEED_CACHE_MB = 192;
 
 /** Accounts kept in quarantine at most (the oldest leaves first). */
 const MAX_QUARANTINED = 10_000;
@@ -66,6 +70,11 @@ export interface StrategyProcessesOptions {
   backtestProcesses?: number;
   /** Compile processes. @default 1 */
   compileProcesses?: number;
+  /**
+   * Candle feeds each backtest process keeps between runs (strategy.feedCacheMb), counted in its
+   * memory allowance. @default DEFAULT_FEED_CACHE_MB
+   */
+  feedCacheMb?: number;
   /** Compiles per account and in all, running or waiting (strategy.compile). @default DEFAULT_COMPILE_GATE */
   compileGate?: Partial<CompileGateLimits>;
   logger?: Logger;
@@ -102,6 +111,7 @@ export class StrategyProcesses implements Service {
       ...common,
       name: 'backtest',
       size: this.#options.backtestProcesses ?? availableParallelism(),
+      dataCacheBytes: (this.#options.feedCacheMb ?? DEFAULT_FEED_CACHE_MB) * 1024 * 1024,
     });
     this.#compiles = createProcessPool({
       ...common,
@@ -149,26 +159,23 @@ export class StrategyProcesses implements Service {
     const feeds = await sendFeeds(rest.feeds);
     const payload: BacktestPayload = {
       ...rest,
-      feeds: feeds.ref,
+      feeds: feeds.refs,
       limits: resolved,
       wantsProgress: onProgress !== undefined,
     };
-    try {
-      const answer = await pool.call<ResultRef>('backtest', payload, {
-        limits: processLimits(resolved),
-        ...(tenant === undefined ? {} : { tenant }),
-        ...(signal === undefined ? {} : { signal }),
-        ...(onProgress === undefined
-          ? {}
-          : { onProgress: (...args: unknown[]) => onProgress(args[0] as number, args[1] as number) }),
-      });
-      return await receiveResult(answer, {
-        maxResultBytes: resolved.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
-        maxEquityPoints: rest.feeds.reduce((n, f) => n + f.columns.closeTime.length, 0),
-      });
-    } finally {
-      await feeds.release();
-    }
+    const answer = await pool.call<ResultRef>('backtest', payload, {
+      limits: processLimits(resolved),
+      data: feeds.data,
+      ...(tenant === undefined ? {} : { tenant }),
+      ...(signal === undefined ? {} : { signal }),
+      ...(onProgress === undefined
+        ? {}
+        : { onProgress: (...args: unknown[]) => onProgress(args[0] as number, args[1] as number) }),
+    });
+    return receiveResult(answer, {
+      maxResultBytes: resolved.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+      maxEquityPoints: rest.feeds.reduce((n, f) => n + f.columns.closeTime.length, 0),
+    });
   }
 
   /**
@@ -198,7 +205,6 @@ export class StrategyProcesses implements Service {
 
   async stop(): Promise<void> {
     await Promise.all([this.#backtests?.close(), this.#compiles?.close(), this.#quarantine?.close()]);
-    await closeFeedFiles();
   }
 
   health(): ServiceHealth {

@@ -1,189 +1,199 @@
 /**
  * @module One slice of a tenant's runs stepped on a candle close: one call into the tenant's
- * isolate, its CPU held against the sum of the runs' budgets (the thread's CPU clock around the
- * call, shared by the runs' wall time inside it). A run that ran away or threw is stopped and
- * the rest of the slice goes on; over the budget, the run(s) that took the time are stopped. Also
- * the parts of an answer sent ahead. A module of its own because these are the live steps' limits.
+ * isolate, its CPU — the isolate's own clock (isolated-vm reads the thread's CPU clock as it
+ * enters and leaves: exact, and no system call of ours) — held against the sum of the runs'
+ * budgets. A run that ran away or threw is stopped and the rest of the slice goes on; over the
+ * budget, the run(s) that took the time are stopped. A module of its own because these are the
+ * live steps' limits.
+ *
+ * What crosses per call is as little as a call can carry (bench/live/floor.ts measured each way on
+ * ~500 isolates): the slice's rows as one copied `Float64Array` (a lone run's candle as number
+ * arguments), and back the number of runs that left a report. Reports are fetched only when there
+ * are some, the runs' wall times only when the call went over its budget.
  */
 import type ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
-import { type LiveReport, STEP_ROW, WARM_ROW } from './isolate-live.ts';
-import type { Tenant, TenantRun } from './live-tenant.ts';
-import {
-  clampWall,
-  classify,
-  MAX_WALL_MS,
-  onGrid,
-  type StepChunk,
-  type StepPayload,
-  type StepResult,
-} from './live-wire.ts';
+import { type LiveReport, STEP_ROW } from './isolate-live.ts';
+import { stepBudgetMs, type Tenant, type TenantRun } from './live-tenant.ts';
+import { clampWall, classify, MAX_WALL_MS, onGrid } from './live-wire.ts';
 import { fromIsolate } from './sandbox.ts';
-import { threadCpuTicks } from './thread-ticks.ts';
 
-/** A scheduler tick at 100 Hz, the coarsest Linux accounts CPU time in. */
-const TICK_MS = 10;
+/** One step message being decided: its rows, their runs, and what the slices found. */
+export interface StepWork {
+  /** STEP_ROW numbers per entry (live-wire.ts StepPayload). */
+  rows: Float64Array;
+  /** Entry i's run, as it was when the message arrived (undefined: not open here). */
+  runs: Array<TenantRun | undefined>;
+  /** CPU each entry used, ms. */
+  cpuMs: Float64Array;
+  /** Reports of the entries decided since the last part was sent, by entry index. */
+  reports: Array<[number, LiveReport]>;
+}
 
 /** What a slice needs of the tenants: stopping a run, closing one. */
 export interface SliceOwner {
-  /** Entry `i` of `result` failed with `error`: its report says so and its run is closed. */
-  failed(i: number, run: TenantRun, error: TicklineError, result: StepResult): void;
+  /** Entry `i` of `work` failed with `error`: its report says so and its run is closed. */
+  failed(i: number, run: TenantRun, error: TicklineError, work: StepWork): void;
   close(runId: string): void;
 }
 
+const NS_PER_MS = 1_000_000;
+
+/** Buffers for a slice's rows by run count, reused from call to call (the copy in is the isolate's). */
+const scratches: Float64Array[] = [];
+const scratch = (runs: number): Float64Array => (scratches[runs] ??= new Float64Array(runs * STEP_ROW));
+/** The slice's budgets by row, reused likewise (a slice is stepped to its end before the next). */
+let budgetRows = new Float64Array(16);
+const budgetScratch = (runs: number): Float64Array =>
+  budgetRows.length >= runs ? budgetRows : (budgetRows = new Float64Array(runs * 2));
+
 /**
- * Steps the runs of `entries` (indexes into `payload`; `runs` their runs, all of `tenant`), filling
- * their equity, CPU and reports in `result`.
+ * Steps entries `from` to `to` (exclusive) of `work`, all runs of `tenant`: their CPU and reports
+ * go into `work`.
  */
-export function stepSlice(
-  tenant: Tenant,
-  entries: number[],
-  runs: TenantRun[],
-  payload: StepPayload,
-  result: StepResult,
-  owner: SliceOwner,
-): void {
-  const rows = new Float64Array(entries.length * STEP_ROW);
+export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: number, owner: SliceOwner): void {
   let budgetMs = 0;
-  entries.forEach((i, k) => {
-    rows[k * STEP_ROW] = runs[k]!.handle;
-    rows.set(payload.rows.subarray(i * WARM_ROW, (i + 1) * WARM_ROW), k * STEP_ROW + 1);
-    budgetMs += runs[k]!.limits.cpuMsPerCandle;
-  });
-  const call = <T>(ref: ivm.Reference, args: unknown[], timeout = onGrid(MAX_WALL_MS)) =>
-    ref.applySync(undefined, args, { timeout, result: { copy: true } }) as T;
-  let from = 0;
-  while (from < entries.length) {
-    const before = threadCpuTicks();
-    let out: Float64Array;
+  const budgets = budgetScratch(to - from);
+  for (let i = from; i < to; i++) {
+    const run = work.runs[i]!;
+    budgetMs += budgets[i - from] = stepBudgetMs(run);
+    run.fresh = false;
+  }
+  // Its own buffer: a view crosses with the whole buffer under it (isolated-vm copies all of it).
+  const rows = scratch(to - from);
+  rows.set(work.rows.subarray(from * STEP_ROW, to * STEP_ROW));
+  const api = tenant.api;
+  const quick = <T>(ref: ivm.Reference, args: unknown[]) =>
+    ref.applySync(undefined, args, { timeout: onGrid(MAX_WALL_MS), result: { copy: true } }) as T;
+  let at = from;
+  while (at < to) {
+    const before = tenant.isolate.cpuTime;
+    let reported: number;
     let stoppedAt = -1;
     let stopped: unknown;
     try {
-      if (entries.length === 1) {
-        // One run: its candle as number arguments, its equity back as a number.
-        const equity = tenant.api.stepOne.applySync(
-          undefined,
-          [runs[0]!.handle, ...rows.subarray(1, STEP_ROW)],
-          {
-            timeout: onGrid(clampWall(budgetMs)),
-          },
-        ) as number;
-        out = Float64Array.of(equity, 0);
-      } else
-        // The rows as a copied argument: cheaper than an ExternalCopy per call (42 µs a step
-        // less over 1,000 isolates on this machine).
-        out = tenant.api.stepMany.applySync(undefined, [rows, from], {
-          arguments: { copy: true },
-          result: { copy: true },
-          timeout: onGrid(clampWall(budgetMs)),
-        }) as Float64Array;
+      reported =
+        to - from === 1
+          ? // One run: its candle as number arguments, nothing to allocate on either side.
+            (api.stepOne.applySync(
+              undefined,
+              [rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7], rows[8]],
+              { timeout: onGrid(clampWall(budgetMs)) },
+            ) as number)
+          : (api.stepMany.applySync(undefined, [rows, at - from], {
+              arguments: { copy: true },
+              timeout: onGrid(clampWall(budgetMs)),
+            }) as number);
     } catch (error) {
       stopped = error;
       if (tenant.isolate.isDisposed) {
         // The isolate is gone (its heap limit): every run of the tenant in it is lost with it.
         const coded = classify(error, 'step', budgetMs);
-        for (let k = from; k < entries.length; k++) owner.failed(entries[k]!, runs[k]!, coded, result);
+        for (let i = at; i < to; i++) owner.failed(i, work.runs[i]!, coded, work);
         for (const id of [...tenant.runs]) owner.close(id);
         return;
       }
       // Stopped mid-slice: the row being stepped ran away; those before it were decided.
-      stoppedAt = call<number>(tenant.api.stepping, []);
-      out = call<Float64Array>(tenant.api.partial, []);
+      stoppedAt = from + quick<number>(api.stepping, []);
+      reported = 1;
     }
-    const usedMs = (threadCpuTicks() - before) / 1_000;
-    const to = stoppedAt < 0 ? entries.length : stoppedAt;
-    collect(tenant, entries, runs, out, from, to, usedMs, result, owner);
-    if (stoppedAt < 0) {
-      overBudget(entries, runs, out, from, usedMs, budgetMs, result, owner);
+    const usedMs = Number(tenant.isolate.cpuTime - before) / NS_PER_MS;
+    const end = stoppedAt < 0 ? to : stoppedAt;
+    if (reported > 0) takeReports(tenant, work, from, at, end, owner);
+    if (stoppedAt >= 0) {
+      // The runaway took the time; those before it get their share by wall time.
+      share(tenant, work, from, at, end, usedMs, true);
+      const run = work.runs[stoppedAt]!;
+      owner.failed(stoppedAt, run, classify(stopped, 'step', budgets[stoppedAt - from]!), work);
+      at = stoppedAt + 1;
+      continue;
+    }
+    if (usedMs <= budgetMs) {
+      // Within the budget (the usual case): the call's CPU shared equally, no wall times fetched.
+      for (let i = at; i < end; i++) work.cpuMs[i] = usedMs / (end - at);
       return;
     }
-    const run = runs[stoppedAt]!;
-    owner.failed(entries[stoppedAt]!, run, classify(stopped, 'step', run.limits.cpuMsPerCandle), result);
-    from = stoppedAt + 1;
+    share(tenant, work, from, at, end, usedMs, false);
+    overBudget(work, at, end, (i) => budgets[i - from]!, owner);
+    return;
   }
 }
 
-/** Equities, CPU shares and reports of rows `from` to `to` of a stepMany output. */
-function collect(
+/** Reports of rows `at`..`end` of the slice starting at entry `from`: kept, or their runs failed. */
+function takeReports(
   tenant: Tenant,
-  entries: number[],
-  runs: TenantRun[],
-  out: Float64Array,
+  work: StepWork,
   from: number,
-  to: number,
-  usedMs: number,
-  result: StepResult,
+  at: number,
+  end: number,
   owner: SliceOwner,
 ): void {
-  let wallTotal = 0;
-  let reports = false;
-  for (let k = from; k < to; k++) wallTotal += out[2 * k + 1]!;
-  for (let k = from; k < to; k++) {
-    const i = entries[k]!;
-    result.equity[i] = out[2 * k]!;
-    if (Number.isNaN(out[2 * k]!)) reports = true;
-    // The call's CPU shared by the runs' wall time (the isolate has no CPU clock of its own).
-    result.cpuMs[i] =
-      wallTotal > 0 ? (usedMs * out[2 * k + 1]!) / wallTotal : usedMs / Math.max(1, to - from);
-  }
-  if (!reports) return;
   const taken = JSON.parse(
     tenant.api.takeReports.applySync(undefined, [], { timeout: onGrid(MAX_WALL_MS) }) as string,
   ) as Array<[number, LiveReport]>;
   for (const [row, report] of taken) {
-    if (row < from || row >= to) continue;
-    const i = entries[row]!;
-    if (report.ok) result.reports.push([i, report]);
-    else owner.failed(i, runs[row]!, fromIsolate(report.error), result);
+    const i = from + row;
+    if (i < at || i >= end) continue;
+    if (report.ok) work.reports.push([i, report]);
+    else owner.failed(i, work.runs[i]!, fromIsolate(report.error), work);
   }
 }
 
-/** The slice used more CPU than its runs' budgets together: stop the run(s) that took the time. */
-function overBudget(
-  entries: number[],
-  runs: TenantRun[],
-  out: Float64Array,
+/**
+ * The call's CPU shared by the wall times of rows `at`..`end` inside it (the isolate has no CPU
+ * clock per run). After a stop the runaway took the time: the rows before it get their own wall
+ * time, at most the call's CPU.
+ */
+function share(
+  tenant: Tenant,
+  work: StepWork,
   from: number,
+  at: number,
+  end: number,
   usedMs: number,
-  budgetMs: number,
-  result: StepResult,
+  stopped: boolean,
+): void {
+  if (end <= at) return;
+  const walls = tenant.api.walls.applySync(undefined, [end - from], {
+    timeout: onGrid(MAX_WALL_MS),
+    result: { copy: true },
+  }) as Float64Array;
+  let total = 0;
+  for (let i = at; i < end; i++) total += walls[i - from]!;
+  for (let i = at; i < end; i++)
+    work.cpuMs[i] = stopped
+      ? Math.min(walls[i - from]!, usedMs)
+      : total > 0
+        ? (usedMs * walls[i - from]!) / total
+        : usedMs / (end - at);
+}
+
+/** The call used more CPU than its runs' budgets together: stop the run(s) that took the time. */
+function overBudget(
+  work: StepWork,
+  at: number,
+  end: number,
+  budgetOf: (i: number) => number,
   owner: SliceOwner,
 ): void {
-  // The reading is as fresh as the scheduler's last tick: a tick of slack before anyone is stopped.
-  if (usedMs <= budgetMs + TICK_MS) return;
-  let worst = from;
+  let worst = at;
   const over: number[] = [];
-  for (let k = from; k < entries.length; k++) {
-    if (out[2 * k + 1]! > out[2 * worst + 1]!) worst = k;
-    if (out[2 * k + 1]! > runs[k]!.limits.cpuMsPerCandle) over.push(k);
+  for (let i = at; i < end; i++) {
+    if (work.cpuMs[i]! > work.cpuMs[worst]!) worst = i;
+    if (work.cpuMs[i]! > budgetOf(i)) over.push(i);
   }
-  for (const k of over.length > 0 ? over : [worst]) {
-    const limit = runs[k]!.limits.cpuMsPerCandle;
+  for (const i of over.length > 0 ? over : [worst]) {
+    const limit = budgetOf(i);
+    const usedMs = work.cpuMs[i]!;
     owner.failed(
-      entries[k]!,
-      runs[k]!,
+      i,
+      work.runs[i]!,
       new TicklineError(
         'STRATEGY_CPU_LIMIT',
-        `onCandle used ${result.cpuMs[entries[k]!]!.toFixed(1)} ms of CPU (limit ${limit} ms per candle)`,
-        {
-          details: { cpuMs: limit, usedMs: result.cpuMs[entries[k]!] },
-        },
+        `onCandle used ${usedMs.toFixed(1)} ms of CPU (limit ${limit} ms per candle)`,
+        { details: { cpuMs: limit, usedMs } },
       ),
-      result,
+      work,
     );
   }
-}
-
-/** The decided entries `index` of `result`, as a part sent ahead of the answer. */
-export function chunkOf(index: number[], result: StepResult): StepChunk {
-  const equity = new Float64Array(index.length);
-  const cpuMs = new Float64Array(index.length);
-  const wanted = new Set<number>();
-  index.forEach((i, k) => {
-    equity[k] = result.equity[i]!;
-    cpuMs[k] = result.cpuMs[i]!;
-    if (Number.isNaN(equity[k])) wanted.add(i);
-  });
-  const reports = wanted.size === 0 ? [] : result.reports.filter(([i]) => wanted.has(i));
-  return { index, equity, cpuMs, reports };
 }

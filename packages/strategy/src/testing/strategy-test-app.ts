@@ -1,7 +1,8 @@
 /**
  * @module A strategy API over real PGlite for route tests: store migrations and 0007, identity
  * with its SQL repository, the real strategy host and queue, candles stored through the market
- * projection, the server's error shape, and the published events kept in an array.
+ * projection, the server's error shape, and the published events kept in an array. A module
+ * built on the strategy host (trading's test app: live runs) joins through `extend`.
  */
 import { randomBytes } from 'node:crypto';
 import { createArgon2Hasher, createIdentityService, createSqlIdentityRepository } from '@tickline/identity';
@@ -13,17 +14,17 @@ import {
   silentLogger,
   systemClock,
 } from '@tickline/kernel';
-import type { EventEnvelope } from '@tickline/kernel';
+import type { EventEnvelope, Service } from '@tickline/kernel';
 import type { Candle } from '@tickline/market';
 import { createPgliteSql, type Sql } from '@tickline/store';
 import { migrateForStrategy } from './strategy-migrations.ts';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { storeClosedCandles } from '../module/candle-feed.ts';
-import { createStrategyHost, type StrategyHost } from '../module/strategy-host.ts';
+import { createStrategyHost, type StrategyHost, type StrategyHostDeps } from '../module/strategy-host.ts';
 import { StrategySettingsSchema, type StrategySettings } from '../module/strategy-settings.ts';
 import { strategyRoutes } from '../http/strategy-routes.ts';
-import { strategyModuleRoutes } from '../module/strategy-module.ts';
+import { strategyModule } from '../module/strategy-module.ts';
 import { createInMemoryEventLog, type EventLog } from '@tickline/eventlog';
 import { encodeEvent } from '@tickline/kernel';
 
@@ -55,15 +56,32 @@ export function waveCandles(symbol: string, count: number, exchange = 'binance')
   });
 }
 
-export interface StrategyTestApp {
+/** What a module built on the strategy host gets to compose itself. */
+export interface TestAppParts {
+  sql: Sql;
+  identity: IdentityService;
+  host: StrategyHost;
+  log: EventLog;
+  publisher: { publish(event: EventEnvelope): void };
+}
+
+/** A module built on the strategy host: its started services and its routes. */
+export interface TestAppExtension {
+  services: readonly Service[];
+  routes?: FastifyPluginAsync;
+}
+
+export interface StrategyTestApp<E extends TestAppExtension | undefined = undefined> {
   app: FastifyInstance;
   sql: Sql;
   host: StrategyHost;
   identity: IdentityService;
   events: EventEnvelope[];
-  /** The in-memory log live trading reads and the publisher appends to (with `live`). */
+  /** What `extend` built. */
+  extension: E;
+  /** The in-memory log an extension reads and the publisher appends to (with `extend`). */
   log?: EventLog;
-  /** Appends events to the log as a producer would (with `live`). */
+  /** Appends events to the log as a producer would (with `extend`). */
   append(events: readonly EventEnvelope[]): Promise<void>;
   /** Signs up a user; returns the bearer header and the user id. */
   user(): Promise<{ auth: { authorization: string }; userId: string; accessToken: string }>;
@@ -74,17 +92,27 @@ export interface StrategyTestApp {
 
 let counter = 0;
 
-export async function createStrategyTestApp(
-  options: {
-    tiers?: TierOverrides;
-    settings?: Partial<StrategySettings>;
-    candles?: Candle[];
-    /** Run live trading over an in-memory event log (published events are appended to it). */
-    live?: boolean;
-  } = {},
-): Promise<StrategyTestApp> {
+/** Options of {@link createStrategyTestApp}. */
+export interface StrategyTestAppOptions<E extends TestAppExtension | undefined = undefined> {
+  tiers?: TierOverrides;
+  settings?: Partial<StrategySettings>;
+  candles?: Candle[];
+  /** What the host reads of other modules' config (the market's candle retention). */
+  config?: StrategyHostDeps['config'];
+  /** Migrates the database. @default {@link migrateForStrategy} */
+  migrate?: (sql: Sql) => Promise<void>;
+  /**
+   * A module built on the strategy host, composed over an in-memory event log (published events are
+   * appended to it): its services start after the host's, its routes beside the strategy routes.
+   */
+  extend?: (parts: TestAppParts) => E;
+}
+
+export async function createStrategyTestApp<E extends TestAppExtension | undefined = undefined>(
+  options: StrategyTestAppOptions<E> = {},
+): Promise<StrategyTestApp<E>> {
   const sql = await createPgliteSql({ memory: true });
-  await migrateForStrategy(sql);
+  await (options.migrate ?? migrateForStrategy)(sql);
   if (options.candles) await storeClosedCandles(sql, options.candles);
   const identity = createIdentityService({
     clock: systemClock,
@@ -103,29 +131,32 @@ export async function createStrategyTestApp(
     progressIntervalMs: 50,
     ...options.settings,
   };
-  const log = options.live === true ? createInMemoryEventLog({ name: 'main' }) : undefined;
+  const log = options.extend === undefined ? undefined : createInMemoryEventLog({ name: 'main' });
   const append = async (batch: readonly EventEnvelope[]): Promise<void> => {
-    if (log === undefined) throw new Error('createStrategyTestApp: append needs { live: true }');
+    if (log === undefined) throw new Error('createStrategyTestApp: append needs an extension (`extend`)');
     await log.append(
       batch.map((e) => ({ id: e.id, key: e.partitionkey, type: e.type, payload: encodeEvent(e) })),
     );
   };
+  const publisher = {
+    publish: (e: EventEnvelope) => {
+      events.push(e);
+      if (log !== undefined) void append([e]);
+    },
+  };
   const host = createStrategyHost({
     sql,
     identity,
-    publisher: {
-      publish: (e) => {
-        events.push(e);
-        if (log !== undefined) void append([e]);
-      },
-    },
-    ...(log === undefined ? {} : { eventLog: log }),
+    publisher,
     settings,
     logger: silentLogger,
     metrics: createMetricsRegistry(),
     clock: systemClock,
+    ...(options.config ? { config: options.config } : {}),
   });
-  for (const service of host.services) await service.start({ logger: silentLogger, fail: () => undefined });
+  const extension = (log === undefined ? undefined : options.extend?.({ sql, identity, host, log, publisher })) as E;
+  const services = [...host.services, ...(extension?.services ?? [])];
+  for (const service of services) await service.start({ logger: silentLogger, fail: () => undefined });
 
   const app = Fastify({ logger: false });
   app.setValidatorCompiler(validatorCompiler);
@@ -151,15 +182,17 @@ export async function createStrategyTestApp(
       error: { code: status === 413 ? 'HTTP_PAYLOAD_TOO_LARGE' : 'HTTP_ERROR', message: e.message },
     });
   });
-  await app.register(log === undefined ? strategyRoutes(host) : strategyModuleRoutes(host), {
-    prefix: '/api/v1',
-  });
+  // The module's catalogues are what the error handler above reads (listErrorCodes): loaded with it.
+  void strategyModule.errors;
+  await app.register(strategyRoutes(host), { prefix: '/api/v1' });
+  if (extension?.routes) await app.register(extension.routes, { prefix: '/api/v1' });
   await app.ready();
 
   return {
     app,
     sql,
     host,
+    extension,
     identity,
     events,
     ...(log === undefined ? {} : { log }),
@@ -184,7 +217,7 @@ export async function createStrategyTestApp(
     },
     async close() {
       await app.close();
-      for (const service of [...host.services].reverse()) await service.stop();
+      for (const service of [...services].reverse()) await service.stop();
       await sql.close();
     },
   };

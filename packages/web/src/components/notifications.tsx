@@ -77,9 +77,17 @@ export function NotificationsProvider({
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const { client } = useSession();
   const [inbox, updateUnread] = useReducer(inboxUnreadReducer, initialInboxUnread);
+  // Live figures seen so far. A count fetched while a live one arrived may be older than it (the
+  // GET was answered before the insert the event reports, its reply came after): ask again rather
+  // than let a stale 0 overwrite the 1 the stream just told.
+  const liveFigures = useRef(0);
   const fetchUnread = useCallback(() => {
+    const seen = liveFigures.current;
     client.notifications.unreadCount().then(
-      (unread) => updateUnread({ type: 'fetched', unread }),
+      (unread) => {
+        if (liveFigures.current === seen) updateUnread({ type: 'fetched', unread });
+        else fetchUnread();
+      },
       // No count yet (notify not composed, offline): the badge stays empty until an event.
       () => undefined,
     );
@@ -89,9 +97,12 @@ export function NotificationsProvider({
   useEvents(
     [],
     (event: StreamEvent) => {
-      if (event.type === EventType.NotificationInboxAdded)
+      if (event.type === EventType.NotificationInboxAdded) {
+        liveFigures.current++;
         updateUnread({ type: 'added', unread: (event.data as InboxAdded).unread });
+      }
       if (event.type === EventType.NotificationInboxRead) {
+        liveFigures.current++;
         const { ids, unread } = event.data as InboxRead;
         updateUnread({ type: 'read', ids, unread });
       }

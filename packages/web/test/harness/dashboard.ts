@@ -23,11 +23,20 @@ export interface Dashboard {
   stop(): Promise<void>;
 }
 
-/** Runs `vite build` when `dist/` is older than its sources (the same check `npm start` makes). */
+/**
+ * Runs `vite build` when `dist/` is older than its sources (the same check `npm start` makes).
+ * Browser files run two at a time: the check runs under an exclusive lock (util-linux `flock`), so
+ * a second file waits for the first one's build and finds `dist/` fresh, rather than writing it too.
+ */
 export function buildDashboardIfStale(): void {
-  const result = spawnSync(process.execPath, [join(WEB_DIR, 'scripts', 'build-if-stale.mjs')], {
-    encoding: 'utf8',
-  });
+  const lock = join(tmpdir(), 'tickline-web-build.lock');
+  const result = spawnSync(
+    'flock',
+    [lock, process.execPath, join(WEB_DIR, 'scripts', 'build-if-stale.mjs')],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) throw new Error(`dashboard build failed:\n${result.stdout}${result.stderr}`);
 }
 

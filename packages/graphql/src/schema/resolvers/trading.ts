@@ -4,15 +4,9 @@
  * run's signals and logs; another user's portfolio or run is not found). A page's relations —
  * positions' tickers, portfolios' runs, runs' strategies — are one batched read per request.
  */
-import {
-  IdempotencyKey,
-  LiveSymbol,
-  PlaceOrderBody,
-  rejectionOf,
-  STRATEGY_SCOPES,
-  type LiveCaller,
-  type LiveRunStatus,
-} from '@tickline/strategy';
+import { STRATEGY_SCOPES } from '@tickline/strategy';
+import { type LiveCaller, type LiveRunStatus } from '@tickline/trading';
+import { IdempotencyKey, LiveSymbol, PlaceOrderBody, rejectionOf } from '@tickline/trading';
 import { ApiKeyScope, EquityRange } from '@tickline/protocol';
 import { z } from 'zod';
 import { callerOf, liveCallerOf, optionalPortOf, portOf } from '../caller.ts';

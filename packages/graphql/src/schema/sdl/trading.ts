@@ -60,7 +60,7 @@ export const TRADING_SDL = /* GraphQL */ `
     detail: String
     retryAfterMs: Float
     """
-    { kind: strategy, strategyId, version, candleCloseTime } or { kind: manual, userId }.
+    { kind: strategy, strategyId, version, candleCloseTime, fillInterval } or { kind: manual, userId }.
     """
     origin: JSON
     createdAt: Float!

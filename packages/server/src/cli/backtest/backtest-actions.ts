@@ -2,7 +2,8 @@
  * @module What `tickline backtest` does: compile a strategy file, read the range's candles from
  * the configured store, run it in the sandbox with a progress bar on standard error, and print
  * the metrics table (or `--json`: metrics and trades, for scripts). While `tickline start` holds
- * the store (STORE_LOCKED), or with `--url`, the same run goes to that server (backtest-over-api.ts).
+ * the store (STORE_LOCKED), or with `--url` or TICKLINE_URL, the same run goes to that server
+ * (backtest-over-api.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -144,7 +145,8 @@ export async function runBacktestCommand(
       serverApi(io, options.config, options),
       fetchFn,
     );
-  if (options.url !== undefined) return remote();
+  // A named server runs it, as it gets `market import`: its candles, not this shell's ./data.
+  if ((options.url ?? io.env.TICKLINE_URL) !== undefined) return remote();
   let local;
   try {
     // The store first: while a server holds it, the server compiles and runs the code instead.

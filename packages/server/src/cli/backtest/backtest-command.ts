@@ -41,7 +41,7 @@ export function registerBacktestCommand(
     .option('--json', 'print metrics and trades as JSON (progress stays on standard error)')
     .option(
       '--url <url>',
-      'run on this server (default while it holds the data directory: TICKLINE_URL or its http.port)',
+      'run on this server (default TICKLINE_URL; else, while a server holds the data directory, its http.port)',
     )
     .option('--token <credential>', 'an access token or API key for that server (default TICKLINE_TOKEN)')
     .option(
@@ -52,8 +52,8 @@ export function registerBacktestCommand(
       'after',
       `
 Candles come from the configured store: load them first with \`tickline market import\` or
-\`tickline market backfill\`. While \`tickline start\` holds the data directory (or with --url), the
-run goes to that server: the file is saved as your strategy named after it (a new version only when
+\`tickline market backfill\`. With --url or TICKLINE_URL, or while \`tickline start\` holds the data
+directory, the run goes to that server: the file is saved as your strategy named after it (a new version only when
 the code changed), the backtest is queued there and followed; Ctrl-C cancels it. That needs --token.
 
 Example:

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SMA_CROSS_SOURCE } from '@tickline/strategy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../exit-code.ts';
@@ -80,6 +81,30 @@ describe('tickline market import and tickline backtest', () => {
     expect(run.outcome).toBe(ExitCode.Usage);
     expect(run.stderr).toContain('line 2');
   }, 60_000);
+
+  it('market import - history older than the candle retention is refused; kept with retention 0, then backtested', async () => {
+    // Binance ETH-USDT hourly klines of 2020-12 to 2021-07, gzip-compressed as committed.
+    const file = fileURLToPath(
+      new URL('../../../../../docs/research-reports/history/ETHUSDT-1h-2020-12-01_2021-07-17.csv.gz', import.meta.url),
+    );
+    const importArgs = ['market', 'import', file, '--symbol', 'ETH-USDT', '--interval', '1h', '--json'];
+    const backtestArgs = ['backtest', '--strategy', join(dir, 'sma.ts'), '--symbol', 'ETH-USDT', '--interval', '1h'];
+    backtestArgs.push('--from', '2020-12-01', '--to', '2021-07-18', '--json');
+    const refused = await runRecorded(importArgs, env);
+    expect(refused.outcome).toBe(ExitCode.Failure);
+    expect(refused.stderr).toMatch(/ETH-USDT 1h candles from 2020-12-01T00:00:00\.000Z are older than .* \[MARKET_CANDLES_PAST_RETENTION\]/);
+    // Nothing of it was stored (the next start's partition maintenance would have dropped it).
+    const keepAll = { ...env, TICKLINE_MARKET_RETENTION_CANDLES_MS: '0' };
+    expect((await runRecorded(backtestArgs, keepAll)).stderr).toContain('[STRATEGY_NO_DATA]');
+
+    const kept = await runRecorded(importArgs, keepAll);
+    expect(kept.outcome, kept.stderr).toBe(ExitCode.Ok);
+    expect(kept.stderr).toContain(`storing into ${join(dir, 'db')}`);
+    expect(JSON.parse(kept.stdout)).toMatchObject({ candles: 5_482, stored: 5_482 });
+    const backtest = await runRecorded(backtestArgs, keepAll);
+    expect(backtest.outcome, backtest.stderr).toBe(ExitCode.Ok);
+    expect(JSON.parse(backtest.stdout)).toMatchObject({ symbol: 'ETH-USDT', bars: 5_482 });
+  }, 120_000);
 
   it('backtest - runs the stored candles with a progress bar and prints metrics; --json for scripts', async () => {
     const args = [

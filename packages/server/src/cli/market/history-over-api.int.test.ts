@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,20 @@ function klineRows(from: number, count: number): Array<Array<string | number>> {
   return Array.from({ length: count }, (_, k) => {
     const t = T0 + (from + k) * MINUTE;
     const open = 100 + ((from + k) % 50);
-    return [t, String(open), String(open + 2), String(open - 1), String(open + 1), '1', t + MINUTE - 1, String(open), 3, '0', '0', '0'];
+    return [
+      t,
+      String(open),
+      String(open + 2),
+      String(open - 1),
+      String(open + 1),
+      '1',
+      t + MINUTE - 1,
+      String(open),
+      3,
+      '0',
+      '0',
+      '0',
+    ];
   });
 }
 
@@ -31,16 +45,22 @@ describe('market import and backfill through a running server', () => {
   let dir: string;
   let unlock: () => Promise<void>;
   let env: Record<string, string>;
+  let url: string;
   beforeAll(async () => {
     t = await createStrategyTestApp();
-    const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    url = await t.app.listen({ port: 0, host: '127.0.0.1' });
     mock = await new BinanceMock().listen();
     mock.klines.set('BTCUSDT', klineRows(0, 1_200));
     dir = await mkdtemp(join(tmpdir(), 'tickline-over-api-'));
     await mkdir(join(dir, 'db'));
     // The server's lock on its embedded database, as `tickline start` takes it.
     unlock = await lockDataDir(join(dir, 'db'));
-    env = { TICKLINE_DATA_DIR: dir, TICKLINE_URL: url, TICKLINE_TOKEN: (await t.admin()).accessToken };
+    // No URL: the CLI finds the server that holds the directory on its config's HTTP port.
+    env = {
+      TICKLINE_DATA_DIR: dir,
+      TICKLINE_HTTP_PORT: new URL(url).port,
+      TICKLINE_TOKEN: (await t.admin()).accessToken,
+    };
   }, 120_000);
   afterAll(async () => {
     await unlock?.();
@@ -53,19 +73,67 @@ describe('market import and backfill through a running server', () => {
 
   it('market import uploads the file in chunks with progress', { timeout: 120_000 }, async () => {
     const file = join(dir, 'ETHUSDT-1m-2026-03.csv');
-    await writeFile(file, `${klineRows(0, 3_000).map((r) => r.join(',')).join('\n')}\n`);
+    await writeFile(
+      file,
+      `${klineRows(0, 3_000)
+        .map((r) => r.join(','))
+        .join('\n')}\n`,
+    );
     const run = await runRecorded(['market', 'import', file, '--json'], env);
     expect(run.outcome, run.stderr).toBe(ExitCode.Ok);
-    expect(run.stderr).toContain('the server holds the data directory');
+    expect(run.stderr).toContain(
+      `the server holds the data directory: uploading through http://127.0.0.1:${env.TICKLINE_HTTP_PORT}`,
+    );
     expect(run.stderr).toMatch(/upload ETH-USDT 1m \[#+\] 100%/);
     expect(JSON.parse(run.stdout)).toMatchObject({ symbol: 'ETH-USDT', interval: '1m', candles: 3_000 });
     expect(await stored('ETH-USDT', '1m')).toBe(3_000);
   });
 
+  it(
+    'a server named by TICKLINE_URL gets the file, though nobody holds this shell’s data directory',
+    { timeout: 120_000 },
+    async () => {
+      // Another shell: its own data directory is free, so there is no STORE_LOCKED to go by.
+      const shell = await mkdtemp(join(tmpdir(), 'tickline-other-shell-'));
+      const file = join(shell, 'BNBUSDT-1m-2026-03.csv');
+      await writeFile(
+        file,
+        `${klineRows(0, 500)
+          .map((r) => r.join(','))
+          .join('\n')}\n`,
+      );
+      const run = await runRecorded(['market', 'import', file, '--json'], {
+        TICKLINE_DATA_DIR: join(shell, 'data'),
+        TICKLINE_URL: url,
+        TICKLINE_TOKEN: env.TICKLINE_TOKEN!,
+      });
+      expect(run.outcome, run.stderr).toBe(ExitCode.Ok);
+      expect(run.stderr).toContain(`uploading to the server at ${url}`);
+      expect(await stored('BNB-USDT', '1m')).toBe(500);
+      expect(existsSync(join(shell, 'data'))).toBe(false);
+      await rm(shell, { recursive: true, force: true });
+    },
+  );
+
   it('market backfill fetches here and stores through the server', { timeout: 120_000 }, async () => {
     const run = await runRecorded(
-      ['market', 'backfill', '--source', 'binance', '--symbol', 'BTC-USDT', '--interval', '1h',
-        '--from', String(T0), '--to', String(T0 + 20 * 3_600_000), '--rest-url', mock.restUrl, '--json'],
+      [
+        'market',
+        'backfill',
+        '--source',
+        'binance',
+        '--symbol',
+        'BTC-USDT',
+        '--interval',
+        '1h',
+        '--from',
+        String(T0),
+        '--to',
+        String(T0 + 20 * 3_600_000),
+        '--rest-url',
+        mock.restUrl,
+        '--json',
+      ],
       env,
     );
     expect(run.outcome, run.stderr).toBe(ExitCode.Ok);

@@ -2,14 +2,13 @@
  * @module `market import` and `market backfill` through a running server: when `tickline start`
  * holds the data directory (STORE_LOCKED), the candles go to its upload API
  * (`/api/v1/history/uploads`) instead, in resumable chunks, so history gets in without stopping
- * anything. The server is `--url`, TICKLINE_URL, or this config's own HTTP port on localhost;
+ * anything; so do they, at once, when `--url` or TICKLINE_URL names a server. The server is
+ * `--url`, TICKLINE_URL, or this config's own HTTP port on localhost;
  * the credential is an admin's (`--token` or TICKLINE_TOKEN).
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { uploadKlineCsv, type KlineUpload } from '@tickline/client';
 import { isTicklineError } from '@tickline/kernel';
-import type { Candle } from '@tickline/market';
+import { openKlineText, type Candle } from '@tickline/market';
 import { loadTicklineConfig } from '../../config/load.ts';
 import { progressBar } from '../backtest/progress-bar.ts';
 import type { CliIo } from '../io.ts';
@@ -56,14 +55,15 @@ export async function importFileOverApi(
   file: string,
   target: HistoryTarget,
   api: ApiOptions & { resume?: string | undefined },
+  why: string,
 ): Promise<ImportSummary> {
   const call = apiClient(io, api);
-  const totalBytes = (await stat(file)).size;
+  const { stream, size: totalBytes } = await openKlineText(file);
   const bar = progressBar(io, `upload ${target.symbol} ${target.interval}`);
-  io.err(`the server holds the data directory: uploading through ${api.url ?? io.env.TICKLINE_URL}\n`);
+  io.err(`${why}\n`);
   const upload = await uploadKlineCsv({
     call,
-    text: createReadStream(file, { encoding: 'utf8' }),
+    text: stream,
     ...target,
     name: file,
     totalBytes,
@@ -80,7 +80,20 @@ export async function importFileOverApi(
 
 /** A candle as a Binance kline row, the layout the upload route reads. */
 export const klineRow = (c: Candle): string =>
-  [c.openTime, c.open, c.high, c.low, c.close, c.volume, c.closeTime - 1, c.quoteVolume, c.trades, 0, 0, 0].join(',');
+  [
+    c.openTime,
+    c.open,
+    c.high,
+    c.low,
+    c.close,
+    c.volume,
+    c.closeTime - 1,
+    c.quoteVolume,
+    c.trades,
+    0,
+    0,
+    0,
+  ].join(',');
 
 /** `market backfill` over the API: the venue's pages fetched here, uploaded as kline rows. */
 export async function uploadCandlesOverApi(
@@ -88,8 +101,9 @@ export async function uploadCandlesOverApi(
   pages: AsyncIterable<readonly Candle[]>,
   target: HistoryTarget,
   api: ApiOptions,
+  why: string,
 ): Promise<ImportSummary> {
-  io.err(`the server holds the data directory: uploading through ${api.url ?? io.env.TICKLINE_URL}\n`);
+  io.err(`${why}\n`);
   async function* rows(): AsyncGenerator<string> {
     for await (const page of pages) if (page.length > 0) yield `${page.map(klineRow).join('\n')}\n`;
   }

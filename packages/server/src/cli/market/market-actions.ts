@@ -1,10 +1,10 @@
 /**
  * @module What `tickline market import` and `tickline market backfill` do: closed candles into
  * the configured candle store (the market's own candle write, through the strategy package's
- * `storeClosedCandles`), with progress on standard error and a summary on standard output.
+ * `storeClosedCandles`), with progress on standard error and a summary on standard output. A
+ * server named with `--url` or TICKLINE_URL gets them through its upload API instead, as does the
+ * one holding the data directory (STORE_LOCKED).
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import {
@@ -16,18 +16,26 @@ import {
   bucketStart,
   INTERVAL_MS,
   isCandleInterval,
+  refuseCandlesPastRetention,
   type Candle,
   type CandleInterval,
+  openKlineText,
 } from '@tickline/market';
 import type { Sql } from '@tickline/store';
 import { storeClosedCandles } from '@tickline/strategy';
 import { loadTicklineConfig } from '../../config/load.ts';
 import { ServerError } from '../../errors.ts';
 import { openMigratedSql } from '../../bootstrap/open-sql.ts';
+import { databaseLocation } from '../../wiring/database.ts';
 import { progressBar } from '../backtest/progress-bar.ts';
 import type { CliIo } from '../io.ts';
 import type { ApiOptions } from '../research/api-client.ts';
-import { importFileOverApi, serverApi, uploadCandlesOverApi, type ImportSummary } from './history-over-api.ts';
+import {
+  importFileOverApi,
+  serverApi,
+  uploadCandlesOverApi,
+  type ImportSummary,
+} from './history-over-api.ts';
 import { isStoreLockedError } from '@tickline/store';
 
 /** Rows stored per transaction. */
@@ -85,6 +93,14 @@ function intervalOf(text: string | undefined): CandleInterval {
   return text;
 }
 
+/** Where {@link withCandleStore} opened the store, and what that store keeps. */
+export interface CandleStoreInfo {
+  /** The database, as `tickline start` logs it. */
+  where: string;
+  /** `market.retention.candlesMs` of the same config: older candles would not outlive a start. */
+  candleRetentionMs: number;
+}
+
 /**
  * Opens the configured database the way `tickline start` does: the embedded one migrates to the
  * whole module set, PostgreSQL only with `database.migrateOnStart` (else pending migrations fail).
@@ -92,7 +108,7 @@ function intervalOf(text: string | undefined): CandleInterval {
 export async function withCandleStore<T>(
   io: CliIo,
   configFile: string | undefined,
-  body: (sql: Sql) => Promise<T>,
+  body: (sql: Sql, store: CandleStoreInfo) => Promise<T>,
 ): Promise<T> {
   const config = loadTicklineConfig({ env: io.env, ...(configFile ? { file: configFile } : {}) });
   const sql = await openMigratedSql(config, {
@@ -100,42 +116,61 @@ export async function withCandleStore<T>(
     metrics: createMetricsRegistry({ processMetrics: false }),
   });
   try {
-    return await body(sql);
+    return await body(sql, {
+      where: databaseLocation(config).text,
+      candleRetentionMs: config.market.retention.candlesMs,
+    });
   } finally {
     await sql.close();
   }
 }
 
 /**
- * Runs `local` on the candle store, or — when a running server holds it (STORE_LOCKED) —
- * `remote` through that server's API; either way prints the summary.
+ * Runs `remote` through the API of the server the user named (`--url`, TICKLINE_URL), else
+ * `local` on the configured candle store, or `remote` after all when a running server holds that
+ * store (STORE_LOCKED); either way prints the summary. A named server is never second to the
+ * local store: with TICKLINE_URL pointing at a server whose data directory is not this shell's
+ * `./data`, a local import would fill a database nobody reads and report every candle stored.
  */
 async function intoHistory(
   io: CliIo,
   options: { config?: string | undefined; json?: boolean | undefined } & ApiOptions,
-  local: (sql: Sql) => Promise<ImportSummary>,
-  remote: (api: ApiOptions) => Promise<ImportSummary>,
+  local: (store: (candles: readonly Candle[]) => Promise<number>) => Promise<ImportSummary>,
+  remote: (api: ApiOptions, why: string) => Promise<ImportSummary>,
 ): Promise<void> {
   let result: ImportSummary;
-  try {
-    result = await withCandleStore(io, options.config, local);
-  } catch (error) {
-    if (!isStoreLockedError(error)) throw error;
-    result = await remote(serverApi(io, options.config, options));
+  const named = options.url ?? io.env.TICKLINE_URL;
+  if (named !== undefined) {
+    result = await remote(options, `uploading to the server at ${named}`);
+  } else {
+    try {
+      result = await withCandleStore(io, options.config, async (sql, { where, candleRetentionMs }) => {
+        io.err(`storing into ${where}\n`);
+        return local(async (candles) => {
+          // The server's first maintenance pass would drop them: refused here as the upload route does.
+          refuseCandlesPastRetention(candles, Date.now(), candleRetentionMs);
+          return storeClosedCandles(sql, candles);
+        });
+      });
+    } catch (error) {
+      if (!isStoreLockedError(error)) throw error;
+      const api = serverApi(io, options.config, options);
+      result = await remote(api, `the server holds the data directory: uploading through ${api.url}`);
+    }
   }
   report(io, options.json, result);
 }
 
 /** `market import FILE`. */
 export async function runMarketImport(io: CliIo, file: string, options: MarketImportOptions): Promise<void> {
-  const fromName = klineFileName(file);
+  const fromName = klineFileName(file.replace(/\.gz$/, ''));
   const symbol = options.symbol ?? fromName.symbol;
   if (symbol === undefined)
     throw badArgument('--symbol is needed: the file name does not say it (BTCUSDT-1h-2024-01.csv does)');
   const interval = intervalOf(options.interval ?? fromName.interval);
   const target = { symbol, interval, exchange: options.exchange ?? 'binance' };
-  const size = (await stat(file)).size;
-  const local = async (sql: Sql): Promise<ImportSummary> => {
+  const local = async (store: (candles: readonly Candle[]) => Promise<number>): Promise<ImportSummary> => {
+    const { stream, size } = await openKlineText(file);
     const bar = progressBar(io, `import ${symbol} ${interval}`);
     let stored = 0;
     let rows = 0;
@@ -144,10 +179,10 @@ export async function runMarketImport(io: CliIo, file: string, options: MarketIm
     let first: number | undefined;
     let last: number | undefined;
     const flush = async () => {
-      stored += await storeClosedCandles(sql, batch);
+      stored += await store(batch);
       batch = [];
     };
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
     let lineNo = 0;
     for await (const line of lines) {
       lineNo++;
@@ -168,8 +203,8 @@ export async function runMarketImport(io: CliIo, file: string, options: MarketIm
     bar.finish();
     return { symbol, interval, exchange: target.exchange, rows, stored, first, last };
   };
-  await intoHistory(io, options, local, (api) =>
-    importFileOverApi(io, file, target, { ...api, resume: options.resume }),
+  await intoHistory(io, options, local, (api, why) =>
+    importFileOverApi(io, file, target, { ...api, resume: options.resume }, why),
   );
 }
 
@@ -264,7 +299,7 @@ export async function runMarketBackfill(io: CliIo, options: MarketBackfillOption
     bar.finish();
   }
   const target = { symbol: options.symbol, interval, exchange: 'binance' };
-  const local = async (sql: Sql): Promise<ImportSummary> => {
+  const local = async (store: (candles: readonly Candle[]) => Promise<number>): Promise<ImportSummary> => {
     let rows = 0;
     let stored = 0;
     let first: number | undefined;
@@ -275,9 +310,9 @@ export async function runMarketBackfill(io: CliIo, options: MarketBackfillOption
         first = Math.min(first ?? c.openTime, c.openTime);
         last = Math.max(last ?? c.openTime, c.openTime);
       }
-      stored += await storeClosedCandles(sql, candles);
+      stored += await store(candles);
     }
     return { ...target, rows, stored, first, last };
   };
-  await intoHistory(io, options, local, (api) => uploadCandlesOverApi(io, pages(), target, api));
+  await intoHistory(io, options, local, (api, why) => uploadCandlesOverApi(io, pages(), target, api, why));
 }

@@ -24,10 +24,19 @@ export function registerMarketCommand(
     .option('--interval <interval>', 'candle interval (default: from the file name)')
     .option('--exchange <name>', 'exchange the candles are stored under', 'binance')
     .option('--json', 'print JSON')
-    .option('--url <url>', 'a running server holding the data directory (default TICKLINE_URL or its http.port)')
-    .option('--token <credential>', "an admin's access token or API key for that server (default TICKLINE_TOKEN)")
+    .option(
+      '--url <url>',
+      'send the candles to this server (default TICKLINE_URL; else, while a server holds the data directory, its http.port)',
+    )
+    .option(
+      '--token <credential>',
+      "an admin's access token or API key for that server (default TICKLINE_TOKEN)",
+    )
     .option('--resume <upload-id>', 'continue an upload the server holds part of')
-    .addHelpText('after', '\nWhile `tickline start` holds the data directory the file goes through its upload API (an admin\'s --token).\n\nExample:\n  tickline market import BTCUSDT-1h-2024-01.csv')
+    .addHelpText(
+      'after',
+      "\nWith --url or TICKLINE_URL, or while `tickline start` holds the data directory, the file goes through that server's upload API (an admin's --token); otherwise into the data directory of this config.\nCandles older than market.retention.candlesMs are refused (MARKET_CANDLES_PAST_RETENTION): set it to 0 to keep old history.\n\nExample:\n  tickline market import BTCUSDT-1h-2025-06.csv",
+    )
     .action((file: string, options: MarketImportOptions) =>
       run(async () => (await actions()).runMarketImport(io, file, options))(),
     );
@@ -42,8 +51,14 @@ export function registerMarketCommand(
     .requiredOption('--to <time>', 'end (exclusive): ISO date or epoch ms')
     .option('--rest-url <url>', "the venue's REST base URL (default: the venue's public API)")
     .option('--json', 'print JSON')
-    .option('--url <url>', 'a running server holding the data directory (default TICKLINE_URL or its http.port)')
-    .option('--token <credential>', "an admin's access token or API key for that server (default TICKLINE_TOKEN)")
+    .option(
+      '--url <url>',
+      'send the candles to this server (default TICKLINE_URL; else, while a server holds the data directory, its http.port)',
+    )
+    .option(
+      '--token <credential>',
+      "an admin's access token or API key for that server (default TICKLINE_TOKEN)",
+    )
     .addHelpText(
       'after',
       '\nExample:\n  tickline market backfill --source binance --symbol BTC-USDT --interval 1h --from 2024-01-01 --to 2024-02-01',

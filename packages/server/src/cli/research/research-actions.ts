@@ -24,9 +24,11 @@ export interface ResearchRunOptions extends ApiOptions {
   inSample?: string;
   outSample?: string;
   step?: string;
+  warmup?: string;
   points?: string;
   samples?: string;
   seed?: string;
+  priorTrials?: string;
   wait?: boolean;
   json?: boolean;
   pollMs?: string;
@@ -85,7 +87,11 @@ function requestBody(o: ResearchRunOptions): Record<string, unknown> {
     params: parseParams(o.param),
   };
   if (o.kind === 'lookahead') return { kind: o.kind, ...common, ...(o.points ? { points: int('--points', o.points) } : {}) };
-  const search = { grid: parseGrid(o.grid), ...(o.objective ? { objective: o.objective } : {}) };
+  const search = {
+    grid: parseGrid(o.grid),
+    ...(o.objective ? { objective: o.objective } : {}),
+    ...(o.priorTrials ? { priorTrials: int('--prior-trials', o.priorTrials) } : {}),
+  };
   if (o.kind === 'search') {
     return {
       kind: o.kind,
@@ -103,6 +109,7 @@ function requestBody(o: ResearchRunOptions): Record<string, unknown> {
       inSampleBars: int('--in-sample', o.inSample),
       outSampleBars: int('--out-sample', o.outSample),
       ...(o.step ? { stepBars: int('--step', o.step) } : {}),
+      ...(o.warmup ? { warmupBars: int('--warmup', o.warmup) } : {}),
     };
   }
   throw bad(`--kind: expected lookahead, walk-forward or search, got ${o.kind}`);
@@ -137,12 +144,14 @@ export function formatReport(detail: Detail): string {
     const w = report.walkForward;
     lines.push(`walk-forward: ${w.windows.length} windows, out-of-sample return ${pct(w.totalReturn)}, max drawdown ${pct(w.maxDrawdown)}, per-bar Sharpe ${num(w.outOfSampleBarSharpe)}`);
   }
+  const o = report.overfitting;
+  const prior = (o.priorTrials as number | undefined) ?? 0;
   if (report.search) {
     const b = report.search.best;
-    lines.push(`best of ${report.overfitting.deflatedSharpe.trials}: ${JSON.stringify(b.params)} score ${num(b.score)} return ${pct(b.totalReturn)}`);
+    lines.push(`best of ${o.deflatedSharpe.trials - prior}: ${JSON.stringify(b.params)} score ${num(b.score)} return ${pct(b.totalReturn)}`);
   }
-  const o = report.overfitting;
-  lines.push(`deflated Sharpe ratio: ${num(o.deflatedSharpe.value)} (benchmark per-bar SR ${num(o.deflatedSharpe.benchmark)})`);
+  const counted = prior > 0 ? `, ${o.deflatedSharpe.trials} trials of which ${prior} declared before` : '';
+  lines.push(`deflated Sharpe ratio: ${num(o.deflatedSharpe.value)} (benchmark per-bar SR ${num(o.deflatedSharpe.benchmark)}${counted})`);
   lines.push(`probability of backtest overfitting: ${o.pbo ? `${num(o.pbo.value)} over ${o.pbo.splits} splits` : `n/a (${o.pboNote})`}`);
   return `${lines.join('\n')}\n`;
 }

@@ -34,19 +34,19 @@ describe('cli - research over a running server', () => {
   it('research run follows progress to a report with the overfitting measures', { timeout: 120_000 }, async () => {
     const run = await runRecorded(
       ['research', 'run', '--kind', 'search', '--strategy', strategyId, '--feed', 'BTC-USDT:1h',
-        '--from', String(T0), '--to', String(T0 + 600 * HOUR), '--grid', 'fast=5,10', '--grid', 'slow=30,40', '--poll-ms', '50'],
+        '--from', String(T0), '--to', String(T0 + 600 * HOUR), '--grid', 'fast=5,10', '--grid', 'slow=30,40', '--prior-trials', '20', '--poll-ms', '50'],
       env,
     );
     expect(run.stderr).toContain('queued research');
     expect(run.stderr).toMatch(/research \[#+\] 100%/);
     expect(run.stdout).toMatch(/\(search\): succeeded/);
     expect(run.stdout).toMatch(/best of 4: /);
-    expect(run.stdout).toMatch(/deflated Sharpe ratio: \d\.\d{4}/);
+    expect(run.stdout).toMatch(/deflated Sharpe ratio: \d\.\d{4} \(benchmark per-bar SR \d\.\d{4}, 24 trials of which 20 declared before\)/);
     expect(run.stdout).toMatch(/probability of backtest overfitting: \d\.\d{4} over 12870 splits/);
     expect(run.outcome).toBe(0);
     const id = /queued research (\S+)/.exec(run.stderr)![1]!;
     const status = await runRecorded(['research', 'status', id, '--json'], env);
-    expect(JSON.parse(status.stdout).report.overfitting.deflatedSharpe.trials).toBe(4);
+    expect(JSON.parse(status.stdout).report.overfitting).toMatchObject({ deflatedSharpe: { trials: 24 }, priorTrials: 20 });
     const cancel = await runRecorded(['research', 'cancel', id], env);
     expect([cancel.outcome, cancel.stderr]).toEqual([1, expect.stringContaining('[STRATEGY_RUN_FINISHED]')]);
   });

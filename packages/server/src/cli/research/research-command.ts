@@ -32,9 +32,14 @@ export function registerResearchCommand(program: Command, io: CliIo, setExitCode
       .option('--in-sample <bars>', 'walk-forward in-sample bars')
       .option('--out-sample <bars>', 'walk-forward out-of-sample bars')
       .option('--step <bars>', 'walk-forward step (default: out-of-sample bars)')
+      .option('--warmup <bars>', "walk-forward: bars before each window its runs see as warm-up (as a live run's warmupBars)")
       .option('--points <n>', 'look-ahead cut points (default 20)')
       .option('--samples <n>', 'search: random search of this many sets drawn from the grid')
       .option('--seed <n>', 'search: seed of the random draw (default 1)')
+      .option(
+        '--prior-trials <n>',
+        'walk-forward, search: sets or variants already tried on this data elsewhere; the deflated Sharpe ratio counts them',
+      )
       .option('--no-wait', 'print the run id and return at once')
       .option('--poll-ms <ms>', 'how often progress is read (default 500)')
       .option('--json', 'print the whole report as JSON (progress stays on standard error)'),

@@ -1,5 +1,5 @@
 /** @module What `tickline kill-switch` does (see risk-command.ts). */
-import { isKillSwitchEngaged, SqlRiskControls, type RiskChange } from '@tickline/strategy';
+import { isKillSwitchEngaged, SqlRiskControls, type RiskChange } from '@tickline/trading';
 import { ServerError } from '../../errors.ts';
 import type { CliIo } from '../io.ts';
 import { withCandleStore } from '../market/market-actions.ts';

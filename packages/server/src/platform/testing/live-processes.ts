@@ -5,12 +5,9 @@
  */
 import type { RequestReply } from '@tickline/eventlog';
 import { silentLogger, type Service } from '@tickline/kernel';
-import {
-  createLiveAdminResponder,
-  resolveBacktestSettings,
-  type StrategyDefinition,
-} from '@tickline/strategy';
-import { createLiveTestApp, type LiveTestApp } from '@tickline/strategy/internal';
+import { resolveBacktestSettings, type StrategyDefinition } from '@tickline/strategy';
+import { createLiveAdminResponder } from '@tickline/trading';
+import { createLiveTestApp, type LiveTestApp } from '@tickline/trading/internal';
 
 export const SYMBOL = 'BTC-USDT';
 const MINUTE = 60_000;

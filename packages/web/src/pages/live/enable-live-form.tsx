@@ -3,7 +3,7 @@
  * declarations), one or more feeds (symbol and interval), and the warm-up bars replayed first.
  */
 import type { LiveFeed, LiveRun, ParamSpec, StrategyVersionInfo } from '@tickline/client';
-import type { MarketSummary } from '@tickline/protocol';
+import { CANDLE_INTERVALS, type MarketSummary } from '@tickline/protocol';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
@@ -14,7 +14,6 @@ import { GateVerdict } from '../research/gate-verdict.tsx';
 import { ParamFields, readParams } from '../strategies/param-fields.tsx';
 import { codedErrorText } from '../portfolio/portfolio-format.ts';
 
-const LIVE_INTERVALS: ReadonlyArray<LiveFeed['interval']> = ['1m', '5m', '15m', '1h', '1d'];
 const MAX_FEEDS = 8;
 
 export function EnableLiveForm(props: {
@@ -134,7 +133,7 @@ export function EnableLiveForm(props: {
               value={feed.interval}
               onChange={(e) => setFeed(i, { interval: e.currentTarget.value as LiveFeed['interval'] })}
             >
-              {LIVE_INTERVALS.map((iv) => (
+              {CANDLE_INTERVALS.map((iv) => (
                 <option key={iv}>{iv}</option>
               ))}
             </select>

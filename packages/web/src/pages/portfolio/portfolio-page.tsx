@@ -1,7 +1,7 @@
 /**
  * @module The paper portfolio: equity, cash and today's P&L, the equity chart (a day, week or
- * month of stored history plus the live figure), positions marked to the latest price, the latest orders, and the risk controls (kill switch,
- * limits). Order events on
+ * month of stored history plus the live figure), positions marked to the latest price, the latest orders, the risk controls (kill switch,
+ * limits) and the venue (paper, or Binance spot with a key). Order events on
  * `user:{id}` refresh it at once; marks are re-read every few seconds.
  */
 import type { PortfolioDetail } from '@tickline/client';
@@ -15,6 +15,7 @@ import { OrderHistory } from './order-tables.tsx';
 import { formatPnl, formatUsd, pnlClass } from './portfolio-format.ts';
 import { PositionsTable } from './positions-table.tsx';
 import { RiskControls } from './risk-controls.tsx';
+import { VenueCard } from './venue-card.tsx';
 import { PortfolioGate } from './portfolio-gate.tsx';
 import { ORDER_EVENTS, usePortfolio, useSettledEvents } from './use-portfolio.ts';
 
@@ -91,6 +92,7 @@ function PortfolioBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode
         {orders.data ? <OrderHistory orders={orders.data} /> : <Loading label="Loading orders…" />}
       </section>
       <RiskControls portfolioId={id} />
+      <VenueCard portfolioId={id} />
     </div>
   );
 }

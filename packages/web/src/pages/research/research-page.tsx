@@ -208,7 +208,8 @@ function OverfittingCard({ overfitting: o }: { overfitting: Overfitting }): Reac
         <dd data-testid="dsr">
           {fixed(o.deflatedSharpe.value, 4)}{' '}
           <span className="muted">
-            probability the best of {o.deflatedSharpe.trials} trials beats luck (per-bar SR{' '}
+            probability the best of {o.deflatedSharpe.trials} trials
+            {o.priorTrials ? ` (${o.priorTrials} of them declared as tried before)` : ''} beats luck (per-bar SR{' '}
             {fixed(o.deflatedSharpe.sharpe, 4)} vs {fixed(o.deflatedSharpe.benchmark, 4)} expected from
             chance)
           </span>

@@ -63,10 +63,14 @@ export function ResearchPanel({
       from: Number.isFinite(from) ? from : formText(form, 'from'),
       to: Number.isFinite(to) ? to : formText(form, 'to'),
     };
-    if (kind !== 'lookahead') body.grid = parseGridText(formText(form, 'grid'));
+    if (kind !== 'lookahead') {
+      body.grid = parseGridText(formText(form, 'grid'));
+      body.priorTrials = Number(formText(form, 'priorTrials') || '0');
+    }
     if (kind === 'walk-forward') {
       body.inSampleBars = Number(formText(form, 'inSampleBars'));
       body.outSampleBars = Number(formText(form, 'outSampleBars'));
+      body.warmupBars = Number(formText(form, 'warmupBars') || '0');
     }
     try {
       const { research } = await client.request<{ research: ResearchRun }>({
@@ -112,6 +116,16 @@ export function ResearchPanel({
             hint="name=v1,v2; name=v1,v2"
           />
         ) : null}
+        {kind !== 'lookahead' ? (
+          <Field
+            label="Trials made before"
+            name="priorTrials"
+            type="number"
+            min={0}
+            defaultValue="0"
+            hint="other grids, code variants or symbols already tried on this data: the deflated Sharpe ratio counts them"
+          />
+        ) : null}
         {kind === 'walk-forward' ? (
           <>
             <Field label="In-sample bars" name="inSampleBars" type="number" required defaultValue="600" />
@@ -121,6 +135,13 @@ export function ResearchPanel({
               type="number"
               required
               defaultValue="200"
+            />
+            <Field
+              label="Warm-up bars"
+              name="warmupBars"
+              type="number"
+              defaultValue="0"
+              hint="bars before each window, as a live run's warm-up"
             />
           </>
         ) : null}

@@ -26,6 +26,8 @@ export interface Overfitting {
   deflatedSharpe: { value: number; benchmark: number; sharpe: number; trials: number; n: number };
   pbo: { value: number; splits: number; blocks: number } | null;
   pboNote?: string;
+  /** Trials declared as made before the request; `deflatedSharpe.trials` includes them. */
+  priorTrials?: number;
 }
 
 export interface ResearchReport {

@@ -1,0 +1,132 @@
+import { createInMemoryEventLog } from '@tickline/eventlog';
+import {
+  createEventSource,
+  defineEvent,
+  encodeEvent,
+  type EventEnvelope,
+  ManualClock,
+  silentLogger,
+} from '@tickline/kernel';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { tradingDatabase } from '../testing/trading-database.ts';
+import {
+  randomWalkFeed,
+  resolveBacktestSettings,
+  type StrategyDefinition,
+} from '@tickline/strategy/internal';
+import { RiskLimitsSchema } from '../risk/risk-limits.ts';
+import { createLiveHost } from './live-host.ts';
+
+const Snapshot = defineEvent({ type: 'account.snapshot.generated', description: 'test', schema: z.any() });
+const Candle = defineEvent({ type: 'market.candle.closed', description: 'test', schema: z.any() });
+const P = '0b6f7a9e-8c1d-4f2a-9b3e-1a2b3c4d5e6f';
+
+/** Buys 1 every 10th candle and sells it 5 candles later. */
+const alternating: StrategyDefinition = {
+  onCandle(ctx) {
+    const i = ctx.feed.index;
+    if (i % 10 === 0) ctx.buy({ qty: 1 });
+    if (i % 10 === 5 && ctx.position().qty > 0) ctx.closePosition();
+  },
+};
+
+describe('live host (in-memory log, PGlite)', () => {
+  const database = tradingDatabase();
+
+  it('runs a strategy on candles from the log; the portfolio tables follow its fills', async () => {
+    const log = createInMemoryEventLog({ name: 'main' });
+    const append = (events: EventEnvelope[]) =>
+      log.append(
+        events.map((e) => ({ id: e.id, key: e.partitionkey, type: e.type, payload: encodeEvent(e) })),
+      );
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const settings = resolveBacktestSettings({ startingCapital: 10_000 });
+    const host = createLiveHost({
+      eventLog: log,
+      publish: (e) => void append([e]),
+      sql: database.sql,
+      clock,
+      member: 'm1',
+      symbols: new Set(['BTC-USDT']),
+      settings,
+      risk: RiskLimitsSchema.parse({ maxOrdersPerMinute: 0 }),
+      load: async () => alternating,
+      history: async () => [],
+    });
+    const source = createEventSource({ source: 'test', clock });
+    await append([
+      source.create(Snapshot, {
+        subject: P,
+        data: {
+          accountId: P,
+          tier: 'free',
+          currency: 'USD',
+          cash: '10000.00',
+          positions: [],
+          generatedAt: '',
+        },
+      }),
+    ]);
+    expect(await host.loadBooks()).toBe(0);
+    for (const s of host.services)
+      await s.start({ logger: silentLogger, fail: (e) => expect.fail(String(e)) });
+    try {
+      await host.services[1]!.idle();
+      await host.runner.enable({
+        id: 'r1',
+        strategyId: 's1',
+        version: 1,
+        userId: 'u1',
+        portfolioId: P,
+        params: {},
+        feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
+        settings,
+        warmupBars: 0,
+      });
+      const feed = randomWalkFeed('BTC-USDT', '1m', 60_000, 60, 9);
+      const c = feed.columns;
+      await append(
+        Array.from(c.close, (close, i) =>
+          source.create(Candle, {
+            subject: 'BTC-USDT',
+            data: {
+              symbol: 'BTC-USDT',
+              interval: '1m',
+              openTime: c.openTime[i],
+              closeTime: c.closeTime[i],
+              open: c.open[i],
+              high: c.high[i],
+              low: c.low[i],
+              close,
+              volume: c.volume[i],
+              correction: false,
+              incomplete: false,
+            },
+          }),
+        ),
+      );
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        await host.services[0]!.idle();
+        await host.services[1]!.idle();
+        const { rows } = await database.sql.query<{ fills: number; cash: number }>(
+          'select fills, cash from portfolios where portfolio_id = $1',
+          [P],
+        );
+        if (Number(rows[0]?.fills) >= 12 || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const { rows } = await database.sql.query<{ fills: number; cash: number }>(
+        'select fills, cash from portfolios where portfolio_id = $1',
+        [P],
+      );
+      // 6 buys (candles 0, 10, …, 50) and 6 sells (5, …, 55), each filled on the next candle.
+      expect(Number(rows[0]!.fills)).toBe(12);
+      expect(Number(rows[0]!.cash)).toBe(host.books.cash(P));
+      expect(host.runner.status('r1')).toMatchObject({ state: 'running', candles: 60, signals: 12 });
+    } finally {
+      for (const s of host.services) await s.stop();
+    }
+  }, 120_000);
+});

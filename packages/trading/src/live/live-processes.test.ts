@@ -1,0 +1,418 @@
+import type { EventEnvelope } from '@tickline/kernel';
+import { until } from '@tickline/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { OrderFilledData, OrderPlacedData } from '../broker/events.ts';
+import {
+  evaluateTrustedStrategy,
+  LiveProcesses,
+  type LiveSessionSpec,
+  type OpenSession,
+  randomWalkFeed,
+} from '@tickline/strategy/internal';
+import { type FeedCandle, LiveRunner } from './live-runner.ts';
+import {
+  backtest,
+  candleEvents,
+  liveFills,
+  P,
+  placedRows,
+  settings,
+  signalRows,
+  spec,
+  SYMBOL,
+  world,
+} from './live-world.test-support.ts';
+
+/** The runner tests' crossing strategy, as user code: market entries, a protective stop, limit adds. */
+const CROSSING_JS = `
+export default defineStrategy({
+  params: { fast: { type: 'int', default: 5 }, slow: { type: 'int', default: 15 } },
+  init: (ctx) => ({ fast: new ctx.ta.SmaStream(ctx.params.fast), slow: new ctx.ta.SmaStream(ctx.params.slow), prev: 0 }),
+  onCandle(ctx) {
+    const s = ctx.state;
+    const close = ctx.close.at(0);
+    const diff = s.fast.update(close) - s.slow.update(close);
+    const qty = ctx.position().qty;
+    if (s.prev <= 0 && diff > 0 && qty === 0) {
+      ctx.buy({ qty: 3, reason: 'cross up' });
+      ctx.sell({ type: 'stop', qty: 3, price: close * 0.97, reason: 'stop' });
+    } else if (qty > 0 && diff > 0 && ctx.orders().length < 3) {
+      ctx.buy({ type: 'limit', qty: 1, price: close * 0.995, reason: 'dip' });
+    } else if (s.prev >= 0 && diff < 0 && qty > 0) {
+      ctx.cancelAll();
+      ctx.closePosition(undefined, 'cross down');
+    }
+    s.prev = diff;
+  },
+});`;
+
+const at10 = (body: string, top = '') =>
+  `${top}\nexport default defineStrategy({ onCandle(ctx) { if (ctx.feed.index >= 10) { ${body} } } });`;
+
+const SOURCES: Record<string, string> = {
+  good: CROSSING_JS,
+  throws: at10("throw new Error('boom');"),
+  loops: at10('for (;;) {}'),
+  // Well over 50 ms of CPU on every candle, warm-up included, yet far under a step's wall deadline.
+  slow: 'export default defineStrategy({ onCandle() { let x = 0; for (let i = 0; i < 3e8; i++) x += i; } });',
+  hogs: at10('for (;;) keep.push(new Array(1e5).fill(ctx.time));', 'const keep = [];'),
+  initThrows: `export default defineStrategy({ init() { throw new Error('no init'); }, onCandle() {} });`,
+  // Module-level state and Math.random: a run's own, even beside another run of the same code.
+  stateful: `let n = 0;
+export default defineStrategy({ onCandle(ctx) { n++; ctx.buy({ qty: 0.01, reason: n + ':' + Math.random().toFixed(6) }); } });`,
+  // Intl objects hold memory outside the isolate's heap.
+  // ~27 KB each outside the heap, ~0.3 ms to make on a quiet machine and up to ~1 ms at load 15
+  // (the isolate's CPU clock read 53 ms for 50): 25 a candle stays within the CPU budget.
+  intl: at10(
+    "for (let i = 0; i < 25; i++) keep.push(new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'full', timeStyle: 'long' }));",
+    'const keep = [];',
+  ),
+  // ~20 ms of CPU on every candle, within its budget: a slow account the others must not wait for.
+  busy: 'export default defineStrategy({ onCandle() { let x = 0; for (let i = 0; i < 2e7; i++) x += i; } });',
+  // Buys on every candle it sees, counting them: warm-up candles must build state but place nothing.
+  counts: `export default defineStrategy({
+    init: () => ({ n: 0 }),
+    onCandle(ctx) { ctx.state.n++; ctx.buy({ qty: 0.01, reason: 'seen ' + ctx.state.n }); },
+  });`,
+};
+
+const LIMITS = { cpuMsPerCandle: 50, setupCpuMs: 2_000, warmupCpuMs: 2_000 };
+
+/** Two processes, as the server has on this machine; a small memory bound so a flood is quick. */
+const processes = new LiveProcesses({ processes: 2, memoryMb: 384, stallMs: 10_000 });
+afterAll(() => processes.stop());
+
+const sessions =
+  (pool: LiveProcesses = processes): OpenSession =>
+  (s: LiveSessionSpec, capacity: number) =>
+    pool.open({
+      runId: s.id,
+      tenant: s.userId,
+      code: SOURCES[s.strategyId]!,
+      feeds: s.feeds,
+      settings: s.settings,
+      params: s.params,
+      capacity,
+      // The hog gets CPU to spare, so what stops it is its memory: V8's last collections near the
+      // heap limit took a loaded machine past 50 ms of CPU first (STRATEGY_CPU_LIMIT, 1 run in 4).
+      // So does the busy account, whose test is about streaming: its ~20 ms loop read 51–80 ms on
+      // the isolate's CPU clock at load 20. And the Intl flood, whose test is about memory outside
+      // the heap: 25 ICU formatters a candle plus the collections near its allowance went past
+      // 50 ms at load 11 (STRATEGY_CPU_LIMIT instead of the memory limit under test).
+      limits: ['hogs', 'busy', 'intl'].includes(s.strategyId) ? { ...LIMITS, cpuMsPerCandle: 1_000 } : LIMITS,
+      tenantMemoryMb: 16,
+    });
+const sandboxSessions = sessions();
+
+async function feedAll(w: ReturnType<typeof world>, events: readonly EventEnvelope[]): Promise<void> {
+  for (const e of events) {
+    w.track(e.data as { symbol: string; close: number });
+    await w.runner.handle([e]);
+  }
+}
+
+describe('live runs in sandbox processes', () => {
+  it('parity: the isolate gives the backtest’s orders and fills, order by order', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 400, 7);
+    const { result, fills } = backtest(evaluateTrustedStrategy(CROSSING_JS), feed, s);
+    expect(result.signals.length).toBeGreaterThan(10);
+    const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    await w.runner.enable({ ...spec('r', s), strategyId: 'good' });
+    await feedAll(w, candleEvents(feed));
+    expect(w.runner.status('r')!.pause).toBeUndefined();
+    expect(w.runner.status('r')).toMatchObject({ state: 'running', candles: 400 });
+    expect(placedRows(w)).toEqual(signalRows(result.signals));
+    expect(liveFills(w)).toEqual(fills);
+  }, 60_000);
+
+  it('pauses a run that throws, one that loops and one that exceeds its memory, tells each owner, and the other goes on', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 60, 5);
+    const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    for (const id of ['good', 'throws', 'loops', 'hogs'])
+      await w.runner.enable({ ...spec(id, s), strategyId: id, userId: `owner-${id}` });
+    await feedAll(w, candleEvents(feed));
+    expect(w.runner.status('throws')).toMatchObject({
+      state: 'paused',
+      pause: { code: 'STRATEGY_RUNTIME_ERROR', reason: 'boom' },
+    });
+    expect(w.runner.status('loops')).toMatchObject({
+      state: 'paused',
+      pause: { code: 'STRATEGY_CPU_LIMIT' },
+    });
+    expect(w.runner.status('hogs')).toMatchObject({
+      state: 'paused',
+      pause: { code: 'STRATEGY_MEMORY_LIMIT' },
+    });
+    const paused = w.published.filter((e) => e.type === 'strategy.live.paused').map((e) => e.data);
+    expect(paused).toEqual(
+      ['throws', 'loops', 'hogs'].map((id) =>
+        expect.objectContaining({ strategyId: id, userId: `owner-${id}`, portfolioId: P }),
+      ),
+    );
+    for (const id of ['throws', 'loops', 'hogs']) expect(w.runner.status(id)!.candles).toBe(10);
+    expect(w.runner.status('good')).toMatchObject({ state: 'running', candles: 60 });
+    expect(
+      w.published.some(
+        (e) => e.type === 'strategy.signal' && (e.data as { strategyId: string }).strategyId === 'good',
+      ),
+    ).toBe(true);
+  }, 60_000);
+
+  it('warm-up: enabling replays stored history through the strategy before it acts, and places nothing for it', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 40, 9);
+    const events = candleEvents(feed);
+    const history = events.slice(0, 30).map((e) => e.data as FeedCandle);
+    const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    const asked: Array<[string, string, number, number]> = [];
+    const runner = new LiveRunner({
+      ...w.options,
+      history: async (symbol, interval, count, before) => {
+        asked.push([symbol, interval, count, before]);
+        return history;
+      },
+    });
+    w.setRunner(runner);
+    await runner.enable({ ...spec('c', s), strategyId: 'counts', warmupBars: 30 });
+    expect(asked).toEqual([[SYMBOL, '1m', 30, expect.any(Number)]]);
+    expect(w.published.filter((e) => e.type.startsWith('order.') || e.type === 'strategy.signal')).toEqual(
+      [],
+    );
+    for (const e of events.slice(30, 32)) {
+      w.track(e.data as { symbol: string; close: number });
+      await runner.handle([e]);
+    }
+    const signals = w.published
+      .filter((e) => e.type === 'strategy.signal')
+      .map((e) => e.data as { reason: string });
+    // The first live candle is the 31st the strategy saw: the 30 of history built its state.
+    expect(signals.map((x) => x.reason)).toEqual(['seen 31', 'seen 32']);
+  }, 60_000);
+
+  it('pause then resume: the run opens a new sandbox and the next candle’s signal arrives', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 6, 11);
+    const events = candleEvents(feed);
+    const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    await w.runner.enable({ ...spec('p', s), strategyId: 'counts' });
+    await feedAll(w, events.slice(0, 2));
+    w.runner.pause('p', 'owner', 'paused by its owner');
+    await feedAll(w, events.slice(2, 3));
+    expect((await w.runner.resume('p'))?.state).toBe('running');
+    await feedAll(w, events.slice(3, 4));
+    const signals = w.published.filter((e) => e.type === 'strategy.signal');
+    // Two before the pause, none while paused, one for the first candle after the resume.
+    expect(signals).toHaveLength(3);
+    expect(w.runner.status('p')).toMatchObject({ state: 'running', candles: 3, errors: 0 });
+    expect(w.runner.status('p')?.pause).toBeUndefined();
+  }, 60_000);
+
+  it('warm-up: a strategy over its CPU budget per candle is refused during warm-up, and nothing runs', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 20, 9);
+    const history = candleEvents(feed).map((e) => e.data as FeedCandle);
+    const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    const runner = new LiveRunner({ ...w.options, history: async () => history });
+    w.setRunner(runner);
+    const started = Date.now();
+    await expect(
+      runner.enable({ ...spec('slow', s), strategyId: 'slow', warmupBars: 20 }),
+    ).rejects.toMatchObject({
+      code: 'STRATEGY_CPU_LIMIT',
+    });
+    expect(runner.status('slow')).toBeUndefined();
+    // The first warm-up candles stopped it: not twenty slow steps.
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 60_000);
+
+  it('a strategy whose init throws is refused at enable and never runs', async () => {
+    const s = settings();
+    const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    await expect(w.runner.enable({ ...spec('i', s), strategyId: 'initThrows' })).rejects.toMatchObject({
+      code: 'STRATEGY_RUNTIME_ERROR',
+    });
+    expect(w.runner.list()).toEqual([]);
+  }, 60_000);
+
+  it("a tenant's runs share its isolate yet keep their own module state and random sequence", async () => {
+    const s = settings();
+    const feed = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 12, 3));
+    const alone = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    await alone.runner.enable({ ...spec('a', s), strategyId: 'stateful', userId: 'solo' });
+    await feedAll(alone, feed);
+    const together = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    for (const id of ['x', 'y'])
+      await together.runner.enable({ ...spec(id, s), strategyId: 'stateful', userId: 'pair' });
+    await feedAll(together, feed);
+    const reasons = (w: typeof alone, id: string) => w.runner.status(id)!.lastSignals.map((x) => x.reason);
+    expect(reasons(alone, 'a')).toHaveLength(12);
+    expect(reasons(together, 'x')).toEqual(reasons(alone, 'a'));
+    expect(reasons(together, 'y')).toEqual(reasons(alone, 'a'));
+  }, 60_000);
+
+  it('streamed answers: a run decided early places its order while the process still steps slower accounts', async () => {
+    const pool = new LiveProcesses({ processes: 1, stallMs: 10_000 });
+    try {
+      const s = settings();
+      const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
+      // Calls still running in the process when the early run's signal is published.
+      const running: number[] = [];
+      const runner = new LiveRunner({
+        ...w.options,
+        publish: (e) => {
+          if (e.type === 'strategy.signal') running.push(pool.stats()[0]!.inflight);
+          w.published.push(e);
+        },
+      });
+      w.setRunner(runner);
+      await runner.enable({ ...spec('early', s), strategyId: 'counts', userId: 'early' });
+      const slow = ['slow-1', 'slow-2', 'slow-3', 'slow-4'];
+      for (const id of slow) await runner.enable({ ...spec(id, s), strategyId: 'busy', userId: id });
+      for (const e of candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 3, 4))) {
+        w.track(e.data as { symbol: string; close: number });
+        await runner.handle([e]);
+      }
+      // One step message per candle carried all five runs; the early one's answer came ahead of it.
+      expect(running).toEqual([1, 1, 1]);
+      for (const id of ['early', ...slow])
+        expect(runner.status(id)).toMatchObject({ state: 'running', candles: 3 });
+      expect(w.published.filter((e) => e.type === 'order.placed')).toHaveLength(3);
+    } finally {
+      await pool.stop();
+    }
+  }, 90_000);
+
+  /**
+   * Runs the crossing strategy over 120 candles in a pool of one process, killing it with SIGKILL
+   * before candle 60; `between` waits for the run to reopen before the next candle arrives,
+   * otherwise candles keep coming while it reopens. Returns the orders placed and filled, beside
+   * those of the same run uninterrupted.
+   */
+  async function killedRun(between: boolean) {
+    // One loss, the kill -9: a silence deadline a starved process could miss (a niced child at
+    // load 17 went 10 s without a word) would add a second, unplanned one.
+    const pool = new LiveProcesses({ processes: 1, stallMs: 60_000 });
+    try {
+      const s = settings();
+      const feed = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 120, 7));
+      // The market's stored candles: those closed so far in this test.
+      let storedUpTo = -Infinity;
+      const history = async (_s: string, _i: string, count: number) =>
+        feed
+          .map((e) => e.data as FeedCandle)
+          .filter((c) => c.closeTime <= storedUpTo)
+          .slice(-count);
+      const reference = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
+      await reference.runner.enable({ ...spec('r', s), strategyId: 'good' });
+      await feedAll(reference, feed);
+      reference.runner.disable('r');
+
+      const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
+      const runner = new LiveRunner({ ...w.options, history });
+      w.setRunner(runner);
+      await runner.enable({ ...spec('r', s), strategyId: 'good' });
+      for (const [i, e] of feed.entries()) {
+        storedUpTo = (e.data as FeedCandle).closeTime;
+        w.track(e.data as { symbol: string; close: number });
+        if (i === 60) {
+          process.kill(pool.stats()[0]!.pid!, 'SIGKILL');
+          if (between)
+            await until(
+              () => {
+                const p = pool.stats()[0]!;
+                return p.generation === 2 && p.runs === 1 && !runner.enabling('r');
+              },
+              // A fresh process builds its bundle before it is ready; niced, at load 15, that
+              // took over 30 s.
+              { timeoutMs: 120_000, what: 'the run reopened in a fresh process' },
+            );
+        }
+        await runner.handle([e]);
+      }
+      await until(() => !runner.enabling('r') && runner.status('r')!.candles === 120, {
+        timeoutMs: 120_000,
+        what: 'the run reopened and caught up',
+      });
+      expect(runner.status('r')).toMatchObject({ state: 'running', errors: 0 });
+      expect(pool.stats()[0]!.generation, 'the process was lost once, to the kill').toBe(2);
+      const placed = (x: typeof w) =>
+        x.published.filter((e) => e.type === 'order.placed').map((e) => e.data as OrderPlacedData);
+      const fills = (x: typeof w) =>
+        x.published.filter((e) => e.type === 'order.filled').map((e) => (e.data as OrderFilledData).fill);
+      return {
+        placed: placed(w),
+        fills: fills(w),
+        want: { placed: placed(reference), fills: fills(reference) },
+        killedAt: (feed[60]!.data as FeedCandle).closeTime,
+      };
+    } finally {
+      await pool.stop();
+    }
+  }
+
+  it('kill -9 of a live process between two candles: the reopened run decides as an uninterrupted one, order by order', async () => {
+    const run = await killedRun(true);
+    expect(run.placed.map((o) => o.clientOrderId)).toEqual(run.want.placed.map((o) => o.clientOrderId));
+    expect(run.fills).toEqual(run.want.fills);
+  }, 300_000);
+
+  it('kill -9 of a live process mid-run with candles still coming: no candle skipped, no order placed twice', async () => {
+    const run = await killedRun(false);
+    const ids = run.placed.map((o) => o.clientOrderId);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Up to the candle it was killed on, the same orders. Every candle after it was decided too
+    // (the 120 above), those that closed while it reopened by its catch-up: their orders reach the
+    // venue later than an uninterrupted run's, so what follows may differ, as it would live.
+    const upTo = (list: OrderPlacedData[]) =>
+      list
+        .filter((o) => o.origin?.kind === 'strategy' && o.origin.candleCloseTime <= run.killedAt)
+        .map((o) => o.clientOrderId);
+    expect(upTo(run.placed)).toEqual(upTo(run.want.placed));
+  }, 300_000);
+
+  it('memory outside the heap (Intl objects) is traced to its tenant: that run is paused, the others go on', async () => {
+    const pool = new LiveProcesses({ processes: 1, stallMs: 10_000 });
+    try {
+      const s = settings();
+      const feed = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 60, 5));
+      // The market's stored candles: those closed so far in this test.
+      let storedUpTo = -Infinity;
+      const history = async (_s: string, _i: string, count: number) =>
+        feed
+          .map((e) => e.data as FeedCandle)
+          .filter((c) => c.closeTime <= storedUpTo)
+          .slice(-count);
+      const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
+      const runner = new LiveRunner({ ...w.options, history });
+      w.setRunner(runner);
+      for (const id of ['good', 'intl', 'counts'])
+        await runner.enable({ ...spec(id, s), strategyId: id, userId: `owner-${id}` });
+      for (const e of feed) {
+        storedUpTo = (e.data as FeedCandle).closeTime;
+        w.track(e.data as { symbol: string; close: number });
+        await runner.handle([e]);
+        await until(() => !runner.enabling('good') && !runner.enabling('counts'), {
+          timeoutMs: 60_000,
+          what: 'runs reopened',
+        });
+      }
+      expect(runner.status('intl')).toMatchObject({
+        state: 'paused',
+        pause: { code: 'STRATEGY_MEMORY_LIMIT' },
+      });
+      // Stopped once it held its allowance (16 MB, ~27 KB an object, 25 a candle): not at once.
+      expect(runner.status('intl')!.candles).toBeGreaterThan(15);
+      expect(runner.status('good')).toMatchObject({ state: 'running', candles: 60 });
+      expect(runner.status('counts')).toMatchObject({ state: 'running', candles: 60 });
+      expect(runner.status('counts')!.lastSignals.map((x) => x.reason)).toEqual(
+        Array.from({ length: 20 }, (_, i) => `seen ${i + 41}`),
+      );
+      // Without killing the process: nobody else's run was reopened.
+      expect(pool.stats()[0]).toMatchObject({ generation: 1, kills: { memory: 0 } });
+    } finally {
+      await pool.stop();
+    }
+  }, 180_000);
+});

@@ -1,0 +1,89 @@
+/**
+ * @module One run's record inside the live runner: its session, its status for the API, and the
+ * maps that tie its engine's orders to the desk's client order ids. A module of its own because
+ * the runner, the order routing (run-orders.ts), the pauses (run-pause.ts) and the restore
+ * (run-restore.ts) all read and write it.
+ */
+import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
+import type { LiveOrder, LiveSession, LogLine, RecordedFill } from '@tickline/strategy';
+import type { CandleInterval } from '@tickline/market';
+import { fillIntervals } from './fill-interval.ts';
+import type { LiveRunStatus, LiveStrategySpec } from './live-runner-types.ts';
+
+/** Fills a run keeps to rebuild its books when its sandbox process is replaced. */
+export const MAX_RECORDED_FILLS = 10_000;
+
+/** Log lines kept per run for status. @default 200 (see LiveRunnerOptions.keepLogs) */
+export const DEFAULT_KEEP_LOGS = 200;
+
+/** A run the runner owns (see live-runner.ts). */
+export interface LiveRun {
+  spec: LiveStrategySpec;
+  session: LiveSession;
+  status: LiveRunStatus;
+  /** The run's own equity after its last step (its engine sized percent orders from it). */
+  equity: number;
+  /** Engine order id ↔ client order id, for fills and cancels. */
+  byEngineId: Map<number, string>;
+  byClientId: Map<string, LiveOrder>;
+  /** Deciding stored candles after its checkpoint: live candles wait for the catch-up. */
+  catchingUp: boolean;
+  /** Close time of the last candle whose decision came back (a reopened run resumes after it). */
+  decided?: number;
+  /** Executions booked in the engine, replayed into a reopened one (its position and cash). */
+  fills: RecordedFill[];
+  /** Being reopened after its sandbox process was lost. */
+  recovering?: boolean;
+  /** Order events that came while a new session replaces this run's (applied to the new one). */
+  replacing?: OrderLifecycleEvent[];
+  /** The strategy's name, for the events its owner reads ("Strategy SMA cross signalled…"). */
+  name?: string;
+  /**
+   * Legs already placed on the candle close time being decided: a run on several feeds decides
+   * each feed's candle closing at that time in turn, and their orders must not share an id.
+   */
+  legs?: { closeTime: number; next: number };
+  /** The interval whose bars fill its order of each symbol on paper (fill-interval.ts). */
+  fillIntervals: ReadonlyMap<string, CandleInterval>;
+}
+
+/** A new run on `session`, running, with nothing decided yet; it catches up when it resumes. */
+export function newRun(
+  spec: LiveStrategySpec,
+  session: LiveSession,
+  resumeAfter: number | undefined,
+): LiveRun {
+  const status: LiveRunStatus = {
+    id: spec.id,
+    strategyId: spec.strategyId,
+    version: spec.version,
+    userId: spec.userId,
+    portfolioId: spec.portfolioId,
+    state: 'running',
+    candles: 0,
+    signals: 0,
+    lastSignals: [],
+    logs: [],
+    cpuMs: 0,
+    errors: 0,
+  };
+  return {
+    spec,
+    session,
+    status,
+    equity: spec.settings.startingCapital,
+    byEngineId: new Map(),
+    byClientId: new Map(),
+    catchingUp: resumeAfter !== undefined,
+    fills: [],
+    fillIntervals: fillIntervals(spec.feeds),
+  };
+}
+
+/** Appends a step's log lines to the run's status, keeping the last `keep`. */
+export function keepLogs(run: LiveRun, lines: readonly LogLine[], keep: number): void {
+  if (lines.length === 0) return;
+  const logs = run.status.logs;
+  logs.push(...lines);
+  if (logs.length > keep) logs.splice(0, logs.length - keep);
+}

@@ -1,0 +1,141 @@
+/**
+ * @module The shapes around a live runner: what a run is enabled with, the candles it is fed, where
+ * its warm-up history comes from, its status for the API, and the runner's options.
+ */
+import type { Clock, EventEnvelope, EventSource, Registry } from '@tickline/kernel';
+import type { OrderDeskPort } from '../broker/order-desk.ts';
+import type { OrderJournal } from '../broker/order-journal.ts';
+import type { PaperBroker } from '../broker/paper/paper-ports.ts';
+import type {
+  EngineSettings,
+  LiveCandle,
+  LiveFeed,
+  OpenSession,
+  StrategyDefinition,
+} from '@tickline/strategy';
+import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
+import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
+import type { StrategySignalData } from './live-events.ts';
+
+/** A strategy version enabled live with its parameters on its feeds. */
+export interface LiveStrategySpec {
+  /** The live run's id (one strategy may run once per portfolio). */
+  id: string;
+  strategyId: string;
+  version: number;
+  userId: string;
+  portfolioId: string;
+  params: Record<string, unknown>;
+  feeds: LiveFeed[];
+  settings: EngineSettings;
+  /** Candles of history shown before acting (indicator warm-up). */
+  warmupBars: number;
+  /**
+   * When this version of the run was enabled (epoch ms): its orders on candles from then on are
+   * its own, and a run started after a restart rebuilds its books from them (see `orders`).
+   */
+  ordersSince?: number;
+}
+
+/** A closed candle of one feed. */
+export interface FeedCandle extends LiveCandle {
+  symbol: string;
+  interval: string;
+}
+
+/** Where warm-up history comes from (the market's stored candles). */
+export type CandleHistory = (
+  symbol: string,
+  interval: string,
+  count: number,
+  before: number,
+) => Promise<LiveCandle[]>;
+
+/** Status of a run, for the API. */
+export interface LiveRunStatus {
+  id: string;
+  strategyId: string;
+  version: number;
+  userId: string;
+  portfolioId: string;
+  state: 'running' | 'paused';
+  pause?: { code: string; reason: string; at: number };
+  candles: number;
+  signals: number;
+  lastCandleTime?: number;
+  lastSignals: StrategySignalData[];
+  logs: Array<{ time: number; text: string }>;
+  /** CPU time the strategy used since it started here (warm-up included), ms: the operators' view. */
+  cpuMs: number;
+  /** Failures since it started here (threw, or went over a limit): each one paused it. */
+  errors: number;
+  lastError?: { code: string; reason: string; at: number };
+}
+
+/** Options for {@link LiveRunner}. */
+export interface LiveRunnerOptions {
+  desk: OrderDeskPort;
+  /**
+   * The paper venue, fed every closed candle (each fills the orders of its interval); absent for
+   * live venues (they fill themselves).
+   */
+  paper?: PaperBroker;
+  books: CorePortfolioLedger;
+  risk: LedgerRiskView;
+  /**
+   * Opens a run's strategy: a session in a sandbox process in a server (sandbox/live-processes.ts), the
+   * same engine a backtest runs there.
+   */
+  open?: OpenSession;
+  /** Trusted definitions run on this thread instead (tests only); ignored when `open` is given. */
+  load?: (strategyId: string, version: number, userId: string) => Promise<StrategyDefinition>;
+  history: CandleHistory;
+  /**
+   * The order journal: a run that starts again after a restart or a takeover (a `resumeAfter` with
+   * nothing carried over) gets back the executions and working orders of its own past orders.
+   */
+  orders?: Pick<OrderJournal, 'ofStrategy'>;
+  /** Publishes an event (the eventlog publisher's `publish`). */
+  publish: (event: EventEnvelope) => void;
+  /** The event source of `strategy.*` events. */
+  source: EventSource;
+  clock: Clock;
+  /**
+   * Time budget of one run on one candle, ms, for host sessions (`load`; the sandbox enforces its
+   * owner's tier limit on the isolate's CPU clock); over it the run is paused. @default no limit
+   */
+  cpuMsPerCandle?: number;
+  /** Log lines kept per run for status. @default 200 */
+  keepLogs?: number;
+  /** Signals kept per run for status. @default 20 */
+  keepSignals?: number;
+  /**
+   * Whether this process runs `runId` now (see assignment.ts: rendezvous over the live members).
+   * @default every enabled run
+   */
+  owns?: (runId: string) => boolean;
+  /** Called when a run finished a candle (its orders placed): for latency metrics and benchmarks. */
+  observe?: (runId: string, candle: FeedCandle) => void;
+  /** CPU time the whole warm-up of one run may use (ms). @default 2000 */
+  warmupCpuMs?: number;
+  /** The strategy's name, looked up once per enable (events carry it for notifications). */
+  nameOf?: (userId: string, strategyId: string) => Promise<string | undefined>;
+  /**
+   * Where enabled runs and pauses are kept (the live store), so every runner process knows them and
+   * a pause outlives the process. `enabled` is awaited before the run starts.
+   */
+  persist?: {
+    enabled(spec: LiveStrategySpec): Promise<void>;
+    paused(id: string, pause: { code: string; reason: string; at: number }): Promise<void>;
+    /** The owner resumed a paused run. */
+    resumed?(id: string): Promise<void>;
+    /** The owner stopped a run: it is forgotten everywhere. */
+    stopped?(id: string): Promise<void>;
+  };
+  /** Where the live series of the Strategies dashboard are registered (module/strategy-metrics.ts). */
+  metrics?: Registry;
+  /** Told when a run reopened after its sandbox process was lost, or could not (`error`). */
+  onReopen?: (id: string, outcome: { resumeAfter: number; error?: unknown }) => void;
+  /** Logs a failed `persist.paused` (the run stays paused here either way). */
+  onPersistError?: (error: unknown) => void;
+}

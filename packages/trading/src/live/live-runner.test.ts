@@ -1,0 +1,250 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OrderPlacedData } from '../broker/events.ts';
+import { randomWalkFeed, type StrategyDefinition } from '@tickline/strategy/internal';
+import { type FeedCandle, LiveRunner } from './live-runner.ts';
+import {
+  backtest,
+  candleEvents,
+  crossing,
+  feedThroughLog,
+  liveFills,
+  P,
+  placedRows,
+  settings,
+  signalRows,
+  spec,
+  SYMBOL,
+  world,
+} from './live-world.test-support.ts';
+
+describe('live runs', () => {
+  const stops: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) await stop();
+  });
+
+  it('parity: candles through an event log give the backtest’s orders and fills, order by order', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 600, 7);
+    const { result, fills } = backtest(crossing, feed, s);
+    expect(result.signals.length).toBeGreaterThan(20);
+    expect(fills.length).toBeGreaterThan(15);
+
+    const w = world(s, crossing);
+    await w.runner.enable(spec('live-1', s));
+    stops.push(await feedThroughLog(w, candleEvents(feed)));
+
+    // Same orders, in the same order: candle, side, type, quantity and price.
+    expect(placedRows(w)).toEqual(signalRows(result.signals));
+    expect(liveFills(w)).toEqual(fills);
+    expect(w.books.cash(P)).toBe(
+      result.metrics.finalEquity - (w.books.position(P, SYMBOL)?.quantity ?? 0) * feed.columns.close.at(-1)!,
+    );
+  });
+
+  it('decides once per candle: a redelivered batch, or another process on the same candles, places nothing twice', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 200, 3);
+    const events = candleEvents(feed);
+    const a = world(s, crossing);
+    await a.runner.enable(spec('live-2', s));
+    for (const e of events) {
+      a.track(e.data as { symbol: string; close: number });
+      await a.runner.handle([e]);
+    }
+    const count = () => a.published.filter((e) => e.type.startsWith('order.')).length;
+    const before = count();
+    expect(before).toBeGreaterThan(0);
+    // At-least-once delivery: the last 50 candles again change nothing.
+    await a.runner.handle(events.slice(-50));
+    expect(count()).toBe(before);
+    // A process taking the strategy over (same journal) decides the first signal candle again.
+    const firstSignal = a.published.find((e) => e.type === 'strategy.signal')!.data as {
+      clientOrderId: string;
+      candleCloseTime: number;
+    };
+    const b = world(s, crossing, undefined, a.journal);
+    await b.runner.enable(spec('live-2', s));
+    for (const e of events) {
+      if ((e.data as { closeTime: number }).closeTime > firstSignal.candleCloseTime) break;
+      b.track(e.data as { symbol: string; close: number });
+      await b.runner.handle([e]);
+    }
+    expect(b.runner.status('live-2')!.lastSignals[0]!.clientOrderId).toBe(firstSignal.clientOrderId);
+    expect(b.published.filter((e) => e.type.startsWith('order.'))).toEqual([]);
+  });
+
+  it('pauses a strategy that throws, tells its owner, and the others go on', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 120, 5);
+    const throwing: StrategyDefinition = {
+      onCandle(ctx) {
+        if (ctx.feed.index === 10) throw new Error('boom');
+      },
+    };
+    const w = world(s, crossing);
+    const runner = new LiveRunner({
+      ...w.options,
+      load: async (id) => (id === 'bad' ? throwing : crossing),
+    });
+    w.setRunner(runner);
+    await runner.enable(spec('good', s));
+    await runner.enable(spec('bad', s));
+    for (const e of candleEvents(feed)) {
+      w.track(e.data as { symbol: string; close: number });
+      await runner.handle([e]);
+    }
+    expect(runner.status('bad')).toMatchObject({
+      state: 'paused',
+      pause: { code: 'STRATEGY_RUNTIME_ERROR', reason: 'boom' },
+    });
+    const paused = w.published.filter((e) => e.type === 'strategy.live.paused');
+    expect(paused.map((e) => e.data)).toEqual([expect.objectContaining({ userId: 'u1', strategyId: 'bad' })]);
+    expect(runner.status('good')).toMatchObject({ state: 'running', candles: 120 });
+  });
+
+  it('signals and pauses carry the strategy’s name for the notifications its owner reads', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 80, 5);
+    const w = world(s, crossing);
+    const runner = new LiveRunner({ ...w.options, nameOf: async (_user, id) => `name of ${id}` });
+    w.setRunner(runner);
+    await runner.enable(spec('named', s));
+    for (const e of candleEvents(feed)) {
+      w.track(e.data as { symbol: string; close: number });
+      await runner.handle([e]);
+    }
+    runner.pause('named', 'kill_switch', 'stop');
+    const signals = w.published.filter((e) => e.type === 'strategy.signal');
+    expect(signals.length).toBeGreaterThan(0);
+    for (const e of signals) expect(e.data).toMatchObject({ strategyName: 'name of named' });
+    const paused = w.published.filter((e) => e.type === 'strategy.live.paused');
+    expect(paused.map((e) => e.data)).toEqual([expect.objectContaining({ strategyName: 'name of named' })]);
+  });
+
+  it('the kill switch cancels working orders and pauses the portfolio’s runs', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 300, 7);
+    const w = world(s, crossing);
+    await w.runner.enable(spec('k', s));
+    const events = candleEvents(feed);
+    let working = 0;
+    for (const e of events) {
+      w.track(e.data as { symbol: string; close: number });
+      await w.runner.handle([e]);
+      working = (await w.journal.working(P)).length;
+      if (working > 0) break;
+    }
+    expect(working).toBeGreaterThan(0);
+    const cancelled = await w.runner.killSwitch(P, 'user', { by: 'u1', at: 0, reason: 'enough' });
+    expect(cancelled.length).toBe(working);
+    expect(await w.journal.working(P)).toEqual([]);
+    expect(w.runner.status('k')).toMatchObject({ state: 'paused', pause: { code: 'kill_switch' } });
+    expect(
+      w.published
+        .filter((e) => e.type === 'order.cancelled')
+        .map((e) => (e.data as { detail?: string }).detail),
+    ).toEqual(Array(working).fill('kill switch'));
+  });
+
+  it('resumes from a checkpoint: candles after it are decided again, those already placed are not placed twice', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 12, 4);
+    const candles = candleEvents(feed).map((e) => e.data as FeedCandle);
+    const everyCandle: StrategyDefinition = {
+      init: () => ({ n: 0 }),
+      onCandle(ctx) {
+        const st = ctx.state as { n: number };
+        st.n++;
+        ctx.buy({ qty: 0.01, reason: `seen ${st.n}` });
+      },
+    };
+    // Process A acts on candles 0–7 and is gone before it stored a checkpoint past candle 5.
+    const a = world(s, everyCandle);
+    await a.runner.enable(spec('r', s));
+    for (const c of candles.slice(0, 8)) {
+      a.track(c);
+      await a.runner.onCandle(c);
+    }
+    const placedBy = (w: ReturnType<typeof world>) =>
+      w.published
+        .filter((e) => e.type === 'order.placed')
+        .map((e) => (e.data as OrderPlacedData).origin)
+        .map((o) => (o?.kind === 'strategy' ? o.candleCloseTime : -1));
+    expect(placedBy(a)).toEqual(candles.slice(0, 8).map((c) => c.closeTime));
+    // Process B takes the run over with the same journal, the stored candles and checkpoint 5.
+    const b = world(s, everyCandle, undefined, a.journal);
+    const runner = new LiveRunner({ ...b.options, history: async () => candles.slice(0, 10) });
+    b.setRunner(runner);
+    for (const c of candles.slice(0, 10)) b.track(c);
+    await runner.enable({ ...spec('r', s), warmupBars: 6 }, { resumeAfter: candles[5]!.closeTime });
+    // Candles 0–5 were warm-up (state), 6–7 were A's orders (same ids: nothing new), 8–9 are new.
+    expect(placedBy(b)).toEqual([candles[8]!.closeTime, candles[9]!.closeTime]);
+    const signals = b.published
+      .filter((e) => e.type === 'strategy.signal')
+      .map((e) => e.data as { reason: string });
+    expect(signals.map((x) => x.reason)).toEqual(['seen 7', 'seen 8', 'seen 9', 'seen 10']);
+    // The live candle after the catch-up is the next one; an old one offered again is ignored.
+    await runner.onCandle(candles[9]!);
+    await runner.onCandle(candles[10]!);
+    expect(placedBy(b)).toEqual([8, 9, 10].map((i) => candles[i]!.closeTime));
+  });
+});
+
+describe('live runs - a restart keeps the position', () => {
+  it("a run taken over between two candles rebuilds its books from its own orders: its next decisions equal an uninterrupted run's, order by order", async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 80, 13);
+    const candles = candleEvents(feed).map((e) => e.data as FeedCandle);
+    // What it decides depends on its position and on its working orders, never on the candle count.
+    const positional: StrategyDefinition = {
+      onCandle(ctx) {
+        const qty = ctx.position().qty;
+        if (qty === 0) {
+          ctx.buy({ qty: 1, reason: 'flat: buy' });
+          // Placed once and left working: a run that forgot it would place another.
+          if (ctx.orders().length === 1)
+            ctx.buy({ type: 'limit', qty: 1, price: ctx.close.at(0) * 0.5, reason: 'resting far below' });
+        } else if (qty < 2) ctx.buy({ qty: 1, reason: 'one held: add' });
+        else ctx.closePosition(undefined, 'two held: close');
+      },
+    };
+    const decisions = (w: ReturnType<typeof world>) =>
+      w.published
+        .filter((e) => e.type === 'order.placed')
+        .map((e) => e.data as OrderPlacedData)
+        .map((o) => [
+          o.origin?.kind === 'strategy' ? o.origin.candleCloseTime : -1,
+          o.side,
+          o.type,
+          o.quantity,
+        ]);
+
+    const reference = world(s, positional);
+    await reference.runner.enable(spec('r', s));
+    for (const c of candles) {
+      reference.track(c);
+      await reference.runner.onCandle(c);
+    }
+    const expected = decisions(reference);
+    expect(expected.length).toBeGreaterThan(20);
+
+    // Process A runs the first 40 candles; its runner dies between two candles (kill -9).
+    const a = world(s, positional);
+    const since = candles[0]!.openTime;
+    await a.runner.enable({ ...spec('r', s), ordersSince: since });
+    for (const c of candles.slice(0, 40)) {
+      a.track(c);
+      await a.runner.onCandle(c);
+    }
+    // A new runner over the same venue, books and journal resumes from the checkpoint.
+    const runner = new LiveRunner({ ...a.options, history: async () => candles.slice(0, 40) });
+    a.setRunner(runner);
+    await runner.enable({ ...spec('r', s), ordersSince: since }, { resumeAfter: candles[39]!.closeTime });
+    for (const c of candles.slice(40)) {
+      a.track(c);
+      await runner.onCandle(c);
+    }
+    expect(decisions(a)).toEqual(expected);
+  });
+});

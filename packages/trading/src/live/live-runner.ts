@@ -1,0 +1,471 @@
+/**
+ * @module The live runner of one process: the enabled strategies it owns, fed by closed candles.
+ * Per candle it (1) lets the paper venue fill resting orders with the bar and turns the changes
+ * into order events through the order desk, (2) marks the books (market-prices.ts), then (3) shows
+ * the candle to every run on that feed — the backtest's order within one time step — and sends the
+ * orders they placed through the desk (run-orders.ts) with a client order id keyed by (strategy,
+ * version, candle close time, leg), so deciding again on the same candle after a restart or a
+ * takeover asks for the same ids and places nothing twice.
+ *
+ * A run that throws, or uses more than its CPU budget on a candle, is paused with the reason and a
+ * `strategy.live.paused` event goes to its owner (run-pause.ts); the other runs go on. Engaging a
+ * portfolio's kill switch cancels its working orders and pauses its runs. A run that starts again
+ * gets its books back from the run it replaces or from the order journal (run-restore.ts).
+ */
+import { type EventEnvelope, TicklineError } from '@tickline/kernel';
+import type { Order as VenueOrder } from '../broker/order.ts';
+import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
+import {
+  hostSessions,
+  type LiveSessionStep,
+  type LogLine,
+  type OpenSession,
+  type StepAnswer,
+} from '@tickline/strategy';
+import type { KillSwitchActor, KillSwitchEngagement } from '../risk/kill-switch.ts';
+import { liveMetrics, type LiveMetrics } from './live-metrics.ts';
+import { AnswerTurns } from './answer-turns.ts';
+import { LiveErrorCodes } from './errors.ts';
+import { DEFAULT_KEEP_LOGS, keepLogs, type LiveRun, newRun } from './live-run.ts';
+import { fillAndMark, fillOnTrade, marketSteps } from './market-prices.ts';
+import { RunOrders } from './run-orders.ts';
+import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
+import { inherit, rebuild, resumePoint, storedHistory } from './run-restore.ts';
+import { WaveLanes } from './wave-lanes.ts';
+
+// STRATEGY_LIVE_PAUSED is this module's code; naming the catalogue registers it with the kernel.
+void LiveErrorCodes;
+
+export type {
+  CandleHistory,
+  FeedCandle,
+  LiveRunnerOptions,
+  LiveRunStatus,
+  LiveStrategySpec,
+} from './live-runner-types.ts';
+import type { FeedCandle, LiveRunnerOptions, LiveRunStatus, LiveStrategySpec } from './live-runner-types.ts';
+
+/** CPU time a run's whole warm-up may use. @default 2 s */
+const DEFAULT_WARMUP_CPU_MS = 2_000;
+
+/** See the module comment. */
+export class LiveRunner {
+  readonly #o: LiveRunnerOptions;
+  readonly #runs = new Map<string, LiveRun>();
+  /** Runs by `symbol\u0000interval`. */
+  readonly #byFeed = new Map<string, LiveRun[]>();
+  /** The runs' orders at the desk: runs by client order id, for the fills the desk reports. */
+  readonly #orders: RunOrders;
+  readonly #cpuMs: number;
+  readonly #openSession: OpenSession;
+  /** Runs being enabled (their session opening, their warm-up running). */
+  readonly #enabling = new Set<string>();
+
+  readonly #metrics: LiveMetrics | undefined;
+  /** What pausing a run needs of the runner (run-pause.ts). */
+  readonly #pauses: RunPauseContext;
+  /** Turns of the event loop while answers are taken (see #wave). */
+  readonly #turns = new AnswerTurns();
+
+  constructor(options: LiveRunnerOptions) {
+    this.#o = options;
+    this.#metrics = options.metrics ? liveMetrics(options.metrics) : undefined;
+    this.#orders = new RunOrders(options, this.#metrics);
+    this.#pauses = { options, metrics: this.#metrics, countRuns: () => this.#countRuns() };
+    this.#countRuns();
+    this.#cpuMs = options.cpuMsPerCandle ?? Infinity;
+    if (options.open === undefined && options.load === undefined)
+      throw new TypeError('LiveRunner needs open (the sandbox) or load (trusted definitions)');
+    this.#openSession = options.open ?? hostSessions(options.load!);
+  }
+
+  /**
+   * The desk's emit hook: books fills in the portfolio and in the run that placed the order.
+   * Wire it as `emit: (e) => { runner.onOrderEvent(e); publish(orderEnvelope(source, e)); }`.
+   */
+  onOrderEvent(event: OrderLifecycleEvent): void {
+    if (event.type === 'order.filled') this.#o.books.applyFill(event.data);
+    const run = this.#orders.runOf(event.data.clientOrderId);
+    if (run === undefined) return;
+    // Being replaced by a new session: its books are copied at one moment, so what happens to its
+    // orders meanwhile waits and is applied to the new one after (see #enable).
+    if (run.replacing !== undefined) {
+      run.replacing.push(event);
+      return;
+    }
+    this.#orders.apply(run, event);
+  }
+
+  /**
+   * Starts a run: replays `warmupBars` of stored history per feed into a new session, then listens.
+   * Nothing is stored when the strategy does not open or its warm-up fails: the caller gets the
+   * coded error (a new run is refused, a stored one is retried by the sync and paused after a few
+   * attempts). `carry` is the run this one replaces (a resume, or a process lost): its counters,
+   * its working orders (same ids) and the executions booked in its engine go on in the new session.
+   */
+  async enable(
+    spec: LiveStrategySpec,
+    options: { persist?: boolean; resumeAfter?: number; carry?: LiveRun } = {},
+  ): Promise<LiveRunStatus> {
+    this.#enabling.add(spec.id);
+    try {
+      return await this.#enable(spec, options);
+    } finally {
+      this.#enabling.delete(spec.id);
+    }
+  }
+
+  /** True while `enable(id)` has not finished (a sync must not start the run a second time). */
+  enabling(id: string): boolean {
+    return this.#enabling.has(id);
+  }
+
+  async #enable(
+    spec: LiveStrategySpec,
+    options: { persist?: boolean; resumeAfter?: number; carry?: LiveRun },
+  ): Promise<LiveRunStatus> {
+    const { carry } = options;
+    // A run rebuilt from the journal resumes after its last ordered candle too (run-restore.ts).
+    const resumeAfter =
+      options.resumeAfter === undefined || carry !== undefined
+        ? options.resumeAfter
+        : await resumePoint(spec, this.#o.orders, options.resumeAfter);
+    const merged = await storedHistory(this.#o, spec, resumeAfter);
+    const session = await this.#openSession(spec, Math.max(256, spec.warmupBars * 2));
+    const run = newRun(spec, session, resumeAfter);
+    const status = run.status;
+    try {
+      // Warm-up builds indicators and state; its orders are not real, and vanish. It runs in the
+      // run's sandbox process under the tier's per-candle and whole-warm-up CPU budgets.
+      const warm = await session.warmup(
+        merged.filter((c) => resumeAfter === undefined || c.closeTime <= resumeAfter),
+      );
+      const budgetMs = this.#o.warmupCpuMs ?? DEFAULT_WARMUP_CPU_MS;
+      if (warm.cpuMs > budgetMs)
+        throw new TicklineError(
+          'STRATEGY_CPU_LIMIT',
+          `warm-up used ${warm.cpuMs.toFixed(0)} ms of CPU (limit ${budgetMs} ms for the whole warm-up)`,
+          { details: { cpuMs: budgetMs, usedMs: warm.cpuMs } },
+        );
+      status.cpuMs += warm.cpuMs;
+      run.equity = warm.equity;
+      this.#keepLogs(run, warm.logs);
+      if (carry !== undefined) await inherit(run, carry, this.#o.keepLogs ?? DEFAULT_KEEP_LOGS);
+      else if (resumeAfter !== undefined) await rebuild(run, this.#o.orders);
+      const name = await this.#o.nameOf?.(spec.userId, spec.strategyId).catch(() => undefined);
+      if (name !== undefined) run.name = name;
+      if (options.persist !== false) await this.#o.persist?.enabled(spec);
+    } catch (error) {
+      session.dispose();
+      throw error;
+    }
+    this.disable(spec.id);
+    if (resumeAfter !== undefined)
+      run.status.lastCandleTime = Math.max(resumeAfter, run.status.lastCandleTime ?? -Infinity);
+    run.decided = run.status.lastCandleTime;
+    this.#runs.set(spec.id, run);
+    this.#orders.track(run);
+    for (const event of carry?.replacing?.splice(0) ?? []) this.#orders.apply(run, event);
+    for (const f of spec.feeds) {
+      const key = `${f.symbol}\u0000${f.interval}`;
+      this.#byFeed.set(key, [...(this.#byFeed.get(key) ?? []), run]);
+    }
+    session.onLost?.(() => void this.#recover(run));
+    this.#countRuns();
+    if (resumeAfter !== undefined) {
+      // Catch-up: the candles after the checkpoint are decided now, as they would have been live
+      // (their orders keyed by their close times, so those already placed are not placed again).
+      // Live candles wait meanwhile (a newer one first would make the older ones look decided);
+      // the store is read until it has nothing newer, then once more after live candles flow
+      // again, so a candle stored and published in between is not missed either.
+      const catchUp = async (): Promise<number> => {
+        let stepped = 0;
+        const after = run.status.lastCandleTime ?? resumeAfter;
+        for (const c of await storedHistory(this.#o, spec, resumeAfter))
+          if (c.closeTime > after && run.status.state === 'running' && this.#runs.get(spec.id) === run) {
+            const feed = spec.feeds[c.k]!;
+            await this.#step(run, { ...c, symbol: feed.symbol, interval: feed.interval });
+            stepped++;
+          }
+        return stepped;
+      };
+      while ((await catchUp()) > 0);
+      run.catchingUp = false;
+      await catchUp();
+    }
+    return status;
+  }
+
+  /**
+   * The run's sandbox process was lost (another run's code took it down, or it crashed): the run
+   * reopens in a fresh process from its last decided candle; the candles after it are decided
+   * again with the same client order ids, so none is skipped and none is placed twice.
+   */
+  async #recover(run: LiveRun): Promise<void> {
+    // The step that lost it may still be settling (a culprit's own step pauses it): let it.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (run.recovering || this.#runs.get(run.spec.id) !== run || run.status.state !== 'running') return;
+    run.recovering = true;
+    run.replacing = [];
+    this.#metrics?.sandboxFailures.inc({ reason: 'SANDBOX_PROCESS_LOST' });
+    run.status.lastCandleTime = run.decided;
+    const resumeAfter = run.decided ?? this.#o.clock.now();
+    try {
+      await this.enable(run.spec, { persist: false, resumeAfter, carry: run });
+      this.#o.onReopen?.(run.spec.id, { resumeAfter });
+    } catch (error) {
+      run.recovering = false;
+      // Nothing replaced it: what waited is its own again.
+      for (const event of run.replacing?.splice(0) ?? []) this.#orders.apply(run, event);
+      delete run.replacing;
+      this.#o.onReopen?.(run.spec.id, { resumeAfter, error });
+      if (this.#runs.get(run.spec.id) === run) this.#pause(run, error);
+    }
+  }
+
+  /** Stops a run and forgets it (its working orders stay at the venue). */
+  disable(id: string): boolean {
+    const run = this.#runs.get(id);
+    if (run === undefined) return false;
+    this.#runs.delete(id);
+    for (const f of run.spec.feeds) {
+      const key = `${f.symbol}\u0000${f.interval}`;
+      this.#byFeed.set(
+        key,
+        (this.#byFeed.get(key) ?? []).filter((r) => r !== run),
+      );
+    }
+    this.#orders.untrack(run);
+    run.session.dispose();
+    this.#countRuns();
+    return true;
+  }
+
+  #keepLogs(run: LiveRun, lines: readonly LogLine[]): void {
+    keepLogs(run, lines, this.#o.keepLogs ?? DEFAULT_KEEP_LOGS);
+  }
+
+  /** Pauses a run on request (the owner, or the kill switch). */
+  pause(id: string, code: string, reason: string): LiveRunStatus | undefined {
+    const run = this.#runs.get(id);
+    if (run === undefined) return undefined;
+    this.#pause(run, new TicklineError('STRATEGY_LIVE_PAUSED', reason), code);
+    return run.status;
+  }
+
+  /**
+   * Resumes a paused run from the next closed candle: candles that closed while it was paused are
+   * not replayed, so a resume never places the orders a pause skipped. Stored first, so the other
+   * runner processes' sync does not pause it again.
+   */
+  async resume(id: string): Promise<LiveRunStatus | undefined> {
+    const run = this.#runs.get(id);
+    if (run === undefined) return undefined;
+    await this.#o.persist?.resumed?.(id);
+    // A pause disposed the run's sandbox: resuming opens a new one and warms it up on the stored
+    // history, as an enable does (its orders vanish), so the next closed candle is decided live.
+    // Flipping the state alone left the run on a dead session, which paused it again at once.
+    run.replacing = [];
+    try {
+      return await this.enable(run.spec, { persist: false, carry: run });
+    } catch (error) {
+      for (const event of run.replacing.splice(0)) this.#orders.apply(run, event);
+      delete run.replacing;
+      throw error;
+    }
+  }
+
+  /** The owner's stop: forgotten in the store (every process drops it at its next sync) and here. */
+  async stop(id: string): Promise<boolean> {
+    if (!this.#runs.has(id)) return false;
+    await this.#o.persist?.stopped?.(id);
+    return this.disable(id);
+  }
+
+  /** Marks a run paused elsewhere (another process, read from the store) without a new event. */
+  markPaused(id: string, pause: { code: string; reason: string; at: number }): void {
+    const run = this.#runs.get(id);
+    if (run === undefined || run.status.state === 'paused') return;
+    run.status.state = 'paused';
+    run.status.pause = pause;
+    this.#countRuns();
+  }
+
+  status(id: string): LiveRunStatus | undefined {
+    return this.#runs.get(id)?.status;
+  }
+
+  list(): LiveRunStatus[] {
+    return [...this.#runs.values()].map((r) => r.status);
+  }
+
+  /** Engages a portfolio's kill switch: cancels its working orders and pauses its runs. */
+  async killSwitch(
+    portfolioId: string,
+    actor: KillSwitchActor,
+    engagement: KillSwitchEngagement,
+  ): Promise<VenueOrder[]> {
+    const state = this.#o.risk.engage(portfolioId, actor, engagement);
+    for (const run of this.#runs.values())
+      if (run.spec.portfolioId === portfolioId && run.status.state === 'running')
+        this.#pause(
+          run,
+          new TicklineError('STRATEGY_LIVE_PAUSED', `kill switch: ${engagement.reason}`),
+          'kill_switch',
+        );
+    return this.#o.desk.cancelAll(portfolioId, state);
+  }
+
+  /** The runs gauge, after a run started, stopped or changed state. */
+  #countRuns(): void {
+    if (this.#metrics === undefined) return;
+    let running = 0;
+    for (const run of this.#runs.values()) if (run.status.state === 'running') running++;
+    this.#metrics.liveRuns.set({ state: 'running' }, running);
+    this.#metrics.liveRuns.set({ state: 'paused' }, this.#runs.size - running);
+  }
+
+  /**
+   * A stored run that could not start here (its code does not load, or kept failing): it is
+   * paused in the store with the reason, and its owner is told — it is not retried for ever.
+   */
+  failedToStart(spec: LiveStrategySpec, error: unknown): void {
+    announcePause(this.#o, spec, undefined, pauseOf(error, undefined, this.#o.clock.now()));
+  }
+
+  #pause(run: LiveRun, error: unknown, code?: string): void {
+    pauseRun(this.#pauses, run, error, code);
+  }
+
+  /**
+   * Handles a batch of `market.candle.closed` envelopes (an eventlog consumer's handler), and the
+   * `market.trade` ones a manual market order waits for (see market-prices.ts `marketSteps`).
+   */
+  async handle(events: readonly EventEnvelope[]): Promise<void> {
+    const awaitsPrice = (symbol: string): boolean => this.#o.paper?.awaitsPrice(symbol) === true;
+    for (const step of marketSteps(events, awaitsPrice))
+      if (step.kind === 'trade') await fillOnTrade(this.#o, step.trade);
+      else await this.#wave(step.candles);
+  }
+
+  /** One closed candle: fills, marks, then every run on the feed. */
+  onCandle(candle: FeedCandle): Promise<void> {
+    return this.#wave([candle]);
+  }
+
+  /**
+   * Closed candles of distinct feeds: the paper venue fills resting orders with each bar and the
+   * books are marked, then every run on those feeds is asked in one turn (the sandbox sends their
+   * steps together, one message per process), then each run's answer is taken as it comes
+   * (wave-lanes.ts: one portfolio's runs in order, portfolios side by side).
+   */
+  async #wave(candles: readonly FeedCandle[]): Promise<void> {
+    for (const candle of candles) await fillAndMark(this.#o, candle);
+    const owns = this.#o.owns;
+    const lanes = new WaveLanes<Answer>((a) => this.#take(a.run, a.candle, a.error, a.step));
+    this.#turns.start();
+    for (const candle of candles)
+      for (const run of this.#byFeed.get(`${candle.symbol}\u0000${candle.interval}`) ?? [])
+        if (
+          run.status.state === 'running' &&
+          !run.catchingUp &&
+          // Reopening: its catch-up decides this candle from the store (asking the lost session
+          // would claim it, and the reopened run would start after it).
+          !run.recovering &&
+          (owns === undefined || owns(run.spec.id))
+        ) {
+          const f = this.#claim(run, candle);
+          if (f === undefined) continue;
+          const taken = lanes.ask(run.spec.portfolioId);
+          this.#ask(run, f, candle, (error, step) => taken({ run, candle, error, step }));
+        }
+    await lanes.done();
+  }
+
+  async #step(run: LiveRun, candle: FeedCandle): Promise<void> {
+    const f = this.#claim(run, candle);
+    if (f === undefined) return;
+    const answer = await new Promise<Answer>((resolve) =>
+      this.#ask(run, f, candle, (error, step) => resolve({ run, candle, error, step })),
+    );
+    await this.#take(run, candle, answer.error, answer.step);
+  }
+
+  /**
+   * The feed of `candle` in the run, claimed (its last candle time moved to it) before the strategy
+   * runs — a catch-up and the live consumer may offer the same candle; undefined when the run saw
+   * it already.
+   */
+  #claim(run: LiveRun, candle: FeedCandle): number | undefined {
+    const f = run.session.feedOf(candle.symbol, candle.interval);
+    const lastTime = run.status.lastCandleTime;
+    if (lastTime !== undefined && candle.closeTime <= lastTime && run.spec.feeds.length === 1)
+      return undefined;
+    run.status.lastCandleTime = candle.closeTime;
+    return f;
+  }
+
+  /** Shows the candle to the run; `answer` gets the step or the error, later, once. */
+  #ask(run: LiveRun, f: number, candle: FeedCandle, answer: StepAnswer): void {
+    const session = run.session;
+    if (session.ask !== undefined) return session.ask(f, candle, answer);
+    // Sessions that answer with promises (on this thread): the event loop gets a turn every few
+    // milliseconds of answers, as a wave of thousands of runs would otherwise hold it.
+    session.advance(f, candle).then(
+      async (step) => {
+        await this.#turns.breathe();
+        answer(undefined, step);
+      },
+      (error: unknown) => answer(error, undefined),
+    );
+  }
+
+  /**
+   * Takes a step's answer: books it, places and cancels its orders, or pauses the run. Undefined
+   * when that is done at once (a step that placed nothing), else the promise of its orders.
+   */
+  #take(
+    run: LiveRun,
+    candle: FeedCandle,
+    error: unknown,
+    step: LiveSessionStep | undefined,
+  ): Promise<void> | undefined {
+    if (this.#runs.get(run.spec.id) !== run) return undefined;
+    if (step === undefined) {
+      // Its process went away: the run reopens from its last decided candle (see #recover).
+      if (error instanceof TicklineError && error.code === 'SANDBOX_PROCESS_LOST') void this.#recover(run);
+      else this.#pause(run, error);
+      return undefined;
+    }
+    const used = step.cpuMs;
+    this.#metrics?.evaluation.observe(used / 1_000);
+    run.status.cpuMs += used;
+    run.equity = step.equity;
+    this.#keepLogs(run, step.logs);
+    run.status.candles++;
+    run.decided = Math.max(run.decided ?? -Infinity, candle.closeTime);
+    if (used > this.#cpuMs && this.#o.open === undefined) {
+      this.#pause(
+        run,
+        new TicklineError(
+          'STRATEGY_CPU_LIMIT',
+          `onCandle used ${used.toFixed(1)} ms (limit ${this.#cpuMs} ms per candle)`,
+        ),
+      );
+      return undefined;
+    }
+    if (step.placed.length === 0 && step.cancelled.length === 0) {
+      this.#o.observe?.(run.spec.id, candle);
+      return undefined;
+    }
+    return this.#orders.act(run, step, candle).then(() => this.#o.observe?.(run.spec.id, candle));
+  }
+}
+
+/** A step's answer as a wave's lanes hold it. */
+interface Answer {
+  run: LiveRun;
+  candle: FeedCandle;
+  error: unknown;
+  step: LiveSessionStep | undefined;
+}

@@ -1,0 +1,71 @@
+/**
+ * The live quota is counted and taken in one step (LiveStore#withinQuota): parallel enables and
+ * resumes of one user never run more strategies than the limit, on PGlite and on PostgreSQL.
+ */
+import { uuidv7 } from '@tickline/kernel';
+import { createPgliteSql, createPostgresSql, type Sql } from '@tickline/store';
+import { createDatabase, providedPostgres } from '@tickline/testing';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { migrateForTrading } from '../testing/trading-migrations.ts';
+import { LiveStore } from './live-store.ts';
+
+const postgres = providedPostgres(inject);
+
+const engines: Array<[string, () => Promise<Sql>]> = [
+  ['pglite', () => createPgliteSql({ memory: true })],
+  ...(postgres.url
+    ? ([
+        [
+          'postgresql',
+          async () => createPostgresSql({ url: await createDatabase(postgres.url!, 'live_quota') }),
+        ],
+      ] as Array<[string, () => Promise<Sql>]>)
+    : []),
+];
+
+describe.each(engines)('live quota on %s', (_, open) => {
+  const opened: Sql[] = [];
+  afterAll(async () => {
+    for (const sql of opened) await sql.close();
+  });
+
+  async function store(): Promise<{ store: LiveStore; userId: string }> {
+    const sql = await open();
+    opened.push(sql);
+    await migrateForTrading(sql);
+    return { store: new LiveStore(sql), userId: uuidv7() };
+  }
+
+  const run = (userId: string, n: number) => ({
+    id: `${userId}:s${n}`,
+    strategyId: uuidv7(),
+    version: 1,
+    userId,
+    tier: 'free',
+    portfolioId: userId,
+    params: {},
+    feeds: [{ symbol: 'BTC-USDT', interval: '1m' as const }],
+    warmupBars: 0,
+  });
+
+  it('quota - three parallel enables against a limit of two start two', async () => {
+    const { store: s, userId } = await store();
+    const saved = await Promise.all([0, 1, 2].map((n) => s.saveWithinLimit(run(userId, n), 2)));
+    expect(saved.filter(Boolean)).toHaveLength(2);
+    expect((await s.list(userId)).filter((r) => r.state === 'running')).toHaveLength(2);
+    // Enabling one that runs already is not a new one: it is not counted against itself.
+    const running = (await s.list(userId)).find((r) => r.state === 'running')!;
+    expect(await s.saveWithinLimit({ ...run(userId, 9), id: running.id }, 2)).toBe(true);
+  });
+
+  it('quota - a resume re-checks the limit: two paused runs resumed in parallel at a limit of one, one runs', async () => {
+    const { store: s, userId } = await store();
+    for (const n of [0, 1]) {
+      expect(await s.saveWithinLimit(run(userId, n), 5)).toBe(true);
+      await s.pause(`${userId}:s${n}`, { code: 'user', reason: 'r', at: 1 });
+    }
+    const resumed = await Promise.all([0, 1].map((n) => s.resumeWithinLimit(`${userId}:s${n}`, () => 1)));
+    expect(resumed.filter(Boolean)).toHaveLength(1);
+    expect((await s.list(userId)).filter((r) => r.state === 'running')).toHaveLength(1);
+  });
+});

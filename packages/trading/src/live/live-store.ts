@@ -1,0 +1,215 @@
+/**
+ * @module The enabled live strategies in SQL (migration 0011, `live_strategies`): what every runner
+ * process reads to know which runs exist, their state (running or paused with the reason) and each
+ * run's checkpoint — the close time of the last candle it acted on.
+ */
+import type { Sql, SqlQueryable } from '@tickline/store';
+import type { LiveFeed } from '@tickline/strategy';
+
+/** One stored run (engine settings are the host's, not stored). */
+export interface StoredLiveRun {
+  id: string;
+  strategyId: string;
+  version: number;
+  userId: string;
+  /** The owner's tier when enabled (its sandbox limits apply). */
+  tier: string;
+  portfolioId: string;
+  params: Record<string, unknown>;
+  feeds: LiveFeed[];
+  warmupBars: number;
+  state: 'running' | 'paused';
+  pause?: { code: string; reason: string; at: number };
+  checkpointMs?: number;
+  /** When this version of the run was enabled (epoch ms): its orders are those from then on. */
+  enabledAt?: number;
+}
+
+interface Row {
+  id: string;
+  strategy_id: string;
+  version: number;
+  user_id: string;
+  tier: string;
+  portfolio_id: string;
+  params: Record<string, unknown> | string;
+  feeds: LiveFeed[] | string;
+  warmup_bars: number;
+  state: 'running' | 'paused';
+  pause_code: string | null;
+  pause_reason: string | null;
+  paused_at_ms: string | number | null;
+  checkpoint_ms: string | number | null;
+  enabled_at?: Date | string | null;
+}
+
+const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+function fromRow(r: Row): StoredLiveRun {
+  return {
+    id: r.id,
+    strategyId: r.strategy_id,
+    version: Number(r.version),
+    userId: r.user_id,
+    tier: r.tier,
+    portfolioId: r.portfolio_id,
+    params: json(r.params),
+    feeds: json(r.feeds),
+    warmupBars: Number(r.warmup_bars),
+    state: r.state,
+    ...(r.state === 'paused'
+      ? { pause: { code: r.pause_code ?? '', reason: r.pause_reason ?? '', at: Number(r.paused_at_ms ?? 0) } }
+      : {}),
+    ...(r.checkpoint_ms === null ? {} : { checkpointMs: Number(r.checkpoint_ms) }),
+    ...(r.enabled_at === null || r.enabled_at === undefined
+      ? {}
+      : { enabledAt: new Date(r.enabled_at).getTime() }),
+  };
+}
+
+/** See the module comment. */
+export class LiveStore {
+  readonly #sql: Sql;
+
+  constructor(sql: Sql) {
+    this.#sql = sql;
+  }
+
+  /**
+   * Runs `body` holding the user's live-quota lock, with the number of runs the user has running
+   * besides `exceptId`: a count and the write that takes the quota cannot be split by another
+   * request of the same user (two parallel enables each saw one run of two before).
+   */
+  async #withinQuota<T>(
+    userId: string,
+    exceptId: string,
+    body: (tx: SqlQueryable, running: number) => Promise<T>,
+  ): Promise<T> {
+    return this.#sql.transaction(async (tx) => {
+      await tx.query("select pg_advisory_xact_lock(hashtext('tickline.live-quota.' || $1))", [userId]);
+      const { rows } = await tx.query<{ n: number }>(
+        `select count(*)::int as n from live_strategies where user_id = $1 and state = 'running' and id <> $2`,
+        [userId, exceptId],
+      );
+      return body(tx, rows[0]!.n);
+    });
+  }
+
+  /** {@link save} unless the user already runs `max` others; false then (nothing written). */
+  async saveWithinLimit(
+    run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs' | 'enabledAt'>,
+    max: number,
+  ): Promise<boolean> {
+    return this.#withinQuota(run.userId, run.id, async (tx, running) => {
+      if (running >= max) return false;
+      await this.#save(tx, run);
+      return true;
+    });
+  }
+
+  /**
+   * {@link resume} unless the run's owner already runs as many as `maxOf(tier)` allows; false then.
+   * True also when the run is gone (nothing to resume, nothing over the limit).
+   */
+  async resumeWithinLimit(id: string, maxOf: (tier: string) => number, fromMs?: number): Promise<boolean> {
+    const run = await this.get(id);
+    if (run === undefined) return true;
+    return this.#withinQuota(run.userId, id, async (tx, running) => {
+      if (running >= maxOf(run.tier)) return false;
+      await this.#resume(tx, id, fromMs);
+      return true;
+    });
+  }
+
+  /** Stores a run as running (enabling again keeps its checkpoint when the version is the same). */
+  async save(run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs'>): Promise<void> {
+    await this.#save(this.#sql, run);
+  }
+
+  async #save(
+    sql: SqlQueryable,
+    run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs' | 'enabledAt'>,
+  ): Promise<void> {
+    await sql.query(
+      `insert into live_strategies (id, strategy_id, version, user_id, tier, portfolio_id, params, feeds,
+         warmup_bars, state, pause_code, pause_reason, paused_at_ms, checkpoint_ms, enabled_at, updated_at)
+       values ($1, $2, $3, $4, $9, $5, $6, $7, $8, 'running', null, null, null, null, now(), now())
+       on conflict (id) do update set strategy_id = excluded.strategy_id, version = excluded.version,
+         tier = excluded.tier,
+         params = excluded.params, feeds = excluded.feeds, warmup_bars = excluded.warmup_bars,
+         state = 'running', pause_code = null, pause_reason = null, paused_at_ms = null,
+         checkpoint_ms = case when live_strategies.version = excluded.version
+           then live_strategies.checkpoint_ms else null end,
+         enabled_at = case when live_strategies.version = excluded.version
+           then live_strategies.enabled_at else now() end,
+         updated_at = now()`,
+      [
+        run.id,
+        run.strategyId,
+        run.version,
+        run.userId,
+        run.portfolioId,
+        JSON.stringify(run.params),
+        JSON.stringify(run.feeds),
+        run.warmupBars,
+        run.tier,
+      ],
+    );
+  }
+
+  async pause(id: string, pause: { code: string; reason: string; at: number }): Promise<void> {
+    await this.#sql.query(
+      `update live_strategies set state = 'paused', pause_code = $2, pause_reason = $3, paused_at_ms = $4,
+         updated_at = now() where id = $1`,
+      [id, pause.code, pause.reason.slice(0, 1_000), pause.at],
+    );
+  }
+
+  /**
+   * Running again: the pause is cleared, the checkpoint kept — or moved up to `fromMs`, so the
+   * process that takes the run up again does not decide the candles that closed while it was paused.
+   */
+  async resume(id: string, fromMs?: number): Promise<void> {
+    await this.#resume(this.#sql, id, fromMs);
+  }
+
+  async #resume(sql: SqlQueryable, id: string, fromMs?: number): Promise<void> {
+    await sql.query(
+      `update live_strategies set state = 'running', pause_code = null, pause_reason = null,
+         paused_at_ms = null, updated_at = now(),
+         checkpoint_ms = case when $2::bigint is null then checkpoint_ms
+           else greatest(coalesce(checkpoint_ms, 0), $2::bigint) end
+       where id = $1`,
+      [id, fromMs ?? null],
+    );
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.#sql.query('delete from live_strategies where id = $1', [id]);
+  }
+
+  /** Moves the checkpoints of `ids` forward to `atMs` (never back). */
+  async checkpoint(ids: readonly string[], atMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#sql.query(
+      `update live_strategies set checkpoint_ms = $2, updated_at = now()
+       where id = any($1) and (checkpoint_ms is null or checkpoint_ms < $2)`,
+      [ids as string[], atMs],
+    );
+  }
+
+  async get(id: string): Promise<StoredLiveRun | undefined> {
+    const { rows } = await this.#sql.query<Row>('select * from live_strategies where id = $1', [id]);
+    return rows[0] === undefined ? undefined : fromRow(rows[0]);
+  }
+
+  async list(userId?: string): Promise<StoredLiveRun[]> {
+    const { rows } =
+      userId === undefined
+        ? await this.#sql.query<Row>('select * from live_strategies order by id')
+        : await this.#sql.query<Row>('select * from live_strategies where user_id = $1 order by id', [
+            userId,
+          ]);
+    return rows.map(fromRow);
+  }
+}

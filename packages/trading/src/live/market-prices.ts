@@ -1,0 +1,93 @@
+/**
+ * @module What the live runner does with market events before any run decides: a batch cut into
+ * waves of closed candles, and the trades a manual market order waits for between them; each price
+ * fills the paper venue's resting orders (through the desk) and marks the books. A module of its
+ * own because it is the venue's side of a candle — the runs' decisions come after it.
+ */
+import type { EventEnvelope } from '@tickline/kernel';
+import type { FeedCandle, LiveRunnerOptions } from './live-runner-types.ts';
+
+/** A trade's price, as a `market.trade` event carries it. */
+export interface TradePrice {
+  symbol: string;
+  price: number;
+  exchangeTime: number;
+}
+
+/** One thing to do, in order: a trade a manual market order waits for, or a wave of candles. */
+export type MarketStep = { kind: 'trade'; trade: TradePrice } | { kind: 'wave'; candles: FeedCandle[] };
+
+/**
+ * Cuts a batch of `market.candle.closed` and `market.trade` envelopes into steps. Candles of
+ * different feeds closing together are one wave; a feed's next candle starts the next wave (its
+ * fills come from the one before). A trade counts only when `awaitsPrice(symbol)` says a manual
+ * order waits for it, asked when the steps before it were taken (the generator is lazy), and the
+ * candles before it in the batch come first: the price after acceptance is the trade's.
+ * Corrections and incomplete candles are skipped: runs decide once per candle.
+ */
+export function* marketSteps(
+  events: readonly EventEnvelope[],
+  awaitsPrice: (symbol: string) => boolean,
+): Generator<MarketStep, void, undefined> {
+  let wave: FeedCandle[] = [];
+  const keys = new Set<string>();
+  for (const e of events) {
+    if (e.type === 'market.trade') {
+      const trade = e.data as TradePrice;
+      if (!awaitsPrice(trade.symbol)) continue;
+      if (wave.length > 0) yield { kind: 'wave', candles: wave };
+      wave = [];
+      keys.clear();
+      yield { kind: 'trade', trade };
+      continue;
+    }
+    if (e.type !== 'market.candle.closed') continue;
+    const d = e.data as FeedCandle & { incomplete?: boolean; correction?: boolean };
+    if (d.correction === true || d.incomplete === true) continue;
+    const key = `${d.symbol}\u0000${d.interval}`;
+    if (keys.has(key)) {
+      yield { kind: 'wave', candles: wave };
+      wave = [];
+      keys.clear();
+    }
+    keys.add(key);
+    wave.push(d);
+  }
+  if (wave.length > 0) yield { kind: 'wave', candles: wave };
+}
+
+/** The runner's options the prices use. */
+export type MarketPricesOptions = Pick<LiveRunnerOptions, 'paper' | 'desk' | 'books'>;
+
+/** A trade a manual market order waits for: the paper venue fills at its price. */
+export async function fillOnTrade(o: MarketPricesOptions, trade: TradePrice): Promise<void> {
+  for (const order of await o.paper!.onPrice(trade.symbol, trade.price, trade.exchangeTime))
+    await o.desk.applyUpdate(order);
+}
+
+/**
+ * A closed candle: its close fills what waits for a price, its bar fills the working orders of its
+ * interval (the venue picks them: a strategy's order fills on its run's execution feed, as in the
+ * backtest), the books are marked.
+ */
+export async function fillAndMark(o: MarketPricesOptions, candle: FeedCandle): Promise<void> {
+  const { symbol, interval } = candle;
+  if (o.paper) {
+    // Any closed candle (1 s ones close every second) is a price after what came before it.
+    for (const order of await o.paper.onPrice(symbol, candle.close, candle.closeTime))
+      await o.desk.applyUpdate(order);
+    // The fill time is the bar's open, as the backtest's (core/engine.ts `#matchOrders`).
+    const bar = {
+      symbol,
+      interval,
+      open: candle.open,
+      high: candle.high,
+      low: candle.low,
+      close: candle.close,
+      volume: Infinity,
+      time: candle.openTime,
+    };
+    for (const order of await o.paper.onBar(bar)) await o.desk.applyUpdate(order);
+  }
+  o.books.mark(symbol, candle.close, candle.closeTime);
+}

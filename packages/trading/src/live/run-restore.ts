@@ -1,0 +1,121 @@
+/**
+ * @module How a live run's state comes back when it starts again: the stored candles it warms up
+ * and catches up on, and its books — taken over from the run it replaces (a resume, a lost
+ * process), or rebuilt from the order journal (a restart, a takeover from another process). A
+ * module of its own because these are the checkpoint's rules, apart from deciding live candles.
+ */
+import { INTERVAL_MS } from '@tickline/market';
+import type { IndexedCandle, LiveOrder, RecordedFill } from '@tickline/strategy';
+import { type LiveRun, MAX_RECORDED_FILLS } from './live-run.ts';
+import type { LiveRunnerOptions, LiveStrategySpec } from './live-runner-types.ts';
+
+/** Most stored candles one feed replays on enable (warm-up and catch-up together). */
+const MAX_HISTORY = 5_000;
+/** Engine ids of working orders rebuilt from the journal: far above any the engine hands out itself. */
+const RESTORED_ORDER_IDS = 1_000_000_000;
+
+function intervalMs(interval: string): number {
+  return (INTERVAL_MS as Record<string, number>)[interval] ?? 60_000;
+}
+
+/** Stored candles of a run's feeds, oldest first: warm-up, and what closed after `resumeAfter`. */
+export async function storedHistory(
+  o: Pick<LiveRunnerOptions, 'clock' | 'history'>,
+  spec: LiveStrategySpec,
+  resumeAfter: number | undefined,
+): Promise<IndexedCandle[]> {
+  const now = o.clock.now();
+  const history = await Promise.all(
+    spec.feeds.map(async (f, k) => {
+      const since =
+        resumeAfter === undefined ? 0 : Math.ceil((now - resumeAfter) / intervalMs(f.interval)) + 1;
+      const count = Math.min(MAX_HISTORY, spec.warmupBars + since);
+      if (count <= 0) return [];
+      return (await o.history(f.symbol, f.interval, count, now)).map((c) => ({ ...c, k }));
+    }),
+  );
+  return history.flat().sort((a, b) => a.closeTime - b.closeTime || a.k - b.k);
+}
+
+/**
+ * What a new session takes over from the run it replaces: counters, recent signals and logs (the
+ * last `keepLogs`), the executions booked (so its position and cash are the old engine's), and the
+ * working orders with their ids (so the strategy sees and can cancel them, and their fills reach it).
+ */
+export async function inherit(run: LiveRun, before: LiveRun, keepLogs: number): Promise<void> {
+  const status = run.status;
+  const old = before.status;
+  status.candles += old.candles;
+  status.signals += old.signals;
+  status.cpuMs += old.cpuMs;
+  status.errors += old.errors;
+  status.lastSignals = old.lastSignals;
+  status.logs = [...old.logs, ...status.logs].slice(-keepLogs);
+  if (old.lastError) status.lastError ??= old.lastError;
+  // Its last *decided* candle: one claimed but never answered (its process died under it) is
+  // decided again by the new session.
+  const last = before.decided ?? old.lastCandleTime;
+  if (last !== undefined) status.lastCandleTime = last;
+  await run.session.restore({ fills: before.fills, orders: [...before.byClientId.values()] });
+  run.fills = [...before.fills];
+  for (const [clientOrderId, order] of before.byClientId) run.byClientId.set(clientOrderId, order);
+  for (const [id, clientOrderId] of before.byEngineId) run.byEngineId.set(id, clientOrderId);
+}
+
+/** The run's own strategy orders in the journal (this version), oldest first. */
+async function ownOrders(spec: LiveStrategySpec, journal: LiveRunnerOptions['orders']) {
+  if (journal === undefined || spec.ordersSince === undefined) return [];
+  return (await journal.ofStrategy(spec.portfolioId, spec.strategyId, spec.ordersSince)).filter(
+    (o) => o.origin?.kind === 'strategy' && o.origin.version === spec.version,
+  );
+}
+
+/**
+ * Where a run started again resumes: its stored checkpoint, or the last candle it placed an order
+ * on if that is later. The checkpoint is written behind the decisions (at load it lagged one): a
+ * candle after it whose order is in the journal was decided, and deciding it again on books that
+ * already hold its working order (rebuild below) gave the engine that order twice — the next
+ * candle then sold a position already sold.
+ */
+export async function resumePoint(
+  spec: LiveStrategySpec,
+  journal: LiveRunnerOptions['orders'],
+  checkpoint: number,
+): Promise<number> {
+  let last = checkpoint;
+  for (const o of await ownOrders(spec, journal))
+    if (o.origin?.kind === 'strategy') last = Math.max(last, o.origin.candleCloseTime);
+  return last;
+}
+
+/**
+ * A run started again after a restart of its process or a takeover from another one: its books
+ * come back from the journal — every execution of its orders, in time order, and its working
+ * orders under new engine ids (mapped to their client ids, so fills and cancels reach them).
+ */
+export async function rebuild(run: LiveRun, journal: LiveRunnerOptions['orders']): Promise<void> {
+  const orders = await ownOrders(run.spec, journal);
+  const fills: RecordedFill[] = orders
+    .flatMap((o) => o.fills.map((f) => ({ o, f })))
+    .sort((a, b) => a.f.time - b.f.time)
+    .map(({ o, f }) => [o.symbol, o.side, f.quantity, f.price, f.fee, f.time, 'restored']);
+  const open = orders.filter((o) => o.status === 'new' || o.status === 'partially_filled');
+  const working: LiveOrder[] = open.map((o, i) => ({
+    id: RESTORED_ORDER_IDS + i,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    qty: o.quantity,
+    percent: 0,
+    price: o.price ?? NaN,
+    reason: 'restored',
+  }));
+  if (fills.length === 0 && working.length === 0) return;
+  await run.session.restore({ fills, orders: working });
+  run.fills = fills.slice(-MAX_RECORDED_FILLS);
+  working.forEach((order, i) => {
+    const clientOrderId = open[i]!.clientOrderId;
+    run.byEngineId.set(order.id, clientOrderId);
+    run.byClientId.set(clientOrderId, order);
+  });
+}

@@ -1,0 +1,483 @@
+/**
+ * @module Live trading inside the strategy module: the live host (paper venue, books, order desk,
+ * runner, candle and portfolio consumers) made from the process's started log, publisher and
+ * database; runner membership and run assignment through heartbeats on the log; the enabled runs
+ * kept in SQL (live store) and read back every `live.syncMs`, so every runner process knows them;
+ * and what the live routes need from identity (the caller, their tier's limits).
+ */
+import { hostname } from 'node:os';
+import type { EventLog, Publisher, RequestReply } from '@tickline/eventlog';
+import {
+  authenticateRequest,
+  requireScope,
+  type IdentityService,
+  type SharedRedis,
+  type Tier,
+} from '@tickline/identity';
+import { hasAdminPower } from '@tickline/protocol';
+import {
+  createBeatService,
+  createEventSource,
+  type Clock,
+  type Logger,
+  type Registry,
+  type Service,
+  ServiceStatus,
+  TicklineError,
+} from '@tickline/kernel';
+import type { Sql } from '@tickline/store';
+import {
+  type BacktestRunner,
+  type EngineSettings,
+  LiveProcesses,
+  type OpenSession,
+  resolveBacktestSettings,
+  type SandboxLimits,
+  type StrategyRepository,
+} from '@tickline/strategy';
+import type { LiveRoutesOptions } from '../live-http/live-routes.ts';
+import { createLiveAdminResponder } from '../live/live-admin-responder.ts';
+import { sqlCandleHistory } from '../live/candle-history.ts';
+import { createLiveHost, type LiveHost } from '../live/live-host.ts';
+import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts';
+import { createSqlOrderRateLimiter } from '../risk/sql-order-rate-limiter.ts';
+import type { LiveStrategySpec } from '../live/live-runner.ts';
+import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
+import type { LiveRunStatus } from '../live/live-runner.ts';
+import { defaultMemberName } from '../live/member-name.ts';
+import { RunnerMembership } from '../live/membership.ts';
+import { createEquityCompaction } from '../portfolio/equity-compaction.ts';
+import { readEquityAt, readEquityWindow } from '../portfolio/equity-history.ts';
+import { createParityService } from '../parity/parity-service.ts';
+import type { VenueActions } from '../venues/venue-actions.ts';
+import { composeVenues, type VenueSettings } from '../venues/venue-composition.ts';
+import type { LiveSettings } from './trading-settings.ts';
+
+/** What {@link composeLive} takes. */
+export interface LiveCompositionDeps {
+  settings: LiveSettings;
+  /** The promotion gate (research-jobs/promotion-gate-service.ts): throws when a version may not go live. */
+  promotionGate?: (userId: string, tier: Tier, strategyId: string, version: number) => Promise<void>;
+  eventLog: EventLog;
+  publisher: Pick<Publisher, 'publish'>;
+  sql: Sql;
+  clock: Clock;
+  logger: Logger;
+  metrics: Registry;
+  repository: StrategyRepository;
+  identity: IdentityService;
+  /** Tradable symbols (market's configured symbols). */
+  symbols: ReadonlySet<string>;
+  /** The default member name's suffix (the HTTP port), when `live.member` is not set. */
+  port?: number;
+  /** The log admits one process (embedded): see {@link defaultMemberName}. */
+  soleProcess?: boolean;
+  /** Request/reply between processes: operators list and pause this process's runs over it. */
+  rpc?: RequestReply | undefined;
+  /**
+   * The process's Redis (scaled mode): every process counts a portfolio's orders per minute in one
+   * window there. Without it, processes that share the log count in PostgreSQL
+   * (`order_rate_windows`); a sole process (embedded) counts in its memory.
+   */
+  redis?: SharedRedis | undefined;
+  /**
+   * Opens a run's strategy. @default a sandbox session of the stored version (its compiled code),
+   * with the owner's tier limits — tests may hand trusted sessions instead.
+   */
+  open?: OpenSession;
+  /**
+   * Runs a backtest in the server's sandbox processes, with a tier's backtest limits: the parity
+   * report's replay. Without it there is no parity route.
+   */
+  replay?: { run: BacktestRunner; limits: (tier: Tier) => SandboxLimits };
+  /** Live venues a portfolio may be bound to; without them every portfolio trades on paper. */
+  venues?: VenueSettings;
+}
+
+/** What the trading host holds of live trading. */
+export interface LiveComposition {
+  host: LiveHost;
+  store: LiveStore;
+  membership: RunnerMembership;
+  services: Service[];
+  routeOptions: Omit<LiveRoutesOptions, 'prefix'>;
+  /** What the venue routes call, where live venues are configured. */
+  venues?: VenueActions;
+  /** Reads the stored runs and starts, pauses or drops the local ones to match. */
+  sync(): Promise<void>;
+}
+
+/** Starts of a stored run that fail before it is paused (with backoff between them). */
+const START_ATTEMPTS = 3;
+/** CPU time to load a run's module and open it. */
+const SETUP_CPU_MS = 2_000;
+/**
+ * Largest heap of one tenant's isolate in a live sandbox process. isolated-vm sizes the young
+ * generation from it (2^(min(4, MB/128)+10) KiB: 4 MiB at 256, 16 MiB at 512 and above), and a
+ * strategy that allocates on every candle walks all of it between scavenges — memory every isolate
+ * holds, a thousand of them to a process.
+ */
+const MAX_TENANT_HEAP_MB = 256;
+
+/** How long a failure of the shared order count is quiet in the log before it warns again. */
+const ORDER_RATE_WARN_INTERVAL_MS = 10_000;
+
+/** See the module comment. */
+export function composeLive(deps: LiveCompositionDeps): LiveComposition {
+  const { settings, clock, logger } = deps;
+  let orderRateWarnedAt = -Infinity;
+  /** The shared orders-per-minute count did not answer: this order was counted in this process. */
+  const orderRateUnshared = (error: unknown): void => {
+    // Every order would say it while the store is away: once per interval is enough.
+    if (clock.now() - orderRateWarnedAt < ORDER_RATE_WARN_INTERVAL_MS) return;
+    orderRateWarnedAt = clock.now();
+    logger.warn({ err: error }, 'orders per minute counted in this process: the shared count did not answer');
+  };
+  const member =
+    settings.member ??
+    defaultMemberName({ host: hostname(), port: deps.port, pid: process.pid, soleProcess: deps.soleProcess });
+  const membership = new RunnerMembership(member, clock, settings.memberTtlMs);
+  const store = new LiveStore(deps.sql);
+  const venues =
+    deps.venues === undefined
+      ? undefined
+      : composeVenues({ ...deps.venues, sql: deps.sql, clock, logger, owns: (key) => membership.owns(key) });
+  const maxLiveOf = (tier: string): number =>
+    settings.tiers[tier as Tier]?.maxLive ?? settings.tiers.free.maxLive;
+  const liveLimit = (limit: number) =>
+    new TicklineError('STRATEGY_LIVE_LIMIT', `the tier runs at most ${limit} live strategies at once`, {
+      details: { limit },
+    });
+  /** A resume refused because the owner already runs their tier's number of live strategies. */
+  const refusedResume = async (id: string) => liveLimit(maxLiveOf((await store.get(id))?.tier ?? 'free'));
+  const publish = (event: Parameters<Publisher['publish']>[0]) => void deps.publisher.publish(event);
+  const tiers = new Map<string, Tier>();
+  const tierOf = (userId: string): Tier => tiers.get(userId) ?? 'free';
+  // Live runs execute in sandbox processes, never on this process's threads (docs/sandbox.md).
+  const processes = new LiveProcesses({
+    ...(settings.processes === undefined ? {} : { processes: settings.processes }),
+    memoryMb: settings.processMemoryMb,
+    stallMs: settings.stallMs,
+    logger,
+    metrics: deps.metrics,
+  });
+  // The stored version's compiled code in its owner's isolate, with the owner's tier limits.
+  const sandboxSessions: OpenSession = async (spec, capacity) => {
+    const version = await deps.repository.getVersion(spec.userId, spec.strategyId, spec.version);
+    const limits = settings.tiers[tierOf(spec.userId)];
+    return processes.open({
+      runId: spec.id,
+      tenant: spec.userId,
+      code: version.js,
+      feeds: spec.feeds,
+      settings: spec.settings,
+      params: spec.params,
+      capacity,
+      limits: {
+        cpuMsPerCandle: limits.cpuMsPerCandle,
+        setupCpuMs: SETUP_CPU_MS,
+        warmupCpuMs: settings.warmupCpuMs,
+      },
+      // The owner's runs share one isolate: room for each of them, within reason.
+      tenantMemoryMb: Math.min(MAX_TENANT_HEAP_MB, limits.memoryMb * Math.max(1, limits.maxLive)),
+    });
+  };
+  // The engine of a live run starts with the portfolio's equity (percent-of-equity orders read it).
+  const engineSettings = (portfolioId: string): EngineSettings =>
+    resolveBacktestSettings({ startingCapital: Math.max(1, host.books.equity(portfolioId)) });
+  const host: LiveHost = createLiveHost({
+    eventLog: deps.eventLog,
+    publish,
+    sql: deps.sql,
+    clock,
+    metrics: deps.metrics,
+    member,
+    symbols: deps.symbols,
+    settings: resolveBacktestSettings({}),
+    risk: settings.risk,
+    open: deps.open ?? sandboxSessions,
+    warmupCpuMs: settings.warmupCpuMs,
+    history: sqlCandleHistory(deps.sql),
+    // Several processes count one window per portfolio: in Redis when there is one, else in
+    // PostgreSQL; one process (embedded) counts exactly in its own memory.
+    ...(deps.redis === undefined
+      ? deps.soleProcess === true
+        ? {}
+        : { orderRate: createSqlOrderRateLimiter({ sql: deps.sql, onError: orderRateUnshared }) }
+      : {
+          orderRate: createRedisOrderRateLimiter({
+            client: deps.redis.client,
+            keyPrefix: deps.redis.keyPrefix,
+            commandTimeoutMs: deps.redis.commandTimeoutMs,
+            onError: orderRateUnshared,
+          }),
+        }),
+    membership,
+    ...(venues === undefined ? {} : { venues: venues.host }),
+    persist: {
+      // The live quota is taken with the write that starts the run (see LiveStore#withinQuota):
+      // the routes' count is a quick refusal, this is the one that holds under a burst.
+      enabled: async (spec) => {
+        const tier = tierOf(spec.userId);
+        if (!(await store.saveWithinLimit({ ...spec, tier }, maxLiveOf(tier))))
+          throw liveLimit(maxLiveOf(tier));
+      },
+      paused: (id, pause) => store.pause(id, pause),
+      resumed: async (id) => {
+        if (!(await store.resumeWithinLimit(id, maxLiveOf))) throw await refusedResume(id);
+      },
+      stopped: (id) => store.remove(id),
+    },
+    onPersistError: (error) => logger.warn({ err: error }, 'could not store a live strategy pause'),
+    onReopen: (id, { resumeAfter, error }) =>
+      error === undefined
+        ? logger.info({ member, run: id, resumeAfter }, 'live strategy reopened in a fresh sandbox process')
+        : logger.warn({ err: error, member, run: id, resumeAfter }, 'live strategy could not reopen; paused'),
+    afterCandles: () => checkpoint(),
+    nameOf: async (userId, strategyId) => (await deps.repository.getStrategy(userId, strategyId)).name,
+  });
+  const saved = new Map<string, number>();
+  async function checkpoint(): Promise<void> {
+    const byTime = new Map<number, string[]>();
+    for (const run of host.runner.list()) {
+      const t = run.lastCandleTime;
+      if (t === undefined || saved.get(run.id) === t || !membership.owns(run.id)) continue;
+      saved.set(run.id, t);
+      byTime.set(t, [...(byTime.get(t) ?? []), run.id]);
+    }
+    for (const [t, ids] of byTime) await store.checkpoint(ids, t);
+  }
+
+  const specOf = (run: Awaited<ReturnType<LiveStore['list']>>[number]): LiveStrategySpec => ({
+    id: run.id,
+    strategyId: run.strategyId,
+    version: run.version,
+    userId: run.userId,
+    portfolioId: run.portfolioId,
+    params: run.params,
+    feeds: run.feeds,
+    settings: engineSettings(run.portfolioId),
+    warmupBars: run.warmupBars,
+    ...(run.enabledAt === undefined ? {} : { ordersSince: run.enabledAt }),
+  });
+
+  /** Runs this member runs, as of the last sync. */
+  const mine = new Set<string>();
+  /** Stored runs that failed to start here: attempts so far and when to try again. */
+  const failures = new Map<string, { attempts: number; next: number }>();
+  const startedAt = clock.now();
+
+  /**
+   * Starts the stored runs this member owns (rendezvous over the members heard from) and stops the
+   * others. A run it gains — after a restart, or from a member that stopped — resumes from its
+   * checkpoint: the candles after it are decided again, keyed as before, so none is skipped and no
+   * order is placed twice. Until two heartbeats have passed it owns nothing: it has not heard the
+   * others yet, and would take every run.
+   */
+  async function sync(): Promise<void> {
+    const listedAt = clock.now();
+    const stored = await store.list();
+    const ready = clock.now() - startedAt >= 2 * settings.heartbeatMs;
+    const running = new Map(stored.filter((r) => r.state === 'running').map((r) => [r.id, r]));
+    for (const local of host.runner.list()) {
+      if (host.runner.enabling(local.id)) continue;
+      const run = stored.find((r) => r.id === local.id);
+      if (run?.state === 'paused') {
+        if (local.state === 'running') host.runner.markPaused(run.id, run.pause!);
+      } else if (run === undefined || !membership.owns(run.id) || run.version !== local.version) {
+        host.runner.disable(local.id);
+        if (mine.delete(local.id)) logger.info({ member, run: local.id }, 'live strategy handed over');
+      }
+    }
+    if (!ready) return;
+    // Paper orders and claims of members that are gone (or of this one before a restart).
+    const orphans = await host.adoptOrphans(membership.members());
+    if (orphans.adopted + orphans.resubmitted + orphans.failed > 0)
+      logger.info({ member, ...orphans }, 'paper orders taken over');
+    for (const run of running.values()) {
+      if (!tiers.has(run.userId)) tiers.set(run.userId, run.tier as Tier);
+      if (host.runner.enabling(run.id) || !membership.owns(run.id)) continue;
+      const local = host.runner.status(run.id);
+      // Running here already (enabled through this process's API, or kept from before).
+      if (local !== undefined && local.state === 'running') {
+        mine.add(run.id);
+        continue;
+      }
+      // Paused here since the list was read: the list is stale, not the pause (restarting it
+      // from its checkpoint undid an owner's pause and decided the candles it was to skip).
+      if (local?.pause !== undefined && local.pause.at >= listedAt) continue;
+      const failed = failures.get(run.id);
+      if (failed !== undefined && failed.next > clock.now()) continue;
+      const spec = specOf(run);
+      try {
+        await host.runner.enable(spec, {
+          persist: false,
+          ...(run.checkpointMs === undefined ? {} : { resumeAfter: run.checkpointMs }),
+        });
+        failures.delete(run.id);
+        mine.add(run.id);
+        logger.info(
+          { member, run: run.id, resumeAfter: run.checkpointMs ?? null },
+          'live strategy runs here',
+        );
+      } catch (error) {
+        // The strategy's own failure (it does not load, its warm-up is over budget) will not pass
+        // on a retry: paused now. Anything else is retried with backoff, then paused.
+        const attempts = (failed?.attempts ?? 0) + 1;
+        const own = error instanceof TicklineError && /^(STRATEGY|SANDBOX_SUSPENDED)/.test(error.code);
+        logger.warn({ err: error, run: run.id, attempts }, 'could not start a stored live strategy');
+        if (own || attempts >= START_ATTEMPTS) {
+          failures.delete(run.id);
+          host.runner.failedToStart(spec, error);
+        } else failures.set(run.id, { attempts, next: clock.now() + settings.syncMs * 2 ** attempts });
+      }
+    }
+  }
+
+  const source = createEventSource({ source: `strategy/runner/${member}`, clock });
+  const heartbeat = createBeatService({
+    name: 'strategy-live-heartbeat',
+    intervalMs: settings.heartbeatMs,
+    beatAtStart: true,
+    beat: async () => publish(membership.heartbeat(source)),
+  });
+  const syncBeat = createBeatService({
+    name: 'strategy-live-sync',
+    intervalMs: settings.syncMs,
+    beatAtStart: true,
+    beat: () => sync(),
+  });
+  // The books open from the portfolio tables before the consumers feed them.
+  const books: Service = {
+    name: 'strategy-live-books',
+    async start(context) {
+      const n = await host.loadBooks();
+      context.logger.info({ portfolios: n, member }, 'live trading: portfolios loaded');
+    },
+    async stop() {},
+    health: () => ({ status: ServiceStatus.Up }),
+  };
+
+  const ownerOf = async (portfolioId: string): Promise<string | undefined> => {
+    if (host.books.has(portfolioId)) return portfolioId;
+    const { rows } = await deps.sql.query('select 1 from portfolios where portfolio_id = $1', [portfolioId]);
+    return rows.length > 0 ? portfolioId : undefined;
+  };
+  /** A stored run as the API shows it: the store's state, this runner's counters if it runs it here. */
+  const statusOf = (run: StoredLiveRun): LiveRunStatus => {
+    const here = host.runner.status(run.id);
+    const fallback: LiveRunStatus = {
+      id: run.id,
+      strategyId: run.strategyId,
+      version: run.version,
+      userId: run.userId,
+      portfolioId: run.portfolioId,
+      state: run.state,
+      candles: 0,
+      signals: 0,
+      ...(run.checkpointMs === undefined ? {} : { lastCandleTime: run.checkpointMs }),
+      lastSignals: [],
+      logs: [],
+      cpuMs: 0,
+      errors: 0,
+    };
+    const { pause: _pause, ...base } = here ?? fallback;
+    return { ...base, state: run.state, ...(run.pause === undefined ? {} : { pause: run.pause }) };
+  };
+  const storedStatus = async (id: string) => {
+    const run = await store.get(id);
+    return run === undefined ? undefined : statusOf(run);
+  };
+  const routeOptions: Omit<LiveRoutesOptions, 'prefix'> = {
+    shared: {
+      list: async (userId) => (await store.list(userId)).map(statusOf),
+      get: storedStatus,
+      async pause(id, code, reason) {
+        await store.pause(id, { code, reason, at: clock.now() });
+        return storedStatus(id);
+      },
+      async resume(id) {
+        if (!(await store.resumeWithinLimit(id, maxLiveOf, clock.now()))) throw await refusedResume(id);
+        return storedStatus(id);
+      },
+      stop: (id) => store.remove(id),
+    },
+    runner: host.runner,
+    desk: host.desk,
+    journal: host.journal,
+    books: host.books,
+    risk: host.risk,
+    authenticate: async (request, scope) => {
+      const principal = await authenticateRequest(deps.identity, request);
+      requireScope(principal, scope);
+      tiers.set(principal.userId, principal.tier);
+      // An admin's key reaches other users' portfolios only when it carries the admin scope.
+      return { userId: principal.userId, admin: hasAdminPower(principal) };
+    },
+    // A paper portfolio's id is its account's id, which is the owner's user id.
+    ownerOf,
+    portfoliosOf: async (userId) => ((await ownerOf(userId)) === undefined ? [] : [userId]),
+    versionExists: async (userId, strategyId, version) => {
+      try {
+        await deps.repository.getVersion(userId, strategyId, version);
+        return true;
+      } catch (error) {
+        if (error instanceof TicklineError && /NOT_FOUND/.test(error.code)) return false;
+        throw error;
+      }
+    },
+    maxLive: async (userId) => settings.tiers[tierOf(userId)].maxLive,
+    ...(deps.promotionGate
+      ? {
+          promotionGate: (userId, strategyId, version) =>
+            deps.promotionGate!(userId, tierOf(userId), strategyId, version),
+        }
+      : {}),
+    settings: (userId) => engineSettings(userId),
+    symbols: deps.symbols,
+    equityHistory: (portfolioId, window) => readEquityWindow(deps.sql, portfolioId, window, Date.now()),
+    ...(deps.replay === undefined
+      ? {}
+      : {
+          parity: createParityService({
+            stored: (id) => store.get(id),
+            journal: host.journal,
+            history: sqlCandleHistory(deps.sql),
+            code: async (userId, strategyId, version) =>
+              (await deps.repository.getVersion(userId, strategyId, version)).js,
+            settings: (userId) => engineSettings(userId),
+            equityAt: (portfolioId, atMs) => readEquityAt(deps.sql, portfolioId, atMs),
+            run: deps.replay.run,
+            limits: (tier) => deps.replay!.limits(tier as Tier),
+          }),
+        }),
+  };
+  // The operations API (platform) gathers every strategy process's runs over request/reply.
+  const admin = deps.rpc ? [createLiveAdminResponder({ rpc: deps.rpc, runner: host.runner, member })] : [];
+  const attached =
+    venues !== undefined && host.venues !== undefined
+      ? venues.attach(host.venues, host.journal, settings.syncMs)
+      : undefined;
+  return {
+    host,
+    store,
+    membership,
+    // The sandbox processes stop last: the consumers that step runs stop before them.
+    services: [
+      ...(deps.open === undefined ? [processes] : []),
+      host.follower.consumer,
+      books,
+      ...host.services,
+      host.follower.catchUp,
+      heartbeat,
+      syncBeat,
+      createEquityCompaction(deps.sql, () => clock.now()),
+      ...admin,
+      // Venue streams follow membership (heard from the heartbeats above) and feed the desks.
+      ...(attached?.services ?? []),
+    ],
+    routeOptions,
+    ...(attached === undefined ? {} : { venues: attached.actions }),
+    sync,
+  };
+}

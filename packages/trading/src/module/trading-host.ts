@@ -1,0 +1,95 @@
+/**
+ * @module The trading host: live runs, paper portfolios, the order desk and risk, composed from the
+ * process's started log, publisher and database and from the strategy host (stored versions, the
+ * promotion gate and the sandbox processes that replay a run for its parity report).
+ */
+import type { EventLog, Publisher, RequestReply } from '@tickline/eventlog';
+import type { IdentityService, SharedRedis } from '@tickline/identity';
+import type { ModuleBaseDeps, ModuleHost, SecretBox } from '@tickline/kernel';
+import { marketConfig } from '@tickline/market/config';
+import type { Sql } from '@tickline/store';
+import type { StrategyHost } from '@tickline/strategy';
+import { venueCredentialBox } from '../venues/credential-box.ts';
+import { composeLive, type LiveComposition } from './live-composition.ts';
+import type { TradingSettings } from './trading-settings.ts';
+
+/** Started objects the host needs besides the base deps. */
+export interface TradingHostDeps {
+  sql: Sql;
+  publisher: Pick<Publisher, 'publish'>;
+  identity: IdentityService;
+  /** The strategy host: stored versions, the promotion gate, the sandbox processes. */
+  strategy: StrategyHost;
+  /** The main log; live trading runs only with it (and `trading.live.enabled`). */
+  eventLog?: EventLog | undefined;
+  /** Request/reply between processes: operators reach this process's live runs over it. */
+  rpc?: RequestReply | undefined;
+  /** The process's Redis (scaled mode): the orders-per-minute count is shared through it. */
+  redis?: SharedRedis | undefined;
+  /**
+   * The keys the composition root derives from `auth.secret`: venue API keys are sealed with
+   * `venueCredentialKey`. Without it (or `venueBox`) no portfolio can be bound to a live venue.
+   */
+  keys?: { venueCredentialKey?: Uint8Array };
+  /** The box venue keys are sealed with, instead of one over `keys.venueCredentialKey` (tests). */
+  venueBox?: SecretBox;
+  /** Test seam: the live venues' HTTP client. @default globalThis.fetch */
+  venueFetch?: typeof fetch;
+  /** Other config sections the host reads: market's symbols, the HTTP port (a default member name). */
+  config?: {
+    market?: { symbols?: readonly string[] };
+    http?: { port?: number };
+    eventlog?: { engine?: string };
+  };
+}
+
+export interface TradingHost extends ModuleHost {
+  readonly settings: TradingSettings;
+  readonly sql: Sql;
+  /** Live strategies, paper portfolios and orders; absent without an event log or when disabled. */
+  readonly live?: LiveComposition;
+}
+
+export function createTradingHost(deps: TradingHostDeps & ModuleBaseDeps<TradingSettings>): TradingHost {
+  const { settings, logger, strategy } = deps;
+  const run = strategy.processes.run.bind(strategy.processes);
+  const key = deps.keys?.venueCredentialKey;
+  const box = deps.venueBox ?? (key === undefined ? undefined : venueCredentialBox(key));
+  const live =
+    deps.eventLog !== undefined && settings.live.enabled
+      ? composeLive({
+          settings: settings.live,
+          eventLog: deps.eventLog,
+          publisher: deps.publisher,
+          sql: deps.sql,
+          clock: deps.clock,
+          logger: logger.child({ component: 'live' }),
+          metrics: deps.metrics,
+          repository: strategy.repository,
+          identity: deps.identity,
+          symbols: new Set(deps.config?.market?.symbols ?? marketConfig.schema.parse(undefined).symbols),
+          ...(deps.config?.http?.port === undefined ? {} : { port: deps.config.http.port }),
+          soleProcess: deps.config?.eventlog?.engine === 'embedded',
+          rpc: deps.rpc,
+          redis: deps.redis,
+          promotionGate: (userId, tier, strategyId, version) =>
+            strategy.gate.assertMayGoLive(userId, tier, strategyId, version),
+          replay: { run, limits: (tier) => strategy.settings.tiers[tier] ?? strategy.settings.tiers.free },
+          ...(box === undefined
+            ? {}
+            : {
+                venues: {
+                  config: settings.venues,
+                  box,
+                  ...(deps.venueFetch ? { fetch: deps.venueFetch } : {}),
+                },
+              }),
+        })
+      : undefined;
+  return {
+    services: live?.services ?? [],
+    ...(live === undefined ? {} : { live }),
+    settings,
+    sql: deps.sql,
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * @module Replays a live paper run through the backtest engine and reports parity. The replay takes
+ * the run's version, parameters, feeds and engine settings; its warm-up is the run's (the last
+ * `warmupBars` candles of each feed closed by the time it was enabled, shown with their orders
+ * dropped: `RunOptions.warmupUntil`), then every candle up to the last one the run decided. The
+ * engine's own matcher fills the replay's orders with the fill model the paper venue uses, so the
+ * strategy's position and equity read the same on both sides — unless something differs, which is
+ * what the report is for. A run paused and resumed skipped the candles of its pause; the replay
+ * does not, so such a run diverges where it was paused.
+ */
+import { TicklineError } from '@tickline/kernel';
+import { INTERVAL_MS } from '@tickline/market';
+import type { Order as VenueOrder } from '../broker/order.ts';
+import type {
+  BacktestJob,
+  CandleColumns,
+  EngineRunResult,
+  EngineSettings,
+  Feed,
+  LiveCandle,
+  LiveFeed,
+} from '@tickline/strategy';
+import type { CandleHistory } from '../live/live-runner-types.ts';
+import { liveDecisions, replayDecisions } from './parity-decisions.ts';
+import { compareDecisions, type ParityReport } from './parity-report.ts';
+import './errors.ts';
+
+/** Candles of one feed a replay covers at most (warm-up included): the candle history's page. */
+export const MAX_PARITY_CANDLES = 5_000;
+
+/** What a parity report needs of a live run. */
+export interface ParityRun {
+  id: string;
+  strategyId: string;
+  version: number;
+  params: Record<string, unknown>;
+  feeds: readonly LiveFeed[];
+  warmupBars: number;
+  /** When this version of the run was enabled (epoch ms): its warm-up closed by then. */
+  enabledAt: number;
+  /** Close time of the last candle the run decided (its checkpoint). */
+  decidedUntil: number;
+}
+
+export interface ParityReplayOptions {
+  run: ParityRun;
+  /** The run's engine settings, its starting capital the portfolio's equity when it was enabled. */
+  settings: EngineSettings;
+  /** The market's stored candles (the runner's warm-up source). */
+  history: CandleHistory;
+  /** The run's orders from its enable time on (the order journal's `ofStrategy`). */
+  orders: readonly VenueOrder[];
+  /** Runs the replay: the stored version's code in its owner's sandbox. */
+  execute: (job: Omit<BacktestJob, 'code'>) => Promise<EngineRunResult>;
+}
+
+const COLUMNS = ['openTime', 'closeTime', 'open', 'high', 'low', 'close', 'volume'] as const;
+
+function columnsOf(candles: readonly LiveCandle[]): CandleColumns {
+  const columns = {} as CandleColumns;
+  for (const name of COLUMNS) columns[name] = Float64Array.from(candles, (c) => c[name]);
+  return columns;
+}
+
+function unavailable(reason: string, details?: Record<string, unknown>): TicklineError {
+  return new TicklineError('STRATEGY_PARITY_UNAVAILABLE', reason, details ? { details } : undefined);
+}
+
+/** The candles of one feed the run saw: its warm-up, then those it decided. */
+async function feedCandles(o: ParityReplayOptions, feed: LiveFeed) {
+  const { run } = o;
+  const step = INTERVAL_MS[feed.interval as keyof typeof INTERVAL_MS] ?? 60_000;
+  const span = Math.ceil((run.decidedUntil - run.enabledAt) / step) + 1;
+  if (run.warmupBars + span > MAX_PARITY_CANDLES)
+    throw unavailable(`the run covers more than ${MAX_PARITY_CANDLES} ${feed.interval} candles`, {
+      maxCandles: MAX_PARITY_CANDLES,
+    });
+  const candles = await o.history(feed.symbol, feed.interval, run.warmupBars + span, run.decidedUntil);
+  // `slice(-0)` would be every candle: a run enabled without warm-up saw none.
+  const before = candles.filter((c) => c.closeTime <= run.enabledAt);
+  const warmup = run.warmupBars > 0 ? before.slice(-run.warmupBars) : [];
+  const acted = candles.filter((c) => c.closeTime > run.enabledAt && c.closeTime <= run.decidedUntil);
+  return { warmup, acted };
+}
+
+/** See the module comment. */
+export async function replayParity(options: ParityReplayOptions): Promise<ParityReport> {
+  // A candle that closed just before the enable but was published just after it is decided live
+  // (at load, by a few hundred ms): the window starts at the run's first order when that came
+  // first, so the replay decides the same candles rather than showing a shifted sequence.
+  const live = liveDecisions(options.orders, options.run.id, options.run.version);
+  const firstOrdered = Math.min(...live.map((d) => d.candleCloseTime));
+  const enabledAt = Math.min(options.run.enabledAt, firstOrdered - 1);
+  const o = { ...options, run: { ...options.run, enabledAt } };
+  const { run } = o;
+  if (!(run.decidedUntil > run.enabledAt))
+    throw unavailable('the run has decided no candle since it was enabled');
+  const perFeed = await Promise.all(run.feeds.map((f) => feedCandles(o, f)));
+  const feeds: Feed[] = run.feeds.map((f, k) => ({
+    symbol: f.symbol,
+    interval: f.interval,
+    columns: columnsOf([...perFeed[k]!.warmup, ...perFeed[k]!.acted]),
+  }));
+  const result = await o.execute({
+    feeds,
+    // Nothing is closed at the end: the run is not over, and closing is not a decision it made.
+    settings: { ...o.settings, closeAtEnd: false },
+    params: run.params,
+    recordSignals: true,
+    warmupUntil: run.enabledAt,
+    equityPoints: 2,
+  });
+  const window = {
+    fromMs: run.enabledAt,
+    toMs: run.decidedUntil,
+    candles: perFeed.reduce((n, f) => n + f.acted.length, 0),
+    warmupCandles: perFeed.reduce((n, f) => n + f.warmup.length, 0),
+  };
+  return compareDecisions(
+    { runId: run.id, strategyId: run.strategyId, version: run.version, window },
+    live,
+    replayDecisions(result.signals, feeds, o.settings.takerFee),
+  );
+}

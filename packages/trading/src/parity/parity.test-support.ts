@@ -1,0 +1,77 @@
+/**
+ * @module A live paper run for parity tests: a seeded 1 m random walk whose first candles are the
+ * run's warm-up history, the rest handed to a live runner one by one (the live world's paper venue
+ * fills its orders), and what a parity replay of it needs.
+ */
+import type { EventEnvelope } from '@tickline/kernel';
+import {
+  type Feed,
+  type LiveCandle,
+  randomWalkFeed,
+  type StrategyDefinition,
+} from '@tickline/strategy/internal';
+import { candleEvents, P, settings, spec, SYMBOL, world } from '../live/live-world.test-support.ts';
+
+export const WARMUP = 40;
+/** Past the live engine's 256-candle columns: a run's `feed.index` must go on as the backtest's. */
+export const BARS = 500;
+export const ENABLED_AT = Date.UTC(2026, 0, 1);
+/** Candles whose first WARMUP closed by the time the run is enabled (the world's clock). */
+export const feed = randomWalkFeed(SYMBOL, '1m', 60_000, BARS, 11, 100, ENABLED_AT - WARMUP * 60_000);
+
+function candlesOf(f: Feed): LiveCandle[] {
+  const c = f.columns;
+  return Array.from(c.closeTime, (closeTime, i) => ({
+    openTime: c.openTime[i]!,
+    closeTime,
+    open: c.open[i]!,
+    high: c.high[i]!,
+    low: c.low[i]!,
+    close: c.close[i]!,
+    volume: c.volume[i]!,
+  }));
+}
+
+/** The market's stored candles: the last `count` closed by `before`. */
+export const history = async (_s: string, _i: string, count: number, before: number) =>
+  candlesOf(feed)
+    .filter((c) => c.closeTime <= before)
+    .slice(-count);
+
+/**
+ * A live paper run of `definition` over the feed: `warmupBars` candles of warm-up from history,
+ * then every candle after the first WARMUP.
+ */
+export async function livePaperRun(
+  definition: StrategyDefinition,
+  params: Record<string, unknown> = {},
+  warmupBars = WARMUP,
+) {
+  const s = settings();
+  const w = world(s, definition);
+  w.options.history = history;
+  const run = { ...spec('run-1', s), warmupBars, params };
+  await w.runner.enable(run);
+  const events: EventEnvelope[] = candleEvents(feed).slice(WARMUP);
+  for (const e of events) {
+    w.track(e.data as { symbol: string; close: number });
+    await w.runner.handle([e]);
+  }
+  const orders = await w.journal.ofStrategy(P, run.strategyId, ENABLED_AT);
+  const base = {
+    run: {
+      id: run.id,
+      strategyId: run.strategyId,
+      version: run.version,
+      params: run.params,
+      feeds: run.feeds,
+      warmupBars,
+      enabledAt: ENABLED_AT,
+      decidedUntil: feed.columns.closeTime.at(-1)!,
+    },
+    settings: s,
+    history,
+    orders,
+  };
+  return { base, orders, w };
+}

@@ -1,0 +1,89 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  createInlineExecutor,
+  evaluateTrustedStrategy,
+  runBacktest,
+  SMA_CROSS_SOURCE,
+  type StrategyDefinition,
+  stripTypes,
+} from '@tickline/strategy/internal';
+import { crossing } from '../live/live-world.test-support.ts';
+import { replayParity, type ParityReplayOptions } from './parity-replay.ts';
+import { BARS, ENABLED_AT, livePaperRun, WARMUP } from './parity.test-support.ts';
+
+/** Replays on this thread (trusted definitions only). */
+const onHost =
+  (definition: StrategyDefinition): ParityReplayOptions['execute'] =>
+  async (job) =>
+    runBacktest(definition, job.feeds, job.settings, {
+      ...(job.params ? { params: job.params } : {}),
+      recordSignals: job.recordSignals === true,
+      ...(job.warmupUntil === undefined ? {} : { warmupUntil: job.warmupUntil }),
+    });
+
+describe('parity report', () => {
+  const sandbox = createInlineExecutor();
+  afterAll(() => sandbox.close());
+
+  it('a live paper run replayed with its own version is identical, decision by decision', async () => {
+    const { base, orders } = await livePaperRun(crossing);
+    expect(orders.length).toBeGreaterThan(10);
+    const report = await replayParity({ ...base, execute: onHost(crossing) });
+    expect(report.window).toMatchObject({ candles: BARS - WARMUP, warmupCandles: WARMUP });
+    expect(report.identical).toBe(true);
+    expect(report.liveDecisions).toBe(orders.length);
+    expect(report.summary).toBe(`identical, ${orders.length} decisions`);
+    expect(report.rows.every((r) => r.differs.length === 0)).toBe(true);
+    // Stops and limits are in it, with their prices.
+    expect(new Set(report.rows.map((r) => r.live!.type))).toEqual(new Set(['market', 'stop', 'limit']));
+  });
+
+  it('a run enabled without warm-up is replayed without any: identical', async () => {
+    const { base, orders } = await livePaperRun(crossing, {}, 0);
+    expect(orders.length).toBeGreaterThan(10);
+    const report = await replayParity({ ...base, execute: onHost(crossing) });
+    expect(report.window).toMatchObject({ candles: BARS - WARMUP, warmupCandles: 0 });
+    expect(report.summary).toBe(`identical, ${orders.length} decisions`);
+  });
+
+  it('percent orders sized from equity, replayed in the sandbox from the stored code: identical', async () => {
+    const js = stripTypes(SMA_CROSS_SOURCE);
+    const { base, orders } = await livePaperRun(evaluateTrustedStrategy(js), { fast: 5, slow: 15 });
+    expect(orders.length).toBeGreaterThan(4);
+    const report = await replayParity({ ...base, execute: (job) => sandbox.run({ ...job, code: js }) });
+    expect(report.rows[0]!.replay!.percent).toBe(100);
+    expect(report.summary).toBe(`identical, ${orders.length} decisions`);
+  });
+
+  it('a changed version shows the first divergence, and the rows agree up to it', async () => {
+    const { base } = await livePaperRun(crossing);
+    // The next version of the strategy: a slower slow average by default.
+    const changed: StrategyDefinition = {
+      ...crossing,
+      params: { ...crossing.params, slow: { type: 'int', default: 16 } },
+    };
+    const report = await replayParity({ ...base, execute: onHost(changed) });
+    expect(report.identical).toBe(false);
+    const first = report.firstDivergence!;
+    expect(report.rows[first]!.differs.length).toBeGreaterThan(0);
+    expect(report.rows.slice(0, first).every((r) => r.differs.length === 0)).toBe(true);
+    expect(report.summary).toMatch(/^diverges at decision \d+/);
+    expect(report.summary).toContain(new Date(report.rows[first]!.live!.candleCloseTime).toISOString());
+  });
+
+  it('a replay without the run’s warm-up is not the run: warm-up decisions would count', async () => {
+    const { base } = await livePaperRun(crossing);
+    const report = await replayParity({
+      ...base,
+      execute: (job) => onHost(crossing)({ ...job, warmupUntil: -Infinity }),
+    });
+    expect(report.identical).toBe(false);
+  });
+
+  it('a run that decided nothing yet has no report (coded)', async () => {
+    const { base } = await livePaperRun(crossing);
+    await expect(
+      replayParity({ ...base, run: { ...base.run, decidedUntil: ENABLED_AT }, execute: onHost(crossing) }),
+    ).rejects.toMatchObject({ code: 'STRATEGY_PARITY_UNAVAILABLE' });
+  });
+});

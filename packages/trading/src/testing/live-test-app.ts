@@ -1,0 +1,146 @@
+/**
+ * @module The live-trading routes over real in-memory parts for SDK and route tests: the core
+ * portfolio ledger, the paper broker at a settable last price, the order desk with an in-memory
+ * journal, and a live runner whose strategies load from a map. The caller is the `x-api-key`
+ * header's value (`user:<id>`), so a test can act as two users without identity.
+ */
+import { createEventSource, ManualClock, type EventEnvelope } from '@tickline/kernel';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { InMemoryOrderJournal } from '../broker/order-journal.ts';
+import { OrderDesk } from '../broker/order-desk.ts';
+import { orderEnvelope, orderEventSourceName } from '../broker/order-envelope.ts';
+import { resolveBacktestSettings, type StrategyDefinition } from '@tickline/strategy/internal';
+import { LiveRunner } from '../live/live-runner.ts';
+import { liveRoutes, type LiveRoutesOptions } from '../live-http/live-routes.ts';
+import { coreFillModel } from '../paper/core-fill-model.ts';
+import { createPaperBroker } from '../paper/paper-broker.ts';
+import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
+import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
+import type { RiskControls } from '../risk/risk-controls.ts';
+import { RiskLimitsSchema } from '../risk/risk-limits.ts';
+
+export interface LiveTestAppOptions {
+  /** Portfolio id → owner user id; each opens with `openingCash`. */
+  portfolios: Record<string, string>;
+  openingCash?: number;
+  /** Symbol → last trade price (what a market order fills at). */
+  prices: Record<string, number>;
+  /** `strategyId@version` → definition; any other version does not exist. */
+  strategies?: Record<string, StrategyDefinition>;
+  /** @default 1 */
+  maxLive?: number;
+  maxPositionValue?: number;
+  /** Where the kill switch and limits are kept (SQL to act as one of several processes); @default in memory */
+  controls?: RiskControls;
+  /** How long the risk view trusts a read of `controls`. */
+  riskTtlMs?: number;
+  /** Callers with the admin role. */
+  admins?: readonly string[];
+}
+
+export interface LiveTestApp {
+  app: FastifyInstance;
+  /** What the routes were registered with (GraphQL's tests bind the same parts). */
+  routeOptions: LiveRoutesOptions;
+  runner: LiveRunner;
+  books: CorePortfolioLedger;
+  events: EventEnvelope[];
+  /** Moves a symbol's last price (what a market order fills at) and marks positions to it. */
+  setPrice(symbol: string, price: number): void;
+  close(): Promise<void>;
+}
+
+/** Builds the app; see the module comment. */
+export async function createLiveTestApp(options: LiveTestAppOptions): Promise<LiveTestApp> {
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const settings = resolveBacktestSettings({ startingCapital: options.openingCash ?? 10_000 });
+  const books = new CorePortfolioLedger();
+  for (const id of Object.keys(options.portfolios)) books.open(id, options.openingCash ?? 10_000, []);
+  const last = new Map(Object.entries(options.prices));
+  const symbols = new Set(last.keys());
+  const paper = createPaperBroker({
+    fillModel: coreFillModel(settings),
+    ledger: books,
+    symbols,
+    lastPrice: (s) => last.get(s),
+    now: () => clock.now(),
+  });
+  const limits = RiskLimitsSchema.parse(
+    options.maxPositionValue === undefined ? {} : { maxPositionValue: options.maxPositionValue },
+  );
+  const risk = new LedgerRiskView(books, limits, (s) => last.get(s), {
+    ...(options.controls === undefined ? {} : { controls: options.controls }),
+    ...(options.riskTtlMs === undefined ? {} : { ttlMs: options.riskTtlMs }),
+  });
+  const journal = new InMemoryOrderJournal();
+  const events: EventEnvelope[] = [];
+  const source = createEventSource({ source: orderEventSourceName('paper'), clock });
+  // The desk reports to the runner, which needs the desk: the runner is set right below.
+  const late: { runner?: LiveRunner } = {};
+  const desk = new OrderDesk({
+    broker: paper,
+    journal,
+    portfolios: risk,
+    clock,
+    emit: (e) => {
+      late.runner?.onOrderEvent(e);
+      events.push(orderEnvelope(source, e));
+    },
+  });
+  const strategies = options.strategies ?? {};
+  const runner = (late.runner = new LiveRunner({
+    desk,
+    paper,
+    books,
+    risk,
+    load: async (id, version) => {
+      const definition = strategies[`${id}@${version}`];
+      if (definition === undefined) throw new Error(`no strategy ${id}@${version}`);
+      return definition;
+    },
+    history: async () => [],
+    publish: (e) => events.push(e),
+    source: createEventSource({ source: 'strategy/live', clock }),
+    clock,
+  }));
+  const app = Fastify();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const routeOptions: LiveRoutesOptions = {
+    runner,
+    desk,
+    journal,
+    books,
+    risk,
+    authenticate: async (request) => {
+      const key = request.headers['x-api-key'];
+      if (typeof key !== 'string' || !key.startsWith('user:'))
+        throw Object.assign(new Error('who?'), { statusCode: 401, code: 'AUTH_UNAUTHENTICATED' });
+      const userId = key.slice('user:'.length);
+      return { userId, admin: options.admins?.includes(userId) ?? false };
+    },
+    ownerOf: async (id) => options.portfolios[id],
+    portfoliosOf: async (user) =>
+      Object.entries(options.portfolios)
+        .filter(([, owner]) => owner === user)
+        .map(([id]) => id),
+    versionExists: async (_user, strategyId, version) => `${strategyId}@${version}` in strategies,
+    maxLive: async () => options.maxLive ?? 1,
+    settings: () => settings,
+    symbols,
+  };
+  await app.register(liveRoutes, { prefix: '/api/v1', ...routeOptions });
+  return {
+    app,
+    routeOptions,
+    runner,
+    books,
+    events,
+    setPrice(symbol, price) {
+      last.set(symbol, price);
+      books.mark(symbol, price, clock.now());
+    },
+    close: () => app.close(),
+  };
+}
