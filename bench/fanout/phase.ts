@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { envInt, percentile, progress } from '../lib/report.ts';
 import type { FromServer, Impl, ToServer, Wire } from './ipc.ts';
+import type { MemorySplit } from './multi/memory-split.ts';
 import { Drainer, RawClient, type ClientTarget } from './load/raw-client.ts';
 import { Recorder } from './load/recorder.ts';
 import { openWitness } from './load/witness.ts';
@@ -46,6 +47,10 @@ export interface PhaseResult {
   maxMs: number;
   deliveredRatio: number;
   kbPerConn: number;
+  /** Multi-process rows: where the resident memory per connection went (after a full GC). */
+  memory?: MemorySplit;
+  /** Multi-process rows: resident memory per connection 1 s after the last, without a GC. */
+  kbPerConnNoGc?: number;
   heapKbPerConn: number;
   fanoutP50Ms: number;
   fanoutP99Ms: number;

@@ -153,6 +153,12 @@ for (const r of results) {
   summary[`${key}_kb_per_conn${suffix}`] = round(r.kbPerConn, 2);
   summary[`${key}_delivered${suffix}`] = round(r.deliveredRatio, 4);
   if (r.gateways !== undefined) summary[`${key}_server_cpu_pct${suffix}`] = round(r.serverCpuPct, 1);
+  if (r.memory) {
+    if (r.kbPerConnNoGc !== undefined) summary[`${key}_kb_per_conn_no_gc${suffix}`] = round(r.kbPerConnNoGc, 2);
+    summary[`${key}_old_kb_per_conn${suffix}`] = round(r.memory.oldKb, 2);
+    summary[`${key}_young_kb_per_conn${suffix}`] = round(r.memory.youngKb, 2);
+    summary[`${key}_native_kb_per_conn${suffix}`] = round(r.memory.nativeKb, 2);
+  }
 }
 const ratio = (a: string, b: string) =>
   typeof summary[a] === 'number' && typeof summary[b] === 'number' ? round(summary[a] / summary[b], 3) : null;

@@ -59,3 +59,27 @@ export function sumCpuMicros(pids: readonly number[]): number {
   }
   return sum;
 }
+
+/** CPU µs of each of `pids` that is still running. */
+export function cpuByPid(pids: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      out.set(pid, cpuMicros(pid));
+    } catch {
+      // Exited.
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU µs used between two readings by the processes of the second (those new since count from
+ * zero). A process that exited in between takes its time with it: left out rather than subtracted,
+ * so the figure is a lower bound and never negative (PostgreSQL's autovacuum workers come and go).
+ */
+export function cpuBetween(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let sum = 0;
+  for (const [pid, cpu] of after) sum += Math.max(0, cpu - (before.get(pid) ?? 0));
+  return sum;
+}

@@ -4,7 +4,12 @@
  * accounts (default one per five runs; a premium account runs up to 20) spread over BENCH_SYMBOLS
  * (default 20) symbols of one-minute candles, BENCH_MINUTES (default 60) minutes after
  * BENCH_WARMUP (default 10) unmeasured ones, replayed as fast as the runner takes them, each run
- * with its own paper portfolio, every order through the order desk and the paper venue. All
+ * with its own paper portfolio, every order through the order desk and the paper venue. Every
+ * order passes the risk check production runs: the platform's default limits, and each
+ * portfolio's kill switch and limits read from SQL (`SqlRiskControls` over the embedded PGlite,
+ * as `tickline start` has it) through the view every process uses (`LedgerRiskView`), whose
+ * 1 s cache runs on the replayed clock — as live, where candles are a minute apart, each
+ * strategy order reads the store. All
  * symbols' candles of a minute arrive as one batch (as the candle consumer delivers them); a run's
  * candle-to-signal latency is from that arrival to the end of its decision (its orders placed).
  *
@@ -20,23 +25,28 @@ import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   compileStrategy,
-  coreFillModel,
-  CorePortfolioLedger,
-  createPaperBroker,
   evaluateTrustedStrategy,
-  InMemoryOrderJournal,
-  LedgerRiskView,
   LiveProcesses,
-  LiveRunner,
-  OrderDesk,
   type OpenSession,
   randomWalkFeed,
   resolveBacktestSettings,
-  RiskLimitsSchema,
   SMA_CROSS_SOURCE,
-  type FeedCandle,
 } from '@tickline/strategy/internal';
-import { createEventSource, systemClock, type EventEnvelope } from '@tickline/kernel';
+import {
+  coreFillModel,
+  CorePortfolioLedger,
+  createPaperBroker,
+  InMemoryOrderJournal,
+  LedgerRiskView,
+  LiveRunner,
+  migrateForTrading,
+  OrderDesk,
+  RiskLimitsSchema,
+  SqlRiskControls,
+  type FeedCandle,
+} from '@tickline/trading/internal';
+import { type Clock, createEventSource, type EventEnvelope } from '@tickline/kernel';
+import { createPgliteSql } from '@tickline/store';
 import { cpuMicros, rssBytes } from '../lib/proc-stat.ts';
 import { envInt, percentile, printResult, printTable, progress, round } from '../lib/report.ts';
 
@@ -63,7 +73,22 @@ const LIMITS = { cpuMsPerCandle: 100, setupCpuMs: 2_000, warmupCpuMs: 2_000 };
 
 async function measure(label: 'sandbox' | 'host') {
   progress(`${label}: starting ${strategies} runs`);
-  const pool = label === 'sandbox' ? new LiveProcesses({ processes: processCount }) : undefined;
+  // The embedded store of `tickline start` (PGlite, on a worker thread), for the risk controls.
+  const sql = await createPgliteSql({ memory: true });
+  await migrateForTrading(sql);
+  /** The replayed minute's close: the desk's, the venue's and the risk cache's clock. */
+  let replayed = feeds[0]!.columns.openTime[0]!;
+  const clock: Clock = { now: () => replayed, monotonic: () => performance.now() };
+  const pool =
+    label === 'sandbox'
+      ? new LiveProcesses({
+          processes: processCount,
+          // Experiments only: V8 flags for the sandbox processes, space-separated.
+          ...(process.env.BENCH_SANDBOX_V8_FLAGS
+            ? { v8Flags: process.env.BENCH_SANDBOX_V8_FLAGS.split(' ') }
+            : {}),
+        })
+      : undefined;
   const sandboxSessions: OpenSession = (spec, capacity) =>
     pool!.open({
       runId: spec.id,
@@ -85,20 +110,41 @@ async function measure(label: 'sandbox' | 'host') {
     lastPrice: (s) => last.get(s),
     marketFill: 'next-bar',
     fundsAtFill: (r) => r.origin.kind === 'strategy',
+    now: () => replayed,
   });
-  const risk = new LedgerRiskView(books, RiskLimitsSchema.parse({ maxOrdersPerMinute: 0 }), (s) =>
-    last.get(s),
-  );
+  // Production's check: the default limits, the switch and limits from SQL (see the module comment).
+  const controls = new (class extends SqlRiskControls {
+    override read(portfolioId: string) {
+      riskReads++;
+      riskChecked++;
+      return super.read(portfolioId);
+    }
+    override readMany(portfolioIds: readonly string[]) {
+      riskReads++;
+      riskChecked += portfolioIds.length;
+      return super.readMany(portfolioIds);
+    }
+  })(sql);
+  const risk = new LedgerRiskView(books, RiskLimitsSchema.parse({}), (s) => last.get(s), {
+    controls,
+    now: () => replayed,
+  });
   const late: { runner?: LiveRunner } = {};
   let orderEvents = 0;
   let signals = 0;
+  /** Orders the risk check (or the venue) refused. */
+  let refused = 0;
+  /** Queries of the risk controls in SQL, and the portfolios they read (measured minutes only). */
+  let riskReads = 0;
+  let riskChecked = 0;
   const desk = new OrderDesk({
     broker: paper,
     journal: new InMemoryOrderJournal(),
     portfolios: risk,
-    clock: systemClock,
+    clock,
     emit: (e) => {
       orderEvents++;
+      if (e.type === 'order.rejected') refused++;
       late.runner!.onOrderEvent(e);
     },
   });
@@ -118,8 +164,8 @@ async function measure(label: 'sandbox' | 'host') {
     publish: (e) => {
       if (e.type === 'strategy.signal') signals++;
     },
-    source: createEventSource({ source: 'strategy/live' }),
-    clock: systemClock,
+    source: createEventSource({ source: 'strategy/live', clock }),
+    clock,
     cpuMsPerCandle: 1_000,
     observe: () => latencies.push(performance.now() - arrival),
   }));
@@ -152,12 +198,16 @@ async function measure(label: 'sandbox' | 'host') {
   const childCpu = () => children().reduce((sum, pid) => sum + cpuMicros(pid), 0);
   const loop = monitorEventLoopDelay({ resolution: 1 });
   let cpuStart = process.cpuUsage();
+  let threadStart = process.threadCpuUsage();
   let childStart = childCpu();
   let wallStart = performance.now();
   for (let m = 0; m < warmup + minutes; m++) {
     if (m === warmup) {
       latencies.length = 0;
+      riskReads = 0;
+      riskChecked = 0;
       cpuStart = process.cpuUsage();
+      threadStart = process.threadCpuUsage();
       childStart = childCpu();
       wallStart = performance.now();
       loop.enable();
@@ -178,6 +228,7 @@ async function measure(label: 'sandbox' | 'host') {
       last.set(feed.symbol, candle.close);
       return { type: 'market.candle.closed', data: candle } as unknown as EventEnvelope;
     });
+    replayed = feeds[0]!.columns.closeTime[m]!;
     arrival = performance.now();
     waveFrom = latencies.length;
     await runner.handle(batch);
@@ -193,6 +244,7 @@ async function measure(label: 'sandbox' | 'host') {
   loop.disable();
   const wallMs = performance.now() - wallStart;
   const cpu = process.cpuUsage(cpuStart);
+  const thread = process.threadCpuUsage(threadStart);
   const serverCpuMs = (cpu.user + cpu.system) / 1_000;
   const sandboxCpuMs = (childCpu() - childStart) / 1_000;
   const cpuMsPerMinute = (serverCpuMs + sandboxCpuMs) / minutes;
@@ -201,6 +253,7 @@ async function measure(label: 'sandbox' | 'host') {
   const sandboxProcesses = children().length;
   for (const id of runner.list().map((r) => r.id)) runner.disable(id);
   await pool?.stop();
+  await sql.close();
   return {
     strategies,
     accounts,
@@ -210,6 +263,9 @@ async function measure(label: 'sandbox' | 'host') {
     signals,
     order_events: orderEvents,
     paused,
+    refused_orders: refused,
+    risk_store_queries: riskReads,
+    risk_store_portfolios_read: riskChecked,
     candle_to_signal_p50_ms: round(percentile(latencies, 50), 3),
     candle_to_signal_p99_ms: round(percentile(latencies, 99), 3),
     // Where a wave's time goes: its first decision (the first part of a sandbox answer acted on)
@@ -219,6 +275,8 @@ async function measure(label: 'sandbox' | 'host') {
     wave_last_decision_max_ms: round(Math.max(...lasts), 1),
     server_loop_p99_ms: round(loop.percentile(99) / 1e6, 2),
     server_cpu_ms_per_minute: round(serverCpuMs / minutes, 1),
+    // Of which its main thread (the event loop); the rest is the store's worker and V8's threads.
+    server_main_thread_cpu_ms_per_minute: round((thread.user + thread.system) / 1_000 / minutes, 1),
     sandbox_cpu_ms_per_minute: round(sandboxCpuMs / minutes, 1),
     cpu_ms_per_minute: round(cpuMsPerMinute, 1),
     wall_ms: round(wallMs, 0),

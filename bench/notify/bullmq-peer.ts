@@ -2,17 +2,19 @@
  * @module The BullMQ peer (the queue Novu runs on), on a real redis-server, written the way
  * BullMQ's docs recommend (docs.bullmq.io: "Connections", "Workers › Concurrency", "Queue › Adding
  * jobs in bulk"): a `Queue` the producer fills with `addBulk`, and a `Worker` with `concurrency`
- * whose processor does the same signed Standard Webhooks POST to the same receiver over an undici
- * agent. A non-2xx answer throws, so BullMQ records the job failed and retries it (`attempts`,
- * exponential `backoff`); completed jobs are kept — BullMQ's record of each delivery, as the
+ * whose processor does the same signed Standard Webhooks POST to the same receiver through the
+ * same undici primitive the pipeline's client uses (`dispatch`, see raw.ts). A non-2xx answer
+ * throws, so BullMQ records the job failed and retries it (`attempts`, exponential `backoff`);
+ * completed jobs are kept — BullMQ's record of each delivery, as the
  * pipeline keeps its delivery rows. node-redis (the project's Redis client) is connected through
  * BullMQ's own adapter, `createNodeRedisClient`.
  */
 import { createNodeRedisClient, Queue, Worker } from 'bullmq';
 import { createClient } from 'redis';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { webhookHeaders } from '@tickline/notify/internal';
 import { cpuMicros } from '../lib/proc-stat.ts';
+import { dispatchPost } from './raw.ts';
 
 export interface PeerJob {
   id: string;
@@ -43,6 +45,7 @@ export async function bullmqPeer(options: {
   const connection = createNodeRedisClient(raw);
   const queue = new Queue(QUEUE, { connection });
   const agent = new Agent({ connections: 256 });
+  const origin = new URL(options.receiverUrl).origin;
   let completed = 0;
   let done!: () => void;
   const allDone = new Promise<void>((resolve) => (done = resolve));
@@ -50,18 +53,17 @@ export async function bullmqPeer(options: {
     QUEUE,
     async (job) => {
       const { id, path, body } = job.data;
-      const response = await request(`${options.receiverUrl}${path}`, {
-        method: 'POST',
-        dispatcher: agent,
-        headers: {
+      const status = await dispatchPost(
+        agent,
+        origin,
+        path,
+        {
           'content-type': 'application/json',
           ...webhookHeaders([options.secret], id, Math.floor(Date.now() / 1000), body),
         },
         body,
-      });
-      await response.body.text();
-      if (response.statusCode < 200 || response.statusCode >= 300)
-        throw new Error(`receiver answered ${response.statusCode}`);
+      );
+      if (status < 200 || status >= 300) throw new Error(`receiver answered ${status}`);
     },
     { connection, concurrency: options.concurrency },
   );

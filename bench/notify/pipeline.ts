@@ -26,11 +26,22 @@ const Backtest = defineEvent({
 
 export interface NotifyBench {
   users: string[];
-  /** Publishes one backtest.completed for `userId`; returns its notification id. */
-  emit(userId: string, n: number): string;
+  /** Each endpoint's secret by its receiver path (`/hook/<i>`). */
+  secrets: Record<string, string>;
+  /**
+   * Publishes one backtest.completed for `userId`; with `withId`, returns the notification id it
+   * becomes (a SHA-256 the pipeline itself does not need: left out of the throughput phase's CPU).
+   */
+  emit(userId: string, n: number, withId?: boolean): string | undefined;
   flush(): Promise<boolean>;
+  /** Resolves when the sender has written everything it fetched and read the log to its end. */
+  idle(): Promise<void>;
+  /** Rows written so far: delivered deliveries, successful attempts, notifications. */
+  recorded(): Promise<{ deliveries: number; attempts: number; notifications: number }>;
   stop(): Promise<void>;
   host: NotifyHost;
+  /** The database the pipeline writes to. */
+  databaseUrl: string;
 }
 
 export async function startNotifyBench(
@@ -43,10 +54,8 @@ export async function startNotifyBench(
   const publisher: Publisher = createPublisher({ log, spillDir: `${dir.path}/spill` });
   const context = { logger: silentLogger, fail: (error: unknown) => console.error('service failed', error) };
   await publisher.start(context);
-  const sql: Sql = await createPostgresSql({
-    url: await createDatabase(postgresUrl, 'bench_notify'),
-    poolSize: 8,
-  });
+  const databaseUrl = await createDatabase(postgresUrl, 'bench_notify');
+  const sql: Sql = await createPostgresSql({ url: databaseUrl, poolSize: 8 });
   await migrate(sql, {
     migrations: [...(await loadMigrations()), ...(await loadMigrations(NOTIFY_MIGRATIONS_DIR))],
   });
@@ -63,27 +72,41 @@ export async function startNotifyBench(
     logger: silentLogger,
   });
   const users: string[] = [];
+  const secrets: Record<string, string> = {};
   for (let i = 0; i < endpoints; i++) {
     const userId = uuidv7();
     users.push(userId);
     await host.api.rules({ userId, tier: 'enterprise' });
     await host.api.putRule({ userId }, 'backtest.completed', { channels: ['webhook'] });
-    await host.api.createEndpoint({ userId }, { url: `${receiverUrl}/hook/${i}` });
+    const { secret } = await host.api.createEndpoint({ userId }, { url: `${receiverUrl}/hook/${i}` });
+    secrets[`/hook/${i}`] = secret;
   }
   for (const service of host.services) await service.start(context);
   const source: EventSource = createEventSource({ source: 'bench/backtests' });
   return {
     users,
+    secrets,
     host,
-    emit(userId, n) {
+    databaseUrl,
+    emit(userId, n, withId = false) {
       const event = source.create(Backtest, {
         subject: userId,
         data: { userId, backtestId: `bt-${n}`, strategyName: 'Momentum', totalReturn: 0.0123 },
       });
       publisher.publish(event);
+      if (!withId) return undefined;
       return stableNotificationId(Date.parse(event.time), event.id, userId, 'backtest.completed');
     },
     flush: () => publisher.flush(30_000),
+    idle: () => host.sender?.idle() ?? Promise.resolve(),
+    async recorded() {
+      const { rows } = await sql.query<{ deliveries: number; attempts: number; notifications: number }>(
+        `select (select count(*)::int from notify_deliveries where status = 'delivered') as deliveries,
+                (select count(*)::int from notify_attempts where ok) as attempts,
+                (select count(*)::int from notify_notifications) as notifications`,
+      );
+      return rows[0]!;
+    },
     async stop() {
       for (const service of [...host.services].reverse()) await service.stop();
       await host.close();

@@ -1,11 +1,14 @@
 /**
- * @module `npm run bench:research` — the walk-forward a research job runs, at the issue's size:
- * 10 folds × 100 parameter sets (an SMA crossover, fast 5–50 × slow 60–240) over 1M one-minute
- * bars, every trial in its own isolate in the sandbox processes (StrategyProcesses, as the
- * research queue runs them: one process per core). Beside it, grademark 0.3.0's own
+ * @module `npm run bench:research` — a walk-forward research job at the issue's size: 10 folds ×
+ * 100 parameter sets (an SMA crossover, fast 5–50 × slow 60–240) over 1M one-minute bars, then
+ * the same grid over the whole range for the overfitting measures (deflated Sharpe, PBO), as
+ * `runResearch` does for the research queue: every trial in its own isolate in the sandbox
+ * processes (StrategyProcesses, one process per core, as many trials in flight). The feed goes to
+ * each process once; trials name it and their window. Beside it, grademark 0.3.0's own
  * `walkForwardOptimize` with the same grid and the same 10 folds on a 1 % slice of the bars (it
  * builds a data-forge frame and its indicators per trial; at full size it would run for hours).
- * Both are compared in bar steps a second: every trial's bars plus every out-of-sample run's.
+ * Both are compared in bar steps a second: every trial's bars plus every out-of-sample run's (the
+ * walk-forward part alone for grademark, which has no whole-range search).
  *
  * Sizes: BENCH_BARS (default 1,000,000), BENCH_SLICE (grademark's bars, default 1 % of them),
  * BENCH_PROCESSES (default: the cores). The last line is `RESULT {json}` with `trials`,
@@ -20,15 +23,17 @@ import type { IBar, IParameterDef, IStrategy, ITrade } from 'grademark';
 import {
   compileStrategy,
   createSandboxExecutor,
+  feedKey,
   randomWalkFeed,
   resolveBacktestSettings,
+  runResearch,
   shareFeeds,
   SMA_CROSS_SOURCE,
   StrategyProcesses,
-  walkForward,
 } from '@tickline/strategy/internal';
 import type { Feed } from '@tickline/strategy/internal';
 import { plainBars } from '../backtest/grademark-documented.ts';
+import { sumCpuMicros, withChildren } from '../lib/proc-stat.ts';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
 
 const bars = envInt('BENCH_BARS', 1_000_000);
@@ -52,6 +57,10 @@ const stepsOf = (w: { inSampleBars: number; outSampleBars: number }): number =>
 
 progress(`building ${bars} one-minute bars in shared memory`);
 const [feed] = shareFeeds([randomWalkFeed('BTC-USDT', '1m', 60_000, bars, 1)]) as [Feed];
+// Named as loadFeed names what it loads (outside the timing; printed).
+const h0 = performance.now();
+await feedKey(feed);
+const hashMs = performance.now() - h0;
 const settings = resolveBacktestSettings({ startingCapital: 10_000, takerFee: 0, makerFee: 0 });
 const { js } = await compileStrategy(SMA_CROSS_SOURCE);
 
@@ -65,21 +74,40 @@ const executor = createSandboxExecutor({
   run: processes.run.bind(processes),
 });
 const w = windows(bars);
+const wfRuns = FOLDS * (sets + 1);
+/** Where the walk-forward part ends in the job's progress (runResearch's phases). */
+const wfShare = wfRuns / (wfRuns + sets);
 let lastShown = 0;
+let wfEnd = 0;
+const cpu0 = process.cpuUsage();
+// The sandbox processes' CPU, read from /proc: on a shared machine wall time mostly says how long
+// the (niced) sandbox processes waited for a core, CPU time what the job took.
+const sandboxPids = withChildren(process.pid).slice(1);
+const sandboxCpu0 = sumCpuMicros(sandboxPids);
 const t0 = performance.now();
-const report = await walkForward(executor, { code: js, feeds: [feed], settings }, {
-  grid,
-  ...w,
-  onProgress: (done, total) => {
+const report = await runResearch(
+  executor,
+  { code: js, feeds: [feed], settings },
+  // The schema's defaults (no warm-up, no prior trials): the job the figures always measured.
+  { kind: 'walk-forward', grid, objective: 'sharpe', warmupBars: 0, priorTrials: 0, ...w },
+  (fraction) => {
     const now = performance.now();
-    if (now - lastShown < 5_000 && done < total) return;
+    if (wfEnd === 0 && fraction >= wfShare - 1e-9) wfEnd = now;
+    if (now - lastShown < 5_000 && fraction < 1) return;
     lastShown = now;
-    progress(`walk-forward: ${done}/${total} runs, ${round((now - t0) / 1000, 0)} s`);
+    progress(`research: ${round(fraction * 100, 1)} %, ${round((now - t0) / 1000, 0)} s`);
   },
-});
+);
 const wallS = (performance.now() - t0) / 1000;
+const serverCpu = process.cpuUsage(cpu0);
+const sandboxCpuS = (sumCpuMicros(sandboxPids) - sandboxCpu0) / 1e6;
+const stillThere = withChildren(process.pid).slice(1);
+if (sandboxPids.some((pid) => !stillThere.includes(pid))) progress('a sandbox process was replaced during the run: its CPU is undercounted');
+const sent = (processes.health().info as { backtest: { data: { sent: number; sentBytes: number; held: number } } }).backtest.data;
 await processes.stop();
-if (report.windows.length !== FOLDS) throw new Error(`expected ${FOLDS} folds, got ${report.windows.length}`);
+if (report.kind !== 'walk-forward') throw new Error('expected a walk-forward report');
+const wf = report.walkForward;
+if (wf.windows.length !== FOLDS) throw new Error(`expected ${FOLDS} folds, got ${wf.windows.length}`);
 
 interface SmaBar extends IBar {
   fast: number;
@@ -125,29 +153,46 @@ const peer = walkForwardOptimize(
 );
 const peerS = (performance.now() - g0) / 1000;
 
-const steps = stepsOf(w);
+const wfSteps = stepsOf(w);
+const steps = wfSteps + sets * bars;
 const peerSteps = stepsOf(gw);
+const wfS = (wfEnd - t0) / 1000;
 const result = {
   bars,
-  folds: report.windows.length,
+  folds: wf.windows.length,
   parameter_sets: sets,
-  trials: report.runs,
+  trials: wf.runs + report.search.trials.length,
   processes: processCount,
   bar_steps: steps,
   bar_steps_per_s: Math.round(steps / wallS),
   wall_s: round(wallS, 1),
   under_5_min: wallS < 300,
+  walk_forward_s: round(wfS, 1),
+  walk_forward_bar_steps_per_s: Math.round(wfSteps / wfS),
+  search_s: round(wallS - wfS, 1),
+  feed_sends: sent.sent,
+  feed_sent_mb: round(sent.sentBytes / 1024 / 1024, 1),
+  trials_naming_feed: sent.held,
+  hash_ms: round(hashMs, 0),
+  server_cpu_s: round((serverCpu.user + serverCpu.system) / 1e6, 1),
+  sandbox_cpu_s: round(sandboxCpuS, 1),
+  bar_steps_per_cpu_s: Math.round(steps / sandboxCpuS),
+  // What the job's CPU comes to on the two cores of an idle machine (a bound, not a measurement).
+  cpu_s_per_core: round((sandboxCpuS + (serverCpu.user + serverCpu.system) / 1e6) / processCount, 1),
   grademark_bars: sliceBars,
   grademark_trades: peer.trades.length,
   grademark_bar_steps_per_s: Math.round(peerSteps / peerS),
   grademark_wall_s: round(peerS, 1),
-  vs_grademark: round(steps / wallS / (peerSteps / peerS), 1),
-  oos_return: round(report.totalReturn, 4),
+  vs_grademark: round(wfSteps / wfS / (peerSteps / peerS), 1),
+  oos_return: round(wf.totalReturn, 4),
+  deflated_sharpe: round(report.overfitting.deflatedSharpe.value, 4),
+  pbo: report.overfitting.pbo === null ? null : round(report.overfitting.pbo.value, 4),
   load_average: round(loadavg()[0]!, 1),
 };
-console.log(`Walk-forward: ${FOLDS} folds × ${sets} parameter sets, SMA crossover, ${bars} one-minute bars`);
+console.log(`Walk-forward research: ${FOLDS} folds × ${sets} parameter sets, then the grid over the whole range; SMA crossover, ${bars} one-minute bars`);
 printTable([
-  { engine: `tickline, ${processCount} sandbox processes`, bars, trials: report.runs, 's': result.wall_s, 'bar steps/s': result.bar_steps_per_s },
+  { engine: `tickline, ${processCount} sandbox processes: whole job`, bars, trials: result.trials, 's': result.wall_s, 'bar steps/s': result.bar_steps_per_s },
+  { engine: `tickline, ${processCount} sandbox processes: walk-forward part`, bars, trials: wf.runs, 's': result.walk_forward_s, 'bar steps/s': result.walk_forward_bar_steps_per_s },
   { engine: 'grademark 0.3.0 walkForwardOptimize', bars: sliceBars, trials: FOLDS * (sets + 1), 's': result.grademark_wall_s, 'bar steps/s': result.grademark_bar_steps_per_s },
 ]);
 printResult(result);

@@ -7,12 +7,12 @@
  * `tickline_realtime_log_messages_total{source="live"}`, read from `/metrics` at both ends of the
  * window, is what it received from the delivery log.
  *
- * The old whole-log reading (every gateway consuming every delivery event) no longer exists as a
- * configuration: scaled-mode gateways always take channels by interest. Its figure is the total
- * published rate, which is what each gateway of that design read; the rows print it beside the
- * measured one.
+ * The old whole-log reading (every gateway consuming every delivery event) is no longer a gateway
+ * configuration, so it is held beside the gateways instead: a reader tailing the whole delivery
+ * log with a durable of its own, as each gateway used to (whole-log-reader.ts), counted over the
+ * same window. Its rate is what every gateway of the old design received.
  */
-import { cpuMicros, sumCpuMicros } from '../lib/proc-stat.ts';
+import { cpuMicros, rssBytes, sumCpuMicros } from '../lib/proc-stat.ts';
 import { percentile, progress } from '../lib/report.ts';
 import { signUpAndIn, type ClusterProcess } from '@tickline/server/internal';
 import { Recorder } from '../fanout/load/recorder.ts';
@@ -25,6 +25,7 @@ import {
   liveLogMessages,
   subscribersPerChannel,
 } from './interest-split.ts';
+import { openWholeLogReader, type WholeLogReader } from './whole-log-reader.ts';
 
 /** Events take the feed → relay → delivery log → gateway path: give stragglers time. */
 const INTEREST_STRAGGLER_MS = STRAGGLER_MS * 2;
@@ -45,9 +46,18 @@ export interface InterestRow {
   publishedPerS: number;
   /** Messages each gateway received from the delivery log per second (its metric). */
   logPerGatewayPerS: number[];
+  /** Messages per second a reader of the whole delivery log received: the old design's gateway. */
+  wholeLogPerS: number;
+  /** That reader's records in the window by key family (`c:market:*:trades`, …). */
+  wholeLogFamilies: Record<string, number>;
+  /** The stream it read and the subjects that stream captures. */
+  wholeLogStream: string;
+  wholeLogSubjects: string;
   deliveriesPerS: number;
   deliveredRatio: number;
   gatewayCpuPct: number;
+  /** Each gateway's resident set at the window's end, MB: a process's base beside its subscribers. */
+  gatewayRssMb: number[];
   relayCpuPct: number;
   natsCpuPct: number;
   p50Ms: number;
@@ -67,6 +77,7 @@ export async function runInterestPhase(rig: MultiRig, options: InterestOptions):
   const label = `interest ×${count} gateways × ${subscribers}`;
   const gateways: ClusterProcess[] = [];
   const subscribed: Subscribers[] = [];
+  let whole: WholeLogReader | undefined;
   try {
     // One at a time (the first migrates); each on a port of its own.
     for (let i = 0; i < count; i++) gateways.push(await rig.cluster.start('gateway'));
@@ -94,6 +105,8 @@ export async function runInterestPhase(rig: MultiRig, options: InterestOptions):
         subscribed.push(await connectAll(perChannel[index]!, target, recorder));
       }
     }
+    // After the gateways: the first one's start creates the delivery stream if the relay had not.
+    whole = await openWholeLogReader(rig.cluster.env);
     await sleep(SETTLE_MS);
     progress(`${label}: publishing ${rate}/s over 100 channels, ${warmupMs / 1000} s + ${windowMs / 1000} s`);
     const natsPid = rig.cluster.nats.pid();
@@ -104,6 +117,7 @@ export async function runInterestPhase(rig: MultiRig, options: InterestOptions):
       () => ({
         // Started at the window's edge, awaited after it: a scrape takes a few ms.
         log: Promise.all(gateways.map(logMessages)),
+        at: Date.now(),
         gateways: sumCpuMicros(pids),
         relay: cpuMicros(rig.relay.child.pid!),
         nats: natsPid === undefined ? NaN : cpuMicros(natsPid),
@@ -119,20 +133,30 @@ export async function runInterestPhase(rig: MultiRig, options: InterestOptions):
     const errors = subscribed.reduce((sum, s) => sum + s.clients.reduce((n, c) => n + c.errors, 0), 0);
     if (errors > 0) progress(`${label}: ${errors} client errors`);
     const pct = (us: number) => (us / 1000 / elapsedMs) * 100;
+    const rssMb = pids.map((pid) => rssBytes(pid) / 2 ** 20);
+    // The log's records appended in the window, counted once the reader has caught up.
+    const families = Object.fromEntries(whole.receivedBetween(before.at, after.at));
+    const wholeLog = Object.values(families).reduce((a, b) => a + b, 0);
     return {
       gateways: count,
       subscribers,
       publishedPerS: ((lastSeq - firstSeq + 1) * 1000) / elapsedMs,
       logPerGatewayPerS: logAfter.map((n, g) => ((n - logBefore[g]!) * 1000) / elapsedMs),
+      wholeLogPerS: (wholeLog * 1000) / (after.at - before.at),
+      wholeLogFamilies: families,
+      wholeLogStream: whole.stream,
+      wholeLogSubjects: whole.subjects,
       deliveriesPerS: (delivered * 1000) / elapsedMs,
       deliveredRatio: delivered / expectedDeliveries(firstSeq, lastSeq, perChannel),
       gatewayCpuPct: pct(after.gateways - before.gateways),
+      gatewayRssMb: rssMb,
       relayCpuPct: pct(after.relay - before.relay),
       natsCpuPct: pct(after.nats - before.nats),
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
     };
   } finally {
+    await whole?.close();
     await Promise.all(gateways.map(stopGateway));
     for (const s of subscribed) s.close();
   }

@@ -20,11 +20,17 @@
  * split over them, each gateway's subscribers wanting a disjoint tenth of 100 market channels, the
  * feed publishing BENCH_SCALE_INTEREST_RATE events/s (default 500) round-robin over the 100
  * (scale/interest-phase.ts): messages each gateway received from the delivery log per second (its
- * `tickline_realtime_log_messages_total`) beside the whole-log figure the old design read.
- * BENCH_SCALE_PHASES (default "deliveries,interest,ccu,partitions") picks the parts to run.
+ * `tickline_realtime_log_messages_total`) beside what a reader of the whole delivery log received
+ * in the same window, as every gateway of the old design did (scale/whole-log-reader.ts).
+ * BENCH_SCALE_PHASES (default "memory,deliveries,interest,ccu,partitions") picks the parts to run.
  *
  * BENCH_SCALE_WIRES (default "ws"; "ws,sse" for both) is the delivery rows' wire; each row prints
- * its gateways' resident memory per connection (kb_per_conn, RSS, no forced GC).
+ * its gateways' resident memory per connection (kb_per_conn: RSS growth after a full GC).
+ * Memory: one gateway with N idle connections of each wire in BENCH_SCALE_MEMORY_WIRES (default
+ * "ws,sse"), N in BENCH_SCALE_MEMORY_CONNECTIONS (default "5000,19900": this machine's hard
+ * `ulimit -n` is 20,000 and the gateway holds a descriptor per connection besides its own;
+ * scale/memory-phase.ts): resident memory per connection after a full collection and where it
+ * went, and the same 1 s after the last connection without one.
  *
  * Placement as in the fan-out bench's multi-process rows: the load generator on core 0, servers
  * on any core. This machine has 2 cores: the load generator's players and subscribers take a
@@ -38,9 +44,11 @@ import { cpus, loadavg } from 'node:os';
 import { requireRedisServer, startRedis, type RedisServerHandle } from '@tickline/testing';
 import { openMultiRig, runMultiPhase, type MultiRig } from '../fanout/multi/multi-phase.ts';
 import type { PhaseResult } from '../fanout/phase.ts';
+import type { MemorySplit } from '../fanout/multi/memory-split.ts';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
 import { runGamePhase, type GameStep } from './game-phase.ts';
 import { runInterestPhase, type InterestRow } from './interest-phase.ts';
+import { runMemoryPhase, type MemoryRow } from './memory-phase.ts';
 import { runPartitionPhase, type PartitionRow } from './partition-phase.ts';
 
 const list = (name: string, fallback: string) =>
@@ -58,8 +66,17 @@ const impls = (process.env.BENCH_SCALE_WIRES ?? 'ws').split(',').map((wire) => {
 });
 const moves = envInt('BENCH_SCALE_MOVES', 100_000);
 const phases = new Set(
-  (process.env.BENCH_SCALE_PHASES ?? 'deliveries,interest,ccu,partitions').split(',').map((s) => s.trim()),
+  (process.env.BENCH_SCALE_PHASES ?? 'memory,deliveries,interest,ccu,partitions')
+    .split(',')
+    .map((s) => s.trim()),
 );
+const memoryWires = (process.env.BENCH_SCALE_MEMORY_WIRES ?? 'ws,sse').split(',').map((wire) => {
+  const impl = `tickline-${wire.trim()}`;
+  if (impl !== 'tickline-ws' && impl !== 'tickline-sse')
+    throw new Error(`BENCH_SCALE_MEMORY_WIRES takes ws and sse, got ${wire}`);
+  return impl;
+});
+const memoryCounts = list('BENCH_SCALE_MEMORY_CONNECTIONS', '5000,19900');
 const interestCounts = list('BENCH_SCALE_INTEREST_GATEWAYS', '1,2,4');
 const interestRate = envInt('BENCH_SCALE_INTEREST_RATE', 500);
 const gameCounts = list('BENCH_GAME_PROCESSES', '1,2');
@@ -75,8 +92,9 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.lengt
 class SkipProcesses extends Error {}
 
 const openFiles = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim());
-if (Number.isFinite(openFiles) && openFiles < subscribers + 100)
-  throw new Error(`ulimit -n is ${openFiles}; run \`ulimit -n ${(subscribers + 100) * 2}\` first.`);
+const mostConnections = Math.max(subscribers, ...(phases.has('memory') ? memoryCounts : []));
+if (Number.isFinite(openFiles) && openFiles < mostConnections + 100)
+  throw new Error(`ulimit -n is ${openFiles}; run \`ulimit -n ${mostConnections + 100}\` first.`);
 
 const started = performance.now();
 const redisBinary = requireRedisServer();
@@ -84,13 +102,15 @@ if (!redisBinary.available) throw new Error(`bench:scale needs redis-server: ${r
 progress('starting nats-server, PostgreSQL and redis-server');
 let rig: MultiRig | undefined;
 let redis: RedisServerHandle | undefined;
+const memories: MemoryRow[] = [];
 const deliveries: PhaseResult[] = [];
 const interests: InterestRow[] = [];
 const games: GameStep[] = [];
 const partitionRows: PartitionRow[] = [];
 const failures: string[] = [];
 try {
-  if (!['deliveries', 'interest', 'ccu'].some((phase) => phases.has(phase))) throw new SkipProcesses();
+  if (!['memory', 'deliveries', 'interest', 'ccu'].some((phase) => phases.has(phase)))
+    throw new SkipProcesses();
   // Dependencies first, so they are not confined to the load generator's core.
   rig = await openMultiRig('bench_scale');
   redis = await startRedis();
@@ -98,6 +118,20 @@ try {
     execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
   } catch {
     progress('taskset unavailable: running unpinned');
+  }
+  for (const connections of phases.has('memory') ? memoryCounts : []) {
+    for (const wire of memoryWires) {
+      const row = await runMemoryPhase(rig, {
+        wire,
+        connections,
+        snapshotDir: process.env.BENCH_HEAP_SNAPSHOTS || undefined,
+      });
+      progress(
+        `memory ${row.wire} × ${connections}: ${round(row.split.rssKb, 1)} KB/conn after GC ` +
+          `(${round(row.unforced.rssKb, 1)} before)`,
+      );
+      memories.push(row);
+    }
   }
   for (const gateways of phases.has('deliveries') ? gatewayCounts : []) {
     for (const rate of rates) {
@@ -122,9 +156,12 @@ try {
       windowMs,
     });
     progress(
-      `interest ×${gateways}: ${round(mean(row.logPerGatewayPerS), 0)} log messages/s per gateway ` +
-        `of ${round(row.publishedPerS, 0)} published, ${round(row.deliveriesPerS, 0)} deliveries/s, p99 ${round(row.p99Ms, 1)} ms`,
+      `interest ×${gateways}: ${round(mean(row.logPerGatewayPerS), 0)} log messages/s per gateway, ` +
+        `${round(row.wholeLogPerS, 0)} whole-log, of ${round(row.publishedPerS, 0)} published, ` +
+        `${round(row.deliveriesPerS, 0)} deliveries/s, p99 ${round(row.p99Ms, 1)} ms`,
     );
+    // A whole-log reader that saw less than was published read the wrong stream: say so.
+    if (row.wholeLogPerS < 0.9 * row.publishedPerS) failures.push(`whole_log_k${gateways}`);
     interests.push(row);
   }
   for (const processes of phases.has('ccu') ? gameCounts : []) {
@@ -152,6 +189,34 @@ function deliveriesPerSecond(r: PhaseResult): number {
 }
 const rateOf = (r: PhaseResult) => Math.round(deliveriesPerSecond(r) / r.subscribers);
 
+const kbCells = (prefix: string, split: MemorySplit) => ({
+  [`${prefix}RSS`]: round(split.rssKb, 2),
+  [`${prefix}old`]: round(split.oldKb, 2),
+  [`${prefix}old used`]: round(split.oldUsedKb, 2),
+  [`${prefix}young`]: round(split.youngKb, 2),
+  [`${prefix}other V8`]: round(split.otherV8Kb, 2),
+  [`${prefix}native`]: round(split.nativeKb, 2),
+});
+printTable(
+  memories.map((r) => ({
+    wire: r.wire,
+    connections: r.connections,
+    ...kbCells('KB/conn ', r.split),
+    'RSS, no GC': round(r.unforced.rssKb, 2),
+    'old used, no GC': round(r.unforced.oldUsedKb, 2),
+  })),
+);
+for (const r of memories.filter((m) => m.heap)) {
+  console.log(
+    `\nHeap per ${r.wire} connection at ${r.connections} (shallow bytes, heap snapshots after GC):`,
+  );
+  printTable(
+    r
+      .heap!.slice(0, 25)
+      .map((h) => ({ kind: h.kind, 'bytes/conn': round(h.bytes, 1), 'count/conn': round(h.count, 2) })),
+  );
+}
+if (memories.length > 0) console.log('');
 printTable(
   deliveries.map((r) => ({
     wire: r.impl === 'tickline-sse-multi' ? 'sse' : 'ws',
@@ -176,12 +241,13 @@ printTable(
     gateways: r.gateways,
     subscribers: r.subscribers,
     'events/s (100 ch)': round(r.publishedPerS, 0),
-    'log msgs/s per gw': round(mean(r.logPerGatewayPerS), 0),
-    'whole-log msgs/s per gw': round(r.publishedPerS, 0),
-    saving: `${round(r.publishedPerS / mean(r.logPerGatewayPerS), 1)}×`,
+    'log msgs/s, each gw': r.logPerGatewayPerS.map((n) => round(n, 0)).join(' / '),
+    'whole-log msgs/s': round(r.wholeLogPerS, 0),
+    saving: `${round(r.wholeLogPerS / mean(r.logPerGatewayPerS), 1)}×`,
     'deliveries/s': round(r.deliveriesPerS, 0),
     delivered: round(r.deliveredRatio, 4),
     'gateway CPU %': round(r.gatewayCpuPct, 1),
+    'gateway RSS MB, each': r.gatewayRssMb.map((mb) => round(mb, 0)).join(' / '),
     'relay CPU %': round(r.relayCpuPct, 1),
     'nats CPU %': round(r.natsCpuPct, 1),
     'p50 ms': round(r.p50Ms, 1),
@@ -190,9 +256,10 @@ printTable(
 );
 if (interests.length > 0) {
   console.log(
-    'Interest rows: each gateway\'s subscribers want a disjoint tenth of 100 channels. "whole-log" is the\n' +
-      "old design's reading, computed as the total published rate (every gateway read every event; the\n" +
-      'design is no longer a configuration, so it is not run). ' +
+    'Interest rows: each gateway\'s subscribers want a disjoint tenth of 100 channels. "whole-log" is\n' +
+      `what a reader of the whole delivery log (${interests[0]!.wholeLogStream}, ${interests[0]!.wholeLogSubjects}) received in\n` +
+      'the same window with a durable of its own, as every gateway of the old design did; saving = whole-log / mean.\n' +
+      `Its records by key family: ${interests.map((r) => `K=${r.gateways} ${JSON.stringify(r.wholeLogFamilies)}`).join('; ')}.\n` +
       (interests.some((r) => r.gateways > cpus().length)
         ? `Rows with more gateways than this machine's ${cpus().length} cores share them.`
         : ''),
@@ -234,6 +301,13 @@ const summary: Record<string, unknown> = {
   subscribers,
   placement: 'load generator on core 0; tickline processes and nats-server on any core',
 };
+for (const r of memories) {
+  summary[`${r.wire}_kb_per_conn_${r.connections}`] = round(r.split.rssKb, 2);
+  summary[`${r.wire}_kb_per_conn_no_gc_${r.connections}`] = round(r.unforced.rssKb, 2);
+  summary[`${r.wire}_old_kb_per_conn_${r.connections}`] = round(r.split.oldKb, 2);
+  summary[`${r.wire}_young_kb_per_conn_${r.connections}`] = round(r.split.youngKb, 2);
+  summary[`${r.wire}_native_kb_per_conn_${r.connections}`] = round(r.split.nativeKb, 2);
+}
 for (const gateways of gatewayCounts) {
   const rows = deliveries.filter((r) => (r.gateways ?? 1) === gateways);
   if (rows.length === 0) continue;
@@ -254,12 +328,16 @@ for (const r of interests) {
   const k = r.gateways;
   summary[`interest_published_per_s_k${k}`] = round(r.publishedPerS, 0);
   summary[`interest_log_msgs_per_gateway_s_k${k}`] = round(mean(r.logPerGatewayPerS), 0);
-  summary[`interest_whole_log_msgs_per_gateway_s_k${k}`] = round(r.publishedPerS, 0);
+  summary[`interest_log_msgs_per_s_each_k${k}`] = r.logPerGatewayPerS.map((n) => round(n, 0));
+  summary[`whole_log_msgs_per_s_k${k}`] = round(r.wholeLogPerS, 0);
+  summary[`interest_saving_k${k}`] = round(r.wholeLogPerS / mean(r.logPerGatewayPerS), 1);
   summary[`interest_deliveries_per_s_k${k}`] = round(r.deliveriesPerS, 0);
   summary[`interest_delivered_k${k}`] = round(r.deliveredRatio, 4);
   summary[`interest_p99_ms_k${k}`] = round(r.p99Ms, 1);
+  summary[`interest_gateway_rss_mb_k${k}`] = r.gatewayRssMb.map((mb) => round(mb, 1));
 }
-if (interests.length > 0) summary.interest_whole_log = 'computed: total published rate (not run)';
+if (interests.length > 0)
+  summary.interest_whole_log = 'measured: a durable reading the whole delivery log, same window';
 for (const processes of gameCounts) {
   const steps = games.filter((g) => g.processes === processes);
   if (steps.length === 0) continue;

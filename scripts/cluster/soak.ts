@@ -18,6 +18,9 @@ import { histogramBuckets, judgeTrend, p99Between, type TrendRule, type TrendVer
 
 const MINUTES = Number(process.env.TICKLINE_SOAK_MINUTES ?? 30);
 const BOTS = Number(process.env.TICKLINE_SOAK_BOTS ?? 10);
+/** The game log's partitions (as `npm run chaos`): two zones per game process, so four zones spread over them. */
+const GAME_PARTITIONS = Number(process.env.TICKLINE_SOAK_GAME_PARTITIONS ?? 4);
+const ZONES_PER_GAME = 2;
 const SAMPLE_MS = 10_000;
 const REPORT = join(import.meta.dirname, '../../docs/soak-report.md');
 /** Growth allowed per minute over the second half: a leak of 1 MiB/min is 1.4 GiB a day. */
@@ -39,7 +42,12 @@ function rssMiB(pid: number | undefined): number | undefined {
   }
 }
 
-const topology = await startTopology({ baseDir: join(tmpdir(), `tickline-soak-${process.pid}`), log });
+const topology = await startTopology({
+  baseDir: join(tmpdir(), `tickline-soak-${process.pid}`),
+  env: { TICKLINE_EVENTLOG_GAME_PARTITIONS: String(GAME_PARTITIONS) },
+  zonesPerGame: ZONES_PER_GAME,
+  log,
+});
 let fleet: OutageFleet | undefined;
 const lagProbe = await openTopologyLagProbe(topology);
 const subscribers: TradeSubscriber[] = [];
@@ -59,15 +67,17 @@ try {
       const res = await fetch(`${gateway.url}/api/v1/game/zones`, {
         headers: { authorization: `Bearer ${user.accessToken}` },
       });
-      return res.ok && ((await res.json()) as { zones?: unknown[] }).zones?.length === 2;
+      return res.ok && ((await res.json()) as { zones?: unknown[] }).zones?.length === 2 * ZONES_PER_GAME;
     },
-    { timeoutMs: 90_000, what: 'both zones joinable' },
+    { timeoutMs: 90_000, what: 'every zone joinable' },
   );
   fleet = await startOutageFleet({ url: gateway.url, count: BOTS, rateHz: 2, speedPerTick: 0.5 });
   for (const node of topology.nodes.filter((n) => n.role === 'gateway')) {
     subscribers.push(await openTradeSubscriber(node.url, `soak-${node.name}-${Date.now()}@example.com`));
   }
-  log(`load: ${BOTS} bots at 2 moves/s, 2 simulators, ${subscribers.length} SSE subscribers; ${MINUTES} min`);
+  log(
+    `load: ${BOTS} bots at 2 moves/s, 2 simulators, ${subscribers.length} SSE subscribers; game log in ${GAME_PARTITIONS} partition(s); ${MINUTES} min`,
+  );
   const games = topology.nodes.filter((n) => n.role === 'game');
   let lastBuckets: Map<number, number> | undefined;
   const end = performance.now() + MINUTES * 60_000;
@@ -125,6 +135,7 @@ function soakReport(verdicts: readonly TrendVerdict[], acks: number): string {
     '',
     `- run: ${new Date().toISOString()}, ${MINUTES} min (TICKLINE_SOAK_MINUTES), a sample every ${SAMPLE_MS / 1000} s`,
     '- topology: PostgreSQL primary and replica, 3 NATS nodes (stream at 3 replicas), Redis, 2 processes of every role, on one 2-core machine',
+    `- game log: ${GAME_PARTITIONS} partition(s), ${2 * ZONES_PER_GAME} zones; deliveries by interest (a subject per channel)`,
     `- load: ${BOTS} bots at 2 moves/s (${acks} moves acknowledged), 2 market simulators at 2 trades/s, an SSE subscriber per gateway`,
     `- rules (growth per minute over the second half, least squares): RSS ≤ ${RSS_RULE_MIB_PER_MIN} MiB/min per process, consumer lag ≤ ${LAG_RULE_PER_MIN} records/min, tick p99 ≤ ${TICK_RULE_MS_PER_MIN} ms/min`,
     `- verdict: **${verdicts.every((v) => v.ok) ? 'PASSED' : 'FAILED'}**`,

@@ -9,8 +9,11 @@
  * process no trade reaches a gateway (the rig starts one; its CPU is shown beside the gateways'). Latency is publish →
  * receive on every delivery to the measuring subscribers (every BENCH_MEASURE_EVERY-th, see
  * phase.ts), deliveries are counted on all of them; server CPU is the sum over the K gateways
- * from `/proc/<pid>/stat` (nats-server's shown beside it), memory the sum of their RSS (no forced
- * GC: they are separate programs).
+ * from `/proc/<pid>/stat` (nats-server's shown beside it), memory the growth of their RSS from
+ * before the first connection to after the last, summed, per connection, each reading after a
+ * full collection asked of each gateway through its loopback inspector (lib/inspector-gc.ts;
+ * `kbPerConnNoGc` is the reading 1 s after the last connection without one), split by each
+ * gateway's own `/metrics` (memory-split.ts).
  *
  * Pinning: the load generator stays on core 0 as in the single-process rows, but the gateways and
  * nats-server may run on every core. Pinning K gateways to core 1 would give K=2 the same single
@@ -29,12 +32,14 @@ import {
   type ScaledCluster,
 } from '@tickline/server/internal';
 import { percentile, progress } from '../../lib/report.ts';
-import { cpuMicros, rssBytes, sumCpuMicros } from '../../lib/proc-stat.ts';
+import { collectGarbage } from '../../lib/inspector-gc.ts';
+import { cpuMicros, sumCpuMicros } from '../../lib/proc-stat.ts';
 import { wireOf, type Impl } from '../ipc.ts';
 import type { ClientTarget } from '../load/raw-client.ts';
 import { Recorder } from '../load/recorder.ts';
 import { openWitness } from '../load/witness.ts';
 import { connectAll, SETTLE_MS, sleep, STRAGGLER_MS, type PhaseResult, type Subscribers } from '../phase.ts';
+import { readMemory, splitPerConnection } from './memory-split.ts';
 import { openTradeFeed, type TradeFeed } from './trade-feed.ts';
 
 const STOP_TIMEOUT_MS = 10_000;
@@ -122,20 +127,38 @@ export async function runMultiPhase(rig: MultiRig, options: MultiPhaseOptions): 
   const gateways: ClusterProcess[] = [];
   let subscribed: Subscribers | undefined;
   try {
-    // One at a time: the first migrates; all then bind the same port.
-    for (let i = 0; i < count; i++) gateways.push(await rig.cluster.start('gateway', env));
+    // One at a time: the first migrates; all then bind the same port. Each has an admin port of
+    // its own, where its /metrics are its own (the shared port answers from any of them).
+    const adminPorts: number[] = [];
+    const inspectPorts: number[] = [];
+    for (let i = 0; i < count; i++) {
+      adminPorts.push(await freePort());
+      inspectPorts.push(await freePort());
+      gateways.push(
+        await rig.cluster.start('gateway', {
+          ...env,
+          TICKLINE_ADMIN_LISTEN_PORT: String(adminPorts[i]),
+          NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPorts[i]}`,
+        }),
+      );
+    }
     const pids = gateways.map((g) => g.child.pid!);
     for (const pid of pids) unpin(pid);
     const url = `http://127.0.0.1:${port}`;
     const user = await signUpAndIn(url, `fanout.${Date.now()}.${count}@example.com`);
     const target: ClientTarget = { impl: wireOf(impl), port, cookie: user.cookie, sentAt: rig.feed.sentAt };
-    const rss = () => pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
-    const idle = rss();
+    const memory = () =>
+      Promise.all(pids.map((pid, i) => readMemory(pid, `http://127.0.0.1:${adminPorts[i]}/metrics`)));
+    const collect = () => Promise.all(inspectPorts.map(collectGarbage));
+    await collect();
+    const idle = await memory();
     progress(`${label}: connecting`);
     const recorder = new Recorder(Math.ceil(rate * ((warmupMs + windowMs) / 1000 + 2) * subscribers));
     subscribed = await connectAll(subscribers, target, recorder);
     await sleep(SETTLE_MS);
-    const loaded = rss();
+    const unforced = await memory();
+    await collect();
+    const loaded = await memory();
     const witness = await openWitness(target.impl, port, user.cookie);
     progress(
       `${label}: publishing ${rate}/s to the NATS log, ${warmupMs / 1000} s warm-up + ${windowMs / 1000} s window`,
@@ -159,6 +182,7 @@ export async function runMultiPhase(rig: MultiRig, options: MultiPhaseOptions): 
     const errors = subscribed.clients.reduce((sum, c) => sum + c.errors, 0);
     if (errors > 0) progress(`${label}: ${errors} client errors`);
     const cpuUs = after.gateways - before.gateways;
+    const split = splitPerConnection(idle, loaded, subscribers);
     const load = process.cpuUsage(before.loadgen);
     return {
       impl,
@@ -170,7 +194,9 @@ export async function runMultiPhase(rig: MultiRig, options: MultiPhaseOptions): 
       p99Ms: percentile(latencies, 99),
       maxMs: percentile(latencies, 100),
       deliveredRatio: delivered / (published * subscribers),
-      kbPerConn: (loaded - idle) / subscribers / 1024,
+      kbPerConn: split.rssKb,
+      kbPerConnNoGc: splitPerConnection(idle, unforced, subscribers).rssKb,
+      memory: split,
       heapKbPerConn: NaN,
       fanoutP50Ms: NaN,
       fanoutP99Ms: NaN,
