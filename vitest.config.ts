@@ -25,6 +25,25 @@ const SERVER_HOOK_TIMEOUT_MS = 180_000;
  */
 const GRAPHQL_AS_NODE_LOADS_IT = fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url));
 
+const E2E_FILES = ['packages/*/src/**/*.e2e.test.ts', 'packages/*/test/**/*.e2e.test.ts'];
+
+/**
+ * End-to-end files that assert the server's event-loop delay, a tick rate or a failover deadline,
+ * or kill processes between candles: they run one at a time, with nothing else of the suite beside.
+ */
+const E2E_SOLO_FILES = [
+  'packages/server/src/strategy/sandbox-attacks.e2e.test.ts',
+  'packages/server/src/game/outage.e2e.test.ts',
+  'packages/server/src/game/zone-failover.e2e.test.ts',
+  'packages/server/src/game/zone-handoff.e2e.test.ts',
+  'packages/server/src/game/zone-stall.e2e.test.ts',
+  'packages/server/src/notify/notify-stall.e2e.test.ts',
+  'packages/server/src/live/kill-switch-shared.e2e.test.ts',
+  'packages/server/src/live/live-failover.e2e.test.ts',
+  'packages/server/src/live/live-restart.e2e.test.ts',
+  'packages/server/src/process/bluegreen.e2e.test.ts',
+];
+
 export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: GRAPHQL_AS_NODE_LOADS_IT }] },
   test: {
@@ -49,6 +68,9 @@ export default defineConfig({
           // one, and every unit file ran after the other. Unit files do no I/O beyond temp files,
           // so two at a time is safe; the server suites below stay one at a time.
           maxWorkers: 2,
+          // Sandbox children at the test's own priority (packages/sandbox/src/pool/fork-child.ts):
+          // the supervisor is under test here, and a niced child starves beside a busy machine.
+          env: { TICKLINE_SANDBOX_NICE: '0' },
         },
       },
       {
@@ -78,9 +100,26 @@ export default defineConfig({
       },
       {
         test: {
+          // End-to-end files wait on servers, candles and browsers far more than they compute: two
+          // at a time halves the wall time of the project (32 minutes one at a time in CI). Their own group, after the
+          // unit files (a group runs when the one before it finished).
           name: 'e2e',
           execArgv: NODE_FLAGS,
-          include: ['packages/*/src/**/*.e2e.test.ts', 'packages/*/test/**/*.e2e.test.ts'],
+          include: E2E_FILES,
+          exclude: [...E2E_SOLO_FILES, '**/node_modules/**'],
+          testTimeout: 120_000,
+          hookTimeout: SERVER_HOOK_TIMEOUT_MS,
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          // Files that measure the server's own latency or kill processes on a schedule: a second
+          // file's servers beside them would be measured too, so they run alone, with int/deploy.
+          name: 'e2e-solo',
+          execArgv: NODE_FLAGS,
+          include: E2E_SOLO_FILES,
           testTimeout: 120_000,
           hookTimeout: SERVER_HOOK_TIMEOUT_MS,
           fileParallelism: false,
