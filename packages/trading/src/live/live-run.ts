@@ -28,6 +28,11 @@ export interface LiveRun {
   byClientId: Map<string, LiveOrder>;
   /** Deciding stored candles after its checkpoint: live candles wait for the catch-up. */
   catchingUp: boolean;
+  /**
+   * Per feed, the close time of the last stored candle it warmed up on (a new run): that candle and
+   * older ones offered live are not decided — they were warm-up (run-restore.ts `warmUpNew`).
+   */
+  warmupEnds?: ReadonlyArray<number | undefined>;
   /** Close time of the last candle whose decision came back (a reopened run resumes after it). */
   decided?: number;
   /** Executions booked in the engine, replayed into a reopened one (its position and cash). */

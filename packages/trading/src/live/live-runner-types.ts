@@ -2,6 +2,7 @@
  * @module The shapes around a live runner: what a run is enabled with, the candles it is fed, where
  * its warm-up history comes from, its status for the API, and the runner's options.
  */
+import type { WarmupWindow } from './run-restore.ts';
 import type { Clock, EventEnvelope, EventSource, Registry } from '@tickline/kernel';
 import type { OrderDeskPort } from '../broker/order-desk.ts';
 import type { OrderJournal } from '../broker/order-journal.ts';
@@ -125,7 +126,8 @@ export interface LiveRunnerOptions {
    * a pause outlives the process. `enabled` is awaited before the run starts.
    */
   persist?: {
-    enabled(spec: LiveStrategySpec): Promise<void>;
+    /** `warmup`: a new run's windows (run-restore.ts), kept while the version is the same. */
+    enabled(spec: LiveStrategySpec, start?: { warmup?: Array<WarmupWindow | null> }): Promise<void>;
     paused(id: string, pause: { code: string; reason: string; at: number }): Promise<void>;
     /** The owner resumed a paused run. */
     resumed?(id: string): Promise<void>;

@@ -191,6 +191,34 @@ describe('live runs', () => {
   });
 });
 
+describe('live runs - where the warm-up ends', () => {
+  it('a candle stored before the warm-up read but delivered after it is warm-up, not decided again; the next is', async () => {
+    const s = settings();
+    const candles = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 8, 5)).map((e) => e.data as FeedCandle);
+    const everyCandle: StrategyDefinition = {
+      init: () => ({ n: 0 }),
+      onCandle(ctx) {
+        const st = ctx.state as { n: number };
+        st.n++;
+        ctx.buy({ qty: 0.01, reason: `seen ${st.n}` });
+      },
+    };
+    const w = world(s, everyCandle);
+    const runner = new LiveRunner({ ...w.options, history: async () => candles.slice(0, 6) });
+    w.setRunner(runner);
+    await runner.enable({ ...spec('e', s), warmupBars: 6 });
+    // The market's consumer was behind: candle 5 reaches the runner after the run warmed up on it.
+    for (const c of candles.slice(5, 7)) {
+      w.track(c);
+      await runner.onCandle(c);
+    }
+    const reasons = w.published
+      .filter((e) => e.type === 'strategy.signal')
+      .map((e) => (e.data as { reason: string }).reason);
+    expect(reasons).toEqual(['seen 7']);
+  });
+});
+
 describe('live runs - a restart keeps the position', () => {
   it("a run taken over between two candles rebuilds its books from its own orders: its next decisions equal an uninterrupted run's, order by order", async () => {
     const s = settings();

@@ -18,6 +18,7 @@ import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
 import {
   hostSessions,
   type LiveSessionStep,
+  type LiveWarmup,
   type LogLine,
   type OpenSession,
   type StepAnswer,
@@ -30,7 +31,7 @@ import { DEFAULT_KEEP_LOGS, keepLogs, type LiveRun, newRun } from './live-run.ts
 import { fillAndMark, fillOnTrade, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
 import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
-import { inherit, rebuild, resumePoint, storedHistory } from './run-restore.ts';
+import { inherit, rebuild, resumePoint, storedHistory, warmUpNew, type WarmupWindow } from './run-restore.ts';
 import { WaveLanes } from './wave-lanes.ts';
 
 // STRATEGY_LIVE_PAUSED is this module's code; naming the catalogue registers it with the kernel.
@@ -125,21 +126,30 @@ export class LiveRunner {
     options: { persist?: boolean; resumeAfter?: number; carry?: LiveRun },
   ): Promise<LiveRunStatus> {
     const { carry } = options;
+    const startedAt = this.#o.clock.now();
     // A run rebuilt from the journal resumes after its last ordered candle too (run-restore.ts).
     const resumeAfter =
       options.resumeAfter === undefined || carry !== undefined
         ? options.resumeAfter
         : await resumePoint(spec, this.#o.orders, options.resumeAfter);
-    const merged = await storedHistory(this.#o, spec, resumeAfter);
+    // A run resuming reads its history now (its catch-up reads again); a new one after its sandbox
+    // opened (seconds at load), so that candles closing meanwhile are part of its warm-up.
+    const merged = resumeAfter === undefined ? [] : await storedHistory(this.#o, spec, resumeAfter);
     const session = await this.#openSession(spec, Math.max(256, spec.warmupBars * 2));
     const run = newRun(spec, session, resumeAfter);
     const status = run.status;
+    let windows: Array<WarmupWindow | undefined> | undefined;
     try {
       // Warm-up builds indicators and state; its orders are not real, and vanish. It runs in the
       // run's sandbox process under the tier's per-candle and whole-warm-up CPU budgets.
-      const warm = await session.warmup(
-        merged.filter((c) => resumeAfter === undefined || c.closeTime <= resumeAfter),
-      );
+      let warm: LiveWarmup;
+      if (resumeAfter === undefined) {
+        ({ warm, windows } = await warmUpNew(this.#o, spec, session));
+        run.warmupEnds = windows.map((w) => w?.to);
+        // A candle stored after its last read and offered before it listens is decided from the
+        // store (the catch-up below); one read already is not decided again (#claim).
+        run.catchingUp = windows.some((w) => w !== undefined);
+      } else warm = await session.warmup(merged.filter((c) => c.closeTime <= resumeAfter));
       const budgetMs = this.#o.warmupCpuMs ?? DEFAULT_WARMUP_CPU_MS;
       if (warm.cpuMs > budgetMs)
         throw new TicklineError(
@@ -154,7 +164,11 @@ export class LiveRunner {
       else if (resumeAfter !== undefined) await rebuild(run, this.#o.orders);
       const name = await this.#o.nameOf?.(spec.userId, spec.strategyId).catch(() => undefined);
       if (name !== undefined) run.name = name;
-      if (options.persist !== false) await this.#o.persist?.enabled(spec);
+      if (options.persist !== false)
+        await this.#o.persist?.enabled(
+          spec,
+          windows === undefined ? {} : { warmup: windows.map((w) => w ?? null) },
+        );
     } catch (error) {
       session.dispose();
       throw error;
@@ -172,17 +186,25 @@ export class LiveRunner {
     }
     session.onLost?.(() => void this.#recover(run));
     this.#countRuns();
-    if (resumeAfter !== undefined) {
-      // Catch-up: the candles after the checkpoint are decided now, as they would have been live
-      // (their orders keyed by their close times, so those already placed are not placed again).
-      // Live candles wait meanwhile (a newer one first would make the older ones look decided);
-      // the store is read until it has nothing newer, then once more after live candles flow
-      // again, so a candle stored and published in between is not missed either.
+    if (run.catchingUp) {
+      // Catch-up: the candles after the checkpoint — or, for a new run, after its warm-up (they
+      // closed while it warmed up) — are decided now, as they would have been live (their orders
+      // keyed by their close times, so those already placed are not placed again). Live candles
+      // wait meanwhile (a newer one first would make the older ones look decided); the store is
+      // read until it has nothing newer, then once more after live candles flow again, so a
+      // candle stored and published in between is not missed either.
+      // A new run reads what closed since its warm-up began (with the count's margin): a feed
+      // whose last candle is old is not read back to that candle.
+      const from = resumeAfter ?? startedAt;
       const catchUp = async (): Promise<number> => {
         let stepped = 0;
-        const after = run.status.lastCandleTime ?? resumeAfter;
-        for (const c of await storedHistory(this.#o, spec, resumeAfter))
-          if (c.closeTime > after && run.status.state === 'running' && this.#runs.get(spec.id) === run) {
+        const last = run.status.lastCandleTime ?? -Infinity;
+        for (const c of await storedHistory(this.#o, spec, from))
+          if (
+            c.closeTime > Math.max(last, resumeAfter ?? -Infinity, run.warmupEnds?.[c.k] ?? -Infinity) &&
+            run.status.state === 'running' &&
+            this.#runs.get(spec.id) === run
+          ) {
             const feed = spec.feeds[c.k]!;
             await this.#step(run, { ...c, symbol: feed.symbol, interval: feed.interval });
             stepped++;
@@ -209,7 +231,9 @@ export class LiveRunner {
     run.replacing = [];
     this.#metrics?.sandboxFailures.inc({ reason: 'SANDBOX_PROCESS_LOST' });
     run.status.lastCandleTime = run.decided;
-    const resumeAfter = run.decided ?? this.#o.clock.now();
+    // Never decided a candle: it resumes after its warm-up, as the run it replaces would have.
+    const warmedUntil = Math.max(...(run.warmupEnds ?? []).map((e) => e ?? -Infinity));
+    const resumeAfter = run.decided ?? (warmedUntil > -Infinity ? warmedUntil : this.#o.clock.now());
     try {
       await this.enable(run.spec, { persist: false, resumeAfter, carry: run });
       this.#o.onReopen?.(run.spec.id, { resumeAfter });
@@ -398,6 +422,9 @@ export class LiveRunner {
    */
   #claim(run: LiveRun, candle: FeedCandle): number | undefined {
     const f = run.session.feedOf(candle.symbol, candle.interval);
+    // Stored before its warm-up read, offered live after it (a consumer behind): warm-up, not news.
+    const end = run.warmupEnds?.[f];
+    if (end !== undefined && candle.closeTime <= end) return undefined;
     const lastTime = run.status.lastCandleTime;
     if (lastTime !== undefined && candle.closeTime <= lastTime && run.spec.feeds.length === 1)
       return undefined;

@@ -5,6 +5,7 @@
  */
 import type { Sql, SqlQueryable } from '@tickline/store';
 import type { LiveFeed } from '@tickline/strategy';
+import type { WarmupWindow } from './run-restore.ts';
 
 /** One stored run (engine settings are the host's, not stored). */
 export interface StoredLiveRun {
@@ -23,6 +24,11 @@ export interface StoredLiveRun {
   checkpointMs?: number;
   /** When this version of the run was enabled (epoch ms): its orders are those from then on. */
   enabledAt?: number;
+  /**
+   * Per feed, the candles this version warmed up on (run-restore.ts `WarmupWindow`; null: the feed
+   * had no stored history then). Absent for runs enabled before migration 0061.
+   */
+  warmup?: Array<WarmupWindow | null>;
 }
 
 interface Row {
@@ -41,6 +47,7 @@ interface Row {
   paused_at_ms: string | number | null;
   checkpoint_ms: string | number | null;
   enabled_at?: Date | string | null;
+  warmup?: Array<WarmupWindow | null> | string | null;
 }
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
@@ -64,6 +71,7 @@ function fromRow(r: Row): StoredLiveRun {
     ...(r.enabled_at === null || r.enabled_at === undefined
       ? {}
       : { enabledAt: new Date(r.enabled_at).getTime() }),
+    ...(r.warmup === null || r.warmup === undefined ? {} : { warmup: json(r.warmup) }),
   };
 }
 
@@ -132,8 +140,9 @@ export class LiveStore {
   ): Promise<void> {
     await sql.query(
       `insert into live_strategies (id, strategy_id, version, user_id, tier, portfolio_id, params, feeds,
-         warmup_bars, state, pause_code, pause_reason, paused_at_ms, checkpoint_ms, enabled_at, updated_at)
-       values ($1, $2, $3, $4, $9, $5, $6, $7, $8, 'running', null, null, null, null, now(), now())
+         warmup_bars, state, pause_code, pause_reason, paused_at_ms, checkpoint_ms, enabled_at, updated_at,
+         warmup)
+       values ($1, $2, $3, $4, $9, $5, $6, $7, $8, 'running', null, null, null, null, now(), now(), $10::jsonb)
        on conflict (id) do update set strategy_id = excluded.strategy_id, version = excluded.version,
          tier = excluded.tier,
          params = excluded.params, feeds = excluded.feeds, warmup_bars = excluded.warmup_bars,
@@ -142,6 +151,8 @@ export class LiveStore {
            then live_strategies.checkpoint_ms else null end,
          enabled_at = case when live_strategies.version = excluded.version
            then live_strategies.enabled_at else now() end,
+         warmup = case when live_strategies.version = excluded.version
+           then coalesce(live_strategies.warmup, excluded.warmup) else excluded.warmup end,
          updated_at = now()`,
       [
         run.id,
@@ -153,6 +164,7 @@ export class LiveStore {
         JSON.stringify(run.feeds),
         run.warmupBars,
         run.tier,
+        run.warmup === undefined ? null : JSON.stringify(run.warmup),
       ],
     );
   }

@@ -5,7 +5,7 @@
  * module of its own because these are the checkpoint's rules, apart from deciding live candles.
  */
 import { INTERVAL_MS } from '@tickline/market';
-import type { IndexedCandle, LiveOrder, RecordedFill } from '@tickline/strategy';
+import type { IndexedCandle, LiveOrder, LiveSession, LiveWarmup, RecordedFill } from '@tickline/strategy';
 import { type LiveRun, MAX_RECORDED_FILLS } from './live-run.ts';
 import type { LiveRunnerOptions, LiveStrategySpec } from './live-runner-types.ts';
 
@@ -18,23 +18,79 @@ function intervalMs(interval: string): number {
   return (INTERVAL_MS as Record<string, number>)[interval] ?? 60_000;
 }
 
-/** Stored candles of a run's feeds, oldest first: warm-up, and what closed after `resumeAfter`. */
+/**
+ * Stored candles of a run's feeds, oldest first: warm-up, and what closed after `resumeAfter`; at
+ * least `minCount` per feed (a new run reads one even without warm-up, to learn where it ends).
+ */
 export async function storedHistory(
   o: Pick<LiveRunnerOptions, 'clock' | 'history'>,
   spec: LiveStrategySpec,
   resumeAfter: number | undefined,
+  minCount = 0,
 ): Promise<IndexedCandle[]> {
   const now = o.clock.now();
   const history = await Promise.all(
     spec.feeds.map(async (f, k) => {
       const since =
         resumeAfter === undefined ? 0 : Math.ceil((now - resumeAfter) / intervalMs(f.interval)) + 1;
-      const count = Math.min(MAX_HISTORY, spec.warmupBars + since);
+      const count = Math.min(MAX_HISTORY, Math.max(minCount, spec.warmupBars + since));
       if (count <= 0) return [];
       return (await o.history(f.symbol, f.interval, count, now)).map((c) => ({ ...c, k }));
     }),
   );
   return history.flat().sort((a, b) => a.closeTime - b.closeTime || a.k - b.k);
+}
+
+/**
+ * The candles a new run warmed up on, of one feed: the close times of the first (none when it
+ * warmed up on none: `warmupBars: 0`) and of the last stored candle it read. The run decides every
+ * candle after `to` and none before; the parity replay splits warm-up from decisions there.
+ */
+export interface WarmupWindow {
+  from?: number;
+  to: number;
+}
+
+/** Reads of the store a new run's warm-up makes at most: the first, then what closed meanwhile. */
+const WARMUP_READS = 3;
+
+/**
+ * A new run's warm-up: the last `warmupBars` stored candles of each feed, then — read again until
+ * there are none, at most {@link WARMUP_READS} reads — those stored while it warmed up (seconds in
+ * a sandbox process at load: several 1 s candles), so it listens from the newest stored candle on
+ * and misses none in between. One candle is read even without warm-up, to learn where it ends.
+ * Returns the warm-up's totals and each feed's window (undefined: no stored history then).
+ */
+export async function warmUpNew(
+  o: Pick<LiveRunnerOptions, 'clock' | 'history'>,
+  spec: LiveStrategySpec,
+  session: Pick<LiveSession, 'warmup'>,
+): Promise<{ warm: LiveWarmup; windows: Array<WarmupWindow | undefined> }> {
+  const windows: Array<WarmupWindow | undefined> = spec.feeds.map(() => undefined);
+  let warm: LiveWarmup | undefined;
+  let readAt: number | undefined;
+  for (let read = 0; read < WARMUP_READS; read++) {
+    const at = o.clock.now();
+    const newer = (await storedHistory(o, spec, readAt, 1)).filter(
+      (c) => c.closeTime > (windows[c.k]?.to ?? -Infinity),
+    );
+    if (read > 0 && newer.length === 0) break;
+    for (const c of newer) {
+      const w = windows[c.k];
+      const from = spec.warmupBars > 0 ? Math.min(w?.from ?? Infinity, c.closeTime) : undefined;
+      windows[c.k] = {
+        ...(from === undefined ? {} : { from }),
+        to: Math.max(w?.to ?? -Infinity, c.closeTime),
+      };
+    }
+    const more = await session.warmup(spec.warmupBars > 0 ? newer : []);
+    warm =
+      warm === undefined
+        ? more
+        : { equity: more.equity, cpuMs: warm.cpuMs + more.cpuMs, logs: [...warm.logs, ...more.logs] };
+    readAt = at;
+  }
+  return { warm: warm!, windows };
 }
 
 /**

@@ -42,6 +42,7 @@ import { createLiveHost, type LiveHost } from '../live/live-host.ts';
 import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts';
 import { createSqlOrderRateLimiter } from '../risk/sql-order-rate-limiter.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
+import type { WarmupWindow } from '../live/run-restore.ts';
 import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
 import type { LiveRunStatus } from '../live/live-runner.ts';
 import { defaultMemberName } from '../live/member-name.ts';
@@ -217,9 +218,9 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     persist: {
       // The live quota is taken with the write that starts the run (see LiveStore#withinQuota):
       // the routes' count is a quick refusal, this is the one that holds under a burst.
-      enabled: async (spec) => {
+      enabled: async (spec, start) => {
         const tier = tierOf(spec.userId);
-        if (!(await store.saveWithinLimit({ ...spec, tier }, maxLiveOf(tier))))
+        if (!(await store.saveWithinLimit({ ...spec, tier, ...start }, maxLiveOf(tier))))
           throw liveLimit(maxLiveOf(tier));
       },
       paused: (id, pause) => store.pause(id, pause),
@@ -258,7 +259,11 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     feeds: run.feeds,
     settings: engineSettings(run.portfolioId),
     warmupBars: run.warmupBars,
-    ...(run.enabledAt === undefined ? {} : { ordersSince: run.enabledAt }),
+    // Its orders: from its first decided candle, which comes before the enable when candles
+    // closed while it warmed up (run-restore.ts `warmupEnds`).
+    ...(run.enabledAt === undefined
+      ? {}
+      : { ordersSince: Math.min(run.enabledAt, (firstWarmedUp(run.warmup) ?? Infinity) + 1) }),
   });
 
   /** Runs this member runs, as of the last sync. */
@@ -309,17 +314,17 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       const failed = failures.get(run.id);
       if (failed !== undefined && failed.next > clock.now()) continue;
       const spec = specOf(run);
+      // A run that never decided a candle resumes after the warm-up it was enabled with, so the
+      // candles that closed since are decided, as its parity replay assumes.
+      const resumeAfter = run.checkpointMs ?? lastWarmedUp(run.warmup);
       try {
         await host.runner.enable(spec, {
           persist: false,
-          ...(run.checkpointMs === undefined ? {} : { resumeAfter: run.checkpointMs }),
+          ...(resumeAfter === undefined ? {} : { resumeAfter }),
         });
         failures.delete(run.id);
         mine.add(run.id);
-        logger.info(
-          { member, run: run.id, resumeAfter: run.checkpointMs ?? null },
-          'live strategy runs here',
-        );
+        logger.info({ member, run: run.id, resumeAfter: resumeAfter ?? null }, 'live strategy runs here');
       } catch (error) {
         // The strategy's own failure (it does not load, its warm-up is over budget) will not pass
         // on a retry: paused now. Anything else is retried with backoff, then paused.
@@ -480,4 +485,21 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     ...(attached === undefined ? {} : { venues: attached.actions }),
     sync,
   };
+}
+
+/** Where a stored run's warm-up ended, per feed that had stored history. */
+function warmedUntil(windows: ReadonlyArray<WarmupWindow | null> | undefined): number[] {
+  return (windows ?? []).flatMap((w) => (w === null ? [] : [w.to]));
+}
+
+/** The latest warm-up end of a stored run's feeds, undefined when none is known. */
+function lastWarmedUp(windows: ReadonlyArray<WarmupWindow | null> | undefined): number | undefined {
+  const ends = warmedUntil(windows);
+  return ends.length === 0 ? undefined : Math.max(...ends);
+}
+
+/** The earliest warm-up end of a stored run's feeds, undefined when none is known. */
+function firstWarmedUp(windows: ReadonlyArray<WarmupWindow | null> | undefined): number | undefined {
+  const ends = warmedUntil(windows);
+  return ends.length === 0 ? undefined : Math.min(...ends);
 }

@@ -1,8 +1,9 @@
 /**
  * @module Replays a live paper run through the backtest engine and reports parity. The replay takes
  * the run's version, parameters, feeds and engine settings; its warm-up is the run's (the last
- * `warmupBars` candles of each feed closed by the time it was enabled, shown with their orders
- * dropped: `RunOptions.warmupUntil`), then every candle up to the last one the run decided. The
+ * candles of each feed it warmed up on — its `warmup` windows, or for runs stored before those
+ * were kept the last `warmupBars` closed by its enable time — shown with their orders dropped:
+ * `RunOptions.warmupUntil`), then every candle up to the last one the run decided. The
  * engine's own matcher fills the replay's orders with the fill model the paper venue uses, so the
  * strategy's position and equity read the same on both sides — unless something differs, which is
  * what the report is for. A run paused and resumed skipped the candles of its pause; the replay
@@ -21,6 +22,7 @@ import type {
   LiveFeed,
 } from '@tickline/strategy';
 import type { CandleHistory } from '../live/live-runner-types.ts';
+import type { WarmupWindow } from '../live/run-restore.ts';
 import { liveDecisions, replayDecisions } from './parity-decisions.ts';
 import { compareDecisions, type ParityReport } from './parity-report.ts';
 import './errors.ts';
@@ -40,6 +42,11 @@ export interface ParityRun {
   enabledAt: number;
   /** Close time of the last candle the run decided (its checkpoint). */
   decidedUntil: number;
+  /**
+   * Per feed, the candles it warmed up on (the live store's `warmup`): its warm-up, and the split
+   * between warm-up and decisions. Runs stored before they were kept split at `enabledAt`.
+   */
+  warmup?: ReadonlyArray<WarmupWindow | null>;
 }
 
 export interface ParityReplayOptions {
@@ -66,36 +73,48 @@ function unavailable(reason: string, details?: Record<string, unknown>): Ticklin
   return new TicklineError('STRATEGY_PARITY_UNAVAILABLE', reason, details ? { details } : undefined);
 }
 
+/** Where feed `k`'s warm-up ends and its decisions start. */
+function splitOf(run: ParityRun, k: number): number {
+  return run.warmup?.[k]?.to ?? run.enabledAt;
+}
+
 /** The candles of one feed the run saw: its warm-up, then those it decided. */
-async function feedCandles(o: ParityReplayOptions, feed: LiveFeed) {
+async function feedCandles(o: ParityReplayOptions, feed: LiveFeed, k: number) {
   const { run } = o;
+  const window = run.warmup?.[k];
+  const split = splitOf(run, k);
   const step = INTERVAL_MS[feed.interval as keyof typeof INTERVAL_MS] ?? 60_000;
-  const span = Math.ceil((run.decidedUntil - run.enabledAt) / step) + 1;
-  if (run.warmupBars + span > MAX_PARITY_CANDLES)
+  // Kept windows say where the warm-up began; before them, the last `warmupBars` before the split.
+  const count = window
+    ? Math.ceil((run.decidedUntil - (window.from ?? window.to)) / step) + 1
+    : run.warmupBars + Math.ceil((run.decidedUntil - split) / step) + 1;
+  if (count > MAX_PARITY_CANDLES)
     throw unavailable(`the run covers more than ${MAX_PARITY_CANDLES} ${feed.interval} candles`, {
       maxCandles: MAX_PARITY_CANDLES,
     });
-  const candles = await o.history(feed.symbol, feed.interval, run.warmupBars + span, run.decidedUntil);
-  // `slice(-0)` would be every candle: a run enabled without warm-up saw none.
-  const before = candles.filter((c) => c.closeTime <= run.enabledAt);
-  const warmup = run.warmupBars > 0 ? before.slice(-run.warmupBars) : [];
-  const acted = candles.filter((c) => c.closeTime > run.enabledAt && c.closeTime <= run.decidedUntil);
+  const candles = await o.history(feed.symbol, feed.interval, count, run.decidedUntil);
+  const before = candles.filter((c) => c.closeTime <= split);
+  const warmup = window
+    ? window.from === undefined
+      ? []
+      : before.filter((c) => c.closeTime >= window.from!)
+    : // `slice(-0)` would be every candle: a run enabled without warm-up saw none.
+      run.warmupBars > 0
+      ? before.slice(-run.warmupBars)
+      : [];
+  const acted = candles.filter((c) => c.closeTime > split && c.closeTime <= run.decidedUntil);
   return { warmup, acted };
 }
 
 /** See the module comment. */
 export async function replayParity(options: ParityReplayOptions): Promise<ParityReport> {
-  // A candle that closed just before the enable but was published just after it is decided live
-  // (at load, by a few hundred ms): the window starts at the run's first order when that came
-  // first, so the replay decides the same candles rather than showing a shifted sequence.
   const live = liveDecisions(options.orders, options.run.id, options.run.version);
-  const firstOrdered = Math.min(...live.map((d) => d.candleCloseTime));
-  const enabledAt = Math.min(options.run.enabledAt, firstOrdered - 1);
-  const o = { ...options, run: { ...options.run, enabledAt } };
+  const o = options;
   const { run } = o;
-  if (!(run.decidedUntil > run.enabledAt))
+  const splits = run.feeds.map((_, k) => splitOf(run, k));
+  if (!(run.decidedUntil > Math.min(...splits)))
     throw unavailable('the run has decided no candle since it was enabled');
-  const perFeed = await Promise.all(run.feeds.map((f) => feedCandles(o, f)));
+  const perFeed = await Promise.all(run.feeds.map((f, k) => feedCandles(o, f, k)));
   const feeds: Feed[] = run.feeds.map((f, k) => ({
     symbol: f.symbol,
     interval: f.interval,
@@ -107,11 +126,13 @@ export async function replayParity(options: ParityReplayOptions): Promise<Parity
     settings: { ...o.settings, closeAtEnd: false },
     params: run.params,
     recordSignals: true,
-    warmupUntil: run.enabledAt,
+    // One time for every feed: the latest split (they differ only by a candle that closed before
+    // the warm-up read but was not stored yet, on a feed coarser than another).
+    warmupUntil: Math.max(...splits),
     equityPoints: 2,
   });
   const window = {
-    fromMs: run.enabledAt,
+    fromMs: Math.min(...splits),
     toMs: run.decidedUntil,
     candles: perFeed.reduce((n, f) => n + f.acted.length, 0),
     warmupCandles: perFeed.reduce((n, f) => n + f.warmup.length, 0),

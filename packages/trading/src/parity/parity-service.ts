@@ -36,7 +36,11 @@ export function createParityService(o: ParityServiceOptions) {
     const enabledAt = stored?.enabledAt;
     // The stored checkpoint, or where this process's runner got to (it checkpoints after candles).
     const decidedUntil = Math.max(stored?.checkpointMs ?? -Infinity, status.lastCandleTime ?? -Infinity);
-    if (stored === undefined || enabledAt === undefined || !(decidedUntil > enabledAt))
+    const decidedFrom = Math.min(
+      enabledAt ?? Infinity,
+      ...(stored?.warmup ?? []).map((w) => w?.to ?? Infinity),
+    );
+    if (stored === undefined || enabledAt === undefined || !(decidedUntil > decidedFrom))
       throw new TicklineError(
         'STRATEGY_PARITY_UNAVAILABLE',
         'the run has decided no candle since it was enabled',
@@ -55,10 +59,16 @@ export function createParityService(o: ParityServiceOptions) {
         warmupBars: stored.warmupBars,
         enabledAt,
         decidedUntil,
+        ...(stored.warmup === undefined ? {} : { warmup: stored.warmup }),
       },
       settings: { ...base, startingCapital: capital },
       history: o.history,
-      orders: await o.journal.ofStrategy(stored.portfolioId, stored.strategyId, enabledAt),
+      // Its decisions start after its warm-up, which can end before the enable (run-restore.ts).
+      orders: await o.journal.ofStrategy(
+        stored.portfolioId,
+        stored.strategyId,
+        decidedFrom < enabledAt ? decidedFrom + 1 : enabledAt,
+      ),
       execute: (job) => o.run({ ...job, code }, o.limits(stored.tier), stored.userId),
     });
     return { ...report, version: replayed };

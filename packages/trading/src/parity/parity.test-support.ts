@@ -11,6 +11,7 @@ import {
   type StrategyDefinition,
 } from '@tickline/strategy/internal';
 import { candleEvents, P, settings, spec, SYMBOL, world } from '../live/live-world.test-support.ts';
+import type { WarmupWindow } from '../live/run-restore.ts';
 
 export const WARMUP = 40;
 /** Past the live engine's 256-candle columns: a run's `feed.index` must go on as the backtest's. */
@@ -40,16 +41,27 @@ export const history = async (_s: string, _i: string, count: number, before: num
 
 /**
  * A live paper run of `definition` over the feed: `warmupBars` candles of warm-up from history,
- * then every candle after the first WARMUP.
+ * then every candle after the first WARMUP. `storedLate`: that many of the last candles closed by
+ * the enable reach the store only after the warm-up read (they closed while it ran).
  */
 export async function livePaperRun(
   definition: StrategyDefinition,
   params: Record<string, unknown> = {},
   warmupBars = WARMUP,
+  o: { storedLate?: number } = {},
 ) {
   const s = settings();
   const w = world(s, definition);
-  w.options.history = history;
+  let reads = 0;
+  w.options.history = async (symbol, interval, count, before) =>
+    reads++ === 0 && o.storedLate !== undefined
+      ? history(symbol, interval, count, before - o.storedLate * 60_000)
+      : history(symbol, interval, count, before);
+  let windows: Array<WarmupWindow | null> | undefined;
+  w.options.persist = {
+    enabled: async (_spec, start) => void (windows = start?.warmup),
+    paused: async () => {},
+  };
   const run = { ...spec('run-1', s), warmupBars, params };
   await w.runner.enable(run);
   const events: EventEnvelope[] = candleEvents(feed).slice(WARMUP);
@@ -57,7 +69,8 @@ export async function livePaperRun(
     w.track(e.data as { symbol: string; close: number });
     await w.runner.handle([e]);
   }
-  const orders = await w.journal.ofStrategy(P, run.strategyId, ENABLED_AT);
+  // Its decisions start after the warm-up: before the enable when candles were stored late.
+  const orders = await w.journal.ofStrategy(P, run.strategyId, ENABLED_AT - (o.storedLate ?? 0) * 60_000 + 1);
   const base = {
     run: {
       id: run.id,
@@ -73,5 +86,5 @@ export async function livePaperRun(
     history,
     orders,
   };
-  return { base, orders, w };
+  return { base, orders, w, windows: windows ?? [] };
 }

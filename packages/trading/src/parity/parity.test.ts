@@ -80,6 +80,30 @@ describe('parity report', () => {
     expect(report.identical).toBe(false);
   });
 
+  it('candles that closed while the run warmed up are warm-up too, and the replay warms up on the same candles: identical', async () => {
+    // The first read sees the candles closed two minutes before the enable; the last two are
+    // stored while the run warms up, and its next read takes them into its warm-up.
+    const counting: StrategyDefinition = {
+      init: () => ({ n: 0 }),
+      onCandle(ctx) {
+        const st = ctx.state as { n: number };
+        st.n++;
+        // Its order size counts the candles it saw: one it missed, or saw twice, changes every order.
+        ctx.buy({ qty: 0.0001 * st.n, reason: `seen ${st.n}` });
+      },
+    };
+    const { base, orders, windows } = await livePaperRun(counting, {}, WARMUP, { storedLate: 2 });
+    expect(windows).toEqual([{ from: ENABLED_AT - (WARMUP - 1) * 60_000, to: ENABLED_AT }]);
+    const report = await replayParity({
+      ...base,
+      run: { ...base.run, warmup: windows },
+      execute: onHost(counting),
+    });
+    expect(report.window).toMatchObject({ candles: BARS - WARMUP, warmupCandles: WARMUP });
+    expect(report.rows[0]!.live!.quantity).toBeCloseTo(0.0001 * (WARMUP + 1), 10);
+    expect(report.summary).toBe(`identical, ${orders.length} decisions`);
+  });
+
   it('a run that decided nothing yet has no report (coded)', async () => {
     const { base } = await livePaperRun(crossing);
     await expect(
