@@ -1,8 +1,11 @@
--- The candles a live run warmed up on, per feed in the run's order: `{"from": …, "to": …}`, the
+-- What a live run started from, kept while the version is the same (as enabled_at is), so that its
+-- parity report replays exactly that (packages/trading/src/parity/parity-replay.ts):
+-- `warmup`: the candles it warmed up on, per feed in the run's order: `{"from": …, "to": …}`, the
 -- close times of the first and the last (no `from` when it warmed up on none, `warmupBars: 0`;
 -- null for a feed without stored history then). The run decides every candle after `to` and none
--- before, and the parity report replays exactly that split
--- (packages/trading/src/parity/parity-replay.ts). Kept while the version is the same, as
--- enabled_at is.
+-- before.
+-- `starting_capital`: the portfolio's equity its engine started from, which its percent orders
+-- are sized from (the equity history keeps one point per bucket, the bucket's last value: read at
+-- the enable time it can already hold the run's first trades).
 -- Frozen once released: change the schema with a new numbered migration, never by editing this file.
-alter table live_strategies add column warmup jsonb;
+alter table live_strategies add column warmup jsonb, add column starting_capital double precision;

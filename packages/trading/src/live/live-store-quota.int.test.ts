@@ -1,6 +1,7 @@
 /**
  * The live quota is counted and taken in one step (LiveStore#withinQuota): parallel enables and
- * resumes of one user never run more strategies than the limit, on PGlite and on PostgreSQL.
+ * resumes of one user never run more strategies than the limit, on PGlite and on PostgreSQL; and
+ * what a run started from (its warm-up windows, its capital) is kept while its version is the same.
  */
 import { uuidv7 } from '@tickline/kernel';
 import { createPgliteSql, createPostgresSql, type Sql } from '@tickline/store';
@@ -67,5 +68,21 @@ describe.each(engines)('live quota on %s', (_, open) => {
     const resumed = await Promise.all([0, 1].map((n) => s.resumeWithinLimit(`${userId}:s${n}`, () => 1)));
     expect(resumed.filter(Boolean)).toHaveLength(1);
     expect((await s.list(userId)).filter((r) => r.state === 'running')).toHaveLength(1);
+  });
+
+  it('what a run started from is kept while its version is the same, and replaced with a new one', async () => {
+    const { store: s, userId } = await store();
+    const started = { warmup: [{ from: 1_000, to: 60_000 }, null], startingCapital: 9_876.5 };
+    expect(await s.saveWithinLimit({ ...run(userId, 0), ...started }, 5)).toBe(true);
+    expect(await s.get(`${userId}:s0`)).toMatchObject(started);
+    // Enabled again on the same version (another process saves it): the first start stands.
+    await s.save({ ...run(userId, 0), warmup: [{ to: 120_000 }, null], startingCapital: 1 });
+    expect(await s.get(`${userId}:s0`)).toMatchObject(started);
+    // A new version starts anew.
+    await s.save({ ...run(userId, 0), version: 2, warmup: [{ to: 180_000 }, null], startingCapital: 2 });
+    expect(await s.get(`${userId}:s0`)).toMatchObject({
+      warmup: [{ to: 180_000 }, null],
+      startingCapital: 2,
+    });
   });
 });

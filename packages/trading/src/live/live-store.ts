@@ -29,6 +29,8 @@ export interface StoredLiveRun {
    * had no stored history then). Absent for runs enabled before migration 0061.
    */
   warmup?: Array<WarmupWindow | null>;
+  /** The portfolio equity its engine started from (absent before migration 0061). */
+  startingCapital?: number;
 }
 
 interface Row {
@@ -48,6 +50,7 @@ interface Row {
   checkpoint_ms: string | number | null;
   enabled_at?: Date | string | null;
   warmup?: Array<WarmupWindow | null> | string | null;
+  starting_capital?: number | null;
 }
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
@@ -72,6 +75,9 @@ function fromRow(r: Row): StoredLiveRun {
       ? {}
       : { enabledAt: new Date(r.enabled_at).getTime() }),
     ...(r.warmup === null || r.warmup === undefined ? {} : { warmup: json(r.warmup) }),
+    ...(r.starting_capital === null || r.starting_capital === undefined
+      ? {}
+      : { startingCapital: Number(r.starting_capital) }),
   };
 }
 
@@ -141,8 +147,8 @@ export class LiveStore {
     await sql.query(
       `insert into live_strategies (id, strategy_id, version, user_id, tier, portfolio_id, params, feeds,
          warmup_bars, state, pause_code, pause_reason, paused_at_ms, checkpoint_ms, enabled_at, updated_at,
-         warmup)
-       values ($1, $2, $3, $4, $9, $5, $6, $7, $8, 'running', null, null, null, null, now(), now(), $10::jsonb)
+         warmup, starting_capital)
+       values ($1, $2, $3, $4, $9, $5, $6, $7, $8, 'running', null, null, null, null, now(), now(), $10::jsonb, $11)
        on conflict (id) do update set strategy_id = excluded.strategy_id, version = excluded.version,
          tier = excluded.tier,
          params = excluded.params, feeds = excluded.feeds, warmup_bars = excluded.warmup_bars,
@@ -153,6 +159,9 @@ export class LiveStore {
            then live_strategies.enabled_at else now() end,
          warmup = case when live_strategies.version = excluded.version
            then coalesce(live_strategies.warmup, excluded.warmup) else excluded.warmup end,
+         starting_capital = case when live_strategies.version = excluded.version
+           then coalesce(live_strategies.starting_capital, excluded.starting_capital)
+           else excluded.starting_capital end,
          updated_at = now()`,
       [
         run.id,
@@ -165,6 +174,7 @@ export class LiveStore {
         run.warmupBars,
         run.tier,
         run.warmup === undefined ? null : JSON.stringify(run.warmup),
+        run.startingCapital ?? null,
       ],
     );
   }

@@ -220,8 +220,8 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       // the routes' count is a quick refusal, this is the one that holds under a burst.
       enabled: async (spec, start) => {
         const tier = tierOf(spec.userId);
-        if (!(await store.saveWithinLimit({ ...spec, tier, ...start }, maxLiveOf(tier))))
-          throw liveLimit(maxLiveOf(tier));
+        const run = { ...spec, tier, ...start, startingCapital: spec.settings.startingCapital };
+        if (!(await store.saveWithinLimit(run, maxLiveOf(tier)))) throw liveLimit(maxLiveOf(tier));
       },
       paused: (id, pause) => store.pause(id, pause),
       resumed: async (id) => {

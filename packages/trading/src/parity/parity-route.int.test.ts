@@ -26,6 +26,10 @@ describe('GET /live-strategies/:id/parity', () => {
   let app: FastifyInstance;
   /** Unknown for a run stored before its enable time was kept. */
   let enabledAt: number | undefined = ENABLED_AT;
+  /** What the run's engine started from, kept with it (absent for runs stored before 0061). */
+  let startingCapital: number | undefined;
+  /** The equity history's point at the enable time (a bucket's last value: it can be later). */
+  let equityInHistory: number | undefined;
 
   beforeAll(async () => {
     expect(V2).not.toBe(V1);
@@ -44,6 +48,7 @@ describe('GET /live-strategies/:id/parity', () => {
       state: 'running',
       checkpointMs: feed.columns.closeTime.at(-1)!,
       ...(enabledAt === undefined ? {} : { enabledAt }),
+      ...(startingCapital === undefined ? {} : { startingCapital }),
     });
     app = Fastify();
     app.setValidatorCompiler(validatorCompiler);
@@ -68,7 +73,7 @@ describe('GET /live-strategies/:id/parity', () => {
         history,
         code: async (_u, _s, version) => (version === 1 ? V1 : V2),
         settings: () => s,
-        equityAt: async () => s.startingCapital,
+        equityAt: async () => equityInHistory ?? s.startingCapital,
         run: runInSandbox,
         limits: () => ({ memoryMb: 64, cpuMs: 20_000 }),
       }),
@@ -97,6 +102,21 @@ describe('GET /live-strategies/:id/parity', () => {
     expect(report.version).toBe(2);
     expect(report.rows[report.firstDivergence].differs.length).toBeGreaterThan(0);
     expect(report.summary).toMatch(/^diverges at decision \d+/);
+  });
+
+  it('percent orders are sized from the capital the run started from, not a later equity point', async () => {
+    // The equity history's bucket at the enable time already holds the run's first trades' fees.
+    equityInHistory = settings().startingCapital * 0.997;
+    try {
+      const guessed = (await parity('u1')).json().parity;
+      expect(guessed.summary).toMatch(/^diverges at decision 1 .*quantity/);
+      startingCapital = settings().startingCapital;
+      const kept = (await parity('u1')).json().parity;
+      expect(kept.summary).toBe(`identical, ${kept.liveDecisions} decisions`);
+    } finally {
+      equityInHistory = undefined;
+      startingCapital = undefined;
+    }
   });
 
   it("someone else's run is not found, a bad version a 400, a run with no known window a 409", async () => {

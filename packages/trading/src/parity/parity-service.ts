@@ -48,7 +48,10 @@ export function createParityService(o: ParityServiceOptions) {
     const replayed = version ?? stored.version;
     const code = await o.code(stored.userId, stored.strategyId, replayed);
     const base = o.settings(stored.userId);
-    const capital = (await o.equityAt(stored.portfolioId, enabledAt)) ?? base.startingCapital;
+    // What its engine started from, kept with the run; for runs enabled before that was kept, the
+    // equity history's point at the enable time (its bucket's last value: it can be later).
+    const capital =
+      stored.startingCapital ?? (await o.equityAt(stored.portfolioId, enabledAt)) ?? base.startingCapital;
     const report = await replayParity({
       run: {
         id: stored.id,
