@@ -132,6 +132,13 @@ const NOTHING = Object.freeze([]) as unknown as never[];
 /** A run open in a sandbox process, as the runner drives it. */
 class RemoteSession implements LiveSession {
   readonly runId: string;
+  /**
+   * What its process knows it by: the run id and this session's number. Two sessions of one run
+   * can be open at once (a run enabled again while it runs, a reopen beside the session it
+   * replaces); keyed by the run id alone, the old one's close closed the new one, whose loss
+   * reopened it, whose open closed the last — a loop.
+   */
+  readonly key: string;
   readonly tenant: string;
   readonly generation: number;
   readonly slot: Slot;
@@ -151,12 +158,14 @@ class RemoteSession implements LiveSession {
     owner: LiveProcesses,
     slot: Slot,
     request: LiveOpenRequest,
+    key: string,
     generation: number,
     opened: OpenedRun,
   ) {
     this.#owner = owner;
     this.slot = slot;
     this.runId = request.runId;
+    this.key = key;
     this.tenant = request.tenant;
     this.generation = generation;
     this.handle = opened.handle;
@@ -195,7 +204,7 @@ class RemoteSession implements LiveSession {
     this.#owner.sendNotes(this.slot);
     const done = await this.slot.process.call<OpenRunResult>(
       'warm',
-      { runId: this.runId, rows },
+      { runId: this.key, rows },
       { wallMs: CALL_WALL_MS, generation: this.generation, tenant: this.tenant },
     );
     this.equity = done.equity;
@@ -206,24 +215,24 @@ class RemoteSession implements LiveSession {
     this.#owner.sendNotes(this.slot);
     await this.slot.process.call(
       'restore',
-      { runId: this.runId, books },
+      { runId: this.key, books },
       { wallMs: CALL_WALL_MS, generation: this.generation, tenant: this.tenant },
     );
   }
 
   applyFill(...fill: RecordedFill): void {
-    this.#owner.note(this.slot, this.generation, ['fill', this.runId, fill]);
+    this.#owner.note(this.slot, this.generation, ['fill', this.key, fill]);
   }
 
   orderDone(orderId: number): void {
-    this.#owner.note(this.slot, this.generation, ['done', this.runId, orderId]);
+    this.#owner.note(this.slot, this.generation, ['done', this.key, orderId]);
   }
 
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     this.slot.sessions.delete(this);
-    this.#owner.note(this.slot, this.generation, ['close', this.runId]);
+    this.#owner.note(this.slot, this.generation, ['close', this.key]);
   }
 
   onLost(listener: () => void): void {
@@ -252,6 +261,8 @@ export class LiveProcesses implements Service {
   readonly #strikes: StrikeBook;
   readonly #now: () => number;
   #stopped = false;
+  /** Sessions opened so far: each one's number in its key (RemoteSession.key). */
+  #sessions = 0;
 
   constructor(options: LiveProcessesOptions = {}) {
     this.#options = options;
@@ -340,8 +351,9 @@ export class LiveProcesses implements Service {
     const slot = this.#slotOf(request.tenant);
     await slot.process.ready();
     const generation = slot.process.generation;
+    const key = `${request.runId}\u0000${++this.#sessions}`;
     const payload: OpenRunPayload = {
-      runId: request.runId,
+      runId: key,
       tenant: request.tenant,
       tenantMemoryMb: request.tenantMemoryMb,
       code: request.code,
@@ -357,7 +369,7 @@ export class LiveProcesses implements Service {
       generation,
       tenant: request.tenant,
     });
-    const session = new RemoteSession(this, slot, request, generation, opened);
+    const session = new RemoteSession(this, slot, request, key, generation, opened);
     slot.sessions.add(session);
     return session;
   }

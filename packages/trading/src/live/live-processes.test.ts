@@ -210,6 +210,21 @@ describe('live runs in sandbox processes', () => {
     expect(w.runner.status('p')?.pause).toBeUndefined();
   }, 60_000);
 
+  it('enabled twice at once: one run decides each candle, and no reopen follows', async () => {
+    const s = settings();
+    const events = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 4, 13));
+    const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    const reopened: string[] = [];
+    w.options.onReopen = (id) => reopened.push(id);
+    // A double click: both sessions of run 'twice' are open in one process before either is stored.
+    await Promise.all([0, 1].map(() => w.runner.enable({ ...spec('twice', s), strategyId: 'counts' })));
+    await feedAll(w, events.slice(0, 3));
+    const signals = w.published.filter((e) => e.type === 'strategy.signal');
+    expect(signals.map((e) => (e.data as { reason: string }).reason)).toEqual(['seen 1', 'seen 2', 'seen 3']);
+    expect(w.runner.status('twice')).toMatchObject({ state: 'running', candles: 3, errors: 0 });
+    expect(reopened).toEqual([]);
+  }, 60_000);
+
   it('warm-up: a strategy over its CPU budget per candle is refused during warm-up, and nothing runs', async () => {
     const s = settings();
     const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 20, 9);
