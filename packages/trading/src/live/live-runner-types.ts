@@ -2,7 +2,6 @@
  * @module The shapes around a live runner: what a run is enabled with, the candles it is fed, where
  * its warm-up history comes from, its status for the API, and the runner's options.
  */
-import type { WarmupWindow } from './run-restore.ts';
 import type { Clock, EventEnvelope, EventSource, Registry } from '@tickline/kernel';
 import type { OrderDeskPort } from '../broker/order-desk.ts';
 import type { OrderJournal } from '../broker/order-journal.ts';
@@ -140,4 +139,15 @@ export interface LiveRunnerOptions {
   onReopen?: (id: string, outcome: { resumeAfter: number; error?: unknown }) => void;
   /** Logs a failed `persist.paused` (the run stays paused here either way). */
   onPersistError?: (error: unknown) => void;
+}
+
+/**
+ * The candles a new run warmed up on, of one feed: the close times of the first (none when it
+ * warmed up on none: `warmupBars: 0`) and of the last stored candle it read. The run decides every
+ * candle after `to` and none before; the parity replay splits warm-up from decisions there
+ * (run-restore.ts `warmUpNew`).
+ */
+export interface WarmupWindow {
+  from?: number;
+  to: number;
 }

@@ -31,7 +31,7 @@ import { DEFAULT_KEEP_LOGS, keepLogs, type LiveRun, newRun } from './live-run.ts
 import { fillAndMark, fillOnTrade, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
 import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
-import { inherit, rebuild, resumePoint, storedHistory, warmUpNew, type WarmupWindow } from './run-restore.ts';
+import { inherit, rebuild, resumePoint, storedHistory, warmUpNew } from './run-restore.ts';
 import { WaveLanes } from './wave-lanes.ts';
 
 // STRATEGY_LIVE_PAUSED is this module's code; naming the catalogue registers it with the kernel.
@@ -44,7 +44,13 @@ export type {
   LiveRunStatus,
   LiveStrategySpec,
 } from './live-runner-types.ts';
-import type { FeedCandle, LiveRunnerOptions, LiveRunStatus, LiveStrategySpec } from './live-runner-types.ts';
+import type {
+  FeedCandle,
+  LiveRunnerOptions,
+  LiveRunStatus,
+  LiveStrategySpec,
+  WarmupWindow,
+} from './live-runner-types.ts';
 
 /** CPU time a run's whole warm-up may use. @default 2 s */
 const DEFAULT_WARMUP_CPU_MS = 2_000;

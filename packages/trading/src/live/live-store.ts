@@ -5,7 +5,7 @@
  */
 import type { Sql, SqlQueryable } from '@tickline/store';
 import type { LiveFeed } from '@tickline/strategy';
-import type { WarmupWindow } from './run-restore.ts';
+import type { WarmupWindow } from './live-runner-types.ts';
 
 /** One stored run (engine settings are the host's, not stored). */
 export interface StoredLiveRun {

@@ -7,7 +7,7 @@
 import { INTERVAL_MS } from '@tickline/market';
 import type { IndexedCandle, LiveOrder, LiveSession, LiveWarmup, RecordedFill } from '@tickline/strategy';
 import { type LiveRun, MAX_RECORDED_FILLS } from './live-run.ts';
-import type { LiveRunnerOptions, LiveStrategySpec } from './live-runner-types.ts';
+import type { LiveRunnerOptions, LiveStrategySpec, WarmupWindow } from './live-runner-types.ts';
 
 /** Most stored candles one feed replays on enable (warm-up and catch-up together). */
 const MAX_HISTORY = 5_000;
@@ -39,16 +39,6 @@ export async function storedHistory(
     }),
   );
   return history.flat().sort((a, b) => a.closeTime - b.closeTime || a.k - b.k);
-}
-
-/**
- * The candles a new run warmed up on, of one feed: the close times of the first (none when it
- * warmed up on none: `warmupBars: 0`) and of the last stored candle it read. The run decides every
- * candle after `to` and none before; the parity replay splits warm-up from decisions there.
- */
-export interface WarmupWindow {
-  from?: number;
-  to: number;
 }
 
 /** Reads of the store a new run's warm-up makes at most: the first, then what closed meanwhile. */

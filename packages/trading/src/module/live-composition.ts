@@ -42,7 +42,7 @@ import { createLiveHost, type LiveHost } from '../live/live-host.ts';
 import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts';
 import { createSqlOrderRateLimiter } from '../risk/sql-order-rate-limiter.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
-import type { WarmupWindow } from '../live/run-restore.ts';
+import type { WarmupWindow } from '../live/live-runner-types.ts';
 import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
 import type { LiveRunStatus } from '../live/live-runner.ts';
 import { defaultMemberName } from '../live/member-name.ts';

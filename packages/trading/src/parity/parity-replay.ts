@@ -22,7 +22,7 @@ import type {
   LiveFeed,
 } from '@tickline/strategy';
 import type { CandleHistory } from '../live/live-runner-types.ts';
-import type { WarmupWindow } from '../live/run-restore.ts';
+import type { WarmupWindow } from '../live/live-runner-types.ts';
 import { liveDecisions, replayDecisions } from './parity-decisions.ts';
 import { compareDecisions, type ParityReport } from './parity-report.ts';
 import './errors.ts';

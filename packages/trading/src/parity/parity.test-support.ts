@@ -11,7 +11,7 @@ import {
   type StrategyDefinition,
 } from '@tickline/strategy/internal';
 import { candleEvents, P, settings, spec, SYMBOL, world } from '../live/live-world.test-support.ts';
-import type { WarmupWindow } from '../live/run-restore.ts';
+import type { WarmupWindow } from '../live/live-runner-types.ts';
 
 export const WARMUP = 40;
 /** Past the live engine's 256-candle columns: a run's `feed.index` must go on as the backtest's. */
