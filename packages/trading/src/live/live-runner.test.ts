@@ -17,6 +17,16 @@ import {
   world,
 } from './live-world.test-support.ts';
 
+/** Buys on every candle, saying how many it has seen: a candle missed or seen twice shows. */
+const everyCandle: StrategyDefinition = {
+  init: () => ({ n: 0 }),
+  onCandle(ctx) {
+    const st = ctx.state as { n: number };
+    st.n++;
+    ctx.buy({ qty: 0.01, reason: `seen ${st.n}` });
+  },
+};
+
 describe('live runs', () => {
   const stops: Array<() => Promise<void>> = [];
   afterEach(async () => {
@@ -151,14 +161,6 @@ describe('live runs', () => {
     const s = settings();
     const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 12, 4);
     const candles = candleEvents(feed).map((e) => e.data as FeedCandle);
-    const everyCandle: StrategyDefinition = {
-      init: () => ({ n: 0 }),
-      onCandle(ctx) {
-        const st = ctx.state as { n: number };
-        st.n++;
-        ctx.buy({ qty: 0.01, reason: `seen ${st.n}` });
-      },
-    };
     // Process A acts on candles 0–7 and is gone before it stored a checkpoint past candle 5.
     const a = world(s, everyCandle);
     await a.runner.enable(spec('r', s));
@@ -195,14 +197,6 @@ describe('live runs - where the warm-up ends', () => {
   it('a candle stored before the warm-up read but delivered after it is warm-up, not decided again; the next is', async () => {
     const s = settings();
     const candles = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 8, 5)).map((e) => e.data as FeedCandle);
-    const everyCandle: StrategyDefinition = {
-      init: () => ({ n: 0 }),
-      onCandle(ctx) {
-        const st = ctx.state as { n: number };
-        st.n++;
-        ctx.buy({ qty: 0.01, reason: `seen ${st.n}` });
-      },
-    };
     const w = world(s, everyCandle);
     const runner = new LiveRunner({ ...w.options, history: async () => candles.slice(0, 6) });
     w.setRunner(runner);
