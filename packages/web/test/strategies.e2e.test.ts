@@ -6,6 +6,7 @@
  * its progress, and read the results page (metrics, equity and trades charts, the strategy's plot
  * series over the price, its log searched).
  */
+import { until } from '@tickline/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
@@ -71,13 +72,23 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
     await page.getByRole('button', { name: 'Diff with editor' }).last().click();
     await page.getByTestId('version-diff').getByText('// tuned').waitFor();
 
-    // Backtest today's 1 s candles with short SMAs.
+    // Backtest today's 1 s candles with short SMAs — once the simulator has stored a minute of
+    // them: the strategy logs only where its averages cross, and the ~20 candles a fresh server
+    // had by then crossed nowhere in two of three full suite runs at load (no log line to search).
+    await until(
+      async () => {
+        const res = await fetch(`${dashboard.url}/api/v1/markets/${symbol}/candles?interval=1s&limit=120`);
+        const body = (await res.json()) as { candles: Array<{ closed: boolean }> };
+        return body.candles.filter((c) => c.closed).length >= 60;
+      },
+      { timeoutMs: SERVER_WAIT_MS + 60_000, intervalMs: 1_000, what: `a minute of ${symbol} 1 s candles` },
+    );
     await page.getByLabel('Symbol', { exact: true }).fill(symbol);
     await page.getByLabel('Interval').selectOption('1s');
     await page.getByLabel('From', { exact: true }).fill(`${isoDay(Date.now())}T00:00`);
     await page.getByLabel('To', { exact: true }).fill(`${isoDay(Date.now() + DAY)}T00:00`);
-    await page.getByLabel('fast').fill('3');
-    await page.getByLabel('slow').fill('8');
+    await page.getByLabel('fast').fill('2');
+    await page.getByLabel('slow').fill('5');
     await page.getByRole('button', { name: 'Run backtest' }).click();
     const status = page.getByTestId('run-status').first();
     await status.waitFor({ timeout: SERVER_WAIT_MS });
@@ -111,5 +122,5 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
     expect(await page.getByTestId('log-count').textContent()).toBe(`${shown.length} of ${all} lines`);
     await page.getByLabel('Search the log').fill('');
     await screenshot(page, 'backtest-results');
-  }, 180_000);
+  }, 300_000);
 });
