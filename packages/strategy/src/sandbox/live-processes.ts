@@ -132,12 +132,7 @@ const NOTHING = Object.freeze([]) as unknown as never[];
 /** A run open in a sandbox process, as the runner drives it. */
 class RemoteSession implements LiveSession {
   readonly runId: string;
-  /**
-   * What its process knows it by: the run id and this session's number. Two sessions of one run
-   * can be open at once (a run enabled again while it runs, a reopen beside the session it
-   * replaces); keyed by the run id alone, the old one's close closed the new one, whose loss
-   * reopened it, whose open closed the last — a loop.
-   */
+  /** What its process knows it by: run id and session number (two may be open; docs/sandbox.md). */
   readonly key: string;
   readonly tenant: string;
   readonly generation: number;

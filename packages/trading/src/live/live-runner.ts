@@ -193,14 +193,10 @@ export class LiveRunner {
     session.onLost?.(() => void this.#recover(run));
     this.#countRuns();
     if (run.catchingUp) {
-      // Catch-up: the candles after the checkpoint — or, for a new run, after its warm-up (they
-      // closed while it warmed up) — are decided now, as they would have been live (their orders
-      // keyed by their close times, so those already placed are not placed again). Live candles
-      // wait meanwhile (a newer one first would make the older ones look decided); the store is
-      // read until it has nothing newer, then once more after live candles flow again, so a
-      // candle stored and published in between is not missed either.
-      // A new run reads what closed since its warm-up began (with the count's margin): a feed
-      // whose last candle is old is not read back to that candle.
+      // Catch-up: the stored candles after the checkpoint (a new run: after its warm-up) are
+      // decided now, keyed by close time so none is placed twice; live candles wait meanwhile. The
+      // store is read until nothing is newer, then once more after live candles flow again.
+      // A new run reads what closed since its warm-up began, not back to an old feed's last candle.
       const from = resumeAfter ?? startedAt;
       const catchUp = async (): Promise<number> => {
         let stepped = 0;

@@ -41,6 +41,13 @@ export async function storedHistory(
   return history.flat().sort((a, b) => a.closeTime - b.closeTime || a.k - b.k);
 }
 
+/** Where a run's warm-up ended, per feed that had stored history (stored windows or the run's). */
+export function warmedUntil(
+  windows: ReadonlyArray<WarmupWindow | { to?: number } | null | undefined> | undefined,
+): number[] {
+  return (windows ?? []).flatMap((w) => (w?.to === undefined ? [] : [w.to]));
+}
+
 /** Reads of the store a new run's warm-up makes at most: the first, then what closed meanwhile. */
 const WARMUP_READS = 3;
 

@@ -42,7 +42,7 @@ import { createLiveHost, type LiveHost } from '../live/live-host.ts';
 import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts';
 import { createSqlOrderRateLimiter } from '../risk/sql-order-rate-limiter.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
-import type { WarmupWindow } from '../live/live-runner-types.ts';
+import { warmedUntil } from '../live/run-restore.ts';
 import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
 import type { LiveRunStatus } from '../live/live-runner.ts';
 import { defaultMemberName } from '../live/member-name.ts';
@@ -263,7 +263,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     // closed while it warmed up (run-restore.ts `warmupEnds`).
     ...(run.enabledAt === undefined
       ? {}
-      : { ordersSince: Math.min(run.enabledAt, (firstWarmedUp(run.warmup) ?? Infinity) + 1) }),
+      : { ordersSince: Math.min(run.enabledAt, Math.min(...warmedUntil(run.warmup)) + 1) }),
   });
 
   /** Runs this member runs, as of the last sync. */
@@ -316,7 +316,8 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       const spec = specOf(run);
       // A run that never decided a candle resumes after the warm-up it was enabled with, so the
       // candles that closed since are decided, as its parity replay assumes.
-      const resumeAfter = run.checkpointMs ?? lastWarmedUp(run.warmup);
+      const ends = warmedUntil(run.warmup);
+      const resumeAfter = run.checkpointMs ?? (ends.length > 0 ? Math.max(...ends) : undefined);
       try {
         await host.runner.enable(spec, {
           persist: false,
@@ -485,21 +486,4 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     ...(attached === undefined ? {} : { venues: attached.actions }),
     sync,
   };
-}
-
-/** Where a stored run's warm-up ended, per feed that had stored history. */
-function warmedUntil(windows: ReadonlyArray<WarmupWindow | null> | undefined): number[] {
-  return (windows ?? []).flatMap((w) => (w === null ? [] : [w.to]));
-}
-
-/** The latest warm-up end of a stored run's feeds, undefined when none is known. */
-function lastWarmedUp(windows: ReadonlyArray<WarmupWindow | null> | undefined): number | undefined {
-  const ends = warmedUntil(windows);
-  return ends.length === 0 ? undefined : Math.max(...ends);
-}
-
-/** The earliest warm-up end of a stored run's feeds, undefined when none is known. */
-function firstWarmedUp(windows: ReadonlyArray<WarmupWindow | null> | undefined): number | undefined {
-  const ends = warmedUntil(windows);
-  return ends.length === 0 ? undefined : Math.min(...ends);
 }
