@@ -125,7 +125,7 @@ export interface LiveRunnerOptions {
    * a pause outlives the process. `enabled` is awaited before the run starts.
    */
   persist?: {
-    /** `warmup`: a new run's windows (run-restore.ts), kept while the version is the same. */
+    /** `warmup`: a new run's windows (run-restore.ts); each enable stores its own. */
     enabled(spec: LiveStrategySpec, start?: { warmup?: Array<WarmupWindow | null> }): Promise<void>;
     paused(id: string, pause: { code: string; reason: string; at: number }): Promise<void>;
     /** The owner resumed a paused run. */

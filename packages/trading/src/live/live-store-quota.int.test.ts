@@ -70,19 +70,30 @@ describe.each(engines)('live quota on %s', (_, open) => {
     expect((await s.list(userId)).filter((r) => r.state === 'running')).toHaveLength(1);
   });
 
-  it('what a run started from is kept while its version is the same, and replaced with a new one', async () => {
+  it('what a run started from is its last enable\'s; the checkpoint stays while the version is the same', async () => {
     const { store: s, userId } = await store();
+    const id = `${userId}:s0`;
     const started = { warmup: [{ from: 1_000, to: 60_000 }, null], startingCapital: 9_876.5 };
     expect(await s.saveWithinLimit({ ...run(userId, 0), ...started }, 5)).toBe(true);
-    expect(await s.get(`${userId}:s0`)).toMatchObject(started);
-    // Enabled again on the same version (another process saves it): the first start stands.
-    await s.save({ ...run(userId, 0), warmup: [{ to: 120_000 }, null], startingCapital: 1 });
-    expect(await s.get(`${userId}:s0`)).toMatchObject(started);
-    // A new version starts anew.
+    expect(await s.get(id)).toMatchObject(started);
+    const first = (await s.get(id))!.enabledAt!;
+    await s.checkpoint([id], 90_000);
+    // Enabled again while it runs, on other feeds: the runner warmed it up anew, so its parity
+    // replay must start from this enable, not the first (it once kept the first one's).
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const again = {
+      feeds: [{ symbol: 'ETH-USDT', interval: '1m' as const }],
+      warmup: [{ to: 120_000 }],
+      startingCapital: 1,
+    };
+    await s.save({ ...run(userId, 0), ...again });
+    const restarted = (await s.get(id))!;
+    expect(restarted).toMatchObject({ ...again, checkpointMs: 90_000 });
+    expect(restarted.enabledAt).toBeGreaterThan(first);
+    // A new version starts anew, its checkpoint too.
     await s.save({ ...run(userId, 0), version: 2, warmup: [{ to: 180_000 }, null], startingCapital: 2 });
-    expect(await s.get(`${userId}:s0`)).toMatchObject({
-      warmup: [{ to: 180_000 }, null],
-      startingCapital: 2,
-    });
+    const next = (await s.get(id))!;
+    expect(next).toMatchObject({ warmup: [{ to: 180_000 }, null], startingCapital: 2 });
+    expect(next.checkpointMs).toBeUndefined();
   });
 });

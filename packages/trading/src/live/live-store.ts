@@ -135,7 +135,11 @@ export class LiveStore {
     });
   }
 
-  /** Stores a run as running (enabling again keeps its checkpoint when the version is the same). */
+  /**
+   * Stores a run as running. Enabling again keeps its checkpoint when the version is the same, but
+   * what the run started from (its enable time, warm-up windows and capital) is always the new
+   * enable's: the runner warmed the run up anew, and its parity replay must start where it did.
+   */
   async save(run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs'>): Promise<void> {
     await this.#save(this.#sql, run);
   }
@@ -155,13 +159,7 @@ export class LiveStore {
          state = 'running', pause_code = null, pause_reason = null, paused_at_ms = null,
          checkpoint_ms = case when live_strategies.version = excluded.version
            then live_strategies.checkpoint_ms else null end,
-         enabled_at = case when live_strategies.version = excluded.version
-           then live_strategies.enabled_at else now() end,
-         warmup = case when live_strategies.version = excluded.version
-           then coalesce(live_strategies.warmup, excluded.warmup) else excluded.warmup end,
-         starting_capital = case when live_strategies.version = excluded.version
-           then coalesce(live_strategies.starting_capital, excluded.starting_capital)
-           else excluded.starting_capital end,
+         enabled_at = now(), warmup = excluded.warmup, starting_capital = excluded.starting_capital,
          updated_at = now()`,
       [
         run.id,
