@@ -114,9 +114,6 @@ const server = await startTicklineServer(
     TICKLINE_AUTH_TIERS_FREE_BACKTESTS_PER_DAY: '1000',
     // One saved strategy per report (13), past the free tier's three.
     TICKLINE_AUTH_TIERS_FREE_MAX_STRATEGIES: String(PROTOCOL.reports.length),
-    // The history is older than the default two years of candle retention, which partition
-    // maintenance would drop on its first run.
-    TICKLINE_MARKET_RETENTION_CANDLES_MS: '0',
   }),
 );
 try {

@@ -32,7 +32,7 @@ export {
 } from './auth/token-storage.ts';
 export { DEFAULT_PATHS } from './http/routes.ts';
 export { orderQuantityFor } from './api/order-sizing.ts';
-export { uploadKlineCsv } from './api/kline-upload.ts';
+export { uploadKlineCsv, listKlineUploads, deleteKlineUpload } from './api/kline-upload.ts';
 export type { KlineUpload, KlineUploadOptions, UploadCall } from './api/kline-upload.ts';
 export {
   DEFAULT_BACKTEST_DEADLINE_MS,

@@ -175,7 +175,9 @@ export const MarketSchema = z.strictObject({
         .int()
         .min(0)
         .default(DEFAULT_CANDLE_RETENTION_MS)
-        .describe('Candles older than this are dropped (monthly partitions); 0 keeps all.'),
+        .describe(
+          'Recorded candles older than this are dropped (monthly partitions); 0 keeps all. Imported history (uploads, `tickline market import`) is kept until its upload is deleted.',
+        ),
     })
     .prefault({}),
 });

@@ -1,12 +1,13 @@
 /// <reference lib="dom" />
 /**
  * Research in a real Chromium against `tickline start`: the first-run admin uploads two kline CSVs
- * through the upload control (progress, then the stored summary); a user backtests one symbol with
+ * through the upload control (progress, then the stored summary), and a third older than the
+ * candle retention, which it deletes from the list of uploads; a user backtests one symbol with
  * the other as an extra feed, is refused a live run by the promotion gate (required for the free
  * tier here), runs a small walk-forward on the uploaded candles (progress, then its folds), sees
  * and a look-ahead check, sees the gate pass where the live run is enabled, and enables it.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signIn, signUp, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, finalStatus, screenshot } from './harness/browser.ts';
@@ -24,12 +25,9 @@ const SERVER_WAIT_MS = 60_000;
 const RESEARCH_WAIT_MS = 120_000;
 const MINUTE = 60_000;
 const NOW = new Date();
-/**
- * Two months back: inside the default candle retention (two years), which refuses older uploads,
- * wherever the calendar is when this runs.
- */
+/** Two months back, wherever the calendar is when this runs: recent history. */
 const T0 = Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() - 2, 1);
-/** Older than the default candle retention. */
+/** Older than the default candle retention (two years), which drops recorded candles only. */
 const OLD_T0 = Date.UTC(NOW.getUTCFullYear() - 3, NOW.getUTCMonth(), 1);
 /** 3,000 one-minute candles: three walk-forward folds of 1,200 in-sample and 600 out-of-sample bars. */
 const BARS = 3_000;
@@ -126,14 +124,17 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     await status.scrollIntoViewIfNeeded();
     await screenshot(admin, 'research-upload');
     await upload(admin, 'RSCHB-USDT', klineCsv(BARS, 50));
-    // History older than the candle retention is refused with the setting that keeps it, rather
-    // than stored and dropped by the next partition maintenance.
-    await sendUpload(admin, 'RSCHOLD-USDT', klineCsv(60, 100, OLD_T0));
-    const refusal = admin.getByRole('form', { name: 'Upload history' }).getByRole('alert');
-    await refusal.waitFor({ timeout: SERVER_WAIT_MS });
-    expect(await refusal.textContent()).toMatch(
-      /RSCHOLD-USDT 1m candles from .* are older than .*market\.retention\.candlesMs.*nothing was stored/,
-    );
+    // History older than the candle retention is stored too (imported history, which the
+    // retention of recorded candles does not drop), listed, and deleted with its candles from the list.
+    await upload(admin, 'RSCHOLD-USDT', klineCsv(60, 100, OLD_T0));
+    const uploads = admin.getByRole('list', { name: 'Your uploads' });
+    const old = uploads.getByRole('listitem').filter({ hasText: 'RSCHOLD-USDT' });
+    await old.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await old.textContent()).toContain(`60 candles from ${inputTime(OLD_T0)}`);
+    admin.once('dialog', (dialog: Dialog) => void dialog.accept());
+    await old.getByRole('button', { name: /^Delete / }).click();
+    await old.waitFor({ state: 'detached', timeout: SERVER_WAIT_MS });
+    expect(await uploads.getByRole('listitem').count()).toBe(2);
     await admin.context().close();
 
     const page = await openPage(browser);

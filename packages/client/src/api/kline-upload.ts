@@ -2,7 +2,8 @@
  * @module Sends a venue kline CSV to `/api/v1/history/uploads` as the server takes it: read as a
  * stream, cut at line ends into chunks under the route's cap, each sent with the line it starts
  * at. A failed chunk is sent again (the server's candle write is idempotent); `resume` continues
- * an upload from the lines the server already holds. The CLI and the dashboard share it.
+ * an upload from the lines the server already holds. The CLI and the dashboard share it, and the
+ * dashboard lists uploads and deletes one (its candles go with it) through the same call.
  */
 
 /** An upload as the server reports it (`GET /history/uploads/{id}`). */
@@ -11,6 +12,8 @@ export interface KlineUpload {
   symbol: string;
   interval: string;
   exchange: string;
+  /** The file's name, as the upload was started with. */
+  name: string | null;
   totalBytes: number | null;
   receivedBytes: number;
   rows: number;
@@ -18,10 +21,11 @@ export interface KlineUpload {
   from: string | null;
   to: string | null;
   status: 'receiving' | 'complete';
+  createdAt: string;
 }
 
 /** One call to the API, relative to `/api/v1`; rejects with the server's coded error. */
-export type UploadCall = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => Promise<T>;
+export type UploadCall = <T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => Promise<T>;
 
 export interface KlineUploadOptions {
   call: UploadCall;
@@ -108,4 +112,17 @@ export async function uploadKlineCsv(o: KlineUploadOptions): Promise<KlineUpload
   upload = (await o.call<{ upload: KlineUpload }>('POST', `${path}/complete`)).upload;
   o.onProgress?.(upload);
   return upload;
+}
+
+/** The caller's uploads, newest first (`GET /history/uploads`, at most `limit`: 1–200). */
+export async function listKlineUploads(call: UploadCall, limit = 50): Promise<KlineUpload[]> {
+  return (await call<{ uploads: KlineUpload[] }>('GET', `/history/uploads?limit=${limit}`)).uploads;
+}
+
+/**
+ * Deletes an upload and the candles it stored (`DELETE /history/uploads/{id}`); recorded candles
+ * stay. Rejects with STRATEGY_UPLOAD_NOT_FOUND for an unknown upload or another admin's.
+ */
+export async function deleteKlineUpload(call: UploadCall, id: string): Promise<void> {
+  await call<unknown>('DELETE', `/history/uploads/${encodeURIComponent(id)}`);
 }

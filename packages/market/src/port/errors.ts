@@ -36,13 +36,6 @@ export const MarketErrorCodes = defineErrorCodes({
     resolve: 'Fix or drop the named line; the files of data.binance.vision parse as they are published.',
     httpStatus: 400,
   },
-  MARKET_CANDLES_PAST_RETENTION: {
-    meaning:
-      'An import or upload holds candles older than the candle retention (market.retention.candlesMs; 1s candles two days): partition maintenance would drop them within the hour, so none of them was stored.',
-    resolve:
-      'Set market.retention.candlesMs (TICKLINE_MARKET_RETENTION_CANDLES_MS) to 0 to keep all candles, or longer than the history, restart the server, and import again; details name the oldest candle and the cut-off.',
-    httpStatus: 422,
-  },
   MARKET_JOB_SCHEDULE_INVALID: {
     meaning:
       'A scheduled job was given a schedule that is not a cron expression (5 fields, or 6 with seconds).',

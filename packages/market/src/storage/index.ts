@@ -1,4 +1,7 @@
-/** @module Market storage: time-partitioned trades and candles, their projections, queries, quarantine. */
+/**
+ * @module Market storage: time-partitioned trades and recorded candles, their projections, the
+ * imported candle history (kept apart from retention), queries, quarantine.
+ */
 export { MARKET_TRADES_TABLE, MARKET_CANDLES_TABLE } from './market-tables.ts';
 export {
   maintainMarketPartitions,
@@ -12,7 +15,7 @@ export {
   DEFAULT_QUARANTINE_RETENTION_MS,
   DEFAULT_JOB_RUN_RETENTION_MS,
 } from './partition-maintenance.ts';
-export { candleRetention, refuseCandlesPastRetention } from './candle-retention.ts';
+export { importCandles, deleteUploadedCandles } from './candle-history.ts';
 export {
   createTradeProjection,
   createCandleProjection,
@@ -38,7 +41,6 @@ export type {
   MarketPartitionMaintenanceResult,
   ResolvedPartitionPolicy,
 } from './partition-maintenance.ts';
-export type { CandleRetention } from './candle-retention.ts';
 export type { MarketProjection, MarketProjectionOptions } from './projections.ts';
 export type { MarketSummary, StoredCandle, CandleQuery, TradeQuery } from './queries.ts';
 export type { QuarantineEntry, StoredQuarantineEntry, QuarantineQuery } from './quarantine.ts';

@@ -3,6 +3,9 @@
  * dropped, and retention applied to what is not partitioned (1s candles, quarantine, job runs).
  * Run it once at start and then on a schedule (the `partition-maintenance` job); rows written
  * before it ran wait in the default partitions and move into the partitions it creates.
+ * Imported history (`market_candle_history`, candle-history.ts) is left alone on purpose: the
+ * retention bounds what recording keeps adding, not what a user imported, which stays until its
+ * upload is deleted.
  */
 import {
   dropPartitionsBefore,

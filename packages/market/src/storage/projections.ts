@@ -18,7 +18,7 @@ import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles
 import type { MarketReadCache } from '../cache/market-read-cache.ts';
 import type { Candle, Trade } from '../port/market-message.ts';
 import { upsertCandles, type CandleWrite } from './candle-writes.ts';
-import { touchSymbols } from './symbol-writes.ts';
+import { touchSymbols, touchSymbolsByCandles } from './symbol-writes.ts';
 import { insertTrades } from './trade-writes.ts';
 
 /** Durable consumer name of the trade projection. */
@@ -77,15 +77,9 @@ export async function projectCandles(tx: SqlTx, events: readonly EventEnvelope[]
   }
   if (writes.length === 0) return 0;
   const written = await upsertCandles(tx, writes);
-  await touchSymbols(
+  await touchSymbolsByCandles(
     tx,
-    writes.map(({ candle: c }) => ({
-      exchange: c.exchange,
-      symbol: c.symbol,
-      timeMs: c.openTime,
-      price: c.close,
-    })),
-    'candle',
+    writes.map((w) => w.candle),
   );
   return written;
 }

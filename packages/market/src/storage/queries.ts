@@ -2,10 +2,12 @@
  * @module Reads for the market API: the markets seen, candles and trades of a symbol over a time
  * range. Times are epoch milliseconds in and out; prices and sizes are numbers. Ranges are
  * `[from, to)`. Results are ascending by time; with `from` they start there, without it they are
- * the latest `limit` rows before `to` (what a chart loads first).
+ * the latest `limit` rows before `to` (what a chart loads first). Candles are read from the
+ * recorded and the imported tables at once (the recorded candle wins a shared key).
  */
 import type { SqlQueryable, SqlValue } from '@tickline/store';
 import type { Candle, CandleInterval, Trade, TradeSide } from '../port/market-message.ts';
+import { CANDLE_COLUMNS } from './candle-writes.ts';
 
 /** Rows a query returns at most, whatever `limit` asks. */
 export const MAX_QUERY_LIMIT = 5_000;
@@ -132,7 +134,11 @@ interface CandleRow {
   updated_at: Date;
 }
 
-/** Candles of one symbol and interval, ascending by open time. */
+/**
+ * Candles of one symbol and interval, ascending by open time (ties by exchange): the recorded
+ * ones (`market_candles`) and the imported history (`market_candle_history`), where a recorded
+ * candle wins over an imported one with the same exchange, symbol, interval and open time.
+ */
 export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promise<StoredCandle[]> {
   const filters: Array<[string, SqlValue]> = [
     ['symbol = ?', query.symbol],
@@ -140,9 +146,26 @@ export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promi
   ];
   if (query.exchange !== undefined) filters.push(['exchange = ?', query.exchange]);
   const range = timeRange('open_time', filters, query);
+  const page = `order by ${range.order}, exchange ${range.latest ? 'desc' : 'asc'} limit $${range.params.length}`;
+  // One statement over both tables: the recorded candles, and the imported ones whose key no
+  // recorded candle holds (the recorded one wins). Each branch takes its own page in the read's
+  // order, so each walks its index and stops; with one order over the union alone the planner
+  // sorted every candle of the symbol (on PGlite 250 ms instead of 3 ms for the latest 500 of
+  // 250,000). With no history the second branch reads an empty index. `range.where` names no
+  // table, so inside the anti-join it reads the recorded row: that lookup stays within the same
+  // symbol, interval and times (partitions pruned). Imported rows under recorded ones are walked
+  // past, a lookup each; an import skips keys recorded already (candle-history.ts), so only keys
+  // recorded after their import lie there.
   const { rows } = await sql.query<CandleRow>(
-    `select * from market_candles where ${range.where}
-     order by ${range.order}, exchange ${range.latest ? 'desc' : 'asc'} limit $${range.params.length}`,
+    `select * from (
+       (select ${CANDLE_COLUMNS} from market_candles where ${range.where} ${page})
+       union all
+       (select ${CANDLE_COLUMNS} from market_candle_history h where ${range.where}
+         and not exists (select 1 from market_candles r where ${range.where} and r.exchange = h.exchange
+           and r.symbol = h.symbol and r.interval = h.interval and r.open_time = h.open_time)
+         ${page})
+     ) as candles
+     ${page}`,
     range.params,
   );
   if (range.latest) rows.reverse();

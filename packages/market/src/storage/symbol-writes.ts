@@ -3,6 +3,7 @@
  * last trade price. Merged per market in JS and sorted, like the candle upsert (candle-writes.ts).
  */
 import type { SqlQueryable } from '@tickline/store';
+import type { Candle } from '../port/market-message.ts';
 import { byKey } from './candle-writes.ts';
 
 /** A market seen at `timeMs` (a trade's time, or a candle's open time). */
@@ -70,4 +71,13 @@ export async function touchSymbols(
     rows.map((r) => r.last),
     rows.map((r) => r.price),
   ]);
+}
+
+/** {@link touchSymbols} for candles: each market seen at its candles' open times. */
+export async function touchSymbolsByCandles(tx: SqlQueryable, candles: readonly Candle[]): Promise<void> {
+  await touchSymbols(
+    tx,
+    candles.map((c) => ({ exchange: c.exchange, symbol: c.symbol, timeMs: c.openTime, price: c.close })),
+    'candle',
+  );
 }

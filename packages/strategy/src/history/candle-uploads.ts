@@ -4,12 +4,13 @@
  * line it starts at; the upload remembers how many lines it applied, which is where a client
  * that lost its connection resumes. A chunk is parsed whole before anything is written (a bad
  * line stores nothing), and its candles and the counters move in one transaction; a chunk sent
- * twice writes the same candles again, which the candle upsert makes harmless.
+ * twice writes the same candles again, which the history upsert makes harmless. The candles go to
+ * the market's imported history (`importCandles`), which retention never drops, so history of
+ * any age gets in; deleting the upload deletes the candles it wrote.
  */
 import { TicklineError } from '@tickline/kernel';
-import { parseKlineLine, refuseCandlesPastRetention, type Candle, type CandleInterval } from '@tickline/market';
-import type { Sql } from '@tickline/store';
-import { storeClosedCandlesIn } from '../module/candle-feed.ts';
+import { deleteUploadedCandles, importCandles, parseKlineLine, type Candle, type CandleInterval } from '@tickline/market';
+import type { Sql, SqlTx } from '@tickline/store';
 
 export type UploadStatus = 'receiving' | 'complete';
 
@@ -69,6 +70,13 @@ function uploadFrom(r: Row): CandleUpload {
 const notFound = (id: string): TicklineError =>
   new TicklineError('STRATEGY_UPLOAD_NOT_FOUND', 'no such upload', { details: { id } });
 
+/** The caller's upload, locked for the transaction (chunks and a delete of one upload queue up). */
+async function lockedUpload(tx: SqlTx, userId: string, id: string): Promise<CandleUpload> {
+  const { rows } = await tx.query<Row>('select * from candle_uploads where id = $1 and user_id = $2 for update', [id, userId]);
+  if (rows.length === 0) throw notFound(id);
+  return uploadFrom(rows[0]!);
+}
+
 /** The lines of a chunk: a trailing newline ends the last line rather than opening an empty one. */
 export function chunkLines(csv: string): string[] {
   const lines = csv.split('\n');
@@ -78,12 +86,9 @@ export function chunkLines(csv: string): string[] {
 
 export class CandleUploads {
   readonly #sql: Sql;
-  readonly #candleRetentionMs: number;
 
-  /** `candleRetentionMs` is the market's `retention.candlesMs` (0 keeps all): older candles are refused. */
-  constructor(sql: Sql, candleRetentionMs: number) {
+  constructor(sql: Sql) {
     this.#sql = sql;
-    this.#candleRetentionMs = candleRetentionMs;
   }
 
   async create(input: NewUpload): Promise<CandleUpload> {
@@ -113,18 +118,12 @@ export class CandleUploads {
   /**
    * Applies the CSV lines starting at line `offset` (0-based). STRATEGY_UPLOAD_OFFSET when the
    * chunk would leave a gap (the details name the offset to resume at), STRATEGY_UPLOAD_COMPLETE
-   * after `complete`, MARKET_CSV_ROW_INVALID naming the first bad line, MARKET_CANDLES_PAST_RETENTION
-   * for candles partition maintenance would drop (nothing stored either way).
+   * after `complete`, MARKET_CSV_ROW_INVALID naming the first bad line (nothing stored either way).
    */
   async applyChunk(userId: string, id: string, offset: number, csv: string, now: Date): Promise<CandleUpload> {
     const lines = chunkLines(csv);
     return this.#sql.transaction(async (tx) => {
-      const { rows } = await tx.query<Row>(
-        'select * from candle_uploads where id = $1 and user_id = $2 for update',
-        [id, userId],
-      );
-      if (rows.length === 0) throw notFound(id);
-      const upload = uploadFrom(rows[0]!);
+      const upload = await lockedUpload(tx, userId, id);
       if (upload.status === 'complete') {
         throw new TicklineError('STRATEGY_UPLOAD_COMPLETE', 'the upload is complete; start a new one', { details: { id } });
       }
@@ -146,8 +145,7 @@ export class CandleUploads {
         candles.push(candle);
         if (isNew) newCandles++;
       });
-      refuseCandlesPastRetention(candles, now.getTime(), this.#candleRetentionMs);
-      await storeClosedCandlesIn(tx, candles);
+      await importCandles(tx, candles, id);
       const opens = candles.map((c) => c.openTime);
       const { rows: updated } = await tx.query<Row>(
         `update candle_uploads set
@@ -175,5 +173,19 @@ export class CandleUploads {
     );
     if (rows.length === 0) throw notFound(id);
     return uploadFrom(rows[0]!);
+  }
+
+  /**
+   * Deletes the upload and the candles it wrote (the history rows no later upload wrote again) in
+   * one transaction; recorded candles stay. STRATEGY_UPLOAD_NOT_FOUND for an unknown upload or
+   * another user's, which changes nothing. Returns the candles deleted.
+   */
+  async delete(userId: string, id: string): Promise<number> {
+    return this.#sql.transaction(async (tx) => {
+      await lockedUpload(tx, userId, id);
+      const candles = await deleteUploadedCandles(tx, id);
+      await tx.query('delete from candle_uploads where id = $1', [id]);
+      return candles;
+    });
   }
 }

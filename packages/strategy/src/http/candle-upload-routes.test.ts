@@ -1,13 +1,13 @@
-import { maintainMarketPartitions } from '@tickline/market';
+import { maintainMarketPartitions, queryCandles, type Candle } from '@tickline/market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
-import { loadFeed } from '../module/candle-feed.ts';
+import { loadFeed, storeClosedCandles } from '../module/candle-feed.ts';
 import { createStrategyTestApp, type StrategyTestApp } from '../testing/strategy-test-app.ts';
 
 const MINUTE = 60_000;
-const YEAR = 365 * 24 * 60 * MINUTE;
+const DAY = 24 * 60 * MINUTE;
 const NOW = new Date();
-/** Two months back: inside the default candle retention (two years) whenever this runs. */
+/** Two months back: recent history, beside which older history is uploaded. */
 const START = Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() - 2, 1);
 
 /** Binance kline rows (data.binance.vision layout), one a minute from `start` + i minutes. */
@@ -38,7 +38,8 @@ describe('kline CSV upload routes', () => {
       headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
-    return { status: res.status, json: (await res.json()) as Record<string, any> };
+    const text = await res.text();
+    return { status: res.status, json: (text === '' ? {} : JSON.parse(text)) as Record<string, any> };
   };
   const stored = async (symbol: string) =>
     (await loadFeed(t.sql, { symbol, interval: '1m', from: START, to: START + 10_000 * MINUTE })).columns.openTime.length;
@@ -101,45 +102,93 @@ describe('kline CSV upload routes', () => {
     expect(await stored('SOL-USDT')).toBe(0);
   });
 
-  it('refuses candles older than the retention, which partition maintenance would drop, storing nothing', async () => {
+  it('keeps candles of any age, 1 s ones too: the candle retention drops recorded candles only', async () => {
     const created = await call(admin, 'POST', '/history/uploads', { symbol: 'ADA-USDT', interval: '1m' });
     const id = created.json.upload.id as string;
-    // Three years back, then recent lines: the whole chunk is refused, naming the oldest candle.
-    const old = Date.UTC(NOW.getUTCFullYear() - 3, 0, 1);
+    // 2020, then recent lines: the whole chunk is stored, and a maintenance pass on the default
+    // retention (two years; what `tickline start` runs at start-up and hourly) leaves it.
+    const old = Date.UTC(2020, 0, 1);
     const csv = `${[...klineLines(0, 3, old), ...klineLines(0, 3)].join('\n')}\n`;
-    const refused = await call(admin, 'POST', `/history/uploads/${id}/chunks`, { offset: 0, csv });
-    expect([refused.status, refused.json.error.code]).toEqual([422, 'MARKET_CANDLES_PAST_RETENTION']);
-    expect(refused.json.error.details).toMatchObject({ interval: '1m', oldest: new Date(old).toISOString(), keptMs: 2 * YEAR });
-    expect(refused.json.error.message).toContain('market.retention.candlesMs');
-    expect((await call(admin, 'GET', `/history/uploads/${id}`)).json.upload).toMatchObject({ rows: 0, candles: 0 });
-    expect(await stored('ADA-USDT')).toBe(0);
-    const stillOld = await loadFeed(t.sql, { symbol: 'ADA-USDT', interval: '1m', from: old, to: old + 10 * MINUTE });
-    expect(stillOld.columns.openTime.length).toBe(0);
-
-    // 1 s candles are kept two days, whatever the table-wide retention.
+    const chunk = await call(admin, 'POST', `/history/uploads/${id}/chunks`, { offset: 0, csv });
+    expect(chunk.status, JSON.stringify(chunk.json)).toBe(200);
+    expect(chunk.json.upload).toMatchObject({ rows: 6, candles: 6, from: new Date(old).toISOString() });
+    // 1 s candles three days old: recorded ones are kept two days, imported ones until deleted.
     const fine = await call(admin, 'POST', '/history/uploads', { symbol: 'ADA-USDT', interval: '1s' });
-    const second = Math.floor((Date.now() - 3 * 24 * 60 * MINUTE) / 1000) * 1000;
+    const second = Math.floor((Date.now() - 3 * DAY) / 1000) * 1000;
     const row = [second, 1, 2, 0.5, 1.5, 10, second + 999, 10, 1, 5, 5, 0].join(',');
-    const tooFine = await call(admin, 'POST', `/history/uploads/${fine.json.upload.id}/chunks`, { offset: 0, csv: `${row}\n` });
-    expect([tooFine.status, tooFine.json.error.code, tooFine.json.error.details.keptMs]).toEqual([
-      422,
-      'MARKET_CANDLES_PAST_RETENTION',
-      2 * 24 * 60 * MINUTE,
-    ]);
+    const fineChunk = await call(admin, 'POST', `/history/uploads/${fine.json.upload.id}/chunks`, { offset: 0, csv: `${row}\n` });
+    expect([fineChunk.status, fineChunk.json.upload.candles]).toEqual([200, 1]);
+
+    await maintainMarketPartitions(t.sql, Date.now());
+    const oldFeed = await loadFeed(t.sql, { symbol: 'ADA-USDT', interval: '1m', from: old, to: old + 10 * MINUTE });
+    expect(Array.from(oldFeed.columns.openTime)).toEqual([old, old + MINUTE, old + 2 * MINUTE]);
+    expect(await stored('ADA-USDT')).toBe(3);
+    const seconds = await queryCandles(t.sql, { symbol: 'ADA-USDT', interval: '1s', from: second });
+    expect(seconds.map((c) => c.openTime)).toEqual([second]);
+  });
+
+  it('deletes an upload with the candles it stored and nothing else; another admin or a user cannot', async () => {
+    // A recorded candle (a collector's) at the upload's first minute: it wins on reads, and stays.
+    const recorded: Candle = {
+      exchange: 'binance',
+      symbol: 'DOT-USDT',
+      interval: '1m',
+      openTime: START,
+      closeTime: START + MINUTE,
+      open: 1,
+      high: 9,
+      low: 1,
+      close: 9,
+      volume: 1,
+      quoteVolume: 9,
+      trades: 1,
+      incomplete: false,
+      revision: 0,
+    };
+    await storeClosedCandles(t.sql, [recorded]);
+    const created = await call(admin, 'POST', '/history/uploads', { symbol: 'DOT-USDT', interval: '1m' });
+    const id = created.json.upload.id as string;
+    await call(admin, 'POST', `/history/uploads/${id}/chunks`, { offset: 0, csv: `${klineLines(0, 10).join('\n')}\n` });
+    const feed = async () => {
+      const f = await loadFeed(t.sql, { symbol: 'DOT-USDT', interval: '1m', from: START, to: START + 100 * MINUTE });
+      return { bars: f.columns.openTime.length, firstClose: f.columns.close[0] };
+    };
+    expect(await feed()).toEqual({ bars: 10, firstClose: 9 });
+
+    const user = (await t.user()).auth;
+    const denied = await call(user, 'DELETE', `/history/uploads/${id}`);
+    expect([denied.status, denied.json.error.code]).toEqual([403, 'AUTH_FORBIDDEN']);
+    const other = (await t.admin()).auth;
+    const foreign = await call(other, 'DELETE', `/history/uploads/${id}`);
+    expect([foreign.status, foreign.json.error.code]).toEqual([404, 'STRATEGY_UPLOAD_NOT_FOUND']);
+    expect(await feed()).toEqual({ bars: 10, firstClose: 9 });
+    expect((await call(admin, 'GET', `/history/uploads/${id}`)).json.upload.candles).toBe(10);
+
+    const deleted = await call(admin, 'DELETE', `/history/uploads/${id}`);
+    expect(deleted.status).toBe(204);
+    expect(await feed()).toEqual({ bars: 1, firstClose: 9 });
+    const gone = await call(admin, 'GET', `/history/uploads/${id}`);
+    expect([gone.status, gone.json.error.code]).toEqual([404, 'STRATEGY_UPLOAD_NOT_FOUND']);
+    const listed = (await call(admin, 'GET', '/history/uploads')).json.uploads as Array<{ id: string }>;
+    expect(listed.map((u) => u.id)).not.toContain(id);
+    const again = await call(admin, 'DELETE', `/history/uploads/${id}`);
+    expect([again.status, again.json.error.code]).toEqual([404, 'STRATEGY_UPLOAD_NOT_FOUND']);
+    const late = await call(admin, 'POST', `/history/uploads/${id}/chunks`, { offset: 0, csv: klineLines(0, 1)[0] });
+    expect([late.status, late.json.error.code]).toEqual([404, 'STRATEGY_UPLOAD_NOT_FOUND']);
+    expect(await feed()).toEqual({ bars: 1, firstClose: 9 });
   });
 });
 
 /**
- * Venue history of 2020 uploaded to a server that keeps all candles (`market.retention.candlesMs`
- * 0, as the refusal above tells the user to set): nothing has a partition that old, so the rows
- * wait in the candle table's default partition, and the maintenance pass that runs at every start
- * and hourly must leave them there for backtests and research to read. The whole user path with
- * `tickline start` is `server/src/cli/market/old-history.e2e.test.ts`.
+ * Venue history of 2020 uploaded to a server on the default candle retention (two years): it is
+ * imported history, which the maintenance pass that runs at every start and hourly leaves alone,
+ * so backtests and research read it. The whole user path with `tickline start` is
+ * `server/src/cli/market/old-history.e2e.test.ts`.
  */
-describe('kline CSV upload routes - history older than two years with retention 0', () => {
+describe('kline CSV upload routes - history older than two years on the default retention', () => {
   let t: StrategyTestApp;
   beforeAll(async () => {
-    t = await createStrategyTestApp({ config: { market: { retention: { candlesMs: 0 } } } });
+    t = await createStrategyTestApp();
   }, 120_000);
   afterAll(() => t?.close());
 
@@ -166,11 +215,8 @@ describe('kline CSV upload routes - history older than two years with retention 
       to: new Date(FROM + (COUNT - 1) * HOUR).toISOString(),
     });
 
-    // What `tickline start` runs at start-up and then hourly with retention 0 (no table-wide retention).
-    for (const now of [Date.now(), Date.now() + 30 * 24 * HOUR]) {
-      const pass = await maintainMarketPartitions(t.sql, now, { candles: { retentionMs: null } });
-      expect(pass.candles.dropped).toEqual([]);
-    }
+    // What `tickline start` runs at start-up and then hourly, on the default retention.
+    for (const now of [Date.now(), Date.now() + 30 * 24 * HOUR]) await maintainMarketPartitions(t.sql, now);
     const feed = await loadFeed(t.sql, { symbol: 'ETH-USDT', interval: '1h', from: FROM, to: FROM + COUNT * HOUR });
     expect(feed.columns.openTime.length).toBe(COUNT);
 

@@ -4,6 +4,7 @@
  * every user's history, so one user's file would change everyone's backtests. A chunk is a small
  * JSON request (its own body cap, below the gateway's forwarding cap), so an upload passes any
  * gateway and a dropped connection costs one chunk: GET the upload and resume at its `rows`.
+ * DELETE takes an upload's candles out again (the imported history is kept until then).
  */
 import { principalOf, requireAdmin } from '@tickline/identity';
 import { uuidv7 } from '@tickline/kernel';
@@ -14,7 +15,7 @@ import { z } from 'zod';
 import type { CandleUpload } from '../history/candle-uploads.ts';
 import type { StrategyHost } from '../module/strategy-host.ts';
 import { Id, IdParams, routeGuards, security } from './route-shapes.ts';
-import { ApiKeyScope } from '@tickline/protocol';
+import { ApiKeyScope, NoContentSchema } from '@tickline/protocol';
 
 const TAGS = ['history'];
 /** CSV text per chunk: about 4,000 kline lines. */
@@ -149,7 +150,7 @@ export function registerCandleUploadRoutes(root: FastifyInstance, host: Strategy
       schema: {
         summary: 'Send lines of the CSV, starting at line `offset` (admins)',
         description:
-          'Whole lines only, at most 512 KiB of text. Parsed before anything is stored: 400 MARKET_CSV_ROW_INVALID names the first bad line and stores nothing; 422 MARKET_CANDLES_PAST_RETENTION when a candle is older than the candle retention (`market.retention.candlesMs`), which partition maintenance would drop, and stores nothing; 409 STRATEGY_UPLOAD_OFFSET when `offset` is past the lines received (resume at `details.rows`); 413 HTTP_PAYLOAD_TOO_LARGE above the cap. Sending a chunk again is harmless.',
+          'Whole lines only, at most 512 KiB of text. Parsed before anything is stored: 400 MARKET_CSV_ROW_INVALID names the first bad line and stores nothing; 409 STRATEGY_UPLOAD_OFFSET when `offset` is past the lines received (resume at `details.rows`); 413 HTTP_PAYLOAD_TOO_LARGE above the cap. Sending a chunk again is harmless. The candles are kept as imported history, whatever their age: the candle retention (`market.retention.candlesMs`) applies to recorded candles only, and a recorded candle with the same key wins on reads.',
         tags: TAGS,
         security,
         params: IdParams,
@@ -182,5 +183,25 @@ export function registerCandleUploadRoutes(root: FastifyInstance, host: Strategy
       },
     },
     async (request) => ({ upload: uploadJson(await uploads.complete(adminId(request), request.params.id, new Date(clock.now()))) }),
+  );
+
+  app.delete(
+    '/history/uploads/:id',
+    {
+      ...admin,
+      schema: {
+        summary: 'Delete an upload and the candles it stored (admins)',
+        description:
+          "In one transaction: the imported candles this upload wrote last (a candle a later upload wrote again is that upload's) and the upload itself. Recorded candles are not touched. 404 STRATEGY_UPLOAD_NOT_FOUND for an unknown upload or another admin's.",
+        tags: TAGS,
+        security,
+        params: IdParams,
+        response: { 204: NoContentSchema },
+      },
+    },
+    async (request, reply) => {
+      await uploads.delete(adminId(request), request.params.id);
+      return reply.status(204).send(null);
+    },
   );
 }

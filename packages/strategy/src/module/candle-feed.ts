@@ -1,7 +1,8 @@
 /**
  * @module Stored candles → an engine {@link Feed}: the market's candle query over SQL, paged by
  * open time, closed candles only, one exchange per bar (the named one, else the first by name),
- * so a backtest reads exactly the history a user imported, backfilled or collected.
+ * so a backtest reads exactly the history a user imported, backfilled or collected (the market's
+ * candle query reads the recorded candles and the imported history as one).
  */
 import { createEventSource } from '@tickline/kernel';
 import {
@@ -16,7 +17,7 @@ import {
 import { sharedColumn } from '../research/feeds.ts';
 import { feedKey } from '../sandbox/feed-transfer.ts';
 import type { Candle, CandleInterval } from '@tickline/market';
-import type { Sql, SqlQueryable, SqlTx } from '@tickline/store';
+import type { Sql, SqlQueryable } from '@tickline/store';
 import type { Feed } from '../core/types.ts';
 
 export interface FeedQuery {
@@ -110,19 +111,15 @@ export async function loadFeed(
 }
 
 /**
- * Stores closed candles (an import or a backfill) through the market's own candle projection
- * write, so `market_symbols` learns the symbol and a later correction still wins by revision.
+ * Stores closed candles as recorded ones (`market_candles`), through the market's own candle
+ * projection write, as a collector's closes land: `market_symbols` learns the symbol and a later
+ * correction still wins by revision. Tests and fixtures seed stores with it; a user's import goes
+ * to the imported history instead (`importCandles`, which retention never drops).
  * Returns the rows inserted or replaced.
  */
 export async function storeClosedCandles(sql: Sql, candles: readonly Candle[]): Promise<number> {
   if (candles.length === 0) return 0;
-  return sql.transaction((tx) => storeClosedCandlesIn(tx, candles));
-}
-
-/** {@link storeClosedCandles} inside the caller's transaction (an upload stores and counts at once). */
-export async function storeClosedCandlesIn(tx: SqlTx, candles: readonly Candle[]): Promise<number> {
-  if (candles.length === 0) return 0;
   const source = createEventSource({ source: 'strategy/candle-import' });
   const events = candles.map((c) => source.create(MarketCandleClosed, { subject: c.symbol, data: c }));
-  return projectCandles(tx, events);
+  return sql.transaction((tx) => projectCandles(tx, events));
 }

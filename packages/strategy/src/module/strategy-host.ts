@@ -15,7 +15,6 @@ import { ResearchQueue } from '../research-jobs/research-queue.ts';
 import { ResearchRepository } from '../research-jobs/research-repository.ts';
 import { PromotionGate } from '../research-jobs/promotion-gate-service.ts';
 import { CandleUploads } from '../history/candle-uploads.ts';
-import { marketConfig } from '@tickline/market/config';
 import { DEV_CODE_KEY, DEV_CODE_KEY_ID, type StrategySettings } from './strategy-settings.ts';
 
 /** Started objects the host needs besides the base deps. */
@@ -25,8 +24,6 @@ export interface StrategyHostDeps {
   reads?: SqlQueryable | undefined;
   publisher: Pick<Publisher, 'publish'>;
   identity: IdentityService;
-  /** Other config sections the host reads: market's candle retention (uploads past it are refused). */
-  config?: { market?: { retention?: { candlesMs?: number } } };
 }
 
 export interface StrategyHost extends ModuleHost {
@@ -114,10 +111,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     research,
     researchQueue,
     gate,
-    uploads: new CandleUploads(
-      deps.sql,
-      deps.config?.market?.retention?.candlesMs ?? marketConfig.schema.parse(undefined).retention.candlesMs,
-    ),
+    uploads: new CandleUploads(deps.sql),
     processes,
     identity: deps.identity,
     clock: deps.clock,

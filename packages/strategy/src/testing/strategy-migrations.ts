@@ -1,7 +1,7 @@
 /**
  * @module The migrations a strategy test database needs: store's, identity's (strategies and
- * snapshots reference `users`), market's (backtests read `market_candles`) and the strategy
- * package's own.
+ * snapshots reference `users`), market's (backtests read `market_candles` and
+ * `market_candle_history`, uploads write the latter) and the strategy package's own.
  */
 import { IDENTITY_MIGRATIONS_DIR } from '@tickline/identity';
 import { MARKET_MIGRATIONS_DIR } from '@tickline/market';

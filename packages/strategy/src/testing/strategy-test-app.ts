@@ -21,7 +21,7 @@ import { migrateForStrategy } from './strategy-migrations.ts';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { storeClosedCandles } from '../module/candle-feed.ts';
-import { createStrategyHost, type StrategyHost, type StrategyHostDeps } from '../module/strategy-host.ts';
+import { createStrategyHost, type StrategyHost } from '../module/strategy-host.ts';
 import { StrategySettingsSchema, type StrategySettings } from '../module/strategy-settings.ts';
 import { strategyRoutes } from '../http/strategy-routes.ts';
 import { strategyModule } from '../module/strategy-module.ts';
@@ -97,8 +97,6 @@ export interface StrategyTestAppOptions<E extends TestAppExtension | undefined =
   tiers?: TierOverrides;
   settings?: Partial<StrategySettings>;
   candles?: Candle[];
-  /** What the host reads of other modules' config (the market's candle retention). */
-  config?: StrategyHostDeps['config'];
   /** Migrates the database. @default {@link migrateForStrategy} */
   migrate?: (sql: Sql) => Promise<void>;
   /**
@@ -152,7 +150,6 @@ export async function createStrategyTestApp<E extends TestAppExtension | undefin
     logger: silentLogger,
     metrics: createMetricsRegistry(),
     clock: systemClock,
-    ...(options.config ? { config: options.config } : {}),
   });
   const extension = (log === undefined ? undefined : options.extend?.({ sql, identity, host, log, publisher })) as E;
   const services = [...host.services, ...(extension?.services ?? [])];

@@ -1,9 +1,9 @@
 /**
  * @module What `tickline market import` and `tickline market backfill` do: closed candles into
- * the configured candle store (the market's own candle write, through the strategy package's
- * `storeClosedCandles`), with progress on standard error and a summary on standard output. A
- * server named with `--url` or TICKLINE_URL gets them through its upload API instead, as does the
- * one holding the data directory (STORE_LOCKED).
+ * the configured store's imported history (the market's `importCandles`, which retention never
+ * drops; written by no upload, so deleting an upload leaves them), with progress on standard
+ * error and a summary on standard output. A server named with `--url` or TICKLINE_URL gets them
+ * through its upload API instead, as does the one holding the data directory (STORE_LOCKED).
  */
 import { createInterface } from 'node:readline';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
@@ -16,13 +16,12 @@ import {
   bucketStart,
   INTERVAL_MS,
   isCandleInterval,
-  refuseCandlesPastRetention,
+  importCandles,
   type Candle,
   type CandleInterval,
   openKlineText,
 } from '@tickline/market';
 import type { Sql } from '@tickline/store';
-import { storeClosedCandles } from '@tickline/strategy';
 import { loadTicklineConfig } from '../../config/load.ts';
 import { ServerError } from '../../errors.ts';
 import { openMigratedSql } from '../../bootstrap/open-sql.ts';
@@ -93,12 +92,10 @@ function intervalOf(text: string | undefined): CandleInterval {
   return text;
 }
 
-/** Where {@link withCandleStore} opened the store, and what that store keeps. */
+/** Where {@link withCandleStore} opened the store. */
 export interface CandleStoreInfo {
   /** The database, as `tickline start` logs it. */
   where: string;
-  /** `market.retention.candlesMs` of the same config: older candles would not outlive a start. */
-  candleRetentionMs: number;
 }
 
 /**
@@ -116,10 +113,7 @@ export async function withCandleStore<T>(
     metrics: createMetricsRegistry({ processMetrics: false }),
   });
   try {
-    return await body(sql, {
-      where: databaseLocation(config).text,
-      candleRetentionMs: config.market.retention.candlesMs,
-    });
+    return await body(sql, { where: databaseLocation(config).text });
   } finally {
     await sql.close();
   }
@@ -144,13 +138,9 @@ async function intoHistory(
     result = await remote(options, `uploading to the server at ${named}`);
   } else {
     try {
-      result = await withCandleStore(io, options.config, async (sql, { where, candleRetentionMs }) => {
+      result = await withCandleStore(io, options.config, async (sql, { where }) => {
         io.err(`storing into ${where}\n`);
-        return local(async (candles) => {
-          // The server's first maintenance pass would drop them: refused here as the upload route does.
-          refuseCandlesPastRetention(candles, Date.now(), candleRetentionMs);
-          return storeClosedCandles(sql, candles);
-        });
+        return local((candles) => sql.transaction((tx) => importCandles(tx, candles, null)));
       });
     } catch (error) {
       if (!isStoreLockedError(error)) throw error;

@@ -35,7 +35,7 @@ export function registerMarketCommand(
     .option('--resume <upload-id>', 'continue an upload the server holds part of')
     .addHelpText(
       'after',
-      "\nWith --url or TICKLINE_URL, or while `tickline start` holds the data directory, the file goes through that server's upload API (an admin's --token); otherwise into the data directory of this config.\nCandles older than market.retention.candlesMs are refused (MARKET_CANDLES_PAST_RETENTION): set it to 0 to keep old history.\n\nExample:\n  tickline market import BTCUSDT-1h-2025-06.csv",
+      "\nWith --url or TICKLINE_URL, or while `tickline start` holds the data directory, the file goes through that server's upload API (an admin's --token); otherwise into the data directory of this config.\nImported candles are kept whatever their age (market.retention.candlesMs applies to recorded candles only) until their upload is deleted (DELETE /api/v1/history/uploads/{id} with the id an upload prints, or the dashboard's list of uploads); candles stored straight into the data directory belong to no upload.\n\nExample:\n  tickline market import BTCUSDT-1h-2025-06.csv",
     )
     .action((file: string, options: MarketImportOptions) =>
       run(async () => (await actions()).runMarketImport(io, file, options))(),

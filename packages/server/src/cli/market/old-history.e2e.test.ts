@@ -3,9 +3,10 @@
  * from another shell: `tickline market import` with TICKLINE_URL. The import used to open that
  * shell's own `./data` (nobody held it, so no STORE_LOCKED), report every candle stored, and leave
  * the server without them; and with the default two-year candle retention the server's partition
- * maintenance would have dropped them within the hour anyway. Now the named server gets them; it
- * refuses history past its retention with the setting to change, and after that change the candles
- * outlive a restart (and its maintenance pass) and are read back, backtested and researched.
+ * maintenance would have dropped them within the hour anyway (later the import refused them).
+ * Now the named server gets them as imported history, which the retention does not touch: on the
+ * default settings they outlive a restart (and its maintenance pass), are read back, backtested
+ * and researched, and go when their upload is deleted.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,26 +76,18 @@ afterAll(async () => {
 });
 
 describe('market import - 2020–21 history into a running server', () => {
-  it('old history e2e - refused past retention; kept with retention 0 across a restart; read, backtested, researched', async () => {
-    // Default retention (two years): refused with the setting named, nothing stored anywhere.
+  it('old history e2e - imported on the default retention, kept across a restart; read, backtested, researched, deleted', async () => {
+    // Default retention (two years, for recorded candles): the history goes in as it is.
     let { url, token } = await restart();
-    const refused = await importHistory(url, token);
-    expect(refused.code, refused.stderr).not.toBe(0);
-    expect(refused.stderr).toContain('uploading to the server at');
-    expect(refused.stderr).toContain('[MARKET_CANDLES_PAST_RETENTION]');
-    expect(refused.stderr).toContain('market.retention.candlesMs');
-    expect(await candlesOf(url, token, FROM, FROM + 24 * HOUR)).toEqual([]);
-
-    // The user keeps all candles, as the refusal says, and imports again.
-    ({ url, token } = await restart({ TICKLINE_MARKET_RETENTION_CANDLES_MS: '0' }));
     const imported = await importHistory(url, token);
     expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toContain('uploading to the server at');
     expect(JSON.parse(imported.stdout)).toMatchObject({ symbol: 'ETH-USDT', interval: '1h', candles: ROWS });
     // The shell's own data directory was never opened.
     expect(existsSync(join(shell, 'data'))).toBe(false);
 
     // A restart runs partition maintenance at start-up: the candles are still there.
-    ({ url, token } = await restart({ TICKLINE_MARKET_RETENTION_CANDLES_MS: '0' }));
+    ({ url, token } = await restart());
     const firstDay = await candlesOf(url, token, FROM, FROM + 24 * HOUR);
     expect(firstDay).toEqual(Array.from({ length: 24 }, (_, i) => FROM + i * HOUR));
     const [head, tail] = [
@@ -161,5 +154,13 @@ describe('market import - 2020–21 history into a running server', () => {
     // Cut points spread over the imported range, and the full run traded.
     expect(lookahead.cutoffs.every((t) => t > FROM && t <= TO)).toBe(true);
     expect(lookahead.signals).toBeGreaterThan(0);
+
+    // Deleting the upload takes its candles out again.
+    const { body: uploads } = await callJson(url, 'GET', '/api/v1/history/uploads', { bearer: token });
+    const [upload] = uploads.uploads as Array<{ id: string; candles: number }>;
+    expect(upload).toMatchObject({ candles: ROWS });
+    const deleted = await callJson(url, 'DELETE', `/api/v1/history/uploads/${upload!.id}`, { bearer: token });
+    expect(deleted.status).toBe(204);
+    expect(await candlesOf(url, token, FROM, FROM + 24 * HOUR)).toEqual([]);
   }, 600_000);
 });

@@ -1,14 +1,16 @@
 /**
  * @module The history upload beside research (admins): a venue kline CSV sent while the server
  * runs, read as a stream and sent in resumable chunks (`uploadKlineCsv`), with a progress bar by
- * bytes the server accepted. A failed upload can be resumed where the server stopped. Simulator
- * candles are not history; this is how real history gets in.
+ * bytes the server accepted. A failed upload can be resumed where the server stopped; the list
+ * below the form deletes an upload with its candles. Simulator candles are not history; this is
+ * how real history gets in.
  */
-import { isRetryableError, uploadKlineCsv, type KlineUpload } from '@tickline/client';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { isRetryableError, uploadKlineCsv, type KlineUpload, type UploadCall } from '@tickline/client';
+import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { useSession, useUser } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
 import { errorMessage } from '../../components/states.tsx';
+import { HistoryUploadList } from './history-upload-list.tsx';
 
 /** `BTCUSDT-1m-2024-01.csv` → symbol and interval, as the CLI reads a data.binance.vision name. */
 function fromFileName(name: string): { symbol?: string; interval?: string } {
@@ -31,6 +33,13 @@ export function HistoryUpload({ intervals }: { intervals: readonly string[] }): 
   const [upload, setUpload] = useState<KlineUpload>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // Uploads ended: the list reloads on each.
+  const [ended, setEnded] = useState(0);
+  const call = useMemo<UploadCall>(
+    () => (method, path, body) =>
+      client.request({ method, path: `/api/v1${path}`, ...(body === undefined ? {} : { body }) }),
+    [client],
+  );
   if (user.role !== 'admin') return null;
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -44,8 +53,7 @@ export function HistoryUpload({ intervals }: { intervals: readonly string[] }): 
       const resume =
         upload && upload.status !== 'complete' && form.get('resume') === 'on' ? upload.id : undefined;
       await uploadKlineCsv({
-        call: (method, path, body) =>
-          client.request({ method, path: `/api/v1${path}`, ...(body === undefined ? {} : { body }) }),
+        call,
         text: fileText(file),
         symbol: formText(form, 'symbol') || named.symbol || '',
         interval: formText(form, 'interval') || named.interval || '1m',
@@ -59,6 +67,7 @@ export function HistoryUpload({ intervals }: { intervals: readonly string[] }): 
       setError(errorMessage(e));
     } finally {
       setBusy(false);
+      setEnded((n) => n + 1);
     }
   };
   const fraction = upload?.totalBytes ? upload.receivedBytes / upload.totalBytes : 0;
@@ -111,6 +120,12 @@ export function HistoryUpload({ intervals }: { intervals: readonly string[] }): 
           </p>
         </div>
       ) : null}
+      <h3>Uploaded files</h3>
+      <p className="muted small">
+        Imported candles are kept until their upload is deleted, whatever the candle retention; where a
+        recorded candle has the same time, the recorded one is used.
+      </p>
+      <HistoryUploadList call={call} refresh={ended} />
     </section>
   );
 }
