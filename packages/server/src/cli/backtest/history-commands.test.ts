@@ -66,6 +66,8 @@ describe('tickline market import and tickline backtest', () => {
       stored: 300,
       from: new Date(T0).toISOString(),
       to: new Date(T0 + 299 * HOUR).toISOString(),
+      // Straight into the data directory: the candles belong to no upload.
+      upload: null,
     });
     expect(run.stderr).toContain('import BTC-USDT 1h [');
     // Again: the same rows replace themselves (same revision), nothing is duplicated.

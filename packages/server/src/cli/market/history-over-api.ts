@@ -26,6 +26,8 @@ export interface ImportSummary extends HistoryTarget {
   stored: number;
   first?: number | undefined;
   last?: number | undefined;
+  /** The upload that holds them (through a server's API; what deleting them takes). */
+  uploadId?: string | undefined;
 }
 
 /** The running server's API: the options', the environment's, else this config's port on localhost. */
@@ -42,6 +44,7 @@ function summary(target: HistoryTarget, upload: KlineUpload): ImportSummary {
     stored: upload.candles,
     first: upload.from === null ? undefined : Date.parse(upload.from),
     last: upload.to === null ? undefined : Date.parse(upload.to),
+    uploadId: upload.id,
   };
 }
 

@@ -205,13 +205,15 @@ function report(io: CliIo, json: boolean | undefined, r: ImportSummary): void {
   };
   if (json) {
     io.out(
-      `${JSON.stringify({ symbol: r.symbol, interval: r.interval, exchange: r.exchange, candles: r.rows, stored: r.stored, ...range })}\n`,
+      `${JSON.stringify({ symbol: r.symbol, interval: r.interval, exchange: r.exchange, candles: r.rows, stored: r.stored, ...range, upload: r.uploadId ?? null })}\n`,
     );
     return;
   }
   io.out(
     `symbol    ${r.symbol} (${r.exchange})\ninterval  ${r.interval}\ncandles   ${r.rows} read, ${r.stored} stored\nrange     ${range.from ?? '-'} .. ${range.to ?? '-'}\n`,
   );
+  // Through a server the candles are an upload's: its id is what `market uploads delete` takes.
+  if (r.uploadId !== undefined) io.out(`upload    ${r.uploadId}\n`);
 }
 
 /** 1m candles → `interval` candles (complete buckets only: a partial one would be a wrong bar). */

@@ -1,10 +1,14 @@
-/** @module `tickline market import FILE` and `tickline market backfill`: history into the candle store. */
+/**
+ * @module `tickline market import FILE` and `tickline market backfill`: history into the candle store;
+ * `tickline market uploads [delete ID]`: the imported history a server holds, and taking it out.
+ */
 import type { Command } from 'commander';
 import type { ExitCode } from '../../exit-code.ts';
 import { runCommand } from '../command-errors.ts';
 import type { CliIo } from '../io.ts';
 import { configOption } from '../options.ts';
 import type { MarketBackfillOptions, MarketImportOptions } from './market-actions.ts';
+import type { UploadsOptions } from './upload-actions.ts';
 
 export function registerMarketCommand(
   program: Command,
@@ -66,4 +70,33 @@ export function registerMarketCommand(
     .action((options: MarketBackfillOptions) =>
       run(async () => (await actions()).runMarketBackfill(io, options))(),
     );
+  const uploadActions = async () => import('./upload-actions.ts');
+  const serverOptions = (command: Command): Command =>
+    command
+      .addOption(configOption())
+      .option('--json', 'print JSON')
+      .option('--url <url>', "the server (default TICKLINE_URL; else this config's http.port on localhost)")
+      .option('--token <credential>', "an admin's access token or API key (default TICKLINE_TOKEN)");
+  const uploads = serverOptions(
+    market
+      .command('uploads')
+      .description('list the history uploads you made to the server, newest first')
+      .option('--limit <n>', 'at most this many (1-200)', '50'),
+  )
+    .addHelpText(
+      'after',
+      '\nImported candles stay, whatever their age, until their upload is deleted:\n  tickline market uploads delete <id>',
+    )
+    .action((options: UploadsOptions) =>
+      run(async () => (await uploadActions()).listUploadsCommand(io, options))(),
+    );
+  serverOptions(
+    uploads
+      .command('delete')
+      .description('delete an upload and the candles it stored (recorded candles stay)')
+      .argument('<id>', 'the upload id `market import` and `market uploads` print'),
+  ).action((id: string, _options: UploadsOptions, command: Command) =>
+    // `uploads` declares the same options, and commander gives them to it: read both levels.
+    run(async () => (await uploadActions()).deleteUploadCommand(io, id, command.optsWithGlobals()))(),
+  );
 }

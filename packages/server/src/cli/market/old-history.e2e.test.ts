@@ -82,7 +82,13 @@ describe('market import - 2020–21 history into a running server', () => {
     const imported = await importHistory(url, token);
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stderr).toContain('uploading to the server at');
-    expect(JSON.parse(imported.stdout)).toMatchObject({ symbol: 'ETH-USDT', interval: '1h', candles: ROWS });
+    const summary = JSON.parse(imported.stdout) as { upload: string };
+    expect(summary).toMatchObject({
+      symbol: 'ETH-USDT',
+      interval: '1h',
+      candles: ROWS,
+      upload: expect.any(String),
+    });
     // The shell's own data directory was never opened.
     expect(existsSync(join(shell, 'data'))).toBe(false);
 
@@ -155,12 +161,17 @@ describe('market import - 2020–21 history into a running server', () => {
     expect(lookahead.cutoffs.every((t) => t > FROM && t <= TO)).toBe(true);
     expect(lookahead.signals).toBeGreaterThan(0);
 
-    // Deleting the upload takes its candles out again.
-    const { body: uploads } = await callJson(url, 'GET', '/api/v1/history/uploads', { bearer: token });
-    const [upload] = uploads.uploads as Array<{ id: string; candles: number }>;
-    expect(upload).toMatchObject({ candles: ROWS });
-    const deleted = await callJson(url, 'DELETE', `/api/v1/history/uploads/${upload!.id}`, { bearer: token });
-    expect(deleted.status).toBe(204);
+    // Deleting the upload takes its candles out again: the id the import printed, through the CLI.
+    const server = { TICKLINE_URL: url, TICKLINE_TOKEN: token };
+    const mine = await runTickline(['market', 'uploads', '--json'], server);
+    expect(JSON.parse(mine.stdout)).toMatchObject({ uploads: [{ id: summary.upload, candles: ROWS }] });
+    const deleted = await runTickline(['market', 'uploads', 'delete', summary.upload], server);
+    expect([deleted.code, deleted.stdout], deleted.stderr).toEqual([
+      0,
+      `deleted upload ${summary.upload} and the candles it stored\n`,
+    ]);
     expect(await candlesOf(url, token, FROM, FROM + 24 * HOUR)).toEqual([]);
+    const { body: uploads } = await callJson(url, 'GET', '/api/v1/history/uploads', { bearer: token });
+    expect(uploads.uploads).toEqual([]);
   }, 600_000);
 });
