@@ -10,6 +10,8 @@ import { Empty, ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { usePendingAction } from '../../components/use-pending-action.ts';
 
+/** An ISO time to the minute, as the list reads it: `2021-07-17 20:00`. */
+const minute = (iso: string | null): string => (iso === null ? '-' : iso.slice(0, 16).replace('T', ' '));
 const label = (u: KlineUpload): string => `${u.name ?? 'upload'} (${u.symbol} ${u.interval})`;
 
 /** `refresh` changes when an upload ended, so the list shows it. */
@@ -38,7 +40,7 @@ export function HistoryUploadList({ call, refresh }: { call: UploadCall; refresh
               <strong>{label(u)}</strong>{' '}
               <span className="muted small">
                 {u.candles.toLocaleString('en-US')} candles
-                {u.from ? ` from ${u.from.slice(0, 16)} to ${u.to?.slice(0, 16)}` : ''} ·{' '}
+                {u.from ? ` from ${minute(u.from)} to ${minute(u.to)}` : ''} ·{' '}
                 {u.status === 'complete' ? 'complete' : `receiving (line ${u.rows})`}
               </span>
             </span>
