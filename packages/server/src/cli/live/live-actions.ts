@@ -1,6 +1,7 @@
 /** @module What `tickline live` does: asks the server for a parity report and prints it as a table. */
 import type { ParityReportView } from '@tickline/protocol';
 import { ServerError } from '../../errors.ts';
+import { alignColumns } from '../columns.ts';
 import type { CliIo } from '../io.ts';
 import { apiClient, type ApiOptions } from '../research/api-client.ts';
 
@@ -43,14 +44,7 @@ export function formatParity(report: ParityReportView, all = false): string {
     decision(r.replay),
     r.differs.length === 0 ? '' : `differs: ${r.differs.join(', ')}`,
   ]);
-  const head = ['  #', 'candle', 'live', 'replay', ''];
-  const widths = head.map((h, k) => Math.max(h.length, ...table.map((row) => row[k]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, k) => c.padEnd(widths[k]!))
-      .join('  ')
-      .trimEnd();
-  lines.push('', line(head), ...table.map(line));
+  lines.push('', ...alignColumns(['  #', 'candle', 'live', 'replay', ''], table));
   return `${lines.join('\n')}\n`;
 }
 

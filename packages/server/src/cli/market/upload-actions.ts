@@ -5,6 +5,7 @@
  * removes it. Both go through the server's API with an admin's credential, as imports do.
  */
 import { deleteKlineUpload, listKlineUploads, type KlineUpload, type UploadCall } from '@tickline/client';
+import { alignColumns } from '../columns.ts';
 import type { CliIo } from '../io.ts';
 import { apiClient, type ApiOptions } from '../research/api-client.ts';
 import { serverApi } from './history-over-api.ts';
@@ -34,13 +35,7 @@ export function formatUploads(uploads: readonly KlineUpload[]): string {
     u.status === 'complete' ? 'complete' : `receiving, line ${u.rows}`,
     u.name ?? '',
   ]);
-  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, k) => c.padEnd(widths[k]!))
-      .join('  ')
-      .trimEnd();
-  return `${[line(head), ...rows.map(line)].join('\n')}\n`;
+  return `${alignColumns(head, rows).join('\n')}\n`;
 }
 
 /** `market uploads`: the caller's uploads on the server. */
