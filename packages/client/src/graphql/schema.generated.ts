@@ -280,6 +280,8 @@ export interface GqlLiveRun {
   /** {portfolioId}:{strategyId} */
   id: string;
   strategyId: string;
+  /** The strategy's name; null if it could not be read. */
+  strategyName: string | null;
   version: number;
   userId: string;
   portfolioId: string;
@@ -853,6 +855,8 @@ export interface GqlRunError {
 /** A live strategy's signal: the order it placed on a closed candle. */
 export interface GqlSignal {
   strategyId: string;
+  /** The strategy's name when the signal was made; null if it could not be read then. */
+  strategyName: string | null;
   version: number;
   portfolioId: string;
   candleCloseTime: number;

@@ -151,6 +151,8 @@ export const KillSwitchResponseSchema = z.object({ cancelled: z.number() });
 /** A signal of a live run: the order it placed on a closed candle. */
 export const LiveSignalSchema = z.object({
   strategyId: z.string(),
+  /** The strategy's name when the signal was made (absent if it could not be read then). */
+  strategyName: z.string().optional(),
   version: z.number(),
   userId: z.string(),
   portfolioId: z.string(),
@@ -176,6 +178,8 @@ export const LiveRunSchema = z.object({
   /** `{portfolioId}:{strategyId}`: one run per strategy and portfolio. */
   id: z.string(),
   strategyId: z.string(),
+  /** The strategy's name, so a client shows it without listing strategies (absent if unreadable). */
+  strategyName: z.string().optional(),
   version: z.number(),
   userId: z.string(),
   portfolioId: z.string(),

@@ -55,6 +55,8 @@ export type CandleHistory = (
 export interface LiveRunStatus {
   id: string;
   strategyId: string;
+  /** The strategy's name, looked up at enable. */
+  strategyName?: string;
   version: number;
   userId: string;
   portfolioId: string;

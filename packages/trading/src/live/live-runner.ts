@@ -169,7 +169,7 @@ export class LiveRunner {
       if (carry !== undefined) await inherit(run, carry, this.#o.keepLogs ?? DEFAULT_KEEP_LOGS);
       else if (resumeAfter !== undefined) await rebuild(run, this.#o.orders);
       const name = await this.#o.nameOf?.(spec.userId, spec.strategyId).catch(() => undefined);
-      if (name !== undefined) run.name = name;
+      if (name !== undefined) run.name = status.strategyName = name;
       if (options.persist !== false)
         await this.#o.persist?.enabled(
           spec,

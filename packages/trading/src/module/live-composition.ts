@@ -154,6 +154,9 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   const publish = (event: Parameters<Publisher['publish']>[0]) => void deps.publisher.publish(event);
   const tiers = new Map<string, Tier>();
   const tierOf = (userId: string): Tier => tiers.get(userId) ?? 'free';
+  /** The strategy's name, undefined when it cannot be read (deleted meanwhile, a store error). */
+  const strategyName = async (userId: string, strategyId: string): Promise<string | undefined> =>
+    (await deps.repository.getStrategy(userId, strategyId).catch(() => undefined))?.name;
   // Live runs execute in sandbox processes, never on this process's threads (docs/sandbox.md).
   const processes = new LiveProcesses({
     ...(settings.processes === undefined ? {} : { processes: settings.processes }),
@@ -235,7 +238,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
         ? logger.info({ member, run: id, resumeAfter }, 'live strategy reopened in a fresh sandbox process')
         : logger.warn({ err: error, member, run: id, resumeAfter }, 'live strategy could not reopen; paused'),
     afterCandles: () => checkpoint(),
-    nameOf: async (userId, strategyId) => (await deps.repository.getStrategy(userId, strategyId)).name,
+    nameOf: strategyName,
   });
   const saved = new Map<string, number>();
   async function checkpoint(): Promise<void> {
@@ -369,9 +372,13 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     const { rows } = await deps.sql.query('select 1 from portfolios where portfolio_id = $1', [portfolioId]);
     return rows.length > 0 ? portfolioId : undefined;
   };
-  /** A stored run as the API shows it: the store's state, this runner's counters if it runs it here. */
-  const statusOf = (run: StoredLiveRun): LiveRunStatus => {
+  /**
+   * A stored run as the API shows it: the store's state, this runner's counters if it runs it here;
+   * a run another process runs gets its strategy's name read here.
+   */
+  const statusOf = async (run: StoredLiveRun): Promise<LiveRunStatus> => {
     const here = host.runner.status(run.id);
+    const name = here?.strategyName ?? (await strategyName(run.userId, run.strategyId));
     const fallback: LiveRunStatus = {
       id: run.id,
       strategyId: run.strategyId,
@@ -388,7 +395,12 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       errors: 0,
     };
     const { pause: _pause, ...base } = here ?? fallback;
-    return { ...base, state: run.state, ...(run.pause === undefined ? {} : { pause: run.pause }) };
+    return {
+      ...base,
+      ...(name === undefined ? {} : { strategyName: name }),
+      state: run.state,
+      ...(run.pause === undefined ? {} : { pause: run.pause }),
+    };
   };
   const storedStatus = async (id: string) => {
     const run = await store.get(id);
@@ -396,7 +408,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   };
   const routeOptions: Omit<LiveRoutesOptions, 'prefix'> = {
     shared: {
-      list: async (userId) => (await store.list(userId)).map(statusOf),
+      list: async (userId) => Promise.all((await store.list(userId)).map(statusOf)),
       get: storedStatus,
       async pause(id, code, reason) {
         await store.pause(id, { code, reason, at: clock.now() });

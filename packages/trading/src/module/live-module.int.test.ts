@@ -133,7 +133,14 @@ describe('strategy module: live trading composed', () => {
     expect(portfolio.positions).toEqual([expect.objectContaining({ symbol: SYMBOL, quantity: 2 })]);
     expect(portfolio.cash).toBeLessThan(10_000 - 2 * 100);
     const run = (await call('GET', `/live-strategies/${encodeURIComponent(runId)}`)).json().run;
-    expect(run).toMatchObject({ state: 'running', signals: 1 });
+    // The strategy's name comes with the run and its signals: a client needs no strategy list.
+    const { name } = (await call('GET', `/strategies/${strategyId}`)).json<{ strategy: { name: string } }>()
+      .strategy;
+    expect(run).toMatchObject({ state: 'running', signals: 1, strategyName: name });
+    expect(run.lastSignals).toEqual([expect.objectContaining({ strategyName: name })]);
+    expect((await call('GET', '/live-strategies')).json().runs).toEqual([
+      expect.objectContaining({ id: runId, strategyName: name }),
+    ]);
     await until(async () => {
       const { rows } = await t.sql.query<{ checkpoint_ms: string | null }>(
         'select checkpoint_ms from live_strategies where id = $1',

@@ -144,6 +144,10 @@ export const TRADING_SDL = /* GraphQL */ `
   """
   type Signal {
     strategyId: ID!
+    """
+    The strategy's name when the signal was made; null if it could not be read then.
+    """
+    strategyName: String
     version: Int!
     portfolioId: ID!
     candleCloseTime: Float!
@@ -171,6 +175,10 @@ export const TRADING_SDL = /* GraphQL */ `
     """
     id: ID!
     strategyId: ID!
+    """
+    The strategy's name; null if it could not be read.
+    """
+    strategyName: String
     version: Int!
     userId: ID!
     portfolioId: ID!

@@ -115,7 +115,7 @@ function RunList(props: {
               <div className="row spread">
                 <div>
                   <Link to={`/strategies/${encodeURIComponent(run.strategyId)}`}>
-                    <strong>{names.get(run.strategyId) ?? run.strategyId}</strong>
+                    <strong>{run.strategyName ?? names.get(run.strategyId) ?? run.strategyId}</strong>
                   </Link>{' '}
                   <span className="muted">v{run.version}</span>
                 </div>

@@ -54,7 +54,7 @@ export function SignalFeed(props: {
               </td>
               <td>
                 <Link to={`/strategies/${encodeURIComponent(s.strategyId)}`}>
-                  {names.get(s.strategyId) ?? s.strategyId}
+                  {s.strategyName ?? names.get(s.strategyId) ?? s.strategyId}
                 </Link>{' '}
                 <span className="muted">v{s.version}</span>
               </td>
