@@ -43,8 +43,7 @@ import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts
 import { createSqlOrderRateLimiter } from '../risk/sql-order-rate-limiter.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
 import { warmedUntil } from '../live/run-restore.ts';
-import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
-import type { LiveRunStatus } from '../live/live-runner.ts';
+import { LiveStore } from '../live/live-store.ts';
 import { defaultMemberName } from '../live/member-name.ts';
 import { RunnerMembership } from '../live/membership.ts';
 import { createEquityCompaction } from '../portfolio/equity-compaction.ts';
@@ -52,6 +51,7 @@ import { readEquityAt, readEquityWindow } from '../portfolio/equity-history.ts';
 import { createParityService } from '../parity/parity-service.ts';
 import type { VenueActions } from '../venues/venue-actions.ts';
 import { composeVenues, type VenueSettings } from '../venues/venue-composition.ts';
+import { storedStatuses } from './stored-statuses.ts';
 import type { LiveSettings } from './trading-settings.ts';
 
 /** What {@link composeLive} takes. */
@@ -372,43 +372,11 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     const { rows } = await deps.sql.query('select 1 from portfolios where portfolio_id = $1', [portfolioId]);
     return rows.length > 0 ? portfolioId : undefined;
   };
-  /**
-   * A stored run as the API shows it: the store's state, this runner's counters if it runs it here;
-   * a run another process runs gets its strategy's name read here.
-   */
-  const statusOf = async (run: StoredLiveRun): Promise<LiveRunStatus> => {
-    const here = host.runner.status(run.id);
-    const name = here?.strategyName ?? (await strategyName(run.userId, run.strategyId));
-    const fallback: LiveRunStatus = {
-      id: run.id,
-      strategyId: run.strategyId,
-      version: run.version,
-      userId: run.userId,
-      portfolioId: run.portfolioId,
-      state: run.state,
-      candles: 0,
-      signals: 0,
-      ...(run.checkpointMs === undefined ? {} : { lastCandleTime: run.checkpointMs }),
-      lastSignals: [],
-      logs: [],
-      cpuMs: 0,
-      errors: 0,
-    };
-    const { pause: _pause, ...base } = here ?? fallback;
-    return {
-      ...base,
-      ...(name === undefined ? {} : { strategyName: name }),
-      state: run.state,
-      ...(run.pause === undefined ? {} : { pause: run.pause }),
-    };
-  };
-  const storedStatus = async (id: string) => {
-    const run = await store.get(id);
-    return run === undefined ? undefined : statusOf(run);
-  };
+  const statuses = storedStatuses(store, (id) => host.runner.status(id), deps.repository);
+  const storedStatus = statuses.get;
   const routeOptions: Omit<LiveRoutesOptions, 'prefix'> = {
     shared: {
-      list: async (userId) => Promise.all((await store.list(userId)).map(statusOf)),
+      list: statuses.list,
       get: storedStatus,
       async pause(id, code, reason) {
         await store.pause(id, { code, reason, at: clock.now() });
