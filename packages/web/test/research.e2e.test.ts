@@ -130,7 +130,7 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     const uploads = admin.getByRole('list', { name: 'Your uploads' });
     const old = uploads.getByRole('listitem').filter({ hasText: 'RSCHOLD-USDT' });
     await old.waitFor({ timeout: SERVER_WAIT_MS });
-    expect(await old.textContent()).toContain(`60 candles from ${inputTime(OLD_T0)}`);
+    expect(await old.textContent()).toContain(`60 candles from ${inputTime(OLD_T0).replace('T', ' ')}`);
     admin.once('dialog', (dialog: Dialog) => void dialog.accept());
     await old.getByRole('button', { name: /^Delete / }).click();
     await old.waitFor({ state: 'detached', timeout: SERVER_WAIT_MS });
