@@ -115,7 +115,17 @@ describe('graphql - subscriptions through tickline start', () => {
       },
     });
     expect(created.status).toBe(201);
-    // Enough 1 s candles for a run exist a few seconds after start.
+    // 1 s candles close a few seconds after start; on a busy machine later: wait for some (a range
+    // with none fails the run, which is not what this test is about).
+    await until(
+      async () => {
+        const r = await callJson(server.url, 'GET', '/api/v1/markets/BTC-USDT/candles?interval=1s&limit=10', {
+          bearer: user.accessToken,
+        });
+        return (r.body.candles as Array<{ closed: boolean }>).filter((c) => c.closed).length >= 3;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: 'three closed 1 s candles' },
+    );
     const to = Date.now();
     const queued = await graphql({
       query: `mutation($input: QueueBacktestInput!) { queueBacktest(input: $input) { id status } }`,
@@ -143,7 +153,10 @@ describe('graphql - subscriptions through tickline start', () => {
       (d) => (d as { backtestProgress: Record<string, unknown> }).backtestProgress,
     );
     expect(events.every((e) => e.backtestId === id)).toBe(true);
-    expect(events.at(-1)).toMatchObject({ type: 'backtest.completed', status: 'succeeded' });
+    expect(events.at(-1), JSON.stringify(events.at(-1))).toMatchObject({
+      type: 'backtest.completed',
+      status: 'succeeded',
+    });
     // Progress, where the run was long enough to report any, only grows.
     const fractions = events.filter((e) => e.type === 'backtest.progress').map((e) => e.progress as number);
     expect([...fractions].sort((a, b) => a - b)).toEqual(fractions);
