@@ -17,9 +17,7 @@ import {
 import type { RecordedFill, RestoredBooks } from './isolate-live.ts';
 import { WARM_ROW } from './isolate-live.ts';
 import type { LiveNote } from './live-notes.ts';
-import type { OpenedRun, OpenRunResult } from './live-wire.ts';
-import type { EngineSettings } from '../core/types.ts';
-import type { LiveRunLimits } from './live-wire.ts';
+import type { OpenedRun, OpenRunPayload, OpenRunResult } from './live-wire.ts';
 
 /** Wall deadline of one message (the silence check ends a hang far sooner). */
 export const CALL_WALL_MS = 120_000;
@@ -44,19 +42,8 @@ export interface Slot {
   lostAt: number;
 }
 
-export /** What opening a run in a sandbox process takes. */
-interface LiveOpenRequest {
-  runId: string;
-  tenant: string;
-  code: string;
-  feeds: LiveFeed[];
-  settings: EngineSettings;
-  params: Record<string, unknown>;
-  capacity: number;
-  limits: LiveRunLimits;
-  /** Heap limit of the tenant's isolate (its runs share it). */
-  tenantMemoryMb: number;
-}
+/** What opening a run in a sandbox process takes: the open message itself. */
+export type LiveOpenRequest = OpenRunPayload;
 
 /** What a session asks of the processes that own its slot. */
 export interface SessionOwner {
