@@ -51,7 +51,7 @@ import { readEquityAt, readEquityWindow } from '../portfolio/equity-history.ts';
 import { createParityService } from '../parity/parity-service.ts';
 import type { VenueActions } from '../venues/venue-actions.ts';
 import { composeVenues, type VenueSettings } from '../venues/venue-composition.ts';
-import { storedStatuses } from './stored-statuses.ts';
+import { storedStatuses, strategyNameReader } from './stored-statuses.ts';
 import type { LiveSettings } from './trading-settings.ts';
 
 /** What {@link composeLive} takes. */
@@ -154,9 +154,6 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   const publish = (event: Parameters<Publisher['publish']>[0]) => void deps.publisher.publish(event);
   const tiers = new Map<string, Tier>();
   const tierOf = (userId: string): Tier => tiers.get(userId) ?? 'free';
-  /** The strategy's name, undefined when it cannot be read (deleted meanwhile, a store error). */
-  const strategyName = async (userId: string, strategyId: string): Promise<string | undefined> =>
-    (await deps.repository.getStrategy(userId, strategyId).catch(() => undefined))?.name;
   // Live runs execute in sandbox processes, never on this process's threads (docs/sandbox.md).
   const processes = new LiveProcesses({
     ...(settings.processes === undefined ? {} : { processes: settings.processes }),
@@ -238,7 +235,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
         ? logger.info({ member, run: id, resumeAfter }, 'live strategy reopened in a fresh sandbox process')
         : logger.warn({ err: error, member, run: id, resumeAfter }, 'live strategy could not reopen; paused'),
     afterCandles: () => checkpoint(),
-    nameOf: strategyName,
+    nameOf: strategyNameReader(deps.repository),
   });
   const saved = new Map<string, number>();
   async function checkpoint(): Promise<void> {

@@ -13,11 +13,18 @@ export interface StoredStatuses {
   list: (userId: string) => Promise<LiveRunStatus[]>;
 }
 
+/** Reads a strategy's name; undefined when it cannot be read (deleted meanwhile, a store error). */
+export const strategyNameReader =
+  (repository: Pick<StrategyRepository, 'getStrategy'>) =>
+  async (userId: string, strategyId: string): Promise<string | undefined> =>
+    (await repository.getStrategy(userId, strategyId).catch(() => undefined))?.name;
+
 export function storedStatuses(
   store: LiveStore,
   local: (id: string) => LiveRunStatus | undefined,
   repository: Pick<StrategyRepository, 'getStrategy' | 'listStrategies'>,
 ): StoredStatuses {
+  const nameOf = strategyNameReader(repository);
   const statusOf = (run: StoredLiveRun, named: string | undefined): LiveRunStatus => {
     const here = local(run.id);
     const name = here?.strategyName ?? named;
@@ -48,10 +55,7 @@ export function storedStatuses(
     get: async (id) => {
       const run = await store.get(id);
       if (run === undefined) return undefined;
-      const named =
-        local(id)?.strategyName ??
-        (await repository.getStrategy(run.userId, run.strategyId).catch(() => undefined))?.name;
-      return statusOf(run, named);
+      return statusOf(run, local(id)?.strategyName ?? (await nameOf(run.userId, run.strategyId)));
     },
     list: async (userId) => {
       const runs = await store.list(userId);
