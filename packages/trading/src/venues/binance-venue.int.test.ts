@@ -256,7 +256,10 @@ describe('venues - a portfolio bound to Binance spot (loopback venue)', () => {
     await mock.stop();
     const answer = await placing;
     expect([answer.statusCode, answer.json().error.code]).toEqual([503, 'STRATEGY_BROKER_OUTCOME_UNKNOWN']);
-    expect(await order(clientOrderId)).toBeUndefined();
+    // Unknown to the portfolio, unless the venue's own stream reported the order before it went
+    // away (the book reports NEW, then the fill): never a state the venue did not tell.
+    const known = await order(clientOrderId);
+    if (known) expect(['new', 'filled']).toContain(known.status);
     // The venue comes back: the stream subscribes again and the order is looked up.
     await mock.start(port);
     await eventually(
