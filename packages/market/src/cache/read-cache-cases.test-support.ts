@@ -2,13 +2,14 @@
  * @module Read-cache cases over real SQL (PGlite) and the real candle projection, run with the
  * memory store (`market-read-cache.test.ts`) and the Redis store (`redis-cache-store.int.test.ts`):
  * hits and misses, never stale after a close (also when a load races the projection), indicator
- * series invalidated with their candles, ranges not cached, tickers.
+ * series invalidated with their candles, imported history's changes, ranges not cached, tickers.
  */
 import { createEventSource, createMetricsRegistry, ManualClock, type EventEnvelope, type Registry } from '@tickline/kernel';
 import { createPgliteSql, loadMigrationSets, migrate, MIGRATIONS_DIR, type Sql } from '@tickline/store';
 import { MARKET_MIGRATIONS_DIR } from '../config.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MarketCandleClosed, MarketCandleUpdated } from '../candles/events.ts';
+import { MarketCandleClosed, MarketCandleUpdated, MarketHistoryChanged } from '../candles/events.ts';
+import { deleteUploadedCandles, importCandles } from '../storage/candle-history.ts';
 import type { Candle } from '../port/market-message.ts';
 import { createCandleProjection, type MarketProjection } from '../storage/projections.ts';
 import { queryCandles, type CandleQuery } from '../storage/queries.ts';
@@ -94,6 +95,27 @@ export function readCacheCases(name: string, openStore: () => Promise<CacheStore
       // …and every later reader gets the closed candle.
       expect((await read({ symbol, interval: '1m' })).map((c) => [c.close, c.closed])).toEqual([[99, true]]);
       expect((await read({ symbol, interval: '1m' })).map((c) => [c.close, c.closed])).toEqual([[99, true]]);
+    });
+
+    it('imported history: the latest read before an upload, or before its delete, is not served after its change event', async () => {
+      const symbol = freshSymbol();
+      const history = (change: 'imported' | 'deleted'): EventEnvelope =>
+        events.create(MarketHistoryChanged, {
+          subject: symbol,
+          data: { exchange: 'sim', symbol, interval: '1m', uploadId: 'upload-1', change },
+        });
+      // Given a series nobody recorded, read (and cached) empty
+      expect(await read({ symbol, interval: '1m' })).toEqual([]);
+      // When an upload writes its candles and says so on the log
+      await importCandles(sql, [candle(symbol, T0, 101), candle(symbol, T0 + 60_000, 102)], 'upload-1');
+      expect(await read({ symbol, interval: '1m' })).toEqual([]); // (the cache knows nothing yet)
+      await projection.apply([history('imported')]);
+      // Then the next latest read has them
+      expect((await read({ symbol, interval: '1m' })).map((c) => c.close)).toEqual([101, 102]);
+      // And after the upload's delete and its event, they are gone from the latest read too
+      await sql.transaction((tx) => deleteUploadedCandles(tx, 'upload-1'));
+      await projection.apply([history('deleted')]);
+      expect(await read({ symbol, interval: '1m' })).toEqual([]);
     });
 
     it('ranges are not cached; other symbols and intervals are separate series', async () => {

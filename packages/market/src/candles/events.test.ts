@@ -14,12 +14,13 @@ const trade = {
 };
 
 describe('market events', () => {
-  it('registry - all five types register and carry their dataschema', () => {
+  it('registry - all six types register and carry their dataschema', () => {
     const registry = new EventRegistry(MARKET_EVENTS);
     expect(MARKET_EVENTS.map((d) => d.type)).toEqual([
       'market.trade',
       'market.candle.updated',
       'market.candle.closed',
+      'market.history.changed',
       'market.source.status',
       'market.indicators.updated',
     ]);

@@ -57,6 +57,22 @@ export const MarketCandleClosed = defineEvent({
   schema: candleSchema.extend({ correction: z.boolean() }),
 });
 
+/** Imported history of one series changed; the payload names the series and the upload. */
+export const marketHistoryChangeSchema = z.object({
+  exchange: z.string().min(1),
+  symbol: z.string().min(1),
+  interval,
+  uploadId: z.string().min(1),
+  change: z.enum(['imported', 'deleted']),
+});
+
+export const MarketHistoryChanged = defineEvent({
+  type: EventType.MarketHistoryChanged,
+  description:
+    "Imported history of a series was added (an upload's chunk) or deleted (its upload deleted); readers drop what they cached of the series.",
+  schema: marketHistoryChangeSchema,
+});
+
 export const MarketSourceStatus = defineEvent({
   type: EventType.MarketSourceStatus,
   description: 'A market source changed state (connecting, live, stale, backing_off, failed).',
@@ -101,6 +117,7 @@ export const MARKET_EVENTS = [
   MarketTrade,
   MarketCandleUpdated,
   MarketCandleClosed,
+  MarketHistoryChanged,
   MarketSourceStatus,
   MarketIndicatorsUpdated,
 ] as const;

@@ -7,6 +7,8 @@ export {
   MarketTrade,
   MarketCandleUpdated,
   MarketCandleClosed,
+  MarketHistoryChanged,
+  marketHistoryChangeSchema,
   MarketSourceStatus,
   MarketIndicatorsUpdated,
   MARKET_EVENTS,

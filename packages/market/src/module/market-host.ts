@@ -15,7 +15,6 @@ import type {
   Service,
 } from '@tickline/kernel';
 import type { FastifyRequest } from 'fastify';
-import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles/events.ts';
 import { createMarketCollector, type MarketCollector } from '../collector/collector.ts';
 import type { PackedLane } from '../collector/trade-packing.ts';
 import { routeLiveOnly } from '../candles/live-only.ts';
@@ -156,18 +155,11 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
   }
 
   if (parts.project) {
+    const trades = createTradeProjection({ sql });
+    const candles = createCandleProjection({ sql, ...(cache ? { cache } : {}) });
     services.push(
-      deps.consumers({
-        name: MARKET_TRADES_CONSUMER,
-        handle: onlyTypes([MarketTrade.type], createTradeProjection({ sql }).handle),
-      }),
-      deps.consumers({
-        name: MARKET_CANDLES_CONSUMER,
-        handle: onlyTypes(
-          [MarketCandleUpdated.type, MarketCandleClosed.type],
-          createCandleProjection({ sql, ...(cache ? { cache } : {}) }).handle,
-        ),
-      }),
+      deps.consumers({ name: MARKET_TRADES_CONSUMER, handle: onlyTypes([...trades.types], trades.handle) }),
+      deps.consumers({ name: MARKET_CANDLES_CONSUMER, handle: onlyTypes([...candles.types], candles.handle) }),
     );
   }
 

@@ -1,9 +1,11 @@
 /**
  * @module The market projections for the consumer runner: `market.trade` into `market_trades`,
  * `market.candle.updated` / `market.candle.closed` into `market_candles`, both keeping
- * `market_symbols` current. Each batch is one transaction with its event claims and checkpoint
- * (`createSqlProjection`), and the rows are keyed by the venue's identity, so a replay or
- * redelivery changes nothing. Other event types in a batch are claimed and ignored.
+ * `market_symbols` current; the candle projection also drops the read cache's series that a
+ * `market.history.changed` names (imported history is written by its upload, not by the log).
+ * Each batch is one transaction with its event claims and checkpoint (`createSqlProjection`), and
+ * the rows are keyed by the venue's identity, so a replay or redelivery changes nothing. Other
+ * event types in a batch are claimed and ignored.
  */
 import type { EventEnvelope } from '@tickline/kernel';
 import {
@@ -14,7 +16,12 @@ import {
   type SqlProjection,
   type SqlTx,
 } from '@tickline/store';
-import { MarketCandleClosed, MarketCandleUpdated, MarketTrade } from '../candles/events.ts';
+import {
+  MarketCandleClosed,
+  MarketCandleUpdated,
+  MarketHistoryChanged,
+  MarketTrade,
+} from '../candles/events.ts';
 import type { MarketReadCache } from '../cache/market-read-cache.ts';
 import type { Candle, Trade } from '../port/market-message.ts';
 import { upsertCandles, type CandleWrite } from './candle-writes.ts';
@@ -114,11 +121,16 @@ function marketProjection(
   };
 }
 
-/** The candles of `events` (updated and closed). */
-function candlesOf(events: readonly EventEnvelope[]): Candle[] {
+/** The series `events` changed: their candles (updated and closed) and imported history. */
+function seriesOf(events: readonly EventEnvelope[]): Array<Pick<Candle, 'symbol' | 'interval'>> {
   return events
-    .filter((e) => e.type === MarketCandleUpdated.type || e.type === MarketCandleClosed.type)
-    .map((e) => e.data as Candle);
+    .filter(
+      (e) =>
+        e.type === MarketCandleUpdated.type ||
+        e.type === MarketCandleClosed.type ||
+        e.type === MarketHistoryChanged.type,
+    )
+    .map((e) => e.data as Pick<Candle, 'symbol' | 'interval'>);
 }
 
 /**
@@ -137,8 +149,8 @@ export function createCandleProjection(options: MarketProjectionOptions): Market
   return marketProjection(
     options,
     MARKET_CANDLES_CONSUMER,
-    [MarketCandleUpdated.type, MarketCandleClosed.type],
+    [MarketCandleUpdated.type, MarketCandleClosed.type, MarketHistoryChanged.type],
     projectCandles,
-    cache ? (events) => cache.invalidateCandles(candlesOf(events)) : undefined,
+    cache ? (events) => cache.invalidateCandles(seriesOf(events)) : undefined,
   );
 }

@@ -27,6 +27,11 @@ export const EventType = {
   MarketCandleUpdated: 'market.candle.updated',
   /** A candle closed (market). */
   MarketCandleClosed: 'market.candle.closed',
+  /**
+   * Imported history of a series was added or deleted (a kline upload's chunk or its delete): the
+   * candle projection drops what the read cache holds of the series.
+   */
+  MarketHistoryChanged: 'market.history.changed',
   /** A market source changed state (connecting, live, stale …). */
   MarketSourceStatus: 'market.source.status',
   /** Live indicator values after a candle of a live interval. */

@@ -6,10 +6,20 @@
  * line stores nothing), and its candles and the counters move in one transaction; a chunk sent
  * twice writes the same candles again, which the history upsert makes harmless. The candles go to
  * the market's imported history (`importCandles`), which retention never drops, so history of
- * any age gets in; deleting the upload deletes the candles it wrote.
+ * any age gets in; deleting the upload deletes the candles it wrote. After each commit that
+ * changed candles a `market.history.changed` goes on the log, so the market's read cache — in
+ * this process or in Redis behind every gateway — drops the series instead of serving the latest
+ * candles from before the change until its entries expire.
  */
-import { TicklineError } from '@tickline/kernel';
-import { deleteUploadedCandles, importCandles, parseKlineLine, type Candle, type CandleInterval } from '@tickline/market';
+import { createEventSource, TicklineError, type EventEnvelope } from '@tickline/kernel';
+import {
+  deleteUploadedCandles,
+  importCandles,
+  MarketHistoryChanged,
+  parseKlineLine,
+  type Candle,
+  type CandleInterval,
+} from '@tickline/market';
 import type { Sql, SqlTx } from '@tickline/store';
 
 export type UploadStatus = 'receiving' | 'complete';
@@ -84,11 +94,26 @@ export function chunkLines(csv: string): string[] {
   return lines;
 }
 
+const events = createEventSource({ source: 'strategy/history-uploads' });
+
 export class CandleUploads {
   readonly #sql: Sql;
+  readonly #publish: (event: EventEnvelope) => void;
 
-  constructor(sql: Sql) {
+  /** `publish` takes the `market.history.changed` of each change (the process's publisher). */
+  constructor(sql: Sql, publish: (event: EventEnvelope) => void = () => {}) {
     this.#sql = sql;
+    this.#publish = publish;
+  }
+
+  #changed(upload: CandleUpload, change: 'imported' | 'deleted'): void {
+    const { exchange, symbol, interval, id: uploadId } = upload;
+    this.#publish(
+      events.create(MarketHistoryChanged, {
+        subject: symbol,
+        data: { exchange, symbol, interval, uploadId, change },
+      }),
+    );
   }
 
   async create(input: NewUpload): Promise<CandleUpload> {
@@ -122,7 +147,8 @@ export class CandleUploads {
    */
   async applyChunk(userId: string, id: string, offset: number, csv: string, now: Date): Promise<CandleUpload> {
     const lines = chunkLines(csv);
-    return this.#sql.transaction(async (tx) => {
+    let stored = 0;
+    const upload = await this.#sql.transaction(async (tx) => {
       const upload = await lockedUpload(tx, userId, id);
       if (upload.status === 'complete') {
         throw new TicklineError('STRATEGY_UPLOAD_COMPLETE', 'the upload is complete; start a new one', { details: { id } });
@@ -145,7 +171,7 @@ export class CandleUploads {
         candles.push(candle);
         if (isNew) newCandles++;
       });
-      await importCandles(tx, candles, id);
+      stored = await importCandles(tx, candles, id);
       const opens = candles.map((c) => c.openTime);
       const { rows: updated } = await tx.query<Row>(
         `update candle_uploads set
@@ -164,6 +190,8 @@ export class CandleUploads {
       );
       return uploadFrom(updated[0]!);
     });
+    if (stored > 0) this.#changed(upload, 'imported');
+    return upload;
   }
 
   async complete(userId: string, id: string, now: Date): Promise<CandleUpload> {
@@ -181,11 +209,13 @@ export class CandleUploads {
    * another user's, which changes nothing. Returns the candles deleted.
    */
   async delete(userId: string, id: string): Promise<number> {
-    return this.#sql.transaction(async (tx) => {
-      await lockedUpload(tx, userId, id);
+    const { upload, candles } = await this.#sql.transaction(async (tx) => {
+      const upload = await lockedUpload(tx, userId, id);
       const candles = await deleteUploadedCandles(tx, id);
       await tx.query('delete from candle_uploads where id = $1', [id]);
-      return candles;
+      return { upload, candles };
     });
+    if (candles > 0) this.#changed(upload, 'deleted');
+    return candles;
   }
 }

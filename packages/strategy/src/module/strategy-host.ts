@@ -111,7 +111,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     research,
     researchQueue,
     gate,
-    uploads: new CandleUploads(deps.sql),
+    uploads: new CandleUploads(deps.sql, (event) => deps.publisher.publish(event)),
     processes,
     identity: deps.identity,
     clock: deps.clock,
