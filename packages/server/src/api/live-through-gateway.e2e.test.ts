@@ -155,9 +155,9 @@ describe.skipIf(!available)(`live through a gateway - runs and signals at scale 
       // The run and the list through B name the strategy, as the Live page shows it.
       expect(run.body.run.strategyName).toBe(created[0].body.strategy.name);
       const runs = await callJson(gatewayB.url, 'GET', '/api/v1/live-strategies', { bearer });
-      expect(runs.body.runs.map((r: { id: string; strategyName: string }) => [r.id, r.strategyName])).toEqual([
-        [runId, created[0].body.strategy.name],
-      ]);
+      expect(runs.body.runs.map((r: { id: string; strategyName: string }) => [r.id, r.strategyName])).toEqual(
+        [[runId, created[0].body.strategy.name]],
+      );
 
       // A manual market order through B is accepted, then fills at the next price its strategy
       // process hears (here a 1 m candle: the topology publishes no 1 s ones); A shows the position.
