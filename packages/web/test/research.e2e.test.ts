@@ -135,6 +135,21 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     await old.getByRole('button', { name: /^Delete / }).click();
     await old.waitFor({ state: 'detached', timeout: SERVER_WAIT_MS });
     expect(await uploads.getByRole('listitem').count()).toBe(2);
+    // A market of uploaded history only opens at the interval its candles have (1m here), not on
+    // an empty 1 s chart waiting for trades that never come.
+    await admin.goto(`${dashboard.url}/markets/RSCH-USDT`);
+    await admin.waitForFunction(
+      () =>
+        /^RSCH-USDT 1m candlestick chart, 500 candles/.test(
+          document.querySelector('[data-testid="candle-chart"]')?.getAttribute('aria-label') ?? '',
+        ),
+      undefined,
+      { timeout: SERVER_WAIT_MS },
+    );
+    expect(await admin.getByRole('radio', { name: '1m' }).getAttribute('aria-checked')).toBe('true');
+    await screenshot(admin, 'research-history-market');
+    await admin.getByRole('radio', { name: '1s' }).click();
+    await admin.getByText('No 1s candles: RSCH-USDT has no live source here, only imported history.').waitFor();
     await admin.context().close();
 
     const page = await openPage(browser);

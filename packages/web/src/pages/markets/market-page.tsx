@@ -14,6 +14,7 @@ import { CandleChart, OVERLAYS, PANES, type ChartSignal, type Indicator } from '
 import { CANDLE_INTERVALS, type CandleInterval, type MarketSummary } from '@tickline/protocol';
 import { formatPercent, formatPrice } from './market-format.ts';
 import { useCandles } from './use-candles.ts';
+import { useOpeningInterval } from './use-opening-interval.ts';
 import { useTickers } from './use-tickers.ts';
 
 const LABELS: Record<Indicator, string> = {
@@ -26,7 +27,7 @@ const LABELS: Record<Indicator, string> = {
 
 export function MarketPage({ symbol }: { symbol: string }): ReactNode {
   const { client } = useSession();
-  const [interval, setChartInterval] = useState<CandleInterval>('1s');
+  const [picked, setChartInterval] = useState<CandleInterval>();
   const [indicators, setIndicators] = useState<ReadonlySet<Indicator>>(new Set(['sma', 'rsi']));
   const markets = useAsync(
     async () =>
@@ -36,6 +37,8 @@ export function MarketPage({ symbol }: { symbol: string }): ReactNode {
   );
   const market = markets.data?.find((m) => m.symbol === symbol);
   const exchange = market?.exchanges[0];
+  const opening = useOpeningInterval(symbol, market, markets.data !== undefined);
+  const interval = picked ?? opening ?? '1s';
   const candles = useCandles(symbol, interval, exchange);
   const ticker = useTickers([symbol]).get(symbol);
   const change = ticker?.stats24h?.changePercent;
@@ -118,8 +121,12 @@ export function MarketPage({ symbol }: { symbol: string }): ReactNode {
           indicators={indicators}
           label={`${symbol} ${interval} candlestick chart, ${candles.candles.length} candles${candles.updates ? `, ${candles.updates} live updates` : ''}${signals.length ? `, ${signals.length} strategy signals` : ''}`}
         />
-        {candles.status === 'ready' && candles.candles.length === 0 ? (
-          <p className="muted">No {interval} candles yet: they appear as trades arrive.</p>
+        {candles.status === 'ready' && candles.candles.length === 0 && (picked ?? opening) ? (
+          <p className="muted">
+            {market && !market.configured
+              ? `No ${interval} candles: ${symbol} has no live source here, only imported history.`
+              : `No ${interval} candles yet: they appear as trades arrive.`}
+          </p>
         ) : null}
       </section>
     </main>
