@@ -149,7 +149,7 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     expect(await admin.getByRole('radio', { name: '1m' }).getAttribute('aria-checked')).toBe('true');
     await screenshot(admin, 'research-history-market');
     await admin.getByRole('radio', { name: '1s' }).click();
-    await admin.getByText('No 1s candles: RSCH-USDT has no live source here, only imported history.').waitFor();
+    await admin.getByText('No 1s candles: RSCH-USDT has no live source here, so only imported history shows.').waitFor();
     await admin.context().close();
 
     const page = await openPage(browser);

@@ -124,7 +124,7 @@ export function MarketPage({ symbol }: { symbol: string }): ReactNode {
         {candles.status === 'ready' && candles.candles.length === 0 && (picked ?? opening) ? (
           <p className="muted">
             {market && !market.configured
-              ? `No ${interval} candles: ${symbol} has no live source here, only imported history.`
+              ? `No ${interval} candles: ${symbol} has no live source here, so only imported history shows.`
               : `No ${interval} candles yet: they appear as trades arrive.`}
           </p>
         ) : null}
