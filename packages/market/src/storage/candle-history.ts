@@ -49,8 +49,27 @@ export async function importCandles(
 
 /**
  * Deletes the history rows `uploadId` wrote last (a row another upload wrote again since is that
- * upload's). Recorded candles and `market_symbols` are left as they are. Returns the rows deleted.
+ * upload's); recorded candles stay. A market the upload alone made (no candle of either table and
+ * no trade of its exchange and symbol left) goes from `market_symbols` too: deleting an upload
+ * under a mistyped symbol leaves no empty market in `GET /markets`. Returns the rows deleted.
  */
 export async function deleteUploadedCandles(tx: SqlQueryable, uploadId: string): Promise<number> {
-  return (await tx.query('delete from market_candle_history where upload_id = $1', [uploadId])).rowCount;
+  const { rows } = await tx.query<{ exchange: string; symbol: string; deleted: number }>(
+    `with gone as (delete from market_candle_history where upload_id = $1 returning exchange, symbol)
+     select exchange, symbol, count(*)::int as deleted from gone group by exchange, symbol`,
+    [uploadId],
+  );
+  for (const { exchange, symbol } of rows) await forgetEmptyMarket(tx, exchange, symbol);
+  return rows.reduce((sum, r) => sum + r.deleted, 0);
+}
+
+/** Takes (exchange, symbol) out of `market_symbols` when nothing of it is stored any more. */
+async function forgetEmptyMarket(tx: SqlQueryable, exchange: string, symbol: string): Promise<void> {
+  await tx.query(
+    `delete from market_symbols s where s.exchange = $1 and s.symbol = $2
+       and not exists (select 1 from market_candle_history h where h.exchange = $1 and h.symbol = $2)
+       and not exists (select 1 from market_candles c where c.exchange = $1 and c.symbol = $2)
+       and not exists (select 1 from market_trades t where t.exchange = $1 and t.symbol = $2)`,
+    [exchange, symbol],
+  );
 }

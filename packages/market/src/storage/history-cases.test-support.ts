@@ -165,4 +165,20 @@ export function marketHistoryCases(db: () => Sql): void {
     ]);
     expect(await listMarkets(sql)).toHaveLength(1);
   });
+
+  it('history - deleting the only upload of a market takes the market out of the list; candles left keep it', async () => {
+    const sql = db();
+    const at = (i: number) => T0 - 30 * DAY + i * 60_000;
+    // A market only an upload made (a mistyped symbol), and one recorded before it was uploaded to
+    await importCandles(sql, [candle(at(0), 10, 0, { symbol: 'ETH-BTC' })], 'mistyped');
+    await createCandleProjection({ sql }).apply([closed(candle(at(0), 900))]);
+    await importCandles(sql, [candle(at(1), 11)], 'upload-1');
+    const listed = async () => (await listMarkets(sql)).map((m) => m.symbol);
+    expect(await listed()).toEqual(['BTC-USDT', 'ETH-BTC']);
+    // When both uploads are deleted
+    expect(await deleteUploadedCandles(sql, 'mistyped')).toBe(1);
+    expect(await deleteUploadedCandles(sql, 'upload-1')).toBe(1);
+    // Then the market nothing else holds is gone; the recorded one stays
+    expect(await listed()).toEqual(['BTC-USDT']);
+  });
 }
