@@ -111,6 +111,12 @@ describe('market import and backfill through a running server', () => {
       expect(run.stderr).toContain(`uploading to the server at ${url}`);
       expect(await stored('BNB-USDT', '1m')).toBe(500);
       expect(existsSync(join(shell, 'data'))).toBe(false);
+      // The server keeps the file's name, not where it sat in this shell.
+      const listed = await fetch(`${url}/api/v1/history/uploads?limit=1`, {
+        headers: { authorization: `Bearer ${env.TICKLINE_TOKEN}` },
+      });
+      const { uploads } = (await listed.json()) as { uploads: Array<{ name: string }> };
+      expect(uploads[0]!.name).toBe('BNBUSDT-1m-2026-03.csv');
       await rm(shell, { recursive: true, force: true });
     },
   );

@@ -6,6 +6,7 @@
  * `--url`, TICKLINE_URL, or this config's own HTTP port on localhost;
  * the credential is an admin's (`--token` or TICKLINE_TOKEN).
  */
+import { basename } from 'node:path';
 import { uploadKlineCsv, type KlineUpload } from '@tickline/client';
 import { isTicklineError } from '@tickline/kernel';
 import { openKlineText, type Candle } from '@tickline/market';
@@ -68,7 +69,8 @@ export async function importFileOverApi(
     call,
     text: stream,
     ...target,
-    name: file,
+    // The file's own name: where it sat on this machine is nobody else's business.
+    name: basename(file),
     totalBytes,
     ...(api.resume ? { resume: api.resume } : {}),
     retryable,
