@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createEventSource, createSecretBox, type EventEnvelope, ManualClock } from '@tickline/kernel';
 import { until } from '@tickline/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AccountSnapshotGenerated } from '../accounts/account-events.ts';
 import { BinanceSpotMock } from '../broker/testing/binance-spot-mock.ts';
 import { TradingSettingsSchema } from '../module/trading-settings.ts';
@@ -26,6 +26,8 @@ const eventually = (check: () => boolean | Promise<boolean>, what: string) =>
 
 describe('venues - a portfolio bound to Binance spot (loopback venue)', () => {
   let mock: BinanceSpotMock;
+  /** The mock's port: a case that takes the venue away brings it back there. */
+  let mockPort = 0;
   let t: TradingTestApp;
   let user: Awaited<ReturnType<TradingTestApp['user']>>;
   let portfolio: string;
@@ -84,6 +86,7 @@ describe('venues - a portfolio bound to Binance spot (loopback venue)', () => {
       ],
     });
     await mock.start();
+    mockPort = mock.port;
     const defaults = TradingSettingsSchema.parse(undefined);
     t = await createTradingTestApp({
       venueBox: createSecretBox({ activeKeyId: 't', keys: { t: randomBytes(32).toString('base64') } }),
@@ -132,6 +135,10 @@ describe('venues - a portfolio bound to Binance spot (loopback venue)', () => {
   afterAll(async () => {
     await t?.close();
     await mock?.stop();
+  });
+  // A case that failed with the venue away would fail every case after it with a closed mock.
+  afterEach(async () => {
+    if (mock && !mock.started) await mock.start(mockPort);
   });
 
   it('venues - a key that can withdraw, cannot trade or is wrong is refused with its code; nothing is stored', async () => {

@@ -125,6 +125,11 @@ export class BinanceSpotMock {
     return address.port;
   }
 
+  /** Whether it listens (between {@link start} and {@link stop}). */
+  get started(): boolean {
+    return this.#server !== undefined;
+  }
+
   /** Connections holding a user-data subscription now. */
   get streamSubscribers(): number {
     return this.#streams?.subscribers ?? 0;
