@@ -121,15 +121,17 @@ function marketProjection(
   };
 }
 
-/** The series `events` changed: their candles (updated and closed) and imported history. */
+/** What the candle projection reads: candles (updated and closed) and imported history's changes. */
+const CANDLE_PROJECTION_TYPES = new Set<string>([
+  MarketCandleUpdated.type,
+  MarketCandleClosed.type,
+  MarketHistoryChanged.type,
+]);
+
+/** The series `events` changed: each of those types names its symbol and interval. */
 function seriesOf(events: readonly EventEnvelope[]): Array<Pick<Candle, 'symbol' | 'interval'>> {
   return events
-    .filter(
-      (e) =>
-        e.type === MarketCandleUpdated.type ||
-        e.type === MarketCandleClosed.type ||
-        e.type === MarketHistoryChanged.type,
-    )
+    .filter((e) => CANDLE_PROJECTION_TYPES.has(e.type))
     .map((e) => e.data as Pick<Candle, 'symbol' | 'interval'>);
 }
 
@@ -149,7 +151,7 @@ export function createCandleProjection(options: MarketProjectionOptions): Market
   return marketProjection(
     options,
     MARKET_CANDLES_CONSUMER,
-    [MarketCandleUpdated.type, MarketCandleClosed.type, MarketHistoryChanged.type],
+    [...CANDLE_PROJECTION_TYPES],
     projectCandles,
     cache ? (events) => cache.invalidateCandles(seriesOf(events)) : undefined,
   );

@@ -55,7 +55,9 @@ export function storedStatuses(
     get: async (id) => {
       const run = await store.get(id);
       if (run === undefined) return undefined;
-      return statusOf(run, local(id)?.strategyName ?? (await nameOf(run.userId, run.strategyId)));
+      // A run of this process carries its name; another's is read.
+      const named = local(id)?.strategyName === undefined ? await nameOf(run.userId, run.strategyId) : undefined;
+      return statusOf(run, named);
     },
     list: async (userId) => {
       const runs = await store.list(userId);

@@ -25,8 +25,8 @@ export function useOpeningInterval(
   const historyOnly = market !== undefined && !market.configured;
   const found = useAsync(async () => {
     if (!historyOnly) return '1s';
+    const exchange = market.exchanges[0];
     for (const interval of HISTORY_FIRST) {
-      const exchange = market.exchanges[0];
       const query = new URLSearchParams({ interval, limit: '1', ...(exchange ? { exchange } : {}) });
       const { candles } = await client.requestPublic<{ candles: unknown[] }>({
         method: 'GET',
