@@ -53,6 +53,18 @@ const CODES = { cpu: 'STRATEGY_CPU_LIMIT', memory: 'STRATEGY_MEMORY_LIMIT' } as 
 /** A crash counts against a tenant or run only when it had another within this long. */
 const CRASH_MEMORY_MS = 10 * 60_000;
 const MAX_REMEMBERED_CRASHES = 10_000;
+/**
+ * V8's optimizing tiers in a live process: Maglev only for a loop hot within one call (on-stack
+ * replacement), never for a function merely called often; TurboFan not at all. A process holds
+ * hundreds of isolates whose functions run a few times a minute each. With V8's defaults each
+ * isolate compiled the same engine functions with Maglev in the same minute (their calls count
+ * alike), a wave of 150–300 ms in both processes, and the optimized code then ran slower than
+ * baseline code, caches being shared by a thousand heaps (bench:live: sandbox CPU 117–137 → 106–113
+ * ms a minute, the slowest wave 262–300 → 120–167 ms, 55 MB less per 1,000 runs). A strategy's own
+ * hot loop still runs as Maglev code within its call (a 20,000-step loop: 23 µs a call, as with
+ * the defaults; baseline code alone took 590).
+ */
+const LIVE_V8_FLAGS = ['--max-opt=2', '--invocation-count-for-maglev=1000000'];
 /** Scheduling niceness of live sandbox processes (backtest and compile processes run at 10). */
 const LIVE_NICE = 5;
 
@@ -64,7 +76,7 @@ export interface LiveProcessesOptions {
   /** Longest silence of a process that owes an answer. @default 30_000 */
   stallMs?: number;
   strikes?: Partial<StrikePolicy>;
-  /** V8 flags of the processes, after `--no-node-snapshot` (which isolated-vm needs). @default none */
+  /** More V8 flags of the processes, after `--no-node-snapshot` (which isolated-vm needs) and the tiering flags. @default none */
   v8Flags?: readonly string[];
   logger?: Logger;
   metrics?: Registry;
@@ -110,7 +122,7 @@ export class LiveProcesses implements Service {
     const process = createResidentProcess({
       name: 'live',
       entry: ENTRY,
-      execArgv: ['--no-node-snapshot', ...(this.#options.v8Flags ?? [])],
+      execArgv: ['--no-node-snapshot', ...LIVE_V8_FLAGS, ...(this.#options.v8Flags ?? [])],
       memoryMb: this.#options.memoryMb ?? 4_096,
       // Below the server, above backtests: a live minute's decisions beat research for a core.
       nice: LIVE_NICE,
