@@ -12,11 +12,13 @@
  *   `LiveTenants` itself, with the SMA strategy and with one that does nothing; and the peer, the
  *   same runs' engines stepped on the host thread.
  *
- * FLOOR_HEAP_MB (256, bench:live's premium tenants) sizes the isolates. The last line is
- * `RESULT {json}`: µs of CPU per call or per step.
+ * Each runs with a live sandbox process's V8 flags (`LIVE_V8_FLAGS`). FLOOR_HEAP_MB (256,
+ * bench:live's premium tenants) sizes the isolates. The last line is `RESULT {json}`: µs of CPU
+ * per call or per step.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { LIVE_V8_FLAGS } from '@tickline/strategy';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
 
 const WAYS = [
@@ -40,7 +42,8 @@ const isolates = envInt('FLOOR_ISOLATES', 500);
 function child(file: string, env: Record<string, string>): Record<string, number | string> {
   const out = execFileSync(
     process.execPath,
-    ['--no-node-snapshot', fileURLToPath(new URL(file, import.meta.url))],
+    // The V8 flags of a live sandbox process: the floor is of the same code, tiered the same way.
+    ['--no-node-snapshot', ...LIVE_V8_FLAGS, fileURLToPath(new URL(file, import.meta.url))],
     {
       env: { ...process.env, FLOOR_HEAP_MB: String(heapMb), ...env },
       encoding: 'utf8',

@@ -16,7 +16,7 @@ export {
   DEFAULT_OUTPUT_LIMITS,
 } from './settings/backtest-settings.ts';
 export { StrategySandbox, runInSandbox, DEFAULT_SANDBOX_LIMITS } from './sandbox/sandbox.ts';
-export { LiveProcesses } from './sandbox/live-processes.ts';
+export { LIVE_V8_FLAGS, LiveProcesses } from './sandbox/live-processes.ts';
 export { placeTenant } from './sandbox/tenant-placement.ts';
 export type { LiveOpenRequest, LiveProcessesOptions } from './sandbox/live-processes.ts';
 export type { LiveRunLimits } from './sandbox/live-wire.ts';

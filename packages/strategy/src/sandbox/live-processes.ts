@@ -64,7 +64,7 @@ const MAX_REMEMBERED_CRASHES = 10_000;
  * hot loop still runs as Maglev code within its call (a 20,000-step loop: 23 µs a call, as with
  * the defaults; baseline code alone took 590).
  */
-const LIVE_V8_FLAGS = ['--max-opt=2', '--invocation-count-for-maglev=1000000'];
+export const LIVE_V8_FLAGS = ['--max-opt=2', '--invocation-count-for-maglev=1000000'];
 /** Scheduling niceness of live sandbox processes (backtest and compile processes run at 10). */
 const LIVE_NICE = 5;
 
