@@ -12,8 +12,9 @@
  *   `LiveTenants` itself, with the SMA strategy and with one that does nothing; and the peer, the
  *   same runs' engines stepped on the host thread.
  *
- * Each runs with a live sandbox process's V8 flags (`LIVE_V8_FLAGS`). FLOOR_HEAP_MB (256,
- * bench:live's premium tenants) sizes the isolates. The last line is `RESULT {json}`: µs of CPU
+ * The sandbox lines run with a live sandbox process's V8 flags (`LIVE_V8_FLAGS`), the host line
+ * with V8's defaults, as bench:live's peer does. FLOOR_HEAP_MB (256, bench:live's premium
+ * tenants) sizes the isolates. The last line is `RESULT {json}`: µs of CPU
  * per call or per step.
  */
 import { execFileSync } from 'node:child_process';
@@ -42,8 +43,12 @@ const isolates = envInt('FLOOR_ISOLATES', 500);
 function child(file: string, env: Record<string, string>): Record<string, number | string> {
   const out = execFileSync(
     process.execPath,
-    // The V8 flags of a live sandbox process: the floor is of the same code, tiered the same way.
-    ['--no-node-snapshot', ...LIVE_V8_FLAGS, fileURLToPath(new URL(file, import.meta.url))],
+    // Isolates get a live process's V8 flags (the code it runs, tiered as it does); the host, V8's.
+    [
+      '--no-node-snapshot',
+      ...(env.FLOOR_PLACE === 'host' ? [] : LIVE_V8_FLAGS),
+      fileURLToPath(new URL(file, import.meta.url)),
+    ],
     {
       env: { ...process.env, FLOOR_HEAP_MB: String(heapMb), ...env },
       encoding: 'utf8',
