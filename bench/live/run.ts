@@ -19,7 +19,10 @@
  * on this process's thread, what live runs were before any sandbox. strategies_per_core counts the
  * CPU of this process and the sandbox processes together. The last line is `RESULT {json}`.
  * Targets (issue 24): candle close → signal p99 < 100 ms and this process's event-loop delay p99 <
- * 20 ms with 5,000 runs on 2 cores. BENCH_PATH=sandbox or host runs one only.
+ * 20 ms with 5,000 runs on 2 cores. BENCH_PATH=sandbox or host runs one only. `npm run bench:live`
+ * starts this process as `bin/tickline` starts the server (`bin/node-as-server`: jemalloc when
+ * installed, a small young generation, Liftoff for PGlite's WebAssembly), so the server's side is
+ * measured as it ships.
  */
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
