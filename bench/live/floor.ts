@@ -14,8 +14,7 @@
  *
  * The sandbox lines run with a live sandbox process's V8 flags (`LIVE_V8_FLAGS`), the host line
  * with V8's defaults, as bench:live's peer does. FLOOR_HEAP_MB (256, bench:live's premium
- * tenants) sizes the isolates. The last line is `RESULT {json}`: µs of CPU
- * per call or per step.
+ * tenants) sizes the isolates. The last line is `RESULT {json}`: µs of CPU per call or per step.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

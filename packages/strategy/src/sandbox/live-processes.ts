@@ -64,7 +64,10 @@ const MAX_REMEMBERED_CRASHES = 10_000;
  * hot loop still runs as Maglev code within its call (a 20,000-step loop: 23 µs a call, as with
  * the defaults; baseline code alone took 590).
  */
-export const LIVE_V8_FLAGS = ['--max-opt=2', '--invocation-count-for-maglev=1000000'];
+export const LIVE_V8_FLAGS: readonly string[] = Object.freeze([
+  '--max-opt=2',
+  '--invocation-count-for-maglev=1000000',
+]);
 /** Scheduling niceness of live sandbox processes (backtest and compile processes run at 10). */
 const LIVE_NICE = 5;
 
@@ -76,7 +79,10 @@ export interface LiveProcessesOptions {
   /** Longest silence of a process that owes an answer. @default 30_000 */
   stallMs?: number;
   strikes?: Partial<StrikePolicy>;
-  /** More V8 flags of the processes, after `--no-node-snapshot` (which isolated-vm needs) and the tiering flags. @default none */
+  /**
+   * More V8 flags of the processes, after `--no-node-snapshot` (which isolated-vm needs) and
+   * {@link LIVE_V8_FLAGS}; a later flag wins. @default none
+   */
   v8Flags?: readonly string[];
   logger?: Logger;
   metrics?: Registry;
