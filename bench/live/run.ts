@@ -7,7 +7,9 @@
  * with its own paper portfolio, every order through the order desk and the paper venue. Every
  * order passes the risk check production runs: the platform's default limits, and each
  * portfolio's kill switch and limits read from SQL (`SqlRiskControls` over the embedded PGlite,
- * as `tickline start` has it) through the view every process uses (`LedgerRiskView`), whose
+ * as `tickline start` has it), and is journalled in SQL as there (`SqlOrderJournal`: its claim,
+ * the venue's answer, each fill; BENCH_JOURNAL=memory keeps orders in memory instead, what the
+ * figures before 2026-11-26 measured) through the view every process uses (`LedgerRiskView`), whose
  * 1 s cache runs on the replayed clock — as live, where candles are a minute apart, each
  * strategy order reads the store. All
  * symbols' candles of a minute arrive as one batch (as the candle consumer delivers them); a run's
@@ -45,6 +47,7 @@ import {
   migrateForTrading,
   OrderDesk,
   RiskLimitsSchema,
+  SqlOrderJournal,
   SqlRiskControls,
   type FeedCandle,
 } from '@tickline/trading/internal';
@@ -142,7 +145,11 @@ async function measure(label: 'sandbox' | 'host') {
   let riskChecked = 0;
   const desk = new OrderDesk({
     broker: paper,
-    journal: new InMemoryOrderJournal(),
+    // The journal `tickline start` has: orders in SQL (broker_orders), held by this member.
+    journal:
+      process.env.BENCH_JOURNAL === 'memory'
+        ? new InMemoryOrderJournal()
+        : new SqlOrderJournal(sql, paper.venue, { holder: 'bench' }),
     portfolios: risk,
     clock,
     emit: (e) => {
@@ -286,6 +293,7 @@ async function measure(label: 'sandbox' | 'host') {
     open_s: round(openMs / 1000, 1),
     strategies_per_core: Math.floor((strategies * 60_000) / cpuMsPerMinute),
     sandbox_processes: sandboxProcesses,
+    lasts_dbg: lasts.map((x, i) => `${Math.round(firsts[i]!)}/${Math.round(x)}`).join(' '),
     rss_mb_per_1000_strategies: pool === undefined ? 0 : round((sandboxRssMb * 1000) / strategies, 1),
   };
 }
@@ -306,6 +314,7 @@ printTable(
   })),
 );
 const main = runs.sandbox ?? runs.host!;
+if (process.env.BENCH_WAVES) console.error('WAVES', JSON.stringify((main as any).lasts_dbg));
 printResult({
   path: runs.sandbox ? 'sandbox' : 'host',
   ...main,

@@ -27,6 +27,7 @@ export {
 export { uuidv7, uuidv7Time, isUuid } from './ids/uuidv7.ts';
 export { systemClock, ManualClock } from './clock/clock.ts';
 export { withTimeout } from './async/with-timeout.ts';
+export { perTurn, type PerTurnOptions } from './async/per-turn.ts';
 export { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './files/private-modes.ts';
 export {
   createSecretBox,

@@ -1,5 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OrderPlacedData } from '../broker/events.ts';
+import { InMemoryOrderJournal } from '../broker/order-journal.ts';
+import type { Order } from '../broker/order.ts';
 import { randomWalkFeed, type StrategyDefinition } from '@tickline/strategy/internal';
 import { type FeedCandle, LiveRunner } from './live-runner.ts';
 import {
@@ -82,6 +84,93 @@ describe('live runs', () => {
     }
     expect(b.runner.status('live-2')!.lastSignals[0]!.clientOrderId).toBe(firstSignal.clientOrderId);
     expect(b.published.filter((e) => e.type.startsWith('order.'))).toEqual([]);
+  });
+
+  it("a fill being recorded holds back only its portfolio's runs, which then decide with the fill booked", async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 4, 9);
+    const events = candleEvents(feed);
+    /** Holds the journal write of every fill until `release` (a slow store). */
+    class HeldFills extends InMemoryOrderJournal {
+      held: Array<() => void> = [];
+      override async put(order: Order): Promise<void> {
+        if (order.status === 'filled') {
+          await new Promise<void>((resolve) => this.held.push(resolve));
+        }
+        return super.put(order);
+      }
+      releaseFills(): void {
+        for (const go of this.held.splice(0)) go();
+      }
+    }
+    const journal = new HeldFills();
+    /** What each run saw: its position when it decided each candle. */
+    const seen: Record<string, number[]> = { buyer: [], watcher: [] };
+    const definition: StrategyDefinition = {
+      onCandle(ctx) {
+        const id = ctx.params.id === 1 ? 'buyer' : 'watcher';
+        seen[id]!.push(ctx.position().qty);
+        if (id === 'buyer' && ctx.feed.index === 0) ctx.buy({ qty: 0.5, reason: 'first' });
+      },
+      params: { id: { type: 'int', default: 0 } },
+    };
+    const w = world(s, definition, undefined, journal);
+    const Q = 'portfolio-2';
+    w.books.open(Q, s.startingCapital, []);
+    await w.runner.enable({ ...spec('buyer', s), params: { id: 1 } });
+    await w.runner.enable({ ...spec('watcher', s), portfolioId: Q, params: { id: 2 } });
+    w.track(events[0]!.data as { symbol: string; close: number });
+    await w.runner.handle([events[0]!]);
+    expect(seen).toEqual({ buyer: [0], watcher: [0] });
+
+    // The second bar fills the buy; its write is held. The other portfolio's run decides anyway.
+    w.track(events[1]!.data as { symbol: string; close: number });
+    const wave = w.runner.handle([events[1]!]);
+    await vi.waitFor(() => expect(seen.watcher).toHaveLength(2));
+    expect(journal.held).toHaveLength(1);
+    expect(seen.buyer).toEqual([0]);
+    journal.releaseFills();
+    await wave;
+    // The buyer decided the candle after its fill was recorded: its engine held the 0.5.
+    expect(seen.buyer).toEqual([0, 0.5]);
+    expect(w.books.position(P, SYMBOL)?.quantity).toBe(0.5);
+    expect(w.books.position(P, SYMBOL)?.markPrice).toBe(feed.columns.close[1]);
+  });
+
+  it('a fill whose recording fails leaves its runs unasked for a redelivery; the others decided', async () => {
+    const s = settings();
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 4, 9);
+    const events = candleEvents(feed);
+    let fail = true;
+    class FailingFills extends InMemoryOrderJournal {
+      override async put(order: Order): Promise<void> {
+        if (order.status === 'filled' && fail) throw new Error('store unavailable');
+        return super.put(order);
+      }
+    }
+    const counted: Record<string, number> = { buyer: 0, watcher: 0 };
+    const definition: StrategyDefinition = {
+      onCandle(ctx) {
+        const id = ctx.params.id === 1 ? 'buyer' : 'watcher';
+        counted[id]!++;
+        if (id === 'buyer' && ctx.feed.index === 0) ctx.buy({ qty: 0.5, reason: 'first' });
+      },
+      params: { id: { type: 'int', default: 0 } },
+    };
+    const w = world(s, definition, undefined, new FailingFills());
+    const Q = 'portfolio-2';
+    w.books.open(Q, s.startingCapital, []);
+    await w.runner.enable({ ...spec('buyer', s), params: { id: 1 } });
+    await w.runner.enable({ ...spec('watcher', s), portfolioId: Q, params: { id: 2 } });
+    for (const e of events.slice(0, 2)) w.track(e.data as { symbol: string; close: number });
+    await w.runner.handle([events[0]!]);
+    await expect(w.runner.handle([events[1]!])).rejects.toThrow('store unavailable');
+    expect(counted).toEqual({ buyer: 1, watcher: 2 });
+    expect(w.runner.status('buyer')).toMatchObject({ state: 'running', candles: 1 });
+    // The redelivered candle is the buyer's, once; the watcher decided it already.
+    fail = false;
+    await w.runner.handle([events[1]!]);
+    expect(counted).toEqual({ buyer: 2, watcher: 2 });
   });
 
   it('pauses a strategy that throws, tells its owner, and the others go on', async () => {

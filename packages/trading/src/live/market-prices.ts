@@ -5,6 +5,7 @@
  * own because it is the venue's side of a candle — the runs' decisions come after it.
  */
 import type { EventEnvelope } from '@tickline/kernel';
+import type { Order } from '../broker/order.ts';
 import type { FeedCandle, LiveRunnerOptions } from './live-runner-types.ts';
 
 /** A trade's price, as a `market.trade` event carries it. */
@@ -61,21 +62,44 @@ export type MarketPricesOptions = Pick<LiveRunnerOptions, 'paper' | 'desk' | 'bo
 
 /** A trade a manual market order waits for: the paper venue fills at its price. */
 export async function fillOnTrade(o: MarketPricesOptions, trade: TradePrice): Promise<void> {
-  for (const order of await o.paper!.onPrice(trade.symbol, trade.price, trade.exchangeTime))
-    await o.desk.applyUpdate(order);
+  await applyAll(o, await o.paper!.onPrice(trade.symbol, trade.price, trade.exchangeTime));
+}
+
+/**
+ * The venue's updates of one price, applied together: each order's changes stay in order (the desk
+ * applies one order's one after the other), different orders' journal writes share a statement
+ * (SqlOrderJournal) instead of waiting for each other's round trips. Their events leave in the
+ * venue's order: each waits for the same statements, answered in the order they were made.
+ */
+async function applyAll(o: MarketPricesOptions, orders: readonly Order[]): Promise<void> {
+  if (orders.length === 1) await o.desk.applyUpdate(orders[0]!);
+  else if (orders.length > 1) await Promise.all(orders.map((order) => o.desk.applyUpdate(order)));
+}
+
+/**
+ * A closed candle's fills, booked and being recorded: the portfolios they touched, and when the
+ * desk has journalled them and told their events (a run learns its fill from its event).
+ */
+export interface Filling {
+  portfolios: ReadonlySet<string>;
+  recorded: Promise<void>;
 }
 
 /**
  * A closed candle: its close fills what waits for a price, its bar fills the working orders of its
  * interval (the venue picks them: a strategy's order fills on its run's execution feed, as in the
- * backtest), the books are marked.
+ * backtest), the books are marked. The venue fills at once; the desk records the fills after —
+ * `recorded`: journalled, their events told, so the portfolio's books and its runs' engines hold
+ * them — and the runs of portfolios no fill touched need not wait for those writes
+ * (live-runner.ts `#wave`).
  */
-export async function fillAndMark(o: MarketPricesOptions, candle: FeedCandle): Promise<void> {
+export async function fillAndMark(o: MarketPricesOptions, candle: FeedCandle): Promise<Filling> {
   const { symbol, interval } = candle;
+  let recorded: Promise<void> = Promise.resolve();
+  const portfolios = new Set<string>();
   if (o.paper) {
     // Any closed candle (1 s ones close every second) is a price after what came before it.
-    for (const order of await o.paper.onPrice(symbol, candle.close, candle.closeTime))
-      await o.desk.applyUpdate(order);
+    const priced = await o.paper.onPrice(symbol, candle.close, candle.closeTime);
     // The fill time is the bar's open, as the backtest's (core/engine.ts `#matchOrders`).
     const bar = {
       symbol,
@@ -87,7 +111,17 @@ export async function fillAndMark(o: MarketPricesOptions, candle: FeedCandle): P
       volume: Infinity,
       time: candle.openTime,
     };
-    for (const order of await o.paper.onBar(bar)) await o.desk.applyUpdate(order);
+    const barred = await o.paper.onBar(bar);
+    for (const order of priced) portfolios.add(order.portfolioId);
+    for (const order of barred) portfolios.add(order.portfolioId);
+    // The price's changes are handed to the desk first: it applies one order's in that order.
+    // The books take a fill from its event, once recorded: marked again then, a position the
+    // fill opened is at the close, as when the fills were recorded before the mark.
+    if (portfolios.size > 0)
+      recorded = Promise.all([applyAll(o, priced), applyAll(o, barred)]).then(() =>
+        o.books.mark(symbol, candle.close, candle.closeTime),
+      );
   }
   o.books.mark(symbol, candle.close, candle.closeTime);
+  return { portfolios, recorded };
 }

@@ -110,6 +110,40 @@ export function runOrderJournalContract(adapter: string, open: () => Promise<Ord
       expect((await journal.get(p, 'b'))?.status).toBe('new');
     });
 
+    it('answers many calls made at once each with its own row, text of any kind kept exactly', async () => {
+      const journal = await open();
+      const [p, q] = [portfolio(), portfolio()];
+      const odd = 'quote " backslash \\ comma , braces {} brackets [] newline \n tab \t ✓ NULL';
+      const many = Array.from({ length: 30 }, (_, i) =>
+        order(i % 2 === 0 ? p : q, `o-${i}`, {
+          status: 'rejected',
+          rejectReason: 'venue_error',
+          detail: `${odd} ${i}`,
+        }),
+      );
+      await Promise.all(many.map((o) => journal.put(o)));
+      const got = await Promise.all(many.map((o) => journal.get(o.portfolioId, o.clientOrderId)));
+      expect(got).toEqual(many);
+      // Claims at once: the rejected ones are free again, a new id is free, an id claimed twice
+      // in the same breath wins once, and a filled one is taken.
+      await journal.put(order(p, 'done', { status: 'filled', filledQuantity: 0.3, filledQuote: 0.09 }));
+      const claims = [
+        ...many.slice(0, 10).map((o) => order(o.portfolioId, o.clientOrderId)),
+        order(q, 'fresh'),
+        order(q, 'twice', { createdAt: 1 }),
+        order(q, 'twice', { createdAt: 2 }),
+        order(p, 'done'),
+      ];
+      const wins = await Promise.all(claims.map((c) => journal.claim(c)));
+      expect(wins.slice(0, 11)).toEqual(Array.from({ length: 11 }, () => true));
+      expect(wins.slice(11, 13).filter(Boolean)).toHaveLength(1);
+      expect(wins[13]).toBe(false);
+      const stored = await Promise.all(claims.map((c) => journal.get(c.portfolioId, c.clientOrderId)));
+      expect(stored.slice(0, 11).map((o) => o?.status)).toEqual(Array.from({ length: 11 }, () => 'new'));
+      expect(stored[13]?.status).toBe('filled');
+      expect(await journal.get(p, 'missing')).toBeUndefined();
+    });
+
     it('gives a claim back only while it is untouched', async () => {
       const journal = await open();
       const p = portfolio();

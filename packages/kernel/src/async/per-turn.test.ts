@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { perTurn } from './per-turn.ts';
+
+describe('perTurn', () => {
+  it('perTurn - calls of one turn, awaits that finish in it included, reach many as one batch in order', async () => {
+    const batches: number[][] = [];
+    const double = perTurn(async (xs: readonly number[]) => {
+      batches.push([...xs]);
+      return xs.map((x) => x * 2);
+    });
+    const late = async (x: number) => {
+      await Promise.resolve();
+      await Promise.resolve();
+      return double(x);
+    };
+    const answers = await Promise.all([double(1), late(2), double(3)]);
+    expect(answers).toEqual([2, 4, 6]);
+    expect(batches).toEqual([[1, 3, 2]]);
+    // The next turn is the next batch.
+    await expect(double(5)).resolves.toBe(10);
+    expect(batches).toEqual([[1, 3, 2], [5]]);
+  });
+
+  it('perTurn - a batch larger than maxBatch is cut', async () => {
+    const sizes: number[] = [];
+    const echo = perTurn(
+      async (xs: readonly number[]) => {
+        sizes.push(xs.length);
+        return xs;
+      },
+      { maxBatch: 2 },
+    );
+    await expect(Promise.all([1, 2, 3, 4, 5].map(echo))).resolves.toEqual([1, 2, 3, 4, 5]);
+    expect(sizes).toEqual([2, 2, 1]);
+  });
+
+  it('perTurn - a failed batch rejects every caller; with `one`, each input is retried alone', async () => {
+    const plain = perTurn(async (_xs: readonly number[]): Promise<number[]> => {
+      throw new Error('statement failed');
+    });
+    const settled = await Promise.allSettled([plain(1), plain(2)]);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+
+    const alone: number[] = [];
+    const retried = perTurn(
+      async (xs: readonly number[]) => {
+        if (xs.includes(13)) throw new Error('one bad row');
+        return xs;
+      },
+      {
+        one: async (x) => {
+          alone.push(x);
+          if (x === 13) throw new Error('13 is refused');
+          return x;
+        },
+      },
+    );
+    const results = await Promise.allSettled([retried(1), retried(13), retried(2)]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: new Error('13 is refused') });
+    expect(results[2]).toEqual({ status: 'fulfilled', value: 2 });
+    expect(alone).toEqual([1, 13, 2]);
+  });
+
+  it('perTurn - a many that throws synchronously rejects its callers', async () => {
+    const thrower = perTurn((_xs: readonly number[]): Promise<number[]> => {
+      throw new Error('sync');
+    });
+    await expect(thrower(1)).rejects.toThrow('sync');
+  });
+});
