@@ -6,12 +6,12 @@
  * BENCH_WARMUP (default 10) unmeasured ones, replayed as fast as the runner takes them, each run
  * with its own paper portfolio, every order through the order desk and the paper venue. Every
  * order passes the risk check production runs: the platform's default limits, and each
- * portfolio's kill switch and limits read from SQL (`SqlRiskControls` over the embedded PGlite,
- * as `tickline start` has it), and is journalled in SQL as there (`SqlOrderJournal`: its claim,
- * the venue's answer, each fill; BENCH_JOURNAL=memory keeps orders in memory instead, what the
- * figures before 2026-11-26 measured) through the view every process uses (`LedgerRiskView`), whose
- * 1 s cache runs on the replayed clock — as live, where candles are a minute apart, each
- * strategy order reads the store. All
+ * portfolio's kill switch and limits read from SQL (`SqlRiskControls` over the embedded PGlite in a
+ * data directory, as `tickline start` has it) through the view every process uses
+ * (`LedgerRiskView`), whose 1 s cache runs on the replayed clock — as live, where candles are a
+ * minute apart, each strategy order reads the store. Every order is journalled in the same SQL, as
+ * there (`SqlOrderJournal`: its claim, the venue's answer, each fill); BENCH_JOURNAL=memory keeps
+ * orders in memory instead, which is what the figures before 2026-11-26 measured. All
  * symbols' candles of a minute arrive as one batch (as the candle consumer delivers them); a run's
  * candle-to-signal latency is from that arrival to the end of its decision (its orders placed).
  *
@@ -26,7 +26,9 @@
  * installed, a small young generation, Liftoff for PGlite's WebAssembly), so the server's side is
  * measured as it ships.
  */
-import { availableParallelism } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   compileStrategy,
@@ -79,8 +81,10 @@ const LIMITS = { cpuMsPerCandle: 100, setupCpuMs: 2_000, warmupCpuMs: 2_000 };
 
 async function measure(label: 'sandbox' | 'host') {
   progress(`${label}: starting ${strategies} runs`);
-  // The embedded store of `tickline start` (PGlite, on a worker thread), for the risk controls.
-  const sql = await createPgliteSql({ memory: true });
+  // The embedded store of `tickline start` (PGlite on a worker thread, in a data directory), for
+  // the risk controls and the order journal.
+  const dataDir = await mkdtemp(join(tmpdir(), 'tickline-bench-live-'));
+  const sql = await createPgliteSql({ dataDir });
   await migrateForTrading(sql);
   /** The replayed minute's close: the desk's, the venue's and the risk cache's clock. */
   let replayed = feeds[0]!.columns.openTime[0]!;
@@ -264,6 +268,7 @@ async function measure(label: 'sandbox' | 'host') {
   for (const id of runner.list().map((r) => r.id)) runner.disable(id);
   await pool?.stop();
   await sql.close();
+  await rm(dataDir, { recursive: true, force: true });
   return {
     strategies,
     accounts,
@@ -293,7 +298,6 @@ async function measure(label: 'sandbox' | 'host') {
     open_s: round(openMs / 1000, 1),
     strategies_per_core: Math.floor((strategies * 60_000) / cpuMsPerMinute),
     sandbox_processes: sandboxProcesses,
-    lasts_dbg: lasts.map((x, i) => `${Math.round(firsts[i]!)}/${Math.round(x)}`).join(' '),
     rss_mb_per_1000_strategies: pool === undefined ? 0 : round((sandboxRssMb * 1000) / strategies, 1),
   };
 }
@@ -314,7 +318,6 @@ printTable(
   })),
 );
 const main = runs.sandbox ?? runs.host!;
-if (process.env.BENCH_WAVES) console.error('WAVES', JSON.stringify((main as any).lasts_dbg));
 printResult({
   path: runs.sandbox ? 'sandbox' : 'host',
   ...main,
