@@ -11,7 +11,8 @@
  * (`LedgerRiskView`), whose 1 s cache runs on the replayed clock — as live, where candles are a
  * minute apart, each strategy order reads the store. Every order is journalled in the same SQL, as
  * there (`SqlOrderJournal`: its claim, the venue's answer, each fill); BENCH_JOURNAL=memory keeps
- * orders in memory instead, which is what the figures before 2026-11-26 measured. All
+ * orders in memory instead, which is what every figure before docs/benchmarks.md's "orders
+ * journalled in SQL" entry measured. All
  * symbols' candles of a minute arrive as one batch (as the candle consumer delivers them); a run's
  * candle-to-signal latency is from that arrival to the end of its decision (its orders placed).
  *
