@@ -5,6 +5,7 @@
  * through a short-TTL cache so each order does not cost a query, yet a switch engaged through
  * another process holds here within `ttlMs`. One per process.
  */
+import { perTurn } from '@tickline/kernel';
 import type { PortfolioRiskView } from '../broker/order-desk.ts';
 import type { PortfolioLedgerReader } from '../broker/paper/paper-ports.ts';
 import type { RiskSnapshot } from '../risk/check-order.ts';
@@ -49,11 +50,8 @@ export class LedgerRiskView implements PortfolioRiskView {
   readonly #cache = new Map<string, { value: StoredRiskControls; until: number }>();
   /** Reads of the store under way, by portfolio. */
   readonly #reading = new Map<string, Promise<StoredRiskControls>>();
-  /** Portfolios to read together at the end of this turn (see #fetch). */
-  #batch = new Map<
-    string,
-    { resolve: (value: StoredRiskControls) => void; reject: (error: unknown) => void }
-  >();
+  /** Reads the portfolios asked for in one turn together (see #fetch). */
+  #readMany: ((portfolioId: string) => Promise<StoredRiskControls>) | undefined;
 
   constructor(
     ledger: PortfolioLedgerReader,
@@ -155,28 +153,17 @@ export class LedgerRiskView implements PortfolioRiskView {
 
   /**
    * One portfolio's controls from the store. Where it reads many at once, the portfolios asked for
-   * in one turn of the event loop go in one read: a candle close's orders (a hundred portfolios
-   * and more) cost one query instead of one each.
+   * in one turn of the event loop go in one read (kernel `perTurn`): a candle close's orders (a
+   * hundred portfolios and more) cost one query instead of one each.
    */
   #fetch(portfolioId: string): Promise<StoredRiskControls> {
     const controls = this.controls;
     if (controls.readMany === undefined) return controls.read(portfolioId);
-    return new Promise((resolve, reject) => {
-      if (this.#batch.size === 0)
-        setImmediate(() => {
-          const batch = this.#batch;
-          this.#batch = new Map();
-          controls.readMany!([...batch.keys()]).then(
-            (found) => {
-              for (const [id, waiter] of batch) waiter.resolve(found.get(id) ?? { killSwitch: {} });
-            },
-            (error: unknown) => {
-              for (const waiter of batch.values()) waiter.reject(error);
-            },
-          );
-        });
-      this.#batch.set(portfolioId, { resolve, reject });
+    this.#readMany ??= perTurn(async (ids: readonly string[]) => {
+      const found = await controls.readMany!(ids);
+      return ids.map((id) => found.get(id) ?? { killSwitch: {} });
     });
+    return this.#readMany(portfolioId);
   }
 
   #put(portfolioId: string, value: StoredRiskControls): void {
