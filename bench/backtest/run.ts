@@ -17,9 +17,10 @@
  * and its bare loop on precomputed indicators (its best case). Then walk-forward runs per second
  * over a pool of worker threads.
  *
- * Sizes: BENCH_BARS (default 1,000,000), BENCH_REPS (default 3 timed runs each for the process,
+ * Sizes: BENCH_BARS (default 1,000,000), BENCH_REPS (default 5 timed runs each for the process,
  * the thread and the host, after one warm-up; the median is reported; grademark runs once each
- * way). The last line is `RESULT {json}`; its `cpu_*` fields are the same figures in CPU time (the
+ * way). The process and the host, the ratio's two sides, run in turns (one each per round): the
+ * ratio is the median of the rounds' ratios, so a load that drifts over seconds meets both alike. The last line is `RESULT {json}`; its `cpu_*` fields are the same figures in CPU time (the
  * process path counts the sandbox process's CPU too, read from /proc), and `load_average` the
  * 1-minute load at the end (the machine is shared: see the README).
  * Targets: ≥ 5M bars/s through the sandbox process, ≥ 30× grademark, process ≤ 1.5× host.
@@ -49,7 +50,7 @@ import { plainBars, runGrademarkDocumented } from './grademark-documented.ts';
 import { envInt, percentile, printResult, printTable, progress, round } from '../lib/report.ts';
 
 const bars = envInt('BENCH_BARS', 1_000_000);
-const reps = envInt('BENCH_REPS', 3);
+const reps = envInt('BENCH_REPS', 5);
 const CAPITAL = 10_000;
 
 progress(`building ${bars} one-minute bars in shared memory`);
@@ -106,6 +107,60 @@ async function timed<T>(
   return { ms: percentile(samples, 50), cpuMs: percentile(cpu, 50), last };
 }
 
+interface Timed<T> {
+  ms: number;
+  cpuMs: number;
+  last: T;
+}
+
+/** One timed call: wall ms, CPU ms (this process and its children), its value. */
+async function once<T>(fn: () => Promise<T> | T): Promise<{ ms: number; cpuMs: number; value: T }> {
+  const c0 = await cpuMs();
+  const t0 = performance.now();
+  const value = await fn();
+  const ms = performance.now() - t0;
+  return { ms, cpuMs: (await cpuMs()) - c0, value };
+}
+
+/**
+ * Two ways timed in turns — a warm-up of each, then `n` rounds of one run each — so both see the
+ * same moments of a shared machine, whose load drifts over seconds (the host row alone varied
+ * 1.7× between runs measured one after the other). Medians of each, and the median of the rounds'
+ * ratios a/b.
+ */
+async function paired<A, B>(
+  a: [string, () => Promise<A> | A],
+  b: [string, () => Promise<B> | B],
+  n: number,
+): Promise<{ a: Timed<A>; b: Timed<B>; ratio: number }> {
+  const wa: number[] = [];
+  const ca: number[] = [];
+  const wb: number[] = [];
+  const cb: number[] = [];
+  const ratios: number[] = [];
+  let lastA!: A;
+  let lastB!: B;
+  for (let i = 0; i <= n; i++) {
+    const ra = await once(a[1]);
+    const rb = await once(b[1]);
+    lastA = ra.value;
+    lastB = rb.value;
+    const round = i === 0 ? 'warm-up' : `round ${i}`;
+    progress(`${a[0]} ${round}: ${ra.ms.toFixed(0)} ms (CPU ${ra.cpuMs.toFixed(0)} ms); ${b[0]}: ${rb.ms.toFixed(0)} ms (CPU ${rb.cpuMs.toFixed(0)} ms)`);
+    if (i === 0) continue;
+    wa.push(ra.ms);
+    ca.push(ra.cpuMs);
+    wb.push(rb.ms);
+    cb.push(rb.cpuMs);
+    ratios.push(ra.ms / rb.ms);
+  }
+  return {
+    a: { ms: percentile(wa, 50), cpuMs: percentile(ca, 50), last: lastA },
+    b: { ms: percentile(wb, 50), cpuMs: percentile(cb, 50), last: lastB },
+    ratio: percentile(ratios, 50),
+  };
+}
+
 // What the backtest queue asks of a run: the chart's points of the equity curve (the metrics use
 // every bar, in the isolate).
 const request = { code: js, feeds: [feed], settings, equityPoints: EQUITY_POINTS };
@@ -120,7 +175,15 @@ await processes.ready();
 const f0 = performance.now();
 await processes.run(request, limits);
 const firstMs = performance.now() - f0;
-const inProcess = await timed('sandbox process, feed held', reps, () => processes.run(request, limits));
+const definition = evaluateTrustedStrategy(js);
+// The ratio's two sides in turns (see paired): the sandbox process's run and the host's.
+const sides = await paired(
+  ['sandbox process, feed held', () => processes.run(request, limits)],
+  ['host', () => runBacktest(definition, [feed], settings)],
+  reps,
+);
+const inProcess = sides.a;
+const onHost = sides.b;
 await processes.stop();
 // Other candles of the same size each run: the feed goes to the process every time, into the
 // memory the last one used (a cache of one feed). Named beforehand, as loadFeed names them.
@@ -137,8 +200,6 @@ await oneFeed.stop();
 const sandbox = new StrategySandbox(limits);
 const inThread = await timed('sandbox on this thread', reps, () => sandbox.run(request));
 sandbox.dispose();
-const definition = evaluateTrustedStrategy(js);
-const onHost = await timed('host', reps, () => runBacktest(definition, [feed], settings));
 progress('grademark, as its README builds a strategy: DataFrame, data-forge-indicators, lookback (slow)');
 const plain = plainBars(feed);
 const peer = await timed('grademark', 0, () => runGrademarkDocumented(plain, 20, 50, CAPITAL));
@@ -187,7 +248,8 @@ const result = {
   bars,
   path: 'sandbox process',
   bars_per_s: Math.round(barsPerS),
-  sandbox_overhead_ratio: round(inProcess.ms / onHost.ms, 2),
+  // The median of the rounds' ratios, sandbox process over host, timed in turns.
+  sandbox_overhead_ratio: round(sides.ratio, 2),
   ipc_ms_per_run: round(inProcess.ms - inThread.ms, 0),
   new_feed_bars_per_s: Math.round(bars / (newFeeds.ms / 1000)),
   new_feed_overhead_ratio: round(newFeeds.ms / onHost.ms, 2),

@@ -1,9 +1,9 @@
 /**
- * @module Calls made in one turn of the event loop, run as one. A candle close fills and places a
- * hundred orders and more at once, each through its own chain of awaits; each of them writing its
- * own row is a hundred statements, each a round trip (to PGlite's worker thread, or over the
- * network to PostgreSQL) and a statement's fixed cost. Batched per turn, they are one statement,
- * and a lone call still goes at the end of its turn, never later.
+ * @module Calls made in one turn of the event loop, run as one. A candle close's orders check the
+ * risk controls of a hundred portfolios and more at once, each through its own chain of awaits;
+ * read one by one, that is a hundred statements, each a round trip (to PGlite's worker thread, or
+ * over the network to PostgreSQL) and a statement's fixed cost. Batched per turn, it is one, and a
+ * lone call still goes at the end of its turn, never later.
  */
 
 /** Options of {@link perTurn}. */

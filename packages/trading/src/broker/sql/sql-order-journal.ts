@@ -5,15 +5,7 @@
  * claims is marked as held by this runner process, and {@link SqlOrderJournal.orphans} /
  * {@link SqlOrderJournal.takeOver} let another process take over the working orders and the
  * claims of a holder that is gone (see live/order-adoption.ts).
- *
- * `get`, `put` and `claim` made in one turn of the event loop are one statement each (kernel
- * `perTurn`): a candle close fills and places a hundred orders and more at once, and a statement per
- * order — a round trip each, serial behind PGlite's one connection — held the next decisions back
- * by hundreds of milliseconds (docs/live-strategies.md, benchmark). Rows go in key order, so two
- * processes writing overlapping batches lock them in the same order and never deadlock; a batch
- * that fails is retried row by row, so one bad row fails only its own caller.
  */
-import { perTurn } from '@tickline/kernel';
 import type { Sql, SqlValue } from '@tickline/store';
 import { strategyOrdersSince, type OrderJournal } from '../order-journal.ts';
 import type { Order } from '../order.ts';
@@ -35,48 +27,6 @@ on conflict (portfolio_id, client_order_id) do update set
   snapshot = excluded.snapshot, updated_at = excluded.updated_at, holder = excluded.holder
 where broker_orders.status = 'rejected'
 returning client_order_id`;
-
-/**
- * Many orders' rows from one JSON array of their snapshots (in key order: see
- * {@link SqlOrderJournal}), venue $2, holder $3 — in PGlite a fifth cheaper than a text array per
- * column (127 rows inserted in 5.9–6.2 ms against 7.7–7.9, measured under Liftoff).
- */
-const MANY_ROWS = `select r->>'portfolioId', r->>'clientOrderId', $2::text, r->>'symbol', r->>'status', r,
-  to_timestamp((r->>'updatedAt')::float8 / 1000), $3::text
-from jsonb_array_elements($1::jsonb) with ordinality as t(r, i)
-order by i`;
-
-const UPSERT_MANY = `insert into broker_orders (portfolio_id, client_order_id, venue, symbol, status, snapshot, updated_at, holder)
-${MANY_ROWS}
-on conflict (portfolio_id, client_order_id) do update set
-  venue = excluded.venue, symbol = excluded.symbol, status = excluded.status,
-  snapshot = excluded.snapshot, updated_at = excluded.updated_at`;
-
-const CLAIM_MANY = `insert into broker_orders (portfolio_id, client_order_id, venue, symbol, status, snapshot, updated_at, holder)
-${MANY_ROWS}
-on conflict (portfolio_id, client_order_id) do update set
-  venue = excluded.venue, symbol = excluded.symbol, status = excluded.status,
-  snapshot = excluded.snapshot, updated_at = excluded.updated_at, holder = excluded.holder
-where broker_orders.status = 'rejected'
-returning portfolio_id, client_order_id`;
-
-const GET_MANY = `select o.portfolio_id, o.client_order_id, o.snapshot
-from unnest($1::text[], $2::text[]) as q(portfolio_id, client_order_id)
-join broker_orders o on o.portfolio_id = q.portfolio_id and o.client_order_id = q.client_order_id`;
-
-/** An order's key in the journal. */
-const keyOf = (portfolioId: string, clientOrderId: string): string => `${portfolioId}\u0000${clientOrderId}`;
-
-/** Orders by key, in key order (the lock order of a batch's rows). */
-function byKey(orders: Iterable<Order>): Order[] {
-  return [...orders].sort((a, b) =>
-    a.portfolioId === b.portfolioId
-      ? compare(a.clientOrderId, b.clientOrderId)
-      : compare(a.portfolioId, b.portfolioId),
-  );
-}
-
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A working order (or a claim) and the runner process that holds it (null: none recorded). */
 export interface HeldOrder {
@@ -107,55 +57,6 @@ export class SqlOrderJournal implements OrderJournal {
     this.#venue = venue;
     this.#holder = options.holder ?? null;
   }
-
-  readonly #get = perTurn(
-    async (keys: ReadonlyArray<readonly [string, string]>): Promise<Array<Order | undefined>> => {
-      if (keys.length === 1) return [await this.#getOne(keys[0]!)];
-      const { rows } = await this.#sql.query<{
-        portfolio_id: string;
-        client_order_id: string;
-        snapshot: Order;
-      }>(GET_MANY, [keys.map((k) => k[0]), keys.map((k) => k[1])]);
-      const found = new Map(rows.map((r) => [keyOf(r.portfolio_id, r.client_order_id), r.snapshot]));
-      return keys.map(([p, c]) => found.get(keyOf(p, c)));
-    },
-    { one: (key) => this.#getOne(key) },
-  );
-
-  readonly #put = perTurn(
-    async (orders: readonly Order[]): Promise<void[]> => {
-      if (orders.length === 1) await this.#putOne(orders[0]!);
-      else {
-        // The same order twice in a turn: its last snapshot is the one kept.
-        const last = new Map(orders.map((o) => [keyOf(o.portfolioId, o.clientOrderId), o]));
-        await this.#sql.query(UPSERT_MANY, this.#rows(byKey(last.values())));
-      }
-      return orders.map(() => undefined);
-    },
-    { one: (order) => this.#putOne(order) },
-  );
-
-  readonly #claim = perTurn(
-    async (claims: readonly Order[]): Promise<boolean[]> => {
-      if (claims.length === 1) return [await this.#claimOne(claims[0]!)];
-      // The same id claimed twice in a turn: the first goes to the store, the second has lost.
-      const first = new Map<string, Order>();
-      for (const c of claims) {
-        const key = keyOf(c.portfolioId, c.clientOrderId);
-        if (!first.has(key)) first.set(key, c);
-      }
-      const { rows } = await this.#sql.query<{ portfolio_id: string; client_order_id: string }>(
-        CLAIM_MANY,
-        this.#rows(byKey(first.values())),
-      );
-      const won = new Set(rows.map((r) => keyOf(r.portfolio_id, r.client_order_id)));
-      return claims.map((c) => {
-        const key = keyOf(c.portfolioId, c.clientOrderId);
-        return first.get(key) === c && won.has(key);
-      });
-    },
-    { one: (claim) => this.#claimOne(claim) },
-  );
 
   /**
    * Working orders and claims of this venue held by nobody alive: by no process in `live` (the
@@ -188,19 +89,7 @@ export class SqlOrderJournal implements OrderJournal {
     return rows.length === 1;
   }
 
-  get(portfolioId: string, clientOrderId: string): Promise<Order | undefined> {
-    return this.#get([portfolioId, clientOrderId]);
-  }
-
-  put(order: Order): Promise<void> {
-    return this.#put(order);
-  }
-
-  claim(claim: Order): Promise<boolean> {
-    return this.#claim(claim);
-  }
-
-  async #getOne([portfolioId, clientOrderId]: readonly [string, string]): Promise<Order | undefined> {
+  async get(portfolioId: string, clientOrderId: string): Promise<Order | undefined> {
     const { rows } = await this.#sql.query<{ snapshot: Order }>(
       'select snapshot from broker_orders where portfolio_id = $1 and client_order_id = $2',
       [portfolioId, clientOrderId],
@@ -208,11 +97,11 @@ export class SqlOrderJournal implements OrderJournal {
     return rows[0]?.snapshot;
   }
 
-  async #putOne(order: Order): Promise<void> {
+  async put(order: Order): Promise<void> {
     await this.#sql.query(UPSERT, this.#row(order));
   }
 
-  async #claimOne(claim: Order): Promise<boolean> {
+  async claim(claim: Order): Promise<boolean> {
     const { rows } = await this.#sql.query(CLAIM, this.#row(claim));
     return rows.length === 1;
   }
@@ -235,11 +124,6 @@ export class SqlOrderJournal implements OrderJournal {
       new Date(order.updatedAt),
       this.#holder,
     ];
-  }
-
-  /** {@link MANY_ROWS}'s parameters for `orders` (already in key order). */
-  #rows(orders: readonly Order[]): SqlValue[] {
-    return [JSON.stringify(orders), this.#venue, this.#holder];
   }
 
   async working(portfolioId?: string): Promise<Order[]> {
