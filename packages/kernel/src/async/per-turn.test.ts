@@ -34,32 +34,12 @@ describe('perTurn', () => {
     expect(sizes).toEqual([2, 2, 1]);
   });
 
-  it('perTurn - a failed batch rejects every caller; with `one`, each input is retried alone', async () => {
+  it('perTurn - a failed batch rejects every caller', async () => {
     const plain = perTurn(async (_xs: readonly number[]): Promise<number[]> => {
       throw new Error('statement failed');
     });
     const settled = await Promise.allSettled([plain(1), plain(2)]);
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
-
-    const alone: number[] = [];
-    const retried = perTurn(
-      async (xs: readonly number[]) => {
-        if (xs.includes(13)) throw new Error('one bad row');
-        return xs;
-      },
-      {
-        one: async (x) => {
-          alone.push(x);
-          if (x === 13) throw new Error('13 is refused');
-          return x;
-        },
-      },
-    );
-    const results = await Promise.allSettled([retried(1), retried(13), retried(2)]);
-    expect(results[0]).toEqual({ status: 'fulfilled', value: 1 });
-    expect(results[1]).toMatchObject({ status: 'rejected', reason: new Error('13 is refused') });
-    expect(results[2]).toEqual({ status: 'fulfilled', value: 2 });
-    expect(alone).toEqual([1, 13, 2]);
   });
 
   it('perTurn - a many that throws synchronously rejects its callers', async () => {

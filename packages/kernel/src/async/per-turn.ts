@@ -7,14 +7,9 @@
  */
 
 /** Options of {@link perTurn}. */
-export interface PerTurnOptions<I, O> {
+export interface PerTurnOptions {
   /** Most inputs in one call of `many`; a larger batch is cut. @default 500 */
   maxBatch?: number;
-  /**
-   * Runs one input alone: when set, a batch whose `many` failed is retried input by input, so one
-   * bad input fails only its own caller.
-   */
-  one?: (input: I) => Promise<O>;
 }
 
 /**
@@ -25,10 +20,9 @@ export interface PerTurnOptions<I, O> {
  */
 export function perTurn<I, O>(
   many: (inputs: readonly I[]) => Promise<readonly O[]>,
-  options: PerTurnOptions<I, O> = {},
+  options: PerTurnOptions = {},
 ): (input: I) => Promise<O> {
   const maxBatch = options.maxBatch ?? 500;
-  const one = options.one;
   let queued: Array<Waiter<I, O>> = [];
 
   const run = (batch: Array<Waiter<I, O>>): void => {
@@ -43,8 +37,7 @@ export function perTurn<I, O>(
         for (let i = 0; i < batch.length; i++) batch[i]!.resolve(outputs[i]!);
       },
       (error: unknown) => {
-        if (one === undefined || batch.length === 1) for (const w of batch) w.reject(error);
-        else for (const w of batch) one(w.input).then(w.resolve, w.reject);
+        for (const w of batch) w.reject(error);
       },
     );
   };

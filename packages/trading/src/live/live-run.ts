@@ -8,7 +8,7 @@ import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
 import type { LiveOrder, LiveSession, LogLine, RecordedFill } from '@tickline/strategy';
 import type { CandleInterval } from '@tickline/market';
 import { fillIntervals } from './fill-interval.ts';
-import type { LiveRunStatus, LiveStrategySpec } from './live-runner-types.ts';
+import type { FeedCandle, LiveRunStatus, LiveStrategySpec } from './live-runner-types.ts';
 
 /** Fills a run keeps to rebuild its books when its sandbox process is replaced. */
 export const MAX_RECORDED_FILLS = 10_000;
@@ -91,4 +91,32 @@ export function keepLogs(run: LiveRun, lines: readonly LogLine[], keep: number):
   const logs = run.status.logs;
   logs.push(...lines);
   if (logs.length > keep) logs.splice(0, logs.length - keep);
+}
+
+/**
+ * The feed of `candle` in the run, claimed (its last candle time moved to it) before the strategy
+ * runs — a catch-up and the live consumer may offer the same candle; undefined when the run saw
+ * it already.
+ */
+export function claimCandle(run: LiveRun, candle: FeedCandle): number | undefined {
+  const f = run.session.feedOf(candle.symbol, candle.interval);
+  // Stored before its warm-up read, offered live after it (a consumer behind): warm-up, not news.
+  const end = run.warmupEnds?.[f];
+  if (end !== undefined && candle.closeTime <= end) return undefined;
+  const lastTime = run.status.lastCandleTime;
+  if (lastTime !== undefined && candle.closeTime <= lastTime && run.spec.feeds.length === 1) return undefined;
+  run.status.lastCandleTime = candle.closeTime;
+  return f;
+}
+
+/** Whether `run` decides the candles it is offered now; `owns`: the runs this process holds. */
+export function decidesNow(run: LiveRun, owns: ((runId: string) => boolean) | undefined): boolean {
+  return (
+    run.status.state === 'running' &&
+    !run.catchingUp &&
+    // Reopening: its catch-up decides this candle from the store (asking the lost session would
+    // claim it, and the reopened run would start after it).
+    !run.recovering &&
+    (owns === undefined || owns(run.spec.id))
+  );
 }

@@ -27,8 +27,8 @@ import type { KillSwitchActor, KillSwitchEngagement } from '../risk/kill-switch.
 import { liveMetrics, type LiveMetrics } from './live-metrics.ts';
 import { AnswerTurns } from './answer-turns.ts';
 import { LiveErrorCodes } from './errors.ts';
-import { DEFAULT_KEEP_LOGS, keepLogs, type LiveRun, newRun } from './live-run.ts';
-import { fillAndMark, type Filling, fillOnTrade, marketSteps } from './market-prices.ts';
+import { claimCandle, decidesNow, DEFAULT_KEEP_LOGS, keepLogs, type LiveRun, newRun } from './live-run.ts';
+import { fillOnTrade, fillWave, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
 import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
 import { inherit, rebuild, resumePoint, storedHistory, warmUpNew } from './run-restore.ts';
@@ -153,7 +153,7 @@ export class LiveRunner {
         ({ warm, windows } = await warmUpNew(this.#o, spec, session));
         run.warmupEnds = windows.map((w) => w?.to);
         // A candle stored after its last read and offered before it listens is decided from the
-        // store (the catch-up below); one read already is not decided again (#claim).
+        // store (the catch-up below); one read already is not decided again (claimCandle).
         run.catchingUp = windows.some((w) => w !== undefined);
       } else warm = await session.warmup(merged.filter((c) => c.closeTime <= resumeAfter));
       const budgetMs = this.#o.warmupCpuMs ?? DEFAULT_WARMUP_CPU_MS;
@@ -385,35 +385,22 @@ export class LiveRunner {
    * steps together, one message per process), then each run's answer is taken as it comes
    * (wave-lanes.ts: one portfolio's runs in order, portfolios side by side).
    *
-   * The runs of a portfolio a fill touched wait until the desk has recorded the fills (each run
-   * learns its own fill from its event, and must see it before the candle after it); every other
-   * run is asked at once. Before, every run waited for every fill's journal writes: at a hundred
-   * fills a minute that held 5,000 runs' decisions back by tens of milliseconds (bench:live).
+   * The runs of a portfolio a fill touched wait until its fills are recorded (a run learns its own
+   * fill from its event, before the candle after it); the others are asked at once.
    */
   async #wave(candles: readonly FeedCandle[]): Promise<void> {
-    const fillings: Filling[] = [];
-    try {
-      for (const candle of candles) fillings.push(await fillAndMark(this.#o, candle));
-    } catch (error) {
-      // The candles before it are being recorded: their failures are this one's.
-      for (const f of fillings) f.recorded.catch(() => undefined);
-      throw error;
-    }
-    const touched = new Set<string>();
-    for (const f of fillings) for (const p of f.portfolios) touched.add(p);
-    const recorded = touched.size === 0 ? undefined : Promise.all(fillings.map((f) => f.recorded));
+    const { touched, recorded } = await fillWave(this.#o, candles);
     const lanes = new WaveLanes<Answer | undefined>((a) =>
       a === undefined ? undefined : this.#take(a.run, a.candle, a.error, a.step),
     );
     /** Runs of touched portfolios, asked once the fills are recorded. */
-    const later: Array<{ run: LiveRun; candle: FeedCandle; taken: (answer: Answer | undefined) => void }> =
-      [];
+    const later: Array<[LiveRun, FeedCandle, (answer: Answer | undefined) => void]> = [];
     this.#turns.start();
     for (const candle of candles)
       for (const run of this.#byFeed.get(`${candle.symbol}\u0000${candle.interval}`) ?? []) {
-        if (!this.#asks(run)) continue;
+        if (!decidesNow(run, this.#o.owns)) continue;
         if (!touched.has(run.spec.portfolioId)) {
-          const f = this.#claim(run, candle);
+          const f = claimCandle(run, candle);
           if (f === undefined) continue;
           const taken = lanes.ask(run.spec.portfolioId);
           this.#ask(run, f, candle, (error, step) => taken({ run, candle, error, step }));
@@ -422,15 +409,15 @@ export class LiveRunner {
         // Its place in the portfolio's lane now (answers are taken in the order asked), the
         // question once the fills are recorded — unless it stopped meanwhile, or they failed
         // (the candle is not claimed: a redelivery asks it).
-        later.push({ run, candle, taken: lanes.ask(run.spec.portfolioId) });
+        later.push([run, candle, lanes.ask(run.spec.portfolioId)]);
       }
     if (recorded === undefined) return lanes.done();
     const failed = await recorded.then(
       () => undefined,
       (error: unknown) => ({ error }),
     );
-    for (const { run, candle, taken } of later) {
-      const f = failed === undefined && this.#asks(run) ? this.#claim(run, candle) : undefined;
+    for (const [run, candle, taken] of later) {
+      const f = failed === undefined && decidesNow(run, this.#o.owns) ? claimCandle(run, candle) : undefined;
       if (f === undefined) taken(undefined);
       else this.#ask(run, f, candle, (error, step) => taken({ run, candle, error, step }));
     }
@@ -438,43 +425,13 @@ export class LiveRunner {
     if (failed !== undefined) throw failed.error;
   }
 
-  /** Whether `run` decides the candles it is offered now (see #wave). */
-  #asks(run: LiveRun): boolean {
-    const owns = this.#o.owns;
-    return (
-      run.status.state === 'running' &&
-      !run.catchingUp &&
-      // Reopening: its catch-up decides this candle from the store (asking the lost session would
-      // claim it, and the reopened run would start after it).
-      !run.recovering &&
-      (owns === undefined || owns(run.spec.id))
-    );
-  }
-
   async #step(run: LiveRun, candle: FeedCandle): Promise<void> {
-    const f = this.#claim(run, candle);
+    const f = claimCandle(run, candle);
     if (f === undefined) return;
     const answer = await new Promise<Answer>((resolve) =>
       this.#ask(run, f, candle, (error, step) => resolve({ run, candle, error, step })),
     );
     await this.#take(run, candle, answer.error, answer.step);
-  }
-
-  /**
-   * The feed of `candle` in the run, claimed (its last candle time moved to it) before the strategy
-   * runs — a catch-up and the live consumer may offer the same candle; undefined when the run saw
-   * it already.
-   */
-  #claim(run: LiveRun, candle: FeedCandle): number | undefined {
-    const f = run.session.feedOf(candle.symbol, candle.interval);
-    // Stored before its warm-up read, offered live after it (a consumer behind): warm-up, not news.
-    const end = run.warmupEnds?.[f];
-    if (end !== undefined && candle.closeTime <= end) return undefined;
-    const lastTime = run.status.lastCandleTime;
-    if (lastTime !== undefined && candle.closeTime <= lastTime && run.spec.feeds.length === 1)
-      return undefined;
-    run.status.lastCandleTime = candle.closeTime;
-    return f;
   }
 
   /** Shows the candle to the run; `answer` gets the step or the error, later, once. */

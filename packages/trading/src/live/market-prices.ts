@@ -67,13 +67,11 @@ export async function fillOnTrade(o: MarketPricesOptions, trade: TradePrice): Pr
 
 /**
  * The venue's updates of one price, applied together: each order's changes stay in order (the desk
- * applies one order's one after the other), different orders' journal writes share a statement
- * (SqlOrderJournal) instead of waiting for each other's round trips. Their events leave in the
- * venue's order: each waits for the same statements, answered in the order they were made.
+ * applies one order's one after the other), different orders' journal writes in flight at once
+ * instead of each waiting for the round trips of the one before.
  */
 async function applyAll(o: MarketPricesOptions, orders: readonly Order[]): Promise<void> {
-  if (orders.length === 1) await o.desk.applyUpdate(orders[0]!);
-  else if (orders.length > 1) await Promise.all(orders.map((order) => o.desk.applyUpdate(order)));
+  await Promise.all(orders.map((order) => o.desk.applyUpdate(order)));
 }
 
 /**
@@ -124,4 +122,25 @@ export async function fillAndMark(o: MarketPricesOptions, candle: FeedCandle): P
   }
   o.books.mark(symbol, candle.close, candle.closeTime);
   return { portfolios, recorded };
+}
+
+/**
+ * The fills of a wave's candles (see {@link fillAndMark}, in the candles' order): the portfolios
+ * they touched, and `recorded` once every one is recorded (undefined when none was filled).
+ */
+export async function fillWave(
+  o: MarketPricesOptions,
+  candles: readonly FeedCandle[],
+): Promise<{ touched: ReadonlySet<string>; recorded: Promise<unknown> | undefined }> {
+  const fillings: Filling[] = [];
+  try {
+    for (const candle of candles) fillings.push(await fillAndMark(o, candle));
+  } catch (error) {
+    // The candles before it are being recorded: their failures are this one's.
+    for (const f of fillings) f.recorded.catch(() => undefined);
+    throw error;
+  }
+  const touched = new Set<string>();
+  for (const f of fillings) for (const p of f.portfolios) touched.add(p);
+  return { touched, recorded: touched.size === 0 ? undefined : Promise.all(fillings.map((f) => f.recorded)) };
 }
