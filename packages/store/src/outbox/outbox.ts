@@ -53,6 +53,8 @@ export function createOutbox<T>(options: OutboxOptions<T>): Outbox<T> {
   const { sql, publisher, what } = options;
   const flushTimeoutMs = options.flushTimeoutMs ?? OUTBOX_FLUSH_TIMEOUT_MS;
   const pending = new Set<Promise<void>>();
+  /** Events sent this turn, marked together (see send). */
+  let unmarked: EventEnvelope<T>[] = [];
   let logger: Logger | undefined;
   let state: ServiceStatus = ServiceStatus.Starting;
 
@@ -70,13 +72,22 @@ export function createOutbox<T>(options: OutboxOptions<T>): Outbox<T> {
     await options.markPublished(sql, events);
   }
 
-  function send(events: readonly EventEnvelope<T>[]): void {
-    if (events.length === 0) return;
-    for (const event of events) publisher.publish(event);
+  function markTurn(): void {
+    const events = unmarked;
+    unmarked = [];
     const marking = mark(events)
       .catch((error: unknown) => logger?.warn({ err: error }, `marking ${what} events published failed`))
       .finally(() => pending.delete(marking));
     pending.add(marking);
+  }
+
+  function send(events: readonly EventEnvelope<T>[]): void {
+    if (events.length === 0) return;
+    for (const event of events) publisher.publish(event);
+    // Marked with every other send of this turn: a candle close's fills are sent one order at a
+    // time, and one flush wait and one statement each was a round trip per fill.
+    if (unmarked.length === 0) setImmediate(markTurn);
+    for (const event of events) unmarked.push(event);
   }
 
   return {

@@ -62,7 +62,7 @@ export interface TestAppParts {
   identity: IdentityService;
   host: StrategyHost;
   log: EventLog;
-  publisher: { publish(event: EventEnvelope): void };
+  publisher: { publish(event: EventEnvelope): void; flush(timeoutMs: number): Promise<boolean> };
 }
 
 /** A module built on the strategy host: its started services and its routes. */
@@ -136,10 +136,18 @@ export async function createStrategyTestApp<E extends TestAppExtension | undefin
       batch.map((e) => ({ id: e.id, key: e.partitionkey, type: e.type, payload: encodeEvent(e) })),
     );
   };
+  const appending = new Set<Promise<void>>();
   const publisher = {
     publish: (e: EventEnvelope) => {
       events.push(e);
-      if (log !== undefined) void append([e]);
+      if (log === undefined) return;
+      const appended: Promise<void> = append([e]).finally(() => appending.delete(appended));
+      appending.add(appended);
+    },
+    /** Resolves once every event published so far is in the log (as the eventlog publisher's). */
+    flush: async (_timeoutMs: number): Promise<boolean> => {
+      await Promise.allSettled([...appending]);
+      return true;
     },
   };
   const host = createStrategyHost({
@@ -151,7 +159,9 @@ export async function createStrategyTestApp<E extends TestAppExtension | undefin
     metrics: createMetricsRegistry(),
     clock: systemClock,
   });
-  const extension = (log === undefined ? undefined : options.extend?.({ sql, identity, host, log, publisher })) as E;
+  const extension = (
+    log === undefined ? undefined : options.extend?.({ sql, identity, host, log, publisher })
+  ) as E;
   const services = [...host.services, ...(extension?.services ?? [])];
   for (const service of services) await service.start({ logger: silentLogger, fail: () => undefined });
 
@@ -166,7 +176,9 @@ export async function createStrategyTestApp<E extends TestAppExtension | undefin
         .send({ error: { code: 'HTTP_BAD_REQUEST', message: (error as Error).message } });
     }
     if ((error as { statusCode?: number }).statusCode === 413) {
-      return reply.status(413).send({ error: { code: 'HTTP_PAYLOAD_TOO_LARGE', message: (error as Error).message } });
+      return reply
+        .status(413)
+        .send({ error: { code: 'HTTP_PAYLOAD_TOO_LARGE', message: (error as Error).message } });
     }
     if (isTicklineError(error)) {
       const status = listErrorCodes().find((c) => c.code === error.code)?.httpStatus ?? 500;

@@ -6,7 +6,7 @@
  * each `order.filled`, `order.cancelled` and `order.rejected` are emitted once, in order, whether
  * the answer came from placing, from a poll or from a retry. Strategy runs and manual orders from the API both go through it.
  */
-import type { Clock, Registry } from '@tickline/kernel';
+import type { Clock, EventEnvelope, Registry } from '@tickline/kernel';
 import { checkOrder, orderRateRefusal, type RiskSnapshot } from '../risk/check-order.ts';
 import { type KillSwitchState, ordersToCancel } from '../risk/kill-switch.ts';
 import { InMemoryOrderRateLimiter, type OrderRateLimiter } from '../risk/order-rate-limiter.ts';
@@ -42,10 +42,17 @@ export interface OrderDeskOptions {
   portfolios: PortfolioRiskView;
   clock: Clock;
   /**
-   * Receives each lifecycle event in order; the caller stamps it with an event source
-   * (`broker/<venue>`, subject = partition key = portfolio id) and hands it to the publisher.
+   * Stamps a lifecycle event as the envelope the log gets (event source `broker/<venue>`, subject =
+   * partition key = portfolio id). The journal stores the envelopes with the snapshot they
+   * announce, in one write (its outbox), so a change it holds is never missing from the log.
+   * @default none: the caller stamps the events in `emit` (a journal in memory)
    */
-  emit: (event: OrderLifecycleEvent) => void;
+  envelope?: (event: OrderLifecycleEvent) => EventEnvelope;
+  /**
+   * Receives each lifecycle event in order, once the journal holds it, with its envelope when
+   * `envelope` is set; the caller hands the envelope to the outbox (or stamps and publishes it).
+   */
+  emit: (event: OrderLifecycleEvent, envelope?: EventEnvelope) => void;
   /** Where `tickline_broker_*` metrics go; none when absent. */
   metrics?: Registry;
   /**
@@ -282,14 +289,19 @@ export class OrderDesk {
    * answer to placing) read the journal, diff and write it, and two at once would both tell the
    * same fill.
    */
-  #applyCounted(next: Order, claimed?: { prior: Order | undefined }): Promise<{ order: Order; events: number }> {
+  #applyCounted(
+    next: Order,
+    claimed?: { prior: Order | undefined },
+  ): Promise<{ order: Order; events: number }> {
     const key = `${next.portfolioId}\u0000${next.clientOrderId}`;
     const before = this.#applying.get(key) ?? Promise.resolve();
     const applied = before.catch(() => undefined).then(() => this.#applyNow(next, claimed));
     this.#applying.set(key, applied);
-    void applied.finally(() => {
-      if (this.#applying.get(key) === applied) this.#applying.delete(key);
-    }).catch(() => undefined);
+    void applied
+      .finally(() => {
+        if (this.#applying.get(key) === applied) this.#applying.delete(key);
+      })
+      .catch(() => undefined);
     return applied;
   }
 
@@ -317,8 +329,10 @@ export class OrderDesk {
     // After a rejected attempt the order's life starts over; a repeated rejection says nothing new.
     const since = previous?.status === 'rejected' && merged.status !== 'rejected' ? undefined : previous;
     const events = orderTransitions(since, merged, this.#o.broker.venue);
-    await this.#o.journal.put(merged);
-    for (const event of events) this.#o.emit(event);
+    const stamp = this.#o.envelope;
+    const envelopes = stamp === undefined ? undefined : events.map((event) => stamp(event));
+    await this.#o.journal.put(merged, envelopes);
+    for (let i = 0; i < events.length; i++) this.#o.emit(events[i]!, envelopes?.[i]);
     return { order: merged, events: events.length };
   }
 }

@@ -4,12 +4,18 @@
  * is retried or a poll sees the same state again. In memory here; the SQL journal (the portfolio's
  * `orders` table, written in the same transaction as the projection) implements the same port.
  */
+import type { EventEnvelope } from '@tickline/kernel';
 import { isFinalStatus, type Order } from './order.ts';
 
 /** Last known order snapshots. */
 export interface OrderJournal {
   get(portfolioId: string, clientOrderId: string): Promise<Order | undefined>;
-  put(order: Order): Promise<void>;
+  /**
+   * Stores `order` as its id's snapshot and, in the same write, `events` — the envelopes that
+   * announce the change — in the journal's outbox (a durable journal; see order-event-outbox.ts):
+   * the snapshot is never stored without them.
+   */
+  put(order: Order, events?: readonly EventEnvelope[]): Promise<void>;
   /**
    * Atomically takes a client order id before it reaches a venue: stores `claim` as the id's
    * snapshot unless the journal already holds one that is not a rejection (a rejection left
@@ -49,7 +55,8 @@ export class InMemoryOrderJournal implements OrderJournal {
     return this.#orders.get(`${portfolioId}\u0000${clientOrderId}`);
   }
 
-  async put(order: Order): Promise<void> {
+  /** `events` are not kept: a journal in memory dies with its publisher's queue. */
+  async put(order: Order, _events?: readonly EventEnvelope[]): Promise<void> {
     this.#orders.set(`${order.portfolioId}\u0000${order.clientOrderId}`, order);
   }
 

@@ -7,6 +7,7 @@ import {
   ManualClock,
   silentLogger,
 } from '@tickline/kernel';
+import { until } from '@tickline/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tradingDatabase } from '../testing/trading-database.ts';
@@ -127,6 +128,135 @@ describe('live host (in-memory log, PGlite)', () => {
       expect(host.runner.status('r1')).toMatchObject({ state: 'running', candles: 60, signals: 12 });
     } finally {
       for (const s of host.services) await s.stop();
+    }
+  }, 120_000);
+
+  it('a process killed before the log had its fills: the next one opens its books with them, and the log gets them once', async () => {
+    const log = createInMemoryEventLog({ name: 'main' });
+    const append = (events: EventEnvelope[]) =>
+      log.append(
+        events.map((e) => ({ id: e.id, key: e.partitionkey, type: e.type, payload: encodeEvent(e) })),
+      );
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const settings = resolveBacktestSettings({ startingCapital: 10_000 });
+    const hostOn = (publish: (e: EventEnvelope) => void) =>
+      createLiveHost({
+        eventLog: log,
+        publish,
+        flush: async () => true,
+        sql: database.sql,
+        clock,
+        member: 'm1',
+        symbols: new Set(['BTC-USDT']),
+        settings,
+        risk: RiskLimitsSchema.parse({ maxOrdersPerMinute: 0 }),
+        load: async () => alternating,
+        history: async () => [],
+      });
+    // The first process's order events never leave its publisher's queue: it dies with them.
+    const first = hostOn((e) => {
+      if (!e.type.startsWith('order.')) void append([e]);
+    });
+    const source = createEventSource({ source: 'test', clock });
+    const Q = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+    await append([
+      source.create(Snapshot, {
+        subject: Q,
+        data: {
+          accountId: Q,
+          tier: 'free',
+          currency: 'USD',
+          cash: '10000.00',
+          positions: [],
+          generatedAt: '',
+        },
+      }),
+    ]);
+    await first.loadBooks();
+    for (const s of first.services)
+      await s.start({ logger: silentLogger, fail: (e) => expect.fail(String(e)) });
+    const fills = async () => {
+      const { rows } = await database.sql.query<{ fills: number; cash: number }>(
+        'select fills, cash from portfolios where portfolio_id = $1',
+        [Q],
+      );
+      return { fills: Number(rows[0]?.fills), cash: Number(rows[0]?.cash) };
+    };
+    try {
+      await first.services[1]!.idle();
+      await first.runner.enable({
+        id: 'r2',
+        strategyId: 's2',
+        version: 1,
+        userId: 'u2',
+        portfolioId: Q,
+        params: {},
+        feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
+        settings,
+        warmupBars: 0,
+      });
+      const feed = randomWalkFeed('BTC-USDT', '1m', 60_000, 20, 11);
+      const c = feed.columns;
+      await append(
+        Array.from(c.close, (close, i) =>
+          source.create(Candle, {
+            subject: 'BTC-USDT',
+            data: {
+              symbol: 'BTC-USDT',
+              interval: '1m',
+              openTime: c.openTime[i],
+              closeTime: c.closeTime[i],
+              open: c.open[i],
+              high: c.high[i],
+              low: c.low[i],
+              close,
+              volume: c.volume[i],
+              correction: false,
+              incomplete: false,
+            },
+          }),
+        ),
+      );
+      const deadline = Date.now() + 60_000;
+      while (first.runner.status('r2')?.candles !== 20 && Date.now() < deadline) {
+        await first.services[0]!.idle();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await first.services[1]!.idle();
+    } finally {
+      for (const s of first.services) await s.stop();
+    }
+    // Candles 0 and 10 bought, 5 and 15 sold: four fills, none of which reached the log.
+    expect(first.runner.status('r2')).toMatchObject({ candles: 20, signals: 4 });
+    expect(first.books.dayState(Q)?.fills).toBe(4);
+    expect(await fills()).toEqual({ fills: 0, cash: 10_000 });
+
+    const second = hostOn((e) => void append([e]));
+    await second.loadBooks();
+    // Opened from the portfolio tables and the fills the projection has not booked.
+    expect(second.books.cash(Q)).toBe(first.books.cash(Q));
+    expect(second.books.dayState(Q)?.fills).toBe(4);
+    const services = [second.orderOutbox, ...second.services];
+    for (const s of services) await s.start({ logger: silentLogger, fail: (e) => expect.fail(String(e)) });
+    try {
+      const deadline = Date.now() + 60_000;
+      while ((await fills()).fills < 4 && Date.now() < deadline) {
+        await second.services[1]!.idle();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // The re-sent fills booked once, in SQL as in memory; the outbox empty once the log had them.
+      expect(await fills()).toEqual({ fills: 4, cash: first.books.cash(Q) });
+      expect(second.books.dayState(Q)?.fills).toBe(4);
+      const filled = (await log.read({ from: 0, limit: 10_000 })).filter(
+        (r) => r.type === 'order.filled' && r.key === Q,
+      );
+      expect(filled).toHaveLength(4);
+      await until(
+        async () => (await database.sql.query('select 1 from broker_order_events')).rows.length === 0,
+        { what: 'the outbox emptied', timeoutMs: 30_000 },
+      );
+    } finally {
+      for (const s of services) await s.stop();
     }
   }, 120_000);
 });

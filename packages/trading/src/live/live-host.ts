@@ -14,21 +14,25 @@ import {
   type Service,
 } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
-import { OrderDesk, type OrderDeskPort } from '../broker/order-desk.ts';
+import { OrderDesk, type OrderDeskOptions, type OrderDeskPort } from '../broker/order-desk.ts';
 import { orderEnvelope, orderEventSourceName } from '../broker/order-envelope.ts';
 import type { PaperBroker } from '../broker/paper/paper-ports.ts';
+import { createOrderEventOutbox, unbookedFills } from '../broker/sql/order-event-outbox.ts';
 import { SqlOrderJournal } from '../broker/sql/sql-order-journal.ts';
 import type { EngineSettings, OpenSession, StrategyDefinition } from '@tickline/strategy';
 import { coreFillModel } from '../paper/core-fill-model.ts';
 import { createPaperBroker } from '../paper/paper-broker.ts';
 import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
-import { createPortfolioProjection, loadPortfolio } from '../portfolio/portfolio-projection.ts';
+import {
+  createPortfolioProjection,
+  loadPortfolio,
+  PORTFOLIO_PROJECTION_CONSUMER,
+} from '../portfolio/portfolio-projection.ts';
 import type { OrderRateLimiter } from '../risk/order-rate-limiter.ts';
 import { InMemoryOrderRateLimiter } from '../risk/order-rate-limiter.ts';
 import type { RiskLimits } from '../risk/risk-limits.ts';
 import { SqlRiskControls } from '../risk/sql-risk-controls.ts';
-import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
 import { openBinancePortfolio, type OpenBinanceDeps } from '../venues/open-binance.ts';
 import { VenueDesks } from '../venues/venue-desks.ts';
 import type { RunnerMembership } from './membership.ts';
@@ -42,6 +46,11 @@ export interface LiveHostDeps {
   eventLog: EventLog;
   /** Publishes an event (the started publisher's `publish`). */
   publish: (event: EventEnvelope) => void;
+  /**
+   * Resolves true once everything published is in the log (the publisher's `flush`): the order
+   * events' outbox deletes its rows then. @default true at once (a log appended synchronously)
+   */
+  flush?: (timeoutMs: number) => Promise<boolean>;
   sql: Sql;
   clock: Clock;
   metrics?: Registry;
@@ -104,6 +113,11 @@ export interface LiveHost {
   /** Start after the event log and the publisher; stop before them. */
   services: ConsumerRunner[];
   /**
+   * The order events' outbox (order-event-outbox.ts): re-sends at start what the log had not
+   * acknowledged. Start it with `services`.
+   */
+  orderOutbox: Service;
+  /**
    * The books following every process's fills (books-follower.ts): start `consumer` before
    * `loadBooks()`, so no account opened meanwhile is missed, and `catchUp` after it.
    */
@@ -141,35 +155,46 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
   const journal = new SqlOrderJournal(deps.sql, paper.venue, { holder: deps.member });
   const portfolioSource = createEventSource({ source: 'strategy/portfolio', clock: deps.clock });
   const late: { runner?: LiveRunner } = {};
-  /** The lifecycle events of `venue`'s orders: to the runner, the log, and a fill as the portfolio booked it. */
-  const emitFor = (venue: string) => {
+  // The order events reach the log through the journal's outbox: stored with the order's snapshot.
+  const orderOutbox = createOrderEventOutbox({
+    sql: deps.sql,
+    publisher: { publish: deps.publish, flush: deps.flush ?? (async () => true) },
+  });
+  /**
+   * The lifecycle events of `venue`'s orders: stamped for the journal's outbox; once recorded, to
+   * the runner, the log, and a fill as the portfolio booked it (a notice: not through the outbox).
+   */
+  const emitFor = (venue: string): Pick<OrderDeskOptions, 'envelope' | 'emit'> => {
     const orderSource = createEventSource({ source: orderEventSourceName(venue), clock: deps.clock });
-    return (event: OrderLifecycleEvent): void => {
-      late.runner!.onOrderEvent(event);
-      deps.publish(orderEnvelope(orderSource, event));
-      if (event.type === 'order.filled') {
-        // The fill as the portfolio booked it: what its owner is told, and the notify match for fills.
-        const d = event.data;
-        deps.publish(
-          portfolioSource.create(PortfolioOrderFilled, {
-            subject: d.portfolioId,
-            data: {
-              portfolioId: d.portfolioId,
-              userId: d.portfolioId,
-              orderId: d.clientOrderId,
-              symbol: d.symbol,
-              side: d.side,
-              quantity: d.fill.quantity,
-              price: d.fill.price,
-              fee: d.fill.fee,
-              partial: d.partial,
-              cash: books.cash(d.portfolioId),
-              equity: books.equity(d.portfolioId),
-              at: d.fill.time,
-            },
-          }),
-        );
-      }
+    return {
+      envelope: (event) => orderEnvelope(orderSource, event),
+      emit: (event, envelope) => {
+        late.runner!.onOrderEvent(event);
+        orderOutbox.send([envelope ?? orderEnvelope(orderSource, event)]);
+        if (event.type === 'order.filled') {
+          // The fill as the portfolio booked it: what its owner is told, and the notify match for fills.
+          const d = event.data;
+          deps.publish(
+            portfolioSource.create(PortfolioOrderFilled, {
+              subject: d.portfolioId,
+              data: {
+                portfolioId: d.portfolioId,
+                userId: d.portfolioId,
+                orderId: d.clientOrderId,
+                symbol: d.symbol,
+                side: d.side,
+                quantity: d.fill.quantity,
+                price: d.fill.price,
+                fee: d.fill.fee,
+                partial: d.partial,
+                cash: books.cash(d.portfolioId),
+                equity: books.equity(d.portfolioId),
+                at: d.fill.time,
+              },
+            }),
+          );
+        }
+      },
     };
   };
   // One count per portfolio, whichever venue's desk places its order.
@@ -181,7 +206,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     clock: deps.clock,
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
     orderRate,
-    emit: emitFor(paper.venue),
+    ...emitFor(paper.venue),
   });
   const venues =
     deps.venues === undefined
@@ -275,6 +300,12 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     const { rows } = await deps.sql.query<{ portfolio_id: string }>('select portfolio_id from portfolios');
     await deps.sql.transaction(async (tx) => {
       for (const r of rows) await loadPortfolio(tx, books, r.portfolio_id);
+      // Fills the journal recorded that the projection has not booked (a process killed before the
+      // log had them): the rows lack them until the outbox's re-send is projected. After the
+      // portfolios' locks, so each is counted once (see unbookedFills).
+      for (const fill of await unbookedFills(tx, PORTFOLIO_PROJECTION_CONSUMER)) {
+        if (books.has(fill.data.portfolioId)) books.applyFill(fill.data);
+      }
     });
     return rows.length;
   };
@@ -289,6 +320,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     risk,
     journal,
     services: [candles, projector],
+    orderOutbox,
     follower: { consumer: followerConsumer, catchUp },
     loadBooks,
     adoptOrphans,

@@ -60,7 +60,7 @@ export interface LiveCompositionDeps {
   /** The promotion gate (research-jobs/promotion-gate-service.ts): throws when a version may not go live. */
   promotionGate?: (userId: string, tier: Tier, strategyId: string, version: number) => Promise<void>;
   eventLog: EventLog;
-  publisher: Pick<Publisher, 'publish'>;
+  publisher: Pick<Publisher, 'publish' | 'flush'>;
   sql: Sql;
   clock: Clock;
   logger: Logger;
@@ -189,6 +189,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   const host: LiveHost = createLiveHost({
     eventLog: deps.eventLog,
     publish,
+    flush: (timeoutMs) => deps.publisher.flush(timeoutMs),
     sql: deps.sql,
     clock,
     metrics: deps.metrics,
@@ -450,6 +451,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       ...(deps.open === undefined ? [processes] : []),
       host.follower.consumer,
       books,
+      host.orderOutbox,
       ...host.services,
       host.follower.catchUp,
       heartbeat,

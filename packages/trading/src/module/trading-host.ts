@@ -16,7 +16,7 @@ import type { TradingSettings } from './trading-settings.ts';
 /** Started objects the host needs besides the base deps. */
 export interface TradingHostDeps {
   sql: Sql;
-  publisher: Pick<Publisher, 'publish'>;
+  publisher: Pick<Publisher, 'publish' | 'flush'>;
   identity: IdentityService;
   /** The strategy host: stored versions, the promotion gate, the sandbox processes. */
   strategy: StrategyHost;

@@ -10,8 +10,7 @@ import { BINANCE_SPOT_VENUE, createBinanceSpotBroker } from '../broker/binance/b
 import type { BinanceSpotConfig } from '../broker/binance/config.ts';
 import { openVenueCredentials } from '../broker/credentials.ts';
 import { BrokerError } from '../broker/errors.ts';
-import { OrderDesk, type PortfolioRiskView } from '../broker/order-desk.ts';
-import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
+import { OrderDesk, type OrderDeskOptions, type PortfolioRiskView } from '../broker/order-desk.ts';
 import { SqlOrderJournal } from '../broker/sql/sql-order-journal.ts';
 import type { OrderRateLimiter } from '../risk/order-rate-limiter.ts';
 import { BinancePortfolio } from './binance-portfolio.ts';
@@ -28,8 +27,8 @@ export interface OpenBinanceDeps {
   holder: string;
   portfolios: PortfolioRiskView;
   orderRate: OrderRateLimiter;
-  /** Emits a lifecycle event of `venue`'s orders (the live host's path). */
-  emitFor: (venue: string) => (event: OrderLifecycleEvent) => void;
+  /** Stamps and emits the lifecycle events of `venue`'s orders (the live host's path). */
+  emitFor: (venue: string) => Pick<OrderDeskOptions, 'envelope' | 'emit'>;
   metrics?: Registry | undefined;
   /** Test seam: the adapter's HTTP client. @default globalThis.fetch */
   fetch?: typeof fetch;
@@ -71,7 +70,7 @@ export async function openBinancePortfolio(
     portfolios: deps.portfolios,
     clock: deps.clock,
     orderRate: deps.orderRate,
-    emit: deps.emitFor(BINANCE_SPOT_VENUE),
+    ...deps.emitFor(BINANCE_SPOT_VENUE),
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   });
   return new BinancePortfolio({

@@ -6,6 +6,7 @@
  * {@link SqlOrderJournal.takeOver} let another process take over the working orders and the
  * claims of a holder that is gone (see live/order-adoption.ts).
  */
+import type { EventEnvelope } from '@tickline/kernel';
 import type { Sql, SqlValue } from '@tickline/store';
 import { strategyOrdersSince, type OrderJournal } from '../order-journal.ts';
 import type { Order } from '../order.ts';
@@ -16,6 +17,13 @@ values ($1, $2, $3, $4, $5, $6, $7, $8)
 on conflict (portfolio_id, client_order_id) do update set
   venue = excluded.venue, symbol = excluded.symbol, status = excluded.status,
   snapshot = excluded.snapshot, updated_at = excluded.updated_at`;
+
+// The snapshot and its events (order-event-outbox.ts) in one statement: both or neither.
+const UPSERT_ANNOUNCED = `with announced as (
+  insert into broker_order_events (event_id, portfolio_id, envelope)
+  select (e->>'id')::uuid, $1, e from jsonb_array_elements($9::jsonb) as t(e)
+)
+${UPSERT}`;
 
 // The claim: one statement, so PostgreSQL's unique-key check decides between racing desks (a
 // second insert waits for the first and then sees the conflict). A rejected row is re-taken by
@@ -97,8 +105,9 @@ export class SqlOrderJournal implements OrderJournal {
     return rows[0]?.snapshot;
   }
 
-  async put(order: Order): Promise<void> {
-    await this.#sql.query(UPSERT, this.#row(order));
+  async put(order: Order, events: readonly EventEnvelope[] = []): Promise<void> {
+    if (events.length === 0) await this.#sql.query(UPSERT, this.#row(order));
+    else await this.#sql.query(UPSERT_ANNOUNCED, [...this.#row(order), JSON.stringify(events)]);
   }
 
   async claim(claim: Order): Promise<boolean> {

@@ -1,0 +1,118 @@
+/**
+ * The order events' outbox over PGlite and, when one is provided, PostgreSQL: the journal stores an
+ * order's snapshot and the events announcing it in one statement (both or neither), and the outbox
+ * re-sends at start what the log had not acknowledged, deleting rows only once it has.
+ */
+import {
+  createEventSource,
+  defineEvent,
+  type EventEnvelope,
+  ManualClock,
+  silentLogger,
+} from '@tickline/kernel';
+import { createPgliteSql, createPostgresSql, type Sql } from '@tickline/store';
+import { createDatabase, providedPostgres, until } from '@tickline/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
+import { migrateForTrading } from '../../testing/trading-migrations.ts';
+import type { Order } from '../order.ts';
+import { createOrderEventOutbox } from './order-event-outbox.ts';
+import { SqlOrderJournal } from './sql-order-journal.ts';
+
+const Filled = defineEvent({ type: 'order.filled', description: 'test', schema: z.any() });
+const postgres = providedPostgres(inject);
+let counter = 0;
+
+function cases(adapter: string, open: () => Promise<Sql>): void {
+  describe(`order events' outbox - ${adapter}`, () => {
+    let sql: Sql;
+    beforeAll(async () => {
+      sql = await open();
+      await migrateForTrading(sql);
+    }, 60_000);
+    afterAll(() => sql?.close());
+
+    const source = createEventSource({ source: 'broker/paper', clock: new ManualClock(1_763_800_000_000) });
+    const portfolio = (): string => `p-${process.pid}-${++counter}`;
+    const order = (portfolioId: string, status: Order['status'] = 'filled'): Order => ({
+      portfolioId,
+      clientOrderId: 'a',
+      venueOrderId: '1',
+      symbol: 'BTC-USDT',
+      side: 'buy',
+      type: 'market',
+      quantity: 1,
+      timeInForce: 'gtc',
+      status,
+      filledQuantity: status === 'filled' ? 1 : 0,
+      filledQuote: status === 'filled' ? 100 : 0,
+      fills: [],
+      createdAt: 1_763_800_000_000,
+      updatedAt: 1_763_800_000_000,
+    });
+    const filled = (portfolioId: string): EventEnvelope =>
+      source.create(Filled, { subject: portfolioId, data: { portfolioId, clientOrderId: 'a' } });
+    const rows = async (portfolioId: string): Promise<string[]> =>
+      (
+        await sql.query<{ event_id: string }>(
+          'select event_id::text from broker_order_events where portfolio_id = $1 order by event_id',
+          [portfolioId],
+        )
+      ).rows.map((r) => r.event_id);
+
+    it('stores the snapshot and its events in one write: both or neither', async () => {
+      const journal = new SqlOrderJournal(sql, 'paper');
+      const p = portfolio();
+      const event = filled(p);
+      await journal.put(order(p, 'new'));
+      await journal.put(order(p), [event]);
+      expect((await journal.get(p, 'a'))?.status).toBe('filled');
+      expect(await rows(p)).toEqual([event.id]);
+      // The same event id again: the statement fails as a whole, the snapshot is not changed.
+      await expect(journal.put(order(p, 'cancelled'), [event])).rejects.toThrow();
+      expect((await journal.get(p, 'a'))?.status).toBe('filled');
+      expect(await rows(p)).toEqual([event.id]);
+    });
+
+    it('re-sends at start what the log had not acknowledged, in order; deletes rows once it has', async () => {
+      const journal = new SqlOrderJournal(sql, 'paper');
+      await sql.query('delete from broker_order_events');
+      const p = portfolio();
+      const events = [filled(p), filled(p), filled(p)];
+      for (const [i, e] of events.entries()) await journal.put({ ...order(p), clientOrderId: `o${i}` }, [e]);
+      const sent: string[] = [];
+      let inLog = false;
+      const outbox = createOrderEventOutbox({
+        sql,
+        publisher: { publish: (e) => void sent.push(e.id), flush: async () => inLog },
+        flushTimeoutMs: 10,
+      });
+      await outbox.start({ logger: silentLogger, fail: () => undefined });
+      try {
+        expect(sent).toEqual(events.map((e) => e.id));
+        // The log said no: the rows stay for the next start.
+        await new Promise((r) => setTimeout(r, 50));
+        expect(await rows(p)).toHaveLength(3);
+        inLog = true;
+        const more = filled(p);
+        await journal.put({ ...order(p), clientOrderId: 'o3' }, [more]);
+        outbox.send([more]);
+        expect(sent.at(-1)).toBe(more.id);
+        await until(async () => !(await rows(p)).includes(more.id), {
+          what: 'the acknowledged row deleted',
+          timeoutMs: 10_000,
+        });
+        expect(await rows(p)).toEqual(events.map((e) => e.id));
+      } finally {
+        await outbox.stop();
+      }
+    });
+  });
+}
+
+cases('pglite', () => createPgliteSql({ memory: true }));
+describe.skipIf(!postgres.url)(`postgres ${postgres.skipReason ?? ''}`, () => {
+  cases('postgres', async () =>
+    createPostgresSql({ url: await createDatabase(postgres.url!, 'order_outbox'), poolSize: 2 }),
+  );
+});
