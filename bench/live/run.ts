@@ -43,18 +43,21 @@ import {
 import {
   coreFillModel,
   CorePortfolioLedger,
+  createOrderEventOutbox,
   createPaperBroker,
   InMemoryOrderJournal,
   LedgerRiskView,
   LiveRunner,
   migrateForTrading,
   OrderDesk,
+  orderEnvelope,
+  orderEventSourceName,
   RiskLimitsSchema,
   SqlOrderJournal,
   SqlRiskControls,
   type FeedCandle,
 } from '@tickline/trading/internal';
-import { type Clock, createEventSource, type EventEnvelope } from '@tickline/kernel';
+import { type Clock, createEventSource, type EventEnvelope, silentLogger } from '@tickline/kernel';
 import { createPgliteSql } from '@tickline/store';
 import { cpuMicros, rssBytes } from '../lib/proc-stat.ts';
 import { envInt, percentile, printResult, printTable, progress, round } from '../lib/report.ts';
@@ -148,19 +151,30 @@ async function measure(label: 'sandbox' | 'host') {
   /** Queries of the risk controls in SQL, and the portfolios they read (measured minutes only). */
   let riskReads = 0;
   let riskChecked = 0;
+  // The journal `tickline start` has: orders in SQL (broker_orders), held by this member, with
+  // their events in its outbox (deleted once "the log" — here at once — has them).
+  const inMemory = process.env.BENCH_JOURNAL === 'memory';
+  const outbox = createOrderEventOutbox({
+    sql,
+    publisher: { publish: () => undefined, flush: async () => true },
+  });
+  await outbox.start({ logger: silentLogger, fail: () => undefined });
+  const orderSource = createEventSource({ source: orderEventSourceName(paper.venue), clock });
   const desk = new OrderDesk({
     broker: paper,
-    // The journal `tickline start` has: orders in SQL (broker_orders), held by this member.
-    journal:
-      process.env.BENCH_JOURNAL === 'memory'
-        ? new InMemoryOrderJournal()
-        : new SqlOrderJournal(sql, paper.venue, { holder: 'bench' }),
+    journal: inMemory
+      ? new InMemoryOrderJournal()
+      : new SqlOrderJournal(sql, paper.venue, { holder: 'bench' }),
     portfolios: risk,
     clock,
-    emit: (e) => {
+    ...(inMemory
+      ? {}
+      : { envelope: (e: Parameters<typeof orderEnvelope>[1]) => orderEnvelope(orderSource, e) }),
+    emit: (e, envelope) => {
       orderEvents++;
       if (e.type === 'order.rejected') refused++;
       late.runner!.onOrderEvent(e);
+      if (envelope !== undefined) outbox.send([envelope]);
     },
   });
   let arrival = 0;
@@ -268,6 +282,7 @@ async function measure(label: 'sandbox' | 'host') {
   const sandboxProcesses = children().length;
   for (const id of runner.list().map((r) => r.id)) runner.disable(id);
   await pool?.stop();
+  await outbox.stop();
   await sql.close();
   await rm(dataDir, { recursive: true, force: true });
   return {

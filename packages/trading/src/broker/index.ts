@@ -16,6 +16,8 @@ export { OrderDesk } from './order-desk.ts';
 export { orderEnvelope, orderEventSourceName } from './order-envelope.ts';
 export { InMemoryOrderJournal } from './order-journal.ts';
 export { SqlOrderJournal } from './sql/sql-order-journal.ts';
+export { createOrderEventOutbox } from './sql/order-event-outbox.ts';
+export type { OrderEventOutbox, OrderEventOutboxOptions } from './sql/order-event-outbox.ts';
 export { saveSealedCredentials, findSealedCredentials } from './sql/sql-credentials.ts';
 export { sealVenueCredentials, openVenueCredentials, resealVenueCredentials } from './credentials.ts';
 export { VenuesConfigSchema } from './config.ts';

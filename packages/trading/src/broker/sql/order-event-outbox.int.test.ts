@@ -74,6 +74,22 @@ function cases(adapter: string, open: () => Promise<Sql>): void {
       expect(await rows(p)).toEqual([event.id]);
     });
 
+    it('puts of one turn written together: every event kept, the last snapshot of each order', async () => {
+      const journal = new SqlOrderJournal(sql, 'paper');
+      const [p, q] = [portfolio(), portfolio()];
+      const [e1, e2, e3] = [filled(q), filled(p), filled(p)];
+      await Promise.all([
+        journal.put(order(q), [e1]),
+        journal.put(order(p, 'partially_filled'), [e2]),
+        journal.put(order(p), [e3]),
+        journal.put({ ...order(p, 'new'), clientOrderId: 'quiet' }),
+      ]);
+      expect((await journal.get(p, 'a'))?.status).toBe('filled');
+      expect((await journal.get(p, 'quiet'))?.status).toBe('new');
+      expect(await rows(p)).toEqual([e2.id, e3.id]);
+      expect(await rows(q)).toEqual([e1.id]);
+    });
+
     it('re-sends at start what the log had not acknowledged, in order; deletes rows once it has', async () => {
       const journal = new SqlOrderJournal(sql, 'paper');
       await sql.query('delete from broker_order_events');
