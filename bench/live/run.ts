@@ -152,11 +152,12 @@ async function measure(label: 'sandbox' | 'host') {
   let riskReads = 0;
   let riskChecked = 0;
   // The journal `tickline start` has: orders in SQL (broker_orders), held by this member, with
-  // their events in its outbox (deleted once "the log" — here at once — has them).
+  // their events in its outbox (published once "the log" — here at once — has them).
   const inMemory = process.env.BENCH_JOURNAL === 'memory';
   const outbox = createOrderEventOutbox({
     sql,
     publisher: { publish: () => undefined, flush: async () => true },
+    bookedBy: 'strategy.portfolios',
   });
   await outbox.start({ logger: silentLogger, fail: () => undefined });
   const orderSource = createEventSource({ source: orderEventSourceName(paper.venue), clock });

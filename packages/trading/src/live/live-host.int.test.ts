@@ -17,6 +17,8 @@ import {
   type StrategyDefinition,
 } from '@tickline/strategy/internal';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
+import { sweepBookedFills, unbookedFills } from '../broker/sql/order-event-outbox.ts';
+import { PORTFOLIO_PROJECTION_CONSUMER } from '../portfolio/portfolio-projection.ts';
 import { createLiveHost } from './live-host.ts';
 
 const Snapshot = defineEvent({ type: 'account.snapshot.generated', description: 'test', schema: z.any() });
@@ -251,9 +253,17 @@ describe('live host (in-memory log, PGlite)', () => {
         (r) => r.type === 'order.filled' && r.key === Q,
       );
       expect(filled).toHaveLength(4);
+      // Booked: none left for a start to add, and the sweep empties the outbox.
+      expect(await unbookedFills(database.sql, PORTFOLIO_PROJECTION_CONSUMER)).toEqual([]);
       await until(
-        async () => (await database.sql.query('select 1 from broker_order_events')).rows.length === 0,
-        { what: 'the outbox emptied', timeoutMs: 30_000 },
+        async () =>
+          (await sweepBookedFills(database.sql, PORTFOLIO_PROJECTION_CONSUMER)) >= 0 &&
+          (await database.sql.query('select 1 from broker_order_events where portfolio_id = $1', [Q])).rows
+            .length === 0,
+        {
+          what: 'the booked fills swept',
+          timeoutMs: 30_000,
+        },
       );
     } finally {
       for (const s of services) await s.stop();

@@ -159,6 +159,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
   const orderOutbox = createOrderEventOutbox({
     sql: deps.sql,
     publisher: { publish: deps.publish, flush: deps.flush ?? (async () => true) },
+    bookedBy: PORTFOLIO_PROJECTION_CONSUMER,
   });
   /**
    * The lifecycle events of `venue`'s orders: stamped for the journal's outbox; once recorded, to

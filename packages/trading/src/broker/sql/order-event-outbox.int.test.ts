@@ -16,10 +16,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { migrateForTrading } from '../../testing/trading-migrations.ts';
 import type { Order } from '../order.ts';
-import { createOrderEventOutbox } from './order-event-outbox.ts';
+import { createOrderEventOutbox, sweepBookedFills, unbookedFills } from './order-event-outbox.ts';
 import { SqlOrderJournal } from './sql-order-journal.ts';
 
 const Filled = defineEvent({ type: 'order.filled', description: 'test', schema: z.any() });
+const Placed = defineEvent({ type: 'order.placed', description: 'test', schema: z.any() });
+const PROJECTION = 'strategy.portfolios';
 const postgres = providedPostgres(inject);
 let counter = 0;
 
@@ -52,6 +54,8 @@ function cases(adapter: string, open: () => Promise<Sql>): void {
     });
     const filled = (portfolioId: string): EventEnvelope =>
       source.create(Filled, { subject: portfolioId, data: { portfolioId, clientOrderId: 'a' } });
+    const placed = (portfolioId: string): EventEnvelope =>
+      source.create(Placed, { subject: portfolioId, data: { portfolioId, clientOrderId: 'a' } });
     const rows = async (portfolioId: string): Promise<string[]> =>
       (
         await sql.query<{ event_id: string }>(
@@ -90,17 +94,18 @@ function cases(adapter: string, open: () => Promise<Sql>): void {
       expect(await rows(q)).toEqual([e1.id]);
     });
 
-    it('re-sends at start what the log had not acknowledged, in order; deletes rows once it has', async () => {
+    it('re-sends at start what the log had not acknowledged, in order; a fill stays until booked', async () => {
       const journal = new SqlOrderJournal(sql, 'paper');
       await sql.query('delete from broker_order_events');
       const p = portfolio();
-      const events = [filled(p), filled(p), filled(p)];
+      const events = [placed(p), filled(p), filled(p)];
       for (const [i, e] of events.entries()) await journal.put({ ...order(p), clientOrderId: `o${i}` }, [e]);
       const sent: string[] = [];
       let inLog = false;
       const outbox = createOrderEventOutbox({
         sql,
         publisher: { publish: (e) => void sent.push(e.id), flush: async () => inLog },
+        bookedBy: PROJECTION,
         flushTimeoutMs: 10,
       });
       await outbox.start({ logger: silentLogger, fail: () => undefined });
@@ -110,14 +115,25 @@ function cases(adapter: string, open: () => Promise<Sql>): void {
         await new Promise((r) => setTimeout(r, 50));
         expect(await rows(p)).toHaveLength(3);
         inLog = true;
-        const more = filled(p);
-        await journal.put({ ...order(p), clientOrderId: 'o3' }, [more]);
-        outbox.send([more]);
-        expect(sent.at(-1)).toBe(more.id);
-        await until(async () => !(await rows(p)).includes(more.id), {
-          what: 'the acknowledged row deleted',
+        const more = [placed(p), filled(p)];
+        await journal.put({ ...order(p), clientOrderId: 'o3' }, more);
+        outbox.send(more);
+        expect(sent.slice(-2)).toEqual(more.map((e) => e.id));
+        // Acknowledged: the placement's row goes; the fill's stays, published, until it is booked.
+        await until(async () => !(await rows(p)).includes(more[0]!.id), {
+          what: 'the acknowledged placement deleted',
           timeoutMs: 10_000,
         });
+        expect(await rows(p)).toEqual([...events.map((e) => e.id), more[1]!.id]);
+        const unbooked = async () => (await unbookedFills(sql, PROJECTION)).map((e) => e.id);
+        expect(await unbooked()).toEqual([events[1]!.id, events[2]!.id, more[1]!.id]);
+        expect(await sweepBookedFills(sql, PROJECTION)).toBe(0);
+        await sql.query('insert into processed_events (consumer, event_id) values ($1, $2)', [
+          PROJECTION,
+          more[1]!.id,
+        ]);
+        expect(await unbooked()).toEqual([events[1]!.id, events[2]!.id]);
+        expect(await sweepBookedFills(sql, PROJECTION)).toBe(1);
         expect(await rows(p)).toEqual(events.map((e) => e.id));
       } finally {
         await outbox.stop();

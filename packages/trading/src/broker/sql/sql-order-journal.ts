@@ -26,8 +26,8 @@ on conflict (portfolio_id, client_order_id) do update set
 
 // The snapshot and its events (order-event-outbox.ts) in one statement: both or neither.
 const UPSERT_ANNOUNCED = `with announced as (
-  insert into broker_order_events (event_id, portfolio_id, envelope)
-  select (e->>'id')::uuid, $1, e from jsonb_array_elements($9::jsonb) as t(e)
+  insert into broker_order_events (event_id, portfolio_id, type, envelope)
+  select (e->>'id')::uuid, $1, e->>'type', e from jsonb_array_elements($9::jsonb) as t(e)
 )
 ${UPSERT}`;
 
@@ -53,8 +53,8 @@ order by i`;
 
 // Their events (an array per order, $4) in the same statement, as UPSERT_ANNOUNCED.
 const UPSERT_MANY = `with announced as (
-  insert into broker_order_events (event_id, portfolio_id, envelope)
-  select (e->>'id')::uuid, e->>'subject', e from jsonb_array_elements($4::jsonb) as t(e)
+  insert into broker_order_events (event_id, portfolio_id, type, envelope)
+  select (e->>'id')::uuid, e->>'subject', e->>'type', e from jsonb_array_elements($4::jsonb) as t(e)
 )
 insert into broker_orders (portfolio_id, client_order_id, venue, symbol, status, snapshot, updated_at, holder)
 ${MANY_ROWS}
