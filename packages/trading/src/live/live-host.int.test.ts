@@ -7,6 +7,7 @@ import {
   ManualClock,
   silentLogger,
 } from '@tickline/kernel';
+import type { Sql } from '@tickline/store';
 import { until } from '@tickline/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -34,62 +35,50 @@ const alternating: StrategyDefinition = {
   },
 };
 
-describe('live host (in-memory log, PGlite)', () => {
-  const database = tradingDatabase();
-
-  it('runs a strategy on candles from the log; the portfolio tables follow its fills', async () => {
-    const log = createInMemoryEventLog({ name: 'main' });
-    const append = (events: EventEnvelope[]) =>
-      log.append(
-        events.map((e) => ({ id: e.id, key: e.partitionkey, type: e.type, payload: encodeEvent(e) })),
-      );
-    const clock = new ManualClock(Date.UTC(2026, 0, 1));
-    const settings = resolveBacktestSettings({ startingCapital: 10_000 });
-    const host = createLiveHost({
-      eventLog: log,
-      publish: (e) => void append([e]),
-      sql: database.sql,
-      clock,
-      member: 'm1',
-      symbols: new Set(['BTC-USDT']),
-      settings,
-      risk: RiskLimitsSchema.parse({ maxOrdersPerMinute: 0 }),
-      load: async () => alternating,
-      history: async () => [],
-    });
-    const source = createEventSource({ source: 'test', clock });
-    await append([
-      source.create(Snapshot, {
-        subject: P,
-        data: {
-          accountId: P,
-          tier: 'free',
-          currency: 'USD',
-          cash: '10000.00',
-          positions: [],
-          generatedAt: '',
-        },
-      }),
-    ]);
-    expect(await host.loadBooks()).toBe(0);
-    for (const s of host.services)
-      await s.start({ logger: silentLogger, fail: (e) => expect.fail(String(e)) });
-    try {
-      await host.services[1]!.idle();
-      await host.runner.enable({
-        id: 'r1',
-        strategyId: 's1',
-        version: 1,
-        userId: 'u1',
-        portfolioId: P,
-        params: {},
-        feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
+/** A log, a clock and the events both tests publish; `hostOn` makes a process's live host. */
+function liveWorld(sql: Sql) {
+  const log = createInMemoryEventLog({ name: 'main' });
+  const append = (events: EventEnvelope[]) =>
+    log.append(events.map((e) => ({ id: e.id, key: e.partitionkey, type: e.type, payload: encodeEvent(e) })));
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const settings = resolveBacktestSettings({ startingCapital: 10_000 });
+  const source = createEventSource({ source: 'test', clock });
+  return {
+    log,
+    append,
+    settings,
+    hostOn: (publish: (e: EventEnvelope) => void) =>
+      createLiveHost({
+        eventLog: log,
+        publish,
+        sql,
+        clock,
+        member: 'm1',
+        symbols: new Set(['BTC-USDT']),
         settings,
-        warmupBars: 0,
-      });
-      const feed = randomWalkFeed('BTC-USDT', '1m', 60_000, 60, 9);
-      const c = feed.columns;
-      await append(
+        risk: RiskLimitsSchema.parse({ maxOrdersPerMinute: 0 }),
+        load: async () => alternating,
+        history: async () => [],
+      }),
+    /** Opens `accountId`'s paper account with 10,000 of cash. */
+    openAccount: (accountId: string) =>
+      append([
+        source.create(Snapshot, {
+          subject: accountId,
+          data: {
+            accountId,
+            tier: 'free',
+            currency: 'USD',
+            cash: '10000.00',
+            positions: [],
+            generatedAt: '',
+          },
+        }),
+      ]),
+    /** `count` closed one-minute BTC-USDT candles of a seeded random walk. */
+    candles: (count: number, seed: number) => {
+      const c = randomWalkFeed('BTC-USDT', '1m', 60_000, count, seed).columns;
+      return append(
         Array.from(c.close, (close, i) =>
           source.create(Candle, {
             subject: 'BTC-USDT',
@@ -109,6 +98,36 @@ describe('live host (in-memory log, PGlite)', () => {
           }),
         ),
       );
+    },
+    /** The run `id` of `alternating` on `portfolioId`. */
+    spec: (id: string, portfolioId: string) => ({
+      id,
+      strategyId: `s-${id}`,
+      version: 1,
+      userId: `u-${id}`,
+      portfolioId,
+      params: {},
+      feeds: [{ symbol: 'BTC-USDT', interval: '1m' as const }],
+      settings,
+      warmupBars: 0,
+    }),
+  };
+}
+
+describe('live host (in-memory log, PGlite)', () => {
+  const database = tradingDatabase();
+
+  it('runs a strategy on candles from the log; the portfolio tables follow its fills', async () => {
+    const world = liveWorld(database.sql);
+    const host = world.hostOn((e) => void world.append([e]));
+    await world.openAccount(P);
+    expect(await host.loadBooks()).toBe(0);
+    for (const s of host.services)
+      await s.start({ logger: silentLogger, fail: (e) => expect.fail(String(e)) });
+    try {
+      await host.services[1]!.idle();
+      await host.runner.enable(world.spec('r1', P));
+      await world.candles(60, 9);
       const deadline = Date.now() + 60_000;
       for (;;) {
         await host.services[0]!.idle();
@@ -134,46 +153,13 @@ describe('live host (in-memory log, PGlite)', () => {
   }, 120_000);
 
   it('a process killed before the log had its fills: the next one opens its books with them, and the log gets them once', async () => {
-    const log = createInMemoryEventLog({ name: 'main' });
-    const append = (events: EventEnvelope[]) =>
-      log.append(
-        events.map((e) => ({ id: e.id, key: e.partitionkey, type: e.type, payload: encodeEvent(e) })),
-      );
-    const clock = new ManualClock(Date.UTC(2026, 0, 1));
-    const settings = resolveBacktestSettings({ startingCapital: 10_000 });
-    const hostOn = (publish: (e: EventEnvelope) => void) =>
-      createLiveHost({
-        eventLog: log,
-        publish,
-        flush: async () => true,
-        sql: database.sql,
-        clock,
-        member: 'm1',
-        symbols: new Set(['BTC-USDT']),
-        settings,
-        risk: RiskLimitsSchema.parse({ maxOrdersPerMinute: 0 }),
-        load: async () => alternating,
-        history: async () => [],
-      });
+    const world = liveWorld(database.sql);
     // The first process's order events never leave its publisher's queue: it dies with them.
-    const first = hostOn((e) => {
-      if (!e.type.startsWith('order.')) void append([e]);
+    const first = world.hostOn((e) => {
+      if (!e.type.startsWith('order.')) void world.append([e]);
     });
-    const source = createEventSource({ source: 'test', clock });
     const Q = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
-    await append([
-      source.create(Snapshot, {
-        subject: Q,
-        data: {
-          accountId: Q,
-          tier: 'free',
-          currency: 'USD',
-          cash: '10000.00',
-          positions: [],
-          generatedAt: '',
-        },
-      }),
-    ]);
+    await world.openAccount(Q);
     await first.loadBooks();
     for (const s of first.services)
       await s.start({ logger: silentLogger, fail: (e) => expect.fail(String(e)) });
@@ -186,39 +172,8 @@ describe('live host (in-memory log, PGlite)', () => {
     };
     try {
       await first.services[1]!.idle();
-      await first.runner.enable({
-        id: 'r2',
-        strategyId: 's2',
-        version: 1,
-        userId: 'u2',
-        portfolioId: Q,
-        params: {},
-        feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
-        settings,
-        warmupBars: 0,
-      });
-      const feed = randomWalkFeed('BTC-USDT', '1m', 60_000, 20, 11);
-      const c = feed.columns;
-      await append(
-        Array.from(c.close, (close, i) =>
-          source.create(Candle, {
-            subject: 'BTC-USDT',
-            data: {
-              symbol: 'BTC-USDT',
-              interval: '1m',
-              openTime: c.openTime[i],
-              closeTime: c.closeTime[i],
-              open: c.open[i],
-              high: c.high[i],
-              low: c.low[i],
-              close,
-              volume: c.volume[i],
-              correction: false,
-              incomplete: false,
-            },
-          }),
-        ),
-      );
+      await first.runner.enable(world.spec('r2', Q));
+      await world.candles(20, 11);
       const deadline = Date.now() + 60_000;
       while (first.runner.status('r2')?.candles !== 20 && Date.now() < deadline) {
         await first.services[0]!.idle();
@@ -233,7 +188,7 @@ describe('live host (in-memory log, PGlite)', () => {
     expect(first.books.dayState(Q)?.fills).toBe(4);
     expect(await fills()).toEqual({ fills: 0, cash: 10_000 });
 
-    const second = hostOn((e) => void append([e]));
+    const second = world.hostOn((e) => void world.append([e]));
     await second.loadBooks();
     // Opened from the portfolio tables and the fills the projection has not booked.
     expect(second.books.cash(Q)).toBe(first.books.cash(Q));
@@ -249,7 +204,7 @@ describe('live host (in-memory log, PGlite)', () => {
       // The re-sent fills booked once, in SQL as in memory; the outbox empty once the log had them.
       expect(await fills()).toEqual({ fills: 4, cash: first.books.cash(Q) });
       expect(second.books.dayState(Q)?.fills).toBe(4);
-      const filled = (await log.read({ from: 0, limit: 10_000 })).filter(
+      const filled = (await world.log.read({ from: 0, limit: 10_000 })).filter(
         (r) => r.type === 'order.filled' && r.key === Q,
       );
       expect(filled).toHaveLength(4);
