@@ -82,6 +82,8 @@ describe('process - tickline start', () => {
         // Consumers named after this process: every strategy process follows the log itself.
         expect.stringMatching(/^strategy\.books\./),
         'strategy-live-books',
+        // Order events the log had not acknowledged are re-sent before the runs take candles.
+        'order-event-outbox',
         expect.stringMatching(/^strategy\.live\./),
         'strategy.portfolios',
         'strategy-books-catch-up',
