@@ -94,6 +94,42 @@ function cases(adapter: string, open: () => Promise<Sql>): void {
       expect(await rows(q)).toEqual([e1.id]);
     });
 
+    it.runIf(adapter === 'pglite')(
+      'on PGlite, which runs no autovacuum, the sweep vacuums the table: deleted rows give their pages back',
+      async () => {
+        const journal = new SqlOrderJournal(sql, 'paper');
+        await sql.query('delete from broker_order_events');
+        const p = portfolio();
+        const outbox = createOrderEventOutbox({
+          sql,
+          publisher: { publish: () => undefined, flush: async () => true },
+          bookedBy: PROJECTION,
+          sweepMs: 10,
+        });
+        await outbox.start({ logger: silentLogger, fail: () => undefined });
+        const bytes = async () =>
+          Number(
+            (await sql.query<{ b: number }>(`select pg_relation_size('broker_order_events') as b`)).rows[0]!
+              .b,
+          );
+        try {
+          // Placements: deleted as soon as the log has them.
+          for (let i = 0; i < 20; i++) {
+            const events = Array.from({ length: 50 }, () => placed(p));
+            await journal.put({ ...order(p), clientOrderId: `v${i}` }, events);
+            outbox.send(events);
+          }
+          await until(async () => (await rows(p)).length === 0, { what: 'rows deleted', timeoutMs: 30_000 });
+          await until(async () => (await bytes()) === 0, {
+            what: 'the dead pages given back by a vacuum',
+            timeoutMs: 30_000,
+          });
+        } finally {
+          await outbox.stop();
+        }
+      },
+    );
+
     it('re-sends at start what the log had not acknowledged, in order; a fill stays until booked', async () => {
       const journal = new SqlOrderJournal(sql, 'paper');
       await sql.query('delete from broker_order_events');

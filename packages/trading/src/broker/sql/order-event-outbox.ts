@@ -16,12 +16,19 @@ import {
   type Outbox,
   type OutboxPublisher,
   type Sql,
+  SqlDialect,
   type SqlQueryable,
 } from '@tickline/store';
 import type { OrderFilledData } from '../events.ts';
 
 /** How often published fills the projection has booked are swept out. */
 export const ORDER_OUTBOX_SWEEP_MS = 30_000;
+/**
+ * Sweeps between two VACUUMs of the table on PGlite, which runs no autovacuum (a single-user
+ * backend): a queue table whose rows are deleted as fast as they come grew by ~750 bytes an event
+ * without it — 120,000 events, 91 MB of dead pages, 0 rows; VACUUM gave the pages back.
+ */
+export const PGLITE_VACUUM_EVERY = 10;
 /** A published fill not booked within this is swept anyway (a projection that far behind reloads the books itself). */
 const BOOKED_OR_AFTER = `interval '1 hour'`;
 
@@ -72,10 +79,16 @@ export function createOrderEventOutbox(options: OrderEventOutboxOptions): OrderE
     },
     ...(options.flushTimeoutMs === undefined ? {} : { flushTimeoutMs: options.flushTimeoutMs }),
   });
+  let sweeps = 0;
   const sweep = createBeatService({
     name: 'order-event-outbox-sweep',
     intervalMs: options.sweepMs ?? ORDER_OUTBOX_SWEEP_MS,
-    beat: () => sweepBookedFills(sql, bookedBy).then(() => undefined),
+    async beat() {
+      await sweepBookedFills(sql, bookedBy);
+      // PostgreSQL's autovacuum reclaims the deleted rows; PGlite has none.
+      if (sql.dialect === SqlDialect.Pglite && ++sweeps % PGLITE_VACUUM_EVERY === 0)
+        await sql.query('vacuum broker_order_events');
+    },
   });
   return {
     name: outbox.name,
