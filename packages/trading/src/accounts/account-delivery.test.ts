@@ -1,22 +1,11 @@
 import { createEventSource, silentLogger, type ChannelMessage } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import { accountDelivery, userChannel } from './account-delivery.ts';
-import { AccountSnapshotGenerated } from './account-events.ts';
+import { openingSnapshot } from '../testing/account-snapshots.ts';
 
 const ADA = '01a20158-8c4b-767c-9f41-34690b545512';
 const source = createEventSource({ source: 'test' });
-const snapshot = (accountId: string) =>
-  source.create(AccountSnapshotGenerated, {
-    subject: accountId,
-    data: {
-      accountId,
-      tier: 'free',
-      currency: 'USD',
-      cash: '10000.00',
-      positions: [],
-      generatedAt: new Date().toISOString(),
-    },
-  });
+const snapshot = (accountId: string) => openingSnapshot(source, accountId);
 
 describe('accounts - channel delivery', () => {
   it('delivery - account.snapshot.generated goes to user:{subject} as { id, type, data }', async () => {

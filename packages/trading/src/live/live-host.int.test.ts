@@ -20,9 +20,9 @@ import {
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 import { sweepBookedFills, unbookedFills } from '../broker/sql/order-event-outbox.ts';
 import { PORTFOLIO_PROJECTION_CONSUMER } from '../portfolio/portfolio-projection.ts';
+import { openingSnapshot } from '../testing/account-snapshots.ts';
 import { createLiveHost } from './live-host.ts';
 
-const Snapshot = defineEvent({ type: 'account.snapshot.generated', description: 'test', schema: z.any() });
 const Candle = defineEvent({ type: 'market.candle.closed', description: 'test', schema: z.any() });
 const P = '0b6f7a9e-8c1d-4f2a-9b3e-1a2b3c4d5e6f';
 
@@ -61,20 +61,7 @@ function liveWorld(sql: Sql) {
         history: async () => [],
       }),
     /** Opens `accountId`'s paper account with 10,000 of cash. */
-    openAccount: (accountId: string) =>
-      append([
-        source.create(Snapshot, {
-          subject: accountId,
-          data: {
-            accountId,
-            tier: 'free',
-            currency: 'USD',
-            cash: '10000.00',
-            positions: [],
-            generatedAt: '',
-          },
-        }),
-      ]),
+    openAccount: (accountId: string) => append([openingSnapshot(source, accountId)]),
     /** `count` closed one-minute BTC-USDT candles of a seeded random walk. */
     candles: (count: number, seed: number) => {
       const c = randomWalkFeed('BTC-USDT', '1m', 60_000, count, seed).columns;
