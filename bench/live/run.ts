@@ -54,6 +54,7 @@ import {
   OrderDesk,
   orderEnvelope,
   orderEventSourceName,
+  PORTFOLIO_PROJECTION_CONSUMER,
   RiskLimitsSchema,
   SqlOrderJournal,
   SqlRiskControls,
@@ -159,7 +160,7 @@ async function measure(label: 'sandbox' | 'host') {
   const outbox = createOrderEventOutbox({
     sql,
     publisher: { publish: () => undefined, flush: async () => true },
-    bookedBy: 'strategy.portfolios',
+    bookedBy: PORTFOLIO_PROJECTION_CONSUMER,
   });
   await outbox.start({ logger: silentLogger, fail: () => undefined });
   const orderSource = createEventSource({ source: orderEventSourceName(paper.venue), clock });

@@ -67,8 +67,8 @@ export async function fillOnTrade(o: MarketPricesOptions, trade: TradePrice): Pr
 
 /**
  * The venue's updates of one price, applied together: each order's changes stay in order (the desk
- * applies one order's one after the other), different orders' journal writes in flight at once
- * instead of each waiting for the round trips of the one before.
+ * applies one order's one after the other), different orders' journal writes share a statement
+ * (SqlOrderJournal) instead of each waiting for the round trips of the one before.
  */
 async function applyAll(o: MarketPricesOptions, orders: readonly Order[]): Promise<void> {
   await Promise.all(orders.map((order) => o.desk.applyUpdate(order)));

@@ -17,20 +17,6 @@ import type { Sql, SqlValue } from '@tickline/store';
 import { strategyOrdersSince, type OrderJournal } from '../order-journal.ts';
 import type { Order } from '../order.ts';
 
-// An update keeps the row's holder: whoever holds the order at the venue keeps holding it.
-const UPSERT = `insert into broker_orders (portfolio_id, client_order_id, venue, symbol, status, snapshot, updated_at, holder)
-values ($1, $2, $3, $4, $5, $6, $7, $8)
-on conflict (portfolio_id, client_order_id) do update set
-  venue = excluded.venue, symbol = excluded.symbol, status = excluded.status,
-  snapshot = excluded.snapshot, updated_at = excluded.updated_at`;
-
-// The snapshot and its events (order-event-outbox.ts) in one statement: both or neither.
-const UPSERT_ANNOUNCED = `with announced as (
-  insert into broker_order_events (event_id, portfolio_id, type, envelope)
-  select (e->>'id')::uuid, $1, e->>'type', e from jsonb_array_elements($9::jsonb) as t(e)
-)
-${UPSERT}`;
-
 // The claim: one statement, so PostgreSQL's unique-key check decides between racing desks (a
 // second insert waits for the first and then sees the conflict). A rejected row is re-taken by
 // the update, whose WHERE is re-checked on the latest row version; no row returned = lost.
@@ -51,7 +37,8 @@ const MANY_ROWS = `select r->>'portfolioId', r->>'clientOrderId', $2::text, r->>
 from jsonb_array_elements($1::jsonb) with ordinality as t(r, i)
 order by i`;
 
-// Their events (an array per order, $4) in the same statement, as UPSERT_ANNOUNCED.
+// The snapshots and their events ($4; order-event-outbox.ts) in one statement: both or neither.
+// An update keeps the row's holder: whoever holds the order at the venue keeps holding it.
 const UPSERT_MANY = `with announced as (
   insert into broker_order_events (event_id, portfolio_id, type, envelope)
   select (e->>'id')::uuid, e->>'subject', e->>'type', e from jsonb_array_elements($4::jsonb) as t(e)
@@ -191,18 +178,12 @@ export class SqlOrderJournal implements OrderJournal {
   });
 
   readonly #put = perTurn(async (puts: readonly Put[]) => {
-    if (puts.length === 1) {
-      const { order, events } = puts[0]!;
-      if (events.length === 0) await this.#sql.query(UPSERT, this.#row(order));
-      else await this.#sql.query(UPSERT_ANNOUNCED, [...this.#row(order), JSON.stringify(events)]);
-    } else {
-      // The same order twice in a turn: its last snapshot is kept, and the events of both.
-      const last = new Map(puts.map((p) => [keyOf(p.order.portfolioId, p.order.clientOrderId), p.order]));
-      await this.#sql.query(UPSERT_MANY, [
-        ...this.#rows(byKey(last.values())),
-        JSON.stringify(puts.flatMap((p) => p.events)),
-      ]);
-    }
+    // The same order twice in a turn: its last snapshot is kept, and the events of both.
+    const last = new Map(puts.map((p) => [keyOf(p.order.portfolioId, p.order.clientOrderId), p.order]));
+    await this.#sql.query(UPSERT_MANY, [
+      ...this.#rows(byKey(last.values())),
+      JSON.stringify(puts.flatMap((p) => p.events)),
+    ]);
     return puts.map(() => undefined);
   });
 
