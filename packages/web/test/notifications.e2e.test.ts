@@ -402,22 +402,31 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
         body: 'Trading is halted until further notice.',
         url: '/notifications',
       };
-      await cdp.send('ServiceWorker.deliverPushMessage', {
-        origin: dashboard.url,
-        registrationId,
-        data: JSON.stringify(payload),
-      });
+      // A push sent before the registration has an active worker is dropped (CI saw it once under
+      // load): wait until the worker is active, and send again on each poll — the notice's tag is its
+      // id, so a second delivery replaces the first instead of adding one.
+      await user.evaluate(async () => void (await navigator.serviceWorker.ready));
+      const deliver = () =>
+        cdp.send('ServiceWorker.deliverPushMessage', {
+          origin: dashboard.url,
+          registrationId,
+          data: JSON.stringify(payload),
+        });
+      await deliver();
+      let polls = 0;
       await expect
         .poll(
-          () =>
-            user.evaluate(async () =>
+          async () => {
+            if (++polls % 8 === 0) await deliver();
+            return user.evaluate(async () =>
               (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
                 title: n.title,
                 body: n.body,
                 tag: n.tag,
                 url: (n.data as { url?: string } | null)?.url,
               })),
-            ),
+            );
+          },
           { timeout: ARRIVAL_MS, interval: 250 },
         )
         .toEqual([{ title: payload.title, body: payload.body, tag: payload.id, url: payload.url }]);
