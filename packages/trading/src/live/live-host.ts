@@ -136,6 +136,8 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
   const books = new CorePortfolioLedger();
   const last = new Map<string, number>();
   const lastPrice = (symbol: string) => last.get(symbol);
+  /** The runner, made last: the venue and the desks' events reach it. */
+  const late: { runner?: LiveRunner } = {};
   const paper = createPaperBroker({
     fillModel: coreFillModel(deps.settings),
     ledger: books,
@@ -145,6 +147,8 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     // 1 s candle: never a stale close); a strategy's at the next bar's open, as its backtest.
     marketFill: (request) => (request.origin.kind === 'strategy' ? 'next-bar' : 'next-price'),
     fundsAtFill: (request) => request.origin.kind === 'strategy',
+    // A run catching up fills its own orders with the stored bars it decides (live-runner.ts hold).
+    held: (order) => late.runner?.holds(order) === true,
     now: () => deps.clock.now(),
   });
   // Kill switch and limits are shared through SQL: every process checks the same ones.
@@ -154,7 +158,6 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
   });
   const journal = new SqlOrderJournal(deps.sql, paper.venue, { holder: deps.member });
   const portfolioSource = createEventSource({ source: 'strategy/portfolio', clock: deps.clock });
-  const late: { runner?: LiveRunner } = {};
   // The order events reach the log through the journal's outbox: stored with the order's snapshot.
   const orderOutbox = createOrderEventOutbox({
     sql: deps.sql,

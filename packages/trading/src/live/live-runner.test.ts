@@ -303,41 +303,85 @@ describe('live runs - where the warm-up ends', () => {
 });
 
 describe('live runs - a restart keeps the position', () => {
-  it("a run taken over between two candles rebuilds its books from its own orders: its next decisions equal an uninterrupted run's, order by order", async () => {
-    const s = settings();
-    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 80, 13);
-    const candles = candleEvents(feed).map((e) => e.data as FeedCandle);
-    // What it decides depends on its position and on its working orders, never on the candle count.
-    const positional: StrategyDefinition = {
-      onCandle(ctx) {
-        const qty = ctx.position().qty;
-        if (qty === 0) {
-          ctx.buy({ qty: 1, reason: 'flat: buy' });
-          // Placed once and left working: a run that forgot it would place another.
-          if (ctx.orders().length === 1)
-            ctx.buy({ type: 'limit', qty: 1, price: ctx.close.at(0) * 0.5, reason: 'resting far below' });
-        } else if (qty < 2) ctx.buy({ qty: 1, reason: 'one held: add' });
-        else ctx.closePosition(undefined, 'two held: close');
-      },
-    };
-    const decisions = (w: ReturnType<typeof world>) =>
-      w.published
-        .filter((e) => e.type === 'order.placed')
-        .map((e) => e.data as OrderPlacedData)
-        .map((o) => [
-          o.origin?.kind === 'strategy' ? o.origin.candleCloseTime : -1,
+  // What it decides depends on its position and on its working orders, never on the candle count.
+  const positional: StrategyDefinition = {
+    onCandle(ctx) {
+      const qty = ctx.position().qty;
+      if (qty === 0) {
+        ctx.buy({ qty: 1, reason: 'flat: buy' });
+        // Placed once and left working: a run that forgot it would place another.
+        if (ctx.orders().length === 1)
+          ctx.buy({ type: 'limit', qty: 1, price: ctx.close.at(0) * 0.5, reason: 'resting far below' });
+      } else if (qty < 2) ctx.buy({ qty: 1, reason: 'one held: add' });
+      else ctx.closePosition(undefined, 'two held: close');
+    },
+  };
+  const decisions = (w: ReturnType<typeof world>) =>
+    w.published
+      .filter((e) => e.type === 'order.placed' || e.type === 'order.filled' || e.type === 'order.cancelled')
+      .map((e) => {
+        const o = e.data as OrderPlacedData & { fill?: { price: number; time: number }; detail?: string };
+        return [
+          e.type,
+          o.origin?.kind === 'strategy' ? o.origin.candleCloseTime : o.clientOrderId,
           o.side,
           o.type,
           o.quantity,
-        ]);
-
-    const reference = world(s, positional);
-    await reference.runner.enable(spec('r', s));
+          o.fill?.price ?? null,
+          o.fill?.time ?? null,
+        ];
+      });
+  const uninterrupted = async (candles: FeedCandle[]) => {
+    const reference = world(settings(), positional);
+    await reference.runner.enable(spec('r', settings()));
     for (const c of candles) {
       reference.track(c);
       await reference.runner.onCandle(c);
     }
-    const expected = decisions(reference);
+    return decisions(reference);
+  };
+
+  it("a restart longer than a candle: the candles closed meanwhile fill the run's orders one by one before each is decided; its orders and fills equal an uninterrupted run's", async () => {
+    const s = settings();
+    const candles = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 80, 13)).map(
+      (e) => e.data as FeedCandle,
+    );
+    const expected = await uninterrupted(candles);
+    expect(expected.filter((d) => d[0] === 'order.filled').length).toBeGreaterThan(20);
+
+    // Process A decides 40 candles and dies; ten more close (stored) before its successor starts.
+    const a = world(s, positional);
+    const since = candles[0]!.openTime;
+    await a.runner.enable({ ...spec('r', s), ordersSince: since });
+    for (const c of candles.slice(0, 40)) {
+      a.track(c);
+      await a.runner.onCandle(c);
+    }
+    let stored = 50;
+    const runner = new LiveRunner({ ...a.options, history: async () => candles.slice(0, stored) });
+    a.setRunner(runner);
+    const enabled = runner.enable(
+      { ...spec('r', s), ordersSince: since },
+      { resumeAfter: candles[39]!.closeTime },
+    );
+    // A live candle arrives while it catches up (stored too): the live bar passes its orders over.
+    stored = 51;
+    a.track(candles[50]!);
+    await runner.onCandle(candles[50]!);
+    await enabled;
+    for (const c of candles.slice(51)) {
+      a.track(c);
+      await runner.onCandle(c);
+    }
+    expect(decisions(a)).toEqual(expected);
+  });
+
+  it("a run taken over between two candles rebuilds its books from its own orders: its next decisions equal an uninterrupted run's, order by order", async () => {
+    const s = settings();
+    const candles = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 80, 13)).map(
+      (e) => e.data as FeedCandle,
+    );
+    const expected = await uninterrupted(candles);
     expect(expected.length).toBeGreaterThan(20);
 
     // Process A runs the first 40 candles; its runner dies between two candles (kill -9).

@@ -6,6 +6,7 @@
  */
 import type { EventEnvelope } from '@tickline/kernel';
 import type { Order } from '../broker/order.ts';
+import type { PaperBar } from '../broker/paper/paper-ports.ts';
 import type { FeedCandle, LiveRunnerOptions } from './live-runner-types.ts';
 
 /** A trade's price, as a `market.trade` event carries it. */
@@ -83,6 +84,20 @@ export interface Filling {
   recorded: Promise<void>;
 }
 
+/** A closed candle as the paper venue's bar: the fill time is its open, as the backtest's (core/engine.ts `#matchOrders`). */
+export function paperBar(candle: FeedCandle): PaperBar {
+  return {
+    symbol: candle.symbol,
+    interval: candle.interval,
+    open: candle.open,
+    high: candle.high,
+    low: candle.low,
+    close: candle.close,
+    volume: Infinity,
+    time: candle.openTime,
+  };
+}
+
 /**
  * A closed candle: its close fills what waits for a price, its bar fills the working orders of its
  * interval (the venue picks them: a strategy's order fills on its run's execution feed, as in the
@@ -92,24 +107,13 @@ export interface Filling {
  * (live-runner.ts `#wave`).
  */
 export async function fillAndMark(o: MarketPricesOptions, candle: FeedCandle): Promise<Filling> {
-  const { symbol, interval } = candle;
+  const { symbol } = candle;
   let recorded: Promise<void> = Promise.resolve();
   const portfolios = new Set<string>();
   if (o.paper) {
     // Any closed candle (1 s ones close every second) is a price after what came before it.
     const priced = await o.paper.onPrice(symbol, candle.close, candle.closeTime);
-    // The fill time is the bar's open, as the backtest's (core/engine.ts `#matchOrders`).
-    const bar = {
-      symbol,
-      interval,
-      open: candle.open,
-      high: candle.high,
-      low: candle.low,
-      close: candle.close,
-      volume: Infinity,
-      time: candle.openTime,
-    };
-    const barred = await o.paper.onBar(bar);
+    const barred = await o.paper.onBar(paperBar(candle));
     for (const order of priced) portfolios.add(order.portfolioId);
     for (const order of barred) portfolios.add(order.portfolioId);
     // The price's changes are handed to the desk first: it applies one order's in that order.

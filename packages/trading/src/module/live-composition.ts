@@ -43,7 +43,7 @@ import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts
 import { createSqlOrderRateLimiter } from '../risk/sql-order-rate-limiter.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
 import { warmedUntil } from '../live/run-restore.ts';
-import { LiveStore } from '../live/live-store.ts';
+import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
 import { defaultMemberName } from '../live/member-name.ts';
 import { RunnerMembership } from '../live/membership.ts';
 import { createEquityCompaction } from '../portfolio/equity-compaction.ts';
@@ -296,10 +296,24 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       }
     }
     if (!ready) return;
-    // Paper orders and claims of members that are gone (or of this one before a restart).
-    const orphans = await host.adoptOrphans(membership.members());
-    if (orphans.adopted + orphans.resubmitted + orphans.failed > 0)
-      logger.info({ member, ...orphans }, 'paper orders taken over');
+    // The orders of the runs it may start wait for their catch-up, not the next live bar (see
+    // LiveRunner#hold): held before they are taken over, released once each run started or not.
+    const releases = [...running.values()]
+      .filter((run) => membership.owns(run.id) && host.runner.status(run.id)?.state !== 'running')
+      .map((run) => host.runner.hold(run));
+    try {
+      // Paper orders and claims of members that are gone (or of this one before a restart).
+      const orphans = await host.adoptOrphans(membership.members());
+      if (orphans.adopted + orphans.resubmitted + orphans.failed > 0)
+        logger.info({ member, ...orphans }, 'paper orders taken over');
+      await startOwned(running, listedAt);
+    } finally {
+      for (const release of releases) release();
+    }
+  }
+
+  /** Starts the stored running runs this member owns that do not run here yet (see sync). */
+  async function startOwned(running: ReadonlyMap<string, StoredLiveRun>, listedAt: number): Promise<void> {
     for (const run of running.values()) {
       if (!tiers.has(run.userId)) tiers.set(run.userId, run.tier as Tier);
       if (host.runner.enabling(run.id) || !membership.owns(run.id)) continue;

@@ -52,6 +52,13 @@ export interface CreatePaperBrokerOptions extends PaperBrokerOptions {
    * carried one. @default '1m'
    */
   defaultFillInterval?: string;
+  /**
+   * Working orders that bars and prices pass over for now: a live run catching up on candles that
+   * closed while its process was down fills its own orders with those stored bars, one by one
+   * (`onPastBar`), as they would have filled then; the live bar meanwhile is later than the bar
+   * they are owed. @default none
+   */
+  held?: (order: Order) => boolean;
 }
 
 /** Quantities below this are rounding left by percent sizing, not something to fill. */
@@ -275,6 +282,16 @@ class PaperVenue implements PaperBroker {
 
   async onBar(bar: PaperBar): Promise<Order[]> {
     this.#last.set(bar.symbol, bar.close);
+    const held = this.#o.held;
+    return this.#fillBar(bar, held === undefined ? undefined : (order) => !held(order));
+  }
+
+  async onPastBar(bar: PaperBar, select: (order: Order) => boolean): Promise<Order[]> {
+    return this.#fillBar(bar, select);
+  }
+
+  /** Fills the working orders of the bar's symbol and interval that `select` picks (all: none). */
+  #fillBar(bar: PaperBar, select: ((order: Order) => boolean) | undefined): Order[] {
     const changed: Order[] = [];
     const volume = { left: bar.volume };
     for (const key of this.#working) {
@@ -282,7 +299,8 @@ class PaperVenue implements PaperBroker {
       if (
         before.symbol !== bar.symbol ||
         this.#prompt.has(key) ||
-        this.#fillInterval(before) !== bar.interval
+        this.#fillInterval(before) !== bar.interval ||
+        (select !== undefined && !select(before))
       )
         continue;
       if (this.#fillOn(key, bar, volume)) changed.push(this.#orders.get(key)!);
@@ -303,9 +321,12 @@ class PaperVenue implements PaperBroker {
     // One price, no range: the fill model's slippage is clamped to it, as for an immediate fill.
     const bar = { symbol, open: price, high: price, low: price, close: price, volume: Infinity, time };
     const volume = { left: Infinity };
-    for (const key of this.#working)
-      if (this.#prompt.has(key) && this.#orders.get(key)!.symbol === symbol && this.#fillOn(key, bar, volume))
-        changed.push(this.#orders.get(key)!);
+    const held = this.#o.held;
+    for (const key of this.#working) {
+      const order = this.#orders.get(key)!;
+      if (!this.#prompt.has(key) || order.symbol !== symbol || held?.(order) === true) continue;
+      if (this.#fillOn(key, bar, volume)) changed.push(this.#orders.get(key)!);
+    }
     this.#settle(changed);
     return changed;
   }

@@ -75,6 +75,13 @@ export interface PaperBroker extends Broker {
    */
   onBar(bar: PaperBar): Promise<Order[]>;
   /**
+   * A bar that closed while nobody fed the venue (a restart longer than a candle): fills, as
+   * {@link onBar} would have then, the working orders `select` picks — the orders of a run
+   * deciding its stored candles one by one — and nobody else's. The venue's last price stays: the
+   * bar is history, not the market now.
+   */
+  onPastBar(bar: PaperBar, select: (order: Order) => boolean): Promise<Order[]>;
+  /**
    * A price seen after the last one — a trade, or a closed 1-second candle's close — for the
    * market orders placed to fill at the next price (`'next-price'`): each fills whole at it, with
    * no slippage past it and the taker fee. Limit, stop and next-bar orders wait for `onBar`.
