@@ -4,8 +4,9 @@
  * `market_symbols` current; the candle projection also drops the read cache's series that a
  * `market.history.changed` names (imported history is written by its upload, not by the log).
  * Each batch is one transaction with its event claims and checkpoint (`createSqlProjection`), and
- * the rows are keyed by the venue's identity, so a replay or redelivery changes nothing. Other
- * event types in a batch are claimed and ignored.
+ * the rows are keyed by the venue's identity, so a replay or redelivery changes nothing. The
+ * candle projection claims each event (a stale update must not replace a newer one); the trade
+ * projection needs no claims (see createTradeProjection). Other event types in a batch are ignored.
  */
 import type { EventEnvelope } from '@tickline/kernel';
 import {
@@ -97,11 +98,13 @@ function marketProjection(
   types: readonly string[],
   project: (tx: SqlTx, events: readonly EventEnvelope[]) => Promise<number>,
   afterCommit: (events: readonly EventEnvelope[]) => Promise<void> = async () => {},
+  claims = true,
 ): MarketProjection {
   const consumer = options.consumer ?? defaultConsumer;
   const projection: SqlProjection = createSqlProjection({
     sql: options.sql,
     consumer,
+    claims,
     project: async (tx, events) => {
       await project(tx, events);
     },
@@ -142,7 +145,18 @@ function seriesOf(events: readonly EventEnvelope[]): Array<Pick<Candle, 'symbol'
  * createConsumerRunner({ log, name: trades.consumer, types: trades.types, handle: trades.handle });
  */
 export function createTradeProjection(options: MarketProjectionOptions): MarketProjection {
-  return marketProjection(options, MARKET_TRADES_CONSUMER, [MarketTrade.type], projectTrades);
+  // No claims: a trade's row is keyed by the venue's identity (a re-sent one inserts nothing) and
+  // a market's last price moves only for a strictly newer trade, so a redelivery changes nothing
+  // without them — and a claim per trade was a row a trade in `processed_events`, kept a day (~31
+  // a second on the embedded default's simulator).
+  return marketProjection(
+    options,
+    MARKET_TRADES_CONSUMER,
+    [MarketTrade.type],
+    projectTrades,
+    undefined,
+    false,
+  );
 }
 
 /** The candle projection (same shape as {@link createTradeProjection}). */

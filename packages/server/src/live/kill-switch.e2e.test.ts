@@ -49,7 +49,7 @@ describe('kill switch - durable across a restart of tickline start', () => {
     server = await startTicklineServer(env);
     const token = await accessTokenFor(server.url, user.email, TEST_PASSWORD);
     const refused = await placeOrder(server.url, token, portfolio, MARKET_BUY);
-    expect(refused.status).toBe(422);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(422);
     expect(refused.body.error.details.reason).toBe('kill_switch');
 
     // When the owner releases it, Then the next order is accepted
@@ -57,7 +57,7 @@ describe('kill switch - durable across a restart of tickline start', () => {
     expect(released.status).toBe(200);
     expect(released.body.killSwitch).toEqual({ engaged: false });
     const accepted = await placeOrder(server.url, token, portfolio, MARKET_BUY);
-    expect(accepted.status).toBe(201);
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
     const risk = await callJson(server.url, 'GET', `/api/v1/portfolios/${portfolio}/risk`, { bearer: token });
     expect(risk.body.audit.map((e: { action: string }) => e.action)).toEqual([
       'kill_switch.engaged',

@@ -17,7 +17,11 @@ import type { Sql } from '@tickline/store';
 import { OrderDesk, type OrderDeskOptions, type OrderDeskPort } from '../broker/order-desk.ts';
 import { orderEnvelope, orderEventSourceName } from '../broker/order-envelope.ts';
 import type { PaperBroker } from '../broker/paper/paper-ports.ts';
-import { createOrderEventOutbox, unbookedFills } from '../broker/sql/order-event-outbox.ts';
+import {
+  createOrderEventOutbox,
+  storeOutboxEvents,
+  unbookedFills,
+} from '../broker/sql/order-event-outbox.ts';
 import { SqlOrderJournal } from '../broker/sql/sql-order-journal.ts';
 import type { EngineSettings, OpenSession, StrategyDefinition } from '@tickline/strategy';
 import { coreFillModel } from '../paper/core-fill-model.ts';
@@ -28,6 +32,7 @@ import {
   createPortfolioProjection,
   loadPortfolio,
   PORTFOLIO_PROJECTION_CONSUMER,
+  PORTFOLIO_PROJECTION_EVENTS,
 } from '../portfolio/portfolio-projection.ts';
 import type { OrderRateLimiter } from '../risk/order-rate-limiter.ts';
 import { InMemoryOrderRateLimiter } from '../risk/order-rate-limiter.ts';
@@ -166,7 +171,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
   });
   /**
    * The lifecycle events of `venue`'s orders: stamped for the journal's outbox; once recorded, to
-   * the runner, the log, and a fill as the portfolio booked it (a notice: not through the outbox).
+   * the runner and the log. A fill as the portfolio booked it is told by the projection below.
    */
   const emitFor = (venue: string): Pick<OrderDeskOptions, 'envelope' | 'emit'> => {
     const orderSource = createEventSource({ source: orderEventSourceName(venue), clock: deps.clock });
@@ -175,29 +180,6 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
       emit: (event, envelope) => {
         late.runner!.onOrderEvent(event);
         orderOutbox.send([envelope ?? orderEnvelope(orderSource, event)]);
-        if (event.type === 'order.filled') {
-          // The fill as the portfolio booked it: what its owner is told, and the notify match for fills.
-          const d = event.data;
-          deps.publish(
-            portfolioSource.create(PortfolioOrderFilled, {
-              subject: d.portfolioId,
-              data: {
-                portfolioId: d.portfolioId,
-                userId: d.portfolioId,
-                orderId: d.clientOrderId,
-                symbol: d.symbol,
-                side: d.side,
-                quantity: d.fill.quantity,
-                price: d.fill.price,
-                fee: d.fill.fee,
-                partial: d.partial,
-                cash: books.cash(d.portfolioId),
-                equity: books.equity(d.portfolioId),
-                at: d.fill.time,
-              },
-            }),
-          );
-        }
       },
     };
   };
@@ -279,7 +261,30 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
       await deps.afterCandles?.();
     },
   });
-  const projection = createPortfolioProjection(deps.sql);
+  // The fill as the portfolio booked it — what its owner is told, and the notify match for fills —
+  // written with the booking and published through the order outbox.
+  const projection = createPortfolioProjection(deps.sql, PORTFOLIO_PROJECTION_CONSUMER, {
+    notice: ({ fill: d, cash, equity }) =>
+      portfolioSource.create(PortfolioOrderFilled, {
+        subject: d.portfolioId,
+        data: {
+          portfolioId: d.portfolioId,
+          userId: d.portfolioId,
+          orderId: d.clientOrderId,
+          symbol: d.symbol,
+          side: d.side,
+          quantity: d.fill.quantity,
+          price: d.fill.price,
+          fee: d.fill.fee,
+          partial: d.partial,
+          cash,
+          equity,
+          at: d.fill.time,
+        },
+      }),
+    store: storeOutboxEvents,
+    committed: (notices) => orderOutbox.send(notices),
+  });
   const projector = createConsumerRunner({
     log: deps.eventLog,
     name: projection.consumer,
@@ -287,6 +292,8 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     // memory follow the log on a durable of each process's own (the follower below); a lone
     // process, which sees every event here from the start, opens them here too.
     shared: true,
+    // Trades and the rest of the log are acknowledged undecoded.
+    types: new Set(PORTFOLIO_PROJECTION_EVENTS),
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
     handle: async (events, context) => {
       for (const e of events) openFromSnapshot(books, e);

@@ -116,7 +116,8 @@ describe('strategy module: live trading composed', () => {
     expect(stored.rows).toEqual([{ state: 'running', tier: 'free' }]);
     // The next candle fills the market order the first one decided (as the backtest fills it).
     await t.append([candle(0, 100), candle(1, 101)]);
-    await until(() => t.events.some((e) => e.type === 'order.filled'), 'the order filled');
+    // The booked fill's notice comes from the portfolio projection, after the fill.
+    await until(() => t.events.some((e) => e.type === 'portfolio.order.filled'), 'the fill booked');
     const types = t.events
       .map((e) => e.type)
       .filter((x) => x.startsWith('order.') || x.startsWith('strategy.s') || x.startsWith('portfolio.'));

@@ -12,7 +12,9 @@ import { createPaperBroker } from '../paper/paper-broker.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 import { LedgerRiskView } from './ledger-risk-view.ts';
 import { CorePortfolioLedger } from './portfolio-ledger.ts';
-import { createPortfolioProjection } from './portfolio-projection.ts';
+import { storeOutboxEvents } from '../broker/sql/order-event-outbox.ts';
+import { PortfolioOrderFilled } from '../live/live-events.ts';
+import { createPortfolioProjection, PORTFOLIO_PROJECTION_CONSUMER } from './portfolio-projection.ts';
 
 // The account component's event, by type only (it lives in another package).
 const Snapshot = defineEvent({ type: 'account.snapshot.generated', description: 'test', schema: z.any() });
@@ -167,5 +169,110 @@ describe('portfolio projection (PGlite)', () => {
       [P],
     );
     expect(Number(history.rows[0]!.n)).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('claims the events it books, not the candles it passes over', async () => {
+    const market = createEventSource({ source: 'market', clock: new ManualClock(Date.UTC(2026, 0, 3)) });
+    const candle = (interval: string) =>
+      market.create(Candle, {
+        subject: 'BTC-USDT',
+        data: { symbol: 'BTC-USDT', interval, close: 101, closeTime: Date.UTC(2026, 0, 3), openTime: 0 },
+      });
+    const [second, minute] = [candle('1s'), candle('1m')];
+    const projection = createPortfolioProjection(sql, 'strategy.portfolios.claims');
+    await projection.apply([second, minute]);
+    const { rows } = await sql.query<{ event_id: string }>(
+      "select event_id from processed_events where consumer = 'strategy.portfolios.claims'",
+    );
+    expect(rows.map((r) => r.event_id)).toEqual([minute.id]);
+  });
+});
+
+describe('portfolio projection - the fills it books are told from its transaction (PGlite)', () => {
+  let sql: Sql;
+  beforeAll(async () => {
+    sql = await createPgliteSql({ memory: true });
+    await migrateForTrading(sql);
+  }, 60_000);
+  afterAll(() => sql?.close());
+
+  it('each booked fill is told once, with the figures after it, written with the booking; a failed batch tells nothing', async () => {
+    const events = await tape();
+    const fills = events.filter((e) => e.type === 'order.filled');
+    const notices = createEventSource({
+      source: 'strategy/portfolio',
+      clock: new ManualClock(Date.UTC(2026, 0, 2)),
+    });
+    const told: EventEnvelope[] = [];
+    let failNext = false;
+    const projection = createPortfolioProjection(sql, PORTFOLIO_PROJECTION_CONSUMER, {
+      notice: ({ fill, cash, equity }) =>
+        notices.create(PortfolioOrderFilled, {
+          subject: fill.portfolioId,
+          data: {
+            portfolioId: fill.portfolioId,
+            userId: fill.portfolioId,
+            orderId: fill.clientOrderId,
+            symbol: fill.symbol,
+            side: fill.side,
+            quantity: fill.fill.quantity,
+            price: fill.fill.price,
+            fee: fill.fill.fee,
+            partial: fill.partial,
+            cash,
+            equity,
+            at: fill.fill.time,
+          },
+        }),
+      store: async (tx, made) => {
+        await storeOutboxEvents(tx, made);
+        // The booking's transaction fails after the notices were written: both go.
+        if (failNext) {
+          failNext = false;
+          throw new Error('the transaction fails after the notices were written');
+        }
+      },
+      committed: (made) => told.push(...made),
+    });
+    let failed = 0;
+    for (let i = 0; i < events.length;) {
+      const batch = events.slice(i, i + 7);
+      if (failed === 0 && batch.some((e) => e.type === 'order.filled')) {
+        failNext = true;
+        await expect(projection.apply(batch)).rejects.toThrow('the transaction fails');
+        failed++;
+        expect(told).toEqual([]);
+        expect((await sql.query('select 1 from broker_order_events')).rows).toEqual([]);
+      }
+      await projection.handle(batch, {});
+      // Delivered again: booked already, told already.
+      await projection.handle(batch, {});
+      i += 7;
+    }
+    expect(failed).toBe(1);
+
+    // One notice per fill, in order, each with the cash the books had right after that fill.
+    const replay = new CorePortfolioLedger();
+    replay.open(P, 10_000, []);
+    const expected: Array<[string, number]> = [];
+    for (const e of events) {
+      if (e.type === 'market.candle.closed') {
+        const c = e.data as { symbol: string; close: number; closeTime: number };
+        replay.mark(c.symbol, c.close, c.closeTime);
+      }
+      if (e.type !== 'order.filled') continue;
+      const d = e.data as OrderFilledData;
+      replay.applyFill(d);
+      expected.push([d.clientOrderId, replay.cash(P)]);
+    }
+    expect(
+      told.map((n) => [(n.data as { orderId: string }).orderId, (n.data as { cash: number }).cash]),
+    ).toEqual(expected);
+    expect(told).toHaveLength(fills.length);
+    // Written with the booking: the outbox holds every one, to publish or re-send at the next start.
+    const rows = await sql.query<{ id: string }>(
+      `select event_id::text as id from broker_order_events where type = 'portfolio.order.filled' order by event_id`,
+    );
+    expect(rows.rows.map((r) => r.id)).toEqual(told.map((n) => n.id));
   }, 120_000);
 });

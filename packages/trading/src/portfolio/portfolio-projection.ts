@@ -151,8 +151,22 @@ async function save(
   );
 }
 
-/** Applies a batch of events to the portfolio tables (inside the projection's transaction). */
-export async function projectPortfolioEvents(tx: SqlTx, events: readonly EventEnvelope[]): Promise<void> {
+/** A fill the projection booked, with the portfolio's cash and equity right after it. */
+export interface BookedFill {
+  fill: OrderFilledData;
+  cash: number;
+  equity: number;
+}
+
+/**
+ * Applies a batch of events to the portfolio tables (inside the projection's transaction);
+ * `booked` hears each fill booked, in order.
+ */
+export async function projectPortfolioEvents(
+  tx: SqlTx,
+  events: readonly EventEnvelope[],
+  booked?: (fill: BookedFill) => void,
+): Promise<void> {
   const ledger = new CorePortfolioLedger();
   const open = new Set<string>();
   const dirty = new Map<string, number>();
@@ -190,6 +204,7 @@ export async function projectPortfolioEvents(tx: SqlTx, events: readonly EventEn
       if (!(await touch(data.portfolioId))) continue;
       ledger.applyFill(data);
       dirty.set(data.portfolioId, data.fill.time);
+      booked?.({ fill: data, cash: ledger.cash(data.portfolioId), equity: ledger.equity(data.portfolioId) });
     } else if (event.type === 'market.candle.closed') {
       const data = event.data as CandleData;
       if (data.interval !== undefined && data.interval !== MARK_INTERVAL) continue;
@@ -206,7 +221,76 @@ export async function projectPortfolioEvents(tx: SqlTx, events: readonly EventEn
   for (const [portfolioId, atMs] of dirty) await save(tx, ledger, portfolioId, atMs);
 }
 
-/** The portfolio projection over `sql`; hand its `handle` to an eventlog consumer runner. */
-export function createPortfolioProjection(sql: Sql, consumer = PORTFOLIO_PROJECTION_CONSUMER): SqlProjection {
-  return createSqlProjection({ sql, consumer, project: (tx, events) => projectPortfolioEvents(tx, events) });
+/**
+ * What the projection tells of the fills it books: an event per fill (`portfolio.order.filled`),
+ * written in the booking's transaction to the order outbox's table (`broker_order_events`) and
+ * handed to the outbox once committed. Told from there, a notice is neither lost by a process
+ * killed after booking (the outbox re-sends it at the next start) nor told twice (the booking
+ * claims its fill once).
+ */
+export interface BookedFillNotices {
+  notice(booked: BookedFill): EventEnvelope;
+  /** Stores the notices in the projection's transaction. */
+  store(tx: SqlTx, notices: readonly EventEnvelope[]): Promise<void>;
+  /** The notices of a committed batch, to publish. */
+  committed(notices: readonly EventEnvelope[]): void;
+}
+
+/**
+ * Whether the projection claims an event (a row in `processed_events`, kept a day): the events it
+ * books, not the candles it passes over — the 1-second candles of every symbol were ~40 claims a
+ * second on the embedded default, 3.5 million rows a day, for nothing.
+ */
+const claims = (event: EventEnvelope): boolean =>
+  event.type !== 'market.candle.closed' ||
+  ((event.data as CandleData).interval ?? MARK_INTERVAL) === MARK_INTERVAL;
+
+/**
+ * The portfolio projection over `sql`; hand its `handle` to an eventlog consumer runner reading
+ * {@link PORTFOLIO_PROJECTION_EVENTS}.
+ */
+export function createPortfolioProjection(
+  sql: Sql,
+  consumer = PORTFOLIO_PROJECTION_CONSUMER,
+  notices?: BookedFillNotices,
+): SqlProjection {
+  if (notices === undefined)
+    return createSqlProjection({
+      sql,
+      consumer,
+      claims,
+      project: (tx, events) => projectPortfolioEvents(tx, events),
+    });
+  /** The last attempt's notices (a transaction retried makes them again). */
+  let made: EventEnvelope[] = [];
+  const projection = createSqlProjection({
+    sql,
+    consumer,
+    claims,
+    project: async (tx, events) => {
+      const booked: BookedFill[] = [];
+      await projectPortfolioEvents(tx, events, (fill) => booked.push(fill));
+      made = booked.map((fill) => notices.notice(fill));
+      if (made.length > 0) await notices.store(tx, made);
+    },
+  });
+  const tell = () => {
+    const committed = made;
+    made = [];
+    if (committed.length > 0) notices.committed(committed);
+  };
+  return {
+    ...projection,
+    apply: async (events, context) => {
+      made = [];
+      const result = await projection.apply(events, context);
+      tell();
+      return result;
+    },
+    handle: async (events, context) => {
+      made = [];
+      await projection.apply(events, context);
+      tell();
+    },
+  };
 }

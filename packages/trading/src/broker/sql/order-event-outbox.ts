@@ -105,6 +105,23 @@ export function createOrderEventOutbox(options: OrderEventOutboxOptions): OrderE
   };
 }
 
+/**
+ * Stores envelopes in the outbox's table inside `tx` — the portfolio projection's notices of the
+ * fills it booked, written with the booking — for the outbox to publish once committed (`send`)
+ * or at the next start. An id already there is left as it is.
+ */
+export async function storeOutboxEvents(
+  tx: SqlQueryable,
+  envelopes: readonly EventEnvelope[],
+): Promise<void> {
+  await tx.query(
+    `insert into broker_order_events (event_id, portfolio_id, type, envelope)
+     select (e->>'id')::uuid, e->>'subject', e->>'type', e from jsonb_array_elements($1::jsonb) as t(e)
+     on conflict (event_id) do nothing`,
+    [JSON.stringify(envelopes)],
+  );
+}
+
 /** Deletes published fills the projection `bookedBy` has booked (or published over an hour ago). */
 export async function sweepBookedFills(sql: SqlQueryable, bookedBy: string): Promise<number> {
   const { rows } = await sql.query(
