@@ -94,8 +94,11 @@ export function ResearchPage({ id }: { id: string }): ReactNode {
 function Score({ value }: { value: number | null }): ReactNode {
   if (value !== null) return fixed(value);
   return (
-    <abbr title="No score: the objective is computed from daily returns, and this window has fewer than two days of them (or no loss or drawdown to divide by).">
-      –
+    <abbr
+      className="muted"
+      title="No score: the objective is computed from daily returns, and this window has fewer than two days of them (or no loss or drawdown to divide by)."
+    >
+      n/a
     </abbr>
   );
 }
