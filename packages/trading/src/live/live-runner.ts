@@ -28,9 +28,10 @@ import { liveMetrics, type LiveMetrics } from './live-metrics.ts';
 import { AnswerTurns } from './answer-turns.ts';
 import { LiveErrorCodes } from './errors.ts';
 import { claimCandle, decidesNow, DEFAULT_KEEP_LOGS, keepLogs, type LiveRun, newRun } from './live-run.ts';
-import { fillOnTrade, fillWave, marketSteps, paperBar } from './market-prices.ts';
+import { fillOnTrade, fillWave, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
 import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
+import { catchUp, OrderHolds } from './run-catch-up.ts';
 import { inherit, rebuild, resumePoint, storedHistory, warmUpNew } from './run-restore.ts';
 import { WaveLanes } from './wave-lanes.ts';
 
@@ -73,11 +74,8 @@ export class LiveRunner {
   readonly #pauses: RunPauseContext;
   /** Turns of the event loop while answers are taken (see #wave). */
   readonly #turns = new AnswerTurns();
-  /**
-   * Runs whose orders live bars pass over, as holds by `portfolioId\u0000strategyId`: a run being
-   * enabled or catching up fills its own orders with the stored bars it decides (see {@link holds}).
-   */
-  readonly #held = new Map<string, number>();
+  /** Runs whose orders live bars pass over while they catch up (run-catch-up.ts). */
+  readonly #holds = new OrderHolds();
 
   constructor(options: LiveRunnerOptions) {
     this.#o = options;
@@ -131,28 +129,16 @@ export class LiveRunner {
 
   /**
    * Holds back from live bars the orders of the run `spec` describes until the returned release is
-   * called: a sync holds the runs it is about to start before it takes over their orders, and an
-   * enable holds its run until its catch-up is done. Then the bars that closed while no process
-   * decided the run fill its orders one by one before each of them is decided — as they would
-   * have filled then, as the backtest fills them — not the live bar, which is later.
+   * called (run-catch-up.ts): a sync holds the runs it is about to start before it takes over their
+   * orders; an enable holds its run until its catch-up is done.
    */
   hold(spec: Pick<LiveStrategySpec, 'portfolioId' | 'strategyId'>): () => void {
-    const key = `${spec.portfolioId}\u0000${spec.strategyId}`;
-    this.#held.set(key, (this.#held.get(key) ?? 0) + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = this.#held.get(key)! - 1;
-      if (left === 0) this.#held.delete(key);
-      else this.#held.set(key, left);
-    };
+    return this.#holds.hold(spec);
   }
 
   /** Whether live bars pass over `order` for now (the paper venue's `held`; see {@link hold}). */
   holds(order: VenueOrder): boolean {
-    if (this.#held.size === 0 || order.origin?.kind !== 'strategy') return false;
-    return this.#held.has(`${order.portfolioId}\u0000${order.origin.strategyId}`);
+    return this.#holds.holds(order);
   }
 
   /** True while `enable(id)` has not finished (a sync must not start the run a second time). */
@@ -227,33 +213,15 @@ export class LiveRunner {
     session.onLost?.(() => void this.#recover(run));
     this.#countRuns();
     if (run.catchingUp) {
-      // Catch-up: the stored candles after the checkpoint (a new run: after its warm-up) are
-      // decided now, keyed by close time so none is placed twice; live candles wait meanwhile. The
-      // store is read until nothing is newer, then once more after live candles flow again.
-      // A new run reads what closed since its warm-up began, not back to an old feed's last candle.
-      const from = resumeAfter ?? startedAt;
-      const catchUp = async (): Promise<number> => {
-        let stepped = 0;
-        const last = run.status.lastCandleTime ?? -Infinity;
-        for (const c of await storedHistory(this.#o, spec, from))
-          if (
-            c.closeTime > Math.max(last, resumeAfter ?? -Infinity, run.warmupEnds?.[c.k] ?? -Infinity) &&
-            run.status.state === 'running' &&
-            this.#runs.get(spec.id) === run
-          ) {
-            const feed = spec.feeds[c.k]!;
-            const candle = { ...c, symbol: feed.symbol, interval: feed.interval };
-            await this.#fillPast(run, candle);
-            await this.#step(run, candle);
-            stepped++;
-          }
-        return stepped;
+      // Catch-up (run-catch-up.ts): the stored candles after the checkpoint — a new run: after its
+      // warm-up, read from when it began, not back to an old feed's last candle — decided now,
+      // keyed by close time so none is placed twice; live candles wait meanwhile.
+      const context = {
+        options: this.#o,
+        current: (r: LiveRun) => r.status.state === 'running' && this.#runs.get(spec.id) === r,
+        step: (r: LiveRun, candle: FeedCandle) => this.#step(r, candle),
       };
-      while ((await catchUp()) > 0);
-      // Live bars fill its orders again from the next one on, as live candles decide it.
-      run.catchingUp = false;
-      release();
-      await catchUp();
+      await catchUp(context, run, resumeAfter ?? startedAt, resumeAfter, release);
     }
     return status;
   }
@@ -461,20 +429,6 @@ export class LiveRunner {
     }
     await lanes.done();
     if (failed !== undefined) throw failed.error;
-  }
-
-  /**
-   * A stored candle the catch-up is about to decide: its bar fills the run's working orders first,
-   * as the live wave would have when it closed (the paper venue holds them back from live bars
-   * meanwhile), and the run learns its fills before it decides — else every decision of the burst
-   * sees the orders of the one before unfilled.
-   */
-  async #fillPast(run: LiveRun, candle: FeedCandle): Promise<void> {
-    if (this.#o.paper === undefined || run.byClientId.size === 0) return;
-    const changed = await this.#o.paper.onPastBar(paperBar(candle), (order) =>
-      run.byClientId.has(order.clientOrderId),
-    );
-    await Promise.all(changed.map((order) => this.#o.desk.applyUpdate(order)));
   }
 
   async #step(run: LiveRun, candle: FeedCandle): Promise<void> {
