@@ -104,6 +104,43 @@ function liveWorld(sql: Sql) {
 describe('live host (in-memory log, PGlite)', () => {
   const database = tradingDatabase();
 
+  it("a start knows each symbol's last stored close: a market order before any live candle is placed, not refused", async () => {
+    const world = liveWorld(database.sql);
+    const stored = { openTime: 0, closeTime: 60_000, open: 100, high: 101, low: 99, close: 100.5, volume: 1 };
+    const host = createLiveHost({
+      eventLog: world.log,
+      publish: () => undefined,
+      sql: database.sql,
+      clock: new ManualClock(Date.UTC(2026, 0, 1)),
+      member: 'm-prices',
+      symbols: new Set(['BTC-USDT', 'ETH-USDT']),
+      settings: world.settings,
+      risk: RiskLimitsSchema.parse({ maxOrdersPerMinute: 0 }),
+      load: async () => alternating,
+      // A 1-minute candle of BTC-USDT is stored; ETH-USDT has none.
+      history: async (symbol, interval) => (symbol === 'BTC-USDT' && interval === '1m' ? [stored] : []),
+    });
+    await host.loadBooks();
+    host.books.open('prices', 10_000, []);
+    const order = (symbol: string) =>
+      host.paper.place({
+        portfolioId: 'prices',
+        clientOrderId: `first-${symbol}`,
+        symbol,
+        side: 'buy',
+        type: 'market',
+        quantity: 0.01,
+        timeInForce: 'gtc',
+        origin: { kind: 'manual', userId: 'prices' },
+      });
+    expect(await order('BTC-USDT')).toMatchObject({ status: 'new' });
+    // No stored close, no live one: refused as before, saying so.
+    expect(await order('ETH-USDT')).toMatchObject({
+      status: 'rejected',
+      detail: 'no price for ETH-USDT yet',
+    });
+  });
+
   it('runs a strategy on candles from the log; the portfolio tables follow its fills', async () => {
     const world = liveWorld(database.sql);
     const host = world.hostOn((e) => void world.append([e]));

@@ -318,7 +318,27 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
         if (books.has(fill.data.portfolioId)) books.applyFill(fill.data);
       }
     });
+    await seedLastPrices();
     return rows.length;
+  };
+  /**
+   * The last stored close of each symbol, until a live candle says otherwise: a person's market
+   * order placed in the first seconds after a restart was refused "no price yet" (its funds are
+   * checked at the last price; it fills at the next one), and the risk check valued positions at
+   * nothing. The finest stored interval first.
+   */
+  const seedLastPrices = async (): Promise<void> => {
+    const now = deps.clock.now();
+    await Promise.all(
+      [...deps.symbols].map(async (symbol) => {
+        for (const interval of ['1s', '1m']) {
+          const [candle] = await deps.history(symbol, interval, 1, now);
+          if (candle === undefined) continue;
+          if (!last.has(symbol)) last.set(symbol, candle.close);
+          return;
+        }
+      }),
+    );
   };
   const adoptOrphans = (live: readonly string[]) =>
     adoptOrphanOrders({ journal, paper, desk, member: deps.member }, live);
