@@ -341,6 +341,18 @@ describe('live runs - a restart keeps the position', () => {
     return decisions(reference);
   };
 
+  /** Process A: the run enabled, the first 40 candles decided; then its runner is gone. */
+  const decidedBeforeKill = async (candles: FeedCandle[]) => {
+    const a = world(settings(), positional);
+    const since = candles[0]!.openTime;
+    await a.runner.enable({ ...spec('r', settings()), ordersSince: since });
+    for (const c of candles.slice(0, 40)) {
+      a.track(c);
+      await a.runner.onCandle(c);
+    }
+    return { a, since };
+  };
+
   it("a restart longer than a candle: the candles closed meanwhile fill the run's orders one by one before each is decided; its orders and fills equal an uninterrupted run's", async () => {
     const s = settings();
     const candles = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 80, 13)).map(
@@ -350,13 +362,7 @@ describe('live runs - a restart keeps the position', () => {
     expect(expected.filter((d) => d[0] === 'order.filled').length).toBeGreaterThan(20);
 
     // Process A decides 40 candles and dies; ten more close (stored) before its successor starts.
-    const a = world(s, positional);
-    const since = candles[0]!.openTime;
-    await a.runner.enable({ ...spec('r', s), ordersSince: since });
-    for (const c of candles.slice(0, 40)) {
-      a.track(c);
-      await a.runner.onCandle(c);
-    }
+    const { a, since } = await decidedBeforeKill(candles);
     let stored = 50;
     const runner = new LiveRunner({ ...a.options, history: async () => candles.slice(0, stored) });
     a.setRunner(runner);
@@ -385,13 +391,7 @@ describe('live runs - a restart keeps the position', () => {
     expect(expected.length).toBeGreaterThan(20);
 
     // Process A runs the first 40 candles; its runner dies between two candles (kill -9).
-    const a = world(s, positional);
-    const since = candles[0]!.openTime;
-    await a.runner.enable({ ...spec('r', s), ordersSince: since });
-    for (const c of candles.slice(0, 40)) {
-      a.track(c);
-      await a.runner.onCandle(c);
-    }
+    const { a, since } = await decidedBeforeKill(candles);
     // A new runner over the same venue, books and journal resumes from the checkpoint.
     const runner = new LiveRunner({ ...a.options, history: async () => candles.slice(0, 40) });
     a.setRunner(runner);

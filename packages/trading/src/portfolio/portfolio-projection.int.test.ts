@@ -1,12 +1,11 @@
 import { createEventSource, defineEvent, type EventEnvelope, ManualClock } from '@tickline/kernel';
-import { createPgliteSql, type Sql } from '@tickline/store';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { OrderDesk } from '../broker/order-desk.ts';
 import { orderEnvelope, orderEventSourceName } from '../broker/order-envelope.ts';
 import { InMemoryOrderJournal } from '../broker/order-journal.ts';
 import type { OrderFilledData } from '../broker/events.ts';
-import { migrateForTrading } from '../testing/trading-migrations.ts';
+import { tradingDatabase } from '../testing/trading-database.ts';
 import { coreFillModel } from '../paper/core-fill-model.ts';
 import { createPaperBroker } from '../paper/paper-broker.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
@@ -110,18 +109,13 @@ async function tape(): Promise<EventEnvelope[]> {
 }
 
 describe('portfolio projection (PGlite)', () => {
-  let sql: Sql;
-  beforeAll(async () => {
-    sql = await createPgliteSql({ memory: true });
-    await migrateForTrading(sql);
-  }, 60_000);
-  afterAll(() => sql?.close());
+  const database = tradingDatabase();
 
   it('the tables equal a replay of the order events, also when batches are redelivered', async () => {
     const events = await tape();
     const fills = events.filter((e) => e.type === 'order.filled');
     expect(fills.length).toBeGreaterThan(20);
-    const projection = createPortfolioProjection(sql);
+    const projection = createPortfolioProjection(database.sql);
     // Uneven batches, each delivered twice: the second delivery must change nothing.
     for (let i = 0; i < events.length;) {
       const n = 1 + (i % 13);
@@ -140,7 +134,7 @@ describe('portfolio projection (PGlite)', () => {
       }
     }
     const [row] = (
-      await sql.query<{ cash: number; equity: number; fills: number }>(
+      await database.sql.query<{ cash: number; equity: number; fills: number }>(
         'select cash, equity, fills from portfolios where portfolio_id = $1',
         [P],
       )
@@ -149,7 +143,7 @@ describe('portfolio projection (PGlite)', () => {
     expect(Number(row!.equity)).toBeCloseTo(replay.equity(P), 9);
     expect(Number(row!.fills)).toBe(fills.length);
     const positions = (
-      await sql.query<Record<string, number | string>>(
+      await database.sql.query<Record<string, number | string>>(
         'select symbol, quantity, average_price, mark_price, realized_pnl, unrealized_pnl, fees from portfolio_positions where portfolio_id = $1 order by symbol',
         [P],
       )
@@ -164,7 +158,7 @@ describe('portfolio projection (PGlite)', () => {
       expect(Number(p.unrealized_pnl)).toBeCloseTo(want.unrealizedPnl, 9);
       expect(Number(p.fees)).toBeCloseTo(want.fees, 9);
     }
-    const history = await sql.query<{ n: string }>(
+    const history = await database.sql.query<{ n: string }>(
       'select count(*) as n from portfolio_equity where portfolio_id = $1',
       [P],
     );
@@ -179,9 +173,9 @@ describe('portfolio projection (PGlite)', () => {
         data: { symbol: 'BTC-USDT', interval, close: 101, closeTime: Date.UTC(2026, 0, 3), openTime: 0 },
       });
     const [second, minute] = [candle('1s'), candle('1m')];
-    const projection = createPortfolioProjection(sql, 'strategy.portfolios.claims');
+    const projection = createPortfolioProjection(database.sql, 'strategy.portfolios.claims');
     await projection.apply([second, minute]);
-    const { rows } = await sql.query<{ event_id: string }>(
+    const { rows } = await database.sql.query<{ event_id: string }>(
       "select event_id from processed_events where consumer = 'strategy.portfolios.claims'",
     );
     expect(rows.map((r) => r.event_id)).toEqual([minute.id]);
@@ -189,12 +183,8 @@ describe('portfolio projection (PGlite)', () => {
 });
 
 describe('portfolio projection - the fills it books are told from its transaction (PGlite)', () => {
-  let sql: Sql;
-  beforeAll(async () => {
-    sql = await createPgliteSql({ memory: true });
-    await migrateForTrading(sql);
-  }, 60_000);
-  afterAll(() => sql?.close());
+  // A database of its own: the tape's portfolio is booked afresh.
+  const database = tradingDatabase();
 
   it('each booked fill is told once, with the figures after it, written with the booking; a failed batch tells nothing', async () => {
     const events = await tape();
@@ -205,7 +195,7 @@ describe('portfolio projection - the fills it books are told from its transactio
     });
     const told: EventEnvelope[] = [];
     let failNext = false;
-    const projection = createPortfolioProjection(sql, PORTFOLIO_PROJECTION_CONSUMER, {
+    const projection = createPortfolioProjection(database.sql, PORTFOLIO_PROJECTION_CONSUMER, {
       notice: ({ fill, cash, equity }) =>
         notices.create(PortfolioOrderFilled, {
           subject: fill.portfolioId,
@@ -242,7 +232,7 @@ describe('portfolio projection - the fills it books are told from its transactio
         await expect(projection.apply(batch)).rejects.toThrow('the transaction fails');
         failed++;
         expect(told).toEqual([]);
-        expect((await sql.query('select 1 from broker_order_events')).rows).toEqual([]);
+        expect((await database.sql.query('select 1 from broker_order_events')).rows).toEqual([]);
       }
       await projection.handle(batch, {});
       // Delivered again: booked already, told already.
@@ -270,7 +260,7 @@ describe('portfolio projection - the fills it books are told from its transactio
     ).toEqual(expected);
     expect(told).toHaveLength(fills.length);
     // Written with the booking: the outbox holds every one, to publish or re-send at the next start.
-    const rows = await sql.query<{ id: string }>(
+    const rows = await database.sql.query<{ id: string }>(
       `select event_id::text as id from broker_order_events where type = 'portfolio.order.filled' order by event_id`,
     );
     expect(rows.rows.map((r) => r.id)).toEqual(told.map((n) => n.id));
