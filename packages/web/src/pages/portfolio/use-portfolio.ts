@@ -10,12 +10,11 @@ import { EventType } from '@tickline/protocol';
 import { useEffect, useRef } from 'react';
 import { useSession } from '../../app/session.tsx';
 import type { useAsync } from '../../components/use-async.ts';
+import { nextReloadAt } from '../../components/settled-reload.ts';
 import { usePolling } from '../../components/use-polling.ts';
 
 /** Marks move with each closed 1 m candle: a few re-reads a minute are fresh enough. */
 const MARK_REFRESH_MS = 15_000;
-/** One order makes a burst of events (placed, filled, booked): they are answered with one re-read. */
-const EVENT_SETTLE_MS = 400;
 
 /** Events of the user's channel after which the portfolio or its orders changed. */
 export const ORDER_EVENTS = [
@@ -28,15 +27,24 @@ export const ORDER_EVENTS = [
 
 /**
  * Calls `onChange` once after a burst of `types` events on the user's channel settles (and after
- * a stream gap).
+ * a stream gap) — one order makes a burst (placed, filled, booked) — and never sooner than a
+ * minimum gap after the last call (components/settled-reload.ts: the user's own rate limit).
  */
 export function useSettledEvents(types: readonly string[], onChange: () => void): void {
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const lastAt = useRef(-Infinity);
   const latest = useRef(onChange);
   latest.current = onChange;
   const schedule = () => {
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => latest.current(), EVENT_SETTLE_MS);
+    const now = Date.now();
+    timer.current = setTimeout(
+      () => {
+        lastAt.current = Date.now();
+        latest.current();
+      },
+      nextReloadAt(now, lastAt.current) - now,
+    );
   };
   useEffect(() => () => clearTimeout(timer.current), []);
   useEvents(types, schedule, { onReset: schedule });
