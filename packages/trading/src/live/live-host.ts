@@ -152,8 +152,8 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     // 1 s candle: never a stale close); a strategy's at the next bar's open, as its backtest.
     marketFill: (request) => (request.origin.kind === 'strategy' ? 'next-bar' : 'next-price'),
     fundsAtFill: (request) => request.origin.kind === 'strategy',
-    // A run catching up fills its own orders with the stored bars it decides (live-runner.ts hold).
-    held: (order) => late.runner?.holds(order) === true,
+    // A run catching up fills its own orders with the stored bars it decides (run-catch-up.ts).
+    held: (order) => late.runner?.orderHolds.holds(order) === true,
     now: () => deps.clock.now(),
   });
   // Kill switch and limits are shared through SQL: every process checks the same ones.

@@ -74,8 +74,12 @@ export class LiveRunner {
   readonly #pauses: RunPauseContext;
   /** Turns of the event loop while answers are taken (see #wave). */
   readonly #turns = new AnswerTurns();
-  /** Runs whose orders live bars pass over while they catch up (run-catch-up.ts). */
-  readonly #holds = new OrderHolds();
+  /**
+   * Runs whose orders live bars pass over while they catch up (run-catch-up.ts): the paper venue's
+   * `held`; a sync holds the runs it is about to start before it takes over their orders, an enable
+   * holds its run until its catch-up is done.
+   */
+  readonly orderHolds = new OrderHolds();
 
   constructor(options: LiveRunnerOptions) {
     this.#o = options;
@@ -118,27 +122,13 @@ export class LiveRunner {
     options: { persist?: boolean; resumeAfter?: number; carry?: LiveRun } = {},
   ): Promise<LiveRunStatus> {
     this.#enabling.add(spec.id);
-    const release = this.hold(spec);
+    const release = this.orderHolds.hold(spec);
     try {
       return await this.#enable(spec, options, release);
     } finally {
       release();
       this.#enabling.delete(spec.id);
     }
-  }
-
-  /**
-   * Holds back from live bars the orders of the run `spec` describes until the returned release is
-   * called (run-catch-up.ts): a sync holds the runs it is about to start before it takes over their
-   * orders; an enable holds its run until its catch-up is done.
-   */
-  hold(spec: Pick<LiveStrategySpec, 'portfolioId' | 'strategyId'>): () => void {
-    return this.#holds.hold(spec);
-  }
-
-  /** Whether live bars pass over `order` for now (the paper venue's `held`; see {@link hold}). */
-  holds(order: VenueOrder): boolean {
-    return this.#holds.holds(order);
   }
 
   /** True while `enable(id)` has not finished (a sync must not start the run a second time). */

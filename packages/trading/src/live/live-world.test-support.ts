@@ -134,7 +134,7 @@ export function world(
     lastPrice: (symbol) => last.get(symbol),
     marketFill: 'next-bar',
     fundsAtFill: (request) => request.origin.kind === 'strategy',
-    held: (order) => runner?.holds(order) === true,
+    held: (order) => runner?.orderHolds.holds(order) === true,
     now: () => clock.now(),
   });
   const risk = new LedgerRiskView(books, RiskLimitsSchema.parse({ maxOrdersPerMinute: 0 }), (x) =>

@@ -297,10 +297,10 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     }
     if (!ready) return;
     // The orders of the runs it may start wait for their catch-up, not the next live bar (see
-    // LiveRunner#hold): held before they are taken over, released once each run started or not.
+    // run-catch-up.ts): held before they are taken over, released once each run started or not.
     const releases = [...running.values()]
       .filter((run) => membership.owns(run.id) && host.runner.status(run.id)?.state !== 'running')
-      .map((run) => host.runner.hold(run));
+      .map((run) => host.runner.orderHolds.hold(run));
     try {
       // Paper orders and claims of members that are gone (or of this one before a restart).
       const orphans = await host.adoptOrphans(membership.members());

@@ -254,43 +254,34 @@ export function createPortfolioProjection(
   consumer = PORTFOLIO_PROJECTION_CONSUMER,
   notices?: BookedFillNotices,
 ): SqlProjection {
-  if (notices === undefined)
-    return createSqlProjection({
-      sql,
-      consumer,
-      claims,
-      project: (tx, events) => projectPortfolioEvents(tx, events),
-    });
-  /** The last attempt's notices (a transaction retried makes them again). */
+  /** The notices of the last attempt (a transaction retried makes them again). */
   let made: EventEnvelope[] = [];
   const projection = createSqlProjection({
     sql,
     consumer,
     claims,
     project: async (tx, events) => {
+      if (notices === undefined) return projectPortfolioEvents(tx, events);
       const booked: BookedFill[] = [];
       await projectPortfolioEvents(tx, events, (fill) => booked.push(fill));
       made = booked.map((fill) => notices.notice(fill));
       if (made.length > 0) await notices.store(tx, made);
     },
   });
-  const tell = () => {
+  if (notices === undefined) return projection;
+  const apply: SqlProjection['apply'] = async (events, context) => {
+    made = [];
+    const result = await projection.apply(events, context);
     const committed = made;
     made = [];
     if (committed.length > 0) notices.committed(committed);
+    return result;
   };
   return {
     ...projection,
-    apply: async (events, context) => {
-      made = [];
-      const result = await projection.apply(events, context);
-      tell();
-      return result;
-    },
+    apply,
     handle: async (events, context) => {
-      made = [];
-      await projection.apply(events, context);
-      tell();
+      await apply(events, context);
     },
   };
 }
