@@ -108,18 +108,23 @@ export function createOrderEventOutbox(options: OrderEventOutboxOptions): OrderE
 /**
  * Stores envelopes in the outbox's table inside `tx` — the portfolio projection's notices of the
  * fills it booked, written with the booking — for the outbox to publish once committed (`send`)
- * or at the next start. An id already there is left as it is.
+ * or at the next start.
  */
 export async function storeOutboxEvents(
   tx: SqlQueryable,
   envelopes: readonly EventEnvelope[],
 ): Promise<void> {
-  await tx.query(
-    `insert into broker_order_events (event_id, portfolio_id, type, envelope)
-     select (e->>'id')::uuid, e->>'subject', e->>'type', e from jsonb_array_elements($1::jsonb) as t(e)
-     on conflict (event_id) do nothing`,
-    [JSON.stringify(envelopes)],
-  );
+  await tx.query(insertOutboxEvents(1), [JSON.stringify(envelopes)]);
+}
+
+/**
+ * The insert of envelopes (a JSON array, parameter `$n`) into the table, alone or as a statement's
+ * data-modifying CTE (the journal writes an order's snapshot and its events in one statement). An
+ * id already there fails the statement: both or neither.
+ */
+export function insertOutboxEvents(n: number): string {
+  return `insert into broker_order_events (event_id, portfolio_id, type, envelope)
+  select (e->>'id')::uuid, e->>'subject', e->>'type', e from jsonb_array_elements($${n}::jsonb) as t(e)`;
 }
 
 /** Deletes published fills the projection `bookedBy` has booked (or published over an hour ago). */

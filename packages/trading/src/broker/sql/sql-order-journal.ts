@@ -16,6 +16,7 @@ import { type EventEnvelope, perTurn } from '@tickline/kernel';
 import type { Sql, SqlValue } from '@tickline/store';
 import { strategyOrdersSince, type OrderJournal } from '../order-journal.ts';
 import type { Order } from '../order.ts';
+import { insertOutboxEvents } from './order-event-outbox.ts';
 
 // The claim: one statement, so PostgreSQL's unique-key check decides between racing desks (a
 // second insert waits for the first and then sees the conflict). A rejected row is re-taken by
@@ -40,8 +41,7 @@ order by i`;
 // The snapshots and their events ($4; order-event-outbox.ts) in one statement: both or neither.
 // An update keeps the row's holder: whoever holds the order at the venue keeps holding it.
 const UPSERT_MANY = `with announced as (
-  insert into broker_order_events (event_id, portfolio_id, type, envelope)
-  select (e->>'id')::uuid, e->>'subject', e->>'type', e from jsonb_array_elements($4::jsonb) as t(e)
+  ${insertOutboxEvents(4)}
 )
 insert into broker_orders (portfolio_id, client_order_id, venue, symbol, status, snapshot, updated_at, holder)
 ${MANY_ROWS}
