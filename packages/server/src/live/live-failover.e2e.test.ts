@@ -383,6 +383,25 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
       what: 'every run decided the last candle',
     });
 
+    // Each run's candle count went on across the kill, the takeover and the sandbox loss: what B
+    // stores with its checkpoints (and serves for runs it does not hold) is every candle decided,
+    // one market order each — not only those since the run last started.
+    const counted = async (): Promise<string[]> => {
+      const { rows } = await sql!.query<{ id: string; candles: string; orders: string }>(
+        `select s.id, s.candles,
+           (select count(*) from broker_orders o where o.snapshot->>'type' = 'market'
+              and o.snapshot->'origin'->>'strategyId' = s.strategy_id) as orders
+         from live_strategies s where s.id = any($1)`,
+        [runs],
+      );
+      return rows.filter((r) => r.candles !== r.orders).map((r) => `${r.id.slice(-6)}: ${r.candles} of ${r.orders}`);
+    };
+    await until(async () => (await counted()).length === 0, { timeoutMs: 30_000, what: 'counts stored' }).catch(
+      async (error: Error) => {
+        throw new Error(`${error.message}: ${(await counted()).join(', ')}`);
+      },
+    );
+
     // Stop B (its heartbeats would keep the log growing), then read the whole log back.
     b.child.kill('SIGTERM');
     expect(await b.exited).toBe(0);

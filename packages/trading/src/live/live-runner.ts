@@ -53,6 +53,14 @@ import type {
   WarmupWindow,
 } from './live-runner-types.ts';
 
+/** How {@link LiveRunner.enable} starts a run: stored or not, from where, replacing which. */
+interface EnableOptions {
+  persist?: boolean;
+  resumeAfter?: number;
+  carry?: LiveRun;
+  counts?: { candles: number; signals: number };
+}
+
 /** CPU time a run's whole warm-up may use. @default 2 s */
 const DEFAULT_WARMUP_CPU_MS = 2_000;
 
@@ -116,10 +124,11 @@ export class LiveRunner {
    * coded error (a new run is refused, a stored one is retried by the sync and paused after a few
    * attempts). `carry` is the run this one replaces (a resume, or a process lost): its counters,
    * its working orders (same ids) and the executions booked in its engine go on in the new session.
+   * `counts`: a stored run's counters as of its checkpoint (a restart, a takeover), counted on from.
    */
   async enable(
     spec: LiveStrategySpec,
-    options: { persist?: boolean; resumeAfter?: number; carry?: LiveRun } = {},
+    options: EnableOptions = {},
   ): Promise<LiveRunStatus> {
     this.#enabling.add(spec.id);
     const release = this.orderHolds.hold(spec);
@@ -138,7 +147,7 @@ export class LiveRunner {
 
   async #enable(
     spec: LiveStrategySpec,
-    options: { persist?: boolean; resumeAfter?: number; carry?: LiveRun },
+    options: EnableOptions,
     release: () => void,
   ): Promise<LiveRunStatus> {
     const { carry } = options;
@@ -154,6 +163,7 @@ export class LiveRunner {
     const session = await this.#openSession(spec, Math.max(256, spec.warmupBars * 2));
     const run = newRun(spec, session, resumeAfter);
     const status = run.status;
+    if (carry === undefined && options.counts !== undefined) Object.assign(status, options.counts);
     let windows: Array<WarmupWindow | undefined> | undefined;
     try {
       // Warm-up builds indicators and state; its orders are not real, and vanish. It runs in the

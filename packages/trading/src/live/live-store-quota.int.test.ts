@@ -70,14 +70,17 @@ describe.each(engines)('live quota on %s', (_, open) => {
     expect((await s.list(userId)).filter((r) => r.state === 'running')).toHaveLength(1);
   });
 
-  it('what a run started from is its last enable\'s; the checkpoint stays while the version is the same', async () => {
+  it('what a run started from is its last enable\'s; the checkpoint and its counts stay while the version is the same', async () => {
     const { store: s, userId } = await store();
     const id = `${userId}:s0`;
     const started = { warmup: [{ from: 1_000, to: 60_000 }, null], startingCapital: 9_876.5 };
     expect(await s.saveWithinLimit({ ...run(userId, 0), ...started }, 5)).toBe(true);
     expect(await s.get(id)).toMatchObject(started);
     const first = (await s.get(id))!.enabledAt!;
-    await s.checkpoint([id], 90_000);
+    await s.checkpoint([{ id, atMs: 90_000, candles: 12, signals: 3 }]);
+    // Never back: a late writer of an older checkpoint changes nothing, its counts neither.
+    await s.checkpoint([{ id, atMs: 60_000, candles: 11, signals: 2 }]);
+    expect(await s.get(id)).toMatchObject({ checkpointMs: 90_000, counts: { candles: 12, signals: 3 } });
     // Enabled again while it runs, on other feeds: the runner warmed it up anew, so its parity
     // replay must start from this enable, not the first (it once kept the first one's).
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -88,12 +91,13 @@ describe.each(engines)('live quota on %s', (_, open) => {
     };
     await s.save({ ...run(userId, 0), ...again });
     const restarted = (await s.get(id))!;
-    expect(restarted).toMatchObject({ ...again, checkpointMs: 90_000 });
+    expect(restarted).toMatchObject({ ...again, checkpointMs: 90_000, counts: { candles: 12, signals: 3 } });
     expect(restarted.enabledAt).toBeGreaterThan(first);
     // A new version starts anew, its checkpoint too.
     await s.save({ ...run(userId, 0), version: 2, warmup: [{ to: 180_000 }, null], startingCapital: 2 });
     const next = (await s.get(id))!;
     expect(next).toMatchObject({ warmup: [{ to: 180_000 }, null], startingCapital: 2 });
     expect(next.checkpointMs).toBeUndefined();
+    expect(next.counts).toEqual({ candles: 0, signals: 0 });
   });
 });

@@ -31,7 +31,23 @@ export interface StoredLiveRun {
   warmup?: Array<WarmupWindow | null>;
   /** The portfolio equity its engine started from (absent before migration 0061). */
   startingCapital?: number;
+  /** Candles decided and signals given up to the checkpoint (migration 0064). */
+  counts: LiveCounts;
 }
+
+/** A run's counters as of its checkpoint. */
+export interface LiveCounts {
+  candles: number;
+  signals: number;
+}
+
+/** One run's checkpoint: the close time of the last candle it acted on, and its counters then. */
+export interface LiveCheckpoint extends LiveCounts {
+  id: string;
+  atMs: number;
+}
+
+type Unsaved = Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs' | 'enabledAt' | 'counts'>;
 
 interface Row {
   id: string;
@@ -51,6 +67,8 @@ interface Row {
   enabled_at?: Date | string | null;
   warmup?: Array<WarmupWindow | null> | string | null;
   starting_capital?: number | null;
+  candles?: string | number;
+  signals?: string | number;
 }
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
@@ -78,6 +96,7 @@ function fromRow(r: Row): StoredLiveRun {
     ...(r.starting_capital === null || r.starting_capital === undefined
       ? {}
       : { startingCapital: Number(r.starting_capital) }),
+    counts: { candles: Number(r.candles ?? 0), signals: Number(r.signals ?? 0) },
   };
 }
 
@@ -111,7 +130,7 @@ export class LiveStore {
 
   /** {@link save} unless the user already runs `max` others; false then (nothing written). */
   async saveWithinLimit(
-    run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs' | 'enabledAt'>,
+    run: Unsaved,
     max: number,
   ): Promise<boolean> {
     return this.#withinQuota(run.userId, run.id, async (tx, running) => {
@@ -140,13 +159,13 @@ export class LiveStore {
    * what the run started from (its enable time, warm-up windows and capital) is always the new
    * enable's: the runner warmed the run up anew, and its parity replay must start where it did.
    */
-  async save(run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs'>): Promise<void> {
+  async save(run: Unsaved): Promise<void> {
     await this.#save(this.#sql, run);
   }
 
   async #save(
     sql: SqlQueryable,
-    run: Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs' | 'enabledAt'>,
+    run: Unsaved,
   ): Promise<void> {
     await sql.query(
       `insert into live_strategies (id, strategy_id, version, user_id, tier, portfolio_id, params, feeds,
@@ -159,6 +178,10 @@ export class LiveStore {
          state = 'running', pause_code = null, pause_reason = null, paused_at_ms = null,
          checkpoint_ms = case when live_strategies.version = excluded.version
            then live_strategies.checkpoint_ms else null end,
+         candles = case when live_strategies.version = excluded.version
+           then live_strategies.candles else 0 end,
+         signals = case when live_strategies.version = excluded.version
+           then live_strategies.signals else 0 end,
          enabled_at = now(), warmup = excluded.warmup, starting_capital = excluded.starting_capital,
          updated_at = now()`,
       [
@@ -208,13 +231,18 @@ export class LiveStore {
     await this.#sql.query('delete from live_strategies where id = $1', [id]);
   }
 
-  /** Moves the checkpoints of `ids` forward to `atMs` (never back). */
-  async checkpoint(ids: readonly string[], atMs: number): Promise<void> {
-    if (ids.length === 0) return;
+  /**
+   * Moves each run's checkpoint forward (never back) with its counters as of then: one statement
+   * for a wave's runs, whatever their close times.
+   */
+  async checkpoint(points: readonly LiveCheckpoint[]): Promise<void> {
+    if (points.length === 0) return;
     await this.#sql.query(
-      `update live_strategies set checkpoint_ms = $2, updated_at = now()
-       where id = any($1) and (checkpoint_ms is null or checkpoint_ms < $2)`,
-      [ids as string[], atMs],
+      `update live_strategies s set checkpoint_ms = p.at, candles = p.candles, signals = p.signals,
+         updated_at = now()
+       from unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) as p(id, at, candles, signals)
+       where s.id = p.id and (s.checkpoint_ms is null or s.checkpoint_ms < p.at)`,
+      [points.map((p) => p.id), points.map((p) => p.atMs), points.map((p) => p.candles), points.map((p) => p.signals)],
     );
   }
 

@@ -43,7 +43,7 @@ import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts
 import { createSqlOrderRateLimiter } from '../risk/sql-order-rate-limiter.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
 import { warmedUntil } from '../live/run-restore.ts';
-import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
+import { type LiveCheckpoint, LiveStore, type StoredLiveRun } from '../live/live-store.ts';
 import { defaultMemberName } from '../live/member-name.ts';
 import { RunnerMembership } from '../live/membership.ts';
 import { createEquityCompaction } from '../portfolio/equity-compaction.ts';
@@ -240,14 +240,14 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   });
   const saved = new Map<string, number>();
   async function checkpoint(): Promise<void> {
-    const byTime = new Map<number, string[]>();
+    const points: LiveCheckpoint[] = [];
     for (const run of host.runner.list()) {
       const t = run.lastCandleTime;
       if (t === undefined || saved.get(run.id) === t || !membership.owns(run.id)) continue;
       saved.set(run.id, t);
-      byTime.set(t, [...(byTime.get(t) ?? []), run.id]);
+      points.push({ id: run.id, atMs: t, candles: run.candles, signals: run.signals });
     }
-    for (const [t, ids] of byTime) await store.checkpoint(ids, t);
+    await store.checkpoint(points);
   }
 
   const specOf = (run: Awaited<ReturnType<LiveStore['list']>>[number]): LiveStrategySpec => ({
@@ -336,6 +336,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       try {
         await host.runner.enable(spec, {
           persist: false,
+          counts: run.counts,
           ...(resumeAfter === undefined ? {} : { resumeAfter }),
         });
         failures.delete(run.id);

@@ -43,6 +43,7 @@ describe('GET /live-strategies/:id/parity', () => {
       tier: 'free',
       portfolioId: P,
       params: {},
+      counts: { candles: 0, signals: 0 },
       feeds: [{ symbol: feed.symbol, interval: '1m' }],
       warmupBars: WARMUP,
       state: 'running',
