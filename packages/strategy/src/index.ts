@@ -31,7 +31,7 @@ export { checkRecursive } from './research/recursive.ts';
 export type { RecursiveReport, RecursiveDifference } from './research/recursive.ts';
 export { walkForward, gridCombinations } from './research/walk-forward.ts';
 export type { StrategyErrorCode } from './core/errors.ts';
-export type { EngineRunResult, RunOptions, Signal } from './core/engine.ts';
+export type { EngineRunResult, PausedSpan, RunOptions, Signal } from './core/engine.ts';
 export type { ParamSpec, ParamSpecs, ParamValues, StrategyDefinition } from './core/definition.ts';
 export type {
   BacktestResult,

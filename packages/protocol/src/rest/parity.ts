@@ -34,6 +34,8 @@ export const ParityReportSchema = z.object({
     toMs: z.number(),
     candles: z.number(),
     warmupCandles: z.number(),
+    /** Candles that closed while the run was paused: the replay decides nothing on them either. */
+    pausedCandles: z.number(),
   }),
   rows: z.array(
     z.object({

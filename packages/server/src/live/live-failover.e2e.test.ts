@@ -394,13 +394,16 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
          from live_strategies s where s.id = any($1)`,
         [runs],
       );
-      return rows.filter((r) => r.candles !== r.orders).map((r) => `${r.id.slice(-6)}: ${r.candles} of ${r.orders}`);
+      return rows
+        .filter((r) => r.candles !== r.orders)
+        .map((r) => `${r.id.slice(-6)}: ${r.candles} of ${r.orders}`);
     };
-    await until(async () => (await counted()).length === 0, { timeoutMs: 30_000, what: 'counts stored' }).catch(
-      async (error: Error) => {
-        throw new Error(`${error.message}: ${(await counted()).join(', ')}`);
-      },
-    );
+    await until(async () => (await counted()).length === 0, {
+      timeoutMs: 30_000,
+      what: 'counts stored',
+    }).catch(async (error: Error) => {
+      throw new Error(`${error.message}: ${(await counted()).join(', ')}`);
+    });
 
     // Stop B (its heartbeats would keep the log growing), then read the whole log back.
     b.child.kill('SIGTERM');

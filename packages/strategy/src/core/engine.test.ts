@@ -156,6 +156,48 @@ describe('engine - orders and accounting', () => {
     expect(r.metrics.trades).toBe(0);
   });
 
+  it('a paused span: the strategy sees its bars, what it places or cancels there is undone, working orders fill', () => {
+    // Given no fees, 5 bought at bar 1's open (106) and a buy limit at 92 resting from bar 1,
+    // When bars 2 and 3 are a paused span in which the strategy cancels everything and buys 3
+    const settings = resolveBacktestSettings({
+      startingCapital: 1000,
+      takerFee: 0,
+      makerFee: 0,
+      closeAtEnd: false,
+    });
+    const seen: number[] = [];
+    const strategy = scripted({
+      0: (ctx) => ctx.buy({ qty: 5, reason: 'entry' }),
+      1: (ctx) => ctx.buy({ type: 'limit', price: 92, qty: 1, reason: 'dip' }),
+      2: (ctx) => {
+        seen.push(ctx.close.at(0));
+        ctx.cancelAll();
+        ctx.buy({ qty: 3, reason: 'paused' });
+      },
+      3: (ctx) => {
+        seen.push(ctx.close.at(0));
+        ctx.cancelAll();
+        ctx.buy({ qty: 3, reason: 'paused' });
+      },
+      4: (ctx) => ctx.sell({ qty: 6, reason: 'exit' }),
+    });
+    const paused = [{ after: T0 + 2 * DAY, until: T0 + 4 * DAY }];
+    const r = runBacktest(strategy, [feed], settings, { recordSignals: true, paused });
+    // Then it saw bars 2 and 3, recorded nothing on them, the limit filled at 92 on bar 4's low
+    // (90), and the exit sold all six at bar 5's open (96): 1000 − 530 − 92 + 576
+    expect(seen).toEqual([102, 98]);
+    expect(r.signals.map((x) => [(x.time - T0) / DAY - 1, x.side, x.qty])).toEqual([
+      [0, 'buy', 5],
+      [1, 'buy', 1],
+      [4, 'sell', 6],
+    ]);
+    expect(r.equity.value.at(-1)).toBe(954);
+    // Not paused, the same strategy cancels the limit and buys twice more: still long 5.
+    const free = runBacktest(strategy, [feed], settings, { recordSignals: true });
+    expect(free.signals).toHaveLength(5);
+    expect(free.equity.value.at(-1)).not.toBe(954);
+  });
+
   it('rejects a sell with nothing to sell unless shorting is on, and shorts when it is', () => {
     const noShort = runBacktest(
       scripted({ 0: (ctx) => ctx.sell({ qty: 1 }) }),

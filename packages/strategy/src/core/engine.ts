@@ -24,7 +24,7 @@ import { formatLogLine, MAX_NAME_CHARS, PlotSet } from './run-output.ts';
 import type { EngineRunResult, RunOptions, Signal } from './run-options.ts';
 import type { EngineSettings, Feed, LogLine, Order, OrderRequest, OrderSide, PlotSeries } from './types.ts';
 
-export type { EngineRunResult, RunOptions, Signal } from './run-options.ts';
+export type { EngineRunResult, PausedSpan, RunOptions, Signal } from './run-options.ts';
 
 function orderError(message: string): TicklineError {
   return new TicklineError('STRATEGY_ORDER_INVALID', message);
@@ -64,6 +64,8 @@ export class Engine {
   readonly signals: Signal[] = [];
   #recordSignals = false;
   #warmupUntil = -Infinity;
+  /** True while the step being decided lies in a paused span (`RunOptions.paused`). */
+  #quiet = false;
   rejectedOrders = 0;
 
   constructor(feeds: readonly Feed[], settings: EngineSettings) {
@@ -160,7 +162,7 @@ export class Engine {
     const reason = givenReason === undefined ? type : String(givenReason).slice(0, MAX_NAME_CHARS);
     const id = this.#nextOrderId++;
     this.#orders.push({ id, symbol, side, type, qty, percent, price, reason, createdAt: this.time });
-    if (this.#recordSignals && this.time > this.#warmupUntil) {
+    if (this.#recordSignals && this.time > this.#warmupUntil && !this.#quiet) {
       const signal: Signal = { time: this.time, symbol, side, type, qty, percent, price };
       if (this.#warmupUntil !== -Infinity) signal.equity = this.ledger.equity();
       this.signals.push(signal);
@@ -304,6 +306,8 @@ export class Engine {
     this.params = Object.freeze(resolveParams(def.params, options.params));
     this.#recordSignals = options.recordSignals === true;
     const warmupUntil = (this.#warmupUntil = options.warmupUntil ?? -Infinity);
+    const paused = [...(options.paused ?? [])].sort((a, b) => a.until - b.until);
+    let span = 0;
     const feeds = this.#feeds;
     const F = feeds.length;
     // Execution feed per symbol: its finest interval (the first on ties) fills orders and marks.
@@ -386,6 +390,10 @@ export class Engine {
       if (open) exposed++;
       // One step behind: the last step's equity may still change when positions close at the end.
       if (step > 0) dd.push(equityTime[step - 1]!, equityValue[step - 1]!);
+      // A paused live run decided nothing here: its working orders stand as they were.
+      while (span < paused.length && t > paused[span]!.until) span++;
+      const standing = span < paused.length && t > paused[span]!.after ? this.#orders.slice() : undefined;
+      this.#quiet = standing !== undefined;
       for (let f = 0; f < F; f++) {
         if (advanced[f] === 0) continue;
         cursors[f]!.i = next[f]!;
@@ -396,12 +404,14 @@ export class Engine {
       }
       // A live run's warm-up orders are not real: they vanish before the next bar could fill them.
       if (t <= warmupUntil) this.#orders.length = 0;
+      else if (standing !== undefined) this.#orders = standing;
       step++;
       if (step === nextProgress) {
         nextProgress += progressEvery;
         onProgress!(bars, total);
       }
     }
+    this.#quiet = false;
     this.#finish(positions, isExec, step, equityValue);
     if (step > 0) dd.push(equityTime[step - 1]!, equityValue[step - 1]!);
     const time = equityTime.subarray(0, step);

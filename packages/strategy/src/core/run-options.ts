@@ -22,6 +22,12 @@ export interface Signal {
   equity?: number;
 }
 
+/** Close times `(after, until]` of candles a paused live run did not decide. */
+export interface PausedSpan {
+  after: number;
+  until: number;
+}
+
 export interface RunOptions {
   params?: Readonly<Record<string, unknown>>;
   /** Keep every placed order in `signals` (the look-ahead check compares them). */
@@ -31,6 +37,13 @@ export interface RunOptions {
    * orders are dropped after each and none is recorded (the parity replay of a live run).
    */
   warmupUntil?: number;
+  /**
+   * Spans in which a live run was paused, each `(after, until]` by close time: the strategy sees
+   * their candles, but what it places or cancels on them is undone and nothing is recorded — the
+   * run's working orders go on filling, as they do at the venue while a run is paused (the parity
+   * replay of a run paused and resumed).
+   */
+  paused?: ReadonlyArray<PausedSpan>;
   /** Called about every `progressEvery` steps with (steps done, steps at most). */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;

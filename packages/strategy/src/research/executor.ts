@@ -3,7 +3,7 @@
  * spreads runs over threads (one isolate each), the inline executor runs them in a sandbox on
  * this thread (tests, small jobs).
  */
-import type { EngineRunResult } from '../core/engine.ts';
+import type { EngineRunResult, PausedSpan } from '../core/engine.ts';
 import type { EngineSettings, Feed } from '../core/types.ts';
 import { StrategySandbox } from '../sandbox/sandbox.ts';
 import type { SandboxLimits } from '../sandbox/sandbox.ts';
@@ -17,6 +17,8 @@ export interface BacktestJob {
   recordSignals?: boolean;
   /** Steps closing at or before this are a live run's warm-up (the parity replay). */
   warmupUntil?: number;
+  /** Spans a live run was paused in (the parity replay; `RunOptions.paused`). */
+  paused?: ReadonlyArray<PausedSpan>;
   /**
    * Points of the equity curve to bring back (0: every bar). A trial scored by its metrics asks
    * for few: the metrics use every bar where the run happens, and a 200k-bar curve would cost

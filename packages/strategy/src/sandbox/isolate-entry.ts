@@ -20,7 +20,7 @@ import { declaredParams, type ParamLimits } from '../core/param-bounds.ts';
 import { Engine } from '../core/engine.ts';
 import { downsampleColumns } from '../core/downsample.ts';
 import { returnStats } from '../core/return-stats.ts';
-import type { EngineRunResult } from '../core/engine.ts';
+import type { EngineRunResult, PausedSpan } from '../core/engine.ts';
 import { indicators } from '../core/indicators.ts';
 import { createLiveApi } from './isolate-live.ts';
 import type { CandleColumns, EngineSettings, Feed } from '../core/types.ts';
@@ -44,6 +44,8 @@ export interface IsolateInput {
   recordSignals: boolean;
   /** See `RunOptions.warmupUntil`. */
   warmupUntil?: number;
+  /** See `RunOptions.paused`. */
+  paused?: ReadonlyArray<PausedSpan>;
   progressEvery: number;
   /** Points of the equity curve to return (0: every step); the metrics use every step all the same. */
   equityPoints: number;
@@ -311,6 +313,7 @@ function run(
       params: input.params,
       recordSignals: input.recordSignals,
       ...(input.warmupUntil === undefined ? {} : { warmupUntil: input.warmupUntil }),
+      ...(input.paused === undefined ? {} : { paused: input.paused }),
       progressEvery: input.progressEvery,
       onProgress: progress,
     });

@@ -11,7 +11,7 @@ import ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
 import type { ParamSpecs } from '../core/definition.ts';
 import { DEFAULT_PARAM_LIMITS, type ParamLimits } from '../core/param-bounds.ts';
-import type { EngineRunResult } from '../core/engine.ts';
+import type { EngineRunResult, PausedSpan } from '../core/engine.ts';
 import type { EngineSettings, Feed } from '../core/types.ts';
 import { loadEngine, type EngineEntries } from './engine-entries.ts';
 import { boundDetails, boundMessage, ISOLATE_CODES } from './error-bounds.ts';
@@ -65,6 +65,8 @@ export interface SandboxRunOptions {
   recordSignals?: boolean;
   /** Steps closing at or before this are a live run's warm-up (see `RunOptions.warmupUntil`). */
   warmupUntil?: number;
+  /** Spans a live run was paused in (see `RunOptions.paused`). */
+  paused?: ReadonlyArray<PausedSpan>;
   /** Called from the isolate about every `progressEvery` steps; never blocks the run. */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
@@ -224,6 +226,7 @@ export class StrategySandbox {
           params: options.params ?? {},
           recordSignals: options.recordSignals === true,
           ...(options.warmupUntil === undefined ? {} : { warmupUntil: options.warmupUntil }),
+          ...(options.paused === undefined ? {} : { paused: options.paused }),
           progressEvery: options.progressEvery ?? 65_536,
           equityPoints: options.equityPoints ?? 0,
           returnBlocks: options.returnStats?.blocks ?? null,

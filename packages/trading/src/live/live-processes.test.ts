@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@tickline/kernel';
+import type { EventEnvelope, ManualClock } from '@tickline/kernel';
 import { until } from '@tickline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { OrderFilledData, OrderPlacedData } from '../broker/events.ts';
@@ -194,13 +194,19 @@ describe('live runs in sandbox processes', () => {
 
   it('pause then resume: the run opens a new sandbox and the next candle’s signal arrives', async () => {
     const s = settings();
-    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 6, 11);
+    // Candles from the world's clock on; the store holds those closed by its time.
+    const feed = randomWalkFeed(SYMBOL, '1m', 60_000, 6, 11, 100, Date.UTC(2026, 0, 1));
     const events = candleEvents(feed);
     const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sandboxSessions);
+    const stored = events.map((e) => e.data as FeedCandle);
+    w.options.history = async (_s, _i, count, before) =>
+      stored.filter((c) => c.closeTime <= before).slice(-count);
     await w.runner.enable({ ...spec('p', s), strategyId: 'counts' });
     await feedAll(w, events.slice(0, 2));
     w.runner.pause('p', 'owner', 'paused by its owner');
     await feedAll(w, events.slice(2, 3));
+    // Resumed after the paused candle closed: it decides what closes after it.
+    (w.options.clock as ManualClock).advance(stored[2]!.closeTime + 1_000 - w.options.clock.now());
     expect((await w.runner.resume('p'))?.state).toBe('running');
     await feedAll(w, events.slice(3, 4));
     const signals = w.published.filter((e) => e.type === 'strategy.signal');

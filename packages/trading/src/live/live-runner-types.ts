@@ -130,8 +130,11 @@ export interface LiveRunnerOptions {
     /** `warmup`: a new run's windows (run-restore.ts); each enable stores its own. */
     enabled(spec: LiveStrategySpec, start?: { warmup?: Array<WarmupWindow | null> }): Promise<void>;
     paused(id: string, pause: { code: string; reason: string; at: number }): Promise<void>;
-    /** The owner resumed a paused run. */
-    resumed?(id: string): Promise<void>;
+    /**
+     * The owner resumed a paused run: it decides the candles closing after `at`; those after
+     * `after` (its last decided candle, when known) up to `at` it was paused for and never decides.
+     */
+    resumed?(id: string, span: { after?: number; at: number }): Promise<void>;
     /** The owner stopped a run: it is forgotten everywhere. */
     stopped?(id: string): Promise<void>;
   };

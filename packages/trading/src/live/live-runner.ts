@@ -32,7 +32,7 @@ import { fillOnTrade, fillWave, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
 import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
 import { catchUp, OrderHolds } from './run-catch-up.ts';
-import { inherit, rebuild, resumePoint, storedHistory, warmUpNew } from './run-restore.ts';
+import { inherit, rebuild, resumePoint, storedHistory, storedUntilNow, warmUpNew } from './run-restore.ts';
 import { WaveLanes } from './wave-lanes.ts';
 
 // STRATEGY_LIVE_PAUSED is this module's code; naming the catalogue registers it with the kernel.
@@ -126,10 +126,7 @@ export class LiveRunner {
    * its working orders (same ids) and the executions booked in its engine go on in the new session.
    * `counts`: a stored run's counters as of its checkpoint (a restart, a takeover), counted on from.
    */
-  async enable(
-    spec: LiveStrategySpec,
-    options: EnableOptions = {},
-  ): Promise<LiveRunStatus> {
+  async enable(spec: LiveStrategySpec, options: EnableOptions = {}): Promise<LiveRunStatus> {
     this.#enabling.add(spec.id);
     const release = this.orderHolds.hold(spec);
     try {
@@ -145,11 +142,7 @@ export class LiveRunner {
     return this.#enabling.has(id);
   }
 
-  async #enable(
-    spec: LiveStrategySpec,
-    options: EnableOptions,
-    release: () => void,
-  ): Promise<LiveRunStatus> {
+  async #enable(spec: LiveStrategySpec, options: EnableOptions, release: () => void): Promise<LiveRunStatus> {
     const { carry } = options;
     const startedAt = this.#o.clock.now();
     // A run rebuilt from the journal resumes after its last ordered candle too (run-restore.ts).
@@ -293,13 +286,17 @@ export class LiveRunner {
   async resume(id: string): Promise<LiveRunStatus | undefined> {
     const run = this.#runs.get(id);
     if (run === undefined) return undefined;
-    await this.#o.persist?.resumed?.(id);
+    // It decides what closes after the newest stored candle; the candles in between were its
+    // pause, stored as such (the parity replay skips them, as the run did).
+    const after = run.decided ?? run.status.lastCandleTime;
+    const at = Math.max(await storedUntilNow(this.#o, run.spec.feeds), after ?? -Infinity);
+    await this.#o.persist?.resumed?.(id, { ...(after === undefined ? {} : { after }), at });
     // A pause disposed the run's sandbox: resuming opens a new one and warms it up on the stored
-    // history, as an enable does (its orders vanish), so the next closed candle is decided live.
+    // history up to `at`, as a restart does (its orders vanish), with the books it had.
     // Flipping the state alone left the run on a dead session, which paused it again at once.
     run.replacing = [];
     try {
-      return await this.enable(run.spec, { persist: false, carry: run });
+      return await this.enable(run.spec, { persist: false, carry: run, resumeAfter: at });
     } catch (error) {
       for (const event of run.replacing.splice(0)) this.#orders.apply(run, event);
       delete run.replacing;

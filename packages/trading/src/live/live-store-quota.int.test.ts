@@ -70,7 +70,7 @@ describe.each(engines)('live quota on %s', (_, open) => {
     expect((await s.list(userId)).filter((r) => r.state === 'running')).toHaveLength(1);
   });
 
-  it('what a run started from is its last enable\'s; the checkpoint and its counts stay while the version is the same', async () => {
+  it("what a run started from is its last enable's; the checkpoint and its counts stay while the version is the same", async () => {
     const { store: s, userId } = await store();
     const id = `${userId}:s0`;
     const started = { warmup: [{ from: 1_000, to: 60_000 }, null], startingCapital: 9_876.5 };
@@ -99,5 +99,29 @@ describe.each(engines)('live quota on %s', (_, open) => {
     expect(next).toMatchObject({ warmup: [{ to: 180_000 }, null], startingCapital: 2 });
     expect(next.checkpointMs).toBeUndefined();
     expect(next.counts).toEqual({ candles: 0, signals: 0 });
+  });
+
+  it('a resume keeps the span it was paused for, after its last decided candle; an enable forgets them', async () => {
+    const { store: s, userId } = await store();
+    const id = `${userId}:s0`;
+    expect(await s.saveWithinLimit(run(userId, 0), 5)).toBe(true);
+    await s.checkpoint([{ id, atMs: 120_000, candles: 2, signals: 0 }]);
+    await s.pause(id, { code: 'user', reason: 'r', at: 130_000 });
+    // Resumed by a process that knows its last decided candle (a later one than the checkpoint).
+    expect(await s.resumeWithinLimit(id, () => 5, 600_000, 180_000)).toBe(true);
+    await s.pause(id, { code: 'user', reason: 'r', at: 700_000 });
+    // Resumed through the store: after its checkpoint; a resume that skips nothing adds no span.
+    await s.resume(id, 900_000);
+    await s.resume(id, 900_000);
+    expect(await s.get(id)).toMatchObject({
+      state: 'running',
+      checkpointMs: 900_000,
+      paused: [
+        { after: 180_000, until: 600_000 },
+        { after: 600_000, until: 900_000 },
+      ],
+    });
+    await s.save(run(userId, 0));
+    expect((await s.get(id))!.paused).toBeUndefined();
   });
 });

@@ -33,6 +33,14 @@ export interface StoredLiveRun {
   startingCapital?: number;
   /** Candles decided and signals given up to the checkpoint (migration 0064). */
   counts: LiveCounts;
+  /** Spans it was paused in since this enable, oldest first (migration 0065). */
+  paused?: LivePausedSpan[];
+}
+
+/** Candles closing after `after` (none decided yet: absent) up to `until` a paused run skipped. */
+export interface LivePausedSpan {
+  after?: number;
+  until: number;
 }
 
 /** A run's counters as of its checkpoint. */
@@ -47,7 +55,7 @@ export interface LiveCheckpoint extends LiveCounts {
   atMs: number;
 }
 
-type Unsaved = Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs' | 'enabledAt' | 'counts'>;
+type Unsaved = Omit<StoredLiveRun, 'state' | 'pause' | 'checkpointMs' | 'enabledAt' | 'counts' | 'paused'>;
 
 interface Row {
   id: string;
@@ -69,6 +77,7 @@ interface Row {
   starting_capital?: number | null;
   candles?: string | number;
   signals?: string | number;
+  paused_spans?: Array<{ after: number | null; until: number }> | string | null;
 }
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
@@ -97,6 +106,14 @@ function fromRow(r: Row): StoredLiveRun {
       ? {}
       : { startingCapital: Number(r.starting_capital) }),
     counts: { candles: Number(r.candles ?? 0), signals: Number(r.signals ?? 0) },
+    ...(r.paused_spans === null || r.paused_spans === undefined
+      ? {}
+      : {
+          paused: json(r.paused_spans).map((p) => ({
+            ...(p.after === null ? {} : { after: Number(p.after) }),
+            until: Number(p.until),
+          })),
+        }),
   };
 }
 
@@ -129,10 +146,7 @@ export class LiveStore {
   }
 
   /** {@link save} unless the user already runs `max` others; false then (nothing written). */
-  async saveWithinLimit(
-    run: Unsaved,
-    max: number,
-  ): Promise<boolean> {
+  async saveWithinLimit(run: Unsaved, max: number): Promise<boolean> {
     return this.#withinQuota(run.userId, run.id, async (tx, running) => {
       if (running >= max) return false;
       await this.#save(tx, run);
@@ -144,12 +158,17 @@ export class LiveStore {
    * {@link resume} unless the run's owner already runs as many as `maxOf(tier)` allows; false then.
    * True also when the run is gone (nothing to resume, nothing over the limit).
    */
-  async resumeWithinLimit(id: string, maxOf: (tier: string) => number, fromMs?: number): Promise<boolean> {
+  async resumeWithinLimit(
+    id: string,
+    maxOf: (tier: string) => number,
+    fromMs?: number,
+    pausedAfter?: number,
+  ): Promise<boolean> {
     const run = await this.get(id);
     if (run === undefined) return true;
     return this.#withinQuota(run.userId, id, async (tx, running) => {
       if (running >= maxOf(run.tier)) return false;
-      await this.#resume(tx, id, fromMs);
+      await this.#resume(tx, id, fromMs, pausedAfter);
       return true;
     });
   }
@@ -163,10 +182,7 @@ export class LiveStore {
     await this.#save(this.#sql, run);
   }
 
-  async #save(
-    sql: SqlQueryable,
-    run: Unsaved,
-  ): Promise<void> {
+  async #save(sql: SqlQueryable, run: Unsaved): Promise<void> {
     await sql.query(
       `insert into live_strategies (id, strategy_id, version, user_id, tier, portfolio_id, params, feeds,
          warmup_bars, state, pause_code, pause_reason, paused_at_ms, checkpoint_ms, enabled_at, updated_at,
@@ -182,6 +198,7 @@ export class LiveStore {
            then live_strategies.candles else 0 end,
          signals = case when live_strategies.version = excluded.version
            then live_strategies.signals else 0 end,
+         paused_spans = null,
          enabled_at = now(), warmup = excluded.warmup, starting_capital = excluded.starting_capital,
          updated_at = now()`,
       [
@@ -210,20 +227,26 @@ export class LiveStore {
 
   /**
    * Running again: the pause is cleared, the checkpoint kept — or moved up to `fromMs`, so the
-   * process that takes the run up again does not decide the candles that closed while it was paused.
+   * process that takes the run up again does not decide the candles that closed while it was
+   * paused; those (after `pausedAfter`, else the checkpoint, up to `fromMs`) are kept as a paused
+   * span for its parity replay.
    */
-  async resume(id: string, fromMs?: number): Promise<void> {
-    await this.#resume(this.#sql, id, fromMs);
+  async resume(id: string, fromMs?: number, pausedAfter?: number): Promise<void> {
+    await this.#resume(this.#sql, id, fromMs, pausedAfter);
   }
 
-  async #resume(sql: SqlQueryable, id: string, fromMs?: number): Promise<void> {
+  async #resume(sql: SqlQueryable, id: string, fromMs?: number, pausedAfter?: number): Promise<void> {
     await sql.query(
       `update live_strategies set state = 'running', pause_code = null, pause_reason = null,
          paused_at_ms = null, updated_at = now(),
+         paused_spans = case when $2::bigint is null or coalesce($3::bigint, checkpoint_ms) >= $2::bigint
+           then paused_spans
+           else coalesce(paused_spans, '[]'::jsonb)
+             || jsonb_build_array(jsonb_build_object('after', coalesce($3::bigint, checkpoint_ms), 'until', $2::bigint)) end,
          checkpoint_ms = case when $2::bigint is null then checkpoint_ms
            else greatest(coalesce(checkpoint_ms, 0), $2::bigint) end
        where id = $1`,
-      [id, fromMs ?? null],
+      [id, fromMs ?? null, pausedAfter ?? null],
     );
   }
 
@@ -242,7 +265,12 @@ export class LiveStore {
          updated_at = now()
        from unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) as p(id, at, candles, signals)
        where s.id = p.id and (s.checkpoint_ms is null or s.checkpoint_ms < p.at)`,
-      [points.map((p) => p.id), points.map((p) => p.atMs), points.map((p) => p.candles), points.map((p) => p.signals)],
+      [
+        points.map((p) => p.id),
+        points.map((p) => p.atMs),
+        points.map((p) => p.candles),
+        points.map((p) => p.signals),
+      ],
     );
   }
 

@@ -41,6 +41,23 @@ export async function storedHistory(
   return history.flat().sort((a, b) => a.closeTime - b.closeTime || a.k - b.k);
 }
 
+/**
+ * Where a run resumed now decides from: the newest stored candle of its feeds closed by now (now
+ * when none is). Candles closed by then are its warm-up; a candle that closed but is not stored
+ * yet would be neither, so the point is what the store holds, not the clock.
+ */
+export async function storedUntilNow(
+  o: Pick<LiveRunnerOptions, 'clock' | 'history'>,
+  feeds: LiveStrategySpec['feeds'],
+): Promise<number> {
+  const now = o.clock.now();
+  const last = await Promise.all(
+    feeds.map(async (f) => (await o.history(f.symbol, f.interval, 1, now)).at(-1)),
+  );
+  const times = last.flatMap((c) => (c === undefined ? [] : [c.closeTime]));
+  return times.length > 0 ? Math.max(...times) : now;
+}
+
 /** Where a run's warm-up ended, per feed that had stored history (stored windows or the run's). */
 export function warmedUntil(
   windows: ReadonlyArray<WarmupWindow | { to?: number } | null | undefined> | undefined,

@@ -42,7 +42,7 @@ import { createLiveHost, type LiveHost } from '../live/live-host.ts';
 import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts';
 import { createSqlOrderRateLimiter } from '../risk/sql-order-rate-limiter.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
-import { warmedUntil } from '../live/run-restore.ts';
+import { storedUntilNow, warmedUntil } from '../live/run-restore.ts';
 import { type LiveCheckpoint, LiveStore, type StoredLiveRun } from '../live/live-store.ts';
 import { defaultMemberName } from '../live/member-name.ts';
 import { RunnerMembership } from '../live/membership.ts';
@@ -186,6 +186,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   // The engine of a live run starts with the portfolio's equity (percent-of-equity orders read it).
   const engineSettings = (portfolioId: string): EngineSettings =>
     resolveBacktestSettings({ startingCapital: Math.max(1, host.books.equity(portfolioId)) });
+  const history = sqlCandleHistory(deps.sql);
   const host: LiveHost = createLiveHost({
     eventLog: deps.eventLog,
     publish,
@@ -199,7 +200,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     risk: settings.risk,
     open: deps.open ?? sandboxSessions,
     warmupCpuMs: settings.warmupCpuMs,
-    history: sqlCandleHistory(deps.sql),
+    history,
     // Several processes count one window per portfolio: in Redis when there is one, else in
     // PostgreSQL; one process (embedded) counts exactly in its own memory.
     ...(deps.redis === undefined
@@ -225,8 +226,9 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
         if (!(await store.saveWithinLimit(run, maxLiveOf(tier)))) throw liveLimit(maxLiveOf(tier));
       },
       paused: (id, pause) => store.pause(id, pause),
-      resumed: async (id) => {
-        if (!(await store.resumeWithinLimit(id, maxLiveOf))) throw await refusedResume(id);
+      resumed: async (id, span) => {
+        if (!(await store.resumeWithinLimit(id, maxLiveOf, span.at, span.after)))
+          throw await refusedResume(id);
       },
       stopped: (id) => store.remove(id),
     },
@@ -396,7 +398,10 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
         return storedStatus(id);
       },
       async resume(id) {
-        if (!(await store.resumeWithinLimit(id, maxLiveOf, clock.now()))) throw await refusedResume(id);
+        // Held by another process: it decides after the newest stored candle, as a local resume.
+        const run = await store.get(id);
+        const at = run === undefined ? clock.now() : await storedUntilNow({ clock, history }, run.feeds);
+        if (!(await store.resumeWithinLimit(id, maxLiveOf, at))) throw await refusedResume(id);
         return storedStatus(id);
       },
       stop: (id) => store.remove(id),
@@ -441,7 +446,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
           parity: createParityService({
             stored: (id) => store.get(id),
             journal: host.journal,
-            history: sqlCandleHistory(deps.sql),
+            history,
             code: async (userId, strategyId, version) =>
               (await deps.repository.getVersion(userId, strategyId, version)).js,
             settings: (userId) => engineSettings(userId),

@@ -230,7 +230,9 @@ describe('strategy module: live trading composed', () => {
       warmupBars: 0,
     });
     // It decided 7 candles and gave 2 signals there, as of its checkpoint.
-    await new LiveStore(t.sql).checkpoint([{ id: runId, atMs: Date.UTC(2026, 0, 1), candles: 7, signals: 2 }]);
+    await new LiveStore(t.sql).checkpoint([
+      { id: runId, atMs: Date.UTC(2026, 0, 1), candles: 7, signals: 2 },
+    ]);
     const listed = (await as(owner, 'GET', '/live-strategies')).json<{ runs: Array<{ id: string }> }>();
     expect(listed.runs).toEqual([
       expect.objectContaining({ id: runId, strategyId, state: 'running', candles: 7, signals: 2 }),

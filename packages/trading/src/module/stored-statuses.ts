@@ -55,7 +55,8 @@ export function storedStatuses(
       const run = await store.get(id);
       if (run === undefined) return undefined;
       // A run of this process carries its name; another's is read.
-      const named = local(id)?.strategyName === undefined ? await nameOf(run.userId, run.strategyId) : undefined;
+      const named =
+        local(id)?.strategyName === undefined ? await nameOf(run.userId, run.strategyId) : undefined;
       return statusOf(run, named);
     },
     list: async (userId) => {

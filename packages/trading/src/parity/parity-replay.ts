@@ -6,8 +6,12 @@
  * `RunOptions.warmupUntil`), then every candle up to the last one the run decided. The
  * engine's own matcher fills the replay's orders with the fill model the paper venue uses, so the
  * strategy's position and equity read the same on both sides — unless something differs, which is
- * what the report is for. A run paused and resumed skipped the candles of its pause; the replay
- * does not, so such a run diverges where it was paused.
+ * what the report is for. A run paused and resumed skipped the candles of its pause: the replay
+ * shows the strategy those candles and undoes what it places or cancels on them
+ * (`RunOptions.paused`), while the orders working at the pause go on filling, as at the venue.
+ * After a resume the live strategy starts again from a warm-up on the stored candles, as after a
+ * restart, and the replay goes on with the state it had: the two agree when the strategy's state
+ * comes from the candles its warm-up covers (indicators), as every template's does.
  */
 import { TicklineError } from '@tickline/kernel';
 import { INTERVAL_MS } from '@tickline/market';
@@ -23,6 +27,7 @@ import type {
 } from '@tickline/strategy';
 import type { CandleHistory } from '../live/live-runner-types.ts';
 import type { WarmupWindow } from '../live/live-runner-types.ts';
+import type { LivePausedSpan } from '../live/live-store.ts';
 import { liveDecisions, replayDecisions } from './parity-decisions.ts';
 import { compareDecisions, type ParityReport } from './parity-report.ts';
 import './errors.ts';
@@ -47,6 +52,8 @@ export interface ParityRun {
    * between warm-up and decisions. Runs stored before they were kept split at `enabledAt`.
    */
   warmup?: ReadonlyArray<WarmupWindow | null>;
+  /** The spans it was paused in since this enable (the live store's `paused`). */
+  paused?: ReadonlyArray<LivePausedSpan>;
 }
 
 export interface ParityReplayOptions {
@@ -120,6 +127,10 @@ export async function replayParity(options: ParityReplayOptions): Promise<Parity
     interval: f.interval,
     columns: columnsOf([...perFeed[k]!.warmup, ...perFeed[k]!.acted]),
   }));
+  // A span paused before it decided anything starts where its decisions would have.
+  const from = Math.max(...splits);
+  const paused = (run.paused ?? []).map((p) => ({ after: Math.max(p.after ?? from, from), until: p.until }));
+  const skipped = (t: number) => paused.some((p) => t > p.after && t <= p.until);
   const result = await o.execute({
     feeds,
     // Nothing is closed at the end: the run is not over, and closing is not a decision it made.
@@ -128,14 +139,17 @@ export async function replayParity(options: ParityReplayOptions): Promise<Parity
     recordSignals: true,
     // One time for every feed: the latest split (they differ only by a candle that closed before
     // the warm-up read but was not stored yet, on a feed coarser than another).
-    warmupUntil: Math.max(...splits),
+    warmupUntil: from,
+    ...(paused.length === 0 ? {} : { paused }),
     equityPoints: 2,
   });
+  const pausedCandles = perFeed.reduce((n, f) => n + f.acted.filter((c) => skipped(c.closeTime)).length, 0);
   const window = {
     fromMs: Math.min(...splits),
     toMs: run.decidedUntil,
-    candles: perFeed.reduce((n, f) => n + f.acted.length, 0),
+    candles: perFeed.reduce((n, f) => n + f.acted.length, 0) - pausedCandles,
     warmupCandles: perFeed.reduce((n, f) => n + f.warmup.length, 0),
+    pausedCandles,
   };
   return compareDecisions(
     { runId: run.id, strategyId: run.strategyId, version: run.version, window },

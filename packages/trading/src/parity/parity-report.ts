@@ -27,6 +27,8 @@ export interface ParityWindow {
   /** Candles the replay acted on (all feeds), and the warm-up candles before them. */
   candles: number;
   warmupCandles: number;
+  /** Candles closed while the run was paused: shown to the strategy, nothing decided on them. */
+  pausedCandles: number;
 }
 
 export interface ParityReport {
@@ -95,7 +97,9 @@ export function compareDecisions(
     liveDecisions: live.length,
     replayDecisions: replay.length,
     ...(first === undefined ? {} : { firstDivergence: first }),
-    summary: first === undefined ? `identical, ${live.length} decisions` : divergence(rows[first]!),
+    summary:
+      (first === undefined ? `identical, ${live.length} decisions` : divergence(rows[first]!)) +
+      (head.window.pausedCandles > 0 ? ` (${head.window.pausedCandles} candles skipped while paused)` : ''),
     rows,
   };
 }

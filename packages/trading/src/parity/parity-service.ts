@@ -63,6 +63,7 @@ export function createParityService(o: ParityServiceOptions) {
         enabledAt,
         decidedUntil,
         ...(stored.warmup === undefined ? {} : { warmup: stored.warmup }),
+        ...(stored.paused === undefined ? {} : { paused: stored.paused }),
       },
       settings: { ...base, startingCapital: capital },
       history: o.history,

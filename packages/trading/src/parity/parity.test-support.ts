@@ -11,7 +11,9 @@ import {
   type StrategyDefinition,
 } from '@tickline/strategy/internal';
 import { candleEvents, P, settings, spec, SYMBOL, world } from '../live/live-world.test-support.ts';
+import type { ManualClock } from '@tickline/kernel';
 import type { WarmupWindow } from '../live/live-runner-types.ts';
+import type { LivePausedSpan } from '../live/live-store.ts';
 
 export const WARMUP = 40;
 /** Past the live engine's 256-candle columns: a run's `feed.index` must go on as the backtest's. */
@@ -42,13 +44,15 @@ export const history = async (_s: string, _i: string, count: number, before: num
 /**
  * A live paper run of `definition` over the feed: `warmupBars` candles of warm-up from history,
  * then every candle after the first WARMUP. `storedLate`: that many of the last candles closed by
- * the enable reach the store only after the warm-up read (they closed while it ran).
+ * the enable reach the store only after the warm-up read (they closed while it ran). `pause`: the
+ * owner pauses the run after live candle `after` and resumes it before live candle `resume` (the
+ * clock then at the close of the one before, the newest stored).
  */
 export async function livePaperRun(
   definition: StrategyDefinition,
   params: Record<string, unknown> = {},
   warmupBars = WARMUP,
-  o: { storedLate?: number } = {},
+  o: { storedLate?: number; pause?: { after: number; resume: number } } = {},
 ) {
   const s = settings();
   const w = world(s, definition);
@@ -58,16 +62,24 @@ export async function livePaperRun(
       ? history(symbol, interval, count, before - o.storedLate * 60_000)
       : history(symbol, interval, count, before);
   let windows: Array<WarmupWindow | null> | undefined;
+  const paused: LivePausedSpan[] = [];
   w.options.persist = {
     enabled: async (_spec, start) => void (windows = start?.warmup),
     paused: async () => {},
+    resumed: async (_id, { at, ...after }) => void paused.push({ ...after, until: at }),
   };
   const run = { ...spec('run-1', s), warmupBars, params };
   await w.runner.enable(run);
   const events: EventEnvelope[] = candleEvents(feed).slice(WARMUP);
-  for (const e of events) {
+  const clock = w.options.clock as ManualClock;
+  for (const [i, e] of events.entries()) {
+    if (i === o.pause?.resume) {
+      clock.advance((events[i - 1]!.data as LiveCandle).closeTime - clock.now());
+      await w.runner.resume(run.id);
+    }
     w.track(e.data as { symbol: string; close: number });
     await w.runner.handle([e]);
+    if (i === o.pause?.after) w.runner.pause(run.id, 'user', 'paused for the test');
   }
   // Its decisions start after the warm-up: before the enable when candles were stored late.
   const orders = await w.journal.ofStrategy(P, run.strategyId, ENABLED_AT - (o.storedLate ?? 0) * 60_000 + 1);
@@ -81,6 +93,7 @@ export async function livePaperRun(
       warmupBars,
       enabledAt: ENABLED_AT,
       decidedUntil: feed.columns.closeTime.at(-1)!,
+      ...(paused.length === 0 ? {} : { paused }),
     },
     settings: s,
     history,

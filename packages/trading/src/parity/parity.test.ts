@@ -19,6 +19,7 @@ const onHost =
       ...(job.params ? { params: job.params } : {}),
       recordSignals: job.recordSignals === true,
       ...(job.warmupUntil === undefined ? {} : { warmupUntil: job.warmupUntil }),
+      ...(job.paused === undefined ? {} : { paused: job.paused }),
     });
 
 describe('parity report', () => {
@@ -102,6 +103,39 @@ describe('parity report', () => {
     expect(report.window).toMatchObject({ candles: BARS - WARMUP, warmupCandles: WARMUP });
     expect(report.rows[0]!.live!.quantity).toBeCloseTo(0.0001 * (WARMUP + 1), 10);
     expect(report.summary).toBe(`identical, ${orders.length} decisions`);
+  });
+
+  it('a run paused and resumed: the replay decides nothing where the run was paused, and is identical', async () => {
+    // Paused after live candle 18 with a stop and a limit working, resumed before candle 60.
+    const { base, orders } = await livePaperRun(crossing, {}, WARMUP, { pause: { after: 18, resume: 60 } });
+    const pausedAfter = ENABLED_AT + 19 * 60_000;
+    const resumedAt = ENABLED_AT + 60 * 60_000;
+    expect(base.run.paused).toEqual([{ after: pausedAfter, until: resumedAt }]);
+    const times = orders.map((x) => (x.origin as { candleCloseTime: number }).candleCloseTime);
+    expect(times.filter((t) => t > pausedAfter && t <= resumedAt)).toEqual([]);
+    expect(times.filter((t) => t > resumedAt).length).toBeGreaterThan(5);
+    // An order resting at the pause filled while it was paused (the venue kept it).
+    const pausedFills = orders.filter(
+      (x) => x.status === 'filled' && x.fills[0]!.time > pausedAfter && x.fills[0]!.time <= resumedAt,
+    );
+    expect(pausedFills.length).toBeGreaterThan(0);
+    const skipped = (resumedAt - pausedAfter) / 60_000;
+    const report = await replayParity({ ...base, execute: onHost(crossing) });
+    expect(report.window).toMatchObject({
+      candles: BARS - WARMUP - skipped,
+      warmupCandles: WARMUP,
+      pausedCandles: skipped,
+    });
+    expect(report.summary).toBe(
+      `identical, ${orders.length} decisions (${skipped} candles skipped while paused)`,
+    );
+    // Without the span the replay decides on the paused candles: it parts from the run there.
+    const unpaused = await replayParity({
+      ...base,
+      run: { ...base.run, paused: [] },
+      execute: onHost(crossing),
+    });
+    expect(unpaused.identical).toBe(false);
   });
 
   it('a run that decided nothing yet has no report (coded)', async () => {

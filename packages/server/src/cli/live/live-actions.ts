@@ -27,7 +27,8 @@ export function formatParity(report: ParityReportView, all = false): string {
   const w = report.window;
   const lines = [
     `parity of ${report.runId} (version ${report.version}): ${report.summary}`,
-    `window ${iso(w.fromMs)} → ${iso(w.toMs)}: ${w.candles} candles after ${w.warmupCandles} of warm-up; ` +
+    `window ${iso(w.fromMs)} → ${iso(w.toMs)}: ${w.candles} candles after ${w.warmupCandles} of warm-up` +
+      (w.pausedCandles > 0 ? `, ${w.pausedCandles} skipped while paused; ` : '; ') +
       `${report.liveDecisions} live decisions, ${report.replayDecisions} replayed`,
   ];
   const first = report.firstDivergence;

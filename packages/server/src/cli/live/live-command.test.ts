@@ -24,7 +24,7 @@ function report(over: Partial<ParityReportView> = {}): ParityReportView {
     replayDecisions: 2,
     firstDivergence: 1,
     summary: 'diverges at decision 2 (candle 2026-01-01T00:02:00.000Z): price differ',
-    window: { fromMs: T, toMs: T + 180_000, candles: 3, warmupCandles: 10 },
+    window: { fromMs: T, toMs: T + 180_000, candles: 3, warmupCandles: 10, pausedCandles: 0 },
     rows: [
       { index: 0, live: buy, replay: buy, differs: [] },
       { index: 1, live: stop, replay: { ...stop, price: 96.5 }, differs: ['price'] },
