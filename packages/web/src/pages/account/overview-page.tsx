@@ -21,17 +21,20 @@ import { NotificationList, useNotifications, type Notification } from '../../com
 import { ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { PortfolioStats } from '../portfolio/portfolio-page.tsx';
-import { usePortfolio } from '../portfolio/use-portfolio.ts';
+import { usePortfolio, useSettledEvents } from '../portfolio/use-portfolio.ts';
+
+function openPositions(n: number): string {
+  return n === 1 ? '1 open position' : `${n} open positions`;
+}
 
 export function OverviewPage(): ReactNode {
   const user = useUser();
   const { client } = useSession();
   const { items } = useNotifications();
   const recent = useAsync(() => client.notifications.inbox({ limit: RECENT }), [client, user.id]);
-  useEvents([EventType.NotificationInboxAdded, EventType.NotificationInboxRead], () => recent.reload(), {
-    channels: [Channel.user(user.id)],
-    onReset: () => recent.reload(),
-  });
+  // Settled, not once an entry: a live run on 1 s candles adds an entry a second, which alone would
+  // spend the free tier's 60 requests a minute.
+  useSettledEvents([EventType.NotificationInboxAdded, EventType.NotificationInboxRead], recent.reload);
   const portfolio = usePortfolio();
   const snapshot = useAsync(
     () => client.request<AccountSnapshotStatus>({ method: 'GET', path: '/api/v1/accounts/me/snapshot' }),
@@ -65,7 +68,7 @@ export function OverviewPage(): ReactNode {
             <div className="stack" data-testid="portfolio">
               <PortfolioStats portfolio={portfolio.data} />
               <p className="muted small">
-                {portfolio.data.positions.filter((p) => p.quantity !== 0).length} open positions ·{' '}
+                {openPositions(portfolio.data.positions.filter((p) => p.quantity !== 0).length)} ·{' '}
                 <Link to="/orders">place an order</Link> · <Link to="/live">run a strategy live</Link>
               </p>
             </div>

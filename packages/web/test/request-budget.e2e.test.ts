@@ -1,0 +1,93 @@
+/// <reference lib="dom" />
+/**
+ * The dashboard lives within the account's own rate limit: a free account (60 requests a minute,
+ * the real tier setting) runs a strategy on 1 s candles — an order, a fill and two inbox entries
+ * every second — and watches it on the Overview, Live and Portfolio pages for a minute and a half.
+ * Every page keeps up with the stream (signals and fills show), and no request of the page is
+ * refused. Each page once re-read its data on every event: the Overview's inbox card alone asked
+ * twice a second, and the refusals starved the Live page's strategy list, which stayed "Loading".
+ */
+import { createTicklineClient } from '@tickline/client';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
+import { chromiumBinary, screenshot } from './harness/browser.ts';
+import { type Dashboard, startWithBrowser, stopWithBrowser } from './harness/dashboard.ts';
+
+/** Waits on server work and on the stream: generous, because CI runs this beside other suites. */
+const SERVER_WAIT_MS = 60_000;
+/** How long the test watches each page. */
+const WATCH_MS = 30_000;
+/** Buys on one candle, sells on the next: an order and a fill every second. */
+const ALTERNATE = `export default defineStrategy({
+  onCandle(ctx) {
+    const held = ctx.position().qty;
+    if (held > 0) ctx.sell({ qty: held, reason: 'sell' });
+    else ctx.buy({ qty: 0.001, reason: 'buy' });
+  },
+});
+`;
+
+describe.skipIf(!chromiumBinary.available)('web - the request budget of a free account', () => {
+  let dashboard: Dashboard;
+  let browser: Browser;
+  // The tier's own limit: no pace setting here.
+  beforeAll(async () => ([dashboard, browser] = await startWithBrowser()));
+  afterAll(() => stopWithBrowser(dashboard, browser));
+
+  it('web - a 1 s live run watched on three pages for 90 s: the pages keep up, and no request is refused', async () => {
+    const page = await openPage(browser);
+    const calls: Array<{ status: number; what: string }> = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/api/'))
+        calls.push({ status: r.status(), what: `${r.request().method()} ${new URL(r.url()).pathname}` });
+    });
+    try {
+      await watch(page);
+    } catch (error) {
+      await screenshot(page, 'request-budget-failure', { fullPage: true });
+      console.log(calls.map((c) => `${c.status} ${c.what}`).join('\n'));
+      throw error;
+    }
+    const refused = calls.filter((c) => c.status === 429).map((c) => c.what);
+    expect(refused, `${calls.length} requests`).toEqual([]);
+  }, 300_000);
+
+  async function watch(page: Page): Promise<void> {
+    const email = uniqueEmail('budget');
+    await signUp(page, dashboard.url, email, 'Budget');
+    // Written through the SDK (two requests of the same budget), run from the Live page's form.
+    const sdk = createTicklineClient({ baseUrl: dashboard.url });
+    await sdk.auth.signIn({ email, password: TEST_PASSWORD });
+    await sdk.strategies.create({ name: 'alternate', source: ALTERNATE });
+    await page.getByRole('link', { name: 'Live', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Run a strategy live' });
+    await form.waitFor({ timeout: SERVER_WAIT_MS });
+    await form.getByLabel('Feed 1 interval').selectOption('1s');
+    await form.getByLabel('Warm-up bars').fill('0');
+    await form.getByRole('button', { name: /^Run v1 live$/ }).click();
+    const run = page.getByTestId('live-runs').locator('li').first();
+    await run.waitFor({ timeout: SERVER_WAIT_MS });
+
+    // Live: its signals keep arriving, a second apart.
+    await page.waitForTimeout(WATCH_MS);
+    const signals = Number(await run.locator('dt:text-is("Signals") + dd').textContent());
+    expect(signals).toBeGreaterThan(5);
+    await screenshot(page, 'request-budget-live');
+
+    // Overview: the inbox card shows the run's fills.
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
+    await page.getByRole('heading', { name: 'Recent notifications' }).waitFor();
+    await page.waitForTimeout(WATCH_MS);
+    await page
+      .getByText(/^Order filled: (buy|sell) /)
+      .first()
+      .waitFor({ timeout: SERVER_WAIT_MS });
+
+    // Portfolio: the position and cash follow the fills.
+    await page.getByRole('link', { name: 'Portfolio', exact: true }).click();
+    await page.getByRole('heading', { name: 'Portfolio', exact: true }).waitFor();
+    await page.waitForTimeout(WATCH_MS);
+    await screenshot(page, 'request-budget-portfolio');
+  }
+});

@@ -1,0 +1,18 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+const seen: string[] = [];
+page.on('response', (r) => { if (r.url().includes('/api/')) seen.push(`${r.status()} ${r.request().method()} ${r.url().replace('http://127.0.0.1:8715', '').replace(/[0-9a-f-]{36}/g, 'ID')}`); });
+await page.goto('http://127.0.0.1:8715/');
+await page.getByLabel('Email').fill('pui@example.test');
+await page.getByLabel('Password').fill('correct horse battery staple');
+await page.getByRole('button', { name: /sign in/i }).click();
+await page.waitForTimeout(30000);
+await page.screenshot({ path: '/tmp/walk/pui-overview.png' });
+await page.goto('http://127.0.0.1:8715/live');
+await page.waitForTimeout(30000);
+await page.screenshot({ path: '/tmp/walk/pui-live.png' });
+const counts = new Map<string, number>();
+for (const s of seen) counts.set(s, (counts.get(s) ?? 0) + 1);
+console.log([...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join('\n'));
+await browser.close();
