@@ -61,6 +61,21 @@ export function loadWebAssets(distDir: string): WebAssets {
   return { files, index: files.get('/index.html') };
 }
 
+/**
+ * True when the dashboard's sources sit beside `distDir` (a checkout, not an image) and one of them
+ * changed after the build: `bin/tickline start` serves the build as it is (`npm start` rebuilds a
+ * stale one first), so a checkout pulled or edited since shows the old dashboard until rebuilt.
+ */
+export function webBuildOlderThanSources(distDir: string): boolean {
+  const index = join(distDir, 'index.html');
+  if (!existsSync(index)) return false;
+  const built = statSync(index).mtimeMs;
+  const sources = [join(distDir, '..', 'src'), join(distDir, '..', '..', 'client', 'src')].filter((d) =>
+    existsSync(d),
+  );
+  return sources.some((dir) => walk(dir).some((file) => statSync(file).mtimeMs > built));
+}
+
 function walk(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     const full = join(dir, name);

@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../http/app.ts';
+import { webBuildOlderThanSources } from './web-assets.ts';
 import { registerWebApp } from './web-plugin.ts';
 import { PUBLIC_ROUTE } from '../http/route-scopes.ts';
 
@@ -106,5 +107,26 @@ describe('web app plugin', () => {
     expect(page.statusCode).toBe(503);
     expect(page.body).toContain('npm run web:build');
     expect((await web.inject({ url: '/api/v1/thing' })).statusCode).toBe(200);
+  });
+
+  it('web - a build older than the sources beside it is called stale; an image without sources is not', () => {
+    const root = mkdtempSync(join(tmpdir(), 'tickline-web-stale-'));
+    try {
+      const built = join(root, 'web', 'dist');
+      mkdirSync(built, { recursive: true });
+      writeFileSync(join(built, 'index.html'), '<!doctype html>');
+      // An image: the build alone.
+      expect(webBuildOlderThanSources(built)).toBe(false);
+      mkdirSync(join(root, 'web', 'src', 'pages'), { recursive: true });
+      const page = join(root, 'web', 'src', 'pages', 'page.tsx');
+      writeFileSync(page, 'export {};');
+      utimesSync(page, new Date(0), new Date(0));
+      expect(webBuildOlderThanSources(built)).toBe(false);
+      // Edited after the build (or pulled).
+      utimesSync(page, new Date(), new Date(Date.now() + 60_000));
+      expect(webBuildOlderThanSources(built)).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
