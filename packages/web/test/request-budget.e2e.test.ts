@@ -2,7 +2,7 @@
 /**
  * The dashboard lives within the account's own rate limit: a free account (60 requests a minute,
  * the real tier setting) runs a strategy on 1 s candles — an order, a fill and two inbox entries
- * every second — and watches it on the Overview, Live and Portfolio pages for a minute and a half.
+ * every second — and watches it on the Overview, Live and Portfolio pages for a minute.
  * Every page keeps up with the stream (signals and fills show), and no request of the page is
  * refused. Each page once re-read its data on every event: the Overview's inbox card alone asked
  * twice a second, and the refusals starved the Live page's strategy list, which stayed "Loading".
@@ -17,7 +17,7 @@ import { type Dashboard, startWithBrowser, stopWithBrowser } from './harness/das
 /** Waits on server work and on the stream: generous, because CI runs this beside other suites. */
 const SERVER_WAIT_MS = 60_000;
 /** How long the test watches each page. */
-const WATCH_MS = 30_000;
+const WATCH_MS = 20_000;
 /** Buys on one candle, sells on the next: an order and a fill every second. */
 const ALTERNATE = `export default defineStrategy({
   onCandle(ctx) {
@@ -35,7 +35,7 @@ describe.skipIf(!chromiumBinary.available)('web - the request budget of a free a
   beforeAll(async () => ([dashboard, browser] = await startWithBrowser()));
   afterAll(() => stopWithBrowser(dashboard, browser));
 
-  it('web - a 1 s live run watched on three pages for 90 s: the pages keep up, and no request is refused', async () => {
+  it('web - a 1 s live run watched on three pages for a minute: the pages keep up, and no request is refused', async () => {
     const page = await openPage(browser);
     const calls: Array<{ status: number; what: string }> = [];
     page.on('response', (r) => {
