@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Where `npm run web:build` writes the dashboard, relative to this file in the monorepo. */
 export const DEFAULT_WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
@@ -62,18 +62,16 @@ export function loadWebAssets(distDir: string): WebAssets {
 }
 
 /**
- * True when the dashboard's sources sit beside `distDir` (a checkout, not an image) and one of them
- * changed after the build: `bin/tickline start` serves the build as it is (`npm start` rebuilds a
- * stale one first), so a checkout pulled or edited since shows the old dashboard until rebuilt.
+ * Whether the build in `distDir` is older than the sources beside it, asked of the dashboard's own
+ * build script (`packages/web/scripts/build-if-stale.mjs`, what `npm start` runs) when it sits beside
+ * the build — a checkout, where `bin/tickline start` serves a stale build as it is. An image holds
+ * the build alone: false.
  */
-export function webBuildOlderThanSources(distDir: string): boolean {
-  const index = join(distDir, 'index.html');
-  if (!existsSync(index)) return false;
-  const built = statSync(index).mtimeMs;
-  const sources = [join(distDir, '..', 'src'), join(distDir, '..', '..', 'client', 'src')].filter((d) =>
-    existsSync(d),
-  );
-  return sources.some((dir) => walk(dir).some((file) => statSync(file).mtimeMs > built));
+export async function webBuildStaleBeside(distDir: string): Promise<boolean> {
+  const script = join(distDir, '..', 'scripts', 'build-if-stale.mjs');
+  if (!existsSync(script)) return false;
+  const { webBuildStale } = (await import(pathToFileURL(script).href)) as { webBuildStale: () => boolean };
+  return webBuildStale();
 }
 
 function walk(dir: string, out: string[] = []): string[] {

@@ -1,13 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../http/app.ts';
-import { webBuildOlderThanSources } from './web-assets.ts';
+import { webBuildStaleBeside } from './web-assets.ts';
 import { registerWebApp } from './web-plugin.ts';
 import { PUBLIC_ROUTE } from '../http/route-scopes.ts';
+
+/** The dashboard's build script, which `npm start` runs and the stale check asks. */
+const BUILD_SCRIPT = fileURLToPath(new URL('../../../web/scripts/build-if-stale.mjs', import.meta.url));
 
 const INDEX =
   '<!doctype html><div id="root"></div><script type="module" src="/assets/index-abc123.js"></script>';
@@ -109,22 +113,27 @@ describe('web app plugin', () => {
     expect((await web.inject({ url: '/api/v1/thing' })).statusCode).toBe(200);
   });
 
-  it('web - a build older than the sources beside it is called stale; an image without sources is not', () => {
+  it('web - a build older than the sources beside it is called stale by the build script; an image without it is not', async () => {
     const root = mkdtempSync(join(tmpdir(), 'tickline-web-stale-'));
     try {
+      // The sources, older than the build (a directory's own time counts: a file added or removed).
+      const pages = join(root, 'web', 'src', 'pages');
+      mkdirSync(pages, { recursive: true });
+      const page = join(pages, 'page.tsx');
+      writeFileSync(page, 'export {};');
+      for (const path of [page, pages, join(root, 'web', 'src')]) utimesSync(path, new Date(0), new Date(0));
       const built = join(root, 'web', 'dist');
       mkdirSync(built, { recursive: true });
       writeFileSync(join(built, 'index.html'), '<!doctype html>');
-      // An image: the build alone.
-      expect(webBuildOlderThanSources(built)).toBe(false);
-      mkdirSync(join(root, 'web', 'src', 'pages'), { recursive: true });
-      const page = join(root, 'web', 'src', 'pages', 'page.tsx');
-      writeFileSync(page, 'export {};');
-      utimesSync(page, new Date(0), new Date(0));
-      expect(webBuildOlderThanSources(built)).toBe(false);
+      // An image: no build script beside the build.
+      expect(await webBuildStaleBeside(built)).toBe(false);
+      // A checkout: the dashboard's build script beside it, the build newer than its sources.
+      mkdirSync(join(root, 'web', 'scripts'));
+      copyFileSync(BUILD_SCRIPT, join(root, 'web', 'scripts', 'build-if-stale.mjs'));
+      expect(await webBuildStaleBeside(built)).toBe(false);
       // Edited after the build (or pulled).
       utimesSync(page, new Date(), new Date(Date.now() + 60_000));
-      expect(webBuildOlderThanSources(built)).toBe(true);
+      expect(await webBuildStaleBeside(built)).toBe(true);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -6,12 +6,7 @@
  * JSON 404.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  DEFAULT_WEB_DIST_DIR,
-  loadWebAssets,
-  type WebAsset,
-  webBuildOlderThanSources,
-} from './web-assets.ts';
+import { DEFAULT_WEB_DIST_DIR, loadWebAssets, type WebAsset, webBuildStaleBeside } from './web-assets.ts';
 import { PUBLIC_ROUTE } from '../http/route-scopes.ts';
 
 /** Vite puts content-hashed files here: safe to cache forever. */
@@ -43,7 +38,7 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
   const assets = loadWebAssets(distDir);
   if (!assets.index)
     app.log.warn({ distDir }, 'dashboard not built: run `npm run web:build` to serve it at /');
-  else if (webBuildOlderThanSources(distDir))
+  else if (await webBuildStaleBeside(distDir))
     app.log.warn(
       { distDir },
       'dashboard build is older than its sources: run `npm run web:build` (npm start does) to serve the current one',
