@@ -59,3 +59,14 @@ export function liveMetrics(registry: Registry) {
     ),
   };
 }
+
+/** Sets the runs gauge from `runs` (after a run started, stopped or changed state). */
+export function countRuns(metrics: LiveMetrics, runs: Iterable<{ status: { state: string } }>): void {
+  let running = 0;
+  let paused = 0;
+  for (const run of runs)
+    if (run.status.state === 'running') running++;
+    else paused++;
+  metrics.liveRuns.set({ state: 'running' }, running);
+  metrics.liveRuns.set({ state: 'paused' }, paused);
+}

@@ -52,6 +52,24 @@ export interface LiveRun {
   fillIntervals: ReadonlyMap<string, CandleInterval>;
 }
 
+/** How `LiveRunner.enable` starts a run: stored or not, from where, replacing which. */
+export interface EnableOptions {
+  persist?: boolean;
+  resumeAfter?: number;
+  carry?: LiveRun;
+  /** A stored run's counters as of its checkpoint (a restart, a takeover), counted on from. */
+  counts?: Pick<LiveRunStatus, 'candles' | 'signals'>;
+}
+
+/**
+ * Close time of the last candle `run` decided: the last answered, else the last claimed (a run
+ * started from its checkpoint has answered none yet). A candle claimed but never answered — its
+ * process died under it — is not decided.
+ */
+export function lastDecided(run: LiveRun): number | undefined {
+  return run.decided ?? run.status.lastCandleTime;
+}
+
 /** A new run on `session`, running, with nothing decided yet; it catches up when it resumes. */
 export function newRun(
   spec: LiveStrategySpec,

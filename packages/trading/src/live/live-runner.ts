@@ -24,10 +24,19 @@ import {
   type StepAnswer,
 } from '@tickline/strategy';
 import type { KillSwitchActor, KillSwitchEngagement } from '../risk/kill-switch.ts';
-import { liveMetrics, type LiveMetrics } from './live-metrics.ts';
+import { countRuns, liveMetrics, type LiveMetrics } from './live-metrics.ts';
 import { AnswerTurns } from './answer-turns.ts';
 import { LiveErrorCodes } from './errors.ts';
-import { claimCandle, decidesNow, DEFAULT_KEEP_LOGS, keepLogs, type LiveRun, newRun } from './live-run.ts';
+import {
+  claimCandle,
+  decidesNow,
+  DEFAULT_KEEP_LOGS,
+  type EnableOptions,
+  keepLogs,
+  lastDecided,
+  type LiveRun,
+  newRun,
+} from './live-run.ts';
 import { fillOnTrade, fillWave, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
 import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
@@ -52,14 +61,6 @@ import type {
   LiveStrategySpec,
   WarmupWindow,
 } from './live-runner-types.ts';
-
-/** How {@link LiveRunner.enable} starts a run: stored or not, from where, replacing which. */
-interface EnableOptions {
-  persist?: boolean;
-  resumeAfter?: number;
-  carry?: LiveRun;
-  counts?: { candles: number; signals: number };
-}
 
 /** CPU time a run's whole warm-up may use. @default 2 s */
 const DEFAULT_WARMUP_CPU_MS = 2_000;
@@ -124,7 +125,6 @@ export class LiveRunner {
    * coded error (a new run is refused, a stored one is retried by the sync and paused after a few
    * attempts). `carry` is the run this one replaces (a resume, or a process lost): its counters,
    * its working orders (same ids) and the executions booked in its engine go on in the new session.
-   * `counts`: a stored run's counters as of its checkpoint (a restart, a takeover), counted on from.
    */
   async enable(spec: LiveStrategySpec, options: EnableOptions = {}): Promise<LiveRunStatus> {
     this.#enabling.add(spec.id);
@@ -288,7 +288,7 @@ export class LiveRunner {
     if (run === undefined) return undefined;
     // It decides what closes after the newest stored candle; the candles in between were its
     // pause, stored as such (the parity replay skips them, as the run did).
-    const after = run.decided ?? run.status.lastCandleTime;
+    const after = lastDecided(run);
     const at = Math.max(await storedUntilNow(this.#o, run.spec.feeds), after ?? -Infinity);
     await this.#o.persist?.resumed?.(id, { ...(after === undefined ? {} : { after }), at });
     // A pause disposed the run's sandbox: resuming opens a new one and warms it up on the stored
@@ -345,13 +345,8 @@ export class LiveRunner {
     return this.#o.desk.cancelAll(portfolioId, state);
   }
 
-  /** The runs gauge, after a run started, stopped or changed state. */
   #countRuns(): void {
-    if (this.#metrics === undefined) return;
-    let running = 0;
-    for (const run of this.#runs.values()) if (run.status.state === 'running') running++;
-    this.#metrics.liveRuns.set({ state: 'running' }, running);
-    this.#metrics.liveRuns.set({ state: 'paused' }, this.#runs.size - running);
+    if (this.#metrics !== undefined) countRuns(this.#metrics, this.#runs.values());
   }
 
   /**

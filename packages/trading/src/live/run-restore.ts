@@ -6,7 +6,7 @@
  */
 import { INTERVAL_MS } from '@tickline/market';
 import type { IndexedCandle, LiveOrder, LiveSession, LiveWarmup, RecordedFill } from '@tickline/strategy';
-import { type LiveRun, MAX_RECORDED_FILLS } from './live-run.ts';
+import { lastDecided, type LiveRun, MAX_RECORDED_FILLS } from './live-run.ts';
 import type { LiveRunnerOptions, LiveStrategySpec, WarmupWindow } from './live-runner-types.ts';
 
 /** Most stored candles one feed replays on enable (warm-up and catch-up together). */
@@ -122,9 +122,8 @@ export async function inherit(run: LiveRun, before: LiveRun, keepLogs: number): 
   status.lastSignals = old.lastSignals;
   status.logs = [...old.logs, ...status.logs].slice(-keepLogs);
   if (old.lastError) status.lastError ??= old.lastError;
-  // Its last *decided* candle: one claimed but never answered (its process died under it) is
-  // decided again by the new session.
-  const last = before.decided ?? old.lastCandleTime;
+  // Its last *decided* candle: one claimed but never answered is decided again by the new session.
+  const last = lastDecided(before);
   if (last !== undefined) status.lastCandleTime = last;
   await run.session.restore({ fills: before.fills, orders: [...before.byClientId.values()] });
   run.fills = [...before.fills];
