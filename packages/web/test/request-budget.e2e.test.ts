@@ -6,6 +6,7 @@
  * Every page keeps up with the stream (signals and fills show), and no request of the page is
  * refused. Each page once re-read its data on every event: the Overview's inbox card alone asked
  * twice a second, and the refusals starved the Live page's strategy list, which stayed "Loading".
+ * Then the page goes to the background for 20 s: it asks nothing there, and re-reads when shown.
  */
 import { createTicklineClient } from '@tickline/client';
 import type { Browser, Page } from 'playwright-core';
@@ -44,6 +45,7 @@ describe.skipIf(!chromiumBinary.available)('web - the request budget of a free a
     });
     try {
       await watch(page);
+      await hideAndShow(page, calls);
     } catch (error) {
       await screenshot(page, 'request-budget-failure', { fullPage: true });
       console.log(calls.map((c) => `${c.status} ${c.what}`).join('\n'));
@@ -89,5 +91,34 @@ describe.skipIf(!chromiumBinary.available)('web - the request budget of a free a
     await page.getByRole('heading', { name: 'Portfolio', exact: true }).waitFor();
     await page.waitForTimeout(WATCH_MS);
     await screenshot(page, 'request-budget-portfolio');
+  }
+
+  /**
+   * The same page in a background tab: the limit is the account's, so a tab out of view asks
+   * nothing while the run goes on, and catches up once when shown. Headless Chromium reports every
+   * page visible, so the tab's visibility is set as the browser would set it.
+   */
+  async function hideAndShow(page: Page, calls: Array<{ status: number; what: string }>): Promise<void> {
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((h) => {
+        Object.defineProperty(document, 'visibilityState', {
+          configurable: true,
+          get: () => (h ? 'hidden' : 'visible'),
+        });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+    await setHidden(true);
+    const hiddenFrom = calls.length;
+    await page.waitForTimeout(WATCH_MS);
+    // The stream's ticket is not a page's re-read: a reconnect may ask for one in any tab.
+    const whileHidden = calls.slice(hiddenFrom).filter((c) => !c.what.endsWith('/stream/tickets'));
+    expect(whileHidden.map((c) => c.what)).toEqual([]);
+    const shownFrom = calls.length;
+    await setHidden(false);
+    await expect
+      .poll(() => calls.slice(shownFrom).some((c) => /^GET \/api\/v1\/portfolios\/./.test(c.what)), {
+        timeout: 10_000,
+      })
+      .toBe(true);
   }
 });

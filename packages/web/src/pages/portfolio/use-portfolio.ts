@@ -10,6 +10,7 @@ import { EventType } from '@tickline/protocol';
 import { useEffect, useRef } from 'react';
 import { useSession } from '../../app/session.tsx';
 import type { useAsync } from '../../components/use-async.ts';
+import { pageHidden, useWhenShown } from '../../components/page-visibility.ts';
 import { nextReloadAt } from '../../components/settled-reload.ts';
 import { usePolling } from '../../components/use-polling.ts';
 
@@ -33,6 +34,8 @@ export const ORDER_EVENTS = [
 export function useSettledEvents(types: readonly string[], onChange: () => void): void {
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const lastAt = useRef(-Infinity);
+  // Events came while the tab was hidden: one re-read when it is shown.
+  const deferred = useRef(false);
   const latest = useRef(onChange);
   latest.current = onChange;
   const schedule = () => {
@@ -40,6 +43,10 @@ export function useSettledEvents(types: readonly string[], onChange: () => void)
     const now = Date.now();
     timer.current = setTimeout(
       () => {
+        if (pageHidden()) {
+          deferred.current = true;
+          return;
+        }
         lastAt.current = Date.now();
         latest.current();
       },
@@ -48,6 +55,11 @@ export function useSettledEvents(types: readonly string[], onChange: () => void)
   };
   useEffect(() => () => clearTimeout(timer.current), []);
   useEvents(types, schedule, { onReset: schedule });
+  useWhenShown(() => {
+    if (!deferred.current) return;
+    deferred.current = false;
+    schedule();
+  });
 }
 
 /** A page opened this soon after another read the portfolio shows that copy instead of asking again. */
