@@ -4,11 +4,12 @@
  * accounts of FLOOR_RUNS_PER_TENANT SMA-crossover runs each (bench:live's strategy and parameters)
  * over 20 symbols, stepped on FLOOR_WAVES candle closes — a process's share of bench:live, without
  * the IPC. FLOOR_STRATEGY=empty steps a strategy that does nothing (the engine and the call
- * alone); FLOOR_PLACE=host steps the same runs' engines on this thread instead (the peer: one
- * shared JIT, no isolate). Per step: the main thread's CPU, the whole process's CPU, and each
- * wave's wall time. Prints one JSON line.
+ * alone), FLOOR_SOURCE=<file> one of your own with its default parameters (what a line of a
+ * strategy costs in a cold isolate); FLOOR_PLACE=host steps the same runs' engines on this thread
+ * instead (the peer: one shared JIT, no isolate). Per step: the main thread's CPU, the whole
+ * process's CPU, and each wave's wall time. Prints one JSON line.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import {
   compileStrategy,
   evaluateTrustedStrategy,
@@ -30,7 +31,13 @@ const host = process.env.FLOOR_PLACE === 'host';
 const symbolCount = 20;
 const STEP_ROW = 9;
 
-const source = empty ? 'export default defineStrategy({ onCandle() {} });' : SMA_CROSS_SOURCE;
+const sourceFile = process.env.FLOOR_SOURCE;
+const source =
+  sourceFile !== undefined
+    ? readFileSync(sourceFile, 'utf8')
+    : empty
+      ? 'export default defineStrategy({ onCandle() {} });'
+      : SMA_CROSS_SOURCE;
 const js = (await compileStrategy(source)).js;
 const settings = resolveBacktestSettings({ startingCapital: 10_000, makerFee: 0.001, takerFee: 0.001 });
 const symbols = Array.from({ length: symbolCount }, (_, i) => `S${i}-USDT`);
@@ -47,7 +54,7 @@ for (let t = 0; t < tenantCount; t++)
     // bench:live's numbering: run i belongs to account i % accounts, symbol i % 20.
     const i = k * tenantCount + t;
     const feed = { symbol: symbols[i % symbolCount]!, interval: '1m' };
-    const params = empty ? {} : { fast: 5 + (i % 7), slow: 20 + (i % 11) };
+    const params = empty || sourceFile !== undefined ? {} : { fast: 5 + (i % 7), slow: 20 + (i % 11) };
     symbolOf.push(i % symbolCount);
     if (definition !== undefined) {
       engines.push(new LiveEngine(definition, [feed], settings, params, 256));
@@ -138,7 +145,7 @@ const steps = runs * (waves - unmeasured);
 console.log(
   JSON.stringify({
     place: host ? 'host' : 'sandbox',
-    strategy: empty ? 'empty' : 'sma',
+    strategy: sourceFile ?? (empty ? 'empty' : 'sma'),
     tenants: tenantCount,
     runs,
     heapMb,
