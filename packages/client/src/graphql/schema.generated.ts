@@ -393,9 +393,9 @@ export interface GqlMutation {
   pauseLiveRun: GqlLiveRun | null;
   /** Resumes a paused live run from the next candle (scope portfolio:write). */
   resumeLiveRun: GqlLiveRun | null;
-  /** Marks one inbox entry read. */
+  /** Marks one inbox entry read (scope notifications:write). */
   markNotificationRead: boolean | null;
-  /** Marks every entry read; answers how many were unread. */
+  /** Marks every entry read; answers how many were unread (scope notifications:write). */
   markAllNotificationsRead: number | null;
 }
 
@@ -649,9 +649,9 @@ export interface GqlPosition {
 }
 
 export interface GqlQuery {
-  /** The caller (any credential). Fields that need one are nullable, so a refusal fails alone. */
+  /** The caller (any credential; every other field declares REST's scope for the same data). Fields that need one are nullable, so a refusal fails alone. */
   me: GqlAccount | null;
-  /** The caller's API keys, never the keys themselves (any credential, as GET /api/v1/api-keys). */
+  /** The caller's API keys, never the keys themselves (scope account:manage, as GET /api/v1/api-keys). */
   apiKeys: GqlApiKeyConnection | null;
   /** Markets collected or stored (public). */
   markets: GqlMarketConnection;
@@ -679,8 +679,9 @@ export interface GqlQuery {
   liveRuns: GqlLiveRunConnection | null;
   /** One live run (scope portfolio:read); another user's is STRATEGY_LIVE_NOT_FOUND. */
   liveRun: GqlLiveRun | null;
-  /** The inbox, newest first (any credential); first at most 100. */
+  /** The inbox, newest first (scope notifications:read); first at most 100. */
   notifications: GqlInboxConnection | null;
+  /** The notification rules and settings (scope notifications:read). */
   notificationRules: GqlNotificationRules | null;
   /** Zones with CCU, tick p50/p99 and health (admins). */
   zones: GqlZone[] | null;
@@ -946,15 +947,15 @@ export interface GqlStreamEvent {
 export interface GqlSubscription {
   /** A symbol's throttled ticker (public; an API key needs market:read). */
   ticker: GqlTickerEvent;
-  /** A symbol's candles of one interval, forming updates and closes (public). */
+  /** A symbol's candles of one interval, forming updates and closes (public; an API key needs market:read). */
   candles: GqlCandleEvent;
-  /** A strategy's live signals (its owner, or an admin). */
+  /** A strategy's live signals (its owner, or an admin; an API key needs signals:read). */
   signals: GqlSignalEvent;
-  /** The caller's order updates (any credential: the caller's own channel). */
+  /** The caller's order updates (the caller's own channel; an API key needs portfolio:read). */
   orderUpdates: GqlOrderEvent;
-  /** New entries of the caller's inbox. */
+  /** New entries of the caller's inbox (an API key needs notifications:read). */
   inbox: GqlInboxEvent;
-  /** Progress and completion of the caller's backtests, or of one. */
+  /** Progress and completion of the caller's backtests, or of one (an API key needs strategies:read). */
   backtestProgress: GqlBacktestEvent;
 }
 

@@ -117,6 +117,28 @@ const codes = (body: { errors?: Array<{ extensions?: { code?: string } }> }) =>
   (body.errors ?? []).map((e) => e.extensions?.code);
 const user = (id: string) => ({ authorization: `Bearer ${id}` });
 
+describe('graphql - scopes of every root field', () => {
+  it('scopes - a market:read key reads no inbox, rules or keys, and marks nothing read', async () => {
+    const key = { 'x-api-key': 'u1|market:read' };
+    for (const query of [
+      '{ notifications { unread } }',
+      '{ notificationRules { settings } }',
+      '{ apiKeys { pageInfo { totalCount } } }',
+      'mutation { markAllNotificationsRead }',
+    ]) {
+      const refused = await post({ query }, key);
+      expect(codes(refused.body), query).toEqual(['AUTH_FORBIDDEN']);
+    }
+    // Each of them is the caller's own with the scope REST asks for the same data.
+    const allowed = await post(
+      { query: '{ notifications { unread } me { userId } }' },
+      { 'x-api-key': 'u1|notifications:read' },
+    );
+    expect(codes(allowed.body)).toEqual([]);
+    expect(allowed.body.data.me.userId).toBe('u1');
+  });
+});
+
 describe('graphql - reads', () => {
   it('graphql - answers public fields without a credential and pages with cursors', async () => {
     const first = await post({

@@ -8,12 +8,13 @@
  * are public, as in REST).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { GraphQLError, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { buildSchema, GraphQLError, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import mercurius, { type IResolvers } from 'mercurius';
 import type { GraphqlSettings } from '../config.ts';
 import { GraphqlError } from '../errors.ts';
 import { checkOperationLimits } from '../limits/operation-limits.ts';
 import { createLoaders, createResolvers } from '../schema/resolvers/index.ts';
+import { guardRootFields } from '../schema/field-scopes.ts';
 import { SDL } from '../schema/sdl.ts';
 import type { GraphqlServices } from '../schema/services.ts';
 import { registerSubscriptionServer } from '../subscriptions/subscription-server.ts';
@@ -37,6 +38,8 @@ export interface GraphqlRoutesOptions {
 }
 
 const DEFAULT_PING_INTERVAL_MS = 25_000;
+/** The schema's fields, read once to check each declares its scope. */
+const EXECUTABLE_SDL = buildSchema(SDL);
 
 /** A subscription's document is checked where Mercurius does not: limits, then graphql-js validation. */
 function checkSubscription(schema: GraphQLSchema, document: DocumentNode, settings: GraphqlSettings): void {
@@ -87,11 +90,23 @@ export function graphqlRoutes(
           }),
         }
       : false;
-    const resolvers = createResolvers(
+    // Each root field behind the scope the schema's table declares (field-scopes.ts); a field
+    // without one stops the start here, before any request.
+    const resolvers = guardRootFields(
+      EXECUTABLE_SDL,
       services,
-      services.live
-        ? [subscriptionResolvers(services, operations, options.subscriptionShares ?? new SharedExecutions())]
-        : [],
+      createResolvers(
+        services,
+        services.live
+          ? [
+              subscriptionResolvers(
+                services,
+                operations,
+                options.subscriptionShares ?? new SharedExecutions(),
+              ),
+            ]
+          : [],
+      ),
     );
     await app.register(mercurius, {
       schema: SDL,

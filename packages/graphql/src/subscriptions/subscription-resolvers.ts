@@ -9,6 +9,7 @@ import type { HubMessage } from '@tickline/realtime';
 import type { ExecutionResult, GraphQLResolveInfo } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
 import { callerOfRequest, requestOf, required } from '../schema/caller.ts';
+import { subscriptionScope } from '../schema/field-scopes.ts';
 import type { GraphqlServices } from '../schema/services.ts';
 import { codedGraphqlError } from '../module/coded-error.ts';
 import { formatErrors } from '../module/error-formatter.ts';
@@ -59,13 +60,17 @@ export function subscriptionResolvers(
   operations: OperationCounter,
   shares = new SharedExecutions(),
 ) {
-  function field(specOf: SpecOf, view: (item: StreamItem) => unknown) {
+  function field(name: string, specOf: SpecOf, view: (item: StreamItem) => unknown) {
+    // Declared in the schema's one table; a field without one stops the server here.
+    const scope = subscriptionScope(name);
     return {
       async subscribe(_root: unknown, args: Args, context: MercuriusContext, info: GraphQLResolveInfo) {
         try {
           const session = required((context as SessionContext).graphqlWs, 'subscriptions');
           const request = session.credentials(requestOf(context));
           const principal = await session.admit(() => callerOfRequest(services, request));
+          // The connection is admitted once, for any field; each subscription checks its own scope.
+          await callerOfRequest(services, request, scope);
           await operations.count(request, 1);
           // Mercurius puts the graphql-ws message id in the execution context.
           const id = String((context as { id?: unknown }).id);
@@ -95,10 +100,12 @@ export function subscriptionResolvers(
   return {
     Subscription: {
       ticker: field(
+        'ticker',
         (args) => ({ channel: Channel.marketTicker(String(args.symbol)), after: after(args) }),
         (item) => ({ ...envelope(item), ticker: item.type === STREAM_RESET ? null : item.data }),
       ),
       candles: field(
+        'candles',
         (args) => ({
           channel: `market:${String(args.symbol)}:candles:${String(args.interval)}`,
           after: after(args),
@@ -106,10 +113,12 @@ export function subscriptionResolvers(
         (item) => ({ ...envelope(item), candle: item.type === STREAM_RESET ? null : item.data }),
       ),
       signals: field(
+        'signals',
         (args) => ({ channel: `strategy:${String(args.strategyId)}:signals`, after: after(args) }),
         (item) => ({ ...envelope(item), signal: item.type === STREAM_RESET ? null : item.data }),
       ),
       orderUpdates: field(
+        'orderUpdates',
         (args, userId) => ({
           channel: Channel.user(userId),
           after: after(args),
@@ -121,6 +130,7 @@ export function subscriptionResolvers(
         },
       ),
       inbox: field(
+        'inbox',
         (args, userId) => ({
           channel: Channel.user(userId),
           after: after(args),
@@ -136,6 +146,7 @@ export function subscriptionResolvers(
         },
       ),
       backtestProgress: field(
+        'backtestProgress',
         (args, userId) => ({
           channel: Channel.user(userId),
           after: after(args),

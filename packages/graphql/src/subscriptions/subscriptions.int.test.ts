@@ -196,7 +196,7 @@ describe('graphql subscriptions - over graphql-ws', () => {
     ]);
   });
 
-  it("channel rules - another strategy's signals are RT_FORBIDDEN; a key needs market:read for tickers", async () => {
+  it("channel rules - another strategy's signals are RT_FORBIDDEN; a key needs each field's scope", async () => {
     const w = await start();
     const client = clientOf(w, { authorization: 'Bearer u1' });
     const theirs = subscribe(client, 'subscription { signals(strategyId: "theirs") { type } }');
@@ -205,10 +205,15 @@ describe('graphql subscriptions - over graphql-ws', () => {
     expect(theirs.errors.map((e) => e.extensions?.code)).toEqual(['RT_FORBIDDEN']);
     await subscribers(w, 'strategy:mine:signals', 1);
     expect(mine.errors).toEqual([]);
+    // The scope the schema's table declares for the field, checked as it subscribes (as REST's
+    // routes check theirs): a portfolio:read key gets its orders, not tickers or the inbox.
     const key = clientOf(w, { 'x-api-key': 'u2|portfolio:read' });
-    const refused = subscribe(key, TICKER);
-    await until(() => refused.done);
-    expect(refused.errors.map((e) => e.extensions?.code)).toEqual(['RT_FORBIDDEN']);
+    const refused = [TICKER, 'subscription { inbox { unread } }'].map((query) => subscribe(key, query));
+    const orders = subscribe(key, 'subscription { orderUpdates { orderType } }');
+    await until(() => refused.every((r) => r.done));
+    for (const r of refused) expect(r.errors.map((e) => e.extensions?.code)).toEqual(['AUTH_FORBIDDEN']);
+    await subscribers(w, 'user:u2', 1);
+    expect(orders.errors).toEqual([]);
   });
 
   it('admission - no credential is AUTH_UNAUTHENTICATED, then close 4501 (do not retry)', async () => {

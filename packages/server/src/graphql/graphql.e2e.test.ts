@@ -127,6 +127,17 @@ describe('graphql - through the tickline process', () => {
     expect(codes(scoped.body)).toEqual(['AUTH_FORBIDDEN']);
     expect(scoped.body.errors[0].path).toEqual(['portfolios']);
     expect(scoped.body.data.me).toEqual({ kind: 'api_key' });
+    // Every root field declares REST's scope for the same data: the inbox, the rules and the keys
+    // were once "any credential" here while REST refused them.
+    for (const query of [
+      '{ notifications { unread } }',
+      '{ notificationRules { settings } }',
+      '{ apiKeys { pageInfo { totalCount } } }',
+      'mutation { markAllNotificationsRead }',
+    ]) {
+      const refused = await graphql({ query }, { 'x-api-key': key.body.key });
+      expect(codes(refused.body), query).toEqual(['AUTH_FORBIDDEN']);
+    }
   });
 
   it('graphql - a strategy created over REST is read with its versions', async () => {

@@ -40,11 +40,11 @@ export const ACCOUNT_SDL = /* GraphQL */ `
 
   extend type Query {
     """
-    The caller (any credential). Fields that need one are nullable, so a refusal fails alone.
+    The caller (any credential; every other field declares REST's scope for the same data). Fields that need one are nullable, so a refusal fails alone.
     """
     me: Account
     """
-    The caller's API keys, never the keys themselves (any credential, as GET /api/v1/api-keys).
+    The caller's API keys, never the keys themselves (scope account:manage, as GET /api/v1/api-keys).
     """
     apiKeys(first: Int, after: String): ApiKeyConnection
   }

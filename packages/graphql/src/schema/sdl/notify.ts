@@ -1,4 +1,4 @@
-/** @module The in-app inbox and the notification rules (any credential, as /api/v1/notifications). */
+/** @module The in-app inbox and the notification rules (scopes as /api/v1/notifications). */
 export const NOTIFY_SDL = /* GraphQL */ `
   type InboxEntry {
     id: ID!
@@ -42,19 +42,22 @@ export const NOTIFY_SDL = /* GraphQL */ `
 
   extend type Query {
     """
-    The inbox, newest first (any credential); first at most 100.
+    The inbox, newest first (scope notifications:read); first at most 100.
     """
     notifications(first: Int, after: String, unread: Boolean): InboxConnection
+    """
+    The notification rules and settings (scope notifications:read).
+    """
     notificationRules: NotificationRules
   }
 
   extend type Mutation {
     """
-    Marks one inbox entry read.
+    Marks one inbox entry read (scope notifications:write).
     """
     markNotificationRead(id: ID!): Boolean
     """
-    Marks every entry read; answers how many were unread.
+    Marks every entry read; answers how many were unread (scope notifications:write).
     """
     markAllNotificationsRead: Int
   }

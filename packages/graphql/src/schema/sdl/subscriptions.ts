@@ -108,23 +108,23 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
     """
     ticker(symbol: String!, after: ID): TickerEvent!
     """
-    A symbol's candles of one interval, forming updates and closes (public).
+    A symbol's candles of one interval, forming updates and closes (public; an API key needs market:read).
     """
     candles(symbol: String!, interval: String!, after: ID): CandleEvent!
     """
-    A strategy's live signals (its owner, or an admin).
+    A strategy's live signals (its owner, or an admin; an API key needs signals:read).
     """
     signals(strategyId: ID!, after: ID): SignalEvent!
     """
-    The caller's order updates (any credential: the caller's own channel).
+    The caller's order updates (the caller's own channel; an API key needs portfolio:read).
     """
     orderUpdates(after: ID): OrderEvent!
     """
-    New entries of the caller's inbox.
+    New entries of the caller's inbox (an API key needs notifications:read).
     """
     inbox(after: ID): InboxEvent!
     """
-    Progress and completion of the caller's backtests, or of one.
+    Progress and completion of the caller's backtests, or of one (an API key needs strategies:read).
     """
     backtestProgress(backtestId: ID, after: ID): BacktestEvent!
   }
