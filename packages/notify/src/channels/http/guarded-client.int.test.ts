@@ -95,6 +95,10 @@ describe('guarded client', () => {
       'http://127.0.0.1:9/hook',
       'http://[::127.0.0.1]:9/hook',
       'http://[::ffff:a00:1]/x',
+      // SIIT's IPv4-translated form: 127.0.0.1, 169.254.169.254, 10.0.0.5
+      'http://[::ffff:0:7f00:1]/',
+      'http://[::ffff:0:a9fe:a9fe]/',
+      'http://[::ffff:0:a00:5]/',
     ]) {
       const error = (await client.post(new URL(target), post).catch((e: unknown) => e)) as {
         code?: string;

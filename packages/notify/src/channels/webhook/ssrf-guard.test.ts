@@ -30,6 +30,11 @@ describe('ssrf guard', () => {
       '64:ff9b:1::a00:1',
       '2002:7f00:1::1',
       '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+      // SIIT's IPv4-translated form (`::ffff:0:0:0/96`): loopback, cloud metadata, RFC 1918, public
+      '::ffff:0:7f00:1',
+      '::ffff:0:a9fe:a9fe',
+      '::ffff:0:a00:5',
+      '::ffff:0:808:808',
     ]) {
       expect(isPrivateAddress(a), a).toBe(true);
     }
@@ -74,6 +79,9 @@ describe('ssrf guard', () => {
       'http://[64:ff9b:1::a00:1]/hook',
       'http://[2002:7f00:1::]/hook',
       'http://[::]/hook',
+      'http://[::ffff:0:7f00:1]/',
+      'http://[::ffff:0:a9fe:a9fe]/',
+      'http://[::ffff:0:a00:5]/',
     ])
       expect(await codeOf(checkWebhookUrl(url, false)), url).toBe('NOTIFY_URL_REJECTED:private_address');
   });

@@ -31,12 +31,15 @@ for (const [net, prefix] of [
 ] as const) {
   blocked4.addSubnet(net, prefix, 'ipv4');
 }
-// Translation and tunnelling prefixes embed an IPv4 address (RFC 6052, 6146, 3056, 4380, 4291):
-// a host may route `[::127.0.0.1]` or `[2002:7f00:1::]` to loopback, so every address in them is
-// refused, public embedded address or not. `::/96` also covers `::` and `::1`.
+// Translation and tunnelling prefixes embed an IPv4 address (RFC 6052, 6146, 3056, 4380, 4291,
+// 2765): a host may route `[::127.0.0.1]` or `[2002:7f00:1::]` to loopback, so every address in
+// them is refused, public embedded address or not. `::/96` also covers `::` and `::1`.
+// `::ffff:0:0:0/96` is SIIT's "IPv4-translated" form (RFC 2765 §2.1, RFC 6052 §2), one 16-bit
+// group to the right of the IPv4-mapped prefix: `[::ffff:0:7f00:1]` is 127.0.0.1 to a translator.
 for (const [net, prefix] of [
   ['::', 96],
   ['::ffff:0:0', 96],
+  ['::ffff:0:0:0', 96],
   ['64:ff9b::', 96],
   ['64:ff9b:1::', 48],
   ['2002::', 16],
