@@ -382,6 +382,32 @@ describe('live runs - a restart keeps the position', () => {
     expect(decisions(a)).toEqual(expected);
   });
 
+  it("a live candle the store writes only after the catch-up read it last is decided with its fills, once: orders and fills equal an uninterrupted run's", async () => {
+    const s = settings();
+    const candles = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 80, 13)).map(
+      (e) => e.data as FeedCandle,
+    );
+    const expected = await uninterrupted(candles);
+    const { a, since } = await decidedBeforeKill(candles);
+    let stored = 50;
+    const runner = new LiveRunner({ ...a.options, history: async () => candles.slice(0, stored) });
+    a.setRunner(runner);
+    const enabled = runner.enable(
+      { ...spec('r', s), ordersSince: since },
+      { resumeAfter: candles[39]!.closeTime },
+    );
+    // Candle 50 is delivered live while the run catches up, and stored only later: the catch-up
+    // ended without it in the store, and the live wave asked the run with its orders passed over.
+    a.track(candles[50]!);
+    await Promise.all([enabled, runner.onCandle(candles[50]!)]);
+    stored = 51;
+    for (const c of candles.slice(51)) {
+      a.track(c);
+      await runner.onCandle(c);
+    }
+    expect(decisions(a)).toEqual(expected);
+  });
+
   it("a run taken over between two candles rebuilds its books from its own orders: its next decisions equal an uninterrupted run's, order by order", async () => {
     const s = settings();
     const candles = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 80, 13)).map(

@@ -40,7 +40,7 @@ import {
 import { fillOnTrade, fillWave, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
 import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
-import { catchUp, OrderHolds } from './run-catch-up.ts';
+import { catchUp, OrderHolds, RecentCandles } from './run-catch-up.ts';
 import { inherit, rebuild, resumePoint, storedHistory, storedUntilNow, warmUpNew } from './run-restore.ts';
 import { WaveLanes } from './wave-lanes.ts';
 
@@ -83,6 +83,8 @@ export class LiveRunner {
   readonly #pauses: RunPauseContext;
   /** Turns of the event loop while answers are taken (see #wave). */
   readonly #turns = new AnswerTurns();
+  /** Live candles a run catching up decides when the store has not written them yet. */
+  readonly #recent = new RecentCandles();
   /**
    * Runs whose orders live bars pass over while they catch up (run-catch-up.ts): the paper venue's
    * `held`; a sync holds the runs it is about to start before it takes over their orders, an enable
@@ -211,6 +213,7 @@ export class LiveRunner {
       // keyed by close time so none is placed twice; live candles wait meanwhile.
       const context = {
         options: this.#o,
+        recent: this.#recent,
         current: (r: LiveRun) => r.status.state === 'running' && this.#runs.get(spec.id) === r,
         step: (r: LiveRun, candle: FeedCandle) => this.#step(r, candle),
       };
@@ -387,6 +390,8 @@ export class LiveRunner {
    * fill from its event, before the candle after it); the others are asked at once.
    */
   async #wave(candles: readonly FeedCandle[]): Promise<void> {
+    // Before the venue fills with them: a run catching up reads them, or is released after this.
+    for (const candle of candles) this.#recent.add(candle);
     const { touched, recorded } = await fillWave(this.#o, candles);
     const lanes = new WaveLanes<Answer | undefined>((a) =>
       a === undefined ? undefined : this.#take(a.run, a.candle, a.error, a.step),

@@ -8,6 +8,7 @@
  */
 import type { Order as VenueOrder } from '../broker/order.ts';
 import type { LiveRun } from './live-run.ts';
+import type { IndexedCandle } from '@tickline/strategy';
 import type { FeedCandle, LiveRunnerOptions, LiveStrategySpec } from './live-runner-types.ts';
 import { paperBar } from './market-prices.ts';
 import { storedHistory } from './run-restore.ts';
@@ -41,9 +42,48 @@ export class OrderHolds {
   }
 }
 
+/** Live candles kept per feed for runs catching up: more than close during one catch-up's reads. */
+const RECENT_PER_FEED = 64;
+
+/**
+ * The last live candles of each feed, as waves offer them (before the venue fills with them). A
+ * run catching up decides from them what the store does not have yet: a live candle offered while
+ * it caught up passed its orders over, and the store writes a closed candle a moment after the
+ * live feed delivers it — without them the catch-up ended with that candle neither decided from
+ * the store nor live, or decided live without its fills.
+ */
+export class RecentCandles {
+  readonly #byFeed = new Map<string, FeedCandle[]>();
+
+  add(candle: FeedCandle): void {
+    const key = `${candle.symbol}\u0000${candle.interval}`;
+    let kept = this.#byFeed.get(key);
+    if (kept === undefined) this.#byFeed.set(key, (kept = []));
+    if (kept.some((c) => c.closeTime === candle.closeTime)) return;
+    kept.push(candle);
+    kept.sort((a, b) => a.closeTime - b.closeTime);
+    if (kept.length > RECENT_PER_FEED) kept.shift();
+  }
+
+  /** Candles of `feeds` closing after `after(k)` for feed index k, oldest first. */
+  after(
+    feeds: ReadonlyArray<{ symbol: string; interval: string }>,
+    after: (k: number) => number,
+  ): Array<FeedCandle & { k: number }> {
+    const found: Array<FeedCandle & { k: number }> = [];
+    feeds.forEach((f, k) => {
+      for (const c of this.#byFeed.get(`${f.symbol}\u0000${f.interval}`) ?? [])
+        if (c.closeTime > after(k)) found.push({ ...c, k });
+    });
+    return found.sort((a, b) => a.closeTime - b.closeTime || a.k - b.k);
+  }
+}
+
 /** What a catch-up needs of the runner. */
 export interface CatchUpContext {
   options: Pick<LiveRunnerOptions, 'clock' | 'history' | 'paper' | 'desk'>;
+  /** Live candles offered so far, newest kept per feed. */
+  recent: RecentCandles;
   /** Whether the run is still the one the runner holds, running. */
   current(run: LiveRun): boolean;
   /** Decides one candle (claimed by close time: none is decided twice). */
@@ -51,9 +91,11 @@ export interface CatchUpContext {
 }
 
 /**
- * Decides the stored candles after `from` the run has not decided (a new run: after its warm-up),
- * reading the store until nothing is newer; then `release`s its orders to live bars — live
- * candles decide it from the next one on — and reads once more for a candle stored meanwhile.
+ * Decides the candles after `from` the run has not decided (a new run: after its warm-up): the
+ * stored ones, reading the store until nothing is newer, then the live ones offered meanwhile
+ * that the store does not have yet — each after its bar filled the run's working orders. Once
+ * neither has a newer candle it `release`s its orders to live bars in the same turn, so a live
+ * candle is either among those decided here or offered after the release, decided live.
  */
 export async function catchUp(
   ctx: CatchUpContext,
@@ -63,14 +105,16 @@ export async function catchUp(
   release: () => void,
 ): Promise<void> {
   const { spec } = run;
-  const pass = async (): Promise<number> => {
+  const after = (k: number) =>
+    Math.max(
+      run.status.lastCandleTime ?? -Infinity,
+      resumeAfter ?? -Infinity,
+      run.warmupEnds?.[k] ?? -Infinity,
+    );
+  const decide = async (candles: readonly IndexedCandle[]): Promise<number> => {
     let stepped = 0;
-    const last = run.status.lastCandleTime ?? -Infinity;
-    for (const c of await storedHistory(ctx.options, spec, from))
-      if (
-        c.closeTime > Math.max(last, resumeAfter ?? -Infinity, run.warmupEnds?.[c.k] ?? -Infinity) &&
-        ctx.current(run)
-      ) {
+    for (const c of candles)
+      if (c.closeTime > after(c.k) && ctx.current(run)) {
         const feed = spec.feeds[c.k]!;
         const candle = { ...c, symbol: feed.symbol, interval: feed.interval };
         await fillPast(ctx.options, run, candle);
@@ -79,10 +123,16 @@ export async function catchUp(
       }
     return stepped;
   };
-  while ((await pass()) > 0);
+  for (;;) {
+    if ((await decide(await storedHistory(ctx.options, spec, from))) > 0) continue;
+    // No await between reading the live candles and the release: a wave offers its candle
+    // (RecentCandles.add) either before this read, or after the release.
+    const live = ctx.recent.after(spec.feeds, after);
+    if (live.length === 0 || !ctx.current(run)) break;
+    await decide(live);
+  }
   run.catchingUp = false;
   release();
-  await pass();
 }
 
 /**

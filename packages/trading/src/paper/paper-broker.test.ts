@@ -203,6 +203,16 @@ describe('paper broker - an order fills on the bars of its fill interval', () =>
     expect(filled!.fills[0]).toMatchObject({ price: 101, time: 60_000 });
   });
 
+  it('a strategy’s order never fills on the bar of the candle it was decided on, handled late', async () => {
+    const broker = setup();
+    // Decided on the 1 s candle closing at 60 000 (it opened at 59 000); the venue's live turn for
+    // that bar reaches the order only after (a run catching up decides before the live turn).
+    await broker.place(req({ type: 'limit', price: 200, origin: strategy('1s') }));
+    expect(await broker.onBar(bar('1s', 59_000, 101))).toEqual([]);
+    const [filled] = await broker.onBar(bar('1s', 60_000, 102));
+    expect(filled!.fills[0]).toMatchObject({ time: 60_000 });
+  });
+
   it('a 1 m run’s market order waits through the 1 s bars for the next 1 m bar’s open', async () => {
     const broker = setup();
     await broker.place(req({ origin: strategy('1m') }));

@@ -300,6 +300,7 @@ class PaperVenue implements PaperBroker {
         before.symbol !== bar.symbol ||
         this.#prompt.has(key) ||
         this.#fillInterval(before) !== bar.interval ||
+        notAfterItsCandle(before, bar) ||
         (select !== undefined && !select(before))
       )
         continue;
@@ -438,4 +439,14 @@ function paperFillData(order: Order, fill: Order['fills'][number]): OrderFilledD
 /** A paper broker; see the module comment. */
 export function createPaperBroker(options: CreatePaperBrokerOptions): PaperBroker {
   return new PaperVenue(options);
+}
+
+/**
+ * A strategy's order fills from the bar after the candle it was decided on, never on that candle
+ * or an earlier one: a bar the venue handles late (a run catching up after a restart decides the
+ * candle before the venue's live turn for it reaches its orders) must not fill with prices the
+ * decision already saw.
+ */
+function notAfterItsCandle(order: Order, bar: PaperBar): boolean {
+  return order.origin?.kind === 'strategy' && bar.time < order.origin.candleCloseTime;
 }

@@ -29,7 +29,11 @@ export interface PaperBar {
   close: number;
   /** Traded base quantity; partial fills take at most this much. Infinity when unknown. */
   volume: number;
-  /** Epoch ms of the bar's end (or the trade); the fill time. */
+  /**
+   * Epoch ms of the bar's start (or the trade): the fill time, as a backtest stamps a fill with the
+   * bar that made it. A strategy's order fills only on bars starting at or after the close of the
+   * candle it was decided on.
+   */
   time: number;
 }
 
