@@ -40,8 +40,11 @@ describe('kill switch - durable across a restart of tickline start', () => {
     expect(engaged.body.killSwitch).toMatchObject({ engaged: true, user: { by: portfolio } });
     await stop();
 
-    // While stopped, the operator's CLI reads the stored switch
-    const status = await runTickline(['kill-switch', 'status', '--portfolio', portfolio, '--json'], env);
+    // While stopped, the operator's CLI reads the stored switch straight from the data directory
+    const status = await runTickline(
+      ['kill-switch', 'status', '--portfolio', portfolio, '--data-dir', dataDir, '--json'],
+      {},
+    );
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ engaged: true, user: { reason: 'e2e stop' } });
 

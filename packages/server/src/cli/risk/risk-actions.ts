@@ -1,56 +1,51 @@
-/** @module What `tickline kill-switch` does (see risk-command.ts). */
-import { isKillSwitchEngaged, SqlRiskControls, type RiskChange } from '@tickline/trading';
-import { ServerError } from '../../errors.ts';
+/**
+ * @module `tickline kill-switch … --direct` (or `--data-dir DIR`): the operator's admin hand
+ * straight on the configured store, audited as `--by`, for when no server answers (see
+ * risk-command.ts). The embedded database opens only while no server holds it.
+ */
+import { isTicklineError, TicklineError } from '@tickline/kernel';
+import { isStoreLockedError } from '@tickline/store';
+import { SqlRiskControls, type RiskChange } from '@tickline/trading';
 import type { CliIo } from '../io.ts';
 import { withCandleStore } from '../market/market-actions.ts';
+import { engaged, formatKillSwitch } from './kill-switch-format.ts';
+import type { KillSwitchAction, KillSwitchCommandOptions } from './kill-switch-options.ts';
 
-export interface KillSwitchCommandOptions {
-  config?: string;
-  portfolio: string;
-  reason?: string;
-  by?: string;
-  json?: boolean;
-}
-
-/** Runs one `kill-switch` subcommand. */
+/** Runs one `kill-switch` subcommand on the store (`options.portfolio` is set: see killSwitchRoute). */
 export async function runKillSwitch(
   io: CliIo,
-  action: 'status' | 'engage' | 'release',
+  action: KillSwitchAction,
   options: KillSwitchCommandOptions,
 ): Promise<void> {
-  if (options.portfolio.trim() === '')
-    throw new ServerError('SERVER_INVALID_ARGUMENT', '--portfolio: expected a portfolio id');
-  await withCandleStore(io, options.config, async (sql) => {
-    const controls = new SqlRiskControls(sql);
-    if (action !== 'status') {
-      const change: RiskChange = {
-        actor: 'admin',
-        by: options.by ?? io.env.USER ?? 'operator',
-        at: Date.now(),
-        reason: options.reason ?? '',
-      };
-      if (action === 'engage') await controls.engage(options.portfolio, change);
-      else await controls.release(options.portfolio, change);
-    }
-    const { killSwitch } = await controls.read(options.portfolio);
-    const audit = await controls.audit(options.portfolio, 5);
-    if (options.json) {
-      io.out(`${JSON.stringify({ engaged: isKillSwitchEngaged(killSwitch), ...killSwitch, audit })}\n`);
-      return;
-    }
-    const hand = (name: string, h: typeof killSwitch.user) =>
-      h === undefined
-        ? `${name}: off`
-        : `${name}: engaged by ${h.by} at ${new Date(h.at).toISOString()} (${h.reason})`;
-    io.out(
-      [
-        `kill switch of ${options.portfolio}: ${isKillSwitchEngaged(killSwitch) ? 'ENGAGED' : 'off'}`,
-        `  ${hand('owner', killSwitch.user)}`,
-        `  ${hand('admin', killSwitch.admin)}`,
-        ...audit.map(
-          (e) => `  ${new Date(e.at).toISOString()} ${e.action} by ${e.by} (${e.actor}): ${e.reason}`,
-        ),
-      ].join('\n') + '\n',
+  const portfolio = options.portfolio!;
+  const env = options.dataDir === undefined ? io.env : { ...io.env, TICKLINE_DATA_DIR: options.dataDir };
+  try {
+    await withCandleStore({ ...io, env }, options.config, async (sql) => {
+      const controls = new SqlRiskControls(sql);
+      if (action !== 'status') {
+        const change: RiskChange = {
+          actor: 'admin',
+          by: options.by ?? io.env.USER ?? 'operator',
+          at: Date.now(),
+          reason: options.reason!.trim(),
+        };
+        if (action === 'engage') await controls.engage(portfolio, change);
+        else await controls.release(portfolio, change);
+      }
+      const { killSwitch } = await controls.read(portfolio);
+      const audit = (await controls.audit(portfolio, 50)).map(({ portfolioId: _p, ...entry }) => entry);
+      io.out(
+        options.json
+          ? `${JSON.stringify({ portfolio, engaged: engaged(killSwitch), ...killSwitch, audit })}\n`
+          : formatKillSwitch(portfolio, killSwitch, audit),
+      );
+    });
+  } catch (error) {
+    if (!isStoreLockedError(error) || !isTicklineError(error)) throw error;
+    throw new TicklineError(
+      error.code,
+      `${error.message}: a running server holds it, so go through its API instead (drop --direct/--data-dir; --token or TICKLINE_TOKEN)`,
+      { cause: error },
     );
-  });
+  }
 }
