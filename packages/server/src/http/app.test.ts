@@ -17,6 +17,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { StoreError } from '@tickline/store';
 import { ServerError } from '../errors.ts';
 import { createHttpApp } from './app.ts';
 import { PUBLIC_ROUTE } from './route-scopes.ts';
@@ -52,6 +53,16 @@ function build(
   });
   app.get('/test/tickline-error', PUBLIC_ROUTE, async () => {
     throw new ConfigInvalidError('bad thing', { field: 'x' });
+  });
+  app.get('/test/store-error', PUBLIC_ROUTE, async () => {
+    throw new StoreError('STORE_QUERY_FAILED', 'invalid byte sequence for encoding "UTF8": 0x00', {
+      details: { sqlState: '22021', statement: 'insert into strategies (id, name) values ($1, $2)' },
+    });
+  });
+  app.get('/test/store-conflict', PUBLIC_ROUTE, async () => {
+    throw new StoreError('STORE_UNIQUE_VIOLATION', 'duplicate key value violates "users_email_key"', {
+      details: { sqlState: '23505', constraint: 'users_email_key', statement: 'insert into users' },
+    });
   });
   app.get('/test/server-error', PUBLIC_ROUTE, async () => {
     throw new ServerError('HTTP_BAD_REQUEST', 'nope', { details: { field: 'q' } });
@@ -235,11 +246,6 @@ describe('http - errors', () => {
   });
 
   it('errors - a Tickline error gets the status of its code from the catalogue', async () => {
-    const res = await build().inject({ url: '/test/tickline-error' });
-    expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({
-      error: { code: 'KERNEL_CONFIG_INVALID', message: 'bad thing', details: { field: 'x' } },
-    });
     const bad = await build().inject({ url: '/test/server-error' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toEqual({
@@ -253,6 +259,61 @@ describe('http - errors', () => {
     const body = res.json<{ error: { code: string; details: { issues: Array<{ path: string }> } } }>();
     expect(body.error.code).toBe('HTTP_BAD_REQUEST');
     expect(body.error.details.issues.map((i) => i.path)).toEqual(['n']);
+  });
+
+  it('errors - a coded 500 is HTTP_INTERNAL: no message, details, SQL or SQLSTATE', async () => {
+    const server = build();
+    for (const url of ['/test/tickline-error', '/test/store-error']) {
+      const res = await server.inject({ url });
+      expect(res.statusCode, url).toBe(500);
+      expect(res.json(), url).toEqual({ error: { code: 'HTTP_INTERNAL', message: 'internal error' } });
+    }
+  });
+
+  it('errors - a store error of another status keeps its code and status, not its text', async () => {
+    const res = await build().inject({ url: '/test/store-conflict' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toEqual({ error: { code: 'STORE_UNIQUE_VIOLATION', message: 'database error' } });
+  });
+
+  it('errors - a NUL character in a JSON body or the URL is 400 naming where, before the route', async () => {
+    const server = build();
+    const post = (payload: string) =>
+      server.inject({
+        method: 'POST',
+        url: '/test/event',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+    const top = await post('{"n":1,"s":"a\\u0000b"}');
+    expect(top.statusCode).toBe(400);
+    expect(top.json()).toEqual({
+      error: {
+        code: 'HTTP_BAD_REQUEST',
+        message: 'invalid body: s: contains a NUL character (U+0000), which text cannot hold',
+        details: {
+          issues: [
+            {
+              in: 'body',
+              path: 's',
+              code: 'nul_character',
+              message: 'contains a NUL character (U+0000), which text cannot hold',
+            },
+          ],
+        },
+      },
+    });
+    const deep = await post('{"a":[{"b":"ok"},{"c":"\\u0000"}]}');
+    expect(deep.json().error.details.issues[0].path).toBe('a.1.c');
+    const key = await post('{"a":{"k\\u0000":1}}');
+    expect(key.json().error.details.issues[0].path).toBe('a.k\\u0000');
+    // An escaped backslash before `u0000` is no NUL.
+    const escaped = await post('{"n":1,"s":"\\\\u0000"}');
+    expect(escaped.statusCode).toBe(200);
+    const url = await server.inject({ url: '/test/event?x=%00' });
+    expect(url.statusCode).toBe(400);
+    expect(url.json().error.details.issues[0]).toMatchObject({ in: 'url', code: 'nul_character' });
+    expect((await server.inject({ url: '/test/event?x=%2500' })).statusCode).toBe(200);
   });
 
   it('errors - unexpected errors are 500 without their message', async () => {

@@ -22,6 +22,7 @@ import { registerOpenApi, type OpenApiOptions } from './plugins/openapi/openapi-
 import { registerCors, type CorsOptions } from './plugins/security/cors.ts';
 import { registerSecurityHeaders } from './plugins/security/security-headers.ts';
 import type { TlsCredentials } from './plugins/security/tls-options.ts';
+import { registerNulRefusal } from './plugins/validation/nul-characters.ts';
 import { registerZodCompilers } from './plugins/validation/zod-compilers.ts';
 import { registerRequestContext, requestWork } from './request-context.ts';
 import { redactUrl } from './redact-url.ts';
@@ -106,6 +107,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   // First: every route added after this is in the table, and one without a scope stops the start.
   registerRouteTable(app);
   registerZodCompilers(app);
+  registerNulRefusal(app);
   registerRequestContext(app);
   registerErrorHandling(app);
   registerSecurityHeaders(app, {

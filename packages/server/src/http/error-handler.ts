@@ -1,6 +1,7 @@
 /**
  * @module One mapping from errors to HTTP responses: `{ error: { code, message, details } }` with
- * the status from the error catalogue. Unknown routes answer 404 in the same shape.
+ * the status from the error catalogue. A 500 is always `HTTP_INTERNAL` with a fixed message (the
+ * log has the error). Unknown routes answer 404 in the same shape.
  */
 import { isTicklineError, listErrorCodes } from '@tickline/kernel';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -27,6 +28,11 @@ const BY_STATUS: Record<number, ServerErrorCode> = {
   431: 'HTTP_HEADERS_TOO_LARGE',
 };
 
+/** The whole message of every 500: what failed is in the log, under the request id. */
+const INTERNAL_MESSAGE = 'internal error';
+const STORE_CODE_PREFIX = 'STORE_';
+const STORE_MESSAGE = 'database error';
+
 let statusByCode: Map<string, number> | undefined;
 
 // Packages declare their codes as they load, so the table is read when first needed, then again
@@ -50,6 +56,13 @@ export function mapError(error: unknown): Mapped {
   }
   if (isTicklineError(error)) {
     const status = statusFor(error.code);
+    // A platform fault (a statement the database refused, a broken config): its message and
+    // details are for the log, the client learns only that it failed.
+    if (status === 500) return shaped('HTTP_INTERNAL', INTERNAL_MESSAGE);
+    // The store's errors carry the statement and its SQLSTATE: a conflict or an outage keeps its
+    // code and status (a client may retry on it), never that text.
+    if (status !== undefined && error.code.startsWith(STORE_CODE_PREFIX))
+      return { status, body: { error: { code: error.code, message: STORE_MESSAGE } } };
     if (status !== undefined) {
       const details = (error as { details?: Record<string, unknown> }).details;
       return {
@@ -64,7 +77,7 @@ export function mapError(error: unknown): Mapped {
     return { status, body: { error: { code, message: fastifyError.message ?? code } } };
   }
   // Never echo an unexpected error's message: it may hold internals. The log has it.
-  return shaped('HTTP_INTERNAL', 'internal error');
+  return shaped('HTTP_INTERNAL', INTERNAL_MESSAGE);
 }
 
 function shaped(code: ServerErrorCode, message: string, details?: Record<string, unknown>): Mapped {
@@ -88,8 +101,10 @@ function isZodError(
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
     const { status, body } = mapError(error);
-    // Client mistakes are not server errors (STYLE §6): only 5xx are logged as errors.
-    if (status >= 500) request.log.error({ err: error, code: body.error.code }, 'request failed');
+    // Client mistakes are not server errors (STYLE §6): only 5xx, and a store error whatever its
+    // status (a domain let it through untranslated), are logged as errors, in full.
+    if (status >= 500 || (isTicklineError(error) && error.code.startsWith(STORE_CODE_PREFIX)))
+      request.log.error({ err: error, code: body.error.code }, 'request failed');
     else request.log.debug({ code: body.error.code, message: body.error.message }, 'request rejected');
     // A refusal that says when to come back (a suspension, a quota window) says it the HTTP way too.
     const retryAfter = body.error.details?.retryAfterSeconds;
