@@ -13,7 +13,12 @@ Credentials are REST's: \`Authorization: Bearer <access token>\` or \`X-API-Key\
 codes in \`extensions.code\` (docs/errors.md), inputs REST's validation (\`HTTP_BAD_REQUEST\` with
 \`details.issues\`); a refused field fails alone. Limits: \`graphql.maxDepth\`, \`maxAliases\`,
 \`maxCost\` (each field 1, times the \`first\` of the lists above it), \`maxBatch\`; each operation of a
-batch, and each subscription, counts against the caller's rate limit.
+batch, and each subscription, counts against the caller's rate limit. A request the transport
+refuses answers REST's status and code in \`errors[0].extensions.code\`: malformed JSON, a \`query\`
+that is not a string, \`variables\` that are not an object, a GET parameter given twice — 400
+\`HTTP_BAD_REQUEST\`; a body over \`http.bodyLimitBytes\` — 413 \`HTTP_PAYLOAD_TOO_LARGE\`. An
+unexpected failure, or an error whose code answers 500, is \`HTTP_INTERNAL\` with the message
+\`internal error\` and no details (the log has it).
 
 Subscriptions: graphql-ws (\`graphql-transport-ws\`) at the same path, credentials in the
 \`connection_init\` payload (\`{ "authorization": "Bearer …" }\` or \`{ "x-api-key": "…" }\`). A

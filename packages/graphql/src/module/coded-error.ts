@@ -1,7 +1,8 @@
 /**
  * @module The code an error answers with: a Tickline error's own (REST's codes, with details), an
  * input that fails REST's zod schema as REST's HTTP_BAD_REQUEST with the issues, anything else
- * unexpected (never echoed; the log has it). Shared by the HTTP error formatter and the
+ * unexpected — a coded 500 too — never echoed (the log has it); as REST, a store error keeps its
+ * code but not its text (the statement). Shared by the HTTP error formatter and the
  * subscriptions, whose errors graphql-ws sends as they are thrown.
  */
 import { describeErrorCode, isTicklineError } from '@tickline/kernel';
@@ -18,6 +19,18 @@ export interface CodedError {
 export const BAD_REQUEST = 'HTTP_BAD_REQUEST';
 /** REST's code for an unexpected failure. */
 export const INTERNAL = 'HTTP_INTERNAL';
+const STORE_CODE_PREFIX = 'STORE_';
+const STORE_MESSAGE = 'database error';
+const FASTIFY_PREFIX = 'FST_';
+/** REST's codes (the server's catalogue) for the statuses Fastify refuses a request with. */
+const TRANSPORT_CODES: Readonly<Record<number, string>> = {
+  400: BAD_REQUEST,
+  413: 'HTTP_PAYLOAD_TOO_LARGE',
+  415: 'HTTP_UNSUPPORTED_MEDIA_TYPE',
+};
+const STATUS_OF_TRANSPORT_CODE = new Map(
+  Object.entries(TRANSPORT_CODES).map(([status, code]) => [code, Number(status)]),
+);
 
 interface ZodLikeIssue {
   path: PropertyKey[];
@@ -45,9 +58,32 @@ export function codeOfError(error: unknown): CodedError | undefined {
     const message = shaped.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
     return { code: BAD_REQUEST, message, details: { issues: shaped } };
   }
-  if (isTicklineError(error) && describeErrorCode(error.code))
-    return { code: error.code, message: error.message, details: error.details };
-  return undefined;
+  if (!isTicklineError(error)) return undefined;
+  const described = describeErrorCode(error.code);
+  if (!described) return undefined;
+  // A platform fault (a statement the database refused): unexpected, its text is for the log.
+  if (described.httpStatus === 500) return undefined;
+  // The store's errors carry the statement and its SQLSTATE; a conflict or an outage keeps its code.
+  if (error.code.startsWith(STORE_CODE_PREFIX)) return { code: error.code, message: STORE_MESSAGE };
+  return { code: error.code, message: error.message, details: error.details };
+}
+
+/**
+ * REST's code for a request Fastify refused before GraphQL saw it (malformed or empty JSON, a body
+ * over `http.bodyLimitBytes`, a content type nobody parses); undefined for anything else.
+ */
+export function transportRefusal(error: unknown): CodedError | undefined {
+  const e = error as { code?: unknown; statusCode?: unknown; message?: unknown } | null;
+  if (typeof e?.code !== 'string' || !e.code.startsWith(FASTIFY_PREFIX)) return undefined;
+  const status = e.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  const code = TRANSPORT_CODES[status] ?? BAD_REQUEST;
+  return { code, message: typeof e.message === 'string' ? e.message : code };
+}
+
+/** The status of a code this module answers with, where no loaded catalogue declares it. */
+export function transportStatusOf(code: string): number | undefined {
+  return STATUS_OF_TRANSPORT_CODE.get(code);
 }
 
 /** `error` as a GraphQLError whose extensions carry its code (unexpected ones: HTTP_INTERNAL). */

@@ -2,7 +2,9 @@
  * @module Errors as GraphQL answers them: each error's Tickline code in `extensions.code` (with its
  * details), the same codes REST answers. A refusal before execution (limits, authentication of a
  * whole operation) takes the code's HTTP status; field errors leave the answer 200 with the rest of
- * the data. An unexpected error's message is never echoed: the log has it.
+ * the data. A request the transport refuses (malformed JSON, a body over the limit, a `query` that
+ * is no string) answers REST's status and HTTP_* code. An unexpected error's message is never
+ * echoed: the log has it.
  */
 import { describeErrorCode } from '@tickline/kernel';
 import {
@@ -12,7 +14,7 @@ import {
   type GraphQLFormattedError,
 } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
-import { codeOfError, INTERNAL } from './coded-error.ts';
+import { codeOfError, INTERNAL, transportRefusal, transportStatusOf } from './coded-error.ts';
 
 /** Mercurius's wrapper of graphql-js validation and syntax errors. */
 const MERCURIUS_VALIDATION = 'MER_ERR_GQL_VALIDATION';
@@ -45,6 +47,9 @@ function formatOne(error: GraphQLError, log: MercuriusContext['app']['log']): Gr
   // Mercurius's own refusals of the request (no query, a GET mutation, a persisted query unknown).
   if (original.code?.startsWith(MERCURIUS_PREFIX) && Number(original.statusCode) < 500)
     return [coded(error, MERCURIUS_CODES[original.code] ?? INVALID, original.message)];
+  // Fastify's refusals of the request (malformed JSON, too large): REST's code and status.
+  const refused = transportRefusal(original);
+  if (refused) return [coded(error, refused.code, refused.message)];
   const known = codeOfError(original);
   if (known) return [coded(error, known.code, known.message, known.details)];
   log.error({ err: original }, 'graphql resolver failed');
@@ -61,7 +66,8 @@ export function formatErrors(
   // Nothing ran (no error has a path into the data): answer the refusal's own status, as REST would.
   if (!execution.data && errors.length >= 1 && errors.every((e) => e.path === undefined)) {
     const code = errors[0]?.extensions?.['code'];
-    statusCode = (typeof code === 'string' && describeErrorCode(code)?.httpStatus) || 400;
+    statusCode =
+      (typeof code === 'string' && (describeErrorCode(code)?.httpStatus ?? transportStatusOf(code))) || 400;
   }
   return { statusCode, response: { data: execution.data ?? null, errors } };
 }

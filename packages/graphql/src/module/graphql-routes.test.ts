@@ -496,6 +496,61 @@ describe('graphql - limits', () => {
     });
   });
 
+  it('graphql - the transport refuses like REST: malformed JSON, a query that is no string, too large', async () => {
+    const server = await start();
+    const send = async (payload: string) => {
+      const response = await server.inject({
+        method: 'POST',
+        url: '/api/v1/graphql',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+      return { status: response.statusCode, body: response.json() };
+    };
+    for (const payload of [
+      '{"query":',
+      '{"query":123}',
+      '{"query":{"kind":"Document"}}',
+      'null',
+      '[{"query":1}]',
+    ]) {
+      const refused = await send(payload);
+      expect(refused.status, payload).toBe(400);
+      expect(codes(refused.body), payload).toEqual(['HTTP_BAD_REQUEST']);
+    }
+    const numeric = await send('{"query":123}');
+    expect(numeric.body.errors[0].extensions.details.issues).toEqual([
+      expect.objectContaining({ path: 'query', code: 'invalid_type' }),
+    ]);
+    // Fastify's default body limit is 1 MiB.
+    const large = await send(JSON.stringify({ query: `{ __typename } #${'x'.repeat(2 * 1024 * 1024)}` }));
+    expect(large.status).toBe(413);
+    expect(codes(large.body)).toEqual(['HTTP_PAYLOAD_TOO_LARGE']);
+  });
+
+  it('graphql - a coded 500 answers HTTP_INTERNAL without its text; a store error keeps only its code', async () => {
+    const failing = (code: string) => ({
+      ...services,
+      market: {
+        ...market.port,
+        markets: async () => {
+          throw new TicklineError(code, 'insert into secrets values (1)', { details: { sqlState: '22021' } });
+        },
+      },
+    });
+    await start({ services: failing('STORE_QUERY_FAILED') });
+    const internal = await post({ query: '{ markets { nodes { symbol } } }' });
+    expect(internal.body.errors).toEqual([
+      expect.objectContaining({ message: 'internal error', extensions: { code: 'HTTP_INTERNAL' } }),
+    ]);
+    await app!.close();
+    await start({ services: failing('STORE_UNIQUE_VIOLATION') });
+    const conflict = await post({ query: '{ markets { nodes { symbol } } }' });
+    expect(conflict.body.errors).toEqual([
+      expect.objectContaining({ message: 'database error', extensions: { code: 'STORE_UNIQUE_VIOLATION' } }),
+    ]);
+  });
+
   it('graphql - an invalid document answers GRAPHQL_INVALID_QUERY', async () => {
     const response = await post({ query: '{ nope }' });
     expect(response.status).toBe(400);

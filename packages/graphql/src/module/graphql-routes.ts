@@ -24,6 +24,7 @@ import { codedGraphqlError } from './coded-error.ts';
 import { formatErrors } from './error-formatter.ts';
 import { RouteAccess } from '@tickline/protocol';
 import { operationCounterOf } from './operation-counter.ts';
+import { checkTransportRequest } from './transport-request.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Persisted queries kept per process. */
@@ -73,6 +74,12 @@ export function graphqlRoutes(
       route.config = { ...route.config, scope: RouteAccess.Public };
     });
     const operations = operationCounterOf(app);
+    const endpoint = `${app.prefix}${GRAPHQL_PATH}`;
+    // A request Mercurius would misread (a `query` that is no string, `variables` no object) is
+    // refused before it runs, as REST refuses input: 400 HTTP_BAD_REQUEST in GraphQL's shape.
+    app.addHook('preValidation', async function checkTransport(request: FastifyRequest) {
+      if (request.routeOptions.url === endpoint) checkTransportRequest(request);
+    });
     app.addHook('preValidation', async function capBatch(request: FastifyRequest) {
       if (!Array.isArray(request.body)) return;
       if (request.body.length > settings.maxBatch)
