@@ -16,6 +16,7 @@ import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 import { liveRoutes } from './live-routes.ts';
+import { answerCodedErrors } from '../testing/coded-error-handler.ts';
 
 const ADA = 'ada';
 const BOB = 'bob';
@@ -79,6 +80,7 @@ describe('live routes (inject, PGlite journal)', () => {
     app = Fastify();
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
+    answerCodedErrors(app);
     await app.register(liveRoutes, {
       prefix: '/api/v1',
       runner,

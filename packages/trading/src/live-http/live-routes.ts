@@ -52,7 +52,7 @@ import {
 } from './live-actions.ts';
 
 import type { LiveCaller, LiveRoutesOptions } from './live-options.ts';
-import { answerCodedErrors, declaredCallers } from './route-support.ts';
+import { declaredCallers } from './route-support.ts';
 export type { LiveCaller, LiveRoutesOptions, SharedLiveRuns } from './live-options.ts';
 
 const PortfolioParams = z.object({ portfolioId: z.string().min(1).max(100) });
@@ -68,7 +68,6 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   // The catalogues these routes throw from, named so they are registered with the kernel.
   void [LiveErrorCodes, StrategyErrorCodes, BrokerErrorCodes, ParityErrorCodes];
-  answerCodedErrors(fastify);
 
   // What each handler does is in live-actions.ts, which GraphQL's resolvers call too.
   const actions = createLiveActions(o);

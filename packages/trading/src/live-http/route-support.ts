@@ -1,10 +1,9 @@
 /**
  * @module What every trading route plugin shares: each route declares its scope (`config.scope`),
  * which the gateway authorizes before the input is read, and the same declaration names the caller
- * here; coded errors answer with their catalogue status in the API's error shape
- * (`{ error: { code, message, details } }`, which the SDK parses), zod failures with 400.
+ * here. Errors are answered by the gateway's error handler, as for every other route (one shape,
+ * one set of codes); the plugins set none of their own.
  */
-import { listErrorCodes, TicklineError } from '@tickline/kernel';
 import type { ApiKeyScope } from '@tickline/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LiveCaller } from './live-options.ts';
@@ -29,19 +28,4 @@ export function declaredCallers(
   });
   /** The caller the route's own preValidation authenticated. */
   return async (request) => callers.get(request)!;
-}
-
-/** Answers coded errors with their catalogue status (the catalogues must be loaded first). */
-export function answerCodedErrors(fastify: FastifyInstance): void {
-  const statusOf = new Map(listErrorCodes().map((c) => [c.code, c.httpStatus]));
-  fastify.setErrorHandler((error: unknown, _request, reply) => {
-    const e = error as { code?: string; message?: string; validation?: unknown; statusCode?: number };
-    const send = (status: number, code: string, message: string, details?: unknown) =>
-      reply.status(status).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
-    if (e.validation !== undefined)
-      return send(400, 'HTTP_BAD_REQUEST', e.message ?? 'invalid request', { issues: e.validation });
-    if (error instanceof TicklineError)
-      return send(statusOf.get(error.code) ?? 500, error.code, error.message, error.details);
-    return send(e.statusCode ?? 500, e.code ?? 'HTTP_INTERNAL', e.message ?? 'request failed');
-  });
 }

@@ -17,6 +17,7 @@ import type { StoredLiveRun } from '../live/live-store.ts';
 import { P, settings } from '../live/live-world.test-support.ts';
 import { createParityService } from './parity-service.ts';
 import { ENABLED_AT, feed, history, livePaperRun, WARMUP } from './parity.test-support.ts';
+import { answerCodedErrors } from '../testing/coded-error-handler.ts';
 
 const V1 = stripTypes(SMA_CROSS_SOURCE);
 /** Version 2 crosses on a slower average by default. */
@@ -54,6 +55,7 @@ describe('GET /live-strategies/:id/parity', () => {
     app = Fastify();
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
+    answerCodedErrors(app);
     await app.register(liveRoutes, {
       prefix: '/api/v1',
       runner: w.runner,

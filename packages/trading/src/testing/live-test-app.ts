@@ -19,6 +19,7 @@ import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import type { RiskControls } from '../risk/risk-controls.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
+import { answerCodedErrors } from './coded-error-handler.ts';
 
 export interface LiveTestAppOptions {
   /** Portfolio id → owner user id; each opens with `openingCash`. */
@@ -107,6 +108,7 @@ export async function createLiveTestApp(options: LiveTestAppOptions): Promise<Li
   const app = Fastify();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  answerCodedErrors(app);
   const routeOptions: LiveRoutesOptions = {
     runner,
     desk,

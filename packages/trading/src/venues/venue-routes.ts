@@ -17,7 +17,7 @@ import { BrokerErrorCodes } from '../broker/errors.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
 import type { AdminMay } from '../live-http/live-actions.ts';
 import type { LiveCaller } from '../live-http/live-options.ts';
-import { answerCodedErrors, declaredCallers } from '../live-http/route-support.ts';
+import { declaredCallers } from '../live-http/route-support.ts';
 import type { VenueActions } from './venue-actions.ts';
 import { VenueErrorCodes } from './venue-errors.ts';
 
@@ -44,7 +44,6 @@ export const venueRoutes: FastifyPluginAsync<VenueRoutesOptions> = async (fastif
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   // The catalogues these routes throw from, named so they are registered with the kernel.
   void [VenueErrorCodes, BrokerErrorCodes, LiveErrorCodes];
-  answerCodedErrors(fastify);
 
   app.get(
     '/portfolios/:portfolioId/venue',
