@@ -343,4 +343,44 @@ describe('live routes (inject, PGlite journal)', () => {
     expect((await run(ADA, 'POST', '/resume')).json().run).toMatchObject({ state: 'running' });
     expect((await run(ADA, 'DELETE')).statusCode).toBe(204);
   });
+
+  it('a run the kill switch paused is not resumed while either hand holds it', async () => {
+    const body = {
+      strategyId: 's1',
+      version: 1,
+      portfolioId: 'pa',
+      feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
+    };
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/v1/live-strategies', headers: as(ADA), payload: body }))
+        .statusCode,
+    ).toBe(201);
+    const post = (user: string, path: string, payload?: object) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/v1/${path}`,
+        headers: as(user),
+        ...(payload ? { payload } : {}),
+      });
+    const resume = () => post(ADA, 'live-strategies/pa:s1/resume');
+    await post(ROOT, 'portfolios/pa/kill-switch', { reason: 'abuse' });
+    await post(ADA, 'portfolios/pa/kill-switch', { reason: 'wild market' });
+    const run = (await app.inject({ url: '/api/v1/live-strategies/pa:s1', headers: as(ADA) })).json().run;
+    expect(run).toMatchObject({ state: 'paused', pause: { code: 'kill_switch' } });
+    // Resumed, it would only have every order refused: the answer says so, and the run stays paused.
+    const refused = await resume();
+    expect([refused.statusCode, refused.json().error.code, refused.json().error.details.hands]).toEqual([
+      409,
+      'STRATEGY_LIVE_KILL_SWITCH',
+      ['user', 'admin'],
+    ]);
+    await post(ADA, 'portfolios/pa/kill-switch/release', { reason: 'calm' });
+    expect((await resume()).json().error.details.hands).toEqual(['admin']);
+    await post(ROOT, 'portfolios/pa/kill-switch/release', { reason: 'cleared' });
+    expect((await resume()).json().run).toMatchObject({ state: 'running' });
+    expect(
+      (await app.inject({ method: 'DELETE', url: '/api/v1/live-strategies/pa:s1', headers: as(ADA) }))
+        .statusCode,
+    ).toBe(204);
+  });
 });

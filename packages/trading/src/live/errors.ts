@@ -17,6 +17,12 @@ export const LiveErrorCodes = defineErrorCodes({
     resolve: 'Read the pause reason, fix the strategy or release the kill switch, and enable it again.',
     httpStatus: 409,
   },
+  STRATEGY_LIVE_KILL_SWITCH: {
+    meaning:
+      "The portfolio's kill switch is engaged: its live runs stay paused, since every order they placed would be refused.",
+    resolve: 'Release the kill switch (an admin releases the admin hand), then resume the run.',
+    httpStatus: 409,
+  },
   STRATEGY_LIVE_ADMIN_MALFORMED: {
     meaning:
       'A strategy process got an operations request (list or pause live strategies) it cannot read: the asking process runs another version.',
