@@ -526,6 +526,13 @@ describe('graphql - limits', () => {
     const large = await send(JSON.stringify({ query: `{ __typename } #${'x'.repeat(2 * 1024 * 1024)}` }));
     expect(large.status).toBe(413);
     expect(codes(large.body)).toEqual(['HTTP_PAYLOAD_TOO_LARGE']);
+    // A NUL written as a GraphQL escape in a literal: only the parse makes it one, the body has none.
+    const nul = await post({ query: '{ strategy(id: "a\\u0000b") { id } }' }, user('u1'));
+    expect(nul.status).toBe(400);
+    expect(codes(nul.body)).toEqual(['HTTP_BAD_REQUEST']);
+    expect(nul.body.errors[0].extensions.details.issues).toEqual([
+      expect.objectContaining({ path: 'query', code: 'custom' }),
+    ]);
   });
 
   it('graphql - a coded 500 answers HTTP_INTERNAL without its text; a store error keeps only its code', async () => {

@@ -12,6 +12,7 @@ import { buildSchema, GraphQLError, validate, type DocumentNode, type GraphQLSch
 import mercurius, { type IResolvers } from 'mercurius';
 import type { GraphqlSettings } from '../config.ts';
 import { GraphqlError } from '../errors.ts';
+import { refuseNulStrings } from '../limits/nul-strings.ts';
 import { checkOperationLimits } from '../limits/operation-limits.ts';
 import { createLoaders, createResolvers } from '../schema/resolvers/index.ts';
 import { guardRootFields } from '../schema/field-scopes.ts';
@@ -130,6 +131,7 @@ export function graphqlRoutes(
     });
     app.graphql.addHook('preValidation', async function limits(_schema, document) {
       checkOperationLimits(document, settings);
+      refuseNulStrings(document);
     });
     app.graphql.addHook('preSubscriptionExecution', async function subscriptionLimits(schema, document) {
       checkSubscription(schema, document, settings);
