@@ -152,6 +152,12 @@ export const IdentityErrorCodes = defineErrorCodes({
     resolve: 'Ask the user to open the mail, or to ask for a new one (POST /api/v1/me/email/verification).',
     httpStatus: 409,
   },
+  IDENTITY_VERIFICATION_THROTTLED: {
+    meaning:
+      'The verification link was asked for again too often: details.limit says which limit (too_soon: links are spaced, a minute by default; per_user_per_day: 5 a UTC day by default) and details.retryAfterSeconds when it lets one through. Nothing was sent.',
+    resolve: 'Use the link already sent, or wait for the Retry-After period.',
+    httpStatus: 429,
+  },
   IDENTITY_OIDC_LINK_REQUIRED: {
     meaning:
       'An account with the provider’s email exists, but it cannot be linked automatically: its email is not verified, or the provider does not vouch for the address.',
@@ -260,3 +266,4 @@ export const isRefreshTokenReusedError = errorGuard('AUTH_REFRESH_TOKEN_REUSED')
 export const isForbiddenError = errorGuard('AUTH_FORBIDDEN');
 export const isIdentityInvalidInputError = errorGuard('IDENTITY_INVALID_INPUT');
 export const isEmailTakenError = errorGuard('IDENTITY_EMAIL_TAKEN');
+export const isVerificationThrottledError = errorGuard('IDENTITY_VERIFICATION_THROTTLED');

@@ -16,6 +16,11 @@ export const AccountCreatedDataSchema = z.object({
   method: z.enum([SignUpMethod.Password, SignUpMethod.Oidc, SignUpMethod.Admin]),
   /** Issuer of the OIDC provider when `method` is `oidc`. */
   issuer: z.string().optional(),
+  /**
+   * The address is proven already: an OIDC provider vouched for it, or the operator configured it
+   * (the first-run admin). Absent in events from before it was added: read as false.
+   */
+  emailVerified: z.boolean().optional(),
 });
 export type AccountCreatedData = z.infer<typeof AccountCreatedDataSchema>;
 
@@ -45,6 +50,35 @@ export const EmailVerificationRequested = defineEvent<z.infer<typeof EmailVerifi
   type: EventType.AccountEmailVerificationRequested,
   description: 'A verification link was issued for a password sign-up (notify emails it).',
   schema: EmailVerificationRequestedDataSchema,
+});
+
+export const AccountEmailVerifiedDataSchema = z.object({
+  userId: z.uuid(),
+  /** The address the link proved (the account's). */
+  email: z.string(),
+});
+
+/** The account's address was proven by its verification link (subject: the user id). */
+export const AccountEmailVerified = defineEvent<z.infer<typeof AccountEmailVerifiedDataSchema>>({
+  type: EventType.AccountEmailVerified,
+  description: "The account's email was verified by its link (notify mails the account's address only then).",
+  schema: AccountEmailVerifiedDataSchema,
+});
+
+export const AccountTierChangedDataSchema = z.object({
+  userId: z.uuid(),
+  tier: z.enum(TIERS),
+  previousTier: z.enum(TIERS),
+});
+
+/**
+ * An admin changed the account's tier (subject: the user id). Tokens issued before it are stopped
+ * (the session version moves); consumers that keep a copy of the tier (notify) update it.
+ */
+export const AccountTierChanged = defineEvent<z.infer<typeof AccountTierChangedDataSchema>>({
+  type: EventType.AccountTierChanged,
+  description: "An admin changed the account's tier (notify's entitlements and defaults follow it).",
+  schema: AccountTierChangedDataSchema,
 });
 
 /** What changed, in `account.security.changed`. */
@@ -78,4 +112,10 @@ export const AccountSecurityChanged = defineEvent<z.infer<typeof AccountSecurity
 });
 
 /** Every event identity defines, for the process registry. */
-export const IDENTITY_EVENTS = [AccountCreated, EmailVerificationRequested, AccountSecurityChanged] as const;
+export const IDENTITY_EVENTS = [
+  AccountCreated,
+  EmailVerificationRequested,
+  AccountEmailVerified,
+  AccountTierChanged,
+  AccountSecurityChanged,
+] as const;

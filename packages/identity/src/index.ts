@@ -52,7 +52,14 @@ export {
   isIdentityInvalidInputError,
   isEmailTakenError,
 } from './errors.ts';
-export { AccountCreated, AccountCreatedDataSchema, SignUpMethod, IDENTITY_EVENTS } from './events.ts';
+export {
+  AccountCreated,
+  AccountCreatedDataSchema,
+  AccountEmailVerified,
+  AccountTierChanged,
+  SignUpMethod,
+  IDENTITY_EVENTS,
+} from './events.ts';
 export { Role, Tier, UserStatus, ROLES, TIERS, USER_STATUSES } from './users/user.ts';
 export { normalizeEmail, MAX_EMAIL_LENGTH } from './users/email.ts';
 export {

@@ -43,7 +43,7 @@ import { NotifyError } from './errors.ts';
 /** Identity's request authentication as its host offers it (kernel `RequestAuth`), narrowed. */
 export interface RequestAuthLike {
   authenticate(request: FastifyRequest): Promise<void>;
-  caller(request: FastifyRequest): { readonly userId: string };
+  caller(request: FastifyRequest): { readonly userId: string; readonly tier?: string };
   /** The caller, who must be an admin. @throws AUTH_FORBIDDEN */
   admin(request: FastifyRequest): { readonly userId: string };
 }

@@ -19,11 +19,12 @@ describe('notify module', () => {
     expect(() => notifyConfig.schema.parse({ webhooks: { allowPrivate: true } })).toThrow();
   });
 
-  it('module - migrations 0008, 0012 and 0023; 0008 is frozen (edit by adding a new one)', async () => {
+  it('module - migrations 0008, 0012, 0023 and 0071; 0008 is frozen (edit by adding a new one)', async () => {
     expect(await readdir(NOTIFY_MIGRATIONS_DIR)).toEqual([
       '0008_notify.sql',
       '0012_notify_hourly_counts.sql',
       '0023_notify_verification.sql',
+      '0071_notify_account_facts.sql',
     ]);
     const [migration] = await loadMigrations(NOTIFY_MIGRATIONS_DIR);
     expect(migration!.checksum).toBe('a1cf4fb42c89eaa99773778eceb6622c7fc54753ce8cf3e2507e46b1e8364247');

@@ -1,6 +1,6 @@
 /**
  * @module The notify domain module (kernel `DomainModule` shape): the `notify` config section
- * with its defaults, migrations 0008, 0012 and 0023, the host factory, the `/api/v1` routes (where identity's
+ * with its defaults, migrations 0008, 0012, 0023 and 0071, the host factory, the `/api/v1` routes (where identity's
  * host serves authentication) and the channel delivery of `notification.inbox.added` / `.read`
  * to `user:{id}`.
  */
@@ -14,7 +14,7 @@ import { notifyAdminRoutes } from './http/admin-routes.ts';
 import { notifyRoutes } from './http/notify-routes.ts';
 import { NotifyErrorCodes } from './errors.ts';
 
-/** Folder of notify's migrations, `0008_notify.sql` and `0012_notify_hourly_counts.sql` (absolute). */
+/** Folder of notify's migrations, `0008_notify.sql` to `0071_notify_account_facts.sql` (absolute). */
 export const NOTIFY_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 
 /** Durable name of notify's channel-delivery consumer. */
@@ -34,7 +34,9 @@ function routesOf(host: NotifyHost): FastifyPluginAsync | undefined {
       api: host.api,
       authenticate: async (request) => {
         await auth.authenticate(request);
-        return { userId: auth.caller(request).userId };
+        // The tier the credential carries now: an admin's change reaches the caller's next token.
+        const { userId, tier } = auth.caller(request);
+        return tier === undefined ? { userId } : { userId, tier };
       },
     });
     await app.register(notifyAdminRoutes, {

@@ -12,6 +12,7 @@ import type {
   NotificationChannelName,
   NotificationPhone,
   NotificationRule,
+  PhoneVerificationStarted,
   NotificationRules,
   NotificationSettings,
   NotificationSettingsPatch,
@@ -76,8 +77,8 @@ export interface NotificationsApi {
   };
   phone: {
     get(): Promise<NotificationPhone>;
-    /** Sends a verification code by SMS. */
-    start(phone: string): Promise<void>;
+    /** Sends a verification code by SMS; says until when it works. */
+    start(phone: string): Promise<PhoneVerificationStarted>;
     confirm(code: string): Promise<void>;
     remove(): Promise<void>;
   };
@@ -147,9 +148,7 @@ export function createNotificationsApi(send: AuthorizedSend, paths: ClientPaths)
     },
     phone: {
       get: () => send({ method: 'GET', path: paths.notificationPhone }),
-      start: async (phone) => {
-        await send<void>({ method: 'POST', path: paths.notificationPhone, body: { phone } });
-      },
+      start: (phone) => send({ method: 'POST', path: paths.notificationPhone, body: { phone } }),
       confirm: async (code) => {
         await send<void>({ method: 'POST', path: `${paths.notificationPhone}/confirm`, body: { code } });
       },

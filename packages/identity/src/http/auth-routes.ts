@@ -149,7 +149,12 @@ export function authRoutes(service: IdentityService, mailsLinks: boolean): Fasti
       {
         config: { scope: ApiKeyScope.AccountManage },
         preHandler,
-        schema: { ...account('Send a new email verification link'), response: { 204: NoContent } },
+        schema: {
+          ...account('Send a new email verification link'),
+          description:
+            'Nothing is sent when the email is verified already. Links sent again are rationed per user (a minute apart, 5 a UTC day by default): past that, 429 IDENTITY_VERIFICATION_THROTTLED with details.limit and Retry-After, and nothing is sent.',
+          response: { 204: NoContent },
+        },
       },
       async (request, reply) => {
         await service.resendEmailVerification(principalOf(request));

@@ -125,6 +125,7 @@ function callerOf(principal: Principal): Caller {
   return {
     userId: principal.userId,
     role: principal.role,
+    tier: principal.tier,
     kind: principal.kind,
     sessionVersion: principal.sessionVersion ?? 0,
     ...(principal.apiKeyId === undefined ? {} : { apiKeyId: principal.apiKeyId }),

@@ -10,6 +10,8 @@ import type {
   OidcIdentityRecord,
   OidcStateRecord,
   RefreshTokenRecord,
+  ResendLimits,
+  ResendRefusal,
   SessionRecord,
   SignInOrigin,
   OriginHistory,
@@ -117,6 +119,16 @@ export interface EmailVerificationRepository {
    * else undefined. The user's other pending links go too.
    */
   consumeEmailVerification(tokenHash: string, now: Date): Promise<string | undefined>;
+  /**
+   * Takes one resend of the user's verification link at `now`: at most `limits.perDay` a UTC day,
+   * `limits.minIntervalMs` apart. Counted and taken at once (SQL: one statement), so requests
+   * racing cannot all pass one count. Undefined when taken, else the limit that refused it.
+   */
+  takeEmailVerificationResend(
+    userId: string,
+    now: Date,
+    limits: ResendLimits,
+  ): Promise<ResendRefusal | undefined>;
 }
 
 /** Everything identity stores. */

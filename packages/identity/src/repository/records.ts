@@ -13,6 +13,20 @@ export interface EmailVerificationRecord {
   expiresAt: Date;
 }
 
+/** How often a user may have their verification link sent again. */
+export interface ResendLimits {
+  /** Links sent again per UTC day. */
+  perDay: number;
+  /** The least time between two. */
+  minIntervalMs: number;
+}
+
+/** Why a resend was refused, and when the limit that refused it lets one through. */
+export interface ResendRefusal {
+  limit: 'too_soon' | 'per_user_per_day';
+  retryAt: Date;
+}
+
 /** A sign-in session: one family of rotating refresh tokens. */
 export interface SessionRecord {
   id: string;

@@ -61,7 +61,14 @@ export function createAccounts(
 
   function announce(user: UserRecord, method: SignUpMethod, issuer?: string): void {
     ctx.metrics.signUps.inc({ method });
-    const data = { userId: user.id, email: user.email, role: user.role, tier: user.tier, method };
+    const data = {
+      userId: user.id,
+      email: user.email,
+      role: user.role,
+      tier: user.tier,
+      method,
+      emailVerified: user.emailVerifiedAt != null,
+    };
     options.publish?.(
       ctx.events.create(AccountCreated, { subject: user.id, data: issuer ? { ...data, issuer } : data }),
     );

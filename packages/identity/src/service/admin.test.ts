@@ -21,6 +21,25 @@ describe('roles and tiers', () => {
     });
   });
 
+  it('admin - a tier change is published as account.tier.changed; other changes are not', async () => {
+    const kit = createTestIdentity();
+    const admin = await kit.admin();
+    const user = await kit.signUpUser('tiers@example.com');
+    const tierEvents = () => kit.events.filter((e) => e.type === 'account.tier.changed');
+    await kit.service.updateUser(admin, user.principal.userId, { tier: 'premium' });
+    expect(tierEvents().map((e) => [e.subject, e.data])).toEqual([
+      [user.principal.userId, { userId: user.principal.userId, tier: 'premium', previousTier: 'free' }],
+    ]);
+    // The same tier again, or a role change alone, is no tier change.
+    await kit.service.updateUser(admin, user.principal.userId, { tier: 'premium' });
+    await kit.service.updateUser(admin, user.principal.userId, { role: 'admin' });
+    await kit.service.updateUser(admin, user.principal.userId, { tier: 'free' });
+    expect(tierEvents().map((e) => e.data)).toEqual([
+      { userId: user.principal.userId, tier: 'premium', previousTier: 'free' },
+      { userId: user.principal.userId, tier: 'free', previousTier: 'premium' },
+    ]);
+  });
+
   it('admin - a user, or an admin’s API key without the admin scope, is forbidden', async () => {
     const kit = createTestIdentity();
     const admin = await kit.admin();

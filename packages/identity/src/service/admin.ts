@@ -1,5 +1,6 @@
 /** @module Admin operations: list users, change role, tier or status. */
 import { IdentityError } from '../errors.ts';
+import { AccountTierChanged } from '../events.ts';
 import {
   ListUsersQuerySchema,
   UpdateUserInputSchema,
@@ -41,6 +42,7 @@ export function createAdmin(ctx: IdentityContext) {
       const { id } = parseInput(UserIdParamsSchema, { id: userId });
       const patch = parseInput(UpdateUserInputSchema, input);
       const now = ctx.now();
+      const before = patch.tier === undefined ? undefined : await repo.findUserById(id);
       const updated = await repo.updateUser(id, patch, now, { keepAnAdmin: true });
       if (updated === undefined) throw new IdentityError('IDENTITY_USER_NOT_FOUND', 'user not found');
       if (updated === 'last_admin') {
@@ -50,6 +52,14 @@ export function createAdmin(ctx: IdentityContext) {
       // Tokens carry role and tier: any change must stop the ones already issued (and their streams).
       if (patch.status !== undefined || patch.role !== undefined || patch.tier !== undefined)
         await ctx.options.sessionVersions.bump(id);
+      // Domains that keep a copy of the tier (notify plans deliveries with it) follow the change.
+      if (before && before.tier !== updated.tier)
+        ctx.options.publish?.(
+          ctx.events.create(AccountTierChanged, {
+            subject: id,
+            data: { userId: id, tier: updated.tier, previousTier: before.tier },
+          }),
+        );
       ctx.options.logger.info({ actor: actor.userId, userId: id, change: patch }, 'user changed by admin');
       return withMfa(updated);
     },

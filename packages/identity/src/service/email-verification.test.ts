@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { codeOf, createTestIdentity } from '../testing/identity-test-kit.ts';
-import { DEFAULT_EMAIL_VERIFICATION_TTL_MS } from './options.ts';
+import {
+  DEFAULT_EMAIL_VERIFICATION_RESEND_INTERVAL_MS,
+  DEFAULT_EMAIL_VERIFICATION_TTL_MS,
+} from './options.ts';
 
 /** The token of the user's latest link, as the notifications service makes it from the event. */
 function linkToken(kit: ReturnType<typeof createTestIdentity>, userId: string, nth = -1): string {
@@ -54,6 +57,28 @@ describe('email verification', () => {
     expect(await codeOf(kit.service.verifyEmail({ token }))).toBe('AUTH_EMAIL_VERIFICATION_INVALID');
   });
 
+  it('verify - a verified address is announced as account.email.verified; sign-up says it is not yet', async () => {
+    const kit = createTestIdentity();
+    const user = await kit.signUpUser('proof@example.com');
+    const created = kit.events.find(
+      (e) => e.type === 'account.created' && e.subject === user.principal.userId,
+    );
+    expect(created?.data).toMatchObject({ emailVerified: false });
+    expect(kit.events.some((e) => e.type === 'account.email.verified')).toBe(false);
+    await kit.service.verifyEmail({ token: linkToken(kit, user.principal.userId) });
+    const verified = kit.events.filter((e) => e.type === 'account.email.verified');
+    expect(verified.map((e) => [e.subject, e.data])).toEqual([
+      [user.principal.userId, { userId: user.principal.userId, email: 'proof@example.com' }],
+    ]);
+    // The first-run admin's configured address is proven at creation.
+    await kit.service.createAccount(
+      { email: 'ops@example.com', password: 'correct horse battery staple' },
+      'admin',
+      { emailVerified: true },
+    );
+    expect(kit.events.at(-1)).toMatchObject({ type: 'account.created', data: { emailVerified: true } });
+  });
+
   it('verify - an expired link is refused and spent; a resent one works', async () => {
     const kit = createTestIdentity();
     const user = await kit.signUpUser('cy@example.com');
@@ -68,6 +93,45 @@ describe('email verification', () => {
     const count = kit.events.length;
     await kit.service.resendEmailVerification(user.principal);
     expect(kit.events.length).toBe(count);
+  });
+
+  it('resend - links sent again are a minute apart and 5 a UTC day; a refusal sends nothing', async () => {
+    const kit = createTestIdentity();
+    const user = await kit.signUpUser('flood@example.com');
+    const links = () => kit.events.filter((e) => e.type === 'account.email.verification.requested').length;
+    expect(links()).toBe(1); // the sign-up's own, not counted
+    await kit.service.resendEmailVerification(user.principal);
+    expect(links()).toBe(2);
+    const tooSoon = await kit.service.resendEmailVerification(user.principal).catch((e: unknown) => e);
+    expect(tooSoon).toMatchObject({
+      code: 'IDENTITY_VERIFICATION_THROTTLED',
+      details: { limit: 'too_soon', retryAfterSeconds: 60 },
+    });
+    expect(links()).toBe(2);
+    for (let i = 0; i < 4; i++) {
+      kit.clock.advance(DEFAULT_EMAIL_VERIFICATION_RESEND_INTERVAL_MS);
+      await kit.service.resendEmailVerification(user.principal);
+    }
+    expect(links()).toBe(6);
+    kit.clock.advance(DEFAULT_EMAIL_VERIFICATION_RESEND_INTERVAL_MS);
+    expect(await kit.service.resendEmailVerification(user.principal).catch((e: unknown) => e)).toMatchObject({
+      code: 'IDENTITY_VERIFICATION_THROTTLED',
+      details: { limit: 'per_user_per_day' },
+    });
+    expect(links()).toBe(6);
+    // Another user's limit is their own.
+    const other = await kit.signUpUser('other@example.com');
+    await kit.service.resendEmailVerification(other.principal);
+    expect(links()).toBe(8);
+  });
+
+  it('resend - the limits are options', async () => {
+    const kit = createTestIdentity({ emailVerificationResend: { perDay: 1, minIntervalMs: 0 } });
+    const user = await kit.signUpUser();
+    await kit.service.resendEmailVerification(user.principal);
+    expect(await codeOf(kit.service.resendEmailVerification(user.principal))).toBe(
+      'IDENTITY_VERIFICATION_THROTTLED',
+    );
   });
 
   it('resend - an API key without account:manage cannot ask for links', async () => {

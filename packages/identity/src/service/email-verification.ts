@@ -12,7 +12,7 @@ import { createHmac, hkdfSync } from 'node:crypto';
 import { uuidv7 } from '@tickline/kernel';
 import { EventType } from '@tickline/protocol';
 import { IdentityError } from '../errors.ts';
-import { EmailVerificationRequested } from '../events.ts';
+import { AccountEmailVerified, EmailVerificationRequested } from '../events.ts';
 import { VerifyEmailInputSchema, type VerifyEmailInput } from '../schemas/auth-schemas.ts';
 import { parseInput } from '../schemas/parse-input.ts';
 import { sha256Hex } from '../tokens/secrets.ts';
@@ -75,10 +75,27 @@ export function createEmailVerification(ctx: IdentityContext) {
     /** The link of a verification announced by reference (what the notifications service mails). */
     linkOf: pathOf,
 
-    /** Sends a fresh link unless the email is verified already. */
+    /**
+     * Sends a fresh link unless the email is verified already, within the resend limits (taken
+     * before anything is stored or announced).
+     * @throws IdentityError IDENTITY_VERIFICATION_THROTTLED
+     */
     async resend(userId: string): Promise<void> {
       const user = await unverifiedUser(userId);
-      if (user) await send(user);
+      if (!user) return;
+      const now = ctx.now();
+      const refused = await repo.takeEmailVerificationResend(user.id, now, options.emailVerificationResend);
+      if (refused) {
+        const retryAfterSeconds = Math.max(1, Math.ceil((refused.retryAt.getTime() - now.getTime()) / 1000));
+        throw new IdentityError(
+          'IDENTITY_VERIFICATION_THROTTLED',
+          `no new verification link yet (${refused.limit})`,
+          {
+            details: { limit: refused.limit, retryAfterSeconds, retryAt: refused.retryAt.toISOString() },
+          },
+        );
+      }
+      await send(user);
     },
 
     /**
@@ -101,6 +118,13 @@ export function createEmailVerification(ctx: IdentityContext) {
           'the verification link is unknown, used or expired; ask for a new one',
         );
       }
+      // Mail to the account's address waits for this (notify keeps its own copy of the fact).
+      options.publish?.(
+        ctx.events.create(AccountEmailVerified, {
+          subject: user.id,
+          data: { userId: user.id, email: user.email },
+        }),
+      );
       return user;
     },
   };

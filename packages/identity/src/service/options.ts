@@ -11,6 +11,7 @@ import { API_KEY_SCOPES, ApiKeyScope } from '@tickline/protocol';
 import { DEFAULT_LAST_USED_FLUSH_INTERVAL_MS } from '../api-keys/last-used-recorder.ts';
 import type { OidcProviderOptions } from '../oidc/oidc-provider-options.ts';
 import type { IdentityRepository } from '../repository/identity-repository.ts';
+import type { ResendLimits } from '../repository/records.ts';
 import { cacheSessionVersions } from '../revocation/cached-session-versions.ts';
 import { createMemorySessionVersions } from '../revocation/memory-session-versions.ts';
 import type { SessionVersions } from '../revocation/session-versions.ts';
@@ -35,6 +36,14 @@ export const DEFAULT_MFA_TOKEN_TTL_MS = 5 * 60 * 1000;
 export const DEFAULT_CLOCK_SKEW_MS = 30_000;
 export const DEFAULT_OIDC_STATE_TTL_MS = 10 * 60 * 1000;
 export const DEFAULT_EMAIL_VERIFICATION_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * Verification links a user may have sent again per UTC day (the sign-up's own link is not
+ * counted): sign-up proves nothing about the address, so this bounds what one account can mail to
+ * someone else's inbox. Notify's codes allow as many (`VERIFICATION_SENDS_PER_USER_PER_DAY`).
+ */
+export const DEFAULT_EMAIL_VERIFICATION_RESENDS_PER_DAY = 5;
+/** The least time between two links sent again to one user (one minute, as notify's codes). */
+export const DEFAULT_EMAIL_VERIFICATION_RESEND_INTERVAL_MS = 60_000;
 export const DEFAULT_TOTP_ISSUER = 'Tickline';
 
 /**
@@ -90,6 +99,12 @@ export interface IdentityServiceOptions {
   throttleLimits?: ThrottleLimits;
   /** Life of an email verification link. @default 86_400_000 (one day) */
   emailVerificationTtlMs?: number;
+  /**
+   * How often a user may have their verification link sent again (`POST /me/email/verification`);
+   * past it, IDENTITY_VERIFICATION_THROTTLED and nothing is sent.
+   * @default { perDay: 5, minIntervalMs: 60_000 }
+   */
+  emailVerificationResend?: Partial<ResendLimits>;
   /**
    * Called for each verification link issued, with whose it is and never the link itself: where
    * no mail goes out (the embedded default) the host logs where an admin reads it. @default none
@@ -150,6 +165,7 @@ export interface ResolvedIdentityOptions {
   sessionVersions: SessionVersions;
   publish: ((event: EventEnvelope) => void) | undefined;
   emailVerificationTtlMs: number;
+  emailVerificationResend: ResendLimits;
   onEmailVerificationRequested: IdentityServiceOptions['onEmailVerificationRequested'];
   eventSource: string;
   tiers: TierTable;
@@ -191,6 +207,11 @@ export function resolveIdentityOptions(options: IdentityServiceOptions): Resolve
     }),
     publish: options.publish,
     emailVerificationTtlMs: options.emailVerificationTtlMs ?? DEFAULT_EMAIL_VERIFICATION_TTL_MS,
+    emailVerificationResend: {
+      perDay: options.emailVerificationResend?.perDay ?? DEFAULT_EMAIL_VERIFICATION_RESENDS_PER_DAY,
+      minIntervalMs:
+        options.emailVerificationResend?.minIntervalMs ?? DEFAULT_EMAIL_VERIFICATION_RESEND_INTERVAL_MS,
+    },
     onEmailVerificationRequested: options.onEmailVerificationRequested,
     eventSource: options.eventSource ?? 'identity',
     tiers: resolveTierTable(options.tiers),

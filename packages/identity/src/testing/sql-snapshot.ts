@@ -10,6 +10,7 @@ export const IDENTITY_TABLES = [
   'recovery_codes',
   'oidc_login_states',
   'oidc_identities',
+  'email_verification_sends',
 ] as const;
 
 export async function snapshotIdentityTables(sql: IdentitySqlQueryable): Promise<Record<string, string[]>> {

@@ -12,6 +12,11 @@ export interface Caller {
   readonly kind: string;
   /** An API key's scopes; null or absent for a signed-in user (every scope the role allows). */
   readonly scopes?: readonly string[] | null;
+  /**
+   * The caller's tier as their credential stands now (`free`, `premium`, `enterprise`): a domain
+   * that keeps its own copy of the tier checks a request against this one.
+   */
+  readonly tier?: string;
   /** The caller's tier limits by name (e.g. `maxStreamConnections`), where the identity knows them. */
   readonly limits?: Readonly<Record<string, number>>;
   /**

@@ -46,7 +46,13 @@ import { createVerification, requireEntitled } from './verification-api.ts';
 /** The acting user as the gateway authenticated them. */
 export interface Actor {
   userId: string;
-  /** Keeps notify's copy of the tier current. */
+  /**
+   * The caller's tier as their credential carries it now. A request's entitlements, defaults and
+   * limits follow it; without it (callers that pass none) notify's stored copy decides, which
+   * identity's `account.tier.changed` keeps current for deliveries planned from events. Never
+   * written back: a token from before a change (its revocation is cached for up to 2 s on other
+   * gateways) must not undo the change.
+   */
   tier?: string;
 }
 
@@ -61,7 +67,10 @@ export interface RuleView {
 export interface SettingsView {
   /** The notification address as set (the account's, or one proven by its code). */
   email: string | null;
-  /** Email goes to `email` (it is the account's address or was proven). */
+  /**
+   * `email` is proven, so notification mail goes there: the account's address once identity
+   * verified it (as `GET /me` says), another address once its code came back.
+   */
   emailVerified: boolean;
   /** An address waiting for the code sent to it; notifications still go to `email`. */
   pendingEmail: string | null;
@@ -142,7 +151,8 @@ export interface NotifyApi {
   ): Promise<PushSubscriptionRecord>;
   listPush(actor: Actor): Promise<PushSubscriptionRecord[]>;
   deletePush(actor: Actor, id: string): Promise<void>;
-  startPhone(actor: Actor, phone: string): Promise<void>;
+  /** Texts a code to `phone`; resolves with when the code stops working. */
+  startPhone(actor: Actor, phone: string): Promise<{ expiresAt: Date }>;
   confirmPhone(actor: Actor, code: string): Promise<{ phone: string }>;
   /** The code sent to the pending notification email came back: it becomes the address. */
   confirmEmail(actor: Actor, code: string): Promise<SettingsView>;
@@ -180,13 +190,10 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
 
   async function sync(actor: Actor): Promise<void> {
     await ensureUsers(sql, [actor.userId]);
-    if (actor.tier) {
-      await sql.query('update notify_preferences set tier = $2 where user_id = $1 and tier <> $2', [
-        actor.userId,
-        actor.tier,
-      ]);
-    }
   }
+
+  /** The actor's settings, their tier deciding what the tier decides. */
+  const settingsOf = (actor: Actor) => readSettings(sql, config, actor.userId, actor.tier);
 
   function checkKinds(kinds: readonly string[]): void {
     for (const kind of kinds) {
@@ -254,7 +261,7 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
     },
     async rules(actor) {
       await sync(actor);
-      const settings = await readSettings(sql, config, actor.userId);
+      const settings = await settingsOf(actor);
       const stored = (await loadRules(sql, [actor.userId])).get(actor.userId) ?? new Map();
       const defaults = tierDefaults(config, settings.tier).channels;
       const rules = RULE_KINDS.map((kind): RuleView => {
@@ -273,7 +280,7 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
     async putRule(actor, kind, rule) {
       checkKinds([kind]);
       await sync(actor);
-      await requireEntitled(sql, config, actor.userId, rule.channels);
+      await requireEntitled(sql, config, actor.userId, rule.channels, actor.tier);
       const channels = [...new Set(rule.channels)] as Channel[];
       await putRule(sql, actor.userId, kind, { channels, urgent: rule.urgent ?? false });
       return { kind, channels, urgent: rule.urgent ?? false, isDefault: false };
@@ -299,14 +306,14 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
       // The address first: when it cannot be verified (no SMTP, throttled) nothing else changes.
       if (email !== undefined) await changeEmail(actor.userId, email);
       await updateSettings(sql, actor.userId, rest);
-      return settingsView(await readSettings(sql, config, actor.userId));
+      return settingsView(await settingsOf(actor));
     },
     async createEndpoint(actor, input) {
       await sync(actor);
-      await requireEntitled(sql, config, actor.userId, [Channel.Webhook]);
+      await requireEntitled(sql, config, actor.userId, [Channel.Webhook], actor.tier);
       checkKinds(input.kinds ?? []);
       const url = await checkWebhookUrl(input.url, allowPrivate, options.resolve);
-      const settings = await readSettings(sql, config, actor.userId);
+      const settings = await settingsOf(actor);
       const limit = tierDefaults(config, settings.tier).maxWebhookEndpoints;
       const created = await endpoints.create({
         userId: actor.userId,
@@ -433,7 +440,7 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
       // The push service URL is where we will POST: the same SSRF rules as webhooks.
       await checkWebhookUrl(input.endpoint, allowPrivate, options.resolve);
       await sync(actor);
-      await requireEntitled(sql, config, actor.userId, [Channel.Push]);
+      await requireEntitled(sql, config, actor.userId, [Channel.Push], actor.tier);
       return saveSubscription(
         sql,
         {
@@ -456,12 +463,12 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
     },
     async startPhone(actor, phone) {
       await sync(actor);
-      await verification.startPhone(actor.userId, phone);
+      return verification.startPhone(actor.userId, phone, actor.tier);
     },
     confirmPhone: (actor, code) => verification.confirmPhone(actor.userId, code),
     async confirmEmail(actor, code) {
       await verification.confirmEmail(actor.userId, code);
-      return settingsView(await readSettings(sql, config, actor.userId));
+      return settingsView(await settingsOf(actor));
     },
     async readPhone(actor) {
       return (await readPhone(sql, actor.userId)) ?? null;

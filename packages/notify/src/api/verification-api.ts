@@ -12,7 +12,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { uuidv7, type Clock } from '@tickline/kernel';
 import type { Sql, SqlQueryable } from '@tickline/store';
 import type { NotificationChannel, OutgoingNotification } from '../channels/channel.ts';
-import { confirmPhone, startPhoneVerification } from '../channels/sms/phones-sql.ts';
+import { confirmPhone, PHONE_CODE_TTL_MS, startPhoneVerification } from '../channels/sms/phones-sql.ts';
 import type { NotifyConfig } from '../config.ts';
 import { NotifyError } from '../errors.ts';
 import { Channel, NotificationKind, Severity } from '../kinds.ts';
@@ -39,14 +39,18 @@ export interface VerificationOptions {
   sms?: NotificationChannel;
 }
 
-/** @throws NOTIFY_CHANNEL_NOT_ENTITLED when the user's tier does not include `channel` */
+/**
+ * `tier`: the caller's, from their credential (else notify's stored copy).
+ * @throws NOTIFY_CHANNEL_NOT_ENTITLED when the user's tier does not include `channel`
+ */
 export async function requireEntitled(
   db: SqlQueryable,
   config: NotifyConfig,
   userId: string,
   channels: readonly string[],
+  tier?: string,
 ): Promise<void> {
-  const settings = await readSettings(db, config, userId);
+  const settings = await readSettings(db, config, userId, tier);
   const allowed = allowedChannels(tierDefaults(config, settings.tier));
   for (const channel of channels) {
     if (!allowed.has(channel as Channel))
@@ -154,11 +158,14 @@ export function createVerification(options: VerificationOptions) {
       return row.pending_email!;
     },
 
-    /** Texts a code to `phone`: the tier must have SMS, and the code counts in the SMS cap. */
-    async startPhone(userId: string, phone: string): Promise<void> {
+    /**
+     * Texts a code to `phone`: the tier (the caller's `tier`, else the stored one) must have SMS,
+     * and the code counts in the SMS cap. Resolves with when the code stops working.
+     */
+    async startPhone(userId: string, phone: string, tier?: string): Promise<{ expiresAt: Date }> {
       if (!options.sms) throw notConfigured(Channel.Sms);
-      await requireEntitled(sql, config, userId, [Channel.Sms]);
-      const settings = await readSettings(sql, config, userId);
+      await requireEntitled(sql, config, userId, [Channel.Sms], tier);
+      const settings = await readSettings(sql, config, userId, tier);
       const now = clock.now();
       const code = await sql.transaction(async (tx) => {
         await takeSend(tx, Channel.Sms, userId, phone, now);
@@ -169,6 +176,7 @@ export function createVerification(options: VerificationOptions) {
         return startPhoneVerification(tx, userId, phone, now);
       });
       await sendCode(options.sms, userId, phone, code, now);
+      return { expiresAt: new Date(now + PHONE_CODE_TTL_MS) };
     },
 
     confirmPhone: async (userId: string, code: string) => ({

@@ -115,7 +115,12 @@ describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () 
     });
     try {
       const userId = uuidv7();
-      h.emit('account.created', userId, { userId, email: 'grace@example.com', tier: 'premium' });
+      h.emit('account.created', userId, {
+        userId,
+        email: 'grace@example.com',
+        tier: 'premium',
+        emailVerified: true,
+      });
       await eventually(
         async () =>
           (await sql.query('select 1 from notify_preferences where user_id = $1', [userId])).rowCount,

@@ -418,6 +418,26 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
     ).toHaveLength(1);
   });
 
+  it('routes - entitlements follow the caller’s tier as their credential says, never written back', async () => {
+    const carol = uuidv7();
+    const phone = (tier: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/notification-phone',
+        headers: { ...as(carol), 'x-test-tier': tier },
+        payload: { phone: '+15551239876' },
+      });
+    const storedTier = async () =>
+      (await sql.query<{ tier: string }>('select tier from notify_preferences where user_id = $1', [carol]))
+        .rows[0]?.tier;
+    const free = await phone('free');
+    expect([free.statusCode, free.json().error.code]).toEqual([403, 'NOTIFY_CHANNEL_NOT_ENTITLED']);
+    expect((await phone('premium')).statusCode).toBe(202);
+    // The stored copy (deliveries planned from events) moves only with account.tier.changed.
+    expect(await storedTier()).toBe('free');
+    expect((await phone('free')).statusCode).toBe(403);
+  });
+
   it('routes - a phone is verified by the code sent through Twilio; status callbacks must be signed', async () => {
     const start = await app.inject({
       method: 'POST',
@@ -426,6 +446,14 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
       payload: { phone: '+821012345678' },
     });
     expect(start.statusCode).toBe(202);
+    expect(start.json()).toEqual({
+      status: 'code_sent',
+      phone: '+821012345678',
+      expiresAt: expect.any(String),
+    });
+    expect(Date.parse(start.json<{ expiresAt: string }>().expiresAt) - Date.now()).toBeGreaterThan(
+      9 * 60_000,
+    );
     const code = /code is (\d{6})/.exec(twilio.sent.at(-1)!.body)![1]!;
     const wrong = code === '000000' ? '000001' : '000000';
     expect(

@@ -1,6 +1,7 @@
 /** @module `/push-subscriptions` (Web Push, one per device) and `/notification-phone` (SMS number verified by code). */
 import {
   NotificationPhoneSchema,
+  PhoneVerificationStartedSchema,
   PushSubscriptionInfoSchema as Subscription,
   VapidPublicKeySchema,
   ApiKeyScope,
@@ -8,7 +9,7 @@ import {
 } from '@tickline/protocol';
 import { z } from 'zod';
 import { E164 } from '../channels/sms/phones-sql.ts';
-import { AcceptedNoBody, NoContent, TAGS, type RouteContext, type TypedApp } from './route-types.ts';
+import { NoContent, TAGS, type RouteContext, type TypedApp } from './route-types.ts';
 
 const b64url = z
   .string()
@@ -110,14 +111,19 @@ export function registerPushRoutes(app: TypedApp, { api, actor, publicBaseUrl }:
       config: { scope: ApiKeyScope.NotificationsWrite },
       schema: {
         summary: 'Send a verification code to a number (E.164)',
+        description:
+          'The tier must include SMS (403 NOTIFY_CHANNEL_NOT_ENTITLED); codes are rationed (429 NOTIFY_VERIFICATION_THROTTLED).',
         tags: TAGS,
         body: z.strictObject({ phone: z.string().regex(E164) }),
-        response: { 202: AcceptedNoBody },
+        response: { 202: PhoneVerificationStartedSchema },
       },
     },
     async (request, reply) => {
-      await api.startPhone(await actor(request), request.body.phone);
-      return reply.status(202).send(null);
+      const { phone } = request.body;
+      const { expiresAt } = await api.startPhone(await actor(request), phone);
+      return reply
+        .status(202)
+        .send({ status: 'code_sent' as const, phone, expiresAt: expiresAt.toISOString() });
     },
   );
   app.post(

@@ -23,8 +23,6 @@ export const TAGS = ['notifications'];
 
 /** The documented body of a 204 answer. */
 export const NoContent = z.null().describe('No content');
-/** The documented body of a 202 answer that carries none: the work was accepted. */
-export const AcceptedNoBody = z.null().describe('Accepted; no body');
 
 /** What the route files share. */
 export interface RouteContext {

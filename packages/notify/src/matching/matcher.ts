@@ -6,13 +6,24 @@
  * are published again and dropped downstream, where the notification row is keyed by the id) or
  * fully published. So a domain event needs no claim of its own; only `account.created`, whose
  * upsert would overwrite a later change of email or tier on a replay, is claimed.
+ *
+ * Identity's account facts keep notify's copy of the account current: `account.created` (email,
+ * tier, whether the address is proven), `account.tier.changed` and `account.email.verified`. They
+ * are committed before any later event of the batch is published, so a notification that follows a
+ * change in the log is planned with it.
  */
 import type { Publisher } from '@tickline/eventlog';
 import { createEventSource, type Clock, type EventEnvelope } from '@tickline/kernel';
 import { createSqlProjection, type Sql, type SqlProjection, type SqlTx } from '@tickline/store';
 import { NotifyError } from '../errors.ts';
 import { NotificationRequested, type NotificationRequestedData } from '../events.ts';
-import { allUsers, upsertAccount, usersWithRule } from '../rules/preferences-sql.ts';
+import {
+  allUsers,
+  markAccountEmailVerified,
+  setTier,
+  upsertAccount,
+  usersWithRule,
+} from '../rules/preferences-sql.ts';
 import { matchEvent, mayMatchType } from './match-event.ts';
 import { stableNotificationId } from './notification-id.ts';
 
@@ -26,14 +37,61 @@ export interface MatcherOptions {
   clock: Clock;
 }
 
+/** Identity's facts about an account that notify keeps a copy of (matched by type string). */
+const ACCOUNT_FACTS: ReadonlySet<string> = new Set([
+  'account.created',
+  'account.tier.changed',
+  'account.email.verified',
+]);
+
+/** True for the account facts notify records (they notify nobody). */
+export function isAccountFact(type: string): boolean {
+  return ACCOUNT_FACTS.has(type);
+}
+
 /** False for record types the matcher never needs (its consumer skips them undecoded). */
 export function isMatcherType(type: string): boolean {
-  return type === 'account.created' || mayMatchType(type);
+  return isAccountFact(type) || mayMatchType(type);
 }
 
 /** True for events the matcher needs to see (everything else is skipped without a transaction). */
 export function isMatcherInput(event: EventEnvelope): boolean {
-  return event.type === 'account.created' || matchEvent(event) !== undefined;
+  return isAccountFact(event.type) || matchEvent(event) !== undefined;
+}
+
+/** Records one account fact in notify's copy of the account. */
+async function recordAccountFact(tx: SqlTx, event: EventEnvelope): Promise<void> {
+  const data = event.data as {
+    userId?: string;
+    email?: string;
+    tier?: string;
+    emailVerified?: boolean;
+  };
+  if (!data.userId) return;
+  const at = new Date(Date.parse(event.time) || 0);
+  if (event.type === 'account.created') {
+    if (data.email)
+      await upsertAccount(tx, data.userId, data.email, data.tier ?? 'free', data.emailVerified ? at : null);
+  } else if (event.type === 'account.tier.changed') {
+    if (data.tier) await setTier(tx, data.userId, data.tier);
+  } else if (event.type === 'account.email.verified') {
+    if (data.email) await markAccountEmailVerified(tx, data.userId, data.email, at);
+  }
+}
+
+/**
+ * The batch in runs that commit one after the other: a run of account facts is committed before
+ * the events after it publish what they match (the matcher publishes before it commits), so the
+ * sender plans those with the facts in place. A batch without facts is one run.
+ */
+export function runsOf(events: readonly EventEnvelope[]): EventEnvelope[][] {
+  const runs: EventEnvelope[][] = [];
+  for (const event of events) {
+    const last = runs.at(-1);
+    if (last && isAccountFact(last[0]!.type) === isAccountFact(event.type)) last.push(event);
+    else runs.push([event]);
+  }
+  return runs;
 }
 
 /** Builds the requested events for one source event. */
@@ -86,10 +144,8 @@ export function createMatcher(options: MatcherOptions): SqlProjection {
     project: async (tx, events) => {
       let published = 0;
       for (const event of events) {
-        if (event.type === 'account.created') {
-          const data = event.data as { userId?: string; email?: string; tier?: string };
-          if (data.userId && data.email)
-            await upsertAccount(tx, data.userId, data.email, data.tier ?? 'free');
+        if (isAccountFact(event.type)) {
+          await recordAccountFact(tx, event);
           continue;
         }
         for (const request of await requestsFor(tx, event, source)) {
@@ -108,8 +164,14 @@ export function createMatcher(options: MatcherOptions): SqlProjection {
   return {
     ...projection,
     handle: async (events, context) => {
-      const wanted = events.filter(isMatcherInput);
-      if (wanted.length > 0) await projection.apply(wanted, context);
+      const runs = runsOf(events.filter(isMatcherInput));
+      // Only the last run moves the checkpoint's position: a crash between runs replays from the
+      // batch's start, which the facts and the published ids take as they are.
+      for (const [i, run] of runs.entries())
+        await projection.apply(
+          run,
+          i === runs.length - 1 ? context : context?.logger ? { logger: context.logger } : {},
+        );
     },
   };
 }

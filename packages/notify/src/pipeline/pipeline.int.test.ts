@@ -38,7 +38,8 @@ describe.skipIf(!postgres.url)(`notify pipeline ${postgres.skipReason ?? ''}`, (
     await sql?.close();
   });
 
-  async function signUp(tier: string): Promise<string> {
+  /** An account as identity announces it; its address proven unless `emailVerified` is false. */
+  async function signUp(tier: string, emailVerified = true): Promise<string> {
     const userId = uuidv7();
     h.emit('account.created', userId, {
       userId,
@@ -46,6 +47,7 @@ describe.skipIf(!postgres.url)(`notify pipeline ${postgres.skipReason ?? ''}`, (
       role: 'user',
       tier,
       method: 'password',
+      emailVerified,
     });
     await eventually(
       async () =>
@@ -112,6 +114,66 @@ describe.skipIf(!postgres.url)(`notify pipeline ${postgres.skipReason ?? ''}`, (
     await new Promise((r) => setTimeout(r, 500));
     expect(receiver.received.filter((r) => r.path === '/e2e')).toHaveLength(1);
     expect(smtp.received.filter((m) => m.mail.headers.get('x-notification-id') === item!.id)).toHaveLength(1);
+  });
+
+  /**
+   * Emits a backtest for `userId` and resolves once its in-app delivery is recorded and a moment
+   * more has passed, with the channels its notification was delivered on.
+   */
+  async function channelsOfNext(userId: string, backtestId: string): Promise<string[]> {
+    const source = h.emit('backtest.completed', userId, { userId, backtestId });
+    const delivered = async () =>
+      (await h.published('notification.delivered'))
+        .map((e) => e.data as { notificationId: string; channel: string; userId: string })
+        .filter((d) => d.userId === userId);
+    const request = await eventually(
+      async () => (await h.published('notification.requested')).find((e) => e.causationid === source.id),
+      30_000,
+      'the request',
+    );
+    await eventually(
+      async () =>
+        (await delivered()).some((d) => d.notificationId === request.id && d.channel === 'in_app') ||
+        undefined,
+      30_000,
+      'the inbox delivery',
+    );
+    // Every delivery of one notification is planned at once: a mail would be on its way by now.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const rows = await sql.query<{ channel: string }>(
+      'select channel from notify_deliveries where notification_id = $1 order by channel',
+      [request.id],
+    );
+    return rows.rows.map((r) => r.channel);
+  }
+
+  it('pipeline - the account address is mailed only once identity verified it (account.email.verified)', async () => {
+    const userId = await signUp('premium', false);
+    const address = `${userId.slice(-6)}@example.com`;
+    expect(await channelsOfNext(userId, 'unproven')).toEqual(['in_app']);
+    expect(smtp.received.some((m) => m.envelopeTo.includes(address))).toBe(false);
+    expect((await h.host.api.rules({ userId })).settings).toMatchObject({
+      email: address,
+      emailVerified: false,
+    });
+
+    h.emit('account.email.verified', userId, { userId, email: address });
+    expect(await channelsOfNext(userId, 'proven')).toEqual(['email', 'in_app']);
+    await eventually(() => smtp.received.find((m) => m.envelopeTo.includes(address)), 30_000, 'the mail');
+    expect((await h.host.api.rules({ userId })).settings).toMatchObject({
+      email: address,
+      emailVerified: true,
+    });
+  });
+
+  it('pipeline - deliveries follow account.tier.changed: an upgrade adds the tier’s channels, a downgrade takes them away', async () => {
+    const userId = await signUp('free');
+    // free's default is the inbox only; premium's adds email and push (push is not configured here).
+    expect(await channelsOfNext(userId, 'as-free')).toEqual(['in_app']);
+    h.emit('account.tier.changed', userId, { userId, tier: 'premium', previousTier: 'free' });
+    expect(await channelsOfNext(userId, 'as-premium')).toEqual(['email', 'in_app']);
+    h.emit('account.tier.changed', userId, { userId, tier: 'free', previousTier: 'premium' });
+    expect(await channelsOfNext(userId, 'as-free-again')).toEqual(['in_app']);
   });
 
   it('pipeline - a live strategy paused by a failure reaches its owner’s inbox by the default rule; a pause the owner asked for does not', async () => {

@@ -9,6 +9,8 @@ interface PreferencesRow {
   tier: string;
   email: string | null;
   account_email: string | null;
+  /** When identity proved the account's address (its verification link, or at creation). */
+  account_email_verified_at: Date | null;
   email_verified_at: Date | null;
   pending_email: string | null;
   locale: string;
@@ -34,19 +36,27 @@ export function allowedChannels(tier: NotifyConfig['tiers']['free']): ReadonlySe
   return allowed;
 }
 
-/** The address notifications may go to: the account's own, or one proven by its code. */
+/**
+ * The address notifications may go to, only once it is proven: the account's own after identity
+ * verified it (its link; an OIDC provider or the operator at creation), another one after the code
+ * sent to it came back. Sign-up proves nothing, so an address someone signed up with but never
+ * opened gets no notification mail (only its verification link, which is addressed apart).
+ */
 export function usableEmail(
-  row: Pick<PreferencesRow, 'email' | 'account_email' | 'email_verified_at'>,
+  row: Pick<PreferencesRow, 'email' | 'account_email' | 'account_email_verified_at' | 'email_verified_at'>,
 ): string | null {
   if (!row.email) return null;
-  return row.email === row.account_email || row.email_verified_at !== null ? row.email : null;
+  const proven =
+    row.email === row.account_email ? row.account_email_verified_at !== null : row.email_verified_at !== null;
+  return proven ? row.email : null;
 }
 
-function toPreferences(row: PreferencesRow, config: NotifyConfig): UserPreferences {
-  const defaults = tierDefaults(config, row.tier);
+/** `tier`: the caller's tier on a request (their credential), over the stored copy. */
+function toPreferences(row: PreferencesRow, config: NotifyConfig, tier = row.tier): UserPreferences {
+  const defaults = tierDefaults(config, tier);
   return {
     userId: row.user_id,
-    tier: row.tier,
+    tier,
     email: usableEmail(row),
     emailSetting: row.email,
     emailVerified: usableEmail(row) !== null,
@@ -73,19 +83,49 @@ export async function ensureUsers(db: SqlQueryable, userIds: readonly string[]):
   );
 }
 
-/** Records what account.created tells: the email and the tier. */
+/**
+ * Records what account.created tells: the email, whether it is proven already (`verifiedAt`, else
+ * null) and the tier.
+ */
 export async function upsertAccount(
   db: SqlQueryable,
   userId: string,
   email: string,
   tier: string,
+  verifiedAt: Date | null = null,
 ): Promise<void> {
   await db.query(
-    `insert into notify_preferences (user_id, email, account_email, tier) values ($1, $2, $2, $3)
+    `insert into notify_preferences (user_id, email, account_email, account_email_verified_at, tier)
+     values ($1, $2, $2, $4, $3)
      on conflict (user_id) do update set email = excluded.email, account_email = excluded.account_email,
+       account_email_verified_at = excluded.account_email_verified_at,
        email_verified_at = null, pending_email = null, email_code_hash = null,
        tier = excluded.tier, updated_at = now()`,
-    [userId, email, tier],
+    [userId, email, tier, verifiedAt],
+  );
+}
+
+/** Records account.tier.changed: deliveries planned from now on use the new tier. */
+export async function setTier(db: SqlQueryable, userId: string, tier: string): Promise<void> {
+  await db.query(
+    `insert into notify_preferences (user_id, tier) values ($1, $2)
+     on conflict (user_id) do update set tier = excluded.tier, updated_at = now()
+       where notify_preferences.tier <> excluded.tier`,
+    [userId, tier],
+  );
+}
+
+/** Records account.email.verified: the account's address, if it is still `email`, may be mailed. */
+export async function markAccountEmailVerified(
+  db: SqlQueryable,
+  userId: string,
+  email: string,
+  at: Date,
+): Promise<void> {
+  await db.query(
+    `update notify_preferences set account_email_verified_at = coalesce(account_email_verified_at, $3),
+       updated_at = now() where user_id = $1 and lower(account_email) = lower($2)`,
+    [userId, email, at],
   );
 }
 
@@ -134,15 +174,21 @@ export async function allUsers(db: SqlQueryable): Promise<string[]> {
   return rows.map((r) => r.user_id);
 }
 
-/** The raw settings of one user (for the API). */
+/**
+ * The settings of one user (for the API); `tier` (the caller's, from their credential) overrides
+ * the stored copy for what the tier decides (rate limit, SMS cap).
+ */
 export async function readSettings(
   db: SqlQueryable,
   config: NotifyConfig,
   userId: string,
+  tier?: string,
 ): Promise<UserPreferences> {
   await ensureUsers(db, [userId]);
-  const prefs = await loadPreferences(db, config, [userId]);
-  return prefs.get(userId)!;
+  const { rows } = await db.query<PreferencesRow>('select * from notify_preferences where user_id = $1', [
+    userId,
+  ]);
+  return toPreferences(rows[0]!, config, tier ?? rows[0]!.tier);
 }
 
 export interface SettingsPatch {

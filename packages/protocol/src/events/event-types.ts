@@ -10,6 +10,10 @@ export const EventType = {
   AccountCreated: 'account.created',
   /** A password sign-up's verification link was issued (identity); notify emails it. */
   AccountEmailVerificationRequested: 'account.email.verification.requested',
+  /** The account's address was proven by its verification link (identity); notify may mail it. */
+  AccountEmailVerified: 'account.email.verified',
+  /** An admin changed the account's tier (identity); notify's entitlements follow it. */
+  AccountTierChanged: 'account.tier.changed',
   /**
    * A security setting of the account changed (identity): the password, two-factor, a new API key;
    * `data.change` says which. Notify tells the user (kind `security`, critical).

@@ -76,7 +76,11 @@ export const NotificationSettingsSchema = z.object({
     .string()
     .nullable()
     .describe("Where email notifications go: the account's address, or one proven by its code"),
-  emailVerified: z.boolean().describe('Email is sent to `email` (the account address, or proven)'),
+  emailVerified: z
+    .boolean()
+    .describe(
+      "`email` is proven, and notification mail goes only to a proven address: the account's once its verification link was opened (GET /me's emailVerified), another once its code came back",
+    ),
   pendingEmail: z
     .string()
     .nullable()
@@ -137,6 +141,12 @@ export const PushSubscriptionInfoSchema = z.object({
 export const VapidPublicKeySchema = z.object({ publicKey: z.string().nullable() });
 
 export const NotificationPhoneSchema = z.object({ phone: z.string().nullable(), verified: z.boolean() });
+/** The answer of `POST /notification-phone`: a code was texted to the number, pending until confirmed. */
+export const PhoneVerificationStartedSchema = z.object({
+  status: z.literal('code_sent'),
+  phone: z.string().describe('The number (E.164) the code went to; SMS waits for it to be confirmed'),
+  expiresAt: Time.describe('When the code stops working (POST /notification-phone/confirm before then)'),
+});
 
 /** A delivery's state in the queue. */
 export const DeliveryStatusSchema = z.enum(['pending', 'sending', 'held', 'delivered', 'failed', 'digested']);
@@ -184,6 +194,7 @@ export type RotatedSecret = z.infer<typeof RotatedSecretSchema>;
 export type WebhookAttempt = z.infer<typeof WebhookAttemptSchema>;
 export type PushSubscriptionInfo = z.infer<typeof PushSubscriptionInfoSchema>;
 export type NotificationPhone = z.infer<typeof NotificationPhoneSchema>;
+export type PhoneVerificationStarted = z.infer<typeof PhoneVerificationStartedSchema>;
 export type DeliveryStatus = z.infer<typeof DeliveryStatusSchema>;
 export type AdminDelivery = z.infer<typeof AdminDeliverySchema>;
 export type AdminDeliveries = z.infer<typeof AdminDeliveriesSchema>;

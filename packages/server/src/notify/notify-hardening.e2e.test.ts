@@ -18,6 +18,7 @@ import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
 import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { verifyAccountEmail } from '../testing/verify-email.ts';
 
 const SID = 'AC00000000000000000000000000000e2e';
 const TOKEN = 'e2e-sms-token';
@@ -69,6 +70,8 @@ describe('notify - hardening round 3', () => {
 
   it('notify - a notification email is used only after the code sent to it comes back', async () => {
     const u = await user('verify-mail');
+    // The account's own address is mailed only once its link was opened (sign-up proves nothing).
+    await verifyAccountEmail(server.url, smtp, u);
     await api(u, 'PUT', '/notification-rules/admin.notice', { channels: ['email'] });
     const other = `elsewhere-${Date.now()}@example.net`;
     const patched = await api(u, 'PATCH', '/notification-rules', { email: other });

@@ -16,6 +16,7 @@ import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
 import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { verifyAccountEmail } from '../testing/verify-email.ts';
 
 const DEADLINE_MS = 5_000;
 const HUGE_BYTES = 600 * 1024 * 1024;
@@ -127,6 +128,8 @@ describe('notify - one tenant cannot stall the others', () => {
     urls: string[],
   ): Promise<{ user: TestUser; endpoints: string[] }> {
     const user = await signUpAndIn(server.url, `${name}-${Date.now()}@example.com`);
+    // Notification mail goes only to a proven address: open the sign-up's link first.
+    if (channels.includes('email')) await verifyAccountEmail(server.url, smtp, user);
     expect((await api(user, 'PUT', '/notification-rules/admin.notice', { channels })).status).toBe(200);
     const endpoints: string[] = [];
     for (const url of urls) {

@@ -383,6 +383,38 @@ export function runIdentityRepositoryContract(label: string, repo: () => Identit
       expect((await repo().findUserById(u.id))?.emailVerifiedAt).toEqual(at(10));
       expect(await repo().consumeEmailVerification(good, at(20))).toBeUndefined();
     });
+    it('email verifications - resends: spaced, capped per UTC day, the spacing kept across midnight', async () => {
+      const u = await stored();
+      const limits = { perDay: 3, minIntervalMs: 60_000 };
+      const take = (ms: number) => repo().takeEmailVerificationResend(u.id, at(ms), limits);
+      expect(await take(0)).toBeUndefined();
+      expect(await take(59_999)).toEqual({ limit: 'too_soon', retryAt: at(60_000) });
+      expect(await take(60_000)).toBeUndefined();
+      expect(await take(120_000)).toBeUndefined();
+      // T0 is noon UTC: the day is full until midnight.
+      const midnight = 12 * 3_600_000;
+      expect(await take(180_000)).toEqual({ limit: 'per_user_per_day', retryAt: at(midnight) });
+      expect(await take(midnight - 1)).toMatchObject({ limit: 'per_user_per_day' });
+      expect(await take(midnight)).toBeUndefined();
+      expect(await take(midnight + 1_000)).toEqual({ limit: 'too_soon', retryAt: at(midnight + 60_000) });
+      const none = await stored();
+      expect(
+        await repo().takeEmailVerificationResend(none.id, T0, { perDay: 0, minIntervalMs: 0 }),
+      ).toMatchObject({
+        limit: 'per_user_per_day',
+      });
+    });
+
+    it('email verifications - resends racing at once take one', async () => {
+      const u = await stored();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          repo().takeEmailVerificationResend(u.id, T0, { perDay: 5, minIntervalMs: 60_000 }),
+        ),
+      );
+      expect(results.filter((r) => r === undefined)).toHaveLength(1);
+    });
+
     it('oidc states - expired ones are purged, live ones stay', async () => {
       const record = (state: string, expiresAt: Date) => ({
         state,

@@ -1,5 +1,6 @@
 /** @module In-memory email verification links. */
 import type { EmailVerificationRepository } from '../identity-repository.ts';
+import { resendAllowed, resendRefusal, utcDayOf } from '../resend-refusal.ts';
 import { copy, type MemoryState } from './memory-state.ts';
 
 export function createMemoryEmailVerifications(state: MemoryState): EmailVerificationRepository {
@@ -17,6 +18,17 @@ export function createMemoryEmailVerifications(state: MemoryState): EmailVerific
       for (const [hash, other] of state.emailVerifications)
         if (other.userId === record.userId) state.emailVerifications.delete(hash);
       return record.userId;
+    },
+    async takeEmailVerificationResend(userId, now, limits) {
+      const count = state.emailVerificationSends.get(userId);
+      if (!resendAllowed(count, now, limits)) return resendRefusal(count, now, limits);
+      const day = utcDayOf(now);
+      state.emailVerificationSends.set(userId, {
+        day,
+        n: count?.day === day ? count.n + 1 : 1,
+        lastAt: new Date(now),
+      });
+      return undefined;
     },
   };
 }

@@ -1,4 +1,5 @@
 /** @module The in-memory repository's tables: plain maps, copied on the way in and out. */
+import type { ResendCount } from '../resend-refusal.ts';
 import type {
   ApiKeyRecord,
   EmailVerificationRecord,
@@ -26,6 +27,8 @@ export interface MemoryState {
   oidcStates: Map<string, OidcStateRecord>;
   oidcIdentities: Map<string, OidcIdentityRecord>;
   emailVerifications: Map<string, EmailVerificationRecord>;
+  /** Resends of verification links, by user. */
+  emailVerificationSends: Map<string, ResendCount>;
 }
 
 export function createMemoryState(): MemoryState {
@@ -39,6 +42,7 @@ export function createMemoryState(): MemoryState {
     oidcStates: new Map(),
     oidcIdentities: new Map(),
     emailVerifications: new Map(),
+    emailVerificationSends: new Map(),
   };
 }
 
