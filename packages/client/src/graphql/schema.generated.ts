@@ -382,7 +382,7 @@ export interface GqlMutation {
   /** Cancels a queued or running backtest (scope backtests:run); STRATEGY_RUN_FINISHED once it ended. */
   cancelBacktest: GqlBacktest | null;
   /**
-   * Places a manual paper order (scope portfolio:write). idempotencyKey is REST's Idempotency-Key:
+   * Places a manual order at the portfolio's venue (scope portfolio:write). idempotencyKey is REST's Idempotency-Key:
    * a retry with the same key and order answers the first order. A market order answers accepted
    * (status new) and fills at the next trade or closed candle after it, at that price.
    */

@@ -43,7 +43,7 @@ const FeedRequest = z
 
 const Common = {
   strategyId: Id,
-  version: z.number().int().min(1).optional().describe('Default: the latest version.'),
+  version: z.number().int().min(1).max(1_000_000).optional().describe('Default: the latest version.'),
   feeds: z.array(FeedRequest).min(1).max(8).describe('The first feed drives windows and cut points.'),
   from: Instant,
   to: Instant,

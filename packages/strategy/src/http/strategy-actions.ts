@@ -24,7 +24,7 @@ export const SaveVersionBody = z.object({ source: Source, language: Language }).
 export const QueueBacktestBody = z
   .object({
     strategyId: Id,
-    version: z.number().int().min(1).optional().describe('Default: the latest version.'),
+    version: z.number().int().min(1).max(1_000_000).optional().describe('Default: the latest version.'),
     symbol: z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected BASE-QUOTE, upper case'),
     interval: z.enum(ALL_INTERVALS as [string, ...string[]]),
     from: Instant,

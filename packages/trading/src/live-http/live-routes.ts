@@ -158,7 +158,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     {
       config: { scope: ApiKeyScope.PortfolioWrite },
       schema: {
-        summary: 'Place a manual paper order',
+        summary: 'Place a manual order (at the paper venue, or the exchange the portfolio is bound to)',
         params: PortfolioParams,
         headers: z.object({ 'idempotency-key': IdempotencyKey }),
         body: PlaceOrderBody,
@@ -289,7 +289,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
         summary: 'Run a strategy version live on a portfolio',
         body: z.strictObject({
           strategyId: z.string().min(1).max(100),
-          version: z.int().positive(),
+          version: z.int().positive().max(1_000_000),
           portfolioId: z.string().min(1).max(100),
           params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).default({}),
           feeds: z

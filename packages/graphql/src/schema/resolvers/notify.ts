@@ -1,6 +1,7 @@
 /**
- * @module The in-app inbox and notification rules through notify's API (any credential, as
- * `/api/v1/notifications`): the inbox pages by its own key (the last entry's id), as REST's `before`.
+ * @module The in-app inbox and notification rules through notify's API (scopes as
+ * `/api/v1/notifications`, field-scopes.ts): the inbox pages by its own key (the last entry's id),
+ * as REST's `before`.
  */
 import { z } from 'zod';
 import { callerOf, portOf } from '../caller.ts';
@@ -20,7 +21,10 @@ export function notifyResolvers(services: GraphqlServices): ResolverMap {
   const withActor = async (field: string, context: Context) => {
     const notifications = portOf(services, context, 'notifications', field);
     const caller = await callerOf(services, context);
-    return { notifications, actor: { userId: caller.userId } };
+    // The tier the credential carries now, as REST's notify routes pass it (an admin's change).
+    const actor =
+      caller.tier === undefined ? { userId: caller.userId } : { userId: caller.userId, tier: caller.tier };
+    return { notifications, actor };
   };
   return {
     Query: {
