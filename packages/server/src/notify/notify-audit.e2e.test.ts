@@ -6,76 +6,41 @@
  * phone route answers a JSON object; notify's `emailVerified` is the account's real state, and an
  * address never proven gets no notification mail.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  startSmtpReceiver,
-  startTwilioMock,
-  type SmtpReceiver,
-  type TwilioMock,
-} from '@tickline/notify/testing';
+import type { SmtpReceiver, TwilioMock } from '@tickline/notify/testing';
 import { until } from '@tickline/testing';
 import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accessTokenFor,
-  callJson,
-  initialAdminToken,
-  signUpAndIn,
-  TEST_PASSWORD,
-  type TestUser,
-} from '../testing/api-clients.ts';
-import { embeddedTestEnv, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { accessTokenFor, callJson, TEST_PASSWORD, type TestUser } from '../testing/api-clients.ts';
+import { startMailSmsServer, type MailSmsServer } from '../testing/mail-sms-server.ts';
+import type { RunningServer } from '../testing/tickline-process.ts';
 import { verificationTokens, verifyAccountEmail } from '../testing/verify-email.ts';
 
-const SID = 'AC00000000000000000000000000000a4d';
-const TOKEN = 'audit-sms-token';
 const ARRIVAL_MS = 60_000;
 /** After a delivery that did arrive, how long one that should not is given to show up anyway. */
 const QUIET_MS = 1_500;
 
 describe('notify and identity - audit round 4', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-notify-audit-'));
   const vapid = webpush.generateVAPIDKeys();
+  let world: MailSmsServer;
   let server: RunningServer;
   let smtp: SmtpReceiver;
   let twilio: TwilioMock;
   let admin: string;
 
   beforeAll(async () => {
-    smtp = await startSmtpReceiver();
-    twilio = await startTwilioMock(SID, TOKEN);
     // The default tiers: free has no SMS (cap 0), premium has 5 a day.
-    server = await startTicklineServer(
-      embeddedTestEnv(dataDir, {
-        TICKLINE_NOTIFY_EMAIL_HOST: '127.0.0.1',
-        TICKLINE_NOTIFY_EMAIL_PORT: String(smtp.port),
-        TICKLINE_HTTP_PUBLIC_URL: 'http://tickline.test',
-        TICKLINE_NOTIFY_SMS_BASE_URL: twilio.baseUrl,
-        TICKLINE_NOTIFY_SMS_ACCOUNT_SID: SID,
-        TICKLINE_NOTIFY_SMS_AUTH_TOKEN: TOKEN,
-        TICKLINE_NOTIFY_SMS_FROM: '+15550000000',
-        TICKLINE_NOTIFY_PUSH_VAPID_PUBLIC_KEY: vapid.publicKey,
-        TICKLINE_NOTIFY_PUSH_VAPID_PRIVATE_KEY: vapid.privateKey,
-      }),
-    );
-    admin = await initialAdminToken(server.url, dataDir);
+    world = await startMailSmsServer('notify-audit', {
+      TICKLINE_NOTIFY_PUSH_VAPID_PUBLIC_KEY: vapid.publicKey,
+      TICKLINE_NOTIFY_PUSH_VAPID_PRIVATE_KEY: vapid.privateKey,
+    });
+    ({ server, smtp, twilio, admin } = world);
   }, 180_000);
-  afterAll(async () => {
-    if (server) {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    }
-    await smtp?.stop();
-    await twilio?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => world?.stop());
 
   const api = (user: TestUser, method: string, path: string, body?: unknown) =>
-    callJson(server.url, method, `/api/v1${path}`, { bearer: user.accessToken, ...(body ? { body } : {}) });
-  const user = (name: string) => signUpAndIn(server.url, `${name}-${Date.now()}@example.com`);
-  const mailsTo = (address: string) => smtp.received.filter((m) => m.envelopeTo.includes(address));
+    world.api(user, method, path, body);
+  const user = (name: string) => world.user(name);
+  const mailsTo = (address: string) => world.mailsTo(address);
   const notice = (userId: string, title: string) =>
     callJson(server.url, 'POST', '/api/v1/admin/notify/notices', {
       bearer: admin,

@@ -5,68 +5,37 @@
  * is throttled and counted in the SMS cap; webhook URLs in IPv6 translation prefixes are refused;
  * admin notice titles with CR/LF are refused.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  startSmtpReceiver,
-  startTwilioMock,
-  type SmtpReceiver,
-  type TwilioMock,
-} from '@tickline/notify/testing';
+import type { SmtpReceiver, TwilioMock } from '@tickline/notify/testing';
 import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callJson, initialAdminToken, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
-import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { callJson, type TestUser } from '../testing/api-clients.ts';
+import { startMailSmsServer, type MailSmsServer } from '../testing/mail-sms-server.ts';
+import type { RunningServer } from '../testing/tickline-process.ts';
 import { verifyAccountEmail } from '../testing/verify-email.ts';
 
-const SID = 'AC00000000000000000000000000000e2e';
-const TOKEN = 'e2e-sms-token';
 const ARRIVAL_MS = 60_000;
 
 describe('notify - hardening round 3', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-notify-hardening-'));
+  let world: MailSmsServer;
   let server: RunningServer;
   let smtp: SmtpReceiver;
   let twilio: TwilioMock;
   let admin: string;
 
   beforeAll(async () => {
-    smtp = await startSmtpReceiver();
-    twilio = await startTwilioMock(SID, TOKEN);
-    server = await startTicklineServer({
-      TICKLINE_DATA_DIR: dataDir,
-      TICKLINE_HTTP_PORT: '0',
-      TICKLINE_HTTP_HOST: '127.0.0.1',
-      TICKLINE_NOTIFY_EMAIL_HOST: '127.0.0.1',
-      // Mail needs a base URL for its links.
-      TICKLINE_HTTP_PUBLIC_URL: 'http://tickline.test',
-      TICKLINE_NOTIFY_EMAIL_PORT: String(smtp.port),
-      TICKLINE_NOTIFY_SMS_BASE_URL: twilio.baseUrl,
-      TICKLINE_NOTIFY_SMS_ACCOUNT_SID: SID,
-      TICKLINE_NOTIFY_SMS_AUTH_TOKEN: TOKEN,
-      TICKLINE_NOTIFY_SMS_FROM: '+15550000000',
+    world = await startMailSmsServer('notify-hardening', {
       // This run's free tier: SMS (3 a day), webhooks, no push.
       TICKLINE_NOTIFY_TIERS_FREE_ALLOWED_CHANNELS: 'in_app,email,webhook,sms',
       TICKLINE_NOTIFY_TIERS_FREE_SMS_DAILY_CAP: '3',
-      TICKLINE_AUTH_TIERS_FREE_REQUESTS_PER_MINUTE: '600',
     });
-    admin = await initialAdminToken(server.url, dataDir);
+    ({ server, smtp, twilio, admin } = world);
   }, 180_000);
-  afterAll(async () => {
-    if (server) {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    }
-    await smtp?.stop();
-    await twilio?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => world?.stop());
 
   const api = (user: TestUser, method: string, path: string, body?: unknown) =>
-    callJson(server.url, method, `/api/v1${path}`, { bearer: user.accessToken, ...(body ? { body } : {}) });
-  const user = (name: string) => signUpAndIn(server.url, `${name}-${Date.now()}@example.com`);
-  const mailsTo = (address: string) => smtp.received.filter((m) => m.envelopeTo.includes(address));
+    world.api(user, method, path, body);
+  const user = (name: string) => world.user(name);
+  const mailsTo = (address: string) => world.mailsTo(address);
 
   it('notify - a notification email is used only after the code sent to it comes back', async () => {
     const u = await user('verify-mail');
