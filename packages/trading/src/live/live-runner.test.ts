@@ -353,8 +353,26 @@ describe('live runs - a restart keeps the position', () => {
     return { a, since };
   };
 
+  /**
+   * Process B over A's venue, books and journal, resuming after candle 40 while the store holds
+   * the first `stored.n` candles (a test moves it); `enabled` settles once its catch-up is done.
+   */
+  const restarted = (
+    a: ReturnType<typeof world>,
+    since: number,
+    candles: FeedCandle[],
+    stored: { n: number },
+  ) => {
+    const runner = new LiveRunner({ ...a.options, history: async () => candles.slice(0, stored.n) });
+    a.setRunner(runner);
+    const enabled = runner.enable(
+      { ...spec('r', settings()), ordersSince: since },
+      { resumeAfter: candles[39]!.closeTime },
+    );
+    return { runner, enabled };
+  };
+
   it("a restart longer than a candle: the candles closed meanwhile fill the run's orders one by one before each is decided; its orders and fills equal an uninterrupted run's", async () => {
-    const s = settings();
     const candles = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 80, 13)).map(
       (e) => e.data as FeedCandle,
     );
@@ -363,15 +381,10 @@ describe('live runs - a restart keeps the position', () => {
 
     // Process A decides 40 candles and dies; ten more close (stored) before its successor starts.
     const { a, since } = await decidedBeforeKill(candles);
-    let stored = 50;
-    const runner = new LiveRunner({ ...a.options, history: async () => candles.slice(0, stored) });
-    a.setRunner(runner);
-    const enabled = runner.enable(
-      { ...spec('r', s), ordersSince: since },
-      { resumeAfter: candles[39]!.closeTime },
-    );
+    const stored = { n: 50 };
+    const { runner, enabled } = restarted(a, since, candles, stored);
     // A live candle arrives while it catches up (stored too): the live bar passes its orders over.
-    stored = 51;
+    stored.n = 51;
     a.track(candles[50]!);
     await runner.onCandle(candles[50]!);
     await enabled;
@@ -383,24 +396,18 @@ describe('live runs - a restart keeps the position', () => {
   });
 
   it("a live candle the store writes only after the catch-up read it last is decided with its fills, once: orders and fills equal an uninterrupted run's", async () => {
-    const s = settings();
     const candles = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 80, 13)).map(
       (e) => e.data as FeedCandle,
     );
     const expected = await uninterrupted(candles);
     const { a, since } = await decidedBeforeKill(candles);
-    let stored = 50;
-    const runner = new LiveRunner({ ...a.options, history: async () => candles.slice(0, stored) });
-    a.setRunner(runner);
-    const enabled = runner.enable(
-      { ...spec('r', s), ordersSince: since },
-      { resumeAfter: candles[39]!.closeTime },
-    );
+    const stored = { n: 50 };
+    const { runner, enabled } = restarted(a, since, candles, stored);
     // Candle 50 is delivered live while the run catches up, and stored only later: the catch-up
     // ended without it in the store, and the live wave asked the run with its orders passed over.
     a.track(candles[50]!);
     await Promise.all([enabled, runner.onCandle(candles[50]!)]);
-    stored = 51;
+    stored.n = 51;
     for (const c of candles.slice(51)) {
       a.track(c);
       await runner.onCandle(c);
