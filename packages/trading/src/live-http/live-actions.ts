@@ -206,12 +206,16 @@ export function createLiveActions(o: LiveRoutesOptions) {
       // Resumed under an engaged switch, a run would only have each of its orders refused.
       const killSwitch = await o.risk.killSwitch(portfolioId);
       if (isKillSwitchEngaged(killSwitch))
-        throw new TicklineError('STRATEGY_LIVE_KILL_SWITCH', "the portfolio's kill switch is engaged", {
-          details: {
-            portfolioId,
-            hands: [...(killSwitch.user ? ['user'] : []), ...(killSwitch.admin ? ['admin'] : [])],
+        throw new TicklineError(
+          'STRATEGY_LIVE_KILL_SWITCH',
+          "the portfolio's kill switch is engaged: release it, then resume",
+          {
+            details: {
+              portfolioId,
+              hands: [...(killSwitch.user ? ['user'] : []), ...(killSwitch.admin ? ['admin'] : [])],
+            },
           },
-        });
+        );
       return still(runId, local(runId) ? await o.runner.resume(runId) : await o.shared?.resume(runId));
     },
     async stop(caller: LiveCaller, id: string): Promise<void> {

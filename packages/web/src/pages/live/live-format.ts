@@ -13,7 +13,10 @@ const PAUSE_CODES: Record<string, string> = {
 export function pauseText(run: LiveRun): string | undefined {
   if (run.pause === undefined) return undefined;
   const who = PAUSE_CODES[run.pause.code];
-  return who ? `${who}: ${run.pause.reason}` : `${run.pause.reason} (${run.pause.code})`;
+  // The runner's reason names the switch too ("kill switch: <the engager's reason>").
+  const reason =
+    run.pause.code === 'kill_switch' ? run.pause.reason.replace(/^kill switch: /, '') : run.pause.reason;
+  return who ? `${who}: ${reason}` : `${reason} (${run.pause.code})`;
 }
 
 export function signalText(signal: LiveSignal): string {
