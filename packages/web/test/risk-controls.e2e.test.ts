@@ -61,7 +61,7 @@ describe.skipIf(!chromiumBinary.available)('web - kill switch and risk limits', 
     // A new portfolio starts with limits on, relative to its equity
     expect(await page.getByLabel('Max position (% of equity)').inputValue()).toBe('125');
     expect(await page.getByLabel('Max daily loss (% of equity)').inputValue()).toBe('10');
-    expect(await page.getByLabel('Max orders per minute').inputValue()).toBe('60');
+    expect(await page.getByLabel('Max orders per minute').inputValue()).toBe('120');
 
     // The equity chart shows a week: the server is asked for that range, and the button is on
     const ranges = page.getByTestId('equity-range');

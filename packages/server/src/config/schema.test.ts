@@ -32,7 +32,7 @@ describe('config - tickline schema', () => {
         risk: {
           maxDailyLoss: 0,
           maxOrderNotional: 0,
-          maxOrdersPerMinute: 60,
+          maxOrdersPerMinute: 120,
           maxPositionValue: 0,
           maxPositionPercent: 125,
           maxDailyLossPercent: 10,

@@ -89,7 +89,7 @@ describe('risk routes - kill switch and limits as shared, audited state', () => 
     expect(put.json().limits).toMatchObject({
       maxOrderNotional: 150,
       maxDailyLoss: 1_000,
-      maxOrdersPerMinute: 60,
+      maxOrdersPerMinute: 120,
     });
     // Then an order worth 200 is refused on the second, naming the limit, and one worth 100 passes
     const big = await buy(b, 'pa', 2);

@@ -129,8 +129,8 @@ describe('risk - max orders per minute', () => {
     expect(checkOrder(buy(1), limits, busy, KILL_SWITCH_OFF, NOW + 10_001)).toEqual({ allowed: true });
   });
 
-  it('has a default of 60 and turns off at 0', () => {
-    expect(RiskLimitsSchema.parse({}).maxOrdersPerMinute).toBe(60);
+  it('has a default of 120 and turns off at 0', () => {
+    expect(RiskLimitsSchema.parse({}).maxOrdersPerMinute).toBe(120);
     const many = { ...flat, recentOrderTimes: Array.from({ length: 1_000 }, () => NOW - 1) };
     expect(
       checkOrder(buy(1), RiskLimitsSchema.parse({ maxOrdersPerMinute: 0 }), many, KILL_SWITCH_OFF, NOW),
@@ -159,11 +159,11 @@ describe('risk - kill switch', () => {
 describe('risk - the defaults a new portfolio starts with', () => {
   const defaults = RiskLimitsSchema.parse({});
 
-  it('are on: a position up to 1.25× the equity, a tenth of it lost in a day, 60 orders a minute', () => {
+  it('are on: a position up to 1.25× the equity, a tenth of it lost in a day, 120 orders a minute', () => {
     expect(defaults).toMatchObject({
       maxPositionPercent: 125,
       maxDailyLossPercent: 10,
-      maxOrdersPerMinute: 60,
+      maxOrdersPerMinute: 120,
     });
   });
 

@@ -7,8 +7,13 @@
  */
 import { z } from 'zod';
 
-/** Orders a portfolio may place per minute unless configured otherwise (a runaway loop stops here). */
-export const DEFAULT_MAX_ORDERS_PER_MINUTE = 60;
+/**
+ * Orders a portfolio may place per minute unless configured otherwise (a runaway loop stops here).
+ * Twice what a 1 s strategy ordering on every candle places: at 60 such a run sat at the limit,
+ * and a restart's catch-up (the candles it missed, decided in a burst) or two candles delivered in
+ * one turn had its orders refused where the uninterrupted run's were not.
+ */
+export const DEFAULT_MAX_ORDERS_PER_MINUTE = 120;
 /**
  * Largest share of equity one position may take unless configured otherwise. Above 100 on purpose:
  * an order sized to the whole equity at a candle's close must still pass when the price has moved
