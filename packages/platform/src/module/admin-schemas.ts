@@ -43,7 +43,7 @@ export const DeadLetterQuerySchema = z.object({
   consumer: z.string().min(1).optional(),
   status: z.enum(['open', 'retried', 'discarded']).optional(),
 });
-export const DiscardInputSchema = z.object({ reason: z.string().max(500).optional() });
+export const DiscardInputSchema = z.strictObject({ reason: z.string().max(500).optional() });
 export const PlayerQuerySchema = z.object({
   query: z.string().max(200).optional().describe('A player id, or part of an email'),
   online: z.enum(['true', 'false']).optional(),
@@ -60,11 +60,12 @@ export const AuditQuerySchema = z.object({
   action: z.string().max(100).optional(),
   actorId: z.string().max(200).optional(),
 });
-export const BroadcastInputSchema = z.object({
+// Strict: a field these commands do not know is a mistake to say, not one to drop in silence.
+export const BroadcastInputSchema = z.strictObject({
   level: z.enum(['info', 'warn']).default('info'),
   text: z.string().min(1).max(500),
   zoneId: z.string().min(1).max(200).optional().describe('Only this zone; every zone when absent'),
 });
-export const DrainInputSchema = z.object({
+export const DrainInputSchema = z.strictObject({
   message: z.string().min(1).max(500).default('This zone is closing for maintenance.'),
 });

@@ -197,6 +197,9 @@ describe('operations api', () => {
       zones: 2,
       players: 5,
     });
+    // A field the command does not know is refused, not dropped (a misspelt zoneId broadcast to all).
+    const misspelt = await asAdmin('POST', '/admin/broadcast', { text: 'restart at noon', zone: 'a' });
+    expect([misspelt.status, misspelt.body.error.code]).toEqual([400, 'HTTP_BAD_REQUEST']);
     expect((await asAdmin('POST', '/admin/zones/a/drain', { message: 'bye' })).body).toEqual({
       playersTold: 3,
     });
