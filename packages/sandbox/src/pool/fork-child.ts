@@ -7,7 +7,15 @@ import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** Node flags of sandbox children unless the caller gives its own (isolated-vm needs no snapshot). */
-export const DEFAULT_EXEC_ARGV: readonly string[] = ['--no-node-snapshot'];
+/**
+ * Every sandbox child's Node flags. No concurrent Sparkplug: a backtest process of a full run
+ * beside stress-ng died with SIGSEGV in V8's batch baseline compile handing a job to a worker
+ * thread (`BaselineBatchCompiler::CompileBatchConcurrent` → `DefaultJobState::CallOnWorkerThread`,
+ * a call through a null pointer; the core's stack, 2026-11-27) — the platform isolated-vm gives
+ * its isolates has no such thread to offer. Baseline code is then compiled on the isolate's own
+ * thread, inside the call's CPU budget.
+ */
+export const DEFAULT_EXEC_ARGV: readonly string[] = ['--no-node-snapshot', '--no-concurrent-sparkplug'];
 
 /**
  * Scheduling niceness of sandbox children unless the caller gives its own: when the cores are busy
