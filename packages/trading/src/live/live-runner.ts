@@ -41,6 +41,7 @@ import { fillOnTrade, fillWave, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
 import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
 import { catchUp, OrderHolds, RecentCandles } from './run-catch-up.ts';
+import { RunsByFeed } from './runs-by-feed.ts';
 import { inherit, rebuild, resumePoint, storedHistory, storedUntilNow, warmUpNew } from './run-restore.ts';
 import { WaveLanes } from './wave-lanes.ts';
 
@@ -69,8 +70,8 @@ const DEFAULT_WARMUP_CPU_MS = 2_000;
 export class LiveRunner {
   readonly #o: LiveRunnerOptions;
   readonly #runs = new Map<string, LiveRun>();
-  /** Runs by `symbol\u0000interval`. */
-  readonly #byFeed = new Map<string, LiveRun[]>();
+  /** Runs by feed, for the waves. */
+  readonly #byFeed = new RunsByFeed();
   /** The runs' orders at the desk: runs by client order id, for the fills the desk reports. */
   readonly #orders: RunOrders;
   readonly #cpuMs: number;
@@ -201,10 +202,7 @@ export class LiveRunner {
     this.#runs.set(spec.id, run);
     this.#orders.track(run);
     for (const event of carry?.replacing?.splice(0) ?? []) this.#orders.apply(run, event);
-    for (const f of spec.feeds) {
-      const key = `${f.symbol}\u0000${f.interval}`;
-      this.#byFeed.set(key, [...(this.#byFeed.get(key) ?? []), run]);
-    }
+    this.#byFeed.add(run);
     session.onLost?.(() => void this.#recover(run));
     this.#countRuns();
     if (run.catchingUp) {
@@ -256,13 +254,7 @@ export class LiveRunner {
     const run = this.#runs.get(id);
     if (run === undefined) return false;
     this.#runs.delete(id);
-    for (const f of run.spec.feeds) {
-      const key = `${f.symbol}\u0000${f.interval}`;
-      this.#byFeed.set(
-        key,
-        (this.#byFeed.get(key) ?? []).filter((r) => r !== run),
-      );
-    }
+    this.#byFeed.remove(run);
     this.#orders.untrack(run);
     run.session.dispose();
     this.#countRuns();
@@ -400,7 +392,7 @@ export class LiveRunner {
     const later: Array<[LiveRun, FeedCandle, (answer: Answer | undefined) => void]> = [];
     this.#turns.start();
     for (const candle of candles)
-      for (const run of this.#byFeed.get(`${candle.symbol}\u0000${candle.interval}`) ?? []) {
+      for (const run of this.#byFeed.of(candle)) {
         if (!decidesNow(run, this.#o.owns)) continue;
         if (!touched.has(run.spec.portfolioId)) {
           const f = claimCandle(run, candle);

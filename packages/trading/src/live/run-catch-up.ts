@@ -12,6 +12,7 @@ import type { IndexedCandle } from '@tickline/strategy';
 import type { FeedCandle, LiveRunnerOptions, LiveStrategySpec } from './live-runner-types.ts';
 import { paperBar } from './market-prices.ts';
 import { storedHistory } from './run-restore.ts';
+import { feedKey } from './runs-by-feed.ts';
 
 /**
  * Runs whose orders live bars pass over, as counted holds by `portfolioId\u0000strategyId`: a sync
@@ -56,7 +57,7 @@ export class RecentCandles {
   readonly #byFeed = new Map<string, FeedCandle[]>();
 
   add(candle: FeedCandle): void {
-    const key = `${candle.symbol}\u0000${candle.interval}`;
+    const key = feedKey(candle);
     let kept = this.#byFeed.get(key);
     if (kept === undefined) this.#byFeed.set(key, (kept = []));
     if (kept.some((c) => c.closeTime === candle.closeTime)) return;
@@ -72,8 +73,7 @@ export class RecentCandles {
   ): Array<FeedCandle & { k: number }> {
     const found: Array<FeedCandle & { k: number }> = [];
     feeds.forEach((f, k) => {
-      for (const c of this.#byFeed.get(`${f.symbol}\u0000${f.interval}`) ?? [])
-        if (c.closeTime > after(k)) found.push({ ...c, k });
+      for (const c of this.#byFeed.get(feedKey(f)) ?? []) if (c.closeTime > after(k)) found.push({ ...c, k });
     });
     return found.sort((a, b) => a.closeTime - b.closeTime || a.k - b.k);
   }
