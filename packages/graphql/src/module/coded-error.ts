@@ -5,7 +5,7 @@
  * code but not its text (the statement). Shared by the HTTP error formatter and the
  * subscriptions, whose errors graphql-ws sends as they are thrown.
  */
-import { describeErrorCode, isTicklineError } from '@tickline/kernel';
+import { clientView, describeErrorCode, isTicklineError } from '@tickline/kernel';
 import { GraphQLError } from 'graphql';
 
 /** What an error answers in `message` and `extensions`. */
@@ -19,8 +19,6 @@ export interface CodedError {
 export const BAD_REQUEST = 'HTTP_BAD_REQUEST';
 /** REST's code for an unexpected failure. */
 export const INTERNAL = 'HTTP_INTERNAL';
-const STORE_CODE_PREFIX = 'STORE_';
-const STORE_MESSAGE = 'database error';
 const FASTIFY_PREFIX = 'FST_';
 /** REST's codes (the server's catalogue) for the statuses Fastify refuses a request with. */
 const TRANSPORT_CODES: Readonly<Record<number, string>> = {
@@ -60,12 +58,8 @@ export function codeOfError(error: unknown): CodedError | undefined {
   }
   if (!isTicklineError(error)) return undefined;
   const described = describeErrorCode(error.code);
-  if (!described) return undefined;
-  // A platform fault (a statement the database refused): unexpected, its text is for the log.
-  if (described.httpStatus === 500) return undefined;
-  // The store's errors carry the statement and its SQLSTATE; a conflict or an outage keeps its code.
-  if (error.code.startsWith(STORE_CODE_PREFIX)) return { code: error.code, message: STORE_MESSAGE };
-  return { code: error.code, message: error.message, details: error.details };
+  // A platform fault is unexpected (its text is for the log); a store error keeps only its code.
+  return described === undefined ? undefined : clientView(error, described.httpStatus);
 }
 
 /**

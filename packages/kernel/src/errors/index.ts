@@ -3,6 +3,7 @@ export { TicklineError, isTicklineError, errorGuard } from './tickline-error.ts'
 export type { TicklineErrorOptions } from './tickline-error.ts';
 export { defineErrorCodes, describeErrorCode, isUnavailableError, listErrorCodes } from './catalogue.ts';
 export type { ErrorDescription, ErrorCatalogue } from './catalogue.ts';
+export { clientView, isStoreCode, type ClientView } from './client-view.ts';
 export * from './kernel-errors.ts';
 export {
   KernelErrorCodes,

@@ -3,7 +3,7 @@
  * the status from the error catalogue. A 500 is always `HTTP_INTERNAL` with a fixed message (the
  * log has the error). Unknown routes answer 404 in the same shape.
  */
-import { isTicklineError, listErrorCodes } from '@tickline/kernel';
+import { clientView, isStoreCode, isTicklineError, listErrorCodes } from '@tickline/kernel';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServerErrorCodes, type ServerErrorCode } from '../errors.ts';
 import { issuesFromFastify, issuesFromZod, summarizeIssues } from './plugins/validation/validation-issues.ts';
@@ -30,8 +30,6 @@ const BY_STATUS: Record<number, ServerErrorCode> = {
 
 /** The whole message of every 500: what failed is in the log, under the request id. */
 const INTERNAL_MESSAGE = 'internal error';
-const STORE_CODE_PREFIX = 'STORE_';
-const STORE_MESSAGE = 'database error';
 
 let statusByCode: Map<string, number> | undefined;
 
@@ -56,19 +54,13 @@ export function mapError(error: unknown): Mapped {
   }
   if (isTicklineError(error)) {
     const status = statusFor(error.code);
-    // A platform fault (a statement the database refused, a broken config): its message and
-    // details are for the log, the client learns only that it failed.
-    if (status === 500) return shaped('HTTP_INTERNAL', INTERNAL_MESSAGE);
-    // The store's errors carry the statement and its SQLSTATE: a conflict or an outage keeps its
-    // code and status (a client may retry on it), never that text.
-    if (status !== undefined && error.code.startsWith(STORE_CODE_PREFIX))
-      return { status, body: { error: { code: error.code, message: STORE_MESSAGE } } };
     if (status !== undefined) {
-      const details = (error as { details?: Record<string, unknown> }).details;
-      return {
-        status,
-        body: { error: { code: error.code, message: error.message, ...(details ? { details } : {}) } },
-      };
+      // A platform fault says only that it failed; a store error keeps its code and status (a
+      // client may retry on it), never its statement (kernel's clientView: GraphQL's rule too).
+      const view = clientView(error, status);
+      return view === undefined
+        ? shaped('HTTP_INTERNAL', INTERNAL_MESSAGE)
+        : { status, body: { error: view } };
     }
   }
   const status = fastifyError.statusCode;
@@ -103,7 +95,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const { status, body } = mapError(error);
     // Client mistakes are not server errors (STYLE §6): only 5xx, and a store error whatever its
     // status (a domain let it through untranslated), are logged as errors, in full.
-    if (status >= 500 || (isTicklineError(error) && error.code.startsWith(STORE_CODE_PREFIX)))
+    if (status >= 500 || (isTicklineError(error) && isStoreCode(error.code)))
       request.log.error({ err: error, code: body.error.code }, 'request failed');
     else request.log.debug({ code: body.error.code, message: body.error.message }, 'request rejected');
     // A refusal that says when to come back (a suspension, a quota window) says it the HTTP way too.
