@@ -60,9 +60,11 @@ export class RecentCandles {
     const key = feedKey(candle);
     let kept = this.#byFeed.get(key);
     if (kept === undefined) this.#byFeed.set(key, (kept = []));
-    if (kept.some((c) => c.closeTime === candle.closeTime)) return;
-    kept.push(candle);
-    kept.sort((a, b) => a.closeTime - b.closeTime);
+    const last = kept.at(-1);
+    if (last === undefined || candle.closeTime > last.closeTime) kept.push(candle);
+    // Late or again (a redelivery): kept in close-time order, once.
+    else if (kept.some((c) => c.closeTime === candle.closeTime)) return;
+    else kept.splice(kept.findIndex((c) => c.closeTime > candle.closeTime), 0, candle);
     if (kept.length > RECENT_PER_FEED) kept.shift();
   }
 
