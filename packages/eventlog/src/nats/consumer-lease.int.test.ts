@@ -2,7 +2,7 @@
  * Two processes holding one durable (each a connection of its own here): one hands records out,
  * the other stands by; a clean close hands over at once, a dead holder's lease expires.
  */
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { requireBinary, startNatsServer, until, type NatsServerHandle } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,6 +157,39 @@ describe.skipIf(!nats.available)(`nats consumer lease ${nats.reason ?? ''}`, () 
       await nc.request(`$TL.LEASE.${options.stream}.fanout`, 'dead-host:1', { headers: h, timeout: 5_000 });
       const shared = await log.consumer('fanout', { shared: true });
       expect((await shared.fetch({ max: 5, waitMs: 200 })).length).toBe(5);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('order - a holder that died with records unacknowledged: the next one hands those out first, then the rest', async () => {
+    const options = { ...uniqueOptions(), ackWaitMs: 1_000 };
+    const log = await createNatsEventLog(options);
+    try {
+      const appended = Array.from({ length: 12 }, () => sampleRecord('k'));
+      await log.append(appended);
+      await (await log.consumer('projection')).close();
+      // The dead holder: it was sent records 1..5 and never acknowledged them. The durable's
+      // delivered sequence already counts them, so nothing in the next holder's numbering jumps.
+      const raw = await jetstream(nc).consumers.get(options.stream, 'projection');
+      const lost = await raw.fetch({ max_messages: 5, expires: 2_000 });
+      let taken = 0;
+      for await (const _ of lost) if (++taken === 5) break;
+      expect(taken).toBe(5);
+
+      const next = (await log.consumer('projection')) as NatsLogConsumer;
+      const got: LogRecord[] = [];
+      await until(
+        async () => {
+          const batch = await next.fetch({ max: 16, waitMs: 200 });
+          got.push(...batch);
+          if (batch.length > 0) await next.ack(batch.at(-1)!.offset);
+          return new Set(got.map((r) => r.id)).size === appended.length;
+        },
+        { timeoutMs: 15_000, what: 'every record handed out' },
+      );
+      expect(got.map((r) => r.id)).toEqual(appended.map((r) => r.id));
+      expect(next.orderGaps).toBeGreaterThanOrEqual(1);
     } finally {
       await log.close();
     }

@@ -9,7 +9,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { EventLogError } from '../port/errors.ts';
 import type { FetchOptions, LogConsumer, LogRecord, Offset } from '../port/event-log.ts';
 import type { ConsumerLease } from './consumer-lease.ts';
-import { DeliveryOrder } from './delivery-order.ts';
+import { DeliveryOrder, type DurablePosition } from './delivery-order.ts';
 import { PullRequester, type DeliveredMessage } from './pull-request.ts';
 import { deliveredRecord } from './record-codec.ts';
 import type { SubjectScheme } from './subjects.ts';
@@ -19,11 +19,7 @@ const NAK = '-NAK';
 /** How often a standby tries to take the lease (at most; `waitMs` may be shorter). */
 const STANDBY_POLL_MS = 1_000;
 
-/** Where the durable stands on the server: its info's `delivered.consumer_seq` and `ack_wait`. */
-export interface DurablePosition {
-  consumerSeq: number;
-  ackWaitMs: number;
-}
+export type { DurablePosition };
 
 /** What a consumer needs from its log. */
 export interface NatsConsumerContext {
@@ -76,7 +72,7 @@ export class NatsLogConsumer implements LogConsumer {
 
   /** Where the durable stands on the server, read when it is opened (see DeliveryOrder). */
   resumeAfter(position: DurablePosition): void {
-    this.#order.resumeAfter(position.consumerSeq, position.ackWaitMs);
+    this.#order.resumeAfter(position);
   }
 
   /** True while this process hands out the durable's records (false on a standby). */

@@ -7,6 +7,13 @@
  * records out at once would break order per key, so a jump in the consumer sequence holds
  * delivery until the lost records have had time to come back, then releases everything sorted by
  * stream sequence with duplicates dropped. Observed in CI: records 1–305 arrived after 306+.
+ *
+ * The same loss hides from the consumer sequence when the consumer is opened again after it: the
+ * durable's `delivered.consumer_seq` already counts the deliveries that never arrived. What the
+ * durable still waits acknowledgements for (`num_ack_pending`, all at or before
+ * `delivered.stream_seq`) comes back as redeliveries, so a consumer opened with some outstanding
+ * holds until that many of them have arrived, or the hold time has passed. Observed in CI: after a
+ * stream leader died, records 2004–2022 of one key arrived after 2028–2094.
  */
 
 /** What the guard needs to know about one delivery. */
@@ -23,12 +30,26 @@ export interface OrderedDelivery {
  */
 const HOLD_ACK_WAITS = 2;
 
+/** Where a durable stands when it is opened, from its consumer info. */
+export interface DurablePosition {
+  /** `delivered.consumer_seq`: the last delivery it numbered. */
+  consumerSeq: number;
+  /** `config.ack_wait` in ms (0 when the server does not say). */
+  ackWaitMs: number;
+  /** `delivered.stream_seq`: the last record it delivered. */
+  streamSeq: number;
+  /** `num_ack_pending`: delivered records not yet acknowledged, each to come back. */
+  ackPending: number;
+}
+
 export class DeliveryOrder<T extends OrderedDelivery> {
   #holdMs: number;
   readonly #now: () => number;
   #nextConsumerSeq = 1;
   #holdUntil = 0;
   #gaps = 0;
+  /** Opened with deliveries outstanding: stream sequences up to `upTo`, `count` of them. */
+  #outstanding: { until: number; upTo: number; count: number; back: Set<number> } | undefined;
 
   /**
    * @param ackWaitMs the consumer's `ack_wait` until {@link resumeAfter} tells the server's own.
@@ -44,11 +65,16 @@ export class DeliveryOrder<T extends OrderedDelivery> {
    * durable over from another holder): its info's `delivered.consumer_seq`, and its `ack_wait`
    * as the server has it (a durable made earlier keeps its own).
    */
-  resumeAfter(consumerSeq: number, ackWaitMs: number): void {
-    this.#nextConsumerSeq = consumerSeq + 1;
+  resumeAfter(position: DurablePosition): void {
+    this.#nextConsumerSeq = position.consumerSeq + 1;
     // A hold from before belongs to deliveries numbered before this position.
     this.#holdUntil = 0;
-    if (ackWaitMs > 0) this.#holdMs = HOLD_ACK_WAITS * ackWaitMs;
+    if (position.ackWaitMs > 0) this.#holdMs = HOLD_ACK_WAITS * position.ackWaitMs;
+    this.#outstanding =
+      position.ackPending > 0
+        ? { until: this.#now() + this.#holdMs, upTo: position.streamSeq, count: position.ackPending, back: new Set() }
+        : undefined;
+    if (this.#outstanding) this.#gaps++;
   }
 
   /** Records one arrival; a jump past the expected consumer sequence starts (or extends) a hold. */
@@ -58,14 +84,21 @@ export class DeliveryOrder<T extends OrderedDelivery> {
       this.#holdUntil = this.#now() + this.#holdMs;
     }
     this.#nextConsumerSeq = Math.max(this.#nextConsumerSeq, delivery.consumerSeq + 1);
+    const outstanding = this.#outstanding;
+    if (outstanding && delivery.seq <= outstanding.upTo) {
+      outstanding.back.add(delivery.seq);
+      if (outstanding.back.size >= outstanding.count) this.#outstanding = undefined;
+    }
   }
 
   /** Milliseconds until a hold ends; 0 when deliveries may be handed out. */
   holdRemainingMs(): number {
-    return Math.max(0, this.#holdUntil - this.#now());
+    const now = this.#now();
+    if (this.#outstanding && this.#outstanding.until <= now) this.#outstanding = undefined;
+    return Math.max(0, this.#holdUntil - now, (this.#outstanding?.until ?? 0) - now);
   }
 
-  /** Gaps seen since the consumer opened. */
+  /** Gaps seen since the consumer opened (an opening with deliveries outstanding counts as one). */
   get gaps(): number {
     return this.#gaps;
   }

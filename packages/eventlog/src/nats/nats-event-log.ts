@@ -65,7 +65,12 @@ export async function createNatsEventLog(options: NatsEventLogOptions): Promise<
 }
 
 function positionOf(info: JsConsumerInfo): DurablePosition {
-  return { consumerSeq: info.delivered.consumer_seq, ackWaitMs: (info.config.ack_wait ?? 0) / NANOS_PER_MS };
+  return {
+    consumerSeq: info.delivered.consumer_seq,
+    ackWaitMs: (info.config.ack_wait ?? 0) / NANOS_PER_MS,
+    streamSeq: info.delivered.stream_seq,
+    ackPending: info.num_ack_pending,
+  };
 }
 
 function asUnavailable(message: string, error: unknown): EventLogError {
