@@ -76,7 +76,10 @@ describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reaso
     const before = positions(records);
     await until(() => records.every((r) => resumed.get(r.playerId)?.zoneId === zoneId), {
       timeoutMs: 60_000,
-      what: `every bot of ${zoneId} resumed (${resumed.size}/${records.length})`,
+      what: `every bot of ${zoneId} resumed (${records.filter((r) => resumed.get(r.playerId)?.zoneId === zoneId).length}/${records.length})`,
+    }).catch((error: unknown) => {
+      printZoneLogs();
+      throw error;
     });
     const delays = records.map((r) => resumed.get(r.playerId)!.at - since).sort((x, y) => x - y);
     console.log(
@@ -88,6 +91,16 @@ describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reaso
       expect(Math.abs(seen.x - was.x)).toBeLessThan(0.05);
       expect(Math.abs(seen.y - was.y)).toBeLessThan(0.05);
       expect(r.closed).toBeUndefined();
+    }
+  }
+  /** What the processes said about zones, warnings and errors: a failure here is otherwise silent. */
+  function printZoneLogs(): void {
+    for (const p of cluster!.processes()) {
+      const lines = p
+        .logLines()
+        .filter((l) => (typeof l.level === 'number' && l.level >= 40) || typeof l.zone === 'string')
+        .slice(-40);
+      console.error(`--- ${p.role} ${ownerOf(p)}\n${lines.map((l) => JSON.stringify(l)).join('\n')}`);
     }
   }
   /** Each zone listed exactly once on the gateway (no process runs a copy). */
