@@ -171,7 +171,7 @@ describe.skipIf(!nats.available)(`nats consumer lease ${nats.reason ?? ''}`, () 
       await (await log.consumer('projection')).close();
       // The dead holder: it was sent records 1..5 and never acknowledged them. The durable's
       // delivered sequence already counts them, so nothing in the next holder's numbering jumps.
-      const raw = await jetstream(nc).consumers.get(options.stream, 'projection');
+      const raw = await jetstream(nc).consumers.get(options.stream!, 'projection');
       const lost = await raw.fetch({ max_messages: 5, expires: 2_000 });
       let taken = 0;
       for await (const _ of lost) if (++taken === 5) break;

@@ -129,4 +129,38 @@ describe('zone failover', () => {
     await watcher.stop();
     expect(adopted).toEqual(['east']);
   });
+
+  it('failover - a take-over whose recovery fails is tried again on the next check, not left for the claim to go stale', async () => {
+    const { directory, claims } = sharedDirectory([entry('east', 5_000)]);
+    const attempts: string[] = [];
+    let recovers = false;
+    const local: string[] = [];
+    const watcher = await startZoneFailover(
+      {
+        directory,
+        owner: 'b',
+        local: () => local,
+        adopt: async (zoneId, epoch) => {
+          attempts.push(`${zoneId}@${epoch}`);
+          if (!recovers) throw new Error('snapshot store timed out');
+          local.push(zoneId);
+        },
+        failoverAfterMs: 1_500,
+        intervalMs: 60_000,
+        logger: silentLogger,
+      },
+      context,
+    );
+    await watcher.check();
+    expect(attempts).toEqual(['east@1']);
+    recovers = true;
+    await watcher.check();
+    // The same claim (epoch 1), recovered this time; nothing more once it runs here.
+    expect(attempts).toEqual(['east@1', 'east@1']);
+    await watcher.check();
+    await watcher.stop();
+    expect(attempts).toHaveLength(2);
+    expect(claims.get('east')).toBe('b');
+  });
 });
+

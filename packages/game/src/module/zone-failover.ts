@@ -42,14 +42,37 @@ export async function startZoneFailover(
   let running: Promise<void> | undefined;
   let stopped = false;
   let warnedAt = 0;
+  const staleAfterMs = Math.max(ADOPTION_STALE_AFTER_MS, options.failoverAfterMs);
+  /**
+   * Zones taken here whose recovery failed (a store slow under load): the claim keeps every peer
+   * off for `staleAfterMs`, so this process tries again on each check while it holds them, rather
+   * than leaving players with nowhere to resume until the claim goes stale.
+   */
+  const failed = new Map<string, { epoch: number; takenAt: number }>();
+  async function adopt(zoneId: string, epoch: number, takenAt: number): Promise<void> {
+    const started = Date.now();
+    try {
+      await options.adopt(zoneId, epoch);
+      failed.delete(zoneId);
+      logger.info({ zone: zoneId, recoverMs: Date.now() - started }, 'zone taken over');
+    } catch (error) {
+      const retry = Date.now() - takenAt < staleAfterMs;
+      if (retry) failed.set(zoneId, { epoch, takenAt });
+      else failed.delete(zoneId);
+      logger.warn({ err: error, zone: zoneId, retry }, 'zone take-over failed');
+    }
+  }
   async function check(): Promise<void> {
     try {
+      for (const [zoneId, { epoch, takenAt }] of failed)
+        if (!stopped) await adopt(zoneId, epoch, takenAt);
       const local = new Set(options.local());
       for (const orphan of await directory.orphans(options.failoverAfterMs)) {
         if (stopped || local.has(orphan.zoneId) || orphan.handoffFrom === options.owner) continue;
+        if (failed.has(orphan.zoneId)) continue;
         const epoch = await directory.acquire(orphan.zoneId, options.owner, {
           expectedEpoch: orphan.epoch ?? 0,
-          staleAfterMs: Math.max(ADOPTION_STALE_AFTER_MS, options.failoverAfterMs),
+          staleAfterMs,
         });
         if (epoch === undefined) continue;
         const silentMs = Date.now() - orphan.updatedAt;
@@ -57,9 +80,7 @@ export async function startZoneFailover(
           { zone: orphan.zoneId, silentMs, was: orphan.ws ?? orphan.tcp },
           orphan.handoffFrom ? 'taking over a zone handed off' : 'taking over an orphaned zone',
         );
-        const started = Date.now();
-        await options.adopt(orphan.zoneId, epoch);
-        logger.info({ zone: orphan.zoneId, recoverMs: Date.now() - started }, 'zone taken over');
+        await adopt(orphan.zoneId, epoch, Date.now());
       }
     } catch (error) {
       if (Date.now() - warnedAt > 10_000) {
