@@ -24,6 +24,7 @@ import {
   type ResolvedConsumerRunnerOptions,
 } from './consumer-options.ts';
 import { describeError } from './dead-letter.ts';
+import { giveWayToLateLoop, watchLoop } from './loop-yield.ts';
 import { processBatch, type BatchDependencies, type ConsumerCounts } from './process-batch.ts';
 import { ConsumerStoppedError } from './retry-until-stopped.ts';
 
@@ -145,6 +146,15 @@ class Runner implements ConsumerRunner {
   }
 
   async #run(logger: Logger): Promise<void> {
+    const unwatch = watchLoop();
+    try {
+      await this.#batches(logger);
+    } finally {
+      unwatch();
+    }
+  }
+
+  async #batches(logger: Logger): Promise<void> {
     const options = this.#options;
     const signal = this.#abort.signal;
     const deps = this.#dependencies(logger);
@@ -176,6 +186,8 @@ class Runner implements ConsumerRunner {
         this.#counts.batches++;
         this.#error = undefined;
         failures = 0;
+        // A backlog handled a batch a turn would keep the loop's timers (a game's tick) waiting.
+        await giveWayToLateLoop(signal);
       } catch (error) {
         if (signal.aborted || error instanceof ConsumerStoppedError) break;
         this.#error = error;
