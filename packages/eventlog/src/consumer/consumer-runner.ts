@@ -72,6 +72,8 @@ class Runner implements ConsumerRunner {
   #consumer: LogConsumer | undefined;
   #loop: Promise<void> | undefined;
   #lagTimer: NodeJS.Timeout | undefined;
+  /** Releases this runner's share of the loop probe (see loop-yield.ts). */
+  #unwatchLoop: (() => void) | undefined;
   #lag: number | undefined;
   #lastOffset: Offset = 0;
   #turn = 0;
@@ -114,6 +116,7 @@ class Runner implements ConsumerRunner {
     // Opened here so a start fails loudly (consumer busy, log closed) instead of in the loop.
     this.#consumer = await this.#open();
     this.#state = 'running';
+    this.#unwatchLoop = watchLoop();
     this.#loop = this.#run(logger).catch((error: unknown) => context.fail(error));
     this.#lagTimer = setInterval(() => void this.#refreshLag(logger), options.lagIntervalMs).unref();
     void this.#refreshLag(logger);
@@ -129,6 +132,7 @@ class Runner implements ConsumerRunner {
     this.#abort.abort();
     clearInterval(this.#lagTimer);
     await this.#loop;
+    this.#unwatchLoop?.();
     await this.#consumer?.close().catch(() => {});
     this.#consumer = undefined;
     this.#state = 'stopped';
@@ -146,15 +150,6 @@ class Runner implements ConsumerRunner {
   }
 
   async #run(logger: Logger): Promise<void> {
-    const unwatch = watchLoop();
-    try {
-      await this.#batches(logger);
-    } finally {
-      unwatch();
-    }
-  }
-
-  async #batches(logger: Logger): Promise<void> {
     const options = this.#options;
     const signal = this.#abort.signal;
     const deps = this.#dependencies(logger);

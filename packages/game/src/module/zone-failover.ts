@@ -68,8 +68,8 @@ export async function startZoneFailover(
         if (!stopped) await adopt(zoneId, epoch, takenAt);
       const local = new Set(options.local());
       for (const orphan of await directory.orphans(options.failoverAfterMs)) {
-        if (stopped || local.has(orphan.zoneId) || orphan.handoffFrom === options.owner) continue;
-        if (failed.has(orphan.zoneId)) continue;
+        if (stopped || local.has(orphan.zoneId) || failed.has(orphan.zoneId)) continue;
+        if (orphan.handoffFrom === options.owner) continue;
         const epoch = await directory.acquire(orphan.zoneId, options.owner, {
           expectedEpoch: orphan.epoch ?? 0,
           staleAfterMs,
