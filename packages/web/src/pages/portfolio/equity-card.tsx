@@ -43,7 +43,7 @@ export function EquityCard({ portfolio }: { portfolio: PortfolioDetail }): React
       {history.status === 'error' && !history.data ? (
         <ErrorState error={history.error} onRetry={history.reload} />
       ) : null}
-      <EquityChart points={points} />
+      <EquityChart points={points} {...(history.status === 'ready' ? { fitKey: range } : {})} />
     </section>
   );
 }

@@ -3,7 +3,14 @@
  * the stored history plus the live figure, updated in place rather than redrawn.
  */
 import type { EquityPoint } from '@tickline/client';
-import { AreaSeries, ColorType, createChart, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import {
+  AreaSeries,
+  ColorType,
+  createChart,
+  type IChartApi,
+  type ISeriesApi,
+  type UTCTimestamp,
+} from 'lightweight-charts';
 import { useEffect, useRef, type ReactNode } from 'react';
 
 /** One value per second: the chart's time axis needs strictly increasing seconds. */
@@ -15,9 +22,21 @@ function toSeries(points: readonly EquityPoint[]) {
     .map(([time, value]) => ({ time: time as UTCTimestamp, value }));
 }
 
-export function EquityChart({ points }: { points: readonly EquityPoint[] }): ReactNode {
+/**
+ * `fitKey` names the history shown (the range): when it changes to a loaded one the time axis fits
+ * the points, so a new range fills the chart; live points after that leave the user's zoom alone.
+ */
+export function EquityChart({
+  points,
+  fitKey,
+}: {
+  points: readonly EquityPoint[];
+  fitKey?: string;
+}): ReactNode {
   const host = useRef<HTMLDivElement>(null);
+  const chartRef = useRef<IChartApi>(null);
   const series = useRef<ISeriesApi<'Area'>>(null);
+  const fitted = useRef<string>(undefined);
   useEffect(() => {
     const style = getComputedStyle(document.documentElement);
     const text = style.getPropertyValue('--muted').trim() || '#8b9bb0';
@@ -29,6 +48,7 @@ export function EquityChart({ points }: { points: readonly EquityPoint[] }): Rea
       timeScale: { timeVisible: true, borderColor: grid },
       rightPriceScale: { borderColor: grid },
     });
+    chartRef.current = chart;
     series.current = chart.addSeries(AreaSeries, {
       lineColor: '#38bdf8',
       topColor: 'rgba(56, 189, 248, 0.35)',
@@ -38,12 +58,18 @@ export function EquityChart({ points }: { points: readonly EquityPoint[] }): Rea
     });
     return () => {
       series.current = null;
+      chartRef.current = null;
+      fitted.current = undefined;
       chart.remove();
     };
   }, []);
   useEffect(() => {
     series.current?.setData(toSeries(points));
-  }, [points]);
+    if (fitKey !== undefined && fitKey !== fitted.current && points.length > 0) {
+      chartRef.current?.timeScale().fitContent();
+      fitted.current = fitKey;
+    }
+  }, [points, fitKey]);
   return (
     <div className="chart equity-chart" ref={host} data-testid="equity-chart" aria-label="Equity over time" />
   );

@@ -6,7 +6,7 @@ import type { Order } from '@tickline/client';
 import type { ReactNode } from 'react';
 import { Empty } from '../../components/states.tsx';
 import { formatPrice } from '../markets/market-format.ts';
-import { formatQuantity, formatUsd, rejectText, STATUS_LABEL, STATUS_PILL } from './portfolio-format.ts';
+import { formatQuantity, formatUsd, orderRejectText, STATUS_LABEL, STATUS_PILL } from './portfolio-format.ts';
 
 function describe(order: Order): string {
   const price = order.price === undefined ? '' : ` @ ${formatPrice(order.price)}`;
@@ -129,7 +129,7 @@ export function OrderHistory({ orders }: { orders: readonly Order[] }): ReactNod
                   </span>
                   {o.status === 'rejected' ? (
                     <div className="small muted" title={o.detail}>
-                      {rejectText(o.rejectReason)}
+                      {orderRejectText(o)}
                     </div>
                   ) : null}
                 </td>

@@ -2,7 +2,12 @@
  * @module How the portfolio pages word things: money and quantities, order statuses as pills, and
  * every refusal reason and error code an order ticket can meet as a sentence that says what to do.
  */
-import { isTicklineApiError, type Order, type RejectReason } from '@tickline/client';
+import {
+  isTicklineApiError,
+  type Order,
+  type PortfolioRiskLimits,
+  type RejectReason,
+} from '@tickline/client';
 import { errorMessage } from '../../components/states.tsx';
 
 /** The quote currency of the paper venue's symbols (`BASE-USDT`): shown as dollars. */
@@ -49,7 +54,8 @@ const REASONS: Record<RejectReason, string> = {
   unknown_symbol: 'This symbol is not traded on the paper venue. Pick a listed market.',
   market_closed: 'This market is not trading right now.',
   invalid_order: 'The quantity or price breaks the venue’s rules.',
-  risk_limit: 'A risk limit of your portfolio refused it (position size, order value, daily loss or orders per minute).',
+  risk_limit:
+    'A risk limit of your portfolio refused it (position size, order value, daily loss or orders per minute).',
   kill_switch: 'The kill switch is on: new orders are refused until it is released.',
   rate_limited: 'Too many orders at once. Wait a moment and retry.',
   clock_skew: 'The venue refused the request’s timestamp. Retry.',
@@ -62,6 +68,38 @@ export function rejectText(reason: RejectReason | undefined): string {
   return reason === undefined ? 'The order was refused.' : REASONS[reason];
 }
 
+/** The risk limits as the Risk controls card labels them (and order refusals name them). */
+export const RISK_LIMIT_LABELS: Readonly<Record<keyof PortfolioRiskLimits, string>> = {
+  maxPositionPercent: 'Max position (% of equity)',
+  maxDailyLossPercent: 'Max daily loss (% of equity)',
+  maxPositionValue: 'Max position value (USDT)',
+  maxOrderNotional: 'Max order value (USDT)',
+  maxDailyLoss: 'Max daily loss (USDT)',
+  maxOrdersPerMinute: 'Max orders per minute',
+};
+
+/**
+ * Which risk limit refused an order and by how much, from the order check's detail
+ * (`max_position_value: position in BTC-USDT would be worth 2982.63 (limit 1000)`), with the limit
+ * named as on the Risk controls card; undefined when the detail names no known limit.
+ */
+export function riskLimitText(detail: string | undefined): string | undefined {
+  const match = /^([a-z_]+):\s*(.+)$/s.exec(detail?.trim() ?? '');
+  // The order check names a limit in snake case (`max_position_value`), the API's field in camel case.
+  const key = match?.[1]!.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const label =
+    key !== undefined && Object.hasOwn(RISK_LIMIT_LABELS, key)
+      ? RISK_LIMIT_LABELS[key as keyof PortfolioRiskLimits]
+      : undefined;
+  return label === undefined ? undefined : `“${label}”: ${match![2]}.`;
+}
+
+/** An order's refusal in words: the limit that refused it when it was one, else the reason's sentence. */
+export function orderRejectText(order: Pick<Order, 'rejectReason' | 'detail'>): string {
+  const limit = order.rejectReason === 'risk_limit' ? riskLimitText(order.detail) : undefined;
+  return limit === undefined ? rejectText(order.rejectReason) : `Refused by your risk limit ${limit}`;
+}
+
 /**
  * An order ticket's error: the reason of a refusal (with its code), the field a 400 names, or the
  * API's own message — always with the code, so a support question can quote it.
@@ -70,7 +108,8 @@ export function orderErrorText(error: unknown): string {
   if (!isTicklineApiError(error)) return errorMessage(error);
   if (error.code === 'STRATEGY_BROKER_ORDER_REJECTED') {
     const reason = (error.details as { reason?: RejectReason } | undefined)?.reason;
-    return `Rejected — ${rejectText(reason)} (${reason ?? error.code})`;
+    const text = orderRejectText({ ...(reason ? { rejectReason: reason } : {}), detail: error.message });
+    return `Rejected — ${text} (${reason ?? error.code})`;
   }
   if (error.code === 'HTTP_BAD_REQUEST') return `Check the order: ${error.message} (${error.code})`;
   return codedErrorText(error);

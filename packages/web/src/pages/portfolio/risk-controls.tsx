@@ -10,31 +10,39 @@ import { useSession } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
 import { ErrorState, errorMessage, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
-import { formatUsd } from './portfolio-format.ts';
+import { formatUsd, RISK_LIMIT_LABELS } from './portfolio-format.ts';
 
 const LIMITS: ReadonlyArray<{ key: keyof PortfolioRiskLimits; label: string; hint: string }> = [
   {
     key: 'maxPositionPercent',
-    label: 'Max position (% of equity)',
+    label: RISK_LIMIT_LABELS.maxPositionPercent,
     hint: 'Largest share of the equity one position may take.',
   },
   {
     key: 'maxDailyLossPercent',
-    label: 'Max daily loss (% of equity)',
+    label: RISK_LIMIT_LABELS.maxDailyLossPercent,
     hint: 'Loss since 00:00 UTC, as a share of the equity then, that stops new exposure.',
   },
   {
     key: 'maxPositionValue',
-    label: 'Max position value (USDT)',
+    label: RISK_LIMIT_LABELS.maxPositionValue,
     hint: 'Largest value one position may reach.',
   },
-  { key: 'maxOrderNotional', label: 'Max order value (USDT)', hint: 'Largest value of a single order.' },
+  {
+    key: 'maxOrderNotional',
+    label: RISK_LIMIT_LABELS.maxOrderNotional,
+    hint: 'Largest value of a single order.',
+  },
   {
     key: 'maxDailyLoss',
-    label: 'Max daily loss (USDT)',
+    label: RISK_LIMIT_LABELS.maxDailyLoss,
     hint: 'Loss since 00:00 UTC that stops new exposure.',
   },
-  { key: 'maxOrdersPerMinute', label: 'Max orders per minute', hint: 'Orders in any 60 seconds.' },
+  {
+    key: 'maxOrdersPerMinute',
+    label: RISK_LIMIT_LABELS.maxOrdersPerMinute,
+    hint: 'Orders in any 60 seconds.',
+  },
 ];
 
 export function RiskControls({ portfolioId }: { portfolioId: string }): ReactNode {

@@ -11,6 +11,7 @@ import { Link } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
+import { utcRangeText } from '../strategies/backtest-range.ts';
 import { RecursiveCard } from './recursive-card.tsx';
 import type { Overfitting, ResearchDetail, ResearchReport } from './research-types.ts';
 
@@ -65,8 +66,8 @@ export function ResearchPage({ id }: { id: string }): ReactNode {
           Research: {r.kind} · {r.feeds.map((f) => `${f.symbol} ${f.interval}`).join(', ')}
         </h1>
         <p className="muted">
-          <Link to={`/strategies/${r.strategyId}`}>strategy v{r.version}</Link> · {r.from.slice(0, 16)} →{' '}
-          {r.to.slice(0, 16)} · <span data-testid="research-status">{r.status}</span>
+          <Link to={`/strategies/${r.strategyId}`}>strategy v{r.version}</Link> · {utcRangeText(r.from)} →{' '}
+          {utcRangeText(r.to)} · <span data-testid="research-status">{r.status}</span>
           {active ? ` ${pct(done)}` : ''}
           {r.error ? ` · ${r.error.code}: ${r.error.message}` : ''}
         </p>
@@ -212,8 +213,8 @@ function OverfittingCard({ overfitting: o }: { overfitting: Overfitting }): Reac
           {fixed(o.deflatedSharpe.value, 4)}{' '}
           <span className="muted">
             probability the best of {o.deflatedSharpe.trials} trials
-            {o.priorTrials ? ` (${o.priorTrials} of them declared as tried before)` : ''} beats luck (per-bar SR{' '}
-            {fixed(o.deflatedSharpe.sharpe, 4)} vs {fixed(o.deflatedSharpe.benchmark, 4)} expected from
+            {o.priorTrials ? ` (${o.priorTrials} of them declared as tried before)` : ''} beats luck (per-bar
+            SR {fixed(o.deflatedSharpe.sharpe, 4)} vs {fixed(o.deflatedSharpe.benchmark, 4)} expected from
             chance)
           </span>
         </dd>

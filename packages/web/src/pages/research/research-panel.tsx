@@ -105,8 +105,8 @@ export function ResearchPanel({
             ))}
           </select>
         </label>
-        <Field label="Research from" name="from" type="datetime-local" required hint="UTC" />
-        <Field label="Research to" name="to" type="datetime-local" required hint="UTC" />
+        <Field label="Research from" name="from" type="datetime-local" step="1" required hint="UTC" />
+        <Field label="Research to" name="to" type="datetime-local" step="1" required hint="UTC" />
         {kind !== 'lookahead' ? (
           <Field
             label="Grid"
