@@ -88,6 +88,23 @@ export interface StepPart {
   reports: Array<[number, LiveReport]>;
 }
 
+/** V8's message for `import()` in a realm without a module loader (isolated-vm sets none). */
+const DYNAMIC_IMPORT = 'Not supported';
+
+/**
+ * What isolated-vm raises once a call into an isolate has returned: the first promise the
+ * strategy rejected and left unhandled — always so for `import()`, which V8 rejects at once in a
+ * realm without a module loader. The strategy's own doing, coded as its error.
+ */
+export function unhandledRejection(error: unknown): TicklineError {
+  const message = (error instanceof Error ? error.message : String(error)).slice(0, 1_000);
+  if (message === DYNAMIC_IMPORT)
+    return new TicklineError('STRATEGY_FORBIDDEN_API', 'import() is not available to strategies', {
+      details: { api: 'import()' },
+    });
+  return new TicklineError('STRATEGY_RUNTIME_ERROR', `a promise was rejected and not handled: ${message}`);
+}
+
 export /** A failure of a call into a tenant's isolate, as a coded error. */
 function classify(error: unknown, phase: 'setup' | 'evaluate' | 'step', limitMs: number): TicklineError {
   if (error instanceof TicklineError) return error;
@@ -103,6 +120,8 @@ function classify(error: unknown, phase: 'setup' | 'evaluate' | 'step', limitMs:
       { details: { cpuMs: limitMs } },
     );
   if (/call stack/i.test(message)) return new TicklineError('STRATEGY_STACK_OVERFLOW', message);
+  // Raised after the call returned, whichever call: see unhandledRejection.
+  if (message === DYNAMIC_IMPORT) return unhandledRejection(error);
   if (phase === 'evaluate') {
     if (/not available to strategies/.test(message) || /import/i.test(message))
       return new TicklineError('STRATEGY_FORBIDDEN_API', message, { details: { api: 'import' } });

@@ -15,7 +15,7 @@ import type ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
 import { type LiveReport, STEP_ROW } from './isolate-live.ts';
 import { stepBudgetMs, type Tenant, type TenantRun } from './live-tenant.ts';
-import { clampWall, classify, MAX_WALL_MS, onGrid } from './live-wire.ts';
+import { clampWall, classify, MAX_WALL_MS, onGrid, unhandledRejection } from './live-wire.ts';
 import { fromIsolate } from './sandbox.ts';
 
 /** One step message being decided: its rows, their runs, and what the slices found. */
@@ -52,6 +52,10 @@ const budgetScratch = (runs: number): Float64Array =>
  * go into `work`.
  */
 export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: number, owner: SliceOwner): void {
+  if (tenant.stepApart && to - from > 1) {
+    for (let i = from; i < to; i++) stepSlice(tenant, work, i, i + 1, owner);
+    return;
+  }
   let budgetMs = 0;
   const budgets = budgetScratch(to - from);
   for (let i = from; i < to; i++) {
@@ -93,8 +97,13 @@ export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: numb
         for (const id of [...tenant.runs]) owner.close(id);
         return;
       }
+      const row = quick<number>(api.stepping, []);
+      if (row < 0) {
+        afterCall(tenant, work, from, at, to, error, budgetMs, owner);
+        return;
+      }
       // Stopped mid-slice: the row being stepped ran away; those before it were decided.
-      stoppedAt = from + quick<number>(api.stepping, []);
+      stoppedAt = from + row;
       reported = 1;
     }
     const usedMs = Number(tenant.isolate.cpuTime - before) / NS_PER_MS;
@@ -117,6 +126,35 @@ export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: numb
     overBudget(work, at, end, (i) => budgets[i - from]!, owner);
     return;
   }
+}
+
+/**
+ * The call stepped every row and returned, then isolated-vm raised what came after it, still on
+ * the tenant's clock: the first promise its code rejected with no handler (`import()` always does),
+ * or a `.then` callback that ran past the backstop. Every row was decided (their reports stand). A
+ * lone run is the one that did it; among several runs of the tenant none can be named, so nobody is
+ * stopped this time and its runs are stepped one call each from now on, which names it next time.
+ */
+function afterCall(
+  tenant: Tenant,
+  work: StepWork,
+  from: number,
+  at: number,
+  to: number,
+  error: unknown,
+  budgetMs: number,
+  owner: SliceOwner,
+): void {
+  takeReports(tenant, work, from, at, to, owner);
+  for (let i = at; i < to; i++) work.cpuMs[i] = budgetMs / (to - at);
+  if (to - at > 1) {
+    tenant.stepApart = true;
+    return;
+  }
+  const coded = /timed out/i.test(error instanceof Error ? error.message : String(error))
+    ? classify(error, 'step', budgetMs)
+    : unhandledRejection(error);
+  owner.failed(at, work.runs[at]!, coded, work);
 }
 
 /** Reports of rows `at`..`end` of the slice starting at entry `from`: kept, or their runs failed. */

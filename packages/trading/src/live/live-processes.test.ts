@@ -69,6 +69,10 @@ export default defineStrategy({ onCandle(ctx) { n++; ctx.buy({ qty: 0.01, reason
   ),
   // ~20 ms of CPU on every candle, within its budget: a slow account the others must not wait for.
   busy: 'export default defineStrategy({ onCandle() { let x = 0; for (let i = 0; i < 2e7; i++) x += i; } });',
+  // A promise rejected with no handler, which isolated-vm raises once the call has returned:
+  // `import()` is always one (no module loader in the realm).
+  imports: at10("import('node:fs');"),
+  rejects: at10("(async () => { throw new Error('left unhandled'); })();"),
   // Buys on every candle it sees, counting them: warm-up candles must build state but place nothing.
   counts: `export default defineStrategy({
     init: () => ({ n: 0 }),
@@ -437,4 +441,42 @@ describe('live runs in sandbox processes', () => {
       await pool.stop();
     }
   }, 180_000);
+
+  it('a promise left rejected (import() among them) stops its own run only, and a tenant of several runs gets it named', async () => {
+    const pool = new LiveProcesses({ processes: 1, stallMs: 10_000 });
+    try {
+      const s = settings();
+      const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
+      // One process, entries by tenant: neighbours before and after each offender.
+      const runs: Array<[string, string, string]> = [
+        ['first', 'good', 'owner-a'],
+        ['imports', 'imports', 'owner-b'],
+        ['rejects', 'rejects', 'owner-c'],
+        ['sibling', 'counts', 'owner-c'],
+        ['last', 'good', 'owner-d'],
+      ];
+      for (const [id, strategyId, userId] of runs) await w.runner.enable({ ...spec(id, s), strategyId, userId });
+      await feedAll(w, candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 30, 6)));
+      expect(w.runner.status('imports')).toMatchObject({
+        state: 'paused',
+        pause: { code: 'STRATEGY_FORBIDDEN_API', reason: 'import() is not available to strategies' },
+      });
+      // Its tenant's two runs were one call: the first rejection could name neither, the next did.
+      expect(w.runner.status('rejects')).toMatchObject({
+        state: 'paused',
+        pause: {
+          code: 'STRATEGY_RUNTIME_ERROR',
+          reason: 'a promise was rejected and not handled: left unhandled',
+        },
+      });
+      for (const id of ['imports', 'rejects']) expect(w.runner.status(id)!.candles).toBeLessThanOrEqual(12);
+      for (const id of ['first', 'sibling', 'last'])
+        expect(w.runner.status(id)).toMatchObject({ state: 'running', candles: 30, errors: 0 });
+      expect(w.runner.status('sibling')!.lastSignals.at(-1)!.reason).toBe('seen 30');
+      // Stopped by their codes, not by a process killed for a stall.
+      expect(pool.stats()[0]).toMatchObject({ generation: 1 });
+    } finally {
+      await pool.stop();
+    }
+  }, 120_000);
 });
