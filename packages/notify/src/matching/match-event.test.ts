@@ -74,10 +74,16 @@ describe('match event', () => {
     ).toMatchObject({
       kind: 'order.filled',
       severity: 'urgent',
+      body: 'Bought 1 BTC-USD at 100.00',
     });
+    const filled = (quantity: unknown, price: unknown, side = 'sell') =>
+      matchEvent(event('portfolio.order.filled', { userId: user, symbol: 'BTC-USDT', side, quantity, price }))
+        ?.body;
+    expect(filled(0.1643163488032887, 59949.3)).toBe('Sold 0.16431635 BTC-USDT at 59,949.30');
+    expect(filled('2500', '0.000123456789')).toBe('Sold 2,500 BTC-USDT at 0.000123457');
   });
 
-  it('match - a live strategy paused by a failure or the kill switch goes to its owner, urgent; the owner’s own pause is not a notification', () => {
+  it('match - a live strategy paused by a failure or the kill switch goes to its owner, critical (no cap holds it); the owner’s own pause is not a notification', () => {
     const paused = (code: string) =>
       event('strategy.live.paused', {
         strategyId: 's1',
@@ -89,7 +95,7 @@ describe('match event', () => {
       });
     expect(matchEvent(paused('STRATEGY_CPU_LIMIT'))).toMatchObject({
       kind: 'strategy.paused',
-      severity: 'urgent',
+      severity: 'critical',
       audience: { type: 'user', userId: user },
       title: 'Strategy paused',
       body: expect.stringContaining('boom') as unknown,

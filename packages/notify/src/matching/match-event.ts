@@ -171,11 +171,13 @@ function matchRaw(event: EventEnvelope): EventMatch | undefined {
   }
   // A live run that stopped on its own (it threw, ran out of CPU or memory) or by the kill
   // switch; a pause its owner asked for (`code: user`) tells them nothing new.
+  // Critical: money is at stake, so neither the hourly cap nor quiet hours hold it back (a minute
+  // of signals and fills used up a free tier's cap and held a kill-switch pause for the hour).
   if (type === 'strategy.live.paused' && str(data.code) !== 'user') {
     const code = str(data.code) ?? 'paused';
     return forOwner(event, {
       kind: NotificationKind.StrategyPaused,
-      severity: Severity.Urgent,
+      severity: Severity.Critical,
       title: code === 'kill_switch' ? 'Strategy paused by the kill switch' : 'Strategy paused',
       body: `Live strategy ${str(data.strategyName) ?? str(data.strategyId) ?? ''} was paused (${code}): ${str(data.reason) ?? 'no reason given'}. It places no orders until you resume it.`.replace(
         /\s+/g,
@@ -190,7 +192,7 @@ function matchRaw(event: EventEnvelope): EventMatch | undefined {
       kind: NotificationKind.OrderFilled,
       severity: Severity.Urgent,
       title: `Order filled: ${str(data.side) ?? ''} ${str(data.symbol) ?? ''}`.replace(/\s+/g, ' ').trim(),
-      body: `${scalar(data.quantity)} ${str(data.symbol) ?? ''} at ${scalar(data.price)}`.trim(),
+      body: filledBody(data),
       data: pick(data, ['orderId', 'portfolioId', 'symbol', 'side', 'quantity', 'price']),
     });
   }
@@ -230,6 +232,26 @@ function matchRaw(event: EventEnvelope): EventMatch | undefined {
     };
   }
   return undefined;
+}
+
+/** "Bought 0.16431635 BTC-USDT at 59,949.30": the amounts people read, not 0.1643163488032887. */
+function filledBody(data: Data): string {
+  const side = str(data.side);
+  const verb = side === 'buy' ? 'Bought' : side === 'sell' ? 'Sold' : 'Filled';
+  return `${verb} ${amount(data.quantity, quantityFormat)} ${str(data.symbol) ?? ''} at ${amount(data.price, priceFormat(Number(data.price)))}`
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const quantityFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 8 });
+const PRICE_FORMAT = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const SMALL_PRICE_FORMAT = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6 });
+const priceFormat = (n: number) => (Math.abs(n) >= 1 ? PRICE_FORMAT : SMALL_PRICE_FORMAT);
+
+/** A decimal string or number, formatted; anything else as it came (or nothing). */
+function amount(v: unknown, format: Intl.NumberFormat): string {
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+  return Number.isFinite(n) ? format.format(n) : scalar(v);
 }
 
 function pick(data: Data, keys: readonly string[]): Data {
