@@ -71,6 +71,11 @@ for (let i = 0; i < 40000; i++) params['p' + i] = { type: 'int', default: i };
 export default defineStrategy({ params, onCandle() {} });`;
 /** A busy loop on every candle, warm-up included: a live enable once froze the server 11.6 s. */
 const LIVE_SPIN = 'export default defineStrategy({ onCandle() { for (;;) {} } });';
+/**
+ * import() from the third live candle on: isolated-vm raised the rejection after the call, which
+ * once paused the run stepped before this account's (another user's) and stalled the process.
+ */
+const LIVE_IMPORT = `export default defineStrategy({ init: () => ({ n: 0 }), onCandle(ctx) { if (++ctx.state.n > 2) import('node:fs'); } });`;
 /** init() throws: such a run used to be stored `running` and retried every ~2 s for ever. */
 const INIT_THROWS = `export default defineStrategy({ init() { throw new Error('no init'); }, onCandle() {} });`;
 
@@ -360,6 +365,35 @@ const ROWS: Row[] = [
       expect(answer.body.error.code).toBe('STRATEGY_CPU_LIMIT');
       // Refused, not stored: nothing of it runs or counts against the quota.
       expect((await api(user, 'GET', '/live-strategies')).body.runs).toEqual([]);
+    },
+  },
+  {
+    name: 'import() in a live onCandle: its own run pauses with a user code',
+    async attack() {
+      const user = await attacker();
+      const created = await createStrategy(user, LIVE_IMPORT);
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const enabled = await api(user, 'POST', '/live-strategies', {
+        strategyId: created.body.strategy.id,
+        version: 1,
+        portfolioId: user.userId,
+        feeds: [{ symbol: 'BTC-USDT', interval: '1s' }],
+        warmupBars: 0,
+      });
+      expect(enabled.status, JSON.stringify(enabled.body)).toBe(201);
+      const path = `/live-strategies/${encodeURIComponent(enabled.body.run.id)}`;
+      let run: Record<string, any> = {};
+      await until(
+        async () => {
+          run = (await api(user, 'GET', path)).body.run;
+          return run.state !== 'running';
+        },
+        { timeoutMs: HOSTILE_DEADLINE_MS, intervalMs: 250, what: 'the importing run paused' },
+      );
+      expect(run).toMatchObject({ state: 'paused', pause: { code: 'STRATEGY_FORBIDDEN_API' } });
+      const neighbourRun = (await api(neighbour, 'GET', `/live-strategies/${encodeURIComponent(neighbourLive)}`))
+        .body.run;
+      expect(neighbourRun).toMatchObject({ state: 'running', errors: 0 });
     },
   },
   {
