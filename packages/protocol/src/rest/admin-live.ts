@@ -29,6 +29,7 @@ const IncidentSchema = z.object({ code: z.string(), reason: z.string(), at: z.nu
 export const AdminLiveRunSchema = z.object({
   id: z.string(),
   strategyId: z.string(),
+  strategyName: z.string().optional().describe('The strategy’s name, when the process knows it'),
   version: z.number(),
   userId: z.string(),
   portfolioId: z.string(),

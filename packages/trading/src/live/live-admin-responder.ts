@@ -36,6 +36,7 @@ export function adminRun(status: LiveRunStatus): AdminLiveRun {
   return {
     id: status.id,
     strategyId: status.strategyId,
+    ...(status.strategyName === undefined ? {} : { strategyName: status.strategyName }),
     version: status.version,
     userId: status.userId,
     portfolioId: status.portfolioId,
