@@ -79,11 +79,13 @@ describe.skipIf(!chromiumBinary.available)('web - a portfolio bound to Binance s
     const html = await page.content();
     expect(html).not.toContain(KEY);
     expect(html).not.toContain(SECRET);
+    // The page says where it trades: its figures are its own books, the venue's balances apart
+    await page.getByTestId('venue-note').getByText(/^Trading on Binance spot/).waitFor({ timeout: SERVER_WAIT_MS });
     await screenshot(page, 'portfolio-venue-binance', { fullPage: true });
 
     // A market buy on the Orders page is placed at the venue and fills there
     await page.getByRole('link', { name: 'Orders', exact: true }).first().click();
-    const ticket = page.getByRole('form', { name: 'Paper order' });
+    const ticket = page.getByRole('form', { name: 'Order on Binance spot' });
     await ticket.waitFor();
     await ticket.getByLabel('Symbol').selectOption('BTC-USDT');
     await page.waitForFunction(
@@ -106,6 +108,7 @@ describe.skipIf(!chromiumBinary.available)('web - a portfolio bound to Binance s
     // Back to paper, after the confirmation
     await page.getByRole('button', { name: 'Back to paper' }).click();
     await state.getByText(/^Paper/).waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await page.getByTestId('venue-note').count()).toBe(0);
     await page.context().close();
   }, 300_000);
 });

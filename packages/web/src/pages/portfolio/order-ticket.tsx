@@ -28,6 +28,8 @@ function placedText(order: Order): string {
 
 export function OrderTicket(props: {
   portfolio: PortfolioDetail;
+  /** The bound live venue's name; undefined on paper. */
+  venue?: string | undefined;
   onPlaced: (order: Order) => void;
 }): ReactNode {
   const { client } = useSession();
@@ -109,7 +111,7 @@ export function OrderTicket(props: {
       onSubmit={(e) => void onSubmit(e)}
       aria-labelledby="ticket-title"
     >
-      <h2 id="ticket-title">Paper order</h2>
+      <h2 id="ticket-title">{props.venue ? `Order on ${props.venue}` : 'Paper order'}</h2>
       <label className="field">
         <span className="field-label">Symbol</span>
         <select name="symbol" value={chosen} onChange={(e) => setSymbol(e.currentTarget.value)}>

@@ -15,6 +15,7 @@ import { PortfolioStats } from './portfolio-page.tsx';
 import { orderErrorText } from './portfolio-format.ts';
 import { PortfolioGate } from './portfolio-gate.tsx';
 import { ORDER_EVENTS, usePortfolio, useSettledEvents } from './use-portfolio.ts';
+import { liveVenueName, useVenue } from './use-venue.ts';
 
 /** Orders the history shows. */
 const HISTORY_LIMIT = 100;
@@ -26,7 +27,8 @@ export function OrdersPage(): ReactNode {
       <header className="page-header">
         <h1>Orders</h1>
         <p className="muted">
-          Paper orders fill against live trades with the backtest’s fees and slippage. See the result on your{' '}
+          Orders go to the portfolio’s venue: on paper they fill against live trades with the backtest’s fees
+          and slippage; a bound venue fills them itself. See the result on your{' '}
           <Link to="/portfolio">portfolio</Link>.
         </p>
       </header>
@@ -60,6 +62,7 @@ function OrdersBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode {
     if (full) working.reload();
   };
   useSettledEvents(ORDER_EVENTS, refresh);
+  const venue = useVenue(id);
 
   async function cancel(order: Order) {
     setCancelError(undefined);
@@ -81,7 +84,7 @@ function OrdersBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode {
   return (
     <div className="grid orders-layout">
       <div className="stack">
-        <OrderTicket portfolio={portfolio} onPlaced={refresh} />
+        <OrderTicket portfolio={portfolio} venue={liveVenueName(venue.data)} onPlaced={refresh} />
         <section className="card" aria-label="Portfolio summary">
           <PortfolioStats portfolio={portfolio} />
         </section>

@@ -18,6 +18,7 @@ import { RiskControls } from './risk-controls.tsx';
 import { VenueCard } from './venue-card.tsx';
 import { PortfolioGate } from './portfolio-gate.tsx';
 import { ORDER_EVENTS, usePortfolio, useSettledEvents } from './use-portfolio.ts';
+import { liveVenueName, useVenue } from './use-venue.ts';
 
 export function PortfolioPage(): ReactNode {
   const portfolio = usePortfolio();
@@ -26,7 +27,7 @@ export function PortfolioPage(): ReactNode {
       <header className="page-header">
         <h1>Portfolio</h1>
         <p className="muted">
-          Your paper portfolio, marked to live prices. Trade on the <Link to="/orders">Orders</Link> page or
+          Your portfolio, marked to live prices. Trade on the <Link to="/orders">Orders</Link> page or
           let a strategy trade <Link to="/live">live</Link>.
         </p>
       </header>
@@ -70,9 +71,17 @@ function PortfolioBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode
   const id = portfolio.portfolioId;
   const orders = useAsync(() => client.portfolios.orders(id, { status: 'all', limit: 8 }), [client, id]);
   useSettledEvents(ORDER_EVENTS, orders.reload);
+  const venue = useVenue(id);
+  const live = liveVenueName(venue.data);
 
   return (
     <div className="stack">
+      {live ? (
+        <p className="card muted" data-testid="venue-note">
+          Trading on {live}: orders go to the venue. The figures below are this portfolio&apos;s own
+          books — what its orders did there; the account&apos;s balances at the venue are in the Venue card.
+        </p>
+      ) : null}
       <section className="card" aria-label="Summary">
         <PortfolioStats portfolio={portfolio} />
       </section>
@@ -92,7 +101,7 @@ function PortfolioBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode
         {orders.data ? <OrderHistory orders={orders.data} /> : <Loading label="Loading orders…" />}
       </section>
       <RiskControls portfolioId={id} />
-      <VenueCard portfolioId={id} />
+      <VenueCard portfolioId={id} venue={venue} />
     </div>
   );
 }

@@ -10,11 +10,10 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useSession } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
 import { ErrorState, errorMessage, Loading } from '../../components/states.tsx';
-import { useAsync } from '../../components/use-async.ts';
+import type { VenueState } from './use-venue.ts';
 
-export function VenueCard({ portfolioId }: { portfolioId: string }): ReactNode {
+export function VenueCard({ portfolioId, venue }: { portfolioId: string; venue: VenueState }): ReactNode {
   const { client } = useSession();
-  const venue = useAsync(() => client.portfolios.venue(portfolioId), [client, portfolioId]);
   return (
     <section className="card stack" aria-labelledby="venue-title" data-testid="venue-card">
       <h2 id="venue-title">Venue</h2>
