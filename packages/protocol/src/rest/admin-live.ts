@@ -17,10 +17,29 @@ export const DEFAULT_ADMIN_PAUSE_REASON = 'paused by an administrator';
 const RunId = z.string().min(1).max(200);
 const Reason = z.string().min(1).max(200);
 
-/** What the operations API asks a strategy process. */
+const PortfolioId = z.string().min(1).max(100);
+
+/**
+ * What the operations API asks a strategy process, and what one strategy process asks the others
+ * of a portfolio's state they hold in memory: its live runs and its working orders at the paper
+ * venue live where they were placed, so an engaged kill switch and a cancel reach every process.
+ */
 export const LiveAdminRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('list') }),
   z.object({ op: z.literal('pause'), id: RunId, reason: Reason }),
+  z.object({
+    op: z.literal('kill-switch'),
+    portfolioId: PortfolioId,
+    actor: z.enum(['user', 'admin']),
+    engagement: z.object({ by: z.string().min(1).max(100), at: z.number(), reason: Reason }),
+  }),
+  z.object({
+    op: z.literal('cancel'),
+    portfolioId: PortfolioId,
+    clientOrderId: z.string().min(1).max(36),
+    symbol: z.string().min(1).max(40),
+    reason: Reason,
+  }),
 ]);
 
 const IncidentSchema = z.object({ code: z.string(), reason: z.string(), at: z.number() });

@@ -2,12 +2,13 @@
  * Issue 25, the kill switch as shared state, with real processes on one nats-server and one
  * PostgreSQL: two `--role strategy` processes behind a gateway. A switch engaged through one
  * strategy process refuses orders placed on the other within one candle (a minute; the risk
- * view's cache makes it about a second), and through the gateway; released through the gateway,
- * both processes accept orders again.
+ * view's cache makes it about a second), and through the gateway; the working orders of both are
+ * cancelled by the engage, and a cancel that reaches the process not holding the order is handed
+ * to the one that does; released through the gateway, both processes accept orders again.
  */
 import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpAndIn } from '../testing/api-clients.ts';
+import { callJson, signUpAndIn } from '../testing/api-clients.ts';
 import { moveKillSwitch, placeOrder, portfolioOpened } from '../testing/portfolio-clients.ts';
 import {
   scaledClusterDependencies,
@@ -76,9 +77,30 @@ describe.skipIf(!available)(`kill switch - shared by every strategy process (${r
     expect((await placeOrder(strategyA.url, bearer, portfolioId, RESTING_BUY)).status).toBe(201);
     expect((await placeOrder(strategyB.url, bearer, portfolioId, RESTING_BUY)).status).toBe(201);
 
+    // A working paper order lives on the process that placed it: a cancel that reaches the other
+    // process is handed to it (a gateway sends each request to either).
+    const onBOnly = await placeOrder(strategyB.url, bearer, portfolioId, RESTING_BUY);
+    expect(onBOnly.status).toBe(201);
+    const cancel = await callJson(
+      strategyA.url,
+      'DELETE',
+      `/api/v1/portfolios/${portfolioId}/orders/${onBOnly.body.order.clientOrderId}?symbol=BTC-USDT`,
+      { bearer },
+    );
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    expect(cancel.body.order).toMatchObject({ clientOrderId: onBOnly.body.order.clientOrderId, status: 'cancelled' });
+
     // When the owner engages the switch through process A
     const engaged = await moveKillSwitch(strategyA.url, bearer, portfolioId, 'engage', 'shared stop');
     expect(engaged.status, JSON.stringify(engaged.body)).toBe(200);
+    // Then the working orders of both processes are cancelled at once, B's too
+    expect(engaged.body.cancelled).toBe(2);
+    await until(
+      async () =>
+        (await callJson(gateway.url, 'GET', `/api/v1/portfolios/${portfolioId}/orders`, { bearer })).body
+          .orders.length === 0,
+      { timeoutMs: 10_000, what: 'no working order left' },
+    );
 
     // Then process B refuses with kill_switch within one candle, and so does the gateway
     const onB = await untilOrders(strategyB.url, bearer, portfolioId, 'refused');

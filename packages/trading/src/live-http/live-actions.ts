@@ -7,7 +7,7 @@
 import { TicklineError } from '@tickline/kernel';
 import { z } from 'zod';
 import { manualClientOrderId } from '../broker/client-order-id.ts';
-import { BrokerError, type BrokerErrorCode } from '../broker/errors.ts';
+import { BrokerError, type BrokerErrorCode, isBrokerOrderNotFoundError } from '../broker/errors.ts';
 import type { Order } from '../broker/order.ts';
 import { ADMIN_PAUSE_CODE } from '../live/live-admin-responder.ts';
 import type { LiveRunStatus } from '../live/live-runner.ts';
@@ -171,7 +171,16 @@ export function createLiveActions(o: LiveRoutesOptions) {
       order: { portfolioId: string; clientOrderId: string; symbol: string },
     ): Promise<Order> {
       await owned(caller, order.portfolioId, 'own');
-      return o.desk.cancel(order, 'cancelled by the owner');
+      const reason = 'cancelled by the owner';
+      try {
+        return await o.desk.cancel(order, reason);
+      } catch (error) {
+        // A working paper order is held by the process it was placed on, maybe another one.
+        const elsewhere =
+          isBrokerOrderNotFoundError(error) && o.cancelElsewhere ? await o.cancelElsewhere(order, reason) : undefined;
+        if (elsewhere === undefined) throw error;
+        return elsewhere;
+      }
     },
     /** The kill switch, the limits in force, the defaults and the last 50 changes. */
     async risk(caller: LiveCaller, portfolioId: string) {

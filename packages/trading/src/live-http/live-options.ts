@@ -12,6 +12,8 @@ import type { EquityPoint, EquityWindow } from '../portfolio/equity-history.ts';
 import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import type { ParityReport } from '../parity/parity-report.ts';
+import type { Order } from '../broker/order.ts';
+import type { KillSwitchActor, KillSwitchEngagement } from '../risk/kill-switch.ts';
 
 /** Who is calling (the composition root maps identity's principal onto it). */
 export interface LiveCaller {
@@ -56,6 +58,21 @@ export interface LiveRoutesOptions {
    * process runs them. Without it (one process, tests) the local runner answers alone.
    */
   shared?: SharedLiveRuns;
+  /**
+   * Applies an engaged kill switch in every strategy process — each pauses its runs of the
+   * portfolio and cancels the working orders it holds — and returns how many it cancelled. Without
+   * it (one process, tests) this process's runner alone.
+   */
+  killSwitchEverywhere?: (
+    portfolioId: string,
+    actor: KillSwitchActor,
+    engagement: KillSwitchEngagement,
+  ) => Promise<number>;
+  /** Cancels an order another strategy process holds (a paper order lives where it was placed). */
+  cancelElsewhere?: (
+    ref: { portfolioId: string; clientOrderId: string; symbol: string },
+    reason: string,
+  ) => Promise<Order | undefined>;
   /**
    * The run's parity report: its candles replayed through the backtest engine with `version` (the
    * run's own by default) beside its journaled decisions (parity/parity-service.ts).

@@ -255,9 +255,11 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
       const change = changeBy(await owned(request, portfolioId, 'oversee'), request.body.reason);
       // Stored (and audited) first: every process refuses from its next read, this one at once.
       await o.risk.engageKillSwitch(portfolioId, change);
-      const cancelled = await o.runner.killSwitch(portfolioId, change.actor, engagementOf(change));
+      const cancelled = o.killSwitchEverywhere
+        ? await o.killSwitchEverywhere(portfolioId, change.actor, engagementOf(change))
+        : (await o.runner.killSwitch(portfolioId, change.actor, engagementOf(change))).length;
       const killSwitch = killSwitchView(await o.risk.killSwitch(portfolioId));
-      return { cancelled: cancelled.length, killSwitch };
+      return { cancelled, killSwitch };
     },
   );
 

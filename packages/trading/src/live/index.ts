@@ -23,5 +23,5 @@ export { LiveStore } from './live-store.ts';
 export type { StoredLiveRun } from './live-store.ts';
 export { PortfolioOrderFilled } from './live-events.ts';
 export type { PortfolioOrderFilledData } from './live-events.ts';
-export { createLiveAdminResponder, adminRun, ADMIN_PAUSE_CODE } from './live-admin-responder.ts';
+export { createLiveAdminResponder, adminRun, ADMIN_PAUSE_CODE, everyStrategyProcess } from './live-admin-responder.ts';
 export type { LiveAdminResponderOptions } from './live-admin-responder.ts';

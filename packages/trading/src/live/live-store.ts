@@ -226,6 +226,22 @@ export class LiveStore {
   }
 
   /**
+   * Pauses every running run of a portfolio (its kill switch engaged): a process that runs one
+   * and missed the request to stop it stops it at its next sync. Returns how many were running.
+   */
+  async pausePortfolio(
+    portfolioId: string,
+    pause: { code: string; reason: string; at: number },
+  ): Promise<number> {
+    const { rowCount } = await this.#sql.query(
+      `update live_strategies set state = 'paused', pause_code = $2, pause_reason = $3, paused_at_ms = $4,
+         updated_at = now() where portfolio_id = $1 and state = 'running'`,
+      [portfolioId, pause.code, pause.reason.slice(0, 1_000), pause.at],
+    );
+    return rowCount ?? 0;
+  }
+
+  /**
    * Running again: the pause is cleared, the checkpoint kept — or moved up to `fromMs`, so the
    * process that takes the run up again does not decide the candles that closed while it was
    * paused; those (after `pausedAfter`, else the checkpoint, up to `fromMs`) are kept as a paused

@@ -36,7 +36,7 @@ import {
   type StrategyRepository,
 } from '@tickline/strategy';
 import type { LiveRoutesOptions } from '../live-http/live-routes.ts';
-import { createLiveAdminResponder } from '../live/live-admin-responder.ts';
+import { createLiveAdminResponder, everyStrategyProcess } from '../live/live-admin-responder.ts';
 import { sqlCandleHistory } from '../live/candle-history.ts';
 import { createLiveHost, type LiveHost } from '../live/live-host.ts';
 import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts';
@@ -389,7 +389,29 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   };
   const statuses = storedStatuses(store, (id) => host.runner.status(id), deps.repository);
   const storedStatus = statuses.get;
+  const everyProcess = deps.rpc === undefined ? undefined : everyStrategyProcess(deps.rpc);
   const routeOptions: Omit<LiveRoutesOptions, 'prefix'> = {
+    ...(everyProcess === undefined
+      ? {}
+      : {
+          async killSwitchEverywhere(portfolioId, actor, engagement) {
+            let cancelled: number;
+            try {
+              cancelled = await everyProcess.killSwitch(portfolioId, actor, engagement);
+            } catch (error) {
+              logger.warn({ err: error, portfolioId }, 'kill switch: the strategy processes did not answer');
+              cancelled = (await host.runner.killSwitch(portfolioId, actor, engagement)).length;
+            }
+            // Runs of a process that did not answer stop at its next sync.
+            await store.pausePortfolio(portfolioId, {
+              code: 'kill_switch',
+              reason: `kill switch: ${engagement.reason}`,
+              at: engagement.at,
+            });
+            return cancelled;
+          },
+          cancelElsewhere: (ref, reason) => everyProcess.cancel(ref, reason),
+        }),
     shared: {
       list: statuses.list,
       get: storedStatus,
@@ -457,7 +479,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
         }),
   };
   // The operations API (platform) gathers every strategy process's runs over request/reply.
-  const admin = deps.rpc ? [createLiveAdminResponder({ rpc: deps.rpc, runner: host.runner, member })] : [];
+  const admin = deps.rpc ? [createLiveAdminResponder({ rpc: deps.rpc, runner: host.runner, desk: host.desk, member })] : [];
   const attached =
     venues !== undefined && host.venues !== undefined
       ? venues.attach(host.venues, host.journal, settings.syncMs)

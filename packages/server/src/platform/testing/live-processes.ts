@@ -45,7 +45,7 @@ export async function startStrategyProcess(
     prices: { [SYMBOL]: 100 },
     strategies,
   });
-  const responder = createLiveAdminResponder({ rpc, runner: live.runner, member });
+  const responder = createLiveAdminResponder({ rpc, runner: live.runner, desk: live.routeOptions.desk, member });
   await responder.start({ logger: silentLogger, fail: () => {} });
   let minute = 0;
   return {
