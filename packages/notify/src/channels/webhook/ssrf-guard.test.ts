@@ -35,6 +35,14 @@ describe('ssrf guard', () => {
       '::ffff:0:a9fe:a9fe',
       '::ffff:0:a00:5',
       '::ffff:0:808:808',
+      // Reserved, not globally reachable: benchmarking, ORCHID, documentation, SRv6, outside 2000::/3
+      '2001:2::1',
+      '2001:10::1',
+      '2001:20::1',
+      '3fff::1',
+      '5f00::1',
+      '4000::1',
+      '1234::1',
     ]) {
       expect(isPrivateAddress(a), a).toBe(true);
     }

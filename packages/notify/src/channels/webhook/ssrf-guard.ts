@@ -43,7 +43,11 @@ for (const [net, prefix] of [
   ['64:ff9b::', 96],
   ['64:ff9b:1::', 48],
   ['2002::', 16],
-  ['2001::', 32],
+  // IETF protocol assignments (RFC 2928): Teredo, benchmarking (2001:2::/48), ORCHID (2001:10::/28,
+  // 2001:20::/28) among them, none a customer's webhook.
+  ['2001::', 23],
+  ['3fff::', 20], // documentation (RFC 9637)
+  ['5f00::', 16], // SRv6 segment identifiers (RFC 9602)
   ['100::', 64],
   ['fc00::', 7],
   ['fe80::', 10],
@@ -54,11 +58,15 @@ for (const [net, prefix] of [
   blocked6.addSubnet(net, prefix, 'ipv6');
 }
 
+/** IPv6 global unicast (RFC 4291 §2.4): everything outside it is reserved, local or multicast. */
+const globalUnicast6 = new BlockList();
+globalUnicast6.addSubnet('2000::', 3, 'ipv6');
+
 /** True for addresses a webhook must not reach by default. */
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return blocked4.check(address, 'ipv4');
-  if (family === 6) return blocked6.check(address, 'ipv6');
+  if (family === 6) return blocked6.check(address, 'ipv6') || !globalUnicast6.check(address, 'ipv6');
   return true; // not an address at all: refuse
 }
 
