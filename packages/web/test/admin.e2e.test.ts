@@ -2,11 +2,14 @@
 /**
  * Operations in the browser: the first-run admin signs in; a player joins a zone and the zone's
  * CCU rises on the admin page without a reload; the admin takes and restores a snapshot and
- * broadcasts a notice that the player's game page shows.
+ * broadcasts a notice that the player's game page shows. The admin stops another user's portfolio
+ * from a live strategy's row (the kill switch's admin hand): the owner's next order is refused; the
+ * admin releases it from the kill switch card and an order is accepted again.
  */
+import { createTicklineClient, isTicklineApiError, type TicklineClient } from '@tickline/client';
 import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
+import { openPage, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, screenshot } from './harness/browser.ts';
 import {
   BROWSER_PACE_ENV,
@@ -15,6 +18,14 @@ import {
   startWithBrowser,
   stopWithBrowser,
 } from './harness/dashboard.ts';
+
+/** Waits on server work (a portfolio opening, a live run starting): generous, CI runs suites side by side. */
+const SERVER_WAIT_MS = 60_000;
+/** A strategy that only watches: a live run that places nothing. */
+const WATCHER = `export default defineStrategy({
+  onCandle() {},
+});
+`;
 
 describe.skipIf(!chromiumBinary.available)('web - operations in the browser', () => {
   let dashboard: Dashboard;
@@ -86,7 +97,10 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
     await admin.getByText(/events\/s over/).waitFor();
     // Where strategy code runs: the backtest and compile pools, ready, from /readyz.
     const sandbox = admin.getByTestId('sandbox-processes');
-    await sandbox.getByRole('row', { name: /backtest pool/ }).filter({ hasText: /\d+\/\d+ ready/ }).waitFor();
+    await sandbox
+      .getByRole('row', { name: /backtest pool/ })
+      .filter({ hasText: /\d+\/\d+ ready/ })
+      .waitFor();
     await sandbox.getByRole('row', { name: /compile pool/ }).waitFor();
     // The player shows up in the lookup's online list on its own, too.
     await admin.getByRole('button', { name: /^player\./ }).waitFor();
@@ -96,4 +110,128 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
     await admin.context().close();
     await player.context().close();
   });
+
+  /** Waits until `check` resolves a value, polling the server (no fixed sleep decides the outcome). */
+  async function eventually<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
+    const deadline = Date.now() + SERVER_WAIT_MS;
+    for (;;) {
+      const value = await check().catch(() => undefined);
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /** A resting limit buy far below the market (no price needed); the refusal's reason, or 'accepted'. */
+  async function limitBuy(owner: TicklineClient, portfolioId: string, symbol: string): Promise<string> {
+    try {
+      await owner.portfolios.placeOrder(portfolioId, {
+        symbol,
+        side: 'buy',
+        type: 'limit',
+        quantity: 0.001,
+        price: 1,
+      });
+      return 'accepted';
+    } catch (error) {
+      if (!isTicklineApiError(error) || error.code !== 'STRATEGY_BROKER_ORDER_REJECTED') throw error;
+      return String((error.details as { reason?: unknown } | undefined)?.reason);
+    }
+  }
+
+  it("web - an admin engages the kill switch on another user's portfolio, the owner's order is refused; released, one is accepted", async () => {
+    // The owner, through the API: the portfolio the account opens, and a strategy running live on it.
+    const owner = createTicklineClient({ baseUrl: dashboard.url });
+    await owner.auth.signUp({ email: uniqueEmail('owner'), password: TEST_PASSWORD, displayName: 'Owner' });
+    const portfolioId = await eventually(
+      async () => (await owner.portfolios.list())[0]?.portfolioId,
+      "the owner's portfolio",
+    );
+    const { markets } = await owner.requestPublic<{
+      markets: Array<{ symbol: string; configured: boolean }>;
+    }>({
+      method: 'GET',
+      path: '/api/v1/markets',
+    });
+    const symbol = markets.find((m) => m.configured)!.symbol;
+    const {
+      strategy: { id: strategyId },
+    } = await owner.strategies.create({ name: 'quiet watcher', source: WATCHER });
+    await owner.liveStrategies.enable({
+      strategyId,
+      version: 1,
+      portfolioId,
+      feeds: [{ symbol, interval: '1m' }],
+      warmupBars: 0,
+    });
+    expect(await limitBuy(owner, portfolioId, symbol)).toBe('accepted');
+
+    // The admin finds the run by its strategy's name and engages the kill switch from its row.
+    const admin = await signInAsAdmin();
+    const questions: string[] = [];
+    admin.on('dialog', (dialog: Dialog) => {
+      questions.push(dialog.message());
+      void dialog.accept();
+    });
+    await admin.getByRole('link', { name: 'Operations' }).click();
+    const row = admin.locator(`[data-testid="live-admin"] tr[data-run$=":${strategyId}"]`);
+    await row.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await row.getByRole('rowheader').textContent()).toMatch(/^quiet watcher v1/);
+    await row.getByRole('button', { name: 'Kill switch', exact: true }).click();
+    await admin
+      .getByTestId('live-admin-message')
+      .filter({ hasText: /^Kill switch engaged on portfolio / })
+      .waitFor({ timeout: SERVER_WAIT_MS });
+    expect(questions.at(-1)).toMatch(
+      /^Engage the admin kill switch on the portfolio of .*quiet watcher.*cannot release/,
+    );
+
+    // The card shows the picked portfolio held by the admin hand; the owner's order is refused,
+    // and the run is paused.
+    const card = admin.getByTestId('admin-kill-switch');
+    expect(await card.getByLabel('Portfolio id').inputValue()).toBe(portfolioId);
+    await card
+      .getByTestId('admin-kill-switch-state')
+      .filter({ hasText: /^Kill switch engaged on portfolio / })
+      .waitFor({ timeout: SERVER_WAIT_MS });
+    const hands = card.getByTestId('admin-kill-switch-hands');
+    expect(await hands.textContent()).toMatch(/Owner’s hand: off/);
+    expect(await hands.textContent()).toMatch(/Admin hand: engaged .* — engaged from the Operations page/);
+    expect(await limitBuy(owner, portfolioId, symbol)).toBe('kill_switch');
+    await admin
+      .locator(`[data-testid="live-admin"] tr[data-run$=":${strategyId}"][data-state="paused"]`)
+      .waitFor({ timeout: SERVER_WAIT_MS });
+    // The owner cannot lift an admin's hand.
+    await expect(owner.portfolios.releaseKillSwitch(portfolioId, 'mine')).resolves.toMatchObject({
+      killSwitch: { engaged: true },
+    });
+    // The live strategies panel and the card below it, under the sticky header.
+    await admin.getByRole('heading', { name: 'Live strategies' }).evaluate((heading) => {
+      heading.scrollIntoView({ block: 'start' });
+      window.scrollBy(0, -96);
+    });
+    await screenshot(admin, 'operations-kill-switch');
+
+    // Released from the card: an order is accepted again.
+    await card.getByRole('button', { name: 'Release admin hand' }).click();
+    await card
+      .getByTestId('admin-kill-switch-state')
+      .filter({ hasText: /^Kill switch off on portfolio / })
+      .waitFor({ timeout: SERVER_WAIT_MS });
+    expect(questions.at(-1)).toMatch(/^Release the admin hand on portfolio /);
+    expect(await limitBuy(owner, portfolioId, symbol)).toBe('accepted');
+
+    // A typed id nobody has: the API's answer, in words.
+    await card.getByLabel('Portfolio id').fill('no-such-portfolio');
+    await card.getByRole('button', { name: 'Show' }).click();
+    await card.getByText('no portfolio no-such-portfolio').waitFor({ timeout: SERVER_WAIT_MS });
+    // Picked from the run's row again: the field refills and the switch reads off.
+    await row.getByRole('button', { name: `Show the kill switch of portfolio ${portfolioId}` }).click();
+    await card
+      .getByTestId('admin-kill-switch-state')
+      .filter({ hasText: /^Kill switch off on portfolio / })
+      .waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await card.getByLabel('Portfolio id').inputValue()).toBe(portfolioId);
+    await admin.context().close();
+  }, 300_000);
 });

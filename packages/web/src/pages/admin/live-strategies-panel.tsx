@@ -1,16 +1,21 @@
 /**
  * @module Live strategies per strategy process: each process (member, pid, its CPU time) with the
- * runs it holds — state, candles, signals, the sandbox CPU time, failures and the last error — and
- * a pause. Gathered from every strategy process by the operations API; re-read every few seconds.
+ * runs it holds — strategy name, owner and portfolio, state, candles, signals, the sandbox CPU
+ * time, failures and the last error — a pause, and the admin kill switch on the run's portfolio
+ * (picked into the Operations page's kill switch card). Gathered from every strategy process by the
+ * operations API; re-read every few seconds.
  */
 import { isTicklineApiError } from '@tickline/client';
 import type { AdminLivePaused, AdminLiveRun, AdminLiveStrategies, StrategyProcess } from '@tickline/protocol';
 import { useState, type ReactNode } from 'react';
 import { useSession } from '../../app/session.tsx';
+import { FormError } from '../../components/field.tsx';
 import { Empty, ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { usePolling } from '../../components/use-polling.ts';
 import { timeText } from '../live/live-format.ts';
+import { adminEngageQuestion, KillSwitchReason, useKillSwitchMove } from '../portfolio/kill-switch-move.ts';
 import { ADMIN, ADMIN_REFRESH_MS } from './admin-api.ts';
+import { shortId } from './kill-switch-card.tsx';
 
 /** What the owner reads after "Paused by an administrator:". */
 const PAUSE_REASON = 'paused from the Operations page';
@@ -22,7 +27,21 @@ export function cpuText(ms: number): string {
   return `${(ms / 60_000).toFixed(1)} min`;
 }
 
-export function LiveStrategiesPanel(): ReactNode {
+/** A run's strategy as a person reads it: its name, else its id. */
+export function strategyLabel(run: Pick<AdminLiveRun, 'strategyId' | 'strategyName'>): string {
+  return run.strategyName ?? run.strategyId;
+}
+
+/** A run's portfolio in words: an account's own portfolio has the account's id. */
+function portfolioText(run: Pick<AdminLiveRun, 'portfolioId' | 'userId'>): string {
+  return run.portfolioId === run.userId
+    ? `the portfolio of ${shortId(run.userId)}`
+    : `portfolio ${shortId(run.portfolioId)} of ${shortId(run.userId)}`;
+}
+
+/** `onPickPortfolio`: a run's portfolio chosen (or stopped) here, for the kill switch card. */
+export function LiveStrategiesPanel(props: { onPickPortfolio?: (portfolioId: string) => void }): ReactNode {
+  const { onPickPortfolio } = props;
   const { client } = useSession();
   const live = usePolling(
     () => client.request<AdminLiveStrategies>({ method: 'GET', path: `${ADMIN}/live-strategies` }),
@@ -31,9 +50,14 @@ export function LiveStrategiesPanel(): ReactNode {
   );
   const [busy, setBusy] = useState<string>();
   const [message, setMessage] = useState<string>();
+  const kill = useKillSwitchMove(client, (portfolioId) => {
+    setMessage(`Kill switch engaged on portfolio ${shortId(portfolioId)}: its owner is told.`);
+    onPickPortfolio?.(portfolioId);
+    live.reload();
+  });
 
   async function pause(run: AdminLiveRun) {
-    if (!window.confirm(`Pause ${run.strategyId} v${run.version} of ${run.userId}? Its owner is told.`))
+    if (!window.confirm(`Pause ${strategyLabel(run)} v${run.version} of ${run.userId}? Its owner is told.`))
       return;
     setBusy(run.id);
     try {
@@ -42,7 +66,7 @@ export function LiveStrategiesPanel(): ReactNode {
         path: `${ADMIN}/live-strategies/${encodeURIComponent(run.id)}/pause`,
         body: { reason: PAUSE_REASON },
       });
-      setMessage(`Paused ${paused.run.strategyId} on ${paused.member}.`);
+      setMessage(`Paused ${strategyLabel(paused.run)} v${paused.run.version} on ${paused.member}.`);
       live.reload();
     } catch (error) {
       setMessage(errorMessage(error));
@@ -55,6 +79,17 @@ export function LiveStrategiesPanel(): ReactNode {
   const failure = live.status === 'error' ? live.error : undefined;
   const noProcess = isTicklineApiError(failure) && failure.code === 'EVLOG_RPC_NO_RESPONDER';
   const processes = live.data?.processes;
+  const rowActions: RowActions = {
+    busy,
+    killBusy: kill.busy,
+    onPause: (run) => void pause(run),
+    onKill: (run) => {
+      setMessage(undefined);
+      const question = adminEngageQuestion(`${portfolioText(run)} (running ${strategyLabel(run)})`);
+      void kill.move(run.portfolioId, 'engage', question, KillSwitchReason.Admin.engage);
+    },
+    ...(onPickPortfolio ? { onPick: onPickPortfolio } : {}),
+  };
   return (
     <section className="card stack" aria-labelledby="live-admin-title">
       <h2 id="live-admin-title">Live strategies</h2>
@@ -63,6 +98,7 @@ export function LiveStrategiesPanel(): ReactNode {
           {message}
         </p>
       ) : null}
+      <FormError message={kill.error} />
       {noProcess && !processes ? (
         <Empty title="No strategy process answers">
           Live strategies run on processes of the strategy role; none is reachable now.
@@ -97,7 +133,7 @@ export function LiveStrategiesPanel(): ReactNode {
               </tr>
             </thead>
             {processes.map((p) => (
-              <ProcessRows key={p.member} process={p} busy={busy} onPause={(run) => void pause(run)} />
+              <ProcessRows key={p.member} process={p} actions={rowActions} />
             ))}
           </table>
         </div>
@@ -106,12 +142,18 @@ export function LiveStrategiesPanel(): ReactNode {
   );
 }
 
-function ProcessRows(props: {
-  process: StrategyProcess;
+interface RowActions {
+  /** The run being paused. */
   busy: string | undefined;
+  /** A kill switch move is under way. */
+  killBusy: boolean;
   onPause: (run: AdminLiveRun) => void;
-}): ReactNode {
-  const { process: p } = props;
+  onKill: (run: AdminLiveRun) => void;
+  onPick?: (portfolioId: string) => void;
+}
+
+function ProcessRows(props: { process: StrategyProcess; actions: RowActions }): ReactNode {
+  const { process: p, actions } = props;
   return (
     <tbody data-member={p.member}>
       <tr className="group-row">
@@ -131,13 +173,11 @@ function ProcessRows(props: {
       ) : (
         p.runs.map((run) => (
           <tr key={run.id} data-run={run.id} data-state={run.state}>
-            <th scope="row">
-              {run.strategyId} <span className="muted">v{run.version}</span>
+            <th scope="row" title={run.strategyId}>
+              {strategyLabel(run)} <span className="muted">v{run.version}</span>
               <div className="muted small">last candle {timeText(run.lastCandleTime)}</div>
             </th>
-            <td className="small mono" title={run.userId}>
-              {run.userId.slice(0, 8)}
-            </td>
+            <OwnerCell run={run} {...(actions.onPick ? { onPick: actions.onPick } : {})} />
             <td>
               <span className={run.state === 'running' ? 'pill pill-good' : 'pill pill-warn'}>
                 {run.state}
@@ -164,20 +204,64 @@ function ProcessRows(props: {
               )}
             </td>
             <td>
-              {run.state === 'running' ? (
+              <div className="row">
+                {run.state === 'running' ? (
+                  <button
+                    type="button"
+                    className="button button-small"
+                    disabled={actions.busy === run.id}
+                    onClick={() => actions.onPause(run)}
+                  >
+                    Pause
+                  </button>
+                ) : null}
                 <button
                   type="button"
-                  className="button button-small"
-                  disabled={props.busy === run.id}
-                  onClick={() => props.onPause(run)}
+                  className="button button-small button-danger"
+                  title="Engage the admin kill switch on this run's portfolio"
+                  disabled={actions.killBusy}
+                  onClick={() => actions.onKill(run)}
                 >
-                  Pause
+                  Kill switch
                 </button>
-              ) : null}
+              </div>
             </td>
           </tr>
         ))
       )}
     </tbody>
+  );
+}
+
+/** The run's owner (short id, the full one in a title) and its portfolio, a pick for the kill switch card. */
+function OwnerCell({
+  run,
+  onPick,
+}: {
+  run: AdminLiveRun;
+  onPick?: (portfolioId: string) => void;
+}): ReactNode {
+  const ownPortfolio = run.portfolioId === run.userId;
+  const text = ownPortfolio ? 'their portfolio' : `portfolio ${shortId(run.portfolioId)}`;
+  return (
+    <td className="small">
+      <span className="mono" title={run.userId}>
+        {shortId(run.userId)}
+      </span>
+      <div className="muted" title={`portfolio ${run.portfolioId}`}>
+        {onPick ? (
+          <button
+            type="button"
+            className="link-button"
+            aria-label={`Show the kill switch of portfolio ${run.portfolioId}`}
+            onClick={() => onPick(run.portfolioId)}
+          >
+            {text}
+          </button>
+        ) : (
+          text
+        )}
+      </div>
+    </td>
   );
 }

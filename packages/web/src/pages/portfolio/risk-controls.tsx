@@ -10,6 +10,7 @@ import { useSession } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
 import { ErrorState, errorMessage, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
+import { ENGAGE_EFFECT, KillSwitchReason, useKillSwitchMove } from './kill-switch-move.ts';
 import { formatUsd, RISK_LIMIT_LABELS } from './portfolio-format.ts';
 
 const LIMITS: ReadonlyArray<{ key: keyof PortfolioRiskLimits; label: string; hint: string }> = [
@@ -74,25 +75,14 @@ interface PartProps {
 }
 
 function KillSwitch({ client, portfolioId, risk, onChange }: PartProps): ReactNode {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, move } = useKillSwitchMove(client, onChange);
   const { engaged, user, admin } = risk.killSwitch;
-  async function act(release: boolean) {
+  function act(release: boolean) {
     const question = release
       ? 'Release the kill switch? New orders are accepted again; paused strategies stay paused until you resume them.'
-      : 'Engage the kill switch? New orders are refused, working orders are cancelled and live strategies pause.';
-    if (!window.confirm(question)) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      if (release) await client.portfolios.releaseKillSwitch(portfolioId, 'released on the dashboard');
-      else await client.portfolios.killSwitch(portfolioId, 'engaged on the dashboard');
-      onChange();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+      : `Engage the kill switch? ${ENGAGE_EFFECT}`;
+    const how = release ? 'release' : 'engage';
+    void move(portfolioId, how, question, KillSwitchReason.Owner[how]);
   }
   const holder = admin ? 'an admin' : 'you';
   return (
@@ -103,18 +93,13 @@ function KillSwitch({ client, portfolioId, risk, onChange }: PartProps): ReactNo
           : 'Kill switch off: orders are checked against the limits below.'}
       </p>
       {user !== undefined ? (
-        <button type="button" className="button" disabled={busy} onClick={() => void act(true)}>
+        <button type="button" className="button" disabled={busy} onClick={() => act(true)}>
           Release kill switch
         </button>
       ) : engaged ? (
         <p className="muted">Only an admin can release it.</p>
       ) : (
-        <button
-          type="button"
-          className="button button-danger"
-          disabled={busy}
-          onClick={() => void act(false)}
-        >
+        <button type="button" className="button button-danger" disabled={busy} onClick={() => act(false)}>
           Engage kill switch
         </button>
       )}
