@@ -25,7 +25,7 @@ import { HistoryUpload } from '../research/history-upload.tsx';
 import { codedErrorText } from '../portfolio/portfolio-format.ts';
 import { BacktestFeedRows } from './backtest-feed-rows.tsx';
 import { extraFeeds } from './backtest-feeds.ts';
-import { utcInputToIso, utcRangeText } from './backtest-range.ts';
+import { defaultBacktestRange, utcInputToIso, utcRangeText } from './backtest-range.ts';
 import { ParamFields, readParams } from './param-fields.tsx';
 import { StrategyEditor, type CodeProblem } from './strategy-editor.tsx';
 
@@ -58,6 +58,8 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
   const [status, setStatus] = useState<string>();
   const [diffWith, setDiffWith] = useState<number>();
   const [diffSource, setDiffSource] = useState<string>();
+  // Taken once, when the page opens: a form's defaults do not move under the user's typing.
+  const [range] = useState(() => defaultBacktestRange(Date.now()));
   const [progress, setProgress] = useState<Record<string, number>>({});
   const [runError, setRunError] = useState<string>();
   const [chosen, setChosen] = useState<string[]>([]);
@@ -212,14 +214,30 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
             <Field label="Symbol" name="symbol" required defaultValue="BTC-USDT" />
             <label className="field">
               <span className="field-label">Interval</span>
-              <select name="interval" defaultValue="1h">
+              <select name="interval" defaultValue="1m">
                 {CANDLE_INTERVALS.map((i) => (
                   <option key={i}>{i}</option>
                 ))}
               </select>
             </label>
-            <Field label="From" name="from" type="datetime-local" step="1" required hint="UTC" />
-            <Field label="To" name="to" type="datetime-local" step="1" required hint="UTC, exclusive" />
+            <Field
+              label="From"
+              name="from"
+              type="datetime-local"
+              step="1"
+              required
+              hint="UTC"
+              defaultValue={range.from}
+            />
+            <Field
+              label="To"
+              name="to"
+              type="datetime-local"
+              step="1"
+              required
+              hint="UTC, exclusive"
+              defaultValue={range.to}
+            />
             <BacktestFeedRows defaultInterval="1m" />
             <ParamFields params={params} />
             <button type="submit" className="button button-primary">
