@@ -256,14 +256,7 @@ beforeAll(async () => {
   expect(expected.status).toBe('succeeded');
 
   // The neighbour's live run decides every 1 m candle from now on, through every row.
-  const live = await createStrategy(neighbour, EVERY_CANDLE);
-  const enabled = await api(neighbour, 'POST', '/live-strategies', {
-    strategyId: live.body.strategy.id,
-    version: 1,
-    portfolioId: neighbour.userId,
-    feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
-    warmupBars: 0,
-  });
+  const enabled = await enableLive(neighbour, EVERY_CANDLE, 0);
   expect(enabled.status, JSON.stringify(enabled.body)).toBe(201);
   neighbourLive = enabled.body.run.id;
   liveEnabledAt = Date.now();
@@ -299,14 +292,14 @@ const compile = (user: TestUser, source: string) => api(user, 'POST', '/strategi
  */
 const SPIN_STOPPED = ['STRATEGY_CPU_LIMIT', 'SANDBOX_TIMEOUT'];
 
-const enableLive = async (user: TestUser, source: string, warmupBars: number) => {
+const enableLive = async (user: TestUser, source: string, warmupBars: number, interval = '1m') => {
   const created = await createStrategy(user, source);
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   return api(user, 'POST', '/live-strategies', {
     strategyId: created.body.strategy.id,
     version: 1,
     portfolioId: user.userId,
-    feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
+    feeds: [{ symbol: 'BTC-USDT', interval }],
     warmupBars,
   });
 };
@@ -371,15 +364,7 @@ const ROWS: Row[] = [
     name: 'import() in a live onCandle: its own run pauses with a user code',
     async attack() {
       const user = await attacker();
-      const created = await createStrategy(user, LIVE_IMPORT);
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      const enabled = await api(user, 'POST', '/live-strategies', {
-        strategyId: created.body.strategy.id,
-        version: 1,
-        portfolioId: user.userId,
-        feeds: [{ symbol: 'BTC-USDT', interval: '1s' }],
-        warmupBars: 0,
-      });
+      const enabled = await enableLive(user, LIVE_IMPORT, 0, '1s');
       expect(enabled.status, JSON.stringify(enabled.body)).toBe(201);
       const path = `/live-strategies/${encodeURIComponent(enabled.body.run.id)}`;
       let run: Record<string, any> = {};
