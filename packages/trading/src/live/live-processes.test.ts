@@ -1,4 +1,4 @@
-import type { EventEnvelope, ManualClock } from '@tickline/kernel';
+import { type EventEnvelope, type ManualClock, TicklineError } from '@tickline/kernel';
 import { until } from '@tickline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { OrderFilledData, OrderPlacedData } from '../broker/events.ts';
@@ -479,4 +479,50 @@ describe('live runs in sandbox processes', () => {
       await pool.stop();
     }
   }, 120_000);
+
+  it('a reopen that fails for the process, not the strategy, is tried again: the run goes on, not paused', async () => {
+    const pool = new LiveProcesses({ processes: 1, stallMs: 60_000 });
+    try {
+      const s = settings();
+      const feed = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 8, 3));
+      let storedUpTo = -Infinity;
+      const history = async (_s: string, _i: string, count: number) =>
+        feed
+          .map((e) => e.data as FeedCandle)
+          .filter((c) => c.closeTime <= storedUpTo)
+          .slice(-count);
+      // The first reopen finds no process to open in (a fresh one still starting).
+      const open = sessions(pool);
+      let opens = 0;
+      const flaky: OpenSession = async (session, capacity) => {
+        if (++opens === 2) throw new TicklineError('SANDBOX_PROCESS_LOST', 'the fresh process is not up yet');
+        return open(session, capacity);
+      };
+      const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, flaky);
+      const outcomes: Array<{ error?: unknown; retryInMs?: number }> = [];
+      const runner = new LiveRunner({ ...w.options, history, onReopen: (_id, outcome) => outcomes.push(outcome) });
+      w.setRunner(runner);
+      await runner.enable({ ...spec('r', s), strategyId: 'counts', userId: 'retried' });
+      for (const [i, e] of feed.entries()) {
+        storedUpTo = (e.data as FeedCandle).closeTime;
+        w.track(e.data as { symbol: string; close: number });
+        if (i === 4) {
+          process.kill(pool.stats()[0]!.pid!, 'SIGKILL');
+          await until(() => outcomes.some((o) => o.error === undefined) && !runner.enabling('r'), {
+            timeoutMs: 120_000,
+            what: 'the run reopened on its second try',
+          });
+        }
+        await runner.handle([e]);
+      }
+      expect(outcomes.map((o) => o.retryInMs)).toEqual([1_000, undefined]);
+      expect(runner.status('r')).toMatchObject({ state: 'running', candles: 8, errors: 0 });
+      const ids = w.published
+        .filter((e) => e.type === 'order.placed')
+        .map((e) => (e.data as OrderPlacedData).clientOrderId);
+      expect(new Set(ids).size).toBe(ids.length);
+    } finally {
+      await pool.stop();
+    }
+  }, 180_000);
 });

@@ -141,7 +141,7 @@ export interface LiveRunnerOptions {
   /** Where the live series of the Strategies dashboard are registered (module/strategy-metrics.ts). */
   metrics?: Registry;
   /** Told when a run reopened after its sandbox process was lost, or could not (`error`). */
-  onReopen?: (id: string, outcome: { resumeAfter: number; error?: unknown }) => void;
+  onReopen?: (id: string, outcome: { resumeAfter: number; error?: unknown; retryInMs?: number }) => void;
   /** Logs a failed `persist.paused` (the run stays paused here either way). */
   onPersistError?: (error: unknown) => void;
 }

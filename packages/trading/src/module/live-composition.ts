@@ -233,10 +233,18 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       stopped: (id) => store.remove(id),
     },
     onPersistError: (error) => logger.warn({ err: error }, 'could not store a live strategy pause'),
-    onReopen: (id, { resumeAfter, error }) =>
+    onReopen: (id, { resumeAfter, error, retryInMs }) =>
       error === undefined
         ? logger.info({ member, run: id, resumeAfter }, 'live strategy reopened in a fresh sandbox process')
-        : logger.warn({ err: error, member, run: id, resumeAfter }, 'live strategy could not reopen; paused'),
+        : retryInMs !== undefined
+          ? logger.warn(
+              { err: error, member, run: id, resumeAfter, retryInMs },
+              'live strategy could not reopen yet; retrying',
+            )
+          : logger.warn(
+              { err: error, member, run: id, resumeAfter },
+              'live strategy could not reopen; paused',
+            ),
     afterCandles: () => checkpoint(),
     nameOf: strategyNameReader(deps.repository),
   });
@@ -479,7 +487,9 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
         }),
   };
   // The operations API (platform) gathers every strategy process's runs over request/reply.
-  const admin = deps.rpc ? [createLiveAdminResponder({ rpc: deps.rpc, runner: host.runner, desk: host.desk, member })] : [];
+  const admin = deps.rpc
+    ? [createLiveAdminResponder({ rpc: deps.rpc, runner: host.runner, desk: host.desk, member })]
+    : [];
   const attached =
     venues !== undefined && host.venues !== undefined
       ? venues.attach(host.venues, host.journal, settings.syncMs)
