@@ -108,6 +108,22 @@ const sessions =
     });
 const sandboxSessions = sessions();
 
+/**
+ * The market's stored candles of a test's feed: those closed so far (`upTo` as each one closes),
+ * served as a live run's history reads them.
+ */
+function storedSoFar(feed: readonly EventEnvelope[]) {
+  let upTo = -Infinity;
+  return {
+    upTo: (e: EventEnvelope) => void (upTo = (e.data as FeedCandle).closeTime),
+    history: async (_s: string, _i: string, count: number) =>
+      feed
+        .map((e) => e.data as FeedCandle)
+        .filter((c) => c.closeTime <= upTo)
+        .slice(-count),
+  };
+}
+
 async function feedAll(w: ReturnType<typeof world>, events: readonly EventEnvelope[]): Promise<void> {
   for (const e of events) {
     w.track(e.data as { symbol: string; close: number });
@@ -323,13 +339,8 @@ describe('live runs in sandbox processes', () => {
     try {
       const s = settings();
       const feed = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 120, 7));
-      // The market's stored candles: those closed so far in this test.
-      let storedUpTo = -Infinity;
-      const history = async (_s: string, _i: string, count: number) =>
-        feed
-          .map((e) => e.data as FeedCandle)
-          .filter((c) => c.closeTime <= storedUpTo)
-          .slice(-count);
+      const stored = storedSoFar(feed);
+      const history = stored.history;
       const reference = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
       await reference.runner.enable({ ...spec('r', s), strategyId: 'good' });
       await feedAll(reference, feed);
@@ -340,7 +351,7 @@ describe('live runs in sandbox processes', () => {
       w.setRunner(runner);
       await runner.enable({ ...spec('r', s), strategyId: 'good' });
       for (const [i, e] of feed.entries()) {
-        storedUpTo = (e.data as FeedCandle).closeTime;
+        stored.upTo(e);
         w.track(e.data as { symbol: string; close: number });
         if (i === 60) {
           process.kill(pool.stats()[0]!.pid!, 'SIGKILL');
@@ -403,20 +414,15 @@ describe('live runs in sandbox processes', () => {
     try {
       const s = settings();
       const feed = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 60, 5));
-      // The market's stored candles: those closed so far in this test.
-      let storedUpTo = -Infinity;
-      const history = async (_s: string, _i: string, count: number) =>
-        feed
-          .map((e) => e.data as FeedCandle)
-          .filter((c) => c.closeTime <= storedUpTo)
-          .slice(-count);
+      const stored = storedSoFar(feed);
+      const history = stored.history;
       const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
       const runner = new LiveRunner({ ...w.options, history });
       w.setRunner(runner);
       for (const id of ['good', 'intl', 'counts'])
         await runner.enable({ ...spec(id, s), strategyId: id, userId: `owner-${id}` });
       for (const e of feed) {
-        storedUpTo = (e.data as FeedCandle).closeTime;
+        stored.upTo(e);
         w.track(e.data as { symbol: string; close: number });
         await runner.handle([e]);
         await until(() => !runner.enabling('good') && !runner.enabling('counts'), {
@@ -455,7 +461,8 @@ describe('live runs in sandbox processes', () => {
         ['sibling', 'counts', 'owner-c'],
         ['last', 'good', 'owner-d'],
       ];
-      for (const [id, strategyId, userId] of runs) await w.runner.enable({ ...spec(id, s), strategyId, userId });
+      for (const [id, strategyId, userId] of runs)
+        await w.runner.enable({ ...spec(id, s), strategyId, userId });
       await feedAll(w, candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 30, 6)));
       expect(w.runner.status('imports')).toMatchObject({
         state: 'paused',
@@ -485,12 +492,8 @@ describe('live runs in sandbox processes', () => {
     try {
       const s = settings();
       const feed = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 8, 3));
-      let storedUpTo = -Infinity;
-      const history = async (_s: string, _i: string, count: number) =>
-        feed
-          .map((e) => e.data as FeedCandle)
-          .filter((c) => c.closeTime <= storedUpTo)
-          .slice(-count);
+      const stored = storedSoFar(feed);
+      const history = stored.history;
       // The first reopen finds no process to open in (a fresh one still starting).
       const open = sessions(pool);
       let opens = 0;
@@ -500,11 +503,15 @@ describe('live runs in sandbox processes', () => {
       };
       const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, flaky);
       const outcomes: Array<{ error?: unknown; retryInMs?: number }> = [];
-      const runner = new LiveRunner({ ...w.options, history, onReopen: (_id, outcome) => outcomes.push(outcome) });
+      const runner = new LiveRunner({
+        ...w.options,
+        history,
+        onReopen: (_id, outcome) => outcomes.push(outcome),
+      });
       w.setRunner(runner);
       await runner.enable({ ...spec('r', s), strategyId: 'counts', userId: 'retried' });
       for (const [i, e] of feed.entries()) {
-        storedUpTo = (e.data as FeedCandle).closeTime;
+        stored.upTo(e);
         w.track(e.data as { symbol: string; close: number });
         if (i === 4) {
           process.kill(pool.stats()[0]!.pid!, 'SIGKILL');

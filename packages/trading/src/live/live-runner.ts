@@ -39,6 +39,7 @@ import {
 } from './live-run.ts';
 import { fillOnTrade, fillWave, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
+import { reopenWithRetries } from './run-reopen.ts';
 import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
 import { catchUp, OrderHolds, RecentCandles } from './run-catch-up.ts';
 import { RunsByFeed } from './runs-by-feed.ts';
@@ -65,26 +66,6 @@ import type {
 
 /** CPU time a run's whole warm-up may use. @default 2 s */
 const DEFAULT_WARMUP_CPU_MS = 2_000;
-
-/**
- * Waits before the next attempt to reopen a run whose sandbox process was lost, when the attempt
- * failed for the platform's reasons (the fresh process was not up yet, or busy past its deadline
- * on a loaded machine): a neighbour of a process killed for someone else's code is reopened, not
- * paused — a single failed reopen used to pause it. After the last, the run pauses.
- */
-const REOPEN_RETRY_MS = [1_000, 4_000, 15_000];
-
-/** A reopen that may work on another try: the process, not the strategy, failed it. */
-function lostOnTheWay(error: unknown): boolean {
-  if (!(error instanceof TicklineError)) return true;
-  return [
-    'SANDBOX_PROCESS_LOST',
-    'SANDBOX_TIMEOUT',
-    'SANDBOX_CRASHED',
-    'SANDBOX_UNAVAILABLE',
-    'SANDBOX_FAULT',
-  ].includes(error.code);
-}
 
 /** See the module comment. */
 export class LiveRunner {
@@ -256,35 +237,20 @@ export class LiveRunner {
     // Never decided a candle: it resumes after its warm-up, as the run it replaces would have.
     const warmedUntil = Math.max(...(run.warmupEnds ?? []).map((e) => e ?? -Infinity));
     const resumeAfter = run.decided ?? (warmedUntil > -Infinity ? warmedUntil : this.#o.clock.now());
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.enable(run.spec, { persist: false, resumeAfter, carry: run });
-        this.#o.onReopen?.(run.spec.id, { resumeAfter });
-        return;
-      } catch (error) {
-        const delay = REOPEN_RETRY_MS[attempt];
-        if (delay === undefined || !lostOnTheWay(error)) return this.#notReopened(run, resumeAfter, error);
-        this.#o.onReopen?.(run.spec.id, { resumeAfter, error, retryInMs: delay });
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        // Stopped, paused or replaced meanwhile: nothing left to reopen.
-        if (this.#runs.get(run.spec.id) !== run || run.status.state !== 'running')
-          return this.#endRecovery(run);
-      }
-    }
-  }
-
-  /** A reopen that failed for good: the run pauses with the reason. */
-  #notReopened(run: LiveRun, resumeAfter: number, error: unknown): void {
-    this.#endRecovery(run);
-    this.#o.onReopen?.(run.spec.id, { resumeAfter, error });
-    if (this.#runs.get(run.spec.id) === run) this.#pause(run, error);
-  }
-
-  /** Nothing replaced the run: what waited for the new session is its own again. */
-  #endRecovery(run: LiveRun): void {
+    const outcome = await reopenWithRetries({
+      attempt: () => this.enable(run.spec, { persist: false, resumeAfter, carry: run }).then(() => {}),
+      // Stopped, paused or replaced meanwhile: nothing left to reopen.
+      wanted: () => this.#runs.get(run.spec.id) === run && run.status.state === 'running',
+      retrying: (error, retryInMs) => this.#o.onReopen?.(run.spec.id, { resumeAfter, error, retryInMs }),
+    });
+    if (outcome === 'reopened') return this.#o.onReopen?.(run.spec.id, { resumeAfter });
+    // Nothing replaced it: what waited for the new session is its own again.
     run.recovering = false;
     for (const event of run.replacing?.splice(0) ?? []) this.#orders.apply(run, event);
     delete run.replacing;
+    if (outcome === 'abandoned') return;
+    this.#o.onReopen?.(run.spec.id, { resumeAfter, error: outcome.error });
+    if (this.#runs.get(run.spec.id) === run) this.#pause(run, outcome.error);
   }
 
   /** Stops a run and forgets it (its working orders stay at the venue). */

@@ -36,7 +36,9 @@ import {
   type StrategyRepository,
 } from '@tickline/strategy';
 import type { LiveRoutesOptions } from '../live-http/live-routes.ts';
-import { createLiveAdminResponder, everyStrategyProcess } from '../live/live-admin-responder.ts';
+import { createLiveAdminResponder } from '../live/live-admin-responder.ts';
+import { everyProcessRoutes } from './every-process-routes.ts';
+import { logReopen } from '../live/run-reopen.ts';
 import { sqlCandleHistory } from '../live/candle-history.ts';
 import { createLiveHost, type LiveHost } from '../live/live-host.ts';
 import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts';
@@ -233,18 +235,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       stopped: (id) => store.remove(id),
     },
     onPersistError: (error) => logger.warn({ err: error }, 'could not store a live strategy pause'),
-    onReopen: (id, { resumeAfter, error, retryInMs }) =>
-      error === undefined
-        ? logger.info({ member, run: id, resumeAfter }, 'live strategy reopened in a fresh sandbox process')
-        : retryInMs !== undefined
-          ? logger.warn(
-              { err: error, member, run: id, resumeAfter, retryInMs },
-              'live strategy could not reopen yet; retrying',
-            )
-          : logger.warn(
-              { err: error, member, run: id, resumeAfter },
-              'live strategy could not reopen; paused',
-            ),
+    onReopen: logReopen(logger, member),
     afterCandles: () => checkpoint(),
     nameOf: strategyNameReader(deps.repository),
   });
@@ -397,29 +388,10 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   };
   const statuses = storedStatuses(store, (id) => host.runner.status(id), deps.repository);
   const storedStatus = statuses.get;
-  const everyProcess = deps.rpc === undefined ? undefined : everyStrategyProcess(deps.rpc);
   const routeOptions: Omit<LiveRoutesOptions, 'prefix'> = {
-    ...(everyProcess === undefined
+    ...(deps.rpc === undefined
       ? {}
-      : {
-          async killSwitchEverywhere(portfolioId, actor, engagement) {
-            let cancelled: number;
-            try {
-              cancelled = await everyProcess.killSwitch(portfolioId, actor, engagement);
-            } catch (error) {
-              logger.warn({ err: error, portfolioId }, 'kill switch: the strategy processes did not answer');
-              cancelled = (await host.runner.killSwitch(portfolioId, actor, engagement)).length;
-            }
-            // Runs of a process that did not answer stop at its next sync.
-            await store.pausePortfolio(portfolioId, {
-              code: 'kill_switch',
-              reason: `kill switch: ${engagement.reason}`,
-              at: engagement.at,
-            });
-            return cancelled;
-          },
-          cancelElsewhere: (ref, reason) => everyProcess.cancel(ref, reason),
-        }),
+      : everyProcessRoutes({ rpc: deps.rpc, runner: host.runner, store, logger })),
     shared: {
       list: statuses.list,
       get: storedStatus,
