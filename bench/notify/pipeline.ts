@@ -81,6 +81,10 @@ export async function startNotifyBench(
     const { secret } = await host.api.createEndpoint({ userId }, { url: `${receiverUrl}/hook/${i}` });
     secrets[`/hook/${i}`] = secret;
   }
+  // The tier deliveries are planned with is notify's copy, kept by identity's account.tier.changed
+  // (a request never writes it); the bench has no identity module, so it records the upgrade as
+  // that event's handler would.
+  await sql.query(`update notify_preferences set tier = 'enterprise' where user_id = any($1::uuid[])`, [users]);
   for (const service of host.services) await service.start(context);
   const source: EventSource = createEventSource({ source: 'bench/backtests' });
   return {
