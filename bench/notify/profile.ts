@@ -5,7 +5,7 @@
  * (the server is started with the library preloaded). Both are written to `<dir>`; the top
  * statements are also printed on stderr.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { createPostgresSql } from '@tickline/store';
@@ -44,6 +44,7 @@ export async function startPhaseProfile(dir: string, databaseUrl: string): Promi
     async stop(items) {
       const { profile } = await session.post('Profiler.stop');
       session.disconnect();
+      await mkdir(dir, { recursive: true });
       const file = join(dir, `notify-throughput-${Date.now()}.cpuprofile`);
       await writeFile(file, JSON.stringify(profile));
       const { rows } = await client.query<StatementRow>(
