@@ -91,6 +91,27 @@ describe('accounts', () => {
     });
   });
 
+  it("sign-in - a stranger's failures from elsewhere do not lock the owner out; many addresses together do", async () => {
+    const kit = createTestIdentity();
+    await kit.service.signUp({ email: 'gil@example.com', password: GOOD_PASSWORD });
+    const owner = { address: '198.51.100.10' };
+    const wrong = (address: string) =>
+      codeOf(kit.service.signIn({ email: 'gil@example.com', password: 'not the password' }, { address }));
+    // Five wrong passwords from one stranger address: that address is done with this account.
+    for (let i = 0; i < 5; i++) expect(await wrong('203.0.113.1')).toBe('AUTH_INVALID_CREDENTIALS');
+    expect(await wrong('203.0.113.1')).toBe('AUTH_TOO_MANY_ATTEMPTS');
+    await expect(
+      kit.service.signIn({ email: 'gil@example.com', password: GOOD_PASSWORD }, owner),
+    ).resolves.toMatchObject({ status: 'signed_in' });
+    // Fifty failures from ten addresses lock the account everywhere, the owner's address included.
+    for (let a = 2; a <= 11; a++)
+      for (let i = 0; i < 5; i++) expect(await wrong(`203.0.113.${a}`)).toBe('AUTH_INVALID_CREDENTIALS');
+    expect(await wrong('203.0.113.99')).toBe('AUTH_TOO_MANY_ATTEMPTS');
+    expect(
+      await codeOf(kit.service.signIn({ email: 'gil@example.com', password: GOOD_PASSWORD }, owner)),
+    ).toBe('AUTH_TOO_MANY_ATTEMPTS');
+  });
+
   it('sign-in - a success resets the account count', async () => {
     const kit = createTestIdentity();
     await kit.service.signUp({ email: 'fay@example.com', password: GOOD_PASSWORD });

@@ -17,7 +17,7 @@ import {
   type SignUpInput,
 } from '../schemas/auth-schemas.ts';
 import { parseInput } from '../schemas/parse-input.ts';
-import { throttleKeys } from '../throttle/sign-in-throttle.ts';
+import { codeThrottleKeys, throttleKeys } from '../throttle/sign-in-throttle.ts';
 import { assertPasswordAllowed } from '../users/password-policy.ts';
 import type { SignedIn, SignInResult } from '@tickline/protocol';
 import { toPublicUser, type PublicUser, type Role, type UserRecord } from '../users/user.ts';
@@ -153,8 +153,8 @@ export function createAccounts(
         throw new IdentityError('AUTH_INVALID_CREDENTIALS', 'email or password is wrong');
       }
       const result = await finishSignIn(user, 'password', origin);
-      // Signed in: the account's count starts over (a pending MFA step keeps it, codes count there).
-      if (result.status === 'signed_in') await options.throttle.forgive([], [keys[0]!]);
+      // Signed in: the account's counts start over (a pending MFA step keeps them, codes count there).
+      if (result.status === 'signed_in') await options.throttle.forgive([], keys.slice(0, 2));
       return result;
     },
 
@@ -163,8 +163,8 @@ export function createAccounts(
       const userId = await ctx.jwt.verifyMfa(mfaToken);
       const user = await repo.findUserById(userId);
       if (!user) throw new IdentityError('AUTH_INVALID_CREDENTIALS', 'account not found');
-      // Code guesses count against the same account key as password guesses.
-      const keys = throttleKeys(options.throttleLimits, user.email, origin.address);
+      // Code guesses count against the account wherever they come from (see codeThrottleKeys).
+      const keys = codeThrottleKeys(options.throttleLimits, user.email, origin.address);
       if (!(await throttledAttempt(ctx, keys, () => secondFactor.verify(user.id, code)))) {
         ctx.metrics.signIns.inc({ method: 'mfa', outcome: 'invalid_code' });
         throw new IdentityError('AUTH_MFA_CODE_INVALID', 'two-factor code invalid');

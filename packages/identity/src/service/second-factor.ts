@@ -9,7 +9,7 @@ import { parseInput } from '../schemas/parse-input.ts';
 import { qrSvg } from '../totp/qr.ts';
 import { generateRecoveryCodes, hashRecoveryCode, looksLikeRecoveryCode } from '../totp/recovery-codes.ts';
 import type { TotpRecord } from '../repository/records.ts';
-import { throttleKeys } from '../throttle/sign-in-throttle.ts';
+import { codeThrottleKeys } from '../throttle/sign-in-throttle.ts';
 import type { IdentityContext } from './identity-context.ts';
 import type { TotpEnrolment } from '@tickline/protocol';
 import { throttledAttempt } from './throttled-attempt.ts';
@@ -56,7 +56,7 @@ export function createSecondFactor(ctx: IdentityContext) {
   async function throttledCode(userId: string, check: () => Promise<boolean>): Promise<boolean> {
     const user = await repo.findUserById(userId);
     if (!user) throw new IdentityError('IDENTITY_USER_NOT_FOUND', 'user not found');
-    return throttledAttempt(ctx, throttleKeys(ctx.options.throttleLimits, user.email, undefined), check);
+    return throttledAttempt(ctx, codeThrottleKeys(ctx.options.throttleLimits, user.email, undefined), check);
   }
 
   async function freshRecoveryCodes(userId: string): Promise<string[]> {

@@ -60,7 +60,7 @@ export function runSignInThrottleContract(label: string, open: OpenThrottle): vo
       for (let i = 0; i < 3; i++) await throttle.take(keys);
       await throttle.forgive([], [keys[0]!]);
       expect((await throttle.take([keys[0]!])).allowed).toBe(true);
-      expect((await throttle.take([keys[1]!])).allowed).toBe(false);
+      expect((await throttle.take([keys.at(-1)!])).allowed).toBe(false);
     });
   });
 }

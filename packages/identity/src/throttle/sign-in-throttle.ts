@@ -1,8 +1,9 @@
 /**
- * @module The sign-in throttle port: counts attempts per key (`account:<email>`, `address:<ip>`)
- * in a sliding window. `take` checks and counts in one atomic step, so parallel guesses cannot all
- * pass a check made before any of them is counted; a success gives its attempt back. The in-memory
- * adapter serves one process, the Redis adapter every gateway at once (scaled mode).
+ * @module The sign-in throttle port: counts attempts per key (the account from an address, the
+ * account from anywhere, the address; see {@link throttleKeys}) in a sliding window. `take` checks
+ * and counts in one atomic step, so parallel guesses cannot all pass a check made before any of
+ * them is counted; a success gives its attempt back. The in-memory adapter serves one process, the
+ * Redis adapter every gateway at once (scaled mode).
  */
 
 /** Whether an attempt may go ahead. */
@@ -33,10 +34,20 @@ export interface ThrottleKey {
 /** Limits per kind of key. */
 export interface ThrottleLimits {
   /**
-   * Failures per account in the window. Low: it stops guessing one password from many addresses.
+   * Failures per account from one client address in the window (from anywhere, when the address is
+   * unknown). Low: it stops guessing one password from one place.
    * @default 5
    */
   maxFailuresPerAccount?: number;
+  /**
+   * Failures per account from every address together. Higher than the per-address count, so a
+   * stranger's wrong passwords from elsewhere do not lock the owner out (the owner's address has
+   * its own count): locking an account takes this many failures from at least
+   * `maxFailuresPerAccountAnywhere / maxFailuresPerAccount` addresses; it still caps guessing
+   * spread over many addresses.
+   * @default 50
+   */
+  maxFailuresPerAccountAnywhere?: number;
   /**
    * Failures per client address in the window. Higher: several people may share one address (NAT).
    * @default 20
@@ -47,11 +58,43 @@ export interface ThrottleLimits {
 }
 
 export const DEFAULT_MAX_FAILURES_PER_ACCOUNT = 5;
+export const DEFAULT_MAX_FAILURES_PER_ACCOUNT_ANYWHERE = 50;
 export const DEFAULT_MAX_FAILURES_PER_ADDRESS = 20;
 export const DEFAULT_THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 
-/** The keys one attempt counts against. */
+/**
+ * The keys one password attempt counts against: the account from this address, the account from
+ * anywhere and the address — or, when the address is unknown, the account alone at the low limit.
+ * The first key is the account's own count from where the attempt came (cleared by a sign-in).
+ */
 export function throttleKeys(
+  limits: ThrottleLimits,
+  account: string,
+  address: string | undefined,
+): ThrottleKey[] {
+  if (!address) return codeThrottleKeys(limits, account, undefined);
+  const windowMs = limits.windowMs ?? DEFAULT_THROTTLE_WINDOW_MS;
+  return [
+    {
+      key: `account-from:${account}|${address}`,
+      maxFailures: limits.maxFailuresPerAccount ?? DEFAULT_MAX_FAILURES_PER_ACCOUNT,
+      windowMs,
+    },
+    {
+      key: `account-anywhere:${account}`,
+      maxFailures: limits.maxFailuresPerAccountAnywhere ?? DEFAULT_MAX_FAILURES_PER_ACCOUNT_ANYWHERE,
+      windowMs,
+    },
+    addressKey(limits, address, windowMs),
+  ];
+}
+
+/**
+ * The keys one two-factor code check counts against: the account at the low limit wherever the
+ * guesses come from (whoever guesses a code already has the password: no stranger can lock the
+ * owner out with it, and six digits must not get the per-address allowance), and the address.
+ */
+export function codeThrottleKeys(
   limits: ThrottleLimits,
   account: string,
   address: string | undefined,
@@ -64,12 +107,12 @@ export function throttleKeys(
       windowMs,
     },
   ];
-  if (address) {
-    keys.push({
-      key: `address:${address}`,
-      maxFailures: limits.maxFailuresPerAddress ?? DEFAULT_MAX_FAILURES_PER_ADDRESS,
-      windowMs,
-    });
-  }
+  if (address) keys.push(addressKey(limits, address, windowMs));
   return keys;
 }
+
+const addressKey = (limits: ThrottleLimits, address: string, windowMs: number): ThrottleKey => ({
+  key: `address:${address}`,
+  maxFailures: limits.maxFailuresPerAddress ?? DEFAULT_MAX_FAILURES_PER_ADDRESS,
+  windowMs,
+});
