@@ -316,6 +316,29 @@ describe('http - errors', () => {
     expect((await server.inject({ url: '/test/event?x=%2500' })).statusCode).toBe(200);
   });
 
+  it('errors - a body with a __proto__ key is 400 naming the key, not "not valid JSON"; bad JSON still is', async () => {
+    const server = build();
+    const post = (payload: string) =>
+      server.inject({
+        method: 'POST',
+        url: '/test/event',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+    for (const payload of ['{"n":1,"__proto__":{"admin":true}}', '{"n":1,"constructor":{"prototype":{"x":1}}}']) {
+      const res = await post(payload);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toMatchObject({
+        code: 'HTTP_BAD_REQUEST',
+        message: expect.stringContaining('"__proto__"'),
+        details: { issues: [{ in: 'body', code: 'forbidden_key' }] },
+      });
+    }
+    const bad = await post('{"n":');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/not valid JSON/);
+  });
+
   it('errors - unexpected errors are 500 without their message', async () => {
     const res = await build().inject({ url: '/test/crash' });
     expect(res.statusCode).toBe(500);
