@@ -24,11 +24,14 @@ export const Id = z.uuid();
 export const IdParams = z.object({ id: Id });
 export const VersionParams = z.object({ id: Id, n: z.coerce.number().int().min(1).max(1_000_000) });
 export const Language = z.enum(['typescript', 'javascript']).default('typescript');
-/** Bounded here only against abuse; the configured limit is checked with its own code (413). */
+/**
+ * Bounded here by the most `strategy.maxCodeBytes` may be set to (1 MiB), the figure the OpenAPI
+ * document shows; the configured limit (128 KiB by default) is checked with its own code (413).
+ */
 export const Source = z
   .string()
   .min(1)
-  .max(4 * 1024 * 1024);
+  .max(1024 * 1024);
 /** An ISO date-time or epoch milliseconds. */
 export const Instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]);
 export const toMs = (v: string | number): number => (typeof v === 'number' ? v : Date.parse(v));
