@@ -54,6 +54,9 @@ export function buildWebIfStale(options = {}) {
   const result = spawnSync(node, [vite, 'build', '--logLevel', options.quiet ? 'error' : 'warn'], {
     cwd: webDir,
     stdio: 'inherit',
+    // Always the production build: run from a test (vitest sets NODE_ENV=test), vite bundled
+    // React's development build, whose StrictMode runs every effect twice — every request doubled.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (result.status !== 0) throw new Error(`vite build failed (exit ${result.status ?? result.signal})`);
   return true;
