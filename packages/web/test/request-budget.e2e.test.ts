@@ -7,6 +7,8 @@
  * refused. Each page once re-read its data on every event: the Overview's inbox card alone asked
  * twice a second, and the refusals starved the Live page's strategy list, which stayed "Loading".
  * Then the page goes to the background for 20 s: it asks nothing there, and re-reads when shown.
+ * And a new account clicking through every page twice, a page every 1.5 s, is never refused: a
+ * burst of 20 ran out in the second round and left pages half loaded.
  */
 import { createTicklineClient } from '@tickline/client';
 import type { Browser, Page } from 'playwright-core';
@@ -54,6 +56,28 @@ describe.skipIf(!chromiumBinary.available)('web - the request budget of a free a
     const refused = calls.filter((c) => c.status === 429).map((c) => c.what);
     expect(refused, `${calls.length} requests`).toEqual([]);
   }, 300_000);
+
+  it('web - a new account clicks through every page and back in half a minute: no request is refused', async () => {
+    const page = await openPage(browser);
+    const calls: Array<{ status: number; what: string }> = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/api/'))
+        calls.push({ status: r.status(), what: `${r.request().method()} ${new URL(r.url()).pathname}` });
+    });
+    await signUp(page, dashboard.url, uniqueEmail('browse'), 'Browser');
+    const pages = [...(await page.locator('nav[aria-label="Main"] a').allTextContents()), 'Settings'];
+    expect(pages.length).toBeGreaterThan(8);
+    for (let round = 0; round < 2; round++)
+      for (const name of pages) {
+        await page.getByRole('link', { name, exact: true }).first().click();
+        await page.waitForTimeout(1_500);
+      }
+    await screenshot(page, 'request-budget-browse');
+    const refused = calls.filter((c) => c.status === 429).map((c) => c.what);
+    expect(refused, `${calls.length} requests`).toEqual([]);
+    // A round is ~35 requests on this build: the walk must spend more than the old burst of 20.
+    expect(calls.length).toBeGreaterThan(40);
+  }, 180_000);
 
   async function watch(page: Page): Promise<void> {
     const email = uniqueEmail('budget');

@@ -29,7 +29,9 @@ export type TierOverrides = Partial<Record<Tier, Partial<TierLimits>>>;
 export const DEFAULT_TIER_LIMITS: TierTable = Object.freeze({
   free: Object.freeze({
     requestsPerMinute: 60,
-    burst: 20,
+    // A minute's worth at once: clicking through every dashboard page (~35 requests) and back
+    // within half a minute ran out of a burst of 20 and left pages half loaded.
+    burst: 60,
     maxApiKeys: 2,
     maxStreamConnections: 3,
     maxStrategies: 3,

@@ -128,9 +128,9 @@ describe('rate limit - per tier, key and address (memory store)', () => {
     expect(await statuses(app, 2, { 'x-user': 'u2/premium' })).toEqual([200, 429]);
   });
 
-  it('tier - the defaults identity exports: free is 21 at once, then one a second', async () => {
+  it('tier - the defaults identity exports: free is 61 at once, then one a second', async () => {
     const { app } = await build({ tiers: DEFAULT_TIER_LIMITS as unknown as typeof TIERS });
-    const codes = await statuses(app, 22, { 'x-user': 'u3/free' });
+    const codes = await statuses(app, 62, { 'x-user': 'u3/free' });
     expect(codes.filter((c) => c === 200)).toHaveLength(DEFAULT_TIER_LIMITS.free.burst + 1);
     expect(codes.at(-1)).toBe(429);
   });
