@@ -31,6 +31,16 @@ const ALTERNATE = `export default defineStrategy({
 });
 `;
 
+/** Every API answer the page gets from now on: its status, method and path. */
+function apiCalls(page: Page): Array<{ status: number; what: string }> {
+  const calls: Array<{ status: number; what: string }> = [];
+  page.on('response', (r) => {
+    if (r.url().includes('/api/'))
+      calls.push({ status: r.status(), what: `${r.request().method()} ${new URL(r.url()).pathname}` });
+  });
+  return calls;
+}
+
 describe.skipIf(!chromiumBinary.available)('web - the request budget of a free account', () => {
   let dashboard: Dashboard;
   let browser: Browser;
@@ -40,11 +50,7 @@ describe.skipIf(!chromiumBinary.available)('web - the request budget of a free a
 
   it('web - a 1 s live run watched on three pages for a minute: the pages keep up, and no request is refused', async () => {
     const page = await openPage(browser);
-    const calls: Array<{ status: number; what: string }> = [];
-    page.on('response', (r) => {
-      if (r.url().includes('/api/'))
-        calls.push({ status: r.status(), what: `${r.request().method()} ${new URL(r.url()).pathname}` });
-    });
+    const calls = apiCalls(page);
     try {
       await watch(page);
       await hideAndShow(page, calls);
@@ -59,11 +65,7 @@ describe.skipIf(!chromiumBinary.available)('web - the request budget of a free a
 
   it('web - a new account clicks through every page and back in half a minute: no request is refused', async () => {
     const page = await openPage(browser);
-    const calls: Array<{ status: number; what: string }> = [];
-    page.on('response', (r) => {
-      if (r.url().includes('/api/'))
-        calls.push({ status: r.status(), what: `${r.request().method()} ${new URL(r.url()).pathname}` });
-    });
+    const calls = apiCalls(page);
     await signUp(page, dashboard.url, uniqueEmail('browse'), 'Browser');
     const pages = [...(await page.locator('nav[aria-label="Main"] a').allTextContents()), 'Settings'];
     expect(pages.length).toBeGreaterThan(8);

@@ -238,6 +238,15 @@ describe('http - logging', () => {
   });
 });
 
+/** POSTs `payload` as it is (not re-serialised) to the test route that takes a JSON body. */
+const postJsonText = (server: ReturnType<typeof build>, payload: string) =>
+  server.inject({
+    method: 'POST',
+    url: '/test/event',
+    headers: { 'content-type': 'application/json' },
+    payload,
+  });
+
 describe('http - errors', () => {
   it('errors - unknown routes answer 404 in the error shape', async () => {
     const res = await build().inject({ method: 'DELETE', url: '/nope?x=1' });
@@ -278,13 +287,7 @@ describe('http - errors', () => {
 
   it('errors - a NUL character in a JSON body or the URL is 400 naming where, before the route', async () => {
     const server = build();
-    const post = (payload: string) =>
-      server.inject({
-        method: 'POST',
-        url: '/test/event',
-        headers: { 'content-type': 'application/json' },
-        payload,
-      });
+    const post = (payload: string) => postJsonText(server, payload);
     const top = await post('{"n":1,"s":"a\\u0000b"}');
     expect(top.statusCode).toBe(400);
     expect(top.json()).toEqual({
@@ -318,13 +321,7 @@ describe('http - errors', () => {
 
   it('errors - a body with a __proto__ key is 400 naming the key, not "not valid JSON"; bad JSON still is', async () => {
     const server = build();
-    const post = (payload: string) =>
-      server.inject({
-        method: 'POST',
-        url: '/test/event',
-        headers: { 'content-type': 'application/json' },
-        payload,
-      });
+    const post = (payload: string) => postJsonText(server, payload);
     for (const payload of ['{"n":1,"__proto__":{"admin":true}}', '{"n":1,"constructor":{"prototype":{"x":1}}}']) {
       const res = await post(payload);
       expect(res.statusCode).toBe(400);
