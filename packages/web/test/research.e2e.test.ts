@@ -222,7 +222,7 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     await research.getByLabel('Trials made before').fill('6');
     await research.getByRole('button', { name: 'Run research' }).click();
     await page
-      .getByRole('heading', { name: 'Research: walk-forward · RSCH-USDT 1m' })
+      .getByRole('heading', { name: 'Walk-forward · RSCH-USDT 1m' })
       .waitFor({ timeout: SERVER_WAIT_MS });
     // Progress while it runs (unless it already finished on a quick machine), then the folds.
     const progressSeen = await page.getByTestId('research-progress').isVisible();
@@ -243,7 +243,7 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     await researchForm(page, strategyUrl, 'lookahead');
     await page.getByRole('button', { name: 'Run research' }).click();
     await page
-      .getByRole('heading', { name: 'Research: lookahead · RSCH-USDT 1m' })
+      .getByRole('heading', { name: 'Look-ahead check · RSCH-USDT 1m' })
       .waitFor({ timeout: SERVER_WAIT_MS });
     await researchDone(page);
     expect(await page.getByTestId('lookahead-verdict').textContent()).toMatch(

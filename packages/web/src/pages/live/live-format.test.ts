@@ -11,6 +11,12 @@ describe('live run wording', () => {
     );
   });
 
+  it('a default reason that only says who paused is not said twice', () => {
+    expect(pauseText(paused('user', 'paused by the owner'))).toBe('Paused by you');
+    expect(pauseText(paused('user', 'rebalancing'))).toBe('Paused by you: rebalancing');
+    expect(pauseText(paused('admin', 'Paused by an administrator'))).toBe('Paused by an administrator');
+  });
+
   it('a failure keeps its code; a running run has no pause text', () => {
     expect(pauseText(paused('STRATEGY_CPU_LIMIT', 'over budget'))).toBe('over budget (STRATEGY_CPU_LIMIT)');
     expect(pauseText({} as LiveRun)).toBeUndefined();

@@ -16,7 +16,9 @@ export function pauseText(run: LiveRun): string | undefined {
   // The runner's reason names the switch too ("kill switch: <the engager's reason>").
   const reason =
     run.pause.code === 'kill_switch' ? run.pause.reason.replace(/^kill switch: /, '') : run.pause.reason;
-  return who ? `${who}: ${reason}` : `${reason} (${run.pause.code})`;
+  if (!who) return `${reason} (${run.pause.code})`;
+  // The default reasons only say who again ("paused by the owner"): the sentence says it once.
+  return reason === '' || /^paused by /i.test(reason) ? who : `${who}: ${reason}`;
 }
 
 export function signalText(signal: LiveSignal): string {

@@ -13,7 +13,13 @@ import { ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { utcRangeText } from '../strategies/backtest-range.ts';
 import { RecursiveCard } from './recursive-card.tsx';
-import type { Overfitting, ResearchDetail, ResearchReport } from './research-types.ts';
+import {
+  OBJECTIVE_NAMES,
+  RESEARCH_KIND_NAMES,
+  type Overfitting,
+  type ResearchDetail,
+  type ResearchReport,
+} from './research-types.ts';
 
 /** The stream carries progress; the poll only covers a dropped stream. */
 const POLL_MS = 5_000;
@@ -63,7 +69,7 @@ export function ResearchPage({ id }: { id: string }): ReactNode {
     <main id="main" className="page">
       <header className="page-header">
         <h1>
-          Research: {r.kind} · {r.feeds.map((f) => `${f.symbol} ${f.interval}`).join(', ')}
+          {RESEARCH_KIND_NAMES[r.kind]} · {r.feeds.map((f) => `${f.symbol} ${f.interval}`).join(', ')}
         </h1>
         <p className="muted">
           <Link to={`/strategies/${r.strategyId}`}>strategy v{r.version}</Link> · {utcRangeText(r.from)} →{' '}
@@ -172,7 +178,9 @@ function ReportView({ report }: { report: ResearchReport }): ReactNode {
       ) : null}
       {report.search ? (
         <section className="card" aria-labelledby="search-title">
-          <h2 id="search-title">Parameter sets by {report.search.objective}</h2>
+          <h2 id="search-title">
+            Parameter sets by {OBJECTIVE_NAMES[report.search.objective] ?? report.search.objective}
+          </h2>
           <div className="table-scroll">
             <table className="table">
               <thead>

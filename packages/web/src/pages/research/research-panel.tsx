@@ -10,7 +10,7 @@ import { Field, FormError, formText } from '../../components/field.tsx';
 import { ErrorState, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { utcInputToIso } from '../strategies/backtest-range.ts';
-import type { ResearchRun } from './research-types.ts';
+import { RESEARCH_KIND_NAMES, type ResearchRun } from './research-types.ts';
 
 /** `fast=5,10; slow=30,40` → `{ fast: [5, 10], slow: [30, 40] }` (numbers parsed). */
 export function parseGridText(text: string): Record<string, Array<number | string | boolean>> {
@@ -91,9 +91,11 @@ export function ResearchPanel({
         <label className="field">
           <span className="field-label">Research kind</span>
           <select name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-            <option value="lookahead">Look-ahead check</option>
-            <option value="walk-forward">Walk-forward</option>
-            <option value="search">Parameter search</option>
+            {Object.entries(RESEARCH_KIND_NAMES).map(([value, name]) => (
+              <option key={value} value={value}>
+                {name}
+              </option>
+            ))}
           </select>
         </label>
         <Field label="Research symbol" name="symbol" required defaultValue="BTC-USDT" />
@@ -154,7 +156,7 @@ export function ResearchPanel({
         {(runs.data?.research ?? []).map((r) => (
           <li key={r.id}>
             <Link to={`/research/${r.id}`}>
-              {r.kind} v{r.version} · {r.status}
+              {RESEARCH_KIND_NAMES[r.kind]} v{r.version} · {r.status}
               {r.status === 'running' ? ` ${(r.progress * 100).toFixed(0)} %` : ''} ·{' '}
               {r.createdAt.slice(0, 16)}
             </Link>

@@ -1,4 +1,20 @@
 /** @module The JSON shapes of `/api/v1/research` the dashboard reads (see docs/research.md). */
+/** What each kind of research is called on the page (the form's options, the list, the title). */
+export const RESEARCH_KIND_NAMES: Record<ResearchRun['kind'], string> = {
+  lookahead: 'Look-ahead check',
+  'walk-forward': 'Walk-forward',
+  search: 'Parameter search',
+};
+
+/** How an objective reads in a heading ("Parameter sets by Sharpe ratio"); unknown ones as sent. */
+export const OBJECTIVE_NAMES: Record<string, string> = {
+  sharpe: 'Sharpe ratio',
+  sortino: 'Sortino ratio',
+  calmar: 'Calmar ratio',
+  totalReturn: 'total return',
+  profitFactor: 'profit factor',
+};
+
 export interface ResearchRun {
   id: string;
   strategyId: string;

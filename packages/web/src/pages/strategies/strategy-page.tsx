@@ -142,7 +142,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
       <header className="page-header">
         <h1>{strategy.name}</h1>
         <p className="muted">
-          {versions.length} versions · <Link to="/strategies">all strategies</Link> ·{' '}
+          {versions.length} {versions.length === 1 ? 'version' : 'versions'} · <Link to="/strategies">all strategies</Link> ·{' '}
           <Link to={`/live?strategy=${encodeURIComponent(id)}`}>run live →</Link>
         </p>
       </header>
