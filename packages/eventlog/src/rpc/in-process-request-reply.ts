@@ -16,6 +16,7 @@ import {
   unpack,
   type RequestHandler,
   type RequestReply,
+  type RpcAnswer,
 } from './request-reply.ts';
 
 /** One responder on the bus; members of a group take turns. */
@@ -92,10 +93,23 @@ export function createInProcessRequestReply(): RequestReply {
       const role = roleOf(service, options);
       if (responders.length === 0) throw noResponder(service, role);
       const timeoutMs = options?.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
-      // Like a wire gather: what answered in time counts, a slow responder is left out.
-      const packed = await Promise.all(
-        responders.map((r) => withTimeout(run(r, body), service, role, timeoutMs).catch(() => undefined)),
+      // Like a wire gather: what answered in time counts, a slow responder is left out, and an
+      // answer `until` accepts ends the wait for the others.
+      const until = options?.until;
+      let accepted!: (answer: RpcAnswer) => void;
+      const early = new Promise<RpcAnswer>((resolve) => (accepted = resolve));
+      const all = Promise.all(
+        responders.map((r) =>
+          withTimeout(run(r, body), service, role, timeoutMs).then(
+            (answer) => {
+              if (until && answer.ok && until(answer.value)) accepted(answer);
+              return answer;
+            },
+            () => undefined,
+          ),
+        ),
       );
+      const packed = until ? await Promise.race([all, early.then((a) => [a])]) : await all;
       const arrived = packed.filter((p) => p !== undefined);
       if (arrived.length === 0) throw timedOut(service, role, timeoutMs);
       return settleGather(arrived, service);

@@ -154,7 +154,10 @@ export async function createNatsRequestReply(options: NatsRequestReplyOptions): 
         for await (const msg of replies) {
           // A status message (503 no responders) carries no data.
           if (msg.data.length === 0) continue;
-          answers.push(decodeAnswer(msg));
+          const answer = decodeAnswer(msg);
+          answers.push(answer);
+          // Leaving the loop stops the iterator: later answers are dropped.
+          if (answer.ok && gatherOptions?.until?.(answer.value)) break;
         }
       } catch (error) {
         if (isNoResponders(error)) throw noResponder(service, role);

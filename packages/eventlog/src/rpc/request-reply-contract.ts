@@ -75,6 +75,19 @@ export function runRequestReplyContract(name: string, open: () => Promise<Reques
       expect([...answers].sort()).toEqual(['a', 'b']);
     });
 
+    it('gather - until: the first accepted answer ends the wait for a slow responder', async () => {
+      await pair.responder.serve(service, () => 'holder');
+      await pair.other.serve(service, () => new Promise((resolve) => setTimeout(() => resolve(null), 3_000)));
+      const started = Date.now();
+      const answers = await pair.caller.gather(service, null, {
+        stallMs: 5_000,
+        timeoutMs: 10_000,
+        until: (a) => a === 'holder',
+      });
+      expect(answers).toEqual(['holder']);
+      expect(Date.now() - started).toBeLessThan(2_500);
+    });
+
     it('gather - a failing responder is left out; all failing rethrows', async () => {
       await pair.responder.serve(service, () => 'a');
       const failing = await pair.other.serve(service, () => {

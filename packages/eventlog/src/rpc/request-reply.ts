@@ -47,6 +47,11 @@ export interface RequestOptions {
 export interface GatherOptions extends RequestOptions {
   /** @default DEFAULT_RPC_GATHER_STALL_MS */
   stallMs?: number;
+  /**
+   * Done at the first answer this accepts, without waiting for the others (a request only one
+   * responder can satisfy: the holder of an order answers, the rest answer null).
+   */
+  until?: (answer: unknown) => boolean;
 }
 
 /** The port. */

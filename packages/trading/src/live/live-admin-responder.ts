@@ -102,10 +102,11 @@ export function everyStrategyProcess(rpc: RequestReply) {
       ref: { portfolioId: string; clientOrderId: string; symbol: string },
       reason: string,
     ): Promise<Order | undefined> {
+      // One process holds the order: its answer ends the wait (the others answer null).
       const answers = (await rpc.gather(
         LIVE_ADMIN_SERVICE,
         { op: 'cancel', ...ref, reason } satisfies LiveAdminRequest,
-        options,
+        { ...options, until: (answer) => answer !== null },
       )) as Array<Order | null>;
       return answers.find((a): a is Order => a !== null);
     },
