@@ -1,4 +1,4 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { Registry } from '@tickline/kernel';
 import { tempDir } from '@tickline/testing';
@@ -13,6 +13,13 @@ describe('pglite adapter', () => {
     try {
       let sql = await createPgliteSql({ dataDir: `${dir.path}/db` });
       expect((await stat(`${dir.path}/db`)).mode & 0o777).toBe(0o700); // the database is the owner's only
+      // And so is every file in it: PGlite writes its template's files 0666.
+      const names = await readdir(`${dir.path}/db`, { recursive: true });
+      expect(names.length).toBeGreaterThan(100);
+      const open: string[] = [];
+      for (const name of names)
+        if (((await stat(`${dir.path}/db/${name}`)).mode & 0o077) !== 0) open.push(name);
+      expect(open).toEqual([]);
       await sql.exec("create table kept (v text); insert into kept values ('still here');");
       const error = await sql
         .transaction(async () => {

@@ -14,6 +14,7 @@ import type { Sql, SqlHealth, SqlQueryable, SqlResult, SqlTx, SqlValue } from '.
 import { createSqlMetrics, type SqlMetrics } from '../sql-metrics.ts';
 import { prepareParams } from '../values/conversions.ts';
 import { Lane } from './lane.ts';
+import { narrowToOwner } from './owner-only-tree.ts';
 import { reportPgliteMemory } from './pglite-memory-metrics.ts';
 import { WorkerClient } from './worker-client.ts';
 
@@ -69,6 +70,7 @@ export async function createPgliteSql(options: PgliteSqlOptions): Promise<Sql> {
     const client = await WorkerClient.start(
       dataDir === undefined ? { checkpointIntervalMs } : { dataDir, checkpointIntervalMs },
     );
+    if (dataDir !== undefined) await narrowToOwner(dataDir);
     const registry = options.metrics ?? new Registry();
     const unreport = reportPgliteMemory(registry, client);
     return new PgliteSql(client, createSqlMetrics(registry, 'pglite'), async () => {
