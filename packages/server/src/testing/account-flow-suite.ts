@@ -3,6 +3,7 @@
  * and on PostgreSQL): sign-up answers at once; the account's snapshot is generated asynchronously
  * and reaches that user — and only that user — over a real EventSource and a real WebSocket.
  */
+import { DEFAULT_TIER_LIMITS } from '@tickline/identity';
 import { expect, it } from 'vitest';
 import {
   callJson,
@@ -76,7 +77,10 @@ export function accountFlowCases(base: () => string, label: string): void {
       });
       expect(snapshot.body).toEqual({ status: 'ready', snapshot: viaSse.data });
       // /api/v1 is rate limited: a free user's budget.
-      expect(snapshot.headers.get('ratelimit-policy')).toBe('60;w=60;burst=20');
+      const free = DEFAULT_TIER_LIMITS.free;
+      expect(snapshot.headers.get('ratelimit-policy')).toBe(
+        `${free.requestsPerMinute};w=60;burst=${free.burst}`,
+      );
 
       // Each stream got exactly its own user's snapshot, once.
       for (const [client, userId] of [
