@@ -17,7 +17,7 @@ import {
   type SignUpInput,
 } from '../schemas/auth-schemas.ts';
 import { parseInput } from '../schemas/parse-input.ts';
-import { codeThrottleKeys, throttleKeys } from '../throttle/sign-in-throttle.ts';
+import { accountKeys, codeThrottleKeys, throttleKeys } from '../throttle/sign-in-throttle.ts';
 import { assertPasswordAllowed } from '../users/password-policy.ts';
 import type { SignedIn, SignInResult } from '@tickline/protocol';
 import { toPublicUser, type PublicUser, type Role, type UserRecord } from '../users/user.ts';
@@ -154,7 +154,7 @@ export function createAccounts(
       }
       const result = await finishSignIn(user, 'password', origin);
       // Signed in: the account's counts start over (a pending MFA step keeps them, codes count there).
-      if (result.status === 'signed_in') await options.throttle.forgive([], keys.slice(0, 2));
+      if (result.status === 'signed_in') await options.throttle.forgive([], accountKeys(keys));
       return result;
     },
 
@@ -170,7 +170,7 @@ export function createAccounts(
         throw new IdentityError('AUTH_MFA_CODE_INVALID', 'two-factor code invalid');
       }
       if (user.status !== 'active') throw new IdentityError('AUTH_ACCOUNT_DISABLED', 'account disabled');
-      await options.throttle.forgive([], [keys[0]!]);
+      await options.throttle.forgive([], accountKeys(keys));
       ctx.metrics.signIns.inc({ method: 'mfa', outcome: 'success' });
       return signedIn(user, origin);
     },

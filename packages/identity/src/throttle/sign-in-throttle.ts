@@ -65,7 +65,6 @@ export const DEFAULT_THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 /**
  * The keys one password attempt counts against: the account from this address, the account from
  * anywhere and the address — or, when the address is unknown, the account alone at the low limit.
- * The first key is the account's own count from where the attempt came (cleared by a sign-in).
  */
 export function throttleKeys(
   limits: ThrottleLimits,
@@ -111,8 +110,14 @@ export function codeThrottleKeys(
   return keys;
 }
 
+const ADDRESS_PREFIX = 'address:';
+
 const addressKey = (limits: ThrottleLimits, address: string, windowMs: number): ThrottleKey => ({
-  key: `address:${address}`,
+  key: `${ADDRESS_PREFIX}${address}`,
   maxFailures: limits.maxFailuresPerAddress ?? DEFAULT_MAX_FAILURES_PER_ADDRESS,
   windowMs,
 });
+
+/** The account's own counts among `keys` (every key but the address's): what a sign-in clears. */
+export const accountKeys = (keys: readonly ThrottleKey[]): ThrottleKey[] =>
+  keys.filter((k) => !k.key.startsWith(ADDRESS_PREFIX));

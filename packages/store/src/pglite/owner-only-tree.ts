@@ -13,12 +13,12 @@ export async function narrowToOwner(dir: string): Promise<number> {
   let changed = 0;
   const pending = [dir];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const mode = (await stat(next)).mode;
-    if ((mode & 0o077) !== 0) {
-      await chmod(next, mode & 0o700);
+    const found = await stat(next);
+    if ((found.mode & 0o077) !== 0) {
+      await chmod(next, found.mode & 0o700);
       changed++;
     }
-    if ((mode & 0o170000) === 0o040000)
+    if (found.isDirectory())
       for (const entry of await readdir(next, { withFileTypes: true }))
         if (entry.isDirectory() || entry.isFile()) pending.push(join(next, entry.name));
   }

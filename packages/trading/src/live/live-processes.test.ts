@@ -340,14 +340,13 @@ describe('live runs in sandbox processes', () => {
       const s = settings();
       const feed = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 120, 7));
       const stored = storedSoFar(feed);
-      const history = stored.history;
       const reference = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
       await reference.runner.enable({ ...spec('r', s), strategyId: 'good' });
       await feedAll(reference, feed);
       reference.runner.disable('r');
 
       const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
-      const runner = new LiveRunner({ ...w.options, history });
+      const runner = new LiveRunner({ ...w.options, history: stored.history });
       w.setRunner(runner);
       await runner.enable({ ...spec('r', s), strategyId: 'good' });
       for (const [i, e] of feed.entries()) {
@@ -415,9 +414,8 @@ describe('live runs in sandbox processes', () => {
       const s = settings();
       const feed = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 60, 5));
       const stored = storedSoFar(feed);
-      const history = stored.history;
       const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
-      const runner = new LiveRunner({ ...w.options, history });
+      const runner = new LiveRunner({ ...w.options, history: stored.history });
       w.setRunner(runner);
       for (const id of ['good', 'intl', 'counts'])
         await runner.enable({ ...spec(id, s), strategyId: id, userId: `owner-${id}` });
@@ -493,7 +491,6 @@ describe('live runs in sandbox processes', () => {
       const s = settings();
       const feed = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 8, 3));
       const stored = storedSoFar(feed);
-      const history = stored.history;
       // The first reopen finds no process to open in (a fresh one still starting).
       const open = sessions(pool);
       let opens = 0;
@@ -505,7 +502,7 @@ describe('live runs in sandbox processes', () => {
       const outcomes: Array<{ error?: unknown; retryInMs?: number }> = [];
       const runner = new LiveRunner({
         ...w.options,
-        history,
+        history: stored.history,
         onReopen: (_id, outcome) => outcomes.push(outcome),
       });
       w.setRunner(runner);

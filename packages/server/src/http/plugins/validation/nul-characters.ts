@@ -3,10 +3,11 @@
  * carrying one reached the database as a 500 after the route had begun its work (a broadcast
  * already sent, then its audit row refused). Every JSON body and every URL is checked before any
  * route runs: 400 `HTTP_BAD_REQUEST` whose `details.issues` names where (`nul_character`). The same
- * parser names a refused `__proto__` or `constructor.prototype` key (`forbidden_key`).
+ * parser names a refused `__proto__` or `constructor.prototype` key (forbidden-keys.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ServerError } from '../../../errors.ts';
+import { forbiddenKeyError } from './forbidden-keys.ts';
 import { summarizeIssues, type ValidationIssue } from './validation-issues.ts';
 
 /** The issue code of a NUL character in `details.issues`. */
@@ -60,31 +61,6 @@ export function nulCharacterError(where: 'body' | 'url', path: string): ServerEr
   return new ServerError('HTTP_BAD_REQUEST', summarizeIssues(issues, where), { details: { issues } });
 }
 
-/** The issue code of a `__proto__` or `constructor.prototype` key in `details.issues`. */
-export const FORBIDDEN_KEY_ISSUE_CODE = 'forbidden_key';
-
-const isJson = (text: string): boolean => {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** The 400 for a body that parses but holds a key that could poison an object's prototype. */
-function forbiddenKeyError(): ServerError {
-  const issues: ValidationIssue[] = [
-    {
-      in: 'body',
-      path: '',
-      code: FORBIDDEN_KEY_ISSUE_CODE,
-      message: 'holds a "__proto__" or "constructor.prototype" key, which no request may carry',
-    },
-  ];
-  return new ServerError('HTTP_BAD_REQUEST', summarizeIssues(issues, 'body'), { details: { issues } });
-}
-
 /**
  * Replaces the app's JSON body parser with Fastify's own followed by the NUL check, and refuses a
  * percent-encoded NUL anywhere in the URL. On the root instance, before any route: every scope
@@ -100,7 +76,7 @@ export function registerNulRefusal(app: FastifyInstance): void {
     function parseJsonRefusingNul(request: FastifyRequest, body: string, done: ParseDone) {
       parseJson(request, body, (error, parsed) => {
         // Fastify says "not valid JSON" for a poisoning key too: name what was refused instead.
-        if (error) return done(isJson(body) ? forbiddenKeyError() : error);
+        if (error) return done(forbiddenKeyError(body) ?? error);
         // Only a body whose text holds an escape can hold a NUL: most skip the walk.
         const path = body.includes('\\u0000') ? findNul(parsed) : undefined;
         if (path !== undefined) return done(nulCharacterError('body', path));
