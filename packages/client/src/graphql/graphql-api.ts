@@ -1,6 +1,6 @@
 /**
  * @module GraphQL over HTTP (`POST /api/v1/graphql`) with the client's credentials, typed by the
- * schema's generated types (schema.generated.ts): a document carries the type of its answer and of
+ * schema's generated types (generated/): a document carries the type of its answer and of
  * its variables, written once beside the query. A field the server refused comes back in `errors`
  * with its code, the rest of the answer stands; a refusal of the whole operation (a limit, the
  * rate limit, an invalid document) rejects with a {@link TicklineApiError} of that code.

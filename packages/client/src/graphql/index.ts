@@ -13,4 +13,4 @@
  */
 export { graphqlDocument } from './graphql-api.ts';
 export type { GraphqlApi, GraphqlDocument, GraphqlFieldError, GraphqlResult } from './graphql-api.ts';
-export type * from './schema.generated.ts';
+export type * from './generated/index.ts';

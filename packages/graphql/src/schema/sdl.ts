@@ -11,13 +11,16 @@ import { STRATEGY_SDL } from './sdl/strategy.ts';
 import { SUBSCRIPTION_SDL } from './sdl/subscriptions.ts';
 import { TRADING_SDL } from './sdl/trading.ts';
 
-export const SDL = [
-  COMMON_SDL,
-  ACCOUNT_SDL,
-  MARKET_SDL,
-  STRATEGY_SDL,
-  TRADING_SDL,
-  NOTIFY_SDL,
-  ADMIN_SDL,
-  SUBSCRIPTION_SDL,
-].join('\n');
+/** The parts by name, in the order they are joined (the SDK's generated types follow them). */
+export const SDL_PARTS: Readonly<Record<string, string>> = {
+  common: COMMON_SDL,
+  account: ACCOUNT_SDL,
+  market: MARKET_SDL,
+  strategy: STRATEGY_SDL,
+  trading: TRADING_SDL,
+  notify: NOTIFY_SDL,
+  admin: ADMIN_SDL,
+  subscriptions: SUBSCRIPTION_SDL,
+};
+
+export const SDL = Object.values(SDL_PARTS).join('\n');
