@@ -7,7 +7,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { type Logger, type Registry, type ServiceHealth } from '@tickline/kernel';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { registerErrorHandling } from './error-handler.ts';
+import { answerFrameworkError, registerErrorHandling } from './error-handler.ts';
 import { toFastifyLogger } from './fastify-logger.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { registerMetrics } from './metrics-routes.ts';
@@ -91,6 +91,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     return503OnClosing: true,
     trustProxy: trustProxyOption(options.trustProxy ?? false),
     clientErrorHandler: handleClientError,
+    frameworkErrors: answerFrameworkError,
     // An https.Server serves requests like an http.Server; Fastify's types only know the latter.
     serverFactory: (handler) =>
       tls

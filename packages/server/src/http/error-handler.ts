@@ -89,6 +89,17 @@ function isZodError(
   );
 }
 
+/**
+ * Fastify's `frameworkErrors` option: what its router refuses before any route or hook runs (a
+ * path that does not percent-decode, an over-long parameter) would otherwise be answered in
+ * Fastify's own shape (`{statusCode, code: 'FST_ERR_BAD_URL'}`) rather than ours.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = mapError(error);
+  request.log.debug({ code: body.error.code, fastifyCode: error.code }, 'request rejected');
+  void reply.status(status).send(body);
+}
+
 /** Installs the error and not-found handlers on the root instance. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {

@@ -201,6 +201,13 @@ export const REQUEST_ROWS: Row[] = [
     'HTTP_REQUEST_TIMEOUT',
   ],
   [
+    // Fastify's router answers a path that does not percent-decode in its own shape (46.13).
+    'bad URL - a path whose percent-encoding does not decode',
+    (c) => send(c, { url: '/api/v1/markets/%E0%A4%A/candles' }),
+    400,
+    B,
+  ],
+  [
     'oversized header - a 7 KB bearer token',
     (c) => send(c, { url: '/api/v1/me', headers: bearer(long(7000)) }),
     401,
