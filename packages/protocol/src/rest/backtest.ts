@@ -58,7 +58,9 @@ export const BacktestMetricsSchema = z.object({
   startingCapital: z.number(),
   finalEquity: z.number(),
   totalReturn: z.number(),
-  cagr: z.number(),
+  /** Null for a run spanning less than 30 days, `cagrNote` says why. */
+  cagr: z.number().nullable(),
+  cagrNote: z.string().optional(),
   volatility: z.number().nullable(),
   sharpe: z.number().nullable(),
   sortino: z.number().nullable(),

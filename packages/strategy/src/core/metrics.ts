@@ -1,14 +1,21 @@
 /**
  * @module Performance metrics from the mark-to-market equity curve and the ledger's trade sums.
- * Risk ratios use daily returns (the equity at the last step of each UTC day) annualised with
- * 365 days, because crypto markets trade every day of the year. Formulas: docs/backtesting.md.
+ * Risk ratios use per-bar returns (each step's equity over the previous step's) annualised by the
+ * bar's length: × √(steps per year), steps per year = 365 d / (span / steps). Daily returns would
+ * leave a run shorter than two days with no ratio at all, and a walk-forward on intraday windows
+ * with nothing to choose by. Formulas: docs/backtesting.md.
  */
 import type { TradeStats } from './ledger.ts';
 import type { DrawdownInfo, Metrics, PeriodReturn } from './types.ts';
 
 export const DAY_MS = 86_400_000;
 export const YEAR_MS = 365 * DAY_MS;
-const ANNUAL = Math.sqrt(365);
+/**
+ * Shortest span a CAGR is reported for: compounding a few hours' return over a year says nothing
+ * (a 1 % loss in 6 h reads as −100 %), so a shorter run's CAGR is null with {@link CAGR_NOTE}.
+ */
+export const MIN_CAGR_SPAN_MS = 30 * DAY_MS;
+export const CAGR_NOTE = 'not meaningful: the run spans less than 30 days';
 
 type PeriodKey = (t: number) => number;
 
@@ -145,10 +152,44 @@ export function drawdown(
   return tracker.result();
 }
 
-function mean(xs: readonly number[]): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return xs.length === 0 ? 0 : s / xs.length;
+/** Mean, sample standard deviation and downside deviation (target 0) of per-step returns. */
+export interface StepReturnStats {
+  n: number;
+  mean: number;
+  std: number;
+  downside: number;
+}
+
+/**
+ * Statistics of the per-step returns of `value`, the first step's over `startingCapital`. One
+ * pass (Welford's update, stable for tiny returns), since this runs once per run in a fresh
+ * isolate over up to millions of steps.
+ */
+export function stepReturnStats(value: Float64Array, startingCapital: number): StepReturnStats {
+  const n = value.length;
+  let prev = startingCapital;
+  let mean = 0;
+  let m2 = 0;
+  let down = 0;
+  for (let i = 0; i < n; i++) {
+    const v = value[i]!;
+    const r = prev === 0 ? 0 : v / prev - 1;
+    const d = r - mean;
+    mean += d / (i + 1);
+    m2 += d * (r - mean);
+    if (r < 0) down += r * r;
+    prev = v;
+  }
+  return { n, mean, std: n > 1 ? Math.sqrt(m2 / (n - 1)) : 0, downside: n > 0 ? Math.sqrt(down / n) : 0 };
+}
+
+/**
+ * How many steps of this run make a year: 365 d over the mean step length (span / steps). Equal
+ * to 365 d / the interval on gap-free data; on data with gaps (a stock's nights and weekends) it
+ * counts the steps a year actually has (≈ 252 daily bars), since each return spans its gap.
+ */
+export function stepsPerYear(steps: number, spanMs: number): number {
+  return steps > 0 && spanMs > 0 ? (YEAR_MS * steps) / spanMs : 0;
 }
 
 /** Builds the metrics table. `exposedSteps` counts steps that ended with a position open. */
@@ -166,20 +207,16 @@ export function computeMetrics(
   const finalEquity = n > 0 ? value[n - 1]! : startingCapital;
   const totalReturn = finalEquity / startingCapital - 1;
   const spanMs = n > 0 ? time[n - 1]! - startTime : 0;
-  const cagr =
-    spanMs <= 0 ? 0 : finalEquity <= 0 ? -1 : Math.pow(finalEquity / startingCapital, YEAR_MS / spanMs) - 1;
+  const cagrMeaningful = spanMs >= MIN_CAGR_SPAN_MS;
+  const cagr = !cagrMeaningful
+    ? null
+    : finalEquity <= 0
+      ? -1
+      : Math.pow(finalEquity / startingCapital, YEAR_MS / spanMs) - 1;
   const days = dailyCloses(time, value);
   const day = periodReturns(days, startingCapital, dayStart);
-  const daily = day.map((p) => p.return);
-  const m = mean(daily);
-  let sq = 0;
-  let down = 0;
-  for (const r of daily) {
-    sq += (r - m) * (r - m);
-    if (r < 0) down += r * r;
-  }
-  const std = daily.length > 1 ? Math.sqrt(sq / (daily.length - 1)) : 0;
-  const downside = daily.length > 0 ? Math.sqrt(down / daily.length) : 0;
+  const r = stepReturnStats(value, startingCapital);
+  const annual = Math.sqrt(stepsPerYear(n, spanMs));
   const dd = knownDrawdown ?? drawdown(time, value, startingCapital, startTime);
   const trades = ledger.tradeCount;
   return {
@@ -187,11 +224,12 @@ export function computeMetrics(
     finalEquity,
     totalReturn,
     cagr,
-    // A standard deviation of one day is not a measurement: shown as none, like Sharpe.
-    volatility: daily.length > 1 ? std * ANNUAL : null,
-    sharpe: std > 0 ? (m / std) * ANNUAL : null,
-    sortino: downside > 0 ? (m / downside) * ANNUAL : null,
-    calmar: dd.maxDrawdown > 0 ? cagr / dd.maxDrawdown : null,
+    ...(cagrMeaningful ? {} : { cagrNote: CAGR_NOTE }),
+    // A standard deviation of one return is not a measurement: shown as none, like Sharpe.
+    volatility: r.n > 1 ? r.std * annual : null,
+    sharpe: r.std > 0 ? (r.mean / r.std) * annual : null,
+    sortino: r.downside > 0 ? (r.mean / r.downside) * annual : null,
+    calmar: cagr !== null && dd.maxDrawdown > 0 ? cagr / dd.maxDrawdown : null,
     drawdown: dd,
     trades,
     winRate: trades === 0 ? 0 : ledger.wins / trades,

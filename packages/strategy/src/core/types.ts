@@ -167,14 +167,17 @@ export interface Metrics {
   startingCapital: number;
   finalEquity: number;
   totalReturn: number;
-  cagr: number;
-  /** Annualised standard deviation of daily returns (√365). */
+  /** Compound annual growth; null (with `cagrNote`) for a run spanning less than 30 days. */
+  cagr: number | null;
+  /** Why `cagr` is null. */
+  cagrNote?: string;
+  /** Sample standard deviation of per-bar returns × √(bars per year). */
   volatility: number | null;
-  /** Mean / sample standard deviation of daily returns × √365; null with fewer than two days or no variation. */
+  /** Mean / sample standard deviation of per-bar returns × √(bars per year); null with fewer than two bars or no variation. */
   sharpe: number | null;
-  /** Mean daily return / downside deviation (target 0) × √365; null without a losing day. */
+  /** Mean per-bar return / downside deviation (target 0) × √(bars per year); null without a losing bar. */
   sortino: number | null;
-  /** CAGR / max drawdown; null without a drawdown. */
+  /** CAGR / max drawdown; null without a drawdown or a CAGR. */
   calmar: number | null;
   drawdown: DrawdownInfo;
   trades: number;

@@ -46,7 +46,9 @@ export interface GqlBacktestMetrics {
   startingCapital: number;
   finalEquity: number;
   totalReturn: number;
-  cagr: number;
+  /** Null for a run spanning less than 30 days (cagrNote says why). */
+  cagr: number | null;
+  cagrNote: string | null;
   volatility: number | null;
   sharpe: number | null;
   sortino: number | null;

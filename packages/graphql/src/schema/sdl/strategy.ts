@@ -49,7 +49,11 @@ export const STRATEGY_SDL = /* GraphQL */ `
     startingCapital: Float!
     finalEquity: Float!
     totalReturn: Float!
-    cagr: Float!
+    """
+    Null for a run spanning less than 30 days (cagrNote says why).
+    """
+    cagr: Float
+    cagrNote: String
     volatility: Float
     sharpe: Float
     sortino: Float
