@@ -56,6 +56,11 @@ export function createStrategyActions(host: StrategyHost) {
   const { repository, queue, settings } = host;
   const authenticate = requireAuthentication(host.identity);
   const tierLimits = (principal: Principal) => settings.tiers[principal.tier];
+  /** What the caller's tier may store of code: taken with the version's insert (version-queries.ts). */
+  const codeQuota = (principal: Principal) => ({
+    maxVersions: tierLimits(principal).maxVersionsPerStrategy,
+    maxBytes: tierLimits(principal).maxStoredCodeBytes,
+  });
   // In a sandbox process: the server never strips or loads a user's code itself. A compile the
   // gate refuses says when to come back (`retryAfter`; REST sends it as `Retry-After`).
   const compile = async (
@@ -82,6 +87,7 @@ export function createStrategyActions(host: StrategyHost) {
   return {
     compile,
     tierLimits,
+    codeQuota,
     /**
      * Authenticates `request` (bearer token or API key) and requires `scope`, as a guarded route's
      * preHandlers do; callers that are not routes (GraphQL's resolvers) start here.
@@ -95,8 +101,10 @@ export function createStrategyActions(host: StrategyHost) {
     },
 
     /**
-     * Compiles `body.source` and saves it as the strategy's next immutable version.
-     * @throws STRATEGY_NOT_FOUND (not the caller's), compile errors with line and column
+     * Compiles `body.source` and saves it as the strategy's next immutable version, within the
+     * tier's versions per strategy and stored source bytes.
+     * @throws STRATEGY_NOT_FOUND (not the caller's), compile errors with line and column,
+     *   STRATEGY_QUOTA_VERSIONS, STRATEGY_QUOTA_CODE_BYTES
      */
     async saveVersion(
       principal: Principal,
@@ -115,6 +123,7 @@ export function createStrategyActions(host: StrategyHost) {
         language: body.language,
         params: compiled.params,
         now: new Date(host.clock.now()),
+        quota: codeQuota(principal),
       });
     },
 

@@ -162,15 +162,22 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
           principal.limits.maxStrategies,
         );
         if (strategy === undefined) throw full();
-        const version = await repository.saveVersion({
-          userId: principal.userId,
-          strategyId: strategy.id,
-          source: body.source,
-          js: compiled.js,
-          language: body.language,
-          params: compiled.params,
-          now,
-        });
+        const version = await repository
+          .saveVersion({
+            userId: principal.userId,
+            strategyId: strategy.id,
+            source: body.source,
+            js: compiled.js,
+            language: body.language,
+            params: compiled.params,
+            now,
+            quota: actions.codeQuota(principal),
+          })
+          .catch(async (error: unknown) => {
+            // Past the account's stored bytes: nothing is created, not an empty strategy.
+            await repository.deleteStrategy(principal.userId, strategy.id);
+            throw error;
+          });
         reply.status(201);
         return {
           strategy: { ...strategyJson(strategy), latestVersion: version.version },

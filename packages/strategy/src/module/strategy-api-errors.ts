@@ -10,6 +10,18 @@ export const StrategyApiErrorCodes = defineErrorCodes({
     resolve: 'Delete a strategy you no longer need, or move to a larger tier.',
     httpStatus: 403,
   },
+  STRATEGY_QUOTA_VERSIONS: {
+    meaning:
+      'The strategy already keeps as many versions as the tier allows (strategy.tiers.*.maxVersionsPerStrategy).',
+    resolve: 'Save the code as a new strategy, delete one you no longer need, or move to a larger tier.',
+    httpStatus: 403,
+  },
+  STRATEGY_QUOTA_CODE_BYTES: {
+    meaning:
+      "The version would take the account's stored source past the tier's bytes (strategy.tiers.*.maxStoredCodeBytes; details.usedBytes, details.limit).",
+    resolve: 'Delete strategies you no longer need, or move to a larger tier.',
+    httpStatus: 403,
+  },
   STRATEGY_QUOTA_BACKTESTS: {
     meaning:
       "The user started as many backtests today (UTC) as the tier allows (identity's backtestsPerDay).",

@@ -30,9 +30,41 @@ const TierJobLimitsSchema = z.object({
       "Bytes one run's result may take as the sandbox returns it (trades, logs, plots, signals; the equity curve aside); over it the run fails with STRATEGY_RESULT_TOO_LARGE.",
     ),
 });
-export type TierJobLimits = z.infer<typeof TierJobLimitsSchema>;
 
-const tier = (defaults: TierJobLimits) => TierJobLimitsSchema.prefault(defaults);
+/** What a tier may store of strategy code: each default is the tier's own (see `tier`). */
+const storedCodeLimit = {
+  maxVersionsPerStrategy: () =>
+    z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .describe('Versions one strategy may keep; one more is 403 STRATEGY_QUOTA_VERSIONS.'),
+  maxStoredCodeBytes: () =>
+    z
+      .number()
+      .int()
+      .min(1_024)
+      .max(1024 * 1024 * 1024 * 1024)
+      .describe(
+        "Bytes of source all of an account's versions may take together; a version past it is 403 STRATEGY_QUOTA_CODE_BYTES.",
+      ),
+};
+
+export type TierJobLimits = z.infer<typeof TierJobLimitsSchema> & {
+  maxVersionsPerStrategy: number;
+  maxStoredCodeBytes: number;
+};
+
+/**
+ * A tier's limits with its defaults. The stored-code limits default per field, so a config written
+ * before they existed (a whole tier object without them) still loads, with the tier's defaults.
+ */
+const tier = (defaults: TierJobLimits) =>
+  TierJobLimitsSchema.extend({
+    maxVersionsPerStrategy: storedCodeLimit.maxVersionsPerStrategy().default(defaults.maxVersionsPerStrategy),
+    maxStoredCodeBytes: storedCodeLimit.maxStoredCodeBytes().default(defaults.maxStoredCodeBytes),
+  }).prefault(defaults);
 
 const MIB = 1024 * 1024;
 
@@ -185,6 +217,8 @@ export const StrategySettingsSchema = z
           cpuMs: 10_000,
           maxBarsPerRun: 500_000,
           maxResultBytes: 4 * MIB,
+          maxVersionsPerStrategy: 100,
+          maxStoredCodeBytes: 8 * MIB,
         }),
         premium: tier({
           concurrentJobs: 3,
@@ -192,6 +226,8 @@ export const StrategySettingsSchema = z
           cpuMs: 60_000,
           maxBarsPerRun: 5_000_000,
           maxResultBytes: 16 * MIB,
+          maxVersionsPerStrategy: 1_000,
+          maxStoredCodeBytes: 256 * MIB,
         }),
         enterprise: tier({
           concurrentJobs: 10,
@@ -199,6 +235,8 @@ export const StrategySettingsSchema = z
           cpuMs: 600_000,
           maxBarsPerRun: 50_000_000,
           maxResultBytes: 64 * MIB,
+          maxVersionsPerStrategy: 10_000,
+          maxStoredCodeBytes: 4_096 * MIB,
         }),
       })
       .prefault({})

@@ -5,6 +5,7 @@
  * that touch the encrypted code; the owner check is the caller's (strategy-repository.ts).
  */
 import { createHash } from 'node:crypto';
+import { TicklineError } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
 import type { ParamSpecs } from '../core/definition.ts';
 import type { SourceLanguage } from '../api/compile-strategy.ts';
@@ -31,7 +32,37 @@ export interface SaveVersionInput {
   language: SourceLanguage;
   params: ParamSpecs;
   now: Date;
+  /** The tier's bounds on stored code; without it (trusted callers, tests) none. */
+  quota?: VersionQuota;
 }
+
+/** What an account may store: versions per strategy, and source bytes over all its versions. */
+export interface VersionQuota {
+  maxVersions: number;
+  maxBytes: number;
+}
+
+/** The refusal of a version past `quota`, with what the account holds. */
+function quotaError(quota: VersionQuota, held: { versions: number; bytes: number }, adding: number) {
+  if (held.versions >= quota.maxVersions)
+    return new TicklineError(
+      'STRATEGY_QUOTA_VERSIONS',
+      `a strategy keeps at most ${quota.maxVersions} versions`,
+      { details: { limit: quota.maxVersions, versions: held.versions } },
+    );
+  return new TicklineError(
+    'STRATEGY_QUOTA_CODE_BYTES',
+    `the account's strategy source would take more than ${quota.maxBytes} bytes`,
+    { details: { limit: quota.maxBytes, usedBytes: held.bytes, versionBytes: adding } },
+  );
+}
+
+/** The versions of strategy `$strategy` and the source bytes of every version of account `$user`. */
+const held = (strategy: string, user: string) => ({
+  versions: `(select count(*) from strategy_versions where strategy_id = ${strategy}::uuid)`,
+  bytes: `(select coalesce(sum(v.size_bytes), 0) from strategy_versions v
+      join strategies s on s.id = v.strategy_id where s.user_id = ${user}::uuid)`,
+});
 
 /** Saves a new immutable version (number = previous + 1) and returns it without the code. */
 export async function saveVersion(
@@ -40,6 +71,9 @@ export async function saveVersion(
   input: SaveVersionInput,
 ): Promise<VersionInfo> {
   return sql.transaction(async (tx) => {
+    // Saves of one account are counted one after another (two strategies' saves share its bytes).
+    if (input.quota)
+      await tx.query("select pg_advisory_xact_lock(hashtext('tickline.code-quota.' || $1))", [input.userId]);
     const { rows } = await tx.query<Row>(
       'select latest_version from strategies where id = $1 and user_id = $2 for update',
       [input.strategyId, input.userId],
@@ -50,9 +84,14 @@ export async function saveVersion(
       JSON.stringify({ source: input.source, js: input.js }),
       aadOf(input.strategyId, version),
     );
+    const bytes = Buffer.byteLength(input.source, 'utf8');
+    const HELD = held('$1', '$11');
+    // Counted and inserted in one statement: the quota holds whatever runs beside it.
     const inserted = await tx.query<Row>(
       `insert into strategy_versions (strategy_id, version, language, params, key_id, nonce, ciphertext, source_sha256, size_bytes, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${VERSION_INFO}`,
+       select $1::uuid, $2::int, $3::text, $4::jsonb, $5::text, $6::bytea, $7::bytea, $8::text, $9::int, $10::timestamptz
+        where $12::bigint is null or (${HELD.versions} < $12::bigint and ${HELD.bytes} + $9::int <= $13::bigint)
+       returning ${VERSION_INFO}`,
       [
         input.strategyId,
         version,
@@ -62,10 +101,22 @@ export async function saveVersion(
         sealed.nonce,
         sealed.ciphertext,
         createHash('sha256').update(input.source).digest('hex'),
-        Buffer.byteLength(input.source, 'utf8'),
+        bytes,
         input.now,
+        input.userId,
+        input.quota?.maxVersions ?? null,
+        input.quota?.maxBytes ?? null,
       ],
     );
+    if (inserted.rows.length === 0) {
+      const now = held('$1', '$2');
+      const { rows: counted } = await tx.query<{ versions: number | string; bytes: number | string }>(
+        `select ${now.versions} as versions, ${now.bytes} as bytes`,
+        [input.strategyId, input.userId],
+      );
+      const row = counted[0]!;
+      throw quotaError(input.quota!, { versions: Number(row.versions), bytes: Number(row.bytes) }, bytes);
+    }
     await tx.query('update strategies set latest_version = $1, updated_at = $2 where id = $3', [
       version,
       input.now,
