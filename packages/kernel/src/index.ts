@@ -45,6 +45,7 @@ export {
   countSqlStatement,
 } from './context/correlation.ts';
 export { claimUpgrade, isUpgradeClaimed } from './http/upgrade-claim.ts';
+export { clientAddressKey } from './http/client-address.ts';
 export { OPERATION_RATE_LIMIT } from './http/operation-rate-limit.ts';
 export type { OperationRateLimit } from './http/operation-rate-limit.ts';
 export {
