@@ -5,6 +5,7 @@
  * (`maxStrategies`, `backtestsPerDay`), read from the caller's principal.
  */
 import { GateThresholdsSchema } from '../research/promotion-gate.ts';
+import { ResearchSettingsSchema } from '../research-jobs/research-settings.ts';
 import { z } from 'zod';
 import { DEFAULT_PARAM_LIMITS } from '../core/param-bounds.ts';
 import { DEFAULT_OUTPUT_LIMITS } from '../settings/backtest-settings.ts';
@@ -201,7 +202,7 @@ export const StrategySettingsSchema = z
       .max(65_536)
       .default(192)
       .describe(
-        'Candle feeds each backtest sandbox process keeps between runs (MiB), so research trials and repeated backtests over the same candles send a name instead of the bars; counted in the process\'s memory limit. 0 sends every feed with its run.',
+        "Candle feeds each backtest sandbox process keeps between runs (MiB), so research trials and repeated backtests over the same candles send a name instead of the bars; counted in the process's memory limit. 0 sends every feed with its run.",
       ),
     progressIntervalMs: z
       .number()
@@ -243,6 +244,9 @@ export const StrategySettingsSchema = z
       .describe('Per-tier job and sandbox limits.'),
     gate: GateThresholdsSchema.describe(
       'The promotion gate a version passes before it runs live (docs/research.md).',
+    ),
+    research: ResearchSettingsSchema.describe(
+      'Research jobs: how many run at once and the per-tier bounds on one job (docs/research.md#budgets).',
     ),
   })
   .prefault({});

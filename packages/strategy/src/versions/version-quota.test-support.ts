@@ -54,7 +54,7 @@ export function runVersionQuotaCases(name: string, open: () => Promise<Sql>): vo
         saves.map((p) =>
           p.then(
             (v) => v.version,
-            (e: { code?: string }) => e.code ?? String(e),
+            (e: { code?: string; message?: string }) => e.code ?? `uncoded: ${e.message}`,
           ),
         ),
       );
@@ -65,10 +65,14 @@ export function runVersionQuotaCases(name: string, open: () => Promise<Sql>): vo
       const quota = { maxVersions: 3, maxBytes: 1_000_000 };
       const ended = await outcomes(Array.from({ length: 12 }, (_, i) => save(alice, s, `// v${i}`, quota)));
       expect(ended.filter((o) => typeof o === 'number').sort()).toEqual([1, 2, 3]);
-      expect(new Set(ended.filter((o) => typeof o === 'string'))).toEqual(new Set(['STRATEGY_QUOTA_VERSIONS']));
+      expect(new Set(ended.filter((o) => typeof o === 'string'))).toEqual(
+        new Set(['STRATEGY_QUOTA_VERSIONS']),
+      );
       expect((await repo.listVersions(alice, s)).length).toBe(3);
       // Another strategy of the same account has its own count.
-      await expect(save(alice, await strategy(alice), '// other', quota)).resolves.toMatchObject({ version: 1 });
+      await expect(save(alice, await strategy(alice), '// other', quota)).resolves.toMatchObject({
+        version: 1,
+      });
     });
 
     it("parallel saves to two strategies never take the account's source past its bytes", async () => {
@@ -76,9 +80,13 @@ export function runVersionQuotaCases(name: string, open: () => Promise<Sql>): vo
       const [a, b] = [await strategy(bob), await strategy(bob)];
       const quota = { maxVersions: 100, maxBytes: 1_000 };
       const source = 'x'.repeat(300);
-      const ended = await outcomes(Array.from({ length: 10 }, (_, i) => save(bob, i % 2 ? a : b, source, quota)));
+      const ended = await outcomes(
+        Array.from({ length: 10 }, (_, i) => save(bob, i % 2 ? a : b, source, quota)),
+      );
       expect(ended.filter((o) => typeof o === 'number').length).toBe(3);
-      expect(new Set(ended.filter((o) => typeof o === 'string'))).toEqual(new Set(['STRATEGY_QUOTA_CODE_BYTES']));
+      expect(new Set(ended.filter((o) => typeof o === 'string'))).toEqual(
+        new Set(['STRATEGY_QUOTA_CODE_BYTES']),
+      );
       const stored = [...(await repo.listVersions(bob, a)), ...(await repo.listVersions(bob, b))];
       expect(stored.reduce((n, v) => n + v.sizeBytes, 0)).toBe(900);
       await expect(save(bob, a, source, quota)).rejects.toMatchObject({
