@@ -12,6 +12,18 @@ export const ResearchErrorCodes = defineErrorCodes({
     resolve: 'Wait for a run to finish or cancel one, then start again.',
     httpStatus: 429,
   },
+  STRATEGY_RESEARCH_TOO_LARGE: {
+    meaning:
+      "The job's preflight estimate (details.estimate: trials, bar-steps, CPU, memory) is above the tier's bounds on one research job (strategy.research.tiers.*; details.limits).",
+    resolve: 'Narrow the grid, lengthen the windows or the step, shorten the range, or move to a larger tier.',
+    httpStatus: 403,
+  },
+  STRATEGY_RESEARCH_BUDGET_EXCEEDED: {
+    meaning:
+      "A running research job used the tier's whole CPU or wall-time budget for one job (strategy.research.tiers.*.cpuMsPerJob / wallMsPerJob) and was stopped; recorded as the run's error.",
+    resolve: 'Run a smaller job (see the estimate POST /research answers with), or move to a larger tier.',
+    httpStatus: 422,
+  },
   STRATEGY_GATE_REFUSED: {
     meaning:
       "The owner's tier requires the promotion gate, and no research report on this version passed it (details.failed lists the checks) nor did an admin override it.",

@@ -70,6 +70,36 @@ export function createInlineExecutor(limits?: Partial<SandboxLimits>): BacktestE
   };
 }
 
+/**
+ * Runs every item `items` yields through `fn`, at most `concurrency` in flight, pulling the next
+ * item only when a lane is free: a job of a million trials never lists them. The first failure
+ * stops the lanes from pulling more and rejects once the runs in flight have ended.
+ */
+export async function forEachConcurrent<T>(
+  items: Iterable<T>,
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  const iterator = items[Symbol.iterator]();
+  let next = 0;
+  let failed = false;
+  const lane = async (): Promise<void> => {
+    while (!failed) {
+      const item = iterator.next();
+      if (item.done === true) return;
+      try {
+        await fn(item.value, next++);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, concurrency) }, lane));
+  const failure = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
 /** Runs `items` through `fn` with at most `concurrency` in flight; results in input order. */
 export async function mapConcurrent<T, R>(
   items: readonly T[],
@@ -77,13 +107,8 @@ export async function mapConcurrent<T, R>(
   fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   const out = new Array<R>(items.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, lane));
+  await forEachConcurrent(items, Math.min(concurrency, items.length), async (item, i) => {
+    out[i] = await fn(item, i);
+  });
   return out;
 }

@@ -16,6 +16,7 @@ import {
   type BlockStats,
   type DeflatedSharpe,
 } from './overfitting.ts';
+import type { PboComputer } from './pbo-thread.ts';
 import { gridCombinations, score, type Objective, type ParamGrid } from './walk-forward.ts';
 
 export interface SearchOptions {
@@ -38,8 +39,16 @@ export interface SearchOptions {
    * better than it is; declaring them is how the measure stays honest. @default 0
    */
   priorTrials?: number;
+  /**
+   * Where the probability of backtest overfitting is computed: a server passes `pboOffThread`,
+   * since a 1,000-set search makes seconds of CSCV. @default on this thread
+   */
+  pbo?: PboComputer;
   onProgress?: (done: number, total: number) => void;
 }
+
+/** {@link pboFromBlocks} on this thread: small searches, tests. */
+const pboOnThread: PboComputer = (trials, metric) => Promise.resolve(pboFromBlocks(trials, metric));
 
 export interface SearchTrial {
   params: Record<string, number | boolean | string>;
@@ -184,7 +193,7 @@ export async function parameterSearch(
   const best = runs[order[0]!]!;
   const sharpes = moments(runs.map((r) => r.trial.barSharpe));
   const stats = runs.map((r) => r.blocks).filter((b): b is BlockStats => b !== null);
-  const pbo = stats.length === runs.length ? pboFromBlocks(stats) : null;
+  const pbo = stats.length === runs.length ? await (options.pbo ?? pboOnThread)(stats) : null;
   return {
     objective,
     trials: order.map((i) => runs[i]!.trial),

@@ -18,6 +18,8 @@ import {
   type SearchReport,
 } from './parameter-search.ts';
 import { assertFoldsCoverWarmup, walkForward, type WalkForwardWindow } from './walk-forward.ts';
+import { pboOffThread, type PboComputer } from './pbo-thread.ts';
+import { assertSaneWindows } from './research-budget.ts';
 
 /** Largest grid a research job takes: each set is a full backtest. */
 export const MAX_GRID = 1_000;
@@ -113,14 +115,19 @@ export type ResearchReport =
     }
   | { kind: 'search'; search: SearchReport; overfitting: OverfittingReport };
 
-/** Checks what can be checked before a job is queued (grid size); throws coded errors. */
-export function validateSpec(spec: ResearchSpec): void {
+/**
+ * Checks what can be checked before a job is queued (grid size, window lengths; the window count
+ * when the first feed's `bars` are known); throws coded errors.
+ */
+export function validateSpec(spec: ResearchSpec, bars?: number): void {
   if (spec.kind === 'search' && spec.samples !== undefined) {
     assertSampleSize(spec.samples, MAX_GRID);
     sampleGrid(spec.grid, 1, 1);
   } else if (spec.kind !== 'lookahead') assertGridSize(spec.grid, MAX_GRID);
-  if (spec.kind === 'walk-forward')
+  if (spec.kind === 'walk-forward') {
     assertFoldsCoverWarmup(spec.inSampleBars, spec.outSampleBars, spec.warmupBars);
+    assertSaneWindows(spec, bars);
+  }
 }
 
 const listed = (r: SearchReport): SearchReport => ({ ...r, trials: r.trials.slice(0, LISTED_TRIALS) });
@@ -130,12 +137,19 @@ function phase(report: (fraction: number) => void, start: number, share: number)
   return (done: number, total: number): void => report(start + (share * done) / Math.max(1, total));
 }
 
+export interface RunResearchOptions {
+  /** Where the PBO is computed. @default pboOffThread: never on the caller's (the server's) thread */
+  pbo?: PboComputer;
+}
+
 export async function runResearch(
   executor: BacktestExecutor,
   job: BacktestJob,
   spec: ResearchSpec,
   onProgress: (fraction: number) => void = () => undefined,
+  options: RunResearchOptions = {},
 ): Promise<ResearchReport> {
+  const pbo = options.pbo ?? pboOffThread;
   if (spec.kind === 'lookahead') {
     const bars = job.feeds[0]!.columns.closeTime.length;
     const recursiveRuns = DEFAULT_HISTORIES.filter((h) => h < bars).length + 1;
@@ -159,6 +173,7 @@ export async function runResearch(
   if (spec.kind === 'search') {
     const search = await parameterSearch(executor, job, {
       ...spec,
+      pbo,
       priorTrials,
       onProgress: phase(onProgress, 0, 1),
     });
@@ -184,6 +199,7 @@ export async function runResearch(
   const search = await parameterSearch(executor, job, {
     grid: spec.grid,
     objective: spec.objective,
+    pbo,
     priorTrials,
     onProgress: phase(onProgress, share, 1 - share),
   });

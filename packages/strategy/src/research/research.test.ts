@@ -7,7 +7,7 @@ import type { Feed } from '../core/types.ts';
 import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
 import { evaluateTrustedStrategy } from '../sandbox/host-module.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
-import { createInlineExecutor } from './executor.ts';
+import { createInlineExecutor, forEachConcurrent } from './executor.ts';
 import type { BacktestExecutor, BacktestJob } from './executor.ts';
 import { shareFeeds } from './feeds.ts';
 import { checkLookahead } from './lookahead.ts';
@@ -103,6 +103,9 @@ describe('walk-forward optimisation', () => {
         score(runBacktest(def, [slice], settings, { params: p }).metrics, 'sharpe'),
       );
       expect(w0.inSampleScore).toBe(Math.max(...scores));
+      // One-minute windows of ~33 h are scored (per-bar Sharpe, issue 48), so each window chooses
+      expect(report.windows.every((w) => Number.isFinite(w.inSampleScore))).toBe(true);
+      expect(new Set(scores).size).toBeGreaterThan(1);
       expect(w0.bestParams).toEqual(gridCombinations(grid)[scores.indexOf(Math.max(...scores))]);
       // The stitched curve has one point per out-of-sample bar and ends at the chained capital
       expect(report.equity.value).toHaveLength(6 * 500);
@@ -175,6 +178,53 @@ describe('walk-forward optimisation', () => {
       details: { outSampleBars: 500, warmupBars: 501 },
     });
     expect(runs).toBe(0);
+  });
+
+  it('refuses windows of two bars stepping by one, and too many windows, before running anything (issue 46)', async () => {
+    // Given an executor that counts what it is asked to run
+    let runs = 0;
+    const counting: BacktestExecutor = {
+      concurrency: 2,
+      run: () => (runs++, Promise.reject(new Error('ran'))),
+      close: () => Promise.resolve(),
+    };
+    // When windows of 2 bars step by 1 (the round-4 attack: ~5,000 windows × the grid)
+    await expect(
+      walkForward(counting, job, { grid, inSampleBars: 2, outSampleBars: 2, stepBars: 1 }),
+    ).rejects.toMatchObject({ code: 'STRATEGY_CONFIG_INVALID', details: { minInSampleBars: 30 } });
+    // Or out-of-sample windows that overlap
+    await expect(
+      walkForward(counting, job, { grid, inSampleBars: 100, outSampleBars: 50, stepBars: 10 }),
+    ).rejects.toMatchObject({ code: 'STRATEGY_CONFIG_INVALID', details: { stepBars: 10 } });
+    // Or sane windows too many times over 5,000 bars: (5,000 − 40) / 10 + 1 = 497 > 200
+    await expect(
+      walkForward(counting, job, { grid, inSampleBars: 30, outSampleBars: 10 }),
+    ).rejects.toMatchObject({ code: 'STRATEGY_CONFIG_INVALID', details: { windows: 497, maxWindows: 200 } });
+    // Then nothing ran
+    expect(runs).toBe(0);
+  });
+
+  it('makes trials as lanes free up, and stops making them after a failure', async () => {
+    // Given a million items, yielded one by one and counted
+    let pulled = 0;
+    function* many(): Generator<number> {
+      for (let i = 0; i < 1_000_000; i++) {
+        pulled++;
+        yield i;
+      }
+    }
+    // When the tenth run fails with two lanes
+    let ran = 0;
+    await expect(
+      forEachConcurrent(many(), 2, async (i) => {
+        ran++;
+        await Promise.resolve();
+        if (i === 9) throw new Error('tenth');
+      }),
+    ).rejects.toThrow('tenth');
+    // Then no more than the runs made (and the one in flight) were pulled
+    expect(pulled).toBe(ran);
+    expect(ran).toBeLessThanOrEqual(11);
   });
 
   it('rejects an empty or oversized grid and windows longer than the data', async () => {

@@ -12,8 +12,9 @@ import type { EngineRunResult } from '../core/engine.ts';
 import { drawdown } from '../core/metrics.ts';
 import type { Metrics } from '../core/types.ts';
 import type { BacktestExecutor, BacktestJob } from './executor.ts';
-import { mapConcurrent } from './executor.ts';
+import { forEachConcurrent } from './executor.ts';
 import { sliceFeeds } from './feeds.ts';
+import { assertSaneWindows, MAX_WINDOWS, windowCount } from './research-budget.ts';
 
 export type Objective = 'sharpe' | 'sortino' | 'calmar' | 'totalReturn' | 'profitFactor';
 export type ParamGrid = Readonly<Record<string, readonly (number | boolean | string)[]>>;
@@ -35,6 +36,8 @@ export interface WalkForwardOptions {
   objective?: Objective;
   /** Largest grid accepted. @default 1000 */
   maxCombinations?: number;
+  /** Most windows accepted. @default MAX_WINDOWS */
+  maxWindows?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -99,29 +102,38 @@ export async function walkForward(
 ): Promise<WalkForwardReport> {
   const objective = options.objective ?? 'sharpe';
   const step = options.stepBars ?? options.outSampleBars;
-  const combos = gridCombinations(options.grid);
   const maxCombinations = options.maxCombinations ?? 1_000;
-  if (combos.length === 0 || combos.length > maxCombinations) {
+  let sets = 1;
+  for (const values of Object.values(options.grid)) sets *= values.length;
+  if (sets === 0 || sets > maxCombinations) {
     throw new TicklineError(
       'STRATEGY_CONFIG_INVALID',
-      `the grid has ${combos.length} combinations (1–${maxCombinations} allowed)`,
+      `the grid has ${sets} combinations (1–${maxCombinations} allowed)`,
     );
   }
-  if (!(options.inSampleBars >= 1 && options.outSampleBars >= 1 && step >= 1)) {
-    throw new TicklineError('STRATEGY_CONFIG_INVALID', 'window lengths must be at least one bar');
-  }
+  const combos = gridCombinations(options.grid);
   const warmup = options.warmupBars ?? 0;
+  const shape = { ...options, stepBars: step, warmupBars: warmup };
+  assertSaneWindows(shape);
   assertFoldsCoverWarmup(options.inSampleBars, options.outSampleBars, warmup);
   const c = job.feeds[0]!.columns;
   const n = c.closeTime.length;
-  const starts: number[] = [];
-  for (let s = warmup; s + options.inSampleBars + options.outSampleBars <= n; s += step) starts.push(s);
-  if (starts.length === 0) {
+  const windowsTotal = windowCount(n, shape);
+  if (windowsTotal === 0) {
     throw new TicklineError(
       'STRATEGY_CONFIG_INVALID',
       `${n} bars are fewer than ${warmup ? 'the warm-up plus ' : ''}one in-sample plus one out-of-sample window`,
     );
   }
+  const maxWindows = options.maxWindows ?? MAX_WINDOWS;
+  if (windowsTotal > maxWindows) {
+    throw new TicklineError(
+      'STRATEGY_CONFIG_INVALID',
+      `${windowsTotal} windows over ${n} bars; at most ${maxWindows}: lengthen the windows or the step`,
+      { details: { bars: n, windows: windowsTotal, maxWindows } },
+    );
+  }
+  const starts = Array.from({ length: windowsTotal }, (_, w) => warmup + w * step);
   const total = starts.length * (combos.length + 1);
   let done = 0;
   const tick = (): void => options.onProgress?.(++done, total);
@@ -136,27 +148,29 @@ export async function walkForward(
   const time: number[] = [];
   const value: number[] = [];
   let capital = job.settings.startingCapital;
-  // In-sample grids of all windows run together, so the pool stays busy across windows.
-  const inSample = await mapConcurrent(
-    starts.flatMap((s) => combos.map((params) => ({ s, params }))),
-    executor.concurrency,
-    async ({ s, params }) => {
-      const r = await executor.run({
-        ...job,
-        ...window(s, s + options.inSampleBars),
-        params: { ...job.params, ...params },
-        recordSignals: false,
-        equityPoints: 2,
-      });
-      tick();
-      return score(r.metrics, objective);
-    },
-  );
-  const best = starts.map((_, w) => {
-    let k = 0;
-    for (let j = 1; j < combos.length; j++)
-      if (inSample[w * combos.length + j]! > inSample[w * combos.length + k]!) k = j;
-    return k;
+  // In-sample grids of all windows run together, so the pool stays busy across windows. Trials
+  // are made as lanes free up and only each window's best is kept (the first set on ties, as a
+  // sequential scan would pick), so memory does not grow with windows × grid.
+  const bestScore = new Float64Array(starts.length).fill(-Infinity);
+  const best = new Int32Array(starts.length).fill(-1);
+  function* inSampleTrials(): Generator<{ w: number; j: number }> {
+    for (let w = 0; w < starts.length; w++) for (let j = 0; j < combos.length; j++) yield { w, j };
+  }
+  await forEachConcurrent(inSampleTrials(), executor.concurrency, async ({ w, j }) => {
+    const s = starts[w]!;
+    const r = await executor.run({
+      ...job,
+      ...window(s, s + options.inSampleBars),
+      params: { ...job.params, ...combos[j]! },
+      recordSignals: false,
+      equityPoints: 2,
+    });
+    tick();
+    const v = score(r.metrics, objective);
+    if (best[w] === -1 || v > bestScore[w]! || (v === bestScore[w] && j < best[w]!)) {
+      bestScore[w] = v;
+      best[w] = j;
+    }
   });
   // Out-of-sample runs chain capital, so they run in order.
   for (let w = 0; w < starts.length; w++) {
@@ -183,7 +197,7 @@ export async function walkForward(
       inSample: { from: isFrom, to: oosFrom },
       outSample: { from: oosFrom, to: oosTo },
       bestParams: params,
-      inSampleScore: inSample[w * combos.length + best[w]!]!,
+      inSampleScore: bestScore[w]!,
       outSampleScore: score(r.metrics, objective),
       outSampleReturn: r.metrics.totalReturn,
       outSampleTrades: r.metrics.trades,

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineRunResult } from '../core/engine.ts';
+import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
+import type { BacktestExecutor } from './executor.ts';
+import { blockStats, moments, pboFromBlocks, type BlockStats } from './overfitting.ts';
+import { pboOffThread } from './pbo-thread.ts';
+import { runResearch } from './research-report.ts';
+
+/** A seeded stream of returns, so every run sees the same trials. */
+function returnsOf(seed: number, n: number): Float64Array {
+  let a = seed >>> 0;
+  return Float64Array.from({ length: n }, () => {
+    a = (Math.imul(a, 1_664_525) + 1_013_904_223) >>> 0;
+    return (a / 2 ** 32 - 0.5) / 100;
+  });
+}
+
+const trialsOf = (count: number): BlockStats[] =>
+  Array.from({ length: count }, (_, j) => blockStats(returnsOf(j + 1, 160), 16));
+
+/** Answers every trial at once with its own return statistics, as a sandbox process would. */
+function statsExecutor(): BacktestExecutor {
+  let next = 0;
+  return {
+    concurrency: 4,
+    run: () => {
+      const r = returnsOf(++next, 160);
+      const m = moments(r);
+      return Promise.resolve({
+        metrics: { sharpe: m.mean / m.std, totalReturn: 0, trades: 1, drawdown: { maxDrawdown: 0 } },
+        equity: { time: new Float64Array(0), value: new Float64Array(0) },
+        returnStats: { moments: m, blocks: blockStats(r, 16) },
+      } as unknown as EngineRunResult);
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+describe('overfitting - PBO off the server thread (issue 46 finding 7)', () => {
+  it('answers what pboFromBlocks answers', async () => {
+    const trials = trialsOf(20);
+    expect(await pboOffThread(trials)).toEqual(pboFromBlocks(trials));
+    expect(await pboOffThread(trials.slice(0, 1))).toBeNull();
+  });
+
+  it('keeps the calling thread turning while a 1,000-set search computes its PBO', { timeout: 120_000 }, async () => {
+    // Given a 1,000-set search whose trials all came back: 12,870 splits × 1,000 trials to go
+    const settings = resolveBacktestSettings({});
+    const feed = {
+      symbol: 'BTC-USDT',
+      interval: '1m' as const,
+      columns: { closeTime: new Float64Array(161), openTime: new Float64Array(161) },
+    };
+    let turns = 0;
+    let spinning = false;
+    const spin = (): void => {
+      if (!spinning) return;
+      turns++;
+      setImmediate(spin);
+    };
+    // When the research runs with the server's defaults, counting event-loop turns from the
+    // moment its last trial answered until the report is made
+    const report = await runResearch(
+      statsExecutor(),
+      { code: '', feeds: [feed as never], settings },
+      { kind: 'search', grid: { a: Array.from({ length: 1_000 }, (_, i) => i) }, objective: 'sharpe', priorTrials: 0 },
+      (fraction) => {
+        if (fraction >= 1 && !spinning) {
+          spinning = true;
+          setImmediate(spin);
+        }
+      },
+    );
+    spinning = false;
+    // Then the PBO over every split was made, and the loop served other work meanwhile
+    expect(report.overfitting.pbo).toMatchObject({ splits: 12_870, blocks: 16 });
+    expect(turns).toBeGreaterThan(0);
+  });
+});

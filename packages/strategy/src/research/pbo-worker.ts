@@ -1,0 +1,6 @@
+/** @module The worker thread {@link pboOffThread} starts: one CSCV over the trials it was given, answered once. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { pboFromBlocks, type BlockStats } from './overfitting.ts';
+
+const { trials, metric } = workerData as { trials: BlockStats[]; metric: 'sharpe' | 'mean' };
+parentPort!.postMessage(pboFromBlocks(trials, metric));
