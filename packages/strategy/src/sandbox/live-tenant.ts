@@ -5,7 +5,7 @@
  * stepping (tenant-step.ts) and the memory watch (tenant-memory.ts) all work on these records.
  */
 import ivm from 'isolated-vm';
-import { loadEngine, type EntryRef } from './engine-entries.ts';
+import { type EngineEntries, loadEngine, type EntryRef } from './engine-entries.ts';
 import type { LiveReport } from './isolate-live.ts';
 import type { LiveRunLimits } from './live-wire.ts';
 
@@ -34,6 +34,8 @@ export interface Tenant {
   isolate: ivm.Isolate;
   context: ivm.Context;
   api: Api;
+  /** The module loader's entry points (module-load.ts). */
+  entries: Pick<EngineEntries, 'load' | 'loaded'>;
   runs: Set<string>;
   /** Resident memory the process gained during this tenant's calls (while it was measured). */
   grownBytes: number;
@@ -44,15 +46,19 @@ export interface Tenant {
    * something raised after the call returned (tenant-step.ts), which no run can be named for.
    */
   stepApart: boolean;
+  /**
+   * Its runs are stepped one call each for this many more calls: a call of several of them went
+   * over their budgets together, and only a run measured on its own is judged (tenant-step.ts).
+   */
+  apartSteps: number;
 }
 
-/** A run: its module instance in its tenant's isolate, under its handle there. */
+/** A run: its module's definition and engine in its tenant's isolate, under its handle there. */
 export interface TenantRun {
   id: string;
   tenant: Tenant;
   handle: number;
   limits: LiveRunLimits;
-  module: ivm.Module;
   /**
    * Not stepped yet: V8 compiles the engine's and the strategy's functions lazily, on their first
    * call, so the first step also pays for compiling them (50–62 ms of CPU at load 14, against a
@@ -85,18 +91,20 @@ export async function createTenant(id: string, memoryMb: number): Promise<Tenant
   const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
   try {
     const context = await isolate.createContext();
-    // The entry points are taken before any user code runs; the realm is locked then (each run
-    // gets its own seed from the live API).
-    const api = (await loadEngine(isolate, context, 1, 10_000, LIVE_API)).live;
+    // The entry points are taken before any user code runs; the realm is locked then (each load
+    // and each run gets its own seed).
+    const engine = await loadEngine(isolate, context, 1, 10_000, LIVE_API);
     return {
       id,
       isolate,
       context,
-      api,
+      api: engine.live,
+      entries: engine,
       runs: new Set(),
       grownBytes: 0,
       allowedBytes: memoryMb * MIB,
       stepApart: false,
+      apartSteps: 0,
     };
   } catch (error) {
     if (!isolate.isDisposed) isolate.dispose();

@@ -5,8 +5,9 @@
  *
  * - the tenant's heap (the isolate's memory limit);
  * - CPU per candle: the thread's CPU clock around each call into the isolate — a step of a
- *   tenant's runs is one call, held against the sum of their budgets; when it goes over, the run
- *   that took the time (by the isolate's own wall clock) is the one stopped;
+ *   tenant's runs is one call, held against the sum of their budgets; when it goes over, its runs
+ *   are measured one call each for a while, and a run over its own budget gets a strike; it pauses
+ *   only when its strikes fill a window (cpu-strikes.ts);
  * - warm-up: the same per-candle budget over groups of {@link WARM_SLICE} candles, and a budget
  *   for the whole warm-up;
  * - a wall-clock backstop on every call (a loop the CPU check cannot see until it returns).
@@ -28,19 +29,21 @@ import {
   STEP_ROW,
 } from './isolate-live.ts';
 import { createTenant, fail, type Tenant, type TenantRun } from './live-tenant.ts';
-import { fromIsolate, MODULE_FILENAME, syntaxError } from './sandbox.ts';
+import { fromIsolate } from './sandbox.ts';
+import { loadModule } from './module-load.ts';
 import { ownResidentBytes } from './own-memory.ts';
 import {
-  clampWall,
   classify,
   MAX_WALL_MS,
   onGrid,
   type OpenedRun,
+  setupWall,
   type OpenRunPayload,
   type OpenRunResult,
   type StepPart,
   type StepPayload,
 } from './live-wire.ts';
+import { cpuPauseReason, CpuStrikes } from './cpu-strikes.ts';
 import { chargeTenant, MemoryWatch } from './tenant-memory.ts';
 import { type SliceOwner, stepSlice, type StepWork } from './tenant-step.ts';
 import { runEquity, warmRun } from './tenant-warm.ts';
@@ -58,8 +61,17 @@ export const STREAM_EVERY_MS = 4;
  */
 const STREAM_MIN_ENTRIES = 64;
 
+/** What a process's tenants may be given (tests). */
+export interface LiveTenantsOptions {
+  /** The CPU clock of the thread that steps the runs, µs. @default threadCpuMicros */
+  cpuMicros?: () => number;
+}
+
 /** See the module comment. */
 export class LiveTenants {
+  /** Each run's overruns (cpu-strikes.ts), kept across its pause and resume. */
+  readonly #strikes = new CpuStrikes();
+  readonly #cpuMicros: () => number;
   readonly #tenants = new Map<string, Tenant>();
   readonly #runs = new Map<string, TenantRun>();
   /** Runs by handle: what a step message names them by. */
@@ -71,7 +83,13 @@ export class LiveTenants {
   readonly #owner: SliceOwner = {
     failed: (i, run, error, work) => this.#failed(i, run, error, work),
     close: (runId) => this.close(runId),
+    judge: (i, run, usedMs, budgetMs, work) => this.#judge(i, run, usedMs, budgetMs, work),
+    cpuMicros: () => this.#cpuMicros(),
   };
+
+  constructor(options: LiveTenantsOptions = {}) {
+    this.#cpuMicros = options.cpuMicros ?? threadCpuMicros;
+  }
 
   get runCount(): number {
     return this.#runs.size;
@@ -94,39 +112,23 @@ export class LiveTenants {
     this.close(payload.runId);
     const tenant = await this.#tenant(payload.tenant, payload.tenantMemoryMb);
     const { limits } = payload;
-    const setupWall = clampWall(limits.setupCpuMs);
-    let phase: 'setup' | 'evaluate' = 'setup';
+    // One deadline for the load and the opening together (init runs in the opening).
+    const deadline = performance.now() + setupWall(limits.setupCpuMs);
+    const left = (): number => Math.max(1, Math.ceil(deadline - performance.now()));
+    let phase: 'setup' | 'evaluate' = 'evaluate';
     const cpuStart = threadCpuMicros();
     let run: TenantRun | undefined;
     try {
-      let module: ivm.Module;
-      try {
-        module = await tenant.isolate.compileModule(payload.code, { filename: MODULE_FILENAME });
-      } catch (error) {
-        throw syntaxError(error);
-      }
-      let imported: string | undefined;
-      await module.instantiate(tenant.context, (specifier) => {
-        imported = specifier;
-        throw new Error(`imports are not available to strategies: ${specifier}`);
+      // The module's top level runs in the isolate's loader, with the run's own seeded generator
+      // (a compile's, and every other load's, same values): what it throws never reaches the host.
+      const definition = await loadModule(tenant.isolate, tenant.context, tenant.entries, {
+        code: payload.code,
+        seed: payload.settings.seed,
+        mode: 'sync',
+        timeout: left,
+        refused: fromIsolate,
       });
-      if (imported !== undefined)
-        throw new TicklineError(
-          'STRATEGY_FORBIDDEN_API',
-          `imports are not available to strategies (${imported})`,
-          {
-            details: { api: 'import' },
-          },
-        );
-      phase = 'evaluate';
-      module.evaluateSync({ timeout: setupWall });
       phase = 'setup';
-      const definition = module.namespace.getSync('default', { reference: true });
-      if (definition.typeof !== 'object')
-        throw new TicklineError(
-          'STRATEGY_DEFINITION_INVALID',
-          'the strategy module needs a default export (defineStrategy({ … }))',
-        );
       const handle = this.#nextHandle++;
       const input: LiveRunInput = {
         feeds: payload.feeds,
@@ -143,12 +145,12 @@ export class LiveTenants {
             new ivm.ExternalCopy(input).copyInto({ release: true }),
             payload.settings.seed,
           ],
-          { timeout: setupWall },
+          { timeout: left() },
         ) as string,
       ) as LiveReport;
       definition.release();
       if (!opened.ok) throw fromIsolate(opened.error);
-      run = { id: payload.runId, tenant, handle, limits, module, fresh: true };
+      run = { id: payload.runId, tenant, handle, limits, fresh: true };
       this.#runs.set(run.id, run);
       this.#byHandle.set(handle, run);
       tenant.runs.add(run.id);
@@ -250,6 +252,18 @@ export class LiveTenants {
     for (const id of [...tenant.runs]) this.close(id);
   }
 
+  /** A run measured on its own: over its budget it gets a strike, and a window of them pauses it. */
+  #judge(i: number, run: TenantRun, usedMs: number, budgetMs: number, work: StepWork): void {
+    const over = usedMs > budgetMs;
+    if (!over && !this.#strikes.has(run.id)) return;
+    const verdict = this.#strikes.record(run.id, over ? { usedMs, budgetMs } : undefined);
+    if (verdict?.pause !== true) return;
+    const error = new TicklineError('STRATEGY_CPU_LIMIT', cpuPauseReason(verdict.strikes), {
+      details: { cpuMs: budgetMs, usedMs, strikes: verdict.strikes.map((s) => s.usedMs) },
+    });
+    this.#failed(i, run, error, work);
+  }
+
   #failed(i: number, run: TenantRun, error: TicklineError, work: StepWork): void {
     const at = work.reports.findIndex(([j]) => j === i);
     const report = fail(error.code, error.message);
@@ -301,7 +315,6 @@ export class LiveTenants {
       } catch {
         // The isolate went while closing: nothing of the run is left either way.
       }
-      run.module.release();
     }
     if (tenant.runs.size === 0) this.#dispose(tenant);
   }

@@ -1,10 +1,12 @@
 /**
  * @module One slice of a tenant's runs stepped on a candle close: one call into the tenant's
- * isolate, its CPU — the isolate's own clock (isolated-vm reads the thread's CPU clock as it
- * enters and leaves: exact, and no system call of ours) — held against the sum of the runs'
- * budgets. A run that ran away or threw is stopped and the rest of the slice goes on; over the
- * budget, the run(s) that took the time are stopped. A module of its own because these are the
- * live steps' limits.
+ * isolate, its CPU — the CPU clock of the thread that ran the call (thread-cpu.ts) — held against
+ * the sum of the runs' budgets. Not `isolate.cpuTime`: isolated-vm's published Linux builds read
+ * it from a steady clock, so it counts the time the thread held the isolate, descheduled or not
+ * (a 200 ms `Atomics.wait` reads as 200 ms of CPU; tenant-step.test.ts), and honest runs of a
+ * loaded machine were paused for CPU they never used. A run that ran away (the wall backstop) or
+ * threw is stopped and the rest of the slice goes on; a run over its budget is a strike, judged
+ * by the tenants' CPU window (cpu-strikes.ts).
  *
  * What crosses per call is as little as a call can carry (bench/live/floor.ts measured each way on
  * ~500 isolates): the slice's rows as one copied `Float64Array` (a lone run's candle as number
@@ -30,14 +32,29 @@ export interface StepWork {
   reports: Array<[number, LiveReport]>;
 }
 
-/** What a slice needs of the tenants: stopping a run, closing one. */
+/** What a slice needs of the tenants: stopping a run, closing one, judging its CPU, the clock. */
 export interface SliceOwner {
   /** Entry `i` of `work` failed with `error`: its report says so and its run is closed. */
   failed(i: number, run: TenantRun, error: TicklineError, work: StepWork): void;
   close(runId: string): void;
+  /**
+   * Entry `i` was measured on its own: `usedMs` of CPU against `budgetMs`. Over it, a strike (or
+   * the pause a window of them makes, through `failed`).
+   */
+  judge(i: number, run: TenantRun, usedMs: number, budgetMs: number, work: StepWork): void;
+  /** The CPU clock of this thread, µs (threadCpuMicros). */
+  cpuMicros(): number;
 }
 
-const NS_PER_MS = 1_000_000;
+/**
+ * Slices a tenant's runs are stepped one call each after a call of several of them went over
+ * their budgets together: the call's CPU cannot be split among them (their wall times inside it
+ * include the time the thread was descheduled), so nobody is charged for it and the next calls
+ * measure each run on its own.
+ */
+export const APART_STEPS = 10;
+
+const US_PER_MS = 1_000;
 
 /** Buffers for a slice's rows by run count, reused from call to call (the copy in is the isolate's). */
 const scratches: Float64Array[] = [];
@@ -52,7 +69,8 @@ const budgetScratch = (runs: number): Float64Array =>
  * go into `work`.
  */
 export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: number, owner: SliceOwner): void {
-  if (tenant.stepApart && to - from > 1) {
+  if ((tenant.stepApart || tenant.apartSteps > 0) && to - from > 1) {
+    tenant.apartSteps = Math.max(0, tenant.apartSteps - 1);
     for (let i = from; i < to; i++) stepSlice(tenant, work, i, i + 1, owner);
     return;
   }
@@ -71,7 +89,7 @@ export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: numb
     ref.applySync(undefined, args, { timeout: onGrid(MAX_WALL_MS), result: { copy: true } }) as T;
   let at = from;
   while (at < to) {
-    const before = tenant.isolate.cpuTime;
+    const before = owner.cpuMicros();
     let reported: number;
     let stoppedAt = -1;
     let stopped: unknown;
@@ -106,24 +124,35 @@ export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: numb
       stoppedAt = from + row;
       reported = 1;
     }
-    const usedMs = Number(tenant.isolate.cpuTime - before) / NS_PER_MS;
+    const usedMs = (owner.cpuMicros() - before) / US_PER_MS;
     const end = stoppedAt < 0 ? to : stoppedAt;
     if (reported > 0) takeReports(tenant, work, from, at, end, owner);
     if (stoppedAt >= 0) {
       // The runaway took the time; those before it get their share by wall time.
       share(tenant, work, from, at, end, usedMs, true);
       const run = work.runs[stoppedAt]!;
-      owner.failed(stoppedAt, run, classify(stopped, 'step', budgets[stoppedAt - from]!), work);
+      owner.failed(stoppedAt, run, runaway(stopped, usedMs, budgets[stoppedAt - from]!), work);
       at = stoppedAt + 1;
       continue;
     }
-    if (usedMs <= budgetMs) {
-      // Within the budget (the usual case): the call's CPU shared equally, no wall times fetched.
-      for (let i = at; i < end; i++) work.cpuMs[i] = usedMs / (end - at);
+    if (end - at === 1) {
+      // Measured on its own: the run's own CPU, judged against its own budget.
+      work.cpuMs[at] = usedMs;
+      owner.judge(at, work.runs[at]!, usedMs, budgets[at - from]!, work);
       return;
     }
+    if (usedMs <= budgetMs) {
+      // Within the budget (the usual case): the call's CPU shared equally, no wall times fetched.
+      for (let i = at; i < end; i++) {
+        work.cpuMs[i] = usedMs / (end - at);
+        // Within the slice's budget nobody is over it (an equal share may pass a run's own).
+        owner.judge(i, work.runs[i]!, Math.min(work.cpuMs[i]!, budgets[i - from]!), budgets[i - from]!, work);
+      }
+      return;
+    }
+    // Over the budgets together: shared by wall time for the accounts, judged on their own next.
     share(tenant, work, from, at, end, usedMs, false);
-    overBudget(work, at, end, (i) => budgets[i - from]!, owner);
+    tenant.apartSteps = APART_STEPS;
     return;
   }
 }
@@ -206,32 +235,17 @@ function share(
         : usedMs / (end - at);
 }
 
-/** The call used more CPU than its runs' budgets together: stop the run(s) that took the time. */
-function overBudget(
-  work: StepWork,
-  at: number,
-  end: number,
-  budgetOf: (i: number) => number,
-  owner: SliceOwner,
-): void {
-  let worst = at;
-  const over: number[] = [];
-  for (let i = at; i < end; i++) {
-    if (work.cpuMs[i]! > work.cpuMs[worst]!) worst = i;
-    if (work.cpuMs[i]! > budgetOf(i)) over.push(i);
-  }
-  for (const i of over.length > 0 ? over : [worst]) {
-    const limit = budgetOf(i);
-    const usedMs = work.cpuMs[i]!;
-    owner.failed(
-      i,
-      work.runs[i]!,
-      new TicklineError(
-        'STRATEGY_CPU_LIMIT',
-        `onCandle used ${usedMs.toFixed(1)} ms of CPU (limit ${limit} ms per candle)`,
-        { details: { cpuMs: limit, usedMs } },
-      ),
-      work,
-    );
-  }
+/**
+ * The run the wall backstop stopped (a loop that never returned): its own CPU over the call — the
+ * thread's, so at most the wall time — and its budget, in what its owner reads.
+ */
+function runaway(error: unknown, usedMs: number, budgetMs: number): TicklineError {
+  const coded = classify(error, 'step', budgetMs);
+  if (coded.code !== 'STRATEGY_CPU_LIMIT') return coded;
+  return new TicklineError(
+    'STRATEGY_CPU_LIMIT',
+    `onCandle did not return: stopped after ${usedMs.toFixed(0)} ms of CPU (limit ${budgetMs} ms per candle). ` +
+      'Look for a loop that never ends, or do less work per candle.',
+    { details: { cpuMs: budgetMs, usedMs } },
+  );
 }
