@@ -23,9 +23,18 @@ export const GraphqlErrorCodes = defineErrorCodes({
     resolve: 'Send the operations in several requests.',
     httpStatus: 400,
   },
+  GRAPHQL_RESPONSE_TOO_LARGE: {
+    meaning:
+      "The answer to the request (a batch's operations together) is larger than `graphql.maxResponseBytes`.",
+    resolve:
+      'Ask for fewer items or fields per request (page with `first` and the cursors), or split the batch.',
+    httpStatus: 400,
+  },
   GRAPHQL_INTROSPECTION_DISABLED: {
-    meaning: 'The operation introspects the schema and `graphql.introspection` is off on this server.',
-    resolve: 'Read the schema in docs/graphql.md.',
+    meaning:
+      'The operation introspects the schema and `graphql.introspection` is off (the default) on this server.',
+    resolve:
+      'Read the schema in docs/graphql.md, or set `graphql.introspection: true` on a development server.',
     httpStatus: 400,
   },
   GRAPHQL_FIELD_UNAVAILABLE: {

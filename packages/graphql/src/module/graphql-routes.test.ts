@@ -116,6 +116,8 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
 const codes = (body: { errors?: Array<{ extensions?: { code?: string } }> }) =>
   (body.errors ?? []).map((e) => e.extensions?.code);
 const user = (id: string) => ({ authorization: `Bearer ${id}` });
+/** A strategy id as the store's are (GraphQL refuses one that is no UUID). */
+const STRATEGY_ID = '0190b5f4-0000-7000-8000-0000000000a1';
 
 describe('graphql - scopes of every root field', () => {
   it('scopes - a market:read key reads no inbox, rules or keys, and marks nothing read', async () => {
@@ -396,16 +398,14 @@ describe('graphql - mutations', () => {
   it("graphql - mutations need REST's write scopes", async () => {
     const response = await post(
       {
-        query:
-          'mutation { cancelOrder(portfolioId: "u1", clientOrderId: "x", symbol: "BTC-USD") { status } createStrategyVersion(strategyId: "s1", source: "x") { version } }',
+        query: `mutation { cancelOrder(portfolioId: "u1", clientOrderId: "x", symbol: "BTC-USD") { status } createStrategyVersion(strategyId: "${STRATEGY_ID}", source: "x") { version } }`,
       },
       { 'x-api-key': 'u1|portfolio:read,strategies:read' },
     );
     expect(codes(response.body)).toEqual(['AUTH_FORBIDDEN', 'AUTH_FORBIDDEN']);
     const saved = await post(
       {
-        query:
-          'mutation { createStrategyVersion(strategyId: "s1", source: "x", language: "javascript") { version language } }',
+        query: `mutation { createStrategyVersion(strategyId: "${STRATEGY_ID}", source: "x", language: "javascript") { version language } }`,
       },
       { 'x-api-key': 'u1|strategies:write' },
     );
@@ -447,8 +447,7 @@ describe('graphql - limits', () => {
     expect((await post({ query: '{ markets(first: 10) { nodes { symbol } } }' })).status).toBe(200);
   });
 
-  it('graphql - introspection off refuses __schema with GRAPHQL_INTROSPECTION_DISABLED, keeps __typename', async () => {
-    await start({ settings: { introspection: false } });
+  it('graphql - introspection off by default refuses __schema with GRAPHQL_INTROSPECTION_DISABLED, keeps __typename', async () => {
     const response = await post({ query: '{ __schema { types { name } } }' });
     expect(response.status).toBe(400);
     expect(codes(response.body)).toEqual(['GRAPHQL_INTROSPECTION_DISABLED']);
@@ -456,7 +455,8 @@ describe('graphql - limits', () => {
     expect((await app!.inject({ method: 'GET', url: '/api/v1/graphiql' })).statusCode).toBe(404);
   });
 
-  it('graphql - introspection on by default, GraphiQL served', async () => {
+  it('graphql - introspection on with the setting, GraphiQL served', async () => {
+    await start({ settings: { introspection: true } });
     const response = await post({ query: '{ __schema { queryType { name } } }' });
     expect(response.body.data.__schema.queryType.name).toBe('Query');
     expect((await app!.inject({ method: 'GET', url: '/api/v1/graphiql' })).statusCode).toBe(200);

@@ -3,7 +3,9 @@
  * in its own encapsulated scope, so its error handler answers GraphQL's shape here only. Limits
  * are checked on the parsed document before graphql-js validates it; a batch is capped before
  * anything parses, and its operations beyond the first are counted against the caller's rate limit
- * (the request itself was counted by the `/api/v1` scope). Where a realtime hub runs, the same path
+ * (the request itself was counted by the `/api/v1` scope), as is an operation's estimated cost
+ * past `costPerRequest`. Identical reads of a request are read once and its answer's bytes are
+ * capped (limits/). Where a realtime hub runs, the same path
  * serves subscriptions over graphql-ws (subscriptions/). Authentication is per resolver (markets
  * are public, as in REST).
  */
@@ -14,6 +16,8 @@ import type { GraphqlSettings } from '../config.ts';
 import { GraphqlError } from '../errors.ts';
 import { refuseNulStrings } from '../limits/nul-strings.ts';
 import { checkOperationLimits } from '../limits/operation-limits.ts';
+import { shareQueryReads } from '../limits/read-dedupe.ts';
+import { capResponseBytes } from '../limits/response-cap.ts';
 import { createLoaders, createResolvers } from '../schema/resolvers/index.ts';
 import { guardRootFields } from '../schema/field-scopes.ts';
 import { SDL } from '../schema/sdl.ts';
@@ -46,7 +50,7 @@ const EXECUTABLE_SDL = buildSchema(SDL);
 /** A subscription's document is checked where Mercurius does not: limits, then graphql-js validation. */
 function checkSubscription(schema: GraphQLSchema, document: DocumentNode, settings: GraphqlSettings): void {
   try {
-    checkOperationLimits(document, settings);
+    checkOperationLimits(document, settings, schema);
   } catch (error) {
     throw codedGraphqlError(error);
   }
@@ -100,22 +104,25 @@ export function graphqlRoutes(
       : false;
     // Each root field behind the scope the schema's table declares (field-scopes.ts); a field
     // without one stops the start here, before any request.
-    const resolvers = guardRootFields(
-      EXECUTABLE_SDL,
-      services,
-      createResolvers(
+    const resolvers = shareQueryReads(
+      guardRootFields(
+        EXECUTABLE_SDL,
         services,
-        services.live
-          ? [
-              subscriptionResolvers(
-                services,
-                operations,
-                options.subscriptionShares ?? new SharedExecutions(),
-              ),
-            ]
-          : [],
+        createResolvers(
+          services,
+          services.live
+            ? [
+                subscriptionResolvers(
+                  services,
+                  operations,
+                  options.subscriptionShares ?? new SharedExecutions(),
+                ),
+              ]
+            : [],
+        ),
       ),
     );
+    app.addHook('onSend', capResponseBytes(endpoint, settings.maxResponseBytes));
     await app.register(mercurius, {
       schema: SDL,
       resolvers: resolvers as IResolvers,
@@ -129,9 +136,17 @@ export function graphqlRoutes(
       errorFormatter: formatErrors,
       subscription,
     });
-    app.graphql.addHook('preValidation', async function limits(_schema, document) {
-      checkOperationLimits(document, settings);
+    // Mercurius validates a document once and caches it: the cost measured then is kept with it.
+    const costs = new WeakMap<DocumentNode, number>();
+    app.graphql.addHook('preValidation', async function limits(schema, document) {
+      costs.set(document, checkOperationLimits(document, settings, schema).cost);
       refuseNulStrings(document);
+    });
+    // Every run, cached or not: the request (or its place in a batch) covers `costPerRequest`; a
+    // costlier operation takes more of the caller's rate limit, so costly aliases are paid for.
+    app.graphql.addHook('preExecution', async function chargeCost(schema, document, context) {
+      const cost = costs.get(document) ?? checkOperationLimits(document, settings, schema).cost;
+      await operations.count(context.reply.request, Math.ceil(cost / settings.costPerRequest) - 1);
     });
     app.graphql.addHook('preSubscriptionExecution', async function subscriptionLimits(schema, document) {
       checkSubscription(schema, document, settings);

@@ -99,9 +99,15 @@ export function fakeTrading(options: LiveRoutesOptions): TradingPort {
 
 export const CREATED = new Date('2026-01-01T00:00:00Z');
 
-/** Strategies `s0…s{count-1}` of every user, two versions each, one succeeded backtest each. */
-export function fakeStrategies(state: { count: number }) {
-  const reads = { list: 0, versionsOf: 0, strategiesOf: 0, runs: 0, results: 0 };
+/** The id of fake backtest `i`: a UUID, as the store's ids are (GraphQL checks them). */
+export const fakeRunId = (i: number) => `0190b5f4-0000-7000-8000-${String(i).padStart(12, '0')}`;
+
+/**
+ * Strategies `s0…s{count-1}` of every user, two versions each, one succeeded backtest each, whose
+ * result holds `logLines` lines of 100 characters (none by default).
+ */
+export function fakeStrategies(state: { count: number; logLines?: number }) {
+  const reads = { list: 0, versionsOf: 0, strategiesOf: 0, runs: 0, results: 0, gets: 0 };
   const strategy = (userId: string, i: number): StrategyRecord => ({
     id: `s${i}`,
     userId,
@@ -122,7 +128,7 @@ export function fakeStrategies(state: { count: number }) {
     createdAt: CREATED,
   });
   const run = (userId: string, i: number): RunRecord => ({
-    id: `b${i}`,
+    id: fakeRunId(i),
     userId,
     strategyId: `s${i}`,
     version: 1,
@@ -163,7 +169,8 @@ export function fakeStrategies(state: { count: number }) {
         return Array.from({ length: state.count }, (_, i) => run(userId, i));
       },
       async getRun(userId, id) {
-        return run(userId, Number(id.slice(1)));
+        reads.gets++;
+        return run(userId, Number(id.slice(-12)));
       },
       async resultsOf(_userId, ids) {
         reads.results++;
@@ -179,7 +186,10 @@ export function fakeStrategies(state: { count: number }) {
                 [0, 100],
                 [1, 90],
               ],
-              logs: [],
+              logs: Array.from({ length: state.logLines ?? 0 }, (_, i) => ({
+                time: i,
+                text: 'x'.repeat(100),
+              })),
               plots: [],
               bars: 2,
             },
@@ -197,7 +207,7 @@ export function fakeStrategies(state: { count: number }) {
       },
     },
     async cancelBacktest(userId, id) {
-      return { ...run(userId, Number(id.slice(1))), status: 'cancelled' };
+      return { ...run(userId, Number(id.slice(-12))), status: 'cancelled' };
     },
     research: {
       list: async () => [],
