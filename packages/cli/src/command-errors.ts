@@ -1,7 +1,7 @@
 /** @module How a command's failure becomes a message and an exit code, the same for every command. */
 import { isConfigInvalidError, isTicklineError } from '@tickline/kernel';
-import { isInvalidArgumentError } from '../errors.ts';
-import { ExitCode } from '../exit-code.ts';
+import { isInvalidArgumentError } from './cli-errors.ts';
+import { ExitCode } from './exit-code.ts';
 import type { CliIo } from './io.ts';
 
 /** Writes `error` for a person and returns the exit code it deserves. */

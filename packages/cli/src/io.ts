@@ -9,6 +9,12 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Fires when the user interrupts (Ctrl-C) a long-running command such as `log tail`. */
   interrupted?: AbortSignal;
+  /**
+   * The HTTP port the configuration (`--config FILE`, else the environment) gives a server on this
+   * machine: where API commands find it when no URL is named. The process that composes the CLI
+   * knows the config schema; this package does not.
+   */
+  configuredPort?: (configFile: string | undefined) => number;
 }
 
 /** The real process's streams and environment. */

@@ -2,7 +2,7 @@
  * @module A progress bar on standard error, redrawn in place (`\r`) and at most every 100 ms, so a
  * script reading standard output (`--json`) sees only the result.
  */
-import type { CliIo } from '../io.ts';
+import type { CliIo } from './io.ts';
 
 const WIDTH = 30;
 const REDRAW_MS = 100;

@@ -1,6 +1,6 @@
 /** @module A CliIo that records what a command writes, for tests. */
 import type { CliIo } from './io.ts';
-import { runCli, type CliOutcome } from './program.ts';
+import { runCli, type CliOutcome, type RegisterCommand } from './program.ts';
 
 /** The result of one recorded run. */
 export interface RecordedRun {
@@ -9,11 +9,14 @@ export interface RecordedRun {
   stderr: string;
 }
 
-/** Runs `tickline ...args` in-process with `env` and records its output. */
+/** Runs `tickline ...args` in-process with `env` and records its output: this package's commands, or `commands`. */
 export async function runRecorded(
   args: readonly string[],
   env: Record<string, string> = {},
   interrupted?: AbortSignal,
+  commands?: readonly RegisterCommand[],
+  /** What the composer adds to the IO it runs with (the config's port). */
+  wrap: (io: CliIo) => CliIo = (io) => io,
 ): Promise<RecordedRun> {
   let stdout = '';
   let stderr = '';
@@ -23,6 +26,6 @@ export async function runRecorded(
     env,
     ...(interrupted ? { interrupted } : {}),
   };
-  const outcome = await runCli(['node', 'tickline', ...args], io);
+  const outcome = await runCli(['node', 'tickline', ...args], wrap(io), commands);
   return { outcome, stdout, stderr };
 }

@@ -1,12 +1,12 @@
 /** @module `tickline version`. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ExitCode } from '../exit-code.ts';
+import { ExitCode } from './exit-code.ts';
 import type { CliIo } from './io.ts';
 
 /** The server package's version. */
 export function ticklineVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     version: string;
   };
   return pkg.version;

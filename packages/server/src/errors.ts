@@ -1,4 +1,7 @@
-/** @module Errors raised by the server: HTTP gateway failures and command-line misuse. */
+/**
+ * @module Errors raised by the server: HTTP gateway failures and the process's own. The command
+ * line's (a malformed argument, an unreachable server) are @tickline/cli's `CliErrorCodes`.
+ */
 import { defineErrorCodes, errorGuard, TicklineError, type TicklineErrorOptions } from '@tickline/kernel';
 
 export const ServerErrorCodes = defineErrorCodes({
@@ -43,23 +46,6 @@ export const ServerErrorCodes = defineErrorCodes({
     resolve: 'A bug: the server log has the error with the request id; report it.',
     httpStatus: 500,
   },
-  SERVER_API_UNREACHABLE: {
-    meaning: 'A command that talks to a running server over its API (tickline research) could not reach it.',
-    resolve: 'Start the server, or point --url (TICKLINE_URL) at it; the cause names the network error.',
-    httpStatus: 503,
-  },
-  SERVER_API_TIMEOUT: {
-    meaning:
-      'A command following work on a running server over its API (tickline backtest) gave up waiting for it to end; the work was cancelled.',
-    resolve:
-      'Allow longer (`--timeout` seconds), or run a shorter range; the server log says what kept it busy.',
-    httpStatus: 504,
-  },
-  SERVER_INVALID_ARGUMENT: {
-    meaning: 'A command-line argument is malformed (an offset, a time, a count).',
-    resolve: 'See `tickline <command> --help` for the accepted forms.',
-    httpStatus: 400,
-  },
   SERVER_LOG_IN_USE: {
     meaning: 'The embedded event log is held by a running tickline, so it cannot be changed.',
     resolve: 'Stop the running server first; read-only commands (log info, log tail) work while it runs.',
@@ -102,7 +88,6 @@ export class ServerError extends TicklineError {
   }
 }
 
-export const isInvalidArgumentError = errorGuard('SERVER_INVALID_ARGUMENT');
 export const isLogInUseError = errorGuard('SERVER_LOG_IN_USE');
 export const isMigrationsPendingError = errorGuard('SERVER_MIGRATIONS_PENDING');
 export const isStartFailedError = errorGuard('SERVER_START_FAILED');

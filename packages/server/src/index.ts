@@ -19,15 +19,8 @@ export {
 export { createMemoryRateLimitStore } from './http/plugins/rate-limit/memory-rate-limit-store.ts';
 export { createRedisRateLimitStore } from './http/plugins/rate-limit/redis-rate-limit-store.ts';
 export { OPENAPI_JSON_PATH, DOCS_PATH } from './http/plugins/openapi/openapi-plugin.ts';
-export { runCli } from './cli/program.ts';
-export {
-  ServerErrorCodes,
-  ServerError,
-  isInvalidArgumentError,
-  isLogInUseError,
-  isStartFailedError,
-} from './errors.ts';
-export { ExitCode } from './exit-code.ts';
+export { runCli, TICKLINE_COMMANDS } from './cli/program.ts';
+export { ServerErrorCodes, ServerError, isLogInUseError, isStartFailedError } from './errors.ts';
 
 export type { TicklineConfig } from './config/schema.ts';
 export type { ResolvedConfig, LoadTicklineConfigOptions } from './config/load.ts';
@@ -58,6 +51,4 @@ export type {
 export type { OpenApiOptions } from './http/plugins/openapi/openapi-plugin.ts';
 export type { CorsOptions } from './http/plugins/security/cors.ts';
 export type { TlsCredentials, TlsFiles } from './http/plugins/security/tls-options.ts';
-export type { CliIo } from './cli/io.ts';
-export type { CliOutcome } from './cli/program.ts';
 export type { ServerErrorCode } from './errors.ts';

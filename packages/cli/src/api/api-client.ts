@@ -5,7 +5,7 @@
  * error comes back as a TicklineError with the server's code.
  */
 import { TicklineError } from '@tickline/kernel';
-import { ServerError } from '../../errors.ts';
+import { CliError } from '../cli-errors.ts';
 import type { CliIo } from '../io.ts';
 
 export interface ApiOptions {
@@ -13,15 +13,27 @@ export interface ApiOptions {
   token?: string;
 }
 
-export type ApiCall = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => Promise<T>;
+export type ApiCall = <T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<T>;
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
+
+/** A server on this machine at the port `configFile`'s config gives it (the default without one). */
+export function localApiUrl(io: CliIo, configFile: string | undefined): string {
+  return io.configuredPort ? `http://127.0.0.1:${io.configuredPort(configFile)}` : DEFAULT_API_URL;
+}
 
 export function apiClient(io: CliIo, options: ApiOptions, fetchFn: typeof fetch = fetch): ApiCall {
   const base = (options.url ?? io.env.TICKLINE_URL ?? DEFAULT_API_URL).replace(/\/+$/, '');
   const token = options.token ?? io.env.TICKLINE_TOKEN;
   if (!token) {
-    throw new ServerError('SERVER_INVALID_ARGUMENT', 'a credential is needed: --token or TICKLINE_TOKEN (an access token or API key)');
+    throw new CliError(
+      'SERVER_INVALID_ARGUMENT',
+      'a credential is needed: --token or TICKLINE_TOKEN (an access token or API key)',
+    );
   }
   return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     let res: Response;
@@ -35,11 +47,14 @@ export function apiClient(io: CliIo, options: ApiOptions, fetchFn: typeof fetch 
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (cause) {
-      throw new ServerError('SERVER_API_UNREACHABLE', `cannot reach ${base}`, { cause });
+      throw new CliError('SERVER_API_UNREACHABLE', `cannot reach ${base}`, { cause });
     }
     const json = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
     if (!res.ok) {
-      throw new TicklineError(json.error?.code ?? 'HTTP_INTERNAL', json.error?.message ?? `HTTP ${res.status}`);
+      throw new TicklineError(
+        json.error?.code ?? 'HTTP_INTERNAL',
+        json.error?.message ?? `HTTP ${res.status}`,
+      );
     }
     return json as T;
   };

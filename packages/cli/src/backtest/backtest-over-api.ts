@@ -12,11 +12,11 @@ import {
 } from '@tickline/client';
 import type { BacktestTrades } from '@tickline/protocol';
 import { TicklineError } from '@tickline/kernel';
-import { ServerError } from '../../errors.ts';
+import { CliError } from '../cli-errors.ts';
 import type { CliIo } from '../io.ts';
-import { apiClient, type ApiOptions } from '../research/api-client.ts';
+import { apiClient, type ApiOptions } from '../api/api-client.ts';
 import { formatMetricsTable } from './metrics-table.ts';
-import { progressBar } from './progress-bar.ts';
+import { progressBar } from '../progress-bar.ts';
 
 /** A backtest as the command line asked for it, parsed; `file` names the strategy on the server. */
 export type RemoteBacktestRequest = Omit<BacktestSourceOptions, 'call' | 'name' | 'signal'> & {
@@ -57,7 +57,7 @@ export async function runBacktestOverApi(
     );
   if (outcome === 'timeout') {
     const seconds = Math.round((request.deadlineMs ?? DEFAULT_BACKTEST_DEADLINE_MS) / 1000);
-    throw new ServerError(
+    throw new CliError(
       'SERVER_API_TIMEOUT',
       `backtest ${backtest.id} did not end within ${seconds} s; cancelled on the server (--timeout allows longer)`,
     );

@@ -1,5 +1,5 @@
 /** @module The metrics of a run as a two-column table for a terminal. */
-import type { Metrics } from '@tickline/strategy';
+import type { BacktestMetrics as Metrics } from '@tickline/protocol';
 
 const pct = (v: number | null): string => (v === null ? '-' : `${(v * 100).toFixed(2)}%`);
 const num = (v: number | null, digits = 2): string =>

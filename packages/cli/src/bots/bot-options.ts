@@ -1,6 +1,6 @@
 /** @module Options of `tickline bots`, checked and resolved in one place. */
 import { BotTransport, type BotRunOptions } from '@tickline/client/bots';
-import { ServerError } from '../../errors.ts';
+import { CliError } from '../cli-errors.ts';
 
 export { BotTransport, type BotRunOptions };
 
@@ -28,7 +28,7 @@ export const DEFAULT_BOT_CONNECT_CONCURRENCY = 16;
 function number(flag: string, raw: string, min: number, max = Infinity, integer = false): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value)))
-    throw new ServerError(
+    throw new CliError(
       'SERVER_INVALID_ARGUMENT',
       `${flag} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got "${raw}"`,
     );
@@ -40,16 +40,16 @@ export function resolveBotOptions(o: BotCommandOptions): BotRunOptions {
   try {
     url = new URL(o.url);
   } catch {
-    throw new ServerError('SERVER_INVALID_ARGUMENT', `--url must be an http(s) URL, got "${o.url}"`);
+    throw new CliError('SERVER_INVALID_ARGUMENT', `--url must be an http(s) URL, got "${o.url}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new ServerError('SERVER_INVALID_ARGUMENT', `--url must be an http(s) URL, got "${o.url}"`);
+    throw new CliError('SERVER_INVALID_ARGUMENT', `--url must be an http(s) URL, got "${o.url}"`);
   const transport = o.tcp ? BotTransport.Tcp : o.transport;
   if (transport !== BotTransport.Ws && transport !== BotTransport.Tcp)
-    throw new ServerError('SERVER_INVALID_ARGUMENT', `--transport must be ws or tcp, got "${transport}"`);
+    throw new CliError('SERVER_INVALID_ARGUMENT', `--transport must be ws or tcp, got "${transport}"`);
   const count = number('--count', o.count, 1, 100_000, true);
   if (o.apiKey !== undefined && count > 1)
-    throw new ServerError(
+    throw new CliError(
       'SERVER_INVALID_ARGUMENT',
       '--api-key plays as one user, and one user is one player: use it with --count 1, or omit it to sign each bot up',
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../exit-code.ts';
-import { runRecorded } from '../test-io.ts';
+import { ExitCode } from '../exit-code.ts';
+import { runRecorded } from '../test-io.test-support.ts';
 import { resolveBotOptions, type BotCommandOptions } from './bot-options.ts';
 import { BotStats, botFailures } from '@tickline/client/bots';
 

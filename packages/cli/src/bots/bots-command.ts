@@ -1,7 +1,7 @@
 /** @module `tickline bots`: a load generator of game players using the TypeScript client. */
 import { botFailures, type BotSummary } from '@tickline/client/bots';
 import type { Command } from 'commander';
-import { ExitCode } from '../../exit-code.ts';
+import { ExitCode } from '../exit-code.ts';
 import { runCommand } from '../command-errors.ts';
 import type { CliIo } from '../io.ts';
 import { DEFAULT_BOT_CONNECT_CONCURRENCY, resolveBotOptions, type BotCommandOptions } from './bot-options.ts';

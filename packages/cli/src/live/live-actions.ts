@@ -1,9 +1,9 @@
 /** @module What `tickline live` does: asks the server for a parity report and prints it as a table. */
 import type { ParityReportView } from '@tickline/protocol';
-import { ServerError } from '../../errors.ts';
+import { CliError } from '../cli-errors.ts';
 import { alignColumns } from '../columns.ts';
 import type { CliIo } from '../io.ts';
-import { apiClient, type ApiOptions } from '../research/api-client.ts';
+import { apiClient, type ApiOptions } from '../api/api-client.ts';
 
 type Row = ParityReportView['rows'][number];
 type Decision = NonNullable<Row['live']>;
@@ -58,7 +58,7 @@ export async function liveParityCommand(
   let query = '';
   if (o.withVersion !== undefined) {
     if (!/^[1-9]\d*$/.test(o.withVersion))
-      throw new ServerError('SERVER_INVALID_ARGUMENT', '--with-version must be a positive integer');
+      throw new CliError('SERVER_INVALID_ARGUMENT', '--with-version must be a positive integer');
     query = `?version=${o.withVersion}`;
   }
   const { parity } = await apiClient(

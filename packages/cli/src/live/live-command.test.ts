@@ -1,7 +1,7 @@
 import type { ParityReportView } from '@tickline/protocol';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../io.ts';
-import { runRecorded } from '../test-io.ts';
+import { runRecorded } from '../test-io.test-support.ts';
 import { formatParity, liveParityCommand } from './live-actions.ts';
 
 const T = Date.UTC(2026, 0, 1);

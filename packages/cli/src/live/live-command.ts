@@ -1,6 +1,6 @@
 /** @module `tickline live parity <id>`: a live run's parity report from a running server, over its API. */
 import type { Command } from 'commander';
-import type { ExitCode } from '../../exit-code.ts';
+import type { ExitCode } from '../exit-code.ts';
 import { runCommand } from '../command-errors.ts';
 import type { CliIo } from '../io.ts';
 

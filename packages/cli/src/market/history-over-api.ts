@@ -9,11 +9,9 @@
 import { basename } from 'node:path';
 import { uploadKlineCsv, type KlineUpload } from '@tickline/client';
 import { isTicklineError } from '@tickline/kernel';
-import { openKlineText, type Candle } from '@tickline/market';
-import { loadTicklineConfig } from '../../config/load.ts';
-import { progressBar } from '../backtest/progress-bar.ts';
+import { progressBar } from '../progress-bar.ts';
 import type { CliIo } from '../io.ts';
-import { apiClient, type ApiOptions } from '../research/api-client.ts';
+import { apiClient, localApiUrl, type ApiOptions } from '../api/api-client.ts';
 
 export interface HistoryTarget {
   symbol: string;
@@ -31,11 +29,29 @@ export interface ImportSummary extends HistoryTarget {
   uploadId?: string | undefined;
 }
 
+/** The fields of a candle a kline row carries. */
+export interface KlineCandle {
+  readonly openTime: number;
+  readonly closeTime: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+  readonly quoteVolume: number;
+  readonly trades: number;
+}
+
+/** A kline file opened for reading (plain or gzipped: the opener's business), and its size. */
+export interface OpenedKlineText {
+  stream: AsyncIterable<string>;
+  size: number;
+}
+
 /** The running server's API: the options', the environment's, else this config's port on localhost. */
 export function serverApi(io: CliIo, configFile: string | undefined, options: ApiOptions): ApiOptions {
   if (options.url ?? io.env.TICKLINE_URL) return options;
-  const config = loadTicklineConfig({ env: io.env, ...(configFile ? { file: configFile } : {}) });
-  return { ...options, url: `http://127.0.0.1:${config.http.port}` };
+  return { ...options, url: localApiUrl(io, configFile) };
 }
 
 function summary(target: HistoryTarget, upload: KlineUpload): ImportSummary {
@@ -57,12 +73,13 @@ const retryable = (error: unknown): boolean =>
 export async function importFileOverApi(
   io: CliIo,
   file: string,
+  opened: OpenedKlineText,
   target: HistoryTarget,
   api: ApiOptions & { resume?: string | undefined },
   why: string,
 ): Promise<ImportSummary> {
   const call = apiClient(io, api);
-  const { stream, size: totalBytes } = await openKlineText(file);
+  const { stream, size: totalBytes } = opened;
   const bar = progressBar(io, `upload ${target.symbol} ${target.interval}`);
   io.err(`${why}\n`);
   const upload = await uploadKlineCsv({
@@ -84,7 +101,7 @@ export async function importFileOverApi(
 }
 
 /** A candle as a Binance kline row, the layout the upload route reads. */
-export const klineRow = (c: Candle): string =>
+export const klineRow = (c: KlineCandle): string =>
   [
     c.openTime,
     c.open,
@@ -103,7 +120,7 @@ export const klineRow = (c: Candle): string =>
 /** `market backfill` over the API: the venue's pages fetched here, uploaded as kline rows. */
 export async function uploadCandlesOverApi(
   io: CliIo,
-  pages: AsyncIterable<readonly Candle[]>,
+  pages: AsyncIterable<readonly KlineCandle[]>,
   target: HistoryTarget,
   api: ApiOptions,
   why: string,

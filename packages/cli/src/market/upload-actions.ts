@@ -7,7 +7,7 @@
 import { deleteKlineUpload, listKlineUploads, type KlineUpload, type UploadCall } from '@tickline/client';
 import { alignColumns } from '../columns.ts';
 import type { CliIo } from '../io.ts';
-import { apiClient, type ApiOptions } from '../research/api-client.ts';
+import { apiClient, type ApiOptions } from '../api/api-client.ts';
 import { serverApi } from './history-over-api.ts';
 
 export interface UploadsOptions extends ApiOptions {

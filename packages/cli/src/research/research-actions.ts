@@ -3,11 +3,11 @@
  * server, follow its progress with a bar on standard error, and print a summary of the report
  * (or `--json`: the whole report, for scripts).
  */
-import { ServerError } from '../../errors.ts';
-import { parseParams } from '../backtest/backtest-actions.ts';
-import { progressBar } from '../backtest/progress-bar.ts';
+import { CliError } from '../cli-errors.ts';
+import { parseParams } from '../backtest/backtest-args.ts';
+import { progressBar } from '../progress-bar.ts';
 import type { CliIo } from '../io.ts';
-import { apiClient, type ApiCall, type ApiOptions } from './api-client.ts';
+import { apiClient, type ApiCall, type ApiOptions } from '../api/api-client.ts';
 
 export interface ResearchRunOptions extends ApiOptions {
   kind: string;
@@ -46,7 +46,7 @@ interface Detail {
   report: Record<string, any> | null;
 }
 
-const bad = (message: string): ServerError => new ServerError('SERVER_INVALID_ARGUMENT', message);
+const bad = (message: string): CliError => new CliError('SERVER_INVALID_ARGUMENT', message);
 const int = (name: string, v: string | undefined): number | undefined => {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -86,7 +86,8 @@ function requestBody(o: ResearchRunOptions): Record<string, unknown> {
     to: instant(o.to),
     params: parseParams(o.param),
   };
-  if (o.kind === 'lookahead') return { kind: o.kind, ...common, ...(o.points ? { points: int('--points', o.points) } : {}) };
+  if (o.kind === 'lookahead')
+    return { kind: o.kind, ...common, ...(o.points ? { points: int('--points', o.points) } : {}) };
   const search = {
     grid: parseGrid(o.grid),
     ...(o.objective ? { objective: o.objective } : {}),
@@ -115,8 +116,10 @@ function requestBody(o: ResearchRunOptions): Record<string, unknown> {
   throw bad(`--kind: expected lookahead, walk-forward or search, got ${o.kind}`);
 }
 
-const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(2)} %`);
-const num = (v: number | null | undefined, d = 4): string => (v === null || v === undefined ? '–' : v.toFixed(d));
+const pct = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '–' : `${(v * 100).toFixed(2)} %`;
+const num = (v: number | null | undefined, d = 4): string =>
+  v === null || v === undefined ? '–' : v.toFixed(d);
 
 /** The recursive check: its verdict, then per series the warm-up it needs. */
 function recursiveLines(r: Record<string, any>): string[] {
@@ -125,7 +128,10 @@ function recursiveLines(r: Record<string, any>): string[] {
   const head = `recursive: ${r.ok ? 'clean' : `${r.differences.length} differences`} over ${r.series} plotted series, histories ${histories} bars`;
   const settled = Object.entries(r.settledFrom as Record<string, number | null>)
     .filter(([series]) => (r.differences as Array<{ series: string }>).some((d) => d.series === series))
-    .map(([series, from]) => `  ${series}: ${from === null ? `differs even with ${r.histories.at(-1)} bars` : `needs ${from} bars of warm-up`}`);
+    .map(
+      ([series, from]) =>
+        `  ${series}: ${from === null ? `differs even with ${r.histories.at(-1)} bars` : `needs ${from} bars of warm-up`}`,
+    );
   return [head, ...settled];
 }
 
@@ -137,22 +143,32 @@ export function formatReport(detail: Detail): string {
   if (!report) return `${lines.join('\n')}\n`;
   if (report.lookahead) {
     const l = report.lookahead;
-    lines.push(`look-ahead: ${l.ok ? 'clean' : `${l.differences.length} differences`} over ${l.cutoffs.length} cut points, ${l.signals} orders`);
+    lines.push(
+      `look-ahead: ${l.ok ? 'clean' : `${l.differences.length} differences`} over ${l.cutoffs.length} cut points, ${l.signals} orders`,
+    );
   }
   if (report.recursive) lines.push(...recursiveLines(report.recursive));
   if (report.walkForward) {
     const w = report.walkForward;
-    lines.push(`walk-forward: ${w.windows.length} windows, out-of-sample return ${pct(w.totalReturn)}, max drawdown ${pct(w.maxDrawdown)}, per-bar Sharpe ${num(w.outOfSampleBarSharpe)}`);
+    lines.push(
+      `walk-forward: ${w.windows.length} windows, out-of-sample return ${pct(w.totalReturn)}, max drawdown ${pct(w.maxDrawdown)}, per-bar Sharpe ${num(w.outOfSampleBarSharpe)}`,
+    );
   }
   const o = report.overfitting;
   const prior = (o.priorTrials as number | undefined) ?? 0;
   if (report.search) {
     const b = report.search.best;
-    lines.push(`best of ${o.deflatedSharpe.trials - prior}: ${JSON.stringify(b.params)} score ${num(b.score)} return ${pct(b.totalReturn)}`);
+    lines.push(
+      `best of ${o.deflatedSharpe.trials - prior}: ${JSON.stringify(b.params)} score ${num(b.score)} return ${pct(b.totalReturn)}`,
+    );
   }
   const counted = prior > 0 ? `, ${o.deflatedSharpe.trials} trials of which ${prior} declared before` : '';
-  lines.push(`deflated Sharpe ratio: ${num(o.deflatedSharpe.value)} (benchmark per-bar SR ${num(o.deflatedSharpe.benchmark)}${counted})`);
-  lines.push(`probability of backtest overfitting: ${o.pbo ? `${num(o.pbo.value)} over ${o.pbo.splits} splits` : `n/a (${o.pboNote})`}`);
+  lines.push(
+    `deflated Sharpe ratio: ${num(o.deflatedSharpe.value)} (benchmark per-bar SR ${num(o.deflatedSharpe.benchmark)}${counted})`,
+  );
+  lines.push(
+    `probability of backtest overfitting: ${o.pbo ? `${num(o.pbo.value)} over ${o.pbo.splits} splits` : `n/a (${o.pboNote})`}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -175,7 +191,11 @@ async function follow(io: CliIo, call: ApiCall, id: string, pollMs: number, json
   }
 }
 
-export async function runResearchCommand(io: CliIo, o: ResearchRunOptions, fetchFn?: typeof fetch): Promise<number> {
+export async function runResearchCommand(
+  io: CliIo,
+  o: ResearchRunOptions,
+  fetchFn?: typeof fetch,
+): Promise<number> {
   const call = apiClient(io, o, fetchFn);
   const created = await call<{ research: Run }>('POST', '/research', requestBody(o));
   const id = created.research.id;
@@ -198,7 +218,12 @@ export async function researchStatusCommand(
   return 0;
 }
 
-export async function researchCancelCommand(io: CliIo, id: string, o: ApiOptions, fetchFn?: typeof fetch): Promise<number> {
+export async function researchCancelCommand(
+  io: CliIo,
+  id: string,
+  o: ApiOptions,
+  fetchFn?: typeof fetch,
+): Promise<number> {
   const r = await apiClient(io, o, fetchFn)<{ research: Run }>('POST', `/research/${id}/cancel`);
   io.out(`research ${id}: ${r.research.status}\n`);
   return 0;

@@ -3,8 +3,8 @@
  * API as the credential's user (the default), or straight on the store as the operator's admin
  * hand (`--direct`, or `--data-dir DIR`). Options of the other way are refused, not ignored.
  */
-import { ServerError } from '../../errors.ts';
-import type { ApiOptions } from '../research/api-client.ts';
+import { CliError } from '../cli-errors.ts';
+import type { ApiOptions } from '../api/api-client.ts';
 
 export const KillSwitchAction = { Status: 'status', Engage: 'engage', Release: 'release' } as const;
 export type KillSwitchAction = (typeof KillSwitchAction)[keyof typeof KillSwitchAction];
@@ -33,7 +33,7 @@ export interface KillSwitchCommandOptions extends ApiOptions {
 /** The way a run goes. */
 export type KillSwitchRoute = 'api' | 'direct';
 
-const bad = (message: string) => new ServerError('SERVER_INVALID_ARGUMENT', message);
+const bad = (message: string) => new CliError('SERVER_INVALID_ARGUMENT', message);
 
 /** Which way `options` go; a contradiction or a malformed value fails naming the options. */
 export function killSwitchRoute(

@@ -12,21 +12,19 @@ import {
   type PortfolioSummary,
   type PublicUser,
 } from '@tickline/protocol';
-import { loadTicklineConfig } from '../../config/load.ts';
-import { ServerError } from '../../errors.ts';
-import { ExitCode } from '../../exit-code.ts';
+import { CliError } from '../cli-errors.ts';
+import { ExitCode } from '../exit-code.ts';
 import type { CliIo } from '../io.ts';
-import { apiClient, DEFAULT_API_URL, type ApiCall, type ApiOptions } from '../research/api-client.ts';
+import { apiClient, DEFAULT_API_URL, localApiUrl, type ApiCall, type ApiOptions } from '../api/api-client.ts';
 import { formatKillSwitch } from './kill-switch-format.ts';
 import { KillSwitchAction, type KillSwitchCommandOptions } from './kill-switch-options.ts';
 
-const bad = (message: string) => new ServerError('SERVER_INVALID_ARGUMENT', message);
+const bad = (message: string) => new CliError('SERVER_INVALID_ARGUMENT', message);
 
 /** The server: `--url`, TICKLINE_URL, `--config`'s HTTP port on 127.0.0.1, else the default. */
 export function killSwitchApi(io: CliIo, o: KillSwitchCommandOptions): ApiOptions & { url: string } {
   let url = o.url ?? io.env.TICKLINE_URL;
-  if (url === undefined && o.config !== undefined)
-    url = `http://127.0.0.1:${loadTicklineConfig({ env: io.env, file: o.config }).http.port}`;
+  if (url === undefined && o.config !== undefined) url = localApiUrl(io, o.config);
   return {
     ...(o.token === undefined ? {} : { token: o.token }),
     url: (url ?? DEFAULT_API_URL).replace(/\/+$/, ''),
@@ -47,7 +45,7 @@ function readable(call: ApiCall, url: string): ApiCall {
       return await call<T>(method, path, body);
     } catch (error) {
       if (isTicklineError(error, 'SERVER_API_UNREACHABLE'))
-        throw new ServerError(
+        throw new CliError(
           'SERVER_API_UNREACHABLE',
           `no server answers at ${url}: is \`tickline start\` running? (--url or TICKLINE_URL names another; with the server stopped, --direct acts on its store)`,
           { cause: rootCause(error) },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runRecorded } from './test-io.ts';
+import { runRecorded } from './test-io.test-support.ts';
 
 describe('cli - version and help', () => {
   it('cli - version prints the package version and Node', async () => {

@@ -4,9 +4,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadTicklineConfig } from '../config/load.ts';
 import { TicklineConfigSchema } from '../config/schema.ts';
-import type { ExitCode } from '../exit-code.ts';
-import { runCommand } from './command-errors.ts';
-import type { CliIo } from './io.ts';
+import { runCommand, type CliIo, type ExitCode } from '@tickline/cli';
 import { configOption, roleOption, roleOverride } from './options.ts';
 
 /** Adds `config` and its subcommands. */

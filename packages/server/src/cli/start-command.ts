@@ -2,11 +2,9 @@
 import { createLogger, createMetricsRegistry } from '@tickline/kernel';
 import type { Command } from 'commander';
 import { loadTicklineConfig } from '../config/load.ts';
-import type { ExitCode } from '../exit-code.ts';
+import { reportCommandError, type CliIo, type ExitCode } from '@tickline/cli';
 import { describeRoles } from '../roles.ts';
-import { reportCommandError } from './command-errors.ts';
 import { logDestination } from './log-destination.ts';
-import type { CliIo } from './io.ts';
 import { configOption, roleOption, roleOverride } from './options.ts';
 
 /** Adds `start`. Once running, `setExitCode(undefined)`: the exit then comes from a signal. */

@@ -1,9 +1,11 @@
 /**
  * @module Renders docs/errors.md from the error catalogues, so the document cannot drift from code:
- * those of the packages the server builds on (kernel, eventlog, store), the server's own, and the
+ * those of the packages the server builds on (kernel, eventlog, store), the server's own, the
+ * command line's (@tickline/cli), and the
  * `errors` each domain module in {@link DOMAINS} declares.
  */
 import { EventLogErrorCodes } from '@tickline/eventlog';
+import { CliErrorCodes } from '@tickline/cli';
 import { KernelErrorCodes, type ErrorCatalogue } from '@tickline/kernel';
 import { StoreErrorCodes } from '@tickline/store';
 import { BackupErrorCodes } from '../cli/backup/backup-errors.ts';
@@ -18,6 +20,7 @@ export async function loadErrorCatalogues(): Promise<readonly ErrorCatalogue[]> 
     EventLogErrorCodes,
     StoreErrorCodes,
     ServerErrorCodes,
+    CliErrorCodes,
     BackupErrorCodes,
     ...modules.flatMap((module) => module.errors ?? []),
   ];

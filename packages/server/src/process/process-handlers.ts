@@ -4,7 +4,7 @@
  * rejection is logged as fatal, marks the process failed, stops gracefully and exits non-zero.
  */
 import type { Logger } from '@tickline/kernel';
-import { ExitCode } from '../exit-code.ts';
+import { ExitCode } from '@tickline/cli';
 
 // Past the services' own deadline, a little time for logs to flush before the process is cut.
 const HARD_EXIT_GRACE_MS = 2_000;

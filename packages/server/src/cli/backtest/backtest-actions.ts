@@ -7,7 +7,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { isCandleInterval, INTERVAL_MS, type CandleInterval } from '@tickline/market';
 import {
   compileStrategy,
   loadFeed,
@@ -17,88 +16,19 @@ import {
 } from '@tickline/strategy';
 import { TicklineError } from '@tickline/kernel';
 import { isStoreLockedError } from '@tickline/store';
-import { ServerError } from '../../errors.ts';
-import type { CliIo } from '../io.ts';
-import { serverApi } from '../market/history-over-api.ts';
+import {
+  badArgument as bad,
+  feedsOf,
+  formatMetricsTable,
+  parseParams,
+  positiveNumber,
+  progressBar,
+  runBacktestOverApi,
+  serverApi,
+  type BacktestCommandOptions,
+  type CliIo,
+} from '@tickline/cli';
 import { parseInstant, withCandleStore } from '../market/market-actions.ts';
-import type { ApiOptions } from '../research/api-client.ts';
-import { runBacktestOverApi } from './backtest-over-api.ts';
-import { formatMetricsTable } from './metrics-table.ts';
-import { progressBar } from './progress-bar.ts';
-
-export interface BacktestCommandOptions extends ApiOptions {
-  config?: string;
-  strategy: string;
-  symbol?: string;
-  interval?: string;
-  /** `SYMBOL:INTERVAL` pairs: a multi-feed backtest (instead of `symbol` and `interval`). */
-  feed?: string[];
-  from: string;
-  to: string;
-  exchange?: string;
-  /** `name=value` pairs. */
-  param?: string[];
-  capital?: string;
-  fee?: string;
-  memoryMb?: string;
-  cpuMs?: string;
-  json?: boolean;
-  /** Over the API: seconds to follow the run before cancelling it. */
-  timeout?: string;
-}
-
-const bad = (message: string): ServerError => new ServerError('SERVER_INVALID_ARGUMENT', message);
-
-/** `--param fast=10 --param mode=trend` → `{ fast: 10, mode: 'trend' }` (numbers and booleans parsed). */
-export function parseParams(pairs: readonly string[] = []): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw bad(`--param: expected name=value, got ${pair}`);
-    const raw = pair.slice(at + 1);
-    out[pair.slice(0, at)] =
-      raw === 'true'
-        ? true
-        : raw === 'false'
-          ? false
-          : raw !== '' && Number.isFinite(Number(raw))
-            ? Number(raw)
-            : raw;
-  }
-  return out;
-}
-
-function positiveNumber(text: string | undefined, name: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0) throw bad(`${name}: expected a non-negative number, got ${text}`);
-  return n;
-}
-
-/** The feeds asked for: every `--feed SYMBOL:INTERVAL`, or `--symbol` with `--interval`. */
-export function feedsOf(
-  options: BacktestCommandOptions,
-): Array<{ symbol: string; interval: CandleInterval }> {
-  const given = options.feed ?? [];
-  if (given.length > 0 && (options.symbol !== undefined || options.interval !== undefined))
-    throw bad('give either --feed (repeatable) or --symbol with --interval, not both');
-  const pairs =
-    given.length > 0
-      ? given.map((f) => {
-          const at = f.lastIndexOf(':');
-          if (at <= 0) throw bad(`--feed: expected SYMBOL:INTERVAL, got ${f}`);
-          return [f.slice(0, at), f.slice(at + 1)] as const;
-        })
-      : [[options.symbol, options.interval] as const];
-  return pairs.map(([symbol, interval]) => {
-    if (symbol === undefined) throw bad('--symbol (or --feed SYMBOL:INTERVAL) is needed');
-    if (interval === undefined || !isCandleInterval(interval))
-      throw bad(
-        `--interval: expected one of ${Object.keys(INTERVAL_MS).join(', ')}, got ${String(interval)}`,
-      );
-    return { symbol, interval };
-  });
-}
 
 export async function runBacktestCommand(
   io: CliIo,

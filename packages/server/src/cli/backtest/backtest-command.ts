@@ -3,11 +3,8 @@
  * running server that holds them.
  */
 import type { Command } from 'commander';
-import type { ExitCode } from '../../exit-code.ts';
-import { runCommand } from '../command-errors.ts';
-import type { CliIo } from '../io.ts';
+import { runCommand, type BacktestCommandOptions, type CliIo, type ExitCode } from '@tickline/cli';
 import { configOption } from '../options.ts';
-import type { BacktestCommandOptions } from './backtest-actions.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

@@ -17,7 +17,7 @@ import {
   startTicklineServer,
   type RunningServer,
 } from '../../testing/tickline-process.ts';
-import { klineRow } from '../market/history-over-api.ts';
+import { klineRow } from '@tickline/cli';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-backtest-api-e2e-'));
 const work = mkdtempSync(join(tmpdir(), 'tickline-backtest-api-files-'));

@@ -6,10 +6,14 @@ import type { BacktestMetrics } from '@tickline/protocol';
 import { lockDataDir } from '@tickline/store';
 import { SMA_CROSS_SOURCE } from '@tickline/strategy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.ts';
-import { runBacktestCommand, type BacktestCommandOptions } from './backtest-actions.ts';
-import { runBacktestOverApi, type RemoteBacktestRequest } from './backtest-over-api.ts';
-import { formatMetricsTable } from './metrics-table.ts';
+import {
+  formatMetricsTable,
+  runBacktestOverApi,
+  type BacktestCommandOptions,
+  type CliIo,
+  type RemoteBacktestRequest,
+} from '@tickline/cli';
+import { runBacktestCommand } from './backtest-actions.ts';
 
 const URL = 'http://server.test';
 const T0 = Date.UTC(2026, 0, 1);

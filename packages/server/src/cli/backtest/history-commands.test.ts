@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SMA_CROSS_SOURCE } from '@tickline/strategy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../exit-code.ts';
-import { runRecorded } from '../test-io.ts';
+import { ExitCode } from '@tickline/cli';
+import { runRecorded } from '../test-io.test-support.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 1);

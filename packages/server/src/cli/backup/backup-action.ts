@@ -6,10 +6,8 @@ import { join, resolve } from 'node:path';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { migrationStatus } from '@tickline/store';
 import { loadTicklineConfig, type ResolvedConfig } from '../../config/load.ts';
-import { ServerError } from '../../errors.ts';
 import { databaseLocation, openDatabase } from '../../wiring/database.ts';
-import type { CliIo } from '../io.ts';
-import { ticklineVersion } from '../version-command.ts';
+import { badArgument, ticklineVersion, type CliIo } from '@tickline/cli';
 import { hashTree, writeArchive } from './archive-files.ts';
 import { asInUse, componentsOf, holdDataDir } from './data-dir.ts';
 import { BACKUP_FORMAT_VERSION, MANIFEST_FILE, POSTGRES_DUMP_FILE, type BackupManifest, type ManifestFile } from './manifest.ts';
@@ -58,7 +56,7 @@ export async function runBackup(io: CliIo, options: BackupCommandOptions): Promi
   const location = databaseLocation(config);
   const createdAt = new Date();
   const archive = resolve(options.output ?? defaultArchiveName(createdAt));
-  if (existsSync(archive)) throw new ServerError('SERVER_INVALID_ARGUMENT', `${archive} exists; name a new file with --output`);
+  if (existsSync(archive)) throw badArgument(`${archive} exists; name a new file with --output`);
   progress(`database ${location.text}, data dir ${dataDir}`);
 
   const facts = await sqlFacts(config);

@@ -1,8 +1,6 @@
 /** @module `tickline backup` and `tickline restore`: the SQL store, the embedded logs and local files in one archive. */
 import type { Command } from 'commander';
-import type { ExitCode } from '../../exit-code.ts';
-import { runCommand } from '../command-errors.ts';
-import type { CliIo } from '../io.ts';
+import { runCommand, type ExitCode, type CliIo } from '@tickline/cli';
 import { configOption } from '../options.ts';
 
 /** Adds `backup` and `restore`. */

@@ -12,7 +12,7 @@ import { migrationStatus } from '@tickline/store';
 import { loadAllMigrations } from '../../wiring/migrations.ts';
 import { loadTicklineConfig, type ResolvedConfig } from '../../config/load.ts';
 import { databaseLocation, openDatabase } from '../../wiring/database.ts';
-import type { CliIo } from '../io.ts';
+import type { CliIo } from '@tickline/cli';
 import { extractArchive, readArchiveManifest, SKIPPED_FILES, verifyTree } from './archive-files.ts';
 import { BackupError } from './backup-errors.ts';
 import { DATA_COMPONENTS, holdDataDir, holdsData } from './data-dir.ts';

@@ -11,9 +11,9 @@ import { createEventSource, defineEvent, encodeEvent, type EventEnvelope } from 
 import { HTTP, type CloudEvent } from 'cloudevents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { CliIo } from '../io.ts';
+import type { CliIo } from '@tickline/cli';
 import { runCli } from '../program.ts';
-import { runRecorded } from '../test-io.ts';
+import { runRecorded } from '../test-io.test-support.ts';
 
 const Moved = defineEvent({
   type: 'game.player.moved',

@@ -1,8 +1,6 @@
 /** @module `tickline log info|tail|replay`: inspect and replay the event log. */
 import type { Command } from 'commander';
-import type { ExitCode } from '../../exit-code.ts';
-import { runCommand } from '../command-errors.ts';
-import type { CliIo } from '../io.ts';
+import { runCommand, type ExitCode, type CliIo } from '@tickline/cli';
 import { configOption } from '../options.ts';
 
 const POSITIONS = 'earliest, latest, an offset (42) or an ISO time (2026-11-22T10:00:00Z)';

@@ -1,7 +1,7 @@
 /** @module `tickline log info`: where the log is, its offsets, size, last recovery and consumers. */
 import type { ConsumerInfo, EventLog, LogHead } from '@tickline/eventlog';
 import { eventLogLocation, type LogLocation } from '../../wiring/event-logs.ts';
-import type { CliIo } from '../io.ts';
+import type { CliIo } from '@tickline/cli';
 import { withEventLog, type LogCommandOptions } from './open-log.ts';
 
 /** Everything `log info` reports. */

@@ -3,7 +3,7 @@
  * offsets for reading, or to a StartPosition for rewinding a consumer.
  */
 import type { EventLog, Offset, StartPosition } from '@tickline/eventlog';
-import { ServerError } from '../../errors.ts';
+import { CliError } from '@tickline/cli';
 
 /** A parsed position argument. */
 export type LogPosition =
@@ -16,7 +16,7 @@ const OFFSET = /^\d+$/;
 // A date, optionally with a time: 2026-11-22, 2026-11-22T10:00:00Z, 2026-11-22 10:00:00+09:00.
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** Parses `earliest|latest|OFFSET|ISO-time`. @throws ServerError SERVER_INVALID_ARGUMENT */
+/** Parses `earliest|latest|OFFSET|ISO-time`. @throws CliError SERVER_INVALID_ARGUMENT */
 export function parseLogPosition(text: string, flag: string): LogPosition {
   if (text === 'earliest' || text === 'latest') return { kind: text };
   if (OFFSET.test(text)) return { kind: 'offset', offset: Number(text) };
@@ -24,7 +24,7 @@ export function parseLogPosition(text: string, flag: string): LogPosition {
     const time = Date.parse(text);
     if (Number.isFinite(time)) return { kind: 'time', time };
   }
-  throw new ServerError(
+  throw new CliError(
     'SERVER_INVALID_ARGUMENT',
     `${flag} ${JSON.stringify(text)}: expected earliest, latest, an offset (e.g. 42) or an ISO time (e.g. 2026-11-22T10:00:00Z)`,
     { details: { flag, value: text } },

@@ -2,7 +2,7 @@
 import { isEventLogLockedError } from '@tickline/eventlog';
 import { ServerError } from '../../errors.ts';
 import { eventLogLocation } from '../../wiring/event-logs.ts';
-import type { CliIo } from '../io.ts';
+import { CliError, type CliIo } from '@tickline/cli';
 import { parseLogPosition, resolveOffset, toStartPosition } from './log-position.ts';
 import { withEventLog, type LogCommandOptions } from './open-log.ts';
 import { printRecords } from './print-records.ts';
@@ -43,7 +43,7 @@ export async function runLogReplay(io: CliIo, options: LogReplayOptions): Promis
   const from = parseLogPosition(options.from, '--from');
   if (options.consumer !== undefined) {
     if (options.to !== undefined) {
-      throw new ServerError(
+      throw new CliError(
         'SERVER_INVALID_ARGUMENT',
         '--to cannot be used with --consumer: a consumer replays to the head',
       );
@@ -97,7 +97,7 @@ async function rewindConsumer(
 
 function parseCount(text: string, flag: string): number {
   if (/^\d+$/.test(text) && Number(text) > 0) return Number(text);
-  throw new ServerError(
+  throw new CliError(
     'SERVER_INVALID_ARGUMENT',
     `${flag} ${JSON.stringify(text)}: expected a positive integer`,
     {

@@ -2,9 +2,8 @@
 import type { EventLog } from '@tickline/eventlog';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { loadTicklineConfig, type ResolvedConfig } from '../../config/load.ts';
-import { ServerError } from '../../errors.ts';
 import { LogKind, openEventLog, type GamePartition } from '../../wiring/event-logs.ts';
-import type { CliIo } from '../io.ts';
+import { CliError, type CliIo } from '@tickline/cli';
 
 /** Options every `log` subcommand takes. */
 export interface LogCommandOptions {
@@ -22,7 +21,7 @@ function kindOf(config: ResolvedConfig, options: LogCommandOptions): LogKind | G
   const count = config.eventlog.gamePartitions;
   // A retired partition (index ≥ count) stays readable until it is deleted.
   if (!Number.isInteger(index) || index < 0 || options.deadLetters)
-    throw new ServerError(
+    throw new CliError(
       'SERVER_INVALID_ARGUMENT',
       `--game-partition takes a partition index (0…${count - 1}) and no --dlq, got ${options.gamePartition}`,
       { details: { gamePartition: options.gamePartition, gamePartitions: count } },

@@ -11,7 +11,7 @@ import {
   type Offset,
 } from '@tickline/eventlog';
 import { decodeEvent, isTicklineError } from '@tickline/kernel';
-import type { CliIo } from '../io.ts';
+import type { CliIo } from '@tickline/cli';
 
 /** Records per read. */
 const READ_BATCH = 500;

@@ -23,18 +23,19 @@ import {
 } from '@tickline/market';
 import type { Sql } from '@tickline/store';
 import { loadTicklineConfig } from '../../config/load.ts';
-import { ServerError } from '../../errors.ts';
 import { openMigratedSql } from '../../bootstrap/open-sql.ts';
 import { databaseLocation } from '../../wiring/database.ts';
-import { progressBar } from '../backtest/progress-bar.ts';
-import type { CliIo } from '../io.ts';
-import type { ApiOptions } from '../research/api-client.ts';
 import {
+  badArgument,
+  CliError,
   importFileOverApi,
+  progressBar,
   serverApi,
   uploadCandlesOverApi,
+  type ApiOptions,
+  type CliIo,
   type ImportSummary,
-} from './history-over-api.ts';
+} from '@tickline/cli';
 import { isStoreLockedError } from '@tickline/store';
 
 /** Rows stored per transaction. */
@@ -62,8 +63,6 @@ export interface MarketBackfillOptions extends ApiOptions {
   restUrl?: string;
   json?: boolean;
 }
-
-const badArgument = (message: string): ServerError => new ServerError('SERVER_INVALID_ARGUMENT', message);
 
 /** A bad row is a bad argument of the command (exit code 2), as any other input it was given. */
 function kline(...args: Parameters<typeof parseKlineLine>): ReturnType<typeof parseKlineLine> {
@@ -193,8 +192,8 @@ export async function runMarketImport(io: CliIo, file: string, options: MarketIm
     bar.finish();
     return { symbol, interval, exchange: target.exchange, rows, stored, first, last };
   };
-  await intoHistory(io, options, local, (api, why) =>
-    importFileOverApi(io, file, target, { ...api, resume: options.resume }, why),
+  await intoHistory(io, options, local, async (api, why) =>
+    importFileOverApi(io, file, await openKlineText(file), target, { ...api, resume: options.resume }, why),
   );
 }
 
@@ -253,7 +252,7 @@ export function rollUp(minutes: readonly Candle[], interval: CandleInterval): Ca
 async function getJson(url: string): Promise<unknown> {
   const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
   if (!response.ok)
-    throw new ServerError(
+    throw new CliError(
       'SERVER_INVALID_ARGUMENT',
       `GET ${new URL(url).pathname} answered ${response.status}`,
     );

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BinanceMock } from '@tickline/market/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../exit-code.ts';
-import { runRecorded } from '../test-io.ts';
+import { ExitCode } from '@tickline/cli';
+import { runRecorded } from '../test-io.test-support.ts';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 2, 1);

@@ -3,12 +3,16 @@
  * `tickline market uploads [delete ID]`: the imported history a server holds, and taking it out.
  */
 import type { Command } from 'commander';
-import type { ExitCode } from '../../exit-code.ts';
-import { runCommand } from '../command-errors.ts';
-import type { CliIo } from '../io.ts';
+import {
+  deleteUploadCommand,
+  listUploadsCommand,
+  runCommand,
+  type CliIo,
+  type ExitCode,
+  type UploadsOptions,
+} from '@tickline/cli';
 import { configOption } from '../options.ts';
 import type { MarketBackfillOptions, MarketImportOptions } from './market-actions.ts';
-import type { UploadsOptions } from './upload-actions.ts';
 
 export function registerMarketCommand(
   program: Command,
@@ -70,7 +74,6 @@ export function registerMarketCommand(
     .action((options: MarketBackfillOptions) =>
       run(async () => (await actions()).runMarketBackfill(io, options))(),
     );
-  const uploadActions = async () => import('./upload-actions.ts');
   const serverOptions = (command: Command): Command =>
     command
       .addOption(configOption())
@@ -88,7 +91,7 @@ export function registerMarketCommand(
       '\nImported candles stay, whatever their age, until their upload is deleted:\n  tickline market uploads delete <id>',
     )
     .action((options: UploadsOptions) =>
-      run(async () => (await uploadActions()).listUploadsCommand(io, options))(),
+      run(async () => listUploadsCommand(io, options))(),
     );
   serverOptions(
     uploads
@@ -97,6 +100,6 @@ export function registerMarketCommand(
       .argument('<id>', 'the upload id `market import` and `market uploads` print'),
   ).action((id: string, _options: UploadsOptions, command: Command) =>
     // `uploads` declares the same options, and commander gives them to it: read both levels.
-    run(async () => (await uploadActions()).deleteUploadCommand(io, id, command.optsWithGlobals()))(),
+    run(async () => deleteUploadCommand(io, id, command.optsWithGlobals()))(),
   );
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRecorded } from '../test-io.ts';
+import { runRecorded } from '../test-io.test-support.ts';
 
 const UPLOAD = {
   id: '01a215ce-bcdd-71e0-bc9e-fc6037dbb757',

@@ -1,8 +1,6 @@
 /** @module `tickline migrate [up|status]`: bring the configured database to the current schema, or report it. */
 import type { Command } from 'commander';
-import type { ExitCode } from '../../exit-code.ts';
-import { runCommand } from '../command-errors.ts';
-import type { CliIo } from '../io.ts';
+import { runCommand, type ExitCode, type CliIo } from '@tickline/cli';
 import { configOption } from '../options.ts';
 
 /** Adds `migrate` with `up` (the default) and `status`. */

@@ -6,10 +6,14 @@
 import { isTicklineError, TicklineError } from '@tickline/kernel';
 import { isStoreLockedError } from '@tickline/store';
 import { SqlRiskControls, type RiskChange } from '@tickline/trading';
-import type { CliIo } from '../io.ts';
+import {
+  engaged,
+  formatKillSwitch,
+  type CliIo,
+  type KillSwitchAction,
+  type KillSwitchCommandOptions,
+} from '@tickline/cli';
 import { withCandleStore } from '../market/market-actions.ts';
-import { engaged, formatKillSwitch } from './kill-switch-format.ts';
-import type { KillSwitchAction, KillSwitchCommandOptions } from './kill-switch-options.ts';
 
 /** Runs one `kill-switch` subcommand on the store (`options.portfolio` is set: see killSwitchRoute). */
 export async function runKillSwitch(

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../exit-code.ts';
-import { runCommand } from '../command-errors.ts';
-import type { CliIo } from '../io.ts';
-import { runRecorded } from '../test-io.ts';
-import { killSwitchOverApi } from './kill-switch-over-api.ts';
-import type { KillSwitchAction, KillSwitchCommandOptions } from './kill-switch-options.ts';
+import {
+  ExitCode,
+  killSwitchOverApi,
+  runCommand,
+  type CliIo,
+  type KillSwitchAction,
+  type KillSwitchCommandOptions,
+} from '@tickline/cli';
+import { runRecorded } from '../test-io.test-support.ts';
 
 const OWNER = { id: '0192aaaa-0000-7000-8000-000000000001', email: 'owner@example.test', role: 'user' };
 const ADMIN = { id: '0192aaaa-0000-7000-8000-00000000000a', email: 'admin@example.test', role: 'admin' };

@@ -6,11 +6,16 @@
  * server answers (risk-actions.ts).
  */
 import type { Command } from 'commander';
-import type { ExitCode } from '../../exit-code.ts';
-import { runCommand } from '../command-errors.ts';
-import type { CliIo } from '../io.ts';
+import {
+  killSwitchOverApi,
+  KillSwitchAction,
+  killSwitchRoute,
+  runCommand,
+  type CliIo,
+  type ExitCode,
+  type KillSwitchCommandOptions,
+} from '@tickline/cli';
 import { configOption } from '../options.ts';
-import { KillSwitchAction, killSwitchRoute, type KillSwitchCommandOptions } from './kill-switch-options.ts';
 
 const WHICH_WAY = `
 Through the API (the default), on a running server, as the credential's user:
@@ -72,7 +77,7 @@ export function registerKillSwitchCommand(
         await runCommand(io, async () => {
           if (killSwitchRoute(action, options) === 'direct')
             return (await import('./risk-actions.ts')).runKillSwitch(io, action, options);
-          return (await import('./kill-switch-over-api.ts')).killSwitchOverApi(io, action, options);
+          return killSwitchOverApi(io, action, options);
         }),
       ),
     );

@@ -1,0 +1,41 @@
+/**
+ * @module @tickline/cli — the `tickline` command line without the server: the program and its exit
+ * codes, the injected IO, and the commands (or the halves of commands) that talk to a running
+ * server over its API: bots, research, live parity, the kill switch, market uploads and the
+ * history upload, a backtest on a server. It needs only the SDK, the wire contracts and the
+ * kernel; @tickline/server composes it with the commands that need the process (start, config,
+ * log, migrate, backup, and the local halves of market, backtest and kill-switch).
+ */
+export { runCli, createProgram, CLI_COMMANDS } from './program.ts';
+export { processIo } from './io.ts';
+export { ExitCode } from './exit-code.ts';
+export { runCommand, reportCommandError } from './command-errors.ts';
+export { CliErrorCodes, CliError, badArgument, isInvalidArgumentError } from './cli-errors.ts';
+export { alignColumns } from './columns.ts';
+export { progressBar } from './progress-bar.ts';
+export { ticklineVersion } from './version-command.ts';
+export { apiClient, localApiUrl, DEFAULT_API_URL } from './api/api-client.ts';
+export { parseParams, positiveNumber, feedsOf } from './backtest/backtest-args.ts';
+export { runBacktestOverApi } from './backtest/backtest-over-api.ts';
+export { formatMetricsTable, metricsRows } from './backtest/metrics-table.ts';
+export { serverApi, importFileOverApi, uploadCandlesOverApi, klineRow } from './market/history-over-api.ts';
+export { listUploadsCommand, deleteUploadCommand, formatUploads } from './market/upload-actions.ts';
+export { formatKillSwitch, engaged, AUDIT_LINES } from './risk/kill-switch-format.ts';
+export { KillSwitchAction, killSwitchRoute, MAX_REASON_CHARS } from './risk/kill-switch-options.ts';
+export { killSwitchApi, killSwitchOverApi } from './risk/kill-switch-over-api.ts';
+
+export type { CliIo } from './io.ts';
+export type { CliOutcome, RegisterCommand } from './program.ts';
+export type { CliErrorCode } from './cli-errors.ts';
+export type { ProgressBar } from './progress-bar.ts';
+export type { ApiOptions, ApiCall } from './api/api-client.ts';
+export type { BacktestCommandOptions } from './backtest/backtest-args.ts';
+export type { RemoteBacktestRequest } from './backtest/backtest-over-api.ts';
+export type {
+  HistoryTarget,
+  ImportSummary,
+  KlineCandle,
+  OpenedKlineText,
+} from './market/history-over-api.ts';
+export type { UploadsOptions } from './market/upload-actions.ts';
+export type { KillSwitchCommandOptions, KillSwitchRoute } from './risk/kill-switch-options.ts';
