@@ -535,6 +535,23 @@ describe('graphql - limits', () => {
     ]);
   });
 
+  it('graphql - an id that is no UUID fails its field with HTTP_BAD_REQUEST and never reaches the store', async () => {
+    const gets = strategies.reads.gets;
+    const response = await post(
+      {
+        query: `{ a: backtest(id: "1 or 1=1") { id } b: strategy(id: "x") { id } c: backtests(strategyId: "y") { pageInfo { totalCount } } me { userId } }`,
+      },
+      user('u1'),
+    );
+    expect(response.status).toBe(200);
+    expect(codes(response.body)).toEqual(['HTTP_BAD_REQUEST', 'HTTP_BAD_REQUEST', 'HTTP_BAD_REQUEST']);
+    expect(response.body.errors[0].extensions.details.issues).toEqual([
+      expect.objectContaining({ path: 'id' }),
+    ]);
+    expect(response.body.data.me).toEqual({ userId: 'u1' });
+    expect(strategies.reads.gets).toBe(gets);
+  });
+
   it('graphql - a coded 500 answers HTTP_INTERNAL without its text; a store error keeps only its code', async () => {
     const failing = (code: string) => ({
       ...services,

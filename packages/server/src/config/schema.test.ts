@@ -204,14 +204,16 @@ describe('config - tickline schema', () => {
         interestGraceMs: 30000,
         maxConnectionAgeMs: 3600000,
       },
-      // Introspection is on by default (GraphiQL needs it); a production config turns it off.
+      // Introspection (and GraphiQL) off by default; a development config turns it on.
       graphql: {
         enabled: true,
-        introspection: true,
+        introspection: false,
         maxAliases: 30,
         maxBatch: 10,
         maxCost: 5000,
         maxDepth: 12,
+        maxResponseBytes: 4194304,
+        costPerRequest: 1000,
       },
       game: {
         enabled: true,

@@ -174,12 +174,21 @@ describe('graphql - through the tickline process', () => {
         (await graphql({ query: '{ markets(first: 100) { nodes { ticker { last { price } } } } }' })).body,
       ),
     ).toEqual([]);
+    // An id that is no UUID is refused as REST refuses it, never reaching SQL (it answered HTTP_INTERNAL).
+    const malformed = await graphql(
+      { query: '{ backtest(id: "not-a-uuid") { id } strategy(id: "1") { id } }' },
+      { authorization: `Bearer ${adminToken}` },
+    );
+    expect(codes(malformed.body)).toEqual(['HTTP_BAD_REQUEST', 'HTTP_BAD_REQUEST']);
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
   });
 
-  it('graphql - GraphiQL is served and the endpoint stays out of the OpenAPI document', async () => {
-    expect((await fetch(`${server.url}/api/v1/graphiql`)).status).toBe(200);
+  it('graphql - on the defaults no introspection, no GraphiQL, and the endpoint stays out of the OpenAPI document', async () => {
+    expect((await fetch(`${server.url}/api/v1/graphiql`)).status).toBe(404);
+    const introspection = await graphql({ query: '{ __schema { types { name } } }' });
+    expect(introspection.status).toBe(400);
+    expect(codes(introspection.body)).toEqual(['GRAPHQL_INTROSPECTION_DISABLED']);
     const openapi = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
       paths: Record<string, unknown>;
     };

@@ -22,6 +22,7 @@ import {
 } from '@tickline/strategy';
 import { optionalPortOf, portOf, principalOf } from '../caller.ts';
 import { connectionOf, type ConnectionArgs } from '../connection.ts';
+import { optionalUuidArgument, uuidArgument } from '../ids.ts';
 import type { GraphqlServices, StrategyPort } from '../services.ts';
 import { given, groupBy, type Context, type LoaderMap, type ResolverMap } from './types.ts';
 
@@ -97,39 +98,40 @@ export function strategyResolvers(services: GraphqlServices): ResolverMap {
         );
       },
       async strategy(_root: unknown, args: { id: string }, context: Context) {
+        const id = uuidArgument('id', args.id);
         const { strategies, principal } = await reader('strategy', context);
-        return strategyNode(await strategies.repository.getStrategy(principal.userId, args.id));
+        return strategyNode(await strategies.repository.getStrategy(principal.userId, id));
       },
       async backtests(
         _root: unknown,
         args: ConnectionArgs & { strategyId?: string | null },
         context: Context,
       ) {
+        const strategyId = optionalUuidArgument('strategyId', args.strategyId);
         const { strategies, principal } = await reader('backtests', context);
         const runs = await strategies.repository.listRuns(principal.userId, RUNS_LISTED);
-        const chosen = args.strategyId ? runs.filter((r) => r.strategyId === args.strategyId) : runs;
+        const chosen = strategyId ? runs.filter((r) => r.strategyId === strategyId) : runs;
         return connectionOf(chosen.map(backtestNode), args);
       },
       async backtest(_root: unknown, args: { id: string }, context: Context) {
+        const id = uuidArgument('id', args.id);
         const { strategies, principal } = await reader('backtest', context);
-        return backtestNode(await strategies.repository.getRun(principal.userId, args.id));
+        return backtestNode(await strategies.repository.getRun(principal.userId, id));
       },
       async researchRuns(
         _root: unknown,
         args: ConnectionArgs & { strategyId?: string | null },
         context: Context,
       ) {
+        const strategyId = optionalUuidArgument('strategyId', args.strategyId);
         const { strategies, principal } = await reader('researchRuns', context);
-        const runs = await strategies.research.list(
-          principal.userId,
-          RUNS_LISTED,
-          args.strategyId ?? undefined,
-        );
+        const runs = await strategies.research.list(principal.userId, RUNS_LISTED, strategyId);
         return connectionOf(runs.map(researchNode), args);
       },
       async researchRun(_root: unknown, args: { id: string }, context: Context) {
+        const id = uuidArgument('id', args.id);
         const { strategies, principal } = await reader('researchRun', context);
-        return researchNode(await strategies.research.get(principal.userId, args.id));
+        return researchNode(await strategies.research.get(principal.userId, id));
       },
     },
     Mutation: {
@@ -140,8 +142,9 @@ export function strategyResolvers(services: GraphqlServices): ResolverMap {
       ) {
         const strategies = port('createStrategyVersion', context);
         const principal = await principalOf(strategies, context, STRATEGY_SCOPES.write);
+        const strategyId = uuidArgument('strategyId', args.strategyId);
         const body = SaveVersionBody.parse(given({ source: args.source, language: args.language }));
-        return versionNode(await strategies.actions.saveVersion(principal, args.strategyId, body));
+        return versionNode(await strategies.actions.saveVersion(principal, strategyId, body));
       },
       async queueBacktest(_root: unknown, args: { input: Record<string, unknown> }, context: Context) {
         const strategies = port('queueBacktest', context);
@@ -153,7 +156,7 @@ export function strategyResolvers(services: GraphqlServices): ResolverMap {
       async cancelBacktest(_root: unknown, args: { id: string }, context: Context) {
         const strategies = port('cancelBacktest', context);
         const principal = await principalOf(strategies, context, STRATEGY_SCOPES.run);
-        return backtestNode(await strategies.cancelBacktest(principal.userId, args.id));
+        return backtestNode(await strategies.cancelBacktest(principal.userId, uuidArgument('id', args.id)));
       },
     },
     BacktestResult: {
