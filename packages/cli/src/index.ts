@@ -2,8 +2,8 @@
  * @module @tickline/cli — the `tickline` command line without the server: the program and its exit
  * codes, the injected IO, and the commands (or the halves of commands) that talk to a running
  * server over its API: bots, research, live parity, the kill switch, market uploads and the
- * history upload, a backtest on a server. It needs only the SDK, the wire contracts and the
- * kernel; @tickline/server composes it with the commands that need the process (start, config,
+ * history upload, a backtest on a server; and the archive `tickline backup` writes. It needs only
+ * the SDK, the wire contracts and the kernel (and zod, for the archive's manifest); @tickline/server composes it with the commands that need the process (start, config,
  * log, migrate, backup, and the local halves of market, backtest and kill-switch).
  */
 export { runCli, createProgram, CLI_COMMANDS } from './program.ts';
@@ -23,6 +23,32 @@ export { listUploadsCommand, deleteUploadCommand, formatUploads } from './market
 export { formatKillSwitch, engaged, AUDIT_LINES } from './risk/kill-switch-format.ts';
 export { KillSwitchAction, killSwitchRoute, MAX_REASON_CHARS } from './risk/kill-switch-options.ts';
 export { killSwitchApi, killSwitchOverApi } from './risk/kill-switch-over-api.ts';
+// The archive of `tickline backup` / `restore`: its manifest, files and tools. The server's actions
+// hold the data dir and the database while they run.
+export {
+  BackupErrorCodes,
+  BackupError,
+  isBackupDataDirInUseError,
+  isBackupArchiveIncompatibleError,
+} from './backup/backup-errors.ts';
+export {
+  BACKUP_FORMAT_VERSION,
+  MANIFEST_FILE,
+  POSTGRES_DUMP_FILE,
+  BackupManifest,
+  parseManifest,
+  assertCompatible,
+} from './backup/manifest.ts';
+export {
+  SKIPPED_FILES,
+  hashTree,
+  verifyTree,
+  writeArchive,
+  readArchiveManifest,
+  extractArchive,
+} from './backup/archive-files.ts';
+export { dumpPostgres, restorePostgres } from './backup/postgres-dump.ts';
+export { createProgress, formatBytes } from './backup/progress.ts';
 
 export type { CliIo } from './io.ts';
 export type { CliOutcome, RegisterCommand } from './program.ts';
@@ -39,3 +65,6 @@ export type {
 } from './market/history-over-api.ts';
 export type { UploadsOptions } from './market/upload-actions.ts';
 export type { KillSwitchCommandOptions, KillSwitchRoute } from './risk/kill-switch-options.ts';
+export type { BackupErrorCode } from './backup/backup-errors.ts';
+export type { ManifestFile, RestoreTarget } from './backup/manifest.ts';
+export type { ArchiveSource } from './backup/archive-files.ts';

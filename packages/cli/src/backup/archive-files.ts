@@ -35,14 +35,19 @@ export async function hashTree(root: string, dir: string): Promise<ManifestFile[
 }
 
 /** Files in `root` whose size or checksum differs from `expected`, and files not listed at all. */
-export async function verifyTree(root: string, expected: readonly ManifestFile[], dirs: readonly string[]): Promise<string[]> {
+export async function verifyTree(
+  root: string,
+  expected: readonly ManifestFile[],
+  dirs: readonly string[],
+): Promise<string[]> {
   const actual = new Map<string, ManifestFile>();
   for (const dir of dirs) for (const file of await hashTree(root, dir)) actual.set(file.path, file);
   const problems: string[] = [];
   for (const file of expected) {
     const found = actual.get(file.path);
     if (!found) problems.push(`${file.path}: missing`);
-    else if (found.sha256 !== file.sha256 || found.bytes !== file.bytes) problems.push(`${file.path}: checksum differs`);
+    else if (found.sha256 !== file.sha256 || found.bytes !== file.bytes)
+      problems.push(`${file.path}: checksum differs`);
     actual.delete(file.path);
   }
   for (const path of actual.keys()) problems.push(`${path}: not in the manifest`);
@@ -56,7 +61,11 @@ export interface ArchiveSource {
 }
 
 /** Writes `archive` from the sources in order (the first holds manifest.json). */
-export async function writeArchive(archive: string, sources: readonly ArchiveSource[], env: Readonly<Record<string, string | undefined>>): Promise<void> {
+export async function writeArchive(
+  archive: string,
+  sources: readonly ArchiveSource[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
   const tar = findTool('tar', env);
   const args = ['-czf', archive, ...[...SKIPPED_FILES].map((name) => `--exclude=${name}`)];
   for (const source of sources) if (source.entries.length > 0) args.push('-C', source.dir, ...source.entries);
@@ -64,17 +73,28 @@ export async function writeArchive(archive: string, sources: readonly ArchiveSou
 }
 
 /** The text of manifest.json inside `archive`. @throws BackupError SERVER_BACKUP_ARCHIVE_INVALID */
-export async function readArchiveManifest(archive: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
+export async function readArchiveManifest(
+  archive: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string> {
   const tar = findTool('tar', env);
   try {
     await stat(archive);
     return await runTool(tar, ['-xzOf', archive, MANIFEST_FILE]);
   } catch (error) {
-    throw new BackupError('SERVER_BACKUP_ARCHIVE_INVALID', `${archive} is not a readable Tickline backup (no ${MANIFEST_FILE} in a .tar.gz)`, { cause: error });
+    throw new BackupError(
+      'SERVER_BACKUP_ARCHIVE_INVALID',
+      `${archive} is not a readable Tickline backup (no ${MANIFEST_FILE} in a .tar.gz)`,
+      { cause: error },
+    );
   }
 }
 
 /** Unpacks `archive` into the (empty) directory `into`. */
-export async function extractArchive(archive: string, into: string, env: Readonly<Record<string, string | undefined>>): Promise<void> {
+export async function extractArchive(
+  archive: string,
+  into: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
   await runTool(findTool('tar', env), ['-xzf', archive, '-C', into]);
 }

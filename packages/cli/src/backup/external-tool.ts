@@ -27,14 +27,25 @@ function postgresBinDirs(): string[] {
 }
 
 /** The path of `name`. @throws BackupError SERVER_BACKUP_TOOL_FAILED when it is nowhere. */
-export function findTool(name: 'tar' | 'pg_dump' | 'pg_restore' | 'psql', env: Readonly<Record<string, string | undefined>>): string {
+export function findTool(
+  name: 'tar' | 'pg_dump' | 'pg_restore' | 'psql',
+  env: Readonly<Record<string, string | undefined>>,
+): string {
   // Newest PostgreSQL first for pg_*: pg_dump must be at least the server's major version.
-  const dirs = [...(name === 'tar' ? [] : postgresBinDirs()), ...(env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/bin'];
+  const dirs = [
+    ...(name === 'tar' ? [] : postgresBinDirs()),
+    ...(env.PATH ?? '').split(delimiter).filter(Boolean),
+    '/usr/bin',
+    '/bin',
+  ];
   for (const dir of dirs) {
     const path = join(dir, name);
     if (executable(path)) return path;
   }
-  throw new BackupError('SERVER_BACKUP_TOOL_FAILED', `${name} not found on PATH${name === 'tar' ? '' : ' or in /usr/lib/postgresql/*/bin'} (Debian: apt-get install ${name === 'tar' ? 'tar' : 'postgresql-client'})`);
+  throw new BackupError(
+    'SERVER_BACKUP_TOOL_FAILED',
+    `${name} not found on PATH${name === 'tar' ? '' : ' or in /usr/lib/postgresql/*/bin'} (Debian: apt-get install ${name === 'tar' ? 'tar' : 'postgresql-client'})`,
+  );
 }
 
 /** Runs `path args…`; resolves with stdout. @throws BackupError SERVER_BACKUP_TOOL_FAILED on a non-zero exit. */
@@ -45,10 +56,18 @@ export function runTool(path: string, args: readonly string[], env?: NodeJS.Proc
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', (error) => reject(new BackupError('SERVER_BACKUP_TOOL_FAILED', `${path} did not start`, { cause: error })));
+    child.once('error', (error) =>
+      reject(new BackupError('SERVER_BACKUP_TOOL_FAILED', `${path} did not start`, { cause: error })),
+    );
     child.once('close', (code) => {
       if (code === 0) resolve(stdout);
-      else reject(new BackupError('SERVER_BACKUP_TOOL_FAILED', `${path} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`));
+      else
+        reject(
+          new BackupError(
+            'SERVER_BACKUP_TOOL_FAILED',
+            `${path} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`,
+          ),
+        );
     });
   });
 }

@@ -26,10 +26,14 @@ describe('backup manifest - reading', () => {
 
   it('parse - not JSON, or not a backup manifest, is ARCHIVE_INVALID', () => {
     expect(codeOf(() => parseManifest('{'))).toBe('SERVER_BACKUP_ARCHIVE_INVALID');
-    expect(codeOf(() => parseManifest(JSON.stringify({ format: 'zip' })))).toBe('SERVER_BACKUP_ARCHIVE_INVALID');
-    expect(codeOf(() => parseManifest(JSON.stringify({ ...manifest, files: [{ path: 'x', bytes: 1, sha256: 'nope' }] })))).toBe(
+    expect(codeOf(() => parseManifest(JSON.stringify({ format: 'zip' })))).toBe(
       'SERVER_BACKUP_ARCHIVE_INVALID',
     );
+    expect(
+      codeOf(() =>
+        parseManifest(JSON.stringify({ ...manifest, files: [{ path: 'x', bytes: 1, sha256: 'nope' }] })),
+      ),
+    ).toBe('SERVER_BACKUP_ARCHIVE_INVALID');
   });
 
   it('parse - another format version is ARCHIVE_INCOMPATIBLE, whatever else it holds', () => {
@@ -53,8 +57,15 @@ describe('backup manifest - does it fit this installation', () => {
   });
 
   it('a migration this version does not know (a newer tickline made it) - refused, naming it', () => {
-    const newer = { ...manifest, sql: { ...manifest.sql, migrations: [...manifest.sql.migrations, '0099_future'] } };
-    expect(codeOf(() => assertCompatible(newer, { engine: 'pglite', knownMigrations: known }))).toBe('SERVER_BACKUP_ARCHIVE_INCOMPATIBLE');
-    expect(() => assertCompatible(newer, { engine: 'pglite', knownMigrations: known })).toThrow(/0099_future/);
+    const newer = {
+      ...manifest,
+      sql: { ...manifest.sql, migrations: [...manifest.sql.migrations, '0099_future'] },
+    };
+    expect(codeOf(() => assertCompatible(newer, { engine: 'pglite', knownMigrations: known }))).toBe(
+      'SERVER_BACKUP_ARCHIVE_INCOMPATIBLE',
+    );
+    expect(() => assertCompatible(newer, { engine: 'pglite', knownMigrations: known })).toThrow(
+      /0099_future/,
+    );
   });
 });

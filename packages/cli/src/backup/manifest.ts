@@ -12,13 +12,22 @@ export const MANIFEST_FILE = 'manifest.json';
 /** The PostgreSQL dump inside the archive (pg_dump custom format). */
 export const POSTGRES_DUMP_FILE = 'postgres.dump';
 
-const FileEntry = z.object({ path: z.string().min(1), bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+const FileEntry = z.object({
+  path: z.string().min(1),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
 
 export const BackupManifest = z.object({
   format: z.literal('tickline-backup'),
   formatVersion: z.number().int().positive(),
   createdAt: z.string(),
-  versions: z.object({ tickline: z.string(), node: z.string(), postgres: z.string().optional(), pgDump: z.string().optional() }),
+  versions: z.object({
+    tickline: z.string(),
+    node: z.string(),
+    postgres: z.string().optional(),
+    pgDump: z.string().optional(),
+  }),
   sql: z.object({
     engine: z.enum(['pglite', 'postgres']),
     /** Migration ids applied in the database backed up. */
@@ -37,10 +46,15 @@ export function parseManifest(text: string): BackupManifest {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new BackupError('SERVER_BACKUP_ARCHIVE_INVALID', 'the archive’s manifest.json is not JSON', { cause: error });
+    throw new BackupError('SERVER_BACKUP_ARCHIVE_INVALID', 'the archive’s manifest.json is not JSON', {
+      cause: error,
+    });
   }
   const version = (json as { formatVersion?: unknown } | null)?.formatVersion;
-  if ((json as { format?: unknown } | null)?.format === 'tickline-backup' && version !== BACKUP_FORMAT_VERSION) {
+  if (
+    (json as { format?: unknown } | null)?.format === 'tickline-backup' &&
+    version !== BACKUP_FORMAT_VERSION
+  ) {
     throw new BackupError(
       'SERVER_BACKUP_ARCHIVE_INCOMPATIBLE',
       `archive format ${String(version)}; this tickline reads format ${BACKUP_FORMAT_VERSION}`,
@@ -49,7 +63,10 @@ export function parseManifest(text: string): BackupManifest {
   }
   const parsed = BackupManifest.safeParse(json);
   if (!parsed.success) {
-    throw new BackupError('SERVER_BACKUP_ARCHIVE_INVALID', `the archive’s manifest is not a Tickline backup manifest: ${parsed.error.issues[0]?.message ?? ''}`);
+    throw new BackupError(
+      'SERVER_BACKUP_ARCHIVE_INVALID',
+      `the archive’s manifest is not a Tickline backup manifest: ${parsed.error.issues[0]?.message ?? ''}`,
+    );
   }
   return parsed.data;
 }
@@ -63,7 +80,10 @@ export interface RestoreTarget {
 /** @throws BackupError SERVER_BACKUP_ARCHIVE_INCOMPATIBLE when `manifest` cannot go into `target`. */
 export function assertCompatible(manifest: BackupManifest, target: RestoreTarget): void {
   if (manifest.sql.engine !== target.engine) {
-    const configured = target.engine === 'postgres' ? 'PostgreSQL (database.url is set)' : 'the embedded PGlite (database.url is unset)';
+    const configured =
+      target.engine === 'postgres'
+        ? 'PostgreSQL (database.url is set)'
+        : 'the embedded PGlite (database.url is unset)';
     throw new BackupError(
       'SERVER_BACKUP_ARCHIVE_INCOMPATIBLE',
       `the archive holds a ${manifest.sql.engine} database but this configuration uses ${configured}`,

@@ -8,23 +8,41 @@
 import { findTool, runTool } from './external-tool.ts';
 
 /** `--dbname` without the password, and the environment that carries it. */
-function connection(url: string, env: Readonly<Record<string, string | undefined>>): { dbname: string; env: NodeJS.ProcessEnv } {
+function connection(
+  url: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { dbname: string; env: NodeJS.ProcessEnv } {
   const parsed = new URL(url);
   const password = decodeURIComponent(parsed.password);
   parsed.password = '';
-  return { dbname: `--dbname=${parsed.toString()}`, env: { ...env, ...(password ? { PGPASSWORD: password } : {}) } };
+  return {
+    dbname: `--dbname=${parsed.toString()}`,
+    env: { ...env, ...(password ? { PGPASSWORD: password } : {}) },
+  };
 }
 
 /** Dumps the database at `url` into `file`; resolves with pg_dump's version line. */
-export async function dumpPostgres(url: string, file: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
+export async function dumpPostgres(
+  url: string,
+  file: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string> {
   const pgDump = findTool('pg_dump', env);
   const target = connection(url, env);
-  await runTool(pgDump, ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`, target.dbname], target.env);
+  await runTool(
+    pgDump,
+    ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`, target.dbname],
+    target.env,
+  );
   return (await runTool(pgDump, ['--version'])).trim();
 }
 
 /** Replaces the public schema of the database at `url` with the dump `file`, in one transaction. */
-export async function restorePostgres(url: string, file: string, env: Readonly<Record<string, string | undefined>>): Promise<void> {
+export async function restorePostgres(
+  url: string,
+  file: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
   const script = `${file}.sql`;
   await runTool(findTool('pg_restore', env), ['--no-owner', '--no-privileges', `--file=${script}`, file]);
   const target = connection(url, env);

@@ -1,5 +1,5 @@
 /** @module Progress lines of `backup` and `restore` on stderr (results go to stdout). */
-import type { CliIo } from '@tickline/cli';
+import type { CliIo } from '../io.ts';
 
 /** `12.3 MB`, `840 KB`, `17 B`. */
 export function formatBytes(bytes: number): string {

@@ -5,10 +5,9 @@
  * `errors` each domain module in {@link DOMAINS} declares.
  */
 import { EventLogErrorCodes } from '@tickline/eventlog';
-import { CliErrorCodes } from '@tickline/cli';
+import { BackupErrorCodes, CliErrorCodes } from '@tickline/cli';
 import { KernelErrorCodes, type ErrorCatalogue } from '@tickline/kernel';
 import { StoreErrorCodes } from '@tickline/store';
-import { BackupErrorCodes } from '../cli/backup/backup-errors.ts';
 import { DOMAINS } from '../domains.ts';
 import { ServerErrorCodes } from '../errors.ts';
 

@@ -7,12 +7,22 @@ import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { migrationStatus } from '@tickline/store';
 import { loadTicklineConfig, type ResolvedConfig } from '../../config/load.ts';
 import { databaseLocation, openDatabase } from '../../wiring/database.ts';
-import { badArgument, ticklineVersion, type CliIo } from '@tickline/cli';
-import { hashTree, writeArchive } from './archive-files.ts';
+import {
+  badArgument,
+  ticklineVersion,
+  hashTree,
+  writeArchive,
+  BACKUP_FORMAT_VERSION,
+  MANIFEST_FILE,
+  POSTGRES_DUMP_FILE,
+  dumpPostgres,
+  createProgress,
+  formatBytes,
+  type CliIo,
+  type BackupManifest,
+  type ManifestFile,
+} from '@tickline/cli';
 import { asInUse, componentsOf, holdDataDir } from './data-dir.ts';
-import { BACKUP_FORMAT_VERSION, MANIFEST_FILE, POSTGRES_DUMP_FILE, type BackupManifest, type ManifestFile } from './manifest.ts';
-import { dumpPostgres } from './postgres-dump.ts';
-import { createProgress, formatBytes } from './progress.ts';
 
 /** Options of `tickline backup`. */
 export interface BackupCommandOptions {
@@ -28,9 +38,10 @@ interface SqlFacts {
 
 /** Applied migrations (and the server version on PostgreSQL), read before the locks are taken. */
 async function sqlFacts(config: ResolvedConfig): Promise<SqlFacts> {
-  const sql = await openDatabase(config, { logger: silentLogger, metrics: createMetricsRegistry({ processMetrics: false }) }).catch(
-    (error: unknown) => Promise.reject(asInUse(resolve(config.dataDir), error)),
-  );
+  const sql = await openDatabase(config, {
+    logger: silentLogger,
+    metrics: createMetricsRegistry({ processMetrics: false }),
+  }).catch((error: unknown) => Promise.reject(asInUse(resolve(config.dataDir), error)));
   try {
     const status = await migrationStatus(sql);
     const facts: SqlFacts = { migrations: status.applied.map((m) => m.id) };
@@ -71,7 +82,9 @@ export async function runBackup(io: CliIo, options: BackupCommandOptions): Promi
       stagedEntries.push(POSTGRES_DUMP_FILE);
       const dumped = await hashTree(staging, '.');
       files.push(...dumped);
-      progress(`sql: pg_dump (custom format) ${formatBytes(dumped[0]?.bytes ?? 0)}, ${facts.migrations.length} migrations applied`);
+      progress(
+        `sql: pg_dump (custom format) ${formatBytes(dumped[0]?.bytes ?? 0)}, ${facts.migrations.length} migrations applied`,
+      );
     }
     const components = componentsOf(config).filter((component) => existsSync(join(dataDir, component)));
     for (const component of components) {
@@ -96,7 +109,14 @@ export async function runBackup(io: CliIo, options: BackupCommandOptions): Promi
     };
     await writeFile(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     progress(`writing ${archive}`);
-    await writeArchive(archive, [{ dir: staging, entries: stagedEntries }, { dir: dataDir, entries: components }], io.env);
+    await writeArchive(
+      archive,
+      [
+        { dir: staging, entries: stagedEntries },
+        { dir: dataDir, entries: components },
+      ],
+      io.env,
+    );
     // It holds the generated secrets: readable by its owner only.
     await chmod(archive, 0o600);
     progress(`done: ${files.length} files, archive ${formatBytes((await stat(archive)).size)}`);

@@ -4,7 +4,11 @@ import { runCommand, type ExitCode, type CliIo } from '@tickline/cli';
 import { configOption } from '../options.ts';
 
 /** Adds `backup` and `restore`. */
-export function registerBackupCommands(program: Command, io: CliIo, setExitCode: (code: ExitCode) => void): void {
+export function registerBackupCommands(
+  program: Command,
+  io: CliIo,
+  setExitCode: (code: ExitCode) => void,
+): void {
   const run = (body: () => Promise<void>) => async () => setExitCode(await runCommand(io, body));
   // The store (PGlite, pg) and the log load only when one of these runs.
   program

@@ -6,7 +6,7 @@ import { createPgliteSql, lockDataDir } from '@tickline/store';
 import { tempDir, type TempDir } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTickline, startTicklineServer } from '../../testing/tickline-process.ts';
-import { captureLogs, captureSnapshotFiles, captureTables } from './backup-fixture.ts';
+import { captureLogs, captureSnapshotFiles, captureTables } from './backup-fixture.test-support.ts';
 
 const POLL_MS = 250;
 
@@ -19,7 +19,10 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60
 }
 
 async function tables(dataDir: string) {
-  const sql = await createPgliteSql({ dataDir: join(dataDir, 'db'), metrics: createMetricsRegistry({ processMetrics: false }) });
+  const sql = await createPgliteSql({
+    dataDir: join(dataDir, 'db'),
+    metrics: createMetricsRegistry({ processMetrics: false }),
+  });
   try {
     return await captureTables(sql);
   } finally {
@@ -28,7 +31,11 @@ async function tables(dataDir: string) {
 }
 
 async function capture(dataDir: string, env: Record<string, string>) {
-  return { tables: await tables(dataDir), logs: await captureLogs(env), snapshots: await captureSnapshotFiles(dataDir) };
+  return {
+    tables: await tables(dataDir),
+    logs: await captureLogs(env),
+    snapshots: await captureSnapshotFiles(dataDir),
+  };
 }
 
 describe('backup - embedded data dir round trip (PGlite, embedded logs, file snapshots)', () => {
@@ -113,7 +120,14 @@ describe('backup - embedded data dir round trip (PGlite, embedded logs, file sna
     execFileSync('tar', ['-xzf', archive, '-C', work]);
     const segment = (await readdir(join(work, 'eventlog'))).find((name) => name.endsWith('.log'))!;
     await appendFile(join(work, 'eventlog', segment), Buffer.from([0]));
-    execFileSync('tar', ['-czf', damaged, '-C', work, 'manifest.json', ...(await readdir(work)).filter((n) => n !== 'manifest.json')]);
+    execFileSync('tar', [
+      '-czf',
+      damaged,
+      '-C',
+      work,
+      'manifest.json',
+      ...(await readdir(work)).filter((n) => n !== 'manifest.json'),
+    ]);
     const tampered = await runTickline(['restore', '--force', damaged], env);
     expect(tampered.code).toBe(1);
     expect(tampered.stderr).toContain('[SERVER_BACKUP_CHECKSUM_MISMATCH]');
@@ -125,7 +139,10 @@ describe('backup - embedded data dir round trip (PGlite, embedded logs, file sna
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain('[SERVER_BACKUP_ARCHIVE_INVALID]');
 
-    const otherEngine = await runTickline(['restore', '--force', archive], { ...env, TICKLINE_DATABASE_URL: 'postgres://tickline@127.0.0.1:1/none' });
+    const otherEngine = await runTickline(['restore', '--force', archive], {
+      ...env,
+      TICKLINE_DATABASE_URL: 'postgres://tickline@127.0.0.1:1/none',
+    });
     expect(otherEngine.code).toBe(1);
     expect(otherEngine.stderr).toContain('[SERVER_BACKUP_ARCHIVE_INCOMPATIBLE]');
 

@@ -11,7 +11,9 @@ import type { Sql } from '@tickline/store';
 import { runTickline } from '../../testing/tickline-process.ts';
 
 /** Each base table of the public schema: row count and an order-independent digest of its rows. */
-export async function captureTables(sql: Sql): Promise<Record<string, { rows: number; digest: string | null }>> {
+export async function captureTables(
+  sql: Sql,
+): Promise<Record<string, { rows: number; digest: string | null }>> {
   const { rows: tables } = await sql.query<{ name: string }>(
     `select table_name as name from information_schema.tables
       where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
@@ -27,10 +29,13 @@ export async function captureTables(sql: Sql): Promise<Record<string, { rows: nu
 }
 
 /** Every record of the main and dead-letter logs as `tickline log tail` prints them. */
-export async function captureLogs(env: Record<string, string>): Promise<{ main: string; deadLetters: string }> {
+export async function captureLogs(
+  env: Record<string, string>,
+): Promise<{ main: string; deadLetters: string }> {
   const main = await runTickline(['log', 'tail', '--from', 'earliest', '--no-follow'], env);
   const deadLetters = await runTickline(['log', 'tail', '--from', 'earliest', '--no-follow', '--dlq'], env);
-  if (main.code !== 0 || deadLetters.code !== 0) throw new Error(`log tail failed: ${main.stderr}${deadLetters.stderr}`);
+  if (main.code !== 0 || deadLetters.code !== 0)
+    throw new Error(`log tail failed: ${main.stderr}${deadLetters.stderr}`);
   return { main: main.stdout, deadLetters: deadLetters.stdout };
 }
 

@@ -7,14 +7,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { BackupError, SKIPPED_FILES } from '@tickline/cli';
 import { isEventLogLockedError, type EventLog } from '@tickline/eventlog';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { isStoreLockedError, lockDataDir } from '@tickline/store';
 import type { ResolvedConfig } from '../../config/load.ts';
 import { databaseLocation } from '../../wiring/database.ts';
 import { LogKind, openEventLog } from '../../wiring/event-logs.ts';
-import { SKIPPED_FILES } from './archive-files.ts';
-import { BackupError } from './backup-errors.ts';
 
 /**
  * Data-dir directories a backup carries when present: the embedded database (db, only without
@@ -22,13 +21,21 @@ import { BackupError } from './backup-errors.ts';
  * Redis), the generated secrets (auth secret: without it tokens and TOTP factors are unreadable)
  * and the publisher's spill journal (events not yet in the log).
  */
-export const DATA_COMPONENTS = ['db', 'eventlog', 'eventlog-dlq', 'game-snapshots', 'secrets', 'spill'] as const;
+export const DATA_COMPONENTS = [
+  'db',
+  'eventlog',
+  'eventlog-dlq',
+  'game-snapshots',
+  'secrets',
+  'spill',
+] as const;
 
 /** The components this configuration keeps in its data dir. */
 export function componentsOf(config: ResolvedConfig): string[] {
   return DATA_COMPONENTS.filter((component) => {
     if (component === 'db') return databaseLocation(config).engine === 'pglite';
-    if (component === 'eventlog' || component === 'eventlog-dlq') return config.eventlog.engine === 'embedded';
+    if (component === 'eventlog' || component === 'eventlog-dlq')
+      return config.eventlog.engine === 'embedded';
     return true;
   });
 }
@@ -41,10 +48,14 @@ export async function holdsData(dir: string): Promise<boolean> {
 }
 
 function inUse(dataDir: string, error: unknown): BackupError {
-  return new BackupError('SERVER_BACKUP_DATA_DIR_IN_USE', `${dataDir} is in use by a running tickline; stop it first`, {
-    cause: error,
-    details: { dataDir },
-  });
+  return new BackupError(
+    'SERVER_BACKUP_DATA_DIR_IN_USE',
+    `${dataDir} is in use by a running tickline; stop it first`,
+    {
+      cause: error,
+      details: { dataDir },
+    },
+  );
 }
 
 /** Maps the store's and the log's lock errors to SERVER_BACKUP_DATA_DIR_IN_USE. */
@@ -65,7 +76,10 @@ export interface DataDirHold {
  * and each existing embedded log opened as its writer.
  * @throws BackupError SERVER_BACKUP_DATA_DIR_IN_USE when a live process holds any of them.
  */
-export async function holdDataDir(config: ResolvedConfig, options: { create: boolean }): Promise<DataDirHold> {
+export async function holdDataDir(
+  config: ResolvedConfig,
+  options: { create: boolean },
+): Promise<DataDirHold> {
   const dataDir = resolve(config.dataDir);
   const logs: EventLog[] = [];
   let unlockDatabase: (() => Promise<void>) | undefined;
@@ -87,7 +101,10 @@ export async function holdDataDir(config: ResolvedConfig, options: { create: boo
       for (const kind of [LogKind.Main, LogKind.DeadLetter]) {
         if (!existsSync(join(dataDir, kind === LogKind.Main ? 'eventlog' : 'eventlog-dlq'))) continue;
         logs.push(
-          await openEventLog(config, kind, { logger: silentLogger, metrics: createMetricsRegistry({ processMetrics: false }) }),
+          await openEventLog(config, kind, {
+            logger: silentLogger,
+            metrics: createMetricsRegistry({ processMetrics: false }),
+          }),
         );
       }
     }

@@ -12,13 +12,21 @@ import { migrationStatus } from '@tickline/store';
 import { loadAllMigrations } from '../../wiring/migrations.ts';
 import { loadTicklineConfig, type ResolvedConfig } from '../../config/load.ts';
 import { databaseLocation, openDatabase } from '../../wiring/database.ts';
-import type { CliIo } from '@tickline/cli';
-import { extractArchive, readArchiveManifest, SKIPPED_FILES, verifyTree } from './archive-files.ts';
-import { BackupError } from './backup-errors.ts';
+import {
+  extractArchive,
+  readArchiveManifest,
+  SKIPPED_FILES,
+  verifyTree,
+  BackupError,
+  assertCompatible,
+  MANIFEST_FILE,
+  parseManifest,
+  POSTGRES_DUMP_FILE,
+  restorePostgres,
+  createProgress,
+  type CliIo,
+} from '@tickline/cli';
 import { DATA_COMPONENTS, holdDataDir, holdsData } from './data-dir.ts';
-import { assertCompatible, MANIFEST_FILE, parseManifest, POSTGRES_DUMP_FILE } from './manifest.ts';
-import { restorePostgres } from './postgres-dump.ts';
-import { createProgress } from './progress.ts';
 
 /** Options of `tickline restore`. */
 export interface RestoreCommandOptions {
@@ -33,7 +41,10 @@ async function knownMigrations(): Promise<string[]> {
 }
 
 async function postgresHoldsData(config: ResolvedConfig): Promise<boolean> {
-  const sql = await openDatabase(config, { logger: silentLogger, metrics: createMetricsRegistry({ processMetrics: false }) });
+  const sql = await openDatabase(config, {
+    logger: silentLogger,
+    metrics: createMetricsRegistry({ processMetrics: false }),
+  });
   try {
     return (await migrationStatus(sql)).applied.length > 0;
   } finally {
@@ -65,7 +76,9 @@ export async function runRestore(io: CliIo, archive: string, options: RestoreCom
 
   const manifest = parseManifest(await readArchiveManifest(path, io.env));
   assertCompatible(manifest, { engine: location.engine, knownMigrations: await knownMigrations() });
-  progress(`archive of ${manifest.createdAt} by tickline ${manifest.versions.tickline}: ${manifest.sql.engine}, ${manifest.components.join(', ') || 'no local files'}`);
+  progress(
+    `archive of ${manifest.createdAt} by tickline ${manifest.versions.tickline}: ${manifest.sql.engine}, ${manifest.components.join(', ') || 'no local files'}`,
+  );
 
   // Unpacked beside the data dir, so moving it into place is a rename.
   await mkdir(dirname(dataDir), { recursive: true });
@@ -75,21 +88,30 @@ export async function runRestore(io: CliIo, archive: string, options: RestoreCom
     await rm(join(staging, MANIFEST_FILE));
     const problems = await verifyTree(staging, manifest.files, ['.']);
     if (problems.length > 0) {
-      throw new BackupError('SERVER_BACKUP_CHECKSUM_MISMATCH', `${path} is damaged: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` and ${problems.length - 3} more` : ''}`, {
-        details: { problems },
-      });
+      throw new BackupError(
+        'SERVER_BACKUP_CHECKSUM_MISMATCH',
+        `${path} is damaged: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` and ${problems.length - 3} more` : ''}`,
+        {
+          details: { problems },
+        },
+      );
     }
     progress(`verified ${manifest.files.length} files`);
 
     const hold = await holdDataDir(config, { create: true });
     try {
       const occupied = [];
-      for (const component of DATA_COMPONENTS) if (await holdsData(join(dataDir, component))) occupied.push(component);
+      for (const component of DATA_COMPONENTS)
+        if (await holdsData(join(dataDir, component))) occupied.push(component);
       if (location.engine === 'postgres' && (await postgresHoldsData(config))) occupied.push(location.text);
       if (occupied.length > 0 && !options.force) {
-        throw new BackupError('SERVER_BACKUP_TARGET_NOT_EMPTY', `${dataDir} already holds data (${occupied.join(', ')}); pass --force to replace it`, {
-          details: { occupied },
-        });
+        throw new BackupError(
+          'SERVER_BACKUP_TARGET_NOT_EMPTY',
+          `${dataDir} already holds data (${occupied.join(', ')}); pass --force to replace it`,
+          {
+            details: { occupied },
+          },
+        );
       }
       await hold.releaseLogs();
       // Every component is replaced, also those the archive lacks: a snapshot newer than the
