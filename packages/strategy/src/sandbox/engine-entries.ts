@@ -16,6 +16,10 @@ export type EntryRef = ivm.Reference<(...args: unknown[]) => unknown>;
 export interface EngineEntries<Live extends string = never> {
   run: EntryRef;
   inspect: EntryRef;
+  /** Runs a wrapped module's top level in the isolate (module-load.ts). */
+  load: EntryRef;
+  /** The definition the last `load` made, by reference. */
+  loaded: EntryRef;
   /** The live API's entry points asked for (isolate-live.ts). */
   live: Record<Live, EntryRef>;
   /** Releases every reference (the isolate's disposal releases them too). */
@@ -70,6 +74,8 @@ export async function loadEngine<Live extends string = never>(
   try {
     const run = await take(exported, 'run');
     const inspect = await take(exported, 'inspect');
+    const load = await take(exported, 'load');
+    const loaded = await take(exported, 'loaded');
     const live = {} as Record<Live, EntryRef>;
     if (liveNames.length > 0) {
       const liveApi = await exported.get('live', { reference: true });
@@ -85,7 +91,7 @@ export async function loadEngine<Live extends string = never>(
     } finally {
       quietly(harden);
     }
-    return { run, inspect, live, release: () => held.forEach(quietly) };
+    return { run, inspect, load, loaded, live, release: () => held.forEach(quietly) };
   } catch (error) {
     held.forEach(quietly);
     throw error;

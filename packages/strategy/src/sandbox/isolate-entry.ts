@@ -352,6 +352,47 @@ function inspect(
   }
 }
 
+/** The definition the last {@link load} made, until the host takes it with {@link loaded}. */
+let lastLoaded: unknown;
+
+/**
+ * Runs a strategy module's top level (`factory`, made by module-wrap.ts) and keeps its default
+ * export for {@link loaded}. Answers JSON `{ ok }` or the coded error: what the module threw stays
+ * here (isolated-vm would read a thrown value on the host, outside any timeout). Each load has its
+ * own generator of `seed` and no engine clock, so a compile and every later load of the module (in
+ * a fresh context or in a tenant's, after other loads) see the same values.
+ */
+function load(factory: unknown, seed: number): string {
+  lastLoaded = undefined;
+  current = undefined;
+  currentRandom = mulberry32(seed);
+  try {
+    if (typeof factory !== 'function') throw new Error('the module did not load');
+    const definition: unknown = (factory as () => unknown)();
+    if (typeof definition !== 'object' || definition === null)
+      return JSON.stringify({
+        ok: false,
+        error: {
+          code: 'STRATEGY_DEFINITION_INVALID',
+          message: 'the strategy module needs a default export (defineStrategy({ … }))',
+        },
+      });
+    lastLoaded = definition;
+    return JSON.stringify({ ok: true });
+  } catch (error) {
+    return JSON.stringify({ ok: false, error: classify(error) });
+  } finally {
+    currentRandom = undefined;
+  }
+}
+
+/** The definition of the last {@link load}, once (the host holds it by reference, never copied). */
+function loaded(): unknown {
+  const definition = lastLoaded;
+  lastLoaded = undefined;
+  return definition;
+}
+
 /** Live runs of the tenant this context belongs to (isolate-live.ts). */
 const live = createLiveApi({
   enter(engine, random) {
@@ -366,5 +407,7 @@ const live = createLiveApi({
   harden,
   run,
   inspect,
+  load,
+  loaded,
   live,
 });

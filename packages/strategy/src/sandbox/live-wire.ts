@@ -18,6 +18,17 @@ export const MAX_WALL_MS = 10_000;
 export const clampWall = (ms: number) =>
   Math.min(MAX_WALL_MS, Math.max(MIN_WALL_MS, Math.ceil(ms * WALL_FACTOR)));
 
+/**
+ * Wall backstop of loading a module and opening a run, as a multiple of its CPU budget: near it,
+ * not {@link WALL_FACTOR} times it. A load holds its process (its other tenants' steps wait), and a
+ * spinning `init` held one for 10 s per enable; an honest load takes milliseconds.
+ */
+const SETUP_WALL_FACTOR = 1.5;
+
+/** The wall backstop of a run's setup whose CPU budget is `ms`. */
+export const setupWall = (ms: number) =>
+  Math.min(MAX_WALL_MS, Math.max(MIN_WALL_MS, Math.ceil(ms * SETUP_WALL_FACTOR)));
+
 /** Width of the grid the backstops of a process's calls end on (see {@link onGrid}). */
 export const WALL_GRID_MS = 250;
 

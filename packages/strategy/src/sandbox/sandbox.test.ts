@@ -119,6 +119,16 @@ const ABUSE: Array<[name: string, code: string, expected: string]> = [
     'STRATEGY_SANDBOX_VIOLATION',
   ],
   ['adding an engine entry', strategy('', 'globalThis.__tickline = {};'), 'STRATEGY_SANDBOX_VIOLATION'],
+  // The module's evaluation stayed pending forever, and the host's read of its default export
+  // failed as a platform fault (500, a strike on the platform): now refused as the user's.
+  ['a thenable awaited at the top level', strategy('', 'await { then() {} };'), 'STRATEGY_FORBIDDEN_API'],
+  // Thrown at the top level, read in the isolate by the loader (never copied out by the host):
+  // its reads loop there, under the run's own CPU limit.
+  [
+    'a thrown value whose reads loop, at the top level',
+    strategy('', 'throw new Proxy({}, { get() { for (;;) {} } });'),
+    'STRATEGY_CPU_LIMIT',
+  ],
 ];
 
 /**

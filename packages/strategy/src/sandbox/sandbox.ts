@@ -14,6 +14,7 @@ import { DEFAULT_PARAM_LIMITS, type ParamLimits } from '../core/param-bounds.ts'
 import type { EngineRunResult, PausedSpan } from '../core/engine.ts';
 import type { EngineSettings, Feed } from '../core/types.ts';
 import { loadEngine, type EngineEntries } from './engine-entries.ts';
+import { loadModule } from './module-load.ts';
 import { boundDetails, boundMessage, ISOLATE_CODES } from './error-bounds.ts';
 import { VIOLATION } from './violation.ts';
 import type { IsolateInput, IsolateOutput } from './isolate-entry.ts';
@@ -54,7 +55,6 @@ function processCpuMicros(): number {
 const WATCHDOG_INTERVAL_MS = 10;
 /** Wall-clock backstop as a multiple of the CPU limit (a loaded machine stretches wall time). */
 const WALL_FACTOR = 20;
-export const MODULE_FILENAME = 'strategy.js';
 
 export interface SandboxRunOptions {
   /** The strategy module as JavaScript (TypeScript already stripped; see compileStrategy). */
@@ -132,19 +132,6 @@ function feedsForIsolate(
   return { feeds: meta, columns, shared: null };
 }
 
-/** `[file:line:col]` at the end of V8 messages from isolated-vm. */
-const POSITION = /\[[^\]]*?:(\d+):(\d+)\]\s*$/;
-
-/** A syntax error with its position, from an isolated-vm compile error. */
-export function syntaxError(error: unknown): TicklineError {
-  const message = error instanceof Error ? error.message : String(error);
-  const m = POSITION.exec(message);
-  const details = m === null ? {} : { line: Number(m[1]), column: Number(m[2]) };
-  return new TicklineError('STRATEGY_SYNTAX_ERROR', boundMessage(message.replace(POSITION, '').trim()), {
-    details,
-  });
-}
-
 /**
  * A coded error from the isolate's `{ code, message, details }`. The isolate runs the strategy's
  * code, so nothing of it is trusted: the code must be one a strategy may cause, and the message
@@ -182,6 +169,7 @@ function dynamicImport(cause: unknown): TicklineError {
 }
 
 export { compileBundle } from './engine-entries.ts';
+export { MODULE_FILENAME, syntaxError } from './module-load.ts';
 
 /**
  * Runs strategies one after another, each in a new isolate: nothing of one run (heap, frozen
@@ -297,41 +285,29 @@ export class StrategySandbox {
     const timeout = this.limits.cpuMs * WALL_FACTOR;
     let context: ivm.Context | undefined;
     let engine: EngineEntries | undefined;
-    let module: ivm.Module | undefined;
     let definition: ivm.Reference | undefined;
-    let importedForbidden: string | undefined;
     let phase: 'setup' | 'evaluate' | 'run' = 'setup';
     try {
       context = await isolate.createContext();
       engine = await loadEngine(isolate, context, seed, timeout);
-      try {
-        module = await isolate.compileModule(code, { filename: MODULE_FILENAME });
-      } catch (error) {
-        throw syntaxError(error);
-      }
-      await module.instantiate(context, (specifier) => {
-        importedForbidden = specifier;
-        throw new Error(`imports are not available to strategies: ${specifier}`);
-      });
       phase = 'evaluate';
-      await module.evaluate({ timeout });
+      // The module's top level runs in the isolate's loader: what it throws is answered there.
+      definition = await loadModule(isolate, context, engine, {
+        code,
+        seed,
+        mode: 'async',
+        timeout: () => timeout,
+        refused: fromIsolate,
+      });
       phase = 'run';
-      definition = await module.namespace.get('default', { reference: true });
-      if (definition.typeof !== 'object') {
-        throw new TicklineError(
-          'STRATEGY_DEFINITION_INVALID',
-          'the strategy module needs a default export (defineStrategy({ … }))',
-        );
-      }
       return await body(engine, definition, timeout);
     } catch (error) {
-      throw this.#classify(error, stoppedFor, importedForbidden, phase);
+      throw this.#classify(error, stoppedFor, phase);
     } finally {
       clearInterval(watchdog);
       signal?.removeEventListener('abort', onAbort);
       definition?.release();
       engine?.release();
-      module?.release();
       if (!isolate.isDisposed) {
         context?.release();
         isolate.dispose();
@@ -343,7 +319,6 @@ export class StrategySandbox {
   #classify(
     error: unknown,
     stoppedFor: 'cpu' | 'abort' | undefined,
-    importedForbidden: string | undefined,
     phase: 'setup' | 'evaluate' | 'run',
   ): Error {
     if (stoppedFor === 'abort')
@@ -360,15 +335,6 @@ export class StrategySandbox {
     }
     if (error instanceof TicklineError) return error;
     const message = error instanceof Error ? error.message : String(error);
-    if (importedForbidden !== undefined) {
-      return new TicklineError(
-        'STRATEGY_FORBIDDEN_API',
-        `imports are not available to strategies (${importedForbidden})`,
-        {
-          details: { api: 'import', specifier: importedForbidden },
-        },
-      );
-    }
     if (/memory limit/i.test(message)) {
       return new TicklineError('STRATEGY_MEMORY_LIMIT', `the run used more than ${this.limits.memoryMb} MB`, {
         cause: error,

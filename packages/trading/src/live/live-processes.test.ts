@@ -46,6 +46,9 @@ export default defineStrategy({
   },
 });`;
 
+/** The first `Math.random()` of seed 1 (mulberry32), what a compile's top level sees. */
+const FIRST_LOAD_RANDOM = 0.6270739405881613;
+
 const at10 = (body: string, top = '') =>
   `${top}\nexport default defineStrategy({ onCandle(ctx) { if (ctx.feed.index >= 10) { ${body} } } });`;
 
@@ -73,6 +76,14 @@ export default defineStrategy({ onCandle(ctx) { n++; ctx.buy({ qty: 0.01, reason
   // `import()` is always one (no module loader in the realm).
   imports: at10("import('node:fs');"),
   rejects: at10("(async () => { throw new Error('left unhandled'); })();"),
+  // Reads Math.random() at its top level, then throws a value whose every read loops unless it saw
+  // what a compile sees (the first value of seed 1): a second load in the same tenant once saw the
+  // next value, and isolated-vm's host-side copy of the thrown value hung the process.
+  laterLoad: `const first = Math.random();
+if (first !== ${FIRST_LOAD_RANDOM}) throw new Proxy({}, { get() { for (;;) {} } });
+export default defineStrategy({ onCandle(ctx) { ctx.buy({ qty: 0.01, reason: 'first ' + first }); } });`,
+  throwsProxy: `throw new Proxy({}, { get() { for (;;) {} } });
+export default defineStrategy({ onCandle() {} });`,
   // Buys on every candle it sees, counting them: warm-up candles must build state but place nothing.
   counts: `export default defineStrategy({
     init: () => ({ n: 0 }),
@@ -479,6 +490,30 @@ describe('live runs in sandbox processes', () => {
         expect(w.runner.status(id)).toMatchObject({ state: 'running', candles: 30, errors: 0 });
       expect(w.runner.status('sibling')!.lastSignals.at(-1)!.reason).toBe('seen 30');
       // Stopped by their codes, not by a process killed for a stall.
+      expect(pool.stats()[0]).toMatchObject({ generation: 1 });
+    } finally {
+      await pool.stop();
+    }
+  }, 120_000);
+
+  it('a module load never hands a thrown value to the host: every load sees the same values, a hostile throw is refused', async () => {
+    const pool = new LiveProcesses({ processes: 1, stallMs: 10_000 });
+    try {
+      const s = settings();
+      const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
+      await w.runner.enable({ ...spec('neighbour', s), strategyId: 'counts', userId: 'owner-n' });
+      // Two loads in one tenant: each sees what the compile saw, so neither throws.
+      for (const id of ['a', 'b'])
+        await w.runner.enable({ ...spec(id, s), strategyId: 'laterLoad', userId: 'owner-x' });
+      // Read in the isolate, its thrown value loops there: its own CPU, stopped at the load's wall.
+      await expect(
+        w.runner.enable({ ...spec('p', s), strategyId: 'throwsProxy', userId: 'owner-y' }),
+      ).rejects.toMatchObject({ code: 'STRATEGY_CPU_LIMIT' });
+      await feedAll(w, candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 3, 6)));
+      for (const id of ['a', 'b'])
+        expect(w.runner.status(id)!.lastSignals.at(-1)!.reason).toBe(`first ${FIRST_LOAD_RANDOM}`);
+      expect(w.runner.status('neighbour')).toMatchObject({ state: 'running', candles: 3, errors: 0 });
+      // Refused by its code, not by a process killed for a stall.
       expect(pool.stats()[0]).toMatchObject({ generation: 1 });
     } finally {
       await pool.stop();

@@ -1,0 +1,140 @@
+/**
+ * @module A strategy module turned into a function the isolate calls itself. Evaluating the module
+ * with isolated-vm handed whatever its top level threw to the host: V8 rejects the evaluation's
+ * promise with the thrown value and isolated-vm copies it out after the call, on the host thread and
+ * outside any timeout, reading `message` and `stack` — a `Proxy` whose `get` loops held a live
+ * process until its stall check killed it, and every live run of that process with it. Wrapped,
+ * the top level runs inside the isolate's loader (`load` in isolate-entry.ts), which catches what it throws
+ * and answers with primitives only, as a step does.
+ *
+ * The wrapper keeps the module's semantics: strict, `this` undefined, its top-level bindings its
+ * own. Only `export` goes (the engine reads the default export only): `export default X` assigns
+ * X to the function's result, `export const|let|function|class` stays a plain declaration,
+ * `export { a as default }` assigns `a` at the end. Imports were refused before (no loader);
+ * top-level `await` is refused here: a thenable that never settles left the evaluation pending
+ * forever, and what awaits runs in isolated-vm's microtask checkpoint after the call's timeout.
+ */
+import { parse, type Node } from 'acorn';
+import { TicklineError } from '@tickline/kernel';
+
+/** The name the wrapper keeps the default export under (a module that declares it fails to compile). */
+const DEFAULT = '__ticklineDefault';
+
+/**
+ * HTML-like comments exist in scripts, not modules: as a script, `<!--` hides the rest of its line,
+ * so a module could close the wrapper's function early and run code outside the loader's catch.
+ */
+const HTML_COMMENT = /<!--|^\s*-->/m;
+
+/** The wrapped module: a classic script whose value is the module's body as a function. */
+export interface WrappedModule {
+  script: string;
+  /** Lines the wrapper puts before the module's first (for the script's `lineOffset`). */
+  lineOffset: number;
+}
+
+interface AnyNode extends Node {
+  [key: string]: unknown;
+}
+
+const isNode = (v: unknown): v is AnyNode =>
+  typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+
+const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+
+/**
+ * What a module may use and a function may not keep: `await` (or `for await`) outside every
+ * function, and `import.meta` anywhere.
+ */
+function moduleOnly(root: AnyNode): TicklineError | undefined {
+  const stack: Array<[AnyNode, boolean]> = [[root, true]];
+  while (stack.length > 0) {
+    const [node, top] = stack.pop()!;
+    if (top && (node.type === 'AwaitExpression' || (node.type === 'ForOfStatement' && node.await === true)))
+      return forbidden('await', 'await at the top level of a module');
+    if (node.type === 'MetaProperty' && (node.meta as AnyNode).name === 'import')
+      return forbidden('import.meta', 'import.meta');
+    const inner = top && !FUNCTIONS.has(node.type);
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) for (const v of value) if (isNode(v)) stack.push([v, inner]);
+      if (isNode(value)) stack.push([value, inner]);
+    }
+  }
+  return undefined;
+}
+
+function forbidden(api: string, what: string): TicklineError {
+  return new TicklineError('STRATEGY_FORBIDDEN_API', `${what} is not available to strategies`, {
+    details: { api },
+  });
+}
+
+/**
+ * `code` (a module V8 has compiled, so valid) as {@link WrappedModule}. Throws STRATEGY_FORBIDDEN_API
+ * for top-level await, imports and `import.meta`, STRATEGY_SYNTAX_ERROR for what the wrapper
+ * cannot keep as it is.
+ */
+export function wrapModule(code: string): WrappedModule {
+  if (HTML_COMMENT.test(code))
+    throw new TicklineError('STRATEGY_SYNTAX_ERROR', 'HTML-like comments (<!-- and -->) are not allowed');
+  let program: AnyNode;
+  try {
+    program = parse(code, { ecmaVersion: 'latest', sourceType: 'module' }) as unknown as AnyNode;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new TicklineError('STRATEGY_SYNTAX_ERROR', message.slice(0, 1_000));
+  }
+  const refused = moduleOnly(program);
+  if (refused !== undefined) throw refused;
+  // Edits as [start, end, text], applied from the end so earlier offsets hold.
+  const edits: Array<[number, number, string]> = [];
+  const tail: string[] = [];
+  for (const statement of program.body as AnyNode[]) {
+    switch (statement.type) {
+      case 'ImportDeclaration':
+      case 'ExportAllDeclaration':
+        throw forbidden('import', 'imports');
+      case 'ExportDefaultDeclaration': {
+        const declaration = statement.declaration as AnyNode;
+        const id = declaration.id as AnyNode | null | undefined;
+        if (
+          (declaration.type === 'FunctionDeclaration' || declaration.type === 'ClassDeclaration') &&
+          id != null
+        ) {
+          // A named declaration stays one (hoisted, its name bound), then is the default.
+          edits.push([statement.start, declaration.start, '']);
+          tail.push(`${DEFAULT} = ${id.name as string};`);
+        } else {
+          edits.push([statement.start, declaration.start, `${DEFAULT} = (`]);
+          // `;`: a next line opening with `(` must not call the expression.
+          edits.push([declaration.end, declaration.end, ');']);
+        }
+        break;
+      }
+      case 'ExportNamedDeclaration': {
+        if (statement.source != null) throw forbidden('import', 'imports');
+        const declaration = statement.declaration as AnyNode | null;
+        if (declaration != null) {
+          edits.push([statement.start, declaration.start, '']);
+          break;
+        }
+        edits.push([statement.start, statement.end, '']);
+        for (const s of statement.specifiers as AnyNode[]) {
+          const exported = s.exported as AnyNode;
+          const name = exported.type === 'Identifier' ? exported.name : exported.value;
+          if (name === 'default') tail.push(`${DEFAULT} = ${(s.local as AnyNode).name as string};`);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  let body = code;
+  for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0] || b[1] - a[1]))
+    body = body.slice(0, start) + text + body.slice(end);
+  return {
+    script: `(function () { 'use strict'; let ${DEFAULT};\n${body}\n;${tail.join(' ')} return ${DEFAULT}; })`,
+    lineOffset: 1,
+  };
+}
