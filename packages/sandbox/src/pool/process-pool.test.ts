@@ -142,6 +142,20 @@ describe('sandbox process pool', () => {
     );
   }, 60_000);
 
+  it('strikes - answers with a code the call names count as kills; other coded answers do not', async () => {
+    for (let i = 0; i < 3; i++)
+      expect(await codeOf(pool.call('coded', null, { limits: LIMITS, tenant: 'patient' }))).toBe(
+        'SANDBOX_TEST_ERROR',
+      );
+    expect(await pool.call('echo', 1, { limits: LIMITS, tenant: 'patient' })).toBe(1);
+    const striking = { limits: LIMITS, tenant: 'looping', strikeCodes: ['SANDBOX_TEST_ERROR'] };
+    for (let i = 0; i < 3; i++)
+      expect(await codeOf(pool.call('coded', null, striking))).toBe('SANDBOX_TEST_ERROR');
+    expect(await codeOf(pool.call('echo', 1, { limits: LIMITS, tenant: 'looping' }))).toBe(
+      'SANDBOX_SUSPENDED',
+    );
+  }, 60_000);
+
   it('pool - a hostile call on one process leaves the other serving', async () => {
     // A niced child on a loaded machine burns 3 s of CPU slowly: its wall deadline is far, so the
     // CPU limit is what ends it (20 s of wall came first at load 8).

@@ -49,6 +49,12 @@ export interface CallOptions {
    * that holds it already gets only its name, and the call goes to such a process when one is free.
    */
   data?: readonly CallData[];
+  /**
+   * Codes of answers that count against the tenant as a kill does, though the process lived: a
+   * refusal the code earned on purpose (a busy loop the isolate's CPU watchdog stopped) is then no
+   * free way to hold a process for its whole budget again and again.
+   */
+  strikeCodes?: readonly string[];
 }
 
 export interface ProcessPoolOptions {
@@ -222,6 +228,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     } else {
       metrics?.calls.inc({ pool: options.name, outcome: 'error' });
       const { message: text, details } = boundedError(message.error);
+      if (call.options.strikeCodes?.includes(message.error.code)) strike(call, 'cpu');
       call.reject(new TicklineError(message.error.code, text, { details }));
     }
     if (!slot.retiring) dispatch();

@@ -189,7 +189,7 @@ export default defineStrategy({ params: { e }, onCandle() {} });`;
     expect(run.backtest).toMatchObject({ status: 'failed', error: { code: 'STRATEGY_RESULT_TOO_LARGE' } });
   }, 120_000);
 
-  it('compiles - past 2 per account or 4 in all, a compile is refused with 429 and Retry-After', async () => {
+  it('compiles - each account gets a fair share of the gate; past 4 in all a compile is refused with 429 and Retry-After', async () => {
     type Res = Awaited<ReturnType<typeof inject>>;
     const compile = (who: typeof ada) => inject(who, 'POST', '/strategies/compile', { source: QUICK });
     /** The answers of `requests` as they arrive. */
@@ -205,6 +205,12 @@ export default defineStrategy({ params: { e }, onCandle() {} });`;
         await new Promise((r) => setTimeout(r, 20));
       }
     };
+    const refused = (r: Res, scope: string) => {
+      expect(r.statusCode).toBe(429);
+      expect(r.json().error).toMatchObject({ code: 'STRATEGY_COMPILE_BUSY', details: { scope } });
+      expect(r.headers['retry-after']).toBe('1');
+    };
+    const [dan, eve] = [await t.user(), await t.user()];
     // Given Carol's endless compile holding the only compile process (until its CPU limit), so
     // every compile admitted after it waits, in flight
     const blocker = inject(carol, 'POST', '/strategies/compile', { source: ENDLESS });
@@ -212,27 +218,39 @@ export default defineStrategy({ params: { e }, onCandle() {} });`;
     // When Ada sends five at once
     const adas = Array.from({ length: 5 }, () => compile(ada));
     const adaAnswers = arrivals(adas);
-    // Then three are refused at once for her account, saying when to come back
-    await until(() => adaAnswers.length === 3);
-    for (const r of adaAnswers) {
-      expect(r.statusCode).toBe(429);
-      expect(r.json().error).toMatchObject({ code: 'STRATEGY_COMPILE_BUSY', details: { scope: 'account' } });
-      expect(r.headers['retry-after']).toBe('1');
-    }
-    // And when Bob sends two, within his own limit, one is refused for the server (Carol's, Ada's two, his one)
+    // Then one is admitted: her second would need half the gate free (2 of 4 are taken)
+    await until(() => adaAnswers.length === 4);
+    for (const r of adaAnswers) refused(r, 'account');
+    // And Bob's first of two is admitted beside hers, his second is not
     const bobs = [compile(bob), compile(bob)];
     const bobAnswers = arrivals(bobs);
     await until(() => bobAnswers.length === 1);
-    expect(bobAnswers[0]!.statusCode).toBe(429);
-    expect(bobAnswers[0]!.json().error).toMatchObject({
-      code: 'STRATEGY_COMPILE_BUSY',
-      details: { scope: 'server' },
-    });
+    refused(bobAnswers[0]!, 'account');
+    // And Dan's takes the last slot, so Eve's is refused for the server
+    const queued = () => (t.host.processes.health().info as { compile: { queued: number } }).compile.queued;
+    const dans = compile(dan);
+    await until(() => queued() === 3);
+    refused(await compile(eve), 'server');
     // And every admitted compile is served once Carol's is stopped
     expect((await blocker).json().error).toMatchObject({ code: 'STRATEGY_CPU_LIMIT' });
-    const served = await Promise.all([...adas, ...bobs]);
+    const served = await Promise.all([...adas, ...bobs, dans]);
     expect(served.filter((r) => r.statusCode === 200)).toHaveLength(3);
     // And once they are done, compiles are admitted again
     expect((await compile(bob)).statusCode).toBe(200);
+  }, 120_000);
+
+  it('compiles - a compile stopped at its CPU limit is a strike: the third suspends the account, not others', async () => {
+    const looper = await t.user();
+    for (let i = 0; i < 3; i++) {
+      const r = await inject(looper, 'POST', '/strategies/compile', { source: ENDLESS });
+      expect(r.json().error).toMatchObject({ code: 'STRATEGY_CPU_LIMIT' });
+    }
+    const suspended = await inject(looper, 'POST', '/strategies/compile', { source: QUICK });
+    expect(suspended.statusCode).toBe(429);
+    expect(suspended.json().error).toMatchObject({
+      code: 'SANDBOX_SUSPENDED',
+      details: { retryAfterSeconds: expect.any(Number) },
+    });
+    expect((await inject(bob, 'POST', '/strategies/compile', { source: QUICK })).statusCode).toBe(200);
   }, 120_000);
 });

@@ -3,6 +3,11 @@
  * `maxInFlight` in all, running or waiting. Past either, a compile is refused at once with
  * STRATEGY_COMPILE_BUSY (429, Retry-After) instead of queueing: twenty parallel compiles of a busy
  * loop from one account once queued in front of everyone else's saves.
+ *
+ * Shares are fair: an account's first compile is admitted while any slot is free, but each one it
+ * already holds takes `maxInFlight / perUser` slots off what it may still fill — with the defaults
+ * (2 and 8) a second compile only while fewer than 4 are in flight. Four free accounts with two
+ * busy loops each filled all 8 slots, and a fifth account's save was refused 11 times in 12.
  */
 import { TicklineError } from '@tickline/kernel';
 import '../module/strategy-api-errors.ts';
@@ -34,8 +39,12 @@ export class CompileGate {
   /** Runs `compile` once admitted for `userId`; STRATEGY_COMPILE_BUSY when not. */
   async run<T>(userId: string, compile: () => Promise<T>): Promise<T> {
     const mine = this.#byUser.get(userId) ?? 0;
-    if (mine >= this.#limits.perUser) throw busy('account', this.#limits.perUser);
-    if (this.#inFlight >= this.#limits.maxInFlight) throw busy('server', this.#limits.maxInFlight);
+    const { perUser, maxInFlight } = this.#limits;
+    if (mine >= perUser) throw busy('account', perUser);
+    if (this.#inFlight >= maxInFlight) throw busy('server', maxInFlight);
+    // What this account holds already is kept free for accounts that hold none.
+    if (this.#inFlight >= maxInFlight - Math.ceil((mine * maxInFlight) / perUser))
+      throw busy('account', mine);
     this.#byUser.set(userId, mine + 1);
     this.#inFlight++;
     try {

@@ -65,6 +65,9 @@ const CODES = {
   fault: 'STRATEGY_SANDBOX_FAILED',
 } as const;
 
+/** Answers that count as strikes where the CPU refusal is the caller's doing (compiles, replays). */
+const CPU_STRIKE: readonly string[] = [CODES.cpu];
+
 export interface StrategyProcessesOptions {
   /** Backtest processes. @default os.availableParallelism() */
   backtestProcesses?: number;
@@ -194,6 +197,9 @@ export class StrategyProcesses implements Service {
       pool.call<CompiledStrategy>('compile', payload, {
         limits: processLimits(COMPILE_LIMITS),
         ...(tenant === undefined ? {} : { tenant }),
+        // A module that loops at load holds the compile process for its whole CPU budget: no
+        // saved strategy needs that, so the refusal is a strike (three suspend the account).
+        strikeCodes: CPU_STRIKE,
       }),
     );
   }
