@@ -41,6 +41,20 @@ export const ServerErrorCodes = defineErrorCodes({
     resolve: 'Retry; check the network between the client and the server.',
     httpStatus: 408,
   },
+  HTTP_TOO_MANY_CONNECTIONS: {
+    meaning:
+      'This client address (an IPv6 /64 counts as one) already holds http.connections.perAddress open connections; the new one is answered and closed before its request is read.',
+    resolve:
+      'Close idle connections (reuse keep-alive ones), or raise http.connections.perAddress for many clients behind one NAT.',
+    httpStatus: 429,
+  },
+  HTTP_CONNECTIONS_EXHAUSTED: {
+    meaning:
+      'The server holds every connection it may (the open-files limit less http.connections.reservedFds, kept for its own files and databases); the new one is answered and closed.',
+    resolve:
+      'Retry after Retry-After seconds; operators raise the open-files limit (ulimit -n, LimitNOFILE) or add gateways.',
+    httpStatus: 503,
+  },
   HTTP_INTERNAL: {
     meaning: 'An unexpected failure while handling the request.',
     resolve: 'A bug: the server log has the error with the request id; report it.',

@@ -399,6 +399,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             docs: config.http.docs,
             tls: config.http.tls,
             timeouts: config.http.timeouts,
+            connections: config.http.connections,
             metrics,
             health,
             draining: () => drain.draining(),

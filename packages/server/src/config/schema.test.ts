@@ -160,7 +160,14 @@ describe('config - tickline schema', () => {
         maxHeaderBytes: 16384,
         trustProxy: false,
         docs: true,
-        timeouts: { headersMs: 10000, upgradeMs: 10000, tlsHandshakeMs: 10000 },
+        timeouts: {
+          headersMs: 10000,
+          upgradeMs: 10000,
+          tlsHandshakeMs: 10000,
+          requestMs: 30000,
+          idleMs: 120000,
+        },
+        connections: { perAddress: 64, reservedFds: 1024 },
         cors: { origins: [], credentials: false },
         tls: {},
         rateLimit: { enabled: true, anonymous: { requestsPerMinute: 60, burst: 20 } },
@@ -383,6 +390,25 @@ describe('config - tickline schema', () => {
     expect(message(() => loadTicklineConfig({ env: { TICKLINE_HTTP_TLS_CERT_FILE: '/c.pem' } }))).toContain(
       'http.tls.certFile and http.tls.keyFile must be given together',
     );
+  });
+
+  it('schema - connection deadlines that contradict each other name their fields', () => {
+    expect(
+      message(() =>
+        loadTicklineConfig({
+          env: { TICKLINE_HTTP_TIMEOUTS_HEADERS_MS: '20000', TICKLINE_HTTP_TIMEOUTS_REQUEST_MS: '10000' },
+        }),
+      ),
+    ).toContain('http.timeouts.requestMs must be at least http.timeouts.headersMs');
+    expect(
+      message(() =>
+        loadTicklineConfig({
+          env: { TICKLINE_HTTP_TIMEOUTS_IDLE_MS: '20000', TICKLINE_REALTIME_KEEP_ALIVE_MS: '25000' },
+        }),
+      ),
+    ).toContain('http.timeouts.idleMs must be above realtime.keepAliveMs');
+    const config = loadTicklineConfig({ env: { TICKLINE_HTTP_CONNECTIONS_PER_ADDRESS: '0' } });
+    expect(config.http.connections.perAddress).toBe(0);
   });
 
   it('schema - a worker-thread publisher takes the NATS engine, not the embedded log', () => {

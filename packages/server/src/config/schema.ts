@@ -8,9 +8,15 @@ import { DOMAINS } from '../domains.ts';
 import { DatabaseSchema } from './database-schema.ts';
 import {
   DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_UPGRADE_TIMEOUT_MS,
 } from '../http/plugins/limits/pre-auth-limits.ts';
+import {
+  DEFAULT_CONNECTIONS_PER_ADDRESS,
+  DEFAULT_RESERVED_FDS,
+} from '../http/plugins/limits/connection-limits.ts';
 
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024; // 1 MiB
@@ -274,6 +280,34 @@ export const TicklineConfigSchema = z
             tlsHandshakeMs: PositiveInt.default(DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS).describe(
               'Time a client has to finish the TLS handshake (HTTPS only).',
             ),
+            requestMs: PositiveInt.default(DEFAULT_REQUEST_TIMEOUT_MS).describe(
+              'Time a client has to send a whole request, head and body (at least headersMs); then 408 and the connection closes.',
+            ),
+            idleMs: PositiveInt.default(DEFAULT_IDLE_TIMEOUT_MS).describe(
+              'A connection with no byte read or written for this long is closed (open WebSockets excepted). Keep it above realtime.keepAliveMs, or idle SSE streams are cut.',
+            ),
+          })
+          .refine((t) => t.requestMs >= t.headersMs, {
+            message: 'http.timeouts.requestMs must be at least http.timeouts.headersMs',
+            path: ['requestMs'],
+          })
+          .prefault({}),
+        connections: z
+          .strictObject({
+            perAddress: z
+              .int()
+              .min(0)
+              .default(DEFAULT_CONNECTIONS_PER_ADDRESS)
+              .describe(
+                'Open connections per client address (an IPv6 /64 counts as one), refused 429 HTTP_TOO_MANY_CONNECTIONS before the request is read; 0 turns it off. Off behind trusted proxies (http.trustProxy): cap clients at the proxy.',
+              ),
+            reservedFds: z
+              .int()
+              .min(0)
+              .default(DEFAULT_RESERVED_FDS)
+              .describe(
+                'File descriptors kept from HTTP connections for the process itself (event log, database, sandbox pipes): past the open-files limit less these (at most half of it) new connections get 503 HTTP_CONNECTIONS_EXHAUSTED.',
+              ),
           })
           .prefault({}),
         cors: CorsSchema.prefault({}),
@@ -356,6 +390,11 @@ export const TicklineConfigSchema = z
     database: DatabaseSchema.prefault({}),
     // Each domain's own section, with its own defaults (domains.ts).
     ...domainSections(),
+  })
+  .refine((config) => config.http.timeouts.idleMs > config.realtime.keepAliveMs, {
+    // An SSE stream writes only its keep-alive when nothing happens: a shorter idle cut would end it.
+    message: 'http.timeouts.idleMs must be above realtime.keepAliveMs',
+    path: ['http', 'timeouts', 'idleMs'],
   })
   .refine((config) => config.publisher.thread === 'main' || config.eventlog.engine === 'nats', {
     // The worker opens the log itself; an embedded log is locked to one writer, this process.

@@ -13,6 +13,11 @@ import { registerHealthRoutes } from './health-routes.ts';
 import { registerMetrics } from './metrics-routes.ts';
 import { handleClientError } from './plugins/limits/client-error-handler.ts';
 import {
+  DEFAULT_CONNECTION_LIMITS,
+  guardConnections,
+  type ConnectionLimits,
+} from './plugins/limits/connection-limits.ts';
+import {
   DEFAULT_PRE_AUTH_TIMEOUTS,
   guardUpgrades,
   preAuthServerOptions,
@@ -55,8 +60,12 @@ export interface HttpAppOptions {
   trustProxy?: TrustProxy;
   /** @default no CORS (same origin only) */
   cors?: CorsOptions;
-  /** Deadlines before authentication (request head, upgrade, TLS handshake). @default 10 s each */
+  /** Deadlines before authentication (request head and body, idle, upgrade, TLS handshake). */
   timeouts?: Partial<PreAuthTimeouts>;
+  /** Caps on open connections per address and in all. @default 64 per address, 1,024 fds kept */
+  connections?: Partial<ConnectionLimits>;
+  /** The open-files limit the connection cap is taken from. @default read from /proc/self/limits */
+  fdLimit?: number;
   /** OpenAPI at /api/openapi.json and the page at /api/docs; false turns both off. @default {} */
   docs?: OpenApiOptions | false;
   /** Origins the dashboard connects to besides its own (zones of other processes), per response. */
@@ -93,13 +102,23 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     clientErrorHandler: handleClientError,
     frameworkErrors: answerFrameworkError,
     // An https.Server serves requests like an http.Server; Fastify's types only know the latter.
-    serverFactory: (handler) =>
-      tls
+    serverFactory: (handler) => {
+      const server = tls
         ? (createHttpsServer(
             { ...tls, maxHeaderSize, ...limits, handshakeTimeout },
             handler,
           ) as unknown as Server)
-        : createHttpServer({ maxHeaderSize, ...limits }, handler),
+        : createHttpServer({ maxHeaderSize, ...limits }, handler);
+      server.setTimeout(timeouts.idleMs);
+      guardConnections(server, {
+        limits: { ...DEFAULT_CONNECTION_LIMITS, ...options.connections },
+        behindProxy: (options.trustProxy ?? false) !== false,
+        tls: tls !== undefined,
+        logger: options.logger,
+        fdLimit: options.fdLimit,
+      });
+      return server;
+    },
   });
   // After every plugin ran, so each WebSocket endpoint (streams, game) has attached its listener.
   app.addHook('onReady', async function guardWebSocketUpgrades() {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createHttpApp, type TrustProxy } from '../http/app.ts';
 import { createAdminApp, createAdminMark, hideAdminPaths, type AdminListen } from './admin-listener.ts';
 import type { CorsOptions } from '../http/plugins/security/cors.ts';
+import type { ConnectionLimits } from '../http/plugins/limits/connection-limits.ts';
 import type { PreAuthTimeouts } from '../http/plugins/limits/pre-auth-limits.ts';
 import { closeConnectionsWhileDraining } from './drain.ts';
 import { readTlsCredentials, type TlsFiles } from '../http/plugins/security/tls-options.ts';
@@ -27,6 +28,8 @@ export interface HttpServiceOptions {
   docs?: boolean;
   /** Deadlines before authentication. @default 10 s each */
   timeouts?: Partial<PreAuthTimeouts>;
+  /** Caps on open connections per address and in all. */
+  connections?: Partial<ConnectionLimits>;
   /** HTTPS when both files are given; read at start. */
   tls?: TlsFiles;
   metrics: Registry;
@@ -80,6 +83,7 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
         ...(options.docs === false ? { docs: false as const } : {}),
         ...(tls ? { tls } : {}),
         ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+        ...(options.connections ? { connections: options.connections } : {}),
         ...(options.connectSources ? { connectSources: options.connectSources } : {}),
       });
       const mark = options.admin ? createAdminMark() : undefined;

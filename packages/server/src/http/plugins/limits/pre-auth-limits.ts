@@ -1,6 +1,7 @@
 /**
  * @module Time limits on what a client may hold open before it has authenticated: the request
- * head, the TLS handshake and a WebSocket upgrade; and an answer to an upgrade no endpoint takes.
+ * head and body, an idle socket, the TLS handshake and a WebSocket upgrade; and an answer to an
+ * upgrade no endpoint takes.
  * Node's own defaults let a request whose head never finishes live 60 s plus a 30 s checking
  * interval, a TLS handshake 120 s, and an upgrade to an unknown path forever (once a server has an
  * `upgrade` listener Node leaves such sockets to it) — cheap ways to hold a server's sockets.
@@ -13,6 +14,10 @@ import { ServerErrorCodes } from '../../../errors.ts';
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 export const DEFAULT_UPGRADE_TIMEOUT_MS = 10_000;
 export const DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Head and body together: a 576 KiB upload chunk needs ≥ 20 KB/s to make it. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** No byte either way for this long closes a socket; SSE keep-alives (25 s) are well inside it. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 /** Node checks head and request deadlines on this period (its default, 30 s, adds to each). */
 const MAX_CHECK_INTERVAL_MS = 1_000;
 
@@ -24,12 +29,21 @@ export interface PreAuthTimeouts {
   upgradeMs: number;
   /** From TCP connect to a finished TLS handshake (HTTPS only). @default 10 s */
   tlsHandshakeMs: number;
+  /** From the start of a request to its last body byte (≥ `headersMs`); then 408. @default 30 s */
+  requestMs: number;
+  /**
+   * No byte read or written for this long closes the socket (a client that never reads its
+   * answer, a parked keep-alive). Open WebSockets are exempt (`ws` clears the timer). @default 120 s
+   */
+  idleMs: number;
 }
 
 export const DEFAULT_PRE_AUTH_TIMEOUTS: PreAuthTimeouts = Object.freeze({
   headersMs: DEFAULT_HEADERS_TIMEOUT_MS,
   upgradeMs: DEFAULT_UPGRADE_TIMEOUT_MS,
   tlsHandshakeMs: DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS,
+  requestMs: DEFAULT_REQUEST_TIMEOUT_MS,
+  idleMs: DEFAULT_IDLE_TIMEOUT_MS,
 });
 
 /** The `http.createServer` / `https.createServer` options that carry the limits. */
@@ -41,9 +55,13 @@ export function preAuthServerOptions(timeouts: PreAuthTimeouts): Pick<
 } {
   return {
     headersTimeout: timeouts.headersMs,
-    // Node requires requestTimeout ≥ headersTimeout (0 turns it off: bodies are bounded by size).
-    requestTimeout: 0,
-    connectionsCheckingInterval: Math.max(10, Math.min(MAX_CHECK_INTERVAL_MS, timeouts.headersMs / 4)),
+    // A head that arrived and a body that never does held its socket for ever when this was 0.
+    // Node requires requestTimeout ≥ headersTimeout (the config refuses the contrary).
+    requestTimeout: Math.max(timeouts.requestMs, timeouts.headersMs),
+    connectionsCheckingInterval: Math.max(
+      10,
+      Math.min(MAX_CHECK_INTERVAL_MS, Math.min(timeouts.headersMs, timeouts.requestMs) / 4),
+    ),
     handshakeTimeout: timeouts.tlsHandshakeMs,
   };
 }

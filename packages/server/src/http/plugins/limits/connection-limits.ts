@@ -1,0 +1,159 @@
+/**
+ * @module Caps on the connections the HTTP server holds, applied as each is accepted, before a
+ * byte is parsed or anyone authenticated: per client address (an IPv6 /64 counts as one) and in
+ * all, so that file descriptors stay for the process's own work (event log segments, database,
+ * sandbox pipes). Sockets parked from many addresses used to take every descriptor: `/healthz`
+ * was refused and the event log hit EMFILE. A refused connection gets a short answer in the one
+ * error shape and is closed; it never reaches the HTTP parser (or the TLS handshake).
+ */
+import { readFileSync } from 'node:fs';
+import type { Server, Socket } from 'node:net';
+import { clientAddressKey, type Logger } from '@tickline/kernel';
+import { ServerErrorCodes, type ServerErrorCode } from '../../../errors.ts';
+
+/** Browser tabs (≤ 6 each plus streams) and a small office behind one NAT fit well below it. */
+export const DEFAULT_CONNECTIONS_PER_ADDRESS = 64;
+/** Descriptors never given to HTTP connections (the soft RLIMIT_NOFILE minus these is the cap). */
+export const DEFAULT_RESERVED_FDS = 1024;
+// A refused client may have sent its request already: unread bytes at close() make the kernel
+// send a reset that can eat our answer, so the socket drains briefly before it is destroyed.
+const REFUSED_LINGER_MS = 1_000;
+// Refused sockets answered at once; past this many a flood's next ones are closed unanswered.
+const MAX_LINGERING = 256;
+const REFUSED_RETRY_AFTER_S = 5;
+
+/** Connection caps (`http.connections`). */
+export interface ConnectionLimits {
+  /** Open connections per client address (IPv6: per /64); 0 turns the cap off. @default 64 */
+  perAddress: number;
+  /** Descriptors kept from HTTP connections for the process's own work. @default 1024 */
+  reservedFds: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = Object.freeze({
+  perAddress: DEFAULT_CONNECTIONS_PER_ADDRESS,
+  reservedFds: DEFAULT_RESERVED_FDS,
+});
+
+/** The soft limit on open files from `/proc/self/limits` (Node raises it to the hard limit). */
+export function openFilesLimit(
+  read: () => string = () => readFileSync('/proc/self/limits', 'utf8'),
+): number | undefined {
+  try {
+    const line = read()
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.slice('Max open files'.length).trim().split(/\s+/)[0]);
+    return Number.isSafeInteger(soft) && soft > 0 ? soft : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Connections the server may hold in all: the descriptor limit less the reserve, the reserve
+ * taken at most half of the limit (a small limit still serves). Undefined when the limit is unknown.
+ */
+export function maxConnections(
+  limits: Pick<ConnectionLimits, 'reservedFds'>,
+  fdLimit: number | undefined,
+): number | undefined {
+  if (fdLimit === undefined) return undefined;
+  return fdLimit - Math.min(limits.reservedFds, Math.floor(fdLimit / 2));
+}
+
+function refusal(code: ServerErrorCode, message: string, reason: string): string {
+  const body = JSON.stringify({ error: { code, message } });
+  return (
+    `HTTP/1.1 ${ServerErrorCodes[code].httpStatus} ${reason}\r\nConnection: close\r\n` +
+    `Retry-After: ${REFUSED_RETRY_AFTER_S}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
+}
+
+const PER_ADDRESS = refusal(
+  'HTTP_TOO_MANY_CONNECTIONS',
+  'too many open connections from this address',
+  'Too Many Requests',
+);
+const EXHAUSTED = refusal(
+  'HTTP_CONNECTIONS_EXHAUSTED',
+  'the server holds all the connections it may',
+  'Service Unavailable',
+);
+
+/** Answers and closes refused sockets; `lingering` counts those still draining. */
+function createRefusal(tls: boolean): (socket: Socket, answer: string) => void {
+  let lingering = 0;
+  return function refuse(socket, answer) {
+    socket.on('error', () => socket.destroy());
+    // Before its handshake a TLS client cannot read plain text: it only sees the close.
+    if (tls || lingering >= MAX_LINGERING) {
+      socket.destroy();
+      return;
+    }
+    lingering += 1;
+    socket.once('close', () => (lingering -= 1));
+    socket.setTimeout(REFUSED_LINGER_MS, () => socket.destroy());
+    socket.resume();
+    socket.end(answer);
+  };
+}
+
+/** Options for {@link guardConnections}. */
+export interface GuardConnectionsOptions {
+  limits: ConnectionLimits;
+  /** Behind trusted proxies every connection comes from one of them: the per-address cap is off. */
+  behindProxy: boolean;
+  tls: boolean;
+  logger: Logger;
+  /** @default the soft RLIMIT_NOFILE read from /proc/self/limits */
+  fdLimit?: number | undefined;
+}
+
+/** Counts of what {@link guardConnections} holds and refused, for tests and metrics. */
+export interface ConnectionGuard {
+  readonly open: number;
+  readonly max: number | undefined;
+  readonly refused: { perAddress: number; exhausted: number };
+}
+
+/**
+ * Wraps the server's `connection` listeners (Node's HTTP or TLS one, added when the server was
+ * made) so that a connection over a cap never reaches them. Call right after creating the server.
+ */
+export function guardConnections(server: Server, options: GuardConnectionsOptions): ConnectionGuard {
+  const max = maxConnections(options.limits, options.fdLimit ?? openFilesLimit());
+  const perAddress = options.behindProxy ? 0 : options.limits.perAddress;
+  if (max === undefined)
+    options.logger.warn('open-files limit unknown: HTTP connections are capped per address only');
+  const byAddress = new Map<string, number>();
+  const refuse = createRefusal(options.tls);
+  const state = { open: 0, max, refused: { perAddress: 0, exhausted: 0 } };
+  const accept = server.listeners('connection') as Array<(socket: Socket) => void>;
+  server.removeAllListeners('connection');
+  server.on('connection', function admitConnection(this: Server, socket: Socket) {
+    if (max !== undefined && state.open >= max) {
+      state.refused.exhausted += 1;
+      refuse(socket, EXHAUSTED);
+      return;
+    }
+    const key = clientAddressKey(socket.remoteAddress);
+    const held = byAddress.get(key) ?? 0;
+    if (perAddress > 0 && held >= perAddress) {
+      state.refused.perAddress += 1;
+      refuse(socket, PER_ADDRESS);
+      return;
+    }
+    byAddress.set(key, held + 1);
+    state.open += 1;
+    socket.once('close', () => {
+      state.open -= 1;
+      const left = (byAddress.get(key) ?? 1) - 1;
+      if (left > 0) byAddress.set(key, left);
+      else byAddress.delete(key);
+    });
+    for (const listener of accept) listener.call(this, socket);
+  });
+  return state;
+}
