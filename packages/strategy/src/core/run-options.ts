@@ -59,4 +59,9 @@ export interface EngineRunResult extends BacktestResult {
   params: ParamValues;
   /** Statistics of the run's per-bar returns, when the run was asked for them (research). */
   returnStats?: ReturnStats;
+  /**
+   * CPU the sandbox process spent on the run (ms), when it ran in one: what a research job's CPU
+   * budget counts (research-queue.ts).
+   */
+  cpuMs?: number;
 }

@@ -53,6 +53,10 @@ describe('research routes over HTTP', () => {
       const strategyId = await strategyOf(ada.auth);
       const created = await call(ada.auth, 'POST', '/research', walkForward(strategyId));
       expect(created.status).toBe(202);
+      // The preflight estimate comes with the answer: 3 windows × (4 + 1) + 4 = 19 trials stepping
+      // 3 × (4 × 300 + 100) + 4 × 600 = 6,300 bars
+      expect(created.json.research.estimate).toMatchObject({ trials: 19, windows: 3, barSteps: 6_300 });
+      expect(created.json.research.estimate.summary).toMatch(/^6,300 bar-steps in 19 trials, ≈ .+ s, ≤ \d+ MB$/);
       const id = created.json.research.id as string;
       const seen: number[] = [];
       let detail: Record<string, any> = {};
@@ -116,6 +120,37 @@ describe('research routes over HTTP', () => {
     // The warm-up counts against the range too: 100 + 450 + 100 bars do not fit in 600
     const crowded = await call(eve.auth, 'POST', '/research', walkForward(strategyId, { warmupBars: 100, inSampleBars: 450 }));
     expect([crowded.status, crowded.json.error.code]).toEqual([400, 'STRATEGY_CONFIG_INVALID']);
+    // Issue 46.1: windows of 2 bars stepping by 1, and windows overlapping out of sample
+    const tiny = await call(eve.auth, 'POST', '/research', walkForward(strategyId, { inSampleBars: 2, outSampleBars: 2, stepBars: 1 }));
+    expect([tiny.status, tiny.json.error.code, tiny.json.error.details.minInSampleBars]).toEqual([
+      400,
+      'STRATEGY_CONFIG_INVALID',
+      30,
+    ]);
+    const overlap = await call(eve.auth, 'POST', '/research', walkForward(strategyId, { stepBars: 50 }));
+    expect([overlap.status, overlap.json.error.code]).toEqual([400, 'STRATEGY_CONFIG_INVALID']);
+    // Issue 46.6: a job above the free tier's 5,000 trials is refused with its estimate:
+    // (600 − 40) / 10 + 1 = 57 windows × 101 + 100 = 5,857 trials
+    const sets = Array.from({ length: 100 }, (_, i) => i + 2);
+    const big = walkForward(strategyId, { grid: { fast: sets }, inSampleBars: 30, outSampleBars: 10 });
+    const tooLarge = await call(eve.auth, 'POST', '/research', big);
+    expect([tooLarge.status, tooLarge.json.error.code, tooLarge.json.error.details.estimate.trials]).toEqual([
+      403,
+      'STRATEGY_RESEARCH_TOO_LARGE',
+      5_857,
+    ]);
+    expect(tooLarge.json.error.message).toMatch(/bar-steps in 5,857 trials, ≈ .+ s, ≤ \d+ MB/);
+    // The same estimate before asking, without queueing
+    const asked = await call(eve.auth, 'POST', '/research/estimate', big);
+    expect([asked.status, asked.json.withinTier, asked.json.refusal.code, asked.json.estimate.trials]).toEqual([
+      200,
+      false,
+      'STRATEGY_RESEARCH_TOO_LARGE',
+      5_857,
+    ]);
+    expect(asked.json.limits).toMatchObject({ maxTrialsPerJob: 5_000 });
+    const fits = await call(eve.auth, 'POST', '/research/estimate', walkForward(strategyId));
+    expect([fits.status, fits.json.withinTier, fits.json.estimate.trials]).toEqual([200, true, 19]);
     const kind = await call(eve.auth, 'POST', '/research', { ...walkForward(strategyId), kind: 'astrology' });
     expect(kind.status).toBe(400);
     const noData = await call(

@@ -5,7 +5,7 @@
  * tier limits, data, quotas) runs before anything is queued. Progress is `progress` (0–1) on
  * the run, for polling.
  */
-import { principalOf, requireAdmin } from '@tickline/identity';
+import { principalOf, requireAdmin, type Principal } from '@tickline/identity';
 import { TicklineError, uuidv7 } from '@tickline/kernel';
 import { ALL_INTERVALS, INTERVAL_MS, type CandleInterval } from '@tickline/market';
 import type { FastifyInstance } from 'fastify';
@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { resolveParams } from '../core/definition.ts';
 import type { StrategyHost } from '../module/strategy-host.ts';
 import { ResearchSpecSchema, validateSpec, type ResearchSpec } from '../research/research-report.ts';
+import { assertWithinTier, estimateResearch, type ResearchEstimate } from '../research/research-budget.ts';
 import type { ResearchRequest } from '../research-jobs/research-queue.ts';
 import type { ResearchRecord } from '../research-jobs/research-repository.ts';
 import { backtestSettingsSchema, resolveBacktestSettings } from '../settings/backtest-settings.ts';
@@ -52,6 +53,7 @@ const Common = {
   sandbox: SandboxRequest,
 };
 const COMMON_KEYS = Object.keys(Common);
+type CommonOutput = { [K in keyof typeof Common]: z.output<(typeof Common)[K]> };
 
 /** The request: the common members plus one research kind's own (see ResearchSpecSchema). */
 const ResearchBody = z.discriminatedUnion(
@@ -61,6 +63,20 @@ const ResearchBody = z.discriminatedUnion(
     ...(typeof ResearchSpecSchema.options)[number][],
   ],
 );
+
+const EstimateJson = z
+  .object({
+    trials: z.number(),
+    windows: z.number(),
+    barSteps: z.number(),
+    cpuSeconds: z.number(),
+    seconds: z.number(),
+    memoryMb: z.number(),
+    summary: z.string(),
+  })
+  .describe('The preflight estimate: trials, bar-steps, CPU and wall seconds on an idle server, most memory held.');
+
+type ResearchBodyOutput = z.output<typeof ResearchBody> & CommonOutput;
 
 const ResearchRunJson = z.object({
   id: z.string(),
@@ -73,6 +89,7 @@ const ResearchRunJson = z.object({
   from: z.string(),
   to: z.string(),
   spec: z.record(z.string(), z.unknown()),
+  estimate: EstimateJson.nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
@@ -92,6 +109,7 @@ export function researchJson(r: ResearchRecord) {
     from: new Date(q.from).toISOString(),
     to: new Date(q.to).toISOString(),
     spec: q.spec as unknown as Record<string, unknown>,
+    estimate: q.estimate ?? null,
     error: r.error,
     createdAt: r.createdAt.toISOString(),
     startedAt: iso(r.startedAt),
@@ -119,10 +137,82 @@ function assertWindowsFit(spec: ResearchSpec, interval: CandleInterval, from: nu
   }
 }
 
+/** Bars each feed's range holds at most (each within the tier's per-run bound). */
+function barsOf(feeds: ReadonlyArray<{ interval: CandleInterval }>, from: number, to: number, maxBars: number): number[] {
+  return feeds.map((f) => Math.min(maxBars, Math.floor((to - from) / INTERVAL_MS[f.interval])));
+}
+
 export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost): void {
   const { repository, research, researchQueue, gate } = host;
   const { guarded, tierLimits } = routeGuards(host);
   const app = root.withTypeProvider<ZodTypeProvider>();
+
+  /**
+   * Every check of a research request that reads no candles (spec, range, windows, tier limits,
+   * the version and its parameters) and the job's estimate against the tier's bounds on one job.
+   */
+  const preflight = async (principal: Principal, body: ResearchBodyOutput) => {
+    const specInput = Object.fromEntries(Object.entries(body).filter(([k]) => !COMMON_KEYS.includes(k)));
+    const spec = ResearchSpecSchema.parse(specInput);
+    const { from, to } = rangeOf(body.from, body.to);
+    const feeds = body.feeds.map((f) => ({ ...f, interval: f.interval as CandleInterval }));
+    const limits = tierLimits(principal);
+    const bars = barsOf(feeds, from, to, limits.maxBarsPerRun);
+    validateSpec(spec, bars[0]);
+    assertWindowsFit(spec, feeds[0]!.interval, from, to);
+    const sandbox = sandboxWithinTier(principal, body.sandbox, limits);
+    const version = await repository.getVersion(principal.userId, body.strategyId, body.version);
+    const params = resolveParams(version.params, body.params);
+    const settings = body.settings ?? {};
+    resolveBacktestSettings(settings);
+    const estimate: ResearchEstimate = estimateResearch(spec, {
+      bars,
+      concurrency: host.settings.workers,
+      trialMemoryMb: sandbox.memoryMb,
+    });
+    const budget = host.settings.research.tiers[principal.tier];
+    return { spec, from, to, feeds, limits, sandbox, version, params, settings, estimate, budget, body };
+  };
+
+  app.post(
+    '/research/estimate',
+    {
+      ...guarded(STRATEGY_SCOPES.run),
+      schema: {
+        summary: 'What a research run would cost, without queueing it',
+        description:
+          'The same body as POST /research and the same checks except the data: answers the estimate ("N bar-steps, ≈ T s, ≤ M MB"), the tier\'s bounds on one job and whether the job is within them. Nothing is queued or counted against a quota.',
+        tags: TAGS,
+        security,
+        body: ResearchBody,
+        response: {
+          200: z.object({
+            estimate: EstimateJson,
+            limits: z.object({
+              maxTrialsPerJob: z.number(),
+              maxBarStepsPerJob: z.number(),
+              cpuMsPerJob: z.number(),
+              wallMsPerJob: z.number(),
+            }),
+            withinTier: z.boolean(),
+            refusal: z.object({ code: z.string(), message: z.string() }).nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { estimate, budget } = await preflight(principal, request.body as ResearchBodyOutput);
+      let refusal: { code: string; message: string } | null = null;
+      try {
+        assertWithinTier(estimate, budget, principal.tier);
+      } catch (error) {
+        if (!(error instanceof TicklineError)) throw error;
+        refusal = { code: error.code, message: error.message };
+      }
+      return { estimate, limits: budget, withinTier: refusal === null, refusal };
+    },
+  );
 
   app.post(
     '/research',
@@ -131,7 +221,7 @@ export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost
       schema: {
         summary: 'Queue a research run: look-ahead check, walk-forward or parameter search',
         description:
-          'Answers 202 with the run; poll `GET /research/{id}` for `progress` and the report. 400 STRATEGY_CONFIG_INVALID for a grid above 1,000 sets, windows longer than the range or a window shorter than `warmupBars`; 429 STRATEGY_QUOTA_RESEARCH / STRATEGY_QUOTA_RESEARCH_CONCURRENT at the tier limits.',
+          'Answers 202 with the run and its preflight `estimate` ("N bar-steps, ≈ T s, ≤ M MB"; POST /research/estimate gives it without queueing); poll `GET /research/{id}` for `progress` and the report. 400 STRATEGY_CONFIG_INVALID for a grid above 1,000 sets, windows longer than the range, shorter than 30 in-sample or 10 out-of-sample bars, overlapping out of sample, more than 200 of them, or a window shorter than `warmupBars`; 403 STRATEGY_RESEARCH_TOO_LARGE when the estimate is above the tier\'s bounds on one job (trials, bar-steps, CPU); 429 STRATEGY_QUOTA_RESEARCH / STRATEGY_QUOTA_RESEARCH_CONCURRENT at the tier limits.',
         tags: TAGS,
         security,
         body: ResearchBody,
@@ -140,21 +230,9 @@ export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const body = request.body as z.output<typeof ResearchBody> & {
-        [K in keyof typeof Common]: z.output<(typeof Common)[K]>;
-      };
-      const specInput = Object.fromEntries(Object.entries(body).filter(([k]) => !COMMON_KEYS.includes(k)));
-      const spec = ResearchSpecSchema.parse(specInput);
-      const { from, to } = rangeOf(body.from, body.to);
-      validateSpec(spec);
-      const feeds = body.feeds.map((f) => ({ ...f, interval: f.interval as CandleInterval }));
-      assertWindowsFit(spec, feeds[0]!.interval, from, to);
-      const limits = tierLimits(principal);
-      const sandbox = sandboxWithinTier(principal, body.sandbox, limits);
-      const version = await repository.getVersion(principal.userId, body.strategyId, body.version);
-      const params = resolveParams(version.params, body.params);
-      const settings = body.settings ?? {};
-      resolveBacktestSettings(settings);
+      const checked = await preflight(principal, request.body as ResearchBodyOutput);
+      assertWithinTier(checked.estimate, checked.budget, principal.tier);
+      const { spec, feeds, from, to, params, settings, sandbox, limits, version, body } = checked;
       for (const f of feeds) await assertFeedData(host, { ...f, from, to });
       const now = host.clock.now();
       const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
@@ -168,6 +246,8 @@ export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost
         sandbox,
         maxBars: limits.maxBarsPerRun,
         userConcurrency: limits.concurrentJobs,
+        budget: checked.budget,
+        estimate: checked.estimate,
       };
       const created = await research.create(
         {

@@ -87,6 +87,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     clock: deps.clock,
     logger: logger.child({ component: 'research-queue' }),
     workers: settings.workers,
+    maxActiveJobs: settings.research.maxActiveJobs,
     trialConcurrency: settings.workers,
     progressIntervalMs: settings.progressIntervalMs,
     output: settings.output,

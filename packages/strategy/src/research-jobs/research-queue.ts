@@ -1,12 +1,16 @@
 /**
- * @module The research job queue: runs queued research jobs, at most `workers` at once in this
- * process and at most the tier's `concurrentJobs` per user. Every trial of a job runs through
- * the sandbox executor (its own isolate, the tier's limits); progress is a fraction in SQL that
- * clients poll. A restart fails what was running (STRATEGY_RUN_INTERRUPTED) and resumes what was
- * queued, as the backtest queue does.
+ * @module The research job queue: runs queued research jobs, at most `maxActiveJobs` at once in
+ * this process and at most the tier's `concurrentJobs` per user, the next job taken from the
+ * account with the fewest running. Every trial of a job runs through the sandbox executor (its
+ * own isolate, the tier's limits) and first takes one of the process's trial slots, shared
+ * account by account (fair-slots.ts). A job stops with STRATEGY_RESEARCH_BUDGET_EXCEEDED once its
+ * trials used the tier's CPU for one job or it ran past the tier's wall time. Progress is a
+ * fraction in SQL that clients poll. A restart fails what was running (STRATEGY_RUN_INTERRUPTED)
+ * and resumes what was queued, as the backtest queue does.
  */
 import {
   createEventSource,
+  isTicklineError,
   TicklineError,
   type Clock,
   type Logger,
@@ -21,7 +25,9 @@ import type { Feed, OutputLimits } from '../core/types.ts';
 import { loadFeed } from '../module/candle-feed.ts';
 import { runResearch, type ResearchSpec } from '../research/research-report.ts';
 import { createSandboxExecutor } from '../research/sandbox-executor.ts';
-import type { BacktestRunner } from '../sandbox/sandbox.ts';
+import { runInSandbox, type BacktestRunner } from '../sandbox/sandbox.ts';
+import type { ResearchEstimate, ResearchJobLimits } from '../research/research-budget.ts';
+import { FairSlots } from './fair-slots.ts';
 import { resolveBacktestSettings, type BacktestSettingsInput } from '../settings/backtest-settings.ts';
 import type { StrategyRepository } from '../versions/strategy-repository.ts';
 import type { ResearchRecord, ResearchRepository } from './research-repository.ts';
@@ -47,6 +53,10 @@ export interface ResearchRequest {
   sandbox: { memoryMb: number; cpuMs: number; maxResultBytes?: number };
   maxBars: number;
   userConcurrency: number;
+  /** The tier's bounds on one job when it was queued (absent on runs queued before budgets). */
+  budget?: ResearchJobLimits;
+  /** The preflight estimate the job was accepted with. */
+  estimate?: ResearchEstimate;
 }
 
 export interface ResearchQueueOptions {
@@ -56,18 +66,22 @@ export interface ResearchQueueOptions {
   history: SqlQueryable;
   clock: Clock;
   logger: Logger;
+  /** Jobs running at once when `maxActiveJobs` is not given. */
   workers: number;
+  /** Jobs running at once; their trials share `trialConcurrency` slots. @default workers */
+  maxActiveJobs?: number;
   progressIntervalMs: number;
   /** Bounds on what a trial writes (config `strategy.output`). @default DEFAULT_OUTPUT_LIMITS */
   output?: Partial<OutputLimits>;
   /** Where trials execute: the server's sandbox processes. @default runInSandbox (this process; tests) */
   run?: BacktestRunner;
   /**
-   * Trials of one job in flight at once: the sandbox processes that run them (each trial still
-   * its own isolate). The pool serves calls in order, so other users' runs wait for one trial at
-   * most. @default 1
+   * Trials in flight at once, all jobs together: the sandbox processes that run them (each trial
+   * still its own isolate), granted account by account. @default 1
    */
   trialConcurrency?: number;
+  /** The trial slots, when the caller shares or watches them. @default new FairSlots(trialConcurrency) */
+  slots?: FairSlots;
   /** Progress and completion go out as events, to the owner's `user:{id}`. */
   publisher?: Pick<Publisher, 'publish'>;
 }
@@ -82,9 +96,11 @@ export class ResearchQueue implements Service {
   readonly #settled = new Set<Promise<void>>();
   #running = false;
   readonly #events = createEventSource({ source: 'strategy/research-queue' });
+  readonly #slots: FairSlots;
 
   constructor(options: ResearchQueueOptions) {
     this.#o = options;
+    this.#slots = options.slots ?? new FairSlots(options.trialConcurrency ?? 1);
   }
 
   async start(_context: ServiceContext): Promise<void> {
@@ -134,18 +150,34 @@ export class ResearchQueue implements Service {
     return research.get(userId, id);
   }
 
+  #activeOf(userId: string): number {
+    let mine = 0;
+    for (const a of this.#active.values()) if (a.run.userId === userId) mine++;
+    return mine;
+  }
+
+  /** The next waiting run that may start: of the account with the fewest running, oldest first. */
+  #next(): number {
+    let pick = -1;
+    let least = Infinity;
+    for (let i = 0; i < this.#waiting.length; i++) {
+      const run = this.#waiting[i]!;
+      const mine = this.#activeOf(run.userId);
+      const request = run.request as unknown as ResearchRequest;
+      if (mine >= Math.max(1, request.userConcurrency) || mine >= least) continue;
+      pick = i;
+      least = mine;
+    }
+    return pick;
+  }
+
   #pump(): void {
     if (!this.#running) return;
-    for (let i = 0; i < this.#waiting.length && this.#active.size < this.#o.workers; ) {
-      const run = this.#waiting[i]!;
-      const request = run.request as unknown as ResearchRequest;
-      let mine = 0;
-      for (const a of this.#active.values()) if (a.run.userId === run.userId) mine++;
-      if (mine >= Math.max(1, request.userConcurrency)) {
-        i++;
-        continue;
-      }
-      this.#waiting.splice(i, 1);
+    const slots = this.#o.maxActiveJobs ?? this.#o.workers;
+    while (this.#active.size < slots) {
+      const i = this.#next();
+      if (i < 0) return;
+      const [run] = this.#waiting.splice(i, 1) as [ResearchRecord];
       const active = { run, abort: new AbortController() };
       this.#active.set(run.id, active);
       const done = this.#execute(active)
@@ -157,6 +189,30 @@ export class ResearchQueue implements Service {
         });
       this.#settled.add(done);
     }
+  }
+
+  /**
+   * The runner a job's trials go through: each first takes a shared trial slot in its account's
+   * turn, and its CPU counts against the job's budget (stopping the job once it is spent).
+   */
+  #budgetedRunner(run: ResearchRecord, abort: AbortController, budget: ResearchJobLimits | undefined): BacktestRunner {
+    const inner = this.#o.run ?? runInSandbox;
+    let cpuMs = 0;
+    return async (options, limits, tenant) => {
+      const release = await this.#slots.acquire(run.userId, abort.signal);
+      try {
+        const result = await inner(options, limits, tenant);
+        cpuMs += result.cpuMs ?? 0;
+        if (budget !== undefined && cpuMs > budget.cpuMsPerJob) {
+          const error = budgetExceeded(`its trials used ${Math.round(cpuMs)} ms of CPU`, budget);
+          abort.abort(error);
+          throw error;
+        }
+        return result;
+      } finally {
+        release();
+      }
+    };
   }
 
   async #loadFeeds(request: ResearchRequest): Promise<Feed[]> {
@@ -187,6 +243,12 @@ export class ResearchQueue implements Service {
     const { research, strategies, clock } = this.#o;
     if (!(await research.claim(run.id, new Date(clock.now())))) return;
     const request = run.request as unknown as ResearchRequest;
+    const budget = request.budget;
+    const wall =
+      budget === undefined
+        ? undefined
+        : setTimeout(() => abort.abort(budgetExceeded(`it ran for ${budget.wallMsPerJob} ms`, budget)), budget.wallMsPerJob);
+    wall?.unref();
     try {
       const version = await strategies.getVersion(run.userId, run.strategyId, run.version);
       const feeds = await this.#loadFeeds(request);
@@ -204,7 +266,7 @@ export class ResearchQueue implements Service {
         signal: abort.signal,
         tenant: run.userId,
         concurrency: this.#o.trialConcurrency ?? 1,
-        ...(this.#o.run ? { run: this.#o.run } : {}),
+        run: this.#budgetedRunner(run, abort, request.budget),
       });
       const report = await runResearch(
         executor,
@@ -215,6 +277,14 @@ export class ResearchQueue implements Service {
       await research.complete(run.id, report, new Date(clock.now()));
       this.#publish(ResearchCompleted, run, { status: 'succeeded', error: null });
     } catch (error) {
+      const reason: unknown = abort.signal.reason;
+      if (isTicklineError(reason) && reason.code === 'STRATEGY_RESEARCH_BUDGET_EXCEEDED') {
+        // Stopped by its budget, not by its owner or a shutdown.
+        const recorded = { code: reason.code, message: reason.message };
+        await research.fail(run.id, recorded, new Date(clock.now()), 'failed');
+        this.#publish(ResearchCompleted, run, { status: 'failed', error: recorded });
+        return;
+      }
       const cancelled = abort.signal.aborted;
       if (!cancelled && !isDeclaredError(error)) this.#o.logger.error({ err: error, id: run.id }, 'research failed');
       const recorded = cancelled
@@ -227,6 +297,8 @@ export class ResearchQueue implements Service {
       const status = cancelled && this.#running ? 'cancelled' : 'failed';
       await research.fail(run.id, recorded, new Date(clock.now()), status);
       this.#publish(ResearchCompleted, run, { status, error: recorded });
+    } finally {
+      clearTimeout(wall);
     }
   }
 
@@ -245,4 +317,13 @@ export class ResearchQueue implements Service {
       }),
     );
   }
+}
+
+/** The error a job stops with once `what` passed its tier's budget. */
+function budgetExceeded(what: string, budget: ResearchJobLimits): TicklineError {
+  return new TicklineError(
+    'STRATEGY_RESEARCH_BUDGET_EXCEEDED',
+    `the research job was stopped: ${what}, past the tier's budget for one job (${budget.cpuMsPerJob} ms of CPU, ${budget.wallMsPerJob} ms in all)`,
+    { details: { cpuMsPerJob: budget.cpuMsPerJob, wallMsPerJob: budget.wallMsPerJob } },
+  );
 }

@@ -42,11 +42,14 @@ await serveSandboxProcess(
     backtest: async (payload: BacktestPayload, context) => {
       const { limits, wantsProgress, feeds: ref, ...rest } = payload;
       const run = { ...rest, feeds: receiveFeeds(ref, (key) => context.data(key)) };
+      // This process runs one call at a time: its CPU over the run is the run's own.
+      const cpuStart = process.cpuUsage();
       const result = await runPackedInSandbox(
         wantsProgress ? { ...run, onProgress: (done, total) => context.progress(done, total) } : run,
         limits,
       );
-      return sendResult(result, limits.maxResultBytes);
+      const cpu = process.cpuUsage(cpuStart);
+      return sendResult({ ...result, cpuMs: (cpu.user + cpu.system) / 1_000 }, limits.maxResultBytes);
     },
     compile: async (payload: CompilePayload, context) => {
       try {
