@@ -106,6 +106,26 @@ describe('match event', () => {
     expect(matchEvent(paused('user'))).toBeUndefined();
   });
 
+  it('match - a run paused for CPU tells its owner when it resumes by itself and what to change', () => {
+    const reason =
+      'onCandle used more than its 50 ms of CPU per candle on 3 of its last 10 candles (61.0, 70.0, 64.2 ms). Do less work per candle';
+    const m = matchEvent(
+      event('strategy.live.paused', {
+        strategyId: 's1',
+        userId: user,
+        portfolioId: user,
+        code: 'STRATEGY_CPU_LIMIT',
+        reason,
+        at: Date.UTC(2026, 0, 1, 12, 0),
+        resumesAt: Date.UTC(2026, 0, 1, 12, 0, 30),
+      }),
+    );
+    expect(m?.body).toContain(reason);
+    expect(m?.body).toContain('It resumes by itself at 2026-01-01 12:00 UTC');
+    expect(m?.body).not.toContain('until you resume it');
+    expect(m?.data).toMatchObject({ resumesAt: Date.UTC(2026, 0, 1, 12, 0, 30) });
+  });
+
   it('match - live notifications name the strategy, not its id, when the event carries the name', () => {
     const named = { strategyId: '01a2b3c4', strategyName: 'SMA cross', userId: user, portfolioId: user };
     const paused = matchEvent(

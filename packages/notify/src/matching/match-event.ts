@@ -179,11 +179,11 @@ function matchRaw(event: EventEnvelope): EventMatch | undefined {
       kind: NotificationKind.StrategyPaused,
       severity: Severity.Critical,
       title: code === 'kill_switch' ? 'Strategy paused by the kill switch' : 'Strategy paused',
-      body: `Live strategy ${str(data.strategyName) ?? str(data.strategyId) ?? ''} was paused (${code}): ${str(data.reason) ?? 'no reason given'}. It places no orders until you resume it.`.replace(
+      body: `Live strategy ${str(data.strategyName) ?? str(data.strategyId) ?? ''} was paused (${code}): ${str(data.reason) ?? 'no reason given'}. ${untilWhen(data.resumesAt)}`.replace(
         /\s+/g,
         ' ',
       ),
-      data: pick(data, ['strategyId', 'portfolioId', 'code', 'reason', 'at']),
+      data: pick(data, ['strategyId', 'portfolioId', 'code', 'reason', 'at', 'resumesAt']),
       url: '/live',
     });
   }
@@ -258,4 +258,14 @@ function pick(data: Data, keys: readonly string[]): Data {
   const out: Data = {};
   for (const k of keys) if (data[k] !== undefined) out[k] = data[k];
   return out;
+}
+
+/**
+ * What a paused run does next: a run paused for CPU resumes by itself at `resumesAt` (and goes
+ * back to pause at once if it overruns again); any other waits for its owner.
+ */
+function untilWhen(resumesAt: unknown): string {
+  if (typeof resumesAt !== 'number') return 'It places no orders until you resume it.';
+  const at = new Date(resumesAt).toISOString().slice(0, 16).replace('T', ' ');
+  return `It resumes by itself at ${at} UTC and is paused again at once if it goes over its budget again; until you change it, it keeps pausing.`;
 }

@@ -43,6 +43,8 @@ export const StrategyLivePaused = defineEvent({
     code: z.string().min(1),
     reason: z.string(),
     at: epochMs,
+    /** When a run paused for CPU resumes by itself (cpu-resume.ts); absent: when its owner resumes it. */
+    resumesAt: epochMs.optional(),
   }),
 });
 

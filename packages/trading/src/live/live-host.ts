@@ -85,6 +85,10 @@ export interface LiveHostDeps {
   persist?: LiveRunnerOptions['persist'];
   onPersistError?: (error: unknown) => void;
   onReopen?: LiveRunnerOptions['onReopen'];
+  /** Told of every pause (see LiveRunnerOptions.onPause). */
+  onPause?: LiveRunnerOptions['onPause'];
+  /** Told of each automatic resume of a run paused for CPU (see LiveRunnerOptions.onAutoResume). */
+  onAutoResume?: LiveRunnerOptions['onAutoResume'];
   /** Called after each batch of candles was handled (the runs' checkpoints move then). */
   afterCandles?: () => Promise<void>;
   /** A strategy's name (see LiveRunnerOptions.nameOf). */
@@ -242,6 +246,8 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     ...(deps.persist === undefined ? {} : { persist: deps.persist }),
     ...(deps.onPersistError === undefined ? {} : { onPersistError: deps.onPersistError }),
     ...(deps.onReopen === undefined ? {} : { onReopen: deps.onReopen }),
+    ...(deps.onPause === undefined ? {} : { onPause: deps.onPause }),
+    ...(deps.onAutoResume === undefined ? {} : { onAutoResume: deps.onAutoResume }),
   }));
   const candles = createConsumerRunner({
     log: deps.eventLog,

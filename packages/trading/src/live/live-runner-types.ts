@@ -15,6 +15,7 @@ import type {
 } from '@tickline/strategy';
 import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
+import type { AutoResumeOutcome, Schedule } from './cpu-resume.ts';
 import type { StrategySignalData } from './live-events.ts';
 
 /** A strategy version enabled live with its parameters on its feeds. */
@@ -61,7 +62,7 @@ export interface LiveRunStatus {
   userId: string;
   portfolioId: string;
   state: 'running' | 'paused';
-  pause?: { code: string; reason: string; at: number };
+  pause?: { code: string; reason: string; at: number; resumesAt?: number };
   candles: number;
   signals: number;
   lastCandleTime?: number;
@@ -104,7 +105,7 @@ export interface LiveRunnerOptions {
   clock: Clock;
   /**
    * Time budget of one run on one candle, ms, for host sessions (`load`; the sandbox enforces its
-   * owner's tier limit on the isolate's CPU clock); over it the run is paused. @default no limit
+   * owner's tier limit on the thread's CPU clock); over it the run is paused. @default no limit
    */
   cpuMsPerCandle?: number;
   /** Log lines kept per run for status. @default 200 */
@@ -144,6 +145,15 @@ export interface LiveRunnerOptions {
   onReopen?: (id: string, outcome: { resumeAfter: number; error?: unknown; retryInMs?: number }) => void;
   /** Logs a failed `persist.paused` (the run stays paused here either way). */
   onPersistError?: (error: unknown) => void;
+  /** Told of every pause as it is announced (run-pause.ts `logPause` logs it). */
+  onPause?: (
+    spec: LiveStrategySpec,
+    pause: { code: string; reason: string; at: number; resumesAt?: number },
+  ) => void;
+  /** Told how each automatic resume of a run paused for CPU ended (cpu-resume.ts). */
+  onAutoResume?: (id: string, outcome: AutoResumeOutcome) => void;
+  /** Timers of the automatic resumes (cpu-resume.ts); tests step them. @default setTimeout */
+  schedule?: Schedule;
 }
 
 /**

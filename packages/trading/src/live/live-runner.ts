@@ -24,6 +24,8 @@ import {
   type StepAnswer,
 } from '@tickline/strategy';
 import type { KillSwitchActor, KillSwitchEngagement } from '../risk/kill-switch.ts';
+import { isKillSwitchEngaged } from '../risk/kill-switch.ts';
+import { CpuResumes } from './cpu-resume.ts';
 import { countRuns, liveMetrics, type LiveMetrics } from './live-metrics.ts';
 import { AnswerTurns } from './answer-turns.ts';
 import { LiveErrorCodes } from './errors.ts';
@@ -83,6 +85,8 @@ export class LiveRunner {
   readonly #metrics: LiveMetrics | undefined;
   /** What pausing a run needs of the runner (run-pause.ts). */
   readonly #pauses: RunPauseContext;
+  /** Runs paused for CPU, waiting to resume by themselves (cpu-resume.ts). */
+  readonly #cpuResumes: CpuResumes;
   /** Turns of the event loop while answers are taken (see #wave). */
   readonly #turns = new AnswerTurns();
   /** Live candles a run catching up decides when the store has not written them yet. */
@@ -99,6 +103,13 @@ export class LiveRunner {
     this.#metrics = options.metrics ? liveMetrics(options.metrics) : undefined;
     this.#orders = new RunOrders(options, this.#metrics);
     this.#pauses = { options, metrics: this.#metrics, countRuns: () => this.#countRuns() };
+    this.#cpuResumes = new CpuResumes({
+      clock: options.clock,
+      resume: (id) => this.resume(id),
+      wanted: (id) => this.#resumesByItself(id),
+      ...(options.onAutoResume === undefined ? {} : { resumed: options.onAutoResume }),
+      ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
+    });
     this.#countRuns();
     this.#cpuMs = options.cpuMsPerCandle ?? Infinity;
     if (options.open === undefined && options.load === undefined)
@@ -255,6 +266,7 @@ export class LiveRunner {
 
   /** Stops a run and forgets it (its working orders stay at the venue). */
   disable(id: string): boolean {
+    this.#cpuResumes.cancel(id);
     const run = this.#runs.get(id);
     if (run === undefined) return false;
     this.#runs.delete(id);
@@ -273,6 +285,8 @@ export class LiveRunner {
   pause(id: string, code: string, reason: string): LiveRunStatus | undefined {
     const run = this.#runs.get(id);
     if (run === undefined) return undefined;
+    // Paused by a person now: it no longer resumes by itself.
+    this.#cpuResumes.cancel(id);
     this.#pause(run, new TicklineError('STRATEGY_LIVE_PAUSED', reason), code);
     return run.status;
   }
@@ -357,7 +371,18 @@ export class LiveRunner {
   }
 
   #pause(run: LiveRun, error: unknown, code?: string): void {
-    pauseRun(this.#pauses, run, error, code);
+    if (run.status.state === 'paused') return;
+    // Over its CPU budget across its window: it resumes by itself after a back-off.
+    const forCpu =
+      code === undefined && error instanceof TicklineError && error.code === 'STRATEGY_CPU_LIMIT';
+    pauseRun(this.#pauses, run, error, code, forCpu ? this.#cpuResumes.paused(run.spec.id) : undefined);
+  }
+
+  /** Whether run `id`, paused for CPU, may resume by itself now (not under an engaged kill switch). */
+  async #resumesByItself(id: string): Promise<boolean> {
+    const run = this.#runs.get(id);
+    if (run?.status.state !== 'paused' || run.status.pause?.code !== 'STRATEGY_CPU_LIMIT') return false;
+    return !isKillSwitchEngaged(await this.#o.risk.killSwitch(run.spec.portfolioId));
   }
 
   /**

@@ -153,7 +153,17 @@ export function world(
       published.push(orderEnvelope(orderSource, e));
     },
   });
+  /** Automatic resumes waiting (cpu-resume.ts): a test fires them; none fires by itself. */
+  const timers: Array<{ fire: () => void; ms: number }> = [];
   const options: LiveRunnerOptions = {
+    schedule: (fn, ms) => {
+      const timer = { fire: fn, ms };
+      timers.push(timer);
+      return () => {
+        const at = timers.indexOf(timer);
+        if (at >= 0) timers.splice(at, 1);
+      };
+    },
     desk,
     paper,
     books,
@@ -170,7 +180,7 @@ export function world(
   runner = new LiveRunner(options);
   const setRunner = (r: LiveRunner) => (runner = r);
   const track = (e: { symbol: string; close: number }) => last.set(e.symbol, e.close);
-  return { runner, published, books, track, desk, journal, options, setRunner };
+  return { runner, published, books, track, desk, journal, options, setRunner, timers };
 }
 
 /** What {@link world} returns. */

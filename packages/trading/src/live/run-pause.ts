@@ -5,7 +5,7 @@
  * failed step, a lost process that could not reopen, a request, the kill switch and a stored run
  * that never started all end here and must say the same thing.
  */
-import { TicklineError } from '@tickline/kernel';
+import { type Logger, TicklineError } from '@tickline/kernel';
 import type { LiveMetrics } from './live-metrics.ts';
 import { StrategyLivePaused } from './live-events.ts';
 import type { LiveRun } from './live-run.ts';
@@ -16,12 +16,14 @@ export interface RunPause {
   code: string;
   reason: string;
   at: number;
+  /** When it resumes by itself (a pause for CPU, cpu-resume.ts); absent: when its owner resumes it. */
+  resumesAt?: number;
 }
 
 /** The runner's options a pause uses. */
 export type RunPauseOptions = Pick<
   LiveRunnerOptions,
-  'clock' | 'persist' | 'onPersistError' | 'publish' | 'source'
+  'clock' | 'persist' | 'onPersistError' | 'publish' | 'source' | 'onPause'
 >;
 
 /** What {@link pauseRun} needs besides the run: the options, the metrics, the runs gauge. */
@@ -49,6 +51,7 @@ export function announcePause(
   strategyName: string | undefined,
   pause: RunPause,
 ): void {
+  o.onPause?.(spec, pause);
   o.persist?.paused(spec.id, pause).catch((e: unknown) => o.onPersistError?.(e));
   o.publish(
     o.source.create(StrategyLivePaused, {
@@ -61,6 +64,7 @@ export function announcePause(
         code: pause.code,
         reason: pause.reason,
         at: pause.at,
+        ...(pause.resumesAt === undefined ? {} : { resumesAt: pause.resumesAt }),
       },
     }),
   );
@@ -71,9 +75,16 @@ export function announcePause(
  * without, a failure, counted for operators and kept as the run's last error. Its session is
  * disposed either way (a failed run has lost its sandbox; a paused one keeps nothing).
  */
-export function pauseRun(ctx: RunPauseContext, run: LiveRun, error: unknown, code?: string): void {
+export function pauseRun(
+  ctx: RunPauseContext,
+  run: LiveRun,
+  error: unknown,
+  code?: string,
+  resumesAt?: number,
+): void {
   if (run.status.state === 'paused') return;
   const pause = pauseOf(error, code, ctx.options.clock.now());
+  if (resumesAt !== undefined) pause.resumesAt = resumesAt;
   run.status.state = 'paused';
   run.status.pause = pause;
   ctx.countRuns();
@@ -84,4 +95,28 @@ export function pauseRun(ctx: RunPauseContext, run: LiveRun, error: unknown, cod
   }
   run.session.dispose();
   announcePause(ctx.options, run.spec, run.name, pause);
+}
+
+/** Pauses the owner asked for themselves: told at info; every other pause at warn. */
+const OWN_PAUSE = 'user';
+
+/**
+ * The runner's `onPause`, as a server logs it: the run, its account, the code and the reason
+ * (which carries the measured figures and the budget), and when it resumes by itself.
+ */
+export function logPause(logger: Logger, member: string): NonNullable<LiveRunnerOptions['onPause']> {
+  return (spec, pause) => {
+    const fields = {
+      member,
+      run: spec.id,
+      account: spec.userId,
+      strategyId: spec.strategyId,
+      portfolioId: spec.portfolioId,
+      code: pause.code,
+      reason: pause.reason,
+      ...(pause.resumesAt === undefined ? {} : { resumesAt: new Date(pause.resumesAt).toISOString() }),
+    };
+    if (pause.code === OWN_PAUSE) logger.info(fields, 'live strategy paused by its owner');
+    else logger.warn(fields, 'live strategy paused');
+  };
 }

@@ -39,6 +39,7 @@ import type { LiveRoutesOptions } from '../live-http/live-routes.ts';
 import { createLiveAdminResponder } from '../live/live-admin-responder.ts';
 import { everyProcessRoutes } from './every-process-routes.ts';
 import { logReopen } from '../live/run-reopen.ts';
+import { logPause } from '../live/run-pause.ts';
 import { sqlCandleHistory } from '../live/candle-history.ts';
 import { createLiveHost, type LiveHost } from '../live/live-host.ts';
 import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts';
@@ -236,6 +237,14 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     },
     onPersistError: (error) => logger.warn({ err: error }, 'could not store a live strategy pause'),
     onReopen: logReopen(logger, member),
+    onPause: logPause(logger, member),
+    onAutoResume: (run, outcome) =>
+      typeof outcome === 'object'
+        ? logger.warn(
+            { err: outcome.error, member, run },
+            'live strategy paused for CPU could not resume; it stays paused',
+          )
+        : logger.info({ member, run, outcome }, 'live strategy paused for CPU: automatic resume'),
     afterCandles: () => checkpoint(),
     nameOf: strategyNameReader(deps.repository),
   });
