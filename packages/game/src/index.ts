@@ -82,6 +82,50 @@ export {
   ZONE_RESPONDER_SYNC_INTERVAL_MS,
 } from './remote/zone-rpc.ts';
 
+// The game rules API (docs/game.md, "Write your own game"): what a game module is written against.
+export {
+  field,
+  FieldKind,
+  accept,
+  reject,
+  defineGame,
+  checkGame,
+  GameRulesError,
+  isGameRulesError,
+  RulesRoom,
+  DEFAULT_HANDLER_BUDGET_MS,
+  DEFAULT_MAX_CONSECUTIVE_FAILURES,
+  ROOM_SNAPSHOT_FORMAT,
+  ROOM_FRAME_VERSION,
+  RoomView,
+  encodeRoomFrame,
+  decodeRoomFrame,
+  RoomClosed,
+} from './rules/index.ts';
+export type {
+  FieldType,
+  Fields,
+  Values,
+  GameRules,
+  AnyGameRules,
+  GameRandom,
+  RoomState,
+  PlainRoomState,
+  CommandOf,
+  CommandSpecs,
+  RulesContext,
+  Decision,
+  SpatialOptions,
+  GameRulesErrorCode,
+  RulesRoomOptions,
+  RoomInput,
+  RoomAck,
+  RoomRejection,
+  RoomStepResult,
+  RoomSnapshot,
+  RoomFrame,
+} from './rules/index.ts';
+
 export type { Ack, Rejection, TickResult } from './zone/zone.ts';
 export type { ZoneOptions, ResolvedZoneOptions } from './zone/zone-config.ts';
 export type { ObstacleMapConfig } from './zone/obstacle-map.ts';

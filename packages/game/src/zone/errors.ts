@@ -54,6 +54,32 @@ export const GameErrorCodes = defineErrorCodes({
     resolve: 'Ask the coordinator for another zone.',
     httpStatus: 503,
   },
+  GAME_RULES_ERROR: {
+    meaning:
+      "A game's handler threw or ran past its per-tick time budget: the command was rejected and its changes dropped.",
+    resolve: "The room keeps ticking. Fix the game's handler (the log names the game, room and hook).",
+    httpStatus: 500,
+  },
+  GAME_RULES_INVALID: {
+    meaning: 'A game module does not fit the rules API (a missing handler, a bad field type, a bad name or version).',
+    resolve: 'Fix the game file named in the message; games are checked when they are loaded.',
+    httpStatus: 500,
+  },
+  GAME_RULES_VERSION: {
+    meaning: "A room snapshot was taken by another version of its game, and the game has no migrate function for it.",
+    resolve: "Give the game a migrate(state, fromVersion) function, or start the room afresh.",
+    httpStatus: 409,
+  },
+  GAME_UNKNOWN_COMMAND: {
+    meaning: 'A command named a type the room\'s game does not declare.',
+    resolve: 'Send only the command types of the game the room runs.',
+    httpStatus: 400,
+  },
+  GAME_ROOM_CLOSED: {
+    meaning: "The room was closed (its game's handlers kept failing, or it was shut down) and takes no more commands.",
+    resolve: 'Join another room.',
+    httpStatus: 410,
+  },
 });
 
 /** A reason a command was rejected. */
@@ -71,4 +97,7 @@ export const RejectReason = {
   NotJoined: 'GAME_NOT_JOINED',
   AlreadyJoined: 'GAME_ALREADY_JOINED',
   ZoneFull: 'GAME_ZONE_FULL',
+  RulesError: 'GAME_RULES_ERROR',
+  UnknownCommand: 'GAME_UNKNOWN_COMMAND',
+  RoomClosed: 'GAME_ROOM_CLOSED',
 } as const satisfies Record<string, GameRejectReason>;

@@ -1,0 +1,351 @@
+/**
+ * @module A room that runs any game written against the rules API. Inputs are queued as they
+ * arrive and applied at the next tick in arrival order; each handler runs on a draft of the
+ * state that is kept only when it accepts, stays valid and finishes within its budget. The room
+ * never awaits, reads wall time or does I/O: time comes from the injected clock.
+ */
+import { createEventSource, silentLogger, systemClock, type Clock, type EventEnvelope, type EventDefinition, type EventSource, type Logger } from '@tickline/kernel';
+import { RejectReason } from '../zone/errors.ts';
+import { decodeCommand } from './decode-command.ts';
+import { copyValues, valuesProblem } from './fields.ts';
+import { SeededRandom } from './random.ts';
+import { encodeRoomFrame, fullFrame, RoomDeltaTracker } from './room-delta.ts';
+import { RoomClosed } from './room-events.ts';
+import { restoreRoomState, ROOM_SNAPSHOT_FORMAT, type RoomSnapshot } from './room-snapshot.ts';
+import type { AnyGameRules, Decision, RoomState, RulesContext } from './types.ts';
+
+/** Each handler call may take this long before its result is thrown away. */
+export const DEFAULT_HANDLER_BUDGET_MS = 10;
+/** Failed handler calls in a row (no success between) after which the room closes. */
+export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 5;
+
+export interface RulesRoomOptions {
+  game: AnyGameRules;
+  roomId: string;
+  /** Seed of the room's random source. @default 1 */
+  seed?: number;
+  /** Event times and `ctx.nowMs`. @default systemClock */
+  clock?: Clock;
+  logger?: Logger;
+  /** @default DEFAULT_HANDLER_BUDGET_MS */
+  handlerBudgetMs?: number;
+  /** @default DEFAULT_MAX_CONSECUTIVE_FAILURES */
+  maxConsecutiveFailures?: number;
+  /** Reads a monotonic time in ms to measure handlers against their budget. @default clock.monotonic */
+  timer?: () => number;
+  /** The room event source's last seq (restores continue the sequence). @default 0 */
+  lastEventSeq?: number;
+}
+
+/** What a room is asked to do: a player joins, leaves, or sends one of the game's commands. */
+export type RoomInput =
+  | { kind: 'join'; playerId: string; seq: number }
+  | { kind: 'leave'; playerId: string; seq: number; reason?: string }
+  | { kind: 'command'; playerId: string; seq: number; command: unknown };
+
+export interface RoomAck {
+  playerId: string;
+  seq: number;
+}
+export interface RoomRejection extends RoomAck {
+  /** A `GAME_*` code of the engine, or one of the game's `reasons`. */
+  reason: string;
+  message?: string;
+}
+
+/** One step's output. Arrays belong to the caller (a new result per step). */
+export interface RoomStepResult {
+  tick: number;
+  acks: RoomAck[];
+  rejections: RoomRejection[];
+  events: EventEnvelope[];
+  /** The tick's delta frame, the same bytes for every player; undefined when nothing changed. */
+  frame: Uint8Array | undefined;
+  /** Set on the step that closed the room: tell its players, then drop them. */
+  closed: { code: string; message: string } | undefined;
+}
+
+type State = RoomState<any, any>;
+interface PendingEvent {
+  definition: EventDefinition<any>;
+  data: unknown;
+  subject: string;
+}
+
+/** Copies the state so a handler can change the copy; lists are copied too. */
+function draftOf(state: State): State {
+  const entities = new Map<string, Record<string, unknown>>();
+  for (const [id, v] of state.entities) entities.set(id, copyValues(v as Record<string, unknown>));
+  return { room: copyValues(state.room as Record<string, unknown>), entities } as State;
+}
+
+/** A room running one game. */
+export class RulesRoom {
+  readonly game: AnyGameRules;
+  readonly roomId: string;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #timer: () => number;
+  readonly #budgetMs: number;
+  readonly #maxFailures: number;
+  readonly #random: SeededRandom;
+  readonly #events: EventSource;
+  readonly #tracker = new RoomDeltaTracker();
+  readonly #players: string[] = [];
+  /** A frozen copy of `#players` for handlers (they must not change membership). */
+  #playersView: readonly string[] = Object.freeze([]);
+  readonly #lastSeq = new Map<string, number>();
+  #state: State;
+  #queue: RoomInput[] = [];
+  #tick = 0;
+  #failures = 0;
+  #closed: { code: string; message: string } | undefined;
+  #pending: PendingEvent[] = [];
+
+  constructor(options: RulesRoomOptions) {
+    this.game = options.game;
+    this.roomId = options.roomId;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = (options.logger ?? silentLogger).child({ game: options.game.name, roomId: options.roomId });
+    this.#timer = options.timer ?? (() => this.#clock.monotonic());
+    this.#budgetMs = options.handlerBudgetMs ?? DEFAULT_HANDLER_BUDGET_MS;
+    this.#maxFailures = options.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
+    this.#random = new SeededRandom(options.seed ?? 1);
+    this.#events = createEventSource({
+      source: `room/${options.roomId}`,
+      clock: this.#clock,
+      lastSeq: options.lastEventSeq ?? 0,
+    });
+    // init runs outside the tick guard: a game that cannot even start is a load error, not a room's.
+    const room = this.game.init(this.#context(0));
+    this.#state = { room, entities: new Map() };
+    const problem = valuesProblem(this.game.state.room, room);
+    if (problem !== undefined) throw new RangeError(`${this.game.name}.init returned an invalid room: ${problem}`);
+    this.#pending.length = 0;
+  }
+
+  /** Rebuilds a room from a snapshot (migrating an older game version's state when the game can). */
+  static restore(snapshot: RoomSnapshot, options: RulesRoomOptions): RulesRoom {
+    const room = new RulesRoom({ ...options, roomId: snapshot.roomId, lastEventSeq: snapshot.lastEventSeq });
+    room.#state = restoreRoomState(options.game, snapshot);
+    room.#tick = snapshot.tick;
+    room.#random.state = snapshot.random;
+    for (const p of snapshot.players) {
+      room.#players.push(p.id);
+      room.#lastSeq.set(p.id, p.lastSeq);
+    }
+    room.#membershipChanged();
+    room.#closed = snapshot.closed;
+    room.#tracker.forceReset();
+    return room;
+  }
+
+  get tick(): number {
+    return this.#tick;
+  }
+  /** Players in the room, in join order. */
+  get players(): readonly string[] {
+    return this.#playersView;
+  }
+  get closed(): boolean {
+    return this.#closed !== undefined;
+  }
+  /** The live state, for inspection and tests: never change it from outside a handler. */
+  get state(): Readonly<State> {
+    return this.#state;
+  }
+
+  enqueue(input: RoomInput): void {
+    this.#queue.push(input);
+  }
+
+  /** The whole state as a frame with the reset flag: what a player gets when it joins or resumes. */
+  fullFrame(): Uint8Array {
+    return encodeRoomFrame(fullFrame(this.#state, this.#tick));
+  }
+
+  /** Advances one tick: applies the queued inputs, then the game's `tick`, then computes the frame. */
+  step(): RoomStepResult {
+    const tick = ++this.#tick;
+    const result: RoomStepResult = { tick, acks: [], rejections: [], events: [], frame: undefined, closed: undefined };
+    const queue = this.#queue;
+    this.#queue = [];
+    const ctx = this.#context(tick);
+    for (const input of queue) {
+      if (this.#closed) {
+        result.rejections.push({ playerId: input.playerId, seq: input.seq, reason: RejectReason.RoomClosed });
+        continue;
+      }
+      this.#apply(input, ctx, result);
+    }
+    const tickHook = this.game.tick?.bind(this.game);
+    if (tickHook && !this.#closed) this.#run('tick', '', ctx, (s, c) => void tickHook(s, c));
+    if (!this.#closed) {
+      const frame = this.#tracker.delta(this.#state, tick);
+      if (frame) result.frame = encodeRoomFrame(frame);
+    }
+    for (const e of this.#pending)
+      result.events.push(
+        this.#events.create(e.definition, { subject: e.subject, partitionkey: this.roomId, data: e.data }),
+      );
+    this.#pending = [];
+    if (this.#closed && !this.#closedReported) {
+      this.#closedReported = true;
+      result.closed = this.#closed;
+    }
+    return result;
+  }
+  #closedReported = false;
+
+  /** The room as plain data (MessagePack- and JSON-safe). */
+  snapshot(): RoomSnapshot {
+    const entities: [string, Record<string, unknown>][] = [];
+    for (const [id, v] of this.#state.entities) entities.push([id, copyValues(v as Record<string, unknown>)]);
+    return {
+      format: ROOM_SNAPSHOT_FORMAT,
+      game: this.game.name,
+      gameVersion: this.game.version,
+      roomId: this.roomId,
+      tick: this.#tick,
+      lastEventSeq: this.#events.lastSeq,
+      random: this.#random.state,
+      players: this.#players.map((id) => ({ id, lastSeq: this.#lastSeq.get(id) ?? 0 })),
+      state: { room: copyValues(this.#state.room as Record<string, unknown>), entities },
+      closed: this.#closed,
+    };
+  }
+
+  #apply(input: RoomInput, ctx: RulesContext, result: RoomStepResult): void {
+    const { playerId, seq } = input;
+    const reject = (reason: string, message?: string): void => {
+      result.rejections.push(message === undefined ? { playerId, seq, reason } : { playerId, seq, reason, message });
+    };
+    const joined = this.#lastSeq.has(playerId);
+    if (input.kind === 'join') {
+      if (joined) return reject(RejectReason.AlreadyJoined);
+      if (this.#players.length >= this.game.players.max) return reject(RejectReason.ZoneFull);
+      const game = this.game;
+      const d = this.#run('join', playerId, ctx, (s, c) => game.join(s, playerId, c));
+      if (!d.accepted) return reject(d.reason);
+      this.#players.push(playerId);
+      this.#membershipChanged();
+      this.#lastSeq.set(playerId, seq);
+      result.acks.push({ playerId, seq });
+      return;
+    }
+    if (!joined) return reject(RejectReason.NotJoined);
+    if (input.kind === 'leave') {
+      const game = this.game;
+      // A leave cannot be refused: a failing leave handler only loses the game's own clean-up.
+      this.#run('leave', playerId, ctx, (s, c) => void game.leave(s, playerId, c));
+      this.#state.entities.delete(playerId);
+      this.#players.splice(this.#players.indexOf(playerId), 1);
+      this.#membershipChanged();
+      this.#lastSeq.delete(playerId);
+      result.acks.push({ playerId, seq });
+      return;
+    }
+    if (!Number.isSafeInteger(seq) || seq <= this.#lastSeq.get(playerId)!) return reject(RejectReason.StaleSeq);
+    const decoded = decodeCommand(this.game, input.command);
+    if (!decoded.ok) return reject(decoded.reason, decoded.message);
+    const game = this.game;
+    const d = this.#run('command', playerId, ctx, (s, c) => game.command(s, playerId, decoded.command as never, c));
+    // Any answer uses the seq up, so a resent command is stale rather than applied twice.
+    this.#lastSeq.set(playerId, seq);
+    if (!d.accepted) return reject(d.reason);
+    result.acks.push({ playerId, seq });
+  }
+
+  /**
+   * Runs a handler on a draft of the state; keeps the draft and the events it emitted only when it
+   * accepted, returned in budget and left the state valid. Any failure is logged, counted, and
+   * answered with `GAME_RULES_ERROR`; too many in a row close the room.
+   */
+  #run(hook: string, playerId: string, ctx: RulesContext, handler: (s: State, c: RulesContext) => Decision | void): Decision {
+    const draft = draftOf(this.#state);
+    const randomBefore = this.#random.state;
+    const eventsBefore = this.#pending.length;
+    const started = this.#timer();
+    let decision: Decision | void = undefined;
+    let problem: string | undefined;
+    let cause: unknown;
+    try {
+      decision = handler(draft, ctx);
+    } catch (error) {
+      problem = 'threw';
+      cause = error;
+    }
+    const tookMs = this.#timer() - started;
+    problem ??= tookMs > this.#budgetMs ? `took ${tookMs.toFixed(1)} ms (budget ${this.#budgetMs} ms)` : undefined;
+    problem ??= this.#stateProblem(draft) ?? this.#eventProblem(eventsBefore);
+    if (problem === undefined && decision && !decision.accepted && !Object.hasOwn(this.game.reasons, decision.reason))
+      problem = `rejected with undeclared reason ${String(decision.reason).slice(0, 64)}`;
+    if (problem !== undefined) {
+      this.#random.state = randomBefore;
+      this.#pending.length = eventsBefore;
+      this.#failed(hook, playerId, ctx.tick, problem, cause);
+      return { accepted: false, reason: RejectReason.RulesError };
+    }
+    this.#failures = 0;
+    if (decision && !decision.accepted) {
+      this.#random.state = randomBefore;
+      this.#pending.length = eventsBefore;
+      return decision;
+    }
+    this.#state = draft;
+    return decision ?? { accepted: true };
+  }
+
+  #stateProblem(draft: State): string | undefined {
+    const room = valuesProblem(this.game.state.room, draft.room as Record<string, unknown>);
+    if (room !== undefined) return `left an invalid room field ${room}`;
+    for (const [id, values] of draft.entities) {
+      const p = valuesProblem(this.game.state.entity, values as Record<string, unknown>);
+      if (p !== undefined) return `left an invalid entity ${id.slice(0, 64)} field ${p}`;
+    }
+    return undefined;
+  }
+
+  #eventProblem(from: number): string | undefined {
+    for (let i = from; i < this.#pending.length; i++) {
+      const e = this.#pending[i]!;
+      if (!(this.game.events ?? []).includes(e.definition)) return `emitted undeclared event ${e.definition.type}`;
+      if (!e.definition.schema.safeParse(e.data).success) return `emitted an invalid ${e.definition.type}`;
+    }
+    return undefined;
+  }
+
+  #failed(hook: string, playerId: string, tick: number, problem: string, cause: unknown): void {
+    this.#failures++;
+    this.#logger.warn({ hook, playerId: playerId || undefined, tick, err: cause, failures: this.#failures }, `game handler ${hook} ${problem}`);
+    if (this.#failures < this.#maxFailures || this.#closed) return;
+    const message = `room closed: ${this.game.name} handlers failed ${this.#failures} times in a row`;
+    this.#closed = { code: RejectReason.RulesError, message };
+    this.#logger.error({ tick }, message);
+    this.#pending.push({
+      definition: RoomClosed,
+      subject: this.roomId,
+      data: { roomId: this.roomId, game: this.game.name, tick, code: RejectReason.RulesError, message },
+    });
+  }
+
+  #membershipChanged(): void {
+    this.#playersView = Object.freeze(this.#players.slice());
+  }
+
+  #context(tick: number): RulesContext {
+    const pending = (): PendingEvent[] => this.#pending;
+    const players = (): readonly string[] => this.#playersView;
+    return {
+      tick,
+      nowMs: this.#clock.now(),
+      get players() {
+        return players();
+      },
+      random: this.#random,
+      emit(definition, data, subject = '') {
+        pending().push({ definition, data, subject });
+      },
+    };
+  }
+}
