@@ -5,6 +5,7 @@
  */
 import type { RequestAuth } from '@tickline/kernel';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { ANONYMOUS_INDICATOR_MAX_BARS, checkIndicatorBudget, indicatorBars } from './indicator-budget.ts';
 import { registerMarketAdminRoutes } from './market-admin-routes.ts';
 import { createMarketReads } from './market-reads.ts';
 import { MARKET_TAGS as TAGS, type Input } from './route-input.ts';
@@ -43,6 +44,12 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
   // The same reads GraphQL's market fields call (market-reads.ts).
   const reads = createMarketReads(options.view, options.symbols);
   const symbolOf = (request: FastifyRequest) => (request.params as Input<typeof SymbolParamsSchema>).symbol;
+  // A public route: missing or bad credentials are an anonymous caller, not a 401.
+  const signedIn = (request: FastifyRequest) =>
+    options.auth.authenticate(request).then(
+      () => true,
+      () => false,
+    );
 
   app.get(
     '/markets',
@@ -134,7 +141,8 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       config: { scope: RouteAccess.Public },
       schema: {
         summary: 'An indicator over stored candles',
-        description: 'One point per candle in the range, each computed with the candles before the range as its warm-up (windowed indicators exactly; EMA, MACD, RSI and ATR within about 0.03 % of the whole history); null only where stored history is shorter than the warm-up. VWAP and OBV accumulate from the first candle returned.',
+        description:
+          'One point per candle in the range, each computed with the candles before the range as its warm-up (windowed indicators exactly; EMA, MACD, RSI and ATR within about 0.03 % of the whole history); null only where stored history is shorter than the warm-up. VWAP and OBV accumulate from the first candle returned.',
         tags: TAGS,
         params: SymbolParamsSchema,
         querystring: IndicatorQuerySchema,
@@ -142,7 +150,12 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       },
     },
     async function indicatorRoute(request) {
-      return reads.indicator(symbolOf(request), request.query as Input<typeof IndicatorQuerySchema>);
+      const query = request.query as Input<typeof IndicatorQuerySchema>;
+      const { name, limit, ...params } = query;
+      // Bounded before any read; a signed-in caller is held by its tier's rate limit instead.
+      if (indicatorBars(name, limit, params) > ANONYMOUS_INDICATOR_MAX_BARS && !(await signedIn(request)))
+        checkIndicatorBudget(name, limit, params, ANONYMOUS_INDICATOR_MAX_BARS);
+      return reads.indicator(symbolOf(request), query);
     },
   );
 

@@ -19,6 +19,13 @@ export const MarketErrorCodes = defineErrorCodes({
     resolve: 'Pass integer periods ≥ 1 and equally long high/low/close/volume arrays.',
     httpStatus: 400,
   },
+  MARKET_INDICATOR_TOO_COSTLY: {
+    meaning:
+      'An anonymous indicator request would read more candles (its limit plus the warm-up its periods need) than an anonymous caller may: details.bars and details.maxBars say how many.',
+    resolve:
+      'Ask for fewer points or shorter periods, or sign in (a signed-in caller may read up to 5,000 points with any periods).',
+    httpStatus: 400,
+  },
   MARKET_SYMBOL_NOT_FOUND: {
     meaning: 'A market route named a symbol that is neither configured nor stored.',
     resolve: 'Use a symbol from GET /api/v1/markets (canonical BASE-QUOTE, upper case).',

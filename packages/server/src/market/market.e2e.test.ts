@@ -194,6 +194,23 @@ describe('market - through the tickline process', () => {
       expect(response.body.error.details.issues.map((i: { path: string }) => i.path)).toContain(field);
   });
 
+  it('indicators - an anonymous request reads at most a candle page plus warm-up; signed in, more', async () => {
+    // MACD 1,000/1,000 over 5,000 points reads 13,000 candles: ~3.6 s of CPU for a stranger (46.10).
+    const costly =
+      '/api/v1/markets/BTC-USDT/indicators?name=macd&interval=1s&slow=1000&signal=1000&limit=5000';
+    const refused = await get(costly);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({
+      code: 'MARKET_INDICATOR_TOO_COSTLY',
+      details: { bars: 13_000, maxBars: 5_500 },
+    });
+    expect((await get(costly, adminToken)).status).toBe(200);
+    // The usual parameters over a whole page stay open to anyone.
+    expect((await get('/api/v1/markets/BTC-USDT/indicators?name=macd&interval=1s&limit=5000')).status).toBe(
+      200,
+    );
+  });
+
   it('validation - a symbol neither configured nor stored is 404 MARKET_SYMBOL_NOT_FOUND', async () => {
     for (const path of ['/api/v1/markets/XRP-USDT/candles', '/api/v1/markets/XRP-USDT/ticker']) {
       const response = await get(path);
