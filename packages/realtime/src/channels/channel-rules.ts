@@ -13,6 +13,13 @@ export interface ChannelRule<P> {
    * signed-in user) are judged by `allow` alone.
    */
   scopes?: readonly string[];
+  /**
+   * Channels carrying several kinds of data (`user:{id}`: orders, the inbox, backtests): the scopes
+   * a scoped principal must hold to receive an event of `eventType` here, as REST asks them for
+   * the same data; null when no scope admits it (a type nobody mapped reaches unscoped principals
+   * only). Absent: every event of the channel is the channel's to read.
+   */
+  eventScopes?: (eventType: string) => readonly string[] | null;
 }
 
 /** Options for {@link createChannelAuthorizer}. */
@@ -53,3 +60,49 @@ export function createChannelAuthorizer<P>(
     return false;
   };
 }
+
+/** What a connection's filter sees of a message. */
+export interface ScopedEvent {
+  readonly channel: string;
+  readonly type: string;
+}
+
+/** Per principal: the filter of the events it may receive, or undefined when it receives all. */
+export type EventFilterOf<P> = (principal: P) => ((event: ScopedEvent) => boolean) | undefined;
+
+/**
+ * Builds an {@link EventFilterOf} from rules: a scoped principal receives an event on a channel
+ * whose rule has `eventScopes` only when it holds every scope the event's type needs. Unscoped
+ * principals, and channels whose rules name no event scopes, are not filtered.
+ */
+export function createEventFilter<P>(
+  rules: readonly ChannelRule<P>[],
+  options: ChannelAuthorizerOptions<P> = {},
+): EventFilterOf<P> {
+  const compiled = rules.map((rule) => ({
+    pattern: compileChannelPattern(rule.pattern),
+    eventScopes: rule.eventScopes,
+  }));
+  if (compiled.every((rule) => rule.eventScopes === undefined)) return () => undefined;
+  // A channel's rule, found once per channel name (the names a process carries are bounded by its subscriptions).
+  const ruleOf = new Map<string, ((type: string) => readonly string[] | null) | undefined>();
+  const eventScopesOf = (channel: string) => {
+    if (ruleOf.has(channel)) return ruleOf.get(channel);
+    const rule = compiled.find((r) => r.pattern.match(channel) !== undefined);
+    if (ruleOf.size >= MAX_CACHED_CHANNELS) ruleOf.clear();
+    ruleOf.set(channel, rule?.eventScopes);
+    return rule?.eventScopes;
+  };
+  return function eventFilterOf(principal) {
+    const held = options.scopesOf?.(principal);
+    if (!held) return undefined;
+    return function receives(event) {
+      const needed = eventScopesOf(event.channel)?.(event.type);
+      if (needed === undefined) return true;
+      return needed !== null && needed.every((scope) => held.includes(scope));
+    };
+  };
+}
+
+/** Channel names whose rule is remembered before the memo starts again. */
+const MAX_CACHED_CHANNELS = 10_000;

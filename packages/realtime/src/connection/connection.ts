@@ -43,6 +43,7 @@ export abstract class Connection<P = unknown> implements Subscriber {
   protected readonly counters: TransportCounters;
   readonly #sink: ByteSink;
   readonly #maxBufferedBytes: number;
+  readonly #receives: ((message: HubMessage) => boolean) | undefined;
   #congested = false;
   #pending: Map<string, HubMessage> | undefined;
   #closed = false;
@@ -54,6 +55,11 @@ export abstract class Connection<P = unknown> implements Subscriber {
     counters: TransportCounters;
     maxBufferedBytes: number;
     expiresAt: number;
+    /**
+     * The events of its channels this principal may receive (an API key's scopes on `user:{id}`);
+     * the others are skipped, live and on resume. @default all
+     */
+    receives?: ((message: HubMessage) => boolean) | undefined;
   }) {
     this.principal = init.principal;
     this.#sink = init.sink;
@@ -61,6 +67,7 @@ export abstract class Connection<P = unknown> implements Subscriber {
     this.counters = init.counters;
     this.#maxBufferedBytes = init.maxBufferedBytes;
     this.expiresAt = init.expiresAt;
+    this.#receives = init.receives;
   }
 
   get closed(): boolean {
@@ -78,7 +85,7 @@ export abstract class Connection<P = unknown> implements Subscriber {
   protected abstract end(reason: CloseReason, message: string): void;
 
   deliver(message: HubMessage): void {
-    if (this.#closed) return;
+    if (this.#closed || (this.#receives !== undefined && !this.#receives(message))) return;
     if (!this.#congested) {
       this.counters.messages++;
       this.write(this.frameOf(message));

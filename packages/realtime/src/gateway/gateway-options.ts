@@ -1,7 +1,7 @@
 /** @module Gateway options, their defaults, and the one function that resolves them. */
 import type { IncomingMessage } from 'node:http';
 import { Registry, silentLogger, systemClock, type Clock, type Logger } from '@tickline/kernel';
-import type { Authorize } from '../channels/channel-rules.ts';
+import type { Authorize, EventFilterOf } from '../channels/channel-rules.ts';
 import { assertNonNegativeInteger } from '../hub/hub-options.ts';
 import type { Hub } from '../hub/hub.ts';
 import { DEFAULT_FORBIDDEN_QUERY_PARAMS } from '../sse/sse-request.ts';
@@ -39,6 +39,11 @@ export interface RealtimeGatewayOptions<P> {
   authenticate: Authenticate<P>;
   /** Called for every channel of every subscribe. */
   authorize: Authorize<P>;
+  /**
+   * Per connection: which events of its channels the principal may receive (an API key's scopes
+   * on a channel carrying several kinds of data). @default every event
+   */
+  receives?: EventFilterOf<P>;
   /** @default 25_000 */
   keepAliveMs?: number;
   /** @default 25_000 */
@@ -89,6 +94,7 @@ export interface ResolvedGatewayOptions<P> {
   hub: Hub;
   authenticate: Authenticate<P>;
   authorize: Authorize<P>;
+  receives: EventFilterOf<P>;
   keepAliveMs: number;
   pingIntervalMs: number;
   maxBufferedBytes: number;
@@ -112,6 +118,7 @@ export function resolveGatewayOptions<P>(options: RealtimeGatewayOptions<P>): Re
     hub: options.hub,
     authenticate: options.authenticate,
     authorize: options.authorize,
+    receives: options.receives ?? (() => undefined),
     keepAliveMs: options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
     pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
     maxBufferedBytes: Math.max(

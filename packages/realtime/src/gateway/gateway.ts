@@ -184,6 +184,7 @@ export class RealtimeGateway<P> implements WsHost<P>, ExternalConnectionHost {
       maxBufferedBytes: this.#options.maxBufferedBytes,
       expiresAt: this.#expiresAt(),
       closeGraceMs: this.#options.closeGraceMs,
+      receives: this.#options.receives(admission.principal),
       ...options,
     });
     this.#sse.add(connection);
@@ -244,6 +245,7 @@ export class RealtimeGateway<P> implements WsHost<P>, ExternalConnectionHost {
         maxBufferedBytes: this.#options.maxBufferedBytes,
         expiresAt: this.#expiresAt(),
         closeGraceMs: this.#options.closeGraceMs,
+        receives: this.#options.receives(principal),
       });
       this.#ws.add(connection);
       if (lease) this.#leases.set(connection, lease);

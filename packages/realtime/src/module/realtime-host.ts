@@ -19,7 +19,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { createStreamTicketIssuer, type StreamTicketIssuer } from '../auth/stream-ticket.ts';
 import { createEventLogBridge, type EventLogBridge } from '../bridge/event-log-bridge.ts';
-import { type ChannelRule, createChannelAuthorizer } from '../channels/channel-rules.ts';
+import { type ChannelRule, createChannelAuthorizer, createEventFilter } from '../channels/channel-rules.ts';
 import type { RealtimeSettings } from '../config.ts';
 import { createRealtimeGateway, type RealtimeGateway } from '../gateway/gateway.ts';
 import { createHub, type Hub } from '../hub/hub.ts';
@@ -82,14 +82,18 @@ export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<Realti
   const tickets = createStreamTicketIssuer({ secret: deps.keys.streamTicketSecret, ttlMs: ticketTtlMs });
   // Realtime's rules first; a domain's rules (added as its delivery starts) only name its channels.
   const rules: ChannelRule<StreamPrincipal>[] = [...STREAM_CHANNEL_RULES];
-  const byRules = () => createChannelAuthorizer(rules, { scopesOf: (principal) => principal.scopes });
+  const scopesOf = (principal: StreamPrincipal) => principal.scopes;
+  const byRules = () => createChannelAuthorizer(rules, { scopesOf });
   let authorize = byRules();
+  // The events of `user:{id}` follow the scopes of the data they carry (USER_EVENT_SCOPES).
+  let receives = createEventFilter(rules, { scopesOf });
   let bridge: EventLogBridge | undefined;
   const gateway = createRealtimeGateway<StreamPrincipal>({
     hub,
     authenticate: createStreamAuthenticator(deps.identity.verifyAccessToken, tickets),
     // An API key's ticket carries its scopes: a channel rule's scopes must all be among them.
     authorize: (principal, channel) => authorize(principal, channel),
+    receives: (principal) => receives(principal),
     principals: {
       // The tier's maxStreamConnections, carried by the ticket or read with the session cookie.
       connectionLimit: (principal) =>
@@ -161,6 +165,7 @@ export async function createRealtimeHost(deps: RealtimeHostDeps): Promise<Realti
     for (const rule of added)
       rules.push({ pattern: rule.pattern, allow: (principal, params) => rule.allow(principal, params) });
     authorize = byRules();
+    receives = createEventFilter(rules, { scopesOf });
   };
   return {
     services: [service],

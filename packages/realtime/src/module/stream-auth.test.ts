@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { ManualClock } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import { createStreamTicketIssuer } from '../auth/stream-ticket.ts';
-import { createChannelAuthorizer } from '../channels/channel-rules.ts';
+import { createChannelAuthorizer, createEventFilter } from '../channels/channel-rules.ts';
 import { createStreamAuthenticator, STREAM_CHANNEL_RULES, type StreamPrincipal } from './stream-auth.ts';
 
 const ADA = '01a20158-8c4b-767c-9f41-34690b545512';
@@ -37,6 +37,38 @@ describe('stream auth - channel rules', () => {
   it('rules - a channel no rule names is refused', async () => {
     expect(await authorize(admin, 'secret:stuff')).toBe(false);
     expect(await authorize(admin, `user:${ADA}:extra`)).toBe(false);
+  });
+});
+
+describe('stream auth - the events of user:{id} follow the scopes of their data', () => {
+  const receives = createEventFilter(STREAM_CHANNEL_RULES, { scopesOf: (p) => p.scopes });
+  const keyed = (...scopes: string[]): StreamPrincipal => ({
+    ...user(ADA),
+    scopes: ['stream:read', ...scopes],
+  });
+  const on = (principal: StreamPrincipal, type: string, channel = `user:${ADA}`) =>
+    receives(principal)?.({ channel, type }) ?? true;
+
+  it('events - a stream:read key receives no order, fill, inbox, backtest or signal; each with its REST scope', () => {
+    const cases: Array<[type: string, scope: string]> = [
+      ['order.placed', 'portfolio:read'],
+      ['portfolio.order.filled', 'portfolio:read'],
+      ['account.snapshot.generated', 'portfolio:read'],
+      ['strategy.live.paused', 'portfolio:read'],
+      ['strategy.signal', 'signals:read'],
+      ['backtest.completed', 'strategies:read'],
+      ['research.progress', 'strategies:read'],
+      ['notification.inbox.added', 'notifications:read'],
+    ];
+    for (const [type, scope] of cases) {
+      expect(on(keyed(), type), type).toBe(false);
+      expect(on(keyed(scope), type), type).toBe(true);
+    }
+    // A type nobody mapped reaches no key; a signed-in user (no scopes) receives everything.
+    expect(on(keyed('portfolio:read', 'notifications:read'), 'made.up')).toBe(false);
+    expect(receives(user(ADA))).toBeUndefined();
+    // Channels without event scopes are not filtered.
+    expect(on(keyed('market:read'), 'market.trade', 'market:BTC-USD:trades')).toBe(true);
   });
 });
 

@@ -61,9 +61,36 @@ export type VerifyAccessToken = (token: string) => Promise<{
 /** The scope a principal streaming with an API key's ticket needs for `admin:*` channels. */
 export const ADMIN_SCOPE = 'admin';
 
+/**
+ * What an API key must hold to receive each kind of event on `user:{id}`: the scope REST asks for
+ * the same data (orders, fills, the account snapshot and live runs `portfolio:read`; signals
+ * `signals:read`; backtests and research `strategies:read`; the inbox `notifications:read`). By
+ * type prefix; `stream:read` alone opens the channel and receives none of them.
+ */
+export const USER_EVENT_SCOPES: ReadonlyArray<readonly [prefix: string, scopes: readonly string[]]> = [
+  ['order.', [ApiKeyScope.PortfolioRead]],
+  ['portfolio.', [ApiKeyScope.PortfolioRead]],
+  ['account.', [ApiKeyScope.PortfolioRead]],
+  ['strategy.signal', [ApiKeyScope.SignalsRead]],
+  ['strategy.live.', [ApiKeyScope.PortfolioRead]],
+  ['backtest.', [ApiKeyScope.StrategiesRead]],
+  ['research.', [ApiKeyScope.StrategiesRead]],
+  ['notification.', [ApiKeyScope.NotificationsRead]],
+];
+
+/** The scopes an event on `user:{id}` needs; null for a type no entry names (unscoped principals only). */
+export function userEventScopes(type: string): readonly string[] | null {
+  for (const [prefix, scopes] of USER_EVENT_SCOPES) if (type.startsWith(prefix)) return scopes;
+  return null;
+}
+
 /** Channel rules: the first matching pattern decides; a channel no rule names is refused. */
 export const STREAM_CHANNEL_RULES: readonly ChannelRule<StreamPrincipal>[] = [
-  { pattern: 'user:{id}', allow: (principal, { id }) => principal.userId === id },
+  {
+    pattern: 'user:{id}',
+    allow: (principal, { id }) => principal.userId === id,
+    eventScopes: userEventScopes,
+  },
   { pattern: 'market:**', scopes: [ApiKeyScope.MarketRead], allow: () => true },
   { pattern: 'admin:**', scopes: [ApiKeyScope.Admin], allow: (principal) => principal.role === 'admin' },
   { pattern: 'game:**', allow: () => true },

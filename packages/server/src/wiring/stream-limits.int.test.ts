@@ -2,14 +2,15 @@
  * Stream limits as the process wires them (identity and realtime modules over PGlite, the embedded
  * log): a user holds at most their tier's `maxStreamConnections` streams — one more is refused
  * with RT_USER_CONNECTION_LIMIT and counted — and a ticket minted with an API key carries the
- * key's scopes, not its owner's role.
+ * key's scopes, not its owner's role: on `user:{id}` it receives only the events whose data REST
+ * would show the same key.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { identityModule } from '@tickline/identity';
-import { createMetricsRegistry, silentLogger, type Registry } from '@tickline/kernel';
-import { realtimeModule } from '@tickline/realtime';
+import { createMetricsRegistry, silentLogger, uuidv7, type Registry } from '@tickline/kernel';
+import { realtimeModule, type RealtimeHost } from '@tickline/realtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, type RunningProcess } from '../bootstrap/bootstrap.ts';
 import { loadTicklineConfig } from '../config/load.ts';
@@ -123,5 +124,43 @@ describe('stream limits', () => {
     // The same user signed in (no key) reads the market.
     const signedIn = stream(['market:BTC-USDT:trades'], await ticket({ bearer: user.accessToken }));
     expect(await signedIn.refused).toBe(200);
+  });
+
+  it('scopes - on user:{id} a key receives only the events REST would show it: orders, fills and the inbox need their scopes', async () => {
+    const user = await signUp('scoped-events@example.com');
+    const keyOf = async (name: string, scopes: string[]) => {
+      const created = await callJson(base, 'POST', '/api/v1/api-keys', {
+        body: { name, scopes },
+        bearer: user.accessToken,
+      });
+      expect(created.status).toBe(201);
+      return ticket({ apiKey: created.body.key as string });
+    };
+    // market:read only to receive the sentinel that closes the test.
+    const streamOnly = await keyOf('stream', ['stream:read', 'market:read']);
+    const reader = await keyOf('reader', [
+      'stream:read',
+      'market:read',
+      'portfolio:read',
+      'notifications:read',
+    ]);
+    const types = ['order.filled', 'portfolio.order.filled', 'notification.inbox.added', 'market.trade'];
+    const channels = [`user:${user.userId}`, 'market:SCOPE-TEST:trades'];
+    const narrow = openEventSource(base, { channels, types, ticket: streamOnly });
+    const wide = openEventSource(base, { channels, types, ticket: reader });
+    opened.push(narrow, wide);
+    await narrow.next('subscribed');
+    await wide.next('subscribed');
+    const { hub } = running.hosts.get('realtime') as RealtimeHost;
+    for (const type of types.slice(0, 3))
+      hub.publish(`user:${user.userId}`, { id: uuidv7(), type, data: { userId: user.userId } });
+    // Published after the user's events: once it arrives, any of them delivered came before it.
+    hub.publish('market:SCOPE-TEST:trades', { id: uuidv7(), type: 'market.trade', data: {} });
+    await narrow.next('market.trade');
+    await wide.next('market.trade');
+    const received = (client: StreamClient) =>
+      client.events.filter((e) => e.type !== 'subscribed').map((e) => e.type);
+    expect(received(narrow)).toEqual(['market.trade']);
+    expect(received(wide)).toEqual(types);
   });
 });
