@@ -14,6 +14,7 @@ import type { LiveRunStatus } from '../live/live-runner.ts';
 import type { EquityWindow } from '../portfolio/equity-history.ts';
 import { isKillSwitchEngaged, type KillSwitchState } from '../risk/kill-switch.ts';
 import type { LiveCaller, LiveRoutesOptions } from './live-options.ts';
+import { enableGateOf } from './enable-gate.ts';
 
 export const LiveSymbol = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/);
 const Quantity = z.number().finite().positive();
@@ -106,8 +107,15 @@ export function createLiveActions(o: LiveRoutesOptions) {
   // Where this process runs the run, its runner acts; elsewhere the shared state is changed and
   // the process that runs it follows at its next sync.
   const local = (id: string) => o.runner.status(id) !== undefined;
+  const gate = enableGateOf(o.runner, o.enableGate);
 
   return {
+    /**
+     * Runs an enable or a resume of `userId`'s once admitted (enable-gate.ts).
+     * @throws STRATEGY_LIVE_ENABLE_BUSY, STRATEGY_LIVE_ENABLE_RATE
+     */
+    admit: <T>(userId: string, what: 'enable' | 'resume', action: () => Promise<T>): Promise<T> =>
+      gate.run(userId, what, action),
     /**
      * @throws STRATEGY_PORTFOLIO_NOT_FOUND unless the caller owns it or is an admin;
      *   STRATEGY_OWNER_ONLY when an admin asks what only the owner may (`own`)
@@ -177,7 +185,9 @@ export function createLiveActions(o: LiveRoutesOptions) {
       } catch (error) {
         // A working paper order is held by the process it was placed on, maybe another one.
         const elsewhere =
-          isBrokerOrderNotFoundError(error) && o.cancelElsewhere ? await o.cancelElsewhere(order, reason) : undefined;
+          isBrokerOrderNotFoundError(error) && o.cancelElsewhere
+            ? await o.cancelElsewhere(order, reason)
+            : undefined;
         if (elsewhere === undefined) throw error;
         return elsewhere;
       }
@@ -225,7 +235,12 @@ export function createLiveActions(o: LiveRoutesOptions) {
             },
           },
         );
-      return still(runId, local(runId) ? await o.runner.resume(runId) : await o.shared?.resume(runId));
+      return still(
+        runId,
+        await gate.run(caller.userId, 'resume', async () =>
+          local(runId) ? o.runner.resume(runId) : o.shared?.resume(runId),
+        ),
+      );
     },
     async stop(caller: LiveCaller, id: string): Promise<void> {
       const runId = (await run(caller, id, 'own')).id;

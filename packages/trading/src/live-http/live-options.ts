@@ -14,6 +14,7 @@ import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import type { ParityReport } from '../parity/parity-report.ts';
 import type { Order } from '../broker/order.ts';
 import type { KillSwitchActor, KillSwitchEngagement } from '../risk/kill-switch.ts';
+import type { EnableGateLimits } from './enable-gate.ts';
 
 /** Who is calling (the composition root maps identity's principal onto it). */
 export interface LiveCaller {
@@ -40,6 +41,8 @@ export interface LiveRoutesOptions {
   portfoliosOf: (userId: string) => Promise<string[]>;
   /** True when the user may run this strategy version (theirs, and it exists). */
   versionExists: (userId: string, strategyId: string, version: number) => Promise<boolean>;
+  /** Enables and resumes admitted per account (enable-gate.ts). @default DEFAULT_ENABLE_GATE */
+  enableGate?: Partial<EnableGateLimits>;
   /** Live runs at once the user's tier allows. */
   maxLive: (userId: string) => Promise<number>;
   /** Throws STRATEGY_GATE_REFUSED when the version may not run live yet (the promotion gate). */

@@ -2,6 +2,7 @@ import { createEventSource, type EventEnvelope, ManualClock } from '@tickline/ke
 import { createPgliteSql, type Sql } from '@tickline/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderDesk } from '../broker/order-desk.ts';
 import { orderEnvelope, orderEventSourceName } from '../broker/order-envelope.ts';
@@ -27,6 +28,9 @@ const PORTFOLIOS = new Map([
   ['pb', BOB],
 ]);
 const idle: StrategyDefinition = { onCandle() {} };
+/** Holds every strategy load until it settles (a slow enable); settled unless a test holds it. */
+let loading: Promise<void> = Promise.resolve();
+let loads = 0;
 
 describe('live routes (inject, PGlite journal)', () => {
   let sql: Sql;
@@ -71,7 +75,11 @@ describe('live routes (inject, PGlite journal)', () => {
       paper,
       books,
       risk,
-      load: async () => idle,
+      load: async () => {
+        loads++;
+        await loading;
+        return idle;
+      },
       history: async () => [],
       publish: (e) => published.push(e),
       source: createEventSource({ source: 'strategy/live', clock }),
@@ -98,6 +106,8 @@ describe('live routes (inject, PGlite journal)', () => {
       versionExists: async (user, strategyId, version) =>
         user === ADA && strategyId === 's1' && version === 1,
       maxLive: async () => 1,
+      // This file enables and resumes more than a minute's rate; the rate is enable-gate.test.ts's.
+      enableGate: { perMinute: 1_000 },
       settings: () => settings,
       symbols: new Set(last.keys()),
       equityHistory: (id, window) => readEquityWindow(sql, id, window, Date.now()),
@@ -380,6 +390,44 @@ describe('live routes (inject, PGlite journal)', () => {
     expect((await resume()).json().run).toMatchObject({ state: 'running' });
     expect(
       (await app.inject({ method: 'DELETE', url: '/api/v1/live-strategies/pa:s1', headers: as(ADA) }))
+        .statusCode,
+    ).toBe(204);
+  });
+
+  it('one enable or resume of an account loads at a time: a second is refused with a code', async () => {
+    const body = {
+      strategyId: 's1',
+      version: 1,
+      portfolioId: 'pa',
+      feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
+    };
+    const enable = () =>
+      app.inject({ method: 'POST', url: '/api/v1/live-strategies', headers: as(ADA), payload: body });
+    let release!: () => void;
+    loading = new Promise((resolve) => (release = resolve));
+    const before = loads;
+    const first = enable();
+    await until(() => loads > before, { timeoutMs: 30_000 });
+    const second = await enable();
+    expect([second.statusCode, second.json().error.code, second.json().error.details]).toEqual([
+      409,
+      'STRATEGY_LIVE_ENABLE_BUSY',
+      { what: 'enable', retryAfterSeconds: 1 },
+    ]);
+    release();
+    loading = Promise.resolve();
+    expect((await first).statusCode).toBe(201);
+    // Admitted again once the first answered.
+    const id = 'pa:s1';
+    await app.inject({ method: 'POST', url: `/api/v1/live-strategies/${id}/pause`, headers: as(ADA) });
+    const resumed = await app.inject({
+      method: 'POST',
+      url: `/api/v1/live-strategies/${id}/resume`,
+      headers: as(ADA),
+    });
+    expect(resumed.json().run).toMatchObject({ state: 'running' });
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/api/v1/live-strategies/${id}`, headers: as(ADA) }))
         .statusCode,
     ).toBe(204);
   });

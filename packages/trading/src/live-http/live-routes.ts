@@ -15,7 +15,7 @@ import { BrokerError, BrokerErrorCodes } from '../broker/errors.ts';
 import { StrategyErrorCodes } from '@tickline/strategy';
 import { LiveErrorCodes } from '../live/errors.ts';
 import { ParityErrorCodes } from '../parity/errors.ts';
-import type { LiveStrategySpec } from '../live/live-runner.ts';
+import type { LiveRunStatus, LiveStrategySpec } from '../live/live-runner.ts';
 import { engagementOf, type RiskChange } from '../risk/risk-controls.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 import {
@@ -57,6 +57,19 @@ export type { LiveCaller, LiveRoutesOptions, SharedLiveRuns } from './live-optio
 
 const PortfolioParams = z.object({ portfolioId: z.string().min(1).max(100) });
 const RunParams = z.object({ id: z.string().min(1).max(200) });
+/** What `POST /live-strategies` takes. */
+const EnableBody = z.strictObject({
+  strategyId: z.string().min(1).max(100),
+  version: z.int().positive().max(1_000_000),
+  portfolioId: z.string().min(1).max(100),
+  params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).default({}),
+  feeds: z
+    .array(z.strictObject({ symbol: LiveSymbol, interval: CandleIntervalSchema }))
+    .min(1)
+    .max(8),
+  warmupBars: z.int().min(0).max(5_000).default(200),
+});
+
 /** Rows a history answers with at most. */
 const Limit = z.coerce.number().int().min(1).max(1_000).default(200);
 
@@ -283,23 +296,42 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     },
   );
 
+  /** Enables a run of `body` for `caller` (admitted; the gate first). */
+  const enable = async (caller: LiveCaller, body: z.output<typeof EnableBody>): Promise<LiveRunStatus> => {
+    await o.promotionGate?.(caller.userId, body.strategyId, body.version);
+    const id = `${body.portfolioId}:${body.strategyId}`;
+    // Counted over every process's runs: the limit is the user's, not this process's.
+    const running = (await listRuns(caller.userId)).filter((r) => r.state === 'running' && r.id !== id);
+    const max = await o.maxLive(caller.userId);
+    if (running.length >= max)
+      throw new TicklineError(
+        'STRATEGY_LIVE_LIMIT',
+        `${running.length} live strategies running (limit ${max})`,
+        {
+          details: { limit: max },
+        },
+      );
+    const spec: LiveStrategySpec = {
+      id,
+      strategyId: body.strategyId,
+      version: body.version,
+      userId: caller.userId,
+      portfolioId: body.portfolioId,
+      params: body.params,
+      feeds: body.feeds,
+      settings: o.settings(caller.userId),
+      warmupBars: body.warmupBars,
+    };
+    return o.runner.enable(spec);
+  };
+
   app.post(
     '/live-strategies',
     {
       config: { scope: ApiKeyScope.PortfolioWrite },
       schema: {
         summary: 'Run a strategy version live on a portfolio',
-        body: z.strictObject({
-          strategyId: z.string().min(1).max(100),
-          version: z.int().positive().max(1_000_000),
-          portfolioId: z.string().min(1).max(100),
-          params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).default({}),
-          feeds: z
-            .array(z.strictObject({ symbol: LiveSymbol, interval: CandleIntervalSchema }))
-            .min(1)
-            .max(8),
-          warmupBars: z.int().min(0).max(5_000).default(200),
-        }),
+        body: EnableBody,
         response: { 201: LiveRunResponseSchema },
       },
     },
@@ -316,31 +348,10 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
           'STRATEGY_NOT_FOUND',
           `no strategy ${body.strategyId} version ${body.version}`,
         );
-      await o.promotionGate?.(caller.userId, body.strategyId, body.version);
-      const id = `${body.portfolioId}:${body.strategyId}`;
-      // Counted over every process's runs: the limit is the user's, not this process's.
-      const running = (await listRuns(caller.userId)).filter((r) => r.state === 'running' && r.id !== id);
-      const max = await o.maxLive(caller.userId);
-      if (running.length >= max)
-        throw new TicklineError(
-          'STRATEGY_LIVE_LIMIT',
-          `${running.length} live strategies running (limit ${max})`,
-          {
-            details: { limit: max },
-          },
-        );
-      const spec: LiveStrategySpec = {
-        id,
-        strategyId: body.strategyId,
-        version: body.version,
-        userId: caller.userId,
-        portfolioId: body.portfolioId,
-        params: body.params,
-        feeds: body.feeds,
-        settings: o.settings(caller.userId),
-        warmupBars: body.warmupBars,
-      };
-      return reply.status(201).send({ run: await o.runner.enable(spec) });
+      // One enable or resume of an account at a time, a few a minute: each holds its owner's
+      // live sandbox process while the module loads (enable-gate.ts).
+      const run = await actions.admit(caller.userId, 'enable', () => enable(caller, body));
+      return reply.status(201).send({ run });
     },
   );
 

@@ -7,6 +7,17 @@ export const LiveErrorCodes = defineErrorCodes({
     resolve: 'Pause another live strategy, or move to a tier with more live strategies.',
     httpStatus: 409,
   },
+  STRATEGY_LIVE_ENABLE_BUSY: {
+    meaning:
+      "Another enable or resume of this account's live strategies is still loading: one goes at a time, as each holds its live sandbox process while it loads.",
+    resolve: 'Wait for the other enable or resume to answer, then retry after `Retry-After`.',
+    httpStatus: 409,
+  },
+  STRATEGY_LIVE_ENABLE_RATE: {
+    meaning: 'This account enabled or resumed live strategies more often in the last minute than allowed.',
+    resolve: 'Retry after `Retry-After` seconds.',
+    httpStatus: 429,
+  },
   STRATEGY_LIVE_NOT_FOUND: {
     meaning: 'No live strategy run with this id exists for the user.',
     resolve: 'List the live strategies; a strategy runs live only after it was enabled.',
