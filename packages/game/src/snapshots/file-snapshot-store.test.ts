@@ -1,4 +1,4 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,9 +24,37 @@ describe('file snapshot store', () => {
     const previous = process.umask(0o000);
     try {
       const store = createFileSnapshotStore({ dir: join(dir.path, 'private') });
-      await store.put(toStoredSnapshot(sampleZoneSnapshot('z1', 1), { kind: SnapshotKind.Hot, logPosition: 1, takenAt: 1 }));
+      await store.put(
+        toStoredSnapshot(sampleZoneSnapshot('z1', 1), { kind: SnapshotKind.Hot, logPosition: 1, takenAt: 1 }),
+      );
       for (const path of [join(dir.path, 'private'), join(dir.path, 'private', 'z1')])
         expect((await stat(path)).mode & 0o777, path).toBe(0o700);
+      await store.close();
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('file snapshot store - snapshot files are 0600 whatever the umask, a stale temp file too', async () => {
+    const previous = process.umask(0o000);
+    try {
+      const zone = join(dir.path, 'private-files', 'z1');
+      await mkdir(zone, { recursive: true });
+      const store = createFileSnapshotStore({ dir: join(dir.path, 'private-files') });
+      const snapshot = toStoredSnapshot(sampleZoneSnapshot('z1', 1), {
+        kind: SnapshotKind.Hot,
+        logPosition: 1,
+        takenAt: 1,
+      });
+      // A temp file a crash left behind, world-readable.
+      const names = async () => (await readdir(zone)).filter((n) => !n.endsWith('.tmp'));
+      await store.put(snapshot);
+      const [name] = await names();
+      await writeFile(join(zone, `${name}.tmp`), 'stale', { mode: 0o644 });
+      await store.put(snapshot);
+      const files = await readdir(zone);
+      expect(files).toEqual([name]);
+      expect((await stat(join(zone, name!))).mode & 0o777).toBe(0o600);
       await store.close();
     } finally {
       process.umask(previous);

@@ -7,7 +7,7 @@
  */
 import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isUuid, PRIVATE_DIR_MODE } from '@tickline/kernel';
+import { isUuid, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '@tickline/kernel';
 import { SnapshotCorruptError } from './snapshot-errors.ts';
 import { DEFAULT_LIST_LIMIT, type SnapshotStore } from './snapshot-store.ts';
 import { infoOf, type SnapshotInfo, type StoredSnapshot } from './stored-snapshot.ts';
@@ -82,8 +82,11 @@ export function createFileSnapshotStore(options: FileSnapshotStoreOptions): Snap
       length.writeUInt32BE(header.length);
       const target = join(dir, fileName(snapshot));
       const temp = `${target}.tmp`;
-      const file = await open(temp, 'w');
+      // The owner's only, as every data file (a zone's state names its players); chmod too, for a
+      // temp file a crash left behind with another mode.
+      const file = await open(temp, 'w', PRIVATE_FILE_MODE);
       try {
+        await file.chmod(PRIVATE_FILE_MODE);
         await file.writev([length, header, snapshot.bytes]);
       } finally {
         await file.close();
