@@ -184,8 +184,13 @@ export const LiveRunSchema = z.object({
   userId: z.string(),
   portfolioId: z.string(),
   state: LiveRunStateSchema,
-  /** Why it is paused: a code (`user`, `kill_switch`, or the failure's error code) and the words. */
-  pause: z.object({ code: z.string(), reason: z.string(), at: z.number() }).optional(),
+  /**
+   * Why it is paused: a code (`user`, `kill_switch`, or the failure's error code) and the words;
+   * `resumesAt`: when a run paused for CPU resumes by itself (absent: when its owner resumes it).
+   */
+  pause: z
+    .object({ code: z.string(), reason: z.string(), at: z.number(), resumesAt: z.number().optional() })
+    .optional(),
   candles: z.number(),
   signals: z.number(),
   lastCandleTime: z.number().optional(),

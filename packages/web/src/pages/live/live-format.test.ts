@@ -1,6 +1,6 @@
 import type { LiveRun } from '@tickline/client';
 import { describe, expect, it } from 'vitest';
-import { pauseText } from './live-format.ts';
+import { pauseText, timeText } from './live-format.ts';
 
 const paused = (code: string, reason: string) => ({ pause: { code, reason } }) as unknown as LiveRun;
 
@@ -20,5 +20,13 @@ describe('live run wording', () => {
   it('a failure keeps its code; a running run has no pause text', () => {
     expect(pauseText(paused('STRATEGY_CPU_LIMIT', 'over budget'))).toBe('over budget (STRATEGY_CPU_LIMIT)');
     expect(pauseText({} as LiveRun)).toBeUndefined();
+  });
+
+  it('a run paused for CPU says when it resumes by itself', () => {
+    const at = Date.UTC(2026, 0, 1, 12, 0, 30);
+    const run = { pause: { code: 'STRATEGY_CPU_LIMIT', reason: 'over budget', at: 0, resumesAt: at } };
+    expect(pauseText(run as LiveRun)).toBe(
+      `over budget (STRATEGY_CPU_LIMIT); resumes by itself at ${timeText(at)}`,
+    );
   });
 });

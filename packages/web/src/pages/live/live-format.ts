@@ -16,7 +16,10 @@ export function pauseText(run: LiveRun): string | undefined {
   // The runner's reason names the switch too ("kill switch: <the engager's reason>").
   const reason =
     run.pause.code === 'kill_switch' ? run.pause.reason.replace(/^kill switch: /, '') : run.pause.reason;
-  if (!who) return `${reason} (${run.pause.code})`;
+  // A run paused for CPU says when it comes back by itself.
+  const back =
+    run.pause.resumesAt === undefined ? '' : `; resumes by itself at ${timeText(run.pause.resumesAt)}`;
+  if (!who) return `${reason} (${run.pause.code})${back}`;
   // The default reasons only say who again ("paused by the owner"): the sentence says it once.
   return reason === '' || /^paused by /i.test(reason) ? who : `${who}: ${reason}`;
 }
