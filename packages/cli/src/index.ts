@@ -3,10 +3,20 @@
  * codes, the injected IO, and the commands (or the halves of commands) that talk to a running
  * server over its API: bots, research, live parity, the kill switch, market uploads and the
  * history upload, a backtest on a server; and the archive `tickline backup` writes. It needs only
- * the SDK, the wire contracts and the kernel (and zod, for the archive's manifest); @tickline/server composes it with the commands that need the process (start, config,
- * log, migrate, backup, and the local halves of market, backtest and kill-switch).
+ * the SDK, the wire contracts and the kernel (and zod, for the archive's manifest). The commands
+ * that also act on this machine's stores (market, backtest, kill-switch --direct, log, migrate,
+ * backup) are declared here, options and help, with that half supplied by @tickline/server, which
+ * composes the program with the commands of the process itself (start, config).
  */
 export { runCli, createProgram, CLI_COMMANDS } from './program.ts';
+export { configOption, CONFIG_FILE_ENV, CLIENT_ENV } from './options.ts';
+// Commands whose other half (the local store, log or database) the composer supplies.
+export { backtestCommand } from './backtest/backtest-command.ts';
+export { marketCommand } from './market/market-command.ts';
+export { killSwitchCommand } from './risk/risk-command.ts';
+export { logCommand } from './log/log-command.ts';
+export { migrateCommand } from './migrate/migrate-command.ts';
+export { backupCommands } from './backup/backup-command.ts';
 export { processIo } from './io.ts';
 export { ExitCode } from './exit-code.ts';
 export { runCommand, reportCommandError } from './command-errors.ts';
@@ -53,6 +63,12 @@ export { createProgress, formatBytes } from './backup/progress.ts';
 export type { CliIo } from './io.ts';
 export type { CliOutcome, RegisterCommand } from './program.ts';
 export type { CliErrorCode } from './cli-errors.ts';
+export type { LocalBacktest } from './backtest/backtest-command.ts';
+export type { LocalMarket, MarketImportOptions, MarketBackfillOptions } from './market/market-command.ts';
+export type { LocalKillSwitch } from './risk/risk-command.ts';
+export type { LocalLog, LogCommandOptions, LogTailOptions, LogReplayOptions } from './log/log-command.ts';
+export type { LocalMigrate, MigrateCommandOptions } from './migrate/migrate-command.ts';
+export type { LocalBackup, BackupCommandOptions, RestoreCommandOptions } from './backup/backup-command.ts';
 export type { ProgressBar } from './progress-bar.ts';
 export type { ApiOptions, ApiCall } from './api/api-client.ts';
 export type { BacktestCommandOptions } from './backtest/backtest-args.ts';

@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadTicklineConfig } from '../config/load.ts';
 import { TicklineConfigSchema } from '../config/schema.ts';
-import { runCommand, type CliIo, type ExitCode } from '@tickline/cli';
-import { configOption, roleOption, roleOverride } from './options.ts';
+import { configOption, runCommand, type CliIo, type ExitCode } from '@tickline/cli';
+import { roleOption, roleOverride } from './options.ts';
 
 /** Adds `config` and its subcommands. */
 export function registerConfigCommand(

@@ -1,16 +1,7 @@
-/** @module Options shared by several commands. */
+/** @module `--role`, which only the commands that run or show the process take (`--config`: @tickline/cli). */
 import type { ConfigOverride } from '@tickline/kernel';
 import { Option } from 'commander';
-import { CONFIG_FILE_ENV } from '../config/load.ts';
 import { RoleName } from '../config/schema.ts';
-
-/** `--config FILE`. */
-export function configOption(): Option {
-  return new Option(
-    '-c, --config <file>',
-    `config file, JSON or YAML (default: $${CONFIG_FILE_ENV}, else none)`,
-  );
-}
 
 /** `--role ROLE`. */
 export function roleOption(): Option {

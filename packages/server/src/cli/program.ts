@@ -1,32 +1,46 @@
 /**
- * @module The `tickline` command line of this process: @tickline/cli's program with the commands
- * that need the process, its config or its stores, in the order `--help` lists them.
+ * @module The `tickline` command line of this process: @tickline/cli's program, with the halves of
+ * commands that act on this machine's stores, logs and database (each loaded only when its command
+ * runs: the store, the sandbox and the log adapters are heavy), and the commands of the process
+ * itself, in the order `--help` lists them.
  */
-import { CLI_COMMANDS, runCli as runCommandLine, type CliIo, type CliOutcome, type RegisterCommand } from '@tickline/cli';
+import {
+  backtestCommand,
+  backupCommands,
+  CLI_COMMANDS,
+  killSwitchCommand,
+  logCommand,
+  marketCommand,
+  migrateCommand,
+  runCli as runCommandLine,
+  type CliIo,
+  type CliOutcome,
+  type RegisterCommand,
+} from '@tickline/cli';
 import { loadTicklineConfig } from '../config/load.ts';
-import { registerBackupCommands } from './backup/backup-command.ts';
-import { registerBacktestCommand } from './backtest/backtest-command.ts';
 import { registerConfigCommand } from './config-command.ts';
-import { registerLogCommand } from './log/log-command.ts';
-import { registerMarketCommand } from './market/market-command.ts';
-import { registerMigrateCommand } from './migrate/migrate-command.ts';
-import { registerKillSwitchCommand } from './risk/risk-command.ts';
 import { registerStartCommand } from './start-command.ts';
 
 /** Every command, in the order `tickline --help` lists them. */
 export const TICKLINE_COMMANDS: readonly RegisterCommand[] = [
   registerStartCommand,
   registerConfigCommand,
-  registerLogCommand,
-  registerMigrateCommand,
+  logCommand(async () => {
+    const [info, tail] = await Promise.all([import('./log/log-info.ts'), import('./log/log-tail.ts')]);
+    return { runLogInfo: info.runLogInfo, runLogTail: tail.runLogTail, runLogReplay: tail.runLogReplay };
+  }),
+  migrateCommand(() => import('./migrate/migrate-actions.ts')),
   CLI_COMMANDS.version,
   CLI_COMMANDS.bots,
-  registerBackupCommands,
-  registerMarketCommand,
-  registerBacktestCommand,
+  backupCommands(async () => ({
+    ...(await import('./backup/backup-action.ts')),
+    ...(await import('./backup/restore-action.ts')),
+  })),
+  marketCommand(() => import('./market/market-actions.ts')),
+  backtestCommand(() => import('./backtest/backtest-actions.ts')),
   CLI_COMMANDS.research,
   CLI_COMMANDS.live,
-  registerKillSwitchCommand,
+  killSwitchCommand(() => import('./risk/risk-actions.ts')),
 ];
 
 /** `io` with the config's HTTP port, where API commands find this machine's server. */

@@ -2,10 +2,10 @@
 import { createLogger, createMetricsRegistry } from '@tickline/kernel';
 import type { Command } from 'commander';
 import { loadTicklineConfig } from '../config/load.ts';
-import { reportCommandError, type CliIo, type ExitCode } from '@tickline/cli';
+import { configOption, reportCommandError, type CliIo, type ExitCode } from '@tickline/cli';
 import { describeRoles } from '../roles.ts';
 import { logDestination } from './log-destination.ts';
-import { configOption, roleOption, roleOverride } from './options.ts';
+import { roleOption, roleOverride } from './options.ts';
 
 /** Adds `start`. Once running, `setExitCode(undefined)`: the exit then comes from a signal. */
 export function registerStartCommand(

@@ -1,11 +1,10 @@
 /** @module Loading the Tickline config: `--config FILE` (or TICKLINE_CONFIG) plus TICKLINE_* variables. */
 import { loadConfig, type ConfigOverride, type DeepReadonly } from '@tickline/kernel';
+import { CLIENT_ENV, CONFIG_FILE_ENV } from '@tickline/cli';
 import { TicklineConfigSchema, type TicklineConfig } from './schema.ts';
 
-/** Names the config file when `--config` is not given; not itself a setting. */
-export const CONFIG_FILE_ENV = 'TICKLINE_CONFIG';
-/** Where CLI commands reach a running server (`--url`, `--token`); not settings of this process. */
-export const CLIENT_ENV = ['TICKLINE_URL', 'TICKLINE_TOKEN'] as const;
+// The command line names them (its help, its API commands); this process reads the file, not them.
+export { CONFIG_FILE_ENV };
 
 /** Options for {@link loadTicklineConfig}. */
 export interface LoadTicklineConfigOptions {

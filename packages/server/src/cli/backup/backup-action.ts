@@ -21,16 +21,11 @@ import {
   type CliIo,
   type BackupManifest,
   type ManifestFile,
+  type BackupCommandOptions,
 } from '@tickline/cli';
 import { asInUse, componentsOf, holdDataDir } from './data-dir.ts';
 
 /** Options of `tickline backup`. */
-export interface BackupCommandOptions {
-  config?: string;
-  /** Archive path. @default ./tickline-backup-<UTC time>.tar.gz */
-  output?: string;
-}
-
 interface SqlFacts {
   migrations: string[];
   postgres?: string;

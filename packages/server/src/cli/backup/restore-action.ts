@@ -25,16 +25,11 @@ import {
   restorePostgres,
   createProgress,
   type CliIo,
+  type RestoreCommandOptions,
 } from '@tickline/cli';
 import { DATA_COMPONENTS, holdDataDir, holdsData } from './data-dir.ts';
 
 /** Options of `tickline restore`. */
-export interface RestoreCommandOptions {
-  config?: string;
-  /** Replace a data dir or database that already holds data. */
-  force?: boolean;
-}
-
 /** Migration ids this tickline knows (an archive with others comes from a newer version). */
 async function knownMigrations(): Promise<string[]> {
   return (await loadAllMigrations()).map((m) => m.id);

@@ -1,8 +1,8 @@
 /** @module `tickline log info`: where the log is, its offsets, size, last recovery and consumers. */
 import type { ConsumerInfo, EventLog, LogHead } from '@tickline/eventlog';
 import { eventLogLocation, type LogLocation } from '../../wiring/event-logs.ts';
-import type { CliIo } from '@tickline/cli';
-import { withEventLog, type LogCommandOptions } from './open-log.ts';
+import type { CliIo, LogCommandOptions } from '@tickline/cli';
+import { withEventLog } from './open-log.ts';
 
 /** Everything `log info` reports. */
 export interface LogInfo {

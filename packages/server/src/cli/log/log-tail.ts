@@ -2,19 +2,16 @@
 import { isEventLogLockedError } from '@tickline/eventlog';
 import { ServerError } from '../../errors.ts';
 import { eventLogLocation } from '../../wiring/event-logs.ts';
-import { CliError, type CliIo } from '@tickline/cli';
+import {
+  CliError,
+  type CliIo,
+  type LogCommandOptions,
+  type LogReplayOptions,
+  type LogTailOptions,
+} from '@tickline/cli';
 import { parseLogPosition, resolveOffset, toStartPosition } from './log-position.ts';
-import { withEventLog, type LogCommandOptions } from './open-log.ts';
+import { withEventLog } from './open-log.ts';
 import { printRecords } from './print-records.ts';
-
-/** Options of `log tail`. */
-export interface LogTailOptions extends LogCommandOptions {
-  /** @default 'latest' when following, 'earliest' with --no-follow */
-  from?: string;
-  type?: string;
-  follow: boolean;
-  limit?: string;
-}
 
 /** Runs `log tail`. */
 export async function runLogTail(io: CliIo, options: LogTailOptions): Promise<void> {
@@ -28,14 +25,6 @@ export async function runLogTail(io: CliIo, options: LogTailOptions): Promise<vo
       ...(limit === undefined ? {} : { limit }),
     });
   });
-}
-
-/** Options of `log replay`. */
-export interface LogReplayOptions extends LogCommandOptions {
-  from: string;
-  to?: string;
-  type?: string;
-  consumer?: string;
 }
 
 /** Runs `log replay`: prints `--from`..`--to`, or with `--consumer` rewinds that consumer to `--from`. */

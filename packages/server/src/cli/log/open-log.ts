@@ -3,16 +3,7 @@ import type { EventLog } from '@tickline/eventlog';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { loadTicklineConfig, type ResolvedConfig } from '../../config/load.ts';
 import { LogKind, openEventLog, type GamePartition } from '../../wiring/event-logs.ts';
-import { CliError, type CliIo } from '@tickline/cli';
-
-/** Options every `log` subcommand takes. */
-export interface LogCommandOptions {
-  config?: string;
-  /** Inspect the dead-letter log instead of the main one. */
-  deadLetters?: boolean;
-  /** Inspect partition `i` of the partitioned game log (`eventlog.gamePartitions` above 1). */
-  gamePartition?: string | undefined;
-}
+import { CliError, type CliIo, type LogCommandOptions } from '@tickline/cli';
 
 /** The log a command inspects: main, dead letters, or a game log partition. */
 function kindOf(config: ResolvedConfig, options: LogCommandOptions): LogKind | GamePartition {

@@ -35,6 +35,8 @@ import {
   type ApiOptions,
   type CliIo,
   type ImportSummary,
+  type MarketBackfillOptions,
+  type MarketImportOptions,
 } from '@tickline/cli';
 import { isStoreLockedError } from '@tickline/store';
 
@@ -42,27 +44,6 @@ import { isStoreLockedError } from '@tickline/store';
 const BATCH = 5_000;
 /** One REST page of 1m klines (Binance's limit). */
 const PAGE_MINUTES = 1_000;
-
-export interface MarketImportOptions extends ApiOptions {
-  config?: string;
-  /** An upload to continue (over the API only). */
-  resume?: string;
-  symbol?: string;
-  interval?: string;
-  exchange?: string;
-  json?: boolean;
-}
-
-export interface MarketBackfillOptions extends ApiOptions {
-  config?: string;
-  source: string;
-  symbol: string;
-  interval: string;
-  from: string;
-  to: string;
-  restUrl?: string;
-  json?: boolean;
-}
 
 /** A bad row is a bad argument of the command (exit code 2), as any other input it was given. */
 function kline(...args: Parameters<typeof parseKlineLine>): ReturnType<typeof parseKlineLine> {
@@ -252,10 +233,7 @@ export function rollUp(minutes: readonly Candle[], interval: CandleInterval): Ca
 async function getJson(url: string): Promise<unknown> {
   const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
   if (!response.ok)
-    throw new CliError(
-      'SERVER_INVALID_ARGUMENT',
-      `GET ${new URL(url).pathname} answered ${response.status}`,
-    );
+    throw new CliError('SERVER_INVALID_ARGUMENT', `GET ${new URL(url).pathname} answered ${response.status}`);
   return response.json();
 }
 

@@ -4,13 +4,7 @@ import { migrate, migrationStatus, type MigrationStatus, type Sql } from '@tickl
 import { loadAllMigrations } from '../../wiring/migrations.ts';
 import { loadTicklineConfig } from '../../config/load.ts';
 import { databaseLocation, openDatabase } from '../../wiring/database.ts';
-import type { CliIo } from '@tickline/cli';
-
-/** Options of both subcommands. */
-export interface MigrateCommandOptions {
-  config?: string;
-  json?: boolean;
-}
+import type { CliIo, MigrateCommandOptions } from '@tickline/cli';
 
 async function withDatabase<T>(
   io: CliIo,

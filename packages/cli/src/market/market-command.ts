@@ -1,0 +1,123 @@
+/**
+ * @module `tickline market import FILE` and `tickline market backfill`: history into the candle store;
+ * `tickline market uploads [delete ID]`: the imported history a server holds, and taking it out.
+ */
+import type { Command } from 'commander';
+import type { ApiOptions } from '../api/api-client.ts';
+import { runCommand } from '../command-errors.ts';
+import type { CliIo } from '../io.ts';
+import { configOption } from '../options.ts';
+import type { RegisterCommand } from '../program.ts';
+import { deleteUploadCommand, listUploadsCommand, type UploadsOptions } from './upload-actions.ts';
+
+export interface MarketImportOptions extends ApiOptions {
+  config?: string;
+  /** An upload to continue (over the API only). */
+  resume?: string;
+  symbol?: string;
+  interval?: string;
+  exchange?: string;
+  json?: boolean;
+}
+
+export interface MarketBackfillOptions extends ApiOptions {
+  config?: string;
+  source: string;
+  symbol: string;
+  interval: string;
+  from: string;
+  to: string;
+  restUrl?: string;
+  json?: boolean;
+}
+
+/** The composer's half: history into this machine's store, or through the server that holds it. */
+export interface LocalMarket {
+  runMarketImport(io: CliIo, file: string, options: MarketImportOptions): Promise<void>;
+  runMarketBackfill(io: CliIo, options: MarketBackfillOptions): Promise<void>;
+}
+
+/** `market`, importing through `actions` (loaded when an import runs: the store and the sources). */
+export const marketCommand =
+  (actions: () => Promise<LocalMarket>): RegisterCommand =>
+  (program, io, setExitCode) => {
+    const run = (body: () => Promise<void>) => async () => setExitCode(await runCommand(io, body));
+    const market = program.command('market').description('load historical candles into the candle store');
+    market
+      .command('import')
+      .description("load a Binance kline CSV (data.binance.vision's layout) into the candle store")
+      .argument('<file>', 'CSV file, e.g. BTCUSDT-1h-2024-01.csv')
+      .addOption(configOption())
+      .option('--symbol <symbol>', 'canonical symbol (default: from the file name), e.g. BTC-USDT')
+      .option('--interval <interval>', 'candle interval (default: from the file name)')
+      .option('--exchange <name>', 'exchange the candles are stored under', 'binance')
+      .option('--json', 'print JSON')
+      .option(
+        '--url <url>',
+        'send the candles to this server (default TICKLINE_URL; else, while a server holds the data directory, its http.port)',
+      )
+      .option(
+        '--token <credential>',
+        "an admin's access token or API key for that server (default TICKLINE_TOKEN)",
+      )
+      .option('--resume <upload-id>', 'continue an upload the server holds part of')
+      .addHelpText(
+        'after',
+        "\nWith --url or TICKLINE_URL, or while `tickline start` holds the data directory, the file goes through that server's upload API (an admin's --token); otherwise into the data directory of this config.\nImported candles are kept whatever their age (market.retention.candlesMs applies to recorded candles only) until their upload is deleted (DELETE /api/v1/history/uploads/{id} with the id an upload prints, or the dashboard's list of uploads); candles stored straight into the data directory belong to no upload.\n\nExample:\n  tickline market import BTCUSDT-1h-2025-06.csv",
+      )
+      .action((file: string, options: MarketImportOptions) =>
+        run(async () => (await actions()).runMarketImport(io, file, options))(),
+      );
+    market
+      .command('backfill')
+      .description("fetch closed candles over the venue's REST API into the candle store")
+      .addOption(configOption())
+      .requiredOption('--source <source>', 'venue (binance)')
+      .requiredOption('--symbol <symbol>', 'canonical symbol, e.g. BTC-USDT')
+      .requiredOption('--interval <interval>', 'candle interval (1m and longer)')
+      .requiredOption('--from <time>', 'first open time: ISO date or epoch ms')
+      .requiredOption('--to <time>', 'end (exclusive): ISO date or epoch ms')
+      .option('--rest-url <url>', "the venue's REST base URL (default: the venue's public API)")
+      .option('--json', 'print JSON')
+      .option(
+        '--url <url>',
+        'send the candles to this server (default TICKLINE_URL; else, while a server holds the data directory, its http.port)',
+      )
+      .option(
+        '--token <credential>',
+        "an admin's access token or API key for that server (default TICKLINE_TOKEN)",
+      )
+      .addHelpText(
+        'after',
+        '\nExample:\n  tickline market backfill --source binance --symbol BTC-USDT --interval 1h --from 2024-01-01 --to 2024-02-01',
+      )
+      .action((options: MarketBackfillOptions) =>
+        run(async () => (await actions()).runMarketBackfill(io, options))(),
+      );
+    const serverOptions = (command: Command): Command =>
+      command
+        .addOption(configOption())
+        .option('--json', 'print JSON')
+        .option('--url <url>', "the server (default TICKLINE_URL; else this config's http.port on localhost)")
+        .option('--token <credential>', "an admin's access token or API key (default TICKLINE_TOKEN)");
+    const uploads = serverOptions(
+      market
+        .command('uploads')
+        .description('list the history uploads you made to the server, newest first')
+        .option('--limit <n>', 'at most this many (1-200)', '50'),
+    )
+      .addHelpText(
+        'after',
+        '\nImported candles stay, whatever their age, until their upload is deleted:\n  tickline market uploads delete <id>',
+      )
+      .action((options: UploadsOptions) => run(async () => listUploadsCommand(io, options))());
+    serverOptions(
+      uploads
+        .command('delete')
+        .description('delete an upload and the candles it stored (recorded candles stay)')
+        .argument('<id>', 'the upload id `market import` and `market uploads` print'),
+    ).action((id: string, _options: UploadsOptions, command: Command) =>
+      // `uploads` declares the same options, and commander gives them to it: read both levels.
+      run(async () => deleteUploadCommand(io, id, command.optsWithGlobals()))(),
+    );
+  };
