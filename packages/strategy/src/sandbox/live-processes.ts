@@ -21,6 +21,7 @@ import {
   type Logger,
   type Registry,
   type Service,
+  isTicklineError,
   type ServiceHealth,
   ServiceStatus,
   TicklineError,
@@ -50,6 +51,8 @@ const ENTRY = new URL('./live-process-entry.ts', import.meta.url);
 
 /** Codes users read for the kills they cause most; the rest keep SANDBOX_*. */
 const CODES = { cpu: 'STRATEGY_CPU_LIMIT', memory: 'STRATEGY_MEMORY_LIMIT' } as const;
+/** Refusals of a run's setup that count as strikes: it went over a limit, not a mistake in the code. */
+const SETUP_STRIKE_CODES: ReadonlySet<string> = new Set(['STRATEGY_CPU_LIMIT', 'STRATEGY_MEMORY_LIMIT']);
 /** A crash counts against a tenant or run only when it had another within this long. */
 const CRASH_MEMORY_MS = 10 * 60_000;
 const MAX_REMEMBERED_CRASHES = 10_000;
@@ -164,10 +167,14 @@ export class LiveProcesses implements Service {
     if (tenant !== undefined && (loss.reason !== 'crashed' || this.#crashedBefore(tenant))) {
       // Its code took a shared process down: it gets one of its own from now on.
       this.#quarantined.add(tenant);
-      if (this.#strikes.strike(tenant))
-        this.#options.logger?.warn({ tenant }, 'tenant suspended from live sandbox processes');
+      this.#strike(tenant);
     }
     for (const session of [...slot.sessions]) if (session.generation === loss.generation) session.lose();
+  }
+
+  #strike(tenant: string): void {
+    if (this.#strikes.strike(tenant))
+      this.#options.logger?.warn({ tenant }, 'tenant suspended from live sandbox processes');
   }
 
   /** Records a crash under `key` (a tenant or a run); true when it had one within CRASH_MEMORY_MS. */
@@ -216,11 +223,20 @@ export class LiveProcesses implements Service {
       limits: request.limits,
     };
     this.sendNotes(slot);
-    const opened = await slot.process.call<OpenedRun>('open', payload, {
-      wallMs: CALL_WALL_MS,
-      generation,
-      tenant: request.tenant,
-    });
+    let opened: OpenedRun;
+    try {
+      opened = await slot.process.call<OpenedRun>('open', payload, {
+        wallMs: CALL_WALL_MS,
+        generation,
+        tenant: request.tenant,
+      });
+    } catch (error) {
+      // A load or an `init` stopped at its limit held its process (and every run there) up to the
+      // setup wall: a strike, as a kill is. Repeated enables of a spinning `init` once froze a
+      // process's runs with no strike at all; three now suspend the account.
+      if (isTicklineError(error) && SETUP_STRIKE_CODES.has(error.code)) this.#strike(request.tenant);
+      throw error;
+    }
     const session = new RemoteSession(this, slot, request, key, generation, opened);
     slot.sessions.add(session);
     return session;

@@ -82,6 +82,7 @@ export default defineStrategy({ onCandle(ctx) { n++; ctx.buy({ qty: 0.01, reason
   laterLoad: `const first = Math.random();
 if (first !== ${FIRST_LOAD_RANDOM}) throw new Proxy({}, { get() { for (;;) {} } });
 export default defineStrategy({ onCandle(ctx) { ctx.buy({ qty: 0.01, reason: 'first ' + first }); } });`,
+  spinsInit: 'export default defineStrategy({ init() { for (;;) {} }, onCandle() {} });',
   throwsProxy: `throw new Proxy({}, { get() { for (;;) {} } });
 export default defineStrategy({ onCandle() {} });`,
   // Buys on every candle it sees, counting them: warm-up candles must build state but place nothing.
@@ -514,6 +515,42 @@ describe('live runs in sandbox processes', () => {
         expect(w.runner.status(id)!.lastSignals.at(-1)!.reason).toBe(`first ${FIRST_LOAD_RANDOM}`);
       expect(w.runner.status('neighbour')).toMatchObject({ state: 'running', candles: 3, errors: 0 });
       // Refused by its code, not by a process killed for a stall.
+      expect(pool.stats()[0]).toMatchObject({ generation: 1 });
+    } finally {
+      await pool.stop();
+    }
+  }, 120_000);
+
+  it('a setup stopped at its limit is a strike: repeated, the account is suspended, and the neighbour decides throughout', async () => {
+    const pool = new LiveProcesses({ processes: 1, stallMs: 10_000, strikes: { max: 2 } });
+    try {
+      const s = settings();
+      const base = sessions(pool);
+      // A small setup budget: its wall (1 s at least) ends each spinning init soon.
+      const open: OpenSession = (x, capacity) =>
+        x.strategyId === 'spinsInit'
+          ? pool.open({
+              runId: x.id,
+              tenant: x.userId,
+              code: SOURCES.spinsInit!,
+              feeds: x.feeds,
+              settings: x.settings,
+              params: x.params,
+              capacity,
+              limits: { ...LIMITS, setupCpuMs: 200 },
+              tenantMemoryMb: 16,
+            })
+          : base(x, capacity);
+      const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, open);
+      await w.runner.enable({ ...spec('neighbour', s), strategyId: 'counts', userId: 'owner-n' });
+      const spin = (id: string) =>
+        w.runner.enable({ ...spec(id, s), strategyId: 'spinsInit', userId: 'owner-s' });
+      for (const id of ['s1', 's2'])
+        await expect(spin(id)).rejects.toMatchObject({ code: 'STRATEGY_CPU_LIMIT' });
+      await expect(spin('s3')).rejects.toMatchObject({ code: 'SANDBOX_SUSPENDED' });
+      await feedAll(w, candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 3, 6)));
+      expect(w.runner.status('neighbour')).toMatchObject({ state: 'running', candles: 3, errors: 0 });
+      // Refused by the process, never killed by it.
       expect(pool.stats()[0]).toMatchObject({ generation: 1 });
     } finally {
       await pool.stop();
