@@ -87,6 +87,12 @@ describe('kline CSV upload routes', () => {
       csv: `${klineLines(0, 5).join('\n')}\n1717200000000,101.5,0.2\n`,
     });
     expect([wrong.status, wrong.json.error.code, wrong.json.error.details.line]).toEqual([400, 'MARKET_CSV_ROW_INVALID', 6]);
+    // A line of words among the rows was skipped as if it were a header: only the first line may be one.
+    const words = await call(admin, 'POST', `/history/uploads/${id}/chunks`, {
+      offset: 0,
+      csv: `${klineLines(0, 3).join('\n')}\nabc,def,1,1,1,1,1,1,1\n${klineLines(3, 2).join('\n')}\n`,
+    });
+    expect([words.status, words.json.error.code, words.json.error.details.line]).toEqual([400, 'MARKET_CSV_ROW_INVALID', 4]);
     expect(await stored('SOL-USDT')).toBe(0);
     expect((await call(admin, 'GET', `/history/uploads/${id}`)).json.upload.rows).toBe(0);
 

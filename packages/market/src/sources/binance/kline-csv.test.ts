@@ -16,10 +16,24 @@ describe('binance kline csv', () => {
   });
 
   it('kline csv - a bad row is MARKET_CSV_ROW_INVALID naming its line', () => {
-    for (const bad of ['1,2,3', `${T},x,1,1,1,1,1,1,1`, `${T + 1},1,1,1,1,1,1,1,1`, `${T},5,4,1,5,1,1,1,1`]) {
+    const words = `abc,${[100, 110, 95, 105, 2.5, T, 260, 42].join(',')}`;
+    for (const bad of [
+      '1,2,3',
+      // Words past the first line, or numbers that are no numbers, were skipped as headers.
+      words,
+      'open_time,open,high,low,close,volume,close_time,quote_volume,count',
+      `NaN,${[100, 110, 95, 105, 2.5, T, 260, 42].join(',')}`,
+      `${T},x,1,1,1,1,1,1,1`,
+      `${T + 1},1,1,1,1,1,1,1,1`,
+      `${T},5,4,1,5,1,1,1,1`,
+    ]) {
       expect(() => parseKlineLine(bad, 7, target), bad).toThrow(
         expect.objectContaining({ code: 'MARKET_CSV_ROW_INVALID', details: { line: 7 } }),
       );
     }
+    // On the first line too, a row with a number in it is no header.
+    expect(() => parseKlineLine(`NaN,${[100, 110, 95, 105, 2.5, T, 260, 42].join(',')}`, 1, target)).toThrow(
+      expect.objectContaining({ code: 'MARKET_CSV_ROW_INVALID', details: { line: 1 } }),
+    );
   });
 });

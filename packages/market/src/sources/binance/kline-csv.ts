@@ -1,7 +1,8 @@
 /**
  * @module Binance's kline CSV layout (data.binance.vision and `/api/v3/klines` rows): open time,
  * open, high, low, close, volume, close time, quote volume, trades, taker base volume, taker quote
- * volume, ignore — no header in the published files (one is skipped if present). Since 2025 the
+ * volume, ignore — no header in the published files (one is skipped if present, as the first line
+ * only: a line of words anywhere else is a bad row, never silently dropped). Since 2025 the
  * spot files carry times in microseconds; both units are read. The file name
  * `BTCUSDT-1h-2024-01.csv` gives the symbol and interval when the options do not.
  */
@@ -26,8 +27,12 @@ export function klineFileName(path: string): { symbol?: string; interval?: Candl
 const invalid = (line: number, why: string): MarketError =>
   new MarketError('MARKET_CSV_ROW_INVALID', `line ${line}: ${why}`, { details: { line } });
 
+/** A header: the file's first line, every field a word (`open_time,open,…`), none a number. */
+const isHeader = (line: string, lineNo: number): boolean =>
+  lineNo === 1 && line.split(',').every((field) => /^\s*[a-z_][\w ]*$/i.test(field));
+
 /**
- * One CSV line → a closed candle, or null for a header or blank line.
+ * One CSV line → a closed candle, or null for the header (the first line only) or a blank line.
  * @throws MarketError MARKET_CSV_ROW_INVALID naming the line
  */
 export function parseKlineLine(
@@ -36,7 +41,7 @@ export function parseKlineLine(
   target: { symbol: string; interval: CandleInterval; exchange: string },
 ): Candle | null {
   const line = text.trim();
-  if (line === '' || /^[a-z_ ]/i.test(line)) return null;
+  if (line === '' || isHeader(line, lineNo)) return null;
   const f = line.split(',');
   if (f.length < 9) throw invalid(lineNo, `expected at least 9 fields, got ${f.length}`);
   const n = f.map(Number);
