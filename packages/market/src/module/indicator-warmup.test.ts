@@ -99,6 +99,17 @@ describe('indicator reads - warm-up before the first point', () => {
     }
   });
 
+  it('budget - a read past the anonymous budget is refused unless the caller may read more', async () => {
+    // 5,000 points of MACD 1,000/1,000 read 13,000 candles; GraphQL passes no budget: anonymous.
+    const costly = { interval: '1m', name: 'macd', slow: 1000, signal: 1000, limit: 5000 } as never;
+    await expect(reads.indicator('BTC-USDT', costly)).rejects.toMatchObject({
+      code: 'MARKET_INDICATOR_TOO_COSTLY',
+      details: { bars: 13_000, maxBars: 5_500 },
+    });
+    const answered = await reads.indicator('BTC-USDT', costly, Number.POSITIVE_INFINITY);
+    expect(answered.points).toHaveLength(BARS);
+  });
+
   it('at the start of history there is nothing to warm up with: the first values stay null', async () => {
     const points = await values({ name: 'sma', period: 20, from: T0, limit: 25 });
     expect(points.slice(0, 19).every((p) => p.value === null)).toBe(true);

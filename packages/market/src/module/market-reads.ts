@@ -8,6 +8,7 @@ import type { SqlQueryable } from '@tickline/store';
 import { isLatest } from '../cache/market-read-cache.ts';
 import { MarketError } from '../port/errors.ts';
 import { listMarkets, queryCandles, queryTrades } from '../storage/queries.ts';
+import { ANONYMOUS_INDICATOR_MAX_BARS, checkIndicatorBudget } from './indicator-budget.ts';
 import { indicatorParams, indicatorPoints, warmupBars } from './indicator-points.ts';
 import type { CandlesQuerySchema, IndicatorQuerySchema, TradesQuerySchema } from './market-route-schemas.ts';
 import type { MarketView } from './market-view.ts';
@@ -44,9 +45,14 @@ export interface MarketReads {
     last: NonNullable<ReturnType<MarketView['latest']['get']>>['lastTrade'] | null;
     stats24h: NonNullable<ReturnType<MarketView['latest']['get']>>['stats24h'] | null;
   }>;
+  /**
+   * @param maxBars candles the request may read (limit plus warm-up); GraphQL and anyone else not
+   * telling a signed-in caller apart get the anonymous budget. @throws MARKET_INDICATOR_TOO_COSTLY
+   */
   indicator(
     symbol: string,
     query: z.output<typeof IndicatorQuerySchema>,
+    maxBars?: number,
   ): Promise<{
     symbol: string;
     name: string;
@@ -130,11 +136,12 @@ export function createMarketReads(view: MarketView, symbols: readonly string[]):
       const ticker = await view.ticker(symbol);
       return { symbol, last: ticker?.lastTrade ?? null, stats24h: ticker?.stats24h ?? null };
     },
-    async indicator(symbolInput, q) {
-      const symbol = await knownSymbol(symbolInput);
+    async indicator(symbolInput, q, maxBars = ANONYMOUS_INDICATOR_MAX_BARS) {
       const { name, interval, period, fast, slow, signal, stddev, ...range } = q;
-      const query = { symbol, interval, ...definedOnly(range) };
       const asked = { period, fast, slow, signal, stddev };
+      checkIndicatorBudget(name, range.limit, asked, maxBars);
+      const symbol = await knownSymbol(symbolInput);
+      const query = { symbol, interval, ...definedOnly(range) };
       const compute = async () => {
         const sql = candleReads(query);
         const candles = await queryCandles(sql, query);

@@ -5,7 +5,7 @@
  */
 import type { RequestAuth } from '@tickline/kernel';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { ANONYMOUS_INDICATOR_MAX_BARS, checkIndicatorBudget, indicatorBars } from './indicator-budget.ts';
+import { ANONYMOUS_INDICATOR_MAX_BARS, indicatorBars } from './indicator-budget.ts';
 import { registerMarketAdminRoutes } from './market-admin-routes.ts';
 import { createMarketReads } from './market-reads.ts';
 import { MARKET_TAGS as TAGS, type Input } from './route-input.ts';
@@ -152,10 +152,12 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
     async function indicatorRoute(request) {
       const query = request.query as Input<typeof IndicatorQuerySchema>;
       const { name, limit, ...params } = query;
-      // Bounded before any read; a signed-in caller is held by its tier's rate limit instead.
-      if (indicatorBars(name, limit, params) > ANONYMOUS_INDICATOR_MAX_BARS && !(await signedIn(request)))
-        checkIndicatorBudget(name, limit, params, ANONYMOUS_INDICATOR_MAX_BARS);
-      return reads.indicator(symbolOf(request), query);
+      // Bounded before any read (reads.indicator checks); a signed-in caller keeps the schema's
+      // bounds, held by its tier's rate limit. Credentials are only looked at past the budget.
+      const beyond = indicatorBars(name, limit, params) > ANONYMOUS_INDICATOR_MAX_BARS;
+      const maxBars =
+        beyond && (await signedIn(request)) ? Number.POSITIVE_INFINITY : ANONYMOUS_INDICATOR_MAX_BARS;
+      return reads.indicator(symbolOf(request), query, maxBars);
     },
   );
 
