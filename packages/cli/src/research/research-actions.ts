@@ -40,6 +40,8 @@ interface Run {
   status: string;
   progress: number;
   error: { code: string; message: string } | null;
+  /** The server's preflight estimate (absent from servers before it). */
+  estimate?: { summary: string } | null;
 }
 interface Detail {
   research: Run;
@@ -200,6 +202,7 @@ export async function runResearchCommand(
   const created = await call<{ research: Run }>('POST', '/research', requestBody(o));
   const id = created.research.id;
   io.err(`queued research ${id}\n`);
+  if (created.research.estimate) io.err(`estimate: ${created.research.estimate.summary}\n`);
   if (o.wait === false) {
     io.out(o.json ? `${JSON.stringify(created)}\n` : `${id}\n`);
     return 0;

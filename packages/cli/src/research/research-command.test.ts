@@ -63,6 +63,8 @@ describe('cli - research over a running server', () => {
         env,
       );
       expect(run.stderr).toContain('queued research');
+      // The server's preflight estimate, before any progress
+      expect(run.stderr).toMatch(/estimate: 2,400 bar-steps in 4 trials, ≈ .+ s, ≤ \d+ MB/);
       expect(run.stderr).toMatch(/research \[#+\] 100%/);
       expect(run.stdout).toMatch(/\(search\): succeeded/);
       expect(run.stdout).toMatch(/best of 4: /);
