@@ -17,12 +17,15 @@ const held = vi.hoisted(() => ({ ms: 0 }));
 vi.mock('isolated-vm', async (importOriginal) => {
   const original = (await importOriginal<{ default: typeof ivm }>()).default;
   const cpuTime = Object.getOwnPropertyDescriptor(original.Isolate.prototype, 'cpuTime')!.get!;
-  class HeldIsolate extends original.Isolate {
-    #reads = 0n;
-    override get cpuTime(): bigint {
-      return (cpuTime.call(this) as bigint) + BigInt(held.ms * 1_000_000) * this.#reads++;
-    }
-  }
+  class HeldIsolate extends original.Isolate {}
+  const reads = new WeakMap<object, bigint>();
+  Object.defineProperty(HeldIsolate.prototype, 'cpuTime', {
+    get(this: ivm.Isolate): bigint {
+      const n = reads.get(this) ?? 0n;
+      reads.set(this, n + 1n);
+      return (cpuTime.call(this) as bigint) + BigInt(held.ms * 1_000_000) * n;
+    },
+  });
   // The module's members are not enumerable: the rest of it is reached through the prototype.
   return {
     default: Object.create(original, { Isolate: { value: HeldIsolate, enumerable: true } }) as typeof ivm,
@@ -101,9 +104,11 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
     const isolate = new ivm.Isolate({ memoryLimit: 16 });
     try {
       const context = isolate.createContextSync();
-      const wait = context.evalSync<ivm.Reference>(
+      const wait = context.evalSync(
         '(ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)',
-        { reference: true },
+        {
+          reference: true,
+        },
       );
       const cpuTime = Object.getOwnPropertyDescriptor(
         Object.getPrototypeOf(Object.getPrototypeOf(isolate)),
