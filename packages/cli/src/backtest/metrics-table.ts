@@ -12,7 +12,7 @@ export function metricsRows(m: Metrics): Array<[string, string]> {
     ['starting capital', num(m.startingCapital)],
     ['final equity', num(m.finalEquity)],
     ['total return', pct(m.totalReturn)],
-    ['CAGR', pct(m.cagr)],
+    ['CAGR', m.cagr === null ? 'n/a (< 30 days)' : pct(m.cagr)],
     ['volatility', pct(m.volatility)],
     ['Sharpe', num(m.sharpe)],
     ['Sortino', num(m.sortino)],

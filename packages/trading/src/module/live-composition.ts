@@ -61,7 +61,13 @@ import type { LiveSettings } from './trading-settings.ts';
 export interface LiveCompositionDeps {
   settings: LiveSettings;
   /** The promotion gate (research-jobs/promotion-gate-service.ts): throws when a version may not go live. */
-  promotionGate?: (userId: string, tier: Tier, strategyId: string, version: number) => Promise<void>;
+  promotionGate?: (
+    userId: string,
+    tier: Tier,
+    strategyId: string,
+    version: number,
+    feeds: ReadonlyArray<{ symbol: string; interval: string }>,
+  ) => Promise<void>;
   eventLog: EventLog;
   publisher: Pick<Publisher, 'publish' | 'flush'>;
   sql: Sql;
@@ -444,8 +450,8 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     maxLive: async (userId) => settings.tiers[tierOf(userId)].maxLive,
     ...(deps.promotionGate
       ? {
-          promotionGate: (userId, strategyId, version) =>
-            deps.promotionGate!(userId, tierOf(userId), strategyId, version),
+          promotionGate: (userId, strategyId, version, feeds) =>
+            deps.promotionGate!(userId, tierOf(userId), strategyId, version, feeds),
         }
       : {}),
     settings: (userId) => engineSettings(userId),

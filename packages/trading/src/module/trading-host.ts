@@ -72,8 +72,8 @@ export function createTradingHost(deps: TradingHostDeps & ModuleBaseDeps<Trading
           soleProcess: deps.config?.eventlog?.engine === 'embedded',
           rpc: deps.rpc,
           redis: deps.redis,
-          promotionGate: (userId, tier, strategyId, version) =>
-            strategy.gate.assertMayGoLive(userId, tier, strategyId, version),
+          promotionGate: (userId, tier, strategyId, version, feeds) =>
+            strategy.gate.assertMayGoLive(userId, tier, strategyId, version, feeds),
           replay: { run, limits: (tier) => strategy.settings.tiers[tier] ?? strategy.settings.tiers.free },
           ...(box === undefined
             ? {}

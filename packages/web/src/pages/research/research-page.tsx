@@ -77,6 +77,11 @@ export function ResearchPage({ id }: { id: string }): ReactNode {
           {active ? ` ${pct(done)}` : ''}
           {r.error ? ` · ${r.error.code}: ${r.error.message}` : ''}
         </p>
+        {r.estimate ? (
+          <p className="muted" data-testid="research-estimate">
+            Estimated before it ran: {r.estimate.summary}
+          </p>
+        ) : null}
         {active ? (
           <progress
             className="progress-wide"
@@ -95,15 +100,16 @@ export function ResearchPage({ id }: { id: string }): ReactNode {
 }
 
 /**
- * A window's score, or a dash that says why there is none: Sharpe, Sortino and Calmar come from
- * daily returns, so a window of under two days (or without a loss, or a drawdown) has no value.
+ * A window's score, or a dash that says why there is none: Sharpe and Sortino come from per-bar
+ * returns (a window needs two bars and some variation, Sortino a losing bar), Calmar from a CAGR
+ * (30 days or more) and a drawdown.
  */
 function Score({ value }: { value: number | null }): ReactNode {
   if (value !== null) return fixed(value);
   return (
     <abbr
       className="muted"
-      title="No score: the objective is computed from daily returns, and this window has fewer than two days of them (or no loss or drawdown to divide by)."
+      title="No score: the window's returns do not vary, it has no loss or drawdown to divide by, or (Calmar) it spans under 30 days, too short for a CAGR."
     >
       n/a
     </abbr>

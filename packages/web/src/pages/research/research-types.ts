@@ -26,6 +26,8 @@ export interface ResearchRun {
   from: string;
   to: string;
   error: { code: string; message: string } | null;
+  /** The server's preflight estimate ("N bar-steps in K trials, ≈ T s, ≤ M MB"); null on older runs. */
+  estimate?: { summary: string; trials: number; barSteps: number; seconds: number; memoryMb: number } | null;
   createdAt: string;
 }
 

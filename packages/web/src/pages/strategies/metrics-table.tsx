@@ -8,7 +8,8 @@ const num = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : v
 const ROWS: ReadonlyArray<[string, (m: BacktestMetrics) => string]> = [
   ['Final equity', (m) => num(m.finalEquity)],
   ['Total return', (m) => pct(m.totalReturn)],
-  ['CAGR', (m) => pct(m.cagr)],
+  // A run under 30 days has no CAGR: compounding hours to a year would read −100 %.
+  ['CAGR', (m) => (m.cagr === null ? 'n/a (< 30 days)' : pct(m.cagr))],
   ['Volatility', (m) => pct(m.volatility)],
   ['Sharpe', (m) => num(m.sharpe)],
   ['Sortino', (m) => num(m.sortino)],
