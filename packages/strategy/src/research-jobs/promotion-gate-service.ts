@@ -6,7 +6,14 @@
  */
 import { TicklineError, uuidv7, type Clock, type Logger } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
-import { evaluateGate, type GateThresholds, type GateVerdict } from '../research/promotion-gate.ts';
+import {
+  evaluateGate,
+  type GateFeed,
+  feedsText,
+  type GateThresholds,
+  type GateVerdict,
+  reportsOnFeeds,
+} from '../research/promotion-gate.ts';
 import type { ResearchRepository } from './research-repository.ts';
 
 export interface GateOverride {
@@ -41,36 +48,80 @@ export class PromotionGate {
   }
 
   async #overrides(strategyId: string, version: number): Promise<GateOverride[]> {
-    const { rows } = await this.#o.sql.query<{ id: string; admin_id: string; reason: string; created_at: string | Date }>(
+    const { rows } = await this.#o.sql.query<{
+      id: string;
+      admin_id: string;
+      reason: string;
+      created_at: string | Date;
+    }>(
       `select id, admin_id, reason, created_at from promotion_overrides
        where strategy_id = $1 and version = $2 order by created_at desc limit 20`,
       [strategyId, version],
     );
-    return rows.map((r) => ({ id: r.id, adminId: r.admin_id, reason: r.reason, createdAt: new Date(r.created_at).toISOString() }));
+    return rows.map((r) => ({
+      id: r.id,
+      adminId: r.admin_id,
+      reason: r.reason,
+      createdAt: new Date(r.created_at).toISOString(),
+    }));
   }
 
-  async status(userId: string, tier: string, strategyId: string, version: number): Promise<GateStatus> {
+  /**
+   * The verdict on a version; with `feeds`, on that version for a run reading them (only reports
+   * that researched every one of them count).
+   */
+  async status(
+    userId: string,
+    tier: string,
+    strategyId: string,
+    version: number,
+    feeds?: readonly GateFeed[],
+  ): Promise<GateStatus> {
     const t = this.#o.thresholds;
-    const reports = await this.#o.research.reportsOfVersion(userId, strategyId, version);
-    const verdict = evaluateGate(reports, t);
+    const all = await this.#o.research.reportsOfVersion(userId, strategyId, version);
+    const verdict = evaluateGate(feeds === undefined ? all : reportsOnFeeds(all, feeds), t);
     const overrides = await this.#overrides(strategyId, version);
     const required = (t.requiredTiers as readonly string[]).includes(tier);
-    return { ...verdict, required, thresholds: t, overrides, allowed: !required || verdict.passed || overrides.length > 0 };
+    return {
+      ...verdict,
+      required,
+      thresholds: t,
+      overrides,
+      allowed: !required || verdict.passed || overrides.length > 0,
+    };
   }
 
-  /** STRATEGY_GATE_REFUSED unless the version may run live (see {@link GateStatus.allowed}). */
-  async assertMayGoLive(userId: string, tier: string, strategyId: string, version: number): Promise<void> {
-    const s = await this.status(userId, tier, strategyId, version);
+  /**
+   * STRATEGY_GATE_REFUSED unless the version may run live on `feeds` (see
+   * {@link GateStatus.allowed}): the failed checks, each with its figure and limit.
+   */
+  async assertMayGoLive(
+    userId: string,
+    tier: string,
+    strategyId: string,
+    version: number,
+    feeds: readonly GateFeed[],
+  ): Promise<void> {
+    const s = await this.status(userId, tier, strategyId, version, feeds);
     if (s.allowed) return;
+    const failed = s.checks.filter((c) => !c.passed);
+    const figures = failed
+      .map((c) => `${c.name} ${c.value === null ? 'no report' : String(c.value)} (limit ${String(c.limit)})`)
+      .join(', ');
     throw new TicklineError(
       'STRATEGY_GATE_REFUSED',
-      `version ${version} has no research report that passed the promotion gate`,
-      { details: { strategyId, version, failed: s.checks.filter((c) => !c.passed) } },
+      `version ${version} has no research report on ${feedsText(feeds)} that passed the promotion gate: ${figures}`,
+      { details: { strategyId, version, feeds, failed } },
     );
   }
 
   /** Records an admin's override of the gate for one version (the audit record). */
-  async override(adminId: string, strategyId: string, version: number, reason: string): Promise<GateOverride> {
+  async override(
+    adminId: string,
+    strategyId: string,
+    version: number,
+    reason: string,
+  ): Promise<GateOverride> {
     const id = uuidv7();
     const now = new Date(this.#o.clock.now());
     const { rowCount } = await this.#o.sql.query(
@@ -79,8 +130,12 @@ export class PromotionGate {
          (select 1 from strategy_versions where strategy_id = $2 and version = $3)`,
       [id, strategyId, version, adminId, reason, now],
     );
-    if (!rowCount) throw new TicklineError('STRATEGY_NOT_FOUND', `no strategy ${strategyId} version ${version}`);
-    this.#o.logger.warn({ adminId, strategyId, version, reason, overrideId: id }, 'promotion gate overridden');
+    if (!rowCount)
+      throw new TicklineError('STRATEGY_NOT_FOUND', `no strategy ${strategyId} version ${version}`);
+    this.#o.logger.warn(
+      { adminId, strategyId, version, reason, overrideId: id },
+      'promotion gate overridden',
+    );
     return { id, adminId, reason, createdAt: now.toISOString() };
   }
 }

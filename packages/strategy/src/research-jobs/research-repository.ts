@@ -159,9 +159,17 @@ export class ResearchRepository {
     userId: string,
     strategyId: string,
     version: number,
-  ): Promise<Array<{ id: string; kind: ResearchKind; finishedAt: Date; report: ResearchReport }>> {
+  ): Promise<
+    Array<{
+      id: string;
+      kind: ResearchKind;
+      finishedAt: Date;
+      report: ResearchReport;
+      feeds: Array<{ symbol: string; interval: string }>;
+    }>
+  > {
     const { rows } = await this.#sql.query<Row>(
-      `select id, kind, finished_at, report from research_runs
+      `select id, kind, finished_at, report, request->'feeds' as feeds from research_runs
        where user_id = $1 and strategy_id = $2 and version = $3 and status = 'succeeded'
        order by finished_at desc limit 50`,
       [userId, strategyId, version],
@@ -171,6 +179,11 @@ export class ResearchRepository {
       kind: r.kind as ResearchKind,
       finishedAt: date(r.finished_at)!,
       report: (typeof r.report === 'string' ? JSON.parse(r.report) : r.report) as ResearchReport,
+      // The feeds it researched: the promotion gate's verdict is per feed.
+      feeds: ((typeof r.feeds === 'string' ? JSON.parse(r.feeds) : r.feeds) ?? []) as Array<{
+        symbol: string;
+        interval: string;
+      }>,
     }));
   }
 

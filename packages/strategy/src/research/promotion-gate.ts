@@ -2,7 +2,9 @@
  * @module The promotion gate: the verdict on whether a strategy version may run live, from the
  * research reports on that version. It passes when the newest look-ahead report is clean and the
  * newest walk-forward report clears every threshold (out-of-sample Sharpe floor, deflated
- * Sharpe floor, PBO ceiling). Pure: the caller reads the reports and the thresholds.
+ * Sharpe floor, PBO ceiling). A verdict is per version and feed: a report counts for a live run
+ * only when it researched every feed the run reads (a pass on ETH-USDT 1h is not a pass on
+ * BTC-USDT 1m). Pure: the caller reads the reports and the thresholds.
  */
 import { z } from 'zod';
 import type { ResearchKind, ResearchReport } from './research-report.ts';
@@ -12,8 +14,13 @@ export const GateThresholdsSchema = z
     requiredTiers: z
       .array(z.enum(['free', 'premium', 'enterprise']))
       .default([])
-      .describe('Tiers whose users may enable a live run only after the gate passed (admins may override per version).'),
-    requireLookahead: z.boolean().default(true).describe('A clean look-ahead report on the version is needed.'),
+      .describe(
+        'Tiers whose users may enable a live run only after the gate passed (admins may override per version).',
+      ),
+    requireLookahead: z
+      .boolean()
+      .default(true)
+      .describe('A clean look-ahead report on the version is needed.'),
     minOutOfSampleBarSharpe: z
       .number()
       .default(0)
@@ -48,11 +55,33 @@ export interface GateVerdict {
   checks: GateCheck[];
 }
 
+/** A market series a report researched or a live run reads. */
+export interface GateFeed {
+  symbol: string;
+  interval: string;
+}
+
 export interface StoredReport {
   id: string;
   kind: ResearchKind;
   report: ResearchReport;
+  /** The feeds it researched (absent: unknown, which counts for no feed). */
+  feeds?: readonly GateFeed[];
 }
+
+/** The reports (newest first) that researched every one of `feeds`. */
+export function reportsOnFeeds<R extends StoredReport>(
+  reports: readonly R[],
+  feeds: readonly GateFeed[],
+): R[] {
+  return reports.filter((r) =>
+    feeds.every((f) => r.feeds?.some((x) => x.symbol === f.symbol && x.interval === f.interval) === true),
+  );
+}
+
+/** `BTC-USDT 1m, ETH-USDT 1h`: feeds as a person reads them. */
+export const feedsText = (feeds: readonly GateFeed[]): string =>
+  feeds.map((f) => `${f.symbol} ${f.interval}`).join(', ');
 
 /** The verdict over `reports` (newest first) of one version. */
 export function evaluateGate(reports: readonly StoredReport[], t: GateThresholds): GateVerdict {
@@ -60,12 +89,24 @@ export function evaluateGate(reports: readonly StoredReport[], t: GateThresholds
   if (t.requireLookahead) {
     const look = reports.find((r) => r.kind === 'lookahead');
     const ok = look?.report.kind === 'lookahead' ? look.report.lookahead.ok : null;
-    checks.push({ name: 'lookahead', passed: ok === true, value: ok, limit: true, researchId: look?.id ?? null });
+    checks.push({
+      name: 'lookahead',
+      passed: ok === true,
+      value: ok,
+      limit: true,
+      researchId: look?.id ?? null,
+    });
   }
   const wf = reports.find((r) => r.kind === 'walk-forward');
   const report = wf?.report.kind === 'walk-forward' ? wf.report : undefined;
   const id = wf?.id ?? null;
-  checks.push({ name: 'walkForward', passed: report !== undefined, value: report !== undefined, limit: true, researchId: id });
+  checks.push({
+    name: 'walkForward',
+    passed: report !== undefined,
+    value: report !== undefined,
+    limit: true,
+    researchId: id,
+  });
   const oos = report?.walkForward.outOfSampleBarSharpe ?? null;
   checks.push({
     name: 'outOfSampleSharpe',
@@ -75,9 +116,21 @@ export function evaluateGate(reports: readonly StoredReport[], t: GateThresholds
     researchId: id,
   });
   const dsr = report?.overfitting.deflatedSharpe.value ?? null;
-  checks.push({ name: 'deflatedSharpe', passed: dsr !== null && dsr >= t.minDeflatedSharpe, value: dsr, limit: t.minDeflatedSharpe, researchId: id });
+  checks.push({
+    name: 'deflatedSharpe',
+    passed: dsr !== null && dsr >= t.minDeflatedSharpe,
+    value: dsr,
+    limit: t.minDeflatedSharpe,
+    researchId: id,
+  });
   // A grid of one set has no PBO: nothing was chosen, so nothing can be overfit by the choice.
   const pbo = report === undefined ? null : (report.overfitting.pbo?.value ?? 0);
-  checks.push({ name: 'pbo', passed: pbo !== null && pbo <= t.maxPbo, value: pbo, limit: t.maxPbo, researchId: id });
+  checks.push({
+    name: 'pbo',
+    passed: pbo !== null && pbo <= t.maxPbo,
+    value: pbo,
+    limit: t.maxPbo,
+    researchId: id,
+  });
   return { passed: checks.every((c) => c.passed), checks };
 }

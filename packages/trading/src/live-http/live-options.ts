@@ -45,8 +45,16 @@ export interface LiveRoutesOptions {
   enableGate?: Partial<EnableGateLimits>;
   /** Live runs at once the user's tier allows. */
   maxLive: (userId: string) => Promise<number>;
-  /** Throws STRATEGY_GATE_REFUSED when the version may not run live yet (the promotion gate). */
-  promotionGate?: (userId: string, strategyId: string, version: number) => Promise<void>;
+  /**
+   * Throws STRATEGY_GATE_REFUSED when the version may not run live on `feeds` yet (the promotion
+   * gate: its verdict is per version and feed). Not asked for an admin's own runs.
+   */
+  promotionGate?: (
+    userId: string,
+    strategyId: string,
+    version: number,
+    feeds: ReadonlyArray<{ symbol: string; interval: string }>,
+  ) => Promise<void>;
   /** Engine settings of live runs (fees and slippage of the paper venue). */
   settings: (userId: string) => EngineSettings;
   /** Tradable symbols. */

@@ -23,50 +23,115 @@ describe('promotion gate before a live run', () => {
       candles: waveCandles('BTC-USDT', 600),
       tiers: { free: { maxStrategies: 10, backtestsPerDay: 100 } },
       settings: {
-        gate: { requiredTiers: ['free'], requireLookahead: true, minOutOfSampleBarSharpe: -1, minDeflatedSharpe: 0, maxPbo: 1 },
+        gate: {
+          requiredTiers: ['free'],
+          requireLookahead: true,
+          minOutOfSampleBarSharpe: -1,
+          minDeflatedSharpe: 0,
+          maxPbo: 1,
+        },
       },
     });
     user = await t.user();
     await t.append([
       accounts.create(AccountSnapshotGenerated, {
         subject: user.userId,
-        data: { accountId: user.userId, tier: 'free', currency: 'USD', cash: '10000.00', positions: [], generatedAt: new Date().toISOString() },
+        data: {
+          accountId: user.userId,
+          tier: 'free',
+          currency: 'USD',
+          cash: '10000.00',
+          positions: [],
+          generatedAt: new Date().toISOString(),
+        },
       }),
     ]);
-    await until(async () => (await call('GET', '/portfolios')).json().portfolios.length === 1, 'portfolio opened');
+    await until(
+      async () => (await call('GET', '/portfolios')).json().portfolios.length === 1,
+      'portfolio opened',
+    );
   }, 120_000);
   afterAll(async () => t?.close());
 
   const strategy = async (): Promise<string> =>
-    (await call('POST', '/strategies', { name: `s${Math.random()}`, source: SMA_CROSS_SOURCE })).json().strategy.id;
-  const enable = (strategyId: string) =>
-    call('POST', '/live-strategies', { strategyId, version: 1, portfolioId: user.userId, feeds: [{ symbol: 'BTC-USDT', interval: '1m' }], warmupBars: 0 });
+    (await call('POST', '/strategies', { name: `s${Math.random()}`, source: SMA_CROSS_SOURCE })).json()
+      .strategy.id;
+  const enable = (strategyId: string, interval = '1m') =>
+    call('POST', '/live-strategies', {
+      strategyId,
+      version: 1,
+      portfolioId: user.userId,
+      feeds: [{ symbol: 'BTC-USDT', interval }],
+      warmupBars: 0,
+    });
   const research = async (body: object): Promise<void> => {
     const id = (await call('POST', '/research', body)).json().research.id as string;
-    await until(async () => (await call('GET', `/research/${id}`)).json().research.status === 'succeeded', { what: `research ${id}`, timeoutMs: 120_000 });
+    await until(async () => (await call('GET', `/research/${id}`)).json().research.status === 'succeeded', {
+      what: `research ${id}`,
+      timeoutMs: 120_000,
+    });
   };
 
-  it('refuses live until a look-ahead and a walk-forward pass, then enables it', { timeout: 180_000 }, async () => {
-    const strategyId = await strategy();
-    const refused = await enable(strategyId);
-    expect([refused.statusCode, refused.json().error.code]).toEqual([403, 'STRATEGY_GATE_REFUSED']);
-    expect((await call('GET', `/strategies/${strategyId}/versions/1/gate`)).json().gate).toMatchObject({ required: true, passed: false, allowed: false });
+  it(
+    'refuses live until a look-ahead and a walk-forward pass, then enables it',
+    { timeout: 180_000 },
+    async () => {
+      const strategyId = await strategy();
+      const refused = await enable(strategyId);
+      expect([refused.statusCode, refused.json().error.code]).toEqual([403, 'STRATEGY_GATE_REFUSED']);
+      expect((await call('GET', `/strategies/${strategyId}/versions/1/gate`)).json().gate).toMatchObject({
+        required: true,
+        passed: false,
+        allowed: false,
+      });
 
-    const common = { strategyId, feeds: [{ symbol: 'BTC-USDT', interval: '1h' }], from: T0, to: T0 + 600 * HOUR };
-    await research({ ...common, kind: 'lookahead', points: 4 });
-    await research({ ...common, kind: 'walk-forward', grid: { fast: [5, 10], slow: [30, 40] }, inSampleBars: 300, outSampleBars: 100 });
-    const gate = (await call('GET', `/strategies/${strategyId}/versions/1/gate`)).json().gate;
-    expect(gate).toMatchObject({ required: true, passed: true, allowed: true });
-    expect(gate.checks.find((c: { name: string }) => c.name === 'deflatedSharpe').value).toEqual(expect.any(Number));
-    expect((await enable(strategyId)).statusCode).toBe(201);
-  });
+      const common = {
+        strategyId,
+        feeds: [{ symbol: 'BTC-USDT', interval: '1h' }],
+        from: T0,
+        to: T0 + 600 * HOUR,
+      };
+      await research({ ...common, kind: 'lookahead', points: 4 });
+      await research({
+        ...common,
+        kind: 'walk-forward',
+        grid: { fast: [5, 10], slow: [30, 40] },
+        inSampleBars: 300,
+        outSampleBars: 100,
+      });
+      const gate = (await call('GET', `/strategies/${strategyId}/versions/1/gate`)).json().gate;
+      expect(gate).toMatchObject({ required: true, passed: true, allowed: true });
+      expect(gate.checks.find((c: { name: string }) => c.name === 'deflatedSharpe').value).toEqual(
+        expect.any(Number),
+      );
+      // The verdict is per feed: research on BTC-USDT 1h is no pass for a run on BTC-USDT 1m.
+      const elsewhere = (await enable(strategyId, '1m')).json().error;
+      expect(elsewhere).toMatchObject({
+        code: 'STRATEGY_GATE_REFUSED',
+        message: expect.stringContaining(
+          'no research report on BTC-USDT 1m that passed the promotion gate: lookahead no report (limit true)',
+        ),
+        details: {
+          feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
+          failed: expect.arrayContaining([expect.objectContaining({ name: 'walkForward', value: false })]),
+        },
+      });
+      expect((await enable(strategyId, '1h')).statusCode).toBe(201);
+    },
+  );
 
   it('an admin override is recorded and lets a version through; a user cannot override', async () => {
     const strategyId = await strategy();
-    const denied = await call('POST', `/strategies/${strategyId}/versions/1/gate/overrides`, { reason: 'manual review passed' });
+    const denied = await call('POST', `/strategies/${strategyId}/versions/1/gate/overrides`, {
+      reason: 'manual review passed',
+    });
     expect([denied.statusCode, denied.json().error.code]).toEqual([403, 'AUTH_FORBIDDEN']);
     await t.host.gate.override(user.userId, strategyId, 1, 'reviewed by hand in the test');
     const gate = (await call('GET', `/strategies/${strategyId}/versions/1/gate`)).json().gate;
-    expect(gate).toMatchObject({ passed: false, allowed: true, overrides: [expect.objectContaining({ reason: 'reviewed by hand in the test' })] });
+    expect(gate).toMatchObject({
+      passed: false,
+      allowed: true,
+      overrides: [expect.objectContaining({ reason: 'reviewed by hand in the test' })],
+    });
   });
 });
