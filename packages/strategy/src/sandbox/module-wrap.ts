@@ -13,12 +13,23 @@
  * `export { a as default }` assigns `a` at the end. Imports were refused before (no loader);
  * top-level `await` is refused here: a thenable that never settles left the evaluation pending
  * forever, and what awaits runs in isolated-vm's microtask checkpoint after the call's timeout.
+ * `import(x)` becomes a call that throws STRATEGY_FORBIDDEN_API where it is made, as `process` and
+ * `require` do: V8's own answer was a rejected promise, which `import(x).catch(() => {})` turned
+ * into a backtest that passed silently.
  */
 import { parse, type Node } from 'acorn';
 import { TicklineError } from '@tickline/kernel';
 
 /** The name the wrapper keeps the default export under (a module that declares it fails to compile). */
 const DEFAULT = '__ticklineDefault';
+/** The function `import(…)` calls become (a module that declares it at its top fails to compile). */
+const IMPORT = '__ticklineImport';
+/**
+ * Defined first in the wrapper, with the realm's `Error` as it was before the module ran. It throws
+ * where it is called, and also makes V8's own refusal (a promise rejected with "Not supported"),
+ * left unhandled: a `try` around the call cannot hide it, the run still fails as it did before.
+ */
+const IMPORT_FUNCTION = `const ${IMPORT} = ((E) => function () { import('tickline:forbidden'); throw Object.assign(new E('import() is not available to strategies'), { code: 'STRATEGY_FORBIDDEN_API', details: { api: 'import()' } }); })(Error);`;
 
 /**
  * HTML-like comments exist in scripts, not modules: as a script, `<!--` hides the rest of its line,
@@ -41,6 +52,22 @@ const isNode = (v: unknown): v is AnyNode =>
   typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
 
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+
+/** The edits turning each `import(` of the module into a call of {@link IMPORT}. */
+function dynamicImports(root: AnyNode): Array<[number, number, string]> {
+  const edits: Array<[number, number, string]> = [];
+  const stack: AnyNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'ImportExpression')
+      edits.push([node.start, (node.source as AnyNode).start, `${IMPORT}(`]);
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) for (const v of value) if (isNode(v)) stack.push(v);
+      if (isNode(value)) stack.push(value);
+    }
+  }
+  return edits;
+}
 
 /**
  * What a module may use and a function may not keep: `await` (or `for await`) outside every
@@ -87,7 +114,7 @@ export function wrapModule(code: string): WrappedModule {
   const refused = moduleOnly(program);
   if (refused !== undefined) throw refused;
   // Edits as [start, end, text], applied from the end so earlier offsets hold.
-  const edits: Array<[number, number, string]> = [];
+  const edits: Array<[number, number, string]> = dynamicImports(program);
   const tail: string[] = [];
   for (const statement of program.body as AnyNode[]) {
     switch (statement.type) {
@@ -134,7 +161,7 @@ export function wrapModule(code: string): WrappedModule {
   for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0] || b[1] - a[1]))
     body = body.slice(0, start) + text + body.slice(end);
   return {
-    script: `(function () { 'use strict'; let ${DEFAULT};\n${body}\n;${tail.join(' ')} return ${DEFAULT}; })`,
+    script: `(function () { 'use strict'; let ${DEFAULT}; ${IMPORT_FUNCTION}\n${body}\n;${tail.join(' ')} return ${DEFAULT}; })`,
     lineOffset: 1,
   };
 }

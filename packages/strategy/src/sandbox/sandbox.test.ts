@@ -69,6 +69,12 @@ const ABUSE: Array<[name: string, code: string, expected: string]> = [
   ['static import', strategy('', "import fs from 'node:fs';"), 'STRATEGY_FORBIDDEN_API'],
   ['import() at the top level', strategy('', "import('node:fs');"), 'STRATEGY_FORBIDDEN_API'],
   ['import() in onCandle', strategy("import('node:fs');"), 'STRATEGY_FORBIDDEN_API'],
+  // A rejected promise the strategy handled itself once passed silently.
+  [
+    'import() caught in onCandle',
+    strategy("import('node:fs').catch(() => {}).then(() => {}, () => {});"),
+    'STRATEGY_FORBIDDEN_API',
+  ],
   [
     'import() in init',
     "export default defineStrategy({ init() { import('node:fs'); return {}; }, onCandle() {} });",
