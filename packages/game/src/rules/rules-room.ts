@@ -98,6 +98,8 @@ export class RulesRoom {
   #state: State;
   #queue: RoomInput[] = [];
   #tick = 0;
+  /** The clock read once per step: every handler of a tick sees the same time. */
+  #nowMs = 0;
   #failures = 0;
   #closed: { code: string; message: string } | undefined;
   #pending: PendingEvent[] = [];
@@ -116,8 +118,9 @@ export class RulesRoom {
       clock: this.#clock,
       lastSeq: options.lastEventSeq ?? 0,
     });
+    this.#nowMs = this.#clock.now();
     // init runs outside the tick guard: a game that cannot even start is a load error, not a room's.
-    const room = this.game.init(this.#context(0));
+    const room = this.game.init(this.#context(0, 0));
     this.#state = { room, entities: new Map() };
     const problem = valuesProblem(this.game.state.room, room);
     if (problem !== undefined) throw new RangeError(`${this.game.name}.init returned an invalid room: ${problem}`);
@@ -167,17 +170,18 @@ export class RulesRoom {
   /** Advances one tick: applies the queued inputs, then the game's `tick`, then computes the frame. */
   step(): RoomStepResult {
     const tick = ++this.#tick;
+    this.#nowMs = this.#clock.now();
     const result: RoomStepResult = { tick, acks: [], rejections: [], events: [], frame: undefined, closed: undefined };
     const queue = this.#queue;
     this.#queue = [];
-    const ctx = this.#context(tick);
     for (const input of queue) {
       if (this.#closed) {
         result.rejections.push({ playerId: input.playerId, seq: input.seq, reason: RejectReason.RoomClosed });
         continue;
       }
-      this.#apply(input, ctx, result);
+      this.#apply(input, this.#context(tick, input.seq), result);
     }
+    const ctx = this.#context(tick, 0);
     const tickHook = this.game.tick?.bind(this.game);
     if (tickHook && !this.#closed) this.#run('tick', '', ctx, (s, c) => void tickHook(s, c));
     if (!this.#closed) {
@@ -288,8 +292,9 @@ export class RulesRoom {
     }
     this.#failures = 0;
     if (decision && !decision.accepted) {
-      this.#random.state = randomBefore;
       this.#pending.length = eventsBefore;
+      if (decision.keep) this.#state = draft;
+      else this.#random.state = randomBefore;
       return decision;
     }
     this.#state = draft;
@@ -333,12 +338,14 @@ export class RulesRoom {
     this.#playersView = Object.freeze(this.#players.slice());
   }
 
-  #context(tick: number): RulesContext {
+  #context(tick: number, seq: number): RulesContext {
     const pending = (): PendingEvent[] => this.#pending;
     const players = (): readonly string[] => this.#playersView;
     return {
+      roomId: this.roomId,
       tick,
-      nowMs: this.#clock.now(),
+      seq,
+      nowMs: this.#nowMs,
       get players() {
         return players();
       },

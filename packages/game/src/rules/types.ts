@@ -30,8 +30,12 @@ export type CommandSpecs = Readonly<Record<string, Fields>>;
 
 /** What handlers get besides the state: the tick, its clock and randomness, and a way to emit events. */
 export interface RulesContext {
+  /** The room the handler runs in (events name it; the game decides nothing by it). */
+  readonly roomId: string;
   /** The room's tick being computed. */
   readonly tick: number;
+  /** The sequence number of the join, leave or command being handled (0 in `init` and `tick`). */
+  readonly seq: number;
   /** The tick's time, ms since the epoch (from the engine's clock; the same for every handler of a tick). */
   readonly nowMs: number;
   /** The room's players, in join order. */
@@ -46,14 +50,21 @@ export interface RulesContext {
 }
 
 /** A handler's verdict on a join or a command. */
-export type Decision = { readonly accepted: true } | { readonly accepted: false; readonly reason: string };
+export type Decision =
+  | { readonly accepted: true }
+  | { readonly accepted: false; readonly reason: string; readonly keep?: boolean };
 
 /** The command is applied: the handler's changes to the state and its events are kept. */
 export const accept = (): Decision => ACCEPTED;
 const ACCEPTED: Decision = Object.freeze({ accepted: true });
 
-/** The command is refused with one of the game's `reasons`: its changes and events are dropped. */
-export const reject = (reason: string): Decision => ({ accepted: false, reason });
+/**
+ * The command is refused with one of the game's `reasons`: its changes and events are dropped —
+ * unless `keep`, for bookkeeping that must count refused commands too (a rate window): then its
+ * changes stay (its events are still dropped).
+ */
+export const reject = (reason: string, options: { keep?: boolean } = {}): Decision =>
+  options.keep ? { accepted: false, reason, keep: true } : { accepted: false, reason };
 
 /**
  * Spatial games opt into the engine's interest management: each entity's position is read from
