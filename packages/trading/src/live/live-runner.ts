@@ -382,6 +382,8 @@ export class LiveRunner {
   async #resumesByItself(id: string): Promise<boolean> {
     const run = this.#runs.get(id);
     if (run?.status.state !== 'paused' || run.status.pause?.code !== 'STRATEGY_CPU_LIMIT') return false;
+    // Its process no longer holds it (the members changed meanwhile): it stays paused for its owner.
+    if (this.#o.owns !== undefined && !this.#o.owns(id)) return false;
     return !isKillSwitchEngaged(await this.#o.risk.killSwitch(run.spec.portfolioId));
   }
 
