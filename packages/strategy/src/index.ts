@@ -73,6 +73,8 @@ export { StrategyApiErrorCodes } from './module/strategy-api-errors.ts';
 export { BacktestProgress, BacktestCompleted, STRATEGY_EVENTS } from './module/strategy-events.ts';
 export { strategyDelivery, STRATEGY_DELIVERY_CONSUMER } from './module/strategy-delivery.ts';
 export { BacktestQueue, downsampleEquity } from './module/backtest-queue.ts';
+export { createReplayMeter } from './module/version-replays.ts';
+export type { ReplayMeter, ReplayOwner } from './module/version-replays.ts';
 export { loadFeed, assertKnownSymbol, hasCandles, storeClosedCandles } from './module/candle-feed.ts';
 export { strategyRoutes, STRATEGY_SCOPES, drawdownOf } from './http/strategy-routes.ts';
 export { createStrategyActions, SaveVersionBody, QueueBacktestBody } from './http/strategy-actions.ts';

@@ -14,7 +14,8 @@ import type { BacktestRequest } from '../module/backtest-queue.ts';
 import type { StrategyHost } from '../module/strategy-host.ts';
 import { backtestSettingsSchema, resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import type { RunRecord, VersionInfo } from '../versions/strategy-repository.ts';
-import { DAY_MS, Id, Instant, Language, Source } from './route-shapes.ts';
+import { backtestQuotaError, quotaDay } from './backtest-quota.ts';
+import { Id, Instant, Language, Source } from './route-shapes.ts';
 import { assertFeedData, rangeOf, sandboxWithinTier, SandboxRequest } from './run-checks.ts';
 
 /** `POST /strategies/{id}/versions`. */
@@ -153,12 +154,15 @@ export function createStrategyActions(host: StrategyHost) {
         to,
         ...(body.exchange ? { exchange: body.exchange } : {}),
       };
-      const extra = (body.feeds ?? []).map((f) => ({ ...f, interval: f.interval as BacktestRequest['interval'] }));
+      const extra = (body.feeds ?? []).map((f) => ({
+        ...f,
+        interval: f.interval as BacktestRequest['interval'],
+      }));
       // The same history the run will read (the replica when configured), every feed of it.
       await assertFeedData(host, feedQuery);
       for (const f of extra) await assertFeedData(host, { ...f, from, to });
       const now = host.clock.now();
-      const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
+      const dayStart = quotaDay(now).start;
       const request: BacktestRequest = {
         ...feedQuery,
         ...(extra.length > 0 ? { feeds: extra } : {}),
@@ -184,26 +188,17 @@ export function createStrategyActions(host: StrategyHost) {
           concurrent: limits.concurrentJobs,
         },
       );
-      if ('exceeded' in created && created.exceeded === 'perDay') {
-        retryAfter?.(Math.ceil((dayStart + DAY_MS - now) / 1000));
-        throw new TicklineError(
-          'STRATEGY_QUOTA_BACKTESTS',
-          `the ${principal.tier} tier runs ${principal.limits.backtestsPerDay} backtests per day`,
+      if ('exceeded' in created)
+        throw backtestQuotaError(
+          created,
           {
-            details: {
-              limit: principal.limits.backtestsPerDay,
-              resetAt: new Date(dayStart + DAY_MS).toISOString(),
-            },
+            tier: principal.tier,
+            perDay: principal.limits.backtestsPerDay,
+            concurrent: limits.concurrentJobs,
           },
+          now,
+          retryAfter,
         );
-      }
-      if ('exceeded' in created) {
-        throw new TicklineError(
-          'STRATEGY_QUOTA_CONCURRENT',
-          `the ${principal.tier} tier allows ${limits.concurrentJobs} backtests at once`,
-          { details: { limit: limits.concurrentJobs, active: created.active } },
-        );
-      }
       queue.enqueue(created.run);
       return created.run;
     },

@@ -126,6 +126,8 @@ export class BacktestQueue implements Service {
       await repository.failRun(r.id, error, new Date(clock.now()));
       this.#announce(await repository.getRun(r.user_id, r.id), 'failed', null, error);
     }
+    // Replays of versions (version-replays.ts) count as running backtests: these were interrupted.
+    await repository.failRunningReplays(new Date(clock.now()));
     const { rows } = await sql.query<{ id: string; user_id: string }>(
       `select id, user_id from backtest_runs where status = 'queued' order by created_at, id`,
     );

@@ -108,4 +108,25 @@ describe('strategy processes', () => {
       bars: 200,
     });
   }, 60_000);
+
+  it('a replay stopped at its CPU limit is a strike, a backtest is not: three replays suspend the tenant', async () => {
+    const code = 'export default defineStrategy({ onCandle() { for (;;) {} } });';
+    const feeds = [randomWalkFeed('BTC-USDT', '1m', 60_000, 200, 1)];
+    const short = { memoryMb: 64, cpuMs: 300 };
+    const cpuLimit = { code: 'STRATEGY_CPU_LIMIT' };
+    for (let i = 0; i < 3; i++)
+      await expect(processes.run({ code, feeds, settings }, short, 'looping')).rejects.toMatchObject(
+        cpuLimit,
+      );
+    await expect(processes.run({ code: js, feeds, settings }, LIMITS, 'looping')).resolves.toMatchObject({
+      bars: 200,
+    });
+    for (let i = 0; i < 3; i++)
+      await expect(processes.replay({ code, feeds, settings }, short, 'replayer')).rejects.toMatchObject(
+        cpuLimit,
+      );
+    await expect(processes.replay({ code: js, feeds, settings }, LIMITS, 'replayer')).rejects.toMatchObject({
+      code: 'SANDBOX_SUSPENDED',
+    });
+  }, 120_000);
 });

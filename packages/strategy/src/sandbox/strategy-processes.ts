@@ -153,6 +153,28 @@ export class StrategyProcesses implements Service {
     limits: Partial<SandboxLimits> = {},
     tenant?: string,
   ): Promise<EngineRunResult> {
+    return this.#run(options, limits, tenant, []);
+  }
+
+  /**
+   * A replay of a version for a caller waiting on it (a live run's parity report), as {@link run},
+   * except that stopping at its CPU limit is a strike: a caller can ask for a replay again and
+   * again, and each one that loops to its limit holds a shared process for its whole budget.
+   */
+  async replay(
+    options: SandboxRunOptions,
+    limits: Partial<SandboxLimits> = {},
+    tenant?: string,
+  ): Promise<EngineRunResult> {
+    return this.#run(options, limits, tenant, CPU_STRIKE);
+  }
+
+  async #run(
+    options: SandboxRunOptions,
+    limits: Partial<SandboxLimits>,
+    tenant: string | undefined,
+    strikeCodes: readonly string[],
+  ): Promise<EngineRunResult> {
     const { onProgress, signal, ...rest } = options;
     const resolved = { ...DEFAULT_SANDBOX_LIMITS, ...limits };
     const pool =
@@ -169,6 +191,7 @@ export class StrategyProcesses implements Service {
     const answer = await pool.call<ResultRef>('backtest', payload, {
       limits: processLimits(resolved),
       data: feeds.data,
+      strikeCodes,
       ...(tenant === undefined ? {} : { tenant }),
       ...(signal === undefined ? {} : { signal }),
       ...(onProgress === undefined

@@ -33,7 +33,8 @@ export interface RunQuota {
 
 /** A created run, or the quota it would exceed with the user's counts. */
 export type RunWithinQuota =
-  { run: RunRecord } | { exceeded: 'perDay' | 'concurrent'; since: number; active: number };
+  | { run: RunRecord }
+  | { exceeded: 'perDay' | 'concurrent'; since: number; active: number; replaying: number };
 
 const INSERT_RUN = `insert into backtest_runs (id, user_id, strategy_id, version, status, request, created_at)
        values ($1, $2, $3, $4, 'queued', $5, $6) returning *`;
@@ -93,19 +94,35 @@ export async function listRuns(sql: Sql, userId: string, limit: number): Promise
   return rows.map(runFrom);
 }
 
-/** Runs created since `since` (the per-day quota) and runs queued or running (the concurrency quota). */
+/**
+ * Runs created since `since` (the per-day quota) and runs queued or running (the concurrency
+ * quota), the version replays (replay-queries.ts) among them: a replay is a backtest too.
+ */
 export async function runCounts(
   db: SqlQueryable,
   userId: string,
   since: Date,
-): Promise<{ since: number; active: number }> {
-  const { rows } = await db.query<{ since: number | string; active: number | string }>(
-    `select count(*) filter (where created_at >= $2) as since,
-            count(*) filter (where status in ('queued', 'running')) as active
-     from backtest_runs where user_id = $1`,
+): Promise<{ since: number; active: number; replaying: number }> {
+  const { rows } = await db.query<{
+    since: number | string;
+    active: number | string;
+    replaying: number | string;
+  }>(
+    `with runs as (
+       select count(*) filter (where created_at >= $2) as since,
+              count(*) filter (where status in ('queued', 'running')) as active
+         from backtest_runs where user_id = $1),
+     replays as (
+       select count(*) filter (where created_at >= $2) as since,
+              count(*) filter (where status = 'running') as active
+         from version_replays where user_id = $1)
+     select runs.since + replays.since as since, runs.active + replays.active as active,
+            replays.active as replaying
+       from runs, replays`,
     [userId, since],
   );
-  return { since: Number(rows[0]!.since), active: Number(rows[0]!.active) };
+  const r = rows[0]!;
+  return { since: Number(r.since), active: Number(r.active), replaying: Number(r.replaying) };
 }
 
 export async function markRunning(sql: Sql, id: string, now: Date): Promise<void> {

@@ -18,6 +18,7 @@ import {
   type VersionInfo,
   type VersionRecord,
 } from './repository-records.ts';
+import * as replays from './replay-queries.ts';
 import * as runs from './run-queries.ts';
 import * as versions from './version-queries.ts';
 
@@ -189,7 +190,30 @@ export class StrategyRepository {
 
   /** Runs created since `since` (the per-day quota) and runs queued or running (the concurrency quota). */
   async runCounts(userId: string, since: Date): Promise<{ since: number; active: number }> {
-    return runs.runCounts(this.#sql, userId, since);
+    const { since: created, active } = await runs.runCounts(this.#sql, userId, since);
+    return { since: created, active };
+  }
+
+  /**
+   * Starts a replay of the user's version (replay-queries.ts) unless a quota is spent: counted with
+   * the backtests, and one replay at a time per user.
+   */
+  async beginReplayWithinQuota(
+    input: replays.BeginReplayInput,
+    quota: runs.RunQuota,
+  ): Promise<replays.ReplayWithinQuota> {
+    await this.getVersion(input.userId, input.strategyId, input.version);
+    return replays.beginReplayWithinQuota(this.#sql, input, quota);
+  }
+
+  /** Ends a replay begun by {@link beginReplayWithinQuota}. */
+  async endReplay(id: string, status: 'succeeded' | 'failed', now: Date): Promise<void> {
+    return replays.endReplay(this.#sql, id, status, now);
+  }
+
+  /** Marks every running replay failed: the queue's process starting, they were interrupted. */
+  async failRunningReplays(now: Date): Promise<number> {
+    return replays.failRunningReplays(this.#sql, now);
   }
 
   async markRunning(id: string, now: Date): Promise<void> {

@@ -28,6 +28,7 @@ import {
 import type { Sql } from '@tickline/store';
 import {
   type BacktestRunner,
+  type ReplayMeter,
   type EngineSettings,
   LiveProcesses,
   type OpenSession,
@@ -99,7 +100,7 @@ export interface LiveCompositionDeps {
    * Runs a backtest in the server's sandbox processes, with a tier's backtest limits: the parity
    * report's replay. Without it there is no parity route.
    */
-  replay?: { run: BacktestRunner; limits: (tier: Tier) => SandboxLimits };
+  replay?: { run: BacktestRunner; limits: (tier: Tier) => SandboxLimits; meter?: ReplayMeter };
   /** Live venues a portfolio may be bound to; without them every portfolio trades on paper. */
   venues?: VenueSettings;
 }
@@ -470,6 +471,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
             equityAt: (portfolioId, atMs) => readEquityAt(deps.sql, portfolioId, atMs),
             run: deps.replay.run,
             limits: (tier) => deps.replay!.limits(tier as Tier),
+            ...(deps.replay.meter === undefined ? {} : { meter: deps.replay.meter }),
           }),
         }),
   };

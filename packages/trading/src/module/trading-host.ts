@@ -8,7 +8,7 @@ import type { IdentityService, SharedRedis } from '@tickline/identity';
 import type { ModuleBaseDeps, ModuleHost, SecretBox } from '@tickline/kernel';
 import { marketConfig } from '@tickline/market/config';
 import type { Sql } from '@tickline/store';
-import type { StrategyHost } from '@tickline/strategy';
+import { createReplayMeter, type StrategyHost } from '@tickline/strategy';
 import { venueCredentialBox } from '../venues/credential-box.ts';
 import { composeLive, type LiveComposition } from './live-composition.ts';
 import type { TradingSettings } from './trading-settings.ts';
@@ -52,7 +52,8 @@ export interface TradingHost extends ModuleHost {
 
 export function createTradingHost(deps: TradingHostDeps & ModuleBaseDeps<TradingSettings>): TradingHost {
   const { settings, logger, strategy } = deps;
-  const run = strategy.processes.run.bind(strategy.processes);
+  // A parity replay strikes at its CPU limit and is metered as one of the owner's backtests.
+  const replay = strategy.processes.replay.bind(strategy.processes);
   const key = deps.keys?.venueCredentialKey;
   const box = deps.venueBox ?? (key === undefined ? undefined : venueCredentialBox(key));
   const live =
@@ -74,7 +75,11 @@ export function createTradingHost(deps: TradingHostDeps & ModuleBaseDeps<Trading
           redis: deps.redis,
           promotionGate: (userId, tier, strategyId, version, feeds) =>
             strategy.gate.assertMayGoLive(userId, tier, strategyId, version, feeds),
-          replay: { run, limits: (tier) => strategy.settings.tiers[tier] ?? strategy.settings.tiers.free },
+          replay: {
+            run: replay,
+            limits: (tier) => strategy.settings.tiers[tier] ?? strategy.settings.tiers.free,
+            meter: createReplayMeter(strategy),
+          },
           ...(box === undefined
             ? {}
             : {

@@ -3,10 +3,21 @@
  * parameters, feeds and warm-up), its orders from the journal, the stored version's code replayed
  * in its owner's sandbox with the owner's backtest limits, and the run's starting capital — the
  * portfolio's equity when the run was enabled, which percent orders were sized from.
+ *
+ * A replay is a backtest: it is metered as one (`meter`: the owner's backtests per day and at
+ * once, one replay at a time), and its report is kept for the same run, enable, version and last
+ * decided candle, so asking again before the run decides another candle costs nothing. Eleven
+ * parallel parity calls once ran outside every quota and held a neighbour's 1 s backtest for 96 s.
  */
 import { TicklineError } from '@tickline/kernel';
 import type { OrderJournal } from '../broker/order-journal.ts';
-import type { BacktestRunner, EngineSettings, SandboxLimits } from '@tickline/strategy';
+import type {
+  BacktestRunner,
+  EngineSettings,
+  ReplayMeter,
+  ReplayOwner,
+  SandboxLimits,
+} from '@tickline/strategy';
 import type { CandleHistory } from '../live/live-runner-types.ts';
 import type { LiveRunStatus } from '../live/live-runner-types.ts';
 import type { StoredLiveRun } from '../live/live-store.ts';
@@ -27,10 +38,28 @@ export interface ParityServiceOptions {
   run: BacktestRunner;
   /** The backtest sandbox limits of the owner's tier (a replay is one backtest). */
   limits: (tier: string) => SandboxLimits;
+  /** Takes the replay from the owner's backtest quotas (STRATEGY_QUOTA_* when spent); none in tests. */
+  meter?: ReplayMeter;
+  /** Reports kept for asking again. @default DEFAULT_KEPT_REPORTS */
+  keptReports?: number;
 }
+
+/** Reports kept (the oldest leaves first): one per live run of a few hundred users. */
+export const DEFAULT_KEPT_REPORTS = 512;
+
+const unmetered: ReplayMeter = (_owner, _version, replay) => replay();
 
 /** Returns what the live routes' `parity` option calls. */
 export function createParityService(o: ParityServiceOptions) {
+  const kept = new Map<string, Promise<ParityReport>>();
+  const keep = (key: string, report: Promise<ParityReport>) => {
+    kept.set(key, report);
+    if (kept.size > (o.keptReports ?? DEFAULT_KEPT_REPORTS)) kept.delete(kept.keys().next().value!);
+    // A refusal or a failure is not kept: asking again tries again (and is metered again).
+    void report.catch(() => kept.get(key) === report && kept.delete(key));
+    return report;
+  };
+  const meter = o.meter ?? unmetered;
   return async (status: LiveRunStatus, version?: number): Promise<ParityReport> => {
     const stored = await o.stored(status.id);
     const enabledAt = stored?.enabledAt;
@@ -46,13 +75,31 @@ export function createParityService(o: ParityServiceOptions) {
         'the run has decided no candle since it was enabled',
       );
     const replayed = version ?? stored.version;
+    const key = JSON.stringify([stored.id, enabledAt, decidedUntil, replayed]);
+    const known = kept.get(key);
+    if (known !== undefined) return known;
+    const owner = { userId: stored.userId, tier: stored.tier as ReplayOwner['tier'] };
+    const target = { strategyId: stored.strategyId, version: replayed, purpose: 'parity' };
+    return keep(
+      key,
+      meter(owner, target, () => report(stored, enabledAt, decidedUntil, decidedFrom, replayed)),
+    );
+  };
+
+  async function report(
+    stored: StoredLiveRun,
+    enabledAt: number,
+    decidedUntil: number,
+    decidedFrom: number,
+    replayed: number,
+  ): Promise<ParityReport> {
     const code = await o.code(stored.userId, stored.strategyId, replayed);
     const base = o.settings(stored.userId);
     // What its engine started from, kept with the run; for runs enabled before that was kept, the
     // equity history's point at the enable time (its bucket's last value: it can be later).
     const capital =
       stored.startingCapital ?? (await o.equityAt(stored.portfolioId, enabledAt)) ?? base.startingCapital;
-    const report = await replayParity({
+    const replay = await replayParity({
       run: {
         id: stored.id,
         strategyId: stored.strategyId,
@@ -75,6 +122,6 @@ export function createParityService(o: ParityServiceOptions) {
       ),
       execute: (job) => o.run({ ...job, code }, o.limits(stored.tier), stored.userId),
     });
-    return { ...report, version: replayed };
-  };
+    return { ...replay, version: replayed };
+  }
 }

@@ -1,0 +1,50 @@
+/**
+ * @module Replays of a stored version for a caller waiting on the answer (a live run's parity
+ * report), metered as backtests: each one is taken from its owner's backtests per day and counts
+ * among their backtests at once while it runs, and an owner replays one at a time. A replay
+ * refused is STRATEGY_QUOTA_BACKTESTS or STRATEGY_QUOTA_CONCURRENT, as a queued backtest's is.
+ */
+import type { Tier } from '@tickline/identity';
+import { uuidv7 } from '@tickline/kernel';
+import { backtestQuotaError, quotaDay } from '../http/backtest-quota.ts';
+import type { StrategyHost } from './strategy-host.ts';
+
+/** Whose version is replayed: its quotas are the owner's. */
+export interface ReplayOwner {
+  userId: string;
+  tier: Tier;
+}
+
+/** Runs `replay` once the owner's quotas admit it (see the module comment). */
+export type ReplayMeter = <T>(
+  owner: ReplayOwner,
+  version: { strategyId: string; version: number; purpose: string },
+  replay: () => Promise<T>,
+) => Promise<T>;
+
+/** The meter over the strategy host's repository, its tiers and identity's backtests per day. */
+export function createReplayMeter(
+  host: Pick<StrategyHost, 'repository' | 'settings' | 'identity' | 'clock'>,
+): ReplayMeter {
+  return async (owner, version, replay) => {
+    const now = host.clock.now();
+    const limits = {
+      tier: owner.tier,
+      perDay: host.identity.tierLimits(owner.tier).backtestsPerDay,
+      concurrent: host.settings.tiers[owner.tier].concurrentJobs,
+    };
+    const begun = await host.repository.beginReplayWithinQuota(
+      { id: uuidv7(), userId: owner.userId, ...version, now: new Date(now) },
+      { since: new Date(quotaDay(now).start), ...limits },
+    );
+    if ('exceeded' in begun) throw backtestQuotaError(begun, limits, now);
+    let status: 'succeeded' | 'failed' = 'failed';
+    try {
+      const result = await replay();
+      status = 'succeeded';
+      return result;
+    } finally {
+      await host.repository.endReplay(begun.id, status, new Date(host.clock.now()));
+    }
+  };
+}
