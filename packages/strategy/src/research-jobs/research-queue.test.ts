@@ -116,7 +116,17 @@ describe('research queue - fair shares and job budgets (issue 46 findings 1, 6)'
     }
   });
 
-  it('stops a job whose trials used its CPU budget, recording why', { timeout: 60_000 }, async () => {
+  /** The run as stored once it ended (bounded generously for a loaded machine). */
+  const ended = async (run: { userId: string; id: string }) => {
+    let stored = await t.host.research.get(run.userId, run.id);
+    for (let i = 0; i < 1_200 && ['queued', 'running'].includes(stored.status); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      stored = await t.host.research.get(run.userId, run.id);
+    }
+    return stored;
+  };
+
+  it('stops a job whose trials used its CPU budget, recording why', { timeout: 90_000 }, async () => {
     // Given trials that each used 600 ms of sandbox CPU, and the free tier's 1,000 ms per job
     let trials = 0;
     const queue = queueWith(() => (trials++, Promise.resolve(trialResult(600))));
@@ -125,13 +135,32 @@ describe('research queue - fair shares and job budgets (issue 46 findings 1, 6)'
       const run = await queued(10);
       queue.enqueue(run);
       // When the job runs, Then it ends failed after the trial that passed 1,000 ms
-      let stored = await t.host.research.get(run.userId, run.id);
-      for (let i = 0; i < 600 && ['queued', 'running'].includes(stored.status); i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        stored = await t.host.research.get(run.userId, run.id);
-      }
-      expect(stored).toMatchObject({ status: 'failed', error: { code: 'STRATEGY_RESEARCH_BUDGET_EXCEEDED' } });
+      expect(await ended(run)).toMatchObject({
+        status: 'failed',
+        error: { code: 'STRATEGY_RESEARCH_BUDGET_EXCEEDED' },
+      });
       expect(trials).toBe(2);
+    } finally {
+      await queue.stop();
+    }
+  });
+
+  it('stops a job that runs past its wall-time budget, recording why', { timeout: 90_000 }, async () => {
+    // Given a trial that never ends by itself, and a job whose tier allows it 1 s in all
+    const held = heldRunner();
+    const queue = queueWith(held.run);
+    await queue.start({ logger: silentLogger, fail: () => undefined });
+    try {
+      const run = await queued(3);
+      const request = run.request as { budget: { wallMsPerJob: number } };
+      request.budget = { ...request.budget, wallMsPerJob: 1_000 };
+      queue.enqueue(run);
+      // When it runs, Then it is stopped at its budget, not left holding the slot
+      expect(await ended(run)).toMatchObject({
+        status: 'failed',
+        error: { code: 'STRATEGY_RESEARCH_BUDGET_EXCEEDED' },
+      });
+      expect(held.started).toHaveLength(1);
     } finally {
       await queue.stop();
     }
