@@ -24,13 +24,20 @@ import {
 import type { IdentityService } from '../service/identity-service.ts';
 import { principalOf, requireAuthentication } from './authenticate.ts';
 import { CREDENTIALS, NoContent } from './route-docs.ts';
-import { requestOrigin } from './request-origin.ts';
+import { deviceCookie, requestOrigin } from './request-origin.ts';
 
 const AUTH = ['auth'];
 const ACCOUNT = ['account'];
 
-/** `mailsLinks`: verification links go out by mail here (else an admin hands them over). */
-export function authRoutes(service: IdentityService, mailsLinks: boolean): FastifyPluginAsyncZod {
+/**
+ * `mailsLinks`: verification links go out by mail here (else an admin hands them over).
+ * `secureCookies`: the device cookie is `Secure` (see IdentityRoutesOptions.secureCookies).
+ */
+export function authRoutes(
+  service: IdentityService,
+  mailsLinks: boolean,
+  secureCookies = false,
+): FastifyPluginAsyncZod {
   return async function auth(app) {
     const preHandler = requireAuthentication(service);
     const account = (summary: string) => ({ summary, tags: ACCOUNT, security: CREDENTIALS });
@@ -62,7 +69,11 @@ export function authRoutes(service: IdentityService, mailsLinks: boolean): Fasti
           response: { 200: SignInResultSchema },
         },
       },
-      async (request) => service.signIn(request.body, requestOrigin(request)),
+      async (request, reply) => {
+        const { deviceToken, ...result } = await service.signIn(request.body, requestOrigin(request));
+        if (deviceToken) void reply.header('set-cookie', deviceCookie(request, deviceToken, secureCookies));
+        return result;
+      },
     );
     app.post(
       '/auth/mfa',
@@ -75,7 +86,11 @@ export function authRoutes(service: IdentityService, mailsLinks: boolean): Fasti
           response: { 200: SignedInSchema },
         },
       },
-      async (request) => service.completeMfa(request.body, requestOrigin(request)),
+      async (request, reply) => {
+        const { deviceToken, ...result } = await service.completeMfa(request.body, requestOrigin(request));
+        if (deviceToken) void reply.header('set-cookie', deviceCookie(request, deviceToken, secureCookies));
+        return result;
+      },
     );
     app.post(
       '/auth/refresh',

@@ -72,6 +72,31 @@ describe('identity routes', () => {
     });
   });
 
+  it('routes - a sign-in keeps an HttpOnly device cookie; sent back, it lets the owner past a lock', async () => {
+    await kit.service.signUp({ email: 'device@example.com', password: GOOD_PASSWORD });
+    const signIn = (password: string, remoteAddress: string, cookie?: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        payload: { email: 'device@example.com', password },
+        remoteAddress,
+        headers: cookie ? { cookie } : {},
+      });
+    const first = await signIn(GOOD_PASSWORD, '198.51.100.10');
+    const setCookie = String(first.headers['set-cookie']);
+    expect(setCookie).toMatch(
+      /^tickline_device=[\w-]+\.[0-9a-z]+\.[\w-]+; Path=\/api\/v1\/auth; Max-Age=7776000; HttpOnly; SameSite=Strict$/,
+    );
+    expect(first.json()).not.toHaveProperty('deviceToken');
+    const cookie = setCookie.split(';')[0]!;
+    for (let a = 1; a <= 10; a++)
+      for (let i = 0; i < 5; i++) await signIn('wrong password!', `203.0.113.${a}`);
+    expect((await signIn(GOOD_PASSWORD, '198.51.100.10')).statusCode).toBe(429);
+    const owner = await signIn(GOOD_PASSWORD, '198.51.100.10', `theme=dark; ${cookie}`);
+    expect(owner.statusCode).toBe(200);
+    expect(owner.json()).toMatchObject({ status: 'signed_in' });
+  });
+
   it('routes - API keys: create 201 (key shown once), authenticate with X-API-Key, revoke 204, then 401', async () => {
     const { accessToken } = await kit.signUpUser();
     const created = await post('/api-keys', { name: 'bot', scopes: ['market:read'] }, bearer(accessToken));
@@ -140,6 +165,9 @@ describe('identity routes', () => {
     kit.clock.advance(30_000);
     const done = await post('/auth/mfa', { mfaToken, code: await totp.codeAt(secret, kit.clock.now()) });
     expect(done.json()).toMatchObject({ status: 'signed_in' });
+    // The device is known once the second factor is through, not after the password alone.
+    expect(step.headers['set-cookie']).toBeUndefined();
+    expect(String(done.headers['set-cookie'])).toMatch(/^tickline_device=/);
     expect(await codeOf(kit.service.completeMfa({ mfaToken, code: '000000' }))).toBe('AUTH_MFA_CODE_INVALID');
   });
 });

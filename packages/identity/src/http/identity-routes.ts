@@ -24,7 +24,7 @@ export interface IdentityRoutesOptions {
   /** Mount the OIDC routes. @default true */
   oidc?: boolean;
   /**
-   * Whether the cookies these routes set (the OIDC state) are `Secure`: true when the public URL
+   * Whether the cookies these routes set (the OIDC state, the device token) are `Secure`: true when the public URL
    * is https (the server derives it from `http.publicUrl`, else from serving TLS itself), never
    * from the request's protocol. @default false
    */
@@ -44,7 +44,9 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
   app.addHook('onError', retryAfterHook);
-  await app.register(authRoutes(options.service, options.mailsVerificationLinks ?? true));
+  await app.register(
+    authRoutes(options.service, options.mailsVerificationLinks ?? true, options.secureCookies ?? false),
+  );
   await app.register(apiKeyRoutes(options.service));
   await app.register(adminRoutes(options.service, options.mailsVerificationLinks ?? true));
   if (options.oidc ?? true)

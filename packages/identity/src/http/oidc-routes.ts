@@ -9,18 +9,14 @@ import { IdentityError } from '../errors.ts';
 import { OidcProviderParamsSchema, OidcStartQuerySchema } from '../schemas/oidc-schemas.ts';
 import { SignInResultSchema, RouteAccess } from '@tickline/protocol';
 import type { IdentityService } from '../service/identity-service.ts';
-import { requestOrigin } from './request-origin.ts';
+import { cookieValue, requestOrigin } from './request-origin.ts';
 
 const TAGS = ['auth'];
 /** Holds the state of the sign-in this browser started (HttpOnly, for the callback only). */
 export const OIDC_STATE_COOKIE = 'tickline_oidc_state';
 
 function stateCookie(header: string | undefined): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq !== -1 && part.slice(0, eq).trim() === OIDC_STATE_COOKIE) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+  return cookieValue(header, OIDC_STATE_COOKIE);
 }
 
 /** Options of {@link oidcRoutes}. */

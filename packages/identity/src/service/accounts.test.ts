@@ -112,6 +112,51 @@ describe('accounts', () => {
     ).toBe('AUTH_TOO_MANY_ATTEMPTS');
   });
 
+  it("sign-in - strangers from ten addresses lock the account, never the owner's known device", async () => {
+    const kit = createTestIdentity();
+    await kit.service.signUp({ email: 'hal@example.com', password: GOOD_PASSWORD });
+    const good = { email: 'hal@example.com', password: GOOD_PASSWORD };
+    const first = await kit.service.signIn(good, { address: '198.51.100.10' });
+    const deviceToken = first.deviceToken!;
+    expect(deviceToken).toEqual(expect.any(String));
+    const wrong = (origin: { address: string; deviceToken?: string }) =>
+      codeOf(kit.service.signIn({ email: 'hal@example.com', password: 'not the password' }, origin));
+    // The finding: 5 wrong passwords from each of 10 addresses made the right one 429 everywhere.
+    for (let a = 1; a <= 10; a++) for (let i = 0; i < 5; i++) await wrong({ address: `203.0.113.${a}` });
+    expect(await codeOf(kit.service.signIn(good, { address: '198.51.100.10' }))).toBe(
+      'AUTH_TOO_MANY_ATTEMPTS',
+    );
+    // From the device it signed in on, the owner gets in, from any address.
+    for (const address of ['198.51.100.10', '192.0.2.77'])
+      await expect(kit.service.signIn(good, { address, deviceToken })).resolves.toMatchObject({
+        status: 'signed_in',
+        deviceToken: expect.any(String),
+      });
+    // The token is this account's only, and a device still gets only five guesses.
+    await kit.service.signUp({ email: 'ivy@example.com', password: GOOD_PASSWORD });
+    expect(
+      await codeOf(
+        kit.service.signIn(
+          { email: 'ivy@example.com', password: 'nope nope' },
+          { address: '203.0.113.1', deviceToken },
+        ),
+      ),
+    ).toBe('AUTH_INVALID_CREDENTIALS');
+    for (let i = 0; i < 5; i++)
+      expect(await wrong({ address: '192.0.2.77', deviceToken })).toBe('AUTH_INVALID_CREDENTIALS');
+    expect(await wrong({ address: '192.0.2.77', deviceToken })).toBe('AUTH_TOO_MANY_ATTEMPTS');
+  });
+
+  it('sign-in - an IPv6 /64 counts as one address', async () => {
+    const kit = createTestIdentity();
+    await kit.service.signUp({ email: 'jo@example.com', password: GOOD_PASSWORD });
+    const wrong = (address: string) =>
+      codeOf(kit.service.signIn({ email: 'jo@example.com', password: 'not the password' }, { address }));
+    for (let i = 1; i <= 5; i++) expect(await wrong(`2001:db8:5:6::${i}`)).toBe('AUTH_INVALID_CREDENTIALS');
+    expect(await wrong('2001:db8:5:6:ffff::1')).toBe('AUTH_TOO_MANY_ATTEMPTS');
+    expect(await wrong('2001:db8:5:7::1')).toBe('AUTH_INVALID_CREDENTIALS');
+  });
+
   it('sign-in - a success resets the account count', async () => {
     const kit = createTestIdentity();
     await kit.service.signUp({ email: 'fay@example.com', password: GOOD_PASSWORD });

@@ -26,14 +26,15 @@ import type { SecondFactor } from './second-factor.ts';
 import type { EmailVerification } from './email-verification.ts';
 import { throttledAttempt } from './throttled-attempt.ts';
 import { RevokeReason, type Sessions, type TokenPair } from './sessions.ts';
-import {
-  announceNewSignIn,
-  isNewOrigin,
-  signInOrigin,
-  type RequestOrigin,
-} from '../sign-ins/new-sign-in.ts';
+import { announceNewSignIn, isNewOrigin, signInOrigin, type RequestOrigin } from '../sign-ins/new-sign-in.ts';
 
 export type { RequestOrigin } from '../sign-ins/new-sign-in.ts';
+
+/**
+ * A sign-in's answer and the device token the client keeps for the next one (the HTTP route sets
+ * it as a cookie and answers the rest).
+ */
+export type WithDevice<T> = T & { deviceToken?: string };
 
 /** The answers of a sign-in (the wire shapes are @tickline/protocol's). */
 export type { SignedIn, MfaRequired, SignInResult } from '@tickline/protocol';
@@ -131,10 +132,11 @@ export function createAccounts(
       return signedIn(user, origin, false);
     },
 
-    signIn: async (input: SignInInput, origin: RequestOrigin = {}): Promise<SignInResult> => {
+    signIn: async (input: SignInInput, origin: RequestOrigin = {}): Promise<WithDevice<SignInResult>> => {
       const { email, password } = parseInput(SignInInputSchema, input);
-      const keys = throttleKeys(options.throttleLimits, email, origin.address);
       const user = await repo.findUserByEmail(email);
+      const device = user ? ctx.deviceTokens.verify(origin.deviceToken, user.id) : undefined;
+      const keys = throttleKeys(options.throttleLimits, email, origin.address, device);
       let ok = false;
       try {
         ok = await throttledAttempt(ctx, keys, async () => {
@@ -154,11 +156,15 @@ export function createAccounts(
       }
       const result = await finishSignIn(user, 'password', origin);
       // Signed in: the account's counts start over (a pending MFA step keeps them, codes count there).
-      if (result.status === 'signed_in') await options.throttle.forgive([], accountKeys(keys));
-      return result;
+      if (result.status !== 'signed_in') return result;
+      await options.throttle.forgive([], accountKeys(keys));
+      return { ...result, deviceToken: ctx.deviceTokens.issue(user.id, device) };
     },
 
-    completeMfa: async (input: CompleteMfaInput, origin: RequestOrigin = {}): Promise<SignedIn> => {
+    completeMfa: async (
+      input: CompleteMfaInput,
+      origin: RequestOrigin = {},
+    ): Promise<WithDevice<SignedIn>> => {
       const { mfaToken, code } = parseInput(CompleteMfaInputSchema, input);
       const userId = await ctx.jwt.verifyMfa(mfaToken);
       const user = await repo.findUserById(userId);
@@ -172,7 +178,8 @@ export function createAccounts(
       if (user.status !== 'active') throw new IdentityError('AUTH_ACCOUNT_DISABLED', 'account disabled');
       await options.throttle.forgive([], accountKeys(keys));
       ctx.metrics.signIns.inc({ method: 'mfa', outcome: 'success' });
-      return signedIn(user, origin);
+      const device = ctx.deviceTokens.verify(origin.deviceToken, user.id);
+      return { ...(await signedIn(user, origin)), deviceToken: ctx.deviceTokens.issue(user.id, device) };
     },
 
     /** Changes the password, ends every session and starts a new one. */

@@ -2,6 +2,7 @@
 import { createEventSource, type EventSource } from '@tickline/kernel';
 import { createLastUsedRecorder, type LastUsedRecorder } from '../api-keys/last-used-recorder.ts';
 import type { IdentityRepository } from '../repository/identity-repository.ts';
+import { createDeviceTokens, type DeviceTokens } from '../sign-ins/device-token.ts';
 import { randomToken } from '../tokens/secrets.ts';
 import { createJwtTokens, type JwtTokens } from '../tokens/jwt-tokens.ts';
 import { importTokenKeys } from '../tokens/token-keys.ts';
@@ -16,6 +17,7 @@ export interface IdentityContext {
   jwt: JwtTokens;
   totp: Totp;
   secretBox: SecretBox;
+  deviceTokens: DeviceTokens;
   lastUsed: LastUsedRecorder;
   events: EventSource;
   metrics: IdentityMetrics;
@@ -41,6 +43,7 @@ export function createIdentityContext(options: ResolvedIdentityOptions): Identit
     }),
     totp: createTotp({ clock, issuer: options.totpIssuer, windowSteps: options.totpWindowSteps }),
     secretBox: createSecretBox(options.totpEncryptionKey),
+    deviceTokens: createDeviceTokens(options.totpEncryptionKey, clock),
     lastUsed: createLastUsedRecorder(
       options.repository,
       options.logger,

@@ -27,6 +27,7 @@ import {
   type RequestOrigin,
   type SignedIn,
   type SignInResult,
+  type WithDevice,
 } from './accounts.ts';
 import { createAdmin, type UserPage } from './admin.ts';
 import { createApiKeys, type ApiKeyInfo } from './api-keys.ts';
@@ -44,8 +45,9 @@ import { createSessions, type TokenPair } from './sessions.ts';
 export interface IdentityService {
   /** `origin`: where from, remembered by the session it starts (no new-sign-in notice). */
   signUp(input: SignUpInput, origin?: RequestOrigin): Promise<SignedIn>;
-  signIn(input: SignInInput, origin?: RequestOrigin): Promise<SignInResult>;
-  completeMfa(input: CompleteMfaInput, origin?: RequestOrigin): Promise<SignedIn>;
+  /** The answer carries, once signed in, the device token for the client's next sign-in. */
+  signIn(input: SignInInput, origin?: RequestOrigin): Promise<WithDevice<SignInResult>>;
+  completeMfa(input: CompleteMfaInput, origin?: RequestOrigin): Promise<WithDevice<SignedIn>>;
   refresh(input: RefreshInput): Promise<TokenPair>;
   signOut(input: RefreshInput): Promise<void>;
   /** Ends every session of the caller; returns how many were live. */

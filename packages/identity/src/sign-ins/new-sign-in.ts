@@ -14,6 +14,8 @@ export interface RequestOrigin {
   address?: string;
   /** The `User-Agent` header, summarised before it is stored. */
   userAgent?: string;
+  /** The device token a past sign-in handed this client (sign-ins/device-token.ts), if it sent one. */
+  deviceToken?: string;
 }
 
 /** A request's origin as a session stores it. */

@@ -5,6 +5,7 @@
  * them is counted; a success gives its attempt back. The in-memory adapter serves one process, the
  * Redis adapter every gateway at once (scaled mode).
  */
+import { clientAddressKey } from '@tickline/kernel';
 
 /** Whether an attempt may go ahead. */
 export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
@@ -65,17 +66,30 @@ export const DEFAULT_THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 /**
  * The keys one password attempt counts against: the account from this address, the account from
  * anywhere and the address — or, when the address is unknown, the account alone at the low limit.
+ * An address counts by its {@link clientAddressKey} (an IPv6 /64 is one address). From a device
+ * the account signed in on before (`device`, a verified device token's id) the attempt counts
+ * against that device at the low limit and nothing else: strangers elsewhere cannot use up its
+ * count, and whoever holds the token gets five guesses per window, for this account only.
  */
 export function throttleKeys(
   limits: ThrottleLimits,
   account: string,
   address: string | undefined,
+  device?: string,
 ): ThrottleKey[] {
-  if (!address) return codeThrottleKeys(limits, account, undefined);
   const windowMs = limits.windowMs ?? DEFAULT_THROTTLE_WINDOW_MS;
+  if (device !== undefined)
+    return [
+      {
+        key: `account-device:${account}|${device}`,
+        maxFailures: limits.maxFailuresPerAccount ?? DEFAULT_MAX_FAILURES_PER_ACCOUNT,
+        windowMs,
+      },
+    ];
+  if (!address) return codeThrottleKeys(limits, account, undefined);
   return [
     {
-      key: `account-from:${account}|${address}`,
+      key: `account-from:${account}|${clientAddressKey(address)}`,
       maxFailures: limits.maxFailuresPerAccount ?? DEFAULT_MAX_FAILURES_PER_ACCOUNT,
       windowMs,
     },
@@ -113,7 +127,7 @@ export function codeThrottleKeys(
 const ADDRESS_PREFIX = 'address:';
 
 const addressKey = (limits: ThrottleLimits, address: string, windowMs: number): ThrottleKey => ({
-  key: `${ADDRESS_PREFIX}${address}`,
+  key: `${ADDRESS_PREFIX}${clientAddressKey(address)}`,
   maxFailures: limits.maxFailuresPerAddress ?? DEFAULT_MAX_FAILURES_PER_ADDRESS,
   windowMs,
 });
