@@ -34,6 +34,13 @@ import { ApiKeyScope, GateResponseSchema, GateOverrideResponseSchema } from '@ti
 
 const TAGS = ['research'];
 
+/** `BTC-USDT:1m`: the feed a gate verdict is asked for. */
+const GATE_FEED = new RegExp(`^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}:(?:${ALL_INTERVALS.join('|')})$`);
+const gateFeed = (text: string) => {
+  const [symbol, interval] = text.split(':') as [string, string];
+  return { symbol, interval };
+};
+
 const FeedRequest = z
   .object({
     symbol: z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected BASE-QUOTE, upper case'),
@@ -74,7 +81,9 @@ const EstimateJson = z
     memoryMb: z.number(),
     summary: z.string(),
   })
-  .describe('The preflight estimate: trials, bar-steps, CPU and wall seconds on an idle server, most memory held.');
+  .describe(
+    'The preflight estimate: trials, bar-steps, CPU and wall seconds on an idle server, most memory held.',
+  );
 
 type ResearchBodyOutput = z.output<typeof ResearchBody> & CommonOutput;
 
@@ -138,7 +147,12 @@ function assertWindowsFit(spec: ResearchSpec, interval: CandleInterval, from: nu
 }
 
 /** Bars each feed's range holds at most (each within the tier's per-run bound). */
-function barsOf(feeds: ReadonlyArray<{ interval: CandleInterval }>, from: number, to: number, maxBars: number): number[] {
+function barsOf(
+  feeds: ReadonlyArray<{ interval: CandleInterval }>,
+  from: number,
+  to: number,
+  maxBars: number,
+): number[] {
   return feeds.map((f) => Math.min(maxBars, Math.floor((to - from) / INTERVAL_MS[f.interval])));
 }
 
@@ -366,6 +380,15 @@ export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost
         tags: TAGS,
         security,
         params: VersionParams,
+        querystring: z.object({
+          feed: z
+            .string()
+            .regex(GATE_FEED, 'expected SYMBOL:interval, e.g. BTC-USDT:1m')
+            .optional()
+            .describe(
+              'SYMBOL:interval (BTC-USDT:1m): the verdict for a live run on that feed, from the reports that researched it. Without it, over every report of the version.',
+            ),
+        }),
         response: { 200: GateResponseSchema },
       },
     },
@@ -373,7 +396,9 @@ export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost
       const principal = principalOf(request);
       const { id, n } = request.params;
       await repository.getVersion(principal.userId, id, n);
-      return { gate: await gate.status(principal.userId, principal.tier, id, n) };
+      const { feed } = request.query;
+      const feeds = feed === undefined ? undefined : [gateFeed(feed)];
+      return { gate: await gate.status(principal.userId, principal.tier, id, n, feeds) };
     },
   );
 

@@ -105,6 +105,18 @@ describe('promotion gate before a live run', () => {
         expect.any(Number),
       );
       // The verdict is per feed: research on BTC-USDT 1h is no pass for a run on BTC-USDT 1m.
+      const onFeed = async (feed: string) =>
+        (await call('GET', `/strategies/${strategyId}/versions/1/gate?feed=${feed}`)).json().gate;
+      expect(await onFeed('BTC-USDT:1h')).toMatchObject({ passed: true, allowed: true });
+      expect(await onFeed('BTC-USDT:1m')).toMatchObject({
+        passed: false,
+        allowed: false,
+        checks: expect.arrayContaining([
+          { name: 'walkForward', passed: false, value: false, limit: true, researchId: null },
+        ]),
+      });
+      const badFeed = await call('GET', `/strategies/${strategyId}/versions/1/gate?feed=btc`);
+      expect(badFeed.statusCode).toBe(400);
       const elsewhere = (await enable(strategyId, '1m')).json().error;
       expect(elsewhere).toMatchObject({
         code: 'STRATEGY_GATE_REFUSED',
