@@ -30,42 +30,42 @@ const TierJobLimitsSchema = z.object({
     .describe(
       "Bytes one run's result may take as the sandbox returns it (trades, logs, plots, signals; the equity curve aside); over it the run fails with STRATEGY_RESULT_TOO_LARGE.",
     ),
+  maxVersionsPerStrategy: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .describe('Versions one strategy may keep; one more is 403 STRATEGY_QUOTA_VERSIONS.'),
+  maxStoredCodeBytes: z
+    .number()
+    .int()
+    .min(1_024)
+    .max(1024 * 1024 * 1024 * 1024)
+    .describe(
+      "Bytes of source all of an account's versions may take together; a version past it is 403 STRATEGY_QUOTA_CODE_BYTES.",
+    ),
 });
-
-/** What a tier may store of strategy code: each default is the tier's own (see `tier`). */
-const storedCodeLimit = {
-  maxVersionsPerStrategy: () =>
-    z
-      .number()
-      .int()
-      .min(1)
-      .max(1_000_000)
-      .describe('Versions one strategy may keep; one more is 403 STRATEGY_QUOTA_VERSIONS.'),
-  maxStoredCodeBytes: () =>
-    z
-      .number()
-      .int()
-      .min(1_024)
-      .max(1024 * 1024 * 1024 * 1024)
-      .describe(
-        "Bytes of source all of an account's versions may take together; a version past it is 403 STRATEGY_QUOTA_CODE_BYTES.",
-      ),
-};
-
-export type TierJobLimits = z.infer<typeof TierJobLimitsSchema> & {
-  maxVersionsPerStrategy: number;
-  maxStoredCodeBytes: number;
-};
+export type TierJobLimits = z.infer<typeof TierJobLimitsSchema>;
 
 /**
- * A tier's limits with its defaults. The stored-code limits default per field, so a config written
- * before they existed (a whole tier object without them) still loads, with the tier's defaults.
+ * A tier's limits, each field defaulting to the tier's own: one can be set alone (env
+ * `TICKLINE_STRATEGY_TIERS_FREE_MAX_VERSIONS_PER_STRATEGY`), and a config written before a field
+ * existed still loads, with the tier's default for it.
  */
-const tier = (defaults: TierJobLimits) =>
-  TierJobLimitsSchema.extend({
-    maxVersionsPerStrategy: storedCodeLimit.maxVersionsPerStrategy().default(defaults.maxVersionsPerStrategy),
-    maxStoredCodeBytes: storedCodeLimit.maxStoredCodeBytes().default(defaults.maxStoredCodeBytes),
-  }).prefault(defaults);
+const tier = (d: TierJobLimits) => {
+  const field = TierJobLimitsSchema.shape;
+  return z
+    .object({
+      concurrentJobs: field.concurrentJobs.default(d.concurrentJobs),
+      memoryMb: field.memoryMb.default(d.memoryMb),
+      cpuMs: field.cpuMs.default(d.cpuMs),
+      maxBarsPerRun: field.maxBarsPerRun.default(d.maxBarsPerRun),
+      maxResultBytes: field.maxResultBytes.default(d.maxResultBytes),
+      maxVersionsPerStrategy: field.maxVersionsPerStrategy.default(d.maxVersionsPerStrategy),
+      maxStoredCodeBytes: field.maxStoredCodeBytes.default(d.maxStoredCodeBytes),
+    })
+    .prefault({});
+};
 
 const MIB = 1024 * 1024;
 
