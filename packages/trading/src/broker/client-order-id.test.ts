@@ -44,6 +44,7 @@ describe('client order ids - idempotency keys', () => {
     for (const bad of [
       { quantity: Number.NaN },
       { quantity: -1 },
+      { quantity: 5e-324 },
       { quantity: Number.POSITIVE_INFINITY },
       { price: 10 },
       { type: 'limit' },

@@ -29,7 +29,7 @@ export const BrokerErrorCodes = defineErrorCodes({
   },
   STRATEGY_BROKER_REQUEST_INVALID: {
     meaning:
-      'An order request is malformed: a quantity that is not a finite positive number, a price that does not fit the order type, a bad symbol or client order id.',
+      'An order request is malformed: a quantity that is not a finite number of at least 0.00000001 (MIN_ORDER_QUANTITY), a price that does not fit the order type, a bad symbol or client order id.',
     resolve: 'Fix the named fields; nothing was placed and no event was emitted.',
     httpStatus: 400,
   },

@@ -81,6 +81,17 @@ export type OrderOrigin =
   | { kind: 'manual'; userId: string };
 
 const finitePositive = z.number().finite().positive();
+/**
+ * The smallest quantity an order may ask for: a hundred-millionth of a unit, the finest step a
+ * venue lists (Binance's `stepSize` of 0.00000001). Below it an order is noise — 5e-324 units
+ * were once accepted, filled and booked.
+ */
+export const MIN_ORDER_QUANTITY = 1e-8;
+/** An order's quantity: finite and at least {@link MIN_ORDER_QUANTITY}. */
+export const OrderQuantity = z
+  .number()
+  .finite()
+  .min(MIN_ORDER_QUANTITY, { message: `at least ${MIN_ORDER_QUANTITY} units` });
 
 /** A request to place an order, validated at the edge (API, strategy host) with this schema. */
 export const PlaceOrderRequestSchema = z
@@ -93,7 +104,7 @@ export const PlaceOrderRequestSchema = z
     side: z.enum(['buy', 'sell']),
     type: z.enum(['market', 'limit', 'stop']),
     /** Units of the base asset. */
-    quantity: finitePositive,
+    quantity: OrderQuantity,
     /** Limit price (limit) or trigger price (stop); absent for market. */
     price: finitePositive.optional(),
     timeInForce: z.enum(['gtc', 'ioc']).default('gtc'),

@@ -8,7 +8,7 @@ import { TicklineError } from '@tickline/kernel';
 import { z } from 'zod';
 import { manualClientOrderId } from '../broker/client-order-id.ts';
 import { BrokerError, type BrokerErrorCode, isBrokerOrderNotFoundError } from '../broker/errors.ts';
-import type { Order } from '../broker/order.ts';
+import { OrderQuantity, type Order } from '../broker/order.ts';
 import { ADMIN_PAUSE_CODE } from '../live/live-admin-responder.ts';
 import type { LiveRunStatus } from '../live/live-runner.ts';
 import type { EquityWindow } from '../portfolio/equity-history.ts';
@@ -25,7 +25,7 @@ export const PlaceOrderBody = z
     symbol: LiveSymbol,
     side: z.enum(['buy', 'sell']),
     type: z.enum(['market', 'limit', 'stop']).default('market'),
-    quantity: Quantity,
+    quantity: OrderQuantity,
     price: Quantity.optional(),
   })
   .refine((b) => (b.type === 'market') === (b.price === undefined), {

@@ -242,9 +242,11 @@ describe('live routes (inject, PGlite journal)', () => {
   it('refuses bad input with a coded 4xx and changes nothing', async () => {
     const before = await rows();
     const events = published.length;
-    for (const quantity of [-1, 0, 'NaN', 'Infinity', null]) {
+    // 5e-324 (the least double) and anything below the finest venue step were once filled and booked.
+    for (const quantity of [-1, 0, 'NaN', 'Infinity', null, 5e-324, 1e-9]) {
       const r = await order(ADA, 'pa', { symbol: 'BTC-USDT', side: 'buy', quantity });
       expect(r.statusCode, String(quantity)).toBe(400);
+      expect(r.json().error.code, String(quantity)).toBe('HTTP_BAD_REQUEST');
     }
     expect((await order(ADA, 'pa', { symbol: 'btc', side: 'buy', quantity: 1 })).statusCode).toBe(400);
     expect(
@@ -410,7 +412,7 @@ describe('live routes (inject, PGlite journal)', () => {
     await until(() => loads > before, { timeoutMs: 30_000 });
     const second = await enable();
     expect([second.statusCode, second.json().error.code, second.json().error.details]).toEqual([
-      409,
+      429,
       'STRATEGY_LIVE_ENABLE_BUSY',
       { what: 'enable', retryAfterSeconds: 1 },
     ]);
