@@ -238,16 +238,14 @@ describe('architecture', () => {
   });
 
   it('architecture - a package exports its entry points only: index, config, internal', () => {
-    // Subpaths beyond these are documented surfaces: the SDK's React, game, bot and GraphQL entries, the
-    // server's test harness (`startTicklineServer`) and scaled topology (`startTopology`) for the
-    // dashboard's browser tests and the cluster scripts, notify's real receivers (SMTP, the Twilio
-    // stand-in) for the server's end-to-end tests.
+    // Subpaths beyond these are documented surfaces: the SDK's React, game, bot and GraphQL entries,
+    // notify's real receivers (SMTP, the Twilio stand-in) for the server's end-to-end tests. (The
+    // real `tickline` process and the scaled topology are @tickline/testing's, from its entry.)
     const EXTRA: Record<string, string[]> = {
       // The indicators without the package's services: what sandbox processes load (start cost).
       market: ['./indicators'],
       client: ['./react', './game', './game/tcp', './bots', './graphql'],
       notify: ['./testing'],
-      server: ['./testing', './topology'],
     };
     const FILE: Record<string, string> = {
       '.': './src/index.ts',

@@ -20,7 +20,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTicklineServer } from '@tickline/server/testing';
+import { startTicklineServer } from '@tickline/testing';
 import { Pool } from 'undici';
 import { cpuMicros } from '../lib/proc-stat.ts';
 import { envInt, percentile, printResult, printTable, progress, round } from '../lib/report.ts';

@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tempDir, type TempDir } from '@tickline/testing';
-import { startTicklineServer, type RunningServer } from '@tickline/server/testing';
+import { tempDir, startTicklineServer, type TempDir, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEPLOY, ROOT } from './support/deploy-files.ts';

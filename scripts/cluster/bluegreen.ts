@@ -1,6 +1,6 @@
 /**
  * @module `npm run bluegreen`: a blue/green release of the stateless roles on real processes
- * (`@tickline/server/topology`), under a steady client load through the one front address —
+ * (`@tickline/testing`), under a steady client load through the one front address —
  * HTTP requests served by all three roles (the gateway's own, and forwarded to strategy and
  * platform), an open SSE trade stream, and game bots — while blue is replaced by green as
  * deploy/bluegreen/flip.sh does it: green gateway, strategy and platform start and become ready,
@@ -17,9 +17,8 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from '@tickline/testing';
+import { until, startTopology, type TicklineNode, type Topology } from '@tickline/testing';
 import { signUpAndIn, startOutageFleet, type OutageFleet } from '@tickline/server/internal';
-import { startTopology, type TicklineNode, type Topology } from '@tickline/server/topology';
 import { auditLog, isContinuous, readyStatus, streamGaps, topologyStreams } from './probes.ts';
 import { startRequestLoad, type RequestLoad } from './request-load.ts';
 import { openTradeSubscriber, type TradeSubscriber } from './subscriber.ts';

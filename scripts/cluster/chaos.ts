@@ -1,5 +1,5 @@
 /**
- * @module `npm run chaos`: the scaled topology (`@tickline/server/topology`) under load — bots playing through a
+ * @module `npm run chaos`: the scaled topology (`@tickline/testing`) under load — bots playing through a
  * gateway, a market simulator in each collector, SSE subscribers on both gateways — while faults
  * are injected one after the other: kill -9 of one process of every role (restarted at once at
  * the same port), kill -9 of one NATS node, a restart of Redis and of PostgreSQL. After each fault:
@@ -18,7 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { until } from '@tickline/testing';
+import { until, startTopology, TOPOLOGY_ROLES, type Topology } from '@tickline/testing';
 import { signUpAndIn, startOutageFleet, type OutageFleet } from '@tickline/server/internal';
 import {
   auditLog,
@@ -31,7 +31,6 @@ import {
   type LogAudit,
 } from './probes.ts';
 import { openTradeSubscriber, type TradeSubscriber } from './subscriber.ts';
-import { startTopology, TOPOLOGY_ROLES, type Topology } from '@tickline/server/topology';
 import { formatTimeline, type TimelineEntry } from './timeline.ts';
 import { PATHS } from './request-load.ts';
 

@@ -3,7 +3,7 @@
  * pid, the dependencies' URLs and every process with its role, pid and port. Parsed with zod, as
  * any file another process wrote; plus the status table `status` prints.
  */
-import type { Topology } from '@tickline/server/topology';
+import type { Topology } from '@tickline/testing';
 import { z } from 'zod';
 
 const Process = z.strictObject({

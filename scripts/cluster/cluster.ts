@@ -1,6 +1,6 @@
 /**
  * @module `npm run cluster -- up|down|status`: the scaled topology on one machine (see
- * `@tickline/server/topology`). `up` starts it, writes `<baseDir>/cluster.json` and stays in the
+ * `@tickline/testing`). `up` starts it, writes `<baseDir>/cluster.json` and stays in the
  * foreground as the supervisor (Ctrl-C or `down` stops everything: the dependencies are its
  * children, so they cannot outlive it); `status` prints one line per process with /readyz; `down`
  * asks the supervisor to stop. The base dir is `TICKLINE_CLUSTER_DIR`, default `<tmp>/tickline-cluster`.
@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canConnect } from '@tickline/testing';
+import { canConnect, startTopology } from '@tickline/testing';
 import {
   clusterStateOf,
   formatStatusTable,
@@ -16,7 +16,6 @@ import {
   type ClusterState,
   type StatusRow,
 } from './cluster-state.ts';
-import { startTopology } from '@tickline/server/topology';
 
 const BASE_DIR = process.env.TICKLINE_CLUSTER_DIR ?? join(tmpdir(), 'tickline-cluster');
 const STATE_FILE = join(BASE_DIR, 'cluster.json');

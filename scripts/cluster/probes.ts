@@ -6,7 +6,7 @@
 import { createNatsEventLog } from '@tickline/eventlog';
 import { decodeEvent } from '@tickline/kernel';
 import { parseMetrics, type MetricSample } from './trend.ts';
-import type { TicklineNode, Topology } from '@tickline/server/topology';
+import type { TicklineNode, Topology } from '@tickline/testing';
 
 /** The /readyz status code, or undefined when the process did not answer. */
 export async function readyStatus(url: string): Promise<number | undefined> {

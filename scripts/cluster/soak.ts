@@ -1,5 +1,5 @@
 /**
- * @module `npm run soak`: the scaled topology (`@tickline/server/topology`) at steady load — bots playing through a
+ * @module `npm run soak`: the scaled topology (`@tickline/testing`) at steady load — bots playing through a
  * gateway, a market simulator in each collector, SSE subscribers — for TICKLINE_SOAK_MINUTES
  * (default 30). Every 10 s it samples each process's RSS (from /proc), the largest consumer lag
  * and the game tick p99 since the last sample (from /metrics). At the end each series is judged on
@@ -9,11 +9,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from '@tickline/testing';
+import { until, startTopology } from '@tickline/testing';
 import { signUpAndIn, startOutageFleet, type OutageFleet } from '@tickline/server/internal';
 import { metricsOf, openTopologyLagProbe } from './probes.ts';
 import { openTradeSubscriber, type TradeSubscriber } from './subscriber.ts';
-import { startTopology } from '@tickline/server/topology';
 import { histogramBuckets, judgeTrend, p99Between, type TrendRule, type TrendVerdict } from './trend.ts';
 
 const MINUTES = Number(process.env.TICKLINE_SOAK_MINUTES ?? 30);

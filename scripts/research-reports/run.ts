@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STRATEGY_TEMPLATES } from '@tickline/protocol';
 import { callJson, initialAdminToken } from '@tickline/server/internal';
-import { embeddedTestEnv, runTickline, startTicklineServer } from '@tickline/server/testing';
+import { embeddedTestEnv, runTickline, startTicklineServer } from '@tickline/testing';
 import { renderIndex, renderTemplatePage, type ReportRun } from './render.ts';
 import { PROTOCOL, RANGE, priorTrialsOf, type ReportSpec } from './protocol.ts';
 

@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runTickline, type FinishedCommand } from '@tickline/server/testing';
+import { runTickline, type FinishedCommand } from '@tickline/testing';
 
 /** Runs `tickline config print --json` with `env` (and the config file text, when given). */
 export async function checkTicklineConfig(env: Record<string, string>, configFile?: string): Promise<FinishedCommand> {

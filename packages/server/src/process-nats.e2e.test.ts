@@ -5,9 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireBinary, startNatsServer, type NatsServerHandle } from '@tickline/testing';
+import { requireBinary, startNatsServer, runTickline, startTicklineServer, type NatsServerHandle } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTickline, startTicklineServer } from './testing/tickline-process.ts';
 
 const nats = requireBinary('nats-server', 'nats-server');
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-nats-'));

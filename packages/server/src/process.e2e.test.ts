@@ -14,7 +14,7 @@ import {
   startTicklineServer,
   type FinishedCommand,
   type RunningServer,
-} from './testing/tickline-process.ts';
+} from '@tickline/testing';
 
 const SHUTDOWN_TIMEOUT_MS = 5_000;
 

@@ -6,20 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createDatabase,
-  requirePostgresBinaries,
-  startPostgres,
-  type PostgresServerHandle,
-} from '@tickline/testing';
+import { createDatabase, requirePostgresBinaries, startPostgres, runTickline, startTicklineServer, TEST_CODE_KEYS_ENV, type PostgresServerHandle, type RunningServer } from '@tickline/testing';
 import { loadAllMigrations } from '../wiring/migrations.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  runTickline,
-  startTicklineServer,
-  TEST_CODE_KEYS_ENV,
-  type RunningServer,
-} from '../testing/tickline-process.ts';
 import { accountFlowCases } from '../testing/account-flow-suite.ts';
 
 const existing = process.env.TICKLINE_TEST_DATABASE_URL;

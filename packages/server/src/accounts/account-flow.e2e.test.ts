@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { startTicklineServer, type RunningServer } from '@tickline/testing';
 import { accountFlowCases } from '../testing/account-flow-suite.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-accounts-'));

@@ -8,10 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSmtpReceiver, type SmtpReceiver } from '@tickline/notify/testing';
-import { until } from '@tickline/testing';
+import { until, embeddedTestEnv, startTicklineServer, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken, signUpAndIn } from '../testing/api-clients.ts';
-import { embeddedTestEnv, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const ARRIVAL_MS = 60_000;
 /** The link as mailed: absolute, on `http.publicUrl` (notify.publicBaseUrl is unset here). */

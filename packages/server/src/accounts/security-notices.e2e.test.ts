@@ -15,10 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTotp } from '@tickline/identity/internal';
 import { systemClock } from '@tickline/kernel';
-import { until } from '@tickline/testing';
+import { until, embeddedTestEnv, startTicklineServer, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn, TEST_PASSWORD } from '../testing/api-clients.ts';
-import { embeddedTestEnv, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 const NEW_SIGN_IN = 'New sign-in from Firefox on Linux';

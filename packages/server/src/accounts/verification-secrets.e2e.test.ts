@@ -8,15 +8,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from '@tickline/testing';
+import { until, embeddedTestEnv, runTickline, startTicklineServer, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken, signUpAndIn } from '../testing/api-clients.ts';
-import {
-  embeddedTestEnv,
-  runTickline,
-  startTicklineServer,
-  type RunningServer,
-} from '../testing/tickline-process.ts';
 
 describe('accounts - verification links are never stored or logged in clear', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-verification-secrets-'));

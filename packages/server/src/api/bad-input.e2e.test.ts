@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
-import { embeddedTestEnv, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { embeddedTestEnv, startTicklineServer, type RunningServer } from '@tickline/testing';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-bad-input-'));
 let server: RunningServer;

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SMA_CROSS_SOURCE } from '@tickline/strategy';
-import { until } from '@tickline/testing';
+import { until, runTickline } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken } from '../testing/api-clients.ts';
 import {
@@ -22,7 +22,6 @@ import {
   type ClusterProcess,
   type ScaledCluster,
 } from '../testing/scaled-cluster.ts';
-import { runTickline } from '../testing/tickline-process.ts';
 
 const HISTORY = fileURLToPath(
   new URL(

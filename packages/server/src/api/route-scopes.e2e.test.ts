@@ -10,10 +10,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from '@tickline/testing';
+import { until, embeddedTestEnv, startTicklineServer, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
-import { embeddedTestEnv, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-route-scopes-'));
 let server: RunningServer;

@@ -7,10 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageType, TestGameClient } from '@tickline/game/internal';
-import { freePort } from '@tickline/testing';
+import { freePort, startTicklineServer } from '@tickline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn } from '../testing/api-clients.ts';
-import { startTicklineServer } from '../testing/tickline-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-game-e2e-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -13,19 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlayerMoved } from '@tickline/game';
 import { createMetricsRegistry, decodeEvent, silentLogger } from '@tickline/kernel';
-import {
-  createDatabase,
-  requireBinary,
-  requirePostgresBinaries,
-  requireRedisServer,
-  startNatsServer,
-  startPostgres,
-  startRedis,
-  type NatsServerHandle,
-  type PostgresServerHandle,
-  type RedisServerHandle,
-  until,
-} from '@tickline/testing';
+import { createDatabase, requireBinary, requirePostgresBinaries, requireRedisServer, startNatsServer, startPostgres, startRedis, until, startTicklineServer, TEST_CODE_KEYS_ENV, type NatsServerHandle, type PostgresServerHandle, type RedisServerHandle, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTicklineConfig } from '../config/load.ts';
 import {
@@ -35,7 +23,6 @@ import {
   streamTicket,
   type StreamClient,
 } from '../testing/api-clients.ts';
-import { startTicklineServer, TEST_CODE_KEYS_ENV, type RunningServer } from '../testing/tickline-process.ts';
 import { LogKind, openEventLog } from '../wiring/event-logs.ts';
 import { AdminGameChannel, type AdminGameFigures } from '@tickline/game';
 import { startOutageFleet, type OutageFleet } from './testing/outage-fleet.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken } from '../testing/api-clients.ts';
-import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { startTicklineServer, type RunningServer } from '@tickline/testing';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-graphql-'));
 const env = {

@@ -9,12 +9,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from '@tickline/testing';
+import { until, embeddedTestEnv, startTicklineServer, type RunningServer } from '@tickline/testing';
 import { simulatorBtcMock } from '@tickline/trading/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn, type JsonResponse } from '../testing/api-clients.ts';
 import { portfolioOpened } from '../testing/portfolio-clients.ts';
-import { embeddedTestEnv, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const KEY = 'e2eBinanceTradingKey00000000000000000000001';
 const SECRET = 'e2eBinanceTradingSecret000000000000000000001';

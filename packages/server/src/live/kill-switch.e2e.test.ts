@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { accessTokenFor, callJson, signUpAndIn, TEST_PASSWORD } from '../testing/api-clients.ts';
 import { moveKillSwitch, placeOrder, portfolioOpened } from '../testing/portfolio-clients.ts';
-import { runTickline, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { runTickline, startTicklineServer, type RunningServer } from '@tickline/testing';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-kill-switch-'));
 const env = { TICKLINE_DATA_DIR: dataDir, TICKLINE_HTTP_PORT: '0', TICKLINE_HTTP_HOST: '127.0.0.1' };

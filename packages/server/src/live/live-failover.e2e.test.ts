@@ -23,21 +23,8 @@ import {
   StrategyRepository,
 } from '@tickline/strategy';
 import { LiveStore } from '@tickline/trading';
-import {
-  createDatabase,
-  startNatsServer,
-  startPostgres,
-  until,
-  type NatsServerHandle,
-  type PostgresServerHandle,
-} from '@tickline/testing';
+import { createDatabase, startNatsServer, startPostgres, until, runTickline, startTicklineServer, TEST_CODE_KEYS_ENV, type NatsServerHandle, type PostgresServerHandle, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  runTickline,
-  startTicklineServer,
-  TEST_CODE_KEYS_ENV,
-  type RunningServer,
-} from '../testing/tickline-process.ts';
 import { scaledClusterDependencies } from '../testing/scaled-cluster.ts';
 import { subjectPrefixFor } from '../wiring/event-logs.ts';
 

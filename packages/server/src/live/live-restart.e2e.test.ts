@@ -11,24 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNatsEventLog, type NatsEventLog } from '@tickline/eventlog';
 import { createPostgresSql, type Sql } from '@tickline/store';
-import {
-  createDatabase,
-  startNatsServer,
-  startPostgres,
-  until,
-  type NatsServerHandle,
-  type PostgresServerHandle,
-} from '@tickline/testing';
+import { createDatabase, startNatsServer, startPostgres, until, runTickline, startTicklineServer, TEST_CODE_KEYS_ENV, type NatsServerHandle, type PostgresServerHandle, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
 import { closedCandle, publishCandles, storeCandles } from '../testing/cluster-candles.ts';
 import { portfolioOpened } from '../testing/portfolio-clients.ts';
-import {
-  runTickline,
-  startTicklineServer,
-  TEST_CODE_KEYS_ENV,
-  type RunningServer,
-} from '../testing/tickline-process.ts';
 import { scaledClusterDependencies } from '../testing/scaled-cluster.ts';
 import { subjectPrefixFor } from '../wiring/event-logs.ts';
 

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from '@tickline/testing';
+import { until, embeddedTestEnv, startTicklineServer, type RunningServer } from '@tickline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   callJson,
@@ -19,7 +19,6 @@ import {
   type ReceivedEvent,
 } from '../testing/api-clients.ts';
 import { portfolioOpened } from '../testing/portfolio-clients.ts';
-import { embeddedTestEnv, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const SYMBOL = 'BTC-USDT';
 /** Buys when flat, sells what it holds otherwise: each decision reads the position its fills made. */

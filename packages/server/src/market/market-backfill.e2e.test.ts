@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { BinanceMock } from '@tickline/market/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken } from '../testing/api-clients.ts';
-import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { startTicklineServer, type RunningServer } from '@tickline/testing';
 
 const MINUTE = 60_000;
 // The first run looks back an hour: the venue's three minutes are from half an hour ago.

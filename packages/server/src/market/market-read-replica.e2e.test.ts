@@ -7,16 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  requirePostgresBinaries,
-  startPostgresPrimary,
-  startPostgresReplica,
-  until,
-  type PostgresServerHandle,
-} from '@tickline/testing';
+import { requirePostgresBinaries, startPostgresPrimary, startPostgresReplica, until, startTicklineServer, TEST_CODE_KEYS_ENV, type PostgresServerHandle, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson } from '../testing/api-clients.ts';
-import { startTicklineServer, TEST_CODE_KEYS_ENV, type RunningServer } from '../testing/tickline-process.ts';
 
 // Under CI=true missing PostgreSQL binaries throw here instead of skipping.
 const binaries = requirePostgresBinaries();

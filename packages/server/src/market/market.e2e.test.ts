@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { createEmbeddedEventLog } from '@tickline/eventlog';
 import { createPgliteSql } from '@tickline/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '@tickline/testing';
+import { until, startTicklineServer, type RunningServer } from '@tickline/testing';
 import { callJson, initialAdminToken, openEventSource, streamTicket } from '../testing/api-clients.ts';
-import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-market-'));
 // One row for a symbol nobody collects: the collector rejects it (symbol_unknown) into the quarantine.

@@ -11,15 +11,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from '@tickline/testing';
+import { until, embeddedTestEnv, runTickline, startTicklineServer, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn } from '../testing/api-clients.ts';
-import {
-  embeddedTestEnv,
-  runTickline,
-  startTicklineServer,
-  type RunningServer,
-} from '../testing/tickline-process.ts';
 
 const CLIENT_SECRET = 'oidc-client-secret-must-not-print-7d1f';
 

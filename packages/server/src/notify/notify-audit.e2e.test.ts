@@ -7,12 +7,11 @@
  * address never proven gets no notification mail.
  */
 import type { SmtpReceiver, TwilioMock } from '@tickline/notify/testing';
-import { until } from '@tickline/testing';
+import { until, type RunningServer } from '@tickline/testing';
 import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessTokenFor, callJson, TEST_PASSWORD, type TestUser } from '../testing/api-clients.ts';
 import { startMailSmsServer, type MailSmsServer } from '../testing/mail-sms-server.ts';
-import type { RunningServer } from '../testing/tickline-process.ts';
 import { verificationTokens, verifyAccountEmail } from '../testing/verify-email.ts';
 
 const ARRIVAL_MS = 60_000;

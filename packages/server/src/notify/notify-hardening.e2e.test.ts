@@ -6,11 +6,10 @@
  * admin notice titles with CR/LF are refused.
  */
 import type { SmtpReceiver, TwilioMock } from '@tickline/notify/testing';
-import { until } from '@tickline/testing';
+import { until, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, type TestUser } from '../testing/api-clients.ts';
 import { startMailSmsServer, type MailSmsServer } from '../testing/mail-sms-server.ts';
-import type { RunningServer } from '../testing/tickline-process.ts';
 import { verifyAccountEmail } from '../testing/verify-email.ts';
 
 const ARRIVAL_MS = 60_000;

@@ -12,10 +12,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSmtpReceiver, type SmtpReceiver } from '@tickline/notify/testing';
-import { until } from '@tickline/testing';
+import { until, startTicklineServer, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
-import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 import { verifyAccountEmail } from '../testing/verify-email.ts';
 
 const DEADLINE_MS = 5_000;

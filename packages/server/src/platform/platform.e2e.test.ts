@@ -21,7 +21,7 @@ import {
   streamTicket,
 } from '../testing/api-clients.ts';
 import { joinAndWalk } from '../testing/game-walk.ts';
-import { startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { startTicklineServer, type RunningServer } from '@tickline/testing';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-platform-e2e-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SMA_CROSS_SOURCE } from '@tickline/strategy';
 import { afterAll, describe, expect, it } from 'vitest';
 import { accessTokenFor, callJson, signUpAndIn, TEST_PASSWORD } from '../testing/api-clients.ts';
-import { embeddedTestEnv, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
+import { embeddedTestEnv, startTicklineServer, type RunningServer } from '@tickline/testing';
 
 describe('strategy - code sealed with the install’s own key', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-code-keys-'));

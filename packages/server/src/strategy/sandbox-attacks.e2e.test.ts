@@ -19,10 +19,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from '@tickline/testing';
+import { until, embeddedTestEnv, startTicklineServer, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
-import { embeddedTestEnv, startTicklineServer, type RunningServer } from '../testing/tickline-process.ts';
 
 const NOOP = 'export default defineStrategy({ onCandle() {} });';
 const EVERY_CANDLE = `export default defineStrategy({ onCandle(ctx) { ctx.buy({ qty: 0.001, reason: 'each candle' }); } });`;

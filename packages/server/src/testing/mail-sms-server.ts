@@ -13,7 +13,7 @@ import {
   type TwilioMock,
 } from '@tickline/notify/testing';
 import { callJson, initialAdminToken, signUpAndIn, type TestUser } from './api-clients.ts';
-import { embeddedTestEnv, startTicklineServer, type RunningServer } from './tickline-process.ts';
+import { embeddedTestEnv, startTicklineServer, type RunningServer } from '@tickline/testing';
 
 /** The Twilio account the stand-in accepts. */
 export const TEST_SMS = { sid: 'AC00000000000000000000000000000e2e', token: 'e2e-sms-token' } as const;

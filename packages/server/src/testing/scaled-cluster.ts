@@ -8,24 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNatsEventLog, type NatsEventLog } from '@tickline/eventlog';
-import {
-  createDatabase,
-  requireBinary,
-  requirePostgresBinaries,
-  requireRedisServer,
-  startNatsServer,
-  startPostgres,
-  startRedis,
-  type NatsServerHandle,
-  type RedisServerHandle,
-} from '@tickline/testing';
+import { createDatabase, requireBinary, requirePostgresBinaries, requireRedisServer, startNatsServer, startPostgres, startRedis, startTicklineServer, TEST_CODE_KEYS_ENV, type NatsServerHandle, type RedisServerHandle, type RunningServer, type SpawnOptions } from '@tickline/testing';
 import { subjectPrefixFor } from '../wiring/event-logs.ts';
-import {
-  startTicklineServer,
-  TEST_CODE_KEYS_ENV,
-  type RunningServer,
-  type SpawnOptions,
-} from './tickline-process.ts';
 
 /**
  * Whether the cluster's dependencies are here (redis-server too with `redis`), and the reason

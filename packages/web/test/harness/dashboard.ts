@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTicklineServer, type RunningServer } from '@tickline/server/testing';
+import { startTicklineServer, type RunningServer } from '@tickline/testing';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from './browser.ts';
 

@@ -1,14 +1,13 @@
 /**
  * @module The dashboard at scale, for the browser: the topology `npm run cluster` starts (see
- * `@tickline/server/topology`) — two gateways behind one address, a strategy, platform, game and
+ * `@tickline/testing`) — two gateways behind one address, a strategy, platform, game and
  * collector process — on a real nats-server, PostgreSQL and redis-server, with a fresh build of the
  * dashboard, which every gateway serves. Missing servers skip locally and fail under CI=true.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTopology, type Topology, type TopologyOptions } from '@tickline/server/topology';
-import { requireBinary, requirePostgresBinaries, requireRedisServer } from '@tickline/testing';
+import { startTopology, requireBinary, requirePostgresBinaries, requireRedisServer, type Topology, type TopologyOptions } from '@tickline/testing';
 import { buildDashboardIfStale, initialAdmin } from './dashboard.ts';
 
 /** Whether nats-server, PostgreSQL and redis-server are here, and the reason shown when not. */

@@ -16,7 +16,7 @@ import {
   runTickline,
   startTicklineServer,
   type RunningServer,
-} from '../../testing/tickline-process.ts';
+} from '@tickline/testing';
 import { klineRow } from '@tickline/cli';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-backtest-api-e2e-'));

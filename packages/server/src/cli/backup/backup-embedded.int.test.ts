@@ -3,9 +3,8 @@ import { appendFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createMetricsRegistry } from '@tickline/kernel';
 import { createPgliteSql, lockDataDir } from '@tickline/store';
-import { tempDir, type TempDir } from '@tickline/testing';
+import { tempDir, runTickline, startTicklineServer, type TempDir } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTickline, startTicklineServer } from '../../testing/tickline-process.ts';
 import { captureLogs, captureSnapshotFiles, captureTables } from './backup-fixture.test-support.ts';
 
 const POLL_MS = 250;

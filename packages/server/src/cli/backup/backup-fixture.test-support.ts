@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sql } from '@tickline/store';
-import { runTickline } from '../../testing/tickline-process.ts';
+import { runTickline } from '@tickline/testing';
 
 /** Each base table of the public schema: row count and an order-independent digest of its rows. */
 export async function captureTables(

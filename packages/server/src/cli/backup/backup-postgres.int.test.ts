@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { createPostgresSql, migrate, type Sql } from '@tickline/store';
-import { createDatabase, providedPostgres, tempDir, type TempDir } from '@tickline/testing';
+import { createDatabase, providedPostgres, tempDir, runTickline, type TempDir } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runTickline } from '../../testing/tickline-process.ts';
 import { loadAllMigrations } from '../../wiring/migrations.ts';
 import { captureTables } from './backup-fixture.test-support.ts';
 

@@ -6,9 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@tickline/testing';
+import { freePort, runTickline, startTicklineServer, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTickline, startTicklineServer, type RunningServer } from '../../testing/tickline-process.ts';
 import type { BotSummary } from '@tickline/client/bots';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-bots-e2e-'));

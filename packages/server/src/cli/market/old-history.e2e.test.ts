@@ -20,7 +20,7 @@ import {
   runTickline,
   startTicklineServer,
   type RunningServer,
-} from '../../testing/tickline-process.ts';
+} from '@tickline/testing';
 
 const HISTORY = fileURLToPath(
   new URL(

@@ -20,7 +20,7 @@ import {
   startTicklineServer,
   type FinishedCommand,
   type RunningServer,
-} from '../../testing/tickline-process.ts';
+} from '@tickline/testing';
 
 const LAUNCHER = fileURLToPath(new URL('../../../../../bin/tickline', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-kill-switch-cli-e2e-'));

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { freePort } from '@tickline/testing';
+import { freePort } from '../free-port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFrontProxy, type FrontProxy } from './front-proxy.ts';
 

@@ -4,7 +4,7 @@
  * streaming replica the processes read from), a NATS JetStream cluster (3 nodes, the stream at 3
  * replicas, by default), Redis, N `tickline` processes of every role on loopback, and one address
  * in front of the gateways (front-proxy.ts), as a Service gives one in Kubernetes. The
- * dependencies come from the `@tickline/testing` harness (real binaries on free ports) — which is
+ * dependencies come from this harness (real binaries on free ports) — which is
  * why this is test code and not a `tickline` subcommand: the production binary must not depend on
  * the test harness.
  *
@@ -14,18 +14,13 @@
  */
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createDatabase,
-  freePort,
-  startNatsCluster,
-  startNatsServer,
-  startPostgresPrimary,
-  startPostgresReplica,
-  startRedis,
-  type NatsClusterHandle,
-  type PostgresServerHandle,
-  type RedisServerHandle,
-} from '@tickline/testing';
+import { freePort } from '../free-port.ts';
+import { startNatsCluster, type NatsClusterHandle } from '../nats/nats-cluster.ts';
+import { startNatsServer } from '../nats/nats-server.ts';
+import { createDatabase } from '../postgres/create-database.ts';
+import type { PostgresServerHandle } from '../postgres/postgres-server.ts';
+import { startPostgresPrimary, startPostgresReplica } from '../postgres/postgres-replica.ts';
+import { startRedis, type RedisServerHandle } from '../redis/redis-server.ts';
 import { startFrontProxy, type FrontProxy } from './front-proxy.ts';
 import { startTicklineServer, type RunningServer } from './tickline-process.ts';
 
