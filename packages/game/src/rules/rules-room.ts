@@ -19,8 +19,8 @@ export const DEFAULT_HANDLER_BUDGET_MS = 10;
 /** Failed handler calls in a row (no success between) after which the room closes. */
 export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 5;
 
-export interface RulesRoomOptions {
-  game: AnyGameRules;
+export interface RulesRoomOptions<G extends AnyGameRules = AnyGameRules> {
+  game: G;
   roomId: string;
   /** Seed of the room's random source. @default 1 */
   seed?: number;
@@ -80,8 +80,8 @@ function draftOf(state: State): State {
 }
 
 /** A room running one game. */
-export class RulesRoom {
-  readonly game: AnyGameRules;
+export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
+  readonly game: G;
   readonly roomId: string;
   readonly #logger: Logger;
   readonly #clock: Clock;
@@ -104,7 +104,7 @@ export class RulesRoom {
   #closed: { code: string; message: string } | undefined;
   #pending: PendingEvent[] = [];
 
-  constructor(options: RulesRoomOptions) {
+  constructor(options: RulesRoomOptions<G>) {
     this.game = options.game;
     this.roomId = options.roomId;
     this.#clock = options.clock ?? systemClock;
@@ -128,8 +128,8 @@ export class RulesRoom {
   }
 
   /** Rebuilds a room from a snapshot (migrating an older game version's state when the game can). */
-  static restore(snapshot: RoomSnapshot, options: RulesRoomOptions): RulesRoom {
-    const room = new RulesRoom({ ...options, roomId: snapshot.roomId, lastEventSeq: snapshot.lastEventSeq });
+  static restore<G extends AnyGameRules>(snapshot: RoomSnapshot, options: RulesRoomOptions<G>): RulesRoom<G> {
+    const room = new RulesRoom<G>({ ...options, roomId: snapshot.roomId, lastEventSeq: snapshot.lastEventSeq });
     room.#state = restoreRoomState(options.game, snapshot);
     room.#tick = snapshot.tick;
     room.#random.state = snapshot.random;
@@ -154,7 +154,7 @@ export class RulesRoom {
     return this.#closed !== undefined;
   }
   /** The live state, for inspection and tests: never change it from outside a handler. */
-  get state(): Readonly<State> {
+  get state(): Readonly<RoomState<G['state']['room'], G['state']['entity']>> {
     return this.#state;
   }
 
