@@ -65,9 +65,10 @@ export interface TestUser {
 }
 
 function sessionCookieOf(response: JsonResponse): string {
-  const header = response.headers.get('set-cookie') ?? '';
-  const pair = header.split(';')[0] ?? '';
-  if (!pair.startsWith('tickline_session=')) throw new Error(`no session cookie in "${header}"`);
+  // A sign-in sets the device cookie too (identity's sign-ins/device-token.ts): pick ours.
+  const cookies = response.headers.getSetCookie();
+  const pair = cookies.map((c) => c.split(';')[0] ?? '').find((p) => p.startsWith('tickline_session='));
+  if (!pair) throw new Error(`no session cookie in "${cookies.join(', ')}"`);
   return pair;
 }
 
