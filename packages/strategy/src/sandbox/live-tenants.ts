@@ -254,6 +254,8 @@ export class LiveTenants {
 
   /** A run measured on its own: over its budget it gets a strike, and a window of them pauses it. */
   #judge(i: number, run: TenantRun, usedMs: number, budgetMs: number, work: StepWork): void {
+    // Failed in this very call (it threw): its report already says why.
+    if (this.#runs.get(run.id) !== run) return;
     const over = usedMs > budgetMs;
     if (!over && !this.#strikes.has(run.id)) return;
     const verdict = this.#strikes.record(run.id, over ? { usedMs, budgetMs } : undefined);
