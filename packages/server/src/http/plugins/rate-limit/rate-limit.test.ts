@@ -159,6 +159,13 @@ describe('rate limit - per tier, key and address (memory store)', () => {
     expect(refused.json()).toMatchObject({ error: { details: { subject: 'address' } } });
   });
 
+  it('anonymous - an IPv6 /64 is one address (one host is given a whole /64)', async () => {
+    const { app } = await build();
+    expect(await statuses(app, 2, {}, '2001:db8:7:8::1')).toEqual([200, 200]);
+    expect(await statuses(app, 1, {}, '2001:db8:7:8:ffff::2')).toEqual([429]);
+    expect(await statuses(app, 1, {}, '2001:db8:7:9::1')).toEqual([200]);
+  });
+
   it('unknown tier - gets the anonymous budget', async () => {
     const { app } = await build();
     expect(await statuses(app, 3, { 'x-user': 'u5/platinum' })).toEqual([200, 200, 429]);

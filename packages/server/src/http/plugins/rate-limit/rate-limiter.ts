@@ -5,7 +5,13 @@
  * this module knows nothing of tokens or keys. A store that cannot answer lets the request
  * through and counts it: rate limiting must never take the API down with it.
  */
-import { silentLogger, type Logger, type OperationRateLimit, type Registry } from '@tickline/kernel';
+import {
+  clientAddressKey,
+  silentLogger,
+  type Logger,
+  type OperationRateLimit,
+  type Registry,
+} from '@tickline/kernel';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ServerError } from '../../../errors.ts';
 import { gcraParams, type GcraParams, type RateLimitDecision, type RateLimitRule } from './gcra.ts';
@@ -107,7 +113,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
             `user:${principal.userId}`,
             (principal.role === 'admin' ? adminRule : undefined) ?? tiers[principal.tier] ?? anonymous,
           ] as const)
-      : ([RateLimitSubjectKind.Address, `ip:${request.ip}`, anonymous] as const);
+      : ([RateLimitSubjectKind.Address, `ip:${clientAddressKey(request.ip)}`, anonymous] as const);
     if (rule.requestsPerMinute <= 0) return { subject, rule };
     try {
       return { subject, rule, decision: await store.take(key, paramsOf(rule)) };
