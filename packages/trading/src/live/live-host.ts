@@ -84,6 +84,7 @@ export interface LiveHostDeps {
   /** Where enabled runs and pauses are kept (see LiveRunnerOptions.persist). */
   persist?: LiveRunnerOptions['persist'];
   onPersistError?: (error: unknown) => void;
+  onLateError?: LiveRunnerOptions['onLateError'];
   onReopen?: LiveRunnerOptions['onReopen'];
   /** Told of every pause (see LiveRunnerOptions.onPause). */
   onPause?: LiveRunnerOptions['onPause'];
@@ -245,6 +246,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
         : { owns: deps.owns }),
     ...(deps.persist === undefined ? {} : { persist: deps.persist }),
     ...(deps.onPersistError === undefined ? {} : { onPersistError: deps.onPersistError }),
+    ...(deps.onLateError === undefined ? {} : { onLateError: deps.onLateError }),
     ...(deps.onReopen === undefined ? {} : { onReopen: deps.onReopen }),
     ...(deps.onPause === undefined ? {} : { onPause: deps.onPause }),
     ...(deps.onAutoResume === undefined ? {} : { onAutoResume: deps.onAutoResume }),

@@ -9,6 +9,7 @@ import {
   type OpenSession,
   randomWalkFeed,
 } from '@tickline/strategy/internal';
+import { placeTenant } from '@tickline/strategy';
 import { type FeedCandle, LiveRunner } from './live-runner.ts';
 import {
   backtest,
@@ -82,6 +83,14 @@ export default defineStrategy({ onCandle(ctx) { n++; ctx.buy({ qty: 0.01, reason
   laterLoad: `const first = Math.random();
 if (first !== ${FIRST_LOAD_RANDOM}) throw new Proxy({}, { get() { for (;;) {} } });
 export default defineStrategy({ onCandle(ctx) { ctx.buy({ qty: 0.01, reason: 'first ' + first }); } });`,
+  // From the tenth candle a promise rejected with a value whose reads loop: isolated-vm copies it
+  // out after the call, on the live process's thread, with no timeout — the process hangs.
+  hangsHost: at10('(async () => { throw new Proxy({}, { get() { for (;;) {} } }); })();'),
+  // ~20 ms of CPU, then counts and buys as 'counts' does: a slow account whose answers come late.
+  slowCounts: `export default defineStrategy({
+    init: () => ({ n: 0 }),
+    onCandle(ctx) { let x = 0; for (let i = 0; i < 2e7; i++) x += i; ctx.state.n++; ctx.buy({ qty: 0.01, reason: 'seen ' + ctx.state.n }); },
+  });`,
   spinsInit: 'export default defineStrategy({ init() { for (;;) {} }, onCandle() {} });',
   throwsProxy: `throw new Proxy({}, { get() { for (;;) {} } });
 export default defineStrategy({ onCandle() {} });`,
@@ -115,7 +124,9 @@ const sessions =
       // the isolate's CPU clock at load 20. And the Intl flood, whose test is about memory outside
       // the heap: 25 ICU formatters a candle plus the collections near its allowance went past
       // 50 ms at load 11 (STRATEGY_CPU_LIMIT instead of the memory limit under test).
-      limits: ['hogs', 'busy', 'intl'].includes(s.strategyId) ? { ...LIMITS, cpuMsPerCandle: 1_000 } : LIMITS,
+      limits: ['hogs', 'busy', 'intl', 'slowCounts'].includes(s.strategyId)
+        ? { ...LIMITS, cpuMsPerCandle: 1_000 }
+        : LIMITS,
       tenantMemoryMb: 16,
     });
 const sandboxSessions = sessions();
@@ -552,6 +563,70 @@ describe('live runs in sandbox processes', () => {
       expect(w.runner.status('neighbour')).toMatchObject({ state: 'running', candles: 3, errors: 0 });
       // Refused by the process, never killed by it.
       expect(pool.stats()[0]).toMatchObject({ generation: 1 });
+    } finally {
+      await pool.stop();
+    }
+  }, 120_000);
+
+  it('a process whose thread hangs holds no candle of the runs on the other process', async () => {
+    // A stall check far beyond the test's own time: without the wave's time box the first wave the
+    // hung process owes an answer in would wait for it, and the test would time out.
+    const pool = new LiveProcesses({ processes: 2, stallMs: 600_000 });
+    try {
+      const s = settings();
+      const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
+      const runner = new LiveRunner({ ...w.options, waveBoxMs: 1_000 });
+      w.setRunner(runner);
+      const tenantOn = (p: number) =>
+        ['t-a', 't-b', 't-c', 't-d', 't-e', 't-f'].find((t) => placeTenant(t, 2) === p)!;
+      await runner.enable({ ...spec('healthy', s), strategyId: 'counts', userId: tenantOn(0) });
+      await runner.enable({ ...spec('hangs', s), strategyId: 'hangsHost', userId: tenantOn(1) });
+      for (const e of candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 30, 6))) {
+        w.track(e.data as { symbol: string; close: number });
+        await runner.handle([e]);
+      }
+      expect(runner.status('healthy')).toMatchObject({ state: 'running', candles: 30, errors: 0 });
+      expect(runner.status('healthy')!.lastSignals.at(-1)!.reason).toBe('seen 30');
+      // The hung run is left behind (no live candle asked of it), its process not yet replaced.
+      expect(runner.status('hangs')!.candles).toBeLessThanOrEqual(11);
+      expect(pool.stats().map((p) => p.generation)).toEqual([1, 1]);
+    } finally {
+      await pool.stop();
+    }
+  }, 60_000);
+
+  it('runs left behind by a wave catch up: every candle decided once, in order', async () => {
+    const pool = new LiveProcesses({ processes: 2, stallMs: 10_000 });
+    try {
+      const s = settings();
+      const w = world(s, evaluateTrustedStrategy(CROSSING_JS), undefined, undefined, sessions(pool));
+      // A box shorter than any answer: the slow runs are left behind at almost every wave.
+      const runner = new LiveRunner({ ...w.options, waveBoxMs: 1 });
+      w.setRunner(runner);
+      await runner.enable({ ...spec('quick', s), strategyId: 'counts', userId: 'owner-quick' });
+      for (const id of ['slow-1', 'slow-2'])
+        await runner.enable({ ...spec(id, s), strategyId: 'slowCounts', userId: `owner-${id}` });
+      for (const e of candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 30, 6))) {
+        w.track(e.data as { symbol: string; close: number });
+        await runner.handle([e]);
+      }
+      await until(() => ['quick', 'slow-1', 'slow-2'].every((id) => runner.status(id)?.candles === 30), {
+        timeoutMs: 60_000,
+        what: 'every run decided every candle',
+      });
+      const seen = Array.from({ length: 30 }, (_, i) => `seen ${i + 1}`);
+      for (const id of ['quick', 'slow-1', 'slow-2']) {
+        expect(runner.status(id)).toMatchObject({ state: 'running', errors: 0 });
+        const signals = w.published
+          .filter(
+            (e) => e.type === 'strategy.signal' && (e.data as { userId: string }).userId === `owner-${id}`,
+          )
+          .map((e) => e.data as { reason: string; candleCloseTime: number });
+        expect(signals.map((x) => x.reason)).toEqual(seen);
+        // Each on its own candle, in the candles' order.
+        const times = signals.map((x) => x.candleCloseTime);
+        expect(times).toEqual([...new Set(times)].sort((a, b) => a - b));
+      }
     } finally {
       await pool.stop();
     }

@@ -108,6 +108,12 @@ export interface LiveRunnerOptions {
    * owner's tier limit on the thread's CPU clock); over it the run is paused. @default no limit
    */
   cpuMsPerCandle?: number;
+  /**
+   * How long a candle wave waits for its runs' answers before it leaves the late ones behind to
+   * catch up, so one process's slow answer never holds the runs of the others (wave-box.ts).
+   * @default 2_000
+   */
+  waveBoxMs?: number;
   /** Log lines kept per run for status. @default 200 */
   keepLogs?: number;
   /** Signals kept per run for status. @default 20 */
@@ -145,6 +151,8 @@ export interface LiveRunnerOptions {
   onReopen?: (id: string, outcome: { resumeAfter: number; error?: unknown; retryInMs?: number }) => void;
   /** Logs a failed `persist.paused` (the run stays paused here either way). */
   onPersistError?: (error: unknown) => void;
+  /** Logs a late run's answer or catch-up that failed after its wave went on (wave-box.ts). */
+  onLateError?: (runId: string | undefined, error: unknown) => void;
   /** Told of every pause as it is announced (run-pause.ts `logPause` logs it). */
   onPause?: (
     spec: LiveStrategySpec,

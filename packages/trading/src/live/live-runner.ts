@@ -43,10 +43,11 @@ import { fillOnTrade, fillWave, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
 import { reopenWithRetries } from './run-reopen.ts';
 import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
-import { catchUp, OrderHolds, RecentCandles } from './run-catch-up.ts';
+import { type CatchUpContext, catchUp, OrderHolds, RecentCandles } from './run-catch-up.ts';
 import { RunsByFeed } from './runs-by-feed.ts';
 import { inherit, rebuild, resumePoint, storedHistory, storedUntilNow, warmUpNew } from './run-restore.ts';
 import { WaveLanes } from './wave-lanes.ts';
+import { DEFAULT_WAVE_BOX_MS, WaveBox, type WaveBoxContext } from './wave-box.ts';
 
 // STRATEGY_LIVE_PAUSED is this module's code; naming the catalogue registers it with the kernel.
 void LiveErrorCodes;
@@ -89,6 +90,17 @@ export class LiveRunner {
   readonly #cpuResumes: CpuResumes;
   /** Turns of the event loop while answers are taken (see #wave). */
   readonly #turns = new AnswerTurns();
+  /** How long a wave waits for its answers (wave-box.ts). */
+  readonly #waveBoxMs: number;
+  /** What a wave's late runs need of the runner (wave-box.ts). */
+  readonly #lateRuns: WaveBoxContext = {
+    hold: (run) => this.orderHolds.hold(run.spec),
+    current: (run) =>
+      this.#runs.get(run.spec.id) === run && run.status.state === 'running' && !run.recovering,
+    catchUp: (run, release) =>
+      catchUp(this.#catchUpContext(run.spec.id), run, run.status.lastCandleTime, undefined, release),
+    failed: (run, error) => this.#o.onLateError?.(run?.spec.id, error),
+  };
   /** Live candles a run catching up decides when the store has not written them yet. */
   readonly #recent = new RecentCandles();
   /**
@@ -112,6 +124,7 @@ export class LiveRunner {
     });
     this.#countRuns();
     this.#cpuMs = options.cpuMsPerCandle ?? Infinity;
+    this.#waveBoxMs = options.waveBoxMs ?? DEFAULT_WAVE_BOX_MS;
     if (options.open === undefined && options.load === undefined)
       throw new TypeError('LiveRunner needs open (the sandbox) or load (trusted definitions)');
     this.#openSession = options.open ?? hostSessions(options.load!);
@@ -221,15 +234,19 @@ export class LiveRunner {
       // Catch-up (run-catch-up.ts): the stored candles after the checkpoint — a new run: after its
       // warm-up, read from when it began, not back to an old feed's last candle — decided now,
       // keyed by close time so none is placed twice; live candles wait meanwhile.
-      const context = {
-        options: this.#o,
-        recent: this.#recent,
-        current: (r: LiveRun) => r.status.state === 'running' && this.#runs.get(spec.id) === r,
-        step: (r: LiveRun, candle: FeedCandle) => this.#step(r, candle),
-      };
-      await catchUp(context, run, resumeAfter ?? startedAt, resumeAfter, release);
+      await catchUp(this.#catchUpContext(spec.id), run, resumeAfter ?? startedAt, resumeAfter, release);
     }
     return status;
+  }
+
+  /** What a catch-up of run `id` needs (run-catch-up.ts). */
+  #catchUpContext(id: string): CatchUpContext {
+    return {
+      options: this.#o,
+      recent: this.#recent,
+      current: (r: LiveRun) => r.status.state === 'running' && this.#runs.get(id) === r,
+      step: (r: LiveRun, candle: FeedCandle) => this.#step(r, candle),
+    };
   }
 
   /**
@@ -416,9 +433,18 @@ export class LiveRunner {
     // Before the venue fills with them: a run catching up reads them, or is released after this.
     for (const candle of candles) this.#recent.add(candle);
     const { touched, recorded } = await fillWave(this.#o, candles);
-    const lanes = new WaveLanes<Answer | undefined>((a) =>
-      a === undefined ? undefined : this.#take(a.run, a.candle, a.error, a.step),
-    );
+    // Each run's answer is acted on in its lane; the box knows which are not yet (wave-box.ts).
+    const box = new WaveBox();
+    const lanes = new WaveLanes<Answer | undefined>((a) => {
+      if (a === undefined) return undefined;
+      const acting = this.#take(a.run, a.candle, a.error, a.step);
+      if (acting === undefined) box.acted(a.run, a.error);
+      return acting?.finally(() => box.acted(a.run, a.error));
+    });
+    const ask = (run: LiveRun, f: number, candle: FeedCandle, taken: (a: Answer) => void): void => {
+      box.asked(run);
+      this.#ask(run, f, candle, (error, step) => taken({ run, candle, error, step }));
+    };
     /** Runs of touched portfolios, asked once the fills are recorded. */
     const later: Array<[LiveRun, FeedCandle, (answer: Answer | undefined) => void]> = [];
     this.#turns.start();
@@ -428,8 +454,7 @@ export class LiveRunner {
         if (!touched.has(run.spec.portfolioId)) {
           const f = claimCandle(run, candle);
           if (f === undefined) continue;
-          const taken = lanes.ask(run.spec.portfolioId);
-          this.#ask(run, f, candle, (error, step) => taken({ run, candle, error, step }));
+          ask(run, f, candle, lanes.ask(run.spec.portfolioId));
           continue;
         }
         // Its place in the portfolio's lane now (answers are taken in the order asked), the
@@ -437,7 +462,7 @@ export class LiveRunner {
         // (the candle is not claimed: a redelivery asks it).
         later.push([run, candle, lanes.ask(run.spec.portfolioId)]);
       }
-    if (recorded === undefined) return lanes.done();
+    if (recorded === undefined) return box.wait(lanes.done(), this.#waveBoxMs, this.#lateRuns);
     const failed = await recorded.then(
       () => undefined,
       (error: unknown) => ({ error }),
@@ -445,9 +470,9 @@ export class LiveRunner {
     for (const [run, candle, taken] of later) {
       const f = failed === undefined && decidesNow(run, this.#o.owns) ? claimCandle(run, candle) : undefined;
       if (f === undefined) taken(undefined);
-      else this.#ask(run, f, candle, (error, step) => taken({ run, candle, error, step }));
+      else ask(run, f, candle, taken);
     }
-    await lanes.done();
+    await box.wait(lanes.done(), this.#waveBoxMs, this.#lateRuns);
     if (failed !== undefined) throw failed.error;
   }
 
