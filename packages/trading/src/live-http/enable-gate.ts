@@ -4,7 +4,7 @@
  * live sandbox process and holds that process for the load: twelve parallel enables of a spinning
  * `init` from one free account held every live run of the process for 120 s, and at the free rate
  * limit one account kept the freeze up (issue 45). A second enable while one loads is refused at
- * once (STRATEGY_LIVE_ENABLE_BUSY, 409), one past the rate with STRATEGY_LIVE_ENABLE_RATE (429);
+ * once (STRATEGY_LIVE_ENABLE_BUSY, 429, as a busy compile is), one past the rate with STRATEGY_LIVE_ENABLE_RATE (429);
  * both carry `retryAfterSeconds` (the gateway's `Retry-After`).
  */
 import { TicklineError } from '@tickline/kernel';

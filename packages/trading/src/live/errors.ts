@@ -11,7 +11,7 @@ export const LiveErrorCodes = defineErrorCodes({
     meaning:
       "Another enable or resume of this account's live strategies is still loading: one goes at a time, as each holds its live sandbox process while it loads.",
     resolve: 'Wait for the other enable or resume to answer, then retry after `Retry-After`.',
-    httpStatus: 409,
+    httpStatus: 429,
   },
   STRATEGY_LIVE_ENABLE_RATE: {
     meaning: 'This account enabled or resumed live strategies more often in the last minute than allowed.',
