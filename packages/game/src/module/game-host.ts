@@ -7,6 +7,7 @@
  * snapshotted while it runs. On a gateway without zones, only the coordinator, which sends players
  * to the zone processes that share their zones in Redis.
  */
+import { createGameCatalog, type GameCatalog } from '../games/load-games.ts';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { EventLog, PartitionedLog, Publisher, RequestReply } from '@tickline/eventlog';
@@ -131,6 +132,8 @@ export interface GameHost extends ModuleHost {
   /** The local zones; undefined on a process without zones. */
   readonly zones: GameZones | undefined;
   readonly settings: GameSettings;
+  /** The games this process can run (built-in and `game.games`), where zones run. */
+  readonly catalog?: GameCatalog;
   readonly auth: RequestAuth<FastifyRequest> | undefined;
   /** Mounts the WebSocket transport on the HTTP server. */
   attachHttp(app: FastifyInstance): void;
@@ -174,7 +177,10 @@ export function createGameHost(deps: GameHostDeps): GameHost {
     };
   }
   const zones = createZoneService(deps, tokens, coordinator);
-  const services: Service[] = [zones];
+  // The operator's game files are checked here, at start: a bad one stops the process naming it.
+  // Relative paths are the working directory's, like every other path of the config.
+  const catalog = createGameCatalog(game.games, { baseDir: process.cwd() });
+  const services: Service[] = [zones, catalog];
   if (deps.sessionCheck) services.push(createRevocationSweep(zones.sessions, deps.sessionCheck));
   // Operators on a gateway or platform process reach these zones by request/reply.
   if (deps.rpc)
@@ -200,7 +206,15 @@ export function createGameHost(deps: GameHostDeps): GameHost {
         metrics: deps.metrics,
       }),
     );
-  return { services, coordinator, zones, settings: game, auth, attachHttp: (app) => zones.attachHttp(app) };
+  return {
+    services,
+    coordinator,
+    zones,
+    catalog,
+    settings: game,
+    auth,
+    attachHttp: (app) => zones.attachHttp(app),
+  };
 }
 
 interface ZoneService extends Service, GameZones {
