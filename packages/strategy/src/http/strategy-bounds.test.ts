@@ -227,9 +227,10 @@ export default defineStrategy({ params: { e }, onCandle() {} });`;
     await until(() => bobAnswers.length === 1);
     refused(bobAnswers[0]!, 'account');
     // And Dan's takes the last slot, so Eve's is refused for the server
-    const queued = () => (t.host.processes.health().info as { compile: { queued: number } }).compile.queued;
+    const admitted = () =>
+      (t.host.processes.health().info as { compile: { gate: { inFlight: number } } }).compile.gate.inFlight;
     const dans = compile(dan);
-    await until(() => queued() === 3);
+    await until(() => admitted() === 4);
     refused(await compile(eve), 'server');
     // And every admitted compile is served once Carol's is stopped
     expect((await blocker).json().error).toMatchObject({ code: 'STRATEGY_CPU_LIMIT' });

@@ -98,7 +98,7 @@ export class StrategyProcesses implements Service {
 
   constructor(options: StrategyProcessesOptions = {}) {
     this.#options = options;
-    this.#gate = new CompileGate(options.compileGate);
+    this.#gate = new CompileGate(options.compileGate, options.compileProcesses ?? 1);
   }
 
   async start(_context?: ServiceContext): Promise<void> {
@@ -212,18 +212,20 @@ export class StrategyProcesses implements Service {
   async compile(source: string, options: CompileOptions = {}, tenant?: string): Promise<CompiledStrategy> {
     if (typeof source === 'string') checkSourceSize(source, options.maxBytes);
     const payload: CompilePayload = { source, options };
-    const pool =
-      tenant !== undefined && this.#quarantined.has(tenant) && this.#quarantine
-        ? this.#quarantine
-        : this.#pool(this.#compiles);
-    return this.#gate.run(tenant ?? '', () =>
-      pool.call<CompiledStrategy>('compile', payload, {
-        limits: processLimits(COMPILE_LIMITS),
-        ...(tenant === undefined ? {} : { tenant }),
-        // A module that loops at load holds the compile process for its whole CPU budget: no
-        // saved strategy needs that, so the refusal is a strike (three suspend the account).
-        strikeCodes: CPU_STRIKE,
-      }),
+    const own = tenant !== undefined && this.#quarantined.has(tenant) && this.#quarantine !== undefined;
+    const pool = own ? this.#quarantine! : this.#pool(this.#compiles);
+    return this.#gate.run(
+      tenant ?? '',
+      () =>
+        pool.call<CompiledStrategy>('compile', payload, {
+          limits: processLimits(COMPILE_LIMITS),
+          ...(tenant === undefined ? {} : { tenant }),
+          // A module that loops at load holds the compile process for its whole CPU budget: no
+          // saved strategy needs that, so the refusal is a strike (three suspend the account).
+          strikeCodes: CPU_STRIKE,
+        }),
+      // The quarantine's process is not the shared compile processes: no turn to wait for there.
+      !own,
     );
   }
 
@@ -242,7 +244,7 @@ export class StrategyProcesses implements Service {
     const compile = this.#compiles.stats();
     const info = {
       backtest,
-      compile,
+      compile: { ...compile, gate: this.#gate.stats() },
       ...(this.#quarantine
         ? { quarantine: { ...this.#quarantine.stats(), accounts: this.#quarantined.size } }
         : {}),
