@@ -426,8 +426,11 @@ describe('architecture', () => {
           true,
         ),
         fake('web', 'pages/e.tsx', "import type { Backtest } from '@tickline/protocol';"),
+        // The command line's API commands: the SDK, the contracts and the kernel, never a domain.
+        fake('cli', 'market/a.ts', "import { openKlineText } from '@tickline/market';"),
+        fake('cli', 'market/b.ts', "import { uploadKlineCsv } from '@tickline/client';"),
       ]),
-    ).toHaveLength(3);
+    ).toHaveLength(4);
   });
 
   it('architecture - each domain exports its module from its entry point, with a light config entry', () => {
