@@ -37,6 +37,8 @@ export interface SseConnectionInit<P> {
   host: ConnectionHost;
   counters: TransportCounters;
   maxBufferedBytes: number;
+  /** The events of its channels the principal may receive (see Connection). @default all */
+  receives?: ((message: HubMessage) => boolean) | undefined;
   expiresAt: number;
   closeGraceMs: number;
   /** Extra response headers (e.g. the request id Fastify set before the hijack). */

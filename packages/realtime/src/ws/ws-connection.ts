@@ -41,6 +41,8 @@ export interface WsConnectionInit<P> {
   host: WsHost<P>;
   counters: TransportCounters;
   maxBufferedBytes: number;
+  /** The events of its channels the principal may receive (see Connection). @default all */
+  receives?: ((message: HubMessage) => boolean) | undefined;
   expiresAt: number;
   closeGraceMs: number;
 }
