@@ -300,6 +300,22 @@ describe('bad input - the orders route answers like every other route', () => {
     expect(order.body.error.code).toBe('HTTP_PAYLOAD_TOO_LARGE');
   });
 
+  it('orders - 5e-324 units (below the 0.00000001 minimum) is 400 naming quantity; nothing placed (issue 46)', async () => {
+    for (const quantity of [5e-324, 1e-9]) {
+      const order = await raw(
+        'POST',
+        orders(),
+        JSON.stringify({ symbol: 'BTC-USDT', side: 'buy', quantity }),
+        { ...bearer(user.accessToken), 'idempotency-key': `tiny-${quantity}` },
+      );
+      expect(order.status, String(quantity)).toBe(400);
+      expect(order.body.error.code).toBe('HTTP_BAD_REQUEST');
+      expect(order.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['quantity']);
+    }
+    const listed = await raw('GET', `${orders()}?status=all`, undefined, bearer(user.accessToken));
+    expect(listed.body.orders).toEqual([]);
+  });
+
   it('orders - validation issues are { in, path, code, message }, as on /strategies', async () => {
     const order = await raw('POST', orders(), JSON.stringify({ symbol: 1, side: 'up' }), headers());
     expect(order.status).toBe(400);
