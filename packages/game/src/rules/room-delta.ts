@@ -94,6 +94,32 @@ function diff(before: Values, after: Values): Values | undefined {
   return out;
 }
 
+/**
+ * What `viewerId` sees of a spatial room: the room's fields, its own entity, and every entity
+ * within `viewRadius` of it (inclusive). A viewer without an entity sees only the room's fields.
+ * Checks every entity for every viewer (O(players × entities) a tick): fine for rooms of tens;
+ * the zone's grid and view groups serve the arena's crowds.
+ */
+export function visibleState(
+  state: StateLike,
+  viewerId: string,
+  spatial: { x: string; y: string; viewRadius: number },
+): StateLike {
+  const entities = new Map<string, Values>();
+  const me = state.entities.get(viewerId);
+  if (me !== undefined) {
+    const mx = me[spatial.x] as number;
+    const my = me[spatial.y] as number;
+    const r2 = spatial.viewRadius * spatial.viewRadius;
+    for (const [id, e] of state.entities) {
+      const dx = (e[spatial.x] as number) - mx;
+      const dy = (e[spatial.y] as number) - my;
+      if (id === viewerId || dx * dx + dy * dy <= r2) entities.set(id, e);
+    }
+  }
+  return { room: state.room, entities };
+}
+
 /** A frame with the whole state and the reset flag (a player that joins or resumes gets one). */
 export function fullFrame(state: StateLike, tick: number): RoomFrame {
   const e: Record<string, Values> = {};

@@ -9,7 +9,7 @@ import { RejectReason } from '../zone/errors.ts';
 import { decodeCommand } from './decode-command.ts';
 import { copyValues, valuesProblem } from './fields.ts';
 import { SeededRandom } from './random.ts';
-import { encodeRoomFrame, fullFrame, RoomDeltaTracker } from './room-delta.ts';
+import { encodeRoomFrame, fullFrame, RoomDeltaTracker, visibleState } from './room-delta.ts';
 import { RoomClosed } from './room-events.ts';
 import { restoreRoomState, ROOM_SNAPSHOT_FORMAT, type RoomSnapshot } from './room-snapshot.ts';
 import type { AnyGameRules, Decision, RoomState, RulesContext } from './types.ts';
@@ -59,8 +59,16 @@ export interface RoomStepResult {
   acks: RoomAck[];
   rejections: RoomRejection[];
   events: EventEnvelope[];
-  /** The tick's delta frame, the same bytes for every player; undefined when nothing changed. */
+  /**
+   * The tick's delta frame, the same bytes for every player; undefined when nothing changed, and
+   * always for a spatial game (see `viewFrames`).
+   */
   frame: Uint8Array | undefined;
+  /**
+   * A spatial game's frames, one per player whose view changed (a player new to the room gets its
+   * whole view with the reset flag). Undefined for games without space.
+   */
+  viewFrames: Map<string, Uint8Array> | undefined;
   /** Set on the step that closed the room: tell its players, then drop them. */
   closed: { code: string; message: string } | undefined;
 }
@@ -91,6 +99,8 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   readonly #random: SeededRandom;
   readonly #events: EventSource;
   readonly #tracker = new RoomDeltaTracker();
+  /** What each player of a spatial game was last sent (a new tracker starts with a reset frame). */
+  readonly #views = new Map<string, RoomDeltaTracker>();
   readonly #players: string[] = [];
   /** A frozen copy of `#players` for handlers (they must not change membership). */
   #playersView: readonly string[] = Object.freeze([]);
@@ -162,16 +172,31 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     this.#queue.push(input);
   }
 
-  /** The whole state as a frame with the reset flag: what a player gets when it joins or resumes. */
-  fullFrame(): Uint8Array {
-    return encodeRoomFrame(fullFrame(this.#state, this.#tick));
+  /**
+   * The whole state as a frame with the reset flag: what a player gets when it joins or resumes.
+   * For a spatial game, the whole of what `playerId` sees (its next delta continues from it).
+   */
+  fullFrame(playerId?: string): Uint8Array {
+    const spatial = this.game.spatial;
+    if (spatial === undefined || playerId === undefined) return encodeRoomFrame(fullFrame(this.#state, this.#tick));
+    const tracker = new RoomDeltaTracker();
+    this.#views.set(playerId, tracker);
+    return encodeRoomFrame(tracker.delta(visibleState(this.#state, playerId, spatial), this.#tick)!);
   }
 
   /** Advances one tick: applies the queued inputs, then the game's `tick`, then computes the frame. */
   step(): RoomStepResult {
     const tick = ++this.#tick;
     this.#nowMs = this.#clock.now();
-    const result: RoomStepResult = { tick, acks: [], rejections: [], events: [], frame: undefined, closed: undefined };
+    const result: RoomStepResult = {
+      tick,
+      acks: [],
+      rejections: [],
+      events: [],
+      frame: undefined,
+      viewFrames: undefined,
+      closed: undefined,
+    };
     const queue = this.#queue;
     this.#queue = [];
     for (const input of queue) {
@@ -184,10 +209,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     const ctx = this.#context(tick, 0);
     const tickHook = this.game.tick?.bind(this.game);
     if (tickHook && !this.#closed) this.#run('tick', '', ctx, (s, c) => void tickHook(s, c));
-    if (!this.#closed) {
-      const frame = this.#tracker.delta(this.#state, tick);
-      if (frame) result.frame = encodeRoomFrame(frame);
-    }
+    if (!this.#closed) this.#frames(tick, result);
     for (const e of this.#pending)
       result.events.push(
         this.#events.create(e.definition, { subject: e.subject, partitionkey: this.roomId, data: e.data }),
@@ -200,6 +222,23 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     return result;
   }
   #closedReported = false;
+
+  /** The tick's frame (games without space) or each player's (spatial games). */
+  #frames(tick: number, result: RoomStepResult): void {
+    const spatial = this.game.spatial;
+    if (spatial === undefined) {
+      const frame = this.#tracker.delta(this.#state, tick);
+      if (frame) result.frame = encodeRoomFrame(frame);
+      return;
+    }
+    const frames = (result.viewFrames = new Map());
+    for (const id of this.#players) {
+      let tracker = this.#views.get(id);
+      if (tracker === undefined) this.#views.set(id, (tracker = new RoomDeltaTracker()));
+      const frame = tracker.delta(visibleState(this.#state, id, spatial), tick);
+      if (frame) frames.set(id, encodeRoomFrame(frame));
+    }
+  }
 
   /** The room as plain data (MessagePack- and JSON-safe). */
   snapshot(): RoomSnapshot {
@@ -244,6 +283,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       this.#run('leave', playerId, ctx, (s, c) => void game.leave(s, playerId, c));
       this.#state.entities.delete(playerId);
       this.#players.splice(this.#players.indexOf(playerId), 1);
+      this.#views.delete(playerId);
       this.#membershipChanged();
       this.#lastSeq.delete(playerId);
       result.acks.push({ playerId, seq });
