@@ -88,6 +88,8 @@ if (first !== 0.6270739405881613) throw new Proxy({}, { get() { for (;;) {} } })
 ${NOOP}`;
 /** init() spins: each enable held its live process for the 10 s setup wall, and none was a strike. */
 const SPIN_INIT = 'export default defineStrategy({ init() { for (;;) {} }, onCandle() {} });';
+/** A module whose top level never ends: each compile of it holds the compile process to its CPU limit. */
+const TOP_SPIN = `for (;;) {}\n${NOOP}`;
 /** A thenable awaited at the top level: the evaluation never settled and the compile was a 500. */
 const TOP_THENABLE = `await { then() {} };\n${NOOP}`;
 
@@ -428,6 +430,20 @@ const ROWS: Row[] = [
       const answer = await compile(await attacker(), MANY_PARAMS);
       expect(answer.status).toBe(422);
       expect(answer.body.error.code).toBe('STRATEGY_DEFINITION_TOO_LARGE');
+    },
+  },
+  {
+    // Issue 46.5: four free accounts compiling a busy loop twice at once filled all 8 of the gate's
+    // slots, at no strike; a fifth account's save was refused 11 times in 12.
+    name: 'four accounts compiling busy loops twice at once (compile): a fifth account compiles',
+    async attack() {
+      const spinners = await Promise.all(Array.from({ length: 4 }, () => attacker()));
+      const victim = await attacker();
+      const spins = spinners.flatMap((user) => [compile(user, TOP_SPIN), compile(user, TOP_SPIN)]);
+      const saved = await compile(victim, NOOP);
+      expect([saved.status, saved.body.error?.code]).toEqual([200, undefined]);
+      for (const spin of await Promise.all(spins))
+        expect([...SPIN_STOPPED, 'STRATEGY_COMPILE_BUSY']).toContain(spin.body.error.code);
     },
   },
   {
