@@ -115,6 +115,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
         behindProxy: (options.trustProxy ?? false) !== false,
         tls: tls !== undefined,
         logger: options.logger,
+        metrics: options.metrics,
         fdLimit: options.fdLimit,
       });
       return server;

@@ -24,10 +24,13 @@ afterEach(async () => {
   app = undefined;
 });
 
+let metrics = createMetricsRegistry({ processMetrics: false });
+
 async function listen(options: Partial<HttpAppOptions>): Promise<number> {
+  metrics = createMetricsRegistry({ processMetrics: false });
   app = createHttpApp({
     logger: silentLogger,
-    metrics: createMetricsRegistry({ processMetrics: false }),
+    metrics,
     health: () => ({}),
     ...options,
   });
@@ -149,6 +152,9 @@ describe('connection limits - caps', () => {
     expect(extra.text()).toMatch(/^HTTP\/1\.1 503 /);
     expect(extra.text()).toContain('"HTTP_CONNECTIONS_EXHAUSTED"');
     expect(extra.text()).toMatch(/Retry-After: \d+/i);
+    const scraped = await metrics.metrics();
+    expect(scraped).toMatch(/tickline_http_connections_refused_total\{reason="exhausted"\} 1/);
+    expect(scraped).toMatch(/tickline_http_connections_open 5/);
   });
 });
 

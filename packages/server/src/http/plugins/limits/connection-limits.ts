@@ -8,7 +8,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Server, Socket } from 'node:net';
-import { clientAddressKey, type Logger } from '@tickline/kernel';
+import {
+  clientAddressKey,
+  Counter,
+  Gauge,
+  getOrCreateMetric,
+  type Logger,
+  type Registry,
+} from '@tickline/kernel';
 import { ServerErrorCodes, type ServerErrorCode } from '../../../errors.ts';
 
 /** Browser tabs (≤ 6 each plus streams) and a small office behind one NAT fit well below it. */
@@ -107,6 +114,8 @@ export interface GuardConnectionsOptions {
   behindProxy: boolean;
   tls: boolean;
   logger: Logger;
+  /** Where the open and refused counts are exported. @default none */
+  metrics?: Registry | undefined;
   /** @default the soft RLIMIT_NOFILE read from /proc/self/limits */
   fdLimit?: number | undefined;
 }
@@ -116,6 +125,34 @@ export interface ConnectionGuard {
   readonly open: number;
   readonly max: number | undefined;
   readonly refused: { perAddress: number; exhausted: number };
+}
+
+/** `tickline_http_connections_open` (read when scraped) and the refusals by reason. */
+function connectionMetrics(registry: Registry, state: { open: number }): Counter<'reason'> {
+  getOrCreateMetric(
+    registry,
+    'tickline_http_connections_open',
+    () =>
+      new Gauge({
+        name: 'tickline_http_connections_open',
+        help: 'HTTP connections (WebSockets and streams included) the server holds.',
+        registers: [registry],
+        collect() {
+          this.set(state.open);
+        },
+      }),
+  );
+  return getOrCreateMetric(
+    registry,
+    'tickline_http_connections_refused_total',
+    () =>
+      new Counter({
+        name: 'tickline_http_connections_refused_total',
+        help: 'Connections refused as they were accepted: per_address (429) or exhausted (503).',
+        labelNames: ['reason'] as const,
+        registers: [registry],
+      }),
+  );
 }
 
 /**
@@ -130,11 +167,13 @@ export function guardConnections(server: Server, options: GuardConnectionsOption
   const byAddress = new Map<string, number>();
   const refuse = createRefusal(options.tls);
   const state = { open: 0, max, refused: { perAddress: 0, exhausted: 0 } };
+  const refusals = options.metrics ? connectionMetrics(options.metrics, state) : undefined;
   const accept = server.listeners('connection') as Array<(socket: Socket) => void>;
   server.removeAllListeners('connection');
   server.on('connection', function admitConnection(this: Server, socket: Socket) {
     if (max !== undefined && state.open >= max) {
       state.refused.exhausted += 1;
+      refusals?.inc({ reason: 'exhausted' });
       refuse(socket, EXHAUSTED);
       return;
     }
@@ -142,6 +181,7 @@ export function guardConnections(server: Server, options: GuardConnectionsOption
     const held = byAddress.get(key) ?? 0;
     if (perAddress > 0 && held >= perAddress) {
       state.refused.perAddress += 1;
+      refusals?.inc({ reason: 'per_address' });
       refuse(socket, PER_ADDRESS);
       return;
     }
