@@ -54,9 +54,9 @@ describe('rules room - interest for spatial games', () => {
         const me = room.state.entities.get(id)!;
         const expected = [...room.state.entities]
           .filter(([, e]) => (e.x - me.x) ** 2 + (e.y - me.y) ** 2 <= 400)
-          .map(([other, e]) => [other, { ...e }]);
+          .map(([other, e]) => [other, { ...e }] as const);
         const seen = [...views.get(id)!.entities].sort(([a], [b]) => a.localeCompare(b));
-        expect(seen).toEqual(expected.sort(([a], [b]) => String(a).localeCompare(String(b))));
+        expect(seen).toEqual(expected.sort(([a], [b]) => a.localeCompare(b)));
         expect(views.get(id)!.room).toEqual(room.state.room);
         if (expected.length > 1) seenSome++;
         if (expected.length < room.players.length) missedSome++;
