@@ -13,7 +13,7 @@
  * gets its books back from the run it replaces or from the order journal (run-restore.ts).
  */
 import { type EventEnvelope, TicklineError } from '@tickline/kernel';
-import type { Order as VenueOrder } from '../broker/order.ts';
+import { isFinalStatus, type Order as VenueOrder } from '../broker/order.ts';
 import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
 import {
   hostSessions,
@@ -41,6 +41,7 @@ import {
 } from './live-run.ts';
 import { fillOnTrade, fillWave, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
+import { exitOrders, OrderWaiters } from './run-exit.ts';
 import { reopenWithRetries } from './run-reopen.ts';
 import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
 import { type CatchUpContext, catchUp, OrderHolds, RecentCandles } from './run-catch-up.ts';
@@ -80,6 +81,10 @@ export class LiveRunner {
   readonly #orders: RunOrders;
   readonly #cpuMs: number;
   readonly #openSession: OpenSession;
+  /** A force exit's answer waits here for its orders to fill (run-exit.ts). */
+  readonly #exitWaiters = new OrderWaiters();
+  /** Engine ids of force-exit orders: negative, so never one the engine gave. */
+  #exitIds = 0;
   /** Runs being enabled (their session opening, their warm-up running). */
   readonly #enabling = new Set<string>();
 
@@ -98,7 +103,14 @@ export class LiveRunner {
     current: (run) =>
       this.#runs.get(run.spec.id) === run && run.status.state === 'running' && !run.recovering,
     catchUp: (run, release) =>
-      catchUp(this.#catchUpContext(run.spec.id), run, run.status.lastCandleTime, undefined, release),
+      // After the candle it was late with (claimed when asked, so always set).
+      catchUp(
+        this.#catchUpContext(run.spec.id),
+        run,
+        run.status.lastCandleTime ?? this.#o.clock.now(),
+        undefined,
+        release,
+      ),
     failed: (run, error) => this.#o.onLateError?.(run?.spec.id, error),
   };
   /** Live candles a run catching up decides when the store has not written them yet. */
@@ -136,6 +148,7 @@ export class LiveRunner {
    */
   onOrderEvent(event: OrderLifecycleEvent): void {
     if (event.type === 'order.filled') this.#o.books.applyFill(event.data);
+    this.#exitWaiters.settle(event);
     const run = this.#orders.runOf(event.data.clientOrderId);
     if (run === undefined) return;
     // Being replaced by a new session: its books are copied at one moment, so what happens to its
@@ -352,6 +365,40 @@ export class LiveRunner {
 
   status(id: string): LiveRunStatus | undefined {
     return this.#runs.get(id)?.status;
+  }
+
+  /** Turns stop-entry of run `id` on or off (run-exit.ts); undefined when it is not here. */
+  stopEntry(id: string, on: boolean): LiveRunStatus | undefined {
+    const run = this.#runs.get(id);
+    if (run === undefined) return undefined;
+    if (on) run.status.stopEntry = true;
+    else delete run.status.stopEntry;
+    return run.status;
+  }
+
+  /**
+   * Closes run `id`'s positions (`symbol`'s, or all) at market for `userId`, and answers with the
+   * orders as placed once they ended or after `waitMs` (a market order fills at the next price;
+   * the journal then holds the fill): undefined
+   * when the run is not here, empty when it holds no position.
+   */
+  async forceExit(
+    id: string,
+    userId: string,
+    symbol: string | undefined,
+    waitMs: number,
+  ): Promise<VenueOrder[] | undefined> {
+    const run = this.#runs.get(id);
+    if (run === undefined) return undefined;
+    const key = String(this.#o.clock.now());
+    const placed: VenueOrder[] = [];
+    for (const order of exitOrders(run, symbol, () => --this.#exitIds)) {
+      const sent = await this.#orders.placeExit(run, order, userId, key);
+      if (!isFinalStatus(sent.status)) await this.#exitWaiters.ended(sent.clientOrderId, waitMs);
+      // The desk journals an order's change before it tells the runner: its journal has the fill.
+      placed.push(sent);
+    }
+    return placed;
   }
 
   list(): LiveRunStatus[] {
