@@ -34,6 +34,8 @@ async function graphql(body: unknown, headers: Record<string, string> = {}) {
   return { status: response.status, body: await response.json() };
 }
 
+/** Any well-formed id: a refusal before execution never looks it up. */
+const ANY_UUID = '0190b5f4-0000-7000-8000-000000000001';
 const codes = (body: { errors?: Array<{ extensions?: { code?: string } }> }) =>
   (body.errors ?? []).map((e) => e.extensions?.code);
 
@@ -174,6 +176,17 @@ describe('graphql - through the tickline process', () => {
         (await graphql({ query: '{ markets(first: 100) { nodes { ticker { last { price } } } } }' })).body,
       ),
     ).toEqual([]);
+    // Issue 46: 30 aliases of a backtest's logs, equity and drawdown in each of 10 batched
+    // operations answered 163 MB; each list now weighs its size and the first is refused.
+    const result = 'result { logs { time text } equity drawdown }';
+    const heavy = Array.from({ length: 30 }, (_, i) => `a${i}: backtest(id: "${ANY_UUID}") { ${result} }`);
+    const batch = await graphql(
+      Array.from({ length: 10 }, () => ({ query: `{ ${heavy.join(' ')} }` })),
+      { authorization: `Bearer ${adminToken}` },
+    );
+    expect((batch.body as Array<Record<string, never>>).flatMap((answer) => codes(answer))).toEqual(
+      Array(10).fill('GRAPHQL_COST_EXCEEDED'),
+    );
     // An id that is no UUID is refused as REST refuses it, never reaching SQL (it answered HTTP_INTERNAL).
     const malformed = await graphql(
       { query: '{ backtest(id: "not-a-uuid") { id } strategy(id: "1") { id } }' },
