@@ -417,3 +417,14 @@ export type {
   PortfolioRisk,
   UpdateRiskLimitsInput,
 } from './rest/risk.ts';
+export {
+  HISTORY_DOWNLOAD_VENUES,
+  HistoryDownloadRequestSchema,
+  HistoryDownloadSchema,
+  HistoryDownloadEventSchema,
+} from './rest/history-download.ts';
+export type {
+  HistoryDownloadRequest,
+  HistoryDownload,
+  HistoryDownloadEvent,
+} from './rest/history-download.ts';

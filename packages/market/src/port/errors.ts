@@ -59,6 +59,19 @@ export const MarketErrorCodes = defineErrorCodes({
     resolve: 'Wait for the running run to finish (see the job status API), then ask again.',
     httpStatus: 409,
   },
+  MARKET_VENUE_RATE_LIMITED: {
+    meaning:
+      "A venue's REST API kept answering 429 (or banned the caller with 418) longer than a history download waits: its Retry-After was past the wait bound or the retries ran out.",
+    resolve:
+      'Try again later (the venue names the wait in Retry-After); what was fetched is kept, so the download resumes where it stopped.',
+    httpStatus: 503,
+  },
+  MARKET_VENUE_FAILED: {
+    meaning: "A venue's REST API failed a history request (an error status, a malformed answer or no answer).",
+    resolve:
+      "Check the symbol exists on that venue and the venue's status; run the download again, it resumes where it stopped.",
+    httpStatus: 502,
+  },
 });
 
 /** An error with a market code. */
@@ -73,3 +86,4 @@ export const isMarketCsvHeaderError = errorGuard('MARKET_CSV_HEADER');
 export const isMarketCsvRowInvalidError = errorGuard('MARKET_CSV_ROW_INVALID');
 export const isMarketJobUnknownError = errorGuard('MARKET_JOB_UNKNOWN');
 export const isMarketJobRunningError = errorGuard('MARKET_JOB_RUNNING');
+export const isMarketVenueRateLimitedError = errorGuard('MARKET_VENUE_RATE_LIMITED');

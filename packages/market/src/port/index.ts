@@ -20,4 +20,5 @@ export {
   isMarketSymbolUnknownError,
   isMarketCsvHeaderError,
   isMarketCsvRowInvalidError,
+  isMarketVenueRateLimitedError,
 } from './errors.ts';

@@ -72,6 +72,10 @@ export const EventType = {
   ResearchProgress: 'research.progress',
   /** A research job finished: succeeded, failed or cancelled; on its owner's `user:{id}` (strategy). */
   ResearchCompleted: 'research.completed',
+  /** A history download fetched or skipped a day; on its owner's `user:{id}` (strategy). */
+  HistoryDownloadProgress: 'history.download.progress',
+  /** A history download finished: complete or failed; on its owner's `user:{id}` (strategy). */
+  HistoryDownloadCompleted: 'history.download.completed',
   /** Zone status for the admin dashboard on `admin:zones`. */
   AdminZones: 'admin.zones',
   /** Event-log overview for the admin dashboard on `admin:streams`. */

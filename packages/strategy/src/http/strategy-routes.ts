@@ -32,6 +32,7 @@ import { registerBacktestRoutes } from './backtest-routes.ts';
 import { createStrategyActions, SaveVersionBody } from './strategy-actions.ts';
 import { registerResearchRoutes } from './research-routes.ts';
 import { registerCandleUploadRoutes } from './candle-upload-routes.ts';
+import { registerHistoryDownloadRoutes } from './history-download-routes.ts';
 import {
   IdParams,
   routeGuards,
@@ -290,5 +291,6 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
     registerBacktestRoutes(root, host);
     registerResearchRoutes(root, host);
     registerCandleUploadRoutes(root, host);
+    registerHistoryDownloadRoutes(root, host);
   };
 }

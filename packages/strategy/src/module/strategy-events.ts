@@ -8,10 +8,12 @@ import {
   BacktestCompletedEventSchema,
   BacktestProgressEventSchema,
   EventType,
+  HistoryDownloadEventSchema,
   ResearchCompletedEventSchema,
   ResearchProgressEventSchema,
   type BacktestCompletedEvent,
   type BacktestProgressEvent,
+  type HistoryDownloadEvent,
   type ResearchCompletedEvent,
   type ResearchProgressEvent,
 } from '@tickline/protocol';
@@ -51,5 +53,26 @@ export const ResearchCompleted = defineEvent<ResearchCompletedEvent>({
   schema: ResearchCompletedEventSchema,
 });
 
+/** A history download fetched or skipped a day (its counters after it). */
+export const HistoryDownloadProgress = defineEvent<HistoryDownloadEvent>({
+  type: EventType.HistoryDownloadProgress,
+  description: 'A history download fetched or skipped a UTC day; delivered to its owner on `user:{id}`.',
+  schema: HistoryDownloadEventSchema,
+});
+
+/** A history download finished: complete, or failed with the code (it resumes when asked again). */
+export const HistoryDownloadCompleted = defineEvent<HistoryDownloadEvent>({
+  type: EventType.HistoryDownloadCompleted,
+  description: 'A history download finished (complete or failed); delivered to its owner on `user:{id}`.',
+  schema: HistoryDownloadEventSchema,
+});
+
 /** Every event the strategy module defines, for the process registry (live runs' are trading's). */
-export const STRATEGY_EVENTS = [BacktestProgress, BacktestCompleted, ResearchProgress, ResearchCompleted] as const;
+export const STRATEGY_EVENTS = [
+  BacktestProgress,
+  BacktestCompleted,
+  ResearchProgress,
+  ResearchCompleted,
+  HistoryDownloadProgress,
+  HistoryDownloadCompleted,
+] as const;

@@ -15,6 +15,7 @@ import { ResearchQueue } from '../research-jobs/research-queue.ts';
 import { ResearchRepository } from '../research-jobs/research-repository.ts';
 import { PromotionGate } from '../research-jobs/promotion-gate-service.ts';
 import { CandleUploads } from '../history/candle-uploads.ts';
+import { HistoryDownloads } from '../history/history-downloads.ts';
 import { DEV_CODE_KEY, DEV_CODE_KEY_ID, type StrategySettings } from './strategy-settings.ts';
 
 /** Started objects the host needs besides the base deps. */
@@ -38,6 +39,8 @@ export interface StrategyHost extends ModuleHost {
   readonly gate: PromotionGate;
   /** Kline CSV uploads: history in while the server runs. */
   readonly uploads: CandleUploads;
+  /** Venue history downloads: any user's, stored once for all. */
+  readonly downloads: HistoryDownloads;
   /** Sandbox processes: every compile, backtest and research trial of users' code runs there. */
   readonly processes: StrategyProcesses;
   readonly identity: IdentityService;
@@ -101,9 +104,16 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     clock: deps.clock,
     logger: logger.child({ component: 'promotion-gate' }),
   });
+  const downloads = new HistoryDownloads({
+    sql: deps.sql,
+    clock: deps.clock,
+    logger: logger.child({ component: 'history-downloads' }),
+    publish: (event) => deps.publisher.publish(event),
+    settings: settings.history.download,
+  });
   return {
     // The processes start first and stop last: the queues hand them work.
-    services: [processes, queue, researchQueue, createResealService(repository)],
+    services: [processes, queue, researchQueue, createResealService(repository), downloads],
     settings,
     sql: deps.sql,
     reads,
@@ -113,6 +123,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     researchQueue,
     gate,
     uploads: new CandleUploads(deps.sql, (event) => deps.publisher.publish(event)),
+    downloads,
     processes,
     identity: deps.identity,
     clock: deps.clock,

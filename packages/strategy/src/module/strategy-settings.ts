@@ -9,6 +9,7 @@ import { ResearchSettingsSchema } from '../research-jobs/research-settings.ts';
 import { z } from 'zod';
 import { DEFAULT_PARAM_LIMITS } from '../core/param-bounds.ts';
 import { DEFAULT_OUTPUT_LIMITS } from '../settings/backtest-settings.ts';
+import { HistoryDownloadSettingsSchema } from '../history/download-settings.ts';
 
 /**
  * A well-known key so a development server starts without configuration. Code saved under it is
@@ -248,6 +249,13 @@ export const StrategySettingsSchema = z
     research: ResearchSettingsSchema.describe(
       'Research jobs: how many run at once and the per-tier bounds on one job (docs/research.md#budgets).',
     ),
+    history: z
+      .object({
+        download: HistoryDownloadSettingsSchema.describe(
+          "History downloads from venues' public REST APIs (`tickline market download`, the dashboard's Get history).",
+        ),
+      })
+      .prefault({}),
   })
   .prefault({});
 
