@@ -243,6 +243,11 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       stopped: (id) => store.remove(id),
     },
     onPersistError: (error) => logger.warn({ err: error }, 'could not store a live strategy pause'),
+    onLateError: (runId, error) =>
+      logger.warn(
+        { err: error, run: runId ?? null },
+        'a late live answer failed after its candle wave went on',
+      ),
     onReopen: logReopen(logger, member),
     onPause: logPause(logger, member),
     onAutoResume: (run, outcome) =>
