@@ -7,14 +7,20 @@
 import { ServiceStatus, type Service } from '@tickline/kernel';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkGame, GameRulesError, type AnyGameRules } from '../rules/index.ts';
+import { checkGame, GameRulesError, RoomClosed, type AnyGameRules } from '../rules/index.ts';
 import { arenaGame } from './arena/arena.ts';
-import { connectFour } from './connect-four/connect-four.ts';
+import { connectFour, PieceDropped, RoundEnded } from './connect-four/connect-four.ts';
 
 /** The games every process knows, by name. */
 export function builtInGames(): AnyGameRules[] {
   return [arenaGame(), connectFour];
 }
+
+/**
+ * Events of rules rooms and of the built-in games beyond the zone's own (the arena emits the
+ * zone's `game.player.*`), for the process's event registry.
+ */
+export const BUILT_IN_GAME_EVENTS = [RoomClosed, PieceDropped, RoundEnded] as const;
 
 export interface LoadGamesOptions {
   /** Relative paths are taken from here. @default process.cwd() at call time (the composition root passes it) */

@@ -13,6 +13,7 @@ import { GameProtocolErrorCodes, GameSessionErrorCodes } from '@tickline/protoco
 import { GameSnapshotErrorCodes } from '../snapshots/snapshot-errors.ts';
 import { GameErrorCodes } from '../zone/errors.ts';
 import { GameEvents } from '../zone/events.ts';
+import { BUILT_IN_GAME_EVENTS } from '../games/load-games.ts';
 
 export const gameModule: DomainModule<
   typeof gameConfig.key,
@@ -22,7 +23,7 @@ export const gameModule: DomainModule<
   FastifyPluginAsync
 > = {
   name: 'game',
-  events: GameEvents,
+  events: [...GameEvents, ...BUILT_IN_GAME_EVENTS],
   // The wire protocol's catalogues live in @tickline/protocol (the SDK reads them); game serves them.
   errors: [GameErrorCodes, GameSnapshotErrorCodes, GameProtocolErrorCodes, GameSessionErrorCodes],
   config: gameConfig,
