@@ -6,6 +6,7 @@ export * from './indicators.ts';
 export * from './port/index.ts';
 export * from './normalize/index.ts';
 export * from './candles/index.ts';
+export * from './calendars/index.ts';
 export {
   LiveIndicators,
   LIVE_INDICATOR_PARAMS,

@@ -11,7 +11,7 @@
  * position (no key strings), and the output array is made only when there is an output.
  */
 import type { Candle, CandleInterval, DisconnectMessage, Trade } from '../port/market-message.ts';
-import { ALL_INTERVALS, INTERVAL_MS, bucketStart } from './intervals.ts';
+import { ALL_INTERVALS, INTERVAL_MS, bucketStart, type CandleBucketer } from './intervals.ts';
 import { DEFAULT_CANDLE_GRACE_MS } from '../config.ts';
 
 export { DEFAULT_CANDLE_GRACE_MS };
@@ -32,6 +32,12 @@ export interface CandleAggregatorOptions {
   graceMs?: number;
   /** Emit an `updated` output for every trade into a forming candle. @default true */
   emitUpdates?: boolean;
+  /**
+   * Cuts time into candles; a trade it places in no bucket builds no candle for that interval
+   * (counted in `outsideSession`). Shares use `createSessionBucketer()` so their bars follow the
+   * exchange's sessions. @default UTC-aligned buckets for every symbol
+   */
+  buckets?: CandleBucketer;
 }
 
 /** A candle being built, with the exchange times of its first and last trade (for open/close order). */
@@ -60,6 +66,8 @@ export class CandleAggregator {
   readonly #intervals: readonly CandleInterval[];
   readonly #graceMs: number;
   readonly #emitUpdates: boolean;
+  readonly #buckets: CandleBucketer | undefined;
+  #outsideSession = 0;
   /** Per symbol, its series in the order of `#intervals`. */
   readonly #series = new Map<string, Series[]>();
   /** Every series, for the scans that visit them all. */
@@ -76,6 +84,12 @@ export class CandleAggregator {
     this.#intervals = options.intervals ?? ALL_INTERVALS;
     this.#graceMs = options.graceMs ?? DEFAULT_CANDLE_GRACE_MS;
     this.#emitUpdates = options.emitUpdates ?? true;
+    this.#buckets = options.buckets;
+  }
+
+  /** Trades that fell outside their exchange's session for some interval (built no candle there). */
+  get outsideSession(): number {
+    return this.#outsideSession;
   }
 
   /** Trades dropped because they arrived after their candle's grace window. */
@@ -91,10 +105,14 @@ export class CandleAggregator {
     }
     const series = this.#seriesOf(trade.symbol);
     let late = false;
+    let outside = false;
     for (let i = 0; i < series.length; i++) {
-      if (!this.#apply(trade, series[i]!, this.#intervals[i]!)) late = true;
+      const applied = this.#apply(trade, series[i]!, this.#intervals[i]!);
+      if (applied === false) late = true;
+      else if (applied === null) outside = true;
     }
     if (late) this.#droppedLate++;
+    if (outside) this.#outsideSession++;
     this.#expire();
     return this.#take();
   }
@@ -156,9 +174,19 @@ export class CandleAggregator {
     return out;
   }
 
-  /** Returns false when the trade was too late for this interval. */
-  #apply(trade: Trade, s: Series, interval: CandleInterval): boolean {
-    const open = bucketStart(trade.exchangeTime, interval);
+  /** Returns false when the trade was too late for this interval, null when it has no bucket. */
+  #apply(trade: Trade, s: Series, interval: CandleInterval): boolean | null {
+    let open: number;
+    let closeTime: number;
+    if (this.#buckets) {
+      const bucket = this.#buckets(trade.symbol, trade.exchangeTime, interval);
+      if (!bucket) return null;
+      ({ openTime: open, closeTime } = bucket);
+    } else {
+      // The UTC path inline: a trade into a forming candle still allocates nothing.
+      open = bucketStart(trade.exchangeTime, interval);
+      closeTime = open + INTERVAL_MS[interval];
+    }
     const f = s.forming;
     if (f && f.openTime === open) {
       this.#add(f, trade);
@@ -166,10 +194,10 @@ export class CandleAggregator {
       return true;
     }
     // A bucket that already ended on the watermark (closed by advance) is late even if it never opened.
-    if (open > s.latestOpen && open + INTERVAL_MS[interval] > this.#watermark) {
+    if (open > s.latestOpen && closeTime > this.#watermark) {
       if (f) this.#close(s);
       s.latestOpen = open;
-      const c = this.#start(trade, interval, open);
+      const c = this.#start(trade, interval, open, closeTime);
       if (s.gapPending) {
         c.incomplete = true;
         s.gapPending = false;
@@ -180,7 +208,6 @@ export class CandleAggregator {
       return true;
     }
     // Older than the forming candle: correct a recent closed one, or create it if the bucket was empty.
-    const closeTime = open + INTERVAL_MS[interval];
     if (this.#watermark >= closeTime + this.#graceMs) return false;
     const closed = s.recent.get(open);
     if (closed) {
@@ -188,7 +215,7 @@ export class CandleAggregator {
       closed.revision += 1;
       this.#emit('closed', closed, true);
     } else {
-      const c = this.#start(trade, interval, open);
+      const c = this.#start(trade, interval, open, closeTime);
       c.revision = 1;
       this.#keep(s, c);
       this.#emit('closed', c, true);
@@ -196,13 +223,13 @@ export class CandleAggregator {
     return true;
   }
 
-  #start(trade: Trade, interval: CandleInterval, open: number): Working {
+  #start(trade: Trade, interval: CandleInterval, open: number, closeTime: number): Working {
     return {
       exchange: trade.exchange,
       symbol: trade.symbol,
       interval,
       openTime: open,
-      closeTime: open + INTERVAL_MS[interval],
+      closeTime,
       open: trade.price,
       high: trade.price,
       low: trade.price,

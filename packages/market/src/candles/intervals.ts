@@ -25,3 +25,21 @@ export function bucketStart(timeMs: number, interval: CandleInterval): number {
 export function isCandleInterval(value: string): value is CandleInterval {
   return Object.hasOwn(INTERVAL_MS, value);
 }
+
+/** The time span of one candle: open inclusive, close exclusive (epoch ms). */
+export interface CandleBucket {
+  readonly openTime: number;
+  readonly closeTime: number;
+}
+
+/**
+ * Where a trade of `symbol` at `timeMs` goes for `interval`; null when it belongs in no candle
+ * (a share's trade outside its exchange's session: see calendars/session-buckets.ts).
+ */
+export type CandleBucketer = (symbol: string, timeMs: number, interval: CandleInterval) => CandleBucket | null;
+
+/** The UTC-aligned bucket of `timeMs`: what every interval uses without a calendar. */
+export function utcBucket(timeMs: number, interval: CandleInterval): CandleBucket {
+  const openTime = bucketStart(timeMs, interval);
+  return { openTime, closeTime: openTime + INTERVAL_MS[interval] };
+}

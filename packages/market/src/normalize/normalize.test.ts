@@ -1,7 +1,8 @@
 import { createMetricsRegistry } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import { parseDecimal, parseTimestampMs } from './parse-number.ts';
-import { toCanonicalSymbol, toVenueSymbol } from './symbols.ts';
+import { parseEquitySymbol } from './equity-symbols.ts';
+import { isCanonicalSymbol, toCanonicalSymbol, toVenueSymbol } from './symbols.ts';
 import { createTradeValidator } from './trade-validator.ts';
 import { validateTrade, type RawTrade } from './validate-trade.ts';
 import type { Trade } from '../port/market-message.ts';
@@ -32,6 +33,12 @@ describe('normalize', () => {
     ['csv', 'btcusdt', 'BTC-USDT'],
     ['csv', 'BTC--USDT', null],
     ['csv', '', null],
+    ['alpaca', 'aapl', 'AAPL.US'],
+    ['alpaca', 'BRK.B', 'BRK.B.US'],
+    ['alpaca', 'AAPL.US', 'AAPL.US'],
+    ['alpaca', 'AAPL?', null],
+    ['kis', '005930', '005930.KS'],
+    ['kis', '5930', null],
   ] as const)('symbols - %s %j → %j', (exchange, raw, expected) => {
     expect(toCanonicalSymbol(exchange, raw)).toBe(expected);
   });
@@ -40,6 +47,18 @@ describe('normalize', () => {
     expect(toVenueSymbol('binance', 'BTC-USDT')).toBe('btcusdt');
     expect(toVenueSymbol('upbit', 'BTC-KRW')).toBe('KRW-BTC');
     expect(toVenueSymbol('coinbase', 'BTC-USD')).toBe('BTC-USD');
+  });
+
+  it('symbols - shares carry their exchange and currency', () => {
+    expect(toVenueSymbol('alpaca', 'BRK.B.US')).toBe('BRK.B');
+    expect(toVenueSymbol('kis', '005930.KS')).toBe('005930');
+    expect(parseEquitySymbol('AAPL.US')).toEqual({ ticker: 'AAPL', exchange: 'US', currency: 'USD' });
+    expect(parseEquitySymbol('005930.KS')).toEqual({ ticker: '005930', exchange: 'KS', currency: 'KRW' });
+    expect(parseEquitySymbol('AAPL.KS')).toBeNull(); // KRX codes are six digits
+    expect(parseEquitySymbol('AAPL.XX')).toBeNull();
+    expect(isCanonicalSymbol('005930.KS')).toBe(true);
+    expect(isCanonicalSymbol('BTC-USDT')).toBe(true);
+    expect(isCanonicalSymbol('aapl.us')).toBe(false);
   });
 
   it.each([

@@ -1,7 +1,12 @@
 /**
  * @module Symbol naming: each venue spells pairs its own way (`btcusdt`, `KRW-BTC`, `BTC-USD`);
- * everything inside Tickline uses canonical `BASE-QUOTE` in upper case.
+ * everything inside Tickline uses canonical `BASE-QUOTE` in upper case, or `TICKER.EXCHANGE` for
+ * a share (`AAPL.US`, `005930.KS`; see equity-symbols.ts).
  */
+import { isEquitySymbol, toEquitySymbol } from './equity-symbols.ts';
+
+/** Equity venues and the exchange suffix their tickers get (they send bare tickers). */
+const EQUITY_VENUES: Readonly<Record<string, 'US' | 'KS'>> = { alpaca: 'US', kis: 'KS' };
 
 /** Quote assets recognised when a venue glues base and quote together, longest first. */
 export const KNOWN_QUOTES: readonly string[] = [
@@ -25,9 +30,9 @@ export const KNOWN_QUOTES: readonly string[] = [
 
 const CANONICAL = /^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/;
 
-/** True for `BASE-QUOTE` in upper case. */
+/** True for `BASE-QUOTE` in upper case, or an equity symbol (`AAPL.US`). */
 export function isCanonicalSymbol(symbol: string): boolean {
-  return CANONICAL.test(symbol);
+  return CANONICAL.test(symbol) || isEquitySymbol(symbol);
 }
 
 function splitGlued(raw: string): string | null {
@@ -46,6 +51,8 @@ function splitGlued(raw: string): string | null {
  */
 export function toCanonicalSymbol(exchange: string, raw: string): string | null {
   const s = raw.trim().toUpperCase();
+  const listing = EQUITY_VENUES[exchange];
+  if (listing) return toEquitySymbol(s.endsWith(`.${listing}`) ? s.slice(0, -listing.length - 1) : s, listing);
   let out: string | null;
   switch (exchange) {
     case 'binance':
@@ -64,6 +71,8 @@ export function toCanonicalSymbol(exchange: string, raw: string): string | null 
 
 /** The venue's spelling of a canonical symbol, for subscribe requests. */
 export function toVenueSymbol(exchange: string, canonical: string): string {
+  const listing = EQUITY_VENUES[exchange];
+  if (listing && canonical.endsWith(`.${listing}`)) return canonical.slice(0, -listing.length - 1);
   const [base, quote] = canonical.split('-');
   switch (exchange) {
     case 'binance':

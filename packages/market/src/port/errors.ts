@@ -72,6 +72,13 @@ export const MarketErrorCodes = defineErrorCodes({
       "Check the symbol exists on that venue and the venue's status; run the download again, it resumes where it stopped.",
     httpStatus: 502,
   },
+  MARKET_CALENDAR_MISSING: {
+    meaning:
+      "An exchange calendar was asked about a year its shipped tables do not cover (details.exchange, details.year, details.covered), so sessions and session candles for it cannot be built.",
+    resolve:
+      "Use a covered year, or add the year's holidays and special hours to packages/market/src/calendars/data/ from the exchange's published calendar.",
+    httpStatus: 422,
+  },
 });
 
 /** An error with a market code. */
@@ -86,4 +93,5 @@ export const isMarketCsvHeaderError = errorGuard('MARKET_CSV_HEADER');
 export const isMarketCsvRowInvalidError = errorGuard('MARKET_CSV_ROW_INVALID');
 export const isMarketJobUnknownError = errorGuard('MARKET_JOB_UNKNOWN');
 export const isMarketJobRunningError = errorGuard('MARKET_JOB_RUNNING');
+export const isMarketCalendarMissingError = errorGuard('MARKET_CALENDAR_MISSING');
 export const isMarketVenueRateLimitedError = errorGuard('MARKET_VENUE_RATE_LIMITED');

@@ -39,7 +39,7 @@ export interface Candle {
   readonly symbol: string;
   readonly interval: CandleInterval;
   readonly openTime: number;
-  /** Exclusive end: `openTime + interval`. */
+  /** Exclusive end: `openTime + interval` (a share's bar ends at its session's close if sooner). */
   readonly closeTime: number;
   readonly open: number;
   readonly high: number;
