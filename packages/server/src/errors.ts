@@ -45,7 +45,7 @@ export const ServerErrorCodes = defineErrorCodes({
     meaning:
       'This client address (an IPv6 /64 counts as one) already holds http.connections.perAddress open connections; the new one is answered and closed before its request is read.',
     resolve:
-      'Close idle connections (reuse keep-alive ones), or raise http.connections.perAddress for many clients behind one NAT.',
+      'Close idle connections (reuse keep-alive ones), or raise http.connections.perAddress (0 turns it off) for many clients behind one NAT or a load test from one host.',
     httpStatus: 429,
   },
   HTTP_CONNECTIONS_EXHAUSTED: {

@@ -167,7 +167,7 @@ describe('config - tickline schema', () => {
           requestMs: 30000,
           idleMs: 120000,
         },
-        connections: { perAddress: 64, reservedFds: 1024 },
+        connections: { perAddress: 512, reservedFds: 1024 },
         cors: { origins: [], credentials: false },
         tls: {},
         rateLimit: { enabled: true, anonymous: { requestsPerMinute: 60, burst: 20 } },

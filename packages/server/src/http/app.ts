@@ -62,7 +62,7 @@ export interface HttpAppOptions {
   cors?: CorsOptions;
   /** Deadlines before authentication (request head and body, idle, upgrade, TLS handshake). */
   timeouts?: Partial<PreAuthTimeouts>;
-  /** Caps on open connections per address and in all. @default 64 per address, 1,024 fds kept */
+  /** Caps on open connections per address and in all. @default 512 per address, 1,024 fds kept */
   connections?: Partial<ConnectionLimits>;
   /** The open-files limit the connection cap is taken from. @default read from /proc/self/limits */
   fdLimit?: number;

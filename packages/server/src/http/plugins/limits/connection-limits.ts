@@ -18,8 +18,13 @@ import {
 } from '@tickline/kernel';
 import { ServerErrorCodes, type ServerErrorCode } from '../../../errors.ts';
 
-/** Browser tabs (≤ 6 each plus streams) and a small office behind one NAT fit well below it. */
-export const DEFAULT_CONNECTIONS_PER_ADDRESS = 64;
+/**
+ * A browser holds ≤ 6 connections per host plus its WebSockets, so this leaves room for many
+ * people behind one NAT (carrier-grade NAT puts whole neighbourhoods on one address) and for a
+ * few hundred game bots on one machine (the failover tests run 300). It stops one host from
+ * taking the whole descriptor budget; many hosts together meet the budget itself.
+ */
+export const DEFAULT_CONNECTIONS_PER_ADDRESS = 512;
 /** Descriptors never given to HTTP connections (the soft RLIMIT_NOFILE minus these is the cap). */
 export const DEFAULT_RESERVED_FDS = 1024;
 // A refused client may have sent its request already: unread bytes at close() make the kernel
@@ -31,7 +36,7 @@ const REFUSED_RETRY_AFTER_S = 5;
 
 /** Connection caps (`http.connections`). */
 export interface ConnectionLimits {
-  /** Open connections per client address (IPv6: per /64); 0 turns the cap off. @default 64 */
+  /** Open connections per client address (IPv6: per /64); 0 turns the cap off. @default 512 */
   perAddress: number;
   /** Descriptors kept from HTTP connections for the process's own work. @default 1024 */
   reservedFds: number;
