@@ -1,6 +1,7 @@
 /**
  * @module `tickline market import FILE` and `tickline market backfill`: history into the candle store;
- * `tickline market uploads [delete ID]`: the imported history a server holds, and taking it out.
+ * `tickline market uploads [delete ID]`: the imported history a server holds, and taking it out;
+ * `tickline market download`: a venue's public klines into the server's shared history (any user).
  */
 import type { Command } from 'commander';
 import type { ApiOptions } from '../api/api-client.ts';
@@ -9,6 +10,7 @@ import type { CliIo } from '../io.ts';
 import { configOption } from '../options.ts';
 import type { RegisterCommand } from '../program.ts';
 import { deleteUploadCommand, listUploadsCommand, type UploadsOptions } from './upload-actions.ts';
+import { runMarketDownload, type MarketDownloadOptions } from './download-actions.ts';
 
 export interface MarketImportOptions extends ApiOptions {
   config?: string;
@@ -93,6 +95,28 @@ export const marketCommand =
       )
       .action((options: MarketBackfillOptions) =>
         run(async () => (await actions()).runMarketBackfill(io, options))(),
+      );
+    market
+      .command('download')
+      .description(
+        "fetch a venue's public klines into the server's shared history (any signed-in user, within the tier's daily quota)",
+      )
+      .argument('[feed]', 'SYMBOL:INTERVAL:VENUE, e.g. BTC-USDT:1h:binance (or the flags below)')
+      .addOption(configOption())
+      .option('--symbol <symbol>', 'canonical symbol, e.g. BTC-USDT')
+      .option('--interval <interval>', 'candle interval: 1m, 5m, 15m, 1h or 1d')
+      .option('--venue <venue>', 'binance, coinbase or upbit (default binance)')
+      .requiredOption('--from <time>', 'first open time: ISO date or epoch ms')
+      .requiredOption('--to <time>', 'end (exclusive): ISO date or epoch ms')
+      .option('--json', 'print JSON')
+      .option('--url <url>', "the server (default TICKLINE_URL; else this config's http.port on localhost)")
+      .option('--token <credential>', 'your access token or API key (default TICKLINE_TOKEN)')
+      .addHelpText(
+        'after',
+        "\nThe server fetches the range's UTC days from the venue's public REST API one day at a time and keeps them for every user: days already held cost no venue call and no quota. Progress is drawn on standard error; the summary goes to standard output. If it stops (the venue refused, the server restarted), run the same command again: it resumes where it stopped.\n\nExample:\n  tickline market download --symbol BTC-USDT --interval 1h --venue binance --from 2025-01-01 --to 2025-02-01\n  tickline market download BTC-USDT:1h:binance --from 2025-01-01 --to 2025-02-01",
+      )
+      .action(async (feed: string | undefined, options: MarketDownloadOptions) =>
+        setExitCode(await runCommand(io, () => runMarketDownload(io, feed, options))),
       );
     const serverOptions = (command: Command): Command =>
       command

@@ -119,7 +119,8 @@ export const StrategyErrorCodes = defineErrorCodes({
   },
   STRATEGY_NO_DATA: {
     meaning: 'The requested range has no candles for a feed.',
-    resolve: 'Import or backfill the range first, or pick a range with data.',
+    resolve:
+      "Download the range first — `tickline market download --symbol S --interval I --venue binance --from … --to …` (details.download is the exact command) or the dashboard's Markets → Get history, open to any signed-in user — or pick a range with data.",
     httpStatus: 422,
   },
   STRATEGY_QUOTA_EXCEEDED: {

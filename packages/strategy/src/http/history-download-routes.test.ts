@@ -1,6 +1,7 @@
 import { BinanceMock, CoinbaseMock, UpbitMock } from '@tickline/market/internal';
 import { silentLogger, systemClock, type EventEnvelope } from '@tickline/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
 import { HistoryDownloads } from '../history/history-downloads.ts';
 import { HistoryDownloadSettingsSchema } from '../history/download-settings.ts';
 import { createStrategyTestApp, type StrategyTestApp } from '../testing/strategy-test-app.ts';
@@ -114,6 +115,17 @@ describe('history downloads', () => {
       expect(again.json.download.candles).toBe({ '1h': 72, '1m': 3 * 1_440, '1d': 3 }[interval]);
     }
     expect(klineCalls().length).toBe(before);
+    // Bob backtests on what Alice fetched; a range nobody fetched says how to get it.
+    const strategyId = (await call(bob.auth, 'POST', '/strategies', { name: 'sma', source: SMA_CROSS_SOURCE })).json
+      .strategy.id as string;
+    const run = { strategyId, symbol: 'BTC-USDT', interval: '1m', from: iso(DAY0), to: iso(DAY0 + DAY) };
+    expect((await call(bob.auth, 'POST', '/backtests', run)).status).toBe(202);
+    const empty = await call(bob.auth, 'POST', '/backtests', { ...run, from: iso(DAY0 - 2 * DAY), to: iso(DAY0 - DAY) });
+    expect([empty.status, empty.json.error.code]).toEqual([422, 'STRATEGY_NO_DATA']);
+    expect(empty.json.error.message).toContain(
+      `tickline market download --symbol BTC-USDT --interval 1m --venue binance --from ${iso(DAY0 - 2 * DAY).replace('.000Z', 'Z')}`,
+    );
+    expect(empty.json.error.message).toContain('Get history');
     const listed = await call(bob.auth, 'GET', '/history/downloads');
     expect(listed.json.downloads).toHaveLength(3);
     expect((await call(alice.auth, 'GET', `/history/downloads/${listed.json.downloads[0].id}`)).json.error.code).toBe(

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { assertKnownSymbol, hasCandles } from '../module/candle-feed.ts';
 import type { StrategyHost } from '../module/strategy-host.ts';
 import { toMs } from './route-shapes.ts';
+import { noDataHint } from '../history/no-data-hint.ts';
 
 /** The optional `sandbox` member of a run request. */
 export const SandboxRequest = z
@@ -63,15 +64,17 @@ export async function assertFeedData(
 ): Promise<void> {
   await assertKnownSymbol(host.reads, query.symbol);
   if (!(await hasCandles(host.reads, query))) {
+    const hint = noDataHint(query);
     throw new TicklineError(
       'STRATEGY_NO_DATA',
-      `no candles for ${query.symbol} ${query.interval} in the range`,
+      `no candles for ${query.symbol} ${query.interval} in the range; ${hint.text}`,
       {
         details: {
           symbol: query.symbol,
           interval: query.interval,
           from: new Date(query.from).toISOString(),
           to: new Date(query.to).toISOString(),
+          download: hint.command,
         },
       },
     );

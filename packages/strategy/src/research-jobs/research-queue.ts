@@ -34,6 +34,7 @@ import type { ResearchRecord, ResearchRepository } from './research-repository.t
 import './research-errors.ts';
 import type { Publisher } from '@tickline/eventlog';
 import { ResearchCompleted, ResearchProgress } from '../module/strategy-events.ts';
+import { noDataHint } from '../history/no-data-hint.ts';
 
 export interface ResearchFeed {
   symbol: string;
@@ -234,7 +235,11 @@ export class ResearchQueue implements Service {
       }
     }
     if (feeds[0]!.columns.closeTime.length === 0) {
-      throw new TicklineError('STRATEGY_NO_DATA', `no candles for ${request.feeds[0]!.symbol} in range`);
+      const f = request.feeds[0]!;
+      const hint = noDataHint({ ...f, from: request.from, to: request.to });
+      throw new TicklineError('STRATEGY_NO_DATA', `no candles for ${f.symbol} in range; ${hint.text}`, {
+        details: { download: hint.command },
+      });
     }
     return feeds;
   }

@@ -1,0 +1,23 @@
+/**
+ * @module What STRATEGY_NO_DATA tells a user to do: the exact `tickline market download` for the
+ * range asked, and the dashboard's Get history view, which any signed-in user may use.
+ */
+
+export interface NoDataQuery {
+  symbol: string;
+  interval: string;
+  from: number;
+  to: number;
+  exchange?: string | undefined;
+}
+
+/** The download that fills `q`, as a command, plus where the dashboard does the same. */
+export function noDataHint(q: NoDataQuery): { command: string; text: string } {
+  const venue = q.exchange && ['binance', 'coinbase', 'upbit'].includes(q.exchange) ? q.exchange : 'binance';
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+  const command = `tickline market download --symbol ${q.symbol} --interval ${q.interval} --venue ${venue} --from ${iso(q.from)} --to ${iso(q.to)}`;
+  return {
+    command,
+    text: `get the history first: \`${command}\`, or the dashboard's Markets → Get history`,
+  };
+}
