@@ -196,6 +196,8 @@ export const LiveRunSchema = z.object({
   lastCandleTime: z.number().optional(),
   lastSignals: z.array(LiveSignalSchema),
   logs: z.array(z.object({ time: z.number(), text: z.string() })),
+  /** In stop-entry: orders that would open or grow a position are not placed; exits are. */
+  stopEntry: z.boolean().optional(),
 });
 
 export const LiveRunResponseSchema = z.object({ run: LiveRunSchema });

@@ -52,6 +52,12 @@ function notFound(what: 'portfolio' | 'run', id: string): TicklineError {
     : new TicklineError('STRATEGY_LIVE_NOT_FOUND', `no live strategy ${id}`, { details: { id } });
 }
 
+function notLocal(id: string): TicklineError {
+  return new TicklineError('STRATEGY_LIVE_NOT_LOCAL', `live strategy ${id} runs on another process`, {
+    details: { id },
+  });
+}
+
 /** True when `order` is what `body` asks for (a reused Idempotency-Key must carry the same body). */
 function sameOrder(order: Order, body: PlaceOrderBodyInput): boolean {
   return (
@@ -241,6 +247,29 @@ export function createLiveActions(o: LiveRoutesOptions) {
           local(runId) ? o.runner.resume(runId) : o.shared?.resume(runId),
         ),
       );
+    },
+    /**
+     * Closes the run's positions (one symbol's, or all) at market and answers with the orders as
+     * the journal has them once filled (or after `waitMs`, still working).
+     * @throws STRATEGY_LIVE_NOT_LOCAL when another process holds the run
+     */
+    async forceExit(caller: LiveCaller, id: string, symbol: string | undefined, waitMs: number) {
+      const { id: runId, portfolioId } = await run(caller, id, 'own');
+      const placed = await o.runner.forceExit(runId, caller.userId, symbol, waitMs);
+      if (placed === undefined) throw notLocal(runId);
+      return Promise.all(
+        placed.map(async (order) => (await o.journal.get(portfolioId, order.clientOrderId)) ?? order),
+      );
+    },
+    /**
+     * Turns stop-entry on or off: an admin may turn it on (it only lowers risk), only the owner off.
+     * @throws STRATEGY_LIVE_NOT_LOCAL when another process holds the run
+     */
+    async stopEntry(caller: LiveCaller, id: string, on: boolean): Promise<LiveRunStatus> {
+      const runId = (await run(caller, id, on ? 'oversee' : 'own')).id;
+      const status = o.runner.stopEntry(runId, on);
+      if (status === undefined) throw notLocal(runId);
+      return status;
     },
     async stop(caller: LiveCaller, id: string): Promise<void> {
       const runId = (await run(caller, id, 'own')).id;

@@ -51,6 +51,7 @@ import {
   rejectionOf,
 } from './live-actions.ts';
 
+import { exitRoutes } from './exit-routes.ts';
 import type { LiveCaller, LiveRoutesOptions } from './live-options.ts';
 import { declaredCallers } from './route-support.ts';
 export type { LiveCaller, LiveRoutesOptions, SharedLiveRuns } from './live-options.ts';
@@ -435,6 +436,8 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     },
     async (request) => ({ run: await actions.resume(await callerOf(request), request.params.id) }),
   );
+
+  exitRoutes(fastify, callerOf, actions);
 
   app.delete(
     '/live-strategies/:id',

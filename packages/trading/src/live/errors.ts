@@ -40,6 +40,13 @@ export const LiveErrorCodes = defineErrorCodes({
     resolve: 'Run the same Tickline version on the gateway, platform and strategy processes.',
     httpStatus: 400,
   },
+  STRATEGY_LIVE_NOT_LOCAL: {
+    meaning:
+      'A force exit or a stop-entry reached a process that does not hold the run: they act on the run where it runs (another strategy process holds it).',
+    resolve:
+      'In the embedded default every run is local. Scaled, they are not yet forwarded to the strategy process holding the run: pause the run or engage the kill switch instead.',
+    httpStatus: 409,
+  },
   STRATEGY_OWNER_ONLY: {
     meaning:
       "Only a portfolio's owner may trade in it: place or cancel orders, change its risk limits, start, resume or stop its live runs. Admins may read it, pause its runs and engage or release their hand on its kill switch.",

@@ -73,6 +73,8 @@ export interface LiveRunStatus {
   /** Failures since it started here (threw, or went over a limit): each one paused it. */
   errors: number;
   lastError?: { code: string; reason: string; at: number };
+  /** In stop-entry: orders that open or grow a position are not placed, exits are (run-exit.ts). */
+  stopEntry?: boolean;
 }
 
 /** Options for {@link LiveRunner}. */

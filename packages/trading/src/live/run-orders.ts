@@ -5,12 +5,14 @@
  * event each one is; and the desk's events of those orders booked back into the run's engine. A
  * module of its own because the client-order-id maps change only here and with the order events.
  */
-import { strategyClientOrderId } from '../broker/client-order-id.ts';
+import { manualClientOrderId, strategyClientOrderId } from '../broker/client-order-id.ts';
+import type { Order } from '../broker/order.ts';
 import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
 import type { LiveMetrics } from './live-metrics.ts';
 import type { LiveOrder, LiveSessionStep, RecordedFill } from '@tickline/strategy';
 import { StrategySignal, type StrategySignalData } from './live-events.ts';
-import { type LiveRun, MAX_RECORDED_FILLS } from './live-run.ts';
+import { DEFAULT_KEEP_LOGS, keepLogs, type LiveRun, MAX_RECORDED_FILLS } from './live-run.ts';
+import { isEntry } from './run-exit.ts';
 import type { FeedCandle, LiveRunnerOptions } from './live-runner-types.ts';
 
 /** The runner's options the order routing uses. */
@@ -86,6 +88,26 @@ export class RunOrders {
     for (const order of step.placed) await this.#place(run, order, candle, legs.next++);
   }
 
+  /**
+   * Places `order` (a force exit's, run-exit.ts) for `userId` at market as a manual order whose
+   * fill is booked in the run's engine like its own; `key` makes its client order id.
+   */
+  async placeExit(run: LiveRun, order: LiveOrder, userId: string, key: string): Promise<Order> {
+    const clientOrderId = manualClientOrderId(userId, `force-exit|${run.spec.id}|${order.symbol}|${key}`);
+    run.byEngineId.set(order.id, clientOrderId);
+    run.byClientId.set(clientOrderId, order);
+    this.#byOrder.set(clientOrderId, run);
+    return this.#o.desk.place({
+      portfolioId: run.spec.portfolioId,
+      clientOrderId,
+      symbol: order.symbol,
+      side: order.side,
+      type: 'market',
+      quantity: order.qty,
+      origin: { kind: 'manual', userId },
+    });
+  }
+
   #forget(run: LiveRun, order: LiveOrder): void {
     run.session.orderDone(order.id);
     const clientOrderId = run.byEngineId.get(order.id);
@@ -105,6 +127,14 @@ export class RunOrders {
     // the backtest does); clamping here would drop a stop placed with the buy it protects.
     if (!(quantity > 0)) {
       session.orderDone(order.id);
+      return;
+    }
+    // In stop-entry its exits go on; an order that would open or grow a position is dropped here,
+    // before any id or signal, and the strategy sees it done (run-exit.ts).
+    if (run.status.stopEntry === true && isEntry(run, order)) {
+      session.orderDone(order.id);
+      const text = `stop-entry: ${order.side} ${+quantity.toPrecision(8)} ${order.symbol} not placed`;
+      keepLogs(run, [{ time: candle.closeTime, text }], DEFAULT_KEEP_LOGS);
       return;
     }
     const clientOrderId = strategyClientOrderId({

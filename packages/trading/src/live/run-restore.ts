@@ -122,6 +122,8 @@ export async function inherit(run: LiveRun, before: LiveRun, keepLogs: number): 
   status.lastSignals = old.lastSignals;
   status.logs = [...old.logs, ...status.logs].slice(-keepLogs);
   if (old.lastError) status.lastError ??= old.lastError;
+  // A resume or a reopen keeps the owner's stop-entry (run-exit.ts).
+  if (old.stopEntry === true) status.stopEntry = true;
   // Its last *decided* candle: one claimed but never answered is decided again by the new session.
   const last = lastDecided(before);
   if (last !== undefined) status.lastCandleTime = last;

@@ -1,0 +1,92 @@
+import type { StrategyDefinition } from '@tickline/strategy/internal';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLiveTestApp, type LiveTestApp } from '../testing/live-test-app.ts';
+
+const SYMBOL = 'BTC-USDT';
+/** Buys 1 on every candle. */
+const buyer: StrategyDefinition = { onCandle: (ctx) => void ctx.buy({ qty: 1, reason: 'entry' }) };
+
+describe('live routes - force exit and stop-entry', () => {
+  let t: LiveTestApp;
+  let closeTime = Date.UTC(2026, 0, 1);
+  const as = (user: string) => ({ 'x-api-key': `user:${user}` });
+  const post = (url: string, user: string, payload: object = {}) =>
+    t.app.inject({ method: 'POST', url: `/api/v1/live-strategies/${url}`, headers: as(user), payload });
+  const candle = async () => {
+    closeTime += 60_000;
+    const c = { open: 100, high: 100, low: 100, close: 100, volume: 1 };
+    await t.runner.onCandle({
+      symbol: SYMBOL,
+      interval: '1m',
+      openTime: closeTime - 60_000,
+      closeTime,
+      ...c,
+    });
+  };
+  const position = () => t.books.position('pa', SYMBOL)?.quantity ?? 0;
+
+  beforeAll(async () => {
+    t = await createLiveTestApp({
+      portfolios: { pa: 'ada' },
+      prices: { [SYMBOL]: 100 },
+      strategies: { 's1@1': buyer },
+      admins: ['root'],
+    });
+    const enabled = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/live-strategies',
+      headers: as('ada'),
+      payload: {
+        strategyId: 's1',
+        version: 1,
+        portfolioId: 'pa',
+        feeds: [{ symbol: SYMBOL, interval: '1m' }],
+      },
+    });
+    expect(enabled.statusCode).toBe(201);
+  });
+  afterAll(() => t?.close());
+
+  it('stop-entry keeps a run from buying; the owner lifts it; others are refused', async () => {
+    await candle();
+    expect(position()).toBe(1);
+    const on = await post('pa:s1/stop-entry', 'ada', { on: true });
+    expect(on.statusCode).toBe(200);
+    expect(on.json().run.stopEntry).toBe(true);
+    await candle();
+    expect(position()).toBe(1);
+    const logs = (
+      await t.app.inject({ url: '/api/v1/live-strategies/pa:s1/logs', headers: as('ada') })
+    ).json();
+    expect(logs.logs.at(-1).text).toBe(`stop-entry: buy 1 ${SYMBOL} not placed`);
+    // Someone else's run is not found; an admin may stop entries but not lift the stop.
+    expect((await post('pa:s1/stop-entry', 'bob', { on: true })).json().error.code).toBe(
+      'STRATEGY_LIVE_NOT_FOUND',
+    );
+    expect((await post('pa:s1/stop-entry', 'root', { on: false })).json().error.code).toBe(
+      'STRATEGY_OWNER_ONLY',
+    );
+    expect((await post('pa:s1/stop-entry', 'ada', { on: 'yes' })).statusCode).toBe(400);
+    const off = await post('pa:s1/stop-entry', 'ada', { on: false });
+    expect(off.json().run.stopEntry).toBeUndefined();
+    await candle();
+    expect(position()).toBe(2);
+  });
+
+  it("force exit sells the run's position at market and answers with the fill", async () => {
+    const held = position();
+    expect(held).toBeGreaterThan(0);
+    expect((await post('pa:s1/force-exit', 'ada', { symbol: 'btc' })).statusCode).toBe(400);
+    expect((await post('pa:s1/force-exit', 'root')).json().error.code).toBe('STRATEGY_OWNER_ONLY');
+    expect(position()).toBe(held);
+    const exit = await post('pa:s1/force-exit', 'ada', { symbol: SYMBOL });
+    expect(exit.statusCode).toBe(200);
+    const [order, ...more] = exit.json().orders;
+    expect(more).toEqual([]);
+    expect(order).toMatchObject({ side: 'sell', type: 'market', status: 'filled', filledQuantity: held });
+    expect(order.fills[0]).toMatchObject({ price: 100, quantity: held });
+    expect(position()).toBe(0);
+    // Nothing held: nothing to do.
+    expect((await post('pa:s1/force-exit', 'ada')).json().orders).toEqual([]);
+  });
+});

@@ -1,0 +1,113 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { OrderPlacedData } from '../broker/events.ts';
+import { randomWalkFeed, type StrategyDefinition } from '@tickline/strategy/internal';
+import type { FeedCandle } from './live-runner.ts';
+import { P, settings, spec, SYMBOL, world } from './live-world.test-support.ts';
+
+/** Buys 1 on every candle, and sells half a unit of what it holds: an entry and an exit each time. */
+const entersAndExits: StrategyDefinition = {
+  onCandle(ctx) {
+    ctx.buy({ qty: 1, reason: 'entry' });
+    if (ctx.position().qty > 0) ctx.sell({ qty: 0.5, reason: 'exit' });
+  },
+};
+
+/** Buys 1 on its first three candles; once flat after that, buys 2 ("flat again"). */
+const buysThenHolds: StrategyDefinition = {
+  init: () => ({ n: 0 }),
+  onCandle(ctx) {
+    const st = ctx.state as { n: number };
+    st.n++;
+    if (st.n <= 3) ctx.buy({ qty: 1, reason: 'entry' });
+    else if (ctx.position().qty === 0 && ctx.orders().length === 0) ctx.buy({ qty: 2, reason: 'flat again' });
+  },
+};
+
+function candles(n: number): FeedCandle[] {
+  const c = randomWalkFeed(SYMBOL, '1m', 60_000, n, 5).columns;
+  return Array.from(c.closeTime, (_, i) => ({
+    symbol: SYMBOL,
+    interval: '1m',
+    openTime: c.openTime[i]!,
+    closeTime: c.closeTime[i]!,
+    open: c.open[i]!,
+    high: c.high[i]!,
+    low: c.low[i]!,
+    close: c.close[i]!,
+    volume: c.volume[i]!,
+  }));
+}
+
+async function started(definition: StrategyDefinition = entersAndExits) {
+  const s = settings();
+  const w = world(s, definition);
+  await w.runner.enable(spec('r', s));
+  const feed = candles(12);
+  let next = 0;
+  const step = async (n = 1) => {
+    for (const end = next + n; next < end; next++) {
+      w.track(feed[next]!);
+      await w.runner.onCandle(feed[next]!);
+    }
+  };
+  const placed = () =>
+    w.published.filter((e) => e.type === 'order.placed').map((e) => e.data as OrderPlacedData);
+  return { w, step, placed };
+}
+
+describe('live runs - stop-entry and force exit', () => {
+  it('stop-entry: exits are placed, entries are not (and the run logs each)', async () => {
+    const { w, step, placed } = await started();
+    await step(3);
+    expect(placed().some((o) => o.side === 'buy')).toBe(true);
+    const before = placed().length;
+    expect(w.runner.stopEntry('r', true)?.stopEntry).toBe(true);
+    await step(3);
+    const after = placed().slice(before);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((o) => o.side === 'sell')).toBe(true);
+    expect(w.runner.status('r')!.logs.map((l) => l.text)).toContain(`stop-entry: buy 1 ${SYMBOL} not placed`);
+    // Lifted, entries come back.
+    w.runner.stopEntry('r', false);
+    const lifted = placed().length;
+    await step(1);
+    expect(
+      placed()
+        .slice(lifted)
+        .some((o) => o.side === 'buy'),
+    ).toBe(true);
+  });
+
+  it("force exit sells the run's position at market, answers with the fill, and the engine is flat", async () => {
+    const { w, step, placed } = await started(buysThenHolds);
+    await step(5);
+    const held = w.books.position(P, SYMBOL)!.quantity;
+    expect(held).toBe(3);
+    // Paper market orders fill on the next bar: the answer waits for it.
+    const exit = w.runner.forceExit('r', 'u1', undefined, 60_000);
+    await vi.waitFor(() => expect(placed().some((o) => o.origin?.kind === 'manual')).toBe(true), {
+      timeout: 20_000,
+    });
+    await step(1);
+    const [order, ...more] = (await exit)!;
+    expect(more).toEqual([]);
+    expect(order).toMatchObject({ side: 'sell', type: 'market', quantity: 3 });
+    expect(order!.origin).toEqual({ kind: 'manual', userId: 'u1' });
+    const fills = w.published.filter(
+      (e) => e.type === 'order.filled' && (e.data as OrderPlacedData).clientOrderId === order!.clientOrderId,
+    );
+    expect(fills).toHaveLength(1);
+    expect(w.books.position(P, SYMBOL)?.quantity ?? 0).toBeCloseTo(0, 9);
+    // The engine booked the exit: on the bar that filled it the strategy saw itself flat and bought
+    // 2 (and nothing else); in stop-entry the next bars place nothing.
+    const afterExit = () =>
+      placed().slice(placed().findIndex((o) => o.clientOrderId === order!.clientOrderId) + 1);
+    expect(afterExit().map((o) => [o.side, o.quantity])).toEqual([['buy', 2]]);
+    w.runner.stopEntry('r', true);
+    await step(2);
+    expect(afterExit()).toHaveLength(1);
+    // Another symbol holds nothing: no orders; a run not here is undefined.
+    expect(await w.runner.forceExit('r', 'u1', 'ETH-USDT', 1)).toEqual([]);
+    expect(await w.runner.forceExit('nope', 'u1', undefined, 1)).toBeUndefined();
+  });
+});
