@@ -12,7 +12,7 @@ const days = (fallback: number, tier: string) =>
     .min(0)
     .max(1_000_000)
     .default(fallback)
-    .describe(`Venue days (one symbol, one UTC day) a ${tier} user may fetch per UTC day.`);
+    .describe(`Venue days (one symbol, one UTC day) a user of the ${tier} tier may fetch per UTC day.`);
 
 export const HistoryDownloadSettingsSchema = z
   .object({
@@ -39,9 +39,9 @@ export const HistoryDownloadSettingsSchema = z
       .describe("Longest Retry-After of a venue's 429 a download waits out; a longer one fails it (it resumes when asked again)."),
     restUrls: z
       .object({
-        binance: z.url().optional(),
-        coinbase: z.url().optional(),
-        upbit: z.url().optional(),
+        binance: z.url().optional().describe('Default https://api.binance.com.'),
+        coinbase: z.url().optional().describe('Default https://api.coinbase.com.'),
+        upbit: z.url().optional().describe('Default https://api.upbit.com.'),
       })
       .prefault({})
       .describe("Each venue's REST base URL (default: the venue's public API); tests point them at mocks."),
