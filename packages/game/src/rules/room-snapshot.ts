@@ -21,7 +21,8 @@ export interface RoomSnapshot {
   random: number;
   players: { id: string; lastSeq: number }[];
   state: PlainRoomState;
-  closed: { code: string; message: string } | undefined;
+  /** Why the room closed; undefined (or null, after a round trip) while it is open. */
+  closed: { code: string; message: string } | undefined | null;
 }
 
 /** The state of `snapshot` for `game`, migrated when it is older; throws GAME_RULES_VERSION or GAME_RULES_INVALID. */

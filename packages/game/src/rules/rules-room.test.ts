@@ -174,6 +174,20 @@ describe('rules room - frames and snapshots', () => {
     expect(out.events[0]!.seq).toBe(2);
   });
 
+  it('a snapshot through MessagePack (closed: null) restores an open room; a closed one stays closed', () => {
+    const open = RulesRoom.restore({ ...room().snapshot(), closed: null }, { game: counterGame(), roomId: 'r1' });
+    expect(open.closed).toBe(false);
+    const shut = room({ maxConsecutiveFailures: 1 });
+    stepWith(shut, join('a'));
+    stepWith(shut, cmd('a', 2, { type: 'boom' }));
+    const again = RulesRoom.restore(shut.snapshot(), { game: counterGame(), roomId: 'r1' });
+    expect(again.closed).toBe(true);
+    expect(stepWith(again, cmd('a', 3, { type: 'add', by: 1 }))).toMatchObject({
+      closed: undefined,
+      rejections: [{ reason: 'GAME_ROOM_CLOSED' }],
+    });
+  });
+
   it('refuses a snapshot of an older game version without migrate, and migrates with one', () => {
     const old = { ...room().snapshot(), gameVersion: 1 };
     let error: unknown;

@@ -112,6 +112,8 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   #nowMs = 0;
   #failures = 0;
   #closed: { code: string; message: string } | undefined;
+  /** The step that closed the room said so (once: its players are told once). */
+  #closedReported = false;
   #pending: PendingEvent[] = [];
 
   constructor(options: RulesRoomOptions<G>) {
@@ -148,7 +150,9 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       room.#lastSeq.set(p.id, p.lastSeq);
     }
     room.#membershipChanged();
-    room.#closed = snapshot.closed;
+    // MessagePack and JSON turn an absent `closed` into null or nothing: either means open.
+    room.#closed = snapshot.closed ?? undefined;
+    room.#closedReported = room.#closed !== undefined;
     room.#tracker.forceReset();
     return room;
   }
@@ -221,7 +225,6 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     }
     return result;
   }
-  #closedReported = false;
 
   /** The tick's frame (games without space) or each player's (spatial games). */
   #frames(tick: number, result: RoomStepResult): void {
