@@ -18,6 +18,7 @@ import { AdminPage } from '../pages/admin/admin-page.tsx';
 import { GamePage } from '../pages/game/game-page.tsx';
 import { MarketPage } from '../pages/markets/market-page.tsx';
 import { MarketsPage } from '../pages/markets/markets-page.tsx';
+import { HistoryPage } from '../pages/markets/history-page.tsx';
 import { LiveStrategiesPage } from '../pages/live/live-strategies-page.tsx';
 import { NotFoundPage } from '../pages/not-found-page.tsx';
 import { OrdersPage } from '../pages/portfolio/orders-page.tsx';
@@ -43,6 +44,7 @@ const PAGES: ReadonlyArray<{
 }> = [
   { path: '/', title: 'Overview', render: () => <OverviewPage /> },
   { path: '/markets', title: 'Markets', render: () => <MarketsPage /> },
+  { path: '/history', title: 'Get history', render: () => <HistoryPage /> },
   {
     path: '/markets/:symbol',
     title: 'Market',

@@ -27,7 +27,10 @@ export function MarketsPage(): ReactNode {
     <main id="main" className="page">
       <header className="page-header">
         <h1>Markets</h1>
-        <p className="muted">Prices update live from the stream. Pick a market for its chart.</p>
+        <p className="muted">
+          Prices update live from the stream. Pick a market for its chart, or{' '}
+          <Link to="/history">get history</Link> from a venue to backtest and research on.
+        </p>
       </header>
       <div className="grid markets-layout">
         <section className="card" aria-labelledby="markets-title">
