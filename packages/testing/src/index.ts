@@ -28,6 +28,7 @@ export {
   runTickline,
   startTicklineServer,
   embeddedTestEnv,
+  GATE_OFF_ENV,
   TEST_CODE_KEYS_ENV,
 } from './tickline/tickline-process.ts';
 export { startTopology, TOPOLOGY_ROLES } from './tickline/topology.ts';

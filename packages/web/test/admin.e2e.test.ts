@@ -9,6 +9,7 @@
 import { createTicklineClient, isTicklineApiError, type TicklineClient } from '@tickline/client';
 import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GATE_OFF_ENV } from '@tickline/testing';
 import { openPage, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, screenshot } from './harness/browser.ts';
 import {
@@ -33,7 +34,8 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
   beforeAll(async () => {
     // The Operations page polls zones, health, lag and deliveries while the test clicks through
     // it faster than a person: the free tier's 60 a minute refused steps at random.
-    [dashboard, browser] = await startWithBrowser(BROWSER_PACE_ENV);
+    // Live runs enabled without research: the promotion gate is not what this file tests.
+    [dashboard, browser] = await startWithBrowser({ ...BROWSER_PACE_ENV, ...GATE_OFF_ENV });
   });
   afterAll(() => stopWithBrowser(dashboard, browser));
 

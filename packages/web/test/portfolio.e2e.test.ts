@@ -11,6 +11,7 @@
 import { createTicklineClient } from '@tickline/client';
 import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GATE_OFF_ENV } from '@tickline/testing';
 import { openPage, signIn, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, screenshot } from './harness/browser.ts';
 import {
@@ -45,7 +46,8 @@ describe.skipIf(!chromiumBinary.available)('web - paper portfolio, orders and li
   beforeAll(async () => {
     // The test walks through seven pages in a couple of minutes, faster than a person: the free
     // tier's 60 requests a minute (tested in the server's own suite) would refuse it halfway.
-    [dashboard, browser] = await startWithBrowser(BROWSER_PACE_ENV);
+    // Live runs enabled without research: the promotion gate is not what this file tests.
+    [dashboard, browser] = await startWithBrowser({ ...BROWSER_PACE_ENV, ...GATE_OFF_ENV });
   });
   afterAll(() => stopWithBrowser(dashboard, browser));
 

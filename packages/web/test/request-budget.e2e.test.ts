@@ -15,6 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, screenshot } from './harness/browser.ts';
+import { GATE_OFF_ENV } from '@tickline/testing';
 import { type Dashboard, startWithBrowser, stopWithBrowser } from './harness/dashboard.ts';
 
 /** Waits on server work and on the stream: generous, because CI runs this beside other suites. */
@@ -45,7 +46,8 @@ describe.skipIf(!chromiumBinary.available)('web - the request budget of a free a
   let dashboard: Dashboard;
   let browser: Browser;
   // The tier's own limit: no pace setting here.
-  beforeAll(async () => ([dashboard, browser] = await startWithBrowser()));
+  // A live run enabled without research: the promotion gate is not what this file tests.
+  beforeAll(async () => ([dashboard, browser] = await startWithBrowser({ ...GATE_OFF_ENV })));
   afterAll(() => stopWithBrowser(dashboard, browser));
 
   it('web - a 1 s live run watched on three pages for a minute: the pages keep up, and no request is refused', async () => {

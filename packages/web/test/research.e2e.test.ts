@@ -3,9 +3,9 @@
  * Research in a real Chromium against `tickline start`: the first-run admin uploads two kline CSVs
  * through the upload control (progress, then the stored summary), and a third older than the
  * candle retention, which it deletes from the list of uploads; a user backtests one symbol with
- * the other as an extra feed, is refused a live run by the promotion gate (required for the free
- * tier here), runs a small walk-forward on the uploaded candles (progress, then its folds), sees
- * and a look-ahead check, sees the gate pass where the live run is enabled, and enables it.
+ * the other as an extra feed, is refused a live run by the promotion gate (on by default for every
+ * tier but the admin's), runs a small walk-forward on the uploaded candles (progress, then its
+ * folds) and a look-ahead check, sees the gate pass where the live run is enabled, and enables it.
  */
 import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,11 +56,8 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
   let dashboard: Dashboard;
   let browser: Browser;
   beforeAll(async () => {
-    [dashboard, browser] = await startWithBrowser({
-      ...BROWSER_PACE_ENV,
-      // The gate (default thresholds) applies to new users: not required for any tier by default.
-      TICKLINE_STRATEGY_GATE_REQUIRED_TIERS: 'free',
-    });
+    // The gate as configured by default: required for every tier but the admin's.
+    [dashboard, browser] = await startWithBrowser(BROWSER_PACE_ENV);
   });
   afterAll(() => stopWithBrowser(dashboard, browser));
 

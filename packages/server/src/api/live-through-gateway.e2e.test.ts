@@ -7,7 +7,7 @@
  * placed through B fills, and A shows the position.
  */
 import type { NatsEventLog } from '@tickline/eventlog';
-import { until } from '@tickline/testing';
+import { GATE_OFF_ENV, until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, openEventSource, signUpAndIn, streamTicket } from '../testing/api-clients.ts';
 import { closedCandle, publishCandles, storeCandles } from '../testing/cluster-candles.ts';
@@ -45,6 +45,8 @@ beforeAll(async () => {
     stream: 'LIVEGW',
     authSecret: 'live-through-gateway-secret-0123456789',
     env: {
+      // Live runs through the gateway, not the promotion gate: no research before them.
+      ...GATE_OFF_ENV,
       // Candles come from the test, on the log, as a collector publishes them.
       TICKLINE_MARKET_ENABLED: 'false',
       TICKLINE_TRADING_LIVE_HEARTBEAT_MS: '300',

@@ -26,6 +26,7 @@ describe('config - tickline schema', () => {
     expect(trading).toEqual({
       live: {
         enabled: true,
+        enablesPerMinute: 6,
         heartbeatMs: 3000,
         memberTtlMs: 15000,
         processMemoryMb: 4096,
@@ -40,6 +41,7 @@ describe('config - tickline schema', () => {
         stallMs: 30000,
         syncMs: 2000,
         warmupCpuMs: 2000,
+        waveBoxMs: 2000,
         tiers: {
           free: { cpuMsPerCandle: 50, maxLive: 2, memoryMb: 32 },
           premium: { cpuMsPerCandle: 100, maxLive: 20, memoryMb: 64 },
@@ -71,7 +73,7 @@ describe('config - tickline schema', () => {
         minDeflatedSharpe: 0.95,
         minOutOfSampleBarSharpe: 0,
         requireLookahead: true,
-        requiredTiers: [],
+        requiredTiers: ['free', 'premium', 'enterprise'],
       },
       maxCodeBytes: 131072,
       output: { maxLogLines: 1000, maxLogLineChars: 500, maxPlotSeries: 16, maxPlotPoints: 2000 },

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNatsEventLog, type NatsEventLog } from '@tickline/eventlog';
 import { createPostgresSql, type Sql } from '@tickline/store';
-import { createDatabase, startNatsServer, startPostgres, until, runTickline, startTicklineServer, TEST_CODE_KEYS_ENV, type NatsServerHandle, type PostgresServerHandle, type RunningServer } from '@tickline/testing';
+import { createDatabase, startNatsServer, startPostgres, until, runTickline, startTicklineServer, GATE_OFF_ENV, TEST_CODE_KEYS_ENV, type NatsServerHandle, type PostgresServerHandle, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
 import { closedCandle, publishCandles, storeCandles } from '../testing/cluster-candles.ts';
@@ -70,6 +70,8 @@ beforeAll(async () => {
     TICKLINE_HTTP_HOST: '127.0.0.1',
     TICKLINE_DATABASE_URL: databaseUrl,
     ...TEST_CODE_KEYS_ENV,
+    // About restarts, not the promotion gate: the run is enabled without research.
+    ...GATE_OFF_ENV,
     TICKLINE_EVENTLOG_ENGINE: 'nats',
     TICKLINE_EVENTLOG_NATS_SERVERS: natsServer.url,
     TICKLINE_EVENTLOG_NATS_STREAM: stream,

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until, embeddedTestEnv, startTicklineServer, type RunningServer } from '@tickline/testing';
+import { until, embeddedTestEnv, GATE_OFF_ENV, startTicklineServer, type RunningServer } from '@tickline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   callJson,
@@ -61,7 +61,8 @@ const dataOf = (e: ReceivedEvent) => e.data as OrderEventData;
 
 describe('paper fills on the run’s own candles - tickline start, 1 s run', () => {
   it('a 1 s run’s market orders fill at the next 1 s bar, inside that bar, within seconds', async () => {
-    server = await startTicklineServer(embeddedTestEnv(dataDir));
+    // About fills, not the promotion gate: the run is enabled without research.
+    server = await startTicklineServer(embeddedTestEnv(dataDir, GATE_OFF_ENV));
     const url = server.url;
     const user = await signUpAndIn(url, 'fills-1s@example.test');
     const bearer = user.accessToken;

@@ -19,7 +19,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until, embeddedTestEnv, startTicklineServer, type RunningServer } from '@tickline/testing';
+import { until, embeddedTestEnv, GATE_OFF_ENV, startTicklineServer, type RunningServer } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
 
@@ -249,6 +249,8 @@ beforeAll(async () => {
   // The neighbour backtests once per row: the free tier's ten a day would not last the table.
   server = await startTicklineServer({
     ...embeddedTestEnv(dataDir),
+    // The live rows are about the sandbox, not the promotion gate: no research before them.
+    ...GATE_OFF_ENV,
     TICKLINE_AUTH_TIERS_FREE_BACKTESTS_PER_DAY: '100',
   });
   neighbour = await signUpAndIn(server.url, 'neighbour@example.test');

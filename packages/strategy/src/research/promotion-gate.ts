@@ -13,9 +13,11 @@ export const GateThresholdsSchema = z
   .object({
     requiredTiers: z
       .array(z.enum(['free', 'premium', 'enterprise']))
-      .default([])
+      // Every tier but the admin's (an admin's own runs are not gated): a stranger's bot trades
+      // only after research on the feeds it reads. `[]` turns the gate off.
+      .default(['free', 'premium', 'enterprise'])
       .describe(
-        'Tiers whose users may enable a live run only after the gate passed (admins may override per version).',
+        'Tiers whose users may enable a live run only after the gate passed (admins may override per version); [] turns the gate off.',
       ),
     requireLookahead: z
       .boolean()

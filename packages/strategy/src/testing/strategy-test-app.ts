@@ -124,9 +124,13 @@ export async function createStrategyTestApp<E extends TestAppExtension | undefin
     ...(options.tiers ? { tiers: options.tiers } : {}),
   });
   const events: EventEnvelope[] = [];
+  const defaults = StrategySettingsSchema.parse(undefined);
   const settings = {
-    ...StrategySettingsSchema.parse(undefined),
+    ...defaults,
     progressIntervalMs: 50,
+    // Tests not about the promotion gate enable live runs without research: the gate is off here
+    // unless a test passes `settings.gate` (promotion-gate.int.test.ts).
+    gate: { ...defaults.gate, requiredTiers: [] },
     ...options.settings,
   };
   const log = options.extend === undefined ? undefined : createInMemoryEventLog({ name: 'main' });

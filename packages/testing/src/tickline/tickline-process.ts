@@ -128,8 +128,18 @@ export const TEST_CODE_KEYS_ENV: Readonly<Record<string, string>> = Object.freez
 });
 
 /**
+ * The promotion gate turned off (it is on for every tier but the admin's by default): for a test
+ * that enables live runs without research first and is not about the gate. A test of the gate
+ * leaves it out (the web research e2e).
+ */
+export const GATE_OFF_ENV: Readonly<Record<string, string>> = Object.freeze({
+  TICKLINE_STRATEGY_GATE_REQUIRED_TIERS: '[]',
+});
+
+/**
  * The environment of an embedded `tickline start` for a test: data in `dataDir`, a free port on
- * loopback, and the free tier's request rate raised for tests that call faster than a person.
+ * loopback, the free tier's request rate raised for tests that call faster than a person, and no
+ * shipped venue history (tests that want it pass TICKLINE_STRATEGY_HISTORY_IMPORT_SHIPPED=true).
  */
 export function embeddedTestEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -137,6 +147,8 @@ export function embeddedTestEnv(dataDir: string, extra: Record<string, string> =
     TICKLINE_HTTP_PORT: '0',
     TICKLINE_HTTP_HOST: '127.0.0.1',
     TICKLINE_AUTH_TIERS_FREE_REQUESTS_PER_MINUTE: '600',
+    // Tests make the candles they read; the shipped 2020–21 history is one test's subject.
+    TICKLINE_STRATEGY_HISTORY_IMPORT_SHIPPED: 'false',
     ...extra,
   };
 }

@@ -22,7 +22,7 @@ import type { PostgresServerHandle } from '../postgres/postgres-server.ts';
 import { startPostgresPrimary, startPostgresReplica } from '../postgres/postgres-replica.ts';
 import { startRedis, type RedisServerHandle } from '../redis/redis-server.ts';
 import { startFrontProxy, type FrontProxy } from './front-proxy.ts';
-import { startTicklineServer, type RunningServer } from './tickline-process.ts';
+import { GATE_OFF_ENV, startTicklineServer, type RunningServer } from './tickline-process.ts';
 
 /** The roles started, in start order: the platform first (it migrates and projects), then the rest. */
 export const TOPOLOGY_ROLES = ['platform', 'gateway', 'collector', 'game', 'strategy'] as const;
@@ -241,6 +241,9 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     TICKLINE_MARKET_CANDLES_LIVE_INDICATOR_INTERVALS: '1m',
     TICKLINE_MARKET_CANDLES_UPDATE_INTERVAL_MS: '1000',
     TICKLINE_MARKET_TICKER_INTERVAL_MS: '1000',
+    // A cluster for load and chaos runs many live bots that have no research reports: the
+    // promotion gate (on by default) is off here; `options.env` turns it back on.
+    ...GATE_OFF_ENV,
     ...options.env,
   };
   const nodes: TicklineNode[] = [];
