@@ -28,10 +28,12 @@ export function createReplayMeter(
 ): ReplayMeter {
   return async (owner, version, replay) => {
     const now = host.clock.now();
+    // A tier stored before a rename reads as the smallest (the trading host's limits do the same).
+    const tier: ReplayOwner['tier'] = Object.hasOwn(host.settings.tiers, owner.tier) ? owner.tier : 'free';
     const limits = {
-      tier: owner.tier,
-      perDay: host.identity.tierLimits(owner.tier).backtestsPerDay,
-      concurrent: host.settings.tiers[owner.tier].concurrentJobs,
+      tier,
+      perDay: host.identity.tierLimits(tier).backtestsPerDay,
+      concurrent: host.settings.tiers[tier].concurrentJobs,
     };
     const begun = await host.repository.beginReplayWithinQuota(
       { id: uuidv7(), userId: owner.userId, ...version, now: new Date(now) },
