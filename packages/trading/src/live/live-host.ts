@@ -85,6 +85,8 @@ export interface LiveHostDeps {
   persist?: LiveRunnerOptions['persist'];
   onPersistError?: (error: unknown) => void;
   onLateError?: LiveRunnerOptions['onLateError'];
+  /** See LiveRunnerOptions.waveBoxMs. */
+  waveBoxMs?: number;
   onReopen?: LiveRunnerOptions['onReopen'];
   /** Told of every pause (see LiveRunnerOptions.onPause). */
   onPause?: LiveRunnerOptions['onPause'];
@@ -247,6 +249,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     ...(deps.persist === undefined ? {} : { persist: deps.persist }),
     ...(deps.onPersistError === undefined ? {} : { onPersistError: deps.onPersistError }),
     ...(deps.onLateError === undefined ? {} : { onLateError: deps.onLateError }),
+    ...(deps.waveBoxMs === undefined ? {} : { waveBoxMs: deps.waveBoxMs }),
     ...(deps.onReopen === undefined ? {} : { onReopen: deps.onReopen }),
     ...(deps.onPause === undefined ? {} : { onPause: deps.onPause }),
     ...(deps.onAutoResume === undefined ? {} : { onAutoResume: deps.onAutoResume }),

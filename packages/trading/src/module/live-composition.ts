@@ -243,6 +243,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       stopped: (id) => store.remove(id),
     },
     onPersistError: (error) => logger.warn({ err: error }, 'could not store a live strategy pause'),
+    waveBoxMs: settings.waveBoxMs,
     onLateError: (runId, error) =>
       logger.warn(
         { err: error, run: runId ?? null },
@@ -454,6 +455,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       }
     },
     maxLive: async (userId) => settings.tiers[tierOf(userId)].maxLive,
+    enableGate: { perMinute: settings.enablesPerMinute },
     ...(deps.promotionGate
       ? {
           promotionGate: (userId, strategyId, version, feeds) =>

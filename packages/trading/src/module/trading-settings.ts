@@ -82,6 +82,24 @@ export const LiveSettingsSchema = z
       .describe(
         'Longest silence of a live sandbox process that owes an answer before it is killed (a hang).',
       ),
+    enablesPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(6)
+      .describe(
+        "Enables and resumes of live strategies one account may start in any minute (one at a time): each loads the strategy in the account's live sandbox process, whose other accounts wait meanwhile.",
+      ),
+    waveBoxMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(2_000)
+      .describe(
+        "How long a candle close's wave waits for its runs' answers; a run answering later decides no live candle until it caught up, so one process's slow answer never holds the runs of the others.",
+      ),
     warmupCpuMs: z
       .number()
       .int()
