@@ -24,6 +24,7 @@ export * from './sources/network/index.ts';
 export * from './sources/binance/index.ts';
 export * from './sources/upbit/index.ts';
 export * from './sources/coinbase/index.ts';
+export * from './sources/alpaca/index.ts';
 export * from './history/index.ts';
 export {
   createSource,

@@ -51,7 +51,15 @@ const US_YEARS: Record<number, YearCase> = {
 
 const KS_YEARS: Record<number, YearCase> = {
   2024: {
-    closed: ['2024-02-09', '2024-02-12', '2024-04-10', '2024-09-16', '2024-09-17', '2024-09-18', '2024-12-31'],
+    closed: [
+      '2024-02-09',
+      '2024-02-12',
+      '2024-04-10',
+      '2024-09-16',
+      '2024-09-17',
+      '2024-09-18',
+      '2024-12-31',
+    ],
     special: [
       ['2024-01-02', '10:00', '15:30'],
       ['2024-11-14', '10:00', '16:30'],
@@ -59,7 +67,15 @@ const KS_YEARS: Record<number, YearCase> = {
     regular: ['2024-02-13', '2024-09-19', '2024-12-30'],
   },
   2025: {
-    closed: ['2025-01-27', '2025-01-28', '2025-01-29', '2025-01-30', '2025-10-06', '2025-10-07', '2025-10-08'],
+    closed: [
+      '2025-01-27',
+      '2025-01-28',
+      '2025-01-29',
+      '2025-01-30',
+      '2025-10-06',
+      '2025-10-07',
+      '2025-10-08',
+    ],
     special: [
       ['2025-01-02', '10:00', '15:30'],
       ['2025-11-13', '10:00', '16:30'],
@@ -67,7 +83,15 @@ const KS_YEARS: Record<number, YearCase> = {
     regular: ['2025-01-31', '2025-10-10', '2025-12-30'],
   },
   2026: {
-    closed: ['2026-02-16', '2026-02-17', '2026-02-18', '2026-06-03', '2026-09-24', '2026-09-25', '2026-12-31'],
+    closed: [
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-06-03',
+      '2026-09-24',
+      '2026-09-25',
+      '2026-12-31',
+    ],
     special: [
       ['2026-01-02', '10:00', '15:30'],
       ['2026-11-19', '10:00', '16:30'],
@@ -75,7 +99,15 @@ const KS_YEARS: Record<number, YearCase> = {
     regular: ['2026-02-19', '2026-09-28', '2026-12-30'],
   },
   2027: {
-    closed: ['2027-02-08', '2027-02-09', '2027-09-14', '2027-09-15', '2027-09-16', '2027-12-27', '2027-12-31'],
+    closed: [
+      '2027-02-08',
+      '2027-02-09',
+      '2027-09-14',
+      '2027-09-15',
+      '2027-09-16',
+      '2027-12-27',
+      '2027-12-31',
+    ],
     special: [['2027-01-04', '10:00', '15:30']],
     regular: ['2027-02-10', '2027-09-17', '2027-12-30'],
   },
@@ -106,7 +138,10 @@ describe.each(Object.entries(KS_YEARS))('KRX calendar %s', (_year, c) => {
       expect(KS.holidayOn(date), date).toEqual(expect.any(String));
     }
     for (const [date, open, close] of c.special)
-      expect(KS.sessionOn(date), date).toMatchObject({ openMs: seoul(date, open), closeMs: seoul(date, close) });
+      expect(KS.sessionOn(date), date).toMatchObject({
+        openMs: seoul(date, open),
+        closeMs: seoul(date, close),
+      });
     for (const date of c.regular)
       expect(KS.sessionOn(date), date).toEqual({
         exchange: 'KS',
@@ -168,8 +203,12 @@ describe('exchange calendars', () => {
       }
     })();
     expect(isMarketCalendarMissingError(error)).toBe(true);
-    expect(error).toMatchObject({ details: { exchange: 'US', year: 2028, covered: [2024, 2025, 2026, 2027] } });
+    expect(error).toMatchObject({
+      details: { exchange: 'US', year: 2028, covered: [2024, 2025, 2026, 2027] },
+    });
     expect(() => KS.nextOpen(seoul('2027-12-30', '16:00'))).toThrow(/no KS exchange calendar for 2028/);
-    expect(() => KS.sessionOn('2023-12-28')).toThrow(expect.objectContaining({ code: 'MARKET_CALENDAR_MISSING' }));
+    expect(() => KS.sessionOn('2023-12-28')).toThrow(
+      expect.objectContaining({ code: 'MARKET_CALENDAR_MISSING' }),
+    );
   });
 });

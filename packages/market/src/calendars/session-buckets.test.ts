@@ -23,7 +23,8 @@ function trade(symbol: string, exchangeTime: number, price = 100): Trade {
   };
 }
 
-const closed = (outs: readonly CandleOutput[]) => outs.filter((o) => o.type === 'closed').map((o) => o.candle);
+const closed = (outs: readonly CandleOutput[]) =>
+  outs.filter((o) => o.type === 'closed').map((o) => o.candle);
 
 describe('session buckets', () => {
   it('a daily bar is the session, an intraday bar is clipped to it, a closed market has none', () => {
@@ -44,7 +45,11 @@ describe('session buckets', () => {
   });
 
   it('the aggregator builds share candles per session: no bar overnight or over a holiday', () => {
-    const agg = new CandleAggregator({ intervals: ['1h', '1d'], buckets: createSessionBucketer(), emitUpdates: false });
+    const agg = new CandleAggregator({
+      intervals: ['1h', '1d'],
+      buckets: createSessionBucketer(),
+      emitUpdates: false,
+    });
     const out: CandleOutput[] = [];
     out.push(...agg.onTrade(trade('AAPL.US', ny('2026-11-25', '09:31'), 100)));
     out.push(...agg.onTrade(trade('AAPL.US', ny('2026-11-25', '15:59'), 101)));
@@ -66,7 +71,11 @@ describe('session buckets', () => {
   });
 
   it('crypto pairs in the same aggregator keep UTC buckets', () => {
-    const agg = new CandleAggregator({ intervals: ['1d'], buckets: createSessionBucketer(), emitUpdates: false });
+    const agg = new CandleAggregator({
+      intervals: ['1d'],
+      buckets: createSessionBucketer(),
+      emitUpdates: false,
+    });
     agg.onTrade(trade('BTC-USDT', Date.UTC(2026, 10, 26, 12)));
     expect(agg.forming('BTC-USDT', '1d')).toMatchObject({
       openTime: Date.UTC(2026, 10, 26),
@@ -75,7 +84,11 @@ describe('session buckets', () => {
   });
 
   it('a KRX daily bar runs 09:00–15:30 KST and a trade of a year with no calendar is refused', () => {
-    const agg = new CandleAggregator({ intervals: ['1d'], buckets: createSessionBucketer(), emitUpdates: false });
+    const agg = new CandleAggregator({
+      intervals: ['1d'],
+      buckets: createSessionBucketer(),
+      emitUpdates: false,
+    });
     agg.onTrade(trade('005930.KS', seoul('2026-11-20', '10:00'), 70_000));
     expect(agg.forming('005930.KS', '1d')).toMatchObject({
       openTime: seoul('2026-11-20', '09:00'),

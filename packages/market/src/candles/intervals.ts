@@ -36,7 +36,11 @@ export interface CandleBucket {
  * Where a trade of `symbol` at `timeMs` goes for `interval`; null when it belongs in no candle
  * (a share's trade outside its exchange's session: see calendars/session-buckets.ts).
  */
-export type CandleBucketer = (symbol: string, timeMs: number, interval: CandleInterval) => CandleBucket | null;
+export type CandleBucketer = (
+  symbol: string,
+  timeMs: number,
+  interval: CandleInterval,
+) => CandleBucket | null;
 
 /** The UTC-aligned bucket of `timeMs`: what every interval uses without a calendar. */
 export function utcBucket(timeMs: number, interval: CandleInterval): CandleBucket {

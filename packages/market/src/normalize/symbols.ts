@@ -52,7 +52,8 @@ function splitGlued(raw: string): string | null {
 export function toCanonicalSymbol(exchange: string, raw: string): string | null {
   const s = raw.trim().toUpperCase();
   const listing = EQUITY_VENUES[exchange];
-  if (listing) return toEquitySymbol(s.endsWith(`.${listing}`) ? s.slice(0, -listing.length - 1) : s, listing);
+  if (listing)
+    return toEquitySymbol(s.endsWith(`.${listing}`) ? s.slice(0, -listing.length - 1) : s, listing);
   let out: string | null;
   switch (exchange) {
     case 'binance':

@@ -6,7 +6,13 @@
  * extend it with their protocol.
  */
 import { EventEmitter, once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { RecordedFrame } from './recording.ts';
@@ -205,8 +211,8 @@ export class MockVenueServer {
   /** A venue mock handles client frames here. */
   protected onText(_conn: MockConnection, _text: string): void {}
 
-  /** A venue mock answers REST here; the default is 404. */
-  protected onRest(_url: URL): MockRestAnswer {
+  /** A venue mock answers REST here (the headers carry credentials); the default is 404. */
+  protected onRest(_url: URL, _headers?: IncomingHttpHeaders): MockRestAnswer {
     return { status: 404, body: { error: 'not found' } };
   }
 
@@ -253,7 +259,7 @@ export class MockVenueServer {
     const url = new URL(req.url ?? '/', this.restUrl);
     this.restRequests.push(url);
     this.#emit({ type: 'rest', url });
-    const answer = this.#restFaults.shift() ?? this.onRest(url);
+    const answer = this.#restFaults.shift() ?? this.onRest(url, req.headers);
     res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     res.end(JSON.stringify(answer.body));
   }
