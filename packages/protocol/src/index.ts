@@ -422,9 +422,11 @@ export {
   HistoryDownloadRequestSchema,
   HistoryDownloadSchema,
   HistoryDownloadEventSchema,
+  HistorySeriesSchema,
 } from './rest/history-download.ts';
 export type {
   HistoryDownloadRequest,
   HistoryDownload,
   HistoryDownloadEvent,
+  HistorySeries,
 } from './rest/history-download.ts';

@@ -43,3 +43,14 @@ export type HistoryDownload = z.infer<typeof HistoryDownloadSchema>;
 /** The data of `history.download.progress` and `history.download.completed` on `user:{id}`. */
 export const HistoryDownloadEventSchema = z.object({ download: HistoryDownloadSchema });
 export type HistoryDownloadEvent = z.infer<typeof HistoryDownloadEventSchema>;
+
+/** A series of imported history (`GET /api/v1/history/series`): what a backtest can read. */
+export const HistorySeriesSchema = z.object({
+  venue: z.string(),
+  symbol: z.string(),
+  interval: z.string(),
+  from: z.string().describe('Open time of the first candle.'),
+  to: z.string().describe('Close time of the last candle: a range ending here holds them all.'),
+  candles: z.number().int(),
+});
+export type HistorySeries = z.infer<typeof HistorySeriesSchema>;

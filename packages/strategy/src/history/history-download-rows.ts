@@ -170,3 +170,30 @@ export async function heldCandles(
   );
   return Number(rows[0]?.n ?? 0);
 }
+
+/** One series of imported history: what the forms open on. */
+export interface HeldSeries {
+  exchange: string;
+  symbol: string;
+  interval: string;
+  firstOpen: number;
+  lastOpen: number;
+  candles: number;
+}
+
+/** Every series of imported history (downloads, uploads, shipped), most candles first. */
+export async function heldSeries(sql: SqlQueryable, limit: number): Promise<HeldSeries[]> {
+  const { rows } = await sql.query<Row>(
+    `select exchange, symbol, interval, min(open_time) as first_open, max(open_time) as last_open, count(*) as n
+     from market_candle_history group by exchange, symbol, interval order by n desc, symbol, interval limit $1`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    exchange: r.exchange as string,
+    symbol: r.symbol as string,
+    interval: r.interval as string,
+    firstOpen: Number(r.first_open),
+    lastOpen: Number(r.last_open),
+    candles: Number(r.n),
+  }));
+}

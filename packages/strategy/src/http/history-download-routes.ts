@@ -10,12 +10,14 @@ import {
   ApiKeyScope,
   HistoryDownloadRequestSchema,
   HistoryDownloadSchema,
+  HistorySeriesSchema,
 } from '@tickline/protocol';
+import { INTERVAL_MS, isCandleInterval } from '@tickline/market';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { StrategyHost } from '../module/strategy-host.ts';
-import { downloadJson } from '../history/history-download-rows.ts';
+import { downloadJson, heldSeries } from '../history/history-download-rows.ts';
 import { IdParams, routeGuards, security } from './route-shapes.ts';
 
 const TAGS = ['history'];
@@ -99,5 +101,31 @@ export function registerHistoryDownloadRoutes(root: FastifyInstance, host: Strat
       if (!download) throw new TicklineError('STRATEGY_DOWNLOAD_NOT_FOUND', `no download ${request.params.id}`);
       return { download: downloadJson(download) };
     },
+  );
+
+  app.get(
+    '/history/series',
+    {
+      ...guarded(ApiKeyScope.StrategiesRead),
+      schema: {
+        summary: 'The history held, per venue, symbol and interval, most candles first',
+        description:
+          "Downloads, uploads and the shipped history together: what a backtest or research run can read. The dashboard's forms open on the first.",
+        tags: TAGS,
+        security,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        response: { 200: z.object({ series: z.array(HistorySeriesSchema) }) },
+      },
+    },
+    async (request) => ({
+      series: (await heldSeries(host.sql, request.query.limit)).map((s) => ({
+        venue: s.exchange,
+        symbol: s.symbol,
+        interval: s.interval,
+        from: new Date(s.firstOpen).toISOString(),
+        to: new Date(s.lastOpen + (isCandleInterval(s.interval) ? INTERVAL_MS[s.interval] : 0)).toISOString(),
+        candles: s.candles,
+      })),
+    }),
   );
 }

@@ -16,6 +16,7 @@ import { ResearchRepository } from '../research-jobs/research-repository.ts';
 import { PromotionGate } from '../research-jobs/promotion-gate-service.ts';
 import { CandleUploads } from '../history/candle-uploads.ts';
 import { HistoryDownloads } from '../history/history-downloads.ts';
+import { shippedHistoryService } from '../history/shipped-history.ts';
 import { DEV_CODE_KEY, DEV_CODE_KEY_ID, type StrategySettings } from './strategy-settings.ts';
 
 /** Started objects the host needs besides the base deps. */
@@ -25,6 +26,8 @@ export interface StrategyHostDeps {
   reads?: SqlQueryable | undefined;
   publisher: Pick<Publisher, 'publish'>;
   identity: IdentityService;
+  /** The embedded database (no `database.url`): the shipped venue history is imported there. */
+  embedded?: boolean | undefined;
 }
 
 export interface StrategyHost extends ModuleHost {
@@ -113,7 +116,18 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
   });
   return {
     // The processes start first and stop last: the queues hand them work.
-    services: [processes, queue, researchQueue, createResealService(repository), downloads],
+    services: [
+      processes,
+      queue,
+      researchQueue,
+      createResealService(repository),
+      downloads,
+      shippedHistoryService(
+        deps.sql,
+        logger.child({ component: 'shipped-history' }),
+        deps.embedded === true && settings.history.importShipped,
+      ),
+    ],
     settings,
     sql: deps.sql,
     reads,

@@ -45,6 +45,7 @@ export const strategyModule = defineModule({
     createStrategyHost({
       ...deps,
       identity: deps.identity.identity,
+      embedded: deps.config?.database?.url === undefined,
       settings: await installCodeKeys(deps.settings, {
         dataDir: deps.dataDir,
         postgres: deps.config?.database?.url !== undefined,

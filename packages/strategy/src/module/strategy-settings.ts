@@ -254,6 +254,12 @@ export const StrategySettingsSchema = z
         download: HistoryDownloadSettingsSchema.describe(
           "History downloads from venues' public REST APIs (`tickline market download`, the dashboard's Get history).",
         ),
+        importShipped: z
+          .boolean()
+          .default(true)
+          .describe(
+            'On the embedded database, import the venue history that ships with the project (docs/research-reports/history: Binance BTC-USDT and ETH-USDT, 1h and 1d, 2020-12 to 2021-07, GPL-3.0) at a start that finds it missing, so research works on a fresh install.',
+          ),
       })
       .prefault({}),
   })

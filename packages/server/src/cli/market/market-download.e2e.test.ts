@@ -2,7 +2,8 @@
  * Issue 48, history for every user: a brand-new non-admin account runs `tickline market download`
  * against a running `tickline start`, whose venue (a Binance mock) serves real REST paging. The
  * first user's download fetches every day; a second user's same download is free (no venue call,
- * no quota), and both read the candles through the market API.
+ * no quota), and both read the candles through the market API. The first start imported the
+ * history that ships with the project, which the forms open on.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,11 @@ beforeAll(async () => {
     }),
   );
   server = await startTicklineServer(
-    embeddedTestEnv(dataDir, { TICKLINE_STRATEGY_HISTORY_DOWNLOAD_REST_URLS_BINANCE: binance.restUrl }),
+    embeddedTestEnv(dataDir, {
+      TICKLINE_STRATEGY_HISTORY_DOWNLOAD_REST_URLS_BINANCE: binance.restUrl,
+      // A fresh install's default: the shipped Binance history is imported at the first start.
+      TICKLINE_STRATEGY_HISTORY_IMPORT_SHIPPED: 'true',
+    }),
   );
 }, 180_000);
 
@@ -52,6 +57,11 @@ describe('market download - a non-admin gets venue history through tickline star
         TICKLINE_TOKEN: token,
       });
     const alice = await signUpAndIn(url, `alice-${Date.now()}@example.com`);
+    // A fresh install holds the shipped history: the forms' window (most candles first).
+    const held = await callJson(url, 'GET', '/api/v1/history/series', { bearer: alice.accessToken });
+    expect(held.status, JSON.stringify(held.body)).toBe(200);
+    expect(held.body.series).toHaveLength(4);
+    expect(held.body.series[0]).toMatchObject({ venue: 'binance', interval: '1h', from: '2020-12-01T00:00:00.000Z', candles: 5_482 });
     const first = await download(alice.accessToken);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain('download BTC-USDT 1h from binance');

@@ -10,6 +10,7 @@ import { Field, FormError, formText } from '../../components/field.tsx';
 import { ErrorState, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { utcInputToIso } from '../strategies/backtest-range.ts';
+import { useHistoryWindow } from '../strategies/history-window.ts';
 import { RESEARCH_KIND_NAMES, type ResearchRun } from './research-types.ts';
 
 /** `fast=5,10; slow=30,40` → `{ fast: [5, 10], slow: [30, 40] }` (numbers parsed). */
@@ -39,6 +40,8 @@ export function ResearchPanel({
   const { client } = useSession();
   const { navigate } = useRouter();
   const [kind, setKind] = useState('walk-forward');
+  // Held history, when there is some: the form opens on it (its key remounts it when it arrives).
+  const held = useHistoryWindow();
   const [error, setError] = useState<string>();
   const runs = useAsync(
     () =>
@@ -86,7 +89,12 @@ export function ResearchPanel({
   return (
     <section className="card stack" aria-labelledby="research-title">
       <h2 id="research-title">Research</h2>
-      <form className="stack" onSubmit={(e) => void onSubmit(e)} aria-label="Run research">
+      <form
+        key={held ? 'held' : 'empty'}
+        className="stack"
+        onSubmit={(e) => void onSubmit(e)}
+        aria-label="Run research"
+      >
         <FormError message={error} />
         <label className="field">
           <span className="field-label">Research kind</span>
@@ -98,17 +106,33 @@ export function ResearchPanel({
             ))}
           </select>
         </label>
-        <Field label="Research symbol" name="symbol" required defaultValue="BTC-USDT" />
+        <Field label="Research symbol" name="symbol" required defaultValue={held?.symbol ?? 'BTC-USDT'} />
         <label className="field">
           <span className="field-label">Research candle size</span>
-          <select name="interval" defaultValue="1m">
+          <select name="interval" defaultValue={held?.interval ?? '1m'}>
             {intervals.map((i) => (
               <option key={i}>{i}</option>
             ))}
           </select>
         </label>
-        <Field label="Research from" name="from" type="datetime-local" step="1" required hint="UTC" />
-        <Field label="Research to" name="to" type="datetime-local" step="1" required hint="UTC" />
+        <Field
+          label="Research from"
+          name="from"
+          type="datetime-local"
+          step="1"
+          required
+          hint="UTC"
+          defaultValue={held?.from}
+        />
+        <Field
+          label="Research to"
+          name="to"
+          type="datetime-local"
+          step="1"
+          required
+          hint="UTC"
+          defaultValue={held?.to}
+        />
         {kind !== 'lookahead' ? (
           <Field
             label="Grid"

@@ -26,6 +26,7 @@ import { codedErrorText } from '../portfolio/portfolio-format.ts';
 import { BacktestFeedRows } from './backtest-feed-rows.tsx';
 import { extraFeeds } from './backtest-feeds.ts';
 import { defaultBacktestRange, utcInputToIso, utcRangeText } from './backtest-range.ts';
+import { useHistoryWindow } from './history-window.ts';
 import { ParamFields, readParams } from './param-fields.tsx';
 import { StrategyEditor, type CodeProblem } from './strategy-editor.tsx';
 
@@ -60,6 +61,8 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
   const [diffSource, setDiffSource] = useState<string>();
   // Taken once, when the page opens: a form's defaults do not move under the user's typing.
   const [range] = useState(() => defaultBacktestRange(Date.now()));
+  // Held history, when there is some: the form opens on it (its key remounts it when it arrives).
+  const held = useHistoryWindow();
   const [progress, setProgress] = useState<Record<string, number>>({});
   const [runError, setRunError] = useState<string>();
   const [chosen, setChosen] = useState<string[]>([]);
@@ -208,13 +211,18 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
               </pre>
             ) : null}
           </section>
-          <form className="card stack" onSubmit={(e) => void onRun(e)} aria-labelledby="run-title">
+          <form
+            key={held ? 'held' : 'recent'}
+            className="card stack"
+            onSubmit={(e) => void onRun(e)}
+            aria-labelledby="run-title"
+          >
             <h2 id="run-title">Backtest v{latest?.version}</h2>
             <FormError message={runError} />
-            <Field label="Symbol" name="symbol" required defaultValue="BTC-USDT" />
+            <Field label="Symbol" name="symbol" required defaultValue={held?.symbol ?? 'BTC-USDT'} />
             <label className="field">
               <span className="field-label">Interval</span>
-              <select name="interval" defaultValue="1m">
+              <select name="interval" defaultValue={held?.interval ?? '1m'}>
                 {CANDLE_INTERVALS.map((i) => (
                   <option key={i}>{i}</option>
                 ))}
@@ -227,7 +235,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
               step="1"
               required
               hint="UTC"
-              defaultValue={range.from}
+              defaultValue={held?.from ?? range.from}
             />
             <Field
               label="To"
@@ -236,7 +244,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
               step="1"
               required
               hint="UTC, exclusive"
-              defaultValue={range.to}
+              defaultValue={held?.to ?? range.to}
             />
             <BacktestFeedRows defaultInterval="1m" />
             <ParamFields params={params} />
