@@ -58,4 +58,14 @@ describe('source registry', () => {
     expect(exchange).toMatchObject({ feed: 'exchange' });
     expect(() => parseSourceConfig({ kind: 'coinbase', symbols: ['BTC-USD'], feed: 'pro' })).toThrow(/feed/);
   });
+
+  it('registry - alpaca takes US share symbols and the account keys', () => {
+    const config = { kind: 'alpaca', symbols: ['AAPL.US'], keyId: 'k', secretKey: 's', feed: 'sip' };
+    const source = createSource(parseSourceConfig(config));
+    expect(source).toBeInstanceOf(WebSocketSource);
+    expect(source.exchange).toBe('alpaca');
+    expect(() => parseSourceConfig({ ...config, symbols: ['005930.KS'] })).toThrow(/symbols\.0.*TICKER\.US/);
+    expect(() => parseSourceConfig({ ...config, symbols: ['BTC-USD'] })).toThrow(/symbols/);
+    expect(() => parseSourceConfig({ ...config, secretKey: undefined })).toThrow(/secretKey/);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * @module Building sources from configuration: one zod-validated discriminated union on `kind`
- * (`simulator`, `csv`, `binance`, `upbit`, `coinbase`), one factory. The collector reads a list
+ * (`simulator`, `csv`, `binance`, `upbit`, `coinbase`, `alpaca`), one factory. The collector reads a list
  * of these, calls {@link createSource} for each and subscribes with {@link sourceSubscription}.
  *
  * @example
@@ -21,6 +21,8 @@ import type { NetworkSourceOptions } from './network/options.ts';
 import { DEFAULT_SIMULATED_SYMBOLS } from './simulator/config.ts';
 import { SimulatorSource } from './simulator/source.ts';
 import { createUpbitSource } from './upbit/source.ts';
+import { createAlpacaSource } from './alpaca/source.ts';
+import { parseEquitySymbol } from '../normalize/equity-symbols.ts';
 
 const Symbol = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected a canonical BASE-QUOTE symbol');
 const Interval = CandleIntervalSchema;
@@ -109,6 +111,21 @@ const CoinbaseConfig = z.strictObject({
   feed: z.enum(['advanced-trade', 'exchange']).optional(),
 });
 
+const UsShare = z
+  .string()
+  .refine((s) => parseEquitySymbol(s)?.exchange === 'US', 'expected a US share symbol, TICKER.US (AAPL.US)');
+const AlpacaConfig = z.strictObject({
+  kind: z.literal('alpaca'),
+  ...common,
+  ...network,
+  symbols: z.array(UsShare).min(1),
+  /** The account's API key id and secret (`APCA-API-KEY-ID` / `APCA-API-SECRET-KEY`). */
+  keyId: z.string().min(1),
+  secretKey: z.string().min(1),
+  /** `iex` on the free plan, `sip` for every US exchange. */
+  feed: z.enum(['iex', 'sip', 'delayed_sip']).optional(),
+});
+
 /** `type` is accepted as an alias of `kind` (the server's config file spells it so). */
 function kindAlias(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
@@ -122,6 +139,7 @@ const SourceConfigUnion = z.discriminatedUnion('kind', [
   BinanceConfig,
   UpbitConfig,
   CoinbaseConfig,
+  AlpacaConfig,
 ]);
 
 /** One configured source. */
@@ -204,11 +222,20 @@ export function createSource(input: SourceConfig | SourceConfigInput, deps: Sour
       const { feed, ...rest } = config;
       return createCoinbaseSource({ ...networkOptions(rest, deps), feed });
     }
+    case 'alpaca': {
+      const { feed, keyId, secretKey, ...rest } = config;
+      return createAlpacaSource({
+        ...networkOptions(rest, deps),
+        keyId,
+        secretKey,
+        ...(feed ? { feed } : {}),
+      });
+    }
   }
 }
 
 function networkOptions(
-  config: Extract<SourceConfig, { kind: 'binance' | 'upbit' | 'coinbase' }>,
+  config: Extract<SourceConfig, { kind: 'binance' | 'upbit' | 'coinbase' | 'alpaca' }>,
   deps: SourceDeps,
 ): NetworkSourceOptions {
   const { kind: _kind, kinds: _kinds, symbols: _symbols, ...settings } = config;
