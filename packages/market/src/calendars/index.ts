@@ -2,6 +2,14 @@
 export { createExchangeCalendar } from './calendar.ts';
 export { exchangeCalendar, calendarOfSymbol } from './registry.ts';
 export { createSessionBucketer, sessionBucket } from './session-buckets.ts';
+export {
+  isOnTick,
+  krxDailyLimits,
+  krxTickSize,
+  requiresWholeShares,
+  tickSizeOf,
+  KRX_DAILY_LIMIT_RATIO,
+} from './tick-sizes.ts';
 export { US_CALENDAR } from './data/us.ts';
 export { KRX_CALENDAR } from './data/krx.ts';
 export { ExchangeCode } from './types.ts';
