@@ -56,6 +56,7 @@ describe('history downloads', () => {
     t = await createStrategyTestApp({
       settings: {
         history: {
+          importShipped: false,
           download: HistoryDownloadSettingsSchema.parse({
             venueDaysPerDay: { free: 5 },
             restUrls: { binance: binance.restUrl, coinbase: coinbase.restUrl, upbit: upbit.restUrl },
