@@ -31,6 +31,14 @@ export {
 } from './game/tick-frame.ts';
 export { HandleView } from './game/handle-view.ts';
 export { readMoveInto } from './game/move-fast-path.ts';
+export {
+  ROOM_FRAME_VERSION,
+  RoomView,
+  encodeRoomFrame,
+  decodeRoomFrame,
+  encodeRoomCommand,
+  decodeRoomCommand,
+} from './game/room-frame.ts';
 export { encodeFrame, FrameDecoder, FRAME_HEADER_BYTES, DEFAULT_MAX_FRAME_BYTES } from './game/framing.ts';
 export {
   GameProtocolErrorCodes,
@@ -252,6 +260,7 @@ export type {
 } from './stream/stream-messages.ts';
 export type { DecodeMessageOptions } from './game/codec.ts';
 export type { MoveFields } from './game/move-fast-path.ts';
+export type { RoomFrame } from './game/room-frame.ts';
 export type { FieldKind, Layout } from './game/layouts.ts';
 export type { GameProtocolErrorCode, ProtocolErrorDescription } from './game/errors.ts';
 export type { GameSessionErrorCode } from './game/close-codes.ts';

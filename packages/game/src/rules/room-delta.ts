@@ -3,37 +3,19 @@
  * MessagePack-encoded once per tick and sent to every player of the room (games without space see
  * the whole room). A frame is `{ v, t, reset?, r?, e?, x? }`: the room fields that changed, per
  * entity the fields that changed (every field for an entity new to the view), and the entities
- * gone. `RoomView` is the reader a client keeps.
+ * gone. The frame and `RoomView`, the reader a client keeps, live in the protocol.
  */
-import { Packr } from 'msgpackr';
+import { ROOM_FRAME_VERSION, type RoomFrame } from '@tickline/protocol';
 import { copyValues, sameValue } from './fields.ts';
 
-/** Bumped when the frame's shape changes. */
-export const ROOM_FRAME_VERSION = 1;
-
-/** One frame of a rules room. */
-export interface RoomFrame {
-  v: typeof ROOM_FRAME_VERSION;
-  /** The room's tick. */
-  t: number;
-  /** The receiver must forget what it holds: this frame carries the whole state. */
-  reset?: true;
-  /** Room fields that changed. */
-  r?: Record<string, unknown>;
-  /** Per entity id, its fields that changed (all of them when it is new). */
-  e?: Record<string, Record<string, unknown>>;
-  /** Entities gone. */
-  x?: string[];
-}
+// The frame, its codec and the client's reader are the protocol's (the SDK applies them too).
+export { ROOM_FRAME_VERSION, RoomView, encodeRoomFrame, decodeRoomFrame, type RoomFrame } from '@tickline/protocol';
 
 type Values = Record<string, unknown>;
 interface StateLike {
   room: Values;
   entities: Map<string, Values>;
 }
-
-// Plain maps, no records extension: a client in any language reads the frame with any msgpack.
-const packr = new Packr({ useRecords: false, moreTypes: false });
 
 /** Tracks what the room's players were last sent, and computes the next frame from it. */
 export class RoomDeltaTracker {
@@ -125,38 +107,4 @@ export function fullFrame(state: StateLike, tick: number): RoomFrame {
   const e: Record<string, Values> = {};
   for (const [id, v] of state.entities) e[id] = copyValues(v);
   return { v: ROOM_FRAME_VERSION, t: tick, reset: true, r: copyValues(state.room), e };
-}
-
-export function encodeRoomFrame(frame: RoomFrame): Uint8Array {
-  return packr.pack(frame);
-}
-
-/** Decodes a frame; throws a RangeError on anything that is not one. */
-export function decodeRoomFrame(bytes: Uint8Array): RoomFrame {
-  const f = packr.unpack(bytes) as Partial<RoomFrame> | null;
-  if (typeof f !== 'object' || f === null || f.v !== ROOM_FRAME_VERSION || !Number.isSafeInteger(f.t))
-    throw new RangeError('not a room frame');
-  return f as RoomFrame;
-}
-
-/** What a client knows of a room, kept up to date frame by frame. */
-export class RoomView {
-  tick = 0;
-  room: Values = {};
-  readonly entities = new Map<string, Values>();
-
-  apply(frame: RoomFrame): void {
-    if (frame.reset) {
-      this.room = {};
-      this.entities.clear();
-    }
-    this.tick = frame.t;
-    if (frame.r) Object.assign(this.room, frame.r);
-    for (const id of frame.x ?? []) this.entities.delete(id);
-    for (const [id, values] of Object.entries(frame.e ?? {})) {
-      const known = this.entities.get(id);
-      if (known) Object.assign(known, values);
-      else this.entities.set(id, { ...values });
-    }
-  }
 }

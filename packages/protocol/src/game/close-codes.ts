@@ -101,6 +101,17 @@ export const GameSessionErrorCodes = {
     resolve: 'Close unused connections; behind a shared NAT, raise the limit.',
     httpStatus: 429,
   },
+  GAME_ROOM_UNKNOWN: {
+    meaning:
+      'The room asked for is not served here, its private code does not match, or the game type asked for is not loaded.',
+    resolve: 'List rooms with `GET /api/v1/game/rooms`, or join by game type; check the private code.',
+    httpStatus: 404,
+  },
+  GAME_ROOM_REFUSED: {
+    meaning: 'The room refused the join (full, closed, or the game said no); the reject before the close says why.',
+    resolve: 'Join another room of the game, or by game type to be matched.',
+    httpStatus: 409,
+  },
   GAME_SERVER_SHUTDOWN: {
     meaning: 'The game server is shutting down.',
     resolve: 'Reconnect after it restarts and resume within the grace period, or join another zone.',
@@ -132,6 +143,8 @@ export const GameCloseCode = {
   Shutdown: 'GAME_SERVER_SHUTDOWN',
   ServerFull: 'GAME_SERVER_FULL',
   AddressLimit: 'GAME_ADDRESS_LIMIT',
+  RoomUnknown: 'GAME_ROOM_UNKNOWN',
+  RoomRefused: 'GAME_ROOM_REFUSED',
 } as const satisfies Record<string, GameSessionErrorCode>;
 
 /**

@@ -10,6 +10,23 @@ const EVERY_MESSAGE: GameMessage[] = [
   { type: MessageType.Hello, token: 'jt_abc', resumeSession: 's-1' },
   { type: MessageType.Move, seq: 7, tick: 120, x: 10.25, y: 3 },
   { type: MessageType.Ping, nonce: 99 },
+  { type: MessageType.RoomJoin, token: 'jt_abc', game: 'connect-four' },
+  { type: MessageType.RoomJoin, token: 'jt_abc', room: 'r-1', code: 'K7Q2' },
+  { type: MessageType.RoomCommand, seq: 3, command: new Uint8Array([0x81, 0xa1, 0x74, 0xa1, 0x61]) },
+  {
+    type: MessageType.RoomWelcome,
+    playerId: 'p1',
+    roomId: 'r-1',
+    game: 'connect-four',
+    gameVersion: 1,
+    sessionId: 's-1',
+    tick: 4,
+    tickRateHz: 20,
+    lastSeq: 0,
+    resumed: false,
+  },
+  { type: MessageType.RoomFrame, tick: 9, ack: -1, frame: new Uint8Array(300).fill(7) },
+  { type: MessageType.RoomReject, seq: 2, tick: 9, reason: 'C4_NOT_YOUR_TURN', message: '' },
   { type: MessageType.Leave, seq: 8 },
   {
     type: MessageType.Welcome,
@@ -73,6 +90,14 @@ describe('protocol codec - encode and decode', () => {
       'GAME_PROTOCOL_MALFORMED',
     );
     expect(codeOf(() => decodeMessage(raw.pack([2, MessageType.Move, 1.5, 1, 2, 3])))).toBe(
+      'GAME_PROTOCOL_MALFORMED',
+    );
+  });
+
+  it('malformed - a room command whose binary runs past the message, or is a string, is refused', () => {
+    const good = encodeMessage({ type: MessageType.RoomCommand, seq: 1, command: new Uint8Array(10) });
+    expect(codeOf(() => decodeMessage(good.subarray(0, good.length - 3)))).toBe('GAME_PROTOCOL_MALFORMED');
+    expect(codeOf(() => decodeMessage(raw.pack([2, MessageType.RoomCommand, 1, 'drop'])))).toBe(
       'GAME_PROTOCOL_MALFORMED',
     );
   });

@@ -34,6 +34,8 @@ function valid(kind: FieldKind, v: unknown): boolean {
       return typeof v === 'boolean';
     case 'level':
       return v === 'info' || v === 'warn';
+    case 'bin':
+      return v instanceof Uint8Array;
   }
 }
 

@@ -8,10 +8,11 @@ import { MessageType } from './messages.ts';
 /**
  * What a field may hold: `str` a string, `str?` a string or nil, `int` a safe integer, `u32` an
  * integer in 0 … 2³² − 1 (a client `seq`, which tick frames carry in four bytes), `num` a finite
- * number, `bool`, `level` `'info' | 'warn'`. The per-tick {@link MessageType.Tick} has no layout
+ * number, `bool`, `level` `'info' | 'warn'`, `bin` MessagePack binary (a room command or frame,
+ * bounded by the message size). The per-tick {@link MessageType.Tick} has no layout
  * here: it is the binary frame of `tick-frame.ts`.
  */
-export type FieldKind = 'str' | 'str?' | 'int' | 'u32' | 'num' | 'bool' | 'level';
+export type FieldKind = 'str' | 'str?' | 'int' | 'u32' | 'num' | 'bool' | 'level' | 'bin';
 
 /** One message type's fields, in wire order. */
 export type Layout = ReadonlyArray<readonly [name: string, kind: FieldKind]>;
@@ -38,6 +39,38 @@ export const LAYOUTS: Readonly<Record<number, Layout>> = {
   [MessageType.Ping]: [['nonce', 'int']],
   [MessageType.Leave]: [['seq', 'u32']],
   [MessageType.HeartbeatAck]: [['nonce', 'int']],
+  [MessageType.RoomJoin]: [
+    ['token', 'str'],
+    ['room', 'str?'],
+    ['game', 'str?'],
+    ['code', 'str?'],
+  ],
+  [MessageType.RoomCommand]: [
+    ['seq', 'u32'],
+    ['command', 'bin'],
+  ],
+  [MessageType.RoomWelcome]: [
+    ['playerId', 'str'],
+    ['roomId', 'str'],
+    ['game', 'str'],
+    ['gameVersion', 'int'],
+    ['sessionId', 'str'],
+    ['tick', 'int'],
+    ['tickRateHz', 'num'],
+    ['lastSeq', 'int'],
+    ['resumed', 'bool'],
+  ],
+  [MessageType.RoomFrame]: [
+    ['tick', 'int'],
+    ['ack', 'int'],
+    ['frame', 'bin'],
+  ],
+  [MessageType.RoomReject]: [
+    ['seq', 'int'],
+    ['tick', 'int'],
+    ['reason', 'str'],
+    ['message', 'str'],
+  ],
   [MessageType.Welcome]: [
     ['playerId', 'str'],
     ['zoneId', 'str'],

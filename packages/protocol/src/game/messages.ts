@@ -18,6 +18,8 @@ export const MessageType = {
   Ping: 3,
   Leave: 4,
   HeartbeatAck: 5,
+  RoomJoin: 6,
+  RoomCommand: 7,
   Welcome: 64,
   Reject: 66,
   Notice: 68,
@@ -26,6 +28,9 @@ export const MessageType = {
   Close: 71,
   Heartbeat: 72,
   Tick: 74,
+  RoomWelcome: 75,
+  RoomFrame: 76,
+  RoomReject: 77,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -153,7 +158,66 @@ export interface HeartbeatMessage {
   serverTime: number;
 }
 
-export type ClientMessage = HelloMessage | MoveMessage | PingMessage | LeaveMessage | HeartbeatAckMessage;
+/**
+ * Joins a rules room (a game of the rules API) instead of a zone: by `room` id, or by `game` type
+ * (the server fills an open room of that type or makes one), or a private room by its `code`.
+ * Takes the place of hello on a connection; `leave` leaves the room.
+ */
+export interface RoomJoinMessage {
+  type: typeof MessageType.RoomJoin;
+  token: string;
+  room?: string;
+  game?: string;
+  code?: string;
+}
+/** One of the room's game commands: `command` is the MessagePack of `{ type, …payload }`. */
+export interface RoomCommandMessage {
+  type: typeof MessageType.RoomCommand;
+  seq: number;
+  command: Uint8Array;
+}
+/** The room took the player: what it plays and where its sequence stands. The first frame follows. */
+export interface RoomWelcomeMessage {
+  type: typeof MessageType.RoomWelcome;
+  playerId: string;
+  roomId: string;
+  game: string;
+  gameVersion: number;
+  sessionId: string;
+  tick: number;
+  tickRateHz: number;
+  /** The last command seq the room applied for this player (after a rejoin, resend only later ones). */
+  lastSeq: number;
+  resumed: boolean;
+}
+/**
+ * One room tick for one client: the last command seq the room applied for it (accepted or
+ * rejected; -1 when none since the previous frame), and the room's delta frame (a MessagePack
+ * `RoomFrame`, see `room-frame.ts`; empty when only the ack changed).
+ */
+export interface RoomFrameMessage {
+  type: typeof MessageType.RoomFrame;
+  tick: number;
+  ack: number;
+  frame: Uint8Array;
+}
+/** The room refused a join (seq 0) or a command: the game's reason code or a `GAME_*` code. */
+export interface RoomRejectMessage {
+  type: typeof MessageType.RoomReject;
+  seq: number;
+  tick: number;
+  reason: string;
+  message: string;
+}
+
+export type ClientMessage =
+  | HelloMessage
+  | MoveMessage
+  | PingMessage
+  | LeaveMessage
+  | HeartbeatAckMessage
+  | RoomJoinMessage
+  | RoomCommandMessage;
 export type ServerMessage =
   | WelcomeMessage
   | TickMessage
@@ -162,5 +226,8 @@ export type ServerMessage =
   | PongMessage
   | ErrorMessage
   | CloseMessage
-  | HeartbeatMessage;
+  | HeartbeatMessage
+  | RoomWelcomeMessage
+  | RoomFrameMessage
+  | RoomRejectMessage;
 export type GameMessage = ClientMessage | ServerMessage;

@@ -179,8 +179,25 @@ function readStr(r: Reader, name: string): string {
   return readStrBody(r, name, length);
 }
 
+/** Binary (bin 8/16/32): a copy of its bytes, whose length was checked against the bytes left. */
+function readBin(r: Reader, name: string): Uint8Array {
+  const marker = r.marker();
+  let length: number;
+  if (marker === 0xc4) length = r.view.getUint8(r.take(1));
+  else if (marker === 0xc5) length = r.view.getUint16(r.take(2));
+  else if (marker === 0xc6) length = r.view.getUint32(r.take(4));
+  else return r.unexpected(marker, `binary ${name}`);
+  const start = r.take(length);
+  // A plain Uint8Array (not the transport's Buffer) that owns its bytes.
+  const out = new Uint8Array(length);
+  out.set(r.bytes.subarray(start, start + length));
+  return out;
+}
+
 function readField(r: Reader, name: string, kind: FieldKind): unknown {
   switch (kind) {
+    case 'bin':
+      return readBin(r, name);
     case 'str':
       return readStr(r, name);
     case 'str?': {
