@@ -5,8 +5,16 @@
  * module of its own because these are the checkpoint's rules, apart from deciding live candles.
  */
 import { INTERVAL_MS } from '@tickline/market';
-import type { IndexedCandle, LiveOrder, LiveSession, LiveWarmup, RecordedFill } from '@tickline/strategy';
+import type {
+  EngineSettings,
+  IndexedCandle,
+  LiveOrder,
+  LiveSession,
+  LiveWarmup,
+  RecordedFill,
+} from '@tickline/strategy';
 import { lastDecided, type LiveRun, MAX_RECORDED_FILLS } from './live-run.ts';
+import type { StoredLiveRun } from './live-store.ts';
 import type { LiveRunnerOptions, LiveStrategySpec, WarmupWindow } from './live-runner-types.ts';
 
 /** Most stored candles one feed replays on enable (warm-up and catch-up together). */
@@ -63,6 +71,34 @@ export function warmedUntil(
   windows: ReadonlyArray<WarmupWindow | { to?: number } | null | undefined> | undefined,
 ): number[] {
   return (windows ?? []).flatMap((w) => (w?.to === undefined ? [] : [w.to]));
+}
+
+/**
+ * The spec a stored run starts again with (a restart, a takeover, a resume read from the store).
+ * Its engine starts from the capital it was enabled with, not the portfolio's equity now: the
+ * books rebuilt from the journal ({@link rebuild}) replay every fill since the enable on top of
+ * it. Starting from today's equity counted the run's gains and fees twice — after one restart its
+ * percent orders were 5.8 % smaller than its backtest replay's. `settingsNow` are the engine
+ * settings a new run of the portfolio gets; runs stored before the capital was kept use them.
+ */
+export function storedRunSpec(run: StoredLiveRun, settingsNow: EngineSettings): LiveStrategySpec {
+  return {
+    id: run.id,
+    strategyId: run.strategyId,
+    version: run.version,
+    userId: run.userId,
+    portfolioId: run.portfolioId,
+    params: run.params,
+    feeds: run.feeds,
+    settings:
+      run.startingCapital === undefined ? settingsNow : { ...settingsNow, startingCapital: run.startingCapital },
+    warmupBars: run.warmupBars,
+    // Its orders: from its first decided candle, which comes before the enable when candles
+    // closed while it warmed up (`warmupEnds`).
+    ...(run.enabledAt === undefined
+      ? {}
+      : { ordersSince: Math.min(run.enabledAt, Math.min(...warmedUntil(run.warmup)) + 1) }),
+  };
 }
 
 /** Reads of the store a new run's warm-up makes at most: the first, then what closed meanwhile. */

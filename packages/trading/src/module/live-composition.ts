@@ -46,7 +46,7 @@ import { createLiveHost, type LiveHost } from '../live/live-host.ts';
 import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts';
 import { createSqlOrderRateLimiter } from '../risk/sql-order-rate-limiter.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
-import { storedUntilNow, warmedUntil } from '../live/run-restore.ts';
+import { storedRunSpec, storedUntilNow, warmedUntil } from '../live/run-restore.ts';
 import { type LiveCheckpoint, LiveStore, type StoredLiveRun } from '../live/live-store.ts';
 import { defaultMemberName } from '../live/member-name.ts';
 import { RunnerMembership } from '../live/membership.ts';
@@ -273,22 +273,8 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     await store.checkpoint(points);
   }
 
-  const specOf = (run: Awaited<ReturnType<LiveStore['list']>>[number]): LiveStrategySpec => ({
-    id: run.id,
-    strategyId: run.strategyId,
-    version: run.version,
-    userId: run.userId,
-    portfolioId: run.portfolioId,
-    params: run.params,
-    feeds: run.feeds,
-    settings: engineSettings(run.portfolioId),
-    warmupBars: run.warmupBars,
-    // Its orders: from its first decided candle, which comes before the enable when candles
-    // closed while it warmed up (run-restore.ts `warmupEnds`).
-    ...(run.enabledAt === undefined
-      ? {}
-      : { ordersSince: Math.min(run.enabledAt, Math.min(...warmedUntil(run.warmup)) + 1) }),
-  });
+  const specOf = (run: StoredLiveRun): LiveStrategySpec =>
+    storedRunSpec(run, engineSettings(run.portfolioId));
 
   /** Runs this member runs, as of the last sync. */
   const mine = new Set<string>();
