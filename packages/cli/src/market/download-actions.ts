@@ -39,7 +39,9 @@ export function downloadFeed(
   const venue = o.venue ?? (fv || undefined) ?? 'binance';
   if (!symbol) throw badArgument('--symbol (or SYMBOL:INTERVAL:VENUE) is needed, e.g. BTC-USDT');
   if (!interval || !(DOWNLOAD_INTERVALS as readonly string[]).includes(interval))
-    throw badArgument(`--interval: expected one of ${DOWNLOAD_INTERVALS.join(', ')}, got ${String(interval)}`);
+    throw badArgument(
+      `--interval: expected one of ${DOWNLOAD_INTERVALS.join(', ')}, got ${String(interval)}`,
+    );
   if (!(DOWNLOAD_VENUES as readonly string[]).includes(venue))
     throw badArgument(`--venue: expected one of ${DOWNLOAD_VENUES.join(', ')}, got ${venue}`);
   return { symbol, interval, venue };
@@ -47,7 +49,8 @@ export function downloadFeed(
 
 function isoOf(text: string, name: string): string {
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(ms)) throw badArgument(`${name}: expected an ISO date or epoch milliseconds, got ${text}`);
+  if (!Number.isFinite(ms))
+    throw badArgument(`${name}: expected an ISO date or epoch milliseconds, got ${text}`);
   return new Date(ms).toISOString();
 }
 
@@ -98,4 +101,3 @@ export async function runMarketDownload(
   }
   return ExitCode.Ok;
 }
-

@@ -29,7 +29,9 @@ describe('venue GET', () => {
     const error = await banned.get('http://venue/api/v3/klines').catch((e: unknown) => e);
     expect(isMarketVenueRateLimitedError(error)).toBe(true);
     const long = venue(answer(429, { 'retry-after': '3600' }));
-    expect(isMarketVenueRateLimitedError(await long.get('http://venue/x').catch((e: unknown) => e))).toBe(true);
+    expect(isMarketVenueRateLimitedError(await long.get('http://venue/x').catch((e: unknown) => e))).toBe(
+      true,
+    );
     expect([banned.waits, long.waits]).toEqual([[], []]);
   });
 

@@ -36,7 +36,9 @@ export const HistoryDownloadSettingsSchema = z
       .min(0)
       .max(600_000)
       .default(120_000)
-      .describe("Longest Retry-After of a venue's 429 a download waits out; a longer one fails it (it resumes when asked again)."),
+      .describe(
+        "Longest Retry-After of a venue's 429 a download waits out; a longer one fails it (it resumes when asked again).",
+      ),
     restUrls: z
       .object({
         binance: z.url().optional().describe('Default https://api.binance.com.'),

@@ -75,7 +75,20 @@ export async function insertDownload(
     `insert into history_downloads (id, user_id, exchange, symbol, interval, from_ms, to_ms, status,
        days_total, days_done, candles, created_at, updated_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) returning *`,
-    [d.id, d.userId, d.exchange, d.symbol, d.interval, d.fromMs, d.toMs, d.status, d.daysTotal, d.daysDone, d.candles, d.createdAt],
+    [
+      d.id,
+      d.userId,
+      d.exchange,
+      d.symbol,
+      d.interval,
+      d.fromMs,
+      d.toMs,
+      d.status,
+      d.daysTotal,
+      d.daysDone,
+      d.candles,
+      d.createdAt,
+    ],
   );
   return recordFrom(rows[0]!);
 }
@@ -119,7 +132,11 @@ export async function advanceDownload(
 }
 
 /** Restarts a failed or interrupted download from its first day (covered days are skipped). */
-export async function restartDownload(sql: SqlQueryable, id: string, now: Date): Promise<HistoryDownloadRecord> {
+export async function restartDownload(
+  sql: SqlQueryable,
+  id: string,
+  now: Date,
+): Promise<HistoryDownloadRecord> {
   const { rows } = await sql.query<Row>(
     `update history_downloads set status = 'running', days_done = 0, error_code = null,
        error_message = null, updated_at = $2 where id = $1 returning *`,
@@ -128,12 +145,23 @@ export async function restartDownload(sql: SqlQueryable, id: string, now: Date):
   return recordFrom(rows[0]!);
 }
 
-export async function findDownload(sql: SqlQueryable, userId: string, id: string): Promise<HistoryDownloadRecord | null> {
-  const { rows } = await sql.query<Row>('select * from history_downloads where id = $1 and user_id = $2', [id, userId]);
+export async function findDownload(
+  sql: SqlQueryable,
+  userId: string,
+  id: string,
+): Promise<HistoryDownloadRecord | null> {
+  const { rows } = await sql.query<Row>('select * from history_downloads where id = $1 and user_id = $2', [
+    id,
+    userId,
+  ]);
   return rows[0] ? recordFrom(rows[0]) : null;
 }
 
-export async function listDownloads(sql: SqlQueryable, userId: string, limit: number): Promise<HistoryDownloadRecord[]> {
+export async function listDownloads(
+  sql: SqlQueryable,
+  userId: string,
+  limit: number,
+): Promise<HistoryDownloadRecord[]> {
   const { rows } = await sql.query<Row>(
     'select * from history_downloads where user_id = $1 order by created_at desc limit $2',
     [userId, limit],

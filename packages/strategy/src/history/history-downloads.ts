@@ -228,7 +228,12 @@ export class HistoryDownloads implements Service {
           );
           const now = clock.now();
           record = await sql.transaction(async (tx) => {
-            const stored = await storeVenueDay(tx, { exchange: venue, symbol: start.symbol, dayStart, minutes }, now, new Date(now));
+            const stored = await storeVenueDay(
+              tx,
+              { exchange: venue, symbol: start.symbol, dayStart, minutes },
+              now,
+              new Date(now),
+            );
             return advanceDownload(tx, record.id, {
               days: 1,
               venueDays: 1,
@@ -241,7 +246,11 @@ export class HistoryDownloads implements Service {
         this.#emit(HistoryDownloadProgress, record);
       }
       const candles = await heldCandles(sql, { ...start, exchange: venue });
-      record = await advanceDownload(sql, record.id, { status: 'complete', candles, now: new Date(clock.now()) });
+      record = await advanceDownload(sql, record.id, {
+        status: 'complete',
+        candles,
+        now: new Date(clock.now()),
+      });
       this.#changed(record);
     } catch (error) {
       if (signal.aborted) return; // interrupted: still running, resumed at the next start
@@ -268,7 +277,13 @@ export class HistoryDownloads implements Service {
       this.#o.publish(
         events.create(MarketHistoryChanged, {
           subject: record.symbol,
-          data: { exchange: record.exchange, symbol: record.symbol, interval, uploadId: record.id, change: 'imported' },
+          data: {
+            exchange: record.exchange,
+            symbol: record.symbol,
+            interval,
+            uploadId: record.id,
+            change: 'imported',
+          },
         }),
       );
     }

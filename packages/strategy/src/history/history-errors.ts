@@ -19,13 +19,15 @@ export const HistoryErrorCodes = defineErrorCodes({
   },
   STRATEGY_DOWNLOAD_NOT_FOUND: {
     meaning: 'No history download has this id among your downloads.',
-    resolve: 'List yours with GET /api/v1/history/downloads, or start one with POST /api/v1/history/downloads.',
+    resolve:
+      'List yours with GET /api/v1/history/downloads, or start one with POST /api/v1/history/downloads.',
     httpStatus: 404,
   },
   STRATEGY_DOWNLOAD_RANGE: {
     meaning:
       'A history download asked for an empty range, one wholly in the future, or more days than strategy.history.download.maxDays.',
-    resolve: 'Give `from` before `to`, `from` in the past, and a range of at most details.maxDays UTC days; split a longer one.',
+    resolve:
+      'Give `from` before `to`, `from` in the past, and a range of at most details.maxDays UTC days; split a longer one.',
     httpStatus: 400,
   },
   STRATEGY_DOWNLOAD_QUOTA: {

@@ -10,24 +10,61 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Logger, Service, ServiceHealth } from '@tickline/kernel';
-import { importCandles, openKlineText, parseKlineLine, type Candle, type CandleInterval } from '@tickline/market';
+import {
+  importCandles,
+  openKlineText,
+  parseKlineLine,
+  type Candle,
+  type CandleInterval,
+} from '@tickline/market';
 import type { Sql } from '@tickline/store';
 
-export const SHIPPED_HISTORY_DIR = fileURLToPath(new URL('../../../../docs/research-reports/history/', import.meta.url));
+export const SHIPPED_HISTORY_DIR = fileURLToPath(
+  new URL('../../../../docs/research-reports/history/', import.meta.url),
+);
 
 /** The shipped files and the series each holds. */
-export const SHIPPED_HISTORY: ReadonlyArray<{ file: string; symbol: string; interval: CandleInterval; firstOpen: number }> = [
-  { file: 'BTCUSDT-1h-2020-12-01_2021-07-17.csv.gz', symbol: 'BTC-USDT', interval: '1h', firstOpen: Date.UTC(2020, 11, 1) },
-  { file: 'ETHUSDT-1h-2020-12-01_2021-07-17.csv.gz', symbol: 'ETH-USDT', interval: '1h', firstOpen: Date.UTC(2020, 11, 1) },
-  { file: 'BTCUSDT-1d-2020-12-01_2021-07-17.csv.gz', symbol: 'BTC-USDT', interval: '1d', firstOpen: Date.UTC(2020, 11, 1) },
-  { file: 'ETHUSDT-1d-2020-12-01_2021-07-17.csv.gz', symbol: 'ETH-USDT', interval: '1d', firstOpen: Date.UTC(2020, 11, 1) },
+export const SHIPPED_HISTORY: ReadonlyArray<{
+  file: string;
+  symbol: string;
+  interval: CandleInterval;
+  firstOpen: number;
+}> = [
+  {
+    file: 'BTCUSDT-1h-2020-12-01_2021-07-17.csv.gz',
+    symbol: 'BTC-USDT',
+    interval: '1h',
+    firstOpen: Date.UTC(2020, 11, 1),
+  },
+  {
+    file: 'ETHUSDT-1h-2020-12-01_2021-07-17.csv.gz',
+    symbol: 'ETH-USDT',
+    interval: '1h',
+    firstOpen: Date.UTC(2020, 11, 1),
+  },
+  {
+    file: 'BTCUSDT-1d-2020-12-01_2021-07-17.csv.gz',
+    symbol: 'BTC-USDT',
+    interval: '1d',
+    firstOpen: Date.UTC(2020, 11, 1),
+  },
+  {
+    file: 'ETHUSDT-1d-2020-12-01_2021-07-17.csv.gz',
+    symbol: 'ETH-USDT',
+    interval: '1d',
+    firstOpen: Date.UTC(2020, 11, 1),
+  },
 ];
 
 const EXCHANGE = 'binance';
 const BATCH = 2_000;
 
 /** Imports each shipped file not held yet; returns the candles stored. */
-export async function importShippedHistory(sql: Sql, logger: Logger, dir: string = SHIPPED_HISTORY_DIR): Promise<number> {
+export async function importShippedHistory(
+  sql: Sql,
+  logger: Logger,
+  dir: string = SHIPPED_HISTORY_DIR,
+): Promise<number> {
   if (!existsSync(dir)) {
     logger.info({ dir }, 'no shipped venue history here; get some with `tickline market download`');
     return 0;
@@ -56,7 +93,10 @@ export async function importShippedHistory(sql: Sql, logger: Logger, dir: string
     }
     const rest = batch;
     stored += await sql.transaction((tx) => importCandles(tx, rest, null));
-    logger.info({ file: s.file, symbol: s.symbol, interval: s.interval }, 'imported shipped venue history (Binance klines, GPL-3.0)');
+    logger.info(
+      { file: s.file, symbol: s.symbol, interval: s.interval },
+      'imported shipped venue history (Binance klines, GPL-3.0)',
+    );
   }
   return stored;
 }

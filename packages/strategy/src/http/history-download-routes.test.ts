@@ -23,7 +23,14 @@ function binanceRows(days: number): unknown[][] {
 const coinbaseRows = (days: number) =>
   Array.from({ length: days * 1_440 }, (_, i) => {
     const p = price(i);
-    return { start: `${(DAY0 + i * MINUTE) / 1000}`, low: `${p - 1}`, high: `${p + 2}`, open: `${p}`, close: `${p + 1}`, volume: '3' };
+    return {
+      start: `${(DAY0 + i * MINUTE) / 1000}`,
+      low: `${p - 1}`,
+      high: `${p + 2}`,
+      open: `${p}`,
+      close: `${p + 1}`,
+      volume: '3',
+    };
   });
 const upbitRows = (days: number) =>
   Array.from({ length: days * 1_440 }, (_, i) => {
@@ -82,7 +89,9 @@ describe('history downloads', () => {
   /** The `history.download.completed` of `id`, waited for as the dashboard does (bounded generously). */
   const completed = async (id: string, events: EventEnvelope[] = t.events) => {
     for (let i = 0; i < 600; i++) {
-      const e = events.find((x) => x.type === 'history.download.completed' && (x.data as any).download.id === id);
+      const e = events.find(
+        (x) => x.type === 'history.download.completed' && (x.data as any).download.id === id,
+      );
       if (e) return (e.data as any).download as Record<string, any>;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -92,19 +101,40 @@ describe('history downloads', () => {
 
   it("pages through Binance's klines once, and a second user's same range costs nothing", async () => {
     const alice = await t.user();
-    const ask = { venue: 'binance', symbol: 'BTC-USDT', interval: '1h', from: iso(DAY0), to: iso(DAY0 + 3 * DAY) };
+    const ask = {
+      venue: 'binance',
+      symbol: 'BTC-USDT',
+      interval: '1h',
+      from: iso(DAY0),
+      to: iso(DAY0 + 3 * DAY),
+    };
     const started = await call(alice.auth, 'POST', '/history/downloads', ask);
     expect([started.status, started.json.download.status]).toEqual([202, 'running']);
     const done = await completed(started.json.download.id);
-    expect(done).toMatchObject({ status: 'complete', daysTotal: 3, daysDone: 3, venueDays: 3, candles: 72, error: null });
+    expect(done).toMatchObject({
+      status: 'complete',
+      daysTotal: 3,
+      daysDone: 3,
+      venueDays: 3,
+      candles: 72,
+      error: null,
+    });
     // 1,440 minutes a day in pages of at most 1,000 rows: two requests a day, each resuming after the last row.
-    const pages = klineCalls().map((u) => [Number(u.searchParams.get('startTime')), Number(u.searchParams.get('limit'))]);
-    expect(pages).toEqual([
-      [DAY0, 1000], [DAY0 + 1000 * MINUTE, 440],
-      [DAY0 + DAY, 1000], [DAY0 + DAY + 1000 * MINUTE, 440],
-      [DAY0 + 2 * DAY, 1000], [DAY0 + 2 * DAY + 1000 * MINUTE, 440],
+    const pages = klineCalls().map((u) => [
+      Number(u.searchParams.get('startTime')),
+      Number(u.searchParams.get('limit')),
     ]);
-    const progress = t.events.filter((e) => e.type === 'history.download.progress' && e.subject === alice.userId);
+    expect(pages).toEqual([
+      [DAY0, 1000],
+      [DAY0 + 1000 * MINUTE, 440],
+      [DAY0 + DAY, 1000],
+      [DAY0 + DAY + 1000 * MINUTE, 440],
+      [DAY0 + 2 * DAY, 1000],
+      [DAY0 + 2 * DAY + 1000 * MINUTE, 440],
+    ]);
+    const progress = t.events.filter(
+      (e) => e.type === 'history.download.progress' && e.subject === alice.userId,
+    );
     expect(progress.map((e) => (e.data as any).download.daysDone)).toEqual([1, 2, 3]);
 
     // Bob asks for the same days, at another interval: held already, so no venue call and no quota.
@@ -112,16 +142,25 @@ describe('history downloads', () => {
     const before = klineCalls().length;
     for (const interval of ['1h', '1m', '1d']) {
       const again = await call(bob.auth, 'POST', '/history/downloads', { ...ask, interval });
-      expect([again.status, again.json.download.status, again.json.download.venueDays]).toEqual([200, 'complete', 0]);
+      expect([again.status, again.json.download.status, again.json.download.venueDays]).toEqual([
+        200,
+        'complete',
+        0,
+      ]);
       expect(again.json.download.candles).toBe({ '1h': 72, '1m': 3 * 1_440, '1d': 3 }[interval]);
     }
     expect(klineCalls().length).toBe(before);
     // Bob backtests on what Alice fetched; a range nobody fetched says how to get it.
-    const strategyId = (await call(bob.auth, 'POST', '/strategies', { name: 'sma', source: SMA_CROSS_SOURCE })).json
-      .strategy.id as string;
+    const strategyId = (
+      await call(bob.auth, 'POST', '/strategies', { name: 'sma', source: SMA_CROSS_SOURCE })
+    ).json.strategy.id as string;
     const run = { strategyId, symbol: 'BTC-USDT', interval: '1m', from: iso(DAY0), to: iso(DAY0 + DAY) };
     expect((await call(bob.auth, 'POST', '/backtests', run)).status).toBe(202);
-    const empty = await call(bob.auth, 'POST', '/backtests', { ...run, from: iso(DAY0 - 2 * DAY), to: iso(DAY0 - DAY) });
+    const empty = await call(bob.auth, 'POST', '/backtests', {
+      ...run,
+      from: iso(DAY0 - 2 * DAY),
+      to: iso(DAY0 - DAY),
+    });
     expect([empty.status, empty.json.error.code]).toEqual([422, 'STRATEGY_NO_DATA']);
     expect(empty.json.error.message).toContain(
       `tickline market download --symbol BTC-USDT --interval 1m --venue binance --from ${iso(DAY0 - 2 * DAY).replace('.000Z', 'Z')}`,
@@ -129,14 +168,20 @@ describe('history downloads', () => {
     expect(empty.json.error.message).toContain('Get history');
     const listed = await call(bob.auth, 'GET', '/history/downloads');
     expect(listed.json.downloads).toHaveLength(3);
-    expect((await call(alice.auth, 'GET', `/history/downloads/${listed.json.downloads[0].id}`)).json.error.code).toBe(
-      'STRATEGY_DOWNLOAD_NOT_FOUND',
-    );
+    expect(
+      (await call(alice.auth, 'GET', `/history/downloads/${listed.json.downloads[0].id}`)).json.error.code,
+    ).toBe('STRATEGY_DOWNLOAD_NOT_FOUND');
   });
 
   it("refuses past the tier's venue days with Retry-After, and a bad range, changing nothing", async () => {
     const carol = await t.user();
-    const long = { venue: 'upbit', symbol: 'BTC-KRW', interval: '1h', from: iso(DAY0 - 10 * DAY), to: iso(DAY0) };
+    const long = {
+      venue: 'upbit',
+      symbol: 'BTC-KRW',
+      interval: '1h',
+      from: iso(DAY0 - 10 * DAY),
+      to: iso(DAY0),
+    };
     const refused = await call(carol.auth, 'POST', '/history/downloads', long);
     expect([refused.status, refused.json.error.code, refused.json.error.details.needed]).toEqual([
       429,
@@ -144,7 +189,11 @@ describe('history downloads', () => {
       10,
     ]);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    const backwards = await call(carol.auth, 'POST', '/history/downloads', { ...long, from: long.to, to: long.from });
+    const backwards = await call(carol.auth, 'POST', '/history/downloads', {
+      ...long,
+      from: long.to,
+      to: long.from,
+    });
     expect([backwards.status, backwards.json.error.code]).toEqual([400, 'STRATEGY_DOWNLOAD_RANGE']);
     const badVenue = await call(carol.auth, 'POST', '/history/downloads', { ...long, venue: 'kraken' });
     expect(badVenue.status).toBe(400);
@@ -165,7 +214,11 @@ describe('history downloads', () => {
     });
     await downloads.start();
     const user = await t.user();
-    upbit.failRest(1, { status: 429, body: { error: { name: 'too_many_requests' } }, headers: { 'retry-after': '3' } });
+    upbit.failRest(1, {
+      status: 429,
+      body: { error: { name: 'too_many_requests' } },
+      headers: { 'retry-after': '3' },
+    });
     const d = await downloads.request({
       userId: user.userId,
       tier: 'free',
@@ -220,7 +273,12 @@ describe('history downloads', () => {
     };
     const first = await downloads.request(ask);
     const failed = await completed(first.id, events);
-    expect(failed).toMatchObject({ status: 'failed', daysDone: 1, venueDays: 1, error: { code: 'MARKET_VENUE_FAILED' } });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      daysDone: 1,
+      venueDays: 1,
+      error: { code: 'MARKET_VENUE_FAILED' },
+    });
     const dayOneCalls = coinbase.restRequests.length;
     expect(dayOneCalls).toBe(Math.ceil(1_440 / 300));
 
@@ -229,9 +287,17 @@ describe('history downloads', () => {
     const resumed = await downloads.request(ask);
     expect(resumed.id).toBe(first.id);
     const done = await completed(first.id, events);
-    expect(done).toMatchObject({ status: 'complete', daysDone: 3, venueDays: 3, candles: 3 * 288, error: null });
+    expect(done).toMatchObject({
+      status: 'complete',
+      daysDone: 3,
+      venueDays: 3,
+      candles: 3 * 288,
+      error: null,
+    });
     // Days two and three only: the held first day is not asked for again.
-    const starts = coinbase.restRequests.slice(dayOneCalls).map((u) => Number(u.searchParams.get('start')) * 1000);
+    const starts = coinbase.restRequests
+      .slice(dayOneCalls)
+      .map((u) => Number(u.searchParams.get('start')) * 1000);
     expect(Math.min(...starts)).toBe(DAY0 + DAY);
     expect(starts).toHaveLength(2 * Math.ceil(1_440 / 300));
     await downloads.stop();

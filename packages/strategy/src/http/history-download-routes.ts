@@ -98,7 +98,8 @@ export function registerHistoryDownloadRoutes(root: FastifyInstance, host: Strat
     },
     async (request) => {
       const download = await downloads.get(principalOf(request).userId, request.params.id);
-      if (!download) throw new TicklineError('STRATEGY_DOWNLOAD_NOT_FOUND', `no download ${request.params.id}`);
+      if (!download)
+        throw new TicklineError('STRATEGY_DOWNLOAD_NOT_FOUND', `no download ${request.params.id}`);
       return { download: downloadJson(download) };
     },
   );

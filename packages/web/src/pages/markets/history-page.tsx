@@ -20,8 +20,7 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 function downloadText(d: HistoryDownload): string {
   const held = d.daysDone - d.venueDays;
-  const state =
-    d.status === 'complete' ? 'Done' : d.status === 'failed' ? 'Stopped' : 'Downloading';
+  const state = d.status === 'complete' ? 'Done' : d.status === 'failed' ? 'Stopped' : 'Downloading';
   return `${state}: ${d.symbol} ${d.interval} from ${d.venue}, ${d.daysDone} of ${d.daysTotal} days (${d.venueDays} fetched, ${held} already held) · ${d.candles.toLocaleString('en-US')} candles`;
 }
 
@@ -37,7 +36,10 @@ export function HistoryPage(): ReactNode {
   });
   const list = useAsync(
     () =>
-      client.request<{ downloads: HistoryDownload[] }>({ method: 'GET', path: '/api/v1/history/downloads?limit=20' }),
+      client.request<{ downloads: HistoryDownload[] }>({
+        method: 'GET',
+        path: '/api/v1/history/downloads?limit=20',
+      }),
     [client],
   );
 
@@ -81,9 +83,11 @@ export function HistoryPage(): ReactNode {
       <header className="page-header">
         <h1>Get history</h1>
         <p className="muted">
-          Real candles from a venue&apos;s public API, kept on this server for everyone: days already downloaded
-          by anyone cost nothing. The same from a terminal:{' '}
-          <code>tickline market download --symbol BTC-USDT --interval 1h --venue binance --from … --to …</code>
+          Real candles from a venue&apos;s public API, kept on this server for everyone: days already
+          downloaded by anyone cost nothing. The same from a terminal:{' '}
+          <code>
+            tickline market download --symbol BTC-USDT --interval 1h --venue binance --from … --to …
+          </code>
         </p>
       </header>
       <section className="card stack" aria-labelledby="history-download-title">
@@ -98,7 +102,13 @@ export function HistoryPage(): ReactNode {
               ))}
             </select>
           </label>
-          <Field label="Symbol" name="symbol" defaultValue="BTC-USDT" required hint="BASE-QUOTE, e.g. BTC-USDT (Upbit: BTC-KRW, Coinbase: BTC-USD)" />
+          <Field
+            label="Symbol"
+            name="symbol"
+            defaultValue="BTC-USDT"
+            required
+            hint="BASE-QUOTE, e.g. BTC-USDT (Upbit: BTC-KRW, Coinbase: BTC-USD)"
+          />
           <label className="field">
             <span className="field-label">Candle size</span>
             <select name="interval" defaultValue="1h">
@@ -130,8 +140,8 @@ export function HistoryPage(): ReactNode {
             ) : null}
             {current.status === 'complete' ? (
               <p>
-                Backtest on it from a <Link to="/strategies">strategy</Link>: {current.symbol}, {current.interval},{' '}
-                {current.from.slice(0, 10)} to {current.to.slice(0, 10)}.
+                Backtest on it from a <Link to="/strategies">strategy</Link>: {current.symbol},{' '}
+                {current.interval}, {current.from.slice(0, 10)} to {current.to.slice(0, 10)}.
               </p>
             ) : null}
           </div>

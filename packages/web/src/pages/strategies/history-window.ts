@@ -21,7 +21,12 @@ export interface FormWindow {
 export function historyWindow(series: readonly HistorySeries[]): FormWindow | undefined {
   const s = series[0];
   if (!s) return undefined;
-  return { symbol: s.symbol, interval: s.interval, from: utcInputValue(Date.parse(s.from)), to: utcInputValue(Date.parse(s.to)) };
+  return {
+    symbol: s.symbol,
+    interval: s.interval,
+    from: utcInputValue(Date.parse(s.from)),
+    to: utcInputValue(Date.parse(s.to)),
+  };
 }
 
 /** {@link historyWindow} of the server's history, read once; undefined until (or unless) there is one. */
