@@ -9,10 +9,12 @@ function envelope(type: string, subject: string, data: unknown): EventEnvelope {
 }
 
 describe('strategy delivery', () => {
-  it('reads backtest and research events only (live runs are the trading delivery)', () => {
+  it('reads backtest, research and history-download events only (live runs are the trading delivery)', () => {
     expect([...strategyDelivery.eventTypes].sort()).toEqual([
       'backtest.completed',
       'backtest.progress',
+      'history.download.completed',
+      'history.download.progress',
       'research.completed',
       'research.progress',
     ]);
