@@ -11,3 +11,7 @@ export {
 export type { OpeningPosition } from './portfolio-ledger.ts';
 export { readEquityHistory } from './equity-history.ts';
 export type { EquityPoint } from './equity-history.ts';
+export { exitReasonOf, fillsOf, MANUAL_RUN, roundTrips, utcDay } from './round-trips.ts';
+export type { ClosedTrade, OpenTrade, TradeFill } from './round-trips.ts';
+export { profitSummary } from './profit-summary.ts';
+export type { ProfitBucket, ProfitSummary } from './profit-summary.ts';
