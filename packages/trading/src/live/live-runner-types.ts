@@ -15,6 +15,7 @@ import type {
 } from '@tickline/strategy';
 import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
+import type { ParityCheck } from '../parity/parity-report.ts';
 import type { AutoResumeOutcome, Schedule } from './cpu-resume.ts';
 import type { StrategySignalData } from './live-events.ts';
 
@@ -75,6 +76,8 @@ export interface LiveRunStatus {
   lastError?: { code: string; reason: string; at: number };
   /** In stop-entry: orders that open or grow a position are not placed, exits are (run-exit.ts). */
   stopEntry?: boolean;
+  /** Its latest parity check (parity-monitor.ts): absent before the first. */
+  parity?: ParityCheck;
 }
 
 /** Options for {@link LiveRunner}. */

@@ -47,6 +47,22 @@ export interface ParityReport {
   rows: ParityRow[];
 }
 
+/** The latest parity check of a live run (parity-monitor.ts), kept on its status. */
+export interface ParityCheck {
+  /** When it was checked (epoch ms). */
+  checkedAt: number;
+  state: 'identical' | 'diverged';
+  /** Decisions the live run made in the window checked. */
+  decisions: number;
+  /** The first row that differs: its decision number (from 1), the first field, both sides. */
+  firstDivergence?: {
+    decision: number;
+    field: ParityField;
+    live?: ParityDecision;
+    replay?: ParityDecision;
+  };
+}
+
 /**
  * Relative tolerance of a quantity. A quantity ordered as such must match to rounding; a percent
  * order's was sized from the run's equity, which the replay rebuilds from the starting capital and

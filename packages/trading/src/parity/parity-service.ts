@@ -60,7 +60,11 @@ export function createParityService(o: ParityServiceOptions) {
     return report;
   };
   const meter = o.meter ?? unmetered;
-  return async (status: LiveRunStatus, version?: number): Promise<ParityReport> => {
+  /**
+   * `system`: the platform's own check (parity-monitor.ts), not the owner's: it is not taken from
+   * their backtest quotas; the monitor runs its checks one at a time, in the same sandbox pool.
+   */
+  return async (status: LiveRunStatus, version?: number, system = false): Promise<ParityReport> => {
     const stored = await o.stored(status.id);
     const enabledAt = stored?.enabledAt;
     // The stored checkpoint, or where this process's runner got to (it checkpoints after candles).
@@ -80,10 +84,8 @@ export function createParityService(o: ParityServiceOptions) {
     if (known !== undefined) return known;
     const owner = { userId: stored.userId, tier: stored.tier as ReplayOwner['tier'] };
     const target = { strategyId: stored.strategyId, version: replayed, purpose: 'parity' };
-    return keep(
-      key,
-      meter(owner, target, () => report(stored, enabledAt, decidedUntil, decidedFrom, replayed)),
-    );
+    const replay = () => report(stored, enabledAt, decidedUntil, decidedFrom, replayed);
+    return keep(key, system ? replay() : meter(owner, target, replay));
   };
 
   async function report(
