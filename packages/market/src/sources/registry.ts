@@ -235,7 +235,11 @@ export function createSource(input: SourceConfig | SourceConfigInput, deps: Sour
 }
 
 function networkOptions(
-  config: Extract<SourceConfig, { kind: 'binance' | 'upbit' | 'coinbase' | 'alpaca' }>,
+  // Omit over the union keeps the settings every network venue shares, which is what is passed on.
+  config: Omit<
+    Extract<SourceConfig, { kind: 'binance' | 'upbit' | 'coinbase' | 'alpaca' }>,
+    'keyId' | 'secretKey'
+  >,
   deps: SourceDeps,
 ): NetworkSourceOptions {
   const { kind: _kind, kinds: _kinds, symbols: _symbols, ...settings } = config;
