@@ -23,6 +23,7 @@ import type { OrderFilledData } from '../broker/events.ts';
 import { isFinalStatus, type Order, type PlaceOrderRequest, rejectedOrder } from '../broker/order.ts';
 import type { PaperBar, PaperBroker, PaperBrokerOptions } from '../broker/paper/paper-ports.ts';
 import { CorePortfolioLedger, symbolAssets } from '../portfolio/portfolio-ledger.ts';
+import { marketOpenAt, shareOrderProblem, type CalendarOf, type ClosedMarketPolicy } from './market-hours.ts';
 
 /** The venue name in order events (`broker/paper`). */
 export const PAPER_VENUE = 'paper';
@@ -59,6 +60,14 @@ export interface CreatePaperBrokerOptions extends PaperBrokerOptions {
    * they are owed. @default none
    */
   held?: (order: Order) => boolean;
+  /**
+   * A share order (`AAPL.US`) placed while its exchange is closed: refused as `market_closed`, or
+   * kept working until the session opens (a market order then fills at the session's first price).
+   * Crypto pairs always trade. @default 'refuse'
+   */
+  closedMarket?: ClosedMarketPolicy;
+  /** A symbol's exchange calendar. @default calendarOfSymbol (US and KRX shares; null for crypto) */
+  calendarOf?: CalendarOf;
 }
 
 /** Quantities below this are rounding left by percent sizing, not something to fill. */
@@ -147,6 +156,9 @@ class PaperVenue implements PaperBroker {
     const now = this.#now();
     if (!this.#o.symbols.has(request.symbol))
       return rejectedOrder(request, 'unknown_symbol', `${request.symbol} is not traded on paper`, now);
+    const share = shareOrderProblem(request, now, this.#o.calendarOf);
+    const queued = share?.reason === 'market_closed' && this.#o.closedMarket === 'queue';
+    if (share && !queued) return rejectedOrder(request, share.reason, share.detail, now);
     this.#open(request.portfolioId);
     const last = this.#lastPrice(request.symbol);
     const price = request.price ?? last;
@@ -188,7 +200,8 @@ class PaperVenue implements PaperBroker {
     this.#orders.set(key, order);
     this.#working.push(key);
     const fill = this.#marketFill(request);
-    if (fill === 'next-price') this.#prompt.add(key);
+    // Queued while closed: an immediate order waits for the first price of the session instead.
+    if (fill === 'next-price' || (queued && fill === 'immediate')) this.#prompt.add(key);
     else if (fill === 'immediate' && last !== undefined) {
       const bar = {
         symbol: request.symbol,
@@ -318,7 +331,8 @@ class PaperVenue implements PaperBroker {
   async onPrice(symbol: string, price: number, time: number): Promise<Order[]> {
     this.#last.set(symbol, price);
     const changed: Order[] = [];
-    if (this.#prompt.size === 0) return changed;
+    // A pre- or after-hours print does not fill orders waiting for the session.
+    if (this.#prompt.size === 0 || !marketOpenAt(symbol, time, this.#o.calendarOf)) return changed;
     // One price, no range: the fill model's slippage is clamped to it, as for an immediate fill.
     const bar = { symbol, open: price, high: price, low: price, close: price, volume: Infinity, time };
     const volume = { left: Infinity };

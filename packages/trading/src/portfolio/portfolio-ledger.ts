@@ -7,6 +7,7 @@
  * Fees arrive in the venue's fee asset: a quote-asset fee is booked as is; a base-asset fee (a
  * Binance buy) is booked in quote at the fill price, and also reduces the quantity received.
  */
+import { parseEquitySymbol } from '@tickline/market';
 import { Ledger } from '@tickline/strategy';
 import type { OrderFilledData } from '../broker/events.ts';
 import type { LedgerPosition, PortfolioLedger } from '../broker/paper/paper-ports.ts';
@@ -26,8 +27,10 @@ interface Book {
   fills: number;
 }
 
-/** The split of a canonical `BASE-QUOTE` symbol. */
+/** The split of a canonical `BASE-QUOTE` symbol; a share (`AAPL.US`) is its own base, in its currency. */
 export function symbolAssets(symbol: string): { base: string; quote: string } {
+  const share = parseEquitySymbol(symbol);
+  if (share) return { base: symbol, quote: share.currency };
   const i = symbol.indexOf('-');
   return { base: symbol.slice(0, i), quote: symbol.slice(i + 1) };
 }
