@@ -302,4 +302,54 @@ describe('history downloads', () => {
     expect(starts).toHaveLength(2 * Math.ceil(1_440 / 300));
     await downloads.stop();
   });
+  it('picks up a download the previous process left running, at the day it stopped', async () => {
+    binance.klines.set('ETHUSDT', binanceRows(3));
+    const settings = HistoryDownloadSettingsSchema.parse({ restUrls: { binance: binance.restUrl } });
+    const events: EventEnvelope[] = [];
+    const first: HistoryDownloads = new HistoryDownloads({
+      sql: t.sql,
+      clock: systemClock,
+      logger: silentLogger,
+      // The process stops once the first day is stored.
+      publish: (e) => {
+        events.push(e);
+        if (e.type === 'history.download.progress') void first.stop();
+      },
+      settings,
+    });
+    await first.start();
+    const erin = await t.user();
+    const d = await first.request({
+      userId: erin.userId,
+      tier: 'free',
+      venue: 'binance',
+      symbol: 'ETH-USDT',
+      interval: '1d',
+      fromMs: DAY0,
+      toMs: DAY0 + 3 * DAY,
+    });
+    for (let i = 0; i < 600 && !events.some((e) => e.type === 'history.download.progress'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    await first.idle();
+    const left = await first.get(erin.userId, d.id);
+    expect(left).toMatchObject({ status: 'running', daysDone: 1 });
+    const before = klineCalls().filter((u) => u.searchParams.get('symbol') === 'ETHUSDT').length;
+
+    const next = new HistoryDownloads({
+      sql: t.sql,
+      clock: systemClock,
+      logger: silentLogger,
+      publish: (e) => events.push(e),
+      settings,
+    });
+    await next.start();
+    const done = await completed(d.id, events);
+    expect(done).toMatchObject({ status: 'complete', daysDone: 3, venueDays: 3, candles: 3 });
+    const resumed = klineCalls()
+      .filter((u) => u.searchParams.get('symbol') === 'ETHUSDT')
+      .slice(before)
+      .map((u) => Number(u.searchParams.get('startTime')));
+    expect(Math.min(...resumed)).toBeGreaterThanOrEqual(DAY0 + DAY);
+    await next.stop();
+  });
 });
