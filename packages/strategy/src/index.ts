@@ -74,6 +74,8 @@ export { BacktestProgress, BacktestCompleted, STRATEGY_EVENTS } from './module/s
 export { strategyDelivery, STRATEGY_DELIVERY_CONSUMER } from './module/strategy-delivery.ts';
 export { BacktestQueue, downsampleEquity } from './module/backtest-queue.ts';
 export { createReplayMeter } from './module/version-replays.ts';
+export { assertForecastFits, cpuForecast } from './research-jobs/cpu-forecast.ts';
+export type { CpuForecast } from './research-jobs/cpu-forecast.ts';
 export type { ReplayMeter, ReplayOwner } from './module/version-replays.ts';
 export { loadFeed, assertKnownSymbol, hasCandles, storeClosedCandles } from './module/candle-feed.ts';
 export { strategyRoutes, STRATEGY_SCOPES, drawdownOf } from './http/strategy-routes.ts';

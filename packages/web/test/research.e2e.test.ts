@@ -202,6 +202,10 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     const refused = await verdict.locator('li').allTextContents();
     expect(refused).toHaveLength(5);
     expect(refused.every((c) => c.startsWith('✗'))).toBe(true);
+    // The budget forecast beside it: the backtest above measured the template's CPU per candle.
+    expect(await verdict.getByTestId('cpu-forecast').textContent()).toMatch(
+      /^✓ CPU forecast: \d+\.\d{2} ms per candle in its newest backtest \(live budget 50 ms per candle\)$/,
+    );
     await live.getByLabel('Warm-up bars').fill('0');
     await live.getByRole('button', { name: /^Run v1 live$/ }).click();
     await live

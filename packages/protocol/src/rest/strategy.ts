@@ -111,6 +111,21 @@ export const GateResponseSchema = z.object({
     overrides: z.array(GateOverrideSchema),
     /** Not required, passed, or overridden. */
     allowed: z.boolean(),
+    /**
+     * The version's CPU per candle from its newest measured backtest against the tier's live
+     * budget; a forecast over it refuses the live run (STRATEGY_CPU_FORECAST_EXCEEDS_BUDGET).
+     * Null when the server does not know the budget.
+     */
+    forecast: z
+      .object({
+        /** ms of CPU per candle; null: no measured backtest of the version yet. */
+        forecastMs: z.number().nullable(),
+        budgetMs: z.number(),
+        backtestId: z.string().nullable(),
+        bars: z.number().int().nullable(),
+        fits: z.boolean(),
+      })
+      .nullable(),
   }),
 });
 /** `POST /strategies/{id}/versions/{n}/gate/overrides`. */

@@ -64,4 +64,9 @@ export interface EngineRunResult extends BacktestResult {
    * budget counts (research-queue.ts).
    */
   cpuMs?: number;
+  /**
+   * CPU of the bar loop per candle (ms), when the run was measured in a sandbox: the forecast of a
+   * live step's cost (cpu-forecast.ts). Set up and module load are not in it.
+   */
+  cpuMsPerCandle?: number;
 }

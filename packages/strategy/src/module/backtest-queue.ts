@@ -305,6 +305,7 @@ export class BacktestQueue implements Service {
         logs: result.logs,
         plots: result.plots,
         bars: result.bars,
+        ...(result.cpuMsPerCandle === undefined ? {} : { cpuMsPerCandle: result.cpuMsPerCandle }),
       };
       await repository.completeRun(run.id, stored, new Date(clock.now()));
       this.#announce(run, 'succeeded', result, null);

@@ -28,6 +28,11 @@ export interface StrategyHostDeps {
   identity: IdentityService;
   /** The embedded database (no `database.url`): the shipped venue history is imported there. */
   embedded?: boolean | undefined;
+  /**
+   * A tier's live CPU budget per candle, ms (`trading.live.tiers.*.cpuMsPerCandle`): the gate's
+   * verdict then shows the version's CPU forecast against it. Absent: no forecast shown.
+   */
+  liveCpuBudgetMs?: ((tier: string) => number | undefined) | undefined;
 }
 
 export interface StrategyHost extends ModuleHost {
@@ -106,6 +111,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     thresholds: settings.gate,
     clock: deps.clock,
     logger: logger.child({ component: 'promotion-gate' }),
+    ...(deps.liveCpuBudgetMs === undefined ? {} : { forecast: { runs: repository, budgetMs: deps.liveCpuBudgetMs } }),
   });
   const downloads = new HistoryDownloads({
     sql: deps.sql,

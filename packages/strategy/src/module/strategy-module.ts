@@ -39,12 +39,18 @@ export const strategyModule = defineModule({
     deps: Omit<StrategyHostDeps, 'identity'> & {
       identity: IdentityHost;
       dataDir: string;
-      config?: { database?: { url?: string | undefined } };
+      config?: {
+        database?: { url?: string | undefined };
+        trading?: { live?: { tiers?: Record<string, { cpuMsPerCandle?: number } | undefined> } };
+      };
     } & ModuleBaseDeps<StrategySettings>,
   ) =>
     createStrategyHost({
       ...deps,
       identity: deps.identity.identity,
+      // Trading's section of the parsed config (its defaults filled): the live CPU budget the
+      // gate's verdict shows a version's forecast against (read here: trading depends on strategy).
+      liveCpuBudgetMs: (tier) => deps.config?.trading?.live?.tiers?.[tier]?.cpuMsPerCandle,
       embedded: deps.config?.database?.url === undefined,
       settings: await installCodeKeys(deps.settings, {
         dataDir: deps.dataDir,

@@ -14,6 +14,8 @@ import {
   type GateVerdict,
   reportsOnFeeds,
 } from '../research/promotion-gate.ts';
+import type { StrategyRepository } from '../versions/strategy-repository.ts';
+import { cpuForecast, type CpuForecast } from './cpu-forecast.ts';
 import type { ResearchRepository } from './research-repository.ts';
 
 export interface GateOverride {
@@ -30,6 +32,12 @@ export interface GateStatus extends GateVerdict {
   overrides: GateOverride[];
   /** May the version run live now: not required, passed, or overridden. */
   allowed: boolean;
+  /**
+   * The version's CPU per candle from its newest backtest against the tier's live budget (null
+   * when the budget is unknown here). A forecast over it refuses the live run on its own
+   * (STRATEGY_CPU_FORECAST_EXCEEDS_BUDGET), whether or not the gate is required.
+   */
+  forecast: CpuForecast | null;
 }
 
 export interface PromotionGateOptions {
@@ -38,6 +46,11 @@ export interface PromotionGateOptions {
   thresholds: GateThresholds;
   clock: Clock;
   logger: Logger;
+  /** Where the CPU forecast comes from, and the tier's live budget it is held against. */
+  forecast?: {
+    runs: Pick<StrategyRepository, 'newestCpuPerCandle'>;
+    budgetMs: (tier: string) => number | undefined;
+  };
 }
 
 export class PromotionGate {
@@ -82,12 +95,18 @@ export class PromotionGate {
     const verdict = evaluateGate(feeds === undefined ? all : reportsOnFeeds(all, feeds), t);
     const overrides = await this.#overrides(strategyId, version);
     const required = (t.requiredTiers as readonly string[]).includes(tier);
+    const budgetMs = this.#o.forecast?.budgetMs(tier);
+    const forecast =
+      budgetMs === undefined
+        ? null
+        : await cpuForecast(this.#o.forecast!.runs, userId, strategyId, version, budgetMs);
     return {
       ...verdict,
       required,
       thresholds: t,
       overrides,
       allowed: !required || verdict.passed || overrides.length > 0,
+      forecast,
     };
   }
 

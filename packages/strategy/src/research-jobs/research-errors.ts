@@ -30,4 +30,10 @@ export const ResearchErrorCodes = defineErrorCodes({
     resolve: 'Run a look-ahead check and a walk-forward on the version until GET /strategies/{id}/versions/{n}/gate passes, or ask an admin for an override.',
     httpStatus: 403,
   },
+  STRATEGY_CPU_FORECAST_EXCEEDS_BUDGET: {
+    meaning:
+      "The version's newest backtest used more CPU per candle (details.forecastMs, from details.backtestId) than the tier's live budget (details.budgetMs, trading.live.tiers.*.cpuMsPerCandle): live, it would be paused for CPU.",
+    resolve: 'Do less work per candle (incremental indicators, fewer logs and plots), backtest the new version, or move to a tier with a larger budget.',
+    httpStatus: 403,
+  },
 });

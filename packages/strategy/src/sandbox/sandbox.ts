@@ -223,6 +223,10 @@ export class StrategySandbox {
           options.onProgress === undefined
             ? undefined
             : new ivm.Callback(options.onProgress, { ignored: true });
+        // The bar loop's own CPU (not the isolate's setup nor the module's load): what a live step of
+        // this strategy costs per candle, the forecast checked against the tier's live budget at
+        // enable (cpu-forecast.ts). The process answers one call at a time, so its CPU is the run's.
+        const loopStart = processCpuMicros();
         const output = (await engine.run.apply(
           undefined,
           // The packed buffer is ours: transferred in, not copied again.
@@ -242,7 +246,13 @@ export class StrategySandbox {
         if (typeof output !== 'object' || output === null || typeof output.ok !== 'boolean')
           throw new Error('the isolate returned a malformed result');
         if (!output.ok) throw fromIsolate(output.error);
-        return { ...output.result, trades: output.trades };
+        const loopMs = (processCpuMicros() - loopStart) / 1_000;
+        const bars = output.result.bars;
+        return {
+          ...output.result,
+          trades: output.trades,
+          ...(bars > 0 ? { cpuMsPerCandle: loopMs / bars } : {}),
+        };
       },
     );
   }

@@ -64,6 +64,8 @@ export interface StoredResult {
   logs: LogLine[];
   plots: PlotSeries[];
   bars: number;
+  /** CPU of the bar loop per candle, ms (absent: not measured, as for runs before the forecast). */
+  cpuMsPerCandle?: number;
 }
 
 export type Row = Record<string, unknown>;
@@ -127,5 +129,6 @@ export function resultFrom(r: Row): StoredResult {
     logs: json(r.logs) as LogLine[],
     plots: json(r.plots) as PlotSeries[],
     bars: Number(r.bars),
+    ...(r.cpu_ms_per_candle == null ? {} : { cpuMsPerCandle: Number(r.cpu_ms_per_candle) }),
   };
 }

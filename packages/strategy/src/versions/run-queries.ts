@@ -143,8 +143,9 @@ export async function setProgress(sql: Sql, id: string, progress: number): Promi
 export async function completeRun(sql: Sql, id: string, result: StoredResult, now: Date): Promise<void> {
   await sql.transaction(async (tx: SqlQueryable) => {
     await tx.query(
-      `insert into backtest_results (run_id, metrics, trades, trades_truncated, equity, logs, plots, bars)
-       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `insert into backtest_results
+         (run_id, metrics, trades, trades_truncated, equity, logs, plots, bars, cpu_ms_per_candle)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         id,
         JSON.stringify(result.metrics),
@@ -154,6 +155,7 @@ export async function completeRun(sql: Sql, id: string, result: StoredResult, no
         JSON.stringify(result.logs),
         JSON.stringify(result.plots),
         result.bars,
+        result.cpuMsPerCandle ?? null,
       ],
     );
     await tx.query(
@@ -196,4 +198,23 @@ export async function resultsOf(
   );
   for (const r of rows) found.set(String(r.run_id), resultFrom(r));
   return found;
+}
+
+/** The newest measured backtest of a version: its bar loop's CPU per candle (cpu-forecast.ts). */
+export async function newestCpuPerCandle(
+  sql: Sql,
+  userId: string,
+  strategyId: string,
+  version: number,
+): Promise<{ backtestId: string; cpuMsPerCandle: number; bars: number } | undefined> {
+  const { rows } = await sql.query<{ id: string; cpu_ms_per_candle: number; bars: number }>(
+    `select b.id, r.cpu_ms_per_candle, r.bars from backtest_runs b join backtest_results r on r.run_id = b.id
+      where b.user_id = $1 and b.strategy_id = $2 and b.version = $3 and r.cpu_ms_per_candle is not null
+      order by b.finished_at desc nulls last, b.id desc limit 1`,
+    [userId, strategyId, version],
+  );
+  const r = rows[0];
+  return r === undefined
+    ? undefined
+    : { backtestId: String(r.id), cpuMsPerCandle: Number(r.cpu_ms_per_candle), bars: Number(r.bars) };
 }

@@ -238,6 +238,15 @@ export class StrategyRepository {
     return runs.failRun(this.#sql, id, error, now, status);
   }
 
+  /** The newest backtest of a version that measured its CPU per candle (the live forecast). */
+  async newestCpuPerCandle(
+    userId: string,
+    strategyId: string,
+    version: number,
+  ): Promise<{ backtestId: string; cpuMsPerCandle: number; bars: number } | undefined> {
+    return runs.newestCpuPerCandle(this.#sql, userId, strategyId, version);
+  }
+
   async getResult(userId: string, runId: string): Promise<StoredResult> {
     const found = await this.resultsOf(userId, [runId]);
     const result = found.get(runId);

@@ -8,7 +8,7 @@ import type { IdentityService, SharedRedis } from '@tickline/identity';
 import type { ModuleBaseDeps, ModuleHost, SecretBox } from '@tickline/kernel';
 import { marketConfig } from '@tickline/market/config';
 import type { Sql } from '@tickline/store';
-import { createReplayMeter, type StrategyHost } from '@tickline/strategy';
+import { assertForecastFits, cpuForecast, createReplayMeter, type StrategyHost } from '@tickline/strategy';
 import { venueCredentialBox } from '../venues/credential-box.ts';
 import { composeLive, type LiveComposition } from './live-composition.ts';
 import type { TradingSettings } from './trading-settings.ts';
@@ -73,8 +73,14 @@ export function createTradingHost(deps: TradingHostDeps & ModuleBaseDeps<Trading
           soleProcess: deps.config?.eventlog?.engine === 'embedded',
           rpc: deps.rpc,
           redis: deps.redis,
-          promotionGate: (userId, tier, strategyId, version, feeds) =>
-            strategy.gate.assertMayGoLive(userId, tier, strategyId, version, feeds),
+          promotionGate: async (userId, tier, strategyId, version, feeds) => {
+            // The budget forecast first, whether or not the tier needs the gate: a version whose
+            // backtest used more CPU per candle than the live budget would only be paused live.
+            const budgetMs = settings.live.tiers[tier].cpuMsPerCandle;
+            const forecast = await cpuForecast(strategy.repository, userId, strategyId, version, budgetMs);
+            assertForecastFits(forecast, strategyId, version);
+            await strategy.gate.assertMayGoLive(userId, tier, strategyId, version, feeds);
+          },
           replay: {
             run: replay,
             limits: (tier) => strategy.settings.tiers[tier] ?? strategy.settings.tiers.free,

@@ -1,6 +1,7 @@
 /**
  * @module The promotion gate's verdict on a strategy version, shown where a live run is enabled:
- * whether the version may go live, and each check's value against its limit.
+ * whether the version may go live, each check's value against its limit, and the version's CPU
+ * per candle from its newest backtest against the tier's live budget (the forecast before go-live).
  */
 import type { ReactNode } from 'react';
 import { useSession } from '../../app/session.tsx';
@@ -18,6 +19,12 @@ interface GateStatus {
   allowed: boolean;
   checks: GateCheck[];
   overrides: Array<{ reason: string; createdAt: string }>;
+  forecast: CpuForecast | null;
+}
+interface CpuForecast {
+  forecastMs: number | null;
+  budgetMs: number;
+  fits: boolean;
 }
 
 const LABELS: Record<string, string> = {
@@ -29,6 +36,20 @@ const LABELS: Record<string, string> = {
 };
 const show = (v: number | boolean | null) =>
   v === null ? '–' : typeof v === 'number' ? v.toFixed(4) : v ? 'yes' : 'no';
+
+/** The forecast line: a version over its tier's live CPU budget is refused whatever the gate says. */
+function ForecastLine({ forecast }: { forecast: CpuForecast }): ReactNode {
+  const figure =
+    forecast.forecastMs === null
+      ? 'no backtest measured yet'
+      : `${forecast.forecastMs.toFixed(2)} ms per candle in its newest backtest`;
+  return (
+    <p data-testid="cpu-forecast">
+      {forecast.fits ? '✓' : '✗'} CPU forecast: {figure} (live budget {forecast.budgetMs} ms per candle)
+      {forecast.fits ? '' : ': over the budget, this version cannot run live'}
+    </p>
+  );
+}
 
 export function GateVerdict({ strategyId, version }: { strategyId: string; version: number }): ReactNode {
   const { client } = useSession();
@@ -50,7 +71,7 @@ export function GateVerdict({ strategyId, version }: { strategyId: string; versi
         ? 'not passed: this version cannot run live yet'
         : 'not passed (not required for your tier)';
   return (
-    <details className="gate-verdict" data-testid="gate-verdict" open={!gate.allowed}>
+    <details className="gate-verdict" data-testid="gate-verdict" open={!gate.allowed || gate.forecast?.fits === false}>
       <summary>
         Promotion gate v{version}: {summary}
       </summary>
@@ -62,6 +83,7 @@ export function GateVerdict({ strategyId, version }: { strategyId: string; versi
           </li>
         ))}
       </ul>
+      {gate.forecast ? <ForecastLine forecast={gate.forecast} /> : null}
     </details>
   );
 }
