@@ -7,7 +7,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useRouter } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
-import { ErrorState, errorMessage } from '../../components/states.tsx';
+import { ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { utcInputToIso } from '../strategies/backtest-range.ts';
 import { useHistoryWindow } from '../strategies/history-window.ts';
@@ -40,8 +40,9 @@ export function ResearchPanel({
   const { client } = useSession();
   const { navigate } = useRouter();
   const [kind, setKind] = useState('walk-forward');
-  // Held history, when there is some: the form opens on it (its key remounts it when it arrives).
-  const held = useHistoryWindow();
+  // Held history, when there is some: the form opens on it (and waits for the answer).
+  const history = useHistoryWindow();
+  const held = history.window;
   const [error, setError] = useState<string>();
   const runs = useAsync(
     () =>
@@ -89,92 +90,91 @@ export function ResearchPanel({
   return (
     <section className="card stack" aria-labelledby="research-title">
       <h2 id="research-title">Research</h2>
-      <form
-        key={held ? 'held' : 'empty'}
-        className="stack"
-        onSubmit={(e) => void onSubmit(e)}
-        aria-label="Run research"
-      >
-        <FormError message={error} />
-        <label className="field">
-          <span className="field-label">Research kind</span>
-          <select name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-            {Object.entries(RESEARCH_KIND_NAMES).map(([value, name]) => (
-              <option key={value} value={value}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <Field label="Research symbol" name="symbol" required defaultValue={held?.symbol ?? 'BTC-USDT'} />
-        <label className="field">
-          <span className="field-label">Research candle size</span>
-          <select name="interval" defaultValue={held?.interval ?? '1m'}>
-            {intervals.map((i) => (
-              <option key={i}>{i}</option>
-            ))}
-          </select>
-        </label>
-        <Field
-          label="Research from"
-          name="from"
-          type="datetime-local"
-          step="1"
-          required
-          hint="UTC"
-          defaultValue={held?.from}
-        />
-        <Field
-          label="Research to"
-          name="to"
-          type="datetime-local"
-          step="1"
-          required
-          hint="UTC"
-          defaultValue={held?.to}
-        />
-        {kind !== 'lookahead' ? (
+      {history.ready ? (
+        <form className="stack" onSubmit={(e) => void onSubmit(e)} aria-label="Run research">
+          <FormError message={error} />
+          <label className="field">
+            <span className="field-label">Research kind</span>
+            <select name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+              {Object.entries(RESEARCH_KIND_NAMES).map(([value, name]) => (
+                <option key={value} value={value}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <Field label="Research symbol" name="symbol" required defaultValue={held?.symbol ?? 'BTC-USDT'} />
+          <label className="field">
+            <span className="field-label">Research candle size</span>
+            <select name="interval" defaultValue={held?.interval ?? '1m'}>
+              {intervals.map((i) => (
+                <option key={i}>{i}</option>
+              ))}
+            </select>
+          </label>
           <Field
-            label="Grid"
-            name="grid"
+            label="Research from"
+            name="from"
+            type="datetime-local"
+            step="1"
             required
-            placeholder="fast=5,10,20; slow=30,50"
-            hint="name=v1,v2; name=v1,v2"
+            hint="UTC"
+            defaultValue={held?.from}
           />
-        ) : null}
-        {kind !== 'lookahead' ? (
           <Field
-            label="Trials made before"
-            name="priorTrials"
-            type="number"
-            min={0}
-            defaultValue="0"
-            hint="other grids, code variants or symbols already tried on this data: the deflated Sharpe ratio counts them"
+            label="Research to"
+            name="to"
+            type="datetime-local"
+            step="1"
+            required
+            hint="UTC"
+            defaultValue={held?.to}
           />
-        ) : null}
-        {kind === 'walk-forward' ? (
-          <>
-            <Field label="In-sample bars" name="inSampleBars" type="number" required defaultValue="600" />
+          {kind !== 'lookahead' ? (
             <Field
-              label="Out-of-sample bars"
-              name="outSampleBars"
-              type="number"
+              label="Grid"
+              name="grid"
               required
-              defaultValue="200"
+              placeholder="fast=5,10,20; slow=30,50"
+              hint="name=v1,v2; name=v1,v2"
             />
+          ) : null}
+          {kind !== 'lookahead' ? (
             <Field
-              label="Warm-up bars"
-              name="warmupBars"
+              label="Trials made before"
+              name="priorTrials"
               type="number"
+              min={0}
               defaultValue="0"
-              hint="bars before each window, as a live run's warm-up"
+              hint="other grids, code variants or symbols already tried on this data: the deflated Sharpe ratio counts them"
             />
-          </>
-        ) : null}
-        <button type="submit" className="button button-primary">
-          Run research
-        </button>
-      </form>
+          ) : null}
+          {kind === 'walk-forward' ? (
+            <>
+              <Field label="In-sample bars" name="inSampleBars" type="number" required defaultValue="600" />
+              <Field
+                label="Out-of-sample bars"
+                name="outSampleBars"
+                type="number"
+                required
+                defaultValue="200"
+              />
+              <Field
+                label="Warm-up bars"
+                name="warmupBars"
+                type="number"
+                defaultValue="0"
+                hint="bars before each window, as a live run's warm-up"
+              />
+            </>
+          ) : null}
+          <button type="submit" className="button button-primary">
+            Run research
+          </button>
+        </form>
+      ) : (
+        <Loading />
+      )}
       {runs.status === 'error' ? <ErrorState error={runs.error} onRetry={runs.reload} /> : null}
       <ul className="list">
         {(runs.data?.research ?? []).map((r) => (

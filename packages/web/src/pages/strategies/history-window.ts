@@ -29,19 +29,25 @@ export function historyWindow(series: readonly HistorySeries[]): FormWindow | un
   };
 }
 
-/** {@link historyWindow} of the server's history, read once; undefined until (or unless) there is one. */
-export function useHistoryWindow(): FormWindow | undefined {
+/**
+ * {@link historyWindow} of the server's history, read once. `ready` turns true when the answer (or
+ * a failure) came: a form renders only then, so its defaults never change under the user's typing.
+ */
+export function useHistoryWindow(): { ready: boolean; window?: FormWindow | undefined } {
   const { client } = useSession();
-  const [window, setWindow] = useState<FormWindow>();
+  const [state, setState] = useState<{ ready: boolean; window?: FormWindow | undefined }>({ ready: false });
   useEffect(() => {
     let live = true;
     client
       .request<{ series: HistorySeries[] }>({ method: 'GET', path: '/api/v1/history/series?limit=1' })
-      .then((r) => live && setWindow(historyWindow(r.series)))
-      .catch(() => undefined); // the forms keep their own defaults
+      .then(
+        (r) => live && setState({ ready: true, window: historyWindow(r.series) }),
+        // The forms keep their own defaults.
+        () => live && setState({ ready: true }),
+      );
     return () => {
       live = false;
     };
   }, [client]);
-  return window;
+  return state;
 }

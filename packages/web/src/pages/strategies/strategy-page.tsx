@@ -61,8 +61,9 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
   const [diffSource, setDiffSource] = useState<string>();
   // Taken once, when the page opens: a form's defaults do not move under the user's typing.
   const [range] = useState(() => defaultBacktestRange(Date.now()));
-  // Held history, when there is some: the form opens on it (its key remounts it when it arrives).
-  const held = useHistoryWindow();
+  // Held history, when there is some: the form opens on it (the page waits for the answer).
+  const history = useHistoryWindow();
+  const held = history.window;
   const [progress, setProgress] = useState<Record<string, number>>({});
   const [runError, setRunError] = useState<string>();
   const [chosen, setChosen] = useState<string[]>([]);
@@ -89,7 +90,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
         <ErrorState error={loaded.error} onRetry={loaded.reload} />
       </main>
     );
-  if (loaded.data === undefined || code === undefined)
+  if (loaded.data === undefined || code === undefined || !history.ready)
     return (
       <main id="main" className="page">
         <Loading />
@@ -211,12 +212,7 @@ export function StrategyPage({ id }: { id: string }): ReactNode {
               </pre>
             ) : null}
           </section>
-          <form
-            key={held ? 'held' : 'recent'}
-            className="card stack"
-            onSubmit={(e) => void onRun(e)}
-            aria-labelledby="run-title"
-          >
+          <form className="card stack" onSubmit={(e) => void onRun(e)} aria-labelledby="run-title">
             <h2 id="run-title">Backtest v{latest?.version}</h2>
             <FormError message={runError} />
             <Field label="Symbol" name="symbol" required defaultValue={held?.symbol ?? 'BTC-USDT'} />
