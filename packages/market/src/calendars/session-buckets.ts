@@ -7,6 +7,7 @@
 import { utcBucket, type CandleBucket, type CandleBucketer } from '../candles/intervals.ts';
 import type { CandleInterval } from '../port/market-message.ts';
 import type { ExchangeCalendar } from './calendar.ts';
+import { isMarketCalendarMissingError, type MarketError } from '../port/errors.ts';
 import { calendarOfSymbol } from './registry.ts';
 
 /** The bucket of `timeMs` cut by `calendar`'s session, or null while the exchange is closed. */
@@ -36,5 +37,23 @@ export function createSessionBucketer(
   return function sessionBucketer(symbol, timeMs, interval) {
     const calendar = calendarOf(symbol);
     return calendar ? sessionBucket(calendar, timeMs, interval) : utcBucket(timeMs, interval);
+  };
+}
+
+/**
+ * A session bucketer for a live collector: a share's trade in a year its exchange has no calendar
+ * for builds no candle and is reported to `onMissing` (with `MARKET_CALENDAR_MISSING`), instead of
+ * stopping the feed; trades and the rest of the pipeline go on.
+ */
+export function createLiveSessionBucketer(onMissing: (error: MarketError) => void): CandleBucketer {
+  const sessionBucketer = createSessionBucketer();
+  return function liveSessionBucketer(symbol, timeMs, interval) {
+    try {
+      return sessionBucketer(symbol, timeMs, interval);
+    } catch (error) {
+      if (!isMarketCalendarMissingError(error)) throw error;
+      onMissing(error);
+      return null;
+    }
   };
 }

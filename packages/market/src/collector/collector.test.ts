@@ -240,6 +240,35 @@ describe('market collector', () => {
     expect(closed).toEqual([old, old + 1_000]);
   });
 
+  it('sessions - a share source builds its daily candles per session, none after hours or in a year with no calendar', async () => {
+    const spy = publisherSpy();
+    const ny = (day: number, h: number, m = 0) => Date.UTC(2026, 10, day, h + 5, m); // EST is UTC-5
+    const script = [
+      trade(1, ny(24, 10), 100, 'AAPL.US'),
+      trade(2, ny(24, 15, 59), 101, 'AAPL.US'),
+      trade(3, ny(24, 18), 150, 'AAPL.US'), // after hours
+      trade(4, ny(27, 12), 102, 'AAPL.US'), // the day after Thanksgiving, 13:00 close
+      trade(5, Date.UTC(2028, 0, 4, 15), 103, 'AAPL.US'), // no 2028 calendar
+    ].map((m) => (m.kind === 'trade' ? { ...m, trade: { ...m.trade, receivedAt: T0 } } : m));
+    const collector = createMarketCollector({
+      sources: [{ source: new ScriptedSource('shares', script), symbols: ['AAPL.US'], replay: true }],
+      publish: spy.publish,
+      candles: { intervals: ['1d'] },
+      clock: new ManualClock(T0),
+    });
+    await collector.start(context);
+    await until(() => collector.sources()[0]!.trades + collector.sources()[0]!.rejected === 5, 'the script');
+    expect(collector.sources()[0]!.rejected).toBe(0);
+    await collector.stop();
+    const closed = ofType(spy.events, 'market.candle.closed').map(
+      (e) => e.data as { openTime: number; closeTime: number; close: number },
+    );
+    expect(closed.map((c) => [c.openTime, c.closeTime, c.close])).toEqual([
+      [ny(24, 9, 30), ny(24, 16), 101],
+      [ny(27, 9, 30), ny(27, 13), 102],
+    ]);
+  });
+
   it('replay - a replay source pauses while the publisher is congested; a live one does not', async () => {
     const spy = publisherSpy();
     let congested = true;

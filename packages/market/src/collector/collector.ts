@@ -17,6 +17,8 @@ import {
   type ServiceHealth,
 } from '@tickline/kernel';
 import { CandleAggregator, type CandleAggregatorOptions } from '../candles/aggregator.ts';
+import { createLiveSessionBucketer } from '../calendars/session-buckets.ts';
+import { isEquitySymbol } from '../normalize/equity-symbols.ts';
 import { MarketSourceStatus } from '../candles/events.ts';
 import { ALL_INTERVALS } from '../candles/intervals.ts';
 import { LiveIndicators } from '../indicators/live/live-indicators.ts';
@@ -161,6 +163,8 @@ class Collector implements MarketCollector {
           ...this.#o.candles,
           intervals: this.#intervals,
           emitUpdates: false,
+          // Shares get candles per session; a source of crypto pairs keeps the allocation-free UTC path.
+          ...(symbols.some(isEquitySymbol) ? { buckets: this.#sessionBuckets(logger) } : {}),
         }),
         intervals: this.#intervals,
         clock: this.#clock,
@@ -212,6 +216,21 @@ class Collector implements MarketCollector {
       { sources: this.#runs.map((r) => r.report().name), intervals: this.#intervals },
       'market collector started',
     );
+  }
+
+  /** Session buckets whose missing calendar years are logged once each (the feed goes on). */
+  #sessionBuckets(logger: Logger) {
+    const reported = new Set<string>();
+    return createLiveSessionBucketer((error) => {
+      const { exchange, year } = (error.details ?? {}) as { exchange?: string; year?: number };
+      const key = `${exchange}:${year}`;
+      if (reported.has(key)) return;
+      reported.add(key);
+      logger.warn(
+        { code: error.code, exchange, year },
+        'no exchange calendar: trades build no session candles',
+      );
+    });
   }
 
   #tick(): void {

@@ -39,6 +39,8 @@ describe('normalize', () => {
     ['alpaca', 'AAPL?', null],
     ['kis', '005930', '005930.KS'],
     ['kis', '5930', null],
+    ['csv', 'aapl.us', 'AAPL.US'],
+    ['csv', '005930.KS', '005930.KS'],
   ] as const)('symbols - %s %j → %j', (exchange, raw, expected) => {
     expect(toCanonicalSymbol(exchange, raw)).toBe(expected);
   });

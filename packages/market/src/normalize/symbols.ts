@@ -51,6 +51,8 @@ function splitGlued(raw: string): string | null {
  */
 export function toCanonicalSymbol(exchange: string, raw: string): string | null {
   const s = raw.trim().toUpperCase();
+  // A share already spelled canonically (a CSV replay, a re-validated trade) reads as itself.
+  if (isEquitySymbol(s)) return s;
   const listing = EQUITY_VENUES[exchange];
   if (listing)
     return toEquitySymbol(s.endsWith(`.${listing}`) ? s.slice(0, -listing.length - 1) : s, listing);
