@@ -439,3 +439,17 @@ export type {
   HistoryDownloadEvent,
   HistorySeries,
 } from './rest/history-download.ts';
+export {
+  ClosedTradeSchema,
+  ClosedTradesResponseSchema,
+  ProfitBucketSchema,
+  ProfitSummarySchema,
+  ProfitResponseSchema,
+} from './rest/results.ts';
+export type {
+  ClosedTrade,
+  ClosedTradesResponse,
+  ProfitBucket,
+  ProfitSummary,
+  ProfitResponse,
+} from './rest/results.ts';

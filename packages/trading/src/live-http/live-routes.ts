@@ -52,6 +52,7 @@ import {
 } from './live-actions.ts';
 
 import { exitRoutes } from './exit-routes.ts';
+import { resultsRoutes } from './results-routes.ts';
 import type { LiveCaller, LiveRoutesOptions } from './live-options.ts';
 import { declaredCallers } from './route-support.ts';
 export type { LiveCaller, LiveRoutesOptions, SharedLiveRuns } from './live-options.ts';
@@ -438,6 +439,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
   );
 
   exitRoutes(fastify, callerOf, actions);
+  resultsRoutes(fastify, callerOf, actions, o);
 
   app.delete(
     '/live-strategies/:id',

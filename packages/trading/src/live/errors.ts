@@ -18,6 +18,11 @@ export const LiveErrorCodes = defineErrorCodes({
     resolve: 'Retry after `Retry-After` seconds.',
     httpStatus: 429,
   },
+  STRATEGY_LIVE_TRADES_CURSOR: {
+    meaning: 'The `cursor` of a closed-trades page is not a `nextCursor` this API gave.',
+    resolve: 'Pass the `nextCursor` of the previous page unchanged, or leave it out for the first page.',
+    httpStatus: 400,
+  },
   STRATEGY_LIVE_NOT_FOUND: {
     meaning: 'No live strategy run with this id exists for the user.',
     resolve: 'List the live strategies; a strategy runs live only after it was enabled.',

@@ -7,6 +7,7 @@ const T0 = Date.UTC(2026, 0, 1);
 const H = 3_600_000;
 let seq = 0;
 const fill = (over: Partial<TradeFill>): TradeFill => ({
+  fillId: `f${seq}`,
   run: 's1',
   symbol: 'BTC-USDT',
   side: 'buy',

@@ -35,11 +35,13 @@ export interface TradeFill {
   time: number;
   /** Why the order was placed, as an exit reason (see {@link exitReasonOf}). */
   reason: string;
+  /** Unique in the portfolio: the order's client id and the venue's trade id. */
+  fillId: string;
 }
 
 /** A round trip from flat to flat. Prices are averages over its fills; profit is after every fee. */
 export interface ClosedTrade {
-  /** Stable: run, symbol and entry time. */
+  /** Stable: run, symbol and the first entry's fill id. */
   id: string;
   run: string;
   symbol: string;
@@ -93,6 +95,7 @@ interface Building {
   symbol: string;
   dir: 1 | -1;
   entryTime: number;
+  firstFill: string;
   lots: Lot[];
   entryQuantity: number;
   entryNotional: number;
@@ -117,7 +120,10 @@ export function exitReasonOf(order: Pick<Order, 'type' | 'origin'>): string {
   return 'exit_signal';
 }
 
-/** The fills of `orders`, oldest first, fees in quote, each attributed to its run. */
+/**
+ * The fills of `orders`, oldest first, fees in quote, each attributed to its run. Fills of one time
+ * keep the order of `orders`: pass them in the order they were placed.
+ */
 export function fillsOf(orders: Iterable<Order>): TradeFill[] {
   const fills: TradeFill[] = [];
   for (const order of orders) {
@@ -137,6 +143,7 @@ export function fillsOf(orders: Iterable<Order>): TradeFill[] {
         fee,
         time: f.time,
         reason,
+        fillId: `${order.clientOrderId}/${f.tradeId}`,
       });
     }
   }
@@ -205,6 +212,7 @@ export function roundTrips(fills: Iterable<TradeFill>): { closed: ClosedTrade[];
         symbol: fill.symbol,
         dir,
         entryTime: fill.time,
+        firstFill: fill.fillId,
         lots: [],
         entryQuantity: 0,
         entryNotional: 0,
@@ -245,7 +253,7 @@ export function roundTrips(fills: Iterable<TradeFill>): { closed: ClosedTrade[];
 function close(b: Building, last: TradeFill): ClosedTrade {
   const profit = b.realizedGross - b.fees;
   return {
-    id: `${b.run}:${b.symbol}:${b.entryTime}`,
+    id: `${b.run}:${b.symbol}:${b.firstFill}`,
     run: b.run,
     symbol: b.symbol,
     direction: b.dir > 0 ? 'long' : 'short',
