@@ -45,6 +45,7 @@ import { type CandleHistory, type FeedCandle, LiveRunner, type LiveRunnerOptions
 import { PortfolioOrderFilled } from './live-events.ts';
 import { adoptOrphanOrders, type AdoptOrphanOrdersResult } from './order-adoption.ts';
 import { createBooksFollower, MEMBER_DURABLE_EXPIRY_MS, openFromSnapshot } from './books-follower.ts';
+import { createHostReconciler } from '../reconcile/host-reconciler.ts';
 
 /** Dependencies of {@link createLiveHost}. */
 export interface LiveHostDeps {
@@ -201,6 +202,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     orderRate,
     ...emitFor(paper.venue),
   });
+  const reconciler = createHostReconciler(deps, journal, books);
   const venues =
     deps.venues === undefined
       ? undefined
@@ -209,6 +211,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
           bindings: deps.venues.bindings,
           streamsHere: deps.venues.streamsHere,
           logger: deps.venues.logger,
+          reconcile: { reconciler, paperBroker: paper },
           openBinance: (portfolioId) =>
             openBinancePortfolio(
               {
@@ -220,6 +223,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
                 orderRate,
                 emitFor,
                 metrics: deps.metrics,
+                reconciler,
               },
               portfolioId,
             ),

@@ -184,6 +184,21 @@ export class CorePortfolioLedger implements PortfolioLedger {
   }
 
   /**
+   * Moves the books' holding of `asset` by `delta`: the cash when `asset` is `cashAsset`, else the
+   * position of the symbol with that base asset. What a reconciliation does with a balance changed
+   * at the venue from outside (a deposit, a withdrawal): no trade, no fee, no P&L.
+   */
+  adjustHolding(portfolioId: string, asset: string, cashAsset: string, delta: number): void {
+    const book = this.#book(portfolioId);
+    if (asset === cashAsset) {
+      book.ledger.cash += delta;
+      return;
+    }
+    const position = book.ledger.list.find((p) => symbolAssets(p.symbol).base === asset);
+    if (position !== undefined) position.qty += delta;
+  }
+
+  /**
    * Marks `symbol` at `price` in every book holding it, after rolling the day of every book whose
    * day ended (as a walk over all books rolling each one did: at the first mark of a new UTC day,
    * and for a book opened since, at the next mark).

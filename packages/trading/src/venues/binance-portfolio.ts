@@ -28,6 +28,8 @@ import {
   PlaceOrderRequestSchema,
   rejectedOrder,
 } from '../broker/order.ts';
+import type { ReconcileVenue, Reconciler } from '../reconcile/reconciler.ts';
+import { ReconciliationTrigger } from '../reconcile/reconciliation-store.ts';
 
 /** An order whose placing got no answer, until the venue says what became of it. */
 interface Unknown {
@@ -45,6 +47,8 @@ export interface BinancePortfolioOptions {
   credentials: BinanceCredentials;
   config: BinanceSpotConfig;
   logger: Logger;
+  /** Fail-closed reconciliation: the portfolio is held from the stream's start and each drop or gap until its books agree. */
+  reconciler?: Pick<Reconciler, 'hold' | 'run'> | undefined;
 }
 
 /** See the module comment. */
@@ -97,7 +101,9 @@ export class BinancePortfolio {
   /** Follows the user-data stream (on the process that owns the portfolio's stream). */
   startStream(): void {
     if (this.#stream !== undefined) return;
-    const { config, credentials, logger } = this.#o;
+    const { config, credentials, logger, reconciler } = this.#o;
+    // Until the first subscription was reconciled, the books are not known to be the venue's.
+    reconciler?.hold(this.portfolioId, ReconciliationTrigger.Start);
     this.#stream = new BinanceUserStream({
       url: config.wsApiUrl,
       credentials,
@@ -106,7 +112,11 @@ export class BinancePortfolio {
       resyncClock: () => this.broker.syncClock(),
       reconnectMs: config.streamReconnectMs,
       onEvent: (event) => this.#event(event),
-      onSubscribed: () => this.reconcile(),
+      onSubscribed: async ({ reconnect }) => {
+        if (reconciler === undefined) return this.reconcile();
+        await this.reconcileBooks(reconnect ? ReconciliationTrigger.Reconnect : ReconciliationTrigger.Start);
+      },
+      onDropped: () => reconciler?.hold(this.portfolioId, ReconciliationTrigger.Reconnect),
       logger: logger.child({ portfolioId: this.portfolioId, component: 'binance-user-stream' }),
     });
     this.#stream.start();
@@ -125,6 +135,23 @@ export class BinancePortfolio {
   async reconcile(): Promise<void> {
     await this.desk.sync(this.portfolioId);
     for (const [clientOrderId, unknown] of this.#unknown) await this.#resolve(clientOrderId, unknown);
+  }
+
+  /** Compares the books with the venue's report and corrects them (see reconciler.ts). */
+  async reconcileBooks(trigger: ReconciliationTrigger): Promise<void> {
+    await this.#o.reconciler?.run(this.portfolioId, trigger, this.reconcileVenue());
+  }
+
+  /** This portfolio's venue as the reconciler reads it (its orders' outcomes settled on the way). */
+  reconcileVenue(): ReconcileVenue {
+    return {
+      broker: this.broker,
+      desk: this.desk,
+      compareBalances: true,
+      settleUnknown: async () => {
+        for (const [clientOrderId, unknown] of this.#unknown) await this.#resolve(clientOrderId, unknown);
+      },
+    };
   }
 
   async #resolve(clientOrderId: string, unknown: Unknown): Promise<void> {
@@ -169,11 +196,17 @@ export class BinancePortfolio {
     await this.desk.settled(this.portfolioId, clientOrderId);
     const previous = await this.#o.journal.get(this.portfolioId, clientOrderId);
     const known = previous?.status === 'rejected' ? undefined : previous;
-    const next =
-      applyExecutionReport(known, report, this.portfolioId, symbol) ??
-      (await this.broker.order({ portfolioId: this.portfolioId, symbol, clientOrderId }));
-    if (next === undefined) return;
-    await this.desk.applyUpdate(next);
+    const followed = applyExecutionReport(known, report, this.portfolioId, symbol);
+    if (followed === undefined) {
+      // A gap: a report was missed, so other orders and balances may be stale too.
+      this.#o.reconciler?.hold(this.portfolioId, ReconciliationTrigger.Gap);
+      const next = await this.broker.order({ portfolioId: this.portfolioId, symbol, clientOrderId });
+      if (next !== undefined) await this.desk.applyUpdate(next);
+      this.#unknown.delete(clientOrderId);
+      await this.reconcileBooks(ReconciliationTrigger.Gap);
+      return;
+    }
+    await this.desk.applyUpdate(followed);
     this.#unknown.delete(clientOrderId);
   }
 }

@@ -54,6 +54,11 @@ describe('venues - a portfolio bound to Binance spot (loopback venue)', () => {
   const received = (quantity: number) => quantity * (1 - 0.001);
   const holds = async (symbol: string, quantity: number) =>
     Math.abs((await position(symbol)) - quantity) < 1e-9;
+  const reconciliations = async () =>
+    (await call('GET', `/portfolios/${portfolio}/reconciliations`)).json<{
+      reconciling: { trigger: string } | null;
+      reports: Array<{ trigger: string; agreed: boolean; differences: object[] }>;
+    }>();
   const position = async (symbol: string) =>
     (await call('GET', `/portfolios/${portfolio}`))
       .json<{ positions: Array<{ symbol: string; quantity: number }> }>()
@@ -187,8 +192,15 @@ describe('venues - a portfolio bound to Binance spot (loopback venue)', () => {
       expect(body).not.toContain(SECRET);
     }
     expect(stored).toMatch(/"api_key":"v1\./);
-    // The stream subscribes on the beat: fills come from it from now on.
+    // The stream subscribes on the beat: fills come from it from now on, once the books were
+    // compared with the venue (new orders wait for that).
     await eventually(() => mock.streamSubscribers === 1, 'user-data stream subscribed');
+    await eventually(async () => (await reconciliations()).reports.length === 1, 'start reconciled');
+    expect((await reconciliations()).reports[0]).toMatchObject({
+      trigger: 'start',
+      agreed: true,
+      differences: [],
+    });
   });
 
   it('venues - a market order is placed at Binance and its fill reaches the portfolio', async () => {
@@ -323,6 +335,77 @@ describe('venues - a portfolio bound to Binance spot (loopback venue)', () => {
     expect([retry.statusCode, retry.json().order.status]).toEqual([201, 'filled']);
     expect(ordersAt(clientOrderId)).toHaveLength(1);
     await eventually(() => holds('BTC-USDT', received(0.95)), 'position booked');
+  });
+
+  it('venues - divergences made while the venue was away are reconciled; new orders wait until then', async () => {
+    const limit = (key: string, price: number) =>
+      call(
+        'POST',
+        `/portfolios/${portfolio}/orders`,
+        { symbol: 'BTC-USDT', side: 'buy', type: 'limit', quantity: 0.1, price },
+        { 'idempotency-key': key },
+      );
+    // Below the last trade (94.5): both rest.
+    const filled = (await limit('rec-fill', 93)).json().order.clientOrderId as string;
+    const cancelled = (await limit('rec-cancel', 85)).json().order.clientOrderId as string;
+    const before = await position('BTC-USDT');
+    const port = mock.port;
+    const orders = mock.book.orders.length;
+    await mock.stop();
+    await eventually(
+      async () => (await reconciliations()).reconciling !== null,
+      'held once the stream dropped',
+    );
+    // While away, at the venue: one order filled, one cancelled by the venue, USDT deposited.
+    mock.trade('BTCUSDT', 92, 10);
+    mock.book.cancel(new URLSearchParams({ symbol: 'BTCUSDT', origClientOrderId: cancelled }));
+    mock.book.balances.get('USDT')!.free += 250;
+    const refused = await limit('rec-refused', 70);
+    expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'TRADING_RECONCILING']);
+    expect(refused.json().error.details.portfolioId).toBe(portfolio);
+    expect(mock.book.orders.length).toBe(orders);
+    await mock.start(port);
+    await eventually(
+      async () => (await reconciliations()).reconciling === null,
+      'reconciled after the reconnect',
+    );
+    const report = (await reconciliations()).reports[0]!;
+    expect(report).toMatchObject({ trigger: 'reconnect', agreed: true });
+    expect(report.differences).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'order_changed',
+          clientOrderId: filled,
+          venue: expect.objectContaining({ status: 'filled' }),
+        }),
+        expect.objectContaining({
+          kind: 'order_changed',
+          clientOrderId: cancelled,
+          venue: expect.objectContaining({ status: 'cancelled' }),
+        }),
+        expect.objectContaining({ kind: 'balance', asset: 'USDT', delta: expect.closeTo(250, 6) }),
+      ]),
+    );
+    // Only those: the fill's BTC was booked by its event, not taken for a change from outside.
+    expect(report.differences).toHaveLength(3);
+    expect(events('order.filled', filled)).toHaveLength(1);
+    expect(events('order.cancelled', cancelled)).toHaveLength(1);
+    const corrected = t.events.filter((e) => e.type === 'portfolio.balance.corrected');
+    expect(corrected.map((e) => (e.data as { asset: string }).asset)).toEqual(['USDT']);
+    expect(await holds('BTC-USDT', before + received(0.1))).toBe(true);
+    // The books now say what the venue says, and orders are taken again.
+    const usdt = mock.book.balances.get('USDT')!;
+    const cash = (await call('GET', `/portfolios/${portfolio}`)).json<{ cash: number }>().cash;
+    expect(cash).toBeCloseTo(usdt.free + usdt.locked, 6);
+    const again = await limit('rec-after', 70);
+    expect(again.statusCode).toBe(201);
+    const id = again.json().order.clientOrderId as string;
+    expect((await call('DELETE', `/portfolios/${portfolio}/orders/${id}?symbol=BTC-USDT`)).statusCode).toBe(
+      200,
+    );
+    // Asked for: the same path, nothing left to correct.
+    const asked = await call('POST', `/portfolios/${portfolio}/reconciliations`);
+    expect([asked.statusCode, asked.json().trigger, asked.json().differences]).toEqual([200, 'request', []]);
   });
 
   it('venues - back to paper deletes the key; the next order is a paper one', async () => {

@@ -13,6 +13,7 @@ import { BrokerError } from '../broker/errors.ts';
 import { OrderDesk, type OrderDeskOptions, type PortfolioRiskView } from '../broker/order-desk.ts';
 import { SqlOrderJournal } from '../broker/sql/sql-order-journal.ts';
 import type { OrderRateLimiter } from '../risk/order-rate-limiter.ts';
+import type { Reconciler } from '../reconcile/reconciler.ts';
 import { BinancePortfolio } from './binance-portfolio.ts';
 import type { VenueBindings } from './venue-bindings.ts';
 
@@ -33,6 +34,7 @@ export interface OpenBinanceDeps {
   /** Test seam: the adapter's HTTP client. @default globalThis.fetch */
   fetch?: typeof fetch;
   logger: Logger;
+  reconciler?: Reconciler | undefined;
 }
 
 /**
@@ -81,5 +83,6 @@ export async function openBinancePortfolio(
     credentials,
     config: deps.config,
     logger: deps.logger,
+    reconciler: deps.reconciler,
   });
 }

@@ -13,6 +13,7 @@ import { type KeyPermissions, readKeyPermissions } from '../broker/binance/permi
 import { sealVenueCredentials } from '../broker/credentials.ts';
 import { BrokerError } from '../broker/errors.ts';
 import type { OrderJournal } from '../broker/order-journal.ts';
+import { ReconciliationTrigger } from '../reconcile/reconciliation-store.ts';
 import type { VenueBindings, VenueBinding } from './venue-bindings.ts';
 import type { VenueDesks } from './venue-desks.ts';
 import { VenueError } from './venue-errors.ts';
@@ -138,6 +139,18 @@ export function createVenueActions(o: VenueActionsOptions) {
         'portfolio bound to a live venue',
       );
       return view(await o.bindings.get(portfolioId));
+    },
+
+    /** The portfolio's reconciliation reports, latest first, and whether new orders wait for one. */
+    async reconciliations(portfolioId: string, limit: number) {
+      return { portfolioId, ...(await o.desks.reconciliations(portfolioId, limit)) };
+    },
+
+    /** Reconciles the portfolio with its venue now (paper or live) and answers the report. */
+    async reconcile(portfolioId: string) {
+      const report = await o.desks.reconcile(portfolioId, ReconciliationTrigger.Request);
+      if (report === undefined) throw new Error('reconciliation is not set up on this process');
+      return report;
     },
 
     /** Back to paper; the stored key is deleted. */

@@ -7,10 +7,12 @@
  * are assigned) and is re-checked on every beat.
  */
 import type { Logger, Service } from '@tickline/kernel';
-import type { OrderRef } from '../broker/broker.ts';
+import type { Broker, OrderRef } from '../broker/broker.ts';
 import type { OrderDesk, OrderDeskPort } from '../broker/order-desk.ts';
 import type { Order, PlaceOrderInput, PlaceOrderRequest } from '../broker/order.ts';
 import { BINANCE_SPOT_VENUE } from '../broker/binance/binance-spot-broker.ts';
+import type { Reconciler } from '../reconcile/reconciler.ts';
+import type { ReconciliationReport, ReconciliationTrigger } from '../reconcile/reconciliation-store.ts';
 import type { KillSwitchState } from '../risk/kill-switch.ts';
 import type { BinancePortfolio } from './binance-portfolio.ts';
 import type { VenueBindings } from './venue-bindings.ts';
@@ -24,6 +26,8 @@ export interface VenueDesksOptions {
   /** Whether this process follows `portfolioId`'s user-data stream. */
   streamsHere: (portfolioId: string) => boolean;
   logger: Logger;
+  /** Fail-closed reconciliation, and the paper venue's adapter it reads for a paper portfolio. */
+  reconcile?: { reconciler: Reconciler; paperBroker: Broker } | undefined;
 }
 
 /** See the module comment. */
@@ -55,6 +59,8 @@ export class VenueDesks implements OrderDeskPort {
 
   async place(input: PlaceOrderInput | PlaceOrderRequest): Promise<Order> {
     const portfolioId = input.portfolioId;
+    // New risk waits while the books are compared with the venue; cancels do not.
+    this.#o.reconcile?.reconciler.refuseIfHeld(portfolioId);
     if ((await this.#o.bindings.venueOf(portfolioId)) === BINANCE_SPOT_VENUE)
       return (await this.binance(portfolioId)).place(input);
     return this.#o.paper.place(input);
@@ -85,6 +91,32 @@ export class VenueDesks implements OrderDeskPort {
     return (await this.deskOf(portfolioId)).settled(portfolioId, clientOrderId);
   }
 
+  /**
+   * Compares `portfolioId`'s books with its venue now (paper or Binance: the same path) and
+   * stores the report. Undefined where reconciliation is not set up.
+   */
+  async reconcile(
+    portfolioId: string,
+    trigger: ReconciliationTrigger,
+  ): Promise<ReconciliationReport | undefined> {
+    const r = this.#o.reconcile;
+    if (r === undefined) return undefined;
+    if ((await this.#o.bindings.venueOf(portfolioId)) !== BINANCE_SPOT_VENUE)
+      return r.reconciler.run(portfolioId, trigger, {
+        broker: r.paperBroker,
+        desk: this.#o.paper,
+        compareBalances: false,
+      });
+    return r.reconciler.run(portfolioId, trigger, (await this.binance(portfolioId)).reconcileVenue());
+  }
+
+  /** `portfolioId`'s reconciliation reports, latest first (none where it is not set up). */
+  async reconciliations(portfolioId: string, limit: number) {
+    const reconciler = this.#o.reconcile?.reconciler;
+    const reports: ReconciliationReport[] = (await reconciler?.list(portfolioId, limit)) ?? [];
+    return { reconciling: reconciler?.held(portfolioId) ?? null, reports };
+  }
+
   /** Paper claims whose placer is gone (order adoption runs over the paper journal only). */
   resubmit(claim: Order): Promise<Order> {
     return this.#o.paper.resubmit(claim);
@@ -103,6 +135,14 @@ export class VenueDesks implements OrderDeskPort {
         await this.forget(portfolioId);
         continue;
       }
+      // Held and the venue could not be read last time: try again on each beat.
+      const held = this.#o.reconcile?.reconciler.heldFor(portfolioId);
+      if (held !== undefined && venue.streaming)
+        await venue
+          .reconcileBooks(held)
+          .catch((error: unknown) =>
+            this.#o.logger.warn({ err: error, portfolioId }, 'reconciliation failed'),
+          );
       if (venue.unknownOutcomes.length > 0)
         await venue
           .reconcile()

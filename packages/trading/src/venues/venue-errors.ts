@@ -34,6 +34,13 @@ export const VenueErrorCodes = defineErrorCodes({
     resolve: 'Cancel the working orders (or engage the kill switch), then change the venue.',
     httpStatus: 409,
   },
+  TRADING_RECONCILING: {
+    meaning:
+      "The portfolio's books are being compared with its venue's report (on start, after a venue reconnect, after a gap in the venue's stream): until they agree, new orders are refused; cancels go through. The error names the portfolio.",
+    resolve:
+      'Wait a moment and send the order again; GET /portfolios/{id}/reconciliations shows the latest report (an error there means the venue could not be read yet).',
+    httpStatus: 409,
+  },
 });
 export type VenueErrorCode = keyof typeof VenueErrorCodes;
 

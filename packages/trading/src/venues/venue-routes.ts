@@ -18,6 +18,10 @@ import { LiveErrorCodes } from '../live/errors.ts';
 import type { AdminMay } from '../live-http/live-actions.ts';
 import type { LiveCaller } from '../live-http/live-options.ts';
 import { declaredCallers } from '../live-http/route-support.ts';
+import {
+  ReconciliationReportSchema,
+  ReconciliationsResponseSchema,
+} from '../reconcile/reconciliation-schema.ts';
 import type { VenueActions } from './venue-actions.ts';
 import { VenueErrorCodes } from './venue-errors.ts';
 
@@ -30,6 +34,7 @@ export interface VenueRoutesOptions {
 }
 
 const PortfolioParams = z.object({ portfolioId: z.string().min(1).max(100) });
+const ReconciliationsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 const Refusals = {
   403: ErrorBodySchema,
   404: ErrorBodySchema,
@@ -77,6 +82,41 @@ export const venueRoutes: FastifyPluginAsync<VenueRoutesOptions> = async (fastif
       const caller = await callerOf(request);
       await o.owned(caller, request.params.portfolioId, 'own');
       return o.venues.bind(caller.userId, request.params.portfolioId, request.body);
+    },
+  );
+
+  app.get(
+    '/portfolios/:portfolioId/reconciliations',
+    {
+      config: { scope: ApiKeyScope.PortfolioRead },
+      schema: {
+        summary:
+          "The portfolio's reconciliation reports (its books compared with its venue's report), latest first",
+        params: PortfolioParams,
+        querystring: ReconciliationsQuery,
+        response: { 200: ReconciliationsResponseSchema, 404: ErrorBodySchema },
+      },
+    },
+    async (request) => {
+      await o.owned(await callerOf(request), request.params.portfolioId, 'oversee');
+      return o.venues.reconciliations(request.params.portfolioId, request.query.limit);
+    },
+  );
+
+  app.post(
+    '/portfolios/:portfolioId/reconciliations',
+    {
+      config: { scope: ApiKeyScope.PortfolioWrite },
+      schema: {
+        summary:
+          'Reconcile the portfolio with its venue now (paper or live): each difference corrected by an event; answers the report',
+        params: PortfolioParams,
+        response: { 200: ReconciliationReportSchema, 404: ErrorBodySchema, 503: ErrorBodySchema },
+      },
+    },
+    async (request) => {
+      await o.owned(await callerOf(request), request.params.portfolioId, 'own');
+      return o.venues.reconcile(request.params.portfolioId);
     },
   );
 

@@ -51,6 +51,8 @@ export interface BinanceUserStreamOptions {
   onEvent: (event: Record<string, unknown>) => Promise<void>;
   /** After each subscription: `reconnect` is false the first time. */
   onSubscribed: (info: { reconnect: boolean }) => Promise<void>;
+  /** The connection was lost (a reconnect follows): what it would have told may be missed. */
+  onDropped?: () => void;
   logger: Logger;
 }
 
@@ -118,6 +120,7 @@ export class BinanceUserStream {
       this.#subscribed = false;
       this.#socket = undefined;
       if (this.#stopped) return;
+      this.#o.onDropped?.();
       const waitMs = Math.min(MAX_STREAM_RECONNECT_MS, this.#o.reconnectMs * 2 ** this.#attempt++);
       this.#o.logger.warn({ code, subscribed: was, retryInMs: waitMs }, 'Binance user-data stream dropped');
       this.#retry = setTimeout(() => this.#connect(), waitMs);
