@@ -23,6 +23,28 @@ describe('notification text', () => {
     expect(text.body.endsWith('…')).toBe(true);
   });
 
+  it('notifications - a history download’s end reads as what it got, or how to resume', () => {
+    const download = { symbol: 'BTC-USDT', interval: '1h', venue: 'binance', daysTotal: 3, candles: 72 };
+    const event = (data: unknown) =>
+      describeEvent({ id: '5', type: 'history.download.completed', channel: 'user:1', data });
+    expect(event({ download: { ...download, status: 'complete', error: null } })).toEqual({
+      title: 'History downloaded',
+      body: 'BTC-USDT 1h from binance: 72 candles over 3 days.',
+    });
+    expect(
+      event({
+        download: {
+          ...download,
+          status: 'failed',
+          error: { code: 'MARKET_VENUE_RATE_LIMITED', message: 'banned' },
+        },
+      }),
+    ).toEqual({
+      title: 'History download stopped',
+      body: 'BTC-USDT 1h from binance: MARKET_VENUE_RATE_LIMITED: banned. Get history again to resume.',
+    });
+  });
+
   it('notifications - a research run’s end reads as its kind and outcome, not its JSON', () => {
     const ref = { researchId: 'r1', strategyId: 's1', version: 2 };
     const event = (data: unknown) =>

@@ -3,6 +3,7 @@ import {
   EventType,
   type AccountSnapshot,
   type BacktestCompletedEvent,
+  type HistoryDownload,
   type ResearchCompletedEvent,
   type StreamEvent,
 } from '@tickline/protocol';
@@ -87,6 +88,19 @@ export function describeEvent(event: StreamEvent): { title: string; body: string
           ? `${d.error.code}: ${d.error.message}`
           : `Strategy version ${d.version ?? '?'}: the report is ready.`,
       };
+    }
+    case EventType.HistoryDownloadCompleted: {
+      const d = ((event.data ?? {}) as { download?: Partial<HistoryDownload> }).download ?? {};
+      const what = `${d.symbol ?? ''} ${d.interval ?? ''} from ${d.venue ?? 'the venue'}`;
+      return d.status === 'complete'
+        ? {
+            title: 'History downloaded',
+            body: `${what}: ${(d.candles ?? 0).toLocaleString('en-US')} candles over ${d.daysTotal ?? '?'} days.`,
+          }
+        : {
+            title: 'History download stopped',
+            body: `${what}: ${d.error ? `${d.error.code}: ${d.error.message}` : 'failed'}. Get history again to resume.`,
+          };
     }
     case EventType.PortfolioOrderFilled: {
       const d = (event.data ?? {}) as BookedFillData;

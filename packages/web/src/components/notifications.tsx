@@ -56,6 +56,7 @@ const NotificationsContext = createContext<NotificationsValue | null>(null);
  */
 const QUIET_TYPES: ReadonlySet<string> = new Set<string>([
   EventType.BacktestProgress,
+  EventType.HistoryDownloadProgress,
   EventType.NotificationInboxAdded,
   EventType.NotificationInboxRead,
   // An order's steps: the booked fill (portfolio.order.filled) and a refusal are what is told.
