@@ -49,6 +49,8 @@ export const PositionSchema = z.object({
   realizedPnl: z.number(),
   unrealizedPnl: z.number(),
   fees: z.number(),
+  /** The part of `fees` that entered the quantity still held: realized only when it is sold. */
+  openFees: z.number().optional(),
 });
 
 export const PortfoliosResponseSchema = z.object({ portfolios: z.array(PortfolioSummarySchema) });

@@ -65,3 +65,34 @@ describe('portfolio ledger - marks', () => {
     expect(books.dayStartEquity('other')).toBe(1_000 + 120);
   });
 });
+
+describe('portfolio ledger - realized after fees', () => {
+  const withFee = (fill: OrderFilledData, side: 'buy' | 'sell', fee: number): OrderFilledData => ({
+    ...fill,
+    side,
+    fill: { ...fill.fill, fee },
+  });
+  /** What the dashboard shows as "Realized": realized P&L after the fees of what was closed. */
+  const realizedNet = (p: { realizedPnl: number; fees: number; openFees: number }) =>
+    p.realizedPnl - p.fees + p.openFees;
+
+  it('an open position’s buy fee is not realized; a sale realizes its share', () => {
+    const books = new CorePortfolioLedger();
+    books.open('a', 1_000);
+    books.applyFill(withFee(buy('a', 'BTC-USDT', 2, 100, T0), 'buy', 0.2));
+    const open = books.position('a', 'BTC-USDT')!;
+    expect(open.fees).toBeCloseTo(0.2, 12);
+    expect(realizedNet(open)).toBeCloseTo(0, 12);
+    // Half sold at 110 with a 0.11 fee: +10, less half the buy fee and the sell fee.
+    books.applyFill(withFee(buy('a', 'BTC-USDT', 1, 110, T0 + 1), 'sell', 0.11));
+    const half = books.position('a', 'BTC-USDT')!;
+    expect(half.openFees).toBeCloseTo(0.1, 12);
+    expect(realizedNet(half)).toBeCloseTo(10 - 0.1 - 0.11, 12);
+    // A sale past flat opens a short with the share of its fee that opened it.
+    books.applyFill(withFee(buy('a', 'BTC-USDT', 3, 120, T0 + 2), 'sell', 0.3));
+    const short = books.position('a', 'BTC-USDT')!;
+    expect(short.quantity).toBe(-2);
+    expect(short.openFees).toBeCloseTo(0.2, 12);
+    expect(realizedNet(short)).toBeCloseTo(10 - 0.21 + 20 - 0.1 - 0.1, 12);
+  });
+});

@@ -21,6 +21,8 @@ interface Book {
   closedRealized: Map<string, number>;
   /** Fees paid, per symbol. */
   fees: Map<string, number>;
+  /** Entry fees of the quantity still held, per symbol: paid, but a cost of the open position. */
+  openFees: Map<string, number>;
   /** UTC day (epoch ms / day) of the last change, and equity when it began. */
   day: number;
   dayStartEquity: number;
@@ -54,6 +56,24 @@ export interface PortfolioPosition extends LedgerPosition {
   unrealizedPnl: number;
   /** Fees paid on this symbol, in quote. */
   fees: number;
+  /**
+   * The part of `fees` paid to enter the quantity still held: not realized until it is sold, so
+   * realized after fees is `realizedPnl − fees + openFees` (a lone buy's fee is not a realized loss).
+   */
+  openFees: number;
+}
+
+/**
+ * The entry fees still open after a fill of `fee` moved a position from `before` to `after`
+ * (signed): an entry adds its fee; an exit releases the closed part's share; a fill past flat keeps
+ * the share of its fee that opened the new position.
+ */
+export function openFeesAfter(open: number, before: number, after: number, fee: number): number {
+  const moved = after - before;
+  if (after === 0 || moved === 0) return after === 0 ? 0 : open;
+  if (before === 0 || Math.sign(before) === Math.sign(moved)) return open + fee;
+  if (Math.sign(after) !== Math.sign(before)) return (fee * Math.abs(after)) / Math.abs(moved);
+  return (open * Math.abs(after)) / Math.abs(before);
 }
 
 /** {@link PortfolioLedger} on the core ledger. */
@@ -79,6 +99,8 @@ export class CorePortfolioLedger implements PortfolioLedger {
     const ledger = new Ledger(cash, Number.POSITIVE_INFINITY);
     const closedRealized = new Map<string, number>();
     const fees = new Map<string, number>();
+    // A restored position's entry fees are not stored apart from its realized ones: none are open.
+    const openFees = new Map<string, number>();
     for (const p of positions) {
       if (p.realizedPnl !== undefined) closedRealized.set(p.symbol, p.realizedPnl);
       if (p.fees !== undefined) fees.set(p.symbol, p.fees);
@@ -100,6 +122,7 @@ export class CorePortfolioLedger implements PortfolioLedger {
       ledger,
       closedRealized,
       fees,
+      openFees,
       day: day?.day ?? Number.NaN,
       dayStartEquity: day?.dayStartEquity ?? ledger.equity(),
       fills: day?.fills ?? 0,
@@ -158,6 +181,7 @@ export class CorePortfolioLedger implements PortfolioLedger {
     const position = ledger.position(fill.symbol);
     this.#hold(book, fill.symbol);
     const closedBefore = ledger.tradeCount;
+    const held = position.qty;
     ledger.fill(
       position,
       fill.side,
@@ -170,6 +194,10 @@ export class CorePortfolioLedger implements PortfolioLedger {
     );
     book.fills++;
     book.fees.set(fill.symbol, (book.fees.get(fill.symbol) ?? 0) + feeQuote);
+    book.openFees.set(
+      fill.symbol,
+      openFeesAfter(book.openFees.get(fill.symbol) ?? 0, held, position.qty, feeQuote),
+    );
     // The core keeps closed trades in a list; their realized P&L is summed here and the list
     // emptied so a long-lived portfolio does not grow it.
     if (ledger.tradeCount > closedBefore) {
@@ -233,6 +261,7 @@ export class CorePortfolioLedger implements PortfolioLedger {
       realizedPnl: (book.closedRealized.get(symbol) ?? 0) + (p.qty === 0 ? 0 : p.realized),
       unrealizedPnl: p.qty === 0 ? 0 : (mark - p.avgPrice) * p.qty,
       fees: book.fees.get(symbol) ?? 0,
+      openFees: p.qty === 0 ? 0 : (book.openFees.get(symbol) ?? 0),
     };
   }
 

@@ -1,6 +1,6 @@
 import { TicklineApiError } from '@tickline/client';
 import { describe, expect, it } from 'vitest';
-import { orderErrorText, orderRejectText, riskLimitText } from './portfolio-format.ts';
+import { orderErrorText, orderRejectText, realizedAfterFees, riskLimitText } from './portfolio-format.ts';
 
 describe('web - an order refused by a risk limit names the limit', () => {
   it('web - the order check detail reads with the limit named as on the Risk controls card', () => {
@@ -38,5 +38,14 @@ describe('web - an order refused by a risk limit names the limit', () => {
     expect(orderErrorText(error)).toBe(
       'Rejected — Refused by your risk limit “Max position value (USDT)”: position in BTC-USDT would be worth 2982.63 (limit 1000). (risk_limit)',
     );
+  });
+});
+
+describe('web - realized P&L of a position', () => {
+  it('web - an open position’s buy fee is not shown as realized', () => {
+    // A lone buy of 2 with a 0.2 fee: nothing realized.
+    expect(realizedAfterFees({ realizedPnl: 0, fees: 0.2, openFees: 0.2 })).toBe(0);
+    // Half sold for +10 with a 0.11 fee: half the buy fee and the sell fee are realized.
+    expect(realizedAfterFees({ realizedPnl: 10, fees: 0.31, openFees: 0.1 })).toBeCloseTo(9.79, 12);
   });
 });

@@ -24,6 +24,14 @@ export function formatPnl(value: number): string {
   return value > 0 ? `+${text}` : value < 0 ? `−${text}` : text;
 }
 
+/**
+ * A position's realized P&L after the fees of what was closed: the fees that entered the quantity
+ * still held are a cost of the open position, not a realized loss (a lone buy realizes nothing).
+ */
+export function realizedAfterFees(p: { realizedPnl: number; fees: number; openFees?: number }): number {
+  return p.realizedPnl - p.fees + (p.openFees ?? 0);
+}
+
 export function pnlClass(value: number): string {
   return value > 0 ? 'up' : value < 0 ? 'down' : '';
 }

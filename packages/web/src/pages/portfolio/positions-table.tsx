@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { Empty } from '../../components/states.tsx';
 import { formatPrice } from '../markets/market-format.ts';
-import { formatPnl, formatQuantity, formatUsd, pnlClass } from './portfolio-format.ts';
+import { formatPnl, formatQuantity, formatUsd, pnlClass, realizedAfterFees } from './portfolio-format.ts';
 
 export function PositionsTable({ positions }: { positions: readonly Position[] }): ReactNode {
   const open = positions.filter((p) => p.quantity !== 0);
@@ -57,8 +57,8 @@ export function PositionsTable({ positions }: { positions: readonly Position[] }
                 {p.markPrice > 0 ? formatUsd(p.quantity * p.markPrice) : '—'}
               </td>
               <td className={`num ${pnlClass(p.unrealizedPnl)}`}>{formatPnl(p.unrealizedPnl)}</td>
-              <td className={`num hide-phone ${pnlClass(p.realizedPnl - p.fees)}`}>
-                {formatPnl(p.realizedPnl - p.fees)}
+              <td className={`num hide-phone ${pnlClass(realizedAfterFees(p))}`}>
+                {formatPnl(realizedAfterFees(p))}
               </td>
             </tr>
           ))}
