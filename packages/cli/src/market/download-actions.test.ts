@@ -1,0 +1,107 @@
+import type { HistoryDownload } from '@tickline/protocol';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../io.ts';
+import { downloadFeed, runMarketDownload } from './download-actions.ts';
+
+const base: HistoryDownload = {
+  id: 'd1',
+  venue: 'binance',
+  symbol: 'BTC-USDT',
+  interval: '1h',
+  from: '2025-01-01T00:00:00.000Z',
+  to: '2025-01-03T00:00:00.000Z',
+  status: 'running',
+  daysTotal: 2,
+  daysDone: 0,
+  venueDays: 0,
+  venueCalls: 0,
+  candles: 0,
+  error: null,
+  createdAt: '2025-02-01T00:00:00.000Z',
+  updatedAt: '2025-02-01T00:00:00.000Z',
+};
+
+/** A server whose download goes through `states` as it is read. */
+function server(...states: Partial<HistoryDownload>[]) {
+  const bodies: unknown[] = [];
+  let reads = 0;
+  const fetchFn = (async (_url: string, init?: RequestInit) => {
+    if (typeof init?.body === 'string') bodies.push(JSON.parse(init.body));
+    const download = { ...base, ...states[Math.min(reads++, states.length - 1)] };
+    return new Response(JSON.stringify({ download }), { status: 200 });
+  }) as typeof fetch;
+  return { fetchFn, bodies };
+}
+
+function io(): CliIo & { stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    env: { TICKLINE_URL: 'http://tickline.test', TICKLINE_TOKEN: 'token' },
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+describe('market download', () => {
+  it('reads one feed syntax: SYMBOL:INTERVAL:VENUE or the flags, binance by default', () => {
+    expect(downloadFeed('ETH-USD:5m:coinbase', {})).toEqual({
+      symbol: 'ETH-USD',
+      interval: '5m',
+      venue: 'coinbase',
+    });
+    expect(downloadFeed(undefined, { symbol: 'BTC-USDT', interval: '1h' })).toEqual({
+      symbol: 'BTC-USDT',
+      interval: '1h',
+      venue: 'binance',
+    });
+    expect(() => downloadFeed('BTC-USDT:1h:kraken', {})).toThrow(/--venue/);
+    expect(() => downloadFeed('BTC-USDT:7m', {})).toThrow(/--interval/);
+  });
+
+  it('follows the download to its end with progress by days, and exits 1 saying how to resume', async () => {
+    const ok = server(
+      {},
+      { daysDone: 1, venueDays: 1 },
+      { status: 'complete', daysDone: 2, venueDays: 2, candles: 48 },
+    );
+    const done = io();
+    const code = await runMarketDownload(
+      done,
+      'BTC-USDT:1h:binance',
+      { from: '2025-01-01', to: '1735776000000', pollMs: 1 },
+      ok.fetchFn,
+    );
+    expect(code).toBe(0);
+    expect(ok.bodies).toEqual([
+      {
+        symbol: 'BTC-USDT',
+        interval: '1h',
+        venue: 'binance',
+        from: '2025-01-01T00:00:00.000Z',
+        to: '2025-01-02T00:00:00.000Z',
+      },
+    ]);
+    expect(done.stderr()).toContain('2/2');
+    expect(done.stdout()).toContain('days      2/2 (2 fetched from binance, 0 already held)');
+
+    const failed = server({
+      status: 'failed',
+      daysDone: 1,
+      error: { code: 'MARKET_VENUE_RATE_LIMITED', message: 'banned' },
+    });
+    const stopped = io();
+    expect(
+      await runMarketDownload(
+        stopped,
+        'BTC-USDT:1h',
+        { from: '2025-01-01', to: '2025-01-03' },
+        failed.fetchFn,
+      ),
+    ).toBe(1);
+    expect(stopped.stderr()).toContain('[MARKET_VENUE_RATE_LIMITED]');
+    expect(stopped.stderr()).toContain('run the same command again to resume');
+  });
+});
