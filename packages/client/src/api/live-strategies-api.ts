@@ -6,7 +6,15 @@
 import type { AuthorizedSend } from '../auth/authorized-http.ts';
 import type { HttpRequest } from '../http/http-client.ts';
 import type { ClientPaths } from '../http/routes.ts';
-import type { EnableLiveInput, LiveRun, LiveSignal, ParityReportView } from '@tickline/protocol';
+import type {
+  ClosedTradesResponse,
+  EnableLiveInput,
+  LiveRun,
+  LiveSignal,
+  ParityReportView,
+  ProfitSummary,
+} from '@tickline/protocol';
+import type { TradesQuery } from './portfolios-api.ts';
 
 export interface LiveStrategiesApi {
   /**
@@ -21,6 +29,10 @@ export interface LiveStrategiesApi {
   /** Its latest signals, oldest first. */
   signals(id: string): Promise<LiveSignal[]>;
   logs(id: string): Promise<LiveRun['logs']>;
+  /** The closed trades the run entered, newest exit first, a page at a time. */
+  trades(id: string, query?: TradesQuery): Promise<ClosedTradesResponse>;
+  /** The run's profit summary (as a portfolio's, of the trades it entered). */
+  profit(id: string, query?: { symbol?: string }): Promise<ProfitSummary>;
   pause(id: string): Promise<LiveRun>;
   /** Resumes a paused run from the next closed candle. */
   resume(id: string): Promise<LiveRun>;
@@ -46,6 +58,15 @@ export function createLiveStrategiesApi(send: AuthorizedSend, paths: ClientPaths
       (await send<{ signals: LiveSignal[] }>({ method: 'GET', path: `${one(id)}/signals` })).signals,
     logs: async (id) =>
       (await send<{ logs: LiveRun['logs'] }>({ method: 'GET', path: `${one(id)}/logs` })).logs,
+    trades: (id, query = {}) => send({ method: 'GET', path: `${one(id)}/trades`, query: { ...query } }),
+    profit: async (id, query = {}) =>
+      (
+        await send<{ profit: ProfitSummary }>({
+          method: 'GET',
+          path: `${one(id)}/profit`,
+          query: { ...query },
+        })
+      ).profit,
     pause: (id) => run({ method: 'POST', path: `${one(id)}/pause` }),
     resume: (id) => run({ method: 'POST', path: `${one(id)}/resume` }),
     disable: async (id) => {

@@ -8,6 +8,7 @@
 import type { AuthorizedSend } from '../auth/authorized-http.ts';
 import type { ClientPaths } from '../http/routes.ts';
 import type {
+  ClosedTradesResponse,
   EquityPoint,
   EquityRange,
   KillSwitchView,
@@ -19,8 +20,17 @@ import type {
   PortfolioRisk,
   PortfolioRiskLimits,
   PortfolioSummary,
+  ProfitSummary,
   UpdateRiskLimitsInput,
 } from '@tickline/protocol';
+
+/** Which closed trades to list, and the page (`cursor`: the previous page's `nextCursor`). */
+export interface TradesQuery {
+  symbol?: string;
+  cursor?: string;
+  /** @default 50 (at most 500) */
+  limit?: number;
+}
 
 /** Options of {@link PortfoliosApi.placeOrder}. */
 export interface PlaceOrderOptions {
@@ -43,6 +53,13 @@ export interface PortfoliosApi {
   equity(portfolioId: string, options?: { limit?: number; range?: EquityRange }): Promise<EquityPoint[]>;
   /** Working orders (`open`, the default) or every order last changed first (`all`). */
   orders(portfolioId: string, options?: { status?: 'open' | 'all'; limit?: number }): Promise<Order[]>;
+  /**
+   * Closed trades (round trips built from the fills), newest exit first, a page at a time; `run`
+   * (a strategy id, or `manual`) keeps one run's.
+   */
+  trades(portfolioId: string, query?: TradesQuery & { run?: string }): Promise<ClosedTradesResponse>;
+  /** Realized and unrealized profit, wins and losses, per run, pair, exit reason and day. */
+  profit(portfolioId: string, query?: { run?: string; symbol?: string }): Promise<ProfitSummary>;
   /**
    * Places a manual paper order. Resolves with the order (filled at once for a market order when a
    * price is known, resting for limit and stop); a refusal rejects with
@@ -98,6 +115,15 @@ export function createPortfoliosApi(send: AuthorizedSend, paths: ClientPaths): P
           query: { status: options.status, limit: options.limit },
         })
       ).orders,
+    trades: (id, query = {}) => send({ method: 'GET', path: `${one(id)}/trades`, query: { ...query } }),
+    profit: async (id, query = {}) =>
+      (
+        await send<{ profit: ProfitSummary }>({
+          method: 'GET',
+          path: `${one(id)}/profit`,
+          query: { ...query },
+        })
+      ).profit,
     placeOrder: async (id, order, options = {}) =>
       (
         await send<{ order: Order }>({
