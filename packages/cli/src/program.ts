@@ -8,6 +8,9 @@ import { registerBotsCommand } from './bots/bots-command.ts';
 import { ExitCode } from './exit-code.ts';
 import type { CliIo } from './io.ts';
 import { registerLiveCommand } from './live/live-command.ts';
+import { registerLoginCommand } from './login/login-command.ts';
+import { registerPortfolioCommands } from './portfolio/portfolio-command.ts';
+import { registerStrategiesCommand } from './strategies/strategies-command.ts';
 import { registerResearchCommand } from './research/research-command.ts';
 import { registerVersionCommand, ticklineVersion } from './version-command.ts';
 
@@ -24,9 +27,12 @@ export type RegisterCommand = (
 /** The commands of this package, by name, for the composer to place among its own. */
 export const CLI_COMMANDS = {
   version: registerVersionCommand,
+  login: registerLoginCommand,
+  strategies: registerStrategiesCommand,
   bots: registerBotsCommand,
   research: registerResearchCommand,
   live: registerLiveCommand,
+  portfolio: registerPortfolioCommands,
 } as const satisfies Record<string, RegisterCommand>;
 
 /** Builds the program with `commands`, in that order (the order `--help` lists them). */
@@ -38,6 +44,9 @@ export function createProgram(
   const program = new Command('tickline')
     .description('Tickline: live data in, decisions in memory, durable domain events, live state out.')
     .version(ticklineVersion(), '-V, --version', 'print the version')
+    // The program's own options only before a command: `live enable --version 3` and
+    // `research run --version 3` are the strategy's version, not this program's.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')

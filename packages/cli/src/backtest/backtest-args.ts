@@ -2,16 +2,18 @@
  * @module The arguments of `tickline backtest` (and the `--param` pairs `tickline research` shares),
  * parsed and checked the same whether the run is local or goes to a server.
  */
-import { CANDLE_INTERVALS, isCandleInterval, type CandleInterval } from '@tickline/protocol';
+import type { CandleInterval } from '@tickline/protocol';
 import { badArgument as bad } from '../cli-errors.ts';
 import type { ApiOptions } from '../api/api-client.ts';
+import { feedsFrom } from '../feed-syntax.ts';
+import type { CliIo } from '../io.ts';
 
 export interface BacktestCommandOptions extends ApiOptions {
   config?: string;
   strategy: string;
   symbol?: string;
   interval?: string;
-  /** `SYMBOL:INTERVAL` pairs: a multi-feed backtest (instead of `symbol` and `interval`). */
+  /** `SYMBOL:INTERVAL[:VENUE]`: the feeds (several: a multi-feed backtest). */
   feed?: string[];
   from: string;
   to: string;
@@ -53,25 +55,21 @@ export function positiveNumber(text: string | undefined, name: string): number |
   return n;
 }
 
-/** The feeds asked for: every `--feed SYMBOL:INTERVAL`, or `--symbol` with `--interval`. */
+/**
+ * The feeds asked for: every `--feed SYMBOL:INTERVAL[:VENUE]` (feed-syntax.ts), or the deprecated
+ * `--symbol` with `--interval` (a note goes to `io`). A backtest reads one venue's candles: a venue
+ * named in the feeds becomes `options.exchange`, and feeds naming different ones are refused.
+ */
 export function feedsOf(
   options: BacktestCommandOptions,
+  io?: CliIo,
 ): Array<{ symbol: string; interval: CandleInterval }> {
-  const given = options.feed ?? [];
-  if (given.length > 0 && (options.symbol !== undefined || options.interval !== undefined))
-    throw bad('give either --feed (repeatable) or --symbol with --interval, not both');
-  const pairs =
-    given.length > 0
-      ? given.map((f) => {
-          const at = f.lastIndexOf(':');
-          if (at <= 0) throw bad(`--feed: expected SYMBOL:INTERVAL, got ${f}`);
-          return [f.slice(0, at), f.slice(at + 1)] as const;
-        })
-      : [[options.symbol, options.interval] as const];
-  return pairs.map(([symbol, interval]) => {
-    if (symbol === undefined) throw bad('--symbol (or --feed SYMBOL:INTERVAL) is needed');
-    if (interval === undefined || !isCandleInterval(interval))
-      throw bad(`--interval: expected one of ${CANDLE_INTERVALS.join(', ')}, got ${String(interval)}`);
-    return { symbol, interval };
-  });
+  const quiet: CliIo = { out: () => {}, err: () => {}, env: {} };
+  const feeds = feedsFrom(io ?? quiet, options);
+  const venues = new Set(feeds.map((f) => f.exchange));
+  if (venues.size > 1)
+    throw bad(`a backtest reads one venue's candles; the feeds name ${[...venues].join(', ')}`);
+  const venue = feeds[0]?.exchange;
+  if (venue !== undefined) options.exchange = venue;
+  return feeds.map(({ symbol, interval }) => ({ symbol, interval }));
 }

@@ -24,16 +24,16 @@ export const backtestCommand =
       .description('run a strategy over stored candles in the sandbox and print its metrics')
       .addOption(configOption())
       .requiredOption('--strategy <file>', 'strategy source (.ts or .js) written against the strategy API')
-      .option('--symbol <symbol>', 'canonical symbol, e.g. BTC-USDT')
-      .option('--interval <interval>', 'candle interval, e.g. 1h')
       .option(
-        '--feed <symbol:interval>',
-        'a feed, instead of --symbol and --interval (repeatable: a multi-feed backtest)',
+        '--feed <symbol:interval[:venue]>',
+        'a feed, e.g. BTC-USDT:1h or BTC-USDT:1h:binance (repeatable: a multi-feed backtest)',
         collect,
       )
+      .option('--symbol <symbol>', 'deprecated: use --feed SYMBOL:INTERVAL')
+      .option('--interval <interval>', 'deprecated: use --feed SYMBOL:INTERVAL')
       .requiredOption('--from <time>', 'first open time: ISO date or epoch ms')
       .requiredOption('--to <time>', 'end (exclusive): ISO date or epoch ms')
-      .option('--exchange <name>', 'read candles of this exchange only')
+      .option('--exchange <name>', 'deprecated: name the venue in the feed, --feed SYMBOL:INTERVAL:VENUE')
       .option('-p, --param <name=value>', 'a strategy parameter (repeatable)', collect)
       .option('--capital <amount>', 'starting capital (default 10000)')
       .option('--fee <fraction>', 'maker and taker fee as a fraction (default 0.001)')
@@ -58,9 +58,12 @@ directory, the run goes to that server: the file is saved as your strategy named
 the code changed), the backtest is queued there and followed; Ctrl-C cancels it. That needs --token.
 
 Example:
-  tickline backtest --strategy sma.ts --symbol BTC-USDT --interval 1h --from 2024-01-01 --to 2024-07-01 -p fast=10
+  tickline backtest --strategy sma.ts --feed BTC-USDT:1h --from 2024-01-01 --to 2024-07-01 -p fast=10
   tickline backtest --strategy spread.ts --feed BTC-USDT:1h --feed ETH-USDT:1h --from 2024-01-01 --to 2024-07-01
-  TICKLINE_TOKEN=… tickline backtest --strategy sma.ts --symbol BTC-USDT --interval 1h --from 2024-01-01 --to 2024-07-01 --url http://127.0.0.1:8080`,
+  tickline backtest --strategy sma.ts --feed BTC-USDT:1h:binance --from 2024-01-01 --to 2024-07-01 --url http://127.0.0.1:8080
+
+On a server it prints the ids it made (strategy, version, backtest), which
+\`tickline research run --strategy ID --version N\` and \`tickline live enable\` take.`,
       )
       .action(async (options: BacktestCommandOptions) =>
         setExitCode(await runCommand(io, async () => (await actions()).runBacktestCommand(io, options))),

@@ -68,13 +68,15 @@ export async function runBacktestOverApi(
       `backtest ${backtest.id} ${outcome}: ${backtest.error?.message ?? 'no reason given'}`,
     );
   const [from, to] = [new Date(request.from).toISOString(), new Date(request.to).toISOString()];
+  const { strategyId, version } = saved;
   if (!request.json) {
     io.out(`${names}  ${from} .. ${to}  ${result.bars} bars (backtest ${backtest.id})\n\n`);
     io.out(formatMetricsTable(result.metrics));
+    // What research and live take next: the ids this run made.
+    io.out(`\nstrategy ${strategyId}  version ${version}  backtest ${backtest.id}\n`);
     return;
   }
   const { trades } = await call<BacktestTrades>('GET', `/backtests/${backtest.id}/trades`);
-  const { strategyId, version } = saved;
   const single = request.feeds.length === 1 ? request.feeds[0] : {};
   const { bars, metrics, logs } = result;
   const body = {

@@ -5,6 +5,7 @@
  */
 import { CliError } from '../cli-errors.ts';
 import { parseParams } from '../backtest/backtest-args.ts';
+import { parseFeed } from '../feed-syntax.ts';
 import { progressBar } from '../progress-bar.ts';
 import type { CliIo } from '../io.ts';
 import { apiClient, type ApiCall, type ApiOptions } from '../api/api-client.ts';
@@ -70,13 +71,6 @@ export function parseGrid(pairs: readonly string[] = []): Record<string, unknown
       .map((v) => parseParams([`${name}=${v}`])[name]);
   }
   return out;
-}
-
-/** `BTC-USDT:1h[:binance]` → a feed. */
-export function parseFeed(text: string): { symbol: string; interval: string; exchange?: string } {
-  const [symbol, interval, exchange] = text.split(':');
-  if (!symbol || !interval) throw bad(`--feed: expected SYMBOL:INTERVAL[:EXCHANGE], got ${text}`);
-  return { symbol, interval, ...(exchange ? { exchange } : {}) };
 }
 
 function requestBody(o: ResearchRunOptions): Record<string, unknown> {

@@ -31,6 +31,8 @@ export const TICKLINE_COMMANDS: readonly RegisterCommand[] = [
   }),
   migrateCommand(() => import('./migrate/migrate-actions.ts')),
   CLI_COMMANDS.version,
+  CLI_COMMANDS.login,
+  CLI_COMMANDS.strategies,
   CLI_COMMANDS.bots,
   backupCommands(async () => ({
     ...(await import('./backup/backup-action.ts')),
@@ -40,6 +42,7 @@ export const TICKLINE_COMMANDS: readonly RegisterCommand[] = [
   backtestCommand(() => import('./backtest/backtest-actions.ts')),
   CLI_COMMANDS.research,
   CLI_COMMANDS.live,
+  CLI_COMMANDS.portfolio,
   killSwitchCommand(() => import('./risk/risk-actions.ts')),
 ];
 

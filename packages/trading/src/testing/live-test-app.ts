@@ -2,7 +2,8 @@
  * @module The live-trading routes over real in-memory parts for SDK and route tests: the core
  * portfolio ledger, the paper broker at a settable last price, the order desk with an in-memory
  * journal, and a live runner whose strategies load from a map. The caller is the `x-api-key`
- * header's value (`user:<id>`), so a test can act as two users without identity.
+ * header's value (`user:<id>`), or the same as a Bearer credential, so a test can act as two
+ * users without identity.
  */
 import { createEventSource, ManualClock, type EventEnvelope } from '@tickline/kernel';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -116,7 +117,9 @@ export async function createLiveTestApp(options: LiveTestAppOptions): Promise<Li
     books,
     risk,
     authenticate: async (request) => {
-      const key = request.headers['x-api-key'];
+      // `Bearer user:<id>` too, as the CLI sends its credential.
+      const bearer = request.headers.authorization?.replace(/^Bearer /, '');
+      const key = request.headers['x-api-key'] ?? bearer;
       if (typeof key !== 'string' || !key.startsWith('user:'))
         throw Object.assign(new Error('who?'), { statusCode: 401, code: 'AUTH_UNAUTHENTICATED' });
       const userId = key.slice('user:'.length);

@@ -35,7 +35,7 @@ export async function runBacktestCommand(
   options: BacktestCommandOptions,
   fetchFn?: typeof fetch,
 ): Promise<void> {
-  const wanted = feedsOf(options);
+  const wanted = feedsOf(options, io);
   const from = parseInstant(options.from, '--from');
   const to = parseInstant(options.to, '--to');
   if (!(from < to)) throw bad('--from must be before --to');

@@ -241,7 +241,8 @@ describe('backtest over the API - the locked store', () => {
     expect(stderr()).toMatch(/backtest BTC-USDT 1h \[#{8}\.{22}\] {2}25% 25\/100/);
     expect(stderr()).toMatch(/backtest BTC-USDT 1h \[#{30}\] 100% 100\/100\n$/);
     expect(stdout()).toBe(
-      `BTC-USDT 1h  ${new Date(T0).toISOString()} .. ${new Date(T0 + 300 * HOUR).toISOString()}  300 bars (backtest ${RUN_ID})\n\n${formatMetricsTable(METRICS as never)}`,
+      `BTC-USDT 1h  ${new Date(T0).toISOString()} .. ${new Date(T0 + 300 * HOUR).toISOString()}  300 bars (backtest ${RUN_ID})\n\n${formatMetricsTable(METRICS as never)}` +
+        `\nstrategy ${STRATEGY_ID}  version 1  backtest ${RUN_ID}\n`,
     );
     expect(stdout()).toMatch(/total return\s+10\.25%/);
   });
@@ -302,7 +303,7 @@ describe('backtest over the API - versions, errors, cancel', () => {
         { version: 2, sourceSha256: sha, language: 'typescript' },
       ],
     });
-    const { io, stderr } = recorder();
+    const { io, stderr, stdout } = recorder();
     await runBacktestOverApi(io, request({ pollMs: 1 }), api, server.fetchFn);
     expect(server.calls().slice(0, 3)).toEqual([
       'GET /strategies',
@@ -311,6 +312,10 @@ describe('backtest over the API - versions, errors, cancel', () => {
     ]);
     expect(server.sent[2]!.body).toMatchObject({ strategyId: STRATEGY_ID, version: 2 });
     expect(stderr()).toContain('strategy sma.ts: version 2 (unchanged)');
+    // The ids research and live take next, on the last line.
+    expect(stdout().trimEnd().split('\n').at(-1)).toMatch(
+      new RegExp(`^strategy ${STRATEGY_ID}  version 2  backtest \\S+$`),
+    );
   });
 
   it('changed code becomes a new version of that strategy', async () => {
