@@ -12,6 +12,7 @@ export const RULE_KINDS: readonly NotificationKind[] = [
   NotificationKind.BacktestCompleted,
   NotificationKind.StrategySignal,
   NotificationKind.StrategyPaused,
+  NotificationKind.StrategyParity,
   NotificationKind.OrderFilled,
   NotificationKind.SourceDown,
   NotificationKind.AdminNotice,

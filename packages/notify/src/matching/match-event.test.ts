@@ -106,6 +106,31 @@ describe('match event', () => {
     expect(matchEvent(paused('user'))).toBeUndefined();
   });
 
+  it('match - a live run first diverging from its backtest replay tells its owner the decision and the field', () => {
+    const m = matchEvent(
+      event('strategy.live.parity.diverged', {
+        runId: `${user}:s1`,
+        strategyId: 's1',
+        strategyName: 'Trend',
+        version: 2,
+        userId: user,
+        portfolioId: user,
+        decision: 61,
+        field: 'quantity',
+        checkedAt: 5,
+      }),
+    );
+    expect(mayMatchType('strategy.live.parity.diverged')).toBe(true);
+    expect(m).toMatchObject({
+      kind: 'strategy.parity',
+      severity: 'urgent',
+      audience: { type: 'user', userId: user },
+      body: 'Live strategy Trend diverges from its backtest replay at decision 61: quantity differs.',
+      data: { strategyId: 's1', decision: 61, field: 'quantity' },
+      url: '/live',
+    });
+  });
+
   it('match - a run paused for CPU tells its owner when it resumes by itself and what to change', () => {
     const reason =
       'onCandle used more than its 50 ms of CPU per candle on 3 of its last 10 candles (61.0, 70.0, 64.2 ms). Do less work per candle';

@@ -33,6 +33,7 @@ const MATCHED_TYPES: ReadonlySet<string> = new Set([
   'backtest.completed',
   'strategy.signal',
   'strategy.live.paused',
+  'strategy.live.parity.diverged',
   'portfolio.order.filled',
   'market.source.status',
   'admin.notice.sent',
@@ -184,6 +185,21 @@ function matchRaw(event: EventEnvelope): EventMatch | undefined {
         ' ',
       ),
       data: pick(data, ['strategyId', 'portfolioId', 'code', 'reason', 'at', 'resumesAt']),
+      url: '/live',
+    });
+  }
+  // The platform's parity check (trading parity-monitor.ts) first found a live run apart from its
+  // backtest replay: the decision and the field the owner looks at (`tickline live parity`).
+  if (type === 'strategy.live.parity.diverged') {
+    return forOwner(event, {
+      kind: NotificationKind.StrategyParity,
+      severity: Severity.Urgent,
+      title: 'Live strategy diverged from its backtest',
+      body: `Live strategy ${str(data.strategyName) ?? str(data.strategyId) ?? ''} diverges from its backtest replay at decision ${scalar(data.decision)}: ${str(data.field) ?? 'a field'} differs.`.replace(
+        /\s+/g,
+        ' ',
+      ),
+      data: pick(data, ['runId', 'strategyId', 'portfolioId', 'decision', 'field', 'candleCloseTime', 'checkedAt']),
       url: '/live',
     });
   }

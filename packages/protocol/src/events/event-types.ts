@@ -58,6 +58,8 @@ export const EventType = {
   StrategySignal: 'strategy.signal',
   /** A live strategy run was paused (by its owner, the kill switch, or a failure). */
   StrategyLivePaused: 'strategy.live.paused',
+  /** A live run's parity check first found its decisions apart from its backtest replay's. */
+  StrategyLiveParityDiverged: 'strategy.live.parity.diverged',
   /** A player joined a zone (game). */
   GamePlayerJoined: 'game.player.joined',
   /** A player moved (game). */

@@ -176,6 +176,20 @@ export const LiveFeedSchema = z.object({
 
 export const LiveRunStateSchema = z.enum(['running', 'paused']);
 
+/** One order decision of a parity report or check. */
+export const ParityDecisionSchema = z.object({
+  /** Close time of the candle decided on (epoch ms). */
+  candleCloseTime: z.number(),
+  symbol: z.string(),
+  side: OrderSideSchema,
+  type: OrderTypeSchema,
+  /** Quantity ordered; a percent order's as the live runner sized it from the run's equity. */
+  quantity: z.number(),
+  /** The percent of equity a percent order asked for (known to the replay). */
+  percent: z.number().optional(),
+  price: z.number().optional(),
+});
+
 export const LiveRunSchema = z.object({
   /** `{portfolioId}:{strategyId}`: one run per strategy and portfolio. */
   id: z.string(),
@@ -200,6 +214,26 @@ export const LiveRunSchema = z.object({
   logs: z.array(z.object({ time: z.number(), text: z.string() })),
   /** In stop-entry: orders that would open or grow a position are not placed; exits are. */
   stopEntry: z.boolean().optional(),
+  /**
+   * Its latest parity check: the run's decisions against its backtest replay's, checked on a
+   * schedule and at each restart or resume (absent before the first). `firstDivergence`: the
+   * first decision that differs (from 1), the field, and both sides of it.
+   */
+  parity: z
+    .object({
+      checkedAt: z.number(),
+      state: z.enum(['identical', 'diverged']),
+      decisions: z.number(),
+      firstDivergence: z
+        .object({
+          decision: z.number(),
+          field: z.string(),
+          live: ParityDecisionSchema.optional(),
+          replay: ParityDecisionSchema.optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 export const LiveRunResponseSchema = z.object({ run: LiveRunSchema });

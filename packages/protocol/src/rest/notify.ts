@@ -21,6 +21,8 @@ export const NotificationKind = {
   StrategySignal: 'strategy.signal',
   /** A live strategy run was paused by a failure (error, CPU, memory) or the kill switch. */
   StrategyPaused: 'strategy.paused',
+  /** A live run's parity check first found it apart from its backtest replay. */
+  StrategyParity: 'strategy.parity',
   OrderFilled: 'order.filled',
   SourceDown: 'market.source.down',
   AdminNotice: 'admin.notice',

@@ -1,19 +1,8 @@
 /** @module The parity report of a live run: its decisions beside its backtest replay's. */
 import { z } from 'zod';
-import { OrderSideSchema, OrderTypeSchema } from './live.ts';
+import { ParityDecisionSchema } from './live.ts';
 
-export const ParityDecisionSchema = z.object({
-  /** Close time of the candle decided on (epoch ms). */
-  candleCloseTime: z.number(),
-  symbol: z.string(),
-  side: OrderSideSchema,
-  type: OrderTypeSchema,
-  /** Quantity ordered; a percent order's as the live runner sized it from the run's equity. */
-  quantity: z.number(),
-  /** The percent of equity a percent order asked for (known to the replay). */
-  percent: z.number().optional(),
-  price: z.number().optional(),
-});
+export { ParityDecisionSchema };
 
 export const ParityFieldSchema = z.enum(['candle', 'symbol', 'side', 'type', 'quantity', 'price', 'missing']);
 

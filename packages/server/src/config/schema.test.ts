@@ -29,6 +29,7 @@ describe('config - tickline schema', () => {
         enablesPerMinute: 6,
         heartbeatMs: 3000,
         memberTtlMs: 15000,
+        parityCheckMs: 900000,
         processMemoryMb: 4096,
         risk: {
           maxDailyLoss: 0,

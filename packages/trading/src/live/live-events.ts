@@ -3,6 +3,7 @@
  * candle (subject: the strategy id; delivered on `user:{userId}` and `strategy:{id}:signals`).
  * `strategy.live.paused`: a run stopped — it threw, went over its CPU budget per candle, hit a
  * limit, or the kill switch was engaged (delivered on `user:{userId}` so the owner is told).
+ * `strategy.live.parity.diverged`: a run's parity check first found it apart from its replay.
  */
 import { defineEvent } from '@tickline/kernel';
 import { z } from 'zod';
@@ -67,12 +68,37 @@ export const PortfolioOrderFilled = defineEvent({
     at: epochMs,
   }),
 });
+export const StrategyLiveParityDiverged = defineEvent({
+  type: 'strategy.live.parity.diverged',
+  description:
+    "A live run's parity check (parity-monitor.ts) found its decisions part from its backtest replay's, the first time: the decision and the field.",
+  schema: z.object({
+    runId: z.string().min(1),
+    strategyId: z.string().min(1),
+    strategyName: z.string().optional(),
+    version: z.int().positive(),
+    userId: z.string().min(1),
+    portfolioId: z.string().min(1),
+    /** The first decision that differs (from 1) and the field it differs in. */
+    decision: z.int().positive(),
+    field: z.string().min(1),
+    /** The candle of that decision (epoch ms). */
+    candleCloseTime: epochMs.optional(),
+    checkedAt: epochMs,
+  }),
+});
 
 export type StrategySignalData = z.infer<typeof StrategySignal.schema>;
 export type StrategyLivePausedData = z.infer<typeof StrategyLivePaused.schema>;
+export type StrategyLiveParityDivergedData = z.infer<typeof StrategyLiveParityDiverged.schema>;
 export type PortfolioOrderFilledData = z.infer<typeof PortfolioOrderFilled.schema>;
 
-export const LIVE_EVENTS = [StrategySignal, StrategyLivePaused, PortfolioOrderFilled] as const;
+export const LIVE_EVENTS = [
+  StrategySignal,
+  StrategyLivePaused,
+  StrategyLiveParityDiverged,
+  PortfolioOrderFilled,
+] as const;
 
 /** Order lifecycle types delivered to the portfolio's owner. */
 const ORDER_TYPES = new Set(['order.placed', 'order.filled', 'order.cancelled', 'order.rejected']);
@@ -84,7 +110,12 @@ const ORDER_TYPES = new Set(['order.placed', 'order.filled', 'order.cancelled', 
 export function liveEventChannels(type: string, data: unknown): string[] {
   const d = data as { userId?: string; strategyId?: string; portfolioId?: string };
   if (type === 'strategy.signal') return [`user:${d.userId}`, `strategy:${d.strategyId}:signals`];
-  if (type === 'strategy.live.paused' || type === 'portfolio.order.filled') return [`user:${d.userId}`];
+  if (
+    type === 'strategy.live.paused' ||
+    type === 'strategy.live.parity.diverged' ||
+    type === 'portfolio.order.filled'
+  )
+    return [`user:${d.userId}`];
   if (ORDER_TYPES.has(type) && d.portfolioId !== undefined) return [`user:${d.portfolioId}`];
   return [];
 }

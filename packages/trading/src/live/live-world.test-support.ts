@@ -15,7 +15,7 @@ import {
 import { z } from 'zod';
 import { OrderDesk } from '../broker/order-desk.ts';
 import { orderEnvelope, orderEventSourceName } from '../broker/order-envelope.ts';
-import { InMemoryOrderJournal } from '../broker/order-journal.ts';
+import { InMemoryOrderJournal, type OrderJournal } from '../broker/order-journal.ts';
 import {
   Engine,
   type EngineSettings,
@@ -120,7 +120,7 @@ export function world(
   s: EngineSettings,
   definition: StrategyDefinition,
   cpuMsPerCandle?: number,
-  journal = new InMemoryOrderJournal(),
+  journal: OrderJournal = new InMemoryOrderJournal(),
   open?: OpenSession,
 ) {
   const clock = new ManualClock(Date.UTC(2026, 0, 1));

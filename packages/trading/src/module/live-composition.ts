@@ -52,6 +52,8 @@ import { defaultMemberName } from '../live/member-name.ts';
 import { RunnerMembership } from '../live/membership.ts';
 import { createEquityCompaction } from '../portfolio/equity-compaction.ts';
 import { readEquityAt, readEquityWindow } from '../portfolio/equity-history.ts';
+import { createParityMonitor } from '../parity/parity-monitor.ts';
+import { parityDiverged } from '../parity/parity-notice.ts';
 import { createParityService } from '../parity/parity-service.ts';
 import type { VenueActions } from '../venues/venue-actions.ts';
 import { composeVenues, type VenueSettings } from '../venues/venue-composition.ts';
@@ -197,6 +199,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
   const engineSettings = (portfolioId: string): EngineSettings =>
     resolveBacktestSettings({ startingCapital: Math.max(1, host.books.equity(portfolioId)) });
   const history = sqlCandleHistory(deps.sql);
+  const reopenLog = logReopen(logger, member);
   const host: LiveHost = createLiveHost({
     eventLog: deps.eventLog,
     publish,
@@ -239,6 +242,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       resumed: async (id, span) => {
         if (!(await store.resumeWithinLimit(id, maxLiveOf, span.at, span.after)))
           throw await refusedResume(id);
+        monitor?.due(id);
       },
       stopped: (id) => store.remove(id),
     },
@@ -249,7 +253,11 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
         { err: error, run: runId ?? null },
         'a late live answer failed after its candle wave went on',
       ),
-    onReopen: logReopen(logger, member),
+    onReopen: (id, reopen) => {
+      // Its sandbox started again: checked once it decided candles again.
+      if (reopen.error === undefined) monitor?.due(id);
+      reopenLog(id, reopen);
+    },
     onPause: logPause(logger, member),
     onAutoResume: (run, outcome) =>
       typeof outcome === 'object'
@@ -258,7 +266,10 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
             'live strategy paused for CPU could not resume; it stays paused',
           )
         : logger.info({ member, run, outcome }, 'live strategy paused for CPU: automatic resume'),
-    afterCandles: () => checkpoint(),
+    afterCandles: () => {
+      monitor?.checkDue();
+      return checkpoint();
+    },
     nameOf: strategyNameReader(deps.repository),
   });
   const saved = new Map<string, number>();
@@ -350,6 +361,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
         });
         failures.delete(run.id);
         mine.add(run.id);
+        monitor?.due(run.id);
         logger.info({ member, run: run.id, resumeAfter: resumeAfter ?? null }, 'live strategy runs here');
       } catch (error) {
         // The strategy's own failure (it does not load, its warm-up is over budget) will not pass
@@ -394,6 +406,42 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     const { rows } = await deps.sql.query('select 1 from portfolios where portfolio_id = $1', [portfolioId]);
     return rows.length > 0 ? portfolioId : undefined;
   };
+  // The parity report (the routes: the owner's, metered) and the platform's monitor of every run.
+  const parity =
+    deps.replay === undefined
+      ? undefined
+      : createParityService({
+          stored: (id) => store.get(id),
+          journal: host.journal,
+          history,
+          code: async (userId, strategyId, version) =>
+            (await deps.repository.getVersion(userId, strategyId, version)).js,
+          settings: (userId) => engineSettings(userId),
+          equityAt: (portfolioId, atMs) => readEquityAt(deps.sql, portfolioId, atMs),
+          run: deps.replay.run,
+          limits: (tier) => deps.replay!.limits(tier as Tier),
+          ...(deps.replay.meter === undefined ? {} : { meter: deps.replay.meter }),
+        });
+  const monitor =
+    parity === undefined
+      ? undefined
+      : createParityMonitor({
+          runs: () => host.runner.list().filter((r) => membership.owns(r.id)),
+          report: (status) => parity(status, undefined, true),
+          now: () => clock.now(),
+          onDiverged: (status, check) => publish(parityDiverged(source, status, check)),
+          onError: (run, error) => logger.warn({ err: error, member, run }, 'live parity check failed'),
+        });
+  const parityBeat =
+    monitor === undefined || settings.parityCheckMs === 0
+      ? []
+      : [
+          createBeatService({
+            name: 'strategy-live-parity',
+            intervalMs: settings.parityCheckMs,
+            beat: () => monitor.checkAll(),
+          }),
+        ];
   const statuses = storedStatuses(store, (id) => host.runner.status(id), deps.repository);
   const storedStatus = statuses.get;
   const routeOptions: Omit<LiveRoutesOptions, 'prefix'> = {
@@ -451,22 +499,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     settings: (userId) => engineSettings(userId),
     symbols: deps.symbols,
     equityHistory: (portfolioId, window) => readEquityWindow(deps.sql, portfolioId, window, Date.now()),
-    ...(deps.replay === undefined
-      ? {}
-      : {
-          parity: createParityService({
-            stored: (id) => store.get(id),
-            journal: host.journal,
-            history,
-            code: async (userId, strategyId, version) =>
-              (await deps.repository.getVersion(userId, strategyId, version)).js,
-            settings: (userId) => engineSettings(userId),
-            equityAt: (portfolioId, atMs) => readEquityAt(deps.sql, portfolioId, atMs),
-            run: deps.replay.run,
-            limits: (tier) => deps.replay!.limits(tier as Tier),
-            ...(deps.replay.meter === undefined ? {} : { meter: deps.replay.meter }),
-          }),
-        }),
+    ...(parity === undefined ? {} : { parity }),
   };
   // The operations API (platform) gathers every strategy process's runs over request/reply.
   const admin = deps.rpc
@@ -491,6 +524,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       heartbeat,
       syncBeat,
       createEquityCompaction(deps.sql, () => clock.now()),
+      ...parityBeat,
       ...admin,
       // Venue streams follow membership (heard from the heartbeats above) and feed the desks.
       ...(attached?.services ?? []),

@@ -91,6 +91,15 @@ export const LiveSettingsSchema = z
       .describe(
         "Enables and resumes of live strategies one account may start in any minute (one at a time): each loads the strategy in the account's live sandbox process, whose other accounts wait meanwhile.",
       ),
+    parityCheckMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(86_400_000)
+      .default(900_000)
+      .describe(
+        "How often every live run's parity with its backtest replay is checked (and at each restart or resume); the latest result is on the run and its owner is told at the first divergence. 0 turns the schedule off (checks at restarts and resumes remain). The platform's checks run one at a time per process and are not taken from the owner's backtest quota.",
+      ),
     waveBoxMs: z
       .number()
       .int()

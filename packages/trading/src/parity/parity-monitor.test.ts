@@ -94,4 +94,27 @@ describe('parity monitor', () => {
     expect(runs.map((r) => r.parity)).toEqual([undefined, undefined]);
     expect(monitor.latest('broken')).toBeUndefined();
   });
+
+  it('a run started again is checked after it decided candles again, once', async () => {
+    const runs = [status('r', 'paused')];
+    const asked: string[] = [];
+    const monitor = createParityMonitor({
+      runs: () => runs,
+      now: () => 1,
+      report: async (s) => {
+        asked.push(s.id);
+        return reportOf(s.id, [decision(1, 2)], [decision(1, 2)]);
+      },
+      onDiverged: () => {},
+    });
+    monitor.due('r');
+    // Still starting (its old status paused): not yet.
+    monitor.checkDue();
+    runs[0] = status('r');
+    monitor.checkDue();
+    monitor.checkDue();
+    await monitor.checkAll();
+    expect(asked).toEqual(['r']);
+    expect(runs[0].parity?.state).toBe('identical');
+  });
 });

@@ -52,6 +52,8 @@ export function createParityMonitor(o: ParityMonitorOptions) {
   // One check at a time on this process, whoever asked for it (the schedule or a restart).
   let queue: Promise<void> = Promise.resolve();
   const queued = new Set<string>();
+  /** Runs started again (a restart, a takeover, a resume) not checked since. */
+  const due = new Set<string>();
 
   async function checkOne(runId: string): Promise<void> {
     queued.delete(runId);
@@ -76,7 +78,8 @@ export function createParityMonitor(o: ParityMonitorOptions) {
   function enqueue(runId: string): Promise<void> {
     if (queued.has(runId)) return queue;
     queued.add(runId);
-    queue = queue.then(() => checkOne(runId));
+    // A failed check (or a failing notice) must not stop the checks queued after it.
+    queue = queue.then(() => checkOne(runId)).catch((error: unknown) => o.onError?.(runId, error));
     return queue;
   }
 
@@ -87,9 +90,25 @@ export function createParityMonitor(o: ParityMonitorOptions) {
       for (const run of o.runs()) if (run.state === 'running') last = enqueue(run.id);
       return last;
     },
-    /** Checks one run soon (it started again: a restart, a takeover, a resume). */
+    /** Checks one run soon. */
     check(runId: string): Promise<void> {
       return enqueue(runId);
+    },
+    /**
+     * Run `runId` started again (a restart, a takeover, a resume): it is checked once it decided
+     * candles again ({@link checkDue}, after a candle wave), not before — its catch-up is part of it.
+     */
+    due(runId: string): void {
+      due.add(runId);
+    },
+    /** Checks the runs started again that run now (called after each candle wave: cheap when none). */
+    checkDue(): void {
+      if (due.size === 0) return;
+      for (const run of o.runs())
+        if (due.has(run.id) && run.state === 'running') {
+          due.delete(run.id);
+          void enqueue(run.id);
+        }
     },
     /** The latest check of a run, undefined before its first. */
     latest(runId: string): ParityCheck | undefined {
@@ -98,6 +117,7 @@ export function createParityMonitor(o: ParityMonitorOptions) {
     /** Forgets a run (stopped). */
     forget(runId: string): void {
       latest.delete(runId);
+      due.delete(runId);
     },
   };
 }

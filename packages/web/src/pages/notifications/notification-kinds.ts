@@ -8,6 +8,7 @@ const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
   [NotificationKind.BacktestCompleted]: 'Backtest completed',
   [NotificationKind.StrategySignal]: 'Strategy signal',
   [NotificationKind.StrategyPaused]: 'Strategy paused',
+  [NotificationKind.StrategyParity]: 'Strategy parity',
   [NotificationKind.OrderFilled]: 'Order filled',
   [NotificationKind.SourceDown]: 'Market source down',
   [NotificationKind.AdminNotice]: 'Notice from the operators',
