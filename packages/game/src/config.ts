@@ -37,6 +37,10 @@ export const GAME_WS_PATH = '/game/ws';
 /** Snapshot periods: hot (Redis or files), cold (SQL). */
 export const HOT_SNAPSHOT_INTERVAL_MS = 1_000;
 export const COLD_SNAPSHOT_INTERVAL_MS = 60_000;
+/** Rules rooms on demand: rooms one process holds, rooms one user may create a minute, empty-room grace. */
+export const MAX_ROOMS_PER_PROCESS = 1_000;
+export const ROOM_CREATES_PER_MINUTE = 10;
+export const ROOM_EMPTY_GRACE_MS = 30_000;
 /** Zones of about a hundred players keep the interest fan-out small (see the README's figures). */
 export const MAX_PLAYERS_PER_ZONE = 100;
 
@@ -167,6 +171,21 @@ export const GameSchema = z.strictObject({
       'With redis.url set and failover on: a graceful stop hands each zone to another game process (players resume there) instead of stopping it — the rolling restart of the game tier.',
     ),
   limits: LimitsSchema.prefault({}),
+  rooms: z
+    .strictObject({
+      maxPerProcess: PositiveInt.default(MAX_ROOMS_PER_PROCESS).describe(
+        'Rules rooms one game process holds; one more (by request or by matchmaking) is refused with GAME_ROOM_LIMIT.',
+      ),
+      createsPerMinute: PositiveInt.default(ROOM_CREATES_PER_MINUTE).describe(
+        'Rooms one user may create per minute with POST /api/v1/game/rooms; more are refused with GAME_ROOM_RATE_LIMITED.',
+      ),
+      emptyGraceMs: z
+        .int()
+        .min(0)
+        .default(ROOM_EMPTY_GRACE_MS)
+        .describe('A room with no player (and none on the way) is disposed of after this long.'),
+    })
+    .prefault({}),
   snapshots: z
     .strictObject({
       hotIntervalMs: PositiveInt.default(HOT_SNAPSHOT_INTERVAL_MS).describe(

@@ -12,6 +12,7 @@
  */
 export { GameClient } from './game-client.ts';
 export { GameClientState } from './game-events.ts';
+export { RoomClient, RoomClientState } from './room-client.ts';
 export { GameClientErrorCodes } from './errors.ts';
 export { createWsConnector } from './connector.ts';
 export { joinGame, DEFAULT_GAME_JOIN_PATH } from './join.ts';
@@ -36,9 +37,19 @@ export {
   FRAME_HEADER_BYTES,
   DEFAULT_MAX_FRAME_BYTES,
   GameCloseCode,
+  RoomView,
+  decodeRoomFrame,
 } from '@tickline/protocol';
 
 export type { MoveToOptions } from './game-client.ts';
+export type {
+  RoomClientOptions,
+  RoomClientEvents,
+  RoomJoinTarget,
+  RoomCommand,
+  RoomPredictor,
+  RoomStateView,
+} from './room-client.ts';
 export type { GameClientEvents, AckEvent, RejectEvent, ClosedEvent } from './game-events.ts';
 export type { GameClientOptions } from './game-client-options.ts';
 export type { GameClientErrorCode } from './errors.ts';

@@ -47,6 +47,8 @@ import {
 import { DEFAULT_ZONE_STALE_AFTER_MS, type ZoneDirectory } from './zone-directory.ts';
 import { closeGamePersistence, openGamePersistence } from './game-persistence.ts';
 import { createRevocationSweep, type SessionCheck } from './revocation-sweep.ts';
+import { RoomRegistry } from '../rooms/room-registry.ts';
+import { RoomSessions } from '../rooms/room-sessions.ts';
 import { localZoneOperations } from '../remote/local-zone-operations.ts';
 import { createZoneResponder } from '../remote/zone-rpc.ts';
 
@@ -134,6 +136,10 @@ export interface GameHost extends ModuleHost {
   readonly settings: GameSettings;
   /** The games this process can run (built-in and `game.games`), where zones run. */
   readonly catalog?: GameCatalog;
+  /** The rules rooms of this process, where zones run. */
+  readonly rooms?: RoomRegistry;
+  /** Issues join tokens (rooms take tokens of the `rooms` scope), where zones run. */
+  readonly tokens?: JoinTokens;
   readonly auth: RequestAuth<FastifyRequest> | undefined;
   /** Mounts the WebSocket transport on the HTTP server. */
   attachHttp(app: FastifyInstance): void;
@@ -176,10 +182,10 @@ export function createGameHost(deps: GameHostDeps): GameHost {
       connectSources: () => zoneOrigins(coordinator.list()),
     };
   }
-  const zones = createZoneService(deps, tokens, coordinator);
   // The operator's game files are checked here, at start: a bad one stops the process naming it.
   // Relative paths are the working directory's, like every other path of the config.
   const catalog = createGameCatalog(game.games, { baseDir: process.cwd() });
+  const zones = createZoneService(deps, tokens, coordinator, catalog);
   const services: Service[] = [zones, catalog];
   if (deps.sessionCheck) services.push(createRevocationSweep(zones.sessions, deps.sessionCheck));
   // Operators on a gateway or platform process reach these zones by request/reply.
@@ -210,6 +216,8 @@ export function createGameHost(deps: GameHostDeps): GameHost {
     services,
     coordinator,
     zones,
+    rooms: zones.rooms,
+    tokens,
     catalog,
     settings: game,
     auth,
@@ -219,6 +227,7 @@ export function createGameHost(deps: GameHostDeps): GameHost {
 
 interface ZoneService extends Service, GameZones {
   readonly sessions: GameSessions;
+  readonly rooms: RoomRegistry;
   attachHttp(app: FastifyInstance): void;
 }
 
@@ -226,12 +235,26 @@ function createZoneService(
   deps: GameHostDeps,
   tokens: JoinTokens,
   coordinator: ZoneCoordinator,
+  catalog: GameCatalog,
 ): ZoneService {
   const { settings: game, metrics, logger } = deps;
   const runners: ZoneRunner[] = [];
   // Zone events to their partition when the game log is partitioned, else to the main log.
   const events = deps.gameLog?.publisher ?? deps.publisher;
   const sessions = new GameSessions({ tokens, metrics, logger, spawn: game.spawn, ...game.limits });
+  // Rules rooms share the connections, limits and transports of the zones.
+  const rooms = new RoomRegistry({
+    games: () => catalog.games,
+    events,
+    tickRateHz: game.tickRateHz,
+    maxRooms: game.rooms.maxPerProcess,
+    createsPerMinute: game.rooms.createsPerMinute,
+    emptyGraceMs: game.rooms.emptyGraceMs,
+    logger,
+  });
+  sessions.attachRooms(
+    new RoomSessions({ tokens, registry: rooms, resumeGraceMs: game.limits.resumeGraceMs, logger }),
+  );
   const persistence = openGamePersistence({
     settings: game,
     redis: deps.config.redis,
@@ -394,6 +417,7 @@ function createZoneService(
     name: 'game',
     runners,
     sessions,
+    rooms,
     persistence: persistence.service,
     async start(context) {
       const log = context.logger;
@@ -472,6 +496,7 @@ function createZoneService(
       await loadReport.stop();
       await closeDirectory?.();
       sessions.close();
+      rooms.close();
       // Runners stop first, so the scheduler's last snapshot is of the final state.
       for (const runner of runners) runner.stop();
       await closeGamePersistence(persistence);

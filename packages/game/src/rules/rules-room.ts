@@ -172,6 +172,11 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     return this.#state;
   }
 
+  /** The last seq the room applied for a player in it (0 after its join), or undefined. */
+  lastSeqOf(playerId: string): number | undefined {
+    return this.#lastSeq.get(playerId);
+  }
+
   enqueue(input: RoomInput): void {
     this.#queue.push(input);
   }

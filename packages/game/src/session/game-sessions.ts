@@ -15,6 +15,7 @@ import {
   isGameProtocolError,
   MessageType,
   readMoveInto,
+  type GameMessage,
   type HelloMessage,
   type MoveFields,
   type ServerMessage,
@@ -39,6 +40,7 @@ import type { Link, Session } from './session-state.ts';
 import { SweepHeartbeats } from './heartbeats.ts';
 import { spawnPoint } from './spawn-point.ts';
 import { sendWelcome, ZoneDelivery } from './tick-delivery.ts';
+import type { RoomSessions } from '../rooms/room-sessions.ts';
 
 /** Counts for health and tests. */
 export interface GameSessionsStats {
@@ -63,6 +65,7 @@ export class GameSessions implements ConnectionAcceptor {
   readonly #byPlayer = new Map<string, Session>();
   readonly #detach: Array<() => void> = [];
   #cancelSweep: (() => void) | undefined;
+  #rooms: RoomSessions | undefined;
   readonly #move: MoveFields = { seq: 0, tick: 0, x: 0, y: 0 };
   #nonce = 0;
   #closing = false;
@@ -149,6 +152,15 @@ export class GameSessions implements ConnectionAcceptor {
     this.#byPlayer.set(playerId, session);
     this.#metrics.sessions.set(this.#bySession.size);
     return session;
+  }
+
+  /** Serves rules rooms too: a connection whose first message is a room join plays there. */
+  attachRooms(rooms: RoomSessions): void {
+    this.#rooms = rooms;
+    rooms.bind({
+      send: (link, message) => this.#send(link, message),
+      close: (link, code, message) => this.#close(link, code, message),
+    });
   }
 
   /** Whether `zoneId` is draining (refusing players). */
@@ -314,6 +326,8 @@ export class GameSessions implements ConnectionAcceptor {
       return this.#close(link, e?.code ?? 'GAME_PROTOCOL_MALFORMED', e?.message ?? 'unreadable message');
     }
     if (!session) {
+      if (link.room) return this.#onRoomMessage(link, message);
+      if (message.type === MessageType.RoomJoin && this.#rooms) return this.#rooms.join(link, message);
       if (message.type !== MessageType.Hello)
         return this.#close(link, CloseCode.HandshakeRequired, 'the first message must be hello');
       return this.#hello(link, message);
@@ -344,6 +358,24 @@ export class GameSessions implements ConnectionAcceptor {
         return this.#close(link, CloseCode.HandshakeRequired, 'hello was already accepted');
       default:
         return this.#close(link, 'GAME_PROTOCOL_UNKNOWN_TYPE', `type ${message.type} is a server message`);
+    }
+  }
+
+  /** A message on a room's connection: pings answered here, the room's own to the room side. */
+  #onRoomMessage(link: Link, message: GameMessage): void {
+    switch (message.type) {
+      case MessageType.Ping:
+        return this.#send(link, { type: MessageType.Pong, nonce: message.nonce, serverTime: this.#o.clock.now() });
+      case MessageType.HeartbeatAck:
+        return;
+      case MessageType.RoomCommand:
+      case MessageType.Leave:
+        return this.#rooms!.message(link, message);
+      case MessageType.Hello:
+      case MessageType.RoomJoin:
+        return this.#close(link, CloseCode.HandshakeRequired, 'the room join was already accepted');
+      default:
+        return this.#close(link, 'GAME_PROTOCOL_UNKNOWN_TYPE', `type ${message.type} is not a room message`);
     }
   }
 
@@ -426,6 +458,7 @@ export class GameSessions implements ConnectionAcceptor {
     if (!this.#links.delete(link)) return;
     this.#metrics.connections(link.connection.transport).dec();
     this.#addresses.remove(link.connection.address);
+    if (link.room) this.#rooms?.dropped(link);
     const session = link.session;
     link.session = undefined;
     if (!session || session.link !== link) return;
@@ -474,7 +507,7 @@ export class GameSessions implements ConnectionAcceptor {
     if (heartbeat) this.#lastHeartbeat = now;
     const beats = new SweepHeartbeats(++this.#nonce, o.clock.now());
     for (const link of [...this.#links]) {
-      if (!link.session && now - link.openedAt >= o.handshakeTimeoutMs)
+      if (!link.session && !link.room && now - link.openedAt >= o.handshakeTimeoutMs)
         this.#close(link, CloseCode.HandshakeTimeout, `no hello within ${o.handshakeTimeoutMs} ms`);
       else if (now - link.lastReceivedAt >= o.idleTimeoutMs)
         this.#close(link, CloseCode.Idle, `nothing received for ${o.idleTimeoutMs} ms`);
@@ -482,7 +515,10 @@ export class GameSessions implements ConnectionAcceptor {
       // quiet ones, which answer it and so stay clear of the idle timeout.
       else if (heartbeat && link.session?.joined && now - link.lastReceivedAt >= o.heartbeatIntervalMs)
         this.#sendEncoded(link, beats.for(link.session.runner));
+      else if (heartbeat && link.room?.joined && now - link.lastReceivedAt >= o.heartbeatIntervalMs)
+        this.#sendEncoded(link, beats.for(link.room.runner!));
     }
+    this.#rooms?.sweep();
     this.#counters.flush();
     for (const session of [...this.#bySession.values()]) {
       if (session.droppedAt !== undefined && now - session.droppedAt >= o.resumeGraceMs)

@@ -4,20 +4,19 @@
  * only pairs a heartbeat with its ack.
  */
 import { encodeMessage, MessageType } from '@tickline/protocol';
-import type { ZoneRunner } from '../loop/zone-runner.ts';
 
 export class SweepHeartbeats {
   readonly #nonce: number;
   readonly #serverTime: number;
-  readonly #byZone = new Map<ZoneRunner, Uint8Array>();
+  readonly #byZone = new Map<{ readonly tick: number }, Uint8Array>();
 
   constructor(nonce: number, serverTime: number) {
     this.#nonce = nonce;
     this.#serverTime = serverTime;
   }
 
-  /** The encoded heartbeat of `runner`'s zone for this sweep. */
-  for(runner: ZoneRunner): Uint8Array {
+  /** The encoded heartbeat of `runner`'s zone (or room) for this sweep. */
+  for(runner: { readonly tick: number }): Uint8Array {
     let beat = this.#byZone.get(runner);
     if (!beat) {
       beat = encodeMessage({

@@ -2,6 +2,7 @@
 import type { ZoneRunner } from '../loop/zone-runner.ts';
 import type { FloodGuard } from './flood-guard.ts';
 import type { GameConnection } from './connection.ts';
+import type { RoomSession } from '../rooms/room-sessions.ts';
 
 /** One open connection. It has a session once its hello was accepted. */
 export interface Link {
@@ -10,6 +11,8 @@ export interface Link {
   readonly openedAt: number;
   lastReceivedAt: number;
   session: Session | undefined;
+  /** Set instead of `session` when the connection plays in a rules room. */
+  room?: RoomSession | undefined;
   closed: boolean;
 }
 

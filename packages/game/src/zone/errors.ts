@@ -80,6 +80,21 @@ export const GameErrorCodes = defineErrorCodes({
     resolve: 'Join another room.',
     httpStatus: 410,
   },
+  GAME_ROOM_LIMIT: {
+    meaning: 'The game process holds as many rooms as it is configured for (game.rooms.maxPerProcess).',
+    resolve: 'Join an open room of the game by type, retry later, or add game processes.',
+    httpStatus: 503,
+  },
+  GAME_ROOM_RATE_LIMITED: {
+    meaning: 'The user created more rooms within a minute than game.rooms.createsPerMinute allows.',
+    resolve: 'Wait a minute, or join an existing room; rooms are disposed of when empty.',
+    httpStatus: 429,
+  },
+  GAME_UNKNOWN_GAME: {
+    meaning: 'No game of that name is loaded on this process (built-in or game.games).',
+    resolve: 'Use a game name the process loads (GET /api/v1/game/rooms lists rooms by game).',
+    httpStatus: 404,
+  },
 });
 
 /** A reason a command was rejected. */
@@ -100,4 +115,7 @@ export const RejectReason = {
   RulesError: 'GAME_RULES_ERROR',
   UnknownCommand: 'GAME_UNKNOWN_COMMAND',
   RoomClosed: 'GAME_ROOM_CLOSED',
+  RoomLimit: 'GAME_ROOM_LIMIT',
+  RoomRateLimited: 'GAME_ROOM_RATE_LIMITED',
+  UnknownGame: 'GAME_UNKNOWN_GAME',
 } as const satisfies Record<string, GameRejectReason>;

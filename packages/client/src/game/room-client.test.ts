@@ -1,0 +1,88 @@
+/** The room client's prediction and reconciliation, over a scripted connection. */
+import {
+  decodeMessage,
+  encodeMessage,
+  encodeRoomFrame,
+  MessageType,
+  type ClientMessage,
+  type ServerMessage,
+} from '@tickline/protocol';
+import { describe, expect, it } from 'vitest';
+import type { GameConnector, GameSocketHandlers } from './connector.ts';
+import { RoomClient } from './room-client.ts';
+
+function scripted() {
+  const sent: ClientMessage[] = [];
+  let handlers: GameSocketHandlers | undefined;
+  const connector: GameConnector = (_url, h) => {
+    handlers = h;
+    queueMicrotask(() => h.opened());
+    return { send: (bytes) => void sent.push(decodeMessage(bytes) as ClientMessage), close: () => h.closed({ code: 1000, reason: '' }) };
+  };
+  return { sent, connector, push: (m: ServerMessage) => handlers!.message(encodeMessage(m)) };
+}
+
+const welcome: ServerMessage = {
+  type: MessageType.RoomWelcome,
+  playerId: 'ann',
+  roomId: 'r1',
+  game: 'counter',
+  gameVersion: 1,
+  sessionId: 's1',
+  tick: 1,
+  tickRateHz: 20,
+  lastSeq: 0,
+  resumed: false,
+};
+const frame = (t: number, ack: number, r?: Record<string, unknown>, reset?: true): ServerMessage => ({
+  type: MessageType.RoomFrame,
+  tick: t,
+  ack,
+  frame: r ? encodeRoomFrame({ v: 1, t, r, ...(reset && { reset, e: {} }) }) : new Uint8Array(0),
+});
+
+describe('room client - prediction and reconciliation', () => {
+  it('shows a command at once, and the server state once it answers', async () => {
+    const wire = scripted();
+    const client = new RoomClient({
+      url: 'ws://x',
+      token: 't',
+      join: { game: 'counter' },
+      connector: wire.connector,
+      predict: (s, c) => void (s.room.total = (s.room.total as number) + (c.by as number)),
+    });
+    const connecting = client.connect();
+    await Promise.resolve();
+    expect(wire.sent[0]).toMatchObject({ type: MessageType.RoomJoin, token: 't', game: 'counter' });
+    wire.push(welcome);
+    await connecting;
+    wire.push(frame(1, -1, { total: 10 }, true));
+    expect(client.send({ type: 'add', by: 2 })).toBe(1);
+    expect(client.send({ type: 'add', by: 3 })).toBe(2);
+    // Predicted before any answer; the authoritative state is untouched.
+    expect(client.view.room.total).toBe(15);
+    expect(client.authoritative.room.total).toBe(10);
+    // The server applied seq 1 but another player's command made it 20: reconcile from there.
+    wire.push(frame(2, 1, { total: 20 }));
+    expect(client.pending.map((p) => p.seq)).toEqual([2]);
+    expect(client.view.room.total).toBe(23);
+    // Seq 2 refused: its prediction is dropped.
+    const rejected = new Promise((resolve) => client.on('reject', resolve));
+    wire.push({ type: MessageType.RoomReject, seq: 2, tick: 3, reason: 'TOO_MUCH', message: '' });
+    expect(await rejected).toMatchObject({ seq: 2, reason: 'TOO_MUCH' });
+    expect(client.view.room.total).toBe(20);
+    expect(client.pending).toEqual([]);
+  });
+
+  it('sends commands as MessagePack room commands with increasing seq after the welcome', async () => {
+    const wire = scripted();
+    const client = new RoomClient({ url: 'ws://x', token: 't', join: { room: 'r1' }, connector: wire.connector });
+    expect(client.send({ type: 'add', by: 1 })).toBeUndefined();
+    const connecting = client.connect();
+    await Promise.resolve();
+    wire.push({ ...welcome, lastSeq: 4 });
+    await connecting;
+    expect(client.send({ type: 'add', by: 1 })).toBe(5);
+    expect(wire.sent.at(-1)).toMatchObject({ type: MessageType.RoomCommand, seq: 5 });
+  });
+});
