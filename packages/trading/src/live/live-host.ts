@@ -211,6 +211,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
           bindings: deps.venues.bindings,
           streamsHere: deps.venues.streamsHere,
           logger: deps.venues.logger,
+          now: () => deps.clock.now(),
           reconcile: { reconciler, paperBroker: paper },
           openBinance: (portfolioId) =>
             openBinancePortfolio(

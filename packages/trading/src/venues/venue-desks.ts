@@ -9,7 +9,13 @@
 import type { Logger, Service } from '@tickline/kernel';
 import type { Broker, OrderRef } from '../broker/broker.ts';
 import type { OrderDesk, OrderDeskPort } from '../broker/order-desk.ts';
-import type { Order, PlaceOrderInput, PlaceOrderRequest } from '../broker/order.ts';
+import {
+  type Order,
+  type PlaceOrderInput,
+  type PlaceOrderRequest,
+  PlaceOrderRequestSchema,
+  rejectedOrder,
+} from '../broker/order.ts';
 import { BINANCE_SPOT_VENUE } from '../broker/binance/binance-spot-broker.ts';
 import type { Reconciler } from '../reconcile/reconciler.ts';
 import type { ReconciliationReport, ReconciliationTrigger } from '../reconcile/reconciliation-store.ts';
@@ -26,6 +32,8 @@ export interface VenueDesksOptions {
   /** Whether this process follows `portfolioId`'s user-data stream. */
   streamsHere: (portfolioId: string) => boolean;
   logger: Logger;
+  /** Epoch ms (a refused strategy order's time). */
+  now: () => number;
   /** Fail-closed reconciliation, and the paper venue's adapter it reads for a paper portfolio. */
   reconcile?: { reconciler: Reconciler; paperBroker: Broker } | undefined;
 }
@@ -60,10 +68,27 @@ export class VenueDesks implements OrderDeskPort {
   async place(input: PlaceOrderInput | PlaceOrderRequest): Promise<Order> {
     const portfolioId = input.portfolioId;
     // New risk waits while the books are compared with the venue; cancels do not.
-    this.#o.reconcile?.reconciler.refuseIfHeld(portfolioId);
+    const held = await this.#refuseIfHeld(input);
+    if (held !== undefined) return held;
     if ((await this.#o.bindings.venueOf(portfolioId)) === BINANCE_SPOT_VENUE)
       return (await this.binance(portfolioId)).place(input);
     return this.#o.paper.place(input);
+  }
+
+  /**
+   * A person's order is refused with `TRADING_RECONCILING`; a strategy's is answered rejected (an
+   * `order.rejected` its run sees, as for a risk refusal), so a run never fails on a hold.
+   */
+  async #refuseIfHeld(input: PlaceOrderInput | PlaceOrderRequest): Promise<Order | undefined> {
+    try {
+      this.#o.reconcile?.reconciler.refuseIfHeld(input.portfolioId);
+      return undefined;
+    } catch (error) {
+      if (input.origin.kind !== 'strategy' || !(error instanceof Error)) throw error;
+      const request = PlaceOrderRequestSchema.parse(input);
+      const desk = await this.deskOf(input.portfolioId);
+      return desk.applyUpdate(rejectedOrder(request, 'venue_error', error.message, this.#o.now()));
+    }
   }
 
   async cancel(ref: OrderRef, detail?: string): Promise<Order> {
