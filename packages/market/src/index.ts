@@ -25,6 +25,7 @@ export * from './sources/binance/index.ts';
 export * from './sources/upbit/index.ts';
 export * from './sources/coinbase/index.ts';
 export * from './sources/alpaca/index.ts';
+export * from './sources/kis/index.ts';
 export * from './history/index.ts';
 export {
   createSource,

@@ -68,4 +68,11 @@ describe('source registry', () => {
     expect(() => parseSourceConfig({ ...config, symbols: ['BTC-USD'] })).toThrow(/symbols/);
     expect(() => parseSourceConfig({ ...config, secretKey: undefined })).toThrow(/secretKey/);
   });
+
+  it('registry - kis takes KRX share symbols and the app key and secret', () => {
+    const config = { kind: 'kis', symbols: ['005930.KS'], appKey: 'k', appSecret: 's' };
+    expect(createSource(parseSourceConfig(config)).exchange).toBe('kis');
+    expect(() => parseSourceConfig({ ...config, symbols: ['AAPL.US'] })).toThrow(/symbols/);
+    expect(() => parseSourceConfig({ ...config, appSecret: '' })).toThrow(/appSecret/);
+  });
 });

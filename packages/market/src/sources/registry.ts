@@ -1,6 +1,6 @@
 /**
  * @module Building sources from configuration: one zod-validated discriminated union on `kind`
- * (`simulator`, `csv`, `binance`, `upbit`, `coinbase`, `alpaca`), one factory. The collector reads a list
+ * (`simulator`, `csv`, `binance`, `upbit`, `coinbase`, `alpaca`, `kis`), one factory. The collector reads a list
  * of these, calls {@link createSource} for each and subscribes with {@link sourceSubscription}.
  *
  * @example
@@ -22,6 +22,7 @@ import { DEFAULT_SIMULATED_SYMBOLS } from './simulator/config.ts';
 import { SimulatorSource } from './simulator/source.ts';
 import { createUpbitSource } from './upbit/source.ts';
 import { createAlpacaSource } from './alpaca/source.ts';
+import { createKisSource } from './kis/source.ts';
 import { parseEquitySymbol } from '../normalize/equity-symbols.ts';
 
 const Symbol = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected a canonical BASE-QUOTE symbol');
@@ -126,6 +127,24 @@ const AlpacaConfig = z.strictObject({
   feed: z.enum(['iex', 'sip', 'delayed_sip']).optional(),
 });
 
+const KrxShare = z
+  .string()
+  .refine(
+    (s) => parseEquitySymbol(s)?.exchange === 'KS',
+    'expected a KRX share symbol, six digits then .KS (005930.KS)',
+  );
+const KisConfig = z.strictObject({
+  kind: z.literal('kis'),
+  ...common,
+  ...network,
+  symbols: z.array(KrxShare).min(1),
+  /** The app key and secret issued with the KIS account. */
+  appKey: z.string().min(1),
+  appSecret: z.string().min(1),
+  /** `P` for a person, `B` for a corporation. */
+  custType: z.enum(['P', 'B']).optional(),
+});
+
 /** `type` is accepted as an alias of `kind` (the server's config file spells it so). */
 function kindAlias(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
@@ -140,6 +159,7 @@ const SourceConfigUnion = z.discriminatedUnion('kind', [
   UpbitConfig,
   CoinbaseConfig,
   AlpacaConfig,
+  KisConfig,
 ]);
 
 /** One configured source. */
@@ -231,14 +251,23 @@ export function createSource(input: SourceConfig | SourceConfigInput, deps: Sour
         ...(feed ? { feed } : {}),
       });
     }
+    case 'kis': {
+      const { appKey, appSecret, custType, ...rest } = config;
+      return createKisSource({
+        ...networkOptions(rest, deps),
+        appKey,
+        appSecret,
+        ...(custType ? { custType } : {}),
+      });
+    }
   }
 }
 
 function networkOptions(
   // Omit over the union keeps the settings every network venue shares, which is what is passed on.
   config: Omit<
-    Extract<SourceConfig, { kind: 'binance' | 'upbit' | 'coinbase' | 'alpaca' }>,
-    'keyId' | 'secretKey'
+    Extract<SourceConfig, { kind: 'binance' | 'upbit' | 'coinbase' | 'alpaca' | 'kis' }>,
+    'keyId' | 'secretKey' | 'appKey' | 'appSecret'
   >,
   deps: SourceDeps,
 ): NetworkSourceOptions {

@@ -211,8 +211,8 @@ export class MockVenueServer {
   /** A venue mock handles client frames here. */
   protected onText(_conn: MockConnection, _text: string): void {}
 
-  /** A venue mock answers REST here (the headers carry credentials); the default is 404. */
-  protected onRest(_url: URL, _headers?: IncomingHttpHeaders): MockRestAnswer {
+  /** A venue mock answers REST here (headers carry credentials, a POST its body); the default is 404. */
+  protected onRest(_url: URL, _headers?: IncomingHttpHeaders, _body?: string): MockRestAnswer {
     return { status: 404, body: { error: 'not found' } };
   }
 
@@ -259,8 +259,13 @@ export class MockVenueServer {
     const url = new URL(req.url ?? '/', this.restUrl);
     this.restRequests.push(url);
     this.#emit({ type: 'rest', url });
-    const answer = this.#restFaults.shift() ?? this.onRest(url, req.headers);
-    res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-    res.end(JSON.stringify(answer.body));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const answer = this.#restFaults.shift() ?? this.onRest(url, req.headers, body);
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+      res.end(JSON.stringify(answer.body));
+    });
   }
 }
