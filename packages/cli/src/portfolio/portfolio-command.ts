@@ -31,4 +31,17 @@ export function registerPortfolioCommands(
         .description('realised and unrealised profit, fees, per symbol (from the portfolio and its orders)'),
     ),
   ).action(apiAction(io, setExitCode, async (o) => (await actions()).profitCommand(io, o)));
+  apiOptions(
+    portfolioOption(
+      program
+        .command('reconcile')
+        .description(
+          "the portfolio's books compared with its venue: reports latest first, or --now one at once",
+        )
+        .option('--now', 'reconcile now and print the report')
+        .option('--limit <n>', 'at most this many reports (default 20, at most 100)'),
+    ),
+  ).action(
+    apiAction(io, setExitCode, async (o) => (await import('./reconcile-actions.ts')).reconcileCommand(io, o)),
+  );
 }
