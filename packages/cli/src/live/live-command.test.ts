@@ -91,4 +91,29 @@ describe('tickline live parity', () => {
     expect(bad.stderr).toContain('--with-version must be a positive integer');
     expect(bad.outcome).not.toBe(0);
   });
+
+  it('--latest prints the platform’s latest check of the run (no replay): the decision, the field, both sides', async () => {
+    const parity = {
+      checkedAt: T + 600_000,
+      state: 'diverged',
+      decisions: 61,
+      firstDivergence: {
+        decision: 61,
+        field: 'quantity',
+        live: { ...buy, percent: 40, quantity: 2.826 },
+        replay: { ...buy, percent: 40, quantity: 3 },
+      },
+    };
+    const { asked, fetchFn } = server({ run: { id: 'u1:s1', parity } });
+    const { io, text } = recorder();
+    expect(await liveParityCommand(io, 'u1:s1', { latest: true }, fetchFn)).toBe(1);
+    expect(asked).toEqual(['http://127.0.0.1:8080/api/v1/live-strategies/u1%3As1']);
+    expect(text()).toBe(
+      'parity checked 2026-01-01T00:10:00Z: diverges at decision 61 (candle 2026-01-01T00:01:00Z): quantity differs\n' +
+        '  live buy market BTC-USDT 40% (2.826); replay buy market BTC-USDT 40% (3)\n',
+    );
+    const none = recorder();
+    expect(await liveParityCommand(none.io, 'u1:s1', { latest: true }, server({ run: { id: 'u1:s1' } }).fetchFn)).toBe(0);
+    expect(none.text()).toContain('no parity check of u1:s1 yet');
+  });
 });

@@ -91,9 +91,10 @@ export function registerLiveCommand(
     .option('--with-version <n>', "replay another version of the strategy (default: the run's)")
     .option('--all', 'print every decision, not only those around the first divergence')
     .option('--json', 'print the report as JSON')
+    .option('--latest', "print the platform's latest scheduled check of the run (no new replay, no quota)")
     .addHelpText(
       'after',
-      '\nExit code 0 when identical, 1 when the replay diverges.\n\nExamples:\n  tickline live parity u1:0192…\n  tickline live parity u1:0192… --with-version 3 --json',
+      '\nExit code 0 when identical, 1 when the replay diverges.\n\nExamples:\n  tickline live parity u1:0192…\n  tickline live parity u1:0192… --with-version 3 --json\n  tickline live parity u1:0192… --latest',
     )
     .action(async (id: string, options) =>
       setExitCode(

@@ -11,6 +11,7 @@ import { badArgument as bad } from '../cli-errors.ts';
 import { alignColumns } from '../columns.ts';
 import { parseParams } from '../backtest/backtest-args.ts';
 import type { CliIo } from '../io.ts';
+import { formatParityCheck } from './live-actions.ts';
 
 /** How often `logs --follow` asks for new lines. @default 2 s */
 export const FOLLOW_POLL_MS = 2_000;
@@ -31,10 +32,11 @@ export function formatRuns(runs: readonly LiveRun[]): string {
   return `${alignColumns(['run', 'strategy', 'state', 'candles', 'signals', 'last candle'], rows).join('\n')}\n`;
 }
 
-/** One run: its table row, why it is paused, its last signals. */
+/** One run: its table row, why it is paused, its latest parity check, its last signals. */
 export function formatRun(r: LiveRun): string {
   const lines = [formatRuns([r]).trimEnd()];
   if (r.pause) lines.push('', `paused ${iso(r.pause.at)} (${r.pause.code}): ${r.pause.reason}`);
+  if (r.parity) lines.push('', formatParityCheck(r.parity));
   if (r.lastSignals.length > 0) {
     lines.push('', 'last signals:');
     for (const s of r.lastSignals.slice(-5))
