@@ -114,10 +114,18 @@ describe('cli - live runs, orders and profit over a running server', () => {
     expect(orders.stdout).toMatch(/BTC-USDT +sell +market +2 +filled +100/);
     const portfolio = await cli('portfolio', '--json');
     expect(JSON.parse(portfolio.stdout)).toMatchObject({ portfolioId: 'pa', positions: expect.any(Array) });
+    // The force exit closed the run's trade: its exit reason says so.
     const profit = await cli('profit');
-    expect(profit.stdout).toMatch(/^profit of pa: realised -?\d+\.\d\d, unrealised 0\.00, fees \d+\.\d\d/);
-    expect(profit.stdout).toContain('3 filled orders');
-    expect(profit.stdout).toContain('the server has no profit summary yet');
+    expect(profit.stdout).toMatch(
+      /^profit of pa: realised [-+]\d+\.\d\d, unrealised \+0\.00, fees \d+\.\d\d\n1 closed trades/,
+    );
+    expect(profit.stdout).toMatch(/^force_exit +1 /m);
+    const runProfit = JSON.parse((await cli('profit', '--run', 'pa:s1', '--json')).stdout) as {
+      trades: number;
+    };
+    expect(runProfit.trades).toBe(1);
+    const trades = await cli('trades');
+    expect(trades.stdout).toMatch(/^s1 +BTC-USDT +long .* 2 +100 +100 +.*force_exit$/m);
   });
 
   it('logs --follow prints new lines until interrupted; pause, resume, stop', async () => {

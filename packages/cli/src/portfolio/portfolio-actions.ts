@@ -1,11 +1,17 @@
 /**
- * @module `tickline portfolio`, `tickline orders` and `tickline profit` over the API. The server has
- * no profit summary yet: `profit` adds up what the portfolio (realised and unrealised P&L and fees
- * per position, equity against the day's start) and its filled orders give.
+ * @module `tickline portfolio`, `orders`, `trades` and `profit` over the API: the portfolio and its
+ * positions, its orders, its closed trades (round trips, a page at a time) and its profit summary
+ * per run, pair, exit reason and day — of the whole portfolio, or of one live run with `--run`.
  */
-import type { Order, PortfolioDetail } from '@tickline/protocol';
-import { apiClient } from '../api/api-client.ts';
-import { num, print, type ApiCommandOptions } from '../api/api-command.ts';
+import type {
+  ClosedTradesResponse,
+  Order,
+  PortfolioDetail,
+  ProfitBucket,
+  ProfitSummary,
+} from '@tickline/protocol';
+import { apiClient, type ApiCall } from '../api/api-client.ts';
+import { iso, num, print, type ApiCommandOptions } from '../api/api-command.ts';
 import { badArgument as bad } from '../cli-errors.ts';
 import { alignColumns } from '../columns.ts';
 import type { CliIo } from '../io.ts';
@@ -68,82 +74,137 @@ export async function ordersCommand(
   print(io, o, orders, () => formatOrders(orders));
 }
 
-/** What `profit` prints: totals, then per symbol. */
-export interface ProfitSummary {
-  portfolioId: string;
-  equity: number;
-  today: number;
-  realized: number;
-  unrealized: number;
-  fees: number;
-  filledOrders: number;
-  bySymbol: Array<{
-    symbol: string;
-    realized: number;
-    unrealized: number;
-    fees: number;
-    filledOrders: number;
-  }>;
-  /** Says where the figures come from (no profit summary on the server yet). */
-  source: string;
+export interface ResultsOptions extends PortfolioOptions {
+  /** A live run's results instead of the whole portfolio's. */
+  run?: string;
+  symbol?: string;
 }
 
-export function profitOf(p: PortfolioDetail, orders: readonly Order[]): ProfitSummary {
-  const filled = orders.filter((o) => o.filledQuantity > 0);
-  const symbols = [...new Set([...p.positions.map((x) => x.symbol), ...filled.map((o) => o.symbol)])].sort();
-  const bySymbol = symbols.map((symbol) => {
-    const x = p.positions.find((q) => q.symbol === symbol);
-    return {
-      symbol,
-      realized: x?.realizedPnl ?? 0,
-      unrealized: x?.unrealizedPnl ?? 0,
-      fees: x?.fees ?? 0,
-      filledOrders: filled.filter((o) => o.symbol === symbol).length,
-    };
-  });
-  const sum = (k: 'realized' | 'unrealized' | 'fees') => bySymbol.reduce((s, r) => s + r[k], 0);
-  return {
-    portfolioId: p.portfolioId,
-    equity: p.equity,
-    today: p.equity - p.dayStartEquity,
-    realized: sum('realized'),
-    unrealized: sum('unrealized'),
-    fees: sum('fees'),
-    filledOrders: filled.length,
-    bySymbol,
-    source: "the portfolio's positions and its last 1,000 orders (the server has no profit summary yet)",
-  };
+/** The route of the portfolio's results, or the run's with `--run`. */
+async function resultsPath(call: ApiCall, o: ResultsOptions, what: 'trades' | 'profit'): Promise<string> {
+  if (o.run !== undefined) return `/live-strategies/${encodeURIComponent(o.run)}/${what}`;
+  return `/portfolios/${encodeURIComponent(await portfolioOf(call, o.portfolio))}/${what}`;
 }
 
-export function formatProfit(s: ProfitSummary): string {
-  const lines = [
-    `profit of ${s.portfolioId}: realised ${money(s.realized)}, unrealised ${money(s.unrealized)}, fees ${money(s.fees)}; equity ${money(s.equity)} (today ${s.today >= 0 ? '+' : ''}${money(s.today)}); ${s.filledOrders} filled orders`,
+const pct = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;
+const signed = (n: number) => `${n >= 0 ? '+' : ''}${money(n)}`;
+
+/** A duration as the largest two units: `2d 3h`, `5m 10s`. */
+export function duration(ms: number): string {
+  const units: Array<[string, number]> = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
   ];
-  if (s.bySymbol.length > 0)
-    lines.push(
-      '',
-      ...alignColumns(
-        ['symbol', 'realised', 'unrealised', 'fees', 'filled orders'],
-        s.bySymbol.map((r) => [
-          r.symbol,
-          money(r.realized),
-          money(r.unrealized),
-          money(r.fees),
-          String(r.filledOrders),
-        ]),
-      ),
-    );
-  lines.push('', `from ${s.source}`);
+  const parts: string[] = [];
+  let left = Math.max(0, Math.round(ms));
+  for (const [unit, size] of units) {
+    const n = Math.floor(left / size);
+    left -= n * size;
+    if (n > 0 || parts.length > 0) parts.push(`${n}${unit}`);
+    if (parts.length === 2) break;
+  }
+  return parts.length === 0 ? '0s' : parts.join(' ');
+}
+
+function buckets(title: string, rows: readonly ProfitBucket[]): string[] {
+  if (rows.length === 0) return [];
+  return [
+    '',
+    ...alignColumns(
+      [title, 'trades', 'wins', 'losses', 'profit', 'profit %', 'fees'],
+      rows.map((b) => [
+        b.key,
+        String(b.trades),
+        String(b.wins),
+        String(b.losses),
+        signed(b.profit),
+        pct(b.profitPct),
+        money(b.fees),
+      ]),
+    ),
+  ];
+}
+
+/** The profit summary: totals, then per run, pair, exit reason and day. */
+export function formatProfit(of: string, p: ProfitSummary): string {
+  const lines = [
+    `profit of ${of}: realised ${signed(p.realized)}, unrealised ${signed(p.unrealized)}, fees ${money(p.fees)}`,
+    `${p.trades} closed trades (${p.wins} won, ${p.losses} lost, win rate ${pct(p.winRate)}), ${p.openTrades} open; profit ${pct(p.profitPct)}; average duration ${duration(p.avgDurationMs)}`,
+    ...buckets('run', p.byRun),
+    ...buckets('pair', p.byPair),
+    ...buckets('exit reason', p.byExitReason),
+    ...buckets('day', p.byDay),
+  ];
   return `${lines.join('\n')}\n`;
 }
 
-export async function profitCommand(io: CliIo, o: PortfolioOptions, fetchFn?: typeof fetch): Promise<void> {
+export async function profitCommand(io: CliIo, o: ResultsOptions, fetchFn?: typeof fetch): Promise<void> {
   const call = apiClient(io, o, fetchFn);
-  const id = encodeURIComponent(await portfolioOf(call, o.portfolio));
-  const [p, { orders }] = await Promise.all([
-    call<PortfolioDetail>('GET', `/portfolios/${id}`),
-    call<{ orders: Order[] }>('GET', `/portfolios/${id}/orders?status=all&limit=1000`),
+  const path = await resultsPath(call, o, 'profit');
+  const query = o.symbol === undefined ? '' : `?symbol=${encodeURIComponent(o.symbol.toUpperCase())}`;
+  const { profit } = await call<{ profit: ProfitSummary }>('GET', `${path}${query}`);
+  const of = o.run ?? path.split('/')[2]!;
+  print(io, o, profit, () => formatProfit(decodeURIComponent(of), profit));
+}
+
+/** Closed trades as a table, newest exit first. */
+export function formatTrades(page: ClosedTradesResponse): string {
+  if (page.trades.length === 0) return 'no closed trades\n';
+  const rows = page.trades.map((t) => [
+    t.run,
+    t.symbol,
+    t.direction,
+    iso(t.entryTime),
+    iso(t.exitTime),
+    duration(t.durationMs),
+    num(t.quantity),
+    num(t.entryPrice),
+    num(t.exitPrice),
+    money(t.fees),
+    signed(t.profit),
+    pct(t.profitPct),
+    t.exitReason,
   ]);
-  const summary = profitOf(p, orders);
-  print(io, o, summary, () => formatProfit(summary));
+  const head = [
+    'run',
+    'symbol',
+    'side',
+    'entry',
+    'exit',
+    'duration',
+    'quantity',
+    'entry price',
+    'exit price',
+    'fees',
+    'profit',
+    'profit %',
+    'exit reason',
+  ];
+  const more =
+    page.nextCursor === undefined
+      ? ''
+      : `\n${page.trades.length} of ${page.total}: the next page with --cursor ${page.nextCursor}\n`;
+  return `${alignColumns(head, rows).join('\n')}\n${more}`;
+}
+
+export async function tradesCommand(
+  io: CliIo,
+  o: ResultsOptions & { limit?: string; cursor?: string },
+  fetchFn?: typeof fetch,
+): Promise<void> {
+  const call = apiClient(io, o, fetchFn);
+  if (o.limit !== undefined && !/^[1-9]\d*$/.test(o.limit))
+    throw bad(`--limit must be a positive integer, got ${o.limit}`);
+  const query = new URLSearchParams({
+    ...(o.symbol === undefined ? {} : { symbol: o.symbol.toUpperCase() }),
+    ...(o.limit === undefined ? {} : { limit: o.limit }),
+    ...(o.cursor === undefined ? {} : { cursor: o.cursor }),
+  }).toString();
+  const page = await call<ClosedTradesResponse>(
+    'GET',
+    `${await resultsPath(call, o, 'trades')}${query ? `?${query}` : ''}`,
+  );
+  print(io, o, page, () => formatTrades(page));
 }

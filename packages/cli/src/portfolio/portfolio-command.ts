@@ -1,4 +1,4 @@
-/** @module `tickline portfolio`, `orders` and `profit`: your paper (or bound) portfolio over the API. */
+/** @module `tickline portfolio`, `orders`, `trades` and `profit`: your portfolio and its results over the API. */
 import type { Command } from 'commander';
 import { apiAction, apiOptions } from '../api/api-command.ts';
 import type { ExitCode } from '../exit-code.ts';
@@ -24,12 +24,23 @@ export function registerPortfolioCommands(
         .option('--limit <n>', 'at most this many with --all (default 200, at most 1000)'),
     ),
   ).action(apiAction(io, setExitCode, async (o) => (await actions()).ordersCommand(io, o)));
-  apiOptions(
-    portfolioOption(
-      program
-        .command('profit')
-        .description('realised and unrealised profit, fees, per symbol (from the portfolio and its orders)'),
-    ),
+  const results = (c: Command) =>
+    apiOptions(
+      portfolioOption(c)
+        .option('--run <id>', "one live run's (tickline live list), not the whole portfolio's")
+        .option('--symbol <symbol>', 'one pair only'),
+    );
+  results(
+    program
+      .command('trades')
+      .description('closed trades: entry, exit, quantity, fees, duration, profit and %, exit reason')
+      .option('--limit <n>', 'trades per page (default 50, at most 500)')
+      .option('--cursor <cursor>', 'the next page, as the last one named it'),
+  ).action(apiAction(io, setExitCode, async (o) => (await actions()).tradesCommand(io, o)));
+  results(
+    program
+      .command('profit')
+      .description('realised and unrealised profit, fees, win rate; per run, pair, exit reason and day'),
   ).action(apiAction(io, setExitCode, async (o) => (await actions()).profitCommand(io, o)));
   apiOptions(
     portfolioOption(
