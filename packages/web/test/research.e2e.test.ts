@@ -56,8 +56,12 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
   let dashboard: Dashboard;
   let browser: Browser;
   beforeAll(async () => {
-    // The gate as configured by default: required for every tier but the admin's.
-    [dashboard, browser] = await startWithBrowser(BROWSER_PACE_ENV);
+    // The gate as configured by default: required for every tier but the admin's. Its verdict is
+    // per feed: the run goes live on the researched symbol, tradable here (no live source feeds it).
+    [dashboard, browser] = await startWithBrowser({
+      ...BROWSER_PACE_ENV,
+      TICKLINE_MARKET_SYMBOLS: 'BTC-USDT,ETH-USDT,SOL-USDT,RSCH-USDT',
+    });
   });
   afterAll(() => stopWithBrowser(dashboard, browser));
 
@@ -133,11 +137,11 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     await old.waitFor({ state: 'detached', timeout: SERVER_WAIT_MS });
     expect(await uploads.getByRole('listitem').count()).toBe(2);
     // A market of uploaded history only opens at the interval its candles have (1m here), not on
-    // an empty 1 s chart waiting for trades that never come.
-    await admin.goto(`${dashboard.url}/markets/RSCH-USDT`);
+    // an empty 1 s chart waiting for trades that never come (RSCHB-USDT: RSCH-USDT is tradable here).
+    await admin.goto(`${dashboard.url}/markets/RSCHB-USDT`);
     await admin.waitForFunction(
       () =>
-        /^RSCH-USDT 1m candlestick chart, 500 candles/.test(
+        /^RSCHB-USDT 1m candlestick chart, 500 candles/.test(
           document.querySelector('[data-testid="candle-chart"]')?.getAttribute('aria-label') ?? '',
         ),
       undefined,
@@ -146,7 +150,7 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     expect(await admin.getByRole('radio', { name: '1m' }).getAttribute('aria-checked')).toBe('true');
     await screenshot(admin, 'research-history-market');
     await admin.getByRole('radio', { name: '1s' }).click();
-    await admin.getByText('No 1s candles: RSCH-USDT has no live source here, so only imported history shows.').waitFor();
+    await admin.getByText('No 1s candles: RSCHB-USDT has no live source here, so only imported history shows.').waitFor();
     await admin.context().close();
 
     const page = await openPage(browser);
@@ -194,11 +198,12 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     await page.getByRole('link', { name: 'run live →' }).click();
     const live = page.getByRole('form', { name: 'Run a strategy live' });
     await live.waitFor({ timeout: SERVER_WAIT_MS });
+    await live.getByLabel('Feed 1 symbol').selectOption('RSCH-USDT');
     const verdict = live.getByTestId('gate-verdict');
-    await verdict.waitFor({ timeout: SERVER_WAIT_MS });
-    expect(await verdict.locator('summary').textContent()).toBe(
-      'Promotion gate v1: not passed: this version cannot run live yet',
-    );
+    await verdict
+      .locator('summary')
+      .filter({ hasText: 'Promotion gate v1 on RSCH-USDT 1m: not passed: this version cannot run live yet' })
+      .waitFor({ timeout: SERVER_WAIT_MS });
     const refused = await verdict.locator('li').allTextContents();
     expect(refused).toHaveLength(5);
     expect(refused.every((c) => c.startsWith('✗'))).toBe(true);
@@ -255,9 +260,10 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     await page.goto(strategyUrl);
     await page.getByRole('link', { name: 'run live →' }).click();
     await live.waitFor({ timeout: SERVER_WAIT_MS });
+    await live.getByLabel('Feed 1 symbol').selectOption('RSCH-USDT');
     await verdict
       .locator('summary')
-      .filter({ hasText: 'Promotion gate v1: passed' })
+      .filter({ hasText: 'Promotion gate v1 on RSCH-USDT 1m: passed' })
       .waitFor({ timeout: SERVER_WAIT_MS });
     await verdict.locator('summary').click();
     const checks = await verdict.locator('li').allTextContents();

@@ -168,7 +168,9 @@ export function EnableLiveForm(props: {
         defaultValue="200"
         hint="Stored candles replayed before acting live, so indicators start warm."
       />
-      {chosen !== undefined && picked !== undefined ? <GateVerdict strategyId={chosen} version={picked.version} /> : null}
+      {chosen !== undefined && picked !== undefined ? (
+        <GateVerdict strategyId={chosen} version={picked.version} feed={shown[0]} />
+      ) : null}
       <FormError message={error} />
       <button type="submit" className="button button-primary" disabled={pending || picked === undefined}>
         {pending ? 'Starting…' : `Run v${picked?.version ?? '?'} live`}

@@ -51,15 +51,27 @@ function ForecastLine({ forecast }: { forecast: CpuForecast }): ReactNode {
   );
 }
 
-export function GateVerdict({ strategyId, version }: { strategyId: string; version: number }): ReactNode {
+export function GateVerdict({
+  strategyId,
+  version,
+  feed,
+}: {
+  strategyId: string;
+  version: number;
+  /** The run's first feed: the verdict is per feed (research on another feed does not count). */
+  feed?: { symbol: string; interval: string };
+}): ReactNode {
   const { client } = useSession();
+  const on = feed === undefined ? '' : `${feed.symbol}:${feed.interval}`;
   const state = useAsync(
     () =>
       client.request<{ gate: GateStatus }>({
         method: 'GET',
-        path: `/api/v1/strategies/${encodeURIComponent(strategyId)}/versions/${version}/gate`,
+        path: `/api/v1/strategies/${encodeURIComponent(strategyId)}/versions/${version}/gate${
+          on === '' ? '' : `?feed=${encodeURIComponent(on)}`
+        }`,
       }),
-    [client, strategyId, version],
+    [client, strategyId, version, on],
   );
   const gate = state.data?.gate;
   if (gate === undefined) return null;
@@ -71,9 +83,14 @@ export function GateVerdict({ strategyId, version }: { strategyId: string; versi
         ? 'not passed: this version cannot run live yet'
         : 'not passed (not required for your tier)';
   return (
-    <details className="gate-verdict" data-testid="gate-verdict" open={!gate.allowed || gate.forecast?.fits === false}>
+    <details
+      className="gate-verdict"
+      data-testid="gate-verdict"
+      open={!gate.allowed || gate.forecast?.fits === false}
+    >
       <summary>
-        Promotion gate v{version}: {summary}
+        Promotion gate v{version}
+        {feed === undefined ? '' : ` on ${feed.symbol} ${feed.interval}`}: {summary}
       </summary>
       <ul>
         {gate.checks.map((c) => (
