@@ -164,6 +164,17 @@ describe('client portfolios, orders and live strategies over the real routes', (
     expect(paused).toMatchObject({ state: 'paused', pause: { code: 'user', reason: 'paused by the owner' } });
     expect((await ada.liveStrategies.resume(run.id)).state).toBe('running');
     expect(Array.isArray(await ada.liveStrategies.logs(run.id))).toBe(true);
+    // Stop-entry, then a force exit of the bought 0.02 (filled at once at the last price).
+    expect((await ada.liveStrategies.stopEntry(run.id, true)).stopEntry).toBe(true);
+    const [exit, ...more] = await ada.liveStrategies.forceExit(run.id, SYMBOL);
+    expect(more).toEqual([]);
+    expect(exit).toMatchObject({ side: 'sell', status: 'filled', filledQuantity: 0.02 });
+    expect(await ada.liveStrategies.forceExit(run.id)).toEqual([]);
+    expect(await bob.liveStrategies.forceExit(run.id).catch((e: unknown) => e)).toMatchObject({
+      code: 'STRATEGY_LIVE_NOT_FOUND',
+      status: 404,
+    });
+    expect((await ada.liveStrategies.stopEntry(run.id, false)).stopEntry).toBeUndefined();
     await ada.liveStrategies.disable(run.id);
     expect(await ada.liveStrategies.list()).toEqual([]);
     const missing = await ada.liveStrategies

@@ -11,6 +11,7 @@ import type {
   EnableLiveInput,
   LiveRun,
   LiveSignal,
+  Order,
   ParityReportView,
   ProfitSummary,
 } from '@tickline/protocol';
@@ -38,6 +39,13 @@ export interface LiveStrategiesApi {
   resume(id: string): Promise<LiveRun>;
   /** Stops the run and forgets it (its resting orders stay; cancel them on the portfolio). */
   disable(id: string): Promise<void>;
+  /**
+   * Closes the run's own position (in `symbol`, or every one) at market: the orders as filled (the
+   * server waits a few seconds for the fills), none when it holds nothing. Owner only.
+   */
+  forceExit(id: string, symbol?: string): Promise<Order[]>;
+  /** Stops (`on`) or allows again new entries of the run; its exits keep running. */
+  stopEntry(id: string, on: boolean): Promise<LiveRun>;
   /**
    * The run's parity report: the candles it decided replayed through the backtest engine with its
    * version (or `version`), every decision beside the live one. A run that decided nothing since it
@@ -72,6 +80,15 @@ export function createLiveStrategiesApi(send: AuthorizedSend, paths: ClientPaths
     disable: async (id) => {
       await send<void>({ method: 'DELETE', path: one(id) });
     },
+    forceExit: async (id, symbol) =>
+      (
+        await send<{ orders: Order[] }>({
+          method: 'POST',
+          path: `${one(id)}/force-exit`,
+          body: symbol === undefined ? {} : { symbol },
+        })
+      ).orders,
+    stopEntry: (id, on) => run({ method: 'POST', path: `${one(id)}/stop-entry`, body: { on } }),
     parity: async (id, version) =>
       (
         await send<{ parity: ParityReportView }>({
