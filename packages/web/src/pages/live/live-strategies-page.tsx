@@ -18,6 +18,7 @@ import { usePortfolio, useSettledEvents } from '../portfolio/use-portfolio.ts';
 import { EnableLiveForm } from './enable-live-form.tsx';
 import { pauseText, signalText, timeText } from './live-format.ts';
 import { ParityPanel } from './parity-panel.tsx';
+import { RunResults } from './run-results.tsx';
 import { SignalFeed } from './signal-feed.tsx';
 import { useSignalFeed } from './use-signal-feed.ts';
 
@@ -194,6 +195,7 @@ function RunList(props: {
                 ) : null}
               </div>
               <ParityPanel run={run} />
+              <RunResults runId={run.id} />
             </li>
           );
         })}

@@ -1,6 +1,7 @@
 /**
  * @module The paper portfolio: equity, cash and today's P&L, the equity chart (a day, week or
- * month of stored history plus the live figure), positions marked to the latest price, the latest orders, the risk controls (kill switch,
+ * month of stored history plus the live figure), positions marked to the latest price, the profit
+ * summary and closed trades, the latest orders, the risk controls (kill switch,
  * limits) and the venue (paper, or Binance spot with a key). Order events on
  * `user:{id}` refresh it at once; marks are re-read every few seconds.
  */
@@ -15,6 +16,7 @@ import { OrderHistory } from './order-tables.tsx';
 import { formatPnl, formatUsd, pnlClass } from './portfolio-format.ts';
 import { PositionsTable } from './positions-table.tsx';
 import { RiskControls } from './risk-controls.tsx';
+import { TradeResults } from './trade-results.tsx';
 import { VenueCard } from './venue-card.tsx';
 import { PortfolioGate } from './portfolio-gate.tsx';
 import { ORDER_EVENTS, usePortfolio, useSettledEvents } from './use-portfolio.ts';
@@ -27,8 +29,8 @@ export function PortfolioPage(): ReactNode {
       <header className="page-header">
         <h1>Portfolio</h1>
         <p className="muted">
-          Your portfolio, marked to live prices. Trade on the <Link to="/orders">Orders</Link> page or
-          let a strategy trade <Link to="/live">live</Link>.
+          Your portfolio, marked to live prices. Trade on the <Link to="/orders">Orders</Link> page or let a
+          strategy trade <Link to="/live">live</Link>.
         </p>
       </header>
       <PortfolioGate state={portfolio}>{(loaded) => <PortfolioBody portfolio={loaded} />}</PortfolioGate>
@@ -78,8 +80,8 @@ function PortfolioBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode
     <div className="stack">
       {live ? (
         <p className="card muted" data-testid="venue-note">
-          Trading on {live}: orders go to the venue. The figures below are this portfolio&apos;s own
-          books — what its orders did there; the account&apos;s balances at the venue are in the Venue card.
+          Trading on {live}: orders go to the venue. The figures below are this portfolio&apos;s own books —
+          what its orders did there; the account&apos;s balances at the venue are in the Venue card.
         </p>
       ) : null}
       <section className="card" aria-label="Summary">
@@ -89,6 +91,10 @@ function PortfolioBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode
       <section className="card" aria-labelledby="positions-title">
         <h2 id="positions-title">Positions</h2>
         <PositionsTable positions={portfolio.positions} />
+      </section>
+      <section className="card" aria-labelledby="results-title">
+        <h2 id="results-title">Profit and closed trades</h2>
+        <TradeResults source={{ kind: 'portfolio', id }} />
       </section>
       <section className="card" aria-labelledby="recent-orders-title">
         <div className="row spread">

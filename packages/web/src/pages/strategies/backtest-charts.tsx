@@ -16,6 +16,7 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts';
 import { useEffect, useRef, type ReactNode } from 'react';
+import { onCandles } from './chart-candles.ts';
 import type { BacktestCurves, BacktestTrade } from '@tickline/protocol';
 
 const sec = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
@@ -139,7 +140,9 @@ export function TradesChart({
         })),
       );
       const markers: SeriesMarker<UTCTimestamp>[] = [];
+      // A marker past the candles would be snapped to the last bar: drawn where it did not happen.
       for (const t of trades) {
+        if (!onCandles(candles, t.entryTime)) continue;
         markers.push({
           time: sec(t.entryTime),
           position: 'belowBar',
@@ -147,6 +150,7 @@ export function TradesChart({
           shape: 'arrowUp',
           text: t.entryReason || 'entry',
         });
+        if (!onCandles(candles, t.exitTime)) continue;
         markers.push({
           time: sec(t.exitTime),
           position: 'aboveBar',

@@ -1,6 +1,7 @@
 /**
  * @module A backtest's results: status, metrics, equity and drawdown, the price with trades
- * marked and the strategy's plot series, the trade list and the log with a search; `/backtests/compare/:ids` shows several runs' metrics side by side.
+ * marked and the strategy's plot series, the breakdowns per pair, exit reason and day, the trade
+ * list a page at a time, and the log with a search; `/backtests/compare/:ids` shows several runs' metrics side by side.
  */
 import type { BacktestTrade } from '@tickline/protocol';
 import type { ReactNode } from 'react';
@@ -11,9 +12,9 @@ import { useAsync } from '../../components/use-async.ts';
 import { EquityChart, TradesChart, type PriceCandle } from './backtest-charts.tsx';
 import { BacktestLog } from './backtest-log.tsx';
 import { utcRangeText } from './backtest-range.ts';
+import { BacktestTrades } from './backtest-trades.tsx';
+import { loadRangeCandles } from './chart-candles.ts';
 import { MetricsTable } from './metrics-table.tsx';
-
-const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
 
 export function BacktestPage({ id }: { id: string }): ReactNode {
   const { client } = useSession();
@@ -26,16 +27,21 @@ export function BacktestPage({ id }: { id: string }): ReactNode {
       client.backtests.trades(id),
     ]);
     const b = detail.backtest;
-    const query = new URLSearchParams({
-      interval: b.interval,
-      from: String(Date.parse(b.from)),
-      to: String(Date.parse(b.to)),
-      limit: '5000',
-    });
-    const { candles } = await client.requestPublic<{ candles: PriceCandle[] }>({
-      method: 'GET',
-      path: `/api/v1/markets/${encodeURIComponent(b.symbol)}/candles?${query.toString()}`,
-    });
+    // Page by page to the run's end: one request holds 5,000 bars (chart-candles.ts).
+    const page = async (from: number, to: number, limit: number) => {
+      const query = new URLSearchParams({
+        interval: b.interval,
+        from: String(from),
+        to: String(to),
+        limit: String(limit),
+      });
+      const { candles } = await client.requestPublic<{ candles: PriceCandle[] }>({
+        method: 'GET',
+        path: `/api/v1/markets/${encodeURIComponent(b.symbol)}/candles?${query.toString()}`,
+      });
+      return candles;
+    };
+    const candles = await loadRangeCandles(page, Date.parse(b.from), Date.parse(b.to));
     return { detail, curves, trades, candles };
   }, [client, id]);
   if (state.status === 'error')
@@ -77,36 +83,7 @@ export function BacktestPage({ id }: { id: string }): ReactNode {
           <section className="card" aria-labelledby="trades-title">
             <h2 id="trades-title">Trades on the price</h2>
             <TradesChart candles={candles} trades={trades} plots={detail.result.plots} />
-            <div className="table-scroll">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th>Entry</th>
-                    <th>Exit</th>
-                    <th>Side</th>
-                    <th className="num">Entry price</th>
-                    <th className="num">Exit price</th>
-                    <th className="num">P&amp;L</th>
-                    <th>Reasons</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {trades.map((t, i) => (
-                    <tr key={i}>
-                      <td>{time(t.entryTime)}</td>
-                      <td>{time(t.exitTime)}</td>
-                      <td>{t.direction}</td>
-                      <td className="num">{t.entryPrice.toFixed(2)}</td>
-                      <td className="num">{t.exitPrice.toFixed(2)}</td>
-                      <td className="num">{t.pnl.toFixed(2)}</td>
-                      <td>
-                        {t.entryReason} → {t.exitReason}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <BacktestTrades trades={trades} />
           </section>
           <section className="card" aria-labelledby="log-title">
             <h2 id="log-title">Log</h2>

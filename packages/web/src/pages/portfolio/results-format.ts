@@ -1,0 +1,76 @@
+/**
+ * @module Trade results as the dashboard words and groups them: a duration as "2 d 3 h", a
+ * percentage, and the per pair / exit reason / day breakdowns of a backtest's trades (the live
+ * API answers its own, the same shape: `ProfitBucket`). Pure, so the tables stay thin.
+ */
+import type { BacktestTrade, ProfitBucket } from '@tickline/protocol';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "45 s", "12 min", "3 h 5 min", "2 d 3 h": the two largest units. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < MINUTE) return `${Math.round(ms / 1000)} s`;
+  if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min`;
+  if (ms < DAY) {
+    const m = Math.floor((ms % HOUR) / MINUTE);
+    return `${Math.floor(ms / HOUR)} h${m > 0 ? ` ${m} min` : ''}`;
+  }
+  const h = Math.floor((ms % DAY) / HOUR);
+  return `${Math.floor(ms / DAY)} d${h > 0 ? ` ${h} h` : ''}`;
+}
+
+/** A fraction as a signed percentage: 0.0512 → "+5.12 %". */
+export function formatPct(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '—';
+  const text = `${Math.abs(fraction * 100).toFixed(2)} %`;
+  return fraction > 0 ? `+${text}` : fraction < 0 ? `−${text}` : text;
+}
+
+/** The UTC day (`YYYY-MM-DD`) of epoch ms. */
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Backtest trades grouped as the live profit summary groups closed trades. */
+export function backtestBreakdowns(trades: readonly BacktestTrade[]): {
+  byPair: ProfitBucket[];
+  byExitReason: ProfitBucket[];
+  byDay: ProfitBucket[];
+} {
+  const group = (keyOf: (t: BacktestTrade) => string): ProfitBucket[] => {
+    const by = new Map<string, ProfitBucket & { notional: number }>();
+    for (const t of trades) {
+      const key = keyOf(t);
+      let b = by.get(key);
+      if (b === undefined)
+        by.set(
+          key,
+          (b = { key, trades: 0, wins: 0, losses: 0, profit: 0, fees: 0, profitPct: 0, notional: 0 }),
+        );
+      b.trades++;
+      if (t.pnl > 0) b.wins++;
+      else if (t.pnl < 0) b.losses++;
+      b.profit += t.pnl;
+      b.fees += t.fees;
+      b.notional += t.qty * t.entryPrice;
+    }
+    return [...by.values()].map(({ notional, ...b }) => ({
+      ...b,
+      profitPct: notional > 0 ? b.profit / notional : 0,
+    }));
+  };
+  const byProfit = (a: ProfitBucket, b: ProfitBucket) => b.profit - a.profit;
+  return {
+    byPair: group((t) => t.symbol).sort(byProfit),
+    byExitReason: group((t) => t.exitReason || 'exit').sort(byProfit),
+    byDay: group((t) => utcDay(t.exitTime)).sort((a, b) => (a.key < b.key ? 1 : -1)),
+  };
+}
+
+/** One page of `rows` (0-based) of `size`, and how many pages there are. */
+export function pageOf<T>(rows: readonly T[], page: number, size: number): { rows: T[]; pages: number } {
+  const pages = Math.max(1, Math.ceil(rows.length / size));
+  const at = Math.min(Math.max(0, page), pages - 1);
+  return { rows: rows.slice(at * size, at * size + size), pages };
+}
