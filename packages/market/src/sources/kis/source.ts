@@ -7,6 +7,7 @@
  */
 import type { ServiceContext } from '@tickline/kernel';
 import type { VenueDialect } from '../network/dialect.ts';
+import type { NetworkSourceOptions } from '../network/options.ts';
 import { WebSocketSource } from '../network/websocket-source.ts';
 import { KIS_DEFAULTS, KIS_REST_URL, KIS_WS_URL, type KisSourceOptions } from './config.ts';
 import { decodeKisFrame } from './decode.ts';
@@ -32,7 +33,7 @@ class KisSource extends WebSocketSource {
   readonly #session: KisSession;
   readonly #approve: () => Promise<string>;
 
-  constructor(session: KisSession, approve: () => Promise<string>, options: KisSourceOptions) {
+  constructor(session: KisSession, approve: () => Promise<string>, options: NetworkSourceOptions) {
     super(kisDialect(session), options);
     this.#session = session;
     this.#approve = approve;

@@ -98,12 +98,7 @@ export class KisMock extends MockVenueServer {
   protected override onRest(url: URL, headers: IncomingHttpHeaders = {}, body = ''): MockRestAnswer {
     if (url.pathname !== '/oauth2/Approval') return super.onRest(url, headers, body);
     this.approvals++;
-    let b: { grant_type?: unknown; appkey?: unknown; secretkey?: unknown } | null = null;
-    try {
-      b = JSON.parse(body) as typeof b;
-    } catch {
-      // an unreadable body is refused below like a wrong key
-    }
+    const b = parseApproval(body);
     if (
       b?.grant_type !== 'client_credentials' ||
       b.appkey !== this.#o.appKey ||
@@ -126,6 +121,15 @@ export class KisMock extends MockVenueServer {
         ...(rtCd === '0' ? { output: { iv: '0123456789abcdef', key: 'k'.repeat(32) } } : {}),
       },
     });
+  }
+}
+
+/** An approval request body, or null when it is not JSON (refused like a wrong key). */
+function parseApproval(body: string): { grant_type?: unknown; appkey?: unknown; secretkey?: unknown } | null {
+  try {
+    return JSON.parse(body) as { grant_type?: unknown; appkey?: unknown; secretkey?: unknown } | null;
+  } catch {
+    return null;
   }
 }
 
