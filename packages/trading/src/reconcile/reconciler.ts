@@ -32,6 +32,9 @@ import type {
   ReconciliationTrigger,
 } from './reconciliation-store.ts';
 
+/** How long the same failure (the venue away) is stored once, while the beat keeps trying. */
+export const REPEATED_FAILURE_MS = 60_000;
+
 /** The venue side of one portfolio: its adapter and the desk that turns answers into events. */
 export interface ReconcileVenue {
   broker: Broker;
@@ -68,6 +71,8 @@ export class Reconciler {
   /** Held portfolios: why, since when. */
   readonly #held = new Map<string, { trigger: ReconciliationTrigger; since: number }>();
   readonly #running = new Map<string, Promise<ReconciliationReport>>();
+  /** The last failure stored per portfolio: a venue away fails every retry the same way. */
+  readonly #failed = new Map<string, { error: string; at: number }>();
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
@@ -148,6 +153,7 @@ export class Reconciler {
       );
     }
     report.finishedAt = clock.now();
+    if (this.#repeatsFailure(report)) return report;
     await this.#o.store.save(report);
     this.#o.publish(
       this.#o.source.create(PortfolioReconciled, {
@@ -168,6 +174,18 @@ export class Reconciler {
         'reconciliation corrected the books from the venue',
       );
     return report;
+  }
+
+  /** True for a failure like the last one stored within {@link REPEATED_FAILURE_MS}: not stored again. */
+  #repeatsFailure(report: ReconciliationReport): boolean {
+    if (report.error === undefined) {
+      this.#failed.delete(report.portfolioId);
+      return false;
+    }
+    const last = this.#failed.get(report.portfolioId);
+    if (last?.error === report.error && report.finishedAt - last.at < REPEATED_FAILURE_MS) return true;
+    this.#failed.set(report.portfolioId, { error: report.error, at: report.finishedAt });
+    return false;
   }
 
   /** Reads the venue, corrects the books difference by difference, and says what differed. */
