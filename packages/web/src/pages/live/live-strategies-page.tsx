@@ -1,7 +1,7 @@
 /**
  * @module Live strategies: run a strategy version on live feeds of the paper portfolio, and watch
  * each run — running or paused (with the reason), candles seen, its last signal, its logs — with
- * pause, resume and stop; below, the feed of every run's signals as they arrive on `user:{id}`.
+ * pause, resume, stop, stop entries and force exit; below, the feed of every run's signals as they arrive on `user:{id}`.
  * Signals and pauses on `user:{id}` also refresh the list at once.
  */
 import type { LiveRun, StrategySummary } from '@tickline/client';
@@ -17,8 +17,8 @@ import { codedErrorText } from '../portfolio/portfolio-format.ts';
 import { usePortfolio, useSettledEvents } from '../portfolio/use-portfolio.ts';
 import { EnableLiveForm } from './enable-live-form.tsx';
 import { pauseText, signalText, timeText } from './live-format.ts';
+import { RunExitControls } from './run-exit-controls.tsx';
 import { ParityPanel } from './parity-panel.tsx';
-import { RunResults } from './run-results.tsx';
 import { SignalFeed } from './signal-feed.tsx';
 import { useSignalFeed } from './use-signal-feed.ts';
 
@@ -187,6 +187,7 @@ function RunList(props: {
                 >
                   Stop
                 </button>
+                <RunExitControls run={run} onChange={props.onChange} />
                 {run.logs.length > 0 ? (
                   <details className="run-logs">
                     <summary>Logs ({run.logs.length})</summary>
@@ -195,7 +196,6 @@ function RunList(props: {
                 ) : null}
               </div>
               <ParityPanel run={run} />
-              <RunResults runId={run.id} />
             </li>
           );
         })}
