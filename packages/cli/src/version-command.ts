@@ -21,9 +21,15 @@ export function registerVersionCommand(
   program
     .command('version')
     .description('print the tickline version and the Node.js running it')
+    .option('--json', 'print {"version", "node"} as JSON')
     .addHelpText('after', '\nExample:\n  tickline version    # tickline 0.1.0 (node v24.21.0)')
-    .action(() => {
-      io.out(`tickline ${ticklineVersion()} (node ${process.version})\n`);
+    .action((options: { json?: boolean }) => {
+      const version = ticklineVersion();
+      io.out(
+        options.json
+          ? `${JSON.stringify({ version, node: process.version })}\n`
+          : `tickline ${version} (node ${process.version})\n`,
+      );
       setExitCode(ExitCode.Ok);
     });
 }

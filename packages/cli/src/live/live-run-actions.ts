@@ -97,12 +97,15 @@ export async function liveEnable(io: CliIo, o: EnableOptions, fetchFn?: typeof f
     return { symbol, interval };
   });
   if (feeds.length === 0) throw bad('--feed SYMBOL:INTERVAL is needed');
+  // Every argument is checked before anything is asked of the server.
+  const version = positiveInt('--version', o.version);
+  const params = parseParams(o.param);
   const call = apiClient(io, o, fetchFn);
   const body = {
     strategyId: o.strategy,
-    version: positiveInt('--version', o.version),
+    version,
     portfolioId: await portfolioOf(call, o.portfolio),
-    params: parseParams(o.param),
+    params,
     feeds,
     ...(o.warmup === undefined ? {} : { warmupBars: Number(o.warmup) }),
   };

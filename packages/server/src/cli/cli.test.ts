@@ -9,6 +9,22 @@ describe('cli - version and help', () => {
     expect(run.stdout).toMatch(/^tickline \d+\.\d+\.\d+ \(node v24\.\d+\.\d+\)\n$/);
   });
 
+  it("cli - version --json; a command's own --version is not the program's", async () => {
+    const json = await runRecorded(['version', '--json']);
+    expect(JSON.parse(json.stdout)).toEqual({
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      node: process.version,
+    });
+    // The program's options are read before a command only: this --version is the strategy's.
+    const run = await runRecorded(
+      ['live', 'enable', '--strategy', 's1', '--version', 'three', '--feed', 'BTC-USDT:1h'],
+      { TICKLINE_TOKEN: 't' },
+    );
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('--version must be a positive integer, got three');
+    expect(run.outcome).toBe(2);
+  });
+
   it('cli - every command has --help with examples', async () => {
     const commands = [
       [],
@@ -34,7 +50,9 @@ describe('cli - version and help', () => {
     const { stdout } = await runRecorded(['start', '--help']);
     for (const role of ['all', 'gateway', 'collector', 'game', 'platform', 'strategy'])
       expect(stdout).toContain(`  ${role} `);
-    expect(stdout).toContain('runs now: eventlog, eventlog-dlq, publisher, sql, identity, strategy, trading, graphql, http');
+    expect(stdout).toContain(
+      'runs now: eventlog, eventlog-dlq, publisher, sql, identity, strategy, trading, graphql, http',
+    );
   });
 
   it('cli - an unknown option or role is a usage error (exit 2)', async () => {
