@@ -6,6 +6,7 @@
  */
 import type { DeepReadonly } from '@tickline/kernel';
 import { fileURLToPath } from 'node:url';
+import { SymbolSchema } from '@tickline/protocol';
 import { z } from 'zod';
 
 const DAY_MS = 86_400_000;
@@ -42,7 +43,6 @@ export const DEFAULT_SIMULATED_MARKETS = [
   { symbol: 'SOL-USDT', startPrice: 150 },
 ] as const;
 
-const Symbol = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected a canonical BASE-QUOTE symbol');
 const SourceName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected a lower-case, path-safe name');
 
 function parseJson(value: unknown): unknown {
@@ -80,7 +80,7 @@ export const MarketSchema = z.strictObject({
     .default(true)
     .describe('Run the market components (collector, projections, live streams) in roles that have them.'),
   symbols: z
-    .array(Symbol)
+    .array(SymbolSchema)
     .default(DEFAULT_SIMULATED_MARKETS.map((m) => m.symbol))
     .describe(
       'Canonical symbols collected, with those the sources name; trades for other symbols are rejected (symbol_unknown).',

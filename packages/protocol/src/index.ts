@@ -61,6 +61,13 @@ export {
   isCandleInterval,
 } from './sets/candle-interval.ts';
 export {
+  SymbolSchema,
+  SYMBOL_PATTERN,
+  SYMBOL_RE,
+  CRYPTO_PAIR_PATTERN,
+  SHARE_SYMBOL_PATTERN,
+} from './sets/symbol.ts';
+export {
   Role,
   ROLES,
   RoleSchema,

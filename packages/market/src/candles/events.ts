@@ -1,6 +1,6 @@
 /** @module The market's event types: trades, candle updates and closes, source status. */
 import { defineEvent } from '@tickline/kernel';
-import { CandleIntervalSchema, EventType } from '@tickline/protocol';
+import { CandleIntervalSchema, EventType, SymbolSchema } from '@tickline/protocol';
 import { z } from 'zod';
 
 const side = z.enum(['buy', 'sell', 'unknown']);
@@ -11,7 +11,7 @@ const epochMs = z.number().int().nonnegative();
 /** A validated trade. */
 export const tradeSchema = z.object({
   exchange: z.string().min(1),
-  symbol: z.string().regex(/^[A-Z0-9]+-[A-Z0-9]+$/),
+  symbol: SymbolSchema,
   tradeId: z.string().min(1),
   price: positive,
   size: positive,

@@ -3,7 +3,7 @@
  * HTTP_BAD_REQUEST with the issues); the responses are the wire contract in @tickline/protocol,
  * which the SDK and the dashboard read too. Every schema appears in the OpenAPI document.
  */
-import { CANDLE_INTERVALS, INDICATOR_NAMES } from '@tickline/protocol';
+import { CANDLE_INTERVALS, INDICATOR_NAMES, SymbolSchema } from '@tickline/protocol';
 import { z } from 'zod';
 
 export {
@@ -28,10 +28,7 @@ const Limit = z.coerce.number().int().min(1).max(MAX_LIMIT);
 const Period = z.coerce.number().int().min(1).max(MAX_PERIOD);
 
 export const SymbolParamsSchema = z.object({
-  symbol: z
-    .string()
-    .regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected a canonical BASE-QUOTE symbol')
-    .describe('Canonical symbol, e.g. BTC-USDT.'),
+  symbol: SymbolSchema.describe('Canonical symbol, e.g. BTC-USDT or AAPL.US.'),
 });
 
 export const JobParamsSchema = z.object({ name: z.string().min(1).max(64) });

@@ -3,6 +3,7 @@
  * everything inside Tickline uses canonical `BASE-QUOTE` in upper case, or `TICKER.EXCHANGE` for
  * a share (`AAPL.US`, `005930.KS`; see equity-symbols.ts).
  */
+import { CRYPTO_PAIR_PATTERN } from '@tickline/protocol';
 import { isEquitySymbol, toEquitySymbol } from './equity-symbols.ts';
 
 /** Equity venues and the exchange suffix their tickers get (they send bare tickers). */
@@ -28,7 +29,7 @@ export const KNOWN_QUOTES: readonly string[] = [
   'BNB',
 ];
 
-const CANONICAL = /^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/;
+const CANONICAL = new RegExp(`^${CRYPTO_PAIR_PATTERN}$`);
 
 /** True for `BASE-QUOTE` in upper case, or an equity symbol (`AAPL.US`). */
 export function isCanonicalSymbol(symbol: string): boolean {

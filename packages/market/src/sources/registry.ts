@@ -9,7 +9,7 @@
  * const { symbols, kinds } = sourceSubscription(config);
  */
 import { ConfigInvalidError, type Clock, type Logger, type Registry } from '@tickline/kernel';
-import { CandleIntervalSchema } from '@tickline/protocol';
+import { CandleIntervalSchema, SymbolSchema } from '@tickline/protocol';
 import { z } from 'zod';
 import type { MarketKind } from '../port/market-message.ts';
 import type { MarketSource } from '../port/market-source.ts';
@@ -25,7 +25,8 @@ import { createAlpacaSource } from './alpaca/source.ts';
 import { createKisSource } from './kis/source.ts';
 import { parseEquitySymbol } from '../normalize/equity-symbols.ts';
 
-const Symbol = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected a canonical BASE-QUOTE symbol');
+/** Sources take the one wire pattern: a CSV may replay shares, Alpaca and KIS narrow it below. */
+const Symbol = SymbolSchema;
 const Interval = CandleIntervalSchema;
 const Ms = z.int().positive();
 

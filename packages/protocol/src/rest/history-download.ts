@@ -4,14 +4,13 @@
  * returns it, and its progress events on the owner's `user:{id}`.
  */
 import { z } from 'zod';
+import { SymbolSchema } from '../sets/symbol.ts';
 
 export const HISTORY_DOWNLOAD_VENUES = ['binance', 'coinbase', 'upbit'] as const;
 
 export const HistoryDownloadRequestSchema = z.object({
   venue: z.enum(HISTORY_DOWNLOAD_VENUES),
-  symbol: z
-    .string()
-    .regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'a canonical symbol, BASE-QUOTE in capitals (BTC-USDT)'),
+  symbol: SymbolSchema,
   interval: z.enum(['1m', '5m', '15m', '1h', '1d']),
   from: z.iso.datetime({ offset: true }).describe('First open time (ISO 8601).'),
   to: z.iso.datetime({ offset: true }).describe('End, exclusive (ISO 8601).'),

@@ -7,9 +7,8 @@
  */
 import { z } from 'zod';
 import { CandleIntervalSchema } from '../sets/candle-interval.ts';
+import { SymbolSchema } from '../sets/symbol.ts';
 
-/** A canonical `BASE-QUOTE` symbol. */
-const SymbolSchema = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/);
 const positive = z.number().finite().positive();
 
 export const OrderSideSchema = z.enum(['buy', 'sell']);

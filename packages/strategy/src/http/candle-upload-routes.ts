@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { CandleUpload } from '../history/candle-uploads.ts';
 import type { StrategyHost } from '../module/strategy-host.ts';
 import { Id, IdParams, routeGuards, security } from './route-shapes.ts';
-import { ApiKeyScope, NoContentSchema } from '@tickline/protocol';
+import { ApiKeyScope, NoContentSchema, SymbolSchema } from '@tickline/protocol';
 
 const TAGS = ['history'];
 /** CSV text per chunk: about 4,000 kline lines. */
@@ -85,7 +85,7 @@ export function registerCandleUploadRoutes(root: FastifyInstance, host: Strategy
         security,
         body: z
           .object({
-            symbol: z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected BASE-QUOTE, upper case'),
+            symbol: SymbolSchema,
             interval: z.enum(ALL_INTERVALS as [string, ...string[]]),
             exchange: z.string().regex(/^[a-z0-9-]{1,32}$/).default('binance'),
             name: z.string().max(200).optional(),

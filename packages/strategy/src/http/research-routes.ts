@@ -30,12 +30,18 @@ import {
   VersionParams,
 } from './route-shapes.ts';
 import { assertFeedData, rangeOf, sandboxWithinTier, SandboxRequest } from './run-checks.ts';
-import { ApiKeyScope, GateResponseSchema, GateOverrideResponseSchema } from '@tickline/protocol';
+import {
+  ApiKeyScope,
+  GateResponseSchema,
+  GateOverrideResponseSchema,
+  SYMBOL_PATTERN,
+  SymbolSchema,
+} from '@tickline/protocol';
 
 const TAGS = ['research'];
 
 /** `BTC-USDT:1m`: the feed a gate verdict is asked for. */
-const GATE_FEED = new RegExp(`^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}:(?:${ALL_INTERVALS.join('|')})$`);
+const GATE_FEED = new RegExp(`^${SYMBOL_PATTERN}:(?:${ALL_INTERVALS.join('|')})$`);
 const gateFeed = (text: string) => {
   const [symbol, interval] = text.split(':') as [string, string];
   return { symbol, interval };
@@ -43,7 +49,7 @@ const gateFeed = (text: string) => {
 
 const FeedRequest = z
   .object({
-    symbol: z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected BASE-QUOTE, upper case'),
+    symbol: SymbolSchema,
     interval: z.enum(ALL_INTERVALS as [string, ...string[]]),
     exchange: z.string().min(1).max(32).optional(),
   })

@@ -7,6 +7,7 @@
 import { principalOf, requireAuthentication, requireScope, type Principal } from '@tickline/identity';
 import { isTicklineError, TicklineError, uuidv7 } from '@tickline/kernel';
 import { ALL_INTERVALS } from '@tickline/market';
+import { SymbolSchema } from '@tickline/protocol';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { resolveParams } from '../core/definition.ts';
@@ -26,7 +27,7 @@ export const QueueBacktestBody = z
   .object({
     strategyId: Id,
     version: z.number().int().min(1).max(1_000_000).optional().describe('Default: the latest version.'),
-    symbol: z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected BASE-QUOTE, upper case'),
+    symbol: SymbolSchema,
     interval: z.enum(ALL_INTERVALS as [string, ...string[]]),
     from: Instant,
     to: Instant,
@@ -35,7 +36,7 @@ export const QueueBacktestBody = z
       .array(
         z
           .object({
-            symbol: z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected BASE-QUOTE, upper case'),
+            symbol: SymbolSchema,
             interval: z.enum(ALL_INTERVALS as [string, ...string[]]),
             exchange: z.string().min(1).max(32).optional(),
           })

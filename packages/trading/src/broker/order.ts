@@ -4,7 +4,7 @@
  * engine's (`buy`/`sell`, `market`/`limit`/`stop`, one `price` for limit and stop), so a strategy's
  * order means the same thing in a backtest, on paper and live.
  */
-import { CandleIntervalSchema, type CandleInterval } from '@tickline/protocol';
+import { CandleIntervalSchema, SymbolSchema, type CandleInterval } from '@tickline/protocol';
 import { z } from 'zod';
 
 export const OrderSide = { Buy: 'buy', Sell: 'sell' } as const;
@@ -99,8 +99,8 @@ export const PlaceOrderRequestSchema = z
     portfolioId: z.string().min(1),
     /** Idempotency key: placing the same id twice yields the one order (see client-order-id.ts). */
     clientOrderId: z.string().regex(/^[A-Za-z0-9._:/-]{1,36}$/),
-    /** Canonical `BASE-QUOTE`. */
-    symbol: z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/),
+    /** Canonical `BASE-QUOTE` or a share's `TICKER.EXCHANGE`. */
+    symbol: SymbolSchema,
     side: z.enum(['buy', 'sell']),
     type: z.enum(['market', 'limit', 'stop']),
     /** Units of the base asset. */

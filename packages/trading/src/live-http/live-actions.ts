@@ -5,6 +5,7 @@
  * written once. Inputs arrive parsed by the schemas below, which both transports validate with.
  */
 import { TicklineError } from '@tickline/kernel';
+import { SymbolSchema } from '@tickline/protocol';
 import { z } from 'zod';
 import { manualClientOrderId } from '../broker/client-order-id.ts';
 import { BrokerError, type BrokerErrorCode, isBrokerOrderNotFoundError } from '../broker/errors.ts';
@@ -16,7 +17,8 @@ import { isKillSwitchEngaged, type KillSwitchState } from '../risk/kill-switch.t
 import type { LiveCaller, LiveRoutesOptions } from './live-options.ts';
 import { enableGateOf } from './enable-gate.ts';
 
-export const LiveSymbol = z.string().regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/);
+/** A symbol a live route takes: the one wire pattern (pairs and shares). */
+export const LiveSymbol = SymbolSchema;
 const Quantity = z.number().finite().positive();
 
 /** A manual paper order, as `POST /portfolios/{id}/orders` takes it. */
