@@ -308,6 +308,8 @@ export class Engine {
     const warmupUntil = (this.#warmupUntil = options.warmupUntil ?? -Infinity);
     const paused = [...(options.paused ?? [])].sort((a, b) => a.until - b.until);
     let span = 0;
+    /** The next span whose start has not been reached (a kill switch's cancels its orders there). */
+    let cut = 0;
     const feeds = this.#feeds;
     const F = feeds.length;
     // Execution feed per symbol: its finest interval (the first on ties) fills orders and marks.
@@ -361,6 +363,9 @@ export class Engine {
       if (t === Infinity) break;
       this.time = t;
       this.step = step;
+      // Paused by the kill switch: its working orders were cancelled then, before this bar.
+      while (cut < paused.length && t > paused[cut]!.after)
+        if (paused[cut++]!.cancelled === true) this.#orders.length = 0;
       for (let f = 0; f < F; f++) {
         const i = next[f]!;
         if (i >= lengths[f]! || closeTimes[f]![i]! !== t) {

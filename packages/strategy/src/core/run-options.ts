@@ -26,6 +26,11 @@ export interface Signal {
 export interface PausedSpan {
   after: number;
   until: number;
+  /**
+   * The kill switch paused it: the venue cancelled its working orders then, so none of them fills
+   * after `after` (an owner's pause leaves them working).
+   */
+  cancelled?: boolean;
 }
 
 export interface RunOptions {

@@ -146,7 +146,7 @@ export interface LiveRunnerOptions {
      * The owner resumed a paused run: it decides the candles closing after `at`; those after
      * `after` (its last decided candle, when known) up to `at` it was paused for and never decides.
      */
-    resumed?(id: string, span: { after?: number; at: number }): Promise<void>;
+    resumed?(id: string, span: { after?: number; at: number; cancelled?: boolean }): Promise<void>;
     /** The owner stopped a run: it is forgotten everywhere. */
     stopped?(id: string): Promise<void>;
   };

@@ -326,7 +326,9 @@ export class LiveRunner {
     // pause, stored as such (the parity replay skips them, as the run did).
     const after = lastDecided(run);
     const at = Math.max(await storedUntilNow(this.#o, run.spec.feeds), after ?? -Infinity);
-    await this.#o.persist?.resumed?.(id, { ...(after === undefined ? {} : { after }), at });
+    // Paused by the kill switch: its working orders were cancelled then (the replay must know).
+    const cancelled = run.status.pause?.code === 'kill_switch' ? { cancelled: true } : {};
+    await this.#o.persist?.resumed?.(id, { ...(after === undefined ? {} : { after }), at, ...cancelled });
     // A pause disposed the run's sandbox: resuming opens a new one and warms it up on the stored
     // history up to `at`, as a restart does (its orders vanish), with the books it had.
     // Flipping the state alone left the run on a dead session, which paused it again at once.

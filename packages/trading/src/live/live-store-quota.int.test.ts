@@ -124,4 +124,22 @@ describe.each(engines)('live quota on %s', (_, open) => {
     await s.save(run(userId, 0));
     expect((await s.get(id))!.paused).toBeUndefined();
   });
+
+  it('a span the kill switch paused says its working orders were cancelled (the parity replay cancels them)', async () => {
+    const { store: s, userId } = await store();
+    const id = `${userId}:s0`;
+    expect(await s.saveWithinLimit(run(userId, 0), 5)).toBe(true);
+    await s.checkpoint([{ id, atMs: 120_000, candles: 2, signals: 0 }]);
+    expect(
+      await s.pausePortfolio(run(userId, 0).portfolioId, { code: 'kill_switch', reason: 'k', at: 130_000 }),
+    ).toBe(1);
+    // Resumed through the store by another process (the scaled cluster's path).
+    expect(await s.resumeWithinLimit(id, () => 5, 600_000)).toBe(true);
+    await s.pause(id, { code: 'user', reason: 'r', at: 700_000 });
+    await s.resume(id, 900_000);
+    expect((await s.get(id))!.paused).toEqual([
+      { after: 120_000, until: 600_000, cancelled: true },
+      { after: 600_000, until: 900_000 },
+    ]);
+  });
 });

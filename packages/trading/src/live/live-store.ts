@@ -41,6 +41,8 @@ export interface StoredLiveRun {
 export interface LivePausedSpan {
   after?: number;
   until: number;
+  /** Paused by the kill switch: its working orders were cancelled at the pause. */
+  cancelled?: boolean;
 }
 
 /** A run's counters as of its checkpoint. */
@@ -77,7 +79,7 @@ interface Row {
   starting_capital?: number | null;
   candles?: string | number;
   signals?: string | number;
-  paused_spans?: Array<{ after: number | null; until: number }> | string | null;
+  paused_spans?: Array<{ after: number | null; until: number; cancelled?: boolean }> | string | null;
 }
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
@@ -112,6 +114,7 @@ function fromRow(r: Row): StoredLiveRun {
           paused: json(r.paused_spans).map((p) => ({
             ...(p.after === null ? {} : { after: Number(p.after) }),
             until: Number(p.until),
+            ...(p.cancelled === true ? { cancelled: true } : {}),
           })),
         }),
   };
@@ -258,7 +261,9 @@ export class LiveStore {
          paused_spans = case when $2::bigint is null or coalesce($3::bigint, checkpoint_ms) >= $2::bigint
            then paused_spans
            else coalesce(paused_spans, '[]'::jsonb)
-             || jsonb_build_array(jsonb_build_object('after', coalesce($3::bigint, checkpoint_ms), 'until', $2::bigint)) end,
+             || jsonb_build_array(jsonb_build_object('after', coalesce($3::bigint, checkpoint_ms), 'until', $2::bigint)
+               -- Paused by the kill switch: its working orders were cancelled then (the replay cancels them).
+               || case when pause_code = 'kill_switch' then '{"cancelled": true}'::jsonb else '{}'::jsonb end) end,
          checkpoint_ms = case when $2::bigint is null then checkpoint_ms
            else greatest(coalesce(checkpoint_ms, 0), $2::bigint) end
        where id = $1`,

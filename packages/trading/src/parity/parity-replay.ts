@@ -129,7 +129,11 @@ export async function replayParity(options: ParityReplayOptions): Promise<Parity
   }));
   // A span paused before it decided anything starts where its decisions would have.
   const from = Math.max(...splits);
-  const paused = (run.paused ?? []).map((p) => ({ after: Math.max(p.after ?? from, from), until: p.until }));
+  const paused = (run.paused ?? []).map((p) => ({
+    after: Math.max(p.after ?? from, from),
+    until: p.until,
+    ...(p.cancelled === true ? { cancelled: true } : {}),
+  }));
   const skipped = (t: number) => paused.some((p) => t > p.after && t <= p.until);
   const result = await o.execute({
     feeds,

@@ -46,13 +46,14 @@ export const history = async (_s: string, _i: string, count: number, before: num
  * then every candle after the first WARMUP. `storedLate`: that many of the last candles closed by
  * the enable reach the store only after the warm-up read (they closed while it ran). `pause`: the
  * owner pauses the run after live candle `after` and resumes it before live candle `resume` (the
- * clock then at the close of the one before, the newest stored).
+ * clock then at the close of the one before, the newest stored); `killSwitch`: the portfolio's kill
+ * switch pauses it instead (its working orders cancelled), released before the resume.
  */
 export async function livePaperRun(
   definition: StrategyDefinition,
   params: Record<string, unknown> = {},
   warmupBars = WARMUP,
-  o: { storedLate?: number; pause?: { after: number; resume: number } } = {},
+  o: { storedLate?: number; pause?: { after: number; resume: number; killSwitch?: boolean } } = {},
 ) {
   const s = settings();
   const w = world(s, definition);
@@ -75,11 +76,18 @@ export async function livePaperRun(
   for (const [i, e] of events.entries()) {
     if (i === o.pause?.resume) {
       clock.advance((events[i - 1]!.data as LiveCandle).closeTime - clock.now());
+      if (o.pause.killSwitch === true)
+        await w.options.risk.releaseKillSwitch(P, { actor: 'user', by: 'u1', at: clock.now(), reason: 'released' });
       await w.runner.resume(run.id);
     }
     w.track(e.data as { symbol: string; close: number });
     await w.runner.handle([e]);
-    if (i === o.pause?.after) w.runner.pause(run.id, 'user', 'paused for the test');
+    if (i === o.pause?.after) {
+      // The kill switch pauses the run and cancels its working orders at the venue.
+      if (o.pause.killSwitch === true)
+        await w.runner.killSwitch(P, 'user', { by: 'u1', at: clock.now(), reason: 'for the test' });
+      else w.runner.pause(run.id, 'user', 'paused for the test');
+    }
   }
   // Its decisions start after the warm-up: before the enable when candles were stored late.
   const orders = await w.journal.ofStrategy(P, run.strategyId, ENABLED_AT - (o.storedLate ?? 0) * 60_000 + 1);

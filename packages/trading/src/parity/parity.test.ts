@@ -138,6 +138,17 @@ describe('parity report', () => {
     expect(unpaused.identical).toBe(false);
   });
 
+  it('a run paused by the kill switch (its working orders cancelled) and resumed: identical', async () => {
+    const { base, orders } = await livePaperRun(crossing, {}, WARMUP, {
+      pause: { after: 18, resume: 60, killSwitch: true },
+    });
+    const pausedAfter = ENABLED_AT + 19 * 60_000;
+    expect(orders.some((x) => x.status === 'cancelled' && x.origin?.kind === 'strategy')).toBe(true);
+    expect(base.run.paused).toEqual([{ after: pausedAfter, until: ENABLED_AT + 60 * 60_000, cancelled: true }]);
+    const report = await replayParity({ ...base, execute: onHost(crossing) });
+    expect(report.summary).toMatch(/^identical/);
+  });
+
   it('a run that decided nothing yet has no report (coded)', async () => {
     const { base } = await livePaperRun(crossing);
     await expect(
