@@ -56,7 +56,14 @@ export type { AccountApi } from './api/account-api.ts';
 export type { ApiKeysApi } from './api/api-keys-api.ts';
 export type { StrategiesApi } from './api/strategies-api.ts';
 export type { BacktestsApi } from './api/backtests-api.ts';
-export type { PortfoliosApi, PlaceOrderOptions, TradesQuery } from './api/portfolios-api.ts';
+export type {
+  PortfoliosApi,
+  PlaceOrderOptions,
+  ReconciliationDifference,
+  ReconciliationReport,
+  Reconciliations,
+  TradesQuery,
+} from './api/portfolios-api.ts';
 export type { LiveStrategiesApi } from './api/live-strategies-api.ts';
 export type { OrderSizing } from './api/order-sizing.ts';
 export type { NotificationsApi, WebhookInput, PushSubscriptionInput } from './api/notifications-api.ts';

@@ -91,6 +91,41 @@ export interface PortfoliosApi {
   bindVenue(portfolioId: string, binding: BindVenueInput): Promise<PortfolioVenue>;
   /** Back to paper; the stored key is deleted. */
   unbindVenue(portfolioId: string): Promise<PortfolioVenue>;
+  /** The portfolio's reconciliation reports, latest first; `reconciling` while new orders wait. */
+  reconciliations(portfolioId: string, options?: { limit?: number }): Promise<Reconciliations>;
+  /** Compares the books with the venue now; each difference is corrected by an event. */
+  reconcile(portfolioId: string): Promise<ReconciliationReport>;
+}
+
+/** One difference a reconciliation found between the books and the venue, and corrected. */
+export type ReconciliationDifference =
+  | {
+      kind: 'order_changed' | 'order_unknown' | 'order_missing';
+      clientOrderId: string;
+      symbol: string;
+      books?: { status: string; filledQuantity: number };
+      venue?: { status: string; filledQuantity: number };
+    }
+  | { kind: 'balance'; asset: string; books: number; venue: number; delta: number };
+
+/** One comparison of a portfolio's books with its venue's report (docs/live-strategies.md "Reconciliation"). */
+export interface ReconciliationReport {
+  reconciliationId: string;
+  portfolioId: string;
+  venue: string;
+  trigger: 'start' | 'reconnect' | 'gap' | 'request';
+  startedAt: number;
+  finishedAt: number;
+  agreed: boolean;
+  differences: ReconciliationDifference[];
+  error?: string;
+}
+
+/** The reports latest first, and whether new orders wait for one now. */
+export interface Reconciliations {
+  portfolioId: string;
+  reconciling: { trigger: string; since: number } | null;
+  reports: ReconciliationReport[];
 }
 
 export function createPortfoliosApi(send: AuthorizedSend, paths: ClientPaths): PortfoliosApi {
@@ -149,5 +184,8 @@ export function createPortfoliosApi(send: AuthorizedSend, paths: ClientPaths): P
     venue: (id) => send({ method: 'GET', path: `${one(id)}/venue` }),
     bindVenue: (id, binding) => send({ method: 'PUT', path: `${one(id)}/venue`, body: binding }),
     unbindVenue: (id) => send({ method: 'DELETE', path: `${one(id)}/venue` }),
+    reconciliations: (id, options = {}) =>
+      send({ method: 'GET', path: `${one(id)}/reconciliations`, query: { limit: options.limit } }),
+    reconcile: (id) => send({ method: 'POST', path: `${one(id)}/reconciliations` }),
   };
 }

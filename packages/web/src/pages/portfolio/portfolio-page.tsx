@@ -17,6 +17,7 @@ import { formatPnl, formatUsd, pnlClass } from './portfolio-format.ts';
 import { PositionsTable } from './positions-table.tsx';
 import { RiskControls } from './risk-controls.tsx';
 import { TradeResults } from './trade-results.tsx';
+import { ReconciliationCard } from './reconciliation-card.tsx';
 import { VenueCard } from './venue-card.tsx';
 import { PortfolioGate } from './portfolio-gate.tsx';
 import { ORDER_EVENTS, usePortfolio, useSettledEvents } from './use-portfolio.ts';
@@ -108,6 +109,7 @@ function PortfolioBody({ portfolio }: { portfolio: PortfolioDetail }): ReactNode
       </section>
       <RiskControls portfolioId={id} />
       <VenueCard portfolioId={id} venue={venue} />
+      <ReconciliationCard portfolioId={id} />
     </div>
   );
 }
