@@ -120,7 +120,14 @@ export {
   TickerMessageSchema,
   SourcesMessageSchema,
 } from './rest/market.ts';
-export { JoinTicketSchema, ZoneListSchema } from './rest/game.ts';
+export {
+  JoinTicketSchema,
+  ZoneListSchema,
+  GameRoomSchema,
+  GameRoomListSchema,
+  RoomTicketSchema,
+  CreatedRoomSchema,
+} from './rest/game.ts';
 export { AccountSnapshotSchema, AccountSnapshotStatusSchema } from './rest/account.ts';
 export {
   StrategyLanguageSchema,
@@ -310,7 +317,7 @@ export type {
   TickerMessage,
   SourcesMessage,
 } from './rest/market.ts';
-export type { JoinTicket, ZoneList } from './rest/game.ts';
+export type { JoinTicket, ZoneList, GameRoom, GameRoomList, RoomTicket, CreatedRoom } from './rest/game.ts';
 export type { AccountSnapshot, AccountSnapshotStatus } from './rest/account.ts';
 export type {
   StrategyLanguage,

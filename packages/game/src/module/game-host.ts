@@ -140,6 +140,8 @@ export interface GameHost extends ModuleHost {
   readonly rooms?: RoomRegistry;
   /** Issues join tokens (rooms take tokens of the `rooms` scope), where zones run. */
   readonly tokens?: JoinTokens;
+  /** This process's game transports, for room tickets (ws path; tcp with the host placeholder). */
+  readonly roomAddresses?: () => { tcp: string | null; ws: string | null };
   readonly auth: RequestAuth<FastifyRequest> | undefined;
   /** Mounts the WebSocket transport on the HTTP server. */
   attachHttp(app: FastifyInstance): void;
@@ -218,6 +220,7 @@ export function createGameHost(deps: GameHostDeps): GameHost {
     zones,
     rooms: zones.rooms,
     tokens,
+    roomAddresses: () => zones.addresses(),
     catalog,
     settings: game,
     auth,
@@ -228,6 +231,7 @@ export function createGameHost(deps: GameHostDeps): GameHost {
 interface ZoneService extends Service, GameZones {
   readonly sessions: GameSessions;
   readonly rooms: RoomRegistry;
+  addresses(): { tcp: string | null; ws: string | null };
   attachHttp(app: FastifyInstance): void;
 }
 
@@ -418,6 +422,10 @@ function createZoneService(
     runners,
     sessions,
     rooms,
+    addresses: () => ({
+      tcp: tcpPort === undefined ? null : `tcp://${HOST_PLACEHOLDER}:${tcpPort}`,
+      ws: ws ? ws.path : null,
+    }),
     persistence: persistence.service,
     async start(context) {
       const log = context.logger;

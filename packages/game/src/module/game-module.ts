@@ -1,7 +1,8 @@
 /**
  * @module Game as a domain module: the `game` config section, the host (zones and their
  * transports where the role runs zones, the coordinator on a gateway sharing zones through Redis),
- * `POST /api/v1/game/join` and `GET /api/v1/game/zones`, and the WebSocket transport on the HTTP
+ * `POST /api/v1/game/join` and `GET /api/v1/game/zones`, the rooms on demand (`/api/v1/game/rooms`)
+ * where rooms run, and the WebSocket transport on the HTTP
  * server wherever zones run.
  */
 import type { DomainModule } from '@tickline/kernel';
@@ -35,6 +36,11 @@ export const gameModule: DomainModule<
       ? gameRoutes({
           auth: host.auth,
           coordinator: host.coordinator,
+          rooms: host.rooms && host.tokens && host.roomAddresses && {
+            rooms: host.rooms,
+            tokens: host.tokens,
+            addresses: host.roomAddresses,
+          },
           ...(host.settings.advertiseHost === undefined
             ? {}
             : { advertiseHost: host.settings.advertiseHost }),

@@ -9,6 +9,7 @@ import type { ZoneCoordinator } from '../coordinator/zone-coordinator.ts';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { HOST_PLACEHOLDER } from './game-host.ts';
+import { registerRoomRoutes, type RoomRoutesOptions } from './room-routes.ts';
 
 const JoinBody = z
   .strictObject({
@@ -28,10 +29,12 @@ export interface GameRoutesOptions {
   coordinator: ZoneCoordinator;
   /** Host name clients connect to; absent: the request's host. */
   advertiseHost?: string;
+  /** Rules rooms on demand, where this process runs them. */
+  rooms?: Omit<RoomRoutesOptions, 'auth' | 'advertiseHost'> | undefined;
 }
 
 /** Fills the host into a registered address; a bare path becomes a WebSocket URL on the request's host. */
-function resolveAddress(
+export function resolveAddress(
   address: string | null,
   request: FastifyRequest,
   advertiseHost?: string,
@@ -59,6 +62,12 @@ export function gameRoutes(options: GameRoutesOptions): FastifyPluginAsync {
 
 function registerGameRoutes(app: Parameters<FastifyPluginAsync>[0], options: GameRoutesOptions): void {
   const auth = (request: FastifyRequest) => options.auth.authenticate(request);
+  if (options.rooms)
+    registerRoomRoutes(app, {
+      ...options.rooms,
+      auth: options.auth,
+      ...(options.advertiseHost !== undefined && { advertiseHost: options.advertiseHost }),
+    });
   app.post(
     '/game/join',
     {
