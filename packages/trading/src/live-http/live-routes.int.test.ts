@@ -46,7 +46,11 @@ describe('live routes (inject, PGlite journal)', () => {
     const settings = resolveBacktestSettings({ startingCapital: 10_000 });
     books.open('pa', 10_000, []);
     books.open('pb', 10_000, []);
-    const last = new Map([['BTC-USDT', 100]]);
+    // A share too: the routes take the one wire symbol (protocol's SymbolSchema), pairs and shares.
+    const last = new Map([
+      ['BTC-USDT', 100],
+      ['AAPL.US', 190],
+    ]);
     const paper = createPaperBroker({
       fillModel: coreFillModel(settings),
       ledger: books,
@@ -432,5 +436,31 @@ describe('live routes (inject, PGlite journal)', () => {
       (await app.inject({ method: 'DELETE', url: `/api/v1/live-strategies/${id}`, headers: as(ADA) }))
         .statusCode,
     ).toBe(204);
+  });
+
+  it('takes a share symbol in an order and a feed; a malformed one is a 400 as before', async () => {
+    // 2026-01-01 is an NYSE holiday: the order reaches the paper broker, which refuses it closed.
+    const share = await order(ADA, 'pa', { symbol: 'AAPL.US', side: 'buy', quantity: 1 });
+    expect(share.statusCode, share.body).toBe(422);
+    expect(share.json()).toMatchObject({
+      error: { code: 'STRATEGY_BROKER_ORDER_REJECTED', details: { reason: 'market_closed' } },
+      order: { symbol: 'AAPL.US', rejectReason: 'market_closed' },
+    });
+    const lower = await order(ADA, 'pa', { symbol: 'aapl.us', side: 'buy', quantity: 1 });
+    expect(lower.statusCode).toBe(400);
+    expect(lower.json().error.code).toBe('HTTP_BAD_REQUEST');
+    const enable = (symbol: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/live-strategies',
+        headers: as(ADA),
+        // No such strategy: past the body's schema and the symbol check, nothing is enabled.
+        payload: { strategyId: 'none', version: 1, portfolioId: 'pa', feeds: [{ symbol, interval: '1d' }] },
+      });
+    expect((await enable('AAPL.US')).json().error.code).toBe('STRATEGY_NOT_FOUND');
+    expect((await enable('005930.KS')).json().error.code).toBe('STRATEGY_BROKER_REQUEST_INVALID');
+    const bad = await enable('5930.KS');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('HTTP_BAD_REQUEST');
   });
 });
