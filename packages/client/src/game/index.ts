@@ -15,7 +15,7 @@ export { GameClientState } from './game-events.ts';
 export { RoomClient, RoomClientState } from './room-client.ts';
 export { GameClientErrorCodes } from './errors.ts';
 export { createWsConnector } from './connector.ts';
-export { joinGame, DEFAULT_GAME_JOIN_PATH } from './join.ts';
+export { joinGame, DEFAULT_GAME_JOIN_PATH, roomTicket, createRoom } from './join.ts';
 export { Predictor } from './prediction.ts';
 export { Interpolator, DEFAULT_INTERPOLATION_DELAY_TICKS } from './interpolation.ts';
 export { TickClock, DEFAULT_MAX_LEAD_TICKS } from './tick-clock.ts';
