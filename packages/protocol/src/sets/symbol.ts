@@ -19,4 +19,7 @@ export const SYMBOL_RE = new RegExp(`^${SYMBOL_PATTERN}$`);
 /** A canonical symbol: `BASE-QUOTE` or `TICKER.EXCHANGE`, upper case. */
 export const SymbolSchema = z
   .string()
-  .regex(SYMBOL_RE, 'expected a canonical symbol: BASE-QUOTE (BTC-USDT) or TICKER.EXCHANGE (AAPL.US, 005930.KS)');
+  .regex(
+    SYMBOL_RE,
+    'expected a canonical symbol: BASE-QUOTE (BTC-USDT) or TICKER.EXCHANGE (AAPL.US, 005930.KS)',
+  );

@@ -87,7 +87,10 @@ export function registerCandleUploadRoutes(root: FastifyInstance, host: Strategy
           .object({
             symbol: SymbolSchema,
             interval: z.enum(ALL_INTERVALS as [string, ...string[]]),
-            exchange: z.string().regex(/^[a-z0-9-]{1,32}$/).default('binance'),
+            exchange: z
+              .string()
+              .regex(/^[a-z0-9-]{1,32}$/)
+              .default('binance'),
             name: z.string().max(200).optional(),
             totalBytes: z.number().int().nonnegative().optional().describe('The file size, for progress.'),
           })
@@ -124,7 +127,9 @@ export function registerCandleUploadRoutes(root: FastifyInstance, host: Strategy
         response: { 200: z.object({ uploads: z.array(UploadJson) }) },
       },
     },
-    async (request) => ({ uploads: (await uploads.list(adminId(request), request.query.limit)).map(uploadJson) }),
+    async (request) => ({
+      uploads: (await uploads.list(adminId(request), request.query.limit)).map(uploadJson),
+    }),
   );
 
   app.get(
@@ -165,7 +170,13 @@ export function registerCandleUploadRoutes(root: FastifyInstance, host: Strategy
     },
     async (request) => {
       const { offset, csv } = request.body;
-      const upload = await uploads.applyChunk(adminId(request), request.params.id, offset, csv, new Date(clock.now()));
+      const upload = await uploads.applyChunk(
+        adminId(request),
+        request.params.id,
+        offset,
+        csv,
+        new Date(clock.now()),
+      );
       return { upload: uploadJson(upload) };
     },
   );
@@ -182,7 +193,9 @@ export function registerCandleUploadRoutes(root: FastifyInstance, host: Strategy
         response: { 200: UploadResponse },
       },
     },
-    async (request) => ({ upload: uploadJson(await uploads.complete(adminId(request), request.params.id, new Date(clock.now()))) }),
+    async (request) => ({
+      upload: uploadJson(await uploads.complete(adminId(request), request.params.id, new Date(clock.now()))),
+    }),
   );
 
   app.delete(
