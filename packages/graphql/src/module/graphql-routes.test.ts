@@ -34,7 +34,7 @@ beforeAll(async () => {
   // Live trading's real parts: books, paper broker, order desk, journal and runner in memory.
   live = await createLiveTestApp({
     portfolios: { u1: 'u1', u2: 'u2' },
-    prices: { 'BTC-USD': 100, 'ETH-USD': 10, 'SOL-USD': 1 },
+    prices: { 'BTC-USD': 100, 'ETH-USD': 10, 'SOL-USD': 1, 'AAPL.US': 190 },
     openingCash: 1_000_000,
     strategies: { 's1@1': { onCandle() {} } },
   });
@@ -393,6 +393,34 @@ describe('graphql - mutations', () => {
     const paths = response.body.errors[0].extensions.details.issues.map((i: { path: string }) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['symbol', 'quantity']));
     expect(response.body.data).toEqual({ placeOrder: null });
+  });
+
+  it('graphql - a share symbol reaches the broker; a malformed one is HTTP_BAD_REQUEST', async () => {
+    const place = (symbol: string) =>
+      post(
+        {
+          query: `mutation { placeOrder(portfolioId: "u2", idempotencyKey: "share-${symbol}", input: { symbol: "${symbol}", side: "buy", quantity: 1 }) {
+            order { symbol status } rejection { reason } } }`,
+        },
+        user('u2'),
+      );
+    // The test app's clock is 2026-01-01, an NYSE holiday: the paper broker refuses it closed.
+    const share = await place('AAPL.US');
+    expect(share.body.errors).toBeUndefined();
+    expect(share.body.data.placeOrder).toEqual({
+      order: { symbol: 'AAPL.US', status: 'rejected' },
+      rejection: { reason: 'market_closed' },
+    });
+    expect(codes((await place('aapl.us')).body)).toEqual(['HTTP_BAD_REQUEST']);
+    const cancel = (symbol: string) =>
+      post(
+        {
+          query: `mutation { cancelOrder(portfolioId: "u2", clientOrderId: "none", symbol: "${symbol}") { status } }`,
+        },
+        user('u2'),
+      );
+    expect(codes((await cancel('005930.KS')).body)).toEqual(['STRATEGY_BROKER_ORDER_NOT_FOUND']);
+    expect(codes((await cancel('5930.KS')).body)).toEqual(['HTTP_BAD_REQUEST']);
   });
 
   it("graphql - mutations need REST's write scopes", async () => {
