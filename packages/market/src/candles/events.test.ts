@@ -31,6 +31,12 @@ describe('market events', () => {
     expect(MarketTrade.schema.safeParse(trade).success).toBe(true);
     expect(MarketTrade.schema.safeParse({ ...trade, price: 0 }).success).toBe(false);
     expect(MarketTrade.schema.safeParse({ ...trade, symbol: 'btcusdt' }).success).toBe(false);
+    // A share's trade (Alpaca, KIS) is a market.trade like a pair's.
+    for (const symbol of ['AAPL.US', 'BRK.B.US', '005930.KS'])
+      expect(MarketTrade.schema.safeParse({ ...trade, exchange: 'alpaca', symbol }).success, symbol).toBe(
+        true,
+      );
+    expect(MarketTrade.schema.safeParse({ ...trade, symbol: 'aapl.us' }).success).toBe(false);
     const candle = {
       exchange: 'binance',
       symbol: 'BTC-USDT',
