@@ -14,6 +14,7 @@ const NAV: ReadonlyArray<{ to: string; label: string; admin?: boolean }> = [
   { to: '/portfolio', label: 'Portfolio' },
   { to: '/orders', label: 'Orders' },
   { to: '/game', label: 'Game' },
+  { to: '/connect-four', label: 'Connect Four' },
   { to: '/admin', label: 'Operations', admin: true },
   { to: '/security', label: 'Security' },
   { to: '/api-keys', label: 'API keys' },
