@@ -25,6 +25,7 @@ import {
 import { SqlOrderJournal } from '../broker/sql/sql-order-journal.ts';
 import type { EngineSettings, OpenSession, StrategyDefinition } from '@tickline/strategy';
 import { coreFillModel } from '../paper/core-fill-model.ts';
+import type { ClosedMarketPolicy } from '../paper/market-hours.ts';
 import { createPaperBroker } from '../paper/paper-broker.ts';
 import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
@@ -66,6 +67,8 @@ export interface LiveHostDeps {
   /** Fees and slippage of the paper venue. */
   settings: EngineSettings;
   risk: RiskLimits;
+  /** A share order while its exchange is closed (`trading.live.closedMarket`). @default 'refuse' */
+  closedMarket?: ClosedMarketPolicy;
   /** Opens a run's strategy in its sandbox (see LiveRunnerOptions.open). */
   open?: OpenSession;
   /** Trusted definitions on this thread instead (tests only). */
@@ -162,6 +165,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     fundsAtFill: (request) => request.origin.kind === 'strategy',
     // A run catching up fills its own orders with the stored bars it decides (run-catch-up.ts).
     held: (order) => late.runner?.orderHolds.holds(order) === true,
+    ...(deps.closedMarket === undefined ? {} : { closedMarket: deps.closedMarket }),
     now: () => deps.clock.now(),
   });
   // Kill switch and limits are shared through SQL: every process checks the same ones.

@@ -211,6 +211,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     symbols: deps.symbols,
     settings: resolveBacktestSettings({}),
     risk: settings.risk,
+    closedMarket: settings.closedMarket,
     open: deps.open ?? sandboxSessions,
     warmupCpuMs: settings.warmupCpuMs,
     history,

@@ -55,6 +55,12 @@ export const LiveSettingsSchema = z
       .default(2_000)
       .describe('How often a runner reads the enabled strategies and their ownership.'),
     risk: RiskLimitsSchema.prefault({}).describe('Risk limits of every paper portfolio.'),
+    closedMarket: z
+      .enum(['refuse', 'queue'])
+      .default('refuse')
+      .describe(
+        "A paper order for a share (AAPL.US, 005930.KS) placed while its exchange is closed (night, weekend, holiday): `refuse` rejects it with market_closed and the next open; `queue` keeps it working until the session opens (a market order then fills at the session's first price). Crypto pairs always trade.",
+      ),
     processes: z
       .number()
       .int()
