@@ -1,9 +1,9 @@
 /**
  * @module The one feed syntax of every command: `SYMBOL:INTERVAL[:VENUE]`, e.g. `BTC-USDT:1h` or
- * `ETH-USDT:1h:binance`. The older forms (`--symbol` with `--interval`, `--exchange`) are still
+ * `ETH-USDT:1h:binance`, or a share's `AAPL.US:1d` (any case: sent in capitals). The older forms (`--symbol` with `--interval`, `--exchange`) are still
  * read, with a deprecation note on standard error.
  */
-import { CANDLE_INTERVALS, isCandleInterval, type CandleInterval } from '@tickline/protocol';
+import { CANDLE_INTERVALS, isCandleInterval, SYMBOL_RE, type CandleInterval } from '@tickline/protocol';
 import { badArgument as bad } from './cli-errors.ts';
 import type { CliIo } from './io.ts';
 
@@ -15,14 +15,12 @@ export interface ParsedFeed {
   exchange?: string;
 }
 
-const SYMBOL = /^[A-Za-z0-9]{1,20}-[A-Za-z0-9]{1,20}$/;
-
 /** `BTC-USDT:1h[:binance]` → a feed; anything else is a usage error naming the form. */
 export function parseFeed(text: string): ParsedFeed {
   const parts = text.split(':');
   const [symbol, interval, venue] = parts;
-  const form = `--feed: expected SYMBOL:INTERVAL[:VENUE] (e.g. BTC-USDT:1h or ETH-USDT:1h:binance), got ${text}`;
-  if (parts.length > 3 || !symbol || !interval || !SYMBOL.test(symbol)) throw bad(form);
+  const form = `--feed: expected SYMBOL:INTERVAL[:VENUE] (e.g. BTC-USDT:1h, ETH-USDT:1h:binance or AAPL.US:1d), got ${text}`;
+  if (parts.length > 3 || !symbol || !interval || !SYMBOL_RE.test(symbol.toUpperCase())) throw bad(form);
   if (!isCandleInterval(interval))
     throw bad(`--feed ${text}: the interval must be one of ${CANDLE_INTERVALS.join(', ')}`);
   if (parts.length === 3 && !venue) throw bad(form);
