@@ -8,7 +8,7 @@ import { JoinTicketSchema, ZoneListSchema, ApiKeyScope } from '@tickline/protoco
 import type { ZoneCoordinator } from '../coordinator/zone-coordinator.ts';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HOST_PLACEHOLDER } from './game-host.ts';
+import { resolveAddress } from './resolve-address.ts';
 import { registerRoomRoutes, type RoomRoutesOptions } from './room-routes.ts';
 
 const JoinBody = z
@@ -33,25 +33,6 @@ export interface GameRoutesOptions {
   rooms?: Omit<RoomRoutesOptions, 'auth' | 'advertiseHost'> | undefined;
 }
 
-/** Fills the host into a registered address; a bare path becomes a WebSocket URL on the request's host. */
-export function resolveAddress(
-  address: string | null,
-  request: FastifyRequest,
-  advertiseHost?: string,
-): string | null {
-  if (address === null) return null;
-  const host = advertiseHost ?? request.hostname;
-  if (address.startsWith('/')) {
-    const authority = advertiseHost === undefined ? request.host : `${advertiseHost}${portOf(request.host)}`;
-    return `${request.protocol === 'https' ? 'wss' : 'ws'}://${authority}${address}`;
-  }
-  return address.replace(HOST_PLACEHOLDER, host);
-}
-
-function portOf(authority: string): string {
-  const match = /:(\d+)$/.exec(authority);
-  return match ? `:${match[1]}` : '';
-}
 
 /** The routes as an encapsulated plugin, mounted under `/api/v1`. */
 export function gameRoutes(options: GameRoutesOptions): FastifyPluginAsync {

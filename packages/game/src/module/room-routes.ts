@@ -20,7 +20,7 @@ import { GameSessionError } from '../protocol/session-error.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
 import type { RoomRunner } from '../rooms/room-runner.ts';
 import { ROOM_TOKEN_SCOPE } from '../rooms/room-sessions.ts';
-import { resolveAddress } from './game-routes.ts';
+import { resolveAddress } from './resolve-address.ts';
 
 const GameName = z.string().min(1).max(32);
 

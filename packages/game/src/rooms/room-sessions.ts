@@ -22,28 +22,14 @@ import type { RoomStepResult } from '../rules/index.ts';
 import { RejectReason } from '../zone/errors.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { RoomRunner } from './room-runner.ts';
-import type { Link } from '../session/session-state.ts';
+import type { Link, RoomSession } from '../session/session-state.ts';
+
+export type { RoomSession } from '../session/session-state.ts';
 
 /** The zone claim of a join token for rules rooms (`POST /game/rooms/join` issues them). */
 export const ROOM_TOKEN_SCOPE = 'rooms';
 
 const EMPTY = new Uint8Array(0);
-
-/** A player in a room (or queued for one), attached to a connection or in its grace period. */
-export interface RoomSession {
-  readonly sessionId: string;
-  readonly playerId: string;
-  /** Undefined while queued by matchmaking. */
-  runner: RoomRunner | undefined;
-  link: Link | undefined;
-  droppedAt: number | undefined;
-  /** The room applied the join. */
-  joined: boolean;
-  /** The player sent leave: the connection closes when the room acks it. */
-  leaving: boolean;
-  /** Cancels a queued matchmaking. */
-  unqueue: (() => void) | undefined;
-}
 
 /** What the room side needs of the connection owner. */
 export interface RoomLinkOps {

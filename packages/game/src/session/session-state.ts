@@ -1,8 +1,11 @@
-/** @module The session layer's records: a connection (socket) and a session (a player in a zone). */
+/**
+ * @module The session layer's records: a connection (socket), a session (a player in a zone) and a
+ * room session (a player in a rules room). One file, because a connection holds either kind.
+ */
 import type { ZoneRunner } from '../loop/zone-runner.ts';
 import type { FloodGuard } from './flood-guard.ts';
 import type { GameConnection } from './connection.ts';
-import type { RoomSession } from '../rooms/room-sessions.ts';
+import type { RoomRunner } from '../rooms/room-runner.ts';
 
 /** One open connection. It has a session once its hello was accepted. */
 export interface Link {
@@ -32,4 +35,20 @@ export interface Session {
   leaveSeq: number | undefined;
   /** Forgotten by the session layer: a cached reference to it is stale. */
   ended: boolean;
+}
+
+/** A player in a room (or queued for one), attached to a connection or in its grace period. */
+export interface RoomSession {
+  readonly sessionId: string;
+  readonly playerId: string;
+  /** Undefined while queued by matchmaking. */
+  runner: RoomRunner | undefined;
+  link: Link | undefined;
+  droppedAt: number | undefined;
+  /** The room applied the join. */
+  joined: boolean;
+  /** The player sent leave: the connection closes when the room acks it. */
+  leaving: boolean;
+  /** Cancels a queued matchmaking. */
+  unqueue: (() => void) | undefined;
 }
