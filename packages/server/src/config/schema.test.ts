@@ -25,6 +25,7 @@ describe('config - tickline schema', () => {
     const { strategy, trading, notify, ...rest } = loadTicklineConfig({ env: {} });
     expect(trading).toEqual({
       live: {
+        closedMarket: 'refuse',
         enabled: true,
         enablesPerMinute: 6,
         heartbeatMs: 3000,
