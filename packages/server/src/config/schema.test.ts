@@ -69,7 +69,7 @@ describe('config - tickline schema', () => {
       currentKeyId: 'dev',
       // Feeds a sandbox process keeps between runs (research trials reuse them), per process.
       feedCacheMb: 192,
-      // The promotion gate is off until an operator names the tiers that must pass it.
+      // The promotion gate is on for every tier but the admin's; an operator may set [] to turn it off.
       gate: {
         maxPbo: 0.5,
         minDeflatedSharpe: 0.95,
@@ -77,12 +77,46 @@ describe('config - tickline schema', () => {
         requireLookahead: true,
         requiredTiers: ['free', 'premium', 'enterprise'],
       },
+      // History downloads from venues' public REST APIs: venue days a user may fetch a UTC day.
+      history: {
+        download: {
+          maxDays: 3660,
+          maxWaitMs: 120000,
+          restUrls: {},
+          venueDaysPerDay: { free: 90, premium: 1000, enterprise: 10000 },
+        },
+        importShipped: true,
+      },
       maxCodeBytes: 131072,
       output: { maxLogLines: 1000, maxLogLineChars: 500, maxPlotSeries: 16, maxPlotPoints: 2000 },
       params: { maxParams: 64, maxNameChars: 64, maxTextChars: 200, maxEnumValues: 64 },
       compile: { perUser: 2, maxInFlight: 8 },
       workers: 2,
       progressIntervalMs: 500,
+      // Research jobs: a job's size and CPU and wall budgets per tier, active jobs at once.
+      research: {
+        maxActiveJobs: 8,
+        tiers: {
+          free: {
+            cpuMsPerJob: 300000,
+            maxBarStepsPerJob: 200000000,
+            maxTrialsPerJob: 5000,
+            wallMsPerJob: 1800000,
+          },
+          premium: {
+            cpuMsPerJob: 3600000,
+            maxBarStepsPerJob: 4000000000,
+            maxTrialsPerJob: 50000,
+            wallMsPerJob: 14400000,
+          },
+          enterprise: {
+            cpuMsPerJob: 36000000,
+            maxBarStepsPerJob: 40000000000,
+            maxTrialsPerJob: 500000,
+            wallMsPerJob: 86400000,
+          },
+        },
+      },
       tiers: {
         free: {
           concurrentJobs: 1,
@@ -90,6 +124,8 @@ describe('config - tickline schema', () => {
           cpuMs: 10000,
           maxBarsPerRun: 500000,
           maxResultBytes: 4194304,
+          maxStoredCodeBytes: 8388608,
+          maxVersionsPerStrategy: 100,
         },
         premium: {
           concurrentJobs: 3,
@@ -97,6 +133,8 @@ describe('config - tickline schema', () => {
           cpuMs: 60000,
           maxBarsPerRun: 5000000,
           maxResultBytes: 16777216,
+          maxStoredCodeBytes: 268435456,
+          maxVersionsPerStrategy: 1000,
         },
         enterprise: {
           concurrentJobs: 10,
@@ -104,6 +142,8 @@ describe('config - tickline schema', () => {
           cpuMs: 600000,
           maxBarsPerRun: 50000000,
           maxResultBytes: 67108864,
+          maxStoredCodeBytes: 4294967296,
+          maxVersionsPerStrategy: 10000,
         },
       },
     });
@@ -235,6 +275,9 @@ describe('config - tickline schema', () => {
         broadcastEveryTicks: 1,
         failoverAfterMs: 1500,
         handOffOnStop: false,
+        // Games of the operator's files beside the built-in ones; rooms made on demand.
+        games: [],
+        rooms: { createsPerMinute: 10, emptyGraceMs: 30000, maxPerProcess: 1000 },
         maxSpeedPerTick: 0.5,
         viewRadius: 50,
         rateWindowTicks: 20,
