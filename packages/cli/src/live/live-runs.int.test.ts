@@ -18,18 +18,7 @@ describe('cli - live runs, orders and profit over a running server', () => {
   const config = mkdtempSync(join(tmpdir(), 'tickline-cli-'));
   /** No URL or token in the environment: the commands use what `login` stored. */
   const env = { XDG_CONFIG_HOME: config };
-  let closeTime = Date.UTC(2026, 0, 1);
-  const candle = async () => {
-    closeTime += 60_000;
-    const c = { open: 100, high: 100, low: 100, close: 100, volume: 1 };
-    await t.runner.onCandle({
-      symbol: SYMBOL,
-      interval: '1m',
-      openTime: closeTime - 60_000,
-      closeTime,
-      ...c,
-    });
-  };
+  const candle = () => t.nextCandle(SYMBOL);
   const position = () => t.books.position('pa', SYMBOL)?.quantity ?? 0;
   const cli = (...args: string[]) => runRecorded(args, env);
 

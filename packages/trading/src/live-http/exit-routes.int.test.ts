@@ -8,21 +8,10 @@ const buyer: StrategyDefinition = { onCandle: (ctx) => void ctx.buy({ qty: 1, re
 
 describe('live routes - force exit and stop-entry', () => {
   let t: LiveTestApp;
-  let closeTime = Date.UTC(2026, 0, 1);
   const as = (user: string) => ({ 'x-api-key': `user:${user}` });
   const post = (url: string, user: string, payload: object = {}) =>
     t.app.inject({ method: 'POST', url: `/api/v1/live-strategies/${url}`, headers: as(user), payload });
-  const candle = async () => {
-    closeTime += 60_000;
-    const c = { open: 100, high: 100, low: 100, close: 100, volume: 1 };
-    await t.runner.onCandle({
-      symbol: SYMBOL,
-      interval: '1m',
-      openTime: closeTime - 60_000,
-      closeTime,
-      ...c,
-    });
-  };
+  const candle = () => t.nextCandle(SYMBOL);
   const position = () => t.books.position('pa', SYMBOL)?.quantity ?? 0;
 
   beforeAll(async () => {
@@ -32,17 +21,7 @@ describe('live routes - force exit and stop-entry', () => {
       strategies: { 's1@1': buyer },
       admins: ['root'],
     });
-    const enabled = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/live-strategies',
-      headers: as('ada'),
-      payload: {
-        strategyId: 's1',
-        version: 1,
-        portfolioId: 'pa',
-        feeds: [{ symbol: SYMBOL, interval: '1m' }],
-      },
-    });
+    const enabled = await t.enableRun('ada', { strategyId: 's1', portfolioId: 'pa', symbol: SYMBOL });
     expect(enabled.statusCode).toBe(201);
   });
   afterAll(() => t?.close());

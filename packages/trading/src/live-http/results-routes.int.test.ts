@@ -13,22 +13,10 @@ const flipper: StrategyDefinition = {
 
 describe('live routes - closed trades and profit', () => {
   let t: LiveTestApp;
-  let closeTime = Date.UTC(2026, 0, 1);
   let price = 100;
   const as = (user: string) => ({ 'x-api-key': `user:${user}` });
   const get = (url: string, user = 'ada') => t.app.inject({ url: `/api/v1/${url}`, headers: as(user) });
-  const candle = async () => {
-    closeTime += 60_000;
-    price += 10;
-    const c = { open: price, high: price, low: price, close: price, volume: 1 };
-    await t.runner.onCandle({
-      symbol: SYMBOL,
-      interval: '1m',
-      openTime: closeTime - 60_000,
-      closeTime,
-      ...c,
-    });
-  };
+  const candle = () => t.nextCandle(SYMBOL, (price += 10));
 
   beforeAll(async () => {
     t = await createLiveTestApp({
@@ -36,17 +24,7 @@ describe('live routes - closed trades and profit', () => {
       prices: { [SYMBOL]: 100 },
       strategies: { 's1@1': flipper },
     });
-    const enabled = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/live-strategies',
-      headers: as('ada'),
-      payload: {
-        strategyId: 's1',
-        version: 1,
-        portfolioId: 'pa',
-        feeds: [{ symbol: SYMBOL, interval: '1m' }],
-      },
-    });
+    const enabled = await t.enableRun('ada', { strategyId: 's1', portfolioId: 'pa', symbol: SYMBOL });
     expect(enabled.statusCode).toBe(201);
     // Five candles: two closed trades and one open position.
     for (let i = 0; i < 5; i++) await candle();

@@ -3,20 +3,21 @@
  * enable a version live until a look-ahead and a walk-forward report on it pass; the verdict and
  * its numbers are readable; an admin override (recorded) lets a version through.
  */
-import { createEventSource, ManualClock } from '@tickline/kernel';
-import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountSnapshotGenerated } from '../accounts/account-events.ts';
 import { HOUR, SMA_CROSS_SOURCE, T0, waveCandles } from '@tickline/strategy/internal';
+import {
+  createStrategy,
+  enableLive,
+  openPaperPortfolio,
+  researchSucceeded,
+  signUp,
+  type TradingApi,
+} from '../testing/trading-api.test-support.ts';
 import { createTradingTestApp, type TradingTestApp } from '../testing/trading-test-app.ts';
-
-const accounts = createEventSource({ source: 'strategy/accounts', clock: new ManualClock(0) });
 
 describe('promotion gate before a live run', () => {
   let t: TradingTestApp;
-  let user: Awaited<ReturnType<TradingTestApp['user']>>;
-  const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
-    t.app.inject({ method, url: `/api/v1${url}`, headers: user.auth, ...(payload ? { payload } : {}) });
+  let api: TradingApi;
 
   beforeAll(async () => {
     t = await createTradingTestApp({
@@ -32,45 +33,15 @@ describe('promotion gate before a live run', () => {
         },
       },
     });
-    user = await t.user();
-    await t.append([
-      accounts.create(AccountSnapshotGenerated, {
-        subject: user.userId,
-        data: {
-          accountId: user.userId,
-          tier: 'free',
-          currency: 'USD',
-          cash: '10000.00',
-          positions: [],
-          generatedAt: new Date().toISOString(),
-        },
-      }),
-    ]);
-    await until(
-      async () => (await call('GET', '/portfolios')).json().portfolios.length === 1,
-      'portfolio opened',
-    );
+    api = await signUp(t);
+    await openPaperPortfolio(t, api);
   }, 120_000);
   afterAll(async () => t?.close());
 
-  const strategy = async (): Promise<string> =>
-    (await call('POST', '/strategies', { name: `s${Math.random()}`, source: SMA_CROSS_SOURCE })).json()
-      .strategy.id;
+  const strategy = () => createStrategy(api, SMA_CROSS_SOURCE);
   const enable = (strategyId: string, interval = '1m') =>
-    call('POST', '/live-strategies', {
-      strategyId,
-      version: 1,
-      portfolioId: user.userId,
-      feeds: [{ symbol: 'BTC-USDT', interval }],
-      warmupBars: 0,
-    });
-  const research = async (body: object): Promise<void> => {
-    const id = (await call('POST', '/research', body)).json().research.id as string;
-    await until(async () => (await call('GET', `/research/${id}`)).json().research.status === 'succeeded', {
-      what: `research ${id}`,
-      timeoutMs: 120_000,
-    });
-  };
+    enableLive(api, strategyId, { symbol: 'BTC-USDT', interval });
+  const research = (body: object) => researchSucceeded(api, body);
 
   it(
     'refuses live until a look-ahead and a walk-forward pass, then enables it',
@@ -79,7 +50,7 @@ describe('promotion gate before a live run', () => {
       const strategyId = await strategy();
       const refused = await enable(strategyId);
       expect([refused.statusCode, refused.json().error.code]).toEqual([403, 'STRATEGY_GATE_REFUSED']);
-      expect((await call('GET', `/strategies/${strategyId}/versions/1/gate`)).json().gate).toMatchObject({
+      expect((await api.call('GET', `/strategies/${strategyId}/versions/1/gate`)).json().gate).toMatchObject({
         required: true,
         passed: false,
         allowed: false,
@@ -99,14 +70,14 @@ describe('promotion gate before a live run', () => {
         inSampleBars: 300,
         outSampleBars: 100,
       });
-      const gate = (await call('GET', `/strategies/${strategyId}/versions/1/gate`)).json().gate;
+      const gate = (await api.call('GET', `/strategies/${strategyId}/versions/1/gate`)).json().gate;
       expect(gate).toMatchObject({ required: true, passed: true, allowed: true });
       expect(gate.checks.find((c: { name: string }) => c.name === 'deflatedSharpe').value).toEqual(
         expect.any(Number),
       );
       // The verdict is per feed: research on BTC-USDT 1h is no pass for a run on BTC-USDT 1m.
       const onFeed = async (feed: string) =>
-        (await call('GET', `/strategies/${strategyId}/versions/1/gate?feed=${feed}`)).json().gate;
+        (await api.call('GET', `/strategies/${strategyId}/versions/1/gate?feed=${feed}`)).json().gate;
       expect(await onFeed('BTC-USDT:1h')).toMatchObject({ passed: true, allowed: true });
       expect(await onFeed('BTC-USDT:1m')).toMatchObject({
         passed: false,
@@ -115,7 +86,7 @@ describe('promotion gate before a live run', () => {
           { name: 'walkForward', passed: false, value: false, limit: true, researchId: null },
         ]),
       });
-      const badFeed = await call('GET', `/strategies/${strategyId}/versions/1/gate?feed=btc`);
+      const badFeed = await api.call('GET', `/strategies/${strategyId}/versions/1/gate?feed=btc`);
       expect(badFeed.statusCode).toBe(400);
       const elsewhere = (await enable(strategyId, '1m')).json().error;
       expect(elsewhere).toMatchObject({
@@ -134,12 +105,12 @@ describe('promotion gate before a live run', () => {
 
   it('an admin override is recorded and lets a version through; a user cannot override', async () => {
     const strategyId = await strategy();
-    const denied = await call('POST', `/strategies/${strategyId}/versions/1/gate/overrides`, {
+    const denied = await api.call('POST', `/strategies/${strategyId}/versions/1/gate/overrides`, {
       reason: 'manual review passed',
     });
     expect([denied.statusCode, denied.json().error.code]).toEqual([403, 'AUTH_FORBIDDEN']);
-    await t.host.gate.override(user.userId, strategyId, 1, 'reviewed by hand in the test');
-    const gate = (await call('GET', `/strategies/${strategyId}/versions/1/gate`)).json().gate;
+    await t.host.gate.override(api.user.userId, strategyId, 1, 'reviewed by hand in the test');
+    const gate = (await api.call('GET', `/strategies/${strategyId}/versions/1/gate`)).json().gate;
     expect(gate).toMatchObject({
       passed: false,
       allowed: true,

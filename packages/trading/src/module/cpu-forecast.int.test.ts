@@ -3,15 +3,19 @@
  * version live compares it with the tier's live budget and refuses one that cannot fit, with the
  * figures. A strategy that spins on every candle is refused; the SMA template is admitted.
  */
-import { createEventSource, ManualClock } from '@tickline/kernel';
-import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountSnapshotGenerated } from '../accounts/account-events.ts';
 import { HOUR, SMA_CROSS_SOURCE, T0, waveCandles } from '@tickline/strategy/internal';
+import {
+  backtestSucceeded,
+  createStrategy,
+  enableLive,
+  openPaperPortfolio,
+  signUp,
+  type TradingApi,
+} from '../testing/trading-api.test-support.ts';
 import { createTradingTestApp, type TradingTestApp } from '../testing/trading-test-app.ts';
 import { TradingSettingsSchema } from './trading-settings.ts';
 
-const accounts = createEventSource({ source: 'strategy/accounts', clock: new ManualClock(0) });
 /** The free tier's live budget in this file, ms per candle. */
 const BUDGET_MS = 5;
 /** Tens of milliseconds of arithmetic on every candle, well over BUDGET_MS on any machine. */
@@ -25,9 +29,7 @@ const HEAVY_SOURCE = `export default defineStrategy({
 
 describe('CPU forecast before a live run', () => {
   let t: TradingTestApp;
-  let user: Awaited<ReturnType<TradingTestApp['user']>>;
-  const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
-    t.app.inject({ method, url: `/api/v1${url}`, headers: user.auth, ...(payload ? { payload } : {}) });
+  let api: TradingApi;
 
   beforeAll(async () => {
     const defaults = TradingSettingsSchema.parse(undefined);
@@ -41,58 +43,21 @@ describe('CPU forecast before a live run', () => {
         },
       },
     });
-    user = await t.user();
-    await t.append([
-      accounts.create(AccountSnapshotGenerated, {
-        subject: user.userId,
-        data: {
-          accountId: user.userId,
-          tier: 'free',
-          currency: 'USD',
-          cash: '10000.00',
-          positions: [],
-          generatedAt: new Date().toISOString(),
-        },
-      }),
-    ]);
-    await until(
-      async () => (await call('GET', '/portfolios')).json().portfolios.length === 1,
-      'portfolio opened',
-    );
+    api = await signUp(t);
+    await openPaperPortfolio(t, api);
   }, 120_000);
   afterAll(async () => t?.close());
 
-  const strategy = async (source: string): Promise<string> => {
-    const created = await call('POST', '/strategies', { name: `s${Math.random()}`, source });
-    expect(created.statusCode, created.body).toBe(201);
-    return created.json().strategy.id as string;
-  };
-  const backtest = async (strategyId: string, bars: number): Promise<string> => {
-    const queued = await call('POST', '/backtests', {
+  const strategy = (source: string) => createStrategy(api, source);
+  const backtest = (strategyId: string, bars: number) =>
+    backtestSucceeded(api, {
       strategyId,
       symbol: 'BTC-USDT',
       interval: '1h',
       from: T0,
       to: T0 + bars * HOUR,
     });
-    expect(queued.statusCode, queued.body).toBe(202);
-    const id = queued.json().backtest.id as string;
-    const status = async () => (await call('GET', `/backtests/${id}`)).json().backtest.status as string;
-    await until(async () => !['queued', 'running'].includes(await status()), {
-      what: `backtest ${id}`,
-      timeoutMs: 120_000,
-    });
-    expect(await status()).toBe('succeeded');
-    return id;
-  };
-  const enable = (strategyId: string) =>
-    call('POST', '/live-strategies', {
-      strategyId,
-      version: 1,
-      portfolioId: user.userId,
-      feeds: [{ symbol: 'BTC-USDT', interval: '1h' }],
-      warmupBars: 0,
-    });
+  const enable = (strategyId: string) => enableLive(api, strategyId, { symbol: 'BTC-USDT', interval: '1h' });
 
   it(
     'refuses a version whose backtest used more CPU per candle than the budget, with the figures',
@@ -114,7 +79,7 @@ describe('CPU forecast before a live run', () => {
       });
       expect(error.details.forecastMs).toBeGreaterThan(BUDGET_MS);
       // Nothing was enabled.
-      expect((await call('GET', '/live-strategies')).json().runs).toEqual([]);
+      expect((await api.call('GET', '/live-strategies')).json().runs).toEqual([]);
     },
   );
 

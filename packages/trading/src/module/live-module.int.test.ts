@@ -4,109 +4,55 @@
  * candles from the log, its signal and order go out as events, the portfolio moves, and a run that
  * fails is paused in the store with its reason.
  */
-import { createEventSource, defineEvent, type EventEnvelope, ManualClock } from '@tickline/kernel';
+import { createEventSource, type EventEnvelope } from '@tickline/kernel';
 import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { AccountSnapshotGenerated } from '../accounts/account-events.ts';
 import { ownerOf } from '../live/assignment.ts';
 import { LiveStore } from '../live/live-store.ts';
 import { RunnerHeartbeat } from '../live/membership.ts';
+import {
+  BUY_ONCE_SOURCE,
+  candleClosed,
+  createStrategy,
+  enableLive,
+  minuteCandle,
+  openPaperPortfolio,
+  signUp,
+  type TradingApi,
+} from '../testing/trading-api.test-support.ts';
 import { createTradingTestApp, type TradingTestApp } from '../testing/trading-test-app.ts';
 
 const SYMBOL = 'BTC-USDT';
 const MINUTE = 60_000;
-const Candle = defineEvent({ type: 'market.candle.closed', description: 'test', schema: z.any() });
-const market = createEventSource({ source: 'collector/test', clock: new ManualClock(0) });
-const accounts = createEventSource({ source: 'strategy/accounts', clock: new ManualClock(0) });
-
-const BUY_ONCE = `export default defineStrategy({
-  init: () => ({ bought: false }),
-  onCandle(ctx) {
-    if (!ctx.state.bought) { ctx.buy({ qty: 2, reason: 'first candle' }); ctx.state.bought = true; }
-  },
-});`;
 const THROWS = `export default defineStrategy({ onCandle() { throw new Error('broken on purpose'); } });`;
 
 function candle(i: number, close: number): EventEnvelope {
-  const t0 = Date.UTC(2026, 0, 1);
-  return market.create(Candle, {
-    subject: SYMBOL,
-    data: {
-      exchange: 'test',
-      symbol: SYMBOL,
-      interval: '1m',
-      openTime: t0 + i * MINUTE,
-      closeTime: t0 + (i + 1) * MINUTE,
-      open: close,
-      high: close + 1,
-      low: close - 1,
-      close,
-      volume: 5,
-      quoteVolume: 5 * close,
-      trades: 3,
-      incomplete: false,
-      revision: 0,
-      correction: false,
-    },
-  });
+  return candleClosed(minuteCandle(SYMBOL, Date.UTC(2026, 0, 1) + i * MINUTE, close));
 }
 
 describe('strategy module: live trading composed', () => {
   let t: TradingTestApp;
-  let user: Awaited<ReturnType<TradingTestApp['user']>>;
-  const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
-    t.app.inject({ method, url: `/api/v1${url}`, headers: user.auth, ...(payload ? { payload } : {}) });
+  let api: TradingApi;
 
   beforeAll(async () => {
     // More stored strategies than the free tier's three; live runs keep the free tier's limit of two.
     t = await createTradingTestApp({ tiers: { free: { maxStrategies: 10 } } });
-    user = await t.user();
+    api = await signUp(t);
   }, 60_000);
   afterAll(async () => t?.close());
 
-  async function strategy(source: string): Promise<string> {
-    const res = await call('POST', '/strategies', {
-      name: `s${Math.random()}`,
-      source,
-      language: 'javascript',
-    });
-    expect(res.statusCode).toBe(201);
-    return res.json<{ strategy: { id: string } }>().strategy.id;
-  }
+  const strategy = (source: string) => createStrategy(api, source, { language: 'javascript' });
 
   it('the account snapshot opens the paper portfolio', async () => {
-    await t.append([
-      accounts.create(AccountSnapshotGenerated, {
-        subject: user.userId,
-        data: {
-          accountId: user.userId,
-          tier: 'free',
-          currency: 'USD',
-          cash: '10000.00',
-          positions: [],
-          generatedAt: new Date().toISOString(),
-        },
-      }),
-    ]);
-    await until(
-      async () => (await call('GET', '/portfolios')).json().portfolios.length === 1,
-      'portfolio opened',
-    );
-    expect((await call('GET', '/portfolios')).json().portfolios).toEqual([
-      expect.objectContaining({ portfolioId: user.userId, cash: 10_000, equity: 10_000 }),
+    await openPaperPortfolio(t, api);
+    expect((await api.call('GET', '/portfolios')).json().portfolios).toEqual([
+      expect.objectContaining({ portfolioId: api.user.userId, cash: 10_000, equity: 10_000 }),
     ]);
   });
 
   it('an enabled version runs in the sandbox on candles from the log: signal, order, fill, portfolio', async () => {
-    const strategyId = await strategy(BUY_ONCE);
-    const enabled = await call('POST', '/live-strategies', {
-      strategyId,
-      version: 1,
-      portfolioId: user.userId,
-      feeds: [{ symbol: SYMBOL, interval: '1m' }],
-      warmupBars: 0,
-    });
+    const strategyId = await strategy(BUY_ONCE_SOURCE);
+    const enabled = await enableLive(api, strategyId, { symbol: SYMBOL, interval: '1m' });
     expect(enabled.statusCode).toBe(201);
     const runId = enabled.json<{ run: { id: string } }>().run.id;
     const stored = await t.sql.query<{ state: string; tier: string }>(
@@ -125,21 +71,22 @@ describe('strategy module: live trading composed', () => {
     const signal = t.events.find((e) => e.type === 'strategy.signal')!.data;
     expect(signal).toMatchObject({
       strategyId,
-      userId: user.userId,
+      userId: api.user.userId,
       side: 'buy',
       quantity: 2,
       reason: 'first candle',
     });
-    const portfolio = (await call('GET', `/portfolios/${user.userId}`)).json();
+    const portfolio = (await api.call('GET', `/portfolios/${api.user.userId}`)).json();
     expect(portfolio.positions).toEqual([expect.objectContaining({ symbol: SYMBOL, quantity: 2 })]);
     expect(portfolio.cash).toBeLessThan(10_000 - 2 * 100);
-    const run = (await call('GET', `/live-strategies/${encodeURIComponent(runId)}`)).json().run;
+    const run = (await api.call('GET', `/live-strategies/${encodeURIComponent(runId)}`)).json().run;
     // The strategy's name comes with the run and its signals: a client needs no strategy list.
-    const { name } = (await call('GET', `/strategies/${strategyId}`)).json<{ strategy: { name: string } }>()
-      .strategy;
+    const { name } = (await api.call('GET', `/strategies/${strategyId}`)).json<{
+      strategy: { name: string };
+    }>().strategy;
     expect(run).toMatchObject({ state: 'running', signals: 1, strategyName: name });
     expect(run.lastSignals).toEqual([expect.objectContaining({ strategyName: name })]);
-    expect((await call('GET', '/live-strategies')).json().runs).toEqual([
+    expect((await api.call('GET', '/live-strategies')).json().runs).toEqual([
       expect.objectContaining({ id: runId, strategyName: name }),
     ]);
     await until(async () => {
@@ -153,20 +100,14 @@ describe('strategy module: live trading composed', () => {
 
   it('a run that throws is paused: the event names the reason and the store keeps it', async () => {
     const strategyId = await strategy(THROWS);
-    const enabled = await call('POST', '/live-strategies', {
-      strategyId,
-      version: 1,
-      portfolioId: user.userId,
-      feeds: [{ symbol: SYMBOL, interval: '1m' }],
-      warmupBars: 0,
-    });
+    const enabled = await enableLive(api, strategyId, { symbol: SYMBOL, interval: '1m' });
     expect(enabled.statusCode).toBe(201);
     const runId = enabled.json<{ run: { id: string } }>().run.id;
     await t.append([candle(2, 102)]);
     await until(() => t.events.some((e) => e.type === 'strategy.live.paused'), 'paused');
     expect(t.events.find((e) => e.type === 'strategy.live.paused')!.data).toMatchObject({
       strategyId,
-      userId: user.userId,
+      userId: api.user.userId,
       code: 'STRATEGY_RUNTIME_ERROR',
       reason: 'broken on purpose',
     });
@@ -179,10 +120,10 @@ describe('strategy module: live trading composed', () => {
     }, 'the pause is stored');
     // The free tier runs two at once; a paused run does not count, a third running one does.
     const enable = async () =>
-      call('POST', '/live-strategies', {
-        strategyId: await strategy(BUY_ONCE),
+      api.call('POST', '/live-strategies', {
+        strategyId: await strategy(BUY_ONCE_SOURCE),
         version: 1,
-        portfolioId: user.userId,
+        portfolioId: api.user.userId,
         feeds: [{ symbol: SYMBOL, interval: '1m' }],
       });
     const third = await enable();
@@ -212,7 +153,7 @@ describe('strategy module: live trading composed', () => {
         method: 'POST',
         url: '/api/v1/strategies',
         headers: owner.auth,
-        payload: { name: `elsewhere ${Math.random()}`, source: BUY_ONCE, language: 'javascript' },
+        payload: { name: `elsewhere ${Math.random()}`, source: BUY_ONCE_SOURCE, language: 'javascript' },
       });
       strategyId = res.json<{ strategy: { id: string } }>().strategy.id;
       const id = `${owner.userId}:${strategyId}`;
@@ -240,7 +181,7 @@ describe('strategy module: live trading composed', () => {
     const path = `/live-strategies/${encodeURIComponent(runId)}`;
     expect((await as(owner, 'GET', path)).json()).toMatchObject({ run: { id: runId, state: 'running' } });
     // Not this user's: 404, from the store as from the runner.
-    expect((await as(user, 'GET', path)).statusCode).toBe(404);
+    expect((await as(api.user, 'GET', path)).statusCode).toBe(404);
     // Paused here, in the store: the process that runs it reads it at its next sync.
     expect((await as(owner, 'POST', `${path}/pause`)).json()).toMatchObject({
       run: { state: 'paused', pause: { code: 'user' } },

@@ -5,13 +5,17 @@
 import type { EventEnvelope, EventSource } from '@tickline/kernel';
 import { type AccountSnapshotData, AccountSnapshotGenerated } from '../accounts/account-events.ts';
 
-export function openingSnapshot(source: EventSource, accountId: string): EventEnvelope<AccountSnapshotData> {
+export function openingSnapshot(
+  source: EventSource,
+  accountId: string,
+  currency = 'USD',
+): EventEnvelope<AccountSnapshotData> {
   return source.create(AccountSnapshotGenerated, {
     subject: accountId,
     data: {
       accountId,
       tier: 'free',
-      currency: 'USD',
+      currency,
       cash: '10000.00',
       positions: [],
       generatedAt: new Date().toISOString(),

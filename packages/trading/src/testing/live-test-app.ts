@@ -22,6 +22,8 @@ import type { RiskControls } from '../risk/risk-controls.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 import { answerCodedErrors } from './coded-error-handler.ts';
 
+const MINUTE_MS = 60_000;
+
 export interface LiveTestAppOptions {
   /** Portfolio id → owner user id; each opens with `openingCash`. */
   portfolios: Record<string, string>;
@@ -50,6 +52,13 @@ export interface LiveTestApp {
   events: EventEnvelope[];
   /** Moves a symbol's last price (what a market order fills at) and marks positions to it. */
   setPrice(symbol: string, price: number): void;
+  /** Feeds the runner the next 1m candle of `symbol`, a minute after the one before, flat at `price` (@default 100). */
+  nextCandle(symbol: string, price?: number): Promise<void>;
+  /** Enables version 1 of `strategyId` on one 1m feed as `user`, over HTTP. */
+  enableRun(
+    user: string,
+    run: { strategyId: string; portfolioId: string; symbol: string },
+  ): ReturnType<FastifyInstance['inject']>;
   close(): Promise<void>;
 }
 
@@ -136,6 +145,7 @@ export async function createLiveTestApp(options: LiveTestAppOptions): Promise<Li
     symbols,
   };
   await app.register(liveRoutes, { prefix: '/api/v1', ...routeOptions });
+  let lastCloseTime = clock.now();
   return {
     app,
     routeOptions,
@@ -146,6 +156,27 @@ export async function createLiveTestApp(options: LiveTestAppOptions): Promise<Li
       last.set(symbol, price);
       books.mark(symbol, price, clock.now());
     },
+    async nextCandle(symbol, price = 100) {
+      lastCloseTime += MINUTE_MS;
+      await runner.onCandle({
+        symbol,
+        interval: '1m',
+        openTime: lastCloseTime - MINUTE_MS,
+        closeTime: lastCloseTime,
+        open: price,
+        high: price,
+        low: price,
+        close: price,
+        volume: 1,
+      });
+    },
+    enableRun: (user, { strategyId, portfolioId, symbol }) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/live-strategies',
+        headers: { 'x-api-key': `user:${user}` },
+        payload: { strategyId, version: 1, portfolioId, feeds: [{ symbol, interval: '1m' }] },
+      }),
     close: () => app.close(),
   };
 }

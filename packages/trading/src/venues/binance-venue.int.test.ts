@@ -6,12 +6,12 @@
  * of an order leaves it in a known state, placed once; back to paper deletes the key.
  */
 import { randomBytes } from 'node:crypto';
-import { createEventSource, createSecretBox, type EventEnvelope, ManualClock } from '@tickline/kernel';
+import { createSecretBox, type EventEnvelope } from '@tickline/kernel';
 import { until } from '@tickline/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AccountSnapshotGenerated } from '../accounts/account-events.ts';
 import { BinanceSpotMock } from '../broker/testing/binance-spot-mock.ts';
 import { TradingSettingsSchema } from '../module/trading-settings.ts';
+import { openPaperPortfolio } from '../testing/trading-api.test-support.ts';
 import { createTradingTestApp, type TradingTestApp } from '../testing/trading-test-app.ts';
 
 const KEY = 'bNdTradingKey0000000000000000000000000001';
@@ -19,7 +19,6 @@ const SECRET = 'bNdTradingSecret0000000000000000000000001';
 const WITHDRAW_KEY = 'bNdWithdrawKey000000000000000000000000002';
 const NO_TRADE_KEY = 'bNdReadOnlyKey0000000000000000000000000003';
 const OTHER_SECRET = 'bNdOtherSecret00000000000000000000000000X';
-const accounts = createEventSource({ source: 'strategy/accounts', clock: new ManualClock(0) });
 /** Polls `check` every 50 ms (each poll may be an HTTP request) for up to 30 s: CI runs at load 10–20. */
 const eventually = (check: () => boolean | Promise<boolean>, what: string) =>
   until(check, { what, timeoutMs: 30_000, intervalMs: 50 });
@@ -119,23 +118,7 @@ describe('venues - a portfolio bound to Binance spot (loopback venue)', () => {
     });
     user = await t.user();
     portfolio = user.userId;
-    await t.append([
-      accounts.create(AccountSnapshotGenerated, {
-        subject: user.userId,
-        data: {
-          accountId: user.userId,
-          tier: 'free',
-          currency: 'USDT',
-          cash: '10000.00',
-          positions: [],
-          generatedAt: new Date().toISOString(),
-        },
-      }),
-    ]);
-    await eventually(
-      async () => (await call('GET', '/portfolios')).json().portfolios.length === 1,
-      'portfolio opened',
-    );
+    await openPaperPortfolio(t, { user, call }, { currency: 'USDT', wait: eventually });
   }, 120_000);
   afterAll(async () => {
     await t?.close();
