@@ -14,11 +14,10 @@ import {
   stripTypes,
   type ReplayMeter,
 } from '@tickline/strategy/internal';
-import type { StoredLiveRun } from '../live/live-store.ts';
-import { P, settings } from '../live/live-world.test-support.ts';
+import { settings } from '../live/live-world.test-support.ts';
 import { createParityMonitor, type ParityCheck } from './parity-monitor.ts';
 import { createParityService } from './parity-service.ts';
-import { ENABLED_AT, feed, history, livePaperRun, WARMUP } from './parity.test-support.ts';
+import { ENABLED_AT, history, livePaperRun, storedRun } from './parity.test-support.ts';
 
 const V1 = stripTypes(SMA_CROSS_SOURCE);
 /** What the store says the run is: a version that crosses on a slower average. */
@@ -30,22 +29,7 @@ describe('parity monitor - scheduled checks through the system path', () => {
     const { w } = await livePaperRun(evaluateTrustedStrategy(V1));
     const s = settings();
     let storedCode = V1;
-    const stored: StoredLiveRun = {
-      id: 'run-1',
-      strategyId: 'run-1',
-      version: 1,
-      userId: 'u1',
-      tier: 'free',
-      portfolioId: P,
-      params: {},
-      counts: { candles: 0, signals: 0 },
-      feeds: [{ symbol: feed.symbol, interval: '1m' }],
-      warmupBars: WARMUP,
-      state: 'running',
-      checkpointMs: feed.columns.closeTime.at(-1)!,
-      enabledAt: ENABLED_AT,
-      startingCapital: s.startingCapital,
-    };
+    const stored = storedRun({ enabledAt: ENABLED_AT, startingCapital: s.startingCapital });
     // The owner's quota is spent: every metered replay is refused.
     let metered = 0;
     const spent: ReplayMeter = async () => {

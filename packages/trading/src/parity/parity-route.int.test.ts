@@ -13,10 +13,9 @@ import {
   stripTypes,
 } from '@tickline/strategy/internal';
 import { liveRoutes } from '../live-http/live-routes.ts';
-import type { StoredLiveRun } from '../live/live-store.ts';
 import { P, settings } from '../live/live-world.test-support.ts';
 import { createParityService } from './parity-service.ts';
-import { ENABLED_AT, feed, history, livePaperRun, WARMUP } from './parity.test-support.ts';
+import { ENABLED_AT, feed, history, livePaperRun, storedRun } from './parity.test-support.ts';
 import { answerCodedErrors } from '../testing/coded-error-handler.ts';
 
 const V1 = stripTypes(SMA_CROSS_SOURCE);
@@ -36,22 +35,11 @@ describe('GET /live-strategies/:id/parity', () => {
     expect(V2).not.toBe(V1);
     const { w } = await livePaperRun(evaluateTrustedStrategy(V1));
     const s = settings();
-    const stored = (): StoredLiveRun => ({
-      id: 'run-1',
-      strategyId: 'run-1',
-      version: 1,
-      userId: 'u1',
-      tier: 'free',
-      portfolioId: P,
-      params: {},
-      counts: { candles: 0, signals: 0 },
-      feeds: [{ symbol: feed.symbol, interval: '1m' }],
-      warmupBars: WARMUP,
-      state: 'running',
-      checkpointMs: feed.columns.closeTime.at(-1)!,
-      ...(enabledAt === undefined ? {} : { enabledAt }),
-      ...(startingCapital === undefined ? {} : { startingCapital }),
-    });
+    const stored = () =>
+      storedRun({
+        ...(enabledAt === undefined ? {} : { enabledAt }),
+        ...(startingCapital === undefined ? {} : { startingCapital }),
+      });
     app = Fastify();
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);

@@ -13,7 +13,7 @@ import {
 import { candleEvents, P, settings, spec, SYMBOL, world } from '../live/live-world.test-support.ts';
 import type { ManualClock } from '@tickline/kernel';
 import type { WarmupWindow } from '../live/live-runner-types.ts';
-import type { LivePausedSpan } from '../live/live-store.ts';
+import type { LivePausedSpan, StoredLiveRun } from '../live/live-store.ts';
 
 export const WARMUP = 40;
 /** Past the live engine's 256-candle columns: a run's `feed.index` must go on as the backtest's. */
@@ -33,6 +33,25 @@ function candlesOf(f: Feed): LiveCandle[] {
     close: c.close[i]!,
     volume: c.volume[i]!,
   }));
+}
+
+/** `run-1` of `u1` as the store keeps it: version 1 on the feed's symbol, running, `more` over it. */
+export function storedRun(more: Partial<StoredLiveRun> = {}): StoredLiveRun {
+  return {
+    id: 'run-1',
+    strategyId: 'run-1',
+    version: 1,
+    userId: 'u1',
+    tier: 'free',
+    portfolioId: P,
+    params: {},
+    counts: { candles: 0, signals: 0 },
+    feeds: [{ symbol: feed.symbol, interval: '1m' }],
+    warmupBars: WARMUP,
+    state: 'running',
+    checkpointMs: feed.columns.closeTime.at(-1)!,
+    ...more,
+  };
 }
 
 /** The market's stored candles: the last `count` closed by `before`. */
@@ -77,7 +96,12 @@ export async function livePaperRun(
     if (i === o.pause?.resume) {
       clock.advance((events[i - 1]!.data as LiveCandle).closeTime - clock.now());
       if (o.pause.killSwitch === true)
-        await w.options.risk.releaseKillSwitch(P, { actor: 'user', by: 'u1', at: clock.now(), reason: 'released' });
+        await w.options.risk.releaseKillSwitch(P, {
+          actor: 'user',
+          by: 'u1',
+          at: clock.now(),
+          reason: 'released',
+        });
       await w.runner.resume(run.id);
     }
     w.track(e.data as { symbol: string; close: number });
