@@ -4,4 +4,5 @@ export type { VenueGetOptions } from './venue-get.ts';
 export { HISTORY_VENUES, isHistoryVenue, venueRestUrl, fetchVenueMinutes } from './venues.ts';
 export type { HistoryVenue } from './venues.ts';
 export { rollUpMinutes } from './roll-up.ts';
+export type { RollUpOptions } from './roll-up.ts';
 export { daysOf, coveredDays, storeVenueDay } from './coverage.ts';

@@ -20,6 +20,7 @@ import {
   type Candle,
   type CandleInterval,
   openKlineText,
+  rollUpMinutes,
 } from '@tickline/market';
 import type { Sql } from '@tickline/store';
 import { loadTicklineConfig } from '../../config/load.ts';
@@ -196,40 +197,6 @@ function report(io: CliIo, json: boolean | undefined, r: ImportSummary): void {
   if (r.uploadId !== undefined) io.out(`upload    ${r.uploadId}\n`);
 }
 
-/** 1m candles → `interval` candles (complete buckets only: a partial one would be a wrong bar). */
-export function rollUp(minutes: readonly Candle[], interval: CandleInterval): Candle[] {
-  if (interval === '1m') return [...minutes];
-  const size = INTERVAL_MS[interval] / 60_000;
-  const buckets = new Map<number, Candle[]>();
-  for (const c of minutes) {
-    const key = bucketStart(c.openTime, interval);
-    let list = buckets.get(key);
-    if (!list) buckets.set(key, (list = []));
-    list.push(c);
-  }
-  const out: Candle[] = [];
-  for (const [openTime, list] of [...buckets].sort(([a], [b]) => a - b)) {
-    if (list.length !== size) continue;
-    list.sort((a, b) => a.openTime - b.openTime);
-    out.push({
-      ...list[0]!,
-      interval,
-      openTime,
-      closeTime: openTime + INTERVAL_MS[interval],
-      open: list[0]!.open,
-      close: list[list.length - 1]!.close,
-      high: Math.max(...list.map((c) => c.high)),
-      low: Math.min(...list.map((c) => c.low)),
-      volume: list.reduce((s, c) => s + c.volume, 0),
-      quoteVolume: list.reduce((s, c) => s + c.quoteVolume, 0),
-      trades: list.reduce((s, c) => s + c.trades, 0),
-      incomplete: list.some((c) => c.incomplete),
-      revision: 0,
-    });
-  }
-  return out;
-}
-
 async function getJson(url: string): Promise<unknown> {
   const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
   if (!response.ok)
@@ -262,7 +229,9 @@ export async function runMarketBackfill(io: CliIo, options: MarketBackfillOption
         restUrl,
         getJson,
       );
-      yield rollUp(minutes, interval);
+      // Complete buckets only: a page's missing minute could be one it did not get, and a partial
+      // bucket would be a wrong bar.
+      yield rollUpMinutes(minutes, interval, { completeOnly: true });
       bar.update(end - from, to - from);
     }
     bar.finish();
