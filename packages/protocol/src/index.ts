@@ -467,3 +467,5 @@ export type {
   ProfitSummary,
   ProfitResponse,
 } from './rest/results.ts';
+export { profitBuckets } from './rest/profit-buckets.ts';
+export type { BucketFigures } from './rest/profit-buckets.ts';

@@ -5,6 +5,7 @@
  * win and loss counts, and breakdowns per run, pair, exit reason and UTC day of the exit. Pure;
  * the routes (results-routes.ts) and through them the CLI and the dashboard read it.
  */
+import { profitBuckets } from '@tickline/protocol';
 import { type ClosedTrade, type OpenTrade, utcDay } from './round-trips.ts';
 
 /** Closed trades grouped by one key. */
@@ -46,28 +47,14 @@ export interface ProfitSummary {
   byDay: ProfitBucket[];
 }
 
-function buckets(trades: readonly ClosedTrade[], keyOf: (t: ClosedTrade) => string): ProfitBucket[] {
-  const by = new Map<string, ProfitBucket & { notional: number }>();
-  for (const t of trades) {
-    const key = keyOf(t);
-    let b = by.get(key);
-    if (b === undefined)
-      by.set(
-        key,
-        (b = { key, trades: 0, wins: 0, losses: 0, profit: 0, fees: 0, profitPct: 0, notional: 0 }),
-      );
-    b.trades++;
-    if (t.profit > 0) b.wins++;
-    else if (t.profit < 0) b.losses++;
-    b.profit += t.profit;
-    b.fees += t.fees;
-    b.notional += t.quantity * t.entryPrice;
-  }
-  return [...by.values()].map(({ notional, ...b }) => ({
-    ...b,
-    profitPct: notional > 0 ? b.profit / notional : 0,
-  }));
-}
+/** Closed trades grouped by `keyOf`, most profitable first (or newest day first, `key-desc`). */
+const buckets = (trades: readonly ClosedTrade[], keyOf: (t: ClosedTrade) => string, order?: 'key-desc') =>
+  profitBuckets(
+    trades,
+    keyOf,
+    (t) => ({ profit: t.profit, fees: t.fees, notional: t.quantity * t.entryPrice }),
+    order,
+  );
 
 /**
  * The summary of `closed` and `open` trades, open ones marked at `markOf(symbol)` (their entry
@@ -89,7 +76,6 @@ export function profitSummary(
     unrealized += (mark - o.entryPrice) * o.quantity * dir - o.openFees;
     fees += o.fees;
   }
-  const byProfit = (a: ProfitBucket, b: ProfitBucket) => b.profit - a.profit;
   return {
     trades: closed.length,
     wins: total?.wins ?? 0,
@@ -101,9 +87,9 @@ export function profitSummary(
     openTrades: open.length,
     profitPct: total?.profitPct ?? 0,
     avgDurationMs: closed.length > 0 ? closed.reduce((s, t) => s + t.durationMs, 0) / closed.length : 0,
-    byRun: buckets(closed, (t) => t.run).sort(byProfit),
-    byPair: buckets(closed, (t) => t.symbol).sort(byProfit),
-    byExitReason: buckets(closed, (t) => t.exitReason).sort(byProfit),
-    byDay: buckets(closed, (t) => utcDay(t.exitTime)).sort((a, b) => (a.key < b.key ? 1 : -1)),
+    byRun: buckets(closed, (t) => t.run),
+    byPair: buckets(closed, (t) => t.symbol),
+    byExitReason: buckets(closed, (t) => t.exitReason),
+    byDay: buckets(closed, (t) => utcDay(t.exitTime), 'key-desc'),
   };
 }

@@ -1,9 +1,9 @@
 /**
  * @module Trade results as the dashboard words and groups them: a duration as "2 d 3 h", a
  * percentage, and the per pair / exit reason / day breakdowns of a backtest's trades (the live
- * API answers its own, the same shape: `ProfitBucket`). Pure, so the tables stay thin.
+ * API answers its own; both group with protocol's `profitBuckets`). Pure, so the tables stay thin.
  */
-import type { BacktestTrade, ProfitBucket } from '@tickline/protocol';
+import { type BacktestTrade, type ProfitBucket, profitBuckets } from '@tickline/protocol';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -38,33 +38,17 @@ export function backtestBreakdowns(trades: readonly BacktestTrade[]): {
   byExitReason: ProfitBucket[];
   byDay: ProfitBucket[];
 } {
-  const group = (keyOf: (t: BacktestTrade) => string): ProfitBucket[] => {
-    const by = new Map<string, ProfitBucket & { notional: number }>();
-    for (const t of trades) {
-      const key = keyOf(t);
-      let b = by.get(key);
-      if (b === undefined)
-        by.set(
-          key,
-          (b = { key, trades: 0, wins: 0, losses: 0, profit: 0, fees: 0, profitPct: 0, notional: 0 }),
-        );
-      b.trades++;
-      if (t.pnl > 0) b.wins++;
-      else if (t.pnl < 0) b.losses++;
-      b.profit += t.pnl;
-      b.fees += t.fees;
-      b.notional += t.qty * t.entryPrice;
-    }
-    return [...by.values()].map(({ notional, ...b }) => ({
-      ...b,
-      profitPct: notional > 0 ? b.profit / notional : 0,
-    }));
-  };
-  const byProfit = (a: ProfitBucket, b: ProfitBucket) => b.profit - a.profit;
+  const group = (keyOf: (t: BacktestTrade) => string, order?: 'key-desc') =>
+    profitBuckets(
+      trades,
+      keyOf,
+      (t) => ({ profit: t.pnl, fees: t.fees, notional: t.qty * t.entryPrice }),
+      order,
+    );
   return {
-    byPair: group((t) => t.symbol).sort(byProfit),
-    byExitReason: group((t) => t.exitReason || 'exit').sort(byProfit),
-    byDay: group((t) => utcDay(t.exitTime)).sort((a, b) => (a.key < b.key ? 1 : -1)),
+    byPair: group((t) => t.symbol),
+    byExitReason: group((t) => t.exitReason || 'exit'),
+    byDay: group((t) => utcDay(t.exitTime), 'key-desc'),
   };
 }
 
