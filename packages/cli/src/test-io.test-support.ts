@@ -29,3 +29,25 @@ export async function runRecorded(
   const outcome = await runCli(['node', 'tickline', ...args], wrap(io), commands);
   return { outcome, stdout, stderr };
 }
+
+/** A CliIo with a token in its environment that keeps what a command writes to stdout. */
+export function recordingIo(): { io: CliIo; text: () => string } {
+  const out: string[] = [];
+  const io: CliIo = { out: (t) => void out.push(t), err: () => {}, env: { TICKLINE_TOKEN: 't' } };
+  return { io, text: () => out.join('') };
+}
+
+/** A `fetch` that answers every request with `body` as JSON, recording each URL and each `METHOD URL`. */
+export function jsonServer(
+  body: unknown,
+  status = 200,
+): { urls: string[]; requests: string[]; fetchFn: typeof fetch } {
+  const urls: string[] = [];
+  const requests: string[] = [];
+  const fetchFn = (async (url: string, init?: RequestInit) => {
+    urls.push(url);
+    requests.push(`${init?.method ?? 'GET'} ${url}`);
+    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  }) as unknown as typeof fetch;
+  return { urls, requests, fetchFn };
+}

@@ -1,7 +1,6 @@
 import type { ParityReportView } from '@tickline/protocol';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.ts';
-import { runRecorded } from '../test-io.test-support.ts';
+import { jsonServer, recordingIo, runRecorded } from '../test-io.test-support.ts';
 import { formatParity, liveParityCommand } from './live-actions.ts';
 
 const T = Date.UTC(2026, 0, 1);
@@ -33,26 +32,10 @@ function report(over: Partial<ParityReportView> = {}): ParityReportView {
   };
 }
 
-/** Answers the parity route with `body`, recording the path asked for. */
-function server(body: unknown, status = 200) {
-  const asked: string[] = [];
-  const fetchFn = (async (url: string) => {
-    asked.push(url);
-    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-  }) as unknown as typeof fetch;
-  return { asked, fetchFn };
-}
-
-function recorder() {
-  const out: string[] = [];
-  const io: CliIo = { out: (t) => void out.push(t), err: () => {}, env: { TICKLINE_TOKEN: 't' } };
-  return { io, text: () => out.join('') };
-}
-
 describe('tickline live parity', () => {
   it('prints the first divergence marked among its neighbours and exits 1', async () => {
-    const { io, text } = recorder();
-    const { asked, fetchFn } = server({ parity: report() });
+    const { io, text } = recordingIo();
+    const { urls: asked, fetchFn } = jsonServer({ parity: report() });
     expect(await liveParityCommand(io, 'u1:s1', { withVersion: '2' }, fetchFn)).toBe(1);
     expect(asked).toEqual(['http://127.0.0.1:8080/api/v1/live-strategies/u1%3As1/parity?version=2']);
     const lines = text().split('\n');
@@ -70,21 +53,21 @@ describe('tickline live parity', () => {
       rows: [{ index: 0, live: buy, replay: buy, differs: [] }],
     });
     delete same.firstDivergence;
-    const { io, text } = recorder();
-    expect(await liveParityCommand(io, 'u1:s1', {}, server({ parity: same }).fetchFn)).toBe(0);
+    const { io, text } = recordingIo();
+    expect(await liveParityCommand(io, 'u1:s1', {}, jsonServer({ parity: same }).fetchFn)).toBe(0);
     expect(text()).not.toContain('buy market');
     expect(formatParity(same, true)).toContain('buy market BTC-USDT 3');
-    const json = recorder();
-    await liveParityCommand(json.io, 'u1:s1', { json: true }, server({ parity: same }).fetchFn);
+    const json = recordingIo();
+    await liveParityCommand(json.io, 'u1:s1', { json: true }, jsonServer({ parity: same }).fetchFn);
     expect(JSON.parse(json.text())).toEqual(same);
   });
 
   it("the server's refusal keeps its code; a bad --with-version is refused before asking", async () => {
-    const refused = server(
+    const refused = jsonServer(
       { error: { code: 'STRATEGY_PARITY_UNAVAILABLE', message: 'nothing decided' } },
       409,
     );
-    await expect(liveParityCommand(recorder().io, 'x', {}, refused.fetchFn)).rejects.toMatchObject({
+    await expect(liveParityCommand(recordingIo().io, 'x', {}, refused.fetchFn)).rejects.toMatchObject({
       code: 'STRATEGY_PARITY_UNAVAILABLE',
     });
     const bad = await runRecorded(['live', 'parity', 'x', '--with-version', 'two'], { TICKLINE_TOKEN: 't' });
@@ -104,16 +87,23 @@ describe('tickline live parity', () => {
         replay: { ...buy, percent: 40, quantity: 3 },
       },
     };
-    const { asked, fetchFn } = server({ run: { id: 'u1:s1', parity } });
-    const { io, text } = recorder();
+    const { urls: asked, fetchFn } = jsonServer({ run: { id: 'u1:s1', parity } });
+    const { io, text } = recordingIo();
     expect(await liveParityCommand(io, 'u1:s1', { latest: true }, fetchFn)).toBe(1);
     expect(asked).toEqual(['http://127.0.0.1:8080/api/v1/live-strategies/u1%3As1']);
     expect(text()).toBe(
       'parity checked 2026-01-01T00:10:00Z: diverges at decision 61 (candle 2026-01-01T00:01:00Z): quantity differs\n' +
         '  live buy market BTC-USDT 40% (2.826); replay buy market BTC-USDT 40% (3)\n',
     );
-    const none = recorder();
-    expect(await liveParityCommand(none.io, 'u1:s1', { latest: true }, server({ run: { id: 'u1:s1' } }).fetchFn)).toBe(0);
+    const none = recordingIo();
+    expect(
+      await liveParityCommand(
+        none.io,
+        'u1:s1',
+        { latest: true },
+        jsonServer({ run: { id: 'u1:s1' } }).fetchFn,
+      ),
+    ).toBe(0);
     expect(none.text()).toContain('no parity check of u1:s1 yet');
   });
 });

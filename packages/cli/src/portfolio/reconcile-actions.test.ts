@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.ts';
+import { jsonServer, recordingIo } from '../test-io.test-support.ts';
 import { reconcileCommand, type ReconciliationView } from './reconcile-actions.ts';
 
 const T = Date.UTC(2026, 0, 1);
@@ -20,29 +20,10 @@ const report: ReconciliationView = {
   ],
 };
 
-/** Answers every request with `body`, recording method and URL. */
-function server(body: unknown) {
-  const asked: string[] = [];
-  const fetchFn = (async (url: string, init: RequestInit) => {
-    asked.push(`${init.method} ${url}`);
-    return new Response(JSON.stringify(body), {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-    });
-  }) as unknown as typeof fetch;
-  return { asked, fetchFn };
-}
-
-function recorder() {
-  const out: string[] = [];
-  const io: CliIo = { out: (t) => void out.push(t), err: () => {}, env: { TICKLINE_TOKEN: 't' } };
-  return { io, text: () => out.join('') };
-}
-
 describe('tickline reconcile', () => {
   it('lists the reports latest first, each difference under its report, and says when orders wait', async () => {
-    const { io, text } = recorder();
-    const { asked, fetchFn } = server({
+    const { io, text } = recordingIo();
+    const { requests: asked, fetchFn } = jsonServer({
       portfolioId: 'p1',
       reconciling: { trigger: 'gap' },
       reports: [report],
@@ -59,8 +40,8 @@ describe('tickline reconcile', () => {
   });
 
   it('--now runs one and prints it; a bad --limit is refused before any request', async () => {
-    const { io, text } = recorder();
-    const { asked, fetchFn } = server({ ...report, trigger: 'request', differences: [] });
+    const { io, text } = recordingIo();
+    const { requests: asked, fetchFn } = jsonServer({ ...report, trigger: 'request', differences: [] });
     await reconcileCommand(io, { portfolio: 'p1', now: true }, fetchFn);
     expect(asked).toEqual(['POST http://127.0.0.1:8080/api/v1/portfolios/p1/reconciliations']);
     expect(text()).toContain('binance-spot request: agreed, 0 differences corrected');
