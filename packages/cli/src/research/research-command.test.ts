@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRecorded } from '../test-io.test-support.ts';
 
 /** `tickline research` against a server listening on a real socket. */
+/** The feed and window every research run here covers: the 600 hourly wave candles. */
+const FEED_WINDOW = ['--feed', 'BTC-USDT:1h', '--from', String(T0), '--to', String(T0 + 600 * HOUR)];
+
 describe('cli - research over a running server', () => {
   let t: StrategyTestApp;
   let url: string;
@@ -45,12 +48,7 @@ describe('cli - research over a running server', () => {
           'search',
           '--strategy',
           strategyId,
-          '--feed',
-          'BTC-USDT:1h',
-          '--from',
-          String(T0),
-          '--to',
-          String(T0 + 600 * HOUR),
+          ...FEED_WINDOW,
           '--grid',
           'fast=5,10',
           '--grid',
@@ -115,12 +113,7 @@ describe('cli - research over a running server', () => {
           '4',
           '--strategy',
           created.json().strategy.id,
-          '--feed',
-          'BTC-USDT:1h',
-          '--from',
-          String(T0),
-          '--to',
-          String(T0 + 600 * HOUR),
+          ...FEED_WINDOW,
           '--poll-ms',
           '50',
         ],
@@ -145,12 +138,7 @@ describe('cli - research over a running server', () => {
         'walk-forward',
         '--strategy',
         strategyId,
-        '--feed',
-        'BTC-USDT:1h',
-        '--from',
-        String(T0),
-        '--to',
-        String(T0 + 600 * HOUR),
+        ...FEED_WINDOW,
         '--grid',
         'fast=5',
         '--in-sample',
