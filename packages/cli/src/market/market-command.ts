@@ -3,7 +3,7 @@
  * `tickline market uploads [delete ID]`: the imported history a server holds, and taking it out;
  * `tickline market download`: a venue's public klines into the server's shared history (any user).
  */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { ApiOptions } from '../api/api-client.ts';
 import { runCommand } from '../command-errors.ts';
 import type { CliIo } from '../io.ts';
@@ -33,6 +33,18 @@ export interface MarketBackfillOptions extends ApiOptions {
   json?: boolean;
 }
 
+/** `--url`: import and backfill send their candles through this server instead of the data directory. */
+const serverUrlOption = () =>
+  new Option(
+    '--url <url>',
+    'send the candles to this server (default TICKLINE_URL; else, while a server holds the data directory, its http.port)',
+  );
+const adminTokenOption = () =>
+  new Option(
+    '--token <credential>',
+    "an admin's access token or API key for that server (default TICKLINE_TOKEN)",
+  );
+
 /** The composer's half: history into this machine's store, or through the server that holds it. */
 export interface LocalMarket {
   runMarketImport(io: CliIo, file: string, options: MarketImportOptions): Promise<void>;
@@ -54,14 +66,8 @@ export const marketCommand =
       .option('--interval <interval>', 'candle interval (default: from the file name)')
       .option('--exchange <name>', 'exchange the candles are stored under', 'binance')
       .option('--json', 'print JSON')
-      .option(
-        '--url <url>',
-        'send the candles to this server (default TICKLINE_URL; else, while a server holds the data directory, its http.port)',
-      )
-      .option(
-        '--token <credential>',
-        "an admin's access token or API key for that server (default TICKLINE_TOKEN)",
-      )
+      .addOption(serverUrlOption())
+      .addOption(adminTokenOption())
       .option('--resume <upload-id>', 'continue an upload the server holds part of')
       .addHelpText(
         'after',
@@ -81,14 +87,8 @@ export const marketCommand =
       .requiredOption('--to <time>', 'end (exclusive): ISO date or epoch ms')
       .option('--rest-url <url>', "the venue's REST base URL (default: the venue's public API)")
       .option('--json', 'print JSON')
-      .option(
-        '--url <url>',
-        'send the candles to this server (default TICKLINE_URL; else, while a server holds the data directory, its http.port)',
-      )
-      .option(
-        '--token <credential>',
-        "an admin's access token or API key for that server (default TICKLINE_TOKEN)",
-      )
+      .addOption(serverUrlOption())
+      .addOption(adminTokenOption())
       .addHelpText(
         'after',
         '\nExample:\n  tickline market backfill --source binance --symbol BTC-USDT --interval 1h --from 2024-01-01 --to 2024-02-01',
