@@ -239,6 +239,6 @@ describe('kill-switch - over the API', () => {
   it('kill-switch errors - no credential is a usage error', async () => {
     const r = await run('status', {}, server({}).fetchFn, {});
     expect(r.code).toBe(ExitCode.Usage);
-    expect(r.stderr).toContain('a credential is needed: --token or TICKLINE_TOKEN');
+    expect(r.stderr).toContain('a credential is needed: tickline login, --token or TICKLINE_TOKEN');
   });
 });
