@@ -4,6 +4,7 @@
  * and stop. Signals and pauses arrive on `user:{id}` (`strategy.signal`, `strategy.live.paused`).
  */
 import type { AuthorizedSend } from '../auth/authorized-http.ts';
+import { resultsCalls } from './results-calls.ts';
 import type { HttpRequest } from '../http/http-client.ts';
 import type { ClientPaths } from '../http/routes.ts';
 import type {
@@ -66,15 +67,7 @@ export function createLiveStrategiesApi(send: AuthorizedSend, paths: ClientPaths
       (await send<{ signals: LiveSignal[] }>({ method: 'GET', path: `${one(id)}/signals` })).signals,
     logs: async (id) =>
       (await send<{ logs: LiveRun['logs'] }>({ method: 'GET', path: `${one(id)}/logs` })).logs,
-    trades: (id, query = {}) => send({ method: 'GET', path: `${one(id)}/trades`, query: { ...query } }),
-    profit: async (id, query = {}) =>
-      (
-        await send<{ profit: ProfitSummary }>({
-          method: 'GET',
-          path: `${one(id)}/profit`,
-          query: { ...query },
-        })
-      ).profit,
+    ...resultsCalls(send, one),
     pause: (id) => run({ method: 'POST', path: `${one(id)}/pause` }),
     resume: (id) => run({ method: 'POST', path: `${one(id)}/resume` }),
     disable: async (id) => {

@@ -6,6 +6,7 @@
  * `order.rejected`); refetch the portfolio on them.
  */
 import type { AuthorizedSend } from '../auth/authorized-http.ts';
+import { resultsCalls } from './results-calls.ts';
 import type { ClientPaths } from '../http/routes.ts';
 import type {
   ClosedTradesResponse,
@@ -150,15 +151,7 @@ export function createPortfoliosApi(send: AuthorizedSend, paths: ClientPaths): P
           query: { status: options.status, limit: options.limit },
         })
       ).orders,
-    trades: (id, query = {}) => send({ method: 'GET', path: `${one(id)}/trades`, query: { ...query } }),
-    profit: async (id, query = {}) =>
-      (
-        await send<{ profit: ProfitSummary }>({
-          method: 'GET',
-          path: `${one(id)}/profit`,
-          query: { ...query },
-        })
-      ).profit,
+    ...resultsCalls(send, one),
     placeOrder: async (id, order, options = {}) =>
       (
         await send<{ order: Order }>({
