@@ -6,7 +6,7 @@
  * users without identity.
  */
 import { createEventSource, ManualClock, type EventEnvelope } from '@tickline/kernel';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { InMemoryOrderJournal } from '../broker/order-journal.ts';
 import { OrderDesk } from '../broker/order-desk.ts';
@@ -58,7 +58,7 @@ export interface LiveTestApp {
   enableRun(
     user: string,
     run: { strategyId: string; portfolioId: string; symbol: string },
-  ): ReturnType<FastifyInstance['inject']>;
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
