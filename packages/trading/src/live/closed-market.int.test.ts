@@ -1,12 +1,11 @@
 import { createInMemoryEventLog } from '@tickline/eventlog';
 import { ManualClock } from '@tickline/kernel';
 import { resolveBacktestSettings } from '@tickline/strategy/internal';
-import { createPgliteSql, type Sql } from '@tickline/store';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manualClientOrderId } from '../broker/client-order-id.ts';
 import { LiveSettingsSchema } from '../module/trading-settings.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
-import { migrateForTrading } from '../testing/trading-migrations.ts';
+import { tradingDatabase } from '../testing/trading-database.ts';
 import { createLiveHost } from './live-host.ts';
 
 /** 2026-01-01, New Year's Day: NYSE is closed all day. */
@@ -18,19 +17,14 @@ const P = '5e0c2a1b-7d3f-4e8a-9c6b-0f1e2d3c4b5a';
  * its exchange is closed is refused with `market_closed` (the default) or kept working (`queue`).
  */
 describe('live - a share order while its market is closed', () => {
-  let sql: Sql;
-  beforeAll(async () => {
-    sql = await createPgliteSql({ memory: true });
-    await migrateForTrading(sql);
-  }, 60_000);
-  afterAll(() => sql?.close());
+  const db = tradingDatabase();
 
   /** Places a limit buy of AAPL.US through the host's desk, as a manual order arrives. */
   async function placeWith(closedMarket: 'refuse' | 'queue' | undefined, key: string) {
     const host = createLiveHost({
       eventLog: createInMemoryEventLog({ name: 'main' }),
       publish: () => undefined,
-      sql,
+      sql: db.sql,
       clock: new ManualClock(HOLIDAY),
       member: 'm1',
       symbols: new Set(['AAPL.US']),
