@@ -103,7 +103,14 @@ export class LiveRunner {
     current: (run) =>
       this.#runs.get(run.spec.id) === run && run.status.state === 'running' && !run.recovering,
     catchUp: (run, release) =>
-      catchUp(this.#catchUpContext(run.spec.id), run, run.status.lastCandleTime, undefined, release),
+      // After the candle it was late with (claimed when asked, so always set).
+      catchUp(
+        this.#catchUpContext(run.spec.id),
+        run,
+        run.status.lastCandleTime ?? this.#o.clock.now(),
+        undefined,
+        release,
+      ),
     failed: (run, error) => this.#o.onLateError?.(run?.spec.id, error),
   };
   /** Live candles a run catching up decides when the store has not written them yet. */

@@ -19,6 +19,7 @@ import { EnableLiveForm } from './enable-live-form.tsx';
 import { pauseText, signalText, timeText } from './live-format.ts';
 import { RunExitControls } from './run-exit-controls.tsx';
 import { ParityPanel } from './parity-panel.tsx';
+import { RunResults } from './run-results.tsx';
 import { SignalFeed } from './signal-feed.tsx';
 import { useSignalFeed } from './use-signal-feed.ts';
 
@@ -196,6 +197,7 @@ function RunList(props: {
                 ) : null}
               </div>
               <ParityPanel run={run} />
+              <RunResults runId={run.id} />
             </li>
           );
         })}
