@@ -70,6 +70,8 @@ describe('process - tickline start', () => {
         'market-delivery',
         'market-ticker',
         'game',
+        // The games the operator's files name, loaded and checked against the rules API.
+        'game-catalog',
         'game-revocation',
         'game-zone-responder',
         'admin-game-feed',
@@ -77,6 +79,9 @@ describe('process - tickline start', () => {
         'backtest-queue',
         'research-queue',
         'strategy-code-reseal',
+        // Venue history downloads (resumed at start), and the history shipped with the project.
+        'history-downloads',
+        'shipped-history',
         'strategy-delivery',
         'strategy-live-sandbox',
         // Consumers named after this process: every strategy process follows the log itself.
@@ -90,6 +95,8 @@ describe('process - tickline start', () => {
         'strategy-live-heartbeat',
         'strategy-live-sync',
         'strategy-equity-compaction',
+        // Each live run's parity with its backtest, on a schedule and after each restart or resume.
+        'strategy-live-parity',
         'strategy-live-admin',
         'trading-venue-streams',
         'trading-venues',

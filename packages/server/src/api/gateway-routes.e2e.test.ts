@@ -17,6 +17,8 @@ import {
 } from '../testing/scaled-cluster.ts';
 
 const { available, reason } = scaledClusterDependencies({ redis: true });
+/** Routes served only where rules rooms run (the embedded default, a game process's own port). */
+const ROOM_ROUTES = ['GET /api/v1/game/rooms', 'POST /api/v1/game/rooms', 'POST /api/v1/game/rooms/join'];
 let cluster: ScaledCluster | undefined;
 let all: ClusterProcess;
 let gateway: ClusterProcess;
@@ -59,10 +61,16 @@ describe.skipIf(!available)(`gateway routes - every route through a gateway (${r
     const fromGateway = await callJson(gateway.url, 'GET', '/api/openapi.json');
     expect(fromAll.status).toBe(200);
     const table = routeTable(fromGateway.body as OpenApi);
-    expect(table).toEqual(routeTable(fromAll.body as OpenApi));
+    const allTable = routeTable(fromAll.body as OpenApi);
+    // Rooms on demand live in the game process that made them (no shared room directory yet,
+    // docs/game.md "Rooms on demand"): their three routes are the one known gap, named here so
+    // the gap cannot grow unseen.
+    expect(allTable.filter((route) => !table.includes(route))).toEqual(
+      ROOM_ROUTES.map((route) => allTable.find((r) => r.startsWith(`${route} `))),
+    );
+    expect(table).toEqual(allTable.filter((route) => !ROOM_ROUTES.some((r) => route.startsWith(`${r} `))));
     expect(table.some((route) => route.startsWith('POST /api/v1/strategies '))).toBe(true);
     expect(table.some((route) => route.startsWith('GET /api/v1/notifications '))).toBe(true);
-    expect(fromGateway.body).toEqual(fromAll.body);
   });
 
   it('gateway routes - strategies and notifications work through a gateway that runs neither', async () => {
