@@ -86,7 +86,12 @@ export function createMarketReads(view: MarketView, symbols: readonly string[]):
     async markets() {
       const bySymbol = new Map<
         string,
-        { exchanges: Set<string>; lastPrice: number | null; lastTradeAt: number | null }
+        {
+          exchanges: Set<string>;
+          lastPrice: number | null;
+          lastTradeAt: number | null;
+          lastExchange?: string;
+        }
       >();
       const entry = (symbol: string) => {
         let e = bySymbol.get(symbol);
@@ -100,6 +105,7 @@ export function createMarketReads(view: MarketView, symbols: readonly string[]):
         if (m.lastTradeAt !== null && (e.lastTradeAt === null || m.lastTradeAt > e.lastTradeAt)) {
           e.lastTradeAt = m.lastTradeAt;
           e.lastPrice = m.lastPrice;
+          e.lastExchange = m.exchange;
         }
       }
       for (const ticker of await view.tickers([...configured])) {
@@ -108,13 +114,14 @@ export function createMarketReads(view: MarketView, symbols: readonly string[]):
         if (e.lastTradeAt === null || ticker.lastTrade.exchangeTime >= e.lastTradeAt) {
           e.lastTradeAt = ticker.lastTrade.exchangeTime;
           e.lastPrice = ticker.lastTrade.price;
+          e.lastExchange = ticker.lastTrade.exchange;
         }
       }
       return [...bySymbol]
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([symbol, e]) => ({
           symbol,
-          exchanges: [...e.exchanges].sort(),
+          exchanges: liveFirst(e.exchanges, e.lastExchange),
           configured: configured.has(symbol),
           lastPrice: e.lastPrice,
           lastTradeAt: e.lastTradeAt,
@@ -163,4 +170,14 @@ export function createMarketReads(view: MarketView, symbols: readonly string[]):
       return { symbol, name, interval, params, points };
     },
   };
+}
+
+/**
+ * The exchange of the newest trade first, then the rest by name: a chart follows the first one, and
+ * an exchange known only from imported history (Binance klines shipped with the project) has no
+ * live candles to follow.
+ */
+function liveFirst(exchanges: ReadonlySet<string>, live: string | undefined): string[] {
+  const rest = [...exchanges].filter((exchange) => exchange !== live).sort();
+  return live === undefined ? rest : [live, ...rest];
 }
