@@ -31,6 +31,19 @@ const IMPORT = '__ticklineImport';
  */
 const IMPORT_FUNCTION = `const ${IMPORT} = ((E) => function () { import('tickline:forbidden'); throw Object.assign(new E('import() is not available to strategies'), { code: 'STRATEGY_FORBIDDEN_API', details: { api: 'import()' } }); })(Error);`;
 
+/** Wraps an async function so each promise it returns is kept (see {@link asyncFunctions}). */
+const KEEP = '__ticklineKeepCalls';
+/**
+ * isolated-vm raises a promise the strategy left rejected once the call returns, but it holds the
+ * promise weakly, and returns the first one the collector left: in a backtest of 2,000 bars that
+ * each start a failing async function, the collector took them all and the run passed silently.
+ * Each promise an async function of the module returns is kept for the run (up to 100,000), so a
+ * rejection nobody handled is still there to raise; one the strategy handles is never raised.
+ */
+const KEEP_FUNCTION = `const ${KEEP} = ((kept, apply) => (fn) => function () { const p = apply(fn, this, arguments); if (kept.length < 100000) kept.push(p); return p; })([], Reflect.apply);`;
+/** Of insertions at one offset, the lowest rank is applied first, so its text ends up last. */
+const OPEN_RANK = Number.MAX_SAFE_INTEGER;
+
 /**
  * HTML-like comments exist in scripts, not modules: as a script, `<!--` hides the rest of its line,
  * so a module could close the wrapper's function early and run code outside the loader's catch.
@@ -64,6 +77,38 @@ function dynamicImports(root: AnyNode): Array<[number, number, string]> {
     for (const value of Object.values(node)) {
       if (Array.isArray(value)) for (const v of value) if (isNode(v)) stack.push(v);
       if (isNode(value)) stack.push(value);
+    }
+  }
+  return edits;
+}
+
+/**
+ * The edits wrapping each async function expression and arrow in {@link KEEP}, and rebinding each
+ * async function declaration to its wrapped self. Async methods stay as they are (a method cannot
+ * be wrapped in place without losing `super`). An inner function closes before an outer one ending
+ * at the same offset, and both before an `export default (…);` does.
+ */
+function asyncFunctions(root: AnyNode): Array<[number, number, string, number]> {
+  const edits: Array<[number, number, string, number]> = [];
+  const stack: Array<[AnyNode, number, boolean]> = [[root, 0, false]];
+  while (stack.length > 0) {
+    const [node, depth, method] = stack.pop()!;
+    if (node.async === true && !method) {
+      if (node.type === 'FunctionDeclaration' && node.id != null) {
+        const name = (node.id as AnyNode).name as string;
+        edits.push([node.end, node.end, `;${name} = ${KEEP}(${name});`, depth + 1]);
+      } else if (node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') {
+        edits.push([node.start, node.start, `${KEEP}(`, OPEN_RANK]);
+        edits.push([node.end, node.end, ')', depth + 1]);
+      }
+    }
+    const isMethodHolder =
+      node.type === 'MethodDefinition' ||
+      (node.type === 'Property' && (node.method === true || node.kind !== 'init'));
+    for (const [key, value] of Object.entries(node)) {
+      const methodValue = isMethodHolder && key === 'value';
+      if (Array.isArray(value)) for (const v of value) if (isNode(v)) stack.push([v, depth + 1, false]);
+      if (isNode(value)) stack.push([value, depth + 1, methodValue]);
     }
   }
   return edits;
@@ -113,8 +158,16 @@ export function wrapModule(code: string): WrappedModule {
   }
   const refused = moduleOnly(program);
   if (refused !== undefined) throw refused;
-  // Edits as [start, end, text], applied from the end so earlier offsets hold.
-  const edits: Array<[number, number, string]> = dynamicImports(program);
+  // Edits as [start, end, text, rank], applied from the end so earlier offsets hold.
+  const edits: Array<[number, number, string, number]> = [
+    ...dynamicImports(program).map(([start, end, text]): [number, number, string, number] => [
+      start,
+      end,
+      text,
+      0,
+    ]),
+    ...asyncFunctions(program),
+  ];
   const tail: string[] = [];
   for (const statement of program.body as AnyNode[]) {
     switch (statement.type) {
@@ -129,12 +182,12 @@ export function wrapModule(code: string): WrappedModule {
           id != null
         ) {
           // A named declaration stays one (hoisted, its name bound), then is the default.
-          edits.push([statement.start, declaration.start, '']);
+          edits.push([statement.start, declaration.start, '', 0]);
           tail.push(`${DEFAULT} = ${id.name as string};`);
         } else {
-          edits.push([statement.start, declaration.start, `${DEFAULT} = (`]);
+          edits.push([statement.start, declaration.start, `${DEFAULT} = (`, 0]);
           // `;`: a next line opening with `(` must not call the expression.
-          edits.push([declaration.end, declaration.end, ');']);
+          edits.push([declaration.end, declaration.end, ');', 0]);
         }
         break;
       }
@@ -142,10 +195,10 @@ export function wrapModule(code: string): WrappedModule {
         if (statement.source != null) throw forbidden('import', 'imports');
         const declaration = statement.declaration as AnyNode | null;
         if (declaration != null) {
-          edits.push([statement.start, declaration.start, '']);
+          edits.push([statement.start, declaration.start, '', 0]);
           break;
         }
-        edits.push([statement.start, statement.end, '']);
+        edits.push([statement.start, statement.end, '', 0]);
         for (const s of statement.specifiers as AnyNode[]) {
           const exported = s.exported as AnyNode;
           const name = exported.type === 'Identifier' ? exported.name : exported.value;
@@ -158,10 +211,10 @@ export function wrapModule(code: string): WrappedModule {
     }
   }
   let body = code;
-  for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0] || b[1] - a[1]))
+  for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0] || b[1] - a[1] || a[3] - b[3]))
     body = body.slice(0, start) + text + body.slice(end);
   return {
-    script: `(function () { 'use strict'; let ${DEFAULT}; ${IMPORT_FUNCTION}\n${body}\n;${tail.join(' ')} return ${DEFAULT}; })`,
+    script: `(function () { 'use strict'; let ${DEFAULT}; ${IMPORT_FUNCTION} ${KEEP_FUNCTION}\n${body}\n;${tail.join(' ')} return ${DEFAULT}; })`,
     lineOffset: 1,
   };
 }

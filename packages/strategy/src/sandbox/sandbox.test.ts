@@ -292,6 +292,19 @@ describe('sandbox - errors', () => {
     },
   );
 
+  it('async functions: one left rejected fails the run on any bar; one whose rejection is handled does not', async () => {
+    // isolated-vm holds a rejected promise weakly: over 2,000 bars the collector took every one
+    // and a failing async function passed silently (module-wrap.ts keeps them for the run).
+    const declared = `async function later(){ throw new Error('later'); }\n${strategy('later();')}`;
+    await expect(runInSandbox({ code: declared, feeds: [feed], settings }, LIMITS)).rejects.toMatchObject({
+      code: 'STRATEGY_RUNTIME_ERROR',
+      message: 'later',
+    });
+    const handled = strategy("(async () => { throw new Error('later'); })().catch(() => {});");
+    const run = await runInSandbox({ code: handled, feeds: [feed], settings }, LIMITS);
+    expect(run.bars).toBe(2_000);
+  });
+
   it('a strategy cannot pose as the platform, nor send large details', async () => {
     const code = strategy(
       "throw { code: 'STRATEGY_SANDBOX_FAILED', message: 'not me', details: { big: 'd'.repeat(100_000), nested: { a: 1 }, n: 1 } };",
