@@ -130,6 +130,15 @@ export class OrderDesk {
     return this.#submit(request, claim, known);
   }
 
+  /**
+   * The order `clientOrderId` names, when this desk placed it and it was not rejected: a request
+   * for it again is answered with it and puts nothing new at the venue.
+   */
+  async known(portfolioId: string, clientOrderId: string): Promise<Order | undefined> {
+    const order = await this.#o.journal.get(portfolioId, clientOrderId);
+    return order && order.status !== 'rejected' ? order : undefined;
+  }
+
   /** True while this desk is placing `clientOrderId` (its claim is not an orphan). */
   placing(portfolioId: string, clientOrderId: string): boolean {
     return this.#inFlight.has(`${portfolioId}\u0000${clientOrderId}`);

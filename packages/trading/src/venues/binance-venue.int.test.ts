@@ -350,6 +350,9 @@ describe('venues - a portfolio bound to Binance spot (loopback venue)', () => {
     const refused = await limit('rec-refused', 70);
     expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'TRADING_RECONCILING']);
     expect(refused.json().error.details.portfolioId).toBe(portfolio);
+    // The same order asked for again is no new risk: answered with the order the books hold.
+    const retried = await limit('rec-cancel', 85);
+    expect([retried.statusCode, retried.json().order.clientOrderId]).toEqual([201, cancelled]);
     expect(mock.book.orders.length).toBe(orders);
     await mock.start(port);
     await eventually(

@@ -80,6 +80,14 @@ export class VenueDesks implements OrderDeskPort {
    * `order.rejected` its run sees, as for a risk refusal), so a run never fails on a hold.
    */
   async #refuseIfHeld(input: PlaceOrderInput | PlaceOrderRequest): Promise<Order | undefined> {
+    // The same order asked for again (a retry after an unknown outcome) is no new risk: its desk
+    // answers with the order it holds.
+    if (typeof input.clientOrderId === 'string') {
+      const known = await (
+        await this.deskOf(input.portfolioId)
+      ).known(input.portfolioId, input.clientOrderId);
+      if (known !== undefined) return undefined;
+    }
     try {
       this.#o.reconcile?.reconciler.refuseIfHeld(input.portfolioId);
       return undefined;
