@@ -3,7 +3,12 @@
  * metrics, zod validation with an OpenAPI document, security headers, CORS, size limits and
  * optional HTTPS. Domain routes are added by later packages as plugins on the returned instance.
  */
-import { createServer as createHttpServer, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { type Logger, type Registry, type ServiceHealth } from '@tickline/kernel';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -109,7 +114,18 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
             handler,
           ) as unknown as Server)
         : createHttpServer({ maxHeaderSize, ...limits }, handler);
+      // A socket where nothing moves is closed after idleMs, but not while its request is being
+      // answered: a compile waiting its turn at the gate under load sent nothing for two minutes
+      // and its socket was closed under it. Requests still in their head or body have their own
+      // deadlines (headersMs, requestMs).
       server.setTimeout(timeouts.idleMs);
+      server.on('request', function holdIdleWhileAnswering(request: IncomingMessage, reply: ServerResponse) {
+        const socket = request.socket;
+        socket.setTimeout(0);
+        reply.once('close', () => {
+          if (!socket.destroyed) socket.setTimeout(timeouts.idleMs);
+        });
+      });
       guardConnections(server, {
         limits: { ...DEFAULT_CONNECTION_LIMITS, ...options.connections },
         behindProxy: (options.trustProxy ?? false) !== false,

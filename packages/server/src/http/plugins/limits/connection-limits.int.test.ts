@@ -36,6 +36,11 @@ async function listen(options: Partial<HttpAppOptions>): Promise<number> {
   });
   app.post('/test/echo', PUBLIC_ROUTE, async (request) => request.body);
   app.get('/test/hang', PUBLIC_ROUTE, () => new Promise<never>(() => {}));
+  app.get(
+    '/test/slow',
+    PUBLIC_ROUTE,
+    () => new Promise((resolve) => setTimeout(() => resolve({ ok: true }), SHORT_MS * 3)),
+  );
   app.get('/test/stream', PUBLIC_ROUTE, (_request, reply) => {
     // What an SSE stream does when nothing happens: a comment every keep-alive period.
     reply.hijack();
@@ -103,8 +108,16 @@ describe('connection limits - deadlines', () => {
 
   it('idle - a socket where no byte moves is closed at the idle deadline', async () => {
     const port = await listen({ timeouts: { idleMs: SHORT_MS } });
-    const hung = await park(port, get('/test/hang'));
-    expect(await hung.closed).toBe(true);
+    const silent = await park(port, '');
+    expect(await silent.closed).toBe(true);
+  });
+
+  it('idle - a request still being answered keeps its socket past the idle deadline', async () => {
+    // A compile waiting its turn at the gate under load sent nothing for two minutes and its
+    // socket was closed under it: the idle deadline is for sockets with no request in hand.
+    const port = await listen({ timeouts: { idleMs: SHORT_MS } });
+    const slow = await park(port, get('/test/slow'));
+    await expect.poll(() => slow.text(), { timeout: GENEROUS_MS }).toContain('"ok":true');
   });
 
   it('idle - a stream that writes its keep-alive outlives the idle deadline', async () => {
