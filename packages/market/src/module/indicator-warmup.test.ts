@@ -1,22 +1,14 @@
 import { createEventSource, ManualClock } from '@tickline/kernel';
-import {
-  createPgliteSql,
-  createReadSql,
-  loadMigrationSets,
-  migrate,
-  MIGRATIONS_DIR,
-  type Sql,
-} from '@tickline/store';
+import { createPgliteSql, loadMigrationSets, migrate, MIGRATIONS_DIR, type Sql } from '@tickline/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MarketCandleClosed } from '../candles/events.ts';
 import { MARKET_MIGRATIONS_DIR } from '../config.ts';
 import { ema, sma } from '../indicators/moving-averages.ts';
 import { randomWalkOhlcv } from '../indicators/random-walk.ts';
 import { rsi } from '../indicators/rsi.ts';
-import { LatestStore } from '../latest/latest-store.ts';
 import { createCandleProjection } from '../storage/projections.ts';
 import { createMarketReads, type MarketReads } from './market-reads.ts';
-import type { MarketView } from './market-view.ts';
+import { testMarketView } from './market-view.test-support.ts';
 
 /** 2026-03-15 12:00 UTC. */
 const T0 = Date.UTC(2026, 2, 15, 12);
@@ -59,17 +51,7 @@ describe('indicator reads - warm-up before the first point', () => {
       }),
     );
     await createCandleProjection({ sql }).apply(closed);
-    const view = {
-      sql,
-      reads: createReadSql({ primary: sql }),
-      cache: undefined,
-      latest: new LatestStore(),
-      ticker: () => Promise.resolve(undefined),
-      tickers: () => Promise.resolve([]),
-      feedLatest: false,
-      jobs: undefined,
-      sources: () => Promise.resolve([]),
-    } satisfies MarketView;
+    const view = testMarketView(sql);
     reads = createMarketReads(view, ['BTC-USDT']);
   }, 60_000);
   afterAll(async () => {

@@ -1,19 +1,12 @@
 import { createEventSource, ManualClock } from '@tickline/kernel';
-import {
-  createPgliteSql,
-  createReadSql,
-  loadMigrationSets,
-  migrate,
-  MIGRATIONS_DIR,
-  type Sql,
-} from '@tickline/store';
+import { createPgliteSql, loadMigrationSets, migrate, MIGRATIONS_DIR, type Sql } from '@tickline/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MarketCandleClosed } from '../candles/events.ts';
 import { MARKET_MIGRATIONS_DIR } from '../config.ts';
-import { LatestStore, type Ticker } from '../latest/latest-store.ts';
+import type { Ticker } from '../latest/latest-store.ts';
 import { createCandleProjection } from '../storage/projections.ts';
 import { createMarketReads } from './market-reads.ts';
-import type { MarketView } from './market-view.ts';
+import { testMarketView } from './market-view.test-support.ts';
 
 /** 2026-03-15 12:00 UTC. */
 const T0 = Date.UTC(2026, 2, 15, 12);
@@ -64,17 +57,7 @@ describe('market list - the live exchange first', () => {
       stats24h: null,
       version: 1,
     } as unknown as Ticker;
-    const view = {
-      sql,
-      reads: createReadSql({ primary: sql }),
-      cache: undefined,
-      latest: new LatestStore(),
-      ticker: () => Promise.resolve(live),
-      tickers: () => Promise.resolve([live]),
-      feedLatest: false,
-      jobs: undefined,
-      sources: () => Promise.resolve([]),
-    } satisfies MarketView;
+    const view = testMarketView(sql, [live]);
     const [market] = await createMarketReads(view, ['BTC-USDT']).markets();
     expect(market).toMatchObject({ symbol: 'BTC-USDT', exchanges: ['simulator', 'binance'], lastPrice: 2 });
   });
