@@ -1,3 +1,4 @@
+import { until } from '@tickline/testing';
 import { BinanceMock, CoinbaseMock, UpbitMock } from '@tickline/market/internal';
 import { silentLogger, systemClock, type EventEnvelope } from '@tickline/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,14 +89,13 @@ describe('history downloads', () => {
   };
   /** The `history.download.completed` of `id`, waited for as the dashboard does (bounded generously). */
   const completed = async (id: string, events: EventEnvelope[] = t.events) => {
-    for (let i = 0; i < 600; i++) {
-      const e = events.find(
-        (x) => x.type === 'history.download.completed' && (x.data as any).download.id === id,
-      );
-      if (e) return (e.data as any).download as Record<string, any>;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`no history.download.completed for ${id}`);
+    const done = () =>
+      events.find((x) => x.type === 'history.download.completed' && (x.data as any).download.id === id);
+    await until(() => done() !== undefined, {
+      timeoutMs: 60_000,
+      what: `history.download.completed for ${id}`,
+    });
+    return (done()!.data as any).download as Record<string, any>;
   };
   const klineCalls = () => binance.restRequests.filter((u) => u.pathname === '/api/v3/klines');
 
@@ -328,8 +328,10 @@ describe('history downloads', () => {
       fromMs: DAY0,
       toMs: DAY0 + 3 * DAY,
     });
-    for (let i = 0; i < 600 && !events.some((e) => e.type === 'history.download.progress'); i++)
-      await new Promise((r) => setTimeout(r, 50));
+    await until(() => events.some((e) => e.type === 'history.download.progress'), {
+      timeoutMs: 60_000,
+      what: 'history.download.progress',
+    });
     await first.idle();
     const left = await first.get(erin.userId, d.id);
     expect(left).toMatchObject({ status: 'running', daysDone: 1 });

@@ -1,10 +1,17 @@
 import { silentLogger, systemClock } from '@tickline/kernel';
+import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineRunResult } from '../core/engine.ts';
 import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
 import type { BacktestRunner } from '../sandbox/sandbox.ts';
 import { StrategySettingsSchema } from '../module/strategy-settings.ts';
-import { createStrategyTestApp, HOUR, T0, waveCandles, type StrategyTestApp } from '../testing/strategy-test-app.ts';
+import {
+  createStrategyTestApp,
+  HOUR,
+  T0,
+  waveCandles,
+  type StrategyTestApp,
+} from '../testing/strategy-test-app.ts';
 import { FairSlots } from './fair-slots.ts';
 import { ResearchQueue } from './research-queue.ts';
 
@@ -44,7 +51,10 @@ describe('research queue - fair shares and job budgets (issue 46 findings 1, 6)'
       settings: {
         research: {
           ...defaults.research,
-          tiers: { ...defaults.research.tiers, free: { ...defaults.research.tiers.free, cpuMsPerJob: 1_000 } },
+          tiers: {
+            ...defaults.research.tiers,
+            free: { ...defaults.research.tiers.free, cpuMsPerJob: 1_000 },
+          },
         },
       },
     });
@@ -86,43 +96,51 @@ describe('research queue - fair shares and job budgets (issue 46 findings 1, 6)'
       run,
     });
 
-  it("starts a third account's small job beside two huge ones, its trials taking turns", { timeout: 60_000 }, async () => {
-    // Given two accounts' 30-set searches running, one trial slot between them
-    const held = heldRunner();
-    const slots = new FairSlots(1);
-    const queue = queueWith(held.run, slots);
-    await queue.start({ logger: silentLogger, fail: () => undefined });
-    try {
-      queue.enqueue(await queued(30));
-      queue.enqueue(await queued(30));
-      await held.startedCount(1);
-      // When a third account queues a 2-set search
-      const small = await queued(2);
-      queue.enqueue(small);
-      // (once its first trial asks for a slot: the job loads its candles first)
-      for (let i = 0; i < 1_000 && slots.waiting(small.userId) === 0; i++) await new Promise((r) => setTimeout(r, 10));
-      // And trials end one by one
-      for (let i = 0; i < 6; i++) {
-        held.started[i]!.release();
-        await held.startedCount(i + 2);
+  it(
+    "starts a third account's small job beside two huge ones, its trials taking turns",
+    { timeout: 60_000 },
+    async () => {
+      // Given two accounts' 30-set searches running, one trial slot between them
+      const held = heldRunner();
+      const slots = new FairSlots(1);
+      const queue = queueWith(held.run, slots);
+      await queue.start({ logger: silentLogger, fail: () => undefined });
+      try {
+        queue.enqueue(await queued(30));
+        queue.enqueue(await queued(30));
+        await held.startedCount(1);
+        // When a third account queues a 2-set search
+        const small = await queued(2);
+        queue.enqueue(small);
+        // (once its first trial asks for a slot: the job loads its candles first)
+        await until(() => slots.waiting(small.userId) > 0, {
+          timeoutMs: 60_000,
+          what: "the small job's first trial",
+        });
+        // And trials end one by one
+        for (let i = 0; i < 6; i++) {
+          held.started[i]!.release();
+          await held.startedCount(i + 2);
+        }
+        // Then the three accounts took turns: the small job's trials ran within the next six, not
+        // after the 60 others
+        const next = held.started.slice(1, 7).map((s) => s.tenant);
+        expect(next.filter((tenant) => tenant === small.userId)).toHaveLength(2);
+        expect(new Set(next).size).toBe(3);
+      } finally {
+        await queue.stop();
       }
-      // Then the three accounts took turns: the small job's trials ran within the next six, not
-      // after the 60 others
-      const next = held.started.slice(1, 7).map((s) => s.tenant);
-      expect(next.filter((tenant) => tenant === small.userId)).toHaveLength(2);
-      expect(new Set(next).size).toBe(3);
-    } finally {
-      await queue.stop();
-    }
-  });
+    },
+  );
 
   /** The run as stored once it ended (bounded generously for a loaded machine). */
   const ended = async (run: { userId: string; id: string }) => {
     let stored = await t.host.research.get(run.userId, run.id);
-    for (let i = 0; i < 1_200 && ['queued', 'running'].includes(stored.status); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      stored = await t.host.research.get(run.userId, run.id);
-    }
+    await until(
+      async () =>
+        !['queued', 'running'].includes((stored = await t.host.research.get(run.userId, run.id)).status),
+      { timeoutMs: 60_000, what: `research ${run.id} ended` },
+    );
     return stored;
   };
 
