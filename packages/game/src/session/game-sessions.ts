@@ -15,7 +15,6 @@ import {
   isGameProtocolError,
   MessageType,
   readMoveInto,
-  type GameMessage,
   type HelloMessage,
   type MoveFields,
   type ServerMessage,
@@ -40,6 +39,7 @@ import type { Link, Session } from './session-state.ts';
 import { SweepHeartbeats } from './heartbeats.ts';
 import { spawnPoint } from './spawn-point.ts';
 import { sendWelcome, ZoneDelivery } from './tick-delivery.ts';
+import { routeRoomMessage, routeSessionMessage, type MessageRoutes } from './message-routing.ts';
 import type { RoomSessions } from '../rooms/room-sessions.ts';
 
 /** Counts for health and tests. */
@@ -326,58 +326,22 @@ export class GameSessions implements ConnectionAcceptor {
       return this.#close(link, e?.code ?? 'GAME_PROTOCOL_MALFORMED', e?.message ?? 'unreadable message');
     }
     if (!session) {
-      if (link.room) return this.#onRoomMessage(link, message);
+      if (link.room) return routeRoomMessage(this.#routes, link, message);
       if (message.type === MessageType.RoomJoin && this.#rooms) return this.#rooms.join(link, message);
       if (message.type !== MessageType.Hello)
         return this.#close(link, CloseCode.HandshakeRequired, 'the first message must be hello');
       return this.#hello(link, message);
     }
-    const playerId = session.playerId;
-    switch (message.type) {
-      case MessageType.Move:
-        return session.runner.submit({
-          kind: 'move',
-          playerId,
-          seq: message.seq,
-          tick: message.tick,
-          x: message.x,
-          y: message.y,
-        });
-      case MessageType.Ping:
-        return this.#send(link, {
-          type: MessageType.Pong,
-          nonce: message.nonce,
-          serverTime: this.#o.clock.now(),
-        });
-      case MessageType.HeartbeatAck:
-        return;
-      case MessageType.Leave:
-        session.leaveSeq = message.seq;
-        return session.runner.submit({ kind: 'leave', playerId, seq: message.seq, reason: 'left' });
-      case MessageType.Hello:
-        return this.#close(link, CloseCode.HandshakeRequired, 'hello was already accepted');
-      default:
-        return this.#close(link, 'GAME_PROTOCOL_UNKNOWN_TYPE', `type ${message.type} is a server message`);
-    }
+    return routeSessionMessage(this.#routes, link, session, message);
   }
 
-  /** A message on a room's connection: pings answered here, the room's own to the room side. */
-  #onRoomMessage(link: Link, message: GameMessage): void {
-    switch (message.type) {
-      case MessageType.Ping:
-        return this.#send(link, { type: MessageType.Pong, nonce: message.nonce, serverTime: this.#o.clock.now() });
-      case MessageType.HeartbeatAck:
-        return;
-      case MessageType.RoomCommand:
-      case MessageType.Leave:
-        return this.#rooms!.message(link, message);
-      case MessageType.Hello:
-      case MessageType.RoomJoin:
-        return this.#close(link, CloseCode.HandshakeRequired, 'the room join was already accepted');
-      default:
-        return this.#close(link, 'GAME_PROTOCOL_UNKNOWN_TYPE', `type ${message.type} is not a room message`);
-    }
-  }
+  // What message routing needs, without exposing the maps.
+  readonly #routes: MessageRoutes = {
+    send: (link, message) => this.#send(link, message),
+    close: (link, code, message) => this.#close(link, code, message),
+    now: () => this.#o.clock.now(),
+    rooms: () => this.#rooms,
+  };
 
   #hello(link: Link, hello: HelloMessage): void {
     if (hello.resumeSession !== undefined) {
