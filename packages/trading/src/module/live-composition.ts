@@ -6,35 +6,21 @@
  * and what the live routes need from identity (the caller, their tier's limits).
  */
 import { hostname } from 'node:os';
-import type { EventLog, Publisher, RequestReply } from '@tickline/eventlog';
-import {
-  authenticateRequest,
-  requireScope,
-  type IdentityService,
-  type SharedRedis,
-  type Tier,
-} from '@tickline/identity';
+import type { Publisher } from '@tickline/eventlog';
+import { authenticateRequest, requireScope, type Tier } from '@tickline/identity';
 import { hasAdminPower } from '@tickline/protocol';
 import {
   createBeatService,
   createEventSource,
-  type Clock,
-  type Logger,
-  type Registry,
   type Service,
   ServiceStatus,
   TicklineError,
 } from '@tickline/kernel';
-import type { Sql } from '@tickline/store';
 import {
-  type BacktestRunner,
-  type ReplayMeter,
   type EngineSettings,
   LiveProcesses,
   type OpenSession,
   resolveBacktestSettings,
-  type SandboxLimits,
-  type StrategyRepository,
 } from '@tickline/strategy';
 import type { LiveRoutesOptions } from '../live-http/live-routes.ts';
 import { createLiveAdminResponder } from '../live/live-admin-responder.ts';
@@ -56,56 +42,11 @@ import { createParityMonitor } from '../parity/parity-monitor.ts';
 import { parityDiverged } from '../parity/parity-notice.ts';
 import { createParityService } from '../parity/parity-service.ts';
 import type { VenueActions } from '../venues/venue-actions.ts';
-import { composeVenues, type VenueSettings } from '../venues/venue-composition.ts';
+import { composeVenues } from '../venues/venue-composition.ts';
 import { storedStatuses, strategyNameReader } from './stored-statuses.ts';
-import type { LiveSettings } from './trading-settings.ts';
+import type { LiveCompositionDeps } from './live-composition-deps.ts';
 
-/** What {@link composeLive} takes. */
-export interface LiveCompositionDeps {
-  settings: LiveSettings;
-  /** The promotion gate (research-jobs/promotion-gate-service.ts): throws when a version may not go live. */
-  promotionGate?: (
-    userId: string,
-    tier: Tier,
-    strategyId: string,
-    version: number,
-    feeds: ReadonlyArray<{ symbol: string; interval: string }>,
-  ) => Promise<void>;
-  eventLog: EventLog;
-  publisher: Pick<Publisher, 'publish' | 'flush'>;
-  sql: Sql;
-  clock: Clock;
-  logger: Logger;
-  metrics: Registry;
-  repository: StrategyRepository;
-  identity: IdentityService;
-  /** Tradable symbols (market's configured symbols). */
-  symbols: ReadonlySet<string>;
-  /** The default member name's suffix (the HTTP port), when `live.member` is not set. */
-  port?: number;
-  /** The log admits one process (embedded): see {@link defaultMemberName}. */
-  soleProcess?: boolean;
-  /** Request/reply between processes: operators list and pause this process's runs over it. */
-  rpc?: RequestReply | undefined;
-  /**
-   * The process's Redis (scaled mode): every process counts a portfolio's orders per minute in one
-   * window there. Without it, processes that share the log count in PostgreSQL
-   * (`order_rate_windows`); a sole process (embedded) counts in its memory.
-   */
-  redis?: SharedRedis | undefined;
-  /**
-   * Opens a run's strategy. @default a sandbox session of the stored version (its compiled code),
-   * with the owner's tier limits — tests may hand trusted sessions instead.
-   */
-  open?: OpenSession;
-  /**
-   * Runs a backtest in the server's sandbox processes, with a tier's backtest limits: the parity
-   * report's replay. Without it there is no parity route.
-   */
-  replay?: { run: BacktestRunner; limits: (tier: Tier) => SandboxLimits; meter?: ReplayMeter };
-  /** Live venues a portfolio may be bound to; without them every portfolio trades on paper. */
-  venues?: VenueSettings;
-}
+export type { LiveCompositionDeps } from './live-composition-deps.ts';
 
 /** What the trading host holds of live trading. */
 export interface LiveComposition {
