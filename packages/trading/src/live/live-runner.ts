@@ -15,23 +15,13 @@
 import { type EventEnvelope, TicklineError } from '@tickline/kernel';
 import { isFinalStatus, type Order as VenueOrder } from '../broker/order.ts';
 import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
-import {
-  hostSessions,
-  type LiveSessionStep,
-  type LiveWarmup,
-  type LogLine,
-  type OpenSession,
-  type StepAnswer,
-} from '@tickline/strategy';
+import { hostSessions, type LiveWarmup, type LogLine, type OpenSession } from '@tickline/strategy';
 import type { KillSwitchActor, KillSwitchEngagement } from '../risk/kill-switch.ts';
 import { isKillSwitchEngaged } from '../risk/kill-switch.ts';
 import { CpuResumes } from './cpu-resume.ts';
 import { countRuns, liveMetrics, type LiveMetrics } from './live-metrics.ts';
-import { AnswerTurns } from './answer-turns.ts';
 import { LiveErrorCodes } from './errors.ts';
 import {
-  claimCandle,
-  decidesNow,
   DEFAULT_KEEP_LOGS,
   type EnableOptions,
   keepLogs,
@@ -39,7 +29,7 @@ import {
   type LiveRun,
   newRun,
 } from './live-run.ts';
-import { fillOnTrade, fillWave, marketSteps } from './market-prices.ts';
+import { fillOnTrade, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
 import { exitOrders, OrderWaiters } from './run-exit.ts';
 import { reopenWithRetries } from './run-reopen.ts';
@@ -47,8 +37,8 @@ import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pa
 import { type CatchUpContext, catchUp, OrderHolds, RecentCandles } from './run-catch-up.ts';
 import { RunsByFeed } from './runs-by-feed.ts';
 import { inherit, rebuild, resumePoint, storedHistory, storedUntilNow, warmUpNew } from './run-restore.ts';
-import { WaveLanes } from './wave-lanes.ts';
-import { DEFAULT_WAVE_BOX_MS, WaveBox, type WaveBoxContext } from './wave-box.ts';
+import type { WaveBoxContext } from './wave-box.ts';
+import { RunWaves } from './run-waves.ts';
 
 // STRATEGY_LIVE_PAUSED is this module's code; naming the catalogue registers it with the kernel.
 void LiveErrorCodes;
@@ -79,7 +69,6 @@ export class LiveRunner {
   readonly #byFeed = new RunsByFeed();
   /** The runs' orders at the desk: runs by client order id, for the fills the desk reports. */
   readonly #orders: RunOrders;
-  readonly #cpuMs: number;
   readonly #openSession: OpenSession;
   /** A force exit's answer waits here for its orders to fill (run-exit.ts). */
   readonly #exitWaiters = new OrderWaiters();
@@ -93,10 +82,8 @@ export class LiveRunner {
   readonly #pauses: RunPauseContext;
   /** Runs paused for CPU, waiting to resume by themselves (cpu-resume.ts). */
   readonly #cpuResumes: CpuResumes;
-  /** Turns of the event loop while answers are taken (see #wave). */
-  readonly #turns = new AnswerTurns();
-  /** How long a wave waits for its answers (wave-box.ts). */
-  readonly #waveBoxMs: number;
+  /** The waves of closed candles through the runs (run-waves.ts). */
+  readonly #waves: RunWaves;
   /** What a wave's late runs need of the runner (wave-box.ts). */
   readonly #lateRuns: WaveBoxContext = {
     hold: (run) => this.orderHolds.hold(run.spec),
@@ -135,8 +122,17 @@ export class LiveRunner {
       ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
     });
     this.#countRuns();
-    this.#cpuMs = options.cpuMsPerCandle ?? Infinity;
-    this.#waveBoxMs = options.waveBoxMs ?? DEFAULT_WAVE_BOX_MS;
+    this.#waves = new RunWaves({
+      options,
+      metrics: this.#metrics,
+      orders: this.#orders,
+      byFeed: this.#byFeed,
+      recent: this.#recent,
+      lateRuns: this.#lateRuns,
+      current: (run) => this.#runs.get(run.spec.id) === run,
+      lost: (run) => void this.#recover(run),
+      pause: (run, error) => this.#pause(run, error),
+    });
     if (options.open === undefined && options.load === undefined)
       throw new TypeError('LiveRunner needs open (the sandbox) or load (trusted definitions)');
     this.#openSession = options.open ?? hostSessions(options.load!);
@@ -258,7 +254,7 @@ export class LiveRunner {
       options: this.#o,
       recent: this.#recent,
       current: (r: LiveRun) => r.status.state === 'running' && this.#runs.get(id) === r,
-      step: (r: LiveRun, candle: FeedCandle) => this.#step(r, candle),
+      step: (r: LiveRun, candle: FeedCandle) => this.#waves.step(r, candle),
     };
   }
 
@@ -461,140 +457,11 @@ export class LiveRunner {
     const awaitsPrice = (symbol: string): boolean => this.#o.paper?.awaitsPrice(symbol) === true;
     for (const step of marketSteps(events, awaitsPrice))
       if (step.kind === 'trade') await fillOnTrade(this.#o, step.trade);
-      else await this.#wave(step.candles);
+      else await this.#waves.wave(step.candles);
   }
 
   /** One closed candle: fills, marks, then every run on the feed. */
   onCandle(candle: FeedCandle): Promise<void> {
-    return this.#wave([candle]);
+    return this.#waves.wave([candle]);
   }
-
-  /**
-   * Closed candles of distinct feeds: the paper venue fills resting orders with each bar and the
-   * books are marked, then every run on those feeds is asked in one turn (the sandbox sends their
-   * steps together, one message per process), then each run's answer is taken as it comes
-   * (wave-lanes.ts: one portfolio's runs in order, portfolios side by side).
-   *
-   * The runs of a portfolio a fill touched wait until its fills are recorded (a run learns its own
-   * fill from its event, before the candle after it); the others are asked at once.
-   */
-  async #wave(candles: readonly FeedCandle[]): Promise<void> {
-    // Before the venue fills with them: a run catching up reads them, or is released after this.
-    for (const candle of candles) this.#recent.add(candle);
-    const { touched, recorded } = await fillWave(this.#o, candles);
-    // Each run's answer is acted on in its lane; the box knows which are not yet (wave-box.ts).
-    const box = new WaveBox();
-    const lanes = new WaveLanes<Answer | undefined>((a) => {
-      if (a === undefined) return undefined;
-      const acting = this.#take(a.run, a.candle, a.error, a.step);
-      if (acting === undefined) box.acted(a.run, a.error);
-      return acting?.finally(() => box.acted(a.run, a.error));
-    });
-    const ask = (run: LiveRun, f: number, candle: FeedCandle, taken: (a: Answer) => void): void => {
-      box.asked(run);
-      this.#ask(run, f, candle, (error, step) => taken({ run, candle, error, step }));
-    };
-    /** Runs of touched portfolios, asked once the fills are recorded. */
-    const later: Array<[LiveRun, FeedCandle, (answer: Answer | undefined) => void]> = [];
-    this.#turns.start();
-    for (const candle of candles)
-      for (const run of this.#byFeed.of(candle)) {
-        if (!decidesNow(run, this.#o.owns)) continue;
-        if (!touched.has(run.spec.portfolioId)) {
-          const f = claimCandle(run, candle);
-          if (f === undefined) continue;
-          ask(run, f, candle, lanes.ask(run.spec.portfolioId));
-          continue;
-        }
-        // Its place in the portfolio's lane now (answers are taken in the order asked), the
-        // question once the fills are recorded — unless it stopped meanwhile, or they failed
-        // (the candle is not claimed: a redelivery asks it).
-        later.push([run, candle, lanes.ask(run.spec.portfolioId)]);
-      }
-    if (recorded === undefined) return box.wait(lanes.done(), this.#waveBoxMs, this.#lateRuns);
-    const failed = await recorded.then(
-      () => undefined,
-      (error: unknown) => ({ error }),
-    );
-    for (const [run, candle, taken] of later) {
-      const f = failed === undefined && decidesNow(run, this.#o.owns) ? claimCandle(run, candle) : undefined;
-      if (f === undefined) taken(undefined);
-      else ask(run, f, candle, taken);
-    }
-    await box.wait(lanes.done(), this.#waveBoxMs, this.#lateRuns);
-    if (failed !== undefined) throw failed.error;
-  }
-
-  async #step(run: LiveRun, candle: FeedCandle): Promise<void> {
-    const f = claimCandle(run, candle);
-    if (f === undefined) return;
-    const answer = await new Promise<Answer>((resolve) =>
-      this.#ask(run, f, candle, (error, step) => resolve({ run, candle, error, step })),
-    );
-    await this.#take(run, candle, answer.error, answer.step);
-  }
-
-  /** Shows the candle to the run; `answer` gets the step or the error, later, once. */
-  #ask(run: LiveRun, f: number, candle: FeedCandle, answer: StepAnswer): void {
-    const session = run.session;
-    if (session.ask !== undefined) return session.ask(f, candle, answer);
-    // Sessions that answer with promises (on this thread): the event loop gets a turn every few
-    // milliseconds of answers, as a wave of thousands of runs would otherwise hold it.
-    session.advance(f, candle).then(
-      async (step) => {
-        await this.#turns.breathe();
-        answer(undefined, step);
-      },
-      (error: unknown) => answer(error, undefined),
-    );
-  }
-
-  /**
-   * Takes a step's answer: books it, places and cancels its orders, or pauses the run. Undefined
-   * when that is done at once (a step that placed nothing), else the promise of its orders.
-   */
-  #take(
-    run: LiveRun,
-    candle: FeedCandle,
-    error: unknown,
-    step: LiveSessionStep | undefined,
-  ): Promise<void> | undefined {
-    if (this.#runs.get(run.spec.id) !== run) return undefined;
-    if (step === undefined) {
-      // Its process went away: the run reopens from its last decided candle (see #recover).
-      if (error instanceof TicklineError && error.code === 'SANDBOX_PROCESS_LOST') void this.#recover(run);
-      else this.#pause(run, error);
-      return undefined;
-    }
-    const used = step.cpuMs;
-    this.#metrics?.evaluation.observe(used / 1_000);
-    run.status.cpuMs += used;
-    run.equity = step.equity;
-    this.#keepLogs(run, step.logs);
-    run.status.candles++;
-    run.decided = Math.max(run.decided ?? -Infinity, candle.closeTime);
-    if (used > this.#cpuMs && this.#o.open === undefined) {
-      this.#pause(
-        run,
-        new TicklineError(
-          'STRATEGY_CPU_LIMIT',
-          `onCandle used ${used.toFixed(1)} ms (limit ${this.#cpuMs} ms per candle)`,
-        ),
-      );
-      return undefined;
-    }
-    if (step.placed.length === 0 && step.cancelled.length === 0) {
-      this.#o.observe?.(run.spec.id, candle);
-      return undefined;
-    }
-    return this.#orders.act(run, step, candle).then(() => this.#o.observe?.(run.spec.id, candle));
-  }
-}
-
-/** A step's answer as a wave's lanes hold it. */
-interface Answer {
-  run: LiveRun;
-  candle: FeedCandle;
-  error: unknown;
-  step: LiveSessionStep | undefined;
 }
