@@ -109,6 +109,12 @@ describe('binance venue - through tickline start over HTTP (loopback venue)', ()
       permissions: { withdrawals: false },
     });
     await eventually(() => mock.streamSubscribers === 1, 'user-data stream subscribed');
+    // A bound portfolio takes new orders once its books were compared with the venue's (409
+    // TRADING_RECONCILING before): a client waits for the first report, as a user would.
+    await eventually(async () => {
+      const reports = await api('GET', `/portfolios/${portfolio}/reconciliations`);
+      return reports.body.reconciling === null && reports.body.reports.length > 0;
+    }, 'start reconciled');
   });
 
   it('a market order fills at the venue and the portfolio holds it', async () => {

@@ -25,6 +25,8 @@ function desks() {
       updates.push(order);
       return order;
     },
+    // Nothing was placed before: a held portfolio's order is new risk.
+    known: async () => undefined,
     cancel: async (ref: { clientOrderId: string }) => {
       cancelled.push(ref.clientOrderId);
       return { status: 'cancelled' } as Order;

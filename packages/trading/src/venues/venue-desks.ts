@@ -80,6 +80,8 @@ export class VenueDesks implements OrderDeskPort {
    * `order.rejected` its run sees, as for a risk refusal), so a run never fails on a hold.
    */
   async #refuseIfHeld(input: PlaceOrderInput | PlaceOrderRequest): Promise<Order | undefined> {
+    const reconciler = this.#o.reconcile?.reconciler;
+    if (reconciler?.held(input.portfolioId) === undefined) return undefined;
     // The same order asked for again (a retry after an unknown outcome) is no new risk: its desk
     // answers with the order it holds.
     if (typeof input.clientOrderId === 'string') {
@@ -89,7 +91,7 @@ export class VenueDesks implements OrderDeskPort {
       if (known !== undefined) return undefined;
     }
     try {
-      this.#o.reconcile?.reconciler.refuseIfHeld(input.portfolioId);
+      reconciler.refuseIfHeld(input.portfolioId);
       return undefined;
     } catch (error) {
       if (input.origin.kind !== 'strategy' || !(error instanceof Error)) throw error;
