@@ -154,6 +154,24 @@ describe('risk - kill switch', () => {
     );
     expect(decision).toMatchObject({ allowed: false, reason: 'kill_switch' });
   });
+
+  it("lets the switch's own flatten through: a halt's market order that only closes the position", () => {
+    const engaged = engageKillSwitch(KILL_SWITCH_OFF, 'user', { by: 'u1', at: NOW, reason: 'panic' });
+    const limits = RiskLimitsSchema.parse({ maxOrdersPerMinute: 1 });
+    const long = { ...flat, positionQuantity: 2, recentOrderTimes: [NOW - 1] };
+    const close = { ...sell(2), clientOrderId: 'halt-0123456789abcdef-0-0' };
+    // Given a long of 2 under an engaged switch (and the order rate used up), When the halt closes
+    // it, Then it passes
+    expect(checkOrder(close, limits, long, engaged, NOW)).toEqual({ allowed: true });
+    // But a halt-named order that grows or flips the position, or a limit one, is refused
+    expect(checkOrder({ ...close, quantity: 3 }, limits, long, engaged, NOW)).toMatchObject({ allowed: false });
+    expect(checkOrder({ ...close, side: 'buy' }, limits, long, engaged, NOW)).toMatchObject({ allowed: false });
+    expect(
+      checkOrder({ ...close, type: 'limit', price: 90 }, limits, long, engaged, NOW),
+    ).toMatchObject({ allowed: false });
+    // And any other reducing order is still refused
+    expect(checkOrder(sell(2), limits, long, engaged, NOW)).toMatchObject({ reason: 'kill_switch' });
+  });
 });
 
 describe('risk - the defaults a new portfolio starts with', () => {

@@ -5,6 +5,7 @@
  * the kill switch and the order rate stop everything.
  */
 import type { OrderSide, OrderType } from '../broker/order.ts';
+import { isHaltClose } from '../halt/halt-proof.ts';
 import { isKillSwitchEngaged, type KillSwitchState } from './kill-switch.ts';
 import { ordersInWindow } from './order-rate.ts';
 import { RiskLimitName, type RiskLimits } from './risk-limits.ts';
@@ -16,6 +17,8 @@ export interface RiskOrder {
   type: OrderType;
   quantity: number;
   price?: number;
+  /** The idempotency key: a halt's closing order (halt-proof.ts) passes an engaged switch. */
+  clientOrderId?: string;
 }
 
 /** What the portfolio looks like now (from the portfolio ledger; see `PortfolioRiskView`). */
@@ -45,7 +48,16 @@ export function checkOrder(
   killSwitch: KillSwitchState,
   now: number,
 ): RiskDecision {
+  const signed = order.side === 'buy' ? order.quantity : -order.quantity;
+  const before = snapshot.positionQuantity;
+  const after = before + signed;
+  // Reducing: the order moves the position towards zero without crossing past its size.
+  const reducing = Math.abs(after) < Math.abs(before) && Math.sign(after) !== -Math.sign(before);
   if (isKillSwitchEngaged(killSwitch)) {
+    // The flatten of the switch itself: a market order that only closes what is held. It passes
+    // the switch and every limit (a limit must never keep a halted portfolio in its position).
+    if (reducing && order.type === 'market' && order.clientOrderId !== undefined && isHaltClose(order.clientOrderId))
+      return { allowed: true };
     const by = killSwitch.admin ? 'an admin' : 'the owner';
     return { allowed: false, reason: 'kill_switch', detail: `the kill switch is engaged by ${by}` };
   }
@@ -53,11 +65,7 @@ export function checkOrder(
     const recent = ordersInWindow(snapshot.recentOrderTimes, now).length;
     if (recent >= limits.maxOrdersPerMinute) return orderRateRefusal(recent, limits.maxOrdersPerMinute);
   }
-  const signed = order.side === 'buy' ? order.quantity : -order.quantity;
-  const before = snapshot.positionQuantity;
-  const after = before + signed;
-  // Reducing: the order moves the position towards zero without crossing past its size.
-  if (Math.abs(after) < Math.abs(before) && Math.sign(after) !== -Math.sign(before)) return { allowed: true };
+  if (reducing) return { allowed: true };
 
   if (limits.maxDailyLoss > 0) {
     const loss = snapshot.dayStartEquity - snapshot.equity;
