@@ -22,7 +22,8 @@
  * each account's runs in one isolate there; docs/sandbox.md), this process only routing candles
  * and placing orders — its event-loop delay is measured while it does. The peer: the same engine
  * on this process's thread, what live runs were before any sandbox. strategies_per_core counts the
- * CPU of this process and the sandbox processes together. The last line is `RESULT {json}`.
+ * CPU of this process and the sandbox processes together; `wave_cpu_{server,boundary,strategy}_ms`
+ * split the sandbox path's CPU a wave (issue 45). The last line is `RESULT {json}`.
  * Targets (issue 24): candle close → signal p99 < 100 ms and this process's event-loop delay p99 <
  * 20 ms with 5,000 runs on 2 cores. BENCH_PATH=sandbox or host runs one only. `npm run bench:live`
  * starts this process as `bin/tickline` starts the server (`bin/node-as-server`: jemalloc when
@@ -248,6 +249,9 @@ async function measure(label: 'sandbox' | 'host') {
     (pool?.stats() ?? []).map((p) => p.pid).filter((pid): pid is number => pid !== undefined);
   const childCpu = () => children().reduce((sum, pid) => sum + cpuMicros(pid), 0);
   const loop = monitorEventLoopDelay({ resolution: 1 });
+  /** CPU the runs' steps used, as each step reports it (the thread's clock around its call). */
+  const stepsCpu = () => runner.list().reduce((sum, s) => sum + s.cpuMs, 0);
+  let stepsStart = stepsCpu();
   let cpuStart = process.cpuUsage();
   let threadStart = process.threadCpuUsage();
   let childStart = childCpu();
@@ -261,6 +265,7 @@ async function measure(label: 'sandbox' | 'host') {
       cpuStart = process.cpuUsage();
       threadStart = process.threadCpuUsage();
       childStart = childCpu();
+      stepsStart = stepsCpu();
       wallStart = performance.now();
       loop.enable();
     }
@@ -300,6 +305,17 @@ async function measure(label: 'sandbox' | 'host') {
   const serverCpuMs = (cpu.user + cpu.system) / 1_000;
   const sandboxCpuMs = (childCpu() - childStart) / 1_000;
   const cpuMsPerMinute = (serverCpuMs + sandboxCpuMs) / minutes;
+  // The sandbox path's wave split three ways. Strategy: the steps' own calls, the thread's CPU
+  // around each call into a tenant's isolate as the process reports it (entering the isolate, the
+  // engine and the user's code). Boundary: the rest of the sandbox processes (messages, decoding,
+  // notes, their own loop). Server: this process. The host path's steps report wall time, not CPU
+  // (under load a step descheduled reads long), so its split is left out.
+  const strategyCpuMs = stepsCpu() - stepsStart;
+  const split =
+    label === 'sandbox'
+      ? { server: serverCpuMs, boundary: sandboxCpuMs - strategyCpuMs, strategy: strategyCpuMs }
+      : undefined;
+  const perWave = (ms: number | undefined) => (ms === undefined ? null : round(ms / minutes, 1));
   const paused = runner.list().filter((s) => s.state === 'paused').length;
   const sandboxRssMb = children().reduce((sum, pid) => sum + rssBytes(pid), 0) / 1024 / 1024;
   const sandboxProcesses = children().length;
@@ -336,6 +352,10 @@ async function measure(label: 'sandbox' | 'host') {
     server_main_thread_cpu_ms_per_minute: round((thread.user + thread.system) / 1_000 / minutes, 1),
     sandbox_cpu_ms_per_minute: round(sandboxCpuMs / minutes, 1),
     cpu_ms_per_minute: round(cpuMsPerMinute, 1),
+    // One wave a replayed minute: the split above, ms of CPU a wave.
+    wave_cpu_server_ms: perWave(split?.server),
+    wave_cpu_boundary_ms: perWave(split?.boundary),
+    wave_cpu_strategy_ms: perWave(split?.strategy),
     wall_ms: round(wallMs, 0),
     open_s: round(openMs / 1000, 1),
     strategies_per_core: Math.floor((strategies * 60_000) / cpuMsPerMinute),
@@ -355,6 +375,8 @@ printTable(
     'p99 ms': r.candle_to_signal_p99_ms,
     'server loop p99 ms': r.server_loop_p99_ms,
     'cpu ms/minute': r.cpu_ms_per_minute,
+    'wave cpu server/boundary/strategy ms':
+      r.wave_cpu_server_ms === null ? '-' : `${r.wave_cpu_server_ms} / ${r.wave_cpu_boundary_ms} / ${r.wave_cpu_strategy_ms}`,
     'strategies/core': r.strategies_per_core,
     paused: r.paused,
   })),
