@@ -27,6 +27,8 @@ export * from './sources/coinbase/index.ts';
 export * from './sources/alpaca/index.ts';
 export * from './sources/kis/index.ts';
 export * from './history/index.ts';
+export * from './corporate-actions/index.ts';
+export * from './versions/index.ts';
 export {
   createSource,
   parseSourceConfig,

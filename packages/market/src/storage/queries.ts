@@ -44,6 +44,12 @@ export interface CandleQuery {
   to?: number;
   /** @default 500, at most 5_000 */
   limit?: number;
+  /**
+   * Read the imported history as it stood after this data version (versions/data-versions.ts):
+   * values a later import replaced or deleted are read back, rows it added are not. Recorded
+   * candles are not versioned. @default the current history
+   */
+  asOfVersion?: number;
 }
 
 /** Options for {@link queryTrades}. */
@@ -147,6 +153,7 @@ export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promi
   if (query.exchange !== undefined) filters.push(['exchange = ?', query.exchange]);
   const range = timeRange('open_time', filters, query);
   const page = `order by ${range.order}, exchange ${range.latest ? 'desc' : 'asc'} limit $${range.params.length}`;
+  const history = query.asOfVersion === undefined ? 'market_candle_history' : historyAsOf(range.params, query.asOfVersion);
   // One statement over both tables: the recorded candles, and the imported ones whose key no
   // recorded candle holds (the recorded one wins). Each branch takes its own page in the read's
   // order, so each walks its index and stops; with one order over the union alone the planner
@@ -160,7 +167,7 @@ export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promi
     `select * from (
        (select ${CANDLE_COLUMNS} from market_candles where ${range.where} ${page})
        union all
-       (select ${CANDLE_COLUMNS} from market_candle_history h where ${range.where}
+       (select ${CANDLE_COLUMNS} from ${history} h where ${range.where}
          and not exists (select 1 from market_candles r where ${range.where} and r.exchange = h.exchange
            and r.symbol = h.symbol and r.interval = h.interval and r.open_time = h.open_time)
          ${page})
@@ -187,6 +194,19 @@ export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promi
     revision: r.revision,
     updatedAt: r.updated_at.getTime(),
   }));
+}
+
+/**
+ * The imported history as of `version`, as a table expression: per key, the current row when the
+ * version that wrote it is not later, else the kept row that was current then (its version not
+ * later, replaced or deleted only after). Appends the version to `params`.
+ */
+function historyAsOf(params: SqlValue[], version: number): string {
+  params.push(version);
+  const v = `$${params.length}::bigint`;
+  return `(select ${CANDLE_COLUMNS} from market_candle_history where data_version <= ${v}
+     union all
+     select ${CANDLE_COLUMNS} from market_candle_history_versions where data_version <= ${v} and superseded_by > ${v})`;
 }
 
 interface TradeRow {

@@ -1,0 +1,11 @@
+/** @module Data versions of the imported history and as-of reads. */
+export {
+  DataVersionKind,
+  listDataVersions,
+  versionsAfter,
+  latestDataVersion,
+  dataVersionAt,
+  openDataVersion,
+  closeDataVersion,
+} from './data-versions.ts';
+export type { DataVersion, DataVersionQuery, OpenDataVersionOptions } from './data-versions.ts';
