@@ -1,7 +1,7 @@
 /**
- * @module What `tickline research run|status|cancel` do: queue a research run on a running
- * server, follow its progress with a bar on standard error, and print a summary of the report
- * (or `--json`: the whole report, for scripts).
+ * @module What `tickline research run|status|cancel|use` do: queue a research run on a running
+ * server, follow its progress with a bar on standard error, print a summary of the report
+ * (or `--json`: the whole report, for scripts), and use one of its parameter sets.
  */
 import { CliError } from '../cli-errors.ts';
 import { parseParams } from '../backtest/backtest-args.ts';
@@ -223,5 +223,35 @@ export async function researchCancelCommand(
 ): Promise<number> {
   const r = await apiClient(io, o, fetchFn)<{ research: Run }>('POST', `/research/${id}/cancel`);
   io.out(`research ${id}: ${r.research.status}\n`);
+  return 0;
+}
+
+export interface ResearchUseOptions extends ApiOptions {
+  /** The set's rank in the report (1: the best). */
+  rank?: string;
+  /** Queue a backtest of the set instead of saving a version. */
+  backtest?: boolean;
+  json?: boolean;
+}
+
+/** `POST /research/{id}/use`: the set at `--rank` as the next version, or (`--backtest`) a backtest. */
+export async function researchUseCommand(
+  io: CliIo,
+  id: string,
+  o: ResearchUseOptions,
+  fetchFn?: typeof fetch,
+): Promise<number> {
+  const rank = int('--rank', o.rank) ?? 1;
+  const used = await apiClient(io, o, fetchFn)<{
+    params: Record<string, unknown>;
+    version?: { strategyId: string; version: number };
+    backtest?: { id: string; status: string };
+  }>('POST', `/research/${id}/use`, { rank, as: o.backtest ? 'backtest' : 'version' });
+  if (o.json) io.out(`${JSON.stringify(used)}\n`);
+  else if (used.version)
+    io.out(
+      `saved ${JSON.stringify(used.params)} as version ${used.version.version} of strategy ${used.version.strategyId}\n`,
+    );
+  else io.out(`queued backtest ${used.backtest!.id} of ${JSON.stringify(used.params)}\n`);
   return 0;
 }

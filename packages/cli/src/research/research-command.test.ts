@@ -77,6 +77,18 @@ describe('cli - research over a running server', () => {
         deflatedSharpe: { trials: 24 },
         priorTrials: 20,
       });
+      // Use this set: the second best as the next version, the best as a backtest.
+      const second = JSON.parse(status.stdout).report.search.trials[1].params as Record<string, number>;
+      const saved = await runRecorded(['research', 'use', id, '--rank', '2'], env);
+      expect([saved.outcome, saved.stdout]).toEqual([
+        0,
+        `saved ${JSON.stringify(second)} as version 2 of strategy ${strategyId}\n`,
+      ]);
+      const queued = await runRecorded(['research', 'use', id, '--backtest', '--json'], env);
+      expect(queued.outcome, queued.stderr).toBe(0);
+      expect(JSON.parse(queued.stdout)).toMatchObject({ rank: 1, backtest: { status: 'queued', version: 1 } });
+      const past = await runRecorded(['research', 'use', id, '--rank', '9'], env);
+      expect([past.outcome, past.stderr]).toEqual([1, expect.stringContaining('[STRATEGY_RESEARCH_NO_SETS]')]);
       const cancel = await runRecorded(['research', 'cancel', id], env);
       expect([cancel.outcome, cancel.stderr]).toEqual([
         1,

@@ -1,4 +1,4 @@
-/** @module `tickline research run|status|cancel`: research jobs on a running server, over its API. */
+/** @module `tickline research run|status|cancel|use`: research jobs on a running server, over its API. */
 import type { Command } from 'commander';
 import type { ExitCode } from '../exit-code.ts';
 import { runCommand } from '../command-errors.ts';
@@ -86,6 +86,26 @@ Examples:
         await runCommand(
           io,
           async () => (await (await actions()).researchStatusCommand(io, id, options)) as ExitCode,
+        ),
+      ),
+    );
+  api(
+    research
+      .command('use <id>')
+      .description("use one parameter set of a research report: save it as the strategy's next version")
+      .option('--rank <n>', 'the set by its rank in the report (default 1: the best)')
+      .option('--backtest', 'queue a backtest of the set on the research feeds and range instead')
+      .option('--json', 'as JSON'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tickline research use 0192…            # the best set as the next version\n  tickline research use 0192… --rank 2 --backtest',
+    )
+    .action(async (id: string, options) =>
+      setExitCode(
+        await runCommand(
+          io,
+          async () => (await (await actions()).researchUseCommand(io, id, options)) as ExitCode,
         ),
       ),
     );

@@ -31,6 +31,7 @@ import '../module/strategy-api-errors.ts';
 import { registerBacktestRoutes } from './backtest-routes.ts';
 import { createStrategyActions, SaveVersionBody } from './strategy-actions.ts';
 import { registerResearchRoutes } from './research-routes.ts';
+import { registerResearchUseRoutes } from './research-use-routes.ts';
 import { registerCandleUploadRoutes } from './candle-upload-routes.ts';
 import { registerHistoryDownloadRoutes } from './history-download-routes.ts';
 import {
@@ -290,6 +291,7 @@ export function strategyRoutes(host: StrategyHost): FastifyPluginAsync {
     );
     registerBacktestRoutes(root, host);
     registerResearchRoutes(root, host);
+    registerResearchUseRoutes(root, host, actions);
     registerCandleUploadRoutes(root, host);
     registerHistoryDownloadRoutes(root, host);
   };

@@ -8,6 +8,7 @@ import {
   waveCandles,
   type StrategyTestApp,
 } from '../testing/strategy-test-app.ts';
+import { runInSandbox, type BacktestRunner } from '../sandbox/sandbox.ts';
 import { BacktestQueue } from './backtest-queue.ts';
 
 describe('backtest queue restart', () => {
@@ -90,6 +91,85 @@ describe('backtest queue restart', () => {
       expect(completed.sort()).toEqual(['failed', 'succeeded']);
     } finally {
       await restarted.stop();
+    }
+  }, 120_000);
+  it('replays - a replay waits for a worker and its owner’s turn as a queued run does (issue 46.2)', async () => {
+    const [ada, bob] = [await t.user(), await t.user()];
+    // Ada's backtest is taken by the test's queue below, not the app's (stopped by the test above).
+    await t.host.queue.stop();
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/strategies',
+      headers: ada.auth,
+      payload: { name: 'cross', source: SMA_CROSS_SOURCE },
+    });
+    const queued = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/backtests',
+      headers: ada.auth,
+      payload: {
+        strategyId: created.json().strategy.id,
+        symbol: 'BTC-USDT',
+        interval: '1h',
+        from: T0,
+        to: T0 + 200 * HOUR,
+        params: { fast: 5, slow: 20 },
+      },
+    });
+    expect(queued.statusCode, queued.body).toBe(202);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const run: BacktestRunner = async (options, limits) => {
+      await held;
+      return runInSandbox(options, limits);
+    };
+    const queue = new BacktestQueue({
+      sql: t.sql,
+      repository: t.host.repository,
+      publisher: { publish: () => undefined },
+      clock: systemClock,
+      logger: silentLogger,
+      workers: 2,
+      progressIntervalMs: 50,
+      run,
+    });
+    await queue.start({ logger: silentLogger, fail: () => undefined });
+    try {
+      // The backtest queued in SQL takes a worker; Ada may run one job at a time.
+      await expect.poll(() => queue.sizes, { timeout: 30_000 }).toEqual({ queued: 0, running: 1 });
+      const started: string[] = [];
+      const replay = (who: string, userId: string) =>
+        queue.replay(userId, 1, async () => {
+          started.push(who);
+          await held;
+          return who;
+        });
+      const adas = replay('ada', ada.userId);
+      const bobs = replay('bob', bob.userId);
+      // Ada's replay waits for her backtest; Bob's, queued after it, takes the free worker.
+      expect(started).toEqual(['bob']);
+      expect(queue.sizes).toEqual({ queued: 1, running: 2 });
+      release();
+      expect(await bobs).toBe('bob');
+      expect(await adas).toBe('ada');
+      expect(started).toEqual(['bob', 'ada']);
+      // A replay still waiting when the queue stops is told so; a running one's signal is aborted.
+      let finish!: () => void;
+      const running = queue.replay(bob.userId, 1, async (signal) => {
+        await new Promise<void>((resolve) => (finish = resolve));
+        return signal.aborted;
+      });
+      const waiting = queue.replay(bob.userId, 1, async () => false);
+      const stopped = queue.stop();
+      await expect(waiting).rejects.toMatchObject({ code: 'STRATEGY_RUN_INTERRUPTED' });
+      finish();
+      expect(await running).toBe(true);
+      await stopped;
+      await expect(queue.replay(ada.userId, 1, async () => false)).rejects.toMatchObject({
+        code: 'STRATEGY_RUN_INTERRUPTED',
+      });
+    } finally {
+      await queue.stop();
     }
   }, 120_000);
 });

@@ -5,11 +5,16 @@
  * conditional update, so a restart re-queues what was still queued and fails what was running
  * with STRATEGY_RUN_INTERRUPTED (one strategy process per database runs the queue). Progress and
  * completion go out as events whose subject is the owner, for the user's stream.
+ *
+ * A replay of a version for a caller waiting on the answer (a live run's parity report) takes its
+ * turn here too (`replay`): it waits for a worker behind the runs queued before it and counts among
+ * its owner's runs, so replays cannot crowd the workers out from under queued backtests.
  */
 import type { Publisher } from '@tickline/eventlog';
 import {
   createEventSource,
   TicklineError,
+  uuidv7,
   type Clock,
   type EventSource,
   type Logger,
@@ -81,10 +86,24 @@ export interface BacktestQueueOptions {
   metrics?: Registry;
 }
 
+/** Work waiting for a worker: a queued run, or a replay whose caller waits on it. */
+interface Job {
+  id: string;
+  userId: string;
+  /** Jobs of this user running at once, at most. */
+  userConcurrency: number;
+  /** Runs on a worker; settles when the worker is free again. */
+  execute(abort: AbortController): Promise<void>;
+  /** The queue stopped before the job started (a queued run stays queued in SQL). */
+  interrupt?(): void;
+}
+
 interface Active {
-  run: RunRecord;
+  job: Job;
   abort: AbortController;
 }
+
+const INTERRUPTED = { code: 'STRATEGY_RUN_INTERRUPTED', message: 'the process stopped while the backtest ran' };
 
 /** Every `n`-th point of the curve and the last one, as [time, equity] pairs (see downsampleColumns). */
 export function downsampleEquity(
@@ -99,11 +118,13 @@ export class BacktestQueue implements Service {
   readonly name = 'backtest-queue';
   readonly #o: BacktestQueueOptions;
   readonly #events: EventSource;
-  readonly #waiting: RunRecord[] = [];
+  readonly #waiting: Job[] = [];
   readonly #active = new Map<string, Active>();
   readonly #settled = new Set<Promise<void>>();
   #logger: Logger;
   #running = false;
+  /** Stopped: a replay asked now is refused (before `start`, one waits for it). */
+  #stopped = false;
 
   constructor(options: BacktestQueueOptions) {
     this.#o = options;
@@ -121,28 +142,34 @@ export class BacktestQueue implements Service {
     const interrupted = await sql.query<{ id: string; user_id: string }>(
       `select id, user_id from backtest_runs where status = 'running'`,
     );
-    const error = { code: 'STRATEGY_RUN_INTERRUPTED', message: 'the process stopped while the backtest ran' };
     for (const r of interrupted.rows) {
-      await repository.failRun(r.id, error, new Date(clock.now()));
-      this.#announce(await repository.getRun(r.user_id, r.id), 'failed', null, error);
+      await repository.failRun(r.id, INTERRUPTED, new Date(clock.now()));
+      this.#announce(await repository.getRun(r.user_id, r.id), 'failed', null, INTERRUPTED);
     }
     // Replays of versions (version-replays.ts) count as running backtests: these were interrupted.
     await repository.failRunningReplays(new Date(clock.now()));
     const { rows } = await sql.query<{ id: string; user_id: string }>(
       `select id, user_id from backtest_runs where status = 'queued' order by created_at, id`,
     );
-    for (const r of rows) this.#waiting.push(await repository.getRun(r.user_id, r.id));
+    for (const r of rows) this.#waiting.push(this.#jobOf(await repository.getRun(r.user_id, r.id)));
     this.#logger.info(
       { resumed: rows.length, interrupted: interrupted.rows.length },
       'backtest queue started',
     );
     this.#running = true;
+    this.#stopped = false;
     this.#pump();
   }
 
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopped = true;
     for (const a of this.#active.values()) a.abort.abort();
+    // Replays are held in memory only: their callers are told; queued runs stay queued in SQL.
+    for (const job of this.#waiting.filter((j) => j.interrupt !== undefined)) {
+      this.#waiting.splice(this.#waiting.indexOf(job), 1);
+      job.interrupt!();
+    }
     await Promise.allSettled([...this.#settled]);
   }
 
@@ -159,8 +186,40 @@ export class BacktestQueue implements Service {
 
   /** Adds a run the routes just created (status queued). */
   enqueue(run: RunRecord): void {
-    this.#waiting.push(run);
+    this.#waiting.push(this.#jobOf(run));
     this.#pump();
+  }
+
+  /**
+   * Runs `task` as one of this queue's backtests for a caller waiting on its answer (a live run's
+   * parity replay): it waits for a worker behind what was queued before it, and counts among
+   * `userId`'s runs against `userConcurrency` (the tier's `concurrentJobs`), as a queued run does.
+   * Quotas per day are the caller's to take first. STRATEGY_RUN_INTERRUPTED if the queue stops
+   * before it starts; a running task's signal is aborted when the queue stops.
+   */
+  replay<T>(userId: string, userConcurrency: number, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const interrupted = () => new TicklineError(INTERRUPTED.code, INTERRUPTED.message);
+    if (this.#stopped) return Promise.reject(interrupted());
+    return new Promise<T>((resolve, reject) => {
+      this.#waiting.push({
+        id: `replay-${uuidv7()}`,
+        userId,
+        userConcurrency,
+        execute: (abort) => task(abort.signal).then(resolve, reject),
+        interrupt: () => reject(interrupted()),
+      });
+      this.#pump();
+    });
+  }
+
+  #jobOf(run: RunRecord): Job {
+    const request = run.request as unknown as BacktestRequest;
+    return {
+      id: run.id,
+      userId: run.userId,
+      userConcurrency: request.userConcurrency ?? 1,
+      execute: (abort) => this.#execute(run, abort),
+    };
   }
 
   /**
@@ -179,7 +238,7 @@ export class BacktestQueue implements Service {
         details: { status: run.status },
       });
     }
-    const at = this.#waiting.findIndex((r) => r.id === id);
+    const at = this.#waiting.findIndex((j) => j.id === id);
     if (at >= 0) this.#waiting.splice(at, 1);
     const error = { code: 'STRATEGY_RUN_CANCELLED', message: 'cancelled before it started' };
     await this.#o.repository.failRun(id, error, new Date(this.#o.clock.now()), 'cancelled');
@@ -189,29 +248,29 @@ export class BacktestQueue implements Service {
 
   #runningOf(userId: string): number {
     let n = 0;
-    for (const a of this.#active.values()) if (a.run.userId === userId) n++;
+    for (const a of this.#active.values()) if (a.job.userId === userId) n++;
     return n;
   }
 
-  /** Starts waiting runs while there are free workers, skipping users at their own limit. */
+  /** Starts waiting jobs while there are free workers, skipping users at their own limit. */
   #pump(): void {
     if (!this.#running) return;
     for (let i = 0; i < this.#waiting.length && this.#active.size < this.#o.workers;) {
-      const run = this.#waiting[i]!;
-      const request = run.request as unknown as BacktestRequest;
-      if (this.#runningOf(run.userId) >= Math.max(1, request.userConcurrency ?? 1)) {
+      const job = this.#waiting[i]!;
+      if (this.#runningOf(job.userId) >= Math.max(1, job.userConcurrency)) {
         i++;
         continue;
       }
       this.#waiting.splice(i, 1);
-      const active: Active = { run, abort: new AbortController() };
-      this.#active.set(run.id, active);
-      const done = this.#execute(active)
+      const active: Active = { job, abort: new AbortController() };
+      this.#active.set(job.id, active);
+      const done = job
+        .execute(active.abort)
         .catch((error: unknown) =>
-          this.#logger.error({ err: error, id: run.id }, 'backtest bookkeeping failed'),
+          this.#logger.error({ err: error, id: job.id }, 'backtest bookkeeping failed'),
         )
         .finally(() => {
-          this.#active.delete(run.id);
+          this.#active.delete(job.id);
           this.#settled.delete(done);
           this.#pump();
         });
@@ -219,7 +278,7 @@ export class BacktestQueue implements Service {
     }
   }
 
-  async #execute({ run, abort }: Active): Promise<void> {
+  async #execute(run: RunRecord, abort: AbortController): Promise<void> {
     const { sql, repository, clock } = this.#o;
     const claimed = await sql.query(
       `update backtest_runs set status = 'running', started_at = $2 where id = $1 and status = 'queued'`,
@@ -319,7 +378,7 @@ export class BacktestQueue implements Service {
       const status = cancelled && this.#running ? 'cancelled' : 'failed';
       const recorded =
         cancelled && !this.#running
-          ? { code: 'STRATEGY_RUN_INTERRUPTED', message: 'the process stopped while the backtest ran' }
+          ? INTERRUPTED
           : cancelled
             ? { code: 'STRATEGY_RUN_CANCELLED', message: 'the backtest was cancelled' }
             : coded;

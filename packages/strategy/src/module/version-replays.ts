@@ -3,6 +3,8 @@
  * report), metered as backtests: each one is taken from its owner's backtests per day and counts
  * among their backtests at once while it runs, and an owner replays one at a time. A replay
  * refused is STRATEGY_QUOTA_BACKTESTS or STRATEGY_QUOTA_CONCURRENT, as a queued backtest's is.
+ * Admitted, it runs as one of the backtest queue's jobs (`BacktestQueue.replay`): it waits for one
+ * of the process's backtest workers behind the runs queued before it, as they do.
  */
 import type { Tier } from '@tickline/identity';
 import { uuidv7 } from '@tickline/kernel';
@@ -19,12 +21,12 @@ export interface ReplayOwner {
 export type ReplayMeter = <T>(
   owner: ReplayOwner,
   version: { strategyId: string; version: number; purpose: string },
-  replay: () => Promise<T>,
+  replay: (signal: AbortSignal) => Promise<T>,
 ) => Promise<T>;
 
 /** The meter over the strategy host's repository, its tiers and identity's backtests per day. */
 export function createReplayMeter(
-  host: Pick<StrategyHost, 'repository' | 'settings' | 'identity' | 'clock'>,
+  host: Pick<StrategyHost, 'repository' | 'settings' | 'identity' | 'clock' | 'queue'>,
 ): ReplayMeter {
   return async (owner, version, replay) => {
     const now = host.clock.now();
@@ -42,7 +44,7 @@ export function createReplayMeter(
     if ('exceeded' in begun) throw backtestQuotaError(begun, limits, now);
     let status: 'succeeded' | 'failed' = 'failed';
     try {
-      const result = await replay();
+      const result = await host.queue.replay(owner.userId, limits.concurrent, replay);
       status = 'succeeded';
       return result;
     } finally {

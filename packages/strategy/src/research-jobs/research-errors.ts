@@ -24,6 +24,12 @@ export const ResearchErrorCodes = defineErrorCodes({
     resolve: 'Run a smaller job (see the estimate POST /research answers with), or move to a larger tier.',
     httpStatus: 422,
   },
+  STRATEGY_RESEARCH_NO_SETS: {
+    meaning:
+      'The research run has no parameter set to use: it has not succeeded (details.status), it is a look-ahead check, or details.rank is past the sets its report lists (details.sets).',
+    resolve: 'Wait for the run to succeed, pick a rank its report lists (1 is the best), or use a walk-forward or parameter search.',
+    httpStatus: 409,
+  },
   STRATEGY_GATE_REFUSED: {
     meaning:
       "The owner's tier requires the promotion gate, and no research report on this version passed it (details.failed lists the checks) nor did an admin override it.",

@@ -5,6 +5,7 @@
  * sets tried) and the probability of backtest overfitting across the grid.
  */
 import { TicklineError } from '@tickline/kernel';
+import { downsampleEquity } from '../module/backtest-queue.ts';
 import type { BacktestExecutor, BacktestJob } from './executor.ts';
 import { mapConcurrent } from './executor.ts';
 import {
@@ -58,7 +59,20 @@ export interface SearchTrial {
   trades: number;
   /** Per-bar Sharpe ratio of the trial's equity (what the overfitting measures use). */
   barSharpe: number;
+  /**
+   * The trial's equity curve, [close time, equity], about {@link TRIAL_EQUITY_POINTS} points
+   * (its first and last bar kept): what the results page draws per candidate. Absent in reports
+   * stored before it existed.
+   */
+  equity?: Array<[number, number]>;
 }
+
+/**
+ * Points of each trial's equity curve kept in a report: enough for a sparkline, while 1,000
+ * trials × 64 points stay ~1 MB of JSON, and carrying them back from a sandbox process costs
+ * nothing beside the run.
+ */
+export const TRIAL_EQUITY_POINTS = 64;
 
 /** The overfitting part of every research report. */
 export interface OverfittingReport {
@@ -171,7 +185,7 @@ export async function parameterSearch(
       ...job,
       params: { ...job.params, ...params },
       recordSignals: false,
-      equityPoints: 2,
+      equityPoints: TRIAL_EQUITY_POINTS,
       returnStats: { blocks },
     });
     options.onProgress?.(++done, combos.length);
@@ -186,6 +200,8 @@ export async function parameterSearch(
       maxDrawdown: r.metrics.drawdown.maxDrawdown,
       trades: r.metrics.trades,
       barSharpe: m.std > 0 ? m.mean / m.std : 0,
+      // The inline executor (tests) brings back every bar: cut it the same way.
+      equity: downsampleEquity(r.equity, TRIAL_EQUITY_POINTS),
     };
     return { trial, moments: m, blocks: stats.blocks };
   });

@@ -41,6 +41,12 @@ export interface LiveRoutesOptions {
   portfoliosOf: (userId: string) => Promise<string[]>;
   /** True when the user may run this strategy version (theirs, and it exists). */
   versionExists: (userId: string, strategyId: string, version: number) => Promise<boolean>;
+  /**
+   * The defaults a version declares for its parameters as stored with it (a version saved from a
+   * research set carries the set there, over the same code): a run's parameters start from them,
+   * so the run, its restore and its parity replay all hold every value. None when absent.
+   */
+  paramDefaults?: (userId: string, strategyId: string, version: number) => Promise<Record<string, unknown>>;
   /** Enables and resumes admitted per account (enable-gate.ts). @default DEFAULT_ENABLE_GATE */
   enableGate?: Partial<EnableGateLimits>;
   /** Live runs at once the user's tier allows. */

@@ -430,6 +430,10 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
         throw error;
       }
     },
+    paramDefaults: async (userId, strategyId, version) => {
+      const { params } = await deps.repository.getVersion(userId, strategyId, version);
+      return Object.fromEntries(Object.entries(params).map(([name, spec]) => [name, spec.default]));
+    },
     maxLive: async (userId) => settings.tiers[tierOf(userId)].maxLive,
     enableGate: { perMinute: settings.enablesPerMinute },
     ...(deps.promotionGate

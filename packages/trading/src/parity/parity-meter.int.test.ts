@@ -1,8 +1,9 @@
 /**
  * Finding 46.2: parity replays are backtests. Against the real strategy host (PGlite, identity's
  * tier table, the repository's quotas): an owner replays one version at a time, every replay is
- * taken from the day's backtests (which then refuse a queued backtest too), and a window asked
- * again — in parallel or later — is the report already made, at no cost.
+ * taken from the day's backtests (which then refuse a queued backtest too) and runs on a worker of
+ * the backtest queue, and a window asked again — in parallel or later — is the report already
+ * made, at no cost.
  */
 import {
   createReplayMeter,
@@ -105,6 +106,8 @@ describe('parity - replays are metered backtests', () => {
     const reached = new Promise<void>((resolve) => (started = resolve));
     const first = parity(status, 1);
     await reached;
+    // It runs as one of the backtest queue's jobs, on one of its workers
+    expect(t.host.queue.sizes).toEqual({ queued: 0, running: 1 });
     // Another version while it runs: refused, as a second backtest at once would be
     await expect(parity(status, 2)).rejects.toMatchObject({
       code: 'STRATEGY_QUOTA_CONCURRENT',

@@ -5,8 +5,9 @@
  * portfolio's equity when the run was enabled, which percent orders were sized from.
  *
  * A replay is a backtest: it is metered as one (`meter`: the owner's backtests per day and at
- * once, one replay at a time), and its report is kept for the same run, enable, version and last
- * decided candle, so asking again before the run decides another candle costs nothing. Eleven
+ * once, one replay at a time, run as one of the backtest queue's jobs), and its report is kept
+ * for the same run, enable, version and last decided candle, so asking again before the run
+ * decides another candle costs nothing. Eleven
  * parallel parity calls once ran outside every quota and held a neighbour's 1 s backtest for 96 s.
  */
 import { TicklineError } from '@tickline/kernel';
@@ -47,7 +48,7 @@ export interface ParityServiceOptions {
 /** Reports kept (the oldest leaves first): one per live run of a few hundred users. */
 export const DEFAULT_KEPT_REPORTS = 512;
 
-const unmetered: ReplayMeter = (_owner, _version, replay) => replay();
+const unmetered: ReplayMeter = (_owner, _version, replay) => replay(new AbortController().signal);
 
 /** Returns what the live routes' `parity` option calls. */
 export function createParityService(o: ParityServiceOptions) {
@@ -84,7 +85,8 @@ export function createParityService(o: ParityServiceOptions) {
     if (known !== undefined) return known;
     const owner = { userId: stored.userId, tier: stored.tier as ReplayOwner['tier'] };
     const target = { strategyId: stored.strategyId, version: replayed, purpose: 'parity' };
-    const replay = () => report(stored, enabledAt, decidedUntil, decidedFrom, replayed);
+    const replay = (signal?: AbortSignal) =>
+      report(stored, enabledAt, decidedUntil, decidedFrom, replayed, signal);
     return keep(key, system ? replay() : meter(owner, target, replay));
   };
 
@@ -94,6 +96,7 @@ export function createParityService(o: ParityServiceOptions) {
     decidedUntil: number,
     decidedFrom: number,
     replayed: number,
+    signal?: AbortSignal,
   ): Promise<ParityReport> {
     const code = await o.code(stored.userId, stored.strategyId, replayed);
     const base = o.settings(stored.userId);
@@ -122,7 +125,8 @@ export function createParityService(o: ParityServiceOptions) {
         stored.strategyId,
         decidedFrom < enabledAt ? decidedFrom + 1 : enabledAt,
       ),
-      execute: (job) => o.run({ ...job, code }, o.limits(stored.tier), stored.userId),
+      execute: (job) =>
+        o.run({ ...job, code, ...(signal === undefined ? {} : { signal }) }, o.limits(stored.tier), stored.userId),
     });
     return { ...replay, version: replayed };
   }

@@ -41,6 +41,11 @@ export interface LiveTestAppOptions {
   riskTtlMs?: number;
   /** Callers with the admin role. */
   admins?: readonly string[];
+  /**
+   * `strategyId@version` → the parameter defaults stored with the version (a version saved from a
+   * research set); absent: the definition's own.
+   */
+  versionParams?: Record<string, Record<string, unknown>>;
 }
 
 export interface LiveTestApp {
@@ -140,6 +145,7 @@ export async function createLiveTestApp(options: LiveTestAppOptions): Promise<Li
         .filter(([, owner]) => owner === user)
         .map(([id]) => id),
     versionExists: async (_user, strategyId, version) => `${strategyId}@${version}` in strategies,
+    paramDefaults: async (_user, strategyId, version) => options.versionParams?.[`${strategyId}@${version}`] ?? {},
     maxLive: async () => options.maxLive ?? 1,
     settings: () => settings,
     symbols,
