@@ -85,6 +85,10 @@ export {
   ZONES_SERVICE,
   ZONE_RESPONDER_SYNC_INTERVAL_MS,
 } from './remote/zone-rpc.ts';
+export { localRoomOperations } from './remote/room-operations.ts';
+export { createRoomResponder, remoteRoomOperations, ROOMS_SERVICE, ROOM_REPLAY_SERVICE } from './remote/room-rpc.ts';
+export { replayRoom, REPLAY_MAX_TICKS, REPLAY_MAX_SCAN_RECORDS } from './rooms/room-replay.ts';
+export { RoomJournal, RoomOpened, RoomTicks } from './rooms/room-journal.ts';
 
 // The game rules API (docs/game.md, "Write your own game"): what a game module is written against.
 export {
@@ -212,3 +216,14 @@ export type {
   Notice,
 } from './remote/zone-operations.ts';
 export type { ZoneResponder, ZoneResponderOptions, RemoteZoneOperationsOptions } from './remote/zone-rpc.ts';
+export type {
+  RoomOperations,
+  LocalRoomOperations,
+  LocalRoomOperationsOptions,
+  RoomAdminSummary,
+  RoomInspection,
+  ReplayRequest,
+  RoomReplay,
+  ReplayedMessage,
+} from './remote/room-operations.ts';
+export type { ReplayRoomOptions } from './rooms/room-replay.ts';

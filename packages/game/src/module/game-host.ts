@@ -42,6 +42,8 @@ import { RoomRegistry } from '../rooms/room-registry.ts';
 import { RoomSessions } from '../rooms/room-sessions.ts';
 import { localZoneOperations } from '../remote/local-zone-operations.ts';
 import { createZoneResponder } from '../remote/zone-rpc.ts';
+import { localRoomOperations } from '../remote/room-operations.ts';
+import { createRoomResponder } from '../remote/room-rpc.ts';
 
 /** How long a start waits for Redis before running its zones unfenced (play never waits on Redis). */
 const DIRECTORY_READY_WAIT_MS = 2_000;
@@ -117,6 +119,18 @@ export function createGameHost(deps: GameHostDeps): GameHost {
         logger: deps.logger,
       }),
     );
+  // Operators on any process moderate and replay these rooms by request/reply.
+  if (deps.rpc) {
+    const gameLog = deps.gameLog;
+    const rooms = localRoomOperations({
+      registry: zones.rooms,
+      sessions: zones.roomSessions,
+      games: () => catalog.games,
+      // A room's journal is where its events go: its partition of the game log, or the main log.
+      logFor: gameLog ? (roomId) => gameLog.partitions.logFor(roomId) : () => deps.eventLog,
+    });
+    services.push(createRoomResponder(deps.rpc, rooms));
+  }
   // Live zone figures for admins watching admin:game where zones and a hub share the process.
   if (deps.realtime)
     services.push(
@@ -143,6 +157,7 @@ export function createGameHost(deps: GameHostDeps): GameHost {
 interface ZoneService extends Service, GameZones {
   readonly sessions: GameSessions;
   readonly rooms: RoomRegistry;
+  readonly roomSessions: RoomSessions;
   addresses(): { tcp: string | null; ws: string | null };
   attachHttp(app: FastifyInstance): void;
 }
@@ -168,9 +183,8 @@ function createZoneService(
     emptyGraceMs: game.rooms.emptyGraceMs,
     logger,
   });
-  sessions.attachRooms(
-    new RoomSessions({ tokens, registry: rooms, resumeGraceMs: game.limits.resumeGraceMs, logger }),
-  );
+  const roomSessions = new RoomSessions({ tokens, registry: rooms, resumeGraceMs: game.limits.resumeGraceMs, logger });
+  sessions.attachRooms(roomSessions);
   const persistence = openGamePersistence({
     settings: game,
     redis: deps.config.redis,
@@ -334,6 +348,7 @@ function createZoneService(
     runners,
     sessions,
     rooms,
+    roomSessions,
     addresses: () => ({
       tcp: tcpPort === undefined ? null : `tcp://${HOST_PLACEHOLDER}:${tcpPort}`,
       ws: ws ? ws.path : null,

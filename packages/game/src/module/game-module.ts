@@ -15,6 +15,7 @@ import { GameSnapshotErrorCodes } from '../snapshots/snapshot-errors.ts';
 import { GameErrorCodes } from '../zone/errors.ts';
 import { GameEvents } from '../zone/events.ts';
 import { BUILT_IN_GAME_EVENTS } from '../games/load-games.ts';
+import { RoomOpened, RoomTicks } from '../rooms/room-journal.ts';
 
 export const gameModule: DomainModule<
   typeof gameConfig.key,
@@ -24,7 +25,7 @@ export const gameModule: DomainModule<
   FastifyPluginAsync
 > = {
   name: 'game',
-  events: [...GameEvents, ...BUILT_IN_GAME_EVENTS],
+  events: [...GameEvents, ...BUILT_IN_GAME_EVENTS, RoomOpened, RoomTicks],
   // The wire protocol's catalogues live in @tickline/protocol (the SDK reads them); game serves them.
   errors: [GameErrorCodes, GameSnapshotErrorCodes, GameProtocolErrorCodes, GameSessionErrorCodes],
   config: gameConfig,

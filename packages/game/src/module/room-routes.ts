@@ -78,6 +78,12 @@ export function registerRoomRoutes(app: Parameters<FastifyPluginAsync>[0], optio
       expiresAt: new Date(expiresAt).toISOString(),
     };
   };
+  /** A banned player gets no ticket (the game connection would refuse it anyway). */
+  const refuseBanned = (userId: string) => {
+    const until = options.rooms.bannedUntil(userId);
+    if (until !== undefined)
+      throw new GameSessionError(CloseCode.Banned, `banned from rooms until ${new Date(until).toISOString()}`);
+  };
   const security: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
   app.post(
     '/game/rooms',
@@ -97,6 +103,7 @@ export function registerRoomRoutes(app: Parameters<FastifyPluginAsync>[0], optio
     async function createRoom(request, reply) {
       const body = CreateBody.parse(request.body ?? {});
       const { userId } = options.auth.caller(request);
+      refuseBanned(userId);
       const runner = options.rooms.create(body.game, { private: body.private, createdBy: userId });
       reply.status(201);
       return { ...ticket(request), room: describeRoom(runner), code: runner.code ?? null };
@@ -137,6 +144,7 @@ export function registerRoomRoutes(app: Parameters<FastifyPluginAsync>[0], optio
     },
     async function roomTicket(request, reply) {
       const body = JoinBody.parse(request.body ?? {});
+      refuseBanned(options.auth.caller(request).userId);
       const found = body.room !== undefined ? options.rooms.get(body.room) : body.code !== undefined ? options.rooms.byCode(body.code) : undefined;
       if ((body.room !== undefined || body.code !== undefined) && (!found || (body.room !== undefined && found.code !== undefined)))
         throw new GameSessionError(CloseCode.RoomUnknown, 'no such room here (a private room is joined by its code)');

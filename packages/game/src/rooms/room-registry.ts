@@ -60,6 +60,8 @@ export class RoomRegistry {
   readonly #creations = new Map<string, number[]>();
   readonly #created: Listener[] = [];
   readonly #disposed: Listener[] = [];
+  /** Players banned from rooms, until when (ms since the epoch). Held in memory, per process. */
+  readonly #bans = new Map<string, number>();
 
   constructor(options: RoomRegistryOptions) {
     this.#o = options;
@@ -72,6 +74,26 @@ export class RoomRegistry {
   }
   get emptyGraceMs(): number {
     return this.#o.emptyGraceMs ?? ROOM_EMPTY_GRACE_MS;
+  }
+
+  /** Bans a player from joining rooms here until `untilMs` (0 lifts the ban). */
+  ban(playerId: string, untilMs: number): void {
+    if (untilMs > this.#clock.now()) this.#bans.set(playerId, untilMs);
+    else this.#bans.delete(playerId);
+  }
+
+  /** Until when a player is banned, if it is now. */
+  bannedUntil(playerId: string): number | undefined {
+    const until = this.#bans.get(playerId);
+    if (until === undefined) return undefined;
+    if (until > this.#clock.now()) return until;
+    this.#bans.delete(playerId);
+    return undefined;
+  }
+
+  /** Every room, private ones too, of one game or all (moderation). */
+  all(gameName?: string): RoomRunner[] {
+    return [...this.#rooms.values()].filter((r) => gameName === undefined || r.game.name === gameName);
   }
 
   /** Calls `created` for every room made from now on, `disposed` for every room let go. */

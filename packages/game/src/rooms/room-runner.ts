@@ -9,6 +9,7 @@ import type { Publisher } from '@tickline/eventlog';
 import { systemScheduler, type Scheduler } from '../loop/scheduler.ts';
 import type { AnyGameRules, RoomInput, RoomStepResult } from '../rules/index.ts';
 import { RulesRoom } from '../rules/index.ts';
+import { RoomJournal } from './room-journal.ts';
 
 /** Called after each step. Must not block. */
 export type RoomTickListener = (result: RoomStepResult) => void;
@@ -41,6 +42,8 @@ export class RoomRunner {
   readonly #scheduler: Scheduler;
   readonly #logger: Logger;
   readonly #listeners: RoomTickListener[] = [];
+  /** What a replay needs, on the log (inputs, tick times, the session's views). */
+  readonly journal: RoomJournal;
   #cancel: (() => void) | undefined;
   #running = false;
   #epochMs = 0;
@@ -68,6 +71,15 @@ export class RoomRunner {
       logger: this.#logger,
       ...(options.seed !== undefined && { seed: options.seed }),
     });
+    this.journal = new RoomJournal({ roomId: this.roomId, events: this.#events, clock: this.#clock });
+    this.journal.opened({
+      roomId: this.roomId,
+      game: options.game.name,
+      gameVersion: options.game.version,
+      seed: options.seed ?? 1,
+      nowMs: this.room.nowMs,
+      tickRateHz: options.tickRateHz,
+    });
   }
 
   get game(): AnyGameRules {
@@ -87,8 +99,16 @@ export class RoomRunner {
     return this.#running;
   }
 
-  submit(input: RoomInput): void {
+  /** Queues an input for the next step; `raw`: a command's bytes as the client sent them (the journal's). */
+  submit(input: RoomInput, raw?: Uint8Array): void {
+    this.journal.input(this.room.tick + 1, input, raw);
     this.room.enqueue(input);
+  }
+
+  /** The session sent a player the whole state (its welcome or resume). */
+  fullFrame(playerId: string): Uint8Array {
+    this.journal.link(this.room.tick + 1, 'view', playerId);
+    return this.room.fullFrame(playerId);
   }
 
   onTick(listener: RoomTickListener): () => void {
@@ -111,11 +131,13 @@ export class RoomRunner {
     this.#running = false;
     this.#cancel?.();
     this.#cancel = undefined;
+    this.journal.flush();
   }
 
   /** One step now (the timer calls it; tests may too). */
   step(): RoomStepResult {
     const result = this.room.step();
+    this.journal.stepped(result.tick, this.room.nowMs);
     for (const listener of this.#listeners) {
       try {
         listener(result);

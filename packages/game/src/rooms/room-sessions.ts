@@ -84,6 +84,40 @@ export class RoomSessions {
     return s && { roomId: s.runner?.roomId, joined: s.joined, connected: s.link !== undefined };
   }
 
+  /** The sessions seated in a room (moderation's inspection). */
+  seatedIn(runner: RoomRunner): Array<{ playerId: string; joined: boolean; connected: boolean }> {
+    return [...(this.#byRoom.get(runner) ?? [])].map((s) => ({
+      playerId: s.playerId,
+      joined: s.joined,
+      connected: s.link !== undefined,
+    }));
+  }
+
+  /**
+   * Removes a player from its room: its seat is given up (a leave with `reason`), its connection
+   * told why and closed with `code`. Returns the room it left, or undefined when it had none here.
+   */
+  remove(playerId: string, code: string, reason: string, roomId?: string): string | undefined {
+    const session = this.#byPlayer.get(playerId);
+    const runner = session?.runner;
+    if (!session || (roomId !== undefined && runner?.roomId !== roomId)) return undefined;
+    const link = session.link;
+    this.#end(session, code === CloseCode.Banned ? 'banned' : 'kicked');
+    if (link) {
+      this.#ops!.send(link, { type: MessageType.Notice, level: 'warn', text: reason });
+      this.#ops!.close(link, code, reason);
+    }
+    return runner?.roomId;
+  }
+
+  /** A notice to a player of `roomId`; false when it is not connected there. */
+  tell(playerId: string, roomId: string, level: 'info' | 'warn', text: string): boolean {
+    const session = this.#byPlayer.get(playerId);
+    if (!session?.link || session.runner?.roomId !== roomId) return false;
+    this.#ops!.send(session.link, { type: MessageType.Notice, level, text });
+    return true;
+  }
+
   /** The tick of the room a link plays in (heartbeats carry it). */
   tickOf(link: Link): number {
     return link.room?.runner?.tick ?? 0;
@@ -95,6 +129,9 @@ export class RoomSessions {
     const verified = this.#tokens.verify(message.token, ROOM_TOKEN_SCOPE);
     if (!verified.ok) return ops.close(link, verified.code, verified.message);
     const playerId = verified.claims.sub;
+    const banned = this.#registry.bannedUntil(playerId);
+    if (banned !== undefined)
+      return ops.close(link, CloseCode.Banned, `banned from rooms until ${new Date(banned).toISOString()}`);
     const existing = this.#byPlayer.get(playerId);
     if (existing && this.#sameRoom(existing, message)) return this.#resume(link, existing);
     if (existing) {
@@ -167,7 +204,7 @@ export class RoomSessions {
       });
     // Not MessagePack at all reaches the room as undefined: its strict decoder refuses it with the seq.
     const command = decodeRoomCommand(message.command);
-    runner.submit({ kind: 'command', playerId: session.playerId, seq: message.seq, command });
+    runner.submit({ kind: 'command', playerId: session.playerId, seq: message.seq, command }, message.command);
   }
 
   /** The link closed: a queued player leaves the queue, a seated one keeps its seat for the grace. */
@@ -176,6 +213,7 @@ export class RoomSessions {
     link.room = undefined;
     if (!session || session.link !== link) return;
     session.link = undefined;
+    if (session.runner) session.runner.journal.link(session.runner.tick + 1, 'drop', session.playerId);
     if (!session.runner || session.leaving || this.#graceMs === 0) return this.#end(session, 'disconnected');
     session.droppedAt = this.#clock.monotonic();
   }
@@ -231,7 +269,7 @@ export class RoomSessions {
       lastSeq: runner.room.lastSeqOf(session.playerId) ?? 0,
       resumed,
     });
-    ops.send(link, { type: MessageType.RoomFrame, tick: runner.tick, ack: -1, frame: runner.room.fullFrame(session.playerId) });
+    ops.send(link, { type: MessageType.RoomFrame, tick: runner.tick, ack: -1, frame: runner.fullFrame(session.playerId) });
   }
 
   #serve(runner: RoomRunner): void {

@@ -41,7 +41,9 @@ export interface RulesRoomOptions<G extends AnyGameRules = AnyGameRules> {
 export type RoomInput =
   | { kind: 'join'; playerId: string; seq: number }
   | { kind: 'leave'; playerId: string; seq: number; reason?: string }
-  | { kind: 'command'; playerId: string; seq: number; command: unknown };
+  | { kind: 'command'; playerId: string; seq: number; command: unknown }
+  /** A moderator mutes the player until `untilMs` (the tick clock; 0 lifts it): its commands are refused. */
+  | { kind: 'mute'; playerId: string; seq: number; untilMs: number };
 
 export interface RoomAck {
   playerId: string;
@@ -105,6 +107,8 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   /** A frozen copy of `#players` for handlers (they must not change membership). */
   #playersView: readonly string[] = Object.freeze([]);
   readonly #lastSeq = new Map<string, number>();
+  /** Muted players and until when (tick clock, ms since the epoch). */
+  readonly #mutedUntil = new Map<string, number>();
   #state: State;
   #queue: RoomInput[] = [];
   #tick = 0;
@@ -170,6 +174,17 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   /** The live state, for inspection and tests: never change it from outside a handler. */
   get state(): Readonly<RoomState<G['state']['room'], G['state']['entity']>> {
     return this.#state;
+  }
+
+  /** The time handlers saw in the last step (at construction: `init`'s): what a replay must give again. */
+  get nowMs(): number {
+    return this.#nowMs;
+  }
+
+  /** Until when (ms since the epoch) a player's commands are refused, if it is muted now. */
+  mutedUntil(playerId: string): number | undefined {
+    const until = this.#mutedUntil.get(playerId);
+    return until !== undefined && until > this.#nowMs ? until : undefined;
   }
 
   /** The last seq the room applied for a player in it (0 after its join), or undefined. */
@@ -271,6 +286,12 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     const reject = (reason: string, message?: string): void => {
       result.rejections.push(message === undefined ? { playerId, seq, reason } : { playerId, seq, reason, message });
     };
+    if (input.kind === 'mute') {
+      // A moderation input: no answer of its own; the player learns it from its next refused command.
+      if (input.untilMs > ctx.nowMs) this.#mutedUntil.set(playerId, input.untilMs);
+      else this.#mutedUntil.delete(playerId);
+      return;
+    }
     const joined = this.#lastSeq.has(playerId);
     if (input.kind === 'join') {
       if (joined) return reject(RejectReason.AlreadyJoined);
@@ -298,6 +319,11 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       return;
     }
     if (!Number.isSafeInteger(seq) || seq <= this.#lastSeq.get(playerId)!) return reject(RejectReason.StaleSeq);
+    const muted = this.mutedUntil(playerId);
+    if (muted !== undefined) {
+      this.#lastSeq.set(playerId, seq);
+      return reject(RejectReason.PlayerMuted, `muted by a moderator until ${new Date(muted).toISOString()}`);
+    }
     const decoded = decodeCommand(this.game, input.command);
     if (!decoded.ok) return reject(decoded.reason, decoded.message);
     const game = this.game;

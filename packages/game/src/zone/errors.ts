@@ -95,6 +95,26 @@ export const GameErrorCodes = defineErrorCodes({
     resolve: 'Use a game name the process loads (GET /api/v1/game/rooms lists rooms by game).',
     httpStatus: 404,
   },
+  GAME_PLAYER_MUTED: {
+    meaning: "A moderator muted the player: the room refuses its commands until the mute's end (the message says when).",
+    resolve: 'Wait for the mute to end; the player stays in the room and keeps receiving its frames.',
+    httpStatus: 403,
+  },
+  GAME_PLAYER_NOT_IN_ROOM: {
+    meaning: 'A moderation action named a player that is not in the room (nor on its way in).',
+    resolve: 'Inspect the room (GET /api/v1/admin/rooms/{roomId}) for its players.',
+    httpStatus: 404,
+  },
+  GAME_REPLAY_NOT_FOUND: {
+    meaning: "The room's log has no record of its opening within the replay scan (an unknown room, or its records were trimmed by retention).",
+    resolve: 'Check the room id; replay rooms while the log still holds them.',
+    httpStatus: 404,
+  },
+  GAME_REPLAY_TOO_LARGE: {
+    meaning: 'The replay would re-run more ticks, or scan more log records, than one replay may (game.rooms.replayMaxTicks).',
+    resolve: 'Ask for an earlier window, or raise the limit for a long room.',
+    httpStatus: 413,
+  },
 });
 
 /** A reason a command was rejected. */
@@ -118,4 +138,8 @@ export const RejectReason = {
   RoomLimit: 'GAME_ROOM_LIMIT',
   RoomRateLimited: 'GAME_ROOM_RATE_LIMITED',
   UnknownGame: 'GAME_UNKNOWN_GAME',
+  PlayerMuted: 'GAME_PLAYER_MUTED',
+  PlayerNotInRoom: 'GAME_PLAYER_NOT_IN_ROOM',
+  ReplayNotFound: 'GAME_REPLAY_NOT_FOUND',
+  ReplayTooLarge: 'GAME_REPLAY_TOO_LARGE',
 } as const satisfies Record<string, GameRejectReason>;

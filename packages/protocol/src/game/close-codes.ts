@@ -112,6 +112,16 @@ export const GameSessionErrorCodes = {
     resolve: 'Join another room of the game, or by game type to be matched.',
     httpStatus: 409,
   },
+  GAME_PLAYER_KICKED: {
+    meaning: 'A moderator removed the player from its room; the close message gives the reason.',
+    resolve: 'Join another room (or the same one again: a kick is not a ban).',
+    httpStatus: 403,
+  },
+  GAME_PLAYER_BANNED: {
+    meaning: "A moderator banned the player from rules rooms for a period; joins are refused until it ends.",
+    resolve: 'Wait for the ban to end (the message says when), or ask the operator.',
+    httpStatus: 403,
+  },
   GAME_SERVER_SHUTDOWN: {
     meaning: 'The game server is shutting down.',
     resolve: 'Reconnect after it restarts and resume within the grace period, or join another zone.',
@@ -145,6 +155,8 @@ export const GameCloseCode = {
   AddressLimit: 'GAME_ADDRESS_LIMIT',
   RoomUnknown: 'GAME_ROOM_UNKNOWN',
   RoomRefused: 'GAME_ROOM_REFUSED',
+  Kicked: 'GAME_PLAYER_KICKED',
+  Banned: 'GAME_PLAYER_BANNED',
 } as const satisfies Record<string, GameSessionErrorCode>;
 
 /**

@@ -1,0 +1,134 @@
+/**
+ * @module Room operations across processes. Every game process answers `game.rooms` (its rooms'
+ * list; for a room-scoped call, the answer of the process holding the room, null from the others;
+ * a ban, on each) and, in one queue group, `game.rooms.replay` (any process that loads the game
+ * replays from the shared log). {@link remoteRoomOperations} is the `RoomOperations` the
+ * platform's operations API calls on any process.
+ */
+import type { RequestReply, Responder } from '@tickline/eventlog';
+import { ServiceStatus, TicklineError, type Service } from '@tickline/kernel';
+import { z } from 'zod';
+import {
+  unknownRoom,
+  type LocalRoomOperations,
+  type RoomAdminSummary,
+  type RoomInspection,
+  type RoomOperations,
+  type RoomReplay,
+} from './room-operations.ts';
+
+export const ROOMS_SERVICE = 'game.rooms';
+export const ROOM_REPLAY_SERVICE = 'game.rooms.replay';
+const ROLE = 'game';
+/** A replay re-runs a room's ticks: longer than a read. */
+const REPLAY_TIMEOUT_MS = 30_000;
+
+const Id = z.string().min(1).max(128);
+const RoomsRequest = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('rooms'), game: z.string().max(32).optional() }),
+  z.object({ op: z.literal('inspect'), roomId: Id }),
+  z.object({ op: z.literal('kick'), roomId: Id, playerId: Id, reason: z.string().max(500) }),
+  z.object({ op: z.literal('mute'), roomId: Id, playerId: Id, minutes: z.number().min(0) }),
+  z.object({ op: z.literal('message'), roomId: Id, playerId: Id, level: z.enum(['info', 'warn']), text: z.string().min(1).max(2_000) }),
+  z.object({ op: z.literal('ban'), playerId: Id, minutes: z.number().min(0), reason: z.string().max(500) }),
+]);
+const ReplayRequest = z.object({
+  roomId: Id,
+  playerId: Id,
+  fromTick: z.number().int().min(0).optional(),
+  toTick: z.number().int().min(0).optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success)
+    throw new TicklineError('GAME_MALFORMED', 'malformed room operation request', {
+      details: { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
+    });
+  return parsed.data;
+}
+
+/** Serves this process's rooms to operators on any process. */
+export function createRoomResponder(rpc: RequestReply, local: LocalRoomOperations): Service {
+  let responders: Responder[] = [];
+  /**
+   * The holder's refusal travels as an answer, not an error: a gather leaves a failing responder
+   * out when others answer (null here), and the caller must see the holder's code.
+   */
+  const answer = (body: unknown): unknown => {
+    try {
+      return act(body);
+    } catch (error) {
+      if (!(error instanceof TicklineError)) throw error;
+      return { refused: { code: error.code, message: error.message, details: error.details ?? {} } };
+    }
+  };
+  const act = (body: unknown): unknown => {
+    const request = parse(RoomsRequest, body);
+    switch (request.op) {
+      case 'rooms':
+        return local.rooms(request.game);
+      case 'inspect':
+        return local.inspect(request.roomId) ?? null;
+      case 'kick':
+        return local.kick(request.roomId, request.playerId, request.reason) ?? null;
+      case 'mute':
+        return local.mute(request.roomId, request.playerId, request.minutes) ?? null;
+      case 'message':
+        return local.message(request.roomId, request.playerId, request.level, request.text) ?? null;
+      case 'ban':
+        return local.ban(request.playerId, request.minutes, request.reason);
+    }
+  };
+  return {
+    name: 'game-room-responder',
+    async start() {
+      responders = [
+        await rpc.serve(ROOMS_SERVICE, answer),
+        await rpc.serve(ROOM_REPLAY_SERVICE, (body) => local.replay(parse(ReplayRequest, body)), { group: 'replay' }),
+      ];
+    },
+    async stop() {
+      await Promise.all(responders.map((r) => r.close()));
+      responders = [];
+    },
+    health: () => ({ status: ServiceStatus.Up }),
+  };
+}
+
+interface Refused {
+  refused: { code: string; message: string; details: Record<string, unknown> };
+}
+
+/** `RoomOperations` over every game process that answers on `rpc`. */
+export function remoteRoomOperations(rpc: RequestReply): RoomOperations {
+  const options = { role: ROLE };
+  /** Asks every process; the one holding the room answers, the rest null. */
+  async function owner<T>(roomId: string, body: object): Promise<T> {
+    const answers = await rpc.gather(ROOMS_SERVICE, body, { ...options, until: (a) => a !== null });
+    const found = answers.find((a) => a !== null) as (T & { refused?: undefined }) | Refused | undefined;
+    if (found === undefined) throw unknownRoom(roomId);
+    if (found.refused !== undefined)
+      throw new TicklineError(found.refused.code, found.refused.message, { details: found.refused.details });
+    return found as T;
+  }
+  return {
+    async rooms(game) {
+      const answers = (await rpc.gather(ROOMS_SERVICE, { op: 'rooms', ...(game === undefined ? {} : { game }) }, options)) as RoomAdminSummary[][];
+      return answers.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.roomId.localeCompare(b.roomId));
+    },
+    inspect: (roomId) => owner<RoomInspection>(roomId, { op: 'inspect', roomId }),
+    kick: (roomId, playerId, reason) => owner(roomId, { op: 'kick', roomId, playerId, reason }),
+    mute: (roomId, playerId, minutes) => owner(roomId, { op: 'mute', roomId, playerId, minutes }),
+    message: (roomId, playerId, level, text) => owner(roomId, { op: 'message', roomId, playerId, level, text }),
+    async ban(playerId, minutes, reason) {
+      const answers = (await rpc.gather(ROOMS_SERVICE, { op: 'ban', playerId, minutes, reason }, options)) as Array<{
+        until: string | null;
+        removedFrom: string[];
+      }>;
+      return { playerId, until: answers[0]?.until ?? null, removedFrom: answers.flatMap((a) => a.removedFrom) };
+    },
+    replay: (request) =>
+      rpc.request(ROOM_REPLAY_SERVICE, request, { ...options, timeoutMs: REPLAY_TIMEOUT_MS }) as Promise<RoomReplay>,
+  };
+}
