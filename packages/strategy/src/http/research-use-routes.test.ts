@@ -24,7 +24,7 @@ describe('research - use this set', () => {
       headers: auth,
       ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
     });
-    return { status: res.statusCode, json: res.json() as Record<string, any> };
+    return { status: res.statusCode, json: res.json<Record<string, any>>() };
   };
 
   /** A backtest once it ended (the tier runs one job at a time: the next waits for it). */
