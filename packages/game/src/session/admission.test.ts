@@ -15,6 +15,17 @@ describe('game - connection admission', () => {
     expect(sizes).toEqual([1, 1, 2, 2, 1, 2]);
   });
 
+  it('counts an IPv6 /64 as one address and a mapped IPv4 address as its IPv4, as HTTP does (issue 46.4)', () => {
+    const counts = new AddressCounts(() => undefined);
+    expect(counts.add('2001:db8:1:2::a')).toBe(1);
+    expect(counts.add('2001:db8:1:2:ffff::b')).toBe(2);
+    expect(counts.add('2001:db8:1:3::a')).toBe(1);
+    expect(counts.add('::ffff:127.0.0.1')).toBe(1);
+    expect(counts.add('127.0.0.1')).toBe(2);
+    counts.remove('2001:db8:1:2::a');
+    expect(counts.add('2001:db8:1:2::c')).toBe(2);
+  });
+
   it('refuses past the server cap first, then past the address cap', () => {
     const limits = { maxConnections: 10, maxConnectionsPerAddress: 2 };
     expect(admissionRefusal(limits, 10, 2)).toBeUndefined();

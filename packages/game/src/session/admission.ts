@@ -1,7 +1,13 @@
 /** @module Whether a new game connection is let in: the server-wide and per-address caps. */
+import { clientAddressKey } from '@tickline/kernel';
 import { GameCloseCode as CloseCode } from '@tickline/protocol';
 
-/** Open connections per client address, for the per-address cap. */
+/**
+ * Open connections per client address, for the per-address cap. Addresses count under the key
+ * HTTP's connection cap uses (`clientAddressKey`): an IPv6 /64 is one address, since one host is
+ * routinely given a whole /64 and could otherwise open the cap's worth from each of its addresses
+ * on the TCP port; an IPv4-mapped address (a dual-stack listener's) is its IPv4 address.
+ */
 export class AddressCounts {
   readonly #counts = new Map<string, number>();
   readonly #onSize: (addresses: number) => void;
@@ -13,17 +19,19 @@ export class AddressCounts {
 
   /** One more connection from `address`; returns how many it holds now. */
   add(address: string): number {
-    const count = (this.#counts.get(address) ?? 0) + 1;
-    this.#counts.set(address, count);
+    const key = clientAddressKey(address);
+    const count = (this.#counts.get(key) ?? 0) + 1;
+    this.#counts.set(key, count);
     this.#onSize(this.#counts.size);
     return count;
   }
 
   /** One connection from `address` closed. */
   remove(address: string): void {
-    const left = (this.#counts.get(address) ?? 1) - 1;
-    if (left > 0) this.#counts.set(address, left);
-    else this.#counts.delete(address);
+    const key = clientAddressKey(address);
+    const left = (this.#counts.get(key) ?? 1) - 1;
+    if (left > 0) this.#counts.set(key, left);
+    else this.#counts.delete(key);
     this.#onSize(this.#counts.size);
   }
 }
