@@ -433,6 +433,16 @@ export {
   KillSwitchStateResponseSchema,
   RiskLimitsResponseSchema,
 } from './rest/risk.ts';
+export {
+  HALT_SCOPES,
+  HaltProofSchema,
+  KillSwitchEngageBodySchema,
+  KillSwitchEngagedResponseSchema,
+  HaltEngageBodySchema,
+  HaltResponseSchema,
+  HaltProofsResponseSchema,
+} from './rest/halt.ts';
+export type { HaltProofView, HaltEngageInput, HaltResponse } from './rest/halt.ts';
 export type {
   PortfolioRiskLimits,
   KillSwitchView,

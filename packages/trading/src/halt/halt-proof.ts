@@ -142,8 +142,9 @@ export function buildHaltProof(record: HaltRecord, orders: readonly Order[], bui
       continue;
     }
     if (o.status === 'rejected') continue;
-    // Ended before the switch: not working then.
-    if (isFinalStatus(o.status) && o.updatedAt < at) continue;
+    // Ended before the switch: not working then. A fill in the switch's own millisecond cannot be
+    // told apart from one just before it, and counts as before (a cancel then counts as its own).
+    if (isFinalStatus(o.status) && (o.updatedAt < at || (o.status === 'filled' && o.updatedAt === at))) continue;
     const filledSince = o.fills.filter((f) => f.time >= at).reduce((sum, f) => sum + f.quantity, 0);
     const confirmed = o.status === 'cancelled';
     cancels.push({

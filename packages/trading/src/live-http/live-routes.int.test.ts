@@ -16,7 +16,9 @@ import { createPaperBroker } from '../paper/paper-broker.ts';
 import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
-import { liveRoutes } from './live-routes.ts';
+import { InMemoryHaltStore } from '../halt/halt-store.ts';
+import { haltRoutes } from './halt-routes.ts';
+import { liveRoutes, type LiveRoutesOptions } from './live-routes.ts';
 import { answerCodedErrors } from '../testing/coded-error-handler.ts';
 
 const ADA = 'ada';
@@ -93,8 +95,7 @@ describe('live routes (inject, PGlite journal)', () => {
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
     answerCodedErrors(app);
-    await app.register(liveRoutes, {
-      prefix: '/api/v1',
+    const routeOptions: Omit<LiveRoutesOptions, 'prefix'> = {
       runner,
       desk,
       journal,
@@ -115,7 +116,9 @@ describe('live routes (inject, PGlite journal)', () => {
       settings: () => settings,
       symbols: new Set(last.keys()),
       equityHistory: (id, window) => readEquityWindow(sql, id, window, Date.now()),
-    });
+    };
+    await app.register(liveRoutes, { prefix: '/api/v1', ...routeOptions });
+    await app.register(haltRoutes, { prefix: '/api/v1', ...routeOptions, haltStore: new InMemoryHaltStore() });
   }, 60_000);
   afterAll(async () => {
     await app?.close();

@@ -24,8 +24,6 @@ import {
   EQUITY_RANGES,
   EquityHistoryResponseSchema,
   ErrorBodySchema,
-  KillSwitchBodySchema,
-  KillSwitchStateResponseSchema,
   LiveLogsResponseSchema,
   LiveRunResponseSchema,
   LiveRunsResponseSchema,
@@ -255,48 +253,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (fastify,
     },
   );
 
-  app.post(
-    '/portfolios/:portfolioId/kill-switch',
-    {
-      config: { scope: ApiKeyScope.PortfolioWrite },
-      schema: {
-        params: PortfolioParams,
-        body: KillSwitchBodySchema,
-        response: { 200: KillSwitchStateResponseSchema },
-      },
-    },
-    async (request) => {
-      const { portfolioId } = request.params;
-      const change = changeBy(await owned(request, portfolioId, 'oversee'), request.body.reason);
-      // Stored (and audited) first: every process refuses from its next read, this one at once.
-      await o.risk.engageKillSwitch(portfolioId, change);
-      const cancelled = o.killSwitchEverywhere
-        ? await o.killSwitchEverywhere(portfolioId, change.actor, engagementOf(change))
-        : (await o.runner.killSwitch(portfolioId, change.actor, engagementOf(change))).length;
-      const killSwitch = killSwitchView(await o.risk.killSwitch(portfolioId));
-      return { cancelled, killSwitch };
-    },
-  );
-
-  app.post(
-    '/portfolios/:portfolioId/kill-switch/release',
-    {
-      config: { scope: ApiKeyScope.PortfolioWrite },
-      schema: {
-        params: PortfolioParams,
-        body: KillSwitchBodySchema,
-        response: { 200: KillSwitchStateResponseSchema },
-      },
-    },
-    async (request) => {
-      const { portfolioId } = request.params;
-      const change = changeBy(await owned(request, portfolioId, 'oversee'), request.body.reason);
-      // Lifts the caller's own hand only: an owner cannot undo an admin's stop. Paused runs stay
-      // paused until their owner resumes them.
-      const state = await o.risk.releaseKillSwitch(portfolioId, change);
-      return { cancelled: 0, killSwitch: killSwitchView(state) };
-    },
-  );
+  // The kill switch's routes (engage with a halt proof, release, scopes) are in halt-routes.ts.
 
   /** Enables a run of `body` for `caller` (admitted; the gate first). */
   const enable = async (caller: LiveCaller, body: z.output<typeof EnableBody>): Promise<LiveRunStatus> => {

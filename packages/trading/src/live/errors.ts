@@ -58,6 +58,22 @@ export const LiveErrorCodes = defineErrorCodes({
     resolve: 'Ask the owner; as an admin, pause the run or engage the kill switch instead.',
     httpStatus: 403,
   },
+  STRATEGY_HALT_ADMIN_ONLY: {
+    meaning:
+      "The kill switch over every portfolio, or over another account's or another user's portfolios on a venue, is an admin's: a user engages it over their own portfolios only.",
+    resolve: 'Engage it over your own account or venue, or ask an operator.',
+    httpStatus: 403,
+  },
+  STRATEGY_HALT_SCOPE_INVALID: {
+    meaning: 'A kill switch over a venue names no venue.',
+    resolve: 'Pass `venue` (`paper`, or the bound venue such as `binance`) with `scope: "venue"`.',
+    httpStatus: 400,
+  },
+  STRATEGY_HALT_NOT_FOUND: {
+    meaning: 'No kill switch halt with this id covers a portfolio the caller may read.',
+    resolve: "Use the `haltId` an engagement answered, or list a portfolio's halts.",
+    httpStatus: 404,
+  },
   STRATEGY_PORTFOLIO_NOT_FOUND: {
     meaning: "The portfolio does not exist or is someone else's.",
     resolve: 'Use a portfolio id from the list of your portfolios.',

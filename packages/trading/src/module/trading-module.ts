@@ -10,7 +10,10 @@ import { defineModule, type ModuleBaseDeps } from '@tickline/kernel';
 import { BrokerErrorCodes } from '../broker/errors.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
 import { createLiveActions } from '../live-http/live-actions.ts';
+import { haltRoutes } from '../live-http/halt-routes.ts';
 import { liveRoutes } from '../live-http/live-routes.ts';
+import { SqlHaltStore } from '../halt/halt-store.ts';
+import { sqlPortfolioScopes } from '../halt/portfolio-scopes.ts';
 import { TRADING_MIGRATIONS_DIR } from '../migrations-dir.ts';
 import { ParityErrorCodes } from '../parity/errors.ts';
 import { VenueErrorCodes } from '../venues/venue-errors.ts';
@@ -44,6 +47,11 @@ export function tradingRoutes(host: TradingHost) {
   return async function tradingRoutes(app: Parameters<typeof liveRoutes>[0]) {
     if (live === undefined) return;
     await app.register(liveRoutes, live.routeOptions);
+    await app.register(haltRoutes, {
+      ...live.routeOptions,
+      haltStore: new SqlHaltStore(host.sql),
+      scopes: sqlPortfolioScopes(host.sql),
+    });
     if (live.venues !== undefined)
       await app.register(venueRoutes, {
         authenticate: live.routeOptions.authenticate,

@@ -13,6 +13,8 @@ import { OrderDesk } from '../broker/order-desk.ts';
 import { orderEnvelope, orderEventSourceName } from '../broker/order-envelope.ts';
 import { resolveBacktestSettings, type StrategyDefinition } from '@tickline/strategy/internal';
 import { LiveRunner } from '../live/live-runner.ts';
+import { InMemoryHaltStore } from '../halt/halt-store.ts';
+import { haltRoutes } from '../live-http/halt-routes.ts';
 import { liveRoutes, type LiveRoutesOptions } from '../live-http/live-routes.ts';
 import { coreFillModel } from '../paper/core-fill-model.ts';
 import { createPaperBroker } from '../paper/paper-broker.ts';
@@ -151,6 +153,12 @@ export async function createLiveTestApp(options: LiveTestAppOptions): Promise<Li
     symbols,
   };
   await app.register(liveRoutes, { prefix: '/api/v1', ...routeOptions });
+  await app.register(haltRoutes, {
+    prefix: '/api/v1',
+    ...routeOptions,
+    haltStore: new InMemoryHaltStore(),
+    now: () => clock.now(),
+  });
   let lastCloseTime = clock.now();
   return {
     app,
