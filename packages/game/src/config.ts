@@ -81,7 +81,7 @@ const LimitsSchema = z.strictObject({
     'Game connections this process holds over every transport; one more is closed with GAME_SERVER_FULL.',
   ),
   maxConnectionsPerAddress: PositiveInt.default(MAX_CONNECTIONS_PER_ADDRESS).describe(
-    'Game connections from one IP address; one more is closed with GAME_ADDRESS_LIMIT.',
+    'Game connections from one client address (an IPv6 /64 counts as one), counted before the hello; one more is closed with GAME_ADDRESS_LIMIT.',
   ),
   handshakeTimeoutMs: PositiveInt.default(HANDSHAKE_TIMEOUT_MS).describe(
     'Time a new connection has to say hello.',

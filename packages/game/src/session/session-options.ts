@@ -32,7 +32,7 @@ export interface SessionLimits {
   maxBufferedBytes?: number;
   /** Connections held at once over every transport; more are refused (GAME_SERVER_FULL). @default 10_000 */
   maxConnections?: number;
-  /** Connections from one IP address; more are refused (GAME_ADDRESS_LIMIT). @default 32 */
+  /** Connections from one client address (an IPv6 /64 is one); more are refused (GAME_ADDRESS_LIMIT). @default 32 */
   maxConnectionsPerAddress?: number;
   /** A connection must say hello within this. @default 5_000 */
   handshakeTimeoutMs?: number;
