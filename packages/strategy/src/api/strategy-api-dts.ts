@@ -129,6 +129,11 @@ interface InitContext<P> {
 interface StrategyContext<P, S> {
   /** Close time of the candle being handled: the only clock (Date.now() returns it too). */
   readonly time: number;
+  /**
+   * False while a live run's feeds are unhealthy (stale, gapped, or a jump past the operator's
+   * band): entries are not placed then, exits are. Always true in a backtest.
+   */
+  readonly dataHealthy: boolean;
   readonly params: ParamValues<P>;
   /** What init returned; yours to mutate. */
   readonly state: S;

@@ -19,6 +19,7 @@ export interface Engine {
   readonly state: unknown;
   readonly time: number;
   readonly feedIndex: number;
+  readonly dataHealthy: boolean;
   /** The views as a frozen list (what `ctx.feeds` hands out: a strategy cannot swap a feed). */
   feedList(): readonly FeedView[];
   positionView(symbol: string): PositionView;
@@ -202,6 +203,13 @@ export class StrategyContext {
   /** The close time of the candle being handled (the engine's clock). */
   get time(): number {
     return this.#e.time;
+  }
+  /**
+   * False while the platform holds the run's feeds unhealthy (stale, a gap, a jump past the band):
+   * orders that open or grow a position are not placed then, exits are. Always true in a backtest.
+   */
+  get dataHealthy(): boolean {
+    return this.#e.dataHealthy;
   }
   get params(): Readonly<ParamValues> {
     return this.#e.params;

@@ -50,6 +50,11 @@ export class Engine {
   time = NaN;
   feedIndex = 0;
   step = 0;
+  /**
+   * False while a live run's feeds are unhealthy (stale, gapped or jumped: trading's data-health
+   * interlock); a backtest's data is always taken as healthy.
+   */
+  dataHealthy = true;
   readonly #feeds: readonly Feed[];
   readonly #symbols: Set<string>;
   readonly #positionViews = new Map<string, PositionView>();

@@ -40,4 +40,33 @@ describe('live engine', () => {
       seen.slice(3).every(([index, close, back3]) => close === 100 + index && back3 === 97 + index),
     ).toBe(true);
   });
+
+  it('ctx.dataHealthy follows the step: false while the run\'s feeds are unhealthy, true again after', () => {
+    const seen: Array<[boolean, number]> = [];
+    const reader: StrategyDefinition = {
+      onCandle(ctx) {
+        seen.push([ctx.dataHealthy, ctx.close.at(0)]);
+      },
+    };
+    const engine = new LiveEngine(reader, [{ symbol: 'BTC-USDT', interval: '1m' }], settings(), {}, 8);
+    const bar = (i: number, dataHealthy?: boolean) => ({
+      openTime: i * 60_000,
+      closeTime: (i + 1) * 60_000,
+      open: 100 + i,
+      high: 100 + i,
+      low: 100 + i,
+      close: 100 + i,
+      volume: 1,
+      ...(dataHealthy === undefined ? {} : { dataHealthy }),
+    });
+    engine.advance(0, bar(0));
+    engine.advance(0, bar(1, false));
+    engine.advance(0, bar(2, true));
+    // The flag crosses in the feed index's sign, and the candle still lands on feed 0.
+    expect(seen).toEqual([
+      [true, 100],
+      [false, 101],
+      [true, 102],
+    ]);
+  });
 });

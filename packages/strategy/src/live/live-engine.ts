@@ -28,6 +28,19 @@ export interface LiveCandle {
   low: number;
   close: number;
   volume: number;
+  /**
+   * False while the run's feeds are unhealthy (trading's data-health interlock): the strategy
+   * reads it as `ctx.dataHealthy`. @default true
+   */
+  dataHealthy?: boolean;
+}
+
+/**
+ * Feed `f` as a step carries it when the run's data is unhealthy: the flag rides in the index's
+ * sign (a negative index is `-(f + 1)`), so a step row keeps its width and its numbers.
+ */
+export function unhealthyFeed(f: number): number {
+  return -f - 1;
 }
 
 /** A feed of a live run. */
@@ -102,7 +115,7 @@ export class LiveEngine extends Engine {
    */
   advance(f: number, candle: LiveCandle): LiveStep {
     return this.advanceBar(
-      f,
+      candle.dataHealthy === false ? unhealthyFeed(f) : f,
       candle.openTime,
       candle.closeTime,
       candle.open,
@@ -128,6 +141,9 @@ export class LiveEngine extends Engine {
     close: number,
     volume: number,
   ): LiveStep {
+    // The sign of the index carries the data-health flag (see unhealthyFeed).
+    this.dataHealthy = f >= 0;
+    if (f < 0) f = -f - 1;
     const c = this.#columns[f]!;
     const cursor = this.#cursors[f]!;
     let i = cursor.i + 1;

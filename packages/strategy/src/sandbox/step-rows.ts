@@ -2,7 +2,7 @@
  * @module The rows of a live step message (live-wire.ts `StepPayload`): STEP_ROW numbers per run,
  * each tenant's runs together so the process enters each tenant's isolate once.
  */
-import type { LiveCandle } from '../live/live-engine.ts';
+import { type LiveCandle, unhealthyFeed } from '../live/live-engine.ts';
 import { STEP_ROW } from './isolate-live.ts';
 
 /** A step asked of a run: its handle in the process, its tenant, the feed and the candle. */
@@ -25,7 +25,8 @@ export function stepRows<P extends StepEntry>(entries: readonly P[]): { rows: Fl
   for (let i = 0, o = 0; i < order.length; i++, o += STEP_ROW) {
     const { session, f, candle: c } = order[i]!;
     rows[o] = session.handle;
-    rows[o + 1] = f;
+    // An unhealthy run's feed index is negative: the flag crosses in the same number.
+    rows[o + 1] = c.dataHealthy === false ? unhealthyFeed(f) : f;
     rows[o + 2] = c.openTime;
     rows[o + 3] = c.closeTime;
     rows[o + 4] = c.open;

@@ -1,0 +1,151 @@
+/**
+ * @module The data-health interlock's state machine (pure: candles and a time in, changes out).
+ * A feed turns unhealthy when it goes stale (no candle for `staleIntervals` of its interval), when
+ * a candle comes after a gap (one or more intervals missing), or when its close jumps more than
+ * `jumpPercent` from the one before; it is healthy again after `healthyCandles` clean candles in a
+ * row. The runner refuses the entries of the runs that read an unhealthy feed and tells their
+ * owners (live-runner.ts, run-orders.ts); strategies read it as `ctx.dataHealthy`.
+ */
+import { type CandleInterval, INTERVAL_MS } from '@tickline/market';
+
+/** `trading.live.dataHealth` (see trading-settings.ts). */
+export interface DataHealthSettings {
+  /** Intervals without a candle after which a feed is stale; 0 turns the check off. */
+  staleIntervals: number;
+  /** Largest close-to-close move, percent, before a feed counts as jumped; 0 turns it off. */
+  jumpPercent: number;
+  /** Clean candles in a row after which an unhealthy feed is healthy again. */
+  healthyCandles: number;
+}
+
+export const DEFAULT_DATA_HEALTH: DataHealthSettings = Object.freeze({
+  staleIntervals: 3,
+  jumpPercent: 20,
+  healthyCandles: 2,
+});
+
+export const FeedProblem = { Stale: 'stale', Gap: 'gap', Jump: 'jump' } as const;
+export type FeedProblem = (typeof FeedProblem)[keyof typeof FeedProblem];
+
+/** A feed's health as the API shows it on a run. */
+export interface FeedHealth {
+  symbol: string;
+  interval: string;
+  healthy: boolean;
+  problem?: FeedProblem;
+  /** What was seen, in words ("no candle for 3 intervals", "close moved 25.0%"). */
+  detail?: string;
+  /** When it turned unhealthy (epoch ms). */
+  since?: number;
+}
+
+/** A feed that turned unhealthy or healthy again. */
+export type FeedHealthChange = FeedHealth & { at: number };
+
+/** The candle fields the machine reads. */
+export interface HealthCandle {
+  symbol: string;
+  interval: string;
+  closeTime: number;
+  close: number;
+}
+
+interface Tracked {
+  symbol: string;
+  interval: string;
+  everyMs: number;
+  lastCloseTime: number;
+  lastClose: number;
+  problem?: { problem: FeedProblem; detail: string; since: number };
+  clean: number;
+}
+
+const keyOf = (symbol: string, interval: string) => `${symbol}\u0000${interval}`;
+
+/** See the module comment. */
+export class DataHealth {
+  readonly #s: DataHealthSettings;
+  readonly #feeds = new Map<string, Tracked>();
+
+  constructor(settings: DataHealthSettings = DEFAULT_DATA_HEALTH) {
+    this.#s = settings;
+  }
+
+  /** Takes a closed candle (at `now`); the change it made, if any. */
+  observe(candle: HealthCandle, now: number): FeedHealthChange | undefined {
+    const key = keyOf(candle.symbol, candle.interval);
+    const feed = this.#feeds.get(key);
+    if (feed === undefined) {
+      this.#feeds.set(key, {
+        symbol: candle.symbol,
+        interval: candle.interval,
+        // An interval the market does not list (never in practice) is judged as one minute.
+        everyMs: INTERVAL_MS[candle.interval as CandleInterval] ?? 60_000,
+        lastCloseTime: candle.closeTime,
+        lastClose: candle.close,
+        clean: 0,
+      });
+      return undefined;
+    }
+    // A candle seen before (a redelivery, a catch-up) says nothing new.
+    if (candle.closeTime <= feed.lastCloseTime) return undefined;
+    const found = this.#problemOf(feed, candle);
+    feed.lastCloseTime = candle.closeTime;
+    feed.lastClose = candle.close;
+    if (found !== undefined) return this.#unhealthy(feed, found.problem, found.detail, now);
+    if (feed.problem === undefined) return undefined;
+    if (++feed.clean < this.#s.healthyCandles) return undefined;
+    delete feed.problem;
+    return { ...this.#view(feed), at: now };
+  }
+
+  /** Feeds whose last candle is older than `staleIntervals` of their interval at `now` turn stale. */
+  check(now: number): FeedHealthChange[] {
+    if (this.#s.staleIntervals <= 0) return [];
+    const changes: FeedHealthChange[] = [];
+    for (const feed of this.#feeds.values()) {
+      if (feed.problem?.problem === 'stale') continue;
+      const missed = Math.floor((now - feed.lastCloseTime) / feed.everyMs);
+      if (missed < this.#s.staleIntervals) continue;
+      const change = this.#unhealthy(feed, 'stale', `no candle for ${missed} intervals of ${feed.interval}`, now);
+      if (change !== undefined) changes.push(change);
+    }
+    return changes;
+  }
+
+  /** The feed's health (healthy when never seen). */
+  of(symbol: string, interval: string): FeedHealth {
+    const feed = this.#feeds.get(keyOf(symbol, interval));
+    return feed === undefined ? { symbol, interval, healthy: true } : this.#view(feed);
+  }
+
+  #problemOf(feed: Tracked, candle: HealthCandle): { problem: FeedProblem; detail: string } | undefined {
+    const step = candle.closeTime - feed.lastCloseTime;
+    // More than one interval between two closes: at least one candle is missing.
+    if (step >= feed.everyMs * 1.5) {
+      const missing = Math.round(step / feed.everyMs) - 1;
+      return { problem: 'gap', detail: `${missing} candle${missing === 1 ? '' : 's'} of ${feed.interval} missing` };
+    }
+    if (this.#s.jumpPercent > 0 && feed.lastClose > 0) {
+      const moved = (100 * Math.abs(candle.close - feed.lastClose)) / feed.lastClose;
+      if (moved > this.#s.jumpPercent)
+        return { problem: 'jump', detail: `close moved ${moved.toFixed(1)}% (band ${this.#s.jumpPercent}%)` };
+    }
+    return undefined;
+  }
+
+  /** Marks `feed` unhealthy; a change only when it was healthy (a new problem restarts the count). */
+  #unhealthy(feed: Tracked, problem: FeedProblem, detail: string, now: number): FeedHealthChange | undefined {
+    feed.clean = 0;
+    const was = feed.problem;
+    feed.problem = { problem, detail, since: was?.since ?? now };
+    return was === undefined ? { ...this.#view(feed), at: now } : undefined;
+  }
+
+  #view(feed: Tracked): FeedHealth {
+    const p = feed.problem;
+    return p === undefined
+      ? { symbol: feed.symbol, interval: feed.interval, healthy: true }
+      : { symbol: feed.symbol, interval: feed.interval, healthy: false, ...p };
+  }
+}
