@@ -222,6 +222,21 @@ export {
   AuditPageSchema,
 } from './rest/admin.ts';
 export {
+  AdminRoomSchema,
+  AdminRoomListSchema,
+  AdminRoomDetailSchema,
+  AdminRoomKickBodySchema,
+  AdminRoomMuteBodySchema,
+  AdminRoomMessageBodySchema,
+  AdminRoomBanBodySchema,
+  AdminRoomReplayQuerySchema,
+  AdminRoomActedSchema,
+  AdminRoomMutedSchema,
+  AdminRoomBannedSchema,
+  AdminRoomReplaySchema,
+} from './rest/admin-rooms.ts';
+export type { AdminRoom, AdminRoomDetail, AdminRoomReplay } from './rest/admin-rooms.ts';
+export {
   LIVE_ADMIN_SERVICE,
   DEFAULT_ADMIN_PAUSE_REASON,
   LiveAdminRequestSchema,

@@ -5,7 +5,7 @@
  * stream figures on `admin:zones` and `admin:streams`.
  */
 import type { ConsumerFactory, EventLog, RequestReply } from '@tickline/eventlog';
-import { localZoneOperations, remoteZoneOperations, type GameHost } from '@tickline/game';
+import { localZoneOperations, remoteRoomOperations, remoteZoneOperations, type GameHost } from '@tickline/game';
 import type { IdentityHost } from '@tickline/identity';
 import {
   createBeatService,
@@ -82,7 +82,7 @@ export function createPlatformHost(deps: PlatformHostDeps): PlatformHost {
     log: deps.eventLog,
     deadLetters: deps.deadLetters,
     ...(zoneOperations ? { zones: zoneOperations } : {}),
-    ...(deps.rpc ? { liveStrategies: remoteLiveStrategies(deps.rpc) } : {}),
+    ...(deps.rpc ? { liveStrategies: remoteLiveStrategies(deps.rpc), rooms: remoteRoomOperations(deps.rpc) } : {}),
   });
   const services: Service[] = PROJECTING_ROLES.has(deps.role ?? 'all') ? projectionServices(deps) : [];
   // Live zone and stream figures for admins watching admin:* channels on this gateway.

@@ -33,6 +33,7 @@ import {
   type SearchPlayersOptions,
 } from '../players/player-queries.ts';
 import type { LiveStrategyOperations } from '../strategies/live-strategy-operations.ts';
+import type { ReplayRequest, RoomOperations } from '@tickline/game';
 import { streamOverview } from '../streams/stream-overview.ts';
 
 /** Options for {@link createPlatformOperations}: the open database and logs, never getters. */
@@ -45,6 +46,8 @@ export interface PlatformOperationsOptions {
   deadLetters?: EventLog | undefined;
   /** The game runtime of this process; absent where no zones run. */
   zones?: ZoneOperations | undefined;
+  /** Rules rooms on the game processes (over request/reply); absent where none can be reached. */
+  rooms?: RoomOperations | undefined;
   /** Live strategies on the strategy processes (over request/reply); absent without it. */
   liveStrategies?: LiveStrategyOperations | undefined;
   /** @default systemClock */
@@ -103,6 +106,16 @@ export function createPlatformOperations(options: PlatformOperationsOptions) {
       });
     }
     return runtime;
+  }
+
+  function rooms(): RoomOperations {
+    const remote = options.rooms;
+    if (!remote) {
+      throw new PlatformError('PLATFORM_UNAVAILABLE', 'this process cannot reach game processes', {
+        details: { part: 'rooms' },
+      });
+    }
+    return remote;
   }
 
   function liveStrategies(): LiveStrategyOperations {
@@ -167,6 +180,23 @@ export function createPlatformOperations(options: PlatformOperationsOptions) {
       audited(actor, 'zone.handoff', zoneId, { message }, () => zones().handOff(zoneId, message)),
     restart: (actor: AuditActor, zoneId: string) =>
       audited(actor, 'zone.restart', zoneId, {}, () => zones().restart(zoneId)),
+
+    rooms: async (game?: string) => ({ rooms: await rooms().rooms(game) }),
+    // Inspection and replay show players' play: audited like a player lookup.
+    inspectRoom: (actor: AuditActor, roomId: string) =>
+      audited(actor, 'room.inspect', roomId, {}, () => rooms().inspect(roomId)),
+    kickFromRoom: (actor: AuditActor, roomId: string, playerId: string, reason: string) =>
+      audited(actor, 'room.kick', roomId, { playerId, reason }, () => rooms().kick(roomId, playerId, reason)),
+    muteInRoom: (actor: AuditActor, roomId: string, playerId: string, minutes: number) =>
+      audited(actor, 'room.mute', roomId, { playerId, minutes }, () => rooms().mute(roomId, playerId, minutes)),
+    messageInRoom: (actor: AuditActor, roomId: string, playerId: string, level: 'info' | 'warn', text: string) =>
+      audited(actor, 'room.message', roomId, { playerId, level, text }, () =>
+        rooms().message(roomId, playerId, level, text),
+      ),
+    banFromRooms: (actor: AuditActor, playerId: string, minutes: number, reason: string) =>
+      audited(actor, 'room.ban', playerId, { minutes, reason }, () => rooms().ban(playerId, minutes, reason)),
+    replayRoom: (actor: AuditActor, request: ReplayRequest) =>
+      audited(actor, 'room.replay', request.roomId, { ...request }, () => rooms().replay(request)),
 
     liveStrategies: async () => ({ processes: await liveStrategies().processes() }),
     pauseLiveStrategy: (actor: AuditActor, runId: string, reason: string) =>

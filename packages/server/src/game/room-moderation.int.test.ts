@@ -1,0 +1,206 @@
+/**
+ * Moderation and replay of rules rooms as the `all` role wires them in-process (PGlite, the
+ * embedded log, port 0): two players play Connect Four through the SDK over the game WebSocket
+ * while their connections record every message byte for byte; an admin lists, inspects, mutes,
+ * messages, kicks and bans over the operations API (each audited; bad input and non-admins refused
+ * with codes), then replays the room for each player from its log — the replay must reproduce
+ * every frame and rejection each player received, byte for byte.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createWsConnector, RoomClient } from '@tickline/client/game';
+import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
+import { decodeMessage, MessageType, type ServerMessage } from '@tickline/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootstrap, type RunningProcess } from '../bootstrap/bootstrap.ts';
+import { loadTicklineConfig } from '../config/load.ts';
+import { callJson, initialAdminToken, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'tickline-room-moderation-'));
+let running: RunningProcess;
+let base: string;
+let admin: string;
+let ann: TestUser;
+let bob: TestUser;
+
+beforeAll(async () => {
+  const config = loadTicklineConfig({
+    env: {
+      TICKLINE_DATA_DIR: dataDir,
+      TICKLINE_HTTP_PORT: '0',
+      TICKLINE_HTTP_HOST: '127.0.0.1',
+      TICKLINE_MARKET_ENABLED: 'false',
+      TICKLINE_HTTP_RATE_LIMIT_ANONYMOUS_REQUESTS_PER_MINUTE: '6000',
+    },
+  });
+  running = await bootstrap(config, {
+    logger: silentLogger,
+    metrics: createMetricsRegistry({ processMetrics: false }),
+    handleSignals: false,
+  });
+  base = running.url!.replace('localhost', '127.0.0.1');
+  admin = await initialAdminToken(base, dataDir);
+  ann = await signUpAndIn(base, 'ann@example.com');
+  bob = await signUpAndIn(base, 'bob@example.com');
+}, 120_000);
+afterAll(async () => {
+  await running?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const asAdmin = (method: string, path: string, body?: unknown) => callJson(base, method, path, { bearer: admin, body });
+
+/** A room client whose connection keeps every frame and rejection it received, as bytes. */
+function recordingClient(url: string, token: string, room: string) {
+  const received: Array<{ type: number; tick: number; bytes: string }> = [];
+  const ws = createWsConnector();
+  const client = new RoomClient({
+    url,
+    token,
+    join: { room },
+    connector: (u, handlers) =>
+      ws(u, {
+        ...handlers,
+        message(bytes) {
+          const m = decodeMessage(bytes) as ServerMessage;
+          if (m.type === MessageType.RoomFrame || m.type === MessageType.RoomReject)
+            received.push({ type: m.type, tick: m.tick, bytes: Buffer.from(bytes).toString('base64') });
+          handlers.message(bytes);
+        },
+      }),
+  });
+  const closed = new Promise<{ code: string }>((resolve) => client.on('closed', resolve));
+  return { client, received, closed };
+}
+
+function next<T>(client: RoomClient, event: 'ack' | 'reject' | 'notice', match: (e: T) => boolean = () => true): Promise<T> {
+  return new Promise((resolve) => {
+    const off = client.on(event, ((e: T) => {
+      if (!match(e)) return;
+      off();
+      resolve(e);
+    }) as never);
+  });
+}
+
+/** Replays until the log holds the room through `tick` (its journal is published about once a second). */
+async function replayThrough(roomId: string, playerId: string, tick: number) {
+  for (;;) {
+    const r = await asAdmin('GET', `/api/v1/admin/rooms/${roomId}/replay?player=${playerId}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    if (r.body.loggedThroughTick >= tick) return r.body as { messages: Array<{ bytes: string; tick: number; kind: string; reason?: string }> };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('room moderation and replay - operations API over a real game connection', () => {
+  it('admins inspect, mute, message, kick and ban; the replay reproduces each player’s frames byte for byte', async () => {
+    // Given Ann's public Connect Four room, joined by Bob by its id, both recording what they receive
+    const created = await callJson(base, 'POST', '/api/v1/game/rooms', { bearer: ann.accessToken, body: { game: 'connect-four' } });
+    expect(created.status).toBe(201);
+    const roomId = created.body.room.room as string;
+    const ticket = await callJson(base, 'POST', '/api/v1/game/rooms/join', { bearer: bob.accessToken, body: { room: roomId } });
+    expect(ticket.status).toBe(201);
+    const a = recordingClient(created.body.ws, created.body.token, roomId);
+    const b = recordingClient(ticket.body.ws, ticket.body.token, roomId);
+    await Promise.all([a.client.connect(), b.client.connect()]);
+    await new Promise<void>((resolve) => {
+      const check = () => a.client.view.room.status === 'playing' && b.client.view.room.status === 'playing' && resolve();
+      a.client.on('change', check);
+      b.client.on('change', check);
+      check();
+    });
+    const annFirst = a.client.view.room.turn === a.client.view.entities.get(ann.userId)?.seat;
+    const [first, second] = annFirst ? [a, b] : [b, a];
+    const secondId = annFirst ? bob.userId : ann.userId;
+
+    // When the second player moves out of turn, then the first moves
+    const outOfTurn = next<{ reason: string }>(second.client, 'reject');
+    second.client.send({ type: 'drop', column: 0 });
+    expect((await outOfTurn).reason).toBe('C4_NOT_YOUR_TURN');
+    const moved = next(first.client, 'ack');
+    first.client.send({ type: 'drop', column: 3 });
+    await moved;
+
+    // The admin lists rooms by game and inspects this one's live state
+    const listed = await asAdmin('GET', '/api/v1/admin/rooms?game=connect-four');
+    expect(listed.status).toBe(200);
+    expect(listed.body.rooms.map((r: { roomId: string }) => r.roomId)).toContain(roomId);
+    const inspected = await asAdmin('GET', `/api/v1/admin/rooms/${roomId}`);
+    expect(inspected.status, JSON.stringify(inspected.body)).toBe(200);
+    expect(inspected.body.seats.map((s: { playerId: string }) => s.playerId).sort()).toEqual([ann.userId, bob.userId].sort());
+    expect(inspected.body.state.room.status).toBe('playing');
+
+    // A mute: the muted player's move (its turn now) is refused with the code, and it is told
+    const told = next<{ text: string }>(second.client, 'notice');
+    const muted = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/mute`, { playerId: secondId, minutes: 5 });
+    expect(muted.status, JSON.stringify(muted.body)).toBe(200);
+    expect((await told).text).toContain('muted');
+    const refused = next<{ reason: string }>(second.client, 'reject');
+    second.client.send({ type: 'drop', column: 4 });
+    expect((await refused).reason).toBe('GAME_PLAYER_MUTED');
+    const seats = (await asAdmin('GET', `/api/v1/admin/rooms/${roomId}`)).body.seats as Array<{ playerId: string; mutedUntil: string | null }>;
+    expect(seats.find((s) => s.playerId === secondId)?.mutedUntil).toBeTruthy();
+
+    // A message to one player
+    const message = next<{ text: string }>(first.client, 'notice', (n) => n.text === 'Play fair, please.');
+    const sent = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/message`, {
+      playerId: annFirst ? ann.userId : bob.userId,
+      text: 'Play fair, please.',
+    });
+    expect(sent.status).toBe(200);
+    await message;
+
+    // Bad input and non-admins are refused with codes and change nothing
+    expect((await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, { playerId: secondId })).status).toBe(400);
+    const unknown = await asAdmin('POST', '/api/v1/admin/rooms/nope-1/kick', { playerId: secondId, reason: 'x' });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'GAME_ROOM_UNKNOWN']);
+    const stranger = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, { playerId: 'someone-else', reason: 'x' });
+    expect([stranger.status, stranger.body.error.code]).toEqual([404, 'GAME_PLAYER_NOT_IN_ROOM']);
+    const byPlayer = await callJson(base, 'POST', `/api/v1/admin/rooms/${roomId}/kick`, {
+      bearer: ann.accessToken,
+      body: { playerId: bob.userId, reason: 'mine' },
+    });
+    expect([byPlayer.status, byPlayer.body.error.code]).toEqual([403, 'AUTH_FORBIDDEN']);
+    expect((await asAdmin('GET', `/api/v1/admin/rooms/${roomId}`)).body.players).toBe(2);
+
+    // A kick closes the second player's connection with its code
+    const kicked = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, { playerId: secondId, reason: 'abuse' });
+    expect(kicked.status, JSON.stringify(kicked.body)).toBe(200);
+    expect((await second.closed).code).toBe('GAME_PLAYER_KICKED');
+    // The first leaves: both recordings are complete
+    first.client.leave();
+    await first.closed;
+
+    // Then the replay, from the room's log, reproduces every frame and rejection each received
+    for (const [player, recorded] of [
+      [ann.userId, a.received],
+      [bob.userId, b.received],
+    ] as const) {
+      // Its welcome frame, the frames of both joins and the move, and the rejections at least
+      expect(recorded.length).toBeGreaterThanOrEqual(4);
+      const lastTick = Math.max(...recorded.map((m) => m.tick));
+      const replay = await replayThrough(roomId, player, lastTick);
+      expect(replay.messages.map((m) => m.bytes)).toEqual(recorded.map((m) => m.bytes));
+    }
+    const secondReplay = await replayThrough(roomId, secondId, 0);
+    expect(secondReplay.messages.filter((m) => m.kind === 'reject').map((m) => m.reason)).toEqual([
+      'C4_NOT_YOUR_TURN',
+      'GAME_PLAYER_MUTED',
+    ]);
+
+    // A ban: the player gets no ticket for any room until it ends
+    const banned = await asAdmin('POST', '/api/v1/admin/room-bans', { playerId: bob.userId, minutes: 10, reason: 'abuse' });
+    expect(banned.status, JSON.stringify(banned.body)).toBe(200);
+    const again = await callJson(base, 'POST', '/api/v1/game/rooms/join', { bearer: bob.accessToken, body: { game: 'connect-four' } });
+    expect([again.status, again.body.error.code]).toEqual([403, 'GAME_PLAYER_BANNED']);
+
+    // Every action is in the audit, the refused ones as failed
+    const audit = await asAdmin('GET', '/api/v1/admin/audit?limit=50');
+    expect(audit.status).toBe(200);
+    const actions = (audit.body.entries as Array<{ action: string; outcome: string }>).map((e) => `${e.action}:${e.outcome}`);
+    for (const action of ['room.inspect:ok', 'room.mute:ok', 'room.message:ok', 'room.kick:ok', 'room.kick:failed', 'room.replay:ok', 'room.ban:ok'])
+      expect(actions).toContain(action);
+  }, 60_000);
+});
