@@ -18,17 +18,28 @@ export interface ReplayOwner {
 }
 
 /** Runs `replay` once the owner's quotas admit it (see the module comment). */
-export type ReplayMeter = <T>(
-  owner: ReplayOwner,
-  version: { strategyId: string; version: number; purpose: string },
-  replay: (signal: AbortSignal) => Promise<T>,
-) => Promise<T>;
+export interface ReplayMeter {
+  <T>(
+    owner: ReplayOwner,
+    version: { strategyId: string; version: number; purpose: string },
+    replay: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T>;
+  /**
+   * Runs a replay of the platform's own (the parity monitor's check): taken from no account's
+   * quotas, but on a worker of the backtest queue like the others, one at a time.
+   * @default runs it at once (a meter without a queue: tests)
+   */
+  platform?: <T>(replay: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+}
+
+/** Whose turn the platform's replays take in the backtest queue (no account has this id). */
+const PLATFORM_REPLAYS = 'platform:replays';
 
 /** The meter over the strategy host's repository, its tiers and identity's backtests per day. */
 export function createReplayMeter(
   host: Pick<StrategyHost, 'repository' | 'settings' | 'identity' | 'clock' | 'queue'>,
 ): ReplayMeter {
-  return async (owner, version, replay) => {
+  const metered: ReplayMeter = async (owner, version, replay) => {
     const now = host.clock.now();
     // A tier stored before a rename reads as the smallest (the trading host's limits do the same).
     const tier: ReplayOwner['tier'] = Object.hasOwn(host.settings.tiers, owner.tier) ? owner.tier : 'free';
@@ -51,4 +62,6 @@ export function createReplayMeter(
       await host.repository.endReplay(begun.id, status, new Date(host.clock.now()));
     }
   };
+  metered.platform = (replay) => host.queue.replay(PLATFORM_REPLAYS, 1, replay);
+  return metered;
 }

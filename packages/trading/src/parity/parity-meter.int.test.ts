@@ -140,4 +140,17 @@ describe('parity - replays are metered backtests', () => {
     );
     expect(backtest).toMatchObject({ exceeded: 'perDay', since: PER_DAY });
   }, 120_000);
+  it('the platform’s own check is taken from no quota but runs on a backtest queue worker', async () => {
+    const before = await t.host.repository.runCounts(userId, today());
+    let release!: () => void;
+    hold = new Promise((resolve) => (release = resolve));
+    const reached = new Promise<void>((resolve) => (started = resolve));
+    const check = parity(status, 4, true);
+    await reached;
+    expect(t.host.queue.sizes).toEqual({ queued: 0, running: 1 });
+    release();
+    hold = undefined;
+    expect((await check).version).toBe(4);
+    expect(await t.host.repository.runCounts(userId, today())).toEqual(before);
+  }, 120_000);
 });

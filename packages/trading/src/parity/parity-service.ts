@@ -48,7 +48,8 @@ export interface ParityServiceOptions {
 /** Reports kept (the oldest leaves first): one per live run of a few hundred users. */
 export const DEFAULT_KEPT_REPORTS = 512;
 
-const unmetered: ReplayMeter = (_owner, _version, replay) => replay(new AbortController().signal);
+const runNow = <T>(replay: (signal: AbortSignal) => Promise<T>) => replay(new AbortController().signal);
+const unmetered: ReplayMeter = (_owner, _version, replay) => runNow(replay);
 
 /** Returns what the live routes' `parity` option calls. */
 export function createParityService(o: ParityServiceOptions) {
@@ -63,7 +64,7 @@ export function createParityService(o: ParityServiceOptions) {
   const meter = o.meter ?? unmetered;
   /**
    * `system`: the platform's own check (parity-monitor.ts), not the owner's: it is not taken from
-   * their backtest quotas; the monitor runs its checks one at a time, in the same sandbox pool.
+   * their backtest quotas, but waits for a backtest queue worker as theirs do (`meter.platform`).
    */
   return async (status: LiveRunStatus, version?: number, system = false): Promise<ParityReport> => {
     const stored = await o.stored(status.id);
@@ -87,7 +88,7 @@ export function createParityService(o: ParityServiceOptions) {
     const target = { strategyId: stored.strategyId, version: replayed, purpose: 'parity' };
     const replay = (signal?: AbortSignal) =>
       report(stored, enabledAt, decidedUntil, decidedFrom, replayed, signal);
-    return keep(key, system ? replay() : meter(owner, target, replay));
+    return keep(key, system ? (meter.platform ?? runNow)(replay) : meter(owner, target, replay));
   };
 
   async function report(
