@@ -12,6 +12,7 @@ import { registerLoginCommand } from './login/login-command.ts';
 import { registerPortfolioCommands } from './portfolio/portfolio-command.ts';
 import { registerStrategiesCommand } from './strategies/strategies-command.ts';
 import { registerResearchCommand } from './research/research-command.ts';
+import { registerRoomsCommand } from './rooms/rooms-command.ts';
 import { registerVersionCommand, ticklineVersion } from './version-command.ts';
 
 /** The outcome of a run: an exit code, or `running` when `start` keeps the process alive. */
@@ -33,6 +34,7 @@ export const CLI_COMMANDS = {
   research: registerResearchCommand,
   live: registerLiveCommand,
   portfolio: registerPortfolioCommands,
+  rooms: registerRoomsCommand,
 } as const satisfies Record<string, RegisterCommand>;
 
 /** Builds the program with `commands`, in that order (the order `--help` lists them). */

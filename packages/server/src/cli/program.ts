@@ -43,6 +43,7 @@ export const TICKLINE_COMMANDS: readonly RegisterCommand[] = [
   CLI_COMMANDS.research,
   CLI_COMMANDS.live,
   CLI_COMMANDS.portfolio,
+  CLI_COMMANDS.rooms,
   killSwitchCommand(() => import('./risk/risk-actions.ts')),
 ];
 

@@ -1,7 +1,8 @@
 /**
  * @module Operations (admins only): zones with CCU and tick latency, snapshots, server health,
  * broadcast, sandbox processes (where strategy code runs), live strategies per strategy process,
- * a portfolio's kill switch (the admin hand), player lookup, event streams and dead letters. Zones
+ * a portfolio's kill switch (the admin hand), player lookup, rules rooms (moderation and replay),
+ * event streams and dead letters. Zones
  * and streams update live from `admin:zones` and `admin:streams`; the other views re-read every
  * few seconds.
  */
@@ -17,6 +18,7 @@ import { SandboxPanel } from './sandbox-panel.tsx';
 import { useReadiness } from './use-readiness.ts';
 import { LiveStrategiesPanel } from './live-strategies-panel.tsx';
 import { PlayersPanel } from './players-panel.tsx';
+import { RoomsPanel } from './rooms-panel.tsx';
 import { StreamsPanel } from './streams-panel.tsx';
 import { ZonesPanel } from './zones-panel.tsx';
 
@@ -45,6 +47,7 @@ export function AdminPage(): ReactNode {
           <SandboxPanel ready={ready} />
           <LiveStrategiesPanel onPickPortfolio={pickPortfolio} />
           <KillSwitchCard target={killTarget} onTarget={pickPortfolio} />
+          <RoomsPanel />
           <div className="grid grid-2">
             <PlayersPanel />
             <StreamsPanel />
