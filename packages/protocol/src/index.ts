@@ -121,6 +121,16 @@ export {
   SourcesMessageSchema,
 } from './rest/market.ts';
 export {
+  ADJUST_MODES,
+  AdjustModeSchema,
+  DataVersionSchema,
+  DataVersionsResponseSchema,
+  CorporateActionSchema,
+  CorporateActionsResponseSchema,
+  CorporateActionsStoredSchema,
+} from './rest/market-versions.ts';
+export type { AdjustModeName, DataVersionView, CorporateActionView } from './rest/market-versions.ts';
+export {
   JoinTicketSchema,
   ZoneListSchema,
   GameRoomSchema,

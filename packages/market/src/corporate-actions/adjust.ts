@@ -88,14 +88,7 @@ export function adjustmentsOf(
 export function adjustBars<T extends PriceBar>(bars: readonly T[], adjustments: readonly Adjustment[]): T[] {
   if (adjustments.length === 0) return [...bars];
   return bars.map((bar) => {
-    let price = 1;
-    let volume = 1;
-    for (const a of adjustments) {
-      if (bar.openTime < a.exTime) {
-        price *= a.price;
-        volume *= a.volume;
-      }
-    }
+    const { price, volume } = factorAt(adjustments, bar.openTime);
     if (price === 1 && volume === 1) return bar;
     return {
       ...bar,
@@ -106,6 +99,19 @@ export function adjustBars<T extends PriceBar>(bars: readonly T[], adjustments: 
       volume: bar.volume * volume,
     };
   });
+}
+
+/** The price and volume factors for a bar opening at `openTime`: those of every action after it. */
+export function factorAt(adjustments: readonly Adjustment[], openTime: number): { price: number; volume: number } {
+  let price = 1;
+  let volume = 1;
+  for (const a of adjustments) {
+    if (openTime < a.exTime) {
+      price *= a.price;
+      volume *= a.volume;
+    }
+  }
+  return { price, volume };
 }
 
 /**

@@ -4,6 +4,7 @@ export {
   ADJUST_MODES,
   CorporateActionKind,
   adjustBars,
+  factorAt,
   adjustmentsOf,
   splitContradiction,
 } from './adjust.ts';

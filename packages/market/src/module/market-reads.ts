@@ -8,6 +8,8 @@ import type { SqlQueryable } from '@tickline/store';
 import { isLatest } from '../cache/market-read-cache.ts';
 import { MarketError } from '../port/errors.ts';
 import { listMarkets, queryCandles, queryTrades } from '../storage/queries.ts';
+import { queryAdjustedCandles } from '../corporate-actions/adjusted-reads.ts';
+import { dataVersionAt } from '../versions/data-versions.ts';
 import { ANONYMOUS_INDICATOR_MAX_BARS, checkIndicatorBudget } from './indicator-budget.ts';
 import { indicatorParams, indicatorPoints, warmupBars } from './indicator-points.ts';
 import type { CandlesQuerySchema, IndicatorQuerySchema, TradesQuerySchema } from './market-route-schemas.ts';
@@ -35,6 +37,10 @@ export interface MarketReads {
     symbol: string;
     interval: string;
     candles: Awaited<ReturnType<typeof queryCandles>>;
+    /** Present on an adjusted read. */
+    adjust?: 'none' | 'split' | 'total';
+    /** The data version an as-of read read. */
+    asOf?: number;
   }>;
   trades(
     symbol: string,
@@ -129,10 +135,21 @@ export function createMarketReads(view: MarketView, symbols: readonly string[]):
     },
     async candles(symbolInput, q) {
       const symbol = await knownSymbol(symbolInput);
-      const query = { symbol, ...definedOnly(q), interval: q.interval };
-      const load = () => queryCandles(candleReads(query), query);
-      const candles = await (view.cache ? view.cache.candles(query, load) : load());
-      return { symbol, interval: q.interval, candles };
+      const { adjust, asOf, asOfTime, ...range } = q;
+      const query = { symbol, ...definedOnly(range), interval: q.interval };
+      if (adjust === 'none' && asOf === undefined && asOfTime === undefined) {
+        const load = () => queryCandles(candleReads(query), query);
+        const candles = await (view.cache ? view.cache.candles(query, load) : load());
+        return { symbol, interval: q.interval, candles };
+      }
+      // Adjusted and as-of reads skip the cache (it holds the current raw series only).
+      const version = asOf ?? (asOfTime === undefined ? undefined : await dataVersionAt(view.reads, asOfTime));
+      const read = await queryAdjustedCandles(view.reads, {
+        ...query,
+        adjust,
+        ...(version === undefined ? {} : { asOfVersion: version }),
+      });
+      return { symbol, interval: q.interval, candles: read.candles, adjust, ...(version === undefined ? {} : { asOf: version }) };
     },
     async trades(symbolInput, q) {
       const symbol = await knownSymbol(symbolInput);

@@ -3,7 +3,7 @@
  * HTTP_BAD_REQUEST with the issues); the responses are the wire contract in @tickline/protocol,
  * which the SDK and the dashboard read too. Every schema appears in the OpenAPI document.
  */
-import { CANDLE_INTERVALS, INDICATOR_NAMES, SymbolSchema } from '@tickline/protocol';
+import { ADJUST_MODES, CANDLE_INTERVALS, INDICATOR_NAMES, SymbolSchema } from '@tickline/protocol';
 import { z } from 'zod';
 
 export {
@@ -17,6 +17,9 @@ export {
   JobsResponseSchema,
   JobRunResponseSchema,
   QuarantineResponseSchema,
+  DataVersionsResponseSchema,
+  CorporateActionsResponseSchema,
+  CorporateActionsStoredSchema,
 } from '@tickline/protocol';
 export type { IndicatorName } from '@tickline/protocol';
 
@@ -45,9 +48,70 @@ function fromBeforeTo(query: { from?: number | undefined; to?: number | undefine
 }
 const RANGE_ORDER = { message: '`from` must be before `to`', path: ['from'] };
 
+/** Reading the history as it stood: by data version or by time (one of them). */
+const asOf = {
+  asOf: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe('Read the imported history as it stood after this data version (GET …/versions).'),
+  asOfTime: EpochMs.optional().describe('Read the imported history as it stood at this time (epoch ms).'),
+};
+const ONE_AS_OF = { message: 'give `asOf` or `asOfTime`, not both', path: ['asOf'] };
+
 export const CandlesQuerySchema = z
-  .strictObject({ interval: z.enum(CANDLE_INTERVALS).default('1m'), ...range })
+  .strictObject({
+    interval: z.enum(CANDLE_INTERVALS).default('1m'),
+    ...range,
+    adjust: z
+      .enum(ADJUST_MODES)
+      .default('none')
+      .describe('none: raw; split: back-adjusted for splits; total: for splits and cash dividends.'),
+    ...asOf,
+  })
+  .refine(fromBeforeTo, RANGE_ORDER)
+  .refine((q) => q.asOf === undefined || q.asOfTime === undefined, ONE_AS_OF);
+
+export const VersionsQuerySchema = z
+  .strictObject({
+    interval: z.enum(CANDLE_INTERVALS).optional().describe('Only versions that touched this interval.'),
+    from: EpochMs.optional().describe('Only versions that changed candles opening at or after this time.'),
+    to: EpochMs.optional().describe('… and before this time.'),
+    limit: z.coerce.number().int().min(1).max(1_000).optional().describe('Newest first; default 100.'),
+  })
   .refine(fromBeforeTo, RANGE_ORDER);
+
+export const ActionsQuerySchema = z.strictObject({ ...asOf }).refine(
+  (q) => q.asOf === undefined || q.asOfTime === undefined,
+  ONE_AS_OF,
+);
+
+const ExDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'a real date');
+
+export const CorporateActionsBodySchema = z.strictObject({
+  source: z.string().min(1).max(64).default('import').describe('Where the actions come from.'),
+  actions: z
+    .array(
+      z.discriminatedUnion('kind', [
+        z.strictObject({
+          kind: z.literal('split'),
+          exDate: ExDate,
+          ratio: z.number().positive().max(10_000).describe('Shares after per share before (0.1 for 1-for-10).'),
+        }),
+        z.strictObject({
+          kind: z.literal('dividend'),
+          exDate: ExDate,
+          amount: z.number().positive().max(1e9).describe('Cash per share, in the symbol\'s currency.'),
+        }),
+      ]),
+    )
+    .min(1)
+    .max(1_000),
+});
 
 export const TradesQuerySchema = z.strictObject(range).refine(fromBeforeTo, RANGE_ORDER);
 

@@ -7,6 +7,7 @@ import type { RequestAuth } from '@tickline/kernel';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ANONYMOUS_INDICATOR_MAX_BARS, indicatorBars } from './indicator-budget.ts';
 import { registerMarketAdminRoutes } from './market-admin-routes.ts';
+import { registerMarketVersionRoutes } from './market-version-routes.ts';
 import { createMarketReads } from './market-reads.ts';
 import { MARKET_TAGS as TAGS, type Input } from './route-input.ts';
 import {
@@ -162,4 +163,5 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
   );
 
   registerMarketAdminRoutes(app, options);
+  registerMarketVersionRoutes(app, { ...options, reads });
 }

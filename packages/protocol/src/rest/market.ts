@@ -88,6 +88,11 @@ export const CandlesResponseSchema = z.object({
   symbol: z.string(),
   interval: CandleIntervalSchema,
   candles: z.array(CandleSchema),
+  adjust: z
+    .enum(['none', 'split', 'total'])
+    .optional()
+    .describe('How the prices were adjusted for corporate actions (absent: raw).'),
+  asOf: z.number().optional().describe('The data version the history was read as of (absent: current).'),
 });
 
 export const TradesResponseSchema = z.object({ symbol: z.string(), trades: z.array(TradeSchema) });
