@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { CandleInterval } from '../sets/candle-interval.ts';
+import { AdjustModeSchema, DataVersionSchema } from './market-versions.ts';
 
 export const BacktestStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export type BacktestStatus = z.infer<typeof BacktestStatusSchema>;
@@ -48,6 +49,13 @@ export const BacktestSchema = z.object({
   createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),
+  adjust: AdjustModeSchema.optional().describe('How the candles were adjusted for corporate actions.'),
+  dataVersion: z
+    .number()
+    .nullable()
+    .optional()
+    .describe('The data version its candles are read as of (null: run before data versions).'),
+  rerunOf: z.uuid().nullable().optional().describe('The run this one re-runs.'),
 });
 /** One backtest run. */
 export type Backtest = z.infer<typeof BacktestSchema>;
@@ -111,9 +119,38 @@ export type BacktestTrade = z.infer<typeof BacktestTradeSchema>;
 export const BacktestResponseSchema = z.object({ backtest: BacktestSchema });
 /** `GET /backtests`. */
 export const BacktestListSchema = z.object({ backtests: z.array(BacktestSchema) });
+/** What a run read, pinned: `tickline backtest rerun` reads it again. */
+export const BacktestDataSchema = z.object({
+  dataVersion: z.number(),
+  adjust: AdjustModeSchema,
+  feeds: z.array(
+    z.object({
+      symbol: z.string(),
+      interval: z.string(),
+      exchange: z.string().nullable(),
+      from: z.number(),
+      to: z.number(),
+      bars: z.number().int(),
+      contentHash: z.string().describe('SHA-256 of the candle columns read (base64url).'),
+    }),
+  ),
+  strategy: z.object({ id: z.uuid(), version: z.number().int(), sourceSha256: z.string() }),
+});
+export type BacktestData = z.infer<typeof BacktestDataSchema>;
+
 /** `GET /backtests/{id}`: the run, and its result once it succeeded. */
 export const BacktestDetailSchema = z.object({
   backtest: BacktestSchema,
+  data: BacktestDataSchema.nullable().optional().describe('What the run read (null until it succeeded, or for runs before data versions).'),
+  changedSince: z
+    .array(DataVersionSchema)
+    .optional()
+    .describe('Data versions after the pinned one that changed its candles: a re-run still reads the pinned data, a new run reads these.'),
+  reproduces: z
+    .object({ backtestId: z.uuid(), sameData: z.boolean(), sameFigures: z.boolean() })
+    .nullable()
+    .optional()
+    .describe('For a re-run: whether it read the same candles and came to the same figures as the first run.'),
   result: z
     .object({
       metrics: BacktestMetricsSchema,

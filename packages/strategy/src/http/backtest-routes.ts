@@ -26,6 +26,7 @@ import {
   STRATEGY_SCOPES,
 } from './route-shapes.ts';
 import { createStrategyActions, QueueBacktestBody } from './strategy-actions.ts';
+import { provenanceOf } from './run-provenance.ts';
 
 /** Adds the backtest routes to `root` (the strategy routes plugin's scope). */
 export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost): void {
@@ -95,10 +96,12 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
     async (request) => {
       const userId = principalOf(request).userId;
       const run = await repository.getRun(userId, request.params.id);
-      if (run.status !== 'succeeded') return { backtest: runJson(run), result: null };
+      if (run.status !== 'succeeded')
+        return { backtest: runJson(run), result: null, data: null, changedSince: [], reproduces: null };
       const r = await repository.getResult(userId, run.id);
       return {
         backtest: runJson(run),
+        ...(await provenanceOf(host, run, r)),
         result: {
           metrics: r.metrics,
           bars: r.bars,
@@ -146,6 +149,28 @@ export function registerBacktestRoutes(root: FastifyInstance, host: StrategyHost
     async (request) => {
       const r = await resultOf(principalOf(request).userId, request.params.id);
       return { equity: r.equity, drawdown: drawdownOf(r.equity) };
+    },
+  );
+
+  app.post(
+    '/backtests/:id/rerun',
+    {
+      ...guarded(STRATEGY_SCOPES.run),
+      schema: {
+        summary: 'Run a backtest again on the data it read',
+        description:
+          'Queues a new run with the same code version, parameters, settings, adjustment and data version (202). Its detail says whether it reproduced the first run (`reproduces`). 409 STRATEGY_RERUN_UNPINNED for a run from before data versions; the quotas of `POST /backtests` apply.',
+        tags: BACKTEST_TAGS,
+        security,
+        params: IdParams,
+        response: { 202: BacktestResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const retryAfter = (seconds: number) => void reply.header('retry-after', String(seconds));
+      const run = await actions.rerunBacktest(principalOf(request), request.params.id, retryAfter);
+      reply.status(202);
+      return { backtest: runJson(run) };
     },
   );
 

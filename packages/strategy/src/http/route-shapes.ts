@@ -80,6 +80,9 @@ export function runJson(r: RunRecord) {
     createdAt: r.createdAt.toISOString(),
     startedAt: iso(r.startedAt),
     finishedAt: iso(r.finishedAt),
+    adjust: q.adjust ?? 'none',
+    dataVersion: q.dataVersion ?? null,
+    rerunOf: q.rerunOf ?? null,
   };
 }
 

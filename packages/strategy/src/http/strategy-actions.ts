@@ -6,8 +6,8 @@
  */
 import { principalOf, requireAuthentication, requireScope, type Principal } from '@tickline/identity';
 import { isTicklineError, TicklineError, uuidv7 } from '@tickline/kernel';
-import { ALL_INTERVALS } from '@tickline/market';
-import { SymbolSchema } from '@tickline/protocol';
+import { ALL_INTERVALS, latestDataVersion } from '@tickline/market';
+import { ADJUST_MODES, SymbolSchema } from '@tickline/protocol';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { resolveParams } from '../core/definition.ts';
@@ -50,6 +50,12 @@ export const QueueBacktestBody = z
     params: z.record(z.string(), z.unknown()).default({}),
     settings: backtestSettingsSchema.optional(),
     sandbox: SandboxRequest,
+    adjust: z
+      .enum(ADJUST_MODES)
+      .default('none')
+      .describe(
+        'Candles raw (`none`), back-adjusted for splits (`split`), or for splits and cash dividends (`total`); the report records it.',
+      ),
   })
   .strict();
 
@@ -84,6 +90,43 @@ export function createStrategyActions(host: StrategyHost) {
       }
       throw error;
     }
+  };
+
+  /** Creates the run within the day's and the concurrent quota, and queues it. */
+  const createWithinQuota = async (
+    principal: Principal,
+    strategyId: string,
+    version: number,
+    request: BacktestRequest,
+    retryAfter?: (seconds: number) => void,
+  ): Promise<RunRecord> => {
+    const limits = tierLimits(principal);
+    const now = host.clock.now();
+    // Counted and inserted atomically: a burst of requests cannot all pass the same count.
+    const created = await repository.createRunWithinQuota(
+      {
+        id: uuidv7(),
+        userId: principal.userId,
+        strategyId,
+        version,
+        request: request as unknown as Record<string, unknown>,
+        now: new Date(now),
+      },
+      {
+        since: new Date(quotaDay(now).start),
+        perDay: principal.limits.backtestsPerDay,
+        concurrent: limits.concurrentJobs,
+      },
+    );
+    if ('exceeded' in created)
+      throw backtestQuotaError(
+        created,
+        { tier: principal.tier, perDay: principal.limits.backtestsPerDay, concurrent: limits.concurrentJobs },
+        now,
+        retryAfter,
+      );
+    queue.enqueue(created.run);
+    return created.run;
   };
 
   return {
@@ -162,8 +205,6 @@ export function createStrategyActions(host: StrategyHost) {
       // The same history the run will read (the replica when configured), every feed of it.
       await assertFeedData(host, feedQuery);
       for (const f of extra) await assertFeedData(host, { ...f, from, to });
-      const now = host.clock.now();
-      const dayStart = quotaDay(now).start;
       const request: BacktestRequest = {
         ...feedQuery,
         ...(extra.length > 0 ? { feeds: extra } : {}),
@@ -172,36 +213,37 @@ export function createStrategyActions(host: StrategyHost) {
         sandbox,
         maxBars: limits.maxBarsPerRun,
         userConcurrency: limits.concurrentJobs,
+        adjust: body.adjust,
+        // Pinned now, on the history the run reads: the report records it, a re-run reads it again.
+        dataVersion: await latestDataVersion(host.reads),
       };
-      // Counted and inserted atomically: a burst of requests cannot all pass the same count.
-      const created = await repository.createRunWithinQuota(
-        {
-          id: uuidv7(),
-          userId: principal.userId,
-          strategyId: body.strategyId,
-          version: version.version,
-          request: request as unknown as Record<string, unknown>,
-          now: new Date(now),
-        },
-        {
-          since: new Date(dayStart),
-          perDay: principal.limits.backtestsPerDay,
-          concurrent: limits.concurrentJobs,
-        },
-      );
-      if ('exceeded' in created)
-        throw backtestQuotaError(
-          created,
-          {
-            tier: principal.tier,
-            perDay: principal.limits.backtestsPerDay,
-            concurrent: limits.concurrentJobs,
-          },
-          now,
-          retryAfter,
-        );
-      queue.enqueue(created.run);
-      return created.run;
+      return createWithinQuota(principal, body.strategyId, version.version, request, retryAfter);
+    },
+
+    /**
+     * Queues the run `id` again with the same code version, parameters, settings, adjustment and
+     * data version, within today's quotas: its report reproduces the first one's figures even after
+     * the data was corrected (`data` and `reproduces` on `GET /backtests/{id}` show it).
+     * @throws STRATEGY_NOT_FOUND (not the caller's), STRATEGY_RERUN_UNPINNED, STRATEGY_TIER_LIMIT,
+     *   STRATEGY_QUOTA_BACKTESTS, STRATEGY_QUOTA_CONCURRENT
+     */
+    async rerunBacktest(principal: Principal, id: string, retryAfter?: (seconds: number) => void): Promise<RunRecord> {
+      const first = await repository.getRun(principal.userId, id);
+      const asked = first.request as unknown as BacktestRequest;
+      if (asked.dataVersion === undefined) {
+        throw new TicklineError('STRATEGY_RERUN_UNPINNED', `backtest ${id} did not pin its data`, {
+          details: { backtestId: id },
+        });
+      }
+      const limits = tierLimits(principal);
+      const request: BacktestRequest = {
+        ...asked,
+        sandbox: sandboxWithinTier(principal, asked.sandbox, limits),
+        maxBars: limits.maxBarsPerRun,
+        userConcurrency: limits.concurrentJobs,
+        rerunOf: asked.rerunOf ?? id,
+      };
+      return createWithinQuota(principal, first.strategyId, first.version, request, retryAfter);
     },
 
     /** A succeeded run's result. @throws STRATEGY_RESULT_PENDING while it has none */

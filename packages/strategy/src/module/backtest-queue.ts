@@ -23,7 +23,7 @@ import {
   type ServiceContext,
   type ServiceHealth,
 } from '@tickline/kernel';
-import type { CandleInterval } from '@tickline/market';
+import type { AdjustMode, CandleInterval } from '@tickline/market';
 import { isDeclaredError } from '@tickline/sandbox';
 import type { Sql, SqlQueryable } from '@tickline/store';
 import type { EngineRunResult } from '../core/engine.ts';
@@ -32,7 +32,8 @@ import type { OutputLimits } from '../core/types.ts';
 import { runInSandbox, type BacktestRunner } from '../sandbox/sandbox.ts';
 import { resolveBacktestSettings, type BacktestSettingsInput } from '../settings/backtest-settings.ts';
 import type { RunRecord, StoredResult, StrategyRepository } from '../versions/strategy-repository.ts';
-import { loadFeed } from './candle-feed.ts';
+import { loadPinnedFeeds, type RunData } from './run-data.ts';
+import { registerTrials, trialDataKey } from '../research-jobs/trial-registry.ts';
 import type { Feed } from '../core/types.ts';
 import { strategyMetrics, type StrategyMetrics } from './strategy-metrics.ts';
 import { BacktestCompleted, BacktestProgress, type BacktestCompletedData } from './strategy-events.ts';
@@ -58,6 +59,15 @@ export interface BacktestRequest {
   feeds?: Array<{ symbol: string; interval: CandleInterval; exchange?: string }>;
   params: Record<string, unknown>;
   settings: BacktestSettingsInput;
+  /** Corporate-action adjustment of the candles (absent in runs queued before it: raw). */
+  adjust?: AdjustMode;
+  /**
+   * The data version the candles are read as of: the newest when it was queued, or the first run's
+   * for a re-run (absent in runs queued before versions: the current history).
+   */
+  dataVersion?: number;
+  /** The run this one re-runs (`POST /backtests/{id}/rerun`). */
+  rerunOf?: string;
   /** The tier's limits when the run was queued (runs queued before result bounds have no maxResultBytes). */
   sandbox: { memoryMb: number; cpuMs: number; maxResultBytes?: number };
   maxBars: number;
@@ -290,17 +300,20 @@ export class BacktestQueue implements Service {
     try {
       const version = await repository.getVersion(run.userId, run.strategyId, run.version);
       let feeds: Feed[];
+      let data: Omit<RunData, 'strategy'> | undefined;
       try {
         const wanted = [
           { symbol: request.symbol, interval: request.interval, ...(request.exchange ? { exchange: request.exchange } : {}) },
           ...(request.feeds ?? []),
         ];
-        feeds = [];
-        for (const f of wanted) {
-          feeds.push(
-            await loadFeed(this.#o.history ?? sql, { ...f, from: request.from, to: request.to }, { maxBars: request.maxBars }),
-          );
-        }
+        // As of the data version pinned when it was queued (a re-run: the first run's).
+        ({ feeds, data } = await loadPinnedFeeds(this.#o.history ?? sql, wanted, {
+          from: request.from,
+          to: request.to,
+          dataVersion: request.dataVersion,
+          adjust: request.adjust ?? 'none',
+          maxBars: request.maxBars,
+        }));
       } catch (error) {
         if (!(error instanceof RangeError)) throw error;
         throw new TicklineError(
@@ -365,8 +378,25 @@ export class BacktestQueue implements Service {
         plots: result.plots,
         bars: result.bars,
         ...(result.cpuMsPerCandle === undefined ? {} : { cpuMsPerCandle: result.cpuMsPerCandle }),
+        ...(data === undefined
+          ? {}
+          : {
+              data: {
+                ...data,
+                strategy: { id: run.strategyId, version: run.version, sourceSha256: version.sourceSha256 },
+              },
+            }),
       };
       await repository.completeRun(run.id, stored, new Date(clock.now()));
+      // A parameter set tried on this strategy and market: counted into later research's DSR. A
+      // re-run reads the same data with the same set, so it is not another trial.
+      if (request.rerunOf === undefined)
+        await registerTrials(
+          sql,
+          { userId: run.userId, strategyId: run.strategyId, dataKey: trialDataKey(request) },
+          1,
+          new Date(clock.now()),
+        );
       this.#announce(run, 'succeeded', result, null);
     } catch (error) {
       const cancelled = abort.signal.aborted;

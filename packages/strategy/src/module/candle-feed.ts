@@ -6,6 +6,8 @@
  */
 import { createEventSource } from '@tickline/kernel';
 import {
+  adjustmentsFor,
+  factorAt,
   INTERVAL_MS,
   listMarkets,
   MarketCandleClosed,
@@ -16,7 +18,7 @@ import {
 } from '@tickline/market';
 import { sharedColumn } from '../research/feeds.ts';
 import { feedKey } from '../sandbox/feed-transfer.ts';
-import type { Candle, CandleInterval } from '@tickline/market';
+import type { AdjustMode, Candle, CandleInterval } from '@tickline/market';
 import type { Sql, SqlQueryable } from '@tickline/store';
 import type { Feed } from '../core/types.ts';
 
@@ -28,6 +30,10 @@ export interface FeedQuery {
   /** Exclusive open time (ms). */
   to: number;
   exchange?: string;
+  /** Read the imported history as of this data version (a pinned or re-run backtest). */
+  asOfVersion?: number;
+  /** Back-adjust for corporate actions (known as of `asOfVersion`). @default 'none' */
+  adjust?: AdjustMode;
 }
 
 /** MARKET_SYMBOL_NOT_FOUND unless some exchange has stored data for `symbol`. */
@@ -45,8 +51,12 @@ export async function hasCandles(sql: SqlQueryable, query: FeedQuery): Promise<b
 }
 
 function definedExchange(q: FeedQuery) {
-  const { exchange, ...rest } = q;
-  return exchange === undefined ? rest : { ...rest, exchange };
+  const { exchange, adjust: _adjust, asOfVersion, ...rest } = q;
+  return {
+    ...rest,
+    ...(exchange === undefined ? {} : { exchange }),
+    ...(asOfVersion === undefined ? {} : { asOfVersion }),
+  };
 }
 
 /**
@@ -87,6 +97,18 @@ export async function loadFeed(
     options.onPage?.(openTime.length);
     if (page.length < MAX_QUERY_LIMIT) break;
     from = page[page.length - 1]!.openTime + 1;
+  }
+  if (query.adjust !== undefined && query.adjust !== 'none') {
+    const { adjustments } = await adjustmentsFor(sql, query.symbol, query.interval, query.adjust, query.asOfVersion);
+    // Back-adjusted in place: a bar before an ex date takes the factors of every later action.
+    for (let i = 0; i < openTime.length; i++) {
+      const { price, volume: size } = factorAt(adjustments, openTime[i]!);
+      open[i]! *= price;
+      high[i]! *= price;
+      low[i]! *= price;
+      close[i]! *= price;
+      volume[i]! *= size;
+    }
   }
   // Shared memory: the sandbox and worker threads read these columns in place (no copy per run).
   const closeTime = sharedColumn(openTime);

@@ -60,6 +60,12 @@ export const StrategyApiErrorCodes = defineErrorCodes({
     resolve: 'Start the backtest again.',
     httpStatus: 500,
   },
+  STRATEGY_RERUN_UNPINNED: {
+    meaning:
+      'The backtest was run before data versions existed, so the data it read was not pinned and it cannot be reproduced.',
+    resolve: 'Start a new backtest with the same request: it pins its data, and that one can be re-run.',
+    httpStatus: 409,
+  },
   STRATEGY_RESULT_PENDING: {
     meaning: 'The backtest has no result yet (queued, running, failed or cancelled).',
     resolve: 'Wait for `backtest.completed` on your stream, or read the run status.',

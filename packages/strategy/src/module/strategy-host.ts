@@ -94,6 +94,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
   const researchQueue = new ResearchQueue({
     research,
     strategies: repository,
+    trials: deps.sql,
     history: reads,
     clock: deps.clock,
     logger: logger.child({ component: 'research-queue' }),

@@ -87,6 +87,7 @@ describe('research queue - fair shares and job budgets (issue 46 findings 1, 6)'
       research: t.host.research,
       strategies: t.host.repository,
       history: t.host.reads,
+      trials: t.sql,
       clock: systemClock,
       logger: silentLogger,
       workers: 2,

@@ -24,6 +24,7 @@ import type { SqlQueryable } from '@tickline/store';
 import type { Feed, OutputLimits } from '../core/types.ts';
 import { loadFeed } from '../module/candle-feed.ts';
 import { runResearch, type ResearchSpec } from '../research/research-report.ts';
+import { registeredTrials, registerTrials, trialDataKey, trialsOf } from './trial-registry.ts';
 import { createSandboxExecutor } from '../research/sandbox-executor.ts';
 import { runInSandbox, type BacktestRunner } from '../sandbox/sandbox.ts';
 import type { ResearchEstimate, ResearchJobLimits } from '../research/research-budget.ts';
@@ -65,6 +66,8 @@ export interface ResearchQueueOptions {
   strategies: StrategyRepository;
   /** Candle history (the read replica when configured). */
   history: SqlQueryable;
+  /** Where the trial registry is kept (the primary). */
+  trials: SqlQueryable;
   clock: Clock;
   logger: Logger;
   /** Jobs running at once when `maxActiveJobs` is not given. */
@@ -273,13 +276,17 @@ export class ResearchQueue implements Service {
         concurrency: this.#o.trialConcurrency ?? 1,
         run: this.#budgetedRunner(run, abort, request.budget),
       });
+      // Every set tried before on this strategy and market counts as a trial of this one's DSR.
+      const trials = { userId: run.userId, strategyId: run.strategyId, dataKey: trialDataKey(request.feeds[0]!) };
       const report = await runResearch(
         executor,
         { code: version.js, feeds, settings: resolveBacktestSettings(request.settings, this.#o.output), params: request.params },
         request.spec,
         onProgress,
+        { registeredTrials: await registeredTrials(this.#o.trials, trials) },
       );
       await research.complete(run.id, report, new Date(clock.now()));
+      await registerTrials(this.#o.trials, trials, trialsOf(request.spec), new Date(clock.now()));
       this.#publish(ResearchCompleted, run, { status: 'succeeded', error: null });
     } catch (error) {
       const reason: unknown = abort.signal.reason;

@@ -99,7 +99,7 @@ export interface WalkForwardSummary {
   outOfSampleBarSharpe: number;
 }
 
-export type ResearchReport =
+export type ResearchReport = (
   | {
       kind: 'lookahead';
       lookahead: LookaheadReport;
@@ -113,7 +113,15 @@ export type ResearchReport =
       search: SearchReport;
       overfitting: OverfittingReport;
     }
-  | { kind: 'search'; search: SearchReport; overfitting: OverfittingReport };
+  | { kind: 'search'; search: SearchReport; overfitting: OverfittingReport }
+) & {
+  /**
+   * Where the deflated Sharpe ratio's prior trials came from: declared in the request, and counted
+   * by the trial registry before this job (research-jobs/trial-registry.ts). Absent in reports
+   * stored before the registry.
+   */
+  trialRegistry?: { declared: number; registered: number };
+};
 
 /**
  * Checks what can be checked before a job is queued (grid size, window lengths; the window count
@@ -140,6 +148,8 @@ function phase(report: (fraction: number) => void, start: number, share: number)
 export interface RunResearchOptions {
   /** Where the PBO is computed. @default pboOffThread: never on the caller's (the server's) thread */
   pbo?: PboComputer;
+  /** Trials the registry counted on this strategy and data before the job: prior trials too. @default 0 */
+  registeredTrials?: number;
 }
 
 export async function runResearch(
@@ -169,7 +179,10 @@ export async function runResearch(
     return { kind: 'lookahead', lookahead, recursive, overfitting: single.overfitting };
   }
   // Runs queued before prior trials existed stored none.
-  const priorTrials = (spec.priorTrials as number | undefined) ?? 0;
+  const declared = (spec.priorTrials as number | undefined) ?? 0;
+  const registered = options.registeredTrials ?? 0;
+  const priorTrials = declared + registered;
+  const trialRegistry = { declared, registered };
   if (spec.kind === 'search') {
     const search = await parameterSearch(executor, job, {
       ...spec,
@@ -177,7 +190,7 @@ export async function runResearch(
       priorTrials,
       onProgress: phase(onProgress, 0, 1),
     });
-    return { kind: 'search', search: listed(search), overfitting: search.overfitting };
+    return { kind: 'search', search: listed(search), overfitting: search.overfitting, trialRegistry };
   }
   const combos = assertGridSize(spec.grid, MAX_GRID);
   const bars = job.feeds[0]!.columns.closeTime.length;
@@ -216,5 +229,6 @@ export async function runResearch(
     },
     search: listed(search),
     overfitting: search.overfitting,
+    trialRegistry,
   };
 }

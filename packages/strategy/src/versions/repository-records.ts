@@ -8,6 +8,7 @@ import { TicklineError } from '@tickline/kernel';
 import type { ParamSpecs } from '../core/definition.ts';
 import type { Metrics, PlotSeries, LogLine, Trade } from '../core/types.ts';
 import type { SourceLanguage } from '../api/compile-strategy.ts';
+import type { RunData } from '../module/run-data.ts';
 
 /** What a strategy id looks like; anything else names none (and would fail the uuid cast). */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -66,6 +67,8 @@ export interface StoredResult {
   bars: number;
   /** CPU of the bar loop per candle, ms (absent: not measured, as for runs before the forecast). */
   cpuMsPerCandle?: number;
+  /** What the run read, pinned (module/run-data.ts); absent for runs before data versions. */
+  data?: RunData;
 }
 
 export type Row = Record<string, unknown>;
@@ -130,5 +133,6 @@ export function resultFrom(r: Row): StoredResult {
     plots: json(r.plots) as PlotSeries[],
     bars: Number(r.bars),
     ...(r.cpu_ms_per_candle == null ? {} : { cpuMsPerCandle: Number(r.cpu_ms_per_candle) }),
+    ...(r.data == null ? {} : { data: json(r.data) as RunData }),
   };
 }

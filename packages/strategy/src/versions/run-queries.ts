@@ -144,8 +144,8 @@ export async function completeRun(sql: Sql, id: string, result: StoredResult, no
   await sql.transaction(async (tx: SqlQueryable) => {
     await tx.query(
       `insert into backtest_results
-         (run_id, metrics, trades, trades_truncated, equity, logs, plots, bars, cpu_ms_per_candle)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+         (run_id, metrics, trades, trades_truncated, equity, logs, plots, bars, cpu_ms_per_candle, data)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         id,
         JSON.stringify(result.metrics),
@@ -156,6 +156,7 @@ export async function completeRun(sql: Sql, id: string, result: StoredResult, no
         JSON.stringify(result.plots),
         result.bars,
         result.cpuMsPerCandle ?? null,
+        result.data === undefined ? null : JSON.stringify(result.data),
       ],
     );
     await tx.query(
