@@ -13,6 +13,7 @@ export const RULE_KINDS: readonly NotificationKind[] = [
   NotificationKind.StrategySignal,
   NotificationKind.StrategyPaused,
   NotificationKind.StrategyParity,
+  NotificationKind.StrategyDataHealth,
   NotificationKind.OrderFilled,
   NotificationKind.SourceDown,
   NotificationKind.AdminNotice,

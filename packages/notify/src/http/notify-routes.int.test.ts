@@ -251,8 +251,8 @@ describe.skipIf(!postgres.url)(`notify routes ${postgres.skipReason ?? ''}`, () 
     const before = (
       await app.inject({ method: 'GET', url: '/api/v1/notification-rules', headers: as(ada) })
     ).json<{ rules: unknown[]; settings: unknown }>();
-    // One rule per kind a user may route (strategy.parity joined this round).
-    expect(before.rules).toHaveLength(9);
+    // One rule per kind a user may route (strategy.parity and strategy.data_health joined in round 5).
+    expect(before.rules).toHaveLength(10);
     const unknown = await app.inject({
       method: 'PUT',
       url: '/api/v1/notification-rules/lottery.won',

@@ -131,6 +131,24 @@ describe('match event', () => {
     });
   });
 
+  it('match - a feed going unhealthy and healthy again tells the owner of the runs that read it', () => {
+    const data = { userId: user, runIds: [`${user}:s1`, `${user}:s2`], symbol: 'BTC-USDT', interval: '1m', at: 5 };
+    const bad = matchEvent(
+      event('strategy.live.data.health', { ...data, healthy: false, problem: 'jump', detail: 'close moved 25.0% (band 20%)' }),
+    );
+    expect(mayMatchType('strategy.live.data.health')).toBe(true);
+    expect(bad).toMatchObject({
+      kind: 'strategy.data_health',
+      severity: 'urgent',
+      audience: { type: 'user', userId: user },
+      title: 'Market data unhealthy: BTC-USDT 1m',
+      body: 'BTC-USDT 1m jumped (close moved 25.0% (band 20%)): 2 live strategies take no new entries until it is healthy again; exits go on.',
+      url: '/live',
+    });
+    const good = matchEvent(event('strategy.live.data.health', { ...data, healthy: true }));
+    expect(good).toMatchObject({ severity: 'info', title: 'Market data healthy again: BTC-USDT 1m' });
+  });
+
   it('match - a run paused for CPU tells its owner when it resumes by itself and what to change', () => {
     const reason =
       'onCandle used more than its 50 ms of CPU per candle on 3 of its last 10 candles (61.0, 70.0, 64.2 ms). Do less work per candle';

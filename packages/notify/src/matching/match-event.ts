@@ -34,6 +34,7 @@ const MATCHED_TYPES: ReadonlySet<string> = new Set([
   'strategy.signal',
   'strategy.live.paused',
   'strategy.live.parity.diverged',
+  'strategy.live.data.health',
   'portfolio.order.filled',
   'market.source.status',
   'admin.notice.sent',
@@ -63,6 +64,9 @@ export function ownerOf(event: EventEnvelope): string | undefined {
   }
   return undefined;
 }
+
+/** What a feed's data-health problem reads as in a sentence. */
+const PROBLEM_WORDS: Record<string, string> = { stale: 'went stale', gap: 'has a gap', jump: 'jumped' };
 
 function forOwner(event: EventEnvelope, match: Omit<EventMatch, 'audience'>): EventMatch | undefined {
   const userId = ownerOf(event);
@@ -200,6 +204,23 @@ function matchRaw(event: EventEnvelope): EventMatch | undefined {
         ' ',
       ),
       data: pick(data, ['runId', 'strategyId', 'portfolioId', 'decision', 'field', 'candleCloseTime', 'checkedAt']),
+      url: '/live',
+    });
+  }
+  // The data-health interlock (trading run-health.ts): a feed the owner's runs read went bad —
+  // their entries stop — or is healthy again.
+  if (type === 'strategy.live.data.health') {
+    const feed = `${str(data.symbol) ?? ''} ${str(data.interval) ?? ''}`.trim();
+    const runs = Array.isArray(data.runIds) ? data.runIds.length : 0;
+    const healthy = data.healthy === true;
+    return forOwner(event, {
+      kind: NotificationKind.StrategyDataHealth,
+      severity: healthy ? Severity.Info : Severity.Urgent,
+      title: healthy ? `Market data healthy again: ${feed}` : `Market data unhealthy: ${feed}`,
+      body: healthy
+        ? `${feed} is healthy again: ${runs} live ${runs === 1 ? 'strategy takes' : 'strategies take'} new entries again.`
+        : `${feed} ${PROBLEM_WORDS[str(data.problem) ?? ''] ?? 'is unhealthy'} (${str(data.detail) ?? ''}): ${runs} live ${runs === 1 ? 'strategy takes' : 'strategies take'} no new entries until it is healthy again; exits go on.`,
+      data: pick(data, ['symbol', 'interval', 'healthy', 'problem', 'detail', 'runIds', 'at']),
       url: '/live',
     });
   }

@@ -60,6 +60,8 @@ export const EventType = {
   StrategyLivePaused: 'strategy.live.paused',
   /** A live run's parity check first found its decisions apart from its backtest replay's. */
   StrategyLiveParityDiverged: 'strategy.live.parity.diverged',
+  /** A feed some of a user's live runs read turned unhealthy (stale, gap, jump) or healthy again. */
+  StrategyLiveDataHealth: 'strategy.live.data.health',
   /** A player joined a zone (game). */
   GamePlayerJoined: 'game.player.joined',
   /** A player moved (game). */

@@ -214,6 +214,25 @@ export const LiveRunSchema = z.object({
   /** In stop-entry: orders that would open or grow a position are not placed; exits are. */
   stopEntry: z.boolean().optional(),
   /**
+   * Set while a feed it reads is unhealthy (stale, a gap, a jump past the band): its entries are
+   * refused, its exits go on, its strategy reads `ctx.dataHealthy === false`. Absent when healthy.
+   */
+  dataHealth: z
+    .object({
+      healthy: z.literal(false),
+      feeds: z.array(
+        z.object({
+          symbol: z.string(),
+          interval: z.string(),
+          healthy: z.boolean(),
+          problem: z.enum(['stale', 'gap', 'jump']).optional(),
+          detail: z.string().optional(),
+          since: z.number().optional(),
+        }),
+      ),
+    })
+    .optional(),
+  /**
    * Its latest parity check: the run's decisions against its backtest replay's, checked on a
    * schedule and at each restart or resume (absent before the first). `firstDivergence`: the
    * first decision that differs (from 1), the field, and both sides of it.

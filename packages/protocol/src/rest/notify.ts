@@ -23,6 +23,8 @@ export const NotificationKind = {
   StrategyPaused: 'strategy.paused',
   /** A live run's parity check first found it apart from its backtest replay. */
   StrategyParity: 'strategy.parity',
+  /** A feed a user's live runs read turned unhealthy (their entries stop) or healthy again. */
+  StrategyDataHealth: 'strategy.data_health',
   OrderFilled: 'order.filled',
   SourceDown: 'market.source.down',
   AdminNotice: 'admin.notice',

@@ -27,6 +27,7 @@ describe('config - tickline schema', () => {
       live: {
         closedMarket: 'refuse',
         enabled: true,
+        dataHealth: { staleIntervals: 3, jumpPercent: 20, healthyCandles: 2, checkMs: 1000 },
         enablesPerMinute: 6,
         heartbeatMs: 3000,
         memberTtlMs: 15000,

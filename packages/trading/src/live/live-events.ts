@@ -88,15 +88,34 @@ export const StrategyLiveParityDiverged = defineEvent({
   }),
 });
 
+export const StrategyLiveDataHealth = defineEvent({
+  type: 'strategy.live.data.health',
+  description:
+    "A feed a user's live runs read turned unhealthy (stale, a gap, a jump past the band: their entries are refused) or healthy again (data-health.ts).",
+  schema: z.object({
+    userId: z.string().min(1),
+    /** The user's runs that read the feed. */
+    runIds: z.array(z.string().min(1)),
+    symbol: z.string().min(1),
+    interval: z.string().min(1),
+    healthy: z.boolean(),
+    problem: z.enum(['stale', 'gap', 'jump']).optional(),
+    detail: z.string().optional(),
+    at: epochMs,
+  }),
+});
+
 export type StrategySignalData = z.infer<typeof StrategySignal.schema>;
 export type StrategyLivePausedData = z.infer<typeof StrategyLivePaused.schema>;
 export type StrategyLiveParityDivergedData = z.infer<typeof StrategyLiveParityDiverged.schema>;
+export type StrategyLiveDataHealthData = z.infer<typeof StrategyLiveDataHealth.schema>;
 export type PortfolioOrderFilledData = z.infer<typeof PortfolioOrderFilled.schema>;
 
 export const LIVE_EVENTS = [
   StrategySignal,
   StrategyLivePaused,
   StrategyLiveParityDiverged,
+  StrategyLiveDataHealth,
   PortfolioOrderFilled,
 ] as const;
 
@@ -113,6 +132,7 @@ export function liveEventChannels(type: string, data: unknown): string[] {
   if (
     type === 'strategy.live.paused' ||
     type === 'strategy.live.parity.diverged' ||
+    type === 'strategy.live.data.health' ||
     type === 'portfolio.order.filled'
   )
     return [`user:${d.userId}`];

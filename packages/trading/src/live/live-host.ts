@@ -91,6 +91,8 @@ export interface LiveHostDeps {
   onLateError?: LiveRunnerOptions['onLateError'];
   /** See LiveRunnerOptions.waveBoxMs. */
   waveBoxMs?: number;
+  /** See LiveRunnerOptions.dataHealth. */
+  dataHealth?: LiveRunnerOptions['dataHealth'];
   onReopen?: LiveRunnerOptions['onReopen'];
   /** Told of every pause (see LiveRunnerOptions.onPause). */
   onPause?: LiveRunnerOptions['onPause'];
@@ -259,6 +261,7 @@ export function createLiveHost(deps: LiveHostDeps): LiveHost {
     ...(deps.onPersistError === undefined ? {} : { onPersistError: deps.onPersistError }),
     ...(deps.onLateError === undefined ? {} : { onLateError: deps.onLateError }),
     ...(deps.waveBoxMs === undefined ? {} : { waveBoxMs: deps.waveBoxMs }),
+    ...(deps.dataHealth === undefined ? {} : { dataHealth: deps.dataHealth }),
     ...(deps.onReopen === undefined ? {} : { onReopen: deps.onReopen }),
     ...(deps.onPause === undefined ? {} : { onPause: deps.onPause }),
     ...(deps.onAutoResume === undefined ? {} : { onAutoResume: deps.onAutoResume }),

@@ -17,6 +17,7 @@ import type { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import type { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import type { ParityCheck } from '../parity/parity-report.ts';
 import type { AutoResumeOutcome, Schedule } from './cpu-resume.ts';
+import type { DataHealthSettings, FeedHealth } from './data-health.ts';
 import type { StrategySignalData } from './live-events.ts';
 
 /** A strategy version enabled live with its parameters on its feeds. */
@@ -78,6 +79,11 @@ export interface LiveRunStatus {
   stopEntry?: boolean;
   /** Its latest parity check (parity-monitor.ts): absent before the first. */
   parity?: ParityCheck;
+  /**
+   * Set while a feed it reads is unhealthy (data-health.ts): its entries are refused, its exits
+   * go on, and its strategy reads `ctx.dataHealthy === false`. Absent while every feed is healthy.
+   */
+  dataHealth?: { healthy: false; feeds: FeedHealth[] };
 }
 
 /** Options for {@link LiveRunner}. */
@@ -167,6 +173,11 @@ export interface LiveRunnerOptions {
   onAutoResume?: (id: string, outcome: AutoResumeOutcome) => void;
   /** Timers of the automatic resumes (cpu-resume.ts); tests step them. @default setTimeout */
   schedule?: Schedule;
+  /**
+   * The data-health interlock (data-health.ts): feeds that go stale, gap or jump stop the entries
+   * of the runs that read them until they are healthy again. @default off
+   */
+  dataHealth?: DataHealthSettings;
 }
 
 /**

@@ -38,6 +38,7 @@ import { type CatchUpContext, catchUp, OrderHolds, RecentCandles } from './run-c
 import { RunsByFeed } from './runs-by-feed.ts';
 import { inherit, rebuild, resumePoint, storedHistory, storedUntilNow, warmUpNew } from './run-restore.ts';
 import type { WaveBoxContext } from './wave-box.ts';
+import { RunHealth } from './run-health.ts';
 import { RunWaves } from './run-waves.ts';
 
 // STRATEGY_LIVE_PAUSED is this module's code; naming the catalogue registers it with the kernel.
@@ -84,6 +85,8 @@ export class LiveRunner {
   readonly #cpuResumes: CpuResumes;
   /** The waves of closed candles through the runs (run-waves.ts). */
   readonly #waves: RunWaves;
+  /** The data-health interlock (run-health.ts), when configured. */
+  readonly #health: RunHealth | undefined;
   /** What a wave's late runs need of the runner (wave-box.ts). */
   readonly #lateRuns: WaveBoxContext = {
     hold: (run) => this.orderHolds.hold(run.spec),
@@ -122,6 +125,10 @@ export class LiveRunner {
       ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
     });
     this.#countRuns();
+    this.#health =
+      options.dataHealth === undefined
+        ? undefined
+        : new RunHealth(options.dataHealth, { ...options, runs: () => this.#runs.values() });
     this.#waves = new RunWaves({
       options,
       metrics: this.#metrics,
@@ -132,6 +139,7 @@ export class LiveRunner {
       current: (run) => this.#runs.get(run.spec.id) === run,
       lost: (run) => void this.#recover(run),
       pause: (run, error) => this.#pause(run, error),
+      ...(this.#health === undefined ? {} : { health: this.#health }),
     });
     if (options.open === undefined && options.load === undefined)
       throw new TypeError('LiveRunner needs open (the sandbox) or load (trusted definitions)');
@@ -234,6 +242,8 @@ export class LiveRunner {
       run.status.lastCandleTime = Math.max(resumeAfter, run.status.lastCandleTime ?? -Infinity);
     run.decided = run.status.lastCandleTime;
     this.#runs.set(spec.id, run);
+    // A run started on a feed that is unhealthy now holds its entries from its first candle.
+    this.#health?.apply(run);
     this.#orders.track(run);
     for (const event of carry?.replacing?.splice(0) ?? []) this.#orders.apply(run, event);
     this.#byFeed.add(run);
@@ -397,6 +407,11 @@ export class LiveRunner {
       placed.push(sent);
     }
     return placed;
+  }
+
+  /** Turns feeds with no candle for too long stale (the composition's beat). */
+  checkDataHealth(): void {
+    this.#health?.check();
   }
 
   list(): LiveRunStatus[] {

@@ -129,11 +129,13 @@ export class RunOrders {
       session.orderDone(order.id);
       return;
     }
-    // In stop-entry its exits go on; an order that would open or grow a position is dropped here,
-    // before any id or signal, and the strategy sees it done (run-exit.ts).
-    if (run.status.stopEntry === true && isEntry(run, order)) {
+    // In stop-entry, or while a feed it reads is unhealthy (run-health.ts), its exits go on; an
+    // order that would open or grow a position is dropped here, before any id or signal, and the
+    // strategy sees it done (run-exit.ts).
+    const held = run.status.stopEntry === true ? 'stop-entry' : run.status.dataHealth ? 'data-health' : undefined;
+    if (held !== undefined && isEntry(run, order)) {
       session.orderDone(order.id);
-      const text = `stop-entry: ${order.side} ${+quantity.toPrecision(8)} ${order.symbol} not placed`;
+      const text = `${held}: ${order.side} ${+quantity.toPrecision(8)} ${order.symbol} not placed`;
       keepLogs(run, [{ time: candle.closeTime, text }], DEFAULT_KEEP_LOGS);
       return;
     }

@@ -8,6 +8,7 @@ import type { FeedCandle, LiveRunnerOptions } from './live-runner-types.ts';
 import { fillWave } from './market-prices.ts';
 import type { RecentCandles } from './run-catch-up.ts';
 import type { RunOrders } from './run-orders.ts';
+import { candleFor, type RunHealth } from './run-health.ts';
 import type { RunsByFeed } from './runs-by-feed.ts';
 import { DEFAULT_WAVE_BOX_MS, WaveBox, type WaveBoxContext } from './wave-box.ts';
 import { WaveLanes } from './wave-lanes.ts';
@@ -27,6 +28,8 @@ export interface RunWavesContext {
   /** Its process went away: the runner reopens it. */
   lost: (run: LiveRun) => void;
   pause: (run: LiveRun, error: unknown) => void;
+  /** The data-health interlock (run-health.ts): sees each wave's candles before the runs do. */
+  health?: RunHealth;
 }
 
 /** Waves of closed candles through the runs (see LiveRunner). */
@@ -58,6 +61,9 @@ export class RunWaves {
   async wave(candles: readonly FeedCandle[]): Promise<void> {
     // Before the venue fills with them: a run catching up reads them, or is released after this.
     for (const candle of candles) this.#c.recent.add(candle);
+    // Judged before any run decides on them: the candle that shows a gap or a jump is the first
+    // its runs see with `ctx.dataHealthy === false`.
+    this.#c.health?.observe(candles);
     const { touched, recorded } = await fillWave(this.#o, candles);
     // Each run's answer is acted on in its lane; the box knows which are not yet (wave-box.ts).
     const box = new WaveBox();
@@ -114,6 +120,7 @@ export class RunWaves {
   /** Shows the candle to the run; `answer` gets the step or the error, later, once. */
   #ask(run: LiveRun, f: number, candle: FeedCandle, answer: StepAnswer): void {
     const session = run.session;
+    candle = candleFor(run, candle);
     if (session.ask !== undefined) return session.ask(f, candle, answer);
     // Sessions that answer with promises (on this thread): the event loop gets a turn every few
     // milliseconds of answers, as a wave of thousands of runs would otherwise hold it.

@@ -190,6 +190,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     },
     onPersistError: (error) => logger.warn({ err: error }, 'could not store a live strategy pause'),
     waveBoxMs: settings.waveBoxMs,
+    dataHealth: settings.dataHealth,
     onLateError: (runId, error) =>
       logger.warn(
         { err: error, run: runId ?? null },
@@ -374,6 +375,12 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
           onDiverged: (status, check) => publish(parityDiverged(source, status, check)),
           onError: (run, error) => logger.warn({ err: error, member, run }, 'live parity check failed'),
         });
+  // Stale feeds are found by time, not by a candle: a beat asks.
+  const dataHealthBeat = createBeatService({
+    name: 'strategy-live-data-health',
+    intervalMs: settings.dataHealth.checkMs,
+    beat: async () => host.runner.checkDataHealth(),
+  });
   const parityBeat =
     monitor === undefined || settings.parityCheckMs === 0
       ? []
@@ -471,6 +478,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       syncBeat,
       createEquityCompaction(deps.sql, () => clock.now()),
       ...parityBeat,
+      dataHealthBeat,
       ...admin,
       // Venue streams follow membership (heard from the heartbeats above) and feed the desks.
       ...(attached?.services ?? []),

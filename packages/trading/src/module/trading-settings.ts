@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { VenuesConfigSchema } from '../broker/config.ts';
+import { ChatSettingsSchema } from '../chat/chat-settings.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 
 const TierLiveLimitsSchema = z.object({
@@ -115,6 +116,44 @@ export const LiveSettingsSchema = z
       .describe(
         "How long a candle close's wave waits for its runs' answers; a run answering later decides no live candle until it caught up, so one process's slow answer never holds the runs of the others.",
       ),
+    dataHealth: z
+      .object({
+        staleIntervals: z
+          .number()
+          .int()
+          .min(0)
+          .max(1_000)
+          .default(3)
+          .describe(
+            "Intervals of a feed's own length without a closed candle after which the feed is stale: the runs that read it take no new entries (exits go on) and their owners are told. 0 turns the check off.",
+          ),
+        jumpPercent: z
+          .number()
+          .min(0)
+          .max(1_000)
+          .default(20)
+          .describe(
+            "Largest close-to-close move of a feed, in percent, before it counts as a bad print: the runs that read it take no new entries until it is healthy again. 0 turns the check off. A candle after one or more missing candles (a gap) stops entries too.",
+          ),
+        healthyCandles: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_000)
+          .default(2)
+          .describe('Clean candles in a row after which a stale, gapped or jumped feed is healthy again.'),
+        checkMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(3_600_000)
+          .default(1_000)
+          .describe('How often feeds are checked for staleness.'),
+      })
+      .prefault({})
+      .describe(
+        "The data-health interlock: a feed that goes stale, gaps or jumps stops new entries of the live runs that read it until it is healthy again (strategies see ctx.dataHealthy === false).",
+      ),
     warmupCpuMs: z
       .number()
       .int()
@@ -142,6 +181,7 @@ export const TradingSettingsSchema = z
     venues: VenuesConfigSchema.prefault({}).describe(
       'Live venues a portfolio may be bound to instead of paper (docs/broker.md).',
     ),
+    chat: ChatSettingsSchema.describe('Control of live runs from a chat (docs/chat-control.md).'),
   })
   .prefault({});
 

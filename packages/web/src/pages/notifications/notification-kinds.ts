@@ -9,6 +9,7 @@ const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
   [NotificationKind.StrategySignal]: 'Strategy signal',
   [NotificationKind.StrategyPaused]: 'Strategy paused',
   [NotificationKind.StrategyParity]: 'Strategy parity',
+  [NotificationKind.StrategyDataHealth]: 'Strategy data health',
   [NotificationKind.OrderFilled]: 'Order filled',
   [NotificationKind.SourceDown]: 'Market source down',
   [NotificationKind.AdminNotice]: 'Notice from the operators',
