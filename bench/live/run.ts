@@ -376,7 +376,9 @@ printTable(
     'server loop p99 ms': r.server_loop_p99_ms,
     'cpu ms/minute': r.cpu_ms_per_minute,
     'wave cpu server/boundary/strategy ms':
-      r.wave_cpu_server_ms === null ? '-' : `${r.wave_cpu_server_ms} / ${r.wave_cpu_boundary_ms} / ${r.wave_cpu_strategy_ms}`,
+      r.wave_cpu_server_ms === null
+        ? '-'
+        : `${r.wave_cpu_server_ms} / ${r.wave_cpu_boundary_ms} / ${r.wave_cpu_strategy_ms}`,
     'strategies/core': r.strategies_per_core,
     paused: r.paused,
   })),

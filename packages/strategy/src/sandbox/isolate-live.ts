@@ -6,11 +6,15 @@
  *
  * The host enters the isolate once per tenant per candle close (`stepMany`), not once per run:
  * entering one of a process's ~500 isolates costs ~25 µs even for an empty function (its heap,
- * code and feedback are cold in the CPU's caches; bench/live/floor.ts). A step that placed,
+ * code and feedback are cold in the CPU's caches; bench/live/floor.ts). So the same call also
+ * books the fills and finished orders the host noted for the tenant's runs since its last call
+ * (they once entered the isolate one call each: ~40 % more cold entries than steps in a busy
+ * minute of bench:live), and the rows come through a buffer shared with the host for the
+ * tenant's life ({@link LiveApi.share}): no copy, no allocation per call. A step that placed,
  * cancelled and logged nothing — almost every step — builds nothing and answers nothing: a call
- * returns how many of its runs left a report. Everything that leaves is made here, from the
- * engine's own values: numbers and reports as a JSON string — never a value the strategy made, so
- * no host-side conversion can meet a hostile object.
+ * returns 0, or its reports. Everything that leaves is made here, from the engine's own values:
+ * numbers and reports as a JSON string — never a value the strategy made, so no host-side
+ * conversion can meet a hostile object.
  */
 import type { Engine } from '../core/engine.ts';
 import type { StrategyDefinition } from '../core/definition.ts';
@@ -66,6 +70,14 @@ export interface RestoredBooks {
 
 /** Numbers per candle row the host sends: handle, feed, then the candle. */
 export const STEP_ROW = 9;
+/** Rows per call into a tenant's isolate (so a tenant with many runs still answers between slices). */
+export const STEP_SLICE = 16;
+
+/**
+ * What the host noted for a tenant's runs since its last call, booked at the start of the next:
+ * `[0, handle, ...RecordedFill]` a fill, `[1, handle, orderId]` an order the venue finished.
+ */
+export type LiveNoteRow = [0, number, ...RecordedFill] | [1, number, number];
 /** Numbers per warm-up row: feed, then the candle. */
 export const WARM_ROW = 8;
 
@@ -87,8 +99,10 @@ export function createLiveApi(deps: LiveApiDeps) {
   const runs = new Map<number, Run>();
   /** Reports of the last `stepMany`, by row, waiting for `takeReports`. */
   let reports: Array<[number, LiveReport]> = [];
-  /** The candle of a `stepOne`, as `step` reads it. */
-  const scratch = new Float64Array(WARM_ROW);
+  /** The rows of a `stepMany`: the host's buffer, shared for the tenant's life (see `share`). */
+  let shared: Float64Array = new Float64Array(0);
+  /** A note that failed to book, by run: the run's next step reports it (its books are wrong). */
+  const broken = new Map<number, LiveReport>();
   /** Row of `stepMany` being stepped: after a timeout, the host reads which run it was. */
   let stepping = -1;
   /**
@@ -158,6 +172,28 @@ export function createLiveApi(deps: LiveApiDeps) {
     error: { code: 'STRATEGY_SANDBOX_FAILED', message: 'the run is not open' },
   });
 
+  /** Books the host's notes (JSON of {@link LiveNoteRow}s), in the order they were made. */
+  function book(notes: string): void {
+    for (const note of JSON.parse(notes) as LiveNoteRow[]) {
+      const run = runs.get(note[1]);
+      if (run === undefined) continue;
+      try {
+        if (note[0] === 0)
+          run.engine.applyFill(note[2], note[3], note[4], note[5], note[6], note[7], note[8]);
+        else run.engine.orderDone(note[2]);
+      } catch (error) {
+        broken.set(note[1], safe(error));
+      }
+    }
+  }
+
+  /** Takes the reports waiting, as JSON `[[row, report], …]`. */
+  function taken(): string {
+    const json = JSON.stringify(reports);
+    reports = [];
+    return json;
+  }
+
   return {
     /** Starts run `handle` of module `definition`. */
     open(handle: number, definition: StrategyDefinition, input: LiveRunInput, seed: number): string {
@@ -174,22 +210,34 @@ export function createLiveApi(deps: LiveApiDeps) {
       }
     },
 
+    /** Takes the buffer the host writes step rows into (once, as the tenant is made). */
+    share(buffer: SharedArrayBuffer): void {
+      shared = new Float64Array(buffer);
+    },
+
     /**
-     * Steps rows of {@link STEP_ROW} numbers from row `from`. Returns how many of them left a
-     * report (in {@link takeReports}); the wall time of each row stays in {@link walls}.
+     * Books `notes` (JSON of {@link LiveNoteRow}s, or undefined), then steps rows `from` to `to` of
+     * the shared buffer ({@link STEP_ROW} numbers each). Returns 0 when no row left a report, else
+     * the reports as {@link takeReports} gives them; the wall time of each row stays in
+     * {@link walls}. The reports stay for {@link takeReports} until the next call: a call stopped
+     * on its way, or one whose answer isolated-vm replaced by what was raised after it returned
+     * (a rejection no handler took), leaves them there for the host.
      */
-    stepMany(rows: Float64Array, from: number): number {
-      const n = rows.length / STEP_ROW;
-      if (walls.length < n) walls = new Float64Array(Math.max(n, 2 * walls.length));
-      let reported = 0;
+    stepMany(from: number, to: number, notes: string | undefined): number | string {
+      reports = [];
+      if (notes !== undefined) book(notes);
+      if (walls.length < to) walls = new Float64Array(Math.max(to, 2 * walls.length));
+      const rows = shared;
       // One clock reading per run: each row's wall time runs from the end of the one before.
       let mark = wallNow();
-      for (let r = from; r < n; r++) {
+      for (let r = from; r < to; r++) {
         stepping = r;
         const o = r * STEP_ROW;
-        const run = runs.get(rows[o]!);
+        const handle = rows[o]!;
+        const run = runs.get(handle);
         let result: LiveReport | undefined;
         if (run === undefined) result = notOpen();
+        else if (broken.has(handle)) result = broken.get(handle);
         else
           try {
             result = step(run, rows, o + 1, false);
@@ -199,39 +247,16 @@ export function createLiveApi(deps: LiveApiDeps) {
         const now = wallNow();
         walls[r] = now - mark;
         mark = now;
-        if (result !== undefined) {
-          reports.push([r, result]);
-          reported++;
-        }
+        if (result !== undefined) reports.push([r, result]);
       }
       stepping = -1;
       deps.enter(undefined, undefined);
-      return reported;
+      return reports.length === 0 ? 0 : JSON.stringify(reports);
     },
 
-    /**
-     * {@link stepMany} for one run, its candle as number arguments: nothing to allocate or copy on
-     * either side (many accounts hold one run). 1 when a report waits, else 0.
-     */
-    stepOne(handle: number, ...candle: number[]): number {
-      stepping = 0;
-      for (let k = 0; k < WARM_ROW; k++) scratch[k] = candle[k]!;
-      const run = runs.get(handle);
-      const started = wallNow();
-      let result: LiveReport | undefined;
-      if (run === undefined) result = notOpen();
-      else
-        try {
-          result = step(run, scratch, 0, false);
-        } catch (error) {
-          result = safe(error);
-        }
-      walls[0] = wallNow() - started;
-      stepping = -1;
-      deps.enter(undefined, undefined);
-      if (result === undefined) return 0;
-      reports.push([0, result]);
-      return 1;
+    /** Books `notes` (as {@link stepMany} does) with no step: before a call that reads a run's books. */
+    book(notes: string): void {
+      book(notes);
     },
 
     /** The row `stepMany` was stepping when it was stopped (or -1). */
@@ -240,11 +265,7 @@ export function createLiveApi(deps: LiveApiDeps) {
     walls: (n: number): Float64Array => walls.slice(0, n),
 
     /** Reports of the last steps as JSON `[[row, report], …]`, then forgets them. */
-    takeReports(): string {
-      const json = JSON.stringify(reports);
-      reports = [];
-      return json;
-    },
+    takeReports: taken,
 
     /**
      * Warm-up: rows of {@link WARM_ROW} numbers shown to run `handle` with their orders dropped.
@@ -290,27 +311,9 @@ export function createLiveApi(deps: LiveApiDeps) {
       }
     },
 
-    fill(
-      handle: number,
-      symbol: string,
-      side: 'buy' | 'sell',
-      quantity: number,
-      price: number,
-      fee: number,
-      time: number,
-      reason: string,
-    ): void {
-      const run = runs.get(handle);
-      if (run === undefined) return;
-      run.engine.applyFill(symbol, side, quantity, price, fee, time, reason);
-    },
-
-    done(handle: number, orderId: number): void {
-      runs.get(handle)?.engine.orderDone(orderId);
-    },
-
     close(handle: number): void {
       runs.delete(handle);
+      broken.delete(handle);
     },
 
     /** Runs open in this context. */

@@ -2,7 +2,8 @@
  * @module The notifications a live sandbox process takes about its runs, sent as one `notes`
  * message per process per turn of the server's event loop (live-processes.ts) instead of a message
  * each: a fill booked into a run's engine, an order the venue finished, a run closed. Applied in
- * the order they were made, all before the next call to the process.
+ * the order they were made, all before the next call to the process; fills and finished orders
+ * are booked in the isolate at the start of the tenant's next call there (live-tenants.ts).
  */
 import type { RecordedFill } from './isolate-live.ts';
 

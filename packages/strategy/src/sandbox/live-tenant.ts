@@ -6,21 +6,20 @@
  */
 import ivm from 'isolated-vm';
 import { type EngineEntries, loadEngine, type EntryRef } from './engine-entries.ts';
-import type { LiveReport } from './isolate-live.ts';
+import { type LiveNoteRow, type LiveReport, STEP_ROW, STEP_SLICE } from './isolate-live.ts';
 import type { LiveRunLimits } from './live-wire.ts';
 
 /** The live engine's entry points in a tenant's isolate (isolate-live.ts). */
 export const LIVE_API = [
   'open',
+  'share',
   'stepMany',
-  'stepOne',
+  'book',
   'stepping',
   'walls',
   'takeReports',
   'warm',
   'restore',
-  'fill',
-  'done',
   'close',
 ] as const;
 
@@ -37,6 +36,13 @@ export interface Tenant {
   /** The module loader's entry points (module-load.ts). */
   entries: Pick<EngineEntries, 'load' | 'loaded'>;
   runs: Set<string>;
+  /**
+   * The rows of a step, {@link STEP_SLICE} of them at most: written here, read by the isolate
+   * through the same memory (a SharedArrayBuffer only the engine holds there).
+   */
+  rows: Float64Array;
+  /** Fills and finished orders of its runs not yet booked: they go with its next call. */
+  notes: LiveNoteRow[];
   /** Resident memory the process gained during this tenant's calls (while it was measured). */
   grownBytes: number;
   /** What it may gain: its heap limit again, for what lives outside the heap. */
@@ -83,6 +89,17 @@ export const stepBudgetMs = (run: TenantRun): number =>
     ? Math.max(run.limits.cpuMsPerCandle, Math.min(run.limits.setupCpuMs, FIRST_STEP_CPU_MS))
     : run.limits.cpuMsPerCandle;
 
+/**
+ * Books the tenant's pending notes before a call that reads its runs' books without stepping them
+ * (a warm-up, a restore); a step takes them itself.
+ */
+export function bookNotes(tenant: Tenant, timeout: number): void {
+  if (tenant.notes.length === 0) return;
+  const notes = JSON.stringify(tenant.notes);
+  tenant.notes = [];
+  tenant.api.book.applySync(undefined, [notes], { timeout });
+}
+
 /** A failed report, as the isolate would give it. */
 export const fail = (code: string, message: string): LiveReport => ({ ok: false, error: { code, message } });
 
@@ -94,6 +111,12 @@ export async function createTenant(id: string, memoryMb: number): Promise<Tenant
     // The entry points are taken before any user code runs; the realm is locked then (each load
     // and each run gets its own seed).
     const engine = await loadEngine(isolate, context, 1, 10_000, LIVE_API);
+    const rows = new Float64Array(
+      new SharedArrayBuffer(STEP_SLICE * STEP_ROW * Float64Array.BYTES_PER_ELEMENT),
+    );
+    engine.live.share.applySync(undefined, [new ivm.ExternalCopy(rows.buffer).copyInto({ release: true })], {
+      timeout: 10_000,
+    });
     return {
       id,
       isolate,
@@ -101,6 +124,8 @@ export async function createTenant(id: string, memoryMb: number): Promise<Tenant
       api: engine.live,
       entries: engine,
       runs: new Set(),
+      rows,
+      notes: [],
       grownBytes: 0,
       allowedBytes: memoryMb * MIB,
       stepApart: false,

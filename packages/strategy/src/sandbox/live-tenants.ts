@@ -27,15 +27,15 @@ import {
   type RecordedFill,
   type RestoredBooks,
   STEP_ROW,
+  STEP_SLICE,
 } from './isolate-live.ts';
-import { createTenant, fail, type Tenant, type TenantRun } from './live-tenant.ts';
+import { bookNotes, createTenant, fail, type Tenant, type TenantRun } from './live-tenant.ts';
 import { fromIsolate } from './sandbox.ts';
 import { loadModule } from './module-load.ts';
 import { ownResidentBytes } from './own-memory.ts';
 import {
   classify,
   MAX_WALL_MS,
-  onGrid,
   type OpenedRun,
   setupWall,
   type OpenRunPayload,
@@ -50,8 +50,6 @@ import { runEquity, warmRun } from './tenant-warm.ts';
 
 export { WARM_SLICE } from './tenant-warm.ts';
 
-/** Live rows per call into the isolate (so a tenant with many runs still answers between slices). */
-const STEP_SLICE = 16;
 /** Work between two parts of a step's answer sent ahead (`emit`): the first signals go early. */
 export const STREAM_EVERY_MS = 4;
 /**
@@ -180,6 +178,7 @@ export class LiveTenants {
     if (run === undefined)
       throw new TicklineError('SANDBOX_PROCESS_LOST', 'the run is not open in this process');
     try {
+      bookNotes(run.tenant, MAX_WALL_MS);
       return warmRun(run, rows, alive);
     } catch (error) {
       this.close(run.id);
@@ -279,6 +278,7 @@ export class LiveTenants {
     const run = this.#runs.get(runId);
     if (run === undefined)
       throw new TicklineError('SANDBOX_PROCESS_LOST', 'the run is not open in this process');
+    bookNotes(run.tenant, MAX_WALL_MS);
     const answer = JSON.parse(
       run.tenant.api.restore.applySync(
         undefined,
@@ -291,16 +291,21 @@ export class LiveTenants {
     if (!answer.ok) throw fromIsolate(answer.error);
   }
 
+  /**
+   * A fill of the run's order: booked at the start of the tenant's next call, not in a call of its
+   * own (entering a cold isolate costs more than booking; every step of the run comes after it).
+   */
   fill(runId: string, fill: RecordedFill): void {
     const run = this.#runs.get(runId);
     if (run === undefined || run.tenant.isolate.isDisposed) return;
-    run.tenant.api.fill.applySync(undefined, [run.handle, ...fill], { timeout: onGrid(MAX_WALL_MS) });
+    run.tenant.notes.push([0, run.handle, ...fill]);
   }
 
+  /** An order of the run the venue finished: booked as {@link fill} is. */
   done(runId: string, orderId: number): void {
     const run = this.#runs.get(runId);
     if (run === undefined || run.tenant.isolate.isDisposed) return;
-    run.tenant.api.done.applySync(undefined, [run.handle, orderId], { timeout: onGrid(MAX_WALL_MS) });
+    run.tenant.notes.push([1, run.handle, orderId]);
   }
 
   /** Forgets a run; the tenant's isolate goes with its last run. */

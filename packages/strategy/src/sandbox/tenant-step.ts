@@ -8,10 +8,10 @@
  * threw is stopped and the rest of the slice goes on; a run over its budget is a strike, judged
  * by the tenants' CPU window (cpu-strikes.ts).
  *
- * What crosses per call is as little as a call can carry (bench/live/floor.ts measured each way on
- * ~500 isolates): the slice's rows as one copied `Float64Array` (a lone run's candle as number
- * arguments), and back the number of runs that left a report. Reports are fetched only when there
- * are some, the runs' wall times only when the call went over its budget.
+ * What crosses per call is as little as a call can carry: the slice's rows through the tenant's
+ * shared buffer (no copy, nothing allocated on either side), the fills and finished orders noted
+ * for its runs since its last call when there are any (JSON, booked before the rows), and back 0
+ * or the reports. The runs' wall times are fetched only when the call went over its budget.
  */
 import type ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
@@ -56,9 +56,6 @@ export const APART_STEPS = 10;
 
 const US_PER_MS = 1_000;
 
-/** Buffers for a slice's rows by run count, reused from call to call (the copy in is the isolate's). */
-const scratches: Float64Array[] = [];
-const scratch = (runs: number): Float64Array => (scratches[runs] ??= new Float64Array(runs * STEP_ROW));
 /** The slice's budgets by row, reused likewise (a slice is stepped to its end before the next). */
 let budgetRows = new Float64Array(16);
 const budgetScratch = (runs: number): Float64Array =>
@@ -81,31 +78,25 @@ export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: numb
     budgetMs += budgets[i - from] = stepBudgetMs(run);
     run.fresh = false;
   }
-  // Its own buffer: a view crosses with the whole buffer under it (isolated-vm copies all of it).
-  const rows = scratch(to - from);
-  rows.set(work.rows.subarray(from * STEP_ROW, to * STEP_ROW));
+  // Into the buffer the isolate reads (a slice is at most STEP_SLICE rows, as it holds).
+  tenant.rows.set(work.rows.subarray(from * STEP_ROW, to * STEP_ROW));
   const api = tenant.api;
   const quick = <T>(ref: ivm.Reference, args: unknown[]) =>
     ref.applySync(undefined, args, { timeout: onGrid(MAX_WALL_MS), result: { copy: true } }) as T;
   let at = from;
   while (at < to) {
+    // Booked first in the call: what the runs' own steps read (a fill before the candle after it).
+    const notes = tenant.notes.length === 0 ? undefined : JSON.stringify(tenant.notes);
+    tenant.notes = [];
     const before = owner.cpuMicros();
-    let reported: number;
+    /** 0 (none), the reports as JSON, or undefined (stopped: fetch them). */
+    let reported: 0 | string | undefined;
     let stoppedAt = -1;
     let stopped: unknown;
     try {
-      reported =
-        to - from === 1
-          ? // One run: its candle as number arguments, nothing to allocate on either side.
-            (api.stepOne.applySync(
-              undefined,
-              [rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7], rows[8]],
-              { timeout: onGrid(clampWall(budgetMs)) },
-            ) as number)
-          : (api.stepMany.applySync(undefined, [rows, at - from], {
-              arguments: { copy: true },
-              timeout: onGrid(clampWall(budgetMs)),
-            }) as number);
+      reported = api.stepMany.applySync(undefined, [at - from, to - from, notes], {
+        timeout: onGrid(clampWall(budgetMs)),
+      }) as 0 | string;
     } catch (error) {
       stopped = error;
       if (tenant.isolate.isDisposed) {
@@ -122,11 +113,11 @@ export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: numb
       }
       // Stopped mid-slice: the row being stepped ran away; those before it were decided.
       stoppedAt = from + row;
-      reported = 1;
+      reported = undefined;
     }
     const usedMs = (owner.cpuMicros() - before) / US_PER_MS;
     const end = stoppedAt < 0 ? to : stoppedAt;
-    if (reported > 0) takeReports(tenant, work, from, at, end, owner);
+    if (reported !== 0) takeReports(tenant, work, from, at, end, owner, reported);
     if (stoppedAt >= 0) {
       // The runaway took the time; those before it get their share by wall time.
       share(tenant, work, from, at, end, usedMs, true);
@@ -186,7 +177,10 @@ function afterCall(
   owner.failed(at, work.runs[at]!, coded, work);
 }
 
-/** Reports of rows `at`..`end` of the slice starting at entry `from`: kept, or their runs failed. */
+/**
+ * Reports of rows `at`..`end` of the slice starting at entry `from` (`json` as the call answered
+ * them, or fetched): kept, or their runs failed.
+ */
 function takeReports(
   tenant: Tenant,
   work: StepWork,
@@ -194,9 +188,10 @@ function takeReports(
   at: number,
   end: number,
   owner: SliceOwner,
+  json?: string,
 ): void {
   const taken = JSON.parse(
-    tenant.api.takeReports.applySync(undefined, [], { timeout: onGrid(MAX_WALL_MS) }) as string,
+    json ?? (tenant.api.takeReports.applySync(undefined, [], { timeout: onGrid(MAX_WALL_MS) }) as string),
   ) as Array<[number, LiveReport]>;
   for (const [row, report] of taken) {
     const i = from + row;

@@ -78,8 +78,8 @@ export function tradesPage(trades: readonly ClosedTrade[], cursor: string | unde
   };
 }
 
-/** The closed and open trades of a portfolio, of one run and symbol when asked. */
-async function resultsOf(
+/** The closed and open trades of a portfolio, of one run and symbol when asked (chat control's /profit too). */
+export async function resultsOf(
   journal: OrderJournal,
   portfolioId: string,
   filter: { run?: string | undefined; symbol?: string | undefined },

@@ -10,6 +10,7 @@ import { marketConfig } from '@tickline/market/config';
 import type { Sql } from '@tickline/store';
 import { assertForecastFits, cpuForecast, createReplayMeter, type StrategyHost } from '@tickline/strategy';
 import { venueCredentialBox } from '../venues/credential-box.ts';
+import { composeChatControl, type ChatControl } from '../chat/chat-control.ts';
 import { composeLive, type LiveComposition } from './live-composition.ts';
 import type { TradingSettings } from './trading-settings.ts';
 
@@ -35,6 +36,8 @@ export interface TradingHostDeps {
   venueBox?: SecretBox;
   /** Test seam: the live venues' HTTP client. @default globalThis.fetch */
   venueFetch?: typeof fetch;
+  /** Test seam: the Telegram Bot API's HTTP client. @default globalThis.fetch */
+  chatFetch?: typeof fetch;
   /** Other config sections the host reads: market's symbols, the HTTP port (a default member name). */
   config?: {
     market?: { symbols?: readonly string[] };
@@ -48,6 +51,8 @@ export interface TradingHost extends ModuleHost {
   readonly sql: Sql;
   /** Live strategies, paper portfolios and orders; absent without an event log or when disabled. */
   readonly live?: LiveComposition;
+  /** Chat control of live runs (links; the Telegram poller with a bot token): where live runs. */
+  readonly chat?: ChatControl;
 }
 
 export function createTradingHost(deps: TradingHostDeps & ModuleBaseDeps<TradingSettings>): TradingHost {
@@ -97,9 +102,21 @@ export function createTradingHost(deps: TradingHostDeps & ModuleBaseDeps<Trading
               }),
         })
       : undefined;
+  // Chat control acts on live runs: only where they run.
+  const chat =
+    live === undefined
+      ? undefined
+      : composeChatControl({
+          settings: settings.chat,
+          sql: deps.sql,
+          live: live.routeOptions,
+          clock: deps.clock,
+          ...(deps.chatFetch ? { fetch: deps.chatFetch } : {}),
+        });
   return {
-    services: live?.services ?? [],
+    services: [...(live?.services ?? []), ...(chat?.services ?? [])],
     ...(live === undefined ? {} : { live }),
+    ...(chat === undefined ? {} : { chat }),
     settings,
     sql: deps.sql,
   };

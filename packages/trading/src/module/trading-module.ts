@@ -8,6 +8,8 @@
 import type { IdentityHost } from '@tickline/identity';
 import { defineModule, type ModuleBaseDeps } from '@tickline/kernel';
 import { BrokerErrorCodes } from '../broker/errors.ts';
+import { ChatErrorCodes } from '../chat/chat-errors.ts';
+import { chatRoutes } from '../chat/chat-routes.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
 import { createLiveActions } from '../live-http/live-actions.ts';
 import { haltRoutes } from '../live-http/halt-routes.ts';
@@ -26,7 +28,7 @@ import { tradingConfig, type TradingSettings } from './trading-settings.ts';
 export const tradingModule = defineModule({
   name: 'trading',
   events: TRADING_EVENTS,
-  errors: [BrokerErrorCodes, LiveErrorCodes, ParityErrorCodes, VenueErrorCodes],
+  errors: [BrokerErrorCodes, ChatErrorCodes, LiveErrorCodes, ParityErrorCodes, VenueErrorCodes],
   config: tradingConfig,
   migrations: TRADING_MIGRATIONS_DIR,
   after: ['identity', 'market', 'strategy'],
@@ -52,6 +54,7 @@ export function tradingRoutes(host: TradingHost) {
       haltStore: new SqlHaltStore(host.sql),
       scopes: sqlPortfolioScopes(host.sql),
     });
+    if (host.chat !== undefined) await app.register(chatRoutes, host.chat.routes);
     if (live.venues !== undefined)
       await app.register(venueRoutes, {
         authenticate: live.routeOptions.authenticate,

@@ -1,0 +1,57 @@
+/**
+ * @module Chat control composed for the trading host: the link store, the routes' options and,
+ * when a bot token is configured, the Telegram poller acting on live runs through the live routes'
+ * own actions. One process should hold the token (Telegram answers one long poll per bot).
+ */
+import type { Clock, Service } from '@tickline/kernel';
+import type { Sql } from '@tickline/store';
+import { createLiveActions } from '../live-http/live-actions.ts';
+import type { LiveRoutesOptions } from '../live-http/live-options.ts';
+import { resultsOf } from '../live-http/results-routes.ts';
+import { profitSummary } from '../portfolio/profit-summary.ts';
+import { createChatCommands } from './chat-commands.ts';
+import { SqlChatLinks } from './chat-links.ts';
+import type { ChatRoutesOptions } from './chat-routes.ts';
+import type { ChatSettings } from './chat-settings.ts';
+import { createTelegramApi } from './telegram-api.ts';
+import { TelegramPoller } from './telegram-poller.ts';
+
+export interface ChatControlDeps {
+  settings: ChatSettings;
+  sql: Sql;
+  live: Omit<LiveRoutesOptions, 'prefix'>;
+  clock: Clock;
+  /** Test seam: the Bot API's HTTP client. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+export interface ChatControl {
+  routes: ChatRoutesOptions;
+  services: Service[];
+  poller?: TelegramPoller;
+}
+
+export function composeChatControl(deps: ChatControlDeps): ChatControl {
+  const links = new SqlChatLinks(deps.sql);
+  const { token, apiUrl, pollSeconds, linkCodeTtlMs } = deps.settings.telegram;
+  const base = { links, authenticate: deps.live.authenticate, now: () => deps.clock.now() };
+  if (token === undefined) return { routes: base, services: [] };
+  const { journal, books } = deps.live;
+  const commands = createChatCommands({
+    provider: 'telegram',
+    links,
+    actions: createLiveActions(deps.live),
+    profit: async (portfolioId) => {
+      const { closed, open } = await resultsOf(journal, portfolioId, {});
+      return profitSummary(closed, open, (symbol) => books.position(portfolioId, symbol)?.markPrice);
+    },
+    clock: deps.clock,
+  });
+  const api = createTelegramApi({ token, apiUrl, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const poller = new TelegramPoller({ api, commands, pollSeconds });
+  return {
+    routes: { ...base, telegram: { username: () => poller.username, linkCodeTtlMs } },
+    services: [poller],
+    poller,
+  };
+}

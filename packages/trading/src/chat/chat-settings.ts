@@ -1,0 +1,46 @@
+/**
+ * @module The `trading.chat` config section: control of live runs from a chat. Telegram only for
+ * now: the bot's token (from @BotFather; a secret, set it by env `TICKLINE_TRADING_CHAT_TELEGRAM_TOKEN`),
+ * the Bot API's address and the long poll's length. Without a token nothing polls and the dashboard
+ * offers no link.
+ */
+import { z } from 'zod';
+
+/** Telegram keeps a long poll open at most 50 s; 25 s leaves room under any proxy's idle timeout. */
+export const DEFAULT_TELEGRAM_POLL_SECONDS = 25;
+
+export const TelegramSettingsSchema = z
+  .object({
+    token: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'a Telegram bot token looks like 123456:ABC-DEF…')
+      .optional()
+      .describe(
+        "The bot's token from @BotFather (docs/chat-control.md). A secret: prefer the environment (TICKLINE_TRADING_CHAT_TELEGRAM_TOKEN). Set it on one process only: Telegram answers one long poll per bot.",
+      ),
+    apiUrl: z
+      .url()
+      .default('https://api.telegram.org')
+      .describe('The Bot API server (a local Bot API server, or a mock in tests).'),
+    pollSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(50)
+      .default(DEFAULT_TELEGRAM_POLL_SECONDS)
+      .describe("How long one getUpdates long poll waits for a message (Telegram's `timeout`, s)."),
+    linkCodeTtlMs: z
+      .number()
+      .int()
+      .min(10_000)
+      .max(86_400_000)
+      .default(600_000)
+      .describe('How long a one-time link code from the dashboard stays valid.'),
+  })
+  .prefault({});
+
+export const ChatSettingsSchema = z
+  .object({ telegram: TelegramSettingsSchema.describe('Telegram chat control of live runs.') })
+  .prefault({});
+export type ChatSettings = z.output<typeof ChatSettingsSchema>;
+export type TelegramSettings = z.output<typeof TelegramSettingsSchema>;

@@ -1,0 +1,108 @@
+/**
+ * @module The Telegram side of chat control as a service: long polls `getUpdates` (each poll with
+ * a deadline), hands every text message to the chat commands and sends their reply, one update at
+ * a time in order, and confirms what it handled through the next poll's `offset`. A refused or
+ * failed poll is retried after a pause (Telegram's `retry_after` when it gives one); the service
+ * reports itself degraded meanwhile and never stops the process over it.
+ */
+import {
+  isTicklineError,
+  ServiceStatus,
+  type Logger,
+  type Service,
+  type ServiceContext,
+  type ServiceHealth,
+} from '@tickline/kernel';
+import type { ChatCommands } from './chat-commands.ts';
+import type { TelegramApi, TelegramMessage } from './telegram-api.ts';
+
+/** The pause after a failed poll when Telegram names none. */
+const RETRY_MS = 5_000;
+
+export interface TelegramPollerOptions {
+  api: TelegramApi;
+  commands: ChatCommands;
+  /** Telegram's `timeout` of one long poll, s. */
+  pollSeconds: number;
+}
+
+/** The label a link keeps: the group's title, else @username, else the first name. */
+const labelOf = (chat: TelegramMessage['chat']): string =>
+  chat.title ?? (chat.username ? `@${chat.username}` : (chat.first_name ?? String(chat.id)));
+
+export class TelegramPoller implements Service {
+  readonly name = 'telegram-chat';
+  readonly #o: TelegramPollerOptions;
+  #stopping = new AbortController();
+  #loop: Promise<void> | undefined;
+  #offset = 0;
+  #health: ServiceHealth = { status: ServiceStatus.Starting };
+  #logger: Logger | undefined;
+  /** Updates handled since start: a figure for /readyz and tests. */
+  handled = 0;
+  /** The bot's @username (getMe at start): the dashboard's t.me link. */
+  username: string | undefined;
+
+  constructor(options: TelegramPollerOptions) {
+    this.#o = options;
+  }
+
+  async start(context: ServiceContext): Promise<void> {
+    this.#logger = context.logger;
+    this.#stopping = new AbortController();
+    this.#loop = this.#run();
+    // Only for the dashboard's link: a bot that cannot answer getMe still gets its polls retried.
+    this.username = await this.#o.api.getMe().then(
+      (me) => me.username,
+      (error: unknown) => void context.logger.warn({ err: error }, 'telegram getMe failed'),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    await this.#loop;
+    this.#health = { status: ServiceStatus.Stopped };
+  }
+
+  health(): ServiceHealth {
+    return { ...this.#health, info: { handled: this.handled } };
+  }
+
+  async #run(): Promise<void> {
+    const signal = this.#stopping.signal;
+    while (!signal.aborted) {
+      try {
+        const updates = await this.#o.api.getUpdates(this.#offset, this.#o.pollSeconds, signal);
+        this.#health = { status: ServiceStatus.Up };
+        for (const update of updates) {
+          // Confirmed by the next poll whatever happens to it: one bad message is not re-read forever.
+          this.#offset = Math.max(this.#offset, update.update_id + 1);
+          if (update.message?.text !== undefined) await this.#answer(update.message);
+          this.handled += 1;
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        const retryAfter = isTicklineError(error) ? error.details?.retryAfterSeconds : undefined;
+        const waitMs = typeof retryAfter === 'number' ? retryAfter * 1000 : RETRY_MS;
+        this.#health = { status: ServiceStatus.Degraded, detail: (error as Error).message };
+        this.#logger?.warn({ err: error, waitMs }, 'telegram poll failed; retrying');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs);
+          signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
+      }
+    }
+  }
+
+  async #answer(message: TelegramMessage): Promise<void> {
+    const chatId = String(message.chat.id);
+    try {
+      const reply = await this.#o.commands.handle({ chatId, text: message.text!, label: labelOf(message.chat) });
+      if (reply !== undefined) await this.#o.api.sendMessage(message.chat.id, reply);
+    } catch (error) {
+      // The chat hears nothing more specific than the log holds; the next message is answered.
+      this.#logger?.warn({ err: error, chatId }, 'chat command failed');
+      await this.#o.api.sendMessage(message.chat.id, 'Something went wrong; try again.').catch(() => undefined);
+    }
+  }
+}
