@@ -28,6 +28,8 @@ export interface KillSwitchCommandOptions extends ApiOptions {
   config?: string;
   /** Who, for the audit of a direct change. */
   by?: string;
+  /** Engage: close every position at market too (over the API only). */
+  flatten?: boolean;
 }
 
 /** The way a run goes. */
@@ -56,10 +58,13 @@ export function killSwitchRoute(
         `${named.join(' and ')} and --direct (--data-dir) are mutually exclusive: a direct run uses no server`,
       );
     if (options.portfolio === undefined) throw bad('--portfolio is needed with --direct (--data-dir)');
+    if (options.flatten === true)
+      throw bad('--flatten and --direct (--data-dir) are mutually exclusive: closing positions needs the running server');
     return 'direct';
   }
   if (options.by !== undefined)
     throw bad("--by is for --direct: over the API the audit names the credential's user");
+  if (options.flatten === true && action !== KillSwitchAction.Engage) throw bad('--flatten goes with engage');
   if (options.admin === true && options.portfolio === undefined)
     throw bad('--admin needs --portfolio: whose switch?');
   return 'api';

@@ -7,6 +7,7 @@
 import { isTicklineError, TicklineError } from '@tickline/kernel';
 import {
   Role,
+  type HaltProofView,
   type KillSwitchView,
   type PortfolioRisk,
   type PortfolioSummary,
@@ -16,6 +17,7 @@ import { CliError } from '../cli-errors.ts';
 import { ExitCode } from '../exit-code.ts';
 import type { CliIo } from '../io.ts';
 import { apiClient, DEFAULT_API_URL, localApiUrl, type ApiCall, type ApiOptions } from '../api/api-client.ts';
+import { formatHaltProof } from './halt-proof-format.ts';
 import { formatKillSwitch } from './kill-switch-format.ts';
 import { KillSwitchAction, type KillSwitchCommandOptions } from './kill-switch-options.ts';
 
@@ -81,6 +83,27 @@ function checkHand(me: PublicUser, admin: boolean): void {
     throw bad(`${me.email} is an admin: the server moves the admin hand for them, so say so with --admin`);
 }
 
+/**
+ * `tickline kill-switch proof [haltId]`: a halt's proofs, or the portfolio's latest halts', as the
+ * server builds them from the order journal now. Exit code 1 when a proof does not hold.
+ */
+export async function haltProofOverApi(
+  io: CliIo,
+  haltId: string | undefined,
+  o: KillSwitchCommandOptions,
+  fetchFn?: typeof fetch,
+): Promise<ExitCode> {
+  const api = killSwitchApi(io, o);
+  const call = readable(apiClient(io, api, fetchFn), api.url);
+  const path =
+    haltId !== undefined
+      ? `/halts/${encodeURIComponent(haltId)}`
+      : `/portfolios/${encodeURIComponent(o.portfolio ?? (await ownPortfolio(call)))}/halts?limit=1`;
+  const { proofs } = await call<{ proofs: HaltProofView[] }>('GET', path);
+  io.out(o.json ? `${JSON.stringify({ proofs })}\n` : proofs.map(formatHaltProof).join('') || 'no halt yet\n');
+  return proofs.every((p) => p.halted) ? ExitCode.Ok : ExitCode.Failure;
+}
+
 /** Runs one `kill-switch` subcommand over the API; resolves with the exit code. */
 export async function killSwitchOverApi(
   io: CliIo,
@@ -108,18 +131,25 @@ export async function killSwitchOverApi(
   }
 
   const move = action === KillSwitchAction.Engage ? 'kill-switch' : 'kill-switch/release';
-  const { cancelled, killSwitch } = await call<{ cancelled: number; killSwitch: KillSwitchView }>(
-    'POST',
-    `${path}/${move}`,
-    { reason: o.reason!.trim() },
-  );
+  const { cancelled, killSwitch, haltId, haltProof } = await call<{
+    cancelled: number;
+    killSwitch: KillSwitchView;
+    haltId?: string;
+    haltProof?: HaltProofView;
+  }>('POST', `${path}/${move}`, {
+    reason: o.reason!.trim(),
+    ...(action === KillSwitchAction.Engage ? { flatten: o.flatten === true } : {}),
+  });
   const hand = admin ? 'admin' : 'owner';
   const handName = admin ? 'the admin hand' : "the owner's hand";
   const held = killSwitch[admin ? 'admin' : 'user'] !== undefined;
   // The route picks the hand from the credential (an admin's API key without the admin scope is
   // an owner's): the command did what it said only if the asked-for hand is where it was sent.
   const moved = action === KillSwitchAction.Engage ? held : !held;
-  if (o.json) io.out(`${JSON.stringify({ portfolio, action, hand, moved, cancelled, ...killSwitch })}\n`);
+  if (o.json)
+    io.out(
+      `${JSON.stringify({ portfolio, action, hand, moved, cancelled, ...killSwitch, ...(haltId === undefined ? {} : { haltId, haltProof }) })}\n`,
+    );
   else {
     if (moved && action === KillSwitchAction.Engage)
       io.out(`engaged ${handName}: ${cancelled} working orders cancelled, live runs paused\n`);
@@ -131,6 +161,8 @@ export async function killSwitchOverApi(
             : '\n'),
       );
     io.out(formatKillSwitch(portfolio, killSwitch, [], me.id));
+    if (haltProof !== undefined)
+      io.out(formatHaltProof(haltProof) + `read it again: tickline kill-switch proof ${haltId}\n`);
   }
   if (!moved) {
     const why = admin

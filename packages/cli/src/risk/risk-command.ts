@@ -10,7 +10,7 @@ import type { CliIo } from '../io.ts';
 import { configOption } from '../options.ts';
 import type { RegisterCommand } from '../program.ts';
 import { KillSwitchAction, killSwitchRoute, type KillSwitchCommandOptions } from './kill-switch-options.ts';
-import { killSwitchOverApi } from './kill-switch-over-api.ts';
+import { haltProofOverApi, killSwitchOverApi } from './kill-switch-over-api.ts';
 
 /** The composer's half: the operator's admin hand straight on the store (`--direct`). */
 export interface LocalKillSwitch {
@@ -35,6 +35,8 @@ const EXAMPLES = `
 Examples:
   export TICKLINE_TOKEN=tkl_live_…                     # the owner's API key or access token
   tickline kill-switch engage --reason "runaway strategy"
+  tickline kill-switch engage --flatten --reason "leaving"    # and close every position
+  tickline kill-switch proof                                  # the latest halt's proof
   tickline kill-switch status
   tickline kill-switch release --reason "fixed" --json
   tickline kill-switch engage --admin --portfolio 0192… --reason "abuse" --token <an admin's>
@@ -71,6 +73,8 @@ export const killSwitchCommand =
         .addOption(configOption());
       if (action !== KillSwitchAction.Status)
         c.option('--by <name>', 'with --direct: who, for the audit (default: $USER or "operator")');
+      if (action === KillSwitchAction.Engage)
+        c.option('--flatten', 'also close every position at market; the halt proof shows the time to flat');
       c.addHelpText('after', `${WHICH_WAY}\n${EXAMPLES}`).action(async (options: KillSwitchCommandOptions) =>
         setExitCode(
           await runCommand(io, async () => {
@@ -87,4 +91,17 @@ export const killSwitchCommand =
       "engage your hand: the portfolio's new orders are refused, working orders cancelled",
     );
     sub(KillSwitchAction.Release, 'release your hand (the other hand, if engaged, still holds)');
+    command
+      .command('proof [haltId]')
+      .description(
+        "a halt's proof, built from the order journal now (default: the portfolio's latest): no order after the switch, every working order cancelled by the venue, and with --flatten every position closed",
+      )
+      .option('--portfolio <id>', "without a halt id: the portfolio (default: the credential's own one)")
+      .option('--json', 'print the proofs as JSON')
+      .option('--url <url>', 'the server (default TICKLINE_URL, else http://127.0.0.1:8080)')
+      .option('--token <credential>', 'an access token or API key (default TICKLINE_TOKEN)')
+      .addOption(configOption())
+      .action(async (haltId: string | undefined, options: KillSwitchCommandOptions) =>
+        setExitCode(await runCommand(io, () => haltProofOverApi(io, haltId, options))),
+      );
   };
