@@ -39,8 +39,15 @@ export {
   DEFAULT_BACKTEST_POLL_MS,
   runBacktestSource,
   saveStrategySource,
+  followBacktest,
+  rerunBacktest,
 } from './api/backtest-source.ts';
-export type { BacktestSourceOptions, BacktestSourceResult, SavedSource } from './api/backtest-source.ts';
+export type {
+  BacktestSourceOptions,
+  BacktestSourceResult,
+  FollowBacktestOptions,
+  SavedSource,
+} from './api/backtest-source.ts';
 export { StreamStatus } from './stream/subscription.ts';
 export { TransportKind } from './stream/transport.ts';
 // The stream gateway's close codes (the protocol's StreamCloseCode), under the SDK's name.

@@ -120,13 +120,30 @@ export async function runBacktestSource(o: BacktestSourceOptions): Promise<Backt
     ...(o.sandbox && Object.keys(o.sandbox).length > 0 ? { sandbox: o.sandbox } : {}),
   });
   o.onQueued?.(backtest);
-  const one = `/backtests/${encodeURIComponent(backtest.id)}`;
+  return { ...(await followBacktest(o, backtest.id)), saved };
+}
+
+/** How a followed run is polled, stopped and drawn. */
+export type FollowBacktestOptions = Pick<
+  BacktestSourceOptions,
+  'call' | 'pollMs' | 'deadlineMs' | 'signal' | 'onProgress'
+>;
+
+/**
+ * Follows the queued run `id` to its end, polling its detail; aborting `signal` or passing the
+ * deadline cancels it on the server.
+ */
+export async function followBacktest(
+  o: FollowBacktestOptions,
+  id: string,
+): Promise<Omit<BacktestSourceResult, 'saved'>> {
+  const one = `/backtests/${encodeURIComponent(id)}`;
   const deadline = Date.now() + (o.deadlineMs ?? DEFAULT_BACKTEST_DEADLINE_MS);
   for (;;) {
     const detail = await o.call<BacktestDetail>('GET', one);
     const { status } = detail.backtest;
     if (status === 'failed' || status === 'cancelled' || (status === 'succeeded' && detail.result !== null))
-      return { outcome: status, saved, detail };
+      return { outcome: status, detail };
     o.onProgress?.(detail.backtest);
     const stop = o.signal?.aborted ? 'interrupted' : Date.now() >= deadline ? 'timeout' : undefined;
     if (stop !== undefined) {
@@ -134,8 +151,21 @@ export async function runBacktestSource(o: BacktestSourceOptions): Promise<Backt
       await o.call('POST', `${one}/cancel`).catch((error: unknown) => {
         if ((error as { code?: unknown }).code !== 'STRATEGY_RUN_FINISHED') throw error;
       });
-      return { outcome: stop, saved, detail };
+      return { outcome: stop, detail };
     }
     await pause(o.pollMs ?? DEFAULT_BACKTEST_POLL_MS, o.signal);
   }
+}
+
+/**
+ * Re-runs the backtest `id` on the data it read (`POST /backtests/{id}/rerun`) and follows the new
+ * run to its end; its detail's `reproduces` compares it with the first.
+ */
+export async function rerunBacktest(
+  o: FollowBacktestOptions & { onQueued?: (run: Backtest) => void },
+  id: string,
+): Promise<Omit<BacktestSourceResult, 'saved'>> {
+  const { backtest } = await o.call<{ backtest: Backtest }>('POST', `/backtests/${encodeURIComponent(id)}/rerun`);
+  o.onQueued?.(backtest);
+  return followBacktest(o, backtest.id);
 }

@@ -20,6 +20,8 @@ export interface BacktestsApi {
   trades(id: string): Promise<{ trades: BacktestTrade[]; truncated: boolean }>;
   equity(id: string): Promise<BacktestCurves>;
   cancel(id: string): Promise<Backtest>;
+  /** Queues the run again on the data it read (202): same code version, parameters and data version. */
+  rerun(id: string): Promise<Backtest>;
 }
 
 export function createBacktestsApi(send: AuthorizedSend, paths: ClientPaths): BacktestsApi {
@@ -41,5 +43,7 @@ export function createBacktestsApi(send: AuthorizedSend, paths: ClientPaths): Ba
     equity: (id) => send({ method: 'GET', path: `${one(id)}/equity` }),
     cancel: async (id) =>
       (await send<{ backtest: Backtest }>({ method: 'POST', path: `${one(id)}/cancel` })).backtest,
+    rerun: async (id) =>
+      (await send<{ backtest: Backtest }>({ method: 'POST', path: `${one(id)}/rerun` })).backtest,
   };
 }

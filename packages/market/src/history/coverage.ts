@@ -47,12 +47,15 @@ export async function storeVenueDay(
   fetchedAt: Date,
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
+  const rolled: Candle[] = [];
   for (const interval of ALL_INTERVALS) {
     if (INTERVAL_MS[interval] < INTERVAL_MS['1m']) continue;
     const closed = rollUpMinutes(day.minutes, interval).filter((c) => c.closeTime <= nowMs);
-    await importCandles(tx, closed, null);
+    rolled.push(...closed);
     counts.set(interval, closed.length);
   }
+  // One data version for the day, every interval: a re-download that revised it shows as one change.
+  await importCandles(tx, rolled, null, { kind: 'download', source: `download:${day.exchange}` });
   if (day.dayStart + DAY_MS <= nowMs) {
     await tx.query(
       `insert into market_history_coverage (exchange, symbol, day_start, candles, fetched_at)
