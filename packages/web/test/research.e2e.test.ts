@@ -5,7 +5,9 @@
  * candle retention, which it deletes from the list of uploads; a user backtests one symbol with
  * the other as an extra feed, is refused a live run by the promotion gate (on by default for every
  * tier but the admin's), runs a small walk-forward on the uploaded candles (progress, then its
- * folds) and a look-ahead check, sees the gate pass where the live run is enabled, and enables it.
+ * folds, its sets ranked by the objective chosen, each with its equity curve) and a look-ahead
+ * check, sees the gate pass where the live run is enabled, enables it, and uses a set of the
+ * walk-forward: a backtest of the second best, the best saved as version 2.
  */
 import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -226,6 +228,8 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     await research.getByLabel('Out-of-sample bars').fill('600');
     // Sets tried on these candles before (another grid): the deflated Sharpe ratio counts them.
     await research.getByLabel('Trials made before').fill('6');
+    // The sets ranked by the objective chosen here, not the default Sharpe ratio.
+    await research.getByLabel('Rank sets by').selectOption('totalReturn');
     await research.getByRole('button', { name: 'Run research' }).click();
     await page
       .getByRole('heading', { name: 'Walk-forward · RSCH-USDT 1m' })
@@ -236,12 +240,20 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     await researchDone(page);
     const folds = page.getByRole('region', { name: 'Walk-forward' }).locator('tbody tr');
     expect(await folds.count()).toBe(3);
-    expect(await folds.first().locator('td').nth(1).textContent()).toMatch(
-      /^\{"fast":(5|10),"slow":(30|60)\}$/,
+    expect(await folds.first().locator('td').nth(1).textContent()).toMatch(/^fast=(5|10), slow=(30|60)$/);
+    // Every candidate with its equity curve, ranked by total return.
+    const walkForwardUrl = page.url();
+    await page.getByRole('heading', { name: 'Parameter sets by total return' }).waitFor();
+    const sets = page.getByTestId('parameter-set');
+    expect(await sets.count()).toBe(4);
+    expect(await page.getByRole('img', { name: /^equity of fast=\d+, slow=\d+$/ }).count()).toBe(4);
+    // The 6 declared here, and whatever the trial registry counted on these candles (the backtest).
+    const dsr = /^\d\.\d{4} probability the best of (\d+) trials \((\d+) of them declared as tried before\) beats luck/.exec(
+      (await page.getByTestId('dsr').textContent()) ?? '',
     );
-    expect(await page.getByTestId('dsr').textContent()).toMatch(
-      /^\d\.\d{4} probability the best of 10 trials \(6 of them declared as tried before\) beats luck/,
-    );
+    expect(dsr).not.toBeNull();
+    expect(Number(dsr![2])).toBeGreaterThanOrEqual(6);
+    expect(Number(dsr![1])).toBe(4 + Number(dsr![2]));
     await screenshot(page, 'research-walk-forward', { fullPage: true });
     console.info(`research progress bar seen while running: ${progressSeen}`);
 
@@ -278,5 +290,17 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     expect(await run.getByRole('link').first().textContent()).toBe('researched');
     await run.evaluate((element) => element.scrollIntoView({ block: 'center' }));
     await screenshot(page, 'research-live-running');
-  }, 300_000);
+
+    // Use this set: the second best as a backtest (its page opens), the best as a new version.
+    await page.goto(walkForwardUrl);
+    const second = (await sets.nth(1).locator('td').nth(1).textContent())!;
+    await sets.nth(1).getByRole('button', { name: `Backtest ${second}` }).click();
+    await page.waitForURL(/\/backtests\/[0-9a-f-]+$/, { timeout: SERVER_WAIT_MS });
+    expect(await finalStatus(page, 'backtest-status', SERVER_WAIT_MS)).toBe('succeeded');
+    await page.goto(walkForwardUrl);
+    const best = (await sets.first().locator('td').nth(1).textContent())!;
+    await sets.first().getByRole('button', { name: `Save ${best} as a new version` }).click();
+    expect(await page.getByTestId('use-saved').textContent()).toBe(`Saved ${best} as version 2.`);
+    await screenshot(page, 'research-use-this-set', { fullPage: true });
+  }, 420_000);
 });

@@ -7,6 +7,8 @@ interface Props {
   width?: number;
   height?: number;
   color?: string;
+  /** Scale from zero (counts); false scales to the values' own range (an equity curve). @default true */
+  fromZero?: boolean;
 }
 
 export function Sparkline({
@@ -15,10 +17,11 @@ export function Sparkline({
   width = 120,
   height = 28,
   color = 'var(--accent)',
+  fromZero = true,
 }: Props): ReactNode {
   if (values.length < 2) return <span className="muted small">collecting…</span>;
   const max = Math.max(...values);
-  const min = Math.min(...values, 0);
+  const min = fromZero ? Math.min(...values, 0) : Math.min(...values);
   const span = max - min || 1;
   const points = values
     .map(

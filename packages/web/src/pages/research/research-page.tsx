@@ -1,7 +1,8 @@
 /**
  * @module A research run (`/research/:id`): progress while it runs (from `research.progress` on the
  * user's stream, with a slow poll behind it), then its report —
- * the look-ahead verdict, the recursive (warm-up) check, the walk-forward windows, the best parameter sets — and the overfitting
+ * the look-ahead verdict, the recursive (warm-up) check, the walk-forward windows, the ranked parameter sets
+ * with their equity curves and "use this set" (parameter-sets.tsx) — and the overfitting
  * measures every report carries.
  */
 import { useEvents } from '@tickline/client/react';
@@ -13,8 +14,8 @@ import { ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { utcRangeText } from '../strategies/backtest-range.ts';
 import { RecursiveCard } from './recursive-card.tsx';
+import { ParameterSets, setText } from './parameter-sets.tsx';
 import {
-  OBJECTIVE_NAMES,
   RESEARCH_KIND_NAMES,
   type Overfitting,
   type ResearchDetail,
@@ -94,7 +95,7 @@ export function ResearchPage({ id }: { id: string }): ReactNode {
           </progress>
         ) : null}
       </header>
-      {report ? <ReportView report={report} /> : null}
+      {report ? <ReportView report={report} researchId={r.id} strategyId={r.strategyId} /> : null}
     </main>
   );
 }
@@ -116,7 +117,15 @@ function Score({ value }: { value: number | null }): ReactNode {
   );
 }
 
-function ReportView({ report }: { report: ResearchReport }): ReactNode {
+function ReportView({
+  report,
+  researchId,
+  strategyId,
+}: {
+  report: ResearchReport;
+  researchId: string;
+  strategyId: string;
+}): ReactNode {
   return (
     <div className="stack">
       <OverfittingCard overfitting={report.overfitting} />
@@ -166,7 +175,7 @@ function ReportView({ report }: { report: ResearchReport }): ReactNode {
                     <td>
                       {day(w.outSample.from)} → {day(w.outSample.to)}
                     </td>
-                    <td>{JSON.stringify(w.bestParams)}</td>
+                    <td>{setText(w.bestParams)}</td>
                     <td className="num">
                       <Score value={w.inSampleScore} />
                     </td>
@@ -183,35 +192,12 @@ function ReportView({ report }: { report: ResearchReport }): ReactNode {
         </section>
       ) : null}
       {report.search ? (
-        <section className="card" aria-labelledby="search-title">
-          <h2 id="search-title">
-            Parameter sets by {OBJECTIVE_NAMES[report.search.objective] ?? report.search.objective}
-          </h2>
-          <div className="table-scroll">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Parameters</th>
-                  <th className="num">Score</th>
-                  <th className="num">Return</th>
-                  <th className="num">Max drawdown</th>
-                  <th className="num">Trades</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.search.trials.slice(0, 20).map((t) => (
-                  <tr key={JSON.stringify(t.params)}>
-                    <td>{JSON.stringify(t.params)}</td>
-                    <td className="num">{fixed(t.score)}</td>
-                    <td className="num">{pct(t.totalReturn)}</td>
-                    <td className="num">{pct(t.maxDrawdown)}</td>
-                    <td className="num">{t.trades}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
+        <ParameterSets
+          researchId={researchId}
+          strategyId={strategyId}
+          objective={report.search.objective}
+          trials={report.search.trials}
+        />
       ) : null}
     </div>
   );

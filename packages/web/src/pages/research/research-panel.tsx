@@ -1,6 +1,7 @@
 /**
  * @module The research part of a strategy's page: a form that queues a look-ahead check,
- * walk-forward or parameter search on the latest version, and the strategy's research runs.
+ * walk-forward or parameter search on the latest version (with the objective the sets are ranked
+ * by), and the strategy's research runs.
  * The grid is typed as `name=v1,v2; name=v1,v2`.
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
@@ -11,7 +12,7 @@ import { ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { utcInputToIso } from '../strategies/backtest-range.ts';
 import { useHistoryWindow } from '../strategies/history-window.ts';
-import { RESEARCH_KIND_NAMES, type ResearchRun } from './research-types.ts';
+import { OBJECTIVE_NAMES, RESEARCH_KIND_NAMES, type ResearchRun } from './research-types.ts';
 
 /** `fast=5,10; slow=30,40` → `{ fast: [5, 10], slow: [30, 40] }` (numbers parsed). */
 export function parseGridText(text: string): Record<string, Array<number | string | boolean>> {
@@ -69,6 +70,7 @@ export function ResearchPanel({
     };
     if (kind !== 'lookahead') {
       body.grid = parseGridText(formText(form, 'grid'));
+      body.objective = formText(form, 'objective');
       body.priorTrials = Number(formText(form, 'priorTrials') || '0');
     }
     if (kind === 'walk-forward') {
@@ -138,6 +140,18 @@ export function ResearchPanel({
               placeholder="fast=5,10,20; slow=30,50"
               hint="name=v1,v2; name=v1,v2"
             />
+          ) : null}
+          {kind !== 'lookahead' ? (
+            <label className="field">
+              <span className="field-label">Rank sets by</span>
+              <select name="objective" defaultValue="sharpe">
+                {Object.entries(OBJECTIVE_NAMES).map(([value, name]) => (
+                  <option key={value} value={value}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </label>
           ) : null}
           {kind !== 'lookahead' ? (
             <Field

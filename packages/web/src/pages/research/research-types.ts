@@ -38,6 +38,8 @@ export interface Trial {
   maxDrawdown: number;
   trades: number;
   barSharpe: number;
+  /** [close time, equity], about 64 points first to last bar; absent in older reports. */
+  equity?: Array<[number, number]>;
 }
 
 export interface Overfitting {

@@ -1,10 +1,12 @@
 /**
  * @module A backtest's results: status, metrics, equity and drawdown, the price with trades
  * marked and the strategy's plot series, the breakdowns per pair, exit reason and day, the trade
- * list a page at a time, and the log with a search; `/backtests/compare/:ids` shows several runs' metrics side by side.
+ * list a page at a time, and the log with a search (a run still queued or running shows its result
+ * when it ends); `/backtests/compare/:ids` shows several runs' metrics side by side.
  */
-import type { BacktestTrade } from '@tickline/protocol';
-import type { ReactNode } from 'react';
+import { useEvents } from '@tickline/client/react';
+import { EventType, type BacktestCompletedEvent, type BacktestTrade } from '@tickline/protocol';
+import { useEffect, type ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { ErrorState, Loading } from '../../components/states.tsx';
@@ -15,6 +17,9 @@ import { utcRangeText } from './backtest-range.ts';
 import { BacktestTrades } from './backtest-trades.tsx';
 import { loadRangeCandles } from './chart-candles.ts';
 import { MetricsTable } from './metrics-table.tsx';
+
+/** The stream says when a run ends; the poll only covers a dropped stream. */
+const ACTIVE_POLL_MS = 5_000;
 
 export function BacktestPage({ id }: { id: string }): ReactNode {
   const { client } = useSession();
@@ -44,6 +49,19 @@ export function BacktestPage({ id }: { id: string }): ReactNode {
     const candles = await loadRangeCandles(page, Date.parse(b.from), Date.parse(b.to));
     return { detail, curves, trades, candles };
   }, [client, id]);
+  // A run opened while queued or running (a research set's backtest opens here at once) shows its
+  // result when it ends: from `backtest.completed` on the user's stream, a slow poll behind it.
+  const { reload } = state;
+  useEvents<BacktestCompletedEvent>([EventType.BacktestCompleted], (event) => {
+    if (event.data.backtestId === id) reload();
+  });
+  const status = state.data?.detail.backtest.status;
+  const active = status === 'queued' || status === 'running';
+  useEffect(() => {
+    if (!active) return undefined;
+    const timer = setTimeout(reload, ACTIVE_POLL_MS);
+    return () => clearTimeout(timer);
+  });
   if (state.status === 'error')
     return (
       <main id="main" className="page">
