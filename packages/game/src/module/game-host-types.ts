@@ -5,13 +5,14 @@ import type { JoinTokens } from '../coordinator/join-token.ts';
 import type { ZoneCoordinator } from '../coordinator/zone-coordinator.ts';
 import type { ZoneRunner } from '../loop/zone-runner.ts';
 import type { ZonePersistence } from '../recovery/zone-persistence.ts';
-import type { ChannelSink, ModuleBaseDeps, ModuleHost, RequestAuth } from '@tickline/kernel';
+import type { ChannelSink, ConnectionBudget, ModuleBaseDeps, ModuleHost, RequestAuth } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GameSettings } from '../config.ts';
 import type { RedisSettings } from './game-coordinator.ts';
 import type { SessionCheck } from './revocation-sweep.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
+import type { RoomDesk } from './room-desk.ts';
 
 /** What {@link createGameHost} is built from. */
 export interface GameHostDeps extends ModuleBaseDeps<GameSettings> {
@@ -44,6 +45,8 @@ export interface GameHostDeps extends ModuleBaseDeps<GameSettings> {
   sessionCheck?: SessionCheck | undefined;
   /** Request/reply between processes: the zones here answer operators on other processes. */
   rpc?: RequestReply | undefined;
+  /** The process's connections across its listeners: the TCP port takes from it as HTTP does. */
+  connectionBudget?: ConnectionBudget | undefined;
 }
 
 /** The zones of this process, for the platform's zone operations. */
@@ -86,10 +89,8 @@ export interface GameHost extends ModuleHost {
   readonly catalog?: GameCatalog;
   /** The rules rooms of this process, where zones run. */
   readonly rooms?: RoomRegistry;
-  /** Issues join tokens (rooms take tokens of the `rooms` scope), where zones run. */
-  readonly tokens?: JoinTokens;
-  /** This process's game transports, for room tickets (ws path; tcp with the host placeholder). */
-  readonly roomAddresses?: () => { tcp: string | null; ws: string | null };
+  /** Where the rooms routes make and join rooms: this process's rooms, or (a gateway) game processes'. */
+  readonly roomDesk?: RoomDesk;
   readonly auth: RequestAuth<FastifyRequest> | undefined;
   /** Mounts the WebSocket transport on the HTTP server. */
   attachHttp(app: FastifyInstance): void;

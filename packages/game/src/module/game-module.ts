@@ -37,11 +37,7 @@ export const gameModule: DomainModule<
       ? gameRoutes({
           auth: host.auth,
           coordinator: host.coordinator,
-          rooms: host.rooms && host.tokens && host.roomAddresses && {
-            rooms: host.rooms,
-            tokens: host.tokens,
-            addresses: host.roomAddresses,
-          },
+          rooms: host.roomDesk && { desk: host.roomDesk },
           ...(host.settings.advertiseHost === undefined
             ? {}
             : { advertiseHost: host.settings.advertiseHost }),

@@ -6,20 +6,10 @@
  * process's addresses; the room join message on the game connection says what to join.
  */
 import type { RequestAuth } from '@tickline/kernel';
-import {
-  ApiKeyScope,
-  CreatedRoomSchema,
-  GameCloseCode as CloseCode,
-  GameRoomListSchema,
-  RoomTicketSchema,
-} from '@tickline/protocol';
+import { ApiKeyScope, CreatedRoomSchema, GameRoomListSchema, RoomTicketSchema, type RoomTicket } from '@tickline/protocol';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { JoinTokens } from '../coordinator/join-token.ts';
-import { GameSessionError } from '../protocol/session-error.ts';
-import type { RoomRegistry } from '../rooms/room-registry.ts';
-import type { RoomRunner } from '../rooms/room-runner.ts';
-import { ROOM_TOKEN_SCOPE } from '../rooms/room-sessions.ts';
+import type { RoomDesk } from './room-desk.ts';
 import { resolveAddress } from './resolve-address.ts';
 
 const GameName = z.string().min(1).max(32);
@@ -43,47 +33,21 @@ const JoinBody = z
     message: 'name exactly one of room, code and game',
   });
 
-/** What the room routes need of the game host. */
+/** What the room routes need: the caller's identity and a desk (local rooms, or game processes'). */
 export interface RoomRoutesOptions {
   auth: RequestAuth<FastifyRequest>;
-  rooms: RoomRegistry;
-  tokens: JoinTokens;
-  /** The process's game transports (a ws path, a tcp address with the host placeholder). */
-  addresses: () => { tcp: string | null; ws: string | null };
+  desk: RoomDesk;
   advertiseHost?: string;
-}
-
-function describeRoom(runner: RoomRunner) {
-  return {
-    room: runner.roomId,
-    game: runner.game.name,
-    players: runner.players.length,
-    minPlayers: runner.game.players.min,
-    maxPlayers: runner.game.players.max,
-    private: runner.code !== undefined,
-    createdAt: new Date(runner.createdAt).toISOString(),
-  };
 }
 
 export function registerRoomRoutes(app: Parameters<FastifyPluginAsync>[0], options: RoomRoutesOptions): void {
   const auth = (request: FastifyRequest) => options.auth.authenticate(request);
-  const ticket = (request: FastifyRequest) => {
-    const { userId, sessionVersion } = options.auth.caller(request);
-    const { token, expiresAt } = options.tokens.issue(userId, ROOM_TOKEN_SCOPE, sessionVersion);
-    const { tcp, ws } = options.addresses();
-    return {
-      token,
-      tcp: resolveAddress(tcp, request, options.advertiseHost),
-      ws: resolveAddress(ws, request, options.advertiseHost),
-      expiresAt: new Date(expiresAt).toISOString(),
-    };
-  };
-  /** A banned player gets no ticket (the game connection would refuse it anyway). */
-  const refuseBanned = (userId: string) => {
-    const until = options.rooms.bannedUntil(userId);
-    if (until !== undefined)
-      throw new GameSessionError(CloseCode.Banned, `banned from rooms until ${new Date(until).toISOString()}`);
-  };
+  /** The ticket's addresses as this caller reaches them (a bare path is on the request's host). */
+  const resolved = (request: FastifyRequest, t: RoomTicket): RoomTicket => ({
+    ...t,
+    tcp: resolveAddress(t.tcp, request, options.advertiseHost),
+    ws: resolveAddress(t.ws, request, options.advertiseHost),
+  });
   const security: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
   app.post(
     '/game/rooms',
@@ -102,11 +66,10 @@ export function registerRoomRoutes(app: Parameters<FastifyPluginAsync>[0], optio
     },
     async function createRoom(request, reply) {
       const body = CreateBody.parse(request.body ?? {});
-      const { userId } = options.auth.caller(request);
-      refuseBanned(userId);
-      const runner = options.rooms.create(body.game, { private: body.private, createdBy: userId });
+      const { userId, sessionVersion } = options.auth.caller(request);
+      const made = await options.desk.create({ userId, sessionVersion }, body.game, body.private);
       reply.status(201);
-      return { ...ticket(request), room: describeRoom(runner), code: runner.code ?? null };
+      return { ...resolved(request, made.ticket), room: made.room, code: made.code };
     },
   );
   app.get(
@@ -124,7 +87,7 @@ export function registerRoomRoutes(app: Parameters<FastifyPluginAsync>[0], optio
     },
     async function listRooms(request) {
       const query = ListQuery.parse(request.query ?? {});
-      return { rooms: options.rooms.list(query.game).map(describeRoom) };
+      return { rooms: await options.desk.list(query.game) };
     },
   );
   app.post(
@@ -144,14 +107,10 @@ export function registerRoomRoutes(app: Parameters<FastifyPluginAsync>[0], optio
     },
     async function roomTicket(request, reply) {
       const body = JoinBody.parse(request.body ?? {});
-      refuseBanned(options.auth.caller(request).userId);
-      const found = body.room !== undefined ? options.rooms.get(body.room) : body.code !== undefined ? options.rooms.byCode(body.code) : undefined;
-      if ((body.room !== undefined || body.code !== undefined) && (!found || (body.room !== undefined && found.code !== undefined)))
-        throw new GameSessionError(CloseCode.RoomUnknown, 'no such room here (a private room is joined by its code)');
-      if (body.game !== undefined && !options.rooms.game(body.game))
-        throw new GameSessionError(CloseCode.RoomUnknown, `no game ${body.game} is loaded here`);
+      const { userId, sessionVersion } = options.auth.caller(request);
+      const t = await options.desk.ticket({ userId, sessionVersion }, body);
       reply.status(201);
-      return ticket(request);
+      return resolved(request, t);
     },
   );
 }

@@ -102,6 +102,11 @@ export class RoomRegistry {
     this.#disposed.push(disposed);
   }
 
+  /** The names of the games this process runs. */
+  gameNames(): string[] {
+    return [...this.#o.games().keys()];
+  }
+
   game(name: string): AnyGameRules | undefined {
     return this.#o.games().get(name);
   }
