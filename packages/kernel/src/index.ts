@@ -46,6 +46,8 @@ export {
 } from './context/correlation.ts';
 export { claimUpgrade, isUpgradeClaimed } from './http/upgrade-claim.ts';
 export { clientAddressKey } from './http/client-address.ts';
+export { ConnectionBudget } from './http/connection-budget.ts';
+export type { BudgetedSocket } from './http/connection-budget.ts';
 export { OPERATION_RATE_LIMIT } from './http/operation-rate-limit.ts';
 export type { OperationRateLimit } from './http/operation-rate-limit.ts';
 export {

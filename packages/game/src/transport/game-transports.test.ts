@@ -1,4 +1,11 @@
-import { createMetricsRegistry, ManualClock, systemClock, type EventEnvelope } from '@tickline/kernel';
+import { EventEmitter } from 'node:events';
+import {
+  ConnectionBudget,
+  createMetricsRegistry,
+  ManualClock,
+  systemClock,
+  type EventEnvelope,
+} from '@tickline/kernel';
 import { DEFAULT_POSITION_STEP } from '../zone/zone-config.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJoinTokens } from '../coordinator/join-token.ts';
@@ -14,7 +21,7 @@ import { WsTransport } from './ws-transport.ts';
 const SECRET = 'transport-test-secret-of-32-bytes-or-more';
 const MAX_MESSAGE_BYTES = 1024;
 
-async function startServer(limits: SessionLimits = {}) {
+async function startServer(limits: SessionLimits = {}, budget?: ConnectionBudget) {
   const metrics = createMetricsRegistry({ processMetrics: false });
   const events: EventEnvelope[] = [];
   const tokenClock = new ManualClock(Date.now());
@@ -36,7 +43,7 @@ async function startServer(limits: SessionLimits = {}) {
   });
   sessions.addZone(runner);
   runner.start();
-  const tcp = new TcpTransport({ acceptor: sessions, host: '127.0.0.1', port: 0, closeGraceMs: 200 });
+  const tcp = new TcpTransport({ acceptor: sessions, host: '127.0.0.1', port: 0, closeGraceMs: 200, budget });
   const tcpPort = await tcp.listen();
   const ws = new WsTransport({ acceptor: sessions, closeGraceMs: 200 });
   const wsPort = await ws.listen(0, '127.0.0.1');
@@ -285,5 +292,22 @@ describe.each(['tcp', 'ws'] as const)('game transports over %s', (transport) => 
     const p = await server.join(transport, 'p');
     await server.shutdown();
     expect((await p.client.ended).code).toBe('GAME_SERVER_SHUTDOWN');
+  });
+});
+
+describe('game transports - the process connection budget', () => {
+  it('tcp - past the budget it shares with HTTP, a connection is closed GAME_SERVER_FULL before any session (issue 46.4)', async () => {
+    const budget = new ConnectionBudget(2);
+    // A connection of another listener of the process (the HTTP server) holds one place.
+    const http = new EventEmitter();
+    expect(budget.take(http)).toBe(true);
+    server = await startServer({}, budget);
+    await server.join('tcp', 'kept');
+    const refused = await server.connect('tcp');
+    expect((await refused.ended).code).toBe('GAME_SERVER_FULL');
+    expect(server.sessions.stats().connections).toBe(1);
+    // The other listener's connection closed: its place is the port's again.
+    http.emit('close');
+    expect((await server.join('tcp', 'again')).welcome).toMatchObject({ playerId: 'again' });
   });
 });

@@ -1,11 +1,24 @@
 /**
  * @module The TCP transport: `node:net`, each message in a frame with a 4-byte big-endian length
  * prefix (the protocol's {@link FrameDecoder}). An oversized frame closes the connection as soon
- * as its header arrives, before anything is buffered.
+ * as its header arrives, before anything is buffered. A connection past the process's connection
+ * budget (shared with the HTTP server) is closed as it is accepted, with GAME_SERVER_FULL.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, type GameProtocolError } from '@tickline/protocol';
-import type { ConnectionAcceptor, GameConnection, WireFraming } from '../session/connection.ts';
+import type { ConnectionBudget } from '@tickline/kernel';
+import {
+  encodeFrame,
+  FRAME_HEADER_BYTES,
+  FrameDecoder,
+  GameCloseCode,
+  type GameProtocolError,
+} from '@tickline/protocol';
+import {
+  encodeClose,
+  type ConnectionAcceptor,
+  type GameConnection,
+  type WireFraming,
+} from '../session/connection.ts';
 import { ignoreError, SocketConnection } from './socket-connection.ts';
 
 /** The 4-byte big-endian length prefix, written in place. */
@@ -33,7 +46,18 @@ export interface TcpTransportOptions {
   port: number;
   /** @default DEFAULT_CLOSE_GRACE_MS */
   closeGraceMs?: number;
+  /**
+   * The process's connections across its listeners (`http.connections.reservedFds` kept back):
+   * a TCP player past it is refused, so the port cannot take the descriptors the HTTP server's
+   * cap and the event log count on. @default no budget (this transport's own caps only)
+   */
+  budget?: ConnectionBudget | undefined;
 }
+
+/** The Close frame a connection past the budget gets, encoded once. */
+const OVER_BUDGET = encodeFrame(
+  encodeClose(GameCloseCode.ServerFull, 'the server keeps its remaining connections for its own work'),
+);
 
 export class TcpTransport {
   readonly #o: TcpTransportOptions;
@@ -84,6 +108,12 @@ export class TcpTransport {
   }
 
   #accept(socket: Socket): void {
+    if (this.#o.budget !== undefined && !this.#o.budget.take(socket)) {
+      socket.on('error', ignoreError);
+      socket.end(OVER_BUDGET);
+      setTimeout(() => socket.destroy(), this.#o.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS).unref();
+      return;
+    }
     this.#sockets.add(socket);
     const decoder = new FrameDecoder(this.#o.acceptor.maxMessageBytes);
     const connection = new TcpConnection(socket, this.#o.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS);

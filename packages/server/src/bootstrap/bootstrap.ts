@@ -16,6 +16,7 @@ import {
 } from '@tickline/eventlog';
 import type { IdentityHost } from '@tickline/identity';
 import {
+  ConnectionBudget,
   ServiceHost,
   ServiceStatus,
   systemClock,
@@ -40,6 +41,7 @@ import { createDrain } from '../process/drain.ts';
 import { forwardedTo, modulesFor, ROLES, servicesFor, SharedService } from '../roles.ts';
 import { registerWebApp } from '../web/web-plugin.ts';
 import { routeTableOf, type RouteEntry } from '../http/route-scopes.ts';
+import { maxConnections, openFilesLimit } from '../http/plugins/limits/connection-limits.ts';
 import { loadAuthKeys } from '../wiring/auth-keys.ts';
 import { createProcessEventRegistry } from '../wiring/event-registry.ts';
 import { eventLogLocation, LogKind, natsLogOptions, openEventLog } from '../wiring/event-logs.ts';
@@ -224,6 +226,9 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         })
       : undefined;
 
+    // One budget of connections for every listener of the process (HTTP and the game's TCP port),
+    // so that together they leave `http.connections.reservedFds` descriptors for its own work.
+    const connectionBudget = new ConnectionBudget(maxConnections(config.http.connections, openFilesLimit()));
     const hosts = new Map<string, ModuleHost>();
     if (modules.length > 0 && !sql)
       await startup.step('modules', () => {
@@ -270,6 +275,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
         forwarding: options.modules ? undefined : { owners: spec.forward, answers: forwardedTo(role) },
         keys,
         streamConnections,
+        connectionBudget,
         redis,
         sessionVersions,
         sessionCheck: sessionCheckFor(sessionVersions, logger),
@@ -400,6 +406,7 @@ export async function bootstrap(config: ResolvedConfig, options: BootstrapOption
             tls: config.http.tls,
             timeouts: config.http.timeouts,
             connections: config.http.connections,
+            connectionBudget,
             metrics,
             health,
             draining: () => drain.draining(),

@@ -306,7 +306,7 @@ export const TicklineConfigSchema = z
               .min(0)
               .default(DEFAULT_RESERVED_FDS)
               .describe(
-                'File descriptors kept from HTTP connections for the process itself (event log, database, sandbox pipes): past the open-files limit less these (at most half of it) new connections get 503 HTTP_CONNECTIONS_EXHAUSTED.',
+                "File descriptors kept from connections for the process itself (event log, database, sandbox pipes): past the open-files limit less these (at most half of it), counting HTTP and the game's TCP port together, a new HTTP connection gets 503 HTTP_CONNECTIONS_EXHAUSTED and a game one is closed GAME_SERVER_FULL.",
               ),
           })
           .prefault({}),

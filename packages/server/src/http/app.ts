@@ -10,7 +10,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { type Logger, type Registry, type ServiceHealth } from '@tickline/kernel';
+import { type ConnectionBudget, type Logger, type Registry, type ServiceHealth } from '@tickline/kernel';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { answerFrameworkError, registerErrorHandling } from './error-handler.ts';
 import { toFastifyLogger } from './fastify-logger.ts';
@@ -71,6 +71,11 @@ export interface HttpAppOptions {
   connections?: Partial<ConnectionLimits>;
   /** The open-files limit the connection cap is taken from. @default read from /proc/self/limits */
   fdLimit?: number;
+  /**
+   * The process's connection budget across its listeners (the game's TCP port takes from it too).
+   * @default one of the server's own, from `connections` and `fdLimit`
+   */
+  connectionBudget?: ConnectionBudget;
   /** OpenAPI at /api/openapi.json and the page at /api/docs; false turns both off. @default {} */
   docs?: OpenApiOptions | false;
   /** Origins the dashboard connects to besides its own (zones of other processes), per response. */
@@ -133,6 +138,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
         logger: options.logger,
         metrics: options.metrics,
         fdLimit: options.fdLimit,
+        budget: options.connectionBudget,
       });
       return server;
     },

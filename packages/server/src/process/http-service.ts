@@ -1,5 +1,11 @@
 /** @module The HTTP server as a service: listens on start, drains in-flight requests on stop. */
-import { ServiceStatus, type Registry, type Service, type ServiceHealth } from '@tickline/kernel';
+import {
+  ServiceStatus,
+  type ConnectionBudget,
+  type Registry,
+  type Service,
+  type ServiceHealth,
+} from '@tickline/kernel';
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { createHttpApp, type TrustProxy } from '../http/app.ts';
@@ -30,6 +36,8 @@ export interface HttpServiceOptions {
   timeouts?: Partial<PreAuthTimeouts>;
   /** Caps on open connections per address and in all. */
   connections?: Partial<ConnectionLimits>;
+  /** The process's connection budget, shared with the game's TCP port. @default the server's own */
+  connectionBudget?: ConnectionBudget;
   /** HTTPS when both files are given; read at start. */
   tls?: TlsFiles;
   metrics: Registry;
@@ -84,6 +92,7 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
         ...(tls ? { tls } : {}),
         ...(options.timeouts ? { timeouts: options.timeouts } : {}),
         ...(options.connections ? { connections: options.connections } : {}),
+        ...(options.connectionBudget ? { connectionBudget: options.connectionBudget } : {}),
         ...(options.connectSources ? { connectSources: options.connectSources } : {}),
       });
       const mark = options.admin ? createAdminMark() : undefined;

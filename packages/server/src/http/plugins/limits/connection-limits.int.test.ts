@@ -4,9 +4,10 @@
  * deadline (a stream that writes keeps its socket), and connections are capped per address and in
  * all — the next one is answered in the one error shape and closed while other addresses are served.
  */
+import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
+import { ConnectionBudget, createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpApp, type HttpAppOptions } from '../../app.ts';
@@ -168,6 +169,26 @@ describe('connection limits - caps', () => {
     const scraped = await metrics.metrics();
     expect(scraped).toMatch(/tickline_http_connections_refused_total\{reason="exhausted"\} 1/);
     expect(scraped).toMatch(/tickline_http_connections_open 5/);
+  });
+});
+
+describe('connection limits - the process budget', () => {
+  it('in all - connections of another listener (the game’s TCP port) count against the same budget', async () => {
+    const budget = new ConnectionBudget(3);
+    const game = [new EventEmitter(), new EventEmitter()];
+    for (const socket of game) expect(budget.take(socket)).toBe(true);
+    const port = await listen({ connections: { perAddress: 0 }, connectionBudget: budget });
+    const held = await park(port, '', '127.0.0.2');
+    const extra = await park(port, get('/healthz'), '127.0.0.3');
+    expect(await extra.closed).toBe(true);
+    expect(extra.text()).toMatch(/^HTTP\/1\.1 503 /);
+    expect(extra.text()).toContain('"HTTP_CONNECTIONS_EXHAUSTED"');
+    expect(budget.open).toBe(3);
+    // A game connection closed: HTTP may take its place.
+    game[0]!.emit('close');
+    const served = await park(port, get('/healthz'), '127.0.0.4');
+    await expect.poll(() => served.text(), { timeout: GENEROUS_MS }).toMatch(/^HTTP\/1\.1 200 /);
+    held.socket.destroy();
   });
 });
 

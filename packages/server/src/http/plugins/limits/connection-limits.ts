@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Server, Socket } from 'node:net';
 import {
   clientAddressKey,
+  ConnectionBudget,
   Counter,
   Gauge,
   getOrCreateMetric,
@@ -123,11 +124,18 @@ export interface GuardConnectionsOptions {
   metrics?: Registry | undefined;
   /** @default the soft RLIMIT_NOFILE read from /proc/self/limits */
   fdLimit?: number | undefined;
+  /**
+   * The process's budget of connections across its listeners (the game's TCP port takes from it
+   * too). @default one of this server's own, sized from `limits` and `fdLimit`
+   */
+  budget?: ConnectionBudget | undefined;
 }
 
 /** Counts of what {@link guardConnections} holds and refused, for tests and metrics. */
 export interface ConnectionGuard {
+  /** HTTP connections held. */
   readonly open: number;
+  /** Connections in all, on every listener of the budget. */
   readonly max: number | undefined;
   readonly refused: { perAddress: number; exhausted: number };
 }
@@ -165,7 +173,9 @@ function connectionMetrics(registry: Registry, state: { open: number }): Counter
  * made) so that a connection over a cap never reaches them. Call right after creating the server.
  */
 export function guardConnections(server: Server, options: GuardConnectionsOptions): ConnectionGuard {
-  const max = maxConnections(options.limits, options.fdLimit ?? openFilesLimit());
+  const budget =
+    options.budget ?? new ConnectionBudget(maxConnections(options.limits, options.fdLimit ?? openFilesLimit()));
+  const max = budget.max;
   const perAddress = options.behindProxy ? 0 : options.limits.perAddress;
   if (max === undefined)
     options.logger.warn('open-files limit unknown: HTTP connections are capped per address only');
@@ -176,7 +186,7 @@ export function guardConnections(server: Server, options: GuardConnectionsOption
   const accept = server.listeners('connection') as Array<(socket: Socket) => void>;
   server.removeAllListeners('connection');
   server.on('connection', function admitConnection(this: Server, socket: Socket) {
-    if (max !== undefined && state.open >= max) {
+    if (budget.spent) {
       state.refused.exhausted += 1;
       refusals?.inc({ reason: 'exhausted' });
       refuse(socket, EXHAUSTED);
@@ -191,6 +201,7 @@ export function guardConnections(server: Server, options: GuardConnectionsOption
       return;
     }
     byAddress.set(key, held + 1);
+    budget.take(socket);
     state.open += 1;
     socket.once('close', () => {
       state.open -= 1;

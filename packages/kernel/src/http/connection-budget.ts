@@ -1,0 +1,42 @@
+/**
+ * @module The connections a process may hold across all its listeners — the HTTP server (its
+ * WebSockets and streams included) and the game's TCP port — sized as the open-files limit less
+ * the descriptors kept for the process's own work (event log segments, database, sandbox pipes).
+ * One budget per process: a listener counting only its own sockets was sized on descriptors that
+ * another listener's connections could take, and the event log would meet EMFILE again.
+ */
+
+/** What the budget needs of a socket: to hear when it closes. */
+export interface BudgetedSocket {
+  once(event: 'close', listener: () => void): unknown;
+}
+
+export class ConnectionBudget {
+  /** Connections in all; undefined when the open-files limit is unknown (no cap). */
+  readonly max: number | undefined;
+  #open = 0;
+
+  constructor(max: number | undefined) {
+    this.max = max;
+  }
+
+  /** Connections counted now, on every listener. */
+  get open(): number {
+    return this.#open;
+  }
+
+  /** Whether a new connection would pass the budget (check before other caps, then `take`). */
+  get spent(): boolean {
+    return this.max !== undefined && this.#open >= this.max;
+  }
+
+  /** Counts `socket` until it closes; false, counting nothing, when the budget is spent. */
+  take(socket: BudgetedSocket): boolean {
+    if (this.spent) return false;
+    this.#open += 1;
+    socket.once('close', () => {
+      this.#open -= 1;
+    });
+    return true;
+  }
+}
