@@ -12,6 +12,7 @@ import type { GameSettings } from '../config.ts';
 import type { RedisSettings } from './game-coordinator.ts';
 import type { SessionCheck } from './revocation-sweep.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
+import type { RoomDesk } from './room-desk.ts';
 
 /** What {@link createGameHost} is built from. */
 export interface GameHostDeps extends ModuleBaseDeps<GameSettings> {
@@ -88,10 +89,8 @@ export interface GameHost extends ModuleHost {
   readonly catalog?: GameCatalog;
   /** The rules rooms of this process, where zones run. */
   readonly rooms?: RoomRegistry;
-  /** Issues join tokens (rooms take tokens of the `rooms` scope), where zones run. */
-  readonly tokens?: JoinTokens;
-  /** This process's game transports, for room tickets (ws path; tcp with the host placeholder). */
-  readonly roomAddresses?: () => { tcp: string | null; ws: string | null };
+  /** Where the rooms routes make and join rooms: this process's rooms, or (a gateway) game processes'. */
+  readonly roomDesk?: RoomDesk;
   readonly auth: RequestAuth<FastifyRequest> | undefined;
   /** Mounts the WebSocket transport on the HTTP server. */
   attachHttp(app: FastifyInstance): void;

@@ -44,6 +44,8 @@ import { localZoneOperations } from '../remote/local-zone-operations.ts';
 import { createZoneResponder } from '../remote/zone-rpc.ts';
 import { localRoomOperations } from '../remote/room-operations.ts';
 import { createRoomResponder } from '../remote/room-rpc.ts';
+import { createRoomDeskResponder, remoteRoomDesk } from '../remote/room-desk-rpc.ts';
+import { localRoomDesk } from './room-desk.ts';
 
 /** How long a start waits for Redis before running its zones unfenced (play never waits on Redis). */
 const DIRECTORY_READY_WAIT_MS = 2_000;
@@ -91,6 +93,8 @@ export function createGameHost(deps: GameHostDeps): GameHost {
       services: [component],
       coordinator,
       zones: undefined,
+      // Rooms on demand are made and joined on the game processes, asked over request/reply.
+      ...(deps.rpc && { roomDesk: remoteRoomDesk(deps.rpc) }),
       settings: game,
       auth,
       attachHttp: noHttp,
@@ -130,6 +134,13 @@ export function createGameHost(deps: GameHostDeps): GameHost {
       logFor: gameLog ? (roomId) => gameLog.partitions.logFor(roomId) : () => deps.eventLog,
     });
     services.push(createRoomResponder(deps.rpc, rooms));
+    // Gateways make and join rooms here: tickets name this process's absolute addresses.
+    services.push(
+      createRoomDeskResponder(
+        deps.rpc,
+        localRoomDesk({ rooms: zones.rooms, tokens, addresses: () => zones.sharedAddresses(), maxRooms: game.rooms.maxPerProcess }),
+      ),
+    );
   }
   // Live zone figures for admins watching admin:game where zones and a hub share the process.
   if (deps.realtime)
@@ -145,8 +156,7 @@ export function createGameHost(deps: GameHostDeps): GameHost {
     coordinator,
     zones,
     rooms: zones.rooms,
-    tokens,
-    roomAddresses: () => zones.addresses(),
+    roomDesk: localRoomDesk({ rooms: zones.rooms, tokens, addresses: () => zones.addresses(), maxRooms: game.rooms.maxPerProcess }),
     catalog,
     settings: game,
     auth,
@@ -159,6 +169,8 @@ interface ZoneService extends Service, GameZones {
   readonly rooms: RoomRegistry;
   readonly roomSessions: RoomSessions;
   addresses(): { tcp: string | null; ws: string | null };
+  /** The same, absolute (the advertised host and the HTTP port), for callers on other processes. */
+  sharedAddresses(): { tcp: string | null; ws: string | null };
   attachHttp(app: FastifyInstance): void;
 }
 
@@ -353,6 +365,15 @@ function createZoneService(
       tcp: tcpPort === undefined ? null : `tcp://${HOST_PLACEHOLDER}:${tcpPort}`,
       ws: ws ? ws.path : null,
     }),
+    sharedAddresses() {
+      const address = httpServer?.address();
+      const httpPort = address && typeof address === 'object' ? address.port : undefined;
+      const scheme = deps.config.http.tls.certFile === undefined ? 'ws' : 'wss';
+      return {
+        tcp: tcpPort === undefined ? null : `tcp://${advertiseHost}:${tcpPort}`,
+        ws: ws && httpPort !== undefined ? `${scheme}://${advertiseHost}:${httpPort}${ws.path}` : null,
+      };
+    },
     persistence: persistence.service,
     async start(context) {
       const log = context.logger;
