@@ -147,6 +147,7 @@ export type {
   PortfolioRisk,
   PortfolioRiskLimits,
   KillSwitchView,
+  HaltProofView,
   RiskAuditEntryView,
   UpdateRiskLimitsInput,
   PortfolioVenue,

@@ -12,6 +12,7 @@ import type {
   ClosedTradesResponse,
   EquityPoint,
   EquityRange,
+  HaltProofView,
   KillSwitchView,
   BindVenueInput,
   Order,
@@ -74,7 +75,17 @@ export interface PortfoliosApi {
    * refuses the portfolio's new orders (`kill_switch`) until it is released, its working orders are
    * cancelled and its live strategies paused. Stored and audited; it survives a restart.
    */
-  killSwitch(portfolioId: string, reason: string): Promise<{ cancelled: number; killSwitch: KillSwitchView }>;
+  killSwitch(
+    portfolioId: string,
+    reason: string,
+    options?: { flatten?: boolean },
+  ): Promise<{ cancelled: number; killSwitch: KillSwitchView; haltId: string; haltProof: HaltProofView }>;
+  /**
+   * The portfolio's latest kill switch halts with their proofs (built from the order journal on the
+   * server at each read): no order after the switch, every working order cancelled by the venue,
+   * and with flatten every position closed and the time to flat.
+   */
+  halts(portfolioId: string, options?: { limit?: number }): Promise<HaltProofView[]>;
   /** Releases the caller's own hand on the kill switch (an admin's hand holds until an admin lifts it). */
   releaseKillSwitch(portfolioId: string, reason: string): Promise<{ killSwitch: KillSwitchView }>;
   /** The kill switch, the portfolio's limits (or the defaults) and the audit of their changes. */
@@ -169,7 +180,11 @@ export function createPortfoliosApi(send: AuthorizedSend, paths: ClientPaths): P
           query: { symbol: order.symbol },
         })
       ).order,
-    killSwitch: (id, reason) => send({ method: 'POST', path: `${one(id)}/kill-switch`, body: { reason } }),
+    killSwitch: (id, reason, options = {}) =>
+      send({ method: 'POST', path: `${one(id)}/kill-switch`, body: { reason, flatten: options.flatten === true } }),
+    halts: async (id, options = {}) =>
+      (await send<{ proofs: HaltProofView[] }>({ method: 'GET', path: `${one(id)}/halts`, query: { limit: options.limit } }))
+        .proofs,
     releaseKillSwitch: (id, reason) =>
       send({ method: 'POST', path: `${one(id)}/kill-switch/release`, body: { reason } }),
     risk: (id) => send({ method: 'GET', path: `${one(id)}/risk` }),

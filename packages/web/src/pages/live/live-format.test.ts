@@ -1,6 +1,6 @@
 import type { LiveRun } from '@tickline/client';
 import { describe, expect, it } from 'vitest';
-import { pauseText, timeText } from './live-format.ts';
+import { dataHealthText, pauseText, timeText } from './live-format.ts';
 
 const paused = (code: string, reason: string) => ({ pause: { code, reason } }) as unknown as LiveRun;
 
@@ -28,5 +28,21 @@ describe('live run wording', () => {
     expect(pauseText(run as LiveRun)).toBe(
       `over budget (STRATEGY_CPU_LIMIT); resumes by itself at ${timeText(at)}`,
     );
+  });
+
+  it('a run held by the data-health interlock says which feed, what and since when', () => {
+    const since = Date.UTC(2026, 0, 1, 12, 0, 0);
+    const run = {
+      dataHealth: {
+        healthy: false as const,
+        feeds: [
+          { symbol: 'BTC-USDT', interval: '1m', healthy: false, problem: 'jump' as const, detail: 'close moved 25.0% (band 20%)', since },
+        ],
+      },
+    };
+    expect(dataHealthText(run)).toBe(
+      `Market data unhealthy: BTC-USDT 1m jumped (close moved 25.0% (band 20%)) since ${timeText(since)}. New entries are held; exits go on.`,
+    );
+    expect(dataHealthText({})).toBeUndefined();
   });
 });

@@ -24,6 +24,21 @@ export function pauseText(run: LiveRun): string | undefined {
   return reason === '' || /^paused by /i.test(reason) ? who : `${who}: ${reason}`;
 }
 
+/** What a feed's data-health problem reads as in a sentence. */
+const PROBLEM_WORDS: Record<string, string> = { stale: 'went stale', gap: 'has a gap', jump: 'jumped' };
+
+/** The data-health interlock holding the run's entries, in a sentence; undefined while healthy. */
+export function dataHealthText(run: Pick<LiveRun, 'dataHealth'>): string | undefined {
+  if (run.dataHealth === undefined) return undefined;
+  const feeds = run.dataHealth.feeds.map(
+    (f) =>
+      `${f.symbol} ${f.interval} ${PROBLEM_WORDS[f.problem ?? ''] ?? 'is unhealthy'}` +
+      (f.detail === undefined ? '' : ` (${f.detail})`) +
+      (f.since === undefined ? '' : ` since ${timeText(f.since)}`),
+  );
+  return `Market data unhealthy: ${feeds.join('; ')}. New entries are held; exits go on.`;
+}
+
 export function signalText(signal: LiveSignal): string {
   const price = signal.price === undefined ? '' : ` @ ${formatPrice(signal.price)}`;
   return `${signal.side} ${formatQuantity(signal.quantity)} ${signal.symbol} ${signal.type}${price}`;

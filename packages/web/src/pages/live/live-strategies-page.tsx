@@ -16,7 +16,7 @@ import { usePolling } from '../../components/use-polling.ts';
 import { codedErrorText } from '../portfolio/portfolio-format.ts';
 import { usePortfolio, useSettledEvents } from '../portfolio/use-portfolio.ts';
 import { EnableLiveForm } from './enable-live-form.tsx';
-import { pauseText, signalText, timeText } from './live-format.ts';
+import { dataHealthText, pauseText, signalText, timeText } from './live-format.ts';
 import { RunExitControls } from './run-exit-controls.tsx';
 import { ParityPanel } from './parity-panel.tsx';
 import { RunResults } from './run-results.tsx';
@@ -112,6 +112,7 @@ function RunList(props: {
         {props.runs.map((run) => {
           const last = run.lastSignals[run.lastSignals.length - 1];
           const reason = pauseText(run);
+          const health = dataHealthText(run);
           return (
             <li key={run.id} className="run" data-run={run.id} data-state={run.state}>
               <div className="row spread">
@@ -131,6 +132,11 @@ function RunList(props: {
               {reason ? (
                 <p className="run-pause small" role="note" data-testid="pause-reason">
                   {reason}
+                </p>
+              ) : null}
+              {health ? (
+                <p className="run-pause small" role="note" data-testid="data-health">
+                  {health}
                 </p>
               ) : null}
               <dl className="run-facts small">

@@ -38,15 +38,27 @@ export function useKillSwitchMove(
 ): {
   busy: boolean;
   error: string | undefined;
-  move: (portfolioId: string, move: KillSwitchMove, question: string, reason: string) => Promise<boolean>;
+  move: (
+    portfolioId: string,
+    move: KillSwitchMove,
+    question: string,
+    reason: string,
+    options?: { flatten?: boolean },
+  ) => Promise<boolean>;
 } {
   const { pending, error, run } = usePendingAction();
-  async function move(portfolioId: string, how: KillSwitchMove, question: string, reason: string) {
+  async function move(
+    portfolioId: string,
+    how: KillSwitchMove,
+    question: string,
+    reason: string,
+    options: { flatten?: boolean } = {},
+  ) {
     if (!window.confirm(question)) return false;
     let moved = false;
     await run(async () => {
       if (how === 'release') await client.portfolios.releaseKillSwitch(portfolioId, reason);
-      else await client.portfolios.killSwitch(portfolioId, reason);
+      else await client.portfolios.killSwitch(portfolioId, reason, options);
       moved = true;
       onMoved(portfolioId, how);
     });

@@ -10,6 +10,7 @@ import { useSession } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
 import { ErrorState, errorMessage, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
+import { HaltProofCard } from './halt-proof-card.tsx';
 import { ENGAGE_EFFECT, KillSwitchReason, useKillSwitchMove } from './kill-switch-move.ts';
 import { formatUsd, RISK_LIMIT_LABELS } from './portfolio-format.ts';
 
@@ -76,13 +77,14 @@ interface PartProps {
 
 function KillSwitch({ client, portfolioId, risk, onChange }: PartProps): ReactNode {
   const { busy, error, move } = useKillSwitchMove(client, onChange);
+  const [flatten, setFlatten] = useState(false);
   const { engaged, user, admin } = risk.killSwitch;
   function act(release: boolean) {
     const question = release
       ? 'Release the kill switch? New orders are accepted again; paused strategies stay paused until you resume them.'
-      : `Engage the kill switch? ${ENGAGE_EFFECT}`;
+      : `Engage the kill switch? ${ENGAGE_EFFECT}${flatten ? ' Every position is closed at market.' : ''}`;
     const how = release ? 'release' : 'engage';
-    void move(portfolioId, how, question, KillSwitchReason.Owner[how]);
+    void move(portfolioId, how, question, KillSwitchReason.Owner[how], { flatten });
   }
   const holder = admin ? 'an admin' : 'you';
   return (
@@ -99,11 +101,23 @@ function KillSwitch({ client, portfolioId, risk, onChange }: PartProps): ReactNo
       ) : engaged ? (
         <p className="muted">Only an admin can release it.</p>
       ) : (
-        <button type="button" className="button button-danger" disabled={busy} onClick={() => act(false)}>
-          Engage kill switch
-        </button>
+        <div className="row">
+          <label>
+            <input
+              type="checkbox"
+              checked={flatten}
+              onChange={(e) => setFlatten(e.currentTarget.checked)}
+              data-testid="kill-switch-flatten"
+            />{' '}
+            Also close every position at market
+          </label>
+          <button type="button" className="button button-danger" disabled={busy} onClick={() => act(false)}>
+            Engage kill switch
+          </button>
+        </div>
       )}
       <FormError message={error} />
+      <HaltProofCard client={client} portfolioId={portfolioId} changed={risk} />
     </div>
   );
 }
