@@ -111,8 +111,8 @@ export const GameErrorCodes = defineErrorCodes({
     httpStatus: 404,
   },
   GAME_REPLAY_TOO_LARGE: {
-    meaning: 'The replay would re-run more ticks, or scan more log records, than one replay may (game.rooms.replayMaxTicks).',
-    resolve: 'Ask for an earlier window, or raise the limit for a long room.',
+    meaning: 'The replay would step more ticks from the room\'s start (108,000), or read back more log records looking for its opening (2,000,000), than one replay may.',
+    resolve: 'Ask for an earlier window (toTick); a room older than the scan is out of reach of replay.',
     httpStatus: 413,
   },
 });
