@@ -243,7 +243,7 @@ export class LiveRunner {
     run.decided = run.status.lastCandleTime;
     this.#runs.set(spec.id, run);
     // A run started on a feed that is unhealthy now holds its entries from its first candle.
-    this.#health?.apply(run);
+    this.#health?.started(run, carry !== undefined);
     this.#orders.track(run);
     for (const event of carry?.replacing?.splice(0) ?? []) this.#orders.apply(run, event);
     this.#byFeed.add(run);

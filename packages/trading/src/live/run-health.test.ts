@@ -83,4 +83,36 @@ describe('live runs - the data-health interlock', () => {
     expect(runner.status('r')!.dataHealth?.feeds[0]).toMatchObject({ problem: 'stale' });
     expect(notices().at(-1)).toMatchObject({ healthy: false, problem: 'stale' });
   });
+
+  it('a run enabled while its feed is unhealthy is held from its first candle and its owner told', async () => {
+    const s = settings();
+    const w = world(s, { onCandle: (ctx) => void ctx.buy({ qty: 1, reason: 'entry' }) });
+    const runner = new LiveRunner({
+      ...w.options,
+      dataHealth: { staleIntervals: 0, jumpPercent: 20, healthyCandles: 2 },
+    });
+    w.setRunner(runner);
+    const clock = w.options.clock as ManualClock;
+    const t0 = clock.now();
+    const candle = (i: number, close: number): FeedCandle => ({
+      symbol: SYMBOL,
+      interval: '1m',
+      openTime: t0 + (i - 1) * M,
+      closeTime: t0 + i * M,
+      open: close,
+      high: close,
+      low: close,
+      close,
+      volume: 1,
+    });
+    // Given the feed jumped before any run read it
+    await runner.onCandle(candle(1, 100));
+    await runner.onCandle(candle(2, 200));
+    expect(w.published.filter((e) => e.type === 'strategy.live.data.health')).toEqual([]);
+    // When a run starts on it, Then it is held and its owner is told once
+    await runner.enable(spec('late', s));
+    expect(runner.status('late')!.dataHealth?.feeds[0]).toMatchObject({ problem: 'jump' });
+    const told = w.published.filter((e) => e.type === 'strategy.live.data.health').map((e) => e.data);
+    expect(told).toEqual([expect.objectContaining({ userId: 'u1', runIds: ['late'], healthy: false, problem: 'jump' })]);
+  });
 });

@@ -55,6 +55,18 @@ export class RunHealth {
     else delete run.status.dataHealth;
   }
 
+  /**
+   * A run that starts here: held from its first candle when a feed it reads is unhealthy now, and
+   * its owner told (the feed turned before the run existed, so no change will say it) unless
+   * `quiet` (a run reopened in place of one already told).
+   */
+  started(run: LiveRun, quiet: boolean): void {
+    this.apply(run);
+    if (quiet) return;
+    for (const feed of run.status.dataHealth?.feeds ?? [])
+      this.#tell(run.spec.userId, [run.spec.id], { ...feed, at: this.#c.clock.now() });
+  }
+
   #changed(change: FeedHealthChange): void {
     const byUser = new Map<string, string[]>();
     for (const run of this.#c.runs()) {
@@ -65,22 +77,25 @@ export class RunHealth {
       else ids.push(run.spec.id);
     }
     // One event per owner (not per run): thousands of runs may read one feed.
-    for (const [userId, runIds] of byUser)
-      this.#c.publish(
-        this.#c.source.create(StrategyLiveDataHealth, {
-          subject: userId,
-          data: {
-            userId,
-            runIds,
-            symbol: change.symbol,
-            interval: change.interval,
-            healthy: change.healthy,
-            ...(change.problem === undefined ? {} : { problem: change.problem }),
-            ...(change.detail === undefined ? {} : { detail: change.detail }),
-            at: change.at,
-          },
-        }),
-      );
+    for (const [userId, runIds] of byUser) this.#tell(userId, runIds, change);
+  }
+
+  #tell(userId: string, runIds: string[], change: FeedHealthChange): void {
+    this.#c.publish(
+      this.#c.source.create(StrategyLiveDataHealth, {
+        subject: userId,
+        data: {
+          userId,
+          runIds,
+          symbol: change.symbol,
+          interval: change.interval,
+          healthy: change.healthy,
+          ...(change.problem === undefined ? {} : { problem: change.problem }),
+          ...(change.detail === undefined ? {} : { detail: change.detail }),
+          at: change.at,
+        },
+      }),
+    );
   }
 }
 
