@@ -1,4 +1,5 @@
 /** @module What a command reads and writes, injected so commands run in tests without a process. */
+import { terminalPrompt, type Prompt } from './prompt.ts';
 
 /** The outside world of one CLI run. */
 export interface CliIo {
@@ -15,6 +16,8 @@ export interface CliIo {
    * knows the config schema; this package does not.
    */
   configuredPort?: (configFile: string | undefined) => number;
+  /** Asks the user one line (a secret one unechoed); absent where nobody can answer. */
+  prompt?: Prompt;
 }
 
 /** The real process's streams and environment. */
@@ -28,5 +31,6 @@ export function processIo(): CliIo {
     err: (text) => void process.stderr.write(text),
     env: process.env,
     interrupted: interrupt.signal,
+    prompt: terminalPrompt(),
   };
 }

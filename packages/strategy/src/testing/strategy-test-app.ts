@@ -5,7 +5,12 @@
  * built on the strategy host (trading's test app: live runs) joins through `extend`.
  */
 import { randomBytes } from 'node:crypto';
-import { createArgon2Hasher, createIdentityService, createSqlIdentityRepository } from '@tickline/identity';
+import {
+  createArgon2Hasher,
+  createIdentityService,
+  createSqlIdentityRepository,
+  identityRoutes,
+} from '@tickline/identity';
 import type { IdentityService, TierOverrides } from '@tickline/identity';
 import {
   createMetricsRegistry,
@@ -104,6 +109,8 @@ export interface StrategyTestAppOptions<E extends TestAppExtension | undefined =
    * appended to it): its services start after the host's, its routes beside the strategy routes.
    */
   extend?: (parts: TestAppParts) => E;
+  /** Serve identity's routes too (sign-in, API keys, /me): what a CLI's password login talks to. */
+  identityRoutes?: boolean;
 }
 
 export async function createStrategyTestApp<E extends TestAppExtension | undefined = undefined>(
@@ -198,6 +205,7 @@ export async function createStrategyTestApp<E extends TestAppExtension | undefin
   // The module's catalogues are what the error handler above reads (listErrorCodes): loaded with it.
   void strategyModule.errors;
   await app.register(strategyRoutes(host), { prefix: '/api/v1' });
+  if (options.identityRoutes) await app.register(identityRoutes, { prefix: '/api/v1', service: identity });
   if (extension?.routes) await app.register(extension.routes, { prefix: '/api/v1' });
   await app.ready();
 
