@@ -49,11 +49,15 @@ export function tradingRoutes(host: TradingHost) {
   return async function tradingRoutes(app: Parameters<typeof liveRoutes>[0]) {
     if (live === undefined) return;
     await app.register(liveRoutes, live.routeOptions);
-    await app.register(haltRoutes, {
-      ...live.routeOptions,
-      haltStore: new SqlHaltStore(host.sql),
-      scopes: sqlPortfolioScopes(host.sql),
-    });
+    // Not a spread: on a gateway the options are route forwarding's inert host, whose properties a
+    // spread does not copy (the gateway could not start); read through, they are there.
+    await app.register(
+      haltRoutes,
+      Object.setPrototypeOf(
+        { haltStore: new SqlHaltStore(host.sql), scopes: sqlPortfolioScopes(host.sql) },
+        live.routeOptions,
+      ) as Parameters<typeof haltRoutes>[1],
+    );
     if (host.chat !== undefined) await app.register(chatRoutes, host.chat.routes);
     if (live.venues !== undefined)
       await app.register(venueRoutes, {
