@@ -5,6 +5,7 @@
  * `all` role's, so a domain route no role table lists fails here. And the routes work through it.
  */
 import { SMA_CROSS_SOURCE } from '@tickline/strategy';
+import { RoomClient } from '@tickline/client/game';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, openEventSource, signUpAndIn, streamTicket } from '../testing/api-clients.ts';
@@ -17,8 +18,6 @@ import {
 } from '../testing/scaled-cluster.ts';
 
 const { available, reason } = scaledClusterDependencies({ redis: true });
-/** Routes served only where rules rooms run (the embedded default, a game process's own port). */
-const ROOM_ROUTES = ['GET /api/v1/game/rooms', 'POST /api/v1/game/rooms', 'POST /api/v1/game/rooms/join'];
 let cluster: ScaledCluster | undefined;
 let all: ClusterProcess;
 let gateway: ClusterProcess;
@@ -62,15 +61,58 @@ describe.skipIf(!available)(`gateway routes - every route through a gateway (${r
     expect(fromAll.status).toBe(200);
     const table = routeTable(fromGateway.body as OpenApi);
     const allTable = routeTable(fromAll.body as OpenApi);
-    // Rooms on demand live in the game process that made them (no shared room directory yet,
-    // docs/game.md "Rooms on demand"): their three routes are the one known gap, named here so
-    // the gap cannot grow unseen.
-    expect(allTable.filter((route) => !table.includes(route))).toEqual(
-      ROOM_ROUTES.map((route) => allTable.find((r) => r.startsWith(`${route} `))),
-    );
-    expect(table).toEqual(allTable.filter((route) => !ROOM_ROUTES.some((r) => route.startsWith(`${r} `))));
+    // Every route of the all role, rooms on demand included (asked of the game processes).
+    expect(table).toEqual(allTable);
+    expect(table.some((route) => route.startsWith('POST /api/v1/game/rooms '))).toBe(true);
     expect(table.some((route) => route.startsWith('POST /api/v1/strategies '))).toBe(true);
     expect(table.some((route) => route.startsWith('GET /api/v1/notifications '))).toBe(true);
+  });
+
+  it('gateway routes - rooms on demand are made, listed and joined through a gateway that runs none', async () => {
+    const ann = await signUpAndIn(gateway.url, `ann.${Date.now()}@example.com`);
+    const bob = await signUpAndIn(gateway.url, `bob.${Date.now()}@example.com`);
+    // A room made through the gateway lives on the game process; the ticket names that process.
+    const created = await callJson(gateway.url, 'POST', '/api/v1/game/rooms', {
+      bearer: ann.accessToken,
+      body: { game: 'connect-four' },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const roomId = created.body.room.room as string;
+    expect(new URL(created.body.ws as string).port).toBe(new URL(all.url).port);
+    const listed = await callJson(gateway.url, 'GET', '/api/v1/game/rooms?game=connect-four', { bearer: bob.accessToken });
+    expect(listed.status).toBe(200);
+    expect(listed.body.rooms.map((r: { room: string }) => r.room)).toContain(roomId);
+    const ticket = await callJson(gateway.url, 'POST', '/api/v1/game/rooms/join', {
+      bearer: bob.accessToken,
+      body: { room: roomId },
+    });
+    expect(ticket.status, JSON.stringify(ticket.body)).toBe(201);
+    // Both play on the game process with the gateway's tickets
+    const annRoom = new RoomClient({ url: created.body.ws, token: created.body.token, join: { room: roomId } });
+    const bobRoom = new RoomClient({ url: ticket.body.ws, token: ticket.body.token, join: { room: roomId } });
+    try {
+      await Promise.all([annRoom.connect(), bobRoom.connect()]);
+      await new Promise<void>((resolve) => {
+        const check = () => annRoom.view.room.status === 'playing' && resolve();
+        annRoom.on('change', check);
+        check();
+      });
+      const first = annRoom.view.room.turn === annRoom.view.entities.get(ann.userId)?.seat ? annRoom : bobRoom;
+      const acked = new Promise((resolve) => first.on('ack', resolve));
+      first.send({ type: 'drop', column: 3 });
+      expect(await acked).toMatchObject({ seq: 1 });
+    } finally {
+      annRoom.close();
+      bobRoom.close();
+    }
+    // A room no process holds, and a game none runs, are refused with their codes
+    const unknown = await callJson(gateway.url, 'POST', '/api/v1/game/rooms/join', {
+      bearer: bob.accessToken,
+      body: { room: 'connect-four-nope' },
+    });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'GAME_ROOM_UNKNOWN']);
+    const chess = await callJson(gateway.url, 'POST', '/api/v1/game/rooms', { bearer: bob.accessToken, body: { game: 'chess' } });
+    expect([chess.status, chess.body.error.code]).toEqual([404, 'GAME_UNKNOWN_GAME']);
   });
 
   it('gateway routes - strategies and notifications work through a gateway that runs neither', async () => {
