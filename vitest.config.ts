@@ -39,7 +39,6 @@ const E2E_SOLO_FILES = [
   'packages/server/src/game/zone-stall.e2e.test.ts',
   'packages/server/src/notify/notify-stall.e2e.test.ts',
   'packages/server/src/live/kill-switch-shared.e2e.test.ts',
-  'packages/server/src/live/live-failover.e2e.test.ts',
   'packages/server/src/live/live-restart.e2e.test.ts',
   'packages/server/src/process/bluegreen.e2e.test.ts',
 ];
