@@ -2,8 +2,9 @@
  * Issue 46's findings that crashed, froze or monopolised the server, each replayed by a free user
  * against one real `tickline start` on its defaults (the promotion gate off, so a run goes live
  * without research): the walk-forward that ran the process out of memory, parity replays outside
- * every quota, GraphQL aliases that answered 163 MB, and sockets parked from one address. Each is
- * refused with its code, and a neighbour's request made meanwhile is answered.
+ * every quota, GraphQL aliases that answered 163 MB, sockets parked from one address, and busy-loop
+ * compiles that held the compile gate. Each is refused with its code, and a neighbour's request
+ * made meanwhile is answered.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -38,6 +39,10 @@ const ALTERNATE = `export default defineStrategy({
     else ctx.buy({ qty: 0.001, reason: 'buy' });
   },
 });`;
+/** A module that never finishes loading: its compile runs to its CPU limit. */
+const TOP_SPIN = 'for (;;) {}\nexport default defineStrategy({ onCandle() {} });';
+/** What ends a spinning compile: its CPU limit, its wall deadline, or the gate's refusal. */
+const SPIN_ENDS = ['STRATEGY_CPU_LIMIT', 'SANDBOX_TIMEOUT', 'STRATEGY_COMPILE_BUSY', 'SANDBOX_SUSPENDED'];
 /** A version that spins on every candle, so a replay of it holds a sandbox for a while. */
 const SPIN = `export default defineStrategy({
   onCandle(ctx) {
@@ -206,6 +211,20 @@ describe('one free request - issue 46 through tickline start', () => {
     expect([me.status, me.body.data?.me?.userId]).toEqual([200, nora.userId]);
     await expectNeighbourServed();
   });
+
+  it('compiles - four accounts compiling busy loops twice at once: a fifth account’s compile is answered', async () => {
+    const spinners = await Promise.all(
+      [1, 2, 3, 4].map((n) => signUpAndIn(server.url, `spinner-${n}-46@example.test`)),
+    );
+    const compile = (user: TestUser, source: string) => api(user, 'POST', '/strategies/compile', { source });
+    // The finding: eight such compiles filled the gate's slots at no strike; a fifth account's
+    // save was refused 11 times in 12, the twelfth answered after 79 s.
+    const spins = spinners.flatMap((user) => [compile(user, TOP_SPIN), compile(user, TOP_SPIN)]);
+    const saved = await compile(nora, 'export default defineStrategy({ onCandle() {} });');
+    expect([saved.status, saved.body.error?.code]).toEqual([200, undefined]);
+    for (const spin of await Promise.all(spins)) expect(SPIN_ENDS).toContain(spin.body.error?.code);
+    await expectNeighbourServed();
+  }, 240_000);
 
   it('connections - past the default cap one address is refused 429 before parsing; another is served', async () => {
     const head =
