@@ -26,10 +26,12 @@ connection is admitted at its first subscription and counts against the account'
 with its SSE and WebSocket streams; each subscription is a channel of the WebSocket API with its
 access rule; \`after\` resumes after an \`eventId\` (a \`stream.reset\` event first when history
 cannot fill the gap); refusals and slow consumers end the connection with the stream close codes
-(4008 slow consumer, 4029 stream limit, 4501 no valid credential, 4503 revoked). A document is
-executed once per event for every subscriber that sent it with the same variables, and the
-encoded payload shared (within one connection only where a field below the event has a resolver
-that may read the caller).
+(4008 slow consumer, 4029 stream limit, 4501 no valid credential, 4503 revoked), and protocol
+errors with graphql-ws's (4400 a malformed message, 4401 a subscribe before \`connection_init\`,
+4408 no \`connection_init\` in time, 4409 an id in use, 4429 a second \`connection_init\`). A
+document is parsed and checked once per text, executed once per event for every subscriber that
+sent it with the same variables, and the encoded payload shared (within one connection only
+where a field below the event has a resolver that may read the caller).
 
 On a scaled gateway (\`--role gateway\`), the fields of the domains it forwards to other roles
 (strategy: strategies, backtests, research, portfolios, orders, live runs; notify: the inbox and

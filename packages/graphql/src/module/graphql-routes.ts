@@ -22,6 +22,7 @@ import { createLoaders, createResolvers } from '../schema/resolvers/index.ts';
 import { guardRootFields } from '../schema/field-scopes.ts';
 import { SDL } from '../schema/sdl.ts';
 import type { GraphqlServices } from '../schema/services.ts';
+import { cachedDocuments } from '../subscriptions/document-cache.ts';
 import { registerSubscriptionServer } from '../subscriptions/subscription-server.ts';
 import { subscriptionResolvers } from '../subscriptions/subscription-resolvers.ts';
 import { SharedExecutions } from '../subscriptions/shared-execution.ts';
@@ -47,7 +48,7 @@ const DEFAULT_PING_INTERVAL_MS = 25_000;
 /** The schema's fields, read once to check each declares its scope. */
 const EXECUTABLE_SDL = buildSchema(SDL);
 
-/** A subscription's document is checked where Mercurius does not: limits, then graphql-js validation. */
+/** A subscription's document is checked as Mercurius checks a query's: limits, then graphql-js validation. */
 function checkSubscription(schema: GraphQLSchema, document: DocumentNode, settings: GraphqlSettings): void {
   try {
     checkOperationLimits(document, settings, schema);
@@ -93,15 +94,16 @@ export function graphqlRoutes(
         });
       await operations.count(request, request.body.length - 1);
     });
-    const subscription = services.live
-      ? {
-          context: await registerSubscriptionServer(app, {
-            live: services.live,
-            path: `${app.prefix}${GRAPHQL_PATH}`,
-            pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
-          }),
-        }
-      : false;
+    // graphql-ws is served by subscriptions/ on Mercurius's GET route (its upgrades), not by
+    // Mercurius: its per-connection state was 60 KB (ws-operations.ts). Mercurius's subscriptions
+    // stay on so that it binds the Subscription fields' `subscribe` resolvers to the schema.
+    if (services.live)
+      await registerSubscriptionServer(app, {
+        live: services.live,
+        path: `${app.prefix}${GRAPHQL_PATH}`,
+        pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
+        document: cachedDocuments((document) => checkSubscription(app.graphql.schema, document, settings)),
+      });
     // Each root field behind the scope the schema's table declares (field-scopes.ts); a field
     // without one stops the start here, before any request.
     const resolvers = shareQueryReads(
@@ -134,7 +136,7 @@ export function graphqlRoutes(
       // distinct queries evicts, it does not grow memory.
       persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(PERSISTED_QUERY_CACHE_SIZE),
       errorFormatter: formatErrors,
-      subscription,
+      subscription: services.live !== undefined,
     });
     // Mercurius validates a document once and caches it: the cost measured then is kept with it.
     const costs = new WeakMap<DocumentNode, number>();
@@ -147,9 +149,6 @@ export function graphqlRoutes(
     app.graphql.addHook('preExecution', async function chargeCost(schema, document, context) {
       const cost = costs.get(document) ?? checkOperationLimits(document, settings, schema).cost;
       await operations.count(context.reply.request, Math.ceil(cost / settings.costPerRequest) - 1);
-    });
-    app.graphql.addHook('preSubscriptionExecution', async function subscriptionLimits(schema, document) {
-      checkSubscription(schema, document, settings);
     });
   };
 }

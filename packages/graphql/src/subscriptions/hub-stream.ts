@@ -8,9 +8,8 @@
  * behind a lone id's own header ({@link FramePrefix.writeFrame}). The socket's buffer is the bounded queue, under the
  * WebSocket API's slow-consumer policy: past `maxBufferedBytes` the subscription is congested
  * until `drain`; a market channel then keeps only its newest event waiting, any other channel
- * ends the connection with RT_SLOW_CONSUMER — never a silent drop. To graphql-js (and Mercurius,
- * which sends what the iterator yields) it is an iterator that yields nothing and finishes when
- * the subscription ends.
+ * ends the connection with RT_SLOW_CONSUMER — never a silent drop. To graphql-js and
+ * ws-operations.ts it is an iterator that yields nothing and finishes when the subscription ends.
  */
 import {
   wsTextFrameLength,
@@ -77,7 +76,7 @@ export class HubStream implements Subscriber, AsyncIterableIterator<StreamItem> 
   /** Frames whose payload a resolver is still computing, written in order once it settles. */
   #chain: Promise<void> | undefined;
   #inFlight = 0;
-  /** Mercurius's wait on the iterator: settled when the subscription ends. */
+  /** The protocol's wait on the iterator: settled when the subscription ends. */
   #finished:
     { resolve: (result: IteratorResult<StreamItem>) => void; reject: (error: unknown) => void } | undefined;
   #failure: unknown;

@@ -18,7 +18,7 @@ import { STREAM_RESET, type StreamItem } from './hub-stream.ts';
 import { SharedExecutions } from './shared-execution.ts';
 import type { GraphqlWsSession, StreamSpec } from './ws-session.ts';
 
-/** The session Mercurius's subscription context carries (graphql-routes.ts puts it there). */
+/** The session a subscription's context carries (ws-session.ts `contextOf`). */
 export interface SessionContext {
   graphqlWs?: GraphqlWsSession;
 }
@@ -67,12 +67,13 @@ export function subscriptionResolvers(
       async subscribe(_root: unknown, args: Args, context: MercuriusContext, info: GraphQLResolveInfo) {
         try {
           const session = required((context as SessionContext).graphqlWs, 'subscriptions');
-          const request = session.credentials(requestOf(context));
+          // The upgrade request with the connection's `connection_init` credentials (ws-session.ts).
+          const request = requestOf(context);
           const principal = await session.admit(() => callerOfRequest(services, request));
           // The connection is admitted once, for any field; each subscription checks its own scope.
           await callerOfRequest(services, request, scope);
           await operations.count(request, 1);
-          // Mercurius puts the graphql-ws message id in the execution context.
+          // The graphql-ws message id is in the execution context (ws-session.ts `contextOf`).
           const id = String((context as { id?: unknown }).id);
           const share = shares.join({
             info,

@@ -1,27 +1,32 @@
 /**
  * @module graphql-ws at the GraphQL path, beside the realtime gateway's own WebSocket endpoints on
- * the same HTTP server. `@fastify/websocket` (what Mercurius serves subscriptions with) would route
- * every upgrade of the server through Fastify — the stream and game endpoints' too — so it gets
- * only the upgrades of this path, through an emitter of its own; the others stay with their
- * listeners (kernel's upgrade claim). Each socket becomes a {@link GraphqlWsSession}, pinged on
- * one shared timer and closed (graphql-ws's 4408) when it never initialised. Mercurius speaks
- * the protocol; the subscriptions' `next` frames are the session's own (shared-execution.ts).
+ * the same HTTP server. `@fastify/websocket` would route every upgrade of the server through
+ * Fastify — the stream and game endpoints' too — so it gets only the upgrades of this path, through
+ * an emitter of its own; the others stay with their listeners (kernel's upgrade claim). The
+ * upgrade still passes the scope's hooks (rate limit, CORS) as the route Mercurius declares at the
+ * path; its WebSocket handler is this module's, not Mercurius's (ws-operations.ts says why). Each
+ * socket becomes a {@link GraphqlWsSession}, pinged on one shared timer and closed (graphql-ws's
+ * 4408) when it never initialised.
  */
 import { EventEmitter } from 'node:events';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import fastifyWebsocket from '@fastify/websocket';
 import { claimUpgrade } from '@tickline/kernel';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { DocumentNode } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { LivePort } from '../schema/services.ts';
-import type { SessionContext } from './subscription-resolvers.ts';
-import { GraphqlWsSession } from './ws-session.ts';
+import { graphqlWsTypesOf } from './graphql-ws-messages.ts';
+import { GraphqlWsSession, type SessionHost } from './ws-session.ts';
 
 /** Largest client message (a subscribe carries the document). */
 export const MAX_SUBSCRIBE_MESSAGE_BYTES = 256 * 1024;
 /** graphql-ws's close code for a connection that never sent `connection_init` in time. */
 export const CONNECTION_INIT_TIMEOUT_CLOSE = 4408;
+/** WebSocket's close code for a subprotocol this server does not speak. */
+const PROTOCOL_ERROR_CLOSE = 1002;
 
 export interface SubscriptionServerOptions {
   live: LivePort;
@@ -29,19 +34,51 @@ export interface SubscriptionServerOptions {
   path: string;
   /** Period of the WebSocket pings (`realtime.pingIntervalMs`). */
   pingIntervalMs: number;
+  /**
+   * A subscription document, parsed, checked against the limits and validated, one object per
+   * text (graphql-routes.ts caches them).
+   */
+  document(query: string): DocumentNode;
 }
 
-/** Mercurius's `subscription.context`: the socket's session, for the Subscription resolvers. */
-export type SubscriptionContext = (socket: WebSocket) => SessionContext;
-
 /**
- * Registers the WebSocket side on `app` (the GraphQL scope, before Mercurius) and returns the
- * context function Mercurius's `subscription` option takes.
+ * Registers the WebSocket side on `app` (the GraphQL scope, before Mercurius, whose GET route at
+ * `options.path` gets this handler for its upgrades).
  */
 export async function registerSubscriptionServer(
   app: FastifyInstance,
   options: SubscriptionServerOptions,
-): Promise<SubscriptionContext> {
+): Promise<void> {
+  const sessions = new Set<GraphqlWsSession>();
+  const host: SessionHost = {
+    live: options.live,
+    // Mercurius's executable schema, decorated on this scope once it is registered.
+    schema: () => app.graphql.schema,
+    document: (query) => options.document(query),
+    closed: (session) => void sessions.delete(session),
+  };
+  // Added before `@fastify/websocket`'s own onRoute hook, so that hook takes this handler.
+  app.addHook('onRoute', function serveGraphqlWs(route) {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (route.url === options.path && methods.includes('GET')) route.wsHandler = openSession;
+  });
+  function openSession(socket: WebSocket, request: FastifyRequest): void {
+    // `@fastify/websocket` listens for errors with a closure holding the request and its reply
+    // for the socket's life; the session has its own listener. It also gave the upgrade a
+    // ServerResponse (Fastify's reply writes to it) that stays the socket's `_httpMessage`: detached
+    // as Node detaches a finished response, so neither is kept per connection.
+    socket.removeAllListeners('error');
+    const raw = request.raw.socket as Socket & { _httpMessage?: ServerResponse | null };
+    raw._httpMessage?.detachSocket(raw);
+    const types = graphqlWsTypesOf(socket.protocol);
+    if (types === undefined) {
+      socket.on('error', () => {});
+      socket.close(PROTOCOL_ERROR_CLOSE, 'unsupported subprotocol');
+      return;
+    }
+    sessions.add(new GraphqlWsSession(socket, request.raw.socket, types, request, host));
+  }
+
   const upgrades = new EventEmitter();
   await app.register(fastifyWebsocket, {
     options: { server: upgrades as unknown as Server, maxPayload: MAX_SUBSCRIBE_MESSAGE_BYTES },
@@ -55,39 +92,19 @@ export async function registerSubscriptionServer(
   };
   app.server.on('upgrade', onUpgrade);
 
-  const sessions = new Map<WebSocket, GraphqlWsSession>();
-  /** When each socket opened, until it sent `connection_init`. */
-  const waiting = new Map<GraphqlWsSession, number>();
-  // `@fastify/websocket` emits the upgrade request with the socket: its net.Socket is the sink.
-  app.websocketServer.on('connection', (socket: WebSocket, request: IncomingMessage) => {
-    const session = new GraphqlWsSession(socket, request.socket, options.live, (ended) => {
-      sessions.delete(socket);
-      waiting.delete(ended);
-    });
-    sessions.set(socket, session);
-    waiting.set(session, Date.now());
-  });
   const heartbeat = setInterval(() => {
     const late = Date.now() - options.pingIntervalMs;
-    for (const [socket, session] of sessions) {
-      const openedAt = waiting.get(session);
+    for (const session of sessions) {
+      const openedAt = session.openedAt;
       if (openedAt === undefined) session.heartbeat();
       else if (openedAt <= late)
-        socket.close(CONNECTION_INIT_TIMEOUT_CLOSE, 'Connection initialisation timeout');
+        session.closeWith(CONNECTION_INIT_TIMEOUT_CLOSE, 'Connection initialisation timeout');
     }
   }, options.pingIntervalMs);
   heartbeat.unref();
   app.addHook('preClose', async function closeSubscriptions() {
     app.server.off('upgrade', onUpgrade);
     clearInterval(heartbeat);
-    for (const session of sessions.values()) session.end('RT_SHUTTING_DOWN', 'the server is shutting down');
+    for (const session of sessions) session.end('RT_SHUTTING_DOWN', 'the server is shutting down');
   });
-
-  // Called by Mercurius on `connection_init`.
-  return (socket) => {
-    const session = sessions.get(socket);
-    if (session === undefined) return {};
-    waiting.delete(session);
-    return { graphqlWs: session };
-  };
 }

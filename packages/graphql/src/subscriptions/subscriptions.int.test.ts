@@ -4,6 +4,8 @@
  * admitted by a real realtime gateway with the stream channel rules.
  */
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   createMetricsRegistry,
   defineErrorCodes,
@@ -56,7 +58,9 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function start(options: { maxBufferedBytes?: number; budget?: { left: number } } = {}): Promise<World> {
+async function start(
+  options: { maxBufferedBytes?: number; budget?: { left: number }; replies?: WeakRef<object>[] } = {},
+): Promise<World> {
   const hub = createHub();
   const gateway = createRealtimeGateway<StreamPrincipal>({
     hub,
@@ -73,6 +77,8 @@ async function start(options: { maxBufferedBytes?: number; budget?: { left: numb
     logger: silentLogger,
   });
   const app = Fastify();
+  const replies = options.replies;
+  if (replies) app.addHook('onRequest', async (_request, reply) => void replies.push(new WeakRef(reply)));
   const shares = new SharedExecutions();
   const budget = options.budget;
   await app.register(
@@ -338,6 +344,58 @@ describe('graphql subscriptions - one execution per event, shared', () => {
       u1.data.map((d) => (d as { orderUpdates: { clientOrderId: string } }).orderUpdates.clientOrderId),
     ).toEqual(['u1-o1', 'u1-o3']);
     expect(u2.data).toEqual([{ orderUpdates: { type: 'order.placed', clientOrderId: 'u2-o2' } }]);
+  });
+});
+
+describe('graphql subscriptions - the protocol', () => {
+  /** A raw graphql-transport-ws socket and the close code it ends with. */
+  async function rawClient(w: World): Promise<{ socket: WebSocket; closed: Promise<number> }> {
+    const socket = new WebSocket(w.url, 'graphql-transport-ws');
+    w.sockets.push(socket);
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    await new Promise((resolve) => socket.once('open', resolve));
+    return { socket, closed };
+  }
+  const send = (socket: WebSocket, message: object) => socket.send(JSON.stringify(message));
+  const init = { type: 'connection_init', payload: { authorization: 'Bearer u1' } };
+  const subscribeTicker = { id: '1', type: 'subscribe', payload: { query: TICKER } };
+
+  it('close codes - a second init 4429, a subscribe before init 4401, a bad message 4400, an id in use 4409', async () => {
+    const w = await start();
+    const twice = await rawClient(w);
+    send(twice.socket, init);
+    send(twice.socket, init);
+    const early = await rawClient(w);
+    send(early.socket, subscribeTicker);
+    const bad = await rawClient(w);
+    bad.socket.send('not json');
+    const reused = await rawClient(w);
+    send(reused.socket, init);
+    send(reused.socket, subscribeTicker);
+    send(reused.socket, subscribeTicker);
+    expect(await Promise.all([twice.closed, early.closed, bad.closed, reused.closed])).toEqual([
+      4429, 4401, 4400, 4409,
+    ]);
+  });
+
+  it('memory - a subscribed connection keeps no reply of its upgrade; events still flow after a collection', async () => {
+    const replies: WeakRef<object>[] = [];
+    const w = await start({ replies });
+    const client = clientOf(w, { authorization: 'Bearer u1' });
+    const live = subscribe(client, TICKER);
+    await subscribers(w, 'market:BTC-USD:ticker', 1);
+    expect(replies).toHaveLength(1);
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    await until(
+      () => {
+        gc();
+        return replies[0]!.deref() === undefined;
+      },
+      { timeoutMs: 10_000, what: "the upgrade's reply collected" },
+    );
+    for (const n of [1, 2]) w.hub.publish('market:BTC-USD:ticker', tickerEvent(n));
+    await until(() => live.data.length === 2, { what: 'events after the collection' });
   });
 });
 

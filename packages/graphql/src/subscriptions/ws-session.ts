@@ -1,7 +1,7 @@
 /**
  * @module One graphql-ws connection under the WebSocket API's rules. Its credential arrives in the
- * `connection_init` payload (Mercurius copies it onto the upgrade request before each subscribe),
- * so the connection is admitted at its first subscription: authenticated as REST does, then
+ * `connection_init` payload (laid over the upgrade request's headers, ws-operations.ts speaks the
+ * protocol), so the connection is admitted at its first subscription: authenticated as REST does, then
  * admitted by the realtime gateway like a stream — the gateway's cap, the user's stream limit
  * (counted with their SSE and WebSocket streams), revocation, age and shutdown. Each subscription
  * is one channel, authorized by the gateway's channel rules and capped at its channels per
@@ -18,11 +18,13 @@ import {
   type StreamPrincipal,
 } from '@tickline/realtime';
 import type { FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { LivePort } from '../schema/services.ts';
 import type { FrameSink } from './frame-prefix.ts';
+import { readClientMessage, GraphqlWsClose, type GraphqlWsTypes } from './graphql-ws-messages.ts';
 import { HubStream } from './hub-stream.ts';
 import type { SharedExecution } from './shared-execution.ts';
+import { handleClientMessage, stopAll, type Operations, type OperationsHost } from './ws-operations.ts';
 
 /** What a subscription asks of the hub. */
 export interface StreamSpec {
@@ -37,10 +39,29 @@ export interface Delivery {
   share: SharedExecution;
 }
 
-/** graphql-ws's (`graphql-transport-ws`) data message; the legacy `graphql-ws` protocol calls it `data`. */
-const dataTypeOf = (protocol: string) => (protocol === 'graphql-ws' ? 'data' : 'next');
-
 let nextSessionId = 1;
+
+/** What every session of one endpoint shares: the protocol's host, the live port, the registry. */
+export interface SessionHost extends OperationsHost {
+  live: LivePort;
+  /** The session ended (either side). */
+  closed(session: GraphqlWsSession): void;
+}
+
+// One set of listener functions for every socket, instead of closures per connection.
+const kSession = Symbol('tickline.graphql.session');
+type TaggedSocket = WebSocket & { [kSession]: GraphqlWsSession };
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  (this as TaggedSocket)[kSession].receive(data as Buffer, isBinary);
+}
+function onPong(this: WebSocket): void {
+  (this as TaggedSocket)[kSession].alive = true;
+}
+function onClose(this: WebSocket): void {
+  (this as TaggedSocket)[kSession].socketClosed();
+}
+// Socket errors end in 'close'; without a listener `ws` would rethrow them.
+function ignoreError(): void {}
 
 /** The stream principal of a caller authenticated as on REST (the claims a stream ticket carries). */
 export function streamPrincipalOf(caller: Caller): StreamPrincipal {
@@ -57,12 +78,16 @@ export function streamPrincipalOf(caller: Caller): StreamPrincipal {
 export class GraphqlWsSession {
   /** Unique in this process: the audience of a selection that reads the caller. */
   readonly key = `session-${nextSessionId++}`;
+  readonly types: GraphqlWsTypes;
+  /** When the socket opened (`Date.now()`), until `connection_init`: then undefined. */
+  openedAt: number | undefined = Date.now();
   readonly #socket: WebSocket;
   readonly #sink: FrameSink;
-  readonly #dataType: string;
-  readonly #live: LivePort;
+  readonly #host: SessionHost;
+  readonly #upgrade: FastifyRequest;
   readonly #streams = new Set<HubStream>();
-  readonly #onClosed: (session: GraphqlWsSession) => void;
+  readonly #operations: Operations = new Map();
+  #initHeaders: Record<string, unknown> | undefined;
   #admission: Promise<ExternalConnection<StreamPrincipal>> | undefined;
   #credentials: FastifyRequest | undefined;
   #connection: ExternalConnection<StreamPrincipal> | undefined;
@@ -71,39 +96,85 @@ export class GraphqlWsSession {
   alive = true;
 
   /**
+   * @param socket a socket of a subprotocol {@link graphqlWsTypesOf} knows (`types`)
    * @param sink the socket under `socket`: subscriptions write their frames to it directly (`ws`
    * holds no frame back, permessage-deflate being off), as the WebSocket API's connections do.
+   * @param upgrade the upgrade request: what the connection's operations authenticate and count with
    */
   constructor(
     socket: WebSocket,
     sink: FrameSink,
-    live: LivePort,
-    onClosed: (session: GraphqlWsSession) => void,
+    types: GraphqlWsTypes,
+    upgrade: FastifyRequest,
+    host: SessionHost,
   ) {
     this.#socket = socket;
     this.#sink = sink;
-    this.#dataType = dataTypeOf(socket.protocol);
-    this.#live = live;
-    this.#onClosed = onClosed;
-    socket.on('pong', () => (this.alive = true));
-    socket.once('close', () => this.#socketClosed());
+    this.types = types;
+    this.#upgrade = upgrade;
+    this.#host = host;
+    (socket as TaggedSocket)[kSession] = this;
+    socket.on('message', onMessage);
+    socket.on('pong', onPong);
+    socket.once('close', onClose);
+    socket.on('error', ignoreError);
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
+  get initialised(): boolean {
+    return this.openedAt === undefined;
+  }
+
   /**
    * The request the connection's operations authenticate and count with: the upgrade request
-   * with the `connection_init` credentials Mercurius copied onto its headers. A fresh object,
-   * because the upgrade request itself was already authenticated without them (the rate limiter
-   * looks at every request) and identity keeps that answer per request.
+   * with the `connection_init` credentials over its headers (a header the upgrade carried is
+   * kept). A fresh object, because the upgrade request itself was already authenticated without
+   * them (the rate limiter looks at every request) and identity keeps that answer per request.
    */
-  credentials(upgrade: FastifyRequest): FastifyRequest {
+  get request(): FastifyRequest {
+    const upgrade = this.#upgrade;
     this.#credentials ??= Object.create(upgrade, {
-      headers: { value: { ...upgrade.headers }, enumerable: true },
+      headers: { value: { ...this.#initHeaders, ...upgrade.headers }, enumerable: true },
     }) as FastifyRequest;
     return this.#credentials;
+  }
+
+  /** `connection_init`: its payload (or its `headers`) are the connection's credentials. */
+  initialise(payload: Record<string, unknown> | undefined): void {
+    this.openedAt = undefined;
+    const headers = payload?.['headers'];
+    this.#initHeaders =
+      typeof headers === 'object' && headers !== null ? (headers as Record<string, unknown>) : payload;
+  }
+
+  /** What the resolvers of the subscription `id` see (Mercurius's context, as far as they read it). */
+  contextOf(id: string): object {
+    const request = this.request;
+    return { app: request.server, reply: { request, log: request.log }, id, graphqlWs: this };
+  }
+
+  /** A message from the client. */
+  receive(data: Buffer, isBinary: boolean): void {
+    this.alive = true;
+    if (this.#closed) return;
+    const message = isBinary ? undefined : readClientMessage(data);
+    if (message === undefined) return this.closeWith(GraphqlWsClose.BadRequest, 'Invalid message received');
+    handleClientMessage(this.#host, this, this.#operations, message);
+  }
+
+  send(message: object): void {
+    if (!this.#closed) this.#socket.send(JSON.stringify(message));
+  }
+
+  /** Ends the connection with a graphql-ws close code. */
+  closeWith(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#finish();
+    this.#connection?.release();
+    this.#socket.close(code, reason);
   }
 
   /**
@@ -115,7 +186,7 @@ export class GraphqlWsSession {
   async admit(authenticate: () => Promise<Caller>): Promise<StreamPrincipal> {
     this.#admission ??= (async () => {
       const principal = streamPrincipalOf(await authenticate());
-      const connection = await this.#live.gateway.admitConnection(principal, (reason, message) =>
+      const connection = await this.#host.live.gateway.admitConnection(principal, (reason, message) =>
         this.end(reason, message),
       );
       if (this.#closed) connection.release();
@@ -136,7 +207,7 @@ export class GraphqlWsSession {
    * @throws RT_FORBIDDEN (the channel's rule refuses), RT_TOO_MANY_CHANNELS, RT_INVALID_CHANNEL
    */
   async open(principal: StreamPrincipal, spec: StreamSpec, delivery: Delivery): Promise<HubStream> {
-    const { gateway, hub, maxBufferedBytes } = this.#live;
+    const { gateway, hub, maxBufferedBytes } = this.#host.live;
     const refused = await gateway.authorizeAll(principal, [spec.channel]);
     if (refused) throw refused;
     if (this.#streams.size >= gateway.maxChannels)
@@ -157,7 +228,7 @@ export class GraphqlWsSession {
       filter: spec.filter,
       maxBufferedBytes,
       sink: this.#sink,
-      framePrefix: Buffer.from(`{"type":"${this.#dataType}","id":${JSON.stringify(delivery.id)}`, 'utf8'),
+      framePrefix: Buffer.from(`{"type":"${this.types.data}","id":${JSON.stringify(delivery.id)}`, 'utf8'),
       share: delivery.share,
       onSlowConsumer: () =>
         this.end(
@@ -191,7 +262,8 @@ export class GraphqlWsSession {
     this.#socket.close(closeCodeFor[reason] ?? CloseCode.InternalError, reason);
   }
 
-  #socketClosed(): void {
+  /** The socket closed (either side). */
+  socketClosed(): void {
     if (this.#closed) return;
     this.#finish();
     this.#connection?.release();
@@ -199,8 +271,9 @@ export class GraphqlWsSession {
 
   #finish(): void {
     this.#closed = true;
+    stopAll(this.#operations);
     for (const stream of [...this.#streams]) stream.end();
-    this.#onClosed(this);
+    this.#host.closed(this);
   }
 }
 
