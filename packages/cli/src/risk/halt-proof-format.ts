@@ -15,7 +15,10 @@ export function formatHaltProof(p: HaltProofView): string {
     }`,
     `  switch at ${iso(p.engagedAt)} by ${p.by} (${p.actor}): ${p.reason}`,
     `  orders after the switch: ${p.ordersAfter.length} reached the venue, ${p.refusedAfter} refused`,
-    ...p.ordersAfter.map((o) => `    ! ${o.clientOrderId} ${o.side} ${o.quantity} ${o.symbol} at ${iso(o.createdAt)} (${o.status})`),
+    ...p.ordersAfter.map(
+      (o) =>
+        `    ! ${o.clientOrderId} ${o.side} ${o.quantity} ${o.symbol} at ${iso(o.createdAt)} (${o.status})`,
+    ),
     `  working at the switch: ${p.cancels.length}`,
     ...p.cancels.map(
       (c) =>

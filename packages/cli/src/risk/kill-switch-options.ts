@@ -59,7 +59,9 @@ export function killSwitchRoute(
       );
     if (options.portfolio === undefined) throw bad('--portfolio is needed with --direct (--data-dir)');
     if (options.flatten === true)
-      throw bad('--flatten and --direct (--data-dir) are mutually exclusive: closing positions needs the running server');
+      throw bad(
+        '--flatten and --direct (--data-dir) are mutually exclusive: closing positions needs the running server',
+      );
     return 'direct';
   }
   if (options.by !== undefined)

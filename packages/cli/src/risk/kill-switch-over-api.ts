@@ -100,7 +100,9 @@ export async function haltProofOverApi(
       ? `/halts/${encodeURIComponent(haltId)}`
       : `/portfolios/${encodeURIComponent(o.portfolio ?? (await ownPortfolio(call)))}/halts?limit=1`;
   const { proofs } = await call<{ proofs: HaltProofView[] }>('GET', path);
-  io.out(o.json ? `${JSON.stringify({ proofs })}\n` : proofs.map(formatHaltProof).join('') || 'no halt yet\n');
+  io.out(
+    o.json ? `${JSON.stringify({ proofs })}\n` : proofs.map(formatHaltProof).join('') || 'no halt yet\n',
+  );
   return proofs.every((p) => p.halted) ? ExitCode.Ok : ExitCode.Failure;
 }
 

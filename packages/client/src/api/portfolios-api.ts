@@ -181,10 +181,19 @@ export function createPortfoliosApi(send: AuthorizedSend, paths: ClientPaths): P
         })
       ).order,
     killSwitch: (id, reason, options = {}) =>
-      send({ method: 'POST', path: `${one(id)}/kill-switch`, body: { reason, flatten: options.flatten === true } }),
+      send({
+        method: 'POST',
+        path: `${one(id)}/kill-switch`,
+        body: { reason, flatten: options.flatten === true },
+      }),
     halts: async (id, options = {}) =>
-      (await send<{ proofs: HaltProofView[] }>({ method: 'GET', path: `${one(id)}/halts`, query: { limit: options.limit } }))
-        .proofs,
+      (
+        await send<{ proofs: HaltProofView[] }>({
+          method: 'GET',
+          path: `${one(id)}/halts`,
+          query: { limit: options.limit },
+        })
+      ).proofs,
     releaseKillSwitch: (id, reason) =>
       send({ method: 'POST', path: `${one(id)}/kill-switch/release`, body: { reason } }),
     risk: (id) => send({ method: 'GET', path: `${one(id)}/risk` }),

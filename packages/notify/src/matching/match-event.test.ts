@@ -132,9 +132,20 @@ describe('match event', () => {
   });
 
   it('match - a feed going unhealthy and healthy again tells the owner of the runs that read it', () => {
-    const data = { userId: user, runIds: [`${user}:s1`, `${user}:s2`], symbol: 'BTC-USDT', interval: '1m', at: 5 };
+    const data = {
+      userId: user,
+      runIds: [`${user}:s1`, `${user}:s2`],
+      symbol: 'BTC-USDT',
+      interval: '1m',
+      at: 5,
+    };
     const bad = matchEvent(
-      event('strategy.live.data.health', { ...data, healthy: false, problem: 'jump', detail: 'close moved 25.0% (band 20%)' }),
+      event('strategy.live.data.health', {
+        ...data,
+        healthy: false,
+        problem: 'jump',
+        detail: 'close moved 25.0% (band 20%)',
+      }),
     );
     expect(mayMatchType('strategy.live.data.health')).toBe(true);
     expect(bad).toMatchObject({

@@ -203,7 +203,15 @@ function matchRaw(event: EventEnvelope): EventMatch | undefined {
         /\s+/g,
         ' ',
       ),
-      data: pick(data, ['runId', 'strategyId', 'portfolioId', 'decision', 'field', 'candleCloseTime', 'checkedAt']),
+      data: pick(data, [
+        'runId',
+        'strategyId',
+        'portfolioId',
+        'decision',
+        'field',
+        'candleCloseTime',
+        'checkedAt',
+      ]),
       url: '/live',
     });
   }

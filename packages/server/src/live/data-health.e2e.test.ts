@@ -9,7 +9,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { embeddedTestEnv, GATE_OFF_ENV, startTicklineServer, until, type RunningServer } from '@tickline/testing';
+import {
+  embeddedTestEnv,
+  GATE_OFF_ENV,
+  startTicklineServer,
+  until,
+  type RunningServer,
+} from '@tickline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn } from '../testing/api-clients.ts';
 import { portfolioOpened } from '../testing/portfolio-clients.ts';
@@ -92,7 +98,10 @@ describe('data health - a jumping feed stops entries through tickline start', ()
         { what: 'the owner notified', timeoutMs: WAIT_MS, intervalMs: 250 },
       );
     } catch (error) {
-      const lines = server.output().split('\n').filter((l) => /data.health|notify|warn|error/i.test(l));
+      const lines = server
+        .output()
+        .split('\n')
+        .filter((l) => /data.health|notify|warn|error/i.test(l));
       console.log(JSON.stringify(inbox).slice(0, 2000), lines.slice(-40).join('\n'));
       throw error;
     }

@@ -9,7 +9,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { embeddedTestEnv, runTickline, startTicklineServer, until, type RunningServer } from '@tickline/testing';
+import {
+  embeddedTestEnv,
+  runTickline,
+  startTicklineServer,
+  until,
+  type RunningServer,
+} from '@tickline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn } from '../testing/api-clients.ts';
 import { placeOrder, portfolioOpened } from '../testing/portfolio-clients.ts';
@@ -29,7 +35,11 @@ interface Proof {
   ordersAfter: unknown[];
   refusedAfter: number;
   cancels: Array<{ clientOrderId: string; confirmed: boolean; cancelledAt?: number }>;
-  flat?: { done: boolean; timeToFlatMs?: number; closes: Array<{ symbol: string; side: string; status: string }> };
+  flat?: {
+    done: boolean;
+    timeToFlatMs?: number;
+    closes: Array<{ symbol: string; side: string; status: string }>;
+  };
   problems: string[];
 }
 
@@ -40,16 +50,30 @@ describe('kill switch - a halt proof with flatten through tickline start', () =>
     const user = await signUpAndIn(url, 'halt@example.test');
     const portfolio = user.userId;
     const api = (method: string, path: string, body?: unknown) =>
-      callJson(url, method, `/api/v1${path}`, { bearer: user.accessToken, ...(body === undefined ? {} : { body }) });
+      callJson(url, method, `/api/v1${path}`, {
+        bearer: user.accessToken,
+        ...(body === undefined ? {} : { body }),
+      });
     await portfolioOpened(url, user.accessToken, portfolio);
     // Given a position in BTC (a market buy fills at the next trade) and a limit buy far below
-    const bought = await placeOrder(url, user.accessToken, portfolio, { symbol: 'BTC-USDT', side: 'buy', quantity: 0.01 });
+    const bought = await placeOrder(url, user.accessToken, portfolio, {
+      symbol: 'BTC-USDT',
+      side: 'buy',
+      quantity: 0.01,
+    });
     expect(bought.status, JSON.stringify(bought.body)).toBe(201);
     const held = async () =>
-      ((await api('GET', `/portfolios/${portfolio}`)).body.positions as Array<{ symbol: string; quantity: number }>).find(
-        (p) => p.symbol === 'BTC-USDT',
-      )?.quantity ?? 0;
-    await until(async () => (await held()) > 0, { what: 'the buy filled', timeoutMs: 60_000, intervalMs: 200 });
+      (
+        (await api('GET', `/portfolios/${portfolio}`)).body.positions as Array<{
+          symbol: string;
+          quantity: number;
+        }>
+      ).find((p) => p.symbol === 'BTC-USDT')?.quantity ?? 0;
+    await until(async () => (await held()) > 0, {
+      what: 'the buy filled',
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    });
     const limit = await placeOrder(url, user.accessToken, portfolio, {
       symbol: 'BTC-USDT',
       side: 'buy',
@@ -59,7 +83,10 @@ describe('kill switch - a halt proof with flatten through tickline start', () =>
     });
     expect(limit.body.order.status).toBe('new');
     // When the owner engages the switch with flatten
-    const engaged = await api('POST', `/portfolios/${portfolio}/kill-switch`, { reason: 'e2e halt', flatten: true });
+    const engaged = await api('POST', `/portfolios/${portfolio}/kill-switch`, {
+      reason: 'e2e halt',
+      flatten: true,
+    });
     expect(engaged.status, JSON.stringify(engaged.body)).toBe(200);
     expect(engaged.body.cancelled).toBe(1);
     expect(engaged.body.haltProofUrl).toBe(`/api/v1/halts/${engaged.body.haltId}`);
@@ -77,13 +104,22 @@ describe('kill switch - a halt proof with flatten through tickline start', () =>
     expect(proof!.halted).toBe(true);
     expect(proof!.ordersAfter).toEqual([]);
     expect(proof!.cancels).toHaveLength(1);
-    expect(proof!.cancels[0]).toMatchObject({ clientOrderId: limit.body.order.clientOrderId, confirmed: true });
+    expect(proof!.cancels[0]).toMatchObject({
+      clientOrderId: limit.body.order.clientOrderId,
+      confirmed: true,
+    });
     expect(proof!.cancels[0]!.cancelledAt).toBeGreaterThanOrEqual(proof!.engagedAt);
-    expect(proof!.flat!.closes).toEqual([expect.objectContaining({ symbol: 'BTC-USDT', side: 'sell', status: 'filled' })]);
+    expect(proof!.flat!.closes).toEqual([
+      expect.objectContaining({ symbol: 'BTC-USDT', side: 'sell', status: 'filled' }),
+    ]);
     expect(proof!.flat!.timeToFlatMs).toBeGreaterThanOrEqual(0);
     expect(await held()).toBeCloseTo(0, 9);
     // And an order asked for after the switch is refused, which the proof counts and still holds
-    const refused = await placeOrder(url, user.accessToken, portfolio, { symbol: 'BTC-USDT', side: 'buy', quantity: 0.001 });
+    const refused = await placeOrder(url, user.accessToken, portfolio, {
+      symbol: 'BTC-USDT',
+      side: 'buy',
+      quantity: 0.001,
+    });
     expect(refused.status).toBe(422);
     const after = (await api('GET', `/portfolios/${portfolio}/halts`)).body.proofs[0] as Proof;
     expect(after).toMatchObject({ halted: true, refusedAfter: 1 });

@@ -41,7 +41,7 @@ describe('live engine', () => {
     ).toBe(true);
   });
 
-  it('ctx.dataHealthy follows the step: false while the run\'s feeds are unhealthy, true again after', () => {
+  it("ctx.dataHealthy follows the step: false while the run's feeds are unhealthy, true again after", () => {
     const seen: Array<[boolean, number]> = [];
     const reader: StrategyDefinition = {
       onCandle(ctx) {

@@ -49,7 +49,12 @@ describe('halt proof - built from the journal', () => {
     const orders = [
       order('a', { status: 'cancelled', updatedAt: AT + 5 }),
       order('b', { status: 'cancelled', updatedAt: AT + 7, side: 'sell' }),
-      order('late', { status: 'rejected', rejectReason: 'kill_switch', createdAt: AT + 10, updatedAt: AT + 10 }),
+      order('late', {
+        status: 'rejected',
+        rejectReason: 'kill_switch',
+        createdAt: AT + 10,
+        updatedAt: AT + 10,
+      }),
       order('old', { status: 'filled', updatedAt: AT - 1_000, fills: [fill(AT - 1_000)] }),
     ];
     // When the proof is built
@@ -91,7 +96,13 @@ describe('halt proof - built from the journal', () => {
     const id = haltCloseClientOrderId(record().haltId, 0, 0);
     const closes = [{ symbol: 'BTC-USDT', side: 'sell' as const, quantity: 2, clientOrderId: id }];
     const r = record({ flatten: true, closes });
-    const close = order(id, { side: 'sell', type: 'market', quantity: 2, createdAt: AT + 2, updatedAt: AT + 2 });
+    const close = order(id, {
+      side: 'sell',
+      type: 'market',
+      quantity: 2,
+      createdAt: AT + 2,
+      updatedAt: AT + 2,
+    });
     // While the close rests, the proof does not hold (and the close is not an order "after")
     const resting = buildHaltProof(r, [close], AT + 10);
     expect(resting.halted).toBe(false);

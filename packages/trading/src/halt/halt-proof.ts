@@ -118,7 +118,11 @@ const proofOrder = (o: Order): ProofOrder => ({
 });
 
 const lastFillTime = (o: Order): number | undefined =>
-  o.fills.length === 0 ? (o.status === 'filled' ? o.updatedAt : undefined) : Math.max(...o.fills.map((f) => f.time));
+  o.fills.length === 0
+    ? o.status === 'filled'
+      ? o.updatedAt
+      : undefined
+    : Math.max(...o.fills.map((f) => f.time));
 
 /**
  * The proof of `record` from `orders`: the portfolio's journal entries that changed at or after
@@ -144,7 +148,8 @@ export function buildHaltProof(record: HaltRecord, orders: readonly Order[], bui
     if (o.status === 'rejected') continue;
     // Ended before the switch: not working then. A fill in the switch's own millisecond cannot be
     // told apart from one just before it, and counts as before (a cancel then counts as its own).
-    if (isFinalStatus(o.status) && (o.updatedAt < at || (o.status === 'filled' && o.updatedAt === at))) continue;
+    if (isFinalStatus(o.status) && (o.updatedAt < at || (o.status === 'filled' && o.updatedAt === at)))
+      continue;
     const filledSince = o.fills.filter((f) => f.time >= at).reduce((sum, f) => sum + f.quantity, 0);
     const confirmed = o.status === 'cancelled';
     cancels.push({
@@ -156,7 +161,9 @@ export function buildHaltProof(record: HaltRecord, orders: readonly Order[], bui
   }
   const problems: string[] = [];
   for (const o of ordersAfter)
-    problems.push(`order ${o.clientOrderId} (${o.side} ${o.quantity} ${o.symbol}) reached the venue after the switch`);
+    problems.push(
+      `order ${o.clientOrderId} (${o.side} ${o.quantity} ${o.symbol}) reached the venue after the switch`,
+    );
   for (const c of cancels)
     if (!c.confirmed)
       problems.push(

@@ -94,7 +94,9 @@ export class InMemoryHaltStore implements HaltStore {
   readonly #records: HaltRecord[] = [];
 
   async save(record: HaltRecord): Promise<void> {
-    const i = this.#records.findIndex((r) => r.haltId === record.haltId && r.portfolioId === record.portfolioId);
+    const i = this.#records.findIndex(
+      (r) => r.haltId === record.haltId && r.portfolioId === record.portfolioId,
+    );
     if (i >= 0) this.#records[i] = record;
     else this.#records.push(record);
   }

@@ -26,8 +26,16 @@ describe('halt routes - the kill switch proves it halted', () => {
     // Given ada holds 2 BTC and 30 ETH and rests a limit buy
     await open();
     expect((await order('pa', 'ada', { symbol: 'BTC-USDT', side: 'buy', quantity: 2 })).statusCode).toBe(201);
-    expect((await order('pa', 'ada', { symbol: 'ETH-USDT', side: 'buy', quantity: 30 })).statusCode).toBe(201);
-    const resting = await order('pa', 'ada', { symbol: 'BTC-USDT', side: 'buy', type: 'limit', price: 50, quantity: 1 });
+    expect((await order('pa', 'ada', { symbol: 'ETH-USDT', side: 'buy', quantity: 30 })).statusCode).toBe(
+      201,
+    );
+    const resting = await order('pa', 'ada', {
+      symbol: 'BTC-USDT',
+      side: 'buy',
+      type: 'limit',
+      price: 50,
+      quantity: 1,
+    });
     expect(resting.json().order.status).toBe('new');
     // When she engages the kill switch with flatten
     const engaged = await post('/portfolios/pa/kill-switch', 'ada', { reason: 'leaving', flatten: true });
@@ -37,13 +45,31 @@ describe('halt routes - the kill switch proves it halted', () => {
     expect(body.cancelled).toBe(1);
     expect(body.haltProofUrl).toBe(`/api/v1/halts/${body.haltId}`);
     const proof = body.haltProof;
-    expect(proof).toMatchObject({ portfolioId: 'pa', scope: 'portfolio', flatten: true, halted: true, problems: [] });
+    expect(proof).toMatchObject({
+      portfolioId: 'pa',
+      scope: 'portfolio',
+      flatten: true,
+      halted: true,
+      problems: [],
+    });
     expect(proof.cancels).toHaveLength(1);
-    expect(proof.cancels[0]).toMatchObject({ clientOrderId: resting.json().order.clientOrderId, confirmed: true });
+    expect(proof.cancels[0]).toMatchObject({
+      clientOrderId: resting.json().order.clientOrderId,
+      confirmed: true,
+    });
     expect(proof.cancels[0].cancelledAt).toBeGreaterThanOrEqual(proof.engagedAt);
     expect(proof.flat.done).toBe(true);
     expect(proof.flat.timeToFlatMs).toBeGreaterThanOrEqual(0);
-    expect(proof.flat.closes.map((c: { symbol: string; side: string; quantity: number; status: string }) => [c.symbol, c.side, c.quantity, c.status]).sort()).toEqual([
+    expect(
+      proof.flat.closes
+        .map((c: { symbol: string; side: string; quantity: number; status: string }) => [
+          c.symbol,
+          c.side,
+          c.quantity,
+          c.status,
+        ])
+        .sort(),
+    ).toEqual([
       ['BTC-USDT', 'sell', 2, 'filled'],
       ['ETH-USDT', 'sell', 30, 'filled'],
     ]);
@@ -68,7 +94,7 @@ describe('halt routes - the kill switch proves it halted', () => {
     expect(t.books.positions('pa').find((p) => p.symbol === 'BTC-USDT')?.quantity).toBe(1);
   });
 
-  it('scopes: a user over their own account and venue; everything and other accounts are an admin\'s', async () => {
+  it("scopes: a user over their own account and venue; everything and other accounts are an admin's", async () => {
     await open();
     // A user may not stop everything, nor another account
     const all = await post('/kill-switch', 'bob', { scope: 'everything', reason: 'x' });
@@ -85,7 +111,15 @@ describe('halt routes - the kill switch proves it halted', () => {
     expect(venue.json().portfolios.map((p: { portfolioId: string }) => p.portfolioId)).toEqual(['pb']);
     // An admin over ada's account: her hand is the admin's
     const account = await post('/kill-switch', 'root', { scope: 'account', userId: 'ada', reason: 'review' });
-    expect(account.json().portfolios[0]).toMatchObject({ portfolioId: 'pa', killSwitch: { engaged: true, admin: { by: 'root' } } });
-    expect(account.json().proofs[0]).toMatchObject({ scope: 'account', target: 'ada', actor: 'admin', halted: true });
+    expect(account.json().portfolios[0]).toMatchObject({
+      portfolioId: 'pa',
+      killSwitch: { engaged: true, admin: { by: 'root' } },
+    });
+    expect(account.json().proofs[0]).toMatchObject({
+      scope: 'account',
+      target: 'ada',
+      actor: 'admin',
+      halted: true,
+    });
   });
 });

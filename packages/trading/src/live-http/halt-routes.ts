@@ -144,7 +144,12 @@ export const haltRoutes: FastifyPluginAsync<HaltRoutesOptions> = async (fastify,
         summary:
           "Engage the kill switch over an account's portfolios, a venue's, or (admins) every portfolio, with a halt proof for each",
         body: HaltEngageBodySchema,
-        response: { 200: HaltResponseSchema, 400: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema },
+        response: {
+          200: HaltResponseSchema,
+          400: ErrorBodySchema,
+          403: ErrorBodySchema,
+          404: ErrorBodySchema,
+        },
       },
     },
     async (request) => {

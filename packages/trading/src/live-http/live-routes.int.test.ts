@@ -118,7 +118,11 @@ describe('live routes (inject, PGlite journal)', () => {
       equityHistory: (id, window) => readEquityWindow(sql, id, window, Date.now()),
     };
     await app.register(liveRoutes, { prefix: '/api/v1', ...routeOptions });
-    await app.register(haltRoutes, { prefix: '/api/v1', ...routeOptions, haltStore: new InMemoryHaltStore() });
+    await app.register(haltRoutes, {
+      prefix: '/api/v1',
+      ...routeOptions,
+      haltStore: new InMemoryHaltStore(),
+    });
   }, 60_000);
   afterAll(async () => {
     await app?.close();

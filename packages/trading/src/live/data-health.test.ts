@@ -3,7 +3,12 @@ import { DataHealth } from './data-health.ts';
 
 const M = 60_000;
 const T0 = Date.UTC(2026, 10, 27, 12);
-const candle = (i: number, close = 100) => ({ symbol: 'BTC-USDT', interval: '1m', closeTime: T0 + i * M, close });
+const candle = (i: number, close = 100) => ({
+  symbol: 'BTC-USDT',
+  interval: '1m',
+  closeTime: T0 + i * M,
+  close,
+});
 
 describe('data health - the interlock state machine', () => {
   const settings = { staleIntervals: 3, jumpPercent: 10, healthyCandles: 2 };
@@ -31,7 +36,10 @@ describe('data health - the interlock state machine', () => {
   it('a gap (a candle missing) and a jump past the band turn a feed unhealthy', () => {
     const h = new DataHealth(settings);
     h.observe(candle(0), T0);
-    expect(h.observe(candle(2), T0 + 2 * M)).toMatchObject({ problem: 'gap', detail: '1 candle of 1m missing' });
+    expect(h.observe(candle(2), T0 + 2 * M)).toMatchObject({
+      problem: 'gap',
+      detail: '1 candle of 1m missing',
+    });
     const j = new DataHealth(settings);
     j.observe(candle(0, 100), T0);
     // A move within the band is fine, one past it is a jump

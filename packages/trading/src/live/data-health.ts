@@ -107,7 +107,12 @@ export class DataHealth {
       if (feed.problem?.problem === 'stale') continue;
       const missed = Math.floor((now - feed.lastCloseTime) / feed.everyMs);
       if (missed < this.#s.staleIntervals) continue;
-      const change = this.#unhealthy(feed, 'stale', `no candle for ${missed} intervals of ${feed.interval}`, now);
+      const change = this.#unhealthy(
+        feed,
+        'stale',
+        `no candle for ${missed} intervals of ${feed.interval}`,
+        now,
+      );
       if (change !== undefined) changes.push(change);
     }
     return changes;
@@ -124,7 +129,10 @@ export class DataHealth {
     // More than one interval between two closes: at least one candle is missing.
     if (step >= feed.everyMs * 1.5) {
       const missing = Math.round(step / feed.everyMs) - 1;
-      return { problem: 'gap', detail: `${missing} candle${missing === 1 ? '' : 's'} of ${feed.interval} missing` };
+      return {
+        problem: 'gap',
+        detail: `${missing} candle${missing === 1 ? '' : 's'} of ${feed.interval} missing`,
+      };
     }
     if (this.#s.jumpPercent > 0 && feed.lastClose > 0) {
       const moved = (100 * Math.abs(candle.close - feed.lastClose)) / feed.lastClose;

@@ -48,9 +48,12 @@ describe('live runs - the data-health interlock', () => {
       w.track(c);
       await runner.onCandle(c);
     };
-    const placed = () => w.published.filter((e) => e.type === 'order.placed').map((e) => e.data as OrderPlacedData);
+    const placed = () =>
+      w.published.filter((e) => e.type === 'order.placed').map((e) => e.data as OrderPlacedData);
     const notices = () =>
-      w.published.filter((e) => e.type === 'strategy.live.data.health').map((e) => e.data as StrategyLiveDataHealthData);
+      w.published
+        .filter((e) => e.type === 'strategy.live.data.health')
+        .map((e) => e.data as StrategyLiveDataHealthData);
     for (const close of [100, 100, 100]) await candle(close);
     expect(runner.status('r')!.dataHealth).toBeUndefined();
     // When the close jumps 50%
@@ -63,10 +66,20 @@ describe('live runs - the data-health interlock', () => {
       feeds: [{ symbol: SYMBOL, interval: '1m', problem: 'jump' }],
     });
     expect(seen).toEqual([true, true, true, false]);
-    expect(placed().slice(before).map((o) => o.side)).toEqual(['sell']);
+    expect(
+      placed()
+        .slice(before)
+        .map((o) => o.side),
+    ).toEqual(['sell']);
     expect(runner.status('r')!.logs.map((l) => l.text)).toContain(`data-health: buy 1 ${SYMBOL} not placed`);
     expect(notices()).toEqual([
-      expect.objectContaining({ userId: 'u1', runIds: ['r'], healthy: false, problem: 'jump', symbol: SYMBOL }),
+      expect.objectContaining({
+        userId: 'u1',
+        runIds: ['r'],
+        healthy: false,
+        problem: 'jump',
+        symbol: SYMBOL,
+      }),
     ]);
     // When two clean candles follow, Then it lifts on the second, which decides healthy again
     await candle(151);
@@ -75,7 +88,11 @@ describe('live runs - the data-health interlock', () => {
     await candle(150);
     expect(runner.status('r')!.dataHealth).toBeUndefined();
     expect(seen.slice(-2)).toEqual([false, true]);
-    expect(placed().slice(lifted).some((o) => o.side === 'buy')).toBe(true);
+    expect(
+      placed()
+        .slice(lifted)
+        .some((o) => o.side === 'buy'),
+    ).toBe(true);
     expect(notices().map((n) => n.healthy)).toEqual([false, true]);
     // When no candle comes for three intervals, Then the beat finds the feed stale
     clock.advance(3 * M);
@@ -113,6 +130,8 @@ describe('live runs - the data-health interlock', () => {
     await runner.enable(spec('late', s));
     expect(runner.status('late')!.dataHealth?.feeds[0]).toMatchObject({ problem: 'jump' });
     const told = w.published.filter((e) => e.type === 'strategy.live.data.health').map((e) => e.data);
-    expect(told).toEqual([expect.objectContaining({ userId: 'u1', runIds: ['late'], healthy: false, problem: 'jump' })]);
+    expect(told).toEqual([
+      expect.objectContaining({ userId: 'u1', runIds: ['late'], healthy: false, problem: 'jump' }),
+    ]);
   });
 });

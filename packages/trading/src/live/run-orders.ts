@@ -132,7 +132,8 @@ export class RunOrders {
     // In stop-entry, or while a feed it reads is unhealthy (run-health.ts), its exits go on; an
     // order that would open or grow a position is dropped here, before any id or signal, and the
     // strategy sees it done (run-exit.ts).
-    const held = run.status.stopEntry === true ? 'stop-entry' : run.status.dataHealth ? 'data-health' : undefined;
+    const held =
+      run.status.stopEntry === true ? 'stop-entry' : run.status.dataHealth ? 'data-health' : undefined;
     if (held !== undefined && isEntry(run, order)) {
       session.orderDone(order.id);
       const text = `${held}: ${order.side} ${+quantity.toPrecision(8)} ${order.symbol} not placed`;

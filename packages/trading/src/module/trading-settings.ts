@@ -133,7 +133,7 @@ export const LiveSettingsSchema = z
           .max(1_000)
           .default(20)
           .describe(
-            "Largest close-to-close move of a feed, in percent, before it counts as a bad print: the runs that read it take no new entries until it is healthy again. 0 turns the check off. A candle after one or more missing candles (a gap) stops entries too.",
+            'Largest close-to-close move of a feed, in percent, before it counts as a bad print: the runs that read it take no new entries until it is healthy again. 0 turns the check off. A candle after one or more missing candles (a gap) stops entries too.',
           ),
         healthyCandles: z
           .number()
@@ -152,7 +152,7 @@ export const LiveSettingsSchema = z
       })
       .prefault({})
       .describe(
-        "The data-health interlock: a feed that goes stale, gaps or jumps stops new entries of the live runs that read it until it is healthy again (strategies see ctx.dataHealthy === false).",
+        'The data-health interlock: a feed that goes stale, gaps or jumps stops new entries of the live runs that read it until it is healthy again (strategies see ctx.dataHealthy === false).',
       ),
     warmupCpuMs: z
       .number()

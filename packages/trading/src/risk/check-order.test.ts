@@ -164,11 +164,15 @@ describe('risk - kill switch', () => {
     // it, Then it passes
     expect(checkOrder(close, limits, long, engaged, NOW)).toEqual({ allowed: true });
     // But a halt-named order that grows or flips the position, or a limit one, is refused
-    expect(checkOrder({ ...close, quantity: 3 }, limits, long, engaged, NOW)).toMatchObject({ allowed: false });
-    expect(checkOrder({ ...close, side: 'buy' }, limits, long, engaged, NOW)).toMatchObject({ allowed: false });
-    expect(
-      checkOrder({ ...close, type: 'limit', price: 90 }, limits, long, engaged, NOW),
-    ).toMatchObject({ allowed: false });
+    expect(checkOrder({ ...close, quantity: 3 }, limits, long, engaged, NOW)).toMatchObject({
+      allowed: false,
+    });
+    expect(checkOrder({ ...close, side: 'buy' }, limits, long, engaged, NOW)).toMatchObject({
+      allowed: false,
+    });
+    expect(checkOrder({ ...close, type: 'limit', price: 90 }, limits, long, engaged, NOW)).toMatchObject({
+      allowed: false,
+    });
     // And any other reducing order is still refused
     expect(checkOrder(sell(2), limits, long, engaged, NOW)).toMatchObject({ reason: 'kill_switch' });
   });

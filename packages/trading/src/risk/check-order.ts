@@ -56,7 +56,12 @@ export function checkOrder(
   if (isKillSwitchEngaged(killSwitch)) {
     // The flatten of the switch itself: a market order that only closes what is held. It passes
     // the switch and every limit (a limit must never keep a halted portfolio in its position).
-    if (reducing && order.type === 'market' && order.clientOrderId !== undefined && isHaltClose(order.clientOrderId))
+    if (
+      reducing &&
+      order.type === 'market' &&
+      order.clientOrderId !== undefined &&
+      isHaltClose(order.clientOrderId)
+    )
       return { allowed: true };
     const by = killSwitch.admin ? 'an admin' : 'the owner';
     return { allowed: false, reason: 'kill_switch', detail: `the kill switch is engaged by ${by}` };

@@ -147,7 +147,8 @@ export async function createLiveTestApp(options: LiveTestAppOptions): Promise<Li
         .filter(([, owner]) => owner === user)
         .map(([id]) => id),
     versionExists: async (_user, strategyId, version) => `${strategyId}@${version}` in strategies,
-    paramDefaults: async (_user, strategyId, version) => options.versionParams?.[`${strategyId}@${version}`] ?? {},
+    paramDefaults: async (_user, strategyId, version) =>
+      options.versionParams?.[`${strategyId}@${version}`] ?? {},
     maxLive: async () => options.maxLive ?? 1,
     settings: () => settings,
     symbols,

@@ -36,7 +36,14 @@ describe('live run wording', () => {
       dataHealth: {
         healthy: false as const,
         feeds: [
-          { symbol: 'BTC-USDT', interval: '1m', healthy: false, problem: 'jump' as const, detail: 'close moved 25.0% (band 20%)', since },
+          {
+            symbol: 'BTC-USDT',
+            interval: '1m',
+            healthy: false,
+            problem: 'jump' as const,
+            detail: 'close moved 25.0% (band 20%)',
+            since,
+          },
         ],
       },
     };

@@ -21,7 +21,10 @@ export function HaltProofCard({
   /** A new value (the switch's state) reads the proof again. */
   changed: unknown;
 }): ReactNode {
-  const halts = useAsync(() => client.portfolios.halts(portfolioId, { limit: 1 }), [client, portfolioId, changed]);
+  const halts = useAsync(
+    () => client.portfolios.halts(portfolioId, { limit: 1 }),
+    [client, portfolioId, changed],
+  );
   const latest = halts.data?.[0];
   const closing = latest?.flat !== undefined && !latest.flat.done;
   const { reload } = halts;

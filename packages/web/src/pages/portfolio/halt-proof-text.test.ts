@@ -34,7 +34,15 @@ const proof: HaltProofView = {
     flatAt: AT + 250,
     timeToFlatMs: 250,
     closes: [
-      { symbol: 'BTC-USDT', side: 'sell', quantity: 2, clientOrderId: 'halt-x', status: 'filled', filledQuantity: 2, filledAt: AT + 250 },
+      {
+        symbol: 'BTC-USDT',
+        side: 'sell',
+        quantity: 2,
+        clientOrderId: 'halt-x',
+        status: 'filled',
+        filledQuantity: 2,
+        filledAt: AT + 250,
+      },
     ],
   },
   problems: [],
@@ -52,7 +60,12 @@ describe('halt proof text', () => {
   });
 
   it('says why a proof does not hold yet', () => {
-    const pending = { ...proof, halted: false, flat: { done: false, closes: [] }, problems: ['position BTC-USDT is not closed yet'] };
+    const pending = {
+      ...proof,
+      halted: false,
+      flat: { done: false, closes: [] },
+      problems: ['position BTC-USDT is not closed yet'],
+    };
     expect(haltVerdictText(pending)).toMatch(/^Not proven yet .*; closing positions…\.$/);
     expect(haltDetailLines(pending).at(-1)).toBe('position BTC-USDT is not closed yet');
   });
