@@ -110,7 +110,7 @@ export function remoteRoomOperations(rpc: RequestReply): RoomOperations {
     if (found === undefined) throw unknownRoom(roomId);
     if (found.refused !== undefined)
       throw new TicklineError(found.refused.code, found.refused.message, { details: found.refused.details });
-    return found as T;
+    return found;
   }
   return {
     async rooms(game) {
