@@ -116,7 +116,7 @@ export class GraphqlWsSession {
     (socket as TaggedSocket)[kSession] = this;
     socket.on('message', onMessage);
     socket.on('pong', onPong);
-    socket.once('close', onClose);
+    socket.on('close', onClose); // not `once`: its wrapper would be a closure per socket
     socket.on('error', ignoreError);
   }
 
