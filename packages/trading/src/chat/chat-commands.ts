@@ -45,7 +45,7 @@ const HELP = [
   '/unlink — forget this chat',
 ].join('\n');
 const NOT_LINKED =
-  'This chat is not linked to a Tickline account. In the dashboard open Account → Chat control, make a link code and send /link CODE here.';
+  'This chat is not linked to a Tickline account. In the dashboard open API keys → Chat control, make a link code and send /link CODE here.';
 
 const money = (v: number) => (v >= 0 ? '+' : '') + v.toFixed(2);
 const runLine = (r: LiveRunStatus, i: number) =>
@@ -76,7 +76,7 @@ export function createChatCommands(o: ChatCommandsOptions) {
   };
 
   const link = async (message: ChatMessage, code: string | undefined): Promise<string | undefined> => {
-    if (!code) return `Send /link CODE with a code from the dashboard (Account → Chat control).\n\n${HELP}`;
+    if (!code) return `Send /link CODE with a code from the dashboard (API keys → Chat control).\n\n${HELP}`;
     if (!mayTry(message.chatId)) return undefined;
     const linked = await o.links.redeem(o.provider, code, message.chatId, message.label, o.clock.now());
     if (linked === undefined) return 'That code is unknown, used or expired: make a new one in the dashboard.';

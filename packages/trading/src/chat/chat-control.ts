@@ -1,7 +1,7 @@
 /**
  * @module Chat control composed for the trading host: the link store, the routes' options and,
  * when a bot token is configured, the Telegram poller acting on live runs through the live routes'
- * own actions. One process should hold the token (Telegram answers one long poll per bot).
+ * own actions — on the processes with `poll` (one: Telegram answers one long poll per bot).
  */
 import type { Clock, Service } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
@@ -33,7 +33,7 @@ export interface ChatControl {
 
 export function composeChatControl(deps: ChatControlDeps): ChatControl {
   const links = new SqlChatLinks(deps.sql);
-  const { token, apiUrl, pollSeconds, linkCodeTtlMs } = deps.settings.telegram;
+  const { token, apiUrl, poll, pollSeconds, linkCodeTtlMs } = deps.settings.telegram;
   const base = { links, authenticate: deps.live.authenticate, now: () => deps.clock.now() };
   if (token === undefined) return { routes: base, services: [] };
   const { journal, books } = deps.live;
@@ -48,10 +48,11 @@ export function composeChatControl(deps: ChatControlDeps): ChatControl {
     clock: deps.clock,
   });
   const api = createTelegramApi({ token, apiUrl, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-  const poller = new TelegramPoller({ api, commands, pollSeconds });
+  // Every process with the token makes link codes; only the polling one knows the bot's name.
+  const poller = poll ? new TelegramPoller({ api, commands, pollSeconds }) : undefined;
   return {
-    routes: { ...base, telegram: { username: () => poller.username, linkCodeTtlMs } },
-    services: [poller],
-    poller,
+    routes: { ...base, telegram: { username: () => poller?.username, linkCodeTtlMs } },
+    services: poller === undefined ? [] : [poller],
+    ...(poller === undefined ? {} : { poller }),
   };
 }

@@ -16,7 +16,13 @@ export const TelegramSettingsSchema = z
       .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'a Telegram bot token looks like 123456:ABC-DEF…')
       .optional()
       .describe(
-        "The bot's token from @BotFather (docs/chat-control.md). A secret: prefer the environment (TICKLINE_TRADING_CHAT_TELEGRAM_TOKEN). Set it on one process only: Telegram answers one long poll per bot.",
+        "The bot's token from @BotFather (docs/chat-control.md). A secret: prefer the environment (TICKLINE_TRADING_CHAT_TELEGRAM_TOKEN).",
+      ),
+    poll: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Whether this process long polls the bot for messages. With several live processes set the token on each (so every one can make link codes) and poll on one only: Telegram answers one long poll per bot.',
       ),
     apiUrl: z
       .url()

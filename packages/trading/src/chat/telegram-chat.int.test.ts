@@ -58,7 +58,9 @@ describe('chat control - Telegram', () => {
       strategies: { 's1@1': buyer },
     });
     chat = composeChatControl({
-      settings: { telegram: { token: telegram.token, apiUrl: telegram.url, pollSeconds: 2, linkCodeTtlMs: 600_000 } },
+      settings: {
+        telegram: { token: telegram.token, apiUrl: telegram.url, poll: true, pollSeconds: 2, linkCodeTtlMs: 600_000 },
+      },
       sql: db.sql,
       live: t.routeOptions,
       clock: systemClock,

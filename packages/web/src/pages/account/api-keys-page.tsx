@@ -1,6 +1,7 @@
 /**
  * @module API keys: list, create (the secret shown once, with a copy button), revoke with a
- * confirmation. Keys authenticate bots and scripts in place of a session.
+ * confirmation. Keys authenticate bots and scripts in place of a session. Below them, chat control:
+ * linking a Telegram chat (chat-control-card.tsx).
  */
 import { ApiKeyScope, Role, type ApiKeyInfo, type CreatedApiKey } from '@tickline/protocol';
 import { useState, type FormEvent, type ReactNode } from 'react';
@@ -8,6 +9,7 @@ import { useSession, useUser } from '../../app/session.tsx';
 import { Field, FormError, formText } from '../../components/field.tsx';
 import { Empty, ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
+import { ChatControlCard } from './chat-control-card.tsx';
 
 /** Scopes offered in the form (the server's defaults; `admin` only for admins). */
 const SCOPES: readonly ApiKeyScope[] = [
@@ -142,6 +144,7 @@ export function ApiKeysPage(): ReactNode {
           <KeyList state={keys} onRevoke={(key) => void revoke(key)} />
         </section>
       </div>
+      <ChatControlCard />
     </main>
   );
 }
