@@ -64,8 +64,15 @@ export function useRoom(game: string, predict?: RoomPredictor) {
           const update = (patch: Partial<RoomPageView>) => setView((current) => ({ ...current, ...patch }));
           update(code !== undefined ? { code } : {});
           room.on('change', (state) => update({ room: { room: { ...state.room }, entities: new Map(state.entities) } }));
-          room.on('reject', ({ reason }) => update({ rejection: reason }));
-          room.on('ack', () => update({ rejection: undefined }));
+          // A frame acks a refused command's seq too: only a later command's ack clears the refusal.
+          let refusedSeq = -1;
+          room.on('reject', ({ seq, reason }) => {
+            refusedSeq = Math.max(refusedSeq, seq);
+            update({ rejection: reason });
+          });
+          room.on('ack', ({ seq }) => {
+            if (seq > refusedSeq) update({ rejection: undefined });
+          });
           room.on('closed', ({ code: closeCode, message }) =>
             update({ state: 'closed', error: `${closeCode}: ${message}` }),
           );
