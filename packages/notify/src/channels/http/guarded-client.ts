@@ -15,7 +15,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import { NotifyError } from '../../errors.ts';
-import { guardedLookup, isPrivateAddress } from '../webhook/ssrf-guard.ts';
+import { guardedLookup, isPrivateAddress, privateTargetMessage } from '../webhook/ssrf-guard.ts';
 
 export interface GuardedClientOptions {
   /** Allow loopback, private and link-local targets (tests, labs). */
@@ -198,7 +198,7 @@ export function createGuardedClient(options: GuardedClientOptions): GuardedClien
       // A literal IP is connected to without any lookup, so the guard looks at it here.
       if (!allowPrivateTargets && isIP(host) && isPrivateAddress(host)) {
         return Promise.reject(
-          new NotifyError('NOTIFY_URL_REJECTED', `${host} is a private address`, {
+          new NotifyError('NOTIFY_URL_REJECTED', privateTargetMessage(host, host), {
             details: { reason: 'private_address', address: host },
           }),
         );

@@ -76,6 +76,10 @@ describe('ssrf guard', () => {
       'NOTIFY_URL_REJECTED:private_address',
     );
     expect(await codeOf(checkWebhookUrl('http://127.0.0.1:8080/hook', true, resolve))).toBe('ok');
+    // The refusal names the address and the setting that allows it.
+    await expect(checkWebhookUrl('https://rebind.example/hook', false, resolve)).rejects.toThrow(
+      'webhook URL rejected: rebind.example (127.0.0.1) is a private, loopback or link-local address, refused by default; an operator can allow such targets with notify.webhooks.allowPrivateTargets (TICKLINE_NOTIFY_WEBHOOKS_ALLOW_PRIVATE_TARGETS=true)',
+    );
   });
 
   it('ssrf - literal IPv6 URLs in translation prefixes are refused as written', async () => {

@@ -70,8 +70,17 @@ export function isPrivateAddress(address: string): boolean {
   return true; // not an address at all: refuse
 }
 
-function reject(reason: string, details: Record<string, unknown> = {}): never {
-  throw new NotifyError('NOTIFY_URL_REJECTED', `webhook URL rejected: ${reason}`, {
+/**
+ * What a refused private target says: which address, and the setting that allows such targets
+ * (a self-hosted receiver on the same network is a common, legitimate wish).
+ */
+export function privateTargetMessage(host: string, address: string | undefined): string {
+  const where = address === undefined || address === host ? host : `${host} (${address})`;
+  return `${where} is a private, loopback or link-local address, refused by default; an operator can allow such targets with notify.webhooks.allowPrivateTargets (TICKLINE_NOTIFY_WEBHOOKS_ALLOW_PRIVATE_TARGETS=true)`;
+}
+
+function reject(reason: string, details: Record<string, unknown> = {}, message?: string): never {
+  throw new NotifyError('NOTIFY_URL_REJECTED', message ?? `webhook URL rejected: ${reason}`, {
     details: { reason, ...details },
   });
 }
@@ -123,7 +132,8 @@ export async function checkWebhookUrl(
     }
   }
   const bad = addresses.find(isPrivateAddress);
-  if (bad !== undefined || addresses.length === 0) reject('private_address', { host, address: bad });
+  if (bad !== undefined || addresses.length === 0)
+    reject('private_address', { host, address: bad }, `webhook URL rejected: ${privateTargetMessage(host, bad)}`);
   return url;
 }
 
@@ -138,7 +148,7 @@ export function guardedLookup(allowPrivate: boolean): typeof dnsLookup {
       const bad = allowPrivate ? undefined : addresses.find((a) => isPrivateAddress(a.address));
       if (bad) {
         return callback(
-          new NotifyError('NOTIFY_URL_REJECTED', `webhook host ${hostname} resolves to a private address`, {
+          new NotifyError('NOTIFY_URL_REJECTED', privateTargetMessage(hostname, bad.address), {
             details: { reason: 'private_address', address: bad.address },
           }),
         );
