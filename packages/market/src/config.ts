@@ -55,7 +55,7 @@ function parseJson(value: unknown): unknown {
 }
 
 /** market `SourceKind` */
-export const SOURCE_KINDS = ['simulator', 'csv', 'binance', 'upbit', 'coinbase'] as const;
+export const SOURCE_KINDS = ['simulator', 'csv', 'binance', 'upbit', 'coinbase', 'alpaca', 'kis'] as const;
 
 /**
  * One configured source. Only `kind` (or its alias `type`) and `name` are checked here; the rest
@@ -63,7 +63,7 @@ export const SOURCE_KINDS = ['simulator', 'csv', 'binance', 'upbit', 'coinbase']
  * the venue adapters just to print help would cost a second).
  */
 export const MarketSourceEntrySchema = z.looseObject({
-  kind: z.enum(SOURCE_KINDS).describe('simulator, csv, binance, upbit or coinbase.'),
+  kind: z.enum(SOURCE_KINDS).describe('simulator, csv, binance, upbit, coinbase, alpaca (US shares) or kis (KRX shares).'),
   name: SourceName.optional().describe('Name in status, metrics and /markets/sources; default the kind.'),
 });
 
@@ -89,7 +89,7 @@ export const MarketSchema = z.strictObject({
     .array(z.preprocess(sourceEntry, MarketSourceEntrySchema))
     .default([{ kind: 'simulator', markets: DEFAULT_SIMULATED_MARKETS.map((m) => ({ ...m })) }])
     .describe(
-      'Sources the collector runs concurrently: objects with kind (simulator, csv, binance, upbit, coinbase) and that kind\'s options, e.g. {"kind":"binance","symbols":["BTC-USDT"]} (in the environment: a JSON array). A source without symbols subscribes to what it offers (CSV: every row).',
+      'Sources the collector runs concurrently: objects with kind (simulator, csv, binance, upbit, coinbase, alpaca, kis) and that kind\'s options, e.g. {"kind":"binance","symbols":["BTC-USDT"]} (in the environment: a JSON array). A source without symbols subscribes to what it offers (CSV: every row).',
     ),
   validation: z
     .strictObject({

@@ -34,6 +34,7 @@ import {
 import { insertQuarantine } from '../storage/quarantine.ts';
 import { createReadSql, type ReadSql, type Sql } from '@tickline/store';
 import type { MarketSettings } from '../config.ts';
+import { corporateActionProvider, type CorporateActionProvider } from './corporate-action-provider.ts';
 import { createBackfillJobs } from './market-backfill-jobs.ts';
 import { createConfiguredSources } from './market-sources.ts';
 import type { MarketView, SourceView } from './market-view.ts';
@@ -102,6 +103,11 @@ export interface MarketHost extends ModuleHost {
   readonly tickerIntervalMs: number;
   /** Remembers each `market.source.status` seen (where no collector runs here); every source's status. */
   noteSourceStatus(change: SourceStatusChange): readonly SourceView[];
+  /**
+   * A provider's corporate actions for a symbol (the configured Alpaca source's account, for US
+   * shares); absent when no source offers them.
+   */
+  readonly corporateActions: CorporateActionProvider | undefined;
 }
 
 const retention = (ms: number): number | null => (ms === 0 ? null : ms);
@@ -231,6 +237,7 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
     symbols: market.symbols,
     auth: deps.identity?.auth,
     tickerIntervalMs: market.tickerIntervalMs,
+    corporateActions: corporateActionProvider(market.sources),
     noteSourceStatus(change) {
       seen.set(change.source, change);
       return sourceViews();

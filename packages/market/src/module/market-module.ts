@@ -32,7 +32,12 @@ export const marketModule: DomainModule<
   // The routes and the delivery where the role delivers (gateway, all) and market is enabled.
   routes: (host) =>
     host.parts.deliver && host.auth
-      ? marketRoutes({ view: host.view, auth: host.auth, symbols: host.symbols })
+      ? marketRoutes({
+          view: host.view,
+          auth: host.auth,
+          symbols: host.symbols,
+          corporateActions: host.corporateActions,
+        })
       : undefined,
   channels: (host) => (host.parts.deliver ? marketDelivery(host) : undefined),
 };

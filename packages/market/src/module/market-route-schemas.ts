@@ -92,6 +92,13 @@ const ExDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'a real date');
 
+export const CorporateActionsFetchBodySchema = z
+  .strictObject({
+    start: ExDate.describe('First ex date asked for (YYYY-MM-DD).'),
+    end: ExDate.describe('Last ex date asked for (YYYY-MM-DD).'),
+  })
+  .refine((b) => b.start <= b.end, { message: '`start` must not be after `end`', path: ['start'] });
+
 export const CorporateActionsBodySchema = z.strictObject({
   source: z.string().min(1).max(64).default('import').describe('Where the actions come from.'),
   actions: z

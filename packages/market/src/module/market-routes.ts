@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import { ANONYMOUS_INDICATOR_MAX_BARS, indicatorBars } from './indicator-budget.ts';
 import { registerMarketAdminRoutes } from './market-admin-routes.ts';
 import { registerMarketVersionRoutes } from './market-version-routes.ts';
+import type { CorporateActionProvider } from './corporate-action-provider.ts';
 import { createMarketReads } from './market-reads.ts';
 import { MARKET_TAGS as TAGS, type Input } from './route-input.ts';
 import {
@@ -32,6 +33,8 @@ export interface MarketRoutesOptions {
   auth: RequestAuth<FastifyRequest>;
   /** Symbols the deployment collects (`market.symbols`). */
   symbols: readonly string[];
+  /** A provider of corporate actions (the configured Alpaca source). */
+  corporateActions?: CorporateActionProvider | undefined;
 }
 
 /** The routes as an encapsulated plugin, mounted under `/api/v1`. */

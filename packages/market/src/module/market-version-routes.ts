@@ -7,11 +7,14 @@ import type { RequestAuth } from '@tickline/kernel';
 import { ApiKeyScope, RouteAccess } from '@tickline/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { listCorporateActions, storeCorporateActions } from '../corporate-actions/actions-store.ts';
+import { MarketError } from '../port/errors.ts';
+import type { CorporateActionProvider } from './corporate-action-provider.ts';
 import { dataVersionAt, listDataVersions } from '../versions/data-versions.ts';
 import type { MarketReads } from './market-reads.ts';
 import {
   ActionsQuerySchema,
   CorporateActionsBodySchema,
+  CorporateActionsFetchBodySchema,
   CorporateActionsResponseSchema,
   CorporateActionsStoredSchema,
   DataVersionsResponseSchema,
@@ -28,6 +31,8 @@ export interface MarketVersionRoutesOptions {
   view: MarketView;
   auth: RequestAuth<FastifyRequest>;
   reads: MarketReads;
+  /** Where `…/corporate-actions/fetch` asks (market-host.ts). */
+  corporateActions?: CorporateActionProvider | undefined;
 }
 
 export function registerMarketVersionRoutes(app: FastifyInstance, options: MarketVersionRoutesOptions): void {
@@ -97,6 +102,44 @@ export function registerMarketVersionRoutes(app: FastifyInstance, options: Marke
       const symbol = await reads.knownSymbol(symbolOf(request));
       const body = request.body as Input<typeof CorporateActionsBodySchema>;
       return { symbol, ...(await storeCorporateActions(view.sql, symbol, body.actions, body.source)) };
+    },
+  );
+
+  app.post(
+    '/markets/:symbol/corporate-actions/fetch',
+    {
+      config: { scope: ApiKeyScope.Admin },
+      preHandler: (request: FastifyRequest) => options.auth.authenticate(request),
+      schema: {
+        summary: "Fetch and store a symbol's splits and cash dividends from its provider (admin)",
+        description:
+          "The configured Alpaca source's `GET /v1/corporate-actions` for a US share, ex dates in [start, end]; stored as `POST …/corporate-actions` stores them (source `alpaca`). 409 MARKET_CORPORATE_ACTIONS_UNAVAILABLE without a provider for the symbol; 502 MARKET_VENUE_FAILED when the provider fails.",
+        tags: TAGS,
+        security: ADMIN_SECURITY,
+        params: SymbolParamsSchema,
+        body: CorporateActionsFetchBodySchema,
+        response: { 200: CorporateActionsStoredSchema },
+      },
+    },
+    async function fetchActionsRoute(request) {
+      options.auth.admin(request);
+      const symbol = await reads.knownSymbol(symbolOf(request));
+      const provider = options.corporateActions;
+      if (!provider?.covers(symbol))
+        throw new MarketError('MARKET_CORPORATE_ACTIONS_UNAVAILABLE', `no source provides corporate actions for ${symbol}`, {
+          details: { symbol },
+        });
+      const body = request.body as Input<typeof CorporateActionsFetchBodySchema>;
+      let actions;
+      try {
+        actions = await provider.fetch(symbol, body);
+      } catch (error) {
+        throw new MarketError('MARKET_VENUE_FAILED', `${provider.name} corporate actions: ${(error as Error).message}`, {
+          details: { venue: provider.name, symbol },
+          cause: error,
+        });
+      }
+      return { symbol, ...(await storeCorporateActions(view.sql, symbol, actions, provider.name)) };
     },
   );
 }

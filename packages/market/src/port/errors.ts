@@ -72,6 +72,13 @@ export const MarketErrorCodes = defineErrorCodes({
       "Check the symbol exists on that venue and the venue's status; run the download again, it resumes where it stopped.",
     httpStatus: 502,
   },
+  MARKET_CORPORATE_ACTIONS_UNAVAILABLE: {
+    meaning:
+      'Corporate actions were asked of a provider for a symbol no configured source offers them for (the Alpaca source covers US shares; KRX actions are imported).',
+    resolve:
+      'Configure an alpaca source (market.sources) for a US share, or store the actions with POST /api/v1/markets/{symbol}/corporate-actions.',
+    httpStatus: 409,
+  },
   MARKET_CALENDAR_MISSING: {
     meaning:
       "An exchange calendar was asked about a year its shipped tables do not cover (details.exchange, details.year, details.covered), so sessions and session candles for it cannot be built.",

@@ -4,7 +4,7 @@
  * timeout (`402 auth failed` and a close on a wrong key, `401 not authenticated` for a subscribe
  * before it, `404 auth timeout`), answers `subscribe` / `unsubscribe` with the whole
  * `subscription`, and sends arrays of trades (`T:t`) and bars (`T:b`). REST serves
- * `GET /v2/stocks/{symbol}/bars` behind the key headers (401 without them), paged by
+ * `GET /v2/stocks/{symbol}/bars` and `GET /v1/corporate-actions` behind the key headers (401 without them), paged by
  * `next_page_token`, with `X-RateLimit-Limit/Remaining/Reset` and a 429 once the window is spent.
  */
 import type { IncomingHttpHeaders } from 'node:http';
@@ -58,11 +58,37 @@ interface AlpacaConn {
 }
 
 /** The Alpaca mock. */
+/** A corporate action as Alpaca lists it, with the type it is grouped under. */
+export type AlpacaMockCorporateAction =
+  | {
+      type: 'forward_split' | 'reverse_split';
+      symbol: string;
+      new_rate: number;
+      old_rate: number;
+      ex_date: string;
+      process_date: string;
+      record_date: string;
+      payable_date?: string;
+    }
+  | {
+      type: 'cash_dividend';
+      symbol: string;
+      rate: number;
+      special: boolean;
+      foreign: boolean;
+      ex_date: string;
+      process_date: string;
+      record_date: string;
+      payable_date?: string;
+    };
+
 export class AlpacaMock extends MockVenueServer {
   readonly #o: Required<AlpacaMockOptions>;
   readonly #state = new Map<MockConnection, AlpacaConn>();
   /** Minute bars per ticker (`AAPL`), any order. */
   readonly bars = new Map<string, AlpacaMockBar[]>();
+  /** Corporate actions served by `GET /v1/corporate-actions`, any order. */
+  readonly corporateActions: AlpacaMockCorporateAction[] = [];
   /** REST answers that were 429. */
   rateLimited = 0;
   #window = { startedAt: 0, used: 0 };
@@ -150,7 +176,8 @@ export class AlpacaMock extends MockVenueServer {
 
   protected override onRest(url: URL, headers: IncomingHttpHeaders = {}): MockRestAnswer {
     const m = /^\/v2\/stocks\/([^/]+)\/bars$/.exec(url.pathname);
-    if (!m) return super.onRest(url, headers);
+    const actions = url.pathname === '/v1/corporate-actions';
+    if (!m && !actions) return super.onRest(url, headers);
     if (headers['apca-api-key-id'] !== this.#o.keyId || headers['apca-api-secret-key'] !== this.#o.secretKey)
       return { status: 401, body: { message: 'unauthorized.' } };
     const now = Date.now();
@@ -166,6 +193,8 @@ export class AlpacaMock extends MockVenueServer {
       return { status: 429, body: { message: 'too many requests.' }, headers: rateHeaders(0) };
     }
     this.#window.used++;
+    if (actions) return { ...this.#corporateActions(url.searchParams), headers: rateHeaders(this.#o.rateLimit - this.#window.used) };
+    if (!m) return super.onRest(url, headers);
     const q = url.searchParams;
     if (q.get('timeframe') !== '1Min') return { status: 422, body: { message: 'invalid timeframe' } };
     const start = Date.parse(q.get('start') ?? '');
@@ -184,6 +213,27 @@ export class AlpacaMock extends MockVenueServer {
       body: { bars: page, symbol: decodeURIComponent(m[1]!), next_page_token: next },
       headers: rateHeaders(this.#o.rateLimit - this.#window.used),
     };
+  }
+
+  /**
+   * `GET /v1/corporate-actions`: the actions of `symbols` of `types` with an ex date in
+   * `[start, end]`, grouped by type as Alpaca answers, paged by `limit` and an opaque token.
+   */
+  #corporateActions(q: URLSearchParams): MockRestAnswer {
+    const symbols = new Set((q.get('symbols') ?? '').split(',').filter(Boolean));
+    const types = new Set((q.get('types') ?? 'forward_split,reverse_split,cash_dividend').split(','));
+    const [start, end] = [q.get('start') ?? '0000-00-00', q.get('end') ?? '9999-99-99'];
+    if (symbols.size === 0) return { status: 422, body: { message: 'symbols is required' } };
+    const limit = Number(q.get('limit') ?? 100);
+    const offset = q.has('page_token') ? Number(Buffer.from(q.get('page_token')!, 'base64').toString('utf8')) : 0;
+    const wanted = this.corporateActions
+      .filter((a) => types.has(a.type) && symbols.has(a.symbol) && a.ex_date >= start && a.ex_date <= end)
+      .sort((a, b) => a.ex_date.localeCompare(b.ex_date));
+    const page = wanted.slice(offset, offset + limit);
+    const grouped: Record<string, object[]> = {};
+    for (const { type, ...row } of page) (grouped[`${type}s`] ??= []).push(row);
+    const next = offset + limit < wanted.length ? Buffer.from(String(offset + limit)).toString('base64') : null;
+    return { status: 200, body: { corporate_actions: grouped, next_page_token: next } };
   }
 
   protected override onClose(): void {

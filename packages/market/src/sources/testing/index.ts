@@ -11,7 +11,12 @@ export type { MockConnection, MockEvent, MockRestAnswer } from './mock-venue.ts'
 export type { BinanceMockOptions, BinanceMockTrade } from './binance-mock.ts';
 export type { UpbitMockOptions, UpbitMockTrade } from './upbit-mock.ts';
 export type { CoinbaseMockOptions, CoinbaseMockTrade } from './coinbase-mock.ts';
-export type { AlpacaMockOptions, AlpacaMockTrade, AlpacaMockBar } from './alpaca-mock.ts';
+export type {
+  AlpacaMockOptions,
+  AlpacaMockTrade,
+  AlpacaMockBar,
+  AlpacaMockCorporateAction,
+} from './alpaca-mock.ts';
 export type { KisMockOptions, KisMockTrade } from './kis-mock.ts';
 export type { MockedSource } from './harness.ts';
 export { readRecording, RECORDINGS } from './recording.ts';
