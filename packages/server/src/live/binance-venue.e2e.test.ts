@@ -182,6 +182,43 @@ describe('binance venue - through tickline start over HTTP (loopback venue)', ()
     );
   });
 
+  it('the kill switch: a resting limit is cancelled at the venue, and the halt proof says so', async () => {
+    const placed = await order('e2e-halt-limit', {
+      symbol: 'BTC-USDT',
+      side: 'buy',
+      type: 'limit',
+      quantity: 0.01,
+      price: 50_000,
+    });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    const id = placed.body.order.clientOrderId as string;
+    const engaged = await api('POST', `/portfolios/${portfolio}/kill-switch`, {
+      reason: 'e2e halt at the venue',
+    });
+    expect(engaged.status, JSON.stringify(engaged.body)).toBe(200);
+    expect(engaged.body.cancelled).toBe(1);
+    // The venue itself holds the order cancelled, and the proof, read again, rests on its answer
+    expect(mock.book.orders.find((o) => o.clientOrderId === id)?.status).toBe('CANCELED');
+    const proof = (await api('GET', `/halts/${engaged.body.haltId as string}`)).body.proofs[0];
+    expect(proof).toMatchObject({ halted: true, ordersAfter: [], problems: [] });
+    expect(proof.cancels).toEqual([expect.objectContaining({ clientOrderId: id, confirmed: true })]);
+    expect(proof.cancels[0].cancelledAt).toBeGreaterThanOrEqual(proof.engagedAt);
+    // An order after the switch never reaches the venue
+    const sent = mock.requestsTo('/api/v3/order', 'POST').length;
+    const refused = await order('e2e-after-halt', {
+      symbol: 'BTC-USDT',
+      side: 'buy',
+      type: 'market',
+      quantity: 0.01,
+    });
+    expect(refused.status).toBe(422);
+    expect(mock.requestsTo('/api/v3/order', 'POST')).toHaveLength(sent);
+    expect((await api('GET', `/halts/${engaged.body.haltId as string}`)).body.proofs[0]).toMatchObject({
+      halted: true,
+      refusedAfter: 1,
+    });
+  });
+
   it('the key and the secret are in no answer and in no line the process wrote', () => {
     const output = server.output();
     expect(output.length).toBeGreaterThan(1_000);
