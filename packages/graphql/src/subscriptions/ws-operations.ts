@@ -167,17 +167,33 @@ async function start(
     return;
   }
   operations.set(id, source);
-  // The stream yields nothing (its frames are written as events come); it settles when it ends.
-  try {
-    for (let step = await source.next(); !step.done; step = await source.next());
-  } catch (error) {
-    if (operations.get(id) !== source) return;
-    operations.delete(id);
-    throw error;
-  }
-  if (operations.get(id) !== source) return; // stopped by the client: no `complete` back
-  operations.delete(id);
-  if (!connection.closed) connection.send({ type: connection.types.complete, id });
+  settleWith(connection, operations, id, source);
+}
+
+/**
+ * Sends `complete` when the stream ends on its own, its error when it fails, nothing when the
+ * client stopped it. The stream yields nothing (its frames are written as events come): one
+ * pending `next()` per subscription, not a suspended async function holding its frame.
+ */
+function settleWith(
+  connection: OperationsConnection,
+  operations: Operations,
+  id: string,
+  source: AsyncIterator<unknown>,
+): void {
+  source.next().then(
+    (step) => {
+      if (!step.done) return settleWith(connection, operations, id, source);
+      if (operations.get(id) !== source) return;
+      operations.delete(id);
+      connection.send({ type: connection.types.complete, id });
+    },
+    (error: unknown) => {
+      if (operations.get(id) !== source) return;
+      operations.delete(id);
+      connection.send({ type: connection.types.error, id, payload: [codedGraphqlError(error).toJSON()] });
+    },
+  );
 }
 
 function isAsyncIterable(value: object): value is AsyncIterable<unknown> {
