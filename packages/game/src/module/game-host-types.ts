@@ -1,7 +1,6 @@
 /** @module The public shapes of game's host (deps, zones, hand-off result, host), apart from the code that builds them. */
 import type { GameCatalog } from '../games/load-games.ts';
 import type { EventLog, PartitionedLog, Publisher, RequestReply } from '@tickline/eventlog';
-import type { JoinTokens } from '../coordinator/join-token.ts';
 import type { ZoneCoordinator } from '../coordinator/zone-coordinator.ts';
 import type { ZoneRunner } from '../loop/zone-runner.ts';
 import type { ZonePersistence } from '../recovery/zone-persistence.ts';
