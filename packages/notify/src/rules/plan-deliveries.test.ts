@@ -37,11 +37,19 @@ const input = (over: Partial<PlanInput> = {}): PlanInput => ({
 });
 
 describe('plan deliveries', () => {
-  it('plan - given no rule, when planned, then the tier default channels are due now', () => {
+  it('plan - given no rule, when planned, then the tier default channels and the matching webhooks are due now', () => {
+    // w1 takes every kind (it reads "all kinds"), w2 only security: no second switch needed.
     expect(planDeliveries(input())).toEqual([
       { channel: 'in_app', target: user, status: 'pending', dueAtMs: noon },
       { channel: 'email', target: 'ada@example.com', status: 'pending', dueAtMs: noon },
+      { channel: 'webhook', target: 'w1', status: 'pending', dueAtMs: noon },
     ]);
+    // A rule for the kind decides alone: one without webhooks sends none.
+    const ruled = planDeliveries(input({ rule: { channels: [Channel.InApp], urgent: false } }));
+    expect(ruled.map((d) => d.channel)).toEqual(['in_app']);
+    // A tier without webhooks gets none either.
+    const allowed = new Set([Channel.InApp, Channel.Email]);
+    expect(planDeliveries(input({ allowed })).map((d) => d.channel)).toEqual(['in_app', 'email']);
   });
 
   it('plan - an email verification link goes by email only, whatever the rule', () => {

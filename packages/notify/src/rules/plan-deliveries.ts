@@ -85,10 +85,13 @@ const HOUR_MS = 3_600_000;
 export function planDeliveries(input: PlanInput): PlannedDelivery[] {
   const { preferences: p, targets, counters, nowMs } = input;
   // A verification link proves the mailbox: it goes by email, whatever the rules say.
+  // Without a rule for the kind, an enabled webhook endpoint is its own subscription (its kinds,
+  // empty = all, decide): a new endpoint that reads "all kinds" must receive them without a second
+  // switch in the rules. A rule for the kind decides alone, webhooks off included.
   const channels =
     input.kind === NotificationKind.EmailVerification
       ? [Channel.Email]
-      : (input.rule?.channels ?? input.defaultChannels);
+      : (input.rule?.channels ?? [...input.defaultChannels, Channel.Webhook]);
   const critical = input.severity === Severity.Critical;
   let dueAtMs = nowMs;
   let reason: PlannedDelivery['reason'];

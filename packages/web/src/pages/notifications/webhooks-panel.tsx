@@ -59,6 +59,10 @@ export function WebhooksPanel({ kinds }: { kinds: readonly string[] }): ReactNod
         <code>webhook-timestamp</code>, <code>webhook-signature</code>); verify with any Standard Webhooks
         library.
       </p>
+      <p className="muted small">
+        An endpoint receives the kinds it lists (none ticked: all kinds) as soon as it is added; a rule
+        you set for a kind in Rules decides for that kind, and leaving its Webhook box off stops it.
+      </p>
       <FormError message={error} />
       {notice ? (
         <p role="status" className="muted">
