@@ -148,6 +148,8 @@ export type {
   PortfolioRiskLimits,
   KillSwitchView,
   HaltProofView,
+  HaltEngageInput,
+  HaltResponse,
   RiskAuditEntryView,
   UpdateRiskLimitsInput,
   PortfolioVenue,

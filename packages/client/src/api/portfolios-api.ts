@@ -12,7 +12,9 @@ import type {
   ClosedTradesResponse,
   EquityPoint,
   EquityRange,
+  HaltEngageInput,
   HaltProofView,
+  HaltResponse,
   KillSwitchView,
   BindVenueInput,
   Order,
@@ -86,6 +88,14 @@ export interface PortfoliosApi {
    * and with flatten every position closed and the time to flat.
    */
   halts(portfolioId: string, options?: { limit?: number }): Promise<HaltProofView[]>;
+  /**
+   * Engages the kill switch over a scope: the caller's account (or, for an admin, `userId`'s), the
+   * portfolios on a venue (an owner's own there; an admin's: all), or every portfolio (admins only),
+   * with `flatten` to close every position at market. Answers a halt proof per portfolio.
+   */
+  killSwitchOver(input: HaltEngageInput): Promise<HaltResponse>;
+  /** A halt's proofs (one per portfolio it covered that the caller may read), built now. */
+  halt(haltId: string): Promise<HaltProofView[]>;
   /** Releases the caller's own hand on the kill switch (an admin's hand holds until an admin lifts it). */
   releaseKillSwitch(portfolioId: string, reason: string): Promise<{ killSwitch: KillSwitchView }>;
   /** The kill switch, the portfolio's limits (or the defaults) and the audit of their changes. */
@@ -186,6 +196,14 @@ export function createPortfoliosApi(send: AuthorizedSend, paths: ClientPaths): P
         path: `${one(id)}/kill-switch`,
         body: { reason, flatten: options.flatten === true },
       }),
+    killSwitchOver: (input) => send({ method: 'POST', path: paths.killSwitch, body: input }),
+    halt: async (haltId) =>
+      (
+        await send<{ proofs: HaltProofView[] }>({
+          method: 'GET',
+          path: `${paths.halts}/${encodeURIComponent(haltId)}`,
+        })
+      ).proofs,
     halts: async (id, options = {}) =>
       (
         await send<{ proofs: HaltProofView[] }>({

@@ -34,6 +34,10 @@ export const DEFAULT_PATHS = {
   /** Paper portfolios: `/{id}` (positions), `/{id}/equity`, `/{id}/orders`, `/{id}/kill-switch`,
    * `/{id}/kill-switch/release`, `/{id}/risk`, `/{id}/risk-limits`. */
   portfolios: '/api/v1/portfolios',
+  /** The kill switch over an account, a venue or (admins) every portfolio. */
+  killSwitch: '/api/v1/kill-switch',
+  /** Kill switch halts: `/{haltId}`, their proofs. */
+  halts: '/api/v1/halts',
   /** Live strategy runs: enable, list, `/{id}`, `/{id}/signals`, `/{id}/logs`, pause, resume, stop. */
   liveStrategies: '/api/v1/live-strategies',
   ws: '/api/v1/ws',

@@ -13,6 +13,7 @@ import { BroadcastForm } from './broadcast-form.tsx';
 import { DeliveriesPanel } from './deliveries-panel.tsx';
 import { NoticeForm } from './notice-form.tsx';
 import { HealthPanel } from './health-panel.tsx';
+import { HaltScopeCard } from './halt-scope-card.tsx';
 import { KillSwitchCard, type KillSwitchTarget } from './kill-switch-card.tsx';
 import { SandboxPanel } from './sandbox-panel.tsx';
 import { useReadiness } from './use-readiness.ts';
@@ -47,6 +48,7 @@ export function AdminPage(): ReactNode {
           <SandboxPanel ready={ready} />
           <LiveStrategiesPanel onPickPortfolio={pickPortfolio} />
           <KillSwitchCard target={killTarget} onTarget={pickPortfolio} />
+          <HaltScopeCard />
           <RoomsPanel />
           <div className="grid grid-2">
             <PlayersPanel />
