@@ -17,6 +17,15 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60
   }
 }
 
+/** Cold snapshots the server at `url` wrote so far, every zone together (its /metrics). */
+async function coldSnapshots(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => /^tickline_game_snapshot_writes_total\{(?=.*kind="cold")(?=.*result="ok")/.test(line))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
 async function tables(dataDir: string) {
   const sql = await createPgliteSql({
     dataDir: join(dataDir, 'db'),
@@ -60,7 +69,8 @@ describe('backup - embedded data dir round trip (PGlite, embedded logs, file sna
       TICKLINE_GAME_SNAPSHOTS_COLD_INTERVAL_MS: '1000',
     });
     await until('snapshot files', async () => Object.keys(await captureSnapshotFiles(dataDir)).length >= 3);
-    await new Promise((resolve) => setTimeout(resolve, 2_500)); // a couple of cold snapshots
+    // A couple of cold snapshots (to SQL), counted by the server's own metrics.
+    await until('two cold snapshots', async () => (await coldSnapshots(server.url)) >= 2);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     before = await capture(dataDir, env);
