@@ -74,6 +74,12 @@ describe.skipIf(!chromiumBinary.available)('web - kill switch and risk limits', 
     await page.getByRole('button', { name: 'Engage kill switch' }).click();
     await page.getByText(/^Kill switch engaged by you/).waitFor({ timeout: SERVER_WAIT_MS });
     expect(questions[0]).toMatch(/^Engage the kill switch\?/);
+    // The switch's halt proof shows under it, built from the order journal: nothing was working
+    const verdict = page.getByTestId('halt-proof-verdict');
+    await verdict.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await verdict.textContent()).toMatch(
+      /^Halt proven at .* UTC: 0 of 0 working orders cancelled by the venue, 0 orders after the switch \(0 refused\)\.$/,
+    );
     await screenshot(page, 'portfolio-kill-switch-engaged', { fullPage: true });
     expect(await refusedBuy(page)).toMatch(/\(kill_switch\)$/);
 
