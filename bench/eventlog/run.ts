@@ -6,9 +6,11 @@
  * 3. NATS JetStream on a local nats-server: the Tickline adapter's append rate against the raw
  *    `@nats-io/jetstream` client's pipelined `js.publish()` in the same run, then consume.
  * Sizes: BENCH_EVENTS (default 1,000,000), BENCH_NATS_EVENTS (200,000), BENCH_RATE (50,000),
- * BENCH_LATENCY_SECONDS (5). The last line is `RESULT {json}`.
+ * BENCH_LATENCY_SECONDS (5). BENCH_BUSY_CORE=1 runs the embedded rows beside another process that
+ * keeps one core busy (a spinning child), the machine issue 50's target is set on. The last line
+ * is `RESULT {json}`.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { startNatsServer } from '@tickline/testing';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
 import { embeddedLatency, embeddedThroughput } from './embedded.ts';
@@ -19,6 +21,14 @@ const events = envInt('BENCH_EVENTS', 1_000_000);
 const natsEvents = envInt('BENCH_NATS_EVENTS', 200_000);
 const rate = envInt('BENCH_RATE', 50_000);
 const latencySeconds = envInt('BENCH_LATENCY_SECONDS', 5);
+
+const busyCore = process.env.BENCH_BUSY_CORE === '1';
+// Another process on one core, as on a shared machine: killed once the embedded rows are done.
+const spinner = busyCore ? spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' }) : undefined;
+if (spinner) {
+  process.once('exit', () => spinner.kill()); // also when a row throws
+  progress(`embedded rows beside a process spinning on one core (pid ${spinner.pid})`);
+}
 
 progress(`encoding a pool of events of ~${TARGET_EVENT_BYTES} bytes`);
 const records = createRecordSource();
@@ -38,6 +48,7 @@ const latency = await embeddedLatency(records, rate, latencySeconds);
 progress(`embedded: latency at ${rate.toLocaleString()} events/s with fsync every 100 ms`);
 spawnSync('sync');
 const latencyInterval = await embeddedLatency(records, rate, latencySeconds, 'interval');
+spinner?.kill();
 
 progress('nats: starting nats-server (JetStream, file store)');
 const nats = await startNatsServer();
@@ -92,4 +103,5 @@ printResult({
   nats_consume_eps: Math.round(adapter.consumeEps),
   raw_nats_eps: Math.round(raw),
   nats_vs_raw: round(adapter.appendEps / raw, 3),
+  busy_core: busyCore,
 });
