@@ -154,6 +154,36 @@ describe('backtests - pinned data, adjusted shares and re-runs', () => {
     expect(holdAgain.result.metrics.totalReturn).toBe(firstHold.result.metrics.totalReturn);
   });
 
+  it('research - a job pins its data as a backtest does, and its report says when the data changed', async () => {
+    const created = await call('POST', '/research', {
+      kind: 'search',
+      strategyId: sma,
+      feeds: [{ symbol: SYMBOL, interval: '1d' }],
+      from: SESSIONS[0]!.openMs,
+      to: SESSIONS.at(-1)!.closeMs,
+      grid: { fast: [5, 10] },
+      adjust: 'split',
+    });
+    expect(created.statusCode, created.body).toBe(202);
+    const id = created.json().research.id as string;
+    let detail: any;
+    await until(
+      async () => {
+        detail = (await call('GET', `/research/${id}`)).json();
+        return !['queued', 'running'].includes(detail.research.status);
+      },
+      { timeoutMs: 120_000, intervalMs: 50, what: `research ${id}` },
+    );
+    expect(detail.research.status, JSON.stringify(detail.research.error)).toBe('succeeded');
+    expect(detail.report.data).toMatchObject({ adjust: 'split', feeds: [{ symbol: SYMBOL, bars: SESSIONS.length }] });
+    expect(detail.changedSince).toEqual([]);
+    await t.sql.transaction((tx) =>
+      importCandles(tx, dailyBars(SESSIONS.length - 5, SESSIONS.length, 70), null, { source: 'import:fix' }),
+    );
+    const after = (await call('GET', `/research/${id}`)).json();
+    expect(after.changedSince).toEqual([expect.objectContaining({ source: 'import:fix', changed: 5 })]);
+  });
+
   it('rerun - another user’s run is 404 and a run from before data versions is 409', async () => {
     const other = await t.user();
     const mine = await finished(await call('POST', '/backtests', body(hold, 'none')));

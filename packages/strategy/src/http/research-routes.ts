@@ -7,7 +7,8 @@
  */
 import { principalOf, requireAdmin, type Principal } from '@tickline/identity';
 import { TicklineError, uuidv7 } from '@tickline/kernel';
-import { ALL_INTERVALS, INTERVAL_MS, type CandleInterval } from '@tickline/market';
+import { ALL_INTERVALS, INTERVAL_MS, latestDataVersion, type CandleInterval } from '@tickline/market';
+import { changedSince, type RunData } from '../module/run-data.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -31,7 +32,9 @@ import {
 } from './route-shapes.ts';
 import { assertFeedData, rangeOf, sandboxWithinTier, SandboxRequest } from './run-checks.ts';
 import {
+  ADJUST_MODES,
   ApiKeyScope,
+  DataVersionSchema,
   GateResponseSchema,
   GateOverrideResponseSchema,
   SYMBOL_PATTERN,
@@ -64,6 +67,10 @@ const Common = {
   params: z.record(z.string(), z.unknown()).default({}),
   settings: backtestSettingsSchema.optional(),
   sandbox: SandboxRequest,
+  adjust: z
+    .enum(ADJUST_MODES)
+    .default('none')
+    .describe('Candles raw (`none`) or adjusted for splits (`split`) or splits and dividends (`total`), as a backtest reads them.'),
 };
 const COMMON_KEYS = Object.keys(Common);
 type CommonOutput = { [K in keyof typeof Common]: z.output<(typeof Common)[K]> };
@@ -268,6 +275,9 @@ export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost
         userConcurrency: limits.concurrentJobs,
         budget: checked.budget,
         estimate: checked.estimate,
+        adjust: body.adjust,
+        // Pinned as a backtest pins it: the report records the data version its candles were read as of.
+        dataVersion: await latestDataVersion(host.reads),
       };
       const created = await research.create(
         {
@@ -344,14 +354,24 @@ export function registerResearchRoutes(root: FastifyInstance, host: StrategyHost
         tags: TAGS,
         security,
         params: IdParams,
-        response: { 200: z.object({ research: ResearchRunJson, report: z.unknown() }) },
+        response: {
+          200: z.object({
+            research: ResearchRunJson,
+            report: z.unknown(),
+            changedSince: z
+              .array(DataVersionSchema)
+              .describe("Data versions after the one the report's candles were read as of (`report.data`) that changed them."),
+          }),
+        },
       },
     },
     async (request) => {
       const userId = principalOf(request).userId;
       const run = await research.get(userId, request.params.id);
       const report = run.status === 'succeeded' ? await research.report(userId, run.id) : null;
-      return { research: researchJson(run), report };
+      // What the report read, and the data versions that changed it since (a changed report says so).
+      const data = (report as { data?: RunData } | null)?.data;
+      return { research: researchJson(run), report, changedSince: data ? await changedSince(host.reads, data) : [] };
     },
   );
 

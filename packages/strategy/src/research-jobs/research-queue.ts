@@ -18,11 +18,11 @@ import {
   type ServiceContext,
   type ServiceHealth,
 } from '@tickline/kernel';
-import type { CandleInterval } from '@tickline/market';
+import type { AdjustMode, CandleInterval } from '@tickline/market';
 import { isDeclaredError } from '@tickline/sandbox';
 import type { SqlQueryable } from '@tickline/store';
 import type { Feed, OutputLimits } from '../core/types.ts';
-import { loadFeed } from '../module/candle-feed.ts';
+import { loadPinnedFeeds, type RunData } from '../module/run-data.ts';
 import { runResearch, type ResearchSpec } from '../research/research-report.ts';
 import { registeredTrials, registerTrials, trialDataKey, trialsOf } from './trial-registry.ts';
 import { createSandboxExecutor } from '../research/sandbox-executor.ts';
@@ -59,6 +59,10 @@ export interface ResearchRequest {
   budget?: ResearchJobLimits;
   /** The preflight estimate the job was accepted with. */
   estimate?: ResearchEstimate;
+  /** Corporate-action adjustment of the candles (absent in jobs queued before it: raw). */
+  adjust?: AdjustMode;
+  /** The data version the candles are read as of (absent in jobs queued before versions). */
+  dataVersion?: number;
 }
 
 export interface ResearchQueueOptions {
@@ -219,24 +223,24 @@ export class ResearchQueue implements Service {
     };
   }
 
-  async #loadFeeds(request: ResearchRequest): Promise<Feed[]> {
-    const feeds: Feed[] = [];
-    for (const f of request.feeds) {
-      try {
-        feeds.push(
-          await loadFeed(
-            this.#o.history,
-            { symbol: f.symbol, interval: f.interval, from: request.from, to: request.to, ...(f.exchange ? { exchange: f.exchange } : {}) },
-            { maxBars: request.maxBars },
-          ),
-        );
-      } catch (error) {
-        if (!(error instanceof RangeError)) throw error;
-        throw new TicklineError('STRATEGY_TIER_LIMIT', `the range holds more than ${request.maxBars} candles`, {
-          details: { maxBars: request.maxBars },
-        });
-      }
+  async #loadFeeds(request: ResearchRequest): Promise<{ feeds: Feed[]; data: Omit<RunData, 'strategy'> | undefined }> {
+    let loaded: Awaited<ReturnType<typeof loadPinnedFeeds>>;
+    try {
+      // As of the data version pinned when the job was queued, as a backtest reads it.
+      loaded = await loadPinnedFeeds(this.#o.history, request.feeds, {
+        from: request.from,
+        to: request.to,
+        dataVersion: request.dataVersion,
+        adjust: request.adjust ?? 'none',
+        maxBars: request.maxBars,
+      });
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new TicklineError('STRATEGY_TIER_LIMIT', `the range holds more than ${request.maxBars} candles`, {
+        details: { maxBars: request.maxBars },
+      });
     }
+    const { feeds } = loaded;
     if (feeds[0]!.columns.closeTime.length === 0) {
       const f = request.feeds[0]!;
       const hint = noDataHint({ ...f, from: request.from, to: request.to });
@@ -244,7 +248,7 @@ export class ResearchQueue implements Service {
         details: { download: hint.command },
       });
     }
-    return feeds;
+    return loaded;
   }
 
   async #execute({ run, abort }: { run: ResearchRecord; abort: AbortController }): Promise<void> {
@@ -259,7 +263,7 @@ export class ResearchQueue implements Service {
     wall?.unref();
     try {
       const version = await strategies.getVersion(run.userId, run.strategyId, run.version);
-      const feeds = await this.#loadFeeds(request);
+      const { feeds, data } = await this.#loadFeeds(request);
       let last = Number.NEGATIVE_INFINITY;
       const onProgress = (fraction: number): void => {
         const now = clock.now();
@@ -285,6 +289,8 @@ export class ResearchQueue implements Service {
         onProgress,
         { registeredTrials: await registeredTrials(this.#o.trials, trials) },
       );
+      if (data !== undefined)
+        report.data = { ...data, strategy: { id: run.strategyId, version: run.version, sourceSha256: version.sourceSha256 } };
       await research.complete(run.id, report, new Date(clock.now()));
       await registerTrials(this.#o.trials, trials, trialsOf(request.spec), new Date(clock.now()));
       this.#publish(ResearchCompleted, run, { status: 'succeeded', error: null });

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { downsampleEquity } from '../module/backtest-queue.ts';
+import type { RunData } from '../module/run-data.ts';
 import type { BacktestExecutor, BacktestJob } from './executor.ts';
 import { checkLookahead, type LookaheadReport } from './lookahead.ts';
 import { checkRecursive, DEFAULT_HISTORIES, type RecursiveReport } from './recursive.ts';
@@ -121,6 +122,8 @@ export type ResearchReport = (
    * stored before the registry.
    */
   trialRegistry?: { declared: number; registered: number };
+  /** What the job read, pinned as a backtest's (module/run-data.ts); absent before data versions. */
+  data?: RunData;
 };
 
 /**
