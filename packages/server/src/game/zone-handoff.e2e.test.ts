@@ -169,7 +169,24 @@ describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reaso
     // Moves sent now queue in the stalled process's socket: without the fence it would apply
     // them on waking and publish seqs the new holder publishes too.
     fleet.resume();
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // Stalled until a2 took both zones over (past game.failoverAfterMs): the takeover, not a time
+    // meant to outlast it, which a loaded machine can stretch.
+    const linesBeforeStall = a2.logLines().length;
+    const takenOver = () =>
+      new Set(
+        a2
+          .logLines()
+          .slice(linesBeforeStall)
+          .filter((l) => l.msg === 'zone taken over')
+          .map((l) => l.zone),
+      );
+    await until(() => takenOver().has('east') && takenOver().has('west'), {
+      timeoutMs: 60_000,
+      what: 'a2 took both zones of the stalled process over',
+    }).catch((error: unknown) => {
+      printZoneLogs();
+      throw error;
+    });
     b.child.kill('SIGCONT');
     await until(() => fleet!.records.every((r) => resumed.has(r.playerId)), {
       timeoutMs: 60_000,
