@@ -1,7 +1,7 @@
 /**
  * @module What a chat message does: `/link CODE` (or Telegram's `/start CODE` deep link) links the
  * chat to the code's account; from a linked chat `/status`, `/profit` (scope portfolio:read) and
- * `/pause`, `/resume`, `/forceexit`, `/stopentry` (portfolio:write) act on the account's live runs
+ * `/pause`, `/resume`, `/forceexit`, `/stopentry`, `/killswitch` (portfolio:write) act on the account's live runs
  * through the same actions as the REST routes (live-actions.ts), as the owner and never as an
  * admin, each checked against the scopes the link was granted. The answer is the reply's text.
  */
@@ -25,6 +25,11 @@ export interface ChatCommandsOptions {
   actions: LiveActions;
   /** A portfolio's profit summary (results-routes.ts's, over the journal). */
   profit: (portfolioId: string) => Promise<ProfitSummary>;
+  /**
+   * Engages the kill switch over the caller's own portfolios (the halt routes' service: runs
+   * paused, working orders cancelled, with `flatten` positions closed) and answers its reply.
+   */
+  killSwitch: (caller: LiveCaller, flatten: boolean) => Promise<string>;
   clock: Clock;
 }
 
@@ -42,6 +47,7 @@ const HELP = [
   '/pause [n] · /resume [n] — pause or resume run n of /status',
   '/forceexit [n] [SYMBOL] — close run n’s positions at market',
   '/stopentry [n] [on|off] — stop (or allow) new entries of run n; exits go on',
+  '/killswitch [flatten] — halt your portfolio: pause every run, cancel working orders (and close positions)',
   '/unlink — forget this chat',
 ].join('\n');
 const NOT_LINKED =
@@ -59,6 +65,7 @@ const NEEDS: Record<string, ApiKeyScope> = {
   resume: ApiKeyScope.PortfolioWrite,
   forceexit: ApiKeyScope.PortfolioWrite,
   stopentry: ApiKeyScope.PortfolioWrite,
+  killswitch: ApiKeyScope.PortfolioWrite,
 };
 
 export function createChatCommands(o: ChatCommandsOptions) {
@@ -112,6 +119,7 @@ export function createChatCommands(o: ChatCommandsOptions) {
       }
       return lines.join('\n');
     }
+    if (command === 'killswitch') return o.killSwitch(caller, args[0]?.toLowerCase() === 'flatten');
     const run = await pick(caller, args[0]);
     if (typeof run === 'string') return run;
     const name = `${run.strategyName ?? run.strategyId} v${run.version}`;

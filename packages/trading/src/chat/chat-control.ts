@@ -5,6 +5,8 @@
  */
 import type { Clock, Service } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
+import { createHaltService } from '../halt/halt-service.ts';
+import { SqlHaltStore } from '../halt/halt-store.ts';
 import { createLiveActions } from '../live-http/live-actions.ts';
 import type { LiveRoutesOptions } from '../live-http/live-options.ts';
 import { resultsOf } from '../live-http/results-routes.ts';
@@ -37,6 +39,19 @@ export function composeChatControl(deps: ChatControlDeps): ChatControl {
   const base = { links, authenticate: deps.live.authenticate, now: () => deps.clock.now() };
   if (token === undefined) return { routes: base, services: [] };
   const { journal, books } = deps.live;
+  // The halt routes' service (halt-routes.ts): the same engagement, records and proof.
+  const halts = createHaltService({
+    risk: deps.live.risk,
+    apply: async (portfolioId, actor, engagement) =>
+      deps.live.killSwitchEverywhere
+        ? deps.live.killSwitchEverywhere(portfolioId, actor, engagement)
+        : (await deps.live.runner.killSwitch(portfolioId, actor, engagement)).length,
+    desk: deps.live.desk,
+    positions: (portfolioId) => books.positions(portfolioId),
+    journal,
+    store: new SqlHaltStore(deps.sql),
+    now: () => deps.clock.now(),
+  });
   const commands = createChatCommands({
     provider: 'telegram',
     links,
@@ -46,6 +61,22 @@ export function composeChatControl(deps: ChatControlDeps): ChatControl {
       return profitSummary(closed, open, (symbol) => books.position(portfolioId, symbol)?.markPrice);
     },
     clock: deps.clock,
+    killSwitch: async (caller, flatten) => {
+      const portfolioIds = await deps.live.portfoliosOf(caller.userId);
+      if (portfolioIds.length === 0) return 'You have no portfolio.';
+      const { portfolios } = await halts.engage({
+        portfolioIds,
+        scope: 'portfolio',
+        change: { actor: 'user', by: caller.userId, at: deps.clock.now(), reason: 'engaged from a linked Telegram chat' },
+        flatten,
+      });
+      return portfolios
+        .map(
+          (p) =>
+            `Kill switch engaged on ${p.portfolioId}: runs paused, ${p.cancelled} working orders cancelled${flatten ? `, ${p.proof.flat?.closes.length ?? 0} positions closing` : ''}; ${p.proof.halted ? 'halt proven' : `not yet proven: ${p.proof.problems.join('; ')}`}. Release it in the dashboard.`,
+        )
+        .join('\n');
+    },
   });
   const api = createTelegramApi({ token, apiUrl, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   // Every process with the token makes link codes; only the polling one knows the bot's name.

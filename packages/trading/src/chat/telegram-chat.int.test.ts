@@ -133,6 +133,16 @@ describe('chat control - Telegram', () => {
     expect(t.runner.status('pa:s1')?.state).toBe('running');
   });
 
+  it('/killswitch halts the account’s portfolio; a resume is then refused', async () => {
+    expect(await say(ADA_CHAT, '/killswitch')).toMatch(
+      /^Kill switch engaged on pa: runs paused, 0 working orders cancelled; halt proven\. Release it in the dashboard\.$/,
+    );
+    expect(t.runner.status('pa:s1')?.state).toBe('paused');
+    expect(await say(ADA_CHAT, '/resume')).toMatch(/^Refused: .+ \(STRATEGY_LIVE_KILL_SWITCH\)$/);
+    // Bob's chat halts Bob's portfolio only.
+    expect(await say(5005, '/killswitch')).toMatch(/^Kill switch engaged on pb:/);
+  });
+
   it('unlinks from the chat and from the dashboard', async () => {
     expect(await say(4004, '/unlink')).toBe('Unlinked: this chat no longer reaches your account.');
     expect(await say(4004, '/status')).toMatch(/^This chat is not linked/);
