@@ -236,4 +236,44 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
     expect(await card.getByLabel('Portfolio id').inputValue()).toBe(portfolioId);
     await admin.context().close();
   }, 300_000);
+
+  it('web - an admin engages the kill switch over an account from the scope card, with flatten; its proof is listed', async () => {
+    const owner = createTicklineClient({ baseUrl: dashboard.url });
+    await owner.auth.signUp({ email: uniqueEmail('scoped'), password: TEST_PASSWORD, displayName: 'Scoped' });
+    // A paper portfolio's id is its account's id.
+    const portfolioId = await eventually(
+      async () => (await owner.portfolios.list())[0]?.portfolioId,
+      "the owner's portfolio",
+    );
+    const { markets } = await owner.requestPublic<{
+      markets: Array<{ symbol: string; configured: boolean }>;
+    }>({
+      method: 'GET',
+      path: '/api/v1/markets',
+    });
+    const symbol = markets.find((m) => m.configured)!.symbol;
+    const admin = await signInAsAdmin();
+    const questions: string[] = [];
+    admin.on('dialog', (dialog: Dialog) => {
+      questions.push(dialog.message());
+      void dialog.accept();
+    });
+    await admin.getByRole('link', { name: 'Operations' }).click();
+    const card = admin.getByTestId('admin-halt-scope');
+    await card.waitFor({ timeout: SERVER_WAIT_MS });
+    await card.getByLabel('Scope', { exact: true }).selectOption('account');
+    await card.getByLabel('Account id').fill(portfolioId);
+    await card.getByLabel('Reason', { exact: true }).fill('e2e scope');
+    await card.getByLabel('Close every position').check();
+    await card.getByRole('button', { name: 'Engage' }).click();
+    const proofs = card.getByTestId('admin-halt-proofs');
+    await proofs.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(questions.at(-1)).toMatch(
+      /^Engage the admin kill switch on the portfolios of account .*closed at market\.$/,
+    );
+    expect(await proofs.textContent()).toMatch(/1 of 1 portfolios proven halted/);
+    expect(await proofs.textContent()).toMatch(/Halt proven at .* flat 0 ms after the switch/);
+    expect(await limitBuy(owner, portfolioId, symbol)).toBe('kill_switch');
+    await admin.context().close();
+  }, 300_000);
 });
