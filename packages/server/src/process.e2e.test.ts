@@ -97,6 +97,8 @@ describe('process - tickline start', () => {
         'strategy-equity-compaction',
         // Each live run's parity with its backtest, on a schedule and after each restart or resume.
         'strategy-live-parity',
+        // Feeds with no candle for too long turn stale: the data-health interlock's beat.
+        'strategy-live-data-health',
         'strategy-live-admin',
         'trading-venue-streams',
         'trading-venues',
