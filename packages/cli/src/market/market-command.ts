@@ -1,7 +1,9 @@
 /**
  * @module `tickline market import FILE` and `tickline market backfill`: history into the candle store;
  * `tickline market uploads [delete ID]`: the imported history a server holds, and taking it out;
- * `tickline market download`: a venue's public klines into the server's shared history (any user).
+ * `tickline market download`: a venue's public klines into the server's shared history (any user);
+ * `tickline market versions SYMBOL` and `tickline market actions SYMBOL`: data versions and
+ * corporate actions (version-actions.ts).
  */
 import { type Command, Option } from 'commander';
 import type { ApiOptions } from '../api/api-client.ts';
@@ -11,6 +13,12 @@ import { configOption } from '../options.ts';
 import type { RegisterCommand } from '../program.ts';
 import { deleteUploadCommand, listUploadsCommand, type UploadsOptions } from './upload-actions.ts';
 import { runMarketDownload, type MarketDownloadOptions } from './download-actions.ts';
+import {
+  actionsCommand,
+  listVersionsCommand,
+  type ActionsOptions,
+  type VersionsOptions,
+} from './version-actions.ts';
 
 export interface MarketImportOptions extends ApiOptions {
   config?: string;
@@ -144,4 +152,34 @@ export const marketCommand =
       // `uploads` declares the same options, and commander gives them to it: read both levels.
       run(async () => deleteUploadCommand(io, id, command.optsWithGlobals()))(),
     );
+    serverOptions(
+      market
+        .command('versions')
+        .description("a symbol's data versions, newest first: every import, download and deletion of its history")
+        .argument('<symbol>', 'e.g. 005930.KS')
+        .option('--interval <interval>', 'only versions that touched this interval')
+        .option('--limit <n>', 'at most this many (1-1000)'),
+    ).action((symbol: string, options: VersionsOptions) => run(async () => listVersionsCommand(io, symbol, options))());
+    serverOptions(
+      market
+        .command('actions')
+        .description("a symbol's splits and cash dividends; with --fetch or --import, store them (admin)")
+        .argument('<symbol>', 'e.g. AAPL.US')
+        .option('--fetch', "ask the symbol's provider (the configured Alpaca source) for ex dates in --start..--end")
+        .option('--start <date>', 'first ex date, YYYY-MM-DD')
+        .option('--end <date>', 'last ex date, YYYY-MM-DD')
+        .option('--import <file>', 'a JSON list: [{"kind":"split","exDate":"2025-06-02","ratio":4}, {"kind":"dividend","exDate":…,"amount":0.25}]')
+        .option('--source <name>', 'what the imported actions name as their source (default import)'),
+    )
+      .addHelpText(
+        'after',
+        `
+Candles are read raw or adjusted: GET /markets/{symbol}/candles?adjust=split|total, and a
+backtest's adjust. A split the stored prices contradict is stored flagged and not applied.
+
+Example:
+  tickline market actions AAPL.US --fetch --start 2020-01-01 --end 2020-12-31
+  tickline market actions 005930.KS --import samsung-actions.json`,
+      )
+      .action((symbol: string, options: ActionsOptions) => run(async () => actionsCommand(io, symbol, options))());
   };
