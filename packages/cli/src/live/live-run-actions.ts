@@ -181,7 +181,10 @@ export async function liveForceExit(
   );
 }
 
-/** Prints the run's logs; with `follow`, polls for new lines until interrupted. */
+/** A run's log lines; `warmup` marks those of its warm-up on stored history. */
+type LogLines = Array<{ time: number; text: string; warmup?: true }>;
+
+/** Prints the run's logs (warm-up lines marked); with `follow`, polls for new lines until interrupted. */
 export async function liveLogs(
   io: CliIo,
   id: string,
@@ -192,10 +195,11 @@ export async function liveLogs(
   const call = apiClient(io, o, fetchFn);
   let after = Number.NEGATIVE_INFINITY;
   let seenAtLast = new Set<string>();
-  const show = (logs: Array<{ time: number; text: string }>) => {
+  const show = (logs: LogLines) => {
     // Lines are kept in time order; those at the newest time already shown are told by their text.
     const fresh = logs.filter((l) => l.time > after || (l.time === after && !seenAtLast.has(l.text)));
-    for (const l of fresh) io.out(o.json ? `${JSON.stringify(l)}\n` : `${iso(l.time)}  ${l.text}\n`);
+    for (const l of fresh)
+      io.out(o.json ? `${JSON.stringify(l)}\n` : `${iso(l.time)}  ${l.warmup ? 'warm-up  ' : ''}${l.text}\n`);
     const newest = logs.at(-1)?.time;
     if (newest !== undefined && newest >= after) {
       seenAtLast = new Set([
@@ -205,7 +209,7 @@ export async function liveLogs(
       after = newest;
     }
   };
-  show((await call<{ logs: Array<{ time: number; text: string }> }>('GET', `${run(id)}/logs`)).logs);
+  show((await call<{ logs: LogLines }>('GET', `${run(id)}/logs`)).logs);
   const stop = io.interrupted;
   while (o.follow && !stop?.aborted) {
     await new Promise<void>((resolve) => {
@@ -213,6 +217,6 @@ export async function liveLogs(
       stop?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
     });
     if (stop?.aborted) break;
-    show((await call<{ logs: Array<{ time: number; text: string }> }>('GET', `${run(id)}/logs`)).logs);
+    show((await call<{ logs: LogLines }>('GET', `${run(id)}/logs`)).logs);
   }
 }

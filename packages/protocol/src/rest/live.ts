@@ -210,7 +210,8 @@ export const LiveRunSchema = z.object({
   signals: z.number(),
   lastCandleTime: z.number().optional(),
   lastSignals: z.array(LiveSignalSchema),
-  logs: z.array(z.object({ time: z.number(), text: z.string() })),
+  /** `warmup`: logged during the warm-up on stored history, not a live decision. */
+  logs: z.array(z.object({ time: z.number(), text: z.string(), warmup: z.literal(true).optional() })),
   /** In stop-entry: orders that would open or grow a position are not placed; exits are. */
   stopEntry: z.boolean().optional(),
   /**

@@ -69,7 +69,8 @@ export interface LiveRunStatus {
   signals: number;
   lastCandleTime?: number;
   lastSignals: StrategySignalData[];
-  logs: Array<{ time: number; text: string }>;
+  /** The last lines the strategy logged; `warmup` on those of its warm-up on stored history. */
+  logs: Array<{ time: number; text: string; warmup?: true }>;
   /** CPU time the strategy used since it started here (warm-up included), ms: the operators' view. */
   cpuMs: number;
   /** Failures since it started here (threw, or went over a limit): each one paused it. */

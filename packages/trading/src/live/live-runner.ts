@@ -223,7 +223,8 @@ export class LiveRunner {
         );
       status.cpuMs += warm.cpuMs;
       run.equity = warm.equity;
-      this.#keepLogs(run, warm.logs);
+      // Told apart from live decisions: the same history replays at each reopen (run-restore.ts).
+      this.#keepLogs(run, warm.logs.map((line) => ({ ...line, warmup: true as const })));
       if (carry !== undefined) await inherit(run, carry, this.#o.keepLogs ?? DEFAULT_KEEP_LOGS);
       else if (resumeAfter !== undefined) await rebuild(run, this.#o.orders);
       const name = await this.#o.nameOf?.(spec.userId, spec.strategyId).catch(() => undefined);

@@ -156,7 +156,9 @@ export async function inherit(run: LiveRun, before: LiveRun, keepLogs: number): 
   status.cpuMs += old.cpuMs;
   status.errors += old.errors;
   status.lastSignals = old.lastSignals;
-  status.logs = [...old.logs, ...status.logs].slice(-keepLogs);
+  // The new session's warm-up replayed history the run had seen (and logged) already: a resume
+  // shows the run's lines once, not its warm-up again.
+  status.logs = [...old.logs, ...status.logs.filter((line) => line.warmup !== true)].slice(-keepLogs);
   if (old.lastError) status.lastError ??= old.lastError;
   // A resume or a reopen keeps the owner's stop-entry (run-exit.ts).
   if (old.stopEntry === true) status.stopEntry = true;

@@ -198,7 +198,11 @@ function RunList(props: {
                 {run.logs.length > 0 ? (
                   <details className="run-logs">
                     <summary>Logs ({run.logs.length})</summary>
-                    <pre>{run.logs.map((l) => `${timeText(l.time)}  ${l.text}`).join('\n')}</pre>
+                    <pre>
+                      {run.logs
+                        .map((l) => `${timeText(l.time)}  ${l.warmup ? 'warm-up  ' : ''}${l.text}`)
+                        .join('\n')}
+                    </pre>
                   </details>
                 ) : null}
               </div>
