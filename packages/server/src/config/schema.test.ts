@@ -27,7 +27,14 @@ describe('config - tickline schema', () => {
       live: {
         closedMarket: 'refuse',
         enabled: true,
-        dataHealth: { staleIntervals: 3, jumpPercent: 20, healthyCandles: 2, checkMs: 1000 },
+        dataHealth: {
+          staleIntervals: 3,
+          jumpPercent: 20,
+          healthyCandles: 2,
+          staleMinMs: 30000,
+          gapMinMs: 10000,
+          checkMs: 1000,
+        },
         enablesPerMinute: 6,
         heartbeatMs: 3000,
         memberTtlMs: 15000,

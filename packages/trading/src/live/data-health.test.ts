@@ -58,4 +58,24 @@ describe('data health - the interlock state machine', () => {
     expect(h.check(T0 + 100 * M)).toEqual([]);
     expect(h.of('BTC-USDT', '1m').healthy).toBe(true);
   });
+
+  it('a 1 s feed: a quiet second or a pause of a few seconds is neither a gap nor stale', () => {
+    const S = 1_000;
+    const tick = (i: number) => ({ symbol: 'BTC-USDT', interval: '1s', closeTime: T0 + i * S, close: 100 });
+    const h = new DataHealth(settings);
+    h.observe(tick(0), T0);
+    // One second without a trade, then a five-second pause: no gap, not stale
+    expect(h.observe(tick(2), T0 + 2 * S)).toBeUndefined();
+    expect(h.check(T0 + 7 * S)).toEqual([]);
+    expect(h.observe(tick(7), T0 + 7 * S)).toBeUndefined();
+    // Ten seconds missing is a gap; thirty seconds of silence is stale
+    expect(h.observe(tick(18), T0 + 18 * S)).toMatchObject({
+      problem: 'gap',
+      detail: '10 candles of 1s missing',
+    });
+    const quiet = new DataHealth(settings);
+    quiet.observe(tick(0), T0);
+    expect(quiet.check(T0 + 29 * S)).toEqual([]);
+    expect(quiet.check(T0 + 30 * S)).toEqual([expect.objectContaining({ problem: 'stale' })]);
+  });
 });

@@ -3,7 +3,9 @@
  * A feed turns unhealthy when it goes stale (no candle for `staleIntervals` of its interval), when
  * a candle comes after a gap (one or more intervals missing), or when its close jumps more than
  * `jumpPercent` from the one before; it is healthy again after `healthyCandles` clean candles in a
- * row. The runner refuses the entries of the runs that read an unhealthy feed and tells their
+ * row. A silence shorter than `staleMinMs` is never stale and one shorter than `gapMinMs` never a
+ * gap: a 1 s feed misses a candle whenever a second has no trade, and a busy machine's pause of a
+ * few seconds delays candles without anything being wrong with the market's data. The runner refuses the entries of the runs that read an unhealthy feed and tells their
  * owners (live-runner.ts, run-orders.ts); strategies read it as `ctx.dataHealthy`.
  */
 import { type CandleInterval, INTERVAL_MS } from '@tickline/market';
@@ -16,7 +18,16 @@ export interface DataHealthSettings {
   jumpPercent: number;
   /** Clean candles in a row after which an unhealthy feed is healthy again. */
   healthyCandles: number;
+  /** The shortest silence that counts as stale, whatever the interval. @default 30_000 */
+  staleMinMs?: number;
+  /** The shortest stretch of missing candles that counts as a gap, whatever the interval. @default 10_000 */
+  gapMinMs?: number;
 }
+
+/** See {@link DataHealthSettings.staleMinMs}. */
+export const DEFAULT_STALE_MIN_MS = 30_000;
+/** See {@link DataHealthSettings.gapMinMs}. */
+export const DEFAULT_GAP_MIN_MS = 10_000;
 
 export const DEFAULT_DATA_HEALTH: DataHealthSettings = Object.freeze({
   staleIntervals: 3,
@@ -105,8 +116,10 @@ export class DataHealth {
     const changes: FeedHealthChange[] = [];
     for (const feed of this.#feeds.values()) {
       if (feed.problem?.problem === 'stale') continue;
-      const missed = Math.floor((now - feed.lastCloseTime) / feed.everyMs);
-      if (missed < this.#s.staleIntervals) continue;
+      const silentMs = now - feed.lastCloseTime;
+      const missed = Math.floor(silentMs / feed.everyMs);
+      if (missed < this.#s.staleIntervals || silentMs < (this.#s.staleMinMs ?? DEFAULT_STALE_MIN_MS))
+        continue;
       const change = this.#unhealthy(
         feed,
         'stale',
@@ -126,8 +139,8 @@ export class DataHealth {
 
   #problemOf(feed: Tracked, candle: HealthCandle): { problem: FeedProblem; detail: string } | undefined {
     const step = candle.closeTime - feed.lastCloseTime;
-    // More than one interval between two closes: at least one candle is missing.
-    if (step >= feed.everyMs * 1.5) {
+    // More than one interval between two closes: at least one candle is missing (for long enough).
+    if (step >= feed.everyMs * 1.5 && step - feed.everyMs >= (this.#s.gapMinMs ?? DEFAULT_GAP_MIN_MS)) {
       const missing = Math.round(step / feed.everyMs) - 1;
       return {
         problem: 'gap',

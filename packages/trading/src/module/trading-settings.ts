@@ -142,6 +142,24 @@ export const LiveSettingsSchema = z
           .max(1_000)
           .default(2)
           .describe('Clean candles in a row after which a stale, gapped or jumped feed is healthy again.'),
+        staleMinMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(86_400_000)
+          .default(30_000)
+          .describe(
+            "The shortest silence that makes a feed stale whatever its interval: a 1 s feed is stale after 30 s without a candle, not 3 s (a busy machine's pause is not a dead feed).",
+          ),
+        gapMinMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(86_400_000)
+          .default(10_000)
+          .describe(
+            'The shortest stretch of missing candles that counts as a gap whatever the interval: a 1 s feed misses a candle whenever a second has no trade.',
+          ),
         checkMs: z
           .number()
           .int()
