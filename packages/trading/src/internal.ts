@@ -5,6 +5,8 @@ export { tradingDatabase } from './testing/trading-database.ts';
 export { createTradingTestApp } from './testing/trading-test-app.ts';
 export type { TradingTestApp } from './testing/trading-test-app.ts';
 export { createLiveTestApp } from './testing/live-test-app.ts';
+export { startMockTelegram } from './testing/mock-telegram.ts';
+export type { MockTelegram, SentMessage } from './testing/mock-telegram.ts';
 export type { LiveTestApp, LiveTestAppOptions } from './testing/live-test-app.ts';
 export { liveMetrics } from './live/live-metrics.ts';
 export {
