@@ -8,7 +8,7 @@ import { SMA_CROSS_SOURCE } from '@tickline/strategy';
 import { RoomClient } from '@tickline/client/game';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callJson, openEventSource, signUpAndIn, streamTicket } from '../testing/api-clients.ts';
+import { callJson, initialAdminToken, openEventSource, signUpAndIn, streamTicket } from '../testing/api-clients.ts';
 import { candleWave, storeCandles } from '../testing/cluster-candles.ts';
 import {
   scaledClusterDependencies,
@@ -68,7 +68,7 @@ describe.skipIf(!available)(`gateway routes - every route through a gateway (${r
     expect(table.some((route) => route.startsWith('GET /api/v1/notifications '))).toBe(true);
   });
 
-  it('gateway routes - rooms on demand are made, listed and joined through a gateway that runs none', async () => {
+  it('gateway routes - rooms on demand are made, listed, joined and moderated through a gateway that runs none', async () => {
     const ann = await signUpAndIn(gateway.url, `ann.${Date.now()}@example.com`);
     const bob = await signUpAndIn(gateway.url, `bob.${Date.now()}@example.com`);
     // A room made through the gateway lives on the game process; the ticket names that process.
@@ -101,6 +101,30 @@ describe.skipIf(!available)(`gateway routes - every route through a gateway (${r
       const acked = new Promise((resolve) => first.on('ack', resolve));
       first.send({ type: 'drop', column: 3 });
       expect(await acked).toMatchObject({ seq: 1 });
+      // An admin moderates the room through the gateway: the game process holding it answers
+      const admin = await initialAdminToken(gateway.url, all.dataDir);
+      const asAdmin = (method: string, path: string, body?: unknown) =>
+        callJson(gateway.url, method, path, { bearer: admin, body });
+      const rooms = await asAdmin('GET', '/api/v1/admin/rooms?game=connect-four');
+      expect(rooms.body.rooms.map((r: { roomId: string }) => r.roomId)).toContain(roomId);
+      const bobClosed = new Promise<{ code: string }>((resolve) => bobRoom.on('closed', resolve));
+      const kicked = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, { playerId: bob.userId, reason: 'abuse' });
+      expect(kicked.status, JSON.stringify(kicked.body)).toBe(200);
+      expect((await bobClosed).code).toBe('GAME_PLAYER_KICKED');
+      const again = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, { playerId: bob.userId, reason: 'abuse' });
+      expect([again.status, again.body.error.code]).toEqual([404, 'GAME_PLAYER_NOT_IN_ROOM']);
+      // The replay reads the room's journal on the log, which a live room publishes about once a second
+      const moveTick = annRoom.tick;
+      for (let tries = 0; ; tries++) {
+        const replay = await asAdmin('GET', `/api/v1/admin/rooms/${roomId}/replay?player=${ann.userId}`);
+        expect(replay.status, JSON.stringify(replay.body)).toBe(200);
+        if (replay.body.loggedThroughTick >= moveTick) {
+          expect(replay.body.messages.length).toBeGreaterThan(0);
+          break;
+        }
+        expect(tries, 'the journal reached the log').toBeLessThan(300);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     } finally {
       annRoom.close();
       bobRoom.close();
