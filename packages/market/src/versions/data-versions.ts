@@ -171,6 +171,19 @@ export async function versionsAfter(
   return rows.map(versionFrom);
 }
 
+/**
+ * Whether `symbol`'s history or actions changed after `version`. Every change makes a version of
+ * its symbol, so when none did, the current rows are the history as of `version`: a pinned read
+ * can take the plain (faster) path.
+ */
+export async function changedAfter(sql: SqlQueryable, symbol: string, version: number): Promise<boolean> {
+  const { rows } = await sql.query<{ changed: boolean }>(
+    'select exists (select 1 from market_data_versions where symbol = $1 and id > $2) as changed',
+    [symbol, version],
+  );
+  return rows[0]?.changed === true;
+}
+
 /** The newest version committed (0 before any): what a read that pins its data pins. */
 export async function latestDataVersion(sql: SqlQueryable): Promise<number> {
   const { rows } = await sql.query<{ id: number | string | null }>('select max(id) as id from market_data_versions');

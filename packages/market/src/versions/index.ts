@@ -3,6 +3,7 @@ export {
   DataVersionKind,
   listDataVersions,
   versionsAfter,
+  changedAfter,
   latestDataVersion,
   dataVersionAt,
   openDataVersion,

@@ -11,7 +11,7 @@ import { listCorporateActions, storeCorporateActions } from '../corporate-action
 import { deleteUploadedCandles, importCandles } from '../storage/candle-history.ts';
 import { queryCandles } from '../storage/queries.ts';
 import { candle, DAY } from '../storage/storage-fixtures.test-support.ts';
-import { dataVersionAt, latestDataVersion, listDataVersions, versionsAfter } from './data-versions.ts';
+import { changedAfter, dataVersionAt, latestDataVersion, listDataVersions, versionsAfter } from './data-versions.ts';
 
 // 2025-06-02 (a Monday) 13:30 UTC: a US session open; daily bars one day apart.
 const MON = Date.UTC(2025, 5, 2, 13, 30);
@@ -64,6 +64,9 @@ export function marketVersionCases(db: () => Sql): void {
     expect(
       (await versionsAfter(sql, { symbol: 'AAPL.US', interval: '1d', from: MON, to: MON + 2 * DAY }, first)).map((v) => v.id),
     ).toEqual([second]);
+    // What a pinned read asks before it takes the plain path: did the symbol change since?
+    expect([await changedAfter(sql, 'AAPL.US', first), await changedAfter(sql, 'AAPL.US', second)]).toEqual([true, false]);
+    expect(await changedAfter(sql, 'MSFT.US', 0)).toBe(false);
     const created = versions[1]!.createdAt;
     expect(await dataVersionAt(sql, created)).toBeGreaterThanOrEqual(first);
     expect(await dataVersionAt(sql, created - 60_000)).toBe(0);

@@ -4,7 +4,7 @@
  * (the sandbox's feed key: a SHA-256 of the columns). A re-run reads as of the same version and
  * compares the hashes; a report whose candles changed since lists the versions that changed them.
  */
-import { versionsAfter, type AdjustMode, type DataVersion } from '@tickline/market';
+import { changedAfter, versionsAfter, type AdjustMode, type DataVersion } from '@tickline/market';
 import type { SqlQueryable } from '@tickline/store';
 import { feedKey } from '../sandbox/feed-transfer.ts';
 import type { Feed } from '../core/types.ts';
@@ -45,6 +45,9 @@ export async function loadPinnedFeeds(
   const feeds: Feed[] = [];
   const described: RunFeedData[] = [];
   for (const f of wanted) {
+    // Read as of the pin only where the symbol changed since: otherwise the current rows are that
+    // history, and the plain read skips the kept rows' union.
+    const asOf = pin.dataVersion !== undefined && (await changedAfter(sql, f.symbol, pin.dataVersion));
     const feed = await loadFeed(
       sql,
       {
@@ -52,7 +55,7 @@ export async function loadPinnedFeeds(
         from: pin.from,
         to: pin.to,
         adjust: pin.adjust,
-        ...(pin.dataVersion === undefined ? {} : { asOfVersion: pin.dataVersion }),
+        ...(asOf ? { asOfVersion: pin.dataVersion! } : {}),
       },
       pin.maxBars === undefined ? {} : { maxBars: pin.maxBars },
     );
