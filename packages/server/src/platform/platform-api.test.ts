@@ -264,6 +264,13 @@ describe('operations api document', () => {
       '/api/v1/admin/players',
       '/api/v1/admin/players/{id}',
       '/api/v1/admin/players/{id}/movements',
+      '/api/v1/admin/room-bans',
+      '/api/v1/admin/rooms',
+      '/api/v1/admin/rooms/{roomId}',
+      '/api/v1/admin/rooms/{roomId}/kick',
+      '/api/v1/admin/rooms/{roomId}/message',
+      '/api/v1/admin/rooms/{roomId}/mute',
+      '/api/v1/admin/rooms/{roomId}/replay',
       '/api/v1/admin/streams',
       '/api/v1/admin/zones',
       '/api/v1/admin/zones/{zoneId}/drain',
@@ -283,7 +290,7 @@ describe('operations api document', () => {
 });
 
 describe('operations api without zones or dead-letter log', () => {
-  it('admin api - zone and dead-letter routes answer 503 PLATFORM_UNAVAILABLE', async () => {
+  it('admin api - zone, room and dead-letter routes answer 503 PLATFORM_UNAVAILABLE', async () => {
     const bare = await createTestApi({ repository: createInMemoryIdentityRepository() });
     try {
       const operations = createPlatformOperations({ sql, consumerGroup: 'bare', log });
@@ -303,6 +310,7 @@ describe('operations api without zones or dead-letter log', () => {
         ['GET', '/api/v1/admin/zones'],
         ['POST', '/api/v1/admin/zones/a/drain'],
         ['GET', '/api/v1/admin/dead-letters'],
+        ['GET', '/api/v1/admin/rooms'],
       ] as const) {
         const response = await bare.app.inject({
           method,
