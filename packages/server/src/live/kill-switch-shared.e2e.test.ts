@@ -88,13 +88,24 @@ describe.skipIf(!available)(`kill switch - shared by every strategy process (${r
       { bearer },
     );
     expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
-    expect(cancel.body.order).toMatchObject({ clientOrderId: onBOnly.body.order.clientOrderId, status: 'cancelled' });
+    expect(cancel.body.order).toMatchObject({
+      clientOrderId: onBOnly.body.order.clientOrderId,
+      status: 'cancelled',
+    });
 
     // When the owner engages the switch through process A
     const engaged = await moveKillSwitch(strategyA.url, bearer, portfolioId, 'engage', 'shared stop');
     expect(engaged.status, JSON.stringify(engaged.body)).toBe(200);
     // Then the working orders of both processes are cancelled at once, B's too
     expect(engaged.body.cancelled).toBe(2);
+    // And the halt proof, built from the shared journal (not from A's memory), has both cancels
+    // confirmed by the venue — B's included — and no order after the switch
+    const proof = (
+      await callJson(gateway.url, 'GET', `/api/v1/halts/${engaged.body.haltId as string}`, { bearer })
+    ).body.proofs[0];
+    expect(proof).toMatchObject({ halted: true, ordersAfter: [], problems: [] });
+    expect(proof.cancels).toHaveLength(2);
+    expect(proof.cancels.every((c: { confirmed: boolean }) => c.confirmed)).toBe(true);
     await until(
       async () =>
         (await callJson(gateway.url, 'GET', `/api/v1/portfolios/${portfolioId}/orders`, { bearer })).body
