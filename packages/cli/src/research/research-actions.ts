@@ -158,7 +158,14 @@ export function formatReport(detail: Detail): string {
       `best of ${o.deflatedSharpe.trials - prior}: ${JSON.stringify(b.params)} score ${num(b.score)} return ${pct(b.totalReturn)}`,
     );
   }
-  const counted = prior > 0 ? `, ${o.deflatedSharpe.trials} trials of which ${prior} declared before` : '';
+  // Prior trials are the declared ones plus those the server's trial registry counted before the job.
+  const registered = (report.trialRegistry?.registered as number | undefined) ?? 0;
+  const declared = prior - registered;
+  const before = [
+    ...(declared > 0 ? [`${declared} declared`] : []),
+    ...(registered > 0 ? [`${registered} tried before on this strategy and market`] : []),
+  ];
+  const counted = prior > 0 ? `, ${o.deflatedSharpe.trials} trials of which ${before.join(' and ')}${registered > 0 ? '' : ' before'}` : '';
   lines.push(
     `deflated Sharpe ratio: ${num(o.deflatedSharpe.value)} (benchmark per-bar SR ${num(o.deflatedSharpe.benchmark)}${counted})`,
   );
