@@ -37,8 +37,8 @@
  * - four accounts compiling busy loops twice at once (compile) → int, same name
  * - parallel creates against the strategy quota → int "quota - ten parallel creates …"
  * - a thenable awaited at the top level (live table) → int "a thenable awaited at the top level …"
- * - a live busy loop with a long warm-up (live enable) → live "warm-up: a strategy over its CPU
- *   budget per candle is refused during warm-up, and nothing runs"
+ * - a live busy loop with a long warm-up (live enable) → `trading/src/live/live-warmup-spin.int.test.ts`
+ *   (the same code); live "warm-up: a strategy over its CPU budget per candle is refused …"
  * - import() in a live onCandle: its own run pauses → live "a promise left rejected (import()
  *   among them) stops its own run only …"
  * - a failing init() (live enable) → live "a strategy whose init throws is refused at enable …"
