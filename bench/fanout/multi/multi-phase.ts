@@ -87,6 +87,8 @@ export async function openMultiRig(name = 'bench_fanout'): Promise<MultiRig> {
     launcher: 'bin',
     env: {
       TICKLINE_HTTP_RATE_LIMIT_ENABLED: 'false',
+      // Every subscriber comes from 127.0.0.1: the per-address cap (512) would refuse the 513th.
+      TICKLINE_HTTP_CONNECTIONS_PER_ADDRESS: '0',
       // One user holds every subscriber (the free tier allows 3 streams).
       TICKLINE_AUTH_TIERS_FREE_MAX_STREAM_CONNECTIONS: '1000000',
     },
