@@ -30,7 +30,16 @@ export interface KillSwitchCommandOptions extends ApiOptions {
   by?: string;
   /** Engage: close every position at market too (over the API only). */
   flatten?: boolean;
+  /** Engage over many portfolios: an account's, a venue's, or every one (admins). */
+  scope?: string;
+  /** With `scope: venue`: `paper` or a bound venue's name. */
+  venue?: string;
+  /** With `scope: account`: whose (an admin naming another account). */
+  user?: string;
 }
+
+/** What `--scope` takes. */
+export const HALT_SCOPES = ['account', 'venue', 'everything'] as const;
 
 /** The way a run goes. */
 export type KillSwitchRoute = 'api' | 'direct';
@@ -67,7 +76,28 @@ export function killSwitchRoute(
   if (options.by !== undefined)
     throw bad("--by is for --direct: over the API the audit names the credential's user");
   if (options.flatten === true && action !== KillSwitchAction.Engage) throw bad('--flatten goes with engage');
+  checkScope(action, options);
   if (options.admin === true && options.portfolio === undefined)
     throw bad('--admin needs --portfolio: whose switch?');
   return 'api';
+}
+
+/** `--scope` and the options that go with it; a contradiction fails naming the options. */
+function checkScope(action: KillSwitchAction, o: KillSwitchCommandOptions): void {
+  if (o.scope === undefined) {
+    if (o.venue !== undefined || o.user !== undefined) throw bad('--venue and --user go with --scope');
+    return;
+  }
+  if (action !== KillSwitchAction.Engage) throw bad('--scope goes with engage (release is per portfolio)');
+  if (!(HALT_SCOPES as readonly string[]).includes(o.scope))
+    throw bad(`--scope: expected one of ${HALT_SCOPES.join(', ')}`);
+  if (o.portfolio !== undefined) throw bad('--scope and --portfolio are mutually exclusive');
+  if (o.direct === true || o.dataDir !== undefined)
+    throw bad('--scope and --direct (--data-dir) are mutually exclusive: a scope needs the running server');
+  if (o.scope === 'venue' && o.venue === undefined)
+    throw bad('--scope venue needs --venue (paper, binance-spot…)');
+  if (o.scope !== 'venue' && o.venue !== undefined) throw bad('--venue goes with --scope venue');
+  if (o.scope !== 'account' && o.user !== undefined) throw bad('--user goes with --scope account');
+  if (o.scope === 'everything' && o.admin !== true)
+    throw bad("--scope everything is an admin's: say so with --admin");
 }

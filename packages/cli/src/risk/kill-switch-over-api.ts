@@ -8,6 +8,7 @@ import { isTicklineError, TicklineError } from '@tickline/kernel';
 import {
   Role,
   type HaltProofView,
+  type HaltResponse,
   type KillSwitchView,
   type PortfolioRisk,
   type PortfolioSummary,
@@ -106,6 +107,27 @@ export async function haltProofOverApi(
   return proofs.every((p) => p.halted) ? ExitCode.Ok : ExitCode.Failure;
 }
 
+/** `engage --scope …`: the switch over many portfolios, each with its proof; 1 unless all hold. */
+async function engageOver(io: CliIo, call: ApiCall, o: KillSwitchCommandOptions): Promise<ExitCode> {
+  const answer = await call<HaltResponse>('POST', '/kill-switch', {
+    scope: o.scope,
+    reason: o.reason!.trim(),
+    flatten: o.flatten === true,
+    ...(o.venue === undefined ? {} : { venue: o.venue }),
+    ...(o.user === undefined ? {} : { userId: o.user }),
+  });
+  const held = answer.proofs.filter((p) => p.halted).length;
+  if (o.json) io.out(`${JSON.stringify(answer)}\n`);
+  else
+    io.out(
+      `engaged over ${o.scope}${(o.venue ?? o.user) ? ` ${o.venue ?? o.user}` : ''}: ${answer.portfolios.length} portfolios, ` +
+        `${answer.portfolios.reduce((n, p) => n + p.cancelled, 0)} working orders cancelled; ${held} proven halted\n` +
+        answer.proofs.map(formatHaltProof).join('') +
+        `read them again: tickline kill-switch proof ${answer.haltId}\n`,
+    );
+  return held === answer.proofs.length ? ExitCode.Ok : ExitCode.Failure;
+}
+
 /** Runs one `kill-switch` subcommand over the API; resolves with the exit code. */
 export async function killSwitchOverApi(
   io: CliIo,
@@ -119,6 +141,7 @@ export async function killSwitchOverApi(
   // Who the credential is, before anything moves: a wrong token fails here, changing nothing.
   const me = await call<PublicUser>('GET', '/me');
   if (action !== KillSwitchAction.Status) checkHand(me, admin);
+  if (o.scope !== undefined) return engageOver(io, call, o);
   const portfolio = o.portfolio ?? (await ownPortfolio(call));
   const path = `/portfolios/${encodeURIComponent(portfolio)}`;
 

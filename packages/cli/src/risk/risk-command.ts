@@ -37,6 +37,7 @@ Examples:
   tickline kill-switch engage --reason "runaway strategy"
   tickline kill-switch engage --flatten --reason "leaving"    # and close every position
   tickline kill-switch proof                                  # the latest halt's proof
+  tickline kill-switch engage --admin --scope everything --reason "venue outage" --flatten
   tickline kill-switch status
   tickline kill-switch release --reason "fixed" --json
   tickline kill-switch engage --admin --portfolio 0192… --reason "abuse" --token <an admin's>
@@ -74,7 +75,13 @@ export const killSwitchCommand =
       if (action !== KillSwitchAction.Status)
         c.option('--by <name>', 'with --direct: who, for the audit (default: $USER or "operator")');
       if (action === KillSwitchAction.Engage)
-        c.option('--flatten', 'also close every position at market; the halt proof shows the time to flat');
+        c.option('--flatten', 'also close every position at market; the halt proof shows the time to flat')
+          .option(
+            '--scope <scope>',
+            "over many portfolios: account (yours, or --user's as an admin), venue (--venue's), everything (--admin)",
+          )
+          .option('--venue <name>', 'with --scope venue: paper, or a bound venue such as binance-spot')
+          .option('--user <id>', 'with --scope account: whose account (an admin)');
       c.addHelpText('after', `${WHICH_WAY}\n${EXAMPLES}`).action(async (options: KillSwitchCommandOptions) =>
         setExitCode(
           await runCommand(io, async () => {

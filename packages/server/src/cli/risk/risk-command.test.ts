@@ -70,6 +70,15 @@ describe('kill-switch - usage', () => {
       [['release', '--reason', 'x'.repeat(201)], /at most 200 characters/],
       [['status', '--direct'], /--portfolio is needed with --direct/],
       [['status', '--portfolio', ' '], /--portfolio: expected a portfolio id/],
+      [['release', '--reason', 'x', '--flatten'], /unknown option '--flatten'/],
+      [['engage', '--reason', 'x', '--scope', 'everything'], /--scope everything is an admin's/],
+      [['engage', '--reason', 'x', '--scope', 'venue'], /--scope venue needs --venue/],
+      [
+        ['engage', '--reason', 'x', '--scope', 'galaxy'],
+        /--scope: expected one of account, venue, everything/,
+      ],
+      [['engage', '--reason', 'x', '--scope', 'account', '--portfolio', 'p'], /--scope and --portfolio/],
+      [['engage', '--reason', 'x', '--venue', 'paper'], /--venue and --user go with --scope/],
     ];
     for (const [args, message] of cases) {
       const run = await runRecorded(['kill-switch', ...args], { TICKLINE_URL: 'http://127.0.0.1:9' });
@@ -240,5 +249,56 @@ describe('kill-switch - over the API', () => {
     const r = await run('status', {}, server({}).fetchFn, {});
     expect(r.code).toBe(ExitCode.Usage);
     expect(r.stderr).toContain('a credential is needed: tickline login, --token or TICKLINE_TOKEN');
+  });
+});
+
+describe('kill-switch - over many portfolios and its proof', () => {
+  const proof = (portfolioId: string, halted: boolean) => ({
+    haltId: 'h1',
+    portfolioId,
+    scope: 'everything',
+    actor: 'admin',
+    by: ADMIN.id,
+    reason: 'outage',
+    engagedAt: AT,
+    flatten: true,
+    builtAt: AT + 5,
+    halted,
+    ordersAfter: [],
+    refusedAfter: 0,
+    cancels: [],
+    flat: { done: halted, ...(halted ? { flatAt: AT, timeToFlatMs: 0 } : {}), closes: [] },
+    problems: halted ? [] : ['position BTC-USDT is not closed yet: its sell of 1 is new'],
+  });
+
+  it('engage --scope everything --flatten: one call, each proof printed; exit 1 while one does not hold', async () => {
+    const { asked, fetchFn } = server({
+      'GET /me': { body: ADMIN },
+      'POST /kill-switch': {
+        body: {
+          haltId: 'h1',
+          haltProofUrl: '/api/v1/halts/h1',
+          portfolios: [
+            { portfolioId: 'pa', cancelled: 2, killSwitch: { engaged: true } },
+            { portfolioId: 'pb', cancelled: 0, killSwitch: { engaged: true } },
+          ],
+          proofs: [proof('pa', true), proof('pb', false)],
+        },
+      },
+    });
+    const { code, stdout } = await run(
+      'engage',
+      { reason: ' outage ', admin: true, scope: 'everything', flatten: true },
+      fetchFn,
+    );
+    expect(asked.map((a) => `${a.method} ${a.path}`)).toEqual(['GET /me', 'POST /kill-switch']);
+    expect(asked[1]!.body).toEqual({ scope: 'everything', reason: 'outage', flatten: true });
+    expect(stdout).toMatch(
+      /^engaged over everything: 2 portfolios, 2 working orders cancelled; 1 proven halted\n/,
+    );
+    expect(stdout).toContain('halt h1 of pa (everything): HALTED (proof holds)');
+    expect(stdout).toContain('halt h1 of pb (everything): NOT PROVEN');
+    expect(stdout).toContain('problem: position BTC-USDT is not closed yet');
+    expect(code).toBe(ExitCode.Failure);
   });
 });
