@@ -10,6 +10,7 @@ import { useLive } from '../../components/use-live.ts';
 import type { ZoneStatus } from '@tickline/protocol';
 import { ADMIN, AdminChannel } from './admin-api.ts';
 import { SnapshotsPanel } from './snapshots-panel.tsx';
+import { zoneConfirmText } from './zone-confirm.ts';
 
 /** Samples kept per zone for the trend lines (two minutes at the refresh rate). */
 const HISTORY_SAMPLES = 60;
@@ -36,8 +37,7 @@ export function ZonesPanel(): ReactNode {
   }, [zones.data]);
 
   async function operate(zoneId: string, action: 'drain' | 'restart') {
-    const verb = action === 'drain' ? 'Drain' : 'Restart';
-    if (!window.confirm(`${verb} ${zoneId}? Players in it are told and moved out.`)) return;
+    if (!window.confirm(zoneConfirmText(zones.data ?? [], zoneId, action))) return;
     try {
       const answer = await client.request<{ playersTold?: number } | null>({
         method: 'POST',
