@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { CreatedAtDesk, DeskLoad, LocalRoomDesk, RoomDesk } from '../module/room-desk.ts';
 import { RejectReason } from '../zone/errors.ts';
 import { GameSessionError } from '../protocol/session-error.ts';
+import { answerOrRefusal, holderAnswer, parseRequest } from './rpc-requests.ts';
 
 export const ROOM_DESK_SERVICE = 'game.rooms.desk';
 /** The desk of one game process. */
@@ -36,13 +37,6 @@ const ProcessRequest = z.discriminatedUnion('op', [
   z.object({ op: z.literal('ticket'), caller: Caller, target: Target }),
 ]);
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new TicklineError('GAME_MALFORMED', 'malformed room desk request');
-  return parsed.data;
-}
-
-type Refusal = { refused: { code: string; message: string } };
 type ProcessLoad = DeskLoad & { processId: string };
 
 /** Answers gateways for this process's rooms. */
@@ -50,7 +44,7 @@ export function createRoomDeskResponder(rpc: RequestReply, desk: LocalRoomDesk):
   const processId = randomBytes(6).toString('hex');
   let responders: Responder[] = [];
   const shared = async (body: unknown): Promise<unknown> => {
-    const request = parse(DeskRequest, body);
+    const request = parseRequest(DeskRequest, body, 'room desk');
     switch (request.op) {
       case 'load':
         return { processId, ...desk.load() } satisfies ProcessLoad;
@@ -58,14 +52,12 @@ export function createRoomDeskResponder(rpc: RequestReply, desk: LocalRoomDesk):
         return desk.list(request.game);
       case 'ticket':
         if (!desk.serves(request.target)) return null;
-        // The holder's refusal (a ban) must reach the caller: a gather drops a failing answer.
-        return desk.ticket(request.caller, request.target).catch(
-          (error: TicklineError): Refusal => ({ refused: { code: error.code, message: error.message } }),
-        );
+        // The holder's refusal (a ban) must reach the caller: it travels as an answer.
+        return answerOrRefusal(() => desk.ticket(request.caller, request.target));
     }
   };
   const own = async (body: unknown): Promise<unknown> => {
-    const request = parse(ProcessRequest, body);
+    const request = parseRequest(ProcessRequest, body, 'room desk');
     return request.op === 'create'
       ? desk.create(request.caller, request.game, request.private)
       : desk.ticket(request.caller, request.target);
@@ -118,10 +110,9 @@ export function remoteRoomDesk(rpc: RequestReply): RoomDesk {
         return (await rpc.request(roomDeskAt(at.processId), { op: 'ticket', caller, target }, options)) as RoomTicket;
       }
       const answers = await rpc.gather(ROOM_DESK_SERVICE, { op: 'ticket', caller, target }, { ...options, until: (a) => a !== null });
-      const found = answers.find((a) => a !== null) as (RoomTicket & { refused?: undefined }) | Refusal | undefined;
+      const found = holderAnswer<RoomTicket>(answers);
       if (found === undefined)
         throw new GameSessionError(CloseCode.RoomUnknown, 'no such room (a private room is joined by its code)');
-      if (found.refused !== undefined) throw new TicklineError(found.refused.code, found.refused.message);
       return found;
     },
   };

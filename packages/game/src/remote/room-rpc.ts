@@ -6,7 +6,7 @@
  * platform's operations API calls on any process.
  */
 import type { RequestReply, Responder } from '@tickline/eventlog';
-import { ServiceStatus, TicklineError, type Service } from '@tickline/kernel';
+import { ServiceStatus, type Service } from '@tickline/kernel';
 import { z } from 'zod';
 import {
   unknownRoom,
@@ -16,6 +16,7 @@ import {
   type RoomOperations,
   type RoomReplay,
 } from './room-operations.ts';
+import { answerOrRefusal, holderAnswer, parseRequest } from './rpc-requests.ts';
 
 export const ROOMS_SERVICE = 'game.rooms';
 export const ROOM_REPLAY_SERVICE = 'game.rooms.replay';
@@ -39,32 +40,13 @@ const ReplayRequest = z.object({
   toTick: z.number().int().min(0).optional(),
 });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success)
-    throw new TicklineError('GAME_MALFORMED', 'malformed room operation request', {
-      details: { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
-    });
-  return parsed.data;
-}
-
 /** Serves this process's rooms to operators on any process. */
 export function createRoomResponder(rpc: RequestReply, local: LocalRoomOperations): Service {
   let responders: Responder[] = [];
-  /**
-   * The holder's refusal travels as an answer, not an error: a gather leaves a failing responder
-   * out when others answer (null here), and the caller must see the holder's code.
-   */
-  const answer = (body: unknown): unknown => {
-    try {
-      return act(body);
-    } catch (error) {
-      if (!(error instanceof TicklineError)) throw error;
-      return { refused: { code: error.code, message: error.message, details: error.details ?? {} } };
-    }
-  };
+  // The holder's refusal travels as an answer (rpc-requests.ts).
+  const answer = (body: unknown): Promise<unknown> => answerOrRefusal(() => act(body));
   const act = (body: unknown): unknown => {
-    const request = parse(RoomsRequest, body);
+    const request = parseRequest(RoomsRequest, body, 'room operation');
     switch (request.op) {
       case 'rooms':
         return local.rooms(request.game);
@@ -85,7 +67,7 @@ export function createRoomResponder(rpc: RequestReply, local: LocalRoomOperation
     async start() {
       responders = [
         await rpc.serve(ROOMS_SERVICE, answer),
-        await rpc.serve(ROOM_REPLAY_SERVICE, (body) => local.replay(parse(ReplayRequest, body)), { group: 'replay' }),
+        await rpc.serve(ROOM_REPLAY_SERVICE, (body) => local.replay(parseRequest(ReplayRequest, body, 'room replay')), { group: 'replay' }),
       ];
     },
     async stop() {
@@ -96,20 +78,14 @@ export function createRoomResponder(rpc: RequestReply, local: LocalRoomOperation
   };
 }
 
-interface Refused {
-  refused: { code: string; message: string; details: Record<string, unknown> };
-}
-
 /** `RoomOperations` over every game process that answers on `rpc`. */
 export function remoteRoomOperations(rpc: RequestReply): RoomOperations {
   const options = { role: ROLE };
   /** Asks every process; the one holding the room answers, the rest null. */
   async function owner<T>(roomId: string, body: object): Promise<T> {
     const answers = await rpc.gather(ROOMS_SERVICE, body, { ...options, until: (a) => a !== null });
-    const found = answers.find((a) => a !== null) as (T & { refused?: undefined }) | Refused | undefined;
+    const found = holderAnswer<T>(answers);
     if (found === undefined) throw unknownRoom(roomId);
-    if (found.refused !== undefined)
-      throw new TicklineError(found.refused.code, found.refused.message, { details: found.refused.details });
     return found;
   }
   return {

@@ -11,12 +11,12 @@ import {
   createBeatService,
   ServiceStatus,
   silentLogger,
-  TicklineError,
   type Logger,
   type Service,
 } from '@tickline/kernel';
 import { z } from 'zod';
 import { GameSnapshotError } from '../snapshots/snapshot-errors.ts';
+import { parseRequest } from './rpc-requests.ts';
 import type {
   LivePlayerState,
   Notice,
@@ -59,14 +59,7 @@ const ZoneRequest = z.discriminatedUnion('op', [
   z.object({ op: z.literal('handOff'), message: z.string() }),
 ]);
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success)
-    throw new TicklineError('GAME_MALFORMED', 'malformed zone operation request', {
-      details: { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
-    });
-  return parsed.data;
-}
+const parse = <T>(schema: z.ZodType<T>, body: unknown): T => parseRequest(schema, body, 'zone operation');
 
 /** Options for {@link createZoneResponder}. */
 export interface ZoneResponderOptions {
