@@ -390,13 +390,14 @@ export class BacktestQueue implements Service {
       await repository.completeRun(run.id, stored, new Date(clock.now()));
       // A parameter set tried on this strategy and market: counted into later research's DSR. A
       // re-run reads the same data with the same set, so it is not another trial.
+      // After the run is stored: a registry write that fails must not turn a succeeded run failed.
       if (request.rerunOf === undefined)
         await registerTrials(
           sql,
           { userId: run.userId, strategyId: run.strategyId, dataKey: trialDataKey(request) },
           1,
           new Date(clock.now()),
-        );
+        ).catch((error: unknown) => this.#logger.warn({ err: error, id: run.id }, 'trial not registered'));
       this.#announce(run, 'succeeded', result, null);
     } catch (error) {
       const cancelled = abort.signal.aborted;

@@ -292,7 +292,10 @@ export class ResearchQueue implements Service {
       if (data !== undefined)
         report.data = { ...data, strategy: { id: run.strategyId, version: run.version, sourceSha256: version.sourceSha256 } };
       await research.complete(run.id, report, new Date(clock.now()));
-      await registerTrials(this.#o.trials, trials, trialsOf(request.spec), new Date(clock.now()));
+      // After the report is stored: a registry write that fails must not fail a finished job.
+      await registerTrials(this.#o.trials, trials, trialsOf(request.spec), new Date(clock.now())).catch(
+        (error: unknown) => this.#o.logger.warn({ err: error, id: run.id }, 'trials not registered'),
+      );
       this.#publish(ResearchCompleted, run, { status: 'succeeded', error: null });
     } catch (error) {
       const reason: unknown = abort.signal.reason;
