@@ -198,6 +198,7 @@ export {
   LiveFeedSchema,
   LiveRunStateSchema,
   LiveRunSchema,
+  FEED_PROBLEM_WORDS,
   LiveRunResponseSchema,
   LiveRunsResponseSchema,
   LiveSignalsResponseSchema,

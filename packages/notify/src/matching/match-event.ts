@@ -5,6 +5,7 @@
  */
 import type { EventEnvelope } from '@tickline/kernel';
 import { NotificationKind, Severity } from '../kinds.ts';
+import { FEED_PROBLEM_WORDS } from '@tickline/protocol';
 
 /** The recipients of a match: one user, or every user whose rules take the kind. */
 export type Audience = { type: 'user'; userId: string } | { type: 'subscribers' } | { type: 'everyone' };
@@ -64,9 +65,6 @@ export function ownerOf(event: EventEnvelope): string | undefined {
   }
   return undefined;
 }
-
-/** What a feed's data-health problem reads as in a sentence. */
-const PROBLEM_WORDS: Record<string, string> = { stale: 'went stale', gap: 'has a gap', jump: 'jumped' };
 
 function forOwner(event: EventEnvelope, match: Omit<EventMatch, 'audience'>): EventMatch | undefined {
   const userId = ownerOf(event);
@@ -227,7 +225,7 @@ function matchRaw(event: EventEnvelope): EventMatch | undefined {
       title: healthy ? `Market data healthy again: ${feed}` : `Market data unhealthy: ${feed}`,
       body: healthy
         ? `${feed} is healthy again: ${runs} live ${runs === 1 ? 'strategy takes' : 'strategies take'} new entries again.`
-        : `${feed} ${PROBLEM_WORDS[str(data.problem) ?? ''] ?? 'is unhealthy'} (${str(data.detail) ?? ''}): ${runs} live ${runs === 1 ? 'strategy takes' : 'strategies take'} no new entries until it is healthy again; exits go on.`,
+        : `${feed} ${(FEED_PROBLEM_WORDS as Record<string, string>)[str(data.problem) ?? ''] ?? 'is unhealthy'} (${str(data.detail) ?? ''}): ${runs} live ${runs === 1 ? 'strategy takes' : 'strategies take'} no new entries until it is healthy again; exits go on.`,
       data: pick(data, ['symbol', 'interval', 'healthy', 'problem', 'detail', 'runIds', 'at']),
       url: '/live',
     });

@@ -189,6 +189,13 @@ export const ParityDecisionSchema = z.object({
   price: z.number().optional(),
 });
 
+/** A feed's data-health problem as a sentence says it ("BTC-USDT 1m jumped"): notices and cards. */
+export const FEED_PROBLEM_WORDS: Readonly<Record<'stale' | 'gap' | 'jump', string>> = Object.freeze({
+  stale: 'went stale',
+  gap: 'has a gap',
+  jump: 'jumped',
+});
+
 export const LiveRunSchema = z.object({
   /** `{portfolioId}:{strategyId}`: one run per strategy and portfolio. */
   id: z.string(),

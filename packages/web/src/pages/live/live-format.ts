@@ -1,5 +1,6 @@
 /** @module How the live-strategies page words a run: its state, why it paused, its last signal. */
 import type { LiveRun, LiveSignal } from '@tickline/client';
+import { FEED_PROBLEM_WORDS } from '@tickline/protocol';
 import { formatPrice } from '../markets/market-format.ts';
 import { formatQuantity } from '../portfolio/portfolio-format.ts';
 
@@ -24,15 +25,12 @@ export function pauseText(run: LiveRun): string | undefined {
   return reason === '' || /^paused by /i.test(reason) ? who : `${who}: ${reason}`;
 }
 
-/** What a feed's data-health problem reads as in a sentence. */
-const PROBLEM_WORDS: Record<string, string> = { stale: 'went stale', gap: 'has a gap', jump: 'jumped' };
-
 /** The data-health interlock holding the run's entries, in a sentence; undefined while healthy. */
 export function dataHealthText(run: Pick<LiveRun, 'dataHealth'>): string | undefined {
   if (run.dataHealth === undefined) return undefined;
   const feeds = run.dataHealth.feeds.map(
     (f) =>
-      `${f.symbol} ${f.interval} ${PROBLEM_WORDS[f.problem ?? ''] ?? 'is unhealthy'}` +
+      `${f.symbol} ${f.interval} ${f.problem === undefined ? 'is unhealthy' : FEED_PROBLEM_WORDS[f.problem]}` +
       (f.detail === undefined ? '' : ` (${f.detail})`) +
       (f.since === undefined ? '' : ` since ${timeText(f.since)}`),
   );
