@@ -8,6 +8,19 @@ import { settings, spec, SYMBOL, world } from './live-world.test-support.ts';
 
 const M = 60_000;
 
+/** The `i`th flat 1m candle after `t0` at `close`. */
+const flatCandle = (t0: number, i: number, close: number): FeedCandle => ({
+  symbol: SYMBOL,
+  interval: '1m',
+  openTime: t0 + (i - 1) * M,
+  closeTime: t0 + i * M,
+  open: close,
+  high: close,
+  low: close,
+  close,
+  volume: 1,
+});
+
 describe('live runs - the data-health interlock', () => {
   it('a jump stops entries (exits go on, ctx.dataHealthy false), the owner is told, clean candles lift it; a silent feed goes stale', async () => {
     // Given a run that buys 1 on every candle and sells half a unit of what it holds, and records
@@ -34,17 +47,7 @@ describe('live runs - the data-health interlock', () => {
     const candle = async (close: number) => {
       i++;
       clock.advance(t0 + i * M - clock.now());
-      const c: FeedCandle = {
-        symbol: SYMBOL,
-        interval: '1m',
-        openTime: t0 + (i - 1) * M,
-        closeTime: t0 + i * M,
-        open: close,
-        high: close,
-        low: close,
-        close,
-        volume: 1,
-      };
+      const c = flatCandle(t0, i, close);
       w.track(c);
       await runner.onCandle(c);
     };
@@ -111,17 +114,7 @@ describe('live runs - the data-health interlock', () => {
     w.setRunner(runner);
     const clock = w.options.clock as ManualClock;
     const t0 = clock.now();
-    const candle = (i: number, close: number): FeedCandle => ({
-      symbol: SYMBOL,
-      interval: '1m',
-      openTime: t0 + (i - 1) * M,
-      closeTime: t0 + i * M,
-      open: close,
-      high: close,
-      low: close,
-      close,
-      volume: 1,
-    });
+    const candle = (i: number, close: number) => flatCandle(t0, i, close);
     // Given the feed jumped before any run read it
     await runner.onCandle(candle(1, 100));
     await runner.onCandle(candle(2, 200));
