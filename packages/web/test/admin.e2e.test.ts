@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
 /**
  * Operations in the browser: the first-run admin signs in; a player joins a zone and the zone's
- * CCU rises on the admin page without a reload; the admin takes and restores a snapshot and
- * broadcasts a notice that the player's game page shows. The admin stops another user's portfolio
+ * CCU rises on the admin page without a reload; the admin takes a snapshot (it stays in place while
+ * hot snapshots keep arriving), restores it, and broadcasts a notice that the player's game page
+ * shows. The admin stops another user's portfolio
  * from a live strategy's row (the kill switch's admin hand): the owner's next order is refused; the
  * admin releases it from the kill switch card and an order is accepted again.
  */
@@ -82,6 +83,20 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
       .filter({ hasText: 'manual' })
       .getByRole('button', { name: `Restore tick ${tick}`, exact: true });
     await restore.waitFor();
+    // Hot snapshots (every second) keep arriving in their own list; the manual row stays put.
+    const manualFirst = admin.getByRole('list', { name: 'Manual snapshots' }).getByRole('listitem').first();
+    expect(await manualFirst.textContent()).toContain(`tick ${tick}`);
+    const newestHot = await admin
+      .getByRole('list', { name: 'Automatic snapshots' })
+      .getByRole('listitem')
+      .first()
+      .textContent();
+    await admin.waitForFunction(
+      (before) => document.querySelector('[aria-label="Automatic snapshots"] li')?.textContent !== before,
+      newestHot,
+      { timeout: 60_000 },
+    );
+    expect(await manualFirst.textContent()).toContain(`tick ${tick}`);
     admin.once('dialog', (dialog: Dialog) => void dialog.accept());
     await restore.click();
     await admin

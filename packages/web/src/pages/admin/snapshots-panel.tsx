@@ -49,12 +49,36 @@ export function SnapshotsPanel({ zoneId }: { zoneId: string }): ReactNode {
     });
   };
 
-  // Hot snapshots come every second: an operator's own (manual) ones are kept in view beside the
-  // newest automatic ones, so the one just taken stays there to restore.
+  // Hot snapshots come every second: in one list sorted by time every row moved down each second
+  // under the operator's pointer. An operator's own (manual) snapshots get a list of their own that
+  // only changes when one is taken; the newest automatic ones are listed below it.
   const byNewest = [...(snapshots.data ?? [])].sort((a, b) => b.takenAt - a.takenAt);
   const manual = byNewest.filter((s) => s.kind === 'manual').slice(0, SHOWN);
   const automatic = byNewest.filter((s) => s.kind !== 'manual').slice(0, SHOWN);
-  const newest = [...manual, ...automatic].sort((a, b) => b.takenAt - a.takenAt);
+  const list = (label: string, shown: readonly Snapshot[]) => (
+    <ul className="key-list" aria-label={label}>
+      {shown.map((s) => (
+        <li key={s.id} className="key">
+          <div>
+            <strong>tick {s.tick}</strong> <span className="pill">{s.kind}</span>
+            <div className="muted small">
+              {new Date(s.takenAt).toLocaleTimeString()} · {players(s.players)} ·{' '}
+              {(s.size / 1024).toFixed(1)} KiB
+            </div>
+          </div>
+          <button
+            type="button"
+            className="button button-small"
+            disabled={pending}
+            onClick={() => restore(s)}
+            aria-label={`Restore tick ${s.tick}`}
+          >
+            Restore
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
   return (
     <section aria-labelledby="snapshots-title" className="stack">
       <div className="row">
@@ -77,31 +101,18 @@ export function SnapshotsPanel({ zoneId }: { zoneId: string }): ReactNode {
         <ErrorState error={snapshots.error} onRetry={snapshots.reload} />
       ) : !snapshots.data ? (
         <Loading label="Loading snapshots…" />
-      ) : newest.length === 0 ? (
+      ) : manual.length + automatic.length === 0 ? (
         <Empty title="No snapshots yet" />
       ) : (
-        <ul className="key-list">
-          {newest.map((s) => (
-            <li key={s.id} className="key">
-              <div>
-                <strong>tick {s.tick}</strong> <span className="pill">{s.kind}</span>
-                <div className="muted small">
-                  {new Date(s.takenAt).toLocaleTimeString()} · {players(s.players)} ·{' '}
-                  {(s.size / 1024).toFixed(1)} KiB
-                </div>
-              </div>
-              <button
-                type="button"
-                className="button button-small"
-                disabled={pending}
-                onClick={() => restore(s)}
-                aria-label={`Restore tick ${s.tick}`}
-              >
-                Restore
-              </button>
-            </li>
-          ))}
-        </ul>
+        <>
+          {manual.length > 0 ? list('Manual snapshots', manual) : null}
+          {automatic.length > 0 ? (
+            <>
+              <p className="muted small">Automatic, newest {SHOWN}:</p>
+              {list('Automatic snapshots', automatic)}
+            </>
+          ) : null}
+        </>
       )}
     </section>
   );
