@@ -2,6 +2,7 @@
  * @module One market: live ticker, candlestick chart with an interval switch (history from the
  * API, live candles from the stream), overlays (SMA, EMA, Bollinger) and panes (RSI, MACD), and
  * the signals of the user's live strategies on this symbol marked on the candles as they arrive.
+ * A share's chart is split-adjusted by default (a switch offers total return and raw prices).
  */
 import { useMemo, useState, type ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
@@ -11,7 +12,8 @@ import { useAsync } from '../../components/use-async.ts';
 import { formatQuantity } from '../portfolio/portfolio-format.ts';
 import { useSignalFeed } from '../live/use-signal-feed.ts';
 import { CandleChart, OVERLAYS, PANES, type ChartSignal, type Indicator } from './candle-chart.tsx';
-import { CANDLE_INTERVALS, type CandleInterval, type MarketSummary } from '@tickline/protocol';
+import { CANDLE_INTERVALS, type AdjustModeName, type CandleInterval, type MarketSummary } from '@tickline/protocol';
+import { ADJUSTMENTS, defaultAdjustment, isShare } from './price-adjustment.ts';
 import { formatPercent, formatPrice } from './market-format.ts';
 import { useCandles } from './use-candles.ts';
 import { useOpeningInterval } from './use-opening-interval.ts';
@@ -39,7 +41,9 @@ export function MarketPage({ symbol }: { symbol: string }): ReactNode {
   const exchange = market?.exchanges[0];
   const opening = useOpeningInterval(symbol, market, markets.data !== undefined);
   const interval = picked ?? opening ?? '1s';
-  const candles = useCandles(symbol, interval, exchange);
+  const [pickedAdjust, setAdjust] = useState<{ symbol: string; adjust: AdjustModeName }>();
+  const adjust = pickedAdjust?.symbol === symbol ? pickedAdjust.adjust : defaultAdjustment(symbol);
+  const candles = useCandles(symbol, interval, exchange, adjust);
   const ticker = useTickers([symbol]).get(symbol);
   const change = ticker?.stats24h?.changePercent;
   // Where live trading does not run here the list fails: the chart then marks arrivals only.
@@ -99,6 +103,22 @@ export function MarketPage({ symbol }: { symbol: string }): ReactNode {
               </button>
             ))}
           </div>
+          {isShare(symbol) ? (
+            <div role="radiogroup" aria-label="Prices" className="segmented">
+              {ADJUSTMENTS.map(({ value, label }) => (
+                <button
+                  key={value}
+                  type="button"
+                  role="radio"
+                  aria-checked={adjust === value}
+                  className={adjust === value ? 'segment segment-on' : 'segment'}
+                  onClick={() => setAdjust({ symbol, adjust: value })}
+                >
+                  {label}
+                </button>
+              ))}
+            </div>
+          ) : null}
           <fieldset className="indicator-toggles">
             <legend className="visually-hidden">Indicators</legend>
             {[...OVERLAYS, ...PANES].map((name) => (

@@ -7,7 +7,8 @@ import { useEvents } from '@tickline/client/react';
 import { useCallback, useState } from 'react';
 import { useSession } from '../../app/session.tsx';
 import { useAsync } from '../../components/use-async.ts';
-import { Channel, EventType, type Candle, type CandleInterval } from '@tickline/protocol';
+import { Channel, EventType, type AdjustModeName, type Candle, type CandleInterval } from '@tickline/protocol';
+import { candlesQuery } from './price-adjustment.ts';
 
 /** The events of a candles channel: a forming candle changed, a candle closed. */
 const CANDLE_EVENTS = [EventType.MarketCandleUpdated, EventType.MarketCandleClosed] as const;
@@ -23,23 +24,23 @@ export interface CandlesState {
   reload: () => void;
 }
 
+/**
+ * `adjust` back-adjusts the history for corporate actions (price-adjustment.ts); live candles need
+ * none: they are after every ex date the history knows.
+ */
 export function useCandles(
   symbol: string,
   interval: CandleInterval,
   exchange: string | undefined,
+  adjust: AdjustModeName = 'none',
 ): CandlesState {
   const { client } = useSession();
   const [live, setLive] = useState<{ key: string; candles: Candle[]; updates: number }>();
-  const key = `${symbol}/${interval}/${exchange ?? ''}`;
+  const key = `${symbol}/${interval}/${exchange ?? ''}/${adjust}`;
   const history = useAsync(async () => {
-    const query = new URLSearchParams({
-      interval,
-      limit: String(HISTORY_LIMIT),
-      ...(exchange ? { exchange } : {}),
-    });
     const answer = await client.requestPublic<{ candles: Candle[] }>({
       method: 'GET',
-      path: `/api/v1/markets/${encodeURIComponent(symbol)}/candles?${query.toString()}`,
+      path: `/api/v1/markets/${encodeURIComponent(symbol)}/candles?${candlesQuery(interval, HISTORY_LIMIT, exchange, adjust)}`,
     });
     setLive({ key, candles: answer.candles, updates: 0 });
     return answer.candles;
