@@ -5,6 +5,7 @@
  * then makes the records visible and resolves the callers. Groups grow with load, so the fsync is
  * shared by more records exactly when it matters, and encoding overlaps the disk wait.
  */
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { PRIVATE_FILE_MODE } from '@tickline/kernel';
 import type { AppendRecord, AppendResult } from '../port/event-log.ts';
@@ -13,6 +14,20 @@ import { fsyncDirectory, writevAll } from './fs-util.ts';
 import { encodeAppend, MARK_FIELDS, type EncodeContext, type EncodedAppend } from './group-encoder.ts';
 import { updateSegmentGauges, type LogState } from './log-state.ts';
 import { Segment } from './segment.ts';
+
+/**
+ * Under `fsync: 'always'` segments are opened O_DSYNC: a `writev` returns once its bytes are on
+ * disk, as a `writev` then `fdatasync` would (POSIX's synchronized data integrity), in one call on
+ * the thread pool instead of two — each call is a hop back to the event loop before the next can
+ * start, and on a busy core a hop can wait a time slice. 0 where the platform has no O_DSYNC
+ * (Windows): the writer then fdatasyncs after the write, as before.
+ */
+const O_DSYNC = constants.O_DSYNC ?? 0;
+
+/** `flags` for a segment of a log with `fsync`, O_DSYNC added under `always`. */
+function segmentFlags(fsync: string, flags: number): number {
+  return fsync === 'always' ? flags | O_DSYNC : flags;
+}
 
 export class GroupWriter {
   readonly #state: LogState;
@@ -37,7 +52,7 @@ export class GroupWriter {
   /** Opens the active (last) segment for appending at its verified end. */
   static async open(state: LogState, onRoll: () => void): Promise<GroupWriter> {
     const active = state.segments.at(-1)!;
-    const fh = await open(active.path, 'r+');
+    const fh = await open(active.path, segmentFlags(state.options.fsync, constants.O_RDWR));
     return new GroupWriter(state, fh, active, onRoll);
   }
 
@@ -122,11 +137,14 @@ export class GroupWriter {
   async #write(group: EncodedAppend[], bytes: number): Promise<void> {
     const position = this.#active.size;
     const buffers = group.filter((item) => item.bytes > 0).map((item) => item.buf.subarray(0, item.bytes));
+    const durable = this.#state.options.fsync === 'always' && O_DSYNC !== 0;
+    const started = performance.now();
     await writevAll(this.#fh, buffers, position);
     // From here the bytes are in the file; a failed fsync below is not undone but fails the writer.
     this.#active.size += bytes;
-    this.#unsynced = true;
-    if (this.#state.options.fsync === 'always') await this.#sync();
+    if (durable) this.#state.metrics.fsyncSeconds.observe((performance.now() - started) / 1000);
+    else this.#unsynced = true;
+    if (this.#state.options.fsync === 'always' && !durable) await this.#sync();
     let base = position;
     for (const item of group) {
       const marks = item.marks;
@@ -208,7 +226,11 @@ export class GroupWriter {
     const segment = new Segment(state.options.dir, base, 0, now);
     segment.indexed = true;
     // Segments hold every event payload (account data included): owner-only, whatever the umask.
-    this.#fh = await open(segment.path, 'wx', PRIVATE_FILE_MODE);
+    this.#fh = await open(
+      segment.path,
+      segmentFlags(state.options.fsync, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL),
+      PRIVATE_FILE_MODE,
+    );
     await fsyncDirectory(state.options.dir);
     this.#active = segment;
     state.segments.push(segment);
