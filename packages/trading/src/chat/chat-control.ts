@@ -5,8 +5,8 @@
  */
 import type { Clock, Service } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
-import { createHaltService } from '../halt/halt-service.ts';
 import { SqlHaltStore } from '../halt/halt-store.ts';
+import { haltServiceFor } from '../live-http/halt-service-for.ts';
 import { createLiveActions } from '../live-http/live-actions.ts';
 import type { LiveRoutesOptions } from '../live-http/live-options.ts';
 import { resultsOf } from '../live-http/results-routes.ts';
@@ -40,18 +40,7 @@ export function composeChatControl(deps: ChatControlDeps): ChatControl {
   if (token === undefined) return { routes: base, services: [] };
   const { journal, books } = deps.live;
   // The halt routes' service (halt-routes.ts): the same engagement, records and proof.
-  const halts = createHaltService({
-    risk: deps.live.risk,
-    apply: async (portfolioId, actor, engagement) =>
-      deps.live.killSwitchEverywhere
-        ? deps.live.killSwitchEverywhere(portfolioId, actor, engagement)
-        : (await deps.live.runner.killSwitch(portfolioId, actor, engagement)).length,
-    desk: deps.live.desk,
-    positions: (portfolioId) => books.positions(portfolioId),
-    journal,
-    store: new SqlHaltStore(deps.sql),
-    now: () => deps.clock.now(),
-  });
+  const halts = haltServiceFor(deps.live, new SqlHaltStore(deps.sql), () => deps.clock.now());
   const commands = createChatCommands({
     provider: 'telegram',
     links,

@@ -21,11 +21,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { HaltProof } from '../halt/halt-proof.ts';
-import { createHaltService, type HaltRequest } from '../halt/halt-service.ts';
+import type { HaltRequest } from '../halt/halt-service.ts';
 import type { HaltStore } from '../halt/halt-store.ts';
 import type { PortfolioScopes } from '../halt/portfolio-scopes.ts';
 import { LiveErrorCodes } from '../live/errors.ts';
 import type { RiskChange } from '../risk/risk-controls.ts';
+import { haltServiceFor } from './halt-service-for.ts';
 import { createLiveActions, killSwitchView } from './live-actions.ts';
 import type { LiveCaller, LiveRoutesOptions } from './live-options.ts';
 import { declaredCallers } from './route-support.ts';
@@ -52,20 +53,9 @@ export const haltRoutes: FastifyPluginAsync<HaltRoutesOptions> = async (fastify,
   void LiveErrorCodes;
   const actions = createLiveActions(o);
   const now = o.now ?? Date.now;
-  const halts = createHaltService({
-    risk: o.risk,
-    apply: async (portfolioId, actor, engagement) =>
-      o.killSwitchEverywhere
-        ? o.killSwitchEverywhere(portfolioId, actor, engagement)
-        : (await o.runner.killSwitch(portfolioId, actor, engagement)).length,
-    desk: o.desk,
-    positions: (portfolioId) => o.books.positions(portfolioId),
-    journal: o.journal,
-    store: o.haltStore,
-    now,
-    onCloseError: (portfolioId, symbol, error) =>
-      fastify.log.warn({ err: error, portfolioId, symbol }, 'kill switch: a closing order was not placed'),
-  });
+  const halts = haltServiceFor(o, o.haltStore, now, (portfolioId, symbol, error) =>
+    fastify.log.warn({ err: error, portfolioId, symbol }, 'kill switch: a closing order was not placed'),
+  );
   const changeBy = (caller: LiveCaller, reason: string): RiskChange => ({
     // An admin's hand is the admin hand even on their own portfolio: only an admin lifts it.
     actor: caller.admin ? 'admin' : 'user',
