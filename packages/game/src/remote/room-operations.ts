@@ -69,6 +69,9 @@ export interface LocalRoomOperations {
   mute(roomId: string, playerId: string, minutes: number): { roomId: string; playerId: string; until: string } | undefined;
   message(roomId: string, playerId: string, level: 'info' | 'warn', text: string): { roomId: string; playerId: string } | undefined;
   ban(playerId: string, minutes: number, reason: string): { playerId: string; until: string | null; removedFrom: string[] };
+  /** The bans in force here, and taking a peer's (a process that starts learns them from those running). */
+  bans(): Array<[playerId: string, untilMs: number]>;
+  adoptBans(bans: ReadonlyArray<readonly [string, number]>): void;
   replay(request: ReplayRequest): Promise<RoomReplay>;
 }
 
@@ -160,6 +163,10 @@ export function localRoomOperations(options: LocalRoomOperationsOptions): LocalR
         if (room !== undefined) removedFrom.push(room);
       }
       return { playerId, until: untilMs > 0 ? new Date(untilMs).toISOString() : null, removedFrom };
+    },
+    bans: () => registry.bans(),
+    adoptBans(bans) {
+      for (const [playerId, untilMs] of bans) if ((registry.bannedUntil(playerId) ?? 0) < untilMs) registry.ban(playerId, untilMs);
     },
     async replay(request) {
       // A room still here publishes its last ticks first: the replay reaches as close to now as the log does.

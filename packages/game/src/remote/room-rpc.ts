@@ -32,7 +32,9 @@ const RoomsRequest = z.discriminatedUnion('op', [
   z.object({ op: z.literal('mute'), roomId: Id, playerId: Id, minutes: z.number().min(0) }),
   z.object({ op: z.literal('message'), roomId: Id, playerId: Id, level: z.enum(['info', 'warn']), text: z.string().min(1).max(2_000) }),
   z.object({ op: z.literal('ban'), playerId: Id, minutes: z.number().min(0), reason: z.string().max(500) }),
+  z.object({ op: z.literal('bans') }),
 ]);
+const Bans = z.array(z.tuple([Id, z.number()]));
 const ReplayRequest = z.object({
   roomId: Id,
   playerId: Id,
@@ -60,6 +62,8 @@ export function createRoomResponder(rpc: RequestReply, local: LocalRoomOperation
         return local.message(request.roomId, request.playerId, request.level, request.text) ?? null;
       case 'ban':
         return local.ban(request.playerId, request.minutes, request.reason);
+      case 'bans':
+        return local.bans();
     }
   };
   return {
@@ -69,6 +73,12 @@ export function createRoomResponder(rpc: RequestReply, local: LocalRoomOperation
         await rpc.serve(ROOMS_SERVICE, answer),
         await rpc.serve(ROOM_REPLAY_SERVICE, (body) => local.replay(parseRequest(ReplayRequest, body, 'room replay')), { group: 'replay' }),
       ];
+      // Bans live in the game processes' memory: one starting takes those of the processes running.
+      const answers = await rpc.gather(ROOMS_SERVICE, { op: 'bans' }, { role: ROLE }).catch(() => []);
+      for (const answer of answers) {
+        const bans = Bans.safeParse(answer);
+        if (bans.success) local.adoptBans(bans.data);
+      }
     },
     async stop() {
       await Promise.all(responders.map((r) => r.close()));

@@ -91,6 +91,12 @@ export class RoomRegistry {
     return undefined;
   }
 
+  /** The bans in force: player and until when (ms since the epoch). */
+  bans(): Array<[playerId: string, untilMs: number]> {
+    const now = this.#clock.now();
+    return [...this.#bans].filter(([, until]) => until > now);
+  }
+
   /** Every room, private ones too, of one game or all (moderation). */
   all(gameName?: string): RoomRunner[] {
     return [...this.#rooms.values()].filter((r) => gameName === undefined || r.game.name === gameName);

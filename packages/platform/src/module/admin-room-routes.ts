@@ -127,7 +127,7 @@ export function registerAdminRoomRoutes(app: FastifyInstance, options: AdminRout
       schema: {
         ...doc(
           'Ban a player from rules rooms for a period: removed from its room, joins refused (GAME_PLAYER_BANNED)',
-          'Held in the memory of each game process running now (a process started later does not know the ban).',
+          'Held in the game processes\' memory; a process that starts takes the bans of those running.',
         ),
         body: AdminRoomBanBodySchema,
         response: { 200: AdminRoomBannedSchema },
