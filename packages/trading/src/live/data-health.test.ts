@@ -50,6 +50,16 @@ describe('data health - the interlock state machine', () => {
     expect(j.observe(candle(4, 125), T0 + 4 * M)).toMatchObject({ healthy: true });
   });
 
+  it('a feed replaying older candles steadily is not stale: silence counts from arrival', () => {
+    const h = new DataHealth(settings);
+    // Candles six hours old arriving one a second (a catch-up, a replayed session).
+    const LATE = 6 * 60 * M;
+    for (let i = 0; i < 5; i++) expect(h.observe(candle(i), T0 + LATE + i * 1_000)).toBeUndefined();
+    expect(h.check(T0 + LATE + 5_000)).toEqual([]);
+    // Then nothing arrives for longer than the stale window: stale.
+    expect(h.check(T0 + LATE + 4_000 + 3 * M)).toMatchObject([{ problem: 'stale', healthy: false }]);
+  });
+
   it('a redelivered candle changes nothing, and a zero setting turns its check off', () => {
     const h = new DataHealth({ staleIntervals: 0, jumpPercent: 0, healthyCandles: 1 });
     h.observe(candle(0, 100), T0);

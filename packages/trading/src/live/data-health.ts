@@ -66,6 +66,8 @@ interface Tracked {
   interval: string;
   everyMs: number;
   lastCloseTime: number;
+  /** When the last new candle arrived (the caller's clock): silence is judged by arrival. */
+  lastSeenAt: number;
   lastClose: number;
   problem?: { problem: FeedProblem; detail: string; since: number };
   clean: number;
@@ -93,6 +95,7 @@ export class DataHealth {
         // An interval the market does not list (never in practice) is judged as one minute.
         everyMs: INTERVAL_MS[candle.interval as CandleInterval] ?? 60_000,
         lastCloseTime: candle.closeTime,
+        lastSeenAt: now,
         lastClose: candle.close,
         clean: 0,
       });
@@ -102,6 +105,7 @@ export class DataHealth {
     if (candle.closeTime <= feed.lastCloseTime) return undefined;
     const found = this.#problemOf(feed, candle);
     feed.lastCloseTime = candle.closeTime;
+    feed.lastSeenAt = now;
     feed.lastClose = candle.close;
     if (found !== undefined) return this.#unhealthy(feed, found.problem, found.detail, now);
     if (feed.problem === undefined) return undefined;
@@ -110,13 +114,17 @@ export class DataHealth {
     return { ...this.#view(feed), at: now };
   }
 
-  /** Feeds whose last candle is older than `staleIntervals` of their interval at `now` turn stale. */
+  /**
+   * Feeds that received no new candle for `staleIntervals` of their interval before `now` turn
+   * stale. Silence is counted from the last candle's arrival, not its close time: a feed replaying
+   * older candles steadily (a catch-up, a replayed session) is alive, and one that stops is not.
+   */
   check(now: number): FeedHealthChange[] {
     if (this.#s.staleIntervals <= 0) return [];
     const changes: FeedHealthChange[] = [];
     for (const feed of this.#feeds.values()) {
       if (feed.problem?.problem === 'stale') continue;
-      const silentMs = now - feed.lastCloseTime;
+      const silentMs = now - feed.lastSeenAt;
       const missed = Math.floor(silentMs / feed.everyMs);
       if (missed < this.#s.staleIntervals || silentMs < (this.#s.staleMinMs ?? DEFAULT_STALE_MIN_MS))
         continue;
