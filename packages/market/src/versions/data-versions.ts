@@ -67,8 +67,9 @@ export async function closeDataVersion(
     changed ??
     (
       await tx.query<{ n: number | string; first: Date | null; last: Date | null }>(
+        // `data_version > 0` lets a generic plan use the partial index (0093) on the version.
         `select count(*) as n, min(open_time) as first, max(open_time) as last
-           from market_candle_history where data_version = $1`,
+           from market_candle_history where data_version = $1 and data_version > 0`,
         [id],
       )
     ).rows.map((r) => ({
