@@ -194,7 +194,8 @@ export async function latestDataVersion(sql: SqlQueryable): Promise<number> {
 /** The newest version created at or before `timeMs` (0 before any): an "as of a time" read. */
 export async function dataVersionAt(sql: SqlQueryable, timeMs: number): Promise<number> {
   const { rows } = await sql.query<{ id: number | string | null }>(
-    'select max(id) as id from market_data_versions where created_at <= $1',
+    // Times are read back in ms while PostgreSQL keeps µs: a version made within the ms counts.
+    "select max(id) as id from market_data_versions where created_at < $1::timestamptz + interval '1 millisecond'",
     [new Date(timeMs)],
   );
   return Number(rows[0]?.id ?? 0);
