@@ -46,7 +46,9 @@ const tierDefaults = (
       channels: z
         .array(z.enum(CHANNELS))
         .default(channels)
-        .describe('Channels every kind goes to when the user has no rule for it.'),
+        .describe(
+          "Channels every kind goes to when the user has no rule for it; the user's enabled webhook endpoints get their kinds too.",
+        ),
       allowedChannels: z
         .array(z.enum(CHANNELS))
         .default(allowed)

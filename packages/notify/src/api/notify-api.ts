@@ -30,6 +30,7 @@ import { InboxItemsRead } from '../events.ts';
 import { Channel, CHANNELS, NotificationKind, RULE_KINDS, Severity } from '../kinds.ts';
 import { requeue, type AttemptRecord } from '../queue/delivery-sql.ts';
 import { insertDeliveries, insertNotifications } from '../queue/rows-sql.ts';
+import { withEndpoints } from '../rules/plan-deliveries.ts';
 import { isValidTimeZone, QUIET_TIME } from '../rules/quiet-hours.ts';
 import {
   deleteRule,
@@ -263,7 +264,9 @@ export function createNotifyApi(options: NotifyApiOptions): NotifyApi {
       await sync(actor);
       const settings = await settingsOf(actor);
       const stored = (await loadRules(sql, [actor.userId])).get(actor.userId) ?? new Map();
-      const defaults = tierDefaults(config, settings.tier).channels;
+      // What a kind without a rule goes to (plan-deliveries.ts), within what the tier allows.
+      const tier = tierDefaults(config, settings.tier);
+      const defaults = withEndpoints(tier.channels).filter((c) => tier.allowedChannels.includes(c));
       const rules = RULE_KINDS.map((kind): RuleView => {
         const rule = stored.get(kind);
         return rule

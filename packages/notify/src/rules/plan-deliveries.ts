@@ -81,6 +81,14 @@ export interface PlannedDelivery {
 
 const HOUR_MS = 3_600_000;
 
+/**
+ * The channels of a kind without a rule: the tier's defaults and webhooks, since an enabled
+ * endpoint is its own subscription (its kinds decide). The rules page shows the same.
+ */
+export function withEndpoints(defaults: readonly Channel[]): Channel[] {
+  return [...new Set([...defaults, Channel.Webhook])];
+}
+
 /** Plans the deliveries of one notification and updates `counters`. */
 export function planDeliveries(input: PlanInput): PlannedDelivery[] {
   const { preferences: p, targets, counters, nowMs } = input;
@@ -91,7 +99,7 @@ export function planDeliveries(input: PlanInput): PlannedDelivery[] {
   const channels =
     input.kind === NotificationKind.EmailVerification
       ? [Channel.Email]
-      : (input.rule?.channels ?? [...input.defaultChannels, Channel.Webhook]);
+      : (input.rule?.channels ?? withEndpoints(input.defaultChannels));
   const critical = input.severity === Severity.Critical;
   let dueAtMs = nowMs;
   let reason: PlannedDelivery['reason'];
