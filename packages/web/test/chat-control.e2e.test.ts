@@ -62,7 +62,9 @@ describe.skipIf(!chromiumBinary.available)('web - chat control', () => {
 
     expect(await say(command)).toMatch(/^Linked\. This chat may read and control your live runs/);
     expect(await say('/status')).toBe('You have no live runs.');
-    expect(await say('/profit')).toMatch(/^realized \+0\.00, unrealized \+0\.00, fees 0\.00 · 0 closed trades/);
+    expect(await say('/profit')).toMatch(
+      /^realized \+0\.00, unrealized \+0\.00, fees 0\.00 · 0 closed trades/,
+    );
 
     // A live run of the account, paused and resumed from the chat.
     const owner = createTicklineClient({ baseUrl: dashboard.url });
@@ -70,8 +72,13 @@ describe.skipIf(!chromiumBinary.available)('web - chat control', () => {
     const portfolioId = (await owner.portfolios.list())[0]!.portfolioId;
     const {
       strategy: { id: strategyId },
-    } = await owner.strategies.create({ name: 'watcher', source: 'export default defineStrategy({ onCandle() {} });\n' });
-    const { markets } = await owner.requestPublic<{ markets: Array<{ symbol: string; configured: boolean }> }>({
+    } = await owner.strategies.create({
+      name: 'watcher',
+      source: 'export default defineStrategy({ onCandle() {} });\n',
+    });
+    const { markets } = await owner.requestPublic<{
+      markets: Array<{ symbol: string; configured: boolean }>;
+    }>({
       method: 'GET',
       path: '/api/v1/markets',
     });

@@ -55,7 +55,9 @@ describe('cli - login with a password', () => {
     expect(stored.url).toBe(url);
     // An API key, not the session's short-lived token: it works for the API commands...
     expect(stored.token).toMatch(/^tkl_/);
-    const res = await fetch(`${url}/api/v1/strategies`, { headers: { authorization: `Bearer ${stored.token}` } });
+    const res = await fetch(`${url}/api/v1/strategies`, {
+      headers: { authorization: `Bearer ${stored.token}` },
+    });
     expect(res.status).toBe(200);
     // ...and the password never reached the output.
     expect(`${login.stdout}${login.stderr}`).not.toContain(PASSWORD);
@@ -78,6 +80,9 @@ describe('cli - login with a password', () => {
 
   it('without a token and nobody to ask, says how to log in', async () => {
     const login = await runRecorded(['login', '--url', url], { XDG_CONFIG_HOME: join(config, 'none') });
-    expect([login.outcome, login.stderr]).toEqual([2, expect.stringContaining('pass --token (or TICKLINE_TOKEN)')]);
+    expect([login.outcome, login.stderr]).toEqual([
+      2,
+      expect.stringContaining('pass --token (or TICKLINE_TOKEN)'),
+    ]);
   });
 });

@@ -32,7 +32,13 @@ export interface PasswordLogin {
 }
 
 /** POST `path` under `/api/v1` with JSON; a refusal becomes the server's coded error. */
-async function post<T>(base: string, path: string, body: unknown, token?: string, fetchFn = fetch): Promise<T> {
+async function post<T>(
+  base: string,
+  path: string,
+  body: unknown,
+  token?: string,
+  fetchFn = fetch,
+): Promise<T> {
   let res: Response;
   try {
     res = await fetchFn(`${base}/api/v1${path}`, {
@@ -87,8 +93,12 @@ export async function passwordLogin(
     fetchFn,
   );
   // The session did its one job; the key is what stays. A failed sign-out only leaves it to expire.
-  await post(base, '/auth/sign-out', { refreshToken: signedIn.tokens.refreshToken }, undefined, fetchFn).catch(
-    () => undefined,
-  );
+  await post(
+    base,
+    '/auth/sign-out',
+    { refreshToken: signedIn.tokens.refreshToken },
+    undefined,
+    fetchFn,
+  ).catch(() => undefined);
   return { key: created.key, email: signedIn.user.email, keyName };
 }

@@ -47,8 +47,8 @@ describe('research - use this set', () => {
       tiers: { free: { backtestsPerDay: 100 } },
     });
     ada = await t.user();
-    strategyId = (await call(ada.auth, 'POST', '/strategies', { name: 'cross', source: SMA_CROSS_SOURCE })).json
-      .strategy.id;
+    strategyId = (await call(ada.auth, 'POST', '/strategies', { name: 'cross', source: SMA_CROSS_SOURCE }))
+      .json.strategy.id;
     const created = await call(ada.auth, 'POST', '/research', {
       kind: 'search',
       strategyId,

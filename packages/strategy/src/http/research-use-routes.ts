@@ -30,7 +30,7 @@ const UseBody = z
     as: z
       .enum(['version', 'backtest'])
       .describe(
-        '`version`: save the set as the next version (needs strategies:write); `backtest`: queue a backtest of it on the research\'s feeds and range.',
+        "`version`: save the set as the next version (needs strategies:write); `backtest`: queue a backtest of it on the research's feeds and range.",
       ),
   })
   .strict();
@@ -65,11 +65,19 @@ const withDefaults = (specs: ParamSpecs, values: Record<string, unknown>): Param
     Object.entries(specs).map(([name, spec]) => [name, { ...spec, default: values[name] }]),
   ) as ParamSpecs;
 
-export function registerResearchUseRoutes(root: FastifyInstance, host: StrategyHost, actions: StrategyActions): void {
+export function registerResearchUseRoutes(
+  root: FastifyInstance,
+  host: StrategyHost,
+  actions: StrategyActions,
+): void {
   const { guarded } = routeGuards(host);
   const app = root.withTypeProvider<ZodTypeProvider>();
 
-  const saveAsVersion = async (principal: Principal, run: ResearchRecord, params: Record<string, unknown>) => {
+  const saveAsVersion = async (
+    principal: Principal,
+    run: ResearchRecord,
+    params: Record<string, unknown>,
+  ) => {
     requireScope(principal, STRATEGY_SCOPES.write);
     const from = await host.repository.getVersion(principal.userId, run.strategyId, run.version);
     // Checked against the researched version's declarations before anything is written.

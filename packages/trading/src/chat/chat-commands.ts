@@ -86,7 +86,8 @@ export function createChatCommands(o: ChatCommandsOptions) {
     if (!code) return `Send /link CODE with a code from the dashboard (API keys → Chat control).\n\n${HELP}`;
     if (!mayTry(message.chatId)) return undefined;
     const linked = await o.links.redeem(o.provider, code, message.chatId, message.label, o.clock.now());
-    if (linked === undefined) return 'That code is unknown, used or expired: make a new one in the dashboard.';
+    if (linked === undefined)
+      return 'That code is unknown, used or expired: make a new one in the dashboard.';
     tries.delete(message.chatId);
     return `Linked. This chat may ${linked.scopes.includes(ApiKeyScope.PortfolioWrite) ? 'read and control' : 'read'} your live runs.\n\n${HELP}`;
   };
@@ -95,7 +96,8 @@ export function createChatCommands(o: ChatCommandsOptions) {
   const pick = async (caller: LiveCaller, arg: string | undefined): Promise<LiveRunStatus | string> => {
     const runs = (await o.actions.listRuns(caller.userId)).sort((a, b) => a.id.localeCompare(b.id));
     if (runs.length === 0) return 'You have no live runs.';
-    if (arg === undefined) return runs.length === 1 ? runs[0]! : `Which run? ${runs.length} are listed by /status.`;
+    if (arg === undefined)
+      return runs.length === 1 ? runs[0]! : `Which run? ${runs.length} are listed by /status.`;
     const byNumber = /^\d+$/.test(arg) ? runs[Number(arg) - 1] : undefined;
     return byNumber ?? runs.find((r) => r.id === arg) ?? `No run ${arg}: /status lists yours.`;
   };

@@ -56,7 +56,12 @@ export function composeChatControl(deps: ChatControlDeps): ChatControl {
       const { portfolios } = await halts.engage({
         portfolioIds,
         scope: 'portfolio',
-        change: { actor: 'user', by: caller.userId, at: deps.clock.now(), reason: 'engaged from a linked Telegram chat' },
+        change: {
+          actor: 'user',
+          by: caller.userId,
+          at: deps.clock.now(),
+          reason: 'engaged from a linked Telegram chat',
+        },
         flatten,
       });
       return portfolios

@@ -24,7 +24,9 @@ const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 10;
 
 const digest = (code: string): string =>
-  createHash('sha256').update(code.toUpperCase().replace(/[^A-Z0-9]/g, '')).digest('hex');
+  createHash('sha256')
+    .update(code.toUpperCase().replace(/[^A-Z0-9]/g, ''))
+    .digest('hex');
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
 interface LinkRow {
@@ -51,8 +53,17 @@ export class SqlChatLinks {
   }
 
   /** A new one-time code for `userId`; earlier unused codes of the user stay valid until they expire. */
-  async createCode(provider: ChatProvider, userId: string, scopes: readonly string[], now: number, ttlMs: number) {
-    const code = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+  async createCode(
+    provider: ChatProvider,
+    userId: string,
+    scopes: readonly string[],
+    now: number,
+    ttlMs: number,
+  ) {
+    const code = Array.from(
+      { length: CODE_LENGTH },
+      () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)],
+    ).join('');
     // Expired codes go when a new one is made: the table holds only live ones, a few per user.
     await this.#sql.query('delete from chat_link_codes where expires_at_ms < $1', [now]);
     await this.#sql.query(

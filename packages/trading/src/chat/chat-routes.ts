@@ -92,7 +92,10 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (fastify,
     async (request, reply) => {
       const caller = await callerOf(request);
       if (o.telegram === undefined)
-        throw new TicklineError('TRADING_CHAT_NOT_CONFIGURED', 'no Telegram bot is configured on this server');
+        throw new TicklineError(
+          'TRADING_CHAT_NOT_CONFIGURED',
+          'no Telegram bot is configured on this server',
+        );
       const scopes = [...new Set(request.body.scopes)];
       // Each scope the chat gets, the caller's credential must have (identity answers 403 if not).
       for (const scope of scopes) await o.authenticate(request, scope);

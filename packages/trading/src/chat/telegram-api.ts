@@ -48,7 +48,12 @@ export interface TelegramApi {
 export function createTelegramApi(options: TelegramApiOptions): TelegramApi {
   const base = `${(options.apiUrl ?? 'https://api.telegram.org').replace(/\/+$/, '')}/bot${options.token}`;
   const fetchFn = options.fetch ?? fetch;
-  const call = async <T>(method: string, body: object, deadlineMs: number, signal?: AbortSignal): Promise<T> => {
+  const call = async <T>(
+    method: string,
+    body: object,
+    deadlineMs: number,
+    signal?: AbortSignal,
+  ): Promise<T> => {
     const deadline = AbortSignal.timeout(deadlineMs);
     let res: Response;
     try {
@@ -72,14 +77,20 @@ export function createTelegramApi(options: TelegramApiOptions): TelegramApi {
       parameters?: { retry_after?: number };
     };
     if (!res.ok || json.ok !== true) {
-      throw new TicklineError('TRADING_CHAT_API', `Telegram ${method}: ${json.description ?? `HTTP ${res.status}`}`, {
-        details: {
-          method,
-          status: res.status,
-          description: json.description ?? null,
-          ...(json.parameters?.retry_after === undefined ? {} : { retryAfterSeconds: json.parameters.retry_after }),
+      throw new TicklineError(
+        'TRADING_CHAT_API',
+        `Telegram ${method}: ${json.description ?? `HTTP ${res.status}`}`,
+        {
+          details: {
+            method,
+            status: res.status,
+            description: json.description ?? null,
+            ...(json.parameters?.retry_after === undefined
+              ? {}
+              : { retryAfterSeconds: json.parameters.retry_after }),
+          },
         },
-      });
+      );
     }
     return json.result as T;
   };

@@ -59,13 +59,24 @@ describe('chat control - Telegram', () => {
     });
     chat = composeChatControl({
       settings: {
-        telegram: { token: telegram.token, apiUrl: telegram.url, poll: true, pollSeconds: 2, linkCodeTtlMs: 600_000 },
+        telegram: {
+          token: telegram.token,
+          apiUrl: telegram.url,
+          poll: true,
+          pollSeconds: 2,
+          linkCodeTtlMs: 600_000,
+        },
       },
       sql: db.sql,
       live: t.routeOptions,
       clock: systemClock,
     });
-    await chat.poller!.start({ logger: silentLogger, fail: (error) => { throw error; } });
+    await chat.poller!.start({
+      logger: silentLogger,
+      fail: (error) => {
+        throw error;
+      },
+    });
     dashboard = Fastify();
     dashboard.setValidatorCompiler(validatorCompiler);
     dashboard.setSerializerCompiler(serializerCompiler);
@@ -88,19 +99,28 @@ describe('chat control - Telegram', () => {
   });
 
   it('links with a one-time code, then pauses, resumes, stops entries and force-exits', async () => {
-    const bot = await dashboard.inject({ url: '/api/v1/chat/telegram', headers: { 'x-api-key': 'user:ada' } });
+    const bot = await dashboard.inject({
+      url: '/api/v1/chat/telegram',
+      headers: { 'x-api-key': 'user:ada' },
+    });
     expect(bot.json()).toEqual({ configured: true, bot: 'tickline_test_bot' });
     const { code, command, url } = await linkCode('ada');
     expect(command).toBe(`/link ${code}`);
     expect(url).toBe(`https://t.me/tickline_test_bot?start=${code}`);
-    expect(await say(ADA_CHAT, `/start ${code}`, { username: 'ada' })).toMatch(/^Linked\. This chat may read and control/);
+    expect(await say(ADA_CHAT, `/start ${code}`, { username: 'ada' })).toMatch(
+      /^Linked\. This chat may read and control/,
+    );
     // The code is spent: another chat cannot use it.
     expect(await say(3003, `/link ${code}`)).toMatch(/unknown, used or expired/);
     const links = await dashboard.inject({ url: '/api/v1/chat/links', headers: { 'x-api-key': 'user:ada' } });
-    expect(links.json().links).toMatchObject([{ provider: 'telegram', chatId: String(ADA_CHAT), label: '@ada' }]);
+    expect(links.json().links).toMatchObject([
+      { provider: 'telegram', chatId: String(ADA_CHAT), label: '@ada' },
+    ]);
 
     expect(await say(ADA_CHAT, '/status')).toBe('You have no live runs.');
-    expect((await t.enableRun('ada', { strategyId: 's1', portfolioId: 'pa', symbol: SYMBOL })).statusCode).toBe(201);
+    expect(
+      (await t.enableRun('ada', { strategyId: 's1', portfolioId: 'pa', symbol: SYMBOL })).statusCode,
+    ).toBe(201);
     await t.nextCandle(SYMBOL);
     expect(await say(ADA_CHAT, '/status')).toMatch(/^1\. s1 v1 — running · 1 candles · 1 signals$/);
 
@@ -113,7 +133,9 @@ describe('chat control - Telegram', () => {
     expect(t.books.position('pa', SYMBOL)?.quantity).toBe(1);
     expect(await say(ADA_CHAT, `/forceexit 1 ${SYMBOL}`)).toBe(`s1 v1: sell 1 ${SYMBOL} filled at 100.00`);
     expect(t.books.position('pa', SYMBOL)?.quantity ?? 0).toBe(0);
-    expect(await say(ADA_CHAT, '/profit')).toMatch(/^realized -\d+\.\d{2}, unrealized \+0\.00, fees \d+\.\d{2} · 1 closed trades \(0 won, 1 lost\), 0 open$/);
+    expect(await say(ADA_CHAT, '/profit')).toMatch(
+      /^realized -\d+\.\d{2}, unrealized \+0\.00, fees \d+\.\d{2} · 1 closed trades \(0 won, 1 lost\), 0 open$/,
+    );
     expect(await say(ADA_CHAT, '/pause 7')).toBe('No run 7: /status lists yours.');
     expect(await say(ADA_CHAT, '/help')).toMatch(/^\/status — your live runs/);
   });
@@ -122,7 +144,9 @@ describe('chat control - Telegram', () => {
     const { code } = await linkCode('ada', ['portfolio:read']);
     expect(await say(4004, `/link ${code}`)).toMatch(/^Linked\. This chat may read your live runs/);
     expect(await say(4004, '/status')).toMatch(/^1\. s1 v1 — running/);
-    expect(await say(4004, '/pause')).toBe('This chat may not /pause: its link lacks portfolio:write. Link it again with that scope.');
+    expect(await say(4004, '/pause')).toBe(
+      'This chat may not /pause: its link lacks portfolio:write. Link it again with that scope.',
+    );
     expect(t.runner.status('pa:s1')?.state).toBe('running');
 
     const bob = await linkCode('bob');
@@ -162,13 +186,17 @@ describe('chat control - Telegram', () => {
   });
 
   it('a chat guessing codes is ignored after a few tries', async () => {
-    for (let i = 0; i < LINK_TRIES; i++) expect(await say(6006, `/link WRONG${i}`)).toMatch(/unknown, used or expired/);
+    for (let i = 0; i < LINK_TRIES; i++)
+      expect(await say(6006, `/link WRONG${i}`)).toMatch(/unknown, used or expired/);
     const sent = telegram.sent.length;
     const handled = chat.poller!.handled;
     const { code } = await linkCode('ada');
     telegram.push(6006, `/link ${code}`);
     await until(() => chat.poller!.handled > handled, { timeoutMs: REPLY_MS, what: 'the guess to be read' });
     expect(telegram.sent.length).toBe(sent);
-    expect((await dashboard.inject({ url: '/api/v1/chat/links', headers: { 'x-api-key': 'user:ada' } })).json().links).toEqual([]);
+    expect(
+      (await dashboard.inject({ url: '/api/v1/chat/links', headers: { 'x-api-key': 'user:ada' } })).json()
+        .links,
+    ).toEqual([]);
   });
 });

@@ -97,12 +97,18 @@ export class TelegramPoller implements Service {
   async #answer(message: TelegramMessage): Promise<void> {
     const chatId = String(message.chat.id);
     try {
-      const reply = await this.#o.commands.handle({ chatId, text: message.text!, label: labelOf(message.chat) });
+      const reply = await this.#o.commands.handle({
+        chatId,
+        text: message.text!,
+        label: labelOf(message.chat),
+      });
       if (reply !== undefined) await this.#o.api.sendMessage(message.chat.id, reply);
     } catch (error) {
       // The chat hears nothing more specific than the log holds; the next message is answered.
       this.#logger?.warn({ err: error, chatId }, 'chat command failed');
-      await this.#o.api.sendMessage(message.chat.id, 'Something went wrong; try again.').catch(() => undefined);
+      await this.#o.api
+        .sendMessage(message.chat.id, 'Something went wrong; try again.')
+        .catch(() => undefined);
     }
   }
 }

@@ -28,7 +28,13 @@ describe('live routes - a version’s stored parameter defaults', () => {
       method: 'POST',
       url: '/api/v1/live-strategies',
       headers: { 'x-api-key': 'user:ada' },
-      payload: { strategyId: 's1', version: 2, portfolioId: 'pa', feeds: [{ symbol: SYMBOL, interval: '1m' }], ...payload },
+      payload: {
+        strategyId: 's1',
+        version: 2,
+        portfolioId: 'pa',
+        feeds: [{ symbol: SYMBOL, interval: '1m' }],
+        ...payload,
+      },
     });
     expect(enabled.statusCode, enabled.body).toBe(201);
     await t.nextCandle(SYMBOL);

@@ -93,13 +93,19 @@ export async function startMockTelegram(
       const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
       if (req.method !== 'POST' || match === null)
         return answer(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-      if (match[1] !== token) return answer(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+      if (match[1] !== token)
+        return answer(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
       const body = await readJson(req);
       switch (match[2]) {
         case 'getMe':
           return answer(res, 200, {
             ok: true,
-            result: { id: 123456, is_bot: true, first_name: 'Tickline', username: options.username ?? 'tickline_test_bot' },
+            result: {
+              id: 123456,
+              is_bot: true,
+              first_name: 'Tickline',
+              username: options.username ?? 'tickline_test_bot',
+            },
           });
         case 'getUpdates':
           return getUpdates(body, res);
@@ -107,13 +113,22 @@ export async function startMockTelegram(
           const chatId = String(body.chat_id);
           const text = typeof body.text === 'string' ? body.text : '';
           if (text === '')
-            return answer(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
+            return answer(res, 400, {
+              ok: false,
+              error_code: 400,
+              description: 'Bad Request: message text is empty',
+            });
           sent.push({ chatId, text });
           const i = replyWaiters.findIndex((w) => w.chatId === chatId);
           if (i >= 0) replyWaiters.splice(i, 1)[0]!.resolve(text);
           return answer(res, 200, {
             ok: true,
-            result: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(chatId) }, text },
+            result: {
+              message_id: nextMessageId++,
+              date: Math.floor(Date.now() / 1000),
+              chat: { id: Number(chatId) },
+              text,
+            },
           });
         }
         default:

@@ -29,7 +29,10 @@ export function ChatControlCard(): ReactNode {
   const { client } = useSession();
   const state = useAsync(async () => {
     const [bot, { links }] = await Promise.all([
-      client.request<{ configured: boolean; bot: string | null }>({ method: 'GET', path: '/api/v1/chat/telegram' }),
+      client.request<{ configured: boolean; bot: string | null }>({
+        method: 'GET',
+        path: '/api/v1/chat/telegram',
+      }),
       client.request<{ links: ChatLink[] }>({ method: 'GET', path: '/api/v1/chat/links' }),
     ]);
     return { bot, links };
@@ -40,9 +43,15 @@ export function ChatControlCard(): ReactNode {
 
   const makeCode = () =>
     run(async () => {
-      const scopes = control ? [ApiKeyScope.PortfolioRead, ApiKeyScope.PortfolioWrite] : [ApiKeyScope.PortfolioRead];
+      const scopes = control
+        ? [ApiKeyScope.PortfolioRead, ApiKeyScope.PortfolioWrite]
+        : [ApiKeyScope.PortfolioRead];
       setCode(
-        await client.request<LinkCode>({ method: 'POST', path: '/api/v1/chat/telegram/link-codes', body: { scopes } }),
+        await client.request<LinkCode>({
+          method: 'POST',
+          path: '/api/v1/chat/telegram/link-codes',
+          body: { scopes },
+        }),
       );
     });
   const unlink = (link: ChatLink) =>
@@ -96,8 +105,8 @@ export function ChatControlCard(): ReactNode {
                   <div>
                     <strong>{link.label}</strong>{' '}
                     <span className="muted small">
-                      {link.scopes.includes(ApiKeyScope.PortfolioWrite) ? 'reads and acts' : 'reads only'} · linked{' '}
-                      {new Date(link.createdAt).toLocaleDateString()}
+                      {link.scopes.includes(ApiKeyScope.PortfolioWrite) ? 'reads and acts' : 'reads only'} ·
+                      linked {new Date(link.createdAt).toLocaleDateString()}
                     </span>
                   </div>
                   <button
