@@ -31,7 +31,7 @@ export {
   GATE_OFF_ENV,
   TEST_CODE_KEYS_ENV,
 } from './tickline/tickline-process.ts';
-export { startTopology, TOPOLOGY_ROLES } from './tickline/topology.ts';
+export { startTopology, topologyZones, TOPOLOGY_GAME_PARTITIONS, TOPOLOGY_ROLES } from './tickline/topology.ts';
 export { startFrontProxy } from './tickline/front-proxy.ts';
 
 export type { TempDir } from './temp-dir.ts';

@@ -92,22 +92,28 @@ export interface Topology {
 }
 
 const STREAM = 'CLUSTER';
+/**
+ * The game log's partitions (`eventlog.gamePartitions`): on, as deploy/ ships it and as the chaos
+ * run and the soak measured it, so what runs here is what was measured. Four spread the default
+ * topology's zones (zone-1, zone-2) and its rooms (random ids) over more than one stream.
+ */
+export const TOPOLOGY_GAME_PARTITIONS = 4;
 const START_ATTEMPTS = 3;
 const AUTH_SECRET = 'tickline-cluster-shared-secret-0123456789';
 /** Strategy code keys, the same on every process (PostgreSQL refuses the public `dev` key). */
 const CODE_KEYS = JSON.stringify({ cluster: Buffer.alloc(32, 17).toString('base64') });
 
+/** The zones of the `index`-th (1-based) game process: numbered across the processes. */
+export function topologyZones(index: number, zonesPerGame: number): string[] {
+  return Array.from({ length: zonesPerGame }, (_, i) => `zone-${(index - 1) * zonesPerGame + i + 1}`);
+}
+
 /** The environment of the `index`-th (1-based) process of `role`. */
 function roleEnv(role: TopologyRole, index: number, zonesPerGame: number): Record<string, string> {
   switch (role) {
-    case 'game': {
-      // Zones numbered across the processes; a survivor adopts the other's zones when it dies.
-      const zones = Array.from(
-        { length: zonesPerGame },
-        (_, i) => `zone-${(index - 1) * zonesPerGame + i + 1}`,
-      );
-      return { TICKLINE_GAME_ZONES: zones.join(',') };
-    }
+    case 'game':
+      // A survivor adopts the other's zones when it dies.
+      return { TICKLINE_GAME_ZONES: topologyZones(index, zonesPerGame).join(',') };
     case 'collector':
       // A simulator per collector, each with its own seed, so the two never offer the same trade.
       return {
@@ -221,6 +227,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     TICKLINE_EVENTLOG_NATS_STREAM: STREAM,
     // Three copies: an acknowledged event survives the loss of any one node.
     TICKLINE_EVENTLOG_NATS_REPLICAS: String(Math.min(3, natsNodes)),
+    TICKLINE_EVENTLOG_GAME_PARTITIONS: String(TOPOLOGY_GAME_PARTITIONS),
     TICKLINE_DATABASE_URL: databaseUrl,
     ...(replica ? { TICKLINE_DATABASE_READ_URL: withPort(databaseUrl, replica.port) } : {}),
     TICKLINE_DATABASE_MIGRATE_ON_START: 'true',
