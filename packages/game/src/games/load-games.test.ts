@@ -19,7 +19,7 @@ async function refusal(files: string[]): Promise<Error> {
 describe('game catalogue - games loaded from the operator files', () => {
   it('holds the built-in games and each file, checked, by name', async () => {
     const games = await loadGames(['./fixtures/tiny-game.ts'], { baseDir });
-    expect([...games.keys()]).toEqual(['arena', 'connect-four', 'tiny']);
+    expect([...games.keys()]).toEqual(['arena', 'connect-four', 'tag', 'tiny']);
   });
 
   it('refuses a file that does not fit the API, naming it and what is wrong', async () => {

@@ -10,17 +10,18 @@ import { pathToFileURL } from 'node:url';
 import { checkGame, GameRulesError, RoomClosed, type AnyGameRules } from '../rules/index.ts';
 import { arenaGame } from './arena/arena.ts';
 import { connectFour, PieceDropped, RoundEnded } from './connect-four/connect-four.ts';
+import { tag, TagRoundEnded, TagTagged } from './tag/tag.ts';
 
 /** The games every process knows, by name. */
 export function builtInGames(): AnyGameRules[] {
-  return [arenaGame(), connectFour];
+  return [arenaGame(), connectFour, tag];
 }
 
 /**
  * Events of rules rooms and of the built-in games beyond the zone's own (the arena emits the
  * zone's `game.player.*`), for the process's event registry.
  */
-export const BUILT_IN_GAME_EVENTS = [RoomClosed, PieceDropped, RoundEnded] as const;
+export const BUILT_IN_GAME_EVENTS = [RoomClosed, PieceDropped, RoundEnded, TagTagged, TagRoundEnded] as const;
 
 export interface LoadGamesOptions {
   /** Relative paths are taken from here. @default process.cwd() at call time (the composition root passes it) */
