@@ -205,6 +205,7 @@ export function CandleChart({ candles, signals = NO_SIGNALS, viewKey, indicators
       aria-label={label}
       data-testid="candle-chart"
       data-candles={candles.length}
+      data-first-close={candles[0]?.close}
       data-last-close={last?.close}
       data-last-open-time={last?.openTime}
       data-signals={marked.length}
