@@ -62,7 +62,8 @@ const DRIVER_PERIOD_MS = 10;
 const MAX_BACKLOG_MS = 100;
 
 type Reply<T extends FromServer['type']> = Extract<FromServer, { type: T }>;
-function ask<T extends FromServer['type']>(
+/** Sends `message` (if any) to a server child and resolves with its first reply of `type`. */
+export function ask<T extends FromServer['type']>(
   child: ChildProcess,
   message: ToServer | undefined,
   type: T,
@@ -81,7 +82,21 @@ function ask<T extends FromServer['type']>(
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts server script `name` (beside this file) as a child with IPC, pinned to `core` if given. */
+export function spawnServer(name: string, args: readonly string[], core: number | undefined): ChildProcess {
+  const script = fileURLToPath(new URL(`./${name}`, import.meta.url));
+  // BENCH_PROFILE=dir writes a V8 CPU profile of each server child there.
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE]
+    : [];
+  const node = [...profile, '--expose-gc', script, ...args];
+  const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+  return core === undefined
+    ? spawn(process.execPath, node, { stdio })
+    : spawn('taskset', ['-c', String(core), process.execPath, ...node], { stdio });
+}
 
 /**
  * Sends each client's move every 1/movesPerSecond s, spread evenly. A late timer sends at most
@@ -107,25 +122,11 @@ export function drive(clients: LoadClient[], random: () => number): () => void {
 /** Runs one server through `steps`, measuring a window at each player count. */
 export async function runPhase(o: PhaseOptions): Promise<PhaseResult[]> {
   const zones = Math.ceil(Math.max(...o.steps) / o.zoneSize);
-  const script = fileURLToPath(new URL(`./${o.kind}-server.ts`, import.meta.url));
-  // BENCH_PROFILE=dir writes a V8 CPU profile of each server child there.
-  const profile = process.env.BENCH_PROFILE
-    ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE]
-    : [];
-  const node = [
-    ...profile,
-    '--expose-gc',
-    script,
-    '--zones',
-    String(zones),
-    '--zone-size',
-    String(o.zoneSize),
-  ];
-  const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
-  const child =
-    o.serverCore === undefined
-      ? spawn(process.execPath, node, { stdio })
-      : spawn('taskset', ['-c', String(o.serverCore), process.execPath, ...node], { stdio });
+  const child = spawnServer(
+    `${o.kind}-server.ts`,
+    ['--zones', String(zones), '--zone-size', String(o.zoneSize)],
+    o.serverCore,
+  );
   const clients: LoadClient[] = [];
   const results: PhaseResult[] = [];
   try {

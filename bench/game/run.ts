@@ -25,6 +25,11 @@
  * Sizes: BENCH_ZONE_STEPS (default "1000,2000"), BENCH_ONE_ZONE (1000), BENCH_WARMUP_SECONDS (1),
  * BENCH_WINDOW_SECONDS (2), BENCH_SERVERS (tickline,colyseus). The last line is `RESULT {json}`.
  *
+ * The turn-based row (c4-phase.ts): BENCH_C4_ROOMS Connect Four rooms of two (default 1000; 0
+ * skips it), each playing BENCH_C4_TURNS_PER_SECOND turns a second (1), on Tickline's built-in
+ * game in rules rooms and on Colyseus's `Room` of the same game; RESULT gains
+ * `<server>_c4_rooms_per_core` and `c4_rooms_per_core_ratio` (Tickline over Colyseus).
+ *
  * Memory per player two ways: RSS after GC from one step's connections to the next's (spanning a
  * window of moves), and live memory (heap used + external after a full GC) just before and after
  * connecting a step. BENCH_HEAP_SNAPSHOT=dir writes a heap snapshot of the server at each reading.
@@ -32,6 +37,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
+import { runC4Phase, type C4PhaseResult } from './c4-phase.ts';
 import { joinColyseus } from './colyseus-load.ts';
 import { SERVERS, type ServerKind } from './ipc.ts';
 import { runPhase, type JoinPlayer, type PhaseResult } from './phase.ts';
@@ -43,6 +49,9 @@ const oneZone = envInt('BENCH_ONE_ZONE', 1000);
 const warmupMs = envInt('BENCH_WARMUP_SECONDS', 1) * 1000;
 const windowMs = envInt('BENCH_WINDOW_SECONDS', 2) * 1000;
 const servers = (process.env.BENCH_SERVERS ?? SERVERS.join(',')).split(',') as ServerKind[];
+/** The turn-based row: Connect Four rooms of two (0 skips it), each playing this many turns a second. */
+const c4Rooms = envInt('BENCH_C4_ROOMS', 1000);
+const c4TurnsPerSecond = Number(process.env.BENCH_C4_TURNS_PER_SECOND ?? 1);
 const secret = randomBytes(32).toString('hex');
 process.env.BENCH_JOIN_SECRET = secret;
 
@@ -68,6 +77,13 @@ for (const kind of servers) {
   const common = { kind, join: joiners[kind], warmupMs, windowMs, serverCore };
   zoned.push(...(await runPhase({ ...common, steps: zoneSteps, zoneSize: RULES.zoneSize })));
   single.push(...(await runPhase({ ...common, steps: [oneZone], zoneSize: oneZone })));
+}
+
+const turnBased: C4PhaseResult[] = [];
+for (const kind of c4Rooms > 0 ? servers : []) {
+  turnBased.push(
+    await runC4Phase({ kind, rooms: c4Rooms, movesPerRoomPerSecond: c4TurnsPerSecond, warmupMs, windowMs, serverCore, secret }),
+  );
 }
 
 const cpuUsPerMove = (r: PhaseResult) => r.cpuUs / Math.max(1, r.sent);
@@ -103,6 +119,22 @@ printTable(
     'loadgen %core': round(r.loadgenCpuShare * 100, 0),
   })),
 );
+
+if (turnBased.length > 0)
+  printTable(
+    turnBased.map((r) => ({
+      server: r.kind,
+      'connect four rooms': r.rooms,
+      'turns/s/room': c4TurnsPerSecond,
+      'cpu %core': round(r.serverCpuShare * 100, 1),
+      'rooms per core': Math.round(r.roomsPerCore),
+      'B/s/room out': Math.round(r.bytesPerRoomPerSecond),
+      accepted: r.accepted,
+      rejected: r.rejected,
+      delivered: round(r.deliveredRatio, 3),
+      'loadgen %core': round(r.loadgenCpuShare * 100, 0),
+    })),
+  );
 
 const pick = (rows: PhaseResult[], kind: ServerKind, players?: number) =>
   rows.find((r) => r.kind === kind && (players === undefined || r.players === players));
@@ -154,6 +186,18 @@ if (servers.length === 2) {
   result.kb_per_client_ratio = round(t('kb_per_client') / c('kb_per_client'), 2);
   result.live_kb_per_client_ratio = round(t('live_kb_per_client') / c('live_kb_per_client'), 2);
 }
+// The turn-based row: Connect Four rooms per core, each side's own room API, side by side.
+for (const r of turnBased) {
+  result[`${r.kind}_c4_rooms_per_core`] = Math.round(r.roomsPerCore);
+  result[`${r.kind}_c4_bytes_per_room_s`] = Math.round(r.bytesPerRoomPerSecond);
+  result[`${r.kind}_c4_delivered`] = round(r.deliveredRatio, 3);
+}
+if (turnBased.length === 2)
+  result.c4_rooms_per_core_ratio = round(
+    (result.tickline_c4_rooms_per_core as number) / (result.colyseus_c4_rooms_per_core as number),
+    2,
+  );
+if (turnBased.length > 0) result.c4_turns_per_room_s = c4TurnsPerSecond;
 result.healthy_n_method = 'full-rate CPU per player at the largest zoned step, extrapolated to 65% of a core';
 result.spawn = process.env.BENCH_SPAWN === 'spread' ? 'spread' : 'cluster';
 result.loadgen_limited = [...zoned, ...single].some(loadgenLimited);
