@@ -8,7 +8,8 @@ import type { SqlQueryable } from '@tickline/store';
 import { isLatest } from '../cache/market-read-cache.ts';
 import { MarketError } from '../port/errors.ts';
 import { listMarkets, queryCandles, queryTrades } from '../storage/queries.ts';
-import { queryAdjustedCandles } from '../corporate-actions/adjusted-reads.ts';
+import { adjustmentsFor, queryAdjustedCandles } from '../corporate-actions/adjusted-reads.ts';
+import { adjustBars } from '../corporate-actions/adjust.ts';
 import { dataVersionAt } from '../versions/data-versions.ts';
 import { ANONYMOUS_INDICATOR_MAX_BARS, checkIndicatorBudget } from './indicator-budget.ts';
 import { indicatorParams, indicatorPoints, warmupBars } from './indicator-points.ts';
@@ -161,28 +162,33 @@ export function createMarketReads(view: MarketView, symbols: readonly string[]):
       return { symbol, last: ticker?.lastTrade ?? null, stats24h: ticker?.stats24h ?? null };
     },
     async indicator(symbolInput, q, maxBars = ANONYMOUS_INDICATOR_MAX_BARS) {
-      const { name, interval, period, fast, slow, signal, stddev, ...range } = q;
+      const { name, interval, period, fast, slow, signal, stddev, adjust, ...range } = q;
       const asked = { period, fast, slow, signal, stddev };
       checkIndicatorBudget(name, range.limit, asked, maxBars);
       const symbol = await knownSymbol(symbolInput);
       const query = { symbol, interval, ...definedOnly(range) };
       const compute = async () => {
         const sql = candleReads(query);
-        const candles = await queryCandles(sql, query);
+        // A share's indicator over adjusted prices: an RSI across a split sees no crash.
+        const { adjustments } = await adjustmentsFor(sql, symbol, interval, adjust);
+        const candles = adjustBars(await queryCandles(sql, query), adjustments);
         // The candles before the first one asked for, so that its value is not a warm-up null.
         const warmup = warmupBars(name, indicatorParams(name, asked));
         if (warmup === 0 || candles.length === 0) return indicatorPoints(name, candles, asked);
         const exchanges = new Set(candles.map((c) => c.exchange)).size;
-        const before = await queryCandles(sql, {
-          symbol,
-          interval,
-          ...(range.exchange === undefined ? {} : { exchange: range.exchange }),
-          to: candles[0]!.openTime,
-          limit: warmup * exchanges,
-        });
+        const before = adjustBars(
+          await queryCandles(sql, {
+            symbol,
+            interval,
+            ...(range.exchange === undefined ? {} : { exchange: range.exchange }),
+            to: candles[0]!.openTime,
+            limit: warmup * exchanges,
+          }),
+          adjustments,
+        );
         return indicatorPoints(name, [...before, ...candles], asked, before.length);
       };
-      const key = { ...query, indicator: [name, period, fast, slow, signal, stddev].join(':') };
+      const key = { ...query, indicator: [name, period, fast, slow, signal, stddev, adjust].join(':') };
       const { params, points } = await (view.cache ? view.cache.indicator(key, compute) : compute());
       return { symbol, name, interval, params, points };
     },

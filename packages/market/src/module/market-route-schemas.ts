@@ -48,6 +48,12 @@ function fromBeforeTo(query: { from?: number | undefined; to?: number | undefine
 }
 const RANGE_ORDER = { message: '`from` must be before `to`', path: ['from'] };
 
+/** How prices are adjusted for corporate actions (corporate-actions/adjust.ts). */
+const Adjust = z
+  .enum(ADJUST_MODES)
+  .default('none')
+  .describe('none: raw; split: back-adjusted for splits; total: for splits and cash dividends.');
+
 /** Reading the history as it stood: by data version or by time (one of them). */
 const asOf = {
   asOf: z.coerce
@@ -64,10 +70,7 @@ export const CandlesQuerySchema = z
   .strictObject({
     interval: z.enum(CANDLE_INTERVALS).default('1m'),
     ...range,
-    adjust: z
-      .enum(ADJUST_MODES)
-      .default('none')
-      .describe('none: raw; split: back-adjusted for splits; total: for splits and cash dividends.'),
+    adjust: Adjust,
     ...asOf,
   })
   .refine(fromBeforeTo, RANGE_ORDER)
@@ -132,6 +135,7 @@ export const IndicatorQuerySchema = z
     signal: Period.optional().describe('macd signal EMA (9); stochastic %D (3).'),
     stddev: z.coerce.number().positive().max(10).optional().describe('bollinger band width in σ (2).'),
     ...range,
+    adjust: Adjust,
   })
   .refine(fromBeforeTo, RANGE_ORDER);
 

@@ -128,6 +128,13 @@ describe('market routes - versions and corporate actions', () => {
     // As of the import (before the action), the adjusted read is raw; asOf and asOfTime together are a 400.
     expect(await closes(`adjust=split&asOf=${before[0].id}`)).toEqual([500, 500, 125]);
     expect((await call('GET', `/markets/AAPL.US/candles?interval=1d&asOf=1&asOfTime=1`)).statusCode).toBe(400);
+    // Indicators read the same adjusted prices: a 2-day SMA across the split sees no cliff.
+    const sma = async (adjust: string) =>
+      (await call('GET', `/markets/AAPL.US/indicators?name=sma&period=2&interval=1d&from=0&adjust=${adjust}`))
+        .json()
+        .points.map((p: { value: number | null }) => p.value);
+    expect(await sma('split')).toEqual([null, 125, 125]);
+    expect(await sma('none')).toEqual([null, 500, 312.5]);
     const versions = (await call('GET', '/markets/AAPL.US/versions')).json().versions;
     expect(versions.map((v: { kind: string }) => v.kind)).toEqual(['corporate-actions', 'import']);
   });
