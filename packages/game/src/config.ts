@@ -114,7 +114,7 @@ export const GameSchema = z.strictObject({
     .array(z.string().min(1))
     .default([])
     .describe(
-      'Game modules of the operator to load besides the built-in ones (arena, connect-four): paths (relative to the working directory) of files whose default export is a game (defineGame). Each is checked against the rules API at start; one that does not load or fit stops the start with GAME_RULES_INVALID naming the file.',
+      'Game modules of the operator to load besides the built-in ones (arena, connect-four, tag): paths (relative to the working directory) of files whose default export is a game (defineGame). Each is checked against the rules API at start; one that does not load or fit stops the start with GAME_RULES_INVALID naming the file.',
     ),
   maxPlayersPerZone: PositiveInt.default(MAX_PLAYERS_PER_ZONE).describe(
     'Players per zone; the coordinator sends new players to the least loaded zone with room.',

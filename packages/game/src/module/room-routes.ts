@@ -15,7 +15,7 @@ import { resolveAddress } from './resolve-address.ts';
 const GameName = z.string().min(1).max(32);
 
 const CreateBody = z.strictObject({
-  game: GameName.describe('The game type: a built-in (arena, connect-four) or one of game.games.'),
+  game: GameName.describe('The game type: a built-in (arena, connect-four, tag) or one of game.games.'),
   private: z.boolean().default(false).describe('Joinable only by the code in the answer, and never listed.'),
 });
 
