@@ -17,6 +17,7 @@ import { VerifyEmailBanner } from '../components/verify-email-banner.tsx';
 import { AdminPage } from '../pages/admin/admin-page.tsx';
 import { GamePage } from '../pages/game/game-page.tsx';
 import { ConnectFourPage } from '../pages/game/connect-four-page.tsx';
+import { TagPage } from '../pages/game/tag-page.tsx';
 import { PlayPage } from '../pages/game/play-page.tsx';
 import { MarketPage } from '../pages/markets/market-page.tsx';
 import { MarketsPage } from '../pages/markets/markets-page.tsx';
@@ -66,6 +67,7 @@ const PAGES: ReadonlyArray<{
   { path: '/live', title: 'Live strategies', render: () => <LiveStrategiesPage /> },
   { path: '/game', title: 'Game', render: () => <GamePage /> },
   { path: '/connect-four', title: 'Connect Four', render: () => <ConnectFourPage /> },
+  { path: '/tag', title: 'Tag', render: () => <TagPage /> },
   { path: '/play/:game', title: 'Play', render: ({ game }) => <PlayPage key={game} game={game!} /> },
   { path: '/admin', title: 'Operations', render: () => <AdminPage /> },
   { path: '/security', title: 'Security', render: () => <SecurityPage /> },

@@ -15,6 +15,7 @@ const NAV: ReadonlyArray<{ to: string; label: string; admin?: boolean }> = [
   { to: '/orders', label: 'Orders' },
   { to: '/game', label: 'Game' },
   { to: '/connect-four', label: 'Connect Four' },
+  { to: '/tag', label: 'Tag' },
   { to: '/admin', label: 'Operations', admin: true },
   { to: '/security', label: 'Security' },
   { to: '/api-keys', label: 'API keys' },
