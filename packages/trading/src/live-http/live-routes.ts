@@ -16,7 +16,7 @@ import { StrategyErrorCodes } from '@tickline/strategy';
 import { LiveErrorCodes } from '../live/errors.ts';
 import { ParityErrorCodes } from '../parity/errors.ts';
 import type { LiveRunStatus, LiveStrategySpec } from '../live/live-runner.ts';
-import { engagementOf, type RiskChange } from '../risk/risk-controls.ts';
+import type { RiskChange } from '../risk/risk-controls.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
 import {
   ApiKeyScope,
@@ -43,7 +43,6 @@ import {
   type AdminMay,
   createLiveActions,
   IdempotencyKey,
-  killSwitchView,
   LiveSymbol,
   PlaceOrderBody,
   rejectionOf,
