@@ -4,7 +4,8 @@
  * (the SDK's prediction hook) and the server's answer settles it.
  */
 import type { RoomPredictor } from '@tickline/client/game';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { outOfRoom, RoomJoinButtons, RoomStatusLines } from './room-join-controls.tsx';
 import { useRoom } from './use-room.ts';
 
 const COLUMNS = 7;
@@ -34,7 +35,6 @@ function statusText(status: unknown, turn: unknown, winner: unknown, seat: numbe
 
 export function ConnectFourPage(): ReactNode {
   const { view, join, leave, send } = useRoom('connect-four', predictDrop);
-  const [code, setCode] = useState('');
   const room = view.room?.room;
   const seat = view.playerId ? (view.room?.entities.get(view.playerId)?.seat as number | undefined) : undefined;
   const board = (room?.board as number[] | undefined) ?? [];
@@ -86,42 +86,12 @@ export function ConnectFourPage(): ReactNode {
           )}
         </section>
         <aside className="card stack" aria-label="Room status">
-          <p>
-            Connection: <span data-testid="room-state">{view.state}</span>
-          </p>
-          {view.code && (
-            <p>
-              Room code: <strong data-testid="room-code">{view.code}</strong>
-            </p>
-          )}
+          <RoomStatusLines view={view} />
           {room && (
             <p data-testid="c4-status">{statusText(room.status, room.turn, room.winner, seat)}</p>
           )}
-          {view.rejection && <p role="alert">Refused: {view.rejection}</p>}
-          {view.error && view.state === 'closed' && <p role="alert">{view.error}</p>}
-          {view.state === 'idle' || view.state === 'closed' ? (
-            <>
-              <button type="button" onClick={() => join({ kind: 'match' })}>
-                Find a match
-              </button>
-              <button type="button" onClick={() => join({ kind: 'create' })}>
-                Create a private room
-              </button>
-              <form
-                className="stack"
-                onSubmit={(event) => {
-                  event.preventDefault();
-                  join({ kind: 'code', code });
-                }}
-              >
-                <label>
-                  Code <input value={code} onChange={(e) => setCode(e.target.value)} />
-                </label>
-                <button type="submit" disabled={code.trim() === ''}>
-                  Join by code
-                </button>
-              </form>
-            </>
+          {outOfRoom(view) ? (
+            <RoomJoinButtons join={join} />
           ) : (
             <>
               {over && (

@@ -5,13 +5,13 @@
  * developer plays first (docs/game.md, "Write your own game"); a game's own page can come later.
  */
 import { useState, type ReactNode } from 'react';
+import { outOfRoom, RoomJoinButtons, RoomStatusLines } from './room-join-controls.tsx';
 import { useRoom } from './use-room.ts';
 
 const show = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
 export function PlayPage({ game }: { game: string }): ReactNode {
   const { view, join, leave, send } = useRoom(game);
-  const [code, setCode] = useState('');
   const [command, setCommand] = useState('{"type": ""}');
   const [problem, setProblem] = useState<string>();
   const room = view.room;
@@ -67,39 +67,9 @@ export function PlayPage({ game }: { game: string }): ReactNode {
           )}
         </section>
         <aside className="card stack" aria-label="Room status">
-          <p>
-            Connection: <span data-testid="room-state">{view.state}</span>
-          </p>
-          {view.code && (
-            <p>
-              Room code: <strong data-testid="room-code">{view.code}</strong>
-            </p>
-          )}
-          {view.rejection && <p role="alert">Refused: {view.rejection}</p>}
-          {view.error && view.state === 'closed' && <p role="alert">{view.error}</p>}
-          {view.state === 'idle' || view.state === 'closed' ? (
-            <>
-              <button type="button" onClick={() => join({ kind: 'match' })}>
-                Find a match
-              </button>
-              <button type="button" onClick={() => join({ kind: 'create' })}>
-                Create a private room
-              </button>
-              <form
-                className="stack"
-                onSubmit={(event) => {
-                  event.preventDefault();
-                  join({ kind: 'code', code });
-                }}
-              >
-                <label>
-                  Code <input value={code} onChange={(e) => setCode(e.target.value)} />
-                </label>
-                <button type="submit" disabled={code.trim() === ''}>
-                  Join by code
-                </button>
-              </form>
-            </>
+          <RoomStatusLines view={view} />
+          {outOfRoom(view) ? (
+            <RoomJoinButtons join={join} />
           ) : (
             <form
               className="stack"
