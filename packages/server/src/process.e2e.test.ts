@@ -74,6 +74,8 @@ describe('process - tickline start', () => {
         'game-catalog',
         'game-revocation',
         'game-zone-responder',
+        'game-room-responder',
+        'game-room-desk',
         'admin-game-feed',
         'strategy-sandbox',
         'backtest-queue',

@@ -24,6 +24,14 @@ describe('config - tickline schema', () => {
     // The strategy, trading and notify sections are their modules' own defaults, compared on their own.
     const { strategy, trading, notify, ...rest } = loadTicklineConfig({ env: {} });
     expect(trading).toEqual({
+      chat: {
+        telegram: {
+          apiUrl: 'https://api.telegram.org',
+          linkCodeTtlMs: 600000,
+          poll: true,
+          pollSeconds: 25,
+        },
+      },
       live: {
         closedMarket: 'refuse',
         enabled: true,
