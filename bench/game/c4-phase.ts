@@ -13,7 +13,7 @@
 import { progress } from '../lib/report.ts';
 import type { ServerKind } from './ipc.ts';
 import { ask, sleep, spawnServer } from './phase.ts';
-import { joinColyseusC4, joinTicklineC4, type C4Player } from './c4-players.ts';
+import { joinColyseusC4, joinTicklineC4, refusedJoins, type C4Player } from './c4-players.ts';
 import { seededRandom } from './rules.ts';
 
 const CONNECT_CONCURRENCY = 200;
@@ -45,6 +45,8 @@ export interface C4PhaseResult {
   bytesPerRoomPerSecond: number;
   roomsPerCore: number;
   loadgenCpuShare: number;
+  /** Joins the server refused while connecting (each tried again). */
+  refusedJoins: number;
 }
 
 /** The state key a turn was taken at: the next turn waits until the room shows a newer one. */
@@ -132,6 +134,7 @@ export async function runC4Phase(o: C4PhaseOptions): Promise<C4PhaseResult> {
       bytesPerRoomPerSecond: window.bytesOut / rooms.length / (window.elapsedMs / 1000),
       roomsPerCore: (rooms.length * Math.min(1, deliveredRatio)) / serverCpuShare,
       loadgenCpuShare: (cpu.user + cpu.system) / 1000 / elapsed,
+      refusedJoins: refusedJoins[o.kind],
     };
   } finally {
     await Promise.all(players.map((p) => p.close()));

@@ -30,15 +30,30 @@ export interface C4Player {
 
 let tokens: JoinTokens | undefined;
 let nextPlayer = 0;
+const JOIN_ATTEMPTS = 5;
+/** Joins refused and tried again, by server (reported: a refusal is a finding, not noise). */
+export const refusedJoins = { tickline: 0, colyseus: 0 };
 
-export async function joinTicklineC4(wsUrl: string, secret: string): Promise<C4Player> {
+/** Joins with `attempt`, again (up to JOIN_ATTEMPTS) when refused, as a player would press "play" again. */
+async function retrying<T>(kind: keyof typeof refusedJoins, attempt: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (i >= JOIN_ATTEMPTS) throw error;
+      refusedJoins[kind]++;
+    }
+  }
+}
+
+export function joinTicklineC4(wsUrl: string, secret: string): Promise<C4Player> {
   tokens ??= createJoinTokens({ secret, ttlMs: 120_000 });
   const playerId = `c4-${nextPlayer++}`;
-  const room = new RoomClient({
-    url: wsUrl,
-    token: tokens.issue(playerId, ROOM_TOKEN_SCOPE).token,
-    join: { game: 'connect-four' },
-  });
+  return retrying('tickline', () => connectTicklineC4(wsUrl, tokens!.issue(playerId, ROOM_TOKEN_SCOPE).token));
+}
+
+async function connectTicklineC4(wsUrl: string, token: string): Promise<C4Player> {
+  const room = new RoomClient({ url: wsUrl, token, join: { game: 'connect-four' } });
   const welcome = await room.connect();
   return {
     roomId: welcome.roomId,
@@ -61,7 +76,7 @@ interface ColyseusBoard {
 
 export async function joinColyseusC4(port: number): Promise<C4Player> {
   const sdk = new Client(`http://127.0.0.1:${port}`);
-  const room = await sdk.joinOrCreate<ColyseusBoard>('connect-four');
+  const room = await retrying('colyseus', () => sdk.joinOrCreate<ColyseusBoard>('connect-four'));
   let last: ColyseusBoard | undefined;
   room.onStateChange((state) => void (last = state));
   return {

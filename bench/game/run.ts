@@ -132,6 +132,7 @@ if (turnBased.length > 0)
       accepted: r.accepted,
       rejected: r.rejected,
       delivered: round(r.deliveredRatio, 3),
+      'refused joins': r.refusedJoins,
       'loadgen %core': round(r.loadgenCpuShare * 100, 0),
     })),
   );
@@ -191,6 +192,7 @@ for (const r of turnBased) {
   result[`${r.kind}_c4_rooms_per_core`] = Math.round(r.roomsPerCore);
   result[`${r.kind}_c4_bytes_per_room_s`] = Math.round(r.bytesPerRoomPerSecond);
   result[`${r.kind}_c4_delivered`] = round(r.deliveredRatio, 3);
+  result[`${r.kind}_c4_refused_joins`] = r.refusedJoins;
 }
 if (turnBased.length === 2)
   result.c4_rooms_per_core_ratio = round(
