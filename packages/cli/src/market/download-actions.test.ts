@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { HistoryDownload } from '@tickline/protocol';
 import { describe, expect, it } from 'vitest';
+import { writeCredentials } from '../api/credentials.ts';
 import type { CliIo } from '../io.ts';
 import { downloadFeed, runMarketDownload } from './download-actions.ts';
 
@@ -33,13 +37,15 @@ function server(...states: Partial<HistoryDownload>[]) {
   return { fetchFn, bodies };
 }
 
-function io(): CliIo & { stdout: () => string; stderr: () => string } {
+function io(
+  env: CliIo['env'] = { TICKLINE_URL: 'http://tickline.test', TICKLINE_TOKEN: 'token' },
+): CliIo & { stdout: () => string; stderr: () => string } {
   let out = '';
   let err = '';
   return {
     out: (t) => void (out += t),
     err: (t) => void (err += t),
-    env: { TICKLINE_URL: 'http://tickline.test', TICKLINE_TOKEN: 'token' },
+    env,
     stdout: () => out,
     stderr: () => err,
   };
@@ -103,5 +109,32 @@ describe('market download', () => {
     ).toBe(1);
     expect(stopped.stderr()).toContain('[MARKET_VENUE_RATE_LIMITED]');
     expect(stopped.stderr()).toContain('run the same command again to resume');
+  });
+
+  it("goes to the server `tickline login` stored, with its token, when no --url or TICKLINE_URL names one", async () => {
+    const config = mkdtempSync(join(tmpdir(), 'tickline-download-login-'));
+    try {
+      const signedIn = io({ XDG_CONFIG_HOME: config });
+      writeCredentials(signedIn, { url: 'http://stored.test:9999', token: 'stored-token' });
+      const calls: Array<{ url: string; authorization: string | null }> = [];
+      const fetchFn = (async (url: string, init?: RequestInit) => {
+        calls.push({ url, authorization: new Headers(init?.headers).get('authorization') });
+        const download = { ...base, status: 'complete', daysDone: 2, venueDays: 2, candles: 48 };
+        return new Response(JSON.stringify({ download }), { status: 200 });
+      }) as typeof fetch;
+      const code = await runMarketDownload(
+        signedIn,
+        'BTC-USDT:1h:binance',
+        { from: '2025-01-01', to: '2025-01-03', pollMs: 1 },
+        fetchFn,
+      );
+      expect(code, signedIn.stderr()).toBe(0);
+      expect(calls[0]).toEqual({
+        url: 'http://stored.test:9999/api/v1/history/downloads',
+        authorization: 'Bearer stored-token',
+      });
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
   });
 });

@@ -12,6 +12,7 @@ import { isTicklineError } from '@tickline/kernel';
 import { progressBar } from '../progress-bar.ts';
 import type { CliIo } from '../io.ts';
 import { apiClient, localApiUrl, type ApiOptions } from '../api/api-client.ts';
+import { readCredentials } from '../api/credentials.ts';
 
 export interface HistoryTarget {
   symbol: string;
@@ -48,9 +49,13 @@ export interface OpenedKlineText {
   size: number;
 }
 
-/** The running server's API: the options', the environment's, else this config's port on localhost. */
+/**
+ * The running server's API: the options', the environment's, `tickline login`'s, else this
+ * config's port on localhost. The stored server comes before the local port: otherwise a signed-in
+ * user's token was withheld (it belongs to the stored server, not to localhost).
+ */
 export function serverApi(io: CliIo, configFile: string | undefined, options: ApiOptions): ApiOptions {
-  if (options.url ?? io.env.TICKLINE_URL) return options;
+  if (options.url ?? io.env.TICKLINE_URL ?? readCredentials(io)?.url) return options;
   return { ...options, url: localApiUrl(io, configFile) };
 }
 
