@@ -503,5 +503,5 @@ export type {
   ProfitSummary,
   ProfitResponse,
 } from './rest/results.ts';
-export { profitBuckets } from './rest/profit-buckets.ts';
-export type { BucketFigures } from './rest/profit-buckets.ts';
+export { profitBuckets, backtestBreakdowns } from './rest/profit-buckets.ts';
+export type { BucketFigures, BacktestBreakdowns } from './rest/profit-buckets.ts';

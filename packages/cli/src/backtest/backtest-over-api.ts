@@ -10,12 +10,13 @@ import {
   runBacktestSource,
   type BacktestSourceOptions,
 } from '@tickline/client';
-import type { BacktestTrades } from '@tickline/protocol';
+import { backtestBreakdowns, type BacktestTrades } from '@tickline/protocol';
 import { TicklineError } from '@tickline/kernel';
 import { CliError } from '../cli-errors.ts';
 import type { CliIo } from '../io.ts';
 import { apiClient, type ApiOptions } from '../api/api-client.ts';
 import { formatMetricsTable } from './metrics-table.ts';
+import { bucketLines } from '../portfolio/portfolio-actions.ts';
 import { progressBar } from '../progress-bar.ts';
 
 /** A backtest as the command line asked for it, parsed; `file` names the strategy on the server. */
@@ -69,14 +70,22 @@ export async function runBacktestOverApi(
     );
   const [from, to] = [new Date(request.from).toISOString(), new Date(request.to).toISOString()];
   const { strategyId, version } = saved;
+  const { trades } = await call<BacktestTrades>('GET', `/backtests/${backtest.id}/trades`);
+  // Per pair, exit reason and day, as the dashboard's backtest page and `tickline profit` show.
+  const breakdowns = backtestBreakdowns(trades);
   if (!request.json) {
     io.out(`${names}  ${from} .. ${to}  ${result.bars} bars (backtest ${backtest.id})\n\n`);
     io.out(formatMetricsTable(result.metrics));
+    const tables = [
+      ...bucketLines('pair', breakdowns.byPair),
+      ...bucketLines('exit reason', breakdowns.byExitReason),
+      ...bucketLines('day', breakdowns.byDay),
+    ];
+    if (tables.length > 0) io.out(`${tables.join('\n')}\n`);
     // What research and live take next: the ids this run made.
     io.out(`\nstrategy ${strategyId}  version ${version}  backtest ${backtest.id}\n`);
     return;
   }
-  const { trades } = await call<BacktestTrades>('GET', `/backtests/${backtest.id}/trades`);
   const single = request.feeds.length === 1 ? request.feeds[0] : {};
   const { bars, metrics, logs } = result;
   const body = {
@@ -88,6 +97,7 @@ export async function runBacktestOverApi(
     bars,
     metrics,
     trades,
+    breakdowns,
     logs,
   };
   io.out(`${JSON.stringify({ ...body, backtestId: backtest.id, strategyId, version })}\n`);

@@ -108,7 +108,8 @@ export function duration(ms: number): string {
   return parts.length === 0 ? '0s' : parts.join(' ');
 }
 
-function buckets(title: string, rows: readonly ProfitBucket[]): string[] {
+/** A breakdown as aligned lines after a blank one (none when empty): live profit and backtests alike. */
+export function bucketLines(title: string, rows: readonly ProfitBucket[]): string[] {
   if (rows.length === 0) return [];
   return [
     '',
@@ -132,10 +133,10 @@ export function formatProfit(of: string, p: ProfitSummary): string {
   const lines = [
     `profit of ${of}: realised ${signed(p.realized)}, unrealised ${signed(p.unrealized)}, fees ${money(p.fees)}`,
     `${p.trades} closed trades (${p.wins} won, ${p.losses} lost, win rate ${pct(p.winRate)}), ${p.openTrades} open; profit ${pct(p.profitPct)}; average duration ${duration(p.avgDurationMs)}`,
-    ...buckets('run', p.byRun),
-    ...buckets('pair', p.byPair),
-    ...buckets('exit reason', p.byExitReason),
-    ...buckets('day', p.byDay),
+    ...bucketLines('run', p.byRun),
+    ...bucketLines('pair', p.byPair),
+    ...bucketLines('exit reason', p.byExitReason),
+    ...bucketLines('day', p.byDay),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@
  * `profitPct` mean, in one place, so the live profit summary (trading) and a backtest's breakdowns
  * (the dashboard, from a backtest's trades) group alike. Pure.
  */
+import type { BacktestTrade } from './backtest.ts';
 import type { ProfitBucket } from './results.ts';
 
 /** What a trade adds to its bucket: profit after fees, fees, and its entry notional (quantity × entry price). */
@@ -47,4 +48,30 @@ export function profitBuckets<T>(
   return order === 'profit'
     ? out.sort((a, b) => b.profit - a.profit)
     : out.sort((a, b) => (a.key < b.key ? 1 : -1));
+}
+
+/** A backtest's trades grouped per pair, exit reason and day, as the live profit summary groups. */
+export interface BacktestBreakdowns {
+  byPair: ProfitBucket[];
+  byExitReason: ProfitBucket[];
+  byDay: ProfitBucket[];
+}
+
+/** The UTC day (`YYYY-MM-DD`) of epoch ms. */
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Backtest trades grouped as the live profit summary groups closed trades (dashboard and CLI). */
+export function backtestBreakdowns(trades: readonly BacktestTrade[]): BacktestBreakdowns {
+  const group = (keyOf: (t: BacktestTrade) => string, order?: 'key-desc') =>
+    profitBuckets(
+      trades,
+      keyOf,
+      (t) => ({ profit: t.pnl, fees: t.fees, notional: t.qty * t.entryPrice }),
+      order,
+    );
+  return {
+    byPair: group((t) => t.symbol),
+    byExitReason: group((t) => t.exitReason || 'exit'),
+    byDay: group((t) => utcDay(t.exitTime), 'key-desc'),
+  };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BacktestMetrics } from '@tickline/protocol';
+import { backtestBreakdowns, type BacktestMetrics } from '@tickline/protocol';
 import { lockDataDir } from '@tickline/store';
 import { SMA_CROSS_SOURCE } from '@tickline/strategy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -217,6 +217,7 @@ describe('backtest over the API - the locked store', () => {
       `GET /backtests/${RUN_ID}`,
       `GET /backtests/${RUN_ID}`,
       `GET /backtests/${RUN_ID}`,
+      `GET /backtests/${RUN_ID}/trades`,
     ]);
     expect(server.sent.every((c) => c.auth === 'Bearer tok')).toBe(true);
     expect(server.sent[1]!.body).toEqual({
@@ -240,10 +241,19 @@ describe('backtest over the API - the locked store', () => {
     expect(stderr()).toContain(`queued backtest ${RUN_ID}`);
     expect(stderr()).toMatch(/backtest BTC-USDT 1h \[#{8}\.{22}\] {2}25% 25\/100/);
     expect(stderr()).toMatch(/backtest BTC-USDT 1h \[#{30}\] 100% 100\/100\n$/);
-    expect(stdout()).toBe(
-      `BTC-USDT 1h  ${new Date(T0).toISOString()} .. ${new Date(T0 + 300 * HOUR).toISOString()}  300 bars (backtest ${RUN_ID})\n\n${formatMetricsTable(METRICS as never)}` +
-        `\nstrategy ${STRATEGY_ID}  version 1  backtest ${RUN_ID}\n`,
+    const out = stdout();
+    expect(
+      out.startsWith(
+        `BTC-USDT 1h  ${new Date(T0).toISOString()} .. ${new Date(T0 + 300 * HOUR).toISOString()}  300 bars (backtest ${RUN_ID})\n\n${formatMetricsTable(METRICS as never)}`,
+      ),
+    ).toBe(true);
+    // The breakdowns per pair, exit reason and day, as `tickline profit` prints a live run's.
+    expect(out).toMatch(/\npair +trades +wins +losses +profit +profit % +fees\nBTC-USDT +1 +1 +0 +\S*10\.00/);
+    expect(out).toMatch(/\nexit reason +trades[^\n]*\ncross down +1 /);
+    expect(out).toMatch(
+      new RegExp(`\\nday +trades[^\\n]*\\n${new Date(T0 + HOUR).toISOString().slice(0, 10)} +1 `),
     );
+    expect(out.endsWith(`\nstrategy ${STRATEGY_ID}  version 1  backtest ${RUN_ID}\n`)).toBe(true);
     expect(stdout()).toMatch(/total return\s+10\.25%/);
   });
 
@@ -346,6 +356,7 @@ describe('backtest over the API - versions, errors, cancel', () => {
       bars: 300,
       metrics: METRICS,
       trades: [TRADE],
+      breakdowns: backtestBreakdowns([TRADE as never]),
       logs: [],
       backtestId: RUN_ID,
       strategyId: STRATEGY_ID,

@@ -1,9 +1,9 @@
 /**
  * @module Trade results as the dashboard words and groups them: a duration as "2 d 3 h", a
- * percentage, and the per pair / exit reason / day breakdowns of a backtest's trades (the live
- * API answers its own; both group with protocol's `profitBuckets`). Pure, so the tables stay thin.
+ * percentage; the per pair / exit reason / day breakdowns of a backtest's trades come from
+ * protocol's `backtestBreakdowns` (the CLI prints the same). Pure, so the tables stay thin.
  */
-import { type BacktestTrade, type ProfitBucket, profitBuckets } from '@tickline/protocol';
+export { backtestBreakdowns } from '@tickline/protocol';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -27,29 +27,6 @@ export function formatPct(fraction: number): string {
   if (!Number.isFinite(fraction)) return '—';
   const text = `${Math.abs(fraction * 100).toFixed(2)} %`;
   return fraction > 0 ? `+${text}` : fraction < 0 ? `−${text}` : text;
-}
-
-/** The UTC day (`YYYY-MM-DD`) of epoch ms. */
-const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-/** Backtest trades grouped as the live profit summary groups closed trades. */
-export function backtestBreakdowns(trades: readonly BacktestTrade[]): {
-  byPair: ProfitBucket[];
-  byExitReason: ProfitBucket[];
-  byDay: ProfitBucket[];
-} {
-  const group = (keyOf: (t: BacktestTrade) => string, order?: 'key-desc') =>
-    profitBuckets(
-      trades,
-      keyOf,
-      (t) => ({ profit: t.pnl, fees: t.fees, notional: t.qty * t.entryPrice }),
-      order,
-    );
-  return {
-    byPair: group((t) => t.symbol),
-    byExitReason: group((t) => t.exitReason || 'exit'),
-    byDay: group((t) => utcDay(t.exitTime), 'key-desc'),
-  };
 }
 
 /** One page of `rows` (0-based) of `size`, and how many pages there are. */
