@@ -14,6 +14,7 @@ import type { NatsEventLog } from '@tickline/eventlog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
 import { closedCandle, publishCandles, storeCandles } from '../testing/cluster-candles.ts';
+import { decidedCandles } from '../testing/strategy-orders.ts';
 import { moveKillSwitch, portfolioOpened } from '../testing/portfolio-clients.ts';
 import {
   scaledClusterDependencies,
@@ -111,16 +112,6 @@ async function publishNext(): Promise<number> {
   return candle.closeTime;
 }
 
-/** Orders of the run's strategy in the journal, by the candle they were decided on. */
-async function decidedCandles(strategyId: string): Promise<number[]> {
-  const { rows } = await sql!.query<{ t: string }>(
-    `select snapshot->'origin'->>'candleCloseTime' as t from broker_orders
-     where snapshot->'origin'->>'strategyId' = $1 order by 1`,
-    [strategyId],
-  );
-  return rows.map((r) => Number(r.t));
-}
-
 describe.skipIf(!available)(
   `live parity across a kill-switch pause on the scaled cluster (${reason})`,
   () => {
@@ -170,7 +161,7 @@ describe.skipIf(!available)(
       expect(engaged.status, JSON.stringify(engaged.body)).toBe(200);
       expect(engaged.body.cancelled).toBe(0);
       await eventually(async () => (await run()).state === 'paused', 'the run paused by the switch');
-      const before = await decidedCandles(strategyId);
+      const before = await decidedCandles(sql!, strategyId);
       // Two candles while engaged.
       await publishNext();
       await publishNext();
@@ -195,7 +186,7 @@ describe.skipIf(!available)(
       }, 'parity identical').catch((error: unknown) => {
         throw new Error(`${String(error)}; the report: ${JSON.stringify(report).slice(0, 4000)}`);
       });
-      const after = await decidedCandles(strategyId);
+      const after = await decidedCandles(sql!, strategyId);
       expect(after.slice(0, before.length)).toEqual(before);
       expect(new Set(after).size).toBe(after.length);
       expect(after.length).toBeGreaterThan(before.length);

@@ -15,6 +15,7 @@ import { createDatabase, startNatsServer, startPostgres, until, runTickline, sta
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
 import { closedCandle, publishCandles, storeCandles } from '../testing/cluster-candles.ts';
+import { decidedCandles } from '../testing/strategy-orders.ts';
 import { portfolioOpened } from '../testing/portfolio-clients.ts';
 import { scaledClusterDependencies } from '../testing/scaled-cluster.ts';
 import { subjectPrefixFor } from '../wiring/event-logs.ts';
@@ -174,16 +175,6 @@ async function liveRun(email: string): Promise<[TestUser, string]> {
   return [user, enabled.body.run.id as string];
 }
 
-/** Orders of the run's strategy in the journal, by the candle they were decided on. */
-async function decidedCandles(strategyId: string): Promise<number[]> {
-  const { rows } = await sql!.query<{ t: string }>(
-    `select snapshot->'origin'->>'candleCloseTime' as t from broker_orders
-     where snapshot->'origin'->>'strategyId' = $1 order by 1`,
-    [strategyId],
-  );
-  return rows.map((r) => Number(r.t));
-}
-
 describe.skipIf(!available)(`live runs through tickline start on NATS and PostgreSQL (${reason})`, () => {
   let ada: TestUser;
   let paused: string;
@@ -248,10 +239,10 @@ describe.skipIf(!available)(`live runs through tickline start on NATS and Postgr
       // time is set at the claim). Killed between the two, nothing was left to take over and the
       // run decided the candle again on restart — right, but not the case this test is about.
       await eventually(
-        async () => (await decidedCandles(strategyId)).at(-1) === last,
+        async () => (await decidedCandles(sql!, strategyId)).at(-1) === last,
         "the last candle's order stored before the kill",
       );
-      const before = await decidedCandles(strategyId);
+      const before = await decidedCandles(sql!, strategyId);
       server!.child.kill('SIGKILL');
       await server!.exited;
       server = await startTicklineServer(env);
@@ -274,11 +265,11 @@ describe.skipIf(!available)(`live runs through tickline start on NATS and Postgr
       }
       // The run's last candle time is set when it claims a candle, before its order is stored.
       await eventually(
-        async () => (await decidedCandles(strategyId)).at(-1) === last,
+        async () => (await decidedCandles(sql!, strategyId)).at(-1) === last,
         "the last candle's order stored",
       );
       // No candle decided twice, none skipped: one order per candle from the first to the last.
-      const after = await decidedCandles(strategyId);
+      const after = await decidedCandles(sql!, strategyId);
       expect(after.slice(0, before.length)).toEqual(before);
       const expected = after.map((_, k) => after[0]! + k * MINUTE);
       expect(after).toEqual(expected);
