@@ -33,6 +33,7 @@ export {
 } from './tickline/tickline-process.ts';
 export { startTopology, topologyZones, TOPOLOGY_GAME_PARTITIONS, TOPOLOGY_ROLES } from './tickline/topology.ts';
 export { startFrontProxy } from './tickline/front-proxy.ts';
+export { HOLD_STRATEGY_SOURCE, risingKlines, LOOP_GATE_ENV } from './fixtures/trader-loop.ts';
 
 export type { TempDir } from './temp-dir.ts';
 export type { BinaryLookup } from './binary.ts';
