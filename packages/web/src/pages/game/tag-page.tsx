@@ -23,7 +23,7 @@ const KEYS: Record<string, [number, number]> = {
   d: [1, 0],
 };
 
-interface Player {
+interface SeenPlayer {
   id: string;
   seat: number;
   x: number;
@@ -53,7 +53,7 @@ export function TagPage(): ReactNode {
   const steering = useRef('0,0');
   const room = view.room?.room;
   useEvery(250, room !== undefined);
-  const players: Player[] = [...(view.room?.entities ?? [])].map(([id, e]) => ({
+  const players: SeenPlayer[] = [...(view.room?.entities ?? [])].map(([id, e]) => ({
     id,
     seat: e.seat as number,
     x: e.x as number,
