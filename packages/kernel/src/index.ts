@@ -29,6 +29,7 @@ export {
 } from './errors/index.ts';
 export { uuidv7, uuidv7Time, isUuid } from './ids/uuidv7.ts';
 export { systemClock, ManualClock } from './clock/clock.ts';
+export { threadCpuMicros } from './clock/thread-cpu.ts';
 export { withTimeout } from './async/with-timeout.ts';
 export { perTurn, type PerTurnOptions } from './async/per-turn.ts';
 export { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './files/private-modes.ts';
@@ -85,11 +86,7 @@ export {
   deepFreeze,
 } from './config/index.ts';
 export { defineModule } from './module/domain-module.ts';
-export {
-  createPrivateFile,
-  readOrCreatePrivateFile,
-  secretsPath,
-} from './files/private-files.ts';
+export { createPrivateFile, readOrCreatePrivateFile, secretsPath } from './files/private-files.ts';
 
 export type {
   TicklineErrorOptions,

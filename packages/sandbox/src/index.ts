@@ -2,7 +2,8 @@
  * @module Untrusted strategy code execution. This package is the one place that measures and
  * bounds sandboxed work; strategy depends on it, never the other way round.
  */
-export { threadCpuMicros } from './thread-cpu.ts';
+// The thread CPU clock lives in the kernel (the game's rules rooms read it too).
+export { threadCpuMicros } from '@tickline/kernel';
 export { residentMemoryBytes } from './resident-memory.ts';
 export { isDeclaredError, SandboxErrorCodes, type SandboxErrorCode } from './errors.ts';
 export {

@@ -4,7 +4,17 @@
  * state that is kept only when it accepts, stays valid and finishes within its budget. The room
  * never awaits, reads wall time or does I/O: time comes from the injected clock.
  */
-import { createEventSource, silentLogger, systemClock, type Clock, type EventEnvelope, type EventDefinition, type EventSource, type Logger } from '@tickline/kernel';
+import {
+  createEventSource,
+  silentLogger,
+  systemClock,
+  threadCpuMicros,
+  type Clock,
+  type EventEnvelope,
+  type EventDefinition,
+  type EventSource,
+  type Logger,
+} from '@tickline/kernel';
 import { RejectReason } from '../zone/errors.ts';
 import { decodeCommand } from './decode-command.ts';
 import { copyValues, valuesProblem } from './fields.ts';
@@ -31,7 +41,11 @@ export interface RulesRoomOptions<G extends AnyGameRules = AnyGameRules> {
   handlerBudgetMs?: number;
   /** @default DEFAULT_MAX_CONSECUTIVE_FAILURES */
   maxConsecutiveFailures?: number;
-  /** Reads a monotonic time in ms to measure handlers against their budget. @default clock.monotonic */
+  /**
+   * Reads the time in ms handlers are measured against their budget by. @default this thread's CPU
+   * time: a budget judges the handler's own work, so a collector pause or a busy core (wall time)
+   * never fails a game's command.
+   */
   timer?: () => number;
   /** The room event source's last seq (restores continue the sequence). @default 0 */
   lastEventSeq?: number;
@@ -124,8 +138,11 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     this.game = options.game;
     this.roomId = options.roomId;
     this.#clock = options.clock ?? systemClock;
-    this.#logger = (options.logger ?? silentLogger).child({ game: options.game.name, roomId: options.roomId });
-    this.#timer = options.timer ?? (() => this.#clock.monotonic());
+    this.#logger = (options.logger ?? silentLogger).child({
+      game: options.game.name,
+      roomId: options.roomId,
+    });
+    this.#timer = options.timer ?? (() => threadCpuMicros() / 1_000);
     this.#budgetMs = options.handlerBudgetMs ?? DEFAULT_HANDLER_BUDGET_MS;
     this.#maxFailures = options.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
     this.#random = new SeededRandom(options.seed ?? 1);
@@ -139,13 +156,18 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     const room = this.game.init(this.#context(0, 0));
     this.#state = { room, entities: new Map() };
     const problem = valuesProblem(this.game.state.room, room);
-    if (problem !== undefined) throw new RangeError(`${this.game.name}.init returned an invalid room: ${problem}`);
+    if (problem !== undefined)
+      throw new RangeError(`${this.game.name}.init returned an invalid room: ${problem}`);
     this.#pending.length = 0;
   }
 
   /** Rebuilds a room from a snapshot (migrating an older game version's state when the game can). */
   static restore<G extends AnyGameRules>(snapshot: RoomSnapshot, options: RulesRoomOptions<G>): RulesRoom<G> {
-    const room = new RulesRoom<G>({ ...options, roomId: snapshot.roomId, lastEventSeq: snapshot.lastEventSeq });
+    const room = new RulesRoom<G>({
+      ...options,
+      roomId: snapshot.roomId,
+      lastEventSeq: snapshot.lastEventSeq,
+    });
     room.#state = restoreRoomState(options.game, snapshot);
     room.#tick = snapshot.tick;
     room.#random.state = snapshot.random;
@@ -202,7 +224,8 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
    */
   fullFrame(playerId?: string): Uint8Array {
     const spatial = this.game.spatial;
-    if (spatial === undefined || playerId === undefined) return encodeRoomFrame(fullFrame(this.#state, this.#tick));
+    if (spatial === undefined || playerId === undefined)
+      return encodeRoomFrame(fullFrame(this.#state, this.#tick));
     const tracker = new RoomDeltaTracker();
     this.#views.set(playerId, tracker);
     return encodeRoomFrame(tracker.delta(visibleState(this.#state, playerId, spatial), this.#tick)!);
@@ -284,7 +307,9 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   #apply(input: RoomInput, ctx: RulesContext, result: RoomStepResult): void {
     const { playerId, seq } = input;
     const reject = (reason: string, message?: string): void => {
-      result.rejections.push(message === undefined ? { playerId, seq, reason } : { playerId, seq, reason, message });
+      result.rejections.push(
+        message === undefined ? { playerId, seq, reason } : { playerId, seq, reason, message },
+      );
     };
     if (input.kind === 'mute') {
       // A moderation input: no answer of its own; the player learns it from its next refused command.
@@ -318,7 +343,8 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       result.acks.push({ playerId, seq });
       return;
     }
-    if (!Number.isSafeInteger(seq) || seq <= this.#lastSeq.get(playerId)!) return reject(RejectReason.StaleSeq);
+    if (!Number.isSafeInteger(seq) || seq <= this.#lastSeq.get(playerId)!)
+      return reject(RejectReason.StaleSeq);
     const muted = this.mutedUntil(playerId);
     if (muted !== undefined) {
       this.#lastSeq.set(playerId, seq);
@@ -327,7 +353,9 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     const decoded = decodeCommand(this.game, input.command);
     if (!decoded.ok) return reject(decoded.reason, decoded.message);
     const game = this.game;
-    const d = this.#run('command', playerId, ctx, (s, c) => game.command(s, playerId, decoded.command as never, c));
+    const d = this.#run('command', playerId, ctx, (s, c) =>
+      game.command(s, playerId, decoded.command as never, c),
+    );
     // Any answer uses the seq up, so a resent command is stale rather than applied twice.
     this.#lastSeq.set(playerId, seq);
     if (!d.accepted) return reject(d.reason);
@@ -339,7 +367,12 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
    * accepted, returned in budget and left the state valid. Any failure is logged, counted, and
    * answered with `GAME_RULES_ERROR`; too many in a row close the room.
    */
-  #run(hook: string, playerId: string, ctx: RulesContext, handler: (s: State, c: RulesContext) => Decision | void): Decision {
+  #run(
+    hook: string,
+    playerId: string,
+    ctx: RulesContext,
+    handler: (s: State, c: RulesContext) => Decision | void,
+  ): Decision {
     const draft = draftOf(this.#state);
     const randomBefore = this.#random.state;
     const eventsBefore = this.#pending.length;
@@ -354,9 +387,15 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       cause = error;
     }
     const tookMs = this.#timer() - started;
-    problem ??= tookMs > this.#budgetMs ? `took ${tookMs.toFixed(1)} ms (budget ${this.#budgetMs} ms)` : undefined;
+    problem ??=
+      tookMs > this.#budgetMs ? `took ${tookMs.toFixed(1)} ms (budget ${this.#budgetMs} ms)` : undefined;
     problem ??= this.#stateProblem(draft) ?? this.#eventProblem(eventsBefore);
-    if (problem === undefined && decision && !decision.accepted && !Object.hasOwn(this.game.reasons, decision.reason))
+    if (
+      problem === undefined &&
+      decision &&
+      !decision.accepted &&
+      !Object.hasOwn(this.game.reasons, decision.reason)
+    )
       problem = `rejected with undeclared reason ${String(decision.reason).slice(0, 64)}`;
     if (problem !== undefined) {
       this.#random.state = randomBefore;
@@ -388,7 +427,8 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   #eventProblem(from: number): string | undefined {
     for (let i = from; i < this.#pending.length; i++) {
       const e = this.#pending[i]!;
-      if (!(this.game.events ?? []).includes(e.definition)) return `emitted undeclared event ${e.definition.type}`;
+      if (!(this.game.events ?? []).includes(e.definition))
+        return `emitted undeclared event ${e.definition.type}`;
       if (!e.definition.schema.safeParse(e.data).success) return `emitted an invalid ${e.definition.type}`;
     }
     return undefined;
@@ -396,7 +436,10 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
 
   #failed(hook: string, playerId: string, tick: number, problem: string, cause: unknown): void {
     this.#failures++;
-    this.#logger.warn({ hook, playerId: playerId || undefined, tick, err: cause, failures: this.#failures }, `game handler ${hook} ${problem}`);
+    this.#logger.warn(
+      { hook, playerId: playerId || undefined, tick, err: cause, failures: this.#failures },
+      `game handler ${hook} ${problem}`,
+    );
     if (this.#failures < this.#maxFailures || this.#closed) return;
     const message = `room closed: ${this.game.name} handlers failed ${this.#failures} times in a row`;
     this.#closed = { code: RejectReason.RulesError, message };
