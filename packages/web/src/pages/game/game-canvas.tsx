@@ -6,6 +6,7 @@
  */
 import type { GameClient } from '@tickline/client/game';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { STEER_KEYS } from './steer-keys.ts';
 
 /** Moves per second while a key is held: under the zone's command budget (15 per second by default). */
 const MOVE_RATE_HZ = 10;
@@ -19,16 +20,6 @@ const SPEED_UNITS_PER_TICK = 0.45;
 const MAX_STEP_TICKS = 10;
 const PIXELS_PER_UNIT = 8;
 const GRID_UNITS = 10;
-const KEYS: Record<string, [number, number]> = {
-  ArrowUp: [0, -1],
-  ArrowDown: [0, 1],
-  ArrowLeft: [-1, 0],
-  ArrowRight: [1, 0],
-  w: [0, -1],
-  s: [0, 1],
-  a: [-1, 0],
-  d: [1, 0],
-};
 
 /** Positions shown beside the canvas (and read by the browser tests). */
 export interface Positions {
@@ -62,7 +53,7 @@ export function GameCanvas({
       let dx = 0;
       let dy = 0;
       for (const key of held.current) {
-        const [x, y] = KEYS[key] ?? [0, 0];
+        const [x, y] = STEER_KEYS[key] ?? [0, 0];
         dx += x;
         dy += y;
       }
@@ -158,7 +149,7 @@ export function GameCanvas({
       }}
       onKeyDown={(event) => {
         const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-        if (!(key in KEYS)) return;
+        if (!(key in STEER_KEYS)) return;
         event.preventDefault();
         held.current.add(key);
       }}

@@ -7,21 +7,12 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { outOfRoom, RoomJoinButtons, RoomStatusLines } from './room-join-controls.tsx';
 import { useRoom } from './use-room.ts';
+import { STEER_KEYS } from './steer-keys.ts';
 
 /** The built-in tag's map and view radius (`tagGame` defaults). */
 const WIDTH = 40;
 const HEIGHT = 30;
 const VIEW_RADIUS = 15;
-const KEYS: Record<string, [number, number]> = {
-  ArrowUp: [0, -1],
-  ArrowDown: [0, 1],
-  ArrowLeft: [-1, 0],
-  ArrowRight: [1, 0],
-  w: [0, -1],
-  s: [0, 1],
-  a: [-1, 0],
-  d: [1, 0],
-};
 
 interface SeenPlayer {
   id: string;
@@ -30,7 +21,13 @@ interface SeenPlayer {
   y: number;
 }
 
-function statusText(status: unknown, round: unknown, it: unknown, seat: number | undefined, secondsLeft: number): string {
+function statusText(
+  status: unknown,
+  round: unknown,
+  it: unknown,
+  seat: number | undefined,
+  secondsLeft: number,
+): string {
   if (status === 'waiting') return 'Waiting for a second player';
   if (status === 'over') return `Round ${String(round)} over: next in ${secondsLeft} s`;
   const role = it === seat ? 'You are it' : `Run: seat ${String(it)} is it`;
@@ -68,8 +65,8 @@ export function TagPage(): ReactNode {
     let dx = 0;
     let dy = 0;
     for (const key of held.current) {
-      dx += KEYS[key]![0];
-      dy += KEYS[key]![1];
+      dx += STEER_KEYS[key]![0];
+      dy += STEER_KEYS[key]![1];
     }
     const length = Math.hypot(dx, dy) || 1;
     const next = `${dx / length},${dy / length}`;
@@ -83,7 +80,7 @@ export function TagPage(): ReactNode {
       if (down && !event.repeat) send({ type: 'tag' });
       return;
     }
-    if (!(event.key in KEYS)) return;
+    if (!(event.key in STEER_KEYS)) return;
     event.preventDefault();
     if (down) held.current.add(event.key);
     else held.current.delete(event.key);
@@ -94,7 +91,9 @@ export function TagPage(): ReactNode {
     <main id="main" className="page">
       <header className="page-header">
         <h1>Tag</h1>
-        <p className="muted">A real-time game written against the game rules API: one player is it; tag a runner to pass it on.</p>
+        <p className="muted">
+          A real-time game written against the game rules API: one player is it; tag a runner to pass it on.
+        </p>
       </header>
       <div className="grid game-layout">
         <section className="card" aria-label="Map">
@@ -113,10 +112,32 @@ export function TagPage(): ReactNode {
                 steer();
               }}
             >
-              {me && <circle cx={me.x} cy={me.y} r={VIEW_RADIUS} fill="none" stroke="currentColor" strokeOpacity={0.15} strokeWidth={0.1} />}
+              {me && (
+                <circle
+                  cx={me.x}
+                  cy={me.y}
+                  r={VIEW_RADIUS}
+                  fill="none"
+                  stroke="currentColor"
+                  strokeOpacity={0.15}
+                  strokeWidth={0.1}
+                />
+              )}
               {players.map((p) => (
-                <g key={p.id} data-testid={p.id === view.playerId ? 'tag-me' : 'tag-other'} data-x={p.x.toFixed(2)} data-y={p.y.toFixed(2)}>
-                  <circle cx={p.x} cy={p.y} r={0.6} fill={p.seat === room.it ? '#dc2626' : '#2563eb'} stroke={p.id === view.playerId ? '#111' : 'none'} strokeWidth={0.15} />
+                <g
+                  key={p.id}
+                  data-testid={p.id === view.playerId ? 'tag-me' : 'tag-other'}
+                  data-x={p.x.toFixed(2)}
+                  data-y={p.y.toFixed(2)}
+                >
+                  <circle
+                    cx={p.x}
+                    cy={p.y}
+                    r={0.6}
+                    fill={p.seat === room.it ? '#dc2626' : '#2563eb'}
+                    stroke={p.id === view.playerId ? '#111' : 'none'}
+                    strokeWidth={0.15}
+                  />
                   <text x={p.x} y={p.y - 0.9} fontSize={0.9} textAnchor="middle">
                     {p.seat}
                   </text>
@@ -129,7 +150,11 @@ export function TagPage(): ReactNode {
         </section>
         <aside className="card stack" aria-label="Room status">
           <RoomStatusLines view={view} />
-          {room && <p data-testid="tag-status">{statusText(room.status, room.round, room.it, me?.seat, secondsLeft)}</p>}
+          {room && (
+            <p data-testid="tag-status">
+              {statusText(room.status, room.round, room.it, me?.seat, secondsLeft)}
+            </p>
+          )}
           {room && (
             <table aria-label="Scores">
               <tbody>
