@@ -10,6 +10,7 @@ import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, screenshot } from './harness/browser.ts';
+import { openOperations, OperationsSection } from './harness/operations.ts';
 import { BROWSER_PACE_ENV, type Dashboard, initialAdmin, startWithBrowser, stopWithBrowser } from './harness/dashboard.ts';
 
 const NIM = fileURLToPath(new URL('../../../docs/examples/nim.ts', import.meta.url));
@@ -43,7 +44,7 @@ describe.skipIf(!chromiumBinary.available)('web - rooms moderation in the browse
     await player.getByTestId('room-state').filter({ hasText: 'connected' }).waitFor();
 
     const admin = await signInAsAdmin();
-    await admin.getByRole('link', { name: 'Operations' }).click();
+    await openOperations(admin, OperationsSection.Rooms);
     const rooms = admin.getByTestId('rooms-table');
     await rooms.getByText(`private ${code}`).waitFor();
     await rooms.getByRole('button', { name: /^nim-/ }).click();

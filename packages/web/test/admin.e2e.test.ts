@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATE_OFF_ENV } from '@tickline/testing';
 import { openPage, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, screenshot } from './harness/browser.ts';
+import { openOperations, OperationsSection } from './harness/operations.ts';
 import {
   BROWSER_PACE_ENV,
   type Dashboard,
@@ -28,6 +29,11 @@ const WATCHER = `export default defineStrategy({
   onCandle() {},
 });
 `;
+/**
+ * The tallest an Operations section may be at the laptop viewport (1280×800): the page was one
+ * 5,500 px scroll before it was split into sections (issue 48 item 7).
+ */
+const MAX_SECTION_HEIGHT_PX = 2_500;
 
 describe.skipIf(!chromiumBinary.available)('web - operations in the browser', () => {
   let dashboard: Dashboard;
@@ -53,7 +59,7 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
 
   it('web - CCU rises as a player joins; snapshot taken and restored; a broadcast reaches the player', async () => {
     const admin = await signInAsAdmin();
-    await admin.getByRole('link', { name: 'Operations' }).click();
+    await openOperations(admin, OperationsSection.Zones);
     const firstZone = admin.locator('tbody tr[data-zone]').first();
     await firstZone.waitFor();
     const zoneId = (await firstZone.getAttribute('data-zone'))!;
@@ -111,7 +117,11 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
       .filter({ hasText: /Sent to [1-9]\d* players? in/ })
       .waitFor();
     await player.getByTestId('game-notices').getByText('Maintenance at 18:00 UTC').waitFor();
+    await admin.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(admin, 'operations', { fullPage: true });
+    await openOperations(admin, OperationsSection.Streams);
     await admin.getByText(/events\/s over/).waitFor();
+    await openOperations(admin, OperationsSection.Risk);
     // Where strategy code runs: the backtest and compile pools, ready, from /readyz.
     const sandbox = admin.getByTestId('sandbox-processes');
     await sandbox
@@ -120,10 +130,20 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
       .waitFor();
     await sandbox.getByRole('row', { name: /compile pool/ }).waitFor();
     // The player shows up in the lookup's online list on its own, too.
+    await openOperations(admin, OperationsSection.Rooms);
     await admin.getByRole('button', { name: /^player\./ }).waitFor();
-    await admin.evaluate(() => window.scrollTo(0, 0));
-    await screenshot(admin, 'operations', { fullPage: true });
     await screenshot(player, 'game-notice');
+
+    // Every section, with a player online and snapshots taken, fits a few screens: an operator
+    // reaches a panel from the section menu, not by scrolling past all the others.
+    for (const section of Object.values(OperationsSection)) {
+      await openOperations(admin, section);
+      await admin.waitForFunction(() => !document.querySelector('main .state-loading'), undefined, {
+        timeout: SERVER_WAIT_MS,
+      });
+      const height = await admin.evaluate(() => document.documentElement.scrollHeight);
+      expect(height, `${section} is ${height} px tall`).toBeLessThan(MAX_SECTION_HEIGHT_PX);
+    }
     await admin.context().close();
     await player.context().close();
   });
@@ -190,7 +210,7 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
       questions.push(dialog.message());
       void dialog.accept();
     });
-    await admin.getByRole('link', { name: 'Operations' }).click();
+    await openOperations(admin, OperationsSection.Risk);
     const row = admin.locator(`[data-testid="live-admin"] tr[data-run$=":${strategyId}"]`);
     await row.waitFor({ timeout: SERVER_WAIT_MS });
     expect(await row.getByRole('rowheader').textContent()).toMatch(/^quiet watcher v1/);
@@ -273,7 +293,7 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
       questions.push(dialog.message());
       void dialog.accept();
     });
-    await admin.getByRole('link', { name: 'Operations' }).click();
+    await openOperations(admin, OperationsSection.Risk);
     const card = admin.getByTestId('admin-halt-scope');
     await card.waitFor({ timeout: SERVER_WAIT_MS });
     await card.getByLabel('Scope', { exact: true }).selectOption('account');

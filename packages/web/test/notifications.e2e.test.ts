@@ -22,6 +22,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signIn, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, launchBrowser, screenshot } from './harness/browser.ts';
+import { openOperations, OperationsSection } from './harness/operations.ts';
 import { initialAdmin, startDashboard, type Dashboard } from './harness/dashboard.ts';
 
 /** Server work (matcher → queue → dispatcher → stream) on a busy machine: wait long, assert the outcome. */
@@ -225,7 +226,7 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
       await user.getByTestId('inbox-unread').filter({ hasText: /^1$/ }).waitFor();
 
       const admin = await signInAsAdmin();
-      await admin.getByRole('link', { name: 'Operations' }).click();
+      await openOperations(admin, OperationsSection.Notifications);
       await admin.getByLabel('Title', { exact: true }).fill('Maintenance tonight');
       await admin.getByLabel('Notice text').fill('Trading pauses at 23:00 UTC for ten minutes.');
       await admin.getByRole('button', { name: 'Send notification' }).click();
@@ -342,7 +343,7 @@ describe.skipIf(!chromiumBinary.available)('web - notifications in the browser',
       }
 
       const admin = await signInAsAdmin();
-      await admin.getByRole('link', { name: 'Operations' }).click();
+      await openOperations(admin, OperationsSection.Notifications);
       await admin.getByLabel('Title', { exact: true }).fill('Exchange halted');
       await admin.getByLabel('Notice text').fill('Trading is halted until further notice.');
       await admin.getByLabel('Urgent (may go by SMS)').check();

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATE_OFF_ENV } from '@tickline/testing';
 import { openPage, signIn, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, screenshot } from './harness/browser.ts';
+import { openOperations, OperationsSection } from './harness/operations.ts';
 import {
   BROWSER_PACE_ENV,
   type Dashboard,
@@ -275,7 +276,7 @@ describe.skipIf(!chromiumBinary.available)('web - paper portfolio, orders and li
     const admin = await openPage(browser);
     const { email: adminEmail, password } = initialAdmin(dashboard);
     await signIn(admin, dashboard.url, adminEmail, password);
-    await admin.getByRole('link', { name: 'Operations' }).click();
+    await openOperations(admin, OperationsSection.Risk);
     const row = admin.locator(`[data-testid="live-admin"] tr[data-run$=":${strategyId}"]`);
     await row.waitFor({ timeout: SERVER_WAIT_MS });
     expect(await row.getAttribute('data-state')).toBe('running');

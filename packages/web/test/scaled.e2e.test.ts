@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signIn, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, finalStatus, launchBrowser, screenshot } from './harness/browser.ts';
+import { openOperations, OperationsSection } from './harness/operations.ts';
 import {
   scaledDependencies,
   startScaledDashboard,
@@ -195,12 +196,12 @@ describe.skipIf(!available)(`web - the dashboard at scale, through a gateway (${
       watch(admin, problems);
       const { email: adminEmail, password } = dashboard!.initialAdmin();
       await signIn(admin, url, adminEmail, password);
-      await admin.getByRole('link', { name: 'Operations' }).click();
-      await admin.locator('tbody tr[data-zone]').first().waitFor({ timeout: SERVER_WAIT_MS });
+      await openOperations(admin, OperationsSection.Risk);
       await admin
         .locator(`[data-testid="live-admin"] tr[data-run$=":${strategyId}"]`)
         .waitFor({ timeout: SERVER_WAIT_MS });
       await visit(admin, `${url}/admin`, 'Operations');
+      await admin.locator('tbody tr[data-zone]').first().waitFor({ timeout: SERVER_WAIT_MS });
       await screenshot(admin, 'scaled-operations', { fullPage: true });
       await admin.context().close();
       expect(problems).toEqual([]);

@@ -70,6 +70,11 @@ const PAGES: ReadonlyArray<{
   { path: '/tag', title: 'Tag', render: () => <TagPage /> },
   { path: '/play/:game', title: 'Play', render: ({ game }) => <PlayPage key={game} game={game!} /> },
   { path: '/admin', title: 'Operations', render: () => <AdminPage /> },
+  {
+    path: '/admin/:section',
+    title: 'Operations',
+    render: ({ section }) => <AdminPage section={section} />,
+  },
   { path: '/security', title: 'Security', render: () => <SecurityPage /> },
   { path: '/api-keys', title: 'API keys', render: () => <ApiKeysPage /> },
   { path: '/notifications', title: 'Inbox', render: () => <InboxPage /> },
