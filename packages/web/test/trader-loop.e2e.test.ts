@@ -1,0 +1,209 @@
+/// <reference lib="dom" />
+/**
+ * Issue 48's "Done when", in a real Chromium: a brand-new non-admin account on `tickline start`
+ * (embedded default) gets venue history on the Get history page (a Binance mock), writes a
+ * strategy, backtests it (breakdowns per pair, exit reason and day), runs a walk-forward whose sets
+ * are scored, uses the best set (a new version), researches that version (walk-forward and
+ * look-ahead) until the promotion gate passes, runs it live on the simulator's candles, sees a
+ * closed trade in the run's profit summary, forces an exit — and pauses and resumes the same run
+ * from a Telegram chat (a mock Bot API) linked on the API keys page.
+ */
+import { HOLD_STRATEGY_SOURCE, LOOP_GATE_ENV, risingKlines } from '@tickline/testing';
+import { BinanceMock } from '@tickline/market/internal';
+import { startMockTelegram, type MockTelegram } from '@tickline/trading/internal';
+import type { Browser, Dialog, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
+import { chromiumBinary, finalStatus, screenshot } from './harness/browser.ts';
+import { BROWSER_PACE_ENV, type Dashboard, startWithBrowser, stopWithBrowser } from './harness/dashboard.ts';
+
+const MINUTE = 60_000;
+const DAY = 1_440 * MINUTE;
+/** Three whole UTC days a week back: venue history, nothing the simulator records. */
+const DAY0 = Math.floor(Date.now() / DAY) * DAY - 7 * DAY;
+const DAYS = 3;
+/** The research window: three folds of 1,200 in-sample and 600 out-of-sample 1 m bars. */
+const BARS = 3_000;
+/** Compiles, isolates and research folds on a busy two-core machine. */
+const SERVER_WAIT_MS = 120_000;
+/** Live 1 m candles close once a minute: a closed trade takes a few on a busy machine. */
+const LIVE_WAIT_MS = 8 * MINUTE;
+/** A chat reply is due within one long poll and one command. */
+const REPLY_MS = 60_000;
+const CHAT = 4849;
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const inputTime = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+
+describe.skipIf(!chromiumBinary.available)("web - the trader's whole loop", () => {
+  let dashboard: Dashboard;
+  let browser: Browser;
+  let telegram: MockTelegram;
+  const binance = new BinanceMock();
+  beforeAll(async () => {
+    await binance.listen();
+    binance.klines.set('BTCUSDT', risingKlines(DAY0, DAYS * 1_440));
+    telegram = await startMockTelegram({ username: 'tickline_loop_bot' });
+    [dashboard, browser] = await startWithBrowser({
+      ...BROWSER_PACE_ENV,
+      ...LOOP_GATE_ENV,
+      TICKLINE_STRATEGY_HISTORY_DOWNLOAD_REST_URLS_BINANCE: binance.restUrl,
+      TICKLINE_TRADING_CHAT_TELEGRAM_TOKEN: telegram.token,
+      TICKLINE_TRADING_CHAT_TELEGRAM_API_URL: telegram.url,
+      TICKLINE_TRADING_CHAT_TELEGRAM_POLL_SECONDS: '2',
+    });
+  });
+  afterAll(async () => {
+    await stopWithBrowser(dashboard, browser);
+    await telegram?.close();
+    await binance.close();
+  });
+
+  const say = (text: string) =>
+    Promise.race([
+      telegram.say(CHAT, text, { username: 'trader_phone' }),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no reply to ${text}`)), REPLY_MS)),
+    ]);
+
+  /** The strategy page's research form, set to `kind` over the downloaded 1 m candles. */
+  async function runResearch(page: Page, strategyUrl: string, kind: string, grid?: string): Promise<void> {
+    await page.goto(strategyUrl);
+    const form = page.getByRole('form', { name: 'Run research' });
+    await form.waitFor({ timeout: SERVER_WAIT_MS });
+    await form.getByLabel('Research kind').selectOption(kind);
+    await form.getByLabel('Research symbol').fill('BTC-USDT');
+    await form.getByLabel('Research candle size').selectOption('1m');
+    await form.getByLabel('Research from').fill(inputTime(DAY0));
+    await form.getByLabel('Research to').fill(inputTime(DAY0 + BARS * MINUTE));
+    if (grid !== undefined) {
+      await form.getByLabel('Grid').fill(grid);
+      await form.getByLabel('In-sample bars').fill('1200');
+      await form.getByLabel('Out-of-sample bars').fill('600');
+    }
+    await form.getByRole('button', { name: 'Run research' }).click();
+    await page.getByTestId('research-status').waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await finalStatus(page, 'research-status', SERVER_WAIT_MS)).toBe('succeeded');
+  }
+
+  it('web - sign-up to history, backtest, walk-forward, use this set, gated live run, profit, force exit, chat', async () => {
+    const page = await openPage(browser);
+    await signUp(page, dashboard.url, uniqueEmail('trader'), 'Trader');
+
+    // History from the venue, on the Get history page.
+    await page.getByRole('link', { name: 'Markets', exact: true }).click();
+    await page.getByRole('link', { name: 'get history' }).click();
+    const history = page.getByRole('form', { name: 'Get history' });
+    await history.getByLabel('Venue').selectOption('binance');
+    await history.getByLabel('Symbol').fill('BTC-USDT');
+    await history.getByLabel('Candle size').selectOption('1m');
+    await history.getByLabel('From (UTC day)').fill(day(DAY0));
+    await history.getByLabel('To (UTC day, not included)').fill(day(DAY0 + DAYS * DAY));
+    await history.getByRole('button', { name: 'Get history' }).click();
+    await page.getByTestId('download-status').filter({ hasText: /^Done/ }).waitFor({ timeout: SERVER_WAIT_MS });
+
+    // A strategy of one's own: the template replaced in the editor, saved as version 2.
+    await page.getByRole('link', { name: 'Strategies', exact: true }).click();
+    await page.getByLabel('Name').fill('hold');
+    await page.getByRole('button', { name: 'Create from template' }).click();
+    await page.getByRole('heading', { name: 'hold' }).waitFor({ timeout: SERVER_WAIT_MS });
+    const strategyUrl = page.url();
+    const editor = page.getByTestId('strategy-editor').locator('.cm-content');
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.insertText(HOLD_STRATEGY_SOURCE);
+    await page.getByRole('button', { name: 'Save new version' }).click();
+    await page.getByText('Saved version 2.').waitFor({ timeout: SERVER_WAIT_MS });
+
+    // A backtest of version 2 on the downloaded candles, with its breakdowns.
+    await page.goto(strategyUrl);
+    await page.getByLabel('Symbol', { exact: true }).fill('BTC-USDT');
+    await page.getByLabel('Interval').selectOption('1m');
+    await page.getByLabel('From', { exact: true }).fill(inputTime(DAY0));
+    await page.getByLabel('To', { exact: true }).fill(inputTime(DAY0 + BARS * MINUTE));
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    expect(await finalStatus(page, 'run-status', SERVER_WAIT_MS)).toBe('succeeded');
+    await page.getByTestId('runs').getByRole('link').first().click();
+    await page.getByTestId('metrics-table').waitFor({ timeout: SERVER_WAIT_MS });
+    const pairs = page.getByTestId('breakdown-pair');
+    await pairs.waitFor();
+    expect(await pairs.locator('tbody tr').first().getAttribute('data-key')).toBe('BTC-USDT');
+    expect(await page.getByTestId('breakdown-exit-reason').locator('tbody tr').first().getAttribute('data-key')).toBe(
+      'held',
+    );
+    expect(await page.getByTestId('breakdown-day').locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
+    await screenshot(page, 'trader-loop-backtest', { fullPage: true });
+
+    // A walk-forward: both sets scored (per-bar scores on 1 m data), then the best one used.
+    await runResearch(page, strategyUrl, 'walk-forward', 'hold=2,4');
+    const sets = page.getByTestId('parameter-set');
+    expect(await sets.count()).toBe(2);
+    for (const row of await sets.all()) expect(await row.textContent()).not.toContain('n/a');
+    const best = (await sets.first().locator('td').nth(1).textContent())!;
+    await sets.first().getByRole('button', { name: `Save ${best} as a new version` }).click();
+    expect(await page.getByTestId('use-saved').textContent()).toBe(`Saved ${best} as version 3.`);
+
+    // The gate judges version 3 by its own reports: a walk-forward and a look-ahead check of it.
+    await runResearch(page, strategyUrl, 'walk-forward', best.replace(/\s/g, '').replace(',', '; '));
+    await runResearch(page, strategyUrl, 'lookahead');
+
+    // Live, through the gate, on the simulator's BTC-USDT 1 m candles.
+    await page.goto(strategyUrl);
+    await page.getByRole('link', { name: 'run live →' }).click();
+    const live = page.getByRole('form', { name: 'Run a strategy live' });
+    await live.waitFor({ timeout: SERVER_WAIT_MS });
+    await live.getByLabel('Feed 1 symbol').selectOption('BTC-USDT');
+    await live.getByLabel('Feed 1 interval').selectOption('1m');
+    await live
+      .getByTestId('gate-verdict')
+      .locator('summary')
+      .filter({ hasText: 'Promotion gate v3 on BTC-USDT 1m: passed' })
+      .waitFor({ timeout: SERVER_WAIT_MS });
+    await live.getByLabel('Warm-up bars').fill('0');
+    await live.getByRole('button', { name: /^Run v3 live$/ }).click();
+    const run = page.getByTestId('live-runs').locator('li').first();
+    await run.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await run.getByTestId('run-state').textContent()).toBe('running');
+
+    // A closed trade in the run's profit summary (it refreshes on order events).
+    await run.getByTestId('run-results').locator('summary').click();
+    await run
+      .getByTestId('profit-trades')
+      .filter({ hasText: /^[1-9]/ })
+      .waitFor({ timeout: LIVE_WAIT_MS });
+    await run.getByTestId('breakdown-exit-reason').locator('tr[data-key="exit_signal"]').waitFor();
+    await screenshot(page, 'trader-loop-profit', { fullPage: true });
+
+    // A force exit while the run holds a position: the note names the sale.
+    page.on('dialog', (dialog: Dialog) => void dialog.accept());
+    const note = run.getByTestId('exit-note');
+    const deadline = Date.now() + LIVE_WAIT_MS;
+    for (;;) {
+      await run.getByTestId('force-exit').click();
+      await note.filter({ hasText: /\S/ }).waitFor({ timeout: SERVER_WAIT_MS });
+      const text = (await note.textContent())!;
+      if (text !== 'No position to close.') {
+        expect(text).toMatch(/^(Sold .+ BTC-USDT at [\d,.]+\.|BTC-USDT: market order placed, it fills at the next price\.)$/);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error('the run never held a position to force out');
+      // Flat between trades: the next candle's entry fills within a minute.
+      await page.waitForTimeout(5_000);
+    }
+    await run.getByTestId('breakdown-exit-reason').locator('tr[data-key="force_exit"]').waitFor({
+      timeout: LIVE_WAIT_MS,
+    });
+    await screenshot(page, 'trader-loop-force-exit', { fullPage: true });
+
+    // The same run paused and resumed from a Telegram chat linked on the API keys page.
+    await page.getByRole('link', { name: 'API keys', exact: true }).click();
+    const chat = page.getByRole('region', { name: 'Chat control' });
+    await chat.getByRole('button', { name: 'Make a link code' }).click();
+    const command = (await chat.getByTestId('chat-link-code').locator('code').textContent())!;
+    expect(await say(command)).toMatch(/^Linked\./);
+    expect(await say('/pause')).toBe('hold v3: paused.');
+    await page.getByRole('link', { name: 'Live', exact: true }).click();
+    await run.getByTestId('run-state').filter({ hasText: /^paused/ }).waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await say('/resume')).toBe('hold v3: running.');
+    await run.getByTestId('run-state').filter({ hasText: /^running$/ }).waitFor({ timeout: SERVER_WAIT_MS });
+    await page.context().close();
+  }, 30 * MINUTE);
+});
