@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, screenshot } from './harness/browser.ts';
 import { openOperations, OperationsSection } from './harness/operations.ts';
-import { BROWSER_PACE_ENV, type Dashboard, initialAdmin, startWithBrowser, stopWithBrowser } from './harness/dashboard.ts';
+import {
+  BROWSER_PACE_ENV,
+  type Dashboard,
+  initialAdmin,
+  startWithBrowser,
+  stopWithBrowser,
+} from './harness/dashboard.ts';
 
 const NIM = fileURLToPath(new URL('../../../docs/examples/nim.ts', import.meta.url));
 
