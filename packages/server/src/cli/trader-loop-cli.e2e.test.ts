@@ -194,7 +194,7 @@ describe("the trader's loop through the CLI - against tickline start", () => {
     });
     expect(profit.byRun).toHaveLength(1);
     expect(profit.byPair[0]).toMatchObject({ key: 'BTC-USDT' });
-    expect(profit.byExitReason.map((b: { key: string }) => b.key)).toContain('held');
+    expect(profit.byExitReason.map((b: { key: string }) => b.key)).toContain('exit_signal');
 
     // A force exit while the run is long: its market order fills and the trade closes as such.
     const forced = await eventually('a position to force out', async () => {
@@ -207,16 +207,17 @@ describe("the trader's loop through the CLI - against tickline start", () => {
       return trades.some((row) => row.exitReason === 'force_exit') ? true : undefined;
     });
 
-    // The same run paused and resumed from the Telegram chat linked to the account.
+    // The same run paused and resumed from the Telegram chat linked to the account (the CLI's
+    // backtest named the strategy after its file).
     const code = await callJson(url, 'POST', '/api/v1/chat/telegram/link-codes', {
       bearer: trader.accessToken,
       body: {},
     });
     expect(code.status, JSON.stringify(code.body)).toBe(201);
     expect(await telegram.say(CHAT, code.body.command, { username: 'trader_phone' })).toMatch(/^Linked\./);
-    expect(await telegram.say(CHAT, '/pause')).toBe('hold v2: paused.');
+    expect(await telegram.say(CHAT, '/pause')).toBe('hold.ts v2: paused.');
     expect((await cliJson(['live', 'show', runId])).state).toBe('paused');
-    expect(await telegram.say(CHAT, '/resume')).toBe('hold v2: running.');
+    expect(await telegram.say(CHAT, '/resume')).toBe('hold.ts v2: running.');
     expect((await cliJson(['live', 'show', runId])).state).toBe('running');
   }, 30 * MINUTE);
 });
