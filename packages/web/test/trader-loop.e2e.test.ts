@@ -84,126 +84,144 @@ describe.skipIf(!chromiumBinary.available)("web - the trader's whole loop", () =
     expect(await finalStatus(page, 'research-status', SERVER_WAIT_MS)).toBe('succeeded');
   }
 
-  it('web - sign-up to history, backtest, walk-forward, use this set, gated live run, profit, force exit, chat', async () => {
-    const page = await openPage(browser);
-    await signUp(page, dashboard.url, uniqueEmail('trader'), 'Trader');
+  it(
+    'web - sign-up to history, backtest, walk-forward, use this set, gated live run, profit, force exit, chat',
+    async () => {
+      const page = await openPage(browser);
+      await signUp(page, dashboard.url, uniqueEmail('trader'), 'Trader');
 
-    // History from the venue, on the Get history page.
-    await page.getByRole('link', { name: 'Markets', exact: true }).click();
-    await page.getByRole('link', { name: 'get history' }).click();
-    const history = page.getByRole('form', { name: 'Get history' });
-    await history.getByLabel('Venue').selectOption('binance');
-    await history.getByLabel('Symbol').fill('BTC-USDT');
-    await history.getByLabel('Candle size').selectOption('1m');
-    await history.getByLabel('From (UTC day)').fill(day(DAY0));
-    await history.getByLabel('To (UTC day, not included)').fill(day(DAY0 + DAYS * DAY));
-    await history.getByRole('button', { name: 'Get history' }).click();
-    await page.getByTestId('download-status').filter({ hasText: /^Done/ }).waitFor({ timeout: SERVER_WAIT_MS });
+      // History from the venue, on the Get history page.
+      await page.getByRole('link', { name: 'Markets', exact: true }).click();
+      await page.getByRole('link', { name: 'get history' }).click();
+      const history = page.getByRole('form', { name: 'Get history' });
+      await history.getByLabel('Venue').selectOption('binance');
+      await history.getByLabel('Symbol').fill('BTC-USDT');
+      await history.getByLabel('Candle size').selectOption('1m');
+      await history.getByLabel('From (UTC day)').fill(day(DAY0));
+      await history.getByLabel('To (UTC day, not included)').fill(day(DAY0 + DAYS * DAY));
+      await history.getByRole('button', { name: 'Get history' }).click();
+      await page
+        .getByTestId('download-status')
+        .filter({ hasText: /^Done/ })
+        .waitFor({ timeout: SERVER_WAIT_MS });
 
-    // A strategy of one's own: the template replaced in the editor, saved as version 2.
-    await page.getByRole('link', { name: 'Strategies', exact: true }).click();
-    await page.getByLabel('Name').fill('hold');
-    await page.getByRole('button', { name: 'Create from template' }).click();
-    await page.getByRole('heading', { name: 'hold' }).waitFor({ timeout: SERVER_WAIT_MS });
-    const strategyUrl = page.url();
-    const editor = page.getByTestId('strategy-editor').locator('.cm-content');
-    await editor.click();
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.insertText(HOLD_STRATEGY_SOURCE);
-    await page.getByRole('button', { name: 'Save new version' }).click();
-    await page.getByText('Saved version 2.').waitFor({ timeout: SERVER_WAIT_MS });
+      // A strategy of one's own: the template replaced in the editor, saved as version 2.
+      await page.getByRole('link', { name: 'Strategies', exact: true }).click();
+      await page.getByLabel('Name').fill('hold');
+      await page.getByRole('button', { name: 'Create from template' }).click();
+      await page.getByRole('heading', { name: 'hold' }).waitFor({ timeout: SERVER_WAIT_MS });
+      const strategyUrl = page.url();
+      const editor = page.getByTestId('strategy-editor').locator('.cm-content');
+      await editor.click();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.insertText(HOLD_STRATEGY_SOURCE);
+      await page.getByRole('button', { name: 'Save new version' }).click();
+      await page.getByText('Saved version 2.').waitFor({ timeout: SERVER_WAIT_MS });
 
-    // A backtest of version 2 on the downloaded candles, with its breakdowns.
-    await page.goto(strategyUrl);
-    await page.getByLabel('Symbol', { exact: true }).fill('BTC-USDT');
-    await page.getByLabel('Interval').selectOption('1m');
-    await page.getByLabel('From', { exact: true }).fill(inputTime(DAY0));
-    await page.getByLabel('To', { exact: true }).fill(inputTime(DAY0 + BARS * MINUTE));
-    await page.getByRole('button', { name: 'Run backtest' }).click();
-    expect(await finalStatus(page, 'run-status', SERVER_WAIT_MS)).toBe('succeeded');
-    await page.getByTestId('runs').getByRole('link').first().click();
-    await page.getByTestId('metrics-table').waitFor({ timeout: SERVER_WAIT_MS });
-    const pairs = page.getByTestId('breakdown-pair');
-    await pairs.waitFor();
-    expect(await pairs.locator('tbody tr').first().getAttribute('data-key')).toBe('BTC-USDT');
-    expect(await page.getByTestId('breakdown-exit-reason').locator('tbody tr').first().getAttribute('data-key')).toBe(
-      'held',
-    );
-    expect(await page.getByTestId('breakdown-day').locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
-    await screenshot(page, 'trader-loop-backtest', { fullPage: true });
+      // A backtest of version 2 on the downloaded candles, with its breakdowns.
+      await page.goto(strategyUrl);
+      await page.getByLabel('Symbol', { exact: true }).fill('BTC-USDT');
+      await page.getByLabel('Interval').selectOption('1m');
+      await page.getByLabel('From', { exact: true }).fill(inputTime(DAY0));
+      await page.getByLabel('To', { exact: true }).fill(inputTime(DAY0 + BARS * MINUTE));
+      await page.getByRole('button', { name: 'Run backtest' }).click();
+      expect(await finalStatus(page, 'run-status', SERVER_WAIT_MS)).toBe('succeeded');
+      await page.getByTestId('runs').getByRole('link').first().click();
+      await page.getByTestId('metrics-table').waitFor({ timeout: SERVER_WAIT_MS });
+      const pairs = page.getByTestId('breakdown-pair');
+      await pairs.waitFor();
+      expect(await pairs.locator('tbody tr').first().getAttribute('data-key')).toBe('BTC-USDT');
+      expect(
+        await page.getByTestId('breakdown-exit-reason').locator('tbody tr').first().getAttribute('data-key'),
+      ).toBe('held');
+      expect(await page.getByTestId('breakdown-day').locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
+      await screenshot(page, 'trader-loop-backtest', { fullPage: true });
 
-    // A walk-forward: both sets scored (per-bar scores on 1 m data), then the best one used.
-    await runResearch(page, strategyUrl, 'walk-forward', 'hold=2,4');
-    const sets = page.getByTestId('parameter-set');
-    expect(await sets.count()).toBe(2);
-    for (const row of await sets.all()) expect(await row.textContent()).not.toContain('n/a');
-    const best = (await sets.first().locator('td').nth(1).textContent())!;
-    await sets.first().getByRole('button', { name: `Save ${best} as a new version` }).click();
-    expect(await page.getByTestId('use-saved').textContent()).toBe(`Saved ${best} as version 3.`);
+      // A walk-forward: both sets scored (per-bar scores on 1 m data), then the best one used.
+      await runResearch(page, strategyUrl, 'walk-forward', 'hold=2,4');
+      const sets = page.getByTestId('parameter-set');
+      expect(await sets.count()).toBe(2);
+      for (const row of await sets.all()) expect(await row.textContent()).not.toContain('n/a');
+      const best = (await sets.first().locator('td').nth(1).textContent())!;
+      await sets
+        .first()
+        .getByRole('button', { name: `Save ${best} as a new version` })
+        .click();
+      expect(await page.getByTestId('use-saved').textContent()).toBe(`Saved ${best} as version 3.`);
 
-    // The gate judges version 3 by its own reports: a walk-forward and a look-ahead check of it.
-    await runResearch(page, strategyUrl, 'walk-forward', best.replace(/\s/g, '').replace(',', '; '));
-    await runResearch(page, strategyUrl, 'lookahead');
+      // The gate judges version 3 by its own reports: a walk-forward and a look-ahead check of it.
+      await runResearch(page, strategyUrl, 'walk-forward', best.replace(/\s/g, '').replace(',', '; '));
+      await runResearch(page, strategyUrl, 'lookahead');
 
-    // Live, through the gate, on the simulator's BTC-USDT 1 m candles.
-    await page.goto(strategyUrl);
-    await page.getByRole('link', { name: 'run live →' }).click();
-    const live = page.getByRole('form', { name: 'Run a strategy live' });
-    await live.waitFor({ timeout: SERVER_WAIT_MS });
-    await live.getByLabel('Feed 1 symbol').selectOption('BTC-USDT');
-    await live.getByLabel('Feed 1 interval').selectOption('1m');
-    await live
-      .getByTestId('gate-verdict')
-      .locator('summary')
-      .filter({ hasText: 'Promotion gate v3 on BTC-USDT 1m: passed' })
-      .waitFor({ timeout: SERVER_WAIT_MS });
-    await live.getByLabel('Warm-up bars').fill('0');
-    await live.getByRole('button', { name: /^Run v3 live$/ }).click();
-    const run = page.getByTestId('live-runs').locator('li').first();
-    await run.waitFor({ timeout: SERVER_WAIT_MS });
-    expect(await run.getByTestId('run-state').textContent()).toBe('running');
+      // Live, through the gate, on the simulator's BTC-USDT 1 m candles.
+      await page.goto(strategyUrl);
+      await page.getByRole('link', { name: 'run live →' }).click();
+      const live = page.getByRole('form', { name: 'Run a strategy live' });
+      await live.waitFor({ timeout: SERVER_WAIT_MS });
+      await live.getByLabel('Feed 1 symbol').selectOption('BTC-USDT');
+      await live.getByLabel('Feed 1 interval').selectOption('1m');
+      await live
+        .getByTestId('gate-verdict')
+        .locator('summary')
+        .filter({ hasText: 'Promotion gate v3 on BTC-USDT 1m: passed' })
+        .waitFor({ timeout: SERVER_WAIT_MS });
+      await live.getByLabel('Warm-up bars').fill('0');
+      await live.getByRole('button', { name: /^Run v3 live$/ }).click();
+      const run = page.getByTestId('live-runs').locator('li').first();
+      await run.waitFor({ timeout: SERVER_WAIT_MS });
+      expect(await run.getByTestId('run-state').textContent()).toBe('running');
 
-    // A closed trade in the run's profit summary (it refreshes on order events).
-    await run.getByTestId('run-results').locator('summary').click();
-    await run
-      .getByTestId('profit-trades')
-      .filter({ hasText: /^[1-9]/ })
-      .waitFor({ timeout: LIVE_WAIT_MS });
-    await run.getByTestId('breakdown-exit-reason').locator('tr[data-key="exit_signal"]').waitFor();
-    await screenshot(page, 'trader-loop-profit', { fullPage: true });
+      // A closed trade in the run's profit summary (it refreshes on order events).
+      await run.getByTestId('run-results').locator('summary').click();
+      await run
+        .getByTestId('profit-trades')
+        .filter({ hasText: /^[1-9]/ })
+        .waitFor({ timeout: LIVE_WAIT_MS });
+      await run.getByTestId('breakdown-exit-reason').locator('tr[data-key="exit_signal"]').waitFor();
+      await screenshot(page, 'trader-loop-profit', { fullPage: true });
 
-    // A force exit while the run holds a position: the note names the sale.
-    page.on('dialog', (dialog: Dialog) => void dialog.accept());
-    const note = run.getByTestId('exit-note');
-    const deadline = Date.now() + LIVE_WAIT_MS;
-    for (;;) {
-      await run.getByTestId('force-exit').click();
-      await note.filter({ hasText: /\S/ }).waitFor({ timeout: SERVER_WAIT_MS });
-      const text = (await note.textContent())!;
-      if (text !== 'No position to close.') {
-        expect(text).toMatch(/^(Sold .+ BTC-USDT at [\d,.]+\.|BTC-USDT: market order placed, it fills at the next price\.)$/);
-        break;
+      // A force exit while the run holds a position: the note names the sale.
+      page.on('dialog', (dialog: Dialog) => void dialog.accept());
+      const note = run.getByTestId('exit-note');
+      const deadline = Date.now() + LIVE_WAIT_MS;
+      for (;;) {
+        await run.getByTestId('force-exit').click();
+        await note.filter({ hasText: /\S/ }).waitFor({ timeout: SERVER_WAIT_MS });
+        const text = (await note.textContent())!;
+        if (text !== 'No position to close.') {
+          expect(text).toMatch(
+            /^(Sold .+ BTC-USDT at [\d,.]+\.|BTC-USDT: market order placed, it fills at the next price\.)$/,
+          );
+          break;
+        }
+        if (Date.now() > deadline) throw new Error('the run never held a position to force out');
+        // Flat between trades: the next candle's entry fills within a minute.
+        await page.waitForTimeout(5_000);
       }
-      if (Date.now() > deadline) throw new Error('the run never held a position to force out');
-      // Flat between trades: the next candle's entry fills within a minute.
-      await page.waitForTimeout(5_000);
-    }
-    await run.getByTestId('breakdown-exit-reason').locator('tr[data-key="force_exit"]').waitFor({
-      timeout: LIVE_WAIT_MS,
-    });
-    await screenshot(page, 'trader-loop-force-exit', { fullPage: true });
+      await run.getByTestId('breakdown-exit-reason').locator('tr[data-key="force_exit"]').waitFor({
+        timeout: LIVE_WAIT_MS,
+      });
+      await screenshot(page, 'trader-loop-force-exit', { fullPage: true });
 
-    // The same run paused and resumed from a Telegram chat linked on the API keys page.
-    await page.getByRole('link', { name: 'API keys', exact: true }).click();
-    const chat = page.getByRole('region', { name: 'Chat control' });
-    await chat.getByRole('button', { name: 'Make a link code' }).click();
-    const command = (await chat.getByTestId('chat-link-code').locator('code').textContent())!;
-    expect(await say(command)).toMatch(/^Linked\./);
-    expect(await say('/pause')).toBe('hold v3: paused.');
-    await page.getByRole('link', { name: 'Live', exact: true }).click();
-    await run.getByTestId('run-state').filter({ hasText: /^paused/ }).waitFor({ timeout: SERVER_WAIT_MS });
-    expect(await say('/resume')).toBe('hold v3: running.');
-    await run.getByTestId('run-state').filter({ hasText: /^running$/ }).waitFor({ timeout: SERVER_WAIT_MS });
-    await page.context().close();
-  }, 30 * MINUTE);
+      // The same run paused and resumed from a Telegram chat linked on the API keys page.
+      await page.getByRole('link', { name: 'API keys', exact: true }).click();
+      const chat = page.getByRole('region', { name: 'Chat control' });
+      await chat.getByRole('button', { name: 'Make a link code' }).click();
+      const command = (await chat.getByTestId('chat-link-code').locator('code').textContent())!;
+      expect(await say(command)).toMatch(/^Linked\./);
+      expect(await say('/pause')).toBe('hold v3: paused.');
+      await page.getByRole('link', { name: 'Live', exact: true }).click();
+      await run
+        .getByTestId('run-state')
+        .filter({ hasText: /^paused/ })
+        .waitFor({ timeout: SERVER_WAIT_MS });
+      expect(await say('/resume')).toBe('hold v3: running.');
+      await run
+        .getByTestId('run-state')
+        .filter({ hasText: /^running$/ })
+        .waitFor({ timeout: SERVER_WAIT_MS });
+      await page.context().close();
+    },
+    30 * MINUTE,
+  );
 });

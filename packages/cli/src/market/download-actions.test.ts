@@ -111,7 +111,7 @@ describe('market download', () => {
     expect(stopped.stderr()).toContain('run the same command again to resume');
   });
 
-  it("goes to the server `tickline login` stored, with its token, when no --url or TICKLINE_URL names one", async () => {
+  it('goes to the server `tickline login` stored, with its token, when no --url or TICKLINE_URL names one', async () => {
     const config = mkdtempSync(join(tmpdir(), 'tickline-download-login-'));
     try {
       const signedIn = io({ XDG_CONFIG_HOME: config });

@@ -93,131 +93,147 @@ async function eventually<T>(what: string, step: () => Promise<T | undefined>): 
 }
 
 describe("the trader's loop through the CLI - against tickline start", () => {
-  it('trader loop cli e2e - sign-up to history, research, use, gated live run, profit, force exit, chat', async () => {
-    const url = server!.url;
-    const trader = await signUpAndIn(url, `trader-cli.${Date.now()}@example.test`);
-    const login = await cli(['login', '--url', url, '--token', trader.accessToken]);
-    expect(login.code, login.stderr).toBe(0);
+  it(
+    'trader loop cli e2e - sign-up to history, research, use, gated live run, profit, force exit, chat',
+    async () => {
+      const url = server!.url;
+      const trader = await signUpAndIn(url, `trader-cli.${Date.now()}@example.test`);
+      const login = await cli(['login', '--url', url, '--token', trader.accessToken]);
+      expect(login.code, login.stderr).toBe(0);
 
-    // History from the venue (the Binance mock), into the shared store.
-    const download = await cliJson([
-      'market',
-      'download',
-      'BTC-USDT:1m:binance',
-      '--from',
-      iso(DAY0),
-      '--to',
-      iso(DAY0 + DAYS * DAY),
-    ]);
-    expect(download).toMatchObject({ status: 'complete', daysDone: DAYS, candles: DAYS * 1_440 });
+      // History from the venue (the Binance mock), into the shared store.
+      const download = await cliJson([
+        'market',
+        'download',
+        'BTC-USDT:1m:binance',
+        '--from',
+        iso(DAY0),
+        '--to',
+        iso(DAY0 + DAYS * DAY),
+      ]);
+      expect(download).toMatchObject({ status: 'complete', daysDone: DAYS, candles: DAYS * 1_440 });
 
-    // A backtest of the strategy's file: it is saved on the server, and the ids are printed.
-    const file = join(home, 'hold.ts');
-    writeFileSync(file, HOLD_STRATEGY_SOURCE);
-    const window = ['--feed', 'BTC-USDT:1m', '--from', iso(DAY0), '--to', iso(DAY0 + BARS * MINUTE)];
-    const backtest = await cliJson(['backtest', '--strategy', file, ...window, '--url', url]);
-    const strategyId: string = backtest.strategyId;
-    expect(backtest.version).toBe(1);
-    expect(backtest.bars).toBe(BARS);
-    expect(backtest.trades.length).toBeGreaterThan(100);
-    expect(backtest.trades[0]).toMatchObject({ symbol: 'BTC-USDT', entryReason: 'flat', exitReason: 'held' });
-    const { byPair, byExitReason, byDay } = backtest.breakdowns;
-    expect(byPair).toMatchObject([{ key: 'BTC-USDT', trades: backtest.trades.length }]);
-    expect(byExitReason.map((b: { key: string }) => b.key)).toContain('held');
-    expect(byDay.length).toBeGreaterThanOrEqual(2);
-    const listed = await cliJson<Array<{ id: string }> | { strategies: Array<{ id: string }> }>(['strategies', 'list']);
-    expect(JSON.stringify(listed)).toContain(strategyId);
+      // A backtest of the strategy's file: it is saved on the server, and the ids are printed.
+      const file = join(home, 'hold.ts');
+      writeFileSync(file, HOLD_STRATEGY_SOURCE);
+      const window = ['--feed', 'BTC-USDT:1m', '--from', iso(DAY0), '--to', iso(DAY0 + BARS * MINUTE)];
+      const backtest = await cliJson(['backtest', '--strategy', file, ...window, '--url', url]);
+      const strategyId: string = backtest.strategyId;
+      expect(backtest.version).toBe(1);
+      expect(backtest.bars).toBe(BARS);
+      expect(backtest.trades.length).toBeGreaterThan(100);
+      expect(backtest.trades[0]).toMatchObject({
+        symbol: 'BTC-USDT',
+        entryReason: 'flat',
+        exitReason: 'held',
+      });
+      const { byPair, byExitReason, byDay } = backtest.breakdowns;
+      expect(byPair).toMatchObject([{ key: 'BTC-USDT', trades: backtest.trades.length }]);
+      expect(byExitReason.map((b: { key: string }) => b.key)).toContain('held');
+      expect(byDay.length).toBeGreaterThanOrEqual(2);
+      const listed = await cliJson<Array<{ id: string }> | { strategies: Array<{ id: string }> }>([
+        'strategies',
+        'list',
+      ]);
+      expect(JSON.stringify(listed)).toContain(strategyId);
 
-    // A walk-forward whose scores are numbers on 1 m bars, and the look-ahead check.
-    const walkForward = await cliJson([
-      'research',
-      'run',
-      '--kind',
-      'walk-forward',
-      '--strategy',
-      strategyId,
-      ...window,
-      '--grid',
-      'hold=2,4',
-      '--in-sample',
-      '1200',
-      '--out-sample',
-      '600',
-    ]);
-    expect(walkForward.research.status).toBe('succeeded');
-    // Per-bar scores annualised by the bar's length: numbers on 1 m data, not "n/a".
-    const trials = walkForward.report.search.trials as Array<{ score: number | null }>;
-    expect(trials.length).toBe(2);
-    expect(trials.every((t) => typeof t.score === 'number')).toBe(true);
-    expect(typeof walkForward.report.walkForward.outOfSampleBarSharpe).toBe('number');
-
-    // Use this set: the best as version 2, which then gets its own reports for the gate.
-    const used = await cliJson(['research', 'use', walkForward.research.id]);
-    expect(used.version.version).toBe(2);
-    for (const kind of ['walk-forward', 'lookahead']) {
-      const extra = kind === 'walk-forward' ? ['--grid', 'hold=2', '--in-sample', '1200', '--out-sample', '600'] : [];
-      const report = await cliJson([
+      // A walk-forward whose scores are numbers on 1 m bars, and the look-ahead check.
+      const walkForward = await cliJson([
         'research',
         'run',
         '--kind',
-        kind,
+        'walk-forward',
+        '--strategy',
+        strategyId,
+        ...window,
+        '--grid',
+        'hold=2,4',
+        '--in-sample',
+        '1200',
+        '--out-sample',
+        '600',
+      ]);
+      expect(walkForward.research.status).toBe('succeeded');
+      // Per-bar scores annualised by the bar's length: numbers on 1 m data, not "n/a".
+      const trials = walkForward.report.search.trials as Array<{ score: number | null }>;
+      expect(trials.length).toBe(2);
+      expect(trials.every((t) => typeof t.score === 'number')).toBe(true);
+      expect(typeof walkForward.report.walkForward.outOfSampleBarSharpe).toBe('number');
+
+      // Use this set: the best as version 2, which then gets its own reports for the gate.
+      const used = await cliJson(['research', 'use', walkForward.research.id]);
+      expect(used.version.version).toBe(2);
+      for (const kind of ['walk-forward', 'lookahead']) {
+        const extra =
+          kind === 'walk-forward' ? ['--grid', 'hold=2', '--in-sample', '1200', '--out-sample', '600'] : [];
+        const report = await cliJson([
+          'research',
+          'run',
+          '--kind',
+          kind,
+          '--strategy',
+          strategyId,
+          '--version',
+          '2',
+          ...window,
+          ...extra,
+        ]);
+        expect(report.research.status).toBe('succeeded');
+      }
+
+      // The live run, through the gate, on the simulator's BTC-USDT 1 m candles.
+      const enabled = await cliJson([
+        'live',
+        'enable',
         '--strategy',
         strategyId,
         '--version',
         '2',
-        ...window,
-        ...extra,
+        '--feed',
+        'BTC-USDT:1m',
+        '--warmup',
+        '0',
       ]);
-      expect(report.research.status).toBe('succeeded');
-    }
+      const runId: string = enabled.id;
+      expect(runId).toBeTruthy();
 
-    // The live run, through the gate, on the simulator's BTC-USDT 1 m candles.
-    const enabled = await cliJson([
-      'live',
-      'enable',
-      '--strategy',
-      strategyId,
-      '--version',
-      '2',
-      '--feed',
-      'BTC-USDT:1m',
-      '--warmup',
-      '0',
-    ]);
-    const runId: string = enabled.id;
-    expect(runId).toBeTruthy();
+      // A closed trade in the profit summary.
+      const profit = await eventually('a closed trade', async () => {
+        const p = await cliJson(['profit', '--run', runId]);
+        return p.trades > 0 ? p : undefined;
+      });
+      expect(profit.byRun).toHaveLength(1);
+      expect(profit.byPair[0]).toMatchObject({ key: 'BTC-USDT' });
+      expect(profit.byExitReason.map((b: { key: string }) => b.key)).toContain('exit_signal');
 
-    // A closed trade in the profit summary.
-    const profit = await eventually('a closed trade', async () => {
-      const p = await cliJson(['profit', '--run', runId]);
-      return p.trades > 0 ? p : undefined;
-    });
-    expect(profit.byRun).toHaveLength(1);
-    expect(profit.byPair[0]).toMatchObject({ key: 'BTC-USDT' });
-    expect(profit.byExitReason.map((b: { key: string }) => b.key)).toContain('exit_signal');
+      // A force exit while the run is long: its market order fills and the trade closes as such.
+      const forced = await eventually('a position to force out', async () => {
+        const orders = await cliJson<Array<{ side: string; symbol: string }>>(['live', 'force-exit', runId]);
+        return orders.length > 0 ? orders : undefined;
+      });
+      expect(forced[0]).toMatchObject({ side: 'sell', symbol: 'BTC-USDT' });
+      await eventually('the force_exit trade', async () => {
+        const { trades } = await cliJson<{ trades: Array<{ exitReason: string }> }>([
+          'trades',
+          '--run',
+          runId,
+        ]);
+        return trades.some((row) => row.exitReason === 'force_exit') ? true : undefined;
+      });
 
-    // A force exit while the run is long: its market order fills and the trade closes as such.
-    const forced = await eventually('a position to force out', async () => {
-      const orders = await cliJson<Array<{ side: string; symbol: string }>>(['live', 'force-exit', runId]);
-      return orders.length > 0 ? orders : undefined;
-    });
-    expect(forced[0]).toMatchObject({ side: 'sell', symbol: 'BTC-USDT' });
-    await eventually('the force_exit trade', async () => {
-      const { trades } = await cliJson<{ trades: Array<{ exitReason: string }> }>(['trades', '--run', runId]);
-      return trades.some((row) => row.exitReason === 'force_exit') ? true : undefined;
-    });
-
-    // The same run paused and resumed from the Telegram chat linked to the account (the CLI's
-    // backtest named the strategy after its file).
-    const code = await callJson(url, 'POST', '/api/v1/chat/telegram/link-codes', {
-      bearer: trader.accessToken,
-      body: {},
-    });
-    expect(code.status, JSON.stringify(code.body)).toBe(201);
-    expect(await telegram.say(CHAT, code.body.command, { username: 'trader_phone' })).toMatch(/^Linked\./);
-    expect(await telegram.say(CHAT, '/pause')).toBe('hold.ts v2: paused.');
-    expect((await cliJson(['live', 'show', runId])).state).toBe('paused');
-    expect(await telegram.say(CHAT, '/resume')).toBe('hold.ts v2: running.');
-    expect((await cliJson(['live', 'show', runId])).state).toBe('running');
-  }, 30 * MINUTE);
+      // The same run paused and resumed from the Telegram chat linked to the account (the CLI's
+      // backtest named the strategy after its file).
+      const code = await callJson(url, 'POST', '/api/v1/chat/telegram/link-codes', {
+        bearer: trader.accessToken,
+        body: {},
+      });
+      expect(code.status, JSON.stringify(code.body)).toBe(201);
+      expect(await telegram.say(CHAT, code.body.command, { username: 'trader_phone' })).toMatch(/^Linked\./);
+      expect(await telegram.say(CHAT, '/pause')).toBe('hold.ts v2: paused.');
+      expect((await cliJson(['live', 'show', runId])).state).toBe('paused');
+      expect(await telegram.say(CHAT, '/resume')).toBe('hold.ts v2: running.');
+      expect((await cliJson(['live', 'show', runId])).state).toBe('running');
+    },
+    30 * MINUTE,
+  );
 });
