@@ -1,7 +1,9 @@
 /**
  * @module Chat control composed for the trading host: the link store, the routes' options and,
- * when a bot token is configured, the Telegram poller acting on live runs through the live routes'
- * own actions — on the processes with `poll` (one: Telegram answers one long poll per bot).
+ * when a bot token is configured, the Telegram side acting on live runs through the live routes'
+ * own actions: in poll mode the poller on the process with `poll` (one: Telegram answers one long
+ * poll per bot); in webhook mode the webhook route's updates on every process, the webhook
+ * registered by the one with `poll`.
  */
 import type { Clock, Service } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
@@ -17,6 +19,8 @@ import type { ChatRoutesOptions } from './chat-routes.ts';
 import type { ChatSettings } from './chat-settings.ts';
 import { createTelegramApi } from './telegram-api.ts';
 import { TelegramPoller } from './telegram-poller.ts';
+import { TelegramUpdates } from './telegram-updates.ts';
+import { TelegramWebhook } from './telegram-webhook.ts';
 
 export interface ChatControlDeps {
   settings: ChatSettings;
@@ -31,11 +35,13 @@ export interface ChatControl {
   routes: ChatRoutesOptions;
   services: Service[];
   poller?: TelegramPoller;
+  webhook?: TelegramWebhook;
 }
 
 export function composeChatControl(deps: ChatControlDeps): ChatControl {
   const links = new SqlChatLinks(deps.sql);
-  const { token, apiUrl, poll, pollSeconds, linkCodeTtlMs } = deps.settings.telegram;
+  const { token, apiUrl, poll, mode, webhookUrl, webhookSecret, pollSeconds, linkCodeTtlMs } =
+    deps.settings.telegram;
   const base = { links, authenticate: deps.live.authenticate, now: () => deps.clock.now() };
   if (token === undefined) return { routes: base, services: [] };
   const { journal, books } = deps.live;
@@ -73,10 +79,28 @@ export function composeChatControl(deps: ChatControlDeps): ChatControl {
     },
   });
   const api = createTelegramApi({ token, apiUrl, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  // One record of update ids for both ways in: an update is acted on once however it arrives.
+  const updates = new TelegramUpdates(api, commands);
+  const telegram = { linkCodeTtlMs };
+  if (mode === 'webhook') {
+    // The settings refuse webhook mode without its address and secret.
+    const webhook = new TelegramWebhook({
+      api,
+      updates,
+      url: webhookUrl!,
+      secret: webhookSecret!,
+      register: poll,
+    });
+    return {
+      routes: { ...base, telegram: { ...telegram, username: () => webhook.username, webhook } },
+      services: [webhook],
+      webhook,
+    };
+  }
   // Every process with the token makes link codes; only the polling one knows the bot's name.
-  const poller = poll ? new TelegramPoller({ api, commands, pollSeconds }) : undefined;
+  const poller = poll ? new TelegramPoller({ api, updates, pollSeconds }) : undefined;
   return {
-    routes: { ...base, telegram: { username: () => poller?.username, linkCodeTtlMs } },
+    routes: { ...base, telegram: { ...telegram, username: () => poller?.username } },
     services: poller === undefined ? [] : [poller],
     ...(poller === undefined ? {} : { poller }),
   };

@@ -3,9 +3,11 @@
  * one-time link code (the chat sends `/link CODE`, or opens the bot's `?start=CODE` link), and the
  * caller's linked chats, listed and removed. A code grants the chat the scopes asked for, each of
  * which the caller's own credential must carry (403 otherwise): a chat never gets more than its
- * account.
+ * account. And Telegram's way in, in webhook mode: `POST /chat/telegram/webhook`, public but for
+ * the bot's secret header (Telegram calls it, with no Tickline credential), rate-limited per address
+ * as every anonymous call, its body capped, answered at once with the update queued.
  */
-import { ApiKeyScope } from '@tickline/protocol';
+import { ApiKeyScope, RouteAccess } from '@tickline/protocol';
 import { TicklineError } from '@tickline/kernel';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -13,6 +15,7 @@ import { z } from 'zod';
 import { declaredCallers } from '../live-http/route-support.ts';
 import type { LiveCaller } from '../live-http/live-options.ts';
 import type { ChatLink, SqlChatLinks } from './chat-links.ts';
+import { secretMatches, type TelegramWebhook } from './telegram-webhook.ts';
 // Declares the codes these routes throw, so the error handler knows their statuses.
 import './chat-errors.ts';
 
@@ -20,12 +23,38 @@ export interface ChatRoutesOptions {
   links: SqlChatLinks;
   authenticate: (request: FastifyRequest, scope: ApiKeyScope) => Promise<LiveCaller>;
   /** The bot, when one is configured: its @username once known (getMe), else undefined. */
-  telegram?: { username: () => string | undefined; linkCodeTtlMs: number };
+  telegram?: {
+    username: () => string | undefined;
+    linkCodeTtlMs: number;
+    /** In webhook mode: the secret and the updates the webhook route feeds. */
+    webhook?: Pick<TelegramWebhook, 'secret' | 'updates'>;
+  };
   now: () => number;
 }
 
 const CHAT_SCOPES = [ApiKeyScope.PortfolioRead, ApiKeyScope.PortfolioWrite] as const;
 const TAGS = ['chat'];
+/** One update is a message of at most 4,096 characters and its metadata: far under this. */
+const WEBHOOK_BODY_LIMIT = 64 * 1024;
+
+/** The parts of a Telegram `Update` chat control reads; the rest is let through unread. */
+const TelegramUpdateJson = z.looseObject({
+  update_id: z.number().int().nonnegative(),
+  message: z
+    .looseObject({
+      message_id: z.number().int(),
+      date: z.number().int(),
+      chat: z.looseObject({
+        id: z.number().int(),
+        type: z.string(),
+        title: z.string().optional(),
+        username: z.string().optional(),
+        first_name: z.string().optional(),
+      }),
+      text: z.string().optional(),
+    })
+    .optional(),
+});
 
 const LinkJson = z.object({
   provider: z.literal('telegram'),
@@ -57,6 +86,41 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (fastify,
       },
     },
     async () => ({ configured: o.telegram !== undefined, bot: o.telegram?.username() ?? null }),
+  );
+
+  app.post(
+    '/chat/telegram/webhook',
+    {
+      config: { scope: RouteAccess.Public },
+      bodyLimit: WEBHOOK_BODY_LIMIT,
+      // Before the body is read: a caller without the secret gets 401 and nothing else happens.
+      onRequest: async (request) => {
+        const webhook = o.telegram?.webhook;
+        if (webhook === undefined)
+          throw new TicklineError(
+            'TRADING_CHAT_NOT_CONFIGURED',
+            'this server takes no Telegram updates by webhook (trading.chat.telegram.mode)',
+          );
+        if (!secretMatches(request.headers['x-telegram-bot-api-secret-token'], webhook.secret))
+          throw new TicklineError(
+            'TRADING_CHAT_WEBHOOK_SECRET',
+            'missing or wrong X-Telegram-Bot-Api-Secret-Token',
+          );
+      },
+      schema: {
+        summary: "Telegram's webhook: one update from the bot (called by Telegram)",
+        description:
+          'Telegram POSTs each `Update` here once `trading.chat.telegram.mode` is `webhook` (docs/chat-control.md). Authenticated by `X-Telegram-Bot-Api-Secret-Token` only (401 TRADING_CHAT_WEBHOOK_SECRET without the configured secret; 409 TRADING_CHAT_NOT_CONFIGURED when this server takes no webhook). Answered at once; the update is acted on after, once per `update_id` (`duplicate: true` for one already taken, by this route or the long poll).',
+        tags: TAGS,
+        body: TelegramUpdateJson,
+        response: { 200: z.object({ ok: z.literal(true), duplicate: z.boolean() }) },
+      },
+    },
+    async (request) => {
+      // onRequest refused the call unless the webhook is configured.
+      const { fresh } = o.telegram!.webhook!.updates.accept(request.body, request.log);
+      return { ok: true as const, duplicate: !fresh };
+    },
   );
 
   app.post(

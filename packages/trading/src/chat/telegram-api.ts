@@ -1,6 +1,6 @@
 /**
  * @module A small client of the Telegram Bot API (https://core.telegram.org/bots/api): `getMe`,
- * `getUpdates` as a long poll with a deadline, and `sendMessage`. Every call is
+ * `getUpdates` as a long poll with a deadline, `setWebhook` and `deleteWebhook`, and `sendMessage`. Every call is
  * `POST {apiUrl}/bot{token}/{method}` with a JSON body, answered `{ok, result}` or
  * `{ok: false, error_code, description, parameters?: {retry_after}}`; a refusal becomes
  * TRADING_CHAT_API with the status and Telegram's description (never the token).
@@ -43,7 +43,14 @@ export interface TelegramApi {
    */
   getUpdates(offset: number, timeoutSeconds: number, signal?: AbortSignal): Promise<TelegramUpdate[]>;
   sendMessage(chatId: number | string, text: string): Promise<void>;
+  /** Has Telegram POST updates to `url` with `secret` in X-Telegram-Bot-Api-Secret-Token. */
+  setWebhook(url: string, secret: string): Promise<void>;
+  /** Back to getUpdates (Telegram refuses a poll while a webhook is set); kept pending updates. */
+  deleteWebhook(): Promise<void>;
 }
+
+/** The updates chat control reads: messages only, whichever way they arrive. */
+const ALLOWED_UPDATES = ['message'];
 
 export function createTelegramApi(options: TelegramApiOptions): TelegramApi {
   const base = `${(options.apiUrl ?? 'https://api.telegram.org').replace(/\/+$/, '')}/bot${options.token}`;
@@ -99,12 +106,22 @@ export function createTelegramApi(options: TelegramApiOptions): TelegramApi {
     getUpdates: (offset, timeoutSeconds, signal) =>
       call(
         'getUpdates',
-        { offset, timeout: timeoutSeconds, allowed_updates: ['message'] },
+        { offset, timeout: timeoutSeconds, allowed_updates: ALLOWED_UPDATES },
         timeoutSeconds * 1000 + POLL_GRACE_MS,
         signal,
       ),
     sendMessage: async (chatId, text) => {
       await call('sendMessage', { chat_id: chatId, text }, CALL_DEADLINE_MS);
+    },
+    setWebhook: async (url, secret) => {
+      await call(
+        'setWebhook',
+        { url, secret_token: secret, allowed_updates: ALLOWED_UPDATES },
+        CALL_DEADLINE_MS,
+      );
+    },
+    deleteWebhook: async () => {
+      await call('deleteWebhook', { drop_pending_updates: false }, CALL_DEADLINE_MS);
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
- * @module The Telegram side of chat control as a service: long polls `getUpdates` (each poll with
- * a deadline), hands every text message to the chat commands and sends their reply, one update at
- * a time in order, and confirms what it handled through the next poll's `offset`. A refused or
+ * @module The Telegram side of chat control as a service, in poll mode: deletes any webhook left
+ * set (Telegram refuses a poll while one is), long polls `getUpdates` (each poll with a deadline),
+ * hands every update to the shared `TelegramUpdates` (commands answered once each, in order), and
+ * confirms what it handled through the next poll's `offset`. A refused or
  * failed poll is retried after a pause (Telegram's `retry_after` when it gives one); the service
  * reports itself degraded meanwhile and never stops the process over it.
  */
@@ -13,22 +14,18 @@ import {
   type ServiceContext,
   type ServiceHealth,
 } from '@tickline/kernel';
-import type { ChatCommands } from './chat-commands.ts';
-import type { TelegramApi, TelegramMessage } from './telegram-api.ts';
+import type { TelegramApi } from './telegram-api.ts';
+import type { TelegramUpdates } from './telegram-updates.ts';
 
 /** The pause after a failed poll when Telegram names none. */
 const RETRY_MS = 5_000;
 
 export interface TelegramPollerOptions {
   api: TelegramApi;
-  commands: ChatCommands;
+  updates: TelegramUpdates;
   /** Telegram's `timeout` of one long poll, s. */
   pollSeconds: number;
 }
-
-/** The label a link keeps: the group's title, else @username, else the first name. */
-const labelOf = (chat: TelegramMessage['chat']): string =>
-  chat.title ?? (chat.username ? `@${chat.username}` : (chat.first_name ?? String(chat.id)));
 
 export class TelegramPoller implements Service {
   readonly name = 'telegram-chat';
@@ -70,14 +67,18 @@ export class TelegramPoller implements Service {
 
   async #run(): Promise<void> {
     const signal = this.#stopping.signal;
+    let webhookDeleted = false;
     while (!signal.aborted) {
       try {
+        // Switching back from webhook mode: until the webhook goes, every poll is refused 409.
+        if (!webhookDeleted) await this.#o.api.deleteWebhook();
+        webhookDeleted = true;
         const updates = await this.#o.api.getUpdates(this.#offset, this.#o.pollSeconds, signal);
         this.#health = { status: ServiceStatus.Up };
         for (const update of updates) {
           // Confirmed by the next poll whatever happens to it: one bad message is not re-read forever.
           this.#offset = Math.max(this.#offset, update.update_id + 1);
-          if (update.message?.text !== undefined) await this.#answer(update.message);
+          await this.#o.updates.accept(update, this.#logger).done;
           this.handled += 1;
         }
       } catch (error) {
@@ -91,24 +92,6 @@ export class TelegramPoller implements Service {
           signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
         });
       }
-    }
-  }
-
-  async #answer(message: TelegramMessage): Promise<void> {
-    const chatId = String(message.chat.id);
-    try {
-      const reply = await this.#o.commands.handle({
-        chatId,
-        text: message.text!,
-        label: labelOf(message.chat),
-      });
-      if (reply !== undefined) await this.#o.api.sendMessage(message.chat.id, reply);
-    } catch (error) {
-      // The chat hears nothing more specific than the log holds; the next message is answered.
-      this.#logger?.warn({ err: error, chatId }, 'chat command failed');
-      await this.#o.api
-        .sendMessage(message.chat.id, 'Something went wrong; try again.')
-        .catch(() => undefined);
     }
   }
 }

@@ -4,13 +4,14 @@
  * here. Errors are answered by the gateway's error handler, as for every other route (one shape,
  * one set of codes); the plugins set none of their own.
  */
-import type { ApiKeyScope } from '@tickline/protocol';
+import { RouteAccess, type ApiKeyScope } from '@tickline/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LiveCaller } from './live-options.ts';
 
 /**
  * Authenticates each route's caller with the route's declared scope (refusing to register a route
- * that declares none) and returns how a handler reads that caller.
+ * that declares none) and returns how a handler reads that caller. A public route (Telegram's
+ * webhook, which checks its own secret) has no caller and is left alone.
  */
 export function declaredCallers(
   fastify: FastifyInstance,
@@ -20,6 +21,7 @@ export function declaredCallers(
   fastify.addHook('onRoute', (route) => {
     const scope = (route.config as { scope?: ApiKeyScope } | undefined)?.scope;
     if (scope === undefined) throw new Error(`${String(route.method)} ${route.url} declares no scope`);
+    if ((scope as string) === RouteAccess.Public) return;
     const identify = async (request: FastifyRequest) => {
       callers.set(request, await authenticate(request, scope));
     };

@@ -4,7 +4,10 @@
  * description}`; `getUpdates` is a long poll — updates after `offset` at once, else the request is
  * held until one arrives or its `timeout` (s) passes, and a second poll while one is held is
  * refused 409 as Telegram refuses a competing consumer; `offset` confirms (drops) earlier updates.
- * A test plays a user with `say(chatId, text)` and reads the bot's replies.
+ * `setWebhook` records the address and secret (`webhook`), and while one is set `getUpdates` is
+ * refused 409 as Telegram refuses it, until `deleteWebhook`. A test plays a user with
+ * `say(chatId, text)` and reads the bot's replies; in webhook mode it makes an update with
+ * `update(chatId, text)`, posts it itself and waits with `nextReply(chatId)`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,10 +29,18 @@ export interface MockTelegram {
   say(chatId: number, text: string, chat?: { title?: string; username?: string }): Promise<string>;
   /** Queues a message without waiting for a reply. */
   push(chatId: number, text: string): void;
+  /** A new update with a text message from `chatId` (not queued: for posting to a webhook). */
+  update(chatId: number, text: string, chat?: { title?: string; username?: string }): Update;
+  /** The bot's next reply in `chatId`. */
+  nextReply(chatId: number): Promise<string>;
+  /** The webhook set by setWebhook, until deleteWebhook. */
+  readonly webhook: { url: string; secret: string | undefined; allowedUpdates: unknown } | undefined;
+  /** setWebhook and deleteWebhook calls, in order. */
+  webhookCalls: string[];
   close(): Promise<void>;
 }
 
-interface Update {
+export interface Update {
   update_id: number;
   message: {
     message_id: number;
@@ -64,11 +75,20 @@ export async function startMockTelegram(
   const replyWaiters: Array<{ chatId: string; resolve: (text: string) => void }> = [];
   /** The held long poll: woken by a new update. */
   let held: { wake: () => void } | undefined;
+  let webhook: MockTelegram['webhook'];
+  const webhookCalls: string[] = [];
 
   const getUpdates = async (body: Record<string, unknown>, res: ServerResponse) => {
     const offset = Number(body.offset ?? 0);
     const timeout = Number(body.timeout ?? 0);
     polls.push(timeout);
+    if (webhook !== undefined)
+      return answer(res, 409, {
+        ok: false,
+        error_code: 409,
+        description:
+          "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      });
     // Confirmed updates are forgotten, as Telegram forgets them.
     while (updates.length > 0 && updates[0]!.update_id < offset) updates.shift();
     if (updates.length === 0 && timeout > 0) {
@@ -109,6 +129,24 @@ export async function startMockTelegram(
           });
         case 'getUpdates':
           return getUpdates(body, res);
+        case 'setWebhook':
+          if (typeof body.url !== 'string' || !body.url.startsWith('https://'))
+            return answer(res, 400, {
+              ok: false,
+              error_code: 400,
+              description: 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook',
+            });
+          webhookCalls.push('setWebhook');
+          webhook = {
+            url: body.url,
+            secret: typeof body.secret_token === 'string' ? body.secret_token : undefined,
+            allowedUpdates: body.allowed_updates,
+          };
+          return answer(res, 200, { ok: true, result: true, description: 'Webhook was set' });
+        case 'deleteWebhook':
+          webhookCalls.push('deleteWebhook');
+          webhook = undefined;
+          return answer(res, 200, { ok: true, result: true, description: 'Webhook was deleted' });
         case 'sendMessage': {
           const chatId = String(body.chat_id);
           const text = typeof body.text === 'string' ? body.text : '';
@@ -139,27 +177,40 @@ export async function startMockTelegram(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
+  const update = (
+    chatId: number,
+    text: string,
+    chat: { title?: string; username?: string } = {},
+  ): Update => ({
+    update_id: nextUpdateId++,
+    message: {
+      message_id: nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: chat.title ? 'group' : 'private', ...chat },
+      from: { id: chatId, is_bot: false, first_name: 'Ada' },
+      text,
+    },
+  });
   const push = (chatId: number, text: string, chat: { title?: string; username?: string } = {}) => {
-    updates.push({
-      update_id: nextUpdateId++,
-      message: {
-        message_id: nextMessageId++,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: chatId, type: chat.title ? 'group' : 'private', ...chat },
-        from: { id: chatId, is_bot: false, first_name: 'Ada' },
-        text,
-      },
-    });
+    updates.push(update(chatId, text, chat));
     held?.wake();
   };
+  const nextReply = (chatId: number) =>
+    new Promise<string>((resolve) => replyWaiters.push({ chatId: String(chatId), resolve }));
   return {
     url: `http://127.0.0.1:${port}`,
     token,
     polls,
     sent,
     push,
+    update,
+    nextReply,
+    get webhook() {
+      return webhook;
+    },
+    webhookCalls,
     say(chatId, text, chat) {
-      const reply = new Promise<string>((resolve) => replyWaiters.push({ chatId: String(chatId), resolve }));
+      const reply = nextReply(chatId);
       push(chatId, text, chat);
       return reply;
     },
