@@ -63,6 +63,7 @@ describe('chat control - Telegram', () => {
           token: telegram.token,
           apiUrl: telegram.url,
           poll: true,
+          mode: 'poll',
           pollSeconds: 2,
           linkCodeTtlMs: 600_000,
         },
