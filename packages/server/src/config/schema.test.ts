@@ -28,6 +28,7 @@ describe('config - tickline schema', () => {
         telegram: {
           apiUrl: 'https://api.telegram.org',
           linkCodeTtlMs: 600000,
+          mode: 'poll',
           poll: true,
           pollSeconds: 25,
         },
