@@ -23,12 +23,18 @@ const RETRY_LIMIT = 30;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Retries a call the server throttled or could not answer (429, 5xx, network), with backoff. */
-async function retrying<T>(call: () => Promise<T>): Promise<T> {
+/**
+ * A ticket that names no address for the bot's transport: the zone was announced a moment before
+ * its process's address (a process that just started), so asking again soon finds it.
+ */
+class NoAddressYet extends Error {}
+
+async function retrying<T>(call: () => Promise<T>, retryable = isRetryableError): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (error) {
-      if (attempt >= RETRY_LIMIT || !isRetryableError(error)) throw error;
+      if (attempt >= RETRY_LIMIT || !retryable(error)) throw error;
       await sleep(Math.min(5000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2));
     }
   }
@@ -72,12 +78,17 @@ export class Bot {
       await retrying(() =>
         api.auth.signUp({ email: `bot-${runId}-${index}@bots.example.com`, password: options.password }),
       );
-    const first: GameJoin = await retrying(() =>
-      joinGame(api, options.zone === undefined ? {} : { zone: options.zone }),
-    );
     const tcp = options.transport === BotTransport.Tcp;
-    const url = tcp ? first.tcp : first.ws;
-    if (!url) throw new Error(`zone ${first.zone} is not served over ${options.transport}`);
+    const first: GameJoin = await retrying(
+      async () => {
+        const ticket = await joinGame(api, options.zone === undefined ? {} : { zone: options.zone });
+        if (!(tcp ? ticket.tcp : ticket.ws))
+          throw new NoAddressYet(`zone ${ticket.zone} is not served over ${options.transport}`);
+        return ticket;
+      },
+      (error) => error instanceof NoAddressYet || isRetryableError(error),
+    );
+    const url = (tcp ? first.tcp : first.ws)!;
     const game = new GameClient({
       url,
       // A resume joins its zone again through the coordinator: a fresh token, and the zone's

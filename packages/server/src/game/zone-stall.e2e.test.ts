@@ -53,10 +53,14 @@ describe.skipIf(!available)(`zone stall - SIGSTOP of a game process under moving
     await cluster!.start('game', { TICKLINE_GAME_ZONES: 'west' });
     const admin = await initialAdminToken(gateway.url, gateway.dataDir);
     await until(
-      async () =>
-        (await callJson(gateway.url, 'GET', '/api/v1/game/zones', { bearer: admin })).body?.zones?.length ===
-        2,
-      { timeoutMs: 30_000, what: 'both zones joinable' },
+      async () => {
+        // A zone is joinable once its process's WebSocket address is in the directory too: the
+        // zone can be listed a moment before (a ticket then names no address).
+        const zones = (await callJson(gateway.url, 'GET', '/api/v1/game/zones', { bearer: admin })).body
+          ?.zones as Array<{ ws: string | null }> | undefined;
+        return zones?.length === 2 && zones.every((z) => z.ws !== null);
+      },
+      { timeoutMs: 30_000, what: 'both zones joinable over WebSocket' },
     );
     fleet = await startOutageFleet({ url: gateway.url, count: BOTS, rateHz: 2, speedPerTick: 0.5 });
     const inEast = fleet.records.filter((r) => r.bot.game.welcome?.zoneId === 'east');
