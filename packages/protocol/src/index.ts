@@ -173,46 +173,6 @@ export {
   BacktestCompletedEventSchema,
 } from './rest/backtest.ts';
 export {
-  OrderSideSchema,
-  OrderTypeSchema,
-  OrderStatusSchema,
-  RejectReasonSchema,
-  PortfolioSummarySchema,
-  PositionSchema,
-  PortfoliosResponseSchema,
-  PortfolioResponseSchema,
-  EquityPointSchema,
-  EQUITY_RANGE_BUCKET_MS,
-  EQUITY_RANGE_SPAN_MS,
-  EQUITY_RANGES,
-  EquityHistoryResponseSchema,
-  EquityRange,
-  OrderFillSchema,
-  OrderOriginSchema,
-  OrderSchema,
-  OrdersResponseSchema,
-  OrderResponseSchema,
-  PlaceOrderBodySchema,
-  KillSwitchResponseSchema,
-  LiveSignalSchema,
-  LiveFeedSchema,
-  LiveRunStateSchema,
-  LiveRunSchema,
-  FEED_PROBLEM_WORDS,
-  LiveRunResponseSchema,
-  LiveRunsResponseSchema,
-  LiveSignalsResponseSchema,
-  LiveLogsResponseSchema,
-  EnableLiveBodySchema,
-} from './rest/live.ts';
-export {
-  ParityDecisionSchema,
-  ParityFieldSchema,
-  ParityReportSchema,
-  ParityReportResponseSchema,
-  ParityQuerySchema,
-} from './rest/parity.ts';
-export {
   DeadLetterStatusSchema,
   StreamsSchema,
   DeadLetterPageSchema,
@@ -371,26 +331,6 @@ export type {
 } from './rest/backtest.ts';
 export type { ResearchProgressEvent, ResearchCompletedEvent } from './rest/strategy.ts';
 export type {
-  OrderSide,
-  OrderType,
-  OrderStatus,
-  RejectReason,
-  PortfolioSummary,
-  Position,
-  PortfolioDetail,
-  EquityPoint,
-  OrderFill,
-  OrderOrigin,
-  Order,
-  PlaceOrderInput,
-  LiveSignal,
-  LiveFeed,
-  LiveRunState,
-  LiveRun,
-  EnableLiveInput,
-} from './rest/live.ts';
-export type { ParityReportView } from './rest/parity.ts';
-export type {
   Streams,
   DeadLetterPage,
   DeadLetter,
@@ -441,42 +381,6 @@ export type {
 } from './rest/notify.ts';
 export { STRATEGY_TEMPLATES, type StrategyTemplate } from './strategy/strategy-templates.ts';
 export {
-  PortfolioVenueName,
-  VenueKeyPermissionsSchema,
-  VenueBalanceSchema,
-  PortfolioVenueResponseSchema,
-  BindVenueBodySchema,
-} from './rest/venue.ts';
-export type { VenueKeyPermissions, VenueBalance, PortfolioVenue, BindVenueInput } from './rest/venue.ts';
-export {
-  RiskLimitsSchema as PortfolioRiskLimitsSchema,
-  KillSwitchHandSchema,
-  KillSwitchStateSchema,
-  RiskAuditEntrySchema,
-  PortfolioRiskResponseSchema,
-  UpdateRiskLimitsBodySchema,
-  KillSwitchBodySchema,
-  KillSwitchStateResponseSchema,
-  RiskLimitsResponseSchema,
-} from './rest/risk.ts';
-export {
-  HALT_SCOPES,
-  HaltProofSchema,
-  KillSwitchEngageBodySchema,
-  KillSwitchEngagedResponseSchema,
-  HaltEngageBodySchema,
-  HaltResponseSchema,
-  HaltProofsResponseSchema,
-} from './rest/halt.ts';
-export type { HaltProofView, HaltEngageInput, HaltResponse } from './rest/halt.ts';
-export type {
-  PortfolioRiskLimits,
-  KillSwitchView,
-  RiskAuditEntryView,
-  PortfolioRisk,
-  UpdateRiskLimitsInput,
-} from './rest/risk.ts';
-export {
   HISTORY_DOWNLOAD_VENUES,
   HistoryDownloadRequestSchema,
   HistoryDownloadSchema,
@@ -489,19 +393,4 @@ export type {
   HistoryDownloadEvent,
   HistorySeries,
 } from './rest/history-download.ts';
-export {
-  ClosedTradeSchema,
-  ClosedTradesResponseSchema,
-  ProfitBucketSchema,
-  ProfitSummarySchema,
-  ProfitResponseSchema,
-} from './rest/results.ts';
-export type {
-  ClosedTrade,
-  ClosedTradesResponse,
-  ProfitBucket,
-  ProfitSummary,
-  ProfitResponse,
-} from './rest/results.ts';
-export { profitBuckets, backtestBreakdowns } from './rest/profit-buckets.ts';
-export type { BucketFigures, BacktestBreakdowns } from './rest/profit-buckets.ts';
+export * from './rest/trading-contracts.ts';
