@@ -7,7 +7,13 @@
  */
 import { createMetricsRegistry, encodeEvent, type EventEnvelope } from '@tickline/kernel';
 import type { LogRecord } from '@tickline/eventlog';
-import { decodeRoomFrame, encodeMessage, encodeRoomCommand, MessageType, type ServerMessage } from '@tickline/protocol';
+import {
+  decodeRoomFrame,
+  encodeMessage,
+  encodeRoomCommand,
+  MessageType,
+  type ServerMessage,
+} from '@tickline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJoinTokens } from '../coordinator/join-token.ts';
 import { builtInGames } from '../games/load-games.ts';
@@ -17,11 +23,16 @@ import { WsTransport } from '../transport/ws-transport.ts';
 import { RoomRegistry } from './room-registry.ts';
 import { replayRoom } from './room-replay.ts';
 import { RoomSessions, ROOM_TOKEN_SCOPE } from './room-sessions.ts';
+import { until } from '@tickline/testing';
 
 const tokens = createJoinTokens({ secret: 'room-replay-test-secret-of-32-bytes-or-more!' });
 const games = new Map(builtInGames().map((g) => [g.name, g]));
 const events: EventEnvelope[] = [];
-const registry = new RoomRegistry({ games: () => games, events: { publish: (e) => void events.push(e) }, tickRateHz: 50 });
+const registry = new RoomRegistry({
+  games: () => games,
+  events: { publish: (e) => void events.push(e) },
+  tickRateHz: 50,
+});
 const sessions = new GameSessions({ tokens, metrics: createMetricsRegistry({ processMetrics: false }) });
 const roomSessions = new RoomSessions({ tokens, registry, resumeGraceMs: 10_000 });
 sessions.attachRooms(roomSessions);
@@ -54,10 +65,6 @@ const log = {
   },
 };
 
-async function until(done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
 async function join(playerId: string, room: string): Promise<TestGameClient> {
   const client = await TestGameClient.ws(url);
   client.send({ type: MessageType.RoomJoin, token: tokens.issue(playerId, ROOM_TOKEN_SCOPE).token, room });
@@ -82,14 +89,22 @@ describe('room replay - a spatial room as each player saw it', () => {
     let seq = 0;
     const move = async (client: TestGameClient, dx: number) => {
       const s = ++seq;
-      client.send({ type: MessageType.RoomCommand, seq: s, command: encodeRoomCommand({ type: 'move', tick: runner.tick, x: at.x + dx, y: at.y }) });
+      client.send({
+        type: MessageType.RoomCommand,
+        seq: s,
+        command: encodeRoomCommand({ type: 'move', tick: runner.tick, x: at.x + dx, y: at.y }),
+      });
       await client.next(MessageType.RoomFrame, (m) => m.ack >= s);
     };
     await move(ann, 0.2);
     await move(bob, -0.2);
     // A teleport: refused with the arena's code
     const far = ++seq;
-    ann.send({ type: MessageType.RoomCommand, seq: far, command: encodeRoomCommand({ type: 'move', tick: runner.tick, x: at.x + 400, y: at.y }) });
+    ann.send({
+      type: MessageType.RoomCommand,
+      seq: far,
+      command: encodeRoomCommand({ type: 'move', tick: runner.tick, x: at.x + 400, y: at.y }),
+    });
     const refused = await ann.next(MessageType.RoomReject, (m) => m.seq === far);
     expect(refused.reason).toMatch(/^GAME_/);
     // (A refused move still counts in Ann's rate window: Bob sees it. What is in flight when a link
@@ -97,17 +112,27 @@ describe('room replay - a spatial room as each player saw it', () => {
     await bob.next(MessageType.RoomFrame, (m) => m.tick >= refused.tick);
     // Bob drops; Ann moves meanwhile (nothing reaches Bob); Bob resumes and gets its whole view again
     bob.drop();
-    await until(() => roomSessions.sessionOf('bob')?.connected === false);
+    await until(() => roomSessions.sessionOf('bob')?.connected === false, 'bob seen disconnected');
     await move(ann, 0.3);
     const bobAgain = await join('bob', runner.roomId);
     await move(ann, 0.4);
     await move(bobAgain, -0.4);
     runner.journal.flush();
-    const replayed = async (player: string) => (await replayRoom({ log, games, roomId: runner.roomId, playerId: player })).messages.map((m) => m.bytes);
+    const replayed = async (player: string) =>
+      (await replayRoom({ log, games, roomId: runner.roomId, playerId: player })).messages.map(
+        (m) => m.bytes,
+      );
     expect(await replayed('ann')).toEqual(sent([ann]));
     expect(await replayed('bob')).toEqual(sent([bob, bobAgain]));
     // A window keeps only its ticks
-    const window = await replayRoom({ log, games, roomId: runner.roomId, playerId: 'ann', fromTick: 3, toTick: 5 });
+    const window = await replayRoom({
+      log,
+      games,
+      roomId: runner.roomId,
+      playerId: 'ann',
+      fromTick: 3,
+      toTick: 5,
+    });
     expect(window.messages.every((m) => m.tick >= 3 && m.tick <= 5)).toBe(true);
     ann.drop();
     bobAgain.drop();

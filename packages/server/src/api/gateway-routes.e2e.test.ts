@@ -8,7 +8,14 @@ import { SMA_CROSS_SOURCE } from '@tickline/strategy';
 import { RoomClient } from '@tickline/client/game';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callJson, initialAdminToken, openEventSource, signUpAndIn, streamTicket } from '../testing/api-clients.ts';
+import { until } from '@tickline/testing';
+import {
+  callJson,
+  initialAdminToken,
+  openEventSource,
+  signUpAndIn,
+  streamTicket,
+} from '../testing/api-clients.ts';
 import { candleWave, storeCandles } from '../testing/cluster-candles.ts';
 import {
   scaledClusterDependencies,
@@ -79,7 +86,9 @@ describe.skipIf(!available)(`gateway routes - every route through a gateway (${r
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const roomId = created.body.room.room as string;
     expect(new URL(created.body.ws as string).port).toBe(new URL(all.url).port);
-    const listed = await callJson(gateway.url, 'GET', '/api/v1/game/rooms?game=connect-four', { bearer: bob.accessToken });
+    const listed = await callJson(gateway.url, 'GET', '/api/v1/game/rooms?game=connect-four', {
+      bearer: bob.accessToken,
+    });
     expect(listed.status).toBe(200);
     expect(listed.body.rooms.map((r: { room: string }) => r.room)).toContain(roomId);
     const ticket = await callJson(gateway.url, 'POST', '/api/v1/game/rooms/join', {
@@ -88,7 +97,11 @@ describe.skipIf(!available)(`gateway routes - every route through a gateway (${r
     });
     expect(ticket.status, JSON.stringify(ticket.body)).toBe(201);
     // Both play on the game process with the gateway's tickets
-    const annRoom = new RoomClient({ url: created.body.ws, token: created.body.token, join: { room: roomId } });
+    const annRoom = new RoomClient({
+      url: created.body.ws,
+      token: created.body.token,
+      join: { room: roomId },
+    });
     const bobRoom = new RoomClient({ url: ticket.body.ws, token: ticket.body.token, join: { room: roomId } });
     try {
       await Promise.all([annRoom.connect(), bobRoom.connect()]);
@@ -97,7 +110,8 @@ describe.skipIf(!available)(`gateway routes - every route through a gateway (${r
         annRoom.on('change', check);
         check();
       });
-      const first = annRoom.view.room.turn === annRoom.view.entities.get(ann.userId)?.seat ? annRoom : bobRoom;
+      const first =
+        annRoom.view.room.turn === annRoom.view.entities.get(ann.userId)?.seat ? annRoom : bobRoom;
       const acked = new Promise((resolve) => first.on('ack', resolve));
       first.send({ type: 'drop', column: 3 });
       expect(await acked).toMatchObject({ seq: 1 });
@@ -108,23 +122,30 @@ describe.skipIf(!available)(`gateway routes - every route through a gateway (${r
       const rooms = await asAdmin('GET', '/api/v1/admin/rooms?game=connect-four');
       expect(rooms.body.rooms.map((r: { roomId: string }) => r.roomId)).toContain(roomId);
       const bobClosed = new Promise<{ code: string }>((resolve) => bobRoom.on('closed', resolve));
-      const kicked = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, { playerId: bob.userId, reason: 'abuse' });
+      const kicked = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, {
+        playerId: bob.userId,
+        reason: 'abuse',
+      });
       expect(kicked.status, JSON.stringify(kicked.body)).toBe(200);
       expect((await bobClosed).code).toBe('GAME_PLAYER_KICKED');
-      const again = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, { playerId: bob.userId, reason: 'abuse' });
+      const again = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, {
+        playerId: bob.userId,
+        reason: 'abuse',
+      });
       expect([again.status, again.body.error.code]).toEqual([404, 'GAME_PLAYER_NOT_IN_ROOM']);
       // The replay reads the room's journal on the log, which a live room publishes about once a second
       const moveTick = annRoom.tick;
-      for (let tries = 0; ; tries++) {
-        const replay = await asAdmin('GET', `/api/v1/admin/rooms/${roomId}/replay?player=${ann.userId}`);
-        expect(replay.status, JSON.stringify(replay.body)).toBe(200);
-        if (replay.body.loggedThroughTick >= moveTick) {
-          expect(replay.body.messages.length).toBeGreaterThan(0);
-          break;
-        }
-        expect(tries, 'the journal reached the log').toBeLessThan(300);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      let messages = 0;
+      await until(
+        async () => {
+          const replay = await asAdmin('GET', `/api/v1/admin/rooms/${roomId}/replay?player=${ann.userId}`);
+          expect(replay.status, JSON.stringify(replay.body)).toBe(200);
+          messages = replay.body.messages.length;
+          return replay.body.loggedThroughTick >= moveTick;
+        },
+        { what: 'the journal reached the log', timeoutMs: 60_000 },
+      );
+      expect(messages).toBeGreaterThan(0);
     } finally {
       annRoom.close();
       bobRoom.close();
@@ -135,7 +156,10 @@ describe.skipIf(!available)(`gateway routes - every route through a gateway (${r
       body: { room: 'connect-four-nope' },
     });
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'GAME_ROOM_UNKNOWN']);
-    const chess = await callJson(gateway.url, 'POST', '/api/v1/game/rooms', { bearer: bob.accessToken, body: { game: 'chess' } });
+    const chess = await callJson(gateway.url, 'POST', '/api/v1/game/rooms', {
+      bearer: bob.accessToken,
+      body: { game: 'chess' },
+    });
     expect([chess.status, chess.body.error.code]).toEqual([404, 'GAME_UNKNOWN_GAME']);
   });
 

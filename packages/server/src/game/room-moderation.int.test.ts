@@ -15,6 +15,7 @@ import { decodeMessage, MessageType, type ServerMessage } from '@tickline/protoc
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, type RunningProcess } from '../bootstrap/bootstrap.ts';
 import { loadTicklineConfig } from '../config/load.ts';
+import { until } from '@tickline/testing';
 import { callJson, initialAdminToken, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
 import { runRecorded } from '../cli/test-io.test-support.ts';
 
@@ -51,7 +52,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const asAdmin = (method: string, path: string, body?: unknown) => callJson(base, method, path, { bearer: admin, body });
+const asAdmin = (method: string, path: string, body?: unknown) =>
+  callJson(base, method, path, { bearer: admin, body });
 
 /** A room client whose connection keeps every frame and rejection it received, as bytes. */
 function recordingClient(url: string, token: string, room: string) {
@@ -76,7 +78,11 @@ function recordingClient(url: string, token: string, room: string) {
   return { client, received, closed };
 }
 
-function next<T>(client: RoomClient, event: 'ack' | 'reject' | 'notice', match: (e: T) => boolean = () => true): Promise<T> {
+function next<T>(
+  client: RoomClient,
+  event: 'ack' | 'reject' | 'notice',
+  match: (e: T) => boolean = () => true,
+): Promise<T> {
   return new Promise((resolve) => {
     const off = client.on(event, ((e: T) => {
       if (!match(e)) return;
@@ -88,27 +94,43 @@ function next<T>(client: RoomClient, event: 'ack' | 'reject' | 'notice', match: 
 
 /** Replays until the log holds the room through `tick` (its journal is published about once a second). */
 async function replayThrough(roomId: string, playerId: string, tick: number) {
-  for (;;) {
-    const r = await asAdmin('GET', `/api/v1/admin/rooms/${roomId}/replay?player=${playerId}`);
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-    if (r.body.loggedThroughTick >= tick) return r.body as { messages: Array<{ bytes: string; tick: number; kind: string; reason?: string }> };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  type Replay = {
+    loggedThroughTick: number;
+    messages: Array<{ bytes: string; tick: number; kind: string; reason?: string }>;
+  };
+  let replay: Replay | undefined;
+  await until(
+    async () => {
+      const r = await asAdmin('GET', `/api/v1/admin/rooms/${roomId}/replay?player=${playerId}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      replay = r.body as Replay;
+      return replay.loggedThroughTick >= tick;
+    },
+    { what: `the room's journal on the log through tick ${tick}`, timeoutMs: 60_000 },
+  );
+  return replay!;
 }
 
 describe('room moderation and replay - operations API over a real game connection', () => {
   it('admins inspect, mute, message, kick and ban; the replay reproduces each player’s frames byte for byte', async () => {
     // Given Ann's public Connect Four room, joined by Bob by its id, both recording what they receive
-    const created = await callJson(base, 'POST', '/api/v1/game/rooms', { bearer: ann.accessToken, body: { game: 'connect-four' } });
+    const created = await callJson(base, 'POST', '/api/v1/game/rooms', {
+      bearer: ann.accessToken,
+      body: { game: 'connect-four' },
+    });
     expect(created.status).toBe(201);
     const roomId = created.body.room.room as string;
-    const ticket = await callJson(base, 'POST', '/api/v1/game/rooms/join', { bearer: bob.accessToken, body: { room: roomId } });
+    const ticket = await callJson(base, 'POST', '/api/v1/game/rooms/join', {
+      bearer: bob.accessToken,
+      body: { room: roomId },
+    });
     expect(ticket.status).toBe(201);
     const a = recordingClient(created.body.ws, created.body.token, roomId);
     const b = recordingClient(ticket.body.ws, ticket.body.token, roomId);
     await Promise.all([a.client.connect(), b.client.connect()]);
     await new Promise<void>((resolve) => {
-      const check = () => a.client.view.room.status === 'playing' && b.client.view.room.status === 'playing' && resolve();
+      const check = () =>
+        a.client.view.room.status === 'playing' && b.client.view.room.status === 'playing' && resolve();
       a.client.on('change', check);
       b.client.on('change', check);
       check();
@@ -131,18 +153,26 @@ describe('room moderation and replay - operations API over a real game connectio
     expect(listed.body.rooms.map((r: { roomId: string }) => r.roomId)).toContain(roomId);
     const inspected = await asAdmin('GET', `/api/v1/admin/rooms/${roomId}`);
     expect(inspected.status, JSON.stringify(inspected.body)).toBe(200);
-    expect(inspected.body.seats.map((s: { playerId: string }) => s.playerId).sort()).toEqual([ann.userId, bob.userId].sort());
+    expect(inspected.body.seats.map((s: { playerId: string }) => s.playerId).sort()).toEqual(
+      [ann.userId, bob.userId].sort(),
+    );
     expect(inspected.body.state.room.status).toBe('playing');
 
     // A mute: the muted player's move (its turn now) is refused with the code, and it is told
     const told = next<{ text: string }>(second.client, 'notice');
-    const muted = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/mute`, { playerId: secondId, minutes: 5 });
+    const muted = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/mute`, {
+      playerId: secondId,
+      minutes: 5,
+    });
     expect(muted.status, JSON.stringify(muted.body)).toBe(200);
     expect((await told).text).toContain('muted');
     const refused = next<{ reason: string }>(second.client, 'reject');
     second.client.send({ type: 'drop', column: 4 });
     expect((await refused).reason).toBe('GAME_PLAYER_MUTED');
-    const seats = (await asAdmin('GET', `/api/v1/admin/rooms/${roomId}`)).body.seats as Array<{ playerId: string; mutedUntil: string | null }>;
+    const seats = (await asAdmin('GET', `/api/v1/admin/rooms/${roomId}`)).body.seats as Array<{
+      playerId: string;
+      mutedUntil: string | null;
+    }>;
     expect(seats.find((s) => s.playerId === secondId)?.mutedUntil).toBeTruthy();
 
     // A message to one player
@@ -155,10 +185,18 @@ describe('room moderation and replay - operations API over a real game connectio
     await message;
 
     // Bad input and non-admins are refused with codes and change nothing
-    expect((await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, { playerId: secondId })).status).toBe(400);
-    const unknown = await asAdmin('POST', '/api/v1/admin/rooms/nope-1/kick', { playerId: secondId, reason: 'x' });
+    expect((await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, { playerId: secondId })).status).toBe(
+      400,
+    );
+    const unknown = await asAdmin('POST', '/api/v1/admin/rooms/nope-1/kick', {
+      playerId: secondId,
+      reason: 'x',
+    });
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'GAME_ROOM_UNKNOWN']);
-    const stranger = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, { playerId: 'someone-else', reason: 'x' });
+    const stranger = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, {
+      playerId: 'someone-else',
+      reason: 'x',
+    });
     expect([stranger.status, stranger.body.error.code]).toEqual([404, 'GAME_PLAYER_NOT_IN_ROOM']);
     const byPlayer = await callJson(base, 'POST', `/api/v1/admin/rooms/${roomId}/kick`, {
       bearer: ann.accessToken,
@@ -168,7 +206,10 @@ describe('room moderation and replay - operations API over a real game connectio
     expect((await asAdmin('GET', `/api/v1/admin/rooms/${roomId}`)).body.players).toBe(2);
 
     // A kick closes the second player's connection with its code
-    const kicked = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, { playerId: secondId, reason: 'abuse' });
+    const kicked = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, {
+      playerId: secondId,
+      reason: 'abuse',
+    });
     expect(kicked.status, JSON.stringify(kicked.body)).toBe(200);
     expect((await second.closed).code).toBe('GAME_PLAYER_KICKED');
     // The first leaves: both recordings are complete
@@ -195,16 +236,33 @@ describe('room moderation and replay - operations API over a real game connectio
     lastRoom = { roomId, playerId: secondId };
 
     // A ban: the player gets no ticket for any room until it ends
-    const banned = await asAdmin('POST', '/api/v1/admin/room-bans', { playerId: bob.userId, minutes: 10, reason: 'abuse' });
+    const banned = await asAdmin('POST', '/api/v1/admin/room-bans', {
+      playerId: bob.userId,
+      minutes: 10,
+      reason: 'abuse',
+    });
     expect(banned.status, JSON.stringify(banned.body)).toBe(200);
-    const again = await callJson(base, 'POST', '/api/v1/game/rooms/join', { bearer: bob.accessToken, body: { game: 'connect-four' } });
+    const again = await callJson(base, 'POST', '/api/v1/game/rooms/join', {
+      bearer: bob.accessToken,
+      body: { game: 'connect-four' },
+    });
     expect([again.status, again.body.error.code]).toEqual([403, 'GAME_PLAYER_BANNED']);
 
     // Every action is in the audit, the refused ones as failed
     const audit = await asAdmin('GET', '/api/v1/admin/audit?limit=50');
     expect(audit.status).toBe(200);
-    const actions = (audit.body.entries as Array<{ action: string; outcome: string }>).map((e) => `${e.action}:${e.outcome}`);
-    for (const action of ['room.inspect:ok', 'room.mute:ok', 'room.message:ok', 'room.kick:ok', 'room.kick:failed', 'room.replay:ok', 'room.ban:ok'])
+    const actions = (audit.body.entries as Array<{ action: string; outcome: string }>).map(
+      (e) => `${e.action}:${e.outcome}`,
+    );
+    for (const action of [
+      'room.inspect:ok',
+      'room.mute:ok',
+      'room.message:ok',
+      'room.kick:ok',
+      'room.kick:failed',
+      'room.replay:ok',
+      'room.ban:ok',
+    ])
       expect(actions).toContain(action);
   }, 60_000);
 
@@ -221,7 +279,10 @@ describe('room moderation and replay - operations API over a real game connectio
     const replay = await cli('rooms', 'replay', roomId, playerId, '--json');
     expect(replay.outcome, replay.stderr).toBe(0);
     const body = JSON.parse(replay.stdout) as { messages: Array<{ reason?: string }> };
-    expect(body.messages.map((m) => m.reason).filter(Boolean)).toEqual(['C4_NOT_YOUR_TURN', 'GAME_PLAYER_MUTED']);
+    expect(body.messages.map((m) => m.reason).filter(Boolean)).toEqual([
+      'C4_NOT_YOUR_TURN',
+      'GAME_PLAYER_MUTED',
+    ]);
     const text = await cli('rooms', 'replay', roomId, playerId);
     expect(text.stdout).toMatch(/reject +seq 1 +C4_NOT_YOUR_TURN/);
     const bad = await cli('rooms', 'mute', roomId, playerId, '--minutes', 'soon');
