@@ -67,7 +67,14 @@ export interface LiveRunStatus {
   pause?: { code: string; reason: string; at: number; resumesAt?: number };
   candles: number;
   signals: number;
+  /** Close time of the last candle claimed: being decided, or decided. */
   lastCandleTime?: number;
+  /**
+   * Close time of the last candle whose decision is complete here — answered, and its orders
+   * handed to the desk. Parity replays up to it: a check between a claim and its orders would
+   * call the run apart from its replay for the order it is still placing.
+   */
+  settledCandleTime?: number;
   lastSignals: StrategySignalData[];
   /** The last lines the strategy logged; `warmup` on those of its warm-up on stored history. */
   logs: Array<{ time: number; text: string; warmup?: true }>;

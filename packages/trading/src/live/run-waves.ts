@@ -168,11 +168,20 @@ export class RunWaves {
       return undefined;
     }
     if (step.placed.length === 0 && step.cancelled.length === 0) {
+      settled(run, candle);
       this.#o.observe?.(run.spec.id, candle);
       return undefined;
     }
-    return this.#c.orders.act(run, step, candle).then(() => this.#o.observe?.(run.spec.id, candle));
+    return this.#c.orders.act(run, step, candle).then(() => {
+      settled(run, candle);
+      this.#o.observe?.(run.spec.id, candle);
+    });
   }
+}
+
+/** `candle`'s decision is complete: answered, its orders handed to the desk. */
+function settled(run: LiveRun, candle: FeedCandle): void {
+  run.status.settledCandleTime = Math.max(run.status.settledCandleTime ?? -Infinity, candle.closeTime);
 }
 
 /** A step's answer as a wave's lanes hold it. */

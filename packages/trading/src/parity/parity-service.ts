@@ -69,8 +69,9 @@ export function createParityService(o: ParityServiceOptions) {
   return async (status: LiveRunStatus, version?: number, system = false): Promise<ParityReport> => {
     const stored = await o.stored(status.id);
     const enabledAt = stored?.enabledAt;
-    // The stored checkpoint, or where this process's runner got to (it checkpoints after candles).
-    const decidedUntil = Math.max(stored?.checkpointMs ?? -Infinity, status.lastCandleTime ?? -Infinity);
+    // The stored checkpoint, or where this process's runner got to with its orders placed (it
+    // checkpoints after candle waves). Not the candle it claimed: its orders may still be going out.
+    const decidedUntil = Math.max(stored?.checkpointMs ?? -Infinity, status.settledCandleTime ?? -Infinity);
     const decidedFrom = Math.min(
       enabledAt ?? Infinity,
       ...(stored?.warmup ?? []).map((w) => w?.to ?? Infinity),
