@@ -12,7 +12,7 @@
  * const projection = createSqlProjection({ sql, consumer: 'accounts', project: async (tx, events) => { … } });
  */
 export { SqlDialect } from './port/sql.ts';
-export { createPgliteSql } from './pglite/pglite-sql.ts';
+export { createPgliteSql, copyEmbeddedDatabase } from './pglite/pglite-sql.ts';
 export { lockDataDir, DATA_DIR_LOCK_FILE } from './pglite/data-dir-lock.ts';
 export {
   createPostgresSql,

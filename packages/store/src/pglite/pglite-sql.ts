@@ -91,6 +91,24 @@ export async function createPgliteSql(options: PgliteSqlOptions): Promise<Sql> {
   }
 }
 
+/**
+ * Copies the open embedded database's files into the new directory `to` while it keeps serving:
+ * once the transactions already running are done, it checkpoints and copies with no statement in
+ * between (statements sent meanwhile wait for the copy). The copy opens with `createPgliteSql`.
+ * @throws StoreError STORE_INVALID_ARGUMENT when `sql` is not an embedded database, STORE_QUERY_FAILED
+ * when the copy fails (`to` exists, an in-memory database, a full disk).
+ * @example
+ * await copyEmbeddedDatabase(sql, '/backups/staging/db');
+ */
+export async function copyEmbeddedDatabase(sql: Sql, to: string): Promise<void> {
+  if (!(sql instanceof PgliteSql))
+    throw new StoreError(
+      'STORE_INVALID_ARGUMENT',
+      `only the embedded database is copied as files (this is ${sql.dialect})`,
+    );
+  await sql.copyDataDir(to);
+}
+
 class PgliteSql implements Sql {
   readonly dialect = 'pglite';
   readonly #client: WorkerClient;
@@ -152,6 +170,25 @@ class PgliteSql implements Sql {
 
   health(): Promise<SqlHealth> {
     return pingHealth(this);
+  }
+
+  /** See {@link copyEmbeddedDatabase}: exclusive, so no transaction is open while the files are copied. */
+  async copyDataDir(to: string): Promise<void> {
+    this.#guard();
+    await this.#lane.exclusive(async () => {
+      try {
+        await this.#metrics.statement('copy', () => this.#client.request({ op: 'copy', to }));
+      } catch (cause) {
+        throw new StoreError(
+          'STORE_QUERY_FAILED',
+          `could not copy the database to ${to}: ${(cause as Error).message}`,
+          {
+            cause,
+            details: { to },
+          },
+        );
+      }
+    });
   }
 
   close(): Promise<void> {

@@ -3,6 +3,8 @@
  * on the calling thread (a 1,000-row insert blocked it ~29 ms); here it blocks only this thread.
  * Messages are handled one at a time in arrival order.
  */
+import { cpSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { keepText, rowCountOf, TypeOid } from '../values/conversions.ts';
@@ -53,6 +55,11 @@ async function handle(request: WorkerRequest): Promise<void> {
     reply({ id: request.id, ok: true, wasmMemoryBytes: opened ? db.Module.HEAPU8.byteLength : 0 });
     return;
   }
+  if (request.op === 'copy') {
+    await copyDataDir(request.to);
+    reply({ id: request.id, ok: true });
+    return;
+  }
   if (request.tx !== openTx && request.op !== 'begin') {
     throw new Error(`statement for transaction ${request.tx} while transaction ${openTx} is open`);
   }
@@ -81,6 +88,29 @@ async function handle(request: WorkerRequest): Promise<void> {
     }
   }
   reply({ id: request.id, ok: true });
+}
+
+// The owner's locks stay with the owner: a copy opened later takes its own.
+const LOCK_FILES = new Set(['tickline.lock', 'postmaster.pid']);
+
+/**
+ * An online copy of the database: after a CHECKPOINT every change is in the data files, and no
+ * statement runs while this thread copies them (requests are handled one at a time, and the
+ * main thread's lane holds no transaction open), so the copy is the database as of now — opened
+ * elsewhere, it starts without replaying anything. The copy itself is synchronous: nothing
+ * interleaves, not even the checkpoint timer.
+ */
+async function copyDataDir(to: string): Promise<void> {
+  if (init.dataDir === undefined) throw new Error('an in-memory database has no files to copy');
+  if (openTx !== 0) throw new Error(`cannot copy while transaction ${openTx} is open`);
+  await db.query('checkpoint');
+  const from = init.dataDir;
+  cpSync(from, to, {
+    recursive: true,
+    errorOnExist: true,
+    force: false,
+    filter: (source) => !LOCK_FILES.has(basename(source)),
+  });
 }
 
 port.on('message', (request: WorkerRequest) => {

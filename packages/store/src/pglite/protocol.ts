@@ -18,6 +18,8 @@ export type WorkerRequest =
   | { id: number; op: 'exec'; tx: number; text: string }
   | { id: number; op: 'begin' | 'commit' | 'rollback'; tx: number }
   | { id: number; op: 'close' }
+  /** CHECKPOINT, then a copy of the data dir's files (lock files left out) into `to`. */
+  | { id: number; op: 'copy'; to: string }
   | { id: number; op: 'memory' };
 
 export type WorkerReply =
