@@ -108,6 +108,8 @@ export {
   CandleSchema,
   Stats24hSchema,
   MarketsResponseSchema,
+  MarketSummarySchema,
+  MarketResponseSchema,
   CandlesResponseSchema,
   TradesResponseSchema,
   TickerResponseSchema,
@@ -130,6 +132,8 @@ export {
   CorporateActionsStoredSchema,
 } from './rest/market-versions.ts';
 export type { AdjustModeName, DataVersionView, CorporateActionView } from './rest/market-versions.ts';
+export { MarketSessionState, MarketListingSchema, MarketSessionSchema } from './rest/market-session.ts';
+export type { MarketListing, MarketSession } from './rest/market-session.ts';
 export {
   JoinTicketSchema,
   ZoneListSchema,

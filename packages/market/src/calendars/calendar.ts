@@ -15,6 +15,8 @@ export interface ExchangeCalendar {
   readonly exchange: ExchangeCode;
   readonly timeZone: string;
   readonly currency: string;
+  /** Local open and close of a regular day (a session with other hours says why in `special`). */
+  readonly regular: ExchangeCalendarData['regular'];
   /** The years this calendar has tables for, ascending. */
   readonly years: readonly number[];
   /** The session on local date `YYYY-MM-DD`, or null on a weekend or holiday. */
@@ -100,6 +102,7 @@ export function createExchangeCalendar(data: ExchangeCalendarData): ExchangeCale
     exchange: data.exchange,
     timeZone: data.timeZone,
     currency: data.currency,
+    regular: data.regular,
     years,
     sessionOn,
     sessionOf,

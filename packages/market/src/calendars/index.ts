@@ -1,6 +1,7 @@
 /** @module Exchange calendars and sessions (NYSE/Nasdaq as `US`, KRX as `KS`) and session candle buckets. */
 export { createExchangeCalendar } from './calendar.ts';
 export { exchangeCalendar, calendarOfSymbol } from './registry.ts';
+export { marketSessionOf } from './session-state.ts';
 export { createLiveSessionBucketer, createSessionBucketer, sessionBucket } from './session-buckets.ts';
 export {
   isOnTick,

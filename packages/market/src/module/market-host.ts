@@ -8,6 +8,7 @@
 import { onlyTypes, type ConsumerFactory, type Publisher } from '@tickline/eventlog';
 import type {
   ChannelSink,
+  Clock,
   EventEnvelope,
   ModuleBaseDeps,
   ModuleHost,
@@ -101,6 +102,8 @@ export interface MarketHost extends ModuleHost {
   readonly symbols: readonly string[];
   readonly auth: RequestAuth<FastifyRequest> | undefined;
   readonly tickerIntervalMs: number;
+  /** The process clock: the instant a market's session state is told for. */
+  readonly clock: Clock;
   /** Remembers each `market.source.status` seen (where no collector runs here); every source's status. */
   noteSourceStatus(change: SourceStatusChange): readonly SourceView[];
   /**
@@ -237,6 +240,7 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
     symbols: market.symbols,
     auth: deps.identity?.auth,
     tickerIntervalMs: market.tickerIntervalMs,
+    clock: deps.clock,
     corporateActions: corporateActionProvider(market.sources),
     noteSourceStatus(change) {
       seen.set(change.source, change);

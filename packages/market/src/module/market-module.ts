@@ -37,6 +37,7 @@ export const marketModule: DomainModule<
           auth: host.auth,
           symbols: host.symbols,
           corporateActions: host.corporateActions,
+          now: () => host.clock.now(),
         })
       : undefined,
   channels: (host) => (host.parts.deliver ? marketDelivery(host) : undefined),

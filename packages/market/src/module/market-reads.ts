@@ -16,6 +16,8 @@ import { indicatorParams, indicatorPoints, warmupBars } from './indicator-points
 import type { CandlesQuerySchema, IndicatorQuerySchema, TradesQuerySchema } from './market-route-schemas.ts';
 import type { MarketView } from './market-view.ts';
 import { definedOnly } from './route-input.ts';
+import { marketSessionOf } from '../calendars/session-state.ts';
+import type { MarketListing, MarketSession } from '@tickline/protocol';
 
 /** One market as `GET /markets` lists it. */
 export interface MarketSummary {
@@ -24,6 +26,10 @@ export interface MarketSummary {
   configured: boolean;
   lastPrice: number | null;
   lastTradeAt: number | null;
+  /** A share's exchange and currency; null for a pair. */
+  listing: MarketListing | null;
+  /** Its exchange's session now (a pair: always open). */
+  session: MarketSession;
 }
 
 /** See the module comment. */
@@ -31,6 +37,8 @@ export interface MarketReads {
   /** The symbol when it is configured, traded or stored. @throws MARKET_SYMBOL_NOT_FOUND */
   knownSymbol(symbol: string): Promise<string>;
   markets(): Promise<MarketSummary[]>;
+  /** One market, with its listing and session. @throws MARKET_SYMBOL_NOT_FOUND */
+  market(symbol: string): Promise<MarketSummary>;
   candles(
     symbol: string,
     query: z.output<typeof CandlesQuerySchema>,
@@ -69,8 +77,15 @@ export interface MarketReads {
   }>;
 }
 
-/** The reads over `view`; `symbols` are the ones the deployment collects (`market.symbols`). */
-export function createMarketReads(view: MarketView, symbols: readonly string[]): MarketReads {
+/**
+ * The reads over `view`; `symbols` are the ones the deployment collects (`market.symbols`); `now`
+ * is the instant a session state is told for.
+ */
+export function createMarketReads(
+  view: MarketView,
+  symbols: readonly string[],
+  now: () => number = Date.now,
+): MarketReads {
   const configured = new Set(symbols);
   /**
    * Where a candle read runs. A latest read fills the cache, which the candle projection clears
@@ -88,7 +103,7 @@ export function createMarketReads(view: MarketView, symbols: readonly string[]):
     throw new MarketError('MARKET_SYMBOL_NOT_FOUND', `no market ${symbol}`, { details: { symbol } });
   }
 
-  return {
+  const reads: MarketReads = {
     knownSymbol,
     async markets() {
       const bySymbol = new Map<
@@ -124,6 +139,7 @@ export function createMarketReads(view: MarketView, symbols: readonly string[]):
           e.lastExchange = ticker.lastTrade.exchange;
         }
       }
+      const at = now();
       return [...bySymbol]
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([symbol, e]) => ({
@@ -132,7 +148,16 @@ export function createMarketReads(view: MarketView, symbols: readonly string[]):
           configured: configured.has(symbol),
           lastPrice: e.lastPrice,
           lastTradeAt: e.lastTradeAt,
+          ...marketSessionOf(symbol, at),
         }));
+    },
+    async market(symbolInput) {
+      const symbol = await knownSymbol(symbolInput);
+      const found = (await reads.markets()).find((m) => m.symbol === symbol);
+      if (found) return found;
+      // Known from the latest-value store alone (a trade not yet projected).
+      const empty = { exchanges: [], configured: false, lastPrice: null, lastTradeAt: null };
+      return { symbol, ...empty, ...marketSessionOf(symbol, now()) };
     },
     async candles(symbolInput, q) {
       const symbol = await knownSymbol(symbolInput);
@@ -193,6 +218,7 @@ export function createMarketReads(view: MarketView, symbols: readonly string[]):
       return { symbol, name, interval, params, points };
     },
   };
+  return reads;
 }
 
 /**

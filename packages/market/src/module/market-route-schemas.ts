@@ -9,6 +9,7 @@ import { z } from 'zod';
 export {
   INDICATOR_NAMES,
   MarketsResponseSchema,
+  MarketResponseSchema,
   CandlesResponseSchema,
   TradesResponseSchema,
   TickerResponseSchema,

@@ -16,6 +16,7 @@ import {
   CandlesResponseSchema,
   IndicatorQuerySchema,
   IndicatorResponseSchema,
+  MarketResponseSchema,
   MarketsResponseSchema,
   SourcesResponseSchema,
   SymbolParamsSchema,
@@ -35,6 +36,8 @@ export interface MarketRoutesOptions {
   symbols: readonly string[];
   /** A provider of corporate actions (the configured Alpaca source). */
   corporateActions?: CorporateActionProvider | undefined;
+  /** The instant a market's session state is told for. @default Date.now */
+  now?: (() => number) | undefined;
 }
 
 /** The routes as an encapsulated plugin, mounted under `/api/v1`. */
@@ -46,7 +49,7 @@ export function marketRoutes(options: MarketRoutesOptions): FastifyPluginAsync {
 
 function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions): void {
   // The same reads GraphQL's market fields call (market-reads.ts).
-  const reads = createMarketReads(options.view, options.symbols);
+  const reads = createMarketReads(options.view, options.symbols, options.now);
   const symbolOf = (request: FastifyRequest) => (request.params as Input<typeof SymbolParamsSchema>).symbol;
   // A public route: missing or bad credentials are an anonymous caller, not a 401.
   const signedIn = (request: FastifyRequest) =>
@@ -61,6 +64,8 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
       config: { scope: RouteAccess.Public },
       schema: {
         summary: 'Markets collected or stored',
+        description:
+          "Each with its venues, last price, a share's listing (exchange, currency) and its exchange's session now (open, early-close, closed with the next open; a pair is always-open).",
         tags: TAGS,
         response: { 200: MarketsResponseSchema },
       },
@@ -82,6 +87,24 @@ function registerMarketRoutes(app: FastifyInstance, options: MarketRoutesOptions
     },
     async function listSources() {
       return { sources: await options.view.sources() };
+    },
+  );
+
+  app.get(
+    '/markets/:symbol',
+    {
+      config: { scope: RouteAccess.Public },
+      schema: {
+        summary: 'A market: venues, last price, listing and session',
+        description:
+          "A share (`AAPL.US`, `005930.KS`) names its exchange and currency, and its session from the exchange's calendar: `open` or `early-close` with `closesAt`, `closed` with `nextOpen` (and the holiday's name), `unknown` for a year the calendar does not cover. A crypto pair is `always-open` with a null listing.",
+        tags: TAGS,
+        params: SymbolParamsSchema,
+        response: { 200: MarketResponseSchema },
+      },
+    },
+    async function marketRoute(request) {
+      return { market: await reads.market(symbolOf(request)) };
     },
   );
 

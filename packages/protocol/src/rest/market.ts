@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CandleIntervalSchema } from '../sets/candle-interval.ts';
+import { MarketListingSchema, MarketSessionSchema } from './market-session.ts';
 
 /** Indicators the API computes. */
 export const INDICATOR_NAMES = [
@@ -72,17 +73,19 @@ export const Stats24hSchema = z
   })
   .nullable();
 
-export const MarketsResponseSchema = z.object({
-  markets: z.array(
-    z.object({
-      symbol: z.string(),
-      exchanges: z.array(z.string()),
-      configured: z.boolean().describe('In market.symbols (collected by this deployment).'),
-      lastPrice: z.number().nullable(),
-      lastTradeAt: z.number().nullable(),
-    }),
-  ),
+export const MarketSummarySchema = z.object({
+  symbol: z.string(),
+  exchanges: z.array(z.string()).describe("Venues with trades or candles of it (the newest trade's first)."),
+  configured: z.boolean().describe('In market.symbols (collected by this deployment).'),
+  lastPrice: z.number().nullable(),
+  lastTradeAt: z.number().nullable(),
+  listing: MarketListingSchema,
+  session: MarketSessionSchema,
 });
+
+export const MarketsResponseSchema = z.object({ markets: z.array(MarketSummarySchema) });
+
+export const MarketResponseSchema = z.object({ market: MarketSummarySchema });
 
 export const CandlesResponseSchema = z.object({
   symbol: z.string(),
