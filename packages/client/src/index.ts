@@ -32,6 +32,8 @@ export {
 } from './auth/token-storage.ts';
 export { DEFAULT_PATHS } from './http/routes.ts';
 export { orderQuantityFor } from './api/order-sizing.ts';
+export { sessionLabel, sessionText } from './api/market-session-label.ts';
+export type { SessionLabel } from './api/market-session-label.ts';
 export { uploadKlineCsv, listKlineUploads, deleteKlineUpload } from './api/kline-upload.ts';
 export type { KlineUpload, KlineUploadOptions, UploadCall } from './api/kline-upload.ts';
 export {

@@ -3,7 +3,8 @@
  * `tickline market uploads [delete ID]`: the imported history a server holds, and taking it out;
  * `tickline market download`: a venue's public klines into the server's shared history (any user);
  * `tickline market versions SYMBOL` and `tickline market actions SYMBOL`: data versions and
- * corporate actions (version-actions.ts).
+ * corporate actions (version-actions.ts); `tickline market list`: the markets with a share's
+ * exchange and session (list-actions.ts).
  */
 import { type Command, Option } from 'commander';
 import type { ApiOptions } from '../api/api-client.ts';
@@ -13,6 +14,7 @@ import { configOption } from '../options.ts';
 import type { RegisterCommand } from '../program.ts';
 import { deleteUploadCommand, listUploadsCommand, type UploadsOptions } from './upload-actions.ts';
 import { runMarketDownload, type MarketDownloadOptions } from './download-actions.ts';
+import { listMarketsCommand, type MarketListOptions } from './list-actions.ts';
 import {
   actionsCommand,
   listVersionsCommand,
@@ -152,6 +154,16 @@ export const marketCommand =
       // `uploads` declares the same options, and commander gives them to it: read both levels.
       run(async () => deleteUploadCommand(io, id, command.optsWithGlobals()))(),
     );
+    serverOptions(
+      market
+        .command('list')
+        .description("the server's markets: venues, last price, a share's exchange, currency and session"),
+    )
+      .addHelpText(
+        'after',
+        "\nA share's session is told in its exchange's zone: `Open · closes 16:00 ET`, `Closed · opens Mon 09:00 KST`\n(with the holiday's name); a crypto pair is 24/7.\n\nExample:\n  tickline market list",
+      )
+      .action((options: MarketListOptions) => run(async () => listMarketsCommand(io, options))());
     serverOptions(
       market
         .command('versions')
