@@ -9,7 +9,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { silentLogger, systemClock, TicklineError, type Clock, type Logger } from '@tickline/kernel';
 import type { Publisher } from '@tickline/eventlog';
 import type { Scheduler } from '../loop/scheduler.ts';
-import type { AnyGameRules } from '../rules/index.ts';
+import type { AnyGameRules, RulesRoom } from '../rules/index.ts';
 import { MAX_ROOMS_PER_PROCESS, ROOM_CREATES_PER_MINUTE, ROOM_EMPTY_GRACE_MS } from '../config.ts';
 import { RejectReason } from '../zone/errors.ts';
 import { RoomRunner } from './room-runner.ts';
@@ -32,6 +32,8 @@ export interface RoomRegistryOptions {
   emptyGraceMs?: number;
   clock?: Clock;
   scheduler?: Scheduler;
+  /** False while this process may not run its rooms (its directory lease lapsed). @default always */
+  leased?: () => boolean;
   logger?: Logger;
 }
 
@@ -142,23 +144,51 @@ export class RoomRegistry {
       });
     const code = options.private ? this.#newCode() : undefined;
     const runner = new RoomRunner({
-      game,
       roomId: `${game.name}-${randomBytes(6).toString('base64url')}`,
-      tickRateHz: this.#o.tickRateHz,
-      events: this.#o.events,
+      ...this.#runnerOptions(game),
       code,
       createdBy: user,
       seed: randomInt(1, 2 ** 31),
-      clock: this.#clock,
-      ...(this.#o.scheduler && { scheduler: this.#o.scheduler }),
-      logger: this.#logger,
     });
     if (user !== undefined) this.#creations.set(user, [...recent, now]);
+    this.#add(runner);
+    return runner;
+  }
+
+  /** The tick rate a room of `game` runs at. */
+  tickRateOf(game: AnyGameRules): number {
+    // The game's own rate when it names one (a turn-based game needs few ticks), else the server's.
+    return game.tickRateHz ?? this.#o.tickRateHz;
+  }
+
+  /**
+   * Runs here a room recovered from another process (failover, hand-off), under its id and its
+   * private code. Not capped: its players must find it somewhere.
+   */
+  adopt(room: RulesRoom, options: { code?: string | undefined } = {}): RoomRunner {
+    this.dispose(room.roomId);
+    const runner = new RoomRunner({ ...this.#runnerOptions(room.game), roomId: room.roomId, code: options.code, restored: room });
+    this.#add(runner);
+    return runner;
+  }
+
+  #runnerOptions(game: AnyGameRules) {
+    return {
+      game,
+      tickRateHz: this.tickRateOf(game),
+      events: this.#o.events,
+      clock: this.#clock,
+      ...(this.#o.scheduler && { scheduler: this.#o.scheduler }),
+      ...(this.#o.leased && { leased: this.#o.leased }),
+      logger: this.#logger,
+    };
+  }
+
+  #add(runner: RoomRunner): void {
     this.#rooms.set(runner.roomId, runner);
-    if (code !== undefined) this.#byCode.set(code, runner);
+    if (runner.code !== undefined) this.#byCode.set(runner.code, runner);
     for (const listener of this.#created) listener(runner);
     runner.start();
-    return runner;
   }
 
   get(roomId: string): RoomRunner | undefined {

@@ -20,7 +20,11 @@ function fieldTypeProblem(t: unknown): string | undefined {
   if (typeof t !== 'object' || t === null) return 'is not a field type';
   const f = t as FieldType;
   const ordered = (min: unknown, max: unknown): boolean =>
-    typeof min === 'number' && typeof max === 'number' && !Number.isNaN(min) && !Number.isNaN(max) && min <= max;
+    typeof min === 'number' &&
+    typeof max === 'number' &&
+    !Number.isNaN(min) &&
+    !Number.isNaN(max) &&
+    min <= max;
   switch (f.kind) {
     case 'bool':
       return undefined;
@@ -34,7 +38,10 @@ function fieldTypeProblem(t: unknown): string | undefined {
         ? undefined
         : 'needs a non-empty list of strings';
     case 'ints':
-      return Number.isSafeInteger(f.length) && f.length > 0 && f.length <= MAX_INTS_LENGTH && ordered(f.min, f.max)
+      return Number.isSafeInteger(f.length) &&
+        f.length > 0 &&
+        f.length <= MAX_INTS_LENGTH &&
+        ordered(f.min, f.max)
         ? undefined
         : `needs 1…${MAX_INTS_LENGTH} elements and min ≤ max`;
     default:
@@ -42,27 +49,53 @@ function fieldTypeProblem(t: unknown): string | undefined {
   }
 }
 
+/** Which visibilities a record of fields may use: state fields may hide, command payloads not. */
+const VISIBILITIES: Readonly<Record<string, readonly string[]>> = {
+  'state.room': ['server'],
+  'state.entity': ['server', 'owner'],
+};
+
 function fieldsProblem(where: string, fields: unknown): string | undefined {
   if (typeof fields !== 'object' || fields === null) return `${where} is not a record of fields`;
+  const allowed = VISIBILITIES[where] ?? [];
   for (const [name, t] of Object.entries(fields as Fields)) {
     if (!FIELD_NAME.test(name)) return `${where}.${name} is not a valid field name`;
     const problem = fieldTypeProblem(t);
     if (problem !== undefined) return `${where}.${name} ${problem}`;
+    const visibility = t.visibility;
+    if (visibility !== undefined && !allowed.includes(visibility))
+      return `${where}.${name} cannot be ${String(visibility)}-only${allowed.length ? ` (${allowed.join(' or ')} here)` : ''}`;
   }
   return undefined;
 }
 
 /** Every problem of `game`, first one first, or undefined when it fits the API. */
 export function gameProblem(game: unknown): string | undefined {
-  if (typeof game !== 'object' || game === null) return 'does not export a game (export default defineGame({…}))';
+  if (typeof game !== 'object' || game === null)
+    return 'does not export a game (export default defineGame({…}))';
   const g = game as Partial<AnyGameRules>;
-  if (typeof g.name !== 'string' || !NAME.test(g.name)) return 'name must be lower case, digits and dashes (≤ 32)';
-  if (!Number.isSafeInteger(g.version) || (g.version as number) < 1) return 'version must be a positive integer';
+  if (typeof g.name !== 'string' || !NAME.test(g.name))
+    return 'name must be lower case, digits and dashes (≤ 32)';
+  if (!Number.isSafeInteger(g.version) || (g.version as number) < 1)
+    return 'version must be a positive integer';
   const p = g.players;
-  if (!p || !Number.isSafeInteger(p.min) || !Number.isSafeInteger(p.max) || p.min < 1 || p.max < p.min || p.max > 65_536)
+  if (
+    !p ||
+    !Number.isSafeInteger(p.min) ||
+    !Number.isSafeInteger(p.max) ||
+    p.min < 1 ||
+    p.max < p.min ||
+    p.max > 65_536
+  )
     return 'players must be { min, max } with 1 ≤ min ≤ max ≤ 65536';
+  if (
+    g.tickRateHz !== undefined &&
+    !(Number.isSafeInteger(g.tickRateHz) && g.tickRateHz >= 1 && g.tickRateHz <= 120)
+  )
+    return 'tickRateHz must be an integer in 1…120 when given';
   if (typeof g.state !== 'object' || g.state === null) return 'state must be { room, entity }';
-  const stateProblem = fieldsProblem('state.room', g.state.room) ?? fieldsProblem('state.entity', g.state.entity);
+  const stateProblem =
+    fieldsProblem('state.room', g.state.room) ?? fieldsProblem('state.entity', g.state.entity);
   if (stateProblem !== undefined) return stateProblem;
   if (typeof g.commands !== 'object' || g.commands === null || Object.keys(g.commands).length === 0)
     return 'commands must declare at least one command';
@@ -70,15 +103,20 @@ export function gameProblem(game: unknown): string | undefined {
     if (!NAME.test(type)) return `command ${type} must be named in lower case, digits and dashes`;
     const problem = fieldsProblem(`commands.${type}`, payload);
     if (problem !== undefined) return problem;
-    if (Object.hasOwn(payload as object, 'type')) return `commands.${type} must not declare a field named type`;
+    if (Object.hasOwn(payload as object, 'type'))
+      return `commands.${type} must not declare a field named type`;
   }
-  if (typeof g.reasons !== 'object' || g.reasons === null) return 'reasons must be a record of code → meaning';
+  if (typeof g.reasons !== 'object' || g.reasons === null)
+    return 'reasons must be a record of code → meaning';
   for (const code of Object.keys(g.reasons))
     if (!REASON.test(code)) return `reason ${code} must be upper case, digits and underscores`;
   for (const h of HANDLERS) if (typeof g[h] !== 'function') return `${h} must be a function`;
   for (const h of OPTIONAL_HANDLERS)
     if (g[h] !== undefined && typeof g[h] !== 'function') return `${h} must be a function when given`;
-  if (g.events !== undefined && (!Array.isArray(g.events) || g.events.some((e) => typeof e?.type !== 'string')))
+  if (
+    g.events !== undefined &&
+    (!Array.isArray(g.events) || g.events.some((e) => typeof e?.type !== 'string'))
+  )
     return 'events must be a list of event definitions (defineEvent)';
   if (g.spatial !== undefined) {
     const s = g.spatial;

@@ -15,33 +15,45 @@ export const FieldKind = {
 } as const;
 export type FieldKind = (typeof FieldKind)[keyof typeof FieldKind];
 
-export interface BoolField {
+/**
+ * Who is sent a state field. `server`: nobody — the room keeps it (snapshots, replays, operators'
+ * inspection) and handlers read it, but no frame carries it (a deck, a hidden answer). `owner`: an
+ * entity field only the entity's own player is sent (a hand of cards). Default: every player who
+ * sees the entity.
+ */
+export type FieldVisibility = 'server' | 'owner';
+
+interface FieldCommon {
+  readonly visibility?: FieldVisibility;
+}
+
+export interface BoolField extends FieldCommon {
   readonly kind: 'bool';
 }
 /** A safe integer within `min` … `max` (inclusive). */
-export interface IntField {
+export interface IntField extends FieldCommon {
   readonly kind: 'int';
   readonly min: number;
   readonly max: number;
 }
 /** A finite number within `min` … `max` (inclusive). */
-export interface FloatField {
+export interface FloatField extends FieldCommon {
   readonly kind: 'float';
   readonly min: number;
   readonly max: number;
 }
 /** A UTF-16 string of at most `maxLength` code units. */
-export interface StringField {
+export interface StringField extends FieldCommon {
   readonly kind: 'string';
   readonly maxLength: number;
 }
 /** One of a fixed list of strings. */
-export interface EnumField<V extends string = string> {
+export interface EnumField<V extends string = string> extends FieldCommon {
   readonly kind: 'enum';
   readonly values: readonly V[];
 }
 /** A fixed-length list of integers within `min` … `max` (a board, a hand); delta-encoded whole. */
-export interface IntsField {
+export interface IntsField extends FieldCommon {
   readonly kind: 'ints';
   readonly length: number;
   readonly min: number;
@@ -77,6 +89,10 @@ export const field = {
   string: (maxLength: number): StringField => ({ kind: 'string', maxLength }),
   enum: <const V extends string>(values: readonly V[]): EnumField<V> => ({ kind: 'enum', values }),
   ints: (length: number, min: number, max: number): IntsField => ({ kind: 'ints', length, min, max }),
+  /** Kept by the room, sent to nobody: `field.serverOnly(field.ints(52, 0, 51))` (a shuffled deck). */
+  serverOnly: <F extends FieldType>(type: F): F => ({ ...type, visibility: 'server' }),
+  /** An entity field sent only to the entity's own player: `field.ownerOnly(field.ints(5, 0, 51))`. */
+  ownerOnly: <F extends FieldType>(type: F): F => ({ ...type, visibility: 'owner' }),
 } as const;
 
 /** Why `value` does not fit `type`, or undefined when it does. Reads nothing beyond the bounds. */
@@ -97,7 +113,9 @@ export function fieldProblem(type: FieldType, value: unknown): string | undefine
         ? undefined
         : `expected a string of at most ${type.maxLength} characters`;
     case 'enum':
-      return typeof value === 'string' && type.values.includes(value) ? undefined : `expected one of ${type.values.join(', ')}`;
+      return typeof value === 'string' && type.values.includes(value)
+        ? undefined
+        : `expected one of ${type.values.join(', ')}`;
     case 'ints': {
       if (!Array.isArray(value) || value.length !== type.length) return `expected ${type.length} integers`;
       for (const v of value as unknown[])

@@ -19,15 +19,18 @@ import { RejectReason } from '../zone/errors.ts';
 import { decodeCommand } from './decode-command.ts';
 import { copyValues, valuesProblem } from './fields.ts';
 import { SeededRandom } from './random.ts';
-import { encodeRoomFrame, fullFrame, RoomDeltaTracker, visibleState } from './room-delta.ts';
+import { encodeRoomFrame, fullFrame, RoomDeltaTracker } from './room-delta.ts';
 import { RoomClosed } from './room-events.ts';
 import { restoreRoomState, ROOM_SNAPSHOT_FORMAT, type RoomSnapshot } from './room-snapshot.ts';
+import { roomVisibility, type RoomVisibility } from './room-visibility.ts';
 import type { AnyGameRules, Decision, RoomState, RulesContext } from './types.ts';
 
 /** Each handler call may take this long before its result is thrown away. */
 export const DEFAULT_HANDLER_BUDGET_MS = 10;
 /** Failed handler calls in a row (no success between) after which the room closes. */
 export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 5;
+/** Ticks a second of a room whose game names none and whose host says nothing. */
+export const DEFAULT_ROOM_TICK_RATE_HZ = 20;
 
 export interface RulesRoomOptions<G extends AnyGameRules = AnyGameRules> {
   game: G;
@@ -49,6 +52,11 @@ export interface RulesRoomOptions<G extends AnyGameRules = AnyGameRules> {
   timer?: () => number;
   /** The room event source's last seq (restores continue the sequence). @default 0 */
   lastEventSeq?: number;
+  /**
+   * The room's tick rate, for `ctx.tickMs` (the loop that steps it is the host's).
+   * @default the game's `tickRateHz`, else DEFAULT_ROOM_TICK_RATE_HZ
+   */
+  tickRateHz?: number;
 }
 
 /** What a room is asked to do: a player joins, leaves, or sends one of the game's commands. */
@@ -77,12 +85,12 @@ export interface RoomStepResult {
   events: EventEnvelope[];
   /**
    * The tick's delta frame, the same bytes for every player; undefined when nothing changed, and
-   * always for a spatial game (see `viewFrames`).
+   * always for a game whose players see different things (see `viewFrames`).
    */
   frame: Uint8Array | undefined;
   /**
-   * A spatial game's frames, one per player whose view changed (a player new to the room gets its
-   * whole view with the reset flag). Undefined for games without space.
+   * The frames of a spatial game or one with `owner` fields, one per player whose view changed (a
+   * player new to the room gets its whole view with the reset flag). Undefined for other games.
    */
   viewFrames: Map<string, Uint8Array> | undefined;
   /** Set on the step that closed the room: tell its players, then drop them. */
@@ -114,8 +122,10 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   readonly #maxFailures: number;
   readonly #random: SeededRandom;
   readonly #events: EventSource;
+  readonly #tickMs: number;
+  readonly #visibility: RoomVisibility;
   readonly #tracker = new RoomDeltaTracker();
-  /** What each player of a spatial game was last sent (a new tracker starts with a reset frame). */
+  /** What each player was last sent, when they see different things (a new tracker starts with a reset frame). */
   readonly #views = new Map<string, RoomDeltaTracker>();
   readonly #players: string[] = [];
   /** A frozen copy of `#players` for handlers (they must not change membership). */
@@ -146,6 +156,8 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     this.#budgetMs = options.handlerBudgetMs ?? DEFAULT_HANDLER_BUDGET_MS;
     this.#maxFailures = options.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
     this.#random = new SeededRandom(options.seed ?? 1);
+    this.#tickMs = 1000 / (options.tickRateHz ?? options.game.tickRateHz ?? DEFAULT_ROOM_TICK_RATE_HZ);
+    this.#visibility = roomVisibility(options.game);
     this.#events = createEventSource({
       source: `room/${options.roomId}`,
       clock: this.#clock,
@@ -223,12 +235,12 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
    * For a spatial game, the whole of what `playerId` sees (its next delta continues from it).
    */
   fullFrame(playerId?: string): Uint8Array {
-    const spatial = this.game.spatial;
-    if (spatial === undefined || playerId === undefined)
-      return encodeRoomFrame(fullFrame(this.#state, this.#tick));
+    const visibility = this.#visibility;
+    if (!visibility.perPlayer || playerId === undefined)
+      return encodeRoomFrame(fullFrame(visibility.shared(this.#state), this.#tick));
     const tracker = new RoomDeltaTracker();
     this.#views.set(playerId, tracker);
-    return encodeRoomFrame(tracker.delta(visibleState(this.#state, playerId, spatial), this.#tick)!);
+    return encodeRoomFrame(tracker.delta(visibility.of(this.#state, playerId), this.#tick)!);
   }
 
   /** Advances one tick: applies the queued inputs, then the game's `tick`, then computes the frame. */
@@ -269,11 +281,11 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     return result;
   }
 
-  /** The tick's frame (games without space) or each player's (spatial games). */
+  /** The tick's frame (every player sees the same) or each player's (room-visibility.ts). */
   #frames(tick: number, result: RoomStepResult): void {
-    const spatial = this.game.spatial;
-    if (spatial === undefined) {
-      const frame = this.#tracker.delta(this.#state, tick);
+    const visibility = this.#visibility;
+    if (!visibility.perPlayer) {
+      const frame = this.#tracker.delta(visibility.shared(this.#state), tick);
       if (frame) result.frame = encodeRoomFrame(frame);
       return;
     }
@@ -281,7 +293,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     for (const id of this.#players) {
       let tracker = this.#views.get(id);
       if (tracker === undefined) this.#views.set(id, (tracker = new RoomDeltaTracker()));
-      const frame = tracker.delta(visibleState(this.#state, id, spatial), tick);
+      const frame = tracker.delta(visibility.of(this.#state, id), tick);
       if (frame) frames.set(id, encodeRoomFrame(frame));
     }
   }
@@ -463,6 +475,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       tick,
       seq,
       nowMs: this.#nowMs,
+      tickMs: this.#tickMs,
       get players() {
         return players();
       },

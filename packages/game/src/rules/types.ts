@@ -38,6 +38,11 @@ export interface RulesContext {
   readonly seq: number;
   /** The tick's time, ms since the epoch (from the engine's clock; the same for every handler of a tick). */
   readonly nowMs: number;
+  /**
+   * The room's tick length, ms (1000 / its tick rate): what a tick stands for in game time. Count
+   * timers in ticks × `tickMs`, not by `nowMs` differences, and a replay or a slow tick changes nothing.
+   */
+  readonly tickMs: number;
   /** The room's players, in join order. */
   readonly players: readonly string[];
   readonly random: GameRandom;
@@ -93,6 +98,11 @@ export interface GameRules<
   readonly version: number;
   /** Players a room of this game holds. */
   readonly players: { readonly min: number; readonly max: number };
+  /**
+   * Ticks a second of this game's rooms (1…120): a turn-based game needs few, an action game many.
+   * @default the server's `game.tickRateHz`
+   */
+  readonly tickRateHz?: number;
   readonly state: { readonly room: R; readonly entity: E };
   readonly commands: C;
   /** Reject reason codes the handlers may return (upper case, game-prefixed), each with its meaning. */

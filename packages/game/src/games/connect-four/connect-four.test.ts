@@ -14,6 +14,7 @@ function table(seed = 7) {
     tick: 1,
     seq: 1,
     nowMs: 0,
+    tickMs: 50,
     players,
     random,
     emit: (e: EventDefinition<unknown>, data: unknown) => void emitted.push({ type: e.type, data }),
