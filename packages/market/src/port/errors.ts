@@ -72,6 +72,13 @@ export const MarketErrorCodes = defineErrorCodes({
       "Check the symbol exists on that venue and the venue's status; run the download again, it resumes where it stopped.",
     httpStatus: 502,
   },
+  MARKET_VENUE_NO_ACCOUNT: {
+    meaning:
+      "A history download asked a share venue (alpaca, kis) whose REST API needs an account, and no source of that kind is configured to take its credentials from.",
+    resolve:
+      'Add an alpaca source (keyId, secretKey) or a kis source (appKey, appSecret) to market.sources; the download uses its account and restUrl.',
+    httpStatus: 409,
+  },
   MARKET_CORPORATE_ACTIONS_UNAVAILABLE: {
     meaning:
       'Corporate actions were asked of a provider for a symbol no configured source offers them for (the Alpaca source covers US shares; KRX actions are imported).',
@@ -85,6 +92,25 @@ export const MarketErrorCodes = defineErrorCodes({
     resolve:
       "Use a covered year, or add the year's holidays and special hours to packages/market/src/calendars/data/ from the exchange's published calendar.",
     httpStatus: 422,
+  },
+  MARKET_ARCHIVE_FILE_MISSING: {
+    meaning:
+      'A candle read reached a month the archive tier moved to a Parquet file (market_archive_files), and the file is not there (details.file): the archive directory was moved, not mounted on this process or deleted.',
+    resolve:
+      'Mount or restore market.archive.dir at the path the catalogue names on every process that reads candles (GET /api/v1/markets/archive lists the files); the candles were deleted from SQL only after the file was verified.',
+    httpStatus: 503,
+  },
+  MARKET_ARCHIVE_FILE_CORRUPT: {
+    meaning:
+      "An archived candle file's bytes no longer match the sha256 recorded when it was written (details.file, details.expected, details.actual), or it no longer parses as Parquet: no candle of it is served.",
+    resolve: 'Restore the file from a backup of market.archive.dir (the name says the month); the catalogue row names its checksum.',
+    httpStatus: 500,
+  },
+  MARKET_ARCHIVE_VERIFY_FAILED: {
+    meaning:
+      'Archiving a month of candles wrote a file whose rows, read back, differ from those in SQL (count or checksum, in details): nothing was deleted from SQL and the file was removed.',
+    resolve: 'Check the disk under market.archive.dir (space, errors) and run the archive again (tickline market archive --run).',
+    httpStatus: 500,
   },
 });
 
@@ -102,3 +128,6 @@ export const isMarketJobUnknownError = errorGuard('MARKET_JOB_UNKNOWN');
 export const isMarketJobRunningError = errorGuard('MARKET_JOB_RUNNING');
 export const isMarketCalendarMissingError = errorGuard('MARKET_CALENDAR_MISSING');
 export const isMarketVenueRateLimitedError = errorGuard('MARKET_VENUE_RATE_LIMITED');
+export const isMarketArchiveFileMissingError = errorGuard('MARKET_ARCHIVE_FILE_MISSING');
+export const isMarketArchiveFileCorruptError = errorGuard('MARKET_ARCHIVE_FILE_CORRUPT');
+export const isMarketArchiveVerifyFailedError = errorGuard('MARKET_ARCHIVE_VERIFY_FAILED');

@@ -3,11 +3,16 @@
  * range. Times are epoch milliseconds in and out; prices and sizes are numbers. Ranges are
  * `[from, to)`. Results are ascending by time; with `from` they start there, without it they are
  * the latest `limit` rows before `to` (what a chart loads first). Candles are read from the
- * recorded and the imported tables at once (the recorded candle wins a shared key).
+ * recorded and the imported tables at once (the recorded candle wins a shared key), and from the
+ * archive's files for months archived (archive/archive-reads.ts).
  */
 import type { SqlQueryable, SqlValue } from '@tickline/store';
-import type { Candle, CandleInterval, Trade, TradeSide } from '../port/market-message.ts';
+import type { CandleInterval, Trade, TradeSide } from '../port/market-message.ts';
+import { archivedCandles, mergeWithArchive } from '../archive/archive-reads.ts';
 import { CANDLE_COLUMNS } from './candle-writes.ts';
+import type { CandleQuery, StoredCandle } from './candle-types.ts';
+
+export type { CandleQuery, StoredCandle } from './candle-types.ts';
 
 /** Rows a query returns at most, whatever `limit` asks. */
 export const MAX_QUERY_LIMIT = 5_000;
@@ -24,32 +29,6 @@ export interface MarketSummary {
   lastPrice: number | null;
   /** Open time of the newest candle stored. */
   lastCandleAt: number | null;
-}
-
-/** A stored candle: the event's fields, whether it closed, and when it was last written. */
-export interface StoredCandle extends Candle {
-  closed: boolean;
-  updatedAt: number;
-}
-
-/** Options for {@link queryCandles}. */
-export interface CandleQuery {
-  /** Every exchange when omitted. */
-  exchange?: string;
-  symbol: string;
-  interval: CandleInterval;
-  /** Inclusive open time (ms). */
-  from?: number;
-  /** Exclusive open time (ms). */
-  to?: number;
-  /** @default 500, at most 5_000 */
-  limit?: number;
-  /**
-   * Read the imported history as it stood after this data version (versions/data-versions.ts):
-   * values a later import replaced or deleted are read back, rows it added are not. Recorded
-   * candles are not versioned. @default the current history
-   */
-  asOfVersion?: number;
 }
 
 /** Options for {@link queryTrades}. */
@@ -138,6 +117,8 @@ interface CandleRow {
   closed: boolean;
   revision: number;
   updated_at: Date;
+  /** From `market_candles` (else the imported history). */
+  recorded: boolean;
 }
 
 /**
@@ -153,7 +134,8 @@ export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promi
   if (query.exchange !== undefined) filters.push(['exchange = ?', query.exchange]);
   const range = timeRange('open_time', filters, query);
   const page = `order by ${range.order}, exchange ${range.latest ? 'desc' : 'asc'} limit $${range.params.length}`;
-  const history = query.asOfVersion === undefined ? 'market_candle_history' : historyAsOf(range.params, query.asOfVersion);
+  const history =
+    query.asOfVersion === undefined ? 'market_candle_history' : historyAsOf(range.params, query.asOfVersion);
   // One statement over both tables: the recorded candles, and the imported ones whose key no
   // recorded candle holds (the recorded one wins). Each branch takes its own page in the read's
   // order, so each walks its index and stops; with one order over the union alone the planner
@@ -165,9 +147,9 @@ export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promi
   // recorded after their import lie there.
   const { rows } = await sql.query<CandleRow>(
     `select * from (
-       (select ${CANDLE_COLUMNS} from market_candles where ${range.where} ${page})
+       (select ${CANDLE_COLUMNS}, true as recorded from market_candles where ${range.where} ${page})
        union all
-       (select ${CANDLE_COLUMNS} from ${history} h where ${range.where}
+       (select ${CANDLE_COLUMNS}, false as recorded from ${history} h where ${range.where}
          and not exists (select 1 from market_candles r where ${range.where} and r.exchange = h.exchange
            and r.symbol = h.symbol and r.interval = h.interval and r.open_time = h.open_time)
          ${page})
@@ -176,24 +158,30 @@ export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promi
     range.params,
   );
   if (range.latest) rows.reverse();
-  return rows.map((r) => ({
-    exchange: r.exchange,
-    symbol: r.symbol,
-    interval: r.interval,
-    openTime: r.open_time.getTime(),
-    closeTime: r.close_time.getTime(),
-    open: r.open,
-    high: r.high,
-    low: r.low,
-    close: r.close,
-    volume: r.volume,
-    quoteVolume: r.quote_volume,
-    trades: r.trades,
-    incomplete: r.incomplete,
-    closed: r.closed,
-    revision: r.revision,
-    updatedAt: r.updated_at.getTime(),
+  const fromSql = rows.map((r) => ({
+    recorded: r.recorded,
+    candle: {
+      exchange: r.exchange,
+      symbol: r.symbol,
+      interval: r.interval,
+      openTime: r.open_time.getTime(),
+      closeTime: r.close_time.getTime(),
+      open: r.open,
+      high: r.high,
+      low: r.low,
+      close: r.close,
+      volume: r.volume,
+      quoteVolume: r.quote_volume,
+      trades: r.trades,
+      incomplete: r.incomplete,
+      closed: r.closed,
+      revision: r.revision,
+      updatedAt: r.updated_at.getTime(),
+    },
   }));
+  // Months the archive tier moved out of market_candles are read back from their files.
+  const limit = clampLimit(query.limit);
+  return mergeWithArchive(fromSql, await archivedCandles(sql, query, limit), limit, range.latest);
 }
 
 /**

@@ -1,0 +1,32 @@
+/**
+ * @module The shapes of a candle read (`queryCandles`): what it asks and what it returns, apart
+ * from the query so the archive's reader (archive/archive-reads.ts) shares them without a cycle.
+ */
+import type { Candle, CandleInterval } from '../port/market-message.ts';
+
+/** A stored candle: the event's fields, whether it closed, and when it was last written. */
+export interface StoredCandle extends Candle {
+  closed: boolean;
+  updatedAt: number;
+}
+
+/** Options for `queryCandles` (queries.ts). */
+export interface CandleQuery {
+  /** Every exchange when omitted. */
+  exchange?: string;
+  symbol: string;
+  interval: CandleInterval;
+  /** Inclusive open time (ms). */
+  from?: number;
+  /** Exclusive open time (ms). */
+  to?: number;
+  /** @default 500, at most 5_000 */
+  limit?: number;
+  /**
+   * Read the imported history as it stood after this data version (versions/data-versions.ts):
+   * values a later import replaced or deleted are read back, rows it added are not. Recorded
+   * candles are not versioned, archived ones (archive/) neither: they are read whatever the
+   * version. @default the current history
+   */
+  asOfVersion?: number;
+}
