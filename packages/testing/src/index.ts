@@ -31,9 +31,21 @@ export {
   GATE_OFF_ENV,
   TEST_CODE_KEYS_ENV,
 } from './tickline/tickline-process.ts';
-export { startTopology, topologyZones, TOPOLOGY_GAME_PARTITIONS, TOPOLOGY_ROLES } from './tickline/topology.ts';
+export {
+  startTopology,
+  topologyZones,
+  TOPOLOGY_GAME_PARTITIONS,
+  TOPOLOGY_ROLES,
+} from './tickline/topology.ts';
 export { startFrontProxy } from './tickline/front-proxy.ts';
-export { HOLD_STRATEGY_SOURCE, risingKlines, LOOP_GATE_ENV } from './fixtures/trader-loop.ts';
+export {
+  HOLD_STRATEGY_SOURCE,
+  risingKlines,
+  LOOP_GATE_ENV,
+  LOOP_LIVE_INTERVAL,
+  LOOP_SECONDS_WINDOWS,
+  recordedSeconds,
+} from './fixtures/trader-loop.ts';
 
 export type { TempDir } from './temp-dir.ts';
 export type { BinaryLookup } from './binary.ts';
