@@ -28,6 +28,8 @@ export interface ZoneEntry {
   epoch?: number | undefined;
   /** Set when the zone was handed off on purpose by this process (which must not take it back). */
   handoffFrom?: string | undefined;
+  /** A private rules room's join code (the rooms directory only), kept when the room moves. */
+  code?: string | undefined;
 }
 
 /** The answer to a join request. */

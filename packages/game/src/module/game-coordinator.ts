@@ -50,8 +50,8 @@ export function createJoinSide(
 export interface FailoverSettings {
   owner: string;
   failoverAfterMs: number;
-  /** Recovers and runs an orphaned zone here, held at `epoch`. */
-  adopt: (zoneId: string, epoch: number) => Promise<void>;
+  /** Recovers and runs an orphaned zone here, held at `epoch` (`entry`: the orphan's last entry). */
+  adopt: (zoneId: string, epoch: number, entry: ZoneEntry) => Promise<void>;
   /** Stops zones another process took over (this one stalled past its failover). */
   lost: (zoneIds: string[]) => void;
   /** The heartbeat's lease (`renewed` in zone-directory-sync.ts). */
@@ -62,6 +62,7 @@ export interface FailoverSettings {
 export function createZoneDirectory(
   redis: RedisSettings,
   context: ServiceContext,
+  name: 'zones' | 'rooms' = 'zones',
 ): ZoneDirectory | undefined {
   if (!redis.url) return undefined;
   return createRedisZoneDirectory({
@@ -70,6 +71,7 @@ export function createZoneDirectory(
     commandTimeoutMs: redis.commandTimeoutMs,
     staleAfterMs: DEFAULT_ZONE_STALE_AFTER_MS,
     logger: context.logger,
+    name,
   });
 }
 
@@ -79,7 +81,7 @@ export function createZoneDirectory(
  */
 export async function openZoneDirectory(
   directory: ZoneDirectory | undefined,
-  coordinator: ZoneCoordinator,
+  coordinator: ZoneCoordinator | undefined,
   local: () => ZoneEntry[],
   context: ServiceContext,
   failover?: FailoverSettings,
@@ -102,8 +104,8 @@ export async function openZoneDirectory(
             owner: failover.owner,
             failoverAfterMs: failover.failoverAfterMs,
             local: () => local().map((e) => e.zoneId),
-            adopt: async (zoneId, epoch) => {
-              await failover.adopt(zoneId, epoch);
+            adopt: async (zoneId, epoch, entry) => {
+              await failover.adopt(zoneId, epoch, entry);
               // Published at once: players reconnecting through a coordinator find the new address.
               await sync.sync();
             },

@@ -46,6 +46,7 @@ import { localRoomOperations } from '../remote/room-operations.ts';
 import { createRoomResponder } from '../remote/room-rpc.ts';
 import { createRoomDeskResponder, remoteRoomDesk } from '../remote/room-desk-rpc.ts';
 import { localRoomDesk } from './room-desk.ts';
+import { createRoomFailover, type RoomFailover } from './room-failover.ts';
 
 /** How long a start waits for Redis before running its zones unfenced (play never waits on Redis). */
 const DIRECTORY_READY_WAIT_MS = 2_000;
@@ -193,6 +194,7 @@ function createZoneService(
     maxRooms: game.rooms.maxPerProcess,
     createsPerMinute: game.rooms.createsPerMinute,
     emptyGraceMs: game.rooms.emptyGraceMs,
+    leased: () => leased(),
     logger,
   });
   const roomSessions = new RoomSessions({ tokens, registry: rooms, resumeGraceMs: game.limits.resumeGraceMs, logger });
@@ -225,6 +227,7 @@ function createZoneService(
     },
   });
   let closeDirectory: (() => Promise<void>) | undefined;
+  let roomFailover: RoomFailover | undefined;
   let directory: ZoneDirectory | undefined;
   let httpServer: Server | undefined;
   const advertiseHost = game.advertiseHost ?? hostname();
@@ -255,6 +258,16 @@ function createZoneService(
         ws: entry.ws && httpPort !== undefined ? `${scheme}://${advertiseHost}:${httpPort}${entry.ws}` : null,
       }));
   };
+  /** This process's transports, absolute (the advertised host and the HTTP port), for other processes. */
+  function sharedAddresses(): { tcp: string | null; ws: string | null } {
+    const address = httpServer?.address();
+    const httpPort = address && typeof address === 'object' ? address.port : undefined;
+    const scheme = deps.config.http.tls.certFile === undefined ? 'ws' : 'wss';
+    return {
+      tcp: tcpPort === undefined ? null : `tcp://${advertiseHost}:${tcpPort}`,
+      ws: ws && httpPort !== undefined ? `${scheme}://${advertiseHost}:${httpPort}${ws.path}` : null,
+    };
+  }
   /** Recovers `zoneId` (hot snapshot → cold → log) and runs it here, taking players. */
   async function startZone(zoneId: string, epoch: number | undefined): Promise<void> {
     const zone = await persistence.service.recover(zoneOptionsFrom(game, zoneId));
@@ -365,15 +378,7 @@ function createZoneService(
       tcp: tcpPort === undefined ? null : `tcp://${HOST_PLACEHOLDER}:${tcpPort}`,
       ws: ws ? ws.path : null,
     }),
-    sharedAddresses() {
-      const address = httpServer?.address();
-      const httpPort = address && typeof address === 'object' ? address.port : undefined;
-      const scheme = deps.config.http.tls.certFile === undefined ? 'ws' : 'wss';
-      return {
-        tcp: tcpPort === undefined ? null : `tcp://${advertiseHost}:${tcpPort}`,
-        ws: ws && httpPort !== undefined ? `${scheme}://${advertiseHost}:${httpPort}${ws.path}` : null,
-      };
-    },
+    sharedAddresses,
     persistence: persistence.service,
     async start(context) {
       const log = context.logger;
@@ -388,6 +393,24 @@ function createZoneService(
         tcpPort = await tcp.listen();
       }
       directory = createZoneDirectory(deps.config.redis, context);
+      // Rooms are snapshotted, owned and taken over like the zones, in a directory of their own.
+      roomFailover = createRoomFailover({
+        registry: rooms,
+        sessions: roomSessions,
+        scheduler: persistence.service.scheduler,
+        stores: persistence.stores,
+        logFor: (roomId) => deps.gameLog?.partitions.logFor(roomId) ?? deps.eventLog,
+        games: () => catalog.games,
+        directory: createZoneDirectory(deps.config.redis, context, 'rooms'),
+        owner,
+        failoverAfterMs: game.failoverAfterMs,
+        addresses: sharedAddresses,
+        leased,
+        renewed(startedAt) {
+          renewedAt = Math.max(renewedAt, startedAt);
+        },
+        logger: log,
+      });
       for (const zoneId of game.zones) {
         const epoch = await acquireAtStart(zoneId, log);
         if (epoch === 'taken') {
@@ -398,6 +421,7 @@ function createZoneService(
       }
       renewedAt = performance.now();
       await loadReport.start(context);
+      await roomFailover.start(context);
       closeDirectory = await openZoneDirectory(directory, coordinator, sharedEntries, context, {
         owner,
         failoverAfterMs: game.failoverAfterMs,
@@ -454,6 +478,13 @@ function createZoneService(
             'The server is restarting; moving you to another.',
             STOP_HANDOFF_WAIT_MS,
           ).catch((error: unknown) => logger.warn({ err: error, zone: zoneId }, 'hand-off at stop failed'));
+      // Rooms too, without waiting for a peer each: the first to check takes them.
+      if (game.handOffOnStop && fenced)
+        for (const runner of rooms.all())
+          await roomFailover
+            ?.handOff(runner.roomId, 'The server is restarting; moving you to another.', 0)
+            .catch((error: unknown) => logger.warn({ err: error, roomId: runner.roomId }, 'room hand-off at stop failed'));
+      await roomFailover?.stop();
       await loadReport.stop();
       await closeDirectory?.();
       sessions.close();

@@ -19,7 +19,8 @@ const WARN_EVERY_MS = 10_000;
 /** Options for {@link startZoneDirectorySync}. */
 export interface ZoneDirectorySyncOptions {
   directory: ZoneDirectory;
-  coordinator: ZoneCoordinator;
+  /** Where the other processes' entries go; none: only this process's are written (rooms). */
+  coordinator?: ZoneCoordinator | undefined;
   /** This process's zones as others should see them (absolute addresses); none on a pure gateway. */
   local: () => ZoneEntry[];
   /** Names this process as the holder of its zones. @default 'coordinator' (a gateway publishes none) */
@@ -60,6 +61,7 @@ export async function startZoneDirectorySync(
         options.lost?.(lost);
         for (const zoneId of lost) localIds.delete(zoneId);
       }
+      if (!coordinator) return;
       const seen = new Set<string>();
       for (const entry of await directory.read()) {
         if (localIds.has(entry.zoneId)) continue;

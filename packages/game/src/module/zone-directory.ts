@@ -32,6 +32,12 @@ export interface ZoneDirectoryOptions {
   staleAfterMs?: number;
   /** @default silentLogger */
   logger?: Logger;
+  /**
+   * What the directory holds: `zones`, or `rooms` (rules rooms, owned and taken over like zones
+   * but never offered to a coordinator's zone choice). Its hashes are `{prefix}game:{name}`.
+   * @default 'zones'
+   */
+  name?: 'zones' | 'rooms';
 }
 
 /** How {@link ZoneDirectory.acquire} may take a zone. */
@@ -69,7 +75,7 @@ export interface ZoneDirectory {
 
 export function createRedisZoneDirectory(options: ZoneDirectoryOptions): ZoneDirectory {
   const logger = options.logger ?? silentLogger;
-  const key = `${options.keyPrefix ?? 'tickline:'}game:zones`;
+  const key = `${options.keyPrefix ?? 'tickline:'}game:${options.name ?? 'zones'}`;
   const keys = [key, `${key}:owners`];
   const timeoutMs = options.commandTimeoutMs ?? 250;
   const staleAfterMs = options.staleAfterMs ?? DEFAULT_ZONE_STALE_AFTER_MS;

@@ -7,6 +7,7 @@
  * the new address and resume their sessions there (the recovered zone keeps their places).
  */
 import { createBeatService, type Logger, type ServiceContext } from '@tickline/kernel';
+import type { ZoneEntry } from '../coordinator/zone-coordinator.ts';
 import type { ZoneDirectory } from './zone-directory.ts';
 
 /** How often orphaned zones are looked for. */
@@ -24,8 +25,8 @@ export interface ZoneFailoverOptions {
   owner: string;
   /** The zones this process hosts now (never adopted again). */
   local: () => readonly string[];
-  /** Recovers and runs `zoneId` here, holding it at `epoch`. */
-  adopt: (zoneId: string, epoch: number) => Promise<void>;
+  /** Recovers and runs `zoneId` here, holding it at `epoch`; `entry`: the orphan as the directory had it. */
+  adopt: (zoneId: string, epoch: number, entry: ZoneEntry) => Promise<void>;
   /** Silence after which a zone is taken over. */
   failoverAfterMs: number;
   /** @default DEFAULT_FAILOVER_CHECK_INTERVAL_MS */
@@ -48,24 +49,24 @@ export async function startZoneFailover(
    * off for `staleAfterMs`, so this process tries again on each check while it holds them, rather
    * than leaving players with nowhere to resume until the claim goes stale.
    */
-  const failed = new Map<string, { epoch: number; takenAt: number }>();
-  async function adopt(zoneId: string, epoch: number, takenAt: number): Promise<void> {
+  const failed = new Map<string, { epoch: number; takenAt: number; entry: ZoneEntry }>();
+  async function adopt(zoneId: string, epoch: number, takenAt: number, entry: ZoneEntry): Promise<void> {
     const started = Date.now();
     try {
-      await options.adopt(zoneId, epoch);
+      await options.adopt(zoneId, epoch, entry);
       failed.delete(zoneId);
       logger.info({ zone: zoneId, recoverMs: Date.now() - started }, 'zone taken over');
     } catch (error) {
       const retry = Date.now() - takenAt < staleAfterMs;
-      if (retry) failed.set(zoneId, { epoch, takenAt });
+      if (retry) failed.set(zoneId, { epoch, takenAt, entry });
       else failed.delete(zoneId);
       logger.warn({ err: error, zone: zoneId, retry }, 'zone take-over failed');
     }
   }
   async function check(): Promise<void> {
     try {
-      for (const [zoneId, { epoch, takenAt }] of failed)
-        if (!stopped) await adopt(zoneId, epoch, takenAt);
+      for (const [zoneId, { epoch, takenAt, entry }] of failed)
+        if (!stopped) await adopt(zoneId, epoch, takenAt, entry);
       const local = new Set(options.local());
       for (const orphan of await directory.orphans(options.failoverAfterMs)) {
         if (stopped || local.has(orphan.zoneId) || failed.has(orphan.zoneId)) continue;
@@ -80,7 +81,7 @@ export async function startZoneFailover(
           { zone: orphan.zoneId, silentMs, was: orphan.ws ?? orphan.tcp },
           orphan.handoffFrom ? 'taking over a zone handed off' : 'taking over an orphaned zone',
         );
-        await adopt(orphan.zoneId, epoch, Date.now());
+        await adopt(orphan.zoneId, epoch, Date.now(), orphan);
       }
     } catch (error) {
       if (Date.now() - warnedAt > 10_000) {

@@ -62,6 +62,8 @@ export interface RoomJournalOptions {
   roomId: string;
   events: Pick<Publisher, 'publish'>;
   clock: Clock;
+  /** The first tick this journal records (a recovered room's next). @default 1 */
+  fromTick?: number;
 }
 
 /** Records one room; the runner calls it on each input, view and step. */
@@ -76,6 +78,7 @@ export class RoomJournal {
   constructor(options: RoomJournalOptions) {
     this.#roomId = options.roomId;
     this.#events = options.events;
+    this.#fromTick = options.fromTick ?? 1;
     this.#source = createEventSource({ source: `room-journal/${options.roomId}`, clock: options.clock });
   }
 

@@ -6,24 +6,21 @@
  * disputes and cheat reports. The room's code is the game's, so a replay runs where the game is
  * loaded (a game process).
  */
-import { decodeEvent, TicklineError } from '@tickline/kernel';
-import type { EventLog, LogRecord } from '@tickline/eventlog';
+import { TicklineError } from '@tickline/kernel';
+import type { EventLog } from '@tickline/eventlog';
 import {
-  decodeRoomCommand,
   encodeMessage,
   MessageType,
   type RoomFrameMessage,
   type RoomRejectMessage,
 } from '@tickline/protocol';
-import { RulesRoom, type AnyGameRules, type RoomInput, type RoomStepResult } from '../rules/index.ts';
+import { RulesRoom, type AnyGameRules, type RoomStepResult } from '../rules/index.ts';
 import { RejectReason } from '../zone/errors.ts';
-import { RoomOpened, RoomTicks, type JournalEntry } from './room-journal.ts';
+import { inputOf, readRoomJournal, REPLAY_MAX_SCAN_RECORDS } from './room-journal-reader.ts';
 
-/** Log records one replay reads back through at most, looking for the room's opening. */
-export const REPLAY_MAX_SCAN_RECORDS = 2_000_000;
+export { REPLAY_MAX_SCAN_RECORDS } from './room-journal-reader.ts';
 /** Ticks one replay steps at most (an hour at 30 Hz). */
 export const REPLAY_MAX_TICKS = 108_000;
-const READ_BATCH = 4_096;
 const EMPTY = new Uint8Array(0);
 
 export interface ReplayRoomOptions {
@@ -73,31 +70,6 @@ export interface RoomReplay {
 const replayError = (code: string, message: string, details: Record<string, unknown>) =>
   new TicklineError(code, message, { details });
 
-/** The room's journal records, oldest first, read backwards from the head until its opening. */
-async function journalOf(
-  log: ReplayRoomOptions['log'],
-  roomId: string,
-  maxScan: number,
-): Promise<LogRecord[]> {
-  const { first, last } = await log.head();
-  const found: LogRecord[] = [];
-  let scanned = 0;
-  for (let end = last; end >= Math.max(first, 1); end -= READ_BATCH) {
-    const from = Math.max(first, 1, end - READ_BATCH + 1);
-    const records = await log.read({ from, limit: end - from + 1 });
-    scanned += records.length;
-    const mine = records.filter((r) => r.key === roomId && (r.type === RoomOpened.type || r.type === RoomTicks.type));
-    found.unshift(...mine);
-    if (mine.some((r) => r.type === RoomOpened.type)) return found.slice(found.findIndex((r) => r.type === RoomOpened.type));
-    if (scanned >= maxScan)
-      throw replayError(RejectReason.ReplayTooLarge, `no opening of room ${roomId} in the last ${scanned} log records`, {
-        roomId,
-        scanned,
-      });
-  }
-  throw replayError(RejectReason.ReplayNotFound, `the log holds no opening of room ${roomId}`, { roomId });
-}
-
 /** Per-player session state, the way `RoomSessions` keeps it, for the one player replayed. */
 interface Viewer {
   /** In the room as far as the session knows (its join acked). */
@@ -111,8 +83,9 @@ interface Viewer {
 /** Rebuilds the window of the room and the player's messages in it. */
 export async function replayRoom(options: ReplayRoomOptions): Promise<RoomReplay> {
   const { roomId, playerId } = options;
-  const records = await journalOf(options.log, roomId, options.maxScanRecords ?? REPLAY_MAX_SCAN_RECORDS);
-  const opened = RoomOpened.schema.parse(decodeEvent(records[0]!.payload).data);
+  const journal = await readRoomJournal(options.log, roomId, { maxScanRecords: options.maxScanRecords ?? REPLAY_MAX_SCAN_RECORDS });
+  // Read down to the opening (no sinceTick), so it is there.
+  const opened = journal.opened!;
   const game = options.games.get(opened.game);
   if (!game) throw replayError(RejectReason.UnknownGame, `no game ${opened.game} is loaded here to replay`, { game: opened.game });
   if (game.version !== opened.gameVersion)
@@ -120,19 +93,7 @@ export async function replayRoom(options: ReplayRoomOptions): Promise<RoomReplay
       game: opened.game,
       gameVersion: opened.gameVersion,
     });
-  const times = new Map<number, number>();
-  const entries = new Map<number, JournalEntry[]>();
-  for (const record of records.slice(1)) {
-    const batch = RoomTicks.schema.parse(decodeEvent(record.payload).data);
-    batch.times.forEach((t, i) => times.set(batch.fromTick + i, t));
-    for (const e of batch.entries) {
-      const list = entries.get(e[0]);
-      if (list) list.push(e);
-      else entries.set(e[0], [e]);
-    }
-  }
-  let loggedThroughTick = 0;
-  while (times.has(loggedThroughTick + 1)) loggedThroughTick++;
+  const { times, entries, loggedThroughTick } = journal;
   const fromTick = Math.max(0, options.fromTick ?? 0);
   const toTick = Math.min(options.toTick ?? loggedThroughTick, loggedThroughTick);
   const maxTicks = options.maxTicks ?? REPLAY_MAX_TICKS;
@@ -147,6 +108,7 @@ export async function replayRoom(options: ReplayRoomOptions): Promise<RoomReplay
     game,
     roomId,
     seed: opened.seed,
+    tickRateHz: opened.tickRateHz,
     clock: { now: () => now, monotonic: () => 0 },
     // Live, a handler over its wall budget failed; a replay cannot re-measure it, so none fails that way.
     timer: () => 0,
@@ -190,19 +152,6 @@ export async function replayRoom(options: ReplayRoomOptions): Promise<RoomReplay
     loggedThroughTick,
     messages,
   };
-}
-
-function inputOf(kind: JournalEntry[1], playerId: string, seq: number, x: string | number | undefined): RoomInput {
-  switch (kind) {
-    case 'join':
-      return { kind, playerId, seq };
-    case 'leave':
-      return typeof x === 'string' ? { kind, playerId, seq, reason: x } : { kind, playerId, seq };
-    case 'mute':
-      return { kind, playerId, seq, untilMs: Number(x ?? 0) };
-    default:
-      return { kind: 'command', playerId, seq, command: decodeRoomCommand(Buffer.from(String(x ?? ''), 'base64')) };
-  }
 }
 
 /** What `RoomSessions` sends the one player for a step (its #deliver, for one session). */

@@ -25,6 +25,13 @@ export interface RoomRunnerOptions {
   /** The user who asked for the room, if one did. */
   createdBy?: string | undefined;
   seed?: number;
+  /**
+   * A room recovered on this process (failover, hand-off; see room-recovery.ts): the runner goes on
+   * from its tick, its journal continuing the one on the log (no second opening).
+   */
+  restored?: RulesRoom | undefined;
+  /** False while this process may not run the room (its directory lease lapsed): no step. @default always */
+  leased?: () => boolean;
   clock?: Clock;
   scheduler?: Scheduler;
   logger?: Logger;
@@ -44,6 +51,7 @@ export class RoomRunner {
   readonly #listeners: RoomTickListener[] = [];
   /** What a replay needs, on the log (inputs, tick times, the session's views). */
   readonly journal: RoomJournal;
+  readonly #leased: () => boolean;
   #cancel: (() => void) | undefined;
   #running = false;
   #epochMs = 0;
@@ -64,11 +72,23 @@ export class RoomRunner {
     this.periodMs = 1000 / options.tickRateHz;
     this.createdAt = this.#clock.now();
     this.emptySince = this.#clock.monotonic();
+    this.#leased = options.leased ?? (() => true);
+    if (options.restored) {
+      this.room = options.restored;
+      this.journal = new RoomJournal({
+        roomId: this.roomId,
+        events: this.#events,
+        clock: this.#clock,
+        fromTick: this.room.tick + 1,
+      });
+      return;
+    }
     this.room = new RulesRoom({
       game: options.game,
       roomId: options.roomId,
       clock: this.#clock,
       logger: this.#logger,
+      tickRateHz: options.tickRateHz,
       ...(options.seed !== undefined && { seed: options.seed }),
     });
     this.journal = new RoomJournal({ roomId: this.roomId, events: this.#events, clock: this.#clock });
@@ -168,7 +188,8 @@ export class RoomRunner {
     this.#cancel = undefined;
     this.#steps++;
     try {
-      this.step();
+      // A process that stalled past its lease must not go on with a room a peer may have taken.
+      if (this.#leased()) this.step();
     } finally {
       this.#scheduleNext();
     }

@@ -273,11 +273,48 @@ export class RoomSessions {
   }
 
   #serve(runner: RoomRunner): void {
-    this.#byRoom.set(runner, new Set());
+    const seated = new Set<RoomSession>();
+    this.#byRoom.set(runner, seated);
     this.#detach.set(
       runner,
       runner.onTick((result) => this.#deliver(runner, result)),
     );
+    // A room recovered here (failover, hand-off) comes with its players and no links: each keeps
+    // its seat for the resume grace, as if its link had just dropped, and resumes by joining again.
+    const now = this.#clock.monotonic();
+    for (const playerId of runner.players) {
+      if (this.#byPlayer.has(playerId)) continue;
+      const session: RoomSession = {
+        sessionId: randomBytes(16).toString('base64url'),
+        playerId,
+        runner,
+        link: undefined,
+        droppedAt: now,
+        joined: true,
+        leaving: false,
+        unqueue: undefined,
+      };
+      this.#byPlayer.set(playerId, session);
+      seated.add(session);
+    }
+  }
+
+  /**
+   * The room leaves this process with its players (handed off, or taken over by a peer): their
+   * links are told and closed with GAME_ZONE_MOVED, and no leave is submitted — they keep their
+   * seats in the room where it goes next and resume there with a new ticket.
+   */
+  moveOut(runner: RoomRunner, message: string): number {
+    let told = 0;
+    for (const session of [...(this.#byRoom.get(runner) ?? [])]) {
+      const link = session.link;
+      this.#forget(session);
+      if (!link) continue;
+      told++;
+      this.#ops?.send(link, { type: MessageType.Notice, level: 'warn', text: message });
+      this.#ops?.close(link, CloseCode.ZoneMoved, message);
+    }
+    return told;
   }
 
   #unserve(runner: RoomRunner): void {

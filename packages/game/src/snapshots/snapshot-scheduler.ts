@@ -24,7 +24,14 @@ import type { ZoneLogs } from '../recovery/zone-logs.ts';
 import { ZoneLogPositions, type ZoneLogPosition } from './zone-log-positions.ts';
 import { createSnapshotMetrics, SnapshotWriteResult, type SnapshotMetrics } from './snapshot-metrics.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
-import { infoOf, SnapshotKind, toStoredSnapshot, type SnapshotInfo } from './stored-snapshot.ts';
+import {
+  captureZone,
+  infoOf,
+  SnapshotKind,
+  toStoredState,
+  type CapturedState,
+  type SnapshotInfo,
+} from './stored-snapshot.ts';
 import { COLD_SNAPSHOT_INTERVAL_MS, HOT_SNAPSHOT_INTERVAL_MS } from '../config.ts';
 
 export const DEFAULT_HOT_SNAPSHOT_INTERVAL_MS = HOT_SNAPSHOT_INTERVAL_MS;
@@ -35,13 +42,27 @@ export const LOG_HEAD_WAIT_MS = 1_000;
 export const STOP_WAIT_MS = 5_000;
 
 /** What the scheduler needs of a running zone (a `ZoneHost` fits). Read between ticks only. */
-export interface SnapshotSource {
+export interface ZoneSnapshotSource {
   readonly zoneId: string;
   /** The live zone (a host may swap it on restore, so it is read on every snapshot). */
   readonly zone: Zone;
   /** False while this process may not write the zone (its lease lapsed): no scheduled snapshot. */
   readonly leased?: boolean;
 }
+
+/** Anything else snapshotted on the zones' schedule and stores (a rules room): it copies itself. */
+export interface StateSnapshotSource {
+  /** The key in the stores. */
+  readonly zoneId: string;
+  /** Copies the state now (between ticks); encoded after a yield. */
+  capture(): CapturedState;
+  readonly leased?: boolean;
+}
+
+export type SnapshotSource = ZoneSnapshotSource | StateSnapshotSource;
+
+const captureOf = (source: SnapshotSource): CapturedState =>
+  'capture' in source ? source.capture() : captureZone(source.zone.snapshot());
 
 /** Options for {@link SnapshotScheduler}. */
 export interface SnapshotSchedulerOptions {
@@ -205,7 +226,7 @@ export class SnapshotScheduler implements Service {
 
   /** Copies the state now (synchronously, between ticks); encodes and writes after a yield. */
   #write(tracked: Tracked, stores: SnapshotStore[], kind: SnapshotKind, position: ZoneLogPosition) {
-    const state = tracked.source.zone.snapshot();
+    const state = captureOf(tracked.source);
     const takenAt = this.#clock.now();
     for (const s of stores) tracked.busy.add(s);
     const work = (async (): Promise<TakeSnapshotResult> => {
@@ -213,7 +234,7 @@ export class SnapshotScheduler implements Service {
         // Let a tick that is due run before the encoding.
         await new Promise((resolve) => setImmediate(resolve));
         const started = performance.now();
-        const stored = toStoredSnapshot(state, {
+        const stored = toStoredState(state, {
           kind,
           logPosition: position.offset,
           logName: position.log,

@@ -46,7 +46,9 @@ export interface StoredSnapshot extends SnapshotInfo {
 }
 
 // Plain maps, no records extension: the bytes stay readable by any MessagePack decoder.
-const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true });
+/** The stores' MessagePack (zones' and rooms' states alike). */
+export const snapshotPackr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true });
+const packr = snapshotPackr;
 
 /** Encodes a zone's state. */
 export function encodeZoneSnapshot(snapshot: ZoneSnapshot): Uint8Array {
@@ -88,22 +90,51 @@ export interface SnapshotMeta {
   id?: string;
 }
 
-/** Encodes `snapshot` (its `lastLogPosition` set to `meta`'s log and position) into a storable record. */
-export function toStoredSnapshot(snapshot: ZoneSnapshot, meta: SnapshotMeta): StoredSnapshot {
-  const lastLogPosition = formatLogPosition({ log: meta.logName, offset: meta.logPosition });
-  const bytes = encodeZoneSnapshot({ ...snapshot, lastLogPosition });
+/**
+ * A state copied between ticks, to be encoded later (off the tick): a zone's, or a rules room's
+ * (keyed `room/<id>` in the stores, see rooms/room-snapshots.ts).
+ */
+export interface CapturedState {
+  /** The key the stores keep it under (a zone id, or `room/<id>`). */
+  zoneId: string;
+  tick: number;
+  eventSeq: number;
+  players: number;
+  /** The bytes to store, given the log position the state covers (formatted). */
+  encode(lastLogPosition: string): Uint8Array;
+}
+
+/** A zone's state as a {@link CapturedState}. */
+export function captureZone(snapshot: ZoneSnapshot): CapturedState {
   return {
-    id: meta.id ?? uuidv7(meta.takenAt),
     zoneId: snapshot.zoneId,
-    kind: meta.kind,
     tick: snapshot.tick,
-    logPosition: meta.logPosition,
     eventSeq: snapshot.lastEventSeq,
     players: snapshot.players.length,
+    encode: (lastLogPosition) => encodeZoneSnapshot({ ...snapshot, lastLogPosition }),
+  };
+}
+
+/** Encodes a captured state (given `meta`'s log and position) into a storable record. */
+export function toStoredState(state: CapturedState, meta: SnapshotMeta): StoredSnapshot {
+  const bytes = state.encode(formatLogPosition({ log: meta.logName, offset: meta.logPosition }));
+  return {
+    id: meta.id ?? uuidv7(meta.takenAt),
+    zoneId: state.zoneId,
+    kind: meta.kind,
+    tick: state.tick,
+    logPosition: meta.logPosition,
+    eventSeq: state.eventSeq,
+    players: state.players,
     takenAt: meta.takenAt,
     size: bytes.length,
     bytes,
   };
+}
+
+/** Encodes `snapshot` (its `lastLogPosition` set to `meta`'s log and position) into a storable record. */
+export function toStoredSnapshot(snapshot: ZoneSnapshot, meta: SnapshotMeta): StoredSnapshot {
+  return toStoredState(captureZone(snapshot), meta);
 }
 
 /** The metadata of a stored snapshot (drops the bytes). */

@@ -1,0 +1,224 @@
+/**
+ * @module Rules rooms outlive their game process, the way zones do, on the zones' machinery: each
+ * room is snapshotted by the zones' scheduler (hot and cold, keyed `room/<id>`), owned in a second
+ * directory (`{prefix}game:rooms`: owner, epoch, lease, heartbeat) and watched by the zones'
+ * failover. A room whose process went silent for `failoverAfterMs` is taken by exactly one
+ * survivor, which recovers it (newest snapshot, then the journal's ticks after it, see
+ * room-recovery.ts) and runs it under the same id and private code; its players keep their seats
+ * for the resume grace and resume there with a new ticket (`POST /game/rooms/join` finds the
+ * room's new holder). A hand-off (an operator's, or a stop with `game.handOffOnStop`) takes a
+ * final snapshot and lets the room go at once. A process that finds a room taken over (it
+ * stalled past its lease) moves its players out without a leave.
+ */
+import {
+  ServiceStatus,
+  type Logger,
+  type Service,
+  type ServiceContext,
+  type ServiceHealth,
+} from '@tickline/kernel';
+import type { EventLog } from '@tickline/eventlog';
+import { GameCloseCode as CloseCode } from '@tickline/protocol';
+import type { ZoneEntry } from '../coordinator/zone-coordinator.ts';
+import { GameSessionError } from '../protocol/session-error.ts';
+import type { AnyGameRules } from '../rules/index.ts';
+import { recoverRoom, type RecoveredRoom } from '../rooms/room-recovery.ts';
+import type { RoomRegistry } from '../rooms/room-registry.ts';
+import type { RoomRunner } from '../rooms/room-runner.ts';
+import type { RoomSessions } from '../rooms/room-sessions.ts';
+import { roomSnapshotKey, roomSnapshotSource } from '../rooms/room-snapshots.ts';
+import { GameSnapshotError } from '../snapshots/snapshot-errors.ts';
+import type { SnapshotScheduler } from '../snapshots/snapshot-scheduler.ts';
+import type { SnapshotStore } from '../snapshots/snapshot-store.ts';
+import { openZoneDirectory } from './game-coordinator.ts';
+import type { HandOffResult } from './game-host-types.ts';
+import { DEFAULT_ZONE_STALE_AFTER_MS, type ZoneDirectory } from './zone-directory.ts';
+
+/** How often a hand-off looks for the peer that took the room. */
+const HANDOFF_POLL_MS = 100;
+
+export interface RoomFailoverOptions {
+  registry: RoomRegistry;
+  sessions: RoomSessions;
+  /** The zones' scheduler: rooms are snapshotted on its intervals, to its stores. */
+  scheduler: SnapshotScheduler;
+  /** The same stores, hot first, for recovery. */
+  stores: readonly SnapshotStore[];
+  /** The log a room's journal goes to (its partition of a partitioned game log). */
+  logFor: (roomId: string) => Pick<EventLog, 'read' | 'head'>;
+  games: () => ReadonlyMap<string, AnyGameRules>;
+  /** The rooms directory (`createZoneDirectory(redis, context, 'rooms')`); none: rooms stay where they are. */
+  directory: ZoneDirectory | undefined;
+  /** This process as named in the directories. */
+  owner: string;
+  /** Silence after which a peer takes a room over; 0: no failover. */
+  failoverAfterMs: number;
+  /** This process's absolute addresses, for the directory entries. */
+  addresses: () => { tcp: string | null; ws: string | null };
+  /** The zones' lease: rooms are snapshotted only while it holds. */
+  leased: () => boolean;
+  /** The heartbeat renewed the lease (see zone-directory-sync.ts). */
+  renewed: (startedAt: number) => void;
+  logger: Logger;
+}
+
+export interface RoomFailover extends Service {
+  /**
+   * Moves a room to another game process: final snapshot, the room let go in the directory, its
+   * players' links closed with GAME_ZONE_MOVED (they resume on the peer). Waits up to `waitMs`
+   * for a peer to take it. @throws GAME_ROOM_UNKNOWN, GAME_HANDOFF_UNAVAILABLE
+   */
+  handOff(roomId: string, message: string, waitMs: number): Promise<HandOffResult>;
+  /** How each room recovered here came back. */
+  recoveries(): ReadonlyMap<string, Omit<RecoveredRoom, 'room'>>;
+}
+
+export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
+  const { registry, sessions, scheduler, directory, owner, logger } = options;
+  const fenced = directory !== undefined && options.failoverAfterMs > 0;
+  const staleAfterMs = options.failoverAfterMs > 0 ? options.failoverAfterMs : DEFAULT_ZONE_STALE_AFTER_MS;
+  /** The epoch each local room is held at (none yet: written unfenced until its take lands). */
+  const epochs = new Map<string, number>();
+  /** Rooms leaving with their players: their directory entry is the next holder's, not removed. */
+  const moving = new Set<string>();
+  const recoveries = new Map<string, Omit<RecoveredRoom, 'room'>>();
+  let close: (() => Promise<void>) | undefined;
+  let state: ServiceStatus = ServiceStatus.Starting;
+
+  registry.observe(
+    (runner) => {
+      scheduler.add(roomSnapshotSource(runner, options.leased));
+      if (!directory || epochs.has(runner.roomId)) return;
+      // A new room: taken in the directory, so a peer's take-over fences this process.
+      directory
+        .acquire(runner.roomId, owner, { expectedEpoch: -1, staleAfterMs })
+        .then((epoch) => {
+          if (epoch !== undefined && registry.get(runner.roomId) === runner) epochs.set(runner.roomId, epoch);
+        })
+        .catch((error: unknown) =>
+          logger.warn({ err: error, roomId: runner.roomId }, 'room ownership unknown (Redis away): unfenced'),
+        );
+    },
+    (runner) => {
+      scheduler.remove(roomSnapshotKey(runner.roomId));
+      epochs.delete(runner.roomId);
+      if (!moving.has(runner.roomId)) void directory?.remove([runner.roomId]).catch(() => {});
+    },
+  );
+
+  const entryOf = (runner: RoomRunner): ZoneEntry => ({
+    zoneId: runner.roomId,
+    ...options.addresses(),
+    players: runner.players.length,
+    capacity: runner.game.players.max,
+    draining: false,
+    updatedAt: Date.now(),
+    owner,
+    epoch: epochs.get(runner.roomId),
+    code: runner.code,
+  });
+
+  /** Takes the room out of this process with its players (no leave: they resume where it goes). */
+  function moveOut(runner: RoomRunner, message: string): number {
+    moving.add(runner.roomId);
+    try {
+      const told = sessions.moveOut(runner, message);
+      registry.dispose(runner.roomId);
+      return told;
+    } finally {
+      moving.delete(runner.roomId);
+    }
+  }
+
+  async function adopt(roomId: string, epoch: number, entry: ZoneEntry): Promise<void> {
+    if (registry.get(roomId)) return;
+    const started = performance.now();
+    const { room, ...report } = await recoverRoom({
+      roomId,
+      games: options.games(),
+      stores: options.stores,
+      log: options.logFor(roomId),
+      tickRateHz: (game) => registry.tickRateOf(game),
+      logger,
+    });
+    epochs.set(roomId, epoch);
+    registry.adopt(room, { code: entry.code });
+    recoveries.set(roomId, report);
+    logger.info(
+      {
+        roomId,
+        game: room.game.name,
+        tick: room.tick,
+        ...report,
+        recoverMs: Math.round(performance.now() - started),
+      },
+      'room recovered here',
+    );
+  }
+
+  return {
+    name: 'game-room-failover',
+    recoveries: () => recoveries,
+    async start(context: ServiceContext) {
+      close = await openZoneDirectory(directory, undefined, () => registry.all().map(entryOf), context, {
+        owner,
+        failoverAfterMs: options.failoverAfterMs,
+        adopt,
+        lost(roomIds) {
+          for (const roomId of roomIds) {
+            const runner = registry.get(roomId);
+            if (!runner) continue;
+            context.logger.warn({ roomId }, 'room taken over by another game process: moved out of here');
+            moveOut(runner, 'The room moved to another server; reconnecting.');
+          }
+        },
+        renewed: options.renewed,
+      });
+      state = ServiceStatus.Up;
+    },
+    async handOff(roomId, message, waitMs) {
+      const runner = registry.get(roomId);
+      if (!runner) throw new GameSessionError(CloseCode.RoomUnknown, `room ${roomId} is not held here`);
+      const epoch = epochs.get(roomId);
+      if (!directory || !fenced || epoch === undefined)
+        throw new GameSnapshotError(
+          'GAME_HANDOFF_UNAVAILABLE',
+          `room ${roomId} cannot be handed off: it needs redis.url, game.failoverAfterMs > 0 and the room held in the directory`,
+          { details: { roomId } },
+        );
+      // The room stops here first, so the final snapshot is its last state.
+      runner.stop();
+      const final = await scheduler.takeNow(roomSnapshotKey(roomId));
+      if (!final?.stored.length) {
+        runner.start();
+        throw new GameSnapshotError(
+          'GAME_HANDOFF_UNAVAILABLE',
+          `room ${roomId}: no store took its final snapshot`,
+          {
+            details: { roomId },
+          },
+        );
+      }
+      const released = await directory.release(entryOf(runner), owner, epoch);
+      const playersTold = moveOut(runner, message);
+      logger.info({ roomId, players: playersTold, released }, 'room handed off');
+      let to: string | null = null;
+      for (const until = Date.now() + waitMs; to === null && Date.now() < until;) {
+        await new Promise((resolve) => setTimeout(resolve, HANDOFF_POLL_MS));
+        const taken = (await directory.read().catch(() => [])).find(
+          (e) => e.zoneId === roomId && e.owner !== owner,
+        );
+        if (taken) to = taken.owner ?? null;
+      }
+      return { playersTold, snapshotId: final.snapshot.id, from: owner, to };
+    },
+    async stop() {
+      state = ServiceStatus.Stopping;
+      await close?.();
+      state = ServiceStatus.Stopped;
+    },
+    health(): ServiceHealth {
+      return { status: state, info: { rooms: registry.size, recovered: recoveries.size } };
+    },
+  };
+}
