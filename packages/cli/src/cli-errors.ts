@@ -18,6 +18,13 @@ export const CliErrorCodes = defineErrorCodes({
       'Allow longer (`--timeout` seconds), or run a shorter range; the server log says what kept it busy.',
     httpStatus: 504,
   },
+  SERVER_MFA_CODE_REQUIRED: {
+    meaning:
+      '`tickline login` signed in to an account with two-factor sign-in but got no code (none passed with --code, none typed); no API key was made.',
+    resolve:
+      'Pass --code with the current code from your authenticator app (or a recovery code), or run login on a terminal and type it when asked.',
+    httpStatus: 401,
+  },
   SERVER_INVALID_ARGUMENT: {
     meaning: 'A command-line argument is malformed (an offset, a time, a count).',
     resolve: 'See `tickline <command> --help` for the accepted forms.',

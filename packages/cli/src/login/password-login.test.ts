@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTotp, TOTP_PERIOD_SECONDS } from '@tickline/identity/internal';
+import { systemClock } from '@tickline/kernel';
 import { createStrategyTestApp, type StrategyTestApp } from '@tickline/strategy/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../io.ts';
@@ -84,5 +86,110 @@ describe('cli - login with a password', () => {
       2,
       expect.stringContaining('pass --token (or TICKLINE_TOKEN)'),
     ]);
+  });
+});
+
+/**
+ * `tickline login` for an account with two-factor sign-in (TOTP on): the API key is made only once
+ * the code is given, and a wrong or missing code leaves no key on the server and nothing stored.
+ */
+describe('cli - login with a password and a two-factor code', () => {
+  const PERIOD_MS = TOTP_PERIOD_SECONDS * 1000;
+  const EMAIL = 'grace@example.com';
+  let t: StrategyTestApp;
+  let url: string;
+  let secret: string;
+  let activatedAt: number;
+  let principal: Awaited<ReturnType<StrategyTestApp['identity']['authenticateAccessToken']>>;
+  const totp = createTotp({ clock: systemClock, issuer: 'Tickline' });
+  const config = mkdtempSync(join(tmpdir(), 'tickline-login-mfa-'));
+  /** A config dir of its own per case: what each login stored, or that it stored nothing. */
+  const home = (name: string) => ({
+    env: { XDG_CONFIG_HOME: join(config, name) },
+    path: join(config, name, 'tickline', 'credentials.json'),
+  });
+  /** The password typed at its prompt, then `code` (empty: the user just pressed Enter). */
+  const typing =
+    (...answers: string[]) =>
+    (io: CliIo) => ({ ...io, prompt: async () => answers.shift() ?? '' });
+  const keys = () => t.identity.listApiKeys(principal);
+
+  beforeAll(async () => {
+    t = await createStrategyTestApp({ identityRoutes: true });
+    url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const signedUp = await t.identity.signUp({ email: EMAIL, password: PASSWORD });
+    principal = await t.identity.authenticateAccessToken(signedUp.tokens.accessToken);
+    ({ secret } = await t.identity.enrolTotp(principal));
+    activatedAt = Date.now();
+    await t.identity.activateTotp(principal, { code: await totp.codeAt(secret, activatedAt) });
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+    rmSync(config, { recursive: true, force: true });
+  });
+
+  it('without the code: refused with its code, no key made, nothing stored', async () => {
+    const { env, path } = home('none');
+    const login = await runRecorded(
+      ['login', '--url', url, '--email', EMAIL],
+      env,
+      undefined,
+      undefined,
+      typing(PASSWORD, ''),
+    );
+    expect([login.outcome, login.stderr]).toEqual([
+      1,
+      expect.stringMatching(/pass --code .+; no API key was made \[SERVER_MFA_CODE_REQUIRED\]\n$/),
+    ]);
+    expect(await keys()).toEqual([]);
+    expect(() => statSync(path)).toThrow();
+  });
+
+  it('a wrong code: refused as AUTH_MFA_CODE_INVALID, no key made, nothing stored', async () => {
+    const { env, path } = home('wrong');
+    // Every code the server could take now (a period either side, and the next one) is not it.
+    const now = Date.now();
+    const valid = await Promise.all([-1, 0, 1, 2].map((p) => totp.codeAt(secret, now + p * PERIOD_MS)));
+    const wrong = ['000000', '111111', '222222', '333333', '444444'].find((c) => !valid.includes(c))!;
+    const login = await runRecorded(
+      ['login', '--url', url, '--email', EMAIL, '--code', wrong],
+      env,
+      undefined,
+      undefined,
+      typing(PASSWORD),
+    );
+    expect([login.outcome, login.stderr]).toEqual([1, expect.stringContaining('[AUTH_MFA_CODE_INVALID]')]);
+    expect(await keys()).toEqual([]);
+    expect(() => statSync(path)).toThrow();
+  });
+
+  it('the right code, asked for after the password: an API key that works, stored', async () => {
+    const { env, path } = home('right');
+    // A code is taken once: the activation spent its period's, so this is a later period's (the
+    // server accepts the next period's too).
+    const code = await totp.codeAt(secret, Math.max(Date.now(), activatedAt + PERIOD_MS));
+    const asked: string[] = [];
+    const login = await runRecorded(
+      ['login', '--url', url, '--email', EMAIL],
+      env,
+      undefined,
+      undefined,
+      (io) => ({
+        ...io,
+        prompt: async (question: string) => (
+          asked.push(question),
+          question === 'Password: ' ? PASSWORD : code
+        ),
+      }),
+    );
+    expect(login.outcome, login.stderr).toBe(0);
+    expect(asked).toEqual(['Password: ', 'Two-factor code: ']);
+    const stored = JSON.parse(readFileSync(path, 'utf8')) as { token: string };
+    expect(stored.token).toMatch(/^tkl_/);
+    expect((await keys()).map((k) => k.name)).toEqual([expect.stringMatching(/^tickline CLI on /)]);
+    const res = await fetch(`${url}/api/v1/strategies`, {
+      headers: { authorization: `Bearer ${stored.token}` },
+    });
+    expect(res.status).toBe(200);
   });
 });

@@ -68,6 +68,20 @@ async function ask(io: CliIo, question: string, secret = false): Promise<string>
   return answer;
 }
 
+/**
+ * The two-factor code of an account that asks for one: `given`, else typed at the prompt.
+ * SERVER_MFA_CODE_REQUIRED when there is none (nothing passed, nobody to ask, an empty answer).
+ */
+async function twoFactorCode(io: CliIo, given: string | undefined): Promise<string> {
+  const code = given ?? (io.prompt === undefined ? '' : (await io.prompt('Two-factor code: ')).trim());
+  if (code === '')
+    throw new CliError(
+      'SERVER_MFA_CODE_REQUIRED',
+      'this account signs in with a two-factor code: pass --code (from your authenticator app, or a recovery code) or type it when asked; no API key was made',
+    );
+  return code;
+}
+
 export async function passwordLogin(
   io: CliIo,
   base: string,
@@ -78,7 +92,7 @@ export async function passwordLogin(
   const password = await ask(io, 'Password: ', true);
   let answer = await post<SignInAnswer>(base, '/auth/sign-in', { email, password }, undefined, fetchFn);
   if (answer.status === 'mfa_required') {
-    const code = o.code ?? (await ask(io, 'Two-factor code: '));
+    const code = await twoFactorCode(io, o.code);
     answer = await post<SignedIn>(base, '/auth/mfa', { mfaToken: answer.mfaToken, code }, undefined, fetchFn);
   }
   const signedIn = answer;
