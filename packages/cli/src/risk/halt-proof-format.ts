@@ -38,6 +38,8 @@ export function formatHaltProof(p: HaltProofView): string {
           (c.filledAt === undefined ? '' : ` at ${iso(c.filledAt)}`) +
           (c.averagePrice === undefined ? '' : ` (avg ${c.averagePrice})`),
       );
+    for (const d of p.flat.dust ?? [])
+      lines.push(`    dust ${d.quantity} ${d.symbol} left under the venue's lot`);
   }
   for (const problem of p.problems) lines.push(`  problem: ${problem}`);
   return lines.join('\n') + '\n';

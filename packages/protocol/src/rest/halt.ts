@@ -58,8 +58,12 @@ export const HaltProofSchema = z.object({
           filledQuantity: z.number(),
           averagePrice: z.number().optional(),
           filledAt: z.number().optional(),
+          /** What the close left open under the venue's lot step, minimum quantity or notional. */
+          dust: z.number().optional(),
         }),
       ),
+      /** Positions' remainders the venue takes no order for (under its lot): dust, not open positions. */
+      dust: z.array(z.object({ symbol: z.string(), quantity: z.number() })).optional(),
     })
     .optional(),
   /** Why `halted` is false, one line each. */

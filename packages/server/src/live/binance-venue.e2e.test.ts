@@ -3,7 +3,8 @@
  * venue (its REST API and its WebSocket API's user-data stream), the venue switched on by
  * configuration: a key that can withdraw is refused; a trading key binds; market and limit orders
  * go to the venue and their fills reach the portfolio; the venue dropping in the middle of an order
- * leaves it in a known state, placed once; and the key and secret appear in no answer and in no
+ * leaves it in a known state, placed once; a kill switch cancels at the venue and its flatten
+ * closes a position off the lot step on the step (the rest is dust, the proof holds); and the key and secret appear in no answer and in no
  * line the process wrote (logged at debug).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -217,6 +218,33 @@ describe('binance venue - through tickline start over HTTP (loopback venue)', ()
       halted: true,
       refusedAfter: 1,
     });
+  });
+
+  it('flatten: a position off the lot step is closed on the step, flat with the rest as dust', async () => {
+    // 0.03 BTC bought with the commission taken in BTC: 0.02997, off the venue's 0.0001 step
+    const held = await btc();
+    expect(held).toBeCloseTo(received(0.03), 9);
+    const engaged = await api('POST', `/portfolios/${portfolio}/kill-switch`, {
+      reason: 'e2e flatten at the venue',
+      flatten: true,
+    });
+    expect(engaged.status, JSON.stringify(engaged.body)).toBe(200);
+    const haltId = engaged.body.haltId as string;
+    // The venue took the close rounded down to its step (a whole 0.02997 is refused: LOT_SIZE)
+    const closes = mock.book.orders.filter((o) => o.clientOrderId.startsWith('halt-'));
+    expect(closes.map((o) => [o.side, o.origQty, o.status])).toEqual([['SELL', 0.0299, 'FILLED']]);
+    // The proof holds once the close's fill is booked: flat, with the remainder named as dust
+    let proof: Record<string, any> = {};
+    await eventually(async () => {
+      proof = (await api('GET', `/halts/${haltId}`)).body.proofs[0];
+      return proof.flat?.done === true;
+    }, 'the close filled');
+    expect(proof).toMatchObject({ halted: true, problems: [], ordersAfter: [] });
+    expect(proof.flat.closes).toEqual([
+      expect.objectContaining({ side: 'sell', quantity: 0.0299, status: 'filled', filledQuantity: 0.0299 }),
+    ]);
+    expect(proof.flat.dust).toEqual([{ symbol: 'BTC-USDT', quantity: expect.closeTo(0.00007, 9) }]);
+    await eventually(async () => Math.abs((await btc()) - 0.00007) < 1e-9, 'the portfolio holds only dust');
   });
 
   it('the key and the secret are in no answer and in no line the process wrote', () => {

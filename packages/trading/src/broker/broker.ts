@@ -33,6 +33,16 @@ export interface Balance {
   locked: number;
 }
 
+/** A venue's order size filters for one symbol (Binance LOT_SIZE and NOTIONAL). */
+export interface LotRules {
+  /** Quantities are whole multiples of this. */
+  stepSize: number;
+  /** The smallest quantity an order may ask for. */
+  minQty: number;
+  /** The smallest quantity × price an order may be worth (0: none). */
+  minNotional: number;
+}
+
 /** A venue that takes orders. */
 export interface Broker {
   /** `paper`, `binance-spot`: the `source` suffix of the order events it causes. */

@@ -125,7 +125,7 @@ describe('halt proof - built from the journal', () => {
 
   it('with flatten and nothing open: flat at the switch', () => {
     const proof = buildHaltProof(record({ flatten: true }), [], AT + 1);
-    expect(proof.flat).toEqual({ done: true, flatAt: AT, timeToFlatMs: 0, closes: [] });
+    expect(proof.flat).toEqual({ done: true, flatAt: AT, timeToFlatMs: 0, closes: [], dust: [] });
     expect(proof.halted).toBe(true);
   });
 

@@ -21,12 +21,23 @@ export const HaltScope = {
 } as const;
 export type HaltScope = (typeof HaltScope)[keyof typeof HaltScope];
 
-/** A position open at the switch's time and the market order sent to close it. */
+/**
+ * A position open at the switch's time and the market order sent to close it: its quantity
+ * rounded down to the venue's lot (close-lot.ts), 0 when none could be sent.
+ */
 export interface HaltClose {
   symbol: string;
   side: OrderSide;
   quantity: number;
   clientOrderId: string;
+  /** What stays open under the venue's lot step, minimum quantity or notional: dust, not a position. */
+  dust?: number;
+}
+
+/** A position's remainder the venue would take no order for. */
+export interface HaltDust {
+  symbol: string;
+  quantity: number;
 }
 
 /** One portfolio's engagement as stored (halt-store.ts): the facts the proof is checked against. */
@@ -88,8 +99,11 @@ export interface HaltProof extends Omit<HaltRecord, 'closes'> {
   /** Orders asked for after the switch and refused by the desk (the kill switch's rejections). */
   refusedAfter: number;
   cancels: ProofCancel[];
-  /** With `flatten`: the closing orders, whether every one filled, and when the last did. */
-  flat?: { done: boolean; flatAt?: number; timeToFlatMs?: number; closes: ProofClose[] };
+  /**
+   * With `flatten`: the closing orders, whether every one filled, when the last did, and the dust
+   * left under the venue's lot (it does not break the proof).
+   */
+  flat?: { done: boolean; flatAt?: number; timeToFlatMs?: number; closes: ProofClose[]; dust: HaltDust[] };
   /** Why `halted` is false, one line each (empty when it holds). */
   problems: string[];
 }
@@ -193,24 +207,30 @@ export function buildHaltProof(record: HaltRecord, orders: readonly Order[], bui
 }
 
 function flatOf(record: HaltRecord, byId: ReadonlyMap<string, Order>, problems: string[]): HaltProof['flat'] {
-  const closes: ProofClose[] = record.closes.map((c) => {
-    const o = byId.get(c.clientOrderId);
-    if (o === undefined) return { ...c, status: 'missing', filledQuantity: 0 };
-    const filledAt = lastFillTime(o);
-    return {
-      ...c,
-      status: o.status,
-      filledQuantity: o.filledQuantity,
-      ...(o.filledQuantity > 0 ? { averagePrice: o.filledQuote / o.filledQuantity } : {}),
-      ...(filledAt === undefined ? {} : { filledAt }),
-    };
-  });
+  const dust: HaltDust[] = record.closes.flatMap((c) =>
+    c.dust !== undefined && c.dust > 0 ? [{ symbol: c.symbol, quantity: c.dust }] : [],
+  );
+  // A close of quantity 0 sent no order: all of its position is dust.
+  const closes: ProofClose[] = record.closes
+    .filter((c) => c.quantity > 0)
+    .map((c) => {
+      const o = byId.get(c.clientOrderId);
+      if (o === undefined) return { ...c, status: 'missing', filledQuantity: 0 };
+      const filledAt = lastFillTime(o);
+      return {
+        ...c,
+        status: o.status,
+        filledQuantity: o.filledQuantity,
+        ...(o.filledQuantity > 0 ? { averagePrice: o.filledQuote / o.filledQuantity } : {}),
+        ...(filledAt === undefined ? {} : { filledAt }),
+      };
+    });
   for (const c of closes)
     if (c.status !== 'filled')
       problems.push(`position ${c.symbol} is not closed yet: its ${c.side} of ${c.quantity} is ${c.status}`);
   const done = closes.every((c) => c.status === 'filled');
-  if (!done) return { done, closes };
+  if (!done) return { done, closes, dust };
   // Flat at the switch's own time when there was nothing to close.
   const flatAt = Math.max(record.engagedAt, ...closes.map((c) => c.filledAt ?? record.engagedAt));
-  return { done, flatAt, timeToFlatMs: flatAt - record.engagedAt, closes };
+  return { done, flatAt, timeToFlatMs: flatAt - record.engagedAt, closes, dust };
 }

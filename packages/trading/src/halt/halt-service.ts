@@ -21,6 +21,7 @@ import {
   type HaltScope,
 } from './halt-proof.ts';
 import type { HaltStore } from './halt-store.ts';
+import { closeLot, type LotRules } from './close-lot.ts';
 
 /** Orders of a portfolio read for a proof at most: those changed since the switch come first. */
 const PROOF_ORDERS = 1_000;
@@ -31,8 +32,13 @@ export interface HaltServiceOptions {
   /** Pauses the portfolio's runs and cancels its working orders in every process; how many. */
   apply: (portfolioId: string, actor: KillSwitchActor, engagement: KillSwitchEngagement) => Promise<number>;
   desk: Pick<OrderDeskPort, 'place'>;
-  /** The portfolio's signed positions now (the books). */
-  positions: (portfolioId: string) => ReadonlyArray<{ symbol: string; quantity: number }>;
+  /** The portfolio's signed positions now (the books), with their mark price when known. */
+  positions: (portfolioId: string) => ReadonlyArray<{ symbol: string; quantity: number; markPrice?: number }>;
+  /**
+   * The lot filters of the venue `portfolioId` trades `symbol` at (close-lot.ts); undefined (or
+   * absent) when it has none beyond the desk's minimum quantity (paper).
+   */
+  lotOf?: (portfolioId: string, symbol: string) => Promise<LotRules | undefined>;
   journal: Pick<OrderJournal, 'recent' | 'working'>;
   store: HaltStore;
   now: () => number;
@@ -71,6 +77,25 @@ export function createHaltService(o: HaltServiceOptions) {
     return buildHaltProof(record, [...orders.values()], o.now());
   };
 
+  /** One close per open position, each rounded down to its venue's lot (close-lot.ts). */
+  const closesOf = async (haltId: string, index: number, portfolioId: string): Promise<HaltClose[]> => {
+    const open = o.positions(portfolioId).filter((p) => Math.abs(p.quantity) >= MIN_ORDER_QUANTITY);
+    return Promise.all(
+      open.map(async (p, i) => {
+        // Rules that cannot be read leave the close whole: the venue's refusal then shows in the proof.
+        const rules = await o.lotOf?.(portfolioId, p.symbol).catch(() => undefined);
+        const lot = closeLot(Math.abs(p.quantity), rules, p.markPrice);
+        return {
+          symbol: p.symbol,
+          side: p.quantity > 0 ? ('sell' as const) : ('buy' as const),
+          quantity: lot.quantity,
+          clientOrderId: haltCloseClientOrderId(haltId, index, i),
+          ...(lot.dust > 0 ? { dust: lot.dust } : {}),
+        };
+      }),
+    );
+  };
+
   const engageOne = async (
     haltId: string,
     index: number,
@@ -82,17 +107,7 @@ export function createHaltService(o: HaltServiceOptions) {
     // Engaging again keeps the first engagement: the proof runs from the switch's real time.
     const engagement = stored[change.actor] ?? { by: change.by, at: change.at, reason: change.reason };
     const cancelled = await o.apply(portfolioId, change.actor, engagement);
-    const closes: HaltClose[] = request.flatten
-      ? o
-          .positions(portfolioId)
-          .filter((p) => Math.abs(p.quantity) >= MIN_ORDER_QUANTITY)
-          .map((p, i) => ({
-            symbol: p.symbol,
-            side: p.quantity > 0 ? ('sell' as const) : ('buy' as const),
-            quantity: Math.abs(p.quantity),
-            clientOrderId: haltCloseClientOrderId(haltId, index, i),
-          }))
-      : [];
+    const closes = request.flatten ? await closesOf(haltId, index, portfolioId) : [];
     const record: HaltRecord = {
       haltId,
       portfolioId,
@@ -108,6 +123,7 @@ export function createHaltService(o: HaltServiceOptions) {
     // Recorded before the closes go: a close placed is always one the proof knows of.
     await o.store.save(record);
     for (const close of closes) {
+      if (close.quantity === 0) continue;
       try {
         await o.desk.place({
           portfolioId,

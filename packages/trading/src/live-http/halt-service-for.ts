@@ -8,7 +8,7 @@ import type { HaltStore } from '../halt/halt-store.ts';
 import type { LiveRoutesOptions } from './live-options.ts';
 
 export function haltServiceFor(
-  o: Pick<LiveRoutesOptions, 'risk' | 'killSwitchEverywhere' | 'runner' | 'desk' | 'books' | 'journal'>,
+  o: Pick<LiveRoutesOptions, 'risk' | 'killSwitchEverywhere' | 'runner' | 'desk' | 'books' | 'journal' | 'lotRules'>,
   store: HaltStore,
   now: () => number,
   onCloseError?: (portfolioId: string, symbol: string, error: unknown) => void,
@@ -21,6 +21,7 @@ export function haltServiceFor(
         : (await o.runner.killSwitch(portfolioId, actor, engagement)).length,
     desk: o.desk,
     positions: (portfolioId) => o.books.positions(portfolioId),
+    ...(o.lotRules === undefined ? {} : { lotOf: o.lotRules }),
     journal: o.journal,
     store,
     now,

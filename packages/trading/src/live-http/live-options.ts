@@ -4,6 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { ApiKeyScope } from '@tickline/protocol';
+import type { LotRules } from '../broker/broker.ts';
 import type { OrderDeskPort } from '../broker/order-desk.ts';
 import type { OrderJournal } from '../broker/order-journal.ts';
 import type { EngineSettings } from '@tickline/strategy';
@@ -85,6 +86,11 @@ export interface LiveRoutesOptions {
     actor: KillSwitchActor,
     engagement: KillSwitchEngagement,
   ) => Promise<number>;
+  /**
+   * The lot filters of `symbol` at the venue `portfolioId` trades at (a flatten's close is rounded
+   * down to them, halt/close-lot.ts). Without it (paper only) closes are sent whole.
+   */
+  lotRules?: (portfolioId: string, symbol: string) => Promise<LotRules | undefined>;
   /** Cancels an order another strategy process holds (a paper order lives where it was placed). */
   cancelElsewhere?: (
     ref: { portfolioId: string; clientOrderId: string; symbol: string },

@@ -415,6 +415,9 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     },
     runner: host.runner,
     desk: host.desk,
+    ...(host.venues === undefined
+      ? {}
+      : { lotRules: (portfolioId: string, symbol: string) => host.venues!.lotRules(portfolioId, symbol) }),
     journal: host.journal,
     books: host.books,
     risk: host.risk,

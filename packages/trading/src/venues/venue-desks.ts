@@ -7,7 +7,7 @@
  * are assigned) and is re-checked on every beat.
  */
 import type { Logger, Service } from '@tickline/kernel';
-import type { Broker, OrderRef } from '../broker/broker.ts';
+import type { Broker, LotRules, OrderRef } from '../broker/broker.ts';
 import type { OrderDesk, OrderDeskPort } from '../broker/order-desk.ts';
 import {
   type Order,
@@ -63,6 +63,12 @@ export class VenueDesks implements OrderDeskPort {
   async deskOf(portfolioId: string): Promise<OrderDesk> {
     const venue = await this.#o.bindings.venueOf(portfolioId);
     return venue === BINANCE_SPOT_VENUE ? (await this.binance(portfolioId)).desk : this.#o.paper;
+  }
+
+  /** The lot filters of `symbol` at `portfolioId`'s venue: none on paper (its desk's minimum only). */
+  async lotRules(portfolioId: string, symbol: string): Promise<LotRules | undefined> {
+    if ((await this.#o.bindings.venueOf(portfolioId)) !== BINANCE_SPOT_VENUE) return undefined;
+    return (await this.binance(portfolioId)).broker.lotRules(symbol);
   }
 
   async place(input: PlaceOrderInput | PlaceOrderRequest): Promise<Order> {

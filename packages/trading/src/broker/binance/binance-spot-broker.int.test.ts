@@ -1,5 +1,6 @@
 import type { Clock } from '@tickline/kernel';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeLot } from '../../halt/close-lot.ts';
 import { runBrokerContract } from '../contract/broker-contract.ts';
 import { strategyClientOrderId } from '../client-order-id.ts';
 import { type PlaceOrderInput, PlaceOrderRequestSchema } from '../order.ts';
@@ -300,5 +301,31 @@ describe('binance spot broker - guards', () => {
     } finally {
       await venue.mock.stop();
     }
+  });
+});
+
+describe('binance spot broker - lot rules for a flatten close', () => {
+  let mock: BinanceSpotMock | undefined;
+  afterEach(async () => mock?.stop());
+
+  it('reads LOT_SIZE and NOTIONAL from the public exchange info once, and its close is taken', async () => {
+    const venue = await startVenue({ balances: { USDT: 10_000, BTC: 0.0997 } });
+    mock = venue.mock;
+    const rules = await venue.broker.lotRules('BTC-USDT');
+    expect(rules).toEqual({ stepSize: 0.001, minQty: 0.001, minNotional: 5 });
+    await venue.broker.lotRules('BTC-USDT');
+    expect(mock.requestsTo('/api/v3/exchangeInfo', 'GET')).toHaveLength(1);
+    // A position off the step is refused whole (LOT_SIZE) and taken rounded down to it
+    const whole = await venue.broker.place(order({ side: 'sell', quantity: 0.0997 }));
+    expect(whole).toMatchObject({ status: 'rejected' });
+    expect(whole.detail).toContain('LOT_SIZE');
+    const lot = closeLot(0.0997, rules, 100);
+    expect(lot).toEqual({ quantity: 0.099, dust: 0.0007 });
+    expect(await venue.broker.place(order({ side: 'sell', quantity: lot.quantity }))).toMatchObject({
+      status: 'filled',
+      filledQuantity: 0.099,
+    });
+    // Under the minimum notional at the venue's price nothing can be sent: all of it is dust
+    expect(closeLot(0.0007, rules, 100)).toEqual({ quantity: 0, dust: 0.0007 });
   });
 });

@@ -7,10 +7,11 @@
  * order request whose answer was lost is resolved by looking the id up rather than by guessing.
  */
 import { type Clock, systemClock } from '@tickline/kernel';
-import type { Balance, ClosableBroker, OpenOrdersQuery, OrderRef } from '../broker.ts';
+import type { Balance, ClosableBroker, LotRules, OpenOrdersQuery, OrderRef } from '../broker.ts';
 import { BrokerError } from '../errors.ts';
 import { type Order, type PlaceOrderRequest, rejectedOrder } from '../order.ts';
 import { type BinanceCredentials, type BinanceSpotConfig } from './config.ts';
+import { lotRulesOf } from './exchange-info.ts';
 import { BinanceCode, classifyBinanceError } from './map-error.ts';
 import {
   binanceAccountSchema,
@@ -71,6 +72,8 @@ export class BinanceSpotBroker implements ClosableBroker {
   readonly #rest: BinanceRestClient;
   readonly #clock: Clock;
   readonly #lookupBeforePlace: boolean;
+  /** Lot rules by venue symbol, read once each (they change with a venue's listing, not by the hour). */
+  readonly #lots = new Map<string, LotRules | undefined>();
 
   constructor(options: BinanceSpotBrokerOptions) {
     this.#portfolioId = options.portfolioId;
@@ -220,6 +223,21 @@ export class BinanceSpotBroker implements ClosableBroker {
       .parse(result.body)
       .balances.filter((b) => b.free > 0 || b.locked > 0)
       .map((b) => ({ asset: b.asset, free: b.free, locked: b.locked }));
+  }
+
+  /**
+   * `symbol`'s LOT_SIZE and NOTIONAL filters from the public exchange info, read once; undefined
+   * when the venue lists none for it.
+   * @throws BrokerError `STRATEGY_BROKER_VENUE_UNAVAILABLE` when the venue could not be asked.
+   */
+  async lotRules(symbol: string): Promise<LotRules | undefined> {
+    const name = venueSymbol(symbol);
+    if (this.#lots.has(name)) return this.#lots.get(name);
+    const result = await this.#rest.public('/api/v3/exchangeInfo', { symbol: name });
+    if (result.kind !== 'ok') throw unavailable('exchange info', result);
+    const rules = lotRulesOf(result.body, name);
+    this.#lots.set(name, rules);
+    return rules;
   }
 
   async close(): Promise<void> {

@@ -68,6 +68,11 @@ export class BinanceRestClient {
     return true;
   }
 
+  /** A public market-data call (no key, no signature): `GET /api/v3/exchangeInfo`. */
+  public(path: string, params: BinanceParams): Promise<RestResult> {
+    return this.#send('GET', path, encodeParams(params), false);
+  }
+
   /** A SIGNED call (TRADE / USER_DATA). A -1021 resyncs the clock and retries once. */
   async signed(method: HttpMethod, path: string, params: BinanceParams): Promise<RestResult> {
     if (this.#o.clock.now() - this.#syncedAt >= this.#o.config.timeSyncIntervalMs) await this.syncTime();

@@ -116,6 +116,32 @@ export class MockOrderBook {
     return s;
   }
 
+  /** `GET /api/v3/exchangeInfo`: the listed symbols (one with `symbol`) and their filters. */
+  exchangeInfo(name: string | null): unknown {
+    const listed = name === null ? [...this.symbols.values()] : [this.#symbol(name)];
+    return {
+      timezone: 'UTC',
+      serverTime: this.#now(),
+      symbols: listed.map((s) => ({
+        symbol: s.symbol,
+        status: s.status ?? 'TRADING',
+        baseAsset: s.base,
+        quoteAsset: s.quote,
+        orderTypes: ['LIMIT', 'MARKET', 'STOP_LOSS'],
+        filters: [
+          {
+            filterType: 'PRICE_FILTER',
+            minPrice: f8(s.tickSize),
+            maxPrice: '1000000.00000000',
+            tickSize: f8(s.tickSize),
+          },
+          { filterType: 'LOT_SIZE', minQty: f8(s.minQty), maxQty: '9000.00000000', stepSize: f8(s.stepSize) },
+          { filterType: 'NOTIONAL', minNotional: f8(s.minNotional), applyMinToMarket: true, avgPriceMins: 5 },
+        ],
+      })),
+    };
+  }
+
   place(params: URLSearchParams): unknown {
     const symbol = this.#symbol(params.get('symbol'));
     if (symbol.status !== 'TRADING') throw new VenueRefusal(400, -2010, 'Market is closed.');

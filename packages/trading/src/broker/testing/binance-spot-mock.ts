@@ -3,7 +3,7 @@
  * requests the way the venue does — `X-MBX-APIKEY`, the HMAC-SHA256 signature over the exact
  * parameter string, `timestamp` against its own clock (refused if > 1 s ahead or older than
  * `recvWindow`, which may not exceed 60 000) — keeps balances with locked funds, applies LOT_SIZE,
- * PRICE_FILTER and NOTIONAL filters, matches resting orders against trades the test feeds with
+ * PRICE_FILTER and NOTIONAL filters (and lists them at the public `GET /api/v3/exchangeInfo`), matches resting orders against trades the test feeds with
  * {@link BinanceSpotMock.trade}, and answers in Binance's shapes and error codes. Failures are
  * injected per request with {@link BinanceSpotMock.inject}. Each API key has the permissions
  * `GET /sapi/v1/account/apiRestrictions` reports, and the WebSocket API at `/ws-api/v3` streams the
@@ -97,7 +97,10 @@ export class BinanceSpotMock {
       { apiKey: options.apiKey, apiSecret: options.apiSecret, restrictions: options.restrictions },
       ...(options.keys ?? []),
     ])
-      this.#keys.set(key.apiKey, { secret: key.apiSecret, restrictions: { ...TRADING_KEY, ...key.restrictions } });
+      this.#keys.set(key.apiKey, {
+        secret: key.apiSecret,
+        restrictions: { ...TRADING_KEY, ...key.restrictions },
+      });
     this.book = new MockOrderBook(options.symbols, options.balances, options.commissionRate ?? 0.001, () =>
       this.serverTime(),
     );
@@ -217,6 +220,15 @@ export class BinanceSpotMock {
 
     if (url.pathname === '/api/v3/time' && method === 'GET')
       return send(200, { serverTime: this.serverTime() });
+    // Market data is public: no key, no signature.
+    if (url.pathname === '/api/v3/exchangeInfo' && method === 'GET') {
+      try {
+        return send(200, this.book.exchangeInfo(params.get('symbol')));
+      } catch (e) {
+        if (e instanceof VenueRefusal) return error(e.status, e.code, e.message);
+        throw e;
+      }
+    }
     const refusal = this.#authenticate(req, raw, body, params);
     if (refusal) return error(refusal.status, refusal.code, refusal.message);
 

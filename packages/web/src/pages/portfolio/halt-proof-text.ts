@@ -33,6 +33,9 @@ export function haltDetailLines(p: HaltProofView): string[] {
         `Closed at market: ${c.side} ${formatQuantity(c.quantity)} ${c.symbol} — ${c.status}` +
         (c.filledAt === undefined ? '' : ` at ${time(c.filledAt)}`),
     ),
+    ...(p.flat?.dust ?? []).map(
+      (d) => `Dust left under the venue's lot: ${formatQuantity(d.quantity)} ${d.symbol}`,
+    ),
     ...p.problems,
   ];
 }
