@@ -37,6 +37,12 @@ export interface OrderJournal {
    * (epoch ms), in the order it placed them: what a live run that restarts rebuilds its books from.
    */
   ofStrategy(portfolioId: string, strategyId: string, since: number): Promise<Order[]>;
+  /**
+   * A portfolio's orders whose client order id starts with `prefix`, changed at or after `since`
+   * (epoch ms), oldest change first: a kill switch's closing orders (`halt-`), which a live run
+   * resumed or restarted after the flatten books as the close of its own position.
+   */
+  withIdPrefix(portfolioId: string, prefix: string, since: number): Promise<Order[]>;
 }
 
 /** Orders of `strategyId` on candles closing from `since`, by candle close time then order id. */
@@ -83,6 +89,14 @@ export class InMemoryOrderJournal implements OrderJournal {
   async ofStrategy(portfolioId: string, strategyId: string, since: number): Promise<Order[]> {
     const mine = [...this.#orders.values()].filter((o) => o.portfolioId === portfolioId);
     return strategyOrdersSince(mine, strategyId, since);
+  }
+
+  async withIdPrefix(portfolioId: string, prefix: string, since: number): Promise<Order[]> {
+    return [...this.#orders.values()]
+      .filter(
+        (o) => o.portfolioId === portfolioId && o.clientOrderId.startsWith(prefix) && o.updatedAt >= since,
+      )
+      .sort((a, b) => a.updatedAt - b.updatedAt);
   }
 
   async recent(portfolioId: string, limit: number): Promise<Order[]> {

@@ -114,9 +114,10 @@ export interface LiveRunnerOptions {
   history: CandleHistory;
   /**
    * The order journal: a run that starts again after a restart or a takeover (a `resumeAfter` with
-   * nothing carried over) gets back the executions and working orders of its own past orders.
+   * nothing carried over) gets back the executions and working orders of its own past orders, and
+   * the kill switch's flatten of its positions (run-flatten.ts).
    */
-  orders?: Pick<OrderJournal, 'ofStrategy'>;
+  orders?: Pick<OrderJournal, 'ofStrategy'> & Partial<Pick<OrderJournal, 'withIdPrefix'>>;
   /** Publishes an event (the eventlog publisher's `publish`). */
   publish: (event: EventEnvelope) => void;
   /** The event source of `strategy.*` events. */

@@ -27,8 +27,10 @@ import {
   keepLogs,
   lastDecided,
   type LiveRun,
+  MAX_RECORDED_FILLS,
   newRun,
 } from './live-run.ts';
+import { readFlattenFills } from './run-flatten.ts';
 import { fillOnTrade, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
 import { exitOrders, OrderWaiters } from './run-exit.ts';
@@ -340,8 +342,11 @@ export class LiveRunner {
     // pause, stored as such (the parity replay skips them, as the run did).
     const after = lastDecided(run);
     const at = Math.max(await storedUntilNow(this.#o, run.spec.feeds), after ?? -Infinity);
-    // Paused by the kill switch: its working orders were cancelled then (the replay must know).
-    const cancelled = run.status.pause?.code === 'kill_switch' ? { cancelled: true } : {};
+    // Paused by the kill switch: its working orders were cancelled then (the replay must know),
+    // and a flatten closed its positions with the switch's own orders: booked as its exits.
+    const killed = run.status.pause?.code === 'kill_switch';
+    const cancelled = killed ? { cancelled: true } : {};
+    if (killed) await this.#bookFlatten(run);
     await this.#o.persist?.resumed?.(id, { ...(after === undefined ? {} : { after }), at, ...cancelled });
     // A pause disposed the run's sandbox: resuming opens a new one and warms it up on the stored
     // history up to `at`, as a restart does (its orders vanish), with the books it had.
@@ -354,6 +359,13 @@ export class LiveRunner {
       delete run.replacing;
       throw error;
     }
+  }
+
+  /** Books the kill switch's flatten closes that met `run`'s positions into its fills (run-flatten.ts). */
+  async #bookFlatten(run: LiveRun): Promise<void> {
+    const closed = await readFlattenFills(this.#o.orders, run.spec.portfolioId, run.fills);
+    if (closed.length === 0) return;
+    run.fills = [...run.fills, ...closed].sort((a, b) => a[5] - b[5]).slice(-MAX_RECORDED_FILLS);
   }
 
   /** The owner's stop: forgotten in the store (every process drops it at its next sync) and here. */

@@ -14,6 +14,7 @@ import type {
   RecordedFill,
 } from '@tickline/strategy';
 import { lastDecided, type LiveRun, MAX_RECORDED_FILLS } from './live-run.ts';
+import { readFlattenFills } from './run-flatten.ts';
 import type { StoredLiveRun } from './live-store.ts';
 import type { LiveRunnerOptions, LiveStrategySpec, WarmupWindow } from './live-runner-types.ts';
 
@@ -91,7 +92,9 @@ export function storedRunSpec(run: StoredLiveRun, settingsNow: EngineSettings): 
     params: run.params,
     feeds: run.feeds,
     settings:
-      run.startingCapital === undefined ? settingsNow : { ...settingsNow, startingCapital: run.startingCapital },
+      run.startingCapital === undefined
+        ? settingsNow
+        : { ...settingsNow, startingCapital: run.startingCapital },
     warmupBars: run.warmupBars,
     // Its orders: from its first decided candle, which comes before the enable when candles
     // closed while it warmed up (`warmupEnds`).
@@ -199,15 +202,19 @@ export async function resumePoint(
 
 /**
  * A run started again after a restart of its process or a takeover from another one: its books
- * come back from the journal — every execution of its orders, in time order, and its working
- * orders under new engine ids (mapped to their client ids, so fills and cancels reach them).
+ * come back from the journal — every execution of its orders and every close of a kill switch's
+ * flatten that met its position (run-flatten.ts), in time order, and its working orders under new engine ids (mapped to their client ids, so fills and cancels reach them).
  */
 export async function rebuild(run: LiveRun, journal: LiveRunnerOptions['orders']): Promise<void> {
   const orders = await ownOrders(run.spec, journal);
-  const fills: RecordedFill[] = orders
+  const own: RecordedFill[] = orders
     .flatMap((o) => o.fills.map((f) => ({ o, f })))
     .sort((a, b) => a.f.time - b.f.time)
     .map(({ o, f }) => [o.symbol, o.side, f.quantity, f.price, f.fee, f.time, 'restored']);
+  // A kill switch's flatten closed its positions with orders not its own (run-flatten.ts).
+  const fills = [...own, ...(await readFlattenFills(journal, run.spec.portfolioId, own))].sort(
+    (a, b) => a[5] - b[5],
+  );
   const open = orders.filter((o) => o.status === 'new' || o.status === 'partially_filled');
   const working: LiveOrder[] = open.map((o, i) => ({
     id: RESTORED_ORDER_IDS + i,

@@ -93,6 +93,24 @@ export function runOrderJournalContract(adapter: string, open: () => Promise<Ord
       ]);
     });
 
+    it('lists the orders whose id starts with a prefix, changed from a time, oldest change first', async () => {
+      const journal = await open();
+      const p = portfolio();
+      const at = 1_763_800_000_000;
+      await journal.put(order(p, 'halt-b-0-0', { updatedAt: at + 20 }));
+      await journal.put(order(p, 'halt-a-0-0', { updatedAt: at + 10 }));
+      await journal.put(order(p, 'halt-old-0-0', { updatedAt: at - 1 }));
+      await journal.put(order(p, 'haltless', { updatedAt: at + 30 }));
+      // like's wildcards in an id are not wildcards of the prefix
+      await journal.put(order(p, 'halx_', { updatedAt: at + 30 }));
+      await journal.put(order(portfolio(), 'halt-elsewhere', { updatedAt: at + 30 }));
+      expect((await journal.withIdPrefix(p, 'halt-', at)).map((o) => o.clientOrderId)).toEqual([
+        'halt-a-0-0',
+        'halt-b-0-0',
+      ]);
+      expect(await journal.withIdPrefix(p, 'hal_', at)).toEqual([]);
+    });
+
     it('lets exactly one of racing claims win; a rejection may be claimed again', async () => {
       const journal = await open();
       const p = portfolio();

@@ -259,6 +259,18 @@ export class SqlOrderJournal implements OrderJournal {
     );
   }
 
+  async withIdPrefix(portfolioId: string, prefix: string, since: number): Promise<Order[]> {
+    // The prefix is matched literally: like's wildcards in it are escaped.
+    const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const { rows } = await this.#sql.query<{ snapshot: Order }>(
+      `select snapshot from broker_orders
+       where portfolio_id = $1 and client_order_id like $2 and updated_at >= to_timestamp($3::float8 / 1000)
+       order by updated_at, client_order_id`,
+      [portfolioId, pattern, since],
+    );
+    return rows.map((r) => r.snapshot);
+  }
+
   async recent(portfolioId: string, limit: number): Promise<Order[]> {
     const { rows } = await this.#sql.query<{ snapshot: Order }>(
       `select snapshot from broker_orders where portfolio_id = $1
