@@ -1,0 +1,160 @@
+/**
+ * Rules rooms outlive their game process, with real processes: a gateway and two `--role game`
+ * processes on one nats-server, PostgreSQL and redis-server. Two players make and join a Connect
+ * Four room through the gateway and play with the SDK's RoomClient; `kill -9` of the process
+ * holding the room mid-game: the other takes the room over (its hot snapshot, then the journal on
+ * the log), the gateway's `POST /game/rooms/join {room}` now hands tickets for the survivor, both
+ * players resume there (`resumed: true`) on the same board and turn and finish the game. The
+ * int-level test of the same is packages/game/src/module/room-failover.int.test.ts.
+ */
+import { RoomClient } from '@tickline/client/game';
+import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callJson, initialAdminToken, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
+import {
+  scaledClusterDependencies,
+  startScaledCluster,
+  type ScaledCluster,
+} from '../testing/scaled-cluster.ts';
+
+const deps = scaledClusterDependencies();
+const redisBinary = requireRedisServer();
+const available = deps.available && redisBinary.available;
+const reason = deps.available ? (redisBinary.reason ?? 'redis-server found') : deps.reason;
+let cluster: ScaledCluster | undefined;
+let redis: RedisServerHandle | undefined;
+const rooms: RoomClient[] = [];
+
+beforeAll(async () => {
+  if (!available) return;
+  redis = await startRedis();
+  cluster = await startScaledCluster({
+    name: 'room_failover',
+    stream: 'ROOMFAIL',
+    authSecret: 'room-failover-shared-secret-0123456789ab',
+    env: {
+      TICKLINE_REDIS_URL: redis.url,
+      TICKLINE_GAME_ADVERTISE_HOST: '127.0.0.1',
+      TICKLINE_GAME_SNAPSHOTS_HOT_INTERVAL_MS: '1000',
+      TICKLINE_HTTP_RATE_LIMIT_ENABLED: 'false',
+      TICKLINE_MARKET_ENABLED: 'false',
+    },
+  });
+}, 120_000);
+afterAll(async () => {
+  for (const room of rooms) room.close();
+  await cluster?.stop();
+  await redis?.cleanup();
+}, 60_000);
+
+type Board = { board: number[]; turn: number; status: string; winner: number };
+
+describe.skipIf(!available)(`room failover - kill -9 of the game process holding a room (${reason})`, () => {
+  it('failover - both players resume the Connect Four game on the other process and finish it', async () => {
+    const gateway = await cluster!.start('gateway');
+    const games = [
+      await cluster!.start('game', { TICKLINE_GAME_ZONES: 'east' }),
+      await cluster!.start('game', { TICKLINE_GAME_ZONES: 'west' }),
+    ];
+    const ann = await signUpAndIn(gateway.url, `ann.${Date.now()}@example.com`);
+    const bob = await signUpAndIn(gateway.url, `bob.${Date.now()}@example.com`);
+    const created = await callJson(gateway.url, 'POST', '/api/v1/game/rooms', {
+      bearer: ann.accessToken,
+      body: { game: 'connect-four' },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const roomId = created.body.room.room as string;
+    const holder = games.find((g) => new URL(g.url).port === new URL(created.body.ws as string).port)!;
+    expect(holder).toBeDefined();
+
+    /** A ticket for the room through the gateway (404 while no live process holds it), then a RoomClient on it. */
+    const join = async (user: TestUser) => {
+      let ticket: { ws: string; token: string } | undefined;
+      await until(
+        async () => {
+          const answer = await callJson(gateway.url, 'POST', '/api/v1/game/rooms/join', {
+            bearer: user.accessToken,
+            body: { room: roomId },
+          });
+          if (answer.status === 201) ticket = answer.body;
+          return ticket !== undefined;
+        },
+        { timeoutMs: 60_000, what: 'a ticket for the room' },
+      );
+      const room = new RoomClient({ url: ticket!.ws, token: ticket!.token, join: { room: roomId } });
+      rooms.push(room);
+      return { room, welcome: await room.connect(), ws: ticket!.ws };
+    };
+    const seats = new Map<string, RoomClient>();
+    const players = [
+      { user: ann, ...(await join(ann)) },
+      { user: bob, ...(await join(bob)) },
+    ];
+    const state = (room: RoomClient) => room.authoritative.room as Board;
+    await until(() => state(players[0]!.room).status === 'playing', {
+      timeoutMs: 30_000,
+      what: 'the game started',
+    });
+    for (const p of players)
+      seats.set(String(p.room.authoritative.entities.get(p.user.userId)?.seat), p.room);
+    const starter = state(players[0]!.room).turn;
+    /** Whoever is to move drops in `column`; resolves on the room's ack. */
+    const drop = async (column: number) => {
+      const mover = seats.get(String(state(players[0]!.room).turn))!;
+      const acked = new Promise<void>((resolve) => {
+        const off = mover.on('ack', () => {
+          off();
+          resolve();
+        });
+      });
+      mover.send({ type: 'drop', column });
+      await acked;
+      // Both views caught up with the move before the next one is chosen.
+      await until(
+        () => players.every((p) => (state(p.room).board ?? []).join() === state(mover).board.join()),
+        {
+          timeoutMs: 30_000,
+        },
+      );
+    };
+    for (const column of [0, 1, 0, 1, 0, 1]) await drop(column);
+    // The moves are on the log once a replay through the gateway reaches their tick.
+    const admin = await initialAdminToken(gateway.url, gateway.dataDir);
+    const moveTick = players[0]!.room.tick;
+    await until(
+      async () => {
+        const replay = await callJson(
+          gateway.url,
+          'GET',
+          `/api/v1/admin/rooms/${roomId}/replay?player=${ann.userId}`,
+          {
+            bearer: admin,
+          },
+        );
+        return replay.status === 200 && replay.body.loggedThroughTick >= moveTick;
+      },
+      { timeoutMs: 60_000, what: 'the journal reached the log' },
+    );
+    const before = { ...state(players[0]!.room) };
+
+    const closed = players.map((p) => new Promise((resolve) => p.room.on('closed', resolve)));
+    holder.child.kill('SIGKILL');
+    await Promise.all(closed);
+    seats.clear();
+    const resumed = [
+      { user: ann, ...(await join(ann)) },
+      { user: bob, ...(await join(bob)) },
+    ];
+    for (const p of resumed) {
+      expect(p.welcome).toMatchObject({ roomId, resumed: true });
+      expect(new URL(p.ws).port).not.toBe(new URL(holder.url).port);
+      expect(state(p.room)).toMatchObject({ board: before.board, turn: before.turn, status: 'playing' });
+      seats.set(String(p.room.authoritative.entities.get(p.user.userId)?.seat), p.room);
+    }
+    players.splice(0, 2, ...resumed);
+    // The starter completes column 0.
+    await drop(0);
+    await until(() => state(players[0]!.room).status === 'won', { timeoutMs: 30_000, what: 'the game won' });
+    expect(state(players[1]!.room)).toMatchObject({ status: 'won', winner: starter });
+  }, 300_000);
+});
