@@ -1,0 +1,159 @@
+/**
+ * @module The mixed load of the honest-load soak (issue 45: the pauses were seen beside other
+ * Tickline servers, a browser and research jobs): a second `tickline start` with live runs of its
+ * own, an account that queues backtests and a parameter search one after another on the soaked
+ * server, and headless Chromium on the soaked server's dashboard, reloaded now and then.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { embeddedTestEnv, GATE_OFF_ENV, requireBinary, startTicklineServer, type RunningServer } from '@tickline/testing';
+import { account, api, type TestUser, enable, storeStrategy, SYMBOL, TREND_PARAMS, TREND_SOURCE } from './soak-runs.ts';
+
+/** Live runs on the second server: another tenant's work on the same cores. */
+const NEIGHBOUR_RUNS = 10;
+const BROWSER_RELOAD_MS = 20_000;
+
+export interface LoadCounts {
+  backtests: number;
+  researchJobs: number;
+  refused: number;
+  browserLoads: number;
+}
+
+export interface MixedLoad {
+  readonly counts: LoadCounts;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts every part of the load against `base()` (read at each call: a restart keeps the port). */
+export async function startMixedLoad(base: () => string, log: (m: string) => void): Promise<MixedLoad> {
+  const counts: LoadCounts = { backtests: 0, researchJobs: 0, refused: 0, browserLoads: 0 };
+  let stopped = false;
+  const neighbour = await startNeighbour(log);
+  const researcher = await account(base, `soak-research-${Date.now()}@example.test`);
+  const researchStrategy = await storeStrategy(base, researcher, 'trend research', TREND_SOURCE);
+  const startedAt = Date.now();
+  const loops = [
+    jobLoop(() => stopped, 'backtest', async () => {
+      const from = Math.max(startedAt, Date.now() - 20 * 60_000);
+      return api(base, researcher, 'POST', '/backtests', {
+        strategyId: researchStrategy,
+        symbol: SYMBOL,
+        interval: '1s',
+        from,
+        to: Date.now(),
+        params: TREND_PARAMS,
+      });
+    }),
+    jobLoop(() => stopped, 'research', async () =>
+      api(base, researcher, 'POST', '/research', {
+        kind: 'search',
+        strategyId: researchStrategy,
+        feeds: [{ symbol: SYMBOL, interval: '1s' }],
+        from: Math.max(startedAt, Date.now() - 20 * 60_000),
+        to: Date.now(),
+        grid: { fast: [2, 3, 5, 8], slow: [3, 5, 13, 21] },
+      }),
+    ),
+  ].map((loop) => loop(base, researcher, counts, log));
+  const browser = await startBrowser(base, researcher, counts, () => stopped, log);
+  return {
+    counts,
+    async stop() {
+      stopped = true;
+      await Promise.allSettled(loops);
+      await browser?.close().catch(() => undefined);
+      neighbour.server.child.kill('SIGTERM');
+      await neighbour.server.exited;
+      rmSync(neighbour.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Queues a job, waits for it to end, and again; a refusal (quota, no data yet) waits a little. */
+function jobLoop(stopped: () => boolean, kind: 'backtest' | 'research', queue: () => ReturnType<typeof api>) {
+  return async (base: () => string, user: TestUser, counts: LoadCounts, log: (m: string) => void) => {
+    const path = kind === 'backtest' ? 'backtests' : 'research';
+    // Candles to run on first.
+    await sleep(30_000);
+    while (!stopped()) {
+      const queued = await queue().catch(() => undefined);
+      if (queued?.status !== 202) {
+        counts.refused++;
+        if (counts.refused <= 3) log(`${kind} refused: ${queued?.status} ${JSON.stringify(queued?.body?.error)}`);
+        await sleep(10_000);
+        continue;
+      }
+      const id = (queued.body.backtest ?? queued.body.research).id as string;
+      for (;;) {
+        await sleep(1_000);
+        if (stopped()) return;
+        const answer = await api(base, user, 'GET', `/${path}/${id}`).catch(() => undefined);
+        const status = (answer?.body?.backtest ?? answer?.body?.research ?? answer?.body)?.status;
+        if (status !== undefined && status !== 'queued' && status !== 'running') break;
+      }
+      if (kind === 'backtest') counts.backtests++;
+      else counts.researchJobs++;
+    }
+  };
+}
+
+/** Another tenant's server on the same machine, with live runs of its own. */
+async function startNeighbour(log: (m: string) => void): Promise<{ server: RunningServer; dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tickline-live-soak-neighbour-'));
+  const server = await startTicklineServer(
+    embeddedTestEnv(dataDir, { ...GATE_OFF_ENV, TICKLINE_AUTH_TIERS_FREE_REQUESTS_PER_MINUTE: '6000' }),
+  );
+  const base = () => server.url;
+  for (let i = 0; i < NEIGHBOUR_RUNS / 2; i++) {
+    const user = await account(base, `neighbour-${i}-${Date.now()}@example.test`);
+    for (const k of [1, 2]) {
+      const strategy = await storeStrategy(base, user, `neighbour trend ${k}`, TREND_SOURCE);
+      await enable(base, user, strategy, TREND_PARAMS, 3);
+    }
+  }
+  log(`second server on ${server.url} with ${NEIGHBOUR_RUNS} live runs`);
+  return { server, dataDir };
+}
+
+/** Chromium on the dashboard, signed in as the researcher; none when chromium is not installed. */
+async function startBrowser(
+  base: () => string,
+  user: TestUser,
+  counts: LoadCounts,
+  stopped: () => boolean,
+  log: (m: string) => void,
+): Promise<Browser | undefined> {
+  const binary = process.env.CHROMIUM_PATH
+    ? { available: true as const, path: process.env.CHROMIUM_PATH }
+    : requireBinary('chromium', 'chromium');
+  if (!binary.available) {
+    log(`no browser: ${binary.reason}`);
+    return undefined;
+  }
+  const browser = await chromium.launch({
+    executablePath: binary.path,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
+  const [name, value] = user.cookie.split('=') as [string, string];
+  const context = await browser.newContext();
+  await context.addCookies([{ name, value, url: base() }]);
+  const page = await context.newPage();
+  void (async () => {
+    while (!stopped()) {
+      // The markets page streams live candles: a dashboard left open, as a watching owner has it.
+      await page
+        .goto(`${base()}/markets`, { timeout: 60_000 })
+        .then(() => counts.browserLoads++)
+        .catch(() => undefined);
+      await sleep(BROWSER_RELOAD_MS);
+    }
+  })();
+  log(`chromium on ${base()}/markets, reloaded every ${BROWSER_RELOAD_MS / 1000} s`);
+  return browser;
+}

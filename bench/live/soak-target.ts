@@ -1,0 +1,131 @@
+/**
+ * @module The Tickline the honest-load soak (`soak.ts`) runs its live runs on: a real embedded
+ * `tickline start` (temp data dir, fixed port so a restart comes back at the same address) or the
+ * scaled topology with two `--role strategy` processes. Either can be restarted once (SIGTERM,
+ * started again on the same data: the runs reopen and catch up), and keeps every pause its live
+ * processes logged (`live strategy paused`, warn) across incarnations.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  embeddedTestEnv,
+  freePort,
+  GATE_OFF_ENV,
+  startTicklineServer,
+  startTopology,
+  type RunningServer,
+  type TicklineNode,
+  type Topology,
+} from '@tickline/testing';
+
+export type SoakTopology = 'embedded' | 'cluster';
+
+/** A `live strategy paused` line of a live process: run, code, reason (figures and budget). */
+export interface PauseLine {
+  run: string;
+  code: string;
+  reason: string;
+  /** When the line was logged (epoch ms, from the log's `time`). */
+  time: number;
+  process: string;
+}
+
+export interface SoakTarget {
+  /** The API's base URL (the front of the gateways on the cluster). */
+  readonly url: string;
+  /** Data dir of the embedded server (its initial admin's secrets are there). */
+  readonly dataDir: string;
+  /** SIGTERM to a process holding live runs, then started again on the same data. */
+  restart(): Promise<void>;
+  /** Every pause logged so far, restarts included. */
+  pauses(): PauseLine[];
+  /** Stops every process it started and removes their data. */
+  stop(): Promise<void>;
+}
+
+/** Tokens outlive the soak (sign-ups happen before it; 15 min is the default); the free tier's rate fits the sampler. */
+const SOAK_ENV = {
+  ...GATE_OFF_ENV,
+  TICKLINE_AUTH_ACCESS_TOKEN_TTL_MS: String(4 * 60 * 60_000),
+  TICKLINE_AUTH_TIERS_FREE_REQUESTS_PER_MINUTE: '6000',
+};
+
+function pausesOf(lines: Array<Record<string, unknown>>, processName: string): PauseLine[] {
+  return lines
+    .filter((l) => l.msg === 'live strategy paused')
+    .map((l) => ({
+      run: String(l.run),
+      code: String(l.code),
+      reason: String(l.reason),
+      time: typeof l.time === 'number' ? l.time : Date.parse(String(l.time)),
+      process: processName,
+    }));
+}
+
+/** Starts the soak's Tickline; `log` gets progress lines. */
+export async function startSoakTarget(topology: SoakTopology, log: (m: string) => void): Promise<SoakTarget> {
+  return topology === 'embedded' ? startEmbedded(log) : startCluster(log);
+}
+
+async function startEmbedded(log: (m: string) => void): Promise<SoakTarget> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tickline-live-soak-'));
+  const port = await freePort();
+  const env = embeddedTestEnv(dataDir, { ...SOAK_ENV, TICKLINE_HTTP_PORT: String(port) });
+  let server: RunningServer = await startTicklineServer(env, { launcher: 'bin' });
+  log(`embedded tickline start on ${server.url} (data ${dataDir})`);
+  const earlier: PauseLine[] = [];
+  return {
+    url: server.url,
+    dataDir,
+    async restart() {
+      earlier.push(...pausesOf(server.logLines(), 'embedded'));
+      server.child.kill('SIGTERM');
+      await server.exited;
+      server = await startTicklineServer(env, { launcher: 'bin' });
+    },
+    pauses: () => [...earlier, ...pausesOf(server.logLines(), 'embedded')],
+    async stop() {
+      if (server.child.exitCode === null && server.child.signalCode === null) {
+        server.child.kill('SIGTERM');
+        await server.exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startCluster(log: (m: string) => void): Promise<SoakTarget> {
+  const baseDir = mkdtempSync(join(tmpdir(), 'tickline-live-soak-cluster-'));
+  const topology: Topology = await startTopology({
+    baseDir,
+    roles: { gateway: 1, collector: 1, platform: 1, strategy: 2, game: 0 },
+    natsNodes: 1,
+    readReplica: false,
+    log,
+    env: {
+      ...SOAK_ENV,
+      // The runs read 1 s candles (the topology's default is 1 m only, to spare its projections).
+      TICKLINE_MARKET_CANDLES_INTERVALS: '1s,1m',
+    },
+  });
+  const strategies = topology.nodes.filter((n) => n.role === 'strategy');
+  const earlier: PauseLine[] = [];
+  const linesOf = (n: TicklineNode) => (n.server === undefined ? [] : pausesOf(n.server.logLines(), n.name));
+  log(`cluster: front ${topology.front.url}; strategy processes ${strategies.map((n) => n.name).join(', ')}`);
+  return {
+    url: topology.front.url,
+    dataDir: baseDir,
+    async restart() {
+      const node = strategies[0]!;
+      earlier.push(...linesOf(node));
+      await node.stop();
+      await node.start();
+    },
+    pauses: () => [...earlier, ...topology.nodes.flatMap(linesOf)],
+    async stop() {
+      await topology.stop();
+      rmSync(baseDir, { recursive: true, force: true });
+    },
+  };
+}
