@@ -8,7 +8,9 @@
  * strategy's position and equity read the same on both sides — unless something differs, which is
  * what the report is for. A run paused and resumed skipped the candles of its pause: the replay
  * shows the strategy those candles and undoes what it places or cancels on them
- * (`RunOptions.paused`), while the orders working at the pause go on filling, as at the venue.
+ * (`RunOptions.paused`), while the orders working at the pause go on filling, as at the venue —
+ * until a kill switch cancelled them: the journal's venue-confirmed cancel cuts the span at its
+ * time and the replay's orders are cancelled there too ({@link cutAtSwitchCancels}).
  * After a resume the live strategy starts again from a warm-up on the stored candles, as after a
  * restart, and the replay goes on with the state it had: the two agree when the strategy's state
  * comes from the candles its warm-up covers (indicators), as every template's does.
@@ -24,6 +26,7 @@ import type {
   Feed,
   LiveCandle,
   LiveFeed,
+  PausedSpan,
 } from '@tickline/strategy';
 import type { CandleHistory } from '../live/live-runner-types.ts';
 import type { WarmupWindow } from '../live/live-runner-types.ts';
@@ -113,6 +116,35 @@ async function feedCandles(o: ParityReplayOptions, feed: LiveFeed, k: number) {
   return { warmup, acted };
 }
 
+/** The `detail` the order desk gives the orders a kill switch cancelled (order-desk.ts `cancelAll`). */
+const SWITCH_CANCEL = 'kill switch';
+
+/**
+ * The paused spans with the kill switch's cancels of the run's orders as the journal holds them
+ * (confirmed by the venue, with its time): a span the switch's cancel falls in is cut there, and
+ * its part after the cut cancels the replay's working orders — so they stand, and may fill, until
+ * the switch's time and never after it, as at the venue. That holds however the run came to be
+ * paused (by the switch, by its owner before the switch, for CPU). A span with no such cancel keeps
+ * what the store recorded of it.
+ */
+export function cutAtSwitchCancels(
+  spans: ReadonlyArray<{ after: number; until: number; cancelled?: boolean }>,
+  orders: readonly VenueOrder[],
+): PausedSpan[] {
+  const cancels = orders
+    .filter((o) => o.status === 'cancelled' && o.detail === SWITCH_CANCEL)
+    .map((o) => o.updatedAt)
+    .sort((a, b) => a - b);
+  return spans.flatMap((span) => {
+    const at = cancels.find((t) => t > span.after && t <= span.until);
+    if (at === undefined) return [span];
+    return [
+      { after: span.after, until: at },
+      { after: at, until: span.until, cancelled: true },
+    ];
+  });
+}
+
 /** See the module comment. */
 export async function replayParity(options: ParityReplayOptions): Promise<ParityReport> {
   const live = liveDecisions(options.orders, options.run.id, options.run.version);
@@ -129,11 +161,14 @@ export async function replayParity(options: ParityReplayOptions): Promise<Parity
   }));
   // A span paused before it decided anything starts where its decisions would have.
   const from = Math.max(...splits);
-  const paused = (run.paused ?? []).map((p) => ({
-    after: Math.max(p.after ?? from, from),
-    until: p.until,
-    ...(p.cancelled === true ? { cancelled: true } : {}),
-  }));
+  const paused = cutAtSwitchCancels(
+    (run.paused ?? []).map((p) => ({
+      after: Math.max(p.after ?? from, from),
+      until: p.until,
+      ...(p.cancelled === true ? { cancelled: true } : {}),
+    })),
+    o.orders,
+  );
   const skipped = (t: number) => paused.some((p) => t > p.after && t <= p.until);
   const result = await o.execute({
     feeds,

@@ -66,13 +66,18 @@ export const history = async (_s: string, _i: string, count: number, before: num
  * the enable reach the store only after the warm-up read (they closed while it ran). `pause`: the
  * owner pauses the run after live candle `after` and resumes it before live candle `resume` (the
  * clock then at the close of the one before, the newest stored); `killSwitch`: the portfolio's kill
- * switch pauses it instead (its working orders cancelled), released before the resume.
+ * switch pauses it instead (its working orders cancelled), released before the resume;
+ * `killSwitchAt`: the run paused by its owner, the kill switch is engaged after live candle
+ * `killSwitchAt` of the pause (the clock then at its close), cancelling the orders still working.
  */
 export async function livePaperRun(
   definition: StrategyDefinition,
   params: Record<string, unknown> = {},
   warmupBars = WARMUP,
-  o: { storedLate?: number; pause?: { after: number; resume: number; killSwitch?: boolean } } = {},
+  o: {
+    storedLate?: number;
+    pause?: { after: number; resume: number; killSwitch?: boolean; killSwitchAt?: number };
+  } = {},
 ) {
   const s = settings();
   const w = world(s, definition);
@@ -95,7 +100,7 @@ export async function livePaperRun(
   for (const [i, e] of events.entries()) {
     if (i === o.pause?.resume) {
       clock.advance((events[i - 1]!.data as LiveCandle).closeTime - clock.now());
-      if (o.pause.killSwitch === true)
+      if (o.pause.killSwitch === true || o.pause.killSwitchAt !== undefined)
         await w.options.risk.releaseKillSwitch(P, {
           actor: 'user',
           by: 'u1',
@@ -111,6 +116,10 @@ export async function livePaperRun(
       if (o.pause.killSwitch === true)
         await w.runner.killSwitch(P, 'user', { by: 'u1', at: clock.now(), reason: 'for the test' });
       else w.runner.pause(run.id, 'user', 'paused for the test');
+    }
+    if (i === o.pause?.killSwitchAt) {
+      clock.advance((e.data as LiveCandle).closeTime - clock.now());
+      await w.runner.killSwitch(P, 'user', { by: 'u1', at: clock.now(), reason: 'while paused' });
     }
   }
   // Its decisions start after the warm-up: before the enable when candles were stored late.

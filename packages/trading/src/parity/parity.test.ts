@@ -8,7 +8,7 @@ import {
   stripTypes,
 } from '@tickline/strategy/internal';
 import { crossing } from '../live/live-world.test-support.ts';
-import { replayParity, type ParityReplayOptions } from './parity-replay.ts';
+import { cutAtSwitchCancels, replayParity, type ParityReplayOptions } from './parity-replay.ts';
 import { BARS, ENABLED_AT, livePaperRun, WARMUP } from './parity.test-support.ts';
 
 /** Replays on this thread (trusted definitions only). */
@@ -144,9 +144,33 @@ describe('parity report', () => {
     });
     const pausedAfter = ENABLED_AT + 19 * 60_000;
     expect(orders.some((x) => x.status === 'cancelled' && x.origin?.kind === 'strategy')).toBe(true);
-    expect(base.run.paused).toEqual([{ after: pausedAfter, until: ENABLED_AT + 60 * 60_000, cancelled: true }]);
+    expect(base.run.paused).toEqual([
+      { after: pausedAfter, until: ENABLED_AT + 60 * 60_000, cancelled: true },
+    ]);
     const report = await replayParity({ ...base, execute: onHost(crossing) });
     expect(report.summary).toMatch(/^identical/);
+  });
+
+  it('a run paused by its owner, the kill switch engaged meanwhile and resumed: the replay cancels its orders at the switch, identical', async () => {
+    // Paused after live candle 18 with a stop and a limit working; the resting ones that did not
+    // fill by candle 30 are cancelled by the switch there; resumed before candle 60.
+    const { base, orders } = await livePaperRun(crossing, {}, WARMUP, {
+      pause: { after: 18, resume: 60, killSwitchAt: 30 },
+    });
+    const pausedAfter = ENABLED_AT + 19 * 60_000;
+    const switchAt = ENABLED_AT + 31 * 60_000;
+    const cancelled = orders.filter((x) => x.status === 'cancelled' && x.detail === 'kill switch');
+    expect(cancelled.map((x) => x.updatedAt)).toContain(switchAt);
+    // The store knows an owner's pause only: nothing in it says the orders were cancelled
+    expect(base.run.paused).toEqual([{ after: pausedAfter, until: ENABLED_AT + 60 * 60_000 }]);
+    const report = await replayParity({ ...base, execute: onHost(crossing) });
+    expect(report.summary).toMatch(/^identical/);
+    expect(
+      cutAtSwitchCancels(base.run.paused!, orders).map((p) => [p.after, p.until, p.cancelled === true]),
+    ).toEqual([
+      [pausedAfter, switchAt, false],
+      [switchAt, ENABLED_AT + 60 * 60_000, true],
+    ]);
   });
 
   it('a run that decided nothing yet has no report (coded)', async () => {
