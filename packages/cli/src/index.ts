@@ -57,7 +57,8 @@ export {
   readArchiveManifest,
   extractArchive,
 } from './backup/archive-files.ts';
-export { dumpPostgres, restorePostgres } from './backup/postgres-dump.ts';
+export { dumpPostgres, restorePostgres, postgresConnection } from './backup/postgres-dump.ts';
+export { findTool, runTool } from './backup/external-tool.ts';
 export { createProgress, formatBytes } from './backup/progress.ts';
 
 export type { CliIo } from './io.ts';
@@ -68,7 +69,15 @@ export type { LocalMarket, MarketImportOptions, MarketBackfillOptions } from './
 export type { LocalKillSwitch } from './risk/risk-command.ts';
 export type { LocalLog, LogCommandOptions, LogTailOptions, LogReplayOptions } from './log/log-command.ts';
 export type { LocalMigrate, MigrateCommandOptions } from './migrate/migrate-command.ts';
-export type { LocalBackup, BackupCommandOptions, RestoreCommandOptions } from './backup/backup-command.ts';
+export type {
+  LocalBackup,
+  BackupCommandOptions,
+  RestoreCommandOptions,
+  BackupListOptions,
+  PitrSetupOptions,
+  PitrBaseOptions,
+  PitrRestoreOptions,
+} from './backup/backup-command.ts';
 export type { ProgressBar } from './progress-bar.ts';
 export type { ApiOptions, ApiCall } from './api/api-client.ts';
 export type { BacktestCommandOptions } from './backtest/backtest-args.ts';

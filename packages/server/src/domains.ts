@@ -14,6 +14,7 @@ import { notifyConfig } from '@tickline/notify/config';
 import { realtimeConfig } from '@tickline/realtime/config';
 import { strategyConfig } from '@tickline/strategy/config';
 import { tradingConfig } from '@tickline/trading/config';
+import { backupConfig } from './backup/backup-config.ts';
 
 /** A module as the server composes it; each domain types its own deps and host. */
 export type ServerModule = DomainModule<string, any, any, any, any>;
@@ -64,6 +65,12 @@ export const DOMAINS = [
     name: 'graphql',
     config: graphqlConfig,
     load: async () => (await import('@tickline/graphql')).graphqlModule,
+  },
+  // The server's own: scheduled backups of this process's data (role all).
+  {
+    name: 'backup',
+    config: backupConfig,
+    load: async () => (await import('./backup/backup-module.ts')).backupModule,
   },
 ] as const satisfies readonly DomainEntry[];
 

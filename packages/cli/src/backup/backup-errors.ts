@@ -35,6 +35,28 @@ export const BackupErrorCodes = defineErrorCodes({
       'Install it (Debian: tar, postgresql-client of the server’s major version or newer); the message has its output.',
     httpStatus: 500,
   },
+  SERVER_BACKUP_FAILED: {
+    meaning: 'A scheduled backup failed for a reason without a code of its own (a full disk, a permission).',
+    resolve:
+      'Read the message (GET /api/v1/admin/backups, `tickline backup list`, the server log), fix the cause; the next run retries.',
+    httpStatus: 500,
+  },
+  SERVER_BACKUP_PITR_NOT_POSTGRES: {
+    meaning: 'Point-in-time recovery needs PostgreSQL (database.url); the embedded database has none.',
+    resolve: 'Set database.url, or use `tickline backup` (and backup.schedule) for the embedded default.',
+    httpStatus: 400,
+  },
+  SERVER_BACKUP_PITR_NO_BASE_BACKUP: {
+    meaning: 'No base backup in the directory was taken before the target time.',
+    resolve:
+      'Choose a later target time, or the directory holding older base backups (`tickline backup pitr base`).',
+    httpStatus: 404,
+  },
+  SERVER_BACKUP_PITR_BAD_TARGET: {
+    meaning: 'The target time is not an ISO 8601 time, or is in the future.',
+    resolve: 'Give a time like 2026-11-27T21:30:00Z, before now.',
+    httpStatus: 400,
+  },
 });
 
 export type BackupErrorCode = keyof typeof BackupErrorCodes;

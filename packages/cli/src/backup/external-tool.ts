@@ -1,5 +1,6 @@
 /**
- * @module Running the external programs a backup uses (tar, pg_dump, pg_restore, psql): found on PATH or,
+ * @module Running the external programs a backup uses (tar, pg_dump, pg_restore, psql, pg_basebackup,
+ * pg_archivecleanup): found on PATH or,
  * for PostgreSQL's, in the newest /usr/lib/postgresql/<major>/bin (Debian keeps them off PATH when
  * only the server package is installed). A missing program or a failed run is SERVER_BACKUP_TOOL_FAILED.
  */
@@ -28,7 +29,7 @@ function postgresBinDirs(): string[] {
 
 /** The path of `name`. @throws BackupError SERVER_BACKUP_TOOL_FAILED when it is nowhere. */
 export function findTool(
-  name: 'tar' | 'pg_dump' | 'pg_restore' | 'psql',
+  name: 'tar' | 'pg_dump' | 'pg_restore' | 'psql' | 'pg_basebackup' | 'pg_archivecleanup',
   env: Readonly<Record<string, string | undefined>>,
 ): string {
   // Newest PostgreSQL first for pg_*: pg_dump must be at least the server's major version.

@@ -7,8 +7,8 @@
  */
 import { findTool, runTool } from './external-tool.ts';
 
-/** `--dbname` without the password, and the environment that carries it. */
-function connection(
+/** `--dbname` without the password, and the environment that carries it (for any PostgreSQL client tool). */
+export function postgresConnection(
   url: string,
   env: Readonly<Record<string, string | undefined>>,
 ): { dbname: string; env: NodeJS.ProcessEnv } {
@@ -28,7 +28,7 @@ export async function dumpPostgres(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<string> {
   const pgDump = findTool('pg_dump', env);
-  const target = connection(url, env);
+  const target = postgresConnection(url, env);
   await runTool(
     pgDump,
     ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`, target.dbname],
@@ -45,7 +45,7 @@ export async function restorePostgres(
 ): Promise<void> {
   const script = `${file}.sql`;
   await runTool(findTool('pg_restore', env), ['--no-owner', '--no-privileges', `--file=${script}`, file]);
-  const target = connection(url, env);
+  const target = postgresConnection(url, env);
   await runTool(
     findTool('psql', env),
     [

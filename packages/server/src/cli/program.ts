@@ -37,6 +37,9 @@ export const TICKLINE_COMMANDS: readonly RegisterCommand[] = [
   backupCommands(async () => ({
     ...(await import('./backup/backup-action.ts')),
     ...(await import('./backup/restore-action.ts')),
+    ...(await import('./backup/list-action.ts')),
+    ...(await import('./backup/pitr-archive.ts')),
+    ...(await import('./backup/pitr-restore.ts')),
   })),
   marketCommand(() => import('./market/market-actions.ts')),
   backtestCommand(() => import('./backtest/backtest-actions.ts')),

@@ -4,32 +4,23 @@ import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
-import { migrationStatus } from '@tickline/store';
 import { loadTicklineConfig, type ResolvedConfig } from '../../config/load.ts';
 import { databaseLocation, openDatabase } from '../../wiring/database.ts';
 import {
   badArgument,
-  ticklineVersion,
   hashTree,
   writeArchive,
-  BACKUP_FORMAT_VERSION,
   MANIFEST_FILE,
   POSTGRES_DUMP_FILE,
   dumpPostgres,
   createProgress,
   formatBytes,
   type CliIo,
-  type BackupManifest,
   type ManifestFile,
   type BackupCommandOptions,
 } from '@tickline/cli';
 import { asInUse, componentsOf, holdDataDir } from './data-dir.ts';
-
-/** Options of `tickline backup`. */
-interface SqlFacts {
-  migrations: string[];
-  postgres?: string;
-}
+import { manifestOf, sqlFactsOf, type SqlFacts } from './manifest-of.ts';
 
 /** Applied migrations (and the server version on PostgreSQL), read before the locks are taken. */
 async function sqlFacts(config: ResolvedConfig): Promise<SqlFacts> {
@@ -38,19 +29,14 @@ async function sqlFacts(config: ResolvedConfig): Promise<SqlFacts> {
     metrics: createMetricsRegistry({ processMetrics: false }),
   }).catch((error: unknown) => Promise.reject(asInUse(resolve(config.dataDir), error)));
   try {
-    const status = await migrationStatus(sql);
-    const facts: SqlFacts = { migrations: status.applied.map((m) => m.id) };
-    if (databaseLocation(config).engine === 'postgres') {
-      const { rows } = await sql.query<{ server_version: string }>('SHOW server_version');
-      facts.postgres = rows[0]?.server_version ?? 'unknown';
-    }
-    return facts;
+    return await sqlFactsOf(sql);
   } finally {
     await sql.close();
   }
 }
 
-function defaultArchiveName(now: Date): string {
+/** `tickline-backup-<UTC time>.tar.gz`: names sort by time (the schedule's pruning relies on it). */
+export function defaultArchiveName(now: Date): string {
   return `tickline-backup-${now.toISOString().replace(/[:.]/g, '-')}.tar.gz`;
 }
 
@@ -88,20 +74,7 @@ export async function runBackup(io: CliIo, options: BackupCommandOptions): Promi
       const bytes = tree.reduce((sum, f) => sum + f.bytes, 0);
       progress(`${component}: ${tree.length} files, ${formatBytes(bytes)}`);
     }
-    const manifest: BackupManifest = {
-      format: 'tickline-backup',
-      formatVersion: BACKUP_FORMAT_VERSION,
-      createdAt: createdAt.toISOString(),
-      versions: {
-        tickline: ticklineVersion(),
-        node: process.version,
-        ...(facts.postgres ? { postgres: facts.postgres } : {}),
-        ...(pgDump ? { pgDump } : {}),
-      },
-      sql: { engine: location.engine, migrations: facts.migrations },
-      components,
-      files,
-    };
+    const manifest = manifestOf({ createdAt, facts, pgDump, components, files });
     await writeFile(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     progress(`writing ${archive}`);
     await writeArchive(
