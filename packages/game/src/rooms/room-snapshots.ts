@@ -46,6 +46,7 @@ export function roomSnapshotSource(runner: RoomRunner, leased: () => boolean): S
   const key = roomSnapshotKey(runner.roomId);
   return {
     zoneId: key,
+    metricsLabel: 'rooms',
     get leased() {
       return leased();
     },

@@ -57,12 +57,18 @@ export interface StateSnapshotSource {
   /** Copies the state now (between ticks); encoded after a yield. */
   capture(): CapturedState;
   readonly leased?: boolean;
+  /**
+   * The `zone` label of its age and size metrics: rooms come and go by the thousand, so they
+   * share one series (`rooms`) instead of one each.
+   */
+  readonly metricsLabel: string;
 }
 
 export type SnapshotSource = ZoneSnapshotSource | StateSnapshotSource;
 
 const captureOf = (source: SnapshotSource): CapturedState =>
   'capture' in source ? source.capture() : captureZone(source.zone.snapshot());
+const labelOf = (source: SnapshotSource): string => ('capture' in source ? source.metricsLabel : source.zoneId);
 
 /** Options for {@link SnapshotScheduler}. */
 export interface SnapshotSchedulerOptions {
@@ -193,7 +199,7 @@ export class SnapshotScheduler implements Service {
     const writes: Array<Promise<unknown>> = [];
     for (const tracked of this.#zones.values()) {
       const last = tracked.lastOk.get(kind);
-      if (last !== undefined) this.#metrics.age(tracked.source.zoneId, kind, (now - last) / 1000);
+      if (last !== undefined) this.#metrics.age(labelOf(tracked.source), kind, (now - last) / 1000);
       // A process that stalled must not write its old state over the new holder's.
       if (tracked.source.leased === false) continue;
       if (tracked.busy.has(store)) {
@@ -240,7 +246,7 @@ export class SnapshotScheduler implements Service {
           logName: position.log,
           takenAt,
         });
-        this.#metrics.bytes(state.zoneId, stored.size);
+        this.#metrics.bytes(labelOf(tracked.source), stored.size);
         const result: TakeSnapshotResult = { snapshot: infoOf(stored), stored: [], failed: [] };
         await Promise.all(
           stores.map(async (store) => {
