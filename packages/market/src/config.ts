@@ -35,6 +35,8 @@ export const DEFAULT_PRUNE_PROCESSED_EVENTS_SCHEDULE = '37 * * * *';
 export const DEFAULT_REDELIVERY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Twice an hour, off the hour (venues see fewer requests then). */
 export const BACKFILL_CRON = '17,47 * * * *';
+/** Recorded candles of a month are archived once it ended this many days ago. */
+export const DEFAULT_ARCHIVE_AFTER_DAYS = 90;
 
 /** What `tickline start` shows with no configuration: three simulated markets. */
 export const DEFAULT_SIMULATED_MARKETS = [
@@ -63,7 +65,9 @@ export const SOURCE_KINDS = ['simulator', 'csv', 'binance', 'upbit', 'coinbase',
  * the venue adapters just to print help would cost a second).
  */
 export const MarketSourceEntrySchema = z.looseObject({
-  kind: z.enum(SOURCE_KINDS).describe('simulator, csv, binance, upbit, coinbase, alpaca (US shares) or kis (KRX shares).'),
+  kind: z
+    .enum(SOURCE_KINDS)
+    .describe('simulator, csv, binance, upbit, coinbase, alpaca (US shares) or kis (KRX shares).'),
   name: SourceName.optional().describe('Name in status, metrics and /markets/sources; default the kind.'),
 });
 
@@ -177,6 +181,29 @@ export const MarketSchema = z.strictObject({
         .default(DEFAULT_CANDLE_RETENTION_MS)
         .describe(
           'Recorded candles older than this are dropped (monthly partitions); 0 keeps all. Imported history (uploads, `tickline market import`) is kept until its upload is deleted.',
+        ),
+    })
+    .prefault({}),
+  archive: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Move recorded candles of old months out of SQL into Parquet files (one per exchange, symbol, interval and month), read back transparently; runs with partition maintenance.',
+        ),
+      afterDays: z
+        .int()
+        .min(1)
+        .default(DEFAULT_ARCHIVE_AFTER_DAYS)
+        .describe(
+          'A month is archived once it ended this many days ago; must be shorter than market.retention.candlesMs, which would drop it first.',
+        ),
+      dir: z
+        .string()
+        .default('')
+        .describe(
+          "Where the archive's files go; '' is <dataDir>/archive/market. Every process that reads candles must see it at the same path (a shared volume when scaled).",
         ),
     })
     .prefault({}),

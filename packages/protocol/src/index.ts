@@ -134,6 +134,8 @@ export {
 export type { AdjustModeName, DataVersionView, CorporateActionView } from './rest/market-versions.ts';
 export { MarketSessionState, MarketListingSchema, MarketSessionSchema } from './rest/market-session.ts';
 export type { MarketListing, MarketSession } from './rest/market-session.ts';
+export { ArchivedFileSchema, ArchiveTotalsSchema, MarketArchiveResponseSchema } from './rest/market-archive.ts';
+export type { ArchivedFileView, MarketArchiveView } from './rest/market-archive.ts';
 export {
   JoinTicketSchema,
   ZoneListSchema,

@@ -1,4 +1,7 @@
-/** @module The `partition-maintenance` job: partitions created ahead, expired ones dropped. */
+/**
+ * @module The `partition-maintenance` job: old months archived to Parquet first (when the archive
+ * is on, archive/), then partitions created ahead and expired ones dropped.
+ */
 import { systemClock, type Clock } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
 import {
@@ -6,6 +9,7 @@ import {
   resolvePartitionPolicies,
   type PartitionMaintenanceOptions,
 } from '../storage/partition-maintenance.ts';
+import { archiveOldCandles, type ArchiveCandlesOptions } from '../archive/archive-candles.ts';
 import type { JobDefinition } from './job-types.ts';
 
 /** The job's name in the status API. */
@@ -23,6 +27,8 @@ export interface PartitionMaintenanceJobOptions extends PartitionMaintenanceOpti
   runOnStart?: boolean;
   /** @default systemClock */
   clock?: Clock;
+  /** Archive recorded candles of old months before the retention runs. @default off */
+  archive?: Omit<ArchiveCandlesOptions, 'signal'>;
 }
 
 /** The job; its run details are the partitions created and dropped per table. */
@@ -33,9 +39,23 @@ export function partitionMaintenanceJob(options: PartitionMaintenanceJobOptions)
     name: PARTITION_MAINTENANCE_JOB,
     schedule: options.schedule ?? DEFAULT_PARTITION_MAINTENANCE_SCHEDULE,
     runOnStart: options.runOnStart ?? true,
-    async run() {
-      const result = await maintainMarketPartitions(options.sql, clock.now(), options);
-      return { ...result };
+    async run(signal) {
+      const nowMs = clock.now();
+      // Before the retention: a month is archived while its partition still exists.
+      const archived = options.archive
+        ? await archiveOldCandles(options.sql, nowMs, { ...options.archive, signal })
+        : undefined;
+      const result = await maintainMarketPartitions(options.sql, nowMs, options);
+      if (!archived) return { ...result };
+      const { files, ...totals } = archived;
+      return {
+        ...result,
+        archive: {
+          ...totals,
+          files: files.length,
+          months: files.slice(0, 20).map((f) => `${f.symbol} ${f.interval} ${f.month}`),
+        },
+      };
     },
   };
 }

@@ -1,15 +1,19 @@
 /**
- * @module The admin market routes: scheduled job status, running a job now, and the quarantine of
- * rejected messages. Each needs an admin (role, and the `admin` scope for an API key).
+ * @module The admin market routes: scheduled job status, running a job now, the quarantine of
+ * rejected messages, and the archive tier's files. Each needs an admin (role, and the `admin`
+ * scope for an API key).
  */
 import type { RequestAuth } from '@tickline/kernel';
 import { MarketError } from '../port/errors.ts';
 import { queryQuarantine } from '../storage/quarantine.ts';
+import { archiveView } from './market-archive-view.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   JobParamsSchema,
   JobRunResponseSchema,
   JobsResponseSchema,
+  ArchiveQuerySchema,
+  MarketArchiveResponseSchema,
   QuarantineQuerySchema,
   QuarantineResponseSchema,
 } from './market-route-schemas.ts';
@@ -95,6 +99,28 @@ export function registerMarketAdminRoutes(app: FastifyInstance, options: MarketA
       options.auth.admin(request);
       const q = request.query as Input<typeof QuarantineQuerySchema>;
       return { entries: await queryQuarantine(view.sql, definedOnly(q)) };
+    },
+  );
+
+  app.get(
+    '/markets/archive',
+    {
+      config: { scope: ApiKeyScope.Admin },
+      preHandler: admin,
+      schema: {
+        summary: 'The archive tier: its files and the size saved (admin)',
+        description:
+          'Months of recorded candles moved from SQL to Parquet files (market.archive); reads take them back transparently. Newest month first. Archiving runs with the partition-maintenance job (POST /markets/jobs/partition-maintenance/run).',
+        tags: TAGS,
+        security: ADMIN_SECURITY,
+        querystring: ArchiveQuerySchema,
+        response: { 200: MarketArchiveResponseSchema },
+      },
+    },
+    async function archiveRoute(request) {
+      options.auth.admin(request);
+      const q = request.query as Input<typeof ArchiveQuerySchema>;
+      return archiveView(view.sql, view.archive, definedOnly(q));
     },
   );
 }

@@ -21,6 +21,7 @@ import type { PackedLane } from '../collector/trade-packing.ts';
 import { routeLiveOnly } from '../candles/live-only.ts';
 import { createMarketDelivery } from './market-delivery.ts';
 import { partitionMaintenanceJob } from '../jobs/partition-job.ts';
+import { resolveArchiveSettings } from '../archive/archive-settings.ts';
 import { pruneProcessedEventsJob } from '../jobs/prune-processed-job.ts';
 import { createJobScheduler, type JobScheduler } from '../jobs/scheduler.ts';
 import { createSqlJobRunRecorder } from '../jobs/sql-job-runs.ts';
@@ -93,6 +94,8 @@ export interface MarketHostDeps extends ModuleBaseDeps<MarketSettings> {
   liveState?: LiveState | undefined;
   /** Identity's host, where the routes are served (their admin views need it). */
   identity?: { auth: RequestAuth<FastifyRequest> } | undefined;
+  /** The process's data directory: the archive's files go under it unless `market.archive.dir` says. @default './data' */
+  dataDir?: string | undefined;
 }
 
 /** Market on a running process. */
@@ -114,6 +117,8 @@ export interface MarketHost extends ModuleHost {
 }
 
 const retention = (ms: number): number | null => (ms === 0 ? null : ms);
+/** The server's own default (`dataDir`), for a host built without one. */
+const DEFAULT_DATA_DIR = './data';
 
 export function createMarketHost(deps: MarketHostDeps): MarketHost {
   const { settings: market, sql, metrics, publisher } = deps;
@@ -123,6 +128,8 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
   let collector: MarketCollector | undefined;
   let jobs: JobScheduler | undefined;
   const seen = new Map<string, SourceStatusChange>();
+  // A contradiction (archive after retention) fails at start, not at the first job run.
+  const archive = resolveArchiveSettings(market, deps.dataDir ?? DEFAULT_DATA_DIR);
   // Only where the candles are read or projected.
   const readCache =
     parts.deliver || parts.project
@@ -142,6 +149,15 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
             schedule: market.jobs.partitionMaintenance,
             trades: { retentionMs: retention(market.retention.tradesMs) },
             candles: { retentionMs: retention(market.retention.candlesMs) },
+            ...(archive.enabled
+              ? {
+                  archive: {
+                    dir: archive.dir,
+                    afterMs: archive.afterMs,
+                    logger: deps.logger.child({ job: 'market-archive' }),
+                  },
+                }
+              : {}),
           }),
           // Every SQL consumer's idempotency table (one table, all consumers), where projections run.
           pruneProcessedEventsJob({
@@ -168,7 +184,10 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
     const candles = createCandleProjection({ sql, ...(cache ? { cache } : {}) });
     services.push(
       deps.consumers({ name: MARKET_TRADES_CONSUMER, handle: onlyTypes([...trades.types], trades.handle) }),
-      deps.consumers({ name: MARKET_CANDLES_CONSUMER, handle: onlyTypes([...candles.types], candles.handle) }),
+      deps.consumers({
+        name: MARKET_CANDLES_CONSUMER,
+        handle: onlyTypes([...candles.types], candles.handle),
+      }),
     );
   }
 
@@ -224,11 +243,14 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
     cache,
     latest,
     jobs,
+    archive,
     feedLatest: !collector,
     ticker: async (symbol) => latest.get(symbol) ?? (await remote?.ticker(symbol)),
     async tickers(symbols) {
       const held = latest.snapshot().tickers;
-      const others = remote ? await Promise.all(symbols.filter((s) => !held.has(s)).map((s) => remote.ticker(s))) : [];
+      const others = remote
+        ? await Promise.all(symbols.filter((s) => !held.has(s)).map((s) => remote.ticker(s)))
+        : [];
       return [...held.values(), ...others.filter((t) => t !== undefined)];
     },
     sources: async () => (remote ? remote.sources() : sourceViews()),

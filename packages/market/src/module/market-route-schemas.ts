@@ -17,6 +17,7 @@ export {
   IndicatorResponseSchema,
   JobsResponseSchema,
   JobRunResponseSchema,
+  MarketArchiveResponseSchema,
   QuarantineResponseSchema,
   DataVersionsResponseSchema,
   CorporateActionsResponseSchema,
@@ -86,15 +87,18 @@ export const VersionsQuerySchema = z
   })
   .refine(fromBeforeTo, RANGE_ORDER);
 
-export const ActionsQuerySchema = z.strictObject({ ...asOf }).refine(
-  (q) => q.asOf === undefined || q.asOfTime === undefined,
-  ONE_AS_OF,
-);
+export const ActionsQuerySchema = z
+  .strictObject({ ...asOf })
+  .refine((q) => q.asOf === undefined || q.asOfTime === undefined, ONE_AS_OF);
 
 const ExDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'a real date');
+  .refine(
+    (d) =>
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    'a real date',
+  );
 
 export const CorporateActionsFetchBodySchema = z
   .strictObject({
@@ -111,12 +115,16 @@ export const CorporateActionsBodySchema = z.strictObject({
         z.strictObject({
           kind: z.literal('split'),
           exDate: ExDate,
-          ratio: z.number().positive().max(10_000).describe('Shares after per share before (0.1 for 1-for-10).'),
+          ratio: z
+            .number()
+            .positive()
+            .max(10_000)
+            .describe('Shares after per share before (0.1 for 1-for-10).'),
         }),
         z.strictObject({
           kind: z.literal('dividend'),
           exDate: ExDate,
-          amount: z.number().positive().max(1e9).describe('Cash per share, in the symbol\'s currency.'),
+          amount: z.number().positive().max(1e9).describe("Cash per share, in the symbol's currency."),
         }),
       ]),
     )
@@ -145,4 +153,16 @@ export const QuarantineQuerySchema = z.strictObject({
   source: z.string().min(1).max(64).optional(),
   from: EpochMs.optional(),
   limit: Limit.optional(),
+});
+
+export const ArchiveQuerySchema = z.strictObject({
+  symbol: z.string().min(1).max(64).optional(),
+  interval: z.string().min(1).max(8).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000)
+    .optional()
+    .describe('Files listed at most (default 200); totals count all.'),
 });

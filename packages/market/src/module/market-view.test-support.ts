@@ -14,6 +14,7 @@ export function testMarketView(sql: Sql, tickers: readonly Ticker[] = []): Marke
     tickers: () => Promise.resolve([...tickers]),
     feedLatest: false,
     jobs: undefined,
+    archive: { enabled: false, afterDays: 90, afterMs: 90 * 86_400_000, dir: '/nonexistent/archive' },
     sources: () => Promise.resolve([]),
   };
 }

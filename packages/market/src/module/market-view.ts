@@ -5,6 +5,7 @@ import type { LatestStore, Ticker } from '../latest/latest-store.ts';
 import type { SourceState } from '../port/source-status.ts';
 import type { ReadSql, Sql } from '@tickline/store';
 import type { MarketReadCache } from '../cache/market-read-cache.ts';
+import type { ResolvedArchiveSettings } from '../archive/archive-settings.ts';
 
 /** A source as `/markets/sources` shows it: the collector's report, or the last status event seen. */
 export type SourceView = Pick<SourceReport, 'name' | 'exchange' | 'since' | 'detail'> & {
@@ -35,5 +36,7 @@ export interface MarketView {
   feedLatest: boolean;
   /** Present where the scheduled jobs run (platform, all). */
   jobs: JobScheduler | undefined;
+  /** `market.archive` as resolved (the archive's catalogue is read from `sql`). */
+  archive: ResolvedArchiveSettings;
   sources(): Promise<SourceView[]>;
 }
