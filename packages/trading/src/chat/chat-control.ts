@@ -15,6 +15,7 @@ import { resultsOf } from '../live-http/results-routes.ts';
 import { profitSummary } from '../portfolio/profit-summary.ts';
 import { createChatCommands } from './chat-commands.ts';
 import { SqlChatLinks } from './chat-links.ts';
+import { SqlChatUpdateIds } from './chat-update-ids.ts';
 import type { ChatRoutesOptions } from './chat-routes.ts';
 import type { ChatSettings } from './chat-settings.ts';
 import { createTelegramApi } from './telegram-api.ts';
@@ -79,8 +80,15 @@ export function composeChatControl(deps: ChatControlDeps): ChatControl {
     },
   });
   const api = createTelegramApi({ token, apiUrl, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-  // One record of update ids for both ways in: an update is acted on once however it arrives.
-  const updates = new TelegramUpdates(api, commands);
+  // One record of update ids for both ways in and every process, beside the links: an update is
+  // acted on once however, and wherever, it arrives.
+  const ids = new SqlChatUpdateIds({
+    sql: deps.sql,
+    provider: 'telegram',
+    botId: token.split(':')[0]!,
+    now: () => deps.clock.now(),
+  });
+  const updates = new TelegramUpdates(api, commands, ids);
   const telegram = { linkCodeTtlMs };
   if (mode === 'webhook') {
     // The settings refuse webhook mode without its address and secret.

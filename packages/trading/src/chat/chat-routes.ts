@@ -118,7 +118,7 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (fastify,
     },
     async (request) => {
       // onRequest refused the call unless the webhook is configured.
-      const { fresh } = o.telegram!.webhook!.updates.accept(request.body, request.log);
+      const { fresh } = await o.telegram!.webhook!.updates.accept(request.body, request.log);
       return { ok: true as const, duplicate: !fresh };
     },
   );

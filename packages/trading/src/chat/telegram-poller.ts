@@ -76,9 +76,12 @@ export class TelegramPoller implements Service {
         const updates = await this.#o.api.getUpdates(this.#offset, this.#o.pollSeconds, signal);
         this.#health = { status: ServiceStatus.Up };
         for (const update of updates) {
-          // Confirmed by the next poll whatever happens to it: one bad message is not re-read forever.
+          // Taken (or found taken) before it is confirmed: an update whose id could not be recorded
+          // (the database down) is read again by the next poll, not lost.
+          const { done } = await this.#o.updates.accept(update, this.#logger);
+          // Confirmed by the next poll whatever its command did: one bad message is not re-read forever.
           this.#offset = Math.max(this.#offset, update.update_id + 1);
-          await this.#o.updates.accept(update, this.#logger).done;
+          await done;
           this.handled += 1;
         }
       } catch (error) {

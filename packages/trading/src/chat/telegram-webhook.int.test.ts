@@ -1,13 +1,17 @@
-import { silentLogger, systemClock } from '@tickline/kernel';
+import { ManualClock, silentLogger, systemClock } from '@tickline/kernel';
+import { createPgliteSql, createPostgresSql, type Sql } from '@tickline/store';
 import type { StrategyDefinition } from '@tickline/strategy/internal';
+import { createDatabase, providedPostgres } from '@tickline/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { answerCodedErrors } from '../testing/coded-error-handler.ts';
 import { createLiveTestApp, type LiveTestApp } from '../testing/live-test-app.ts';
 import { startMockTelegram, type MockTelegram } from '../testing/mock-telegram.ts';
 import { tradingDatabase } from '../testing/trading-database.ts';
+import { migrateForTrading } from '../testing/trading-migrations.ts';
 import { composeChatControl, type ChatControl } from './chat-control.ts';
+import { SqlChatUpdateIds, UPDATE_ID_TTL_MS } from './chat-update-ids.ts';
 import type { ChatSettings } from './chat-settings.ts';
 import { chatRoutes, type ChatRoutesOptions } from './chat-routes.ts';
 
@@ -215,5 +219,182 @@ describe('chat control - Telegram webhook', () => {
     } finally {
       await polling.poller!.stop();
     }
+  });
+});
+
+const postgres = providedPostgres(inject);
+/** Two connections to one migrated database: two API processes behind a load balancer. */
+type Open = () => Promise<[Sql, Sql]>;
+const engines: Array<[string, Open]> = [
+  [
+    'pglite',
+    async () => {
+      const sql = await createPgliteSql({ memory: true });
+      await migrateForTrading(sql);
+      return [sql, sql];
+    },
+  ],
+  ...(postgres.url
+    ? ([
+        [
+          'postgresql',
+          async () => {
+            const url = await createDatabase(postgres.url!, 'chat_updates');
+            const first = await createPostgresSql({ url, poolSize: 2 });
+            await migrateForTrading(first);
+            return [first, await createPostgresSql({ url, poolSize: 2 })];
+          },
+        ],
+      ] as Array<[string, Open]>)
+    : []),
+];
+
+/**
+ * Telegram re-sends an update it got no answer to, and behind a load balancer the resend may land
+ * on the other API process: two webhook handlers on one database act on an update id once, whether
+ * it reaches both at the same moment or one after the other.
+ */
+describe.each(engines)('chat control - two webhook processes on one %s database', (_, open) => {
+  let telegram: MockTelegram;
+  let t: LiveTestApp;
+  const sqls: Sql[] = [];
+  const processes: Array<{ chat: ChatControl; app: FastifyInstance }> = [];
+  const CHAT = 2002;
+
+  /** Posts `update` to process `i` as Telegram does. */
+  const post = (i: number, update: object) =>
+    processes[i]!.app.inject({
+      method: 'POST',
+      url: WEBHOOK,
+      headers: { [SECRET_HEADER]: SECRET },
+      payload: update,
+    });
+  /** The `duplicate` flags of the answers, each 200. */
+  const flags = (responses: Array<{ statusCode: number; json: () => { duplicate: boolean } }>) =>
+    responses.map((r) => {
+      expect(r.statusCode).toBe(200);
+      return r.json().duplicate;
+    });
+  const repliesIn = (chatId: number) => telegram.sent.filter((m) => m.chatId === String(chatId));
+
+  beforeAll(async () => {
+    telegram = await startMockTelegram({ username: 'tickline_test_bot' });
+    t = await createLiveTestApp({
+      portfolios: { pb: 'bea' },
+      prices: { [SYMBOL]: 100 },
+      strategies: { 's1@1': buyer },
+    });
+    sqls.push(...(await open()));
+    for (const [i, sql] of sqls.entries()) {
+      const chat = composeChatControl({
+        settings: {
+          telegram: {
+            token: telegram.token,
+            apiUrl: telegram.url,
+            // The first process registers the webhook; both take what is posted to them.
+            poll: i === 0,
+            mode: 'webhook',
+            webhookUrl: WEBHOOK_URL,
+            webhookSecret: SECRET,
+            pollSeconds: 2,
+            linkCodeTtlMs: 600_000,
+          },
+        },
+        sql,
+        live: t.routeOptions,
+        clock: systemClock,
+      });
+      await chat.webhook!.start({
+        logger: silentLogger,
+        fail: (error) => {
+          throw error;
+        },
+      });
+      processes.push({ chat, app: await fastifyWith(chat.routes) });
+    }
+  });
+  afterAll(async () => {
+    for (const { chat, app } of processes) {
+      await chat.webhook?.stop();
+      await app.close();
+    }
+    for (const sql of new Set(sqls)) await sql.close();
+    await t?.close();
+    await telegram?.close();
+  });
+
+  it('the same update posted to both at once is acted on by one; then a resend to the other is not', async () => {
+    const res = await processes[0]!.app.inject({
+      method: 'POST',
+      url: '/api/v1/chat/telegram/link-codes',
+      headers: { 'x-api-key': 'user:bea' },
+      payload: {},
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    // Both processes get the same `/link` at the same moment: one links, the other finds it taken.
+    const link = telegram.update(CHAT, `/link ${res.json<{ code: string }>().code}`);
+    const linked = telegram.nextReply(CHAT);
+    expect(flags(await Promise.all([post(0, link), post(1, link)])).sort()).toEqual([false, true]);
+    expect(await linked).toMatch(/^Linked\./);
+
+    expect(
+      (await t.enableRun('bea', { strategyId: 's1', portfolioId: 'pb', symbol: SYMBOL })).statusCode,
+    ).toBe(201);
+    // `/pause` to the second process; Telegram got no answer in time and re-sends it to the first.
+    const pause = telegram.update(CHAT, '/pause');
+    const paused = telegram.nextReply(CHAT);
+    expect(flags([await post(1, pause)])).toEqual([false]);
+    expect(await paused).toBe('s1 v1: paused.');
+    expect(flags([await post(0, pause)])).toEqual([true]);
+    // Each process acts in order: once a later update is answered, an earlier one would have been.
+    const help = telegram.update(CHAT, '/help');
+    const helped = telegram.nextReply(CHAT);
+    expect(flags(await Promise.all([post(0, help), post(1, help)])).sort()).toEqual([false, true]);
+    await helped;
+    expect(repliesIn(CHAT).map((m) => m.text)).toEqual([
+      expect.stringMatching(/^Linked\./),
+      's1 v1: paused.',
+      expect.stringMatching(/^\/status — your live runs/),
+    ]);
+    expect(t.runner.status('pb:s1')?.state).toBe('paused');
+  });
+
+  it('taken ids expire after two days: the table keeps only recent ones', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const ids = new SqlChatUpdateIds({
+      sql: sqls[0]!,
+      provider: 'telegram',
+      botId: 'expiry',
+      now: () => clock.now(),
+    });
+    const other = new SqlChatUpdateIds({
+      sql: sqls[1]!,
+      provider: 'telegram',
+      botId: 'expiry',
+      now: () => clock.now(),
+    });
+    expect([await ids.take(7), await other.take(7), await ids.take(7)]).toEqual([true, false, false]);
+    // Another bot's ids are its own.
+    const otherBot = new SqlChatUpdateIds({
+      sql: sqls[1]!,
+      provider: 'telegram',
+      botId: 'another',
+      now: () => clock.now(),
+    });
+    expect(await otherBot.take(7)).toBe(true);
+    clock.advance(UPDATE_ID_TTL_MS + 1);
+    // A fresh process expires what is older than two days on its first take.
+    const later = new SqlChatUpdateIds({
+      sql: sqls[1]!,
+      provider: 'telegram',
+      botId: 'expiry',
+      now: () => clock.now(),
+    });
+    expect(await later.take(8)).toBe(true);
+    const { rows } = await sqls[0]!.query<{ update_id: string | number }>(
+      `select update_id from chat_updates where bot_id in ('expiry', 'another') order by update_id`,
+    );
+    expect(rows.map((r) => Number(r.update_id))).toEqual([8]);
+    expect(await later.take(7)).toBe(true);
   });
 });
