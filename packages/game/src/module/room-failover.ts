@@ -87,8 +87,10 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
 
   registry.observe(
     (runner) => {
+      // Without a directory nothing could take a room over: its snapshots would be written for nobody.
+      if (!directory) return;
       scheduler.add(roomSnapshotSource(runner, options.leased));
-      if (!directory || epochs.has(runner.roomId)) return;
+      if (epochs.has(runner.roomId)) return;
       // A new room: taken in the directory, so a peer's take-over fences this process.
       directory
         .acquire(runner.roomId, owner, { expectedEpoch: -1, staleAfterMs })
