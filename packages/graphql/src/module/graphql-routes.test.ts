@@ -248,6 +248,74 @@ describe('graphql - reads', () => {
     expect(noStrategies.body.errors[0].path.at(-1)).toBe('strategy');
   });
 
+  it("graphql - a run's stop-entry, data health and parity, as REST's run carries them", async () => {
+    const query = {
+      query: `{ liveRun(id: "u1:s1") {
+        stopEntry
+        dataHealth { healthy feeds { symbol interval healthy problem detail since } }
+        parity { checkedAt state decisions
+          firstDivergence { decision field live { candleCloseTime side quantity percent } replay { quantity percent } } }
+      } }`,
+    };
+    const key = { 'x-api-key': 'u1|portfolio:read' };
+    // Healthy, not in stop-entry, never checked
+    expect((await post(query, key)).body.data.liveRun).toEqual({
+      stopEntry: false,
+      dataHealth: null,
+      parity: null,
+    });
+    const status = live.runner.status('u1:s1')!;
+    live.runner.stopEntry('u1:s1', true);
+    const feed = { symbol: 'BTC-USD', interval: '1m', healthy: false, problem: 'stale' as const };
+    status.dataHealth = {
+      healthy: false,
+      feeds: [{ ...feed, detail: 'no candle for 3 intervals', since: 1_000 }],
+    };
+    const decision = {
+      candleCloseTime: 60_000,
+      symbol: 'BTC-USD',
+      side: 'buy' as const,
+      type: 'market' as const,
+    };
+    status.parity = {
+      checkedAt: 2_000,
+      state: 'diverged',
+      decisions: 4,
+      firstDivergence: {
+        decision: 3,
+        field: 'quantity',
+        live: { ...decision, quantity: 1 },
+        replay: { ...decision, quantity: 1.5, percent: 50 },
+      },
+    };
+    try {
+      const answer = await post(query, key);
+      expect(answer.body.errors).toBeUndefined();
+      expect(answer.body.data.liveRun).toEqual({
+        stopEntry: true,
+        dataHealth: {
+          healthy: false,
+          feeds: [{ ...feed, detail: 'no candle for 3 intervals', since: 1_000 }],
+        },
+        parity: {
+          checkedAt: 2_000,
+          state: 'diverged',
+          decisions: 4,
+          firstDivergence: {
+            decision: 3,
+            field: 'quantity',
+            live: { candleCloseTime: 60_000, side: 'buy', quantity: 1, percent: null },
+            replay: { quantity: 1.5, percent: 50 },
+          },
+        },
+      });
+    } finally {
+      live.runner.stopEntry('u1:s1', false);
+      delete status.dataHealth;
+      delete status.parity;
+    }
+  });
+
   it('graphql - positions read their tickers in one batch however many there are', async () => {
     const actions = createLiveActions(live.routeOptions);
     const caller = { userId: 'u1', admin: false };

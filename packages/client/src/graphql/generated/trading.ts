@@ -31,6 +31,36 @@ export interface GqlKillSwitchEngagement {
   reason: string;
 }
 
+/** A live run's unhealthy feeds (GET /live-strategies/{id} dataHealth). */
+export interface GqlLiveDataHealth {
+  /** Always false: the field is null while every feed is healthy. */
+  healthy: boolean;
+  feeds: GqlLiveFeedHealth[];
+}
+
+export interface GqlLiveFeedHealth {
+  symbol: string;
+  interval: string;
+  healthy: boolean;
+  /** stale, gap or jump */
+  problem: string | null;
+  /** What was seen, in words. */
+  detail: string | null;
+  /** When it turned unhealthy (epoch ms). */
+  since: number | null;
+}
+
+/** A live run's latest parity check: its decisions against its backtest replay's. */
+export interface GqlLiveParity {
+  checkedAt: number;
+  /** identical or diverged */
+  state: string;
+  /** Decisions the live run made in the window checked. */
+  decisions: number;
+  /** The first decision that differs; null when identical. */
+  firstDivergence: GqlParityDivergence | null;
+}
+
 export interface GqlLivePause {
   /** user, kill_switch, or the failure's error code. */
   code: string;
@@ -59,6 +89,18 @@ export interface GqlLiveRun {
   logs: GqlLogLine[] | null;
   /** The strategy it runs; loaded for every run of the answer at once. */
   strategy: GqlStrategy | null;
+  /** In stop-entry: orders that would open or grow a position are not placed; exits are. */
+  stopEntry: boolean;
+  /**
+   * Set while a feed it reads is unhealthy (stale, a gap, a jump past the band): its entries are
+   * refused, its exits go on, its strategy reads ctx.dataHealthy === false. Null when healthy.
+   */
+  dataHealth: GqlLiveDataHealth | null;
+  /**
+   * Its latest parity check against its backtest replay (on a schedule and at each restart or
+   * resume); null before the first.
+   */
+  parity: GqlLiveParity | null;
 }
 
 export interface GqlLiveRunConnection {
@@ -126,6 +168,27 @@ export interface GqlOrderRejection {
   code: string;
   message: string;
   reason: string | null;
+}
+
+/** One order decision: as the live run journaled it or as the replay recorded it. */
+export interface GqlParityDecision {
+  candleCloseTime: number;
+  symbol: string;
+  side: string;
+  type: string;
+  /** A percent order's quantity as sized from the run's equity. */
+  quantity: number;
+  percent: number | null;
+  price: number | null;
+}
+
+export interface GqlParityDivergence {
+  /** Its number, from 1. */
+  decision: number;
+  /** The first field that differs (or missing on one side). */
+  field: string;
+  live: GqlParityDecision | null;
+  replay: GqlParityDecision | null;
 }
 
 export interface GqlPlaceOrderInput {

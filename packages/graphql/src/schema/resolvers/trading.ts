@@ -105,6 +105,8 @@ export function tradingResolvers(services: GraphqlServices): ResolverMap {
         await as('logs', context, ApiKeyScope.SignalsRead);
         return run.logs;
       },
+      // REST leaves it out when off.
+      stopEntry: (run: LiveRunStatus) => run.stopEntry === true,
     },
     Mutation: {
       async placeOrder(

@@ -202,6 +202,97 @@ export const TRADING_SDL = /* GraphQL */ `
     The strategy it runs; loaded for every run of the answer at once.
     """
     strategy: Strategy
+    """
+    In stop-entry: orders that would open or grow a position are not placed; exits are.
+    """
+    stopEntry: Boolean!
+    """
+    Set while a feed it reads is unhealthy (stale, a gap, a jump past the band): its entries are
+    refused, its exits go on, its strategy reads ctx.dataHealthy === false. Null when healthy.
+    """
+    dataHealth: LiveDataHealth
+    """
+    Its latest parity check against its backtest replay (on a schedule and at each restart or
+    resume); null before the first.
+    """
+    parity: LiveParity
+  }
+
+  """
+  A live run's unhealthy feeds (GET /live-strategies/{id} dataHealth).
+  """
+  type LiveDataHealth {
+    """
+    Always false: the field is null while every feed is healthy.
+    """
+    healthy: Boolean!
+    feeds: [LiveFeedHealth!]!
+  }
+
+  type LiveFeedHealth {
+    symbol: String!
+    interval: String!
+    healthy: Boolean!
+    """
+    stale, gap or jump
+    """
+    problem: String
+    """
+    What was seen, in words.
+    """
+    detail: String
+    """
+    When it turned unhealthy (epoch ms).
+    """
+    since: Float
+  }
+
+  """
+  A live run's latest parity check: its decisions against its backtest replay's.
+  """
+  type LiveParity {
+    checkedAt: Float!
+    """
+    identical or diverged
+    """
+    state: String!
+    """
+    Decisions the live run made in the window checked.
+    """
+    decisions: Int!
+    """
+    The first decision that differs; null when identical.
+    """
+    firstDivergence: ParityDivergence
+  }
+
+  type ParityDivergence {
+    """
+    Its number, from 1.
+    """
+    decision: Int!
+    """
+    The first field that differs (or missing on one side).
+    """
+    field: String!
+    live: ParityDecision
+    replay: ParityDecision
+  }
+
+  """
+  One order decision: as the live run journaled it or as the replay recorded it.
+  """
+  type ParityDecision {
+    candleCloseTime: Float!
+    symbol: String!
+    side: String!
+    type: String!
+    """
+    A percent order's quantity as sized from the run's equity.
+    """
+    quantity: Float!
+    percent: Float
+    price: Float
   }
 
   type LiveRunEdge {
