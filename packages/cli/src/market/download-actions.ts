@@ -12,7 +12,7 @@ import { progressBar } from '../progress-bar.ts';
 import { apiClient, type ApiOptions } from '../api/api-client.ts';
 import { serverApi } from './history-over-api.ts';
 
-export const DOWNLOAD_VENUES = ['binance', 'coinbase', 'upbit'] as const;
+export const DOWNLOAD_VENUES = ['binance', 'coinbase', 'upbit', 'alpaca', 'kis'] as const;
 export const DOWNLOAD_INTERVALS = ['1m', '5m', '15m', '1h', '1d'] as const;
 
 export interface MarketDownloadOptions extends ApiOptions {

@@ -234,6 +234,8 @@ export function fakeMarket() {
         configured: true,
         lastPrice: null,
         lastTradeAt: null,
+        listing: null,
+        session: { state: 'always-open' as const },
       }));
     },
     async ticker(symbol) {

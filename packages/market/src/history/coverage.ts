@@ -1,7 +1,8 @@
 /**
  * @module The shared store of downloaded venue history (`market_history_coverage`, migration
  * 0081): a UTC day of one venue's symbol is fetched once, as closed 1m candles rolled up to every
- * interval, and recorded as covered in the same transaction as its candles. Whoever asks for that
+ * interval (a share's by its exchange's sessions), or as the daily bar of a venue serving only
+ * those, and recorded as covered in the same transaction as its candles. Whoever asks for that
  * day again reads it from `market_candle_history`; no venue call is made.
  */
 import type { SqlQueryable } from '@tickline/store';
@@ -9,6 +10,8 @@ import { ALL_INTERVALS, INTERVAL_MS } from '../candles/intervals.ts';
 import type { Candle } from '../port/market-message.ts';
 import { importCandles } from '../storage/candle-history.ts';
 import { rollUpMinutes } from './roll-up.ts';
+import { createSessionBucketer } from '../calendars/session-buckets.ts';
+import { isEquitySymbol } from '../normalize/equity-symbols.ts';
 import { DAY_MS } from '../latest/rolling-window.ts';
 
 /** The UTC days a download of `[fromMs, toMs)` touches, up to the one holding `nowMs`. */
@@ -36,21 +39,31 @@ export async function coveredDays(
 }
 
 /**
- * Stores one day's fetched minutes, rolled up to every interval (1s is not a venue kline and is
- * skipped), keeping only candles closed by `nowMs`; records the day as covered when the whole day
- * had closed. Run in the caller's transaction. Returns the candles stored of `interval`.
+ * Stores one day's fetched bars — minutes rolled up to every interval (1s is not a venue kline
+ * and is skipped; a share's cut by its sessions), or daily bars as they are — keeping only
+ * candles closed by `nowMs`; records the day as covered when the whole day had closed. Run in the
+ * caller's transaction. Returns the candles stored per interval.
  */
 export async function storeVenueDay(
   tx: SqlQueryable,
-  day: { exchange: string; symbol: string; dayStart: number; minutes: readonly Candle[] },
+  day: {
+    exchange: string;
+    symbol: string;
+    dayStart: number;
+    bars: readonly Candle[];
+    barInterval?: '1m' | '1d';
+  },
   nowMs: number,
   fetchedAt: Date,
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   const rolled: Candle[] = [];
+  const buckets = isEquitySymbol(day.symbol) ? createSessionBucketer() : undefined;
   for (const interval of ALL_INTERVALS) {
-    if (INTERVAL_MS[interval] < INTERVAL_MS['1m']) continue;
-    const closed = rollUpMinutes(day.minutes, interval).filter((c) => c.closeTime <= nowMs);
+    if (INTERVAL_MS[interval] < INTERVAL_MS[day.barInterval ?? '1m']) continue;
+    const bars =
+      day.barInterval === '1d' ? day.bars : rollUpMinutes(day.bars, interval, buckets ? { buckets } : {});
+    const closed = bars.filter((c) => c.closeTime <= nowMs);
     rolled.push(...closed);
     counts.set(interval, closed.length);
   }
@@ -61,7 +74,7 @@ export async function storeVenueDay(
       `insert into market_history_coverage (exchange, symbol, day_start, candles, fetched_at)
        values ($1, $2, $3, $4, $5)
        on conflict (exchange, symbol, day_start) do update set candles = excluded.candles, fetched_at = excluded.fetched_at`,
-      [day.exchange, day.symbol, day.dayStart, day.minutes.length, fetchedAt],
+      [day.exchange, day.symbol, day.dayStart, day.bars.length, fetchedAt],
     );
   }
   return counts;

@@ -1,5 +1,5 @@
 /** @module 1m candles rolled up to a longer interval. */
-import { bucketStart, INTERVAL_MS } from '../candles/intervals.ts';
+import { INTERVAL_MS, utcBucket, type CandleBucket, type CandleBucketer } from '../candles/intervals.ts';
 import type { Candle, CandleInterval } from '../port/market-message.ts';
 
 export interface RollUpOptions {
@@ -10,6 +10,12 @@ export interface RollUpOptions {
    * partial bucket would be a wrong bar. @default false
    */
   completeOnly?: boolean;
+  /**
+   * Where each minute's bucket lies: a share's minutes go by its exchange's sessions
+   * (`createSessionBucketer()`: a 1d bar is the session, a minute outside every session is
+   * dropped). @default UTC-aligned buckets
+   */
+  buckets?: CandleBucketer;
 }
 
 /** 1m candles → `interval` candles, one per bucket of minutes (see {@link RollUpOptions}). Pure. */
@@ -18,24 +24,28 @@ export function rollUpMinutes(
   interval: CandleInterval,
   options: RollUpOptions = {},
 ): Candle[] {
-  if (interval === '1m') return [...minutes];
-  const size = INTERVAL_MS[interval] / INTERVAL_MS['1m'];
-  const buckets = new Map<number, Candle[]>();
+  const bucketOf = (c: Candle): CandleBucket | null =>
+    options.buckets ? options.buckets(c.symbol, c.openTime, interval) : utcBucket(c.openTime, interval);
+  if (interval === '1m' && !options.buckets) return [...minutes];
+  const buckets = new Map<number, { bucket: CandleBucket; list: Candle[] }>();
   for (const c of minutes) {
-    const key = bucketStart(c.openTime, interval);
-    let list = buckets.get(key);
-    if (!list) buckets.set(key, (list = []));
-    list.push(c);
+    const bucket = bucketOf(c);
+    if (!bucket) continue;
+    let entry = buckets.get(bucket.openTime);
+    if (!entry) buckets.set(bucket.openTime, (entry = { bucket, list: [] }));
+    entry.list.push(c);
   }
   const out: Candle[] = [];
-  for (const [openTime, list] of [...buckets].sort(([a], [b]) => a - b)) {
+  for (const [openTime, { bucket, list }] of [...buckets].sort(([a], [b]) => a - b)) {
+    // A session-clipped bucket (09:30-10:00) holds fewer minutes than the interval.
+    const size = (bucket.closeTime - bucket.openTime) / INTERVAL_MS['1m'];
     if (options.completeOnly && list.length !== size) continue;
     list.sort((a, b) => a.openTime - b.openTime);
     out.push({
       ...list[0]!,
       interval,
       openTime,
-      closeTime: openTime + INTERVAL_MS[interval],
+      closeTime: bucket.closeTime,
       open: list[0]!.open,
       close: list[list.length - 1]!.close,
       high: Math.max(...list.map((c) => c.high)),

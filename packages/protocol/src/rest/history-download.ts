@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { SymbolSchema } from '../sets/symbol.ts';
 
-export const HISTORY_DOWNLOAD_VENUES = ['binance', 'coinbase', 'upbit'] as const;
+/** Crypto venues (public klines) and the share venues (alpaca: US shares; kis: KRX shares, 1d only). */
+export const HISTORY_DOWNLOAD_VENUES = ['binance', 'coinbase', 'upbit', 'alpaca', 'kis'] as const;
 
 export const HistoryDownloadRequestSchema = z.object({
   venue: z.enum(HISTORY_DOWNLOAD_VENUES),

@@ -44,9 +44,21 @@ export const HistoryDownloadSettingsSchema = z
         binance: z.url().optional().describe('Default https://api.binance.com.'),
         coinbase: z.url().optional().describe('Default https://api.coinbase.com.'),
         upbit: z.url().optional().describe('Default https://api.upbit.com.'),
+        alpaca: z
+          .url()
+          .optional()
+          .describe("Default: the configured alpaca source's restUrl, else https://data.alpaca.markets."),
+        kis: z
+          .url()
+          .optional()
+          .describe(
+            "Default: the configured kis source's restUrl, else https://openapi.koreainvestment.com:9443.",
+          ),
       })
       .prefault({})
-      .describe("Each venue's REST base URL (default: the venue's public API); tests point them at mocks."),
+      .describe(
+        "Each venue's REST base URL (default: the venue's public API); tests point them at mocks. alpaca and kis use the account of the first source of that kind in market.sources.",
+      ),
   })
   .prefault({});
 

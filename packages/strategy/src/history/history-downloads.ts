@@ -1,6 +1,8 @@
 /**
- * @module History downloads: any signed-in user asks for a venue's public klines over a range;
- * the server fetches the UTC days nobody fetched yet, one day at a time, over the venue's REST
+ * @module History downloads: any signed-in user asks for a venue's klines over a range (a crypto
+ * venue's public ones, or a share's from the configured Alpaca or KIS account);
+ * the server fetches the UTC days nobody fetched yet, one day at a time (a run of days where the
+ * venue serves daily bars), over the venue's REST
  * API (its own paging; 429s waited out as `Retry-After` says), and stores each day for everyone
  * (market's `storeVenueDay`: every interval, and the day recorded as covered in the same
  * transaction). Days already held are skipped, so a second request for the same range makes no
@@ -17,11 +19,16 @@ import {
   createVenueGetJson,
   DAY_MS,
   daysOf,
-  fetchVenueMinutes,
+  fetchVenueBars,
   MarketHistoryChanged,
   storeVenueDay,
+  venueAccess,
+  venueBarInterval,
+  venueDaysPerFetch,
+  venueRefusal,
   venueRestUrl,
   type HistoryVenue,
+  type HistoryVenueAccounts,
   type Sleep,
 } from '@tickline/market';
 import type { Sql } from '@tickline/store';
@@ -51,6 +58,8 @@ export interface HistoryDownloadsOptions {
   fetch?: typeof fetch;
   /** @default the real timer */
   sleep?: Sleep;
+  /** The share venues' accounts (the configured alpaca and kis sources). @default none */
+  accounts?: HistoryVenueAccounts;
 }
 
 export interface DownloadAsk {
@@ -123,6 +132,13 @@ export class HistoryDownloads implements Service {
         { details: { maxDays: settings.maxDays } },
       );
     }
+    const refusal = venueRefusal(ask.venue, ask.symbol, ask.interval);
+    if (refusal)
+      throw new TicklineError('STRATEGY_DOWNLOAD_VENUE', refusal, {
+        details: { venue: ask.venue, symbol: ask.symbol, interval: ask.interval },
+      });
+    // A share venue without an account fails here, before anything is recorded.
+    this.#access(ask.venue);
     const same = (await listDownloads(sql, ask.userId, 50)).find(
       (d) =>
         d.status !== 'complete' &&
@@ -196,54 +212,84 @@ export class HistoryDownloads implements Service {
     });
   }
 
+  /** The venue's REST URL and (for a share venue) authenticated fetch. */
+  #access(venue: HistoryVenue) {
+    const restUrls = this.#o.settings.restUrls as Partial<Record<HistoryVenue, string>>;
+    return venueAccess(
+      venue,
+      this.#o.accounts ?? {},
+      { restUrl: restUrls[venue], fallbackUrl: venueRestUrl(venue) },
+      this.#o.fetch ?? fetch,
+    );
+  }
+
   async #run(start: HistoryDownloadRecord): Promise<void> {
     const { sql, clock, settings } = this.#o;
     const venue = start.exchange as HistoryVenue;
     const signal = this.#stop.signal;
     let calls = 0;
-    const get = createVenueGetJson({
-      ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}),
-      ...(this.#o.sleep ? { sleep: this.#o.sleep } : {}),
-      maxWaitMs: settings.maxWaitMs,
-      signal,
-      now: () => clock.now(),
-      onRequest: () => calls++,
-    });
-    const restUrl = settings.restUrls[venue] ?? venueRestUrl(venue);
     let record = start;
     try {
+      const access = this.#access(venue);
+      const get = createVenueGetJson({
+        fetch: access.fetch,
+        ...(this.#o.sleep ? { sleep: this.#o.sleep } : {}),
+        maxWaitMs: settings.maxWaitMs,
+        signal,
+        now: () => clock.now(),
+        onRequest: () => calls++,
+      });
+      const barInterval = venueBarInterval(venue);
       const days = daysOf(start.fromMs, start.toMs, clock.now());
       const covered = await coveredDays(sql, venue, start.symbol, days);
-      for (const dayStart of days.slice(record.daysDone)) {
+      for (let i = record.daysDone; i < days.length;) {
         if (signal.aborted) return;
+        const dayStart = days[i]!;
         if (covered.has(dayStart)) {
           record = await advanceDownload(sql, record.id, { days: 1, now: new Date(clock.now()) });
-        } else {
-          calls = 0;
-          const minutes = await fetchVenueMinutes(
-            venue,
-            { symbol: start.symbol, fromOpen: dayStart, toOpen: dayStart + DAY_MS },
-            restUrl,
-            get,
-          );
+          this.#emit(HistoryDownloadProgress, record);
+          i++;
+          continue;
+        }
+        // The run of days not held that one fetch covers (one day of minutes; days of daily bars).
+        let end = i + 1;
+        while (end < days.length && end - i < venueDaysPerFetch(venue) && !covered.has(days[end]!)) end++;
+        calls = 0;
+        const bars = await fetchVenueBars(
+          venue,
+          { symbol: start.symbol, fromOpen: dayStart, toOpen: days[end - 1]! + DAY_MS },
+          access.restUrl,
+          get,
+          access.options,
+        );
+        for (; i < end; i++) {
+          const day = days[i]!;
           const now = clock.now();
+          const venueCalls = calls;
+          calls = 0;
           record = await sql.transaction(async (tx) => {
             const stored = await storeVenueDay(
               tx,
-              { exchange: venue, symbol: start.symbol, dayStart, minutes },
+              {
+                exchange: venue,
+                symbol: start.symbol,
+                dayStart: day,
+                bars: bars.filter((c) => c.openTime >= day && c.openTime < day + DAY_MS),
+                barInterval,
+              },
               now,
               new Date(now),
             );
             return advanceDownload(tx, record.id, {
               days: 1,
               venueDays: 1,
-              venueCalls: calls,
+              venueCalls,
               candles: record.candles + (stored.get(start.interval) ?? 0),
               now: new Date(now),
             });
           });
+          this.#emit(HistoryDownloadProgress, record);
         }
-        this.#emit(HistoryDownloadProgress, record);
       }
       const candles = await heldCandles(sql, { ...start, exchange: venue });
       record = await advanceDownload(sql, record.id, {

@@ -30,6 +30,13 @@ export const HistoryErrorCodes = defineErrorCodes({
       'Give `from` before `to`, `from` in the past, and a range of at most details.maxDays UTC days; split a longer one.',
     httpStatus: 400,
   },
+  STRATEGY_DOWNLOAD_VENUE: {
+    meaning:
+      'A history download asked a venue for a symbol or interval it does not serve: alpaca serves US shares (AAPL.US), kis KRX shares (005930.KS) in daily bars only, binance, coinbase and upbit crypto pairs.',
+    resolve:
+      "Ask the symbol's own venue (the message names it), and 1d from kis; nothing was recorded or counted against the quota.",
+    httpStatus: 400,
+  },
   STRATEGY_DOWNLOAD_QUOTA: {
     meaning:
       "A history download needs more venue days (a symbol's UTC day not yet held) than the tier has left today; days already held cost nothing.",

@@ -1,6 +1,7 @@
 /**
  * @module The download routes under `/api/v1` (`/history/downloads…`): any signed-in user asks
- * for a venue's public klines (Binance, Coinbase, Upbit) over a range, within the tier's daily
+ * for a venue's klines (Binance, Coinbase, Upbit; a share's from Alpaca or KIS through the
+ * configured source's account) over a range, within the tier's daily
  * venue-day quota. The candles are everyone's once fetched (see history/history-downloads.ts), so
  * asking again for held days is free; asking again for a failed download resumes it.
  */
@@ -35,7 +36,7 @@ export function registerHistoryDownloadRoutes(root: FastifyInstance, host: Strat
       schema: {
         summary: "Download a venue's klines into the shared history",
         description:
-          "Fetches the range's UTC days from the venue's public REST API (its paging; a 429's Retry-After waited out) one day at a time, stored once for every user. 202 with the download; progress (`history.download.progress`) and the end (`history.download.completed`) arrive on `user:{id}`. Days already held cost nothing: a range that is all held answers 200, complete, with no venue call. The same range asked again resumes a failed download. 429 STRATEGY_DOWNLOAD_QUOTA past the tier's venue days per UTC day; 400 STRATEGY_DOWNLOAD_RANGE for an empty, future or too long range.",
+          "Fetches the range's UTC days from the venue's public REST API (its paging; a 429's Retry-After waited out) one day at a time, stored once for every user. 202 with the download; progress (`history.download.progress`) and the end (`history.download.completed`) arrive on `user:{id}`. Days already held cost nothing: a range that is all held answers 200, complete, with no venue call. The same range asked again resumes a failed download. 429 STRATEGY_DOWNLOAD_QUOTA past the tier's venue days per UTC day; 400 STRATEGY_DOWNLOAD_RANGE for an empty, future or too long range. Shares: `alpaca` serves US shares (AAPL.US) from minute bars cut by the NYSE sessions, `kis` KRX shares (005930.KS) in daily bars only (1d), each through the account of the configured source of that kind (409 MARKET_VENUE_NO_ACCOUNT without one); a day with no session makes no venue call. 400 STRATEGY_DOWNLOAD_VENUE for a symbol or interval the venue does not serve.",
         tags: TAGS,
         security,
         body: HistoryDownloadRequestSchema.strict(),

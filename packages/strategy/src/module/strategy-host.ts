@@ -6,6 +6,7 @@ import type { Publisher } from '@tickline/eventlog';
 import type { IdentityService } from '@tickline/identity';
 import type { Clock, ModuleBaseDeps, ModuleHost } from '@tickline/kernel';
 import type { Sql, SqlQueryable } from '@tickline/store';
+import type { HistoryVenueAccounts } from '@tickline/market';
 import { createCodeCipher } from '../versions/code-cipher.ts';
 import { createResealService } from '../versions/reseal-service.ts';
 import { StrategyRepository } from '../versions/strategy-repository.ts';
@@ -33,6 +34,8 @@ export interface StrategyHostDeps {
    * verdict then shows the version's CPU forecast against it. Absent: no forecast shown.
    */
   liveCpuBudgetMs?: ((tier: string) => number | undefined) | undefined;
+  /** The share venues' accounts for history downloads (market.sources' alpaca and kis). */
+  historyAccounts?: HistoryVenueAccounts | undefined;
 }
 
 export interface StrategyHost extends ModuleHost {
@@ -120,6 +123,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     logger: logger.child({ component: 'history-downloads' }),
     publish: (event) => deps.publisher.publish(event),
     settings: settings.history.download,
+    ...(deps.historyAccounts ? { accounts: deps.historyAccounts } : {}),
   });
   return {
     // The processes start first and stop last: the queues hand them work.

@@ -6,6 +6,7 @@
  */
 import { STRATEGY_MIGRATIONS_DIR } from '../migrations-dir.ts';
 import { defineModule, type ModuleBaseDeps } from '@tickline/kernel';
+import { historyVenueAccounts, type MarketSettings } from '@tickline/market';
 import { strategyRoutes } from '../http/strategy-routes.ts';
 import type { StrategyHost } from './strategy-host.ts';
 import { strategyDelivery } from './strategy-delivery.ts';
@@ -42,6 +43,7 @@ export const strategyModule = defineModule({
       config?: {
         database?: { url?: string | undefined };
         trading?: { live?: { tiers?: Record<string, { cpuMsPerCandle?: number } | undefined> } };
+        market?: Pick<MarketSettings, 'sources'>;
       };
     } & ModuleBaseDeps<StrategySettings>,
   ) =>
@@ -52,6 +54,8 @@ export const strategyModule = defineModule({
       // gate's verdict shows a version's forecast against (read here: trading depends on strategy).
       liveCpuBudgetMs: (tier) => deps.config?.trading?.live?.tiers?.[tier]?.cpuMsPerCandle,
       embedded: deps.config?.database?.url === undefined,
+      // Share history (alpaca, kis) is read with the account of the market source of that kind.
+      historyAccounts: historyVenueAccounts(deps.config?.market?.sources ?? []),
       settings: await installCodeKeys(deps.settings, {
         dataDir: deps.dataDir,
         postgres: deps.config?.database?.url !== undefined,

@@ -20,7 +20,7 @@ import {
   systemClock,
 } from '@tickline/kernel';
 import type { EventEnvelope, Service } from '@tickline/kernel';
-import type { Candle } from '@tickline/market';
+import type { Candle, HistoryVenueAccounts } from '@tickline/market';
 import { createPgliteSql, type Sql } from '@tickline/store';
 import { migrateForStrategy } from './strategy-migrations.ts';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
@@ -111,6 +111,8 @@ export interface StrategyTestAppOptions<E extends TestAppExtension | undefined =
   extend?: (parts: TestAppParts) => E;
   /** Serve identity's routes too (sign-in, API keys, /me): what a CLI's password login talks to. */
   identityRoutes?: boolean;
+  /** The share venues' accounts history downloads use (the alpaca and kis mocks'). */
+  historyAccounts?: HistoryVenueAccounts;
 }
 
 export async function createStrategyTestApp<E extends TestAppExtension | undefined = undefined>(
@@ -169,6 +171,7 @@ export async function createStrategyTestApp<E extends TestAppExtension | undefin
     logger: silentLogger,
     metrics: createMetricsRegistry(),
     clock: systemClock,
+    historyAccounts: options.historyAccounts,
   });
   const extension = (
     log === undefined ? undefined : options.extend?.({ sql, identity, host, log, publisher })

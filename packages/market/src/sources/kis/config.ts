@@ -10,6 +10,16 @@ import type { NetworkSourceOptions } from '../network/options.ts';
 
 export const KIS_WS_URL = 'ws://ops.koreainvestment.com:21000';
 export const KIS_REST_URL = 'https://openapi.koreainvestment.com:9443';
+/** REST: the access token (24 h; KIS issues at most one a minute per app key). */
+export const KIS_TOKEN_PATH = '/oauth2/tokenP';
+/** REST: daily, weekly, monthly or yearly bars over a date range ("국내주식기간별시세"). */
+export const KIS_DAILY_CHART_PATH = '/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice';
+/** The transaction id KIS requires in the `tr_id` header of each REST path. */
+export const KIS_TR_IDS: Readonly<Record<string, string>> = Object.freeze({
+  [KIS_DAILY_CHART_PATH]: 'FHKST03010100',
+});
+/** Rows per answer of the daily chart (the documented maximum), newest first. */
+export const KIS_DAILY_ROWS = 100;
 /** The real-time KRX trade ("주식체결") transaction id. */
 export const KIS_TRADE_TR_ID = 'H0STCNT0';
 /** Fields of one H0STCNT0 record (KIS's published column list). */

@@ -17,7 +17,7 @@ export type {
   AlpacaMockBar,
   AlpacaMockCorporateAction,
 } from './alpaca-mock.ts';
-export type { KisMockOptions, KisMockTrade } from './kis-mock.ts';
+export type { KisMockOptions, KisMockTrade, KisMockDailyBar } from './kis-mock.ts';
 export type { MockedSource } from './harness.ts';
 export { readRecording, RECORDINGS } from './recording.ts';
 export type { RecordedFrame } from './recording.ts';

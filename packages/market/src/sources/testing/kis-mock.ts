@@ -4,7 +4,11 @@
  * register (`tr_type` "1") or release ("2") message per symbol, answers each with
  * `{"header":…,"body":{"rt_cd","msg_cd","msg1"}}` (`OPSP0000 SUBSCRIBE SUCCESS`, an unknown
  * approval key `OPSP0011`), sends `{"header":{"tr_id":"PINGPONG"}}` on request, and trades as
- * `0|H0STCNT0|001|…` with the 46 `^`-joined fields of an H0STCNT0 record.
+ * `0|H0STCNT0|001|…` with the 46 `^`-joined fields of an H0STCNT0 record. REST: `POST
+ * /oauth2/tokenP` issues a bearer token for the right key and secret; the daily chart
+ * (`…/inquire-daily-itemchartprice`, tr_id FHKST03010100) answers `dailyBars` in the date range,
+ * 100 rows at most, newest first, behind the token, `appkey`/`appsecret` and `tr_id` headers
+ * (`EGW00123` for an unknown token, as KIS answers an expired one).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { MockVenueServer, type MockConnection, type MockRestAnswer } from './mock-venue.ts';
@@ -31,6 +35,20 @@ export interface KisMockTrade {
   side: '1' | '5';
 }
 
+/** A daily bar as the daily chart's `output2` rows carry it (strings, as KIS sends them). */
+export interface KisMockDailyBar {
+  /** Business date YYYYMMDD. */
+  stck_bsop_date: string;
+  stck_oprc: string;
+  stck_hgpr: string;
+  stck_lwpr: string;
+  stck_clpr: string;
+  acml_vol: string;
+  acml_tr_pbmn: string;
+}
+
+const DAILY_CHART = '/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice';
+
 /** The KIS mock. */
 export class KisMock extends MockVenueServer {
   readonly #o: Required<KisMockOptions>;
@@ -38,6 +56,11 @@ export class KisMock extends MockVenueServer {
   readonly approvalKey = 'mock-approval-0001';
   /** Approval requests answered. */
   approvals = 0;
+  readonly accessToken = 'mock-access-token-0001';
+  /** Tokens issued by `POST /oauth2/tokenP`. */
+  tokens = 0;
+  /** Daily bars per six-digit code, any order. */
+  readonly dailyBars = new Map<string, KisMockDailyBar[]>();
 
   constructor(options: KisMockOptions = {}) {
     super();
@@ -96,6 +119,8 @@ export class KisMock extends MockVenueServer {
   }
 
   protected override onRest(url: URL, headers: IncomingHttpHeaders = {}, body = ''): MockRestAnswer {
+    if (url.pathname === '/oauth2/tokenP') return this.#token(body);
+    if (url.pathname === DAILY_CHART) return this.#dailyChart(url.searchParams, headers);
     if (url.pathname !== '/oauth2/Approval') return super.onRest(url, headers, body);
     this.approvals++;
     const b = parseApproval(body);
@@ -109,6 +134,66 @@ export class KisMock extends MockVenueServer {
         body: { error_description: '유효하지 않은 AppKey입니다.', error_code: 'EGW00103' },
       };
     return { status: 200, body: { approval_key: this.approvalKey } };
+  }
+
+  #token(body: string): MockRestAnswer {
+    const b = parseApproval(body) as { grant_type?: unknown; appkey?: unknown; appsecret?: unknown } | null;
+    if (
+      b?.grant_type !== 'client_credentials' ||
+      b.appkey !== this.#o.appKey ||
+      b.appsecret !== this.#o.appSecret
+    )
+      return {
+        status: 403,
+        body: { error_description: '유효하지 않은 AppKey입니다.', error_code: 'EGW00103' },
+      };
+    this.tokens++;
+    return {
+      status: 200,
+      body: {
+        access_token: this.accessToken,
+        token_type: 'Bearer',
+        expires_in: 86_400,
+        access_token_token_expired: '',
+      },
+    };
+  }
+
+  #dailyChart(q: URLSearchParams, headers: IncomingHttpHeaders): MockRestAnswer {
+    const refuse = (msgCd: string, msg1: string, status = 500): MockRestAnswer => ({
+      status,
+      body: { rt_cd: '1', msg_cd: msgCd, msg1 },
+    });
+    if (headers.authorization !== `Bearer ${this.accessToken}`)
+      return refuse('EGW00123', '기간이 만료된 token 입니다.');
+    if (headers.appkey !== this.#o.appKey || headers.appsecret !== this.#o.appSecret)
+      return refuse('EGW00103', '유효하지 않은 AppKey입니다.');
+    if (headers.tr_id !== 'FHKST03010100') return refuse('EGW00205', 'tr_id가 올바르지 않습니다.');
+    const [from, to] = [q.get('FID_INPUT_DATE_1') ?? '', q.get('FID_INPUT_DATE_2') ?? ''];
+    if (
+      q.get('FID_COND_MRKT_DIV_CODE') !== 'J' ||
+      !/^\d{8}$/.test(from) ||
+      !/^\d{8}$/.test(to) ||
+      q.get('FID_PERIOD_DIV_CODE') !== 'D'
+    )
+      return {
+        status: 200,
+        body: { rt_cd: '1', msg_cd: 'OPSQ2001', msg1: 'ERROR : INPUT INVALID_CHECK_ACNO' },
+      };
+    const rows = (this.dailyBars.get(q.get('FID_INPUT_ISCD') ?? '') ?? [])
+      .filter((b) => b.stck_bsop_date >= from && b.stck_bsop_date <= to)
+      .sort((a, b) => b.stck_bsop_date.localeCompare(a.stck_bsop_date))
+      .slice(0, 100);
+    return {
+      status: 200,
+      body: {
+        output1: { stck_shrn_iscd: q.get('FID_INPUT_ISCD') },
+        output2: rows,
+        rt_cd: '0',
+        msg_cd: 'MCA00000',
+        msg1: '정상처리 되었습니다.',
+      },
+    };
   }
 
   #answer(conn: MockConnection, trId: string, code: string, rtCd: string, msgCd: string, msg1: string): void {

@@ -1,11 +1,17 @@
 /**
- * @module Get history: any signed-in user fetches a venue's public klines (Binance, Coinbase,
- * Upbit) for a symbol, interval and range into the server's shared history
+ * @module Get history: any signed-in user fetches a venue's klines (Binance, Coinbase, Upbit;
+ * a share from Alpaca, or daily from KIS, through the server's account) for a symbol, interval
+ * and range into the server's shared history
  * (`POST /api/v1/history/downloads`), with progress by UTC days from `history.download.progress`
  * on `user:{id}`. Days someone already fetched cost nothing; asking again resumes a failed one.
  */
 import { useEvents } from '@tickline/client/react';
-import { EventType, type HistoryDownload, type HistoryDownloadEvent } from '@tickline/protocol';
+import {
+  EventType,
+  HISTORY_DOWNLOAD_VENUES as VENUES,
+  type HistoryDownload,
+  type HistoryDownloadEvent,
+} from '@tickline/protocol';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
@@ -13,7 +19,6 @@ import { Field, FormError, formText } from '../../components/field.tsx';
 import { errorMessage } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 
-const VENUES = ['binance', 'coinbase', 'upbit'] as const;
 const INTERVALS = ['1m', '5m', '15m', '1h', '1d'] as const;
 const DAY_MS = 86_400_000;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -107,7 +112,7 @@ export function HistoryPage(): ReactNode {
             name="symbol"
             defaultValue="BTC-USDT"
             required
-            hint="BASE-QUOTE, e.g. BTC-USDT (Upbit: BTC-KRW, Coinbase: BTC-USD)"
+            hint="BASE-QUOTE, e.g. BTC-USDT (Upbit: BTC-KRW, Coinbase: BTC-USD); a share on Alpaca: AAPL.US, on KIS (1d): 005930.KS"
           />
           <label className="field">
             <span className="field-label">Candle size</span>
