@@ -2,7 +2,8 @@
  * @module One market: live ticker, candlestick chart with an interval switch (history from the
  * API, live candles from the stream), overlays (SMA, EMA, Bollinger) and panes (RSI, MACD), and
  * the signals of the user's live strategies on this symbol marked on the candles as they arrive.
- * A share's chart is split-adjusted by default (a switch offers total return and raw prices).
+ * A share's chart is split-adjusted by default (a switch offers total return and raw prices); its
+ * header names the exchange and currency and shows the session badge.
  */
 import { useMemo, useState, type ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
@@ -18,6 +19,7 @@ import { formatPercent, formatPrice } from './market-format.ts';
 import { useCandles } from './use-candles.ts';
 import { useOpeningInterval } from './use-opening-interval.ts';
 import { useTickers } from './use-tickers.ts';
+import { listingText, SessionBadge, useSessionReload } from './session-badge.tsx';
 
 const LABELS: Record<Indicator, string> = {
   sma: 'SMA 20',
@@ -38,6 +40,7 @@ export function MarketPage({ symbol }: { symbol: string }): ReactNode {
     [client],
   );
   const market = markets.data?.find((m) => m.symbol === symbol);
+  useSessionReload(market ? [market] : undefined, markets.reload);
   const exchange = market?.exchanges[0];
   const opening = useOpeningInterval(symbol, market, markets.data !== undefined);
   const interval = picked ?? opening ?? '1s';
@@ -76,7 +79,20 @@ export function MarketPage({ symbol }: { symbol: string }): ReactNode {
             <Link to="/markets">Markets</Link> / {symbol}
           </p>
           <h1>{symbol}</h1>
-          <p className="muted">{exchange ?? (markets.data && !market ? 'Not collected here' : ' ')}</p>
+          <p className="muted market-listing">
+            {market ? (
+              <>
+                <span data-testid="market-listing">
+                  {[listingText(market), exchange ? `via ${exchange}` : ''].filter(Boolean).join(' · ') || ' '}
+                </span>{' '}
+                <SessionBadge market={market} />
+              </>
+            ) : markets.data ? (
+              'Not collected here'
+            ) : (
+              ' '
+            )}
+          </p>
         </div>
         <div className="market-price" aria-live="off">
           <span className="stat-value" data-testid="market-last">

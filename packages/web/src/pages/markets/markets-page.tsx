@@ -1,4 +1,7 @@
-/** @module Markets: every symbol with its live ticker, and the status of each market source. */
+/**
+ * @module Markets: every symbol with its live ticker, a share's exchange and session badge, and
+ * the status of each market source.
+ */
 import type { ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
@@ -8,6 +11,7 @@ import { usePolling } from '../../components/use-polling.ts';
 import type { MarketSummary, SourceStatus } from '@tickline/protocol';
 import { formatPercent, formatPrice } from './market-format.ts';
 import { useTickers } from './use-tickers.ts';
+import { listingText, SessionBadge, useSessionReload } from './session-badge.tsx';
 
 /** Source status has no stream of its own: re-read this often. */
 const SOURCES_REFRESH_MS = 5_000;
@@ -22,6 +26,7 @@ export function MarketsPage(): ReactNode {
   );
   const symbols = (markets.data ?? []).map((m) => m.symbol);
   const tickers = useTickers(symbols);
+  useSessionReload(markets.data, markets.reload);
 
   return (
     <main id="main" className="page">
@@ -46,6 +51,7 @@ export function MarketsPage(): ReactNode {
               <thead>
                 <tr>
                   <th scope="col">Symbol</th>
+                  <th scope="col">Session</th>
                   <th scope="col" className="num">
                     Last
                   </th>
@@ -65,8 +71,15 @@ export function MarketsPage(): ReactNode {
                     <tr key={market.symbol} data-symbol={market.symbol}>
                       <th scope="row">
                         <Link to={`/markets/${encodeURIComponent(market.symbol)}`}>{market.symbol}</Link>
-                        <div className="muted small">{market.exchanges.join(', ') || 'no trades yet'}</div>
+                        <div className="muted small">
+                          {[listingText(market), market.exchanges.join(', ') || 'no trades yet']
+                            .filter(Boolean)
+                            .join(' · ')}
+                        </div>
                       </th>
+                      <td>
+                        <SessionBadge market={market} />
+                      </td>
                       <td className="num" data-testid="ticker-last">
                         <span key={ticker?.receivedAt} className="flash">
                           {formatPrice(ticker?.last ?? market.lastPrice)}
