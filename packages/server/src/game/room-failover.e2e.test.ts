@@ -4,8 +4,9 @@
  * Four room through the gateway and play with the SDK's RoomClient; `kill -9` of the process
  * holding the room mid-game: the other takes the room over (its hot snapshot, then the journal on
  * the log), the gateway's `POST /game/rooms/join {room}` now hands tickets for the survivor, both
- * players resume there (`resumed: true`) on the same board and turn and finish the game. The
- * int-level test of the same is packages/game/src/module/room-failover.int.test.ts.
+ * players resume there (`resumed: true`) on the same board and turn and finish the game. Then a
+ * rolling restart drains the survivor: the room is handed off to a third process and the players
+ * follow it. The int-level test of the same is packages/game/src/module/room-failover.int.test.ts.
  */
 import { RoomClient } from '@tickline/client/game';
 import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
@@ -36,6 +37,8 @@ beforeAll(async () => {
       TICKLINE_REDIS_URL: redis.url,
       TICKLINE_GAME_ADVERTISE_HOST: '127.0.0.1',
       TICKLINE_GAME_SNAPSHOTS_HOT_INTERVAL_MS: '1000',
+      // For the rolling restart at the end; a kill -9 hands nothing off.
+      TICKLINE_GAME_HAND_OFF_ON_STOP: 'true',
       TICKLINE_HTTP_RATE_LIMIT_ENABLED: 'false',
       TICKLINE_MARKET_ENABLED: 'false',
     },
@@ -50,7 +53,7 @@ afterAll(async () => {
 type Board = { board: number[]; turn: number; status: string; winner: number };
 
 describe.skipIf(!available)(`room failover - kill -9 of the game process holding a room (${reason})`, () => {
-  it('failover - both players resume the Connect Four game on the other process and finish it', async () => {
+  it('failover and rolling restart - both players resume the Connect Four game on the other process, finish it, and follow it on a drain', async () => {
     const gateway = await cluster!.start('gateway');
     const games = [
       await cluster!.start('game', { TICKLINE_GAME_ZONES: 'east' }),
@@ -83,7 +86,13 @@ describe.skipIf(!available)(`room failover - kill -9 of the game process holding
       );
       const room = new RoomClient({ url: ticket!.ws, token: ticket!.token, join: { room: roomId } });
       rooms.push(room);
-      return { room, welcome: await room.connect(), ws: ticket!.ws };
+      const welcome = await room.connect();
+      // The welcome comes first; the room's whole state is the frame after it.
+      await until(() => room.authoritative.room.status !== undefined, {
+        timeoutMs: 30_000,
+        what: 'the reset frame',
+      });
+      return { room, welcome, ws: ticket!.ws };
     };
     const seats = new Map<string, RoomClient>();
     const players = [
@@ -156,5 +165,28 @@ describe.skipIf(!available)(`room failover - kill -9 of the game process holding
     await drop(0);
     await until(() => state(players[0]!.room).status === 'won', { timeoutMs: 30_000, what: 'the game won' });
     expect(state(players[1]!.room)).toMatchObject({ status: 'won', winner: starter });
+
+    // A rolling restart: the survivor is drained (SIGTERM with game.handOffOnStop) while a third
+    // game process runs; the room moves there with its players, who are told and resume on it.
+    const survivor = games.find((g) => g !== holder)!;
+    const third = await cluster!.start('game', { TICKLINE_GAME_ZONES: 'north' });
+    const moved = players.map(
+      (p) => new Promise<{ code: string }>((resolve) => p.room.on('closed', resolve)),
+    );
+    survivor.child.kill('SIGTERM');
+    // Told the room moved, or — when the process closed its sockets before its game stopped — that
+    // the server shut down: either way the seat waits on the peer.
+    for (const close of await Promise.all(moved))
+      expect(['GAME_ZONE_MOVED', 'GAME_SERVER_SHUTDOWN']).toContain(close.code);
+    for (const user of [ann, bob]) {
+      const p = await join(user);
+      expect(p.welcome).toMatchObject({ roomId, resumed: true });
+      expect(new URL(p.ws).port).toBe(new URL(third.url).port);
+      expect(state(p.room)).toMatchObject({
+        status: 'won',
+        winner: starter,
+        board: state(players[0]!.room).board,
+      });
+    }
   }, 300_000);
 });
