@@ -63,6 +63,17 @@ describe('market download', () => {
       interval: '1h',
       venue: 'binance',
     });
+    // Shares: a US share from alpaca, a KRX share's daily bars from kis.
+    expect(downloadFeed('AAPL.US:1h:alpaca', {})).toEqual({
+      symbol: 'AAPL.US',
+      interval: '1h',
+      venue: 'alpaca',
+    });
+    expect(downloadFeed('005930.KS:1d:kis', {})).toEqual({
+      symbol: '005930.KS',
+      interval: '1d',
+      venue: 'kis',
+    });
     expect(() => downloadFeed('BTC-USDT:1h:kraken', {})).toThrow(/--venue/);
     expect(() => downloadFeed('BTC-USDT:7m', {})).toThrow(/--interval/);
   });
