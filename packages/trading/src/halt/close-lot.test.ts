@@ -55,6 +55,7 @@ describe('halt service - flatten at a venue with a lot step', () => {
             side: input.side,
             type: 'market',
             quantity,
+            timeInForce: 'gtc',
             status: 'filled',
             filledQuantity: quantity,
             filledQuote: quantity * 60_000,

@@ -1,9 +1,10 @@
+import type { RecordedFill } from '@tickline/strategy';
 import { randomWalkFeed, type StrategyDefinition } from '@tickline/strategy/internal';
 import { describe, expect, it } from 'vitest';
 import type { OrderPlacedData } from '../broker/events.ts';
 import { createHaltService } from '../halt/halt-service.ts';
 import { InMemoryHaltStore } from '../halt/halt-store.ts';
-import type { FeedCandle } from './live-runner.ts';
+import { type FeedCandle, LiveRunner } from './live-runner.ts';
 import { FLATTEN_REASON, flattenFills } from './run-flatten.ts';
 import { P, settings, spec, SYMBOL, world } from './live-world.test-support.ts';
 
@@ -85,6 +86,22 @@ describe('kill switch flatten - a resumed run learns the close', () => {
     const logs = w.runner.status('r')!.logs.filter((l) => l.warmup !== true);
     expect(logs.at(-1)?.text).toBe('holds 0');
     expect(sells(w.published)).toEqual(sellsBefore);
+
+    // Another process taking the run over rebuilds it from the journal: flat there too
+    const b = world(s, holder, undefined, w.journal);
+    const runner = new LiveRunner({ ...b.options, history: w.options.history });
+    b.setRunner(runner);
+    b.track(feed[3]!);
+    await runner.enable({ ...spec('r', s), ordersSince: 0 }, { resumeAfter: feed[3]!.closeTime });
+    stored.push(feed[4]!);
+    b.track(feed[4]!);
+    await runner.onCandle(feed[4]!);
+    expect(
+      runner
+        .status('r')!
+        .logs.filter((l) => l.warmup !== true)
+        .at(-1)?.text,
+    ).toBe('holds 0');
   });
 
   it('books a close once, only against an open position on the other side', () => {
@@ -95,6 +112,7 @@ describe('kill switch flatten - a resumed run learns the close', () => {
       side: 'sell' as const,
       type: 'market' as const,
       quantity: 3,
+      timeInForce: 'gtc' as const,
       status: 'filled' as const,
       filledQuantity: 3,
       filledQuote: 300,
@@ -102,14 +120,14 @@ describe('kill switch flatten - a resumed run learns the close', () => {
       createdAt: 40,
       updatedAt: 50,
     };
-    const fills = [[SYMBOL, 'buy', 2, 90, 0, 10, 'entry']] as const;
-    const booked = flattenFills([...fills], [close]);
+    const fills: RecordedFill[] = [[SYMBOL, 'buy', 2, 90, 0, 10, 'entry']];
+    const booked = flattenFills(fills, [close]);
     expect(booked).toEqual([[SYMBOL, 'sell', 2, 100, expect.closeTo(0.2, 12), 50, FLATTEN_REASON]]);
     // Read again with the close booked, or after a later entry: nothing more
     expect(flattenFills([...fills, ...booked], [close])).toEqual([]);
     expect(flattenFills([[SYMBOL, 'buy', 1, 90, 0, 60, 'again']], [close])).toEqual([]);
     // A buy close does not meet a long position
-    expect(flattenFills([...fills], [{ ...close, side: 'buy' }])).toEqual([]);
+    expect(flattenFills(fills, [{ ...close, side: 'buy' }])).toEqual([]);
   });
 });
 

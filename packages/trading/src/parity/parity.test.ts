@@ -166,7 +166,10 @@ describe('parity report', () => {
     const report = await replayParity({ ...base, execute: onHost(crossing) });
     expect(report.summary).toMatch(/^identical/);
     expect(
-      cutAtSwitchCancels(base.run.paused!, orders).map((p) => [p.after, p.until, p.cancelled === true]),
+      cutAtSwitchCancels(
+        base.run.paused!.map((p) => ({ ...p, after: p.after! })),
+        orders,
+      ).map((p) => [p.after, p.until, p.cancelled === true]),
     ).toEqual([
       [pausedAfter, switchAt, false],
       [switchAt, ENABLED_AT + 60 * 60_000, true],
