@@ -4,7 +4,8 @@
  * `tickline market download`: a venue's public klines into the server's shared history (any user);
  * `tickline market versions SYMBOL` and `tickline market actions SYMBOL`: data versions and
  * corporate actions (version-actions.ts); `tickline market list`: the markets with a share's
- * exchange and session (list-actions.ts).
+ * exchange and session (list-actions.ts); `tickline market archive [--run]`: the archive tier
+ * (archive-actions.ts).
  */
 import { type Command, Option } from 'commander';
 import type { ApiOptions } from '../api/api-client.ts';
@@ -15,6 +16,7 @@ import type { RegisterCommand } from '../program.ts';
 import { deleteUploadCommand, listUploadsCommand, type UploadsOptions } from './upload-actions.ts';
 import { runMarketDownload, type MarketDownloadOptions } from './download-actions.ts';
 import { listMarketsCommand, type MarketListOptions } from './list-actions.ts';
+import { archiveCommand, type ArchiveOptions } from './archive-actions.ts';
 import {
   actionsCommand,
   listVersionsCommand,
@@ -164,6 +166,19 @@ export const marketCommand =
         "\nA share's session is told in its exchange's zone: `Open · closes 16:00 ET`, `Closed · opens Mon 09:00 KST`\n(with the holiday's name); a crypto pair is 24/7.\n\nExample:\n  tickline market list",
       )
       .action((options: MarketListOptions) => run(async () => listMarketsCommand(io, options))());
+    serverOptions(
+      market
+        .command('archive')
+        .description('the months of recorded candles moved from SQL to Parquet files, and the size saved (admin)')
+        .option('--run', 'archive now (with partition maintenance), then show the archive')
+        .option('--symbol <symbol>', "only this symbol's files")
+        .option('--limit <n>', 'files listed at most (1-1000; the totals count all)'),
+    )
+      .addHelpText(
+        'after',
+        '\nArchiving is on with market.archive.enabled: months of recorded candles older than\nmarket.archive.afterDays go to one Parquet file per exchange, symbol, interval and month under\nmarket.archive.dir, and charts, the candles API and backtests read them back as before.\n\nExample:\n  tickline market archive --run',
+      )
+      .action((options: ArchiveOptions) => run(async () => archiveCommand(io, options))());
     serverOptions(
       market
         .command('versions')
