@@ -117,7 +117,10 @@ export const marketCommand =
       .addOption(configOption())
       .option('--symbol <symbol>', 'canonical symbol, e.g. BTC-USDT')
       .option('--interval <interval>', 'candle interval: 1m, 5m, 15m, 1h or 1d')
-      .option('--venue <venue>', 'binance, coinbase or upbit (default binance)')
+      .option(
+        '--venue <venue>',
+        'binance, coinbase, upbit, alpaca (US shares) or kis (KRX shares, 1d) (default binance)',
+      )
       .requiredOption('--from <time>', 'first open time: ISO date or epoch ms')
       .requiredOption('--to <time>', 'end (exclusive): ISO date or epoch ms')
       .option('--json', 'print JSON')
@@ -125,7 +128,7 @@ export const marketCommand =
       .option('--token <credential>', 'your access token or API key (default TICKLINE_TOKEN)')
       .addHelpText(
         'after',
-        "\nThe server fetches the range's UTC days from the venue's public REST API one day at a time and keeps them for every user: days already held cost no venue call and no quota. Progress is drawn on standard error; the summary goes to standard output. If it stops (the venue refused, the server restarted), run the same command again: it resumes where it stopped.\n\nExample:\n  tickline market download --symbol BTC-USDT --interval 1h --venue binance --from 2025-01-01 --to 2025-02-01\n  tickline market download BTC-USDT:1h:binance --from 2025-01-01 --to 2025-02-01",
+        "\nThe server fetches the range's UTC days from the venue's public REST API one day at a time and keeps them for every user: days already held cost no venue call and no quota. Progress is drawn on standard error; the summary goes to standard output. If it stops (the venue refused, the server restarted), run the same command again: it resumes where it stopped.\n\nExample:\n  tickline market download --symbol BTC-USDT --interval 1h --venue binance --from 2025-01-01 --to 2025-02-01\n  tickline market download BTC-USDT:1h:binance --from 2025-01-01 --to 2025-02-01\n  tickline market download AAPL.US:1h:alpaca --from 2025-06-02 --to 2025-06-07\n  tickline market download 005930.KS:1d:kis --from 2025-01-01 --to 2025-07-01\n\nalpaca and kis read with the account of the server's alpaca or kis source (market.sources); kis serves daily bars only.",
       )
       .action(async (feed: string | undefined, options: MarketDownloadOptions) =>
         setExitCode(await runCommand(io, () => runMarketDownload(io, feed, options))),
