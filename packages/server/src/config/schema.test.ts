@@ -252,6 +252,8 @@ describe('config - tickline schema', () => {
       publisher: { maxQueuedEvents: 100000, thread: 'main' },
       shutdown: { timeoutMs: 10000, drainMs: 0 },
       database: { poolSize: 10, migrateOnStart: false, readFreshWindowMs: 5000, readMaxLagMs: 5000 },
+      // No schedule: backups only by hand until backup.schedule is set.
+      backup: { keep: 7 },
       auth: {
         issuer: 'tickline',
         accessTokenTtlMs: 900000,
