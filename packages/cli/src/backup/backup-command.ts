@@ -75,8 +75,8 @@ export const backupCommands =
 The archive is a .tar.gz with manifest.json first (versions, and each file's SHA-256). PostgreSQL
 (database.url) is dumped with pg_dump while tickline runs; the embedded database and logs are
 locked by a running tickline: stop it first, or set backup.schedule and the running server writes
-the same archive itself (see `tickline backup list`). Progress goes to stderr, the archive path to
-stdout. PostgreSQL point-in-time recovery: `tickline backup pitr --help`.
+the same archive itself (see tickline backup list). Progress goes to stderr, the archive path to
+stdout. PostgreSQL point-in-time recovery: tickline backup pitr --help.
 
 Examples:
   tickline backup --output /backups/tickline.tar.gz
