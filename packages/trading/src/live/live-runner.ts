@@ -342,11 +342,11 @@ export class LiveRunner {
     // pause, stored as such (the parity replay skips them, as the run did).
     const after = lastDecided(run);
     const at = Math.max(await storedUntilNow(this.#o, run.spec.feeds), after ?? -Infinity);
-    // Paused by the kill switch: its working orders were cancelled then (the replay must know),
-    // and a flatten closed its positions with the switch's own orders: booked as its exits.
-    const killed = run.status.pause?.code === 'kill_switch';
-    const cancelled = killed ? { cancelled: true } : {};
-    if (killed) await this.#bookFlatten(run);
+    // Paused by the kill switch: its working orders were cancelled then (the replay must know).
+    const cancelled = run.status.pause?.code === 'kill_switch' ? { cancelled: true } : {};
+    // A switch's flatten while it was paused (by the switch, or already by its owner) closed its
+    // positions with the switch's own orders: booked as its exits.
+    await this.#bookFlatten(run);
     await this.#o.persist?.resumed?.(id, { ...(after === undefined ? {} : { after }), at, ...cancelled });
     // A pause disposed the run's sandbox: resuming opens a new one and warms it up on the stored
     // history up to `at`, as a restart does (its orders vanish), with the books it had.
