@@ -19,6 +19,7 @@ import { createJoinTokens } from '../coordinator/join-token.ts';
 import { builtInGames } from '../games/load-games.ts';
 import { RoomTicks } from '../rooms/room-journal.ts';
 import { RoomRegistry } from '../rooms/room-registry.ts';
+import { replayRoom } from '../rooms/room-replay.ts';
 import { RoomSessions, ROOM_TOKEN_SCOPE } from '../rooms/room-sessions.ts';
 import { roomSnapshotKey } from '../rooms/room-snapshots.ts';
 import { GameSessions } from '../session/game-sessions.ts';
@@ -240,6 +241,16 @@ describe.skipIf(!found.available)(`room failover across game processes ${found.r
       // The starter completes column 0.
       await play(west, roomId, players, 0);
       expect(stateOf(west, roomId).room).toMatchObject({ status: 'won', winner: starter });
+      // The journal goes on where the log left it: a replay spans both processes without a gap.
+      const wonAt = stateOf(west, roomId).tick;
+      west.rooms.get(roomId)!.journal.flush();
+      await until(
+        async () => (await replayRoom({ log, games, roomId, playerId: 'ann' })).loggedThroughTick >= wonAt,
+        {
+          timeoutMs: 30_000,
+          what: 'a replay through the win',
+        },
+      );
     } finally {
       await west.stop();
       await east.stop();
@@ -254,17 +265,16 @@ describe.skipIf(!found.available)(`room failover across game processes ${found.r
       const roomId = runner.roomId;
       const client = await joinRoom(east.url, 'cid', roomId);
       await client.next(MessageType.RoomWelcome);
-      // The room's take in the directory lands after its creation: a hand-off needs it.
+      // The room's take in the directory lands after its creation: a hand-off is refused until then.
+      let handedOff: { to: string | null } | undefined;
       await until(
         async () => {
-          try {
-            return (await east.failover.handOff(roomId, 'moving you', 10_000)).to === 'west2';
-          } catch {
-            return false;
-          }
+          handedOff = await east.failover.handOff(roomId, 'moving you', 30_000).catch(() => undefined);
+          return handedOff !== undefined;
         },
-        { timeoutMs: 10_000 },
+        { timeoutMs: 30_000, what: 'the hand-off' },
       );
+      expect(handedOff!.to).toBe('west2');
       expect((await client.ended).code).toBe(GameCloseCode.ZoneMoved);
       expect(east.rooms.get(roomId)).toBeUndefined();
       await until(() => west.rooms.get(roomId) !== undefined, { timeoutMs: 10_000 });

@@ -296,6 +296,8 @@ export class RoomSessions {
       };
       this.#byPlayer.set(playerId, session);
       seated.add(session);
+      // Its link died with the former process: a replay sends it nothing until its resume.
+      runner.journal.link(runner.tick + 1, 'drop', playerId);
     }
   }
 
