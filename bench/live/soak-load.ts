@@ -34,33 +34,35 @@ export async function startMixedLoad(base: () => string, log: (m: string) => voi
   const counts: LoadCounts = { backtests: 0, researchJobs: 0, refused: 0, browserLoads: 0 };
   let stopped = false;
   const neighbour = await startNeighbour(log);
-  const researcher = await account(base, `soak-research-${Date.now()}@example.test`);
-  const researchStrategy = await storeStrategy(base, researcher, 'trend research', TREND_SOURCE);
   const startedAt = Date.now();
+  // A free account runs 10 backtests a day: at its quota the work moves to a fresh account.
+  const researcher = async (): Promise<Researcher> => {
+    const user = await account(base, `soak-research-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`);
+    return { user, strategyId: await storeStrategy(base, user, 'trend research', TREND_SOURCE) };
+  };
+  const first = await researcher();
+  const range = () => ({ from: Math.max(startedAt, Date.now() - 20 * 60_000), to: Date.now() });
   const loops = [
-    jobLoop(() => stopped, 'backtest', async () => {
-      const from = Math.max(startedAt, Date.now() - 20 * 60_000);
-      return api(base, researcher, 'POST', '/backtests', {
-        strategyId: researchStrategy,
+    jobLoop('backtest', ({ user, strategyId }) =>
+      api(base, user, 'POST', '/backtests', {
+        strategyId,
         symbol: SYMBOL,
         interval: '1s',
-        from,
-        to: Date.now(),
+        ...range(),
         params: TREND_PARAMS,
-      });
-    }),
-    jobLoop(() => stopped, 'research', async () =>
-      api(base, researcher, 'POST', '/research', {
+      }),
+    ),
+    jobLoop('research', ({ user, strategyId }) =>
+      api(base, user, 'POST', '/research', {
         kind: 'search',
-        strategyId: researchStrategy,
+        strategyId,
         feeds: [{ symbol: SYMBOL, interval: '1s' }],
-        from: Math.max(startedAt, Date.now() - 20 * 60_000),
-        to: Date.now(),
+        ...range(),
         grid: { fast: [2, 3, 5, 8], slow: [3, 5, 13, 21] },
       }),
     ),
-  ].map((loop) => loop(base, researcher, counts, log));
-  const browser = await startBrowser(base, researcher, counts, () => stopped, log);
+  ].map((loop) => loop({ base, first, researcher, counts, stopped: () => stopped, log }));
+  const browser = await startBrowser(base, first.user, counts, () => stopped, log);
   return {
     counts,
     async stop() {
@@ -74,25 +76,48 @@ export async function startMixedLoad(base: () => string, log: (m: string) => voi
   };
 }
 
-/** Queues a job, waits for it to end, and again; a refusal (quota, no data yet) waits a little. */
-function jobLoop(stopped: () => boolean, kind: 'backtest' | 'research', queue: () => ReturnType<typeof api>) {
-  return async (base: () => string, user: TestUser, counts: LoadCounts, log: (m: string) => void) => {
+interface Researcher {
+  user: TestUser;
+  strategyId: string;
+}
+
+interface LoopContext {
+  base: () => string;
+  first: Researcher;
+  researcher: () => Promise<Researcher>;
+  counts: LoadCounts;
+  stopped: () => boolean;
+  log: (m: string) => void;
+}
+
+/**
+ * Queues a job, waits for it to end, and again. At an account's quota it goes on from a fresh
+ * account; another refusal (no candles yet, the restart) waits a little.
+ */
+function jobLoop(kind: 'backtest' | 'research', queue: (r: Researcher) => ReturnType<typeof api>) {
+  return async ({ base, first, researcher, counts, stopped, log }: LoopContext) => {
     const path = kind === 'backtest' ? 'backtests' : 'research';
+    let current = first;
     // Candles to run on first.
     await sleep(30_000);
     while (!stopped()) {
-      const queued = await queue().catch(() => undefined);
+      const queued = await queue(current).catch(() => undefined);
+      if (queued?.status === 429 && String(queued.body?.error?.code).startsWith('STRATEGY_QUOTA')) {
+        current = await researcher().catch(() => current);
+        continue;
+      }
       if (queued?.status !== 202) {
         counts.refused++;
-        if (counts.refused <= 3) log(`${kind} refused: ${queued?.status} ${JSON.stringify(queued?.body?.error)}`);
-        await sleep(10_000);
+        if (counts.refused <= 5) log(`${kind} refused: ${queued?.status} ${JSON.stringify(queued?.body?.error)}`);
+        await sleep(5_000);
         continue;
       }
       const id = (queued.body.backtest ?? queued.body.research).id as string;
-      for (;;) {
+      // Bounded: a job whose status cannot be read is left after five minutes.
+      for (let waited = 0; waited < 300; waited++) {
         await sleep(1_000);
         if (stopped()) return;
-        const answer = await api(base, user, 'GET', `/${path}/${id}`).catch(() => undefined);
+        const answer = await api(base, current.user, 'GET', `/${path}/${id}`).catch(() => undefined);
         const status = (answer?.body?.backtest ?? answer?.body?.research ?? answer?.body)?.status;
         if (status !== undefined && status !== 'queued' && status !== 'running') break;
       }

@@ -11,7 +11,7 @@
  * live processes. Pass: no honest run paused, the busy run paused for CPU in each of its lives.
  * `busy_paused_after_ms` is from the close of the first candle of a life (its first overrun; the
  * first live step of a run gets 250 ms) to its pause. Progress on stderr, the last line on stdout is
- * `RESULT key=value …`; exits 1 when an honest run was paused or the busy run was never stopped.
+ * `RESULT key=value …`; exits 1 when an honest run was paused or decided nothing, or the busy run was never stopped.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -114,8 +114,11 @@ try {
     }
     const honestPauses = [...sampler.seen.values()].filter((p) => honestIds.has(p.run));
     const running = honest.filter((r) => sampler.latest.get(r.id)?.state === 'running').length;
+    const decided = honest.reduce((sum, r) => sum + (sampler.latest.get(r.id)?.candles ?? 0), 0);
+    const b = sampler.latest.get(busy.id);
     log(
-      `running ${running}/${honest.length} honest, paused seen ${honestPauses.length}; busy lives ${sampler.busyLives.length}; ` +
+      `running ${running}/${honest.length} honest (${decided} candles decided), paused seen ${honestPauses.length}; ` +
+        `busy ${b?.state} after ${b?.candles} candles, lives ${sampler.busyLives.length}; ` +
         `backtests ${load.counts.backtests}, research ${load.counts.researchJobs}, page loads ${load.counts.browserLoads}; load ${load1()}`,
     );
     await sleep(Math.max(0, SWEEP_MS - (Date.now() - sweepStart)));
@@ -143,12 +146,16 @@ try {
       `busy run paused: ${l.pause!.code} ${l.firstCandle === undefined ? '' : `${l.pause!.at - l.firstCandle} ms after its first candle's close `}: ${l.pause!.reason}`,
     );
   const busyStopped = busyCpu.length > 0 && lives.length === busyCpu.length;
+  // A run that decided nothing was never judged: "not paused" would say nothing about it.
+  const candles = honest.map((r) => sampler.latest.get(r.id)?.candles ?? 0);
   const idle = sampler.latest.get(busy.id);
   const result = {
     runs: honest.length,
     paused_honest: pausedRuns.size,
     honest_pauses: Math.max(honestLogged.length, honestSeen.length),
     pause_codes: [...codes].map(([c, n]) => `${c}:${n}`).join(',') || 'none',
+    honest_candles_min: Math.min(...candles),
+    honest_candles_p50: percentile(candles, 50),
     busy_pauses: busyCpu.length,
     busy_paused_after_ms: after.length === 0 ? 'none' : Math.round(after[0]!),
     busy_paused_after_max_ms: after.length === 0 ? 'none' : Math.round(Math.max(...after)),
@@ -165,7 +172,7 @@ try {
     minutes,
     topology,
   };
-  exitCode = pausedRuns.size === 0 && busyStopped ? 0 : 1;
+  exitCode = pausedRuns.size === 0 && busyStopped && Math.min(...candles) > 0 ? 0 : 1;
   console.log(`RESULT ${Object.entries(result).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 } catch (error) {
   log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
