@@ -5,7 +5,13 @@
  * 1d only. A symbol or interval the venue does not serve is refused before anything is recorded.
  */
 import { until } from '@tickline/testing';
-import { AlpacaMock, historyVenueAccounts, KisMock, MarketSchema } from '@tickline/market/internal';
+import {
+  AlpacaMock,
+  historyVenueAccounts,
+  KisMock,
+  MarketSchema,
+  type KisMockDailyBar,
+} from '@tickline/market/internal';
 import type { EventEnvelope } from '@tickline/kernel';
 import { silentLogger, systemClock } from '@tickline/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +28,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** KRX weekdays of January and February 2025 as daily-chart rows. */
 function kisRows() {
-  const rows: Array<Record<string, string>> = [];
+  const rows: KisMockDailyBar[] = [];
   for (let t = Date.UTC(2025, 0, 2); t < Date.UTC(2025, 2, 1); t += DAY) {
     if ([0, 6].includes(new Date(t).getUTCDay())) continue;
     const p = String(50_000 + rows.length * 100);

@@ -137,7 +137,7 @@ export class KisMock extends MockVenueServer {
   }
 
   #token(body: string): MockRestAnswer {
-    const b = parseApproval(body) as { grant_type?: unknown; appkey?: unknown; appsecret?: unknown } | null;
+    const b = parseApproval(body);
     if (
       b?.grant_type !== 'client_credentials' ||
       b.appkey !== this.#o.appKey ||
@@ -209,10 +209,18 @@ export class KisMock extends MockVenueServer {
   }
 }
 
-/** An approval request body, or null when it is not JSON (refused like a wrong key). */
-function parseApproval(body: string): { grant_type?: unknown; appkey?: unknown; secretkey?: unknown } | null {
+/** A credentials body (approval: `secretkey`; token: `appsecret`), or null when it is not JSON. */
+interface CredentialsBody {
+  grant_type?: unknown;
+  appkey?: unknown;
+  secretkey?: unknown;
+  appsecret?: unknown;
+}
+
+/** An approval or token request body, or null when it is not JSON (refused like a wrong key). */
+function parseApproval(body: string): CredentialsBody | null {
   try {
-    return JSON.parse(body) as { grant_type?: unknown; appkey?: unknown; secretkey?: unknown } | null;
+    return JSON.parse(body) as CredentialsBody | null;
   } catch {
     return null;
   }
