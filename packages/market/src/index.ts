@@ -29,6 +29,7 @@ export * from './sources/kis/index.ts';
 export * from './history/index.ts';
 export * from './corporate-actions/index.ts';
 export * from './versions/index.ts';
+export * from './archive/index.ts';
 export {
   createSource,
   parseSourceConfig,
