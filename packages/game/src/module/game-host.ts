@@ -479,11 +479,7 @@ function createZoneService(
             STOP_HANDOFF_WAIT_MS,
           ).catch((error: unknown) => logger.warn({ err: error, zone: zoneId }, 'hand-off at stop failed'));
       // Rooms too, without waiting for a peer each: the first to check takes them.
-      if (game.handOffOnStop && fenced)
-        for (const runner of rooms.all())
-          await roomFailover
-            ?.handOff(runner.roomId, 'The server is restarting; moving you to another.', 0)
-            .catch((error: unknown) => logger.warn({ err: error, roomId: runner.roomId }, 'room hand-off at stop failed'));
+      if (game.handOffOnStop && fenced) await roomFailover?.handOffAll('The server is restarting; moving you to another.');
       await roomFailover?.stop();
       await loadReport.stop();
       await closeDirectory?.();

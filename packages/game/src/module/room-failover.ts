@@ -69,6 +69,8 @@ export interface RoomFailover extends Service {
    * for a peer to take it. @throws GAME_ROOM_UNKNOWN, GAME_HANDOFF_UNAVAILABLE
    */
   handOff(roomId: string, message: string, waitMs: number): Promise<HandOffResult>;
+  /** Hands off every room here without waiting for a peer each (a drained stop); failures are logged. */
+  handOffAll(message: string): Promise<void>;
   /** How each room recovered here came back. */
   recoveries(): ReadonlyMap<string, Omit<RecoveredRoom, 'room'>>;
 }
@@ -158,7 +160,7 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
     );
   }
 
-  return {
+  const failover: RoomFailover = {
     name: 'game-room-failover',
     recoveries: () => recoveries,
     async start(context: ServiceContext) {
@@ -214,6 +216,14 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
       }
       return { playersTold, snapshotId: final.snapshot.id, from: owner, to };
     },
+    async handOffAll(message) {
+      for (const runner of registry.all())
+        await failover
+          .handOff(runner.roomId, message, 0)
+          .catch((error: unknown) =>
+            logger.warn({ err: error, roomId: runner.roomId }, 'room hand-off failed'),
+          );
+    },
     async stop() {
       state = ServiceStatus.Stopping;
       await close?.();
@@ -223,4 +233,5 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
       return { status: state, info: { rooms: registry.size, recovered: recoveries.size } };
     },
   };
+  return failover;
 }
