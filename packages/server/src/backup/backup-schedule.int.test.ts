@@ -5,6 +5,7 @@
  * and the last run, and an archive restores into an empty data dir with the same rows and records.
  */
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createMetricsRegistry, silentLogger, uuidv7 } from '@tickline/kernel';
 import type { EventLog } from '@tickline/eventlog';
@@ -16,7 +17,7 @@ import { LogKind, openEventLog } from '../wiring/event-logs.ts';
 import { loadAllMigrations } from '../wiring/migrations.ts';
 import { captureTables } from '../cli/backup/backup-fixture.test-support.ts';
 import { createBackupSchedule, type BackupSchedule } from './backup-schedule.ts';
-import { listBackups } from './backup-status.ts';
+import { listBackups, readLastRun } from './backup-status.ts';
 
 const RECORDS = 40;
 const metrics = () => createMetricsRegistry({ processMetrics: false });
@@ -114,6 +115,29 @@ describe('backup schedule - embedded data dir, online', () => {
       expect(await restoredLog.head()).toEqual(await log.head());
     } finally {
       await restoredLog.close();
+    }
+  });
+});
+
+describe('backup schedule - a failed run', () => {
+  it('backup schedule - a run that fails is recorded with its code, leaves no file behind and degrades health', async () => {
+    const dir = await tempDir('tickline-backup-failed');
+    // An in-memory database has no files to copy: the run fails at the database step.
+    const sql = await createPgliteSql({ memory: true, metrics: metrics() });
+    try {
+      const config = loadTicklineConfig({
+        env: { TICKLINE_DATA_DIR: join(dir.path, 'data'), TICKLINE_BACKUP_DIR: join(dir.path, 'backups') },
+      });
+      const schedule = createBackupSchedule({ settings: config.backup, config, sql, logger: silentLogger });
+      const run = await schedule.runOnce();
+      expect(run).toMatchObject({ ok: false, pruned: [], error: { code: 'STORE_QUERY_FAILED' } });
+      expect(schedule.health().status).toBe('degraded');
+      expect(await readLastRun(schedule.dir)).toEqual(run);
+      expect(await readdir(schedule.dir)).toEqual(['last-backup.json']);
+      expect(schedule.nextRun()).toBeNull();
+    } finally {
+      await sql.close();
+      await dir.remove();
     }
   });
 });
