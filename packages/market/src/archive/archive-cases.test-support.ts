@@ -164,7 +164,19 @@ export function marketArchiveCases(adapter: string, open: () => Promise<Sql>): v
       expect(await queryCandles(sql, { ...BTC, from: JAN, limit: 5_000 })).toHaveLength(90 * 24);
     });
 
-    it('archive - a month written to after it was archived is read with the new rows and archived anew', async () => {
+    it('archive - a file that cannot be written leaves every row in SQL and nothing in the catalogue', async () => {
+    await record(hours(JAN, MAR));
+    // The archive directory is a plain file: the first month's write fails inside its transaction.
+    const blocked = join(dir, 'not-a-directory');
+    await writeFile(blocked, 'x');
+    await expect(archiveOldCandles(sql, NOW, { dir: blocked, afterMs: AFTER_MS })).rejects.toMatchObject({
+      code: 'ENOTDIR',
+    });
+    expect(await sqlRows(MAR)).toBe(59 * 24);
+    expect(await listArchivedFiles(sql)).toEqual([]);
+  });
+
+  it('archive - a month written to after it was archived is read with the new rows and archived anew', async () => {
       const gap = JAN + 9 * HOUR;
       await record(hours(JAN, MAR).filter((c) => c.openTime !== gap));
       await archive();
