@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runTickline } from '@tickline/testing';
 import { parseYamlDocuments, requireTool, runTool } from './support/deploy-files.ts';
 import { validateObjectStrictly } from './support/strict-kubernetes.ts';
+import { checkTicklineConfig } from './support/tickline-config-check.ts';
 
 const kubectl = requireTool('kubectl');
 
@@ -72,6 +73,25 @@ describe.skipIf(!kubectl.available)(`kubernetes - backups ${kubectl.reason ?? ''
       name: 'tickline',
       key: 'backup-database-url',
     });
+  });
+
+  it('backup - the job’s settings (the ConfigMap file and its variables) pass `tickline config print`', async () => {
+    const configMap = objects.find(
+      (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('tickline-config'),
+    )!;
+    const container = cron.spec.jobTemplate.spec.template.spec.containers[0];
+    // The mounted ConfigMap is the one the roles read.
+    const configVolume = cron.spec.jobTemplate.spec.template.spec.volumes.find(
+      (v: K8sObject) => v.name === 'config',
+    );
+    expect(configVolume.configMap.name).toBe(configMap.metadata.name);
+    const env: Record<string, string> = {
+      TICKLINE_DATABASE_URL: 'postgres://replicator:secret@postgres:5432/tickline',
+    };
+    for (const e of container.env as K8sObject[])
+      if (typeof e.value === 'string' && e.name !== 'TICKLINE_CONFIG') env[e.name] = e.value;
+    const result = await checkTicklineConfig(env, configMap.data['tickline.yaml'] as string);
+    expect(result.code, result.stderr).toBe(0);
   });
 
   it('backup - the command line is one tickline accepts', async () => {
