@@ -38,7 +38,7 @@ import { createReadSql, type ReadSql, type Sql } from '@tickline/store';
 import type { MarketSettings } from '../config.ts';
 import { corporateActionProvider, type CorporateActionProvider } from './corporate-action-provider.ts';
 import { createBackfillJobs } from './market-backfill-jobs.ts';
-import { createConfiguredSources } from './market-sources.ts';
+import { collectedSymbols, createConfiguredSources } from './market-sources.ts';
 import type { MarketView, SourceView } from './market-view.ts';
 import { createRemoteMarketState, type LiveState } from './remote-state.ts';
 import { openMarketReadCache, type MarketRedisSettings } from './market-read-cache-service.ts';
@@ -102,6 +102,7 @@ export interface MarketHostDeps extends ModuleBaseDeps<MarketSettings> {
 export interface MarketHost extends ModuleHost {
   readonly view: MarketView;
   readonly parts: MarketParts;
+  /** `market.symbols` and the symbols the configured sources name: what this deployment collects. */
   readonly symbols: readonly string[];
   readonly auth: RequestAuth<FastifyRequest> | undefined;
   readonly tickerIntervalMs: number;
@@ -259,7 +260,7 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
     services,
     view,
     parts,
-    symbols: market.symbols,
+    symbols: collectedSymbols(market),
     auth: deps.identity?.auth,
     tickerIntervalMs: market.tickerIntervalMs,
     clock: deps.clock,

@@ -34,3 +34,22 @@ export function createConfiguredSources(
   });
   return { sources, symbols };
 }
+
+/**
+ * What the deployment collects: `market.symbols` and every symbol a configured source names (a
+ * `kis` source's `005930.KS`), as the routes know them before any trade. An entry that does not
+ * parse is left out here: the collector's role refuses it at start with the field named.
+ */
+export function collectedSymbols(market: Pick<MarketSettings, 'sources' | 'symbols'>): string[] {
+  const symbols = new Set<string>(market.symbols);
+  for (const entry of market.sources) {
+    let named: readonly string[];
+    try {
+      named = sourceSubscription(parseSourceConfig(entry)).symbols;
+    } catch {
+      continue;
+    }
+    for (const symbol of named) symbols.add(symbol);
+  }
+  return [...symbols];
+}
