@@ -156,6 +156,20 @@ describe('history of shares from the equities venues', () => {
     expect(kis.tokens).toBe(1);
   });
 
+  it('kis - a per-second limit answer (EGW00201, HTTP 500) is waited out and the page asked again', async () => {
+    const access = venueAccess('kis', accounts, { fallbackUrl: venueRestUrl('kis') });
+    const waits: number[] = [];
+    const get = createVenueGetJson({ fetch: access.fetch, sleep: async (ms) => void waits.push(ms) });
+    const march = { symbol: '005930.KS', fromOpen: Date.UTC(2025, 2, 1), toOpen: Date.UTC(2025, 3, 1) };
+    const first = await fetchVenueBars('kis', march, access.restUrl, get);
+    kis.failRest(1, {
+      status: 500,
+      body: { rt_cd: '1', msg_cd: 'EGW00201', msg1: '초당 거래건수를 초과하였습니다.' },
+    });
+    expect(await fetchVenueBars('kis', march, access.restUrl, get)).toEqual(first);
+    expect(waits).toEqual([500]);
+  });
+
   it('venues - each serves its own symbols; a share venue without an account is refused', () => {
     expect(venueRefusal('alpaca', '005930.KS', '1d')).toMatch(/alpaca serves US shares/);
     expect(venueRefusal('binance', 'AAPL.US', '1h')).toMatch(/downloads from alpaca/);
