@@ -136,6 +136,8 @@ export { MarketSessionState, MarketListingSchema, MarketSessionSchema } from './
 export type { MarketListing, MarketSession } from './rest/market-session.ts';
 export { ArchivedFileSchema, ArchiveTotalsSchema, MarketArchiveResponseSchema } from './rest/market-archive.ts';
 export type { ArchivedFileView, MarketArchiveView } from './rest/market-archive.ts';
+export { AdminBackupsResponseSchema, BackupRunSchema } from './rest/backups.ts';
+export type { AdminBackupsView, BackupEntryView, BackupRunView } from './rest/backups.ts';
 export {
   JoinTicketSchema,
   ZoneListSchema,

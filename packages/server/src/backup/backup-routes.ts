@@ -1,36 +1,16 @@
 /** @module `GET /api/v1/admin/backups`: the schedule, the last run and the archives in backup.dir (admins). */
 import { principalOf, requireAdmin, requireAuthentication, type IdentityService } from '@tickline/identity';
-import { ApiKeyScope } from '@tickline/protocol';
+import { AdminBackupsResponseSchema, ApiKeyScope, type AdminBackupsView } from '@tickline/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { BackupSettings } from './backup-config.ts';
 import type { BackupSchedule } from './backup-schedule.ts';
 import { listBackups } from './backup-status.ts';
 
-const BackupRunSchema = z.object({
-  startedAt: z.string(),
-  durationMs: z.number(),
-  ok: z.boolean(),
-  archive: z.string().optional(),
-  bytes: z.number().optional(),
-  pruned: z.array(z.string()),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
-});
-
-export const BackupsSchema = z.object({
-  schedule: z.string().nullable(),
-  dir: z.string(),
-  keep: z.number().int(),
-  nextRun: z.string().nullable(),
-  lastRun: BackupRunSchema.nullable(),
-  backups: z.array(z.object({ name: z.string(), createdAt: z.string(), bytes: z.number() })),
-});
-
-/** The report `tickline backup list` prints too. */
+/** The report `tickline backup list` prints too (its shape is the protocol's: the dashboard reads it). */
 export async function backupsReport(
   settings: BackupSettings,
   schedule: Pick<BackupSchedule, 'dir' | 'nextRun' | 'lastRun'>,
-): Promise<z.output<typeof BackupsSchema>> {
+): Promise<AdminBackupsView> {
   return {
     schedule: settings.schedule ?? null,
     dir: schedule.dir,
@@ -61,7 +41,7 @@ export function backupRoutes(
           summary: 'Scheduled backups: the schedule, the last run and the archives kept (admins)',
           tags: ['admin'],
           security: [{ bearer: [] }, { apiKey: [] }],
-          response: { 200: BackupsSchema },
+          response: { 200: AdminBackupsResponseSchema },
         },
       },
       async () => backupsReport(settings, schedule),
