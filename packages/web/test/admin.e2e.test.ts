@@ -5,8 +5,12 @@
  * hot snapshots keep arriving), restores it, and broadcasts a notice that the player's game page
  * shows. The admin stops another user's portfolio
  * from a live strategy's row (the kill switch's admin hand): the owner's next order is refused; the
- * admin releases it from the kill switch card and an order is accepted again.
+ * admin releases it from the kill switch card and an order is accepted again. The Data section shows
+ * the backup schedule, its last run and kept archives, and the archive tier.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTicklineClient, isTicklineApiError, type TicklineClient } from '@tickline/client';
 import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,17 +38,54 @@ const WATCHER = `export default defineStrategy({
  * 5,500 px scroll before it was split into sections (issue 48 item 7).
  */
 const MAX_SECTION_HEIGHT_PX = 2_500;
+/** Daily at 03:00 UTC: a next run to show, and no backup running under the other tests. */
+const BACKUP_SCHEDULE = '0 3 * * *';
+/** The kept archives, newest first, as `backup.dir` holds them (their names carry the time). */
+const KEPT_ARCHIVES = [
+  { name: 'tickline-backup-2026-11-26T03-00-00-000Z.tar.gz', bytes: 3 * 1024 * 1024 },
+  { name: 'tickline-backup-2026-11-25T03-00-00-000Z.tar.gz', bytes: 1536 },
+];
+/** The last run a scheduled backup recorded in `backup.dir` (what the server reports after a restart). */
+const FAILED_RUN = {
+  startedAt: '2026-11-27T03:00:00.000Z',
+  durationMs: 812,
+  ok: false,
+  pruned: [],
+  error: { code: 'SERVER_BACKUP_TOOL_FAILED', message: 'pg_dump exited with code 1' },
+};
+
+/**
+ * A backup.dir as the schedule leaves it after a run that failed: two archives from the days before
+ * and `last-backup.json` recording the failure (the schedule's own runs and failures are tested in
+ * the server's backup-schedule tests; this is what the dashboard has to show of them).
+ */
+function backupDirWithFailedRun(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tickline-web-backups-'));
+  for (const archive of KEPT_ARCHIVES) writeFileSync(join(dir, archive.name), Buffer.alloc(archive.bytes));
+  writeFileSync(join(dir, 'last-backup.json'), JSON.stringify(FAILED_RUN));
+  return dir;
+}
 
 describe.skipIf(!chromiumBinary.available)('web - operations in the browser', () => {
   let dashboard: Dashboard;
   let browser: Browser;
+  let backupDir: string;
   beforeAll(async () => {
+    backupDir = backupDirWithFailedRun();
     // The Operations page polls zones, health, lag and deliveries while the test clicks through
     // it faster than a person: the free tier's 60 a minute refused steps at random.
     // Live runs enabled without research: the promotion gate is not what this file tests.
-    [dashboard, browser] = await startWithBrowser({ ...BROWSER_PACE_ENV, ...GATE_OFF_ENV });
+    [dashboard, browser] = await startWithBrowser({
+      ...BROWSER_PACE_ENV,
+      ...GATE_OFF_ENV,
+      TICKLINE_BACKUP_SCHEDULE: BACKUP_SCHEDULE,
+      TICKLINE_BACKUP_DIR: backupDir,
+    });
   });
-  afterAll(() => stopWithBrowser(dashboard, browser));
+  afterAll(async () => {
+    await stopWithBrowser(dashboard, browser);
+    rmSync(backupDir, { recursive: true, force: true });
+  });
 
   async function signInAsAdmin(): Promise<Page> {
     const { email, password } = initialAdmin(dashboard);
@@ -146,6 +187,41 @@ describe.skipIf(!chromiumBinary.available)('web - operations in the browser', ()
     }
     await admin.context().close();
     await player.context().close();
+  });
+
+  it('web - the Data section: the backup schedule in words, a failed last run with its code, the kept archives, the archive tier', async () => {
+    const admin = await signInAsAdmin();
+    await openOperations(admin, OperationsSection.Data);
+    const backups = admin.getByTestId('backups-card');
+    const facts = backups.getByTestId('backup-facts');
+    await facts.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await facts.textContent()).toContain('daily at 03:00 UTC');
+    expect(await facts.textContent()).toContain(backupDir);
+    // The next run is tomorrow's (or today's) 03:00 UTC, in the browser's local time.
+    expect(await facts.getByRole('definition').nth(1).textContent()).not.toBe('—');
+    // The failed run in the error style, with its code and message.
+    const lastRun = backups.getByRole('alert');
+    expect(await lastRun.getAttribute('data-testid')).toBe('backup-last-run');
+    expect(await lastRun.textContent()).toMatch(
+      /^Last run failed at .*: SERVER_BACKUP_TOOL_FAILED pg_dump exited with code 1$/,
+    );
+    const archives = backups.getByTestId('backup-archives').getByRole('row');
+    // The header and the two archives, newest first, with their sizes.
+    expect(await archives.count()).toBe(3);
+    expect(await archives.nth(1).textContent()).toMatch(new RegExp(`^${KEPT_ARCHIVES[0]!.name}.*3\\.0 MiB$`));
+    expect(await archives.nth(2).textContent()).toMatch(new RegExp(`^${KEPT_ARCHIVES[1]!.name}.*1\\.5 KiB$`));
+
+    // A fresh server has archived nothing: the totals read zero and the card says how to turn it on.
+    const archive = admin.getByTestId('archive-card');
+    const totals = archive.getByTestId('archive-totals');
+    await totals.waitFor({ timeout: SERVER_WAIT_MS });
+    expect(await archive.getByTestId('archive-state').textContent()).toBe('off');
+    expect(await totals.textContent()).toMatch(/Partitions archived0Rows0/);
+    expect(await archive.getByTestId('archive-saved').textContent()).toBe('0 B (—)');
+    await archive.getByText('Nothing archived yet').waitFor();
+    await admin.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(admin, 'operations-data', { fullPage: true });
+    await admin.context().close();
   });
 
   /** Waits until `check` resolves a value, polling the server (no fixed sleep decides the outcome). */

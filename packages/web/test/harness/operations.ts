@@ -11,6 +11,7 @@ export const OperationsSection = {
   Rooms: 'Rooms & players',
   Streams: 'Streams',
   Notifications: 'Notifications',
+  Data: 'Data',
 } as const;
 export type OperationsSection = (typeof OperationsSection)[keyof typeof OperationsSection];
 

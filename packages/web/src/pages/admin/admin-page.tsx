@@ -3,14 +3,17 @@
  * (`/admin` opens the first): zones (CCU, tick latency, snapshots, drain, health, broadcast),
  * strategies and risk (sandbox processes, live strategies per strategy process, a portfolio's kill
  * switch and the kill switch over scopes), rooms and players (moderation and replay, player lookup),
- * event streams and dead letters, and notifications (notices and deliveries). One long page was
- * 5,500 px: an operator scrolled past every panel to reach the one in hand. Zones and streams
- * update live from `admin:zones` and `admin:streams`; the other views re-read every few seconds.
+ * event streams and dead letters, notifications (notices and deliveries), and data (scheduled
+ * backups and the market archive tier). One long page was 5,500 px: an operator scrolled past
+ * every panel to reach the one in hand. Zones and streams update live from `admin:zones` and
+ * `admin:streams`; the other views re-read every few seconds (data, which moves daily, each minute).
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useRouter } from '../../app/router.tsx';
 import { useUser } from '../../app/session.tsx';
 import { Empty } from '../../components/states.tsx';
+import { ArchiveCard } from './archive-card.tsx';
+import { BackupsCard } from './backups-card.tsx';
 import { BroadcastForm } from './broadcast-form.tsx';
 import { DeliveriesPanel } from './deliveries-panel.tsx';
 import { NoticeForm } from './notice-form.tsx';
@@ -32,6 +35,7 @@ const OPERATIONS_SECTIONS = [
   { id: 'rooms', label: 'Rooms & players', render: () => <RoomsSection /> },
   { id: 'streams', label: 'Streams', render: () => <StreamsPanel /> },
   { id: 'notifications', label: 'Notifications', render: () => <NotificationsSection /> },
+  { id: 'data', label: 'Data', render: () => <DataSection /> },
 ] as const;
 
 export function AdminPage({ section }: { section?: string }): ReactNode {
@@ -113,6 +117,15 @@ function NotificationsSection(): ReactNode {
     <>
       <NoticeForm />
       <DeliveriesPanel />
+    </>
+  );
+}
+
+function DataSection(): ReactNode {
+  return (
+    <>
+      <BackupsCard />
+      <ArchiveCard />
     </>
   );
 }
