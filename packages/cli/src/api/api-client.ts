@@ -50,13 +50,23 @@ export function apiClient(io: CliIo, options: ApiOptions, fetchFn: typeof fetch 
       'a credential is needed: tickline login, --token or TICKLINE_TOKEN (an access token or API key)',
     );
   }
+  return requester(base, token, fetchFn);
+}
+
+/** A client of the public routes (`GET /markets`): the credential is sent when there is one, not required. */
+export function publicApiClient(io: CliIo, options: ApiOptions, fetchFn: typeof fetch = fetch): ApiCall {
+  const { base, token } = resolveApi(io, options);
+  return requester(base, token, fetchFn);
+}
+
+function requester(base: string, token: string | undefined, fetchFn: typeof fetch): ApiCall {
   return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     let res: Response;
     try {
       res = await fetchFn(`${base}/api/v1${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${token}`,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),

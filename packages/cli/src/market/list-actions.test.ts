@@ -26,21 +26,42 @@ const markets: MarketSummary[] = [
   },
 ];
 
+/** A server answering the markets, recording each URL and whether it came with a credential. */
+function server() {
+  const asked: string[] = [];
+  const fetchFn = (async (url: string, init?: RequestInit) => {
+    const bearer = new Headers(init?.headers).has('authorization') ? ' (bearer)' : '';
+    asked.push(`${url.replace('http://127.0.0.1:8080/api/v1', '')}${bearer}`);
+    return new Response(JSON.stringify({ markets }), { headers: { 'content-type': 'application/json' } });
+  }) as unknown as typeof fetch;
+  return { asked, fetchFn };
+}
+
 describe('tickline market list', () => {
   it('list - a share shows its exchange, currency and session; a pair 24/7', async () => {
     const { io, text } = recordingIo();
-    const asked: string[] = [];
-    const fetchFn = (async (url: string) => {
-      asked.push(url.replace('http://127.0.0.1:8080/api/v1', ''));
-      return new Response(JSON.stringify({ markets }), { headers: { 'content-type': 'application/json' } });
-    }) as unknown as typeof fetch;
+    const { asked, fetchFn } = server();
     await listMarketsCommand(io, {}, fetchFn);
-    expect(asked).toEqual(['/markets']);
+    expect(asked).toEqual(['/markets (bearer)']);
     const [head, aapl, btc] = text().trimEnd().split('\n');
     expect(head).toMatch(/^symbol +exchange +currency +venues +last +session$/);
     expect(aapl).toMatch(
       /^AAPL\.US +US \(NYSE \/ Nasdaq\) +USD +alpaca +231\.5 +Closed · opens Fri 09:30 ET \(Thanksgiving Day\)$/,
     );
     expect(btc).toMatch(/^BTC-USDT +- +- +binance +- +24\/7$/);
+  });
+
+  it('list - a public route: no sign-in is needed', async () => {
+    const out: string[] = [];
+    // No token anywhere: the environment names none and the config home holds no login.
+    const io = {
+      out: (t: string) => void out.push(t),
+      err: () => {},
+      env: { XDG_CONFIG_HOME: '/nonexistent' },
+    };
+    const { asked, fetchFn } = server();
+    await listMarketsCommand(io, {}, fetchFn);
+    expect(asked).toEqual(['/markets']);
+    expect(out.join('')).toContain('AAPL.US');
   });
 });

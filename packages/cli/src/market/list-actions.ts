@@ -7,7 +7,7 @@ import { sessionText } from '@tickline/client';
 import type { MarketSummary } from '@tickline/protocol';
 import { alignColumns } from '../columns.ts';
 import type { CliIo } from '../io.ts';
-import { apiClient, type ApiOptions } from '../api/api-client.ts';
+import { publicApiClient, type ApiOptions } from '../api/api-client.ts';
 import { serverApi } from './history-over-api.ts';
 
 export interface MarketListOptions extends ApiOptions {
@@ -36,7 +36,8 @@ export async function listMarketsCommand(
   o: MarketListOptions,
   fetchFn?: typeof fetch,
 ): Promise<void> {
-  const call = apiClient(io, serverApi(io, o.config, o), fetchFn);
+  // A public route: no sign-in needed (a stored credential is sent all the same).
+  const call = publicApiClient(io, serverApi(io, o.config, o), fetchFn);
   const { markets } = await call<{ markets: MarketSummary[] }>('GET', '/markets');
   io.out(o.json ? `${JSON.stringify({ markets })}\n` : formatMarkets(markets));
 }
