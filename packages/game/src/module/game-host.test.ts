@@ -50,7 +50,7 @@ async function startGame(): Promise<{ game: RunningGame; service: Service; tcpPo
     metrics,
     clock: systemClock,
   }) as RunningGame;
-  const service = game.services[0]!;
+  const service = game.services.find((s) => s.name === 'game')!;
   await service.start(context);
   cleanup.push(() => service.stop());
   return { game, service, tcpPort };

@@ -10,6 +10,7 @@
 import { createGameCatalog, type GameCatalog } from '../games/load-games.ts';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type { JoinTokens } from '../coordinator/join-token.ts';
 import type { ZoneCoordinator, ZoneEntry } from '../coordinator/zone-coordinator.ts';
 import { ZoneRunner } from '../loop/zone-runner.ts';
@@ -47,6 +48,7 @@ import { createRoomResponder } from '../remote/room-rpc.ts';
 import { createRoomDeskResponder, remoteRoomDesk } from '../remote/room-desk-rpc.ts';
 import { localRoomDesk } from './room-desk.ts';
 import { createRoomFailover, type RoomFailover } from './room-failover.ts';
+import { OPEN_ROOMS_FILE, openRoomsFile } from '../rooms/open-rooms.ts';
 
 /** How long a start waits for Redis before running its zones unfenced (play never waits on Redis). */
 const DIRECTORY_READY_WAIT_MS = 2_000;
@@ -107,7 +109,8 @@ export function createGameHost(deps: GameHostDeps): GameHost {
   // Relative paths are the working directory's, like every other path of the config.
   const catalog = createGameCatalog(game.games, { baseDir: process.cwd() });
   const zones = createZoneService(deps, tokens, coordinator, catalog);
-  const services: Service[] = [zones, catalog];
+  // The catalogue loads first: the rooms brought back at the zones' start need their games.
+  const services: Service[] = [catalog, zones];
   if (deps.sessionCheck) services.push(createRevocationSweep(zones.sessions, deps.sessionCheck));
   // Operators on a gateway or platform process reach these zones by request/reply.
   if (deps.rpc)
@@ -402,6 +405,8 @@ function createZoneService(
         logFor: (roomId) => deps.gameLog?.partitions.logFor(roomId) ?? deps.eventLog,
         games: () => catalog.games,
         directory: createZoneDirectory(deps.config.redis, context, 'rooms'),
+        // Without Redis, the rooms open here come back at this process's next start.
+        openRooms: openRoomsFile(resolve(deps.config.dataDir, OPEN_ROOMS_FILE), log),
         owner,
         failoverAfterMs: game.failoverAfterMs,
         addresses: sharedAddresses,
@@ -505,7 +510,9 @@ function createZoneService(
         };
       });
       const recovered = persistence.service.health().info?.recovered;
-      return { status: state, info: { ...sessions.stats(), zones, recovered } };
+      // Rooms brought back here: taken over from a peer, or (embedded default) from the last run.
+      const roomsRecovered = roomFailover?.recoveries().size ?? 0;
+      return { status: state, info: { ...sessions.stats(), zones, recovered, rooms: rooms.size, roomsRecovered } };
     },
   };
 }

@@ -9,6 +9,12 @@
  * room's new holder). A hand-off (an operator's, or a stop with `game.handOffOnStop`) takes a
  * final snapshot and lets the room go at once. A process that finds a room taken over (it
  * stalled past its lease) moves its players out without a leave.
+ *
+ * Without a directory (the embedded default: no Redis, no peer) the next holder of a room is this
+ * process's next start: rooms are snapshotted all the same, the rooms open here are listed in a
+ * file of the data dir (see open-rooms.ts), a stop takes each room's last snapshot and keeps the
+ * list, and a start brings the listed rooms back the way a peer takes one over. A room disposed of
+ * or closed leaves the list, so it does not come back.
  */
 import {
   ServiceStatus,
@@ -21,7 +27,8 @@ import type { EventLog } from '@tickline/eventlog';
 import { GameCloseCode as CloseCode } from '@tickline/protocol';
 import type { ZoneEntry } from '../coordinator/zone-coordinator.ts';
 import { GameSessionError } from '../protocol/session-error.ts';
-import type { AnyGameRules } from '../rules/index.ts';
+import type { AnyGameRules, RulesRoom } from '../rules/index.ts';
+import type { OpenRoomsFile } from '../rooms/open-rooms.ts';
 import { recoverRoom, type RecoveredRoom } from '../rooms/room-recovery.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
 import type { RoomRunner } from '../rooms/room-runner.ts';
@@ -32,6 +39,7 @@ import type { SnapshotScheduler } from '../snapshots/snapshot-scheduler.ts';
 import type { SnapshotStore } from '../snapshots/snapshot-store.ts';
 import { openZoneDirectory } from './game-coordinator.ts';
 import type { HandOffResult } from './game-host-types.ts';
+import { keepForRestart, listOpen, restoreOpenRooms } from './room-restart.ts';
 import { DEFAULT_ZONE_STALE_AFTER_MS, type ZoneDirectory } from './zone-directory.ts';
 
 /** How often a hand-off looks for the peer that took the room. */
@@ -47,8 +55,14 @@ export interface RoomFailoverOptions {
   /** The log a room's journal goes to (its partition of a partitioned game log). */
   logFor: (roomId: string) => Pick<EventLog, 'read' | 'head'>;
   games: () => ReadonlyMap<string, AnyGameRules>;
-  /** The rooms directory (`createZoneDirectory(redis, context, 'rooms')`); none: rooms stay where they are. */
+  /** The rooms directory (`createZoneDirectory(redis, context, 'rooms')`); none: see `openRooms`. */
   directory: ZoneDirectory | undefined;
+  /**
+   * Without a directory: the list of the rooms open here, so that this process's next start brings
+   * them back. Ignored with a directory (a restarted process takes its rooms over like any peer).
+   * None: without a directory, rooms live and die with the process.
+   */
+  openRooms?: OpenRoomsFile | undefined;
   /** This process as named in the directories. */
   owner: string;
   /** Silence after which a peer takes a room over; 0: no failover. */
@@ -77,6 +91,10 @@ export interface RoomFailover extends Service {
 
 export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
   const { registry, sessions, scheduler, directory, owner, logger } = options;
+  /** The rooms to bring back at the next start (the embedded default). */
+  const openRooms = directory ? undefined : options.openRooms;
+  /** Set by a stop: the disposals that follow are the stop's, and the rooms stay on the list. */
+  let keeping = false;
   const fenced = directory !== undefined && options.failoverAfterMs > 0;
   const staleAfterMs = options.failoverAfterMs > 0 ? options.failoverAfterMs : DEFAULT_ZONE_STALE_AFTER_MS;
   /** The epoch each local room is held at (none yet: written unfenced until its take lands). */
@@ -89,9 +107,11 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
 
   registry.observe(
     (runner) => {
-      // Without a directory nothing could take a room over: its snapshots would be written for nobody.
-      if (!directory) return;
+      // Without a directory only this process's next start could bring a room back; with no list
+      // of rooms to bring back, its snapshots would be written for nobody.
+      if (!directory && !openRooms) return;
       scheduler.add(roomSnapshotSource(runner, options.leased));
+      if (openRooms) return listOpen(openRooms, runner);
       if (epochs.has(runner.roomId)) return;
       // A new room: taken in the directory, so a peer's take-over fences this process.
       directory
@@ -106,7 +126,8 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
     (runner) => {
       scheduler.remove(roomSnapshotKey(runner.roomId));
       epochs.delete(runner.roomId);
-      if (!moving.has(runner.roomId)) void directory?.remove([runner.roomId]).catch(() => {});
+      if (openRooms && !keeping) openRooms.delete(runner.roomId);
+      if (directory && !moving.has(runner.roomId)) void directory.remove([runner.roomId]).catch(() => {});
     },
   );
 
@@ -134,8 +155,15 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
     }
   }
 
-  async function adopt(roomId: string, epoch: number, entry: ZoneEntry): Promise<void> {
-    if (registry.get(roomId)) return;
+  /**
+   * Recovers a room (newest snapshot, then its journal) and runs it here under its id and code,
+   * unless `accept` turns the recovered room down. Returns whether it runs here.
+   */
+  async function recoverHere(
+    roomId: string,
+    code: string | undefined,
+    accept: (room: RulesRoom) => boolean,
+  ): Promise<boolean> {
     const started = performance.now();
     const { room, ...report } = await recoverRoom({
       roomId,
@@ -145,8 +173,8 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
       tickRateHz: (game) => registry.tickRateOf(game),
       logger,
     });
-    epochs.set(roomId, epoch);
-    registry.adopt(room, { code: entry.code });
+    if (!accept(room)) return false;
+    registry.adopt(room, { code });
     recoveries.set(roomId, report);
     logger.info(
       {
@@ -158,12 +186,23 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
       },
       'room recovered here',
     );
+    return true;
+  }
+
+  async function adopt(roomId: string, epoch: number, entry: ZoneEntry): Promise<void> {
+    if (registry.get(roomId)) return;
+    await recoverHere(roomId, entry.code, () => {
+      // Before the registry hears of it: a room held at an epoch is not acquired again.
+      epochs.set(roomId, epoch);
+      return true;
+    });
   }
 
   const failover: RoomFailover = {
     name: 'game-room-failover',
     recoveries: () => recoveries,
     async start(context: ServiceContext) {
+      if (openRooms) await restoreOpenRooms(openRooms, recoverHere, logger);
       close = await openZoneDirectory(directory, undefined, () => registry.all().map(entryOf), context, {
         owner,
         failoverAfterMs: options.failoverAfterMs,
@@ -227,6 +266,10 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
     async stop() {
       state = ServiceStatus.Stopping;
       await close?.();
+      if (openRooms) {
+        keeping = true;
+        await keepForRestart(openRooms, registry.all(), scheduler, logger);
+      }
       state = ServiceStatus.Stopped;
     },
     health(): ServiceHealth {

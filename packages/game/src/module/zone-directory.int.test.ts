@@ -76,7 +76,7 @@ describe.skipIf(!found.available)(`zone directory on Redis ${found.reason ?? ''}
     publisher = createPublisher({ log, spillDir: join(zoneConfig(zoneDeps), 'spill'), metrics });
     await publisher.start(context);
     zoneDeps.publisher = publisher;
-    const zones = createGameHost(zoneDeps).services[0]!;
+    const zones = createGameHost(zoneDeps).services.find((s) => s.name === 'game')!;
     await zones.start(context);
     const gatewayHost = createGameHost({ ...deps('gateway', {}), publisher });
     const gateway = { coordinator: gatewayHost.coordinator!, service: gatewayHost.services[0]! };
