@@ -167,7 +167,7 @@ async function startBrowser(
   });
   const [name, value] = user.cookie.split('=') as [string, string];
   const context = await browser.newContext();
-  await context.addCookies([{ name, value, url: base() }]);
+  if (value !== undefined) await context.addCookies([{ name, value, url: base() }]);
   const page = await context.newPage();
   void (async () => {
     while (!stopped()) {

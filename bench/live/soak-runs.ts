@@ -5,11 +5,17 @@
  * candle of each of its lives (from its enable or automatic resume to its pause).
  */
 import { STRATEGY_TEMPLATES } from '@tickline/protocol';
-import { callJson, signUpAndIn } from '@tickline/server/internal';
+import { callJson, TEST_PASSWORD } from '@tickline/server/internal';
 import { until } from '@tickline/testing';
 
 /** A signed-in account of the soak. */
-export type TestUser = Awaited<ReturnType<typeof signUpAndIn>>;
+export interface TestUser {
+  userId: string;
+  email: string;
+  accessToken: string;
+  /** `tickline_session=…`, for the browser. */
+  cookie: string;
+}
 
 export const SYMBOL = 'BTC-USDT';
 /** The trend template at its fastest: SMA 2/3, one decision a second (issue 45's runs). */
@@ -51,9 +57,32 @@ export async function api(base: () => string, user: TestUser, method: string, pa
   });
 }
 
-/** Signs `email` up and waits until its paper portfolio is open (the account's first event). */
+/** `callJson` again while the gateway answers 429 (sign-ups from one address are rate-limited, as in production). */
+async function patiently(call: () => ReturnType<typeof callJson>) {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await call();
+    if (answer.status !== 429 || attempt >= 60) return answer;
+    await new Promise((r) => setTimeout(r, 1_000 * Number(answer.headers.get('retry-after') ?? 3)));
+  }
+}
+
+/** Signs `email` up and in, and waits until its paper portfolio is open (the account's first event). */
 export async function account(base: () => string, email: string): Promise<TestUser> {
-  const user = await signUpAndIn(base(), email);
+  const body = { email, password: TEST_PASSWORD };
+  const signUp = await patiently(() => callJson(base(), 'POST', '/api/v1/accounts', { body }));
+  if (signUp.status !== 201) throw new Error(`sign-up of ${email}: ${signUp.status} ${JSON.stringify(signUp.body)}`);
+  const signIn = await patiently(() => callJson(base(), 'POST', '/api/v1/auth/sign-in', { body }));
+  if (signIn.status !== 200) throw new Error(`sign-in of ${email}: ${signIn.status} ${JSON.stringify(signIn.body)}`);
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0] ?? '')
+    .find((pair) => pair.startsWith('tickline_session='));
+  const user: TestUser = {
+    userId: signUp.body.user.id as string,
+    email,
+    accessToken: signIn.body.tokens.accessToken as string,
+    cookie: cookie ?? '',
+  };
   await until(async () => (await api(base, user, 'GET', `/portfolios/${user.userId}`)).status === 200, {
     timeoutMs: 120_000,
     what: `portfolio of ${email}`,
@@ -63,7 +92,7 @@ export async function account(base: () => string, email: string): Promise<TestUs
 
 /** Stores `source` and returns the strategy's id. */
 export async function storeStrategy(base: () => string, user: TestUser, name: string, source: string) {
-  const created = await api(base, user, 'POST', '/strategies', { name, source });
+  const created = await patiently(() => api(base, user, 'POST', '/strategies', { name, source }));
   if (created.status !== 201) throw new Error(`storing ${name}: ${created.status} ${JSON.stringify(created.body)}`);
   return created.body.strategy.id as string;
 }
