@@ -161,6 +161,15 @@ describe('graphql - reads', () => {
     });
   });
 
+  it("graphql - a market's listing and session, as REST answers them", async () => {
+    const res = await post({
+      query: '{ markets(first: 1) { nodes { symbol listing { exchange } session { state nextOpen } } } }',
+    });
+    expect(res.body.data.markets.nodes).toEqual([
+      { symbol: 'BTC-USD', listing: null, session: { state: 'always-open', nextOpen: null } },
+    ]);
+  });
+
   it('graphql - authenticates per field with the REST codes: a refused field fails alone', async () => {
     const anonymous = await post({ query: '{ me { userId } markets { nodes { symbol } } }' });
     expect(anonymous.status).toBe(200);

@@ -76,7 +76,9 @@ export const Stats24hSchema = z
 export const MarketSummarySchema = z.object({
   symbol: z.string(),
   exchanges: z.array(z.string()).describe("Venues with trades or candles of it (the newest trade's first)."),
-  configured: z.boolean().describe('In market.symbols (collected by this deployment).'),
+  configured: z
+    .boolean()
+    .describe('In market.symbols or named by a configured source (collected by this deployment).'),
   lastPrice: z.number().nullable(),
   lastTradeAt: z.number().nullable(),
   listing: MarketListingSchema,

@@ -48,10 +48,13 @@ export interface GqlIndicatorPoint {
 export interface GqlMarket {
   symbol: string;
   exchanges: string[];
-  /** In market.symbols (collected by this deployment). */
+  /** In market.symbols or named by a configured source (collected by this deployment). */
   configured: boolean;
   lastPrice: number | null;
   lastTradeAt: number | null;
+  /** A share's exchange and currency; null for a crypto pair. */
+  listing: GqlMarketListing | null;
+  session: GqlMarketSession;
   ticker: GqlTicker;
   /**
    * Candles ascending by open time, forming ones included; interval one of 1s 1m 5m 15m 1h 4h 1d.
@@ -95,6 +98,32 @@ export interface GqlMarketConnection {
 export interface GqlMarketEdge {
   cursor: string;
   node: GqlMarket;
+}
+
+/**
+ * Where a share is listed: its exchange (US for NYSE / Nasdaq, KS for the Korea Exchange), currency
+ * and the zone its hours are written in.
+ */
+export interface GqlMarketListing {
+  exchange: string;
+  name: string;
+  currency: string;
+  timeZone: string;
+}
+
+/**
+ * A market's session now, from its exchange's calendar: state open, early-close, closed,
+ * always-open (a pair) or unknown (a year with no calendar). Times are epoch ms.
+ */
+export interface GqlMarketSession {
+  state: string;
+  opensAt: number | null;
+  closesAt: number | null;
+  nextOpen: number | null;
+  /** The session's other hours by name (an early close, a late open). */
+  special: string | null;
+  holiday: string | null;
+  detail: string | null;
 }
 
 export interface GqlStats24h {

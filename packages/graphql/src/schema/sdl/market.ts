@@ -84,15 +84,48 @@ export const MARKET_SDL = /* GraphQL */ `
     points: [IndicatorPoint!]!
   }
 
+  """
+  Where a share is listed: its exchange (US for NYSE / Nasdaq, KS for the Korea Exchange), currency
+  and the zone its hours are written in.
+  """
+  type MarketListing {
+    exchange: String!
+    name: String!
+    currency: String!
+    timeZone: String!
+  }
+
+  """
+  A market's session now, from its exchange's calendar: state open, early-close, closed,
+  always-open (a pair) or unknown (a year with no calendar). Times are epoch ms.
+  """
+  type MarketSession {
+    state: String!
+    opensAt: Float
+    closesAt: Float
+    nextOpen: Float
+    """
+    The session's other hours by name (an early close, a late open).
+    """
+    special: String
+    holiday: String
+    detail: String
+  }
+
   type Market {
     symbol: String!
     exchanges: [String!]!
     """
-    In market.symbols (collected by this deployment).
+    In market.symbols or named by a configured source (collected by this deployment).
     """
     configured: Boolean!
     lastPrice: Float
     lastTradeAt: Float
+    """
+    A share's exchange and currency; null for a crypto pair.
+    """
+    listing: MarketListing
+    session: MarketSession!
     ticker: Ticker!
     """
     Candles ascending by open time, forming ones included; interval one of 1s 1m 5m 15m 1h 4h 1d.
