@@ -172,7 +172,7 @@ describe("the trader's loop through the CLI - against tickline start", () => {
       // feed it will run live on — the simulator's 1 s candles recorded since the server started.
       const used = await cliJson(['research', 'use', walkForward.research.id]);
       expect(used.version.version).toBe(2);
-      const seconds = await recordedSeconds(url, 'BTC-USDT', LIVE_WAIT_MS);
+      const seconds = await recordedSeconds(url, 'BTC-USDT', trader.accessToken, LIVE_WAIT_MS);
       const liveWindow = [
         '--feed',
         `BTC-USDT:${LOOP_LIVE_INTERVAL}`,
