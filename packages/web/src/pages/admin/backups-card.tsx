@@ -38,7 +38,15 @@ export function BackupsCard(): ReactNode {
           <dl className="run-facts" data-testid="backup-facts">
             <div>
               <dt>Schedule</dt>
-              <dd title={data.schedule ?? undefined}>{describeSchedule(data.schedule)}</dd>
+              <dd>
+                {describeSchedule(data.schedule)}
+                {data.schedule === null ? null : (
+                  <>
+                    {' '}
+                    <code className="muted small">{data.schedule}</code>
+                  </>
+                )}
+              </dd>
             </div>
             <div>
               <dt>Next run</dt>
