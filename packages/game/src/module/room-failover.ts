@@ -39,7 +39,7 @@ import type { SnapshotScheduler } from '../snapshots/snapshot-scheduler.ts';
 import type { SnapshotStore } from '../snapshots/snapshot-store.ts';
 import { openZoneDirectory } from './game-coordinator.ts';
 import type { HandOffResult } from './game-host-types.ts';
-import { keepForRestart, listOpen, restoreOpenRooms } from './room-restart.ts';
+import { forgetRoom, keepForRestart, listOpen, restoreOpenRooms } from './room-restart.ts';
 import { DEFAULT_ZONE_STALE_AFTER_MS, type ZoneDirectory } from './zone-directory.ts';
 
 /** How often a hand-off looks for the peer that took the room. */
@@ -126,7 +126,7 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
     (runner) => {
       scheduler.remove(roomSnapshotKey(runner.roomId));
       epochs.delete(runner.roomId);
-      if (openRooms && !keeping) openRooms.delete(runner.roomId);
+      if (openRooms && !keeping) forgetRoom(openRooms, options.stores, runner.roomId, logger);
       if (directory && !moving.has(runner.roomId)) void directory.remove([runner.roomId]).catch(() => {});
     },
   );

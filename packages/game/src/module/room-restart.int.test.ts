@@ -4,9 +4,9 @@
  * runs one. A private Connect Four room is played three moves in over TCP, the host is stopped and
  * its log closed; a new host on the same data dir brings the room back under its id and code, on
  * the same board and turn, and both players resume there with a new ticket and finish the game.
- * A room disposed of before the stop does not come back.
+ * A room disposed of before the stop does not come back; its snapshot files are deleted.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmbeddedEventLog, createPublisher } from '@tickline/eventlog';
@@ -16,6 +16,7 @@ import { freePort, until } from '@tickline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { gameConfig } from '../config.ts';
+import { roomSnapshotKey } from '../rooms/room-snapshots.ts';
 import { TestGameClient } from '../transport/test-client.ts';
 import { createGameHost } from './game-host.ts';
 
@@ -53,6 +54,7 @@ async function startHost() {
   return {
     tcpPort,
     rooms: host.rooms!,
+    scheduler: host.zones!.persistence.scheduler,
     desk: host.roomDesk!,
     service,
     /** A SIGTERM's order: the game first, then what it published reaches the log, which closes. */
@@ -103,9 +105,13 @@ describe('rooms across a restart of the embedded default', () => {
       const created = await first.desk.create({ userId: 'ann' }, 'connect-four', true);
       const roomId = created.room.room;
       const code = created.code!;
-      // A room disposed of before the stop is not brought back.
+      // A room disposed of before the stop is not brought back, and its snapshot files are deleted.
       const gone = first.rooms.create('connect-four').roomId;
+      const goneFiles = join(dataDir, 'game-snapshots', encodeURIComponent(roomSnapshotKey(gone)));
+      expect((await first.scheduler.takeNow(roomSnapshotKey(gone)))?.stored).toContain('file');
+      expect(existsSync(goneFiles)).toBe(true);
       first.rooms.dispose(gone);
+      await until(() => !existsSync(goneFiles), { timeoutMs: 10_000, what: "the disposed room's files deleted" });
       const players = new Map<string, { client: TestGameClient; seq: number }>();
       for (const id of ['ann', 'bob']) {
         const { client, welcome } = await joinRoom(first, id, code);

@@ -12,7 +12,8 @@ import type { OpenRoomsFile } from '../rooms/open-rooms.ts';
 import type { RoomRunner } from '../rooms/room-runner.ts';
 import { roomSnapshotKey } from '../rooms/room-snapshots.ts';
 import type { RulesRoom } from '../rules/index.ts';
-import type { SnapshotScheduler } from '../snapshots/snapshot-scheduler.ts';
+import { STOP_WAIT_MS, type SnapshotScheduler } from '../snapshots/snapshot-scheduler.ts';
+import type { SnapshotStore } from '../snapshots/snapshot-store.ts';
 
 /** Lists a room made or recovered here; a room its rules close leaves the list at once. */
 export function listOpen(openRooms: OpenRoomsFile, runner: RoomRunner): void {
@@ -20,6 +21,25 @@ export function listOpen(openRooms: OpenRoomsFile, runner: RoomRunner): void {
   runner.onTick((result) => {
     if (result.closed) openRooms.delete(runner.roomId);
   });
+}
+
+/**
+ * A room disposed of: off the list, and its snapshots deleted where the store can (the files of
+ * the hot store would otherwise pile up as rooms come and go; SQL keeps its newest few per room).
+ */
+export function forgetRoom(
+  openRooms: OpenRoomsFile,
+  stores: readonly SnapshotStore[],
+  roomId: string,
+  logger: Logger,
+): void {
+  openRooms.delete(roomId);
+  for (const store of stores)
+    void store
+      .forget?.(roomSnapshotKey(roomId))
+      .catch((error: unknown) =>
+        logger.warn({ err: error, roomId, store: store.name }, "a disposed room's snapshots could not be deleted"),
+      );
 }
 
 /**
@@ -57,7 +77,7 @@ export async function keepForRestart(
   scheduler: SnapshotScheduler,
   logger: Logger,
 ): Promise<void> {
-  await Promise.all(
+  const finals = Promise.all(
     runners.map(async (runner) => {
       runner.stop();
       const final = await scheduler.takeNow(roomSnapshotKey(runner.roomId)).catch(() => undefined);
@@ -65,5 +85,9 @@ export async function keepForRestart(
         logger.warn({ roomId: runner.roomId }, "room's final snapshot not stored: it comes back from its journal");
     }),
   );
+  // A store that hangs must not hold the stop: the journal stands in for what it did not take.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([finals, new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
+  clearTimeout(timer);
   await openRooms.flush();
 }

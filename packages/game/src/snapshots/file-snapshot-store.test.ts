@@ -61,6 +61,23 @@ describe('file snapshot store', () => {
     }
   });
 
+  it('file snapshot store - forget deletes every snapshot of one zone and leaves the others', async () => {
+    const store = createFileSnapshotStore({ dir: join(dir.path, 'forget') });
+    const put = (zoneId: string, takenAt: number) =>
+      store.put(
+        toStoredSnapshot(sampleZoneSnapshot(zoneId, takenAt), { kind: SnapshotKind.Hot, logPosition: 1, takenAt }),
+      );
+    for (const takenAt of [1, 2]) await put('room/gone', takenAt);
+    await put('room/kept', 1);
+    await store.forget!('room/gone');
+    expect(await store.latest('room/gone')).toBeUndefined();
+    expect(await store.list('room/gone')).toEqual([]);
+    expect((await store.latest('room/kept'))?.zoneId).toBe('room/kept');
+    expect(await readdir(join(dir.path, 'forget'))).toEqual([encodeURIComponent('room/kept')]);
+    // Forgetting a zone with no snapshot is no error.
+    await store.forget!('room/never');
+  });
+
   it('file snapshot store - a truncated file is reported as corrupt, not misread', async () => {
     const store = createFileSnapshotStore({ dir: join(dir.path, 'corrupt') });
     await mkdir(join(dir.path, 'corrupt', 'z'), { recursive: true });

@@ -116,6 +116,9 @@ export function createFileSnapshotStore(options: FileSnapshotStoreOptions): Snap
       const path = await find(id);
       return path === undefined ? undefined : read(path);
     },
+    async forget(zoneId) {
+      await rm(zoneDir(zoneId), { recursive: true, force: true });
+    },
     close: () => Promise.resolve(),
   };
 }

@@ -30,6 +30,11 @@ export interface SnapshotStore {
   list(zoneId: string, options?: ListSnapshotsOptions): Promise<SnapshotInfo[]>;
   /** One snapshot by id. */
   get(id: string): Promise<StoredSnapshot | undefined>;
+  /**
+   * Deletes every snapshot of the zone (a room disposed of on the embedded default, whose files
+   * would otherwise pile up as rooms come and go). Stores that prune by themselves lack it.
+   */
+  forget?(zoneId: string): Promise<void>;
   /** Releases connections the store opened itself. Idempotent. */
   close(): Promise<void>;
 }
