@@ -53,8 +53,9 @@ export const MarketCandleUpdated = defineEvent({
 
 export const MarketCandleClosed = defineEvent({
   type: EventType.MarketCandleClosed,
-  description: 'A candle closed, or a late trade corrected a closed one (correction: true, revision > 0).',
-  schema: candleSchema.extend({ correction: z.boolean() }),
+  description:
+    'A candle closed, or a late trade corrected a closed one (correction: true, revision > 0); backfill: true for a bar a REST backfill fetched after a gap.',
+  schema: candleSchema.extend({ correction: z.boolean(), backfill: z.boolean().optional() }),
 });
 
 /** Imported history of one series changed; the payload names the series and the upload. */

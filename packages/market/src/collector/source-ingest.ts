@@ -86,7 +86,7 @@ export class SourceIngest {
         this.#onTrade(message.trade);
         return;
       case 'candle':
-        this.#onVenueCandle(message.candle);
+        this.#onVenueCandle(message.candle, message.backfill === true);
         return;
       case 'disconnect':
         // The forming candles turn incomplete; the next flush publishes them so.
@@ -134,10 +134,11 @@ export class SourceIngest {
     if (outputs.length > 0) this.#emitCandles(outputs);
   }
 
-  #onVenueCandle(candle: Candle): void {
-    // A venue's own candle (kline feed, CSV candle replay): published as is, closed once over.
+  #onVenueCandle(candle: Candle, backfill: boolean): void {
+    // A venue's own candle (kline feed, CSV candle replay, REST backfill): published as is, closed
+    // once over. A backfill says so, for the data version of a stored bar it rewrites.
     const closed = candle.closeTime <= this.#o.clock.now();
-    this.#publishCandle(closed ? 'closed' : 'updated', candle, false);
+    this.#publishCandle(closed ? 'closed' : 'updated', candle, false, backfill);
   }
 
   #emitCandles(outputs: readonly CandleOutput[]): void {
@@ -148,11 +149,14 @@ export class SourceIngest {
     }
   }
 
-  #publishCandle(type: CandleOutput['type'], candle: Candle, correction: boolean): void {
+  #publishCandle(type: CandleOutput['type'], candle: Candle, correction: boolean, backfill = false): void {
     this.stats.candles++;
     this.#o.publish(
       type === 'closed'
-        ? this.#events.create(MarketCandleClosed, { subject: candle.symbol, data: { ...candle, correction } })
+        ? this.#events.create(MarketCandleClosed, {
+            subject: candle.symbol,
+            data: backfill ? { ...candle, correction, backfill } : { ...candle, correction },
+          })
         : this.#events.create(MarketCandleUpdated, { subject: candle.symbol, data: candle }),
     );
     const values = this.#o.indicators?.onCandle(candle);

@@ -66,6 +66,11 @@ export interface TradeMessage {
 export interface CandleMessage {
   readonly kind: 'candle';
   readonly candle: Candle;
+  /**
+   * Fetched over REST after a gap (not streamed): a stored bar it rewrites is a correction whose
+   * data version names `backfill:{venue}`.
+   */
+  readonly backfill?: true;
 }
 
 /**

@@ -10,7 +10,14 @@
  */
 import type { SqlQueryable } from '@tickline/store';
 import type { Candle } from '../port/market-message.ts';
-import { CANDLE_COLUMNS, CANDLE_REPLACE, CANDLE_ROWS, writeCandleRows } from './candle-writes.ts';
+import {
+  CANDLE_COLUMNS,
+  CANDLE_REPLACE,
+  CANDLE_ROWS,
+  ROW_VALUE_NAMES,
+  valuesDiffer as differs,
+  writeCandleRows,
+} from './candle-writes.ts';
 import { touchSymbolsByCandles } from './symbol-writes.ts';
 import {
   closeDataVersion,
@@ -18,11 +25,6 @@ import {
   openDataVersion,
 } from '../versions/data-versions.ts';
 
-// The values of a candle a new import may change (revision and write time are bookkeeping).
-const VALUES = ['close_time', 'open', 'high', 'low', 'close', 'volume', 'quote_volume', 'trades', 'incomplete'];
-const differs = (a: string, b: string, names: readonly string[] = VALUES) =>
-  `(${VALUES.map((v) => `${a}.${v}`).join(', ')}) is distinct from (${names.map((v) => `${b}.${v}`).join(', ')})`;
-const ROW_NAMES = ['ct', 'o', 'h', 'l', 'c', 'v', 'qv', 'n', 'inc'];
 
 // The last import of a key wins whatever its revision: history is replaced by importing it again,
 // and the row then belongs to that upload ($16; null for an import into the data directory). A key
@@ -46,7 +48,7 @@ select old.*, $16::bigint
 from (${CANDLE_ROWS}) as r(e, s, i, ot, ct, o, h, l, c, v, qv, n, inc, cl, rev, at)
 join market_candle_history old
   on old.exchange = r.e and old.symbol = r.s and old.interval = r.i and old.open_time = r.ot
-where ${differs('old', 'r', ROW_NAMES)} and not exists (select 1 from market_candles m
+where ${differs('old', 'r', ROW_VALUE_NAMES)} and not exists (select 1 from market_candles m
   where m.exchange = r.e and m.symbol = r.s and m.interval = r.i and m.open_time = r.ot)`;
 
 /** How an import is recorded as a data version. */

@@ -23,10 +23,11 @@ export interface CandleQuery {
   /** @default 500, at most 5_000 */
   limit?: number;
   /**
-   * Read the imported history as it stood after this data version (versions/data-versions.ts):
-   * values a later import replaced or deleted are read back, rows it added are not. Recorded
-   * candles are not versioned, archived ones (archive/) neither: they are read whatever the
-   * version. @default the current history
+   * Read the candles as they stood after this data version (versions/data-versions.ts): values a
+   * later import replaced or deleted are read back, rows it added are not; a recorded candle a
+   * collector corrected later is read with its values before the correction. A recorded candle
+   * first stored later, and archived ones (archive/), are read whatever the version.
+   * @default the current candles
    */
   asOfVersion?: number;
 }

@@ -5,7 +5,8 @@
  * before it ran wait in the default partitions and move into the partitions it creates.
  * Imported history (`market_candle_history`, candle-history.ts) is left alone on purpose: the
  * retention bounds what recording keeps adding, not what a user imported, which stays until its
- * upload is deleted.
+ * upload is deleted. The values corrections replaced (`market_candle_versions`) go with their
+ * candle: once retention or the archive took it out of `market_candles`, nothing reads them.
  */
 import {
   dropPartitionsBefore,
@@ -77,6 +78,8 @@ export interface MarketPartitionMaintenanceResult {
   candleRowsDeleted: number;
   quarantineRowsDeleted: number;
   jobRunsDeleted: number;
+  /** Kept values of corrected candles (`market_candle_versions`) whose candle is gone. */
+  candleVersionsDeleted: number;
 }
 
 /** The options with every default applied. */
@@ -176,5 +179,11 @@ export async function maintainMarketPartitions(
       'started_at',
       options.jobRunRetentionMs === undefined ? DEFAULT_JOB_RUN_RETENTION_MS : options.jobRunRetentionMs,
     ),
+    candleVersionsDeleted: (await sql.query(DELETE_ORPHAN_CANDLE_VERSIONS)).rowCount,
   };
 }
+
+// A recorded candle's earlier values are read only beside the candle itself (storage/queries.ts).
+const DELETE_ORPHAN_CANDLE_VERSIONS = `delete from market_candle_versions k where not exists (
+  select 1 from market_candles m where m.exchange = k.exchange and m.symbol = k.symbol
+    and m.interval = k.interval and m.open_time = k.open_time)`;

@@ -3,7 +3,9 @@
  * `market.candle.updated` / `market.candle.closed` into `market_candles`, both keeping
  * `market_symbols` current; the candle projection also drops the read cache's series that a
  * `market.history.changed` names (imported history is written by its upload, not by the log).
- * Each batch is one transaction with its event claims and checkpoint (`createSqlProjection`), and
+ * A close that rewrites a stored closed candle with other values (a late trade's correction, a
+ * backfill's bar) keeps the earlier values as a data version, one per batch and symbol
+ * (candle-writes.ts). Each batch is one transaction with its event claims and checkpoint (`createSqlProjection`), and
  * the rows are keyed by the venue's identity, so a replay or redelivery changes nothing. The
  * candle projection claims each event (a stale update must not replace a newer one); the trade
  * projection needs no claims (see createTradeProjection). Other event types in a batch are ignored.
@@ -80,7 +82,9 @@ export async function projectCandles(tx: SqlTx, events: readonly EventEnvelope[]
   for (const event of events) {
     if (event.type === MarketCandleUpdated.type) writes.push({ candle: event.data as Candle, closed: false });
     else if (event.type === MarketCandleClosed.type) {
-      writes.push({ candle: event.data as Candle, closed: true });
+      const data = event.data as Candle & { backfill?: boolean };
+      // A stored close this rewrites with other values is kept as a version naming its source.
+      writes.push({ candle: data, closed: true, ...(data.backfill ? { source: `backfill:${data.exchange}` } : {}) });
     }
   }
   if (writes.length === 0) return 0;

@@ -134,8 +134,10 @@ export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promi
   if (query.exchange !== undefined) filters.push(['exchange = ?', query.exchange]);
   const range = timeRange('open_time', filters, query);
   const page = `order by ${range.order}, exchange ${range.latest ? 'desc' : 'asc'} limit $${range.params.length}`;
+  const asOf = query.asOfVersion === undefined ? undefined : versionParam(range.params, query.asOfVersion);
+  const recorded = asOf === undefined ? 'market_candles' : tableAsOf('market_candles', 'market_candle_versions', asOf);
   const history =
-    query.asOfVersion === undefined ? 'market_candle_history' : historyAsOf(range.params, query.asOfVersion);
+    asOf === undefined ? 'market_candle_history' : tableAsOf('market_candle_history', 'market_candle_history_versions', asOf);
   // One statement over both tables: the recorded candles, and the imported ones whose key no
   // recorded candle holds (the recorded one wins). Each branch takes its own page in the read's
   // order, so each walks its index and stops; with one order over the union alone the planner
@@ -147,7 +149,7 @@ export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promi
   // recorded after their import lie there.
   const { rows } = await sql.query<CandleRow>(
     `select * from (
-       (select ${CANDLE_COLUMNS}, true as recorded from market_candles where ${range.where} ${page})
+       (select ${CANDLE_COLUMNS}, true as recorded from ${recorded} rc where ${range.where} ${page})
        union all
        (select ${CANDLE_COLUMNS}, false as recorded from ${history} h where ${range.where}
          and not exists (select 1 from market_candles r where ${range.where} and r.exchange = h.exchange
@@ -184,17 +186,22 @@ export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promi
   return mergeWithArchive(fromSql, await archivedCandles(sql, query, limit), limit, range.latest);
 }
 
-/**
- * The imported history as of `version`, as a table expression: per key, the current row when the
- * version that wrote it is not later, else the kept row that was current then (its version not
- * later, replaced or deleted only after). Appends the version to `params`.
- */
-function historyAsOf(params: SqlValue[], version: number): string {
+/** Appends `version` to `params`; returns its placeholder. */
+function versionParam(params: SqlValue[], version: number): string {
   params.push(version);
-  const v = `$${params.length}::bigint`;
-  return `(select ${CANDLE_COLUMNS} from market_candle_history where data_version <= ${v}
+  return `$${params.length}::bigint`;
+}
+
+/**
+ * A versioned table (the imported history, or the recorded candles and their corrections) as of
+ * version `v`, as a table expression: per key, the current row when the version that wrote it is
+ * not later, else the kept row that was current then (its version not later, replaced or deleted
+ * only after).
+ */
+function tableAsOf(table: string, kept: string, v: string): string {
+  return `(select ${CANDLE_COLUMNS} from ${table} where data_version <= ${v}
      union all
-     select ${CANDLE_COLUMNS} from market_candle_history_versions where data_version <= ${v} and superseded_by > ${v})`;
+     select ${CANDLE_COLUMNS} from ${kept} where data_version <= ${v} and superseded_by > ${v})`;
 }
 
 interface TradeRow {

@@ -20,6 +20,7 @@ import { partitionMaintenanceJob } from '../jobs/partition-job.ts';
 import { createSqlJobRunRecorder, queryJobRuns } from '../jobs/sql-job-runs.ts';
 import { marketHistoryCases } from './history-cases.test-support.ts';
 import { marketVersionCases } from '../versions/versions-cases.test-support.ts';
+import { marketCorrectionCases } from '../versions/correction-cases.test-support.ts';
 import { maintainMarketPartitions } from './partition-maintenance.ts';
 import { MARKET_TRADES_TABLE } from './market-tables.ts';
 import { createCandleProjection, createTradeProjection } from './projections.ts';
@@ -169,6 +170,7 @@ export function marketStorageCases(adapter: string, open: () => Promise<Sql>): v
 
     marketHistoryCases(() => sql);
     marketVersionCases(() => sql);
+    marketCorrectionCases(() => sql);
 
     it('partitions - rows already in the default partition move into a partition created for their range', async () => {
       const projection = createTradeProjection({ sql });

@@ -1,8 +1,9 @@
 /**
- * @module Data versions of the imported history (`market_data_versions`, migration 0093): every
- * import, upload chunk, download and deletion of candles, and every corporate action stored, is one
- * version; reads can ask for the history "as of" a version or a time, and a backtest pins the
- * version it read (docs/market-data.md, "Data versions").
+ * @module Data versions of the stored candles (`market_data_versions`, migrations 0093 and 0105):
+ * every import, upload chunk, download and deletion of candles, every corporate action stored, and
+ * every batch of recorded candles a collector corrected after their close, is one version; reads
+ * can ask for the candles "as of" a version or a time, and a backtest pins the version it read
+ * (docs/market-data.md, "Data versions").
  */
 import type { SqlQueryable, SqlValue } from '@tickline/store';
 
@@ -13,6 +14,11 @@ export const DataVersionKind = {
   Download: 'download',
   Delete: 'delete',
   CorporateActions: 'corporate-actions',
+  /**
+   * Recorded candles (`market_candles`) a collector rewrote with other values once closed: a late
+   * trade, a REST backfill after a gap, a venue's revised bar (storage/candle-writes.ts).
+   */
+  Correction: 'correction',
 } as const;
 export type DataVersionKind = (typeof DataVersionKind)[keyof typeof DataVersionKind];
 
@@ -24,7 +30,10 @@ export interface DataVersion {
   /** Null when the change spans several intervals (a download stores every roll-up) or none. */
   interval: string | null;
   kind: DataVersionKind;
-  /** Who or what wrote it: `upload:{id}`, `download:{venue}`, `import`, `alpaca`, … */
+  /**
+   * Who or what wrote it: `upload:{id}`, `download:{venue}`, `import`, `alpaca`, and for a
+   * correction `collector:{venue}` (a late trade, a venue's revised bar) or `backfill:{venue}`.
+   */
   source: string;
   /** Open times (ms) of the first and last candle it changed; null for corporate actions. */
   firstOpen: number | null;

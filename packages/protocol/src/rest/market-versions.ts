@@ -14,7 +14,7 @@ export const DataVersionSchema = z.object({
   exchange: z.string().nullable(),
   symbol: z.string(),
   interval: z.string().nullable().describe('Null when it spans every interval (a download) or none.'),
-  kind: z.enum(['import', 'upload', 'download', 'delete', 'corporate-actions']),
+  kind: z.enum(['import', 'upload', 'download', 'delete', 'corporate-actions', 'correction']),
   source: z.string(),
   firstOpen: z.number().nullable(),
   lastOpen: z.number().nullable(),

@@ -59,7 +59,7 @@ export class Backfiller {
         const inWindow = candles
           .filter((c) => c.symbol === symbol && c.openTime >= fromOpen && c.openTime < toOpen)
           .sort((a, b) => a.openTime - b.openTime);
-        for (const candle of inWindow) this.#push({ kind: 'candle', candle });
+        for (const candle of inWindow) this.#push({ kind: 'candle', candle, backfill: true });
         this.#recorder.add('backfillCandles', inWindow.length);
       } catch (error) {
         this.#recorder.add('backfillFailures');
