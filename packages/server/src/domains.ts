@@ -14,7 +14,7 @@ import { notifyConfig } from '@tickline/notify/config';
 import { realtimeConfig } from '@tickline/realtime/config';
 import { strategyConfig } from '@tickline/strategy/config';
 import { tradingConfig } from '@tickline/trading/config';
-import { backupConfig } from './backup/backup-config.ts';
+import { backupConfig } from '@tickline/backup/config';
 
 /** A module as the server composes it; each domain types its own deps and host. */
 export type ServerModule = DomainModule<string, any, any, any, any>;
@@ -66,11 +66,11 @@ export const DOMAINS = [
     config: graphqlConfig,
     load: async () => (await import('@tickline/graphql')).graphqlModule,
   },
-  // The server's own: scheduled backups of this process's data (role all).
+  // Scheduled backups of this process's data (role all).
   {
     name: 'backup',
     config: backupConfig,
-    load: async () => (await import('./backup/backup-module.ts')).backupModule,
+    load: async () => (await import('@tickline/backup')).backupModule,
   },
 ] as const satisfies readonly DomainEntry[];
 

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createBackupSchedule, listBackups, readLastRun, type BackupSchedule } from '@tickline/backup';
 import { createMetricsRegistry, silentLogger, uuidv7 } from '@tickline/kernel';
 import type { EventLog } from '@tickline/eventlog';
 import { createPgliteSql, migrate, type Sql } from '@tickline/store';
@@ -16,8 +17,6 @@ import { loadTicklineConfig, type ResolvedConfig } from '../config/load.ts';
 import { LogKind, openEventLog } from '../wiring/event-logs.ts';
 import { loadAllMigrations } from '../wiring/migrations.ts';
 import { captureTables } from '../cli/backup/backup-fixture.test-support.ts';
-import { createBackupSchedule, type BackupSchedule } from './backup-schedule.ts';
-import { listBackups, readLastRun } from './backup-status.ts';
 
 const RECORDS = 40;
 const metrics = () => createMetricsRegistry({ processMetrics: false });

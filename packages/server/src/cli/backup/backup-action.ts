@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { componentsOf, defaultArchiveName, manifestOf, sqlFactsOf, type SqlFacts } from '@tickline/backup';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { loadTicklineConfig, type ResolvedConfig } from '../../config/load.ts';
 import { databaseLocation, openDatabase } from '../../wiring/database.ts';
@@ -19,8 +20,7 @@ import {
   type ManifestFile,
   type BackupCommandOptions,
 } from '@tickline/cli';
-import { asInUse, componentsOf, holdDataDir } from './data-dir.ts';
-import { manifestOf, sqlFactsOf, type SqlFacts } from './manifest-of.ts';
+import { asInUse, holdDataDir } from './data-dir.ts';
 
 /** Applied migrations (and the server version on PostgreSQL), read before the locks are taken. */
 async function sqlFacts(config: ResolvedConfig): Promise<SqlFacts> {
@@ -33,11 +33,6 @@ async function sqlFacts(config: ResolvedConfig): Promise<SqlFacts> {
   } finally {
     await sql.close();
   }
-}
-
-/** `tickline-backup-<UTC time>.tar.gz`: names sort by time (the schedule's pruning relies on it). */
-export function defaultArchiveName(now: Date): string {
-  return `tickline-backup-${now.toISOString().replace(/[:.]/g, '-')}.tar.gz`;
 }
 
 /** Writes the archive; prints its path on stdout and each step on stderr. */

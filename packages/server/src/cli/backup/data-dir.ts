@@ -1,6 +1,6 @@
 /**
- * @module What of a data dir goes into a backup, and holding it while a backup reads it or a
- * restore replaces it. A running embedded tickline holds its PGlite directory (`db/tickline.lock`)
+ * @module Holding a data dir while a backup reads it or a restore replaces it (what goes into the
+ * archive is @tickline/backup's `componentsOf`). A running embedded tickline holds its PGlite directory (`db/tickline.lock`)
  * and its event logs (`LOCK`); backup and restore take the same locks, so they refuse to run
  * beside it (SERVER_BACKUP_DATA_DIR_IN_USE) instead of copying files mid-write.
  */
@@ -14,31 +14,6 @@ import { isStoreLockedError, lockDataDir } from '@tickline/store';
 import type { ResolvedConfig } from '../../config/load.ts';
 import { databaseLocation } from '../../wiring/database.ts';
 import { LogKind, openEventLog } from '../../wiring/event-logs.ts';
-
-/**
- * Data-dir directories a backup carries when present: the embedded database (db, only without
- * database.url), the embedded event logs, the game's file snapshots (hot snapshots without
- * Redis), the generated secrets (auth secret: without it tokens and TOTP factors are unreadable)
- * and the publisher's spill journal (events not yet in the log).
- */
-export const DATA_COMPONENTS = [
-  'db',
-  'eventlog',
-  'eventlog-dlq',
-  'game-snapshots',
-  'secrets',
-  'spill',
-] as const;
-
-/** The components this configuration keeps in its data dir. */
-export function componentsOf(config: ResolvedConfig): string[] {
-  return DATA_COMPONENTS.filter((component) => {
-    if (component === 'db') return databaseLocation(config).engine === 'pglite';
-    if (component === 'eventlog' || component === 'eventlog-dlq')
-      return config.eventlog.engine === 'embedded';
-    return true;
-  });
-}
 
 /** True when `dir` holds a file other than a lock. */
 export async function holdsData(dir: string): Promise<boolean> {

@@ -1,21 +1,11 @@
 /** @module `tickline backup list`: backup.dir's archives, the schedule and its last run, read from the directory. */
 import { formatBytes, type BackupListOptions, type CliIo } from '@tickline/cli';
+import { readBackupsReport } from '@tickline/backup';
 import { loadTicklineConfig } from '../../config/load.ts';
-import { parseBackupSchedule } from '../../backup/backup-config.ts';
-import { backupsReport } from '../../backup/backup-routes.ts';
-import { backupDir, readLastRun } from '../../backup/backup-status.ts';
 
 export async function runBackupList(io: CliIo, options: BackupListOptions): Promise<void> {
   const config = loadTicklineConfig({ env: io.env, ...(options.config ? { file: options.config } : {}) });
-  const settings = config.backup;
-  const dir = backupDir(settings, config.dataDir);
-  const cron = settings.schedule === undefined ? undefined : parseBackupSchedule(settings.schedule);
-  const report = await backupsReport(settings, {
-    dir,
-    nextRun: () => cron?.nextRun() ?? null,
-    lastRun: () => readLastRun(dir),
-  });
-  cron?.stop();
+  const report = await readBackupsReport(config.backup, config.dataDir);
   if (options.json) {
     io.out(`${JSON.stringify(report, null, 2)}\n`);
     return;

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { DATA_COMPONENTS } from '@tickline/backup';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { migrationStatus } from '@tickline/store';
 import { loadAllMigrations } from '../../wiring/migrations.ts';
@@ -27,7 +28,7 @@ import {
   type CliIo,
   type RestoreCommandOptions,
 } from '@tickline/cli';
-import { DATA_COMPONENTS, holdDataDir, holdsData } from './data-dir.ts';
+import { holdDataDir, holdsData } from './data-dir.ts';
 
 /** Options of `tickline restore`. */
 /** Migration ids this tickline knows (an archive with others comes from a newer version). */

@@ -6,13 +6,13 @@
 import type { IdentityHost } from '@tickline/identity';
 import { defineModule, type ModuleBaseDeps, type ModuleHost } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
-import type { ResolvedConfig } from '../config/load.ts';
-import { backupConfig, type BackupSettings } from './backup-config.ts';
+import type { BackupSource } from './archive-contents.ts';
+import { backupConfig, type BackupSettings } from './config.ts';
 import { backupRoutes } from './backup-routes.ts';
 import { createBackupSchedule, type BackupSchedule } from './backup-schedule.ts';
 
 export interface BackupHostDeps extends ModuleBaseDeps<BackupSettings> {
-  config: ResolvedConfig;
+  config: BackupSource;
   sql: Sql;
   identity?: IdentityHost;
 }

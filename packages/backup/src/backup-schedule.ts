@@ -15,15 +15,16 @@ import {
   type ServiceHealth,
 } from '@tickline/kernel';
 import type { Sql } from '@tickline/store';
-import type { ResolvedConfig } from '../config/load.ts';
-import { parseBackupSchedule, type BackupSettings } from './backup-config.ts';
+import type { BackupSource } from './archive-contents.ts';
+import { parseBackupSchedule, type BackupSettings } from './config.ts';
 import { backupDir, pruneBackups, readLastRun, writeLastRun, type BackupRun } from './backup-status.ts';
 import { takeOnlineBackup } from './online-backup.ts';
 
 /** Options for {@link createBackupSchedule}. */
 export interface BackupScheduleOptions {
   settings: BackupSettings;
-  config: ResolvedConfig;
+  /** Where the process keeps its data: the process's config passes as it is. */
+  config: BackupSource;
   sql: Sql;
   logger: Logger;
   /** For the external tools (tar, pg_dump): PATH and PGPASSWORD. @default process.env */

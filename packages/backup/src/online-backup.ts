@@ -18,18 +18,16 @@ import {
   type ManifestFile,
 } from '@tickline/cli';
 import { copyEmbeddedDatabase, type Sql } from '@tickline/store';
-import type { ResolvedConfig } from '../config/load.ts';
-import { defaultArchiveName } from '../cli/backup/backup-action.ts';
-import { componentsOf } from '../cli/backup/data-dir.ts';
-import { manifestOf, sqlFactsOf } from '../cli/backup/manifest-of.ts';
+import { componentsOf, defaultArchiveName, type BackupSource } from './archive-contents.ts';
 import { copyLiveTree } from './live-tree.ts';
+import { manifestOf, sqlFactsOf } from './manifest-of.ts';
 
 /** Files after the database, in this order (see the module comment). */
 const FILE_ORDER = ['game-snapshots', 'secrets', 'spill', 'eventlog-dlq', 'eventlog'] as const;
 
 /** Options for {@link takeOnlineBackup}. */
 export interface OnlineBackupOptions {
-  config: ResolvedConfig;
+  config: BackupSource;
   /** The running process's database. */
   sql: Sql;
   /** Directory the archive goes into (created before). */

@@ -1,28 +1,16 @@
 /**
- * @module PostgreSQL point-in-time recovery, the taking side: `tickline backup pitr setup` turns on
- * WAL archiving (each finished 16 MB segment copied into a directory, never overwritten), and
- * `tickline backup pitr base` takes a base backup with pg_basebackup, keeps the newest `keep` and
- * deletes the archived WAL no base backup kept needs (pg_archivecleanup). A base backup plus the
- * WAL archived after it restore to any moment since (pitr-restore.ts).
+ * @module PostgreSQL point-in-time recovery, the taking side: WAL archiving turned on (each finished
+ * 16 MB segment copied into a directory, never overwritten), and base backups with pg_basebackup,
+ * keeping the newest `keep` and deleting the archived WAL no base backup kept needs
+ * (pg_archivecleanup). A base backup plus the WAL archived after it restore to any moment since
+ * (recovery.ts). `tickline backup pitr setup|base` call these.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
-import {
-  badArgument,
-  BackupError,
-  createProgress,
-  findTool,
-  postgresConnection,
-  runTool,
-  type CliIo,
-  type PitrBaseOptions,
-  type PitrSetupOptions,
-} from '@tickline/cli';
-import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
+import { join } from 'node:path';
+import { BackupError, findTool, postgresConnection, runTool } from '@tickline/cli';
 import type { Sql } from '@tickline/store';
-import { loadTicklineConfig, type ResolvedConfig } from '../../config/load.ts';
-import { openDatabase } from '../../wiring/database.ts';
+import type { BackupSource } from '../archive-contents.ts';
 
 /** What `pitr base` writes beside pg_basebackup's files, for `pitr restore` and pruning. */
 export const BASE_INFO_FILE = 'tickline-base.json';
@@ -37,25 +25,13 @@ export interface BaseBackupInfo {
 }
 
 /** The database URL of a PostgreSQL configuration. @throws BackupError SERVER_BACKUP_PITR_NOT_POSTGRES */
-export function postgresUrlOf(config: ResolvedConfig): string {
+export function postgresUrlOf(config: Pick<BackupSource, 'database'>): string {
   if (config.database.url === undefined)
     throw new BackupError(
       'SERVER_BACKUP_PITR_NOT_POSTGRES',
       'point-in-time recovery is for PostgreSQL: set database.url (TICKLINE_DATABASE_URL)',
     );
   return config.database.url;
-}
-
-async function withDatabase<T>(config: ResolvedConfig, fn: (sql: Sql) => Promise<T>): Promise<T> {
-  const sql = await openDatabase(config, {
-    logger: silentLogger,
-    metrics: createMetricsRegistry({ processMetrics: false }),
-  });
-  try {
-    return await fn(sql);
-  } finally {
-    await sql.close();
-  }
 }
 
 /** A SQL string literal (ALTER SYSTEM takes no parameters). */
@@ -68,37 +44,21 @@ export function archiveCommand(dir: string): string {
   return `test ! -f "${dir}/%f" && cp "%p" "${dir}/%f"`;
 }
 
-function checkDir(option: string, dir: string): string {
-  if (!isAbsolute(dir) || /["'%\n]/.test(dir))
-    throw badArgument(`${option} must be an absolute path without quotes or %: ${dir}`);
-  return dir;
-}
-
-export async function runPitrSetup(io: CliIo, options: PitrSetupOptions): Promise<void> {
-  const config = loadTicklineConfig({ env: io.env, ...(options.config ? { file: options.config } : {}) });
-  postgresUrlOf(config);
-  const dir = checkDir('--wal-archive', options.walArchive);
-  const progress = createProgress(io, 'backup');
-  const pending = await withDatabase(config, async (sql) => {
-    const { rows } = await sql.query<{ wal_level: string }>('show wal_level');
-    // logical already carries what replica does.
-    if (rows[0]?.wal_level === 'minimal') await sql.query(`alter system set wal_level = 'replica'`);
-    await sql.query(`alter system set archive_mode = 'on'`);
-    await sql.query(`alter system set archive_command = ${literal(archiveCommand(dir))}`);
-    await sql.query('select pg_reload_conf()');
-    const restart = await sql.query<{ name: string }>(
-      `select name from pg_settings where pending_restart or (name = 'archive_mode' and setting = 'off') order by name`,
-    );
-    return [...new Set(restart.rows.map((row) => row.name))];
-  });
-  progress(
-    `archive_command copies finished WAL segments into ${dir} (it must exist on the database server, writable by postgres)`,
+/**
+ * Turns on WAL archiving into `dir` (a path on the database server, writable by postgres) on the
+ * open database `sql`; resolves with the settings that take effect only after a restart.
+ */
+export async function enableWalArchiving(sql: Sql, dir: string): Promise<string[]> {
+  const { rows } = await sql.query<{ wal_level: string }>('show wal_level');
+  // logical already carries what replica does.
+  if (rows[0]?.wal_level === 'minimal') await sql.query(`alter system set wal_level = 'replica'`);
+  await sql.query(`alter system set archive_mode = 'on'`);
+  await sql.query(`alter system set archive_command = ${literal(archiveCommand(dir))}`);
+  await sql.query('select pg_reload_conf()');
+  const restart = await sql.query<{ name: string }>(
+    `select name from pg_settings where pending_restart or (name = 'archive_mode' and setting = 'off') order by name`,
   );
-  io.out(
-    pending.length > 0
-      ? `WAL archiving configured; restart PostgreSQL for ${pending.join(', ')} to take effect\n`
-      : 'WAL archiving is on\n',
-  );
+  return [...new Set(restart.rows.map((row) => row.name))];
 }
 
 /** The base backups in `dir`, oldest first (names sort by time). */
@@ -125,24 +85,33 @@ async function startWalFile(
   return file;
 }
 
-export async function runPitrBase(io: CliIo, options: PitrBaseOptions): Promise<void> {
-  const config = loadTicklineConfig({ env: io.env, ...(options.config ? { file: options.config } : {}) });
-  const url = postgresUrlOf(config);
-  const keep = options.keep === undefined ? config.backup.keep : Number(options.keep);
-  if (!Number.isInteger(keep) || keep < 1)
-    throw badArgument(`--keep must be a whole number above 0: ${options.keep}`);
-  const walArchive = options.walArchive === undefined ? undefined : resolve(options.walArchive);
-  const dir = resolve(options.to);
-  const progress = createProgress(io, 'backup');
+/** Options of {@link takeBaseBackup}. */
+export interface BaseBackupOptions {
+  /** The database's URL (postgresUrlOf). */
+  url: string;
+  /** Directory of the base backups (created). */
+  to: string;
+  /** Base backups kept in `to`: the oldest beyond are deleted. */
+  keep: number;
+  /** The WAL archive to clean of segments no kept base backup needs. */
+  walArchive?: string | undefined;
+  /** For the external tools: PATH and PGPASSWORD. */
+  env: Readonly<Record<string, string | undefined>>;
+  progress: (line: string) => void;
+}
+
+/** Takes a base backup into `<to>/base-<time>`; resolves with its path. */
+export async function takeBaseBackup(options: BaseBackupOptions): Promise<string> {
+  const { to: dir, keep, walArchive, env, progress } = options;
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const name = `${BASE_PREFIX}${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const partial = join(dir, `.${name}.partial`);
   const base = join(dir, name);
-  const target = postgresConnection(url, io.env);
+  const target = postgresConnection(options.url, env);
   try {
     progress(`pg_basebackup into ${base}`);
     await runTool(
-      findTool('pg_basebackup', io.env),
+      findTool('pg_basebackup', env),
       [
         `--pgdata=${partial}`,
         '--format=tar',
@@ -157,7 +126,7 @@ export async function runPitrBase(io: CliIo, options: PitrBaseOptions): Promise<
     );
     const info: BaseBackupInfo = {
       finishedAt: new Date().toISOString(),
-      startWalFile: await startWalFile(partial, io.env),
+      startWalFile: await startWalFile(partial, env),
     };
     await writeFile(join(partial, BASE_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
     await rename(partial, base);
@@ -171,8 +140,8 @@ export async function runPitrBase(io: CliIo, options: PitrBaseOptions): Promise<
   const oldest = bases[pruned.length];
   if (walArchive && oldest) {
     // Segments before the oldest kept base backup's start restore nothing any more.
-    await runTool(findTool('pg_archivecleanup', io.env), [walArchive, oldest.info.startWalFile]);
+    await runTool(findTool('pg_archivecleanup', env), [walArchive, oldest.info.startWalFile]);
     progress(`archived WAL before ${oldest.info.startWalFile} deleted from ${walArchive}`);
   }
-  io.out(`${base}\n`);
+  return base;
 }

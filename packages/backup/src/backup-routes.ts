@@ -2,9 +2,9 @@
 import { principalOf, requireAdmin, requireAuthentication, type IdentityService } from '@tickline/identity';
 import { AdminBackupsResponseSchema, ApiKeyScope, type AdminBackupsView } from '@tickline/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { BackupSettings } from './backup-config.ts';
+import { parseBackupSchedule, type BackupSettings } from './config.ts';
 import type { BackupSchedule } from './backup-schedule.ts';
-import { listBackups } from './backup-status.ts';
+import { backupDir, listBackups, readLastRun } from './backup-status.ts';
 
 /** The report `tickline backup list` prints too (its shape is the protocol's: the dashboard reads it). */
 export async function backupsReport(
@@ -19,6 +19,24 @@ export async function backupsReport(
     lastRun: await schedule.lastRun(),
     backups: await listBackups(schedule.dir),
   };
+}
+
+/** The report read from backup.dir alone, without a running server (`tickline backup list`). */
+export async function readBackupsReport(
+  settings: BackupSettings,
+  dataDir: string,
+): Promise<AdminBackupsView> {
+  const dir = backupDir(settings, dataDir);
+  const cron = settings.schedule === undefined ? undefined : parseBackupSchedule(settings.schedule);
+  try {
+    return await backupsReport(settings, {
+      dir,
+      nextRun: () => cron?.nextRun() ?? null,
+      lastRun: () => readLastRun(dir),
+    });
+  } finally {
+    cron?.stop();
+  }
 }
 
 export function backupRoutes(

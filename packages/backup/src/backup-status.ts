@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DEFAULT_BACKUP_SUBDIR, type BackupSettings } from './backup-config.ts';
+import { DEFAULT_BACKUP_SUBDIR, type BackupSettings } from './config.ts';
 
 const ARCHIVE_NAME = /^tickline-backup-(\d{4}-\d\d-\d\d)T(\d\d)-(\d\d)-(\d\d)-(\d{3})Z\.tar\.gz$/;
 export const LAST_RUN_FILE = 'last-backup.json';
