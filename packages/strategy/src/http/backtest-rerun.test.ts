@@ -3,14 +3,16 @@
  * sessions (holidays have no bar) with a 50-for-1 split in the middle, read split-adjusted. The run
  * pins the data version it read; a correction is then downloaded; `POST /backtests/{id}/rerun`
  * reads the pinned data and reproduces the first report exactly, while a new run reflects the
- * correction and the first report lists the version that changed its data.
+ * correction and the first report lists the version that changed its data. The same holds for
+ * candles a collector recorded and then corrected (late trades rewriting closed bars).
  */
 import { uuidv7 } from '@tickline/kernel';
 import { exchangeCalendar, importCandles, storeCorporateActions, type Candle } from '@tickline/market';
 import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
-import { createStrategyTestApp, type StrategyTestApp } from '../testing/strategy-test-app.ts';
+import { storeClosedCandles } from '../module/candle-feed.ts';
+import { createStrategyTestApp, HOUR, T0, waveCandles, type StrategyTestApp } from '../testing/strategy-test-app.ts';
 
 const SYMBOL = '005930.KS';
 const SESSIONS = exchangeCalendar('KS').sessionsBetween(Date.UTC(2025, 0, 1), Date.UTC(2025, 6, 1));
@@ -57,8 +59,8 @@ describe('backtests - pinned data, adjusted shares and re-runs', () => {
   let sma: string;
   let hold: string;
 
-  const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
-    t.app.inject({ method, url: `/api/v1${url}`, headers: auth, ...(payload ? { payload } : {}) });
+  const call = (method: 'GET' | 'POST', url: string, payload?: object, headers = auth) =>
+    t.app.inject({ method, url: `/api/v1${url}`, headers, ...(payload ? { payload } : {}) });
   const body = (strategyId: string, adjust: string, params: object = {}) => ({
     strategyId,
     symbol: SYMBOL,
@@ -69,13 +71,13 @@ describe('backtests - pinned data, adjusted shares and re-runs', () => {
     params,
   });
   /** Waits for the queued run's end; returns its detail. */
-  async function finished(queued: Awaited<ReturnType<typeof call>>) {
+  async function finished(queued: Awaited<ReturnType<typeof call>>, headers = auth) {
     expect(queued.statusCode, queued.body).toBe(202);
     const id = queued.json().backtest.id as string;
     let detail: any;
     await until(
       async () => {
-        detail = (await call('GET', `/backtests/${id}`)).json();
+        detail = (await call('GET', `/backtests/${id}`, undefined, headers)).json();
         return ['succeeded', 'failed', 'cancelled'].includes(detail.backtest.status);
       },
       { timeoutMs: 120_000, intervalMs: 50, what: `backtest ${id}` },
@@ -152,6 +154,44 @@ describe('backtests - pinned data, adjusted shares and re-runs', () => {
     expect(fresh.result.metrics.totalReturn).not.toBe(firstHold.result.metrics.totalReturn);
     const holdAgain = await finished(await call('POST', `/backtests/${firstHold.backtest.id}/rerun`));
     expect(holdAgain.result.metrics.totalReturn).toBe(firstHold.result.metrics.totalReturn);
+  });
+
+  it('rerun - a collector\'s corrections of recorded candles leave a pinned run reproducible', async () => {
+    // Candles the collector recorded (the candle projection's write), then corrected after their close.
+    const symbol = 'COLL-USDT';
+    const recorded = waveCandles(symbol, 300);
+    await storeClosedCandles(t.sql, recorded);
+    // A user of its own: the free tier's daily backtests are the other cases'.
+    const { auth: mine } = await t.user();
+    const as = (method: 'GET' | 'POST', url: string, payload?: object) => call(method, url, payload, mine);
+    const created = await as('POST', '/strategies', { name: uuidv7(), source: SMA_CROSS_SOURCE });
+    const run = {
+      strategyId: created.json().strategy.id as string,
+      symbol,
+      interval: '1h',
+      from: T0,
+      to: T0 + 300 * HOUR,
+      adjust: 'none',
+      params: { fast: 5, slow: 20 },
+    };
+    const first = await finished(await as('POST', '/backtests', run), mine);
+    expect(first.result.metrics.trades).toBeGreaterThan(0);
+
+    // Late trades move the closes of the last 40 bars (each a new revision of a closed candle).
+    await storeClosedCandles(
+      t.sql,
+      recorded.slice(-40).map((c) => ({ ...c, close: c.close * 1.1, high: c.high * 1.1, trades: 6, revision: 1 })),
+    );
+    const again = await finished(await as('POST', `/backtests/${first.backtest.id}/rerun`), mine);
+    expect(again.reproduces).toEqual({ backtestId: first.backtest.id, sameData: true, sameFigures: true });
+    expect(again.result.metrics).toEqual(first.result.metrics);
+    expect(again.data.feeds).toEqual(first.data.feeds);
+    const now = (await as('GET', `/backtests/${first.backtest.id}`)).json();
+    expect(now.changedSince).toEqual([
+      expect.objectContaining({ kind: 'correction', source: 'collector:binance', changed: 40 }),
+    ]);
+    const fresh = await finished(await as('POST', '/backtests', run), mine);
+    expect(fresh.data.feeds[0].contentHash).not.toBe(first.data.feeds[0].contentHash);
   });
 
   it('research - a job pins its data as a backtest does, and its report says when the data changed', async () => {
