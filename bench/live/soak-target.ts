@@ -5,7 +5,7 @@
  * started again on the same data: the runs reopen and catch up), and keeps every pause its live
  * processes logged (`live strategy paused`, warn) across incarnations.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -21,15 +21,26 @@ import {
 
 export type SoakTopology = 'embedded' | 'cluster';
 
-/** A `live strategy paused` line of a live process: run, code, reason (figures and budget). */
+/**
+ * A `live strategy paused` line of a live process (run, code, reason with the figures and budget,
+ * `resumesAt`), or one of an automatic resume after a pause for CPU (`msg`, `outcome` in `reason`).
+ */
 export interface PauseLine {
+  msg: string;
   run: string;
   code: string;
   reason: string;
+  resumesAt?: string;
   /** When the line was logged (epoch ms, from the log's `time`). */
   time: number;
   process: string;
 }
+
+const PAUSE_MESSAGES = new Set([
+  'live strategy paused',
+  'live strategy paused for CPU: automatic resume',
+  'live strategy paused for CPU could not resume; it stays paused',
+]);
 
 export interface SoakTarget {
   /** The API's base URL (the front of the gateways on the cluster). */
@@ -51,13 +62,19 @@ const SOAK_ENV = {
   TICKLINE_AUTH_TIERS_FREE_REQUESTS_PER_MINUTE: '6000',
 };
 
+/** A log field as text (an error object as its JSON). */
+const text = (value: unknown): string =>
+  typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
+
 function pausesOf(lines: Array<Record<string, unknown>>, processName: string): PauseLine[] {
   return lines
-    .filter((l) => l.msg === 'live strategy paused')
+    .filter((l) => PAUSE_MESSAGES.has(String(l.msg)))
     .map((l) => ({
+      msg: String(l.msg),
       run: String(l.run),
-      code: String(l.code),
-      reason: String(l.reason),
+      code: text(l.code),
+      reason: text(l.reason ?? l.outcome ?? l.err),
+      ...(typeof l.resumesAt === 'string' ? { resumesAt: l.resumesAt } : {}),
       time: typeof l.time === 'number' ? l.time : Date.parse(String(l.time)),
       process: processName,
     }));
@@ -72,8 +89,10 @@ async function startEmbedded(log: (m: string) => void): Promise<SoakTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tickline-live-soak-'));
   const port = await freePort();
   const env = embeddedTestEnv(dataDir, { ...SOAK_ENV, TICKLINE_HTTP_PORT: String(port) });
-  let server: RunningServer = await startTicklineServer(env, { launcher: 'bin' });
-  log(`embedded tickline start on ${server.url} (data ${dataDir})`);
+  // Every incarnation's log, kept after the soak for a look at why a run paused.
+  const logFile = join(tmpdir(), `tickline-live-soak-${process.pid}.log`);
+  let server: RunningServer = await startTicklineServer(env, { launcher: 'bin', logFile });
+  log(`embedded tickline start on ${server.url} (data ${dataDir}, log ${logFile})`);
   const earlier: PauseLine[] = [];
   return {
     url: server.url,
@@ -82,7 +101,7 @@ async function startEmbedded(log: (m: string) => void): Promise<SoakTarget> {
       earlier.push(...pausesOf(server.logLines(), 'embedded'));
       server.child.kill('SIGTERM');
       await server.exited;
-      server = await startTicklineServer(env, { launcher: 'bin' });
+      server = await startTicklineServer(env, { launcher: 'bin', logFile });
     },
     pauses: () => [...earlier, ...pausesOf(server.logLines(), 'embedded')],
     async stop() {
@@ -103,6 +122,7 @@ async function startCluster(log: (m: string) => void): Promise<SoakTarget> {
     natsNodes: 1,
     readReplica: false,
     log,
+    keepLogs: true,
     env: {
       ...SOAK_ENV,
       // The runs read 1 s candles (the topology's default is 1 m only, to spare its projections).
@@ -125,6 +145,10 @@ async function startCluster(log: (m: string) => void): Promise<SoakTarget> {
     pauses: () => [...earlier, ...topology.nodes.flatMap(linesOf)],
     async stop() {
       await topology.stop();
+      // The processes' logs are kept (a pause's warn line, its resumes); the rest goes.
+      for (const n of topology.nodes)
+        if (existsSync(join(n.dataDir, 'tickline.log')))
+          copyFileSync(join(n.dataDir, 'tickline.log'), join(tmpdir(), `tickline-live-soak-${process.pid}-${n.name}.log`));
       rmSync(baseDir, { recursive: true, force: true });
     },
   };

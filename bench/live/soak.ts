@@ -129,8 +129,11 @@ try {
   await sampler.sweep();
 
   // Pauses: every one the samples saw, and every one a live process logged.
-  const logged = target.pauses();
+  const lines = target.pauses();
+  const logged = lines.filter((p) => p.msg === 'live strategy paused');
   const honestLogged = logged.filter((p) => honestIds.has(p.run));
+  for (const p of lines.filter((l) => l.run === busy.id))
+    log(`busy run (${p.process}): ${p.msg} ${p.code} ${p.reason}${p.resumesAt ? `; resumes at ${p.resumesAt}` : ''}`);
   const honestSeen = [...sampler.seen.values()].filter((p) => honestIds.has(p.run));
   const pausedRuns = new Set([...honestLogged, ...honestSeen].map((p) => p.run));
   const codes = new Map<string, number>();
