@@ -109,9 +109,12 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
     (runner) => {
       // Without a directory only this process's next start could bring a room back; with no list
       // of rooms to bring back, its snapshots would be written for nobody.
-      if (!directory && !openRooms) return;
+      if (!directory) {
+        if (!openRooms) return;
+        scheduler.add(roomSnapshotSource(runner, options.leased));
+        return listOpen(openRooms, runner);
+      }
       scheduler.add(roomSnapshotSource(runner, options.leased));
-      if (openRooms) return listOpen(openRooms, runner);
       if (epochs.has(runner.roomId)) return;
       // A new room: taken in the directory, so a peer's take-over fences this process.
       directory
