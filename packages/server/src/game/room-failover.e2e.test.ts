@@ -8,10 +8,11 @@
  * rolling restart drains the survivor: the room is handed off to a third process and the players
  * follow it. The int-level test of the same is packages/game/src/module/room-failover.int.test.ts.
  */
-import { RoomClient } from '@tickline/client/game';
+import type { RoomClient } from '@tickline/client/game';
 import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
+import { boardOf as state, dropFor, joinConnectFour, type Seated } from './testing/connect-four-players.ts';
 import {
   scaledClusterDependencies,
   startScaledCluster,
@@ -50,8 +51,6 @@ afterAll(async () => {
   await redis?.cleanup();
 }, 60_000);
 
-type Board = { board: number[]; turn: number; status: string; winner: number };
-
 describe.skipIf(!available)(`room failover - kill -9 of the game process holding a room (${reason})`, () => {
   it('failover and rolling restart - both players resume the Connect Four game on the other process, finish it, and follow it on a drain', async () => {
     const gateway = await cluster!.start('gateway');
@@ -71,62 +70,14 @@ describe.skipIf(!available)(`room failover - kill -9 of the game process holding
     expect(holder).toBeDefined();
 
     /** A ticket for the room through the gateway (404 while no live process holds it), then a RoomClient on it. */
-    const join = async (user: TestUser) => {
-      let ticket: { ws: string; token: string } | undefined;
-      await until(
-        async () => {
-          const answer = await callJson(gateway.url, 'POST', '/api/v1/game/rooms/join', {
-            bearer: user.accessToken,
-            body: { room: roomId },
-          });
-          if (answer.status === 201) ticket = answer.body;
-          return ticket !== undefined;
-        },
-        { timeoutMs: 60_000, what: 'a ticket for the room' },
-      );
-      const room = new RoomClient({ url: ticket!.ws, token: ticket!.token, join: { room: roomId } });
-      rooms.push(room);
-      const welcome = await room.connect();
-      // The welcome comes first; the room's whole state is the frame after it.
-      await until(() => room.authoritative.room.status !== undefined, {
-        timeoutMs: 30_000,
-        what: 'the reset frame',
-      });
-      return { room, welcome, ws: ticket!.ws };
-    };
-    const seats = new Map<string, RoomClient>();
-    const players = [
-      { user: ann, ...(await join(ann)) },
-      { user: bob, ...(await join(bob)) },
-    ];
-    const state = (room: RoomClient) => room.authoritative.room as Board;
+    const join = (user: TestUser) => joinConnectFour(gateway.url, user, { room: roomId }, rooms);
+    const players: Seated[] = [await join(ann), await join(bob)];
     await until(() => state(players[0]!.room).status === 'playing', {
       timeoutMs: 30_000,
       what: 'the game started',
     });
-    for (const p of players)
-      seats.set(String(p.room.authoritative.entities.get(p.user.userId)?.seat), p.room);
     const starter = state(players[0]!.room).turn;
-    /** Whoever is to move drops in `column`; resolves on the room's ack. */
-    const drop = async (column: number) => {
-      const mover = seats.get(String(state(players[0]!.room).turn))!;
-      const acked = new Promise<void>((resolve) => {
-        const off = mover.on('ack', () => {
-          off();
-          resolve();
-        });
-      });
-      mover.send({ type: 'drop', column });
-      await acked;
-      // Both views caught up with the move before the next one is chosen.
-      await until(
-        () => players.every((p) => (state(p.room).board ?? []).join() === state(mover).board.join()),
-        {
-          timeoutMs: 30_000,
-        },
-      );
-    };
-    for (const column of [0, 1, 0, 1, 0, 1]) await drop(column);
+    for (const column of [0, 1, 0, 1, 0, 1]) await dropFor(players, column);
     // The moves are on the log once a replay through the gateway reaches their tick.
     const admin = await initialAdminToken(gateway.url, gateway.dataDir);
     const moveTick = players[0]!.room.tick;
@@ -149,20 +100,15 @@ describe.skipIf(!available)(`room failover - kill -9 of the game process holding
     const closed = players.map((p) => new Promise((resolve) => p.room.on('closed', resolve)));
     holder.child.kill('SIGKILL');
     await Promise.all(closed);
-    seats.clear();
-    const resumed = [
-      { user: ann, ...(await join(ann)) },
-      { user: bob, ...(await join(bob)) },
-    ];
+    const resumed = [await join(ann), await join(bob)];
     for (const p of resumed) {
       expect(p.welcome).toMatchObject({ roomId, resumed: true });
       expect(new URL(p.ws).port).not.toBe(new URL(holder.url).port);
       expect(state(p.room)).toMatchObject({ board: before.board, turn: before.turn, status: 'playing' });
-      seats.set(String(p.room.authoritative.entities.get(p.user.userId)?.seat), p.room);
     }
     players.splice(0, 2, ...resumed);
     // The starter completes column 0.
-    await drop(0);
+    await dropFor(players, 0);
     await until(() => state(players[0]!.room).status === 'won', { timeoutMs: 30_000, what: 'the game won' });
     expect(state(players[1]!.room)).toMatchObject({ status: 'won', winner: starter });
 
