@@ -4,8 +4,9 @@
  * `game.tcp.port` is set) and the WebSocket transport (attached to the HTTP server), and the
  * coordinator that hands out join tokens for them; zone events go to the process publisher, never
  * awaited; each zone is recovered at start (hot snapshot → cold snapshot → log replay) and
- * snapshotted while it runs. On a gateway without zones, only the coordinator, which sends players
- * to the zone processes that share their zones in Redis.
+ * snapshotted while it runs; rules rooms too, taken over by a peer (Redis) or brought back by this
+ * process's next start (the embedded default), see room-failover.ts. On a gateway without zones,
+ * only the coordinator, which sends players to the zone processes that share their zones in Redis.
  */
 import { createGameCatalog, type GameCatalog } from '../games/load-games.ts';
 import type { Server } from 'node:http';
