@@ -72,6 +72,11 @@ export class CpuStrikes {
     return verdict;
   }
 
+  /** Whether no run has anything on record (a step's fastest path). */
+  get empty(): boolean {
+    return this.#windows.size === 0;
+  }
+
   /** Whether `runId` has anything on record (tests, and a step's fast path). */
   has(runId: string): boolean {
     return this.#windows.has(runId);

@@ -50,14 +50,20 @@ import { runEquity, warmRun } from './tenant-warm.ts';
 
 export { WARM_SLICE } from './tenant-warm.ts';
 
-/** Work between two parts of a step's answer sent ahead (`emit`): the first signals go early. */
-export const STREAM_EVERY_MS = 4;
+/**
+ * Work between two parts of a step's answer sent ahead (`emit`): the first signals go early. Not
+ * every few milliseconds: the server places each part's orders in a turn of their own, and each
+ * such turn is a round of statements (risk read, journal, outbox) on its store. At 4 ms and 64
+ * entries a wave of 5,000 runs came back in ~20 parts, and those turns cost the server ~20 ms of
+ * CPU a wave more than one answer would (bench:live, docs/benchmarks.md, issue 45).
+ */
+export const STREAM_EVERY_MS = 16;
 /**
  * Fewest entries in a part, unless four times STREAM_EVERY_MS passed: on a loaded machine a few
  * milliseconds of wall time hold a few accounts, and a message per few runs costs the server more
  * than the latency it saves.
  */
-const STREAM_MIN_ENTRIES = 64;
+const STREAM_MIN_ENTRIES = 256;
 
 /** What a process's tenants may be given (tests). */
 export interface LiveTenantsOptions {
@@ -253,9 +259,12 @@ export class LiveTenants {
 
   /** A run measured on its own: over its budget it gets a strike, and a window of them pauses it. */
   #judge(i: number, run: TenantRun, usedMs: number, budgetMs: number, work: StepWork): void {
+    const over = usedMs > budgetMs;
+    // The usual step: within budget, nothing on record (two look-ups by id per run per candle,
+    // in maps of thousands, were ~2 % of a live process's CPU).
+    if (!over && this.#strikes.empty) return;
     // Failed in this very call (it threw): its report already says why.
     if (this.#runs.get(run.id) !== run) return;
-    const over = usedMs > budgetMs;
     if (!over && !this.#strikes.has(run.id)) return;
     const verdict = this.#strikes.record(run.id, over ? { usedMs, budgetMs } : undefined);
     if (verdict?.pause !== true) return;
