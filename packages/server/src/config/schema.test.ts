@@ -320,6 +320,7 @@ describe('config - tickline schema', () => {
         snapshots: { hotIntervalMs: 1000, coldIntervalMs: 60000 },
       },
       market: {
+        archive: { afterDays: 90, dir: '', enabled: false },
         enabled: true,
         symbols: ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'],
         sources: [
