@@ -32,7 +32,8 @@ const idOf = (name: string) => name.slice(TIME_DIGITS + 1, -SUFFIX.length);
 /** Creates a file-backed snapshot store. */
 export function createFileSnapshotStore(options: FileSnapshotStoreOptions): SnapshotStore {
   const keep = options.maxPerZone ?? DEFAULT_FILE_SNAPSHOTS_PER_ZONE;
-  const zoneDir = (zoneId: string) => join(options.dir, encodeURIComponent(zoneId));
+  const folderOf = (zoneId: string) => encodeURIComponent(zoneId);
+  const zoneDir = (zoneId: string) => join(options.dir, folderOf(zoneId));
 
   /** The zone's snapshot file names, newest first. */
   async function names(zoneId: string): Promise<string[]> {
@@ -59,9 +60,17 @@ export function createFileSnapshotStore(options: FileSnapshotStoreOptions): Snap
     return { ...info, bytes: new Uint8Array(buf.buffer, buf.byteOffset + start, buf.length - start) };
   }
 
-  async function find(id: string): Promise<string | undefined> {
+  /**
+   * The file of snapshot `id`: in the folder of `zoneId` when known (a put: a snapshot never
+   * changes zone, and with a room per folder a search of them all on every put grew with the
+   * square of the rooms), else in any folder.
+   */
+  async function find(id: string, zoneId?: string): Promise<string | undefined> {
     if (!isUuid(id)) return undefined;
-    const zones = await readdir(options.dir).catch(() => [] as string[]);
+    const zones =
+      zoneId === undefined
+        ? await readdir(options.dir).catch(() => [] as string[])
+        : [folderOf(zoneId)];
     for (const zone of zones) {
       const match = (await readdir(join(options.dir, zone)).catch(() => [] as string[])).find(
         (n) => n.endsWith(SUFFIX) && idOf(n) === id,
@@ -76,7 +85,7 @@ export function createFileSnapshotStore(options: FileSnapshotStoreOptions): Snap
     async put(snapshot) {
       const dir = zoneDir(snapshot.zoneId);
       await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-      const previous = await find(snapshot.id);
+      const previous = await find(snapshot.id, snapshot.zoneId);
       const header = Buffer.from(JSON.stringify(infoOf(snapshot)));
       const length = Buffer.alloc(HEADER_LENGTH_BYTES);
       length.writeUInt32BE(header.length);
