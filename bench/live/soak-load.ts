@@ -18,6 +18,8 @@ const BROWSER_RELOAD_MS = 20_000;
 export interface LoadCounts {
   backtests: number;
   researchJobs: number;
+  /** Jobs that ended other than succeeded (or were left unread). */
+  failed: number;
   refused: number;
   browserLoads: number;
 }
@@ -31,7 +33,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts every part of the load against `base()` (read at each call: a restart keeps the port). */
 export async function startMixedLoad(base: () => string, log: (m: string) => void): Promise<MixedLoad> {
-  const counts: LoadCounts = { backtests: 0, researchJobs: 0, refused: 0, browserLoads: 0 };
+  const counts: LoadCounts = { backtests: 0, researchJobs: 0, failed: 0, refused: 0, browserLoads: 0 };
   let stopped = false;
   const neighbour = await startNeighbour(log);
   const startedAt = Date.now();
@@ -114,14 +116,19 @@ function jobLoop(kind: 'backtest' | 'research', queue: (r: Researcher) => Return
       }
       const id = (queued.body.backtest ?? queued.body.research).id as string;
       // Bounded: a job whose status cannot be read is left after five minutes.
+      let status: unknown;
       for (let waited = 0; waited < 300; waited++) {
         await sleep(1_000);
         if (stopped()) return;
         const answer = await api(base, current.user, 'GET', `/${path}/${id}`).catch(() => undefined);
-        const status = (answer?.body?.backtest ?? answer?.body?.research ?? answer?.body)?.status;
+        status = (answer?.body?.backtest ?? answer?.body?.research ?? answer?.body)?.status;
         if (status !== undefined && status !== 'queued' && status !== 'running') break;
       }
-      if (kind === 'backtest') counts.backtests++;
+      // Only jobs that did their work are load; one that failed says why once.
+      if (status !== 'succeeded') {
+        counts.failed++;
+        if (counts.failed <= 3) log(`${kind} ${id} ended ${String(status)}`);
+      } else if (kind === 'backtest') counts.backtests++;
       else counts.researchJobs++;
     }
   };

@@ -10,8 +10,10 @@
  * (`GET /api/v1/live-strategies/{id}`), and collects every `live strategy paused` warn line of the
  * live processes. Pass: no honest run paused, the busy run paused for CPU in each of its lives.
  * `busy_paused_after_ms` is from the close of the first candle of a life (its first overrun; the
- * first live step of a run gets 250 ms) to its pause. Progress on stderr, the last line on stdout is
- * `RESULT key=value …`; exits 1 when an honest run was paused or decided nothing, or the busy run was never stopped.
+ * first live step of a run gets 250 ms), or from its enable when it was stopped before deciding
+ * one (in the catch-up of its start), to its pause. Progress on stderr, the last line on stdout is
+ * `RESULT key=value …`; exits 1 when an honest run was paused or decided nothing, or the busy run
+ * was never stopped.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -26,6 +28,7 @@ import {
   storeStrategy,
   TREND_PARAMS,
   TREND_SOURCE,
+  type BusyLife,
   type SoakRun,
 } from './soak-runs.ts';
 import { startSoakTarget, type SoakTarget, type SoakTopology } from './soak-target.ts';
@@ -83,6 +86,7 @@ try {
   const busyUser = await account(base, `soak-busy-${stamp}@example.test`);
   const busyStrategy = await storeStrategy(base, busyUser, 'busy loop', BUSY_SOURCE);
   const busy: SoakRun = { id: await enable(base, busyUser, busyStrategy, {}, 0), user: busyUser, honest: false };
+  const busyEnabledAt = Date.now();
   log(`busy-loop run enabled: ${busy.id}`);
 
   const sampler = new Sampler(base, [...honest, busy]);
@@ -143,11 +147,18 @@ try {
 
   const lives = sampler.busyLives.filter((l) => l.pause !== undefined);
   const busyCpu = lives.filter((l) => l.pause!.code === 'STRATEGY_CPU_LIMIT');
-  const after = busyCpu.filter((l) => l.firstCandle !== undefined).map((l) => l.pause!.at - l.firstCandle!);
-  for (const l of lives)
-    log(
-      `busy run paused: ${l.pause!.code} ${l.firstCandle === undefined ? '' : `${l.pause!.at - l.firstCandle} ms after its first candle's close `}: ${l.pause!.reason}`,
-    );
+  // From the first candle of the life; a run stopped before it decided one (in its warm-up or
+  // the catch-up of its start) from its enable's answer.
+  const startOf = (l: BusyLife, i: number) => l.firstCandle ?? (i === 0 ? busyEnabledAt : undefined);
+  const after = lives.flatMap((l, i) => {
+    const start = startOf(l, i);
+    return l.pause!.code === 'STRATEGY_CPU_LIMIT' && start !== undefined ? [l.pause!.at - start] : [];
+  });
+  lives.forEach((l, i) => {
+    const start = startOf(l, i);
+    const since = l.firstCandle !== undefined ? "its first candle's close" : 'its enable';
+    log(`busy run paused: ${l.pause!.code}${start === undefined ? '' : ` ${l.pause!.at - start} ms after ${since}`}: ${l.pause!.reason}`);
+  });
   const busyStopped = busyCpu.length > 0 && lives.length === busyCpu.length;
   // A run that decided nothing was never judged: "not paused" would say nothing about it.
   const candles = honest.map((r) => sampler.latest.get(r.id)?.candles ?? 0);
@@ -165,6 +176,7 @@ try {
     busy_state: idle?.state ?? 'unknown',
     backtests: load.counts.backtests,
     research_jobs: load.counts.researchJobs,
+    jobs_failed: load.counts.failed,
     page_loads: load.counts.browserLoads,
     restart_s: (restartMs / 1000).toFixed(1),
     samples: sampler.samples,
