@@ -70,8 +70,9 @@ const columnsOf = (alias: string) =>
 // The same rule as `supersedes`, for the stored row: c is the row, excluded the new state ($16:
 // each row's correction source). A stored closed row the batch replaces with other values (`old`,
 // read before the insert: every part of one statement sees the same snapshot) is a correction:
-// one version per symbol and source is opened for the batch (none when there is no correction, so
-// the collector's usual batch pays a key probe per closed row and nothing more), the replaced
+// one version per symbol and source is opened for the batch (per statement: a batch past 5,000
+// keys is several; none when there is no correction, so the collector's usual batch pays a key
+// probe per closed row and nothing more), the replaced
 // values are kept under it, and the new row takes its id. An identical rewrite (a redelivered
 // close, a backfill that agrees) changes nothing and makes no version. Rows go in key order
 // (`k`), so concurrent writers lock them in one order.
