@@ -131,8 +131,13 @@ describe.skipIf(!found.available)(`zone directory on Redis ${found.reason ?? ''}
       expect(await b.acquire('north', 'b', { expectedEpoch: -1, staleAfterMs: 60_000 })).toBeUndefined();
       expect((await b.read()).map((e) => [e.zoneId, e.owner, e.epoch])).toEqual([['north', 'a', 1]]);
       expect(await b.orphans(60_000)).toEqual([]);
-      await new Promise((resolve) => setTimeout(resolve, 120));
-      const [orphan] = await b.orphans(100);
+      // Silent from now on: it becomes an orphan once 100 ms pass without a heartbeat (waited
+      // for, not slept: a busy machine's timer and Redis's clock may disagree by a few ms).
+      let orphan: Awaited<ReturnType<typeof b.orphans>>[number] | undefined;
+      await until(async () => ([orphan] = await b.orphans(100)).length > 0, {
+        what: 'north an orphan',
+        intervalMs: 20,
+      });
       expect(orphan?.epoch).toBe(1);
       // Two survivors race with the epoch they saw: exactly one takes it, at a higher epoch.
       const takes = await Promise.all([
