@@ -186,7 +186,7 @@ describe.skipIf(!found.available)(`room failover across game processes ${found.r
         expect(await client.next(MessageType.RoomWelcome)).toMatchObject({ roomId, resumed: false });
         players.set(id, { client, seq: 0 });
       }
-      await until(() => stateOf(east, roomId).room.status === 'playing', { timeoutMs: 10_000 });
+      await until(() => stateOf(east, roomId).room.status === 'playing', { timeoutMs: 60_000 });
       // The first to move (by lot) builds column 0, the other column 1, then a snapshot covers
       // those four moves (the scheduled ones are a minute apart here, so it is the last one).
       const starter = stateOf(east, roomId).room.turn;
@@ -194,7 +194,7 @@ describe.skipIf(!found.available)(`room failover across game processes ${found.r
       await until(
         async () => ((await east.scheduler.takeNow(roomSnapshotKey(roomId), 'hot'))?.stored.length ?? 0) > 0,
         {
-          timeoutMs: 10_000,
+          timeoutMs: 60_000,
         },
       );
       // Two more moves after that snapshot, on the log only when their journal record is.
@@ -207,14 +207,14 @@ describe.skipIf(!found.available)(`room failover across game processes ${found.r
           .flatMap((r) => RoomTicks.schema.parse(decodeEvent(r.payload).data).entries)
           .filter((e) => e[1] === 'command').length;
       };
-      await until(async () => (await commandsLogged()) >= 6, { timeoutMs: 10_000 });
+      await until(async () => (await commandsLogged()) >= 6, { timeoutMs: 60_000 });
       const before = stateOf(east, roomId).room;
       expect(before).toMatchObject({ status: 'playing', moves: 6 });
 
       await east.kill();
       for (const { client } of players.values()) await client.ended;
       // The room's ticket now comes from the process that took it (a gateway asks them all).
-      await until(() => west.rooms.get(roomId) !== undefined, { timeoutMs: 15_000 });
+      await until(() => west.rooms.get(roomId) !== undefined, { timeoutMs: 60_000 });
       expect(west.desk.serves({ code: runner.code! })).toBe(true);
       expect(west.failover.recoveries().get(roomId)).toMatchObject({ source: 'redis' });
       expect(west.failover.recoveries().get(roomId)!.replayedTicks).toBeGreaterThan(0);
@@ -247,7 +247,7 @@ describe.skipIf(!found.available)(`room failover across game processes ${found.r
       await until(
         async () => (await replayRoom({ log, games, roomId, playerId: 'ann' })).loggedThroughTick >= wonAt,
         {
-          timeoutMs: 30_000,
+          timeoutMs: 60_000,
           what: 'a replay through the win',
         },
       );
@@ -255,7 +255,7 @@ describe.skipIf(!found.available)(`room failover across game processes ${found.r
       await west.stop();
       await east.stop();
     }
-  }, 60_000);
+  }, 180_000);
 
   it('hand-off - a room let go is taken by the peer at once; its players are told GAME_ZONE_MOVED and resume there', async () => {
     const east = await gameProcess('east2');
@@ -272,17 +272,17 @@ describe.skipIf(!found.available)(`room failover across game processes ${found.r
           handedOff = await east.failover.handOff(roomId, 'moving you', 30_000).catch(() => undefined);
           return handedOff !== undefined;
         },
-        { timeoutMs: 30_000, what: 'the hand-off' },
+        { timeoutMs: 60_000, what: 'the hand-off' },
       );
       expect(handedOff!.to).toBe('west2');
       expect((await client.ended).code).toBe(GameCloseCode.ZoneMoved);
       expect(east.rooms.get(roomId)).toBeUndefined();
-      await until(() => west.rooms.get(roomId) !== undefined, { timeoutMs: 10_000 });
+      await until(() => west.rooms.get(roomId) !== undefined, { timeoutMs: 60_000 });
       const again = await joinRoom(west.url, 'cid', roomId);
       expect(await again.next(MessageType.RoomWelcome)).toMatchObject({ roomId, resumed: true });
     } finally {
       await west.stop();
       await east.stop();
     }
-  }, 60_000);
+  }, 180_000);
 });
