@@ -47,7 +47,17 @@ from unnest(${CANDLE_ARRAYS}) as u(${CANDLE_ARRAY_NAMES})`;
 
 // The values of a candle a rewrite may change (revision and write time are bookkeeping), and the
 // names the rows of CANDLE_ROWS take for them once aliased `r(e, s, i, ot, ct, …)`.
-const VALUES = ['close_time', 'open', 'high', 'low', 'close', 'volume', 'quote_volume', 'trades', 'incomplete'];
+const VALUES = [
+  'close_time',
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+  'quote_volume',
+  'trades',
+  'incomplete',
+];
 /** The value columns as a {@link CANDLE_ROWS} row aliased `(e, s, i, ot, ct, o, …)` names them. */
 export const ROW_VALUE_NAMES = ['ct', 'o', 'h', 'l', 'c', 'v', 'qv', 'n', 'inc'];
 /** SQL: row `a`'s values differ from `b`'s (`names`: b's columns, when named as in a row alias). */

@@ -84,7 +84,11 @@ export async function projectCandles(tx: SqlTx, events: readonly EventEnvelope[]
     else if (event.type === MarketCandleClosed.type) {
       const data = event.data as Candle & { backfill?: boolean };
       // A stored close this rewrites with other values is kept as a version naming its source.
-      writes.push({ candle: data, closed: true, ...(data.backfill ? { source: `backfill:${data.exchange}` } : {}) });
+      writes.push({
+        candle: data,
+        closed: true,
+        ...(data.backfill ? { source: `backfill:${data.exchange}` } : {}),
+      });
     }
   }
   if (writes.length === 0) return 0;

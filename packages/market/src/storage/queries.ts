@@ -135,9 +135,12 @@ export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promi
   const range = timeRange('open_time', filters, query);
   const page = `order by ${range.order}, exchange ${range.latest ? 'desc' : 'asc'} limit $${range.params.length}`;
   const asOf = query.asOfVersion === undefined ? undefined : versionParam(range.params, query.asOfVersion);
-  const recorded = asOf === undefined ? 'market_candles' : tableAsOf('market_candles', 'market_candle_versions', asOf);
+  const recorded =
+    asOf === undefined ? 'market_candles' : tableAsOf('market_candles', 'market_candle_versions', asOf);
   const history =
-    asOf === undefined ? 'market_candle_history' : tableAsOf('market_candle_history', 'market_candle_history_versions', asOf);
+    asOf === undefined
+      ? 'market_candle_history'
+      : tableAsOf('market_candle_history', 'market_candle_history_versions', asOf);
   // One statement over both tables: the recorded candles, and the imported ones whose key no
   // recorded candle holds (the recorded one wins). Each branch takes its own page in the read's
   // order, so each walks its index and stops; with one order over the union alone the planner

@@ -54,7 +54,13 @@ const minutes = async (sql: Sql, asOfVersion?: number) =>
       from: T0,
       ...(asOfVersion === undefined ? {} : { asOfVersion }),
     })
-  ).map((c) => ({ openTime: c.openTime, low: c.low, close: c.close, trades: c.trades, revision: c.revision }));
+  ).map((c) => ({
+    openTime: c.openTime,
+    low: c.low,
+    close: c.close,
+    trades: c.trades,
+    revision: c.revision,
+  }));
 
 /** Waits until the wall clock has passed `ms` (versions are stamped by the database's clock). */
 async function after(ms: number): Promise<void> {
@@ -96,7 +102,12 @@ export function marketCorrectionCases(db: () => Sql): void {
     // As of the version before, or a time before the correction: the values the batch replaced.
     expect(await minutes(sql, before)).toEqual(stored);
     expect(await minutes(sql, await dataVersionAt(sql, beforeAt))).toEqual(stored);
-    const [btc] = await listDataVersions(sql, { symbol: 'BTC-USDT', interval: '1m', from: T0, to: T0 + 5 * MIN });
+    const [btc] = await listDataVersions(sql, {
+      symbol: 'BTC-USDT',
+      interval: '1m',
+      from: T0,
+      to: T0 + 5 * MIN,
+    });
     expect(btc).toMatchObject({
       kind: 'correction',
       source: 'collector:sim',
@@ -149,7 +160,13 @@ export function marketCorrectionCases(db: () => Sql): void {
     expect((await minutes(sql, before))[0]).toMatchObject({ close: 100, trades: 1 });
     const versions = await listDataVersions(sql, { symbol: 'BTC-USDT' });
     expect(versions).toEqual([
-      expect.objectContaining({ kind: 'correction', source: 'backfill:sim', changed: 1, firstOpen: T0, lastOpen: T0 }),
+      expect.objectContaining({
+        kind: 'correction',
+        source: 'backfill:sim',
+        changed: 1,
+        firstOpen: T0,
+        lastOpen: T0,
+      }),
     ]);
     // The venue sends the same bar again: nothing changes, no version.
     c.backfill(bar);

@@ -174,4 +174,22 @@ describe('alpaca source against a loopback mock', () => {
     await probe.untilMessage((m) => m.kind === 'candle' && m.candle.openTime === T0 + MINUTE);
     expect(mock.restRequests[0]!.pathname).toBe('/v2/stocks/AAPL/bars');
   });
+
+  it('updated bars - a minute sent again after late trades (T:u) arrives as the same minute with its new values', async () => {
+    const { mock, probe } = await sources.start(
+      new AlpacaMock(),
+      (o) => createAlpacaSource({ ...KEYS, ...o }),
+      {},
+      { symbols: ['AAPL.US'], kinds: ['trade', 'candle'] },
+    );
+    await mock.waitFor((e) => e.type === 'sent' && e.text.includes('"updatedBars":["AAPL"]') && e);
+    mock.bar('AAPL', bar(T0, 200));
+    mock.updatedBar('AAPL', { ...bar(T0, 200), c: 200.5, v: 130, n: 7 });
+    await probe.untilMessage((m) => m.kind === 'candle' && m.candle.trades === 7);
+    const candles = probe.messages.items.flatMap((m) => (m.kind === 'candle' ? [m.candle] : []));
+    expect(candles.map((c) => [c.symbol, c.openTime, c.close, c.volume])).toEqual([
+      ['AAPL.US', T0, 200, 100],
+      ['AAPL.US', T0, 200.5, 130],
+    ]);
+  });
 });

@@ -62,6 +62,32 @@ describe('alpaca decode', () => {
     ]);
   });
 
+  it('an updated bar (T:u) after late trades is the same minute, with its new values', () => {
+    const minute = {
+      S: 'AAPL',
+      o: 226,
+      h: 227,
+      l: 225.5,
+      c: 226.5,
+      v: 900,
+      t: '2026-11-24T15:51:00Z',
+      n: 20,
+      vw: 226.3,
+    };
+    const [first, updated] = decodeAlpacaFrame(
+      JSON.stringify([
+        { T: 'b', ...minute },
+        { T: 'u', ...minute, l: 225, v: 950, n: 22 },
+      ]),
+      context,
+    );
+    expect(first).toMatchObject({ type: 'candle', candle: { symbol: 'AAPL.US', low: 225.5, volume: 900 } });
+    expect(updated).toMatchObject({
+      type: 'candle',
+      candle: { symbol: 'AAPL.US', openTime: Date.parse(minute.t), low: 225, volume: 950, trades: 22 },
+    });
+  });
+
   it('bad values pass through for validation to quarantine; unreadable frames throw', () => {
     const [bad] = decodeAlpacaFrame(
       JSON.stringify([{ T: 't', S: 'AAPL', i: 1, x: 'V', p: 'abc', s: -5, t: T }]),
@@ -85,7 +111,12 @@ describe('alpaca decode', () => {
       subscribe(all, all, { nextId: () => 1, intervals: ['1m'], initial: true }).map((f) => JSON.parse(f)),
     ).toEqual([
       { action: 'auth', key: 'k', secret: 's' },
-      { action: 'subscribe', trades: ['AAPL', 'BRK.B'], bars: ['AAPL', 'BRK.B'] },
+      {
+        action: 'subscribe',
+        trades: ['AAPL', 'BRK.B'],
+        bars: ['AAPL', 'BRK.B'],
+        updatedBars: ['AAPL', 'BRK.B'],
+      },
     ]);
     const add = { symbols: ['MSFT.US'], kinds: ['trade'] as const };
     expect(subscribe(add, all, { nextId: () => 1, intervals: ['1m'], initial: false })).toEqual([

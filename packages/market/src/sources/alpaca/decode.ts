@@ -1,7 +1,9 @@
 /**
  * @module Alpaca stream and REST messages → normalized events. Stream frames are JSON arrays of
  * messages told apart by `T`: `success`, `subscription`, `error`, `t` (trade), `b` (minute bar),
- * and others (quotes, statuses, corrections) ignored here. Trade ids (`i`) are unique per
+ * `u` (an updated bar: the minute's bar again after late trades changed it, same fields), and others
+ * (quotes, statuses, trade corrections) ignored here. An updated bar is a candle like the first: the
+ * store keeps the bar it replaces as a data version (storage/candle-writes.ts). Trade ids (`i`) are unique per
  * reporting exchange (`x`) only, so the trade id is `x-i`. Times are RFC 3339 with nanoseconds.
  */
 import { parseDecimal, parseTimestampMs } from '../../normalize/parse-number.ts';
@@ -44,6 +46,7 @@ function decodeMessage(m: JsonObject, context: DecodeContext): DecodedEvent {
     case 't':
       return { type: 'trade', trade: decodeAlpacaTrade(m, context) };
     case 'b':
+    case 'u':
       return { type: 'candle', candle: decodeAlpacaBar(m, requireSymbol(m.S, context.canonical)) };
     case 'success':
       return { type: 'ack', detail: String(m.msg) };

@@ -1,6 +1,6 @@
 /**
  * @module Alpaca stream requests: `{"action":"auth","key","secret"}` once per connection, then
- * `{"action":"subscribe","trades":[…],"bars":[…]}` and `unsubscribe` with the symbols to drop
+ * `{"action":"subscribe","trades":[…],"bars":[…],"updatedBars":[…]}` and `unsubscribe` with the symbols to drop
  * (subscriptions add up, unlike Upbit's which replace).
  */
 import { toVenueSymbol } from '../../normalize/symbols.ts';
@@ -21,7 +21,11 @@ function channels(sub: Subscription, symbols: readonly string[]): Record<string,
   const tickers = symbols.map((s) => toVenueSymbol('alpaca', s));
   const out: Record<string, string[]> = {};
   if (sub.kinds.includes('trade')) out.trades = tickers;
-  if (sub.kinds.includes('candle')) out.bars = tickers;
+  if (sub.kinds.includes('candle')) {
+    out.bars = tickers;
+    // A bar late trades changed is sent again (`T:u`): the revision the store keeps as a version.
+    out.updatedBars = tickers;
+  }
   return out;
 }
 

@@ -218,7 +218,10 @@ describe('binance source against a loopback mock', () => {
       ['BTC-USDT', '1m', T0 + MINUTE, 1.8],
     ]);
     // Marked as fetched, so a stored bar they rewrite is a version of `backfill:binance`.
-    expect(probe.messages.items.filter((m) => m.kind === 'candle').map((m) => m.backfill)).toEqual([true, true]);
+    expect(probe.messages.items.filter((m) => m.kind === 'candle').map((m) => m.backfill)).toEqual([
+      true,
+      true,
+    ]);
     expect(source.stats).toMatchObject({ backfillRequests: 1, backfillCandles: 2 });
   });
 

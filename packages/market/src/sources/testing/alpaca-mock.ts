@@ -3,7 +3,7 @@
  * `[{"T":"success","msg":"connected"}]`, wants `{"action":"auth","key","secret"}` within the auth
  * timeout (`402 auth failed` and a close on a wrong key, `401 not authenticated` for a subscribe
  * before it, `404 auth timeout`), answers `subscribe` / `unsubscribe` with the whole
- * `subscription`, and sends arrays of trades (`T:t`) and bars (`T:b`). REST serves
+ * `subscription`, and sends arrays of trades (`T:t`), bars (`T:b`) and updated bars (`T:u`). REST serves
  * `GET /v2/stocks/{symbol}/bars` and `GET /v1/corporate-actions` behind the key headers (401 without them), paged by
  * `next_page_token`, with `X-RateLimit-Limit/Remaining/Reset` and a 429 once the window is spent.
  */
@@ -54,6 +54,7 @@ interface AlpacaConn {
   authenticated: boolean;
   trades: Set<string>;
   bars: Set<string>;
+  updatedBars: Set<string>;
   timer: NodeJS.Timeout | null;
 }
 
@@ -121,12 +122,24 @@ export class AlpacaMock extends MockVenueServer {
       if (this.#state.get(c)?.bars.has(ticker)) this.sendTo(c, [{ T: 'b', S: ticker, ...b }]);
   }
 
+  /** Sends a minute's bar again after late trades changed it, to its `updatedBars` subscribers. */
+  updatedBar(ticker: string, b: AlpacaMockBar): void {
+    for (const c of this.open())
+      if (this.#state.get(c)?.updatedBars.has(ticker)) this.sendTo(c, [{ T: 'u', S: ticker, ...b }]);
+  }
+
   protected override onOpen(conn: MockConnection): void {
     if (!/^\/v2\/(iex|sip|delayed_sip)$/.test(conn.url.pathname)) {
       conn.ws.close(1008, 'unknown path');
       return;
     }
-    const state: AlpacaConn = { authenticated: false, trades: new Set(), bars: new Set(), timer: null };
+    const state: AlpacaConn = {
+      authenticated: false,
+      trades: new Set(),
+      bars: new Set(),
+      updatedBars: new Set(),
+      timer: null,
+    };
     state.timer = setTimeout(() => {
       if (!state.authenticated) this.#fail(conn, 404, 'auth timeout');
     }, this.#o.authTimeoutMs);
@@ -155,7 +168,7 @@ export class AlpacaMock extends MockVenueServer {
       return this.#error(conn, 400, 'invalid syntax');
     if (!state.authenticated) return this.#error(conn, 401, 'not authenticated');
     const change = m.action === 'subscribe' ? 'add' : 'delete';
-    for (const key of ['trades', 'bars'] as const) {
+    for (const key of ['trades', 'bars', 'updatedBars'] as const) {
       const list = m[key];
       if (list === undefined) continue;
       if (!Array.isArray(list) || list.some((s) => typeof s !== 'string'))
@@ -168,7 +181,7 @@ export class AlpacaMock extends MockVenueServer {
         trades: [...state.trades],
         quotes: [],
         bars: [...state.bars],
-        updatedBars: [],
+        updatedBars: [...state.updatedBars],
         dailyBars: [],
       },
     ]);
