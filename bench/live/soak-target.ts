@@ -115,7 +115,9 @@ async function startEmbedded(log: (m: string) => void): Promise<SoakTarget> {
 }
 
 async function startCluster(log: (m: string) => void): Promise<SoakTarget> {
-  const baseDir = mkdtempSync(join(tmpdir(), 'tickline-live-soak-cluster-'));
+  // Read before the topology starts: it points TMPDIR into its base dir, which goes at the end.
+  const keptLogs = tmpdir();
+  const baseDir = mkdtempSync(join(keptLogs, 'tickline-live-soak-cluster-'));
   const topology: Topology = await startTopology({
     baseDir,
     roles: { gateway: 1, collector: 1, platform: 1, strategy: 2, game: 0 },
@@ -148,7 +150,7 @@ async function startCluster(log: (m: string) => void): Promise<SoakTarget> {
       // The processes' logs are kept (a pause's warn line, its resumes); the rest goes.
       for (const n of topology.nodes)
         if (existsSync(join(n.dataDir, 'tickline.log')))
-          copyFileSync(join(n.dataDir, 'tickline.log'), join(tmpdir(), `tickline-live-soak-${process.pid}-${n.name}.log`));
+          copyFileSync(join(n.dataDir, 'tickline.log'), join(keptLogs, `tickline-live-soak-${process.pid}-${n.name}.log`));
       rmSync(baseDir, { recursive: true, force: true });
     },
   };
