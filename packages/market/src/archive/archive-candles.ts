@@ -12,7 +12,7 @@ import type { Logger } from '@tickline/kernel';
 import type { Sql, SqlTx } from '@tickline/store';
 import { MarketError } from '../port/errors.ts';
 import type { CandleInterval } from '../port/market-message.ts';
-import type { StoredCandle } from '../storage/candle-types.ts';
+import { storedCandleOf, type CandleRow, type StoredCandle } from '../storage/candle-types.ts';
 import { CANDLE_COLUMNS } from '../storage/candle-writes.ts';
 import { listArchivedFiles, recordArchivedFile, type ArchivedFile } from './archive-catalogue.ts';
 import { decodeArchiveFile, encodeArchiveFile, rowsSha256, sha256Hex } from './archive-file.ts';
@@ -79,44 +79,9 @@ interface GroupRow {
   month_ms: number | string;
 }
 
-interface RowWithSize {
-  exchange: string;
-  symbol: string;
-  interval: CandleInterval;
-  open_time: Date;
-  close_time: Date;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  quote_volume: number;
-  trades: number;
-  incomplete: boolean;
-  closed: boolean;
-  revision: number;
-  updated_at: Date;
+interface RowWithSize extends CandleRow {
   bytes: number | string;
 }
-
-const candleOf = (r: RowWithSize): StoredCandle => ({
-  exchange: r.exchange,
-  symbol: r.symbol,
-  interval: r.interval,
-  openTime: r.open_time.getTime(),
-  closeTime: r.close_time.getTime(),
-  open: r.open,
-  high: r.high,
-  low: r.low,
-  close: r.close,
-  volume: r.volume,
-  quoteVolume: r.quote_volume,
-  trades: r.trades,
-  incomplete: r.incomplete,
-  closed: r.closed,
-  revision: r.revision,
-  updatedAt: r.updated_at.getTime(),
-});
 
 /** `{dir}/{exchange}/{symbol}/{interval}/{YYYY-MM}.{sha8}.parquet`: a new name per content. */
 function filePath(dir: string, group: GroupRow, month: number, sha: string): string {
@@ -185,7 +150,7 @@ async function archiveMonth(
         [group.exchange, group.symbol, group.interval, new Date(month), new Date(rangeTo)],
       );
       if (rows.length === 0) return undefined;
-      const fresh = rows.map(candleOf);
+      const fresh = rows.map(storedCandleOf);
       const sqlBytes = rows.reduce((n, r) => n + Number(r.bytes), 0);
       const [before] = await listArchivedFiles(tx, {
         exchange: group.exchange,

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { parquetReadObjects } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { CandleInterval } from '../port/market-message.ts';
-import type { StoredCandle } from '../storage/candle-types.ts';
+import { storedCandleOf, type CandleRow, type StoredCandle } from '../storage/candle-types.ts';
 
 /** Written into each file's key-value metadata: what it holds and in which layout. */
 export const ARCHIVE_FORMAT = 'tickline.market_candles.v1';
@@ -59,48 +59,12 @@ export function encodeArchiveFile(rows: readonly StoredCandle[], label: ArchiveF
   return new Uint8Array(buffer);
 }
 
-interface FileRow {
-  exchange: string;
-  symbol: string;
-  interval: CandleInterval;
-  open_time: Date;
-  close_time: Date;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  quote_volume: number;
-  trades: number;
-  incomplete: boolean;
-  closed: boolean;
-  revision: number;
-  updated_at: Date;
-}
-
 /** The candles of a file {@link encodeArchiveFile} wrote, in file order. Throws on bytes that are not Parquet. */
 export async function decodeArchiveFile(bytes: Uint8Array): Promise<StoredCandle[]> {
   // hyparquet reads an ArrayBuffer: copy out exactly this view's bytes (a Buffer may share a pool).
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const rows = (await parquetReadObjects({ file })) as unknown as FileRow[];
-  return rows.map((r) => ({
-    exchange: r.exchange,
-    symbol: r.symbol,
-    interval: r.interval,
-    openTime: r.open_time.getTime(),
-    closeTime: r.close_time.getTime(),
-    open: r.open,
-    high: r.high,
-    low: r.low,
-    close: r.close,
-    volume: r.volume,
-    quoteVolume: r.quote_volume,
-    trades: r.trades,
-    incomplete: r.incomplete,
-    closed: r.closed,
-    revision: r.revision,
-    updatedAt: r.updated_at.getTime(),
-  }));
+  const rows = (await parquetReadObjects({ file })) as unknown as CandleRow[];
+  return rows.map(storedCandleOf);
 }
 
 /** sha256 (hex) of bytes: a file's identity in the catalogue. */

@@ -10,6 +10,49 @@ export interface StoredCandle extends Candle {
   updatedAt: number;
 }
 
+/**
+ * A stored candle as a row of `market_candles` / `market_candle_history` (SQL's column names) —
+ * and of an archive file, which keeps the same columns.
+ */
+export interface CandleRow {
+  exchange: string;
+  symbol: string;
+  interval: CandleInterval;
+  open_time: Date;
+  close_time: Date;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  quote_volume: number;
+  trades: number;
+  incomplete: boolean;
+  closed: boolean;
+  revision: number;
+  updated_at: Date;
+}
+
+/** The candle a {@link CandleRow} holds. */
+export const storedCandleOf = (r: CandleRow): StoredCandle => ({
+  exchange: r.exchange,
+  symbol: r.symbol,
+  interval: r.interval,
+  openTime: r.open_time.getTime(),
+  closeTime: r.close_time.getTime(),
+  open: r.open,
+  high: r.high,
+  low: r.low,
+  close: r.close,
+  volume: r.volume,
+  quoteVolume: r.quote_volume,
+  trades: r.trades,
+  incomplete: r.incomplete,
+  closed: r.closed,
+  revision: r.revision,
+  updatedAt: r.updated_at.getTime(),
+});
+
 /** Options for `queryCandles` (queries.ts). */
 export interface CandleQuery {
   /** Every exchange when omitted. */

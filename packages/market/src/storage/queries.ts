@@ -7,10 +7,10 @@
  * archive's files for months archived (archive/archive-reads.ts).
  */
 import type { SqlQueryable, SqlValue } from '@tickline/store';
-import type { CandleInterval, Trade, TradeSide } from '../port/market-message.ts';
+import type { Trade, TradeSide } from '../port/market-message.ts';
 import { archivedCandles, mergeWithArchive } from '../archive/archive-reads.ts';
 import { CANDLE_COLUMNS } from './candle-writes.ts';
-import type { CandleQuery, StoredCandle } from './candle-types.ts';
+import { storedCandleOf, type CandleQuery, type CandleRow, type StoredCandle } from './candle-types.ts';
 
 export type { CandleQuery, StoredCandle } from './candle-types.ts';
 
@@ -100,23 +100,7 @@ function timeRange(
   };
 }
 
-interface CandleRow {
-  exchange: string;
-  symbol: string;
-  interval: CandleInterval;
-  open_time: Date;
-  close_time: Date;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  quote_volume: number;
-  trades: number;
-  incomplete: boolean;
-  closed: boolean;
-  revision: number;
-  updated_at: Date;
+interface RecordedOrImported extends CandleRow {
   /** From `market_candles` (else the imported history). */
   recorded: boolean;
 }
@@ -150,7 +134,7 @@ export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promi
   // symbol, interval and times (partitions pruned). Imported rows under recorded ones are walked
   // past, a lookup each; an import skips keys recorded already (candle-history.ts), so only keys
   // recorded after their import lie there.
-  const { rows } = await sql.query<CandleRow>(
+  const { rows } = await sql.query<RecordedOrImported>(
     `select * from (
        (select ${CANDLE_COLUMNS}, true as recorded from ${recorded} rc where ${range.where} ${page})
        union all
@@ -163,27 +147,7 @@ export async function queryCandles(sql: SqlQueryable, query: CandleQuery): Promi
     range.params,
   );
   if (range.latest) rows.reverse();
-  const fromSql = rows.map((r) => ({
-    recorded: r.recorded,
-    candle: {
-      exchange: r.exchange,
-      symbol: r.symbol,
-      interval: r.interval,
-      openTime: r.open_time.getTime(),
-      closeTime: r.close_time.getTime(),
-      open: r.open,
-      high: r.high,
-      low: r.low,
-      close: r.close,
-      volume: r.volume,
-      quoteVolume: r.quote_volume,
-      trades: r.trades,
-      incomplete: r.incomplete,
-      closed: r.closed,
-      revision: r.revision,
-      updatedAt: r.updated_at.getTime(),
-    },
-  }));
+  const fromSql = rows.map((r) => ({ recorded: r.recorded, candle: storedCandleOf(r) }));
   // Months the archive tier moved out of market_candles are read back from their files.
   const limit = clampLimit(query.limit);
   return mergeWithArchive(fromSql, await archivedCandles(sql, query, limit), limit, range.latest);
