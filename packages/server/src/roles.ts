@@ -47,6 +47,13 @@ export interface RoleSpec {
 }
 
 const ALL_MODULES = DOMAINS.map((domain) => domain.name);
+
+/**
+ * Modules about the one process of the embedded default itself, run by role `all` only and not
+ * served through a gateway: `backup`, the process's scheduled backups of its own data directory
+ * (at scale a CronJob takes PostgreSQL base backups: docs/operations.md).
+ */
+export const ALL_ROLE_ONLY: readonly DomainName[] = ['backup'];
 // The dead-letter log is for consumers; a role that only produces does not open one.
 const CONSUMER = [SharedService.EventLog, SharedService.DeadLetterLog, SharedService.Publisher] as const;
 const PRODUCER = [SharedService.EventLog, SharedService.Publisher] as const;
