@@ -69,9 +69,10 @@ describe('process - tickline start', () => {
         'market-collector',
         'market-delivery',
         'market-ticker',
-        'game',
-        // The games the operator's files name, loaded and checked against the rules API.
+        // The games the operator's files name, loaded and checked against the rules API (before
+        // the zones and rooms: rooms restored at start need their games).
         'game-catalog',
+        'game',
         'game-revocation',
         'game-zone-responder',
         'game-room-responder',
@@ -112,6 +113,8 @@ describe('process - tickline start', () => {
         'platform-partitions',
         'platform',
         'platform-ops-feed',
+        // Scheduled backups of the data dir (backup.schedule; none here, so it only reports).
+        'backup-schedule',
         'rate-limit',
         'http',
       ]);
