@@ -21,7 +21,7 @@ import {
   type ScaledCluster,
 } from '../testing/scaled-cluster.ts';
 import { startOutageFleet, type BotRecord, type OutageFleet } from './testing/outage-fleet.ts';
-import { isContinuous, positions, watchResumes, zoneSeqs } from './testing/zone-history.ts';
+import { isContinuous, positions, seqProblems, watchResumes, zoneSeqs } from './testing/zone-history.ts';
 
 const BOTS = Number(process.env.TICKLINE_HANDOFF_BOTS ?? 60);
 const deps = scaledClusterDependencies();
@@ -210,6 +210,9 @@ describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reaso
     await followed(inWest, resumed, 'west', stoppedAt);
     await listedOnce();
     await movesGoOn(fleet.records);
-    for (const zoneId of ['east', 'west']) expect(isContinuous(await zoneSeqs(cluster!.env, zoneId))).toBe(true);
+    for (const zoneId of ['east', 'west']) {
+      const seqs = await zoneSeqs(cluster!.env, zoneId);
+      expect(isContinuous(seqs), `${zoneId}: ${seqProblems(seqs)}`).toBe(true);
+    }
   }, 600_000);
 });

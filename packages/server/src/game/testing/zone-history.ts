@@ -49,6 +49,17 @@ export async function movesLogged(env: Readonly<Record<string, string>>): Promis
   return moves;
 }
 
+/** What breaks `seqs` being 1…n, each once: the seqs seen twice and the ones missing (for messages). */
+export function seqProblems(seqs: readonly number[]): string {
+  const seen = new Map<number, number>();
+  for (const seq of seqs) seen.set(seq, (seen.get(seq) ?? 0) + 1);
+  const twice = [...seen].filter(([, n]) => n > 1).map(([seq]) => seq);
+  const max = Math.max(0, ...seqs);
+  const missing: number[] = [];
+  for (let seq = 1; seq <= max; seq++) if (!seen.has(seq)) missing.push(seq);
+  return `${seqs.length} events up to ${max}; twice: ${twice.slice(0, 10).join(',') || 'none'}${twice.length > 10 ? '…' : ''}; missing: ${missing.slice(0, 10).join(',') || 'none'}${missing.length > 10 ? '…' : ''}`;
+}
+
 /** Whether `seqs` is 1…n, each once (in any order). */
 export function isContinuous(seqs: readonly number[]): boolean {
   const sorted = [...seqs].sort((a, b) => a - b);
