@@ -22,7 +22,12 @@ const origin = z.discriminatedUnion('kind', [
     /** The interval whose bars fill it on paper (the run's execution feed for the symbol). */
     fillInterval: CandleIntervalSchema.optional(),
   }),
-  z.object({ kind: z.literal('manual'), userId: z.string().min(1) }),
+  z.object({
+    kind: z.literal('manual'),
+    userId: z.string().min(1),
+    /** A force exit of a run: filled on paper by the run's bars, as the run's own exits are. */
+    fillInterval: CandleIntervalSchema.optional(),
+  }),
 ]);
 
 /** Fields every order event carries: which order, at which venue, as asked. */

@@ -78,7 +78,8 @@ export type OrderOrigin =
       candleCloseTime: number;
       fillInterval?: CandleInterval;
     }
-  | { kind: 'manual'; userId: string };
+  /** A person's order; a force exit of a run carries the run's `fillInterval` (its bars fill it). */
+  | { kind: 'manual'; userId: string; fillInterval?: CandleInterval };
 
 const finitePositive = z.number().finite().positive();
 /**
@@ -116,7 +117,11 @@ export const PlaceOrderRequestSchema = z
         candleCloseTime: z.int().nonnegative(),
         fillInterval: CandleIntervalSchema.optional(),
       }),
-      z.strictObject({ kind: z.literal('manual'), userId: z.string().min(1) }),
+      z.strictObject({
+        kind: z.literal('manual'),
+        userId: z.string().min(1),
+        fillInterval: CandleIntervalSchema.optional(),
+      }),
     ]),
   })
   .refine((o) => (o.type === 'market') === (o.price === undefined), {

@@ -92,7 +92,8 @@ describe('live runs - stop-entry and force exit', () => {
     const [order, ...more] = (await exit)!;
     expect(more).toEqual([]);
     expect(order).toMatchObject({ side: 'sell', type: 'market', quantity: 3 });
-    expect(order!.origin).toEqual({ kind: 'manual', userId: 'u1' });
+    // Filled by the run's own bars (its 1 m feed here), as its own exits are.
+    expect(order!.origin).toEqual({ kind: 'manual', userId: 'u1', fillInterval: '1m' });
     const fills = w.published.filter(
       (e) => e.type === 'order.filled' && (e.data as OrderPlacedData).clientOrderId === order!.clientOrderId,
     );

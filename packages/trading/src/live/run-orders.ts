@@ -104,7 +104,9 @@ export class RunOrders {
       side: order.side,
       type: 'market',
       quantity: order.qty,
-      origin: { kind: 'manual', userId },
+      // Filled by the run's own bars: on a paper venue a 1 s run's forced sale fills within a
+      // second, not at the venue's default (1 m) bar, after the run may have sold by itself.
+      origin: { kind: 'manual', userId, fillInterval: run.fillIntervals.get(order.symbol) },
     });
   }
 

@@ -96,10 +96,10 @@ class PaperVenue implements PaperBroker {
     this.#defaultFillInterval = options.defaultFillInterval ?? '1m';
   }
 
-  /** The interval whose bars fill `order`: its run's execution feed, or the venue's default. */
+  /** The interval whose bars fill `order`: its run's execution feed (a force exit's too), or the venue's default. */
   #fillInterval(order: Order): string {
     const origin = order.origin;
-    return (origin?.kind === 'strategy' ? origin.fillInterval : undefined) ?? this.#defaultFillInterval;
+    return origin?.fillInterval ?? this.#defaultFillInterval;
   }
 
   #key(portfolioId: string, clientOrderId: string): string {
