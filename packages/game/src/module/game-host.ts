@@ -29,7 +29,6 @@ import {
   type ServiceHealth,
 } from '@tickline/kernel';
 import type { FastifyInstance } from 'fastify';
-import { createAdminGameFeed } from './admin-game-feed.ts';
 import { zoneOptionsFrom, zoneOrigins } from './zone-options.ts';
 import {
   createGameCoordinatorComponent,
@@ -42,11 +41,8 @@ import { closeGamePersistence, openGamePersistence } from './game-persistence.ts
 import { createRevocationSweep } from './revocation-sweep.ts';
 import { RoomRegistry } from '../rooms/room-registry.ts';
 import { RoomSessions } from '../rooms/room-sessions.ts';
-import { localZoneOperations } from '../remote/local-zone-operations.ts';
-import { createZoneResponder } from '../remote/zone-rpc.ts';
-import { localRoomOperations } from '../remote/room-operations.ts';
-import { createRoomResponder } from '../remote/room-rpc.ts';
-import { createRoomDeskResponder, remoteRoomDesk } from '../remote/room-desk-rpc.ts';
+import { remoteRoomDesk } from '../remote/room-desk-rpc.ts';
+import { gameResponders } from './game-host-responders.ts';
 import { localRoomDesk } from './room-desk.ts';
 import { createRoomFailover, type RoomFailover } from './room-failover.ts';
 import { OPEN_ROOMS_FILE, openRoomsFile } from '../rooms/open-rooms.ts';
@@ -71,27 +67,20 @@ export function createGameHost(deps: GameHostDeps): GameHost {
   const { settings: game } = deps;
   const auth = deps.identity?.auth;
   const noHttp = () => {};
-  if (!game.enabled)
-    return {
-      services: [],
-      coordinator: undefined,
-      zones: undefined,
-      settings: game,
-      auth,
-      attachHttp: noHttp,
-    };
+  // Game off, or a gateway with nothing to coordinate: no service, no route, no socket.
+  const idle: GameHost = {
+    services: [],
+    coordinator: undefined,
+    zones: undefined,
+    settings: game,
+    auth,
+    attachHttp: noHttp,
+  };
+  if (!game.enabled) return idle;
   const { tokens, coordinator } = createJoinSide(deps.keys.streamTicketSecret, game.joinTokenTtlMs);
   if (!ZONE_ROLES.has(deps.role)) {
     // A gateway without zones sends players to the zone processes that share their zones in Redis.
-    if (!deps.config.redis.url || !auth)
-      return {
-        services: [],
-        coordinator: undefined,
-        zones: undefined,
-        settings: game,
-        auth,
-        attachHttp: noHttp,
-      };
+    if (!deps.config.redis.url || !auth) return idle;
     const component = createGameCoordinatorComponent(coordinator, deps.config.redis);
     return {
       services: [component],
@@ -113,49 +102,7 @@ export function createGameHost(deps: GameHostDeps): GameHost {
   // The catalogue loads first: the rooms brought back at the zones' start need their games.
   const services: Service[] = [catalog, zones];
   if (deps.sessionCheck) services.push(createRevocationSweep(zones.sessions, deps.sessionCheck));
-  // Operators on a gateway or platform process reach these zones by request/reply.
-  if (deps.rpc)
-    services.push(
-      createZoneResponder({
-        rpc: deps.rpc,
-        operations: localZoneOperations({
-          runners: () => zones.runners,
-          admin: () => zones.persistence.admin,
-          restart: (zoneId) => zones.restartZone(zoneId),
-          handOff: (zoneId, message) => zones.handOffZone(zoneId, message),
-        }),
-        zoneIds: () => zones.runners.map((r) => r.zoneId),
-        logger: deps.logger,
-      }),
-    );
-  // Operators on any process moderate and replay these rooms by request/reply.
-  if (deps.rpc) {
-    const gameLog = deps.gameLog;
-    const rooms = localRoomOperations({
-      registry: zones.rooms,
-      sessions: zones.roomSessions,
-      games: () => catalog.games,
-      // A room's journal is where its events go: its partition of the game log, or the main log.
-      logFor: gameLog ? (roomId) => gameLog.partitions.logFor(roomId) : () => deps.eventLog,
-    });
-    services.push(createRoomResponder(deps.rpc, rooms));
-    // Gateways make and join rooms here: tickets name this process's absolute addresses.
-    services.push(
-      createRoomDeskResponder(
-        deps.rpc,
-        localRoomDesk({ rooms: zones.rooms, tokens, addresses: () => zones.sharedAddresses(), maxRooms: game.rooms.maxPerProcess }),
-      ),
-    );
-  }
-  // Live zone figures for admins watching admin:game where zones and a hub share the process.
-  if (deps.realtime)
-    services.push(
-      createAdminGameFeed({
-        hub: deps.realtime.hub,
-        game: { runners: zones.runners, recoveries: () => zones.persistence.recoveries() },
-        metrics: deps.metrics,
-      }),
-    );
+  services.push(...gameResponders(deps, zones, catalog, tokens));
   return {
     services,
     coordinator,
