@@ -44,6 +44,8 @@ import { DEFAULT_ZONE_STALE_AFTER_MS, type ZoneDirectory } from './zone-director
 
 /** How often a hand-off looks for the peer that took the room. */
 const HANDOFF_POLL_MS = 100;
+/** How often a new room's take in the directory is tried again while Redis does not answer. */
+const ACQUIRE_RETRY_MS = 1_000;
 
 export interface RoomFailoverOptions {
   registry: RoomRegistry;
@@ -117,14 +119,7 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
       scheduler.add(roomSnapshotSource(runner, options.leased));
       if (epochs.has(runner.roomId)) return;
       // A new room: taken in the directory, so a peer's take-over fences this process.
-      directory
-        .acquire(runner.roomId, owner, { expectedEpoch: -1, staleAfterMs })
-        .then((epoch) => {
-          if (epoch !== undefined && registry.get(runner.roomId) === runner) epochs.set(runner.roomId, epoch);
-        })
-        .catch((error: unknown) =>
-          logger.warn({ err: error, roomId: runner.roomId }, 'room ownership unknown (Redis away): unfenced'),
-        );
+      void acquireNew(runner);
     },
     (runner) => {
       scheduler.remove(roomSnapshotKey(runner.roomId));
@@ -133,6 +128,26 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
       if (directory && !moving.has(runner.roomId)) void directory.remove([runner.roomId]).catch(() => {});
     },
   );
+
+  /**
+   * Takes a new room in the directory, again each second while Redis does not answer (a command
+   * that timed out on a busy machine may have landed: taking a room this owner holds succeeds).
+   * Until it lands the room runs unfenced and cannot be handed off.
+   */
+  async function acquireNew(runner: RoomRunner): Promise<void> {
+    for (let attempt = 0; registry.get(runner.roomId) === runner; attempt++) {
+      try {
+        const epoch = await directory!.acquire(runner.roomId, owner, { expectedEpoch: -1, staleAfterMs });
+        if (epoch !== undefined && registry.get(runner.roomId) === runner) epochs.set(runner.roomId, epoch);
+        return;
+      } catch (error) {
+        if (attempt === 0)
+          logger.warn({ err: error, roomId: runner.roomId }, 'room ownership unknown (Redis away): unfenced');
+        if (state === ServiceStatus.Stopping) return;
+        await new Promise((resolve) => setTimeout(resolve, ACQUIRE_RETRY_MS));
+      }
+    }
+  }
 
   const entryOf = (runner: RoomRunner): ZoneEntry => ({
     zoneId: runner.roomId,

@@ -72,7 +72,9 @@ export default defineStrategy({ onCandle(ctx) { n++; ctx.buy({ qty: 0.01, reason
     'const keep = [];',
   ),
   // ~20 ms of CPU on every candle, within its budget: a slow account the others must not wait for.
-  busy: 'export default defineStrategy({ onCandle() { let x = 0; for (let i = 0; i < 2e7; i++) x += i; } });',
+  // ~100 ms a candle: four of them leave the early run's answer 400 ms ahead of the step's end,
+  // which a descheduled host thread on a loaded machine still reads first (20 ms each did not).
+  busy: 'export default defineStrategy({ onCandle() { let x = 0; for (let i = 0; i < 1e8; i++) x += i; } });',
   // A promise rejected with no handler, which isolated-vm raises once the call has returned:
   // `import()` is always one (no module loader in the realm).
   imports: at10("import('node:fs');"),
@@ -120,8 +122,8 @@ const sessions =
       capacity,
       // The hog gets CPU to spare, so what stops it is its memory: V8's last collections near the
       // heap limit took a loaded machine past 50 ms of CPU first (STRATEGY_CPU_LIMIT, 1 run in 4).
-      // So does the busy account, whose test is about streaming: its ~20 ms loop read 51–80 ms on
-      // the isolate's CPU clock at load 20. And the Intl flood, whose test is about memory outside
+      // So does the busy account, whose test is about streaming: a 20 ms loop read 51–80 ms on the
+      // isolate's CPU clock at load 20, so its ~100 ms one may read 400. And the Intl flood, whose test is about memory outside
       // the heap: 25 ICU formatters a candle plus the collections near its allowance went past
       // 50 ms at load 11 (STRATEGY_CPU_LIMIT instead of the memory limit under test).
       limits: ['hogs', 'busy', 'intl', 'slowCounts'].includes(s.strategyId)

@@ -145,15 +145,30 @@ export function cutAtSwitchCancels(
   });
 }
 
+/** The close time of the newest candle read for any feed. */
+function newestClose(
+  feeds: ReadonlyArray<{ warmup: ReadonlyArray<{ closeTime: number }>; acted: ReadonlyArray<{ closeTime: number }> }>,
+): number {
+  let newest = -Infinity;
+  for (const f of feeds)
+    for (const c of [f.warmup.at(-1), f.acted.at(-1)]) if (c && c.closeTime > newest) newest = c.closeTime;
+  return newest;
+}
+
 /** See the module comment. */
 export async function replayParity(options: ParityReplayOptions): Promise<ParityReport> {
-  const live = liveDecisions(options.orders, options.run.id, options.run.version);
   const o = options;
-  const { run } = o;
-  const splits = run.feeds.map((_, k) => splitOf(run, k));
-  if (!(run.decidedUntil > Math.min(...splits)))
+  const splits = o.run.feeds.map((_, k) => splitOf(o.run, k));
+  if (!(o.run.decidedUntil > Math.min(...splits)))
     throw unavailable('the run has decided no candle since it was enabled');
-  const perFeed = await Promise.all(run.feeds.map((f, k) => feedCandles(o, f, k)));
+  const read = await Promise.all(o.run.feeds.map((f, k) => feedCandles(o, f, k)));
+  // The store records candles asynchronously: a run can have decided on one it has not written yet.
+  // Both sides stop at the newest candle stored, and the journal (read after the run's status) can
+  // hold orders of candles decided since: they are the next report's.
+  const decidedUntil = Math.min(o.run.decidedUntil, newestClose(read));
+  const run = { ...o.run, decidedUntil };
+  const perFeed = read.map((f) => ({ ...f, acted: f.acted.filter((c) => c.closeTime <= decidedUntil) }));
+  const live = liveDecisions(o.orders, run.id, run.version).filter((d) => d.candleCloseTime <= decidedUntil);
   const feeds: Feed[] = run.feeds.map((f, k) => ({
     symbol: f.symbol,
     interval: f.interval,
