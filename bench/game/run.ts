@@ -23,7 +23,8 @@
  * world with its default 50-unit view; interest management then filters).
  *
  * Sizes: BENCH_ZONE_STEPS (default "1000,2000"), BENCH_ONE_ZONE (1000), BENCH_WARMUP_SECONDS (1),
- * BENCH_WINDOW_SECONDS (2), BENCH_SERVERS (tickline,colyseus). The last line is `RESULT {json}`.
+ * BENCH_WINDOW_SECONDS (2), BENCH_SERVERS (tickline,colyseus), BENCH_ONLY (`arena` or `c4`: that
+ * row alone, e.g. to profile it with BENCH_PROFILE=dir). The last line is `RESULT {json}`.
  *
  * The turn-based row (c4-phase.ts): BENCH_C4_ROOMS Connect Four rooms of two (default 1000; 0
  * skips it), each playing BENCH_C4_TURNS_PER_SECOND turns a second (1), on Tickline's built-in
@@ -52,6 +53,10 @@ const servers = (process.env.BENCH_SERVERS ?? SERVERS.join(',')).split(',') as S
 /** The turn-based row: Connect Four rooms of two (0 skips it), each playing this many turns a second. */
 const c4Rooms = envInt('BENCH_C4_ROOMS', 1000);
 const c4TurnsPerSecond = Number(process.env.BENCH_C4_TURNS_PER_SECOND ?? 1);
+/** One row alone (`arena` or `c4`); both when unset. */
+const only = process.env.BENCH_ONLY;
+if (only !== undefined && only !== 'arena' && only !== 'c4') throw new Error(`BENCH_ONLY must be arena or c4, not ${only}`);
+const arena = only !== 'c4';
 const secret = randomBytes(32).toString('hex');
 process.env.BENCH_JOIN_SECRET = secret;
 
@@ -73,14 +78,14 @@ const joiners: Record<ServerKind, JoinPlayer> = {
 const started = performance.now();
 const zoned: PhaseResult[] = [];
 const single: PhaseResult[] = [];
-for (const kind of servers) {
+for (const kind of arena ? servers : []) {
   const common = { kind, join: joiners[kind], warmupMs, windowMs, serverCore };
   zoned.push(...(await runPhase({ ...common, steps: zoneSteps, zoneSize: RULES.zoneSize })));
   single.push(...(await runPhase({ ...common, steps: [oneZone], zoneSize: oneZone })));
 }
 
 const turnBased: C4PhaseResult[] = [];
-for (const kind of c4Rooms > 0 ? servers : []) {
+for (const kind of c4Rooms > 0 && only !== 'arena' ? servers : []) {
   turnBased.push(
     await runC4Phase({ kind, rooms: c4Rooms, movesPerRoomPerSecond: c4TurnsPerSecond, warmupMs, windowMs, serverCore, secret }),
   );
@@ -152,7 +157,7 @@ function healthyN(kind: ServerKind): number {
   return Math.floor((HEALTHY_CPU_SHARE * 100 * 1000) / cpuPer1k(top));
 }
 const result: Record<string, unknown> = { elapsed_s: round((performance.now() - started) / 1000, 1) };
-for (const kind of servers) {
+for (const kind of arena ? servers : []) {
   const rows = zoned.filter((r) => r.kind === kind);
   result[`${kind}_cpu_per_1k`] = round(rows.reduce((s, r) => s + cpuPer1k(r), 0) / rows.length, 2);
   for (const r of rows) result[`${kind}_cpu_per_1k_at_${r.players}`] = round(cpuPer1k(r), 2);
@@ -169,7 +174,7 @@ for (const kind of servers) {
     result[`${kind}_live_kb_per_client`] = round(top.livePerPlayerKb, 1);
   }
 }
-if (servers.length === 2) {
+if (arena && servers.length === 2) {
   const t = (k: string) => result[`tickline_${k}`] as number;
   const c = (k: string) => result[`colyseus_${k}`] as number;
   result.cpu_ratio = round(t('cpu_per_1k') / c('cpu_per_1k'), 2);
