@@ -5,6 +5,8 @@ import { tag, tagGame, type TagOptions } from './tag.ts';
 
 const ROUND_MS = 60_000;
 const PAUSE_MS = 1_000;
+/** The room's tick (the engine's default rate, 20 a second): tag counts its timers in ticks. */
+const TICK_MS = 50;
 
 /**
  * A tag room of the engine on a manual clock. Players are put where a test wants them through
@@ -21,9 +23,14 @@ function court(options: TagOptions = {}, seed = 4) {
     room.enqueue({ kind: 'command', playerId: id, seq, command });
     return seq;
   };
-  const step = (ms = 50) => {
+  const step = (ms = TICK_MS) => {
     clock.advance(ms);
     return room.step();
+  };
+  /** Steps the room through `ms` of ticks; returns the last step's result. */
+  const play = (ms: number) => {
+    for (let i = 1; i < ms / TICK_MS; i++) step();
+    return step();
   };
   const e = (id: string) => room.state.entities.get(id)!;
   const seatOf = (id: string) => e(id).seat;
@@ -45,7 +52,7 @@ function court(options: TagOptions = {}, seed = 4) {
     for (const id of ids) room.enqueue({ kind: 'join', playerId: id, seq: 0 });
     return step();
   };
-  return { room, clock, send, step, e, seatOf, it, walkTo, join };
+  return { room, clock, send, step, play, e, seatOf, it, walkTo, join };
 }
 
 describe('tag - rules', () => {
@@ -60,7 +67,12 @@ describe('tag - rules', () => {
     t.send('ann', { type: 'tag' });
     expect(t.step().rejections).toEqual([{ playerId: 'ann', seq: 1, reason: 'TAG_NOT_PLAYING' }]);
     t.join('bob');
-    expect(t.room.state.room).toMatchObject({ status: 'playing', round: 1, endsAtMs: t.clock.now() + ROUND_MS });
+    expect(t.room.state.room).toMatchObject({
+      status: 'playing',
+      round: 1,
+      endsAtTick: t.room.tick + ROUND_MS / TICK_MS,
+      secondsLeft: ROUND_MS / 1000,
+    });
     expect(['ann', 'bob']).toContain(t.it());
   });
 
@@ -133,8 +145,8 @@ describe('tag - rules', () => {
     const backSeq = t.send(other, { type: 'tag' });
     expect(t.step().rejections).toEqual([{ playerId: other, seq: backSeq, reason: 'TAG_NO_TAGBACK' }]);
     expect(JSON.stringify(t.room.snapshot().state)).toBe(before);
-    // Once the tagback time is over, the tag goes through.
-    t.clock.advance(2_000);
+    // Once the tagback time is over (in ticks), the tag goes through.
+    t.play(2_000 - TICK_MS);
     t.send(other, { type: 'tag' });
     expect(t.step().rejections).toEqual([]);
     expect(t.it()).toBe(first);
@@ -152,7 +164,8 @@ describe('tag - rules', () => {
     const t = court();
     t.join('ann', 'bob', 'cy');
     const it = t.it()!;
-    t.clock.advance(ROUND_MS - 50);
+    t.play(ROUND_MS - TICK_MS);
+    expect(t.room.state.room).toMatchObject({ status: 'playing', secondsLeft: 1 });
     const over = t.step();
     expect(t.room.state.room).toMatchObject({ status: 'over', it: 0, round: 1 });
     const scores = t.room.state.room.scores;
@@ -165,8 +178,7 @@ describe('tag - rules', () => {
     t.send('ann', { type: 'tag' });
     expect(t.step().rejections.map((r) => r.reason)).toEqual(['TAG_NOT_PLAYING']);
     expect(t.e('ann')).toMatchObject({ x: at.x, y: at.y });
-    t.clock.advance(PAUSE_MS);
-    t.step();
+    t.play(PAUSE_MS - TICK_MS);
     expect(t.room.state.room).toMatchObject({ status: 'playing', round: 2, tags: 0 });
     expect(t.room.state.room.it).not.toBe(0);
   });
@@ -228,8 +240,8 @@ describe('tag - interest and frames', () => {
     t.send('ann', { type: 'move', dx: 1, dy: 0 });
     t.step();
     const copy = RulesRoom.restore(t.room.snapshot(), { game: t.room.game, roomId: 'tag-1', clock: t.clock });
-    for (const ms of [ROUND_MS, PAUSE_MS]) {
-      t.clock.advance(ms);
+    for (let i = 0; i < (ROUND_MS + PAUSE_MS) / TICK_MS; i++) {
+      t.clock.advance(TICK_MS);
       t.room.step();
       copy.step();
     }
@@ -237,5 +249,41 @@ describe('tag - interest and frames', () => {
     expect(copy.state.room).toMatchObject({ status: 'playing', round: 2 });
     expect(copy.state.room).toEqual(t.room.state.room);
     expect(Object.fromEntries(copy.state.entities)).toEqual(Object.fromEntries(t.room.state.entities));
+  });
+
+  it('the timer counts ticks, not wall time: a room that did not step for a while (a failover) loses none of its round', () => {
+    const t = court();
+    t.join('ann', 'bob');
+    const { endsAtTick } = t.room.state.room;
+    t.play(ROUND_MS / 2);
+    // The room stood still for longer than the round (its process died; a peer took it over).
+    const copy = RulesRoom.restore(t.room.snapshot(), { game: t.room.game, roomId: 'tag-1', clock: t.clock });
+    t.clock.advance(2 * ROUND_MS);
+    copy.step();
+    expect(copy.state.room).toMatchObject({ status: 'playing', round: 1, endsAtTick, secondsLeft: ROUND_MS / 2000 });
+    while (copy.state.room.status === 'playing') {
+      t.clock.advance(TICK_MS);
+      copy.step();
+    }
+    expect(copy.tick).toBe(endsAtTick);
+  });
+
+  it('a snapshot of version 1 (wall-time timers) is migrated: the round in flight ends at the next tick', () => {
+    const t = court();
+    t.join('ann', 'bob');
+    const v2 = t.room.snapshot();
+    const { endsAtTick: _t, secondsLeft: _s, ...room } = v2.state.room;
+    const v1 = {
+      ...v2,
+      gameVersion: 1,
+      state: {
+        room: { ...room, endsAtMs: t.clock.now() + ROUND_MS },
+        entities: v2.state.entities.map(([id, { safeUntilTick: _u, ...e }]) => [id, { ...e, safeUntilMs: 0 }]),
+      },
+    } as typeof v2;
+    const copy = RulesRoom.restore(v1, { game: t.room.game, roomId: 'tag-1', clock: t.clock });
+    expect(copy.state.room).toMatchObject({ status: 'playing', round: 1, endsAtTick: 0 });
+    copy.step();
+    expect(copy.state.room).toMatchObject({ status: 'over', round: 1 });
   });
 });

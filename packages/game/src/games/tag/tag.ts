@@ -3,7 +3,9 @@
  * timer, round end and a new round. Players steer (a direction; the tick moves everyone), the one
  * who is it tags the nearest runner within reach, who becomes it. Spatial: each player sees the
  * others within `viewRadius`; who is it and the scores are room fields, so everyone knows them.
- * Written only against the public rules API: time from `ctx.nowMs`, chance from `ctx.random`.
+ * Written only against the public rules API: chance from `ctx.random`; time in ticks (`ctx.tick`,
+ * `ctx.tickMs`), never wall time, so a round's timer stands still while its room does not step (a
+ * failover's gap, a hand-off, a restart) and a replay or a late tick changes nothing.
  */
 import { defineEvent } from '@tickline/kernel';
 import { z } from 'zod';
@@ -71,8 +73,13 @@ export function tagGame(options: TagOptions = {}) {
     round: field.int(0, MAX),
     /** The seat of the player who is it; 0 for nobody (waiting, or between rounds). */
     it: field.int(0, TAG_MAX_PLAYERS),
-    /** When the round (playing) or the pause (over) ends, on the tick clock; 0 while waiting. */
-    endsAtMs: field.int(0, MAX),
+    /** The tick at which the round (playing) or the pause (over) ends; 0 while waiting. */
+    endsAtTick: field.int(0, MAX),
+    /**
+     * Whole seconds left of the round or the pause, for display (a client cannot turn a tick into
+     * a time); changes once a second, so it costs the delta frames little.
+     */
+    secondsLeft: field.int(0, MAX),
     /** Tags in this round. */
     tags: field.int(0, MAX),
     /** Points by seat (seat 1 at index 0); a seat's points go when its player leaves. */
@@ -85,8 +92,8 @@ export function tagGame(options: TagOptions = {}) {
     /** The direction the player steers, each -1 … 1 (the client may draw ahead along it). */
     dx: field.float(-1, 1),
     dy: field.float(-1, 1),
-    /** Until when (tick clock) the one who is it cannot tag this player (it just tagged). */
-    safeUntilMs: field.int(0, MAX),
+    /** Until which tick the one who is it cannot tag this player (it just tagged). */
+    safeUntilTick: field.int(0, MAX),
   };
   type State = RoomState<typeof room, typeof entity>;
   type Entity = Values<typeof entity>;
@@ -94,6 +101,10 @@ export function tagGame(options: TagOptions = {}) {
   const seatTaken = (state: State, seat: number): boolean => [...state.entities.values()].some((e) => e.seat === seat);
   const playerAt = (state: State, seat: number): string | undefined =>
     seat === 0 ? undefined : [...state.entities].find(([, e]) => e.seat === seat)?.[0];
+  /** The tick `ms` after this one (a duration counted in ticks, at least one). */
+  const ticksAfter = (ctx: RulesContext, ms: number): number => ctx.tick + Math.max(1, Math.ceil(ms / ctx.tickMs));
+  const secondsUntil = (endsAtTick: number, ctx: RulesContext): number =>
+    Math.max(0, Math.ceil(((endsAtTick - ctx.tick) * ctx.tickMs) / 1000));
   const place = (e: Entity, ctx: RulesContext): void => {
     e.x = ctx.random.next() * o.width;
     e.y = ctx.random.next() * o.height;
@@ -105,13 +116,14 @@ export function tagGame(options: TagOptions = {}) {
     const players = [...state.entities.values()];
     for (const e of players) {
       place(e, ctx);
-      e.safeUntilMs = 0;
+      e.safeUntilTick = 0;
     }
     r.status = 'playing';
     r.round += 1;
     r.tags = 0;
     r.it = players[ctx.random.int(0, players.length - 1)]!.seat;
-    r.endsAtMs = ctx.nowMs + o.roundMs;
+    r.endsAtTick = ticksAfter(ctx, o.roundMs);
+    r.secondsLeft = secondsUntil(r.endsAtTick, ctx);
   }
 
   function endRound(state: State, ctx: RulesContext): void {
@@ -121,13 +133,15 @@ export function tagGame(options: TagOptions = {}) {
     ctx.emit(TagRoundEnded, { round: r.round, it: playerAt(state, r.it) ?? null, tags: r.tags, scores: r.scores.slice() });
     r.status = 'over';
     r.it = 0;
-    r.endsAtMs = ctx.nowMs + o.intermissionMs;
+    r.endsAtTick = ticksAfter(ctx, o.intermissionMs);
+    r.secondsLeft = secondsUntil(r.endsAtTick, ctx);
   }
 
   function wait(state: State): void {
     state.room.status = 'waiting';
     state.room.it = 0;
-    state.room.endsAtMs = 0;
+    state.room.endsAtTick = 0;
+    state.room.secondsLeft = 0;
   }
 
   /** Moves every player one tick along its direction (a diagonal no faster), within the map. */
@@ -144,7 +158,8 @@ export function tagGame(options: TagOptions = {}) {
 
   return defineGame({
     name: 'tag',
-    version: 1,
+    // 2: timers in ticks (endsAtTick, secondsLeft, safeUntilTick), were wall-time ms.
+    version: 2,
     players: { min: 2, max: TAG_MAX_PLAYERS },
     state: { room, entity },
     commands: {
@@ -164,7 +179,8 @@ export function tagGame(options: TagOptions = {}) {
       status: 'waiting',
       round: 0,
       it: 0,
-      endsAtMs: 0,
+      endsAtTick: 0,
+      secondsLeft: 0,
       tags: 0,
       scores: new Array<number>(TAG_MAX_PLAYERS).fill(0),
     }),
@@ -172,7 +188,7 @@ export function tagGame(options: TagOptions = {}) {
     join(state, playerId, ctx) {
       let seat = 1;
       while (seatTaken(state, seat)) seat++;
-      const e: Entity = { seat, x: 0, y: 0, dx: 0, dy: 0, safeUntilMs: 0 };
+      const e: Entity = { seat, x: 0, y: 0, dx: 0, dy: 0, safeUntilTick: 0 };
       place(e, ctx);
       state.entities.set(playerId, e);
       state.room.scores[seat - 1] = 0;
@@ -212,7 +228,7 @@ export function tagGame(options: TagOptions = {}) {
         if (id === playerId) continue;
         const d = Math.hypot(e.x - me.x, e.y - me.y);
         if (d > o.reach) continue;
-        if (e.safeUntilMs > ctx.nowMs) {
+        if (e.safeUntilTick > ctx.tick) {
           onlySafe = true;
           continue;
         }
@@ -222,7 +238,7 @@ export function tagGame(options: TagOptions = {}) {
       r.it = state.entities.get(target)!.seat;
       r.tags += 1;
       r.scores[me.seat - 1]! += TAG_POINTS;
-      me.safeUntilMs = ctx.nowMs + o.tagbackMs;
+      me.safeUntilTick = ticksAfter(ctx, o.tagbackMs);
       ctx.emit(TagTagged, { by: playerId, target, round: r.round }, target);
       return accept();
     },
@@ -231,13 +247,26 @@ export function tagGame(options: TagOptions = {}) {
       const r = state.room;
       const enough = state.entities.size >= 2;
       if (r.status === 'waiting' && enough) startRound(state, ctx);
-      else if (r.status === 'playing' && ctx.nowMs >= r.endsAtMs) endRound(state, ctx);
-      else if (r.status === 'over' && ctx.nowMs >= r.endsAtMs) {
+      else if (r.status === 'playing' && ctx.tick >= r.endsAtTick) endRound(state, ctx);
+      else if (r.status === 'over' && ctx.tick >= r.endsAtTick) {
         if (enough) startRound(state, ctx);
         else wait(state);
-      }
+      } else if (r.status !== 'waiting') r.secondsLeft = secondsUntil(r.endsAtTick, ctx);
       // Between rounds everyone stands still (the last positions stay on screen).
       if (r.status !== 'over') moveAll(state);
+    },
+
+    /**
+     * Version 1 timed rounds in wall-time ms, which mean nothing on the tick count: a round or a
+     * pause in flight ends at the room's next tick, a tagback protection lapses.
+     */
+    migrate(plain, fromVersion) {
+      if (fromVersion !== 1) throw new RangeError(`tag has no migration from version ${fromVersion}`);
+      const { endsAtMs: _ends, ...roomFields } = plain.room;
+      return {
+        room: { ...roomFields, endsAtTick: 0, secondsLeft: 0 },
+        entities: plain.entities.map(([id, { safeUntilMs: _safe, ...e }]) => [id, { ...e, safeUntilTick: 0 }]),
+      };
     },
   });
 }

@@ -4,7 +4,7 @@
  * seat and the round's time left. Arrow keys or WASD steer while the map has focus (a command
  * only when the direction changes: the server moves everyone each tick); space or the button tags.
  */
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { outOfRoom, RoomJoinButtons, RoomStatusLines } from './room-join-controls.tsx';
 import { useRoom } from './use-room.ts';
 import { STEER_KEYS } from './steer-keys.ts';
@@ -34,22 +34,12 @@ function statusText(
   return `Round ${String(round)}, ${secondsLeft} s left. ${role}`;
 }
 
-/** Re-renders every `ms` while `on` (the countdown). */
-function useEvery(ms: number, on: boolean): void {
-  const [, setNow] = useState(0);
-  useEffect(() => {
-    if (!on) return;
-    const timer = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(timer);
-  }, [ms, on]);
-}
 
 export function TagPage(): ReactNode {
   const { view, join, leave, send } = useRoom('tag');
   const held = useRef(new Set<string>());
   const steering = useRef('0,0');
   const room = view.room?.room;
-  useEvery(250, room !== undefined);
   const players: SeenPlayer[] = [...(view.room?.entities ?? [])].map(([id, e]) => ({
     id,
     seat: e.seat as number,
@@ -58,7 +48,8 @@ export function TagPage(): ReactNode {
   }));
   const me = players.find((p) => p.id === view.playerId);
   const scores = (room?.scores as number[] | undefined) ?? [];
-  const secondsLeft = Math.max(0, Math.ceil(((room?.endsAtMs as number) - Date.now()) / 1000));
+  // The server counts the round in ticks and says the seconds left (a frame each second).
+  const secondsLeft = (room?.secondsLeft as number | undefined) ?? 0;
 
   /** Sends the held keys' direction when it changed. */
   function steer(): void {
