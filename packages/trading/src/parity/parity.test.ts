@@ -39,6 +39,22 @@ describe('parity report', () => {
     expect(new Set(report.rows.map((r) => r.live!.type))).toEqual(new Set(['market', 'stop', 'limit']));
   });
 
+  it('the store has not recorded the newest candles the run decided: both sides stop at the newest stored', async () => {
+    const { base, orders } = await livePaperRun(crossing);
+    const closes = orders.map((o) => o.origin!.candleCloseTime).sort((a, b) => a - b);
+    // The store is behind by the run's last few decisions (it records asynchronously).
+    const lastStored = closes.at(-4)! - 1;
+    const report = await replayParity({
+      ...base,
+      history: (s, i, count, before) => base.history(s, i, count, Math.min(before, lastStored)),
+      execute: onHost(crossing),
+    });
+    const kept = orders.filter((o) => o.origin!.candleCloseTime <= lastStored).length;
+    expect(kept).toBeLessThan(orders.length);
+    expect(report.summary).toBe(`identical, ${kept} decisions`);
+    expect(report.window.toMs).toBeLessThanOrEqual(lastStored);
+  });
+
   it('a run enabled without warm-up is replayed without any: identical', async () => {
     const { base, orders } = await livePaperRun(crossing, {}, 0);
     expect(orders.length).toBeGreaterThan(10);
