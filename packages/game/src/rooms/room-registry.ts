@@ -13,6 +13,7 @@ import type { AnyGameRules, RulesRoom } from '../rules/index.ts';
 import { MAX_ROOMS_PER_PROCESS, ROOM_CREATES_PER_MINUTE, ROOM_EMPTY_GRACE_MS } from '../config.ts';
 import { RejectReason } from '../zone/errors.ts';
 import { RoomRunner } from './room-runner.ts';
+import { RoomTicker } from './room-ticker.ts';
 
 const MINUTE_MS = 60_000;
 /** Private codes: no 0/O or 1/I, read aloud without confusion. */
@@ -64,6 +65,8 @@ export class RoomRegistry {
   readonly #disposed: Listener[] = [];
   /** Players banned from rooms, until when (ms since the epoch). Held in memory, per process. */
   readonly #bans = new Map<string, number>();
+  /** One ticker per tick rate: every room of a rate steps on the same timer. */
+  readonly #tickers = new Map<number, RoomTicker>();
 
   constructor(options: RoomRegistryOptions) {
     this.#o = options;
@@ -173,15 +176,30 @@ export class RoomRegistry {
   }
 
   #runnerOptions(game: AnyGameRules) {
+    const tickRateHz = this.tickRateOf(game);
     return {
       game,
-      tickRateHz: this.tickRateOf(game),
+      tickRateHz,
       events: this.#o.events,
       clock: this.#clock,
-      ...(this.#o.scheduler && { scheduler: this.#o.scheduler }),
+      ticker: this.#tickerOf(tickRateHz),
       ...(this.#o.leased && { leased: this.#o.leased }),
       logger: this.#logger,
     };
+  }
+
+  #tickerOf(tickRateHz: number): RoomTicker {
+    let ticker = this.#tickers.get(tickRateHz);
+    if (ticker === undefined) {
+      ticker = new RoomTicker({
+        periodMs: 1000 / tickRateHz,
+        clock: this.#clock,
+        ...(this.#o.scheduler && { scheduler: this.#o.scheduler }),
+        logger: this.#logger,
+      });
+      this.#tickers.set(tickRateHz, ticker);
+    }
+    return ticker;
   }
 
   #add(runner: RoomRunner): void {

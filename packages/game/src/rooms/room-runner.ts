@@ -1,15 +1,16 @@
 /**
- * @module A rules room on the engine's fixed tick: steps a {@link RulesRoom} on an absolute
- * schedule (timer jitter never accumulates; a late loop steps once and goes on from now), hands the
- * tick's events to the publisher without waiting, then calls the tick listeners (the session layer
- * sends acks, rejections and frames from there). Rooms tick only while they have players or inputs.
+ * @module A rules room on the engine's fixed tick: steps a {@link RulesRoom} on its ticker's
+ * schedule (room-ticker.ts: one timer for every room of a tick rate), hands the tick's events to
+ * the publisher without waiting, then calls the tick listeners (the session layer sends acks,
+ * rejections and frames from there).
  */
 import { silentLogger, systemClock, type Clock, type Logger } from '@tickline/kernel';
 import type { Publisher } from '@tickline/eventlog';
-import { systemScheduler, type Scheduler } from '../loop/scheduler.ts';
+import type { Scheduler } from '../loop/scheduler.ts';
 import type { AnyGameRules, RoomInput, RoomStepResult } from '../rules/index.ts';
 import { RulesRoom } from '../rules/index.ts';
 import { RoomJournal } from './room-journal.ts';
+import { RoomTicker, type TickedRoom } from './room-ticker.ts';
 
 /** Called after each step. Must not block. */
 export type RoomTickListener = (result: RoomStepResult) => void;
@@ -33,6 +34,9 @@ export interface RoomRunnerOptions {
   /** False while this process may not run the room (its directory lease lapsed): no step. @default always */
   leased?: () => boolean;
   clock?: Clock;
+  /** What steps the room, shared with the other rooms of its rate. @default a ticker of its own */
+  ticker?: RoomTicker;
+  /** The timers of a ticker of its own. @default real timers */
   scheduler?: Scheduler;
   logger?: Logger;
 }
@@ -46,16 +50,15 @@ export class RoomRunner {
   readonly periodMs: number;
   readonly #events: Pick<Publisher, 'publish'>;
   readonly #clock: Clock;
-  readonly #scheduler: Scheduler;
+  readonly #ticker: RoomTicker;
+  /** What the ticker steps. */
+  readonly #ticked: TickedRoom;
   readonly #logger: Logger;
   readonly #listeners: RoomTickListener[] = [];
   /** What a replay needs, on the log (inputs, tick times, the session's views). */
   readonly journal: RoomJournal;
   readonly #leased: () => boolean;
-  #cancel: (() => void) | undefined;
   #running = false;
-  #epochMs = 0;
-  #steps = 0;
   /** Seats promised to players whose join is queued or on its way (matchmaking counts them). */
   reserved = 0;
   /** Monotonic time the room became empty; undefined while it has players. */
@@ -63,13 +66,20 @@ export class RoomRunner {
 
   constructor(options: RoomRunnerOptions) {
     this.roomId = options.roomId;
+    this.#ticked = {
+      roomId: options.roomId,
+      // A process that stalled past its lease must not go on with a room a peer may have taken.
+      tick: () => void (this.#running && this.#leased() && this.step()),
+    };
     this.code = options.code;
     this.createdBy = options.createdBy;
     this.#events = options.events;
     this.#clock = options.clock ?? systemClock;
-    this.#scheduler = options.scheduler ?? systemScheduler;
     this.#logger = (options.logger ?? silentLogger).child({ game: options.game.name, roomId: options.roomId });
     this.periodMs = 1000 / options.tickRateHz;
+    this.#ticker =
+      options.ticker ??
+      new RoomTicker({ periodMs: this.periodMs, clock: this.#clock, scheduler: options.scheduler, logger: this.#logger });
     this.createdAt = this.#clock.now();
     this.emptySince = this.#clock.monotonic();
     this.#leased = options.leased ?? (() => true);
@@ -142,15 +152,12 @@ export class RoomRunner {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#epochMs = this.#clock.monotonic();
-    this.#steps = 0;
-    this.#scheduleNext();
+    this.#ticker.add(this.#ticked);
   }
 
   stop(): void {
     this.#running = false;
-    this.#cancel?.();
-    this.#cancel = undefined;
+    this.#ticker.remove(this.#ticked);
     this.journal.flush();
   }
 
@@ -172,26 +179,4 @@ export class RoomRunner {
     return result;
   }
 
-  #scheduleNext(): void {
-    if (!this.#running) return;
-    const now = this.#clock.monotonic();
-    // Behind by more than a period: skip ahead rather than burst (a room's tick is not wall-aligned).
-    if (this.#epochMs + (this.#steps + 1) * this.periodMs < now - this.periodMs) {
-      this.#epochMs = now;
-      this.#steps = 0;
-    }
-    const delay = this.#epochMs + (this.#steps + 1) * this.periodMs - now;
-    this.#cancel = this.#scheduler.schedule(this.#onTimer, delay);
-  }
-
-  readonly #onTimer = (): void => {
-    this.#cancel = undefined;
-    this.#steps++;
-    try {
-      // A process that stalled past its lease must not go on with a room a peer may have taken.
-      if (this.#leased()) this.step();
-    } finally {
-      this.#scheduleNext();
-    }
-  };
 }

@@ -331,6 +331,15 @@ export class RoomSessions {
 
   /** One tick's answers and frames to the room's players. */
   #deliver(runner: RoomRunner, result: RoomStepResult): void {
+    // Most ticks of a turn-based room answer nothing and change nothing: nobody hears of them.
+    if (
+      result.acks.length === 0 &&
+      result.rejections.length === 0 &&
+      result.frame === undefined &&
+      !result.viewFrames?.size &&
+      result.closed === undefined
+    )
+      return;
     const ops = this.#ops!;
     const sessions = this.#byRoom.get(runner);
     if (!sessions) return;

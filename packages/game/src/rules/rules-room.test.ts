@@ -174,6 +174,19 @@ describe('rules room - frames and snapshots', () => {
     expect(out.events[0]!.seq).toBe(2);
   });
 
+  it('ticks that keep nothing send nothing; the next change and a restore are framed', () => {
+    const r = room();
+    stepWith(r, join('a'), join('b'));
+    const quiet = [stepWith(r), stepWith(r, cmd('a', 2, { type: 'add', by: 0 })), stepWith(r)];
+    expect(quiet.map((s) => s.frame)).toEqual([undefined, undefined, undefined]);
+    const left = stepWith(r, { kind: 'leave', playerId: 'b', seq: 1 });
+    expect(decodeRoomFrame(left.frame!)).toEqual({ v: 1, t: 5, x: ['b'] });
+    expect(stepWith(r).frame).toBeUndefined();
+    const copy = RulesRoom.restore(r.snapshot(), { game: counterGame(), roomId: 'r1' });
+    expect(decodeRoomFrame(copy.step().frame!)).toMatchObject({ reset: true, e: { a: { adds: 0 } } });
+    expect(copy.step().frame).toBeUndefined();
+  });
+
   it('a snapshot through MessagePack (closed: null) restores an open room; a closed one stays closed', () => {
     const open = RulesRoom.restore({ ...room().snapshot(), closed: null }, { game: counterGame(), roomId: 'r1' });
     expect(open.closed).toBe(false);

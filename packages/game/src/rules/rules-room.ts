@@ -134,6 +134,12 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   /** Muted players and until when (tick clock, ms since the epoch). */
   readonly #mutedUntil = new Map<string, number>();
   #state: State;
+  /**
+   * The state may differ from what the last frames were computed from. Handlers change only a
+   * draft, kept by replacing the state, so a tick that kept none has no frame to compute: a
+   * turn-based room between commands costs no diff, copy or encoding.
+   */
+  #changed = true;
   #queue: RoomInput[] = [];
   #tick = 0;
   /** The clock read once per step: every handler of a tick sees the same time. */
@@ -192,6 +198,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     room.#closed = snapshot.closed ?? undefined;
     room.#closedReported = room.#closed !== undefined;
     room.#tracker.forceReset();
+    room.#changed = true;
     return room;
   }
 
@@ -257,7 +264,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       closed: undefined,
     };
     const queue = this.#queue;
-    this.#queue = [];
+    if (queue.length > 0) this.#queue = [];
     for (const input of queue) {
       if (this.#closed) {
         result.rejections.push({ playerId: input.playerId, seq: input.seq, reason: RejectReason.RoomClosed });
@@ -265,15 +272,16 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       }
       this.#apply(input, this.#context(tick, input.seq), result);
     }
-    const ctx = this.#context(tick, 0);
-    const tickHook = this.game.tick?.bind(this.game);
-    if (tickHook && !this.#closed) this.#run('tick', '', ctx, (s, c) => void tickHook(s, c));
+    const game = this.game;
+    if (game.tick && !this.#closed) this.#run('tick', '', this.#context(tick, 0), (s, c) => void game.tick!(s, c));
     if (!this.#closed) this.#frames(tick, result);
-    for (const e of this.#pending)
-      result.events.push(
-        this.#events.create(e.definition, { subject: e.subject, partitionkey: this.roomId, data: e.data }),
-      );
-    this.#pending = [];
+    if (this.#pending.length > 0) {
+      for (const e of this.#pending)
+        result.events.push(
+          this.#events.create(e.definition, { subject: e.subject, partitionkey: this.roomId, data: e.data }),
+        );
+      this.#pending = [];
+    }
     if (this.#closed && !this.#closedReported) {
       this.#closedReported = true;
       result.closed = this.#closed;
@@ -284,6 +292,12 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   /** The tick's frame (every player sees the same) or each player's (room-visibility.ts). */
   #frames(tick: number, result: RoomStepResult): void {
     const visibility = this.#visibility;
+    if (!this.#changed) {
+      // Nothing kept since the last frames: every player's view is what it was sent.
+      if (visibility.perPlayer) result.viewFrames = new Map();
+      return;
+    }
+    this.#changed = false;
     if (!visibility.perPlayer) {
       const frame = this.#tracker.delta(visibility.shared(this.#state), tick);
       if (frame) result.frame = encodeRoomFrame(frame);
@@ -348,6 +362,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       // A leave cannot be refused: a failing leave handler only loses the game's own clean-up.
       this.#run('leave', playerId, ctx, (s, c) => void game.leave(s, playerId, c));
       this.#state.entities.delete(playerId);
+      this.#changed = true;
       this.#players.splice(this.#players.indexOf(playerId), 1);
       this.#views.delete(playerId);
       this.#membershipChanged();
@@ -418,12 +433,17 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     this.#failures = 0;
     if (decision && !decision.accepted) {
       this.#pending.length = eventsBefore;
-      if (decision.keep) this.#state = draft;
+      if (decision.keep) this.#keep(draft);
       else this.#random.state = randomBefore;
       return decision;
     }
-    this.#state = draft;
+    this.#keep(draft);
     return decision ?? { accepted: true };
+  }
+
+  #keep(draft: State): void {
+    this.#state = draft;
+    this.#changed = true;
   }
 
   #stateProblem(draft: State): string | undefined {
