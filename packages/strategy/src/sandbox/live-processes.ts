@@ -34,7 +34,7 @@ import {
   type StrikePolicy,
 } from '@tickline/sandbox';
 import { type LiveSession, type LiveSessionStep } from '../live/live-session.ts';
-import type { LiveReport } from './isolate-live.ts';
+import type { LiveIsolateError, LiveReport } from './isolate-live.ts';
 import type { OpenedRun, OpenRunPayload, StepPart, StepPayload } from './live-wire.ts';
 import type { LiveNote } from './live-notes.ts';
 import { stepRows } from './step-rows.ts';
@@ -315,6 +315,7 @@ export class LiveProcesses implements Service {
           p.session.equity = report.equity;
           p.answer(undefined, toStep(report, cpuMs));
         } else {
+          if (report.error.details?.backstop !== undefined) this.#backstopped(p, report.error);
           if (report.error.code === 'SANDBOX_PROCESS_LOST') p.session.lose();
           p.answer(
             new TicklineError(report.error.code, report.error.message, {
@@ -351,6 +352,27 @@ export class LiveProcesses implements Service {
         for (let i = settled; i < entries.length; i++) entries[i]!.answer(lost, undefined);
         settled = entries.length;
       });
+  }
+
+  /**
+   * A step the wall backstop cut (tenant-step.ts backstopVerdict), logged at warn either way with
+   * its figures: starved (the machine's fault: the run reopens, no strike) or run away (paused).
+   */
+  #backstopped(p: Pending, error: LiveIsolateError): void {
+    const { backstop, wallMs, usedMs, budgetMs, cpuMs } = error.details as Record<string, number | string>;
+    this.#options.logger?.warn(
+      {
+        run: p.session.runId,
+        tenant: p.session.tenant,
+        code: error.code,
+        wallMs,
+        cpuMs: usedMs,
+        budgetMs: budgetMs ?? cpuMs,
+      },
+      backstop === 'starved'
+        ? 'live step cut by its wall backstop with its CPU under budget (machine busy): reopening, no strike'
+        : 'live step cut by its wall backstop with its CPU over budget: paused',
+    );
   }
 
   async stop(): Promise<void> {

@@ -100,8 +100,11 @@ export function bookNotes(tenant: Tenant, timeout: number): void {
   tenant.api.book.applySync(undefined, [notes], { timeout });
 }
 
-/** A failed report, as the isolate would give it. */
-export const fail = (code: string, message: string): LiveReport => ({ ok: false, error: { code, message } });
+/** A failed report, as the isolate would give it (`details`: the figures the server logs). */
+export const fail = (code: string, message: string, details?: Record<string, unknown>): LiveReport => ({
+  ok: false,
+  error: details === undefined ? { code, message } : { code, message, details },
+});
 
 /** A new tenant `id`: its isolate with a `memoryMb` heap, its context, the live entry points. */
 export async function createTenant(id: string, memoryMb: number): Promise<Tenant> {

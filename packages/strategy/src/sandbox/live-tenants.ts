@@ -276,7 +276,7 @@ export class LiveTenants {
 
   #failed(i: number, run: TenantRun, error: TicklineError, work: StepWork): void {
     const at = work.reports.findIndex(([j]) => j === i);
-    const report = fail(error.code, error.message);
+    const report = fail(error.code, error.message, error.details);
     if (at >= 0) work.reports[at] = [i, report];
     else work.reports.push([i, report]);
     this.close(run.id);

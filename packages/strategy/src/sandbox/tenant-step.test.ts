@@ -173,6 +173,8 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
               `more than its 50 ms of CPU per candle on ${CPU_STRIKES_TO_PAUSE} of its last ${CPU_WINDOW_STEPS} candles \\(63\\.0, 66\\.0, 69\\.0 ms\\)\\. Do less work per candle`,
             ),
           ),
+          // The figures go to the server with the report (it logs them).
+          details: { cpuMs: 50, usedMs: 69, strikes: [63, 66, 69] },
         },
       ]);
     }
@@ -189,6 +191,7 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
         i: 0,
         code: 'STRATEGY_CPU_LIMIT',
         message: expect.stringContaining('again right after it was resumed (70.0 ms)'),
+        details: expect.objectContaining({ usedMs: 70 }),
       },
     ]);
   });
@@ -226,8 +229,31 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
         message: expect.stringMatching(
           /^onCandle did not return: stopped after \d+ ms of CPU \(limit 50 ms per candle\)/,
         ),
+        details: expect.objectContaining({ backstop: 'runaway', cpuMs: 50 }),
       },
     ]);
+    expect(live.runCount).toBe(0);
+  }, 30_000);
+
+  it('a call the wall backstop cut while its thread got less CPU than the budget was starved, not run away: no pause, the run is handed back to reopen', async () => {
+    // Each call reads 0.1 ms of CPU: the thread hardly ran while the wall backstop's second passed
+    // (what a stopped or starved process looks like from inside).
+    const live = make(scriptedCpu().read);
+    const { handle } = await live.open(payload('loops', 'owner-l', LOOPS));
+    for (let k = 0; k < 2; k++)
+      expect(failures(live.step({ rows: rows([handle], k) }, () => {}).reports)).toEqual([]);
+    const part = live.step({ rows: rows([handle], 2) }, () => {});
+    expect(failures(part.reports)).toEqual([
+      {
+        i: 0,
+        code: 'SANDBOX_PROCESS_LOST',
+        message: expect.stringMatching(
+          /^the step was cut after \d+ ms of wall time with only 0\.1 ms of CPU \(limit 50 ms per candle\)/,
+        ),
+        details: { backstop: 'starved', wallMs: expect.any(Number), usedMs: 0.1, budgetMs: 50 },
+      },
+    ]);
+    // Its engine stopped mid-step: closed here, to be reopened from its last decided candle.
     expect(live.runCount).toBe(0);
   }, 30_000);
 });

@@ -6,7 +6,9 @@
  * (a 200 ms `Atomics.wait` reads as 200 ms of CPU; tenant-step.test.ts), and honest runs of a
  * loaded machine were paused for CPU they never used. A run that ran away (the wall backstop) or
  * threw is stopped and the rest of the slice goes on; a run over its budget is a strike, judged
- * by the tenants' CPU window (cpu-strikes.ts).
+ * by the tenants' CPU window (cpu-strikes.ts). The wall backstop judges by CPU too: a call it cut
+ * whose thread got less CPU than the run's budget was starved by the machine (a loaded host, a
+ * stopped process), not run away — see {@link backstopVerdict}.
  *
  * What crosses per call is as little as a call can carry: the slice's rows through the tenant's
  * shared buffer (no copy, nothing allocated on either side), the fills and finished orders noted
@@ -89,6 +91,7 @@ export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: numb
     const notes = tenant.notes.length === 0 ? undefined : JSON.stringify(tenant.notes);
     tenant.notes = [];
     const before = owner.cpuMicros();
+    const wallBefore = performance.now();
     /** 0 (none), the reports as JSON, or undefined (stopped: fetch them). */
     let reported: 0 | string | undefined;
     let stoppedAt = -1;
@@ -108,7 +111,11 @@ export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: numb
       }
       const row = quick<number>(api.stepping, []);
       if (row < 0) {
-        afterCall(tenant, work, from, at, to, error, budgetMs, owner);
+        const spent = {
+          usedMs: (owner.cpuMicros() - before) / US_PER_MS,
+          wallMs: performance.now() - wallBefore,
+        };
+        afterCall(tenant, work, from, at, to, error, budgetMs, spent, owner);
         return;
       }
       // Stopped mid-slice: the row being stepped ran away; those before it were decided.
@@ -122,7 +129,11 @@ export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: numb
       // The runaway took the time; those before it get their share by wall time.
       share(tenant, work, from, at, end, usedMs, true);
       const run = work.runs[stoppedAt]!;
-      owner.failed(stoppedAt, run, runaway(stopped, usedMs, budgets[stoppedAt - from]!), work);
+      const cut = backstopVerdict(stopped, budgets[stoppedAt - from]!, {
+        usedMs,
+        wallMs: performance.now() - wallBefore,
+      });
+      owner.failed(stoppedAt, run, cut, work);
       at = stoppedAt + 1;
       continue;
     }
@@ -163,6 +174,7 @@ function afterCall(
   to: number,
   error: unknown,
   budgetMs: number,
+  spent: CallSpent,
   owner: SliceOwner,
 ): void {
   takeReports(tenant, work, from, at, to, owner);
@@ -172,7 +184,7 @@ function afterCall(
     return;
   }
   const coded = /timed out/i.test(error instanceof Error ? error.message : String(error))
-    ? classify(error, 'step', budgetMs)
+    ? backstopVerdict(error, budgetMs, spent, true)
     : unhandledRejection(error);
   owner.failed(at, work.runs[at]!, coded, work);
 }
@@ -230,17 +242,55 @@ function share(
         : usedMs / (end - at);
 }
 
+/** What a call cut by the wall backstop spent: its thread's CPU and its wall time, ms. */
+export interface CallSpent {
+  usedMs: number;
+  wallMs: number;
+}
+
 /**
- * The run the wall backstop stopped (a loop that never returned): its own CPU over the call — the
- * thread's, so at most the wall time — and its budget, in what its owner reads.
+ * Why a run's call was cut by the wall backstop (`error`), judged by the CPU its thread used in it
+ * (`usedMs`, the kernel's count for the thread: threadCpuMicros), not by the wall time alone:
+ *
+ * - at least the run's budget: it ran away (a loop that never returned) — STRATEGY_CPU_LIMIT, the
+ *   run pauses at once, as before;
+ * - less: the thread did not get a core for most of the wall time (a loaded machine, a process
+ *   stopped by SIGSTOP, swapped pages) — the machine's fault, not the tenant's. No strike, no
+ *   pause: the step was cut mid-way, so the run's engine is left in an unknown state; it is closed
+ *   here and answered SANDBOX_PROCESS_LOST, so the runner reopens it from its last decided candle
+ *   (the candle cut is decided again, with the same client order ids, as after a process loss).
+ *
+ * The call's CPU includes the rows stepped before the run in the same call, so a run is judged
+ * starved only when even that sum stayed under its own budget. A run that keeps running away on a
+ * machine too starved to show it is harmless meanwhile (it gets no CPU); the process's stall check
+ * (30 s of silence) stays the last resort for a thread that never comes back. `returned`: the call
+ * returned and what came after it (a `.then` callback) was cut: its message is not "did not return".
  */
-function runaway(error: unknown, usedMs: number, budgetMs: number): TicklineError {
+export function backstopVerdict(
+  error: unknown,
+  budgetMs: number,
+  spent: CallSpent,
+  returned = false,
+): TicklineError {
   const coded = classify(error, 'step', budgetMs);
   if (coded.code !== 'STRATEGY_CPU_LIMIT') return coded;
+  const usedMs = round1(spent.usedMs);
+  const wallMs = Math.round(spent.wallMs);
+  if (spent.usedMs < budgetMs)
+    return new TicklineError(
+      'SANDBOX_PROCESS_LOST',
+      `the step was cut after ${wallMs} ms of wall time with only ${usedMs} ms of CPU ` +
+        `(limit ${budgetMs} ms per candle): the machine was busy; the run reopens from its last decided candle`,
+      { details: { backstop: 'starved', wallMs, usedMs, budgetMs } },
+    );
+  const details = { cpuMs: budgetMs, usedMs, wallMs, backstop: 'runaway' };
+  if (returned) return new TicklineError(coded.code, coded.message, { details });
   return new TicklineError(
     'STRATEGY_CPU_LIMIT',
-    `onCandle did not return: stopped after ${usedMs.toFixed(0)} ms of CPU (limit ${budgetMs} ms per candle). ` +
+    `onCandle did not return: stopped after ${spent.usedMs.toFixed(0)} ms of CPU (limit ${budgetMs} ms per candle). ` +
       'Look for a loop that never ends, or do less work per candle.',
-    { details: { cpuMs: budgetMs, usedMs } },
+    { details },
   );
 }
+
+const round1 = (ms: number): number => Math.round(ms * 10) / 10;
