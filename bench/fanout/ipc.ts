@@ -40,11 +40,16 @@ export function wireOf(impl: Impl): Wire {
 export const BENCH_CHANNEL = 'market:BTC-USD:trades';
 
 export type ToServer =
-  { type: 'mem' } | { type: 'run'; rate: number; warmupMs: number; windowMs: number } | { type: 'stop' };
+  | { type: 'mem' }
+  | { type: 'snapshot'; dir: string }
+  | { type: 'run'; rate: number; warmupMs: number; windowMs: number }
+  | { type: 'stop' };
 
 export type FromServer =
   | { type: 'ready'; port: number; cookie: string | undefined }
   | { type: 'mem'; rss: number; heapUsed: number }
+  /** A heap snapshot written after a full collection (BENCH_HEAP_SNAPSHOTS). */
+  | { type: 'snapshot'; file: string }
   | {
       type: 'window';
       /** Broadcasts `firstSeq..lastSeq` fell in the measured window. */

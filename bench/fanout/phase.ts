@@ -1,6 +1,7 @@
 /** @module One benchmark phase: one server child, N subscribers, memory, then a fixed-rate window. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { census, censusPerUnit, type CensusRow } from '../lib/heap-census.ts';
 import { envInt, percentile, progress } from '../lib/report.ts';
 import type { FromServer, Impl, ToServer, Wire } from './ipc.ts';
 import type { MemorySplit } from './multi/memory-split.ts';
@@ -23,6 +24,14 @@ export const STRAGGLER_MS = 500;
  * second (raw-client.ts says why). 1 measures every subscriber.
  */
 export const MEASURE_EVERY = Math.max(1, envInt('BENCH_MEASURE_EVERY', 10));
+/**
+ * BENCH_MEMORY_ONLY=1: each phase connects its subscribers, reads memory and stops — no events,
+ * no window (memory per connection does not depend on CPU load, so this can run on a busy machine
+ * in seconds). The rows' CPU and latency figures are then NaN.
+ */
+export const MEMORY_ONLY = process.env.BENCH_MEMORY_ONLY === '1';
+/** BENCH_HEAP_SNAPSHOTS=<dir>: in-process rows write heap snapshots there and report a census. */
+const SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOTS || undefined;
 
 export interface PhaseOptions {
   impl: Wire;
@@ -52,6 +61,8 @@ export interface PhaseResult {
   /** Multi-process rows: resident memory per connection 1 s after the last, without a GC. */
   kbPerConnNoGc?: number;
   heapKbPerConn: number;
+  /** Shallow heap bytes per connection by kind of object (BENCH_HEAP_SNAPSHOTS, in-process rows). */
+  heap?: CensusRow[];
   fanoutP50Ms: number;
   fanoutP99Ms: number;
   loopDelayMaxMs: number;
@@ -89,6 +100,27 @@ function ask<T extends FromServer['type']>(
   const reply = next(child, type);
   child.send(message);
   return reply;
+}
+
+/** A row of memory figures only (BENCH_MEMORY_ONLY): what needs events reads NaN. */
+export function memoryOnlyResult(
+  fields: Pick<PhaseResult, 'impl' | 'subscribers' | 'kbPerConn' | 'heapKbPerConn'> & Partial<PhaseResult>,
+): PhaseResult {
+  return {
+    measured: 0,
+    cpuUsPerMsg: NaN,
+    p50Ms: NaN,
+    p99Ms: NaN,
+    maxMs: NaN,
+    deliveredRatio: NaN,
+    fanoutP50Ms: NaN,
+    fanoutP99Ms: NaN,
+    loopDelayMaxMs: NaN,
+    serverCpuPct: NaN,
+    loadgenCpuUsPerMsg: NaN,
+    witnessOk: true,
+    ...fields,
+  };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -157,11 +189,24 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
     const ready = await next(child, 'ready');
     const target: ClientTarget = { impl, port: ready.port, cookie: ready.cookie };
     const idle = await ask(child, { type: 'mem' }, 'mem');
+    const snapshot = async (dir: string) => (await ask(child, { type: 'snapshot', dir }, 'snapshot')).file;
+    const before = SNAPSHOT_DIR === undefined ? undefined : await snapshot(SNAPSHOT_DIR);
     progress(`${impl} × ${subscribers}: connecting`);
-    const recorder = new Recorder(Math.ceil(rate * ((warmupMs + windowMs) / 1000 + 2) * subscribers));
+    const recorder = new Recorder(
+      MEMORY_ONLY ? 1 : Math.ceil(rate * ((warmupMs + windowMs) / 1000 + 2) * subscribers),
+    );
     subscribed = await connectAll(subscribers, target, recorder);
     await sleep(SETTLE_MS);
     const loaded = await ask(child, { type: 'mem' }, 'mem');
+    const kbPerConn = (loaded.rss - idle.rss) / subscribers / 1024;
+    const heapKbPerConn = (loaded.heapUsed - idle.heapUsed) / subscribers / 1024;
+    // Snapshots after the reading: writing one takes memory of its own for a while.
+    const heap =
+      before === undefined
+        ? undefined
+        : censusPerUnit(census(before), census(await snapshot(SNAPSHOT_DIR!)), subscribers);
+    if (MEMORY_ONLY)
+      return memoryOnlyResult({ impl, subscribers, kbPerConn, heapKbPerConn, ...(heap ? { heap } : {}) });
     const witness = await openWitness(impl, ready.port, ready.cookie);
     progress(
       `${impl} × ${subscribers}: publishing ${rate}/s, ${warmupMs / 1000} s warm-up + ${windowMs / 1000} s window`,
@@ -188,8 +233,9 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
       p99Ms: percentile(latencies, 99),
       maxMs: percentile(latencies, 100),
       deliveredRatio: delivered / (published * subscribers),
-      kbPerConn: (loaded.rss - idle.rss) / subscribers / 1024,
-      heapKbPerConn: (loaded.heapUsed - idle.heapUsed) / subscribers / 1024,
+      kbPerConn,
+      heapKbPerConn,
+      ...(heap ? { heap } : {}),
       fanoutP50Ms: window.fanoutP50Ms,
       fanoutP99Ms: window.fanoutP99Ms,
       loopDelayMaxMs: window.loopDelayMaxMs,

@@ -23,14 +23,17 @@
  *
  * Sizes: BENCH_SUBSCRIBERS (default "5000,1000"), BENCH_RATE (10 events/s), BENCH_WARMUP_SECONDS
  * (3), BENCH_WINDOW_SECONDS (10), BENCH_IMPLS (all). Needs `ulimit -n` above the subscriber count
- * plus ~100 (each side holds one descriptor per connection). The last line is `RESULT {json}`.
+ * plus ~100 (each side holds one descriptor per connection). BENCH_MEMORY_ONLY=1 reads memory
+ * per connection only (no events: seconds a row, CPU and latency NaN); BENCH_HEAP_SNAPSHOTS=<dir>
+ * prints, for the in-process rows, the heap each connection adds by kind of object (two snapshots
+ * after GC, bench/lib/heap-census.ts). The last line is `RESULT {json}`.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
 import { IMPLS, isMulti, type Impl } from './ipc.ts';
 import { openMultiRig, runMultiPhase, type MultiRig } from './multi/multi-phase.ts';
-import { MEASURE_EVERY, runPhase, type PhaseResult } from './phase.ts';
+import { MEASURE_EVERY, MEMORY_ONLY, runPhase, type PhaseResult } from './phase.ts';
 import { makeEvent } from './payload.ts';
 
 const rows = (process.env.BENCH_SUBSCRIBERS ?? '5000,1000').split(',').map((s) => Number(s.trim()));
@@ -127,6 +130,17 @@ printTable(
   })),
 );
 
+for (const r of results.filter((row) => row.heap)) {
+  console.log(
+    `\nHeap per ${r.impl} connection at ${r.subscribers} (shallow bytes, heap snapshots after GC):`,
+  );
+  printTable(
+    r
+      .heap!.slice(0, 25)
+      .map((h) => ({ kind: h.kind, 'bytes/conn': round(h.bytes, 1), 'count/conn': round(h.count, 2) })),
+  );
+}
+
 const KEYS: Record<Impl, string> = {
   'tickline-ws': 'ws',
   'tickline-sse': 'sse',
@@ -143,6 +157,7 @@ const summary: Record<string, unknown> = {
   rate_per_subscriber: rate,
   event_data_bytes: eventBytes,
   measure_every: MEASURE_EVERY,
+  memory_only: MEMORY_ONLY,
 };
 for (const r of results) {
   const suffix = r.subscribers === rows[0] ? '' : `_${r.subscribers}`;
@@ -154,7 +169,8 @@ for (const r of results) {
   summary[`${key}_delivered${suffix}`] = round(r.deliveredRatio, 4);
   if (r.gateways !== undefined) summary[`${key}_server_cpu_pct${suffix}`] = round(r.serverCpuPct, 1);
   if (r.memory) {
-    if (r.kbPerConnNoGc !== undefined) summary[`${key}_kb_per_conn_no_gc${suffix}`] = round(r.kbPerConnNoGc, 2);
+    if (r.kbPerConnNoGc !== undefined)
+      summary[`${key}_kb_per_conn_no_gc${suffix}`] = round(r.kbPerConnNoGc, 2);
     summary[`${key}_old_kb_per_conn${suffix}`] = round(r.memory.oldKb, 2);
     summary[`${key}_young_kb_per_conn${suffix}`] = round(r.memory.youngKb, 2);
     summary[`${key}_native_kb_per_conn${suffix}`] = round(r.memory.nativeKb, 2);

@@ -3,7 +3,9 @@
  * reports memory after GC on request, and publishes at a fixed rate, measuring its own CPU over the
  * window with `process.cpuUsage()`.
  */
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { percentile } from '../lib/report.ts';
 import type { FromServer, ToServer, Wire } from './ipc.ts';
 import { makeEvent } from './payload.ts';
@@ -87,6 +89,14 @@ process.on('message', (message: ToServer) => {
   switch (message.type) {
     case 'mem':
       void settledMemory().then((m) => send({ type: 'mem', ...m }));
+      return;
+    case 'snapshot':
+      void settledMemory().then(() =>
+        send({
+          type: 'snapshot',
+          file: writeHeapSnapshot(join(message.dir, `${impl}-${Date.now()}.heapsnapshot`)),
+        }),
+      );
       return;
     case 'run':
       run(message.rate, message.warmupMs, message.windowMs);

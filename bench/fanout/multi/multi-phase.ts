@@ -38,7 +38,16 @@ import { wireOf, type Impl } from '../ipc.ts';
 import type { ClientTarget } from '../load/raw-client.ts';
 import { Recorder } from '../load/recorder.ts';
 import { openWitness } from '../load/witness.ts';
-import { connectAll, SETTLE_MS, sleep, STRAGGLER_MS, type PhaseResult, type Subscribers } from '../phase.ts';
+import {
+  connectAll,
+  MEMORY_ONLY,
+  memoryOnlyResult,
+  SETTLE_MS,
+  sleep,
+  STRAGGLER_MS,
+  type PhaseResult,
+  type Subscribers,
+} from '../phase.ts';
 import { readMemory, splitPerConnection } from './memory-split.ts';
 import { openTradeFeed, type TradeFeed } from './trade-feed.ts';
 
@@ -155,12 +164,26 @@ export async function runMultiPhase(rig: MultiRig, options: MultiPhaseOptions): 
     await collect();
     const idle = await memory();
     progress(`${label}: connecting`);
-    const recorder = new Recorder(Math.ceil(rate * ((warmupMs + windowMs) / 1000 + 2) * subscribers));
+    const recorder = new Recorder(
+      MEMORY_ONLY ? 1 : Math.ceil(rate * ((warmupMs + windowMs) / 1000 + 2) * subscribers),
+    );
     subscribed = await connectAll(subscribers, target, recorder);
     await sleep(SETTLE_MS);
     const unforced = await memory();
     await collect();
     const loaded = await memory();
+    if (MEMORY_ONLY) {
+      const split = splitPerConnection(idle, loaded, subscribers);
+      return memoryOnlyResult({
+        impl,
+        gateways: count,
+        subscribers,
+        kbPerConn: split.rssKb,
+        kbPerConnNoGc: splitPerConnection(idle, unforced, subscribers).rssKb,
+        memory: split,
+        heapKbPerConn: NaN,
+      });
+    }
     const witness = await openWitness(target.impl, port, user.cookie);
     progress(
       `${label}: publishing ${rate}/s to the NATS log, ${warmupMs / 1000} s warm-up + ${windowMs / 1000} s window`,
