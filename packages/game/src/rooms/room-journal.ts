@@ -90,7 +90,10 @@ export class RoomJournal {
   input(tick: number, input: RoomInput, raw?: Uint8Array): void {
     const x =
       input.kind === 'command'
-        ? Buffer.from(raw ?? new Uint8Array(0)).toString('base64')
+        ? raw === undefined
+          ? ''
+          : // A view of the bytes, not a copy: they are encoded at once.
+            Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')
         : input.kind === 'leave'
           ? input.reason
           : input.kind === 'mute'

@@ -1,5 +1,5 @@
-import { ManualClock } from '@tickline/kernel';
-import { describe, expect, it } from 'vitest';
+import { ManualClock, threadCpuMicros } from '@tickline/kernel';
+import { describe, expect, it, vi } from 'vitest';
 import { checkGame } from './check-game.ts';
 import { decodeRoomFrame, RoomView } from './room-delta.ts';
 import { RoomClosed } from './room-events.ts';
@@ -117,6 +117,27 @@ describe('rules room - failing handlers', () => {
     stepWith(r, join('a'));
     expect(stepWith(r, cmd('a', 2, { type: 'slow' })).rejections).toMatchObject([{ reason: 'GAME_RULES_ERROR' }]);
     expect(r.state.room.total).toBe(0);
+  });
+
+  it("on this thread's CPU clock: a busy handler is over budget; a quick one reads the clock once", () => {
+    const busy = () => {
+      const from = threadCpuMicros();
+      while (threadCpuMicros() - from < 5_000);
+    };
+    const r = room({ game: counterGame({ onSlow: busy }), handlerBudgetMs: 1 });
+    stepWith(r, join('a'));
+    expect(stepWith(r, cmd('a', 2, { type: 'slow' })).rejections).toMatchObject([{ reason: 'GAME_RULES_ERROR' }]);
+    // A budget no preemption of a busy machine reaches in wall time.
+    const quick = room({ handlerBudgetMs: 5_000 });
+    stepWith(quick, join('a'));
+    const reads = vi.spyOn(process, 'threadCpuUsage');
+    try {
+      expect(stepWith(quick, cmd('a', 2, { type: 'add', by: 1 })).acks).toEqual([{ playerId: 'a', seq: 2 }]);
+      // Done within its budget of wall time, so of CPU: the second read is not needed.
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('closes the room, once, after failures in a row: a notice, an event, then GAME_ROOM_CLOSED', () => {
