@@ -6,15 +6,22 @@
  * another listener's connections could take, and the event log would meet EMFILE again.
  */
 
-/** What the budget needs of a socket: to hear when it closes. */
+/** What the budget needs of a socket: to hear when it closes (a socket emits 'close' once). */
 export interface BudgetedSocket {
-  once(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
 }
 
 export class ConnectionBudget {
   /** Connections in all; undefined when the open-files limit is unknown (no cap). */
   readonly max: number | undefined;
   #open = 0;
+  /**
+   * The one 'close' listener of every socket taken: `once` would wrap it in a closure per socket,
+   * held for the connection's life (~250 bytes per WebSocket or stream, issue 50).
+   */
+  readonly #release = (): void => {
+    this.#open -= 1;
+  };
 
   constructor(max: number | undefined) {
     this.max = max;
@@ -34,9 +41,7 @@ export class ConnectionBudget {
   take(socket: BudgetedSocket): boolean {
     if (this.spent) return false;
     this.#open += 1;
-    socket.once('close', () => {
-      this.#open -= 1;
-    });
+    socket.on('close', this.#release);
     return true;
   }
 }

@@ -95,6 +95,9 @@ const EXHAUSTED = refusal(
   'Service Unavailable',
 );
 
+/** The address key a socket was counted under (its 'close' listener is shared, issue 50). */
+const kAddress = Symbol('tickline.http.addressKey');
+
 /** Answers and closes refused sockets; `lingering` counts those still draining. */
 function createRefusal(tls: boolean): (socket: Socket, answer: string) => void {
   let lingering = 0;
@@ -185,6 +188,12 @@ export function guardConnections(server: Server, options: GuardConnectionsOption
   const refusals = options.metrics ? connectionMetrics(options.metrics, state) : undefined;
   const accept = server.listeners('connection') as Array<(socket: Socket) => void>;
   server.removeAllListeners('connection');
+  function release(this: Socket & { [kAddress]: string }): void {
+    state.open -= 1;
+    const left = (byAddress.get(this[kAddress]) ?? 1) - 1;
+    if (left > 0) byAddress.set(this[kAddress], left);
+    else byAddress.delete(this[kAddress]);
+  }
   server.on('connection', function admitConnection(this: Server, socket: Socket) {
     if (budget.spent) {
       state.refused.exhausted += 1;
@@ -203,12 +212,8 @@ export function guardConnections(server: Server, options: GuardConnectionsOption
     byAddress.set(key, held + 1);
     budget.take(socket);
     state.open += 1;
-    socket.once('close', () => {
-      state.open -= 1;
-      const left = (byAddress.get(key) ?? 1) - 1;
-      if (left > 0) byAddress.set(key, left);
-      else byAddress.delete(key);
-    });
+    (socket as Socket & { [kAddress]: string })[kAddress] = key;
+    socket.on('close', release); // one function for every socket: `once` wraps one per socket
     for (const listener of accept) listener.call(this, socket);
   });
   return state;

@@ -77,10 +77,11 @@ function destroyOnTimeout(this: Duplex): void {
  */
 export function guardUpgrades(server: Server, timeouts: Pick<PreAuthTimeouts, 'upgradeMs'>): void {
   const armDeadline = (_request: IncomingMessage, socket: Duplex): void => {
-    const raw = socket as Duplex & { setTimeout?: (ms: number, listener: () => void) => void };
-    // One shared listener: `ws` clears the timer on open but not the listener, which stays on
-    // the socket for the connection's life (a closure per socket otherwise).
-    raw.setTimeout?.(timeouts.upgradeMs, destroyOnTimeout);
+    const raw = socket as Duplex & { setTimeout?: (ms: number) => void };
+    // One shared listener, added with `on`: `ws` clears the timer on open but not the listener,
+    // which stays for the connection's life (`setTimeout(ms, fn)` adds it with `once`: a closure).
+    socket.on('timeout', destroyOnTimeout);
+    raw.setTimeout?.(timeouts.upgradeMs);
   };
   const answerUnclaimed = (request: IncomingMessage, socket: Duplex): void => {
     if (isUpgradeClaimed(request) || socket.destroyed) return;
