@@ -8,5 +8,8 @@ export type { ClientEnd } from './transport/test-client.ts';
 export { ZoneDelivery } from './session/tick-delivery.ts';
 export { TickEncoder } from './protocol/tick-encoder.ts';
 export { deriveJoinTokenSecret } from './module/game-coordinator.ts';
+// A gateway's room desk over request/reply, and a process's, for the SDK's re-queue test.
+export { localRoomDesk } from './module/room-desk.ts';
+export { createRoomDeskResponder, remoteRoomDesk } from './remote/room-desk-rpc.ts';
 // Connect Four's board rule, for bench:game's Colyseus room of the same game (one rule, two APIs).
 export { COLUMNS as CONNECT_FOUR_COLUMNS, ROWS as CONNECT_FOUR_ROWS, winsAt as connectFourWinsAt } from './games/connect-four/connect-four.ts';

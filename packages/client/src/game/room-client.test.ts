@@ -86,3 +86,82 @@ describe('room client - prediction and reconciliation', () => {
     expect(wire.sent.at(-1)).toMatchObject({ type: MessageType.RoomCommand, seq: 5 });
   });
 });
+
+describe('room client - a queued player whose game process went away joins the queue again', () => {
+  /** A scripted wire that hands out a new connection per connect, each recorded. */
+  function wires() {
+    const conns: Array<{ url: string; sent: ClientMessage[]; handlers: GameSocketHandlers }> = [];
+    const connector: GameConnector = (url, handlers) => {
+      const conn = { url, sent: [] as ClientMessage[], handlers };
+      conns.push(conn);
+      queueMicrotask(() => handlers.opened());
+      return {
+        send: (bytes) => void conn.sent.push(decodeMessage(bytes) as ClientMessage),
+        close: () => handlers.closed({ code: 1000, reason: '' }),
+      };
+    };
+    return { conns, connector };
+  }
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it('a drop with no Close (the process died), then GAME_ZONE_MOVED (a hand-off): a new ticket each time, joined by game again', async () => {
+    const wire = wires();
+    let tickets = 0;
+    const client = new RoomClient({
+      url: 'ws://east',
+      token: 't0',
+      join: { game: 'tag' },
+      connector: wire.connector,
+      requeue: async () => ({ url: `ws://west${++tickets}`, token: `t${tickets}` }),
+    });
+    const requeues: Array<{ attempt: number; code: string | undefined }> = [];
+    client.on('requeue', (r) => void requeues.push(r));
+    const connecting = client.connect();
+    await settle();
+    wire.conns[0]!.handlers.closed({ code: 1006, reason: '' });
+    await settle();
+    expect(wire.conns[1]).toMatchObject({ url: 'ws://west1' });
+    expect(wire.conns[1]!.sent[0]).toMatchObject({ type: MessageType.RoomJoin, token: 't1', game: 'tag' });
+    wire.conns[1]!.handlers.message(encodeMessage({ type: MessageType.Close, code: 'GAME_ZONE_MOVED', message: 'moving' }));
+    wire.conns[1]!.handlers.closed({ code: 4503, reason: 'GAME_ZONE_MOVED' });
+    await settle();
+    expect(wire.conns[2]!.sent[0]).toMatchObject({ type: MessageType.RoomJoin, token: 't2', game: 'tag' });
+    wire.conns[2]!.handlers.message(encodeMessage(welcome));
+    expect(await connecting).toMatchObject({ roomId: 'r1' });
+    expect(requeues).toEqual([
+      { attempt: 1, code: undefined },
+      { attempt: 2, code: 'GAME_ZONE_MOVED' },
+    ]);
+    expect(client.state).toBe('connected');
+  });
+
+  it('not for a refusal, a join by room, or past maxRequeues: those end the connection with their code', async () => {
+    const refused = wires();
+    let asked = 0;
+    const requeue = async () => ({ url: `ws://x${++asked}`, token: 't' });
+    const banned = new RoomClient({ url: 'ws://a', token: 't', join: { game: 'tag' }, connector: refused.connector, requeue });
+    const bannedConnect = banned.connect();
+    await settle();
+    refused.conns[0]!.handlers.message(encodeMessage({ type: MessageType.Close, code: 'GAME_PLAYER_BANNED', message: 'no' }));
+    refused.conns[0]!.handlers.closed({ code: 4403, reason: '' });
+    await expect(bannedConnect).rejects.toMatchObject({ code: 'GAME_PLAYER_BANNED' });
+
+    const byRoom = wires();
+    const seated = new RoomClient({ url: 'ws://a', token: 't', join: { room: 'r1' }, connector: byRoom.connector, requeue });
+    const seatedConnect = seated.connect();
+    await settle();
+    byRoom.conns[0]!.handlers.closed({ code: 1006, reason: '' });
+    await expect(seatedConnect).rejects.toMatchObject({ code: 'CLIENT_GAME_CONNECT_FAILED' });
+
+    const dead = wires();
+    const bounded = new RoomClient({ url: 'ws://a', token: 't', join: { game: 'tag' }, connector: dead.connector, requeue, maxRequeues: 2 });
+    const boundedConnect = bounded.connect();
+    for (let i = 0; i < 3; i++) {
+      await settle();
+      dead.conns[i]!.handlers.closed({ code: 1006, reason: '' });
+    }
+    await expect(boundedConnect).rejects.toMatchObject({ code: 'CLIENT_GAME_CONNECT_FAILED' });
+    expect(dead.conns).toHaveLength(3);
+    expect(asked).toBe(2);
+  });
+});

@@ -20,6 +20,7 @@ import {
   decodeRoomFrame,
   encodeMessage,
   encodeRoomCommand,
+  GAME_FOLLOW_CLOSE_CODES,
   MessageType,
   RoomView,
   type ClientMessage,
@@ -63,7 +64,20 @@ export interface RoomClientOptions {
   connector?: GameConnector;
   /** Prediction hook: without it, `state` is the authoritative state. */
   predict?: RoomPredictor;
+  /**
+   * A new ticket for the same game (`roomTicket(api, { game })`): with it, a player still queued
+   * by matchmaking whose game process went away (the connection dropped with no answer, or was
+   * closed with GAME_ZONE_MOVED, GAME_SERVER_SHUTDOWN or GAME_ZONE_UNKNOWN) joins the queue again
+   * where the gateway places it, and `connect()` resolves once a room takes the player. The queue
+   * itself lives in the game process: a player queued there is only known while connected.
+   */
+  requeue?: () => Promise<{ url: string; token: string }>;
+  /** Re-queues one `connect()` may make. @default 5 */
+  maxRequeues?: number;
 }
+
+/** The re-queues one `connect()` makes at most (a gateway that keeps placing on dead processes). */
+export const DEFAULT_MAX_REQUEUES = 5;
 
 export const RoomClientState = {
   Idle: 'idle',
@@ -84,6 +98,8 @@ export interface RoomClientEvents {
   /** The room refused command `seq` (0: the join) with the game's reason or a `GAME_*` code. */
   reject: { seq: number; tick: number; reason: string; message: string };
   notice: { level: 'info' | 'warn'; text: string };
+  /** Still queued when the connection ended (`code`: the server's, or none): joining the queue again. */
+  requeue: { attempt: number; code: string | undefined };
   error: TicklineApiError;
   /** The connection ended: the server's `GAME_*` code, or `CLIENT_GAME_CLOSED` for `close()`. */
   closed: { code: string; message: string };
@@ -111,11 +127,16 @@ export class RoomClient {
   #state: RoomClientState = RoomClientState.Idle;
   #welcome: RoomWelcomeMessage | undefined;
   #nextSeq = 1;
+  #url: string;
+  #token: string;
+  #requeues = 0;
   #serverClose: { code: string; message: string } | undefined;
   #connecting: { resolve: (w: RoomWelcomeMessage) => void; reject: (e: TicklineApiError) => void } | undefined;
 
   constructor(options: RoomClientOptions) {
     this.#o = options;
+    this.#url = options.url;
+    this.#token = options.token;
   }
 
   on<K extends keyof RoomClientEvents>(name: K, listener: Listener<RoomClientEvents[K]>): () => void {
@@ -151,23 +172,29 @@ export class RoomClient {
     this.#state = RoomClientState.Connecting;
     return new Promise((resolve, reject) => {
       this.#connecting = { resolve, reject };
-      const connector = this.#o.connector ?? createWsConnector();
-      this.#socket = connector(this.#o.url, {
-        opened: () => {
-          this.#state = RoomClientState.Joining;
-          const { room, code, game } = this.#o.join;
-          this.#send({
-            type: MessageType.RoomJoin,
-            token: this.#o.token,
-            ...(room !== undefined && { room }),
-            ...(code !== undefined && { code }),
-            ...(game !== undefined && { game }),
-          });
-        },
-        message: (bytes) => this.#onMessage(bytes),
-        closed: ({ reason }) => this.#onClosed(reason),
-      });
+      this.#open();
     });
+  }
+
+  #open(): void {
+    const connector = this.#o.connector ?? createWsConnector();
+    const socket: GameSocket = connector(this.#url, {
+      opened: () => {
+        this.#state = RoomClientState.Joining;
+        const { room, code, game } = this.#o.join;
+        this.#send({
+          type: MessageType.RoomJoin,
+          token: this.#token,
+          ...(room !== undefined && { room }),
+          ...(code !== undefined && { code }),
+          ...(game !== undefined && { game }),
+        });
+      },
+      message: (bytes) => this.#onMessage(bytes),
+      // A socket given up for a re-queue reports nothing more.
+      closed: ({ reason }) => socket === this.#socket && this.#onClosed(reason),
+    });
+    this.#socket = socket;
   }
 
   /** Sends one of the game's commands; returns its seq, or undefined when not in the room. */
@@ -265,8 +292,47 @@ export class RoomClient {
     this.#events.emit('change', this.view);
   }
 
+  /**
+   * Whether the connection that just ended held a player queued by matchmaking on a process that
+   * went away (no Close, or one that says to look again), with re-queues left.
+   */
+  #shouldRequeue(): boolean {
+    const close = this.#serverClose;
+    return (
+      this.#o.requeue !== undefined &&
+      this.#o.join.game !== undefined &&
+      this.#welcome === undefined &&
+      (this.#state === RoomClientState.Joining || this.#state === RoomClientState.Connecting) &&
+      (close === undefined || GAME_FOLLOW_CLOSE_CODES.has(close.code)) &&
+      this.#requeues < (this.#o.maxRequeues ?? DEFAULT_MAX_REQUEUES)
+    );
+  }
+
+  async #requeue(): Promise<void> {
+    const code = this.#serverClose?.code;
+    this.#serverClose = undefined;
+    this.#state = RoomClientState.Connecting;
+    this.#events.emit('requeue', { attempt: ++this.#requeues, code });
+    try {
+      const ticket = await this.#o.requeue!();
+      // close() while the ticket was on its way: stay closed.
+      if (this.#serverClose?.code === 'CLIENT_GAME_CLOSED') return this.#onClosed('closed by the client');
+      this.#url = ticket.url;
+      this.#token = ticket.token;
+      this.#open();
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      this.#serverClose = { code: e.code ?? 'CLIENT_GAME_CONNECT_FAILED', message: e.message ?? 'no new ticket' };
+      this.#onClosed('');
+    }
+  }
+
   #onClosed(reason: string): void {
     if (this.#state === RoomClientState.Closed) return;
+    if (this.#shouldRequeue()) {
+      void this.#requeue();
+      return;
+    }
     this.#state = RoomClientState.Closed;
     const close = this.#serverClose ?? { code: 'CLIENT_GAME_CONNECT_FAILED', message: reason || 'the connection closed' };
     this.#connecting?.reject(new TicklineApiError(close.code, close.message));

@@ -85,7 +85,10 @@ export interface RoomFailover extends Service {
    * for a peer to take it. @throws GAME_ROOM_UNKNOWN, GAME_HANDOFF_UNAVAILABLE
    */
   handOff(roomId: string, message: string, waitMs: number): Promise<HandOffResult>;
-  /** Hands off every room here without waiting for a peer each (a drained stop); failures are logged. */
+  /**
+   * Hands off every room here without waiting for a peer each (a drained stop); failures are
+   * logged. Players queued by matchmaking are told GAME_ZONE_MOVED first, to queue again elsewhere.
+   */
   handOffAll(message: string): Promise<void>;
   /** How each room recovered here came back. */
   recoveries(): ReadonlyMap<string, Omit<RecoveredRoom, 'room'>>;
@@ -274,6 +277,9 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
       return { playersTold, snapshotId: final.snapshot.id, from: owner, to };
     },
     async handOffAll(message) {
+      // Players still queued here have no room to follow: they queue again elsewhere.
+      const requeued = options.sessions.moveQueuedOut(message);
+      if (requeued > 0) logger.info({ players: requeued }, 'queued players told to queue again elsewhere');
       for (const runner of registry.all())
         await failover
           .handOff(runner.roomId, message, 0)

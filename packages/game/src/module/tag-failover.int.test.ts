@@ -4,9 +4,10 @@
  * a tag scores and swaps roles; the process goes silent mid-round; the other takes the room and
  * the players resume there (`resumed: true`) with the same roles, scores and timer; the round goes
  * on (another tag) and ends there, after exactly its length in ticks: the outage took none of it.
+ * And a drained stop tells the players queued by matchmaking to queue again elsewhere.
  */
 import { createInMemoryEventLog } from '@tickline/eventlog';
-import { encodeRoomCommand, MessageType } from '@tickline/protocol';
+import { encodeRoomCommand, GameCloseCode, MessageType } from '@tickline/protocol';
 import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tagGame } from '../games/tag/tag.ts';
@@ -155,4 +156,15 @@ describe.skipIf(!found.available)(`tag failover across game processes ${found.re
     expect(round.seen.endedAt).toBe(before.endsAtTick);
     expect(round.seen.endedAt! - round.seen.startedAt!).toBe(Math.ceil(ROUND_MS / (1000 / 30)));
   }, 240_000);
+});
+
+describe.skipIf(!found.available)(`matchmaking queue at a drained stop ${found.reason ?? ''}`, () => {
+  it('hand-off of all - players queued by matchmaking are told GAME_ZONE_MOVED (to queue again elsewhere) and leave the queue', async () => {
+    const east = await harness.gameProcess('queue-east');
+    const queued = await harness.matchmake(east.url, 'eve', 'tag');
+    await until(() => east.rooms.queued('tag') === 1, { timeoutMs: 60_000, what: 'eve queued' });
+    await east.failover.handOffAll('moving you to another server');
+    expect((await queued.ended).code).toBe(GameCloseCode.ZoneMoved);
+    expect(east.rooms.queued('tag')).toBe(0);
+  }, 120_000);
 });

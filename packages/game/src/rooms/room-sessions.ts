@@ -319,6 +319,25 @@ export class RoomSessions {
     return told;
   }
 
+  /**
+   * The players queued here by matchmaking (no room yet) are told and closed with GAME_ZONE_MOVED:
+   * this process is going (a drained stop). The queue is in this process only, so a queued player
+   * joins again by game through a gateway (the SDK's `RoomClient` does, given `requeue`), which
+   * places it where the game's players wait. Returns how many were told.
+   */
+  moveQueuedOut(message: string): number {
+    let told = 0;
+    for (const session of [...this.#byPlayer.values()]) {
+      if (session.runner || !session.unqueue) continue;
+      const link = session.link;
+      this.#forget(session);
+      if (!link) continue;
+      told++;
+      this.#ops?.close(link, CloseCode.ZoneMoved, message);
+    }
+    return told;
+  }
+
   #unserve(runner: RoomRunner): void {
     this.#detach.get(runner)?.();
     this.#detach.delete(runner);

@@ -59,6 +59,12 @@ export function useRoom(game: string, predict?: RoomPredictor) {
             token: ticket.token,
             join: code !== undefined ? { code } : { game },
             ...(predict && { predict }),
+            // Matched by game: still queued when its game process goes, the player queues again.
+            requeue: async () => {
+              const next = await roomTicket(api, { game });
+              if (!next.ws) throw new Error('rooms are not served over WebSocket here');
+              return { url: next.ws, token: next.token };
+            },
           });
           roomRef.current = room;
           const update = (patch: Partial<RoomPageView>) => setView((current) => ({ ...current, ...patch }));
