@@ -18,7 +18,7 @@ export {
 export { serveSandboxProcess, type CallContext, type Handlers } from './pool/serve.ts';
 export type { CallData } from './pool/data-cache.ts';
 export { transferDirectory } from './pool/data-files.ts';
-export { processCpuMs } from './pool/proc-stat.ts';
+export { processCpuMs, threadCpuMs } from './pool/proc-stat.ts';
 export { DEFAULT_STRIKES, StrikeBook, type StrikePolicy } from './pool/strikes.ts';
 export {
   createResidentProcess,

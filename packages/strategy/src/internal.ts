@@ -5,6 +5,8 @@ export { evaluateTrustedStrategy } from './sandbox/host-module.ts';
 export { StrategyProcesses } from './sandbox/strategy-processes.ts';
 export { feedKey } from './sandbox/feed-transfer.ts';
 export { LiveTenants } from './sandbox/live-tenants.ts';
+// The kernel's count of a live process's stepping thread (trading's tests see a step under way by it).
+export { threadCpuMs } from '@tickline/sandbox';
 export { createSandboxExecutor } from './research/sandbox-executor.ts';
 export { runResearch } from './research/research-report.ts';
 export { EQUITY_POINTS } from './core/downsample.ts';

@@ -20,6 +20,7 @@ import {
   settings,
   signalRows,
   spec,
+  storedSoFar,
   SYMBOL,
   world,
 } from './live-world.test-support.ts';
@@ -132,22 +133,6 @@ const sessions =
       tenantMemoryMb: 16,
     });
 const sandboxSessions = sessions();
-
-/**
- * The market's stored candles of a test's feed: those closed so far (`upTo` as each one closes),
- * served as a live run's history reads them.
- */
-function storedSoFar(feed: readonly EventEnvelope[]) {
-  let upTo = -Infinity;
-  return {
-    upTo: (e: EventEnvelope) => void (upTo = (e.data as FeedCandle).closeTime),
-    history: async (_s: string, _i: string, count: number) =>
-      feed
-        .map((e) => e.data as FeedCandle)
-        .filter((c) => c.closeTime <= upTo)
-        .slice(-count),
-  };
-}
 
 async function feedAll(w: ReturnType<typeof world>, events: readonly EventEnvelope[]): Promise<void> {
   for (const e of events) {

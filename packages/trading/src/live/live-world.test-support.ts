@@ -31,7 +31,7 @@ import { createPaperBroker } from '../paper/paper-broker.ts';
 import { LedgerRiskView } from '../portfolio/ledger-risk-view.ts';
 import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import { RiskLimitsSchema } from '../risk/risk-limits.ts';
-import { LiveRunner, type LiveRunnerOptions, type LiveStrategySpec } from './live-runner.ts';
+import { type FeedCandle, LiveRunner, type LiveRunnerOptions, type LiveStrategySpec } from './live-runner.ts';
 
 export const Candle = defineEvent({ type: 'market.candle.closed', description: 'test', schema: z.any() });
 export const P = 'portfolio-1';
@@ -181,6 +181,22 @@ export function world(
   const setRunner = (r: LiveRunner) => (runner = r);
   const track = (e: { symbol: string; close: number }) => last.set(e.symbol, e.close);
   return { runner, published, books, track, desk, journal, options, setRunner, timers };
+}
+
+/**
+ * The market's stored candles of a test's feed: those closed so far (`upTo` as each one closes),
+ * served as a live run's history reads them.
+ */
+export function storedSoFar(feed: readonly EventEnvelope[]) {
+  let upTo = -Infinity;
+  return {
+    upTo: (e: EventEnvelope) => void (upTo = (e.data as FeedCandle).closeTime),
+    history: async (_s: string, _i: string, count: number) =>
+      feed
+        .map((e) => e.data as FeedCandle)
+        .filter((c) => c.closeTime <= upTo)
+        .slice(-count),
+  };
 }
 
 /** What {@link world} returns. */
