@@ -14,7 +14,7 @@ import type { RetryPolicy } from '../queue/retry-schedule.ts';
 import { attemptDelivery } from './attempt.ts';
 import { attemptObserver, type NotifyMetrics } from './notify-metrics.ts';
 import { createRecorder, type DeliveryWork, type Recorder, type RecordEntry } from './recorder.ts';
-import { createSendGate, type SendGate, type SendGateOptions } from './send-gate.ts';
+import { createSendGate, type GateJob, type SendGate, type SendGateOptions } from './send-gate.ts';
 
 /** A delivery the gate could not take soon is given back to the SQL queue, due after this. */
 export const GIVE_BACK_DELAY_MS = 1_000;
@@ -97,6 +97,27 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   const gate = createSendGate(options.gate);
   const attempt = { ...options, observe: attemptObserver(options.metrics) };
 
+  const recordEntry = (entry: RecordEntry) => recorder.record(entry);
+
+  /** One delivery's turn at the gate: its methods are shared, not two closures per delivery. */
+  class DeliveryJob implements GateJob {
+    readonly tenant: string;
+    readonly target: string;
+    readonly work: DeliveryWork;
+    queuedAt?: number;
+    constructor(work: DeliveryWork) {
+      this.work = work;
+      this.tenant = work.notification.userId;
+      this.target = `${work.channel}:${work.target}`;
+    }
+    run(): Promise<void> {
+      return attemptDelivery(attempt, this.work).then(recordEntry);
+    }
+    expire(): void {
+      giveBack(this.work);
+    }
+  }
+
   function giveBack(work: DeliveryWork): void {
     counts.givenBack++;
     recorder.record({
@@ -111,13 +132,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
     gate,
     recorder,
     submit(work) {
-      const accepted = gate.submit({
-        tenant: work.notification.userId,
-        target: `${work.channel}:${work.target}`,
-        run: () => attemptDelivery(attempt, work).then((entry) => recorder.record(entry)),
-        expire: () => giveBack(work),
-      });
-      if (!accepted) giveBack(work);
+      if (!gate.submit(new DeliveryJob(work))) giveBack(work);
     },
     record: (entry) => recorder.record(entry),
     onCommitted: (listener) => void committedListeners.push(listener),

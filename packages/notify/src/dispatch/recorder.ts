@@ -137,6 +137,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
       hourly: [...counts.values()],
     };
     const plans = new Set<NotificationPlan>();
+    // One Date for the whole flush (only read when the rows are serialised).
+    const now = new Date(clock.now());
     for (const entry of entries) {
       const { work } = entry;
       if (work.plan && !work.plan.written && !plans.has(work.plan)) {
@@ -165,11 +167,11 @@ export function createRecorder(options: RecorderOptions): Recorder {
           channel: work.channel,
           target: work.target,
           status: entry.status,
-          next_attempt_at: next ?? new Date(clock.now()),
+          next_attempt_at: next ?? now,
           last_error: entry.error,
           attempts: Math.max(0, attempts),
           lease_until: lease,
-          delivered_at: entry.status === 'delivered' ? new Date(clock.now()) : null,
+          delivered_at: entry.status === 'delivered' ? now : null,
         });
       }
     }

@@ -110,12 +110,20 @@ export async function planBatch(
       )
     : new Set<string>();
   const seen = new Set<string>();
+  // Per batch, not per notification: a batch holds hundreds of notifications of a few tiers.
+  const createdAt = new Date(nowMs).toISOString();
+  const allowedByTier = new Map<string, ReadonlySet<Channel>>();
+  /** Written already (a replay): no key is built when nothing of the batch was. */
+  const isWritten = (id: string, d: { channel: string; target: string }) =>
+    written.size > 0 && written.has(`${id}|${d.channel}|${d.target}`);
   for (const event of events) {
     const n = event.data;
     if (seen.has(n.notificationId)) continue; // a duplicate within the batch
     seen.add(n.notificationId);
     const p = prefs.get(n.userId)!;
     const tier = tierDefaults(config, p.tier);
+    let allowed = allowedByTier.get(p.tier);
+    if (!allowed) allowedByTier.set(p.tier, (allowed = allowedChannels(tier)));
     const userTargets = targets.get(n.userId)!;
     const counters: UserCounters = { lastHour: options.hourly.get(n.userId), smsToday: 0 };
     const before = counters.lastHour;
@@ -126,13 +134,13 @@ export async function planBatch(
       preferences: p,
       rule: rules.get(n.userId)?.get(n.kind),
       defaultChannels: tier.channels,
-      allowed: allowedChannels(tier),
+      allowed,
       // A verification mail goes to the address being verified, and only there.
       targets: n.email ? { ...userTargets, email: n.email } : userTargets,
       counters,
       configured: options.configured,
     });
-    const replayed = planned.some((d) => written.has(`${n.notificationId}|${d.channel}|${d.target}`));
+    const replayed = planned.some((d) => isWritten(n.notificationId, d));
     // A replayed notification was counted when it was first planned.
     if (!replayed) {
       options.hourly.set(n.userId, counters.lastHour);
@@ -148,11 +156,11 @@ export async function planBatch(
       title: n.title,
       body: n.body,
       data: plan.row.data,
-      createdAt: new Date(nowMs).toISOString(),
+      createdAt,
       locale: p.locale,
     };
     for (const d of planned) {
-      if (written.has(`${n.notificationId}|${d.channel}|${d.target}`)) continue;
+      if (isWritten(n.notificationId, d)) continue;
       // SMS costs money: the cap is taken in SQL, in one statement, before the text goes out.
       if (d.channel === Channel.Sms && !(await takeSms(db, n.userId, nowMs, p.smsDailyCap))) continue;
       const work: DeliveryWork = {

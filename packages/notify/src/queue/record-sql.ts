@@ -9,9 +9,10 @@ import type { SqlQueryable } from '@tickline/store';
 import type { AttemptRecord } from './delivery-sql.ts';
 import {
   DELIVERY_COLUMNS,
+  jsonCell,
   jsonColumns,
+  jsonRows,
   NOTIFICATION_COLUMNS,
-  notificationValues,
   type DeliveryRow,
   type NotificationRow,
 } from './rows-sql.ts';
@@ -54,17 +55,6 @@ const UPDATE_TYPES = ['uuid', 'text', 'timestamptz', 'timestamptz', 'text', 'int
 const HOURLY_TYPES = ['uuid', 'timestamptz', 'integer'];
 
 const names = (columns: object) => Object.keys(columns).join(', ');
-/** Rows as arrays in column order (the keys listed once per list: per row they showed in a profile). */
-const values = <Row extends object>(columns: object, rows: readonly Row[]) => {
-  const keys = Object.keys(columns);
-  return JSON.stringify(
-    rows.map((row) => {
-      const out = new Array<unknown>(keys.length);
-      for (let i = 0; i < keys.length; i++) out[i] = (row as Record<string, unknown>)[keys[i]!] ?? null;
-      return out;
-    }),
-  );
-};
 
 const RECORD = `with notifications as (
   insert into notify_notifications (${names(NOTIFICATION_COLUMNS)})
@@ -96,16 +86,23 @@ select ${jsonColumns(Object.values(ATTEMPT_COLUMNS))} from jsonb_array_elements(
 /** Writes a flush in one statement. */
 export async function recordDeliveries(db: SqlQueryable, nowMs: number, batch: RecordBatch): Promise<void> {
   await db.query(RECORD, [
-    values(NOTIFICATION_COLUMNS, notificationValues(batch.notifications)),
-    values(
+    jsonRows(NOTIFICATION_COLUMNS, batch.notifications),
+    jsonRows(
       DELIVERY_COLUMNS,
-      batch.inserts.map((r) => ({ attempts: 0, ...r })),
+      batch.inserts.map((r) => (r.attempts === undefined ? { ...r, attempts: 0 } : r)),
     ),
     JSON.stringify(
-      batch.updates.map((u) => [u.id, u.status, u.nextAttemptAt, u.leaseUntil, u.error, u.attempts]),
+      batch.updates.map((u) => [
+        u.id,
+        u.status,
+        jsonCell(u.nextAttemptAt),
+        jsonCell(u.leaseUntil),
+        u.error,
+        u.attempts,
+      ]),
     ),
-    values(ATTEMPT_COLUMNS, batch.attempts),
-    JSON.stringify(batch.hourly.map((h) => [h.userId, h.hour, h.n])),
+    jsonRows(ATTEMPT_COLUMNS, batch.attempts),
+    JSON.stringify(batch.hourly.map((h) => [h.userId, jsonCell(h.hour), h.n])),
     new Date(nowMs),
   ]);
 }

@@ -71,8 +71,35 @@ export const DELIVERY_COLUMNS = {
  */
 export function jsonColumns(types: readonly string[]): string {
   return types
-    .map((type, i) => (/^jsonb?$/.test(type) ? `nullif(r->${i}, 'null'::jsonb)` : `(r->>${i})::${type}`))
+    .map((type, i) =>
+      /^jsonb?$/.test(type)
+        ? `nullif(r->${i}, 'null'::jsonb)`
+        : type === 'timestamptz'
+          ? `(timestamptz 'epoch' + (r->>${i})::bigint * interval '1 millisecond')`
+          : `(r->>${i})::${type}`,
+    )
     .join(', ');
+}
+
+/**
+ * A cell of a row sent as a JSON array: a Date as epoch milliseconds (read back by
+ * {@link jsonColumns}), anything else as is, undefined as null. A Date left to `JSON.stringify`
+ * has its `toJSON` called, which takes the whole statement off the serialiser's fast path: 2–4 µs
+ * a row in the recorder's statement, with four dates in each delivery's rows.
+ */
+export const jsonCell = (value: unknown): unknown =>
+  value instanceof Date ? value.getTime() : (value ?? null);
+
+/** Rows as JSON arrays of {@link jsonCell}s in the order of `columns`' keys. */
+export function jsonRows<Row extends object>(columns: object, rows: readonly Row[]): string {
+  const keys = Object.keys(columns);
+  return JSON.stringify(
+    rows.map((row) => {
+      const out = new Array<unknown>(keys.length);
+      for (let i = 0; i < keys.length; i++) out[i] = jsonCell((row as Record<string, unknown>)[keys[i]!]);
+      return out;
+    }),
+  );
 }
 
 /**
@@ -95,7 +122,7 @@ export async function insertJsonRows<Row extends object>(
   const { rows: out } = await db.query(
     `insert into ${table} (${names.join(', ')}) select ${jsonColumns(Object.values(columns))}
      from jsonb_array_elements($1::jsonb) as e(r) on conflict do nothing${returning && ` returning ${returning}`}`,
-    [JSON.stringify(rows.map((row) => names.map((name) => row[name] ?? null)))],
+    [jsonRows(columns, rows)],
   );
   return out;
 }

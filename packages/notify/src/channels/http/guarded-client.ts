@@ -146,11 +146,19 @@ class Attempt implements Dispatcher.DispatchHandler {
     if (this.#settled) return;
     this.#settled = true;
     this.release(this);
-    const body = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#size);
+    // Most receivers answer 204 or an empty 200: no buffer to join or decode for those.
+    const body =
+      this.#size === 0
+        ? undefined
+        : this.#chunks.length === 1
+          ? this.#chunks[0]!
+          : Buffer.concat(this.#chunks, this.#size);
     const excerpt =
-      this.#size <= this.excerptBytes
-        ? body.toString()
-        : `${body.subarray(0, this.excerptBytes).toString()}…`;
+      body === undefined
+        ? ''
+        : this.#size <= this.excerptBytes
+          ? body.toString()
+          : `${body.subarray(0, this.excerptBytes).toString()}…`;
     this.#chunks = [];
     this.resolve({ statusCode: this.#status, headers: this.#headers, excerpt });
   }
@@ -191,12 +199,30 @@ export function createGuardedClient(options: GuardedClientOptions): GuardedClien
     }
   }
   const release = (attempt: Attempt) => void inFlight.delete(attempt);
+  /**
+   * Each URL's origin, path and literal private host, worked out once: the webhook channel passes
+   * the same parsed URL for every message to an endpoint.
+   */
+  const targets = new WeakMap<URL, { origin: string; path: string; privateHost: string | undefined }>();
+  const targetOf = (url: URL) => {
+    let target = targets.get(url);
+    if (!target) {
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      target = {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        privateHost: isIP(host) && isPrivateAddress(host) ? host : undefined,
+      };
+      targets.set(url, target);
+    }
+    return target;
+  };
 
   return {
     post(url, init) {
-      const host = url.hostname.replace(/^\[|\]$/g, '');
+      const { origin, path, privateHost: host } = targetOf(url);
       // A literal IP is connected to without any lookup, so the guard looks at it here.
-      if (!allowPrivateTargets && isIP(host) && isPrivateAddress(host)) {
+      if (!allowPrivateTargets && host !== undefined) {
         return Promise.reject(
           new NotifyError('NOTIFY_URL_REJECTED', privateTargetMessage(host, host), {
             details: { reason: 'private_address', address: host },
@@ -213,8 +239,8 @@ export function createGuardedClient(options: GuardedClientOptions): GuardedClien
         try {
           agent.dispatch(
             {
-              origin: url.origin,
-              path: `${url.pathname}${url.search}`,
+              origin,
+              path,
               method: 'POST',
               headers: init.headers,
               body: init.body,

@@ -45,6 +45,12 @@ function retryAfterMs(header: string | string[] | undefined, nowMs: number): num
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
+/** The URL's host is a literal private address (brackets of an IPv6 literal removed). */
+function isPrivateLiteral(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return isIP(host) !== 0 && isPrivateAddress(host);
+}
+
 export function createWebhookChannel(options: WebhookChannelOptions): WebhookChannel {
   const { endpoints, clock } = options;
   const http = createGuardedClient({
@@ -88,9 +94,8 @@ export function createWebhookChannel(options: WebhookChannelOptions): WebhookCha
       if (endpoint.disabledAt)
         return { outcome: 'gone', error: `endpoint disabled (${endpoint.disabledReason ?? ''})` };
       const url = urlOf(endpoint);
-      const host = url.hostname.replace(/^\[|\]$/g, '');
       // A literal IP is connected to without any lookup, so the guard must look at it here.
-      if (!options.allowPrivateTargets && isIP(host) && isPrivateAddress(host)) {
+      if (!options.allowPrivateTargets && isPrivateLiteral(url)) {
         await disable(endpoint, 'private_address');
         return { outcome: 'gone', error: 'endpoint URL is a private address' };
       }
