@@ -12,7 +12,7 @@
  */
 import { createTicklineClient } from '@tickline/client';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { openPage, signUp, TEST_PASSWORD, uniqueEmail } from './harness/accounts.ts';
 import { chromiumBinary, screenshot } from './harness/browser.ts';
 import { GATE_OFF_ENV } from '@tickline/testing';
@@ -50,12 +50,16 @@ describe.skipIf(!chromiumBinary.available)('web - the request budget of a free a
   beforeAll(async () => ([dashboard, browser] = await startWithBrowser({ ...GATE_OFF_ENV })));
   afterAll(() => stopWithBrowser(dashboard, browser));
 
-  it('web - a 1 s live run watched on three pages for a minute: the pages keep up, and no request is refused', async () => {
+  // The two tests run side by side on the one server: each is its own account in its own page, and
+  // the budget is per account (an address's anonymous budget only sees the two sign-ups). Most of
+  // each is watching a page over time, so side by side saves the browse test's half minute.
+  // Concurrent tests assert with their own `expect` (Vitest: expect.poll needs the test's).
+  it.concurrent('web - a 1 s live run watched on three pages for a minute: the pages keep up, and no request is refused', async ({ expect }) => {
     const page = await openPage(browser);
     const calls = apiCalls(page);
     try {
-      await watch(page);
-      await hideAndShow(page, calls);
+      await watch(page, expect);
+      await hideAndShow(page, calls, expect);
     } catch (error) {
       await screenshot(page, 'request-budget-failure', { fullPage: true });
       console.log(calls.map((c) => `${c.status} ${c.what}`).join('\n'));
@@ -65,7 +69,7 @@ describe.skipIf(!chromiumBinary.available)('web - the request budget of a free a
     expect(refused, `${calls.length} requests`).toEqual([]);
   }, 300_000);
 
-  it('web - a new account clicks through every page and back in half a minute: no request is refused', async () => {
+  it.concurrent('web - a new account clicks through every page and back in half a minute: no request is refused', async ({ expect }) => {
     const page = await openPage(browser);
     const calls = apiCalls(page);
     await signUp(page, dashboard.url, uniqueEmail('browse'), 'Browser');
@@ -83,7 +87,7 @@ describe.skipIf(!chromiumBinary.available)('web - the request budget of a free a
     expect(calls.length).toBeGreaterThan(40);
   }, 180_000);
 
-  async function watch(page: Page): Promise<void> {
+  async function watch(page: Page, expect: ExpectStatic): Promise<void> {
     const email = uniqueEmail('budget');
     await signUp(page, dashboard.url, email, 'Budget');
     // Written through the SDK (two requests of the same budget), run from the Live page's form.
@@ -126,7 +130,11 @@ describe.skipIf(!chromiumBinary.available)('web - the request budget of a free a
    * nothing while the run goes on, and catches up once when shown. Headless Chromium reports every
    * page visible, so the tab's visibility is set as the browser would set it.
    */
-  async function hideAndShow(page: Page, calls: Array<{ status: number; what: string }>): Promise<void> {
+  async function hideAndShow(
+    page: Page,
+    calls: Array<{ status: number; what: string }>,
+    expect: ExpectStatic,
+  ): Promise<void> {
     const setHidden = (hidden: boolean) =>
       page.evaluate((h) => {
         Object.defineProperty(document, 'visibilityState', {
