@@ -41,6 +41,15 @@ export interface SubscriptionServerOptions {
   document(query: string): DocumentNode;
 }
 
+/** `@fastify/websocket`'s symbol for an upgrade's head: not exported, found by its description. */
+let headSymbol: symbol | undefined;
+function forgetUpgradeHead(request: IncomingMessage): void {
+  headSymbol ??= Object.getOwnPropertySymbols(request).find((s) => s.description === 'ws-head');
+  // Set, not deleted: a delete would turn the request's hidden class into a dictionary.
+  if (headSymbol !== undefined && headSymbol in request)
+    (request as unknown as Record<symbol, unknown>)[headSymbol] = undefined;
+}
+
 /**
  * Registers the WebSocket side on `app` (the GraphQL scope, before Mercurius, whose GET route at
  * `options.path` gets this handler for its upgrades).
@@ -70,6 +79,9 @@ export async function registerSubscriptionServer(
     socket.removeAllListeners('error');
     const raw = request.raw.socket as Socket & { _httpMessage?: ServerResponse | null };
     raw._httpMessage?.detachSocket(raw);
+    // It also leaves the upgrade's `head` on the request (kept by the session), a Buffer over the
+    // parser's whole chunk: ~0.5 KB per connection, read by nobody once the socket is open.
+    forgetUpgradeHead(request.raw);
     const types = graphqlWsTypesOf(socket.protocol);
     if (types === undefined) {
       socket.on('error', () => {});

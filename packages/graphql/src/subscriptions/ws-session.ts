@@ -84,12 +84,13 @@ export class GraphqlWsSession {
   readonly #socket: WebSocket;
   readonly #sink: FrameSink;
   readonly #host: SessionHost;
-  readonly #upgrade: FastifyRequest;
+  /** The upgrade request, then (from the first {@link request}) its copy with the credentials. */
+  #request: FastifyRequest;
   readonly #streams = new Set<HubStream>();
   readonly #operations: Operations = new Map();
   #initHeaders: Record<string, unknown> | undefined;
   #admission: Promise<ExternalConnection<StreamPrincipal>> | undefined;
-  #credentials: FastifyRequest | undefined;
+  #credentials = false;
   #connection: ExternalConnection<StreamPrincipal> | undefined;
   #closed = false;
   /** Cleared by each ping; set by the pong. Still clear at the next ping: the peer is gone. */
@@ -111,7 +112,7 @@ export class GraphqlWsSession {
     this.#socket = socket;
     this.#sink = sink;
     this.types = types;
-    this.#upgrade = upgrade;
+    this.#request = upgrade;
     this.#host = host;
     (socket as TaggedSocket)[kSession] = this;
     socket.on('message', onMessage);
@@ -133,13 +134,21 @@ export class GraphqlWsSession {
    * with the `connection_init` credentials over its headers (a header the upgrade carried is
    * kept). A fresh object, because the upgrade request itself was already authenticated without
    * them (the rate limiter looks at every request) and identity keeps that answer per request.
+   * A copy (same prototype, same own fields), not `Object.create(upgrade)`: an object made a
+   * prototype gets hidden classes of its own, ~0.6 KB per connection (issue 50); and the upgrade
+   * request itself is then let go.
    */
   get request(): FastifyRequest {
-    const upgrade = this.#upgrade;
-    this.#credentials ??= Object.create(upgrade, {
-      headers: { value: { ...this.#initHeaders, ...upgrade.headers }, enumerable: true },
-    }) as FastifyRequest;
-    return this.#credentials;
+    if (this.#credentials) return this.#request;
+    const upgrade = this.#request;
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(upgrade) as object) as object, upgrade);
+    Object.defineProperty(copy, 'headers', {
+      value: { ...this.#initHeaders, ...upgrade.headers },
+      enumerable: true,
+    });
+    this.#credentials = true;
+    this.#initHeaders = undefined;
+    return (this.#request = copy as FastifyRequest);
   }
 
   /** `connection_init`: its payload (or its `headers`) are the connection's credentials. */
