@@ -91,4 +91,30 @@ describe('send gate', () => {
     await gate.drained();
     expect(gate.stats().inFlight).toBe(0);
   });
+
+  it('gate - whenSpare waits while a freed slot goes to a waiting job, and resolves once one is free', async () => {
+    const gate = createSendGate({
+      total: 2,
+      perTenant: 2,
+      perTarget: 2,
+      maxQueuedPerTenant: 100,
+      maxWaitMs: 60_000,
+    });
+    const started: string[] = [];
+    const jobs = Array.from({ length: 3 }, (_, i) => job('a', `t:${i}`, started));
+    for (const j of jobs) gate.submit(j);
+    let spare = false;
+    void gate.whenSpare().then(() => (spare = true));
+    // The first slot freed goes to the waiting third job: nothing is spare for the SQL queue.
+    jobs[0]!.finish();
+    await tick();
+    expect(started).toContain('a/t:2');
+    expect(gate.spare()).toBe(0);
+    expect(spare).toBe(false);
+    jobs[1]!.finish();
+    await tick();
+    expect(spare).toBe(true);
+    jobs[2]!.finish();
+    await gate.drained();
+  });
 });
