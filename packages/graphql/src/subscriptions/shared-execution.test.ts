@@ -337,3 +337,63 @@ describe('shared execution - frames', () => {
     expect(share.framing(prefixOf('1'))).not.toBe(one);
   });
 });
+
+describe('hub stream - a watcher hears the end once, without a pending next()', () => {
+  const channel = 'market:BTC-USD:ticker';
+  const counters = { messages: 0, bytes: 0, slowConsumerDisconnects: 0, coalesced: 0 };
+  /** A stream on a share whose payloads `body` makes (a test stand-in for a SharedExecution). */
+  function streamOf(hub: ReturnType<typeof createHub>, body: () => Buffer) {
+    const share = {
+      framing: (bytes: Buffer) => ({ bytes, release() {}, writeFrame: () => true }),
+      bodyOf: body,
+      release() {},
+    } as unknown as SharedExecution;
+    return new HubStream({
+      hub,
+      channel,
+      maxBufferedBytes: 1 << 20,
+      sink: recordingSink(),
+      framePrefix: Buffer.from('{"type":"next","id":"1"', 'utf8'),
+      share,
+      onSlowConsumer: () => expect.fail('no socket backs up'),
+      counters,
+      onEnd: () => undefined,
+    });
+  }
+  const watcher = () => {
+    const heard: unknown[] = [];
+    return { heard, ended: (failure: unknown) => void heard.push(failure ?? 'clean') };
+  };
+
+  it('ended by its side: clean; watched after the end: told at once; told once only', async () => {
+    const hub = createHub();
+    const stream = streamOf(hub, () => Buffer.from(',"payload":{}}'));
+    const early = watcher();
+    stream.start(undefined);
+    stream.watch(early);
+    hub.publish(channel, { id: '0190b5f4-0000-7000-8000-000000000001', type: 'market.quote', data: {} });
+    await Promise.resolve();
+    expect(early.heard).toEqual([]);
+    stream.end();
+    stream.end();
+    expect(hub.subscriberCount()).toBe(0);
+    const late = watcher();
+    stream.watch(late);
+    await Promise.resolve();
+    expect([early.heard, late.heard]).toEqual([['clean'], ['clean']]);
+  });
+
+  it('a payload that cannot be produced: the watcher gets the error, as next() would reject', async () => {
+    const hub = createHub();
+    const stream = streamOf(hub, () => {
+      throw new Error('payload failed');
+    });
+    const heard = watcher();
+    stream.start(undefined);
+    stream.watch(heard);
+    hub.publish(channel, { id: '0190b5f4-0000-7000-8000-000000000001', type: 'market.quote', data: {} });
+    await Promise.resolve();
+    expect(heard.heard).toEqual([new Error('payload failed')]);
+    await expect(stream.next()).rejects.toThrow('payload failed');
+  });
+});

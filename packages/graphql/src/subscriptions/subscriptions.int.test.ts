@@ -78,7 +78,14 @@ async function start(
   });
   const app = Fastify();
   const replies = options.replies;
-  if (replies) app.addHook('onRequest', async (_request, reply) => void replies.push(new WeakRef(reply)));
+  // The upgrade's reply, its Fastify request and the head `@fastify/websocket` put on the raw request.
+  const headOf = (raw: object) =>
+    Object.getOwnPropertySymbols(raw).find((symbol) => symbol.description === 'ws-head');
+  if (replies)
+    app.addHook('onRequest', async (request, reply) => {
+      const head = (request.raw as unknown as Record<symbol, object>)[headOf(request.raw)!]!;
+      replies.push(new WeakRef(reply), new WeakRef(request), new WeakRef(head));
+    });
   const shares = new SharedExecutions();
   const budget = options.budget;
   await app.register(
@@ -378,21 +385,21 @@ describe('graphql subscriptions - the protocol', () => {
     ]);
   });
 
-  it('memory - a subscribed connection keeps no reply of its upgrade; events still flow after a collection', async () => {
+  it('memory - a subscribed connection keeps no reply, Fastify request or head of its upgrade; events still flow after a collection', async () => {
     const replies: WeakRef<object>[] = [];
     const w = await start({ replies });
     const client = clientOf(w, { authorization: 'Bearer u1' });
     const live = subscribe(client, TICKER);
     await subscribers(w, 'market:BTC-USD:ticker', 1);
-    expect(replies).toHaveLength(1);
+    expect(replies).toHaveLength(3);
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     await until(
       () => {
         gc();
-        return replies[0]!.deref() === undefined;
+        return replies.every((ref) => ref.deref() === undefined);
       },
-      { timeoutMs: 10_000, what: "the upgrade's reply collected" },
+      { timeoutMs: 10_000, what: "the upgrade's reply, request and head collected" },
     );
     for (const n of [1, 2]) w.hub.publish('market:BTC-USD:ticker', tickerEvent(n));
     await until(() => live.data.length === 2, { what: 'events after the collection' });

@@ -20,6 +20,7 @@ import {
 } from 'graphql';
 import { codedGraphqlError } from '../module/coded-error.ts';
 import { GraphqlWsClose, type ClientMessage, type GraphqlWsTypes } from './graphql-ws-messages.ts';
+import type { StreamWatcher } from './hub-stream.ts';
 
 /** What every connection of one endpoint shares. */
 export interface OperationsHost {
@@ -170,10 +171,16 @@ async function start(
   settleWith(connection, operations, id, source);
 }
 
+/** A source that says when it ends without a pending `next()` (hub-stream.ts). */
+interface Watchable {
+  watch(watcher: StreamWatcher): void;
+}
+
 /**
  * Sends `complete` when the stream ends on its own, its error when it fails, nothing when the
- * client stopped it. The stream yields nothing (its frames are written as events come): one
- * pending `next()` per subscription, not a suspended async function holding its frame.
+ * client stopped it. The stream yields nothing (its frames are written as events come): a
+ * HubStream is watched (one small object per subscription), any other source waited on
+ * with one pending `next()`, not a suspended async function holding its frame.
  */
 function settleWith(
   connection: OperationsConnection,
@@ -181,19 +188,31 @@ function settleWith(
   id: string,
   source: AsyncIterator<unknown>,
 ): void {
+  const settle = new Settle(connection, operations, id, source);
+  if (typeof (source as Partial<Watchable>).watch === 'function') return (source as Watchable).watch(settle);
   source.next().then(
-    (step) => {
-      if (!step.done) return settleWith(connection, operations, id, source);
-      if (operations.get(id) !== source) return;
-      operations.delete(id);
-      connection.send({ type: connection.types.complete, id });
-    },
-    (error: unknown) => {
-      if (operations.get(id) !== source) return;
-      operations.delete(id);
-      connection.send({ type: connection.types.error, id, payload: [codedGraphqlError(error).toJSON()] });
-    },
+    (step) => (step.done ? settle.ended(undefined) : settleWith(connection, operations, id, source)),
+    (error: unknown) => settle.ended(error ?? new Error('subscription failed')),
   );
+}
+
+/** The end of one subscription, as {@link settleWith} reports it. */
+class Settle implements StreamWatcher {
+  constructor(
+    readonly connection: OperationsConnection,
+    readonly operations: Operations,
+    readonly id: string,
+    readonly source: AsyncIterator<unknown>,
+  ) {}
+
+  ended(failure: unknown): void {
+    const { connection, operations, id } = this;
+    if (operations.get(id) !== this.source) return;
+    operations.delete(id);
+    if (failure === undefined) connection.send({ type: connection.types.complete, id });
+    else
+      connection.send({ type: connection.types.error, id, payload: [codedGraphqlError(failure).toJSON()] });
+  }
 }
 
 function isAsyncIterable(value: object): value is AsyncIterable<unknown> {
