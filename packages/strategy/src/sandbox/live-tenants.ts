@@ -185,7 +185,7 @@ export class LiveTenants {
       throw new TicklineError('SANDBOX_PROCESS_LOST', 'the run is not open in this process');
     try {
       bookNotes(run.tenant, MAX_WALL_MS);
-      return warmRun(run, rows, alive);
+      return warmRun(run, rows, alive, this.#cpuMicros);
     } catch (error) {
       this.close(run.id);
       throw classify(error, 'step', run.limits.cpuMsPerCandle);

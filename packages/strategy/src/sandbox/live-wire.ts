@@ -29,6 +29,50 @@ const SETUP_WALL_FACTOR = 1.5;
 export const setupWall = (ms: number) =>
   Math.min(MAX_WALL_MS, Math.max(MIN_WALL_MS, Math.ceil(ms * SETUP_WALL_FACTOR)));
 
+/** What a call into a tenant's isolate spent: its thread's CPU and its wall time, ms. */
+export interface CallSpent {
+  usedMs: number;
+  wallMs: number;
+}
+
+/** Milliseconds to a tenth, as figures are logged and shown. */
+export const round1 = (ms: number): number => Math.round(ms * 10) / 10;
+
+/**
+ * A call its wall backstop cut (`error`: isolated-vm's "timed out") while its thread used less CPU
+ * than the call's budget: the thread did not get a core for most of the wall time (a loaded
+ * machine, a process stopped by SIGSTOP, pages swapped out) — the machine's doing, not the
+ * tenant's, so it is neither a strike nor a pause. The CPU is the kernel's count for the thread
+ * (threadCpuMicros, read by the host around the call: the account `/proc/<pid>/task/<tid>/stat`
+ * shows in 10 ms ticks). The run is closed in the process either way (cut mid-call, its engine is
+ * in an unknown state); SANDBOX_PROCESS_LOST is a platform failure: the runner reopens a stepped
+ * run from its last decided candle, and retries a reopen whose warm-up was cut (1, 4, 15 s). A loop that keeps running away on a machine too starved to
+ * show it costs nobody CPU meanwhile; the process's stall check (30 s of silence) stays the last
+ * resort for a thread that never comes back. Undefined when the cut is not that (another error,
+ * or CPU at or over the budget: a runaway, as before).
+ */
+export function starvedCut(
+  error: unknown,
+  budgetMs: number,
+  spent: CallSpent,
+  what: 'step' | 'warm-up',
+): TicklineError | undefined {
+  if (error instanceof TicklineError || spent.usedMs >= budgetMs) return undefined;
+  if (!/timed out/i.test(error instanceof Error ? error.message : String(error))) return undefined;
+  const usedMs = round1(spent.usedMs);
+  const wallMs = Math.round(spent.wallMs);
+  const then =
+    what === 'step'
+      ? 'the run reopens from its last decided candle'
+      : 'enable it again (a reopen tries again by itself)';
+  return new TicklineError(
+    'SANDBOX_PROCESS_LOST',
+    `the ${what} was cut after ${wallMs} ms of wall time with only ${usedMs} ms of CPU ` +
+      `(limit ${budgetMs} ms): the machine was busy, not the strategy; ${then}`,
+    { details: { backstop: 'starved', wallMs, usedMs, budgetMs } },
+  );
+}
+
 /** Width of the grid the backstops of a process's calls end on (see {@link onGrid}). */
 export const WALL_GRID_MS = 250;
 

@@ -1,9 +1,10 @@
 import ivm from 'isolated-vm';
+import type { TicklineError } from '@tickline/kernel';
 import { threadCpuMicros } from '@tickline/sandbox';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import { CPU_STRIKES_TO_PAUSE, CPU_WINDOW_STEPS } from './cpu-strikes.ts';
-import { STEP_ROW } from './isolate-live.ts';
+import { STEP_ROW, WARM_ROW } from './isolate-live.ts';
 import type { LiveReport } from './isolate-live.ts';
 import { LiveTenants } from './live-tenants.ts';
 import type { OpenRunPayload } from './live-wire.ts';
@@ -248,12 +249,38 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
         i: 0,
         code: 'SANDBOX_PROCESS_LOST',
         message: expect.stringMatching(
-          /^the step was cut after \d+ ms of wall time with only 0\.1 ms of CPU \(limit 50 ms per candle\)/,
+          /^the step was cut after \d+ ms of wall time with only 0\.1 ms of CPU \(limit 50 ms\)/,
         ),
         details: { backstop: 'starved', wallMs: expect.any(Number), usedMs: 0.1, budgetMs: 50 },
       },
     ]);
     // Its engine stopped mid-step: closed here, to be reopened from its last decided candle.
     expect(live.runCount).toBe(0);
+  }, 30_000);
+
+  it('a warm-up call the wall backstop cut: refused as the machine’s doing when its thread got less CPU than the budget, as the strategy’s when not', async () => {
+    // Four stored candles, one warm-up call (200 ms of budget, a 1 s wall): the loop starts on the third.
+    const stored = new Float64Array(4 * WARM_ROW);
+    for (let k = 0; k < 4; k++) stored.set(rows([0], k).subarray(1), k * WARM_ROW);
+    const refusal = async (cpuMicros?: () => number) => {
+      const live = make(cpuMicros);
+      await live.open(payload('loops', 'owner-l', LOOPS));
+      try {
+        live.warm('loops', stored, () => {});
+      } catch (error) {
+        expect(live.runCount).toBe(0);
+        return error as TicklineError;
+      }
+      throw new Error('the warm-up was not refused');
+    };
+    expect(await refusal(scriptedCpu().read)).toMatchObject({
+      code: 'SANDBOX_PROCESS_LOST',
+      message: expect.stringMatching(
+        /^the warm-up was cut after \d+ ms of wall time with only 0\.1 ms of CPU/,
+      ),
+      details: { backstop: 'starved', usedMs: 0.1, budgetMs: 200 },
+    });
+    // The thread's own clock: the loop had the CPU, so it ran away.
+    expect(await refusal()).toMatchObject({ code: 'STRATEGY_CPU_LIMIT' });
   }, 30_000);
 });

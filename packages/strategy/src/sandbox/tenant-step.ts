@@ -19,7 +19,16 @@ import type ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
 import { type LiveReport, STEP_ROW } from './isolate-live.ts';
 import { stepBudgetMs, type Tenant, type TenantRun } from './live-tenant.ts';
-import { clampWall, classify, MAX_WALL_MS, onGrid, unhandledRejection } from './live-wire.ts';
+import {
+  type CallSpent,
+  clampWall,
+  classify,
+  MAX_WALL_MS,
+  onGrid,
+  round1,
+  starvedCut,
+  unhandledRejection,
+} from './live-wire.ts';
 import { fromIsolate } from './sandbox.ts';
 
 /** One step message being decided: its rows, their runs, and what the slices found. */
@@ -242,29 +251,20 @@ function share(
         : usedMs / (end - at);
 }
 
-/** What a call cut by the wall backstop spent: its thread's CPU and its wall time, ms. */
-export interface CallSpent {
-  usedMs: number;
-  wallMs: number;
-}
-
 /**
  * Why a run's call was cut by the wall backstop (`error`), judged by the CPU its thread used in it
  * (`usedMs`, the kernel's count for the thread: threadCpuMicros), not by the wall time alone:
  *
  * - at least the run's budget: it ran away (a loop that never returned) — STRATEGY_CPU_LIMIT, the
  *   run pauses at once, as before;
- * - less: the thread did not get a core for most of the wall time (a loaded machine, a process
- *   stopped by SIGSTOP, swapped pages) — the machine's fault, not the tenant's. No strike, no
- *   pause: the step was cut mid-way, so the run's engine is left in an unknown state; it is closed
+ * - less: starved by the machine, not the tenant's doing ({@link starvedCut}): no strike, no
+ *   pause. The step was cut mid-way, so the run's engine is left in an unknown state; it is closed
  *   here and answered SANDBOX_PROCESS_LOST, so the runner reopens it from its last decided candle
  *   (the candle cut is decided again, with the same client order ids, as after a process loss).
  *
  * The call's CPU includes the rows stepped before the run in the same call, so a run is judged
- * starved only when even that sum stayed under its own budget. A run that keeps running away on a
- * machine too starved to show it is harmless meanwhile (it gets no CPU); the process's stall check
- * (30 s of silence) stays the last resort for a thread that never comes back. `returned`: the call
- * returned and what came after it (a `.then` callback) was cut: its message is not "did not return".
+ * starved only when even that sum stayed under its own budget. `returned`: the call returned and
+ * what came after it (a `.then` callback) was cut: its message is not "did not return".
  */
 export function backstopVerdict(
   error: unknown,
@@ -274,16 +274,14 @@ export function backstopVerdict(
 ): TicklineError {
   const coded = classify(error, 'step', budgetMs);
   if (coded.code !== 'STRATEGY_CPU_LIMIT') return coded;
-  const usedMs = round1(spent.usedMs);
-  const wallMs = Math.round(spent.wallMs);
-  if (spent.usedMs < budgetMs)
-    return new TicklineError(
-      'SANDBOX_PROCESS_LOST',
-      `the step was cut after ${wallMs} ms of wall time with only ${usedMs} ms of CPU ` +
-        `(limit ${budgetMs} ms per candle): the machine was busy; the run reopens from its last decided candle`,
-      { details: { backstop: 'starved', wallMs, usedMs, budgetMs } },
-    );
-  const details = { cpuMs: budgetMs, usedMs, wallMs, backstop: 'runaway' };
+  const starved = starvedCut(error, budgetMs, spent, 'step');
+  if (starved !== undefined) return starved;
+  const details = {
+    cpuMs: budgetMs,
+    usedMs: round1(spent.usedMs),
+    wallMs: Math.round(spent.wallMs),
+    backstop: 'runaway',
+  };
   if (returned) return new TicklineError(coded.code, coded.message, { details });
   return new TicklineError(
     'STRATEGY_CPU_LIMIT',
@@ -292,5 +290,3 @@ export function backstopVerdict(
     { details },
   );
 }
-
-const round1 = (ms: number): number => Math.round(ms * 10) / 10;

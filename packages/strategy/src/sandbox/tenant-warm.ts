@@ -9,15 +9,23 @@ import { TicklineError } from '@tickline/kernel';
 import { threadCpuMicros } from '@tickline/sandbox';
 import { type LiveReport, WARM_ROW } from './isolate-live.ts';
 import type { TenantRun } from './live-tenant.ts';
-import { clampWall, MAX_WALL_MS, onGrid, type OpenRunResult } from './live-wire.ts';
+import { clampWall, MAX_WALL_MS, onGrid, type OpenRunResult, starvedCut } from './live-wire.ts';
 import { fromIsolate } from './sandbox.ts';
 
 /** Warm-up candles per call into the isolate (the per-candle budget holds over each group). */
 export const WARM_SLICE = 8;
 
-/** Warms `run` up on `rows` (WARM_ROW each); throws the coded error of a limit or of the strategy. */
-export function warmRun(run: TenantRun, rows: Float64Array, alive: () => void): OpenRunResult {
-  const cpuStart = threadCpuMicros();
+/**
+ * Warms `run` up on `rows` (WARM_ROW each); throws the coded error of a limit or of the strategy.
+ * `cpuMicros`: the CPU clock of this thread, µs (tests script it).
+ */
+export function warmRun(
+  run: TenantRun,
+  rows: Float64Array,
+  alive: () => void,
+  cpuMicros: () => number = threadCpuMicros,
+): OpenRunResult {
+  const cpuStart = cpuMicros();
   const { limits } = run;
   const logs: OpenRunResult['logs'] = [];
   let equity = NaN;
@@ -26,17 +34,24 @@ export function warmRun(run: TenantRun, rows: Float64Array, alive: () => void): 
   for (let r = 0; r < count; r += WARM_SLICE) {
     const slice = rows.subarray(r * WARM_ROW, Math.min(count, r + WARM_SLICE) * WARM_ROW);
     const n = slice.length / WARM_ROW;
-    const before = threadCpuMicros();
-    const answer = JSON.parse(
-      run.tenant.api.warm.applySync(
+    const before = cpuMicros();
+    const wallBefore = performance.now();
+    let json: string;
+    try {
+      json = run.tenant.api.warm.applySync(
         undefined,
         [run.handle, new ivm.ExternalCopy(slice).copyInto({ release: true })],
         { timeout: onGrid(clampWall(limits.cpuMsPerCandle * n)) },
-      ) as string,
-    ) as
+      ) as string;
+    } catch (error) {
+      // Cut by the wall backstop: a runaway only if its thread had its budget's CPU (live-wire.ts).
+      const spent = { usedMs: (cpuMicros() - before) / 1_000, wallMs: performance.now() - wallBefore };
+      throw starvedCut(error, limits.cpuMsPerCandle * n, spent, 'warm-up') ?? error;
+    }
+    const answer = JSON.parse(json) as
       | { ok: true; equity: number; logs: OpenRunResult['logs'] }
       | { ok: false; error: LiveReport & { ok: false } };
-    const usedMs = (threadCpuMicros() - before) / 1_000;
+    const usedMs = (cpuMicros() - before) / 1_000;
     warmMs += usedMs;
     if (!answer.ok)
       throw fromIsolate((answer as unknown as { error: { code: string; message: string } }).error);
@@ -57,7 +72,7 @@ export function warmRun(run: TenantRun, rows: Float64Array, alive: () => void): 
     alive();
   }
   if (Number.isNaN(equity)) equity = runEquity(run);
-  return { equity, cpuMs: (threadCpuMicros() - cpuStart) / 1_000, logs };
+  return { equity, cpuMs: (cpuMicros() - cpuStart) / 1_000, logs };
 }
 
 /** The run's equity with no candle seen: a warm-up of nothing. */
