@@ -1,3 +1,6 @@
+import type { Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { WebSocket } from 'ws';
 import { uuidv7 } from '@tickline/kernel';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -179,6 +182,32 @@ describe('ws - liveness and clean-up', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
     expect(t.gateway.stats().ws.connections).toBe(1);
+  });
+
+  it('memory - an open WebSocket keeps no timer of its upgrade (a deadline `ws` cleared); events still flow', async () => {
+    t = await startTestGateway();
+    // An upgrade deadline as the server arms one; the test reads Node's timer slot to watch it.
+    const timers: WeakRef<object>[] = [];
+    t.app.server.prependListener('upgrade', (_request: unknown, socket: Socket) => {
+      socket.setTimeout(60_000);
+      const slot = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'timeout')!;
+      timers.push(new WeakRef((socket as unknown as Record<symbol, object>)[slot]!));
+    });
+    const client = await connect(t);
+    client.send({ type: 'subscribe', channels: ['market:X'] });
+    await client.next('subscribed');
+    expect(timers).toHaveLength(1);
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    await until(
+      () => {
+        gc();
+        return timers[0]!.deref() === undefined;
+      },
+      { timeoutMs: 10_000, what: "the upgrade's cleared timer collected" },
+    );
+    const event = publish(t, 'market:X', 1);
+    expect((await client.next('event')).id).toBe(event.id);
   });
 
   it('clean-up - closing the client releases subscriptions and the connection', async () => {
