@@ -198,12 +198,22 @@ function settleWith(
 
 /** The end of one subscription, as {@link settleWith} reports it. */
 class Settle implements StreamWatcher {
+  readonly connection: OperationsConnection;
+  readonly operations: Operations;
+  readonly id: string;
+  readonly source: AsyncIterator<unknown>;
+
   constructor(
-    readonly connection: OperationsConnection,
-    readonly operations: Operations,
-    readonly id: string,
-    readonly source: AsyncIterator<unknown>,
-  ) {}
+    connection: OperationsConnection,
+    operations: Operations,
+    id: string,
+    source: AsyncIterator<unknown>,
+  ) {
+    this.connection = connection;
+    this.operations = operations;
+    this.id = id;
+    this.source = source;
+  }
 
   ended(failure: unknown): void {
     const { connection, operations, id } = this;
