@@ -259,7 +259,7 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
   }, 30_000);
 
   it('a warm-up call the wall backstop cut: refused as the machine’s doing when its thread got less CPU than the budget, as the strategy’s when not', async () => {
-    // Four stored candles, one warm-up call (200 ms of budget, a 1 s wall): the loop starts on the third.
+    // Four stored candles, one warm-up call (a 1 s wall): the loop starts on the third.
     const stored = new Float64Array(4 * WARM_ROW);
     for (let k = 0; k < 4; k++) stored.set(rows([0], k).subarray(1), k * WARM_ROW);
     const refusal = async (cpuMicros?: () => number) => {
@@ -278,7 +278,7 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
       message: expect.stringMatching(
         /^the warm-up was cut after \d+ ms of wall time with only 0\.1 ms of CPU/,
       ),
-      details: { backstop: 'starved', usedMs: 0.1, budgetMs: 200 },
+      details: { backstop: 'starved', usedMs: 0.1, budgetMs: 50 },
     });
     // The thread's own clock: the loop had the CPU, so it ran away.
     expect(await refusal()).toMatchObject({ code: 'STRATEGY_CPU_LIMIT' });

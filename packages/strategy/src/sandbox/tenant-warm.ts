@@ -44,9 +44,12 @@ export function warmRun(
         { timeout: onGrid(clampWall(limits.cpuMsPerCandle * n)) },
       ) as string;
     } catch (error) {
-      // Cut by the wall backstop: a runaway only if its thread had its budget's CPU (live-wire.ts).
+      // Cut by the wall backstop (live-wire.ts starvedCut): starved only under ONE candle's budget,
+      // not the call's n: its candles are stepped back to back and none is reported before the
+      // call ends, so past one candle's CPU an honest call cannot be told from a loop — and a loop
+      // on a loaded machine (a fifth of a core) got under n candles' budget in the 5× wall.
       const spent = { usedMs: (cpuMicros() - before) / 1_000, wallMs: performance.now() - wallBefore };
-      throw starvedCut(error, limits.cpuMsPerCandle * n, spent, 'warm-up') ?? error;
+      throw starvedCut(error, limits.cpuMsPerCandle, spent, 'warm-up') ?? error;
     }
     const answer = JSON.parse(json) as
       | { ok: true; equity: number; logs: OpenRunResult['logs'] }
