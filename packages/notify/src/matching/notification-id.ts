@@ -7,12 +7,11 @@ import { hash } from 'node:crypto';
 
 /** A UUIDv7-shaped id: 48-bit time from `timeMs`, the rest from SHA-256 of `parts`. */
 export function stableNotificationId(timeMs: number, ...parts: string[]): string {
-  // The one-shot hash (no Hash object per id); its first 16 bytes become the id in place.
-  const bytes = hash('sha256', parts.join('\u0000'), 'buffer');
-  bytes.copyWithin(6, 0, 10);
-  bytes.writeUIntBE(Math.max(0, Math.floor(timeMs)), 0, 6);
-  bytes[6] = 0x70 | (bytes[6]! & 0x0f); // version 7
-  bytes[8] = 0x80 | (bytes[8]! & 0x3f); // RFC 9562 variant
-  const hex = bytes.toString('hex', 0, 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // Built from hex strings: a one-shot digest as hex needs no Buffer (each one a native
+  // allocation, once per notification on the matcher's path). Byte 6 takes version 7, byte 8 the
+  // RFC 9562 variant (its top two bits 10); the rest is the digest's first ten bytes.
+  const t = Math.max(0, Math.floor(timeMs)).toString(16).padStart(12, '0');
+  const h = hash('sha256', parts.join('\u0000'), 'hex');
+  const variant = (8 | (Number.parseInt(h[4]!, 16) & 3)).toString(16);
+  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${h.slice(1, 4)}-${variant}${h.slice(5, 8)}-${h.slice(8, 20)}`;
 }
