@@ -1,5 +1,5 @@
 /** @module `tickline rooms` over the operations API: the calls and their text. */
-import type { AdminRoom, AdminRoomDetail, AdminRoomReplay } from '@tickline/protocol';
+import type { AdminRoom, AdminRoomDetail, AdminRoomReplay, HandedOff } from '@tickline/protocol';
 import { apiClient } from '../api/api-client.ts';
 import { print, type ApiCommandOptions } from '../api/api-command.ts';
 import { badArgument as bad } from '../cli-errors.ts';
@@ -98,6 +98,19 @@ export async function roomsBan(io: CliIo, playerId: string, o: ApiCommandOptions
     done.until
       ? `${playerId} banned from rooms until ${done.until}${done.removedFrom.length ? ` (removed from ${done.removedFrom.join(', ')})` : ''}\n`
       : `${playerId}'s ban lifted\n`,
+  );
+}
+
+export async function roomsHandOff(io: CliIo, roomId: string, o: ApiCommandOptions & { message?: string }): Promise<void> {
+  const done = await apiClient(io, o)<HandedOff>(
+    'POST',
+    `${room(roomId)}/handoff`,
+    o.message === undefined ? {} : { message: o.message },
+  );
+  print(io, o, done, () =>
+    done.to
+      ? `${roomId} handed off from ${done.from} to ${done.to} (${done.playersTold} players told, snapshot ${done.snapshotId})\n`
+      : `${roomId} let go by ${done.from} (${done.playersTold} players told, snapshot ${done.snapshotId}); no peer took it yet\n`,
   );
 }
 

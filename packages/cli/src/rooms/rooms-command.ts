@@ -1,6 +1,7 @@
 /**
  * @module `tickline rooms`: moderation and replay of rules rooms on a running server (admins), over
- * its operations API: list by game, show a room's live state, kick, mute, message, ban, replay.
+ * its operations API: list by game, show a room's live state, kick, mute, message, ban, replay,
+ * hand a room off to another game process.
  */
 import type { Command } from 'commander';
 import { apiAction, apiOptions, type ApiCommandOptions } from '../api/api-command.ts';
@@ -46,6 +47,17 @@ export function registerRoomsCommand(program: Command, io: CliIo, setExitCode: (
     .action(
       act(async (o: ApiCommandOptions & { minutes: string; reason: string }, playerId: string) =>
         (await actions()).roomsBan(io, playerId, o),
+      ),
+    );
+  apiOptions(
+    r
+      .command('handoff <roomId>')
+      .description('move the room to another game process; its players resume there (needs Redis and failover)'),
+  )
+    .option('--message <text>', "what the room's players are told")
+    .action(
+      act(async (o: ApiCommandOptions & { message?: string }, roomId: string) =>
+        (await actions()).roomsHandOff(io, roomId, o),
       ),
     );
   apiOptions(

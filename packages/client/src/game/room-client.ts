@@ -130,6 +130,8 @@ export class RoomClient {
   #url: string;
   #token: string;
   #requeues = 0;
+  /** `close()` was called: no re-queue after it. */
+  #hungUp = false;
   #serverClose: { code: string; message: string } | undefined;
   #connecting: { resolve: (w: RoomWelcomeMessage) => void; reject: (e: TicklineApiError) => void } | undefined;
 
@@ -218,6 +220,7 @@ export class RoomClient {
   /** Hangs up (the seat is kept for the server's resume grace). */
   close(): void {
     if (this.#state === RoomClientState.Closed) return;
+    this.#hungUp = true;
     this.#serverClose ??= { code: 'CLIENT_GAME_CLOSED', message: 'closed by the client' };
     this.#socket?.close();
   }
@@ -299,6 +302,7 @@ export class RoomClient {
   #shouldRequeue(): boolean {
     const close = this.#serverClose;
     return (
+      !this.#hungUp &&
       this.#o.requeue !== undefined &&
       this.#o.join.game !== undefined &&
       this.#welcome === undefined &&
@@ -316,7 +320,7 @@ export class RoomClient {
     try {
       const ticket = await this.#o.requeue!();
       // close() while the ticket was on its way: stay closed.
-      if (this.#serverClose?.code === 'CLIENT_GAME_CLOSED') return this.#onClosed('closed by the client');
+      if (this.#hungUp) return this.#onClosed('closed by the client');
       this.#url = ticket.url;
       this.#token = ticket.token;
       this.#open();

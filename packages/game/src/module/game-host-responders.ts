@@ -14,7 +14,7 @@ import { createZoneResponder } from '../remote/zone-rpc.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
 import type { RoomSessions } from '../rooms/room-sessions.ts';
 import { createAdminGameFeed } from './admin-game-feed.ts';
-import type { GameHostDeps, GameZones } from './game-host-types.ts';
+import type { GameHostDeps, GameZones, HandOffResult } from './game-host-types.ts';
 import { localRoomDesk } from './room-desk.ts';
 
 /** The zones and rooms of this process, as the responders reach them. */
@@ -23,6 +23,11 @@ export interface LocalGame extends GameZones {
   readonly roomSessions: RoomSessions;
   /** This process's transports with absolute addresses (tickets for players of other gateways). */
   sharedAddresses(): { tcp: string | null; ws: string | null };
+  /**
+   * An operator's hand-off of one room (room-failover.ts); none: refused with
+   * GAME_HANDOFF_UNAVAILABLE. @throws GAME_ROOM_UNKNOWN, GAME_HANDOFF_UNAVAILABLE
+   */
+  handOffRoom?(roomId: string, message: string): Promise<HandOffResult>;
 }
 
 /** The services answering for `local` (none without request/reply or a hub). */
@@ -56,6 +61,7 @@ export function gameResponders(
       games: () => catalog.games,
       // A room's journal is where its events go: its partition of the game log, or the main log.
       logFor: gameLog ? (roomId) => gameLog.partitions.logFor(roomId) : () => deps.eventLog,
+      ...(local.handOffRoom && { handOff: (roomId: string, message: string) => local.handOffRoom!(roomId, message) }),
     });
     services.push(createRoomResponder(deps.rpc, rooms));
     // Gateways make and join rooms here: tickets name this process's absolute addresses.

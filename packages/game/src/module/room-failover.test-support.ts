@@ -3,15 +3,23 @@
  * room registry, sessions, WebSocket transport, snapshot scheduler and Redis connections, sharing
  * one log, one Redis (hot snapshots and the rooms directory) and the join-token key, as a
  * deployment would. `kill()` leaves a process the way a SIGKILL would for everyone else: its rooms
- * stop stepping, its heartbeat and directory writes stop, its connections drop.
+ * stop stepping, its heartbeat and directory writes stop, its connections drop, its room operations
+ * stop answering. `operations` is what an operator reaches on any process (request/reply).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPublisher, type EventLog, type Publisher } from '@tickline/eventlog';
+import {
+  createInProcessRequestReply,
+  createPublisher,
+  type EventLog,
+  type Publisher,
+} from '@tickline/eventlog';
 import { createMetricsRegistry, decodeEvent, silentLogger } from '@tickline/kernel';
 import { MessageType } from '@tickline/protocol';
 import { createJoinTokens } from '../coordinator/join-token.ts';
+import { localRoomOperations } from '../remote/room-operations.ts';
+import { createRoomResponder, remoteRoomOperations } from '../remote/room-rpc.ts';
 import type { AnyGameRules } from '../rules/index.ts';
 import { RoomTicks } from '../rooms/room-journal.ts';
 import { RoomRegistry } from '../rooms/room-registry.ts';
@@ -45,6 +53,7 @@ export function failoverHarness(options: FailoverHarnessOptions) {
   const dirs: string[] = [];
   const clients: TestGameClient[] = [];
   const processes: Array<{ stop(): Promise<void> }> = [];
+  const rpc = createInProcessRequestReply();
 
   /** One game process's rooms side. */
   async function gameProcess(name: string) {
@@ -94,12 +103,25 @@ export function failoverHarness(options: FailoverHarnessOptions) {
     });
     await failover.start(context);
     const desk = localRoomDesk({ rooms, tokens, addresses, maxRooms: 100 });
+    // Operators reach these rooms from any process, the hand-off included (as game-host-responders.ts wires it).
+    const responder = createRoomResponder(
+      rpc,
+      localRoomOperations({
+        registry: rooms,
+        sessions: roomSessions,
+        games: () => games,
+        logFor: () => log,
+        handOff: (roomId, message) => failover.handOff(roomId, message, 30_000),
+      }),
+    );
+    await responder.start(context);
     const sweep = setInterval(() => alive && roomSessions.sweep(), 200);
     let stopped = false;
     const stop = async () => {
       if (stopped) return;
       stopped = true;
       clearInterval(sweep);
+      await responder.stop();
       await failover.stop();
       sessions.close();
       rooms.close();
@@ -119,6 +141,7 @@ export function failoverHarness(options: FailoverHarnessOptions) {
       scheduler,
       kill: async () => {
         alive = false;
+        await responder.stop();
         await ws.close();
       },
       stop,
@@ -167,7 +190,16 @@ export function failoverHarness(options: FailoverHarnessOptions) {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   }
 
-  return { tokens, gameProcess, connect, joinRoom, matchmake, commandsLogged, cleanUp };
+  return {
+    tokens,
+    operations: remoteRoomOperations(rpc),
+    gameProcess,
+    connect,
+    joinRoom,
+    matchmake,
+    commandsLogged,
+    cleanUp,
+  };
 }
 
 export type FailoverHarness = ReturnType<typeof failoverHarness>;

@@ -4,12 +4,13 @@
  * a tag scores and swaps roles; the process goes silent mid-round; the other takes the room and
  * the players resume there (`resumed: true`) with the same roles, scores and timer; the round goes
  * on (another tag) and ends there, after exactly its length in ticks: the outage took none of it.
- * And a drained stop tells the players queued by matchmaking to queue again elsewhere.
+ * An operator's hand-off (the operations port, over request/reply) moves a tag room mid-round the
+ * same way. And a drained stop tells the players queued by matchmaking to queue again elsewhere.
  */
 import { createInMemoryEventLog } from '@tickline/eventlog';
 import { encodeRoomCommand, GameCloseCode, MessageType } from '@tickline/protocol';
 import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tagGame } from '../games/tag/tag.ts';
 import type { RoomRunner } from '../rooms/room-runner.ts';
 import { roomSnapshotKey } from '../rooms/room-snapshots.ts';
@@ -56,6 +57,8 @@ function watchRound(roomId: string) {
 beforeAll(async () => {
   if (found.available) redis = await startRedis();
 });
+// Each test's processes go with it: a live one would take the next test's rooms.
+afterEach(() => harness.cleanUp());
 afterAll(async () => {
   await harness.cleanUp();
   await redis?.stop();
@@ -156,6 +159,55 @@ describe.skipIf(!found.available)(`tag failover across game processes ${found.re
     expect(round.seen.endedAt).toBe(before.endsAtTick);
     expect(round.seen.endedAt! - round.seen.startedAt!).toBe(Math.ceil(ROUND_MS / (1000 / 30)));
   }, 240_000);
+});
+
+describe.skipIf(!found.available)(`operator hand-off of one room ${found.reason ?? ''}`, () => {
+  it('hand-off - an operator moves a tag room mid-round (operations API): players told GAME_ZONE_MOVED resume on the peer, the round goes on', async () => {
+    const east = await harness.gameProcess('op-east');
+    const west = await harness.gameProcess('op-west');
+    const runner = east.rooms.create('tag');
+    const roomId = runner.roomId;
+    const clients: TestGameClient[] = [];
+    for (const id of ['ann', 'bob']) {
+      const client = await harness.joinRoom(east.url, id, { room: roomId });
+      await client.next(MessageType.RoomWelcome);
+      clients.push(client);
+    }
+    await until(() => roomOf(east, roomId).status === 'playing', { timeoutMs: 60_000, what: 'round 1' });
+    await expect(harness.operations.handOff('tag-nope', 'moving')).rejects.toMatchObject({
+      code: 'GAME_ROOM_UNKNOWN',
+    });
+    // Nobody tags: who is it and the round's end stay as they are until the move.
+    const before = { ...roomOf(east, roomId) };
+    // The room's take in the directory lands after its creation: refused (GAME_HANDOFF_UNAVAILABLE) until then.
+    let moved: { to: string | null; from: string; playersTold: number } | undefined;
+    await until(
+      async () => {
+        moved = await harness.operations.handOff(roomId, 'moving you').catch((error: { code?: string }) => {
+          expect(error.code).toBe('GAME_HANDOFF_UNAVAILABLE');
+          return undefined;
+        });
+        return moved !== undefined;
+      },
+      { timeoutMs: 60_000, what: 'the hand-off' },
+    );
+    expect(moved).toMatchObject({ from: 'op-east', to: 'op-west', playersTold: 2 });
+    for (const client of clients) expect((await client.ended).code).toBe(GameCloseCode.ZoneMoved);
+    await until(() => west.rooms.get(roomId) !== undefined, { timeoutMs: 60_000, what: 'the peer took it' });
+    expect(east.rooms.get(roomId)).toBeUndefined();
+    expect(roomOf(west, roomId)).toMatchObject({
+      status: 'playing',
+      round: 1,
+      it: before.it,
+      endsAtTick: before.endsAtTick,
+    });
+    for (const id of ['ann', 'bob']) {
+      const again = await harness.joinRoom(west.url, id, { room: roomId });
+      expect(await again.next(MessageType.RoomWelcome)).toMatchObject({ roomId, resumed: true });
+    }
+    // Inspection through the same operations finds it on its new process.
+    expect(await harness.operations.inspect(roomId)).toMatchObject({ roomId, players: 2 });
+  }, 180_000);
 });
 
 describe.skipIf(!found.available)(`matchmaking queue at a drained stop ${found.reason ?? ''}`, () => {

@@ -1,14 +1,16 @@
 /**
  * @module What operators do to rules rooms: list them by game (private ones too), inspect one's
- * live state, kick, mute or message a player, ban a player from rooms for a period, and replay a
- * window of a room as one player saw it. `localRoomOperations` acts on this process's rooms;
+ * live state, kick, mute or message a player, ban a player from rooms for a period, replay a
+ * window of a room as one player saw it, and hand a room off to another game process. `localRoomOperations` acts on this process's rooms;
  * `remoteRoomOperations` (room-rpc.ts) on every game process's. The platform's operations API
  * calls this port (and audits every call).
  */
 import { TicklineError } from '@tickline/kernel';
 import { GameCloseCode as CloseCode } from '@tickline/protocol';
 import type { EventLog } from '@tickline/eventlog';
+import type { HandOffResult } from '../module/game-host-types.ts';
 import { GameSessionError } from '../protocol/session-error.ts';
+import { GameSnapshotError } from '../snapshots/snapshot-errors.ts';
 import type { AnyGameRules } from '../rules/index.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
 import { replayRoom, type RoomReplay } from '../rooms/room-replay.ts';
@@ -59,6 +61,11 @@ export interface RoomOperations {
   /** Bans a player from every game process's rooms for `minutes` (0 lifts it), removing it from its room. */
   ban(playerId: string, minutes: number, reason: string): Promise<{ playerId: string; until: string | null; removedFrom: string[] }>;
   replay(request: ReplayRequest): Promise<RoomReplay>;
+  /**
+   * Moves the room to another game process (final snapshot, players told GAME_ZONE_MOVED and
+   * resumed there). @throws GAME_ROOM_UNKNOWN, GAME_HANDOFF_UNAVAILABLE (no Redis, failover off)
+   */
+  handOff(roomId: string, message: string): Promise<HandOffResult>;
 }
 
 /** This process's rooms; room-scoped calls answer undefined for a room held elsewhere. */
@@ -73,6 +80,7 @@ export interface LocalRoomOperations {
   bans(): Array<[playerId: string, untilMs: number]>;
   adoptBans(bans: ReadonlyArray<readonly [string, number]>): void;
   replay(request: ReplayRequest): Promise<RoomReplay>;
+  handOff(roomId: string, message: string): Promise<HandOffResult | undefined>;
 }
 
 export interface LocalRoomOperationsOptions {
@@ -81,6 +89,8 @@ export interface LocalRoomOperationsOptions {
   games: () => ReadonlyMap<string, AnyGameRules>;
   /** The log a room's journal is on. */
   logFor: (roomId: string) => Pick<EventLog, 'read' | 'head'>;
+  /** The room failover's hand-off (room-failover.ts); none: hand-offs are refused. */
+  handOff?: (roomId: string, message: string) => Promise<HandOffResult>;
   now?: () => number;
 }
 
@@ -167,6 +177,14 @@ export function localRoomOperations(options: LocalRoomOperationsOptions): LocalR
     bans: () => registry.bans(),
     adoptBans(bans) {
       for (const [playerId, untilMs] of bans) if ((registry.bannedUntil(playerId) ?? 0) < untilMs) registry.ban(playerId, untilMs);
+    },
+    async handOff(roomId, message) {
+      if (!registry.get(roomId)) return undefined;
+      if (!options.handOff)
+        throw new GameSnapshotError('GAME_HANDOFF_UNAVAILABLE', `room ${roomId} cannot be handed off from this process`, {
+          details: { roomId },
+        });
+      return options.handOff(roomId, message);
     },
     async replay(request) {
       // A room still here publishes its last ticks first: the replay reaches as close to now as the log does.

@@ -1,7 +1,7 @@
 /**
  * Room operations across processes, on the in-process request/reply port: two game processes'
  * rooms listed together; a room-scoped call answered by the holder, its refusal kept with its
- * code; an unknown room GAME_ROOM_UNKNOWN; a ban reaches every process running, and a process
+ * code (a hand-off's too); an unknown room GAME_ROOM_UNKNOWN; a ban reaches every process running, and a process
  * started later takes it from them.
  */
 import { createInProcessRequestReply } from '@tickline/eventlog';
@@ -39,6 +39,10 @@ describe('room operations - across game processes', () => {
       expect(await rooms.inspect(onB.roomId)).toMatchObject({ roomId: onB.roomId, private: true, code: onB.code, seats: [] });
       await expect(rooms.kick(onB.roomId, 'nobody', 'x')).rejects.toMatchObject({ code: 'GAME_PLAYER_NOT_IN_ROOM' });
       await expect(rooms.inspect('connect-four-nope')).rejects.toMatchObject({ code: 'GAME_ROOM_UNKNOWN' });
+      // A hand-off: the holder's refusal when it cannot (no failover here), unknown rooms as such.
+      await expect(rooms.handOff(onB.roomId, 'moving')).rejects.toMatchObject({ code: 'GAME_HANDOFF_UNAVAILABLE' });
+      await expect(rooms.handOff('connect-four-nope', 'moving')).rejects.toMatchObject({ code: 'GAME_ROOM_UNKNOWN' });
+      expect(b.registry.get(onB.roomId)).toBe(onB);
 
       const banned = await rooms.ban('mallory', 10, 'abuse');
       expect(banned.until).not.toBeNull();

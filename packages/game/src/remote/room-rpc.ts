@@ -8,6 +8,7 @@
 import type { RequestReply, Responder } from '@tickline/eventlog';
 import { ServiceStatus, type Service } from '@tickline/kernel';
 import { z } from 'zod';
+import type { HandOffResult } from '../module/game-host-types.ts';
 import {
   unknownRoom,
   type LocalRoomOperations,
@@ -23,6 +24,8 @@ export const ROOM_REPLAY_SERVICE = 'game.rooms.replay';
 const ROLE = 'game';
 /** A replay re-runs a room's ticks: longer than a read. */
 const REPLAY_TIMEOUT_MS = 30_000;
+/** A hand-off waits for a peer to take the room (game-host.ts HANDOFF_WAIT_MS), then answers. */
+const HANDOFF_TIMEOUT_MS = 25_000;
 
 const Id = z.string().min(1).max(128);
 const RoomsRequest = z.discriminatedUnion('op', [
@@ -33,6 +36,7 @@ const RoomsRequest = z.discriminatedUnion('op', [
   z.object({ op: z.literal('message'), roomId: Id, playerId: Id, level: z.enum(['info', 'warn']), text: z.string().min(1).max(2_000) }),
   z.object({ op: z.literal('ban'), playerId: Id, minutes: z.number().min(0), reason: z.string().max(500) }),
   z.object({ op: z.literal('bans') }),
+  z.object({ op: z.literal('handoff'), roomId: Id, message: z.string().min(1).max(2_000) }),
 ]);
 const Bans = z.array(z.tuple([Id, z.number()]));
 const ReplayRequest = z.object({
@@ -64,6 +68,8 @@ export function createRoomResponder(rpc: RequestReply, local: LocalRoomOperation
         return local.ban(request.playerId, request.minutes, request.reason);
       case 'bans':
         return local.bans();
+      case 'handoff':
+        return local.handOff(request.roomId, request.message).then((done) => done ?? null);
     }
   };
   return {
@@ -92,8 +98,12 @@ export function createRoomResponder(rpc: RequestReply, local: LocalRoomOperation
 export function remoteRoomOperations(rpc: RequestReply): RoomOperations {
   const options = { role: ROLE };
   /** Asks every process; the one holding the room answers, the rest null. */
-  async function owner<T>(roomId: string, body: object): Promise<T> {
-    const answers = await rpc.gather(ROOMS_SERVICE, body, { ...options, until: (a) => a !== null });
+  async function owner<T>(roomId: string, body: object, timeoutMs?: number): Promise<T> {
+    const answers = await rpc.gather(ROOMS_SERVICE, body, {
+      ...options,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      until: (a) => a !== null,
+    });
     const found = holderAnswer<T>(answers);
     if (found === undefined) throw unknownRoom(roomId);
     return found;
@@ -114,6 +124,8 @@ export function remoteRoomOperations(rpc: RequestReply): RoomOperations {
       }>;
       return { playerId, until: answers[0]?.until ?? null, removedFrom: answers.flatMap((a) => a.removedFrom) };
     },
+    handOff: (roomId, message) =>
+      owner<HandOffResult>(roomId, { op: 'handoff', roomId, message }, HANDOFF_TIMEOUT_MS),
     replay: (request) =>
       rpc.request(ROOM_REPLAY_SERVICE, request, { ...options, timeoutMs: REPLAY_TIMEOUT_MS }) as Promise<RoomReplay>,
   };

@@ -25,7 +25,7 @@ export const GameSnapshotErrorCodes = defineErrorCodes({
   },
   GAME_HANDOFF_UNAVAILABLE: {
     meaning:
-      'A zone cannot be handed off: hand-off needs the shared zone directory (redis.url), failover on (game.failoverAfterMs > 0) and a final snapshot a peer can read.',
+      'A zone or a rules room cannot be handed off: hand-off needs the shared directory (redis.url), failover on (game.failoverAfterMs > 0), the room taken in the directory, and a final snapshot a peer can read. The embedded default (no Redis) has no peer to hand off to.',
     resolve:
       'Configure Redis and failover for the game processes, check the snapshot stores, or drain and restart the zone instead.',
     httpStatus: 503,

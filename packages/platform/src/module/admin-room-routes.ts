@@ -1,7 +1,7 @@
 /**
  * @module Operations API, rules rooms: list by game (private ones too), inspect one's live state,
- * kick, mute or message a player, ban a player from rooms for a period, and replay a window of a
- * room as one player saw it. Rooms are reached on whichever game process holds them (request/reply);
+ * kick, mute or message a player, ban a player from rooms for a period, replay a window of a
+ * room as one player saw it, and hand a room off to another game process. Rooms are reached on whichever game process holds them (request/reply);
  * every call but the list is audited.
  */
 import {
@@ -20,11 +20,20 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf, ADMIN_SECURITY, adminOnly } from './admin-guard.ts';
+import { HandedOffSchema } from './admin-schemas.ts';
 import type { AdminRoutesOptions } from './admin-stream-routes.ts';
 
 const TAGS = ['admin'];
 const RoomParamsSchema = z.object({ roomId: z.string().min(1).max(128) });
 const RoomQuerySchema = z.strictObject({ game: z.string().min(1).max(32).optional().describe('Only rooms of this game') });
+const HandOffInputSchema = z.strictObject({
+  message: z
+    .string()
+    .min(1)
+    .max(500)
+    .default('This room is moving to another server; reconnecting.')
+    .describe('What the room’s players are told before their links close'),
+});
 
 export function registerAdminRoomRoutes(app: FastifyInstance, options: AdminRoutesOptions): void {
   const { operations } = options;
@@ -118,6 +127,25 @@ export function registerAdminRoomRoutes(app: FastifyInstance, options: AdminRout
     async function message(request) {
       const { playerId, text, level } = request.body as z.output<typeof AdminRoomMessageBodySchema>;
       return operations.messageInRoom(actorOf(request), roomOf(request.params), playerId, level, text);
+    },
+  );
+  app.post(
+    '/admin/rooms/:roomId/handoff',
+    {
+      ...adminRoute,
+      schema: {
+        ...doc(
+          'Move the room to another game process: final snapshot, players told GAME_ZONE_MOVED and resumed there (same seats)',
+          'Waits up to 10 s for a peer to take it (`to` is null when none did yet; the first to check takes it). Needs redis.url and game.failoverAfterMs > 0. Errors: GAME_ROOM_UNKNOWN, GAME_HANDOFF_UNAVAILABLE (the embedded default, no Redis: no peer).',
+        ),
+        params: RoomParamsSchema,
+        body: HandOffInputSchema.nullish(),
+        response: { 200: HandedOffSchema },
+      },
+    },
+    async function handOffRoom(request) {
+      const { message } = HandOffInputSchema.parse(request.body ?? {});
+      return operations.handOffRoom(actorOf(request), roomOf(request.params), message);
     },
   );
   app.post(

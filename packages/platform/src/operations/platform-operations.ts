@@ -197,6 +197,8 @@ export function createPlatformOperations(options: PlatformOperationsOptions) {
       audited(actor, 'room.ban', playerId, { minutes, reason }, () => rooms().ban(playerId, minutes, reason)),
     replayRoom: (actor: AuditActor, request: ReplayRequest) =>
       audited(actor, 'room.replay', request.roomId, { ...request }, () => rooms().replay(request)),
+    handOffRoom: (actor: AuditActor, roomId: string, message: string) =>
+      audited(actor, 'room.handoff', roomId, { message }, () => rooms().handOff(roomId, message)),
 
     liveStrategies: async () => ({ processes: await liveStrategies().processes() }),
     pauseLiveStrategy: (actor: AuditActor, runId: string, reason: string) =>

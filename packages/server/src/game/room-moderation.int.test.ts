@@ -3,7 +3,7 @@
  * embedded log, port 0): two players play Connect Four through the SDK over the game WebSocket
  * while their connections record every message byte for byte; an admin lists, inspects, mutes,
  * messages, kicks and bans over the operations API (each audited; bad input and non-admins refused
- * with codes), then replays the room for each player from its log — the replay must reproduce
+ * with codes; a room hand-off refused with GAME_HANDOFF_UNAVAILABLE, no peer here), then replays the room for each player from its log — the replay must reproduce
  * every frame and rejection each player received, byte for byte.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -205,6 +205,19 @@ describe('room moderation and replay - operations API over a real game connectio
     expect([byPlayer.status, byPlayer.body.error.code]).toEqual([403, 'AUTH_FORBIDDEN']);
     expect((await asAdmin('GET', `/api/v1/admin/rooms/${roomId}`)).body.players).toBe(2);
 
+    // A hand-off needs a peer: the embedded default (no Redis) refuses it with its code, and the
+    // room plays on untouched; an unknown room is refused as such. Both audited as failed.
+    const handOff = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/handoff`, { message: 'moving' });
+    expect([handOff.status, handOff.body.error?.code], JSON.stringify(handOff.body)).toEqual([
+      503,
+      'GAME_HANDOFF_UNAVAILABLE',
+    ]);
+    const handOffUnknown = await asAdmin('POST', '/api/v1/admin/rooms/nope-1/handoff');
+    expect([handOffUnknown.status, handOffUnknown.body.error?.code]).toEqual([404, 'GAME_ROOM_UNKNOWN']);
+    const handOffBad = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/handoff`, { message: '', to: 'x' });
+    expect(handOffBad.status).toBe(400);
+    expect((await asAdmin('GET', `/api/v1/admin/rooms/${roomId}`)).body.players).toBe(2);
+
     // A kick closes the second player's connection with its code
     const kicked = await asAdmin('POST', `/api/v1/admin/rooms/${roomId}/kick`, {
       playerId: secondId,
@@ -262,6 +275,7 @@ describe('room moderation and replay - operations API over a real game connectio
       'room.kick:failed',
       'room.replay:ok',
       'room.ban:ok',
+      'room.handoff:failed',
     ])
       expect(actions).toContain(action);
   }, 60_000);
@@ -288,6 +302,9 @@ describe('room moderation and replay - operations API over a real game connectio
     const bad = await cli('rooms', 'mute', roomId, playerId, '--minutes', 'soon');
     expect(bad.outcome).not.toBe(0);
     expect(bad.stderr).toContain('--minutes takes a whole number');
+    const handOff = await cli('rooms', 'handoff', roomId, '--message', 'moving');
+    expect(handOff.outcome).not.toBe(0);
+    expect(handOff.stderr).toContain('GAME_HANDOFF_UNAVAILABLE');
     const unknown = await cli('rooms', 'show', 'nope-1');
     expect(unknown.outcome).not.toBe(0);
     expect(unknown.stderr).toContain('GAME_ROOM_UNKNOWN');

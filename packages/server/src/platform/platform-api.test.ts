@@ -267,6 +267,7 @@ describe('operations api document', () => {
       '/api/v1/admin/room-bans',
       '/api/v1/admin/rooms',
       '/api/v1/admin/rooms/{roomId}',
+      '/api/v1/admin/rooms/{roomId}/handoff',
       '/api/v1/admin/rooms/{roomId}/kick',
       '/api/v1/admin/rooms/{roomId}/message',
       '/api/v1/admin/rooms/{roomId}/mute',
@@ -311,6 +312,7 @@ describe('operations api without zones or dead-letter log', () => {
         ['POST', '/api/v1/admin/zones/a/drain'],
         ['GET', '/api/v1/admin/dead-letters'],
         ['GET', '/api/v1/admin/rooms'],
+        ['POST', '/api/v1/admin/rooms/a/handoff'],
       ] as const) {
         const response = await bare.app.inject({
           method,

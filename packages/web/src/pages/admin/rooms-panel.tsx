@@ -1,14 +1,15 @@
 /**
  * @module Rules rooms (moderation): the rooms of every game process by game, a room's live state
  * and seats, and per player kick, mute, a message, a ban, and the replay of the room as that
- * player saw it (its frames, acks and rejections, rebuilt from the log). Every action is audited.
+ * player saw it (its frames, acks and rejections, rebuilt from the log); the room's hand-off to
+ * another game process. Every action is audited.
  */
 import { useState, type ReactNode } from 'react';
 import { useSession } from '../../app/session.tsx';
 import { FormError } from '../../components/field.tsx';
 import { Empty, ErrorState, Loading, errorMessage } from '../../components/states.tsx';
 import { usePolling } from '../../components/use-polling.ts';
-import type { AdminRoom, AdminRoomDetail, AdminRoomReplay } from '@tickline/protocol';
+import type { AdminRoom, AdminRoomDetail, AdminRoomReplay, HandedOff } from '@tickline/protocol';
 import { ADMIN, ADMIN_REFRESH_MS } from './admin-api.ts';
 
 const roomPath = (id: string) => `${ADMIN}/rooms/${encodeURIComponent(id)}`;
@@ -90,12 +91,12 @@ function RoomCard({ roomId }: { roomId: string }): ReactNode {
     [client, roomId],
   );
 
-  async function act(label: string, run: () => Promise<unknown>) {
+  async function act<T>(label: string | ((result: T) => string), run: () => Promise<T>) {
     setError(undefined);
     setDone(undefined);
     try {
-      await run();
-      setDone(label);
+      const result = await run();
+      setDone(typeof label === 'string' ? label : label(result));
       detail.reload();
     } catch (caught) {
       setError(errorMessage(caught));
@@ -112,6 +113,25 @@ function RoomCard({ roomId }: { roomId: string }): ReactNode {
       <h3>
         {room.roomId} · {room.game} v{room.gameVersion} · tick {room.tick}
       </h3>
+      <div className="row">
+        <button
+          type="button"
+          className="button"
+          data-testid="room-handoff"
+          onClick={() => {
+            if (!window.confirm(`Move ${room.roomId} to another game server? Its players reconnect there.`)) return;
+            void act(
+              (moved: HandedOff) =>
+                moved.to
+                  ? `Handed off from ${moved.from} to ${moved.to}; ${moved.playersTold} players told.`
+                  : `Let go by ${moved.from}; no other game server took it yet.`,
+              () => client.request<HandedOff>({ method: 'POST', path: `${roomPath(roomId)}/handoff`, body: {} }),
+            );
+          }}
+        >
+          Hand off to another server
+        </button>
+      </div>
       <FormError message={error} />
       {done ? (
         <p className="muted" role="status" data-testid="room-action-result">
