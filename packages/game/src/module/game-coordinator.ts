@@ -16,6 +16,7 @@ import {
 } from './zone-directory.ts';
 import { startZoneDirectorySync } from './zone-directory-sync.ts';
 import { startZoneFailover } from './zone-failover.ts';
+import type { HeartbeatOutcome } from './zone-lease.ts';
 
 /** Bytes of the join-token key. */
 const JOIN_TOKEN_KEY_BYTES = 32;
@@ -54,8 +55,8 @@ export interface FailoverSettings {
   adopt: (zoneId: string, epoch: number, entry: ZoneEntry) => Promise<void>;
   /** Stops zones another process took over (this one stalled past its failover). */
   lost: (zoneIds: string[]) => void;
-  /** The heartbeat's lease (`renewed` in zone-directory-sync.ts). */
-  renewed: (startedAt: number) => void;
+  /** The heartbeat's lease (`renewed` in zone-directory-sync.ts, judged by zone-lease.ts). */
+  renewed: (startedAt: number, outcome: HeartbeatOutcome) => void;
 }
 
 /** The shared directory when `redis.url` is set. */

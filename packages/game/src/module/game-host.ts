@@ -37,6 +37,7 @@ import {
   openZoneDirectory,
 } from './game-coordinator.ts';
 import { DEFAULT_ZONE_STALE_AFTER_MS, type ZoneDirectory } from './zone-directory.ts';
+import { DirectoryLease, type HeartbeatOutcome } from './zone-lease.ts';
 import { closeGamePersistence, openGamePersistence } from './game-persistence.ts';
 import { createRevocationSweep } from './revocation-sweep.ts';
 import { RoomRegistry } from '../rooms/room-registry.ts';
@@ -123,6 +124,8 @@ interface ZoneService extends Service, GameZones {
   addresses(): { tcp: string | null; ws: string | null };
   /** The same, absolute (the advertised host and the HTTP port), for callers on other processes. */
   sharedAddresses(): { tcp: string | null; ws: string | null };
+  /** An operator's hand-off of one room (room-failover.ts). */
+  handOffRoom(roomId: string, message: string): Promise<HandOffResult>;
   attachHttp(app: FastifyInstance): void;
 }
 
@@ -145,7 +148,7 @@ function createZoneService(
     maxRooms: game.rooms.maxPerProcess,
     createsPerMinute: game.rooms.createsPerMinute,
     emptyGraceMs: game.rooms.emptyGraceMs,
-    leased: () => leased(),
+    leased: () => roomLease.held(),
     logger,
   });
   const roomSessions = new RoomSessions({ tokens, registry: rooms, resumeGraceMs: game.limits.resumeGraceMs, logger });
@@ -186,13 +189,12 @@ function createZoneService(
   const owner = `${advertiseHost}/${process.pid}`;
   /** The epoch each local zone is held at (none: started while Redis was away, unfenced). */
   const epochs = new Map<string, number>();
-  // The lease: zones tick only within half the failover time of the last heartbeat that did not
-  // find them lost, so a process that stalls stops writing before a peer may take its zones over,
-  // and on waking writes nothing until its heartbeat has told it which zones are still its own.
+  // The leases (zone-lease.ts): zones tick only under the zones directory's, rooms under the
+  // rooms directory's; each is renewed by its own heartbeat alone.
   const fenced = deps.config.redis.url !== undefined && game.failoverAfterMs > 0;
-  const leaseMs = game.failoverAfterMs / 2;
-  let renewedAt = performance.now();
-  const leased = (): boolean => !fenced || performance.now() - renewedAt < leaseMs;
+  const zoneLease = new DirectoryLease({ leaseMs: game.failoverAfterMs / 2, fenced });
+  const roomLease = new DirectoryLease({ leaseMs: game.failoverAfterMs / 2, fenced });
+  const leased = (): boolean => zoneLease.held();
   /** The local zones with absolute addresses, for other processes. */
   const sharedEntries = (): ZoneEntry[] => {
     const address = httpServer?.address();
@@ -330,6 +332,13 @@ function createZoneService(
       ws: ws ? ws.path : null,
     }),
     sharedAddresses,
+    handOffRoom(roomId, message) {
+      if (!roomFailover)
+        throw new GameSnapshotError('GAME_HANDOFF_UNAVAILABLE', 'the game rooms are not running yet', {
+          details: { roomId },
+        });
+      return roomFailover.handOff(roomId, message, HANDOFF_WAIT_MS);
+    },
     persistence: persistence.service,
     async start(context) {
       const log = context.logger;
@@ -358,10 +367,8 @@ function createZoneService(
         owner,
         failoverAfterMs: game.failoverAfterMs,
         addresses: sharedAddresses,
-        leased,
-        renewed(startedAt) {
-          renewedAt = Math.max(renewedAt, startedAt);
-        },
+        leased: () => roomLease.held(),
+        renewed: (startedAt: number, outcome?: HeartbeatOutcome) => roomLease.renew(startedAt, outcome),
         logger: log,
       });
       for (const zoneId of game.zones) {
@@ -372,7 +379,8 @@ function createZoneService(
         }
         await startZone(zoneId, epoch);
       }
-      renewedAt = performance.now();
+      zoneLease.restart();
+      roomLease.restart();
       await loadReport.start(context);
       await roomFailover.start(context);
       closeDirectory = await openZoneDirectory(directory, coordinator, sharedEntries, context, {
@@ -387,9 +395,7 @@ function createZoneService(
             removeZone(zoneId, 'The zone moved to another server; reconnecting.');
           }
         },
-        renewed(startedAt) {
-          renewedAt = Math.max(renewedAt, startedAt);
-        },
+        renewed: (startedAt, outcome) => zoneLease.renew(startedAt, outcome),
       });
       log.info(
         { zones: game.zones, tcpPort, wsPath: ws?.path, tickRateHz: game.tickRateHz },

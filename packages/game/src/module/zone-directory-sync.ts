@@ -6,6 +6,7 @@
 import type { ZoneCoordinator, ZoneEntry } from '../coordinator/zone-coordinator.ts';
 import { createBeatService, type Logger, type ServiceContext } from '@tickline/kernel';
 import type { ZoneDirectory } from './zone-directory.ts';
+import { HeartbeatOutcome } from './zone-lease.ts';
 
 /**
  * The directory heartbeat: game processes refresh their zones, coordinators read everyone's. A
@@ -28,10 +29,12 @@ export interface ZoneDirectorySyncOptions {
   /** Told the zones this process no longer holds (another took them over): stop them now. */
   lost?: (zoneIds: string[]) => void;
   /**
-   * Told after each heartbeat that did not find the zones lost — written, or Redis away (play goes
-   * on without it) — with `performance.now()` at its start: the lease that lets the zones tick.
+   * Told after each heartbeat, with `performance.now()` at its start and how it ended: answered
+   * (written, or Redis away: play goes on without it; zones found lost are stopped right after),
+   * or unanswered (failed or timed out: it may have run, and found them lost). The lease that
+   * lets the zones tick (see zone-lease.ts).
    */
-  renewed?: (startedAt: number) => void;
+  renewed?: (startedAt: number, outcome: HeartbeatOutcome) => void;
   /** @default DEFAULT_DIRECTORY_SYNC_INTERVAL_MS */
   intervalMs?: number;
 }
@@ -54,9 +57,11 @@ export async function startZoneDirectorySync(
       let lost: string[];
       try {
         lost = await directory.publish(options.owner ?? 'coordinator', local);
-      } finally {
-        options.renewed?.(startedAt);
+      } catch (error) {
+        options.renewed?.(startedAt, HeartbeatOutcome.Unanswered);
+        throw error;
       }
+      options.renewed?.(startedAt, HeartbeatOutcome.Answered);
       if (lost.length > 0) {
         options.lost?.(lost);
         for (const zoneId of lost) localIds.delete(zoneId);

@@ -11,6 +11,8 @@
  * 4. Rolling restart: SIGTERM with `game.handOffOnStop` hands every zone of the process to a peer,
  *    and the bots follow.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken } from '../testing/api-clients.ts';
@@ -21,7 +23,14 @@ import {
   type ScaledCluster,
 } from '../testing/scaled-cluster.ts';
 import { startOutageFleet, type BotRecord, type OutageFleet } from './testing/outage-fleet.ts';
-import { isContinuous, positions, seqProblems, watchResumes, zoneSeqs } from './testing/zone-history.ts';
+import {
+  isContinuous,
+  positions,
+  repeatedSeqEvents,
+  seqProblems,
+  watchResumes,
+  zoneSeqs,
+} from './testing/zone-history.ts';
 
 const BOTS = Number(process.env.TICKLINE_HANDOFF_BOTS ?? 60);
 const deps = scaledClusterDependencies();
@@ -113,6 +122,22 @@ describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reaso
       { timeoutMs: 30_000, what: 'east and west listed once each' },
     );
   }
+  /** Each zone's events carry seqs 1…n, each once; else the repeats and the processes' logs are printed. */
+  async function seqsContinuous(): Promise<void> {
+    for (const zoneId of ['east', 'west']) {
+      const seqs = await zoneSeqs(cluster!.env, zoneId);
+      if (isContinuous(seqs)) continue;
+      printZoneLogs();
+      console.error(`--- ${zoneId}: events of repeated seqs\n${(await repeatedSeqEvents(cluster!.env, zoneId)).join('\n')}`);
+      if (process.env.TICKLINE_HANDOFF_LOG_DIR)
+        for (const p of cluster!.processes())
+          writeFileSync(
+            join(process.env.TICKLINE_HANDOFF_LOG_DIR, `${p.role}-${p.child.pid}.jsonl`),
+            p.logLines().map((l) => JSON.stringify(l)).join('\n'),
+          );
+      expect.fail(`${zoneId}: ${seqProblems(seqs)}`);
+    }
+  }
   async function movesGoOn(records: readonly BotRecord[]): Promise<void> {
     fleet!.resume();
     const acks = records.reduce((n, r) => n + r.acks, 0);
@@ -195,10 +220,7 @@ describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reaso
     await fleet.quiesce(30_000);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await listedOnce();
-    for (const zoneId of ['east', 'west']) {
-      const seqs = await zoneSeqs(cluster!.env, zoneId);
-      expect(isContinuous(seqs), `${zoneId}: ${seqs.length} events, one seq each`).toBe(true);
-    }
+    await seqsContinuous();
     expect(b.child.exitCode).toBeNull();
 
     // 4. Rolling restart: a2 (holding both zones now) is stopped; its zones go to b with their players.
@@ -210,9 +232,6 @@ describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reaso
     await followed(inWest, resumed, 'west', stoppedAt);
     await listedOnce();
     await movesGoOn(fleet.records);
-    for (const zoneId of ['east', 'west']) {
-      const seqs = await zoneSeqs(cluster!.env, zoneId);
-      expect(isContinuous(seqs), `${zoneId}: ${seqProblems(seqs)}`).toBe(true);
-    }
+    await seqsContinuous();
   }, 600_000);
 });

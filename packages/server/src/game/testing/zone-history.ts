@@ -40,6 +40,29 @@ export async function zoneSeqs(env: Readonly<Record<string, string>>, zoneId: st
   return seqs;
 }
 
+/**
+ * The events of `zoneId` whose seq the log holds more than once, in log order (for messages: their
+ * times and ids say which process published each copy, against the processes' logs).
+ */
+export async function repeatedSeqEvents(
+  env: Readonly<Record<string, string>>,
+  zoneId: string,
+  limit = 12,
+): Promise<string[]> {
+  const bySeq = new Map<number, EventEnvelope[]>();
+  await eachGameEvent(env, (event) => {
+    if (event.source !== `zone/${zoneId}`) return;
+    const same = bySeq.get(event.seq) ?? [];
+    same.push(event);
+    bySeq.set(event.seq, same);
+  });
+  return [...bySeq.values()]
+    .filter((same) => same.length > 1)
+    .flat()
+    .slice(0, limit)
+    .map((e) => `seq ${e.seq} ${e.type} ${e.subject} at ${e.time} id ${e.id}`);
+}
+
 /** `game.player.moved` events in the log, by player id. */
 export async function movesLogged(env: Readonly<Record<string, string>>): Promise<Map<string, number>> {
   const moves = new Map<string, number>();
