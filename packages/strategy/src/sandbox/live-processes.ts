@@ -45,6 +45,7 @@ import {
   RemoteSession,
   type Slot,
 } from './remote-session.ts';
+import { StarvedCuts } from './starved-cuts.ts';
 import { placeTenant } from './tenant-placement.ts';
 
 const ENTRY = new URL('./live-process-entry.ts', import.meta.url);
@@ -114,6 +115,8 @@ export class LiveProcesses implements Service {
   /** When a tenant's or a run's call was last running at a crash. */
   readonly #crashes = new Map<string, number>();
   readonly #strikes: StrikeBook;
+  /** Runs whose last step was cut starved: a second cut in a row pauses (starved-cuts.ts). */
+  readonly #starved = new StarvedCuts();
   readonly #now: () => number;
   #stopped = false;
   /** Sessions opened so far: each one's number in its key (RemoteSession.key). */
@@ -303,6 +306,7 @@ export class LiveProcesses implements Service {
         const p = entries[i]!;
         const cpuMs = part.cpuMs[i - part.from]!;
         const report = reports?.get(i);
+        if (report === undefined || report.ok) this.#starved.answered(p.session.runId);
         if (report === undefined)
           p.answer(undefined, {
             placed: NOTHING,
@@ -315,14 +319,10 @@ export class LiveProcesses implements Service {
           p.session.equity = report.equity;
           p.answer(undefined, toStep(report, cpuMs));
         } else {
-          if (report.error.details?.backstop !== undefined) this.#backstopped(p, report.error);
-          if (report.error.code === 'SANDBOX_PROCESS_LOST') p.session.lose();
-          p.answer(
-            new TicklineError(report.error.code, report.error.message, {
-              details: report.error.details ?? {},
-            }),
-            undefined,
-          );
+          const error = this.#starved.judge(p.session.runId, report.error);
+          if (error.details?.backstop !== undefined) this.#backstopped(p, error);
+          if (error.code === 'SANDBOX_PROCESS_LOST') p.session.lose();
+          p.answer(new TicklineError(error.code, error.message, { details: error.details ?? {} }), undefined);
         }
       }
       settled = Math.max(settled, part.to);
@@ -371,7 +371,7 @@ export class LiveProcesses implements Service {
       },
       backstop === 'starved'
         ? 'live step cut by its wall backstop with its CPU under budget (machine busy): reopening, no strike'
-        : 'live step cut by its wall backstop with its CPU over budget: paused',
+        : 'live step cut by its wall backstop, its CPU over budget or cut twice in a row: paused',
     );
   }
 
