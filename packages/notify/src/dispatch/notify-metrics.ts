@@ -15,12 +15,14 @@ export type AttemptObserver = (channel: string, outcome: string, deliveredAfterS
  */
 export function attemptObserver(metrics: NotifyMetrics | undefined): AttemptObserver {
   if (!metrics) return () => {};
-  const counters = new Map<string, { inc(): void }>();
+  // By channel, then outcome: no key string built per attempt.
+  const counters = new Map<string, Map<string, { inc(): void }>>();
   const histograms = new Map<string, { observe(value: number): void }>();
   return (channel, outcome, deliveredAfterS) => {
-    const key = `${channel}|${outcome}`;
-    let counter = counters.get(key);
-    if (!counter) counters.set(key, (counter = metrics.attempts.labels({ channel, outcome })));
+    let byOutcome = counters.get(channel);
+    if (!byOutcome) counters.set(channel, (byOutcome = new Map()));
+    let counter = byOutcome.get(outcome);
+    if (!counter) byOutcome.set(outcome, (counter = metrics.attempts.labels({ channel, outcome })));
     counter.inc();
     if (deliveredAfterS === undefined) return;
     let histogram = histograms.get(channel);

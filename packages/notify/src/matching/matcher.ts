@@ -24,7 +24,7 @@ import {
   upsertAccount,
   usersWithRule,
 } from '../rules/preferences-sql.ts';
-import { matchEvent, mayMatchType } from './match-event.ts';
+import { matchEvent, mayMatchType, type EventMatch } from './match-event.ts';
 import { stableNotificationId } from './notification-id.ts';
 
 export const MATCHER_CONSUMER = 'notify-matcher';
@@ -54,9 +54,22 @@ export function isMatcherType(type: string): boolean {
   return isAccountFact(type) || mayMatchType(type);
 }
 
+/**
+ * Each event's match, kept from {@link isMatcherInput} for {@link requestsFor}: the batch is
+ * filtered first and its requests built after, and matching (owner lookup, texts, a regex over
+ * the title) twice per notification showed in a profile of `bench:notify`.
+ */
+const matches = new WeakMap<EventEnvelope, EventMatch | undefined>();
+function matchOnce(event: EventEnvelope): EventMatch | undefined {
+  if (matches.has(event)) return matches.get(event);
+  const match = matchEvent(event);
+  matches.set(event, match);
+  return match;
+}
+
 /** True for events the matcher needs to see (everything else is skipped without a transaction). */
 export function isMatcherInput(event: EventEnvelope): boolean {
-  return isAccountFact(event.type) || matchEvent(event) !== undefined;
+  return isAccountFact(event.type) || matchOnce(event) !== undefined;
 }
 
 /** Records one account fact in notify's copy of the account. */
@@ -100,7 +113,7 @@ export async function requestsFor(
   event: EventEnvelope,
   source: ReturnType<typeof createEventSource>,
 ): Promise<EventEnvelope<NotificationRequestedData>[]> {
-  const match = matchEvent(event);
+  const match = matchOnce(event);
   if (!match) return [];
   const audience = match.audience;
   const users =

@@ -39,16 +39,16 @@ export function signWebhook(
   return secrets.map((s) => `v1,${createHmac('sha256', keyOf(s)).update(signed).digest('base64')}`).join(' ');
 }
 
-/** The three Standard Webhooks headers. */
+/** The three Standard Webhooks headers, added to `into` (the request's other headers: no copy). */
 export function webhookHeaders(
   secrets: readonly string[],
   id: string,
   timestampS: number,
   body: string,
+  into: Record<string, string> = {},
 ): Record<string, string> {
-  return {
-    'webhook-id': id,
-    'webhook-timestamp': String(timestampS),
-    'webhook-signature': signWebhook(secrets, id, timestampS, body),
-  };
+  into['webhook-id'] = id;
+  into['webhook-timestamp'] = String(timestampS);
+  into['webhook-signature'] = signWebhook(secrets, id, timestampS, body);
+  return into;
 }

@@ -104,11 +104,10 @@ export function createWebhookChannel(options: WebhookChannelOptions): WebhookCha
       let result: SendResult;
       try {
         const response = await http.post(url, {
-          headers: {
+          headers: webhookHeaders(endpoint.secrets, notification.id, timestampS, body, {
             'content-type': 'application/json',
             'user-agent': USER_AGENT,
-            ...webhookHeaders(endpoint.secrets, notification.id, timestampS, body),
-          },
+          }),
           body,
         });
         const text = response.excerpt;
