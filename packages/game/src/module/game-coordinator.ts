@@ -53,6 +53,8 @@ export interface FailoverSettings {
   failoverAfterMs: number;
   /** Recovers and runs an orphaned zone here, held at `epoch` (`entry`: the orphan's last entry). */
   adopt: (zoneId: string, epoch: number, entry: ZoneEntry) => Promise<void>;
+  /** False while this process takes nothing over (it is stopping). */
+  adopting?: () => boolean;
   /** Stops zones another process took over (this one stalled past its failover). */
   lost: (zoneIds: string[]) => void;
   /** The heartbeat's lease (`renewed` in zone-directory-sync.ts, judged by zone-lease.ts). */
@@ -104,6 +106,7 @@ export async function openZoneDirectory(
             directory,
             owner: failover.owner,
             failoverAfterMs: failover.failoverAfterMs,
+            ...(failover.adopting && { adopting: failover.adopting }),
             local: () => local().map((e) => e.zoneId),
             adopt: async (zoneId, epoch, entry) => {
               await failover.adopt(zoneId, epoch, entry);

@@ -36,7 +36,7 @@ import {
   createZoneDirectory,
   openZoneDirectory,
 } from './game-coordinator.ts';
-import { DEFAULT_ZONE_STALE_AFTER_MS, type ZoneDirectory } from './zone-directory.ts';
+import { DEFAULT_ZONE_STALE_AFTER_MS, releaseZone, type ZoneDirectory } from './zone-directory.ts';
 import { DirectoryLease, type HeartbeatOutcome } from './zone-lease.ts';
 import { closeGamePersistence, openGamePersistence } from './game-persistence.ts';
 import { createRevocationSweep } from './revocation-sweep.ts';
@@ -304,7 +304,7 @@ function createZoneService(
         },
       );
     }
-    const released = await directory.release(entry, owner, epoch);
+    const released = await releaseZone(directory, entry, owner, epoch);
     const playersTold = removeZone(zoneId, message);
     logger.info({ zone: zoneId, players: playersTold, released }, 'zone handed off');
     let to: string | null = null;
@@ -386,6 +386,8 @@ function createZoneService(
       closeDirectory = await openZoneDirectory(directory, coordinator, sharedEntries, context, {
         owner,
         failoverAfterMs: game.failoverAfterMs,
+        // A stopping process hands its zones off; taking one over then would run it twice.
+        adopting: () => state !== ServiceStatus.Stopping,
         async adopt(zoneId, epoch) {
           if (!runners.some((r) => r.zoneId === zoneId)) await startZone(zoneId, epoch);
         },

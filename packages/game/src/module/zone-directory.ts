@@ -159,6 +159,31 @@ export function createRedisZoneDirectory(options: ZoneDirectoryOptions): ZoneDir
   };
 }
 
+/** How many times {@link releaseZone} sends a release that failed or timed out. */
+export const RELEASE_ATTEMPTS = 5;
+
+/**
+ * Lets `entry`'s zone go (a hand-off), sending the release again while it fails: on a busy
+ * machine a release that timed out may have run or not, and sending it again is safe — it
+ * answers true again while nobody took the zone, false once a peer has (the zone is gone either
+ * way). Throws the last error when no attempt was answered.
+ */
+export async function releaseZone(
+  directory: Pick<ZoneDirectory, 'release'>,
+  entry: ZoneEntry,
+  owner: string,
+  epoch: number,
+  attempts = RELEASE_ATTEMPTS,
+): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await directory.release(entry, owner, epoch);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
+}
+
 /** A field of the hash; a foreign or corrupt one is skipped, not fatal. */
 function parseEntry(json: string): ZoneEntry | undefined {
   try {

@@ -1,7 +1,7 @@
 import { silentLogger, type ServiceContext } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import type { ZoneEntry } from '../coordinator/zone-coordinator.ts';
-import type { ZoneDirectory } from './zone-directory.ts';
+import { releaseZone, type ZoneDirectory } from './zone-directory.ts';
 import { startZoneFailover } from './zone-failover.ts';
 
 /** One shared directory as two processes see it: entries, their ages, and atomic takes by epoch. */
@@ -162,5 +162,55 @@ describe('zone failover', () => {
     expect(attempts).toHaveLength(2);
     expect(claims.get('east')).toBe('b');
   });
+
+  it('failover - a process that is stopping takes nothing over, so no zone runs here and on its holder', async () => {
+    const { directory, claims } = sharedDirectory([entry('east', 5_000)]);
+    const adopted: string[] = [];
+    let stopping = true;
+    const watcher = await startZoneFailover(
+      {
+        directory,
+        owner: 'a',
+        local: () => [],
+        adopt: async (zoneId) => void adopted.push(zoneId),
+        failoverAfterMs: 1_500,
+        adopting: () => !stopping,
+        intervalMs: 60_000,
+        logger: silentLogger,
+      },
+      context,
+    );
+    await watcher.check();
+    expect(adopted).toEqual([]);
+    expect(claims.size).toBe(0);
+    stopping = false;
+    await watcher.check();
+    await watcher.stop();
+    expect(adopted).toEqual(['east']);
+  });
 });
 
+describe('zone hand-off', () => {
+  it('hand-off - a release that timed out after it ran is sent again, and answers as the first would have', async () => {
+    // Redis runs the release; the answer comes after the client's timeout, twice.
+    let owner: string | undefined = 'a';
+    let late = 2;
+    const sent: string[] = [];
+    const directory: Pick<ZoneDirectory, 'release'> = {
+      async release(_entry, by) {
+        sent.push(by);
+        const held = owner === by;
+        if (late-- > 0) throw new Error('redis command timed out after 250 ms');
+        return held;
+      },
+    };
+    expect(await releaseZone(directory, entry('east', 0), 'a', 1)).toBe(true);
+    expect(sent).toEqual(['a', 'a', 'a']);
+    // A peer took it meanwhile: false, the zone is gone from here either way.
+    owner = 'b';
+    expect(await releaseZone(directory, entry('east', 0), 'a', 1)).toBe(false);
+    // Never answered: the caller hears why.
+    late = Infinity;
+    await expect(releaseZone(directory, entry('east', 0), 'a', 1, 3)).rejects.toThrow(/timed out/);
+  });
+});

@@ -29,6 +29,12 @@ export interface ZoneFailoverOptions {
   adopt: (zoneId: string, epoch: number, entry: ZoneEntry) => Promise<void>;
   /** Silence after which a zone is taken over. */
   failoverAfterMs: number;
+  /**
+   * False while this process may take nothing over: it is stopping and handing its own zones
+   * off, and a zone it took now would run here and on its holder until its stop ends.
+   * @default () => true
+   */
+  adopting?: () => boolean;
   /** @default DEFAULT_FAILOVER_CHECK_INTERVAL_MS */
   intervalMs?: number;
   logger: Logger;
@@ -67,9 +73,11 @@ export async function startZoneFailover(
     try {
       for (const [zoneId, { epoch, takenAt, entry }] of failed)
         if (!stopped) await adopt(zoneId, epoch, takenAt, entry);
+      if (options.adopting?.() === false) return;
       const local = new Set(options.local());
       for (const orphan of await directory.orphans(options.failoverAfterMs)) {
-        if (stopped || local.has(orphan.zoneId) || failed.has(orphan.zoneId)) continue;
+        if (stopped || options.adopting?.() === false) return;
+        if (local.has(orphan.zoneId) || failed.has(orphan.zoneId)) continue;
         if (orphan.handoffFrom === options.owner) continue;
         const epoch = await directory.acquire(orphan.zoneId, options.owner, {
           expectedEpoch: orphan.epoch ?? 0,
