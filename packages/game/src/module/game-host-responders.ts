@@ -23,11 +23,8 @@ export interface LocalGame extends GameZones {
   readonly roomSessions: RoomSessions;
   /** This process's transports with absolute addresses (tickets for players of other gateways). */
   sharedAddresses(): { tcp: string | null; ws: string | null };
-  /**
-   * An operator's hand-off of one room (room-failover.ts); none: refused with
-   * GAME_HANDOFF_UNAVAILABLE. @throws GAME_ROOM_UNKNOWN, GAME_HANDOFF_UNAVAILABLE
-   */
-  handOffRoom?(roomId: string, message: string): Promise<HandOffResult>;
+  /** An operator's hand-off of one room (room-failover.ts). @throws GAME_ROOM_UNKNOWN, GAME_HANDOFF_UNAVAILABLE */
+  handOffRoom(roomId: string, message: string): Promise<HandOffResult>;
 }
 
 /** The services answering for `local` (none without request/reply or a hub). */
@@ -61,7 +58,7 @@ export function gameResponders(
       games: () => catalog.games,
       // A room's journal is where its events go: its partition of the game log, or the main log.
       logFor: gameLog ? (roomId) => gameLog.partitions.logFor(roomId) : () => deps.eventLog,
-      ...(local.handOffRoom && { handOff: (roomId: string, message: string) => local.handOffRoom!(roomId, message) }),
+      handOff: (roomId, message) => local.handOffRoom(roomId, message),
     });
     services.push(createRoomResponder(deps.rpc, rooms));
     // Gateways make and join rooms here: tickets name this process's absolute addresses.

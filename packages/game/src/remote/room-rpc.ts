@@ -98,10 +98,11 @@ export function createRoomResponder(rpc: RequestReply, local: LocalRoomOperation
 export function remoteRoomOperations(rpc: RequestReply): RoomOperations {
   const options = { role: ROLE };
   /** Asks every process; the one holding the room answers, the rest null. */
-  async function owner<T>(roomId: string, body: object, timeoutMs?: number): Promise<T> {
+  async function owner<T>(roomId: string, body: object, slowMs?: number): Promise<T> {
     const answers = await rpc.gather(ROOMS_SERVICE, body, {
       ...options,
-      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      // A slow answer (a hand-off waits for a peer) comes long after the others' nulls: wait for it.
+      ...(slowMs === undefined ? {} : { timeoutMs: slowMs, stallMs: slowMs }),
       until: (a) => a !== null,
     });
     const found = holderAnswer<T>(answers);
@@ -124,8 +125,11 @@ export function remoteRoomOperations(rpc: RequestReply): RoomOperations {
       }>;
       return { playerId, until: answers[0]?.until ?? null, removedFrom: answers.flatMap((a) => a.removedFrom) };
     },
-    handOff: (roomId, message) =>
-      owner<HandOffResult>(roomId, { op: 'handoff', roomId, message }, HANDOFF_TIMEOUT_MS),
+    async handOff(roomId, message) {
+      // Known first (quickly: GAME_ROOM_UNKNOWN at once), then the holder's slow answer awaited.
+      await owner(roomId, { op: 'inspect', roomId });
+      return owner<HandOffResult>(roomId, { op: 'handoff', roomId, message }, HANDOFF_TIMEOUT_MS);
+    },
     replay: (request) =>
       rpc.request(ROOM_REPLAY_SERVICE, request, { ...options, timeoutMs: REPLAY_TIMEOUT_MS }) as Promise<RoomReplay>,
   };

@@ -4,9 +4,11 @@
  * Four room through the gateway and play with the SDK's RoomClient; `kill -9` of the process
  * holding the room mid-game: the other takes the room over (its hot snapshot, then the journal on
  * the log), the gateway's `POST /game/rooms/join {room}` now hands tickets for the survivor, both
- * players resume there (`resumed: true`) on the same board and turn and finish the game. Then a
- * rolling restart drains the survivor: the room is handed off to a third process and the players
- * follow it. The int-level test of the same is packages/game/src/module/room-failover.int.test.ts.
+ * players resume there (`resumed: true`) on the same board and turn and finish the game. Then an
+ * operator hands the room off through the gateway's operations API (`POST /admin/rooms/{id}/handoff`)
+ * to a third process, and a rolling restart drains that one: the room goes back to the survivor.
+ * The players follow each move. The int-level tests of the same are
+ * packages/game/src/module/room-failover.int.test.ts and tag-failover.int.test.ts.
  */
 import type { RoomClient } from '@tickline/client/game';
 import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
@@ -112,14 +114,42 @@ describe.skipIf(!available)(`room failover - kill -9 of the game process holding
     await until(() => state(players[0]!.room).status === 'won', { timeoutMs: 30_000, what: 'the game won' });
     expect(state(players[1]!.room)).toMatchObject({ status: 'won', winner: starter });
 
-    // A rolling restart: the survivor is drained (SIGTERM with game.handOffOnStop) while a third
-    // game process runs; the room moves there with its players, who are told and resume on it.
+    // An operator moves the room from the survivor to a third game process: told GAME_ZONE_MOVED,
+    // the players resume there.
     const survivor = games.find((g) => g !== holder)!;
     const third = await cluster!.start('game', { TICKLINE_GAME_ZONES: 'north' });
+    const handedOff = players.map((p) => new Promise<{ code: string }>((resolve) => p.room.on('closed', resolve)));
+    // Refused (GAME_HANDOFF_UNAVAILABLE) only until the room's take in the directory landed.
+    let answer: Awaited<ReturnType<typeof callJson>> | undefined;
+    await until(
+      async () => {
+        answer = await callJson(gateway.url, 'POST', `/api/v1/admin/rooms/${roomId}/handoff`, {
+          bearer: admin,
+          body: { message: 'Moving you to another server.' },
+        });
+        if (answer.status !== 200) expect(answer.body.error.code).toBe('GAME_HANDOFF_UNAVAILABLE');
+        return answer.status === 200;
+      },
+      { timeoutMs: 120_000, what: 'the hand-off' },
+    );
+    // The peer that took it (null when none had within the wait: the third takes it at its next check).
+    expect(answer!.body).toMatchObject({ playersTold: 2, from: expect.stringMatching(/^127\.0\.0\.1\//) });
+    for (const close of await Promise.all(handedOff)) expect(close.code).toBe('GAME_ZONE_MOVED');
+    const followed: Seated[] = [];
+    for (const user of [ann, bob]) {
+      const p = await join(user);
+      expect(p.welcome).toMatchObject({ roomId, resumed: true });
+      expect(new URL(p.ws).port).toBe(new URL(third.url).port);
+      followed.push(p);
+    }
+    players.splice(0, 2, ...followed);
+
+    // A rolling restart: the third is drained (SIGTERM with game.handOffOnStop) while the survivor
+    // runs; the room moves back there with its players, who are told and resume on it.
     const moved = players.map(
       (p) => new Promise<{ code: string }>((resolve) => p.room.on('closed', resolve)),
     );
-    survivor.child.kill('SIGTERM');
+    third.child.kill('SIGTERM');
     // Told the room moved, or — when the process closed its sockets before its game stopped — that
     // the server shut down: either way the seat waits on the peer.
     for (const close of await Promise.all(moved))
@@ -127,7 +157,7 @@ describe.skipIf(!available)(`room failover - kill -9 of the game process holding
     for (const user of [ann, bob]) {
       const p = await join(user);
       expect(p.welcome).toMatchObject({ roomId, resumed: true });
-      expect(new URL(p.ws).port).toBe(new URL(third.url).port);
+      expect(new URL(p.ws).port).toBe(new URL(survivor.url).port);
       expect(state(p.room)).toMatchObject({
         status: 'won',
         winner: starter,
