@@ -2,8 +2,9 @@
 /**
  * Moderation in the browser: a player opens a private Nim room on `/play/nim`; the first-run admin
  * finds it in the Operations page's Rooms panel, sees the player's seat, replays the room as the
- * player saw it, messages the player (the player's page does not close) and kicks it — the
- * player's page shows the kick's code.
+ * player saw it, messages the player (the player's page does not close), asks for a hand-off (the
+ * embedded default has no peer: refused, the room plays on) and kicks it — the player's page shows
+ * the kick's code.
  */
 import { fileURLToPath } from 'node:url';
 import type { Browser, Dialog, Page } from 'playwright-core';
@@ -41,7 +42,7 @@ describe.skipIf(!chromiumBinary.available)('web - rooms moderation in the browse
     return page;
   }
 
-  it('web - the Rooms panel lists, replays, messages and kicks', async () => {
+  it('web - the Rooms panel lists, replays, messages, refuses a hand-off with no peer, and kicks', async () => {
     const player = await openPage(browser);
     await signUp(player, dashboard.url, uniqueEmail('Ada'), 'Ada');
     await player.goto(`${dashboard.url}/play/nim`);
@@ -64,6 +65,10 @@ describe.skipIf(!chromiumBinary.available)('web - rooms moderation in the browse
     admin.once('dialog', answer('Play fair, please.'));
     await detail.getByRole('button', { name: 'Message' }).click();
     await admin.getByTestId('room-action-result').filter({ hasText: 'Told' }).waitFor();
+    admin.once('dialog', (dialog) => void dialog.accept());
+    await detail.getByRole('button', { name: 'Hand off to another server' }).click();
+    await detail.getByRole('alert').filter({ hasText: 'cannot be handed off' }).waitFor();
+    expect(await player.getByTestId('room-state').textContent()).toBe('connected');
     admin.once('dialog', answer('abuse'));
     await detail.getByRole('button', { name: 'Kick' }).click();
     await admin.getByTestId('room-action-result').filter({ hasText: 'Removed' }).waitFor();
