@@ -189,7 +189,7 @@ function settleWith(
   source: AsyncIterator<unknown>,
 ): void {
   const settle = new Settle(connection, operations, id, source);
-  if (typeof (source as Partial<Watchable>).watch === 'function') return (source as Watchable).watch(settle);
+  if (isWatchable(source)) return source.watch(settle);
   source.next().then(
     (step) => (step.done ? settle.ended(undefined) : settleWith(connection, operations, id, source)),
     (error: unknown) => settle.ended(error ?? new Error('subscription failed')),
@@ -223,6 +223,10 @@ class Settle implements StreamWatcher {
     else
       connection.send({ type: connection.types.error, id, payload: [codedGraphqlError(failure).toJSON()] });
   }
+}
+
+function isWatchable(source: object): source is Watchable {
+  return typeof (source as Partial<Watchable>).watch === 'function';
 }
 
 function isAsyncIterable(value: object): value is AsyncIterable<unknown> {
