@@ -44,7 +44,7 @@ export const SandboxErrorCodes = defineErrorCodes({
   },
   SANDBOX_PROCESS_LOST: {
     meaning:
-      'The resident sandbox process holding this state (a live run) was replaced after another call in it was stopped; the state is reopened in the new process.',
+      'The resident sandbox process holding this state (a live run) was replaced after another call in it was stopped, or the run\'s step was cut by its wall backstop while the machine starved its process (its CPU under budget; details.backstop "starved"); the state is reopened.',
     resolve: 'Nothing to do: live runs resume in the new process from their last decided candle.',
     httpStatus: 503,
   },
