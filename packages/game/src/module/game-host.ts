@@ -36,7 +36,12 @@ import {
   createZoneDirectory,
   openZoneDirectory,
 } from './game-coordinator.ts';
-import { DEFAULT_ZONE_STALE_AFTER_MS, releaseZone, type ZoneDirectory } from './zone-directory.ts';
+import {
+  acquireWhenAnswered,
+  DEFAULT_ZONE_STALE_AFTER_MS,
+  releaseZone,
+  type ZoneDirectory,
+} from './zone-directory.ts';
 import { DirectoryLease, type HeartbeatOutcome } from './zone-lease.ts';
 import { closeGamePersistence, openGamePersistence } from './game-persistence.ts';
 import { createRevocationSweep } from './revocation-sweep.ts';
@@ -240,6 +245,10 @@ function createZoneService(
     runner.start();
     runners.push(runner);
   }
+  const startTake = {
+    expectedEpoch: -1,
+    staleAfterMs: game.failoverAfterMs > 0 ? game.failoverAfterMs : DEFAULT_ZONE_STALE_AFTER_MS,
+  };
   /**
    * Takes a configured zone at start: undefined (run it unfenced) without Redis, 'taken' when a
    * live process holds it — a restarted process does not run zones a peer took over meanwhile.
@@ -247,10 +256,7 @@ function createZoneService(
   async function acquireAtStart(zoneId: string, log: typeof logger): Promise<number | 'taken' | undefined> {
     if (!directory || !(await directory.ready(DIRECTORY_READY_WAIT_MS))) return undefined;
     try {
-      const epoch = await directory.acquire(zoneId, owner, {
-        expectedEpoch: -1,
-        staleAfterMs: game.failoverAfterMs > 0 ? game.failoverAfterMs : DEFAULT_ZONE_STALE_AFTER_MS,
-      });
+      const epoch = await directory.acquire(zoneId, owner, startTake);
       return epoch ?? 'taken';
     } catch (error) {
       log.warn(
@@ -258,6 +264,24 @@ function createZoneService(
         'zone ownership unknown (Redis away): running the zone unfenced',
       );
       return undefined;
+    }
+  }
+  /**
+   * A zone started unfenced (Redis away or slow at start) is taken in the directory once Redis
+   * answers, so that it is fenced and can be handed off; a live peer holding it by then wins.
+   */
+  async function fenceWhenAnswered(zoneId: string, log: typeof logger): Promise<void> {
+    const runner = runners.find((r) => r.zoneId === zoneId);
+    if (!directory || !fenced || !runner) return;
+    const wanted = () => state !== ServiceStatus.Stopping && runners.includes(runner) && !epochs.has(zoneId);
+    const epoch = await acquireWhenAnswered(directory, zoneId, owner, startTake, wanted);
+    if (epoch === 'abandoned') return;
+    if (epoch === undefined) {
+      log.warn({ zone: zoneId }, 'zone held by another live game process: stopped here');
+      removeZone(zoneId, 'The zone moved to another server; reconnecting.');
+    } else if (wanted()) {
+      epochs.set(zoneId, epoch);
+      log.info({ zone: zoneId, epoch }, 'zone ownership taken: fenced from now on');
     }
   }
   /** Takes a zone out of this process (handed off, or lost to a peer): its players follow it. */
@@ -378,6 +402,7 @@ function createZoneService(
           continue;
         }
         await startZone(zoneId, epoch);
+        if (epoch === undefined) void fenceWhenAnswered(zoneId, log);
       }
       zoneLease.restart();
       roomLease.restart();

@@ -159,6 +159,33 @@ export function createRedisZoneDirectory(options: ZoneDirectoryOptions): ZoneDir
   };
 }
 
+/** How often {@link acquireWhenAnswered} tries again while Redis does not answer. */
+export const ACQUIRE_RETRY_MS = 1_000;
+
+/**
+ * Takes `zoneId` for `owner`, again every `retryMs` while Redis does not answer (away, or a take
+ * that timed out on a busy machine: it may have landed, and taking a zone this owner holds
+ * succeeds), for as long as `wanted()`. The epoch; undefined when a live peer holds the zone;
+ * 'abandoned' once it is no longer wanted.
+ */
+export async function acquireWhenAnswered(
+  directory: Pick<ZoneDirectory, 'acquire'>,
+  zoneId: string,
+  owner: string,
+  options: AcquireOptions,
+  wanted: () => boolean,
+  retryMs = ACQUIRE_RETRY_MS,
+): Promise<number | undefined | 'abandoned'> {
+  while (wanted()) {
+    try {
+      return await directory.acquire(zoneId, owner, options);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, retryMs));
+    }
+  }
+  return 'abandoned';
+}
+
 /** How many times {@link releaseZone} sends a release that failed or timed out. */
 export const RELEASE_ATTEMPTS = 5;
 

@@ -1,7 +1,7 @@
 import { silentLogger, type ServiceContext } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import type { ZoneEntry } from '../coordinator/zone-coordinator.ts';
-import { releaseZone, type ZoneDirectory } from './zone-directory.ts';
+import { acquireWhenAnswered, releaseZone, type ZoneDirectory } from './zone-directory.ts';
 import { startZoneFailover } from './zone-failover.ts';
 
 /** One shared directory as two processes see it: entries, their ages, and atomic takes by epoch. */
@@ -190,7 +190,7 @@ describe('zone failover', () => {
   });
 });
 
-describe('zone hand-off', () => {
+describe('zone directory calls that time out', () => {
   it('hand-off - a release that timed out after it ran is sent again, and answers as the first would have', async () => {
     // Redis runs the release; the answer comes after the client's timeout, twice.
     let owner: string | undefined = 'a';
@@ -212,5 +212,23 @@ describe('zone hand-off', () => {
     // Never answered: the caller hears why.
     late = Infinity;
     await expect(releaseZone(directory, entry('east', 0), 'a', 1, 3)).rejects.toThrow(/timed out/);
+  });
+
+  it('acquire - a take that timed out after it ran is sent again until answered: the same owner gets the zone', async () => {
+    let holder: { owner: string; epoch: number } | undefined;
+    let late = 2;
+    const directory: Pick<ZoneDirectory, 'acquire'> = {
+      async acquire(_zoneId, owner) {
+        if (holder && holder.owner !== owner) return undefined;
+        holder = { owner, epoch: (holder?.epoch ?? 0) + 1 };
+        if (late-- > 0) throw new Error('redis command timed out after 250 ms');
+        return holder.epoch;
+      },
+    };
+    const take = { expectedEpoch: -1, staleAfterMs: 1_500 };
+    expect(await acquireWhenAnswered(directory, 'east', 'a', take, () => true, 1)).toBe(3);
+    // A live peer holds it: undefined; no longer wanted: abandoned without a call.
+    expect(await acquireWhenAnswered(directory, 'east', 'b', take, () => true, 1)).toBeUndefined();
+    expect(await acquireWhenAnswered(directory, 'east', 'b', take, () => false, 1)).toBe('abandoned');
   });
 });
