@@ -98,6 +98,22 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   const attempt = { ...options, observe: attemptObserver(options.metrics) };
 
   const recordEntry = (entry: RecordEntry) => recorder.record(entry);
+  /**
+   * The gate's `channel:target` key of each target, built once: a key built per delivery is a new
+   * string the gate's maps hash again on every lookup, where a target's own string (shared by its
+   * deliveries) and its kept key are hashed once.
+   */
+  const targetKeys = new Map<string, Map<string, string>>();
+  const targetKey = (work: DeliveryWork): string => {
+    let keys = targetKeys.get(work.channel);
+    if (!keys) targetKeys.set(work.channel, (keys = new Map()));
+    let key = keys.get(work.target);
+    if (key === undefined) {
+      if (keys.size >= 10_000) keys.clear();
+      keys.set(work.target, (key = `${work.channel}:${work.target}`));
+    }
+    return key;
+  };
 
   /** One delivery's turn at the gate: its methods are shared, not two closures per delivery. */
   class DeliveryJob implements GateJob {
@@ -108,7 +124,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
     constructor(work: DeliveryWork) {
       this.work = work;
       this.tenant = work.notification.userId;
-      this.target = `${work.channel}:${work.target}`;
+      this.target = targetKey(work);
     }
     run(): Promise<void> {
       return attemptDelivery(attempt, this.work).then(recordEntry);
