@@ -25,6 +25,12 @@ const SERVER_HOOK_TIMEOUT_MS = 180_000;
  */
 const GRAPHQL_AS_NODE_LOADS_IT = fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url));
 
+/**
+ * One PostgreSQL server per run (or TICKLINE_TEST_DATABASE_URL): integration files inject its URL,
+ * scaled clusters of end-to-end files find it in their environment; each file makes its own database.
+ */
+const POSTGRES_GLOBAL_SETUP = 'packages/testing/src/postgres/global-setup.ts';
+
 const E2E_FILES = ['packages/*/src/**/*.e2e.test.ts', 'packages/*/test/**/*.e2e.test.ts'];
 
 /**
@@ -77,8 +83,7 @@ export default defineConfig({
           name: 'int',
           execArgv: NODE_FLAGS,
           include: ['packages/*/src/**/*.int.test.ts', 'packages/*/test/**/*.int.test.ts'],
-          // One PostgreSQL server per run (or TICKLINE_TEST_DATABASE_URL); files inject its URL.
-          globalSetup: ['packages/testing/src/postgres/global-setup.ts'],
+          globalSetup: [POSTGRES_GLOBAL_SETUP],
           testTimeout: 120_000,
           hookTimeout: SERVER_HOOK_TIMEOUT_MS,
           // Integration suites start real servers; on two cores, run files one at a time.
@@ -106,6 +111,7 @@ export default defineConfig({
           execArgv: NODE_FLAGS,
           include: E2E_FILES,
           exclude: [...E2E_SOLO_FILES, '**/node_modules/**'],
+          globalSetup: [POSTGRES_GLOBAL_SETUP],
           testTimeout: 120_000,
           hookTimeout: SERVER_HOOK_TIMEOUT_MS,
           maxWorkers: 2,
@@ -119,6 +125,7 @@ export default defineConfig({
           name: 'e2e-solo',
           execArgv: NODE_FLAGS,
           include: E2E_SOLO_FILES,
+          globalSetup: [POSTGRES_GLOBAL_SETUP],
           testTimeout: 120_000,
           hookTimeout: SERVER_HOOK_TIMEOUT_MS,
           fileParallelism: false,

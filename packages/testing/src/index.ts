@@ -21,7 +21,7 @@ export {
 } from './postgres/postgres-replica.ts';
 export { requirePostgresBinaries } from './postgres/postgres-binaries.ts';
 export { createDatabase } from './postgres/create-database.ts';
-export { providedPostgres, PROVIDED_POSTGRES_KEY } from './postgres/provided-postgres.ts';
+export { providedPostgres, PROVIDED_POSTGRES_KEY, RUN_POSTGRES_URL_ENV } from './postgres/provided-postgres.ts';
 export { startRedis, requireRedisServer } from './redis/redis-server.ts';
 export { until, DEFAULT_UNTIL_TIMEOUT_MS } from './until.ts';
 export {

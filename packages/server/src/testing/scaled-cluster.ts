@@ -1,15 +1,22 @@
 /**
  * @module Scaled mode in e2e tests: real `tickline` processes of any role sharing one nats-server
  * (JetStream) and one PostgreSQL database (a fresh one in `TICKLINE_TEST_DATABASE_URL`'s server
- * when set, else in a PostgreSQL started for the run), and a redis-server when asked. Each process
- * gets its own data directory.
+ * when set, else in the server the Vitest run's global setup started, else in a PostgreSQL started
+ * for this cluster), and a redis-server when asked. Each process gets its own data directory.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNatsEventLog, type NatsEventLog } from '@tickline/eventlog';
-import { createDatabase, requireBinary, requirePostgresBinaries, requireRedisServer, startNatsServer, startPostgres, startRedis, startTicklineServer, TEST_CODE_KEYS_ENV, type NatsServerHandle, type RedisServerHandle, type RunningServer, type SpawnOptions } from '@tickline/testing';
+import { createDatabase, RUN_POSTGRES_URL_ENV, requireBinary, requirePostgresBinaries, requireRedisServer, startNatsServer, startPostgres, startRedis, startTicklineServer, TEST_CODE_KEYS_ENV, type NatsServerHandle, type RedisServerHandle, type RunningServer, type SpawnOptions } from '@tickline/testing';
 import { subjectPrefixFor } from '../wiring/event-logs.ts';
+
+/**
+ * A PostgreSQL server to create the cluster's database in, when there is one: the given server, or
+ * the run's (an `initdb` and start per file cost several seconds each on a busy machine).
+ */
+const sharedPostgresUrl = (): string | undefined =>
+  process.env.TICKLINE_TEST_DATABASE_URL ?? process.env[RUN_POSTGRES_URL_ENV];
 
 /**
  * Whether the cluster's dependencies are here (redis-server too with `redis`), and the reason
@@ -20,7 +27,7 @@ export function scaledClusterDependencies(options: { redis?: boolean } = {}): {
   reason: string;
 } {
   const nats = requireBinary('nats-server', 'nats-server');
-  const postgres = process.env.TICKLINE_TEST_DATABASE_URL
+  const postgres = sharedPostgresUrl()
     ? { available: true, reason: undefined }
     : requirePostgresBinaries();
   const redis = options.redis ? requireRedisServer() : { available: true, reason: undefined };
@@ -78,11 +85,14 @@ export interface ScaledCluster {
 export async function startScaledCluster(options: ScaledClusterOptions): Promise<ScaledCluster> {
   const dirs: string[] = [];
   const servers: ClusterProcess[] = [];
-  const nats = await startNatsServer();
-  let base = process.env.TICKLINE_TEST_DATABASE_URL;
-  const postgres = base ? undefined : await startPostgres();
+  let base = sharedPostgresUrl();
+  // Independent servers: started side by side.
+  const [nats, postgres, redis] = await Promise.all([
+    startNatsServer(),
+    base ? undefined : startPostgres(),
+    options.redis ? startRedis() : undefined,
+  ]);
   base ??= postgres!.url;
-  const redis = options.redis ? await startRedis() : undefined;
   const shared: Record<string, string> = {
     TICKLINE_HTTP_PORT: '0',
     TICKLINE_HTTP_HOST: '127.0.0.1',

@@ -1,18 +1,18 @@
 /**
- * @module Vitest `globalSetup` for integration tests: one PostgreSQL server per run (Debian's
- * binaries, see `startPostgres`), or the server at `TICKLINE_TEST_DATABASE_URL` when set. Each
- * test file then creates a database of its own with `createDatabase`.
+ * @module Vitest `globalSetup` for integration and end-to-end tests: one PostgreSQL server per run
+ * (Debian's binaries, see `startPostgres`), or the server at `TICKLINE_TEST_DATABASE_URL` when set.
+ * Each test file then creates a database of its own with `createDatabase`.
  */
 import type { TestProject } from 'vitest/node';
 import { requirePostgresBinaries } from './postgres-binaries.ts';
 import { startPostgres } from './postgres-server.ts';
-import { PROVIDED_POSTGRES_KEY } from './provided-postgres.ts';
+import { PROVIDED_POSTGRES_KEY, RUN_POSTGRES_URL_ENV } from './provided-postgres.ts';
 
 /** Environment variable naming an existing server to use instead of starting one. */
 export const TEST_DATABASE_URL_ENV = 'TICKLINE_TEST_DATABASE_URL';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const existing = process.env[TEST_DATABASE_URL_ENV];
+  const existing = process.env[TEST_DATABASE_URL_ENV] ?? process.env[RUN_POSTGRES_URL_ENV];
   if (existing) {
     project.provide(PROVIDED_POSTGRES_KEY, { url: existing });
     return async () => {};
@@ -24,6 +24,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
   const server = await startPostgres();
+  process.env[RUN_POSTGRES_URL_ENV] = server.url;
   project.provide(PROVIDED_POSTGRES_KEY, { url: server.url });
-  return () => server.cleanup();
+  return async () => {
+    delete process.env[RUN_POSTGRES_URL_ENV];
+    await server.cleanup();
+  };
 }

@@ -18,6 +18,15 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * The server the global setup started, in the environment of the Vitest process: the setup of a later
+ * project finds it there (one server per run, not one per project), and so do the test workers,
+ * which inherit that environment — harnesses that cannot `inject` (the scaled cluster) create their
+ * database on it rather than running `initdb` per file. Not `TEST_DATABASE_URL_ENV`: files that
+ * start a server of their own unless given one keep doing so.
+ */
+export const RUN_POSTGRES_URL_ENV = 'TICKLINE_TEST_RUN_POSTGRES_URL';
+
 /** The key under which the global setup provides the server. */
 export const PROVIDED_POSTGRES_KEY = 'ticklinePostgres';
 
