@@ -10,6 +10,9 @@
  *    gap and no repeat.
  * 4. Rolling restart: SIGTERM with `game.handOffOnStop` hands every zone of the process to a peer,
  *    and the bots follow.
+ *
+ * A broken sequence prints the events of its repeated seqs and the processes' zone logs;
+ * `TICKLINE_HANDOFF_LOG_DIR=dir` also writes every process's whole log there.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
