@@ -114,6 +114,7 @@ export type {
   LiveWarmup,
   IndexedCandle,
   OpenSession,
+  OpenSessionOptions,
   StepAnswer,
 } from './live/live-session.ts';
 export type { RecordedFill, RestoredBooks } from './sandbox/isolate-live.ts';

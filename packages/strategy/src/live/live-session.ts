@@ -92,8 +92,21 @@ export interface LiveSessionSpec {
   settings: EngineSettings;
 }
 
+/** What the runner tells a session it opens of the run's history. */
+export interface OpenSessionOptions {
+  /**
+   * The run resumes after a pause for CPU: one overrun right away pauses it again (the sandbox's
+   * cpu-strikes.ts). Given by the runner: the session is new, and so may be its process.
+   */
+  cpuProbation?: boolean;
+}
+
 /** Opens a session for a run; `capacity` is the candles each feed keeps. */
-export type OpenSession = (spec: LiveSessionSpec, capacity: number) => Promise<LiveSession>;
+export type OpenSession = (
+  spec: LiveSessionSpec,
+  capacity: number,
+  options?: OpenSessionOptions,
+) => Promise<LiveSession>;
 
 /** Index of the feed for (symbol, interval) among `feeds`, or -1. */
 export function feedIndex(feeds: readonly LiveFeed[], symbol: string, interval: string): number {

@@ -8,13 +8,18 @@
  * A strategy that really does more than its tier allows overruns again and again: over the
  * budget on {@link CPU_STRIKES_TO_PAUSE} of its last {@link CPU_WINDOW_STEPS} steps, it pauses.
  * After a pause for CPU a run is on probation for a window: a single overrun pauses it at once.
+ *
+ * A window is a session's (the process's key for a run: its id and the session's number). A run
+ * paused for CPU is closed, and its resume opens a new session — in another process, when its
+ * process was replaced meanwhile — so the probation is not remembered here: the runner, which
+ * knows the run's history, opens the resumed session on probation (`OpenRunPayload.cpuProbation`).
  */
 
 /** Steps a run's overruns are counted over. */
 export const CPU_WINDOW_STEPS = 10;
 /** Overruns within the window that pause the run (one less is still only strikes). */
 export const CPU_STRIKES_TO_PAUSE = 3;
-/** Runs whose windows are remembered across a pause and resume (the oldest are forgotten). */
+/** Sessions whose windows are remembered (a bound: a closed session's is forgotten at once). */
 const MAX_REMEMBERED_RUNS = 10_000;
 
 /** One overrun: the CPU the step used and the budget it had, ms. */
@@ -41,16 +46,16 @@ class CpuWindow {
     const strikes = this.steps.filter((s): s is CpuStrike => s !== undefined);
     if (!onProbation && strikes.length < CPU_STRIKES_TO_PAUSE)
       return { pause: false, strikes: strikes.length };
-    // Paused: it starts its next life on probation, with a clean window.
+    // Paused: its session closes (forgotten); the runner opens its resume on probation.
     this.steps.length = 0;
-    this.probation = CPU_WINDOW_STEPS;
+    this.probation = 0;
     return { pause: true, strikes };
   }
 }
 
 /**
- * The windows of a process's runs by run id. A window outlives its run's session: a run paused
- * for CPU and resumed (a new session, often in the same process) is still on probation.
+ * The windows of a process's open runs by session key (`runId` in the process). A window lives as
+ * long as its session: a resumed run's probation comes from the runner ({@link probation}).
  */
 export class CpuStrikes {
   readonly #windows = new Map<string, CpuWindow>();
@@ -61,15 +66,30 @@ export class CpuStrikes {
     if (window === undefined) {
       // Steps within budget of a run with no past are not worth remembering.
       if (over === undefined) return undefined;
-      window = new CpuWindow();
-      if (this.#windows.size >= MAX_REMEMBERED_RUNS)
-        this.#windows.delete(this.#windows.keys().next().value as string);
-      this.#windows.set(runId, window);
+      window = this.#open(runId);
     }
     const verdict = window.record(over);
     // Nothing to remember any more: forget it (the map holds only runs with a recent overrun).
     if (window.probation === 0 && window.steps.every((s) => s === undefined)) this.#windows.delete(runId);
     return verdict;
+  }
+
+  /** Run `runId` starts on probation: resumed after a pause for CPU, one overrun pauses it again. */
+  probation(runId: string): void {
+    (this.#windows.get(runId) ?? this.#open(runId)).probation = CPU_WINDOW_STEPS;
+  }
+
+  /** Forgets run `runId` (its session closed: a new session is a new key). */
+  forget(runId: string): void {
+    this.#windows.delete(runId);
+  }
+
+  #open(runId: string): CpuWindow {
+    const window = new CpuWindow();
+    if (this.#windows.size >= MAX_REMEMBERED_RUNS)
+      this.#windows.delete(this.#windows.keys().next().value as string);
+    this.#windows.set(runId, window);
+    return window;
   }
 
   /** Whether no run has anything on record (a step's fastest path). */

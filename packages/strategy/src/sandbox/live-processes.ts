@@ -224,6 +224,7 @@ export class LiveProcesses implements Service {
       params: request.params,
       capacity: request.capacity,
       limits: request.limits,
+      ...(request.cpuProbation === true ? { cpuProbation: true } : {}),
     };
     this.sendNotes(slot);
     let opened: OpenedRun;

@@ -73,7 +73,7 @@ export interface LiveTenantsOptions {
 
 /** See the module comment. */
 export class LiveTenants {
-  /** Each run's overruns (cpu-strikes.ts), kept across its pause and resume. */
+  /** Each open run's overruns (cpu-strikes.ts); a resumed run's probation comes in its payload. */
   readonly #strikes = new CpuStrikes();
   readonly #cpuMicros: () => number;
   readonly #tenants = new Map<string, Tenant>();
@@ -158,6 +158,7 @@ export class LiveTenants {
       this.#runs.set(run.id, run);
       this.#byHandle.set(handle, run);
       tenant.runs.add(run.id);
+      if (payload.cpuProbation === true) this.#strikes.probation(run.id);
       const setupMs = (threadCpuMicros() - cpuStart) / 1_000;
       if (setupMs > limits.setupCpuMs)
         throw new TicklineError(
@@ -323,6 +324,8 @@ export class LiveTenants {
     if (run === undefined) return;
     this.#runs.delete(runId);
     this.#byHandle.delete(run.handle);
+    // A session's key is never opened again: its window goes with it.
+    this.#strikes.forget(runId);
     const { tenant } = run;
     tenant.runs.delete(runId);
     if (!tenant.isolate.isDisposed) {

@@ -108,6 +108,11 @@ export interface OpenRunPayload {
   params: Record<string, unknown>;
   capacity: number;
   limits: LiveRunLimits;
+  /**
+   * Resumed after a pause for CPU: on probation from its first step, one overrun pauses it again
+   * (cpu-strikes.ts). The runner says so: this process may not be the one that paused it.
+   */
+  cpuProbation?: boolean;
 }
 
 export interface OpenRunResult {

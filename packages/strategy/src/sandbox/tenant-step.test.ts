@@ -182,8 +182,9 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
     expect(stoppedAt).toBe(over[CPU_STRIKES_TO_PAUSE - 1]);
     expect(live.runCount).toBe(0);
 
-    // Resumed (a new session of the same run): on probation, a single overrun pauses it again.
-    ({ handle } = await live.open(payload('a', 'owner-a', TREND)));
+    // Resumed: a new session (a new key, as LiveProcesses gives it), opened on probation by the
+    // runner, which knows the pause: a single overrun pauses it again.
+    ({ handle } = await live.open({ ...payload('a\u00002', 'owner-a', TREND), cpuProbation: true }));
     cpu.stepUs = 300;
     expect(failures(live.step({ rows: rows([handle], 20) }, () => {}).reports)).toEqual([]);
     cpu.stepUs = 70_000;

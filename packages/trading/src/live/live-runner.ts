@@ -200,7 +200,10 @@ export class LiveRunner {
     // A run resuming reads its history now (its catch-up reads again); a new one after its sandbox
     // opened (seconds at load), so that candles closing meanwhile are part of its warm-up.
     const merged = resumeAfter === undefined ? [] : await storedHistory(this.#o, spec, resumeAfter);
-    const session = await this.#openSession(spec, Math.max(256, spec.warmupBars * 2));
+    // Resumed from a pause for CPU: on probation in its new session (which cannot know of the pause).
+    const cpuProbation =
+      carry?.status.state === 'paused' && carry.status.pause?.code === 'STRATEGY_CPU_LIMIT';
+    const session = await this.#openSession(spec, Math.max(256, spec.warmupBars * 2), { cpuProbation });
     const run = newRun(spec, session, resumeAfter);
     const status = run.status;
     if (carry === undefined && options.counts !== undefined) Object.assign(status, options.counts);

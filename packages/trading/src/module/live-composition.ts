@@ -116,7 +116,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     metrics: deps.metrics,
   });
   // The stored version's compiled code in its owner's isolate, with the owner's tier limits.
-  const sandboxSessions: OpenSession = async (spec, capacity) => {
+  const sandboxSessions: OpenSession = async (spec, capacity, options) => {
     const version = await deps.repository.getVersion(spec.userId, spec.strategyId, spec.version);
     const limits = settings.tiers[tierOf(spec.userId)];
     return processes.open({
@@ -134,6 +134,7 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
       },
       // The owner's runs share one isolate: room for each of them, within reason.
       tenantMemoryMb: Math.min(MAX_TENANT_HEAP_MB, limits.memoryMb * Math.max(1, limits.maxLive)),
+      ...(options?.cpuProbation === true ? { cpuProbation: true } : {}),
     });
   };
   // The engine of a live run starts with the portfolio's equity (percent-of-equity orders read it).
