@@ -51,8 +51,14 @@ const TREND = `export default defineStrategy({
 const LOOPS = 'export default defineStrategy({ onCandle(ctx) { if (ctx.feed.index >= 2) for (;;) {} } });';
 
 const LIMITS = { cpuMsPerCandle: 50, setupCpuMs: 2_000, warmupCpuMs: 2_000 };
+/**
+ * For loops judged on the thread's real clock: the wall backstop is still a second, and a thread
+ * given under 5 % of a core (load 20 on 2 cores) would read under 50 ms there and be judged
+ * starved, as it should. 5 ms in that second is well within what any loaded machine gives.
+ */
+const RUNAWAY_LIMITS = { ...LIMITS, cpuMsPerCandle: 5 };
 
-function payload(runId: string, tenant: string, code: string): OpenRunPayload {
+function payload(runId: string, tenant: string, code: string, limits = LIMITS): OpenRunPayload {
   return {
     runId,
     tenant,
@@ -62,7 +68,7 @@ function payload(runId: string, tenant: string, code: string): OpenRunPayload {
     settings: resolveBacktestSettings({}),
     params: {},
     capacity: 64,
-    limits: LIMITS,
+    limits,
   };
 }
 
@@ -220,18 +226,18 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
 
   it('a loop that never returns is stopped by its first such step, with its CPU and budget', async () => {
     const live = make();
-    const { handle } = await live.open(payload('loops', 'owner-l', LOOPS));
+    const { handle } = await live.open(payload('loops', 'owner-l', LOOPS, RUNAWAY_LIMITS));
     for (let k = 0; k < 2; k++)
       expect(failures(live.step({ rows: rows([handle], k) }, () => {}).reports)).toEqual([]);
-    // The wall backstop of a 50 ms budget is one second: the loop is stopped there, at once.
+    // The wall backstop of a 5 ms budget is one second: the loop is stopped there, at once.
     expect(failures(live.step({ rows: rows([handle], 2) }, () => {}).reports)).toEqual([
       {
         i: 0,
         code: 'STRATEGY_CPU_LIMIT',
         message: expect.stringMatching(
-          /^onCandle did not return: stopped after \d+ ms of CPU \(limit 50 ms per candle\)/,
+          /^onCandle did not return: stopped after \d+ ms of CPU \(limit 5 ms per candle\)/,
         ),
-        details: expect.objectContaining({ backstop: 'runaway', cpuMs: 50 }),
+        details: expect.objectContaining({ backstop: 'runaway', cpuMs: 5 }),
       },
     ]);
     expect(live.runCount).toBe(0);
@@ -263,9 +269,9 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
     // Four stored candles, one warm-up call (a 1 s wall): the loop starts on the third.
     const stored = new Float64Array(4 * WARM_ROW);
     for (let k = 0; k < 4; k++) stored.set(rows([0], k).subarray(1), k * WARM_ROW);
-    const refusal = async (cpuMicros?: () => number) => {
+    const refusal = async (cpuMicros?: () => number, limits = LIMITS) => {
       const live = make(cpuMicros);
-      await live.open(payload('loops', 'owner-l', LOOPS));
+      await live.open(payload('loops', 'owner-l', LOOPS, limits));
       try {
         live.warm('loops', stored, () => {});
       } catch (error) {
@@ -282,6 +288,6 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
       details: { backstop: 'starved', usedMs: 0.1, budgetMs: 50 },
     });
     // The thread's own clock: the loop had the CPU, so it ran away.
-    expect(await refusal()).toMatchObject({ code: 'STRATEGY_CPU_LIMIT' });
+    expect(await refusal(undefined, RUNAWAY_LIMITS)).toMatchObject({ code: 'STRATEGY_CPU_LIMIT' });
   }, 30_000);
 });
