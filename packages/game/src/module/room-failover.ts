@@ -40,12 +40,15 @@ import type { SnapshotStore } from '../snapshots/snapshot-store.ts';
 import { openZoneDirectory } from './game-coordinator.ts';
 import type { HandOffResult } from './game-host-types.ts';
 import { forgetRoom, keepForRestart, listOpen, restoreOpenRooms } from './room-restart.ts';
-import { DEFAULT_ZONE_STALE_AFTER_MS, type ZoneDirectory } from './zone-directory.ts';
+import {
+  acquireWhenAnswered,
+  DEFAULT_ZONE_STALE_AFTER_MS,
+  releaseZone,
+  type ZoneDirectory,
+} from './zone-directory.ts';
 
 /** How often a hand-off looks for the peer that took the room. */
 const HANDOFF_POLL_MS = 100;
-/** How often a new room's take in the directory is tried again while Redis does not answer. */
-const ACQUIRE_RETRY_MS = 1_000;
 
 export interface RoomFailoverOptions {
   registry: RoomRegistry;
@@ -133,23 +136,33 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
   );
 
   /**
-   * Takes a new room in the directory, again each second while Redis does not answer (a command
-   * that timed out on a busy machine may have landed: taking a room this owner holds succeeds).
-   * Until it lands the room runs unfenced and cannot be handed off.
+   * Takes a new room in the directory, again each second while Redis does not answer (a take that
+   * timed out on a busy machine may have landed: taking a room this owner holds succeeds). Until
+   * it lands the room runs unfenced and cannot be handed off.
    */
   async function acquireNew(runner: RoomRunner): Promise<void> {
-    for (let attempt = 0; registry.get(runner.roomId) === runner; attempt++) {
-      try {
-        const epoch = await directory!.acquire(runner.roomId, owner, { expectedEpoch: -1, staleAfterMs });
-        if (epoch !== undefined && registry.get(runner.roomId) === runner) epochs.set(runner.roomId, epoch);
-        return;
-      } catch (error) {
-        if (attempt === 0)
-          logger.warn({ err: error, roomId: runner.roomId }, 'room ownership unknown (Redis away): unfenced');
-        if (state === ServiceStatus.Stopping) return;
-        await new Promise((resolve) => setTimeout(resolve, ACQUIRE_RETRY_MS));
-      }
-    }
+    let warned = false;
+    const told = {
+      acquire: (...args: Parameters<ZoneDirectory['acquire']>) =>
+        directory!.acquire(...args).catch((error: unknown) => {
+          if (!warned)
+            logger.warn(
+              { err: error, roomId: runner.roomId },
+              'room ownership unknown (Redis away): unfenced',
+            );
+          warned = true;
+          throw error;
+        }),
+    };
+    const here = () => registry.get(runner.roomId) === runner;
+    const epoch = await acquireWhenAnswered(
+      told,
+      runner.roomId,
+      owner,
+      { expectedEpoch: -1, staleAfterMs },
+      () => here() && state !== ServiceStatus.Stopping,
+    );
+    if (typeof epoch === 'number' && here()) epochs.set(runner.roomId, epoch);
   }
 
   const entryOf = (runner: RoomRunner): ZoneEntry => ({
@@ -263,7 +276,8 @@ export function createRoomFailover(options: RoomFailoverOptions): RoomFailover {
           },
         );
       }
-      const released = await directory.release(entryOf(runner), owner, epoch);
+      // Sent again while it times out: the room has stopped here and must reach its next holder.
+      const released = await releaseZone(directory, entryOf(runner), owner, epoch);
       const playersTold = moveOut(runner, message);
       logger.info({ roomId, players: playersTold, released }, 'room handed off');
       let to: string | null = null;
