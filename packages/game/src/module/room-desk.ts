@@ -92,6 +92,10 @@ export function localRoomDesk(options: LocalRoomDeskOptions): LocalRoomDesk {
   const held = (target: DeskTarget) =>
     target.room !== undefined ? rooms.get(target.room) : target.code !== undefined ? rooms.byCode(target.code) : undefined;
   const serves = (target: DeskTarget) => {
+    // A process taking rooms over as it starts holds them before its transports listen: a ticket
+    // naming no address would send the player nowhere, so it is asked again until there is one.
+    const { tcp, ws } = options.addresses();
+    if (tcp === null && ws === null) return false;
     if (target.room !== undefined || target.code !== undefined) {
       const found = held(target);
       // A private room answers to its code only: its id alone does not find it.
