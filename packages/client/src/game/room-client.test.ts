@@ -7,7 +7,7 @@ import {
   type ClientMessage,
   type ServerMessage,
 } from '@tickline/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { GameConnector, GameSocketHandlers } from './connector.ts';
 import { RoomClient } from './room-client.ts';
 
@@ -102,7 +102,14 @@ describe('room client - a queued player whose game process went away joins the q
     };
     return { conns, connector };
   }
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+  /** Resolves once connection `i` of `wire` is open and has sent its join. */
+  const joined = (wire: { conns: Array<{ sent: unknown[] }> }, i: number) =>
+    vi.waitFor(
+      () => {
+        if (!wire.conns[i]?.sent.length) throw new Error(`connection ${i} has not sent its join`);
+      },
+      { timeout: 10_000, interval: 1 },
+    );
 
   it('a drop with no Close (the process died), then GAME_ZONE_MOVED (a hand-off): a new ticket each time, joined by game again', async () => {
     const wire = wires();
@@ -117,14 +124,14 @@ describe('room client - a queued player whose game process went away joins the q
     const requeues: Array<{ attempt: number; code: string | undefined }> = [];
     client.on('requeue', (r) => void requeues.push(r));
     const connecting = client.connect();
-    await settle();
+    await joined(wire, 0);
     wire.conns[0]!.handlers.closed({ code: 1006, reason: '' });
-    await settle();
+    await joined(wire, 1);
     expect(wire.conns[1]).toMatchObject({ url: 'ws://west1' });
     expect(wire.conns[1]!.sent[0]).toMatchObject({ type: MessageType.RoomJoin, token: 't1', game: 'tag' });
     wire.conns[1]!.handlers.message(encodeMessage({ type: MessageType.Close, code: 'GAME_ZONE_MOVED', message: 'moving' }));
     wire.conns[1]!.handlers.closed({ code: 4503, reason: 'GAME_ZONE_MOVED' });
-    await settle();
+    await joined(wire, 2);
     expect(wire.conns[2]!.sent[0]).toMatchObject({ type: MessageType.RoomJoin, token: 't2', game: 'tag' });
     wire.conns[2]!.handlers.message(encodeMessage(welcome));
     expect(await connecting).toMatchObject({ roomId: 'r1' });
@@ -141,7 +148,7 @@ describe('room client - a queued player whose game process went away joins the q
     const requeue = async () => ({ url: `ws://x${++asked}`, token: 't' });
     const banned = new RoomClient({ url: 'ws://a', token: 't', join: { game: 'tag' }, connector: refused.connector, requeue });
     const bannedConnect = banned.connect();
-    await settle();
+    await joined(refused, 0);
     refused.conns[0]!.handlers.message(encodeMessage({ type: MessageType.Close, code: 'GAME_PLAYER_BANNED', message: 'no' }));
     refused.conns[0]!.handlers.closed({ code: 4403, reason: '' });
     await expect(bannedConnect).rejects.toMatchObject({ code: 'GAME_PLAYER_BANNED' });
@@ -149,7 +156,7 @@ describe('room client - a queued player whose game process went away joins the q
     const byRoom = wires();
     const seated = new RoomClient({ url: 'ws://a', token: 't', join: { room: 'r1' }, connector: byRoom.connector, requeue });
     const seatedConnect = seated.connect();
-    await settle();
+    await joined(byRoom, 0);
     byRoom.conns[0]!.handlers.closed({ code: 1006, reason: '' });
     await expect(seatedConnect).rejects.toMatchObject({ code: 'CLIENT_GAME_CONNECT_FAILED' });
 
@@ -157,7 +164,7 @@ describe('room client - a queued player whose game process went away joins the q
     const bounded = new RoomClient({ url: 'ws://a', token: 't', join: { game: 'tag' }, connector: dead.connector, requeue, maxRequeues: 2 });
     const boundedConnect = bounded.connect();
     for (let i = 0; i < 3; i++) {
-      await settle();
+      await joined(dead, i);
       dead.conns[i]!.handlers.closed({ code: 1006, reason: '' });
     }
     await expect(boundedConnect).rejects.toMatchObject({ code: 'CLIENT_GAME_CONNECT_FAILED' });
