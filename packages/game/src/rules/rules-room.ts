@@ -11,13 +11,13 @@ import {
   threadCpuMicros,
   type Clock,
   type EventEnvelope,
-  type EventDefinition,
   type EventSource,
   type Logger,
 } from '@tickline/kernel';
 import { RejectReason } from '../zone/errors.ts';
 import { decodeCommand } from './decode-command.ts';
 import { copyValues, valuesProblem } from './fields.ts';
+import { draftOf, eventProblem, stateProblem, type PendingEvent, type State } from './handler-draft.ts';
 import { SeededRandom } from './random.ts';
 import { encodeRoomFrame, fullFrame, RoomDeltaTracker } from './room-delta.ts';
 import { RoomClosed } from './room-events.ts';
@@ -95,20 +95,6 @@ export interface RoomStepResult {
   viewFrames: Map<string, Uint8Array> | undefined;
   /** Set on the step that closed the room: tell its players, then drop them. */
   closed: { code: string; message: string } | undefined;
-}
-
-type State = RoomState<any, any>;
-interface PendingEvent {
-  definition: EventDefinition<any>;
-  data: unknown;
-  subject: string;
-}
-
-/** Copies the state so a handler can change the copy; lists are copied too. */
-function draftOf(state: State): State {
-  const entities = new Map<string, Record<string, unknown>>();
-  for (const [id, v] of state.entities) entities.set(id, copyValues(v as Record<string, unknown>));
-  return { room: copyValues(state.room as Record<string, unknown>), entities } as State;
 }
 
 /** A room running one game. */
@@ -424,7 +410,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     const tookMs = wallMs <= this.#budgetMs ? wallMs : this.#timer() - started;
     problem ??=
       tookMs > this.#budgetMs ? `took ${tookMs.toFixed(1)} ms (budget ${this.#budgetMs} ms)` : undefined;
-    problem ??= this.#stateProblem(draft) ?? this.#eventProblem(eventsBefore);
+    problem ??= stateProblem(this.game, draft) ?? eventProblem(this.game, this.#pending, eventsBefore);
     if (
       problem === undefined &&
       decision &&
@@ -452,26 +438,6 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   #keep(draft: State): void {
     this.#state = draft;
     this.#changed = true;
-  }
-
-  #stateProblem(draft: State): string | undefined {
-    const room = valuesProblem(this.game.state.room, draft.room as Record<string, unknown>);
-    if (room !== undefined) return `left an invalid room field ${room}`;
-    for (const [id, values] of draft.entities) {
-      const p = valuesProblem(this.game.state.entity, values as Record<string, unknown>);
-      if (p !== undefined) return `left an invalid entity ${id.slice(0, 64)} field ${p}`;
-    }
-    return undefined;
-  }
-
-  #eventProblem(from: number): string | undefined {
-    for (let i = from; i < this.#pending.length; i++) {
-      const e = this.#pending[i]!;
-      if (!(this.game.events ?? []).includes(e.definition))
-        return `emitted undeclared event ${e.definition.type}`;
-      if (!e.definition.schema.safeParse(e.data).success) return `emitted an invalid ${e.definition.type}`;
-    }
-    return undefined;
   }
 
   #failed(hook: string, playerId: string, tick: number, problem: string, cause: unknown): void {
