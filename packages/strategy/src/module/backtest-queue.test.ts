@@ -70,25 +70,24 @@ describe('backtest queue restart', () => {
     });
     await restarted.start({ logger: silentLogger, fail: () => undefined });
     try {
+      // Waits for both runs' completion events: a run's row is written before its event is
+      // published, so a row alone says nothing about the event yet.
+      const completed = () =>
+        events
+          .filter((e) => e.type === 'backtest.completed')
+          .map((e) => (e.data as { status: string }).status);
       const deadline = Date.now() + 60_000;
-      let rows: Array<{ id: string; status: string; error_code: string | null }> = [];
-      while (Date.now() < deadline) {
-        rows = (
-          await t.sql.query<{ id: string; status: string; error_code: string | null }>(
-            'select id, status, error_code from backtest_runs order by created_at',
-          )
-        ).rows;
-        if (rows.every((r) => r.status !== 'queued' && r.status !== 'running')) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      while (completed().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(completed().sort()).toEqual(['failed', 'succeeded']);
+      const rows = (
+        await t.sql.query<{ id: string; status: string; error_code: string | null }>(
+          'select id, status, error_code from backtest_runs order by created_at',
+        )
+      ).rows;
       expect(rows.map((r) => [r.status, r.error_code])).toEqual([
         ['failed', 'STRATEGY_RUN_INTERRUPTED'],
         ['succeeded', null],
       ]);
-      const completed = events
-        .filter((e) => e.type === 'backtest.completed')
-        .map((e) => (e.data as { status: string }).status);
-      expect(completed.sort()).toEqual(['failed', 'succeeded']);
     } finally {
       await restarted.stop();
     }
