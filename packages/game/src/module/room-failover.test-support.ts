@@ -1,6 +1,6 @@
 /**
  * @module The failover tests' game processes: two or more in one test process, each with its own
- * room registry, sessions, WebSocket transport, snapshot scheduler and Redis connections, sharing
+ * room registry, sessions, WebSocket and TCP transports, snapshot scheduler and Redis connections, sharing
  * one log, one Redis (hot snapshots and the rooms directory) and the join-token key, as a
  * deployment would. `kill()` leaves a process the way a SIGKILL would for everyone else: its rooms
  * stop stepping, its heartbeat and directory writes stop, its connections drop, its room operations
@@ -27,6 +27,7 @@ import { RoomSessions, ROOM_TOKEN_SCOPE } from '../rooms/room-sessions.ts';
 import { GameSessions } from '../session/game-sessions.ts';
 import { createRedisSnapshotStore } from '../snapshots/redis-snapshot-store.ts';
 import { SnapshotScheduler } from '../snapshots/snapshot-scheduler.ts';
+import { TcpTransport } from '../transport/tcp-transport.ts';
 import { TestGameClient } from '../transport/test-client.ts';
 import { WsTransport } from '../transport/ws-transport.ts';
 import { localRoomDesk } from './room-desk.ts';
@@ -74,6 +75,8 @@ export function failoverHarness(options: FailoverHarnessOptions) {
     sessions.attachRooms(roomSessions);
     const ws = new WsTransport({ acceptor: sessions, closeGraceMs: 200 });
     const url = `ws://127.0.0.1:${await ws.listen(0, '127.0.0.1')}/game/ws`;
+    const tcp = new TcpTransport({ acceptor: sessions, host: '127.0.0.1', port: 0, closeGraceMs: 200 });
+    const tcpUrl = `tcp://127.0.0.1:${await tcp.listen()}`;
     const redisUrl = options.redisUrl();
     const prefix = `rf${process.pid}:`;
     const hot = createRedisSnapshotStore({ url: redisUrl, keyPrefix: prefix });
@@ -85,7 +88,7 @@ export function failoverHarness(options: FailoverHarnessOptions) {
       ...real,
       publish: (owner, entries) => (alive ? real.publish(owner, entries) : Promise.resolve([])),
     };
-    const addresses = () => ({ tcp: null, ws: url });
+    const addresses = () => ({ tcp: tcpUrl, ws: url });
     const failover: RoomFailover = createRoomFailover({
       registry: rooms,
       sessions: roomSessions,
@@ -127,6 +130,7 @@ export function failoverHarness(options: FailoverHarnessOptions) {
       rooms.close();
       await scheduler.stop();
       await ws.close();
+      await tcp.close();
       await hot.close();
       await publisher.stop();
     };
@@ -134,6 +138,7 @@ export function failoverHarness(options: FailoverHarnessOptions) {
     return {
       name,
       url,
+      tcpUrl,
       rooms,
       roomSessions,
       desk,
@@ -143,14 +148,16 @@ export function failoverHarness(options: FailoverHarnessOptions) {
         alive = false;
         await responder.stop();
         await ws.close();
+        await tcp.close();
       },
       stop,
     };
   }
 
-  /** A WebSocket client of `url`, closed at clean-up. */
+  /** A client of `url` (`ws://…` or `tcp://host:port`), closed at clean-up. */
   async function connect(url: string): Promise<TestGameClient> {
-    const client = await TestGameClient.ws(url);
+    const tcp = /^tcp:\/\/([^:]+):(\d+)$/.exec(url);
+    const client = tcp ? await TestGameClient.tcp(Number(tcp[2]), tcp[1]) : await TestGameClient.ws(url);
     clients.push(client);
     return client;
   }
