@@ -95,11 +95,18 @@ describe.skipIf(!found.available)(`arena failover across game processes ${found.
      */
     const move = async (player: Player, to: { x: number; y: number }, stamp?: number): Promise<string> => {
       const room = holder.rooms.get(roomId)!;
-      await until(() => room.tick >= player.stamp + MAX_MOVE_TICKS, { timeoutMs: 60_000, what: 'a move budget' });
+      await until(() => room.tick >= player.stamp + MAX_MOVE_TICKS, {
+        timeoutMs: 60_000,
+        what: 'a move budget',
+      });
       const tick = stamp ?? room.tick;
       if (stamp === undefined) player.stamp = tick;
       const seq = ++player.seq;
-      player.client.send({ type: MessageType.RoomCommand, seq, command: encodeRoomCommand({ type: 'move', tick, ...to }) });
+      player.client.send({
+        type: MessageType.RoomCommand,
+        seq,
+        command: encodeRoomCommand({ type: 'move', tick, ...to }),
+      });
       // A refusal is sent before the frame that acks its seq: the ack alone means accepted.
       await player.client.next(MessageType.RoomFrame, (f) => f.ack >= seq, 30_000);
       const refused = player.client.received.find((m) => m.type === MessageType.RoomReject && m.seq === seq);
@@ -117,7 +124,10 @@ describe.skipIf(!found.available)(`arena failover across game processes ${found.
     // These two are on the journal only: the take-over replays them.
     expect(await move(ann, { x: 6.5, y: 7.5 })).toBe(RejectReason.Blocked);
     expect(await move(ann, { x: 0.5, y: 0.5 })).toBe(RejectReason.Teleport);
-    await until(async () => (await harness.commandsLogged(roomId)) >= 4, { timeoutMs: 60_000, what: 'the journal' });
+    await until(async () => (await harness.commandsLogged(roomId)) >= 4, {
+      timeoutMs: 60_000,
+      what: 'the journal',
+    });
     expect(positionOf(east, roomId, 'ann')).toEqual({ x: 6.5, y: 5.5 });
     expect(positionOf(east, roomId, 'bob')).toEqual({ x: 2.5, y: 8.5 });
 
@@ -131,7 +141,11 @@ describe.skipIf(!found.available)(`arena failover across game processes ${found.
     for (const [id, url] of Object.entries(urls(west))) {
       const player = players.get(id)!;
       const client = await harness.joinRoom(url, id, { code: runner.code! });
-      expect(await client.next(MessageType.RoomWelcome)).toMatchObject({ roomId, resumed: true, lastSeq: player.seq });
+      expect(await client.next(MessageType.RoomWelcome)).toMatchObject({
+        roomId,
+        resumed: true,
+        lastSeq: player.seq,
+      });
       player.client = client;
     }
     // Each sees both where they were (the first frame after a resume is the whole view).
@@ -163,6 +177,9 @@ describe.skipIf(!found.available)(`arena failover across game processes ${found.
     expect(await move(ann, { x: 7.5, y: 5.5 })).toBe(RejectReason.RateLimited);
     expect(positionOf(west, roomId, 'ann')).toEqual({ x: 7, y: 5.5 });
     expect(positionOf(west, roomId, 'bob')).toEqual({ x: 6.5, y: 8.5 });
-    await until(() => viewOf(bob.client).entities.get('ann')?.x === 7, { timeoutMs: 30_000, what: 'bob sees ann' });
+    await until(() => viewOf(bob.client).entities.get('ann')?.x === 7, {
+      timeoutMs: 30_000,
+      what: 'bob sees ann',
+    });
   }, 240_000);
 });
