@@ -39,6 +39,12 @@ export interface SimulatorOptions {
   startTime?: number;
   /** In `paced` mode, how often due trades are released. @default 50 */
   tickMs?: number;
+  /**
+   * In `paced` mode, how far the tape reaches into the past: it starts this long before the live
+   * feed (on a minute), so {@link SimulatorSource.history} can tell the candles of that past and
+   * the live trades continue the same walk. 0: the tape starts live, as it always did. @default 0
+   */
+  historyMs?: number;
   /** @default systemClock */
   clock?: Clock;
   /** @default timerSleep */

@@ -5,20 +5,38 @@
  */
 import { systemClock, type Clock, type ServiceContext, type ServiceHealth } from '@tickline/kernel';
 import { MarketError } from '../../port/errors.ts';
-import type { MarketKind, MarketMessage, Trade } from '../../port/market-message.ts';
+import type { Candle, CandleInterval, MarketKind, MarketMessage, Trade } from '../../port/market-message.ts';
 import type { MarketSource } from '../../port/market-source.ts';
 import { timerSleep, type Sleep } from '../../port/sleep.ts';
 import { SourceState, type SourceStatusChange } from '../../port/source-status.ts';
 import { StatusFeed } from '../../port/status-feed.ts';
 import { resolveTapeConfig, type SimulatorOptions, type TapeConfig } from './config.ts';
+import { simulatedHistory } from './history.ts';
 import { tradeTape } from './tape.ts';
 
 export const DEFAULT_SIMULATOR_TICK_MS = 50;
+const SECOND_MS = 1_000;
+const MINUTE_MS = 60_000;
+
+/** Where the tape starts and where its live part begins (epoch ms). */
+interface TapePlan {
+  tapeStart: number;
+  liveStart: number;
+}
+
+/** The candles of the simulator's past, and where its live feed begins. */
+export interface SimulatorHistory {
+  /** Every candle of the past closes at or before it; the live feed's first trade is at or after it. */
+  liveStart: number;
+  candles: Candle[];
+}
 
 /** A deterministic simulated exchange. */
 export class SimulatorSource implements MarketSource {
   readonly name: string;
   readonly exchange: string;
+  /** How far the tape reaches before the live feed (0: none, and none at full speed). */
+  readonly historyMs: number;
   readonly #options: SimulatorOptions;
   readonly #clock: Clock;
   readonly #sleep: Sleep;
@@ -29,12 +47,14 @@ export class SimulatorSource implements MarketSource {
   readonly #stop = new AbortController();
   #reading = false;
   #emitted = 0;
+  #plan: TapePlan | undefined;
 
   constructor(options: SimulatorOptions = {}) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#sleep = options.sleep ?? timerSleep;
     this.#tickMs = options.tickMs ?? DEFAULT_SIMULATOR_TICK_MS;
+    this.historyMs = options.mode === 'max' ? 0 : Math.max(0, options.historyMs ?? 0);
     const probe = resolveTapeConfig(options, 0);
     this.name = probe.exchange;
     this.exchange = probe.exchange;
@@ -94,12 +114,48 @@ export class SimulatorSource implements MarketSource {
     return this.#feed.iterate();
   }
 
+  /**
+   * The closed candles (of `intervals`, for `symbols` or every market) the tape made before the
+   * live feed begins: empty without `historyMs` or at full speed. The same plan fixes where
+   * `messages()` starts, whichever is called first, so the live trades continue this past's walk.
+   */
+  history(intervals: readonly CandleInterval[], symbols?: ReadonlySet<string>): SimulatorHistory {
+    const plan = this.#tapePlan();
+    if (plan.tapeStart === plan.liveStart) return { liveStart: plan.liveStart, candles: [] };
+    const tape = resolveTapeConfig(this.#options, plan.tapeStart);
+    const candles = simulatedHistory({
+      tape,
+      liveStart: plan.liveStart,
+      intervals,
+      ...(symbols ? { symbols } : {}),
+    });
+    return { liveStart: plan.liveStart, candles };
+  }
+
+  /**
+   * Fixed once. With history, live starts on a whole second (its first 1 s candle follows the
+   * past's last one) and the tape on a whole minute before it (the past's first 1 m candle whole).
+   */
+  #tapePlan(): TapePlan {
+    if (this.#plan) return this.#plan;
+    const now = this.#clock.now();
+    const historyMs = this.historyMs;
+    if (historyMs === 0) {
+      const start = this.#options.startTime ?? now;
+      this.#plan = { tapeStart: start, liveStart: start };
+    } else {
+      const liveStart = Math.floor(now / SECOND_MS) * SECOND_MS;
+      this.#plan = { tapeStart: Math.floor((liveStart - historyMs) / MINUTE_MS) * MINUTE_MS, liveStart };
+    }
+    return this.#plan;
+  }
+
   messages(): AsyncIterable<MarketMessage> {
     if (this.#reading) throw new MarketError('MARKET_SOURCE_STATE', 'messages() has one consumer');
     this.#reading = true;
-    const startTime = this.#options.startTime ?? this.#clock.now();
-    const config = resolveTapeConfig(this.#options, startTime);
-    return this.#options.mode === 'max' ? this.#fast(config) : this.#paced(config);
+    const plan = this.#tapePlan();
+    const config = resolveTapeConfig(this.#options, plan.tapeStart);
+    return this.#options.mode === 'max' ? this.#fast(config) : this.#paced(config, plan.liveStart);
   }
 
   async *#fast(config: TapeConfig): AsyncGenerator<MarketMessage> {
@@ -111,9 +167,11 @@ export class SimulatorSource implements MarketSource {
     }
   }
 
-  async *#paced(config: TapeConfig): AsyncGenerator<MarketMessage> {
+  async *#paced(config: TapeConfig, liveStart: number): AsyncGenerator<MarketMessage> {
     const tape = tradeTape(config);
     let next = tape.next().value as Trade;
+    // The past (history's candles) is not traded again: live begins where it ended.
+    while (next.exchangeTime < liveStart) next = tape.next().value as Trade;
     while (!this.#stop.signal.aborted) {
       const now = this.#clock.now();
       while (next.exchangeTime <= now) {
