@@ -38,6 +38,14 @@ export const BACKFILL_CRON = '17,47 * * * *';
 /** Recorded candles of a month are archived once it ended this many days ago. */
 export const DEFAULT_ARCHIVE_AFTER_DAYS = 90;
 
+/**
+ * Minutes of its past a simulator writes on a fresh store (its `historyMinutes`): an hour of 1 s
+ * candles (and the 1 m to 1 h ones they make), so a first start's charts, backtests and research
+ * have data at once rather than after the live feed closed enough candles. About half a second of
+ * a start on PGlite; a market the store has seen before gets none.
+ */
+export const DEFAULT_SIMULATOR_HISTORY_MINUTES = 60;
+
 /** What `tickline start` shows with no configuration: three simulated markets. */
 export const DEFAULT_SIMULATED_MARKETS = [
   { symbol: 'BTC-USDT', startPrice: 60_000 },
@@ -93,7 +101,7 @@ export const MarketSchema = z.strictObject({
     .array(z.preprocess(sourceEntry, MarketSourceEntrySchema))
     .default([{ kind: 'simulator', markets: DEFAULT_SIMULATED_MARKETS.map((m) => ({ ...m })) }])
     .describe(
-      'Sources the collector runs concurrently: objects with kind (simulator, csv, binance, upbit, coinbase, alpaca, kis) and that kind\'s options, e.g. {"kind":"binance","symbols":["BTC-USDT"]} (in the environment: a JSON array). A source without symbols subscribes to what it offers (CSV: every row).',
+      'Sources the collector runs concurrently: objects with kind (simulator, csv, binance, upbit, coinbase, alpaca, kis) and that kind\'s options, e.g. {"kind":"binance","symbols":["BTC-USDT"]} (in the environment: a JSON array). A source without symbols subscribes to what it offers (CSV: every row). A simulator writes its past on a fresh store, historyMinutes of it (default 60, 0 for none, at most 1440): the candles its random walk made before the live feed, which continues that walk.',
     ),
   validation: z
     .strictObject({

@@ -39,6 +39,7 @@ import type { MarketSettings } from '../config.ts';
 import { corporateActionProvider, type CorporateActionProvider } from './corporate-action-provider.ts';
 import { createBackfillJobs } from './market-backfill-jobs.ts';
 import { collectedSymbols, createConfiguredSources } from './market-sources.ts';
+import { createSimulatorHistory } from './simulator-history.ts';
 import type { MarketView, SourceView } from './market-view.ts';
 import { createRemoteMarketState, type LiveState } from './remote-state.ts';
 import { openMarketReadCache, type MarketRedisSettings } from './market-read-cache-service.ts';
@@ -193,6 +194,13 @@ export function createMarketHost(deps: MarketHostDeps): MarketHost {
   }
 
   if (configured) {
+    // Before the collector: the simulators' past is stored before their first live candle.
+    const history = createSimulatorHistory({
+      sql,
+      sources: configured.sources,
+      intervals: market.candles.intervals,
+    });
+    if (history) services.push(history);
     const durable = (event: EventEnvelope) => publisher.publish(event);
     const live = deps.liveSink
       ? createMarketDelivery({

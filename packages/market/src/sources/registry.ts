@@ -18,6 +18,7 @@ import { createBinanceSource } from './binance/source.ts';
 import { createCoinbaseSource } from './coinbase/source.ts';
 import { CsvReplaySource } from './csv/source.ts';
 import type { NetworkSourceOptions } from './network/options.ts';
+import { DEFAULT_SIMULATOR_HISTORY_MINUTES } from '../config.ts';
 import { DEFAULT_SIMULATED_SYMBOLS } from './simulator/config.ts';
 import { SimulatorSource } from './simulator/source.ts';
 import { createUpbitSource } from './upbit/source.ts';
@@ -29,6 +30,9 @@ import { parseEquitySymbol } from '../normalize/equity-symbols.ts';
 const Symbol = SymbolSchema;
 const Interval = CandleIntervalSchema;
 const Ms = z.int().positive();
+/** A day: the longest past a simulator writes (86,400 1 s candles per market). */
+const MAX_SIMULATOR_HISTORY_MINUTES = 1_440;
+const MINUTE_MS = 60_000;
 
 const common = {
   /** Source name in status, metrics and `/sources`. Defaults to the kind. */
@@ -65,6 +69,8 @@ const SimulatorConfig = z.strictObject({
   dailyVolatility: z.number().positive().optional(),
   mode: z.enum(['paced', 'max']).optional(),
   tickMs: Ms.optional(),
+  /** Minutes of the walk's past written as candles on a fresh store (paced only). @default 60 */
+  historyMinutes: z.int().min(0).max(MAX_SIMULATOR_HISTORY_MINUTES).optional(),
 });
 
 const CsvConfig = z.strictObject({
@@ -220,6 +226,7 @@ export function createSource(input: SourceConfig | SourceConfigInput, deps: Sour
         dailyVolatility: config.dailyVolatility,
         mode: config.mode,
         tickMs: config.tickMs,
+        historyMs: (config.historyMinutes ?? DEFAULT_SIMULATOR_HISTORY_MINUTES) * MINUTE_MS,
         clock: deps.clock,
         sleep: deps.sleep,
       });
