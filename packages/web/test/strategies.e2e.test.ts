@@ -7,7 +7,7 @@
  * series over the price, its log searched).
  */
 import { until } from '@tickline/testing';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, signUp, uniqueEmail } from './harness/accounts.ts';
 
@@ -21,6 +21,13 @@ import { BROWSER_PACE_ENV, type Dashboard, startWithBrowser, stopWithBrowser } f
 
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** `2026-03-15T12:30` in the browser's own time zone, as its datetime-local input reads it. */
+const localMinute = (page: Page, ms: number) =>
+  page.evaluate((at) => {
+    const local = new Date(at);
+    local.setMinutes(local.getMinutes() - local.getTimezoneOffset());
+    return local.toISOString().slice(0, 16);
+  }, ms);
 
 describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', () => {
   let dashboard: Dashboard;
@@ -72,9 +79,10 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
     await page.getByRole('button', { name: 'Diff with editor' }).last().click();
     await page.getByTestId('version-diff').getByText('// tuned').waitFor();
 
-    // Backtest today's 1 s candles with short SMAs — once the simulator has stored a minute of
-    // them: the strategy logs only where its averages cross, and the ~20 candles a fresh server
-    // had by then crossed nowhere in two of three full suite runs at load (no log line to search).
+    // Backtest the last ten minutes of 1 s candles with short SMAs. They are the simulator's
+    // recorded past (an hour of candles written at start, market.sources' historyMinutes), so the
+    // minute asked for is there at once: the strategy logs only where its averages cross, and the
+    // ~20 candles a fresh server had once crossed nowhere in two of three full suite runs at load.
     await until(
       async () => {
         const res = await fetch(`${dashboard.url}/api/v1/markets/${symbol}/candles?interval=1s&limit=120`);
@@ -85,7 +93,7 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
     );
     await page.getByLabel('Symbol', { exact: true }).fill(symbol);
     await page.getByLabel('Interval').selectOption('1s');
-    await page.getByLabel('From', { exact: true }).fill(`${isoDay(Date.now())}T00:00`);
+    await page.getByLabel('From', { exact: true }).fill(await localMinute(page, Date.now() - 10 * 60_000));
     await page.getByLabel('To', { exact: true }).fill(`${isoDay(Date.now() + DAY)}T00:00`);
     await page.getByLabel('fast').fill('2');
     await page.getByLabel('slow').fill('5');
