@@ -66,6 +66,8 @@ describe('process - tickline start', () => {
         'market-jobs',
         'market-trades',
         'market-candles',
+        // The simulator's past, stored before its first live candle (a fresh data directory).
+        'market-simulator-history',
         'market-collector',
         'market-delivery',
         'market-ticker',
