@@ -110,6 +110,35 @@ describe('market collector', () => {
     expect(report).toMatchObject({ name: 'simulator', trades: trades.length, rejected: 0 });
   });
 
+  it('start - a feed continuing its stored past has no gap marked; the others start incomplete', async () => {
+    // Given a source whose BTC feed continues a past it stored (a fresh simulator's history), ETH's not
+    const spy = publisherSpy();
+    const script = [0, 400, 1_200, 2_100].flatMap((ms, i) => [
+      trade(2 * i, T0 + ms, 100 + i),
+      trade(2 * i + 1, T0 + ms, 50 + i, 'ETH-USDT'),
+    ]);
+    const source = Object.assign(new ScriptedSource('continuing', script), {
+      continuesStoredPast: (symbol: string) => symbol === 'BTC-USDT',
+    });
+    const collector = createMarketCollector({
+      sources: [{ source, symbols: ['BTC-USDT', 'ETH-USDT'], replay: true }],
+      publish: spy.publish,
+      candles: { intervals: ['1s'] },
+      clock: new ManualClock(T0),
+    });
+    // When its first candles close
+    await collector.start(context);
+    await until(() => ofType(spy.events, 'market.candle.closed').length >= 4, 'two closed candles of each');
+    await collector.stop();
+    // Then BTC's first candle is whole, ETH's is marked incomplete as at every start
+    const first = (symbol: string) =>
+      ofType(spy.events, 'market.candle.closed')
+        .map((e) => e.data as { symbol: string; openTime: number; incomplete: boolean })
+        .find((c) => c.symbol === symbol);
+    expect(first('BTC-USDT')).toMatchObject({ openTime: T0, incomplete: false });
+    expect(first('ETH-USDT')).toMatchObject({ openTime: T0, incomplete: true });
+  });
+
   it('indicators - each closed candle of a live interval publishes its indicator values, after the candle', async () => {
     // Given a collector building 1s candles with live indicators on 1s
     const spy = publisherSpy();

@@ -27,7 +27,7 @@ import type { LatestStore } from '../latest/latest-store.ts';
 import { createTradeValidator, type TradeValidator } from '../normalize/trade-validator.ts';
 import type { ValidationRules } from '../normalize/validate-trade.ts';
 import type { MarketKind } from '../port/market-message.ts';
-import type { MarketSource } from '../port/market-source.ts';
+import { continuesStoredPast, type MarketSource } from '../port/market-source.ts';
 import { SourceState } from '../port/source-status.ts';
 import { createCollectorMetrics, setSourceStateGauge, type CollectorMetrics } from './collector-metrics.ts';
 import { QuarantineBuffer, type QuarantineBufferOptions } from './quarantine-buffer.ts';
@@ -173,14 +173,17 @@ class Collector implements MarketCollector {
         ...(quarantine ? { quarantine: (row) => quarantine.add(row) } : {}),
         ...(this.#metrics ? { metrics: this.#metrics } : {}),
       });
-      // The previous run (if any) stopped mid-candle: mark the first candles incomplete.
-      ingest.onMessage({
-        kind: 'disconnect',
-        exchange: source.exchange,
-        symbols,
-        at: this.#clock.now(),
-        reason: 'collector started',
-      });
+      // The previous run (if any) stopped mid-candle: mark the first candles incomplete — except
+      // where the feed continues a past the source has just stored (a fresh simulator's history).
+      const gapped = symbols.filter((symbol) => !continuesStoredPast(source, symbol));
+      if (gapped.length > 0)
+        ingest.onMessage({
+          kind: 'disconnect',
+          exchange: source.exchange,
+          symbols: gapped,
+          at: this.#clock.now(),
+          reason: 'collector started',
+        });
       const events = createEventSource({ source: `collector/${source.name}`, clock: this.#clock });
       return runSource({
         replay: replay ?? false,

@@ -1,6 +1,6 @@
 /**
  * The simulators' recorded past over a real PostgreSQL store: written once on a fresh store, in
- * whole candles up to the second live starts; never again on a restart, never over a market
+ * whole candles up to the minute live starts; never again on a restart, never over a market
  * recorded before, and one past (not a mix) when two collectors start at once.
  */
 import { ManualClock, silentLogger } from '@tickline/kernel';
@@ -18,7 +18,7 @@ const context = { logger: silentLogger, fail: () => undefined };
 const MINUTE = 60_000;
 const SYMBOLS = ['BTC-USDT', 'ETH-USDT'];
 const NOW = Date.UTC(2026, 2, 15, 12, 30, 17, 400);
-const LIVE_START = Date.UTC(2026, 2, 15, 12, 30, 17);
+const LIVE_START = Date.UTC(2026, 2, 15, 12, 30);
 const TAPE_START = Date.UTC(2026, 2, 15, 12, 20);
 
 function simulator(now = NOW, historyMs = 10 * MINUTE): CollectorSource {
@@ -69,7 +69,8 @@ describe.skipIf(!postgres.url)(
     });
 
     it('fresh store - whole candles from the window to the live start, and the markets listed', async () => {
-      await writeHistory(sql, simulator());
+      const source = simulator();
+      await writeHistory(sql, source);
       const rows = await stored(sql);
       for (const symbol of SYMBOLS) {
         const seconds = rows.filter((r) => r.symbol === symbol && r.interval === '1s');
@@ -82,6 +83,8 @@ describe.skipIf(!postgres.url)(
         const fives = rows.filter((r) => r.symbol === symbol && r.interval === '5m').map((r) => r.open_ms);
         expect(fives).toEqual([TAPE_START, TAPE_START + 5 * MINUTE]);
       }
+      // Their live candles continue this past: the collector marks no gap before them.
+      expect(SYMBOLS.every((s) => (source.source as SimulatorSource).continuesStoredPast(s))).toBe(true);
       const { rows: markets } = await sql.query<{ symbol: string }>(
         `select symbol from market_symbols where exchange = 'simulator' order by symbol`,
       );
@@ -91,8 +94,11 @@ describe.skipIf(!postgres.url)(
     it('restart - a later start on the same store writes nothing and rewrites nothing', async () => {
       await writeHistory(sql, simulator());
       const before = await stored(sql);
-      await writeHistory(sql, simulator(NOW + 7 * MINUTE));
+      const restarted = simulator(NOW + 7 * MINUTE);
+      await writeHistory(sql, restarted);
       expect(await stored(sql)).toEqual(before);
+      // A restart's first candles follow a gap: the collector marks them incomplete as always.
+      expect((restarted.source as SimulatorSource).continuesStoredPast('BTC-USDT')).toBe(false);
     });
 
     it('a market recorded before keeps its candles; only the new market gets a past', async () => {

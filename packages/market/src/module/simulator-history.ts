@@ -40,6 +40,8 @@ export function createSimulatorHistory(options: SimulatorHistoryOptions): Servic
           symbols,
           (fresh) => source.history(options.intervals, fresh).candles,
         );
+        // Their first live candles follow the stored ones: no gap to mark.
+        source.markStoredPast(result.symbols);
         written = { ...written, [source.name]: result.candles };
         if (result.candles > 0)
           context.logger.info({ source: source.name, ...result }, 'simulated history written');

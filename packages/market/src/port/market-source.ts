@@ -29,3 +29,19 @@ export interface MarketSource extends Service {
   /** Status changes, starting with the current state; ends after `stop()`. Many consumers. */
   status(): AsyncIterable<SourceStatusChange>;
 }
+
+/**
+ * A source whose live feed continues a past it had written to the store (the simulator's history):
+ * the collector marks no gap before the first live candles of such a symbol, as it does for every
+ * other start (the previous run may have stopped mid-candle).
+ */
+export interface ContinuousSource {
+  /** The symbol's live feed begins exactly where its stored past ends. */
+  continuesStoredPast(symbol: string): boolean;
+}
+
+/** Whether `source`'s feed of `symbol` continues a stored past without a gap. */
+export function continuesStoredPast(source: MarketSource, symbol: string): boolean {
+  const continuous = source as Partial<ContinuousSource>;
+  return typeof continuous.continuesStoredPast === 'function' && continuous.continuesStoredPast(symbol);
+}

@@ -8,9 +8,9 @@ import { SimulatorSource } from './source.ts';
 
 const context = { logger: silentLogger, fail: () => undefined };
 const MINUTE = 60_000;
-/** Mid-second, mid-minute: live starts on the second before, the tape on the minute before that. */
+/** Mid-minute: live starts on the minute, the tape the history before that. */
 const NOW = Date.UTC(2026, 2, 15, 12, 30, 17, 400);
-const LIVE_START = Date.UTC(2026, 2, 15, 12, 30, 17);
+const LIVE_START = Date.UTC(2026, 2, 15, 12, 30);
 const TAPE_START = Date.UTC(2026, 2, 15, 12, 25);
 
 /** A paced simulator on a manual clock that advances as the source sleeps. */
@@ -49,16 +49,16 @@ const sorted = (candles: readonly Candle[]) =>
   );
 
 describe('simulator - history', () => {
-  it('history - whole candles from the minute before the window to the second live starts', () => {
+  it('history - whole candles from the window to the minute live starts', () => {
     const sim = pacedSimulator(5 * MINUTE);
     const { liveStart, candles } = sim.history(['1s', '1m']);
     expect(liveStart).toBe(LIVE_START);
     const btc1s = candles.filter((c) => c.symbol === 'BTC-USDT' && c.interval === '1s');
     expect(btc1s[0]!.openTime).toBeGreaterThanOrEqual(TAPE_START);
     expect(btc1s.at(-1)!.closeTime).toBeLessThanOrEqual(LIVE_START);
-    // ~10 trades a second: almost every second of the 5 m 17 s has its candle.
+    // ~10 trades a second: almost every second of the 5 m has its candle.
     expect(btc1s.length).toBeGreaterThan(((LIVE_START - TAPE_START) / 1_000) * 0.95);
-    // 1 m candles: 12:25 … 12:29, whole; the 12:30 one spans the live start and is live's.
+    // 1 m candles: 12:25 … 12:29, whole; the 12:30 one is live's, from its first trade.
     expect(
       candles.filter((c) => c.symbol === 'BTC-USDT' && c.interval === '1m').map((c) => c.openTime),
     ).toEqual([0, 1, 2, 3, 4].map((m) => TAPE_START + m * MINUTE));
@@ -83,14 +83,23 @@ describe('simulator - history', () => {
     const tape = resolveTapeConfig({ seed: 9 }, TAPE_START);
     const whole = simulatedHistory({ tape, liveStart: lastLive, intervals: ['1s', '1m'] });
     expect(sorted(history)).toEqual(sorted(whole.filter((c) => c.closeTime <= LIVE_START)));
-    const oneSecond = (cs: readonly Candle[]) => sorted(cs.filter((c) => c.interval === '1s'));
-    const fromLive = oneSecond(closedOf(live, lastLive));
-    const liveWhole = oneSecond(whole.filter((c) => c.openTime >= LIVE_START));
+    const fromLive = sorted(closedOf(live, lastLive));
+    const liveWhole = sorted(whole.filter((c) => c.openTime >= LIVE_START));
     expect(keyed(fromLive)).toEqual(keyed(liveWhole));
     expect(fromLive).toEqual(liveWhole);
-    // No gap: the first live 1 s candle opens where the last history 1 s candle closed.
-    const btc = (cs: readonly Candle[]) => cs.filter((c) => c.symbol === 'BTC-USDT' && c.interval === '1s');
-    expect(btc(fromLive)[0]!.openTime).toBe(btc(history).at(-1)!.closeTime);
+    // No gap: the first live 1 s and 1 m candles open where the last history ones closed.
+    for (const interval of ['1s', '1m']) {
+      const btc = (cs: readonly Candle[]) =>
+        cs.filter((c) => c.symbol === 'BTC-USDT' && c.interval === interval);
+      expect(btc(fromLive)[0]!.openTime).toBe(btc(history).at(-1)!.closeTime);
+    }
+  });
+
+  it('stored past - only the symbols marked continue it', () => {
+    const sim = pacedSimulator(MINUTE);
+    sim.markStoredPast(['ETH-USDT']);
+    expect(sim.continuesStoredPast('ETH-USDT')).toBe(true);
+    expect(sim.continuesStoredPast('BTC-USDT')).toBe(false);
   });
 
   it('without history - the tape starts live, and history is empty (at full speed too)', async () => {

@@ -6,7 +6,7 @@
 import { systemClock, type Clock, type ServiceContext, type ServiceHealth } from '@tickline/kernel';
 import { MarketError } from '../../port/errors.ts';
 import type { Candle, CandleInterval, MarketKind, MarketMessage, Trade } from '../../port/market-message.ts';
-import type { MarketSource } from '../../port/market-source.ts';
+import type { ContinuousSource, MarketSource } from '../../port/market-source.ts';
 import { timerSleep, type Sleep } from '../../port/sleep.ts';
 import { SourceState, type SourceStatusChange } from '../../port/source-status.ts';
 import { StatusFeed } from '../../port/status-feed.ts';
@@ -15,7 +15,6 @@ import { simulatedHistory } from './history.ts';
 import { tradeTape } from './tape.ts';
 
 export const DEFAULT_SIMULATOR_TICK_MS = 50;
-const SECOND_MS = 1_000;
 const MINUTE_MS = 60_000;
 
 /** Where the tape starts and where its live part begins (epoch ms). */
@@ -32,7 +31,7 @@ export interface SimulatorHistory {
 }
 
 /** A deterministic simulated exchange. */
-export class SimulatorSource implements MarketSource {
+export class SimulatorSource implements MarketSource, ContinuousSource {
   readonly name: string;
   readonly exchange: string;
   /** How far the tape reaches before the live feed (0: none, and none at full speed). */
@@ -48,6 +47,7 @@ export class SimulatorSource implements MarketSource {
   #reading = false;
   #emitted = 0;
   #plan: TapePlan | undefined;
+  readonly #storedPast = new Set<string>();
 
   constructor(options: SimulatorOptions = {}) {
     this.#options = options;
@@ -133,8 +133,9 @@ export class SimulatorSource implements MarketSource {
   }
 
   /**
-   * Fixed once. With history, live starts on a whole second (its first 1 s candle follows the
-   * past's last one) and the tape on a whole minute before it (the past's first 1 m candle whole).
+   * Fixed once. With history, live starts on the whole minute (the trades of the minute so far are
+   * released at once), so its first 1 s and 1 m candles are whole and follow the past's last ones;
+   * the tape starts on a whole minute `historyMs` before that.
    */
   #tapePlan(): TapePlan {
     if (this.#plan) return this.#plan;
@@ -144,10 +145,19 @@ export class SimulatorSource implements MarketSource {
       const start = this.#options.startTime ?? now;
       this.#plan = { tapeStart: start, liveStart: start };
     } else {
-      const liveStart = Math.floor(now / SECOND_MS) * SECOND_MS;
+      const liveStart = Math.floor(now / MINUTE_MS) * MINUTE_MS;
       this.#plan = { tapeStart: Math.floor((liveStart - historyMs) / MINUTE_MS) * MINUTE_MS, liveStart };
     }
     return this.#plan;
+  }
+
+  /** Marks `symbols` as having their {@link history} stored: their live candles continue it. */
+  markStoredPast(symbols: Iterable<string>): void {
+    for (const symbol of symbols) this.#storedPast.add(symbol);
+  }
+
+  continuesStoredPast(symbol: string): boolean {
+    return this.#storedPast.has(symbol);
   }
 
   messages(): AsyncIterable<MarketMessage> {
