@@ -1,7 +1,7 @@
 import { ManualClock, silentLogger } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
 import { CandleAggregator } from '../../candles/aggregator.ts';
-import type { Candle, MarketMessage, Trade } from '../../port/market-message.ts';
+import type { Candle, Trade } from '../../port/market-message.ts';
 import { resolveTapeConfig } from './config.ts';
 import { simulatedHistory } from './history.ts';
 import { SimulatorSource } from './source.ts';
@@ -27,7 +27,7 @@ async function liveTrades(sim: SimulatorSource, n: number): Promise<Trade[]> {
   await sim.start(context);
   await sim.subscribe(['BTC-USDT', 'ETH-USDT'], ['trade']);
   const out: Trade[] = [];
-  for await (const m of sim.messages() as AsyncIterable<MarketMessage>) {
+  for await (const m of sim.messages()) {
     if (m.kind === 'trade') out.push(m.trade);
     if (out.length === n) break;
   }
