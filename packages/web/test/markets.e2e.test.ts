@@ -74,7 +74,8 @@ describe.skipIf(!chromiumBinary.available)('web - markets in the browser', () =>
     await page.waitForFunction(
       () => document.querySelector('[data-testid="candle-chart"]')?.getAttribute('data-panes') === '3',
     );
-    // Enough 1 s candles for every indicator to have left its warm-up (MACD 26 + signal 9) in the picture.
+    // Enough 1 s candles for every indicator to have left its warm-up (MACD 26 + signal 9) in the
+    // picture: the simulator's recorded past (an hour, written at start) has them at once.
     await page.waitForFunction(
       (enough) =>
         Number(document.querySelector('[data-testid="candle-chart"]')?.getAttribute('data-candles')) >=
@@ -88,7 +89,8 @@ describe.skipIf(!chromiumBinary.available)('web - markets in the browser', () =>
 
     // The interval switch reloads history for the new interval.
     await page.getByRole('radio', { name: '1m' }).click();
-    expect(await page.getByRole('radio', { name: '1m' }).getAttribute('aria-checked')).toBe('true');
+    // Checked once the page has handled the click: waited for, not read at once.
+    await page.getByRole('radio', { name: '1m', checked: true }).waitFor();
     await page.waitForFunction(() =>
       /\b1m candlestick chart/.test(
         document.querySelector('[data-testid="candle-chart"]')?.getAttribute('aria-label') ?? '',
