@@ -5,6 +5,8 @@ export { evaluateTrustedStrategy } from './sandbox/host-module.ts';
 export { StrategyProcesses } from './sandbox/strategy-processes.ts';
 export { feedKey } from './sandbox/feed-transfer.ts';
 export { LiveTenants } from './sandbox/live-tenants.ts';
+// What a tenant's isolate runs per step, run on a host thread (bench/live/floor-alloc.ts).
+export { createLiveApi } from './sandbox/isolate-live.ts';
 // The kernel's count of a live process's stepping thread (trading's tests see a step under way by it).
 export { threadCpuMs } from '@tickline/sandbox';
 export { createSandboxExecutor } from './research/sandbox-executor.ts';
