@@ -15,6 +15,7 @@ export { GameSessions } from './session/game-sessions.ts';
 export { RoomRunner } from './rooms/room-runner.ts';
 export { builtInGames, loadGames } from './games/load-games.ts';
 export { tagGame } from './games/tag/tag.ts';
+export { arenaGame } from './games/arena/arena.ts';
 export { RoomRegistry } from './rooms/room-registry.ts';
 export { RoomSessions, ROOM_TOKEN_SCOPE } from './rooms/room-sessions.ts';
 export { DEFAULT_SESSION_MAX_MESSAGE_BYTES } from './session/session-options.ts';

@@ -9,7 +9,13 @@ import { ROOM_FRAME_VERSION, type RoomFrame } from '@tickline/protocol';
 import { copyValues, sameValue } from './fields.ts';
 
 // The frame, its codec and the client's reader are the protocol's (the SDK applies them too).
-export { ROOM_FRAME_VERSION, RoomView, encodeRoomFrame, decodeRoomFrame, type RoomFrame } from '@tickline/protocol';
+export {
+  ROOM_FRAME_VERSION,
+  RoomView,
+  encodeRoomFrame,
+  decodeRoomFrame,
+  type RoomFrame,
+} from '@tickline/protocol';
 
 type Values = Record<string, unknown>;
 interface StateLike {
@@ -17,10 +23,17 @@ interface StateLike {
   entities: Map<string, Values>;
 }
 
+/** What a tracker last sent of one entity, and the state object it was read from. */
+interface SentEntity {
+  /** Entity objects are replaced when kept, never changed in place: the same object, nothing to send. */
+  source: Values;
+  sent: Values;
+}
+
 /** Tracks what the room's players were last sent, and computes the next frame from it. */
 export class RoomDeltaTracker {
   #room: Values = {};
-  #entities = new Map<string, Values>();
+  #entities = new Map<string, SentEntity>();
   #reset = true;
 
   /** The next frame sends the whole state with the reset flag (after a restore). */
@@ -28,11 +41,23 @@ export class RoomDeltaTracker {
     this.#reset = true;
   }
 
+  /** A tracker that has sent what this one has (its next frame continues from there). */
+  clone(): RoomDeltaTracker {
+    const copy = new RoomDeltaTracker();
+    copy.#reset = this.#reset;
+    copy.#room = copyValues(this.#room);
+    for (const [id, e] of this.#entities)
+      copy.#entities.set(id, { source: e.source, sent: copyValues(e.sent) });
+    return copy;
+  }
+
   /** The changes since the previous call, or undefined when nothing changed. */
   delta(state: StateLike, tick: number): RoomFrame | undefined {
     if (this.#reset) {
       this.#reset = false;
-      this.#remember(state);
+      this.#room = copyValues(state.room);
+      this.#entities = new Map();
+      for (const [id, v] of state.entities) this.#entities.set(id, { source: v, sent: copyValues(v) });
       return fullFrame(state, tick);
     }
     const frame: RoomFrame = { v: ROOM_FRAME_VERSION, t: tick };
@@ -40,28 +65,36 @@ export class RoomDeltaTracker {
     const r = diff(this.#room, state.room);
     if (r) {
       frame.r = r;
+      Object.assign(this.#room, r);
       changed = true;
     }
+    const known = this.#entities;
     for (const [id, values] of state.entities) {
-      const before = this.#entities.get(id);
-      const d = before === undefined ? copyValues(values) : diff(before, values);
+      const before = known.get(id);
+      if (before === undefined) {
+        const all = copyValues(values);
+        known.set(id, { source: values, sent: all });
+        (frame.e ??= {})[id] = all;
+        changed = true;
+        continue;
+      }
+      if (before.source === values) continue;
+      before.source = values;
+      const d = diff(before.sent, values);
       if (!d) continue;
+      Object.assign(before.sent, d);
       (frame.e ??= {})[id] = d;
       changed = true;
     }
-    for (const id of this.#entities.keys())
-      if (!state.entities.has(id)) {
-        (frame.x ??= []).push(id);
-        changed = true;
-      }
-    this.#remember(state);
+    // Every entity in the state is known by now: more known than present means some are gone.
+    if (known.size > state.entities.size)
+      for (const id of known.keys())
+        if (!state.entities.has(id)) {
+          known.delete(id);
+          (frame.x ??= []).push(id);
+          changed = true;
+        }
     return changed ? frame : undefined;
-  }
-
-  #remember(state: StateLike): void {
-    this.#room = copyValues(state.room);
-    this.#entities = new Map();
-    for (const [id, v] of state.entities) this.#entities.set(id, copyValues(v));
   }
 }
 

@@ -17,7 +17,7 @@ import {
 import { RejectReason } from '../zone/errors.ts';
 import { decodeCommand } from './decode-command.ts';
 import { copyValues, valuesProblem } from './fields.ts';
-import { draftOf, eventProblem, stateProblem, type PendingEvent, type State } from './handler-draft.ts';
+import { draftOf, eventProblem, type Draft, type PendingEvent, type State } from './handler-draft.ts';
 import { SeededRandom } from './random.ts';
 import { encodeRoomFrame, fullFrame, RoomDeltaTracker } from './room-delta.ts';
 import { RoomClosed } from './room-events.ts';
@@ -115,6 +115,12 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   readonly #tracker = new RoomDeltaTracker();
   /** What each player was last sent, when they see different things (a new tracker starts with a reset frame). */
   readonly #views = new Map<string, RoomDeltaTracker>();
+  /**
+   * Players of a spatial room who see the whole room, sent the shared tracker's frame (encoded once
+   * a tick) instead of one of their own: a crowd within each other's view costs one frame, not one
+   * per player (a game with `owner` fields keeps one frame per player).
+   */
+  readonly #seeAll = new Set<string>();
   readonly #players: string[] = [];
   /** A frozen copy of `#players` for handlers (they must not change membership). */
   #playersView: readonly string[] = Object.freeze([]);
@@ -236,6 +242,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       return encodeRoomFrame(fullFrame(visibility.shared(this.#state), this.#tick));
     const tracker = new RoomDeltaTracker();
     this.#views.set(playerId, tracker);
+    this.#seeAll.delete(playerId);
     return encodeRoomFrame(tracker.delta(visibility.of(this.#state, playerId), this.#tick)!);
   }
 
@@ -293,12 +300,58 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       return;
     }
     const frames = (result.viewFrames = new Map());
+    const whole = this.game.spatial && visibility.uniform ? this.#seesWhole(this.game.spatial) : undefined;
+    if (whole) {
+      // Leaving the group: a tracker of its own that has sent what the group was sent up to now.
+      for (const id of this.#seeAll)
+        if (!whole(id)) {
+          this.#views.set(id, this.#tracker.clone());
+          this.#seeAll.delete(id);
+        }
+      const frame = this.#tracker.delta(visibility.shared(this.#state), tick);
+      const bytes = frame && encodeRoomFrame(frame);
+      for (const id of this.#seeAll) if (bytes) frames.set(id, bytes);
+    }
     for (const id of this.#players) {
+      if (this.#seeAll.has(id)) continue;
       let tracker = this.#views.get(id);
       if (tracker === undefined) this.#views.set(id, (tracker = new RoomDeltaTracker()));
       const frame = tracker.delta(visibility.of(this.#state, id), tick);
       if (frame) frames.set(id, encodeRoomFrame(frame));
+      // Joining the group: it now has what the group has (the whole room, as of this tick).
+      if (whole?.(id)) {
+        this.#views.delete(id);
+        this.#seeAll.add(id);
+      }
     }
+  }
+
+  /**
+   * Whether a player sees every entity of the room this tick: the corner of the entities' bounding
+   * box farthest from it is within the view radius (one pass over the room, then O(1) a player).
+   */
+  #seesWhole(spatial: { x: string; y: string; viewRadius: number }): (id: string) => boolean {
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    const entities = this.#state.entities as Map<string, Record<string, number>>;
+    for (const e of entities.values()) {
+      const x = e[spatial.x]!;
+      const y = e[spatial.y]!;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+    const r2 = spatial.viewRadius * spatial.viewRadius;
+    return (id) => {
+      const me = entities.get(id);
+      if (me === undefined) return false;
+      const dx = Math.max(me[spatial.x]! - minX, maxX - me[spatial.x]!);
+      const dy = Math.max(me[spatial.y]! - minY, maxY - me[spatial.y]!);
+      return dx * dx + dy * dy <= r2;
+    };
   }
 
   /** The room as plain data (MessagePack- and JSON-safe). */
@@ -354,6 +407,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       this.#changed = true;
       this.#players.splice(this.#players.indexOf(playerId), 1);
       this.#views.delete(playerId);
+      this.#seeAll.delete(playerId);
       this.#membershipChanged();
       this.#lastSeq.delete(playerId);
       result.acks.push({ playerId, seq });
@@ -398,7 +452,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     let problem: string | undefined;
     let cause: unknown;
     try {
-      decision = handler(draft, ctx);
+      decision = handler(draft.state, ctx);
     } catch (error) {
       problem = 'threw';
       cause = error;
@@ -410,7 +464,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     const tookMs = wallMs <= this.#budgetMs ? wallMs : this.#timer() - started;
     problem ??=
       tookMs > this.#budgetMs ? `took ${tookMs.toFixed(1)} ms (budget ${this.#budgetMs} ms)` : undefined;
-    problem ??= stateProblem(this.game, draft) ?? eventProblem(this.game, this.#pending, eventsBefore);
+    problem ??= draft.problem(this.game) ?? eventProblem(this.game, this.#pending, eventsBefore);
     if (
       problem === undefined &&
       decision &&
@@ -435,8 +489,8 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     return decision ?? { accepted: true };
   }
 
-  #keep(draft: State): void {
-    this.#state = draft;
+  #keep(draft: Draft): void {
+    draft.keep(this.#state);
     this.#changed = true;
   }
 

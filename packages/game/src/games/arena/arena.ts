@@ -40,10 +40,12 @@ export function arenaGame(options: ArenaOptions = {}) {
   const entity = {
     x: field.float(0, o.map.width),
     y: field.float(0, o.map.height),
-    lastClientTick: TICK,
-    lastMoveTick: TICK,
-    rateWindow: TICK,
-    rateCount: field.int(0, Number.MAX_SAFE_INTEGER),
+    // The move checks' counters: kept, snapshotted and replayed with the room, sent to nobody (no
+    // client reads them, and they change with every move: each would ride every frame).
+    lastClientTick: field.serverOnly(TICK),
+    lastMoveTick: field.serverOnly(TICK),
+    rateWindow: field.serverOnly(TICK),
+    rateCount: field.serverOnly(field.int(0, Number.MAX_SAFE_INTEGER)),
   };
   type Entity = Values<typeof entity>;
   const room = {};
