@@ -2,6 +2,8 @@
 
 export const SERVERS = ['tickline', 'colyseus'] as const;
 export type ServerKind = (typeof SERVERS)[number];
+/** A measured peer: a server, or Tickline's arena as a rules room (`rules`, BENCH_ONLY=arena-rules). */
+export type PeerKind = ServerKind | 'rules';
 
 export type ToServer = { type: 'mem' } | { type: 'window-start' } | { type: 'window-end' } | { type: 'stop' };
 

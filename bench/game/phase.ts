@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { progress } from '../lib/report.ts';
-import type { FromServer, ServerKind, ServerWindow, ToServer } from './ipc.ts';
+import type { FromServer, PeerKind, ServerWindow, ToServer } from './ipc.ts';
 import { Recorder, type LoadClient } from './recorder.ts';
 import { RULES, seededRandom } from './rules.ts';
 
@@ -21,7 +21,9 @@ export type JoinPlayer = (
 ) => Promise<LoadClient>;
 
 export interface PhaseOptions {
-  kind: ServerKind;
+  kind: PeerKind;
+  /** The server child's script beside this file. @default `${kind}-server.ts` */
+  script?: string;
   /** Player counts to measure in turn on one server (growing: later steps add players). */
   steps: number[];
   zoneSize: number;
@@ -32,7 +34,7 @@ export interface PhaseOptions {
 }
 
 export interface PhaseResult extends ServerWindow {
-  kind: ServerKind;
+  kind: PeerKind;
   players: number;
   zoneSize: number;
   connected: number;
@@ -123,7 +125,7 @@ export function drive(clients: LoadClient[], random: () => number): () => void {
 export async function runPhase(o: PhaseOptions): Promise<PhaseResult[]> {
   const zones = Math.ceil(Math.max(...o.steps) / o.zoneSize);
   const child = spawnServer(
-    `${o.kind}-server.ts`,
+    o.script ?? `${o.kind}-server.ts`,
     ['--zones', String(zones), '--zone-size', String(o.zoneSize)],
     o.serverCore,
   );

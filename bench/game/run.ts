@@ -26,6 +26,11 @@
  * BENCH_WINDOW_SECONDS (2), BENCH_SERVERS (tickline,colyseus), BENCH_ONLY (`arena` or `c4`: that
  * row alone, e.g. to profile it with BENCH_PROFILE=dir). The last line is `RESULT {json}`.
  *
+ * BENCH_ONLY=arena-rules runs the arena row with Tickline's arena as a game of the rules API in
+ * RulesRooms (arena-rules-server.ts, one room per zone; players arena-rules-load.ts) in place of
+ * the zone engine, against the same Colyseus room, same players and moves; its keys read `rules_…`
+ * and the ratios (rules over Colyseus) are the same names as the arena row's.
+ *
  * The turn-based row (c4-phase.ts): BENCH_C4_ROOMS Connect Four rooms of two (default 1000; 0
  * skips it), each playing BENCH_C4_TURNS_PER_SECOND turns a second (1), on Tickline's built-in
  * game in rules rooms and on Colyseus's `Room` of the same game; RESULT gains
@@ -40,7 +45,8 @@ import { randomBytes } from 'node:crypto';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
 import { runC4Phase, type C4PhaseResult } from './c4-phase.ts';
 import { joinColyseus } from './colyseus-load.ts';
-import { SERVERS, type ServerKind } from './ipc.ts';
+import { SERVERS, type PeerKind, type ServerKind } from './ipc.ts';
+import { joinArenaRoom } from './arena-rules-load.ts';
 import { runPhase, type JoinPlayer, type PhaseResult } from './phase.ts';
 import { HEALTHY_CPU_SHARE, HEALTHY_TICK_P99_MS, RULES } from './rules.ts';
 import { joinTickline } from './tickline-load.ts';
@@ -53,10 +59,14 @@ const servers = (process.env.BENCH_SERVERS ?? SERVERS.join(',')).split(',') as S
 /** The turn-based row: Connect Four rooms of two (0 skips it), each playing this many turns a second. */
 const c4Rooms = envInt('BENCH_C4_ROOMS', 1000);
 const c4TurnsPerSecond = Number(process.env.BENCH_C4_TURNS_PER_SECOND ?? 1);
-/** One row alone (`arena` or `c4`); both when unset. */
+/** One row alone (`arena`, `arena-rules` or `c4`); arena and c4 when unset. */
 const only = process.env.BENCH_ONLY;
-if (only !== undefined && only !== 'arena' && only !== 'c4') throw new Error(`BENCH_ONLY must be arena or c4, not ${only}`);
+if (only !== undefined && only !== 'arena' && only !== 'arena-rules' && only !== 'c4')
+  throw new Error(`BENCH_ONLY must be arena, arena-rules or c4, not ${only}`);
 const arena = only !== 'c4';
+/** Tickline's peer in the arena row: the zone engine, or the arena as a rules room. */
+const tickline: PeerKind = only === 'arena-rules' ? 'rules' : 'tickline';
+const peers: PeerKind[] = servers.map((k) => (k === 'tickline' ? tickline : k));
 const secret = randomBytes(32).toString('hex');
 process.env.BENCH_JOIN_SECRET = secret;
 
@@ -68,26 +78,45 @@ try {
   progress('taskset unavailable: running unpinned');
 }
 
-const joiners: Record<ServerKind, JoinPlayer> = {
+const joiners: Record<PeerKind, JoinPlayer> = {
   tickline: (ready, zone, recorder, random) =>
     joinTickline(String(ready.extra.ws), secret, zone, recorder, random),
   colyseus: (ready, zone, recorder, random, zoneSize) =>
     joinColyseus(ready.port, zone, recorder, random, zoneSize),
+  // The server made one room per zone and named them in order.
+  rules: (ready, zone, recorder, random) =>
+    joinArenaRoom(
+      String(ready.extra.ws),
+      secret,
+      (ready.extra.rooms as string[])[Number(zone.slice('zone-'.length))]!,
+      recorder,
+      random,
+    ),
 };
+const scripts: Partial<Record<PeerKind, string>> = { rules: 'arena-rules-server.ts' };
 
 const started = performance.now();
 const zoned: PhaseResult[] = [];
 const single: PhaseResult[] = [];
-for (const kind of arena ? servers : []) {
-  const common = { kind, join: joiners[kind], warmupMs, windowMs, serverCore };
+for (const kind of arena ? peers : []) {
+  const script = scripts[kind];
+  const common = { kind, join: joiners[kind], warmupMs, windowMs, serverCore, ...(script && { script }) };
   zoned.push(...(await runPhase({ ...common, steps: zoneSteps, zoneSize: RULES.zoneSize })));
   single.push(...(await runPhase({ ...common, steps: [oneZone], zoneSize: oneZone })));
 }
 
 const turnBased: C4PhaseResult[] = [];
-for (const kind of c4Rooms > 0 && only !== 'arena' ? servers : []) {
+for (const kind of c4Rooms > 0 && only !== 'arena' && only !== 'arena-rules' ? servers : []) {
   turnBased.push(
-    await runC4Phase({ kind, rooms: c4Rooms, movesPerRoomPerSecond: c4TurnsPerSecond, warmupMs, windowMs, serverCore, secret }),
+    await runC4Phase({
+      kind,
+      rooms: c4Rooms,
+      movesPerRoomPerSecond: c4TurnsPerSecond,
+      warmupMs,
+      windowMs,
+      serverCore,
+      secret,
+    }),
   );
 }
 
@@ -142,13 +171,13 @@ if (turnBased.length > 0)
     })),
   );
 
-const pick = (rows: PhaseResult[], kind: ServerKind, players?: number) =>
+const pick = (rows: PhaseResult[], kind: PeerKind, players?: number) =>
   rows.find((r) => r.kind === kind && (players === undefined || r.players === players));
 /**
  * Healthy N in zones of 100: the players whose full-rate CPU (from the largest step) would fill 65%
  * of the core, when every measured step kept tick p99 under 50 ms; else the largest step that did.
  */
-function healthyN(kind: ServerKind): number {
+function healthyN(kind: PeerKind): number {
   const rows = zoned.filter((r) => r.kind === kind);
   const top = rows.at(-1);
   if (!top) return NaN;
@@ -157,7 +186,7 @@ function healthyN(kind: ServerKind): number {
   return Math.floor((HEALTHY_CPU_SHARE * 100 * 1000) / cpuPer1k(top));
 }
 const result: Record<string, unknown> = { elapsed_s: round((performance.now() - started) / 1000, 1) };
-for (const kind of arena ? servers : []) {
+for (const kind of arena ? peers : []) {
   const rows = zoned.filter((r) => r.kind === kind);
   result[`${kind}_cpu_per_1k`] = round(rows.reduce((s, r) => s + cpuPer1k(r), 0) / rows.length, 2);
   for (const r of rows) result[`${kind}_cpu_per_1k_at_${r.players}`] = round(cpuPer1k(r), 2);
@@ -175,7 +204,7 @@ for (const kind of arena ? servers : []) {
   }
 }
 if (arena && servers.length === 2) {
-  const t = (k: string) => result[`tickline_${k}`] as number;
+  const t = (k: string) => result[`${tickline}_${k}`] as number;
   const c = (k: string) => result[`colyseus_${k}`] as number;
   result.cpu_ratio = round(t('cpu_per_1k') / c('cpu_per_1k'), 2);
   result.one_zone_p99_ratio = round(t('one_zone_p99_ms') / c('one_zone_p99_ms'), 2);
