@@ -45,14 +45,22 @@ export interface FeedCursor {
   dropped?: number;
 }
 
-/** One column of a feed up to the current bar: `at(0)` is the current bar, `at(1)` the one before. */
+/**
+ * One column of a feed up to the current bar: `at(0)` is the current bar, `at(1)` the one before.
+ * Bar `i`'s value is `col[i * stride + offset]`: a backtest's feeds are columns (stride 1); a live
+ * feed keeps its candles as rows of one buffer ({@link CandleRows}), so a step writes one row.
+ */
 export class Series {
   readonly #col: Float64Array;
   readonly #cur: FeedCursor;
+  readonly #offset: number;
+  readonly #stride: number;
 
-  constructor(col: Float64Array, cursor: FeedCursor) {
+  constructor(col: Float64Array, cursor: FeedCursor, offset = 0, stride = 1) {
     this.#col = col;
     this.#cur = cursor;
+    this.#offset = offset;
+    this.#stride = stride;
     Object.freeze(this);
   }
 
@@ -65,7 +73,7 @@ export class Series {
     // the check and -1 to the index read the next bar's close.
     const k = Math.trunc(typeof ago === 'number' ? ago : Number(ago));
     const i = this.#cur.i - k;
-    return k >= 0 && i >= 0 ? this.#col[i]! : NaN;
+    return k >= 0 && i >= 0 ? this.#col[i * this.#stride + this.#offset]! : NaN;
   }
 
   /** Bars visible so far (current included). */
@@ -75,9 +83,26 @@ export class Series {
 
   /** A copy of the visible values, oldest first, for the batch indicators. */
   toArray(): Float64Array {
-    return this.#col.slice(0, this.#cur.i + 1);
+    const n = this.#cur.i + 1;
+    const stride = this.#stride;
+    if (stride === 1) return this.#col.slice(this.#offset, this.#offset + n);
+    const out = new Float64Array(n);
+    for (let i = 0, o = this.#offset; i < n; i++, o += stride) out[i] = this.#col[o]!;
+    return out;
   }
 }
+
+/** The values of a candle in a row of {@link CandleRows}, in this order. */
+export const CANDLE_ROW_FIELDS = ['closeTime', 'open', 'high', 'low', 'close', 'volume'] as const;
+/** Numbers per candle in {@link CandleRows}. */
+export const CANDLE_ROW_WIDTH = CANDLE_ROW_FIELDS.length;
+
+/** A feed's candles as rows of one buffer ({@link CANDLE_ROW_FIELDS} each): a live engine's feeds. */
+export interface CandleRows {
+  rows: Float64Array;
+}
+
+type FeedColumns = Record<'closeTime' | 'open' | 'high' | 'low' | 'close' | 'volume', Float64Array>;
 
 /** A feed as the strategy sees it. */
 export class FeedView {
@@ -91,21 +116,20 @@ export class FeedView {
   readonly volume: Series;
   readonly #cur: FeedCursor;
 
-  constructor(
-    symbol: string,
-    interval: string,
-    cols: Record<'closeTime' | 'open' | 'high' | 'low' | 'close' | 'volume', Float64Array>,
-    cursor: FeedCursor,
-  ) {
+  constructor(symbol: string, interval: string, cols: FeedColumns | CandleRows, cursor: FeedCursor) {
     this.symbol = symbol;
     this.interval = interval;
     this.#cur = cursor;
-    this.time = new Series(cols.closeTime, cursor);
-    this.open = new Series(cols.open, cursor);
-    this.high = new Series(cols.high, cursor);
-    this.low = new Series(cols.low, cursor);
-    this.close = new Series(cols.close, cursor);
-    this.volume = new Series(cols.volume, cursor);
+    const series = (name: (typeof CANDLE_ROW_FIELDS)[number]): Series =>
+      'rows' in cols
+        ? new Series(cols.rows, cursor, CANDLE_ROW_FIELDS.indexOf(name), CANDLE_ROW_WIDTH)
+        : new Series(cols[name], cursor);
+    this.time = series('closeTime');
+    this.open = series('open');
+    this.high = series('high');
+    this.low = series('low');
+    this.close = series('close');
+    this.volume = series('volume');
     Object.freeze(this);
   }
 
